@@ -1,0 +1,263 @@
+"""Architectural choices: hypervisor type, hardware assistance, measured launch (2014 HY-SR-1..3).
+
+These describe what the platform *is*. Several can only be judged by a person (is a hosted design
+accepted?), so they come as manual items carrying the question, with what could be observed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hvaudit.checks.base import (
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    first_unknown,
+    host_subject,
+    manual,
+    not_applicable,
+    passed,
+    unknown,
+    vm_subject,
+)
+
+DESKTOP_PACKAGES = ("xserver-xorg-core", "xorg-x11-server-Xorg", "gdm3", "gdm", "gnome-shell",
+                    "sddm", "lightdm", "plasma-desktop", "xfce4-session", "xwayland")
+
+
+@check(
+    id="HVA-001",
+    title="Host OS carries no desktop or display stack",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-1"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Remove display servers and desktop environments from the hypervisor host "
+    "(e.g. `apt purge xserver-xorg-core gdm3 gnome-shell`) and boot to multi-user.target.",
+)
+def host_os_minimal(ctx: Context) -> Iterator[Outcome]:
+    """KVM is a kernel hypervisor inside a general-purpose Linux OS, so it cannot meet the letter of
+    the 2014 draft's preference for a bare-metal hypervisor. What can be checked is how close the host
+    comes: a host without a desktop stack exposes far less code to an attacker."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        pk = h.facts.packages
+        if not pk.known:
+            yield unknown(s, pk, "the host has no desktop or display server installed")
+            continue
+        found = sorted(p for p in pk.get() if p in DESKTOP_PACKAGES)
+        if found:
+            yield failed(s, f"desktop/display packages installed: {', '.join(found)}", *pk.sources)
+        else:
+            yield passed(s, f"no desktop or display server among {len(pk.get())} installed packages",
+                         *pk.sources)
+
+
+@check(
+    id="HVA-002",
+    title="Hosted hypervisor design accepted with compensating controls",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-1"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Record the architecture decision: why a hypervisor inside a general-purpose OS is "
+    "acceptable, and which compensating controls (no user workloads on the host, minimised OS) apply.",
+    automation="manual",
+    question="KVM runs inside a general-purpose Linux host, not as a Type 1 hypervisor. Is that design "
+    "accepted, and which compensating controls apply (no user workloads on the host, minimised OS)?",
+)
+def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
+    """The choice of a bare-metal or a hosted hypervisor is a design decision that no scan can make;
+    the report asks for it explicitly instead of passing or failing it."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        yield manual(s, f"{h.hypervisor} via libvirt {h.hypervisor_version}: a kernel hypervisor in a "
+                     "general-purpose OS", h.source)
+
+
+
+@check(
+    id="HVA-010",
+    title="CPU virtualization extensions are available to the hypervisor",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF1",
+    recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
+    threats=("HYP-T1", "HY-DV2"),
+    remediation="Enable Intel VT-x or AMD-V in the firmware and load kvm_intel or kvm_amd so /dev/kvm exists.",
+)
+def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
+    """Hardware-assisted virtualization runs guests in a separate processor mode, so privileged
+    instructions trap to the hypervisor instead of being translated in software."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.cpu_virtualization
+        if not f.known:
+            yield unknown(s, f, "the CPU offers VT-x/AMD-V and /dev/kvm exists")
+        elif f.get().endswith("with /dev/kvm"):
+            yield passed(s, f"CPU flag {f.get().split()[0]} present and /dev/kvm exists", *f.sources)
+        elif f.get():
+            yield failed(s, f"CPU flag {f.get().split()[0]} present but /dev/kvm is missing "
+                         "(KVM module not loaded)", *f.sources)
+        else:
+            yield failed(s, "the CPU reports neither vmx nor svm", *f.sources)
+
+
+@check(
+    id="HVA-011",
+    title="Hardware memory virtualization (EPT/NPT) is enabled",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF1",
+    recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
+    threats=("HYP-T1", "HYP-DV3"),
+    remediation="Load kvm_intel with ept=1 (or kvm_amd with npt=1) on a CPU that supports it.",
+)
+def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
+    """Without EPT/NPT, KVM falls back to shadow page tables: more emulation code in the hypervisor
+    and the memory-isolation flaws (HYP-DV3) that hardware translation removes."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.memory_virtualization
+        if not f.known:
+            yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
+        elif f.get():
+            yield passed(s, "EPT/NPT enabled in the KVM module", *f.sources)
+        else:
+            yield failed(s, "EPT/NPT disabled: KVM uses shadow paging", *f.sources)
+
+
+@check(
+    id="HVA-012",
+    title="VM runs with hardware acceleration, not software emulation",
+    scope="vm",
+    severity=Severity.HIGH,
+    function="HY-BF1",
+    recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
+    threats=("HYP-T1", "HY-DV2"),
+    remediation="Define the domain with type='kvm' (virsh edit: <domain type='kvm'>) on a host with /dev/kvm.",
+)
+def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
+    """A domain of type 'qemu' runs under TCG, QEMU's binary translator: every guest instruction
+    passes through a large software emulator instead of the processor's virtualization mode."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        f = v.hardware_accelerated
+        if not f.known:
+            yield unknown(s, f, "the VM runs under hardware virtualization")
+        elif f.get():
+            yield passed(s, f"domain type {v.accelerator}", *f.sources)
+        else:
+            yield failed(s, "domain type qemu: software emulation (TCG)", *f.sources)
+
+
+@check(
+    id="HVA-020",
+    title="Host has a TPM 2.0",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Enable the TPM 2.0 in the firmware (or fit one) so boot measurements can be stored and attested.",
+)
+def tpm_present(ctx: Context) -> Iterator[Outcome]:
+    """Measured launch needs a root of trust for storage and reporting: the TPM holds the boot
+    measurements an attestation verifies."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.tpm_version
+        if not f.known:
+            yield unknown(s, f, "the host has a TPM 2.0")
+        elif f.get() == "2":
+            yield passed(s, "TPM 2.0 present", *f.sources)
+        elif f.get():
+            yield failed(s, f"TPM version {f.get()} (1.2 lacks the algorithms attestation needs)", *f.sources)
+        else:
+            yield failed(s, "no TPM visible to the kernel", *f.sources)
+
+
+@check(
+    id="HVA-021",
+    title="Host boots with UEFI Secure Boot",
+    scope="host",
+    severity=Severity.HIGH,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Boot in UEFI mode with Secure Boot enabled and the distribution's keys enrolled.",
+)
+def secure_boot(ctx: Context) -> Iterator[Outcome]:
+    """Secure Boot refuses unsigned boot loaders and kernels, the first links of the chain of trust
+    the recommendation asks for."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        gap = first_unknown(h.facts.uefi, h.facts.secure_boot)
+        if gap is not None:
+            yield unknown(s, gap, "the host boots with UEFI Secure Boot enabled")
+        elif not h.facts.uefi.get():
+            yield failed(s, "legacy BIOS boot: no Secure Boot", *h.facts.uefi.sources)
+        elif h.facts.secure_boot.get():
+            yield passed(s, "UEFI Secure Boot enabled", *h.facts.secure_boot.sources)
+        else:
+            yield failed(s, "UEFI boot with Secure Boot disabled", *h.facts.secure_boot.sources)
+
+
+@check(
+    id="HVA-022",
+    title="Boot is measured into the TPM (event log present)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Use firmware with measured boot (TCG event log) and a TPM; check "
+    "/sys/kernel/security/tpm0/binary_bios_measurements is non-empty.",
+)
+def measured_boot(ctx: Context) -> Iterator[Outcome]:
+    """An attestation can only verify what was measured: without a boot event log there is nothing
+    to compare with approved values."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.measured_boot_log
+        if not f.known:
+            yield unknown(s, f, "the boot is measured into the TPM")
+        elif f.get():
+            yield passed(s, "TPM boot event log present", *f.sources)
+        else:
+            yield failed(s, "no TPM boot event log", *f.sources)
+
+
+@check(
+    id="HVA-023",
+    title="Boot measurements are attested against approved values",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Deploy a remote attestation service (e.g. Keylime) that verifies each host's "
+    "measurements against approved values and gates VM placement on the result.",
+    automation="manual",
+    question="Does a remote attestation service verify this host's boot measurements against approved "
+    "values (kernel, modules, drivers, management applications) and gate VM placement on the result?",
+)
+def attestation(ctx: Context) -> Iterator[Outcome]:
+    """Whether an attestation service verifies measurements is a process outside the host; the scan
+    can show whether the prerequisites exist, a person must confirm the rest."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        tpm = h.facts.tpm_version
+        context = f"TPM: {tpm.get() or 'none'}" if tpm.known else f"TPM: unknown ({tpm.reason})"
+        yield manual(s, context, *tpm.sources)
+

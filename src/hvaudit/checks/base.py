@@ -1,0 +1,244 @@
+"""What a check is: a small pure function over the model, with its metadata declared once beside it.
+
+    @check(
+        id="HVA-080", title="VM has fewer vCPUs than the host has cores", scope="vm",
+        severity=Severity.MEDIUM, function="HY-BF4", recommendations={...},
+        threats=("HYP-T3",), remediation="...",
+    )
+    def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
+        \"\"\"Rationale (rendered into docs/checks.md).\"\"\"
+
+The decorator registers into the explicit registry of `hvaudit.checks`; the docstring is the
+rationale; outcomes are immutable values. A check does no IO and reads no globals.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from hvaudit.catalog import EDITIONS
+from hvaudit.model import Deployment, Fact, FactState, Host, Network, Pool, Source, Vm
+from hvaudit.profile import Profile
+
+__all__ = [
+    "REGISTRY",
+    "Check",
+    "CheckMeta",
+    "Context",
+    "Outcome",
+    "Severity",
+    "Status",
+    "Subject",
+    "check",
+]
+
+
+class Status(enum.StrEnum):
+    """The outcome of a check for one subject."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    MANUAL = "manual"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+class Severity(enum.StrEnum):
+    """How bad a failure is (critical > high > medium > low > info)."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse."""
+        return ["info", "low", "medium", "high", "critical"].index(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a result is about."""
+
+    type: str
+    name: str
+    host: str | None = None
+    id: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        """The report form (keys with no value are left out)."""
+        out = {"type": self.type, "name": self.name}
+        if self.host is not None:
+            out["host"] = self.host
+        if self.id:
+            out["id"] = self.id
+        return out
+
+    @property
+    def label(self) -> str:
+        """`vm web01 on hv1`."""
+        return f"{self.type} {self.name}" + (f" on {self.host}" if self.host and self.type != "host" else "")
+
+
+def host_subject(h: Host) -> Subject:
+    """The subject of a host."""
+    return Subject("host", h.name)
+
+
+def vm_subject(v: Vm) -> Subject:
+    """The subject of a VM."""
+    return Subject("vm", v.name, v.host, v.uuid)
+
+
+def network_subject(n: Network) -> Subject:
+    """The subject of a virtual network."""
+    return Subject("network", n.name, n.host)
+
+
+def pool_subject(p: Pool) -> Subject:
+    """The subject of a storage pool."""
+    return Subject("pool", p.name, p.host)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One result of one check for one subject."""
+
+    subject: Subject
+    status: Status
+    message: str
+    evidence: tuple[Source, ...] = ()
+    question: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check may read: the deployment and the profile. Nothing else."""
+
+    deployment: Deployment
+    profile: Profile
+
+
+@dataclass(frozen=True, slots=True)
+class CheckMeta:
+    """Everything reports say about a check, declared once in its decorator."""
+
+    id: str
+    title: str
+    scope: str
+    severity: Severity
+    function: str | None
+    recommendations: dict[str, tuple[str, ...]]
+    threats: tuple[str, ...]
+    remediation: str
+    automation: str
+    platforms: tuple[str, ...]
+    rationale: str = ""
+    question: str | None = None
+
+
+CheckFunc = Callable[[Context], Iterable[Outcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A registered check."""
+
+    meta: CheckMeta
+    func: CheckFunc = field(repr=False)
+
+
+REGISTRY: list[Check] = []
+
+
+def check(
+    *,
+    id: str,  # noqa: A002 - the field is called id everywhere else too
+    title: str,
+    scope: str,
+    severity: Severity,
+    function: str | None,
+    recommendations: dict[str, Iterable[str]],
+    threats: Iterable[str],
+    remediation: str,
+    automation: str = "automatic",
+    platforms: Iterable[str] = ("kvm-libvirt",),
+    question: str | None = None,
+) -> Callable[[CheckFunc], CheckFunc]:
+    """Declare a check and register it."""
+    unknown = set(recommendations) - set(EDITIONS)
+    if unknown:
+        raise ValueError(f"{id}: unknown editions {sorted(unknown)}")
+    recs = {e: tuple(recommendations.get(e, ())) for e in EDITIONS}
+
+    def register(func: CheckFunc) -> CheckFunc:
+        doc = " ".join((func.__doc__ or "").split())
+        meta = CheckMeta(id, title, scope, severity, function, recs, tuple(threats), remediation,
+                         automation, tuple(platforms), doc, question)
+        if any(c.meta.id == id for c in REGISTRY):
+            raise ValueError(f"duplicate check id {id}")
+        REGISTRY.append(Check(meta, func))
+        return func
+
+    return register
+
+
+# Outcome helpers: checks read as sentences.
+
+
+def passed(subject: Subject, message: str, *evidence: Source) -> Outcome:
+    """The subject meets the check."""
+    return Outcome(subject, Status.PASS, message, tuple(evidence))
+
+
+def failed(subject: Subject, message: str, *evidence: Source) -> Outcome:
+    """The subject does not meet the check."""
+    return Outcome(subject, Status.FAIL, message, tuple(evidence))
+
+
+def manual(subject: Subject, message: str, *evidence: Source, question: str | None = None) -> Outcome:
+    """A person must decide."""
+    return Outcome(subject, Status.MANUAL, message, tuple(evidence), question)
+
+
+def not_applicable(subject: Subject, reason: str, *evidence: Source) -> Outcome:
+    """The check does not apply to this subject."""
+    return Outcome(subject, Status.NOT_APPLICABLE, reason, tuple(evidence))
+
+
+def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
+    """The outcome for a fact that is not known: never a pass.
+
+    Not applicable stays not applicable; unavailable evidence becomes a manual item (a person must
+    verify `what`); evidence whose collection failed is an error.
+    """
+    if fact.state is FactState.NOT_APPLICABLE:
+        return not_applicable(subject, fact.reason)
+    if fact.state is FactState.UNAVAILABLE:
+        return manual(subject, f"evidence unavailable: {fact.reason}", *fact.sources,
+                      question=f"Verify by hand: {what}")
+    return Outcome(subject, Status.ERROR, f"evidence could not be collected: {fact.reason}", fact.sources)
+
+
+def first_unknown(*facts: Fact[Any]) -> Fact[Any] | None:
+    """The first fact that is not known, preferring failures over gaps over non-applicability."""
+    order = (FactState.FAILED, FactState.UNAVAILABLE, FactState.NOT_APPLICABLE)
+    for state in order:
+        for f in facts:
+            if f.state is state:
+                return f
+    return None
+
+
+def each_host(ctx: Context) -> Iterator[Host]:
+    """The hosts of the deployment."""
+    return iter(ctx.deployment.hosts)
+
+
+__all__ += ["each_host", "failed", "first_unknown", "host_subject", "manual", "network_subject",
+            "not_applicable", "passed", "pool_subject", "unknown", "vm_subject"]

@@ -1,0 +1,772 @@
+"""Management of VMs and of the hypervisor platform (HY-BF4, HY-BF5): exposed interfaces, access
+control, accounts, patching, the host firewall and logging (2014 HY-SR-4, 13..20)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hvaudit.checks._libvirt import conf_fact, conf_value, is_local_address
+from hvaudit.checks.base import (
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    first_unknown,
+    host_subject,
+    manual,
+    not_applicable,
+    passed,
+    pool_subject,
+    unknown,
+    vm_subject,
+)
+from hvaudit.model import Host
+
+LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
+LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
+
+
+def _libvirt_listeners(h: Host) -> list[int]:
+    f = h.facts.listeners
+    return sorted({lst.port for lst in f.get() if lst.port in (LIBVIRT_TCP, LIBVIRT_TLS)
+                   and (lst.process in LIBVIRT_DAEMONS or lst.process == "unknown")}) if f.known else []
+
+
+@check(
+    id="HVA-030",
+    title="libvirt's remote API is not exposed without authentication and encryption",
+    scope="host",
+    severity=Severity.CRITICAL,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-4"], "sp800-125a-r1": ["HY-SR-20"],
+                     "sp800-125b": ["VM-NS-R2"]},
+    threats=("HY-TS3", "HVA-T5"),
+    remediation="Disable the plain TCP listener (listen_tcp = 0, libvirtd-tcp.socket off); manage "
+    "remotely over qemu+ssh or TLS with verified client certificates and tls_allowed_dn_list.",
+)
+def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
+    """libvirt's TCP port 16509 without SASL gives full control of every VM to anyone who can
+    reach it; TLS without client-certificate verification is nearly as open."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        ld = conf_fact(h, "libvirtd.conf")
+        gap = first_unknown(ld, h.facts.listeners)
+        if gap is not None:
+            yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
+            continue
+        ports = _libvirt_listeners(h)
+        auth_tcp, tsrc = conf_value(h, "libvirtd.conf", "auth_tcp")
+        noverify, vsrc = conf_value(h, "libvirtd.conf", "tls_no_verify_certificate")
+        problems = []
+        if LIBVIRT_TCP in ports:
+            problems.append(f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r}"
+                            + (" (no authentication, cleartext)" if auth_tcp == "none" else " (cleartext)"))
+        if LIBVIRT_TLS in ports and noverify == 1:
+            problems.append("TLS listener with tls_no_verify_certificate = 1")
+        refs = [*h.facts.listeners.sources, tsrc, vsrc]
+        if problems:
+            yield failed(s, "; ".join(problems), *refs)
+        elif ports:
+            yield passed(s, f"only TLS {LIBVIRT_TLS} listening, client certificates verified", *refs)
+        else:
+            yield passed(s, "libvirt listens on local UNIX sockets only", *refs)
+
+
+@check(
+    id="HVA-031",
+    title="VM console is not exposed to the network unprotected",
+    scope="vm",
+    severity=Severity.HIGH,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-4"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Make VNC/SPICE listen on 127.0.0.1 or a UNIX socket and reach it through SSH; if it "
+    "must listen on the network, set vnc_tls/spice_tls = 1 in qemu.conf and a console password.",
+)
+def console_exposure(ctx: Context) -> Iterator[Outcome]:
+    """A VNC or SPICE console gives keyboard, screen and often boot control of the VM. Listening on
+    a network address without TLS sends it in cleartext; without a password anyone can take it."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
+        if not consoles:
+            yield not_applicable(s, "no VNC, SPICE or RDP console")
+            continue
+        h = hosts[v.host]
+        qc = conf_fact(h, "qemu.conf")
+        problems, open_needs_tls, refs = [], [], []
+        for g in consoles:
+            refs.append(g.source)
+            for lst in g.listens:
+                if lst.kind in ("socket", "none"):
+                    continue
+                addr = lst.address
+                if addr is None:
+                    if not qc.known:
+                        open_needs_tls.append((g, "default listen address"))
+                        continue
+                    addr, src = conf_value(h, "qemu.conf", f"{g.type}_listen")
+                    refs.append(src)
+                if is_local_address(addr):
+                    continue
+                if g.password.known and not g.password.get():
+                    problems.append(f"{g.type} on {addr} without a password")
+                open_needs_tls.append((g, str(addr)))
+        if problems:
+            yield failed(s, "; ".join(problems), *refs)
+            continue
+        if not open_needs_tls:
+            yield passed(s, "console(s) reachable only from the host", *refs)
+            continue
+        if not qc.known:
+            yield unknown(s, qc, "the VM console listens locally or uses TLS and a password")
+            continue
+        tls_missing = []
+        for g, addr in open_needs_tls:
+            tls, src = conf_value(h, "qemu.conf", f"{g.type}_tls")
+            refs.append(src)
+            if g.type in ("vnc", "spice") and tls != 1:
+                tls_missing.append(f"{g.type} on {addr} without TLS ({g.type}_tls = {tls})")
+        if tls_missing:
+            yield failed(s, "; ".join(tls_missing), *refs)
+            continue
+        pw = [g.password for g, _ in open_needs_tls if not g.password.known]
+        if pw:
+            yield unknown(s, pw[0], "the network-facing console has a password")
+        else:
+            yield passed(s, "network-facing console uses TLS and a password", *refs)
+
+
+@check(
+    id="HVA-032",
+    title="Live migration is forced over TLS",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-r1": ["HY-SR-13"]},
+    threats=("HYP-T2", "HY-TS1"),
+    remediation="Set migrate_tls_force = 1 in /etc/libvirt/qemu.conf (with TLS certificates in "
+    "/etc/pki/qemu) and bind migration_address to the migration network.",
+)
+def migration_tls(ctx: Context) -> Iterator[Outcome]:
+    """Migration streams the whole guest memory and CPU state; without TLS anyone on the path reads
+    it. Rev. 1 HY-SR-13 asks for a secure connection on a dedicated segment."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        qc = conf_fact(h, "qemu.conf")
+        if not qc.known:
+            yield unknown(s, qc, "qemu.conf migrate_tls_force = 1")
+            continue
+        force, src = conf_value(h, "qemu.conf", "migrate_tls_force")
+        addr, asrc = conf_value(h, "qemu.conf", "migration_address")
+        if force == 1:
+            yield passed(s, f"migrate_tls_force = 1 (migration_address {addr})", src, asrc)
+        else:
+            yield failed(s, f"migrate_tls_force = {force}: migrations run in cleartext unless the "
+                         f"caller asks for TLS (migration_address {addr})", src, asrc)
+
+
+@check(
+    id="HVA-033",
+    title="Only approved services listen on the network",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-4", "HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Stop or bind to loopback every service not in the profile's allowed_listeners, or add "
+    "the ones you need to the profile.",
+)
+def approved_listeners(ctx: Context) -> Iterator[Outcome]:
+    """Every network listener on the host is attack surface of the management console; the 2014
+    draft wants few exposed interfaces and a firewall open only for enabled services."""
+    allowed = set(ctx.profile.allowed_listeners)
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.listeners
+        if not f.known:
+            yield unknown(s, f, "only approved services listen on non-loopback addresses")
+            continue
+        exposed = [lst for lst in f.get() if not lst.loopback]
+        extra = sorted({f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed
+                        if lst.process not in allowed})
+        if extra:
+            yield failed(s, f"unapproved listeners: {', '.join(extra[:12])}", *f.sources)
+        else:
+            yield passed(s, f"{len(exposed)} non-loopback listener(s), all approved", *f.sources)
+
+
+@check(
+    id="HVA-100",
+    title="Storage pool is not an image library on the hypervisor host",
+    scope="pool",
+    severity=Severity.LOW,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-10"], "sp800-125a-r1": ["HY-SR-11"]},
+    threats=("HYP-T1",),
+    remediation="Keep templates and ISO images on a separate, access-controlled image server (netfs, "
+    "iscsi, rbd); list pools that only hold running VMs' disks in the profile's runtime_pools.",
+)
+def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft keeps the image library off the hypervisor host, so that a compromised host
+    cannot tamper with the images every new VM starts from."""
+    remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage")
+    for p in ctx.deployment.pools:
+        s = pool_subject(p)
+        if p.name in ctx.profile.runtime_pools:
+            yield not_applicable(s, "listed in the profile's runtime_pools (VM disks, not images)")
+        elif p.type in remote:
+            yield passed(s, f"{p.type} pool: images live off the host", p.source)
+        else:
+            yield failed(s, f"{p.type} pool at {p.target or '(no path)'} keeps images on the host",
+                         p.source)
+
+
+@check(
+    id="HVA-101",
+    title="VM images are signed and verified before use",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-10"],
+                     "sp800-125a-r1": ["HY-SR-9", "HY-SR-10", "HY-SR-11", "HY-SR-12"]},
+    threats=("HYP-T1",),
+    remediation="Sign images when they are built, verify signatures before import or deployment, keep "
+    "the keys under custody, and reach the image server only over TLS.",
+    automation="manual",
+    question="Are VM images signed when built and verified before import or deployment, checked "
+    "against a gold standard per VM type, checked in and out only by authorized administrators, and "
+    "fetched from the image server over TLS?",
+)
+def image_signing(ctx: Context) -> Iterator[Outcome]:
+    """Image signing, gold images and access to the image server are processes around the host;
+    the report asks for them explicitly."""
+    for h in ctx.deployment.hosts:
+        pools = [p for p in ctx.deployment.pools if p.host == h.name]
+        yield manual(host_subject(h), f"{len(pools)} storage pool(s) on the host", h.source)
+
+
+@check(
+    id="HVA-110",
+    title="VM activity is monitored and policy enforced",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-11"], "sp800-125a-r1": ["HY-SR-14", "HY-SR-16"],
+                     "sp800-125b": ["VM-TM-R1"]},
+    threats=("HYP-T1", "HYP-T2", "HVA-T6"),
+    remediation="Deploy process and traffic monitoring for the VMs (IDS on the VM bridges, "
+    "anti-malware with automatic signature updates) and document its coverage.",
+    automation="manual",
+    question="Which mechanism detects malicious processes inside these VMs and malicious traffic in "
+    "and out of them, does it update its signatures automatically, and which VMs does it cover?",
+)
+def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
+    """Monitoring coverage cannot be read from the host alone; the report shows what security tools
+    were found and asks for the rest."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        f = h.facts.monitoring_agents
+        found = (", ".join(f.get()) or "none") if f.known else f"unknown ({f.reason})"
+        yield manual(s, f"security tools found on the host: {found}", *f.sources)
+
+
+@check(
+    id="HVA-120",
+    title="Monitoring runs outside the VMs through introspection",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
+    threats=("HYP-T4", "HVA-T6"),
+    remediation="Where out-of-VM monitoring is required, deploy a VM introspection stack (e.g. "
+    "LibVMI/DRAKVUF) in a hardened, isolated VM with least privilege.",
+    automation="manual",
+    question="Is VM monitoring done from outside the guests through introspection (e.g. LibVMI, "
+    "DRAKVUF), and is that tool itself isolated, least-privileged and patched?",
+)
+def introspection(ctx: Context) -> Iterator[Outcome]:
+    """KVM has no built-in introspection API for security appliances; whether one is used, and
+    protected, is for a person to confirm."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        f = h.facts.monitoring_agents
+        vmi = [t for t in (f.get() if f.known else ()) if t in ("drakvuf", "libvmi")]
+        yield manual(s, f"introspection tools found: {', '.join(vmi) or 'none'}", *f.sources)
+
+
+@check(
+    id="HVA-130",
+    title="libvirt API calls are subject to access control",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
+    threats=("HY-TS3", "HVA-T5"),
+    remediation="Set access_drivers = [ \"polkit\" ] in libvirtd.conf and write polkit rules that "
+    "grant org.libvirt.api.domain.* per VM or group of VMs.",
+)
+def api_access_control(ctx: Context) -> Iterator[Outcome]:
+    """Without an access driver libvirt checks nothing once a client has connected: any user of the
+    read-write socket administers every VM. Granular control per VM needs the polkit access driver."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        ld = conf_fact(h, "libvirtd.conf")
+        if not ld.known:
+            yield unknown(s, ld, "libvirtd.conf access_drivers includes polkit")
+            continue
+        drivers, src = conf_value(h, "libvirtd.conf", "access_drivers")
+        if "polkit" in (drivers or []):
+            yield passed(s, f"access_drivers = {drivers}", src)
+        else:
+            yield failed(s, "no access driver: every connected client may do everything on every VM",
+                         src)
+
+
+@check(
+    id="HVA-131",
+    title="polkit rules grant VM administration per VM or group",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
+    threats=("HY-TS3", "HVA-T5"),
+    remediation="Write polkit rules for org.libvirt.api.domain.* that test "
+    "action.lookup(\"domain_name\") or (\"domain_uuid\"), so each administrator group manages only its VMs.",
+)
+def granular_rules(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft's granular access control means permissions on single VMs or groups of VMs,
+    with deny for specific VMs: in polkit, rules that look at the domain's name or uuid."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        ld = conf_fact(h, "libvirtd.conf")
+        rules = h.libvirt.polkit_rules if h.libvirt else ld
+        gap = first_unknown(ld, rules)
+        if gap is not None:
+            yield unknown(s, gap, "polkit rules restrict libvirt actions per VM")
+            continue
+        drivers, src = conf_value(h, "libvirtd.conf", "access_drivers")
+        if "polkit" not in (drivers or []):
+            yield failed(s, "no polkit access driver, so no per-VM rule can apply", src)
+            continue
+        granular = [f for f, text in rules.get() if "domain_name" in text or "domain_uuid" in text]
+        if granular:
+            yield passed(s, f"per-VM rules in {', '.join(granular)}", *rules.sources)
+        else:
+            yield failed(s, "no polkit rule looks at domain_name or domain_uuid", *rules.sources, src)
+
+
+@check(
+    id="HVA-132",
+    title="libvirt's read-write socket requires authorization",
+    scope="host",
+    severity=Severity.CRITICAL,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
+    threats=("HVA-T5",),
+    remediation="Keep auth_unix_rw = \"polkit\", or with \"none\" restrict unix_sock_rw_perms to 0770 "
+    "and a small group.",
+)
+def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
+    """Whoever reaches the read-write socket administers the hypervisor (which is root on the host
+    in all but name)."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        ld = conf_fact(h, "libvirtd.conf")
+        if not ld.known:
+            yield unknown(s, ld, "the libvirt read-write socket requires authorization")
+            continue
+        auth, asrc = conf_value(h, "libvirtd.conf", "auth_unix_rw")
+        perms, psrc = conf_value(h, "libvirtd.conf", "unix_sock_rw_perms")
+        try:
+            world = int(str(perms), 8) & 0o006 != 0
+        except ValueError:
+            world = False
+        if auth == "none" and world:
+            yield failed(s, f"auth_unix_rw = none with socket permissions {perms}: any local user "
+                         "controls every VM", asrc, psrc)
+        else:
+            yield passed(s, f"auth_unix_rw = {auth}, unix_sock_rw_perms = {perms}", asrc, psrc)
+
+
+@check(
+    id="HVA-140",
+    title="Few accounts can log in to the host",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-14"]},
+    threats=("HVA-T5",),
+    remediation="Lock or remove login shells of accounts that do not administer the host "
+    "(usermod -s /usr/sbin/nologin NAME).",
+)
+def few_accounts(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft: a bare minimum (two or three) of accounts with direct host access, and no
+    end-user accounts on the host."""
+    limit = ctx.profile.max_interactive_accounts
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.accounts
+        if not f.known:
+            yield unknown(s, f, f"at most {limit} accounts have a login shell")
+            continue
+        names = [a.name for a in f.get() if a.interactive]
+        msg = f"{len(names)} account(s) with a login shell (limit {limit}): {', '.join(names[:15])}"
+        yield (failed if len(names) > limit else passed)(s, msg, *f.sources)
+
+
+@check(
+    id="HVA-141",
+    title="Only root has user id 0",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-14"]},
+    threats=("HVA-T5",),
+    remediation="Give every account other than root a unique non-zero uid.",
+)
+def single_uid0(ctx: Context) -> Iterator[Outcome]:
+    """A second uid-0 account is a hidden root login that escapes every list of administrators."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.accounts
+        if not f.known:
+            yield unknown(s, f, "only root has uid 0")
+            continue
+        zero = [a.name for a in f.get() if a.uid == 0]
+        if zero == ["root"]:
+            yield passed(s, "root is the only uid-0 account", *f.sources)
+        else:
+            yield failed(s, f"uid-0 accounts: {', '.join(zero) or 'none'}", *f.sources)
+
+
+@check(
+    id="HVA-142",
+    title="Few principals hold administrative rights on the host",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-14"]},
+    threats=("HVA-T5",),
+    remediation="Trim sudoers and the sudo/wheel/admin/libvirt groups to the named administrators.",
+)
+def few_admins(ctx: Context) -> Iterator[Outcome]:
+    """sudo rights and membership of the libvirt group are root-equivalent on a hypervisor host;
+    they count against the same bare minimum."""
+    limit = ctx.profile.max_admin_principals
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.admin_principals
+        if not f.known:
+            yield unknown(s, f, f"at most {limit} principals hold administrative rights")
+            continue
+        names = list(f.get())
+        msg = f"{len(names)} administrative principal(s) (limit {limit}): {', '.join(names[:15])}"
+        yield (failed if len(names) > limit else passed)(s, msg, *f.sources)
+
+
+@check(
+    id="HVA-150",
+    title="Host accounts come from the enterprise directory",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-15"]},
+    threats=("HVA-T5",),
+    remediation="Join the host to the directory (realm join / sssd) and add sss to the passwd line of "
+    "/etc/nsswitch.conf.",
+)
+def directory_accounts(ctx: Context) -> Iterator[Outcome]:
+    """Directory integration gives central password policy and prompt removal of leavers' accounts
+    (no zombie accounts on hypervisor hosts)."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.directory
+        if not f.known:
+            yield unknown(s, f, "host accounts come from the enterprise directory")
+        elif f.get():
+            yield passed(s, f"accounts resolved through {f.get()}", *f.sources)
+        else:
+            yield failed(s, "local accounts only (nsswitch passwd: files)", *f.sources)
+
+
+@check(
+    id="HVA-151",
+    title="Administrative logins need a second factor",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-15"]},
+    threats=("HVA-T5",),
+    remediation="Require a second factor for SSH (e.g. pam_u2f or AuthenticationMethods "
+    "publickey,keyboard-interactive with an OTP module).",
+)
+def admin_mfa(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft's Appendix B asks for robust multi-factor authentication of host accounts."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        sshd, mfa = h.facts.sshd, h.facts.mfa
+        gap = first_unknown(sshd, mfa)
+        if gap is not None:
+            yield unknown(s, gap, "administrative logins need a second factor")
+        elif not sshd.get():
+            yield not_applicable(s, "no SSH server installed", *sshd.sources)
+        elif mfa.get():
+            yield passed(s, f"second factor: {mfa.get()}", *mfa.sources)
+        else:
+            yield failed(s, "SSH logins need a single factor", *mfa.sources, *sshd.sources)
+
+
+@check(
+    id="HVA-160",
+    title="SSH denies root login",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-16"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Set PermitRootLogin no in /etc/ssh/sshd_config and reload sshd; administrators log in "
+    "as themselves and elevate with sudo.",
+)
+def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft: remote access to the console must be able to deny root."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.sshd
+        if not f.known:
+            yield unknown(s, f, "sshd PermitRootLogin is no")
+        elif not f.get():
+            yield not_applicable(s, "no SSH server installed", *f.sources)
+        elif f.get().get("permitrootlogin", "prohibit-password") == "no":
+            yield passed(s, "PermitRootLogin no", *f.sources)
+        else:
+            yield failed(s, f"PermitRootLogin {f.get().get('permitrootlogin', 'prohibit-password')}",
+                         *f.sources)
+
+
+@check(
+    id="HVA-161",
+    title="SSH admits only named administrators",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-16"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Set AllowUsers or AllowGroups in /etc/ssh/sshd_config to the administrators.",
+)
+def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft: restrict remote access to a named list of administrator accounts."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.sshd
+        if not f.known:
+            yield unknown(s, f, "sshd AllowUsers or AllowGroups is set")
+        elif not f.get():
+            yield not_applicable(s, "no SSH server installed", *f.sources)
+        else:
+            allow = {k: f.get()[k] for k in ("allowusers", "allowgroups") if f.get().get(k)}
+            if allow:
+                yield passed(s, "; ".join(f"{k} {v}" for k, v in allow.items()), *f.sources)
+            else:
+                yield failed(s, "neither AllowUsers nor AllowGroups is set", *f.sources)
+
+
+@check(
+    id="HVA-170",
+    title="A gold hypervisor configuration is defined, applied and checked",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-17"], "sp800-125a-r1": ["HY-SR-19"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Keep the host's configuration (qemu.conf, libvirtd.conf, polkit, networks) in version "
+    "control, apply it with configuration management, and compare scans against it.",
+    automation="manual",
+    question="Is there a version-controlled gold configuration for this host (CPU, memory, storage, "
+    "network, hardening) that is applied automatically and checked for drift?",
+)
+def gold_configuration(ctx: Context) -> Iterator[Outcome]:
+    """Defining and approving the gold configuration is a decision; applying it and detecting drift
+    can be evidenced with configuration-management run logs."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        pk = h.facts.packages
+        cm = sorted(p for p in (pk.get() if pk.known else {}) if p in (
+            "puppet-agent", "puppet", "salt-minion", "chef", "ansible", "cfengine3", "mgmt"))
+        yield manual(s, f"configuration-management tools installed: {', '.join(cm) or 'none'}",
+                     *pk.sources)
+
+
+@check(
+    id="HVA-180",
+    title="No security update is pending",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-18"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Apply the pending security updates (apt-get upgrade / dnf upgrade --security) and "
+    "restart or migrate VMs so they run the patched QEMU.",
+)
+def security_updates(ctx: Context) -> Iterator[Outcome]:
+    """Unpatched kernel, QEMU and libvirt flaws are how VM escapes happen in practice."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.pending_security_updates
+        if not f.known:
+            yield unknown(s, f, "no security update is pending")
+        elif f.get():
+            names = ", ".join(f.get()[:10]) + (" ..." if len(f.get()) > 10 else "")
+            yield failed(s, f"{len(f.get())} pending security update(s): {names}", *f.sources)
+        else:
+            yield passed(s, "no pending security update (as of the package lists on the host)",
+                         *f.sources)
+
+
+@check(
+    id="HVA-181",
+    title="CPU vulnerabilities are mitigated",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-18"]},
+    threats=("HYP-T1",),
+    remediation="Update the microcode and the kernel, and remove mitigations=off from the kernel "
+    "command line.",
+)
+def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
+    """Speculative-execution flaws leak memory across VMs; Rev. 1 itself notes that they weaken the
+    assumption that hardware can be trusted."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.cpu_vulnerabilities
+        if not f.known:
+            yield unknown(s, f, "no CPU vulnerability is reported as Vulnerable")
+            continue
+        bad = sorted(k for k, v in f.get().items() if v.startswith("Vulnerable"))
+        if bad:
+            yield failed(s, "vulnerable: " + ", ".join(f"{k} ({f.get()[k][:60]})" for k in bad[:6]),
+                         *f.sources)
+        else:
+            yield passed(s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources)
+
+
+@check(
+    id="HVA-190",
+    title="Host firewall denies inbound traffic by default",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Enable a host firewall (nftables or firewalld) whose input policy drops everything "
+    "but the ports of enabled management services.",
+)
+def host_firewall(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft wants the host firewall open only for the ports of enabled services: that
+    means a default-deny input policy."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.firewall_input_policy
+        if not f.known:
+            yield unknown(s, f, "the host firewall denies inbound traffic by default")
+        elif f.get() == "drop":
+            yield passed(s, "inbound default policy drops", *f.sources)
+        else:
+            yield failed(s, "inbound traffic is accepted by default", *f.sources)
+
+
+@check(
+    id="HVA-200",
+    title="Logs are forwarded to a remote server over TLS",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    threats=("HVA-T6",),
+    remediation="Forward syslog with rsyslog omfwd (StreamDriver=\"gtls\", StreamDriverMode=\"1\", "
+    "StreamDriverAuthMode=\"x509/name\") or systemd-journal-upload over https to a log server.",
+)
+def log_forwarding(ctx: Context) -> Iterator[Outcome]:
+    """Logs kept only on the host die with it and can be edited by whoever takes it over; the 2014
+    draft wants them in a standard format, in real time, over a secure channel to an external server."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.log_forwarding
+        if not f.known:
+            yield unknown(s, f, "logs are forwarded to a remote server over TLS")
+            continue
+        targets = f.get()
+        plain = [t for t, tls in targets if not tls]
+        if not targets:
+            yield failed(s, "no remote log destination configured", *f.sources)
+        elif plain:
+            yield failed(s, f"logs forwarded without TLS to {', '.join(plain)}", *f.sources)
+        else:
+            yield passed(s, f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}", *f.sources)
+
+
+@check(
+    id="HVA-201",
+    title="libvirt audits VM management actions",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    threats=("HVA-T6",),
+    remediation="Run auditd and set audit_level = 2 in libvirtd.conf (libvirtd then refuses to run "
+    "without host auditing).",
+)
+def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
+    """libvirt's audit records (VIRT_CONTROL, VIRT_RESOURCE, VIRT_MACHINE_ID) trace who started,
+    changed or gave devices to which VM: Rev. 1's configuration-change logging."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        ld = conf_fact(h, "libvirtd.conf")
+        auditd = h.facts.audit_daemon
+        gap = first_unknown(ld, auditd)
+        if gap is not None:
+            yield unknown(s, gap, "libvirt audit records reach a running auditd")
+            continue
+        level, src = conf_value(h, "libvirtd.conf", "audit_level")
+        if level == 0:
+            yield failed(s, "audit_level = 0: libvirt auditing disabled", src)
+        elif not auditd.get():
+            yield failed(s, f"audit_level = {level} but auditd is not running", src, *auditd.sources)
+        else:
+            yield passed(s, f"audit_level = {level}, auditd running", src, *auditd.sources)
+
+
+@check(
+    id="HVA-202",
+    title="Host clock is synchronised",
+    scope="host",
+    severity=Severity.LOW,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-20"]},
+    threats=("HVA-T6",),
+    remediation="Run chronyd or systemd-timesyncd against the enterprise time servers.",
+)
+def time_sync(ctx: Context) -> Iterator[Outcome]:
+    """Logs from many hosts can only be correlated when their clocks agree."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.time_sync
+        if not f.known:
+            yield unknown(s, f, "a time-synchronisation daemon is running")
+        elif f.get():
+            yield passed(s, f"{f.get()} running", *f.sources)
+        else:
+            yield failed(s, "no time-synchronisation daemon running", *f.sources)
+

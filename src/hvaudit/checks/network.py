@@ -1,0 +1,337 @@
+"""Virtual-network isolation and the management network (2014 HY-SR-19 at the VM port, 21, 22;
+Rev. 1 HY-SR-20; SP 800-125B).
+
+The 2014 draft names VLAN hopping, spoofing and snooping (HYP-T2) but has no recommendation at the
+VM port; these checks file them under HY-SR-19 (the hypervisor's own firewall) and SP 800-125B.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hvaudit.checks.base import (
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    first_unknown,
+    host_subject,
+    manual,
+    not_applicable,
+    passed,
+    unknown,
+    vm_subject,
+)
+
+SPOOF_PARTS = {"no-mac-spoofing", "no-ip-spoofing", "no-arp-spoofing"}
+SWITCHED = ("network", "bridge", "ethernet")
+MANAGEMENT_PROCESSES = ("sshd", "libvirtd", "virtproxyd", "cockpit-ws", "cockpit")
+
+
+def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
+    """Bridges of libvirt NAT, routed or isolated networks: host-internal, no physical uplink."""
+    return {n.bridge for n in ctx.deployment.networks
+            if n.host == host and n.bridge and n.forward_mode in ("nat", "route", "isolated", "open")}
+
+
+def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
+    """A filter and every filter it references, transitively (cycles are tolerated)."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        cur = todo.pop()
+        if cur in seen:
+            continue
+        seen.add(cur)
+        todo.extend(defs.get(cur, ()))
+    return seen
+
+
+@check(
+    id="HVA-191",
+    title="VM interface filters MAC, IP and ARP spoofing",
+    scope="vm",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R2"]},
+    threats=("HYP-T2",),
+    remediation="Add <filterref filter='clean-traffic'> (with an IP parameter) to every bridged or "
+    "network interface of the VM.",
+)
+def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
+    """Without a filter at the VM port, a rogue guest can send with another VM's MAC or IP address
+    and poison ARP caches: the spoofing half of HYP-T2. libvirt's nwfilter filters in the host
+    kernel, between vNIC and bridge: SP 800-125B's kernel-based virtual firewall. A filter counts
+    when it references no-mac-spoofing, no-ip-spoofing and no-arp-spoofing, directly or through
+    other filters (clean-traffic does), as the host's filter definitions show."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        nics = [i for i in v.interfaces if i.type in SWITCHED]
+        if not nics:
+            yield not_applicable(s, "no bridged or virtual-network interface")
+            continue
+        lh = hosts[v.host].libvirt
+        defs = lh.nwfilters if lh is not None else None
+        bad, refs, unverified = [], [i.source_ref for i in nics], []
+        for i in nics:
+            nic = i.mac or i.source
+            if i.filter is None:
+                bad.append(f"{nic}: no filter")
+            elif defs is not None and defs.known:
+                if i.filter not in defs.get():
+                    bad.append(f"{nic}: filter {i.filter!r} is not defined on the host")
+                    continue
+                lacking = SPOOF_PARTS - _closure(i.filter, defs.get())
+                if lacking:
+                    bad.append(f"{nic}: filter {i.filter!r} lacks {', '.join(sorted(lacking))}")
+            elif i.filter in SPOOF_PARTS:
+                bad.append(f"{nic}: filter {i.filter!r} covers only part of "
+                           "MAC/IP/ARP spoofing (stock definition)")
+            else:
+                unverified.append(i.filter)
+        if defs is not None and defs.known:
+            refs += list(defs.sources)
+        if bad:
+            yield failed(s, "; ".join(bad), *refs)
+        elif unverified and defs is not None:
+            names = ", ".join(sorted(set(unverified)))
+            yield unknown(s, defs, f"the network filter(s) {names} are defined on the host and "
+                          "reference no-mac-spoofing, no-ip-spoofing and no-arp-spoofing")
+        else:
+            names = ", ".join(sorted({i.filter or "" for i in nics}))
+            yield passed(s, f"{len(nics)} interface(s) filtered by {names}", *refs)
+
+
+@check(
+    id="HVA-192",
+    title="VM receives no VLAN trunk",
+    scope="vm",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-NS-R3"]},
+    threats=("HYP-T2",),
+    remediation="Give the VM a single access VLAN (<vlan><tag id='N'/></vlan>, no trunk='yes') unless "
+    "it is an approved router or firewall appliance.",
+)
+def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
+    """A guest that receives a trunk can tag its own frames and reach every VLAN on it: VLAN
+    hopping (HYP-T2 in the 2014 draft)."""
+    nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if not v.interfaces:
+            yield not_applicable(s, "no network interface")
+            continue
+        bad, refs = [], []
+        for i in v.interfaces:
+            refs.append(i.source_ref)
+            net = nets.get((v.host, i.source)) if i.type == "network" else None
+            if i.vlan_trunk:
+                bad.append(f"{i.mac or i.source}: trunk of VLANs {list(i.vlan_tags)}")
+            elif net is not None and net.vlan_trunk and not i.vlan_tags:
+                bad.append(f"{i.mac or i.source}: inherits trunk of VLANs {list(net.vlan_tags)} "
+                           f"from network {net.name}")
+                refs.append(net.source)
+        if bad:
+            yield failed(s, "; ".join(bad), *refs)
+        else:
+            yield passed(s, f"{len(v.interfaces)} interface(s), none trunked", *refs)
+
+
+@check(
+    id="HVA-193",
+    title="VM cannot change its own receive filters (promiscuous mode)",
+    scope="vm",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-TM-R2"]},
+    threats=("HYP-T2",),
+    remediation="Remove trustGuestRxFilters='yes' from the interface (and the network) unless the "
+    "guest is an approved monitoring appliance.",
+)
+def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
+    """trustGuestRxFilters passes the guest's MAC and promiscuous-mode changes to the host device:
+    the guest can then snoop traffic not meant for it. SP 800-125B allows promiscuous mode only
+    where it is required."""
+    nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if not v.interfaces:
+            yield not_applicable(s, "no network interface")
+            continue
+        bad = []
+        for i in v.interfaces:
+            net = nets.get((v.host, i.source)) if i.type == "network" else None
+            if i.trust_guest_rx_filters or (net is not None and net.trust_guest_rx_filters):
+                bad.append(i.mac or i.source)
+        refs = [i.source_ref for i in v.interfaces]
+        if bad:
+            yield failed(s, f"guest-controlled receive filters on {', '.join(bad)}", *refs)
+        else:
+            yield passed(s, "no interface trusts guest receive filters", *refs)
+
+
+@check(
+    id="HVA-194",
+    title="macvtap interfaces do not bridge VM-to-VM traffic on the host",
+    scope="vm",
+    severity=Severity.LOW,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R1"]},
+    threats=("HYP-T2",),
+    remediation="Use mode='vepa' (with reflective relay on the switch) or 'private' for macvtap "
+    "interfaces of VMs that must not talk to each other directly.",
+)
+def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
+    """In macvtap 'bridge' mode, VMs on the same physical device exchange frames inside the host,
+    past any firewall on the network."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        direct = [i for i in v.interfaces if i.type == "direct"]
+        if not direct:
+            yield not_applicable(s, "no macvtap (direct) interface")
+            continue
+        bridged = [i.source for i in direct if i.macvtap_mode == "bridge"]
+        refs = [i.source_ref for i in direct]
+        if bridged:
+            yield failed(s, f"macvtap bridge mode on {', '.join(bridged)}", *refs)
+        else:
+            yield passed(s, "macvtap modes: " + ", ".join(sorted({i.macvtap_mode or '' for i in direct})),
+                         *refs)
+
+
+@check(
+    id="HVA-210",
+    title="Management services listen only on management addresses",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125a-r1": ["HY-SR-20"],
+                     "sp800-125b": ["VM-NS-R2"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Bind sshd (ListenAddress), libvirt and any web console to the management interface's "
+    "address instead of all addresses.",
+)
+def management_bound(ctx: Context) -> Iterator[Outcome]:
+    """A management service listening on every address is reachable from every network the host
+    touches, including networks its VMs can reach."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.listeners
+        if not f.known:
+            yield unknown(s, f, "management services listen only on management addresses")
+            continue
+        wild = sorted({f"{lst.process} ({lst.protocol}/{lst.port})" for lst in f.get()
+                       if lst.process in MANAGEMENT_PROCESSES and lst.address in ("*", "0.0.0.0", "[::]", "::")})
+        if wild:
+            yield failed(s, f"listening on all addresses: {', '.join(wild)}", *f.sources)
+        else:
+            mgmt = [lst for lst in f.get() if lst.process in MANAGEMENT_PROCESSES and not lst.loopback]
+            yield passed(s, f"{len(mgmt)} management listener(s), none on a wildcard address", *f.sources)
+
+
+@check(
+    id="HVA-211",
+    title="Management address is not on a bridge shared with VMs",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125a-r1": ["HY-SR-20"],
+                     "sp800-125b": ["VM-NS-R2"]},
+    threats=("HYP-T2", "HVA-T5"),
+    remediation="Move the host's management address to a dedicated NIC (or VLAN interface) that no VM "
+    "is attached to.",
+)
+def management_segment(ctx: Context) -> Iterator[Outcome]:
+    """When the host's own address sits on a bridge that VMs are plugged into, every guest shares a
+    segment with the management interface (Rev. 1 HY-SR-20 wants a dedicated NIC or segment)."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        bridges, addrs = h.facts.bridges, h.facts.addresses
+        gap = first_unknown(bridges, addrs)
+        if gap is not None:
+            yield unknown(s, gap, "the management address is not on a bridge with VM ports")
+            continue
+        vm_ports = ("vnet", "tap", "macvtap", "veth")
+        internal = _libvirt_internal_bridges(ctx, h.name)
+        shared = [b for b, members in bridges.get().items()
+                  if b not in internal and addrs.get().get(b) and any(m.startswith(vm_ports) for m in members)]
+        if shared:
+            detail = ", ".join(f"{b} ({', '.join(addrs.get()[b])})" for b in shared)
+            yield failed(s, f"host address on bridge(s) with VM ports: {detail}",
+                         *bridges.sources, *addrs.sources)
+        else:
+            yield passed(s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources)
+
+
+@check(
+    id="HVA-212",
+    title="Management ports admit only designated subnets",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125a-r1": ["HY-SR-20"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Restrict the firewall rules for SSH, libvirt TLS and consoles to the enterprise "
+    "management subnets, upstream and on the host.",
+    automation="manual",
+    question="Do the host and upstream firewalls admit the management ports (SSH, libvirt TLS 16514, "
+    "consoles, migration) only from designated management subnets? Attach the rule set.",
+)
+def management_sources(ctx: Context) -> Iterator[Outcome]:
+    """Which subnets are 'designated' is the site's decision and the upstream firewall is not on
+    the host; the report shows what it saw and asks."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        f = h.facts.firewall_input_policy
+        seen = f.get() if f.known else f"unknown ({f.reason})"
+        yield manual(s, f"host firewall input policy: {seen}", *f.sources)
+
+
+@check(
+    id="HVA-220",
+    title="VM networks have redundant physical uplinks",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-22"],
+                     "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"]},
+    threats=("HYP-T3",),
+    remediation="Attach VM bridges to a bond or team of at least two physical NICs (on different "
+    "adapters and switches).",
+)
+def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
+    """One physical NIC per VM bridge is a single point of failure for every VM on it; SP 800-125B
+    asks for teams whose members differ in driver, PCI bus and switch (this check sees the team,
+    not those differences)."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        bridges, bonds = h.facts.bridges, h.facts.bonds
+        gap = first_unknown(bridges, bonds)
+        if gap is not None:
+            yield unknown(s, gap, "VM bridges are uplinked through a bond of two or more NICs")
+            continue
+        vm_ports = ("vnet", "tap", "macvtap", "veth")
+        internal = _libvirt_internal_bridges(ctx, h.name)
+        vm_bridges = {b: m for b, m in bridges.get().items()
+                      if b not in internal and any(x.startswith(vm_ports) for x in m)}
+        if not vm_bridges:
+            yield not_applicable(s, "no bridge with a physical uplink carries VM ports", *bridges.sources)
+            continue
+        weak = []
+        for b, members in vm_bridges.items():
+            uplinks = [m for m in members if not m.startswith(vm_ports)]
+            teamed = [u for u in uplinks if len(bonds.get().get(u, ())) >= 2]
+            if not teamed:
+                weak.append(f"{b} (uplinks: {', '.join(uplinks) or 'none'})")
+        if weak:
+            yield failed(s, f"VM bridge(s) without a redundant uplink: {', '.join(weak)}",
+                         *bridges.sources, *bonds.sources)
+        else:
+            yield passed(s, f"{len(vm_bridges)} VM bridge(s), each on a bond of two or more NICs",
+                         *bridges.sources, *bonds.sources)

@@ -1,0 +1,258 @@
+"""Resource isolation against starvation (2014 HY-SR-6..9; Rev. 1 HY-SR-3..5 and 8).
+
+Memory and CPU guarantees, limits and priorities are platform-neutral fields of the model, so these
+checks hold for any hypervisor whose collector fills them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hvaudit.checks.base import (
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    host_subject,
+    not_applicable,
+    passed,
+    unknown,
+    vm_subject,
+)
+
+ANY = ("kvm-libvirt", "any")
+
+
+def _gib(kib: int) -> str:
+    return f"{kib / 1024 / 1024:.1f} GiB"
+
+
+@check(
+    id="HVA-060",
+    title="Memory configured for VMs stays within the over-commit ratio",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
+    threats=("HYP-T3",),
+    remediation="Reduce the memory of running and autostarted VMs, move VMs to other hosts, or add "
+    "RAM until the ratio is within the profile's ram_overcommit_max.",
+    platforms=ANY,
+)
+def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
+    """When the memory promised to VMs exceeds host RAM by too much, contention forces swapping or
+    the OOM killer onto guests: a denial of service one VM can trigger for all. The 2014 draft's
+    example ratio is 1.5:1; Rev. 1 wants over-commit off by default."""
+    limit = ctx.profile.ram_overcommit_max
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
+        if h.memory_kib <= 0:
+            yield not_applicable(s, "host memory size unknown")
+            continue
+        total = sum(v.memory_max_kib for v in vms)
+        ratio = total / h.memory_kib
+        msg = (f"{len(vms)} running or autostart VM(s) configured with {_gib(total)} on "
+               f"{_gib(h.memory_kib)} of host RAM: ratio {ratio:.2f} (limit {limit:g})")
+        if ratio > limit:
+            yield failed(s, msg, h.source)
+        else:
+            yield passed(s, msg, h.source)
+
+
+@check(
+    id="HVA-061",
+    title="Kernel same-page merging (KSM) is off",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
+    threats=("HYP-T3", "HYP-T1"),
+    remediation="echo 0 > /sys/kernel/mm/ksm/run and disable ksm/ksmtuned services; or mark sensitive "
+    "VMs <memoryBacking><nosharepages/>.",
+)
+def ksm_off(ctx: Context) -> Iterator[Outcome]:
+    """Page merging is what makes memory over-commit work, and it is a known cross-VM side channel:
+    Rev. 1 wants over-commit disabled by default."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.page_merging
+        if not f.known:
+            yield unknown(s, f, "KSM is not running (/sys/kernel/mm/ksm/run = 0)")
+        elif f.get():
+            yield failed(s, "KSM is merging guest memory pages", *f.sources)
+        else:
+            yield passed(s, "KSM is off", *f.sources)
+
+
+@check(
+    id="HVA-070",
+    title="VM has a memory guarantee, a limit and a priority",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-7"], "sp800-125a-r1": ["HY-SR-3"]},
+    threats=("HYP-T3",),
+    remediation="Guarantee memory (<memoryBacking><hugepages/> or <locked/> with <memtune><hard_limit>), "
+    "and set <memtune><soft_limit> as the priority under contention.",
+    platforms=ANY,
+)
+def memory_controls(ctx: Context) -> Iterator[Outcome]:
+    """A guarantee keeps the VM's memory resident, a limit bounds what it can take, and a priority
+    decides who yields under contention; without all three one VM can starve another. The
+    configured memory size is always an upper bound for the guest, so the limit is only missing
+    when memory is locked without a hard limit (then the guest can pin unbounded host RAM)."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        missing = []
+        if v.memory_guarantee is None:
+            missing.append("guarantee")
+        if v.memory_locked and v.memory_limit is None:
+            missing.append("hard limit (memory is locked without one)")
+        if v.memory_priority is None:
+            missing.append("priority")
+        have = [x.description for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
+        refs = [x.source for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
+        ceiling = f"configured size {_gib(v.memory_max_kib)}"
+        if missing:
+            yield failed(s, f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})",
+                         v.source, *refs)
+        else:
+            yield passed(s, "; ".join([*have, ceiling]), *refs)
+
+
+@check(
+    id="HVA-080",
+    title="VM has fewer vCPUs than the host has physical cores",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
+    threats=("HYP-T3",),
+    remediation="Lower the VM's maximum vCPU count (<vcpu>) below the host's physical core count.",
+    platforms=ANY,
+)
+def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
+    """A VM with as many vCPUs as the host has cores can occupy every core at once, starving the
+    host and its neighbours; the 2014 draft asks for strictly fewer. The maximum (hot-pluggable)
+    count is used, not the current one."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        cores = hosts[v.host].cores
+        msg = f"{v.vcpus_max} vCPU(s) on a host with {cores} physical core(s)"
+        if v.vcpus_max < cores:
+            yield passed(s, msg, v.source, hosts[v.host].source)
+        else:
+            yield failed(s, msg, v.source, hosts[v.host].source)
+
+
+@check(
+    id="HVA-081",
+    title="vCPUs of running VMs stay within the host's cores",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
+    threats=("HYP-T3",),
+    remediation="Spread VMs over more hosts or reduce vCPU counts until the ratio is within the "
+    "profile's vcpu_to_core_ratio_max.",
+    platforms=ANY,
+)
+def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-4: allocations to all VMs together should not exceed a key physical resource
+    such as the number of cores."""
+    limit = ctx.profile.vcpu_to_core_ratio_max
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
+        total = sum(v.vcpus_max for v in vms)
+        ratio = total / h.cores if h.cores else float("inf")
+        msg = (f"{total} vCPU(s) across {len(vms)} running or autostart VM(s) on {h.cores} core(s): "
+               f"ratio {ratio:.2f} (limit {limit:g})")
+        yield (failed if ratio > limit else passed)(s, msg, h.source)
+
+
+@check(
+    id="HVA-090",
+    title="VM has a CPU reservation, a limit and a priority",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-5"]},
+    threats=("HYP-T3",),
+    remediation="Set <cputune><shares> (priority), <cputune><quota>/<global_quota> (limit) and pin "
+    "vCPUs to reserved host CPUs (<vcpupin>) where a reservation is needed.",
+    platforms=ANY,
+)
+def cpu_controls(ctx: Context) -> Iterator[Outcome]:
+    """A reservation keeps CPU available for the VM, a limit keeps it from taking everything, a
+    priority settles contention. libvirt has no reservation in MHz; dedicated pinning is the
+    closest equivalent."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        parts = {"reservation": v.cpu_reservation, "limit": v.cpu_limit, "priority": v.cpu_priority}
+        missing = [k for k, x in parts.items() if x is None]
+        have = [f"{k}: {x.description}" for k, x in parts.items() if x]
+        refs = [x.source for x in parts.values() if x]
+        if missing:
+            yield failed(s, f"no CPU {', '.join(missing)}" + (f" ({'; '.join(have)})" if have else ""),
+                         v.source, *refs)
+        else:
+            yield passed(s, "; ".join(have), *refs)
+
+
+@check(
+    id="HVA-091",
+    title="VM uses no real-time vCPU scheduling",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-5"]},
+    threats=("HYP-T3",),
+    remediation="Remove <vcpusched scheduler='fifo'|'rr'> unless host CPUs are reserved for it.",
+)
+def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
+    """Real-time (FIFO/RR) vCPU threads pre-empt everything else on their CPUs and can starve the
+    host itself."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if v.realtime_vcpus:
+            yield failed(s, "vCPUs scheduled fifo/rr (real-time)", v.source)
+        else:
+            yield passed(s, "no real-time vCPU scheduling", v.source)
+
+
+@check(
+    id="HVA-092",
+    title="VM's disk and network bandwidth are limited",
+    scope="vm",
+    severity=Severity.LOW,
+    function="HY-BF2",
+    recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-8"]},
+    threats=("HYP-T3",),
+    remediation="Add <iotune> to disks and <bandwidth> to interfaces with limits suited to the VM's tier.",
+    platforms=ANY,
+)
+def io_limits(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-8: per-VM limits on network and I/O bandwidth keep a denial of service local
+    to the VM that causes it."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        disks = [d for d in v.disks if d.device == "disk"]
+        nics = [i for i in v.interfaces if i.type not in ("hostdev",)]
+        if not disks and not nics:
+            yield not_applicable(s, "no disks and no network interfaces")
+            continue
+        bad_d = [d.source or "(no source)" for d in disks if not d.io_limited]
+        bad_n = [i.mac or i.source for i in nics if not i.bandwidth_limited]
+        if bad_d or bad_n:
+            parts = []
+            if bad_d:
+                parts.append(f"{len(bad_d)} of {len(disks)} disk(s) without <iotune>")
+            if bad_n:
+                parts.append(f"{len(bad_n)} of {len(nics)} interface(s) without <bandwidth>")
+            yield failed(s, "; ".join(parts), v.source)
+        else:
+            yield passed(s, f"{len(disks)} disk(s) and {len(nics)} interface(s) limited", v.source)

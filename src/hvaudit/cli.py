@@ -1,0 +1,256 @@
+"""The `hvaudit` command: catalog, checks, collect, assess, scan.
+
+Exit codes (also in --help and the README):
+  0  no failure at or above --fail-on
+  1  failures at or above --fail-on
+  2  usage or input error (bad flag, missing or malformed file, corrupt bundle)
+  3  collection or check errors (unreachable target, evidence not collected, a check crashed,
+     a partial bundle); takes precedence over 1
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import NoReturn
+
+from hvaudit import __version__
+from hvaudit.errors import HvauditError, UsageError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERRORS = 0, 1, 2, 3
+
+EPILOG = """exit codes:
+  0  no failure at or above --fail-on
+  1  failures at or above --fail-on
+  2  usage or input error (bad flag, missing or malformed file, corrupt bundle)
+  3  collection or check errors (unreachable target, evidence not collected, a check
+     crashed, a partial bundle); takes precedence over 1
+
+examples:
+  hvaudit scan --demo                         the bundled demo deployment, no hypervisor needed
+  hvaudit scan --connect qemu:///system       this host (run as root for the host facts)
+  hvaudit scan --connect qemu+ssh://root@hv1/system --format json > hv1.json
+  hvaudit collect --connect qemu:///system -o hv1.tar.gz && hvaudit assess hv1.tar.gz
+  hvaudit catalog --edition sp800-125a-r1 --function HY-BF2
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("terminal", "json"), default="terminal",
+                   help="report format (default: terminal)")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="write the report to FILE instead of standard output")
+    p.add_argument("--profile", type=Path, metavar="FILE",
+                   help="a TOML profile with thresholds and check selection (see profiles/default.toml)")
+    p.add_argument("--fail-on", choices=("critical", "high", "medium", "low", "info"), default="low",
+                   help="lowest severity of a failure that makes the exit code 1 (default: low)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+def _collect_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--facts", choices=("auto", "local", "ssh", "none"), default="auto",
+                   help="how to read host facts: auto (local for local URIs, SSH for qemu+ssh), "
+                   "local, ssh or none (default: auto)")
+    p.add_argument("--ssh", metavar="USER@HOST", help="SSH destination for host facts")
+    p.add_argument("--ssh-port", type=int, metavar="PORT")
+    p.add_argument("--secure-xml", action="store_true",
+                   help="open a read-write libvirt connection (still only reading) so console "
+                   "passwords can be seen as set; their values are redacted at collection")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate the README's usage block)."""
+    parser = _Parser(
+        prog="hvaudit",
+        description="Assess hypervisor deployments against NIST SP 800-125A (2014 draft and Rev. 1) "
+        "and SP 800-125B. A scan only reads.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"hvaudit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("scan", help="collect and assess in one step", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--connect", "-c", metavar="URI", help="libvirt URI, e.g. qemu:///system")
+    target.add_argument("--demo", action="store_true", help="scan the bundled demo deployment")
+    p.add_argument("--bundle", type=Path, metavar="PATH",
+                   help="also keep the evidence bundle at PATH (a directory or .tar.gz)")
+    _collect_options(p)
+    _report_options(p)
+
+    p = sub.add_parser("collect", help="write an evidence bundle, assess nothing", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--connect", "-c", metavar="URI", required=True, help="libvirt URI")
+    p.add_argument("--output", "-o", type=Path, metavar="PATH", required=True,
+                   help="bundle path: a new directory, or a file ending in .tar.gz")
+    _collect_options(p)
+
+    p = sub.add_parser("assess", help="assess an evidence bundle offline", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("bundle", type=Path, help="a bundle directory or .tar.gz")
+    _report_options(p)
+
+    p = sub.add_parser("catalog", help="list or show the SP 800-125A/B catalog")
+    p.add_argument("id", nargs="?", help="show one recommendation, function or threat")
+    p.add_argument("--edition", choices=("sp800-125a-2014", "sp800-125a-r1", "sp800-125b"))
+    p.add_argument("--function", metavar="HY-BFn")
+    p.add_argument("--threat", metavar="ID")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("checks", help="list the checks and what they map to")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    return parser
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def _color(args: argparse.Namespace) -> bool:
+    if args.color == "always":
+        return True
+    if args.color == "never" or args.output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _assess_and_report(bundle_path: Path, args: argparse.Namespace) -> int:
+    from hvaudit.bundle import Bundle
+    from hvaudit.checks.base import Severity
+    from hvaudit.engine import assess
+    from hvaudit.parse import build_deployment
+    from hvaudit.profile import load_profile
+    from hvaudit.report.json_report import render_json
+    from hvaudit.report.terminal import render_terminal
+
+    profile = load_profile(args.profile)
+    bundle = Bundle.open(bundle_path)
+    deployment, problems = build_deployment(bundle)
+    assessment = assess(deployment, problems, profile)
+    fail_on = Severity(args.fail_on)
+    if args.format == "json":
+        _write(render_json(assessment), args.output)
+    else:
+        _write(render_terminal(assessment, color=_color(args), fail_on=fail_on), args.output)
+    if assessment.has_errors or not bundle.manifest.get("complete", False):
+        return EXIT_ERRORS
+    return EXIT_FAIL if assessment.failures_at_or_above(fail_on) else EXIT_OK
+
+
+def _collect_opts(args: argparse.Namespace, uri: str) -> object:
+    from hvaudit.collect import CollectOptions
+
+    return CollectOptions(uri=uri, facts=args.facts, ssh=args.ssh, ssh_port=args.ssh_port,
+                          secure_xml=args.secure_xml)
+
+
+def demo_uri() -> str:
+    """The test-driver URI of the bundled demo deployment."""
+    node = resources.files("hvaudit").joinpath("demo", "hv-demo-01.xml")
+    return f"test://{Path(str(node)).resolve()}"
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """hvaudit scan."""
+    from hvaudit.collect import collect_libvirt
+
+    uri = demo_uri() if args.demo else args.connect
+    if args.demo:
+        args.secure_xml = True
+    keep = args.bundle is not None
+    dest = args.bundle if keep else Path(tempfile.mkdtemp(prefix="hvaudit-scan-")) / "bundle"
+    try:
+        result = collect_libvirt(_collect_opts(args, uri), dest)  # type: ignore[arg-type]
+        code = _assess_and_report(result.path, args)
+    except HvauditError:
+        keep = True  # the partial bundle is evidence: never delete it on failure
+        raise
+    finally:
+        if not keep:
+            shutil.rmtree(dest.parent, ignore_errors=True)
+    return code
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    """hvaudit collect."""
+    from hvaudit.collect import collect_libvirt
+
+    result = collect_libvirt(_collect_opts(args, args.connect), args.output)  # type: ignore[arg-type]
+    status = "complete" if result.complete else f"with {len(result.errors)} collection error(s)"
+    print(f"hvaudit: bundle written to {result.path} ({status})", file=sys.stderr)
+    for err in result.errors:
+        print(f"hvaudit: collection error: {err}", file=sys.stderr)
+    return EXIT_OK if result.complete else EXIT_ERRORS
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    """hvaudit assess."""
+    return _assess_and_report(args.bundle, args)
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """hvaudit catalog."""
+    from hvaudit.report.catalog_view import render_catalog
+
+    sys.stdout.write(render_catalog(args.id, args.edition, args.function, args.threat, args.format))
+    return EXIT_OK
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    """hvaudit checks."""
+    from hvaudit.report.catalog_view import render_checks
+
+    sys.stdout.write(render_checks(args.format))
+    return EXIT_OK
+
+
+COMMANDS = {"scan": cmd_scan, "collect": cmd_collect, "assess": cmd_assess,
+            "catalog": cmd_catalog, "checks": cmd_checks}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run a command and map hvaudit's errors to one-line messages and exit codes."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        return COMMANDS[args.command](args)
+    except HvauditError as exc:
+        print(f"hvaudit: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hvaudit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["build_parser", "demo_uri", "main"]
+

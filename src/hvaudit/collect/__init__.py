@@ -1,0 +1,88 @@
+"""Collection: the only layer that touches a host, and it only reads.
+
+`collect_libvirt` writes one evidence bundle for one libvirt URI: the libvirt view (domains,
+networks, filters, pools, capabilities) and the host facts (locally, over SSH, or not at all).
+Whatever fails, the bundle is closed with a manifest so that nothing already collected is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hvaudit.bundle import BundleWriter
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
+from hvaudit.errors import CollectionError, UsageError
+
+__all__ = ["CollectOptions", "CollectResult", "collect_libvirt"]
+
+FACT_MODES = ("auto", "local", "ssh", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class CollectOptions:
+    """How to collect."""
+
+    uri: str
+    facts: str = "auto"
+    ssh: str | None = None
+    ssh_port: int | None = None
+    secure_xml: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CollectResult:
+    """Where the bundle went and what went wrong, if anything."""
+
+    path: Path
+    complete: bool
+    errors: tuple[str, ...]
+
+
+def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None, str]:
+    mode = opts.facts
+    if mode not in FACT_MODES:
+        raise UsageError(f"--facts must be one of {', '.join(FACT_MODES)}")
+    if target.simulated:
+        return None, "simulated host (libvirt test driver): there is no host operating system"
+    if mode == "none":
+        return None, "host facts not collected (--facts none)"
+    if mode == "local" or (mode == "auto" and target.local):
+        return LocalRunner(), ""
+    destination = opts.ssh
+    if destination is None and target.host:
+        destination = f"{target.user}@{target.host}" if target.user else target.host
+    if destination is None:
+        raise UsageError("--facts ssh needs --ssh USER@HOST or a remote URI")
+    if mode == "auto" and target.transport not in ("ssh", "libssh", "libssh2") and opts.ssh is None:
+        return None, f"host facts need SSH access to {target.host}; pass --ssh USER@HOST"
+    port = opts.ssh_port if opts.ssh_port else (target.port if target.transport == "ssh" else None)
+    return SshRunner(destination, port), ""
+
+
+def collect_libvirt(opts: CollectOptions, dest: Path) -> CollectResult:
+    """Collect one libvirt deployment into `dest` (a directory or a .tar.gz)."""
+    target = LibvirtTarget.parse(opts.uri)
+    runner, why_not = _runner(target, opts)
+    writer = BundleWriter(dest, target=opts.uri, platform="kvm-libvirt")
+    complete = False
+    try:
+        LibvirtCollector(target, secure_xml=opts.secure_xml).collect(writer)
+        if runner is None:
+            status = "not_applicable" if target.simulated else "unavailable"
+            writer.record("host", status=status, origin="host facts", reason=why_not)
+        else:
+            HostCollector(runner).collect(writer)
+        complete = not writer.meta["errors"]
+    except CollectionError as exc:
+        writer.error(str(exc))
+        path = writer.close(complete=False)
+        raise CollectionError(f"{exc} (partial bundle kept at {path})") from None
+    except BaseException:
+        writer.error("collection interrupted")
+        writer.close(complete=False)
+        raise
+    path = writer.close(complete=complete)
+    return CollectResult(path, complete, tuple(writer.meta["errors"]))

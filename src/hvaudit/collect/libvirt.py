@@ -1,0 +1,189 @@
+"""The KVM/QEMU collector: reads a libvirt deployment through libvirt-python, read-only.
+
+The libvirt calls it makes are exactly these: open (read-only unless --secure-xml), getType,
+getLibVersion, getHostname, getCapabilities, getInfo, listAllDomains (all, autostart), XMLDesc of
+each domain, listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllStoragePools + XMLDesc.
+Domain XML is redacted before it is written (console passwords become a marker).
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+from hvaudit.bundle import BundleWriter, dump_json, safe_name, utc_now
+from hvaudit.errors import CollectionError, UsageError
+from hvaudit.redact import redact_xml
+
+__all__ = ["LibvirtCollector", "LibvirtTarget"]
+
+
+
+@dataclass(frozen=True, slots=True)
+class LibvirtTarget:
+    """A libvirt URI and what it implies for host facts."""
+
+    uri: str
+    driver: str
+    transport: str
+    host: str | None
+    user: str | None
+    port: int | None
+
+    @classmethod
+    def parse(cls, uri: str) -> LibvirtTarget:
+        """Split a libvirt URI (`qemu:///system`, `qemu+ssh://root@h/system`, `test:///node.xml`)."""
+        parts = urllib.parse.urlsplit(uri)
+        if not parts.scheme or "://" not in uri:
+            raise UsageError(f"not a libvirt URI: {uri!r} (e.g. qemu:///system)")
+        driver, _, transport = parts.scheme.partition("+")
+        try:
+            port = parts.port
+        except ValueError:
+            raise UsageError(f"bad port in URI {uri!r}") from None
+        return cls(uri, driver, transport, parts.hostname, parts.username, port)
+
+    @property
+    def simulated(self) -> bool:
+        """The test driver simulates a host: there is no operating system behind it."""
+        return self.driver == "test"
+
+    @property
+    def local(self) -> bool:
+        """The daemon runs on this machine."""
+        return not self.host and self.transport in ("", "unix")
+
+
+def _libvirt() -> Any:
+    try:
+        import libvirt
+    except ImportError:
+        raise CollectionError(
+            "libvirt-python is not installed; install hvaudit[libvirt] (needs libvirt-dev, pkg-config)"
+        ) from None
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    return libvirt
+
+
+class LibvirtCollector:
+    """Writes the libvirt view of one deployment into a bundle."""
+
+    def __init__(self, target: LibvirtTarget, *, secure_xml: bool = False) -> None:
+        self.target = target
+        self.secure_xml = secure_xml
+
+    def collect(self, writer: BundleWriter) -> None:
+        """Collect; per-object failures are recorded and collection goes on."""
+        libvirt = _libvirt()
+        try:
+            if self.secure_xml:
+                conn = libvirt.open(self.target.uri)
+            else:
+                conn = libvirt.openReadOnly(self.target.uri)
+        except libvirt.libvirtError as exc:
+            raise CollectionError(f"cannot connect to {self.target.uri}: {_msg(exc)}") from None
+        try:
+            self._collect(libvirt, conn, writer)
+        finally:
+            try:
+                conn.close()
+            except libvirt.libvirtError:
+                pass
+
+    def _collect(self, libvirt: Any, conn: Any, writer: BundleWriter) -> None:
+        info: dict[str, Any] = {
+            "uri": self.target.uri,
+            "secure_xml": self.secure_xml,
+            "simulated": self.target.simulated,
+        }
+        writer.meta["collector"]["libvirt"] = info
+        try:
+            info["hypervisor"] = conn.getType()
+            info["libvirt_version"] = _version(conn.getLibVersion())
+            info["hostname"] = conn.getHostname()
+            writer.add("libvirt/capabilities.xml", conn.getCapabilities().encode(),
+                       origin="virConnectGetCapabilities")
+            model, mem_mib, cpus, mhz, nodes, sockets, cores, threads = conn.getInfo()
+            writer.add("libvirt/nodeinfo.json", dump_json({
+                "model": model, "memory_mib": mem_mib, "cpus": cpus, "mhz": mhz, "nodes": nodes,
+                "sockets": sockets, "cores": cores, "threads": threads,
+            }), origin="virNodeGetInfo")
+        except libvirt.libvirtError as exc:
+            raise CollectionError(f"{self.target.uri}: cannot read the host: {_msg(exc)}") from None
+        self._domains(libvirt, conn, writer)
+        self._objects(libvirt, writer, "networks", "virConnectListAllNetworks",
+                      lambda: conn.listAllNetworks(0))
+        self._objects(libvirt, writer, "nwfilters", "virConnectListAllNWFilters",
+                      lambda: conn.listAllNWFilters(0))
+        self._objects(libvirt, writer, "pools", "virConnectListAllStoragePools",
+                      lambda: conn.listAllStoragePools(0))
+
+    def _domains(self, libvirt: Any, conn: Any, writer: BundleWriter) -> None:
+        start = time.monotonic()
+        try:
+            domains = conn.listAllDomains(0)
+            autostart = {d.UUIDString() for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_AUTOSTART)}
+        except libvirt.libvirtError as exc:
+            writer.record("libvirt/domains/index.json", status="failed",
+                          origin="virConnectListAllDomains", reason=_msg(exc))
+            writer.error(f"cannot list domains: {_msg(exc)}")
+            return
+        flags = libvirt.VIR_DOMAIN_XML_SECURE if self.secure_xml else 0
+        index = []
+        for dom in domains:
+            uuid = dom.UUIDString()
+            path = f"libvirt/domains/{safe_name(uuid)}.xml"
+            try:
+                xml = dom.XMLDesc(flags)
+            except libvirt.libvirtError as exc:
+                writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=_msg(exc))
+                writer.error(f"domain {uuid}: {_msg(exc)}")
+                continue
+            writer.add(path, redact_xml(xml).encode(), origin="virDomainGetXMLDesc")
+            index.append({"uuid": uuid, "file": path, "autostart": uuid in autostart})
+        writer.add("libvirt/domains/index.json", dump_json({"domains": index}),
+                   origin="virConnectListAllDomains", duration_ms=int((time.monotonic() - start) * 1000))
+
+    def _objects(self, libvirt: Any, writer: BundleWriter, kind: str, call: str, lister: Any) -> None:
+        index_path = f"libvirt/{kind}/index.json"
+        try:
+            objects = lister()
+        except libvirt.libvirtError as exc:
+            if exc.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT:
+                writer.record(index_path, status="unavailable", origin=call,
+                              reason=f"the {self.target.driver} driver does not implement {kind}")
+            else:
+                writer.record(index_path, status="failed", origin=call, reason=_msg(exc))
+                writer.error(f"cannot list {kind}: {_msg(exc)}")
+            return
+        index = []
+        for i, obj in enumerate(objects):
+            name = obj.name()
+            path = f"libvirt/{kind}/{i:05d}-{safe_name(name)}.xml"
+            try:
+                xml = obj.XMLDesc(0)
+            except libvirt.libvirtError as exc:
+                writer.record(path, status="failed", origin=f"{call} XMLDesc", reason=_msg(exc))
+                writer.error(f"{kind} {name!r}: {_msg(exc)}")
+                continue
+            writer.add(path, redact_xml(xml).encode(), origin=f"{call} XMLDesc")
+            entry: dict[str, Any] = {"name": name, "file": path}
+            if kind != "nwfilters":
+                try:
+                    entry["active"] = bool(obj.isActive())
+                    entry["autostart"] = bool(obj.autostart())
+                except libvirt.libvirtError:
+                    pass
+            index.append(entry)
+        writer.add(index_path, dump_json({kind: index}), origin=call, collected_at=utc_now())
+
+
+def _msg(exc: Any) -> str:
+    text = str(exc.get_error_message() if hasattr(exc, "get_error_message") else exc)
+    return " ".join(text.split()) or type(exc).__name__
+
+
+def _version(n: int) -> str:
+    return f"{n // 1_000_000}.{n // 1000 % 1000}.{n % 1000}"

@@ -1,0 +1,130 @@
+"""The engine: runs every enabled check over a deployment and gathers the assessment.
+
+A check that raises becomes an `error` result with the exception named (never a pass, never a
+crash of the run); a check that yields nothing becomes `not_applicable` on each host, so that every
+recommendation appears in every report; an artefact that could not be parsed becomes an `error` on
+its subject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from hvaudit.bundle import utc_now
+from hvaudit.catalog import EDITIONS
+from hvaudit.checks import all_checks
+from hvaudit.checks.base import CheckMeta, Context, Outcome, Severity, Status, Subject
+from hvaudit.model import Deployment, Source
+from hvaudit.parse import ParseProblem
+from hvaudit.profile import Profile
+
+__all__ = ["EVIDENCE_CHECK", "Assessment", "Result", "assess"]
+
+EVIDENCE_CHECK = CheckMeta(
+    id="HVA-000",
+    title="Evidence could be read",
+    scope="any",
+    severity=Severity.HIGH,
+    function=None,
+    recommendations={e: () for e in EDITIONS},
+    threats=(),
+    remediation="Re-collect the bundle; if the artefact is malformed on the host itself, repair the "
+    "definition there (virsh edit / virsh define).",
+    automation="automatic",
+    platforms=("any",),
+    rationale="An artefact that cannot be parsed leaves its subject unassessed; that is reported, "
+    "never skipped.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One outcome with the metadata of the check that produced it."""
+
+    check: CheckMeta
+    outcome: Outcome
+    severity: Severity
+
+    @property
+    def status(self) -> Status:
+        """Shortcut to the outcome's status."""
+        return self.outcome.status
+
+
+@dataclass(slots=True)
+class Assessment:
+    """Everything a report renders."""
+
+    deployment: Deployment
+    profile: Profile
+    results: list[Result]
+    scanned_at: str
+    checks: list[CheckMeta] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        """Results per status."""
+        return Counter(r.status.value for r in self.results)
+
+    def failures_at_or_above(self, threshold: Severity) -> list[Result]:
+        """Failed results whose severity is at least `threshold`."""
+        return [r for r in self.results if r.status is Status.FAIL and r.severity.rank >= threshold.rank]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any result is an error (a check crashed or evidence was not collected)."""
+        return any(r.status is Status.ERROR for r in self.results)
+
+
+def _sort_key(r: Result) -> tuple[str, str, str, str]:
+    s = r.outcome.subject
+    return (r.check.id, s.type, s.host or "", s.name)
+
+
+def assess(
+    deployment: Deployment,
+    problems: list[ParseProblem],
+    profile: Profile,
+    *,
+    now: dt.datetime | None = None,
+) -> Assessment:
+    """Run every enabled check for the deployment's platform."""
+    ctx = Context(deployment, profile)
+    results: list[Result] = []
+    metas: list[CheckMeta] = []
+    for chk in all_checks():
+        meta = chk.meta
+        if meta.id in profile.disabled:
+            continue
+        if deployment.platform not in meta.platforms and "any" not in meta.platforms:
+            continue
+        metas.append(meta)
+        severity = Severity(profile.severity.get(meta.id, meta.severity.value))
+        try:
+            outcomes = list(chk.func(ctx))
+        except Exception as exc:  # noqa: BLE001 - a crashing check is an explicit error result
+            outcomes = [
+                Outcome(Subject(meta.scope, "(all)"), Status.ERROR,
+                        f"check crashed: {type(exc).__name__}: {str(exc)[:200]}")
+            ]
+        if not outcomes:
+            outcomes = [
+                Outcome(Subject("host", h.name), Status.NOT_APPLICABLE,
+                        f"no {meta.scope} on this host to evaluate")
+                for h in deployment.hosts
+            ]
+        for o in outcomes:
+            if o.status is Status.MANUAL and o.question is None and meta.question:
+                o = Outcome(o.subject, o.status, o.message, o.evidence, meta.question)
+            results.append(Result(meta, o, severity))
+    if problems:
+        metas.append(EVIDENCE_CHECK)
+        for p in problems:
+            subject = Subject(p.subject_type, p.subject, None if p.subject_type == "host" else
+                              (deployment.hosts[0].name if deployment.hosts else None))
+            results.append(Result(EVIDENCE_CHECK, Outcome(subject, Status.ERROR, p.message,
+                                                          (Source(p.artefact),)), EVIDENCE_CHECK.severity))
+    results.sort(key=_sort_key)
+    scanned = now.replace(microsecond=0).isoformat().replace("+00:00", "Z") if now else utc_now()
+    return Assessment(deployment, profile, results, scanned, metas)

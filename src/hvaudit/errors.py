@@ -1,0 +1,41 @@
+"""The one exception tree of hvaudit; the CLI maps each branch to a documented exit code.
+
+    HvauditError
+    ├── UsageError        bad flags or arguments                        exit 2
+    ├── InputError        unreadable, malformed or unsafe input         exit 2
+    │   └── BundleError   an evidence bundle that is truncated or corrupt
+    ├── CatalogError      the packaged catalog or a profile is invalid  exit 2
+    └── CollectionError   a target could not be reached or read         exit 3
+
+A layer raises only its own kind; nothing below the CLI prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class HvauditError(Exception):
+    """Base of every error hvaudit raises on purpose."""
+
+    exit_code = 2
+
+
+class UsageError(HvauditError):
+    """The command line asks for something that cannot be done."""
+
+
+class InputError(HvauditError):
+    """A file or document given to hvaudit cannot be read safely."""
+
+
+class BundleError(InputError):
+    """An evidence bundle is truncated, corrupt or not a bundle at all."""
+
+
+class CatalogError(HvauditError):
+    """The catalog data or a profile is inconsistent."""
+
+
+class CollectionError(HvauditError):
+    """A target could not be reached or read; what was collected so far is kept."""
+
+    exit_code = 3

@@ -1,0 +1,390 @@
+"""The deployment model: what the checks see, platform-neutral wherever the recommendation is.
+
+A VM's memory guarantee is one field whether it came from libvirt `<memtune>`, an ESXi reservation
+or a Proxmox `balloon`; what exists on one platform only (qemu.conf's `security_driver`) lives in
+that platform's extension (`LibvirtHost`). Every value that may be unknown is a `Fact`, which
+carries either the value and where it came from, or the reason it is not known.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+__all__ = [
+    "Account",
+    "Deployment",
+    "Disk",
+    "Fact",
+    "FactState",
+    "Graphics",
+    "Host",
+    "HostFacts",
+    "Interface",
+    "LibvirtHost",
+    "Listener",
+    "Network",
+    "Passthrough",
+    "Pool",
+    "QemuProcess",
+    "Setting",
+    "Source",
+    "Vm",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a value came from: an artefact of the bundle and a place in it."""
+
+    artefact: str
+    locator: str = ""
+    default: bool = False
+    """True when the value is the documented default because the setting is absent."""
+
+    def describe(self) -> str:
+        """A short human form, e.g. `host/etc/libvirt/qemu.conf: security_driver (default)`."""
+        text = self.artefact + (f": {self.locator}" if self.locator else "")
+        return text + (" (default)" if self.default else "")
+
+
+class FactState(enum.Enum):
+    """Whether a fact is known, and if not, why."""
+
+    KNOWN = "known"
+    NOT_APPLICABLE = "not_applicable"
+    """The fact does not exist here (a simulated host has no /etc/passwd)."""
+    UNAVAILABLE = "unavailable"
+    """The fact exists but this collection could not observe it (an expected gap)."""
+    FAILED = "failed"
+    """Collecting the evidence failed (timeout, permission, crash): a collection error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact(Generic[T]):
+    """A value with provenance, or the reason why there is none."""
+
+    state: FactState
+    value: T | None = None
+    sources: tuple[Source, ...] = ()
+    reason: str = ""
+
+    @classmethod
+    def of(cls, value: T, *sources: Source) -> Fact[T]:
+        """A known value."""
+        return cls(FactState.KNOWN, value, tuple(sources))
+
+    @classmethod
+    def not_applicable(cls, reason: str) -> Fact[T]:
+        """A fact that does not exist on this subject."""
+        return cls(FactState.NOT_APPLICABLE, None, (), reason)
+
+    @classmethod
+    def unavailable(cls, reason: str, *sources: Source) -> Fact[T]:
+        """A fact this collection could not observe."""
+        return cls(FactState.UNAVAILABLE, None, tuple(sources), reason)
+
+    @classmethod
+    def failed(cls, reason: str, *sources: Source) -> Fact[T]:
+        """A fact whose evidence could not be collected."""
+        return cls(FactState.FAILED, None, tuple(sources), reason)
+
+    @property
+    def known(self) -> bool:
+        """True when `value` holds the observed value."""
+        return self.state is FactState.KNOWN
+
+    def get(self) -> T:
+        """The value of a known fact (a programming error otherwise)."""
+        if self.state is not FactState.KNOWN:
+            raise ValueError(f"fact is {self.state.value}: {self.reason}")
+        return self.value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A configured control (a limit, a guarantee, a priority) in platform-neutral form."""
+
+    description: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Listen:
+    """One address a console listens on."""
+
+    kind: str
+    """address, network, socket or none."""
+    address: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Graphics:
+    """A VM console (VNC, SPICE, ...)."""
+
+    type: str
+    listens: tuple[Listen, ...]
+    password: Fact[bool]
+    """Whether a password is set; unknown when the XML was read without secure information."""
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    """A VM network interface."""
+
+    type: str
+    """network, bridge, direct, hostdev, user, ethernet, vhostuser, ..."""
+    source: str
+    """The network, bridge or device it attaches to."""
+    mac: str | None
+    model: str | None
+    filter: str | None
+    """The packet filter applied at the VM port (libvirt nwfilter name)."""
+    filter_parameters: tuple[tuple[str, str], ...]
+    vlan_tags: tuple[int, ...]
+    vlan_trunk: bool
+    trust_guest_rx_filters: bool
+    macvtap_mode: str | None
+    port_isolated: bool | None
+    virtualport: str | None
+    bandwidth_limited: bool
+    source_ref: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Disk:
+    """A VM disk or removable medium."""
+
+    device: str
+    bus: str | None
+    source: str | None
+    readonly: bool
+    io_limited: bool
+    source_ref: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Passthrough:
+    """A host device given directly to the VM (PCI, USB, SCSI, mediated device, SR-IOV function)."""
+
+    kind: str
+    address: str
+    source_ref: Source
+
+
+@dataclass(slots=True)
+class Vm:
+    """A virtual machine, platform-neutral."""
+
+    name: str
+    uuid: str
+    host: str
+    running: bool
+    autostart: bool
+    hardware_accelerated: Fact[bool]
+    """The VM executes through hardware virtualization (KVM), not software emulation (TCG)."""
+    accelerator: str
+    vcpus_max: int
+    memory_max_kib: int
+    memory_guarantee: Setting | None
+    memory_limit: Setting | None
+    memory_priority: Setting | None
+    memory_locked: bool
+    cpu_reservation: Setting | None
+    cpu_limit: Setting | None
+    cpu_priority: Setting | None
+    realtime_vcpus: bool
+    nested_virtualization: bool
+    graphics: tuple[Graphics, ...] = ()
+    interfaces: tuple[Interface, ...] = ()
+    disks: tuple[Disk, ...] = ()
+    passthrough: tuple[Passthrough, ...] = ()
+    emulated_legacy_devices: tuple[str, ...] = ()
+    confinement: Fact[str] = field(default_factory=lambda: Fact.unavailable("not collected"))
+    """The per-VM mandatory access control label model (e.g. `apparmor dynamic`), or why none."""
+    confinement_disabled: bool = False
+    raw_hypervisor_arguments: tuple[str, ...] = ()
+    """Arguments handed to the hypervisor process outside the management layer's control."""
+    vtpm: bool = False
+    secure_boot: bool = False
+    source: Source = field(default_factory=lambda: Source(""))
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """A virtual network (a libvirt network, a port group, a bridge)."""
+
+    name: str
+    host: str
+    forward_mode: str
+    bridge: str | None
+    port_isolated: bool
+    virtualport: str | None
+    vlan_tags: tuple[int, ...]
+    vlan_trunk: bool
+    forward_devices: tuple[str, ...]
+    trust_guest_rx_filters: bool
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A storage pool that may hold VM images."""
+
+    name: str
+    host: str
+    type: str
+    target: str | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A local account on the host."""
+
+    name: str
+    uid: int
+    shell: str
+    interactive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    """A listening socket on the host."""
+
+    protocol: str
+    address: str
+    port: int
+    process: str
+
+    @property
+    def loopback(self) -> bool:
+        """True when only local processes can connect."""
+        a = self.address.strip("[]")
+        return a.startswith("127.") or a in ("::1", "localhost") or a.startswith("::ffff:127.")
+
+
+@dataclass(frozen=True, slots=True)
+class QemuProcess:
+    """A running QEMU (device emulation) process."""
+
+    pid: int
+    user: str
+    guest: str
+    sandboxed: bool
+    seccomp_mode: int | None
+
+
+def _na() -> Fact[Any]:
+    return Fact.unavailable("not collected")
+
+
+@dataclass(slots=True)
+class HostFacts:
+    """Facts of the host operating system (the ones the checks need), each a Fact."""
+
+    cpu_virtualization: Fact[str] = field(default_factory=_na)
+    """vmx or svm when the CPU offers it and /dev/kvm exists; empty string when not."""
+    memory_virtualization: Fact[bool] = field(default_factory=_na)
+    iommu_active: Fact[bool] = field(default_factory=_na)
+    tpm_version: Fact[str] = field(default_factory=_na)
+    """"2", "1.2", or "" when no TPM is present."""
+    uefi: Fact[bool] = field(default_factory=_na)
+    secure_boot: Fact[bool] = field(default_factory=_na)
+    measured_boot_log: Fact[bool] = field(default_factory=_na)
+    lockdown: Fact[str] = field(default_factory=_na)
+    module_sig_enforce: Fact[bool] = field(default_factory=_na)
+    kernel_taint: Fact[int] = field(default_factory=_na)
+    cpu_vulnerabilities: Fact[dict[str, str]] = field(default_factory=_na)
+    smt_control: Fact[str] = field(default_factory=_na)
+    page_merging: Fact[bool] = field(default_factory=_na)
+    """Kernel same-page merging (KSM) is running."""
+    os_release: Fact[dict[str, str]] = field(default_factory=_na)
+    packages: Fact[dict[str, str]] = field(default_factory=_na)
+    pending_security_updates: Fact[tuple[str, ...]] = field(default_factory=_na)
+    accounts: Fact[tuple[Account, ...]] = field(default_factory=_na)
+    admin_principals: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Users and %groups granted administrative rights by sudoers, plus members of admin groups."""
+    sshd: Fact[dict[str, str]] = field(default_factory=_na)
+    """Effective sshd settings (`sshd -T`), lower-cased keys; empty when no SSH server is installed."""
+    directory: Fact[str] = field(default_factory=_na)
+    """The directory service accounts come from (sss, ldap, winbind), or "" for local files only."""
+    mfa: Fact[str] = field(default_factory=_na)
+    """The second factor module in the SSH login path, or ""."""
+    log_forwarding: Fact[tuple[tuple[str, bool], ...]] = field(default_factory=_na)
+    """(target, uses TLS) for every remote log destination."""
+    audit_daemon: Fact[bool] = field(default_factory=_na)
+    time_sync: Fact[str] = field(default_factory=_na)
+    """The running time-sync daemon, or ""."""
+    firewall_input_policy: Fact[str] = field(default_factory=_na)
+    """"drop" when inbound traffic is denied by default, "accept" when not."""
+    listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)
+    qemu_processes: Fact[tuple[QemuProcess, ...]] = field(default_factory=_na)
+    bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Bridge name -> member interfaces."""
+    bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Bond or team name -> member interfaces."""
+    addresses: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Interface -> global IP addresses."""
+    monitoring_agents: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Security monitoring or introspection tools found running or installed."""
+
+
+@dataclass(slots=True)
+class LibvirtHost:
+    """The libvirt/QEMU extension of a host: daemon and driver settings, effective values."""
+
+    qemu_conf: Fact[dict[str, object]] = field(default_factory=_na)
+    libvirtd_conf: Fact[dict[str, object]] = field(default_factory=_na)
+    conf_sources: dict[str, Source] = field(default_factory=dict)
+    polkit_rules: Fact[tuple[tuple[str, str], ...]] = field(default_factory=_na)
+    """(file, text) of every polkit rule file that mentions libvirt."""
+    nwfilters: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Defined network filters: name -> the filters it references (<filterref>)."""
+    security_model: Fact[str] = field(default_factory=_na)
+    """The security driver the daemon reports (selinux, apparmor, none)."""
+
+
+@dataclass(slots=True)
+class Host:
+    """A hypervisor host."""
+
+    name: str
+    platform: str
+    simulated: bool
+    hypervisor: str
+    hypervisor_version: str
+    cores: int
+    threads: int
+    memory_kib: int
+    facts: HostFacts
+    libvirt: LibvirtHost | None = None
+    source: Source = field(default_factory=lambda: Source(""))
+
+
+@dataclass(slots=True)
+class Deployment:
+    """Everything one bundle shows: hosts, their VMs, networks and pools."""
+
+    target: str
+    platform: str
+    collected_at: str
+    hosts: list[Host]
+    vms: list[Vm]
+    networks: list[Network]
+    pools: list[Pool]
+    artefact_digests: dict[str, str] = field(default_factory=dict)
+    """artefact path -> sha256, for evidence references in reports."""
+    notes: list[str] = field(default_factory=list)
+    """Collection remarks worth showing (unavailable evidence, partial bundles)."""
+
+    def host(self, name: str) -> Host:
+        """The host called `name`."""
+        for h in self.hosts:
+            if h.name == name:
+                return h
+        raise KeyError(name)

@@ -1,0 +1,125 @@
+"""Parsing: a verified bundle into the deployment model. Pure and deterministic: no IO but the bundle.
+
+An artefact that cannot be parsed does not stop the rest: it becomes a `ParseProblem`, which the
+engine reports as an `error` result on the subject it belongs to.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from hvaudit.bundle import Bundle
+from hvaudit.errors import BundleError, InputError
+from hvaudit.model import Deployment, Host, Source
+from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
+from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
+from hvaudit.safexml import parse_xml
+
+__all__ = ["ParseProblem", "build_deployment"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """An artefact that could not be read into the model."""
+
+    subject_type: str
+    subject: str
+    artefact: str
+    message: str
+
+
+def _index(bundle: Bundle, kind: str) -> list[dict[str, object]]:
+    entry = bundle.entry(f"libvirt/{kind}/index.json")
+    if entry is None or entry.status != "ok":
+        return []
+    try:
+        data = json.loads(bundle.text(entry.path)).get(kind, [])
+    except (ValueError, AttributeError):
+        raise BundleError(f"{bundle.origin}: {entry.path} is not valid JSON") from None
+    return [d for d in data if isinstance(d, dict)]
+
+
+def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
+    """Build the model of a libvirt bundle."""
+    if bundle.platform != "kvm-libvirt":
+        raise BundleError(f"{bundle.origin}: unsupported platform {bundle.platform!r}")
+    problems: list[ParseProblem] = []
+    meta = bundle.manifest.get("collector", {}).get("libvirt", {})
+    simulated = bool(meta.get("simulated"))
+    secure_xml = bool(meta.get("secure_xml"))
+    if bundle.entry("libvirt/capabilities.xml") is None or bundle.entry("libvirt/nodeinfo.json") is None:
+        raise BundleError(f"{bundle.origin}: the bundle has no host capabilities (collection failed early)")
+
+    caps = parse_xml(bundle.text("libvirt/capabilities.xml"), "libvirt/capabilities.xml")
+    secmodels = tuple((m.text or "").strip() for m in caps.findall("host/secmodel/model"))
+    try:
+        node = json.loads(bundle.text("libvirt/nodeinfo.json"))
+        cores = int(node["nodes"]) * int(node["sockets"]) * int(node["cores"])
+        threads = cores * max(int(node["threads"]), 1)
+        memory_kib = int(node["memory_mib"]) * 1024
+    except (ValueError, KeyError, TypeError):
+        raise InputError(f"{bundle.origin}: libvirt/nodeinfo.json is malformed") from None
+    hostname = str(meta.get("hostname") or bundle.target)
+    if simulated:
+        # The test driver reports the scanning machine's hostname; name the simulated host after
+        # its node file instead (test:///path/hv-demo-01.xml -> hv-demo-01).
+        stem = bundle.target.rsplit("/", 1)[-1].removesuffix(".xml")
+        hostname = stem if stem and stem != "default" else "test-default"
+    facts = parse_host_facts(bundle)
+    try:
+        libvirt_host = parse_libvirt_host(bundle, secmodels, simulated)
+    except InputError as exc:
+        problems.append(ParseProblem("host", hostname, "host/files/etc/libvirt", str(exc)))
+        from hvaudit.model import LibvirtHost
+
+        libvirt_host = LibvirtHost()
+    host = Host(
+        name=hostname,
+        platform="kvm-libvirt",
+        simulated=simulated,
+        hypervisor=str(meta.get("hypervisor", "QEMU")),
+        hypervisor_version=str(meta.get("libvirt_version", "")),
+        cores=cores,
+        threads=threads,
+        memory_kib=memory_kib,
+        facts=facts,
+        libvirt=libvirt_host,
+        source=Source("libvirt/nodeinfo.json"),
+    )
+    dep = Deployment(
+        target=bundle.target,
+        platform="kvm-libvirt",
+        collected_at=str(bundle.manifest.get("collected_at", "")),
+        hosts=[host],
+        vms=[],
+        networks=[],
+        pools=[],
+        artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
+    )
+    for d in _index(bundle, "domains"):
+        path = str(d.get("file", ""))
+        if bundle.entry(path) is None or path not in bundle.files:
+            continue
+        try:
+            dep.vms.append(parse_domain(bundle.text(path), path, hostname,
+                                        autostart=bool(d.get("autostart")), secure_xml=secure_xml))
+        except InputError as exc:
+            problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
+    for kind, parser, target in (("networks", parse_network, dep.networks), ("pools", parse_pool, dep.pools)):
+        for d in _index(bundle, kind):
+            path = str(d.get("file", ""))
+            if path not in bundle.files:
+                continue
+            try:
+                target.append(parser(bundle.text(path), path, hostname))  # type: ignore[operator]
+            except InputError as exc:
+                problems.append(ParseProblem(kind[:-1], str(d.get("name", path)), path, str(exc)))
+    for entry in bundle.entries.values():
+        if entry.status == "unavailable":
+            dep.notes.append(f"{entry.path}: unavailable ({entry.reason})")
+        elif entry.status == "failed":
+            dep.notes.append(f"{entry.path}: collection failed ({entry.reason})")
+    if not bundle.manifest.get("complete", False):
+        dep.notes.append("the bundle is partial: collection did not complete")
+    return dep, problems

@@ -1,0 +1,570 @@
+"""Host-fact artefacts (files and command output of a Linux host) into `HostFacts`.
+
+Each parser turns one artefact's state into a Fact: `absent` is often a real answer (no sshd
+installed means no SSH server), `failed` is a collection error, and a host that was not collected
+makes every fact not applicable (simulated) or unavailable (no access), with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from hvaudit.bundle import Bundle
+from hvaudit.collect.host import command_artefact, file_artefact
+from hvaudit.model import Account, Fact, FactState, HostFacts, LibvirtHost, Listener, QemuProcess, Source
+from hvaudit.parse.libvirt_conf import LIBVIRTD_DEFAULTS, QEMU_DEFAULTS, parse_conf
+from hvaudit.safexml import parse_xml
+
+__all__ = ["parse_host_facts", "parse_libvirt_host"]
+
+T = TypeVar("T")
+
+NON_LOGIN_SHELLS = ("nologin", "false", "sync", "halt", "shutdown", "true")
+ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt")
+MFA_MODULES = ("pam_u2f", "pam_google_authenticator", "pam_oath", "pam_duo", "pam_radius_auth",
+               "pam_yubico", "pam_sss_gss", "pam_oauth2_device")
+MONITORING_TOOLS = ("suricata", "zeek", "snort", "drakvuf", "libvmi", "clamd", "clamav-daemon",
+                    "falco", "wazuh-agent", "ossec", "osqueryd", "auditbeat", "aide")
+TIME_DAEMONS = ("chronyd", "ntpd", "systemd-timesyncd", "openntpd", "ntpsec")
+
+
+@dataclass(frozen=True, slots=True)
+class Got:
+    """One artefact as the parsers see it."""
+
+    state: str
+    text: str
+    rc: int | None
+    reason: str
+    source: Source
+
+
+class HostEvidence:
+    """Access to host artefacts with the bundle-wide reason for absence."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        host = bundle.entry("host")
+        self.missing: Fact[Any] | None = None
+        if host is not None and host.status == "not_applicable":
+            self.missing = Fact.not_applicable(host.reason)
+        elif host is not None:
+            self.missing = Fact.unavailable(host.reason)
+
+    def get(self, artefact: str) -> Got:
+        """The artefact, or a Got whose state says why there is none."""
+        entry = self.bundle.entry(artefact)
+        src = Source(artefact)
+        if entry is None:
+            return Got("uncollected", "", None, "not in this bundle", src)
+        if entry.status != "ok":
+            return Got(entry.status, "", entry.rc, entry.reason or entry.stderr, src)
+        return Got("ok", self.bundle.text(artefact), entry.rc, entry.stderr, src)
+
+    def fact(self, artefact: str, parse: Callable[[Got], Fact[T]]) -> Fact[T]:
+        """Run `parse` over an artefact, turning uncollected and failed states into Facts."""
+        if self.missing is not None:
+            return self.missing
+        got = self.get(artefact)
+        if got.state == "uncollected":
+            return Fact.unavailable(f"{artefact} was not collected")
+        if got.state == "failed":
+            return Fact.failed(f"{artefact}: {got.reason}", got.source)
+        return parse(got)
+
+
+def _file(path: str) -> str:
+    return file_artefact(path)
+
+
+def _cmd(name: str) -> str:
+    return command_artefact(name)
+
+
+def _first(got: Got) -> str:
+    return got.text.strip().splitlines()[0].strip() if got.text.strip() else ""
+
+
+def parse_host_facts(bundle: Bundle) -> HostFacts:
+    """Every host fact the checks use."""
+    ev = HostEvidence(bundle)
+    f = HostFacts()
+    if ev.missing is not None:
+        for name in f.__dataclass_fields__:
+            setattr(f, name, ev.missing)
+        return f
+
+    cpuinfo = ev.get(_file("/proc/cpuinfo"))
+    flags: set[str] = set()
+    for line in cpuinfo.text.splitlines():
+        if line.startswith(("flags", "vmx flags")):
+            flags.update(line.partition(":")[2].split())
+    devkvm = ev.get(_cmd("dev-kvm"))
+
+    def cpu_virt(got: Got) -> Fact[str]:
+        if cpuinfo.state != "ok":
+            return Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
+        flag = "vmx" if "vmx" in flags else "svm" if "svm" in flags else ""
+        has_kvm = got.state == "ok" and got.rc == 0
+        value = f"{flag} with /dev/kvm" if flag and has_kvm else (f"{flag} without /dev/kvm" if flag else "")
+        return Fact.of(value, cpuinfo.source, got.source)
+
+    f.cpu_virtualization = ev.fact(_cmd("dev-kvm"), cpu_virt)
+
+    ept, npt = ev.get(_file("/sys/module/kvm_intel/parameters/ept")), ev.get(_file("/sys/module/kvm_amd/parameters/npt"))
+    for got in (ept, npt):
+        if got.state == "ok":
+            f.memory_virtualization = Fact.of(_first(got) in ("Y", "1"), got.source)
+            break
+    else:
+        if ept.state == "absent" and npt.state == "absent":
+            f.memory_virtualization = Fact.unavailable(
+                "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded", ept.source)
+        else:
+            f.memory_virtualization = Fact.failed(ept.reason or npt.reason, ept.source)
+
+    f.iommu_active = ev.fact(_cmd("iommu-groups"), lambda g: Fact.of(
+        g.rc == 0 and bool(g.text.split()), g.source))
+    f.tpm_version = ev.fact(_file("/sys/class/tpm/tpm0/tpm_version_major"), lambda g: Fact.of(
+        _first(g) if g.state == "ok" else "", g.source))
+    f.uefi = ev.fact(_cmd("efi"), lambda g: Fact.of(g.rc == 0, g.source))
+
+    def secure_boot(g: Got) -> Fact[bool]:
+        numbers = g.text.split()
+        return Fact.of(g.rc == 0 and bool(numbers) and numbers[-1] == "1", g.source)
+
+    f.secure_boot = ev.fact(_cmd("secure-boot"), secure_boot)
+    f.measured_boot_log = ev.fact(_cmd("measured-boot-log"), lambda g: Fact.of(
+        g.rc == 0 and not re.search(r"\s0\s+\w{3}\s", g.text), g.source))
+
+    def lockdown(g: Got) -> Fact[str]:
+        if g.state == "absent":
+            return Fact.of("none", Source(g.source.artefact, "lockdown LSM not built in"))
+        m = re.search(r"\[(\w+)\]", g.text)
+        return Fact.of(m.group(1) if m else "none", g.source)
+
+    f.lockdown = ev.fact(_file("/sys/kernel/security/lockdown"), lockdown)
+    f.module_sig_enforce = ev.fact(_file("/sys/module/module/parameters/sig_enforce"), lambda g: Fact.of(
+        _first(g) == "Y", g.source))
+
+    def taint(g: Got) -> Fact[int]:
+        try:
+            return Fact.of(int(_first(g) or "0"), g.source)
+        except ValueError:
+            return Fact.failed(f"unreadable taint value {_first(g)[:20]!r}", g.source)
+
+    f.kernel_taint = ev.fact(_file("/proc/sys/kernel/tainted"), taint)
+
+    def vulns(g: Got) -> Fact[dict[str, str]]:
+        if g.rc not in (0, None) and not g.text:
+            return Fact.unavailable("the kernel does not report CPU vulnerabilities", g.source)
+        out: dict[str, str] = {}
+        for line in g.text.splitlines():
+            path, _, value = line.partition(":")
+            out[path.rsplit("/", 1)[-1]] = value.strip()
+        return Fact.of(out, g.source)
+
+    f.cpu_vulnerabilities = ev.fact(_cmd("cpu-vulnerabilities"), vulns)
+    f.smt_control = ev.fact(_file("/sys/devices/system/cpu/smt/control"), lambda g: Fact.of(
+        _first(g) if g.state == "ok" else "notsupported", g.source))
+    f.page_merging = ev.fact(_file("/sys/kernel/mm/ksm/run"), lambda g: Fact.of(
+        _first(g) == "1", g.source))
+
+    def os_release(g: Got) -> Fact[dict[str, str]]:
+        out = {}
+        for line in g.text.splitlines():
+            k, sep, v = line.partition("=")
+            if sep:
+                out[k.strip()] = v.strip().strip('"')
+        return Fact.of(out, g.source)
+
+    f.os_release = ev.fact(_file("/etc/os-release"), os_release)
+    f.packages = _packages(ev)
+    f.pending_security_updates = _updates(ev)
+    f.accounts = ev.fact(_file("/etc/passwd"), _accounts)
+    f.admin_principals = _admins(ev)
+    f.sshd = ev.fact(_cmd("sshd-effective"), _sshd)
+    f.directory = _directory(ev)
+    f.mfa = _mfa(ev, f.sshd)
+    f.log_forwarding = _log_forwarding(ev)
+    processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
+    f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
+    f.time_sync = _running(processes, TIME_DAEMONS, lambda names: names[0] if names else "")
+    f.firewall_input_policy = _firewall(ev)
+    f.listeners = ev.fact(_cmd("listeners"), _listeners)
+    f.qemu_processes = _qemu(ev, processes)
+    links = ev.fact(_cmd("ip-link"), _json_list)
+    f.bridges = _masters(links, ("bridge",))
+    f.bonds = _masters(links, ("bond", "team"))
+    f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
+    f.monitoring_agents = _monitoring(f.packages, processes)
+    return f
+
+
+def _packages(ev: HostEvidence) -> Fact[dict[str, str]]:
+    for name in ("dpkg-packages", "rpm-packages"):
+        got = ev.get(_cmd(name))
+        if got.state == "ok" and got.rc == 0:
+            out = {}
+            for line in got.text.splitlines():
+                parts = line.split("\t")
+                if len(parts) >= 3 and parts[2].startswith("ii"):
+                    out[parts[0]] = parts[1]
+            return Fact.of(out, got.source)
+    return Fact.unavailable("neither dpkg nor rpm answered")
+
+
+def _updates(ev: HostEvidence) -> Fact[tuple[str, ...]]:
+    apt = ev.get(_cmd("apt-upgrade-simulation"))
+    if apt.state == "ok":
+        if apt.rc != 0:
+            return Fact.failed(f"apt-get -s upgrade exited {apt.rc}: {apt.reason[:200]}", apt.source)
+        names = []
+        for line in apt.text.splitlines():
+            if line.startswith("Inst ") and re.search(r"security", line, re.I):
+                names.append(line.split()[1])
+        return Fact.of(tuple(names), apt.source)
+    dnf = ev.get(_cmd("dnf-security-updates"))
+    if dnf.state == "ok" and dnf.rc == 0:
+        names = [ln.split()[-1] for ln in dnf.text.splitlines() if ln.strip() and not ln.startswith("Last")]
+        return Fact.of(tuple(names), dnf.source)
+    if apt.state == "failed":
+        return Fact.failed(apt.reason, apt.source)
+    return Fact.unavailable("no supported package manager (apt, dnf) to ask for security updates")
+
+
+def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
+    out = []
+    for line in g.text.splitlines():
+        parts = line.split(":")
+        if len(parts) < 7 or line.startswith(("#", "+", "-")):
+            continue
+        try:
+            uid = int(parts[2])
+        except ValueError:
+            continue
+        shell = parts[6].strip()
+        interactive = bool(shell) and not shell.rsplit("/", 1)[-1].startswith(NON_LOGIN_SHELLS)
+        out.append(Account(parts[0], uid, shell, interactive))
+    return Fact.of(tuple(out), g.source)
+
+
+def _groups(ev: HostEvidence) -> dict[str, set[str]]:
+    got = ev.get(_file("/etc/group"))
+    groups: dict[str, set[str]] = {}
+    for line in got.text.splitlines():
+        parts = line.split(":")
+        if len(parts) >= 4:
+            groups[parts[0]] = {m for m in parts[3].strip().split(",") if m}
+    return groups
+
+
+def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
+    got = ev.get(_cmd("sudoers"))
+    if got.state != "ok":
+        return Fact.failed(f"sudoers: {got.reason}", got.source) if got.state == "failed" else Fact.unavailable(
+            "sudoers could not be read", got.source)
+    groups = _groups(ev)
+    principals: set[str] = set()
+    for line in got.text.splitlines():
+        _, _, rule = line.partition(":")
+        rule = rule.strip()
+        if not rule or rule.startswith(("#", "Defaults", "@include", "User_Alias", "Runas_Alias",
+                                         "Host_Alias", "Cmnd_Alias")):
+            continue
+        who = rule.split()[0]
+        if "=" not in rule:
+            continue
+        if who.startswith("%"):
+            members = groups.get(who[1:], set())
+            principals.update(members or {who})
+        else:
+            principals.add(who)
+    for group in ADMIN_GROUPS:
+        principals.update(groups.get(group, set()))
+    return Fact.of(tuple(sorted(principals)), got.source, Source(_file("/etc/group")))
+
+
+def _sshd(g: Got) -> Fact[dict[str, str]]:
+    if g.state == "absent":
+        return Fact.of({}, Source(g.source.artefact, "sshd not installed"))
+    if g.rc != 0:
+        return Fact.failed(f"sshd -T exited {g.rc}: {g.reason[:200]}", g.source)
+    out: dict[str, str] = {}
+    for line in g.text.splitlines():
+        key, _, value = line.partition(" ")
+        if key:
+            out[key.lower()] = (out[key.lower()] + " " + value.strip()) if key.lower() in out else value.strip()
+    return Fact.of(out, g.source)
+
+
+def _directory(ev: HostEvidence) -> Fact[str]:
+    got = ev.get(_file("/etc/nsswitch.conf"))
+    if got.state == "failed":
+        return Fact.failed(got.reason, got.source)
+    for line in got.text.splitlines():
+        if line.strip().startswith("passwd:"):
+            for service in ("sss", "ldap", "winbind", "systemd-homed"):
+                if service in line.split(":", 1)[1].split():
+                    return Fact.of(service, Source(got.source.artefact, "passwd:"))
+    return Fact.of("", got.source)
+
+
+def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[str]:
+    texts = []
+    sources = []
+    for path in ("/etc/pam.d/sshd", "/etc/pam.d/common-auth"):
+        got = ev.get(_file(path))
+        if got.state == "ok":
+            texts.append(got.text)
+            sources.append(got.source)
+    for text in texts:
+        for line in text.splitlines():
+            if line.strip().startswith("#"):
+                continue
+            for module in MFA_MODULES:
+                if module in line:
+                    return Fact.of(module, *sources)
+    if sshd.known and "," in (sshd.get().get("authenticationmethods") or ""):
+        return Fact.of("sshd AuthenticationMethods " + sshd.get()["authenticationmethods"], *sshd.sources)
+    return Fact.of("", *sources)
+
+
+_RSYSLOG_LEGACY = re.compile(r"(?<![\w$])(@@?)(\(o\))?\[?([\w.\-:]+?)\]?(:\d+)?(;\S+)?\s*$")
+
+
+def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
+    targets: list[tuple[str, bool]] = []
+    sources: list[Source] = []
+    rs = ev.get(_cmd("rsyslog-config"))
+    if rs.state == "ok":
+        sources.append(rs.source)
+        lines = [ln.partition(":")[2] for ln in rs.text.splitlines()]
+        body = "\n".join(ln for ln in lines if not ln.strip().startswith("#"))
+        tls_default = bool(re.search(r"\$DefaultNetstreamDriver\s+\"?(gtls|ossl)", body, re.I)) and bool(
+            re.search(r"\$ActionSendStreamDriverMode\s+1", body))
+        for m in re.finditer(r"action\s*\((.*?)\)", body, re.S | re.I):
+            args = m.group(1)
+            if re.search(r'type\s*=\s*"omfwd"', args, re.I):
+                target = re.search(r'target\s*=\s*"([^"]+)"', args, re.I)
+                tls = bool(re.search(r'StreamDriverMode\s*=\s*"1"', args, re.I)) and bool(
+                    re.search(r'StreamDriver\s*=\s*"(gtls|ossl)"', args, re.I))
+                targets.append((target.group(1) if target else "(unnamed)", tls))
+        for line in body.splitlines():
+            m2 = _RSYSLOG_LEGACY.search(line.strip())
+            if m2 and not line.strip().startswith(("$", "action")):
+                targets.append((m2.group(3), m2.group(1) == "@@" and tls_default))
+    elif rs.state == "failed":
+        return Fact.failed(f"rsyslog configuration: {rs.reason}", rs.source)
+    ng = ev.get(_cmd("syslog-ng-config"))
+    if ng.state == "ok":
+        sources.append(ng.source)
+        body = "\n".join(ln.partition(":")[2] for ln in ng.text.splitlines())
+        for m in re.finditer(r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;", body, re.S):
+            targets.append((m.group(2), "tls" in m.group(3).lower()))
+    ju = ev.get(_file("/etc/systemd/journal-upload.conf"))
+    if ju.state == "ok":
+        sources.append(ju.source)
+        for line in ju.text.splitlines():
+            if line.strip().startswith("URL="):
+                url = line.split("=", 1)[1].strip()
+                targets.append((url, url.startswith("https://")))
+    return Fact.of(tuple(targets), *sources)
+
+
+def _running(processes: Fact[str], names: tuple[str, ...], make: Callable[[list[str]], T]) -> Fact[T]:
+    if not processes.known:
+        return processes  # type: ignore[return-value]
+    found = []
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3:
+            exe = parts[2].split()[0].rsplit("/", 1)[-1] if parts[2].split() else ""
+            if exe in names:
+                found.append(exe)
+    return Fact.of(make(found), *processes.sources)
+
+
+def _firewall(ev: HostEvidence) -> Fact[str]:
+    nft = ev.get(_cmd("nft-ruleset"))
+    if nft.state == "ok" and nft.rc == 0:
+        try:
+            items = json.loads(nft.text or "{}").get("nftables", [])
+        except ValueError:
+            return Fact.failed("nft printed invalid JSON", nft.source)
+        policies = []
+        for item in items:
+            chain = item.get("chain") if isinstance(item, dict) else None
+            if isinstance(chain, dict) and chain.get("hook") == "input":
+                policies.append(str(chain.get("policy", "accept")))
+        if policies:
+            return Fact.of("drop" if "drop" in policies else "accept",
+                           Source(nft.source.artefact, "input-hook chains"))
+    ipt = ev.get(_cmd("iptables-input"))
+    if ipt.state == "ok" and ipt.rc == 0:
+        policy = "accept"
+        for line in ipt.text.splitlines():
+            if line.startswith("-P INPUT") and line.split()[-1] in ("DROP", "REJECT"):
+                policy = "drop"
+            if re.match(r"-A INPUT -j (DROP|REJECT)", line):
+                policy = "drop"
+        return Fact.of(policy, ipt.source)
+    if nft.state == "ok" and nft.rc == 0:
+        return Fact.of("accept", Source(nft.source.artefact, "no input-hook chain"))
+    if nft.state == "absent" and ipt.state == "absent":
+        return Fact.unavailable("neither nft nor iptables is installed to read the firewall")
+    return Fact.failed(nft.reason or ipt.reason or "firewall rules could not be read", nft.source)
+
+
+def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
+    if g.state == "absent":
+        return Fact.unavailable("ss is not installed", g.source)
+    out = []
+    for line in g.text.splitlines():
+        parts = line.split()
+        if len(parts) < 5:
+            continue
+        proto = parts[0]
+        local = parts[4]
+        addr, _, port = local.rpartition(":")
+        proc = re.search(r'users:\(\("([^"]+)"', line)
+        try:
+            out.append(Listener(proto, addr.split("%")[0] or "*", int(port),
+                                proc.group(1) if proc else "unknown"))
+        except ValueError:
+            continue
+    return Fact.of(tuple(out), g.source)
+
+
+def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...]]:
+    if not processes.known:
+        return processes  # type: ignore[return-value]
+    out = []
+    for line in processes.get().splitlines():
+        m = re.match(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*)(.*)$", line)
+        if not m:
+            continue
+        pid, user, args = int(m.group(1)), m.group(2), m.group(3) + m.group(4)
+        name = re.search(r"-name\s+(?:guest=)?([^,\s]+)", args)
+        status = ev.get(_cmd(f"qemu-status-{pid}"))
+        seccomp = re.search(r"Seccomp:\s*(\d)", status.text)
+        out.append(QemuProcess(pid, user, name.group(1) if name else "", "-sandbox on" in args,
+                               int(seccomp.group(1)) if seccomp else None))
+    return Fact.of(tuple(out), *processes.sources)
+
+
+def _json_list(g: Got) -> Fact[list[dict[str, Any]]]:
+    if g.rc != 0:
+        return Fact.failed(f"exited {g.rc}: {g.reason[:200]}", g.source)
+    try:
+        data = json.loads(g.text or "[]")
+    except ValueError:
+        return Fact.failed("invalid JSON", g.source)
+    return Fact.of([d for d in data if isinstance(d, dict)] if isinstance(data, list) else [], g.source)
+
+
+def _masters(links: Fact[list[dict[str, Any]]], kinds: tuple[str, ...]) -> Fact[dict[str, tuple[str, ...]]]:
+    if not links.known:
+        return links  # type: ignore[return-value]
+    items = links.get()
+    masters = {
+        str(d.get("ifname")): [] for d in items
+        if (d.get("linkinfo") or {}).get("info_kind") in kinds
+    }
+    for d in items:
+        if d.get("master") in masters:
+            masters[str(d["master"])].append(str(d.get("ifname")))
+    return Fact.of({k: tuple(v) for k, v in masters.items()}, *links.sources)
+
+
+def _addresses(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
+    parsed = _json_list(g)
+    if not parsed.known:
+        return parsed  # type: ignore[return-value]
+    out = {}
+    for d in parsed.get():
+        addrs = tuple(
+            str(a.get("local")) for a in d.get("addr_info", []) if a.get("scope") == "global"
+        )
+        out[str(d.get("ifname"))] = addrs
+    return Fact.of(out, g.source)
+
+
+def _monitoring(packages: Fact[dict[str, str]], processes: Fact[str]) -> Fact[tuple[str, ...]]:
+    if not packages.known and not processes.known:
+        return packages  # type: ignore[return-value]
+    found: set[str] = set()
+    if packages.known:
+        found.update(p for p in packages.get() if p in MONITORING_TOOLS)
+    if processes.known:
+        text = processes.get()
+        found.update(t for t in MONITORING_TOOLS if re.search(rf"/{re.escape(t)}\b", text))
+    return Fact.of(tuple(sorted(found)), *packages.sources, *processes.sources)
+
+
+def _conf(ev: HostEvidence, path: str, defaults: dict[str, Any], lh: LibvirtHost, prefix: str) -> Fact[dict[str, object]]:
+    if ev.missing is not None:
+        return ev.missing
+    got = ev.get(_file(path))
+    if got.state == "failed":
+        return Fact.failed(f"{path}: {got.reason}", got.source)
+    if got.state not in ("ok", "absent"):
+        return Fact.unavailable(f"{path}: {got.reason}", got.source)
+    values, lines = parse_conf(got.text, path) if got.state == "ok" else ({}, {})
+    effective: dict[str, object] = dict(defaults)
+    effective.update(values)
+    for key in set(defaults) | set(values):
+        if key in lines:
+            lh.conf_sources[f"{prefix}.{key}"] = Source(got.source.artefact, f"line {lines[key]}: {key}")
+        else:
+            lh.conf_sources[f"{prefix}.{key}"] = Source(got.source.artefact, key, default=True)
+    return Fact.of(effective, got.source)
+
+
+def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bool) -> LibvirtHost:
+    """The libvirt daemon and QEMU driver settings of the host."""
+    ev = HostEvidence(bundle)
+    lh = LibvirtHost()
+    lh.qemu_conf = _conf(ev, "/etc/libvirt/qemu.conf", QEMU_DEFAULTS, lh, "qemu.conf")
+    lh.libvirtd_conf = _conf(ev, "/etc/libvirt/libvirtd.conf", LIBVIRTD_DEFAULTS, lh, "libvirtd.conf")
+
+    def polkit(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
+        files: dict[str, list[str]] = {}
+        for line in g.text.splitlines():
+            path, _, text = line.partition(":")
+            files.setdefault(path, []).append(text)
+        rules = tuple((p, "\n".join(t)) for p, t in files.items() if "libvirt" in "\n".join(t))
+        return Fact.of(rules, g.source)
+
+    lh.polkit_rules = ev.fact(_cmd("polkit-rules"), polkit)
+    index = bundle.entry("libvirt/nwfilters/index.json")
+    if index is None:
+        lh.nwfilters = Fact.unavailable("network filters were not collected")
+    elif index.status == "unavailable":
+        lh.nwfilters = Fact.unavailable(index.reason, Source(index.path))
+    elif index.status != "ok":
+        lh.nwfilters = Fact.failed(index.reason, Source(index.path))
+    else:
+        filters: dict[str, tuple[str, ...]] = {}
+        for n in json.loads(bundle.text(index.path)).get("nwfilters", []):
+            path = str(n.get("file", ""))
+            if path not in bundle.files:
+                continue
+            root = parse_xml(bundle.text(path), path)
+            filters[str(n.get("name"))] = tuple(
+                r.get("filter") or "" for r in root.findall("filterref") if r.get("filter"))
+        lh.nwfilters = Fact.of(filters, Source(index.path))
+    if simulated:
+        lh.security_model = Fact.not_applicable("simulated host (libvirt test driver)")
+    else:
+        confining = [m for m in secmodels if m not in ("none", "dac")]
+        lh.security_model = Fact.of(confining[0] if confining else "none",
+                                    Source("libvirt/capabilities.xml", "/capabilities/host/secmodel"))
+    return lh
+
+
+__all__ += ["FactState"]

@@ -1,0 +1,388 @@
+"""libvirt domain, network and pool XML into the platform-neutral model.
+
+Effective values are resolved here, once: an absent `<seclabel>` means the driver's default
+confinement, a `<graphics>` without a listen address means qemu.conf's `vnc_listen`, and so on.
+Checks never re-encode libvirt's defaults. Every field read from the XML is treated as hostile.
+"""
+
+from __future__ import annotations
+
+from hvaudit.model import Disk, Fact, Graphics, Interface, Listen, Network, Passthrough, Pool, Setting, Source, Vm
+from hvaudit.redact import REDACTED
+from hvaudit.safexml import Element, parse_xml
+
+__all__ = ["parse_domain", "parse_network", "parse_pool"]
+
+QEMU_NS = "{http://libvirt.org/schemas/domain/qemu/1.0}"
+
+_UNIT = {
+    "b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1024**2, "mib": 1024**2,
+    "mb": 1000**2, "g": 1024**3, "gib": 1024**3, "gb": 1000**3, "t": 1024**4, "tib": 1024**4,
+    "tb": 1000**4,
+}
+
+LEGACY_DEVICES = {
+    "floppy": "floppy drive",
+    "ide": "IDE bus",
+    "sound": "sound card",
+    "redirdev": "USB redirection",
+    "smartcard": "smartcard",
+}
+
+
+def _int(text: str | None, default: int = 0) -> int:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return default
+
+
+def _kib(el: Element | None) -> int:
+    """A libvirt scaled integer in KiB (the default unit of memory elements)."""
+    if el is None:
+        return 0
+    unit = (el.get("unit") or "KiB").lower()
+    return _int(el.text) * _UNIT.get(unit, 1024) // 1024
+
+
+def _yes(value: str | None) -> bool:
+    return (value or "").lower() in ("yes", "on", "1", "true")
+
+
+def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_xml: bool) -> Vm:
+    """Parse one domain XML document (raises InputError when it is not safe, well-formed XML)."""
+    root = parse_xml(xml, artefact)
+    if root.tag != "domain":
+        from hvaudit.errors import InputError
+
+        raise InputError(f"{artefact}: not a domain document (<{root.tag}>)")
+    src = Source(artefact)
+    def at(xpath: str) -> Source:
+        return Source(artefact, xpath)
+
+    dtype = root.get("type") or "unknown"
+    name = (root.findtext("name") or "").strip() or "(unnamed)"
+    uuid = (root.findtext("uuid") or "").strip()
+    running = root.get("id") not in (None, "-1")
+
+    vcpu = root.find("vcpu")
+    vcpus = _int(vcpu.text if vcpu is not None else None, 1) or 1
+    vcpus_el = root.find("vcpus")
+    if vcpus_el is not None:
+        vcpus = max(vcpus, len(vcpus_el.findall("vcpu")))
+    memory_kib = max(_kib(root.find("memory")), _kib(root.find("maxMemory")))
+
+    backing = root.find("memoryBacking")
+    locked = backing is not None and backing.find("locked") is not None
+    hugepages = backing is not None and backing.find("hugepages") is not None
+    memtune = root.find("memtune")
+    hard = memtune.find("hard_limit") if memtune is not None else None
+    soft = memtune.find("soft_limit") if memtune is not None else None
+    guarantee: Setting | None = None
+    if hugepages:
+        guarantee = Setting("backed by pre-reserved huge pages", at("/domain/memoryBacking/hugepages"))
+    elif locked:
+        guarantee = Setting("guest memory locked in host RAM", at("/domain/memoryBacking/locked"))
+    limit = Setting(f"memtune hard_limit {_kib(hard)} KiB", at("/domain/memtune/hard_limit")) if hard is not None else None
+    priority = Setting(f"memtune soft_limit {_kib(soft)} KiB", at("/domain/memtune/soft_limit")) if soft is not None else None
+
+    cputune = root.find("cputune")
+    shares = cputune.find("shares") if cputune is not None else None
+    quotas = []
+    pins = False
+    realtime = False
+    if cputune is not None:
+        for tag in ("quota", "global_quota"):
+            el = cputune.find(tag)
+            if el is not None and _int(el.text, -1) > 0:
+                quotas.append(f"{tag} {_int(el.text)} us")
+        pins = cputune.find("vcpupin") is not None
+        realtime = any(
+            (v.get("scheduler") or "") in ("fifo", "rr") for v in cputune.findall("vcpusched")
+        )
+    cpu_priority = Setting(f"cputune shares {_int(shares.text)}", at("/domain/cputune/shares")) if shares is not None else None
+    cpu_limit = Setting(", ".join(quotas), at("/domain/cputune/quota")) if quotas else None
+    cpu_reservation = None
+    if pins:
+        cpu_reservation = Setting("vCPUs pinned to dedicated host CPUs", at("/domain/cputune/vcpupin"))
+    elif vcpu is not None and vcpu.get("cpuset"):
+        cpu_reservation = Setting(f"vCPUs restricted to host CPUs {vcpu.get('cpuset')}", at("/domain/vcpu/@cpuset"))
+
+    cpu = root.find("cpu")
+    nested = False
+    if cpu is not None:
+        mode = cpu.get("mode") or "custom"
+        for feat in cpu.findall("feature"):
+            if feat.get("name") in ("vmx", "svm") and feat.get("policy") in ("require", "force"):
+                nested = True
+        nested = nested or mode in ("host-passthrough", "maximum")
+
+    devices = root.find("devices")
+    graphics, interfaces, disks, passthrough, legacy = [], [], [], [], []
+    vtpm = False
+    if devices is not None:
+        for i, g in enumerate(devices.findall("graphics"), 1):
+            graphics.append(_graphics(g, Source(artefact, f"/domain/devices/graphics[{i}]"), secure_xml))
+        for i, itf in enumerate(devices.findall("interface"), 1):
+            interfaces.append(_interface(itf, Source(artefact, f"/domain/devices/interface[{i}]")))
+            if itf.get("type") == "hostdev":
+                addr = _pci_address(itf.find("source/address"))
+                passthrough.append(Passthrough("sr-iov/pci network function", addr,
+                                               Source(artefact, f"/domain/devices/interface[{i}]")))
+        for i, d in enumerate(devices.findall("disk"), 1):
+            disks.append(_disk(d, Source(artefact, f"/domain/devices/disk[{i}]")))
+            if d.get("device") == "floppy":
+                legacy.append(LEGACY_DEVICES["floppy"])
+            tgt = d.find("target")
+            if tgt is not None and tgt.get("bus") == "ide":
+                legacy.append(LEGACY_DEVICES["ide"])
+        for i, h in enumerate(devices.findall("hostdev"), 1):
+            kind = h.get("type") or h.get("mode") or "unknown"
+            addr = _pci_address(h.find("source/address")) if kind == "pci" else _hostdev_addr(h)
+            passthrough.append(Passthrough(kind, addr, Source(artefact, f"/domain/devices/hostdev[{i}]")))
+        for tag in ("sound", "redirdev", "smartcard"):
+            if devices.find(tag) is not None:
+                legacy.append(LEGACY_DEVICES[tag])
+        vtpm = devices.find("tpm") is not None
+
+    seclabels = root.findall("seclabel")
+    confinement_disabled = False
+    confinement: Fact[str]
+    mac_labels = [s for s in seclabels if (s.get("model") or "") != "dac"]
+    if any((s.get("type") or "") == "none" for s in mac_labels):
+        confinement_disabled = True
+        model = next(s.get("model") or "default" for s in mac_labels if s.get("type") == "none")
+        confinement = Fact.of(f"none ({model})", at("/domain/seclabel[@type='none']"))
+    elif mac_labels:
+        s = mac_labels[0]
+        confinement = Fact.of(f"{s.get('model') or 'default'} {s.get('type') or 'dynamic'}", at("/domain/seclabel"))
+    else:
+        confinement = Fact.of("driver default", Source(artefact, "/domain/seclabel", default=True))
+
+    raw_args: list[str] = []
+    cmdline = root.find(f"{QEMU_NS}commandline")
+    if cmdline is not None:
+        raw_args += [a.get("value") or "" for a in cmdline.findall(f"{QEMU_NS}arg")]
+        raw_args += [f"env {e.get('name')}" for e in cmdline.findall(f"{QEMU_NS}env")]
+    for tag in ("capabilities", "override", "deprecation"):
+        if root.find(f"{QEMU_NS}{tag}") is not None:
+            raw_args.append(f"qemu:{tag}")
+
+    os_el = root.find("os")
+    secure_boot = False
+    if os_el is not None:
+        fw = os_el.find("firmware")
+        if fw is not None:
+            feats = {f.get("name"): _yes(f.get("enabled")) for f in fw.findall("feature")}
+            secure_boot = feats.get("secure-boot", False) and feats.get("enrolled-keys", True)
+        loader = os_el.find("loader")
+        if loader is not None and _yes(loader.get("secure")) and "secboot" in (loader.text or ""):
+            secure_boot = True
+
+    accelerated: Fact[bool]
+    if dtype in ("kvm", "hvf", "xen", "vmware", "hyperv", "bhyve", "vz"):
+        accelerated = Fact.of(True, at("/domain/@type"))
+    elif dtype == "qemu":
+        accelerated = Fact.of(False, at("/domain/@type"))
+    else:
+        accelerated = Fact.unavailable(f"domain type {dtype!r} says nothing about hardware acceleration", at("/domain/@type"))
+
+    return Vm(
+        name=name,
+        uuid=uuid,
+        host=host,
+        running=running,
+        autostart=autostart,
+        hardware_accelerated=accelerated,
+        accelerator=dtype,
+        vcpus_max=vcpus,
+        memory_max_kib=memory_kib,
+        memory_guarantee=guarantee,
+        memory_limit=limit,
+        memory_priority=priority,
+        memory_locked=locked,
+        cpu_reservation=cpu_reservation,
+        cpu_limit=cpu_limit,
+        cpu_priority=cpu_priority,
+        realtime_vcpus=realtime,
+        nested_virtualization=nested,
+        graphics=tuple(graphics),
+        interfaces=tuple(interfaces),
+        disks=tuple(disks),
+        passthrough=tuple(passthrough),
+        emulated_legacy_devices=tuple(dict.fromkeys(legacy)),
+        confinement=confinement,
+        confinement_disabled=confinement_disabled,
+        raw_hypervisor_arguments=tuple(raw_args),
+        vtpm=vtpm,
+        secure_boot=secure_boot,
+        source=src,
+    )
+
+
+def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
+    gtype = g.get("type") or "unknown"
+    listens: list[Listen] = []
+    for lst in g.findall("listen"):
+        kind = lst.get("type") or "address"
+        addr = lst.get("address") or (lst.get("socket") if kind == "socket" else None)
+        if kind == "network":
+            addr = lst.get("address") or f"network:{lst.get('network')}"
+        listens.append(Listen(kind, addr))
+    if not listens and g.get("listen"):
+        listens.append(Listen("address", g.get("listen")))
+    if not listens and g.get("socket"):
+        listens.append(Listen("socket", g.get("socket")))
+    if not listens and gtype in ("vnc", "spice", "rdp"):
+        listens.append(Listen("address", None))
+    password: Fact[bool]
+    if g.get("passwd") is not None:
+        password = Fact.of(True, Source(src.artefact, src.locator + "/@passwd"))
+    elif secure_xml:
+        password = Fact.of(False, Source(src.artefact, src.locator + "/@passwd"))
+    else:
+        password = Fact.unavailable(
+            "console passwords are hidden from read-only libvirt connections (collect with --secure-xml)"
+        )
+    if g.get("passwd") == "":
+        password = Fact.of(True, Source(src.artefact, src.locator + "/@passwd"))
+    return Graphics(gtype, tuple(listens), password, src)
+
+
+def _interface(itf: Element, src: Source) -> Interface:
+    itype = itf.get("type") or "unknown"
+    source_el = itf.find("source")
+    source = ""
+    mode = None
+    if source_el is not None:
+        source = (
+            source_el.get("network") or source_el.get("bridge") or source_el.get("dev")
+            or source_el.get("path") or ""
+        )
+        mode = source_el.get("mode")
+        if itype == "direct" and mode is None:
+            mode = "vepa"
+    flt = itf.find("filterref")
+    params: tuple[tuple[str, str], ...] = ()
+    if flt is not None:
+        params = tuple((p.get("name") or "", p.get("value") or "") for p in flt.findall("parameter"))
+    vlan = itf.find("vlan")
+    tags: tuple[int, ...] = ()
+    trunk = False
+    if vlan is not None:
+        tags = tuple(_int(t.get("id"), -1) for t in vlan.findall("tag"))
+        trunk = _yes(vlan.get("trunk")) or len(tags) > 1
+    port = itf.find("port")
+    model = itf.find("model")
+    mac = itf.find("mac")
+    vport = itf.find("virtualport")
+    bandwidth = itf.find("bandwidth")
+    return Interface(
+        type=itype,
+        source=source,
+        mac=mac.get("address") if mac is not None else None,
+        model=model.get("type") if model is not None else None,
+        filter=flt.get("filter") if flt is not None else None,
+        filter_parameters=params,
+        vlan_tags=tags,
+        vlan_trunk=trunk,
+        trust_guest_rx_filters=_yes(itf.get("trustGuestRxFilters")),
+        macvtap_mode=mode if itype == "direct" else None,
+        port_isolated=_yes(port.get("isolated")) if port is not None else None,
+        virtualport=vport.get("type") if vport is not None else None,
+        bandwidth_limited=bandwidth is not None and len(bandwidth) > 0,
+        source_ref=src,
+    )
+
+
+def _disk(d: Element, src: Source) -> Disk:
+    source_el = d.find("source")
+    target = d.find("target")
+    source = None
+    if source_el is not None:
+        source = source_el.get("file") or source_el.get("dev") or source_el.get("name") or source_el.get("volume")
+    return Disk(
+        device=d.get("device") or "disk",
+        bus=target.get("bus") if target is not None else None,
+        source=source,
+        readonly=d.find("readonly") is not None,
+        io_limited=d.find("iotune") is not None,
+        source_ref=src,
+    )
+
+
+def _pci_address(addr: Element | None) -> str:
+    if addr is None:
+        return "unknown"
+    def h(key: str, width: int) -> str:
+        value = addr.get(key) or "0"
+        try:
+            return f"{int(value, 0):0{width}x}"
+        except ValueError:
+            return value
+    return f"{h('domain', 4)}:{h('bus', 2)}:{h('slot', 2)}.{h('function', 1)}"
+
+
+def _hostdev_addr(h: Element) -> str:
+    src = h.find("source")
+    if src is None:
+        return "unknown"
+    vendor, product = src.find("vendor"), src.find("product")
+    if vendor is not None and product is not None:
+        return f"{vendor.get('id')}:{product.get('id')}"
+    addr = src.find("address")
+    if addr is not None:
+        return ",".join(f"{k}={v}" for k, v in sorted(addr.attrib.items()))
+    adapter = src.find("adapter")
+    return adapter.get("name") or "unknown" if adapter is not None else "unknown"
+
+
+def parse_network(xml: str, artefact: str, host: str) -> Network:
+    """Parse one libvirt network XML document."""
+    root = parse_xml(xml, artefact)
+    fwd = root.find("forward")
+    bridge = root.find("bridge")
+    port = root.find("port")
+    vlan = root.find("vlan")
+    vport = root.find("virtualport")
+    tags: tuple[int, ...] = ()
+    trunk = False
+    if vlan is not None:
+        tags = tuple(_int(t.get("id"), -1) for t in vlan.findall("tag"))
+        trunk = _yes(vlan.get("trunk")) or len(tags) > 1
+    devs: list[str] = []
+    if fwd is not None:
+        devs += [i.get("dev") or "" for i in fwd.findall("interface")]
+        devs += [p.get("dev") or "" for p in fwd.findall("pf")]
+        if fwd.get("dev"):
+            devs.append(fwd.get("dev") or "")
+    return Network(
+        name=(root.findtext("name") or "").strip() or "(unnamed)",
+        host=host,
+        forward_mode=(fwd.get("mode") or "nat") if fwd is not None else "isolated",
+        bridge=bridge.get("name") if bridge is not None else None,
+        port_isolated=port is not None and _yes(port.get("isolated")),
+        virtualport=vport.get("type") if vport is not None else None,
+        vlan_tags=tags,
+        vlan_trunk=trunk,
+        forward_devices=tuple(dict.fromkeys(d for d in devs if d)),
+        trust_guest_rx_filters=_yes(root.get("trustGuestRxFilters")),
+        source=Source(artefact),
+    )
+
+
+def parse_pool(xml: str, artefact: str, host: str) -> Pool:
+    """Parse one storage pool XML document."""
+    root = parse_xml(xml, artefact)
+    return Pool(
+        name=(root.findtext("name") or "").strip() or "(unnamed)",
+        host=host,
+        type=root.get("type") or "unknown",
+        target=(root.findtext("target/path") or "").strip() or None,
+        source=Source(artefact),
+    )
+
+
+def password_redacted(value: str | None) -> bool:
+    """True when a collected value is the redaction marker (a secret was set)."""
+    return value == REDACTED

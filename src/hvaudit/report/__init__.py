@@ -1,0 +1,1 @@
+"""Renderers: pure functions from an assessment to text."""

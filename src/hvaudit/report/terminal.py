@@ -1,0 +1,170 @@
+"""The terminal report: posture by baseline function, threat and recommendation, then what failed
+per host and per VM with the fix, then the questions a person must answer.
+
+Every string taken from a scanned host is passed through `clean()` first: a VM name may carry
+terminal escape sequences meant for the auditor's screen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from hvaudit import __version__
+from hvaudit.catalog import EDITION_LABELS, EDITIONS, load_catalog
+from hvaudit.checks.base import Severity, Status
+from hvaudit.engine import Assessment, Result
+
+__all__ = ["clean", "render_terminal"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+COLUMNS = (Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE, Status.ERROR)
+HEAD = {"pass": "pass", "fail": "fail", "manual": "manual", "not_applicable": "n/a", "error": "error"}
+
+
+def clean(text: str) -> str:
+    """Make hostile text safe to print: control characters become visible escapes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+
+SEV_CODE = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "info": "2"}
+STATUS_CODE = {"pass": "32", "fail": "31", "manual": "33", "not_applicable": "2", "error": "1;35"}
+
+
+def _row(label: str, results: list[Result], width: int, st: _Style) -> str:
+    counts = defaultdict(int)
+    for r in results:
+        counts[r.status.value] += 1
+    cells = []
+    for s in COLUMNS:
+        n = counts.get(s.value, 0)
+        cell = f"{n:>7}"
+        cells.append(st(cell, STATUS_CODE[s.value]) if n and s in (Status.FAIL, Status.ERROR) else cell)
+    return f"  {label[:width]:<{width}}" + "".join(cells)
+
+
+def _header(width: int) -> str:
+    return f"  {'':<{width}}" + "".join(f"{HEAD[s.value]:>7}" for s in COLUMNS)
+
+
+def _recs(r: Result) -> str:
+    parts = []
+    short = {"sp800-125a-2014": "2014", "sp800-125a-r1": "Rev.1", "sp800-125b": "125B"}
+    for e in EDITIONS:
+        ids = r.check.recommendations.get(e, ())
+        if ids:
+            parts.append(f"{short[e]} {', '.join(ids)}")
+    return " | ".join(parts)
+
+
+def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = Severity.LOW) -> str:
+    """The report as text."""
+    st = _Style(color)
+    cat = load_catalog()
+    dep = a.deployment
+    out: list[str] = []
+    add = out.append
+    add(st(f"hvaudit {__version__}: NIST SP 800-125A / 800-125B assessment", "1"))
+    add(f"target  {clean(dep.target)}   profile {clean(a.profile.name)}   scanned {a.scanned_at}")
+    for h in dep.hosts:
+        kind = "simulated host" if h.simulated else "host"
+        vms = sum(1 for v in dep.vms if v.host == h.name)
+        add(f"{kind} {clean(h.name)}: {h.hypervisor} (libvirt {h.hypervisor_version}), {h.cores} cores, "
+            f"{h.memory_kib / 1024 / 1024:.1f} GiB RAM, {vms} VM(s)")
+    counts = a.counts()
+    add("")
+    add(st("Summary", "1") + f"  {len(a.results)} results: " + ", ".join(
+        f"{counts.get(s.value, 0)} {HEAD[s.value]}" for s in COLUMNS))
+
+    width = 46
+    add("")
+    add(st("By baseline function", "1"))
+    add(_header(width))
+    by_fn: dict[str | None, list[Result]] = defaultdict(list)
+    for r in a.results:
+        by_fn[r.check.function].append(r)
+    for fn in cat.functions:
+        add(_row(f"{fn.id} {fn.name}", by_fn.get(fn.id, []), width, st))
+    add(_row("platform-wide (no function)", by_fn.get(None, []), width, st))
+
+    add("")
+    add(st("By threat", "1"))
+    add(_header(width))
+    by_threat: dict[str, list[Result]] = defaultdict(list)
+    for r in a.results:
+        for t in r.check.threats:
+            by_threat[t].append(r)
+    for th in cat.threats:
+        if th.id in by_threat:
+            mark = " (hvaudit)" if th.origin == "hvaudit" else ""
+            add(_row(f"{th.id} {th.title}{mark}", by_threat[th.id], width, st))
+
+    for edition in EDITIONS:
+        add("")
+        add(st(EDITION_LABELS[edition], "1"))
+        add(_header(width))
+        by_rec: dict[str, list[Result]] = defaultdict(list)
+        for r in a.results:
+            for rid in r.check.recommendations.get(edition, ()):
+                by_rec[rid].append(r)
+        for rec in cat.editions[edition].recommendations:
+            if edition != "sp800-125a-2014" and rec.id not in by_rec:
+                continue
+            add(_row(f"{rec.id:<9} {rec.title}", by_rec.get(rec.id, []), width, st))
+
+    fails = [r for r in a.results if r.status is Status.FAIL]
+    add("")
+    add(st(f"Failures ({len(fails)})", "1"))
+    if not fails:
+        add("  none")
+    by_subject: dict[tuple[str, str], list[Result]] = defaultdict(list)
+    for r in fails:
+        s = r.outcome.subject
+        by_subject[(s.type, s.label)].append(r)
+    order = {"host": 0, "network": 1, "pool": 2, "vm": 3}
+    for (_, label), rs in sorted(by_subject.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1])):
+        add(f"  {st(clean(label), '1')}")
+        for r in sorted(rs, key=lambda r: (-r.severity.rank, r.check.id)):
+            sev = st(f"[{r.severity.value.upper()}]", SEV_CODE[r.severity.value])
+            gate = "" if r.severity.rank >= fail_on.rank else st(" (below --fail-on)", "2")
+            add(f"    {sev} {r.check.id} {r.check.title}{gate}")
+            add(f"        {clean(r.outcome.message)}")
+            add(st(f"        {_recs(r)}", "2"))
+            add(f"        fix: {r.check.remediation}")
+
+    manual = [r for r in a.results if r.status is Status.MANUAL]
+    add("")
+    add(st(f"Manual items ({len(manual)}): a person must answer", "1"))
+    if not manual:
+        add("  none")
+    by_check: dict[str, list[Result]] = defaultdict(list)
+    for r in manual:
+        by_check[r.check.id].append(r)
+    for cid, rs in sorted(by_check.items()):
+        add(f"  {cid} {rs[0].check.title} [{_recs(rs[0])}]")
+        add(f"    ? {clean(rs[0].outcome.question or rs[0].check.question or '')}")
+        for r in rs[:20]:
+            add(f"      {clean(r.outcome.subject.label)}: {clean(r.outcome.message)}")
+        if len(rs) > 20:
+            add(f"      ... and {len(rs) - 20} more")
+
+    errors = [r for r in a.results if r.status is Status.ERROR]
+    if errors:
+        add("")
+        add(st(f"Errors ({len(errors)}): not assessed", "1;35"))
+        for r in errors:
+            add(f"  {r.check.id} {clean(r.outcome.subject.label)}: {clean(r.outcome.message)}")
+    if dep.notes:
+        add("")
+        add(st("Notes", "1"))
+        for note in dep.notes[:30]:
+            add(f"  {clean(note)}")
+    return "\n".join(out) + "\n"
