@@ -1,0 +1,237 @@
+"""Shared test helpers.
+
+Deployments are real: libvirt's test driver (`test:///node.xml`, no daemon) serves the domains,
+networks and pools, and the real collector, parser and engine process them. Host facts of a real
+hypervisor host (TPM, Secure Boot, bonds, sshd, rsyslog ...) cannot exist on this CI machine, so
+they come from `ReplayRunner`, which answers the collector's own probe list with artefact text
+recorded from Debian hosts: the one stand-in of the suite. The end-to-end test
+(`test_e2e_libvirtd.py`) collects the real local host instead.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid as uuidlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hvaudit.bundle import Bundle, BundleWriter
+from hvaudit.collect.host import COMMANDS, QEMU_STATUS_ARGV, HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.collect.runner import RunResult
+from hvaudit.engine import Assessment, assess
+from hvaudit.parse import build_deployment
+from hvaudit.profile import Profile, load_profile
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "libvirt-9.0.0"
+
+NFT_DROP = json.dumps({"nftables": [
+    {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
+    {"table": {"family": "inet", "name": "filter", "handle": 1}},
+    {"chain": {"family": "inet", "table": "filter", "name": "input", "handle": 1, "type": "filter",
+               "hook": "input", "prio": 0, "policy": "drop"}},
+    {"chain": {"family": "inet", "table": "filter", "name": "forward", "handle": 2, "type": "filter",
+               "hook": "forward", "prio": 0, "policy": "accept"}},
+]})
+
+IP_LINK = json.dumps([
+    {"ifindex": 1, "ifname": "lo", "flags": ["LOOPBACK", "UP"]},
+    {"ifindex": 2, "ifname": "eno1", "master": "bond0", "linkinfo": {"info_slave_kind": "bond"}},
+    {"ifindex": 3, "ifname": "eno2", "master": "bond0", "linkinfo": {"info_slave_kind": "bond"}},
+    {"ifindex": 4, "ifname": "bond0", "master": "br0",
+     "linkinfo": {"info_kind": "bond", "info_slave_kind": "bridge"}},
+    {"ifindex": 5, "ifname": "br0", "linkinfo": {"info_kind": "bridge"}},
+    {"ifindex": 6, "ifname": "eno3"},
+    {"ifindex": 7, "ifname": "vnet0", "master": "br0", "linkinfo": {"info_kind": "tun",
+                                                                    "info_slave_kind": "bridge"}},
+])
+
+IP_ADDR = json.dumps([
+    {"ifname": "lo", "addr_info": [{"family": "inet", "local": "127.0.0.1", "scope": "host"}]},
+    {"ifname": "eno3", "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}]},
+    {"ifname": "br0", "addr_info": []},
+])
+
+#: A hardened Debian 12 KVM host, as its artefacts read. Keys: file paths or probe names.
+HARDENED_HOST: dict[str, Any] = {
+    "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\n"
+    "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep vmx ssse3 fma cx16 pcid sse4_1 x2apic\n"
+    "vmx flags\t: vnmi preemption_timer invvpid ept_x_only ept_ad flexpriority tsc_offset vtpr ept vpid\n",
+    "/proc/meminfo": "MemTotal:       65843912 kB\n",
+    "/proc/cmdline": "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet\n",
+    "/proc/sys/kernel/hostname": "hv1\n",
+    "/proc/sys/kernel/tainted": "0\n",
+    "/sys/module/module/parameters/sig_enforce": "N\n",
+    "/sys/kernel/security/lockdown": "none [integrity] confidentiality\n",
+    "/sys/module/kvm_intel/parameters/ept": "Y\n",
+    "/sys/kernel/mm/ksm/run": "0\n",
+    "/sys/devices/system/cpu/smt/control": "on\n",
+    "/sys/class/tpm/tpm0/tpm_version_major": "2\n",
+    "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n',
+    "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+    "alice:x:1000:1000:Alice Admin:/home/alice:/bin/bash\n"
+    "libvirt-qemu:x:64055:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n",
+    "/etc/group": "root:x:0:\nsudo:x:27:alice\nkvm:x:104:\nlibvirt:x:108:\n",
+    "/etc/nsswitch.conf": "passwd:         files sss\ngroup:          files sss\nhosts: files dns\n",
+    "/etc/pam.d/sshd": "# PAM configuration for the Secure Shell service\nauth required pam_u2f.so cue\n"
+    "@include common-auth\n",
+    "/etc/pam.d/common-auth": "auth [success=1 default=ignore] pam_unix.so nullok\n",
+    "/etc/libvirt/qemu.conf": '# hardened\nuser = "libvirt-qemu"\ngroup = "libvirt-qemu"\n'
+    'security_driver = "apparmor"\nsecurity_default_confined = 1\nsecurity_require_confined = 1\n'
+    'migrate_tls_force = 1\nmigration_address = "10.0.1.10"\nvnc_tls = 1\nspice_tls = 1\n',
+    "/etc/libvirt/libvirtd.conf": 'access_drivers = [ "polkit" ]\naudit_level = 2\n'
+    'auth_unix_rw = "polkit"\n',
+    "dev-kvm": ("crw-rw---- 1 root kvm 10, 232 Nov 27 04:00 /dev/kvm\n", 0),
+    "cpu-vulnerabilities": (
+        "/sys/devices/system/cpu/vulnerabilities/meltdown:Not affected\n"
+        "/sys/devices/system/cpu/vulnerabilities/spectre_v2:Mitigation: Enhanced / Automatic IBRS\n"
+        "/sys/devices/system/cpu/vulnerabilities/mds:Not affected\n", 0),
+    "iommu-groups": ("0\n1\n2\n3\n", 0),
+    "efi": ("/sys/firmware/efi\n", 0),
+    "secure-boot": ("   6   0   0   0   1\n", 0),
+    "measured-boot-log": ("-r--r----- 1 root root 40123 Nov 27 04:00 "
+                          "/sys/kernel/security/tpm0/binary_bios_measurements\n", 0),
+    "sudoers": ("/etc/sudoers:Defaults\tenv_reset\n/etc/sudoers:root\tALL=(ALL:ALL) ALL\n"
+                "/etc/sudoers:%sudo\tALL=(ALL:ALL) ALL\n/etc/sudoers:@includedir /etc/sudoers.d\n", 0),
+    "sshd-effective": ("port 22\nlistenaddress 10.0.0.10:22\npermitrootlogin no\n"
+                       "allowgroups sshadmins\npasswordauthentication no\n", 0),
+    "listeners": ('tcp   LISTEN 0      128        10.0.0.10:22        0.0.0.0:*    '
+                  'users:(("sshd",pid=800,fd=3))\n'
+                  'udp   UNCONN 0      0          127.0.0.1:323       0.0.0.0:*    '
+                  'users:(("chronyd",pid=402,fd=5))\n', 0),
+    "nft-ruleset": (NFT_DROP, 0),
+    "dpkg-packages": ("libvirt-daemon\t9.0.0-4+deb12u2\tii \nqemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n"
+                      "openssh-server\t1:9.2p1-2+deb12u3\tii \nsuricata\t1:6.0.10-1\tii \n"
+                      "puppet-agent\t7.28.0-1\tii \n", 0),
+    "apt-upgrade-simulation": ("Reading package lists...\nBuilding dependency tree...\n"
+                               "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n", 0),
+    "processes": ("    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+                  "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+                  " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on "
+                  "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n", 0),
+    "qemu-status-1200": ("/proc/1200/status:Seccomp:\t2\n/proc/1200/status:CapEff:\t0000000000000000\n", 0),
+    "ip-addr": (IP_ADDR, 0),
+    "ip-link": (IP_LINK, 0),
+    "polkit-rules": (
+        "/etc/polkit-1/rules.d/80-libvirt-acl.rules:polkit.addRule(function(action, subject) {\n"
+        '/etc/polkit-1/rules.d/80-libvirt-acl.rules:  if (action.id.indexOf("org.libvirt.api.domain.") == 0 &&\n'
+        '/etc/polkit-1/rules.d/80-libvirt-acl.rules:      subject.isInGroup("web-admins") &&\n'
+        '/etc/polkit-1/rules.d/80-libvirt-acl.rules:      action.lookup("domain_name").indexOf("web-") == 0)\n'
+        "/etc/polkit-1/rules.d/80-libvirt-acl.rules:    return polkit.Result.YES;\n"
+        "/etc/polkit-1/rules.d/80-libvirt-acl.rules:});\n", 0),
+    "rsyslog-config": (
+        '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" port="6514"\n'
+        '/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'
+        '/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="x509/name")\n', 0),
+}
+
+_PROBE_BY_ARGV = {p.argv: p.name for p in COMMANDS}
+
+
+class ReplayRunner:
+    """Answers the host collector's probes from recorded artefacts (see the module docstring).
+
+    A value is file text, `(stdout, rc)` for a command, `None` for absent, or an Exception
+    instance for a failed collection (its message is the reason).
+    """
+
+    description = "replay (recorded artefacts)"
+
+    def __init__(self, artefacts: dict[str, Any]) -> None:
+        self.artefacts = artefacts
+
+    def _answer(self, key: str, is_file: bool) -> RunResult:
+        value = self.artefacts.get(key)
+        if value is None:
+            return RunResult("absent", b"", None if is_file else 127, "",
+                             "no such file" if is_file else "command not found", 1)
+        if isinstance(value, Exception):
+            return RunResult("failed", b"", None, "", str(value), 1)
+        if is_file:
+            return RunResult("ok", str(value).encode(), 0, "", "", 1)
+        out, rc = value
+        return RunResult("ok", out.encode(), rc, "", "", 1)
+
+    def read_file(self, path: str, timeout: float) -> RunResult:
+        return self._answer(path, True)
+
+    def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
+        if argv[: len(QEMU_STATUS_ARGV)] == QEMU_STATUS_ARGV:
+            pid = argv[-1].split("/")[2]
+            return self._answer(f"qemu-status-{pid}", False)
+        return self._answer(_PROBE_BY_ARGV[argv], False)
+
+
+def domain_xml(name: str, body: str = "", *, dtype: str = "kvm", memory_mib: int = 1024,
+               vcpus: int = 1, extra_attrs: str = "") -> str:
+    """A minimal domain definition with a stable uuid derived from its name."""
+    uid = uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)
+    return (f"<domain type='{dtype}'{extra_attrs}><name>{name}</name><uuid>{uid}</uuid>"
+            f"<memory unit='MiB'>{memory_mib}</memory><vcpu>{vcpus}</vcpu>"
+            f"<os><type arch='x86_64'>hvm</type></os>{body}</domain>")
+
+
+def write_node(path: Path, domains: Iterable[str] = (), networks: Iterable[str] = (),
+               pools: Iterable[str] = (), *, sockets: int = 2, cores: int = 4, threads: int = 2,
+               memory_kib: int = 16 * 1024 * 1024) -> str:
+    """Write a test-driver node file and return its URI."""
+    cpu = (f"<cpu><mhz>2400</mhz><model>x86_64</model><active>{sockets * cores * threads}</active>"
+           f"<nodes>1</nodes><sockets>{sockets}</sockets><cores>{cores}</cores>"
+           f"<threads>{threads}</threads></cpu>")
+    path.write_text(f"<node>{cpu}<memory>{memory_kib}</memory>{''.join(domains)}{''.join(networks)}"
+                    f"{''.join(pools)}</node>")
+    return f"test://{path}"
+
+
+def build_bundle(tmp_path: Path, uri: str, host: dict[str, Any] | None, *, secure_xml: bool = True,
+                 name: str = "bundle") -> Path:
+    """Collect `uri` with the real collectors; with `host`, as a real (replayed) host named hv1."""
+    dest = tmp_path / name
+    writer = BundleWriter(dest, target=uri if host is None else "qemu+ssh://root@hv1/system",
+                          platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=secure_xml).collect(writer)
+    if host is None:
+        writer.record("host", status="not_applicable", origin="host facts",
+                      reason="simulated host (libvirt test driver)")
+    else:
+        writer.meta["collector"]["libvirt"]["simulated"] = False
+        writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+        HostCollector(ReplayRunner(host)).collect(writer)
+    return writer.close(complete=True)
+
+
+def run_assessment(bundle: Path, profile: Profile | None = None) -> Assessment:
+    """Parse and assess a bundle with the real engine."""
+    deployment, problems = build_deployment(Bundle.open(bundle))
+    return assess(deployment, problems, profile or load_profile())
+
+
+def outcomes(a: Assessment, check_id: str) -> dict[str, str]:
+    """subject name -> status for one check."""
+    return {r.outcome.subject.name: r.status.value for r in a.results if r.check.id == check_id}
+
+
+def messages(a: Assessment, check_id: str) -> dict[str, str]:
+    """subject name -> message for one check."""
+    return {r.outcome.subject.name: r.outcome.message for r in a.results if r.check.id == check_id}
+
+
+@pytest.fixture
+def host_scan(tmp_path: Path):
+    """Assess a replayed host (hardened baseline plus overrides) with one plain VM."""
+
+    def scan(overrides: dict[str, Any] | None = None, domains: Iterable[str] = (),
+             networks: Iterable[str] = (), profile: Profile | None = None) -> Assessment:
+        host = dict(HARDENED_HOST)
+        host.update(overrides or {})
+        uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml",
+                         domains or [domain_xml("web01")], networks)
+        return run_assessment(build_bundle(tmp_path, uri, host, name=f"b-{time.monotonic_ns()}"),
+                              profile)
+
+    return scan
