@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re
@@ -83,18 +82,26 @@ class ArtefactEntry:
 
 
 class BundleWriter:
-    """Writes artefacts as they are collected; `close()` writes the manifest (and the archive)."""
+    """Collects artefacts into a bundle; `close()` writes the manifest (and the archive).
 
-    def __init__(self, dest: Path, *, target: str, platform: str) -> None:
+    With a destination, every artefact is on disk the moment it is collected. Without one (a plain
+    `hvaudit scan`), artefacts stay in memory and reach disk only if collection fails
+    (`spill()`), so a scan that keeps no bundle costs no file IO and still loses nothing.
+    """
+
+    def __init__(self, dest: Path | None, *, target: str, platform: str) -> None:
         self.dest = dest
-        self.archive = dest.name.endswith((".tar.gz", ".tgz"))
-        if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-            raise UsageError(f"{dest}: already exists; choose a new bundle path")
-        if self.archive:
-            self.root = Path(tempfile.mkdtemp(prefix="hvaudit-bundle-"))
-        else:
-            dest.mkdir(parents=True, exist_ok=True)
-            self.root = dest
+        self.archive = dest is not None and dest.name.endswith((".tar.gz", ".tgz"))
+        self.root: Path | None = None
+        if dest is not None:
+            if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+                raise UsageError(f"{dest}: already exists; choose a new bundle path")
+            if self.archive:
+                self.root = Path(tempfile.mkdtemp(prefix="hvaudit-bundle-"))
+            else:
+                dest.mkdir(parents=True, exist_ok=True)
+                self.root = dest
+        self.files: dict[str, bytes] = {}
         self.meta: dict[str, Any] = {
             "format": BUNDLE_FORMAT,
             "tool": "hvaudit",
@@ -109,8 +116,7 @@ class BundleWriter:
         self.entries: dict[str, ArtefactEntry] = {}
 
     def _check_path(self, path: str) -> None:
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or path == MANIFEST or not path:
+        if not path or path.startswith("/") or ".." in path.split("/") or path == MANIFEST:
             raise ValueError(f"unsafe artefact path {path!r}")
         if path in self.entries:
             raise ValueError(f"artefact {path!r} written twice")
@@ -118,9 +124,11 @@ class BundleWriter:
     def add(self, path: str, data: bytes, *, origin: str, **info: Any) -> ArtefactEntry:
         """Store an artefact now and record it in the manifest."""
         self._check_path(path)
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if self.root is not None:
+            target = self.root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self.files[path] = data
         entry = ArtefactEntry(
             path=path,
             status=info.pop("status", "ok"),
@@ -149,14 +157,32 @@ class BundleWriter:
         """Record a collection error that is not tied to one artefact."""
         self.meta["errors"].append(message)
 
-    def close(self, *, complete: bool) -> Path:
-        """Write the manifest, pack the archive if one was asked for, and return the bundle path."""
+    def spill(self) -> Path:
+        """Give an in-memory collection a directory on disk (used when collection fails)."""
+        if self.root is None:
+            self.root = Path(tempfile.mkdtemp(prefix="hvaudit-partial-"))
+            self.dest = self.root
+            for path, data in self.files.items():
+                (self.root / path).parent.mkdir(parents=True, exist_ok=True)
+                (self.root / path).write_bytes(data)
+        assert self.dest is not None  # noqa: S101 - set above or in __init__
+        return self.dest
+
+    def bundle(self) -> Bundle:
+        """The collection as a verified-by-construction Bundle, without reading it back."""
+        return Bundle(str(self.dest or "(memory)"), dict(self.meta), dict(self.entries), dict(self.files))
+
+    def close(self, *, complete: bool) -> Path | None:
+        """Finish the manifest; on disk, write it (and pack the archive). Returns the bundle path."""
         self.meta["complete"] = complete
         self.meta["finished_at"] = utc_now()
         self.meta["artefacts"] = [e.to_json() for e in self.entries.values()]
+        if self.root is None:
+            return None
         (self.root / MANIFEST).write_text(json.dumps(self.meta, indent=2, sort_keys=True) + "\n")
         if not self.archive:
             return self.dest
+        assert self.dest is not None  # noqa: S101 - archive implies a destination
         self.dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.dest.with_name(self.dest.name + ".part")
         with tarfile.open(tmp, "w:gz") as tar:
@@ -274,7 +300,6 @@ def _read_archive(path: Path) -> dict[str, bytes]:
 
 
 def dump_json(data: Any) -> bytes:
-    """Deterministic JSON for artefacts the collector derives from API calls."""
-    buf = io.StringIO()
-    json.dump(data, buf, indent=2, sort_keys=True)
-    return buf.getvalue().encode()
+    """Deterministic JSON for artefacts the collector derives from API calls (compact: the C
+    encoder; indenting would switch to the pure-Python one)."""
+    return json.dumps(data, sort_keys=True).encode()

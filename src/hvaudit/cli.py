@@ -13,16 +13,18 @@ from __future__ import annotations
 import argparse
 
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from hvaudit import __version__
 from hvaudit.errors import HvauditError, UsageError
+
+if TYPE_CHECKING:
+    from hvaudit.bundle import Bundle
+    from hvaudit.collect import CollectOptions
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERRORS = 0, 1, 2, 3
 
@@ -135,8 +137,7 @@ def _color(args: argparse.Namespace) -> bool:
     return sys.stdout.isatty()
 
 
-def _assess_and_report(bundle_path: Path, args: argparse.Namespace) -> int:
-    from hvaudit.bundle import Bundle
+def _assess_and_report(bundle: Bundle, args: argparse.Namespace) -> int:
     from hvaudit.checks.base import Severity
     from hvaudit.engine import assess
     from hvaudit.parse import build_deployment
@@ -145,7 +146,6 @@ def _assess_and_report(bundle_path: Path, args: argparse.Namespace) -> int:
     from hvaudit.report.terminal import render_terminal
 
     profile = load_profile(args.profile)
-    bundle = Bundle.open(bundle_path)
     deployment, problems = build_deployment(bundle)
     assessment = assess(deployment, problems, profile)
     fail_on = Severity(args.fail_on)
@@ -158,7 +158,7 @@ def _assess_and_report(bundle_path: Path, args: argparse.Namespace) -> int:
     return EXIT_FAIL if assessment.failures_at_or_above(fail_on) else EXIT_OK
 
 
-def _collect_opts(args: argparse.Namespace, uri: str) -> object:
+def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
     from hvaudit.collect import CollectOptions
 
     return CollectOptions(uri=uri, facts=args.facts, ssh=args.ssh, ssh_port=args.ssh_port,
@@ -172,31 +172,29 @@ def demo_uri() -> str:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    """hvaudit scan."""
+    """hvaudit scan: collect (into memory, or into --bundle) and assess."""
     from hvaudit.collect import collect_libvirt
 
     uri = demo_uri() if args.demo else args.connect
     if args.demo:
         args.secure_xml = True
-    keep = args.bundle is not None
-    dest = args.bundle if keep else Path(tempfile.mkdtemp(prefix="hvaudit-scan-")) / "bundle"
-    try:
-        result = collect_libvirt(_collect_opts(args, uri), dest)  # type: ignore[arg-type]
-        code = _assess_and_report(result.path, args)
-    except HvauditError:
-        keep = True  # the partial bundle is evidence: never delete it on failure
-        raise
-    finally:
-        if not keep:
-            shutil.rmtree(dest.parent, ignore_errors=True)
-    return code
+    load_profile_early(args)
+    result = collect_libvirt(_collect_opts(args, uri), args.bundle)
+    return _assess_and_report(result.bundle, args)
+
+
+def load_profile_early(args: argparse.Namespace) -> None:
+    """Fail on a bad profile before touching any host."""
+    from hvaudit.profile import load_profile
+
+    load_profile(args.profile)
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
     """hvaudit collect."""
     from hvaudit.collect import collect_libvirt
 
-    result = collect_libvirt(_collect_opts(args, args.connect), args.output)  # type: ignore[arg-type]
+    result = collect_libvirt(_collect_opts(args, args.connect), args.output)
     status = "complete" if result.complete else f"with {len(result.errors)} collection error(s)"
     print(f"hvaudit: bundle written to {result.path} ({status})", file=sys.stderr)
     for err in result.errors:
@@ -206,7 +204,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     """hvaudit assess."""
-    return _assess_and_report(args.bundle, args)
+    from hvaudit.bundle import Bundle
+
+    return _assess_and_report(Bundle.open(args.bundle), args)
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -237,7 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        return COMMANDS[args.command](args)
+        from hvaudit.gcpause import paused_gc
+
+        with paused_gc():
+            return COMMANDS[args.command](args)
     except HvauditError as exc:
         print(f"hvaudit: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -101,13 +101,16 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         f = h.facts.cpu_virtualization
         if not f.known:
             yield unknown(s, f, "the CPU offers VT-x/AMD-V and /dev/kvm exists")
+        elif f.get() == "with /dev/kvm":
+            yield passed(s, "/dev/kvm exists (the CPU flags do not list vmx/svm: a nested or masked "
+                         "CPU; KVM loads only with hardware virtualization)", *f.sources)
         elif f.get().endswith("with /dev/kvm"):
             yield passed(s, f"CPU flag {f.get().split()[0]} present and /dev/kvm exists", *f.sources)
         elif f.get():
             yield failed(s, f"CPU flag {f.get().split()[0]} present but /dev/kvm is missing "
                          "(KVM module not loaded)", *f.sources)
         else:
-            yield failed(s, "the CPU reports neither vmx nor svm", *f.sources)
+            yield failed(s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *f.sources)
 
 
 @check(

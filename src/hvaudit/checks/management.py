@@ -419,7 +419,7 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, f"at most {limit} accounts have a login shell")
             continue
         names = [a.name for a in f.get() if a.interactive]
-        msg = f"{len(names)} account(s) with a login shell (limit {limit}): {', '.join(names[:15])}"
+        msg = f"{len(names)} account(s) with a login shell (limit {limit}): {', '.join(names[:15]) or 'none'}"
         yield (failed if len(names) > limit else passed)(s, msg, *f.sources)
 
 
@@ -469,7 +469,7 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, f"at most {limit} principals hold administrative rights")
             continue
         names = list(f.get())
-        msg = f"{len(names)} administrative principal(s) (limit {limit}): {', '.join(names[:15])}"
+        msg = f"{len(names)} administrative principal(s) (limit {limit}): {', '.join(names[:15]) or 'none'}"
         yield (failed if len(names) > limit else passed)(s, msg, *f.sources)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hvaudit.bundle import BundleWriter
+from hvaudit.bundle import Bundle, BundleWriter
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
@@ -34,11 +34,12 @@ class CollectOptions:
 
 @dataclass(frozen=True, slots=True)
 class CollectResult:
-    """Where the bundle went and what went wrong, if anything."""
+    """The bundle, where it went (None when kept in memory), and what went wrong, if anything."""
 
-    path: Path
+    path: Path | None
     complete: bool
     errors: tuple[str, ...]
+    bundle: Bundle
 
 
 def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None, str]:
@@ -62,8 +63,8 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
     return SshRunner(destination, port), ""
 
 
-def collect_libvirt(opts: CollectOptions, dest: Path) -> CollectResult:
-    """Collect one libvirt deployment into `dest` (a directory or a .tar.gz)."""
+def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
+    """Collect one libvirt deployment into `dest` (a directory or a .tar.gz), or into memory."""
     target = LibvirtTarget.parse(opts.uri)
     runner, why_not = _runner(target, opts)
     writer = BundleWriter(dest, target=opts.uri, platform="kvm-libvirt")
@@ -78,11 +79,13 @@ def collect_libvirt(opts: CollectOptions, dest: Path) -> CollectResult:
         complete = not writer.meta["errors"]
     except CollectionError as exc:
         writer.error(str(exc))
+        writer.spill()
         path = writer.close(complete=False)
         raise CollectionError(f"{exc} (partial bundle kept at {path})") from None
     except BaseException:
         writer.error("collection interrupted")
+        writer.spill()
         writer.close(complete=False)
         raise
     path = writer.close(complete=complete)
-    return CollectResult(path, complete, tuple(writer.meta["errors"]))
+    return CollectResult(path, complete, tuple(writer.meta["errors"]), writer.bundle())

@@ -79,7 +79,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("rpm-packages", ("rpm", "-qa", "--qf", "%{NAME}\t%{VERSION}-%{RELEASE}\tii\n")),
     CommandProbe("apt-upgrade-simulation", ("apt-get", "-s", "-o", "Debug::NoLocking=1", "upgrade"), 120),
     CommandProbe("dnf-security-updates", ("dnf", "-q", "updateinfo", "list", "--security", "--available"), 120),
-    CommandProbe("processes", ("ps", "-eo", "pid=,user=,args="), redact=redact_process_list),
+    CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args="), redact=redact_process_list),
     CommandProbe("ip-addr", ("ip", "-j", "addr", "show")),
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),
     CommandProbe("polkit-rules", ("grep", "-r", "-H", "", "/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d")),

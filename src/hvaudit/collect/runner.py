@@ -87,8 +87,14 @@ class LocalRunner:
         """Read a local file; a missing file is `absent`, an unreadable one `failed`."""
         start = time.monotonic()
         try:
+            chunks: list[bytes] = []
+            size = 0
             with open(path, "rb") as fh:
-                data = fh.read(MAX_OUTPUT)
+                # Small reads: procfs and sysfs refuse (ENOMEM) a single huge read.
+                while size < MAX_OUTPUT and (chunk := fh.read(65536)):
+                    chunks.append(chunk)
+                    size += len(chunk)
+            data = b"".join(chunks)[:MAX_OUTPUT]
         except FileNotFoundError:
             return RunResult("absent", b"", None, "", "no such file", _ms(start))
         except OSError as exc:

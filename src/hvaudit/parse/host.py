@@ -110,7 +110,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             return Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
         flag = "vmx" if "vmx" in flags else "svm" if "svm" in flags else ""
         has_kvm = got.state == "ok" and got.rc == 0
-        value = f"{flag} with /dev/kvm" if flag and has_kvm else (f"{flag} without /dev/kvm" if flag else "")
+        if has_kvm:
+            value = f"{flag} with /dev/kvm".strip()
+        else:
+            value = f"{flag} without /dev/kvm" if flag else ""
         return Fact.of(value, cpuinfo.source, got.source)
 
     f.cpu_virtualization = ev.fact(_cmd("dev-kvm"), cpu_virt)

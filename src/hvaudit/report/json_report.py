@@ -7,13 +7,16 @@ Deterministic: results are sorted, keys are sorted, so two runs over the same bu
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _enc  # the C string encoder
 from collections import Counter, defaultdict
 from typing import Any
 
 from hvaudit import __version__
 from hvaudit.catalog import EDITIONS, load_catalog
 from hvaudit.checks.base import Status
+from hvaudit.checks.base import CheckMeta, Subject
 from hvaudit.engine import Assessment, Result
+from hvaudit.model import Source
 
 __all__ = ["SCHEMA_VERSION", "render_json", "report_dict"]
 
@@ -21,60 +24,70 @@ SCHEMA_VERSION = "1.0.0"
 STATUSES = tuple(s.value for s in Status)
 
 
-def _counts(results: list[Result]) -> dict[str, int]:
-    c = Counter(r.status.value for r in results)
-    return {s: c.get(s, 0) for s in STATUSES}
+def _static(check: CheckMeta) -> dict[str, Any]:
+    """The parts of a result that depend only on its check (built once per check, then shared)."""
+    return {
+        "check_id": check.id,
+        "title": check.title,
+        "automation": check.automation,
+        "recommendations": {e: list(check.recommendations.get(e, ())) for e in EDITIONS},
+        "baseline_function": check.function,
+        "threats": list(check.threats),
+        "remediation": check.remediation,
+    }
 
 
-def result_dict(r: Result, digests: dict[str, str]) -> dict[str, Any]:
-    """One result in report form."""
+def _evidence(src: Source, digests: dict[str, str]) -> dict[str, Any]:
+    return {"artefact": src.artefact, "locator": src.locator, "default": src.default,
+            "sha256": digests.get(src.artefact)}
+
+
+def _dynamic(r: Result, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     o = r.outcome
     out: dict[str, Any] = {
-        "check_id": r.check.id,
-        "title": r.check.title,
         "status": o.status.value,
         "severity": r.severity.value,
-        "automation": r.check.automation,
         "subject": o.subject.to_json(),
-        "recommendations": {e: list(r.check.recommendations.get(e, ())) for e in EDITIONS},
-        "baseline_function": r.check.function,
-        "threats": list(r.check.threats),
         "message": o.message,
-        "evidence": [
-            {
-                "artefact": src.artefact,
-                "locator": src.locator,
-                "default": src.default,
-                "sha256": digests.get(src.artefact),
-            }
-            for src in dict.fromkeys(o.evidence)
-        ],
-        "remediation": r.check.remediation,
+        "evidence": evidence,
     }
     if o.question:
         out["question"] = o.question
     return out
 
 
-def report_dict(a: Assessment) -> dict[str, Any]:
+def result_dict(r: Result, digests: dict[str, str], static: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One result in report form."""
+    out: dict[str, Any] = dict(static if static is not None else _static(r.check))
+    out.update(_dynamic(r, [_evidence(src, digests) for src in dict.fromkeys(r.outcome.evidence)]))
+    return out
+
+
+def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
     """The whole report as plain data."""
     cat = load_catalog()
     dep = a.deployment
-    by_function: dict[str, list[Result]] = defaultdict(list)
-    by_threat: dict[str, list[Result]] = defaultdict(list)
-    by_rec: dict[str, dict[str, list[Result]]] = {e: defaultdict(list) for e in EDITIONS}
+    # One pass over the results: every (bucket, key) gets its status counts.
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    by_status: Counter[str] = Counter()
+    per_check: dict[str, tuple[list[tuple[str, str]], CheckMeta]] = {}
     for r in a.results:
-        by_function[r.check.function or "none"].append(r)
-        for t in r.check.threats:
-            by_threat[t].append(r)
-        for e in EDITIONS:
-            for rid in r.check.recommendations.get(e, ()):
-                by_rec[e][rid].append(r)
-    recs_summary: dict[str, dict[str, dict[str, int]]] = {}
-    for e in EDITIONS:
-        recs_summary[e] = {
-            rec.id: _counts(by_rec[e].get(rec.id, [])) for rec in cat.editions[e].recommendations
-        }
+        status = r.outcome.status.value
+        by_status[status] += 1
+        keys = per_check.get(r.check.id)
+        if keys is None:
+            ks = [("function", r.check.function or "none")]
+            ks += [("threat", t) for t in r.check.threats]
+            ks += [(e, rid) for e in EDITIONS for rid in r.check.recommendations.get(e, ())]
+            keys = per_check[r.check.id] = (ks, r.check)
+        for k in keys[0]:
+            counts[k][status] += 1
+
+    def block(c: Counter[str]) -> dict[str, int]:
+        return {s: c.get(s, 0) for s in STATUSES}
+
+    statics = {cid: _static(meta) for cid, (_, meta) in per_check.items()}
+    empty: Counter[str] = Counter()
     return {
         "tool": "hvaudit",
         "version": __version__,
@@ -86,13 +99,16 @@ def report_dict(a: Assessment) -> dict[str, Any]:
         "profile": a.profile.name,
         "summary": {
             "total": len(a.results),
-            "by_status": _counts(a.results),
+            "by_status": block(by_status),
             "by_function": {
-                f: _counts(by_function.get(f, []))
+                f: block(counts.get(("function", f), empty))
                 for f in [fn.id for fn in cat.functions] + ["none"]
             },
-            "by_threat": {t.id: _counts(by_threat.get(t.id, [])) for t in cat.threats},
-            "by_recommendation": recs_summary,
+            "by_threat": {t.id: block(counts.get(("threat", t.id), empty)) for t in cat.threats},
+            "by_recommendation": {
+                e: {rec.id: block(counts.get((e, rec.id), empty)) for rec in cat.editions[e].recommendations}
+                for e in EDITIONS
+            },
         },
         "hosts": [
             {
@@ -108,10 +124,38 @@ def report_dict(a: Assessment) -> dict[str, Any]:
             for h in dep.hosts
         ],
         "notes": list(dep.notes),
-        "results": [result_dict(r, dep.artefact_digests) for r in a.results],
-    }
+    } | ({"results": [result_dict(r, dep.artefact_digests, statics[r.check.id]) for r in a.results]}
+         if with_results else {})
 
 
 def render_json(a: Assessment) -> str:
-    """The report as indented, key-sorted JSON text."""
-    return json.dumps(report_dict(a), indent=2, sort_keys=True) + "\n"
+    """The report as compact JSON text, equal to `report_dict(a)` (a test holds them equal).
+
+    Thousands of VMs make tens of thousands of results, and most of their bytes repeat: a check's
+    title, mappings and remediation, a VM's subject, a set of evidence. Each of those is encoded
+    once and spliced into the results; only the message is encoded per result (with json's C
+    string encoder). Keys come in a fixed order, so the output is deterministic.
+    """
+    digests = a.deployment.artefact_digests
+    head = json.dumps(report_dict(a, with_results=False), ensure_ascii=False)
+    dumps = json.dumps
+    statics: dict[str, str] = {}
+    subjects: dict[Subject, str] = {}
+    evidence: dict[tuple[Source, ...], str] = {}
+    parts = []
+    for r in a.results:
+        o = r.outcome
+        static = statics.get(r.check.id)
+        if static is None:
+            static = statics[r.check.id] = dumps(_static(r.check), ensure_ascii=False)[1:-1]
+        subject = subjects.get(o.subject)
+        if subject is None:
+            subject = subjects[o.subject] = dumps(o.subject.to_json(), ensure_ascii=False)
+        ev = evidence.get(o.evidence)
+        if ev is None:
+            ev = evidence[o.evidence] = dumps(
+                [_evidence(src, digests) for src in dict.fromkeys(o.evidence)], ensure_ascii=False)
+        question = f', "question": {_enc(o.question)}' if o.question else ""
+        parts.append(f'{{{static}, "status": "{o.status.value}", "severity": "{r.severity.value}", '
+                     f'"subject": {subject}, "message": {_enc(o.message)}, "evidence": {ev}{question}}}')
+    return head[:-1] + ', "results": [' + ", ".join(parts) + "]}\n"

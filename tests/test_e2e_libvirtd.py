@@ -1,0 +1,206 @@
+"""End to end against a real libvirtd with QEMU (started by scripts/start-services, as in CI).
+
+Defines a hardened and an insecure domain on qemu:///system, starts them, scans with the real
+`hvaudit` command (host facts from this machine, read locally), asserts the exact findings per VM
+and the host findings this machine's state determines, then removes everything it created.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+pytestmark = pytest.mark.libvirtd
+
+URI = "qemu:///system"
+NET = "hvaudit-e2e"
+SECRET = "e2eS3cr7"  # VNC allows 8 characters
+
+NETWORK_XML = f"<network><name>{NET}</name><bridge name='hvae2e0'/></network>"
+
+# This sandbox forbids raising RLIMIT_MEMLOCK (so no memtune hard_limit) and lacks the sfq qdisc
+# (so no <bandwidth>): the hardened VM is as hardened as this machine lets a VM be.
+HARDENED = f"""<domain type='kvm'>
+  <name>e2e-hardened</name>
+  <memory unit='MiB'>64</memory>
+  <memtune><soft_limit unit='MiB'>48</soft_limit></memtune>
+  <vcpu placement='static' cpuset='0'>1</vcpu>
+  <cputune><shares>1024</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='0'/></cputune>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <interface type='network'><source network='{NET}'/><model type='virtio'/>
+      <filterref filter='clean-traffic'><parameter name='IP' value='10.99.0.5'/></filterref>
+    </interface>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='{SECRET}'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>"""
+
+INSECURE = f"""<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>e2e-insecure</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <interface type='network'><source network='{NET}'/><model type='e1000'/></interface>
+    <graphics type='vnc' autoport='yes' listen='0.0.0.0'/>
+    <sound model='ich6'/>
+    <memballoon model='none'/>
+  </devices>
+  <seclabel type='none'/>
+  <qemu:commandline><qemu:arg value='-msg'/><qemu:arg value='timestamp=on'/></qemu:commandline>
+</domain>"""
+
+SCHEMA = json.loads(resources.files("hvaudit").joinpath("schema", "report.schema.json").read_text())
+
+
+def _cleanup(conn: object, libvirt: object) -> None:
+    for name in ("e2e-hardened", "e2e-insecure"):
+        try:
+            dom = conn.lookupByName(name)  # type: ignore[attr-defined]
+        except libvirt.libvirtError:  # type: ignore[attr-defined]
+            continue
+        if dom.isActive():
+            dom.destroy()
+        dom.undefine()
+    try:
+        net = conn.networkLookupByName(NET)  # type: ignore[attr-defined]
+    except libvirt.libvirtError:  # type: ignore[attr-defined]
+        return
+    if net.isActive():
+        net.destroy()
+    net.undefine()
+
+
+@pytest.fixture(scope="module")
+def deployment() -> Iterator[object]:
+    import libvirt
+
+    try:
+        conn = libvirt.open(URI)
+    except libvirt.libvirtError as exc:
+        pytest.fail(f"no libvirtd at {URI} ({exc}); start it with scripts/start-services")
+    _cleanup(conn, libvirt)
+    net = conn.networkDefineXML(NETWORK_XML)
+    net.create()
+    for xml in (HARDENED, INSECURE):
+        conn.defineXML(xml).create()
+    try:
+        yield conn
+    finally:
+        _cleanup(conn, libvirt)
+        conn.close()
+
+
+def hvaudit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hvaudit.cli", *args], capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def scan(deployment: object, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, int]:
+    bundle = tmp_path_factory.mktemp("e2e") / "bundle"
+    proc = hvaudit("scan", "--connect", URI, "--secure-xml", "--format", "json", "--bundle", str(bundle))
+    assert proc.returncode in (1, 3), proc.stderr
+    return json.loads(proc.stdout), bundle, proc.returncode
+
+
+def _got(report: dict) -> dict[tuple[str, str], str]:
+    return {(r["check_id"], r["subject"]["name"]): r["status"] for r in report["results"]}
+
+
+VM_EXPECT = {
+    "HVA-012": ("pass", "fail"),
+    "HVA-031": ("pass", "fail"),
+    "HVA-044": ("pass", "fail"),
+    "HVA-046": ("pass", "fail"),
+    "HVA-047": ("pass", "fail"),
+    "HVA-050": ("not_applicable", "not_applicable"),
+    "HVA-070": ("fail", "fail"),
+    "HVA-080": ("pass", "pass"),
+    "HVA-090": ("pass", "fail"),
+    "HVA-091": ("pass", "pass"),
+    "HVA-191": ("pass", "fail"),
+    "HVA-192": ("pass", "pass"),
+    "HVA-193": ("pass", "pass"),
+    "HVA-194": ("not_applicable", "not_applicable"),
+}
+
+
+def test_vm_findings_are_exact(scan: tuple[dict, Path, int]) -> None:
+    got = _got(scan[0])
+    for check_id, (hardened, insecure) in VM_EXPECT.items():
+        assert got[(check_id, "e2e-hardened")] == hardened, check_id
+        assert got[(check_id, "e2e-insecure")] == insecure, check_id
+
+
+def test_clean_traffic_is_resolved_through_the_daemons_filter_definitions(scan: tuple[dict, Path, int]) -> None:
+    r = next(r for r in scan[0]["results"] if (r["check_id"], r["subject"]["name"]) == ("HVA-191", "e2e-hardened"))
+    assert any(e["artefact"] == "libvirt/nwfilters/index.json" for e in r["evidence"])
+
+
+def test_host_findings_follow_this_machine(scan: tuple[dict, Path, int], deployment: object) -> None:
+    import libvirt
+
+    report = scan[0]
+    host = report["hosts"][0]
+    assert host["simulated"] is False and host["vms"] >= 2
+    got = {r["check_id"]: r for r in report["results"] if r["subject"]["type"] == "host"}
+    # Running QEMU processes were found and are not root (Debian's libvirt-qemu user).
+    assert got["HVA-042"]["status"] == "pass"
+    assert "running QEMU process(es)" in got["HVA-042"]["message"]
+    assert got["HVA-045"]["status"] == "pass"
+    # The insecure VM's VNC server listens on all addresses: an unapproved listener.
+    assert got["HVA-033"]["status"] == "fail" and "qemu-system-x86" in got["HVA-033"]["message"]
+    # The MAC model the daemon reports decides HVA-043; read it independently through libvirt.
+    caps = libvirt.open(URI).getCapabilities()
+    confining = any(f"<model>{m}</model>" in caps for m in ("apparmor", "selinux"))
+    assert got["HVA-043"]["status"] == ("pass" if confining else "fail")
+    # Stock Debian qemu.conf and libvirtd.conf.
+    assert got["HVA-032"]["status"] == "fail"  # migrate_tls_force defaults to 0
+    assert got["HVA-130"]["status"] == "fail"  # no access driver
+    assert got["HVA-048"]["status"] == "fail"  # security_require_confined defaults to 0
+    every_host_check = {r["check_id"] for r in report["results"] if r["subject"]["type"] == "host"}
+    assert {"HVA-010", "HVA-140", "HVA-180", "HVA-190", "HVA-200"} <= every_host_check
+    assert scan[2] == (3 if any(r["status"] == "error" for r in report["results"]) else 1)
+
+
+def test_report_schema_and_no_secret_anywhere(scan: tuple[dict, Path, int]) -> None:
+    report, bundle, _ = scan
+    jsonschema.validate(report, SCHEMA)
+    assert SECRET not in json.dumps(report)
+    for f in bundle.rglob("*"):
+        if f.is_file():
+            assert SECRET.encode() not in f.read_bytes(), f
+
+
+def test_bundle_reassesses_offline_to_the_same_results(scan: tuple[dict, Path, int]) -> None:
+    report, bundle, code = scan
+    proc = hvaudit("assess", str(bundle), "--format", "json")
+    assert proc.returncode == code
+    again = json.loads(proc.stdout)
+    assert again["results"] == report["results"]
+
+
+def test_read_only_connection_cannot_see_passwords_but_still_judges_tls(deployment: object) -> None:
+    proc = hvaudit("scan", "--connect", URI, "--format", "json")
+    got = _got(json.loads(proc.stdout))
+    assert got[("HVA-031", "e2e-insecure")] == "fail"  # stock qemu.conf: vnc_tls = 0
+    assert got[("HVA-031", "e2e-hardened")] == "pass"  # listens on 127.0.0.1
+
+
+def test_unreachable_ssh_host_keeps_the_libvirt_evidence(deployment: object, tmp_path: Path) -> None:
+    proc = hvaudit("collect", "--connect", URI, "--facts", "ssh", "--ssh", "nobody@127.0.0.1",
+                   "--ssh-port", "1", "-o", str(tmp_path / "p"))
+    assert proc.returncode == 3
+    assert proc.stderr.count("\n") == 1 and "partial bundle kept at" in proc.stderr
+    manifest = json.loads((tmp_path / "p" / "manifest.json").read_text())
+    assert manifest["complete"] is False
+    assert sum(1 for a in manifest["artefacts"] if a["path"].startswith("libvirt/domains/")) >= 3
