@@ -27,13 +27,14 @@ _CONF_LINE = re.compile(r"^(\s*)([A-Za-z0-9_.\-]+)(\s*[=:]\s*)(.+?)\s*$")
 _ARG = re.compile(r"\b(password|passwd|secret|data|key|token|iv)=([^,\s]+)", re.I)
 
 
-_XML_HINT = re.compile(r"passw|secret|\bkey\s*=|<passphrase", re.I)
+_XML_HINTS = ("passw", "secret", "passphrase", "key=", "key =")
 
 
 def redact_xml(text: str) -> str:
     """Blank secret attribute and element values in an XML document, keeping its structure."""
-    if not _XML_HINT.search(text):
-        return text
+    lowered = text.lower()
+    if not any(h in lowered for h in _XML_HINTS):
+        return text  # nothing secret-shaped: skip the regular expressions (thousands of domains)
     text = _XML_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
     return _XML_ELEM.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
 
