@@ -45,24 +45,36 @@ def make_node(path: Path, n: int) -> None:
 
 
 def _node_text(n: int) -> str:
-    parts = ["<node><cpu><mhz>2900</mhz><model>x86_64</model><active>128</active><nodes>2</nodes>"
-             "<sockets>2</sockets><cores>32</cores><threads>2</threads></cpu><memory>1073741824</memory>"]
-    for i in range(n):
-        parts.append(VM.format(
-            i=i, uuid=uuid.uuid5(uuid.NAMESPACE_DNS, f"vm{i}"), mem=1024 * (1 + i % 8), vcpu=1 + i % 4,
+    parts = [
+        "<node><cpu><mhz>2900</mhz><model>x86_64</model><active>128</active><nodes>2</nodes>"
+        "<sockets>2</sockets><cores>32</cores><threads>2</threads></cpu><memory>1073741824</memory>"
+    ]
+    parts.extend(
+        VM.format(
+            i=i,
+            uuid=uuid.uuid5(uuid.NAMESPACE_DNS, f"vm{i}"),
+            mem=1024 * (1 + i % 8),
+            vcpu=1 + i % 4,
             tune="<cputune><shares>1024</shares></cputune>" if i % 2 else "",
-            a=(i >> 16) & 255, b=(i >> 8) & 255, c=i & 255,
+            a=(i >> 16) & 255,
+            b=(i >> 8) & 255,
+            c=i & 255,
             flt="<filterref filter='clean-traffic'/>" if i % 3 else "",
             listen="127.0.0.1" if i % 5 else "0.0.0.0",
-            sec="<seclabel type='none' model='apparmor'/>" if i % 97 == 0 else ""))
-    parts.append("<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
-                 "<ip address='192.168.122.1' netmask='255.255.255.0'/></network></node>")
+            sec="<seclabel type='none' model='apparmor'/>" if i % 97 == 0 else "",
+        )
+        for i in range(n)
+    )
+    parts.append(
+        "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
+        "<ip address='192.168.122.1' netmask='255.255.255.0'/></network></node>"
+    )
     return "".join(parts)
 
 
 def real_domains(n: int) -> list[str]:
     """The benchmark VMs as stand-alone domain XML for a real libvirtd."""
-    node = ET.fromstring(_node_text(n))
+    node = ET.fromstring(_node_text(n))  # noqa: S314 - XML we generated ourselves
     out = []
     for d in node.findall("domain"):
         name = d.find("name")
@@ -84,11 +96,10 @@ def child(mode: str, uri: str) -> None:
         from hvaudit.bundle import Bundle
         from hvaudit.collect import CollectOptions, collect_libvirt
         from hvaudit.engine import assess
+        from hvaudit.gcpause import paused_gc
         from hvaudit.parse import build_deployment
         from hvaudit.profile import load_profile
         from hvaudit.report.json_report import render_json
-
-        from hvaudit.gcpause import paused_gc
 
         with tempfile.TemporaryDirectory() as tmp, paused_gc():
             # "scan" keeps the bundle in memory, as `hvaudit scan` does; "scan+bundle" also writes
@@ -108,11 +119,20 @@ def child(mode: str, uri: str) -> None:
 def measure(mode: str, uri: str, repeat: int) -> dict[str, float]:
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--child", mode, uri], capture_output=True,
-                             text=True, check=True, timeout=1800).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", mode, uri],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=1800,
+        ).stdout
         runs.append(json.loads(out))
     best = min(runs, key=lambda r: r["seconds"])
-    return {"seconds": best["seconds"], "vms": best["vms"], "rss_mib": max(r["rss_mib"] for r in runs)}
+    return {
+        "seconds": best["seconds"],
+        "vms": best["vms"],
+        "rss_mib": max(r["rss_mib"] for r in runs),
+    }
 
 
 def main() -> None:
@@ -120,7 +140,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--child", nargs=2, metavar=("MODE", "URI"))
-    ap.add_argument("--real", action="store_true", help="measure against libvirtd on qemu:///system")
+    ap.add_argument(
+        "--real", action="store_true", help="measure against libvirtd on qemu:///system"
+    )
     args = ap.parse_args()
     if args.child:
         child(*args.child)
@@ -128,8 +150,10 @@ def main() -> None:
     if args.real:
         real(args.sizes, args.repeat)
         return
-    print(f"{'VMs':>6} {'fetch s':>9} {'scan s':>9} {'ratio':>6} {'scan ms/VM':>11} "
-          f"{'fetch RSS MiB':>14} {'scan RSS MiB':>13} {'scan+bundle s':>14}")
+    print(
+        f"{'VMs':>6} {'fetch s':>9} {'scan s':>9} {'ratio':>6} {'scan ms/VM':>11} "
+        f"{'fetch RSS MiB':>14} {'scan RSS MiB':>13} {'scan+bundle s':>14}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             node = Path(tmp) / f"node-{n}.xml"
@@ -139,10 +163,12 @@ def main() -> None:
             scan = measure("scan", uri, args.repeat)
             full = measure("scan+bundle", uri, args.repeat)
             assert scan["vms"] == fetch["vms"] == full["vms"] == n, (scan, fetch)
-            print(f"{n:>6} {fetch['seconds']:>9.2f} {scan['seconds']:>9.2f} "
-                  f"{scan['seconds'] / fetch['seconds']:>6.2f} {1000 * scan['seconds'] / n:>11.2f} "
-                  f"{fetch['rss_mib']:>14.0f} {scan['rss_mib']:>13.0f} {full['seconds']:>14.2f}",
-                  flush=True)
+            print(
+                f"{n:>6} {fetch['seconds']:>9.2f} {scan['seconds']:>9.2f} "
+                f"{scan['seconds'] / fetch['seconds']:>6.2f} {1000 * scan['seconds'] / n:>11.2f} "
+                f"{fetch['rss_mib']:>14.0f} {scan['rss_mib']:>13.0f} {full['seconds']:>14.2f}",
+                flush=True,
+            )
 
 
 def real(sizes: list[int], repeat: int) -> None:
@@ -156,7 +182,9 @@ def real(sizes: list[int], repeat: int) -> None:
                 dom.undefine()
 
     print("real libvirtd (qemu:///system), inactive domains, host facts off")
-    print(f"{'VMs':>6} {'fetch s':>9} {'scan s':>9} {'ratio':>6} {'scan ms/VM':>11} {'scan RSS MiB':>13}")
+    print(
+        f"{'VMs':>6} {'fetch s':>9} {'scan s':>9} {'ratio':>6} {'scan ms/VM':>11} {'scan RSS MiB':>13}"
+    )
     try:
         for n in sizes:
             cleanup()
@@ -164,9 +192,12 @@ def real(sizes: list[int], repeat: int) -> None:
                 conn.defineXML(xml)
             fetch = measure("fetch", "qemu:///system", repeat)
             scan = measure("scan", "qemu:///system", repeat)
-            print(f"{n:>6} {fetch['seconds']:>9.2f} {scan['seconds']:>9.2f} "
-                  f"{scan['seconds'] / fetch['seconds']:>6.2f} {1000 * scan['seconds'] / n:>11.2f} "
-                  f"{scan['rss_mib']:>13.0f}", flush=True)
+            print(
+                f"{n:>6} {fetch['seconds']:>9.2f} {scan['seconds']:>9.2f} "
+                f"{scan['seconds'] / fetch['seconds']:>6.2f} {1000 * scan['seconds'] / n:>11.2f} "
+                f"{scan['rss_mib']:>13.0f}",
+                flush=True,
+            )
     finally:
         cleanup()
         conn.close()

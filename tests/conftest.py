@@ -30,32 +30,81 @@ from hvaudit.profile import Profile, load_profile
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "libvirt-9.0.0"
 
-NFT_DROP = json.dumps({"nftables": [
-    {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
-    {"table": {"family": "inet", "name": "filter", "handle": 1}},
-    {"chain": {"family": "inet", "table": "filter", "name": "input", "handle": 1, "type": "filter",
-               "hook": "input", "prio": 0, "policy": "drop"}},
-    {"chain": {"family": "inet", "table": "filter", "name": "forward", "handle": 2, "type": "filter",
-               "hook": "forward", "prio": 0, "policy": "accept"}},
-]})
+NFT_DROP = json.dumps(
+    {
+        "nftables": [
+            {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
+            {"table": {"family": "inet", "name": "filter", "handle": 1}},
+            {
+                "chain": {
+                    "family": "inet",
+                    "table": "filter",
+                    "name": "input",
+                    "handle": 1,
+                    "type": "filter",
+                    "hook": "input",
+                    "prio": 0,
+                    "policy": "drop",
+                }
+            },
+            {
+                "chain": {
+                    "family": "inet",
+                    "table": "filter",
+                    "name": "forward",
+                    "handle": 2,
+                    "type": "filter",
+                    "hook": "forward",
+                    "prio": 0,
+                    "policy": "accept",
+                }
+            },
+        ]
+    }
+)
 
-IP_LINK = json.dumps([
-    {"ifindex": 1, "ifname": "lo", "flags": ["LOOPBACK", "UP"]},
-    {"ifindex": 2, "ifname": "eno1", "master": "bond0", "linkinfo": {"info_slave_kind": "bond"}},
-    {"ifindex": 3, "ifname": "eno2", "master": "bond0", "linkinfo": {"info_slave_kind": "bond"}},
-    {"ifindex": 4, "ifname": "bond0", "master": "br0",
-     "linkinfo": {"info_kind": "bond", "info_slave_kind": "bridge"}},
-    {"ifindex": 5, "ifname": "br0", "linkinfo": {"info_kind": "bridge"}},
-    {"ifindex": 6, "ifname": "eno3"},
-    {"ifindex": 7, "ifname": "vnet0", "master": "br0", "linkinfo": {"info_kind": "tun",
-                                                                    "info_slave_kind": "bridge"}},
-])
+IP_LINK = json.dumps(
+    [
+        {"ifindex": 1, "ifname": "lo", "flags": ["LOOPBACK", "UP"]},
+        {
+            "ifindex": 2,
+            "ifname": "eno1",
+            "master": "bond0",
+            "linkinfo": {"info_slave_kind": "bond"},
+        },
+        {
+            "ifindex": 3,
+            "ifname": "eno2",
+            "master": "bond0",
+            "linkinfo": {"info_slave_kind": "bond"},
+        },
+        {
+            "ifindex": 4,
+            "ifname": "bond0",
+            "master": "br0",
+            "linkinfo": {"info_kind": "bond", "info_slave_kind": "bridge"},
+        },
+        {"ifindex": 5, "ifname": "br0", "linkinfo": {"info_kind": "bridge"}},
+        {"ifindex": 6, "ifname": "eno3"},
+        {
+            "ifindex": 7,
+            "ifname": "vnet0",
+            "master": "br0",
+            "linkinfo": {"info_kind": "tun", "info_slave_kind": "bridge"},
+        },
+    ]
+)
 
-IP_ADDR = json.dumps([
-    {"ifname": "lo", "addr_info": [{"family": "inet", "local": "127.0.0.1", "scope": "host"}]},
-    {"ifname": "eno3", "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}]},
-    {"ifname": "br0", "addr_info": []},
-])
+IP_ADDR = json.dumps(
+    [
+        {"ifname": "lo", "addr_info": [{"family": "inet", "local": "127.0.0.1", "scope": "host"}]},
+        {
+            "ifname": "eno3",
+            "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}],
+        },
+        {"ifname": "br0", "addr_info": []},
+    ]
+)
 
 #: A hardened Debian 12 KVM host, as its artefacts read. Keys: file paths or probe names.
 HARDENED_HOST: dict[str, Any] = {
@@ -90,31 +139,57 @@ HARDENED_HOST: dict[str, Any] = {
     "cpu-vulnerabilities": (
         "/sys/devices/system/cpu/vulnerabilities/meltdown:Not affected\n"
         "/sys/devices/system/cpu/vulnerabilities/spectre_v2:Mitigation: Enhanced / Automatic IBRS\n"
-        "/sys/devices/system/cpu/vulnerabilities/mds:Not affected\n", 0),
+        "/sys/devices/system/cpu/vulnerabilities/mds:Not affected\n",
+        0,
+    ),
     "iommu-groups": ("0\n1\n2\n3\n", 0),
     "efi": ("/sys/firmware/efi\n", 0),
     "secure-boot": ("   6   0   0   0   1\n", 0),
-    "measured-boot-log": ("-r--r----- 1 root root 40123 Nov 27 04:00 "
-                          "/sys/kernel/security/tpm0/binary_bios_measurements\n", 0),
-    "sudoers": ("/etc/sudoers:Defaults\tenv_reset\n/etc/sudoers:root\tALL=(ALL:ALL) ALL\n"
-                "/etc/sudoers:%sudo\tALL=(ALL:ALL) ALL\n/etc/sudoers:@includedir /etc/sudoers.d\n", 0),
-    "sshd-effective": ("port 22\nlistenaddress 10.0.0.10:22\npermitrootlogin no\n"
-                       "allowgroups sshadmins\npasswordauthentication no\n", 0),
-    "listeners": ('tcp   LISTEN 0      128        10.0.0.10:22        0.0.0.0:*    '
-                  'users:(("sshd",pid=800,fd=3))\n'
-                  'udp   UNCONN 0      0          127.0.0.1:323       0.0.0.0:*    '
-                  'users:(("chronyd",pid=402,fd=5))\n', 0),
+    "measured-boot-log": (
+        "-r--r----- 1 root root 40123 Nov 27 04:00 "
+        "/sys/kernel/security/tpm0/binary_bios_measurements\n",
+        0,
+    ),
+    "sudoers": (
+        "/etc/sudoers:Defaults\tenv_reset\n/etc/sudoers:root\tALL=(ALL:ALL) ALL\n"
+        "/etc/sudoers:%sudo\tALL=(ALL:ALL) ALL\n/etc/sudoers:@includedir /etc/sudoers.d\n",
+        0,
+    ),
+    "sshd-effective": (
+        "port 22\nlistenaddress 10.0.0.10:22\npermitrootlogin no\n"
+        "allowgroups sshadmins\npasswordauthentication no\n",
+        0,
+    ),
+    "listeners": (
+        "tcp   LISTEN 0      128        10.0.0.10:22        0.0.0.0:*    "
+        'users:(("sshd",pid=800,fd=3))\n'
+        "udp   UNCONN 0      0          127.0.0.1:323       0.0.0.0:*    "
+        'users:(("chronyd",pid=402,fd=5))\n',
+        0,
+    ),
     "nft-ruleset": (NFT_DROP, 0),
-    "dpkg-packages": ("libvirt-daemon\t9.0.0-4+deb12u2\tii \nqemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n"
-                      "openssh-server\t1:9.2p1-2+deb12u3\tii \nsuricata\t1:6.0.10-1\tii \n"
-                      "puppet-agent\t7.28.0-1\tii \n", 0),
-    "apt-upgrade-simulation": ("Reading package lists...\nBuilding dependency tree...\n"
-                               "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n", 0),
-    "processes": ("    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
-                  "  402 _chrony   /usr/sbin/chronyd -F 1\n"
-                  " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on "
-                  "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n", 0),
-    "qemu-status-1200": ("/proc/1200/status:Seccomp:\t2\n/proc/1200/status:CapEff:\t0000000000000000\n", 0),
+    "dpkg-packages": (
+        "libvirt-daemon\t9.0.0-4+deb12u2\tii \nqemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n"
+        "openssh-server\t1:9.2p1-2+deb12u3\tii \nsuricata\t1:6.0.10-1\tii \n"
+        "puppet-agent\t7.28.0-1\tii \n",
+        0,
+    ),
+    "apt-upgrade-simulation": (
+        "Reading package lists...\nBuilding dependency tree...\n"
+        "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n",
+        0,
+    ),
+    "processes": (
+        "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+        "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+        " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on "
+        "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n",
+        0,
+    ),
+    "qemu-status-1200": (
+        "/proc/1200/status:Seccomp:\t2\n/proc/1200/status:CapEff:\t0000000000000000\n",
+        0,
+    ),
     "ip-addr": (IP_ADDR, 0),
     "ip-link": (IP_LINK, 0),
     "polkit-rules": (
@@ -123,11 +198,15 @@ HARDENED_HOST: dict[str, Any] = {
         '/etc/polkit-1/rules.d/80-libvirt-acl.rules:      subject.isInGroup("web-admins") &&\n'
         '/etc/polkit-1/rules.d/80-libvirt-acl.rules:      action.lookup("domain_name").indexOf("web-") == 0)\n'
         "/etc/polkit-1/rules.d/80-libvirt-acl.rules:    return polkit.Result.YES;\n"
-        "/etc/polkit-1/rules.d/80-libvirt-acl.rules:});\n", 0),
+        "/etc/polkit-1/rules.d/80-libvirt-acl.rules:});\n",
+        0,
+    ),
     "rsyslog-config": (
         '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" port="6514"\n'
         '/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'
-        '/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="x509/name")\n', 0),
+        '/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="x509/name")\n',
+        0,
+    ),
 }
 
 _PROBE_BY_ARGV = {p.argv: p.name for p in COMMANDS}
@@ -148,8 +227,14 @@ class ReplayRunner:
     def _answer(self, key: str, is_file: bool) -> RunResult:
         value = self.artefacts.get(key)
         if value is None:
-            return RunResult("absent", b"", None if is_file else 127, "",
-                             "no such file" if is_file else "command not found", 1)
+            return RunResult(
+                "absent",
+                b"",
+                None if is_file else 127,
+                "",
+                "no such file" if is_file else "command not found",
+                1,
+            )
         if isinstance(value, Exception):
             return RunResult("failed", b"", None, "", str(value), 1)
         if is_file:
@@ -167,37 +252,69 @@ class ReplayRunner:
         return self._answer(_PROBE_BY_ARGV[argv], False)
 
 
-def domain_xml(name: str, body: str = "", *, dtype: str = "kvm", memory_mib: int = 1024,
-               vcpus: int = 1, extra_attrs: str = "") -> str:
+def domain_xml(
+    name: str,
+    body: str = "",
+    *,
+    dtype: str = "kvm",
+    memory_mib: int = 1024,
+    vcpus: int = 1,
+    extra_attrs: str = "",
+) -> str:
     """A minimal domain definition with a stable uuid derived from its name."""
     uid = uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)
-    return (f"<domain type='{dtype}'{extra_attrs}><name>{name}</name><uuid>{uid}</uuid>"
-            f"<memory unit='MiB'>{memory_mib}</memory><vcpu>{vcpus}</vcpu>"
-            f"<os><type arch='x86_64'>hvm</type></os>{body}</domain>")
+    return (
+        f"<domain type='{dtype}'{extra_attrs}><name>{name}</name><uuid>{uid}</uuid>"
+        f"<memory unit='MiB'>{memory_mib}</memory><vcpu>{vcpus}</vcpu>"
+        f"<os><type arch='x86_64'>hvm</type></os>{body}</domain>"
+    )
 
 
-def write_node(path: Path, domains: Iterable[str] = (), networks: Iterable[str] = (),
-               pools: Iterable[str] = (), *, sockets: int = 2, cores: int = 4, threads: int = 2,
-               memory_kib: int = 16 * 1024 * 1024) -> str:
+def write_node(
+    path: Path,
+    domains: Iterable[str] = (),
+    networks: Iterable[str] = (),
+    pools: Iterable[str] = (),
+    *,
+    sockets: int = 2,
+    cores: int = 4,
+    threads: int = 2,
+    memory_kib: int = 16 * 1024 * 1024,
+) -> str:
     """Write a test-driver node file and return its URI."""
-    cpu = (f"<cpu><mhz>2400</mhz><model>x86_64</model><active>{sockets * cores * threads}</active>"
-           f"<nodes>1</nodes><sockets>{sockets}</sockets><cores>{cores}</cores>"
-           f"<threads>{threads}</threads></cpu>")
-    path.write_text(f"<node>{cpu}<memory>{memory_kib}</memory>{''.join(domains)}{''.join(networks)}"
-                    f"{''.join(pools)}</node>")
+    cpu = (
+        f"<cpu><mhz>2400</mhz><model>x86_64</model><active>{sockets * cores * threads}</active>"
+        f"<nodes>1</nodes><sockets>{sockets}</sockets><cores>{cores}</cores>"
+        f"<threads>{threads}</threads></cpu>"
+    )
+    path.write_text(
+        f"<node>{cpu}<memory>{memory_kib}</memory>{''.join(domains)}{''.join(networks)}"
+        f"{''.join(pools)}</node>"
+    )
     return f"test://{path}"
 
 
-def build_bundle(tmp_path: Path, uri: str, host: dict[str, Any] | None, *, secure_xml: bool = True,
-                 name: str = "bundle") -> Path:
+def build_bundle(
+    tmp_path: Path,
+    uri: str,
+    host: dict[str, Any] | None,
+    *,
+    secure_xml: bool = True,
+    name: str = "bundle",
+) -> Path:
     """Collect `uri` with the real collectors; with `host`, as a real (replayed) host named hv1."""
     dest = tmp_path / name
-    writer = BundleWriter(dest, target=uri if host is None else "qemu+ssh://root@hv1/system",
-                          platform="kvm-libvirt")
+    writer = BundleWriter(
+        dest, target=uri if host is None else "qemu+ssh://root@hv1/system", platform="kvm-libvirt"
+    )
     LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=secure_xml).collect(writer)
     if host is None:
-        writer.record("host", status="not_applicable", origin="host facts",
-                      reason="simulated host (libvirt test driver)")
+        writer.record(
+            "host",
+            status="not_applicable",
+            origin="host facts",
+            reason="simulated host (libvirt test driver)",
+        )
     else:
         writer.meta["collector"]["libvirt"]["simulated"] = False
         writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
@@ -225,13 +342,19 @@ def messages(a: Assessment, check_id: str) -> dict[str, str]:
 def host_scan(tmp_path: Path):
     """Assess a replayed host (hardened baseline plus overrides) with one plain VM."""
 
-    def scan(overrides: dict[str, Any] | None = None, domains: Iterable[str] = (),
-             networks: Iterable[str] = (), profile: Profile | None = None) -> Assessment:
+    def scan(
+        overrides: dict[str, Any] | None = None,
+        domains: Iterable[str] = (),
+        networks: Iterable[str] = (),
+        profile: Profile | None = None,
+    ) -> Assessment:
         host = dict(HARDENED_HOST)
         host.update(overrides or {})
-        uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml",
-                         domains or [domain_xml("web01")], networks)
-        return run_assessment(build_bundle(tmp_path, uri, host, name=f"b-{time.monotonic_ns()}"),
-                              profile)
+        uri = write_node(
+            tmp_path / f"node-{time.monotonic_ns()}.xml", domains or [domain_xml("web01")], networks
+        )
+        return run_assessment(
+            build_bundle(tmp_path, uri, host, name=f"b-{time.monotonic_ns()}"), profile
+        )
 
     return scan

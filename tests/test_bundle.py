@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from conftest import build_bundle, domain_xml, write_node
-
 from hvaudit.bundle import Bundle, BundleWriter
 from hvaudit.collect import CollectOptions, collect_libvirt
 from hvaudit.errors import BundleError, CollectionError, InputError, UsageError
@@ -20,8 +19,10 @@ SECRET = "hunter2-console-secret"
 
 
 def _node(tmp_path: Path) -> str:
-    vm = domain_xml("web01", body=f"<devices><graphics type='vnc' listen='0.0.0.0' passwd='{SECRET}'/>"
-                    "</devices>")
+    vm = domain_xml(
+        "web01",
+        body=f"<devices><graphics type='vnc' listen='0.0.0.0' passwd='{SECRET}'/></devices>",
+    )
     return write_node(tmp_path / "node.xml", [vm])
 
 
@@ -49,11 +50,15 @@ def test_secrets_never_reach_the_bundle(tmp_path: Path) -> None:
 
 def test_redactors() -> None:
     assert SECRET not in redact_xml(f"<graphics type='spice' passwd=\"{SECRET}\"/>")
-    conf = redact_conf(f'vnc_password = "{SECRET}"\nvnc_tls_x509_cert_dir = "/etc/pki"\n'
-                       f"ldap_default_authtok = {SECRET}\n# spice_password = \"x\"\n")
+    conf = redact_conf(
+        f'vnc_password = "{SECRET}"\nvnc_tls_x509_cert_dir = "/etc/pki"\n'
+        f'ldap_default_authtok = {SECRET}\n# spice_password = "x"\n'
+    )
     assert SECRET not in conf and 'vnc_tls_x509_cert_dir = "/etc/pki"' in conf
     assert '# spice_password = "x"' in conf
-    ps = redact_process_list(f"qemu -object secret,id=s0,data={SECRET},format=base64 -vnc :0,password=on")
+    ps = redact_process_list(
+        f"qemu -object secret,id=s0,data={SECRET},format=base64 -vnc :0,password=on"
+    )
     assert SECRET not in ps
 
 
@@ -131,10 +136,11 @@ def test_host_unreachable_over_ssh_keeps_what_was_collected(tmp_path: Path) -> N
     from hvaudit.collect.host import HostCollector
     from hvaudit.collect.runner import SshRunner
 
-    writer = BundleWriter(tmp_path / "p", target="qemu+ssh://nobody@127.0.0.1:1/system",
-                          platform="kvm-libvirt")
+    writer = BundleWriter(
+        tmp_path / "p", target="qemu+ssh://nobody@127.0.0.1:1/system", platform="kvm-libvirt"
+    )
     writer.add("libvirt/capabilities.xml", b"<capabilities/>", origin="test")
-    with pytest.raises(CollectionError, match="ssh nobody@127.0.0.1:1") as err:
+    with pytest.raises(CollectionError, match=r"ssh nobody@127\.0\.0\.1:1") as err:
         HostCollector(SshRunner("nobody@127.0.0.1", port=1, connect_timeout=3)).collect(writer)
     assert "\n" not in str(err.value)
     writer.close(complete=False)
@@ -153,10 +159,11 @@ def test_ssh_runner_refuses_option_injection() -> None:
 
 def test_replayed_host_bundle_records_every_probe(tmp_path: Path) -> None:
     from conftest import HARDENED_HOST
-
     from hvaudit.collect.host import COMMANDS, FILES, command_artefact, file_artefact
 
-    path = build_bundle(tmp_path, write_node(tmp_path / "n.xml", [domain_xml("a")]), dict(HARDENED_HOST))
+    path = build_bundle(
+        tmp_path, write_node(tmp_path / "n.xml", [domain_xml("a")]), dict(HARDENED_HOST)
+    )
     b = Bundle.open(path)
     for f in FILES:
         assert b.entry(file_artefact(f.path)) is not None, f.path
@@ -164,3 +171,17 @@ def test_replayed_host_bundle_records_every_probe(tmp_path: Path) -> None:
         assert b.entry(command_artefact(c.name)) is not None, c.name
     assert b.entry(command_artefact("sshd-effective")).origin == "sshd -T"
     assert b.entry(command_artefact("iptables-input")).status == "absent"
+
+
+def test_in_memory_collection_follows_running_qemu_processes() -> None:
+    """A plain `scan` collects into memory: the per-QEMU-process probes must still run."""
+    from conftest import HARDENED_HOST, ReplayRunner
+
+    from hvaudit.collect.host import HostCollector, command_artefact
+
+    writer = BundleWriter(None, target="qemu:///system", platform="kvm-libvirt")
+    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    assert writer.close(complete=True) is None
+    bundle = writer.bundle()
+    assert bundle.entry(command_artefact("qemu-status-1200")).status == "ok"
+    assert "Seccomp:\t2" in bundle.text(command_artefact("qemu-status-1200"))

@@ -7,69 +7,137 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST, build_bundle, domain_xml, messages, outcomes, run_assessment, write_node
-
+from conftest import (
+    HARDENED_HOST,
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
 from hvaudit.bundle import dump_json
 
 VNC_LOCAL = "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/>"
-NIC_OK = ("<interface type='network'><source network='lan'/><model type='virtio'/>"
-          "<filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.5'/></filterref>"
-          "<bandwidth><inbound average='1000'/><outbound average='1000'/></bandwidth></interface>")
-DISK_OK = ("<disk type='file' device='disk'><source file='/var/lib/libvirt/images/h.qcow2'/>"
-           "<target dev='vda' bus='virtio'/><iotune><total_iops_sec>500</total_iops_sec></iotune></disk>")
+NIC_OK = (
+    "<interface type='network'><source network='lan'/><model type='virtio'/>"
+    "<filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.5'/></filterref>"
+    "<bandwidth><inbound average='1000'/><outbound average='1000'/></bandwidth></interface>"
+)
+DISK_OK = (
+    "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/h.qcow2'/>"
+    "<target dev='vda' bus='virtio'/><iotune><total_iops_sec>500</total_iops_sec></iotune></disk>"
+)
 
 
-def nic(extra: str = "", *, itype: str = "network", source: str = "<source network='lan'/>",
-        attrs: str = "") -> str:
+def nic(
+    extra: str = "",
+    *,
+    itype: str = "network",
+    source: str = "<source network='lan'/>",
+    attrs: str = "",
+) -> str:
     return f"<interface type='{itype}'{attrs}>{source}<model type='virtio'/>{extra}</interface>"
 
 
 DOMAINS = {
     "hardened": domain_xml(
-        "hardened", memory_mib=2048, vcpus=2,
+        "hardened",
+        memory_mib=2048,
+        vcpus=2,
         body="<memoryBacking><hugepages/></memoryBacking>"
         "<memtune><hard_limit unit='MiB'>2300</hard_limit><soft_limit unit='MiB'>1500</soft_limit></memtune>"
         "<cputune><shares>2048</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='2'/>"
         "<vcpupin vcpu='1' cpuset='3'/></cputune>"
         f"<devices>{DISK_OK}{NIC_OK}{VNC_LOCAL}</devices>"
-        "<seclabel type='dynamic' model='apparmor' relabel='yes'/>"),
+        "<seclabel type='dynamic' model='apparmor' relabel='yes'/>",
+    ),
     "tcg": domain_xml("tcg", dtype="qemu"),
     "unconfined": domain_xml("unconfined", body="<seclabel type='none' model='apparmor'/>"),
-    "legacy": domain_xml("legacy", body="<devices><disk type='file' device='floppy'>"
-                         "<source file='/f.img'/><target dev='fda' bus='fdc'/></disk>"
-                         "<disk type='file' device='disk'><source file='/d.img'/><target dev='hda' bus='ide'/>"
-                         "</disk><sound model='ich6'/></devices>"),
-    "passthrough": domain_xml("passthrough", body="<devices><hostdev mode='subsystem' type='pci' "
-                              "managed='yes'><source><address domain='0x0000' bus='0x65' slot='0x00' "
-                              "function='0x0'/></source></hostdev></devices>"),
+    "legacy": domain_xml(
+        "legacy",
+        body="<devices><disk type='file' device='floppy'>"
+        "<source file='/f.img'/><target dev='fda' bus='fdc'/></disk>"
+        "<disk type='file' device='disk'><source file='/d.img'/><target dev='hda' bus='ide'/>"
+        "</disk><sound model='ich6'/></devices>",
+    ),
+    "passthrough": domain_xml(
+        "passthrough",
+        body="<devices><hostdev mode='subsystem' type='pci' "
+        "managed='yes'><source><address domain='0x0000' bus='0x65' slot='0x00' "
+        "function='0x0'/></source></hostdev></devices>",
+    ),
     "bigcpu": domain_xml("bigcpu", vcpus=8),
-    "lockednolimit": domain_xml("lockednolimit", body="<memoryBacking><locked/></memoryBacking>"
-                                "<memtune><soft_limit unit='MiB'>512</soft_limit></memtune>"),
-    "realtime": domain_xml("realtime", vcpus=2, body="<cputune><shares>100</shares><quota>10000</quota>"
-                           "<vcpupin vcpu='0' cpuset='1'/><vcpusched vcpus='0-1' scheduler='fifo' "
-                           "priority='1'/></cputune>"),
-    "openvnc": domain_xml("openvnc", body="<devices><graphics type='vnc' autoport='yes' "
-                          "listen='0.0.0.0'/></devices>"),
-    "openvncpw": domain_xml("openvncpw", body="<devices><graphics type='vnc' autoport='yes' "
-                            "listen='0.0.0.0' passwd='secret-value-123'/></devices>"),
-    "defaultvnc": domain_xml("defaultvnc", body="<devices><graphics type='vnc' autoport='yes'/></devices>"),
-    "trunk": domain_xml("trunk", body="<devices>" + nic(
-        "<virtualport type='openvswitch'/><vlan trunk='yes'><tag id='10'/><tag id='20'/></vlan>"
-        "<filterref filter='clean-traffic'/>", itype="bridge", source="<source bridge='ovs0'/>") + "</devices>"),
-    "onevlan": domain_xml("onevlan", body="<devices>" + nic(
-        "<virtualport type='openvswitch'/><vlan><tag id='10'/></vlan><filterref filter='clean-traffic'/>",
-        itype="bridge", source="<source bridge='ovs0'/>") + "</devices>"),
-    "rxtrust": domain_xml("rxtrust", body="<devices>" + nic(
-        itype="direct", source="<source dev='eth1' mode='vepa'/>", attrs=" trustGuestRxFilters='yes'")
-        + "</devices>"),
-    "macvtapbridge": domain_xml("macvtapbridge", body="<devices>" + nic(
-        itype="direct", source="<source dev='eth1' mode='bridge'/>") + "</devices>"),
+    "lockednolimit": domain_xml(
+        "lockednolimit",
+        body="<memoryBacking><locked/></memoryBacking>"
+        "<memtune><soft_limit unit='MiB'>512</soft_limit></memtune>",
+    ),
+    "realtime": domain_xml(
+        "realtime",
+        vcpus=2,
+        body="<cputune><shares>100</shares><quota>10000</quota>"
+        "<vcpupin vcpu='0' cpuset='1'/><vcpusched vcpus='0-1' scheduler='fifo' "
+        "priority='1'/></cputune>",
+    ),
+    "openvnc": domain_xml(
+        "openvnc", body="<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>"
+    ),
+    "openvncpw": domain_xml(
+        "openvncpw",
+        body="<devices><graphics type='vnc' autoport='yes' "
+        "listen='0.0.0.0' passwd='secret-value-123'/></devices>",
+    ),
+    "defaultvnc": domain_xml(
+        "defaultvnc", body="<devices><graphics type='vnc' autoport='yes'/></devices>"
+    ),
+    "trunk": domain_xml(
+        "trunk",
+        body="<devices>"
+        + nic(
+            "<virtualport type='openvswitch'/><vlan trunk='yes'><tag id='10'/><tag id='20'/></vlan>"
+            "<filterref filter='clean-traffic'/>",
+            itype="bridge",
+            source="<source bridge='ovs0'/>",
+        )
+        + "</devices>",
+    ),
+    "onevlan": domain_xml(
+        "onevlan",
+        body="<devices>"
+        + nic(
+            "<virtualport type='openvswitch'/><vlan><tag id='10'/></vlan><filterref filter='clean-traffic'/>",
+            itype="bridge",
+            source="<source bridge='ovs0'/>",
+        )
+        + "</devices>",
+    ),
+    "rxtrust": domain_xml(
+        "rxtrust",
+        body="<devices>"
+        + nic(
+            itype="direct",
+            source="<source dev='eth1' mode='vepa'/>",
+            attrs=" trustGuestRxFilters='yes'",
+        )
+        + "</devices>",
+    ),
+    "macvtapbridge": domain_xml(
+        "macvtapbridge",
+        body="<devices>"
+        + nic(itype="direct", source="<source dev='eth1' mode='bridge'/>")
+        + "</devices>",
+    ),
     "nofilter": domain_xml("nofilter", body="<devices>" + nic() + "</devices>"),
-    "macfilter": domain_xml("macfilter", body="<devices>" + nic("<filterref filter='no-mac-spoofing'/>")
-                            + "</devices>"),
-    "tenant": domain_xml("tenant", body="<devices>" + nic("<filterref filter='tenant-guard'/>") + "</devices>"),
-    "ghostfilter": domain_xml("ghostfilter", body="<devices>" + nic("<filterref filter='ghost'/>")
-                              + "</devices>"),
+    "macfilter": domain_xml(
+        "macfilter", body="<devices>" + nic("<filterref filter='no-mac-spoofing'/>") + "</devices>"
+    ),
+    "tenant": domain_xml(
+        "tenant", body="<devices>" + nic("<filterref filter='tenant-guard'/>") + "</devices>"
+    ),
+    "ghostfilter": domain_xml(
+        "ghostfilter", body="<devices>" + nic("<filterref filter='ghost'/>") + "</devices>"
+    ),
 }
 NETWORKS = ["<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>"]
 
@@ -117,11 +185,10 @@ def simulated(node: tuple[Path, str]):
 
 def _with_filters(d: Path, uri: str, host: dict[str, object], name: str) -> Path:
     """A replayed host whose libvirt daemon also reports network filter definitions."""
+    from conftest import ReplayRunner
     from hvaudit.bundle import BundleWriter
     from hvaudit.collect.host import HostCollector
     from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
-
-    from conftest import ReplayRunner
 
     writer = BundleWriter(d / name, target="qemu+ssh://root@hv1/system", platform="kvm-libvirt")
     LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
@@ -177,7 +244,9 @@ def test_console_without_tls_fails_and_hidden_password_is_not_a_pass(node, tmp_p
     assert outcomes(a, "HVA-031")["openvncpw"] == "fail"
     assert "without TLS (vnc_tls = 0)" in messages(a, "HVA-031")["openvncpw"]
     # Read-only collection cannot see passwords: a TLS console is then a manual item, not a pass.
-    ro = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), secure_xml=False, name="ro"))
+    ro = run_assessment(
+        build_bundle(tmp_path, uri, dict(HARDENED_HOST), secure_xml=False, name="ro")
+    )
     assert outcomes(ro, "HVA-031")["openvncpw"] == "manual"
     assert outcomes(ro, "HVA-031")["openvnc"] == "manual"
 
@@ -213,7 +282,6 @@ def test_raw_qemu_arguments_from_real_domain_xml(tmp_path: Path) -> None:
     """The test driver drops <qemu:commandline>, so this case uses libvirt's own test file (and the
     real-libvirtd e2e test), added to a collected bundle as the daemon would return it."""
     from conftest import CORPUS
-
     from hvaudit.bundle import BundleWriter
     from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 
@@ -223,11 +291,25 @@ def test_raw_qemu_arguments_from_real_domain_xml(tmp_path: Path) -> None:
     LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
     del writer.entries["libvirt/domains/index.json"]
     writer.add("libvirt/domains/raw.xml", raw.encode(), origin="virDomainGetXMLDesc")
-    plain = next(p for p in writer.entries if p.startswith("libvirt/domains/") and p.endswith(".xml")
-                 and p != "libvirt/domains/raw.xml")
-    writer.add("libvirt/domains/index.json", dump_json({"domains": [
-        {"uuid": "raw", "file": "libvirt/domains/raw.xml", "autostart": False},
-        {"uuid": "plain", "file": plain, "autostart": False}]}), origin="test")
+    plain = next(
+        p
+        for p in writer.entries
+        if p.startswith("libvirt/domains/")
+        and p.endswith(".xml")
+        and p != "libvirt/domains/raw.xml"
+    )
+    writer.add(
+        "libvirt/domains/index.json",
+        dump_json(
+            {
+                "domains": [
+                    {"uuid": "raw", "file": "libvirt/domains/raw.xml", "autostart": False},
+                    {"uuid": "plain", "file": plain, "autostart": False},
+                ]
+            }
+        ),
+        origin="test",
+    )
     writer.record("host", status="not_applicable", origin="host facts", reason="simulated")
     a = run_assessment(writer.close(complete=True))
     got = outcomes(a, "HVA-046")

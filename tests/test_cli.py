@@ -12,7 +12,6 @@ import jsonschema
 import pytest
 
 from conftest import domain_xml, write_node
-
 from hvaudit.cli import main
 
 SCHEMA = json.loads(resources.files("hvaudit").joinpath("schema", "report.schema.json").read_text())
@@ -26,8 +25,13 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 @pytest.fixture(scope="module")
 def demo_report() -> dict:
-    proc = subprocess.run([sys.executable, "-m", "hvaudit.cli", "scan", "--demo", "--format", "json"],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hvaudit.cli", "scan", "--demo", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 1, proc.stderr
     return json.loads(proc.stdout)
 
@@ -71,8 +75,11 @@ def test_demo_findings_are_exact(demo_report: dict) -> None:
     assert got[("HVA-100", "default")] == "fail" and got[("HVA-100", "iso-library")] == "pass"
     assert got[("HVA-010", "hv-demo-01")] == "not_applicable"
     r = next(r for r in demo_report["results"] if r["check_id"] == "HVA-044")
-    assert r["recommendations"] == {"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"],
-                                    "sp800-125b": []}
+    assert r["recommendations"] == {
+        "sp800-125a-2014": ["HY-SR-5"],
+        "sp800-125a-r1": ["HY-SR-7"],
+        "sp800-125b": [],
+    }
     assert r["baseline_function"] == "HY-BF2" and r["threats"] == ["HYP-T1"]
     assert r["evidence"][0]["artefact"].startswith("libvirt/domains/")
     assert len(r["evidence"][0]["sha256"]) == 64
@@ -91,12 +98,25 @@ def test_terminal_report_and_fail_on(capsys: pytest.CaptureFixture[str]) -> None
     code, _, _ = run(["scan", "--demo", "--fail-on", "critical", "--color", "never"], capsys)
     assert code == 1  # legacy-erp's unconfined QEMU is critical
     profile_dir = Path(__file__).parent / "fixtures"
-    code, _, _ = run(["scan", "--demo", "--fail-on", "critical", "--profile",
-                      str(profile_dir / "lenient.toml"), "--color", "never"], capsys)
+    code, _, _ = run(
+        [
+            "scan",
+            "--demo",
+            "--fail-on",
+            "critical",
+            "--profile",
+            str(profile_dir / "lenient.toml"),
+            "--color",
+            "never",
+        ],
+        capsys,
+    )
     assert code == 0
 
 
-def test_terminal_escapes_control_characters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_terminal_escapes_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from hvaudit.report.terminal import clean
 
     assert clean("vm\x1b[2J\x07name") == "vm\\x1b[2J\\x07name"
@@ -106,23 +126,36 @@ def test_collect_then_assess_offline(tmp_path: Path, capsys: pytest.CaptureFixtu
     uri = write_node(tmp_path / "n.xml", [domain_xml("a")])
     code, _, err = run(["collect", "--connect", uri, "-o", str(tmp_path / "b.tar.gz")], capsys)
     assert code == 0 and "bundle written" in err
-    code, out, _ = run(["assess", str(tmp_path / "b.tar.gz"), "--format", "json",
-                        "--output", str(tmp_path / "r.json")], capsys)
+    code, out, _ = run(
+        [
+            "assess",
+            str(tmp_path / "b.tar.gz"),
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path / "r.json"),
+        ],
+        capsys,
+    )
     assert code == 1 and out == ""
     jsonschema.validate(json.loads((tmp_path / "r.json").read_text()), SCHEMA)
 
 
-@pytest.mark.parametrize(("argv", "code", "fragment"), [
-    (["scan", "--demo", "--bogus"], 2, "unrecognized arguments: --bogus"),
-    (["scan"], 2, "one of the arguments --connect/-c --demo is required"),
-    (["assess", "/nonexistent/bundle"], 2, "no such bundle"),
-    (["scan", "--connect", "not-a-uri"], 2, "not a libvirt URI"),
-    (["scan", "--connect", "test:///nonexistent/node.xml"], 3, "cannot connect"),
-    (["scan", "--demo", "--profile", "/nonexistent.toml"], 2, "no such profile"),
-    (["catalog", "--function", "HY-BF7"], 2, "unknown baseline function"),
-])
-def test_errors_are_one_line_with_documented_codes(argv: list[str], code: int, fragment: str,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "code", "fragment"),
+    [
+        (["scan", "--demo", "--bogus"], 2, "unrecognized arguments: --bogus"),
+        (["scan"], 2, "one of the arguments --connect/-c --demo is required"),
+        (["assess", "/nonexistent/bundle"], 2, "no such bundle"),
+        (["scan", "--connect", "not-a-uri"], 2, "not a libvirt URI"),
+        (["scan", "--connect", "test:///nonexistent/node.xml"], 3, "cannot connect"),
+        (["scan", "--demo", "--profile", "/nonexistent.toml"], 2, "no such profile"),
+        (["catalog", "--function", "HY-BF7"], 2, "unknown baseline function"),
+    ],
+)
+def test_errors_are_one_line_with_documented_codes(
+    argv: list[str], code: int, fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     got, out, err = run(argv, capsys)
     assert got == code
     assert fragment in err
@@ -130,7 +163,9 @@ def test_errors_are_one_line_with_documented_codes(argv: list[str], code: int, f
     assert "Traceback" not in err + out
 
 
-def test_malformed_node_file_and_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_node_file_and_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_text("<node><cpu></node")
     got, _, err = run(["scan", "--connect", f"test://{bad}"], capsys)
@@ -144,8 +179,9 @@ def test_malformed_node_file_and_profile(tmp_path: Path, capsys: pytest.CaptureF
     assert got == 2 and "unknown threshold(s) no_such_knob" in err
 
 
-def test_unparseable_artefact_in_a_bundle_is_an_error_result(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_unparseable_artefact_in_a_bundle_is_an_error_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A domain XML that cannot be parsed (here: tampered and re-hashed) is reported, not skipped."""
     import hashlib
 
@@ -153,8 +189,11 @@ def test_unparseable_artefact_in_a_bundle_is_an_error_result(tmp_path: Path,
     assert main(["collect", "--connect", uri, "-o", str(tmp_path / "b")]) == 0
     capsys.readouterr()
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    entry = next(a for a in manifest["artefacts"] if a["path"].startswith("libvirt/domains/")
-                 and a["path"].endswith(".xml"))
+    entry = next(
+        a
+        for a in manifest["artefacts"]
+        if a["path"].startswith("libvirt/domains/") and a["path"].endswith(".xml")
+    )
     evil = b'<!DOCTYPE d [<!ENTITY x "y">]><domain type="kvm"><name>&x;</name></domain>'
     (tmp_path / "b" / entry["path"]).write_bytes(evil)
     entry["sha256"] = hashlib.sha256(evil).hexdigest()
@@ -163,7 +202,11 @@ def test_unparseable_artefact_in_a_bundle_is_an_error_result(tmp_path: Path,
     assert got == 3
     errors = [r for r in json.loads(out)["results"] if r["status"] == "error"]
     assert [(r["check_id"], r["message"][-40:]) for r in errors] == [
-        ("HVA-000", f"{entry['path']}: refused unsafe XML (document type or entity declaration)"[-40:])]
+        (
+            "HVA-000",
+            f"{entry['path']}: refused unsafe XML (document type or entity declaration)"[-40:],
+        )
+    ]
 
 
 def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,8 +214,12 @@ def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for line in ("0  no failure at or above --fail-on", "1  failures at or above --fail-on",
-                 "2  usage or input error", "3  collection or check errors"):
+    for line in (
+        "0  no failure at or above --fail-on",
+        "1  failures at or above --fail-on",
+        "2  usage or input error",
+        "3  collection or check errors",
+    ):
         assert line in out
 
 
@@ -185,9 +232,8 @@ def test_checks_listing_is_generated_docs(capsys: pytest.CaptureFixture[str]) ->
 
 def test_fast_json_rendering_equals_the_report_data(tmp_path: Path) -> None:
     from conftest import run_assessment
-
-    from hvaudit.collect import CollectOptions, collect_libvirt
     from hvaudit.cli import demo_uri
+    from hvaudit.collect import CollectOptions, collect_libvirt
     from hvaudit.report.json_report import render_json, report_dict
 
     res = collect_libvirt(CollectOptions(demo_uri(), secure_xml=True), tmp_path / "b")

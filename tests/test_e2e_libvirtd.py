@@ -100,14 +100,21 @@ def deployment() -> Iterator[object]:
 
 
 def hvaudit(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hvaudit.cli", *args], capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "hvaudit.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
 def scan(deployment: object, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, int]:
     bundle = tmp_path_factory.mktemp("e2e") / "bundle"
-    proc = hvaudit("scan", "--connect", URI, "--secure-xml", "--format", "json", "--bundle", str(bundle))
+    proc = hvaudit(
+        "scan", "--connect", URI, "--secure-xml", "--format", "json", "--bundle", str(bundle)
+    )
     assert proc.returncode in (1, 3), proc.stderr
     return json.loads(proc.stdout), bundle, proc.returncode
 
@@ -141,12 +148,20 @@ def test_vm_findings_are_exact(scan: tuple[dict, Path, int]) -> None:
         assert got[(check_id, "e2e-insecure")] == insecure, check_id
 
 
-def test_clean_traffic_is_resolved_through_the_daemons_filter_definitions(scan: tuple[dict, Path, int]) -> None:
-    r = next(r for r in scan[0]["results"] if (r["check_id"], r["subject"]["name"]) == ("HVA-191", "e2e-hardened"))
+def test_clean_traffic_is_resolved_through_the_daemons_filter_definitions(
+    scan: tuple[dict, Path, int],
+) -> None:
+    r = next(
+        r
+        for r in scan[0]["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-191", "e2e-hardened")
+    )
     assert any(e["artefact"] == "libvirt/nwfilters/index.json" for e in r["evidence"])
 
 
-def test_host_findings_follow_this_machine(scan: tuple[dict, Path, int], deployment: object) -> None:
+def test_host_findings_follow_this_machine(
+    scan: tuple[dict, Path, int], deployment: object
+) -> None:
     import libvirt
 
     report = scan[0]
@@ -190,15 +205,31 @@ def test_bundle_reassesses_offline_to_the_same_results(scan: tuple[dict, Path, i
 
 
 def test_read_only_connection_cannot_see_passwords_but_still_judges_tls(deployment: object) -> None:
-    proc = hvaudit("scan", "--connect", URI, "--format", "json")
-    got = _got(json.loads(proc.stdout))
+    proc = hvaudit("scan", "--connect", URI, "--format", "json")  # in-memory bundle, read-only
+    report = json.loads(proc.stdout)
+    got = _got(report)
+    seccomp = next(r for r in report["results"] if r["check_id"] == "HVA-045")
+    assert any(e["artefact"].startswith("host/commands/processes") for e in seccomp["evidence"])
     assert got[("HVA-031", "e2e-insecure")] == "fail"  # stock qemu.conf: vnc_tls = 0
     assert got[("HVA-031", "e2e-hardened")] == "pass"  # listens on 127.0.0.1
 
 
-def test_unreachable_ssh_host_keeps_the_libvirt_evidence(deployment: object, tmp_path: Path) -> None:
-    proc = hvaudit("collect", "--connect", URI, "--facts", "ssh", "--ssh", "nobody@127.0.0.1",
-                   "--ssh-port", "1", "-o", str(tmp_path / "p"))
+def test_unreachable_ssh_host_keeps_the_libvirt_evidence(
+    deployment: object, tmp_path: Path
+) -> None:
+    proc = hvaudit(
+        "collect",
+        "--connect",
+        URI,
+        "--facts",
+        "ssh",
+        "--ssh",
+        "nobody@127.0.0.1",
+        "--ssh-port",
+        "1",
+        "-o",
+        str(tmp_path / "p"),
+    )
     assert proc.returncode == 3
     assert proc.stderr.count("\n") == 1 and "partial bundle kept at" in proc.stderr
     manifest = json.loads((tmp_path / "p" / "manifest.json").read_text())

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-
 from hvaudit.errors import InputError
 from hvaudit.parse.libvirt_conf import parse_conf
 from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
@@ -27,8 +26,9 @@ def test_every_corpus_domain_parses_or_fails_cleanly(secure: bool) -> None:
     parsed = refused = 0
     for path in DOMAINS:
         try:
-            vm = parse_domain(path.read_text(errors="replace"), path.name, "h", autostart=False,
-                              secure_xml=secure)
+            vm = parse_domain(
+                path.read_text(errors="replace"), path.name, "h", autostart=False, secure_xml=secure
+            )
         except InputError as exc:
             assert path.name in str(exc)
             refused += 1
@@ -39,7 +39,9 @@ def test_every_corpus_domain_parses_or_fails_cleanly(secure: bool) -> None:
 
 
 def test_corpus_domains_exercise_the_model() -> None:
-    vms = [parse_domain(p.read_text(), p.name, "h", autostart=False, secure_xml=False) for p in DOMAINS]
+    vms = [
+        parse_domain(p.read_text(), p.name, "h", autostart=False, secure_xml=False) for p in DOMAINS
+    ]
     assert sum(1 for v in vms if v.passthrough) >= 10
     assert sum(1 for v in vms if v.raw_hypervisor_arguments) >= 3
     assert sum(1 for v in vms if v.graphics) >= 20
@@ -68,8 +70,10 @@ def test_every_corpus_nwfilter_is_safe_xml() -> None:
 
 
 def test_entity_expansion_and_external_entities_are_refused() -> None:
-    bomb = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-            "<domain type='kvm'><name>&b;</name></domain>")
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        "<domain type='kvm'><name>&b;</name></domain>"
+    )
     with pytest.raises(InputError, match="refused unsafe XML"):
         parse_domain(bomb, "bomb.xml", "h", autostart=False, secure_xml=False)
     xxe = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><domain>&x;</domain>'
@@ -79,26 +83,40 @@ def test_entity_expansion_and_external_entities_are_refused() -> None:
 
 def test_malformed_xml_names_the_artefact() -> None:
     with pytest.raises(InputError, match=r"broken\.xml: malformed XML"):
-        parse_domain("<domain><name>x</nam></domain>", "broken.xml", "h", autostart=False, secure_xml=False)
+        parse_domain(
+            "<domain><name>x</nam></domain>", "broken.xml", "h", autostart=False, secure_xml=False
+        )
     with pytest.raises(InputError, match="not a domain document"):
         parse_domain("<network/>", "n.xml", "h", autostart=False, secure_xml=False)
 
 
 def test_pool_and_network_fields() -> None:
-    pool = parse_pool("<pool type='netfs'><name>iso</name><target><path>/mnt/iso</path></target></pool>", "p", "h")
+    pool = parse_pool(
+        "<pool type='netfs'><name>iso</name><target><path>/mnt/iso</path></target></pool>", "p", "h"
+    )
     assert (pool.type, pool.target) == ("netfs", "/mnt/iso")
-    net = parse_network("<network trustGuestRxFilters='yes'><name>t</name><forward mode='bridge'/>"
-                        "<bridge name='ovs0'/><virtualport type='openvswitch'/>"
-                        "<vlan trunk='yes'><tag id='1'/><tag id='2'/></vlan></network>", "n", "h")
+    net = parse_network(
+        "<network trustGuestRxFilters='yes'><name>t</name><forward mode='bridge'/>"
+        "<bridge name='ovs0'/><virtualport type='openvswitch'/>"
+        "<vlan trunk='yes'><tag id='1'/><tag id='2'/></vlan></network>",
+        "n",
+        "h",
+    )
     assert net.vlan_trunk and net.vlan_tags == (1, 2) and net.trust_guest_rx_filters
 
 
 def test_libvirt_conf_parser() -> None:
-    text = ('# comment\nuser = "libvirt-qemu"   # trailing\nseccomp_sandbox = 0\n'
-            'cgroup_device_acl = [\n  "/dev/null", "/dev/full",\n  "/dev/kvm"\n]\nvnc_listen = "0.0.0.0"\n')
+    text = (
+        '# comment\nuser = "libvirt-qemu"   # trailing\nseccomp_sandbox = 0\n'
+        'cgroup_device_acl = [\n  "/dev/null", "/dev/full",\n  "/dev/kvm"\n]\nvnc_listen = "0.0.0.0"\n'
+    )
     values, lines = parse_conf(text, "qemu.conf")
-    assert values == {"user": "libvirt-qemu", "seccomp_sandbox": 0,
-                      "cgroup_device_acl": ["/dev/null", "/dev/full", "/dev/kvm"], "vnc_listen": "0.0.0.0"}
+    assert values == {
+        "user": "libvirt-qemu",
+        "seccomp_sandbox": 0,
+        "cgroup_device_acl": ["/dev/null", "/dev/full", "/dev/kvm"],
+        "vnc_listen": "0.0.0.0",
+    }
     assert lines["cgroup_device_acl"] == 4
     with pytest.raises(InputError, match=r"qemu.conf:2: expected 'key = value'"):
         parse_conf("a = 1\nthis is not a setting\n", "qemu.conf")

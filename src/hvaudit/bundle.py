@@ -165,12 +165,14 @@ class BundleWriter:
             for path, data in self.files.items():
                 (self.root / path).parent.mkdir(parents=True, exist_ok=True)
                 (self.root / path).write_bytes(data)
-        assert self.dest is not None  # noqa: S101 - set above or in __init__
+        assert self.dest is not None
         return self.dest
 
     def bundle(self) -> Bundle:
         """The collection as a verified-by-construction Bundle, without reading it back."""
-        return Bundle(str(self.dest or "(memory)"), dict(self.meta), dict(self.entries), dict(self.files))
+        return Bundle(
+            str(self.dest or "(memory)"), dict(self.meta), dict(self.entries), dict(self.files)
+        )
 
     def close(self, *, complete: bool) -> Path | None:
         """Finish the manifest; on disk, write it (and pack the archive). Returns the bundle path."""
@@ -182,7 +184,7 @@ class BundleWriter:
         (self.root / MANIFEST).write_text(json.dumps(self.meta, indent=2, sort_keys=True) + "\n")
         if not self.archive:
             return self.dest
-        assert self.dest is not None  # noqa: S101 - archive implies a destination
+        assert self.dest is not None
         self.dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.dest.with_name(self.dest.name + ".part")
         with tarfile.open(tmp, "w:gz") as tar:
@@ -229,10 +231,7 @@ class Bundle:
         """Read and verify a bundle directory or .tar.gz archive."""
         if not path.exists():
             raise InputError(f"{path}: no such bundle")
-        if path.is_dir():
-            files = _read_dir(path)
-        else:
-            files = _read_archive(path)
+        files = _read_dir(path) if path.is_dir() else _read_archive(path)
         if MANIFEST not in files:
             raise BundleError(f"{path}: not an hvaudit bundle (no {MANIFEST})")
         try:

@@ -11,7 +11,6 @@ Exit codes (also in --help and the README):
 from __future__ import annotations
 
 import argparse
-
 import os
 import sys
 from collections.abc import Sequence
@@ -50,26 +49,50 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("terminal", "json"), default="terminal",
-                   help="report format (default: terminal)")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE",
-                   help="write the report to FILE instead of standard output")
-    p.add_argument("--profile", type=Path, metavar="FILE",
-                   help="a TOML profile with thresholds and check selection (see profiles/default.toml)")
-    p.add_argument("--fail-on", choices=("critical", "high", "medium", "low", "info"), default="low",
-                   help="lowest severity of a failure that makes the exit code 1 (default: low)")
+    p.add_argument(
+        "--format",
+        choices=("terminal", "json"),
+        default="terminal",
+        help="report format (default: terminal)",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE instead of standard output",
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="a TOML profile with thresholds and check selection (see profiles/default.toml)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=("critical", "high", "medium", "low", "info"),
+        default="low",
+        help="lowest severity of a failure that makes the exit code 1 (default: low)",
+    )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
 
 def _collect_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--facts", choices=("auto", "local", "ssh", "none"), default="auto",
-                   help="how to read host facts: auto (local for local URIs, SSH for qemu+ssh), "
-                   "local, ssh or none (default: auto)")
+    p.add_argument(
+        "--facts",
+        choices=("auto", "local", "ssh", "none"),
+        default="auto",
+        help="how to read host facts: auto (local for local URIs, SSH for qemu+ssh), "
+        "local, ssh or none (default: auto)",
+    )
     p.add_argument("--ssh", metavar="USER@HOST", help="SSH destination for host facts")
     p.add_argument("--ssh-port", type=int, metavar="PORT")
-    p.add_argument("--secure-xml", action="store_true",
-                   help="open a read-write libvirt connection (still only reading) so console "
-                   "passwords can be seen as set; their values are redacted at collection")
+    p.add_argument(
+        "--secure-xml",
+        action="store_true",
+        help="open a read-write libvirt connection (still only reading) so console "
+        "passwords can be seen as set; their values are redacted at collection",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,25 +107,47 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hvaudit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("scan", help="collect and assess in one step", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "scan",
+        help="collect and assess in one step",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--connect", "-c", metavar="URI", help="libvirt URI, e.g. qemu:///system")
     target.add_argument("--demo", action="store_true", help="scan the bundled demo deployment")
-    p.add_argument("--bundle", type=Path, metavar="PATH",
-                   help="also keep the evidence bundle at PATH (a directory or .tar.gz)")
+    p.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="PATH",
+        help="also keep the evidence bundle at PATH (a directory or .tar.gz)",
+    )
     _collect_options(p)
     _report_options(p)
 
-    p = sub.add_parser("collect", help="write an evidence bundle, assess nothing", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "collect",
+        help="write an evidence bundle, assess nothing",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--connect", "-c", metavar="URI", required=True, help="libvirt URI")
-    p.add_argument("--output", "-o", type=Path, metavar="PATH", required=True,
-                   help="bundle path: a new directory, or a file ending in .tar.gz")
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="PATH",
+        required=True,
+        help="bundle path: a new directory, or a file ending in .tar.gz",
+    )
     _collect_options(p)
 
-    p = sub.add_parser("assess", help="assess an evidence bundle offline", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "assess",
+        help="assess an evidence bundle offline",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("bundle", type=Path, help="a bundle directory or .tar.gz")
     _report_options(p)
 
@@ -161,8 +206,9 @@ def _assess_and_report(bundle: Bundle, args: argparse.Namespace) -> int:
 def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
     from hvaudit.collect import CollectOptions
 
-    return CollectOptions(uri=uri, facts=args.facts, ssh=args.ssh, ssh_port=args.ssh_port,
-                          secure_xml=args.secure_xml)
+    return CollectOptions(
+        uri=uri, facts=args.facts, ssh=args.ssh, ssh_port=args.ssh_port, secure_xml=args.secure_xml
+    )
 
 
 def demo_uri() -> str:
@@ -225,8 +271,13 @@ def cmd_checks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"scan": cmd_scan, "collect": cmd_collect, "assess": cmd_assess,
-            "catalog": cmd_catalog, "checks": cmd_checks}
+COMMANDS = {
+    "scan": cmd_scan,
+    "collect": cmd_collect,
+    "assess": cmd_assess,
+    "catalog": cmd_catalog,
+    "checks": cmd_checks,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,4 +307,3 @@ if __name__ == "__main__":
 
 
 __all__ = ["build_parser", "demo_uri", "main"]
-

@@ -28,7 +28,7 @@ EVIDENCE_CHECK = CheckMeta(
     scope="any",
     severity=Severity.HIGH,
     function=None,
-    recommendations={e: () for e in EDITIONS},
+    recommendations=dict.fromkeys(EDITIONS, ()),
     threats=(),
     remediation="Re-collect the bundle; if the artefact is malformed on the host itself, repair the "
     "definition there (virsh edit / virsh define).",
@@ -69,7 +69,9 @@ class Assessment:
 
     def failures_at_or_above(self, threshold: Severity) -> list[Result]:
         """Failed results whose severity is at least `threshold`."""
-        return [r for r in self.results if r.status is Status.FAIL and r.severity.rank >= threshold.rank]
+        return [
+            r for r in self.results if r.status is Status.FAIL and r.severity.rank >= threshold.rank
+        ]
 
     @property
     def has_errors(self) -> bool:
@@ -103,15 +105,21 @@ def assess(
         severity = Severity(profile.severity.get(meta.id, meta.severity.value))
         try:
             outcomes = list(chk.func(ctx))
-        except Exception as exc:  # noqa: BLE001 - a crashing check is an explicit error result
+        except Exception as exc:
             outcomes = [
-                Outcome(Subject(meta.scope, "(all)"), Status.ERROR,
-                        f"check crashed: {type(exc).__name__}: {str(exc)[:200]}")
+                Outcome(
+                    Subject(meta.scope, "(all)"),
+                    Status.ERROR,
+                    f"check crashed: {type(exc).__name__}: {str(exc)[:200]}",
+                )
             ]
         if not outcomes:
             outcomes = [
-                Outcome(Subject("host", h.name), Status.NOT_APPLICABLE,
-                        f"no {meta.scope} on this host to evaluate")
+                Outcome(
+                    Subject("host", h.name),
+                    Status.NOT_APPLICABLE,
+                    f"no {meta.scope} on this host to evaluate",
+                )
                 for h in deployment.hosts
             ]
         for o in outcomes:
@@ -121,10 +129,20 @@ def assess(
     if problems:
         metas.append(EVIDENCE_CHECK)
         for p in problems:
-            subject = Subject(p.subject_type, p.subject, None if p.subject_type == "host" else
-                              (deployment.hosts[0].name if deployment.hosts else None))
-            results.append(Result(EVIDENCE_CHECK, Outcome(subject, Status.ERROR, p.message,
-                                                          (Source(p.artefact),)), EVIDENCE_CHECK.severity))
+            subject = Subject(
+                p.subject_type,
+                p.subject,
+                None
+                if p.subject_type == "host"
+                else (deployment.hosts[0].name if deployment.hosts else None),
+            )
+            results.append(
+                Result(
+                    EVIDENCE_CHECK,
+                    Outcome(subject, Status.ERROR, p.message, (Source(p.artefact),)),
+                    EVIDENCE_CHECK.severity,
+                )
+            )
     results.sort(key=_sort_key)
     scanned = now.replace(microsecond=0).isoformat().replace("+00:00", "Z") if now else utc_now()
     return Assessment(deployment, profile, results, scanned, metas)

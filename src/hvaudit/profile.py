@@ -39,8 +39,14 @@ class Profile:
         """Build a profile from parsed TOML, validating every field."""
         t = data.get("thresholds", {})
         c = data.get("checks", {})
-        known_t = {"ram_overcommit_max", "vcpu_to_core_ratio_max", "max_interactive_accounts",
-                   "max_admin_principals", "allowed_listeners", "runtime_pools"}
+        known_t = {
+            "ram_overcommit_max",
+            "vcpu_to_core_ratio_max",
+            "max_interactive_accounts",
+            "max_admin_principals",
+            "allowed_listeners",
+            "runtime_pools",
+        }
         extra = set(t) - known_t
         if extra:
             raise InputError(f"{name}: unknown threshold(s) {', '.join(sorted(extra))}")

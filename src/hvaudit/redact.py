@@ -53,7 +53,9 @@ def redact_conf(text: str) -> str:
         ):
             value = m.group(4)
             quote = value[0] if value[:1] in "\"'" else ""
-            line = f"{m.group(1)}{m.group(2)}{m.group(3)}{quote}{REDACTED}{quote}" + line[len(body) :]
+            line = (
+                f"{m.group(1)}{m.group(2)}{m.group(3)}{quote}{REDACTED}{quote}" + line[len(body) :]
+            )
         out.append(line)
     return "".join(out)
 

@@ -203,7 +203,8 @@ def load_catalog() -> Catalog:
     """Load and validate the packaged catalog (cached: it is immutable)."""
     try:
         functions = tuple(
-            Function(f["id"], dict(f["names"]), f["summary"]) for f in _load("functions")["function"]
+            Function(f["id"], dict(f["names"]), f["summary"])
+            for f in _load("functions")["function"]
         )
         threats = tuple(
             Threat(

@@ -7,9 +7,27 @@ in that order. `all_checks()` is what the engine, the docs generator and `hvaudi
 from __future__ import annotations
 
 from hvaudit.checks import architecture, devices, management, network, resources  # noqa: F401
-from hvaudit.checks.base import REGISTRY, Check, CheckMeta, Context, Outcome, Severity, Status, Subject
+from hvaudit.checks.base import (
+    REGISTRY,
+    Check,
+    CheckMeta,
+    Context,
+    Outcome,
+    Severity,
+    Status,
+    Subject,
+)
 
-__all__ = ["Check", "CheckMeta", "Context", "Outcome", "Severity", "Status", "Subject", "all_checks"]
+__all__ = [
+    "Check",
+    "CheckMeta",
+    "Context",
+    "Outcome",
+    "Severity",
+    "Status",
+    "Subject",
+    "all_checks",
+]
 
 
 def all_checks() -> list[Check]:

@@ -18,10 +18,11 @@ def conf_fact(host: Host, file: str) -> Fact[dict[str, object]]:
 
 def conf_value(host: Host, file: str, key: str) -> tuple[Any, Source]:
     """One effective value (call only when `conf_fact` is known) and where it came from."""
-    assert host.libvirt is not None  # noqa: S101 - guarded by conf_fact
+    assert host.libvirt is not None
     values = conf_fact(host, file).get()
     src = host.libvirt.conf_sources.get(f"{file}.{key}") or Source(
-        f"host/files/etc/libvirt/{file}", key, default=True)
+        f"host/files/etc/libvirt/{file}", key, default=True
+    )
     return values.get(key), src
 
 

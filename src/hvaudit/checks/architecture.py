@@ -23,8 +23,18 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 
-DESKTOP_PACKAGES = ("xserver-xorg-core", "xorg-x11-server-Xorg", "gdm3", "gdm", "gnome-shell",
-                    "sddm", "lightdm", "plasma-desktop", "xfce4-session", "xwayland")
+DESKTOP_PACKAGES = (
+    "xserver-xorg-core",
+    "xorg-x11-server-Xorg",
+    "gdm3",
+    "gdm",
+    "gnome-shell",
+    "sddm",
+    "lightdm",
+    "plasma-desktop",
+    "xfce4-session",
+    "xwayland",
+)
 
 
 @check(
@@ -52,8 +62,11 @@ def host_os_minimal(ctx: Context) -> Iterator[Outcome]:
         if found:
             yield failed(s, f"desktop/display packages installed: {', '.join(found)}", *pk.sources)
         else:
-            yield passed(s, f"no desktop or display server among {len(pk.get())} installed packages",
-                         *pk.sources)
+            yield passed(
+                s,
+                f"no desktop or display server among {len(pk.get())} installed packages",
+                *pk.sources,
+            )
 
 
 @check(
@@ -78,9 +91,12 @@ def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
         if h.simulated:
             yield not_applicable(s, "simulated host (libvirt test driver)")
             continue
-        yield manual(s, f"{h.hypervisor} via libvirt {h.hypervisor_version}: a kernel hypervisor in a "
-                     "general-purpose OS", h.source)
-
+        yield manual(
+            s,
+            f"{h.hypervisor} via libvirt {h.hypervisor_version}: a kernel hypervisor in a "
+            "general-purpose OS",
+            h.source,
+        )
 
 
 @check(
@@ -102,15 +118,27 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "the CPU offers VT-x/AMD-V and /dev/kvm exists")
         elif f.get() == "with /dev/kvm":
-            yield passed(s, "/dev/kvm exists (the CPU flags do not list vmx/svm: a nested or masked "
-                         "CPU; KVM loads only with hardware virtualization)", *f.sources)
+            yield passed(
+                s,
+                "/dev/kvm exists (the CPU flags do not list vmx/svm: a nested or masked "
+                "CPU; KVM loads only with hardware virtualization)",
+                *f.sources,
+            )
         elif f.get().endswith("with /dev/kvm"):
-            yield passed(s, f"CPU flag {f.get().split()[0]} present and /dev/kvm exists", *f.sources)
+            yield passed(
+                s, f"CPU flag {f.get().split()[0]} present and /dev/kvm exists", *f.sources
+            )
         elif f.get():
-            yield failed(s, f"CPU flag {f.get().split()[0]} present but /dev/kvm is missing "
-                         "(KVM module not loaded)", *f.sources)
+            yield failed(
+                s,
+                f"CPU flag {f.get().split()[0]} present but /dev/kvm is missing "
+                "(KVM module not loaded)",
+                *f.sources,
+            )
         else:
-            yield failed(s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *f.sources)
+            yield failed(
+                s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *f.sources
+            )
 
 
 @check(
@@ -182,7 +210,9 @@ def tpm_present(ctx: Context) -> Iterator[Outcome]:
         elif f.get() == "2":
             yield passed(s, "TPM 2.0 present", *f.sources)
         elif f.get():
-            yield failed(s, f"TPM version {f.get()} (1.2 lacks the algorithms attestation needs)", *f.sources)
+            yield failed(
+                s, f"TPM version {f.get()} (1.2 lacks the algorithms attestation needs)", *f.sources
+            )
         else:
             yield failed(s, "no TPM visible to the kernel", *f.sources)
 
@@ -263,4 +293,3 @@ def attestation(ctx: Context) -> Iterator[Outcome]:
         tpm = h.facts.tpm_version
         context = f"TPM: {tpm.get() or 'none'}" if tpm.known else f"TPM: unknown ({tpm.reason})"
         yield manual(s, context, *tpm.sources)
-

@@ -39,7 +39,7 @@ __all__ = [
 class Status(enum.StrEnum):
     """The outcome of a check for one subject."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status, not a password
     FAIL = "fail"
     MANUAL = "manual"
     NOT_APPLICABLE = "not_applicable"
@@ -82,7 +82,9 @@ class Subject:
     @property
     def label(self) -> str:
         """`vm web01 on hv1`."""
-        return f"{self.type} {self.name}" + (f" on {self.host}" if self.host and self.type != "host" else "")
+        return f"{self.type} {self.name}" + (
+            f" on {self.host}" if self.host and self.type != "host" else ""
+        )
 
 
 def host_subject(h: Host) -> Subject:
@@ -158,7 +160,7 @@ REGISTRY: list[Check] = []
 
 def check(
     *,
-    id: str,  # noqa: A002 - the field is called id everywhere else too
+    id: str,
     title: str,
     scope: str,
     severity: Severity,
@@ -178,8 +180,20 @@ def check(
 
     def register(func: CheckFunc) -> CheckFunc:
         doc = " ".join((func.__doc__ or "").split())
-        meta = CheckMeta(id, title, scope, severity, function, recs, tuple(threats), remediation,
-                         automation, tuple(platforms), doc, question)
+        meta = CheckMeta(
+            id,
+            title,
+            scope,
+            severity,
+            function,
+            recs,
+            tuple(threats),
+            remediation,
+            automation,
+            tuple(platforms),
+            doc,
+            question,
+        )
         if any(c.meta.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id}")
         REGISTRY.append(Check(meta, func))
@@ -201,7 +215,9 @@ def failed(subject: Subject, message: str, *evidence: Source) -> Outcome:
     return Outcome(subject, Status.FAIL, message, tuple(evidence))
 
 
-def manual(subject: Subject, message: str, *evidence: Source, question: str | None = None) -> Outcome:
+def manual(
+    subject: Subject, message: str, *evidence: Source, question: str | None = None
+) -> Outcome:
     """A person must decide."""
     return Outcome(subject, Status.MANUAL, message, tuple(evidence), question)
 
@@ -220,9 +236,15 @@ def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
     if fact.state is FactState.NOT_APPLICABLE:
         return not_applicable(subject, fact.reason)
     if fact.state is FactState.UNAVAILABLE:
-        return manual(subject, f"evidence unavailable: {fact.reason}", *fact.sources,
-                      question=f"Verify by hand: {what}")
-    return Outcome(subject, Status.ERROR, f"evidence could not be collected: {fact.reason}", fact.sources)
+        return manual(
+            subject,
+            f"evidence unavailable: {fact.reason}",
+            *fact.sources,
+            question=f"Verify by hand: {what}",
+        )
+    return Outcome(
+        subject, Status.ERROR, f"evidence could not be collected: {fact.reason}", fact.sources
+    )
 
 
 def first_unknown(*facts: Fact[Any]) -> Fact[Any] | None:
@@ -240,5 +262,16 @@ def each_host(ctx: Context) -> Iterator[Host]:
     return iter(ctx.deployment.hosts)
 
 
-__all__ += ["each_host", "failed", "first_unknown", "host_subject", "manual", "network_subject",
-            "not_applicable", "passed", "pool_subject", "unknown", "vm_subject"]
+__all__ += [
+    "each_host",
+    "failed",
+    "first_unknown",
+    "host_subject",
+    "manual",
+    "network_subject",
+    "not_applicable",
+    "passed",
+    "pool_subject",
+    "unknown",
+    "vm_subject",
+]

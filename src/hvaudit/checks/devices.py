@@ -9,6 +9,7 @@ arguments, and an IOMMU for every passed-through device.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from hvaudit.checks._libvirt import conf_fact, conf_value
 from hvaudit.checks.base import (
@@ -27,8 +28,19 @@ from hvaudit.checks.base import (
 from hvaudit.model import Fact
 
 TAINT_BITS = {0: "proprietary module (P)", 12: "out-of-tree module (O)", 13: "unsigned module (E)"}
-NON_ROOT_BUILDS = ("debian", "ubuntu", "fedora", "rhel", "centos", "rocky", "almalinux", "sles",
-                   "opensuse", "arch", "gentoo")
+NON_ROOT_BUILDS = (
+    "debian",
+    "ubuntu",
+    "fedora",
+    "rhel",
+    "centos",
+    "rocky",
+    "almalinux",
+    "sles",
+    "opensuse",
+    "arch",
+    "gentoo",
+)
 
 
 @check(
@@ -54,10 +66,16 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
         elif sig.get():
             yield passed(s, "module.sig_enforce is on", *sig.sources)
         elif lock.get() in ("integrity", "confidentiality"):
-            yield passed(s, f"kernel lockdown '{lock.get()}' enforces signed modules", *lock.sources)
+            yield passed(
+                s, f"kernel lockdown '{lock.get()}' enforces signed modules", *lock.sources
+            )
         else:
-            yield failed(s, "unsigned kernel modules can be loaded (sig_enforce off, lockdown none)",
-                         *sig.sources, *lock.sources)
+            yield failed(
+                s,
+                "unsigned kernel modules can be loaded (sig_enforce off, lockdown none)",
+                *sig.sources,
+                *lock.sources,
+            )
 
 
 @check(
@@ -116,22 +134,38 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in ("root", "0")]
         if root_procs:
             names = ", ".join(f"{p.guest or p.pid}" for p in root_procs[:5])
-            yield failed(s, f"{len(root_procs)} QEMU process(es) run as root: {names}", *procs.sources)
+            yield failed(
+                s, f"{len(root_procs)} QEMU process(es) run as root: {names}", *procs.sources
+            )
         elif procs.known and procs.get():
             users = sorted({p.user for p in procs.get()})
-            yield passed(s, f"{len(procs.get())} running QEMU process(es), as {', '.join(users)}",
-                         src, *procs.sources)
+            yield passed(
+                s,
+                f"{len(procs.get())} running QEMU process(es), as {', '.join(users)}",
+                src,
+                *procs.sources,
+            )
         elif user is not None:
             yield passed(s, f"qemu.conf sets user = {user}", src)
         else:
             osr = h.facts.os_release
             distro = osr.get().get("ID", "") if osr.known else ""
             if distro in NON_ROOT_BUILDS:
-                yield passed(s, f"user unset: the {distro} build of libvirt defaults to a non-root "
-                             "user (no QEMU running to confirm)", src, *osr.sources)
+                yield passed(
+                    s,
+                    f"user unset: the {distro} build of libvirt defaults to a non-root "
+                    "user (no QEMU running to confirm)",
+                    src,
+                    *osr.sources,
+                )
             else:
-                why: Fact[object] = osr if not osr.known else Fact.unavailable(
-                    f"user unset and the build default of distribution {distro or 'unknown'} is not known")
+                why: Fact[Any] = (
+                    osr
+                    if not osr.known
+                    else Fact.unavailable(
+                        f"user unset and the build default of distribution {distro or 'unknown'} is not known"
+                    )
+                )
                 yield unknown(s, why, "QEMU processes run as a non-root user")
 
 
@@ -144,7 +178,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
     threats=("HYP-T1",),
     remediation="Enable AppArmor or SELinux on the host and leave qemu.conf security_driver unset or "
-    "set it to \"apparmor\"/\"selinux\" (never \"none\").",
+    'set it to "apparmor"/"selinux" (never "none").',
 )
 def security_driver(ctx: Context) -> Iterator[Outcome]:
     """sVirt gives each QEMU process its own label so that an escaped guest can touch only its own
@@ -159,9 +193,11 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
             continue
         driver, src = conf_value(h, "qemu.conf", "security_driver")
         if driver == "none":
-            yield failed(s, "qemu.conf security_driver = \"none\": QEMU is not confined", src)
+            yield failed(s, 'qemu.conf security_driver = "none": QEMU is not confined', src)
         elif model.get() == "none":
-            yield failed(s, "the daemon reports no MAC security model (only DAC)", *model.sources, src)
+            yield failed(
+                s, "the daemon reports no MAC security model (only DAC)", *model.sources, src
+            )
         else:
             yield passed(s, f"libvirt confines QEMU with {model.get()}", *model.sources, src)
 
@@ -217,11 +253,19 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
             continue
         bare = [p for p in (procs.get() if procs.known else ()) if p.seccomp_mode == 0]
         if bare:
-            yield failed(s, f"{len(bare)} running QEMU process(es) without seccomp: "
-                         + ", ".join(p.guest or str(p.pid) for p in bare[:5]), *procs.sources)
+            yield failed(
+                s,
+                f"{len(bare)} running QEMU process(es) without seccomp: "
+                + ", ".join(p.guest or str(p.pid) for p in bare[:5]),
+                *procs.sources,
+            )
         else:
-            yield passed(s, f"seccomp_sandbox = {value}" + (" (default: enabled)" if src.default else ""),
-                         src, *procs.sources)
+            yield passed(
+                s,
+                f"seccomp_sandbox = {value}" + (" (default: enabled)" if src.default else ""),
+                src,
+                *procs.sources,
+            )
 
 
 @check(
@@ -266,7 +310,9 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if v.emulated_legacy_devices:
-            yield failed(s, "emulated legacy devices: " + ", ".join(v.emulated_legacy_devices), v.source)
+            yield failed(
+                s, "emulated legacy devices: " + ", ".join(v.emulated_legacy_devices), v.source
+            )
         else:
             yield passed(s, "no floppy, IDE, sound, USB redirection or smartcard devices", v.source)
 
@@ -294,10 +340,17 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
         default, dsrc = conf_value(h, "qemu.conf", "security_default_confined")
         require, rsrc = conf_value(h, "qemu.conf", "security_require_confined")
         if default == 1 and require == 1:
-            yield passed(s, "security_default_confined = 1, security_require_confined = 1", dsrc, rsrc)
+            yield passed(
+                s, "security_default_confined = 1, security_require_confined = 1", dsrc, rsrc
+            )
         else:
-            yield failed(s, f"security_default_confined = {default}, security_require_confined = "
-                         f"{require}: guests may start unconfined", dsrc, rsrc)
+            yield failed(
+                s,
+                f"security_default_confined = {default}, security_require_confined = "
+                f"{require}: guests may start unconfined",
+                dsrc,
+                rsrc,
+            )
 
 
 @check(
@@ -328,7 +381,9 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
         elif iommu.get():
             yield passed(s, f"IOMMU active for {devices}", *refs, *iommu.sources)
         else:
-            yield failed(s, f"passthrough of {devices} without an active IOMMU", *refs, *iommu.sources)
+            yield failed(
+                s, f"passthrough of {devices} without an active IOMMU", *refs, *iommu.sources
+            )
 
 
 @check(

@@ -29,8 +29,18 @@ LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
 
 def _libvirt_listeners(h: Host) -> list[int]:
     f = h.facts.listeners
-    return sorted({lst.port for lst in f.get() if lst.port in (LIBVIRT_TCP, LIBVIRT_TLS)
-                   and (lst.process in LIBVIRT_DAEMONS or lst.process == "unknown")}) if f.known else []
+    return (
+        sorted(
+            {
+                lst.port
+                for lst in f.get()
+                if lst.port in (LIBVIRT_TCP, LIBVIRT_TLS)
+                and (lst.process in LIBVIRT_DAEMONS or lst.process == "unknown")
+            }
+        )
+        if f.known
+        else []
+    )
 
 
 @check(
@@ -39,8 +49,11 @@ def _libvirt_listeners(h: Host) -> list[int]:
     scope="host",
     severity=Severity.CRITICAL,
     function="HY-BF5",
-    recommendations={"sp800-125a-2014": ["HY-SR-4"], "sp800-125a-r1": ["HY-SR-20"],
-                     "sp800-125b": ["VM-NS-R2"]},
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-4"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
     threats=("HY-TS3", "HVA-T5"),
     remediation="Disable the plain TCP listener (listen_tcp = 0, libvirtd-tcp.socket off); manage "
     "remotely over qemu+ssh or TLS with verified client certificates and tls_allowed_dn_list.",
@@ -60,15 +73,19 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         noverify, vsrc = conf_value(h, "libvirtd.conf", "tls_no_verify_certificate")
         problems = []
         if LIBVIRT_TCP in ports:
-            problems.append(f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r}"
-                            + (" (no authentication, cleartext)" if auth_tcp == "none" else " (cleartext)"))
+            problems.append(
+                f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r}"
+                + (" (no authentication, cleartext)" if auth_tcp == "none" else " (cleartext)")
+            )
         if LIBVIRT_TLS in ports and noverify == 1:
             problems.append("TLS listener with tls_no_verify_certificate = 1")
         refs = [*h.facts.listeners.sources, tsrc, vsrc]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif ports:
-            yield passed(s, f"only TLS {LIBVIRT_TLS} listening, client certificates verified", *refs)
+            yield passed(
+                s, f"only TLS {LIBVIRT_TLS} listening, client certificates verified", *refs
+            )
         else:
             yield passed(s, "libvirt listens on local UNIX sockets only", *refs)
 
@@ -164,8 +181,13 @@ def migration_tls(ctx: Context) -> Iterator[Outcome]:
         if force == 1:
             yield passed(s, f"migrate_tls_force = 1 (migration_address {addr})", src, asrc)
         else:
-            yield failed(s, f"migrate_tls_force = {force}: migrations run in cleartext unless the "
-                         f"caller asks for TLS (migration_address {addr})", src, asrc)
+            yield failed(
+                s,
+                f"migrate_tls_force = {force}: migrations run in cleartext unless the "
+                f"caller asks for TLS (migration_address {addr})",
+                src,
+                asrc,
+            )
 
 
 @check(
@@ -190,8 +212,13 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "only approved services listen on non-loopback addresses")
             continue
         exposed = [lst for lst in f.get() if not lst.loopback]
-        extra = sorted({f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed
-                        if lst.process not in allowed})
+        extra = sorted(
+            {
+                f"{lst.process} ({lst.protocol}/{lst.port})"
+                for lst in exposed
+                if lst.process not in allowed
+            }
+        )
         if extra:
             yield failed(s, f"unapproved listeners: {', '.join(extra[:12])}", *f.sources)
         else:
@@ -220,8 +247,9 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
         elif p.type in remote:
             yield passed(s, f"{p.type} pool: images live off the host", p.source)
         else:
-            yield failed(s, f"{p.type} pool at {p.target or '(no path)'} keeps images on the host",
-                         p.source)
+            yield failed(
+                s, f"{p.type} pool at {p.target or '(no path)'} keeps images on the host", p.source
+            )
 
 
 @check(
@@ -230,8 +258,10 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     function="HY-BF4",
-    recommendations={"sp800-125a-2014": ["HY-SR-10"],
-                     "sp800-125a-r1": ["HY-SR-9", "HY-SR-10", "HY-SR-11", "HY-SR-12"]},
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-10"],
+        "sp800-125a-r1": ["HY-SR-9", "HY-SR-10", "HY-SR-11", "HY-SR-12"],
+    },
     threats=("HYP-T1",),
     remediation="Sign images when they are built, verify signatures before import or deployment, keep "
     "the keys under custody, and reach the image server only over TLS.",
@@ -254,8 +284,11 @@ def image_signing(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     function="HY-BF4",
-    recommendations={"sp800-125a-2014": ["HY-SR-11"], "sp800-125a-r1": ["HY-SR-14", "HY-SR-16"],
-                     "sp800-125b": ["VM-TM-R1"]},
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-11"],
+        "sp800-125a-r1": ["HY-SR-14", "HY-SR-16"],
+        "sp800-125b": ["VM-TM-R1"],
+    },
     threats=("HYP-T1", "HYP-T2", "HVA-T6"),
     remediation="Deploy process and traffic monitoring for the VMs (IDS on the VM bridges, "
     "anti-malware with automatic signature updates) and document its coverage.",
@@ -311,7 +344,7 @@ def introspection(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
     threats=("HY-TS3", "HVA-T5"),
-    remediation="Set access_drivers = [ \"polkit\" ] in libvirtd.conf and write polkit rules that "
+    remediation='Set access_drivers = [ "polkit" ] in libvirtd.conf and write polkit rules that '
     "grant org.libvirt.api.domain.* per VM or group of VMs.",
 )
 def api_access_control(ctx: Context) -> Iterator[Outcome]:
@@ -327,8 +360,9 @@ def api_access_control(ctx: Context) -> Iterator[Outcome]:
         if "polkit" in (drivers or []):
             yield passed(s, f"access_drivers = {drivers}", src)
         else:
-            yield failed(s, "no access driver: every connected client may do everything on every VM",
-                         src)
+            yield failed(
+                s, "no access driver: every connected client may do everything on every VM", src
+            )
 
 
 @check(
@@ -340,7 +374,7 @@ def api_access_control(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
     threats=("HY-TS3", "HVA-T5"),
     remediation="Write polkit rules for org.libvirt.api.domain.* that test "
-    "action.lookup(\"domain_name\") or (\"domain_uuid\"), so each administrator group manages only its VMs.",
+    'action.lookup("domain_name") or ("domain_uuid"), so each administrator group manages only its VMs.',
 )
 def granular_rules(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's granular access control means permissions on single VMs or groups of VMs,
@@ -348,7 +382,10 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         ld = conf_fact(h, "libvirtd.conf")
-        rules = h.libvirt.polkit_rules if h.libvirt else ld
+        if h.libvirt is None:
+            yield not_applicable(s, "not a libvirt host")
+            continue
+        rules = h.libvirt.polkit_rules
         gap = first_unknown(ld, rules)
         if gap is not None:
             yield unknown(s, gap, "polkit rules restrict libvirt actions per VM")
@@ -361,7 +398,9 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
         if granular:
             yield passed(s, f"per-VM rules in {', '.join(granular)}", *rules.sources)
         else:
-            yield failed(s, "no polkit rule looks at domain_name or domain_uuid", *rules.sources, src)
+            yield failed(
+                s, "no polkit rule looks at domain_name or domain_uuid", *rules.sources, src
+            )
 
 
 @check(
@@ -372,7 +411,7 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
     threats=("HVA-T5",),
-    remediation="Keep auth_unix_rw = \"polkit\", or with \"none\" restrict unix_sock_rw_perms to 0770 "
+    remediation='Keep auth_unix_rw = "polkit", or with "none" restrict unix_sock_rw_perms to 0770 '
     "and a small group.",
 )
 def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
@@ -391,8 +430,13 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         except ValueError:
             world = False
         if auth == "none" and world:
-            yield failed(s, f"auth_unix_rw = none with socket permissions {perms}: any local user "
-                         "controls every VM", asrc, psrc)
+            yield failed(
+                s,
+                f"auth_unix_rw = none with socket permissions {perms}: any local user "
+                "controls every VM",
+                asrc,
+                psrc,
+            )
         else:
             yield passed(s, f"auth_unix_rw = {auth}, unix_sock_rw_perms = {perms}", asrc, psrc)
 
@@ -548,8 +592,11 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
         elif f.get().get("permitrootlogin", "prohibit-password") == "no":
             yield passed(s, "PermitRootLogin no", *f.sources)
         else:
-            yield failed(s, f"PermitRootLogin {f.get().get('permitrootlogin', 'prohibit-password')}",
-                         *f.sources)
+            yield failed(
+                s,
+                f"PermitRootLogin {f.get().get('permitrootlogin', 'prohibit-password')}",
+                *f.sources,
+            )
 
 
 @check(
@@ -602,10 +649,15 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
             yield not_applicable(s, "simulated host (libvirt test driver)")
             continue
         pk = h.facts.packages
-        cm = sorted(p for p in (pk.get() if pk.known else {}) if p in (
-            "puppet-agent", "puppet", "salt-minion", "chef", "ansible", "cfengine3", "mgmt"))
-        yield manual(s, f"configuration-management tools installed: {', '.join(cm) or 'none'}",
-                     *pk.sources)
+        cm = sorted(
+            p
+            for p in (pk.get() if pk.known else {})
+            if p
+            in ("puppet-agent", "puppet", "salt-minion", "chef", "ansible", "cfengine3", "mgmt")
+        )
+        yield manual(
+            s, f"configuration-management tools installed: {', '.join(cm) or 'none'}", *pk.sources
+        )
 
 
 @check(
@@ -630,8 +682,9 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
             names = ", ".join(f.get()[:10]) + (" ..." if len(f.get()) > 10 else "")
             yield failed(s, f"{len(f.get())} pending security update(s): {names}", *f.sources)
         else:
-            yield passed(s, "no pending security update (as of the package lists on the host)",
-                         *f.sources)
+            yield passed(
+                s, "no pending security update (as of the package lists on the host)", *f.sources
+            )
 
 
 @check(
@@ -656,10 +709,15 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             continue
         bad = sorted(k for k, v in f.get().items() if v.startswith("Vulnerable"))
         if bad:
-            yield failed(s, "vulnerable: " + ", ".join(f"{k} ({f.get()[k][:60]})" for k in bad[:6]),
-                         *f.sources)
+            yield failed(
+                s,
+                "vulnerable: " + ", ".join(f"{k} ({f.get()[k][:60]})" for k in bad[:6]),
+                *f.sources,
+            )
         else:
-            yield passed(s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources)
+            yield passed(
+                s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
+            )
 
 
 @check(
@@ -695,8 +753,8 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
     threats=("HVA-T6",),
-    remediation="Forward syslog with rsyslog omfwd (StreamDriver=\"gtls\", StreamDriverMode=\"1\", "
-    "StreamDriverAuthMode=\"x509/name\") or systemd-journal-upload over https to a log server.",
+    remediation='Forward syslog with rsyslog omfwd (StreamDriver="gtls", StreamDriverMode="1", '
+    'StreamDriverAuthMode="x509/name") or systemd-journal-upload over https to a log server.',
 )
 def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     """Logs kept only on the host die with it and can be edited by whoever takes it over; the 2014
@@ -714,7 +772,9 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         elif plain:
             yield failed(s, f"logs forwarded without TLS to {', '.join(plain)}", *f.sources)
         else:
-            yield passed(s, f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}", *f.sources)
+            yield passed(
+                s, f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}", *f.sources
+            )
 
 
 @check(
@@ -743,7 +803,9 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
         if level == 0:
             yield failed(s, "audit_level = 0: libvirt auditing disabled", src)
         elif not auditd.get():
-            yield failed(s, f"audit_level = {level} but auditd is not running", src, *auditd.sources)
+            yield failed(
+                s, f"audit_level = {level} but auditd is not running", src, *auditd.sources
+            )
         else:
             yield passed(s, f"audit_level = {level}, auditd running", src, *auditd.sources)
 
@@ -769,4 +831,3 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"{f.get()} running", *f.sources)
         else:
             yield failed(s, "no time-synchronisation daemon running", *f.sources)
-

@@ -31,8 +31,11 @@ MANAGEMENT_PROCESSES = ("sshd", "libvirtd", "virtproxyd", "cockpit-ws", "cockpit
 
 def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     """Bridges of libvirt NAT, routed or isolated networks: host-internal, no physical uplink."""
-    return {n.bridge for n in ctx.deployment.networks
-            if n.host == host and n.bridge and n.forward_mode in ("nat", "route", "isolated", "open")}
+    return {
+        n.bridge
+        for n in ctx.deployment.networks
+        if n.host == host and n.bridge and n.forward_mode in ("nat", "route", "isolated", "open")
+    }
 
 
 def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
@@ -87,8 +90,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 if lacking:
                     bad.append(f"{nic}: filter {i.filter!r} lacks {', '.join(sorted(lacking))}")
             elif i.filter in SPOOF_PARTS:
-                bad.append(f"{nic}: filter {i.filter!r} covers only part of "
-                           "MAC/IP/ARP spoofing (stock definition)")
+                bad.append(
+                    f"{nic}: filter {i.filter!r} covers only part of "
+                    "MAC/IP/ARP spoofing (stock definition)"
+                )
             else:
                 unverified.append(i.filter)
         if defs is not None and defs.known:
@@ -97,8 +102,12 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "; ".join(bad), *refs)
         elif unverified and defs is not None:
             names = ", ".join(sorted(set(unverified)))
-            yield unknown(s, defs, f"the network filter(s) {names} are defined on the host and "
-                          "reference no-mac-spoofing, no-ip-spoofing and no-arp-spoofing")
+            yield unknown(
+                s,
+                defs,
+                f"the network filter(s) {names} are defined on the host and "
+                "reference no-mac-spoofing, no-ip-spoofing and no-arp-spoofing",
+            )
         else:
             names = ", ".join(sorted({i.filter or "" for i in nics}))
             yield passed(s, f"{len(nics)} interface(s) filtered by {names}", *refs)
@@ -131,8 +140,10 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
             if i.vlan_trunk:
                 bad.append(f"{i.mac or i.source}: trunk of VLANs {list(i.vlan_tags)}")
             elif net is not None and net.vlan_trunk and not i.vlan_tags:
-                bad.append(f"{i.mac or i.source}: inherits trunk of VLANs {list(net.vlan_tags)} "
-                           f"from network {net.name}")
+                bad.append(
+                    f"{i.mac or i.source}: inherits trunk of VLANs {list(net.vlan_tags)} "
+                    f"from network {net.name}"
+                )
                 refs.append(net.source)
         if bad:
             yield failed(s, "; ".join(bad), *refs)
@@ -198,8 +209,11 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
         if bridged:
             yield failed(s, f"macvtap bridge mode on {', '.join(bridged)}", *refs)
         else:
-            yield passed(s, "macvtap modes: " + ", ".join(sorted({i.macvtap_mode or '' for i in direct})),
-                         *refs)
+            yield passed(
+                s,
+                "macvtap modes: " + ", ".join(sorted({i.macvtap_mode or "" for i in direct})),
+                *refs,
+            )
 
 
 @check(
@@ -208,8 +222,11 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.HIGH,
     function="HY-BF5",
-    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125a-r1": ["HY-SR-20"],
-                     "sp800-125b": ["VM-NS-R2"]},
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-21"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
     threats=("HY-TS1", "HVA-T5"),
     remediation="Bind sshd (ListenAddress), libvirt and any web console to the management interface's "
     "address instead of all addresses.",
@@ -223,13 +240,23 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "management services listen only on management addresses")
             continue
-        wild = sorted({f"{lst.process} ({lst.protocol}/{lst.port})" for lst in f.get()
-                       if lst.process in MANAGEMENT_PROCESSES and lst.address in ("*", "0.0.0.0", "[::]", "::")})
+        wild = sorted(
+            {
+                f"{lst.process} ({lst.protocol}/{lst.port})"
+                for lst in f.get()
+                if lst.process in MANAGEMENT_PROCESSES
+                and lst.address in ("*", "0.0.0.0", "[::]", "::")
+            }
+        )
         if wild:
             yield failed(s, f"listening on all addresses: {', '.join(wild)}", *f.sources)
         else:
-            mgmt = [lst for lst in f.get() if lst.process in MANAGEMENT_PROCESSES and not lst.loopback]
-            yield passed(s, f"{len(mgmt)} management listener(s), none on a wildcard address", *f.sources)
+            mgmt = [
+                lst for lst in f.get() if lst.process in MANAGEMENT_PROCESSES and not lst.loopback
+            ]
+            yield passed(
+                s, f"{len(mgmt)} management listener(s), none on a wildcard address", *f.sources
+            )
 
 
 @check(
@@ -238,8 +265,11 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.HIGH,
     function="HY-BF5",
-    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125a-r1": ["HY-SR-20"],
-                     "sp800-125b": ["VM-NS-R2"]},
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-21"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
     threats=("HYP-T2", "HVA-T5"),
     remediation="Move the host's management address to a dedicated NIC (or VLAN interface) that no VM "
     "is attached to.",
@@ -256,14 +286,25 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             continue
         vm_ports = ("vnet", "tap", "macvtap", "veth")
         internal = _libvirt_internal_bridges(ctx, h.name)
-        shared = [b for b, members in bridges.get().items()
-                  if b not in internal and addrs.get().get(b) and any(m.startswith(vm_ports) for m in members)]
+        shared = [
+            b
+            for b, members in bridges.get().items()
+            if b not in internal
+            and addrs.get().get(b)
+            and any(m.startswith(vm_ports) for m in members)
+        ]
         if shared:
             detail = ", ".join(f"{b} ({', '.join(addrs.get()[b])})" for b in shared)
-            yield failed(s, f"host address on bridge(s) with VM ports: {detail}",
-                         *bridges.sources, *addrs.sources)
+            yield failed(
+                s,
+                f"host address on bridge(s) with VM ports: {detail}",
+                *bridges.sources,
+                *addrs.sources,
+            )
         else:
-            yield passed(s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources)
+            yield passed(
+                s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources
+            )
 
 
 @check(
@@ -299,8 +340,10 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     function="HY-BF5",
-    recommendations={"sp800-125a-2014": ["HY-SR-22"],
-                     "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"]},
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-22"],
+        "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"],
+    },
     threats=("HYP-T3",),
     remediation="Attach VM bridges to a bond or team of at least two physical NICs (on different "
     "adapters and switches).",
@@ -318,10 +361,15 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             continue
         vm_ports = ("vnet", "tap", "macvtap", "veth")
         internal = _libvirt_internal_bridges(ctx, h.name)
-        vm_bridges = {b: m for b, m in bridges.get().items()
-                      if b not in internal and any(x.startswith(vm_ports) for x in m)}
+        vm_bridges = {
+            b: m
+            for b, m in bridges.get().items()
+            if b not in internal and any(x.startswith(vm_ports) for x in m)
+        }
         if not vm_bridges:
-            yield not_applicable(s, "no bridge with a physical uplink carries VM ports", *bridges.sources)
+            yield not_applicable(
+                s, "no bridge with a physical uplink carries VM ports", *bridges.sources
+            )
             continue
         weak = []
         for b, members in vm_bridges.items():
@@ -330,8 +378,16 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             if not teamed:
                 weak.append(f"{b} (uplinks: {', '.join(uplinks) or 'none'})")
         if weak:
-            yield failed(s, f"VM bridge(s) without a redundant uplink: {', '.join(weak)}",
-                         *bridges.sources, *bonds.sources)
+            yield failed(
+                s,
+                f"VM bridge(s) without a redundant uplink: {', '.join(weak)}",
+                *bridges.sources,
+                *bonds.sources,
+            )
         else:
-            yield passed(s, f"{len(vm_bridges)} VM bridge(s), each on a bond of two or more NICs",
-                         *bridges.sources, *bonds.sources)
+            yield passed(
+                s,
+                f"{len(vm_bridges)} VM bridge(s), each on a bond of two or more NICs",
+                *bridges.sources,
+                *bonds.sources,
+            )

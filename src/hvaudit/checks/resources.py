@@ -53,8 +53,10 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
             continue
         total = sum(v.memory_max_kib for v in vms)
         ratio = total / h.memory_kib
-        msg = (f"{len(vms)} running or autostart VM(s) configured with {_gib(total)} on "
-               f"{_gib(h.memory_kib)} of host RAM: ratio {ratio:.2f} (limit {limit:g})")
+        msg = (
+            f"{len(vms)} running or autostart VM(s) configured with {_gib(total)} on "
+            f"{_gib(h.memory_kib)} of host RAM: ratio {ratio:.2f} (limit {limit:g})"
+        )
         if ratio > limit:
             yield failed(s, msg, h.source)
         else:
@@ -116,8 +118,12 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
         refs = [x.source for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
         ceiling = f"configured size {_gib(v.memory_max_kib)}"
         if missing:
-            yield failed(s, f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})",
-                         v.source, *refs)
+            yield failed(
+                s,
+                f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})",
+                v.source,
+                *refs,
+            )
         else:
             yield passed(s, "; ".join([*have, ceiling]), *refs)
 
@@ -169,8 +175,10 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
         total = sum(v.vcpus_max for v in vms)
         ratio = total / h.cores if h.cores else float("inf")
-        msg = (f"{total} vCPU(s) across {len(vms)} running or autostart VM(s) on {h.cores} core(s): "
-               f"ratio {ratio:.2f} (limit {limit:g})")
+        msg = (
+            f"{total} vCPU(s) across {len(vms)} running or autostart VM(s) on {h.cores} core(s): "
+            f"ratio {ratio:.2f} (limit {limit:g})"
+        )
         yield (failed if ratio > limit else passed)(s, msg, h.source)
 
 
@@ -197,8 +205,12 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
         have = [f"{k}: {x.description}" for k, x in parts.items() if x]
         refs = [x.source for x in parts.values() if x]
         if missing:
-            yield failed(s, f"no CPU {', '.join(missing)}" + (f" ({'; '.join(have)})" if have else ""),
-                         v.source, *refs)
+            yield failed(
+                s,
+                f"no CPU {', '.join(missing)}" + (f" ({'; '.join(have)})" if have else ""),
+                v.source,
+                *refs,
+            )
         else:
             yield passed(s, "; ".join(have), *refs)
 

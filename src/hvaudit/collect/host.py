@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hvaudit.bundle import BundleWriter, utc_now
-from hvaudit.collect.runner import RunResult, Runner
+from hvaudit.collect.runner import Runner, RunResult
 from hvaudit.redact import redact_conf, redact_process_list
 
 __all__ = ["COMMANDS", "FILES", "HostCollector", "command_artefact", "file_artefact"]
@@ -62,29 +62,55 @@ FILES: tuple[FileProbe, ...] = (
 
 COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("dev-kvm", ("ls", "-l", "/dev/kvm")),
-    CommandProbe("cpu-vulnerabilities", ("grep", "-r", "-H", "", "/sys/devices/system/cpu/vulnerabilities")),
+    CommandProbe(
+        "cpu-vulnerabilities", ("grep", "-r", "-H", "", "/sys/devices/system/cpu/vulnerabilities")
+    ),
     CommandProbe("iommu-groups", ("ls", "-1", "/sys/kernel/iommu_groups")),
     CommandProbe("efi", ("ls", "-d", "/sys/firmware/efi")),
     CommandProbe(
         "secure-boot",
-        ("od", "-An", "-tu1", "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"),
+        (
+            "od",
+            "-An",
+            "-tu1",
+            "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
+        ),
     ),
-    CommandProbe("measured-boot-log", ("ls", "-l", "/sys/kernel/security/tpm0/binary_bios_measurements")),
+    CommandProbe(
+        "measured-boot-log", ("ls", "-l", "/sys/kernel/security/tpm0/binary_bios_measurements")
+    ),
     CommandProbe("sudoers", ("grep", "-r", "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
     CommandProbe("sshd-effective", ("sshd", "-T")),
     CommandProbe("listeners", ("ss", "-H", "-t", "-u", "-l", "-n", "-p")),
     CommandProbe("nft-ruleset", ("nft", "-j", "list", "ruleset")),
     CommandProbe("iptables-input", ("iptables", "-S", "INPUT")),
-    CommandProbe("dpkg-packages", ("dpkg-query", "-W", "-f", "${Package}\t${Version}\t${db:Status-Abbrev}\n")),
+    CommandProbe(
+        "dpkg-packages", ("dpkg-query", "-W", "-f", "${Package}\t${Version}\t${db:Status-Abbrev}\n")
+    ),
     CommandProbe("rpm-packages", ("rpm", "-qa", "--qf", "%{NAME}\t%{VERSION}-%{RELEASE}\tii\n")),
-    CommandProbe("apt-upgrade-simulation", ("apt-get", "-s", "-o", "Debug::NoLocking=1", "upgrade"), 120),
-    CommandProbe("dnf-security-updates", ("dnf", "-q", "updateinfo", "list", "--security", "--available"), 120),
+    CommandProbe(
+        "apt-upgrade-simulation", ("apt-get", "-s", "-o", "Debug::NoLocking=1", "upgrade"), 120
+    ),
+    CommandProbe(
+        "dnf-security-updates",
+        ("dnf", "-q", "updateinfo", "list", "--security", "--available"),
+        120,
+    ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args="), redact=redact_process_list),
     CommandProbe("ip-addr", ("ip", "-j", "addr", "show")),
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),
-    CommandProbe("polkit-rules", ("grep", "-r", "-H", "", "/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d")),
-    CommandProbe("rsyslog-config", ("grep", "-r", "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"), redact=redact_conf),
-    CommandProbe("syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng"), redact=redact_conf),
+    CommandProbe(
+        "polkit-rules",
+        ("grep", "-r", "-H", "", "/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d"),
+    ),
+    CommandProbe(
+        "rsyslog-config",
+        ("grep", "-r", "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
+        redact=redact_conf,
+    ),
+    CommandProbe(
+        "syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng"), redact=redact_conf
+    ),
 )
 
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).
@@ -114,24 +140,42 @@ class HostCollector:
         """Run every probe; CollectionError (host unreachable) propagates after what was written."""
         writer.meta["collector"]["host_facts"] = self.runner.description
         for fprobe in FILES:
-            self._store(writer, file_artefact(fprobe.path), fprobe.path, fprobe.redact,
-                        self.runner.read_file(fprobe.path, 10.0), allow_rc=False)
+            self._store(
+                writer,
+                file_artefact(fprobe.path),
+                fprobe.path,
+                fprobe.redact,
+                self.runner.read_file(fprobe.path, 10.0),
+                allow_rc=False,
+            )
         for cprobe in COMMANDS:
             origin = " ".join(cprobe.argv)
-            self._store(writer, command_artefact(cprobe.name), origin, cprobe.redact,
-                        self.runner.run(cprobe.argv, cprobe.timeout), allow_rc=True)
+            self._store(
+                writer,
+                command_artefact(cprobe.name),
+                origin,
+                cprobe.redact,
+                self.runner.run(cprobe.argv, cprobe.timeout),
+                allow_rc=True,
+            )
         self._qemu_status(writer)
 
     def _qemu_status(self, writer: BundleWriter) -> None:
         entry = writer.entries.get(command_artefact("processes"))
         if entry is None or entry.status != "ok":
             return
-        listing = (writer.root / entry.path).read_text(errors="replace")
+        listing = writer.files[entry.path].decode("utf-8", errors="replace")
         pids = [m.group(1) for m in map(_QEMU.match, listing.splitlines()) if m]
         for pid in pids[:4096]:
             argv = (*QEMU_STATUS_ARGV, f"/proc/{int(pid)}/status")
-            self._store(writer, command_artefact(f"qemu-status-{int(pid)}"), " ".join(argv), None,
-                        self.runner.run(argv, 5.0), allow_rc=True)
+            self._store(
+                writer,
+                command_artefact(f"qemu-status-{int(pid)}"),
+                " ".join(argv),
+                None,
+                self.runner.run(argv, 5.0),
+                allow_rc=True,
+            )
 
     @staticmethod
     def _store(
@@ -144,11 +188,25 @@ class HostCollector:
         allow_rc: bool,
     ) -> None:
         if res.status != "ok":
-            writer.record(path, status=res.status, origin=origin, reason=res.reason, rc=res.rc,
-                          stderr=res.stderr, duration_ms=res.duration_ms, collected_at=utc_now())
+            writer.record(
+                path,
+                status=res.status,
+                origin=origin,
+                reason=res.reason,
+                rc=res.rc,
+                stderr=res.stderr,
+                duration_ms=res.duration_ms,
+                collected_at=utc_now(),
+            )
             return
         data = res.stdout
         if redact is not None:
             data = redact(data.decode("utf-8", errors="replace")).encode()
-        writer.add(path, data, origin=origin, rc=res.rc if allow_rc else None, stderr=res.stderr,
-                   duration_ms=res.duration_ms)
+        writer.add(
+            path,
+            data,
+            origin=origin,
+            rc=res.rc if allow_rc else None,
+            stderr=res.stderr,
+            duration_ms=res.duration_ms,
+        )

@@ -8,6 +8,7 @@ Domain XML is redacted before it is written (console passwords become a marker).
 
 from __future__ import annotations
 
+import contextlib
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from hvaudit.errors import CollectionError, UsageError
 from hvaudit.redact import redact_xml
 
 __all__ = ["LibvirtCollector", "LibvirtTarget"]
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +87,8 @@ class LibvirtCollector:
         try:
             self._collect(libvirt, conn, writer)
         finally:
-            try:
+            with contextlib.suppress(libvirt.libvirtError):
                 conn.close()
-            except libvirt.libvirtError:
-                pass
 
     def _collect(self, libvirt: Any, conn: Any, writer: BundleWriter) -> None:
         info: dict[str, Any] = {
@@ -103,31 +101,68 @@ class LibvirtCollector:
             info["hypervisor"] = conn.getType()
             info["libvirt_version"] = _version(conn.getLibVersion())
             info["hostname"] = conn.getHostname()
-            writer.add("libvirt/capabilities.xml", conn.getCapabilities().encode(),
-                       origin="virConnectGetCapabilities")
+            writer.add(
+                "libvirt/capabilities.xml",
+                conn.getCapabilities().encode(),
+                origin="virConnectGetCapabilities",
+            )
             model, mem_mib, cpus, mhz, nodes, sockets, cores, threads = conn.getInfo()
-            writer.add("libvirt/nodeinfo.json", dump_json({
-                "model": model, "memory_mib": mem_mib, "cpus": cpus, "mhz": mhz, "nodes": nodes,
-                "sockets": sockets, "cores": cores, "threads": threads,
-            }), origin="virNodeGetInfo")
+            writer.add(
+                "libvirt/nodeinfo.json",
+                dump_json(
+                    {
+                        "model": model,
+                        "memory_mib": mem_mib,
+                        "cpus": cpus,
+                        "mhz": mhz,
+                        "nodes": nodes,
+                        "sockets": sockets,
+                        "cores": cores,
+                        "threads": threads,
+                    }
+                ),
+                origin="virNodeGetInfo",
+            )
         except libvirt.libvirtError as exc:
             raise CollectionError(f"{self.target.uri}: cannot read the host: {_msg(exc)}") from None
         self._domains(libvirt, conn, writer)
-        self._objects(libvirt, writer, "networks", "virConnectListAllNetworks",
-                      lambda: conn.listAllNetworks(0))
-        self._objects(libvirt, writer, "nwfilters", "virConnectListAllNWFilters",
-                      lambda: conn.listAllNWFilters(0))
-        self._objects(libvirt, writer, "pools", "virConnectListAllStoragePools",
-                      lambda: conn.listAllStoragePools(0))
+        self._objects(
+            libvirt,
+            writer,
+            "networks",
+            "virConnectListAllNetworks",
+            lambda: conn.listAllNetworks(0),
+        )
+        self._objects(
+            libvirt,
+            writer,
+            "nwfilters",
+            "virConnectListAllNWFilters",
+            lambda: conn.listAllNWFilters(0),
+        )
+        self._objects(
+            libvirt,
+            writer,
+            "pools",
+            "virConnectListAllStoragePools",
+            lambda: conn.listAllStoragePools(0),
+        )
 
     def _domains(self, libvirt: Any, conn: Any, writer: BundleWriter) -> None:
         start = time.monotonic()
         try:
             domains = conn.listAllDomains(0)
-            autostart = {d.UUIDString() for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_AUTOSTART)}
+            autostart = {
+                d.UUIDString()
+                for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_AUTOSTART)
+            }
         except libvirt.libvirtError as exc:
-            writer.record("libvirt/domains/index.json", status="failed",
-                          origin="virConnectListAllDomains", reason=_msg(exc))
+            writer.record(
+                "libvirt/domains/index.json",
+                status="failed",
+                origin="virConnectListAllDomains",
+                reason=_msg(exc),
+            )
             writer.error(f"cannot list domains: {_msg(exc)}")
             return
         flags = libvirt.VIR_DOMAIN_XML_SECURE if self.secure_xml else 0
@@ -143,17 +178,27 @@ class LibvirtCollector:
                 continue
             writer.add(path, redact_xml(xml).encode(), origin="virDomainGetXMLDesc")
             index.append({"uuid": uuid, "file": path, "autostart": uuid in autostart})
-        writer.add("libvirt/domains/index.json", dump_json({"domains": index}),
-                   origin="virConnectListAllDomains", duration_ms=int((time.monotonic() - start) * 1000))
+        writer.add(
+            "libvirt/domains/index.json",
+            dump_json({"domains": index}),
+            origin="virConnectListAllDomains",
+            duration_ms=int((time.monotonic() - start) * 1000),
+        )
 
-    def _objects(self, libvirt: Any, writer: BundleWriter, kind: str, call: str, lister: Any) -> None:
+    def _objects(
+        self, libvirt: Any, writer: BundleWriter, kind: str, call: str, lister: Any
+    ) -> None:
         index_path = f"libvirt/{kind}/index.json"
         try:
             objects = lister()
         except libvirt.libvirtError as exc:
             if exc.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT:
-                writer.record(index_path, status="unavailable", origin=call,
-                              reason=f"the {self.target.driver} driver does not implement {kind}")
+                writer.record(
+                    index_path,
+                    status="unavailable",
+                    origin=call,
+                    reason=f"the {self.target.driver} driver does not implement {kind}",
+                )
             else:
                 writer.record(index_path, status="failed", origin=call, reason=_msg(exc))
                 writer.error(f"cannot list {kind}: {_msg(exc)}")

@@ -80,8 +80,9 @@ class LocalRunner:
             return RunResult("failed", b"", None, "", f"timed out after {timeout:g}s", _ms(start))
         except OSError as exc:
             return RunResult("failed", b"", None, "", f"{argv[0]}: {exc.strerror}", _ms(start))
-        return RunResult("ok", proc.stdout[:MAX_OUTPUT], proc.returncode, _tail(proc.stderr), "",
-                         _ms(start))
+        return RunResult(
+            "ok", proc.stdout[:MAX_OUTPUT], proc.returncode, _tail(proc.stderr), "", _ms(start)
+        )
 
     def read_file(self, path: str, timeout: float) -> RunResult:
         """Read a local file; a missing file is `absent`, an unreadable one `failed`."""
@@ -105,7 +106,9 @@ class LocalRunner:
 class SshRunner:
     """Runs on a remote host through the system `ssh` client."""
 
-    def __init__(self, destination: str, port: int | None = None, connect_timeout: int = 10) -> None:
+    def __init__(
+        self, destination: str, port: int | None = None, connect_timeout: int = 10
+    ) -> None:
         if not destination or destination.startswith("-") or any(c.isspace() for c in destination):
             raise CollectionError(f"invalid SSH destination {destination!r}")
         self.destination = destination
@@ -116,9 +119,12 @@ class SshRunner:
     def _argv(self, remote: tuple[str, ...]) -> list[str]:
         argv = [
             "ssh",
-            "-o", "BatchMode=yes",
-            "-o", f"ConnectTimeout={self.connect_timeout}",
-            "-o", "ServerAliveInterval=15",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            f"ConnectTimeout={self.connect_timeout}",
+            "-o",
+            "ServerAliveInterval=15",
             "-T",
         ]
         if self.port:
@@ -144,10 +150,12 @@ class SshRunner:
         if proc.returncode == 255:
             raise CollectionError(f"{self.description}: {_tail(proc.stderr, 300) or 'ssh failed'}")
         if proc.returncode == 127:
-            return RunResult("absent", b"", 127, _tail(proc.stderr), f"{argv[0]}: command not found",
-                             _ms(start))
-        return RunResult("ok", proc.stdout[:MAX_OUTPUT], proc.returncode, _tail(proc.stderr), "",
-                         _ms(start))
+            return RunResult(
+                "absent", b"", 127, _tail(proc.stderr), f"{argv[0]}: command not found", _ms(start)
+            )
+        return RunResult(
+            "ok", proc.stdout[:MAX_OUTPUT], proc.returncode, _tail(proc.stderr), "", _ms(start)
+        )
 
     def read_file(self, path: str, timeout: float) -> RunResult:
         """Read a remote file with `cat`; a missing file is `absent`."""
@@ -155,8 +163,14 @@ class SshRunner:
         if res.status == "ok" and res.rc != 0:
             if "No such file" in res.stderr:
                 return RunResult("absent", b"", res.rc, res.stderr, "no such file", res.duration_ms)
-            return RunResult("failed", b"", res.rc, res.stderr, res.stderr or f"cat exited {res.rc}",
-                             res.duration_ms)
+            return RunResult(
+                "failed",
+                b"",
+                res.rc,
+                res.stderr,
+                res.stderr or f"cat exited {res.rc}",
+                res.duration_ms,
+            )
         return res
 
 

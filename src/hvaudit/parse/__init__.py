@@ -48,8 +48,13 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     meta = bundle.manifest.get("collector", {}).get("libvirt", {})
     simulated = bool(meta.get("simulated"))
     secure_xml = bool(meta.get("secure_xml"))
-    if bundle.entry("libvirt/capabilities.xml") is None or bundle.entry("libvirt/nodeinfo.json") is None:
-        raise BundleError(f"{bundle.origin}: the bundle has no host capabilities (collection failed early)")
+    if (
+        bundle.entry("libvirt/capabilities.xml") is None
+        or bundle.entry("libvirt/nodeinfo.json") is None
+    ):
+        raise BundleError(
+            f"{bundle.origin}: the bundle has no host capabilities (collection failed early)"
+        )
 
     caps = parse_xml(bundle.text("libvirt/capabilities.xml"), "libvirt/capabilities.xml")
     secmodels = tuple((m.text or "").strip() for m in caps.findall("host/secmodel/model"))
@@ -102,19 +107,31 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         if bundle.entry(path) is None or path not in bundle.files:
             continue
         try:
-            dep.vms.append(parse_domain(bundle.text(path), path, hostname,
-                                        autostart=bool(d.get("autostart")), secure_xml=secure_xml))
+            dep.vms.append(
+                parse_domain(
+                    bundle.text(path),
+                    path,
+                    hostname,
+                    autostart=bool(d.get("autostart")),
+                    secure_xml=secure_xml,
+                )
+            )
         except InputError as exc:
             problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
-    for kind, parser, target in (("networks", parse_network, dep.networks), ("pools", parse_pool, dep.pools)):
-        for d in _index(bundle, kind):
-            path = str(d.get("file", ""))
-            if path not in bundle.files:
-                continue
+    for d in _index(bundle, "networks"):
+        path = str(d.get("file", ""))
+        if path in bundle.files:
             try:
-                target.append(parser(bundle.text(path), path, hostname))  # type: ignore[operator]
+                dep.networks.append(parse_network(bundle.text(path), path, hostname))
             except InputError as exc:
-                problems.append(ParseProblem(kind[:-1], str(d.get("name", path)), path, str(exc)))
+                problems.append(ParseProblem("network", str(d.get("name", path)), path, str(exc)))
+    for d in _index(bundle, "pools"):
+        path = str(d.get("file", ""))
+        if path in bundle.files:
+            try:
+                dep.pools.append(parse_pool(bundle.text(path), path, hostname))
+            except InputError as exc:
+                problems.append(ParseProblem("pool", str(d.get("name", path)), path, str(exc)))
     for entry in bundle.entries.values():
         if entry.status == "unavailable":
             dep.notes.append(f"{entry.path}: unavailable ({entry.reason})")

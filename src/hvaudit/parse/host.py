@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import command_artefact, file_artefact
-from hvaudit.model import Account, Fact, FactState, HostFacts, LibvirtHost, Listener, QemuProcess, Source
+from hvaudit.model import (
+    Account,
+    Fact,
+    FactState,
+    HostFacts,
+    LibvirtHost,
+    Listener,
+    QemuProcess,
+    Source,
+)
 from hvaudit.parse.libvirt_conf import LIBVIRTD_DEFAULTS, QEMU_DEFAULTS, parse_conf
 from hvaudit.safexml import parse_xml
 
@@ -25,10 +34,31 @@ T = TypeVar("T")
 
 NON_LOGIN_SHELLS = ("nologin", "false", "sync", "halt", "shutdown", "true")
 ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt")
-MFA_MODULES = ("pam_u2f", "pam_google_authenticator", "pam_oath", "pam_duo", "pam_radius_auth",
-               "pam_yubico", "pam_sss_gss", "pam_oauth2_device")
-MONITORING_TOOLS = ("suricata", "zeek", "snort", "drakvuf", "libvmi", "clamd", "clamav-daemon",
-                    "falco", "wazuh-agent", "ossec", "osqueryd", "auditbeat", "aide")
+MFA_MODULES = (
+    "pam_u2f",
+    "pam_google_authenticator",
+    "pam_oath",
+    "pam_duo",
+    "pam_radius_auth",
+    "pam_yubico",
+    "pam_sss_gss",
+    "pam_oauth2_device",
+)
+MONITORING_TOOLS = (
+    "suricata",
+    "zeek",
+    "snort",
+    "drakvuf",
+    "libvmi",
+    "clamd",
+    "clamav-daemon",
+    "falco",
+    "wazuh-agent",
+    "ossec",
+    "osqueryd",
+    "auditbeat",
+    "aide",
+)
 TIME_DAEMONS = ("chronyd", "ntpd", "systemd-timesyncd", "openntpd", "ntpsec")
 
 
@@ -103,7 +133,6 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     for line in cpuinfo.text.splitlines():
         if line.startswith(("flags", "vmx flags")):
             flags.update(line.partition(":")[2].split())
-    devkvm = ev.get(_cmd("dev-kvm"))
 
     def cpu_virt(got: Got) -> Fact[str]:
         if cpuinfo.state != "ok":
@@ -118,7 +147,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
 
     f.cpu_virtualization = ev.fact(_cmd("dev-kvm"), cpu_virt)
 
-    ept, npt = ev.get(_file("/sys/module/kvm_intel/parameters/ept")), ev.get(_file("/sys/module/kvm_amd/parameters/npt"))
+    ept, npt = (
+        ev.get(_file("/sys/module/kvm_intel/parameters/ept")),
+        ev.get(_file("/sys/module/kvm_amd/parameters/npt")),
+    )
     for got in (ept, npt):
         if got.state == "ok":
             f.memory_virtualization = Fact.of(_first(got) in ("Y", "1"), got.source)
@@ -126,14 +158,19 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     else:
         if ept.state == "absent" and npt.state == "absent":
             f.memory_virtualization = Fact.unavailable(
-                "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded", ept.source)
+                "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded",
+                ept.source,
+            )
         else:
             f.memory_virtualization = Fact.failed(ept.reason or npt.reason, ept.source)
 
-    f.iommu_active = ev.fact(_cmd("iommu-groups"), lambda g: Fact.of(
-        g.rc == 0 and bool(g.text.split()), g.source))
-    f.tpm_version = ev.fact(_file("/sys/class/tpm/tpm0/tpm_version_major"), lambda g: Fact.of(
-        _first(g) if g.state == "ok" else "", g.source))
+    f.iommu_active = ev.fact(
+        _cmd("iommu-groups"), lambda g: Fact.of(g.rc == 0 and bool(g.text.split()), g.source)
+    )
+    f.tpm_version = ev.fact(
+        _file("/sys/class/tpm/tpm0/tpm_version_major"),
+        lambda g: Fact.of(_first(g) if g.state == "ok" else "", g.source),
+    )
     f.uefi = ev.fact(_cmd("efi"), lambda g: Fact.of(g.rc == 0, g.source))
 
     def secure_boot(g: Got) -> Fact[bool]:
@@ -141,8 +178,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(g.rc == 0 and bool(numbers) and numbers[-1] == "1", g.source)
 
     f.secure_boot = ev.fact(_cmd("secure-boot"), secure_boot)
-    f.measured_boot_log = ev.fact(_cmd("measured-boot-log"), lambda g: Fact.of(
-        g.rc == 0 and not re.search(r"\s0\s+\w{3}\s", g.text), g.source))
+    f.measured_boot_log = ev.fact(
+        _cmd("measured-boot-log"),
+        lambda g: Fact.of(g.rc == 0 and not re.search(r"\s0\s+\w{3}\s", g.text), g.source),
+    )
 
     def lockdown(g: Got) -> Fact[str]:
         if g.state == "absent":
@@ -151,8 +190,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(m.group(1) if m else "none", g.source)
 
     f.lockdown = ev.fact(_file("/sys/kernel/security/lockdown"), lockdown)
-    f.module_sig_enforce = ev.fact(_file("/sys/module/module/parameters/sig_enforce"), lambda g: Fact.of(
-        _first(g) == "Y", g.source))
+    f.module_sig_enforce = ev.fact(
+        _file("/sys/module/module/parameters/sig_enforce"),
+        lambda g: Fact.of(_first(g) == "Y", g.source),
+    )
 
     def taint(g: Got) -> Fact[int]:
         try:
@@ -172,10 +213,13 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(out, g.source)
 
     f.cpu_vulnerabilities = ev.fact(_cmd("cpu-vulnerabilities"), vulns)
-    f.smt_control = ev.fact(_file("/sys/devices/system/cpu/smt/control"), lambda g: Fact.of(
-        _first(g) if g.state == "ok" else "notsupported", g.source))
-    f.page_merging = ev.fact(_file("/sys/kernel/mm/ksm/run"), lambda g: Fact.of(
-        _first(g) == "1", g.source))
+    f.smt_control = ev.fact(
+        _file("/sys/devices/system/cpu/smt/control"),
+        lambda g: Fact.of(_first(g) if g.state == "ok" else "notsupported", g.source),
+    )
+    f.page_merging = ev.fact(
+        _file("/sys/kernel/mm/ksm/run"), lambda g: Fact.of(_first(g) == "1", g.source)
+    )
 
     def os_release(g: Got) -> Fact[dict[str, str]]:
         out = {}
@@ -225,15 +269,22 @@ def _updates(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     apt = ev.get(_cmd("apt-upgrade-simulation"))
     if apt.state == "ok":
         if apt.rc != 0:
-            return Fact.failed(f"apt-get -s upgrade exited {apt.rc}: {apt.reason[:200]}", apt.source)
-        names = []
-        for line in apt.text.splitlines():
-            if line.startswith("Inst ") and re.search(r"security", line, re.I):
-                names.append(line.split()[1])
+            return Fact.failed(
+                f"apt-get -s upgrade exited {apt.rc}: {apt.reason[:200]}", apt.source
+            )
+        names = [
+            line.split()[1]
+            for line in apt.text.splitlines()
+            if line.startswith("Inst ") and re.search(r"security", line, re.I)
+        ]
         return Fact.of(tuple(names), apt.source)
     dnf = ev.get(_cmd("dnf-security-updates"))
     if dnf.state == "ok" and dnf.rc == 0:
-        names = [ln.split()[-1] for ln in dnf.text.splitlines() if ln.strip() and not ln.startswith("Last")]
+        names = [
+            ln.split()[-1]
+            for ln in dnf.text.splitlines()
+            if ln.strip() and not ln.startswith("Last")
+        ]
         return Fact.of(tuple(names), dnf.source)
     if apt.state == "failed":
         return Fact.failed(apt.reason, apt.source)
@@ -269,15 +320,19 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
 def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     got = ev.get(_cmd("sudoers"))
     if got.state != "ok":
-        return Fact.failed(f"sudoers: {got.reason}", got.source) if got.state == "failed" else Fact.unavailable(
-            "sudoers could not be read", got.source)
+        return (
+            Fact.failed(f"sudoers: {got.reason}", got.source)
+            if got.state == "failed"
+            else Fact.unavailable("sudoers could not be read", got.source)
+        )
     groups = _groups(ev)
     principals: set[str] = set()
     for line in got.text.splitlines():
         _, _, rule = line.partition(":")
         rule = rule.strip()
-        if not rule or rule.startswith(("#", "Defaults", "@include", "User_Alias", "Runas_Alias",
-                                         "Host_Alias", "Cmnd_Alias")):
+        if not rule or rule.startswith(
+            ("#", "Defaults", "@include", "User_Alias", "Runas_Alias", "Host_Alias", "Cmnd_Alias")
+        ):
             continue
         who = rule.split()[0]
         if "=" not in rule:
@@ -301,7 +356,9 @@ def _sshd(g: Got) -> Fact[dict[str, str]]:
     for line in g.text.splitlines():
         key, _, value = line.partition(" ")
         if key:
-            out[key.lower()] = (out[key.lower()] + " " + value.strip()) if key.lower() in out else value.strip()
+            out[key.lower()] = (
+                (out[key.lower()] + " " + value.strip()) if key.lower() in out else value.strip()
+            )
     return Fact.of(out, g.source)
 
 
@@ -333,7 +390,9 @@ def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[str]:
                 if module in line:
                     return Fact.of(module, *sources)
     if sshd.known and "," in (sshd.get().get("authenticationmethods") or ""):
-        return Fact.of("sshd AuthenticationMethods " + sshd.get()["authenticationmethods"], *sshd.sources)
+        return Fact.of(
+            "sshd AuthenticationMethods " + sshd.get()["authenticationmethods"], *sshd.sources
+        )
     return Fact.of("", *sources)
 
 
@@ -348,14 +407,16 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         sources.append(rs.source)
         lines = [ln.partition(":")[2] for ln in rs.text.splitlines()]
         body = "\n".join(ln for ln in lines if not ln.strip().startswith("#"))
-        tls_default = bool(re.search(r"\$DefaultNetstreamDriver\s+\"?(gtls|ossl)", body, re.I)) and bool(
-            re.search(r"\$ActionSendStreamDriverMode\s+1", body))
+        tls_default = bool(
+            re.search(r"\$DefaultNetstreamDriver\s+\"?(gtls|ossl)", body, re.I)
+        ) and bool(re.search(r"\$ActionSendStreamDriverMode\s+1", body))
         for m in re.finditer(r"action\s*\((.*?)\)", body, re.S | re.I):
             args = m.group(1)
             if re.search(r'type\s*=\s*"omfwd"', args, re.I):
                 target = re.search(r'target\s*=\s*"([^"]+)"', args, re.I)
                 tls = bool(re.search(r'StreamDriverMode\s*=\s*"1"', args, re.I)) and bool(
-                    re.search(r'StreamDriver\s*=\s*"(gtls|ossl)"', args, re.I))
+                    re.search(r'StreamDriver\s*=\s*"(gtls|ossl)"', args, re.I)
+                )
                 targets.append((target.group(1) if target else "(unnamed)", tls))
         for line in body.splitlines():
             m2 = _RSYSLOG_LEGACY.search(line.strip())
@@ -367,8 +428,10 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     if ng.state == "ok":
         sources.append(ng.source)
         body = "\n".join(ln.partition(":")[2] for ln in ng.text.splitlines())
-        for m in re.finditer(r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;", body, re.S):
-            targets.append((m.group(2), "tls" in m.group(3).lower()))
+        pattern = r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
+        targets.extend(
+            (m.group(2), "tls" in m.group(3).lower()) for m in re.finditer(pattern, body, re.S)
+        )
     ju = ev.get(_file("/etc/systemd/journal-upload.conf"))
     if ju.state == "ok":
         sources.append(ju.source)
@@ -379,7 +442,9 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     return Fact.of(tuple(targets), *sources)
 
 
-def _running(processes: Fact[str], names: tuple[str, ...], make: Callable[[list[str]], T]) -> Fact[T]:
+def _running(
+    processes: Fact[str], names: tuple[str, ...], make: Callable[[list[str]], T]
+) -> Fact[T]:
     if not processes.known:
         return processes  # type: ignore[return-value]
     found = []
@@ -405,8 +470,10 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
             if isinstance(chain, dict) and chain.get("hook") == "input":
                 policies.append(str(chain.get("policy", "accept")))
         if policies:
-            return Fact.of("drop" if "drop" in policies else "accept",
-                           Source(nft.source.artefact, "input-hook chains"))
+            return Fact.of(
+                "drop" if "drop" in policies else "accept",
+                Source(nft.source.artefact, "input-hook chains"),
+            )
     ipt = ev.get(_cmd("iptables-input"))
     if ipt.state == "ok" and ipt.rc == 0:
         policy = "accept"
@@ -436,8 +503,14 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
         addr, _, port = local.rpartition(":")
         proc = re.search(r'users:\(\("([^"]+)"', line)
         try:
-            out.append(Listener(proto, addr.split("%")[0] or "*", int(port),
-                                proc.group(1) if proc else "unknown"))
+            out.append(
+                Listener(
+                    proto,
+                    addr.split("%")[0] or "*",
+                    int(port),
+                    proc.group(1) if proc else "unknown",
+                )
+            )
         except ValueError:
             continue
     return Fact.of(tuple(out), g.source)
@@ -455,8 +528,15 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         name = re.search(r"-name\s+(?:guest=)?([^,\s]+)", args)
         status = ev.get(_cmd(f"qemu-status-{pid}"))
         seccomp = re.search(r"Seccomp:\s*(\d)", status.text)
-        out.append(QemuProcess(pid, user, name.group(1) if name else "", "-sandbox on" in args,
-                               int(seccomp.group(1)) if seccomp else None))
+        out.append(
+            QemuProcess(
+                pid,
+                user,
+                name.group(1) if name else "",
+                "-sandbox on" in args,
+                int(seccomp.group(1)) if seccomp else None,
+            )
+        )
     return Fact.of(tuple(out), *processes.sources)
 
 
@@ -467,15 +547,20 @@ def _json_list(g: Got) -> Fact[list[dict[str, Any]]]:
         data = json.loads(g.text or "[]")
     except ValueError:
         return Fact.failed("invalid JSON", g.source)
-    return Fact.of([d for d in data if isinstance(d, dict)] if isinstance(data, list) else [], g.source)
+    return Fact.of(
+        [d for d in data if isinstance(d, dict)] if isinstance(data, list) else [], g.source
+    )
 
 
-def _masters(links: Fact[list[dict[str, Any]]], kinds: tuple[str, ...]) -> Fact[dict[str, tuple[str, ...]]]:
+def _masters(
+    links: Fact[list[dict[str, Any]]], kinds: tuple[str, ...]
+) -> Fact[dict[str, tuple[str, ...]]]:
     if not links.known:
         return links  # type: ignore[return-value]
     items = links.get()
-    masters = {
-        str(d.get("ifname")): [] for d in items
+    masters: dict[str, list[str]] = {
+        str(d.get("ifname")): []
+        for d in items
         if (d.get("linkinfo") or {}).get("info_kind") in kinds
     }
     for d in items:
@@ -509,7 +594,9 @@ def _monitoring(packages: Fact[dict[str, str]], processes: Fact[str]) -> Fact[tu
     return Fact.of(tuple(sorted(found)), *packages.sources, *processes.sources)
 
 
-def _conf(ev: HostEvidence, path: str, defaults: dict[str, Any], lh: LibvirtHost, prefix: str) -> Fact[dict[str, object]]:
+def _conf(
+    ev: HostEvidence, path: str, defaults: dict[str, Any], lh: LibvirtHost, prefix: str
+) -> Fact[dict[str, object]]:
     if ev.missing is not None:
         return ev.missing
     got = ev.get(_file(path))
@@ -522,7 +609,9 @@ def _conf(ev: HostEvidence, path: str, defaults: dict[str, Any], lh: LibvirtHost
     effective.update(values)
     for key in set(defaults) | set(values):
         if key in lines:
-            lh.conf_sources[f"{prefix}.{key}"] = Source(got.source.artefact, f"line {lines[key]}: {key}")
+            lh.conf_sources[f"{prefix}.{key}"] = Source(
+                got.source.artefact, f"line {lines[key]}: {key}"
+            )
         else:
             lh.conf_sources[f"{prefix}.{key}"] = Source(got.source.artefact, key, default=True)
     return Fact.of(effective, got.source)
@@ -533,7 +622,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     ev = HostEvidence(bundle)
     lh = LibvirtHost()
     lh.qemu_conf = _conf(ev, "/etc/libvirt/qemu.conf", QEMU_DEFAULTS, lh, "qemu.conf")
-    lh.libvirtd_conf = _conf(ev, "/etc/libvirt/libvirtd.conf", LIBVIRTD_DEFAULTS, lh, "libvirtd.conf")
+    lh.libvirtd_conf = _conf(
+        ev, "/etc/libvirt/libvirtd.conf", LIBVIRTD_DEFAULTS, lh, "libvirtd.conf"
+    )
 
     def polkit(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         files: dict[str, list[str]] = {}
@@ -559,14 +650,17 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
                 continue
             root = parse_xml(bundle.text(path), path)
             filters[str(n.get("name"))] = tuple(
-                r.get("filter") or "" for r in root.findall("filterref") if r.get("filter"))
+                r.get("filter") or "" for r in root.findall("filterref") if r.get("filter")
+            )
         lh.nwfilters = Fact.of(filters, Source(index.path))
     if simulated:
         lh.security_model = Fact.not_applicable("simulated host (libvirt test driver)")
     else:
         confining = [m for m in secmodels if m not in ("none", "dac")]
-        lh.security_model = Fact.of(confining[0] if confining else "none",
-                                    Source("libvirt/capabilities.xml", "/capabilities/host/secmodel"))
+        lh.security_model = Fact.of(
+            confining[0] if confining else "none",
+            Source("libvirt/capabilities.xml", "/capabilities/host/secmodel"),
+        )
     return lh
 
 

@@ -7,7 +7,19 @@ Checks never re-encode libvirt's defaults. Every field read from the XML is trea
 
 from __future__ import annotations
 
-from hvaudit.model import Disk, Fact, Graphics, Interface, Listen, Network, Passthrough, Pool, Setting, Source, Vm
+from hvaudit.model import (
+    Disk,
+    Fact,
+    Graphics,
+    Interface,
+    Listen,
+    Network,
+    Passthrough,
+    Pool,
+    Setting,
+    Source,
+    Vm,
+)
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
 
@@ -16,8 +28,19 @@ __all__ = ["parse_domain", "parse_network", "parse_pool"]
 QEMU_NS = "{http://libvirt.org/schemas/domain/qemu/1.0}"
 
 _UNIT = {
-    "b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1024**2, "mib": 1024**2,
-    "mb": 1000**2, "g": 1024**3, "gib": 1024**3, "gb": 1000**3, "t": 1024**4, "tib": 1024**4,
+    "b": 1,
+    "bytes": 1,
+    "k": 1024,
+    "kib": 1024,
+    "kb": 1000,
+    "m": 1024**2,
+    "mib": 1024**2,
+    "mb": 1000**2,
+    "g": 1024**3,
+    "gib": 1024**3,
+    "gb": 1000**3,
+    "t": 1024**4,
+    "tib": 1024**4,
     "tb": 1000**4,
 }
 
@@ -57,6 +80,7 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
 
         raise InputError(f"{artefact}: not a domain document (<{root.tag}>)")
     src = Source(artefact)
+
     def at(xpath: str) -> Source:
         return Source(artefact, xpath)
 
@@ -80,11 +104,21 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
     soft = memtune.find("soft_limit") if memtune is not None else None
     guarantee: Setting | None = None
     if hugepages:
-        guarantee = Setting("backed by pre-reserved huge pages", at("/domain/memoryBacking/hugepages"))
+        guarantee = Setting(
+            "backed by pre-reserved huge pages", at("/domain/memoryBacking/hugepages")
+        )
     elif locked:
         guarantee = Setting("guest memory locked in host RAM", at("/domain/memoryBacking/locked"))
-    limit = Setting(f"memtune hard_limit {_kib(hard)} KiB", at("/domain/memtune/hard_limit")) if hard is not None else None
-    priority = Setting(f"memtune soft_limit {_kib(soft)} KiB", at("/domain/memtune/soft_limit")) if soft is not None else None
+    limit = (
+        Setting(f"memtune hard_limit {_kib(hard)} KiB", at("/domain/memtune/hard_limit"))
+        if hard is not None
+        else None
+    )
+    priority = (
+        Setting(f"memtune soft_limit {_kib(soft)} KiB", at("/domain/memtune/soft_limit"))
+        if soft is not None
+        else None
+    )
 
     cputune = root.find("cputune")
     shares = cputune.find("shares") if cputune is not None else None
@@ -100,13 +134,21 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
         realtime = any(
             (v.get("scheduler") or "") in ("fifo", "rr") for v in cputune.findall("vcpusched")
         )
-    cpu_priority = Setting(f"cputune shares {_int(shares.text)}", at("/domain/cputune/shares")) if shares is not None else None
+    cpu_priority = (
+        Setting(f"cputune shares {_int(shares.text)}", at("/domain/cputune/shares"))
+        if shares is not None
+        else None
+    )
     cpu_limit = Setting(", ".join(quotas), at("/domain/cputune/quota")) if quotas else None
     cpu_reservation = None
     if pins:
-        cpu_reservation = Setting("vCPUs pinned to dedicated host CPUs", at("/domain/cputune/vcpupin"))
+        cpu_reservation = Setting(
+            "vCPUs pinned to dedicated host CPUs", at("/domain/cputune/vcpupin")
+        )
     elif vcpu is not None and vcpu.get("cpuset"):
-        cpu_reservation = Setting(f"vCPUs restricted to host CPUs {vcpu.get('cpuset')}", at("/domain/vcpu/@cpuset"))
+        cpu_reservation = Setting(
+            f"vCPUs restricted to host CPUs {vcpu.get('cpuset')}", at("/domain/vcpu/@cpuset")
+        )
 
     cpu = root.find("cpu")
     nested = False
@@ -122,13 +164,20 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
     vtpm = False
     if devices is not None:
         for i, g in enumerate(devices.findall("graphics"), 1):
-            graphics.append(_graphics(g, Source(artefact, f"/domain/devices/graphics[{i}]"), secure_xml))
+            graphics.append(
+                _graphics(g, Source(artefact, f"/domain/devices/graphics[{i}]"), secure_xml)
+            )
         for i, itf in enumerate(devices.findall("interface"), 1):
             interfaces.append(_interface(itf, Source(artefact, f"/domain/devices/interface[{i}]")))
             if itf.get("type") == "hostdev":
                 addr = _pci_address(itf.find("source/address"))
-                passthrough.append(Passthrough("sr-iov/pci network function", addr,
-                                               Source(artefact, f"/domain/devices/interface[{i}]")))
+                passthrough.append(
+                    Passthrough(
+                        "sr-iov/pci network function",
+                        addr,
+                        Source(artefact, f"/domain/devices/interface[{i}]"),
+                    )
+                )
         for i, d in enumerate(devices.findall("disk"), 1):
             disks.append(_disk(d, Source(artefact, f"/domain/devices/disk[{i}]")))
             if d.get("device") == "floppy":
@@ -139,10 +188,14 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
         for i, h in enumerate(devices.findall("hostdev"), 1):
             kind = h.get("type") or h.get("mode") or "unknown"
             addr = _pci_address(h.find("source/address")) if kind == "pci" else _hostdev_addr(h)
-            passthrough.append(Passthrough(kind, addr, Source(artefact, f"/domain/devices/hostdev[{i}]")))
-        for tag in ("sound", "redirdev", "smartcard"):
-            if devices.find(tag) is not None:
-                legacy.append(LEGACY_DEVICES[tag])
+            passthrough.append(
+                Passthrough(kind, addr, Source(artefact, f"/domain/devices/hostdev[{i}]"))
+            )
+        legacy.extend(
+            LEGACY_DEVICES[tag]
+            for tag in ("sound", "redirdev", "smartcard")
+            if devices.find(tag) is not None
+        )
         vtpm = devices.find("tpm") is not None
 
     seclabels = root.findall("seclabel")
@@ -155,7 +208,9 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
         confinement = Fact.of(f"none ({model})", at("/domain/seclabel[@type='none']"))
     elif mac_labels:
         s = mac_labels[0]
-        confinement = Fact.of(f"{s.get('model') or 'default'} {s.get('type') or 'dynamic'}", at("/domain/seclabel"))
+        confinement = Fact.of(
+            f"{s.get('model') or 'default'} {s.get('type') or 'dynamic'}", at("/domain/seclabel")
+        )
     else:
         confinement = Fact.of("driver default", Source(artefact, "/domain/seclabel", default=True))
 
@@ -185,7 +240,9 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
     elif dtype == "qemu":
         accelerated = Fact.of(False, at("/domain/@type"))
     else:
-        accelerated = Fact.unavailable(f"domain type {dtype!r} says nothing about hardware acceleration", at("/domain/@type"))
+        accelerated = Fact.unavailable(
+            f"domain type {dtype!r} says nothing about hardware acceleration", at("/domain/@type")
+        )
 
     return Vm(
         name=name,
@@ -256,8 +313,11 @@ def _interface(itf: Element, src: Source) -> Interface:
     mode = None
     if source_el is not None:
         source = (
-            source_el.get("network") or source_el.get("bridge") or source_el.get("dev")
-            or source_el.get("path") or ""
+            source_el.get("network")
+            or source_el.get("bridge")
+            or source_el.get("dev")
+            or source_el.get("path")
+            or ""
         )
         mode = source_el.get("mode")
         if itype == "direct" and mode is None:
@@ -265,7 +325,9 @@ def _interface(itf: Element, src: Source) -> Interface:
     flt = itf.find("filterref")
     params: tuple[tuple[str, str], ...] = ()
     if flt is not None:
-        params = tuple((p.get("name") or "", p.get("value") or "") for p in flt.findall("parameter"))
+        params = tuple(
+            (p.get("name") or "", p.get("value") or "") for p in flt.findall("parameter")
+        )
     vlan = itf.find("vlan")
     tags: tuple[int, ...] = ()
     trunk = False
@@ -300,7 +362,12 @@ def _disk(d: Element, src: Source) -> Disk:
     target = d.find("target")
     source = None
     if source_el is not None:
-        source = source_el.get("file") or source_el.get("dev") or source_el.get("name") or source_el.get("volume")
+        source = (
+            source_el.get("file")
+            or source_el.get("dev")
+            or source_el.get("name")
+            or source_el.get("volume")
+        )
     return Disk(
         device=d.get("device") or "disk",
         bus=target.get("bus") if target is not None else None,
@@ -314,12 +381,14 @@ def _disk(d: Element, src: Source) -> Disk:
 def _pci_address(addr: Element | None) -> str:
     if addr is None:
         return "unknown"
+
     def h(key: str, width: int) -> str:
         value = addr.get(key) or "0"
         try:
             return f"{int(value, 0):0{width}x}"
         except ValueError:
             return value
+
     return f"{h('domain', 4)}:{h('bus', 2)}:{h('slot', 2)}.{h('function', 1)}"
 
 

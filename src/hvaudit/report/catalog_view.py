@@ -27,12 +27,15 @@ def _rec_json(r: Recommendation) -> dict[str, Any]:
         "kind": r.kind,
         "section": r.section,
         "threats": list(r.threats),
-        "checks": [c.meta.id for c in all_checks() if r.id in c.meta.recommendations.get(r.edition, ())],
+        "checks": [
+            c.meta.id for c in all_checks() if r.id in c.meta.recommendations.get(r.edition, ())
+        ],
     }
 
 
-def render_catalog(item: str | None, edition: str | None, function: str | None, threat: str | None,
-                   fmt: str) -> str:
+def render_catalog(
+    item: str | None, edition: str | None, function: str | None, threat: str | None, fmt: str
+) -> str:
     """List the catalog, filtered, or show one item."""
     cat = load_catalog()
     if function and function not in {f.id for f in cat.functions}:
@@ -41,8 +44,11 @@ def render_catalog(item: str | None, edition: str | None, function: str | None, 
         raise UsageError(f"unknown threat {threat!r} (see 'hvaudit catalog --format json')")
     editions = [edition] if edition else list(EDITIONS)
     recs = [
-        r for e in editions for r in cat.editions[e].recommendations
-        if (not function or function in r.functions) and (not threat or threat in r.threats)
+        r
+        for e in editions
+        for r in cat.editions[e].recommendations
+        if (not function or function in r.functions)
+        and (not threat or threat in r.threats)
         and (not item or r.id == item)
     ]
     fns = [f for f in cat.functions if not item or f.id == item]
@@ -52,23 +58,45 @@ def render_catalog(item: str | None, edition: str | None, function: str | None, 
     if fmt == "json":
         data = {
             "functions": [{"id": f.id, "names": f.names, "summary": f.summary} for f in fns],
-            "threats": [{"id": t.id, "kind": t.kind, "title": t.title, "summary": t.summary,
-                         "editions": list(t.editions), "origin": t.origin} for t in ths],
+            "threats": [
+                {
+                    "id": t.id,
+                    "kind": t.kind,
+                    "title": t.title,
+                    "summary": t.summary,
+                    "editions": list(t.editions),
+                    "origin": t.origin,
+                }
+                for t in ths
+            ],
             "recommendations": [_rec_json(r) for r in recs],
-            "crosswalk": [{"from": c.source, "sp800-125a-r1": list(c.r1), "sp800-125b": list(c.b),
-                           "match": c.match, "note": c.note} for c in cat.crosswalk
-                          if not item or c.source == item],
+            "crosswalk": [
+                {
+                    "from": c.source,
+                    "sp800-125a-r1": list(c.r1),
+                    "sp800-125b": list(c.b),
+                    "match": c.match,
+                    "note": c.note,
+                }
+                for c in cat.crosswalk
+                if not item or c.source == item
+            ],
         }
         return json.dumps(data, indent=2) + "\n"
     out: list[str] = []
     if not item and not function and not threat:
         out.append("Baseline functions")
-        for f in fns:
-            out.append(f"  {f.id}  {f.name}  (2014: {f.names.get('sp800-125a-2014', '-')})")
+        out.extend(
+            f"  {f.id}  {f.name}  (2014: {f.names.get('sp800-125a-2014', '-')})" for f in fns
+        )
         out.append("")
     if item and fns:
         f = fns[0]
-        out += [f"{f.id}", *(f"  {EDITION_LABELS[e]}: {n}" for e, n in f.names.items()), f"  {f.summary}"]
+        out += [
+            f"{f.id}",
+            *(f"  {EDITION_LABELS[e]}: {n}" for e, n in f.names.items()),
+            f"  {f.summary}",
+        ]
     for e in editions:
         rs = [r for r in recs if r.edition == e]
         if not rs:
@@ -84,8 +112,10 @@ def render_catalog(item: str | None, edition: str | None, function: str | None, 
                 out.append(f"             checks: {', '.join(checks) or 'none'}")
                 if e == "sp800-125a-2014":
                     cw = cat.crosswalk_for(r.id)
-                    out.append(f"             Rev. 1: {', '.join(cw.r1) or '-'}; 800-125B: "
-                               f"{', '.join(cw.b) or '-'} ({cw.match}, inferred) {cw.note}")
+                    out.append(
+                        f"             Rev. 1: {', '.join(cw.r1) or '-'}; 800-125B: "
+                        f"{', '.join(cw.b) or '-'} ({cw.match}, inferred) {cw.note}"
+                    )
         out.append("")
     if (item or threat) and ths:
         for t in ths:
@@ -103,18 +133,37 @@ def render_checks(fmt: str) -> str:
     """Every check with its mappings, as text, JSON or Markdown."""
     checks = [c.meta for c in all_checks()]
     if fmt == "json":
-        return json.dumps([
-            {"id": m.id, "title": m.title, "scope": m.scope, "severity": m.severity.value,
-             "automation": m.automation, "baseline_function": m.function,
-             "recommendations": {e: list(m.recommendations[e]) for e in EDITIONS},
-             "threats": list(m.threats), "remediation": m.remediation, "rationale": m.rationale,
-             "question": m.question, "platforms": list(m.platforms)}
-            for m in checks
-        ], indent=2) + "\n"
+        return (
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "title": m.title,
+                        "scope": m.scope,
+                        "severity": m.severity.value,
+                        "automation": m.automation,
+                        "baseline_function": m.function,
+                        "recommendations": {e: list(m.recommendations[e]) for e in EDITIONS},
+                        "threats": list(m.threats),
+                        "remediation": m.remediation,
+                        "rationale": m.rationale,
+                        "question": m.question,
+                        "platforms": list(m.platforms),
+                    }
+                    for m in checks
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
     if fmt == "markdown":
         cat = load_catalog()
-        out = ["# hvaudit checks", "",
-               "Generated by `hvaudit checks --format markdown`; do not edit by hand.", ""]
+        out = [
+            "# hvaudit checks",
+            "",
+            "Generated by `hvaudit checks --format markdown`; do not edit by hand.",
+            "",
+        ]
         out.append("## Coverage of the 2014 draft")
         out.append("")
         out.append("| recommendation | checks |")
@@ -124,15 +173,21 @@ def render_checks(fmt: str) -> str:
             out.append(f"| {r.id} {r.title} | {', '.join(ids)} |")
         out.append("")
         for m in checks:
-            recs = "; ".join(f"{EDITION_LABELS[e]}: {', '.join(m.recommendations[e])}"
-                             for e in EDITIONS if m.recommendations[e])
+            recs = "; ".join(
+                f"{EDITION_LABELS[e]}: {', '.join(m.recommendations[e])}"
+                for e in EDITIONS
+                if m.recommendations[e]
+            )
             out += [
-                f"## {m.id}: {m.title}", "",
+                f"## {m.id}: {m.title}",
+                "",
                 f"- scope: {m.scope}; severity: {m.severity.value}; automation: {m.automation}",
                 f"- baseline function: {m.function or 'none (platform-wide)'}",
                 f"- recommendations: {recs or 'none'}",
                 f"- threats: {', '.join(m.threats)}",
-                "", m.rationale, "",
+                "",
+                m.rationale,
+                "",
             ]
             if m.question:
                 out += [f"Question: {m.question}", ""]
@@ -140,7 +195,10 @@ def render_checks(fmt: str) -> str:
         return "\n".join(out)
     out = []
     for m in checks:
-        recs = " | ".join(f"{e.split('-')[-1]} {','.join(m.recommendations[e])}"
-                          for e in EDITIONS if m.recommendations[e])
+        recs = " | ".join(
+            f"{e.split('-')[-1]} {','.join(m.recommendations[e])}"
+            for e in EDITIONS
+            if m.recommendations[e]
+        )
         out.append(f"{m.id}  {m.severity.value:<8} {m.scope:<5} {m.title}  [{recs}]")
     return "\n".join(out) + "\n"

@@ -7,14 +7,13 @@ Deterministic: results are sorted, keys are sorted, so two runs over the same bu
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring as _enc  # the C string encoder
 from collections import Counter, defaultdict
+from json.encoder import encode_basestring as _enc  # the C string encoder
 from typing import Any
 
 from hvaudit import __version__
 from hvaudit.catalog import EDITIONS, load_catalog
-from hvaudit.checks.base import Status
-from hvaudit.checks.base import CheckMeta, Subject
+from hvaudit.checks.base import CheckMeta, Status, Subject
 from hvaudit.engine import Assessment, Result
 from hvaudit.model import Source
 
@@ -38,8 +37,12 @@ def _static(check: CheckMeta) -> dict[str, Any]:
 
 
 def _evidence(src: Source, digests: dict[str, str]) -> dict[str, Any]:
-    return {"artefact": src.artefact, "locator": src.locator, "default": src.default,
-            "sha256": digests.get(src.artefact)}
+    return {
+        "artefact": src.artefact,
+        "locator": src.locator,
+        "default": src.default,
+        "sha256": digests.get(src.artefact),
+    }
 
 
 def _dynamic(r: Result, evidence: list[dict[str, Any]]) -> dict[str, Any]:
@@ -56,7 +59,9 @@ def _dynamic(r: Result, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def result_dict(r: Result, digests: dict[str, str], static: dict[str, Any] | None = None) -> dict[str, Any]:
+def result_dict(
+    r: Result, digests: dict[str, str], static: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """One result in report form."""
     out: dict[str, Any] = dict(static if static is not None else _static(r.check))
     out.update(_dynamic(r, [_evidence(src, digests) for src in dict.fromkeys(r.outcome.evidence)]))
@@ -106,7 +111,10 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
             },
             "by_threat": {t.id: block(counts.get(("threat", t.id), empty)) for t in cat.threats},
             "by_recommendation": {
-                e: {rec.id: block(counts.get((e, rec.id), empty)) for rec in cat.editions[e].recommendations}
+                e: {
+                    rec.id: block(counts.get((e, rec.id), empty))
+                    for rec in cat.editions[e].recommendations
+                }
                 for e in EDITIONS
             },
         },
@@ -124,8 +132,11 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
             for h in dep.hosts
         ],
         "notes": list(dep.notes),
-    } | ({"results": [result_dict(r, dep.artefact_digests, statics[r.check.id]) for r in a.results]}
-         if with_results else {})
+    } | (
+        {"results": [result_dict(r, dep.artefact_digests, statics[r.check.id]) for r in a.results]}
+        if with_results
+        else {}
+    )
 
 
 def render_json(a: Assessment) -> str:
@@ -154,8 +165,11 @@ def render_json(a: Assessment) -> str:
         ev = evidence.get(o.evidence)
         if ev is None:
             ev = evidence[o.evidence] = dumps(
-                [_evidence(src, digests) for src in dict.fromkeys(o.evidence)], ensure_ascii=False)
+                [_evidence(src, digests) for src in dict.fromkeys(o.evidence)], ensure_ascii=False
+            )
         question = f', "question": {_enc(o.question)}' if o.question else ""
-        parts.append(f'{{{static}, "status": "{o.status.value}", "severity": "{r.severity.value}", '
-                     f'"subject": {subject}, "message": {_enc(o.message)}, "evidence": {ev}{question}}}')
+        parts.append(
+            f'{{{static}, "status": "{o.status.value}", "severity": "{r.severity.value}", '
+            f'"subject": {subject}, "message": {_enc(o.message)}, "evidence": {ev}{question}}}'
+        )
     return head[:-1] + ', "results": [' + ", ".join(parts) + "]}\n"

@@ -19,7 +19,13 @@ __all__ = ["clean", "render_terminal"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 COLUMNS = (Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE, Status.ERROR)
-HEAD = {"pass": "pass", "fail": "fail", "manual": "manual", "not_applicable": "n/a", "error": "error"}
+HEAD = {
+    "pass": "pass",
+    "fail": "fail",
+    "manual": "manual",
+    "not_applicable": "n/a",
+    "error": "error",
+}
 
 
 def clean(text: str) -> str:
@@ -40,14 +46,16 @@ STATUS_CODE = {"pass": "32", "fail": "31", "manual": "33", "not_applicable": "2"
 
 
 def _row(label: str, results: list[Result], width: int, st: _Style) -> str:
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for r in results:
         counts[r.status.value] += 1
     cells = []
     for s in COLUMNS:
         n = counts.get(s.value, 0)
         cell = f"{n:>7}"
-        cells.append(st(cell, STATUS_CODE[s.value]) if n and s in (Status.FAIL, Status.ERROR) else cell)
+        cells.append(
+            st(cell, STATUS_CODE[s.value]) if n and s in (Status.FAIL, Status.ERROR) else cell
+        )
     return f"  {label[:width]:<{width}}" + "".join(cells)
 
 
@@ -77,12 +85,17 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
     for h in dep.hosts:
         kind = "simulated host" if h.simulated else "host"
         vms = sum(1 for v in dep.vms if v.host == h.name)
-        add(f"{kind} {clean(h.name)}: {h.hypervisor} (libvirt {h.hypervisor_version}), {h.cores} cores, "
-            f"{h.memory_kib / 1024 / 1024:.1f} GiB RAM, {vms} VM(s)")
+        add(
+            f"{kind} {clean(h.name)}: {h.hypervisor} (libvirt {h.hypervisor_version}), {h.cores} cores, "
+            f"{h.memory_kib / 1024 / 1024:.1f} GiB RAM, {vms} VM(s)"
+        )
     counts = a.counts()
     add("")
-    add(st("Summary", "1") + f"  {len(a.results)} results: " + ", ".join(
-        f"{counts.get(s.value, 0)} {HEAD[s.value]}" for s in COLUMNS))
+    add(
+        st("Summary", "1")
+        + f"  {len(a.results)} results: "
+        + ", ".join(f"{counts.get(s.value, 0)} {HEAD[s.value]}" for s in COLUMNS)
+    )
 
     width = 46
     add("")
@@ -130,7 +143,9 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
         s = r.outcome.subject
         by_subject[(s.type, s.label)].append(r)
     order = {"host": 0, "network": 1, "pool": 2, "vm": 3}
-    for (_, label), rs in sorted(by_subject.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1])):
+    for (_, label), rs in sorted(
+        by_subject.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1])
+    ):
         add(f"  {st(clean(label), '1')}")
         for r in sorted(rs, key=lambda r: (-r.severity.rank, r.check.id)):
             sev = st(f"[{r.severity.value.upper()}]", SEV_CODE[r.severity.value])
