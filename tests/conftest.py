@@ -11,6 +11,7 @@ recorded from Debian hosts: the one stand-in of the suite. The end-to-end test
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid as uuidlib
 from collections.abc import Iterable
@@ -28,7 +29,16 @@ from hvaudit.parse import build_deployment
 from hvaudit.profile import Profile, load_profile
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus" / "libvirt-9.0.0"
+#: libvirt 9.0.0's test files, from ../shared beside the checkout (as CI lays it out).
+CORPUS = Path(os.environ.get("HVAUDIT_CORPUS", REPO.parent / "shared" / "corpus" / "libvirt-9.0.0"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not (CORPUS / "qemu-domains").is_dir():
+        raise pytest.UsageError(
+            f"the libvirt corpus is missing at {CORPUS}: check out beside ../shared, "
+            "or set HVAUDIT_CORPUS to its libvirt-9.0.0 folder"
+        )
 
 NFT_DROP = json.dumps(
     {
