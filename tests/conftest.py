@@ -40,6 +40,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "or set HVAUDIT_CORPUS to its libvirt-9.0.0 folder"
         )
 
+
 NFT_DROP = json.dumps(
     {
         "nftables": [

@@ -176,7 +176,6 @@ def test_replayed_host_bundle_records_every_probe(tmp_path: Path) -> None:
 def test_in_memory_collection_follows_running_qemu_processes() -> None:
     """A plain `scan` collects into memory: the per-QEMU-process probes must still run."""
     from conftest import HARDENED_HOST, ReplayRunner
-
     from hvaudit.collect.host import HostCollector, command_artefact
 
     writer = BundleWriter(None, target="qemu:///system", platform="kvm-libvirt")

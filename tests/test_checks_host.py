@@ -84,6 +84,28 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "pass",
         "only TLS",
     ),
+    (
+        "HVA-030",
+        {"libvirt-socket-units": ("libvirtd-tcp.socket   enabled  enabled\n", 0)},
+        "fail",
+        "libvirtd-tcp.socket enabled",
+    ),
+    ("HVA-034", {}, "not_applicable", "no libvirt TLS listener"),
+    (
+        "HVA-034",
+        {"libvirt-socket-units": ("libvirtd-tls.socket   enabled  enabled\n", 0)},
+        "fail",
+        "admits any certificate",
+    ),
+    (
+        "HVA-034",
+        {
+            "libvirt-socket-units": ("libvirtd-tls.socket   enabled  enabled\n", 0),
+            "/etc/libvirt/libvirtd.conf": 'tls_allowed_dn_list = ["C=GB,O=Example,CN=mgmt1"]\n',
+        },
+        "pass",
+        "tls_allowed_dn_list",
+    ),
     ("HVA-032", {}, "pass", "migrate_tls_force = 1"),
     (
         "HVA-032",
@@ -116,6 +138,13 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "pass",
         "sig_enforce is on",
     ),
+    (
+        "HVA-045",
+        {"/etc/libvirt/qemu.conf": "seccomp_sandbox = maybe\n"},
+        "error",
+        "/etc/libvirt/qemu.conf:1: cannot read value",
+    ),
+    ("HVA-130", {"/etc/libvirt/qemu.conf": "seccomp_sandbox = maybe\n"}, "pass", "polkit"),
     ("HVA-041", {}, "pass", "taint value 0"),
     ("HVA-041", {"/proc/sys/kernel/tainted": "12289\n"}, "fail", "out-of-tree module (O)"),
     ("HVA-042", {}, "pass", "as libvirt+"),
@@ -141,6 +170,17 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         },
         "manual",
         "build default",
+    ),
+    (
+        "HVA-042",
+        {
+            "qemu-status-1200": (
+                "/proc/1200/status:Seccomp:\t2\n/proc/1200/status:CapEff:\t00000000a80425fb\n",
+                0,
+            )
+        },
+        "fail",
+        "hold capabilities: web01 (CapEff 0xa80425fb)",
     ),
     ("HVA-043", {}, "pass", "confines QEMU"),
     ("HVA-043", {"/etc/libvirt/qemu.conf": 'security_driver = "none"\n'}, "fail", "not confined"),

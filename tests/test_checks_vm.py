@@ -199,6 +199,22 @@ def _with_filters(d: Path, uri: str, host: dict[str, object], name: str) -> Path
         writer.add(path, xml.encode(), origin="virConnectListAllNWFilters XMLDesc")
         index.append({"name": fname, "file": path})
     writer.add("libvirt/nwfilters/index.json", dump_json({"nwfilters": index}), origin="test")
+    del writer.entries["libvirt/secrets/index.json"]  # nor secrets
+    secrets = []
+    for i, (uid, private) in enumerate(
+        (
+            ("5a0f3c1e-0000-4000-8000-000000000001", "yes"),
+            ("5a0f3c1e-0000-4000-8000-000000000002", "no"),
+        )
+    ):
+        path = f"libvirt/secrets/{i:05d}-{uid}.xml"
+        xml = (
+            f"<secret ephemeral='no' private='{private}'><uuid>{uid}</uuid>"
+            f"<usage type='volume'><volume>/var/lib/libvirt/images/disk{i}.luks</volume></usage></secret>"
+        )
+        writer.add(path, xml.encode(), origin="virConnectListAllSecrets XMLDesc")
+        secrets.append({"name": uid, "file": path})
+    writer.add("libvirt/secrets/index.json", dump_json({"secrets": secrets}), origin="test")
     writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
     HostCollector(ReplayRunner(host)).collect(writer)
     return writer.close(complete=True)
@@ -315,3 +331,13 @@ def test_raw_qemu_arguments_from_real_domain_xml(tmp_path: Path) -> None:
     got = outcomes(a, "HVA-046")
     assert got == {"QEMUGuest1": "fail", "plain": "pass"}
     assert "ARGUMENT" in messages(a, "HVA-046")["QEMUGuest1"]
+
+
+def test_secrets_must_be_private(simulated, real_host) -> None:
+    assert outcomes(real_host, "HVA-133") == {
+        "volume /var/lib/libvirt/images/disk0.luks": "pass",
+        "volume /var/lib/libvirt/images/disk1.luks": "fail",
+    }
+    # The test driver has no secrets: unavailable evidence, a manual item, not a pass.
+    assert outcomes(simulated, "HVA-133") == {"(all)": "manual"}
+    assert "does not implement secrets" in messages(simulated, "HVA-133")["(all)"]

@@ -120,6 +120,8 @@ def test_libvirt_conf_parser() -> None:
     assert lines["cgroup_device_acl"] == 4
     with pytest.raises(InputError, match=r"qemu.conf:2: expected 'key = value'"):
         parse_conf("a = 1\nthis is not a setting\n", "qemu.conf")
+    values, _ = parse_conf('tls_allowed_dn_list = ["C=GB,O=Example,CN=a", "CN=b"]\n', "l.conf")
+    assert values["tls_allowed_dn_list"] == ["C=GB,O=Example,CN=a", "CN=b"]
     with pytest.raises(InputError, match="unterminated list"):
         parse_conf('x = [ "a",\n', "qemu.conf")
 

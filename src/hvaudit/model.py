@@ -25,6 +25,7 @@ __all__ = [
     "HostFacts",
     "Interface",
     "LibvirtHost",
+    "LibvirtSecret",
     "Listener",
     "Network",
     "Passthrough",
@@ -277,6 +278,8 @@ class QemuProcess:
     guest: str
     sandboxed: bool
     seccomp_mode: int | None
+    capabilities: int | None = None
+    """The effective capability mask (CapEff), 0 when the process holds none."""
 
 
 def _na() -> Fact[Any]:
@@ -330,8 +333,21 @@ class HostFacts:
     """Bond or team name -> member interfaces."""
     addresses: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Interface -> global IP addresses."""
+    socket_units: Fact[dict[str, str]] = field(default_factory=_na)
+    """systemd socket unit -> enablement (libvirtd-tcp.socket: disabled ...); empty without systemd."""
     monitoring_agents: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Security monitoring or introspection tools found running or installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class LibvirtSecret:
+    """A libvirt secret's metadata (never its value)."""
+
+    uuid: str
+    usage: str
+    private: bool
+    ephemeral: bool
+    source: Source
 
 
 @dataclass(slots=True)
@@ -345,6 +361,7 @@ class LibvirtHost:
     """(file, text) of every polkit rule file that mentions libvirt."""
     nwfilters: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Defined network filters: name -> the filters it references (<filterref>)."""
+    secrets: Fact[tuple[LibvirtSecret, ...]] = field(default_factory=_na)
     security_model: Fact[str] = field(default_factory=_na)
     """The security driver the daemon reports (selinux, apparmor, none)."""
 

@@ -132,7 +132,13 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"qemu.conf sets user = {user}", src)
             continue
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in ("root", "0")]
-        if root_procs:
+        capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]
+        if capable and not root_procs:
+            names = ", ".join(
+                f"{p.guest or p.pid} (CapEff {p.capabilities:#x})" for p in capable[:5]
+            )
+            yield failed(s, f"QEMU process(es) hold capabilities: {names}", *procs.sources)
+        elif root_procs:
             names = ", ".join(f"{p.guest or p.pid}" for p in root_procs[:5])
             yield failed(
                 s, f"{len(root_procs)} QEMU process(es) run as root: {names}", *procs.sources

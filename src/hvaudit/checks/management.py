@@ -10,6 +10,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Subject,
     check,
     failed,
     first_unknown,
@@ -69,17 +70,28 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
             continue
         ports = _libvirt_listeners(h)
+        units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
+        tcp_units = sorted(
+            u for u, st in units.items() if u.endswith("-tcp.socket") and st == "enabled"
+        )
         auth_tcp, tsrc = conf_value(h, "libvirtd.conf", "auth_tcp")
         noverify, vsrc = conf_value(h, "libvirtd.conf", "tls_no_verify_certificate")
         problems = []
+        tcp = (
+            "(no authentication, cleartext)"
+            if auth_tcp == "none"
+            else "(cleartext unless SASL encrypts)"
+        )
         if LIBVIRT_TCP in ports:
+            problems.append(f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r} {tcp}")
+        elif tcp_units:
             problems.append(
-                f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r}"
-                + (" (no authentication, cleartext)" if auth_tcp == "none" else " (cleartext)")
+                f"{', '.join(tcp_units)} enabled: TCP {LIBVIRT_TCP} with auth_tcp = "
+                f"{auth_tcp!r} {tcp} from the next start"
             )
-        if LIBVIRT_TLS in ports and noverify == 1:
-            problems.append("TLS listener with tls_no_verify_certificate = 1")
-        refs = [*h.facts.listeners.sources, tsrc, vsrc]
+        if (LIBVIRT_TLS in ports or _tls_enabled(h)) and noverify == 1:
+            problems.append("TLS with tls_no_verify_certificate = 1")
+        refs = [*h.facts.listeners.sources, *h.facts.socket_units.sources, tsrc, vsrc]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif ports:
@@ -88,6 +100,55 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "libvirt listens on local UNIX sockets only", *refs)
+
+
+def _tls_enabled(h: Host) -> bool:
+    units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
+    return any(u.endswith("-tls.socket") and st == "enabled" for u, st in units.items())
+
+
+@check(
+    id="HVA-034",
+    title="libvirt TLS clients are restricted to known certificate names",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-4", "HY-SR-16"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
+    threats=("HY-TS3", "HVA-T5"),
+    remediation="Set tls_allowed_dn_list in libvirtd.conf (or virtproxyd.conf) to the distinguished "
+    "names of the management clients' certificates.",
+)
+def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
+    """Without tls_allowed_dn_list, any certificate the CA ever signed (for any purpose) gets full
+    control of the hypervisor over TLS; auth_tls defaults to none."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        ld = conf_fact(h, "libvirtd.conf")
+        gap = first_unknown(ld, h.facts.listeners)
+        if gap is not None:
+            yield unknown(s, gap, "libvirt's TLS listener admits only listed certificate names")
+            continue
+        tls = LIBVIRT_TLS in _libvirt_listeners(h) or _tls_enabled(h)
+        dns, src = conf_value(h, "libvirtd.conf", "tls_allowed_dn_list")
+        auth, asrc = conf_value(h, "libvirtd.conf", "auth_tls")
+        if not tls:
+            yield not_applicable(s, "no libvirt TLS listener", *h.facts.listeners.sources)
+        elif dns or auth == "sasl":
+            how = f"tls_allowed_dn_list {dns}" if dns else "auth_tls = sasl"
+            yield passed(s, f"TLS clients restricted: {how}", src, asrc)
+        else:
+            yield failed(
+                s,
+                "TLS listener admits any certificate the CA signed "
+                "(no tls_allowed_dn_list, auth_tls = none)",
+                src,
+                asrc,
+                *h.facts.listeners.sources,
+            )
 
 
 @check(
@@ -439,6 +500,42 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, f"auth_unix_rw = {auth}, unix_sock_rw_perms = {perms}", asrc, psrc)
+
+
+@check(
+    id="HVA-133",
+    title="libvirt secret cannot be read back through the API",
+    scope="secret",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-11", "HY-SR-18"]},
+    threats=("HVA-T5",),
+    remediation="Redefine the secret with private='yes' (virsh secret-define) and set its value again.",
+)
+def private_secrets(ctx: Context) -> Iterator[Outcome]:
+    """A secret defined with private='no' (disk encryption passphrases, iSCSI/Ceph keys) can be read
+    back by any client allowed to call virSecretGetValue; private='yes' keeps it inside libvirtd."""
+    for h in ctx.deployment.hosts:
+        if h.libvirt is None:
+            continue
+        f = h.libvirt.secrets
+        if not f.known:
+            yield unknown(
+                Subject("secret", "(all)", h.name), f, "libvirt secrets are private='yes'"
+            )
+            continue
+        for sec in f.get():
+            subject = Subject("secret", sec.usage, h.name, sec.uuid)
+            if sec.private:
+                yield passed(
+                    subject, "private='yes': the value cannot be read through the API", sec.source
+                )
+            else:
+                yield failed(
+                    subject,
+                    "private='no': any client with read-secure rights can read the value",
+                    sec.source,
+                )
 
 
 @check(

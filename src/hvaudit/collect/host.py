@@ -96,6 +96,18 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ("dnf", "-q", "updateinfo", "list", "--security", "--available"),
         120,
     ),
+    CommandProbe(
+        "libvirt-socket-units",
+        (
+            "systemctl",
+            "list-unit-files",
+            "--no-legend",
+            "--no-pager",
+            "libvirtd*.socket",
+            "virtproxyd*.socket",
+            "virtqemud*.socket",
+        ),
+    ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args="), redact=redact_process_list),
     CommandProbe("ip-addr", ("ip", "-j", "addr", "show")),
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),

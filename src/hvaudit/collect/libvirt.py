@@ -2,7 +2,8 @@
 
 The libvirt calls it makes are exactly these: open (read-only unless --secure-xml), getType,
 getLibVersion, getHostname, getCapabilities, getInfo, listAllDomains (all, autostart), XMLDesc of
-each domain, listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllStoragePools + XMLDesc.
+each domain, listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllSecrets + XMLDesc (a
+secret's metadata, never its value), listAllStoragePools + XMLDesc.
 Domain XML is redacted before it is written (console passwords become a marker).
 """
 
@@ -143,6 +144,13 @@ class LibvirtCollector:
         self._objects(
             libvirt,
             writer,
+            "secrets",
+            "virConnectListAllSecrets",
+            lambda: conn.listAllSecrets(0),
+        )
+        self._objects(
+            libvirt,
+            writer,
             "pools",
             "virConnectListAllStoragePools",
             lambda: conn.listAllStoragePools(0),
@@ -205,7 +213,7 @@ class LibvirtCollector:
             return
         index = []
         for i, obj in enumerate(objects):
-            name = obj.name()
+            name = obj.UUIDString() if kind == "secrets" else obj.name()
             path = f"libvirt/{kind}/{i:05d}-{safe_name(name)}.xml"
             try:
                 xml = obj.XMLDesc(0)
@@ -215,7 +223,7 @@ class LibvirtCollector:
                 continue
             writer.add(path, redact_xml(xml).encode(), origin=f"{call} XMLDesc")
             entry: dict[str, Any] = {"name": name, "file": path}
-            if kind != "nwfilters":
+            if kind in ("networks", "pools"):
                 try:
                     entry["active"] = bool(obj.isActive())
                     entry["autostart"] = bool(obj.autostart())

@@ -72,13 +72,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         stem = bundle.target.rsplit("/", 1)[-1].removesuffix(".xml")
         hostname = stem if stem and stem != "default" else "test-default"
     facts = parse_host_facts(bundle)
-    try:
-        libvirt_host = parse_libvirt_host(bundle, secmodels, simulated)
-    except InputError as exc:
-        problems.append(ParseProblem("host", hostname, "host/files/etc/libvirt", str(exc)))
-        from hvaudit.model import LibvirtHost
-
-        libvirt_host = LibvirtHost()
+    libvirt_host = parse_libvirt_host(bundle, secmodels, simulated)
     host = Host(
         name=hostname,
         platform="kvm-libvirt",

@@ -15,12 +15,14 @@ from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import command_artefact, file_artefact
+from hvaudit.errors import InputError
 from hvaudit.model import (
     Account,
     Fact,
     FactState,
     HostFacts,
     LibvirtHost,
+    LibvirtSecret,
     Listener,
     QemuProcess,
     Source,
@@ -249,6 +251,18 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bonds = _masters(links, ("bond", "team"))
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
     f.monitoring_agents = _monitoring(f.packages, processes)
+
+    def units(g: Got) -> Fact[dict[str, str]]:
+        if g.state == "absent":
+            return Fact.of({}, Source(g.source.artefact, "no systemd"))
+        out = {}
+        for line in g.text.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].endswith(".socket"):
+                out[parts[0]] = parts[1]
+        return Fact.of(out, g.source)
+
+    f.socket_units = ev.fact(_cmd("libvirt-socket-units"), units)
     return f
 
 
@@ -528,6 +542,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         name = re.search(r"-name\s+(?:guest=)?([^,\s]+)", args)
         status = ev.get(_cmd(f"qemu-status-{pid}"))
         seccomp = re.search(r"Seccomp:\s*(\d)", status.text)
+        caps = re.search(r"CapEff:\s*([0-9a-fA-F]+)", status.text)
         out.append(
             QemuProcess(
                 pid,
@@ -535,6 +550,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 name.group(1) if name else "",
                 "-sandbox on" in args,
                 int(seccomp.group(1)) if seccomp else None,
+                int(caps.group(1), 16) if caps else None,
             )
         )
     return Fact.of(tuple(out), *processes.sources)
@@ -604,7 +620,10 @@ def _conf(
         return Fact.failed(f"{path}: {got.reason}", got.source)
     if got.state not in ("ok", "absent"):
         return Fact.unavailable(f"{path}: {got.reason}", got.source)
-    values, lines = parse_conf(got.text, path) if got.state == "ok" else ({}, {})
+    try:
+        values, lines = parse_conf(got.text, path) if got.state == "ok" else ({}, {})
+    except InputError as exc:
+        return Fact.failed(str(exc), got.source)
     effective: dict[str, object] = dict(defaults)
     effective.update(values)
     for key in set(defaults) | set(values):
@@ -615,6 +634,52 @@ def _conf(
         else:
             lh.conf_sources[f"{prefix}.{key}"] = Source(got.source.artefact, key, default=True)
     return Fact.of(effective, got.source)
+
+
+def _nwfilters(bundle: Bundle, index_path: str) -> dict[str, tuple[str, ...]]:
+    """Defined network filters: name -> the filters it references."""
+    filters: dict[str, tuple[str, ...]] = {}
+    for n in json.loads(bundle.text(index_path)).get("nwfilters", []):
+        path = str(n.get("file", ""))
+        if path not in bundle.files:
+            continue
+        root = parse_xml(bundle.text(path), path)
+        filters[str(n.get("name"))] = tuple(
+            r.get("filter") or "" for r in root.findall("filterref") if r.get("filter")
+        )
+    return filters
+
+
+def _secrets(bundle: Bundle) -> Fact[tuple[LibvirtSecret, ...]]:
+    index = bundle.entry("libvirt/secrets/index.json")
+    if index is None:
+        return Fact.unavailable("libvirt secrets were not collected")
+    if index.status == "unavailable":
+        return Fact.unavailable(index.reason, Source(index.path))
+    if index.status != "ok":
+        return Fact.failed(index.reason, Source(index.path))
+    out = []
+    for n in json.loads(bundle.text(index.path)).get("secrets", []):
+        path = str(n.get("file", ""))
+        if path not in bundle.files:
+            continue
+        root = parse_xml(bundle.text(path), path)
+        usage = root.find("usage")
+        what = ""
+        if usage is not None:
+            what = usage.get("type") or ""
+            ident = next((c.text or "" for c in usage), "")
+            what = f"{what} {ident}".strip()
+        out.append(
+            LibvirtSecret(
+                uuid=(root.findtext("uuid") or str(n.get("name", ""))).strip(),
+                usage=what or "(no usage)",
+                private=(root.get("private") or "no") == "yes",
+                ephemeral=(root.get("ephemeral") or "no") == "yes",
+                source=Source(path, "/secret/@private"),
+            )
+        )
+    return Fact.of(tuple(out), Source(index.path))
 
 
 def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bool) -> LibvirtHost:
@@ -643,16 +708,14 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     elif index.status != "ok":
         lh.nwfilters = Fact.failed(index.reason, Source(index.path))
     else:
-        filters: dict[str, tuple[str, ...]] = {}
-        for n in json.loads(bundle.text(index.path)).get("nwfilters", []):
-            path = str(n.get("file", ""))
-            if path not in bundle.files:
-                continue
-            root = parse_xml(bundle.text(path), path)
-            filters[str(n.get("name"))] = tuple(
-                r.get("filter") or "" for r in root.findall("filterref") if r.get("filter")
-            )
-        lh.nwfilters = Fact.of(filters, Source(index.path))
+        try:
+            lh.nwfilters = Fact.of(_nwfilters(bundle, index.path), Source(index.path))
+        except InputError as exc:
+            lh.nwfilters = Fact.failed(str(exc), Source(index.path))
+    try:
+        lh.secrets = _secrets(bundle)
+    except InputError as exc:
+        lh.secrets = Fact.failed(str(exc), Source("libvirt/secrets/index.json"))
     if simulated:
         lh.security_model = Fact.not_applicable("simulated host (libvirt test driver)")
     else:

@@ -70,13 +70,31 @@ def _strip_comment(line: str) -> str:
     return line
 
 
+def _split_list(body: str, where: str) -> list[str]:
+    """Split a list body on commas outside quotes ("C=GB,O=Example" is one item)."""
+    items: list[str] = []
+    cur: list[str] = []
+    quote = False
+    for ch in body:
+        if ch == '"':
+            quote = not quote
+        if ch == "," and not quote:
+            items.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    if quote:
+        raise InputError(f"{where}: unterminated string in list")
+    items.append("".join(cur).strip())
+    return [i for i in items if i]
+
+
 def _value(raw: str, where: str) -> ConfValue:
     raw = raw.strip()
     if raw.startswith("["):
         if not raw.endswith("]"):
             raise InputError(f"{where}: unterminated list")
-        items = [i.strip() for i in raw[1:-1].split(",") if i.strip()]
-        return [str(_value(i, where)) for i in items]
+        return [str(_value(i, where)) for i in _split_list(raw[1:-1], where)]
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
         return raw[1:-1]
     try:
