@@ -7,6 +7,7 @@ and the host findings this machine's state determines, then removes everything i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -58,10 +59,26 @@ INSECURE = f"""<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain
   <qemu:commandline><qemu:arg value='-msg'/><qemu:arg value='timestamp=on'/></qemu:commandline>
 </domain>"""
 
+SECRETS = {
+    "5a0f3c1e-e2e0-4000-8000-000000000001": "yes",
+    "5a0f3c1e-e2e0-4000-8000-000000000002": "no",
+}
+
+
+def secret_xml(uid: str, private: str) -> str:
+    return (
+        f"<secret ephemeral='no' private='{private}'><uuid>{uid}</uuid><usage type='volume'>"
+        f"<volume>/var/lib/libvirt/images/{uid[-4:]}.luks</volume></usage></secret>"
+    )
+
+
 SCHEMA = json.loads(resources.files("hvaudit").joinpath("schema", "report.schema.json").read_text())
 
 
 def _cleanup(conn: object, libvirt: object) -> None:
+    for uid in SECRETS:
+        with contextlib.suppress(libvirt.libvirtError):  # type: ignore[attr-defined]
+            conn.secretLookupByUUIDString(uid).undefine()  # type: ignore[attr-defined]
     for name in ("e2e-hardened", "e2e-insecure"):
         try:
             dom = conn.lookupByName(name)  # type: ignore[attr-defined]
@@ -92,6 +109,8 @@ def deployment() -> Iterator[object]:
     net.create()
     for xml in (HARDENED, INSECURE):
         conn.defineXML(xml).create()
+    for uid, private in SECRETS.items():
+        conn.secretDefineXML(secret_xml(uid, private))
     try:
         yield conn
     finally:
@@ -146,6 +165,16 @@ def test_vm_findings_are_exact(scan: tuple[dict, Path, int]) -> None:
     for check_id, (hardened, insecure) in VM_EXPECT.items():
         assert got[(check_id, "e2e-hardened")] == hardened, check_id
         assert got[(check_id, "e2e-insecure")] == insecure, check_id
+
+
+def test_secrets_are_judged_by_their_private_flag(scan: tuple[dict, Path, int]) -> None:
+    got = {
+        (r["subject"].get("id")): r["status"]
+        for r in scan[0]["results"]
+        if r["check_id"] == "HVA-133"
+    }
+    assert got["5a0f3c1e-e2e0-4000-8000-000000000001"] == "pass"
+    assert got["5a0f3c1e-e2e0-4000-8000-000000000002"] == "fail"
 
 
 def test_clean_traffic_is_resolved_through_the_daemons_filter_definitions(
@@ -235,3 +264,87 @@ def test_unreachable_ssh_host_keeps_the_libvirt_evidence(
     manifest = json.loads((tmp_path / "p" / "manifest.json").read_text())
     assert manifest["complete"] is False
     assert sum(1 for a in manifest["artefacts"] if a["path"].startswith("libvirt/domains/")) >= 3
+
+
+@pytest.fixture
+def loopback_sshd(tmp_path: Path) -> Iterator[Path]:
+    """A real OpenSSH server on 127.0.0.1 with throw-away keys; yields an ssh_config for it."""
+    import shutil
+    import socket
+    import time
+
+    sshd = shutil.which("sshd") or "/usr/sbin/sshd"
+    for name in ("host", "client"):
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / name)],
+            check=True,
+            timeout=30,
+        )
+    (tmp_path / "authorized_keys").write_text((tmp_path / "client.pub").read_text())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "sshd_config").write_text(
+        f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {tmp_path / 'host'}\n"
+        f"AuthorizedKeysFile {tmp_path / 'authorized_keys'}\nPermitRootLogin prohibit-password\n"
+        f"PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+        f"PidFile {tmp_path / 'sshd.pid'}\n"
+    )
+    host_pub = (tmp_path / "host.pub").read_text().split()
+    (tmp_path / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_pub[0]} {host_pub[1]}\n")
+    config = tmp_path / "ssh_config"
+    config.write_text(
+        f"Host hv-loopback\n  HostName 127.0.0.1\n  Port {port}\n  User root\n"
+        f"  IdentityFile {tmp_path / 'client'}\n  IdentitiesOnly yes\n"
+        f"  UserKnownHostsFile {tmp_path / 'known_hosts'}\n  StrictHostKeyChecking yes\n"
+    )
+    Path("/run/sshd").mkdir(exist_ok=True)
+    log = (tmp_path / "sshd.log").open("wb")
+    proc = subprocess.Popen([sshd, "-D", "-e", "-f", str(tmp_path / "sshd_config")], stderr=log)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    try:
+        yield config
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def test_host_facts_over_ssh_agree_with_local_collection(
+    deployment: object, loopback_sshd: Path, tmp_path: Path
+) -> None:
+    """One host, two collectors (local and a real SSH session to loopback), one answer."""
+    local = hvaudit("scan", "--connect", URI, "--facts", "local", "--format", "json")
+    remote = hvaudit(
+        "scan",
+        "--connect",
+        URI,
+        "--facts",
+        "ssh",
+        "--ssh",
+        "hv-loopback",
+        "--ssh-config",
+        str(loopback_sshd),
+        "--format",
+        "json",
+        "--bundle",
+        str(tmp_path / "remote"),
+    )
+    assert remote.returncode in (1, 3), remote.stderr
+
+    def host_results(proc: subprocess.CompletedProcess[str]) -> dict[str, str]:
+        report = json.loads(proc.stdout)
+        return {
+            r["check_id"]: r["status"] for r in report["results"] if r["subject"]["type"] == "host"
+        }
+
+    assert host_results(remote) == host_results(local)
+    manifest = json.loads((tmp_path / "remote" / "manifest.json").read_text())
+    assert manifest["collector"]["host_facts"] == "ssh hv-loopback"
+    sshd = next(a for a in manifest["artefacts"] if a["path"] == "host/commands/sshd-effective.txt")
+    assert sshd["origin"] == "sshd -T" and sshd["status"] == "ok"

@@ -88,6 +88,12 @@ def _collect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ssh", metavar="USER@HOST", help="SSH destination for host facts")
     p.add_argument("--ssh-port", type=int, metavar="PORT")
     p.add_argument(
+        "--ssh-config",
+        type=Path,
+        metavar="FILE",
+        help="an ssh_config file for host facts (keys, jump hosts, known_hosts)",
+    )
+    p.add_argument(
         "--secure-xml",
         action="store_true",
         help="open a read-write libvirt connection (still only reading) so console "
@@ -206,8 +212,15 @@ def _assess_and_report(bundle: Bundle, args: argparse.Namespace) -> int:
 def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
     from hvaudit.collect import CollectOptions
 
+    if args.ssh_config is not None and not args.ssh_config.is_file():
+        raise UsageError(f"{args.ssh_config}: no such ssh_config file")
     return CollectOptions(
-        uri=uri, facts=args.facts, ssh=args.ssh, ssh_port=args.ssh_port, secure_xml=args.secure_xml
+        uri=uri,
+        facts=args.facts,
+        ssh=args.ssh,
+        ssh_port=args.ssh_port,
+        ssh_config=str(args.ssh_config) if args.ssh_config else None,
+        secure_xml=args.secure_xml,
     )
 
 

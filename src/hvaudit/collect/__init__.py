@@ -29,6 +29,7 @@ class CollectOptions:
     facts: str = "auto"
     ssh: str | None = None
     ssh_port: int | None = None
+    ssh_config: str | None = None
     secure_xml: bool = False
 
 
@@ -60,7 +61,7 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
     if mode == "auto" and target.transport not in ("ssh", "libssh", "libssh2") and opts.ssh is None:
         return None, f"host facts need SSH access to {target.host}; pass --ssh USER@HOST"
     port = opts.ssh_port if opts.ssh_port else (target.port if target.transport == "ssh" else None)
-    return SshRunner(destination, port), ""
+    return SshRunner(destination, port, config=opts.ssh_config), ""
 
 
 def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:

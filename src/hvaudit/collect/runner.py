@@ -107,12 +107,17 @@ class SshRunner:
     """Runs on a remote host through the system `ssh` client."""
 
     def __init__(
-        self, destination: str, port: int | None = None, connect_timeout: int = 10
+        self,
+        destination: str,
+        port: int | None = None,
+        connect_timeout: int = 10,
+        config: str | None = None,
     ) -> None:
         if not destination or destination.startswith("-") or any(c.isspace() for c in destination):
             raise CollectionError(f"invalid SSH destination {destination!r}")
         self.destination = destination
         self.port = port
+        self.config = config
         self.connect_timeout = connect_timeout
         self.description = f"ssh {destination}" + (f":{port}" if port else "")
 
@@ -127,6 +132,8 @@ class SshRunner:
             "ServerAliveInterval=15",
             "-T",
         ]
+        if self.config:
+            argv += ["-F", self.config]
         if self.port:
             argv += ["-p", str(self.port)]
         remote_cmd = "env LC_ALL=C PATH=" + _ENV["PATH"] + " " + shlex.join(remote)

@@ -1,0 +1,61 @@
+"""Every automatic check is shown to pass and to fail on real artefacts; every manual check asks.
+
+The cases live in the table-driven tests (test_checks_host.CASES, test_checks_vm.EXPECT_ANY_HOST)
+and in dedicated tests for checks that need a scenario of their own (listed in DEDICATED with the
+test that proves each outcome). This test fails when a check is added without both cases.
+"""
+
+from __future__ import annotations
+
+import test_checks_host
+import test_checks_vm
+from hvaudit.checks import all_checks
+
+DEDICATED = {
+    ("HVA-031", "pass"): "test_checks_vm.py::test_console_exposure",
+    ("HVA-031", "fail"): "test_checks_vm.py::test_console_exposure",
+    ("HVA-046", "fail"): "test_checks_vm.py::test_raw_qemu_arguments_from_real_domain_xml",
+    ("HVA-050", "pass"): "test_checks_vm.py::test_passthrough_needs_an_iommu",
+    ("HVA-050", "fail"): "test_checks_vm.py::test_passthrough_needs_an_iommu",
+    (
+        "HVA-060",
+        "pass",
+    ): "test_checks_host.py::test_overcommit_ratio_uses_running_and_autostart_vms",
+    (
+        "HVA-060",
+        "fail",
+    ): "test_checks_host.py::test_overcommit_ratio_uses_running_and_autostart_vms",
+    ("HVA-081", "pass"): "test_checks_host.py::test_vcpu_allocation_against_cores",
+    ("HVA-081", "fail"): "test_checks_host.py::test_vcpu_allocation_against_cores",
+    ("HVA-100", "pass"): "test_cli.py::test_demo_findings_are_exact",
+    ("HVA-100", "fail"): "test_cli.py::test_demo_findings_are_exact",
+    ("HVA-133", "pass"): "test_checks_vm.py::test_secrets_must_be_private",
+    ("HVA-133", "fail"): "test_checks_vm.py::test_secrets_must_be_private",
+    ("HVA-191", "pass"): "test_checks_vm.py::test_anti_spoofing_follows_filter_references",
+    ("HVA-191", "fail"): "test_checks_vm.py::test_anti_spoofing_follows_filter_references",
+}
+
+
+def proven() -> set[tuple[str, str]]:
+    pairs = {(cid, status) for cid, _, status, _ in test_checks_host.CASES}
+    for cid, per_vm in test_checks_vm.EXPECT_ANY_HOST.items():
+        pairs |= {(cid, status) for status in per_vm.values()}
+    return pairs | set(DEDICATED)
+
+
+def test_every_automatic_check_has_a_pass_and_a_fail_case() -> None:
+    pairs = proven()
+    missing = [
+        (c.meta.id, status)
+        for c in all_checks()
+        if c.meta.automation == "automatic"
+        for status in ("pass", "fail")
+        if (c.meta.id, status) not in pairs
+    ]
+    assert missing == []
+
+
+def test_every_manual_check_is_shown_asking() -> None:
+    pairs = proven()
+    manual = [c.meta.id for c in all_checks() if c.meta.automation == "manual"]
+    assert manual and all((cid, "manual") in pairs for cid in manual)
