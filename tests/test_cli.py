@@ -38,7 +38,7 @@ def demo_report() -> dict:
 
 def test_demo_report_validates_against_the_committed_schema(demo_report: dict) -> None:
     jsonschema.validate(demo_report, SCHEMA, format_checker=jsonschema.FormatChecker())
-    assert demo_report["tool"] == "hvaudit" and demo_report["schema_version"] == "1.0.0"
+    assert demo_report["tool"] == "hvaudit" and demo_report["schema_version"] == "1.1.0"
 
 
 def test_schema_rejects_a_broken_report(demo_report: dict) -> None:
@@ -95,6 +95,10 @@ def test_terminal_report_and_fail_on(capsys: pytest.CaptureFixture[str]) -> None
     assert "By baseline function" in out and "HY-BF2 Devices Mediation and Access Control" in out
     assert "vm <img src=x onerror=alert(1)> on hv-demo-01" in out
     assert "fix: Remove <seclabel type='none'/>" in out
+    assert (
+        "evidence: libvirt/domains/0b0c6f7e-1d1a-4d5e-9b0a-1f2e3d4c5b03.xml: /domain/seclabel[@type='none']"
+        in out
+    )
     code, _, _ = run(["scan", "--demo", "--fail-on", "critical", "--color", "never"], capsys)
     assert code == 1  # legacy-erp's unconfined QEMU is critical
     profile_dir = Path(__file__).parent / "fixtures"

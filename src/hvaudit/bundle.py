@@ -293,8 +293,13 @@ def _read_archive(path: Path) -> dict[str, bytes]:
                 if stream is None:
                     raise BundleError(f"{path}: unreadable member {name!r}")
                 files[pure.as_posix().removeprefix("./")] = stream.read()
+    except tarfile.ReadError:
+        raise BundleError(
+            f"{path}: not a bundle directory or .tar.gz archive, or a corrupt one"
+        ) from None
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise BundleError(f"{path}: truncated or corrupt archive ({exc})") from None
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BundleError(f"{path}: truncated or corrupt archive ({detail})") from None
     return files
 
 

@@ -11,6 +11,7 @@ Exit codes (also in --help and the README):
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from hvaudit.errors import HvauditError, UsageError
 if TYPE_CHECKING:
     from hvaudit.bundle import Bundle
     from hvaudit.collect import CollectOptions
+    from hvaudit.engine import Assessment
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERRORS = 0, 1, 2, 3
 
@@ -48,12 +50,31 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+FORMATS = ("terminal", "json", "junit", "sarif", "csv", "markdown")
+
+
 def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
-        choices=("terminal", "json"),
+        choices=FORMATS,
         default="terminal",
-        help="report format (default: terminal)",
+        help="report format on standard output or --output (default: terminal)",
+    )
+    p.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FORMAT=PATH",
+        help="also write FORMAT to PATH; repeat for several formats from one scan",
+    )
+    p.add_argument("--waivers", type=Path, metavar="FILE", help="a TOML file of waivers")
+    p.add_argument(
+        "--attestations", type=Path, metavar="FILE", help="a TOML file of answers to manual items"
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the date waivers and attestations are judged against (default: today, UTC)",
     )
     p.add_argument(
         "--output",
@@ -64,8 +85,7 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--profile",
-        type=Path,
-        metavar="FILE",
+        metavar="NAME|FILE",
         help="a TOML profile with thresholds and check selection (see profiles/default.toml)",
     )
     p.add_argument(
@@ -164,6 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threat", metavar="ID")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
+    p = sub.add_parser("profiles", help="list the built-in profiles")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("diff", help="compare two assessments (JSON reports or bundles)")
+    p.add_argument("old", type=Path, help="the earlier JSON report or bundle")
+    p.add_argument("new", type=Path, help="the later JSON report or bundle")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--fail-on-new", action="store_true", help="exit 1 when NEW has failures OLD did not have"
+    )
+
     p = sub.add_parser("checks", help="list the checks and what they map to")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     return parser
@@ -188,25 +219,75 @@ def _color(args: argparse.Namespace) -> bool:
     return sys.stdout.isatty()
 
 
+def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: bool) -> str:
+    from hvaudit.checks.base import Severity
+    from hvaudit.report import formats
+    from hvaudit.report.json_report import render_json
+    from hvaudit.report.terminal import render_terminal
+
+    if fmt == "terminal":
+        return render_terminal(
+            assessment, color=tty and _color(args), fail_on=Severity(args.fail_on)
+        )
+    renderers = {
+        "json": render_json,
+        "junit": formats.render_junit,
+        "sarif": formats.render_sarif,
+        "csv": formats.render_csv,
+        "markdown": formats.render_markdown,
+    }
+    return renderers[fmt](assessment)
+
+
+def _reports(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    out = []
+    for spec in args.report:
+        fmt, sep, path = spec.partition("=")
+        if not sep or fmt not in FORMATS or not path:
+            raise UsageError(
+                f"--report {spec!r}: expected FORMAT=PATH, FORMAT one of {', '.join(FORMATS)}"
+            )
+        out.append((fmt, Path(path)))
+    return out
+
+
+def _as_of(args: argparse.Namespace) -> dt.date:
+    if args.as_of is None:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(args.as_of)
+    except ValueError:
+        raise UsageError(f"--as-of {args.as_of!r}: expected a date like 2026-11-27") from None
+
+
 def _assess_and_report(bundle: Bundle, args: argparse.Namespace) -> int:
     from hvaudit.checks.base import Severity
     from hvaudit.engine import assess
     from hvaudit.parse import build_deployment
     from hvaudit.profile import load_profile
-    from hvaudit.report.json_report import render_json
-    from hvaudit.report.terminal import render_terminal
+    from hvaudit.waivers import apply_attestations, apply_waivers, load_attestations, load_waivers
 
     profile = load_profile(args.profile)
+    reports = _reports(args)
+    today = _as_of(args)
+    waivers = load_waivers(args.waivers) if args.waivers else []
+    attestations = load_attestations(args.attestations) if args.attestations else []
     deployment, problems = build_deployment(bundle)
     assessment = assess(deployment, problems, profile)
-    fail_on = Severity(args.fail_on)
-    if args.format == "json":
-        _write(render_json(assessment), args.output)
-    else:
-        _write(render_terminal(assessment, color=_color(args), fail_on=fail_on), args.output)
+    apply_attestations(assessment, attestations, today)
+    apply_waivers(assessment, waivers, today)
+    _write(_render(args.format, assessment, args, tty=args.output is None), args.output)
+    for fmt, path in reports:
+        _write(_render(fmt, assessment, args, tty=False), path)
+    for w in assessment.waivers:
+        if w["state"] != "active":
+            print(f"hvaudit: warning: waiver {w['id']} is {w['state']}", file=sys.stderr)
+    for t in assessment.attestations:
+        if t["state"] != "active":
+            print(f"hvaudit: warning: attestation {t['id']} is {t['state']}", file=sys.stderr)
     if assessment.has_errors or not bundle.manifest.get("complete", False):
         return EXIT_ERRORS
-    return EXIT_FAIL if assessment.failures_at_or_above(fail_on) else EXIT_OK
+    return EXIT_FAIL if assessment.failures_at_or_above(Severity(args.fail_on)) else EXIT_OK
 
 
 def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
@@ -243,10 +324,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def load_profile_early(args: argparse.Namespace) -> None:
-    """Fail on a bad profile before touching any host."""
+    """Fail on a bad profile, waiver, attestation or report flag before touching any host."""
     from hvaudit.profile import load_profile
+    from hvaudit.waivers import load_attestations, load_waivers
 
     load_profile(args.profile)
+    _reports(args)
+    _as_of(args)
+    if args.waivers:
+        load_waivers(args.waivers)
+    if args.attestations:
+        load_attestations(args.attestations)
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -284,12 +372,50 @@ def cmd_checks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_profiles(args: argparse.Namespace) -> int:
+    """hvaudit profiles."""
+    import json as _json
+
+    from hvaudit.checks import all_checks
+    from hvaudit.profile import builtin_profiles
+
+    rows = []
+    for p in builtin_profiles():
+        n = sum(1 for c in all_checks() if p.selects(c.meta.id, c.meta.recommendations))
+        rows.append(
+            {
+                "name": p.name,
+                "description": p.description,
+                "edition": p.edition,
+                "checks": n,
+                "ram_overcommit_max": p.ram_overcommit_max,
+            }
+        )
+    if args.format == "json":
+        sys.stdout.write(_json.dumps(rows, indent=2) + "\n")
+    else:
+        for r in rows:
+            sys.stdout.write(f"{r['name']:<18} {r['checks']:>3} checks  {r['description']}\n")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """hvaudit diff."""
+    from hvaudit.report.diff import diff_reports, load_report, render_diff
+
+    d = diff_reports(load_report(args.old), load_report(args.new))
+    sys.stdout.write(render_diff(d, args.format))
+    return EXIT_FAIL if args.fail_on_new and d.new_failures else EXIT_OK
+
+
 COMMANDS = {
     "scan": cmd_scan,
     "collect": cmd_collect,
     "assess": cmd_assess,
     "catalog": cmd_catalog,
     "checks": cmd_checks,
+    "profiles": cmd_profiles,
+    "diff": cmd_diff,
 }
 
 
@@ -306,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with paused_gc():
             return COMMANDS[args.command](args)
     except HvauditError as exc:
-        print(f"hvaudit: error: {exc}", file=sys.stderr)
+        print(f"hvaudit: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("hvaudit: interrupted", file=sys.stderr)

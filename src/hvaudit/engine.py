@@ -40,17 +40,50 @@ EVIDENCE_CHECK = CheckMeta(
 
 
 @dataclass(frozen=True, slots=True)
+class Waived:
+    """The waiver that applies to a result (the result keeps its status underneath)."""
+
+    waiver_id: str
+    reason: str
+    owner: str
+    expires: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attested:
+    """A person's answer that turned a manual item into pass or fail."""
+
+    answer: str
+    attested_by: str
+    attested_at: str
+    valid_until: str
+    evidence: str
+    original_status: Status
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """One outcome with the metadata of the check that produced it."""
 
     check: CheckMeta
     outcome: Outcome
     severity: Severity
+    waived: Waived | None = None
+    attested: Attested | None = None
 
     @property
     def status(self) -> Status:
         """Shortcut to the outcome's status."""
         return self.outcome.status
+
+    @property
+    def basis(self) -> str:
+        """What the status rests on: automatic, attested, manual, not_applicable or error."""
+        if self.attested is not None:
+            return "attested"
+        if self.outcome.status in (Status.PASS, Status.FAIL):
+            return "automatic"
+        return self.outcome.status.value
 
 
 @dataclass(slots=True)
@@ -62,21 +95,27 @@ class Assessment:
     results: list[Result]
     scanned_at: str
     checks: list[CheckMeta] = field(default_factory=list)
+    waivers: list[dict[str, str]] = field(default_factory=list)
+    """Every waiver of the waiver file with its state: active (and how many results), expired,
+    or unmatched."""
+    attestations: list[dict[str, str]] = field(default_factory=list)
 
     def counts(self) -> Counter[str]:
         """Results per status."""
         return Counter(r.status.value for r in self.results)
 
     def failures_at_or_above(self, threshold: Severity) -> list[Result]:
-        """Failed results whose severity is at least `threshold`."""
+        """Failed, unwaived results whose severity is at least `threshold`."""
         return [
-            r for r in self.results if r.status is Status.FAIL and r.severity.rank >= threshold.rank
+            r
+            for r in self.results
+            if r.status is Status.FAIL and r.waived is None and r.severity.rank >= threshold.rank
         ]
 
     @property
     def has_errors(self) -> bool:
-        """True when any result is an error (a check crashed or evidence was not collected)."""
-        return any(r.status is Status.ERROR for r in self.results)
+        """True when any unwaived result is an error (a check crashed, evidence not collected)."""
+        return any(r.status is Status.ERROR and r.waived is None for r in self.results)
 
 
 def _sort_key(r: Result) -> tuple[str, str, str, str]:
@@ -97,7 +136,7 @@ def assess(
     metas: list[CheckMeta] = []
     for chk in all_checks():
         meta = chk.meta
-        if meta.id in profile.disabled:
+        if not profile.selects(meta.id, meta.recommendations):
             continue
         if deployment.platform not in meta.platforms and "any" not in meta.platforms:
             continue

@@ -19,7 +19,7 @@ from hvaudit.model import Source
 
 __all__ = ["SCHEMA_VERSION", "render_json", "report_dict"]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 STATUSES = tuple(s.value for s in Status)
 
 
@@ -53,10 +53,57 @@ def _dynamic(r: Result, evidence: list[dict[str, Any]]) -> dict[str, Any]:
         "subject": o.subject.to_json(),
         "message": o.message,
         "evidence": evidence,
+        "waived": r.waived is not None,
+        "basis": r.basis,
     }
     if o.question:
         out["question"] = o.question
+    out.update(_provenance(r))
     return out
+
+
+def _provenance(r: Result) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if r.waived is not None:
+        w = r.waived
+        out["waiver"] = {
+            "id": w.waiver_id,
+            "reason": w.reason,
+            "owner": w.owner,
+            "expires": w.expires,
+        }
+    if r.attested is not None:
+        t = r.attested
+        out["attestation"] = {
+            "answer": t.answer,
+            "attested_by": t.attested_by,
+            "attested_at": t.attested_at,
+            "valid_until": t.valid_until,
+            "evidence": t.evidence,
+            "original_status": t.original_status.value,
+        }
+    return out
+
+
+BASES = ("automatic", "attested", "manual", "not_applicable", "error")
+
+
+def sufficiency(a: Assessment) -> dict[str, dict[str, dict[str, int]]]:
+    """Per edition and recommendation: how many results rest on automatic evaluation, on an
+    attestation, are still manual, not applicable or in error."""
+    cat = load_catalog()
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for r in a.results:
+        for e in EDITIONS:
+            for rid in r.check.recommendations.get(e, ()):
+                counts[(e, rid)][r.basis] += 1
+    return {
+        e: {
+            rec.id: {b: counts[(e, rec.id)].get(b, 0) for b in BASES}
+            for rec in cat.editions[e].recommendations
+        }
+        for e in EDITIONS
+    }
 
 
 def result_dict(
@@ -110,6 +157,7 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
                 for f in [fn.id for fn in cat.functions] + ["none"]
             },
             "by_threat": {t.id: block(counts.get(("threat", t.id), empty)) for t in cat.threats},
+            "sufficiency": sufficiency(a),
             "by_recommendation": {
                 e: {
                     rec.id: block(counts.get((e, rec.id), empty))
@@ -132,6 +180,8 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
             for h in dep.hosts
         ],
         "notes": list(dep.notes),
+        "waivers": [dict(w) for w in a.waivers],
+        "attestations": [dict(t) for t in a.attestations],
     } | (
         {"results": [result_dict(r, dep.artefact_digests, statics[r.check.id]) for r in a.results]}
         if with_results
@@ -168,8 +218,13 @@ def render_json(a: Assessment) -> str:
                 [_evidence(src, digests) for src in dict.fromkeys(o.evidence)], ensure_ascii=False
             )
         question = f', "question": {_enc(o.question)}' if o.question else ""
+        extra = ""
+        if r.waived is not None or r.attested is not None:
+            extra = ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
+        waived = "true" if r.waived is not None else "false"
         parts.append(
             f'{{{static}, "status": "{o.status.value}", "severity": "{r.severity.value}", '
-            f'"subject": {subject}, "message": {_enc(o.message)}, "evidence": {ev}{question}}}'
+            f'"subject": {subject}, "message": {_enc(o.message)}, "evidence": {ev}, '
+            f'"waived": {waived}, "basis": "{r.basis}"{question}{extra}}}'
         )
     return head[:-1] + ', "results": [' + ", ".join(parts) + "]}\n"

@@ -14,6 +14,7 @@ from hvaudit import __version__
 from hvaudit.catalog import EDITION_LABELS, EDITIONS, load_catalog
 from hvaudit.checks.base import Severity, Status
 from hvaudit.engine import Assessment, Result
+from hvaudit.report.json_report import BASES, sufficiency
 
 __all__ = ["clean", "render_terminal"]
 
@@ -133,7 +134,7 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
                 continue
             add(_row(f"{rec.id:<9} {rec.title}", by_rec.get(rec.id, []), width, st))
 
-    fails = [r for r in a.results if r.status is Status.FAIL]
+    fails = [r for r in a.results if r.status is Status.FAIL and r.waived is None]
     add("")
     add(st(f"Failures ({len(fails)})", "1"))
     if not fails:
@@ -152,8 +153,27 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
             gate = "" if r.severity.rank >= fail_on.rank else st(" (below --fail-on)", "2")
             add(f"    {sev} {r.check.id} {r.check.title}{gate}")
             add(f"        {clean(r.outcome.message)}")
+            if r.outcome.evidence:
+                shown = "; ".join(
+                    clean(e.describe()) for e in dict.fromkeys(r.outcome.evidence[:3])
+                )
+                add(st(f"        evidence: {shown}", "2"))
             add(st(f"        {_recs(r)}", "2"))
             add(f"        fix: {r.check.remediation}")
+
+    waived = [r for r in a.results if r.waived is not None]
+    if waived or a.waivers:
+        add("")
+        add(st(f"Waived ({len(waived)}): accepted risks, not counted in the exit code", "1"))
+        for r in waived:
+            assert r.waived is not None
+            add(
+                f"  {r.check.id} {clean(r.outcome.subject.label)} [{r.status.value}]: "
+                f"{clean(r.waived.reason)} (owner {clean(r.waived.owner)}, expires {r.waived.expires})"
+            )
+        for w in a.waivers:
+            if w["state"] != "active":
+                add(st(f"  waiver {clean(w['id'])} is {w['state']} ({clean(w['reason'])})", "33"))
 
     manual = [r for r in a.results if r.status is Status.MANUAL]
     add("")
@@ -170,6 +190,28 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
             add(f"      {clean(r.outcome.subject.label)}: {clean(r.outcome.message)}")
         if len(rs) > 20:
             add(f"      ... and {len(rs) - 20} more")
+
+    add("")
+    add(st("Evidence sufficiency, SP 800-125A (2014 draft)", "1"))
+    add(
+        f"  {'':<{width}}"
+        + "".join(f"{h:>10}" for h in ("automatic", "attested", "manual", "n/a", "error"))
+    )
+    suff = sufficiency(a)["sp800-125a-2014"]
+    for rec in cat.editions["sp800-125a-2014"].recommendations:
+        row = suff[rec.id]
+        add(
+            f"  {(rec.id + ' ' + rec.title)[:width]:<{width}}"
+            + "".join(f"{row[b]:>10}" for b in BASES)
+        )
+    for att in a.attestations:
+        if att["state"] != "active":
+            add(
+                st(
+                    f"  attestation {clean(att['id'])} is {att['state']} (valid until {att['valid_until']})",
+                    "33",
+                )
+            )
 
     errors = [r for r in a.results if r.status is Status.ERROR]
     if errors:

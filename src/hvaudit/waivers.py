@@ -1,0 +1,274 @@
+"""Waivers (accepted risks) and attestations (answers to manual items), from TOML files.
+
+A waiver names a check or a recommendation, a subject pattern, a reason, an owner and an expiry.
+A waived result keeps its status underneath, is marked waived in every output and does not count
+towards the exit code. An expired waiver no longer applies and is reported; so is a waiver that
+matched nothing.
+
+An attestation answers a manual item for a subject (who, when, which evidence, valid for how many
+days). It turns the item into pass ("yes") or fail ("no") with that provenance; once it expires
+the item is manual again, and the report says so.
+
+    [[waiver]]
+    id = "W-2026-014"                    # optional; default: its position
+    check = "HVA-031"                    # or: recommendation = "sp800-125a-2014:HY-SR-4"
+    subject = "vm:legacy-*"              # TYPE:NAME-GLOB, or NAME-GLOB for any type
+    host = "hv-*"                        # optional host glob
+    reason = "Console needed until the ERP migration (CHG-4411)"
+    owner = "ops-lead@example.com"
+    expires = 2027-03-31
+
+    [[attestation]]
+    check = "HVA-023"
+    subject = "host:hv-demo-01"
+    answer = "yes"                       # yes -> pass, no -> fail
+    attested_by = "j.doe@example.com"
+    attested_at = 2026-10-01
+    valid_days = 365
+    evidence = "GRC-7781: Keylime verifier report"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hvaudit.catalog import EDITIONS
+from hvaudit.checks.base import Outcome, Status
+from hvaudit.engine import Assessment, Attested, Result, Waived
+from hvaudit.errors import InputError
+
+__all__ = [
+    "Attestation",
+    "Waiver",
+    "apply_attestations",
+    "apply_waivers",
+    "load_attestations",
+    "load_waivers",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Which results an entry is about."""
+
+    check: str | None
+    recommendation: tuple[str | None, str] | None
+    subject_type: str | None
+    subject: str
+    host: str | None
+
+    def matches(self, r: Result) -> bool:
+        """True when `r` is one of the results this entry names."""
+        s = r.outcome.subject
+        if self.check is not None and r.check.id != self.check:
+            return False
+        if self.recommendation is not None:
+            edition, rid = self.recommendation
+            editions = [edition] if edition else list(EDITIONS)
+            if not any(rid in r.check.recommendations.get(e, ()) for e in editions):
+                return False
+        if self.subject_type is not None and s.type != self.subject_type:
+            return False
+        if not fnmatch.fnmatchcase(s.name, self.subject):
+            return False
+        return self.host is None or fnmatch.fnmatchcase(s.host or s.name, self.host)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """One accepted risk."""
+
+    id: str
+    target: Target
+    reason: str
+    owner: str
+    expires: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """One answered manual item."""
+
+    id: str
+    target: Target
+    answer: str
+    attested_by: str
+    attested_at: dt.date
+    valid_days: int
+    evidence: str
+
+    @property
+    def valid_until(self) -> dt.date:
+        """The last day the answer counts."""
+        return self.attested_at + dt.timedelta(days=self.valid_days)
+
+
+def _read(path: Path, what: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such {what} file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what} file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: invalid TOML ({exc})") from None
+
+
+def _text(entry: dict[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{where}: '{key}' is required (a non-empty string)")
+    return value.strip()
+
+
+def _date(entry: dict[str, Any], key: str, where: str) -> dt.date:
+    value = entry.get(key)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise InputError(f"{where}: '{key}' must be a TOML date (e.g. 2027-03-31)")
+
+
+def _target(entry: dict[str, Any], where: str) -> Target:
+    check = entry.get("check")
+    rec = entry.get("recommendation")
+    if (check is None) == (rec is None):
+        raise InputError(f"{where}: name exactly one of 'check' or 'recommendation'")
+    recommendation = None
+    if rec is not None:
+        if not isinstance(rec, str) or not rec:
+            raise InputError(
+                f"{where}: 'recommendation' must be a string like sp800-125a-r1:HY-SR-7"
+            )
+        edition, _, rid = rec.rpartition(":")
+        if edition and edition not in EDITIONS:
+            raise InputError(f"{where}: unknown edition {edition!r} ({', '.join(EDITIONS)})")
+        recommendation = (edition or None, rid)
+    if check is not None and not isinstance(check, str):
+        raise InputError(f"{where}: 'check' must be a check id like HVA-031")
+    pattern = _text(entry, "subject", where)
+    stype, sep, name = pattern.partition(":")
+    host = entry.get("host")
+    if host is not None and not isinstance(host, str):
+        raise InputError(f"{where}: 'host' must be a string")
+    return Target(check, recommendation, stype if sep else None, name if sep else pattern, host)
+
+
+def load_waivers(path: Path) -> list[Waiver]:
+    """Read and validate a waiver file (InputError, exit 2, names the file and the entry)."""
+    out = []
+    for i, entry in enumerate(_read(path, "waiver").get("waiver", []), 1):
+        where = f"{path}: waiver {i}"
+        if not isinstance(entry, dict):
+            raise InputError(f"{where}: not a table")
+        out.append(
+            Waiver(
+                id=str(entry.get("id", f"waiver-{i}")),
+                target=_target(entry, where),
+                reason=_text(entry, "reason", where),
+                owner=_text(entry, "owner", where),
+                expires=_date(entry, "expires", where),
+            )
+        )
+    return out
+
+
+def load_attestations(path: Path) -> list[Attestation]:
+    """Read and validate an attestation file."""
+    out = []
+    for i, entry in enumerate(_read(path, "attestation").get("attestation", []), 1):
+        where = f"{path}: attestation {i}"
+        if not isinstance(entry, dict):
+            raise InputError(f"{where}: not a table")
+        answer = _text(entry, "answer", where).lower()
+        if answer not in ("yes", "no"):
+            raise InputError(f"{where}: 'answer' must be yes or no")
+        days = entry.get("valid_days")
+        if not isinstance(days, int) or days <= 0:
+            raise InputError(f"{where}: 'valid_days' must be a positive whole number")
+        out.append(
+            Attestation(
+                id=str(entry.get("id", f"attestation-{i}")),
+                target=_target(entry, where),
+                answer=answer,
+                attested_by=_text(entry, "attested_by", where),
+                attested_at=_date(entry, "attested_at", where),
+                valid_days=days,
+                evidence=_text(entry, "evidence", where),
+            )
+        )
+    return out
+
+
+def apply_attestations(a: Assessment, attestations: list[Attestation], today: dt.date) -> None:
+    """Turn matching manual results into pass/fail; report every attestation's state."""
+    for att in attestations:
+        expired = today > att.valid_until
+        matched = 0
+        for i, r in enumerate(a.results):
+            if r.attested is not None or r.status is not Status.MANUAL or not att.target.matches(r):
+                continue
+            matched += 1
+            if expired:
+                continue
+            status = Status.PASS if att.answer == "yes" else Status.FAIL
+            o = r.outcome
+            message = (
+                f"attested '{att.answer}' by {att.attested_by} on {att.attested_at} "
+                f"({att.evidence}); observed: {o.message}"
+            )
+            a.results[i] = dataclasses.replace(
+                r,
+                outcome=Outcome(o.subject, status, message, o.evidence, o.question),
+                attested=Attested(
+                    att.answer,
+                    att.attested_by,
+                    att.attested_at.isoformat(),
+                    att.valid_until.isoformat(),
+                    att.evidence,
+                    Status.MANUAL,
+                ),
+            )
+        state = "expired" if expired else "active" if matched else "unmatched"
+        a.attestations.append(
+            {
+                "id": att.id,
+                "state": state,
+                "matched": str(matched),
+                "valid_until": att.valid_until.isoformat(),
+                "attested_by": att.attested_by,
+            }
+        )
+
+
+def apply_waivers(a: Assessment, waivers: list[Waiver], today: dt.date) -> None:
+    """Mark matching results waived; report every waiver's state."""
+    for w in waivers:
+        expired = today > w.expires
+        matched = 0
+        for i, r in enumerate(a.results):
+            if r.waived is not None or r.status is Status.PASS or not w.target.matches(r):
+                continue
+            matched += 1
+            if not expired:
+                a.results[i] = dataclasses.replace(
+                    r, waived=Waived(w.id, w.reason, w.owner, w.expires.isoformat())
+                )
+        state = "expired" if expired else "active" if matched else "unmatched"
+        a.waivers.append(
+            {
+                "id": w.id,
+                "state": state,
+                "matched": str(matched),
+                "expires": w.expires.isoformat(),
+                "owner": w.owner,
+                "reason": w.reason,
+            }
+        )
