@@ -147,6 +147,7 @@ def test_attestation_expires(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         ],
         capsys,
     )
+    assert code == 1
     data = json.loads(out)
     r = next(r for r in data["results"] if r["check_id"] == "HVA-101")
     assert r["status"] == "manual" and "attestation" not in r
@@ -257,6 +258,7 @@ def test_csv_neutralises_formulas(
     uri = write_node(tmp_path / "n.xml", [domain_xml("=SUM(1+1)*cmd")])  # libvirt forbids '/'
 
     code, out, _ = run(["scan", "--connect", uri, "--format", "csv"], capsys)
+    assert code == 1
     names = {r["subject_name"] for r in csv.DictReader(io.StringIO(out))}
     assert "'=SUM(1+1)*cmd" in names and not any(n.startswith("=") for n in names)
 
