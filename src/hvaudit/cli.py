@@ -50,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-FORMATS = ("terminal", "json", "junit", "sarif", "csv", "markdown")
+FORMATS = ("terminal", "json", "html", "junit", "sarif", "csv", "markdown", "oscal")
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -183,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--function", metavar="HY-BFn")
     p.add_argument("--threat", metavar="ID")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--export-oscal",
+        type=Path,
+        metavar="DIR",
+        help="write each edition (or --edition) as an OSCAL catalog and a profile selecting it",
+    )
 
     p = sub.add_parser("profiles", help="list the built-in profiles")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -229,8 +235,13 @@ def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: 
         return render_terminal(
             assessment, color=tty and _color(args), fail_on=Severity(args.fail_on)
         )
+    from hvaudit.report.html import render_html
+    from hvaudit.report.oscal import render_oscal
+
     renderers = {
         "json": render_json,
+        "html": render_html,
+        "oscal": render_oscal,
         "junit": formats.render_junit,
         "sarif": formats.render_sarif,
         "csv": formats.render_csv,
@@ -360,6 +371,21 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     """hvaudit catalog."""
     from hvaudit.report.catalog_view import render_catalog
 
+    if args.export_oscal is not None:
+        from hvaudit.catalog import EDITIONS, load_catalog
+        from hvaudit.report.oscal import catalog_models
+
+        try:
+            args.export_oscal.mkdir(parents=True, exist_ok=True)
+            for edition in [args.edition] if args.edition else list(EDITIONS):
+                cat_model, prof = catalog_models(load_catalog().editions[edition])
+                for kind, model in (("catalog", cat_model), ("profile", prof)):
+                    path = args.export_oscal / f"{edition}-{kind}.json"
+                    path.write_text(str(model.oscal_serialize_json(pretty=True)) + "\n")
+                    print(f"hvaudit: wrote {path}", file=sys.stderr)
+        except OSError as exc:
+            raise UsageError(f"{args.export_oscal}: cannot write ({exc.strerror})") from None
+        return EXIT_OK
     sys.stdout.write(render_catalog(args.id, args.edition, args.function, args.threat, args.format))
     return EXIT_OK
 
