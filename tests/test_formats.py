@@ -226,6 +226,9 @@ def test_junit(outputs: dict[str, Path]) -> None:
         == unwaived_fails
     )
     assert not any(c.result and isinstance(c.result[0], Error) for c in cases.values())
+    suff = next(s for s in xml if s.name == "evidence sufficiency")
+    props = {p.name: p.value for p in suff.properties()}
+    assert props["sp800-125a-2014 HY-SR-10"].startswith("automatic=2 attested=1 manual=0")  # 2 pools
 
 
 def test_sarif_validates_against_the_official_schema(outputs: dict[str, Path]) -> None:
@@ -268,6 +271,9 @@ def test_markdown_escapes_hostile_names(outputs: dict[str, Path]) -> None:
     assert "<img" not in md
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
     assert "## Evidence sufficiency" in md and "| W-2 | expired |" in md
+    assert (
+        "## Waived findings (1)" in md and "- **HVA-031** vm legacy-erp on hv-demo-01 (fail" in md
+    )
 
 
 def test_terminal_shows_waived_and_sufficiency(outputs: dict[str, Path]) -> None:
@@ -353,3 +359,26 @@ def test_diff_between_two_scans(tmp_path: Path, capsys: pytest.CaptureFixture[st
         ["diff", str(tmp_path / "old" / "hv.xml"), str(tmp_path / "old.json")], capsys
     )
     assert code == 2 and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            '[[attestation]]\ncheck = "HVA-023"\nsubject = "host:*"\nanswer = "maybe"\nattested_by = "a"\n'
+            'attested_at = 2026-01-01\nvalid_days = 30\nevidence = "e"\n',
+            "'answer' must be yes or no",
+        ),
+        (
+            '[[attestation]]\ncheck = "HVA-023"\nsubject = "host:*"\nanswer = "yes"\nattested_by = "a"\n'
+            'attested_at = 2026-01-01\nvalid_days = -1\nevidence = "e"\n',
+            "'valid_days' must be a positive",
+        ),
+    ],
+)
+def test_malformed_attestation_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, fragment: str
+) -> None:
+    (tmp_path / "a.toml").write_text(text)
+    code, _, err = run(["scan", "--demo", "--attestations", str(tmp_path / "a.toml")], capsys)
+    assert code == 2 and fragment in err and err.count("\n") == 1

@@ -97,6 +97,24 @@ def render_junit(a: Assessment) -> str:
         for k in ("tests", "failures", "errors", "skipped"):
             suite.set(k, str(counts[k]))
             totals[k] += counts[k]
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name="evidence sufficiency",
+        tests="0",
+        failures="0",
+        errors="0",
+        skipped="0",
+    )
+    props = ET.SubElement(suite, "properties")
+    for edition, recs in sufficiency(a).items():
+        for rid, row in recs.items():
+            ET.SubElement(
+                props,
+                "property",
+                name=f"{edition} {rid}",
+                value=" ".join(f"{b}={row[b]}" for b in BASES),
+            )
     for k in ("tests", "failures", "errors", "skipped"):
         root.set(k, str(totals[k]))
     ET.indent(root)
@@ -362,6 +380,13 @@ def render_markdown(a: Assessment) -> str:
         )
     waived = [r for r in a.results if r.waived]
     if a.waivers or waived:
+        out += ["", f"## Waived findings ({len(waived)})", ""]
+        out += [
+            f"- **{r.check.id}** {_md(_label(r))} ({r.status.value}, {r.severity.value}): "
+            f"{_md(r.outcome.message)}; waiver {_md(r.waived.waiver_id)}"
+            for r in waived
+            if r.waived
+        ]
         out += [
             "",
             "## Waivers",

@@ -24,6 +24,7 @@ from hvaudit import __version__
 from hvaudit.catalog import EDITION_LABELS, EDITIONS, Edition, load_catalog
 from hvaudit.engine import Assessment, Result
 from hvaudit.errors import UsageError
+from hvaudit.report.json_report import BASES, sufficiency
 
 __all__ = ["catalog_models", "render_oscal"]
 
@@ -151,6 +152,7 @@ def render_oscal(a: Assessment) -> str:
                 ],
             )
 
+    suff = sufficiency(a)
     results = []
     for edition in EDITIONS:
         grouped: dict[tuple[str, str, str | None, str], list[Result]] = defaultdict(list)
@@ -266,7 +268,16 @@ def render_oscal(a: Assessment) -> str:
                 title=f"{EDITION_LABELS[edition]} assessment of {target}",
                 description=f"hvaudit {__version__} scan with profile {a.profile.name}",
                 start=start,
-                props=[_prop(common, "edition", edition)],
+                props=[_prop(common, "edition", edition)]
+                + [
+                    common.Property(
+                        name="evidence-sufficiency",
+                        ns=NS,
+                        class_=rid.lower(),
+                        value=", ".join(f"{b}={row[b]}" for b in BASES),
+                    )
+                    for rid, row in suff[edition].items()
+                ],
                 reviewed_controls=common.ReviewedControls(
                     control_selections=[
                         common.ControlSelectionsAll(include_all=common.IncludeAll())
