@@ -228,7 +228,9 @@ def test_junit(outputs: dict[str, Path]) -> None:
     assert not any(c.result and isinstance(c.result[0], Error) for c in cases.values())
     suff = next(s for s in xml if s.name == "evidence sufficiency")
     props = {p.name: p.value for p in suff.properties()}
-    assert props["sp800-125a-2014 HY-SR-10"].startswith("automatic=2 attested=1 manual=0")  # 2 pools
+    assert props["sp800-125a-2014 HY-SR-10"].startswith(
+        "automatic=2 attested=1 manual=0"
+    )  # 2 pools
 
 
 def test_sarif_validates_against_the_official_schema(outputs: dict[str, Path]) -> None:
