@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import build_bundle, write_node
-
 from hvaudit.bundle import Bundle
 from hvaudit.checks.base import Severity
 from hvaudit.engine import Assessment, assess
