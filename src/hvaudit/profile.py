@@ -27,6 +27,7 @@ from typing import Any
 
 from hvaudit.catalog import EDITIONS
 from hvaudit.errors import InputError
+from hvaudit.tomlfile import read_toml
 
 __all__ = ["Profile", "builtin_profiles", "load_profile"]
 
@@ -144,14 +145,7 @@ def load_profile(spec: Path | str | None = None) -> Profile:
     path = Path(spec)
     if not path.suffix and not path.exists():
         return Profile.from_toml(_builtin_raw(str(spec)), str(spec))
-    try:
-        user = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such profile") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read profile ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: invalid TOML ({exc})") from None
+    user = read_toml(path, "profile")
     parent = user.get("extends", "default")
     if not isinstance(parent, str):
         raise InputError(f"{path}: 'extends' must name a built-in profile")

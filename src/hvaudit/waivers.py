@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fnmatch
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from hvaudit.catalog import EDITIONS
 from hvaudit.checks.base import Outcome, Status
 from hvaudit.engine import Assessment, Attested, Result, Waived
 from hvaudit.errors import InputError
+from hvaudit.tomlfile import read_toml
 
 __all__ = [
     "Attestation",
@@ -109,17 +109,6 @@ class Attestation:
         return self.attested_at + dt.timedelta(days=self.valid_days)
 
 
-def _read(path: Path, what: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such {what} file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} file ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: invalid TOML ({exc})") from None
-
-
 def _text(entry: dict[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -164,7 +153,7 @@ def _target(entry: dict[str, Any], where: str) -> Target:
 def load_waivers(path: Path) -> list[Waiver]:
     """Read and validate a waiver file (InputError, exit 2, names the file and the entry)."""
     out = []
-    for i, entry in enumerate(_read(path, "waiver").get("waiver", []), 1):
+    for i, entry in enumerate(read_toml(path, "waiver").get("waiver", []), 1):
         where = f"{path}: waiver {i}"
         if not isinstance(entry, dict):
             raise InputError(f"{where}: not a table")
@@ -183,7 +172,7 @@ def load_waivers(path: Path) -> list[Waiver]:
 def load_attestations(path: Path) -> list[Attestation]:
     """Read and validate an attestation file."""
     out = []
-    for i, entry in enumerate(_read(path, "attestation").get("attestation", []), 1):
+    for i, entry in enumerate(read_toml(path, "attestation").get("attestation", []), 1):
         where = f"{path}: attestation {i}"
         if not isinstance(entry, dict):
             raise InputError(f"{where}: not a table")

@@ -7,7 +7,9 @@ engine reports as an `error` result on the subject it belongs to.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.errors import BundleError, InputError
@@ -17,6 +19,8 @@ from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
 from hvaudit.safexml import parse_xml
 
 __all__ = ["ParseProblem", "build_deployment"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,26 @@ def _index(bundle: Bundle, kind: str) -> list[dict[str, object]]:
     except (ValueError, AttributeError):
         raise BundleError(f"{bundle.origin}: {entry.path} is not valid JSON") from None
     return [d for d in data if isinstance(d, dict)]
+
+
+def _parse_each(
+    bundle: Bundle,
+    kind: str,
+    parse: Callable[[str, str, str], T],
+    hostname: str,
+    problems: list[ParseProblem],
+) -> list[T]:
+    """Parse every object of one kind; an unparseable one becomes a ParseProblem."""
+    out = []
+    for d in _index(bundle, kind):
+        path = str(d.get("file", ""))
+        if path not in bundle.files:
+            continue
+        try:
+            out.append(parse(bundle.text(path), path, hostname))
+        except InputError as exc:
+            problems.append(ParseProblem(kind[:-1], str(d.get("name", path)), path, str(exc)))
+    return out
 
 
 def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
@@ -112,20 +136,8 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             )
         except InputError as exc:
             problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
-    for d in _index(bundle, "networks"):
-        path = str(d.get("file", ""))
-        if path in bundle.files:
-            try:
-                dep.networks.append(parse_network(bundle.text(path), path, hostname))
-            except InputError as exc:
-                problems.append(ParseProblem("network", str(d.get("name", path)), path, str(exc)))
-    for d in _index(bundle, "pools"):
-        path = str(d.get("file", ""))
-        if path in bundle.files:
-            try:
-                dep.pools.append(parse_pool(bundle.text(path), path, hostname))
-            except InputError as exc:
-                problems.append(ParseProblem("pool", str(d.get("name", path)), path, str(exc)))
+    dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
+    dep.pools = _parse_each(bundle, "pools", parse_pool, hostname, problems)
     for entry in bundle.entries.values():
         if entry.status == "unavailable":
             dep.notes.append(f"{entry.path}: unavailable ({entry.reason})")
