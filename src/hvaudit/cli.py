@@ -340,7 +340,11 @@ def load_profile_early(args: argparse.Namespace) -> None:
     from hvaudit.waivers import load_attestations, load_waivers
 
     load_profile(args.profile)
-    _reports(args)
+    requested = {args.format, *(fmt for fmt, _ in _reports(args))}
+    if "oscal" in requested:
+        from hvaudit.report.oscal import _trestle
+
+        _trestle()  # fail before touching any host when compliance-trestle is missing
     _as_of(args)
     if args.waivers:
         load_waivers(args.waivers)
