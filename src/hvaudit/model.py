@@ -33,6 +33,7 @@ __all__ = [
     "QemuProcess",
     "Setting",
     "Source",
+    "SpoofProtection",
     "Vm",
 ]
 
@@ -134,6 +135,16 @@ class Graphics:
 
 
 @dataclass(frozen=True, slots=True)
+class SpoofProtection:
+    """What the packet filter at a VM port stops the guest from forging: mac, ip, arp."""
+
+    covers: frozenset[str]
+    via: str
+    """The filter (or platform feature) that does it, '' when there is none."""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Interface:
     """A VM network interface."""
 
@@ -154,6 +165,10 @@ class Interface:
     virtualport: str | None
     bandwidth_limited: bool
     source_ref: Source
+    spoofing: Fact[SpoofProtection] = field(
+        default_factory=lambda: Fact.unavailable("not resolved")
+    )
+    """Resolved by the parser from the platform's filter definitions (libvirt nwfilter, ...)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,9 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
+from hvaudit.model import Fact, FactState, Source, SpoofProtection
 
-SPOOF_PARTS = {"no-mac-spoofing", "no-ip-spoofing", "no-arp-spoofing"}
+SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
 MANAGEMENT_PROCESSES = ("sshd", "libvirtd", "virtproxyd", "cockpit-ws", "cockpit")
 
@@ -38,19 +39,6 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     }
 
 
-def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
-    """A filter and every filter it references, transitively (cycles are tolerated)."""
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        cur = todo.pop()
-        if cur in seen:
-            continue
-        seen.add(cur)
-        todo.extend(defs.get(cur, ()))
-    return seen
-
-
 @check(
     id="HVA-191",
     title="VM interface filters MAC, IP and ARP spoofing",
@@ -61,55 +49,46 @@ def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
     threats=("HYP-T2",),
     remediation="Add <filterref filter='clean-traffic'> (with an IP parameter) to every bridged or "
     "network interface of the VM.",
+    platforms=("kvm-libvirt", "any"),
 )
 def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     """Without a filter at the VM port, a rogue guest can send with another VM's MAC or IP address
-    and poison ARP caches: the spoofing half of HYP-T2. libvirt's nwfilter filters in the host
-    kernel, between vNIC and bridge: SP 800-125B's kernel-based virtual firewall. A filter counts
-    when it references no-mac-spoofing, no-ip-spoofing and no-arp-spoofing, directly or through
-    other filters (clean-traffic does), as the host's filter definitions show."""
-    hosts = {h.name: h for h in ctx.deployment.hosts}
+    and poison ARP caches: the spoofing half of HYP-T2. Filtering in the host kernel, between vNIC
+    and switch, is SP 800-125B's kernel-based virtual firewall. The parser has already resolved
+    what each interface's filter covers (for libvirt, through the host's nwfilter definitions)."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        nics = [i for i in v.interfaces if i.type in SWITCHED]
+        nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
         if not nics:
             yield not_applicable(s, "no bridged or virtual-network interface")
             continue
-        lh = hosts[v.host].libvirt
-        defs = lh.nwfilters if lh is not None else None
-        bad, refs, unverified = [], [i.source_ref for i in nics], []
+        bad: list[str] = []
+        gaps: list[Fact[SpoofProtection]] = []
+        refs: list[Source] = []
         for i in nics:
+            refs.extend(i.spoofing.sources or (i.source_ref,))
             nic = i.mac or i.source
-            if i.filter is None:
-                bad.append(f"{nic}: no filter")
-            elif defs is not None and defs.known:
-                if i.filter not in defs.get():
-                    bad.append(f"{nic}: filter {i.filter!r} is not defined on the host")
-                    continue
-                lacking = SPOOF_PARTS - _closure(i.filter, defs.get())
-                if lacking:
-                    bad.append(f"{nic}: filter {i.filter!r} lacks {', '.join(sorted(lacking))}")
-            elif i.filter in SPOOF_PARTS:
+            if not i.spoofing.known:
+                gaps.append(i.spoofing)
+                continue
+            p = i.spoofing.get()
+            lacking = sorted(SPOOF_KINDS - p.covers)
+            if not p.via or p.note.startswith("filter "):
+                bad.append(f"{nic}: {p.note or 'no filter'}")
+            elif lacking:
+                how = " (stock definition)" if p.note == "stock definition" else ""
                 bad.append(
-                    f"{nic}: filter {i.filter!r} covers only part of "
-                    "MAC/IP/ARP spoofing (stock definition)"
+                    f"{nic}: filter {p.via!r} does not stop {'/'.join(lacking).upper()} spoofing{how}"
                 )
-            else:
-                unverified.append(i.filter)
-        if defs is not None and defs.known:
-            refs += list(defs.sources)
+        refs = list(dict.fromkeys(refs))
         if bad:
             yield failed(s, "; ".join(bad), *refs)
-        elif unverified and defs is not None:
-            names = ", ".join(sorted(set(unverified)))
+        elif gaps:
             yield unknown(
-                s,
-                defs,
-                f"the network filter(s) {names} are defined on the host and "
-                "reference no-mac-spoofing, no-ip-spoofing and no-arp-spoofing",
+                s, gaps[0], "the filters at the VM's interfaces stop MAC, IP and ARP spoofing"
             )
         else:
-            names = ", ".join(sorted({i.filter or "" for i in nics}))
+            names = ", ".join(sorted({i.spoofing.get().via for i in nics}))
             yield passed(s, f"{len(nics)} interface(s) filtered by {names}", *refs)
 
 

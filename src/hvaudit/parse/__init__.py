@@ -6,6 +6,7 @@ engine reports as an `error` result on the subject it belongs to.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.errors import BundleError, InputError
-from hvaudit.model import Deployment, Host, Source
+from hvaudit.model import Deployment, Fact, Host, Interface, Source, SpoofProtection
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
 from hvaudit.safexml import parse_xml
@@ -62,6 +63,56 @@ def _parse_each(
         except InputError as exc:
             problems.append(ParseProblem(kind[:-1], str(d.get("name", path)), path, str(exc)))
     return out
+
+
+SWITCHED = ("network", "bridge", "ethernet")
+SPOOF_FILTERS = {"no-mac-spoofing": "mac", "no-ip-spoofing": "ip", "no-arp-spoofing": "arp"}
+
+
+def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
+    """A filter and every filter it references, transitively (cycles are tolerated)."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        cur = todo.pop()
+        if cur not in seen:
+            seen.add(cur)
+            todo.extend(defs.get(cur, ()))
+    return seen
+
+
+def _spoofing(itf: Interface, defs: Fact[dict[str, tuple[str, ...]]]) -> Fact[SpoofProtection]:
+    """What libvirt's nwfilter at this interface stops the guest from forging, resolved once
+    through the host's filter definitions (clean-traffic references the three anti-spoofing
+    filters; a site filter may wrap clean-traffic)."""
+    if itf.type not in SWITCHED:
+        return Fact.not_applicable(f"a {itf.type} interface is not on a software switch")
+    if itf.filter is None:
+        return Fact.of(SpoofProtection(frozenset(), "", "no filter"), itf.source_ref)
+    if defs.known:
+        if itf.filter not in defs.get():
+            return Fact.of(
+                SpoofProtection(
+                    frozenset(), itf.filter, f"filter {itf.filter!r} is not defined on the host"
+                ),
+                itf.source_ref,
+                *defs.sources,
+            )
+        covers = frozenset(
+            SPOOF_FILTERS[f] for f in _closure(itf.filter, defs.get()) if f in SPOOF_FILTERS
+        )
+        return Fact.of(SpoofProtection(covers, itf.filter), itf.source_ref, *defs.sources)
+    if itf.filter in SPOOF_FILTERS:
+        return Fact.of(
+            SpoofProtection(frozenset({SPOOF_FILTERS[itf.filter]}), itf.filter, "stock definition"),
+            itf.source_ref,
+        )
+    return Fact(
+        defs.state,
+        None,
+        (itf.source_ref, *defs.sources),
+        f"the definition of filter {itf.filter!r} is unavailable: {defs.reason}",
+    )
 
 
 def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
@@ -136,6 +187,12 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             )
         except InputError as exc:
             problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
+    if libvirt_host.nwfilters is not None:
+        for vm in dep.vms:
+            vm.interfaces = tuple(
+                dataclasses.replace(i, spoofing=_spoofing(i, libvirt_host.nwfilters))
+                for i in vm.interfaces
+            )
     dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     dep.pools = _parse_each(bundle, "pools", parse_pool, hostname, problems)
     for entry in bundle.entries.values():
