@@ -33,7 +33,27 @@ DEDICATED = {
     ("HVA-133", "fail"): "test_checks_vm.py::test_secrets_must_be_private",
     ("HVA-191", "pass"): "test_checks_vm.py::test_anti_spoofing_follows_filter_references",
     ("HVA-191", "fail"): "test_checks_vm.py::test_anti_spoofing_follows_filter_references",
+    ("HVA-301", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-301", "fail"): "test_proxmox.py::test_firewall_off_untagged_vlan_and_open_ui",
+    ("HVA-302", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-302", "fail"): "test_proxmox.py::test_firewall_off_untagged_vlan_and_open_ui",
+    ("HVA-303", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-303", "fail"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-305", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-305", "fail"): "test_proxmox.py::test_firewall_off_untagged_vlan_and_open_ui",
+    ("HVA-306", "pass"): "test_proxmox.py::test_tfa_acl_granularity_and_corosync_variants",
+    ("HVA-306", "fail"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-307", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-307", "fail"): "test_proxmox.py::test_tfa_acl_granularity_and_corosync_variants",
+    ("HVA-308", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-308", "fail"): "test_proxmox.py::test_firewall_off_untagged_vlan_and_open_ui",
+    ("HVA-309", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-309", "fail"): "test_proxmox.py::test_tfa_acl_granularity_and_corosync_variants",
+    ("HVA-310", "fail"): "test_proxmox.py::test_fixture_node_outcomes",
 }
+
+# A platform limitation cannot pass: no configuration of the platform meets the recommendation.
+CANNOT_PASS = {"HVA-310"}
 
 
 def proven() -> set[tuple[str, str]]:
@@ -50,7 +70,7 @@ def test_every_automatic_check_has_a_pass_and_a_fail_case() -> None:
         for c in all_checks()
         if c.meta.automation == "automatic"
         for status in ("pass", "fail")
-        if (c.meta.id, status) not in pairs
+        if (c.meta.id, status) not in pairs and not (status == "pass" and c.meta.id in CANNOT_PASS)
     ]
     assert missing == []
 

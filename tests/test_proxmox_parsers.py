@@ -10,11 +10,23 @@ import pytest
 from hvaudit.errors import InputError
 from hvaudit.parse import proxmox
 
-FIX = Path(__file__).parent / "fixtures" / "proxmox"
+NODE = Path(__file__).parent / "fixtures" / "proxmox-node"
+FILES = {
+    "qemu-server/100.conf": "etc/pve/qemu-server/100.conf",
+    "qemu-server/101.conf": "etc/pve/qemu-server/101.conf",
+    "user.cfg": "etc/pve/user.cfg",
+    "firewall/cluster.fw": "etc/pve/firewall/cluster.fw",
+    "firewall/100.fw": "etc/pve/firewall/100.fw",
+    "datacenter.cfg": "etc/pve/datacenter.cfg",
+    "storage.cfg": "etc/pve/storage.cfg",
+    "corosync.conf": "etc/pve/corosync.conf",
+    "interfaces": "etc/network/interfaces",
+    "pveproxy": "etc/default/pveproxy",
+}
 
 
 def read(name: str) -> str:
-    return (FIX / name).read_text()
+    return (NODE / FILES[name]).read_text()
 
 
 def test_qemu_config_sections_property_strings_and_unknown_keys() -> None:

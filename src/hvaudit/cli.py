@@ -140,7 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     target = p.add_mutually_exclusive_group(required=True)
-    target.add_argument("--connect", "-c", metavar="URI", help="libvirt URI, e.g. qemu:///system")
+    target.add_argument(
+        "--connect",
+        "-c",
+        metavar="URI",
+        help="libvirt URI (qemu:///system, qemu+ssh://root@host/system) or Proxmox VE node "
+        "(pve:///, pve+ssh://root@node/, pve+dir:///copied/tree)",
+    )
     target.add_argument("--demo", action="store_true", help="scan the bundled demo deployment")
     p.add_argument(
         "--bundle",
@@ -324,13 +330,13 @@ def demo_uri() -> str:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """hvaudit scan: collect (into memory, or into --bundle) and assess."""
-    from hvaudit.collect import collect_libvirt
+    from hvaudit.collect import collect
 
     uri = demo_uri() if args.demo else args.connect
     if args.demo:
         args.secure_xml = True
     load_profile_early(args)
-    result = collect_libvirt(_collect_opts(args, uri), args.bundle)
+    result = collect(_collect_opts(args, uri), args.bundle)
     return _assess_and_report(result.bundle, args)
 
 
@@ -354,9 +360,9 @@ def load_profile_early(args: argparse.Namespace) -> None:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     """hvaudit collect."""
-    from hvaudit.collect import collect_libvirt
+    from hvaudit.collect import collect
 
-    result = collect_libvirt(_collect_opts(args, args.connect), args.output)
+    result = collect(_collect_opts(args, args.connect), args.output)
     status = "complete" if result.complete else f"with {len(result.errors)} collection error(s)"
     print(f"hvaudit: bundle written to {result.path} ({status})", file=sys.stderr)
     for err in result.errors:

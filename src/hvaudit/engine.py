@@ -8,6 +8,7 @@ its subject.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -140,6 +141,10 @@ def assess(
             continue
         if deployment.platform not in meta.platforms and "any" not in meta.platforms:
             continue
+        if meta.remediations:
+            meta = dataclasses.replace(
+                meta, remediation=meta.remediations.get(deployment.platform, meta.remediation)
+            )
         metas.append(meta)
         severity = Severity(profile.severity.get(meta.id, meta.severity.value))
         try:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from hvaudit.parse import proxmox as pve
 
 T = TypeVar("T")
 
@@ -30,6 +33,7 @@ __all__ = [
     "Network",
     "Passthrough",
     "Pool",
+    "ProxmoxHost",
     "QemuProcess",
     "Setting",
     "Source",
@@ -382,6 +386,34 @@ class LibvirtHost:
 
 
 @dataclass(slots=True)
+class ProxmoxHost:
+    """The Proxmox extension of a node: cluster and node configuration, each a Fact."""
+
+    datacenter: Fact[dict[str, str]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    users: Fact[pve.UserConfig] = field(default_factory=lambda: Fact.unavailable("not collected"))
+    cluster_firewall: Fact[pve.FirewallFile] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    host_firewall: Fact[pve.FirewallFile] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    vm_firewalls: dict[str, pve.FirewallFile] = field(default_factory=dict)
+    corosync: Fact[dict[str, Any]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    interfaces: Fact[pve.NetworkInterfaces] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    pveproxy: Fact[dict[str, str]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    unknown_keys: list[tuple[str, str, int]] = field(default_factory=list)
+    """(artefact, key, line) of VM configuration keys hvaudit does not know."""
+
+
+@dataclass(slots=True)
 class Host:
     """A hypervisor host."""
 
@@ -396,6 +428,7 @@ class Host:
     facts: HostFacts
     libvirt: LibvirtHost | None = None
     source: Source = field(default_factory=lambda: Source(""))
+    proxmox: ProxmoxHost | None = None
 
 
 @dataclass(slots=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hvaudit.checks.base import (
+    ANY,
+    LINUX_HOST,
     Context,
     Outcome,
     Severity,
@@ -47,6 +49,7 @@ DESKTOP_PACKAGES = (
     threats=("HY-TS1", "HVA-T5"),
     remediation="Remove display servers and desktop environments from the hypervisor host "
     "(e.g. `apt purge xserver-xorg-core gdm3 gnome-shell`) and boot to multi-user.target.",
+    platforms=LINUX_HOST,
 )
 def host_os_minimal(ctx: Context) -> Iterator[Outcome]:
     """KVM is a kernel hypervisor inside a general-purpose Linux OS, so it cannot meet the letter of
@@ -82,6 +85,7 @@ def host_os_minimal(ctx: Context) -> Iterator[Outcome]:
     automation="manual",
     question="KVM runs inside a general-purpose Linux host, not as a Type 1 hypervisor. Is that design "
     "accepted, and which compensating controls apply (no user workloads on the host, minimised OS)?",
+    platforms=LINUX_HOST,
 )
 def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
     """The choice of a bare-metal or a hosted hypervisor is a design decision that no scan can make;
@@ -108,6 +112,7 @@ def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
     threats=("HYP-T1", "HY-DV2"),
     remediation="Enable Intel VT-x or AMD-V in the firmware and load kvm_intel or kvm_amd so /dev/kvm exists.",
+    platforms=LINUX_HOST,
 )
 def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
     """Hardware-assisted virtualization runs guests in a separate processor mode, so privileged
@@ -150,6 +155,7 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
     threats=("HYP-T1", "HYP-DV3"),
     remediation="Load kvm_intel with ept=1 (or kvm_amd with npt=1) on a CPU that supports it.",
+    platforms=LINUX_HOST,
 )
 def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     """Without EPT/NPT, KVM falls back to shadow page tables: more emulation code in the hypervisor
@@ -173,7 +179,11 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF1",
     recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
     threats=("HYP-T1", "HY-DV2"),
-    remediation="Define the domain with type='kvm' (virsh edit: <domain type='kvm'>) on a host with /dev/kvm.",
+    remediation={
+        "*": "Define the domain with type='kvm' (virsh edit: <domain type='kvm'>) on a host with /dev/kvm.",
+        "proxmox-ve": "Remove `kvm: 0` from the VM's configuration (qm set <vmid> --kvm 1).",
+    },
+    platforms=ANY,
 )
 def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
     """A domain of type 'qemu' runs under TCG, QEMU's binary translator: every guest instruction
@@ -184,9 +194,9 @@ def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "the VM runs under hardware virtualization")
         elif f.get():
-            yield passed(s, f"domain type {v.accelerator}", *f.sources)
+            yield passed(s, f"hardware virtualization ({v.accelerator})", *f.sources)
         else:
-            yield failed(s, "domain type qemu: software emulation (TCG)", *f.sources)
+            yield failed(s, f"software emulation (TCG, {v.accelerator})", *f.sources)
 
 
 @check(
@@ -198,6 +208,7 @@ def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
     threats=("HYP-T1", "HVA-T5"),
     remediation="Enable the TPM 2.0 in the firmware (or fit one) so boot measurements can be stored and attested.",
+    platforms=LINUX_HOST,
 )
 def tpm_present(ctx: Context) -> Iterator[Outcome]:
     """Measured launch needs a root of trust for storage and reporting: the TPM holds the boot
@@ -226,6 +237,7 @@ def tpm_present(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
     threats=("HYP-T1", "HVA-T5"),
     remediation="Boot in UEFI mode with Secure Boot enabled and the distribution's keys enrolled.",
+    platforms=LINUX_HOST,
 )
 def secure_boot(ctx: Context) -> Iterator[Outcome]:
     """Secure Boot refuses unsigned boot loaders and kernels, the first links of the chain of trust
@@ -253,6 +265,7 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T1", "HVA-T5"),
     remediation="Use firmware with measured boot (TCG event log) and a TPM; check "
     "/sys/kernel/security/tpm0/binary_bios_measurements is non-empty.",
+    platforms=LINUX_HOST,
 )
 def measured_boot(ctx: Context) -> Iterator[Outcome]:
     """An attestation can only verify what was measured: without a boot event log there is nothing
@@ -281,6 +294,7 @@ def measured_boot(ctx: Context) -> Iterator[Outcome]:
     automation="manual",
     question="Does a remote attestation service verify this host's boot measurements against approved "
     "values (kernel, modules, drivers, management applications) and gate VM placement on the result?",
+    platforms=LINUX_HOST,
 )
 def attestation(ctx: Context) -> Iterator[Outcome]:
     """Whether an attestation service verifies measurements is a process outside the host; the scan

@@ -15,7 +15,7 @@ rationale; outcomes are immutable values. A check does no IO and reads no global
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,6 +142,8 @@ class CheckMeta:
     platforms: tuple[str, ...]
     rationale: str = ""
     question: str | None = None
+    remediations: dict[str, str] = field(default_factory=dict)
+    """Platform-specific fixes (platform -> text); `remediation` is the default."""
 
 
 CheckFunc = Callable[[Context], Iterable[Outcome]]
@@ -157,6 +159,13 @@ class Check:
 
 REGISTRY: list[Check] = []
 
+#: Where a check applies: libvirt hosts only (qemu.conf, libvirtd.conf, domain XML specifics),
+#: any Linux hypervisor host (its OS facts: a libvirt host or a Proxmox VE node), or any platform
+#: whose collector fills the neutral model.
+LIBVIRT = ("kvm-libvirt",)
+LINUX_HOST = ("kvm-libvirt", "proxmox-ve")
+ANY = ("any",)
+
 
 def check(
     *,
@@ -167,7 +176,7 @@ def check(
     function: str | None,
     recommendations: dict[str, Iterable[str]],
     threats: Iterable[str],
-    remediation: str,
+    remediation: str | Mapping[str, str],
     automation: str = "automatic",
     platforms: Iterable[str] = ("kvm-libvirt",),
     question: str | None = None,
@@ -177,6 +186,12 @@ def check(
     if unknown:
         raise ValueError(f"{id}: unknown editions {sorted(unknown)}")
     recs = {e: tuple(recommendations.get(e, ())) for e in EDITIONS}
+
+    if isinstance(remediation, str):
+        default, variants = remediation, {}
+    else:
+        variants = dict(remediation)
+        default = variants.get("*") or next(iter(variants.values()))
 
     def register(func: CheckFunc) -> CheckFunc:
         doc = " ".join((func.__doc__ or "").split())
@@ -188,11 +203,12 @@ def check(
             function,
             recs,
             tuple(threats),
-            remediation,
+            default,
             automation,
             tuple(platforms),
             doc,
             question,
+            variants,
         )
         if any(c.meta.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id}")

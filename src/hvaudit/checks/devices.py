@@ -13,6 +13,8 @@ from typing import Any
 
 from hvaudit.checks._libvirt import conf_fact, conf_value
 from hvaudit.checks.base import (
+    ANY,
+    LINUX_HOST,
     Context,
     Outcome,
     Severity,
@@ -53,6 +55,7 @@ NON_ROOT_BUILDS = (
     threats=("HYP-T1", "HVA-T5"),
     remediation="Boot with Secure Boot (Debian then enforces integrity lockdown) or add "
     "module.sig_enforce=1 to the kernel command line.",
+    platforms=LINUX_HOST,
 )
 def module_signatures(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft asks for a boot option that refuses uncertified drivers. On Linux that is
@@ -88,6 +91,7 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T1",),
     remediation="Remove or replace the modules that taint the kernel (see `dmesg | grep -i taint`), "
     "or sign and approve them.",
+    platforms=LINUX_HOST,
 )
 def kernel_taint(ctx: Context) -> Iterator[Outcome]:
     """A tainted kernel runs driver code that has not been through the distribution's review or
@@ -282,8 +286,13 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
     threats=("HYP-T1",),
-    remediation="Replace <qemu:commandline>/<qemu:capabilities>/<qemu:override> with supported "
-    "domain XML elements.",
+    remediation={
+        "*": "Replace <qemu:commandline>/<qemu:capabilities>/<qemu:override> with supported domain "
+        "XML elements.",
+        "proxmox-ve": "Remove `args:` from the VM's configuration (qm set <vmid> --delete args) and use "
+        "supported options instead.",
+    },
+    platforms=ANY,
 )
 def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     """Arguments handed straight to QEMU bypass libvirt's device whitelist and labelling: they can
@@ -308,6 +317,7 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T1",),
     remediation="Remove floppy drives, IDE buses, sound cards, USB redirection and smartcards the "
     "workload does not need; prefer virtio devices.",
+    platforms=ANY,
 )
 def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     """Every emulated device is QEMU code reachable from the guest; Rev. 1 HY-SR-6A keeps
@@ -369,6 +379,7 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T1", "HY-DV4", "HY-DV5"),
     remediation="Enable VT-d/AMD-Vi in the firmware and the kernel (intel_iommu=on), or remove the "
     "<hostdev>/<interface type='hostdev'> from the VM.",
+    platforms=ANY,
 )
 def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     """A VM that owns a DMA-capable device can make it write anywhere in host memory unless the

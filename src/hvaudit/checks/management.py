@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, is_local_address
 from hvaudit.checks.base import (
+    ANY,
+    LINUX_HOST,
     Context,
     Outcome,
     Severity,
@@ -261,6 +263,7 @@ def migration_tls(ctx: Context) -> Iterator[Outcome]:
     threats=("HY-TS1", "HVA-T5"),
     remediation="Stop or bind to loopback every service not in the profile's allowed_listeners, or add "
     "the ones you need to the profile.",
+    platforms=LINUX_HOST,
 )
 def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     """Every network listener on the host is attack surface of the management console; the 2014
@@ -296,6 +299,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T1",),
     remediation="Keep templates and ISO images on a separate, access-controlled image server (netfs, "
     "iscsi, rbd); list pools that only hold running VMs' disks in the profile's runtime_pools.",
+    platforms=ANY,
 )
 def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft keeps the image library off the hypervisor host, so that a compromised host
@@ -330,6 +334,7 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     question="Are VM images signed when built and verified before import or deployment, checked "
     "against a gold standard per VM type, checked in and out only by authorized administrators, and "
     "fetched from the image server over TLS?",
+    platforms=ANY,
 )
 def image_signing(ctx: Context) -> Iterator[Outcome]:
     """Image signing, gold images and access to the image server are processes around the host;
@@ -356,6 +361,7 @@ def image_signing(ctx: Context) -> Iterator[Outcome]:
     automation="manual",
     question="Which mechanism detects malicious processes inside these VMs and malicious traffic in "
     "and out of them, does it update its signatures automatically, and which VMs does it cover?",
+    platforms=LINUX_HOST,
 )
 def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
     """Monitoring coverage cannot be read from the host alone; the report shows what security tools
@@ -383,6 +389,7 @@ def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
     automation="manual",
     question="Is VM monitoring done from outside the guests through introspection (e.g. LibVMI, "
     "DRAKVUF), and is that tool itself isolated, least-privileged and patched?",
+    platforms=LINUX_HOST,
 )
 def introspection(ctx: Context) -> Iterator[Outcome]:
     """KVM has no built-in introspection API for security appliances; whether one is used, and
@@ -548,6 +555,7 @@ def private_secrets(ctx: Context) -> Iterator[Outcome]:
     threats=("HVA-T5",),
     remediation="Lock or remove login shells of accounts that do not administer the host "
     "(usermod -s /usr/sbin/nologin NAME).",
+    platforms=LINUX_HOST,
 )
 def few_accounts(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft: a bare minimum (two or three) of accounts with direct host access, and no
@@ -573,6 +581,7 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
     threats=("HVA-T5",),
     remediation="Give every account other than root a unique non-zero uid.",
+    platforms=LINUX_HOST,
 )
 def single_uid0(ctx: Context) -> Iterator[Outcome]:
     """A second uid-0 account is a hidden root login that escapes every list of administrators."""
@@ -598,6 +607,7 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
     threats=("HVA-T5",),
     remediation="Trim sudoers and the sudo/wheel/admin/libvirt groups to the named administrators.",
+    platforms=LINUX_HOST,
 )
 def few_admins(ctx: Context) -> Iterator[Outcome]:
     """sudo rights and membership of the libvirt group are root-equivalent on a hypervisor host;
@@ -624,6 +634,7 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     threats=("HVA-T5",),
     remediation="Join the host to the directory (realm join / sssd) and add sss to the passwd line of "
     "/etc/nsswitch.conf.",
+    platforms=LINUX_HOST,
 )
 def directory_accounts(ctx: Context) -> Iterator[Outcome]:
     """Directory integration gives central password policy and prompt removal of leavers' accounts
@@ -649,6 +660,7 @@ def directory_accounts(ctx: Context) -> Iterator[Outcome]:
     threats=("HVA-T5",),
     remediation="Require a second factor for SSH (e.g. pam_u2f or AuthenticationMethods "
     "publickey,keyboard-interactive with an OTP module).",
+    platforms=LINUX_HOST,
 )
 def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's Appendix B asks for robust multi-factor authentication of host accounts."""
@@ -676,6 +688,7 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     threats=("HY-TS1", "HVA-T5"),
     remediation="Set PermitRootLogin no in /etc/ssh/sshd_config and reload sshd; administrators log in "
     "as themselves and elevate with sudo.",
+    platforms=LINUX_HOST,
 )
 def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft: remote access to the console must be able to deny root."""
@@ -705,6 +718,7 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-16"]},
     threats=("HY-TS1", "HVA-T5"),
     remediation="Set AllowUsers or AllowGroups in /etc/ssh/sshd_config to the administrators.",
+    platforms=LINUX_HOST,
 )
 def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft: restrict remote access to a named list of administrator accounts."""
@@ -736,6 +750,7 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     automation="manual",
     question="Is there a version-controlled gold configuration for this host (CPU, memory, storage, "
     "network, hardening) that is applied automatically and checked for drift?",
+    platforms=LINUX_HOST,
 )
 def gold_configuration(ctx: Context) -> Iterator[Outcome]:
     """Defining and approving the gold configuration is a decision; applying it and detecting drift
@@ -767,6 +782,7 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T1", "HVA-T5"),
     remediation="Apply the pending security updates (apt-get upgrade / dnf upgrade --security) and "
     "restart or migrate VMs so they run the patched QEMU.",
+    platforms=LINUX_HOST,
 )
 def security_updates(ctx: Context) -> Iterator[Outcome]:
     """Unpatched kernel, QEMU and libvirt flaws are how VM escapes happen in practice."""
@@ -794,6 +810,7 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T1",),
     remediation="Update the microcode and the kernel, and remove mitigations=off from the kernel "
     "command line.",
+    platforms=LINUX_HOST,
 )
 def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     """Speculative-execution flaws leak memory across VMs; Rev. 1 itself notes that they weaken the
@@ -827,6 +844,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     threats=("HY-TS1", "HVA-T5"),
     remediation="Enable a host firewall (nftables or firewalld) whose input policy drops everything "
     "but the ports of enabled management services.",
+    platforms=LINUX_HOST,
 )
 def host_firewall(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft wants the host firewall open only for the ports of enabled services: that
@@ -852,6 +870,7 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     threats=("HVA-T6",),
     remediation='Forward syslog with rsyslog omfwd (StreamDriver="gtls", StreamDriverMode="1", '
     'StreamDriverAuthMode="x509/name") or systemd-journal-upload over https to a log server.',
+    platforms=LINUX_HOST,
 )
 def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     """Logs kept only on the host die with it and can be edited by whoever takes it over; the 2014
@@ -916,6 +935,7 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-20"]},
     threats=("HVA-T6",),
     remediation="Run chronyd or systemd-timesyncd against the enterprise time servers.",
+    platforms=LINUX_HOST,
 )
 def time_sync(ctx: Context) -> Iterator[Outcome]:
     """Logs from many hosts can only be correlated when their clocks agree."""

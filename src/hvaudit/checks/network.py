@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hvaudit.checks.base import (
+    ANY,
+    LINUX_HOST,
     Context,
     Outcome,
     Severity,
@@ -47,9 +49,13 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R2"]},
     threats=("HYP-T2",),
-    remediation="Add <filterref filter='clean-traffic'> (with an IP parameter) to every bridged or "
-    "network interface of the VM.",
-    platforms=("kvm-libvirt", "any"),
+    remediation={
+        "*": "Add <filterref filter='clean-traffic'> (with an IP parameter) to every bridged or network "
+        "interface of the VM.",
+        "proxmox-ve": "Enable the cluster and the VM firewall, set firewall=1 on each NIC, keep "
+        "macfilter on, and enable ipfilter with the VM's addresses in ipset ipfilter-net<N>.",
+    },
+    platforms=ANY,
 )
 def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     """Without a filter at the VM port, a rogue guest can send with another VM's MAC or IP address
@@ -100,8 +106,13 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-NS-R3"]},
     threats=("HYP-T2",),
-    remediation="Give the VM a single access VLAN (<vlan><tag id='N'/></vlan>, no trunk='yes') unless "
-    "it is an approved router or firewall appliance.",
+    remediation={
+        "*": "Give the VM a single access VLAN (<vlan><tag id='N'/></vlan>, no trunk='yes') unless it "
+        "is an approved router or firewall appliance.",
+        "proxmox-ve": "Give every NIC on a VLAN-aware bridge a tag= (and no trunks=) unless the VM is an "
+        "approved router or firewall appliance.",
+    },
+    platforms=ANY,
 )
 def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     """A guest that receives a trunk can tag its own frames and reach every VLAN on it: VLAN
@@ -116,8 +127,12 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
         for i in v.interfaces:
             refs.append(i.source_ref)
             net = nets.get((v.host, i.source)) if i.type == "network" else None
-            if i.vlan_trunk:
+            if i.vlan_trunk and i.vlan_tags:
                 bad.append(f"{i.mac or i.source}: trunk of VLANs {list(i.vlan_tags)}")
+            elif i.vlan_trunk:
+                bad.append(
+                    f"{i.mac or i.source}: untagged on VLAN-aware bridge {i.source}: receives every VLAN"
+                )
             elif net is not None and net.vlan_trunk and not i.vlan_tags:
                 bad.append(
                     f"{i.mac or i.source}: inherits trunk of VLANs {list(net.vlan_tags)} "
@@ -209,6 +224,7 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     threats=("HY-TS1", "HVA-T5"),
     remediation="Bind sshd (ListenAddress), libvirt and any web console to the management interface's "
     "address instead of all addresses.",
+    platforms=LINUX_HOST,
 )
 def management_bound(ctx: Context) -> Iterator[Outcome]:
     """A management service listening on every address is reachable from every network the host
@@ -252,6 +268,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T2", "HVA-T5"),
     remediation="Move the host's management address to a dedicated NIC (or VLAN interface) that no VM "
     "is attached to.",
+    platforms=LINUX_HOST,
 )
 def management_segment(ctx: Context) -> Iterator[Outcome]:
     """When the host's own address sits on a bridge that VMs are plugged into, every guest shares a
@@ -299,6 +316,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     automation="manual",
     question="Do the host and upstream firewalls admit the management ports (SSH, libvirt TLS 16514, "
     "consoles, migration) only from designated management subnets? Attach the rule set.",
+    platforms=LINUX_HOST,
 )
 def management_sources(ctx: Context) -> Iterator[Outcome]:
     """Which subnets are 'designated' is the site's decision and the upstream firewall is not on
@@ -326,6 +344,7 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T3",),
     remediation="Attach VM bridges to a bond or team of at least two physical NICs (on different "
     "adapters and switches).",
+    platforms=LINUX_HOST,
 )
 def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     """One physical NIC per VM bridge is a single point of failure for every VM on it; SP 800-125B

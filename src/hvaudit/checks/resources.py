@@ -9,19 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hvaudit.checks.base import (
+    ANY,
+    LINUX_HOST,
     Context,
     Outcome,
     Severity,
     check,
     failed,
     host_subject,
+    manual,
     not_applicable,
     passed,
     unknown,
     vm_subject,
 )
-
-ANY = ("kvm-libvirt", "any")
 
 
 def _gib(kib: int) -> str:
@@ -49,7 +50,12 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
         if h.memory_kib <= 0:
-            yield not_applicable(s, "host memory size unknown")
+            yield manual(
+                s,
+                "the host's memory size is unknown (no host facts)",
+                h.source,
+                question="Is the memory configured for VMs within the over-commit ratio?",
+            )
             continue
         total = sum(v.memory_max_kib for v in vms)
         ratio = total / h.memory_kib
@@ -73,6 +79,7 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     threats=("HYP-T3", "HYP-T1"),
     remediation="echo 0 > /sys/kernel/mm/ksm/run and disable ksm/ksmtuned services; or mark sensitive "
     "VMs <memoryBacking><nosharepages/>.",
+    platforms=LINUX_HOST,
 )
 def ksm_off(ctx: Context) -> Iterator[Outcome]:
     """Page merging is what makes memory over-commit work, and it is a known cross-VM side channel:
@@ -96,8 +103,12 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-7"], "sp800-125a-r1": ["HY-SR-3"]},
     threats=("HYP-T3",),
-    remediation="Guarantee memory (<memoryBacking><hugepages/> or <locked/> with <memtune><hard_limit>), "
-    "and set <memtune><soft_limit> as the priority under contention.",
+    remediation={
+        "*": "Guarantee memory (<memoryBacking><hugepages/> or <locked/> with <memtune><hard_limit>), "
+        "and set <memtune><soft_limit> as the priority under contention.",
+        "proxmox-ve": "Back the VM with huge pages (hugepages:) or disable ballooning (balloon: 0) for a "
+        "guarantee, and set shares: as its priority under memory pressure.",
+    },
     platforms=ANY,
 )
 def memory_controls(ctx: Context) -> Iterator[Outcome]:
@@ -136,7 +147,10 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
     threats=("HYP-T3",),
-    remediation="Lower the VM's maximum vCPU count (<vcpu>) below the host's physical core count.",
+    remediation={
+        "*": "Lower the VM's maximum vCPU count (<vcpu>) below the host's physical core count.",
+        "proxmox-ve": "Lower the VM's sockets x cores below the node's physical core count.",
+    },
     platforms=ANY,
 )
 def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
@@ -147,6 +161,14 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         cores = hosts[v.host].cores
+        if cores <= 0:
+            yield manual(
+                s,
+                "the host's physical core count is unknown (no host facts)",
+                v.source,
+                question="Does this VM have fewer vCPUs than its host has physical cores?",
+            )
+            continue
         msg = f"{v.vcpus_max} vCPU(s) on a host with {cores} physical core(s)"
         if v.vcpus_max < cores:
             yield passed(s, msg, v.source, hosts[v.host].source)
@@ -173,6 +195,14 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
+        if h.cores <= 0:
+            yield manual(
+                s,
+                "the host's physical core count is unknown (no host facts)",
+                h.source,
+                question="Do the vCPUs of running VMs stay within the host's cores?",
+            )
+            continue
         total = sum(v.vcpus_max for v in vms)
         ratio = total / h.cores if h.cores else float("inf")
         msg = (
@@ -190,8 +220,12 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-5"]},
     threats=("HYP-T3",),
-    remediation="Set <cputune><shares> (priority), <cputune><quota>/<global_quota> (limit) and pin "
-    "vCPUs to reserved host CPUs (<vcpupin>) where a reservation is needed.",
+    remediation={
+        "*": "Set <cputune><shares> (priority), <cputune><quota>/<global_quota> (limit) and pin vCPUs "
+        "to reserved host CPUs (<vcpupin>) where a reservation is needed.",
+        "proxmox-ve": "Set cpuunits (priority), cpulimit (limit) and affinity (host CPUs reserved for "
+        "the VM) in the VM's configuration.",
+    },
     platforms=ANY,
 )
 def cpu_controls(ctx: Context) -> Iterator[Outcome]:
@@ -244,7 +278,10 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
     function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-8"]},
     threats=("HYP-T3",),
-    remediation="Add <iotune> to disks and <bandwidth> to interfaces with limits suited to the VM's tier.",
+    remediation={
+        "*": "Add <iotune> to disks and <bandwidth> to interfaces with limits suited to the VM's tier.",
+        "proxmox-ve": "Set mbps_rd/mbps_wr or iops_rd/iops_wr on disks and rate= on network devices.",
+    },
     platforms=ANY,
 )
 def io_limits(ctx: Context) -> Iterator[Outcome]:

@@ -16,7 +16,7 @@ from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
 from hvaudit.errors import CollectionError, UsageError
 
-__all__ = ["CollectOptions", "CollectResult", "collect_libvirt"]
+__all__ = ["CollectOptions", "CollectResult", "collect", "collect_libvirt"]
 
 FACT_MODES = ("auto", "local", "ssh", "none")
 
@@ -64,19 +64,44 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
     return SshRunner(destination, port, config=opts.ssh_config), ""
 
 
+def collect(opts: CollectOptions, dest: Path | None) -> CollectResult:
+    """Collect the deployment `opts.uri` names: a libvirt URI or a Proxmox VE target (pve...)."""
+    if opts.uri.split(":", 1)[0] in ("pve", "pve+ssh", "pve+dir"):
+        return _collect_with(opts, dest, "proxmox-ve")
+    return _collect_with(opts, dest, "kvm-libvirt")
+
+
 def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
     """Collect one libvirt deployment into `dest` (a directory or a .tar.gz), or into memory."""
-    target = LibvirtTarget.parse(opts.uri)
-    runner, why_not = _runner(target, opts)
-    writer = BundleWriter(dest, target=opts.uri, platform="kvm-libvirt")
+    return _collect_with(opts, dest, "kvm-libvirt")
+
+
+def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> CollectResult:
+    if platform == "proxmox-ve":
+        from hvaudit.collect.proxmox import ProxmoxTarget, collect_proxmox
+
+        ProxmoxTarget.parse(opts.uri)  # usage errors before anything is written
+        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+
+        def run() -> None:
+            collect_proxmox(opts.uri, writer, opts.ssh_config)
+
+    else:
+        target = LibvirtTarget.parse(opts.uri)
+        runner, why_not = _runner(target, opts)
+        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+
+        def run() -> None:
+            LibvirtCollector(target, secure_xml=opts.secure_xml).collect(writer)
+            if runner is None:
+                status = "not_applicable" if target.simulated else "unavailable"
+                writer.record("host", status=status, origin="host facts", reason=why_not)
+            else:
+                HostCollector(runner).collect(writer)
+
     complete = False
     try:
-        LibvirtCollector(target, secure_xml=opts.secure_xml).collect(writer)
-        if runner is None:
-            status = "not_applicable" if target.simulated else "unavailable"
-            writer.record("host", status=status, origin="host facts", reason=why_not)
-        else:
-            HostCollector(runner).collect(writer)
+        run()
         complete = not writer.meta["errors"]
     except CollectionError as exc:
         writer.error(str(exc))

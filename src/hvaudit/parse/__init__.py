@@ -117,6 +117,10 @@ def _spoofing(itf: Interface, defs: Fact[dict[str, tuple[str, ...]]]) -> Fact[Sp
 
 def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     """Build the model of a libvirt bundle."""
+    if bundle.platform == "proxmox-ve":
+        from hvaudit.parse.proxmox_model import build_pve_deployment
+
+        return build_pve_deployment(bundle)
     if bundle.platform != "kvm-libvirt":
         raise BundleError(f"{bundle.origin}: unsupported platform {bundle.platform!r}")
     problems: list[ParseProblem] = []

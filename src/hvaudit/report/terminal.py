@@ -86,8 +86,9 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
     for h in dep.hosts:
         kind = "simulated host" if h.simulated else "host"
         vms = sum(1 for v in dep.vms if v.host == h.name)
+        version = f" (libvirt {h.hypervisor_version})" if h.hypervisor_version else ""
         add(
-            f"{kind} {clean(h.name)}: {h.hypervisor} (libvirt {h.hypervisor_version}), {h.cores} cores, "
+            f"{kind} {clean(h.name)}: {h.hypervisor}{version}, {h.cores} cores, "
             f"{h.memory_kib / 1024 / 1024:.1f} GiB RAM, {vms} VM(s)"
         )
     counts = a.counts()

@@ -1,0 +1,376 @@
+"""Checks for what exists only on Proxmox VE: its firewall levels, pveproxy, user.cfg ACLs and
+two-factor, migration and corosync settings, and what the platform cannot do at all.
+
+Defaults are Proxmox's own (pve-firewall's ruleset generator and option schema, pve-docs): the
+cluster firewall is off unless `enable: 1`; its input policy defaults to DROP; a node's firewall
+runs unless `enable: 0`; a VM's firewall is off unless `enable: 1`; migration defaults to secure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hvaudit.checks.base import (
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    host_subject,
+    not_applicable,
+    passed,
+    unknown,
+    vm_subject,
+)
+from hvaudit.model import Host, ProxmoxHost
+from hvaudit.parse.proxmox import parse_property_string
+
+PVE = ("proxmox-ve",)
+ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
+
+
+def _px(h: Host) -> ProxmoxHost | None:
+    return h.proxmox
+
+
+@check(
+    id="HVA-301",
+    title="Cluster firewall is on and drops inbound traffic by default",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-19"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-FW-R3"],
+    },
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Datacenter > Firewall > Options: enable the firewall (cluster.fw `enable: 1`) with "
+    "input policy DROP, after adding rules that admit the management subnets to 8006 and 22.",
+    platforms=PVE,
+)
+def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
+    """Proxmox ships with the cluster firewall off, and with it every node and VM firewall: no rule
+    at any level is applied until it is enabled."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        fw = px.cluster_firewall
+        if not fw.known:
+            yield unknown(s, fw, "the cluster firewall is enabled with a DROP input policy")
+            continue
+        opts = fw.get().options
+        policy = opts.get("policy_in", "DROP")
+        if opts.get("enable", "0") != "1":
+            yield failed(
+                s,
+                "cluster firewall off (cluster.fw enable is not 1): no firewall rule applies "
+                "to any node or VM",
+                *fw.sources,
+            )
+        elif policy not in ("DROP", "REJECT"):
+            yield failed(s, f"cluster firewall on, input policy {policy}", *fw.sources)
+        else:
+            yield passed(
+                s,
+                f"cluster firewall on, input policy {policy}"
+                + (" (default)" if "policy_in" not in opts else ""),
+                *fw.sources,
+            )
+
+
+@check(
+    id="HVA-302",
+    title="Node firewall is on",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Node > Firewall > Options: remove `enable: 0` from /etc/pve/nodes/<node>/host.fw.",
+    platforms=PVE,
+)
+def node_firewall(ctx: Context) -> Iterator[Outcome]:
+    """With the cluster firewall on, a node's own firewall runs unless its host.fw says `enable: 0`."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        gap = next((f for f in (px.cluster_firewall, px.host_firewall) if not f.known), None)
+        if gap is not None:
+            yield unknown(s, gap, "the node firewall is on")
+            continue
+        cluster_on = px.cluster_firewall.get().options.get("enable", "0") == "1"
+        node_off = px.host_firewall.get().options.get("enable") == "0"
+        refs = (*px.cluster_firewall.sources, *px.host_firewall.sources)
+        if not cluster_on:
+            yield failed(s, "off: the cluster firewall is off", *refs)
+        elif node_off:
+            yield failed(s, "host.fw sets enable: 0", *refs)
+        else:
+            yield passed(s, "on (cluster firewall on, host.fw does not disable it)", *refs)
+
+
+@check(
+    id="HVA-303",
+    title="VM's network interfaces are behind the Proxmox firewall",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R2", "VM-FW-R3"]},
+    threats=("HYP-T2",),
+    remediation="Enable the VM's firewall (VM > Firewall > Options > Firewall: yes) and set "
+    "firewall=1 on each network device (qm set <vmid> --net0 ...,firewall=1).",
+    platforms=PVE,
+)
+def vm_firewall(ctx: Context) -> Iterator[Outcome]:
+    """Per-VM rules and the MAC/IP filters only apply to NICs with firewall=1 of a VM whose firewall
+    is enabled, on a cluster whose firewall is enabled: SP 800-125B's kernel-based virtual firewall,
+    managed with the platform (VM-FW-R3)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s, px = vm_subject(v), _px(hosts[v.host])
+        if px is None:
+            continue
+        if not v.interfaces:
+            yield not_applicable(s, "no network interface")
+            continue
+        notes = []
+        for i in v.interfaces:
+            if i.spoofing.known and i.spoofing.get().note.startswith("no filter"):
+                notes.append(
+                    f"{i.mac or i.source}: {i.spoofing.get().note.removeprefix('no filter: ')}"
+                )
+            elif not i.spoofing.known:
+                yield unknown(s, i.spoofing, "the VM's interfaces are behind the Proxmox firewall")
+                break
+        else:
+            refs = [i.source_ref for i in v.interfaces]
+            if notes:
+                yield failed(s, "; ".join(notes), *refs)
+            else:
+                yield passed(s, f"{len(v.interfaces)} interface(s) behind the VM firewall", *refs)
+
+
+@check(
+    id="HVA-305",
+    title="The Proxmox web UI and API admit only designated networks",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-21"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
+    threats=("HY-TS1", "HY-TS3", "HVA-T5"),
+    remediation='In /etc/default/pveproxy set ALLOW_FROM to the management networks, DENY_FROM="all" '
+    'and POLICY="allow", then systemctl restart pveproxy.',
+    platforms=PVE,
+)
+def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
+    """pveproxy (port 8006) serves the whole management plane; by default it accepts every source."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        f = px.pveproxy
+        if not f.known:
+            yield unknown(s, f, "pveproxy admits only the management networks")
+            continue
+        allow, deny, policy = (f.get().get(k, "") for k in ("ALLOW_FROM", "DENY_FROM", "POLICY"))
+        denies_rest = deny.strip() == "all" or policy.strip() == "deny"
+        if allow and denies_rest:
+            yield passed(s, f"ALLOW_FROM {allow}, everything else denied", *f.sources)
+        else:
+            yield failed(
+                s,
+                "pveproxy accepts connections from any address"
+                + (f" (ALLOW_FROM {allow} but nothing denied)" if allow else ""),
+                *f.sources,
+            )
+
+
+@check(
+    id="HVA-306",
+    title="Administrators log in with a second factor",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-15"]},
+    threats=("HVA-T5",),
+    remediation="Datacenter > Permissions > Two Factor: add TOTP, WebAuthn or a YubiKey for every "
+    "user holding an administrative role (and root@pam).",
+    platforms=PVE,
+)
+def admin_tfa(ctx: Context) -> Iterator[Outcome]:
+    """A Proxmox administrator controls every VM of the cluster; the 2014 draft asks for robust
+    multi-factor authentication of such accounts. user.cfg marks users that have a second factor."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        f = px.users
+        if not f.known:
+            yield unknown(s, f, "every administrator has a second factor")
+            continue
+        cfg = f.get()
+        admins = {"root@pam"}
+        for acl in cfg.acls:
+            if any(r in ADMIN_ROLES for r in acl["roles"]):  # type: ignore[attr-defined]
+                for who in acl["who"]:  # type: ignore[attr-defined]
+                    admins.update(
+                        cfg.groups.get(who[1:], []) if who.startswith("@") else [who.split("!")[0]]
+                    )
+        enabled = {u for u in admins if cfg.users.get(u, {}).get("enable", "1") == "1"}
+        missing = sorted(u for u in enabled if not cfg.users.get(u, {}).get("tfa_keys"))
+        if missing:
+            yield failed(
+                s, f"administrators without a second factor: {', '.join(missing)}", *f.sources
+            )
+        else:
+            yield passed(
+                s, f"{len(enabled)} administrator(s), all with a second factor", *f.sources
+            )
+
+
+@check(
+    id="HVA-307",
+    title="VM administration is granted per VM or pool, not only cluster-wide",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
+    threats=("HY-TS3", "HVA-T5"),
+    remediation="Grant VM roles on /pool/<pool> or /vms/<vmid> paths (and NoAccess for excluded VMs) "
+    "instead of on '/'.",
+    platforms=PVE,
+)
+def granular_acls(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft's granular access control: permissions on single VMs or groups of VMs, with
+    deny for specific VMs. In Proxmox, ACLs on /vms/<id> or /pool/<name> paths."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        f = px.users
+        if not f.known:
+            yield unknown(s, f, "VM permissions are granted per VM or pool")
+            continue
+        granular = [a for a in f.get().acls if str(a["path"]).startswith(("/vms/", "/pool/"))]
+        if granular:
+            paths = sorted({str(a["path"]) for a in granular})
+            yield passed(
+                s, f"{len(granular)} ACL(s) on VM or pool paths: {', '.join(paths[:8])}", *f.sources
+            )
+        else:
+            yield failed(s, "every VM permission is granted on '/' or above the VMs", *f.sources)
+
+
+@check(
+    id="HVA-308",
+    title="Live migration is encrypted",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-r1": ["HY-SR-13"]},
+    threats=("HYP-T2", "HY-TS1"),
+    remediation="Set `migration: secure,network=<dedicated migration network>` in datacenter.cfg.",
+    platforms=PVE,
+)
+def migration(ctx: Context) -> Iterator[Outcome]:
+    """Proxmox tunnels migration through SSH unless `type=insecure` is set; Rev. 1 HY-SR-13 also
+    wants a dedicated network segment."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        f = px.datacenter
+        if not f.known:
+            yield unknown(s, f, "migration is of type secure")
+            continue
+        mig = parse_property_string(f.get().get("migration", "secure"), "type")
+        net = f" on {mig['network']}" if mig.get("network") else " (no dedicated network)"
+        if mig.get("type", "secure") == "insecure":
+            yield failed(
+                s,
+                "migration type insecure: guest memory crosses the network in cleartext",
+                *f.sources,
+            )
+        else:
+            yield passed(s, f"migration type secure{net}", *f.sources)
+
+
+@check(
+    id="HVA-309",
+    title="Cluster communication (corosync) is authenticated and encrypted",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125b": ["VM-NS-R2"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="In corosync.conf's totem section set crypto_cipher (e.g. aes256) and crypto_hash "
+    "(e.g. sha256), increase config_version, and let pmxcfs distribute it.",
+    platforms=PVE,
+)
+def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
+    """Corosync carries cluster membership and the configuration file system; unencrypted, anyone
+    on that network can read or forge it (SP 800-125B: management traffic encrypted)."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        f = px.corosync
+        if not f.known:
+            yield unknown(s, f, "corosync traffic is encrypted")
+            continue
+        totem = f.get().get("totem", {})
+        if not isinstance(totem, dict):
+            totem = {}
+        cipher, hsh = totem.get("crypto_cipher", "none"), totem.get("crypto_hash", "none")
+        if totem.get("secauth") == "on" or (cipher != "none" and hsh != "none"):
+            yield passed(
+                s,
+                f"crypto_cipher {cipher}, crypto_hash {hsh}, secauth {totem.get('secauth', '-')}",
+                *f.sources,
+            )
+        else:
+            yield failed(
+                s, f"corosync unencrypted (crypto_cipher {cipher}, crypto_hash {hsh})", *f.sources
+            )
+
+
+@check(
+    id="HVA-310",
+    title="QEMU runs deprivileged and confined per VM",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF2",
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A", "HY-SR-7"]},
+    threats=("HYP-T1",),
+    remediation="Platform limitation, not a misconfiguration: no Proxmox VE setting runs QEMU as an "
+    "unprivileged user with a per-VM label. Compensate: keep QEMU patched, avoid passthrough and raw "
+    "args for untrusted guests, separate sensitive workloads onto their own nodes, or choose a "
+    "platform that confines QEMU where HY-SR-5 is required.",
+    platforms=PVE,
+)
+def qemu_deprivileged(ctx: Context) -> Iterator[Outcome]:
+    """Proxmox VE starts every QEMU process as root, without a per-VM AppArmor or SELinux label and
+    without a seccomp sandbox; a device-emulation escape is a host compromise. The report states it
+    as a platform limitation: no configuration changes it."""
+    for h in ctx.deployment.hosts:
+        if _px(h) is None:
+            continue
+        procs = h.facts.qemu_processes
+        seen = ""
+        if procs.known and procs.get():
+            users = sorted({p.user for p in procs.get()})
+            seen = f" (running QEMU processes as {', '.join(users)})"
+        yield failed(
+            host_subject(h),
+            "platform limitation: Proxmox VE runs QEMU as root without per-VM "
+            f"confinement; no setting changes this{seen}",
+            *procs.sources,
+            h.source,
+        )

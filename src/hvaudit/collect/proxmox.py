@@ -1,0 +1,151 @@
+"""The Proxmox VE files collector: a node's /etc/pve and network files, read-only.
+
+Targets: `pve:///` (this node), `pve+ssh://root@node/` (a node over SSH) and `pve+dir:///path`
+(a copy of a node's files, e.g. from a backup: the tree below PATH mirrors `/`). Every file read is
+listed here; directories are listed with `ls -1`. A live node's Linux host facts are collected as
+for a libvirt host; a copied tree has none (they are reported unavailable).
+
+Secrets never enter the bundle: the two-factor key field of user.cfg and cloud-init passwords
+(`cipassword`) are replaced by the redaction marker.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from hvaudit.bundle import BundleWriter, utc_now
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
+from hvaudit.errors import CollectionError, UsageError
+from hvaudit.redact import REDACTED, redact_conf
+
+__all__ = ["PVE_FILES", "ProxmoxFilesCollector", "ProxmoxTarget", "pve_artefact"]
+
+PVE_FILES = (
+    "/etc/pve/datacenter.cfg",
+    "/etc/pve/user.cfg",
+    "/etc/pve/storage.cfg",
+    "/etc/pve/corosync.conf",
+    "/etc/pve/firewall/cluster.fw",
+    "/etc/network/interfaces",
+    "/etc/default/pveproxy",
+    "/etc/hostname",
+)
+PVE_DIRS = ("/etc/pve/qemu-server", "/etc/pve/firewall", "/etc/pve/nodes")
+_USER_LINE = re.compile(r"^(user:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:)([^:]+)(:?.*)$")
+
+
+def pve_artefact(path: str) -> str:
+    """The bundle path of a node file (the same for every way of collecting it)."""
+    return "pve/files" + path
+
+
+def redact_user_cfg(text: str) -> str:
+    """Blank the two-factor key field of every user line (its presence is what checks need)."""
+    return (
+        "\n".join(
+            _USER_LINE.sub(lambda m: m.group(1) + REDACTED + m.group(3), line)
+            for line in text.splitlines()
+        )
+        + "\n"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProxmoxTarget:
+    """Where a node's files are: this node, a node over SSH, or a copied tree."""
+
+    uri: str
+    mode: str
+    """local, ssh or dir."""
+    root: str
+    destination: str | None
+    port: int | None
+
+    @classmethod
+    def parse(cls, uri: str) -> ProxmoxTarget:
+        """`pve:///`, `pve+ssh://root@node[:port]/`, `pve+dir:///path/to/copy`."""
+        parts = urllib.parse.urlsplit(uri)
+        if parts.scheme == "pve":
+            return cls(uri, "local", "", None, None)
+        if parts.scheme == "pve+ssh":
+            if not parts.hostname:
+                raise UsageError(f"{uri}: pve+ssh needs a host (pve+ssh://root@node/)")
+            dest = f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname
+            return cls(uri, "ssh", "", dest, parts.port)
+        if parts.scheme == "pve+dir":
+            if not parts.path or parts.path == "/":
+                raise UsageError(f"{uri}: pve+dir needs the path of a copied node tree")
+            return cls(uri, "dir", parts.path.rstrip("/"), None, None)
+        raise UsageError(
+            f"not a Proxmox target: {uri!r} (pve:///, pve+ssh://root@node/, pve+dir:///path)"
+        )
+
+
+class ProxmoxFilesCollector:
+    """Collects a node's configuration files (and, for a live node, its host facts)."""
+
+    def __init__(self, target: ProxmoxTarget, ssh_config: str | None = None) -> None:
+        self.target = target
+        if target.mode == "ssh":
+            assert target.destination is not None
+            self.runner: Runner = SshRunner(target.destination, target.port, config=ssh_config)
+        else:
+            self.runner = LocalRunner()
+
+    def _read(self, writer: BundleWriter, path: str) -> None:
+        res = self.runner.read_file(self.target.root + path, 10.0)
+        artefact = pve_artefact(path)
+        if res.status != "ok":
+            writer.record(
+                artefact, status=res.status, origin=path, reason=res.reason, collected_at=utc_now()
+            )
+            return
+        text = res.stdout.decode("utf-8", errors="replace")
+        if path.endswith("/user.cfg"):
+            text = redact_user_cfg(text)
+        elif "/qemu-server/" in path:
+            text = redact_conf(text)
+        writer.add(artefact, text.encode(), origin=path)
+
+    def _list(self, path: str) -> list[str]:
+        res = self.runner.run(("ls", "-1", self.target.root + path), 10.0)
+        if res.status != "ok" or res.rc != 0:
+            return []
+        names = res.stdout.decode("utf-8", errors="replace").split()
+        return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
+
+    def collect(self, writer: BundleWriter) -> None:
+        """Read every file; a host that cannot be reached raises CollectionError after the rest."""
+        writer.meta["collector"]["proxmox"] = {"uri": self.target.uri, "mode": self.target.mode}
+        probe = self.runner.run(("ls", "-d", self.target.root + "/etc/pve"), 10.0)
+        if probe.status != "ok" or probe.rc != 0:
+            raise CollectionError(
+                f"{self.target.uri}: no /etc/pve: not a Proxmox VE node (or a copy of one)"
+            )
+        for path in PVE_FILES:
+            self._read(writer, path)
+        for name in self._list("/etc/pve/qemu-server"):
+            if name.endswith(".conf"):
+                self._read(writer, f"/etc/pve/qemu-server/{name}")
+        for name in self._list("/etc/pve/firewall"):
+            if name.endswith(".fw") and name != "cluster.fw":
+                self._read(writer, f"/etc/pve/firewall/{name}")
+        for node in self._list("/etc/pve/nodes"):
+            self._read(writer, f"/etc/pve/nodes/{node}/host.fw")
+        if self.target.mode == "dir":
+            writer.record(
+                "host",
+                status="unavailable",
+                origin="host facts",
+                reason="a copied configuration tree has no live host to read facts from",
+            )
+        else:
+            HostCollector(self.runner).collect(writer)
+
+
+def collect_proxmox(uri: str, writer: BundleWriter, ssh_config: str | None = None) -> None:
+    """Collect one Proxmox VE node into `writer`."""
+    ProxmoxFilesCollector(ProxmoxTarget.parse(uri), ssh_config).collect(writer)

@@ -1,0 +1,174 @@
+"""Proxmox VE, files path: a node tree written from Proxmox's documented formats is collected
+(pve+dir://), parsed into the neutral model and assessed; exact outcomes per subject."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hvaudit.cli import main
+
+NODE = Path(__file__).parent / "fixtures" / "proxmox-node"
+
+
+def scan(tree: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
+    code = main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json", *extra])
+    out, _ = capsys.readouterr()
+    return code, json.loads(out)
+
+
+def got(report: dict) -> dict[tuple[str, str], str]:
+    return {(r["check_id"], r["subject"]["name"]): r["status"] for r in report["results"]}
+
+
+def msg(report: dict, check: str, subject: str) -> str:
+    return next(
+        r["message"]
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == (check, subject)
+    )
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    dest = tmp_path / "node"
+    shutil.copytree(NODE, dest)
+    return dest
+
+
+def test_fixture_node_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = scan(NODE, capsys)
+    assert code == 1 and report["platform"] == "proxmox-ve"
+    g = got(report)
+    expected = {
+        ("HVA-301", "pve1"): "pass",
+        ("HVA-302", "pve1"): "pass",
+        ("HVA-305", "pve1"): "pass",
+        ("HVA-306", "pve1"): "fail",
+        ("HVA-307", "pve1"): "pass",
+        ("HVA-308", "pve1"): "pass",
+        ("HVA-309", "pve1"): "pass",
+        ("HVA-310", "pve1"): "fail",
+        ("HVA-303", "web-01"): "pass",
+        ("HVA-303", "legacy-erp"): "fail",
+        ("HVA-012", "web-01"): "pass",
+        ("HVA-012", "legacy-erp"): "fail",
+        ("HVA-046", "web-01"): "pass",
+        ("HVA-046", "legacy-erp"): "fail",
+        ("HVA-047", "legacy-erp"): "fail",
+        ("HVA-050", "legacy-erp"): "manual",
+        ("HVA-090", "web-01"): "fail",
+        ("HVA-070", "web-01"): "fail",
+        ("HVA-191", "web-01"): "fail",
+        ("HVA-191", "legacy-erp"): "fail",
+        ("HVA-192", "web-01"): "pass",
+        ("HVA-192", "legacy-erp"): "fail",
+        ("HVA-100", "iso-library"): "pass",
+        ("HVA-100", "local"): "fail",
+        ("HVA-080", "web-01"): "manual",  # a copied tree has no host facts: core count unknown
+        ("HVA-160", "pve1"): "manual",
+    }
+    assert {k: g[k] for k in expected} == expected
+    assert msg(report, "HVA-306", "pve1") == "administrators without a second factor: alice@pve"
+    assert msg(report, "HVA-310", "pve1").startswith("platform limitation:")
+    assert "does not stop ARP/IP spoofing" in msg(report, "HVA-191", "web-01")
+    assert "the VM firewall is off" in msg(report, "HVA-191", "legacy-erp")
+    assert "trunk of VLANs [10, 20, 30]" in msg(report, "HVA-192", "legacy-erp")
+    fix = next(r["remediation"] for r in report["results"] if r["check_id"] == "HVA-192")
+    assert fix.startswith(
+        "Give every NIC on a VLAN-aware bridge a tag="
+    )  # Proxmox's fix, not libvirt's
+    assert any("unknown VM configuration key 'x-custom-tuning'" in n for n in report["notes"])
+    assert not any(r["check_id"] in ("HVA-042", "HVA-044", "HVA-130") for r in report["results"])
+
+
+def test_firewall_off_untagged_vlan_and_open_ui(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(fw.read_text().replace("enable: 1", "enable: 0"))
+    conf = tree / "etc/pve/qemu-server/100.conf"
+    conf.write_text(conf.read_text().replace(",tag=20", "", 1))
+    (tree / "etc/default/pveproxy").unlink()
+    dc = tree / "etc/pve/datacenter.cfg"
+    dc.write_text(dc.read_text().replace("migration: secure", "migration: insecure"))
+    (tree / "etc/pve/corosync.conf").unlink()
+    _, report = scan(tree, capsys)
+    g = got(report)
+    assert (g[("HVA-301", "pve1")], g[("HVA-302", "pve1")], g[("HVA-303", "web-01")]) == (
+        "fail",
+        "fail",
+        "fail",
+    )
+    assert "the cluster firewall is off" in msg(report, "HVA-191", "web-01")
+    assert g[("HVA-192", "web-01")] == "fail"
+    assert "untagged on VLAN-aware bridge vmbr0: receives every VLAN" in msg(
+        report, "HVA-192", "web-01"
+    )
+    assert g[("HVA-305", "pve1")] == "fail" and g[("HVA-308", "pve1")] == "fail"
+    assert g[("HVA-309", "pve1")] == "not_applicable"
+
+
+def test_secrets_are_redacted(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tree / "etc/pve/qemu-server/100.conf"
+    conf.write_text(conf.read_text() + "cipassword: $5$s3cr3tHash$abcdef\n")
+    assert main(["collect", "--connect", f"pve+dir://{tree}", "-o", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    blob = b"".join(p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert b"s3cr3tHash" not in blob and b"x!oath" not in blob
+    assert b"***REDACTED***" in blob
+
+
+def test_malformed_config_is_an_error_result_naming_file_and_line(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "etc/pve/qemu-server/102.conf").write_text("memory: 1024\nthis is not a setting\n")
+    code, report = scan(tree, capsys)
+    assert code == 3
+    errors = [(r["check_id"], r["message"]) for r in report["results"] if r["status"] == "error"]
+    assert errors == [
+        ("HVA-000", "pve/files/etc/pve/qemu-server/102.conf:2: expected 'key: value'")
+    ]
+
+
+def test_not_a_proxmox_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["scan", "--connect", f"pve+dir://{tmp_path}"])
+    _, err = capsys.readouterr()
+    assert code == 3 and "not a Proxmox VE node" in err and err.count("\n") == 1
+    code = main(["scan", "--connect", "pve+ssh:///"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "pve+ssh needs a host" in err
+
+
+def test_tfa_acl_granularity_and_corosync_variants(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = tree / "etc/pve/user.cfg"
+    text = users.read_text().replace(
+        "user:alice@pve:1:0:Alice:Admin:alice@example.com:Platform team::",
+        "user:alice@pve:1:0:Alice:Admin:alice@example.com:Platform team:x:",
+    )
+    text = "\n".join(
+        line for line in text.splitlines() if not line.startswith(("acl:1:/pool", "acl:0:/vms"))
+    )
+    users.write_text(text + "\n")
+    coro = tree / "etc/pve/corosync.conf"
+    coro.write_text(
+        coro.read_text()
+        .replace("crypto_cipher: aes256", "crypto_cipher: none")
+        .replace("secauth: on", "secauth: off")
+    )
+    _, report = scan(tree, capsys)
+    g = got(report)
+    assert g[("HVA-306", "pve1")] == "pass"
+    assert g[("HVA-307", "pve1")] == "fail"
+    assert g[("HVA-309", "pve1")] == "fail"
+    assert (
+        msg(report, "HVA-309", "pve1")
+        == "corosync unencrypted (crypto_cipher none, crypto_hash sha256)"
+    )
