@@ -114,6 +114,17 @@ def _collect_options(p: argparse.ArgumentParser) -> None:
         help="an ssh_config file for host facts (keys, jump hosts, known_hosts)",
     )
     p.add_argument(
+        "--ca-file",
+        type=Path,
+        metavar="FILE",
+        help="CA certificate to verify a Proxmox API endpoint (pve+api://) against",
+    )
+    p.add_argument(
+        "--no-verify-tls",
+        action="store_true",
+        help="do not verify the Proxmox API certificate (labs only)",
+    )
+    p.add_argument(
         "--secure-xml",
         action="store_true",
         help="open a read-write libvirt connection (still only reading) so console "
@@ -145,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-c",
         metavar="URI",
         help="libvirt URI (qemu:///system, qemu+ssh://root@host/system) or Proxmox VE node "
-        "(pve:///, pve+ssh://root@node/, pve+dir:///copied/tree)",
+        "(pve:///, pve+ssh://root@node/, pve+dir:///copied/tree, pve+api://host:8006/node with "
+        "HVAUDIT_PVE_TOKEN in the environment)",
     )
     target.add_argument("--demo", action="store_true", help="scan the bundled demo deployment")
     p.add_argument(
@@ -319,6 +331,8 @@ def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
         ssh_port=args.ssh_port,
         ssh_config=str(args.ssh_config) if args.ssh_config else None,
         secure_xml=args.secure_xml,
+        ca_file=str(args.ca_file) if args.ca_file else None,
+        verify_tls=not args.no_verify_tls,
     )
 
 

@@ -31,6 +31,8 @@ class CollectOptions:
     ssh_port: int | None = None
     ssh_config: str | None = None
     secure_xml: bool = False
+    ca_file: str | None = None
+    verify_tls: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
 
 def collect(opts: CollectOptions, dest: Path | None) -> CollectResult:
     """Collect the deployment `opts.uri` names: a libvirt URI or a Proxmox VE target (pve...)."""
-    if opts.uri.split(":", 1)[0] in ("pve", "pve+ssh", "pve+dir"):
+    if opts.uri.split(":", 1)[0] in ("pve", "pve+ssh", "pve+dir", "pve+api"):
         return _collect_with(opts, dest, "proxmox-ve")
     return _collect_with(opts, dest, "kvm-libvirt")
 
@@ -77,7 +79,16 @@ def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
 
 
 def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> CollectResult:
-    if platform == "proxmox-ve":
+    if platform == "proxmox-ve" and opts.uri.startswith("pve+api:"):
+        from hvaudit.collect.proxmox_api import ProxmoxApiCollector
+
+        api = ProxmoxApiCollector(opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls)
+        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+
+        def run() -> None:
+            api.collect(writer)
+
+    elif platform == "proxmox-ve":
         from hvaudit.collect.proxmox import ProxmoxTarget, collect_proxmox
 
         ProxmoxTarget.parse(opts.uri)  # usage errors before anything is written

@@ -8,6 +8,7 @@ addresses in `ipfilter-net<N>`); an untagged NIC on a VLAN-aware bridge receives
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -83,6 +84,8 @@ def _file(
         return Fact.unavailable(f"{path} was not collected")
     if entry.status == "absent":
         return absent() if absent else Fact.unavailable(f"{path} does not exist on the node")
+    if entry.status == "unavailable":
+        return Fact.unavailable(f"{path}: {entry.reason}", Source(artefact))
     if entry.status != "ok":
         return Fact.failed(f"{path}: {entry.reason}", Source(artefact))
     try:
@@ -343,6 +346,13 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
             except InputError as exc:
                 problems.append(ParseProblem("vm", vmid, entry.path, str(exc)))
     cores, threads, mem = _cores(bundle)
+    status = bundle.entry("pve/api/node-status.json")
+    if status is not None and status.status == "ok" and not cores:
+        node = json.loads(bundle.text(status.path))
+        cpu = node.get("cpuinfo", {}) if isinstance(node, dict) else {}
+        cores = int(cpu.get("cores", 0) or 0) * max(int(cpu.get("sockets", 1) or 1), 1)
+        threads = int(cpu.get("cpus", 0) or 0)
+        mem = int((node.get("memory", {}) or {}).get("total", 0) or 0) // 1024
     facts = parse_host_facts(bundle)
     host = Host(
         name=hostname,

@@ -1,0 +1,410 @@
+"""The Proxmox VE API collector, read-only, through proxmoxer with an API token.
+
+Target `pve+api://HOST[:PORT]/[NODE]`. The token comes from the environment, never the command
+line: `HVAUDIT_PVE_TOKEN="audit@pve!hvaudit=<secret>"`; the built-in role PVEAuditor on `/` is
+enough. TLS is verified (against `--ca-file` when given); `--no-verify-tls` is for labs only.
+
+Every answer is rendered into the file format the node itself keeps (`qemu-server/<vmid>.conf`,
+`cluster.fw`, `user.cfg`, `storage.cfg`, `corosync.conf`, `interfaces`) under the same artefact
+paths as the files collector, so one parser and one model serve both paths. What the API does not
+expose (`/etc/default/pveproxy`) is recorded as unavailable, not guessed.
+
+Calls made (all GET): /nodes, /cluster/resources?type=vm, /nodes/{node}/qemu/{vmid}/config,
+/nodes/{node}/qemu/{vmid}/firewall/{options,rules,ipset,ipset/{name}}, /cluster/firewall/{options,
+rules,ipset,ipset/{name},aliases}, /nodes/{node}/firewall/{options,rules}, /cluster/options,
+/storage, /access/{users,groups,roles,acl,tfa}, /cluster/config/totem, /nodes/{node}/network,
+/nodes/{node}/status.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from hvaudit.bundle import BundleWriter, dump_json, utc_now
+from hvaudit.collect.proxmox import pve_artefact
+from hvaudit.errors import CollectionError, UsageError
+
+__all__ = ["TOKEN_ENV", "ProxmoxApiCollector"]
+
+_NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
+TOKEN_ENV = "HVAUDIT_PVE_TOKEN"  # noqa: S105 - the name of an environment variable
+
+
+def _one_line(text: object) -> str:
+    """A hostile API value must not become a second line of the rendered file."""
+    return " ".join(str(text).splitlines())
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, dict):
+        first = [f"{v['type']}"] if "type" in v else []
+        return _one_line(",".join(first + [f"{k}={x}" for k, x in v.items() if k != "type"]))
+    if isinstance(v, list):
+        return _one_line(",".join(str(x) for x in v))
+    return _one_line(v)
+
+
+def render_config(config: dict[str, Any]) -> str:
+    """A qemu-server configuration file from an API config dict."""
+    lines = [f"#{line}" for line in str(config.get("description", "")).splitlines()]
+    lines += [
+        f"{k}: {_value(v)}" for k, v in sorted(config.items()) if k not in ("digest", "description")
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _rule(r: dict[str, Any]) -> str:
+    head = "|" if str(r.get("enable", 1)) == "0" else ""
+    kind = str(r.get("type", "in")).upper()
+    action = f"{r['macro']}({r.get('action', '')})" if r.get("macro") else str(r.get("action", ""))
+    opts = [
+        f"-{k} {r[k]}"
+        for k in ("iface", "source", "dest", "proto", "dport", "sport", "log")
+        if r.get(k)
+    ]
+    opts = [o.replace("-proto ", "-p ") for o in opts]
+    comment = f" # {r['comment']}" if r.get("comment") else ""
+    return _one_line(f"{head}{kind} {action} {' '.join(opts)}".rstrip() + comment)
+
+
+def render_firewall(
+    options: dict[str, Any],
+    rules: list[dict[str, Any]],
+    ipsets: dict[str, list[str]],
+    aliases: dict[str, str] | None = None,
+) -> str:
+    """A firewall file from API options, rules, IP sets and aliases."""
+    out = ["[OPTIONS]"] + [f"{k}: {_value(v)}" for k, v in sorted(options.items()) if k != "digest"]
+    if aliases:
+        out += ["", "[ALIASES]"] + [f"{k} {v}" for k, v in sorted(aliases.items())]
+    for name, cidrs in sorted(ipsets.items()):
+        out += ["", f"[IPSET {name}]", *cidrs]
+    out += ["", "[RULES]"] + [_rule(r) for r in sorted(rules, key=lambda r: int(r.get("pos", 0)))]
+    return "\n".join(out) + "\n"
+
+
+def render_storage(storages: list[dict[str, Any]]) -> str:
+    """storage.cfg from /storage."""
+    out = []
+    for s in storages:
+        out.append(f"{s['type']}: {s['storage']}")
+        out += [
+            f"\t{k} {_value(v)}"
+            for k, v in sorted(s.items())
+            if k not in ("type", "storage", "digest")
+        ]
+        out.append("")
+    return "\n".join(out)
+
+
+def render_users(
+    users: list[dict[str, Any]],
+    groups: list[dict[str, Any]],
+    roles: list[dict[str, Any]],
+    acls: list[dict[str, Any]],
+    tfa_users: set[str],
+) -> str:
+    """user.cfg from /access (the two-factor field is only marked, never copied)."""
+
+    def field(v: object) -> str:  # user.cfg is colon-separated: a colon in a comment shifts fields
+        return _one_line(v).replace(":", " ")
+
+    out = []
+    for u in users:
+        keys = "x" if u["userid"] in tfa_users else ""
+        out.append(
+            ":".join(
+                [
+                    "user",
+                    field(u["userid"]),
+                    str(u.get("enable", 1)),
+                    str(u.get("expire", 0)),
+                    field(u.get("firstname", "")),
+                    field(u.get("lastname", "")),
+                    field(u.get("email", "")),
+                    field(u.get("comment", "")),
+                    keys,
+                    "",
+                ]
+            )
+        )
+    out += [
+        f"group:{field(g['groupid'])}:{field(g.get('users', ''))}:{field(g.get('comment', ''))}:"
+        for g in groups
+    ]
+    out += [
+        f"role:{field(r['roleid'])}:{field(r.get('privs', ''))}:"
+        for r in roles
+        if not r.get("special")
+    ]
+    for a in acls:
+        who = ("@" if a.get("type") == "group" else "") + str(a.get("ugid", ""))
+        out.append(
+            f"acl:{field(a.get('propagate', 1))}:{field(a['path'])}:{field(who)}:{field(a['roleid'])}:"
+        )
+    return "\n".join(out) + "\n"
+
+
+def render_totem(totem: dict[str, Any]) -> str:
+    """corosync.conf's totem block from /cluster/config/totem."""
+
+    def block(name: str, d: dict[str, Any], indent: str) -> list[str]:
+        lines = [f"{indent}{name} {{"]
+        for k, v in d.items():
+            if isinstance(v, dict):
+                for sub, inner in v.items():
+                    lines += block(
+                        k, inner if isinstance(inner, dict) else {"value": inner}, indent + "  "
+                    )
+                    _ = sub
+            else:
+                lines.append(f"{indent}  {k}: {v}")
+        return [*lines, f"{indent}}}"]
+
+    return "\n".join(block("totem", totem, "")) + "\n"
+
+
+def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
+    """/etc/network/interfaces from /nodes/{node}/network."""
+    names = {
+        "bridge_ports": "bridge-ports",
+        "bridge_stp": "bridge-stp",
+        "bridge_fd": "bridge-fd",
+        "bridge_vids": "bridge-vids",
+        "slaves": "bond-slaves",
+        "bond_mode": "bond-mode",
+        "cidr": "address",
+        "gateway": "gateway",
+        "vlan-raw-device": "vlan-raw-device",
+    }
+    out = []
+    for i in sorted(ifaces, key=lambda i: str(i.get("iface"))):
+        if i.get("autostart"):
+            out.append(f"auto {i['iface']}")
+        out.append(
+            f"iface {i['iface']} {(i.get('families') or ['inet'])[0]} {i.get('method', 'manual')}"
+        )
+        out += [
+            f"\t{names[k]} {_value(v)}" for k, v in i.items() if k in names and v not in (None, "")
+        ]
+        if str(i.get("bridge_vlan_aware", "0")) == "1":
+            out.append("\tbridge-vlan-aware yes")
+        out.append("")
+    return "\n".join(out)
+
+
+class ProxmoxApiCollector:
+    """Reads one node (and the cluster-wide configuration) through the API."""
+
+    def __init__(self, uri: str, *, ca_file: str | None = None, verify_tls: bool = True) -> None:
+        parts = urllib.parse.urlsplit(uri)
+        if parts.scheme != "pve+api" or not parts.hostname:
+            raise UsageError(f"{uri}: expected pve+api://HOST[:PORT]/[NODE]")
+        token = os.environ.get(TOKEN_ENV, "")
+        user_token, sep, secret = token.partition("=")
+        user, bang, name = user_token.partition("!")
+        if not (sep and bang and secret and user and name):
+            raise UsageError(
+                f"set {TOKEN_ENV}=USER@REALM!TOKENID=SECRET (an API token with the PVEAuditor role)"
+            )
+        self.uri, self.host, self.port = uri, parts.hostname, parts.port or 8006
+        self.node = parts.path.strip("/") or None
+        self.user, self.token_name, self._secret = user, name, secret
+        self.verify: bool | str = (ca_file or True) if verify_tls else False
+
+    def collect(self, writer: BundleWriter) -> None:
+        """Collect; an unreachable API or a rejected token raises CollectionError (one line)."""
+        try:
+            from proxmoxer import ProxmoxAPI
+        except ImportError:
+            raise CollectionError(
+                "the Proxmox API path needs proxmoxer: pip install 'hvaudit[proxmox]'"
+            ) from None
+        writer.meta["collector"]["proxmox"] = {
+            "uri": self.uri,
+            "mode": "api",
+            "user": self.user,
+            "token": self.token_name,
+            "verify_tls": bool(self.verify),
+        }
+        api = ProxmoxAPI(
+            self.host,
+            port=self.port,
+            user=self.user,
+            token_name=self.token_name,
+            token_value=self._secret,
+            verify_ssl=self.verify,
+            timeout=20,
+        )
+        nodes = self._get(api, "nodes", fatal=True)
+        names = [str(n["node"]) for n in nodes if _NODE_NAME.fullmatch(str(n.get("node", "")))]
+        node = self.node or (names[0] if names else None)
+        if node not in names:
+            raise CollectionError(
+                f"{self.uri}: no node {node!r} (nodes: {', '.join(names) or 'none'})"
+            )
+        if len(names) > 1:
+            writer.error(
+                f"only node {node} was collected; scan the others (pve+api://.../NODE) too"
+            )
+        writer.add(pve_artefact("/etc/hostname"), f"{node}\n".encode(), origin="GET /nodes")
+        self._store(
+            writer,
+            "/etc/pve/datacenter.cfg",
+            "GET /cluster/options",
+            lambda: (
+                "\n".join(
+                    f"{k}: {_value(v)}"
+                    for k, v in sorted(self._get(api, "cluster/options").items())
+                    if k != "digest"
+                )
+                + "\n"
+            ),
+        )
+        self._store(
+            writer,
+            "/etc/pve/storage.cfg",
+            "GET /storage",
+            lambda: render_storage(self._get(api, "storage")),
+        )
+        self._store(
+            writer,
+            "/etc/pve/user.cfg",
+            "GET /access/{users,groups,roles,acl,tfa}",
+            lambda: render_users(
+                self._get(api, "access/users"),
+                self._get(api, "access/groups"),
+                self._get(api, "access/roles"),
+                self._get(api, "access/acl"),
+                {t["userid"] for t in self._get(api, "access/tfa") if t.get("entries")},
+            ),
+        )
+        self._store(
+            writer,
+            "/etc/pve/firewall/cluster.fw",
+            "GET /cluster/firewall/*",
+            lambda: render_firewall(
+                self._get(api, "cluster/firewall/options"),
+                self._get(api, "cluster/firewall/rules"),
+                self._ipsets(api, "cluster/firewall"),
+                {a["name"]: a["cidr"] for a in self._get(api, "cluster/firewall/aliases")},
+            ),
+        )
+        self._store(
+            writer,
+            f"/etc/pve/nodes/{node}/host.fw",
+            f"GET /nodes/{node}/firewall/*",
+            lambda: render_firewall(
+                self._get(api, f"nodes/{node}/firewall/options"),
+                self._get(api, f"nodes/{node}/firewall/rules"),
+                {},
+            ),
+        )
+        self._store(
+            writer,
+            "/etc/pve/corosync.conf",
+            "GET /cluster/config/totem",
+            lambda: render_totem(self._get(api, "cluster/config/totem")),
+        )
+        self._store(
+            writer,
+            "/etc/network/interfaces",
+            f"GET /nodes/{node}/network",
+            lambda: render_interfaces(self._get(api, f"nodes/{node}/network")),
+        )
+        writer.record(
+            pve_artefact("/etc/default/pveproxy"),
+            status="unavailable",
+            origin="API",
+            reason="pveproxy's access settings are not exposed by the API; collect the node's files for them",
+        )
+        writer.add(
+            "pve/api/node-status.json",
+            dump_json(self._get(api, f"nodes/{node}/status")),
+            origin=f"GET /nodes/{node}/status",
+        )
+        for vm in self._get(api, "cluster/resources", type="vm"):
+            if vm.get("type") != "qemu" or vm.get("node") != node:
+                continue
+            vmid = int(vm["vmid"])
+            base = f"nodes/{node}/qemu/{vmid}"
+            self._store(
+                writer,
+                f"/etc/pve/qemu-server/{vmid}.conf",
+                f"GET /{base}/config",
+                functools.partial(self._vm_config, api, base),
+            )
+            self._store(
+                writer,
+                f"/etc/pve/firewall/{vmid}.fw",
+                f"GET /{base}/firewall/*",
+                functools.partial(self._vm_firewall, api, base),
+            )
+        writer.record(
+            "host",
+            status="unavailable",
+            origin="host facts",
+            reason="the API path reads no host OS facts; collect the node's files over SSH for them",
+        )
+
+    def _vm_config(self, api: Any, base: str) -> str:
+        return render_config(self._get(api, f"{base}/config"))
+
+    def _vm_firewall(self, api: Any, base: str) -> str:
+        return render_firewall(
+            self._get(api, f"{base}/firewall/options"),
+            self._get(api, f"{base}/firewall/rules"),
+            self._ipsets(api, f"{base}/firewall"),
+        )
+
+    def _get(self, api: Any, path: str, fatal: bool = False, **params: Any) -> Any:
+        from proxmoxer.core import ResourceException
+
+        try:
+            return api.get(path, **params) if params else api.get(path)
+        except ResourceException as exc:
+            text = f"GET /{path}: {exc.status_code} {exc.status_message}".strip()
+            if fatal:
+                raise CollectionError(f"{self.uri}: {text}") from None
+            raise _ApiError(text) from None
+        except Exception as exc:
+            text = " ".join(str(exc).split())[:200]
+            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {text}") from None
+
+    def _ipsets(self, api: Any, base: str) -> dict[str, list[str]]:
+        return {
+            s["name"]: [
+                _one_line(e["cidr"])
+                for e in self._get(
+                    api, f"{base}/ipset/{urllib.parse.quote(str(s['name']), safe='')}"
+                )
+            ]
+            for s in self._get(api, f"{base}/ipset")
+        }
+
+    @staticmethod
+    def _store(writer: BundleWriter, path: str, origin: str, render: Callable[[], str]) -> None:
+        try:
+            text = render()
+        except _ApiError as exc:
+            status = "absent" if " 404" in str(exc) or "does not exist" in str(exc) else "failed"
+            writer.record(
+                pve_artefact(path),
+                status=status,
+                origin=origin,
+                reason=str(exc),
+                collected_at=utc_now(),
+            )
+            if status == "failed":
+                writer.error(str(exc))
+            return
+        writer.add(pve_artefact(path), text.encode(), origin=origin)
+
+
+class _ApiError(Exception):
+    """One API call failed (the answer is recorded; collection goes on)."""

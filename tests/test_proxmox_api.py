@@ -1,0 +1,273 @@
+"""Proxmox VE, API path: a fake PVE server (fakepve, a real HTTPS server speaking PVE's API on
+loopback, with a self-signed certificate) is seeded through the API with the same guests and
+firewall as the files fixture; `pve+api://` must reach the same VM-level verdicts as `pve+dir://`.
+
+What fakepve keeps state for: VM configuration, firewall, storage, pools. Its access, totem,
+network and node-status answers are the API's shape filled with placeholders (an ACL path
+"fake"), so for those GETs the test substitutes the answers a real node gives for the fixture's
+user.cfg, corosync.conf and interfaces (written from PVE's API documentation); everything else is
+the fake server's own handling."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hvaudit.cli import main
+
+proxmoxer = pytest.importorskip("proxmoxer")
+
+NODE = Path(__file__).parent / "fixtures" / "proxmox-node"
+TOKEN = "root@pam!hvaudit"
+SECRET = "3f1c9a5e-token-secret-7b2d"
+VM_CHECKS = ("HVA-012", "HVA-046", "HVA-047", "HVA-090", "HVA-191", "HVA-192", "HVA-303")
+
+
+def main_section(conf: Path) -> dict[str, str]:
+    """The current configuration of a qemu-server file (no comments, pending or snapshots)."""
+    out: dict[str, str] = {}
+    for line in conf.read_text().splitlines():
+        if line.startswith("["):
+            break
+        if line and not line.startswith("#"):
+            key, _, value = line.partition(": ")
+            out[key] = value
+    return out
+
+
+# The answers a node with the fixture's configuration gives (the GETs fakepve does not model).
+CANNED: dict[str, Any] = {
+    "/access/users": [
+        {"userid": "root@pam", "enable": 1, "expire": 0, "email": "root@example.com"},
+        {
+            "userid": "alice@pve",
+            "enable": 1,
+            "expire": 0,
+            "firstname": "Alice",
+            "lastname": "Admin",
+            "email": "alice@example.com",
+            "comment": "Platform team",
+        },
+        {"userid": "audit@pve", "enable": 1, "expire": 0, "comment": "read-only auditor"},
+        {"userid": "old@pve", "enable": 0, "expire": 1700000000, "comment": "left the company"},
+    ],
+    "/access/groups": [
+        {"groupid": "admins", "users": "alice@pve", "comment": "Administrators"},
+        {"groupid": "auditors", "users": "audit@pve"},
+    ],
+    "/access/roles": [
+        {"roleid": "Administrator", "special": 1, "privs": "Sys.Audit"},
+        {"roleid": "WebOperator", "special": 0, "privs": "VM.Audit,VM.Console,VM.PowerMgmt"},
+    ],
+    "/access/acl": [
+        {"path": "/", "type": "group", "ugid": "admins", "roleid": "Administrator", "propagate": 1},
+        {"path": "/", "type": "group", "ugid": "auditors", "roleid": "PVEAuditor", "propagate": 1},
+        {
+            "path": "/pool/web",
+            "type": "user",
+            "ugid": "alice@pve",
+            "roleid": "WebOperator",
+            "propagate": 1,
+        },
+        {
+            "path": "/vms/101",
+            "type": "user",
+            "ugid": "audit@pve",
+            "roleid": "NoAccess",
+            "propagate": 0,
+        },
+    ],
+    "/access/tfa": [{"userid": "root@pam", "entries": [{"type": "totp", "id": "totp-1"}]}],
+    "/cluster/config/totem": {
+        "cluster_name": "lab",
+        "config_version": "2",
+        "crypto_cipher": "aes256",
+        "crypto_hash": "sha256",
+        "secauth": "on",
+        "version": "2",
+    },
+    "/nodes/{node}/status": {
+        "cpuinfo": {"cpus": 16, "sockets": 1},
+        "memory": {"total": 68719476736},
+    },
+}
+
+
+@pytest.fixture
+def seeded(fakepve: Any, fakepve_url: str, fakepve_cafile: str) -> str:
+    synthesise = fakepve.synthesise
+
+    async def answer(match: Any, method: str, info: Any, user: Any, values: Any) -> Any:
+        if method == "GET" and match.template in CANNED:
+            return CANNED[match.template]
+        return await synthesise(match, method, info, user, values)
+
+    fakepve.synthesise = answer
+    for vmid in (100, 101):
+        config = main_section(NODE / "etc/pve/qemu-server" / f"{vmid}.conf")
+        fakepve.add_vm(vmid, config["name"], config=config)
+    fakepve.apitokens[TOKEN] = SECRET
+    url = urllib.parse.urlsplit(fakepve_url)
+    admin = proxmoxer.ProxmoxAPI(
+        url.hostname,
+        port=url.port,
+        user="root@pam",
+        password="secret",  # noqa: S106 - fakepve's fixed root password
+        verify_ssl=fakepve_cafile,
+    )
+    admin.cluster.firewall.options.put(enable=1, policy_in="DROP", policy_out="ACCEPT")
+    admin.cluster.firewall.ipset.post(name="management")
+    admin.cluster.firewall.ipset("management").post(cidr="10.0.0.0/24")
+    admin.cluster.firewall.rules.post(
+        type="in", action="ACCEPT", source="+management", proto="tcp", dport="8006", enable=1
+    )
+    admin.cluster.firewall.groups.post(group="webserver")
+    admin.cluster.firewall.groups("webserver").post(
+        type="in", action="ACCEPT", proto="tcp", dport="443", enable=1
+    )
+    admin.storage.post(
+        storage="iso-library",
+        type="nfs",
+        server="images.example.internal",
+        export="/export/iso",
+        content="iso",
+    )
+    fw = admin.nodes("pve1").qemu(100).firewall
+    fw.options.put(enable=1, macfilter=1, ipfilter=1, policy_in="DROP")
+    fw.rules.post(type="group", action="webserver", enable=1)
+    return f"pve+api://{url.hostname}:{url.port}/pve1"
+
+
+def scan(target: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
+    code = main(["scan", "--connect", target, "--format", "json", *extra])
+    out, err = capsys.readouterr()
+    assert out, err
+    return code, json.loads(out)
+
+
+def verdicts(report: dict) -> dict[tuple[str, str], str]:
+    return {(r["check_id"], r["subject"]["name"]): r["status"] for r in report["results"]}
+
+
+# Where the two paths rightly differ: the API reports the node's memory (a copied tree has no host
+# facts), and pveproxy's access settings exist only as a file.
+API_KNOWS_MORE = {("HVA-060", "pve1"): ("manual", "pass")}
+API_CANNOT_SEE = {("HVA-305", "pve1"): ("pass", "manual")}
+
+
+def test_api_path_reaches_the_files_path_verdicts(
+    seeded: str,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    code, api = scan(seeded, capsys, "--ca-file", fakepve_cafile)
+    _, files = scan(f"pve+dir://{NODE}", capsys)
+    assert code == 1 and api["platform"] == "proxmox-ve", (
+        api["notes"],
+        [r["message"] for r in api["results"] if r["status"] == "error"],
+    )
+    by_files, by_api = verdicts(files), verdicts(api)
+    assert all((c, vm) in by_api for c in VM_CHECKS for vm in ("web-01", "legacy-erp"))
+    differ = {k: (by_files.get(k), by_api.get(k)) for k in by_files.keys() | by_api.keys()}
+    differ = {k: v for k, v in differ.items() if v[0] != v[1]}
+    assert differ == API_KNOWS_MORE | API_CANNOT_SEE
+    assert {"web-01", "legacy-erp"} <= {r["subject"]["name"] for r in api["results"]}
+
+
+def test_token_never_reaches_the_bundle_or_report(
+    seeded: str,
+    fakepve_cafile: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    bundle = tmp_path / "b"
+    code = main(["collect", "--connect", seeded, "--ca-file", fakepve_cafile, "-o", str(bundle)])
+    capsys.readouterr()
+    assert code == 0
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    assert any(p.name == "100.conf" for p in files)
+    assert not any(SECRET in p.read_text(errors="replace") for p in files)
+    meta = json.loads((bundle / "manifest.json").read_text())
+    assert meta["collector"]["proxmox"]["token"] == "hvaudit"
+
+
+def test_untrusted_certificate_is_refused(
+    seeded: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    code = main(["scan", "--connect", seeded])
+    _, err = capsys.readouterr()
+    assert code == 3
+    assert "SSL" in err and err.count("\n") == 1
+
+
+def test_wrong_token_is_one_line_and_exit_3(
+    seeded: str,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}=wrong")
+    code = main(["scan", "--connect", seeded, "--ca-file", fakepve_cafile])
+    _, err = capsys.readouterr()
+    assert code == 3 and "401" in err and err.count("\n") == 1
+    assert "wrong" not in err
+
+
+def test_missing_token_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HVAUDIT_PVE_TOKEN", raising=False)
+    code = main(["scan", "--connect", "pve+api://127.0.0.1:1/"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "HVAUDIT_PVE_TOKEN" in err
+
+
+def test_unreachable_api_is_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    code = main(["scan", "--connect", "pve+api://127.0.0.1:1/"])
+    _, err = capsys.readouterr()
+    assert code == 3 and err.count("\n") == 1 and SECRET not in err
+
+
+def test_hostile_values_cannot_forge_lines(
+    tmp_path: Path,
+    fakepve: Any,
+    fakepve_url: str,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A description or value carrying a newline must not add a configuration key."""
+    fakepve.add_vm(
+        200,
+        "evil",
+        config={
+            "name": "evil",
+            "description": "x\nkvm: 1",
+            "cpu": "host\nargs: -nodefaults",
+            "memory": "1024",
+        },
+    )
+    fakepve.apitokens[TOKEN] = SECRET
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    url = urllib.parse.urlsplit(fakepve_url)
+    target = f"pve+api://{url.hostname}:{url.port}/pve1"
+    _, report = scan(target, capsys, "--ca-file", fakepve_cafile)
+    assert verdicts(report)[("HVA-046", "evil")] == "pass"
+    bundle = tmp_path / "b"
+    assert (
+        main(["collect", "--connect", target, "--ca-file", fakepve_cafile, "-o", str(bundle)]) == 0
+    )
+    conf = next(bundle.rglob("200.conf")).read_text().splitlines()
+    assert not [line for line in conf if line.startswith(("args:", "kvm:"))]
