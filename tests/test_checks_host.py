@@ -201,6 +201,16 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "fail",
         "relaxed_acs_check = 1",
     ),
+    ("HVA-052", {}, "pass", "no pcie_acs_override="),
+    (
+        "HVA-052",
+        {
+            "/proc/cmdline": "BOOT_IMAGE=/vmlinuz root=/dev/sda1 pcie_acs_override=downstream,multifunction\n"
+        },
+        "fail",
+        "pcie_acs_override=downstream,multifunction",
+    ),
+    ("HVA-052", {"/proc/cmdline": None}, "manual", "/proc/cmdline could not be read"),
     ("HVA-061", {}, "pass", "KSM is off"),
     ("HVA-061", {"/sys/kernel/mm/ksm/run": "1\n"}, "fail", "merging"),
     ("HVA-101", {}, "manual", "storage pool"),

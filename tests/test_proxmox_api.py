@@ -271,3 +271,50 @@ def test_hostile_values_cannot_forge_lines(
     )
     conf = next(bundle.rglob("200.conf")).read_text().splitlines()
     assert not [line for line in conf if line.startswith(("args:", "kvm:"))]
+
+
+def test_cluster_scan_covers_every_online_node(
+    seeded: str,
+    fakepve: Any,
+    fakepve_cafile: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a node in the URI every online node is collected; an offline one is an error and
+    the rest of the cluster is still assessed and kept."""
+    fakepve.add_vm(300, "db-02", node="pve2", config={"name": "db-02", "args": "-s"})
+    fakepve.add_node("pve3", online=False)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    cluster = seeded.removesuffix("pve1")
+    bundle = tmp_path / "cluster.tar.gz"
+    code, report = scan(cluster, capsys, "--ca-file", fakepve_cafile, "--bundle", str(bundle))
+    assert code == 3  # pve3 could not be collected: the scan is incomplete, and says so
+    assert sorted(h["name"] for h in report["hosts"]) == ["pve1", "pve2"]
+    v = verdicts(report)
+    assert v[("HVA-046", "db-02")] == "fail" and v[("HVA-046", "legacy-erp")] == "fail"
+    assert v[("HVA-302", "pve1")] == v[("HVA-302", "pve2")]
+    vm_host = {r["subject"]["name"]: r["subject"].get("host") for r in report["results"]}
+    assert vm_host["db-02"] == "pve2" and vm_host["web-01"] == "pve1"
+    assert any("pve3 is offline" in n for n in report["notes"])
+    assert bundle.exists()
+    code2 = main(["assess", str(bundle), "--format", "json"])
+    replay = json.loads(capsys.readouterr().out)
+    assert code2 == code and verdicts(replay) == v
+
+
+def test_token_without_rights_keeps_what_it_could_read(
+    seeded: str,
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fakepve.fail("GET", "/access/acl", 403, "Permission check failed (/access, Sys.Audit)")
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    code, report = scan(seeded, capsys, "--ca-file", fakepve_cafile)
+    assert code == 3
+    v = verdicts(report)
+    assert v[("HVA-306", "pve1")] == "error" and v[("HVA-307", "pve1")] == "error"
+    assert v[("HVA-046", "legacy-erp")] == "fail" and v[("HVA-301", "pve1")] == "pass"
+    assert any("403" in n and "user.cfg" in n for n in report["notes"])

@@ -325,6 +325,8 @@ class HostFacts:
     smt_control: Fact[str] = field(default_factory=_na)
     page_merging: Fact[bool] = field(default_factory=_na)
     """Kernel same-page merging (KSM) is running."""
+    kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The words of the running kernel's command line (/proc/cmdline)."""
     os_release: Fact[dict[str, str]] = field(default_factory=_na)
     packages: Fact[dict[str, str]] = field(default_factory=_na)
     pending_security_updates: Fact[tuple[str, ...]] = field(default_factory=_na)

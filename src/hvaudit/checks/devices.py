@@ -427,3 +427,33 @@ def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "relaxed_acs_check = 1", src)
         else:
             yield passed(s, f"relaxed_acs_check = {value}", src)
+
+
+@check(
+    id="HVA-052",
+    title="The kernel does not override PCIe ACS isolation (pcie_acs_override)",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF2",
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6C"]},
+    threats=("HYP-T1", "HY-DV5"),
+    remediation="Remove pcie_acs_override= from the kernel command line (GRUB_CMDLINE_LINUX in "
+    "/etc/default/grub, or /etc/kernel/cmdline with systemd-boot), regenerate the boot "
+    "configuration and reboot; pass through only devices that sit alone in their IOMMU group.",
+    platforms=LINUX_HOST,
+)
+def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
+    """The ACS override patch (shipped in Proxmox VE's kernel, a boot option on others) splits IOMMU
+    groups the hardware does not isolate: a passed-through device can then reach its neighbours'
+    memory by peer-to-peer DMA, outside the IOMMU."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        cmdline = h.facts.kernel_cmdline
+        if not cmdline.known:
+            yield unknown(s, cmdline, "the kernel command line has no pcie_acs_override=")
+            continue
+        words = [w for w in cmdline.get() if w.startswith("pcie_acs_override=")]
+        if words:
+            yield failed(s, f"kernel booted with {' '.join(words)}", *cmdline.sources)
+        else:
+            yield passed(s, "no pcie_acs_override= on the kernel command line", *cmdline.sources)

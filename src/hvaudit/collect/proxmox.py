@@ -42,6 +42,16 @@ def pve_artefact(path: str) -> str:
     return "pve/files" + path
 
 
+def node_artefact(node: str, path: str) -> str:
+    """Where a cluster bundle keeps a node-local file (interfaces, pveproxy) or answer of `node`."""
+    return f"pve/node/{node}{path}"
+
+
+def in_cluster(node: str, path: str) -> str:
+    """The bundle path of `path` as seen on `node` of a cluster: /etc/pve is shared, the rest not."""
+    return pve_artefact(path) if path.startswith("/etc/pve/") else node_artefact(node, path)
+
+
 def redact_user_cfg(text: str) -> str:
     """Blank the two-factor key field of every user line (its presence is what checks need)."""
     return (

@@ -1,6 +1,8 @@
 """The Proxmox VE API collector, read-only, through proxmoxer with an API token.
 
-Target `pve+api://HOST[:PORT]/[NODE]`. The token comes from the environment, never the command
+Target `pve+api://HOST[:PORT]/[NODE]`: with NODE, that node (laid out like a node's own files);
+without, every online node of the cluster (node-local answers under `pve/node/<name>/`, VM configs
+where the cluster file system keeps them, `/etc/pve/nodes/<name>/qemu-server/`). The token comes from the environment, never the command
 line: `HVAUDIT_PVE_TOKEN="audit@pve!hvaudit=<secret>"`; the built-in role PVEAuditor on `/` is
 enough. TLS is verified (against `--ca-file` when given); `--no-verify-tls` is for labs only.
 
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json, utc_now
-from hvaudit.collect.proxmox import pve_artefact
+from hvaudit.collect.proxmox import in_cluster, node_artefact, pve_artefact
 from hvaudit.errors import CollectionError, UsageError
 
 __all__ = ["TOKEN_ENV", "ProxmoxApiCollector"]
@@ -199,7 +201,7 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
 
 
 class ProxmoxApiCollector:
-    """Reads one node (and the cluster-wide configuration) through the API."""
+    """Reads the cluster-wide configuration and one node, or every online node, through the API."""
 
     def __init__(self, uri: str, *, ca_file: str | None = None, verify_tls: bool = True) -> None:
         parts = urllib.parse.urlsplit(uri)
@@ -243,19 +245,47 @@ class ProxmoxApiCollector:
         )
         nodes = self._get(api, "nodes", fatal=True)
         names = [str(n["node"]) for n in nodes if _NODE_NAME.fullmatch(str(n.get("node", "")))]
-        node = self.node or (names[0] if names else None)
-        if node not in names:
+        if self.node is not None and self.node not in names:
             raise CollectionError(
-                f"{self.uri}: no node {node!r} (nodes: {', '.join(names) or 'none'})"
+                f"{self.uri}: no node {self.node!r} (nodes: {', '.join(names) or 'none'})"
             )
-        if len(names) > 1:
-            writer.error(
-                f"only node {node} was collected; scan the others (pve+api://.../NODE) too"
+        self._cluster_wide(api, writer)
+        guests = self._get(api, "cluster/resources", fatal=True, type="vm")
+        if self.node is not None:
+            writer.add(
+                pve_artefact("/etc/hostname"), f"{self.node}\n".encode(), origin="GET /nodes"
             )
-        writer.add(pve_artefact("/etc/hostname"), f"{node}\n".encode(), origin="GET /nodes")
+            self._node(api, writer, self.node, pve_artefact, "pve/api/node-status.json")
+            self._vms(api, writer, guests, self.node, "/etc/pve/qemu-server")
+        else:
+            online = {str(n["node"]) for n in nodes if n.get("status", "online") == "online"}
+            collected = []
+            for node in names:
+                if node not in online:
+                    writer.error(f"node {node} is offline: not collected")
+                    continue
+                self._node(
+                    api,
+                    writer,
+                    node,
+                    functools.partial(in_cluster, node),
+                    node_artefact(node, "/status.json"),
+                )
+                self._vms(api, writer, guests, node, f"/etc/pve/nodes/{node}/qemu-server")
+                collected.append(node)
+            writer.meta["collector"]["proxmox"]["nodes"] = collected
+        writer.record(
+            "host",
+            status="unavailable",
+            origin="host facts",
+            reason="the API path reads no host OS facts; collect the node's files over SSH for them",
+        )
+
+    def _cluster_wide(self, api: Any, writer: BundleWriter) -> None:
+        """What /etc/pve holds for every node."""
         self._store(
             writer,
-            "/etc/pve/datacenter.cfg",
+            pve_artefact("/etc/pve/datacenter.cfg"),
             "GET /cluster/options",
             lambda: (
                 "\n".join(
@@ -268,13 +298,13 @@ class ProxmoxApiCollector:
         )
         self._store(
             writer,
-            "/etc/pve/storage.cfg",
+            pve_artefact("/etc/pve/storage.cfg"),
             "GET /storage",
             lambda: render_storage(self._get(api, "storage")),
         )
         self._store(
             writer,
-            "/etc/pve/user.cfg",
+            pve_artefact("/etc/pve/user.cfg"),
             "GET /access/{users,groups,roles,acl,tfa}",
             lambda: render_users(
                 self._get(api, "access/users"),
@@ -286,7 +316,7 @@ class ProxmoxApiCollector:
         )
         self._store(
             writer,
-            "/etc/pve/firewall/cluster.fw",
+            pve_artefact("/etc/pve/firewall/cluster.fw"),
             "GET /cluster/firewall/*",
             lambda: render_firewall(
                 self._get(api, "cluster/firewall/options"),
@@ -297,7 +327,19 @@ class ProxmoxApiCollector:
         )
         self._store(
             writer,
-            f"/etc/pve/nodes/{node}/host.fw",
+            pve_artefact("/etc/pve/corosync.conf"),
+            "GET /cluster/config/totem",
+            lambda: render_totem(self._get(api, "cluster/config/totem")),
+        )
+
+    def _node(
+        self, api: Any, writer: BundleWriter, node: str, at: Callable[[str], str], status: str
+    ) -> None:
+        """One node's own configuration and size."""
+        host_fw = f"/etc/pve/nodes/{node}/host.fw"
+        self._store(
+            writer,
+            at(host_fw),
             f"GET /nodes/{node}/firewall/*",
             lambda: render_firewall(
                 self._get(api, f"nodes/{node}/firewall/options"),
@@ -307,50 +349,49 @@ class ProxmoxApiCollector:
         )
         self._store(
             writer,
-            "/etc/pve/corosync.conf",
-            "GET /cluster/config/totem",
-            lambda: render_totem(self._get(api, "cluster/config/totem")),
-        )
-        self._store(
-            writer,
-            "/etc/network/interfaces",
+            at("/etc/network/interfaces"),
             f"GET /nodes/{node}/network",
             lambda: render_interfaces(self._get(api, f"nodes/{node}/network")),
         )
         writer.record(
-            pve_artefact("/etc/default/pveproxy"),
+            at("/etc/default/pveproxy"),
             status="unavailable",
             origin="API",
             reason="pveproxy's access settings are not exposed by the API; collect the node's files for them",
         )
-        writer.add(
-            "pve/api/node-status.json",
-            dump_json(self._get(api, f"nodes/{node}/status")),
-            origin=f"GET /nodes/{node}/status",
+        self._store(
+            writer,
+            status,
+            f"GET /nodes/{node}/status",
+            lambda: dump_json(self._get(api, f"nodes/{node}/status")).decode(),
         )
-        for vm in self._get(api, "cluster/resources", type="vm"):
+
+    def _vms(
+        self,
+        api: Any,
+        writer: BundleWriter,
+        guests: list[dict[str, Any]],
+        node: str,
+        directory: str,
+    ) -> None:
+        """The VMs of one node, each config and firewall."""
+        for vm in guests:
             if vm.get("type") != "qemu" or vm.get("node") != node:
                 continue
             vmid = int(vm["vmid"])
             base = f"nodes/{node}/qemu/{vmid}"
             self._store(
                 writer,
-                f"/etc/pve/qemu-server/{vmid}.conf",
+                pve_artefact(f"{directory}/{vmid}.conf"),
                 f"GET /{base}/config",
                 functools.partial(self._vm_config, api, base),
             )
             self._store(
                 writer,
-                f"/etc/pve/firewall/{vmid}.fw",
+                pve_artefact(f"/etc/pve/firewall/{vmid}.fw"),
                 f"GET /{base}/firewall/*",
                 functools.partial(self._vm_firewall, api, base),
             )
-        writer.record(
-            "host",
-            status="unavailable",
-            origin="host facts",
-            reason="the API path reads no host OS facts; collect the node's files over SSH for them",
-        )
 
     def _vm_config(self, api: Any, base: str) -> str:
         return render_config(self._get(api, f"{base}/config"))
@@ -394,7 +435,7 @@ class ProxmoxApiCollector:
         except _ApiError as exc:
             status = "absent" if " 404" in str(exc) or "does not exist" in str(exc) else "failed"
             writer.record(
-                pve_artefact(path),
+                path,
                 status=status,
                 origin=origin,
                 reason=str(exc),
@@ -403,7 +444,7 @@ class ProxmoxApiCollector:
             if status == "failed":
                 writer.error(str(exc))
             return
-        writer.add(pve_artefact(path), text.encode(), origin=origin)
+        writer.add(path, text.encode(), origin=origin)
 
 
 class _ApiError(Exception):

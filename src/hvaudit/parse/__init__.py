@@ -199,11 +199,20 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             )
     dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     dep.pools = _parse_each(bundle, "pools", parse_pool, hostname, problems)
+    dep.notes += collection_notes(bundle)
+    return dep, problems
+
+
+def collection_notes(bundle: Bundle) -> list[str]:
+    """What went wrong or stayed out of reach during collection, for every platform's report."""
+    notes = []
     for entry in bundle.entries.values():
         if entry.status == "unavailable":
-            dep.notes.append(f"{entry.path}: unavailable ({entry.reason})")
+            notes.append(f"{entry.path}: unavailable ({entry.reason})")
         elif entry.status == "failed":
-            dep.notes.append(f"{entry.path}: collection failed ({entry.reason})")
+            notes.append(f"{entry.path}: collection failed ({entry.reason})")
+    errors = bundle.manifest.get("errors", [])
+    notes += [f"collection error: {e}" for e in errors if isinstance(e, str)]
     if not bundle.manifest.get("complete", False):
-        dep.notes.append("the bundle is partial: collection did not complete")
-    return dep, problems
+        notes.append("the bundle is partial: collection did not complete")
+    return notes

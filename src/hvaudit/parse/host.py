@@ -223,6 +223,15 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         _file("/sys/kernel/mm/ksm/run"), lambda g: Fact.of(_first(g) == "1", g.source)
     )
 
+    f.kernel_cmdline = ev.fact(
+        _file("/proc/cmdline"),
+        lambda g: (
+            Fact.of(tuple(g.text.split()), g.source)
+            if g.state == "ok"
+            else Fact.unavailable("/proc/cmdline could not be read", g.source)
+        ),
+    )
+
     def os_release(g: Got) -> Fact[dict[str, str]]:
         out = {}
         for line in g.text.splitlines():

@@ -8,13 +8,14 @@ addresses in `ipfilter-net<N>`); an untagged NIC on a VLAN-aware bridge receives
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
 from typing import TypeVar
 
 from hvaudit.bundle import Bundle
-from hvaudit.collect.proxmox import pve_artefact
+from hvaudit.collect.proxmox import in_cluster, node_artefact, pve_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
     Deployment,
@@ -32,7 +33,7 @@ from hvaudit.model import (
     SpoofProtection,
     Vm,
 )
-from hvaudit.parse import ParseProblem
+from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse import proxmox as pve
 from hvaudit.parse.host import parse_host_facts
 
@@ -68,6 +69,7 @@ REMOTE_STORAGE = {
     "iscsidirect": "iscsi-direct",
 }
 DEFAULT_MEMORY_MIB = 512
+NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
 
 
 def _file(
@@ -77,8 +79,10 @@ def _file(
     problems: list[ParseProblem],
     host: str,
     absent: Callable[[], Fact[T]] | None = None,
+    *,
+    artefact: str | None = None,
 ) -> Fact[T]:
-    artefact = pve_artefact(path)
+    artefact = artefact or pve_artefact(path)
     entry = bundle.entry(artefact)
     if entry is None:
         return Fact.unavailable(f"{path} was not collected")
@@ -279,44 +283,96 @@ def _vm(cfg: pve.QemuConfig, artefact: str, host: str, px: ProxmoxHost) -> Vm:
 
 
 def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
-    """Build the model of a Proxmox VE bundle."""
+    """Build the model of a Proxmox VE bundle: one node, or every node of a cluster (API path)."""
     problems: list[ParseProblem] = []
-    hostname_entry = bundle.entry(pve_artefact("/etc/hostname"))
-    hostname = (
-        bundle.text(hostname_entry.path).strip()
-        if hostname_entry and hostname_entry.status == "ok"
-        else ""
-    ) or bundle.target
+    meta = bundle.manifest.get("collector", {}).get("proxmox", {})
+    members = meta.get("nodes") if isinstance(meta, dict) else None
+    cluster = [n for n in members or [] if isinstance(n, str) and NODE_NAME.fullmatch(n)]
+    if cluster:
+        first = cluster[0]
+    else:
+        entry = bundle.entry(pve_artefact("/etc/hostname"))
+        first = (
+            bundle.text(entry.path).strip() if entry and entry.status == "ok" else ""
+        ) or bundle.target
+    shared = _cluster_facts(bundle, problems, first)
+    dep = Deployment(
+        target=bundle.target,
+        platform="proxmox-ve",
+        collected_at=str(bundle.manifest.get("collected_at", "")),
+        hosts=[],
+        vms=[],
+        networks=[],
+        pools=[],
+        artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
+    )
+    if cluster:
+        for node in cluster:
+            _add_node(
+                bundle,
+                dep,
+                problems,
+                shared,
+                node,
+                functools.partial(in_cluster, node),
+                vm_dir=pve_artefact(f"/etc/pve/nodes/{node}/qemu-server/"),
+                status=node_artefact(node, "/status.json"),
+            )
+    else:
+        _add_node(
+            bundle,
+            dep,
+            problems,
+            shared,
+            first,
+            pve_artefact,
+            vm_dir=pve_artefact("/etc/pve/qemu-server/"),
+            status="pve/api/node-status.json",
+        )
+    storage = _file(bundle, "/etc/pve/storage.cfg", pve.parse_storage, problems, first)
+    if storage.known:
+        for sid, opts in storage.get().items():
+            kind = REMOTE_STORAGE.get(opts["type"], opts["type"])
+            dep.pools.append(
+                Pool(
+                    sid,
+                    first,
+                    kind,
+                    opts.get("path") or opts.get("export"),
+                    Source(pve_artefact("/etc/pve/storage.cfg"), sid),
+                )
+            )
+    for host in dep.hosts:
+        assert host.proxmox is not None
+        for path, key, line in host.proxmox.unknown_keys:
+            dep.notes.append(
+                f"{path}:{line}: unknown VM configuration key {key!r} kept, not assessed"
+            )
+    dep.notes += collection_notes(bundle)
+    return dep, problems
+
+
+def _cluster_facts(bundle: Bundle, problems: list[ParseProblem], label: str) -> ProxmoxHost:
+    """What /etc/pve holds for the whole cluster, read once and shared by every node."""
     px = ProxmoxHost()
     px.datacenter = _file(
         bundle,
         "/etc/pve/datacenter.cfg",
         pve.parse_datacenter,
         problems,
-        hostname,
+        label,
         lambda: Fact.of({}, Source(pve_artefact("/etc/pve/datacenter.cfg"), "absent: defaults")),
     )
-    px.users = _file(bundle, "/etc/pve/user.cfg", pve.parse_user_config, problems, hostname)
+    px.users = _file(bundle, "/etc/pve/user.cfg", pve.parse_user_config, problems, label)
     px.cluster_firewall = _file(
         bundle,
         "/etc/pve/firewall/cluster.fw",
         pve.parse_firewall,
         problems,
-        hostname,
+        label,
         lambda: Fact.of(
             pve.FirewallFile(),
             Source(pve_artefact("/etc/pve/firewall/cluster.fw"), "absent: firewall off"),
-        ),
-    )
-    px.host_firewall = _file(
-        bundle,
-        f"/etc/pve/nodes/{hostname}/host.fw",
-        pve.parse_firewall,
-        problems,
-        hostname,
-        lambda: Fact.of(
-            pve.FirewallFile(),
-            Source(pve_artefact(f"/etc/pve/nodes/{hostname}/host.fw"), "absent: defaults"),
         ),
     )
     px.corosync = _file(
@@ -324,19 +380,8 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         "/etc/pve/corosync.conf",
         pve.parse_corosync,
         problems,
-        hostname,
+        label,
         lambda: Fact.not_applicable("a single node: no corosync.conf"),
-    )
-    px.interfaces = _file(
-        bundle, "/etc/network/interfaces", pve.parse_interfaces, problems, hostname
-    )
-    px.pveproxy = _file(
-        bundle,
-        "/etc/default/pveproxy",
-        pve.parse_pveproxy_defaults,
-        problems,
-        hostname,
-        lambda: Fact.of({}, Source(pve_artefact("/etc/default/pveproxy"), "absent: defaults")),
     )
     for entry in bundle.under(pve_artefact("/etc/pve/firewall/")):
         vmid = entry.path.rsplit("/", 1)[-1].removesuffix(".fw")
@@ -345,66 +390,86 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                 px.vm_firewalls[vmid] = pve.parse_firewall(bundle.text(entry.path), entry.path)
             except InputError as exc:
                 problems.append(ParseProblem("vm", vmid, entry.path, str(exc)))
+    return px
+
+
+def _add_node(
+    bundle: Bundle,
+    dep: Deployment,
+    problems: list[ParseProblem],
+    shared: ProxmoxHost,
+    hostname: str,
+    at: Callable[[str], str],
+    *,
+    vm_dir: str,
+    status: str,
+) -> None:
+    """One node: its own firewall, network, web proxy settings, size and VMs."""
+    px = ProxmoxHost(
+        datacenter=shared.datacenter,
+        users=shared.users,
+        cluster_firewall=shared.cluster_firewall,
+        corosync=shared.corosync,
+        vm_firewalls=shared.vm_firewalls,
+    )
+    host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
+    px.host_firewall = _file(
+        bundle,
+        host_fw,
+        pve.parse_firewall,
+        problems,
+        hostname,
+        lambda: Fact.of(pve.FirewallFile(), Source(at(host_fw), "absent: defaults")),
+        artefact=at(host_fw),
+    )
+    px.interfaces = _file(
+        bundle,
+        "/etc/network/interfaces",
+        pve.parse_interfaces,
+        problems,
+        hostname,
+        artefact=at("/etc/network/interfaces"),
+    )
+    px.pveproxy = _file(
+        bundle,
+        "/etc/default/pveproxy",
+        pve.parse_pveproxy_defaults,
+        problems,
+        hostname,
+        lambda: Fact.of({}, Source(at("/etc/default/pveproxy"), "absent: defaults")),
+        artefact=at("/etc/default/pveproxy"),
+    )
     cores, threads, mem = _cores(bundle)
-    status = bundle.entry("pve/api/node-status.json")
-    if status is not None and status.status == "ok" and not cores:
-        node = json.loads(bundle.text(status.path))
+    entry = bundle.entry(status)
+    if entry is not None and entry.status == "ok" and not cores:
+        node = json.loads(bundle.text(entry.path))
         cpu = node.get("cpuinfo", {}) if isinstance(node, dict) else {}
         cores = int(cpu.get("cores", 0) or 0) * max(int(cpu.get("sockets", 1) or 1), 1)
         threads = int(cpu.get("cpus", 0) or 0)
         mem = int((node.get("memory", {}) or {}).get("total", 0) or 0) // 1024
-    facts = parse_host_facts(bundle)
-    host = Host(
-        name=hostname,
-        platform="proxmox-ve",
-        simulated=False,
-        hypervisor="QEMU/KVM (Proxmox VE)",
-        hypervisor_version="",
-        cores=cores,
-        threads=threads,
-        memory_kib=mem,
-        facts=facts,
-        source=Source("host/files/proc/cpuinfo"),
-        proxmox=px,
+    dep.hosts.append(
+        Host(
+            name=hostname,
+            platform="proxmox-ve",
+            simulated=False,
+            hypervisor="QEMU/KVM (Proxmox VE)",
+            hypervisor_version="",
+            cores=cores,
+            threads=threads,
+            memory_kib=mem,
+            facts=parse_host_facts(bundle),
+            source=Source(entry.path if entry is not None else "host/files/proc/cpuinfo"),
+            proxmox=px,
+        )
     )
-    dep = Deployment(
-        target=bundle.target,
-        platform="proxmox-ve",
-        collected_at=str(bundle.manifest.get("collected_at", "")),
-        hosts=[host],
-        vms=[],
-        networks=[],
-        pools=[],
-        artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
-    )
-    for entry in bundle.under(pve_artefact("/etc/pve/qemu-server/")):
-        if entry.status != "ok":
+    for vm_entry in bundle.under(vm_dir):
+        if vm_entry.status != "ok" or "/" in vm_entry.path.removeprefix(vm_dir):
             continue
         try:
-            cfg = pve.parse_qemu_config(bundle.text(entry.path), entry.path)
+            cfg = pve.parse_qemu_config(bundle.text(vm_entry.path), vm_entry.path)
         except InputError as exc:
-            problems.append(ParseProblem("vm", entry.path.rsplit("/", 1)[-1], entry.path, str(exc)))
+            name = vm_entry.path.rsplit("/", 1)[-1]
+            problems.append(ParseProblem("vm", name, vm_entry.path, str(exc)))
             continue
-        px.unknown_keys += [(entry.path, k, n) for k, n in cfg.unknown]
-        dep.vms.append(_vm(cfg, entry.path, hostname, px))
-    storage = _file(bundle, "/etc/pve/storage.cfg", pve.parse_storage, problems, hostname)
-    if storage.known:
-        for sid, opts in storage.get().items():
-            kind = REMOTE_STORAGE.get(opts["type"], opts["type"])
-            dep.pools.append(
-                Pool(
-                    sid,
-                    hostname,
-                    kind,
-                    opts.get("path") or opts.get("export"),
-                    Source(pve_artefact("/etc/pve/storage.cfg"), sid),
-                )
-            )
-    for path, key, line in px.unknown_keys:
-        dep.notes.append(f"{path}:{line}: unknown VM configuration key {key!r} kept, not assessed")
-    if not bundle.manifest.get("complete", False):
-        dep.notes.append("the bundle is partial: collection did not complete")
-    for e in bundle.entries.values():
-        if e.status == "failed":
-            dep.notes.append(f"{e.path}: collection failed ({e.reason})")
-    return dep, problems
+        px.unknown_keys += [(vm_entry.path, k, n) for k, n in cfg.unknown]
+        dep.vms.append(_vm(cfg, vm_entry.path, hostname, px))
