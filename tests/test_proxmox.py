@@ -172,3 +172,15 @@ def test_tfa_acl_granularity_and_corosync_variants(
         msg(report, "HVA-309", "pve1")
         == "corosync unencrypted (crypto_cipher none, crypto_hash sha256)"
     )
+
+
+def test_unreachable_node_over_ssh_is_one_line_exit_3_and_keeps_the_partial_bundle(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    code = main(["scan", "--connect", "pve+ssh://root@127.0.0.1:1/"])
+    _, err = capsys.readouterr()
+    assert code == 3 and err.count("\n") == 1
+    assert "Connection refused" in err and "partial bundle kept at" in err
+    kept = Path(err.rsplit("partial bundle kept at ", 1)[1].rstrip(")\n"))
+    assert (kept / "manifest.json").exists()
