@@ -50,6 +50,16 @@ DEDICATED = {
     ("HVA-309", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
     ("HVA-309", "fail"): "test_proxmox.py::test_tfa_acl_granularity_and_corosync_variants",
     ("HVA-310", "fail"): "test_proxmox.py::test_fixture_node_outcomes",
+    ("HVA-401", "pass"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-401", "fail"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-402", "pass"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-402", "fail"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-403", "pass"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-403", "fail"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-404", "pass"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-404", "fail"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-405", "pass"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-405", "fail"): "test_vmx.py::test_fixture_vms_exact_outcomes",
 }
 
 # A platform limitation cannot pass: no configuration of the platform meets the recommendation.

@@ -196,6 +196,20 @@ class Passthrough:
     source_ref: Source
 
 
+@dataclass(frozen=True, slots=True)
+class VmwareVm:
+    """The VMware extension of a VM: its .vmx advanced settings (lower-cased keys), where read."""
+
+    settings: dict[str, str]
+    lines: dict[str, int]
+    artefact: str
+
+    def at(self, key: str) -> Source:
+        """The evidence for `key`: its line, or the file when the key is absent (a default)."""
+        line = self.lines.get(key.lower())
+        return Source(self.artefact, f"line {line}: {key}" if line else f"{key} absent")
+
+
 @dataclass(slots=True)
 class Vm:
     """A virtual machine, platform-neutral."""
@@ -232,6 +246,7 @@ class Vm:
     vtpm: bool = False
     secure_boot: bool = False
     source: Source = field(default_factory=lambda: Source(""))
+    vmware: VmwareVm | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,15 @@ in that order. `all_checks()` is what the engine, the docs generator and `hvaudi
 
 from __future__ import annotations
 
-from hvaudit.checks import architecture, devices, management, network, proxmox, resources  # noqa: F401
+from hvaudit.checks import (  # noqa: F401
+    architecture,
+    devices,
+    management,
+    network,
+    proxmox,
+    resources,
+    vmware,
+)
 from hvaudit.checks.base import (
     REGISTRY,
     Check,

@@ -196,7 +196,7 @@ def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
         elif f.get():
             yield passed(s, f"hardware virtualization ({v.accelerator})", *f.sources)
         else:
-            yield failed(s, f"software emulation (TCG, {v.accelerator})", *f.sources)
+            yield failed(s, f"software emulation ({v.accelerator})", *f.sources)
 
 
 @check(

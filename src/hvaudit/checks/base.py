@@ -164,6 +164,8 @@ REGISTRY: list[Check] = []
 #: whose collector fills the neutral model.
 LIBVIRT = ("kvm-libvirt",)
 LINUX_HOST = ("kvm-libvirt", "proxmox-ve")
+QEMU = LINUX_HOST
+"""The platforms whose VMs are QEMU processes (raw QEMU arguments, per-port bandwidth in the VM)."""
 ANY = ("any",)
 
 

@@ -15,6 +15,7 @@ from hvaudit.checks._libvirt import conf_fact, conf_value
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
+    QEMU,
     Context,
     Outcome,
     Severity,
@@ -292,7 +293,7 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
         "proxmox-ve": "Remove `args:` from the VM's configuration (qm set <vmid> --delete args) and use "
         "supported options instead.",
     },
-    platforms=ANY,
+    platforms=QEMU,
 )
 def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     """Arguments handed straight to QEMU bypass libvirt's device whitelist and labelling: they can

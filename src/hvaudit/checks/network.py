@@ -123,10 +123,12 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
         if not v.interfaces:
             yield not_applicable(s, "no network interface")
             continue
-        bad, refs = [], []
+        bad, refs, unseen = [], [], []
         for i in v.interfaces:
             refs.append(i.source_ref)
             net = nets.get((v.host, i.source)) if i.type == "network" else None
+            if i.type == "network" and net is None and not (i.vlan_trunk or i.vlan_tags):
+                unseen.append(i.source)
             if i.vlan_trunk and i.vlan_tags:
                 bad.append(f"{i.mac or i.source}: trunk of VLANs {list(i.vlan_tags)}")
             elif i.vlan_trunk:
@@ -141,6 +143,12 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 refs.append(net.source)
         if bad:
             yield failed(s, "; ".join(bad), *refs)
+        elif unseen:
+            names = ", ".join(sorted(set(unseen)))
+            gap = Fact[bool].unavailable(
+                f"the VLAN settings of network(s) {names} were not collected", *refs
+            )
+            yield unknown(s, gap, f"the network(s) {names} give the VM no VLAN trunk")
         else:
             yield passed(s, f"{len(v.interfaces)} interface(s), none trunked", *refs)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
+    QEMU,
     Context,
     Outcome,
     Severity,
@@ -282,7 +283,7 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
         "*": "Add <iotune> to disks and <bandwidth> to interfaces with limits suited to the VM's tier.",
         "proxmox-ve": "Set mbps_rd/mbps_wr or iops_rd/iops_wr on disks and rate= on network devices.",
     },
-    platforms=ANY,
+    platforms=QEMU,  # VMware keeps NIC limits on the switch (Network I/O Control), not the VM
 )
 def io_limits(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-8: per-VM limits on network and I/O bandwidth keep a denial of service local

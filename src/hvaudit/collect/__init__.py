@@ -67,9 +67,13 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
 
 
 def collect(opts: CollectOptions, dest: Path | None) -> CollectResult:
-    """Collect the deployment `opts.uri` names: a libvirt URI or a Proxmox VE target (pve...)."""
-    if opts.uri.split(":", 1)[0] in ("pve", "pve+ssh", "pve+dir", "pve+api"):
+    """Collect the deployment `opts.uri` names: a libvirt URI, a Proxmox VE target (pve...) or
+    VMware .vmx files (vmx+dir://)."""
+    scheme = opts.uri.split(":", 1)[0]
+    if scheme in ("pve", "pve+ssh", "pve+dir", "pve+api"):
         return _collect_with(opts, dest, "proxmox-ve")
+    if scheme == "vmx+dir":
+        return _collect_with(opts, dest, "vmware-esxi")
     return _collect_with(opts, dest, "kvm-libvirt")
 
 
@@ -87,6 +91,14 @@ def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> Col
 
         def run() -> None:
             api.collect(writer)
+
+    elif platform == "vmware-esxi":
+        from hvaudit.collect.vmx import collect_vmx
+
+        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+
+        def run() -> None:
+            collect_vmx(opts.uri, writer)
 
     elif platform == "proxmox-ve":
         from hvaudit.collect.proxmox import ProxmoxTarget, collect_proxmox

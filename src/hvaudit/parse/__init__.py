@@ -121,6 +121,10 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         from hvaudit.parse.proxmox_model import build_pve_deployment
 
         return build_pve_deployment(bundle)
+    if bundle.platform == "vmware-esxi":
+        from hvaudit.parse.vmx_model import build_vmx_deployment
+
+        return build_vmx_deployment(bundle)
     if bundle.platform != "kvm-libvirt":
         raise BundleError(f"{bundle.origin}: unsupported platform {bundle.platform!r}")
     problems: list[ParseProblem] = []

@@ -251,7 +251,7 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
         running=running,
         autostart=autostart,
         hardware_accelerated=accelerated,
-        accelerator=dtype,
+        accelerator="TCG, qemu" if dtype == "qemu" else dtype,
         vcpus_max=vcpus,
         memory_max_kib=memory_kib,
         memory_guarantee=guarantee,

@@ -244,7 +244,7 @@ def _vm(cfg: pve.QemuConfig, artefact: str, host: str, px: ProxmoxHost) -> Vm:
         running=False,
         autostart=v.get("onboot") == "1",
         hardware_accelerated=Fact.of(v.get("kvm", "1") != "0", at("kvm")),
-        accelerator="tcg" if v.get("kvm") == "0" else "kvm",
+        accelerator="TCG, kvm: 0" if v.get("kvm") == "0" else "kvm",
         vcpus_max=sockets * cores,
         memory_max_kib=memory * 1024,
         memory_guarantee=Setting(f"hugepages {v['hugepages']}", at("hugepages"))

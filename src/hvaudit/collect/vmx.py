@@ -1,0 +1,90 @@
+"""VMware `.vmx` files read offline: a copy of a datastore, or a folder of exported VM configs.
+
+Target `vmx+dir:///PATH`: every `*.vmx` under PATH (recursively, symbolic links not followed) is
+stored as `vmware/vmx/<path relative to PATH>`, console passwords and the encryption key safe
+redacted. There is no host to read, so host facts are recorded as unavailable: what rests on the
+host (its cores, its memory, its services) becomes a manual item. The vSphere API collector (live
+hosts and vCenter) will write the same artefacts for the VMs it reads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import urllib.parse
+from pathlib import Path
+
+from hvaudit.bundle import BundleWriter
+from hvaudit.errors import CollectionError, UsageError
+from hvaudit.redact import REDACTED, redact_conf
+
+__all__ = ["MAX_VMX_BYTES", "collect_vmx", "vmx_artefact"]
+
+MAX_VMX_BYTES = 4 * 1024 * 1024
+"""A .vmx is a few kilobytes; anything bigger is not one (or is hostile) and is refused."""
+
+_KEYSAFE = re.compile(r'^(\s*encryption\.(?:keysafe|data)\s*=\s*)"[^"]*"', re.I | re.M)
+
+
+def vmx_artefact(relative: str) -> str:
+    """The bundle path of a .vmx (the same for the offline and the API path)."""
+    return "vmware/vmx/" + relative
+
+
+def redact_vmx(text: str) -> str:
+    """Console passwords (RemoteDisplay.vnc.password, ...) and an encrypted VM's key safe."""
+    return _KEYSAFE.sub(lambda m: f'{m.group(1)}"{REDACTED}"', redact_conf(text))
+
+
+def _root(uri: str) -> Path:
+    parts = urllib.parse.urlsplit(uri)
+    if parts.scheme != "vmx+dir" or parts.netloc or not parts.path:
+        raise UsageError(f"{uri}: expected vmx+dir:///PATH (a folder holding .vmx files)")
+    return Path(urllib.parse.unquote(parts.path))
+
+
+def collect_vmx(uri: str, writer: BundleWriter) -> None:
+    """Store every .vmx under the folder `uri` names."""
+    root = _root(uri)
+    if not root.is_dir():
+        raise CollectionError(f"{uri}: {root} is not a folder")
+    writer.meta["collector"]["vmware"] = {"uri": uri, "mode": "offline-vmx"}
+    found = 0
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.lower().endswith(".vmx"):
+                continue
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                writer.record(
+                    vmx_artefact(relative),
+                    status="unavailable",
+                    origin=str(path),
+                    reason="a symbolic link: not followed",
+                )
+                continue
+            try:
+                size = path.stat().st_size
+                if size > MAX_VMX_BYTES:
+                    raise OSError(f"{size} bytes: too large for a .vmx")
+                data = path.read_bytes()
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                writer.record(
+                    vmx_artefact(relative), status="failed", origin=str(path), reason=reason
+                )
+                writer.error(f"{path}: {reason}")
+                continue
+            text = redact_vmx(data.decode("utf-8", errors="replace"))
+            writer.add(vmx_artefact(relative), text.encode(), origin=str(path))
+            found += 1
+    if not found:
+        raise CollectionError(f"{uri}: no .vmx file under {root}")
+    writer.record(
+        "host",
+        status="unavailable",
+        origin="host facts",
+        reason="offline .vmx files hold no host: connect to the ESXi host or vCenter for its facts",
+    )

@@ -1,0 +1,79 @@
+"""VMware `.vmx` files: `key = "value"` lines, keys case-insensitive.
+
+The format as libvirt's VMX driver and VMware's files use it: `#` starts a comment line, values are
+double-quoted (an unquoted value is accepted), and characters VMware cannot store literally are
+written as `|XX` hex escapes (`|22` is `"`, `|7C` is `|`). A key set twice keeps the last value, as
+VMware does. A line that is not `key = value` is an error naming the file and line. Keys are
+lower-cased; every key is kept, known or not (a .vmx carries hundreds of keys hvaudit never
+assesses, so unknown keys are not reported one by one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hvaudit.errors import InputError
+
+__all__ = ["VmxFile", "parse_vmx"]
+
+_LINE = re.compile(r'\s*([A-Za-z0-9_.:\-\[\]]+)\s*=\s*(?:"([^"]*)"|([^"\s#][^"#]*?))?\s*(?:#.*)?')
+_ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
+
+
+@dataclass(slots=True)
+class VmxFile:
+    """One .vmx: lower-cased key -> decoded value, and the line each key was last set on."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.values.get(key.lower(), default)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        """A VMware boolean: TRUE/true/yes/1 (any case)."""
+        value = self.values.get(key.lower())
+        if value is None:
+            return default
+        return value.strip().lower() in ("true", "yes", "1", "on")
+
+    def number(self, key: str) -> int | None:
+        value = self.values.get(key.lower())
+        try:
+            return int(value.strip()) if value is not None else None
+        except ValueError:
+            return None
+
+    def prefixed(self, pattern: str) -> dict[str, dict[str, str]]:
+        """Devices by id for keys like `ethernet0.present`: {'ethernet0': {'present': 'true'}}.
+
+        `pattern` is a regular expression for the device id (`ethernet\\d+`, `scsi\\d+:\\d+`)."""
+        found: dict[str, dict[str, str]] = {}
+        regex = re.compile(rf"(?P<id>{pattern})\.(?P<key>.+)")
+        for key, value in self.values.items():
+            m = regex.fullmatch(key)
+            if m:
+                found.setdefault(m.group("id"), {})[m.group("key")] = value
+        return found
+
+
+def _decode(value: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
+def parse_vmx(text: str, name: str) -> VmxFile:
+    """Parse one .vmx; `name` is used in error messages."""
+    out = VmxFile()
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _LINE.fullmatch(line)
+        if m is None:
+            raise InputError(f"{name}:{number}: not a 'key = \"value\"' line: {line[:60]!r}")
+        key = m.group(1).lower()
+        value = m.group(2) if m.group(2) is not None else (m.group(3) or "")
+        out.values[key] = _decode(value)
+        out.lines[key] = number
+    return out

@@ -1,0 +1,226 @@
+"""VMware .vmx files into the deployment model, so the platform-neutral checks apply unchanged.
+
+Defaults are VMware's for a key that is absent: one vCPU (`numvcpus`), 32 MiB (`memsize`, as
+libvirt's VMX driver assumes), no reservation (`sched.cpu.min`, `sched.mem.min` = 0), no limit
+(`sched.*.max` = unlimited), shares `normal` (which the file then does not carry: an absent shares
+key is "no priority set"). A NIC's port-group security policy and VLAN live on the host or the
+distributed switch, never in the .vmx, so they are unavailable evidence here, not a pass.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from hvaudit.bundle import Bundle
+from hvaudit.errors import InputError
+from hvaudit.model import (
+    Deployment,
+    Disk,
+    Fact,
+    Graphics,
+    Host,
+    Interface,
+    Listen,
+    Passthrough,
+    Setting,
+    Source,
+    SpoofProtection,
+    Vm,
+    VmwareVm,
+)
+from hvaudit.parse import ParseProblem, collection_notes
+from hvaudit.parse.host import parse_host_facts
+from hvaudit.parse.vmx import VmxFile, parse_vmx
+
+__all__ = ["OFFLINE_HOST", "build_vmx_deployment", "vmx_to_vm"]
+
+OFFLINE_HOST = "offline-vmx"
+DEFAULT_MEMORY_MIB = 32
+DISK_BUS = re.compile(r"(scsi|ide|sata|nvme)\d+:\d+")
+
+
+def _setting(
+    vmx: VmxFile, at: Source, key: str, label: str, *, unset: tuple[str, ...]
+) -> Setting | None:
+    value = vmx.get(key)
+    if value is None or value.strip().lower() in unset:
+        return None
+    return Setting(f"{label} {value.strip()}", Source(at.artefact, f"line {vmx.lines[key]}: {key}"))
+
+
+def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
+    """One VM from its .vmx."""
+
+    def at(key: str) -> Source:
+        return Source(artefact, f"line {vmx.lines.get(key.lower(), 0)}: {key}")
+
+    name = vmx.get("displayname") or PurePosixPath(artefact).stem
+    memory = vmx.number("memsize") or DEFAULT_MEMORY_MIB
+    vcpus = vmx.number("numvcpus") or 1
+    interfaces, disks, passthrough, legacy = [], [], [], []
+    for nic_id, nic in sorted(vmx.prefixed(r"ethernet\d+").items()):
+        if nic.get("present", "false").lower() != "true":
+            continue
+        kind = nic.get("connectiontype", "bridged").lower()
+        source = nic.get("networkname") or nic.get("dvs.portgroupid") or kind
+        mac = nic.get("generatedaddress") or nic.get("address")
+        interfaces.append(
+            Interface(
+                type="network",
+                source=source,
+                mac=mac,
+                model=nic.get("virtualdev", "vlance").lower(),
+                filter=None,
+                filter_parameters=(),
+                vlan_tags=(),
+                vlan_trunk=False,
+                trust_guest_rx_filters=False,
+                macvtap_mode=None,
+                port_isolated=None,
+                virtualport=None,
+                bandwidth_limited=False,
+                source_ref=at(f"{nic_id}.present"),
+                spoofing=Fact[SpoofProtection].unavailable(
+                    f"port group {source!r}: its security policy (forged transmits, MAC address "
+                    "changes, promiscuous mode) is kept by the ESXi host or vCenter, not the .vmx",
+                    at(f"{nic_id}.present"),
+                ),
+            )
+        )
+    for dev_id, dev in sorted(vmx.prefixed(DISK_BUS.pattern).items()):
+        if dev.get("present", "false").lower() != "true":
+            continue
+        kind = dev.get("devicetype", "disk").lower()
+        disks.append(
+            Disk(
+                device="cdrom" if kind.startswith("cdrom") or kind == "atapi-cdrom" else "disk",
+                bus=dev_id.rstrip("0123456789:").rstrip("0123456789"),
+                source=dev.get("filename"),
+                readonly=False,
+                io_limited=False,
+                source_ref=at(f"{dev_id}.present"),
+            )
+        )
+        if dev_id.startswith("ide"):
+            legacy.append("IDE bus")
+        if kind in ("cdrom-raw", "scsi-passthru", "rawdisk"):
+            passthrough.append(
+                Passthrough("block", dev.get("filename", "?"), at(f"{dev_id}.present"))
+            )
+    for pci_id, pci in sorted(vmx.prefixed(r"pcipassthru\d+").items()):
+        if pci.get("present", "false").lower() == "true":
+            address = pci.get("id") or pci.get("deviceid") or "?"
+            passthrough.append(Passthrough("pci", address, at(f"{pci_id}.present")))
+    for kind, pattern, label in (
+        ("serial", r"serial\d+", "serial port"),
+        ("parallel", r"parallel\d+", "parallel port"),
+        ("floppy", r"floppy\d+", "floppy drive"),
+    ):
+        for dev_id, dev in sorted(vmx.prefixed(pattern).items()):
+            # floppy0 is present unless switched off; serial and parallel ports only when on
+            default = "true" if kind == "floppy" else "false"
+            if dev.get("present", default).lower() != "true":
+                continue
+            legacy.append(label)
+            if dev.get("filetype", "").lower() == "device" and kind != "floppy":
+                passthrough.append(
+                    Passthrough(kind, dev.get("filename", "?"), at(f"{dev_id}.present"))
+                )
+    if vmx.flag("sound.present"):
+        legacy.append("sound card")
+    graphics = []
+    if vmx.flag("remotedisplay.vnc.enabled"):
+        port = vmx.get("remotedisplay.vnc.port", "")
+        graphics.append(
+            Graphics(
+                "vnc",
+                (Listen("address", vmx.get("remotedisplay.vnc.ip", "0.0.0.0")),),
+                Fact.of(
+                    vmx.get("remotedisplay.vnc.password") is not None,
+                    at("RemoteDisplay.vnc.password"),
+                ),
+                Source(artefact, f"line {vmx.lines['remotedisplay.vnc.enabled']}: VNC port {port}"),
+            )
+        )
+    exec_mode = (vmx.get("monitor.virtual_exec") or "automatic").lower()
+    return Vm(
+        name=name,
+        uuid=(vmx.get("uuid.bios") or "").replace(" ", "").replace("-", "")
+        or artefact.removeprefix("vmware/vmx/"),
+        host=host,
+        running=False,
+        autostart=False,
+        hardware_accelerated=Fact.of(exec_mode != "software", at("monitor.virtual_exec")),
+        accelerator="binary translation" if exec_mode == "software" else "hardware",
+        vcpus_max=vcpus,
+        memory_max_kib=memory * 1024,
+        memory_guarantee=_setting(
+            vmx, at("x"), "sched.mem.min", "memory reservation (MiB)", unset=("0",)
+        ),
+        memory_limit=_setting(
+            vmx, at("x"), "sched.mem.max", "memory limit (MiB)", unset=("unlimited", "-1")
+        ),
+        memory_priority=_setting(vmx, at("x"), "sched.mem.shares", "memory shares", unset=()),
+        memory_locked=vmx.flag("sched.mem.pin"),
+        cpu_reservation=_setting(vmx, at("x"), "sched.cpu.min", "CPU reservation", unset=("0",)),
+        cpu_limit=_setting(vmx, at("x"), "sched.cpu.max", "CPU limit", unset=("unlimited", "-1")),
+        cpu_priority=_setting(vmx, at("x"), "sched.cpu.shares", "CPU shares", unset=()),
+        realtime_vcpus=False,
+        nested_virtualization=vmx.flag("vhv.enable"),
+        graphics=tuple(graphics),
+        interfaces=tuple(interfaces),
+        disks=tuple(disks),
+        passthrough=tuple(passthrough),
+        emulated_legacy_devices=tuple(dict.fromkeys(legacy)),
+        confinement=Fact.of(
+            "the VMX process runs in its own sandboxed user world", Source(artefact)
+        ),
+        raw_hypervisor_arguments=(),
+        vtpm=vmx.flag("vtpm.present"),
+        secure_boot=(vmx.get("firmware") or "").lower() == "efi"
+        and vmx.flag("uefi.secureboot.enabled"),
+        source=Source(artefact),
+        vmware=VmwareVm(dict(vmx.values), dict(vmx.lines), artefact),
+    )
+
+
+def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
+    """Build the model of a bundle of offline .vmx files (no host)."""
+    problems: list[ParseProblem] = []
+    dep = Deployment(
+        target=bundle.target,
+        platform="vmware-esxi",
+        collected_at=str(bundle.manifest.get("collected_at", "")),
+        hosts=[
+            Host(
+                name=OFFLINE_HOST,
+                platform="vmware-esxi",
+                simulated=False,
+                hypervisor="VMware ESXi (offline .vmx files)",
+                hypervisor_version="",
+                cores=0,
+                threads=0,
+                memory_kib=0,
+                facts=parse_host_facts(bundle),
+                source=Source(""),
+            )
+        ],
+        vms=[],
+        networks=[],
+        pools=[],
+        artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
+    )
+    for entry in bundle.under("vmware/vmx/"):
+        if entry.status != "ok":
+            continue
+        try:
+            vmx = parse_vmx(bundle.text(entry.path), entry.path)
+        except InputError as exc:
+            problems.append(
+                ParseProblem("vm", PurePosixPath(entry.path).stem, entry.path, str(exc))
+            )
+            continue
+        dep.vms.append(vmx_to_vm(vmx, entry.path, OFFLINE_HOST))
+    dep.notes += collection_notes(bundle)
+    return dep, problems

@@ -1,0 +1,161 @@
+"""VMware .vmx files read offline (vmx+dir://): our two fixture VMs with exact outcomes, and all 37
+real .vmx files of libvirt's VMX test suite, which must parse and assess without a crash."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hvaudit.cli import main
+from hvaudit.errors import InputError
+from hvaudit.parse.vmx import parse_vmx
+
+FIXTURES = Path(__file__).parent / "fixtures" / "vmx"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "libvirt-9.0.0" / "vmware-vmx"
+
+
+def scan(folder: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
+    code = main(["scan", "--connect", f"vmx+dir://{folder}", "--format", "json", *extra])
+    out, err = capsys.readouterr()
+    assert out, err
+    return code, json.loads(out)
+
+
+def verdicts(report: dict) -> dict[tuple[str, str], str]:
+    return {(r["check_id"], r["subject"]["name"]): r["status"] for r in report["results"]}
+
+
+def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = scan(FIXTURES, capsys)
+    assert code == 1 and report["platform"] == "vmware-esxi"
+    assert verdicts(report) == {
+        ("HVA-012", "web-01"): "pass",
+        ("HVA-012", "legacy-db"): "fail",
+        ("HVA-047", "web-01"): "pass",
+        ("HVA-047", "legacy-db"): "fail",
+        ("HVA-050", "web-01"): "not_applicable",
+        ("HVA-050", "legacy-db"): "manual",  # passthrough, and no host to show an IOMMU
+        ("HVA-060", "offline-vmx"): "manual",
+        ("HVA-070", "web-01"): "pass",
+        ("HVA-070", "legacy-db"): "fail",
+        ("HVA-080", "web-01"): "manual",
+        ("HVA-080", "legacy-db"): "manual",
+        ("HVA-081", "offline-vmx"): "manual",
+        ("HVA-090", "web-01"): "pass",
+        ("HVA-090", "legacy-db"): "fail",
+        ("HVA-100", "offline-vmx"): "not_applicable",
+        ("HVA-101", "offline-vmx"): "manual",
+        ("HVA-191", "web-01"): "manual",  # the port group's policy is not in a .vmx
+        ("HVA-191", "legacy-db"): "manual",
+        ("HVA-192", "web-01"): "manual",
+        ("HVA-192", "legacy-db"): "manual",
+        ("HVA-401", "web-01"): "pass",
+        ("HVA-401", "legacy-db"): "fail",
+        ("HVA-402", "web-01"): "pass",
+        ("HVA-402", "legacy-db"): "fail",
+        ("HVA-403", "web-01"): "pass",
+        ("HVA-403", "legacy-db"): "fail",
+        ("HVA-404", "web-01"): "pass",
+        ("HVA-404", "legacy-db"): "fail",
+        ("HVA-405", "web-01"): "pass",
+        ("HVA-405", "legacy-db"): "fail",
+    }
+    msg = {(r["check_id"], r["subject"]["name"]): r["message"] for r in report["results"]}
+    assert (
+        msg[("HVA-047", "legacy-db")] == "emulated legacy devices: IDE bus, serial port, sound card"
+    )
+    assert msg[("HVA-012", "legacy-db")] == "software emulation (binary translation)"
+    assert msg[("HVA-401", "legacy-db")] == (
+        "set to FALSE: isolation.tools.copy.disable, isolation.tools.paste.disable, "
+        "isolation.device.connectable.disable"
+    )
+    assert msg[("HVA-070", "web-01")].startswith("memory reservation (MiB) 4096;")
+    evidence = next(
+        r["evidence"]
+        for r in report["results"]
+        if r["check_id"] == "HVA-403" and r["subject"]["name"] == "legacy-db"
+    )
+    assert evidence[0]["artefact"] == "vmware/vmx/legacy-db/legacy-db.vmx"
+    assert evidence[0]["locator"] == "line 29: RemoteDisplay.maxConnections"
+    # no QEMU underneath: the QEMU-only checks are not run at all
+    assert not {r["check_id"] for r in report["results"]} & {"HVA-046", "HVA-092", "HVA-044"}
+
+
+def test_secrets_never_reach_the_bundle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bundle = tmp_path / "b"
+    assert main(["collect", "--connect", f"vmx+dir://{FIXTURES}", "-o", str(bundle)]) == 0
+    capsys.readouterr()
+    blob = b"".join(p.read_bytes() for p in bundle.rglob("*") if p.is_file())
+    assert b"hunter2-fake" not in blob and b"FAKEENCRYPTEDBLOB" not in blob
+    assert b"FAKE))" not in blob  # the key safe
+    assert blob.count(b"***REDACTED***") == 3
+    # assessed offline from the bundle: the same answer
+    code = main(["assess", str(bundle), "--format", "json"])
+    replay = json.loads(capsys.readouterr().out)
+    _, live = scan(FIXTURES, capsys)
+    assert code == 1 and verdicts(replay) == verdicts(live)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+def test_every_real_vmx_of_libvirts_suite_is_assessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted(CORPUS.glob("*.vmx"))
+    assert len(files) == 37
+    code, report = scan(CORPUS, capsys)
+    assert code in (0, 1)
+    vms = {r["subject"]["id"] for r in report["results"] if r["subject"]["type"] == "vm"}
+    assert len(vms) == len(files) - 1  # two files describe the same VM (same uuid.bios)
+    assert not [r for r in report["results"] if r["status"] == "error"]
+    # keys are case-insensitive: the lower-cased copy reads exactly as the original
+    upper = parse_vmx((CORPUS / "esx-in-the-wild-1.vmx").read_text(), "a")
+    lower = parse_vmx((CORPUS / "case-insensitive-2.vmx").read_text(), "b")
+    assert upper.number("memsize") == lower.number("memsize") == 1024
+    assert upper.get("ethernet0.networkName") is not None
+
+
+def test_parser_decodes_escapes_and_reports_bad_lines() -> None:
+    vmx = parse_vmx('annotation = "a |22quoted|22 |7C bar"\nA.B = "1"\na.b = "2"\n', "x.vmx")
+    assert vmx.get("annotation") == 'a "quoted" | bar'
+    assert vmx.get("a.b") == "2" and vmx.lines["a.b"] == 3  # the last one wins, as in VMware
+    with pytest.raises(InputError, match=r"x.vmx:2: not a 'key = \"value\"' line"):
+        parse_vmx('a = "1"\nthis is garbage\n', "x.vmx")
+
+
+def test_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a garbled file is an error result naming file and line; the other VMs are still assessed
+    shutil.copytree(FIXTURES, tmp_path / "ds")
+    (tmp_path / "ds" / "broken.vmx").write_text('displayName = "x"\n<<<garbage>>>\n')
+    code, report = scan(tmp_path / "ds", capsys)
+    assert code == 3
+    errors = [r["message"] for r in report["results"] if r["status"] == "error"]
+    assert errors == ["vmware/vmx/broken.vmx:2: not a 'key = \"value\"' line: '<<<garbage>>>'"]
+    assert verdicts(report)[("HVA-401", "legacy-db")] == "fail"
+    # a missing folder, an empty one: one line, exit 3
+    for target, words in ((tmp_path / "nowhere", "is not a folder"), (tmp_path, "no .vmx file")):
+        if target == tmp_path:
+            shutil.rmtree(tmp_path / "ds")
+        code = main(["scan", "--connect", f"vmx+dir://{target}"])
+        _, err = capsys.readouterr()
+        assert code == 3 and words in err and err.count("\n") == 1
+    code = main(["scan", "--connect", "vmx+dir://host/x"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "vmx+dir:///PATH" in err
+
+
+def test_symbolic_links_are_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ds = tmp_path / "ds"
+    shutil.copytree(FIXTURES, ds)
+    secret = tmp_path / "outside.vmx"
+    secret.write_text('displayName = "outside"\n')
+    (ds / "link.vmx").symlink_to(secret)
+    _, report = scan(ds, capsys)
+    assert "outside" not in {r["subject"]["name"] for r in report["results"]}
+    assert any(
+        "link.vmx: unavailable (a symbolic link: not followed)" in n for n in report["notes"]
+    )
