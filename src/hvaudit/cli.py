@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URI",
         help="libvirt URI (qemu:///system, qemu+ssh://root@host/system) or Proxmox VE node "
         "(pve:///, pve+ssh://root@node/, pve+dir:///copied/tree, pve+api://host:8006/node with "
-        "HVAUDIT_PVE_TOKEN in the environment), or VMware .vmx files read offline "
+        "HVAUDIT_PVE_TOKEN in the environment), vCenter or ESXi (vsphere://host with "
+        "HVAUDIT_VSPHERE_USER and HVAUDIT_VSPHERE_PASSWORD), or VMware .vmx files read offline "
         "(vmx+dir:///datastore/copy)",
     )
     target.add_argument("--demo", action="store_true", help="scan the bundled demo deployment")

@@ -264,6 +264,9 @@ class Network:
     forward_devices: tuple[str, ...]
     trust_guest_rx_filters: bool
     source: Source
+    guest_policy: dict[str, bool] | None = None
+    """What the port lets a guest do, where the platform says (VMware: allowPromiscuous,
+    macChanges, forgedTransmits); None where the platform has no such policy."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,7 @@ def collect(opts: CollectOptions, dest: Path | None) -> CollectResult:
     scheme = opts.uri.split(":", 1)[0]
     if scheme in ("pve", "pve+ssh", "pve+dir", "pve+api"):
         return _collect_with(opts, dest, "proxmox-ve")
-    if scheme == "vmx+dir":
+    if scheme in ("vmx+dir", "vsphere"):
         return _collect_with(opts, dest, "vmware-esxi")
     return _collect_with(opts, dest, "kvm-libvirt")
 
@@ -91,6 +91,15 @@ def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> Col
 
         def run() -> None:
             api.collect(writer)
+
+    elif platform == "vmware-esxi" and opts.uri.startswith("vsphere:"):
+        from hvaudit.collect.vsphere import VsphereCollector
+
+        vsphere = VsphereCollector(opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls)
+        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+
+        def run() -> None:
+            vsphere.collect(writer)
 
     elif platform == "vmware-esxi":
         from hvaudit.collect.vmx import collect_vmx

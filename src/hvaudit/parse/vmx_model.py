@@ -9,10 +9,12 @@ distributed switch, never in the .vmx, so they are unavailable evidence here, no
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import PurePosixPath
 
 from hvaudit.bundle import Bundle
+from hvaudit.collect.vsphere import host_record
 from hvaudit.errors import InputError
 from hvaudit.model import (
     Deployment,
@@ -20,8 +22,10 @@ from hvaudit.model import (
     Fact,
     Graphics,
     Host,
+    HostFacts,
     Interface,
     Listen,
+    Network,
     Passthrough,
     Setting,
     Source,
@@ -149,7 +153,7 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         uuid=(vmx.get("uuid.bios") or "").replace(" ", "").replace("-", "")
         or artefact.removeprefix("vmware/vmx/"),
         host=host,
-        running=False,
+        running=(vmx.get("hvaudit.powerState") or "") == "poweredOn",
         autostart=False,
         hardware_accelerated=Fact.of(exec_mode != "software", at("monitor.virtual_exec")),
         accelerator="binary translation" if exec_mode == "software" else "hardware",
@@ -185,14 +189,96 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
     )
 
 
-def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
-    """Build the model of a bundle of offline .vmx files (no host)."""
-    problems: list[ParseProblem] = []
-    dep = Deployment(
-        target=bundle.target,
+def _host(bundle: Bundle, path: str) -> tuple[Host, list[Network]]:
+    """A host and its port groups from a vSphere host artefact."""
+    record = host_record(bundle.text(path))
+    name = str(record.get("name") or PurePosixPath(path).stem)
+    src = Source(path)
+    host = Host(
+        name=name,
         platform="vmware-esxi",
-        collected_at=str(bundle.manifest.get("collected_at", "")),
-        hosts=[
+        simulated=False,
+        hypervisor=str(record.get("product") or "VMware ESXi"),
+        hypervisor_version=str(record.get("build") or ""),
+        cores=int(record.get("cores") or 0),
+        threads=int(record.get("threads") or 0),
+        memory_kib=int(record.get("memory_bytes") or 0) // 1024,
+        facts=HostFacts(),
+        source=src,
+    )
+    networks = []
+    for pg in record.get("portgroups") or []:
+        if not isinstance(pg, dict):
+            continue
+        raw = pg.get("security")
+        security: dict[str, object] = raw if isinstance(raw, dict) else {}
+        networks.append(
+            Network(
+                name=str(pg.get("name", "")),
+                host=name,
+                forward_mode="bridge",
+                bridge=str(pg.get("switch", "")),
+                port_isolated=False,
+                virtualport=None,
+                vlan_tags=tuple(int(v) for v in pg.get("vlan") or [] if isinstance(v, int)),
+                vlan_trunk=bool(pg.get("trunk")),
+                forward_devices=(),
+                trust_guest_rx_filters=security.get("macChanges") is True,
+                source=Source(path, f"port group {pg.get('name', '')}"),
+                guest_policy={k: v for k, v in security.items() if isinstance(v, bool)},
+            )
+        )
+    return host, networks
+
+
+def _port_spoofing(itf: Interface, net: Network | None) -> Fact[SpoofProtection]:
+    """What the port group stops: with forged transmits and MAC changes rejected, frames from any
+    MAC but the VM's own; nothing stops a forged IP or ARP reply."""
+    if net is None:
+        return Fact.unavailable(
+            f"port group {itf.source!r} was not found on the VM's host", itf.source_ref
+        )
+    policy = net.guest_policy or {}
+    if "forgedTransmits" not in policy or "macChanges" not in policy:
+        return Fact.unavailable(
+            f"port group {net.name!r}: the effective security policy is not reported",
+            itf.source_ref,
+            net.source,
+        )
+    covers = (
+        frozenset({"mac"})
+        if not policy["forgedTransmits"] and not policy["macChanges"]
+        else frozenset()
+    )
+    return Fact.of(
+        SpoofProtection(covers, f"port group {net.name} security policy"),
+        itf.source_ref,
+        net.source,
+    )
+
+
+def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
+    """Build the model of a VMware bundle: .vmx files read offline, or a vSphere collection."""
+    problems: list[ParseProblem] = []
+    hosts: list[Host] = []
+    networks: list[Network] = []
+    host_by_id: dict[str, str] = {}
+    for entry in bundle.under("vmware/hosts/"):
+        if entry.status != "ok":
+            continue
+        try:
+            host, found = _host(bundle, entry.path)
+        except (ValueError, TypeError) as exc:
+            problems.append(
+                ParseProblem("host", entry.path, entry.path, f"unreadable host record: {exc}")
+            )
+            continue
+        hosts.append(host)
+        networks += found
+        host_by_id[PurePosixPath(entry.path).stem] = host.name
+    live = bool(host_by_id)
+    if not live:
+        hosts.append(
             Host(
                 name=OFFLINE_HOST,
                 platform="vmware-esxi",
@@ -205,12 +291,18 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                 facts=parse_host_facts(bundle),
                 source=Source(""),
             )
-        ],
+        )
+    dep = Deployment(
+        target=bundle.target,
+        platform="vmware-esxi",
+        collected_at=str(bundle.manifest.get("collected_at", "")),
+        hosts=hosts,
         vms=[],
-        networks=[],
+        networks=networks,
         pools=[],
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
+    by_port = {(n.host, n.name): n for n in networks}
     for entry in bundle.under("vmware/vmx/"):
         if entry.status != "ok":
             continue
@@ -221,6 +313,18 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                 ParseProblem("vm", PurePosixPath(entry.path).stem, entry.path, str(exc))
             )
             continue
-        dep.vms.append(vmx_to_vm(vmx, entry.path, OFFLINE_HOST))
+        if live:
+            host_id = entry.path.removeprefix("vmware/vmx/").split("/", 1)[0]
+            host_name = host_by_id.get(host_id, host_id)
+            vm = vmx_to_vm(vmx, entry.path, host_name)
+            vm.interfaces = tuple(
+                dataclasses.replace(
+                    i, spoofing=_port_spoofing(i, by_port.get((host_name, i.source)))
+                )
+                for i in vm.interfaces
+            )
+        else:
+            vm = vmx_to_vm(vmx, entry.path, OFFLINE_HOST)
+        dep.vms.append(vm)
     dep.notes += collection_notes(bundle)
     return dep, problems

@@ -1,0 +1,186 @@
+// vcsim-hvaudit: govmomi's vCenter/ESXi simulator on loopback, for hvaudit's tests and benchmark.
+//
+// Built offline from Debian's golang-github-vmware-govmomi-dev in GOPATH mode (scripts/build-vcsim).
+// Prints one JSON line {"url": ..., "cert": ...} when it listens, then serves until stdin closes
+// or it is signalled; the certificate (PEM) is written to -cert so clients can verify it.
+package main
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"io/ioutil"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// policies collects -portgroup HOST/NAME=VLAN:PROMISCUOUS:MACCHANGES:FORGED rules.
+type policies []string
+
+func (p *policies) String() string     { return strings.Join(*p, ",") }
+func (p *policies) Set(v string) error { *p = append(*p, v); return nil }
+
+// applyPolicies sets the VLAN and security policy of existing port groups: the simulator cannot
+// update a port group through the API, and a second one of the same name on another host
+// collides in its global network folder.
+func applyPolicies(rules policies) error {
+	for _, rule := range rules {
+		target, spec, ok := strings.Cut(rule, "=")
+		host, name, ok2 := strings.Cut(target, "/")
+		parts := strings.Split(spec, ":")
+		if !ok || !ok2 || len(parts) != 4 {
+			return fmt.Errorf("bad -portgroup %q: want HOST/NAME=VLAN:PROMISC:MAC:FORGED", rule)
+		}
+		vlan, err := strconv.Atoi(parts[0])
+		if err != nil {
+			return err
+		}
+		flags := make([]bool, 3)
+		for i, v := range parts[1:] {
+			flags[i] = v == "true"
+		}
+		found := false
+		for _, e := range simulator.Map.All("HostSystem") {
+			h := e.(*simulator.HostSystem)
+			if h.Name != host {
+				continue
+			}
+			for i := range h.Config.Network.Portgroup {
+				pg := &h.Config.Network.Portgroup[i]
+				if pg.Spec.Name == name {
+					pg.Spec.VlanId = int32(vlan)
+					policy := &types.HostNetworkSecurityPolicy{
+						AllowPromiscuous: &flags[0], MacChanges: &flags[1], ForgedTransmits: &flags[2],
+					}
+					// ESXi reports the effective policy as computedPolicy: keep both in step
+					pg.Spec.Policy.Security = policy
+					pg.ComputedPolicy.Security = policy
+					found = true
+				}
+			}
+		}
+		if !found {
+			return fmt.Errorf("-portgroup %q: no such host/port group", rule)
+		}
+	}
+	return nil
+}
+
+func main() {
+	esx := flag.Bool("esx", false, "simulate a standalone ESXi host instead of a vCenter")
+	hosts := flag.Int("hosts", 1, "standalone hosts per datacenter (vCenter)")
+	clusterHosts := flag.Int("cluster-hosts", 2, "hosts per cluster (vCenter)")
+	clusters := flag.Int("clusters", 1, "clusters per datacenter (vCenter)")
+	vms := flag.Int("vms", 2, "VMs per host and per cluster")
+	portgroups := flag.Int("portgroups", 1, "distributed port groups (vCenter)")
+	user := flag.String("user", "hvaudit-ro", "the one user name accepted")
+	pass := flag.String("pass", "", "its password (required)")
+	certOut := flag.String("cert", "", "write the server certificate (PEM) here")
+	var rules policies
+	flag.Var(&rules, "portgroup", "HOST/NAME=VLAN:PROMISC:MAC:FORGED (repeatable)")
+	flag.Parse()
+	if *pass == "" {
+		fmt.Fprintln(os.Stderr, "vcsim-hvaudit: -pass is required")
+		os.Exit(2)
+	}
+
+	var model *simulator.Model
+	if *esx {
+		model = simulator.ESX()
+	} else {
+		model = simulator.VPX()
+		model.Host = *hosts
+		model.ClusterHost = *clusterHosts
+		model.Cluster = *clusters
+		model.Portgroup = *portgroups
+	}
+	model.Machine = *vms
+	model.Autostart = false
+	if err := model.Create(); err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)
+		os.Exit(1)
+	}
+	defer model.Remove()
+	if err := applyPolicies(rules); err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)
+		os.Exit(2)
+	}
+
+	model.Service.Listen = &url.URL{Host: "127.0.0.1:0", User: url.UserPassword(*user, *pass)}
+	cert, err := selfSigned()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)
+		os.Exit(1)
+	}
+	model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	server := model.Service.NewServer()
+	defer server.Close()
+
+	if *certOut != "" {
+		block := &pem.Block{Type: "CERTIFICATE", Bytes: server.Certificate().Raw}
+		if err := ioutil.WriteFile(*certOut, pem.EncodeToMemory(block), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)
+			os.Exit(1)
+		}
+	}
+	u := *server.URL
+	u.User = nil
+	line, _ := json.Marshal(map[string]string{"url": u.String(), "cert": *certOut})
+	fmt.Println(string(line))
+
+	done := make(chan struct{})
+	go func() {
+		// the parent closes our stdin when it is done (or dies): stop then
+		bufio.NewReader(os.Stdin).ReadString(0)
+		close(done)
+	}()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-sig:
+	}
+}
+
+// selfSigned makes a P-256 certificate for 127.0.0.1 (the simulator's built-in one is an RSA-1024
+// test certificate that OpenSSL's default security level refuses).
+func selfSigned() (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: "vcsim-hvaudit"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
