@@ -60,6 +60,18 @@ DEDICATED = {
     ("HVA-404", "fail"): "test_vmx.py::test_fixture_vms_exact_outcomes",
     ("HVA-405", "pass"): "test_vmx.py::test_fixture_vms_exact_outcomes",
     ("HVA-405", "fail"): "test_vmx.py::test_fixture_vms_exact_outcomes",
+    ("HVA-410", "pass"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-410", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-411", "pass"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-411", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-412", "pass"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-412", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-413", "pass"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-413", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-414", "pass"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-414", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-415", "pass"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-415", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
 }
 
 # A platform limitation cannot pass: no configuration of the platform meets the recommendation.

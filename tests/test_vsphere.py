@@ -39,9 +39,7 @@ def vcsim_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("go") is None:
         pytest.fail("the vSphere tests need Go and govmomi: run scripts/install-system-deps")
     out = tmp_path_factory.mktemp("vcsim") / "vcsim-hvaudit"
-    subprocess.run(
-        [str(ROOT / "scripts" / "build-vcsim"), str(out)], check=True, timeout=300
-    )
+    subprocess.run([str(ROOT / "scripts" / "build-vcsim"), str(out)], check=True, timeout=300)
     return out
 
 
@@ -92,7 +90,28 @@ PORT_GROUPS = (
     "DC0_H0/VM Network=20:false:false:false",
     "-portgroup",
     "DC0_H1/VM Network=4095:false:false:true",
+    # DC0_H0 is the hardened host: lockdown, firewall limited to a management network;
+    # DC0_H1 runs SSH and the ESXi Shell (the simulator cannot change these through the API)
+    "-lockdown",
+    "DC0_H0",
+    "-firewall-restricted",
+    "DC0_H0",
+    "-ssh",
+    "DC0_H1",
 )
+HARDENED_OPTIONS = {
+    "UserVars.ESXiShellInteractiveTimeOut": 900,
+    "UserVars.ESXiShellTimeOut": 600,
+    "UserVars.DcuiTimeOut": 600,
+    "UserVars.HostClientSessionTimeout": 900,
+    "Mem.ShareForceSalting": 2,
+    "Config.HostAgent.plugins.solo.enableMob": False,
+}
+INSECURE_OPTIONS = HARDENED_OPTIONS | {
+    "UserVars.ESXiShellInteractiveTimeOut": 0,
+    "Mem.ShareForceSalting": 0,
+    "Config.HostAgent.plugins.solo.enableMob": True,
+}
 
 
 @pytest.fixture
@@ -125,6 +144,12 @@ def seed(sim: Vcsim) -> dict[str, str]:
     insecure, through reconfigure tasks. Returns VM name -> host name."""
     si = sim.connect()
     content = si.RetrieveContent()
+    for host in _objects(content, vim.HostSystem):
+        options = {"DC0_H0": HARDENED_OPTIONS, "DC0_H1": INSECURE_OPTIONS}.get(host.name)
+        if options:
+            host.configManager.advancedOption.UpdateOptions(
+                changedValue=[vim.option.OptionValue(key=k, value=v) for k, v in options.items()]
+            )
     by_name = {v.name: v for v in _objects(content, vim.VirtualMachine)}
     placed = {}
     for old, name, hardened in (
@@ -160,6 +185,26 @@ def seed(sim: Vcsim) -> dict[str, str]:
         placed[name] = vm.runtime.host.name
     pyVim_connect.Disconnect(si)
     return placed
+
+
+HOST_EXPECTED = {
+    ("HVA-410", "DC0_H0"): "pass",
+    ("HVA-410", "DC0_H1"): "fail",
+    ("HVA-411", "DC0_H0"): "pass",
+    ("HVA-411", "DC0_H1"): "fail",
+    ("HVA-412", "DC0_H0"): "pass",
+    ("HVA-412", "DC0_H1"): "fail",  # the simulator's rulesets admit any address
+    ("HVA-413", "DC0_H0"): "pass",
+    ("HVA-413", "DC0_H1"): "fail",
+    ("HVA-414", "DC0_H0"): "pass",
+    ("HVA-414", "DC0_H1"): "fail",
+    ("HVA-415", "DC0_H0"): "pass",
+    ("HVA-415", "DC0_H1"): "fail",
+    # the cluster's hosts were not given these options: not reported, so a person checks
+    ("HVA-413", "DC0_C0_H0"): "manual",
+    ("HVA-415", "DC0_C0_H0"): "manual",
+    ("HVA-081", "DC0_H0"): "pass",
+}
 
 
 def scan(sim: Vcsim, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
@@ -225,6 +270,12 @@ def test_vcenter_scan_exact_vm_findings(
         ("HVA-405", "legacy-db"): "fail",
     }
     assert {k: got.get(k) for k in expected} == expected
+    hosts = {
+        (r["check_id"], r["subject"]["name"]): r["status"]
+        for r in report["results"]
+        if r["subject"]["type"] == "host"
+    }
+    assert {k: hosts[k] for k in HOST_EXPECTED} == HOST_EXPECTED
     msg = {
         (r["check_id"], r["subject"]["name"]): r["message"]
         for r in report["results"]

@@ -433,6 +433,20 @@ class ProxmoxHost:
     """(artefact, key, line) of VM configuration keys hvaudit does not know."""
 
 
+@dataclass(frozen=True, slots=True)
+class VmwareHost:
+    """The VMware extension of a host, as the vSphere API reports it; None where not reported."""
+
+    services: dict[str, dict[str, Any]] | None
+    """Service key (TSM, TSM-SSH, ...) -> {"running": bool, "policy": "on"|"off"|"automatic"}."""
+    firewall: dict[str, Any] | None
+    """incoming_blocked, outgoing_blocked, rulesets [{key, enabled, all_ip, networks}]."""
+    lockdown: str | None
+    advanced: dict[str, Any] | None
+    """The advanced options hvaudit reads; a key whose value is None was not reported."""
+    source: Source
+
+
 @dataclass(slots=True)
 class Host:
     """A hypervisor host."""
@@ -449,6 +463,7 @@ class Host:
     libvirt: LibvirtHost | None = None
     source: Source = field(default_factory=lambda: Source(""))
     proxmox: ProxmoxHost | None = None
+    vmware: VmwareHost | None = None
 
 
 @dataclass(slots=True)

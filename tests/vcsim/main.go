@@ -94,8 +94,11 @@ func main() {
 	user := flag.String("user", "hvaudit-ro", "the one user name accepted")
 	pass := flag.String("pass", "", "its password (required)")
 	certOut := flag.String("cert", "", "write the server certificate (PEM) here")
-	var rules policies
+	var rules, lockdown, ssh, restricted policies
 	flag.Var(&rules, "portgroup", "HOST/NAME=VLAN:PROMISC:MAC:FORGED (repeatable)")
+	flag.Var(&lockdown, "lockdown", "put HOST in normal lockdown mode (repeatable)")
+	flag.Var(&ssh, "ssh", "run SSH and the ESXi Shell on HOST, started with the host (repeatable)")
+	flag.Var(&restricted, "firewall-restricted", "limit every ruleset of HOST to 10.0.0.0/24 (repeatable)")
 	flag.Parse()
 	if *pass == "" {
 		fmt.Fprintln(os.Stderr, "vcsim-hvaudit: -pass is required")
@@ -119,6 +122,42 @@ func main() {
 		os.Exit(1)
 	}
 	defer model.Remove()
+	for _, e := range simulator.Map.All("HostSystem") {
+		h := e.(*simulator.HostSystem)
+		for _, name := range lockdown {
+			if h.Name == name {
+				h.Config.LockdownMode = types.HostLockdownModeLockdownNormal
+			}
+		}
+		for _, name := range restricted {
+			if h.Name != name || h.Config.Firewall == nil {
+				continue
+			}
+			fw := *h.Config.Firewall
+			fw.Ruleset = append([]types.HostFirewallRuleset(nil), fw.Ruleset...)
+			for i := range fw.Ruleset {
+				fw.Ruleset[i].AllowedHosts = &types.HostFirewallRulesetIpList{
+					AllIp:     false,
+					IpNetwork: []types.HostFirewallRulesetIpNetwork{{Network: "10.0.0.0", PrefixLength: 24}},
+				}
+			}
+			h.Config.Firewall = &fw
+		}
+		for _, name := range ssh {
+			if h.Name != name {
+				continue
+			}
+			// the services list is shared by every host of the template: give this host its own
+			services := append([]types.HostService(nil), h.Config.Service.Service...)
+			for i := range services {
+				if services[i].Key == "TSM-SSH" || services[i].Key == "TSM" {
+					services[i].Running = true
+					services[i].Policy = "on"
+				}
+			}
+			h.Config.Service = &types.HostServiceInfo{Service: services}
+		}
+	}
 	if err := applyPolicies(rules); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)
 		os.Exit(2)

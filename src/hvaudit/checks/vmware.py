@@ -8,17 +8,21 @@ differently). Where the default is secure an absent key passes, and the evidence
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Subject,
     check,
     failed,
+    host_subject,
     passed,
+    unknown,
     vm_subject,
 )
-from hvaudit.model import Vm, VmwareVm
+from hvaudit.model import Fact, Host, Source, Vm, VmwareHost, VmwareVm
 
 __all__: list[str] = []
 
@@ -184,3 +188,217 @@ def no_3d(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"mks.enable3d = {value.strip()[:20]}", ref)
         else:
             yield passed(s, "3D acceleration off", ref)
+
+
+def _esx_hosts(ctx: Context) -> Iterator[tuple[Host, VmwareHost]]:
+    for h in ctx.deployment.hosts:
+        if h.vmware is not None:
+            yield h, h.vmware
+
+
+def _gap(what: str, src: Source) -> Fact[bool]:
+    return Fact.unavailable(f"{what}: not reported by the host, or not collected", src)
+
+
+@check(
+    id="HVA-410",
+    title="SSH and the ESXi Shell are stopped and do not start with the host",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-4"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Host > Configure > Services: stop SSH and ESXi Shell and set their startup policy "
+    "to 'Start and stop manually'; start them only for a support session.",
+    platforms=ESX,
+)
+def shell_services(ctx: Context) -> Iterator[Outcome]:
+    """A shell on the host bypasses vCenter's roles and its audit trail; HY-SR-4 keeps the
+    management interfaces few."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        if esx.services is None:
+            yield unknown(s, _gap("its services", esx.source), "SSH and the ESXi Shell are off")
+            continue
+        bad = [
+            f"{key} ({'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')})"
+            for key, svc in sorted(esx.services.items())
+            if key in ("TSM", "TSM-SSH") and (svc.get("running") or svc.get("policy") != "off")
+        ]
+        if bad:
+            yield failed(s, "shell access enabled: " + ", ".join(bad), esx.source)
+        else:
+            yield passed(s, "TSM and TSM-SSH stopped, policy off", esx.source)
+
+
+@check(
+    id="HVA-411",
+    title="The host is in lockdown mode",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-14"]},
+    threats=("HVA-T5",),
+    remediation="Host > Configure > Security Profile > Lockdown Mode: Normal (keep the exception "
+    "users list short).",
+    platforms=ESX,
+)
+def lockdown(ctx: Context) -> Iterator[Outcome]:
+    """In lockdown mode only vCenter (and the exception users) may manage the host: few accounts
+    reach it directly (HY-SR-14)."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        if esx.lockdown is None:
+            yield unknown(s, _gap("its lockdown mode", esx.source), "the host is in lockdown mode")
+        elif esx.lockdown in ("lockdownNormal", "lockdownStrict"):
+            yield passed(s, f"lockdown mode {esx.lockdown}", esx.source)
+        else:
+            yield failed(s, f"lockdown mode {esx.lockdown}", esx.source)
+
+
+@check(
+    id="HVA-412",
+    title="Host firewall blocks by default and admits designated networks only",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-19"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-FW-R3"],
+    },
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Host > Configure > Firewall: for every enabled service untick 'Allow connections "
+    "from any IP address' and list the management networks.",
+    platforms=ESX,
+)
+def host_firewall(ctx: Context) -> Iterator[Outcome]:
+    """Every enabled ruleset open to any address exposes a service beyond the management
+    network."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        fw = esx.firewall
+        if fw is None:
+            yield unknown(s, _gap("its firewall", esx.source), "the host firewall's rulesets")
+            continue
+        open_to_all = sorted(
+            str(r.get("key"))
+            for r in fw.get("rulesets") or []
+            if r.get("enabled") and r.get("all_ip")
+        )
+        problems = []
+        if fw.get("incoming_blocked") is not True:
+            problems.append("incoming traffic is not blocked by default")
+        if open_to_all:
+            shown = ", ".join(open_to_all[:8]) + (" ..." if len(open_to_all) > 8 else "")
+            problems.append(f"{len(open_to_all)} enabled ruleset(s) open to any address: {shown}")
+        if problems:
+            yield failed(s, "; ".join(problems), esx.source)
+        else:
+            yield passed(
+                s, "incoming blocked; every enabled ruleset limited to listed networks", esx.source
+            )
+
+
+# option -> (what a secure value is, a predicate over the reported value)
+TIMEOUTS = {
+    "UserVars.ESXiShellInteractiveTimeOut": 900,
+    "UserVars.ESXiShellTimeOut": 600,
+    "UserVars.DcuiTimeOut": 600,
+    "UserVars.HostClientSessionTimeout": 900,
+}
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _advanced(
+    ctx: Context, keys: tuple[str, ...]
+) -> Iterator[tuple[Subject, dict[str, Any] | None, Source]]:
+    for h, esx in _esx_hosts(ctx):
+        values = esx.advanced
+        if values is not None and any(values.get(k) is None for k in keys):
+            values = None
+        yield host_subject(h), values, esx.source
+
+
+@check(
+    id="HVA-413",
+    title="Shell, console and web client sessions time out",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-16"]},
+    threats=("HVA-T5",),
+    remediation="Set UserVars.ESXiShellInteractiveTimeOut and UserVars.HostClientSessionTimeout to "
+    "900 or less, UserVars.ESXiShellTimeOut and UserVars.DcuiTimeOut to 600 or less (0 disables "
+    "the time-out).",
+    platforms=ESX,
+)
+def session_timeouts(ctx: Context) -> Iterator[Outcome]:
+    """An idle session left open is a session someone else can use."""
+    for s, values, src in _advanced(ctx, tuple(TIMEOUTS)):
+        if values is None:
+            yield unknown(s, _gap("its session time-out options", src), "the session time-outs")
+            continue
+        bad = []
+        for key, limit in TIMEOUTS.items():
+            n = _int(values[key])
+            if n is None or n <= 0 or n > limit:
+                bad.append(f"{key} = {str(values[key])[:12]} (want 1..{limit})")
+        if bad:
+            yield failed(s, "; ".join(bad), src)
+        else:
+            yield passed(s, "every time-out set within its limit", src)
+
+
+@check(
+    id="HVA-414",
+    title="Memory pages are shared within a VM only (Mem.ShareForceSalting = 2)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
+    threats=("HYP-T1", "HYP-T3"),
+    remediation="Set the advanced option Mem.ShareForceSalting to 2.",
+    platforms=ESX,
+)
+def share_salting(ctx: Context) -> Iterator[Outcome]:
+    """Transparent page sharing across VMs is a side channel; salting 2 limits it to one VM
+    (unless a VM overrides its salt, HVA-404)."""
+    for s, values, src in _advanced(ctx, ("Mem.ShareForceSalting",)):
+        if values is None:
+            yield unknown(s, _gap("Mem.ShareForceSalting", src), "Mem.ShareForceSalting is 2")
+        elif _int(values["Mem.ShareForceSalting"]) == 2:
+            yield passed(s, "Mem.ShareForceSalting = 2", src)
+        else:
+            yield failed(
+                s, f"Mem.ShareForceSalting = {str(values['Mem.ShareForceSalting'])[:12]}", src
+            )
+
+
+@check(
+    id="HVA-415",
+    title="The Managed Object Browser is off",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-4"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Set Config.HostAgent.plugins.solo.enableMob to false.",
+    platforms=ESX,
+)
+def mob_off(ctx: Context) -> Iterator[Outcome]:
+    """The MOB is a web interface to the host's whole object model: one more management surface."""
+    key = "Config.HostAgent.plugins.solo.enableMob"
+    for s, values, src in _advanced(ctx, (key,)):
+        if values is None:
+            yield unknown(s, _gap(key, src), f"{key} is false")
+        elif str(values[key]).lower() in ("false", "0"):
+            yield passed(s, f"{key} = false", src)
+        else:
+            yield failed(s, f"{key} = {str(values[key])[:12]}", src)

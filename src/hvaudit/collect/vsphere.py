@@ -60,7 +60,23 @@ HOST_PATHS = (
     "config.product",
     "config.network.vswitch",
     "config.network.portgroup",
+    "config.service",
+    "config.firewall",
+    "config.lockdownMode",
+    "configManager.advancedOption",
     "runtime.connectionState",
+)
+# The host advanced options the checks read (the full list runs to thousands, some secret-ish).
+ADVANCED = (
+    "UserVars.ESXiShellInteractiveTimeOut",
+    "UserVars.ESXiShellTimeOut",
+    "UserVars.DcuiTimeOut",
+    "UserVars.HostClientSessionTimeout",
+    "Config.HostAgent.plugins.solo.enableMob",
+    "Mem.ShareForceSalting",
+    "Syslog.global.logHost",
+    "Net.BlockGuestBPDU",
+    "Security.AccountLockFailures",
 )
 DVPG_PATHS = ("name", "key", "config.defaultPortConfig")
 
@@ -182,13 +198,20 @@ class VsphereCollector:
             )
         }
         hosts: dict[str, str] = {}
+        records: dict[str, dict[str, Any]] = {}
+        managers: dict[str, Any] = {}
         for obj, props in self._retrieve(content, vim.HostSystem, HOST_PATHS):
-            hid = _safe_id(obj._moId)
-            hosts[obj._moId] = hid
+            hosts[obj._moId] = _safe_id(obj._moId)
+            records[obj._moId] = _host_record(props, dvpgs)
+            if props.get("configManager.advancedOption") is not None:
+                managers[obj._moId] = props["configManager.advancedOption"]
+        options = self._advanced(content, managers)
+        for moid, record in records.items():
+            record["advanced"] = options.get(moid)
             writer.add(
-                f"vmware/hosts/{hid}.json",
-                dump_json(_host_record(props, dvpgs)),
-                origin=f"HostSystem {obj._moId}: {', '.join(HOST_PATHS)}",
+                f"vmware/hosts/{hosts[moid]}.json",
+                dump_json(record),
+                origin=f"HostSystem {moid}: {', '.join(HOST_PATHS)}; OptionManager.setting",
             )
         for obj, props in self._retrieve(content, vim.VirtualMachine, VM_PATHS):
             if props.get("config.template"):
@@ -239,6 +262,39 @@ class VsphereCollector:
         finally:
             view.Destroy()
             self.calls += 1
+
+    def _advanced(self, content: Any, managers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """The ADVANCED options of every host, in one retrieval over all option managers."""
+        from pyVmomi import vmodl
+
+        if not managers:
+            return {}
+        query = vmodl.query.PropertyCollector
+        host_of = {m._moId: host for host, m in managers.items()}
+        spec = query.FilterSpec(
+            objectSet=[query.ObjectSpec(obj=m, skip=False) for m in managers.values()],
+            propSet=[
+                query.PropertySpec(type=type(next(iter(managers.values()))), pathSet=["setting"])
+            ],
+        )
+        wanted = {k.lower(): k for k in ADVANCED}
+        out: dict[str, dict[str, Any]] = {}
+        result = content.propertyCollector.RetrievePropertiesEx([spec], query.RetrieveOptions())
+        self.calls += 1
+        while result is not None:
+            for item in result.objects:
+                found: dict[str, Any] = dict.fromkeys(ADVANCED)
+                for prop in item.propSet:
+                    for option in prop.val or []:
+                        key = wanted.get(str(getattr(option, "key", "")).lower())
+                        if key is not None:
+                            found[key] = getattr(option, "value", None)
+                out[host_of.get(item.obj._moId, item.obj._moId)] = found
+            if not result.token:
+                break
+            result = content.propertyCollector.ContinueRetrievePropertiesEx(result.token)
+            self.calls += 1
+        return out
 
 
 def _line(exc: BaseException) -> str:
@@ -310,7 +366,35 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 "security": security,
             }
         )
+    service = props.get("config.service")
+    firewall = props.get("config.firewall")
+    policy = getattr(firewall, "defaultPolicy", None)
     return {
+        "services": {
+            str(svc.key): {"running": bool(svc.running), "policy": str(svc.policy)}
+            for svc in getattr(service, "service", None) or []
+        }
+        if service is not None
+        else None,
+        "firewall": {
+            "incoming_blocked": getattr(policy, "incomingBlocked", None),
+            "outgoing_blocked": getattr(policy, "outgoingBlocked", None),
+            "rulesets": [
+                {
+                    "key": str(r.key),
+                    "enabled": bool(r.enabled),
+                    "all_ip": bool(getattr(r.allowedHosts, "allIp", True)),
+                    "networks": [
+                        f"{n.network}/{n.prefixLength}"
+                        for n in getattr(r.allowedHosts, "ipNetwork", None) or []
+                    ],
+                }
+                for r in getattr(firewall, "ruleset", None) or []
+            ],
+        }
+        if firewall is not None
+        else None,
+        "lockdown": str(props["config.lockdownMode"]) if props.get("config.lockdownMode") else None,
         "name": props.get("name", ""),
         "cores": props.get("hardware.cpuInfo.numCpuCores") or 0,
         "threads": props.get("hardware.cpuInfo.numCpuThreads") or 0,

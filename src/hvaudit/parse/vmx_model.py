@@ -31,6 +31,7 @@ from hvaudit.model import (
     Source,
     SpoofProtection,
     Vm,
+    VmwareHost,
     VmwareVm,
 )
 from hvaudit.parse import ParseProblem, collection_notes
@@ -205,6 +206,13 @@ def _host(bundle: Bundle, path: str) -> tuple[Host, list[Network]]:
         memory_kib=int(record.get("memory_bytes") or 0) // 1024,
         facts=HostFacts(),
         source=src,
+        vmware=VmwareHost(
+            services=record.get("services") if isinstance(record.get("services"), dict) else None,
+            firewall=record.get("firewall") if isinstance(record.get("firewall"), dict) else None,
+            lockdown=str(record["lockdown"]) if record.get("lockdown") else None,
+            advanced=record.get("advanced") if isinstance(record.get("advanced"), dict) else None,
+            source=src,
+        ),
     )
     networks = []
     for pg in record.get("portgroups") or []:
@@ -290,6 +298,9 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                 memory_kib=0,
                 facts=parse_host_facts(bundle),
                 source=Source(""),
+                vmware=VmwareHost(
+                    None, None, None, None, Source("", "offline .vmx files: no host")
+                ),
             )
         )
     dep = Deployment(
