@@ -357,3 +357,24 @@ def test_faults_are_one_line(
     _, err = capsys.readouterr()
     assert code == 2 and "HVAUDIT_VSPHERE_PASSWORD" in err
     assert os.environ.get("HVAUDIT_VSPHERE_PASSWORD") is None
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_time_out_mid_collection_keeps_the_partial_bundle(
+    vcsim_binary: Path, tmp_path: Path, credentials: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The login and the service content answer at once; the bulk retrieval hangs past the time-out."""
+    sim = Vcsim(vcsim_binary, tmp_path, "-delay", "RetrievePropertiesEx=5000")
+    try:
+        started = time.monotonic()
+        code = main(["scan", "--connect", sim.target, "--ca-file", sim.cert, "--api-timeout", "1"])
+        elapsed = time.monotonic() - started
+    finally:
+        sim.stop()
+    _, err = capsys.readouterr()
+    assert code == 3 and err.count("\n") == 1 and "timed out" in err and elapsed < 5
+    kept = Path(err.rsplit("partial bundle kept at ", 1)[1].rstrip(")\n"))
+    manifest = json.loads((kept / "manifest.json").read_text())
+    assert manifest["complete"] is False
+    assert (kept / "vmware" / "about.json").is_file()  # what was read before the fault is kept

@@ -117,12 +117,19 @@ def _collect_options(p: argparse.ArgumentParser) -> None:
         "--ca-file",
         type=Path,
         metavar="FILE",
-        help="CA certificate to verify a Proxmox API endpoint (pve+api://) against",
+        help="CA certificate to verify an API endpoint (pve+api://, vsphere://) against",
     )
     p.add_argument(
         "--no-verify-tls",
         action="store_true",
-        help="do not verify the Proxmox API certificate (labs only)",
+        help="do not verify the API endpoint's certificate (labs only)",
+    )
+    p.add_argument(
+        "--api-timeout",
+        type=_positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up on an API call (Proxmox, vSphere) after this long (default 60)",
     )
     p.add_argument(
         "--secure-xml",
@@ -335,6 +342,7 @@ def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
         secure_xml=args.secure_xml,
         ca_file=str(args.ca_file) if args.ca_file else None,
         verify_tls=not args.no_verify_tls,
+        api_timeout=args.api_timeout,
     )
 
 
@@ -372,6 +380,16 @@ def load_profile_early(args: argparse.Namespace) -> None:
         load_waivers(args.waivers)
     if args.attestations:
         load_attestations(args.attestations)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r}: want seconds between 0 and 3600")
+    return value
 
 
 def cmd_collect(args: argparse.Namespace) -> int:

@@ -94,10 +94,11 @@ func main() {
 	user := flag.String("user", "hvaudit-ro", "the one user name accepted")
 	pass := flag.String("pass", "", "its password (required)")
 	certOut := flag.String("cert", "", "write the server certificate (PEM) here")
-	var rules, lockdown, ssh, restricted policies
+	var rules, lockdown, ssh, restricted, delays policies
 	flag.Var(&rules, "portgroup", "HOST/NAME=VLAN:PROMISC:MAC:FORGED (repeatable)")
 	flag.Var(&lockdown, "lockdown", "put HOST in normal lockdown mode (repeatable)")
 	flag.Var(&ssh, "ssh", "run SSH and the ESXi Shell on HOST, started with the host (repeatable)")
+	flag.Var(&delays, "delay", "METHOD=MILLISECONDS: serve METHOD late (repeatable)")
 	flag.Var(&restricted, "firewall-restricted", "limit every ruleset of HOST to 10.0.0.0/24 (repeatable)")
 	flag.Parse()
 	if *pass == "" {
@@ -116,6 +117,16 @@ func main() {
 		model.Portgroup = *portgroups
 	}
 	model.Machine = *vms
+	model.DelayConfig.MethodDelay = map[string]int{}
+	for _, d := range delays {
+		method, ms, _ := strings.Cut(d, "=")
+		n, err := strconv.Atoi(ms)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vcsim-hvaudit: bad -delay", d)
+			os.Exit(2)
+		}
+		model.DelayConfig.MethodDelay[method] = n
+	}
 	model.Autostart = false
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)

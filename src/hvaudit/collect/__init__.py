@@ -33,6 +33,7 @@ class CollectOptions:
     secure_xml: bool = False
     ca_file: str | None = None
     verify_tls: bool = True
+    api_timeout: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,9 @@ def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> Col
     if platform == "proxmox-ve" and opts.uri.startswith("pve+api:"):
         from hvaudit.collect.proxmox_api import ProxmoxApiCollector
 
-        api = ProxmoxApiCollector(opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls)
+        api = ProxmoxApiCollector(
+            opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls, timeout=opts.api_timeout
+        )
         writer = BundleWriter(dest, target=opts.uri, platform=platform)
 
         def run() -> None:
@@ -95,7 +98,9 @@ def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> Col
     elif platform == "vmware-esxi" and opts.uri.startswith("vsphere:"):
         from hvaudit.collect.vsphere import VsphereCollector
 
-        vsphere = VsphereCollector(opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls)
+        vsphere = VsphereCollector(
+            opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls, timeout=opts.api_timeout
+        )
         writer = BundleWriter(dest, target=opts.uri, platform=platform)
 
         def run() -> None:

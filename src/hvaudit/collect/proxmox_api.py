@@ -203,7 +203,14 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
 class ProxmoxApiCollector:
     """Reads the cluster-wide configuration and one node, or every online node, through the API."""
 
-    def __init__(self, uri: str, *, ca_file: str | None = None, verify_tls: bool = True) -> None:
+    def __init__(
+        self,
+        uri: str,
+        *,
+        ca_file: str | None = None,
+        verify_tls: bool = True,
+        timeout: float = 60.0,
+    ) -> None:
         parts = urllib.parse.urlsplit(uri)
         if parts.scheme != "pve+api" or not parts.hostname:
             raise UsageError(f"{uri}: expected pve+api://HOST[:PORT]/[NODE]")
@@ -218,6 +225,7 @@ class ProxmoxApiCollector:
         self.node = parts.path.strip("/") or None
         self.user, self.token_name, self._secret = user, name, secret
         self.verify: bool | str = (ca_file or True) if verify_tls else False
+        self.timeout = timeout
 
     def collect(self, writer: BundleWriter) -> None:
         """Collect; an unreachable API or a rejected token raises CollectionError (one line)."""
@@ -241,7 +249,7 @@ class ProxmoxApiCollector:
             token_name=self.token_name,
             token_value=self._secret,
             verify_ssl=self.verify,
-            timeout=20,
+            timeout=self.timeout,
         )
         nodes = self._get(api, "nodes", fatal=True)
         names = [str(n["node"]) for n in nodes if _NODE_NAME.fullmatch(str(n.get("node", "")))]

@@ -108,7 +108,14 @@ def _safe_id(text: str) -> str:
 class VsphereCollector:
     """Reads hosts, VMs and port groups of a vCenter or an ESXi host."""
 
-    def __init__(self, uri: str, *, ca_file: str | None = None, verify_tls: bool = True) -> None:
+    def __init__(
+        self,
+        uri: str,
+        *,
+        ca_file: str | None = None,
+        verify_tls: bool = True,
+        timeout: float = 60.0,
+    ) -> None:
         parts = urllib.parse.urlsplit(uri)
         if parts.scheme != "vsphere" or not parts.hostname:
             raise UsageError(f"{uri}: expected vsphere://HOST[:PORT]")
@@ -119,7 +126,7 @@ class VsphereCollector:
                 f"set {USER_ENV} and {PASSWORD_ENV} (a user with the Read-only role on the root folder)"
             )
         self.uri, self.host, self.port = uri, parts.hostname, parts.port or 443
-        self.ca_file, self.verify_tls = ca_file, verify_tls
+        self.ca_file, self.verify_tls, self.timeout = ca_file, verify_tls, timeout
         self.calls = 0
         """Round trips to the API during collection (shown by the benchmark)."""
 
@@ -155,6 +162,7 @@ class VsphereCollector:
                 pwd=self._password,
                 sslContext=self._context(),
                 connectionPoolTimeout=30,
+                httpConnectionTimeout=self.timeout,
             )
         except vim.fault.InvalidLogin:
             raise CollectionError(f"{self.uri}: login refused for {self.user}") from None
