@@ -72,6 +72,8 @@ DEDICATED = {
     ("HVA-414", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
     ("HVA-415", "pass"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
     ("HVA-415", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
+    ("HVA-416", "pass"): "test_vsphere.py::test_standalone_esxi",
+    ("HVA-416", "fail"): "test_vsphere.py::test_vcenter_scan_exact_vm_findings",
 }
 
 # A platform limitation cannot pass: no configuration of the platform meets the recommendation.

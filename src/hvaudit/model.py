@@ -445,6 +445,10 @@ class VmwareHost:
     advanced: dict[str, Any] | None
     """The advanced options hvaudit reads; a key whose value is None was not reported."""
     source: Source
+    access: dict[str, Any] | None = None
+    """vCenter's (or the host's) roles and permissions: root, roles {id: {name, privileges}},
+    permissions [{entity, entity_type, principal, group, role, propagate}]."""
+    access_source: Source = field(default_factory=lambda: Source(""))
 
 
 @dataclass(slots=True)

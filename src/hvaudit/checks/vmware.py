@@ -402,3 +402,75 @@ def mob_off(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"{key} = false", src)
         else:
             yield failed(s, f"{key} = {str(values[key])[:12]}", src)
+
+
+# Privileges that administer VMs (beyond looking at them).
+VM_ADMIN_PREFIXES = (
+    "VirtualMachine.Config.",
+    "VirtualMachine.Interact.",
+    "VirtualMachine.Inventory.",
+    "VirtualMachine.Provisioning.",
+    "VirtualMachine.State.",
+)
+ADMIN_ROLE = "-1"
+
+
+@check(
+    id="HVA-416",
+    title="VM administration is granted per VM, folder or resource pool, not inventory-wide",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
+    threats=("HVA-T5",),
+    remediation="Grant roles that administer VMs on the VM folders or resource pools each team owns, "
+    "not on the vCenter root or a datacenter; keep the Administrator role to a small group.",
+    platforms=ESX,
+)
+def granular_permissions(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-13: an operator of some VMs should not hold rights over every VM. Permissions that
+    propagate from the root folder or a datacenter reach every VM below them."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        access = esx.access
+        if not access or not isinstance(access.get("permissions"), list):
+            yield unknown(
+                s, _gap("its roles and permissions", esx.access_source), "VM roles are scoped"
+            )
+            continue
+        roles = access.get("roles") or {}
+        vm_roles = {
+            rid
+            for rid, role in roles.items()
+            if rid != ADMIN_ROLE
+            and any(str(p).startswith(VM_ADMIN_PREFIXES) for p in role.get("privileges", []))
+        }
+        root = access.get("root")
+        broad = sorted(
+            f"{p['principal']} ({roles.get(p['role'], {}).get('name', p['role'])} on "
+            f"{'the root folder' if p['entity'] == root else p['entity_type'] + ' ' + p['entity']})"
+            for p in access["permissions"]
+            if p.get("role") in vm_roles
+            and p.get("propagate")
+            and (p.get("entity") == root or p.get("entity_type") == "Datacenter")
+        )
+        scoped = [p for p in access["permissions"] if p.get("role") in vm_roles]
+        unplaced = [p for p in scoped if not p.get("entity")]
+        if broad:
+            yield failed(
+                s,
+                "VM administration granted inventory-wide: " + "; ".join(broad),
+                esx.access_source,
+            )
+        elif unplaced:
+            gap = Fact[bool].unavailable(
+                f"{len(unplaced)} VM role grant(s) reported without the object they apply to",
+                esx.access_source,
+            )
+            yield unknown(s, gap, "where the VM roles are granted")
+        else:
+            yield passed(
+                s,
+                f"{len(scoped)} VM role grant(s), none on the root folder or a datacenter",
+                esx.access_source,
+            )

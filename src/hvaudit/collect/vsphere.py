@@ -221,6 +221,11 @@ class VsphereCollector:
                 dump_json(record),
                 origin=f"HostSystem {moid}: {', '.join(HOST_PATHS)}; OptionManager.setting",
             )
+        writer.add(
+            "vmware/access.json",
+            dump_json(self._access(content)),
+            origin="AuthorizationManager.roleList, RetrieveAllPermissions",
+        )
         for obj, props in self._retrieve(content, vim.VirtualMachine, VM_PATHS):
             if props.get("config.template"):
                 continue
@@ -270,6 +275,46 @@ class VsphereCollector:
         finally:
             view.Destroy()
             self.calls += 1
+
+    def _access(self, content: Any) -> dict[str, Any]:
+        """Roles (with their privileges) and every permission: who may do what, where."""
+        auth = content.authorizationManager
+        roles = {
+            str(r.roleId): {
+                "name": str(r.name),
+                "privileges": sorted(str(p) for p in r.privilege or []),
+            }
+            for r in auth.roleList or []
+        }
+        self.calls += 1
+        root = content.rootFolder
+
+        def record(p: Any, where: Any) -> dict[str, Any]:
+            entity = p.entity if p.entity is not None else where
+            return {
+                "entity": str(entity._moId) if entity is not None else "",
+                "entity_type": type(entity).__name__.rsplit(".", 1)[-1]
+                if entity is not None
+                else "",
+                "principal": str(p.principal),
+                "group": bool(p.group),
+                "role": str(p.roleId),
+                "propagate": bool(p.propagate),
+            }
+
+        # The root folder's own grants, asked for by entity (so each is placed even where a server
+        # leaves `entity` unset), then every other grant.
+        at_root = [record(p, root) for p in auth.RetrieveEntityPermissions(root, False) or []]
+        self.calls += 1
+        seen = {(r["principal"], r["group"], r["role"], r["propagate"]) for r in at_root}
+        others = [record(p, None) for p in auth.RetrieveAllPermissions() or []]
+        self.calls += 1
+        permissions = at_root + [
+            r
+            for r in others
+            if r["entity"] or (r["principal"], r["group"], r["role"], r["propagate"]) not in seen
+        ]
+        return {"root": str(content.rootFolder._moId), "roles": roles, "permissions": permissions}
 
     def _advanced(self, content: Any, managers: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """The ADVANCED options of every host, in one retrieval over all option managers."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import PurePosixPath
+from typing import Any
 
 from hvaudit.bundle import Bundle
 from hvaudit.collect.vsphere import host_record
@@ -190,7 +191,7 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
     )
 
 
-def _host(bundle: Bundle, path: str) -> tuple[Host, list[Network]]:
+def _host(bundle: Bundle, path: str, access: dict[str, Any] | None) -> tuple[Host, list[Network]]:
     """A host and its port groups from a vSphere host artefact."""
     record = host_record(bundle.text(path))
     name = str(record.get("name") or PurePosixPath(path).stem)
@@ -212,6 +213,8 @@ def _host(bundle: Bundle, path: str) -> tuple[Host, list[Network]]:
             lockdown=str(record["lockdown"]) if record.get("lockdown") else None,
             advanced=record.get("advanced") if isinstance(record.get("advanced"), dict) else None,
             source=src,
+            access=access,
+            access_source=Source("vmware/access.json"),
         ),
     )
     networks = []
@@ -271,11 +274,17 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
     hosts: list[Host] = []
     networks: list[Network] = []
     host_by_id: dict[str, str] = {}
+    access_entry = bundle.entry("vmware/access.json")
+    access = (
+        host_record(bundle.text(access_entry.path))
+        if access_entry is not None and access_entry.status == "ok"
+        else None
+    )
     for entry in bundle.under("vmware/hosts/"):
         if entry.status != "ok":
             continue
         try:
-            host, found = _host(bundle, entry.path)
+            host, found = _host(bundle, entry.path, access)
         except (ValueError, TypeError) as exc:
             problems.append(
                 ParseProblem("host", entry.path, entry.path, f"unreadable host record: {exc}")
