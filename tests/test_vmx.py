@@ -146,6 +146,10 @@ def test_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["scan", "--connect", "vmx+dir://host/x"])
     _, err = capsys.readouterr()
     assert code == 2 and "vmx+dir:///PATH" in err
+    out = tmp_path / "never"
+    assert main(["collect", "--connect", "vmx+dir://host/x", "-o", str(out)]) == 2
+    capsys.readouterr()
+    assert not out.exists()  # a usage error is found before anything is written
 
 
 def test_symbolic_links_are_not_followed(

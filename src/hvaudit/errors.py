@@ -35,6 +35,12 @@ class CatalogError(HvauditError):
     """The catalog data or a profile is inconsistent."""
 
 
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's message on one line, cut to `limit` characters (for a one-line error)."""
+    text = getattr(exc, "msg", None) or str(exc)
+    return " ".join(str(text).split())[:limit]
+
+
 class CollectionError(HvauditError):
     """A target could not be reached or read; what was collected so far is kept."""
 

@@ -7,6 +7,7 @@ Whatever fails, the bundle is closed with a manifest so that nothing already col
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,62 +84,50 @@ def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
     return _collect_with(opts, dest, "kvm-libvirt")
 
 
-def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> CollectResult:
+def _collector(opts: CollectOptions, platform: str) -> Callable[[BundleWriter], None]:
+    """What collects `opts.uri`, with its usage errors raised before anything is written."""
     if platform == "proxmox-ve" and opts.uri.startswith("pve+api:"):
         from hvaudit.collect.proxmox_api import ProxmoxApiCollector
 
-        api = ProxmoxApiCollector(
+        return ProxmoxApiCollector(
             opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls, timeout=opts.api_timeout
-        )
-        writer = BundleWriter(dest, target=opts.uri, platform=platform)
-
-        def run() -> None:
-            api.collect(writer)
-
-    elif platform == "vmware-esxi" and opts.uri.startswith("vsphere:"):
+        ).collect
+    if platform == "vmware-esxi" and opts.uri.startswith("vsphere:"):
         from hvaudit.collect.vsphere import VsphereCollector
 
-        vsphere = VsphereCollector(
+        return VsphereCollector(
             opts.uri, ca_file=opts.ca_file, verify_tls=opts.verify_tls, timeout=opts.api_timeout
-        )
-        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+        ).collect
+    if platform == "vmware-esxi":
+        from hvaudit.collect.vmx import collect_vmx, vmx_root
 
-        def run() -> None:
-            vsphere.collect(writer)
-
-    elif platform == "vmware-esxi":
-        from hvaudit.collect.vmx import collect_vmx
-
-        writer = BundleWriter(dest, target=opts.uri, platform=platform)
-
-        def run() -> None:
-            collect_vmx(opts.uri, writer)
-
-    elif platform == "proxmox-ve":
+        root = vmx_root(opts.uri)
+        return lambda writer: collect_vmx(opts.uri, root, writer)
+    if platform == "proxmox-ve":
         from hvaudit.collect.proxmox import ProxmoxTarget, collect_proxmox
 
-        ProxmoxTarget.parse(opts.uri)  # usage errors before anything is written
-        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+        ProxmoxTarget.parse(opts.uri)
+        return lambda writer: collect_proxmox(opts.uri, writer, opts.ssh_config)
+    target = LibvirtTarget.parse(opts.uri)
+    runner, why_not = _runner(target, opts)
 
-        def run() -> None:
-            collect_proxmox(opts.uri, writer, opts.ssh_config)
+    def run(writer: BundleWriter) -> None:
+        LibvirtCollector(target, secure_xml=opts.secure_xml).collect(writer)
+        if runner is None:
+            status = "not_applicable" if target.simulated else "unavailable"
+            writer.record("host", status=status, origin="host facts", reason=why_not)
+        else:
+            HostCollector(runner).collect(writer)
 
-    else:
-        target = LibvirtTarget.parse(opts.uri)
-        runner, why_not = _runner(target, opts)
-        writer = BundleWriter(dest, target=opts.uri, platform=platform)
+    return run
 
-        def run() -> None:
-            LibvirtCollector(target, secure_xml=opts.secure_xml).collect(writer)
-            if runner is None:
-                status = "not_applicable" if target.simulated else "unavailable"
-                writer.record("host", status=status, origin="host facts", reason=why_not)
-            else:
-                HostCollector(runner).collect(writer)
 
+def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> CollectResult:
+    run = _collector(opts, platform)
+    writer = BundleWriter(dest, target=opts.uri, platform=platform)
     complete = False
     try:
-        run()
+        run(writer)
         complete = not writer.meta["errors"]
     except CollectionError as exc:
         writer.error(str(exc))

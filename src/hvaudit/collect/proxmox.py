@@ -37,6 +37,10 @@ PVE_DIRS = ("/etc/pve/qemu-server", "/etc/pve/firewall", "/etc/pve/nodes")
 _USER_LINE = re.compile(r"^(user:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:)([^:]+)(:?.*)$")
 
 
+NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
+"""A Proxmox node name as the node answers it; anything else is not used in a bundle path."""
+
+
 def pve_artefact(path: str) -> str:
     """The bundle path of a node file (the same for every way of collecting it)."""
     return "pve/files" + path

@@ -22,18 +22,16 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json, utc_now
-from hvaudit.collect.proxmox import in_cluster, node_artefact, pve_artefact
-from hvaudit.errors import CollectionError, UsageError
+from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_artefact
+from hvaudit.errors import CollectionError, UsageError, one_line
 
 __all__ = ["TOKEN_ENV", "ProxmoxApiCollector"]
 
-_NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
 TOKEN_ENV = "HVAUDIT_PVE_TOKEN"  # noqa: S105 - the name of an environment variable
 
 
@@ -252,7 +250,7 @@ class ProxmoxApiCollector:
             timeout=self.timeout,
         )
         nodes = self._get(api, "nodes", fatal=True)
-        names = [str(n["node"]) for n in nodes if _NODE_NAME.fullmatch(str(n.get("node", "")))]
+        names = [str(n["node"]) for n in nodes if NODE_NAME.fullmatch(str(n.get("node", "")))]
         if self.node is not None and self.node not in names:
             raise CollectionError(
                 f"{self.uri}: no node {self.node!r} (nodes: {', '.join(names) or 'none'})"
@@ -422,8 +420,7 @@ class ProxmoxApiCollector:
                 raise CollectionError(f"{self.uri}: {text}") from None
             raise _ApiError(text) from None
         except Exception as exc:
-            text = " ".join(str(exc).split())[:200]
-            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {text}") from None
+            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {one_line(exc)}") from None
 
     def _ipsets(self, api: Any, base: str) -> dict[str, list[str]]:
         return {

@@ -18,7 +18,7 @@ from hvaudit.bundle import BundleWriter
 from hvaudit.errors import CollectionError, UsageError
 from hvaudit.redact import REDACTED, redact_conf
 
-__all__ = ["MAX_VMX_BYTES", "collect_vmx", "vmx_artefact"]
+__all__ = ["MAX_VMX_BYTES", "collect_vmx", "vmx_artefact", "vmx_root"]
 
 MAX_VMX_BYTES = 4 * 1024 * 1024
 """A .vmx is a few kilobytes; anything bigger is not one (or is hostile) and is refused."""
@@ -36,16 +36,16 @@ def redact_vmx(text: str) -> str:
     return _KEYSAFE.sub(lambda m: f'{m.group(1)}"{REDACTED}"', redact_conf(text))
 
 
-def _root(uri: str) -> Path:
+def vmx_root(uri: str) -> Path:
+    """The folder a vmx+dir:///PATH target names (a usage error if it is not one)."""
     parts = urllib.parse.urlsplit(uri)
     if parts.scheme != "vmx+dir" or parts.netloc or not parts.path:
         raise UsageError(f"{uri}: expected vmx+dir:///PATH (a folder holding .vmx files)")
     return Path(urllib.parse.unquote(parts.path))
 
 
-def collect_vmx(uri: str, writer: BundleWriter) -> None:
-    """Store every .vmx under the folder `uri` names."""
-    root = _root(uri)
+def collect_vmx(uri: str, root: Path, writer: BundleWriter) -> None:
+    """Store every .vmx under `root` (the folder `uri` names)."""
     if not root.is_dir():
         raise CollectionError(f"{uri}: {root} is not a folder")
     writer.meta["collector"]["vmware"] = {"uri": uri, "mode": "offline-vmx"}

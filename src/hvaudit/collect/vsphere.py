@@ -16,7 +16,6 @@ security policy). Console passwords and key safes in a VM's advanced settings ar
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import ssl
@@ -27,7 +26,7 @@ from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json
 from hvaudit.collect.vmx import redact_vmx
-from hvaudit.errors import CollectionError, UsageError
+from hvaudit.errors import CollectionError, UsageError, one_line
 
 __all__ = ["PASSWORD_ENV", "USER_ENV", "VsphereCollector", "vmx_escape"]
 
@@ -167,13 +166,13 @@ class VsphereCollector:
         except vim.fault.InvalidLogin:
             raise CollectionError(f"{self.uri}: login refused for {self.user}") from None
         except Exception as exc:
-            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {_line(exc)}") from None
+            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {one_line(exc)}") from None
         try:
             self._collect(si, writer)
         except CollectionError:
             raise
         except Exception as exc:
-            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {_line(exc)}") from None
+            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {one_line(exc)}") from None
         finally:
             with contextlib.suppress(Exception):  # the session ends anyway
                 Disconnect(si)
@@ -348,11 +347,6 @@ class VsphereCollector:
             result = content.propertyCollector.ContinueRetrievePropertiesEx(result.token)
             self.calls += 1
         return out
-
-
-def _line(exc: BaseException) -> str:
-    text = getattr(exc, "msg", None) or str(exc)
-    return " ".join(str(text).split())[:200]
 
 
 def _policy(security: Any) -> dict[str, bool | None]:
@@ -571,9 +565,11 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             out["sound.present"] = "TRUE"
         elif kind == "VirtualTPM":
             out["vtpm.present"] = "TRUE"
+    rendered = {k.lower() for k in out}
     for option in props.get("config.extraConfig") or []:
         key = str(getattr(option, "key", ""))
-        if _KEY_OK.fullmatch(key) and key.lower() not in {k.lower() for k in out}:
+        if _KEY_OK.fullmatch(key) and key.lower() not in rendered:
+            rendered.add(key.lower())
             out[key] = getattr(option, "value", "")
     return "".join(f'{k} = "{vmx_escape(v)}"\n' for k, v in out.items())
 
@@ -588,9 +584,3 @@ def _bus(controller: str) -> str | None:
     if "SCSI" in controller or controller == "VirtualLsiLogicController":
         return "scsi"
     return None
-
-
-def host_record(text: str) -> dict[str, Any]:
-    """A host artefact, read back."""
-    data = json.loads(text)
-    return data if isinstance(data, dict) else {}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from hvaudit.bundle import Bundle
-from hvaudit.collect.proxmox import in_cluster, node_artefact, pve_artefact
+from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
     Deployment,
@@ -69,7 +69,6 @@ REMOTE_STORAGE = {
     "iscsidirect": "iscsi-direct",
 }
 DEFAULT_MEMORY_MIB = 512
-NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
 
 
 def _file(

@@ -10,12 +10,12 @@ distributed switch, never in the .vmx, so they are unavailable evidence here, no
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import PurePosixPath
 from typing import Any
 
 from hvaudit.bundle import Bundle
-from hvaudit.collect.vsphere import host_record
 from hvaudit.errors import InputError
 from hvaudit.model import (
     Deployment,
@@ -47,12 +47,17 @@ DISK_BUS = re.compile(r"(scsi|ide|sata|nvme)\d+:\d+")
 
 
 def _setting(
-    vmx: VmxFile, at: Source, key: str, label: str, *, unset: tuple[str, ...]
+    vmx: VmxFile, artefact: str, key: str, label: str, *, unset: tuple[str, ...]
 ) -> Setting | None:
     value = vmx.get(key)
     if value is None or value.strip().lower() in unset:
         return None
-    return Setting(f"{label} {value.strip()}", Source(at.artefact, f"line {vmx.lines[key]}: {key}"))
+    return Setting(f"{label} {value.strip()}", Source(artefact, f"line {vmx.lines[key]}: {key}"))
+
+
+def _json_object(bundle: Bundle, path: str) -> dict[str, Any]:
+    data = json.loads(bundle.text(path))
+    return data if isinstance(data, dict) else {}
 
 
 def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
@@ -162,16 +167,16 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         vcpus_max=vcpus,
         memory_max_kib=memory * 1024,
         memory_guarantee=_setting(
-            vmx, at("x"), "sched.mem.min", "memory reservation (MiB)", unset=("0",)
+            vmx, artefact, "sched.mem.min", "memory reservation (MiB)", unset=("0",)
         ),
         memory_limit=_setting(
-            vmx, at("x"), "sched.mem.max", "memory limit (MiB)", unset=("unlimited", "-1")
+            vmx, artefact, "sched.mem.max", "memory limit (MiB)", unset=("unlimited", "-1")
         ),
-        memory_priority=_setting(vmx, at("x"), "sched.mem.shares", "memory shares", unset=()),
+        memory_priority=_setting(vmx, artefact, "sched.mem.shares", "memory shares", unset=()),
         memory_locked=vmx.flag("sched.mem.pin"),
-        cpu_reservation=_setting(vmx, at("x"), "sched.cpu.min", "CPU reservation", unset=("0",)),
-        cpu_limit=_setting(vmx, at("x"), "sched.cpu.max", "CPU limit", unset=("unlimited", "-1")),
-        cpu_priority=_setting(vmx, at("x"), "sched.cpu.shares", "CPU shares", unset=()),
+        cpu_reservation=_setting(vmx, artefact, "sched.cpu.min", "CPU reservation", unset=("0",)),
+        cpu_limit=_setting(vmx, artefact, "sched.cpu.max", "CPU limit", unset=("unlimited", "-1")),
+        cpu_priority=_setting(vmx, artefact, "sched.cpu.shares", "CPU shares", unset=()),
         realtime_vcpus=False,
         nested_virtualization=vmx.flag("vhv.enable"),
         graphics=tuple(graphics),
@@ -193,7 +198,7 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
 
 def _host(bundle: Bundle, path: str, access: dict[str, Any] | None) -> tuple[Host, list[Network]]:
     """A host and its port groups from a vSphere host artefact."""
-    record = host_record(bundle.text(path))
+    record = _json_object(bundle, path)
     name = str(record.get("name") or PurePosixPath(path).stem)
     src = Source(path)
     host = Host(
@@ -276,7 +281,7 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
     host_by_id: dict[str, str] = {}
     access_entry = bundle.entry("vmware/access.json")
     access = (
-        host_record(bundle.text(access_entry.path))
+        _json_object(bundle, access_entry.path)
         if access_entry is not None and access_entry.status == "ok"
         else None
     )
