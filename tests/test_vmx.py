@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS as LIBVIRT_CORPUS
 from hvaudit.cli import main
 from hvaudit.errors import InputError
 from hvaudit.parse.vmx import parse_vmx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vmx"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "libvirt-9.0.0" / "vmware-vmx"
+CORPUS = LIBVIRT_CORPUS / "vmware-vmx"
 
 
 def scan(folder: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
@@ -101,7 +102,6 @@ def test_secrets_never_reach_the_bundle(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 1 and verdicts(replay) == verdicts(live)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
 def test_every_real_vmx_of_libvirts_suite_is_assessed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
