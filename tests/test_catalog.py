@@ -115,10 +115,10 @@ def test_every_2014_recommendation_has_a_check_and_every_check_maps_to_known_ids
         for edition, ids in c.meta.recommendations.items():
             for rid in ids:
                 cat.recommendation(edition, rid)
-        for t in c.meta.threats:
+        for t in c.meta.all_threats:
             cat.threat(t)
-        if c.meta.function:
-            cat.function(c.meta.function)
+        for f in c.meta.all_functions:
+            cat.function(f)
         assert c.meta.rationale, c.meta.id
         assert (c.meta.automation == "manual") == (c.meta.question is not None), c.meta.id
 

@@ -38,7 +38,7 @@ def demo_report() -> dict:
 
 def test_demo_report_validates_against_the_committed_schema(demo_report: dict) -> None:
     jsonschema.validate(demo_report, SCHEMA, format_checker=jsonschema.FormatChecker())
-    assert demo_report["tool"] == "hvaudit" and demo_report["schema_version"] == "1.1.0"
+    assert demo_report["tool"] == "hvaudit" and demo_report["schema_version"] == "2.0.0"
 
 
 def test_schema_rejects_a_broken_report(demo_report: dict) -> None:
@@ -80,7 +80,16 @@ def test_demo_findings_are_exact(demo_report: dict) -> None:
         "sp800-125a-r1": ["HY-SR-7"],
         "sp800-125b": [],
     }
-    assert r["baseline_function"] == "HY-BF2" and r["threats"] == ["HYP-T1"]
+    assert r["baseline_functions"] == {
+        "sp800-125a-2014": ["HY-BF2"],
+        "sp800-125a-r1": ["HY-BF2"],
+        "sp800-125b": [],
+    }
+    assert r["threats"] == {
+        "sp800-125a-2014": ["HYP-T1"],
+        "sp800-125a-r1": ["HYP-T1"],
+        "sp800-125b": [],
+    }
     assert r["evidence"][0]["artefact"].startswith("libvirt/domains/")
     assert len(r["evidence"][0]["sha256"]) == 64
 

@@ -28,9 +28,7 @@ EVIDENCE_CHECK = CheckMeta(
     title="Evidence could be read",
     scope="any",
     severity=Severity.HIGH,
-    function=None,
     recommendations=dict.fromkeys(EDITIONS, ()),
-    threats=(),
     remediation="Re-collect the bundle; if the artefact is malformed on the host itself, repair the "
     "definition there (virsh edit / virsh define).",
     automation="automatic",

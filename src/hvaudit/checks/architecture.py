@@ -44,9 +44,7 @@ DESKTOP_PACKAGES = (
     title="Host OS carries no desktop or display stack",
     scope="host",
     severity=Severity.MEDIUM,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-1"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Remove display servers and desktop environments from the hypervisor host "
     "(e.g. `apt purge xserver-xorg-core gdm3 gnome-shell`) and boot to multi-user.target.",
     platforms=LINUX_HOST,
@@ -77,9 +75,7 @@ def host_os_minimal(ctx: Context) -> Iterator[Outcome]:
     title="Hosted hypervisor design accepted with compensating controls",
     scope="host",
     severity=Severity.MEDIUM,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-1"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Record the architecture decision: why a hypervisor inside a general-purpose OS is "
     "acceptable, and which compensating controls (no user workloads on the host, minimised OS) apply.",
     automation="manual",
@@ -108,9 +104,7 @@ def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
     title="CPU virtualization extensions are available to the hypervisor",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF1",
     recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
-    threats=("HYP-T1", "HY-DV2"),
     remediation="Enable Intel VT-x or AMD-V in the firmware and load kvm_intel or kvm_amd so /dev/kvm exists.",
     platforms=LINUX_HOST,
 )
@@ -151,9 +145,7 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
     title="Hardware memory virtualization (EPT/NPT) is enabled",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF1",
     recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
-    threats=("HYP-T1", "HYP-DV3"),
     remediation="Load kvm_intel with ept=1 (or kvm_amd with npt=1) on a CPU that supports it.",
     platforms=LINUX_HOST,
 )
@@ -176,9 +168,7 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     title="VM runs with hardware acceleration, not software emulation",
     scope="vm",
     severity=Severity.HIGH,
-    function="HY-BF1",
     recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
-    threats=("HYP-T1", "HY-DV2"),
     remediation={
         "*": "Define the domain with type='kvm' (virsh edit: <domain type='kvm'>) on a host with /dev/kvm.",
         "proxmox-ve": "Remove `kvm: 0` from the VM's configuration (qm set <vmid> --kvm 1).",
@@ -204,9 +194,7 @@ def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
     title="Host has a TPM 2.0",
     scope="host",
     severity=Severity.MEDIUM,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Enable the TPM 2.0 in the firmware (or fit one) so boot measurements can be stored and attested.",
     platforms=LINUX_HOST,
 )
@@ -233,9 +221,7 @@ def tpm_present(ctx: Context) -> Iterator[Outcome]:
     title="Host boots with UEFI Secure Boot",
     scope="host",
     severity=Severity.HIGH,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Boot in UEFI mode with Secure Boot enabled and the distribution's keys enrolled.",
     platforms=LINUX_HOST,
 )
@@ -260,9 +246,7 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
     title="Boot is measured into the TPM (event log present)",
     scope="host",
     severity=Severity.MEDIUM,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Use firmware with measured boot (TCG event log) and a TPM; check "
     "/sys/kernel/security/tpm0/binary_bios_measurements is non-empty.",
     platforms=LINUX_HOST,
@@ -286,9 +270,7 @@ def measured_boot(ctx: Context) -> Iterator[Outcome]:
     title="Boot measurements are attested against approved values",
     scope="host",
     severity=Severity.MEDIUM,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Deploy a remote attestation service (e.g. Keylime) that verifies each host's "
     "measurements against approved values and gates VM placement on the result.",
     automation="manual",

@@ -2,11 +2,18 @@
 
     @check(
         id="HVA-080", title="VM has fewer vCPUs than the host has cores", scope="vm",
-        severity=Severity.MEDIUM, function="HY-BF4", recommendations={...},
-        threats=("HYP-T3",), remediation="...",
+        severity=Severity.MEDIUM,
+        recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
+        remediation="...",
     )
     def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
         \"\"\"Rationale (rendered into docs/checks.md).\"\"\"
+
+A check cites recommendations only. Its baseline function(s) and threats, per edition, follow from
+the catalog entries it cites (`hvaudit/catalog/data/*.toml`), so they are declared once, in the
+catalog, and cannot disagree with it. A mapping that rests on hvaudit's reading rather than on the
+recommendation's text is marked with `interpretations={"EDITION:REC": "why"}`; an hvaudit-own
+threat (HVA-T5/T6) the cited entries do not carry can be added with `hvaudit_threats=`.
 
 The decorator registers into the explicit registry of `hvaudit.checks`; the docstring is the
 rationale; outcomes are immutable values. A check does no IO and reads no globals.
@@ -19,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hvaudit.catalog import EDITIONS
+from hvaudit.catalog import EDITIONS, load_catalog
 from hvaudit.model import Deployment, Fact, FactState, Host, Network, Pool, Source, Vm
 from hvaudit.profile import Profile
 
@@ -27,6 +34,7 @@ __all__ = [
     "REGISTRY",
     "Check",
     "CheckMeta",
+    "Citation",
     "Context",
     "Outcome",
     "Severity",
@@ -127,16 +135,46 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """One recommendation a check cites, with what the catalog files it under."""
+
+    edition: str
+    recommendation: str
+    functions: tuple[str, ...]
+    threats: tuple[str, ...]
+    interpretation: str | None = None
+    """Why hvaudit maps the check here when the recommendation's text does not say so itself."""
+
+
+def derive_citations(
+    recommendations: Mapping[str, tuple[str, ...]],
+    interpretations: Mapping[str, Mapping[str, str]],
+) -> tuple[Citation, ...]:
+    """The citations of a check, with functions and threats read from the catalog (which raises
+    CatalogError for an id it does not know)."""
+    cat = load_catalog()
+    out = []
+    for edition in EDITIONS:
+        notes = interpretations.get(edition, {})
+        for rid in recommendations.get(edition, ()):
+            rec = cat.recommendation(edition, rid)
+            out.append(Citation(edition, rid, rec.functions, rec.threats, notes.get(rid)))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckMeta:
-    """Everything reports say about a check, declared once in its decorator."""
+    """Everything reports say about a check, declared once in its decorator.
+
+    `functions`, `threats` and `citations` are derived from the catalog entries the check cites
+    (never declared by the check), per edition.
+    """
 
     id: str
     title: str
     scope: str
     severity: Severity
-    function: str | None
     recommendations: dict[str, tuple[str, ...]]
-    threats: tuple[str, ...]
     remediation: str
     automation: str
     platforms: tuple[str, ...]
@@ -144,6 +182,48 @@ class CheckMeta:
     question: str | None = None
     remediations: dict[str, str] = field(default_factory=dict)
     """Platform-specific fixes (platform -> text); `remediation` is the default."""
+    interpretations: dict[str, dict[str, str]] = field(default_factory=dict)
+    """edition -> recommendation -> why the mapping rests on hvaudit's interpretation."""
+    hvaudit_threats: tuple[str, ...] = ()
+    """hvaudit-own threats (origin "hvaudit") the cited catalog entries do not carry."""
+    citations: tuple[Citation, ...] = field(init=False, repr=False, compare=False)
+    functions: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    """edition -> baseline functions of the cited recommendations (catalog order)."""
+    threats: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    """edition -> threats of the cited recommendations, plus `hvaudit_threats` (catalog order)."""
+
+    def __post_init__(self) -> None:
+        cat = load_catalog()
+        citations = derive_citations(self.recommendations, self.interpretations)
+        fn_order = [f.id for f in cat.functions]
+        th_order = [t.id for t in cat.threats]
+        functions: dict[str, tuple[str, ...]] = {}
+        threats: dict[str, tuple[str, ...]] = {}
+        for e in EDITIONS:
+            ms = [m for m in citations if m.edition == e]
+            fs = {f for m in ms for f in m.functions}
+            ts = {t for m in ms for t in m.threats} | (set(self.hvaudit_threats) if ms else set())
+            functions[e] = tuple(f for f in fn_order if f in fs)
+            threats[e] = tuple(t for t in th_order if t in ts)
+        object.__setattr__(self, "citations", citations)
+        object.__setattr__(self, "functions", functions)
+        object.__setattr__(self, "threats", threats)
+
+    @property
+    def all_functions(self) -> tuple[str, ...]:
+        """The baseline functions of every edition together (catalog order)."""
+        fs = {f for e in EDITIONS for f in self.functions[e]}
+        return tuple(f.id for f in load_catalog().functions if f.id in fs)
+
+    @property
+    def all_threats(self) -> tuple[str, ...]:
+        """The threats of every edition together (catalog order)."""
+        ts = {t for e in EDITIONS for t in self.threats[e]}
+        return tuple(t.id for t in load_catalog().threats if t.id in ts)
+
+    def interpretation(self, edition: str, rec_id: str) -> str | None:
+        """Why the check is mapped to `rec_id` of `edition`, when it rests on an interpretation."""
+        return self.interpretations.get(edition, {}).get(rec_id)
 
 
 CheckFunc = Callable[[Context], Iterable[Outcome]]
@@ -175,19 +255,38 @@ def check(
     title: str,
     scope: str,
     severity: Severity,
-    function: str | None,
     recommendations: dict[str, Iterable[str]],
-    threats: Iterable[str],
     remediation: str | Mapping[str, str],
+    interpretations: Mapping[str, str] | None = None,
+    hvaudit_threats: Iterable[str] = (),
     automation: str = "automatic",
     platforms: Iterable[str] = ("kvm-libvirt",),
     question: str | None = None,
 ) -> Callable[[CheckFunc], CheckFunc]:
-    """Declare a check and register it."""
+    """Declare a check and register it.
+
+    `recommendations` maps an edition to the ids the check serves in it; `interpretations` maps
+    `"EDITION:REC"` (one of those) to why hvaudit maps the check there when the recommendation's
+    text does not say so itself; `hvaudit_threats` names hvaudit-own threats (HVA-T5/T6) the cited
+    catalog entries do not carry. Functions and threats come from the catalog.
+    """
     unknown = set(recommendations) - set(EDITIONS)
     if unknown:
         raise ValueError(f"{id}: unknown editions {sorted(unknown)}")
     recs = {e: tuple(recommendations.get(e, ())) for e in EDITIONS}
+    notes: dict[str, dict[str, str]] = {}
+    for key, why in (interpretations or {}).items():
+        edition, _, rid = key.partition(":")
+        if rid not in recs.get(edition, ()):
+            raise ValueError(f"{id}: interpretation for {key}, which the check does not cite")
+        if not why.strip():
+            raise ValueError(f"{id}: interpretation for {key} says nothing")
+        notes.setdefault(edition, {})[rid] = why
+    cat = load_catalog()
+    own = tuple(hvaudit_threats)
+    for tid in own:
+        if cat.threat(tid).origin != "hvaudit":
+            raise ValueError(f"{id}: {tid} is NIST's; it comes from the recommendations cited")
 
     if isinstance(remediation, str):
         default, variants = remediation, {}
@@ -198,19 +297,19 @@ def check(
     def register(func: CheckFunc) -> CheckFunc:
         doc = " ".join((func.__doc__ or "").split())
         meta = CheckMeta(
-            id,
-            title,
-            scope,
-            severity,
-            function,
-            recs,
-            tuple(threats),
-            default,
-            automation,
-            tuple(platforms),
-            doc,
-            question,
-            variants,
+            id=id,
+            title=title,
+            scope=scope,
+            severity=severity,
+            recommendations=recs,
+            remediation=default,
+            automation=automation,
+            platforms=tuple(platforms),
+            rationale=doc,
+            question=question,
+            remediations=variants,
+            interpretations=notes,
+            hvaudit_threats=own,
         )
         if any(c.meta.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id}")

@@ -51,9 +51,7 @@ NON_ROOT_BUILDS = (
     title="Kernel refuses unsigned modules",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Boot with Secure Boot (Debian then enforces integrity lockdown) or add "
     "module.sig_enforce=1 to the kernel command line.",
     platforms=LINUX_HOST,
@@ -87,9 +85,7 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
     title="Kernel is not tainted by proprietary, out-of-tree or unsigned modules",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
-    threats=("HYP-T1",),
     remediation="Remove or replace the modules that taint the kernel (see `dmesg | grep -i taint`), "
     "or sign and approve them.",
     platforms=LINUX_HOST,
@@ -115,9 +111,7 @@ def kernel_taint(ctx: Context) -> Iterator[Outcome]:
     title="QEMU runs as an unprivileged user",
     scope="host",
     severity=Severity.CRITICAL,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A", "HY-SR-7"]},
-    threats=("HYP-T1",),
     remediation="Set user and group in /etc/libvirt/qemu.conf to a dedicated account "
     "(Debian: libvirt-qemu) and restart libvirtd and the guests.",
 )
@@ -185,9 +179,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     title="A mandatory access control driver confines QEMU (sVirt)",
     scope="host",
     severity=Severity.CRITICAL,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
-    threats=("HYP-T1",),
     remediation="Enable AppArmor or SELinux on the host and leave qemu.conf security_driver unset or "
     'set it to "apparmor"/"selinux" (never "none").',
 )
@@ -218,9 +210,7 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
     title="VM is confined by its own security label",
     scope="vm",
     severity=Severity.CRITICAL,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
-    threats=("HYP-T1",),
     remediation="Remove <seclabel type='none'/> from the domain (virsh edit) so the driver's dynamic "
     "label applies.",
 )
@@ -243,9 +233,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     title="QEMU runs under a seccomp sandbox",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
-    threats=("HYP-T1",),
     remediation="Remove seccomp_sandbox = 0 from /etc/libvirt/qemu.conf and restart the guests.",
 )
 def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
@@ -284,9 +272,7 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     title="VM passes no raw arguments to QEMU",
     scope="vm",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
-    threats=("HYP-T1",),
     remediation={
         "*": "Replace <qemu:commandline>/<qemu:capabilities>/<qemu:override> with supported domain "
         "XML elements.",
@@ -313,9 +299,7 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     title="VM exposes no legacy emulated devices",
     scope="vm",
     severity=Severity.LOW,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
-    threats=("HYP-T1",),
     remediation="Remove floppy drives, IDE buses, sound cards, USB redirection and smartcards the "
     "workload does not need; prefer virtio devices.",
     platforms=ANY,
@@ -339,9 +323,7 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     title="libvirt refuses to start unconfined guests",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
-    threats=("HYP-T1",),
     remediation="Set security_default_confined = 1 and security_require_confined = 1 in "
     "/etc/libvirt/qemu.conf.",
 )
@@ -375,9 +357,7 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     title="Passed-through devices are isolated by an active IOMMU",
     scope="vm",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-2", "HY-SR-5"], "sp800-125a-r1": ["HY-SR-6C"]},
-    threats=("HYP-T1", "HY-DV4", "HY-DV5"),
     remediation="Enable VT-d/AMD-Vi in the firmware and the kernel (intel_iommu=on), or remove the "
     "<hostdev>/<interface type='hostdev'> from the VM.",
     platforms=ANY,
@@ -409,9 +389,7 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     title="PCI ACS checks are not relaxed for passthrough",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6C"]},
-    threats=("HYP-T1", "HY-DV5"),
     remediation="Remove relaxed_acs_check = 1 from /etc/libvirt/qemu.conf.",
 )
 def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
@@ -435,9 +413,7 @@ def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
     title="The kernel does not override PCIe ACS isolation (pcie_acs_override)",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6C"]},
-    threats=("HYP-T1", "HY-DV5"),
     remediation="Remove pcie_acs_override= from the kernel command line (GRUB_CMDLINE_LINUX in "
     "/etc/default/grub, or /etc/kernel/cmdline with systemd-boot), regenerate the boot "
     "configuration and reboot; pass through only devices that sit alone in their IOMMU group.",

@@ -51,13 +51,11 @@ def _libvirt_listeners(h: Host) -> list[int]:
     title="libvirt's remote API is not exposed without authentication and encryption",
     scope="host",
     severity=Severity.CRITICAL,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-4"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-NS-R2"],
     },
-    threats=("HY-TS3", "HVA-T5"),
     remediation="Disable the plain TCP listener (listen_tcp = 0, libvirtd-tcp.socket off); manage "
     "remotely over qemu+ssh or TLS with verified client certificates and tls_allowed_dn_list.",
 )
@@ -114,13 +112,11 @@ def _tls_enabled(h: Host) -> bool:
     title="libvirt TLS clients are restricted to known certificate names",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-4", "HY-SR-16"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-NS-R2"],
     },
-    threats=("HY-TS3", "HVA-T5"),
     remediation="Set tls_allowed_dn_list in libvirtd.conf (or virtproxyd.conf) to the distinguished "
     "names of the management clients' certificates.",
 )
@@ -158,9 +154,7 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     title="VM console is not exposed to the network unprotected",
     scope="vm",
     severity=Severity.HIGH,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-4"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Make VNC/SPICE listen on 127.0.0.1 or a UNIX socket and reach it through SSH; if it "
     "must listen on the network, set vnc_tls/spice_tls = 1 in qemu.conf and a console password.",
 )
@@ -224,9 +218,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     title="Live migration is forced over TLS",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-r1": ["HY-SR-13"]},
-    threats=("HYP-T2", "HY-TS1"),
     remediation="Set migrate_tls_force = 1 in /etc/libvirt/qemu.conf (with TLS certificates in "
     "/etc/pki/qemu) and bind migration_address to the migration network.",
 )
@@ -258,9 +250,7 @@ def migration_tls(ctx: Context) -> Iterator[Outcome]:
     title="Only approved services listen on the network",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-4", "HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Stop or bind to loopback every service not in the profile's allowed_listeners, or add "
     "the ones you need to the profile.",
     platforms=LINUX_HOST,
@@ -294,9 +284,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     title="Storage pool is not an image library on the hypervisor host",
     scope="pool",
     severity=Severity.LOW,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-10"], "sp800-125a-r1": ["HY-SR-11"]},
-    threats=("HYP-T1",),
     remediation="Keep templates and ISO images on a separate, access-controlled image server (netfs, "
     "iscsi, rbd); list pools that only hold running VMs' disks in the profile's runtime_pools.",
     platforms=ANY,
@@ -322,12 +310,10 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     title="VM images are signed and verified before use",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={
         "sp800-125a-2014": ["HY-SR-10"],
         "sp800-125a-r1": ["HY-SR-9", "HY-SR-10", "HY-SR-11", "HY-SR-12"],
     },
-    threats=("HYP-T1",),
     remediation="Sign images when they are built, verify signatures before import or deployment, keep "
     "the keys under custody, and reach the image server only over TLS.",
     automation="manual",
@@ -349,13 +335,11 @@ def image_signing(ctx: Context) -> Iterator[Outcome]:
     title="VM activity is monitored and policy enforced",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={
         "sp800-125a-2014": ["HY-SR-11"],
         "sp800-125a-r1": ["HY-SR-14", "HY-SR-16"],
         "sp800-125b": ["VM-TM-R1"],
     },
-    threats=("HYP-T1", "HYP-T2", "HVA-T6"),
     remediation="Deploy process and traffic monitoring for the VMs (IDS on the VM bridges, "
     "anti-malware with automatic signature updates) and document its coverage.",
     automation="manual",
@@ -381,9 +365,7 @@ def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
     title="Monitoring runs outside the VMs through introspection",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
-    threats=("HYP-T4", "HVA-T6"),
     remediation="Where out-of-VM monitoring is required, deploy a VM introspection stack (e.g. "
     "LibVMI/DRAKVUF) in a hardened, isolated VM with least privilege.",
     automation="manual",
@@ -409,9 +391,7 @@ def introspection(ctx: Context) -> Iterator[Outcome]:
     title="libvirt API calls are subject to access control",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
-    threats=("HY-TS3", "HVA-T5"),
     remediation='Set access_drivers = [ "polkit" ] in libvirtd.conf and write polkit rules that '
     "grant org.libvirt.api.domain.* per VM or group of VMs.",
 )
@@ -438,9 +418,7 @@ def api_access_control(ctx: Context) -> Iterator[Outcome]:
     title="polkit rules grant VM administration per VM or group",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
-    threats=("HY-TS3", "HVA-T5"),
     remediation="Write polkit rules for org.libvirt.api.domain.* that test "
     'action.lookup("domain_name") or ("domain_uuid"), so each administrator group manages only its VMs.',
 )
@@ -476,9 +454,7 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
     title="libvirt's read-write socket requires authorization",
     scope="host",
     severity=Severity.CRITICAL,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
-    threats=("HVA-T5",),
     remediation='Keep auth_unix_rw = "polkit", or with "none" restrict unix_sock_rw_perms to 0770 '
     "and a small group.",
 )
@@ -514,9 +490,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     title="libvirt secret cannot be read back through the API",
     scope="secret",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-11", "HY-SR-18"]},
-    threats=("HVA-T5",),
     remediation="Redefine the secret with private='yes' (virsh secret-define) and set its value again.",
 )
 def private_secrets(ctx: Context) -> Iterator[Outcome]:
@@ -550,9 +524,7 @@ def private_secrets(ctx: Context) -> Iterator[Outcome]:
     title="Few accounts can log in to the host",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
-    threats=("HVA-T5",),
     remediation="Lock or remove login shells of accounts that do not administer the host "
     "(usermod -s /usr/sbin/nologin NAME).",
     platforms=LINUX_HOST,
@@ -577,9 +549,7 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
     title="Only root has user id 0",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
-    threats=("HVA-T5",),
     remediation="Give every account other than root a unique non-zero uid.",
     platforms=LINUX_HOST,
 )
@@ -603,9 +573,7 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
     title="Few principals hold administrative rights on the host",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
-    threats=("HVA-T5",),
     remediation="Trim sudoers and the sudo/wheel/admin/libvirt groups to the named administrators.",
     platforms=LINUX_HOST,
 )
@@ -629,9 +597,7 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     title="Host accounts come from the enterprise directory",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-15"]},
-    threats=("HVA-T5",),
     remediation="Join the host to the directory (realm join / sssd) and add sss to the passwd line of "
     "/etc/nsswitch.conf.",
     platforms=LINUX_HOST,
@@ -655,9 +621,7 @@ def directory_accounts(ctx: Context) -> Iterator[Outcome]:
     title="Administrative logins need a second factor",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-15"]},
-    threats=("HVA-T5",),
     remediation="Require a second factor for SSH (e.g. pam_u2f or AuthenticationMethods "
     "publickey,keyboard-interactive with an OTP module).",
     platforms=LINUX_HOST,
@@ -683,9 +647,7 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     title="SSH denies root login",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-16"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Set PermitRootLogin no in /etc/ssh/sshd_config and reload sshd; administrators log in "
     "as themselves and elevate with sudo.",
     platforms=LINUX_HOST,
@@ -714,9 +676,7 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     title="SSH admits only named administrators",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-16"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Set AllowUsers or AllowGroups in /etc/ssh/sshd_config to the administrators.",
     platforms=LINUX_HOST,
 )
@@ -742,9 +702,7 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     title="A gold hypervisor configuration is defined, applied and checked",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-17"], "sp800-125a-r1": ["HY-SR-19"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Keep the host's configuration (qemu.conf, libvirtd.conf, polkit, networks) in version "
     "control, apply it with configuration management, and compare scans against it.",
     automation="manual",
@@ -777,9 +735,7 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
     title="No security update is pending",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-18"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Apply the pending security updates (apt-get upgrade / dnf upgrade --security) and "
     "restart or migrate VMs so they run the patched QEMU.",
     platforms=LINUX_HOST,
@@ -805,9 +761,7 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     title="CPU vulnerabilities are mitigated",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-18"]},
-    threats=("HYP-T1",),
     remediation="Update the microcode and the kernel, and remove mitigations=off from the kernel "
     "command line.",
     platforms=LINUX_HOST,
@@ -839,9 +793,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     title="Host firewall denies inbound traffic by default",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Enable a host firewall (nftables or firewalld) whose input policy drops everything "
     "but the ports of enabled management services.",
     platforms=LINUX_HOST,
@@ -865,9 +817,7 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     title="Logs are forwarded to a remote server over TLS",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
-    threats=("HVA-T6",),
     remediation='Forward syslog with rsyslog omfwd (StreamDriver="gtls", StreamDriverMode="1", '
     'StreamDriverAuthMode="x509/name") or systemd-journal-upload over https to a log server.',
     platforms=LINUX_HOST,
@@ -898,9 +848,7 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     title="libvirt audits VM management actions",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
-    threats=("HVA-T6",),
     remediation="Run auditd and set audit_level = 2 in libvirtd.conf (libvirtd then refuses to run "
     "without host auditing).",
 )
@@ -931,9 +879,7 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     title="Host clock is synchronised",
     scope="host",
     severity=Severity.LOW,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-20"]},
-    threats=("HVA-T6",),
     remediation="Run chronyd or systemd-timesyncd against the enterprise time servers.",
     platforms=LINUX_HOST,
 )

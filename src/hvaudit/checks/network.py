@@ -46,9 +46,7 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     title="VM interface filters MAC, IP and ARP spoofing",
     scope="vm",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R2"]},
-    threats=("HYP-T2",),
     remediation={
         "*": "Add <filterref filter='clean-traffic'> (with an IP parameter) to every bridged or network "
         "interface of the VM.",
@@ -103,9 +101,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     title="VM receives no VLAN trunk",
     scope="vm",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-NS-R3"]},
-    threats=("HYP-T2",),
     remediation={
         "*": "Give the VM a single access VLAN (<vlan><tag id='N'/></vlan>, no trunk='yes') unless it "
         "is an approved router or firewall appliance.",
@@ -158,9 +154,7 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     title="VM cannot change its own receive filters (promiscuous mode)",
     scope="vm",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-TM-R2"]},
-    threats=("HYP-T2",),
     remediation="Remove trustGuestRxFilters='yes' from the interface (and the network) unless the "
     "guest is an approved monitoring appliance.",
 )
@@ -191,9 +185,7 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     title="macvtap interfaces do not bridge VM-to-VM traffic on the host",
     scope="vm",
     severity=Severity.LOW,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R1"]},
-    threats=("HYP-T2",),
     remediation="Use mode='vepa' (with reflective relay on the switch) or 'private' for macvtap "
     "interfaces of VMs that must not talk to each other directly.",
 )
@@ -223,13 +215,11 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     title="Management services listen only on management addresses",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-21"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-NS-R2"],
     },
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Bind sshd (ListenAddress), libvirt and any web console to the management interface's "
     "address instead of all addresses.",
     platforms=LINUX_HOST,
@@ -267,13 +257,11 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     title="Management address is not on a bridge shared with VMs",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-21"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-NS-R2"],
     },
-    threats=("HYP-T2", "HVA-T5"),
     remediation="Move the host's management address to a dedicated NIC (or VLAN interface) that no VM "
     "is attached to.",
     platforms=LINUX_HOST,
@@ -316,9 +304,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     title="Management ports admit only designated subnets",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125a-r1": ["HY-SR-20"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Restrict the firewall rules for SSH, libvirt TLS and consoles to the enterprise "
     "management subnets, upstream and on the host.",
     automation="manual",
@@ -344,12 +330,10 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
     title="VM networks have redundant physical uplinks",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-22"],
         "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"],
     },
-    threats=("HYP-T3",),
     remediation="Attach VM bridges to a bond or team of at least two physical NICs (on different "
     "adapters and switches).",
     platforms=LINUX_HOST,

@@ -38,13 +38,11 @@ def _px(h: Host) -> ProxmoxHost | None:
     title="Cluster firewall is on and drops inbound traffic by default",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-19"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-FW-R3"],
     },
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Datacenter > Firewall > Options: enable the firewall (cluster.fw `enable: 1`) with "
     "input policy DROP, after adding rules that admit the management subnets to 8006 and 22.",
     platforms=PVE,
@@ -85,9 +83,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     title="Node firewall is on",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Node > Firewall > Options: remove `enable: 0` from /etc/pve/nodes/<node>/host.fw.",
     platforms=PVE,
 )
@@ -117,9 +113,7 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
     title="VM's network interfaces are behind the Proxmox firewall",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R2", "VM-FW-R3"]},
-    threats=("HYP-T2",),
     remediation="Enable the VM's firewall (VM > Firewall > Options > Firewall: yes) and set "
     "firewall=1 on each network device (qm set <vmid> --net0 ...,firewall=1).",
     platforms=PVE,
@@ -158,13 +152,11 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     title="The Proxmox web UI and API admit only designated networks",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-21"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-NS-R2"],
     },
-    threats=("HY-TS1", "HY-TS3", "HVA-T5"),
     remediation='In /etc/default/pveproxy set ALLOW_FROM to the management networks, DENY_FROM="all" '
     'and POLICY="allow", then systemctl restart pveproxy.',
     platforms=PVE,
@@ -197,9 +189,7 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
     title="Administrators log in with a second factor",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-15"]},
-    threats=("HVA-T5",),
     remediation="Datacenter > Permissions > Two Factor: add TOTP, WebAuthn or a YubiKey for every "
     "user holding an administrative role (and root@pam).",
     platforms=PVE,
@@ -240,9 +230,7 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     title="VM administration is granted per VM or pool, not only cluster-wide",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
-    threats=("HY-TS3", "HVA-T5"),
     remediation="Grant VM roles on /pool/<pool> or /vms/<vmid> paths (and NoAccess for excluded VMs) "
     "instead of on '/'.",
     platforms=PVE,
@@ -273,9 +261,7 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
     title="Live migration is encrypted",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-r1": ["HY-SR-13"]},
-    threats=("HYP-T2", "HY-TS1"),
     remediation="Set `migration: secure,network=<dedicated migration network>` in datacenter.cfg.",
     platforms=PVE,
 )
@@ -307,9 +293,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     title="Cluster communication (corosync) is authenticated and encrypted",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125b": ["VM-NS-R2"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="In corosync.conf's totem section set crypto_cipher (e.g. aes256) and crypto_hash "
     "(e.g. sha256), increase config_version, and let pmxcfs distribute it.",
     platforms=PVE,
@@ -346,9 +330,7 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     title="QEMU runs deprivileged and confined per VM",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A", "HY-SR-7"]},
-    threats=("HYP-T1",),
     remediation="Platform limitation, not a misconfiguration: no Proxmox VE setting runs QEMU as an "
     "unprivileged user with a per-VM label. Compensate: keep QEMU patched, avoid passthrough and raw "
     "args for untrusted guests, separate sensitive workloads onto their own nodes, or choose a "

@@ -35,9 +35,7 @@ def _gib(kib: int) -> str:
     title="Memory configured for VMs stays within the over-commit ratio",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
-    threats=("HYP-T3",),
     remediation="Reduce the memory of running and autostarted VMs, move VMs to other hosts, or add "
     "RAM until the ratio is within the profile's ram_overcommit_max.",
     platforms=ANY,
@@ -75,9 +73,7 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     title="Kernel same-page merging (KSM) is off",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
-    threats=("HYP-T3", "HYP-T1"),
     remediation="echo 0 > /sys/kernel/mm/ksm/run and disable ksm/ksmtuned services; or mark sensitive "
     "VMs <memoryBacking><nosharepages/>.",
     platforms=LINUX_HOST,
@@ -101,9 +97,7 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     title="VM has a memory guarantee, a limit and a priority",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-7"], "sp800-125a-r1": ["HY-SR-3"]},
-    threats=("HYP-T3",),
     remediation={
         "*": "Guarantee memory (<memoryBacking><hugepages/> or <locked/> with <memtune><hard_limit>), "
         "and set <memtune><soft_limit> as the priority under contention.",
@@ -145,9 +139,7 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     title="VM has fewer vCPUs than the host has physical cores",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
-    threats=("HYP-T3",),
     remediation={
         "*": "Lower the VM's maximum vCPU count (<vcpu>) below the host's physical core count.",
         "proxmox-ve": "Lower the VM's sockets x cores below the node's physical core count.",
@@ -182,9 +174,7 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     title="vCPUs of running VMs stay within the host's cores",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
-    threats=("HYP-T3",),
     remediation="Spread VMs over more hosts or reduce vCPU counts until the ratio is within the "
     "profile's vcpu_to_core_ratio_max.",
     platforms=ANY,
@@ -218,9 +208,7 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
     title="VM has a CPU reservation, a limit and a priority",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-5"]},
-    threats=("HYP-T3",),
     remediation={
         "*": "Set <cputune><shares> (priority), <cputune><quota>/<global_quota> (limit) and pin vCPUs "
         "to reserved host CPUs (<vcpupin>) where a reservation is needed.",
@@ -255,9 +243,7 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     title="VM uses no real-time vCPU scheduling",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-5"]},
-    threats=("HYP-T3",),
     remediation="Remove <vcpusched scheduler='fifo'|'rr'> unless host CPUs are reserved for it.",
 )
 def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
@@ -276,9 +262,7 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
     title="VM's disk and network bandwidth are limited",
     scope="vm",
     severity=Severity.LOW,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-8"]},
-    threats=("HYP-T3",),
     remediation={
         "*": "Add <iotune> to disks and <bandwidth> to interfaces with limits suited to the VM's tier.",
         "proxmox-ve": "Set mbps_rd/mbps_wr or iops_rd/iops_wr on disks and rate= on network devices.",

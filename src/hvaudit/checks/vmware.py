@@ -55,9 +55,7 @@ def _false(value: str | None) -> bool:
     title="VMware Tools cannot copy, paste, drag, shrink or wipe disks, or disconnect devices",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
-    threats=("HYP-T1",),
     remediation="Remove the listed isolation.* keys from the VM's advanced settings, or set them to "
     "TRUE (VM > Edit Settings > Advanced Parameters; takes effect at the next power-on).",
     platforms=ESX,
@@ -84,9 +82,7 @@ def tools_isolation(ctx: Context) -> Iterator[Outcome]:
     title="VMware Tools cannot grow the VM's configuration or read host details",
     scope="vm",
     severity=Severity.LOW,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
-    threats=("HYP-T1", "HYP-T3"),
     remediation="Set tools.setInfo.sizeLimit = 1048576 (or remove it) and remove "
     "tools.guestlib.enableHostInfo (or set it to FALSE).",
     platforms=ESX,
@@ -118,9 +114,7 @@ def tools_information(ctx: Context) -> Iterator[Outcome]:
     title="VM console admits one connection at a time",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-4"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Set RemoteDisplay.maxConnections = 1 in the VM's advanced settings.",
     platforms=ESX,
 )
@@ -146,9 +140,7 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
     title="VM shares memory pages only within itself (no page-sharing salt override)",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
-    threats=("HYP-T1", "HYP-T3"),
     remediation="Remove sched.mem.pshare.salt from the VM's advanced settings (and keep the host's "
     "Mem.ShareForceSalting at 2).",
     platforms=ESX,
@@ -171,9 +163,7 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
     title="VM has no 3D graphics acceleration",
     scope="vm",
     severity=Severity.LOW,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
-    threats=("HYP-T1",),
     remediation="Set mks.enable3d = FALSE (or remove it) unless the VM needs 3D.",
     platforms=ESX,
 )
@@ -205,9 +195,7 @@ def _gap(what: str, src: Source) -> Fact[bool]:
     title="SSH and the ESXi Shell are stopped and do not start with the host",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-4"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Host > Configure > Services: stop SSH and ESXi Shell and set their startup policy "
     "to 'Start and stop manually'; start them only for a support session.",
     platforms=ESX,
@@ -236,9 +224,7 @@ def shell_services(ctx: Context) -> Iterator[Outcome]:
     title="The host is in lockdown mode",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
-    threats=("HVA-T5",),
     remediation="Host > Configure > Security Profile > Lockdown Mode: Normal (keep the exception "
     "users list short).",
     platforms=ESX,
@@ -261,13 +247,11 @@ def lockdown(ctx: Context) -> Iterator[Outcome]:
     title="Host firewall blocks by default and admits designated networks only",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-19"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-FW-R3"],
     },
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Host > Configure > Firewall: for every enabled service untick 'Allow connections "
     "from any IP address' and list the management networks.",
     platforms=ESX,
@@ -331,9 +315,7 @@ def _advanced(
     title="Shell, console and web client sessions time out",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-16"]},
-    threats=("HVA-T5",),
     remediation="Set UserVars.ESXiShellInteractiveTimeOut and UserVars.HostClientSessionTimeout to "
     "900 or less, UserVars.ESXiShellTimeOut and UserVars.DcuiTimeOut to 600 or less (0 disables "
     "the time-out).",
@@ -361,9 +343,7 @@ def session_timeouts(ctx: Context) -> Iterator[Outcome]:
     title="Memory pages are shared within a VM only (Mem.ShareForceSalting = 2)",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
-    threats=("HYP-T1", "HYP-T3"),
     remediation="Set the advanced option Mem.ShareForceSalting to 2.",
     platforms=ESX,
 )
@@ -386,9 +366,7 @@ def share_salting(ctx: Context) -> Iterator[Outcome]:
     title="The Managed Object Browser is off",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-4"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Set Config.HostAgent.plugins.solo.enableMob to false.",
     platforms=ESX,
 )
@@ -420,9 +398,7 @@ ADMIN_ROLE = "-1"
     title="VM administration is granted per VM, folder or resource pool, not inventory-wide",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-13"], "sp800-125a-r1": ["HY-SR-18"]},
-    threats=("HVA-T5",),
     remediation="Grant roles that administer VMs on the VM folders or resource pools each team owns, "
     "not on the vCenter root or a datacenter; keep the Administrator role to a small group.",
     platforms=ESX,

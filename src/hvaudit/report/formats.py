@@ -19,6 +19,7 @@ from hvaudit import __version__
 from hvaudit.catalog import EDITION_LABELS, EDITIONS, load_catalog
 from hvaudit.checks.base import CheckMeta, Severity, Status
 from hvaudit.engine import Assessment, Result
+from hvaudit.report.grouping import Group, group_results
 from hvaudit.report.json_report import BASES, sufficiency
 
 __all__ = ["render_csv", "render_junit", "render_markdown", "render_sarif"]
@@ -32,11 +33,27 @@ def _x(text: str) -> str:
 
 
 def _recs(meta: CheckMeta) -> str:
+    """`sp800-125a-2014: HY-SR-5; sp800-125a-r1: HY-SR-6A*` (* rests on an interpretation)."""
     return "; ".join(
-        f"{e}: {', '.join(meta.recommendations[e])}"
+        f"{e}: "
+        + ", ".join(
+            rid + ("*" if meta.interpretation(e, rid) else "") for rid in meta.recommendations[e]
+        )
         for e in EDITIONS
         if meta.recommendations.get(e)
     )
+
+
+def _per_edition(meta: CheckMeta, values: dict[str, tuple[str, ...]]) -> str:
+    """`sp800-125a-2014: HY-BF4; sp800-125a-r1: HY-BF1` over the editions the check cites."""
+    return "; ".join(
+        f"{e}: {', '.join(values[e]) or 'none'}" for e in EDITIONS if meta.recommendations.get(e)
+    )
+
+
+def _interpreted(meta: CheckMeta) -> list[str]:
+    """`sp800-125a-r1:HY-SR-6A` for each mapping that rests on hvaudit's interpretation."""
+    return [f"{c.edition}:{c.recommendation}" for c in meta.citations if c.interpretation]
 
 
 def _label(r: Result) -> str:
@@ -60,8 +77,25 @@ def render_junit(a: Assessment) -> str:
         props = ET.SubElement(suite, "properties")
         for e in EDITIONS:
             ET.SubElement(props, "property", name=e, value=", ".join(meta.recommendations[e]))
-        ET.SubElement(props, "property", name="baseline_function", value=meta.function or "")
-        ET.SubElement(props, "property", name="threats", value=", ".join(meta.threats))
+        for e in EDITIONS:
+            if meta.recommendations[e]:
+                ET.SubElement(
+                    props,
+                    "property",
+                    name=f"baseline_functions {e}",
+                    value=", ".join(meta.functions[e]),
+                )
+                ET.SubElement(
+                    props, "property", name=f"threats {e}", value=", ".join(meta.threats[e])
+                )
+        for c in meta.citations:
+            if c.interpretation:
+                ET.SubElement(
+                    props,
+                    "property",
+                    name=f"interpretation {c.edition}:{c.recommendation}",
+                    value=_x(c.interpretation),
+                )
         counts: Counter[str] = Counter()
         for r in results:
             case = ET.SubElement(suite, "testcase", classname=cid, name=_x(_label(r)), time="0")
@@ -168,8 +202,9 @@ def render_sarif(a: Assessment) -> str:
                         *(f"{e}:{rid}" for e in EDITIONS for rid in m.recommendations[e]),
                     ],
                     "security-severity": _SECURITY_SEVERITY[m.severity],
-                    "baseline_function": m.function,
-                    "threats": list(m.threats),
+                    "baseline_functions": {e: list(m.functions[e]) for e in EDITIONS},
+                    "threats": {e: list(m.threats[e]) for e in EDITIONS},
+                    "interpretations": {e: dict(m.interpretations.get(e, {})) for e in EDITIONS},
                     "automation": m.automation,
                 },
             }
@@ -270,8 +305,9 @@ CSV_COLUMNS = (
     "sp800-125a-2014",
     "sp800-125a-r1",
     "sp800-125b",
-    "baseline_function",
+    "baseline_functions",
     "threats",
+    "interpretations",
     "message",
     "remediation",
     "evidence",
@@ -304,8 +340,9 @@ def render_csv(a: Assessment) -> str:
                     s.host or "",
                     s.name,
                     *(" ".join(r.check.recommendations[e]) for e in EDITIONS),
-                    r.check.function or "",
-                    " ".join(r.check.threats),
+                    _per_edition(r.check, r.check.functions),
+                    _per_edition(r.check, r.check.threats),
+                    " ".join(_interpreted(r.check)),
                     r.outcome.message,
                     r.check.remediation,
                     " ".join(dict.fromkeys(e.describe() for e in r.outcome.evidence)),
@@ -346,12 +383,24 @@ def render_markdown(a: Assessment) -> str:
         f"## Failures ({len(fails)})",
         "",
     ]
+    listed: list[Group] = []
     if fails:
         out += [
             "| severity | check | subject | finding | recommendations | fix |",
             "|---|---|---|---|---|---|",
         ]
-        for r in sorted(fails, key=lambda r: (-r.severity.rank, r.check.id, _label(r))):
+        fails.sort(key=lambda r: (-r.severity.rank, r.check.id, _label(r)))
+        for item in group_results(fails, within=a.results):
+            if isinstance(item, Group):
+                listed.append(item)
+                finding = item.message or "differs per subject (listed below)"
+                out.append(
+                    f"| {item.severity.value} | {item.check.id} {_md(item.check.title)} "
+                    f"| {_md(item.headline)} (listed below) | {_md(finding)} "
+                    f"| {_md(_recs(item.check))} | {_md(item.check.remediation)} |"
+                )
+                continue
+            r = item
             out.append(
                 f"| {r.severity.value} | {r.check.id} {_md(r.check.title)} | {_md(_label(r))} "
                 f"| {_md(r.outcome.message)} | {_md(_recs(r.check))} | {_md(r.check.remediation)} |"
@@ -360,11 +409,41 @@ def render_markdown(a: Assessment) -> str:
         out.append("None.")
     manual = [r for r in a.results if r.status is Status.MANUAL and r.waived is None]
     out += ["", f"## Manual items ({len(manual)})", ""]
-    for r in manual:
+    for item in group_results(manual, within=a.results):
+        if isinstance(item, Group):
+            listed.append(item)
+            q = item.results[0].outcome.question or item.check.question or ""
+            out.append(f"- **{item.check.id}** {_md(item.headline)} (listed below): {_md(q)}")
+            continue
+        r = item
         q = r.outcome.question or r.check.question or ""
         out.append(f"- **{r.check.id}** {_md(_label(r))}: {_md(q)} ({_md(r.outcome.message)})")
     if not manual:
         out.append("None.")
+    if listed:
+        out += ["", "## Subjects of grouped findings"]
+    for g in listed:
+        out += ["", f"### {_md(g.headline)}: {_md(g.check.title)}", ""]
+        shared = g.message
+        if shared is not None:
+            out += [_md(shared), ""]
+        out += [
+            f"- {_md(r.outcome.subject.label)}"
+            + ("" if shared is not None else f": {_md(r.outcome.message)}")
+            for r in g.results
+        ]
+    notes = [
+        (m.id, c)
+        for m in {r.check.id: r.check for r in [*fails, *manual]}.values()
+        for c in m.citations
+        if c.interpretation
+    ]
+    if notes:
+        out += ["", "## Mappings that rest on an interpretation (*)", ""]
+        out += [
+            f"- **{cid}** → {EDITION_LABELS[c.edition]} {c.recommendation}: {_md(c.interpretation or '')}"
+            for cid, c in notes
+        ]
     out += [
         "",
         "## Evidence sufficiency (SP 800-125A, 2014 draft)",

@@ -19,6 +19,7 @@ from typing import Any
 from hvaudit import __version__
 from hvaudit.catalog import EDITION_LABELS, EDITIONS, load_catalog
 from hvaudit.engine import Assessment
+from hvaudit.report.grouping import Group, group_results
 from hvaudit.report.json_report import BASES, report_dict
 
 __all__ = ["render_html"]
@@ -85,9 +86,10 @@ JS = """
       var d = r.dataset;
       var ok = statuses[d.status] &&
         (!sev.value || d.severity === sev.value) &&
-        (!fn.value || d.function === fn.value) &&
+        (!fn.value || (" " + d.function + " ").indexOf(" " + fn.value + " ") >= 0) &&
         (!th.value || (" " + d.threats + " ").indexOf(" " + th.value + " ") >= 0) &&
-        (!subj.value || d.subject === subj.value) &&
+        (!subj.value || d.subject === subj.value ||
+          (d.subjects !== undefined && d.subjects.split("\\n").indexOf(subj.value) >= 0)) &&
         (!needle || r.textContent.toLowerCase().indexOf(needle) >= 0);
       r.hidden = !ok;
       if (ok && r.tagName === "TR") { n += 1; }
@@ -160,11 +162,97 @@ def _bar_chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> str:
     return "".join(out)
 
 
+def _functions(r: dict[str, Any]) -> str:
+    """The data-function value: every baseline function of the result in any edition, or none."""
+    fs = dict.fromkeys(f for e in EDITIONS for f in r["baseline_functions"][e])
+    return " ".join(fs) or "none"
+
+
+def _threats(r: dict[str, Any]) -> str:
+    return " ".join(dict.fromkeys(t for e in EDITIONS for t in r["threats"][e]))
+
+
+def _mapping_line(r: dict[str, Any]) -> str:
+    """`SP 800-125A Rev. 1: HY-SR-3 (HY-BF1; HYP-T3)` per edition, interpretations marked *."""
+    parts = []
+    for e in EDITIONS:
+        if not r["recommendations"][e]:
+            continue
+        recs = ", ".join(
+            rid + ("*" if rid in r["interpretations"][e] else "") for rid in r["recommendations"][e]
+        )
+        fns = ", ".join(r["baseline_functions"][e]) or "no function"
+        parts.append(f"{EDITION_LABELS[e]}: {recs} ({fns}; {', '.join(r['threats'][e])})")
+    return " · ".join(parts)
+
+
+def _interpretation_notes(r: dict[str, Any]) -> str:
+    notes = [
+        f"* {rid} ({EDITION_LABELS[e]}): {why}"
+        for e in EDITIONS
+        for rid, why in r["interpretations"][e].items()
+    ]
+    return "".join(f'<p class="small interp">{_e(n)}</p>' for n in notes)
+
+
+def _evidence_html(r: dict[str, Any]) -> str:
+    return "<br>".join(
+        f"<code>{_e(x['artefact'])}{(': ' + _e(x['locator'])) if x['locator'] else ''}</code>"
+        + (" (default)" if x["default"] else "")
+        + (f' <span class="small">sha256 {_e(x["sha256"][:16])}…</span>' if x["sha256"] else "")
+        for x in r["evidence"]
+    )
+
+
 def _worst(statuses: list[str]) -> str:
     for s in STATUSES:
         if s in statuses:
             return s
     return "not_applicable"
+
+
+def _finding_card(r: dict[str, Any]) -> str:
+    waiver = ""
+    if r["waived"]:
+        w = r["waiver"]
+        waiver = (
+            f'<p class="small"><b>Waived</b> ({_e(w["id"])}): {_e(w["reason"])}; owner '
+            f"{_e(w['owner'])}, expires {_e(w['expires'])}</p>"
+        )
+    ev = _evidence_html(r)
+    return (
+        f'<article class="finding {r["severity"]}{" waived" if r["waived"] else ""}" data-filterable '
+        f'data-status="fail" data-severity="{r["severity"]}" data-function="{_functions(r)}" '
+        f'data-threats="{_e(_threats(r))}" data-subject="{_e(_label(r["subject"]))}">'
+        f"<h3>[{r['severity'].upper()}] {_e(r['check_id'])} {_e(r['title'])}: {_e(_label(r['subject']))}</h3>"
+        f'<p>{_e(r["message"])}</p>{waiver}<p class="small">{_e(_mapping_line(r))}</p>'
+        f"{_interpretation_notes(r)}"
+        f'<p class="small">Evidence: {ev or "none"}</p><p><b>Fix:</b> {_e(r["remediation"])}</p></article>'
+    )
+
+
+def _group_card(g: Group, rows: list[dict[str, Any]]) -> str:
+    """One card for a check that fails on many subjects, the subjects listed in a details block."""
+    first = rows[0]
+    waiver = ' <span class="small">(waived)</span>' if g.waived else ""
+    shared = g.message
+    items = "".join(
+        f"<li>{_e(_label(r['subject']))}"
+        + ("" if shared is not None else f": {_e(r['message'])}")
+        + "</li>"
+        for r in rows
+    )
+    subjects = "\n".join(dict.fromkeys(_label(r["subject"]) for r in rows))
+    return (
+        f'<article class="finding group {first["severity"]}{" waived" if g.waived else ""}" data-filterable '
+        f'data-status="fail" data-severity="{first["severity"]}" data-function="{_functions(first)}" '
+        f'data-threats="{_e(_threats(first))}" data-subject="" data-subjects="{_e(subjects)}">'
+        f"<h3>[{first['severity'].upper()}] {_e(g.headline)}: {_e(first['title'])}{waiver}</h3>"
+        + (f"<p>{_e(shared)}</p>" if shared is not None else "")
+        + f"<details><summary>{len(g.subjects)} subjects</summary><ul>{items}</ul></details>"
+        f'<p class="small">{_e(_mapping_line(first))}</p>{_interpretation_notes(first)}'
+        f"<p><b>Fix:</b> {_e(first['remediation'])}</p></article>"
+    )
 
 
 def render_html(a: Assessment) -> str:
@@ -200,13 +288,15 @@ def render_html(a: Assessment) -> str:
         add(f'<div class="card s-{s}"><b>{counts[s]}</b>{STATUS_LABEL[s]}</div>')
     waived = sum(1 for r in results if r["waived"])
     add(f'<div class="card"><b>{waived}</b>waived</div></div><div class="charts">')
-    add(
-        _bar_chart(
-            "By baseline function",
-            [(f"{f.id} {f.name}", summary["by_function"][f.id]) for f in cat.functions]
-            + [("platform-wide (no function)", summary["by_function"]["none"])],
-        )
-    )
+    for e in EDITIONS:
+        by_fn = summary["by_function"][e]
+        rows = [
+            (f"{f.id} {f.name}", by_fn[f.id]) for f in cat.functions if sum(by_fn[f.id].values())
+        ]
+        if sum(by_fn["none"].values()):
+            rows.append(("no baseline function", by_fn["none"]))
+        if rows:
+            add(_bar_chart(f"By baseline function: {EDITION_LABELS[e]}", rows))
     add(
         _bar_chart(
             "By threat",
@@ -250,39 +340,19 @@ def render_html(a: Assessment) -> str:
         '<span class="small"><span id="f-count"></span> results shown</span></nav>'
     )
 
-    fails = sorted(
-        (r for r in results if r["status"] == "fail"),
-        key=lambda r: (r["waived"], SEVERITIES.index(r["severity"]), r["check_id"]),
+    fail_results = sorted(
+        (r for r in a.results if r.status.value == "fail"),
+        key=lambda r: (r.waived is not None, -r.severity.rank, r.check.id),
     )
+    row_of = {id(r): d for r, d in zip(a.results, results, strict=True)}
+    fails = [row_of[id(r)] for r in fail_results]
     add(f'<section id="failures"><h2>Failures ({len(fails)})</h2>')
-    for r in fails:
-        recs = " · ".join(
-            f"{EDITION_LABELS[e]}: {', '.join(r['recommendations'][e])}"
-            for e in EDITIONS
-            if r["recommendations"][e]
-        )
-        ev = "<br>".join(
-            f"<code>{_e(x['artefact'])}{(': ' + _e(x['locator'])) if x['locator'] else ''}</code>"
-            + (" (default)" if x["default"] else "")
-            + (f' <span class="small">sha256 {_e(x["sha256"][:16])}…</span>' if x["sha256"] else "")
-            for x in r["evidence"]
-        )
-        waiver = ""
-        if r["waived"]:
-            w = r["waiver"]
-            waiver = (
-                f'<p class="small"><b>Waived</b> ({_e(w["id"])}): {_e(w["reason"])}; owner '
-                f"{_e(w['owner'])}, expires {_e(w['expires'])}</p>"
-            )
-        add(
-            f'<article class="finding {r["severity"]}{" waived" if r["waived"] else ""}" data-filterable '
-            f'data-status="fail" data-severity="{r["severity"]}" data-function="{r["baseline_function"] or "none"}" '
-            f'data-threats="{_e(" ".join(r["threats"]))}" data-subject="{_e(_label(r["subject"]))}">'
-            f"<h3>[{r['severity'].upper()}] {_e(r['check_id'])} {_e(r['title'])}: {_e(_label(r['subject']))}</h3>"
-            f'<p>{_e(r["message"])}</p>{waiver}<p class="small">{_e(recs)} · function '
-            f"{_e(r['baseline_function'] or 'none')} · threats {_e(', '.join(r['threats']))}</p>"
-            f'<p class="small">Evidence: {ev or "none"}</p><p><b>Fix:</b> {_e(r["remediation"])}</p></article>'
-        )
+    for item in group_results(fail_results, within=a.results):
+        if isinstance(item, Group):
+            members = [row_of[id(r)] for r in item.results]
+            add(_group_card(item, members))
+        else:
+            add(_finding_card(row_of[id(item)]))
     if not fails:
         add("<p>None.</p>")
     add("</section>")
@@ -295,6 +365,10 @@ def render_html(a: Assessment) -> str:
         )
         + "</select></label>"
     )
+    add(
+        '<p class="small">* the mapping of a check to that recommendation rests on hvaudit\'s '
+        "interpretation, not on the recommendation's text (the finding says why).</p>"
+    )
     shown_subjects = subject_labels[:MATRIX_LIMIT]
     if len(subject_labels) > MATRIX_LIMIT:
         add(
@@ -303,9 +377,12 @@ def render_html(a: Assessment) -> str:
         )
     for e in EDITIONS:
         cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+        interpreted: set[tuple[str, str]] = set()
         for r in results:
             for rid in r["recommendations"][e]:
                 cells[(rid, _label(r["subject"]))].append(r["status"])
+                if rid in r["interpretations"][e]:
+                    interpreted.add((rid, _label(r["subject"])))
         hidden = "" if e == EDITIONS[0] else " hidden"
         add(
             f'<div class="scroll" data-edition="{e}"{hidden}><table class="matrix"><thead><tr><th>{_e(EDITION_LABELS[e])}</th>'
@@ -321,8 +398,12 @@ def render_html(a: Assessment) -> str:
                     row.append("<td></td>")
                     continue
                 w = _worst(st)
+                star, why = "", ""
+                if (rec.id, s) in interpreted:
+                    star, why = "*", " (mapping rests on hvaudit's interpretation)"
                 row.append(
-                    f'<td class="m-{w}" title="{_e(rec.id)} / {_e(s)}: {STATUS_LABEL[w]}">{symbol[w]}</td>'
+                    f'<td class="m-{w}" title="{_e(rec.id)} / {_e(s)}: {STATUS_LABEL[w]}{why}">'
+                    f"{symbol[w]}{star}</td>"
                 )
             add("<tr>" + "".join(row) + "</tr>")
         add("</tbody></table></div>")
@@ -335,7 +416,16 @@ def render_html(a: Assessment) -> str:
     )
     for r in results:
         recs = "; ".join(
-            f"{e.split('-')[-1]}: {', '.join(r['recommendations'][e])}"
+            f"{e.split('-')[-1]}: "
+            + ", ".join(
+                rid + ("*" if rid in r["interpretations"][e] else "")
+                for rid in r["recommendations"][e]
+            )
+            for e in EDITIONS
+            if r["recommendations"][e]
+        )
+        fns = "; ".join(
+            f"{e.split('-')[-1]}: {', '.join(r['baseline_functions'][e]) or 'none'}"
             for e in EDITIONS
             if r["recommendations"][e]
         )
@@ -344,11 +434,11 @@ def render_html(a: Assessment) -> str:
         question = f"<br><i>{_e(r['question'])}</i>" if r.get("question") else ""
         add(
             f'<tr data-filterable data-status="{status}" data-severity="{r["severity"]}" '
-            f'data-function="{r["baseline_function"] or "none"}" data-threats="{_e(" ".join(r["threats"]))}" '
+            f'data-function="{_functions(r)}" data-threats="{_e(_threats(r))}" '
             f'data-subject="{_e(_label(r["subject"]))}"><td class="s-{status}">{STATUS_LABEL[status]}{flag}</td>'
             f"<td>{r['severity']}</td><td>{_e(r['check_id'])} {_e(r['title'])}</td>"
             f"<td>{_e(_label(r['subject']))}</td><td>{_e(r['message'])}{question}</td><td>{_e(recs)}</td>"
-            f"<td>{_e(r['baseline_function'] or '')}</td><td>{_e(' '.join(r['threats']))}</td>"
+            f"<td>{_e(fns)}</td><td>{_e(_threats(r))}</td>"
             f"<td>{_e(r['basis'])}</td></tr>"
         )
     add("</tbody></table></div></section>")

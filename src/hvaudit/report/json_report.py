@@ -16,10 +16,11 @@ from hvaudit.catalog import EDITIONS, load_catalog
 from hvaudit.checks.base import CheckMeta, Status, Subject
 from hvaudit.engine import Assessment, Result
 from hvaudit.model import Source
+from hvaudit.report.grouping import Group, group_results
 
 __all__ = ["SCHEMA_VERSION", "render_json", "report_dict"]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
 STATUSES = tuple(s.value for s in Status)
 
 
@@ -30,8 +31,9 @@ def _static(check: CheckMeta) -> dict[str, Any]:
         "title": check.title,
         "automation": check.automation,
         "recommendations": {e: list(check.recommendations.get(e, ())) for e in EDITIONS},
-        "baseline_function": check.function,
-        "threats": list(check.threats),
+        "baseline_functions": {e: list(check.functions[e]) for e in EDITIONS},
+        "threats": {e: list(check.threats[e]) for e in EDITIONS},
+        "interpretations": {e: dict(check.interpretations.get(e, {})) for e in EDITIONS},
         "remediation": check.remediation,
     }
 
@@ -128,8 +130,13 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
         by_status[status] += 1
         keys = per_check.get(r.check.id)
         if keys is None:
-            ks = [("function", r.check.function or "none")]
-            ks += [("threat", t) for t in r.check.threats]
+            ks = [
+                (f"function:{e}", f)
+                for e in EDITIONS
+                if r.check.recommendations[e]
+                for f in (r.check.functions[e] or ("none",))
+            ]
+            ks += [("threat", t) for t in r.check.all_threats]
             ks += [(e, rid) for e in EDITIONS for rid in r.check.recommendations.get(e, ())]
             keys = per_check[r.check.id] = (ks, r.check)
         for k in keys[0]:
@@ -153,8 +160,11 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
             "total": len(a.results),
             "by_status": block(by_status),
             "by_function": {
-                f: block(counts.get(("function", f), empty))
-                for f in [fn.id for fn in cat.functions] + ["none"]
+                e: {
+                    f: block(counts.get((f"function:{e}", f), empty))
+                    for f in [fn.id for fn in cat.functions] + ["none"]
+                }
+                for e in EDITIONS
             },
             "by_threat": {t.id: block(counts.get(("threat", t.id), empty)) for t in cat.threats},
             "sufficiency": sufficiency(a),
@@ -182,11 +192,30 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
         "notes": list(dep.notes),
         "waivers": [dict(w) for w in a.waivers],
         "attestations": [dict(t) for t in a.attestations],
+        "groups": groups_summary(a),
     } | (
         {"results": [result_dict(r, dep.artefact_digests, statics[r.check.id]) for r in a.results]}
         if with_results
         else {}
     )
+
+
+def groups_summary(a: Assessment) -> list[dict[str, Any]]:
+    """Every check with the same status on many subjects, once (see `report.grouping`)."""
+    return [
+        {
+            "check_id": g.check.id,
+            "status": g.status.value,
+            "waived": g.waived,
+            "subject_type": g.subject_type,
+            "count": len(g.subjects),
+            "of": g.of,
+            "headline": g.headline,
+            "subjects": g.subjects,
+        }
+        for g in group_results(a.results)
+        if isinstance(g, Group)
+    ]
 
 
 def render_json(a: Assessment) -> str:

@@ -125,6 +125,7 @@ def _finding_status(results: list[Result]) -> tuple[str | None, str]:
 def render_oscal(a: Assessment) -> str:
     """The assessment as OSCAL assessment-results JSON."""
     ar, _, common, _ = _trestle()
+    cat = load_catalog()
     dep = a.deployment
     target = dep.target
     start = _when(a.scanned_at)
@@ -237,6 +238,17 @@ def render_oscal(a: Assessment) -> str:
             if host:
                 props.append(_prop(common, "host", host))
             props += [_prop(common, "check", cid) for cid in sorted({r.check.id for r in rs})]
+            props += [
+                _prop(common, "baseline-function", f)
+                for f in cat.recommendation(edition, rid).functions
+            ]
+            props += [
+                common.Property(
+                    name="interpretation", ns=NS, class_=m.id.lower(), value=" ".join(note.split())
+                )
+                for m in {r.check.id: r.check for r in rs}.values()
+                if (note := m.interpretation(edition, rid))
+            ]
             description = "; ".join(
                 f"{r.check.id} {r.status.value}: {r.outcome.message}" for r in rs
             )

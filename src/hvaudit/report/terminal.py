@@ -104,8 +104,9 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
     add(st("By baseline function", "1"))
     add(_header(width))
     by_fn: dict[str | None, list[Result]] = defaultdict(list)
-    for r in a.results:
-        by_fn[r.check.function].append(r)
+    for r in a.results:  # under every function the result serves in any edition
+        for f in r.check.all_functions or (None,):
+            by_fn[f].append(r)
     for fn in cat.functions:
         add(_row(f"{fn.id} {fn.name}", by_fn.get(fn.id, []), width, st))
     add(_row("platform-wide (no function)", by_fn.get(None, []), width, st))
@@ -115,7 +116,7 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
     add(_header(width))
     by_threat: dict[str, list[Result]] = defaultdict(list)
     for r in a.results:
-        for t in r.check.threats:
+        for t in r.check.all_threats:
             by_threat[t].append(r)
     for th in cat.threats:
         if th.id in by_threat:
