@@ -19,6 +19,7 @@ T = TypeVar("T")
 
 __all__ = [
     "Account",
+    "Container",
     "Deployment",
     "Disk",
     "Fact",
@@ -247,6 +248,10 @@ class Vm:
     secure_boot: bool = False
     source: Source = field(default_factory=lambda: Source(""))
     vmware: VmwareVm | None = None
+    running_unknown: str = ""
+    """Why the run state could not be read ('' when `running` is known)."""
+    platform_lacks: frozenset[str] = frozenset()
+    """Settings of this model the platform does not have (e.g. `cpu_reservation` on Proxmox VE)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +283,9 @@ class Pool:
     type: str
     target: str | None
     source: Source
+    content: tuple[str, ...] | None = None
+    """What the pool is declared to hold (images: VM disks, iso, templates, backup), None when the
+    platform does not declare it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +439,36 @@ class ProxmoxHost:
     )
     unknown_keys: list[tuple[str, str, int]] = field(default_factory=list)
     """(artefact, key, line) of VM configuration keys hvaudit does not know."""
+    realms: Fact[dict[str, dict[str, str]]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    """domains.cfg: realm -> {'type': pam|pve|ad|ldap|openid, ...}."""
+    containers: list[Container] = field(default_factory=list)
+    """The node's LXC containers: they share its kernel with every VM."""
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """An LXC container on a Proxmox VE node, as its isolation from the node matters."""
+
+    vmid: str
+    name: str
+    privileged: bool
+    """`unprivileged` is absent or 0: container root is root on the node."""
+    apparmor: str
+    """lxc.apparmor.profile ('' = Proxmox's generated profile)."""
+    nesting: bool
+    features: tuple[str, ...]
+    """Every feature turned on (nesting, keyctl, fuse, mount=...)."""
+    devices: tuple[str, ...]
+    """Host devices passed in (devN, lxc.cgroup2.devices.allow, /dev mounts)."""
+    host_mounts: tuple[str, ...]
+    """Host paths bind-mounted in (mpN with a host path, lxc.mount.entry)."""
+    raw_keys: tuple[str, ...]
+    """Other raw `lxc.*` keys (outside Proxmox's control)."""
+    running: bool | None
+    autostart: bool
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,6 +506,8 @@ class Host:
     source: Source = field(default_factory=lambda: Source(""))
     proxmox: ProxmoxHost | None = None
     vmware: VmwareHost | None = None
+    missing: dict[str, str] = field(default_factory=dict)
+    """Why a size fact (cores, memory_kib) is 0: the evidence that is missing."""
 
 
 @dataclass(slots=True)

@@ -3,7 +3,9 @@
 Targets: `pve:///` (this node), `pve+ssh://root@node/` (a node over SSH) and `pve+dir:///path`
 (a copy of a node's files, e.g. from a backup: the tree below PATH mirrors `/`). Every file read is
 listed here; directories are listed with `ls -1`. A live node's Linux host facts are collected as
-for a libvirt host; a copied tree has none (they are reported unavailable).
+for a libvirt host; a copied tree has none, except the node's size when the copy holds `proc/cpuinfo`
+and `proc/meminfo` (as an sosreport does). Which VMs run is read from the node's process list
+(QEMU's `-id <vmid>`) and from the pid files qemu-server keeps in /var/run/qemu-server.
 
 Secrets never enter the bundle: the two-factor key field of user.cfg and cloud-init passwords
 (`cipassword`) are replaced by the redaction marker.
@@ -21,11 +23,18 @@ from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
 from hvaudit.errors import CollectionError, UsageError
 from hvaudit.redact import REDACTED, redact_conf
 
-__all__ = ["PVE_FILES", "ProxmoxFilesCollector", "ProxmoxTarget", "pve_artefact"]
+__all__ = [
+    "PVE_FILES",
+    "RUN_ARTEFACT",
+    "ProxmoxFilesCollector",
+    "ProxmoxTarget",
+    "pve_artefact",
+]
 
 PVE_FILES = (
     "/etc/pve/datacenter.cfg",
     "/etc/pve/user.cfg",
+    "/etc/pve/domains.cfg",
     "/etc/pve/storage.cfg",
     "/etc/pve/corosync.conf",
     "/etc/pve/firewall/cluster.fw",
@@ -33,7 +42,12 @@ PVE_FILES = (
     "/etc/default/pveproxy",
     "/etc/hostname",
 )
-PVE_DIRS = ("/etc/pve/qemu-server", "/etc/pve/firewall", "/etc/pve/nodes")
+PVE_DIRS = ("/etc/pve/qemu-server", "/etc/pve/lxc", "/etc/pve/firewall", "/etc/pve/nodes")
+TREE_HOST_FILES = ("/proc/cpuinfo", "/proc/meminfo")
+"""Host facts a copied tree may hold (an sosreport keeps them): the node's size."""
+RUN_DIR = "/var/run/qemu-server"
+"""qemu-server's pid files (`<vmid>.pid`), listed to tell which VMs run on a node."""
+RUN_ARTEFACT = "pve/run/qemu-server.list"
 _USER_LINE = re.compile(r"^(user:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:)([^:]+)(:?.*)$")
 
 
@@ -131,6 +145,20 @@ class ProxmoxFilesCollector:
         names = res.stdout.decode("utf-8", errors="replace").split()
         return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
 
+    def _run_state(self, writer: BundleWriter) -> None:
+        """List qemu-server's pid files; a tree without the directory leaves the run state unknown."""
+        res = self.runner.run(("ls", "-1", self.target.root + RUN_DIR), 10.0)
+        if res.status == "ok" and res.rc == 0:
+            writer.add(RUN_ARTEFACT, res.stdout, origin=f"ls -1 {RUN_DIR}")
+        else:
+            writer.record(
+                RUN_ARTEFACT,
+                status="absent" if res.status == "ok" else res.status,
+                origin=f"ls -1 {RUN_DIR}",
+                reason=f"{RUN_DIR} could not be listed" + (f": {res.reason}" if res.reason else ""),
+                collected_at=utc_now(),
+            )
+
     def collect(self, writer: BundleWriter) -> None:
         """Read every file; a host that cannot be reached raises CollectionError after the rest."""
         writer.meta["collector"]["proxmox"] = {"uri": self.target.uri, "mode": self.target.mode}
@@ -144,12 +172,18 @@ class ProxmoxFilesCollector:
         for name in self._list("/etc/pve/qemu-server"):
             if name.endswith(".conf"):
                 self._read(writer, f"/etc/pve/qemu-server/{name}")
+        for name in self._list("/etc/pve/lxc"):
+            if name.endswith(".conf"):
+                self._read(writer, f"/etc/pve/lxc/{name}")
+        self._run_state(writer)
         for name in self._list("/etc/pve/firewall"):
             if name.endswith(".fw") and name != "cluster.fw":
                 self._read(writer, f"/etc/pve/firewall/{name}")
         for node in self._list("/etc/pve/nodes"):
             self._read(writer, f"/etc/pve/nodes/{node}/host.fw")
         if self.target.mode == "dir":
+            for path in TREE_HOST_FILES:
+                self._read(writer, path)
             writer.record(
                 "host",
                 status="unavailable",

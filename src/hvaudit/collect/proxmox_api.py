@@ -11,10 +11,12 @@ Every answer is rendered into the file format the node itself keeps (`qemu-serve
 paths as the files collector, so one parser and one model serve both paths. What the API does not
 expose (`/etc/default/pveproxy`) is recorded as unavailable, not guessed.
 
-Calls made (all GET): /nodes, /cluster/resources?type=vm, /nodes/{node}/qemu/{vmid}/config,
-/nodes/{node}/qemu/{vmid}/firewall/{options,rules,ipset,ipset/{name}}, /cluster/firewall/{options,
-rules,ipset,ipset/{name},aliases}, /nodes/{node}/firewall/{options,rules}, /cluster/options,
-/storage, /access/{users,groups,roles,acl,tfa}, /cluster/config/totem, /nodes/{node}/network,
+Calls made (all GET): /nodes, /cluster/resources?type=vm (guests and their run state),
+/nodes/{node}/qemu/{vmid}/config, /nodes/{node}/lxc/{vmid}/config,
+/nodes/{node}/qemu/{vmid}/firewall/{options,rules,aliases,ipset,ipset/{name}},
+/cluster/firewall/{options,rules,ipset,ipset/{name},aliases,groups,groups/{group}},
+/nodes/{node}/firewall/{options,rules}, /cluster/options, /storage,
+/access/{users,groups,roles,acl,tfa,domains}, /cluster/config/totem, /nodes/{node}/network,
 /nodes/{node}/status.
 """
 
@@ -30,9 +32,14 @@ from hvaudit.bundle import BundleWriter, dump_json, utc_now
 from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_artefact
 from hvaudit.errors import CollectionError, UsageError, one_line
 
-__all__ = ["TOKEN_ENV", "ProxmoxApiCollector"]
+__all__ = ["TOKEN_ENV", "ProxmoxApiCollector", "run_state_artefact"]
 
 TOKEN_ENV = "HVAUDIT_PVE_TOKEN"  # noqa: S105 - the name of an environment variable
+
+
+def run_state_artefact(node: str) -> str:
+    """Where the API path keeps the run state (`status`) of a node's VMs: vmid -> status."""
+    return f"pve/api/run-state/{node}.json"
 
 
 def _one_line(text: object) -> str:
@@ -53,8 +60,17 @@ def render_config(config: dict[str, Any]) -> str:
     """A qemu-server configuration file from an API config dict."""
     lines = [f"#{line}" for line in str(config.get("description", "")).splitlines()]
     lines += [
-        f"{k}: {_value(v)}" for k, v in sorted(config.items()) if k not in ("digest", "description")
+        f"{k}: {_value(v)}"
+        for k, v in sorted(config.items())
+        if k not in ("digest", "description", "lxc")
     ]
+    raw = config.get("lxc")  # a container's raw LXC keys: [[key, value], ...]
+    if isinstance(raw, list):
+        lines += [
+            f"{_one_line(kv[0])}: {_one_line(kv[1])}"
+            for kv in raw
+            if isinstance(kv, list) and len(kv) == 2 and str(kv[0]).startswith("lxc.")
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -72,20 +88,45 @@ def _rule(r: dict[str, Any]) -> str:
     return _one_line(f"{head}{kind} {action} {' '.join(opts)}".rstrip() + comment)
 
 
+def _entry(e: dict[str, Any]) -> str:
+    """An IP set entry as pve-firewall writes it: `[!]cidr [# comment]`."""
+    text = ("!" if str(e.get("nomatch", 0)) == "1" else "") + str(e.get("cidr", ""))
+    return _one_line(text + (f" # {e['comment']}" if e.get("comment") else ""))
+
+
 def render_firewall(
     options: dict[str, Any],
     rules: list[dict[str, Any]],
-    ipsets: dict[str, list[str]],
+    ipsets: dict[str, list[dict[str, Any]]],
     aliases: dict[str, str] | None = None,
+    groups: dict[str, list[dict[str, Any]]] | None = None,
 ) -> str:
-    """A firewall file from API options, rules, IP sets and aliases."""
+    """A firewall file from API options, rules, IP sets, aliases and security groups, in the
+    order pve-firewall writes them (options, aliases, IP sets, rules, groups)."""
+
+    def ordered(rs: list[dict[str, Any]]) -> list[str]:
+        return [_rule(r) for r in sorted(rs, key=lambda r: int(r.get("pos", 0)))]
+
     out = ["[OPTIONS]"] + [f"{k}: {_value(v)}" for k, v in sorted(options.items()) if k != "digest"]
     if aliases:
         out += ["", "[ALIASES]"] + [f"{k} {v}" for k, v in sorted(aliases.items())]
-    for name, cidrs in sorted(ipsets.items()):
-        out += ["", f"[IPSET {name}]", *cidrs]
-    out += ["", "[RULES]"] + [_rule(r) for r in sorted(rules, key=lambda r: int(r.get("pos", 0)))]
+    for name, entries in sorted(ipsets.items()):
+        out += ["", f"[IPSET {_one_line(name)}]", *(_entry(e) for e in entries)]
+    out += ["", "[RULES]", *ordered(rules)]
+    for name, grules in sorted((groups or {}).items()):
+        out += ["", f"[group {_one_line(name)}]", *ordered(grules)]
     return "\n".join(out) + "\n"
+
+
+def render_realms(domains: list[dict[str, Any]]) -> str:
+    """domains.cfg from /access/domains (realm and type; options are not needed)."""
+    out = []
+    for d in domains:
+        out.append(f"{_one_line(d.get('type', ''))}: {_one_line(d.get('realm', ''))}")
+        if d.get("tfa"):
+            out.append(f"\ttfa {_one_line(d['tfa'])}")
+        out.append("")
+    return "\n".join(out)
 
 
 def render_storage(storages: list[dict[str, Any]]) -> str:
@@ -109,7 +150,9 @@ def render_users(
     acls: list[dict[str, Any]],
     tfa_users: set[str],
 ) -> str:
-    """user.cfg from /access (the two-factor field is only marked, never copied)."""
+    """user.cfg from /access (the two-factor field is only marked, never copied; API tokens come
+    with `/access/users?full=1`, privilege separation defaulting to 1 as pve-access-control's
+    `token-privsep` option does)."""
 
     def field(v: object) -> str:  # user.cfg is colon-separated: a colon in a comment shifts fields
         return _one_line(v).replace(":", " ")
@@ -133,6 +176,13 @@ def render_users(
                 ]
             )
         )
+    for u in users:
+        for t in u.get("tokens") or []:
+            if isinstance(t, dict) and t.get("tokenid"):
+                out.append(
+                    f"token:{field(u['userid'])}!{field(t['tokenid'])}:{field(t.get('expire', 0))}:"
+                    f"{field(t.get('privsep', 1))}:{field(t.get('comment', ''))}:"
+                )
     out += [
         f"group:{field(g['groupid'])}:{field(g.get('users', ''))}:{field(g.get('comment', ''))}:"
         for g in groups
@@ -313,7 +363,7 @@ class ProxmoxApiCollector:
             pve_artefact("/etc/pve/user.cfg"),
             "GET /access/{users,groups,roles,acl,tfa}",
             lambda: render_users(
-                self._get(api, "access/users"),
+                self._get(api, "access/users", full=1),
                 self._get(api, "access/groups"),
                 self._get(api, "access/roles"),
                 self._get(api, "access/acl"),
@@ -329,7 +379,19 @@ class ProxmoxApiCollector:
                 self._get(api, "cluster/firewall/rules"),
                 self._ipsets(api, "cluster/firewall"),
                 {a["name"]: a["cidr"] for a in self._get(api, "cluster/firewall/aliases")},
+                {
+                    str(g["group"]): self._get(
+                        api, f"cluster/firewall/groups/{urllib.parse.quote(str(g['group']), safe='')}"
+                    )
+                    for g in self._get(api, "cluster/firewall/groups")
+                },
             ),
+        )
+        self._store(
+            writer,
+            pve_artefact("/etc/pve/domains.cfg"),
+            "GET /access/domains",
+            lambda: render_realms(self._get(api, "access/domains")),
         )
         self._store(
             writer,
@@ -381,11 +443,21 @@ class ProxmoxApiCollector:
         directory: str,
     ) -> None:
         """The VMs of one node, each config and firewall."""
+        states = {}
         for vm in guests:
-            if vm.get("type") != "qemu" or vm.get("node") != node:
+            if vm.get("type") not in ("qemu", "lxc") or vm.get("node") != node:
                 continue
             vmid = int(vm["vmid"])
-            base = f"nodes/{node}/qemu/{vmid}"
+            base = f"nodes/{node}/{vm['type']}/{vmid}"
+            if vm["type"] == "lxc":
+                self._store(
+                    writer,
+                    pve_artefact(f"{directory.replace('/qemu-server', '/lxc')}/{vmid}.conf"),
+                    f"GET /{base}/config",
+                    functools.partial(self._vm_config, api, base),
+                )
+                continue
+            states[str(vmid)] = _one_line(vm.get("status", ""))
             self._store(
                 writer,
                 pve_artefact(f"{directory}/{vmid}.conf"),
@@ -398,6 +470,11 @@ class ProxmoxApiCollector:
                 f"GET /{base}/firewall/*",
                 functools.partial(self._vm_firewall, api, base),
             )
+        writer.add(
+            run_state_artefact(node),
+            dump_json(states),
+            origin="GET /cluster/resources?type=vm (status)",
+        )
 
     def _vm_config(self, api: Any, base: str) -> str:
         return render_config(self._get(api, f"{base}/config"))
@@ -407,6 +484,7 @@ class ProxmoxApiCollector:
             self._get(api, f"{base}/firewall/options"),
             self._get(api, f"{base}/firewall/rules"),
             self._ipsets(api, f"{base}/firewall"),
+            {a["name"]: a["cidr"] for a in self._get(api, f"{base}/firewall/aliases")},
         )
 
     def _get(self, api: Any, path: str, fatal: bool = False, **params: Any) -> Any:
@@ -422,10 +500,10 @@ class ProxmoxApiCollector:
         except Exception as exc:
             raise CollectionError(f"{self.uri}: {type(exc).__name__}: {one_line(exc)}") from None
 
-    def _ipsets(self, api: Any, base: str) -> dict[str, list[str]]:
+    def _ipsets(self, api: Any, base: str) -> dict[str, list[dict[str, Any]]]:
         return {
             s["name"]: [
-                _one_line(e["cidr"])
+                e
                 for e in self._get(
                     api, f"{base}/ipset/{urllib.parse.quote(str(s['name']), safe='')}"
                 )

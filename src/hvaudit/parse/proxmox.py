@@ -6,8 +6,7 @@ Formats, as Proxmox documents and writes them:
   `[PENDING]`, `[special:cloudinit]` and `[<snapshot>]` follow the current configuration. Values
   are often property strings: `virtio=BC:24:11:2D:AD:8E,bridge=vmbr0,firewall=1,tag=10`.
 - `user.cfg`: colon-separated lines `user:`, `group:`, `token:`, `role:`, `acl:`, `pool:`.
-- firewall `*.fw`: sections `[OPTIONS]` (`key: value`), `[RULES]`, `[ALIASES]`, `[IPSET name]`,
-  `[group name]`; a rule line starting with `|` is disabled.
+- firewall `*.fw`: see hvaudit.parse.proxmox_firewall (pve-firewall's own grammar).
 - `datacenter.cfg`: `key: value`.
 - `storage.cfg`: `type: id` followed by indented `key value` lines.
 - `corosync.conf`: nested `name { key: value }` blocks.
@@ -22,12 +21,15 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hvaudit.errors import InputError
+from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, parse_firewall
 
 __all__ = [
     "FirewallFile",
+    "IpsetEntry",
     "NetworkInterfaces",
     "QemuConfig",
     "UserConfig",
@@ -35,6 +37,8 @@ __all__ = [
     "parse_datacenter",
     "parse_firewall",
     "parse_interfaces",
+    "parse_lxc_config",
+    "parse_realms",
     "parse_property_string",
     "parse_pveproxy_defaults",
     "parse_qemu_config",
@@ -124,7 +128,7 @@ _QEMU_KEYS = {
 _QEMU_INDEXED = re.compile(
     r"^(audio|hostpci|ide|ipconfig|net|numa|parallel|sata|scsi|serial|unused|usb|virtio|virtiofs)\d+$"
 )
-_KEY_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_\-]*):\s?(.*)$")
+_KEY_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*):\s?(.*)$")
 
 
 def parse_property_string(value: str, default_key: str | None = None) -> dict[str, str]:
@@ -161,8 +165,32 @@ class QemuConfig:
     """(key, line) of keys this parser does not know: kept in `values`, reported here."""
 
 
+# pct's container keys (pct.adoc / pve-container PVE::LXC::Config); `lxc.*` are raw LXC keys.
+_LXC_KEYS = {
+    "arch", "cmode", "console", "cores", "cpulimit", "cpuunits", "debug", "description",
+    "entrypoint", "env", "features", "hookscript", "hostname", "lock", "memory", "nameserver",
+    "onboot", "ostype", "protection", "rootfs", "searchdomain", "startup", "swap", "tags",
+    "template", "timezone", "tty", "unprivileged",
+    "parent", "snaptime", "snapstate", "delete", "revert",
+}  # fmt: skip
+_LXC_INDEXED = re.compile(r"^(dev|mp|net|unused)\d+$")
+
+
+def parse_lxc_config(text: str, name: str) -> QemuConfig:
+    """Parse a pve-container configuration file (/etc/pve/lxc/<vmid>.conf).
+
+    Same line format as qemu-server's; raw `lxc.*` keys may repeat (`lxc.mount.entry`), so a
+    repeated raw key keeps every value, one per line, in `values` joined by newlines.
+    """
+    return _guest_config(text, name, lambda k: k in _LXC_KEYS or bool(_LXC_INDEXED.match(k)))
+
+
 def parse_qemu_config(text: str, name: str) -> QemuConfig:
     """Parse a qemu-server VM configuration file."""
+    return _guest_config(text, name, lambda k: k in _QEMU_KEYS or bool(_QEMU_INDEXED.match(k)))
+
+
+def _guest_config(text: str, name: str, known: Callable[[str], bool]) -> QemuConfig:
     vmid = name.rsplit("/", 1)[-1].removesuffix(".conf")
     cfg = QemuConfig(vmid, {}, {})
     section: dict[str, str] = cfg.values
@@ -187,12 +215,15 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
         if not m:
             raise InputError(f"{name}:{n}: expected 'key: value'")
         key, value = m.group(1), m.group(2)
+        if key in section and key.startswith("lxc."):
+            section[key] += "\n" + value
+            continue
         if key in section:
             raise InputError(f"{name}:{n}: duplicate key {key!r}")
         section[key] = value
         if section is cfg.values:
             cfg.lines[key] = n
-        if key not in _QEMU_KEYS and not _QEMU_INDEXED.match(key):
+        if not known(key) and not key.startswith("lxc."):
             cfg.unknown.append((key, n))
     cfg.description = "\n".join(description)
     return cfg
@@ -272,90 +303,6 @@ def parse_user_config(text: str, name: str) -> UserConfig:
     return cfg
 
 
-@dataclass(slots=True)
-class FirewallFile:
-    """A cluster, host or VM firewall file."""
-
-    options: dict[str, str] = field(default_factory=dict)
-    rules: list[dict[str, object]] = field(default_factory=list)
-    aliases: dict[str, str] = field(default_factory=dict)
-    ipsets: dict[str, list[str]] = field(default_factory=dict)
-    groups: dict[str, list[dict[str, object]]] = field(default_factory=dict)
-
-
-def _rule(line: str, n: int) -> dict[str, object]:
-    enabled = not line.startswith("|")
-    body = line.lstrip("|").strip()
-    comment = ""
-    if "#" in body:
-        body, _, comment = body.partition("#")
-    words = body.split()
-    if not words:
-        return {"enabled": enabled, "direction": "", "action": "", "options": {}, "line": n}
-    direction = words[0].upper()
-    action = words[1] if len(words) > 1 else ""
-    opts: dict[str, str] = {}
-    i = 2
-    while i < len(words):
-        if words[i].startswith("-") and i + 1 < len(words) and not words[i + 1].startswith("-"):
-            opts[words[i].lstrip("-")] = words[i + 1]
-            i += 2
-        else:
-            opts[words[i].lstrip("-")] = ""
-            i += 1
-    return {
-        "enabled": enabled,
-        "direction": direction,
-        "action": action,
-        "options": opts,
-        "comment": comment.strip(),
-        "line": n,
-    }
-
-
-def parse_firewall(text: str, name: str) -> FirewallFile:
-    """Parse a Proxmox firewall file (cluster.fw, host.fw, <vmid>.fw)."""
-    fw = FirewallFile()
-    section = ""
-    target: list[dict[str, object]] | list[str] | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            words = line[1:-1].split()
-            kind = words[0].upper() if words else ""
-            section = kind
-            if kind == "IPSET" and len(words) > 1:
-                target = fw.ipsets.setdefault(words[1], [])
-            elif kind == "GROUP" and len(words) > 1:
-                target = fw.groups.setdefault(words[1], [])
-            elif kind in ("OPTIONS", "RULES", "ALIASES"):
-                target = None
-            else:
-                raise InputError(f"{name}:{n}: unknown firewall section [{line[1:-1]}]")
-            continue
-        if section == "OPTIONS":
-            m = _KEY_LINE.match(line)
-            if not m:
-                raise InputError(f"{name}:{n}: expected 'option: value' in [OPTIONS]")
-            fw.options[m.group(1)] = m.group(2).strip()
-        elif section == "RULES":
-            fw.rules.append(_rule(line, n))
-        elif section == "ALIASES":
-            parts = line.split()
-            if len(parts) < 2:
-                raise InputError(f"{name}:{n}: expected 'alias address' in [ALIASES]")
-            fw.aliases[parts[0]] = parts[1]
-        elif section == "IPSET" and target is not None:
-            target.append(line.split("#", 1)[0].strip())  # type: ignore[arg-type]
-        elif section == "GROUP" and target is not None:
-            target.append(_rule(line, n))  # type: ignore[arg-type]
-        else:
-            raise InputError(f"{name}:{n}: line outside any firewall section")
-    return fw
-
-
 def parse_datacenter(text: str, name: str) -> dict[str, str]:
     """Parse /etc/pve/datacenter.cfg (`key: value`)."""
     out: dict[str, str] = {}
@@ -388,6 +335,11 @@ def parse_storage(text: str, name: str) -> dict[str, dict[str, str]]:
             raise InputError(f"{name}:{n}: expected 'type: storage-id'")
         current = out.setdefault(m.group(2), {"type": m.group(1)})
     return out
+
+
+def parse_realms(text: str, name: str) -> dict[str, dict[str, str]]:
+    """Parse /etc/pve/domains.cfg (same section format as storage.cfg): realm -> {'type': ...}."""
+    return parse_storage(text, name)
 
 
 def parse_corosync(text: str, name: str) -> dict[str, object]:

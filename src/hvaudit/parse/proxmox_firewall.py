@@ -1,0 +1,435 @@
+"""pve-firewall's configuration files (cluster.fw, host.fw, <vmid>.fw), read as pve-firewall reads them.
+
+The grammar follows pve-firewall's own parser (src/PVE/Firewall.pm: `generic_fw_config_parser`,
+`parse_fw_rule`, `parse_vmfw_option`, `parse_hostfw_option`, `parse_clusterfw_option`,
+`parse_alias`, `verify_rule`):
+
+- each line is stripped of surrounding blanks; lines starting with `#` and empty lines are skipped;
+- section headers (case-insensitive): `[OPTIONS]`, `[ALIASES]`, `[RULES]` exactly, and
+  `[IPSET name] # comment`, `[group name] # comment` with an optional trailing comment; which
+  sections a file may have depends on its kind (cluster: all; host: options and rules; VM: options,
+  aliases, ipsets and rules). Set and group names are lower-cased. A header pve-firewall does not
+  recognise is not a header: it is read as a line of the current section (or skipped outside one);
+- rule lines: `[|]TYPE ACTION [-i IFACE] [-p PROTO] [-dport P] [-sport P] [-source S] [-dest D]
+  [-log LEVEL] [-icmp-type T] [# comment]`, `|` disabling the rule, `Macro(ACTION)` as the action
+  of an in/out/forward rule, `GROUP name` referring to a security group; options may be spelled with
+  one or two dashes, `-p` also as `-proto`;
+- IP set entries: `[!]CIDR-or-alias [# comment]`, `!` marking a `nomatch` exception;
+- aliases: `name CIDR [# comment]`;
+- options: `key: value`, keys and values as each file kind's option parser accepts them.
+
+pve-firewall never stops on a bad line: it warns and skips an unparsable line, and keeps a rule or
+IP set entry whose parameters are wrong but leaves it out of the generated ruleset. This parser
+does the same, so the model reflects what pve-firewall enforces, and lists every such line in
+`warnings` (file, line and pve-firewall's reason) for the report's notes.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["FirewallFile", "IpsetEntry", "firewall_kind", "parse_firewall"]
+
+NAME = r"[A-Za-z][A-Za-z0-9\-_]+"
+"""pve-firewall's $ipset_name_pattern, $security_group_name_pattern and $ip_alias_pattern."""
+MAX_IPSET_NAME = 64
+MAX_GROUP_NAME = 18
+LOG_LEVELS = "emerg|alert|crit|err|warning|notice|info|debug|nolog"
+
+# The macro names of pve-firewall's $pve_fw_macros (matched case-insensitively, as pve-firewall's
+# $pve_fw_preferred_macro_names does).
+MACROS = frozenset(
+    m.lower()
+    for m in (
+        "Amanda Auth BGP BitTorrent BitTorrent32 Ceph CVS Citrix DAAP DCC DHCPfwd DNS Distcc FTP "
+        "Finger GNUnet GRE Git HKP HTTP HTTPS ICPV2 ICQ IMAP IMAPS IPIP IPsec IPsecah IPsecnat IRC "
+        "Jetdirect L2TP LDAP LDAPS MSNP MSSQL Mail MDNS Munin MySQL NNTP NNTPS NTP OSPF OpenVPN PCA "
+        "PMG POP3 POP3S PPtP Ping PostgreSQL Printer RDP RIP RNDC Razor Rdate Rsync SANE SMB SMBswat "
+        "SMTP SMTPS SNMP SPAMD SSH SVN SixXS SPICEproxy Squid Submission Syslog TFTP Telnet Telnets "
+        "Time Trcrt VNC VNCL Web Webcache Webmin Whois"
+    ).split()
+)
+
+# Which sections each kind of file has (the `$empty_conf` of load_clusterfw_conf, load_hostfw_conf,
+# load_vmfw_conf) and which rule types each accepts ($rule_env_direction_lookup).
+SECTIONS = {
+    "cluster": {"options", "aliases", "rules", "groups", "ipset"},
+    "host": {"options", "rules"},
+    "vm": {"options", "aliases", "rules", "ipset"},
+}
+RULE_TYPES = {
+    "cluster": ("in", "out", "forward", "group"),
+    "host": ("in", "out", "forward", "group"),
+    "vm": ("in", "out", "group"),
+    "group": ("in", "out", "forward"),
+}
+
+_BOOL = r"\s*(0|1)\s*$"
+_OPTIONS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    # (pattern, how the value is normalised: int, lower, upper or raw)
+    "vm": (
+        (re.compile(r"^(enable|dhcp|ndp|radv|macfilter|ipfilter|ips):" + _BOOL, re.I), "int"),
+        (re.compile(rf"^(log_level_in|log_level_out):\s*(?:({LOG_LEVELS})\s*)?$", re.I), "lower"),
+        (re.compile(r"^(policy_(?:in|out)):\s*(ACCEPT|DROP|REJECT)\s*$", re.I), "upper"),
+        (re.compile(r"^(ips_queues):\s*(\d+(?::\d+)?)\s*$", re.I), "raw"),
+        (re.compile(r"^(layer2_protocols):\s*((?:\S+,?)+)\s*$", re.I), "raw"),
+    ),
+    "host": (
+        (
+            re.compile(
+                r"^(enable|nosmurfs|tcpflags|ndp|log_nf_conntrack|nf_conntrack_allow_invalid|"
+                r"protection_synflood|nftables):" + _BOOL,
+                re.I,
+            ),
+            "int",
+        ),
+        (
+            re.compile(
+                r"^(log_level_(?:in|out|forward)|tcp_flags_log_level|smurf_log_level):"
+                rf"\s*(?:({LOG_LEVELS})\s*)?$",
+                re.I,
+            ),
+            "lower",
+        ),
+        (re.compile(r"^(nf_conntrack_helpers):\s*((?:\S+,?)+)\s*$", re.I), "lower"),
+        (
+            re.compile(
+                r"^(nf_conntrack_max|nf_conntrack_tcp_timeout_established|"
+                r"nf_conntrack_tcp_timeout_syn_recv|protection_synflood_rate|"
+                r"protection_synflood_burst|protection_limit):\s*(\d+)\s*$",
+                re.I,
+            ),
+            "int",
+        ),
+    ),
+    "cluster": (
+        (re.compile(r"^(enable):\s*(\d+)\s*$", re.I), "int"),
+        (re.compile(r"^(ebtables):" + _BOOL, re.I), "int"),
+        (re.compile(r"^(policy_(?:in|out|forward)):\s*(ACCEPT|DROP|REJECT)\s*$", re.I), "upper"),
+        (re.compile(r"^(log_ratelimit):\s*(\S+)\s*$"), "raw"),
+    ),
+}
+
+# parse_fw_rule's parameters, in its order: (pattern, key).
+_RULE_PARAMS = (
+    (re.compile(r"^-i (\S+)\s*"), "iface"),
+    (re.compile(r"^(?:-p|--?proto) (\S+)\s*"), "proto"),
+    (re.compile(r"^--?dport (\S+)\s*"), "dport"),
+    (re.compile(r"^--?sport (\S+)\s*"), "sport"),
+    (re.compile(r"^--?source (\S+)\s*"), "source"),
+    (re.compile(r"^--?dest (\S+)\s*"), "dest"),
+    (re.compile(rf"^--?log ({LOG_LEVELS})\s*"), "log"),
+    (re.compile(r"^--?icmp-type (\S+)\s*"), "icmp-type"),
+)
+_PROTOCOLS_WITH_PORTS = {"udp", "17", "udplite", "136", "tcp", "6", "dccp", "33", "sctp", "132"}
+_ICMP = {"icmp", "1", "icmpv6", "ipv6-icmp", "58"}
+
+
+@dataclass(frozen=True, slots=True)
+class IpsetEntry:
+    """One entry of an IP set: an address, network or alias; `nomatch` excludes it from the set."""
+
+    cidr: str
+    nomatch: bool = False
+    comment: str = ""
+    line: int = 0
+    errors: tuple[str, ...] = ()
+    """Why pve-firewall leaves the entry out of the set (empty: it is used)."""
+
+
+@dataclass(slots=True)
+class FirewallFile:
+    """A cluster, host or VM firewall file as pve-firewall reads it."""
+
+    kind: str = "vm"
+    options: dict[str, str] = field(default_factory=dict)
+    rules: list[dict[str, object]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Lower-cased alias name -> address or network."""
+    ipsets: dict[str, list[IpsetEntry]] = field(default_factory=dict)
+    ipset_comments: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    group_comments: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """`file:line: reason` for every line pve-firewall ignores, or keeps but does not apply."""
+
+    def effective_rules(self) -> list[dict[str, object]]:
+        """The rules pve-firewall turns into packet filter rules: enabled and without errors."""
+        return [r for r in self.rules if r["enabled"] and not r.get("errors")]
+
+    def usable(self, ipset: str) -> list[IpsetEntry]:
+        """The entries of an IP set that pve-firewall loads (entries with errors are skipped)."""
+        return [e for e in self.ipsets.get(ipset, []) if not e.errors]
+
+
+def firewall_kind(name: str) -> str:
+    """cluster, host or vm, from the file's name as /etc/pve keeps it."""
+    base = name.rsplit("/", 1)[-1]
+    if base == "cluster.fw":
+        return "cluster"
+    if base == "host.fw":
+        return "host"
+    return "vm"
+
+
+def _address(text: str) -> str | None:
+    """pve-firewall's parse_ip_or_cidr: the reason the text is no address or network, or None."""
+    try:
+        if "/" in text:
+            ipaddress.ip_network(text, strict=False)
+        else:
+            ipaddress.ip_address(text)
+    except ValueError:
+        return "value does not look like a valid IP address or CIDR network"
+    return None
+
+
+def _alias_known(name: str, fw: FirewallFile, cluster: FirewallFile | None) -> bool:
+    scope, _, alias = name.rpartition("/")
+    alias = alias.lower()
+    local = fw.aliases if fw.kind != "cluster" else {}
+    dc = (cluster or fw).aliases
+    if scope == "dc":
+        return alias in dc
+    if scope == "guest":
+        return alias in local
+    return alias in local or alias in dc
+
+
+def _ipset_known(name: str, fw: FirewallFile, cluster: FirewallFile | None) -> bool:
+    return name.lower() in fw.ipsets or (cluster is not None and name.lower() in cluster.ipsets)
+
+
+def _verify(
+    rule: dict[str, object], env: str, fw: FirewallFile, cluster: FirewallFile | None
+) -> list[str]:
+    """The parts of pve-firewall's verify_rule that decide whether a rule is applied."""
+    errors = []
+    kind, action = str(rule["type"]), str(rule["action"])
+    opts = rule["options"]
+    assert isinstance(opts, dict)
+    if kind not in RULE_TYPES[env]:
+        errors.append(f"invalid rule type '{kind}' here")
+    elif kind in ("in", "out", "forward"):
+        if action not in ("ACCEPT", "DROP", "REJECT"):
+            errors.append(f"unknown action '{action}'")
+        elif kind == "forward" and action == "REJECT":
+            errors.append("cannot define REJECT rules on forward chain")
+    elif not re.fullmatch(NAME, action):
+        errors.append("invalid characters in security group name")
+    if rule.get("macro") and str(rule["macro"]).lower() not in MACROS:
+        errors.append(f"unknown macro '{rule['macro']}'")
+    if "iface" in opts:
+        if env == "group":
+            errors.append("parameter -i not allowed for this rule type")
+        elif env == "vm" and not re.fullmatch(r"net\d+", opts["iface"]):
+            errors.append("iface: value does not match the regex pattern 'net\\d+'")
+    proto = opts.get("proto", "")
+    if "dport" in opts or "sport" in opts:
+        if not proto:
+            errors.append("missing property - 'dport'/'sport' requires 'proto'")
+        elif proto not in _PROTOCOLS_WITH_PORTS and proto not in _ICMP:
+            errors.append(f"protocol '{proto}' does not support ports")
+    if "icmp-type" in opts and proto not in _ICMP:
+        errors.append("missing property - 'icmp-type' requires an icmp 'proto'")
+    for key in ("source", "dest"):
+        for item in str(opts.get(key, "")).split(","):
+            if not item:
+                continue
+            if item.startswith("+"):
+                m = re.fullmatch(rf"\+(?:guest/|dc/|sdn/)?({NAME})", item)
+                if not m:
+                    errors.append(f"{key}: invalid ipset name '{item}'")
+                elif not item.startswith("+sdn/") and not _ipset_known(m.group(1), fw, cluster):
+                    errors.append(f"{key}: no such ipset '{m.group(1)}'")
+            elif re.fullmatch(rf"(?:guest/|dc/)?{NAME}", item):
+                if not _alias_known(item, fw, cluster):
+                    errors.append(f"{key}: no such alias '{item}'")
+            else:
+                for part in item.split("-", 1):
+                    if _address(part):
+                        errors.append(f"{key}: invalid address '{item}'")
+                        break
+    return errors
+
+
+def _rule(line: str, n: int, env: str) -> dict[str, object]:
+    """parse_fw_rule: raises ValueError with pve-firewall's message when the line is no rule."""
+    comment = ""
+    m = re.search(r"#\s*(.*?)\s*$", line)
+    if m:
+        comment, line = m.group(1), line[: m.start()]
+    enabled = not line.startswith("|")
+    line = line.removeprefix("|")
+    m = re.match(r"^(\S+)\s+(\S+)\s*", line)
+    if not m:
+        raise ValueError(f"unable to parse rule: {line}")
+    kind, action = m.group(1).lower(), m.group(2)
+    line = line[m.end() :]
+    macro = ""
+    if kind in ("in", "out", "forward"):
+        mm = re.fullmatch(r"(\S+)\((ACCEPT|DROP|REJECT)\)", action)
+        if mm:
+            macro, action = mm.group(1), mm.group(2)
+    opts: dict[str, str] = {}
+    while line:
+        for pattern, key in _RULE_PARAMS:
+            if kind == "group" and key != "iface":
+                continue
+            pm = pattern.match(line)
+            if pm:
+                opts[key] = pm.group(1)
+                line = line[pm.end() :]
+                break
+        else:
+            break
+    if line:
+        raise ValueError(f"unable to parse rule parameters: {line}")
+    return {
+        "enabled": enabled,
+        "type": kind,
+        "direction": kind.upper(),
+        "action": action,
+        "macro": macro,
+        "options": opts,
+        "comment": comment,
+        "line": n,
+    }
+
+
+def _option(line: str, kind: str) -> tuple[str, str]:
+    for pattern, how in _OPTIONS[kind]:
+        m = pattern.match(line)
+        if m:
+            value = m.group(2) or ""
+            if how == "int":
+                value = str(int(value))
+            elif how == "lower":
+                value = value.lower()
+            elif how == "upper":
+                value = value.upper()
+            return m.group(1).lower(), value
+    raise ValueError(f"can't parse option '{line}'")
+
+
+def _ipset_entry(
+    line: str, n: int, fw: FirewallFile, cluster: FirewallFile | None, seen: set[str]
+) -> IpsetEntry:
+    comment = ""
+    m = re.search(r"#\s*(.*?)\s*$", line)
+    if m:
+        comment, line = m.group(1), line[: m.start()]
+    m = re.fullmatch(r"(!)?\s*(\S+)\s*", line)
+    if not m:
+        return IpsetEntry(line.strip(), False, comment, n, ("not one address, network or alias",))
+    nomatch, cidr = bool(m.group(1)), m.group(2)
+    errors = []
+    if re.fullmatch(rf"(?:dc/|guest/)?{NAME}", cidr):
+        if not _alias_known(cidr, fw, cluster):
+            errors.append(f"no such alias '{cidr}'")
+    elif reason := _address(cidr):
+        errors.append(reason)
+    if cidr in seen:
+        errors.append(f"duplicate ipset entry for '{cidr}'")
+    if re.search(r"/0+$", cidr):
+        errors.append("a zero prefix is not allowed in ipset entries")
+    seen.add(cidr)
+    return IpsetEntry(cidr, nomatch, comment, n, tuple(errors))
+
+
+def parse_firewall(
+    text: str, name: str, kind: str | None = None, cluster: FirewallFile | None = None
+) -> FirewallFile:
+    """Parse a firewall file; `cluster` (the parsed cluster.fw) resolves a host or VM file's
+    references to cluster-wide aliases and IP sets."""
+    kind = kind or firewall_kind(name)
+    allowed = SECTIONS[kind]
+    fw = FirewallFile(kind=kind)
+    section: str | None = None
+    group = ""
+    seen: set[str] = set()
+    notes: list[tuple[int, str]] = []
+
+    def warn(n: int, why: str) -> None:
+        notes.append((n, why))
+
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip(" \t")
+        if not line or line.startswith("#"):
+            continue
+        header = re.fullmatch(r"\[(options|aliases|rules)\]", line, re.I)
+        if header and header.group(1).lower() in allowed:
+            section = header.group(1).lower()
+            continue
+        named = re.fullmatch(r"\[(group|ipset)\s+(\S+)\]\s*(?:#\s*(.*?)\s*)?", line, re.I)
+        if named:
+            which = "groups" if named.group(1).lower() == "group" else "ipset"
+            if which in allowed:
+                label, comment = named.group(2).lower(), named.group(3) or ""
+                limit = MAX_GROUP_NAME if which == "groups" else MAX_IPSET_NAME
+                noun = "security group" if which == "groups" else "ipset"
+                if len(label) > limit:
+                    section = None
+                    warn(n, f"{noun} name too long; the section is skipped")
+                    continue
+                if not re.fullmatch(NAME, label):
+                    section = None
+                    warn(n, f"invalid {noun} name '{label}'; the section is skipped")
+                    continue
+                section, group = which, label
+                if which == "groups":
+                    fw.groups[label] = []
+                    if comment:
+                        fw.group_comments[label] = comment
+                else:
+                    fw.ipsets[label] = []
+                    seen = set()
+                    if comment:
+                        fw.ipset_comments[label] = comment
+                continue
+        if section is None:
+            warn(n, "skip line - no section")
+            continue
+        try:
+            if section == "options":
+                key, value = _option(line, kind)
+                fw.options[key] = value
+            elif section == "aliases":
+                m = re.match(r"^(.*?)\s*#\s*(.*?)\s*$", line)
+                body = m.group(1) if m else line
+                am = re.fullmatch(r"(\S+)\s(\S+)", body)
+                if not am:
+                    raise ValueError("expected 'name address'")
+                if reason := _address(am.group(2)):
+                    raise ValueError(reason)
+                fw.aliases[am.group(1).lower()] = am.group(2)
+            elif section == "rules":
+                rule = _rule(line, n, kind)
+                rule["errors"] = _verify(rule, kind, fw, cluster)
+                fw.rules.append(rule)
+            elif section == "groups":
+                rule = _rule(line, n, "group")
+                rule["errors"] = _verify(rule, "group", fw, cluster)
+                fw.groups[group].append(rule)
+            else:
+                fw.ipsets[group].append(_ipset_entry(line, n, fw, cluster, seen))
+        except ValueError as exc:
+            warn(n, f"{exc}; pve-firewall skips the line")
+    for r in fw.rules + [r for g in fw.groups.values() for r in g]:
+        errors = r["errors"]
+        if isinstance(errors, list) and errors:
+            warn(int(str(r["line"])), f"rule not applied: {'; '.join(errors)}")
+    for label, entries in fw.ipsets.items():
+        for e in entries:
+            if e.errors:
+                warn(e.line, f"ipset {label}: entry {e.cidr!r} not loaded: {'; '.join(e.errors)}")
+    if kind == "cluster" and fw.options.get("enable", "0") not in ("0", "1"):
+        warn(
+            0,
+            f"enable: {fw.options['enable']} is a time stamp: pve-firewall treats the firewall "
+            "as off once it is more than 60 seconds old",
+        )
+    fw.warnings = [f"{name}:{n}: {why}" for n, why in sorted(notes, key=lambda x: x[0])]
+    return fw
