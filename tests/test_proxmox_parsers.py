@@ -92,9 +92,11 @@ def test_user_config() -> None:
 
 def test_firewall_files() -> None:
     fw = proxmox.parse_firewall(read("firewall/cluster.fw"), "cluster.fw")
+    assert fw.kind == "cluster" and fw.warnings == []
     assert fw.options == {"enable": "1", "policy_in": "DROP", "policy_out": "ACCEPT"}
-    assert fw.aliases == {"mgmt-net": "10.0.0.0/24"} and fw.ipsets == {
-        "management": ["10.0.0.0/24"]
+    assert fw.aliases == {"mgmt-net": "10.0.0.0/24"}
+    assert fw.ipsets == {
+        "management": [proxmox.IpsetEntry("10.0.0.0/24", False, "admin workstations", 10)]
     }
     assert [(r["direction"], r["action"], r["enabled"]) for r in fw.rules] == [
         ("IN", "ACCEPT", True),
@@ -103,17 +105,229 @@ def test_firewall_files() -> None:
     ]
     assert fw.rules[0]["options"] == {
         "source": "+management",
-        "p": "tcp",
+        "proto": "tcp",
         "dport": "8006",
         "log": "nolog",
     }
+    assert fw.rules[0]["comment"] == "web UI"
     assert fw.groups["webserver"][0]["options"]["dport"] == "443"
     vm = proxmox.parse_firewall(read("firewall/100.fw"), "100.fw")
-    assert vm.options["macfilter"] == "1" and vm.rules[0]["direction"] == "GROUP"
-    with pytest.raises(InputError, match=re.escape("x.fw:1: unknown firewall section")):
-        proxmox.parse_firewall("[BOGUS]\n", "x.fw")
-    with pytest.raises(InputError, match=re.escape("x.fw:1: line outside any firewall section")):
-        proxmox.parse_firewall("IN ACCEPT\n", "x.fw")
+    assert vm.kind == "vm" and vm.options["macfilter"] == "1"
+    assert vm.rules[0]["direction"] == "GROUP" and vm.rules[0]["action"] == "webserver"
+
+
+# A cluster.fw using every construct of pve-firewall's grammar (pve-firewall.adoc and
+# src/PVE/Firewall.pm generic_fw_config_parser / parse_fw_rule / parse_alias), as PVE 8 writes it.
+REAL_CLUSTER_FW = """\
+# cluster firewall, managed by the platform team
+[OPTIONS]
+
+enable: 1
+ebtables: 1
+log_ratelimit: enable=1,burst=5,rate=1/second
+policy_in: drop
+policy_out: ACCEPT
+policy_forward: ACCEPT
+
+[ALIASES]
+
+mgmt-net 10.0.0.0/24 # admin LAN
+backup_srv 10.0.9.20
+v6-net fd00:10::/64
+
+[IPSET management] # office
+mgmt-net
+10.0.8.0/24 # VPN pool
+!10.0.8.13 # kiosk, excluded
+dc/mgmt-net
+
+[IPSET blocked]
+
+[RULES]
+
+IN SSH(ACCEPT) -source +management -log nolog # SSH from admins
+IN ACCEPT -source +management -p tcp -dport 8006,5900:5999 # web UI and consoles
+IN ACCEPT --source mgmt-net --proto udp --dport 5405:5412
+IN Ping(ACCEPT) -log info
+IN ACCEPT -i vmbr1 -p icmp -icmp-type echo-request
+OUT ACCEPT -dest backup_srv -p tcp -dport 8007
+|IN ACCEPT -p tcp -dport 3128 # disabled: SPICE proxy
+IN DROP -source +blocked
+GROUP webserver -i vmbr0
+FORWARD ACCEPT -source 10.0.0.0/24 -dest 10.0.9.0/24
+
+[group webserver] # public web servers
+IN HTTPS(ACCEPT)
+IN ACCEPT -p tcp -dport 80
+OUT ACCEPT -p udp -dport 53
+
+[group mail]
+IN SMTP(ACCEPT)
+"""
+
+
+def test_real_pve8_cluster_firewall_parses_with_every_construct() -> None:
+    fw = proxmox.parse_firewall(REAL_CLUSTER_FW, "cluster.fw")
+    assert fw.warnings == []
+    assert fw.options == {
+        "enable": "1",
+        "ebtables": "1",
+        "log_ratelimit": "enable=1,burst=5,rate=1/second",
+        "policy_in": "DROP",
+        "policy_out": "ACCEPT",
+        "policy_forward": "ACCEPT",
+    }
+    assert fw.aliases == {
+        "mgmt-net": "10.0.0.0/24",
+        "backup_srv": "10.0.9.20",
+        "v6-net": "fd00:10::/64",
+    }
+    assert fw.ipset_comments == {"management": "office"}
+    assert [(e.cidr, e.nomatch, e.comment) for e in fw.ipsets["management"]] == [
+        ("mgmt-net", False, ""),
+        ("10.0.8.0/24", False, "VPN pool"),
+        ("10.0.8.13", True, "kiosk, excluded"),
+        ("dc/mgmt-net", False, ""),
+    ]
+    assert fw.ipsets["blocked"] == []
+    rules = [(r["type"], r["action"], r["macro"], r["enabled"]) for r in fw.rules]
+    assert rules == [
+        ("in", "ACCEPT", "SSH", True),
+        ("in", "ACCEPT", "", True),
+        ("in", "ACCEPT", "", True),
+        ("in", "ACCEPT", "Ping", True),
+        ("in", "ACCEPT", "", True),
+        ("out", "ACCEPT", "", True),
+        ("in", "ACCEPT", "", False),
+        ("in", "DROP", "", True),
+        ("group", "webserver", "", True),
+        ("forward", "ACCEPT", "", True),
+    ]
+    assert fw.rules[1]["options"] == {
+        "source": "+management",
+        "proto": "tcp",
+        "dport": "8006,5900:5999",
+    }
+    assert fw.rules[2]["options"] == {"source": "mgmt-net", "proto": "udp", "dport": "5405:5412"}
+    assert fw.rules[4]["options"] == {
+        "iface": "vmbr1",
+        "proto": "icmp",
+        "icmp-type": "echo-request",
+    }
+    assert fw.rules[8]["options"] == {"iface": "vmbr0"}
+    assert fw.rules[6]["comment"] == "disabled: SPICE proxy"
+    assert all(r["errors"] == [] for r in fw.rules)
+    assert len(fw.effective_rules()) == 9
+    assert fw.group_comments == {"webserver": "public web servers"}
+    assert [r["macro"] or r["options"] for r in fw.groups["webserver"]] == [
+        "HTTPS",
+        {"proto": "tcp", "dport": "80"},
+        {"proto": "udp", "dport": "53"},
+    ]
+    assert fw.groups["mail"][0]["macro"] == "SMTP"
+
+
+def test_section_headers_are_case_insensitive_and_names_lower_cased() -> None:
+    fw = proxmox.parse_firewall(
+        "[options]\nENABLE: 1\n[IPSet Mgmt-Hosts]  #  jump hosts \n 10.0.0.5 \n"
+        "[Group Web]\nin accept -p tcp -dport 443\n[rules]\nin ACCEPT -source +mgmt-hosts\n",
+        "cluster.fw",
+    )
+    assert fw.options == {"enable": "1"} and fw.ipset_comments == {"mgmt-hosts": "jump hosts"}
+    assert [e.cidr for e in fw.ipsets["mgmt-hosts"]] == ["10.0.0.5"]
+    assert fw.groups["web"][0]["type"] == "in"
+    # `accept` is not an action pve-firewall knows (it matches ACCEPT|DROP|REJECT exactly)
+    assert fw.groups["web"][0]["errors"] == ["unknown action 'accept'"]
+    assert fw.rules[0]["errors"] == [] and fw.warnings == [
+        "cluster.fw:6: rule not applied: unknown action 'accept'"
+    ]
+
+
+def test_vm_firewall_aliases_ipsets_and_options() -> None:
+    cluster = proxmox.parse_firewall(REAL_CLUSTER_FW, "cluster.fw")
+    vm = proxmox.parse_firewall(
+        "[OPTIONS]\nenable: 1\nipfilter: 1\nmacfilter: 0\nlog_level_in: info\n"
+        "policy_in: REJECT\nlayer2_protocols: ARP,IPv4\n\n"
+        "[ALIASES]\nself 192.0.2.10\n\n"
+        "[IPSET ipfilter-net0] # the VM's own addresses\nself\n192.0.2.11\n"
+        "guest/self\ndc/backup_srv\n\n"
+        "[RULES]\nGROUP webserver -i net0\nIN ACCEPT -source +dc/management -i net0\n"
+        "IN ACCEPT -source dc/mgmt-net -p tcp -dport 22\n",
+        "100.fw",
+        cluster=cluster,
+    )
+    assert vm.options == {
+        "enable": "1",
+        "ipfilter": "1",
+        "macfilter": "0",
+        "log_level_in": "info",
+        "policy_in": "REJECT",
+        "layer2_protocols": "ARP,IPv4",
+    }
+    assert vm.aliases == {"self": "192.0.2.10"}
+    assert [e.cidr for e in vm.usable("ipfilter-net0")] == [
+        "self",
+        "192.0.2.11",
+        "guest/self",
+        "dc/backup_srv",
+    ]
+    assert [r["errors"] for r in vm.rules] == [[], [], []] and vm.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "warning"),
+    [
+        # a header pve-firewall does not know is read as a line of the current section
+        ("[OPTIONS]\nenable: 1\n[BOGUS]\n", "vm", "x.fw:3: can't parse option '[BOGUS]'"),
+        ("IN ACCEPT\n", "vm", "x.fw:1: skip line - no section"),
+        # only [group ...] and [IPSET ...] take a comment: `[RULES] # x` is no header
+        ("[RULES] # inbound\nIN ACCEPT -p tcp\n", "vm", "x.fw:1: skip line - no section"),
+        ("[OPTIONS]\nenable: yes\n", "vm", "x.fw:2: can't parse option 'enable: yes'"),
+        ("[OPTIONS]\nnftables: 1\n", "vm", "x.fw:2: can't parse option 'nftables: 1'"),
+        ("[ALIASES]\nfoo\n", "cluster", "x.fw:2: expected 'name address'"),
+        (
+            "[ALIASES]\nfoo 10.0.0.300\n",
+            "cluster",
+            "x.fw:2: value does not look like a valid IP address or CIDR network",
+        ),
+        ("[RULES]\nIN\n", "vm", "x.fw:2: unable to parse rule: IN"),
+        ("[RULES]\nIN ACCEPT -x 1\n", "vm", "x.fw:2: unable to parse rule parameters: -x 1"),
+        ("[RULES]\nFORWARD ACCEPT\n", "vm", "x.fw:2: rule not applied: invalid rule type"),
+        ("[RULES]\nIN FOO(ACCEPT)\n", "vm", "x.fw:2: rule not applied: unknown macro 'FOO'"),
+        ("[RULES]\nIN ACCEPT -dport 22\n", "vm", "x.fw:2: rule not applied: missing property"),
+        ("[RULES]\nIN ACCEPT -i vmbr0\n", "vm", "x.fw:2: rule not applied: iface: value"),
+        ("[RULES]\nIN ACCEPT -source +nope\n", "vm", "no such ipset 'nope'"),
+        ("[RULES]\nIN ACCEPT -source nope\n", "vm", "no such alias 'nope'"),
+        ("[RULES]\nFORWARD REJECT\n", "host", "cannot define REJECT rules on forward chain"),
+        ("[IPSET xy]\n10.0.0.0/0\n", "vm", "a zero prefix is not allowed in ipset entries"),
+        ("[IPSET xy]\n10.0.0.1\n10.0.0.1\n", "vm", "duplicate ipset entry for '10.0.0.1'"),
+        ("[IPSET xy]\nnope\n", "vm", "ipset xy: entry 'nope' not loaded: no such alias 'nope'"),
+        ("[IPSET 1x]\n10.0.0.1\n", "vm", "x.fw:1: invalid ipset name '1x'"),
+        ("[group averyveryverylongname]\n", "cluster", "security group name too long"),
+        ("[IPSET x]\n", "host", "x.fw:1: skip line - no section"),
+        ("[OPTIONS]\nenable: 1700000000\n", "cluster", "is a time stamp"),
+    ],
+)
+def test_what_pve_firewall_ignores_is_reported_not_fatal(
+    text: str, kind: str, warning: str
+) -> None:
+    fw = proxmox.parse_firewall(text, "x.fw", kind)
+    assert any(warning in w for w in fw.warnings), fw.warnings
+    assert fw.effective_rules() == []
+
+
+def test_ignored_lines_do_not_apply() -> None:
+    fw = proxmox.parse_firewall(
+        "[OPTIONS]\nenable: on\npolicy_in: ACCEPT\n[RULES]\nIN ACCEPT -p tcp -dport 22\n"
+        "IN ACCEPT -p foo -dport 22\n",
+        "100.fw",
+    )
+    assert fw.options == {"policy_in": "ACCEPT"}  # pve-firewall skipped `enable: on`
+    host = proxmox.parse_firewall("[OPTIONS]\npolicy_in: ACCEPT\n", "host.fw")
+    assert host.options == {} and host.warnings == [
+        "host.fw:2: can't parse option 'policy_in: ACCEPT'; pve-firewall skips the line"
+    ]
+    assert [r["line"] for r in fw.effective_rules()] == [5]
 
 
 def test_datacenter_storage_corosync_interfaces_pveproxy() -> None:

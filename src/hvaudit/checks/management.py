@@ -297,6 +297,12 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
         s = pool_subject(p)
         if p.name in ctx.profile.runtime_pools:
             yield not_applicable(s, "listed in the profile's runtime_pools (VM disks, not images)")
+        elif p.content is not None and not {"iso", "templates"} & set(p.content):
+            yield not_applicable(
+                s,
+                f"holds {', '.join(p.content) or 'nothing'}: no ISO images or templates",
+                p.source,
+            )
         elif p.type in remote:
             yield passed(s, f"{p.type} pool: images live off the host", p.source)
         else:

@@ -80,7 +80,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             if not p.via or p.note.startswith("filter "):
                 bad.append(f"{nic}: {p.note or 'no filter'}")
             elif lacking:
-                how = " (stock definition)" if p.note == "stock definition" else ""
+                how = f" ({p.note})" if p.note else ""
                 bad.append(
                     f"{nic}: filter {p.via!r} does not stop {'/'.join(lacking).upper()} spoofing{how}"
                 )

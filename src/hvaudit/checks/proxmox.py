@@ -17,6 +17,7 @@ from hvaudit.checks.base import (
     check,
     failed,
     host_subject,
+    manual,
     not_applicable,
     passed,
     unknown,
@@ -29,8 +30,22 @@ PVE = ("proxmox-ve",)
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
 
 
+# Built-in roles that operate VMs (pveum.adoc "Roles"); a custom role does when it holds a VM.*
+# privilege other than VM.Audit.
+VM_ROLES = ("PVEVMAdmin", "PVEVMUser", "PVETemplateUser", "PVEPoolAdmin")
+FULL_ADMIN_ROLES = ("Administrator", "PVEAdmin")
+
+
 def _px(h: Host) -> ProxmoxHost | None:
     return h.proxmox
+
+
+def _operates_vms(role: str, custom: dict[str, list[str]]) -> bool:
+    if role in FULL_ADMIN_ROLES:
+        return False
+    if role in VM_ROLES:
+        return True
+    return any(p.startswith("VM.") and p != "VM.Audit" for p in custom.get(role, []))
 
 
 @check(
@@ -237,7 +252,10 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
 )
 def granular_acls(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's granular access control: permissions on single VMs or groups of VMs, with
-    deny for specific VMs. In Proxmox, ACLs on /vms/<id> or /pool/<name> paths."""
+    deny for specific VMs. In Proxmox, ACLs on /vms/<id> or /pool/<name> paths. One such ACL is not
+    enough: a role that operates VMs (VM.* privileges beyond VM.Audit) granted on `/` or `/vms`
+    reaches every VM of the cluster, whatever is granted elsewhere. Full administration roles
+    (Administrator, PVEAdmin) are the administrators' own and are judged by HVA-306 and HVA-311."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -246,14 +264,39 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "VM permissions are granted per VM or pool")
             continue
-        granular = [a for a in f.get().acls if str(a["path"]).startswith(("/vms/", "/pool/"))]
-        if granular:
+        cfg = f.get()
+        broad = []
+        for a in cfg.acls:
+            path = str(a["path"])
+            if path not in ("/", "/vms") or not a["propagate"]:
+                continue
+            roles = [r for r in a["roles"] if _operates_vms(r, cfg.roles)]  # type: ignore[attr-defined]
+            if roles:
+                who = ", ".join(a["who"])  # type: ignore[arg-type]
+                broad.append(f"{'/'.join(roles)} for {who} on {path}")
+        granular = [a for a in cfg.acls if str(a["path"]).startswith(("/vms/", "/pool/"))]
+        if broad:
+            yield failed(
+                s,
+                "VM roles granted cluster-wide: "
+                + "; ".join(broad[:8])
+                + (
+                    f" ({len(granular)} per-VM or pool ACL(s) do not narrow them)"
+                    if granular
+                    else ""
+                ),
+                *f.sources,
+            )
+        elif granular:
             paths = sorted({str(a["path"]) for a in granular})
             yield passed(
-                s, f"{len(granular)} ACL(s) on VM or pool paths: {', '.join(paths[:8])}", *f.sources
+                s,
+                f"no VM role on '/' or '/vms'; {len(granular)} ACL(s) on VM or pool paths: "
+                f"{', '.join(paths[:8])}",
+                *f.sources,
             )
         else:
-            yield failed(s, "every VM permission is granted on '/' or above the VMs", *f.sources)
+            yield passed(s, "no VM role is delegated: only administrators operate VMs", *f.sources)
 
 
 @check(
@@ -267,7 +310,9 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
 )
 def migration(ctx: Context) -> Iterator[Outcome]:
     """Proxmox tunnels migration through SSH unless `type=insecure` is set; Rev. 1 HY-SR-13 also
-    wants a dedicated network segment."""
+    wants a dedicated network segment. The deprecated `migration_unsecure: 1` still makes migration
+    insecure when `migration` sets no type (pve-cluster DataCenterConfig.pm
+    `parse_datacenter_config`: "new migration property has precedence")."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -276,16 +321,25 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "migration is of type secure")
             continue
-        mig = parse_property_string(f.get().get("migration", "secure"), "type")
+        dc = f.get()
+        mig = parse_property_string(dc.get("migration", ""), "type")
+        kind, via = mig.get("type"), "migration"
+        if kind is None and "migration_unsecure" in dc:
+            kind = (
+                "insecure" if dc["migration_unsecure"].strip() in ("1", "yes", "on") else "secure"
+            )
+            via = "migration_unsecure"
         net = f" on {mig['network']}" if mig.get("network") else " (no dedicated network)"
-        if mig.get("type", "secure") == "insecure":
+        if kind == "insecure":
             yield failed(
                 s,
-                "migration type insecure: guest memory crosses the network in cleartext",
+                f"migration type insecure ({via}): guest memory crosses the network in cleartext",
                 *f.sources,
             )
         else:
-            yield passed(s, f"migration type secure{net}", *f.sources)
+            yield passed(
+                s, f"migration type secure{' (default)' if kind is None else ''}{net}", *f.sources
+            )
 
 
 @check(
@@ -300,7 +354,11 @@ def migration(ctx: Context) -> Iterator[Outcome]:
 )
 def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     """Corosync carries cluster membership and the configuration file system; unencrypted, anyone
-    on that network can read or forge it (SP 800-125B: management traffic encrypted)."""
+    on that network can read or forge it (SP 800-125B: management traffic encrypted). The
+    effective setting is corosync's (corosync.conf(5) and exec/totemconfig.c `totem_get_crypto`,
+    3.1.x as in Proxmox VE 8): crypto_cipher and crypto_hash default to none; `secauth: on` implies
+    aes256/sha256 only for what is not set explicitly, so an explicit `none` wins over secauth.
+    Encryption exists only on the knet transport (the default), not on udp/udpu."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -312,17 +370,23 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
         totem = f.get().get("totem", {})
         if not isinstance(totem, dict):
             totem = {}
-        cipher, hsh = totem.get("crypto_cipher", "none"), totem.get("crypto_hash", "none")
-        if totem.get("secauth") == "on" or (cipher != "none" and hsh != "none"):
-            yield passed(
-                s,
-                f"crypto_cipher {cipher}, crypto_hash {hsh}, secauth {totem.get('secauth', '-')}",
-                *f.sources,
-            )
-        else:
+        secauth = totem.get("secauth") == "on"
+        cipher = totem.get("crypto_cipher", "aes256" if secauth else "none")
+        hsh = totem.get("crypto_hash", "sha256" if secauth else "none")
+        transport = totem.get("transport", "knet")
+        settings = f"crypto_cipher {cipher}, crypto_hash {hsh}" + (
+            ", implied by secauth: on"
+            if secauth and not {"crypto_cipher", "crypto_hash"} <= set(totem)
+            else ""
+        )
+        if transport != "knet":
             yield failed(
-                s, f"corosync unencrypted (crypto_cipher {cipher}, crypto_hash {hsh})", *f.sources
+                s, f"transport {transport}: corosync encrypts only knet ({settings})", *f.sources
             )
+        elif cipher == "none" or hsh == "none":
+            yield failed(s, f"corosync unencrypted or unauthenticated ({settings})", *f.sources)
+        else:
+            yield passed(s, settings, *f.sources)
 
 
 @check(
@@ -340,7 +404,9 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
 def qemu_deprivileged(ctx: Context) -> Iterator[Outcome]:
     """Proxmox VE starts every QEMU process as root, without a per-VM AppArmor or SELinux label and
     without a seccomp sandbox; a device-emulation escape is a host compromise. The report states it
-    as a platform limitation: no configuration changes it."""
+    as a platform limitation, a manual item asking for the compensating controls: no configuration
+    changes it, so it is not a failure of the deployment (the same form as HVA-090's reservation
+    on Proxmox)."""
     for h in ctx.deployment.hosts:
         if _px(h) is None:
             continue
@@ -349,10 +415,12 @@ def qemu_deprivileged(ctx: Context) -> Iterator[Outcome]:
         if procs.known and procs.get():
             users = sorted({p.user for p in procs.get()})
             seen = f" (running QEMU processes as {', '.join(users)})"
-        yield failed(
+        yield manual(
             host_subject(h),
             "platform limitation: Proxmox VE runs QEMU as root without per-VM "
             f"confinement; no setting changes this{seen}",
             *procs.sources,
             h.source,
+            question="Which compensating controls are in place (QEMU kept patched, no passthrough "
+            "or raw args for untrusted guests, sensitive workloads on their own nodes)?",
         )

@@ -24,10 +24,26 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
+from hvaudit.model import Vm
 
 
 def _gib(kib: int) -> str:
     return f"{kib / 1024 / 1024:.1f} GiB"
+
+
+def _unknown_run_state(ctx: Context, host: str) -> list[Vm]:
+    """VMs of `host` not counted as running or autostarted because their run state is unknown."""
+    return [
+        v
+        for v in ctx.deployment.vms
+        if v.host == host and v.running_unknown and not (v.running or v.autostart)
+    ]
+
+
+def _names(vms: list[Vm]) -> str:
+    return ", ".join(v.name for v in vms[:5]) + (
+        f" and {len(vms) - 5} more" if len(vms) > 5 else ""
+    )
 
 
 @check(
@@ -51,7 +67,7 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         if h.memory_kib <= 0:
             yield manual(
                 s,
-                "the host's memory size is unknown (no host facts)",
+                f"the host's memory size is unknown ({h.missing.get('memory', 'no host facts')})",
                 h.source,
                 question="Is the memory configured for VMs within the over-commit ratio?",
             )
@@ -62,10 +78,23 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
             f"{len(vms)} running or autostart VM(s) configured with {_gib(total)} on "
             f"{_gib(h.memory_kib)} of host RAM: ratio {ratio:.2f} (limit {limit:g})"
         )
+        maybe = _unknown_run_state(ctx, h.name)
+        worst = (total + sum(v.memory_max_kib for v in maybe)) / h.memory_kib
         if ratio > limit:
             yield failed(s, msg, h.source)
+        elif maybe and worst > limit:
+            yield manual(
+                s,
+                f"{msg}; run state unknown for {_names(maybe)} ({maybe[0].running_unknown}): "
+                f"ratio {worst:.2f} if they run",
+                h.source,
+                question="Are the VMs whose run state is unknown stopped, so that the memory of "
+                "running VMs stays within the over-commit ratio?",
+            )
         else:
-            yield passed(s, msg, h.source)
+            yield passed(
+                s, msg + (f"; {worst:.2f} if {_names(maybe)} run" if maybe else ""), h.source
+            )
 
 
 @check(
@@ -155,9 +184,10 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
         s = vm_subject(v)
         cores = hosts[v.host].cores
         if cores <= 0:
+            why = hosts[v.host].missing.get("cores", "no host facts")
             yield manual(
                 s,
-                "the host's physical core count is unknown (no host facts)",
+                f"the host's physical core count is unknown ({why})",
                 v.source,
                 question="Does this VM have fewer vCPUs than its host has physical cores?",
             )
@@ -189,7 +219,7 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
         if h.cores <= 0:
             yield manual(
                 s,
-                "the host's physical core count is unknown (no host facts)",
+                f"the host's physical core count is unknown ({h.missing.get('cores', 'no host facts')})",
                 h.source,
                 question="Do the vCPUs of running VMs stay within the host's cores?",
             )
@@ -200,7 +230,23 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
             f"{total} vCPU(s) across {len(vms)} running or autostart VM(s) on {h.cores} core(s): "
             f"ratio {ratio:.2f} (limit {limit:g})"
         )
-        yield (failed if ratio > limit else passed)(s, msg, h.source)
+        maybe = _unknown_run_state(ctx, h.name)
+        worst = (total + sum(v.vcpus_max for v in maybe)) / h.cores
+        if ratio > limit:
+            yield failed(s, msg, h.source)
+        elif maybe and worst > limit:
+            yield manual(
+                s,
+                f"{msg}; run state unknown for {_names(maybe)} ({maybe[0].running_unknown}): "
+                f"ratio {worst:.2f} if they run",
+                h.source,
+                question="Are the VMs whose run state is unknown stopped, so that the vCPUs of "
+                "running VMs stay within the host's cores?",
+            )
+        else:
+            yield passed(
+                s, msg + (f"; {worst:.2f} if {_names(maybe)} run" if maybe else ""), h.source
+            )
 
 
 @check(
@@ -220,13 +266,30 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
 def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     """A reservation keeps CPU available for the VM, a limit keeps it from taking everything, a
     priority settles contention. libvirt has no reservation in MHz; dedicated pinning is the
-    closest equivalent."""
+    closest equivalent. Where the platform has no reservation setting at all (Proxmox VE: qm.adoc
+    offers cpuunits, cpulimit and affinity only; the catalog's note SR09-PVE-01), that part is
+    stated as a platform limitation: a manual item, never a failure of the VM."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         parts = {"reservation": v.cpu_reservation, "limit": v.cpu_limit, "priority": v.cpu_priority}
         missing = [k for k, x in parts.items() if x is None]
         have = [f"{k}: {x.description}" for k, x in parts.items() if x]
         refs = [x.source for x in parts.values() if x]
+        if missing == ["reservation"] and "cpu_reservation" in v.platform_lacks:
+            # A platform without the setting: stated as such, never a failure of the VM.
+            yield manual(
+                s,
+                "platform limitation: the platform has no CPU reservation setting; "
+                + "; ".join(have),
+                v.source,
+                *refs,
+                question="Is the CPU this VM needs guaranteed by other means (a node sized so "
+                "that its VMs' vCPUs never exceed its cores, or dedicated cores)?",
+            )
+            continue
+        if "cpu_reservation" in v.platform_lacks and "reservation" in missing:
+            missing.remove("reservation")
+            have.append("reservation: platform limitation, no such setting")
         if missing:
             yield failed(
                 s,

@@ -176,13 +176,13 @@ def render_users(
                 ]
             )
         )
-    for u in users:
-        for t in u.get("tokens") or []:
-            if isinstance(t, dict) and t.get("tokenid"):
-                out.append(
-                    f"token:{field(u['userid'])}!{field(t['tokenid'])}:{field(t.get('expire', 0))}:"
-                    f"{field(t.get('privsep', 1))}:{field(t.get('comment', ''))}:"
-                )
+    out += [
+        f"token:{field(u['userid'])}!{field(t['tokenid'])}:{field(t.get('expire', 0))}:"
+        f"{field(t.get('privsep', 1))}:{field(t.get('comment', ''))}:"
+        for u in users
+        for t in u.get("tokens") or []
+        if isinstance(t, dict) and t.get("tokenid")
+    ]
     out += [
         f"group:{field(g['groupid'])}:{field(g.get('users', ''))}:{field(g.get('comment', ''))}:"
         for g in groups
@@ -381,7 +381,8 @@ class ProxmoxApiCollector:
                 {a["name"]: a["cidr"] for a in self._get(api, "cluster/firewall/aliases")},
                 {
                     str(g["group"]): self._get(
-                        api, f"cluster/firewall/groups/{urllib.parse.quote(str(g['group']), safe='')}"
+                        api,
+                        f"cluster/firewall/groups/{urllib.parse.quote(str(g['group']), safe='')}",
                     )
                     for g in self._get(api, "cluster/firewall/groups")
                 },
@@ -449,6 +450,7 @@ class ProxmoxApiCollector:
                 continue
             vmid = int(vm["vmid"])
             base = f"nodes/{node}/{vm['type']}/{vmid}"
+            states[str(vmid)] = _one_line(vm.get("status", ""))
             if vm["type"] == "lxc":
                 self._store(
                     writer,
@@ -457,7 +459,6 @@ class ProxmoxApiCollector:
                     functools.partial(self._vm_config, api, base),
                 )
                 continue
-            states[str(vmid)] = _one_line(vm.get("status", ""))
             self._store(
                 writer,
                 pve_artefact(f"{directory}/{vmid}.conf"),
@@ -502,12 +503,9 @@ class ProxmoxApiCollector:
 
     def _ipsets(self, api: Any, base: str) -> dict[str, list[dict[str, Any]]]:
         return {
-            s["name"]: [
-                e
-                for e in self._get(
-                    api, f"{base}/ipset/{urllib.parse.quote(str(s['name']), safe='')}"
-                )
-            ]
+            s["name"]: list(
+                self._get(api, f"{base}/ipset/{urllib.parse.quote(str(s['name']), safe='')}")
+            )
             for s in self._get(api, f"{base}/ipset")
         }
 

@@ -38,10 +38,10 @@ __all__ = [
     "parse_firewall",
     "parse_interfaces",
     "parse_lxc_config",
-    "parse_realms",
     "parse_property_string",
     "parse_pveproxy_defaults",
     "parse_qemu_config",
+    "parse_realms",
     "parse_storage",
     "parse_user_config",
 ]

@@ -41,15 +41,16 @@ LOG_LEVELS = "emerg|alert|crit|err|warning|notice|info|debug|nolog"
 # The macro names of pve-firewall's $pve_fw_macros (matched case-insensitively, as pve-firewall's
 # $pve_fw_preferred_macro_names does).
 MACROS = frozenset(
-    m.lower()
-    for m in (
+    (
         "Amanda Auth BGP BitTorrent BitTorrent32 Ceph CVS Citrix DAAP DCC DHCPfwd DNS Distcc FTP "
         "Finger GNUnet GRE Git HKP HTTP HTTPS ICPV2 ICQ IMAP IMAPS IPIP IPsec IPsecah IPsecnat IRC "
         "Jetdirect L2TP LDAP LDAPS MSNP MSSQL Mail MDNS Munin MySQL NNTP NNTPS NTP OSPF OpenVPN PCA "
         "PMG POP3 POP3S PPtP Ping PostgreSQL Printer RDP RIP RNDC Razor Rdate Rsync SANE SMB SMBswat "
         "SMTP SMTPS SNMP SPAMD SSH SVN SixXS SPICEproxy Squid Submission Syslog TFTP Telnet Telnets "
         "Time Trcrt VNC VNCL Web Webcache Webmin Whois"
-    ).split()
+    )
+    .lower()
+    .split()
 )
 
 # Which sections each kind of file has (the `$empty_conf` of load_clusterfw_conf, load_hostfw_conf,

@@ -15,9 +15,18 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from hvaudit.bundle import Bundle
-from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_artefact
+from hvaudit.collect.host import command_artefact, file_artefact
+from hvaudit.collect.proxmox import (
+    NODE_NAME,
+    RUN_ARTEFACT,
+    in_cluster,
+    node_artefact,
+    pve_artefact,
+)
+from hvaudit.collect.proxmox_api import run_state_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
+    Container,
     Deployment,
     Disk,
     Fact,
@@ -62,13 +71,25 @@ REMOTE_STORAGE = {
     "nfs": "netfs",
     "cifs": "netfs",
     "cephfs": "netfs",
-    "pbs": "netfs",
     "glusterfs": "gluster",
     "rbd": "rbd",
     "iscsi": "iscsi",
     "iscsidirect": "iscsi-direct",
 }
 DEFAULT_MEMORY_MIB = 512
+# storage.cfg `content` values -> the model's content kinds (pvesm.adoc, "Storage Types" content).
+CONTENT = {
+    "images": "images",
+    "rootdir": "images",
+    "iso": "iso",
+    "vztmpl": "templates",
+    "backup": "backup",
+    "snippets": "snippets",
+    "import": "iso",
+}
+# What a storage type holds when storage.cfg has no `content` line, where that is fixed by the type:
+# Proxmox Backup Server storage holds backups only (pve-storage PBSPlugin `content`).
+FIXED_CONTENT = {"pbs": ("backup",)}
 
 
 def _file(
@@ -112,20 +133,39 @@ def _float(text: str | None) -> float:
         return 0.0
 
 
-def _cores(bundle: Bundle) -> tuple[int, int, int]:
-    """(cores, threads, memory KiB) from the node's /proc files, 0 when unknown."""
+def _size(bundle: Bundle) -> tuple[int, int, int, dict[str, str]]:
+    """(cores, threads, memory KiB, why a missing one is missing) from the node's /proc files:
+    read on a live node, or copied into an offline tree (as an sosreport keeps them)."""
     cores = threads = mem = 0
-    info = bundle.entry("host/files/proc/cpuinfo")
-    if info is not None and info.status == "ok":
-        text = bundle.text(info.path)
-        pairs = set(re.findall(r"physical id\s*:\s*(\d+)[\s\S]*?core id\s*:\s*(\d+)", text))
-        threads = len(re.findall(r"^processor\s*:", text, re.M))
+    missing: dict[str, str] = {}
+
+    def text(path: str) -> tuple[str | None, str]:
+        for artefact in (file_artefact(path), pve_artefact(path)):
+            entry = bundle.entry(artefact)
+            if entry is not None and entry.status == "ok":
+                return bundle.text(entry.path), ""
+        tree = bundle.entry(pve_artefact(path))
+        if tree is not None:
+            return None, f"the copied tree has no {path.lstrip('/')} (copy the node's {path})"
+        return None, f"{path} was not collected"
+
+    info, why = text("/proc/cpuinfo")
+    if info is not None:
+        pairs = set(re.findall(r"physical id\s*:\s*(\d+)[\s\S]*?core id\s*:\s*(\d+)", info))
+        threads = len(re.findall(r"^processor\s*:", info, re.M))
         cores = len(pairs) or threads
-    meminfo = bundle.entry("host/files/proc/meminfo")
-    if meminfo is not None and meminfo.status == "ok":
-        m = re.search(r"MemTotal:\s*(\d+)\s*kB", bundle.text(meminfo.path))
+        if not cores:
+            why = "/proc/cpuinfo lists no processor"
+    if not cores:
+        missing["cores"] = why
+    meminfo, why = text("/proc/meminfo")
+    if meminfo is not None:
+        m = re.search(r"MemTotal:\s*(\d+)\s*kB", meminfo)
         mem = int(m.group(1)) if m else 0
-    return cores, threads, mem
+        why = "" if mem else "/proc/meminfo has no MemTotal"
+    if not mem:
+        missing["memory"] = why
+    return cores, threads, mem, missing
 
 
 def _spoofing(
@@ -135,9 +175,27 @@ def _spoofing(
     vm_fw: pve.FirewallFile | None,
     src: Source,
 ) -> Fact[SpoofProtection]:
+    """What pve-firewall (its iptables/ebtables backend) filters at this NIC, as its source shows.
+
+    - MAC: with `macfilter` on (default 1), iptables drops IP packets not sent from the NIC's MAC
+      (`ruleset_create_vm_chain`, OUT direction) and ebtables drops every other frame with another
+      source MAC (`generate_tap_layer2filter`).
+    - IP: the source address must be in IP set `ipfilter-net<N>` when `ipfilter: 1` is set or when
+      that IP set exists (`generate_tap_rules_direction`; with `ipfilter` and no set, an implicit
+      set holding only the link-local IPv6 address is used, so every IPv4 source is dropped).
+    - ARP: only ebtables looks inside ARP, and only for the IPv4 entries of IP set
+      `ipfilter-net<N>` (`compile_ebtables_filter` collects them, `generate_tap_layer2filter`
+      adds `-p ARP --arp-ip-src <ip> -j RETURN` and a final DROP). `ipfilter: 1` without such
+      entries leaves ARP unfiltered; cluster option `ebtables: 0` turns all of it off; an entry
+      naming an alias makes `parse_ip_or_cidr` die inside the VM's eval, so the VM gets no
+      ebtables rules at all.
+    - With `nftables: 1` on the node, proxmox-firewall generates the rules instead; this
+      resolution does not cover it (the check says so).
+    """
     if not cluster.known:
         return Fact(cluster.state, None, cluster.sources, f"cluster firewall: {cluster.reason}")
-    if cluster.get().options.get("enable", "0") != "1":
+    copts = cluster.get().options
+    if copts.get("enable", "0") != "1":
         return Fact.of(
             SpoofProtection(frozenset(), "", "no filter: the cluster firewall is off"),
             src,
@@ -148,14 +206,58 @@ def _spoofing(
     if nic.get("firewall", "0") != "1":
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
     covers = set()
-    if vm_fw.options.get("macfilter", "1") == "1":
+    ebtables = copts.get("ebtables", "1") != "0"
+    if vm_fw.options.get("macfilter", "1") != "0":
         covers.add("mac")
-    if vm_fw.options.get("ipfilter", "0") == "1" and vm_fw.ipsets.get(f"ipfilter-{index}"):
+    ipset = f"ipfilter-{index}"
+    if vm_fw.options.get("ipfilter", "0") == "1" or ipset in vm_fw.ipsets:
         covers.add("ip")
-    return Fact.of(SpoofProtection(frozenset(covers), "pve-firewall (macfilter, ipfilter)"), src)
+    entries = vm_fw.ipsets.get(ipset, [])
+    v4 = [e for e in entries if re.fullmatch(r"[0-9.]+(/\d+)?", e.cidr)]
+    aliased = [e for e in entries if not re.fullmatch(r"[0-9A-Fa-f.:]+(/\d+)?", e.cidr)]
+    note = ""
+    if not ebtables:
+        note = "cluster option ebtables: 0 turns off pve-firewall's ARP filter"
+    elif aliased:
+        note = (
+            f"IP set {ipset} names an alias ({aliased[0].cidr}): pve-firewall builds no ARP filter"
+        )
+    elif v4:
+        covers.add("arp")
+    else:
+        note = f"no IPv4 entry in IP set {ipset}: pve-firewall does not filter ARP"
+    return Fact.of(
+        SpoofProtection(frozenset(covers), "pve-firewall (macfilter, ipfilter)", note), src
+    )
 
 
-def _vm(cfg: pve.QemuConfig, artefact: str, host: str, px: ProxmoxHost) -> Vm:
+def _memory_guarantee(v: dict[str, str], at: Callable[[str], Source]) -> Setting | None:
+    """hugepages pre-allocate the VM's memory; `balloon: 0` removes the balloon device, so the
+    configured memory is fixed (guarantee = limit: qm.adoc "Memory", qemu-server starts no balloon
+    device for balloon 0). A non-zero balloon below memory guarantees only the balloon target."""
+    if v.get("hugepages"):
+        return Setting(f"hugepages {v['hugepages']}", at("hugepages"))
+    if "balloon" in v and _int(v["balloon"], -1) == 0:
+        return Setting(
+            "balloon 0: no balloon device, memory fixed at its configured size", at("balloon")
+        )
+    return None
+
+
+def _run_state(vmid: str, states: dict[str, str] | None, reason: str) -> tuple[bool, str]:
+    """(running, why unknown): unknown is never 'not running'."""
+    if states is None:
+        return False, reason
+    return states.get(vmid) == "running", ""
+
+
+def _vm(
+    cfg: pve.QemuConfig,
+    artefact: str,
+    host: str,
+    px: ProxmoxHost,
+    run: tuple[dict[str, str] | None, str],
+) -> Vm:
     v = cfg.values
 
     def at(key: str) -> Source:
@@ -236,19 +338,19 @@ def _vm(cfg: pve.QemuConfig, artefact: str, host: str, px: ProxmoxHost) -> Vm:
             )
         )
     efi = pve.parse_property_string(v.get("efidisk0", ""), "file")
+    running, why = _run_state(cfg.vmid, *run)
     return Vm(
         name=v.get("name") or f"vm{cfg.vmid}",
         uuid=cfg.vmid,
         host=host,
-        running=False,
+        running=running,
+        running_unknown=why,
         autostart=v.get("onboot") == "1",
         hardware_accelerated=Fact.of(v.get("kvm", "1") != "0", at("kvm")),
         accelerator="TCG, kvm: 0" if v.get("kvm") == "0" else "kvm",
         vcpus_max=sockets * cores,
         memory_max_kib=memory * 1024,
-        memory_guarantee=Setting(f"hugepages {v['hugepages']}", at("hugepages"))
-        if v.get("hugepages")
-        else None,
+        memory_guarantee=_memory_guarantee(v, at),
         memory_limit=None,
         memory_priority=Setting(f"memory shares {v['shares']}", at("shares"))
         if "shares" in v
@@ -278,6 +380,7 @@ def _vm(cfg: pve.QemuConfig, artefact: str, host: str, px: ProxmoxHost) -> Vm:
         vtpm="tpmstate0" in v,
         secure_boot=v.get("bios") == "ovmf" and efi.get("pre-enrolled-keys") == "1",
         source=Source(artefact),
+        platform_lacks=frozenset({"cpu_reservation"}),
     )
 
 
@@ -294,7 +397,8 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         first = (
             bundle.text(entry.path).strip() if entry and entry.status == "ok" else ""
         ) or bundle.target
-    shared = _cluster_facts(bundle, problems, first)
+    shared_notes: list[str] = []
+    shared = _cluster_facts(bundle, problems, first, shared_notes)
     dep = Deployment(
         target=bundle.target,
         platform="proxmox-ve",
@@ -330,15 +434,26 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         )
     storage = _file(bundle, "/etc/pve/storage.cfg", pve.parse_storage, problems, first)
     if storage.known:
+        templates = _template_storages(dep, bundle)
         for sid, opts in storage.get().items():
             kind = REMOTE_STORAGE.get(opts["type"], opts["type"])
+            content: tuple[str, ...] | None = FIXED_CONTENT.get(opts["type"])
+            if "content" in opts:
+                content = tuple(
+                    dict.fromkeys(
+                        CONTENT.get(c, c) for c in re.split(r"[,;\s]+", opts["content"]) if c
+                    )
+                )
+            if content is not None and sid in templates and "templates" not in content:
+                content = (*content, "templates")
             dep.pools.append(
                 Pool(
                     sid,
                     first,
                     kind,
-                    opts.get("path") or opts.get("export"),
+                    opts.get("path") or opts.get("export") or opts.get("datastore"),
                     Source(pve_artefact("/etc/pve/storage.cfg"), sid),
+                    content,
                 )
             )
     for host in dep.hosts:
@@ -347,11 +462,35 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
             dep.notes.append(
                 f"{path}:{line}: unknown VM configuration key {key!r} kept, not assessed"
             )
+    dep.notes += shared_notes
+    for host in dep.hosts:
+        assert host.proxmox is not None
+        hf = host.proxmox.host_firewall
+        if hf.known:
+            dep.notes += [f"pve-firewall: {w}" for w in hf.get().warnings]
     dep.notes += collection_notes(bundle)
     return dep, problems
 
 
-def _cluster_facts(bundle: Bundle, problems: list[ParseProblem], label: str) -> ProxmoxHost:
+def _template_storages(dep: Deployment, bundle: Bundle) -> set[str]:
+    """Storages holding disks of VM templates (`template: 1`): an image library by use."""
+    out: set[str] = set()
+    for v in dep.vms:
+        entry = bundle.entry(v.source.artefact)
+        if entry is None or entry.status != "ok":
+            continue
+        try:
+            cfg = pve.parse_qemu_config(bundle.text(entry.path), entry.path)
+        except InputError:
+            continue
+        if cfg.values.get("template") == "1":
+            out |= {d.source.split(":", 1)[0] for d in v.disks if d.source and ":" in d.source}
+    return out
+
+
+def _cluster_facts(
+    bundle: Bundle, problems: list[ParseProblem], label: str, notes: list[str]
+) -> ProxmoxHost:
     """What /etc/pve holds for the whole cluster, read once and shared by every node."""
     px = ProxmoxHost()
     px.datacenter = _file(
@@ -363,6 +502,17 @@ def _cluster_facts(bundle: Bundle, problems: list[ParseProblem], label: str) -> 
         lambda: Fact.of({}, Source(pve_artefact("/etc/pve/datacenter.cfg"), "absent: defaults")),
     )
     px.users = _file(bundle, "/etc/pve/user.cfg", pve.parse_user_config, problems, label)
+    px.realms = _file(
+        bundle,
+        "/etc/pve/domains.cfg",
+        pve.parse_realms,
+        problems,
+        label,
+        lambda: Fact.of(
+            {"pam": {"type": "pam"}, "pve": {"type": "pve"}},
+            Source(pve_artefact("/etc/pve/domains.cfg"), "absent: the built-in pam and pve realms"),
+        ),
+    )
     px.cluster_firewall = _file(
         bundle,
         "/etc/pve/firewall/cluster.fw",
@@ -370,10 +520,13 @@ def _cluster_facts(bundle: Bundle, problems: list[ParseProblem], label: str) -> 
         problems,
         label,
         lambda: Fact.of(
-            pve.FirewallFile(),
+            pve.FirewallFile(kind="cluster"),
             Source(pve_artefact("/etc/pve/firewall/cluster.fw"), "absent: firewall off"),
         ),
     )
+    cluster_fw = px.cluster_firewall.get() if px.cluster_firewall.known else None
+    if cluster_fw is not None:
+        notes += [f"pve-firewall: {w}" for w in cluster_fw.warnings]
     px.corosync = _file(
         bundle,
         "/etc/pve/corosync.conf",
@@ -385,10 +538,9 @@ def _cluster_facts(bundle: Bundle, problems: list[ParseProblem], label: str) -> 
     for entry in bundle.under(pve_artefact("/etc/pve/firewall/")):
         vmid = entry.path.rsplit("/", 1)[-1].removesuffix(".fw")
         if vmid.isdigit() and entry.status == "ok":
-            try:
-                px.vm_firewalls[vmid] = pve.parse_firewall(bundle.text(entry.path), entry.path)
-            except InputError as exc:
-                problems.append(ParseProblem("vm", vmid, entry.path, str(exc)))
+            fw = pve.parse_firewall(bundle.text(entry.path), entry.path, "vm", cluster_fw)
+            px.vm_firewalls[vmid] = fw
+            notes += [f"pve-firewall: {w}" for w in fw.warnings]
     return px
 
 
@@ -410,15 +562,17 @@ def _add_node(
         cluster_firewall=shared.cluster_firewall,
         corosync=shared.corosync,
         vm_firewalls=shared.vm_firewalls,
+        realms=shared.realms,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
+    cluster_fw = shared.cluster_firewall.get() if shared.cluster_firewall.known else None
     px.host_firewall = _file(
         bundle,
         host_fw,
-        pve.parse_firewall,
+        lambda text, name: pve.parse_firewall(text, name, "host", cluster_fw),
         problems,
         hostname,
-        lambda: Fact.of(pve.FirewallFile(), Source(at(host_fw), "absent: defaults")),
+        lambda: Fact.of(pve.FirewallFile(kind="host"), Source(at(host_fw), "absent: defaults")),
         artefact=at(host_fw),
     )
     px.interfaces = _file(
@@ -438,14 +592,22 @@ def _add_node(
         lambda: Fact.of({}, Source(at("/etc/default/pveproxy"), "absent: defaults")),
         artefact=at("/etc/default/pveproxy"),
     )
-    cores, threads, mem = _cores(bundle)
+    cores, threads, mem, missing = _size(bundle)
     entry = bundle.entry(status)
     if entry is not None and entry.status == "ok" and not cores:
+        # cpuinfo.cores is already the node's total of physical cores (pve-common
+        # ProcFSTools::read_cpuinfo sums the cores of every socket; the API schema of
+        # GET /nodes/{node}/status: "The number of physical cores of the CPU"), not per socket.
         node = json.loads(bundle.text(entry.path))
         cpu = node.get("cpuinfo", {}) if isinstance(node, dict) else {}
-        cores = int(cpu.get("cores", 0) or 0) * max(int(cpu.get("sockets", 1) or 1), 1)
-        threads = int(cpu.get("cpus", 0) or 0)
-        mem = int((node.get("memory", {}) or {}).get("total", 0) or 0) // 1024
+        cores = _int(str(cpu.get("cores", 0) or 0))
+        threads = _int(str(cpu.get("cpus", 0) or 0))
+        mem = _int(str((node.get("memory", {}) or {}).get("total", 0) or 0)) // 1024
+        missing = {}
+        if not cores:
+            missing["cores"] = f"GET /nodes/{hostname}/status has no cpuinfo.cores"
+        if not mem:
+            missing["memory"] = f"GET /nodes/{hostname}/status has no memory.total"
     dep.hosts.append(
         Host(
             name=hostname,
@@ -459,8 +621,10 @@ def _add_node(
             facts=parse_host_facts(bundle),
             source=Source(entry.path if entry is not None else "host/files/proc/cpuinfo"),
             proxmox=px,
+            missing=missing,
         )
     )
+    run = _node_run_state(bundle, hostname)
     for vm_entry in bundle.under(vm_dir):
         if vm_entry.status != "ok" or "/" in vm_entry.path.removeprefix(vm_dir):
             continue
@@ -471,4 +635,91 @@ def _add_node(
             problems.append(ParseProblem("vm", name, vm_entry.path, str(exc)))
             continue
         px.unknown_keys += [(vm_entry.path, k, n) for k, n in cfg.unknown]
-        dep.vms.append(_vm(cfg, vm_entry.path, hostname, px))
+        dep.vms.append(_vm(cfg, vm_entry.path, hostname, px, run))
+    ct_dir = vm_dir.replace("/qemu-server/", "/lxc/")
+    for ct_entry in bundle.under(ct_dir):
+        if ct_entry.status != "ok" or "/" in ct_entry.path.removeprefix(ct_dir):
+            continue
+        try:
+            ct = pve.parse_lxc_config(bundle.text(ct_entry.path), ct_entry.path)
+        except InputError as exc:
+            name = ct_entry.path.rsplit("/", 1)[-1]
+            problems.append(ParseProblem("host", hostname, ct_entry.path, str(exc)))
+            continue
+        px.containers.append(_container(ct, ct_entry.path, run[0]))
+
+
+def _node_run_state(bundle: Bundle, node: str) -> tuple[dict[str, str] | None, str]:
+    """vmid -> 'running' for the VMs that run on `node`, or None with the reason it is unknown.
+
+    In order of strength: the API's `status` per guest; the node's process list (qemu-server
+    starts QEMU with `-id <vmid>`); qemu-server's pid files (`/var/run/qemu-server/<vmid>.pid`,
+    which qemu-server's check_running reads; a stale file counts as running, the safe side for
+    capacity)."""
+    api = bundle.entry(run_state_artefact(node))
+    if api is not None and api.status == "ok":
+        data = json.loads(bundle.text(api.path))
+        return ({str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}), ""
+    ps = bundle.entry(command_artefact("processes"))
+    if ps is not None and ps.status == "ok":
+        ids = re.findall(
+            r"^\s*\d+\s+\S+\s+\S*(?:qemu|kvm)\S*.*?\s-id\s+(\d+)", bundle.text(ps.path), re.M
+        )
+        return dict.fromkeys(ids, "running"), ""
+    pids = bundle.entry(RUN_ARTEFACT)
+    if pids is not None and pids.status == "ok":
+        ids = re.findall(r"^(\d+)\.pid$", bundle.text(pids.path), re.M)
+        return dict.fromkeys(ids, "running"), ""
+    return None, (
+        "run state unknown: neither a process list nor /var/run/qemu-server was collected"
+        + (f" ({pids.reason})" if pids is not None and pids.reason else "")
+    )
+
+
+def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None) -> Container:
+    """What decides whether a container is isolated from the node (pct.adoc, pve-container)."""
+    v = ct.values
+    features = pve.parse_property_string(v.get("features", ""))
+    on = tuple(
+        f"{k}={val}" if k == "mount" else k for k, val in features.items() if val not in ("0", "")
+    )
+    raw = {k: val for k, val in v.items() if k.startswith("lxc.")}
+    devices = [
+        pve.parse_property_string(val, "path").get("path", val)
+        for k, val in sorted(v.items())
+        if re.fullmatch(r"dev\d+", k)
+    ]
+    mounts = []
+    for k, val in sorted(v.items()):
+        if re.fullmatch(r"mp\d+", k):
+            vol = pve.parse_property_string(val, "volume").get("volume", "")
+            if vol.startswith("/dev/"):
+                devices.append(vol)
+            elif vol.startswith("/"):
+                mounts.append(vol)
+    for k, val in raw.items():
+        for item in val.split("\n"):
+            if k.startswith("lxc.cgroup") and "devices.allow" in k:
+                devices.append(f"{k}: {item}")
+            elif k == "lxc.mount.entry":
+                mounts.append(item.split()[0] if item.split() else item)
+    apparmor = raw.get("lxc.apparmor.profile", "")
+    other = tuple(
+        f"{k}: {val}"
+        for k, val in sorted(raw.items())
+        if k not in ("lxc.apparmor.profile", "lxc.mount.entry") and "devices.allow" not in k
+    )
+    return Container(
+        vmid=ct.vmid,
+        name=v.get("hostname") or f"ct{ct.vmid}",
+        privileged=v.get("unprivileged", "0") != "1",
+        apparmor=apparmor,
+        nesting="nesting" in on,
+        features=on,
+        devices=tuple(devices),
+        host_mounts=tuple(mounts),
+        raw_keys=other,
+        running=None if states is None else states.get(ct.vmid) == "running",
+        autostart=v.get("onboot") == "1",
+        source=Source(artefact),
+    )
