@@ -25,6 +25,7 @@ from typing import Any
 
 from hvaudit import __version__
 from hvaudit.errors import BundleError, InputError, UsageError
+from hvaudit.redact import redact_artefact, redact_text, redact_tree
 
 __all__ = ["MANIFEST", "ArtefactEntry", "Bundle", "BundleWriter", "safe_name"]
 
@@ -106,7 +107,7 @@ class BundleWriter:
             "format": BUNDLE_FORMAT,
             "tool": "hvaudit",
             "version": __version__,
-            "target": target,
+            "target": redact_text(target),
             "platform": platform,
             "collected_at": utc_now(),
             "complete": False,
@@ -122,8 +123,11 @@ class BundleWriter:
             raise ValueError(f"artefact {path!r} written twice")
 
     def add(self, path: str, data: bytes, *, origin: str, **info: Any) -> ArtefactEntry:
-        """Store an artefact now and record it in the manifest."""
+        """Store an artefact now and record it in the manifest, its secrets redacted first (the
+        one redaction layer: `hvaudit.redact`)."""
         self._check_path(path)
+        data = redact_artefact(path, data)
+        origin, info = redact_text(origin), redact_tree(info)
         if self.root is not None:
             target = self.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +148,7 @@ class BundleWriter:
     def record(self, path: str, *, status: str, origin: str, reason: str, **info: Any) -> None:
         """Record an artefact that has no content: absent, unavailable, not applicable or failed."""
         self._check_path(path)
+        origin, reason, info = redact_text(origin), redact_text(reason), redact_tree(info)
         self.entries[path] = ArtefactEntry(
             path=path,
             status=status,
@@ -155,7 +160,7 @@ class BundleWriter:
 
     def error(self, message: str) -> None:
         """Record a collection error that is not tied to one artefact."""
-        self.meta["errors"].append(message)
+        self.meta["errors"].append(redact_text(message))
 
     def spill(self) -> Path:
         """Give an in-memory collection a directory on disk (used when collection fails)."""
@@ -179,6 +184,7 @@ class BundleWriter:
         self.meta["complete"] = complete
         self.meta["finished_at"] = utc_now()
         self.meta["artefacts"] = [e.to_json() for e in self.entries.values()]
+        self.meta = redact_tree(self.meta)  # what collectors set directly (URIs, host answers)
         if self.root is None:
             return None
         (self.root / MANIFEST).write_text(json.dumps(self.meta, indent=2, sort_keys=True) + "\n")

@@ -233,6 +233,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str) -> None:
+    """The one writer of standard error: one line, `hvaudit: ` first, secrets in URIs redacted,
+    control, line-separator and bidirectional characters escaped (they come from hosts, file
+    names, libvirt errors and waiver files)."""
+    from hvaudit.redact import redact_text
+    from hvaudit.textsafe import one_line
+
+    print(f"hvaudit: {one_line(redact_text(message))}", file=sys.stderr)
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -319,10 +329,10 @@ def _assess_and_report(bundle: Bundle, args: argparse.Namespace) -> int:
         _write(_render(fmt, assessment, args, tty=False), path)
     for w in assessment.waivers:
         if w["state"] != "active":
-            print(f"hvaudit: warning: waiver {w['id']} is {w['state']}", file=sys.stderr)
+            _say(f"warning: waiver {w['id']} is {w['state']}")
     for t in assessment.attestations:
         if t["state"] != "active":
-            print(f"hvaudit: warning: attestation {t['id']} is {t['state']}", file=sys.stderr)
+            _say(f"warning: attestation {t['id']} is {t['state']}")
     if assessment.has_errors or not bundle.manifest.get("complete", False):
         return EXIT_ERRORS
     return EXIT_FAIL if assessment.failures_at_or_above(Severity(args.fail_on)) else EXIT_OK
@@ -398,9 +408,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     result = collect(_collect_opts(args, args.connect), args.output)
     status = "complete" if result.complete else f"with {len(result.errors)} collection error(s)"
-    print(f"hvaudit: bundle written to {result.path} ({status})", file=sys.stderr)
+    _say(f"bundle written to {result.path} ({status})")
     for err in result.errors:
-        print(f"hvaudit: collection error: {err}", file=sys.stderr)
+        _say(f"collection error: {err}")
     return EXIT_OK if result.complete else EXIT_ERRORS
 
 
@@ -426,7 +436,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
                 for kind, model in (("catalog", cat_model), ("profile", prof)):
                     path = args.export_oscal / f"{edition}-{kind}.json"
                     path.write_text(str(model.oscal_serialize_json(pretty=True)) + "\n")
-                    print(f"hvaudit: wrote {path}", file=sys.stderr)
+                    _say(f"wrote {path}")
         except OSError as exc:
             raise UsageError(f"{args.export_oscal}: cannot write ({exc.strerror})") from None
         return EXIT_OK
@@ -502,10 +512,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with paused_gc():
             return COMMANDS[args.command](args)
     except HvauditError as exc:
-        print(f"hvaudit: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        _say(f"error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("hvaudit: interrupted", file=sys.stderr)
+        _say("interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK

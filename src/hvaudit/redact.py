@@ -1,65 +1,652 @@
-"""Remove secrets from artefacts before they are written to a bundle.
+"""Remove secrets from everything a collection keeps, before it touches disk or a report.
 
 Bundles and reports travel (to auditors, into tickets, into CI logs), so secrets never enter them:
-console passwords, keys, tokens and credentials are replaced by `REDACTED` at collection. What a
-check needs to know (that a password *is set*) survives; the value does not.
+console passwords, keys, tokens, cookies and credentials are replaced by `REDACTED`. What a check
+needs to know (that a password *is set*, that raw QEMU arguments exist) survives; the value does
+not.
+
+There is one layer, and every collector writes through it: `BundleWriter` passes each artefact to
+`redact_artefact()` (chosen by the artefact's path: `ARTEFACT_FORMATS`) and every manifest string
+and message to `redact_text()`; the CLI passes every line of standard error to `redact_text()`.
+What is secret is data, per format, in the tables below, so a reviewer can read them in one place:
+
+- names of settings, options and parameters (`SecretNames`), with what each format adds;
+- QEMU option properties (`-object secret,data=`, `-spice password=`, `-fw_cfg string=`, rbd
+  `:key=`, curl `cookie=`), in `<qemu:arg>`, a process list and Proxmox `args:`;
+- command-line forms in a process list (`--password X`, `--password=X`, `mysql -pX`, `curl -u u:p`);
+- syslog forms (rsyslog `pwd="X"`, legacy `:ommysql:host,db,user,X`, syslog-ng `password("X")`),
+  after the `grep -H` file-name prefix is taken off;
+- URI user information (`https://user:pw@host`), secret query parameters (`?token=X`), HTTP
+  authorization headers and systemd credentials (`io.systemd.credential:name=X`), everywhere.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["REDACTED", "redact_conf", "redact_process_list", "redact_xml"]
+__all__ = [
+    "ARTEFACT_FORMATS",
+    "REDACTED",
+    "SecretNames",
+    "redact_artefact",
+    "redact_conf",
+    "redact_json",
+    "redact_process_list",
+    "redact_pve_vm_conf",
+    "redact_qemu_args",
+    "redact_syslog",
+    "redact_text",
+    "redact_tree",
+    "redact_user_cfg",
+    "redact_vmx",
+    "redact_xml",
+]
 
 REDACTED = "***REDACTED***"
 
-# Attributes that carry secrets in libvirt XML: console passwords (graphics passwd), and the
-# secret value elements some drivers accept inline.
-_XML_ATTR = re.compile(r"""(\s(?:passwd|password|secret|key)\s*=\s*)(['"])(.*?)\2""", re.S)
-_XML_ELEM = re.compile(r"(<(?:passphrase|secret|password)>)(.*?)(</)", re.S)
 
-# Keys of key=value configuration files whose values are secrets. A key naming a file, a
-# directory, a uuid or a list of usernames is not a secret.
-_SECRET_KEY = re.compile(r"(passw|secret|authtok|token|psk|credential|private_key|api_key)", re.I)
-_NOT_SECRET = re.compile(r"(_uuid|_file|_dir|_path|_list|_verify|_tls|_sasl)$", re.I)
-_CONF_LINE = re.compile(r"^(\s*)([A-Za-z0-9_.\-]+)(\s*[=:]\s*)(.+?)\s*$")
-
-_ARG = re.compile(r"\b(password|passwd|secret|data|key|token|iv)=([^,\s]+)", re.I)
+# What is secret: names --------------------------------------------------------------------------
 
 
-_XML_HINTS = ("passw", "secret", "passphrase", "key=", "key =")
+def _norm(name: str) -> str:
+    return re.sub(r"[-.\s]+", "_", name.strip().lower())
 
 
-def redact_xml(text: str) -> str:
-    """Blank secret attribute and element values in an XML document, keeping its structure."""
-    lowered = text.lower()
-    if not any(h in lowered for h in _XML_HINTS):
-        return text  # nothing secret-shaped: skip the regular expressions (thousands of domains)
-    text = _XML_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
-    return _XML_ELEM.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
+# Words that make a (normalised) setting name a secret wherever it appears.
+_SECRET_WORDS = re.compile(
+    r"passw|passphrase|secret|token|authtok|psk|credential|cookie|community|signature"
+    r"|(?:^|_)(?:pwd|pass|sig)(?:$|_)"
+    r"|(?:api|access|private|secret|encryption|auth|shared|session|signing)_?key(?:$|_)"
+)
+# Names that contain such a word but hold no secret: a file, a path, an id, a reference to a
+# secret held elsewhere (QEMU `password-secret=sec0`, libvirt `*_secret_uuid`), a mode or a flag.
+_NOT_SECRET = re.compile(
+    r"(?:_|^)(?:uuid|file|files|path|dir|list|verify|fd|id|ids|name|type|mode|usage|format|len"
+    r"|length|size|expiry|expires|expire|policy|age|algorithm|algo|required|cmd|command|enabled"
+    r"|enable|disable|disabled|authentication|timeout|interval|min|max|count|lifetime|retries"
+    r"|url|uri|endpoint|server|host|port|user|username|login|tls|sasl|x509)$"
+    r"|(?:file|path|dir|id)$"
+    r"|^(?:proxy_)?(?:password|key|cookie|passphrase)_secret$"
+)
 
 
-def redact_conf(text: str) -> str:
-    """Blank the values of secret-looking keys in a key = value configuration file."""
+@dataclass(frozen=True, slots=True)
+class SecretNames:
+    """Which setting names hold secrets in one format: the common words, plus names the format
+    adds (`also`, exact, normalised: lower case, `-` and `.` as `_`), plus prefixes whose every
+    key is secret (`prefixes`)."""
+
+    also: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    never: frozenset[str] = frozenset()
+
+    def __call__(self, name: str) -> bool:
+        n = _norm(name)
+        if n in self.never:
+            return False
+        if n in self.also or n.startswith(self.prefixes):
+            return True
+        return bool(_SECRET_WORDS.search(n)) and not _NOT_SECRET.search(n)
+
+
+#: Settings files (qemu.conf, sssd.conf, storage.cfg, /etc/network/interfaces ...).
+CONF_NAMES = SecretNames(also=frozenset({"key", "wpa_psk", "cipassword"}))
+#: Properties in QEMU's comma-separated option syntax (and the same names in its JSON syntax):
+#: `-object secret,id=s0,data=X[,iv=Y]` (docs/system/secrets.rst), `-spice password=X`
+#: (deprecated for `password-secret`, QEMU commit c47c0bcb), `-iscsi password=X`, curl's
+#: `cookie=` (qapi/block-core.json BlockdevOptionsCurlHttps), the legacy rbd `:key=X`, and
+#: `-fw_cfg name=...,string=X` (provisioning data such as an Ignition config).
+QEMU_NAMES = SecretNames(also=frozenset({"data", "iv", "key", "cookie", "password", "string"}))
+#: QEMU properties that are booleans, not secrets, when their value is one (`-vnc :0,password=on`).
+QEMU_BOOLEAN = frozenset({"on", "off", "true", "false", "yes", "no"})
+#: .vmx keys: console passwords, the VNC key, an encrypted VM's key safe and data, and every
+#: `guestinfo.*` value (cloud-init user data, OVF environments, tokens for guest agents).
+VMX_NAMES = SecretNames(
+    also=frozenset(
+        {
+            "remotedisplay_vnc_password",
+            "remotedisplay_vnc_key",
+            "encryption_keysafe",
+            "encryption_data",
+        }
+    ),
+    prefixes=("guestinfo_",),
+)
+#: Syslog daemon parameters: rsyslog `pwd` (ommysql, ompgsql, omelasticsearch, omhttp), `pass`,
+#: `serverpassword` (omhiredis); syslog-ng `password()`, `auth()` (redis), `token()`.
+SYSLOG_NAMES = SecretNames(also=frozenset({"pwd", "pass", "auth", "serverpassword"}))
+#: Query parameters of URLs (signed URLs, API keys, bearer tokens).
+QUERY_NAMES = SecretNames(
+    also=frozenset(
+        {
+            "key",
+            "sig",
+            "sas",
+            "code",
+            "auth",
+            "apikey",
+            "api_key",
+            "jwt",
+            "x_amz_signature",
+            "x_amz_credential",
+            "x_amz_security_token",
+            "x_goog_signature",
+            "x_goog_credential",
+        }
+    )
+)
+#: JSON object keys (API answers stored as JSON).
+JSON_NAMES = SecretNames()
+#: Command-line options spelled out (`--password X`, `--api-key=X`).
+ARGV_NAMES = SecretNames(also=frozenset({"pass", "pwd"}))
+
+#: Programs whose short option carries a password: `mysql -pX` (attached only: `-p` alone
+#: prompts), `sshpass -pX` / `-p X`, `redis-cli -a X`, `curl -u user:X`, `smbclient -U user%X`.
+SHORT_PASSWORD_OPTIONS: dict[str, tuple[str, str]] = {
+    # program: (option, form) with form "attached" (-pX), "both" (-pX or -p X),
+    # "user:pw" (-u user:X) or "user%pw" (-U user%X)
+    "mysql": ("-p", "attached"),
+    "mysqldump": ("-p", "attached"),
+    "mysqladmin": ("-p", "attached"),
+    "mysqlimport": ("-p", "attached"),
+    "mysqlcheck": ("-p", "attached"),
+    "mysqlshow": ("-p", "attached"),
+    "mariadb": ("-p", "attached"),
+    "mariadb-dump": ("-p", "attached"),
+    "mariadb-admin": ("-p", "attached"),
+    "sshpass": ("-p", "both"),
+    "redis-cli": ("-a", "both"),
+    "curl": ("-u", "user:pw"),
+    "smbclient": ("-U", "user%pw"),
+}
+
+
+# Everywhere: URIs, query strings, headers, credentials -----------------------------------------
+
+# scheme://user:password@host -> scheme://user:REDACTED@host (RFC 3986 userinfo).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^/\s:@'\"<>]*):([^\s/'\"<>]*)@")
+# ?name=value / &name=value / &amp;name=value with a secret name.
+_QUERY = re.compile(r"([?&;]|&amp;)([A-Za-z0-9_.\-]+)=([^&\s'\"<>#;,]*)")
+# HTTP authorization (curl -H, rsyslog omhttp httpheaders, syslog-ng headers()).
+_AUTH_HEADER = re.compile(
+    r"(?i)\b((?:proxy-)?authorization|x-api-key|x-auth-token|private-token)(\s*:\s*)"
+    r"(?:(basic|bearer|token|negotiate|digest|apikey)\s+)?([^\s\"',\]<>]+)"
+)
+# systemd credentials passed to a VM through SMBIOS type 11 (libvirt <oemStrings>, -smbios).
+_SYSTEMD_CRED = re.compile(r"(io\.systemd\.credential(?:\.binary)?:[^=\s<'\",]+=)([^\s<'\",]+)")
+
+
+def _query(m: re.Match[str]) -> str:
+    if not QUERY_NAMES(m.group(2)) or m.group(3) in ("", REDACTED):
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}={REDACTED}"
+
+
+def _header(m: re.Match[str]) -> str:
+    scheme = f"{m.group(3)} " if m.group(3) else ""
+    return f"{m.group(1)}{m.group(2)}{scheme}{REDACTED}"
+
+
+def redact_text(text: str) -> str:
+    """Secrets that can appear in any text: a URI's password, secret query parameters, HTTP
+    authorization headers, systemd credentials. For messages, manifest fields and every artefact."""
+    if "://" in text and "@" in text:
+        text = _USERINFO.sub(lambda m: f"{m.group(1)}:{REDACTED}@", text)
+    if "=" in text:
+        if "?" in text or "&" in text or ";" in text:
+            text = _QUERY.sub(_query, text)
+        if "io.systemd.credential" in text:
+            text = _SYSTEMD_CRED.sub(lambda m: m.group(1) + REDACTED, text)
+    if ":" in text and re.search(r"(?i)authorization|x-api-key|x-auth-token|private-token", text):
+        text = _AUTH_HEADER.sub(_header, text)
+    return text
+
+
+def redact_tree(value: Any) -> Any:
+    """`redact_text` over every string of a JSON-like structure (a manifest)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: redact_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_tree(v) for v in value]
+    return value
+
+
+# QEMU arguments ---------------------------------------------------------------------------------
+
+# A property in QEMU's option syntax: after the start, a comma or (rbd) a colon, optionally dotted
+# (`file.cookie=`); the value runs to the next single comma (`,,` is an escaped comma).
+_QEMU_PROP = re.compile(r"(^|[,:])((?:[A-Za-z0-9_-]+\.)*)([A-Za-z0-9_-]+)=((?:[^,\s]|,,)*)")
+# The legacy rbd file name keeps the cephx key inline: `rbd:pool/image:id=admin:key=X:...`.
+_RBD_KEY = re.compile(r"(:key=)((?:[^:,\s\\]|\\.)+)")
+# The same in QEMU's JSON syntax (`-object {"qom-type":"secret","data":"X"}`).
+_JSON_PAIR = re.compile(r'"([A-Za-z0-9_.\-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
+# Options whose argument is wholly or partly secret regardless of names.
+_QEMU_STRING_OPTIONS = frozenset({"-fw_cfg"})
+
+
+def _qemu_prop(option: str) -> Callable[[re.Match[str]], str]:
+    def sub(m: re.Match[str]) -> str:
+        name, value = m.group(3), m.group(4)
+        if not value or value == REDACTED:
+            return m.group(0)
+        n = _norm(name)
+        if n == "string" and option not in _QEMU_STRING_OPTIONS:
+            return m.group(0)
+        if n == "password" and value.lower() in QEMU_BOOLEAN:
+            return m.group(0)
+        if QEMU_NAMES(name):
+            return f"{m.group(1)}{m.group(2)}{name}={REDACTED}"
+        return m.group(0)
+
+    return sub
+
+
+def _json_pair(names: SecretNames) -> Callable[[re.Match[str]], str]:
+    def sub(m: re.Match[str]) -> str:
+        if names(m.group(1)) and m.group(3) not in ("", REDACTED):
+            return f'"{m.group(1)}"{m.group(2)}"{REDACTED}"'
+        return m.group(0)
+
+    return sub
+
+
+def _qemu_arg(arg: str, option: str) -> str:
+    """One QEMU argument (`secret,id=s0,data=X`), given the option before it (`-object`)."""
+    if "=" not in arg:
+        return arg
+    quote = arg[0] if len(arg) > 1 and arg[0] in "'\"" and arg[-1] == arg[0] else ""
+    body = arg[1:-1] if quote else arg
+    if body.startswith("{"):
+        body = _JSON_PAIR.sub(_json_pair(QEMU_NAMES), body)
+    else:
+        body = _QEMU_PROP.sub(_qemu_prop(option), body)
+        if ":key=" in body:
+            body = _RBD_KEY.sub(lambda m: m.group(1) + REDACTED, body)
+    return f"{quote}{body}{quote}"
+
+
+def redact_qemu_args(args: list[str]) -> list[str]:
+    """QEMU's arguments (one list entry each) with secret property values blanked."""
     out = []
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        m = _CONF_LINE.match(body)
-        if (
-            m
-            and not body.lstrip().startswith("#")
-            and _SECRET_KEY.search(m.group(2))
-            and not _NOT_SECRET.search(m.group(2))
-        ):
-            value = m.group(4)
-            quote = value[0] if value[:1] in "\"'" else ""
-            line = (
-                f"{m.group(1)}{m.group(2)}{m.group(3)}{quote}{REDACTED}{quote}" + line[len(body) :]
-            )
-        out.append(line)
+    option = ""
+    for arg in args:
+        out.append(_qemu_arg(arg, option))
+        option = arg if arg.startswith("-") else ""
+    return out
+
+
+# Command lines ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"""(?:[^\s'"]|'[^']*'?|"(?:[^"\\]|\\.)*"?)+""")
+_LONG_OPT = re.compile(r"^(--?[A-Za-z0-9][A-Za-z0-9_.\-]*)(=)(.*)$", re.S)
+_KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.\-]*)=(.+)$", re.S)
+
+
+def _program(token: str) -> str:
+    return token.strip("'\"").rsplit("/", 1)[-1]
+
+
+_OPENSSL_PASS_OPTIONS = frozenset({"-passin", "-passout", "-pass", "-k"})
+
+
+def redact_argv(tokens: list[str]) -> list[str]:
+    """One command line, split into tokens (quotes kept), with every secret form blanked: QEMU
+    properties, `--name=X`, `--name X`, `NAME=X`, a program's password option
+    (`SHORT_PASSWORD_OPTIONS`) and OpenSSL's `pass:X`."""
+    out = list(tokens)
+    short = SHORT_PASSWORD_OPTIONS.get(_program(tokens[0])) if tokens else None
+    option = ""
+    for i, tok in enumerate(tokens):
+        if out[i] != tok:  # already blanked as the value of the option before it
+            option = ""
+            continue
+        bare = tok.strip("'\"")
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        takes_next = following is not None and not following.startswith("-")
+        new = _qemu_arg(tok, option) if i else tok
+        if new == tok and i:
+            long = _LONG_OPT.match(bare)
+            kv = _KEY_VALUE.match(bare)
+            if long and bare.startswith("--"):
+                if ARGV_NAMES(long.group(1).lstrip("-")) and long.group(3):
+                    new = f"{long.group(1)}={REDACTED}"
+            elif bare.startswith("--"):
+                if ARGV_NAMES(bare[2:]) and takes_next:
+                    out[i + 1] = REDACTED
+            elif kv and ARGV_NAMES(kv.group(1)) and kv.group(2).lower() not in QEMU_BOOLEAN:
+                new = f"{kv.group(1)}={REDACTED}"
+            elif option in _OPENSSL_PASS_OPTIONS and bare.startswith("pass:"):
+                new = f"pass:{REDACTED}"
+            elif short is not None and bare.startswith(short[0]) and not bare.startswith("--"):
+                flag, form = short
+                rest = bare[len(flag) :]
+                if rest and form in ("attached", "both"):
+                    new = flag + REDACTED
+                elif not rest and form == "both" and takes_next:
+                    out[i + 1] = REDACTED
+                elif not rest and form in ("user:pw", "user%pw") and following is not None:
+                    sep = ":" if form == "user:pw" else "%"
+                    user, found, _ = following.partition(sep)
+                    if found:
+                        out[i + 1] = f"{user}{sep}{REDACTED}"
+        out[i] = new
+        option = bare if bare.startswith("-") else ""
+    return out
+
+
+def redact_command_line(line: str) -> str:
+    """A command line as `ps` shows it (argv joined by spaces)."""
+    tokens = _TOKEN.findall(line)
+    if not tokens:
+        return line
+    new = redact_argv(tokens)
+    if new == tokens:
+        return line
+    out = []
+    pos = 0
+    for tok, rep in zip(tokens, new, strict=True):
+        start = line.index(tok, pos)
+        out.append(line[pos:start] + rep)
+        pos = start + len(tok)
+    out.append(line[pos:])
     return "".join(out)
 
 
+_PS_LINE = re.compile(r"^(\s*\d+\s+\S+\s+)(.*)$")
+
+
 def redact_process_list(text: str) -> str:
-    """Blank secret-looking `name=value` arguments in a process listing (QEMU -object secret, ...)."""
-    return _ARG.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    """`ps -eo pid=,user:32=,args=`: every command line blanked as `redact_command_line` does."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        m = _PS_LINE.match(body)
+        head, cmd = (m.group(1), m.group(2)) if m else ("", body)
+        out.append(head + redact_command_line(cmd) + line[len(body) :])
+    return redact_text("".join(out))
+
+
+# Settings files ---------------------------------------------------------------------------------
+
+# `key = value`, `key: value` or (storage.cfg, interfaces) `key value`; commented-out settings
+# too (`#vnc_password = "x"` may be a real one kept for later).
+_CONF_LINE = re.compile(r"^(\s*#?\s*)([A-Za-z0-9_.\-]+)(\s*[=:]\s*|[ \t]+)(.+?)(\s*)$")
+
+
+def _conf_line(body: str, names: SecretNames) -> str:
+    m = _CONF_LINE.match(body)
+    if not m or not names(m.group(2)):
+        return body
+    value = m.group(4)
+    if value == REDACTED or value.strip("\"'") in ("", REDACTED):
+        return body
+    quote = value[0] if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1 else ""
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}{quote}{REDACTED}{quote}{m.group(5)}"
+
+
+def redact_conf(text: str, names: SecretNames = CONF_NAMES) -> str:
+    """Blank the values of secret settings in a `key = value` (or `key: value`, `key value`)
+    file, commented-out ones included."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        out.append(_conf_line(body, names) + line[len(body) :])
+    return redact_text("".join(out))
+
+
+def redact_pve_vm_conf(text: str) -> str:
+    """A Proxmox VE VM configuration (`qemu-server/<vmid>.conf`): `cipassword` and other secret
+    keys, and the QEMU arguments of `args:` as for a process list."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        m = re.match(r"^(\s*args\s*:\s*)(.*)$", body)
+        if m:
+            body = m.group(1) + redact_command_line("qemu " + m.group(2))[len("qemu ") :]
+        else:
+            body = _conf_line(body, CONF_NAMES)
+        out.append(body + line[len(line.rstrip("\r\n")) :])
+    return redact_text("".join(out))
+
+
+_USER_LINE = re.compile(r"^(user:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:)([^:]+)(:?.*)$")
+
+
+def redact_user_cfg(text: str) -> str:
+    """Proxmox VE `user.cfg`: the two-factor key field of every user line (its presence is what
+    the checks need)."""
+    lines = [
+        _USER_LINE.sub(lambda m: m.group(1) + REDACTED + m.group(3), line)
+        for line in text.splitlines()
+    ]
+    return redact_text("\n".join(lines) + "\n")
+
+
+_VMX_LINE = re.compile(r'^(\s*)([A-Za-z0-9_.:\-\[\]]+)(\s*=\s*)"(.*)"(\s*)$')
+
+
+def redact_vmx(text: str) -> str:
+    """A `.vmx`: console passwords, the VNC key, the key safe and encrypted data of an encrypted
+    VM, every `guestinfo.*` value and any other secret-named key."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        m = _VMX_LINE.match(body)
+        if m and m.group(4) and m.group(4) != REDACTED and VMX_NAMES(m.group(2)):
+            out.append(f'{m.group(1)}{m.group(2)}{m.group(3)}"{REDACTED}"{m.group(5)}')
+            out.append(line[len(body) :])
+        else:
+            out.append(line)
+    return redact_text("".join(out))
+
+
+# Syslog configurations --------------------------------------------------------------------------
+
+_VALUE = r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;)\]"']+)"""
+_SYSLOG_PARAM = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z][A-Za-z0-9_.\-]*)(\s*=\s*)" + _VALUE)
+_SYSLOG_NG_OPT = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z][A-Za-z0-9_\-]*)(\s*\(\s*)" + _VALUE)
+_QUOTED_PAIR = re.compile(r'("([A-Za-z0-9_.\-]+)"\s+)("(?:[^"\\]|\\.)*")')
+# Legacy rsyslog database actions: `:ommysql:server,db,user,password[;template]` (also ompgsql).
+_LEGACY_DB = re.compile(r"(:om(?:mysql|pgsql|libdbi|oracle)?:[^,\s]*,[^,\s]*,[^,\s]*,)([^;\s]*)")
+_LEGACY_DIRECTIVE = re.compile(r"^(\s*\$[A-Za-z]*(?:Password|Pwd|Pass)\s+)(\S+)", re.I)
+_GREP_H = re.compile(r"^(/[^:\n]*:)(.*)$")
+
+
+def _quoted(value: str) -> str:
+    return f"{value[0]}{REDACTED}{value[0]}" if value[:1] in "\"'" else REDACTED
+
+
+def _syslog_line(line: str) -> str:
+    line = _SYSLOG_PARAM.sub(
+        lambda m: (
+            f"{m.group(1)}{m.group(2)}{_quoted(m.group(3))}"
+            if SYSLOG_NAMES(m.group(1))
+            else m.group(0)
+        ),
+        line,
+    )
+    line = _SYSLOG_NG_OPT.sub(
+        lambda m: (
+            f"{m.group(1)}{m.group(2)}{_quoted(m.group(3))}"
+            if SYSLOG_NAMES(m.group(1))
+            else m.group(0)
+        ),
+        line,
+    )
+    line = _QUOTED_PAIR.sub(
+        lambda m: f"{m.group(1)}{_quoted(m.group(3))}" if SYSLOG_NAMES(m.group(2)) else m.group(0),
+        line,
+    )
+    line = _LEGACY_DB.sub(lambda m: m.group(1) + REDACTED if m.group(2) else m.group(0), line)
+    line = _LEGACY_DIRECTIVE.sub(lambda m: m.group(1) + REDACTED, line)
+    return _conf_line(line, SYSLOG_NAMES)
+
+
+def redact_syslog(text: str) -> str:
+    """rsyslog and syslog-ng configuration as `grep -r -H '' DIR` prints it (`file:line`): the
+    prefix is set aside, so a `password = X` line is recognised as one."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        m = _GREP_H.match(body)
+        prefix, rest = (m.group(1), m.group(2)) if m else ("", body)
+        out.append(prefix + _syslog_line(rest) + line[len(body) :])
+    return redact_text("".join(out))
+
+
+# XML --------------------------------------------------------------------------------------------
+
+# Attributes whose whole value is a secret: console passwords (<graphics passwd=>), and the
+# secret value some elements accept inline.
+_XML_ATTR = re.compile(r"""(\s(?:passwd|password|secret|key)\s*=\s*)(['"])(.*?)\2""", re.S)
+# Elements whose text is a secret: passphrases, inline secrets, https/ftp cookies
+# (<source><cookies><cookie name=...>VALUE</cookie>), fw_cfg blobs (<sysinfo type='fwcfg'>).
+_XML_ELEM = re.compile(r"(<(passphrase|secret|password|cookie)(?:\s[^>]*)?>)([^<]*)(</\2>)", re.S)
+_FWCFG = re.compile(r"(<sysinfo\s[^>]*type=(['\"])fwcfg\2[^>]*>)(.*?)(</sysinfo>)", re.S)
+_FWCFG_ENTRY = re.compile(r"(<entry\b[^>]*>)([^<]+)(</entry>)")
+_XML_QUERY = re.compile(r"""(\squery\s*=\s*)(['"])(.*?)\2""", re.S)
+_QEMU_ARG = re.compile(r"""(<[A-Za-z0-9_]+:arg\s+value\s*=\s*)(['"])(.*?)\2""", re.S)
+_QEMU_ENV = re.compile(r"""(<[A-Za-z0-9_]+:env\b[^>]*?\svalue\s*=\s*)(['"])(.*?)\2""", re.S)
+_QEMU_PROPERTY = re.compile(r"<[A-Za-z0-9_]+:property\b[^>]*>", re.S)
+_XML_HINTS = (
+    "passw",
+    "secret",
+    "passphrase",
+    "key",
+    "cookie",
+    ":arg",
+    ":env",
+    ":property",
+    "fwcfg",
+    "query",
+)
+
+
+def _blank_attr(m: re.Match[str]) -> str:
+    if m.group(3) in ("", REDACTED):
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}"
+
+
+def _qemu_property(m: re.Match[str]) -> str:
+    tag = m.group(0)
+    name = re.search(r"""\sname\s*=\s*(['"])(.*?)\1""", tag)
+    if name is None or not QEMU_NAMES(name.group(2)):
+        return tag
+    return re.sub(r"""(\svalue\s*=\s*)(['"])(.*?)\2""", _blank_attr, tag)
+
+
+def redact_xml(text: str) -> str:
+    """libvirt XML (domains, networks, pools): console passwords, inline secrets and passphrases,
+    disk cookies, `?token=` in source names and `query=`, fw_cfg blobs, every `<qemu:env>` value,
+    and the secret properties of `<qemu:arg>` (read in order: `-object` then `secret,data=X`)."""
+    lowered = text.lower()
+    if any(h in lowered for h in _XML_HINTS):
+        text = _XML_ATTR.sub(_blank_attr, text)
+        text = _XML_ELEM.sub(
+            lambda m: (
+                m.group(0)
+                if m.group(3).strip() in ("", REDACTED)
+                else f"{m.group(1)}{REDACTED}{m.group(4)}"
+            ),
+            text,
+        )
+        if "fwcfg" in text:
+            text = _FWCFG.sub(
+                lambda m: (
+                    m.group(1)
+                    + _FWCFG_ENTRY.sub(lambda e: f"{e.group(1)}{REDACTED}{e.group(3)}", m.group(3))
+                    + m.group(4)
+                ),
+                text,
+            )
+        if "query" in text:
+            text = _XML_QUERY.sub(
+                lambda m: (
+                    f"{m.group(1)}{m.group(2)}"
+                    + _QUERY.sub(_query, "?" + m.group(3))[1:]
+                    + m.group(2)
+                ),
+                text,
+            )
+        if ":arg" in text or ":env" in text or ":property" in text:
+            text = _redact_qemu_xml(text)
+    return redact_text(text)
+
+
+def _redact_qemu_xml(text: str) -> str:
+    option = ""
+
+    def arg(m: re.Match[str]) -> str:
+        nonlocal option
+        value = m.group(3)
+        new = _qemu_arg(value, option)
+        option = value if value.startswith("-") else ""
+        return f"{m.group(1)}{m.group(2)}{new}{m.group(2)}"
+
+    text = _QEMU_ARG.sub(arg, text)
+    text = _QEMU_ENV.sub(_blank_attr, text)
+    return _QEMU_PROPERTY.sub(_qemu_property, text)
+
+
+# JSON -------------------------------------------------------------------------------------------
+
+
+def redact_json(text: str) -> str:
+    """JSON text (API answers): string values of secret-named keys, without re-serialising."""
+    if '"' in text:
+        text = _JSON_PAIR.sub(_json_pair(JSON_NAMES), text)
+    return redact_text(text)
+
+
+# Which artefact is which format -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArtefactFormat:
+    """Artefacts whose bundle path matches `pattern` (fnmatch: `*` crosses `/`) are `redact`ed."""
+
+    pattern: str
+    redact: Callable[[str], str]
+
+
+ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
+    ArtefactFormat("libvirt/*.xml", redact_xml),
+    ArtefactFormat("host/commands/processes.txt", redact_process_list),
+    ArtefactFormat("host/commands/rsyslog-config.txt", redact_syslog),
+    ArtefactFormat("host/commands/syslog-ng-config.txt", redact_syslog),
+    ArtefactFormat("host/files/etc/sssd/sssd.conf", redact_conf),
+    ArtefactFormat("host/files/etc/systemd/journal-upload.conf", redact_conf),
+    ArtefactFormat("host/files/etc/libvirt/*.conf", redact_conf),
+    ArtefactFormat("host/files/etc/rsyslog.conf", redact_syslog),
+    ArtefactFormat("pve/*/user.cfg", redact_user_cfg),
+    ArtefactFormat("pve/*/qemu-server/*.conf", redact_pve_vm_conf),
+    ArtefactFormat("pve/*/storage.cfg", redact_conf),
+    ArtefactFormat("pve/*/datacenter.cfg", redact_conf),
+    ArtefactFormat("pve/*/network/interfaces", redact_conf),
+    ArtefactFormat("vmware/vmx/*", redact_vmx),
+    ArtefactFormat("*.json", redact_json),
+    ArtefactFormat("*", redact_text),
+)
+
+
+def format_of(path: str) -> Callable[[str], str]:
+    """The redactor of the artefact at bundle path `path`."""
+    for fmt in ARTEFACT_FORMATS:
+        if fnmatch.fnmatchcase(path, fmt.pattern):
+            return fmt.redact
+    return redact_text
+
+
+def redact_artefact(path: str, data: bytes) -> bytes:
+    """An artefact's bytes with its format's secrets blanked (bytes that are not UTF-8 are kept
+    as they were)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    new = format_of(path)(text)
+    return data if new == text else new.encode("utf-8", errors="surrogateescape")

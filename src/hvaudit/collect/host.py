@@ -7,22 +7,19 @@ of it only reads. The parser (`hvaudit.parse.host`) refers to the same artefact 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from hvaudit.bundle import BundleWriter, utc_now
 from hvaudit.collect.runner import Runner, RunResult
-from hvaudit.redact import redact_conf, redact_process_list
 
 __all__ = ["COMMANDS", "FILES", "HostCollector", "command_artefact", "file_artefact"]
 
 
 @dataclass(frozen=True, slots=True)
 class FileProbe:
-    """A file read verbatim."""
+    """A file read verbatim (secrets are redacted by the bundle writer, per artefact format)."""
 
     path: str
-    redact: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +29,6 @@ class CommandProbe:
     name: str
     argv: tuple[str, ...]
     timeout: float = 20.0
-    redact: Callable[[str], str] | None = None
 
 
 FILES: tuple[FileProbe, ...] = (
@@ -54,10 +50,10 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/nsswitch.conf"),
     FileProbe("/etc/pam.d/sshd"),
     FileProbe("/etc/pam.d/common-auth"),
-    FileProbe("/etc/sssd/sssd.conf", redact_conf),
-    FileProbe("/etc/systemd/journal-upload.conf", redact_conf),
-    FileProbe("/etc/libvirt/qemu.conf", redact_conf),
-    FileProbe("/etc/libvirt/libvirtd.conf", redact_conf),
+    FileProbe("/etc/sssd/sssd.conf"),
+    FileProbe("/etc/systemd/journal-upload.conf"),
+    FileProbe("/etc/libvirt/qemu.conf"),
+    FileProbe("/etc/libvirt/libvirtd.conf"),
 )
 
 COMMANDS: tuple[CommandProbe, ...] = (
@@ -108,7 +104,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "virtqemud*.socket",
         ),
     ),
-    CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args="), redact=redact_process_list),
+    CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),
     CommandProbe("ip-addr", ("ip", "-j", "addr", "show")),
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),
     CommandProbe(
@@ -118,11 +114,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe(
         "rsyslog-config",
         ("grep", "-r", "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
-        redact=redact_conf,
     ),
-    CommandProbe(
-        "syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng"), redact=redact_conf
-    ),
+    CommandProbe("syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng")),
 )
 
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).
@@ -156,7 +149,6 @@ class HostCollector:
                 writer,
                 file_artefact(fprobe.path),
                 fprobe.path,
-                fprobe.redact,
                 self.runner.read_file(fprobe.path, 10.0),
                 allow_rc=False,
             )
@@ -166,7 +158,6 @@ class HostCollector:
                 writer,
                 command_artefact(cprobe.name),
                 origin,
-                cprobe.redact,
                 self.runner.run(cprobe.argv, cprobe.timeout),
                 allow_rc=True,
             )
@@ -184,7 +175,6 @@ class HostCollector:
                 writer,
                 command_artefact(f"qemu-status-{int(pid)}"),
                 " ".join(argv),
-                None,
                 self.runner.run(argv, 5.0),
                 allow_rc=True,
             )
@@ -194,7 +184,6 @@ class HostCollector:
         writer: BundleWriter,
         path: str,
         origin: str,
-        redact: Callable[[str], str] | None,
         res: RunResult,
         *,
         allow_rc: bool,
@@ -211,12 +200,9 @@ class HostCollector:
                 collected_at=utc_now(),
             )
             return
-        data = res.stdout
-        if redact is not None:
-            data = redact(data.decode("utf-8", errors="replace")).encode()
         writer.add(
             path,
-            data,
+            res.stdout,
             origin=origin,
             rc=res.rc if allow_rc else None,
             stderr=res.stderr,

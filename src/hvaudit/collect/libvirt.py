@@ -4,7 +4,8 @@ The libvirt calls it makes are exactly these: open (read-only unless --secure-xm
 getLibVersion, getHostname, getCapabilities, getInfo, listAllDomains (all, autostart), XMLDesc of
 each domain, listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllSecrets + XMLDesc (a
 secret's metadata, never its value), listAllStoragePools + XMLDesc.
-Domain XML is redacted before it is written (console passwords become a marker).
+Secrets are redacted by the bundle writer before anything is stored (`hvaudit.redact`): console
+passwords become a marker, and so do inline secrets, cookies and secret QEMU arguments.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json, safe_name, utc_now
 from hvaudit.errors import CollectionError, UsageError
-from hvaudit.redact import redact_xml
 
 __all__ = ["LibvirtCollector", "LibvirtTarget"]
 
@@ -184,7 +184,7 @@ class LibvirtCollector:
                 writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=_msg(exc))
                 writer.error(f"domain {uuid}: {_msg(exc)}")
                 continue
-            writer.add(path, redact_xml(xml).encode(), origin="virDomainGetXMLDesc")
+            writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
             index.append({"uuid": uuid, "file": path, "autostart": uuid in autostart})
         writer.add(
             "libvirt/domains/index.json",
@@ -221,7 +221,7 @@ class LibvirtCollector:
                 writer.record(path, status="failed", origin=f"{call} XMLDesc", reason=_msg(exc))
                 writer.error(f"{kind} {name!r}: {_msg(exc)}")
                 continue
-            writer.add(path, redact_xml(xml).encode(), origin=f"{call} XMLDesc")
+            writer.add(path, xml.encode(), origin=f"{call} XMLDesc")
             entry: dict[str, Any] = {"name": name, "file": path}
             if kind in ("networks", "pools"):
                 try:

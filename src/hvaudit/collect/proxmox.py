@@ -7,8 +7,9 @@ for a libvirt host; a copied tree has none, except the node's size when the copy
 and `proc/meminfo` (as an sosreport does). Which VMs run is read from the node's process list
 (QEMU's `-id <vmid>`) and from the pid files qemu-server keeps in /var/run/qemu-server.
 
-Secrets never enter the bundle: the two-factor key field of user.cfg and cloud-init passwords
-(`cipassword`) are replaced by the redaction marker.
+Secrets never enter the bundle: the bundle writer redacts them per file (`hvaudit.redact`): the
+two-factor key field of user.cfg, cloud-init passwords (`cipassword`), secret QEMU `args:`, and
+storage passwords and encryption keys in storage.cfg.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from hvaudit.bundle import BundleWriter, utc_now
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
 from hvaudit.errors import CollectionError, UsageError
-from hvaudit.redact import REDACTED, redact_conf
 
 __all__ = [
     "PVE_FILES",
@@ -48,7 +48,6 @@ TREE_HOST_FILES = ("/proc/cpuinfo", "/proc/meminfo")
 RUN_DIR = "/var/run/qemu-server"
 """qemu-server's pid files (`<vmid>.pid`), listed to tell which VMs run on a node."""
 RUN_ARTEFACT = "pve/run/qemu-server.list"
-_USER_LINE = re.compile(r"^(user:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:)([^:]+)(:?.*)$")
 
 
 NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
@@ -68,17 +67,6 @@ def node_artefact(node: str, path: str) -> str:
 def in_cluster(node: str, path: str) -> str:
     """The bundle path of `path` as seen on `node` of a cluster: /etc/pve is shared, the rest not."""
     return pve_artefact(path) if path.startswith("/etc/pve/") else node_artefact(node, path)
-
-
-def redact_user_cfg(text: str) -> str:
-    """Blank the two-factor key field of every user line (its presence is what checks need)."""
-    return (
-        "\n".join(
-            _USER_LINE.sub(lambda m: m.group(1) + REDACTED + m.group(3), line)
-            for line in text.splitlines()
-        )
-        + "\n"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +119,7 @@ class ProxmoxFilesCollector:
                 artefact, status=res.status, origin=path, reason=res.reason, collected_at=utc_now()
             )
             return
-        text = res.stdout.decode("utf-8", errors="replace")
-        if path.endswith("/user.cfg"):
-            text = redact_user_cfg(text)
-        elif "/qemu-server/" in path:
-            text = redact_conf(text)
-        writer.add(artefact, text.encode(), origin=path)
+        writer.add(artefact, res.stdout, origin=path)
 
     def _list(self, path: str) -> list[str]:
         res = self.runner.run(("ls", "-1", self.target.root + path), 10.0)

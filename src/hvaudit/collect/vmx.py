@@ -1,39 +1,31 @@
 """VMware `.vmx` files read offline: a copy of a datastore, or a folder of exported VM configs.
 
 Target `vmx+dir:///PATH`: every `*.vmx` under PATH (recursively, symbolic links not followed) is
-stored as `vmware/vmx/<path relative to PATH>`, console passwords and the encryption key safe
-redacted. There is no host to read, so host facts are recorded as unavailable: what rests on the
-host (its cores, its memory, its services) becomes a manual item. The vSphere API collector (live
+stored as `vmware/vmx/<path relative to PATH>`, console passwords, the encryption key safe and
+`guestinfo.*` values redacted by the bundle writer. There is no host to read, so host facts are
+recorded as unavailable: what rests on the host (its cores, its memory, its services) becomes a
+manual item. The vSphere API collector (live
 hosts and vCenter) will write the same artefacts for the VMs it reads.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import urllib.parse
 from pathlib import Path
 
 from hvaudit.bundle import BundleWriter
 from hvaudit.errors import CollectionError, UsageError
-from hvaudit.redact import REDACTED, redact_conf
 
 __all__ = ["MAX_VMX_BYTES", "collect_vmx", "vmx_artefact", "vmx_root"]
 
 MAX_VMX_BYTES = 4 * 1024 * 1024
 """A .vmx is a few kilobytes; anything bigger is not one (or is hostile) and is refused."""
 
-_KEYSAFE = re.compile(r'^(\s*encryption\.(?:keysafe|data)\s*=\s*)"[^"]*"', re.I | re.M)
-
 
 def vmx_artefact(relative: str) -> str:
     """The bundle path of a .vmx (the same for the offline and the API path)."""
     return "vmware/vmx/" + relative
-
-
-def redact_vmx(text: str) -> str:
-    """Console passwords (RemoteDisplay.vnc.password, ...) and an encrypted VM's key safe."""
-    return _KEYSAFE.sub(lambda m: f'{m.group(1)}"{REDACTED}"', redact_conf(text))
 
 
 def vmx_root(uri: str) -> Path:
@@ -77,8 +69,7 @@ def collect_vmx(uri: str, root: Path, writer: BundleWriter) -> None:
                 )
                 writer.error(f"{path}: {reason}")
                 continue
-            text = redact_vmx(data.decode("utf-8", errors="replace"))
-            writer.add(vmx_artefact(relative), text.encode(), origin=str(path))
+            writer.add(vmx_artefact(relative), data, origin=str(path))
             found += 1
     if not found:
         raise CollectionError(f"{uri}: no .vmx file under {root}")

@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json
-from hvaudit.collect.vmx import redact_vmx
 from hvaudit.errors import CollectionError, UsageError, one_line
 
 __all__ = ["PASSWORD_ENV", "USER_ENV", "VsphereCollector", "vmx_escape"]
@@ -233,7 +232,7 @@ class VsphereCollector:
             text = render_vmx(props, dvpgs)
             writer.add(
                 f"vmware/vmx/{hid}/{_safe_id(obj._moId)}.vmx",
-                redact_vmx(text).encode(),
+                text.encode(),
                 origin=f"VirtualMachine {obj._moId}: {', '.join(VM_PATHS)}",
             )
 

@@ -1,24 +1,25 @@
 """The terminal report: posture by baseline function, threat and recommendation, then what failed
 per host and per VM with the fix, then the questions a person must answer.
 
-Every string taken from a scanned host is passed through `clean()` first: a VM name may carry
-terminal escape sequences meant for the auditor's screen.
+A VM name may carry terminal escape sequences, newlines or bidirectional overrides meant for the
+auditor's screen: every line goes out through `textsafe.Lines`, which cleans it as one line and
+turns only this renderer's own styles into escape sequences.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from hvaudit import __version__
 from hvaudit.catalog import EDITION_LABELS, EDITIONS, load_catalog
 from hvaudit.checks.base import Severity, Status
 from hvaudit.engine import Assessment, Result
 from hvaudit.report.json_report import BASES, sufficiency
+from hvaudit.textsafe import Lines, clean
 
 __all__ = ["clean", "render_terminal"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 COLUMNS = (Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE, Status.ERROR)
 HEAD = {
     "pass": "pass",
@@ -29,24 +30,11 @@ HEAD = {
 }
 
 
-def clean(text: str) -> str:
-    """Make hostile text safe to print: control characters become visible escapes."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-class _Style:
-    def __init__(self, color: bool) -> None:
-        self.color = color
-
-    def __call__(self, text: str, code: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
-
-
 SEV_CODE = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "info": "2"}
 STATUS_CODE = {"pass": "32", "fail": "31", "manual": "33", "not_applicable": "2", "error": "1;35"}
 
 
-def _row(label: str, results: list[Result], width: int, st: _Style) -> str:
+def _row(label: str, results: list[Result], width: int, st: Callable[[str, str], str]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for r in results:
         counts[r.status.value] += 1
@@ -76,19 +64,19 @@ def _recs(r: Result) -> str:
 
 def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = Severity.LOW) -> str:
     """The report as text."""
-    st = _Style(color)
+    page = Lines(color=color)
+    st = page.style
+    add = page.add
     cat = load_catalog()
     dep = a.deployment
-    out: list[str] = []
-    add = out.append
     add(st(f"hvaudit {__version__}: NIST SP 800-125A / 800-125B assessment", "1"))
-    add(f"target  {clean(dep.target)}   profile {clean(a.profile.name)}   scanned {a.scanned_at}")
+    add(f"target  {dep.target}   profile {a.profile.name}   scanned {a.scanned_at}")
     for h in dep.hosts:
         kind = "simulated host" if h.simulated else "host"
         vms = sum(1 for v in dep.vms if v.host == h.name)
         version = f" (libvirt {h.hypervisor_version})" if h.hypervisor_version else ""
         add(
-            f"{kind} {clean(h.name)}: {h.hypervisor}{version}, {h.cores} cores, "
+            f"{kind} {h.name}: {h.hypervisor}{version}, {h.cores} cores, "
             f"{h.memory_kib / 1024 / 1024:.1f} GiB RAM, {vms} VM(s)"
         )
     counts = a.counts()
@@ -149,16 +137,14 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
     for (_, label), rs in sorted(
         by_subject.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1])
     ):
-        add(f"  {st(clean(label), '1')}")
+        add(f"  {st(label, '1')}")
         for r in sorted(rs, key=lambda r: (-r.severity.rank, r.check.id)):
             sev = st(f"[{r.severity.value.upper()}]", SEV_CODE[r.severity.value])
             gate = "" if r.severity.rank >= fail_on.rank else st(" (below --fail-on)", "2")
             add(f"    {sev} {r.check.id} {r.check.title}{gate}")
-            add(f"        {clean(r.outcome.message)}")
+            add(f"        {r.outcome.message}")
             if r.outcome.evidence:
-                shown = "; ".join(
-                    clean(e.describe()) for e in dict.fromkeys(r.outcome.evidence[:3])
-                )
+                shown = "; ".join(e.describe() for e in dict.fromkeys(r.outcome.evidence[:3]))
                 add(st(f"        evidence: {shown}", "2"))
             add(st(f"        {_recs(r)}", "2"))
             add(f"        fix: {r.check.remediation}")
@@ -170,12 +156,12 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
         for r in waived:
             assert r.waived is not None
             add(
-                f"  {r.check.id} {clean(r.outcome.subject.label)} [{r.status.value}]: "
-                f"{clean(r.waived.reason)} (owner {clean(r.waived.owner)}, expires {r.waived.expires})"
+                f"  {r.check.id} {r.outcome.subject.label} [{r.status.value}]: "
+                f"{r.waived.reason} (owner {r.waived.owner}, expires {r.waived.expires})"
             )
         for w in a.waivers:
             if w["state"] != "active":
-                add(st(f"  waiver {clean(w['id'])} is {w['state']} ({clean(w['reason'])})", "33"))
+                add(st(f"  waiver {w['id']} is {w['state']} ({w['reason']})", "33"))
 
     manual = [r for r in a.results if r.status is Status.MANUAL]
     add("")
@@ -187,9 +173,9 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
         by_check[r.check.id].append(r)
     for cid, rs in sorted(by_check.items()):
         add(f"  {cid} {rs[0].check.title} [{_recs(rs[0])}]")
-        add(f"    ? {clean(rs[0].outcome.question or rs[0].check.question or '')}")
+        add(f"    ? {rs[0].outcome.question or rs[0].check.question or ''}")
         for r in rs[:20]:
-            add(f"      {clean(r.outcome.subject.label)}: {clean(r.outcome.message)}")
+            add(f"      {r.outcome.subject.label}: {r.outcome.message}")
         if len(rs) > 20:
             add(f"      ... and {len(rs) - 20} more")
 
@@ -210,7 +196,7 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
         if att["state"] != "active":
             add(
                 st(
-                    f"  attestation {clean(att['id'])} is {att['state']} (valid until {att['valid_until']})",
+                    f"  attestation {att['id']} is {att['state']} (valid until {att['valid_until']})",
                     "33",
                 )
             )
@@ -220,10 +206,10 @@ def render_terminal(a: Assessment, *, color: bool = False, fail_on: Severity = S
         add("")
         add(st(f"Errors ({len(errors)}): not assessed", "1;35"))
         for r in errors:
-            add(f"  {r.check.id} {clean(r.outcome.subject.label)}: {clean(r.outcome.message)}")
+            add(f"  {r.check.id} {r.outcome.subject.label}: {r.outcome.message}")
     if dep.notes:
         add("")
         add(st("Notes", "1"))
         for note in dep.notes[:30]:
-            add(f"  {clean(note)}")
-    return "\n".join(out) + "\n"
+            add(f"  {note}")
+    return page.render()
