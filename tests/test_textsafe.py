@@ -1,0 +1,66 @@
+"""`textsafe`: the one place hostile text is made safe for a terminal and line-based formats."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvaudit.textsafe import Lines, clean, clean_document, is_clean, one_line
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[2J", "\\x1b[2J"),  # ESC: clears the screen
+        ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),  # OSC: sets the window title
+        ("\x00", "\\x00"),
+        ("a\rb", "a\\x0db"),  # CR: overwrites the line
+        ("\x7f", "\\x7f"),
+        ("\x9b31m", "\\x9b31m"),  # C1 CSI
+        ("\x85", "\\x85"),  # C1 next line
+        ("a\nb", "a\\x0ab"),
+        ("a\tb", "a\\x09b"),
+        ("a\u2028b\u2029", "a\\u2028b\\u2029"),
+        ("\u202agood\u202c", "\\u202agood\\u202c"),
+        ("\u202eevil", "\\u202eevil"),  # right-to-left override
+        ("\u2066\u2067\u2068\u2069", "\\u2066\\u2067\\u2068\\u2069"),  # isolates
+        ("\u200e\u200f\u061c", "\\u200e\\u200f\\u061c"),  # marks
+        ("\ud800", "\\ud800"),  # a lone surrogate cannot be written at all
+        ("plain ascii, ümlaut, 日本", "plain ascii, ümlaut, 日本"),
+    ],
+)
+def test_clean_shows_every_unsafe_character_as_an_escape(raw: str, shown: str) -> None:
+    assert clean(raw) == shown
+    assert clean(clean(raw)) == shown  # idempotent: a cleaned string is clean
+    assert is_clean(clean(raw))
+
+
+def test_multiline_keeps_newline_and_tab_only() -> None:
+    assert clean("a\n\tb\r\x1b", multiline=True) == "a\n\tb\\x0d\\x1b"
+    assert clean_document("x\u202ey\n") == "x\\u202ey\n"
+    assert not is_clean("a\nb") and is_clean("a\nb", multiline=True)
+
+
+def test_clean_takes_any_object() -> None:
+    assert clean(42) == "42" and clean(None) == "None"
+
+
+def test_one_line_collapses_white_space_and_escapes_the_rest() -> None:
+    assert (
+        one_line("  cannot\n  connect:\t\x1b[2J\u2028done \n")
+        == "cannot connect: \\x1b[2J\\u2028done"
+    )
+
+
+def test_lines_render_only_their_own_styles() -> None:
+    page = Lines(color=True)
+    page.add(f"{page.style('Failures', '1')} in vm\x1b[2J\nforged")
+    page.add("\x00{fake}[31m\x00 not a mark")
+    out = page.render()
+    assert (
+        out == "\x1b[1mFailures\x1b[0m in vm\\x1b[2J\\x0aforged\n\\x00{fake}[31m\\x00 not a mark\n"
+    )
+    plain = Lines(color=False)
+    plain.add(plain.style("x", "33") + "\u202e")
+    assert plain.render() == "x\\u202e\n"
+    with pytest.raises(ValueError):
+        plain.style("x", "0m\x1b]0;t")
