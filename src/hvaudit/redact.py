@@ -23,6 +23,7 @@ What is secret is data, per format, in the tables below, so a reviewer can read 
 from __future__ import annotations
 
 import fnmatch
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -258,7 +259,7 @@ def _json_pair(names: SecretNames) -> Callable[[re.Match[str]], str]:
 
 def _qemu_arg(arg: str, option: str) -> str:
     """One QEMU argument (`secret,id=s0,data=X`), given the option before it (`-object`)."""
-    if "=" not in arg:
+    if "=" not in arg and ":" not in arg:
         return arg
     quote = arg[0] if len(arg) > 1 and arg[0] in "'\"" and arg[-1] == arg[0] else ""
     body = arg[1:-1] if quote else arg
@@ -580,15 +581,23 @@ def redact_xml(text: str) -> str:
     return redact_text(text)
 
 
+_ENTITY = {"'": "&apos;", '"': "&quot;"}
+
+
 def _redact_qemu_xml(text: str) -> str:
     option = ""
 
     def arg(m: re.Match[str]) -> str:
         nonlocal option
-        value = m.group(3)
+        value = html.unescape(m.group(3))  # `{&quot;data&quot;:...}` is QEMU's JSON syntax
         new = _qemu_arg(value, option)
         option = value if value.startswith("-") else ""
-        return f"{m.group(1)}{m.group(2)}{new}{m.group(2)}"
+        if new == value:
+            return m.group(0)
+        escaped = (
+            new.replace("&", "&amp;").replace("<", "&lt;").replace(m.group(2), _ENTITY[m.group(2)])
+        )
+        return f"{m.group(1)}{m.group(2)}{escaped}{m.group(2)}"
 
     text = _QEMU_ARG.sub(arg, text)
     text = _QEMU_ENV.sub(_blank_attr, text)
