@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import uuid as uuidlib
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +210,9 @@ def test_sweep_libvirt_and_host_facts(
 
     text = _tree_text(bundle)
     assert _leaks(text) == []
-    planted = _planted(QEMU_COMMANDLINE, *LIBVIRT_DOMAINS, *map(str, HOST.values()), "MkTargetUriZz")
+    planted = _planted(
+        QEMU_COMMANDLINE, *LIBVIRT_DOMAINS, *map(str, HOST.values()), "MkTargetUriZz"
+    )
     assert len(planted) == 49
     assert text.count("***REDACTED***") >= len(planted)  # each one read, and blanked
     # what the checks need survives: passwords are set, raw QEMU arguments exist, -vnc password=on
