@@ -23,6 +23,7 @@ What is secret is data, per format, in the tables below, so a reviewer can read 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -86,12 +87,18 @@ class SecretNames:
     never: frozenset[str] = frozenset()
 
     def __call__(self, name: str) -> bool:
-        n = _norm(name)
-        if n in self.never:
-            return False
-        if n in self.also or n.startswith(self.prefixes):
-            return True
-        return bool(_SECRET_WORDS.search(n)) and not _NOT_SECRET.search(n)
+        return _is_secret(self, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_secret(names: SecretNames, name: str) -> bool:
+    """`names(name)`, cached: the same few option names recur on every line of a process list."""
+    n = _norm(name)
+    if n in names.never:
+        return False
+    if n in names.also or n.startswith(names.prefixes):
+        return True
+    return bool(_SECRET_WORDS.search(n)) and not _NOT_SECRET.search(n)
 
 
 #: Settings files (qemu.conf, sssd.conf, storage.cfg, /etc/network/interfaces ...).
@@ -225,6 +232,23 @@ def redact_tree(value: Any) -> Any:
 _QEMU_PROP = re.compile(r"(^|[,:])((?:[A-Za-z0-9_-]+\.)*)([A-Za-z0-9_-]+)=((?:[^,\s]|,,)*)")
 # The legacy rbd file name keeps the cephx key inline: `rbd:pool/image:id=admin:key=X:...`.
 _RBD_KEY = re.compile(r"(:key=)((?:[^:,\s\\]|\\.)+)")
+# A cheap test that an argument may have a secret property (substrings of the names above).
+_QEMU_HINTS = (
+    "pass",
+    "secret",
+    "token",
+    "authtok",
+    "psk",
+    "credential",
+    "cookie",
+    "community",
+    "sig",
+    "pwd",
+    "key",
+    "data",
+    "iv",
+    "string",
+)
 # The same in QEMU's JSON syntax (`-object {"qom-type":"secret","data":"X"}`).
 _JSON_PAIR = re.compile(r'"([A-Za-z0-9_.\-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
 # Options whose argument is wholly or partly secret regardless of names.
@@ -261,6 +285,9 @@ def _qemu_arg(arg: str, option: str) -> str:
     """One QEMU argument (`secret,id=s0,data=X`), given the option before it (`-object`)."""
     if "=" not in arg and ":" not in arg:
         return arg
+    low = arg.lower()
+    if not any(h in low for h in _QEMU_HINTS):
+        return arg  # no name that could be secret: most arguments of most command lines
     quote = arg[0] if len(arg) > 1 and arg[0] in "'\"" and arg[-1] == arg[0] else ""
     body = arg[1:-1] if quote else arg
     if body.startswith("{"):
