@@ -230,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("checks", help="list the checks and what they map to")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    from hvaudit.fleet.cli import add_fleet_parser
+
+    add_fleet_parser(sub, _Parser)
     return parser
 
 
@@ -488,6 +492,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_FAIL if args.fail_on_new and d.new_failures else EXIT_OK
 
 
+def cmd_fleet(args: argparse.Namespace) -> int:
+    """hvaudit fleet ... (hvaudit.fleet.cli)."""
+    from hvaudit.fleet.cli import cmd_fleet as run
+
+    return run(args)
+
+
 COMMANDS = {
     "scan": cmd_scan,
     "collect": cmd_collect,
@@ -496,6 +507,7 @@ COMMANDS = {
     "checks": cmd_checks,
     "profiles": cmd_profiles,
     "diff": cmd_diff,
+    "fleet": cmd_fleet,
 }
 
 
