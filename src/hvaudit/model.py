@@ -147,6 +147,10 @@ class SpoofProtection:
     via: str
     """The filter (or platform feature) that does it, '' when there is none."""
     note: str = ""
+    beyond: frozenset[str] = frozenset()
+    """What the platform cannot stop at this port at all (a vSphere port group: ip, arp)."""
+    compensating: str = ""
+    """The control outside the port that can (named in the manual item for `beyond`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,6 +491,24 @@ class VmwareHost:
     """vCenter's (or the host's) roles and permissions: root, roles {id: {name, privileges}},
     permissions [{entity, entity_type, principal, group, role, propagate}]."""
     access_source: Source = field(default_factory=lambda: Source(""))
+    # The items below are as the vSphere collector recorded them; None = not reported.
+    switches: list[dict[str, Any]] | None = None
+    """Standard vSwitches: name, security {allowPromiscuous, macChanges, forgedTransmits}, nics."""
+    distributed: dict[str, Any] | None = None
+    """vCenter's distributed switches and port groups (security, vlan, uplink, overrides)."""
+    distributed_source: Source = field(default_factory=lambda: Source(""))
+    ntp: dict[str, Any] | None = None
+    directory: list[dict[str, Any]] | None = None
+    vmknics: list[dict[str, Any]] | None = None
+    vmknic_traffic: dict[str, list[str]] | None = None
+    """Traffic type (management, vmotion, vsan, ...) -> the vmknics selected for it."""
+    pci_passthrough: list[dict[str, Any]] | None = None
+    capability: dict[str, Any] | None = None
+    tpm_attestation: dict[str, Any] | None = None
+    acceptance: dict[str, Any] | None = None
+    """{"level": ...} or {"error": ..., "privilege": ...}."""
+    host_access: dict[str, Any] | None = None
+    """{"entries": [...], "lockdown_exceptions": [...]} or {"error": ..., "privilege": ...}."""
 
 
 @dataclass(slots=True)

@@ -94,12 +94,15 @@ func main() {
 	user := flag.String("user", "hvaudit-ro", "the one user name accepted")
 	pass := flag.String("pass", "", "its password (required)")
 	certOut := flag.String("cert", "", "write the server certificate (PEM) here")
-	var rules, lockdown, ssh, restricted, delays policies
+	var rules, lockdown, ssh, restricted, delays, hardenedHosts, weakHosts, vmStates policies
 	flag.Var(&rules, "portgroup", "HOST/NAME=VLAN:PROMISC:MAC:FORGED (repeatable)")
 	flag.Var(&lockdown, "lockdown", "put HOST in normal lockdown mode (repeatable)")
 	flag.Var(&ssh, "ssh", "run SSH and the ESXi Shell on HOST, started with the host (repeatable)")
 	flag.Var(&delays, "delay", "METHOD=MILLISECONDS: serve METHOD late (repeatable)")
 	flag.Var(&restricted, "firewall-restricted", "limit every ruleset of HOST to 10.0.0.0/24 (repeatable)")
+	flag.Var(&hardenedHosts, "hardened", "give HOST the hardened host state of profiles.go (repeatable)")
+	flag.Var(&weakHosts, "weak", "give HOST the weak host state of profiles.go (repeatable)")
+	flag.Var(&vmStates, "vm-state", "VM=secure|weak: encryption, vMotion encryption, snapshots (repeatable)")
 	flag.Parse()
 	if *pass == "" {
 		fmt.Fprintln(os.Stderr, "vcsim-hvaudit: -pass is required")
@@ -167,6 +170,33 @@ func main() {
 				}
 			}
 			h.Config.Service = &types.HostServiceInfo{Service: services}
+		}
+	}
+	for _, e := range simulator.Map.All("HostSystem") {
+		h := e.(*simulator.HostSystem)
+		for _, name := range hardenedHosts {
+			if h.Name == name {
+				hardened(h)
+			}
+		}
+		for _, name := range weakHosts {
+			if h.Name == name {
+				weak(h)
+			}
+		}
+	}
+	for _, rule := range vmStates {
+		name, state, _ := strings.Cut(rule, "=")
+		found := false
+		for _, e := range simulator.Map.All("VirtualMachine") {
+			if vm := e.(*simulator.VirtualMachine); vm.Name == name {
+				vmState(vm, state)
+				found = true
+			}
+		}
+		if !found {
+			fmt.Fprintln(os.Stderr, "vcsim-hvaudit: -vm-state: no VM", name)
+			os.Exit(2)
 		}
 	}
 	if err := applyPolicies(rules); err != nil {

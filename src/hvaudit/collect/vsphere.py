@@ -16,6 +16,7 @@ security policy). Console passwords and key safes in a VM's advanced settings ar
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import ssl
@@ -49,6 +50,9 @@ VM_PATHS = (
     "config.flags",
     "runtime.powerState",
     "runtime.host",
+    "snapshot",
+    "config.keyId",
+    "config.migrateEncryption",
 )
 HOST_PATHS = (
     "name",
@@ -62,8 +66,19 @@ HOST_PATHS = (
     "config.firewall",
     "config.lockdownMode",
     "configManager.advancedOption",
+    "configManager.imageConfigManager",
+    "configManager.hostAccessManager",
     "runtime.connectionState",
+    "config.dateTimeInfo",
+    "config.authenticationManagerInfo",
+    "config.network.vnic",
+    "config.virtualNicManagerInfo",
+    "config.pciPassthruInfo",
+    "capability",
 )
+# Retrieved on its own: a server whose answer pyVmomi cannot read (govmomi's simulator) costs
+# this item only, recorded as not reported, not the whole host retrieval.
+ATTESTATION_PATHS = ("summary.tpmAttestation",)
 # The host advanced options the checks read (the full list runs to thousands, some secret-ish).
 ADVANCED = (
     "UserVars.ESXiShellInteractiveTimeOut",
@@ -73,10 +88,35 @@ ADVANCED = (
     "Config.HostAgent.plugins.solo.enableMob",
     "Mem.ShareForceSalting",
     "Syslog.global.logHost",
+    "Syslog.global.certificate.checkSSLCerts",
+    "Syslog.global.auditRecord.storageEnable",
+    "Syslog.global.auditRecord.storageCapacity",
+    "Syslog.global.auditRecord.remoteEnable",
     "Net.BlockGuestBPDU",
+    "Net.DVFilterBindIpAddress",
     "Security.AccountLockFailures",
+    "Security.AccountUnlockTime",
+    "Security.PasswordQualityControl",
+    "Security.PasswordHistory",
+    "DCUI.Access",
+    "VMkernel.Boot.execInstalledOnly",
+    "UserVars.ESXiVPsDisabledProtocols",
+    "UserVars.SuppressHyperthreadWarning",
+    "Config.HostAgent.plugins.hostsvc.esxAdminsGroup",
 )
-DVPG_PATHS = ("name", "key", "config.defaultPortConfig")
+DVPG_PATHS = (
+    "name",
+    "key",
+    "config.defaultPortConfig",
+    "config.distributedVirtualSwitch",
+    "config.policy",
+    "config.uplink",
+)
+DVS_PATHS = ("name", "uuid", "config.defaultPortConfig", "config.uplinkPortgroup")
+# The privilege each per-host call needs (pyVmomi's method metadata, privId): the Read-only role
+# holds System.Read, not Global.Settings.
+ACCEPTANCE_PRIVILEGE = "System.Read"
+HOST_ACCESS_PRIVILEGE = "Global.Settings"
 
 NIC_MODELS = {
     "VirtualE1000": "e1000",
@@ -203,17 +243,41 @@ class VsphereCollector:
                 content, vim.dvs.DistributedVirtualPortgroup, DVPG_PATHS
             )
         }
+        switches = [
+            (obj, props)
+            for obj, props in self._retrieve(content, vim.DistributedVirtualSwitch, DVS_PATHS)
+        ]
+        writer.add(
+            "vmware/dvs.json",
+            dump_json(_dvs_record(switches, dvpgs)),
+            origin=f"DistributedVirtualSwitch: {', '.join(DVS_PATHS)}; "
+            f"DistributedVirtualPortgroup: {', '.join(DVPG_PATHS)}",
+        )
         hosts: dict[str, str] = {}
         records: dict[str, dict[str, Any]] = {}
         managers: dict[str, Any] = {}
         for obj, props in self._retrieve(content, vim.HostSystem, HOST_PATHS):
             hosts[obj._moId] = _safe_id(obj._moId)
             records[obj._moId] = _host_record(props, dvpgs)
+            records[obj._moId]["acceptance"] = self._acceptance(
+                props.get("configManager.imageConfigManager")
+            )
+            records[obj._moId]["host_access"] = self._host_access(
+                props.get("configManager.hostAccessManager")
+            )
             if props.get("configManager.advancedOption") is not None:
                 managers[obj._moId] = props["configManager.advancedOption"]
         options = self._advanced(content, managers)
+        attestation: dict[str, Any] = {}
+        try:
+            for obj, props in self._retrieve(content, vim.HostSystem, ATTESTATION_PATHS):
+                attestation[obj._moId] = _attestation(props.get("summary.tpmAttestation"))
+        except Exception as exc:
+            reason = f"summary.tpmAttestation: {type(exc).__name__}: {one_line(exc)[:120]}"
+            attestation = {key: {"error": reason} for key in records}
         for moid, record in records.items():
             record["advanced"] = options.get(moid)
+            record["tpm_attestation"] = attestation.get(moid)
             writer.add(
                 f"vmware/hosts/{hosts[moid]}.json",
                 dump_json(record),
@@ -273,6 +337,40 @@ class VsphereCollector:
         finally:
             view.Destroy()
             self.calls += 1
+
+    def _acceptance(self, manager: Any) -> dict[str, Any]:
+        """The host's VIB acceptance level (HostImageConfigGetAcceptance, one call per host)."""
+        if manager is None:
+            return {"error": "configManager.imageConfigManager not reported"}
+        try:
+            self.calls += 1
+            return {"level": str(manager.QueryHostAcceptanceLevel())}
+        except Exception as exc:
+            return _call_error("HostImageConfigGetAcceptance", exc, ACCEPTANCE_PRIVILEGE)
+
+    def _host_access(self, manager: Any) -> dict[str, Any]:
+        """Who may log in to the host directly, and the lockdown exception users."""
+        if manager is None:
+            return {"error": "configManager.hostAccessManager not reported"}
+        try:
+            self.calls += 1
+            entries = [
+                {
+                    "principal": str(e.principal),
+                    "group": bool(e.group),
+                    "mode": str(e.accessMode),
+                }
+                for e in manager.RetrieveAccessEntries() or []
+            ]
+            self.calls += 1
+            exceptions = sorted(str(u) for u in manager.QueryLockdownExceptions() or [])
+        except Exception as exc:
+            return _call_error(
+                "RetrieveHostAccessControlEntries/QueryLockdownExceptions",
+                exc,
+                HOST_ACCESS_PRIVILEGE,
+            )
+        return {"entries": entries, "lockdown_exceptions": exceptions}
 
     def _access(self, content: Any) -> dict[str, Any]:
         """Roles (with their privileges) and every permission: who may do what, where."""
@@ -348,6 +446,84 @@ class VsphereCollector:
         return out
 
 
+def _call_error(method: str, exc: Exception, privilege: str) -> dict[str, Any]:
+    """A per-host call that did not answer: the fault, and the privilege the call needs."""
+    name = type(exc).__name__.rsplit(".", 1)[-1]
+    return {
+        "error": f"{method}: {name}: {one_line(exc)[:200]}",
+        "privilege": privilege,
+        "denied": name in ("NoPermission", "NotAuthenticated"),
+    }
+
+
+def _dv_security(port: Any) -> dict[str, bool | None]:
+    sec = getattr(port, "securityPolicy", None)
+    return {
+        k: _bool_policy(getattr(sec, k, None))
+        for k in ("allowPromiscuous", "macChanges", "forgedTransmits")
+    }
+
+
+def _dv_vlan(port: Any) -> dict[str, Any]:
+    """A distributed port's VLAN: an id (0 = none), trunk ranges, or a private VLAN."""
+    spec = getattr(port, "vlan", None)
+    if spec is None:
+        return {"kind": None}
+    value = getattr(spec, "vlanId", None)
+    if isinstance(value, int):
+        return {"kind": "vlan", "id": value}
+    if isinstance(value, list) or hasattr(value, "__iter__"):
+        return {"kind": "trunk", "ranges": [[int(r.start), int(r.end)] for r in value or []]}
+    pvlan = getattr(spec, "pvlanId", None)
+    if isinstance(pvlan, int):
+        return {"kind": "pvlan", "id": pvlan}
+    return {"kind": None}
+
+
+def _dvs_record(
+    switches: list[tuple[Any, dict[str, Any]]], dvpgs: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Distributed switches and their port groups, each with its security policy and VLAN."""
+    uplinks: set[str] = set()
+    out_switches = []
+    for obj, props in switches:
+        port = props.get("config.defaultPortConfig")
+        uplinks.update(str(r._moId) for r in props.get("config.uplinkPortgroup") or [])
+        out_switches.append(
+            {
+                "key": str(obj._moId),
+                "name": str(props.get("name", obj._moId)),
+                "security": _dv_security(port) if port is not None else None,
+                "vlan": _dv_vlan(port) if port is not None else {"kind": None},
+            }
+        )
+    names = {str(obj._moId): str(props.get("name", obj._moId)) for obj, props in switches}
+    out_groups = []
+    for key, dv in sorted(dvpgs.items()):
+        port = dv.get("config.defaultPortConfig")
+        policy = dv.get("config.policy")
+        switch = dv.get("config.distributedVirtualSwitch")
+        switch_id = str(switch._moId) if switch is not None else ""
+        uplink = dv.get("config.uplink")
+        out_groups.append(
+            {
+                "key": key,
+                "name": str(dv.get("name", key)),
+                "switch": names.get(switch_id, switch_id),
+                "uplink": bool(uplink) if uplink is not None else key in uplinks,
+                "security": _dv_security(port) if port is not None else None,
+                "vlan": _dv_vlan(port) if port is not None else {"kind": None},
+                "overrides": {
+                    k: getattr(policy, k, None)
+                    for k in ("securityPolicyOverrideAllowed", "vlanOverrideAllowed")
+                }
+                if policy is not None
+                else None,
+            }
+        )
+    return {"switches": out_switches, "portgroups": out_groups}
+
+
 def _policy(security: Any) -> dict[str, bool | None]:
     if security is None:
         return {"allowPromiscuous": None, "macChanges": None, "forgedTransmits": None}
@@ -412,6 +588,18 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 "security": security,
             }
         )
+    standard = [
+        {
+            "name": str(s.name),
+            "security": switches[s.name],
+            "nics": sorted(
+                str(n)
+                for n in getattr(getattr(s.spec, "bridge", None), "nicDevice", None)
+                or [str(k).rsplit("-", 1)[-1] for k in s.pnic or []]
+            ),
+        }
+        for s in props.get("config.network.vswitch") or []
+    ]
     service = props.get("config.service")
     firewall = props.get("config.firewall")
     policy = getattr(firewall, "defaultPolicy", None)
@@ -449,7 +637,79 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         "build": getattr(product, "build", "") if product is not None else "",
         "connection": str(props.get("runtime.connectionState", "")),
         "portgroups": portgroups,
+        "switches": standard if props.get("config.network.vswitch") is not None else None,
+        "ntp": _ntp(props.get("config.dateTimeInfo")),
+        "directory": _directory(props.get("config.authenticationManagerInfo")),
+        "vmknics": [
+            {
+                "device": str(n.device),
+                "portgroup": str(n.portgroup or ""),
+                "dvs_portgroup": str(getattr(n.spec.distributedVirtualPort, "portgroupKey", ""))
+                if getattr(n.spec, "distributedVirtualPort", None) is not None
+                else "",
+            }
+            for n in props.get("config.network.vnic") or []
+        ]
+        if props.get("config.network.vnic") is not None
+        else None,
+        "vmknic_traffic": {
+            str(c.nicType): sorted(str(k).rsplit("-", 1)[-1] for k in c.selectedVnic or [])
+            for c in getattr(props.get("config.virtualNicManagerInfo"), "netConfig", None) or []
+        }
+        if props.get("config.virtualNicManagerInfo") is not None
+        else None,
+        "pci_passthrough": [
+            {
+                "id": str(d.id),
+                "capable": bool(d.passthruCapable),
+                "enabled": bool(d.passthruEnabled),
+                "active": bool(d.passthruActive),
+            }
+            for d in props.get("config.pciPassthruInfo") or []
+        ]
+        if props.get("config.pciPassthruInfo") is not None
+        else None,
+        "capability": {
+            k: getattr(props["capability"], k, None)
+            for k in ("uefiSecureBoot", "tpmSupported", "tpmVersion")
+        }
+        if props.get("capability") is not None
+        else None,
     }
+
+
+def _attestation(info: Any) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "status": str(getattr(info, "status", "") or ""),
+        "time": str(getattr(info, "time", "") or ""),
+        "message": str(getattr(getattr(info, "message", None), "message", "") or ""),
+    }
+
+
+def _ntp(info: Any) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {"servers": [str(s) for s in getattr(info.ntpConfig, "server", None) or []]}
+
+
+def _directory(info: Any) -> list[dict[str, Any]] | None:
+    """The host's directory stores (Active Directory membership), as authConfig lists them."""
+    if info is None:
+        return None
+    out = []
+    for store in info.authConfig or []:
+        kind = type(store).__name__.rsplit(".", 1)[-1]
+        out.append(
+            {
+                "type": kind,
+                "enabled": bool(getattr(store, "enabled", False)),
+                "domain": str(getattr(store, "joinedDomain", "") or ""),
+                "status": str(getattr(store, "domainMembershipStatus", "") or ""),
+            }
+        )
+    return out
 
 
 def _bool_policy(value: Any) -> bool | None:
@@ -499,6 +759,17 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
     boot = props.get("config.bootOptions")
     if getattr(boot, "efiSecureBootEnabled", False):
         out["uefi.secureBoot.enabled"] = "TRUE"
+    if props.get("config.migrateEncryption"):
+        out["migrate.encryptionMode"] = props["config.migrateEncryption"]
+    key = props.get("config.keyId")
+    if key is not None:
+        provider = getattr(getattr(key, "providerId", None), "id", "") or ""
+        out["hvaudit.encryption.keyId"] = f"{provider}/{getattr(key, 'keyId', '')}"
+    # the API leaves `snapshot` unset on a VM without snapshots
+    snapshots = _snapshots(getattr(props.get("snapshot"), "rootSnapshotList", None) or [])
+    out["hvaudit.snapshot.count"] = len(snapshots)
+    if snapshots:
+        out["hvaudit.snapshot.oldest"] = min(snapshots)
     devices = props.get("config.hardware.device") or []
     controllers = {d.key: d for d in devices}
     counts: dict[str, int] = {}
@@ -564,6 +835,16 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             out["sound.present"] = "TRUE"
         elif kind == "VirtualTPM":
             out["vtpm.present"] = "TRUE"
+        elif kind == "VirtualUSBController":
+            out["usb.present"] = "TRUE"
+            if getattr(d, "ehciEnabled", False):
+                out["ehci.present"] = "TRUE"
+        elif kind == "VirtualUSBXHCIController":
+            out["usb_xhci.present"] = "TRUE"
+        elif kind == "VirtualUSB":
+            n = next_id("usb:")
+            out[f"usb:{n}.present"] = "TRUE"
+            out[f"usb:{n}.deviceType"] = type(backing).__name__.rsplit(".", 1)[-1] or "?"
     rendered = {k.lower() for k in out}
     for option in props.get("config.extraConfig") or []:
         key = str(getattr(option, "key", ""))
@@ -571,6 +852,21 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             rendered.add(key.lower())
             out[key] = getattr(option, "value", "")
     return "".join(f'{k} = "{vmx_escape(v)}"\n' for k, v in out.items())
+
+
+def _snapshots(trees: list[Any]) -> list[str]:
+    """The creation time (UTC, ISO 8601) of every snapshot in the trees."""
+    out: list[str] = []
+    stack = list(trees)
+    while stack:
+        tree = stack.pop()
+        created = getattr(tree, "createTime", None)
+        if created is not None:
+            if created.tzinfo is not None:
+                created = created.astimezone(dt.UTC)
+            out.append(created.replace(tzinfo=None, microsecond=0).isoformat() + "Z")
+        stack.extend(getattr(tree, "childSnapshotList", None) or [])
+    return out
 
 
 def _bus(controller: str) -> str | None:

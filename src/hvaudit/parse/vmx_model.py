@@ -140,6 +140,11 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
                 )
     if vmx.flag("sound.present"):
         legacy.append("sound card")
+    # USB: a controller (usb = UHCI, ehci = USB 2, usb_xhci = USB 3) and devices usb:N
+    if any(vmx.flag(k) for k in ("usb.present", "ehci.present", "usb_xhci.present")):
+        legacy.append("USB controller")
+    if any(d.get("present", "").lower() == "true" for d in vmx.prefixed(r"usb:\d+").values()):
+        legacy.append("USB device")
     graphics = []
     if vmx.flag("remotedisplay.vnc.enabled"):
         port = vmx.get("remotedisplay.vnc.port", "")
@@ -196,7 +201,45 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
     )
 
 
-def _host(bundle: Bundle, path: str, access: dict[str, Any] | None) -> tuple[Host, list[Network]]:
+def _dict(record: dict[str, Any], key: str) -> dict[str, Any] | None:
+    value = record.get(key)
+    return value if isinstance(value, dict) else None
+
+
+def _list(record: dict[str, Any], key: str) -> list[Any] | None:
+    value = record.get(key)
+    return value if isinstance(value, list) else None
+
+
+def _iommu(record: dict[str, Any], src: Source) -> Fact[bool]:
+    """ESXi assigns a PCI device to a VM (DirectPath I/O) only through the IOMMU (Intel VT-d or
+    AMD-Vi; vSphere's DirectPath I/O requirements): a device the host reports passthruActive is
+    behind an active IOMMU."""
+    devices = _list(record, "pci_passthrough")
+    if devices is None:
+        return Fact.unavailable(
+            "config.pciPassthruInfo not reported: is Intel VT-d / AMD-Vi enabled in this host's "
+            "firmware and the device marked for passthrough (Host > Configure > PCI Devices)?",
+            src,
+        )
+    active = sorted(str(d.get("id")) for d in devices if isinstance(d, dict) and d.get("active"))
+    if active:
+        return Fact.of(
+            True, Source(src.artefact, f"pciPassthruInfo: active for {', '.join(active)}")
+        )
+    return Fact.unavailable(
+        "config.pciPassthruInfo lists no device with passthruActive: is Intel VT-d / AMD-Vi "
+        "enabled in this host's firmware?",
+        src,
+    )
+
+
+def _host(
+    bundle: Bundle,
+    path: str,
+    access: dict[str, Any] | None,
+    distributed: dict[str, Any] | None = None,
+) -> tuple[Host, list[Network]]:
     """A host and its port groups from a vSphere host artefact."""
     record = _json_object(bundle, path)
     name = str(record.get("name") or PurePosixPath(path).stem)
@@ -210,16 +253,28 @@ def _host(bundle: Bundle, path: str, access: dict[str, Any] | None) -> tuple[Hos
         cores=int(record.get("cores") or 0),
         threads=int(record.get("threads") or 0),
         memory_kib=int(record.get("memory_bytes") or 0) // 1024,
-        facts=HostFacts(),
+        facts=HostFacts(iommu_active=_iommu(record, src)),
         source=src,
         vmware=VmwareHost(
-            services=record.get("services") if isinstance(record.get("services"), dict) else None,
-            firewall=record.get("firewall") if isinstance(record.get("firewall"), dict) else None,
+            services=_dict(record, "services"),
+            firewall=_dict(record, "firewall"),
             lockdown=str(record["lockdown"]) if record.get("lockdown") else None,
-            advanced=record.get("advanced") if isinstance(record.get("advanced"), dict) else None,
+            advanced=_dict(record, "advanced"),
             source=src,
             access=access,
             access_source=Source("vmware/access.json"),
+            switches=_list(record, "switches"),
+            distributed=distributed,
+            distributed_source=Source("vmware/dvs.json"),
+            ntp=_dict(record, "ntp"),
+            directory=_list(record, "directory"),
+            vmknics=_list(record, "vmknics"),
+            vmknic_traffic=_dict(record, "vmknic_traffic"),
+            pci_passthrough=_list(record, "pci_passthrough"),
+            capability=_dict(record, "capability"),
+            tpm_attestation=_dict(record, "tpm_attestation"),
+            acceptance=_dict(record, "acceptance"),
+            host_access=_dict(record, "host_access"),
         ),
     )
     networks = []
@@ -247,9 +302,15 @@ def _host(bundle: Bundle, path: str, access: dict[str, Any] | None) -> tuple[Hos
     return host, networks
 
 
+SPOOF_COMPENSATING = (
+    "NSX SpoofGuard (IP), or dynamic ARP inspection and IP source guard on the physical switch"
+)
+
+
 def _port_spoofing(itf: Interface, net: Network | None) -> Fact[SpoofProtection]:
     """What the port group stops: with forged transmits and MAC changes rejected, frames from any
-    MAC but the VM's own; nothing stops a forged IP or ARP reply."""
+    MAC but the VM's own. No vSphere switch (standard or distributed) filters a forged IP or ARP
+    reply at the port: that part is beyond the platform and needs a compensating control."""
     if net is None:
         return Fact.unavailable(
             f"port group {itf.source!r} was not found on the VM's host", itf.source_ref
@@ -267,7 +328,12 @@ def _port_spoofing(itf: Interface, net: Network | None) -> Fact[SpoofProtection]
         else frozenset()
     )
     return Fact.of(
-        SpoofProtection(covers, f"port group {net.name} security policy"),
+        SpoofProtection(
+            covers,
+            f"port group {net.name} security policy",
+            beyond=frozenset({"ip", "arp"}),
+            compensating=SPOOF_COMPENSATING,
+        ),
         itf.source_ref,
         net.source,
     )
@@ -285,11 +351,17 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         if access_entry is not None and access_entry.status == "ok"
         else None
     )
+    dvs_entry = bundle.entry("vmware/dvs.json")
+    distributed = (
+        _json_object(bundle, dvs_entry.path)
+        if dvs_entry is not None and dvs_entry.status == "ok"
+        else None
+    )
     for entry in bundle.under("vmware/hosts/"):
         if entry.status != "ok":
             continue
         try:
-            host, found = _host(bundle, entry.path, access)
+            host, found = _host(bundle, entry.path, access, distributed)
         except (ValueError, TypeError) as exc:
             problems.append(
                 ParseProblem("host", entry.path, entry.path, f"unreadable host record: {exc}")
