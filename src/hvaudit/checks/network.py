@@ -69,6 +69,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         bad: list[str] = []
         gaps: list[Fact[SpoofProtection]] = []
         refs: list[Source] = []
+        beyond: list[SpoofProtection] = []  # parts the platform cannot enforce at the port
         for i in nics:
             refs.extend(i.spoofing.sources or (i.source_ref,))
             nic = i.mac or i.source
@@ -76,7 +77,9 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 gaps.append(i.spoofing)
                 continue
             p = i.spoofing.get()
-            lacking = sorted(SPOOF_KINDS - p.covers)
+            lacking = sorted(SPOOF_KINDS - p.covers - p.beyond)
+            if p.beyond:
+                beyond.append(p)
             if not p.via or p.note.startswith("filter "):
                 bad.append(f"{nic}: {p.note or 'no filter'}")
             elif lacking:
@@ -85,11 +88,23 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     f"{nic}: filter {p.via!r} does not stop {'/'.join(lacking).upper()} spoofing{how}"
                 )
         refs = list(dict.fromkeys(refs))
+        cannot = "/".join(sorted({k for p in beyond for k in p.beyond})).upper()
         if bad:
-            yield failed(s, "; ".join(bad), *refs)
+            extra = f" ({cannot} spoofing: not enforceable at the port)" if cannot else ""
+            yield failed(s, "; ".join(bad) + extra, *refs)
         elif gaps:
             yield unknown(
                 s, gaps[0], "the filters at the VM's interfaces stop MAC, IP and ARP spoofing"
+            )
+        elif beyond:
+            stops = "/".join(sorted({k for p in beyond for k in p.covers})).upper() or "nothing"
+            controls = "; ".join(sorted({p.compensating for p in beyond if p.compensating}))
+            yield manual(
+                s,
+                f"{stops} spoofing stopped at the port; {cannot} spoofing cannot be stopped there "
+                "by the platform",
+                *refs,
+                question=f"Is {cannot} spoofing from this VM stopped outside the port: {controls}?",
             )
         else:
             names = ", ".join(sorted({i.spoofing.get().via for i in nics}))

@@ -7,6 +7,7 @@ differently). Where the default is secure an absent key passes, and the evidence
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,8 @@ from hvaudit.checks.base import (
     check,
     failed,
     host_subject,
+    manual,
+    not_applicable,
     passed,
     unknown,
     vm_subject,
@@ -186,7 +189,12 @@ def _esx_hosts(ctx: Context) -> Iterator[tuple[Host, VmwareHost]]:
             yield h, h.vmware
 
 
+OFFLINE = "offline .vmx files hold no host"
+
+
 def _gap(what: str, src: Source) -> Fact[bool]:
+    if not src.artefact:
+        return Fact.unavailable(f"{what}: {OFFLINE}", src)
     return Fact.unavailable(f"{what}: not reported by the host, or not collected", src)
 
 
@@ -450,3 +458,1326 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
                 f"{len(scoped)} VM role grant(s), none on the root folder or a datacenter",
                 esx.access_source,
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# Switches and port groups, each its own subject (whether or not a VM is on it)
+
+POLICY_KEYS = ("allowPromiscuous", "macChanges", "forgedTransmits")
+POLICY_WORDS = {
+    "allowPromiscuous": "promiscuous mode",
+    "macChanges": "MAC address changes",
+    "forgedTransmits": "forged transmits",
+}
+
+
+def _switch_subject(name: str, host: str | None, kind: str) -> Subject:
+    return Subject("network", name, host, f"{kind}:{name}")
+
+
+def _distributed(ctx: Context) -> tuple[dict[str, Any], Source] | None:
+    """vCenter's distributed switches (one artefact, the same on every host record)."""
+    for _, esx in _esx_hosts(ctx):
+        if esx.distributed is not None:
+            return esx.distributed, esx.distributed_source
+    return None
+
+
+def _policy_outcome(
+    s: Subject, security: Any, what: str, src: Source, override: object = None
+) -> Outcome:
+    if not isinstance(security, dict):
+        gap = Fact[bool].unavailable(f"{what}: its security policy is not reported", src)
+        return unknown(s, gap, "promiscuous mode, MAC changes and forged transmits are rejected")
+    missing = [k for k in POLICY_KEYS if not isinstance(security.get(k), bool)]
+    accepted = [POLICY_WORDS[k] for k in POLICY_KEYS if security.get(k) is True]
+    if override is True:
+        accepted.append("each port may override the port group's security policy")
+    if accepted:
+        return failed(s, f"{what} accepts " + ", ".join(accepted), src)
+    if missing:
+        gap = Fact[bool].unavailable(
+            f"{what}: security.{', security.'.join(missing)} not reported", src
+        )
+        return unknown(s, gap, f"{what} rejects {', '.join(POLICY_WORDS[k] for k in missing)}")
+    return passed(
+        s, f"{what} rejects promiscuous mode, MAC address changes and forged transmits", src
+    )
+
+
+@check(
+    id="HVA-417",
+    title="Every switch and port group rejects promiscuous mode, MAC changes and forged transmits",
+    scope="network",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-TM-R2"]},
+    threats=("HYP-T2",),
+    remediation="Set Promiscuous mode, MAC address changes and Forged transmits to Reject on every "
+    "standard vSwitch and port group (Host > Configure > Virtual switches > Edit > Security) and "
+    "on every distributed switch and port group; do not allow ports to override the security "
+    "policy. Enable promiscuous mode only on the one port group a monitoring appliance needs.",
+    platforms=ESX,
+)
+def switch_security(ctx: Context) -> Iterator[Outcome]:
+    """A port that accepts forged transmits or MAC changes lets a guest send as another machine;
+    promiscuous mode lets it read every frame of its switch or port group (SP 800-125B VM-TM-R2:
+    only on the port group that needs it, never on the whole switch). Judged on every standard
+    vSwitch and port group of every host and every distributed switch and port group, used by a
+    VM or not: an unused port group is one reconfiguration away from carrying a VM. vSphere 8 STIG
+    ESXI-80-000216 (forged transmits), ESXI-80-000217 (MAC changes), ESXI-80-000218 (promiscuous
+    mode); the vSphere 8 Security Configuration Guide's vSwitch and vDS security-policy rules.
+    A standard port group's policy is the effective one (its override over the switch's)."""
+    for h, esx in _esx_hosts(ctx):
+        if esx.switches is None:
+            s = _switch_subject("(standard switches)", h.name, "vswitch")
+            gap = _gap("config.network.vswitch", esx.source)
+            yield unknown(s, gap, "every standard vSwitch rejects the three policies")
+        for sw in esx.switches or []:
+            name = str(sw.get("name", ""))
+            yield _policy_outcome(
+                _switch_subject(name, h.name, "vswitch"),
+                sw.get("security"),
+                f"standard switch {name}",
+                Source(esx.source.artefact, f"vswitch {name}"),
+            )
+    for n in ctx.deployment.networks:
+        if n.bridge == "dvs" or ctx.deployment.platform != "vmware-esxi":
+            continue
+        yield _policy_outcome(
+            _switch_subject(n.name, n.host, "portgroup"),
+            n.guest_policy if n.guest_policy else None,
+            f"port group {n.name} (effective policy)",
+            n.source,
+        )
+    dist = _distributed(ctx)
+    if dist is None:
+        return
+    data, src = dist
+    for sw in data.get("switches") or []:
+        yield _policy_outcome(
+            _switch_subject(str(sw.get("name")), None, "dvswitch"),
+            sw.get("security"),
+            f"distributed switch {sw.get('name')} (default port policy)",
+            Source(src.artefact, f"dvs {sw.get('name')}"),
+        )
+    for pg in data.get("portgroups") or []:
+        if pg.get("uplink"):
+            continue
+        overrides = pg.get("overrides") or {}
+        yield _policy_outcome(
+            Subject("network", str(pg.get("name")), str(pg.get("switch")), str(pg.get("key"))),
+            pg.get("security"),
+            f"distributed port group {pg.get('name')}",
+            Source(src.artefact, f"dvportgroup {pg.get('name')}"),
+            overrides.get("securityPolicyOverrideAllowed"),
+        )
+
+
+NATIVE_VLAN = 1
+"""The native (untagged) VLAN of most physical switches as shipped: a port group on it mixes
+with every untagged frame of the uplink."""
+
+
+def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Source) -> Outcome:
+    if kind == "trunk":
+        ranges = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in vlan)
+        return failed(s, f"{what} trunks VLANs {ranges} to its guests", src)
+    if kind == "vgt":
+        return failed(s, f"{what} is on VLAN 4095: every VLAN trunked to the guest (VGT)", src)
+    if kind == "pvlan":
+        return passed(s, f"{what} is on private VLAN {vlan}", src)
+    if kind != "vlan" or not isinstance(vlan, int):
+        gap = Fact[bool].unavailable(f"{what}: its VLAN is not reported", src)
+        return unknown(s, gap, f"{what} is on one VLAN of its own")
+    if vlan == NATIVE_VLAN:
+        return failed(
+            s, f"{what} is on VLAN {NATIVE_VLAN}, the physical switches' default native VLAN", src
+        )
+    if vlan == 0:
+        return manual(
+            s,
+            f"{what} sends untagged frames: they take the native VLAN of the physical port",
+            src,
+            question=f"Is the physical switch port under {what} an access port of one VLAN "
+            "reserved for it (not the native VLAN shared with other traffic)?",
+        )
+    return passed(s, f"{what} is on VLAN {vlan}", src)
+
+
+@check(
+    id="HVA-418",
+    title="Every port group is on one VLAN: no trunk to guests, not the native VLAN",
+    scope="network",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-NS-R3"]},
+    threats=("HYP-T2",),
+    remediation="Give every port group one VLAN id of its own (2..4094, not the native VLAN); use "
+    "VLAN 4095 or a distributed trunk only for an approved router or firewall appliance; do not "
+    "allow distributed ports to override the VLAN.",
+    platforms=ESX,
+)
+def portgroup_vlans(ctx: Context) -> Iterator[Outcome]:
+    """A port group on VLAN 4095 (standard) or with trunk ranges (distributed) hands every VLAN to
+    its guests, which can then tag their way into other segments; one on the native VLAN mixes with
+    the uplink's untagged traffic. vSphere 8 STIG ESXI-80-000220 (VGT on standard switches); the
+    vSphere 8 Security Configuration Guide's port-group VLAN rules (native VLAN, VGT, reserved
+    VLANs). Uplink port groups carry trunks by design and are not judged."""
+    for h, esx in _esx_hosts(ctx):
+        if esx.switches is None:
+            s = _switch_subject("(port groups)", h.name, "portgroup")
+            yield unknown(s, _gap("config.network.portgroup", esx.source), "each port group's VLAN")
+    for n in ctx.deployment.networks:
+        if n.bridge == "dvs" or ctx.deployment.platform != "vmware-esxi":
+            continue
+        s = _switch_subject(n.name, n.host, "portgroup")
+        what = f"port group {n.name}"
+        if n.vlan_trunk:
+            yield _vlan_outcome(s, what, "vgt", 4095, n.source)
+        else:
+            yield _vlan_outcome(s, what, "vlan", n.vlan_tags[0] if n.vlan_tags else 0, n.source)
+    dist = _distributed(ctx)
+    if dist is None:
+        return
+    data, src = dist
+    for pg in data.get("portgroups") or []:
+        if pg.get("uplink"):
+            continue
+        s = Subject("network", str(pg.get("name")), str(pg.get("switch")), str(pg.get("key")))
+        what = f"distributed port group {pg.get('name')}"
+        vlan = pg.get("vlan") or {}
+        ref = Source(src.artefact, f"dvportgroup {pg.get('name')}")
+        if (pg.get("overrides") or {}).get("vlanOverrideAllowed") is True:
+            yield failed(s, f"{what}: each port may override its VLAN", ref)
+            continue
+        yield _vlan_outcome(
+            s,
+            what,
+            vlan.get("kind"),
+            vlan.get("ranges") if vlan.get("kind") == "trunk" else vlan.get("id"),
+            ref,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# ESXi host items. An option or property the host did not report is a manual item naming it.
+
+
+def _option(esx: VmwareHost, key: str) -> Any:
+    return None if esx.advanced is None else esx.advanced.get(key)
+
+
+def _no_option(s: Subject, esx: VmwareHost, keys: list[str], what: str) -> Outcome:
+    if not esx.source.artefact:
+        return unknown(s, _gap(f"advanced option(s) {', '.join(keys)}", esx.source), what)
+    gap = Fact[bool].unavailable(
+        f"advanced option(s) {', '.join(keys)} not reported by the host", esx.source
+    )
+    return unknown(s, gap, what)
+
+
+def _true(value: object) -> bool | None:
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off", ""):
+        return False
+    return None
+
+
+def _service_states(
+    esx: VmwareHost, keys: tuple[str, ...]
+) -> tuple[dict[str, dict[str, Any]], list[str]] | None:
+    if esx.services is None:
+        return None
+    found = {k: esx.services[k] for k in keys if k in esx.services}
+    return found, [k for k in keys if k not in esx.services]
+
+
+@check(
+    id="HVA-419",
+    title="The host synchronises its clock with NTP servers (ntpd running, started with the host)",
+    scope="host",
+    severity=Severity.LOW,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-20"]},
+    threats=("HVA-T6",),
+    remediation="Host > Configure > Time Configuration: add the site's NTP servers, start the NTP "
+    "service and set its startup policy to 'Start and stop with host'.",
+    platforms=ESX,
+)
+def ntp(ctx: Context) -> Iterator[Outcome]:
+    """Log records from hosts whose clocks disagree cannot be correlated. vSphere 8 STIG
+    ESXI-80-000124 (ntpd running, policy on, site NTP servers); property
+    config.dateTimeInfo.ntpConfig.server and the service ntpd."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        if esx.ntp is None:
+            yield unknown(s, _gap("config.dateTimeInfo", esx.source), "the NTP servers")
+            continue
+        states = _service_states(esx, ("ntpd",))
+        if states is None or states[1]:
+            yield unknown(s, _gap("the ntpd service", esx.source), "ntpd runs, policy on")
+            continue
+        svc = states[0]["ntpd"]
+        servers = [str(x) for x in esx.ntp.get("servers") or []]
+        bad = []
+        if not servers:
+            bad.append("no NTP server configured")
+        if not svc.get("running") or svc.get("policy") != "on":
+            bad.append(
+                f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
+            )
+        if bad:
+            yield failed(s, "; ".join(bad), esx.source)
+        else:
+            yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
+
+
+@check(
+    id="HVA-420",
+    title="Logs go to a remote syslog server over TLS, with its certificate verified",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    threats=("HVA-T6",),
+    remediation="Set Syslog.global.logHost to ssl://LOGHOST:1514 (every target over ssl://) and "
+    "Syslog.global.certificate.checkSSLCerts to true; open the syslog firewall ruleset to the "
+    "log host only.",
+    platforms=ESX,
+)
+def remote_syslog(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-20: logs leave the host in real time, over a secure channel (TLS where possible), so
+    that an intruder cannot erase them. vSphere 8 STIG ESXI-80-000114 (Syslog.global.logHost set),
+    ESXI-80-000224 (Syslog.global.certificate.checkSSLCerts true). A target without a scheme is
+    UDP (ESXi's default, udp://HOST:514)."""
+    keys = ["Syslog.global.logHost", "Syslog.global.certificate.checkSSLCerts"]
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        log_host = _option(esx, keys[0])
+        if log_host is None:
+            yield _no_option(s, esx, keys[:1], "a remote syslog target over TLS is set")
+            continue
+        targets = [t.strip() for t in str(log_host).split(",") if t.strip()]
+        if not targets:
+            yield failed(s, "Syslog.global.logHost is empty: logs stay on the host", esx.source)
+            continue
+        plain = [t for t in targets if not t.lower().startswith("ssl://")]
+        if plain:
+            yield failed(s, f"not over TLS: {', '.join(plain)[:200]}", esx.source)
+            continue
+        verify = _option(esx, keys[1])
+        if verify is None:
+            yield _no_option(s, esx, keys[1:], "syslog verifies the server's TLS certificate")
+        elif _true(verify) is True:
+            yield passed(
+                s, f"logs to {', '.join(targets)[:200]}, certificates verified", esx.source
+            )
+        else:
+            yield failed(s, f"{keys[1]} = {str(verify)[:12]}: any server is trusted", esx.source)
+
+
+AUDIT_CAPACITY_MIB = 100
+"""vSphere 8 STIG ESXI-80-000113: Syslog.global.auditRecord.storageCapacity = 100 (MiB)."""
+
+
+@check(
+    id="HVA-421",
+    title="Audit records are kept on the host and forwarded to the syslog server",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    threats=("HVA-T6",),
+    remediation="Set Syslog.global.auditRecord.storageEnable = true, "
+    "Syslog.global.auditRecord.storageCapacity = 100 and Syslog.global.auditRecord.remoteEnable "
+    "= true (esxcli system auditrecords local enable / remote enable).",
+    platforms=ESX,
+)
+def audit_records(ctx: Context) -> Iterator[Outcome]:
+    """ESXi's audit records (logins, configuration changes) are off by default. vSphere 8 STIG
+    ESXI-80-000232 (storageEnable), ESXI-80-000113 (storageCapacity 100 MiB), ESXI-80-000233
+    (remoteEnable)."""
+    keys = [
+        "Syslog.global.auditRecord.storageEnable",
+        "Syslog.global.auditRecord.storageCapacity",
+        "Syslog.global.auditRecord.remoteEnable",
+    ]
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        values = {k: _option(esx, k) for k in keys}
+        missing = [k for k, v in values.items() if v is None]
+        if missing:
+            yield _no_option(s, esx, missing, "audit records are stored and forwarded")
+            continue
+        bad = []
+        if _true(values[keys[0]]) is not True:
+            bad.append("local audit record storage off")
+        capacity = _int(values[keys[1]])
+        if capacity is None or capacity < AUDIT_CAPACITY_MIB:
+            bad.append(
+                f"storage capacity {str(values[keys[1]])[:12]} MiB (want {AUDIT_CAPACITY_MIB})"
+            )
+        if _true(values[keys[2]]) is not True:
+            bad.append("audit records not forwarded")
+        if bad:
+            yield failed(s, "; ".join(bad), esx.source)
+        else:
+            yield passed(s, f"audit records stored ({capacity} MiB) and forwarded", esx.source)
+
+
+DEFAULT_ESX_ADMINS = "esx admins"
+
+
+@check(
+    id="HVA-422",
+    title="The host is joined to the directory, without the default 'ESX Admins' group",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-15"]},
+    threats=("HVA-T5",),
+    remediation="Join the host to Active Directory (Host > Configure > Authentication Services) "
+    "and set Config.HostAgent.plugins.hostsvc.esxAdminsGroup to a dedicated group (not "
+    "'ESX Admins').",
+    platforms=ESX,
+)
+def directory_membership(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-15: host accounts come from the enterprise directory (central password policy and
+    account removal). vSphere 8 STIG ESXI-80-000049 (joined to AD), ESXI-80-000241 (not the default
+    'ESX Admins' group: anyone who may create that group in AD becomes host administrator,
+    CVE-2024-37085). Property config.authenticationManagerInfo.authConfig."""
+    key = "Config.HostAgent.plugins.hostsvc.esxAdminsGroup"
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        if esx.directory is None:
+            yield unknown(
+                s, _gap("config.authenticationManagerInfo", esx.source), "the host's directory"
+            )
+            continue
+        ad = [
+            d for d in esx.directory if d.get("type") == "ActiveDirectoryInfo" and d.get("enabled")
+        ]
+        if not ad:
+            yield failed(s, "not joined to a directory: local accounts only", esx.source)
+            continue
+        if str(ad[0].get("status", "")).lower() != "ok":
+            yield failed(
+                s, f"joined to {ad[0].get('domain')}, membership {ad[0].get('status')}", esx.source
+            )
+            continue
+        group = _option(esx, key)
+        if group is None:
+            yield _no_option(s, esx, [key], "the AD group granted host administration")
+        elif str(group).strip().lower() in (DEFAULT_ESX_ADMINS, ""):
+            yield failed(
+                s,
+                f"joined to {ad[0].get('domain')}, but {key} is the default 'ESX Admins'",
+                esx.source,
+            )
+        else:
+            yield passed(
+                s,
+                f"joined to {ad[0].get('domain')}; administrators group {str(group)[:60]}",
+                esx.source,
+            )
+
+
+LOCK_FAILURES_MAX = 3
+UNLOCK_SECONDS_MIN = 900
+PASSWORD_HISTORY_MIN = 5
+PASSWORD_LENGTH_MIN = 15
+
+
+@check(
+    id="HVA-423",
+    title="Local accounts lock after failed logins and passwords follow the STIG policy",
+    scope="host",
+    severity=Severity.LOW,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-15"]},
+    threats=("HVA-T5",),
+    remediation="Set Security.AccountLockFailures = 3, Security.AccountUnlockTime = 900, "
+    "Security.PasswordHistory = 5 and Security.PasswordQualityControl = 'similar=deny retry=3 "
+    "min=disabled,disabled,disabled,disabled,15 max=64'.",
+    platforms=ESX,
+)
+def password_policy(ctx: Context) -> Iterator[Outcome]:
+    """The host's own accounts (root, the exception users) are the ones a directory does not
+    protect. vSphere 8 STIG ESXI-80-000005 (3 failures), ESXI-80-000111 (unlock after 900 s),
+    ESXI-80-000043 (history 5), ESXI-80-000035 (password quality: 15 characters)."""
+    keys = [
+        "Security.AccountLockFailures",
+        "Security.AccountUnlockTime",
+        "Security.PasswordHistory",
+        "Security.PasswordQualityControl",
+    ]
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        values = {k: _option(esx, k) for k in keys}
+        missing = [k for k, v in values.items() if v is None]
+        if missing:
+            yield _no_option(s, esx, missing, "the lockout and password policy")
+            continue
+        bad = []
+        failures = _int(values[keys[0]])
+        if failures is None or not 0 < failures <= LOCK_FAILURES_MAX:
+            bad.append(f"{keys[0]} = {str(values[keys[0]])[:12]} (want 1..{LOCK_FAILURES_MAX})")
+        unlock = _int(values[keys[1]])
+        if unlock is None or unlock < UNLOCK_SECONDS_MIN:
+            bad.append(f"{keys[1]} = {str(values[keys[1]])[:12]} (want >= {UNLOCK_SECONDS_MIN})")
+        history = _int(values[keys[2]])
+        if history is None or history < PASSWORD_HISTORY_MIN:
+            bad.append(f"{keys[2]} = {str(values[keys[2]])[:12]} (want >= {PASSWORD_HISTORY_MIN})")
+        quality = str(values[keys[3]])
+        lengths = [
+            _int(x)
+            for part in quality.split()
+            if part.startswith("min=")
+            for x in part[4:].split(",")
+        ]
+        if not lengths or lengths[-1] is None or lengths[-1] < PASSWORD_LENGTH_MIN:
+            bad.append(f"{keys[3]} does not require {PASSWORD_LENGTH_MIN} characters")
+        if bad:
+            yield failed(s, "; ".join(bad), esx.source)
+        else:
+            yield passed(
+                s, f"locks after {failures} failures for {unlock} s; history {history}", esx.source
+            )
+
+
+@check(
+    id="HVA-424",
+    title="Only root may use the DCUI when lockdown mode is on",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-14"]},
+    threats=("HVA-T5",),
+    remediation="Set DCUI.Access to root.",
+    platforms=ESX,
+)
+def dcui_access(ctx: Context) -> Iterator[Outcome]:
+    """Users in DCUI.Access keep console access in lockdown mode: every extra name is an account
+    that bypasses lockdown. vSphere 8 STIG ESXI-80-000189."""
+    key = "DCUI.Access"
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        value = _option(esx, key)
+        if value is None:
+            yield _no_option(s, esx, [key], "DCUI.Access lists root only")
+            continue
+        users = sorted({u.strip() for u in str(value).split(",") if u.strip()})
+        if users in ([], ["root"]):
+            yield passed(s, f"{key} = {','.join(users) or '(empty)'}", esx.source)
+        else:
+            yield failed(s, f"{key} = {', '.join(users)[:200]}", esx.source)
+
+
+@check(
+    id="HVA-425",
+    title="Few principals may log in to the host directly; lockdown has no extra exceptions",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-14"]},
+    threats=("HVA-T5",),
+    remediation="Host > Configure > Permissions: remove direct host permissions not needed; keep "
+    "the lockdown exception users list empty (or to the service accounts that need it).",
+    platforms=ESX,
+)
+def host_access(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-14 keeps the accounts with direct host access to two or three. The local accounts
+    holding a host role (HostAccessManager.RetrieveHostAccessControlEntries) and the lockdown
+    exception users (QueryLockdownExceptions, vSphere 8 STIG ESXI-80-000201) are read per host;
+    both calls need the Global.Settings privilege on the host (pyVmomi's method metadata), which
+    the Read-only role does not hold."""
+    limit = ctx.profile.max_interactive_accounts
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        info = esx.host_access
+        if info is None or "entries" not in info:
+            reason = (info or {}).get("error", "host access entries not collected")
+            privilege = (info or {}).get("privilege", "Global.Settings")
+            gap = Fact[bool].unavailable(f"{reason} (the calls need {privilege})", esx.source)
+            yield unknown(s, gap, "the accounts with direct host access and lockdown exceptions")
+            continue
+        admins = sorted(
+            str(e.get("principal"))
+            for e in info.get("entries") or []
+            if str(e.get("mode")) in ("accessAdmin", "admin")
+        )
+        exceptions = list(info.get("lockdown_exceptions") or [])
+        msg = f"{len(admins)} principal(s) with host administration ({', '.join(admins)[:120]})"
+        if exceptions:
+            msg += f"; lockdown exceptions: {', '.join(exceptions)[:120]}"
+        if len(admins) + len(exceptions) > limit:
+            yield failed(s, msg + f" (more than {limit})", esx.source)
+        else:
+            yield passed(s, msg, esx.source)
+
+
+ACCEPTED_LEVELS = ("vmware_certified", "vmware_accepted", "partner")
+
+
+@check(
+    id="HVA-426",
+    title="The host accepts only VMware- or partner-signed VIBs",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF2",
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Set the image acceptance level to PartnerSupported or higher (esxcli software "
+    "acceptance set --level=PartnerSupported) and remove CommunitySupported VIBs.",
+    platforms=ESX,
+)
+def vib_acceptance(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-5 (a): no uncertified drivers. At CommunitySupported the host installs unsigned,
+    untested VIBs. vSphere 8 STIG ESXI-80-000133. Read with HostImageConfigGetAcceptance
+    (pyVmomi QueryHostAcceptanceLevel), which needs System.Read (in the Read-only role)."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        info = esx.acceptance or {}
+        level = info.get("level")
+        if not level:
+            reason = info.get("error", "the acceptance level was not collected")
+            gap = Fact[bool].unavailable(
+                f"{reason} (HostImageConfigGetAcceptance needs {info.get('privilege', 'System.Read')})",
+                esx.source,
+            )
+            yield unknown(s, gap, "the VIB acceptance level (esxcli software acceptance get)")
+        elif str(level) in ACCEPTED_LEVELS:
+            yield passed(s, f"acceptance level {level}", esx.source)
+        else:
+            yield failed(
+                s, f"acceptance level {str(level)[:30]}: unsigned VIBs install", esx.source
+            )
+
+
+@check(
+    id="HVA-427",
+    title="Only binaries from installed, signed VIBs may run (execInstalledOnly)",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF2",
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Set VMkernel.Boot.execInstalledOnly = true (and reboot).",
+    platforms=ESX,
+)
+def exec_installed_only(ctx: Context) -> Iterator[Outcome]:
+    """Ransomware on ESXi copies its own binary to the host and runs it; with execInstalledOnly the
+    VMkernel runs only what came in a signed VIB. vSphere 8 STIG ESXI-80-000244 (default false on
+    8.0 Update 3, true on 9.0, per the vSphere Security Configuration Guide)."""
+    key = "VMkernel.Boot.execInstalledOnly"
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        value = _option(esx, key)
+        if value is None:
+            yield _no_option(s, esx, [key], f"{key} is true")
+        elif _true(value) is True:
+            yield passed(s, f"{key} = true", esx.source)
+        else:
+            yield failed(s, f"{key} = {str(value)[:12]}", esx.source)
+
+
+@check(
+    id="HVA-428",
+    title="The host boots with UEFI Secure Boot",
+    scope="host",
+    severity=Severity.HIGH,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Enable UEFI Secure Boot in the server's firmware (after checking "
+    "/usr/lib/vmware/secureboot/bin/secureBoot.py -c) and, on 8.0 Update 2 and later, "
+    "esxcli system settings encryption set --require-secure-boot=T.",
+    platforms=ESX,
+)
+def secure_boot(ctx: Context) -> Iterator[Outcome]:
+    """With Secure Boot the firmware, the boot loader, the VMkernel and every VIB must be signed: the
+    first link of the chain of trust HY-SR-3 asks for. vSphere 8 STIG ESXI-80-000094 (property
+    HostSystem.capability.uefiSecureBoot, vSphere API 8.0); ESXI-80-000085 (TPM-based enforcement)
+    is read by esxcli only and stays with the auditor."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        cap = esx.capability
+        if cap is None or cap.get("uefiSecureBoot") is None:
+            what = "capability" if cap is None else "capability.uefiSecureBoot"
+            yield unknown(
+                s,
+                _gap(f"{what} (reported by vSphere API 8.0 and later)", esx.source),
+                "the host booted with UEFI Secure Boot (esxcli system settings encryption get)",
+            )
+        elif cap["uefiSecureBoot"] is True:
+            yield passed(s, "booted with UEFI Secure Boot", esx.source)
+        else:
+            yield failed(s, "UEFI Secure Boot is off", esx.source)
+
+
+@check(
+    id="HVA-429",
+    title="The host has a TPM 2.0 and vCenter accepted its attestation",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Fit and enable a TPM 2.0 (SHA-256, TIS/FIFO), boot with Secure Boot, and resolve "
+    "the attestation alarm in vCenter (Host > Monitor > Security).",
+    platforms=ESX,
+)
+def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-3: measured launch into a TPM and an attestation of those measurements. vCenter
+    attests each host with a TPM 2.0 and reports the result as summary.tpmAttestation (accepted,
+    notAccepted); capability.tpmSupported and tpmVersion say whether there is a TPM at all."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        cap = esx.capability
+        if cap is None or cap.get("tpmSupported") is None:
+            yield unknown(s, _gap("capability.tpmSupported", esx.source), "the host has a TPM 2.0")
+            continue
+        if cap["tpmSupported"] is not True:
+            yield failed(s, "no TPM", esx.source)
+            continue
+        if str(cap.get("tpmVersion") or "") != "2.0":
+            yield failed(s, f"TPM version {cap.get('tpmVersion') or '?'} (want 2.0)", esx.source)
+            continue
+        att = esx.tpm_attestation
+        if att is not None and "error" in att:
+            gap = Fact[bool].unavailable(f"{str(att['error'])[:160]}", esx.source)
+            yield unknown(s, gap, "vCenter accepted this host's TPM attestation")
+        elif att is None:
+            yield unknown(
+                s,
+                _gap("summary.tpmAttestation (reported by vCenter)", esx.source),
+                "vCenter accepted this host's TPM attestation",
+            )
+        elif att.get("status") == "accepted":
+            yield passed(s, f"TPM 2.0; attestation accepted at {att.get('time')}", esx.source)
+        elif att.get("status") == "notAccepted":
+            yield failed(
+                s, f"TPM attestation not accepted: {str(att.get('message'))[:120]}", esx.source
+            )
+        else:
+            gap = Fact[bool].unavailable(f"attestation status {att.get('status')}", esx.source)
+            yield unknown(s, gap, "vCenter accepted this host's TPM attestation")
+
+
+@check(
+    id="HVA-430",
+    title="Guests cannot send BPDUs to the physical switch (Net.BlockGuestBPDU = 1)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-19"]},
+    threats=("HYP-T3",),
+    remediation="Set Net.BlockGuestBPDU = 1.",
+    platforms=ESX,
+)
+def bpdu_filter(ctx: Context) -> Iterator[Outcome]:
+    """A guest's BPDU reaching a physical port with BPDU Guard shuts that uplink down, for every VM
+    behind it: one guest denies service to the others. vSphere 8 STIG ESXI-80-000215."""
+    key = "Net.BlockGuestBPDU"
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        value = _option(esx, key)
+        if value is None:
+            yield _no_option(s, esx, [key], f"{key} = 1")
+        elif _int(value) == 1:
+            yield passed(s, f"{key} = 1", esx.source)
+        else:
+            yield failed(s, f"{key} = {str(value)[:12]}", esx.source)
+
+
+UNNEEDED_SERVICES = {"slpd": "SLP", "sfcbd-watchdog": "CIM", "snmpd": "SNMP"}
+
+
+@check(
+    id="HVA-431",
+    title="SLP, CIM and SNMP are stopped and do not start with the host",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-4", "HY-SR-19"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Host > Configure > Services: stop SLP (slpd), CIM Server (sfcbd-watchdog) and "
+    "SNMP Server (snmpd) and set each to 'Start and stop manually' unless a monitored use needs "
+    "it (then SNMPv3 only).",
+    platforms=ESX,
+)
+def unneeded_services(ctx: Context) -> Iterator[Outcome]:
+    """Each is a network service on the management plane: OpenSLP was the ESXiArgs ransomware's
+    way in (CVE-2021-21974). vSphere 8 STIG ESXI-80-000231 (SLP), ESXI-80-000228 (CIM),
+    ESXI-80-000212 (SNMP v1/v2c). A service absent from the host's list is not known to be off."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        states = _service_states(esx, tuple(UNNEEDED_SERVICES))
+        if states is None:
+            yield unknown(s, _gap("config.service", esx.source), "SLP, CIM and SNMP are off")
+            continue
+        found, missing = states
+        bad = [
+            f"{UNNEEDED_SERVICES[k]} ({k}: {'running' if v.get('running') else 'stopped'}, "
+            f"policy {v.get('policy')})"
+            for k, v in sorted(found.items())
+            if v.get("running") or v.get("policy") != "off"
+        ]
+        if bad:
+            yield failed(s, "enabled: " + ", ".join(bad), esx.source)
+        elif missing:
+            gap = Fact[bool].unavailable(
+                f"{', '.join(missing)} not in the host's service list", esx.source
+            )
+            yield unknown(s, gap, f"{', '.join(missing)} stopped and disabled")
+        else:
+            yield passed(s, "slpd, sfcbd-watchdog and snmpd stopped, policy off", esx.source)
+
+
+OLD_PROTOCOLS = ("sslv3", "tlsv1", "tlsv1.1")
+
+
+@check(
+    id="HVA-432",
+    title="The host's management endpoints refuse SSLv3, TLS 1.0 and TLS 1.1",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-16"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Set UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1 (ESXi 7 and 8.0 "
+    "before Update 3) or the TLS profile NIST_2024 (esxcli system tls server set --profile "
+    "NIST_2024, 8.0 Update 3); reboot.",
+    platforms=ESX,
+)
+def tls_protocols(ctx: Context) -> Iterator[Outcome]:
+    """Remote management sessions should use current TLS only. vSphere 7 STIG ESXI-70-000074
+    (UserVars.ESXiVPsDisabledProtocols = tlsv1,tlsv1.1,sslv3); on 8.0 Update 3 the TLS profile
+    (vSphere 8 STIG ESXI-80-000247) is read by esxcli only, so a host that no longer reports the
+    option is a manual item."""
+    key = "UserVars.ESXiVPsDisabledProtocols"
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        value = _option(esx, key)
+        if value is None:
+            yield _no_option(
+                s,
+                esx,
+                [key],
+                "the host's TLS profile (esxcli system tls server get) is NIST_2024 or "
+                "refuses TLS < 1.2",
+            )
+            continue
+        off = {p.strip().lower() for p in str(value).split(",")}
+        still = [p for p in OLD_PROTOCOLS if p not in off]
+        if still:
+            yield failed(
+                s, f"{key} = {str(value)[:60]}: {', '.join(still)} still enabled", esx.source
+            )
+        else:
+            yield passed(s, f"{key} = {str(value)[:60]}", esx.source)
+
+
+OTHER_TRAFFIC = (
+    "vmotion",
+    "vsan",
+    "faultToleranceLogging",
+    "vSphereReplication",
+    "vSphereReplicationNFC",
+    "vSphereProvisioning",
+)
+
+
+def _vmknic_vlans(
+    ctx: Context, h: Host, esx: VmwareHost
+) -> tuple[dict[str, tuple[str, int | None]], dict[int, list[str]]]:
+    """Each vmknic's port group and VLAN (None: not known), and the VLANs of the port groups
+    that carry no vmknic (VM port groups) -> their names."""
+    standard = {
+        n.name: n for n in ctx.deployment.networks if n.host == h.name and n.bridge != "dvs"
+    }
+    dist = _distributed(ctx)
+    dvpgs = {str(pg.get("key")): pg for pg in (dist[0].get("portgroups") or [])} if dist else {}
+
+    def vlan_of(pg: Any) -> int | None:
+        if pg is None:
+            return None
+        if isinstance(pg, dict):
+            v = pg.get("vlan") or {}
+            return v.get("id") if v.get("kind") == "vlan" else None
+        return 4095 if pg.vlan_trunk else (pg.vlan_tags[0] if pg.vlan_tags else 0)
+
+    nics: dict[str, tuple[str, int | None]] = {}
+    used: set[str] = set()
+    for n in esx.vmknics or []:
+        if n.get("dvs_portgroup"):
+            pg = dvpgs.get(str(n["dvs_portgroup"]))
+            name = str(pg.get("name")) if pg else str(n["dvs_portgroup"])
+            nics[str(n.get("device"))] = (name, vlan_of(pg))
+            used.add(str(n["dvs_portgroup"]))
+        else:
+            name = str(n.get("portgroup"))
+            nics[str(n.get("device"))] = (name, vlan_of(standard.get(name)))
+            used.add(name)
+    others: dict[int, list[str]] = {}
+    for name, net in standard.items():
+        v = vlan_of(net)
+        if name not in used and v is not None:
+            others.setdefault(v, []).append(name)
+    for key, pg in dvpgs.items():
+        v = vlan_of(pg)
+        if key not in used and not pg.get("uplink") and v is not None:
+            others.setdefault(v, []).append(str(pg.get("name")))
+    return nics, others
+
+
+@check(
+    id="HVA-433",
+    title="Management traffic has its own vmknic on a VLAN of its own",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-21"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="Give management its own VMkernel adapter (no vMotion, vSAN, FT, replication or "
+    "provisioning traffic on it) on a port group whose VLAN no VM port group uses.",
+    platforms=ESX,
+)
+def management_vmknic(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-21: the management interface sits on a dedicated segment. vSphere 8 STIG
+    ESXI-80-000198 (the management vmknic carries no other traffic type and is on the management
+    VLAN). Properties config.network.vnic and config.virtualNicManagerInfo.netConfig."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        if esx.vmknics is None or esx.vmknic_traffic is None:
+            what = "config.network.vnic" if esx.vmknics is None else "config.virtualNicManagerInfo"
+            yield unknown(s, _gap(what, esx.source), "management is alone on its own VLAN")
+            continue
+        mgmt = esx.vmknic_traffic.get("management") or []
+        if not mgmt:
+            gap = Fact[bool].unavailable("no vmknic is tagged for management traffic", esx.source)
+            yield unknown(s, gap, "which vmknic carries management and on which VLAN")
+            continue
+        nics, others = _vmknic_vlans(ctx, h, esx)
+        bad, unsure = [], []
+        for nic in mgmt:
+            shared = [t for t in OTHER_TRAFFIC if nic in (esx.vmknic_traffic.get(t) or [])]
+            if shared:
+                bad.append(f"{nic} also carries {', '.join(shared)}")
+            pg, vlan = nics.get(nic, ("?", None))
+            if vlan is None:
+                unsure.append(f"{nic} (port group {pg}): VLAN not reported")
+            elif vlan in (0, 4095):
+                unsure.append(
+                    f"{nic} (port group {pg}): {'untagged' if vlan == 0 else 'VLAN 4095'}"
+                )
+            elif vlan in others:
+                bad.append(f"{nic} VLAN {vlan} shared with {', '.join(sorted(others[vlan]))}")
+        if bad:
+            yield failed(s, "; ".join(bad), esx.source)
+        elif unsure:
+            yield manual(
+                s,
+                "; ".join(unsure),
+                esx.source,
+                question="Is the management vmknic's untagged or trunked segment dedicated to "
+                "management at the physical switch (no VM or other traffic on it)?",
+            )
+        else:
+            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in mgmt if n in nics)
+            yield passed(s, f"management alone on {where}", esx.source)
+
+
+@check(
+    id="HVA-434",
+    title="vMotion has its own vmknic on a VLAN of its own",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-r1": ["HY-SR-13"], "sp800-125b": ["VM-NS-R2"]},
+    threats=("HYP-T2", "HY-TS1"),
+    remediation="Put vMotion on a VMkernel adapter of its own (not the management one) on a port "
+    "group whose VLAN nothing else uses.",
+    platforms=ESX,
+)
+def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-13: a VM's memory travels over a dedicated segment. vSphere 8 STIG
+    ESXI-80-000160 (the vMotion vmknic carries no other traffic type, on its own VLAN)."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        if esx.vmknics is None or esx.vmknic_traffic is None:
+            what = "config.network.vnic" if esx.vmknics is None else "config.virtualNicManagerInfo"
+            yield unknown(s, _gap(what, esx.source), "vMotion is alone on its own VLAN")
+            continue
+        vmotion = esx.vmknic_traffic.get("vmotion") or []
+        if not vmotion:
+            yield not_applicable(s, "no vmknic is tagged for vMotion")
+            continue
+        nics, others = _vmknic_vlans(ctx, h, esx)
+        mgmt_vlans = {nics[n][1] for n in esx.vmknic_traffic.get("management") or [] if n in nics}
+        bad, unsure = [], []
+        for nic in vmotion:
+            shared = [
+                t
+                for t in ("management", *OTHER_TRAFFIC)
+                if t != "vmotion" and nic in (esx.vmknic_traffic.get(t) or [])
+            ]
+            if shared:
+                bad.append(f"{nic} also carries {', '.join(shared)}")
+                continue
+            pg, vlan = nics.get(nic, ("?", None))
+            if vlan is None or vlan in (0, 4095):
+                unsure.append(f"{nic} (port group {pg}): VLAN {vlan if vlan is not None else '?'}")
+            elif vlan in mgmt_vlans or vlan in others:
+                bad.append(f"{nic} VLAN {vlan} shared with other traffic")
+        if bad:
+            yield failed(s, "; ".join(bad), esx.source)
+        elif unsure:
+            yield manual(
+                s,
+                "; ".join(unsure),
+                esx.source,
+                question="Is the vMotion vmknic's segment dedicated to vMotion at the physical "
+                "switch?",
+            )
+        else:
+            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in vmotion if n in nics)
+            yield passed(s, f"vMotion alone on {where}", esx.source)
+
+
+@check(
+    id="HVA-435",
+    title="The ESXi build is the latest approved patch release",
+    scope="host",
+    severity=Severity.HIGH,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-18"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Patch the host to the latest ESXi release approved for the site (vSphere "
+    "Lifecycle Manager).",
+    automation="manual",
+    question="Is this host's ESXi build the latest patch release approved for the site?",
+    platforms=ESX,
+)
+def patch_level(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-18: keep the hypervisor current. The host reports its build (config.product.build);
+    which build is current and approved is site knowledge (vSphere 8 STIG ESXI-80-000221), so a
+    person compares it with VMware's release notes."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        if not h.hypervisor_version:
+            yield unknown(s, _gap("config.product.build", esx.source), "the host's ESXi build")
+            continue
+        yield manual(
+            s,
+            f"{h.hypervisor} (build {h.hypervisor_version})",
+            esx.source,
+            question=f"Is build {h.hypervisor_version} the latest ESXi patch release approved for "
+            "this site (VMware security advisories applied)?",
+        )
+
+
+@check(
+    id="HVA-436",
+    title="The hypervisor is bare-metal (Type 1)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function=None,
+    recommendations={"sp800-125a-2014": ["HY-SR-1"]},
+    threats=("HY-TS1", "HVA-T5"),
+    remediation="None: ESXi runs on the hardware without a general-purpose host OS.",
+    platforms=ESX,
+)
+def type1(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-1 prefers a Type 1 hypervisor without a host OS. ESXi's VMkernel runs on the hardware
+    and has no general-purpose operating system; classic ESX (4.1 and earlier) ran a Linux service
+    console beside it, the host OS HY-SR-1 wants gone. The product name the host reports
+    (config.product.fullName) is the evidence."""
+    for h, esx in _esx_hosts(ctx):
+        s = host_subject(h)
+        product = h.hypervisor.lower()
+        if "esxi" in product and h.hypervisor_version:
+            yield passed(s, f"{h.hypervisor}: bare-metal VMkernel, no host OS", esx.source)
+        elif product.startswith("vmware esx ") and h.hypervisor_version:
+            yield failed(s, f"{h.hypervisor}: classic ESX with a Linux service console", esx.source)
+        else:
+            yield unknown(
+                s, _gap("config.product", esx.source), "the host runs VMware ESXi (bare-metal)"
+            )
+
+
+def _manual_each(ctx: Context, message: str, question: str) -> Iterator[Outcome]:
+    for h, esx in _esx_hosts(ctx):
+        yield manual(host_subject(h), message, esx.source, question=question)
+
+
+@check(
+    id="HVA-437",
+    title="VM activity is monitored and policy enforced (VMware)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-11"],
+        "sp800-125a-r1": ["HY-SR-14", "HY-SR-16"],
+        "sp800-125b": ["VM-TM-R1"],
+    },
+    threats=("HYP-T1", "HYP-T2", "HVA-T6"),
+    remediation="Deploy malware and intrusion detection for the VMs (for example NSX Distributed "
+    "IDS/IPS and Malware Prevention, or an EDR in each guest) with automatic updates and "
+    "alerting.",
+    automation="manual",
+    question="Which mechanism detects malicious processes inside these VMs and malicious traffic "
+    "in and out of them?",
+    platforms=ESX,
+)
+def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-11: a mechanism detects malicious processes in VMs and malicious traffic in and out of
+    them. Nothing in the vSphere inventory says whether one is deployed."""
+    yield from _manual_each(
+        ctx,
+        "the vSphere API does not show security monitoring of the VMs",
+        "Which mechanism (NSX Distributed IDS/IPS, NSX Malware Prevention, an EDR in each guest) "
+        "detects malicious processes inside these VMs and malicious traffic in and out of them, "
+        "and does it update and alert automatically?",
+    )
+
+
+@check(
+    id="HVA-438",
+    title="VM monitoring runs outside the guests through introspection (VMware)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
+    threats=("HYP-T4", "HVA-T6"),
+    remediation="Use agentless, hypervisor-level monitoring (NSX Guest Introspection with a "
+    "partner security VM) rather than in-guest agents alone; keep the dvFilter API unbound "
+    "(Net.DVFilterBindIpAddress empty) unless such an appliance uses it.",
+    automation="manual",
+    question="Are these VMs monitored from outside the guests through introspection?",
+    platforms=ESX,
+)
+def introspection(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-12: monitoring from outside the VMs (a security virtual appliance using the
+    hypervisor's introspection API) survives a compromised guest. On vSphere that is NSX Guest
+    Introspection; the legacy dvFilter network API (Net.DVFilterBindIpAddress, vSphere 8 STIG
+    ESXI-80-000219) is shown as evidence."""
+    for h, esx in _esx_hosts(ctx):
+        bound = _option(esx, "Net.DVFilterBindIpAddress")
+        state = (
+            "Net.DVFilterBindIpAddress not reported"
+            if bound is None
+            else f"dvFilter API bound to {bound}"
+            if str(bound).strip()
+            else "dvFilter API not bound"
+        )
+        yield manual(
+            host_subject(h),
+            f"introspection is not visible in the vSphere API ({state})",
+            esx.source,
+            question="Are these VMs monitored from outside the guests (NSX Guest Introspection "
+            "with a partner security VM), and is that appliance isolated, least-privileged and "
+            "patched?",
+        )
+
+
+@check(
+    id="HVA-439",
+    title="A gold host configuration is applied and checked (Host Profiles / Configuration Profiles)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={"sp800-125a-2014": ["HY-SR-17"], "sp800-125a-r1": ["HY-SR-19"]},
+    threats=("HYP-T1", "HVA-T5"),
+    remediation="Attach a Host Profile (or a vSphere Configuration Profile on 8.0 Update 1 and "
+    "later) holding the hardened settings to every cluster and check compliance on a schedule.",
+    automation="manual",
+    question="Is a gold configuration (Host Profile or Configuration Profile) applied to this "
+    "host and checked for drift?",
+    platforms=ESX,
+)
+def gold_configuration(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-17: define a gold configuration, apply it automatically and check compliance. vSphere
+    does this with Host Profiles or vSphere Configuration Profiles; hvaudit does not read their
+    compliance state."""
+    yield from _manual_each(
+        ctx,
+        "Host Profile or Configuration Profile compliance is not read",
+        "Is a Host Profile or vSphere Configuration Profile with the hardened settings attached to "
+        "this host's cluster, and is its compliance checked on a schedule with drift alerted?",
+    )
+
+
+@check(
+    id="HVA-440",
+    title="Every standard vSwitch with port groups has two or more physical uplinks",
+    scope="network",
+    severity=Severity.MEDIUM,
+    function="HY-BF5",
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-22"],
+        "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"],
+    },
+    threats=("HYP-T3",),
+    remediation="Add a second physical NIC (on another physical switch) to the vSwitch and make it "
+    "active or standby in the teaming policy.",
+    platforms=ESX,
+)
+def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
+    """HY-SR-22: more than one path from a VM to the enterprise network. The vSwitch's bridge
+    (spec.bridge.nicDevice) lists its physical uplinks. Distributed switches' uplinks are per host
+    and not read: their port groups' redundancy stays with the auditor."""
+    for h, esx in _esx_hosts(ctx):
+        if esx.switches is None:
+            s = _switch_subject("(standard switches)", h.name, "vswitch")
+            gap = _gap("config.network.vswitch", esx.source)
+            yield unknown(s, gap, "each vSwitch has two uplinks")
+            continue
+        for sw in esx.switches:
+            name = str(sw.get("name", ""))
+            s = _switch_subject(name, h.name, "vswitch")
+            src = Source(esx.source.artefact, f"vswitch {name}")
+            nics = [str(n) for n in sw.get("nics") or []]
+            if not nics:
+                yield not_applicable(s, f"standard switch {name} has no uplink (internal only)")
+            elif len(nics) == 1:
+                yield failed(s, f"standard switch {name} has one uplink ({nics[0]})", src)
+            else:
+                yield passed(s, f"standard switch {name} uplinks: {', '.join(nics)}", src)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per VM: vMotion encryption, encryption at rest, snapshots
+
+
+@check(
+    id="HVA-441",
+    title="The VM's vMotion is encrypted",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    function="HY-BF4",
+    recommendations={"sp800-125a-r1": ["HY-SR-13"]},
+    threats=("HYP-T2", "HY-TS1"),
+    remediation="VM > Edit Settings > VM Options > Encryption: set Encrypted vMotion to Required "
+    "(or Opportunistic).",
+    platforms=ESX,
+)
+def encrypted_vmotion(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-13: a migrating VM's memory travels over a secure connection. vSphere 8 STIG
+    VMCH-80-000203 (config.migrateEncryption opportunistic or required; the API's default is
+    opportunistic). Rendered into the .vmx as migrate.encryptionMode; absent = not reported."""
+    for v, vm in _vmware(ctx):
+        s = vm_subject(v)
+        mode = vm.settings.get("migrate.encryptionmode")
+        ref = vm.at("migrate.encryptionMode")
+        if mode is None:
+            gap = Fact[bool].unavailable(
+                "config.migrateEncryption (migrate.encryptionMode) not reported", ref
+            )
+            yield unknown(s, gap, "encrypted vMotion is opportunistic or required")
+        elif mode.strip().lower() in ("opportunistic", "required"):
+            yield passed(s, f"encrypted vMotion {mode.strip()}", ref)
+        else:
+            yield failed(s, f"encrypted vMotion {mode.strip()[:20]}", ref)
+
+
+@check(
+    id="HVA-442",
+    title="The VM is encrypted at rest (VM encryption)",
+    scope="vm",
+    severity=Severity.LOW,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-10"]},
+    threats=("HVA-T5",),
+    remediation="Apply a VM encryption storage policy (a key provider must be configured), or "
+    "record the storage-level encryption that protects the VM's files.",
+    automation="manual",
+    question="Are this VM's files protected at rest, by VM encryption or by storage encryption?",
+    platforms=ESX,
+)
+def vm_encryption(ctx: Context) -> Iterator[Outcome]:
+    """VM files (disks, memory snapshots, the .vmx) copied off a datastore are readable unless the
+    VM is encrypted. An encrypted VM reports config.keyId (rendered hvaudit.encryption.keyId; an
+    offline .vmx carries encryption.keySafe). Unencrypted is not a failure by itself: the files may
+    be protected by vSAN or array encryption, which the API does not show per VM."""
+    for v, vm in _vmware(ctx):
+        s = vm_subject(v)
+        key = vm.settings.get("hvaudit.encryption.keyid")
+        if key is not None or vm.settings.get("encryption.keysafe") is not None:
+            ref = vm.at("hvaudit.encryption.keyId" if key is not None else "encryption.keySafe")
+            yield passed(s, f"encrypted (key {key or 'in the key safe'})", ref)
+        else:
+            yield manual(
+                s,
+                "not encrypted with VM encryption",
+                vm.at("hvaudit.encryption.keyId"),
+                question="Are this VM's files protected at rest by storage encryption (vSAN or "
+                "array), or is encryption not required for its data?",
+            )
+
+
+SNAPSHOTS_MAX = 3
+SNAPSHOT_AGE_HOURS = 72
+"""VMware's snapshot guidance (KB 1025279, "Best practices for using snapshots"): no single
+snapshot kept more than 72 hours, two or three per chain for performance."""
+
+
+@check(
+    id="HVA-443",
+    title="The VM keeps few snapshots, none older than 72 hours",
+    scope="vm",
+    severity=Severity.LOW,
+    function="HY-BF4",
+    recommendations={"sp800-125a-2014": ["HY-SR-10"]},
+    threats=("HYP-T3",),
+    remediation="Delete (consolidate) snapshots older than 72 hours and keep at most three; use "
+    "backups, not snapshots, for retention.",
+    platforms=ESX,
+)
+def snapshots(ctx: Context) -> Iterator[Outcome]:
+    """Snapshots grow until they fill the datastore (every VM on it stops) and keep old disk and
+    memory contents, patched vulnerabilities and removed data included, beside the running VM.
+    The age is taken at collection time."""
+    collected = _utc(ctx.deployment.collected_at)
+    for v, vm in _vmware(ctx):
+        s = vm_subject(v)
+        count = _int(vm.settings.get("hvaudit.snapshot.count") or "")
+        ref = vm.at("hvaudit.snapshot.count")
+        if count is None:
+            gap = Fact[bool].unavailable(
+                "the VM's snapshots (VirtualMachine.snapshot; a .vmx does not list them)", ref
+            )
+            yield unknown(s, gap, f"at most {SNAPSHOTS_MAX} snapshots, none over 72 hours")
+            continue
+        oldest = _utc(vm.settings.get("hvaudit.snapshot.oldest") or "")
+        bad = []
+        if count > SNAPSHOTS_MAX:
+            bad.append(f"{count} snapshots (more than {SNAPSHOTS_MAX})")
+        if count and oldest is not None and collected is not None:
+            hours = (collected - oldest).total_seconds() / 3600
+            if hours > SNAPSHOT_AGE_HOURS:
+                bad.append(f"oldest snapshot {hours / 24:.0f} days old")
+        elif count and (oldest is None or collected is None):
+            gap = Fact[bool].unavailable("the snapshots' creation time", ref)
+            yield unknown(s, gap, "no snapshot older than 72 hours")
+            continue
+        if bad:
+            yield failed(s, "; ".join(bad), ref)
+        else:
+            yield passed(s, f"{count} snapshot(s), none older than {SNAPSHOT_AGE_HOURS} hours", ref)
+
+
+def _utc(text: str) -> dt.datetime | None:
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
