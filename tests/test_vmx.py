@@ -64,11 +64,21 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-405", "web-01"): "pass",
         ("HVA-405", "legacy-db"): "fail",
         # an offline copy has no host: what rests on it is for a person to check
-        **{(f"HVA-41{n}", "offline-vmx"): "manual" for n in range(7)},
+        **{(f"HVA-{n}", "offline-vmx"): "manual" for n in range(410, 440) if n not in (417, 418)},
+        ("HVA-417", "(standard switches)"): "manual",
+        ("HVA-418", "(port groups)"): "manual",
+        ("HVA-440", "(standard switches)"): "manual",
+        ("HVA-441", "web-01"): "pass",  # migrate.encryptionMode = opportunistic
+        ("HVA-441", "legacy-db"): "fail",  # disabled
+        ("HVA-442", "web-01"): "manual",  # not encrypted: storage encryption is a question
+        ("HVA-442", "legacy-db"): "pass",  # encryption.keySafe
+        ("HVA-443", "web-01"): "manual",  # snapshots live in the .vmsd, not the .vmx
+        ("HVA-443", "legacy-db"): "manual",
     }
     msg = {(r["check_id"], r["subject"]["name"]): r["message"] for r in report["results"]}
     assert (
-        msg[("HVA-047", "legacy-db")] == "emulated legacy devices: IDE bus, serial port, sound card"
+        msg[("HVA-047", "legacy-db")]
+        == "emulated legacy devices: IDE bus, serial port, sound card, USB controller"
     )
     assert msg[("HVA-012", "legacy-db")] == "software emulation (binary translation)"
     assert msg[("HVA-401", "legacy-db")] == (
