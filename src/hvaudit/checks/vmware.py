@@ -510,9 +510,7 @@ def _policy_outcome(
     title="Every switch and port group rejects promiscuous mode, MAC changes and forged transmits",
     scope="network",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-TM-R2"]},
-    threats=("HYP-T2",),
     remediation="Set Promiscuous mode, MAC address changes and Forged transmits to Reject on every "
     "standard vSwitch and port group (Host > Configure > Virtual switches > Edit > Security) and "
     "on every distributed switch and port group; do not allow ports to override the security "
@@ -610,9 +608,7 @@ def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Sourc
     title="Every port group is on one VLAN: no trunk to guests, not the native VLAN",
     scope="network",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-NS-R3"]},
-    threats=("HYP-T2",),
     remediation="Give every port group one VLAN id of its own (2..4094, not the native VLAN); use "
     "VLAN 4095 or a distributed trunk only for an approved router or firewall appliance; do not "
     "allow distributed ports to override the VLAN.",
@@ -700,9 +696,7 @@ def _service_states(
     title="The host synchronises its clock with NTP servers (ntpd running, started with the host)",
     scope="host",
     severity=Severity.LOW,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-20"]},
-    threats=("HVA-T6",),
     remediation="Host > Configure > Time Configuration: add the site's NTP servers, start the NTP "
     "service and set its startup policy to 'Start and stop with host'.",
     platforms=ESX,
@@ -740,9 +734,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     title="Logs go to a remote syslog server over TLS, with its certificate verified",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
-    threats=("HVA-T6",),
     remediation="Set Syslog.global.logHost to ssl://LOGHOST:1514 (every target over ssl://) and "
     "Syslog.global.certificate.checkSSLCerts to true; open the syslog firewall ruleset to the "
     "log host only.",
@@ -788,9 +780,7 @@ AUDIT_CAPACITY_MIB = 100
     title="Audit records are kept on the host and forwarded to the syslog server",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
-    threats=("HVA-T6",),
     remediation="Set Syslog.global.auditRecord.storageEnable = true, "
     "Syslog.global.auditRecord.storageCapacity = 100 and Syslog.global.auditRecord.remoteEnable "
     "= true (esxcli system auditrecords local enable / remote enable).",
@@ -836,9 +826,7 @@ DEFAULT_ESX_ADMINS = "esx admins"
     title="The host is joined to the directory, without the default 'ESX Admins' group",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-15"]},
-    threats=("HVA-T5",),
     remediation="Join the host to Active Directory (Host > Configure > Authentication Services) "
     "and set Config.HostAgent.plugins.hostsvc.esxAdminsGroup to a dedicated group (not "
     "'ESX Admins').",
@@ -896,9 +884,7 @@ PASSWORD_LENGTH_MIN = 15
     title="Local accounts lock after failed logins and passwords follow the STIG policy",
     scope="host",
     severity=Severity.LOW,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-15"]},
-    threats=("HVA-T5",),
     remediation="Set Security.AccountLockFailures = 3, Security.AccountUnlockTime = 900, "
     "Security.PasswordHistory = 5 and Security.PasswordQualityControl = 'similar=deny retry=3 "
     "min=disabled,disabled,disabled,disabled,15 max=64'.",
@@ -953,9 +939,7 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
     title="Only root may use the DCUI when lockdown mode is on",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
-    threats=("HVA-T5",),
     remediation="Set DCUI.Access to root.",
     platforms=ESX,
 )
@@ -981,9 +965,7 @@ def dcui_access(ctx: Context) -> Iterator[Outcome]:
     title="Few principals may log in to the host directly; lockdown has no extra exceptions",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
-    threats=("HVA-T5",),
     remediation="Host > Configure > Permissions: remove direct host permissions not needed; keep "
     "the lockdown exception users list empty (or to the service accounts that need it).",
     platforms=ESX,
@@ -1027,9 +1009,7 @@ ACCEPTED_LEVELS = ("vmware_certified", "vmware_accepted", "partner")
     title="The host accepts only VMware- or partner-signed VIBs",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Set the image acceptance level to PartnerSupported or higher (esxcli software "
     "acceptance set --level=PartnerSupported) and remove CommunitySupported VIBs.",
     platforms=ESX,
@@ -1062,9 +1042,7 @@ def vib_acceptance(ctx: Context) -> Iterator[Outcome]:
     title="Only binaries from installed, signed VIBs may run (execInstalledOnly)",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF2",
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Set VMkernel.Boot.execInstalledOnly = true (and reboot).",
     platforms=ESX,
 )
@@ -1089,9 +1067,7 @@ def exec_installed_only(ctx: Context) -> Iterator[Outcome]:
     title="The host boots with UEFI Secure Boot",
     scope="host",
     severity=Severity.HIGH,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Enable UEFI Secure Boot in the server's firmware (after checking "
     "/usr/lib/vmware/secureboot/bin/secureBoot.py -c) and, on 8.0 Update 2 and later, "
     "esxcli system settings encryption set --require-secure-boot=T.",
@@ -1123,9 +1099,7 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
     title="The host has a TPM 2.0 and vCenter accepted its attestation",
     scope="host",
     severity=Severity.MEDIUM,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Fit and enable a TPM 2.0 (SHA-256, TIS/FIFO), boot with Secure Boot, and resolve "
     "the attestation alarm in vCenter (Host > Monitor > Security).",
     platforms=ESX,
@@ -1172,9 +1146,7 @@ def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
     title="Guests cannot send BPDUs to the physical switch (Net.BlockGuestBPDU = 1)",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-19"]},
-    threats=("HYP-T3",),
     remediation="Set Net.BlockGuestBPDU = 1.",
     platforms=ESX,
 )
@@ -1201,9 +1173,7 @@ UNNEEDED_SERVICES = {"slpd": "SLP", "sfcbd-watchdog": "CIM", "snmpd": "SNMP"}
     title="SLP, CIM and SNMP are stopped and do not start with the host",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-4", "HY-SR-19"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Host > Configure > Services: stop SLP (slpd), CIM Server (sfcbd-watchdog) and "
     "SNMP Server (snmpd) and set each to 'Start and stop manually' unless a monitored use needs "
     "it (then SNMPv3 only).",
@@ -1245,9 +1215,7 @@ OLD_PROTOCOLS = ("sslv3", "tlsv1", "tlsv1.1")
     title="The host's management endpoints refuse SSLv3, TLS 1.0 and TLS 1.1",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-16"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Set UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1 (ESXi 7 and 8.0 "
     "before Update 3) or the TLS profile NIST_2024 (esxcli system tls server set --profile "
     "NIST_2024, 8.0 Update 3); reboot.",
@@ -1339,13 +1307,11 @@ def _vmknic_vlans(
     title="Management traffic has its own vmknic on a VLAN of its own",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-21"],
         "sp800-125a-r1": ["HY-SR-20"],
         "sp800-125b": ["VM-NS-R2"],
     },
-    threats=("HY-TS1", "HVA-T5"),
     remediation="Give management its own VMkernel adapter (no vMotion, vSAN, FT, replication or "
     "provisioning traffic on it) on a port group whose VLAN no VM port group uses.",
     platforms=ESX,
@@ -1400,9 +1366,7 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     title="vMotion has its own vmknic on a VLAN of its own",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-r1": ["HY-SR-13"], "sp800-125b": ["VM-NS-R2"]},
-    threats=("HYP-T2", "HY-TS1"),
     remediation="Put vMotion on a VMkernel adapter of its own (not the management one) on a port "
     "group whose VLAN nothing else uses.",
     platforms=ESX,
@@ -1457,9 +1421,7 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     title="The ESXi build is the latest approved patch release",
     scope="host",
     severity=Severity.HIGH,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-18"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Patch the host to the latest ESXi release approved for the site (vSphere "
     "Lifecycle Manager).",
     automation="manual",
@@ -1489,9 +1451,7 @@ def patch_level(ctx: Context) -> Iterator[Outcome]:
     title="The hypervisor is bare-metal (Type 1)",
     scope="host",
     severity=Severity.MEDIUM,
-    function=None,
     recommendations={"sp800-125a-2014": ["HY-SR-1"]},
-    threats=("HY-TS1", "HVA-T5"),
     remediation="None: ESXi runs on the hardware without a general-purpose host OS.",
     platforms=ESX,
 )
@@ -1523,13 +1483,11 @@ def _manual_each(ctx: Context, message: str, question: str) -> Iterator[Outcome]
     title="VM activity is monitored and policy enforced (VMware)",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={
         "sp800-125a-2014": ["HY-SR-11"],
         "sp800-125a-r1": ["HY-SR-14", "HY-SR-16"],
         "sp800-125b": ["VM-TM-R1"],
     },
-    threats=("HYP-T1", "HYP-T2", "HVA-T6"),
     remediation="Deploy malware and intrusion detection for the VMs (for example NSX Distributed "
     "IDS/IPS and Malware Prevention, or an EDR in each guest) with automatic updates and "
     "alerting.",
@@ -1555,9 +1513,7 @@ def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
     title="VM monitoring runs outside the guests through introspection (VMware)",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
-    threats=("HYP-T4", "HVA-T6"),
     remediation="Use agentless, hypervisor-level monitoring (NSX Guest Introspection with a "
     "partner security VM) rather than in-guest agents alone; keep the dvFilter API unbound "
     "(Net.DVFilterBindIpAddress empty) unless such an appliance uses it.",
@@ -1594,9 +1550,7 @@ def introspection(ctx: Context) -> Iterator[Outcome]:
     title="A gold host configuration is applied and checked (Host Profiles / Configuration Profiles)",
     scope="host",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={"sp800-125a-2014": ["HY-SR-17"], "sp800-125a-r1": ["HY-SR-19"]},
-    threats=("HYP-T1", "HVA-T5"),
     remediation="Attach a Host Profile (or a vSphere Configuration Profile on 8.0 Update 1 and "
     "later) holding the hardened settings to every cluster and check compliance on a schedule.",
     automation="manual",
@@ -1621,12 +1575,10 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
     title="Every standard vSwitch with port groups has two or more physical uplinks",
     scope="network",
     severity=Severity.MEDIUM,
-    function="HY-BF5",
     recommendations={
         "sp800-125a-2014": ["HY-SR-22"],
         "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"],
     },
-    threats=("HYP-T3",),
     remediation="Add a second physical NIC (on another physical switch) to the vSwitch and make it "
     "active or standby in the teaming policy.",
     platforms=ESX,
@@ -1663,9 +1615,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     title="The VM's vMotion is encrypted",
     scope="vm",
     severity=Severity.MEDIUM,
-    function="HY-BF4",
     recommendations={"sp800-125a-r1": ["HY-SR-13"]},
-    threats=("HYP-T2", "HY-TS1"),
     remediation="VM > Edit Settings > VM Options > Encryption: set Encrypted vMotion to Required "
     "(or Opportunistic).",
     platforms=ESX,
@@ -1694,9 +1644,7 @@ def encrypted_vmotion(ctx: Context) -> Iterator[Outcome]:
     title="The VM is encrypted at rest (VM encryption)",
     scope="vm",
     severity=Severity.LOW,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-10"]},
-    threats=("HVA-T5",),
     remediation="Apply a VM encryption storage policy (a key provider must be configured), or "
     "record the storage-level encryption that protects the VM's files.",
     automation="manual",
@@ -1735,9 +1683,7 @@ snapshot kept more than 72 hours, two or three per chain for performance."""
     title="The VM keeps few snapshots, none older than 72 hours",
     scope="vm",
     severity=Severity.LOW,
-    function="HY-BF4",
     recommendations={"sp800-125a-2014": ["HY-SR-10"]},
-    threats=("HYP-T3",),
     remediation="Delete (consolidate) snapshots older than 72 hours and keep at most three; use "
     "backups, not snapshots, for retention.",
     platforms=ESX,
