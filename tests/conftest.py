@@ -155,6 +155,21 @@ HARDENED_HOST: dict[str, Any] = {
         0,
     ),
     "iommu-groups": ("0\n1\n2\n3\n", 0),
+    "iommu-group-devices": (
+        "/sys/kernel/iommu_groups/0/devices/0000:00:00.0\n"
+        "/sys/kernel/iommu_groups/1/devices/0000:00:1c.0\n"
+        "/sys/kernel/iommu_groups/2/devices/0000:65:00.0\n"
+        "/sys/kernel/iommu_groups/3/devices/0000:00:1f.0\n"
+        "/sys/kernel/iommu_groups/3/devices/0000:00:1f.3\n",
+        0,
+    ),
+    "pci-drivers": (
+        "/sys/bus/pci/drivers/pcieport/0000:00:1c.0\n"
+        "/sys/bus/pci/drivers/vfio-pci/0000:65:00.0\n"
+        "/sys/bus/pci/drivers/lpc_ich/0000:00:1f.0\n"
+        "/sys/bus/pci/drivers/snd_hda_intel/0000:00:1f.3\n",
+        0,
+    ),
     "efi": ("/sys/firmware/efi\n", 0),
     "secure-boot": ("   6   0   0   0   1\n", 0),
     "measured-boot-log": (

@@ -49,7 +49,7 @@ DOMAINS = {
         "<memtune><hard_limit unit='MiB'>2300</hard_limit><soft_limit unit='MiB'>1500</soft_limit></memtune>"
         "<cputune><shares>2048</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='2'/>"
         "<vcpupin vcpu='1' cpuset='3'/></cputune>"
-        f"<devices>{DISK_OK}{NIC_OK}{VNC_LOCAL}</devices>"
+        f"<devices>{DISK_OK}{NIC_OK}{VNC_LOCAL}<video><model type='virtio'/></video></devices>"
         "<seclabel type='dynamic' model='apparmor' relabel='yes'/>",
     ),
     "tcg": domain_xml("tcg", dtype="qemu"),
@@ -157,12 +157,13 @@ NWFILTERS = {
 
 EXPECT_ANY_HOST: dict[str, dict[str, str]] = {
     "HVA-012": {"tcg": "fail", "hardened": "pass", "unconfined": "pass"},
-    "HVA-044": {"unconfined": "fail", "hardened": "pass", "tcg": "pass"},
-    "HVA-046": {"hardened": "pass", "tcg": "pass"},
-    "HVA-047": {"legacy": "fail", "hardened": "pass"},
+    # Both bundles hold test-driver XML, which has no QEMU namespace: never a pass.
+    "HVA-046": {"hardened": "manual", "tcg": "manual"},
+    "HVA-047": {"legacy": "fail", "hardened": "pass", "openvnc": "fail"},
     "HVA-070": {"hardened": "pass", "lockednolimit": "fail", "tcg": "fail"},
     "HVA-080": {"bigcpu": "fail", "hardened": "pass"},
-    "HVA-090": {"hardened": "pass", "realtime": "pass", "tcg": "fail"},
+    # hardened pins its vCPUs, but every unpinned VM of this node may run on the same CPUs.
+    "HVA-090": {"hardened": "fail", "realtime": "fail", "tcg": "fail"},
     "HVA-091": {"realtime": "fail", "hardened": "pass"},
     "HVA-092": {"hardened": "pass", "nofilter": "fail", "tcg": "not_applicable"},
     "HVA-192": {"trunk": "fail", "onevlan": "pass", "hardened": "pass", "tcg": "not_applicable"},
@@ -234,6 +235,27 @@ def test_vm_checks_on_simulated_and_real_host(simulated, real_host, check_id: st
             assert got[vm] == status, (check_id, vm, messages(a, check_id)[vm])
 
 
+def test_vm_confinement_needs_the_host_driver_unless_the_xml_proves_it(simulated, real_host):
+    """HVA-044: a VM without <seclabel> is confined only by the host's default driver."""
+    assert outcomes(simulated, "HVA-044") == {
+        **dict.fromkeys(DOMAINS, "manual"),
+        "unconfined": "fail",
+        "hardened": "pass",
+    }
+    assert "security_default_confined = 1" in _question(simulated, "HVA-044", "tcg")
+    assert outcomes(real_host, "HVA-044")["tcg"] == "pass"
+    assert "driver default" in messages(real_host, "HVA-044")["tcg"]
+    assert messages(real_host, "HVA-044")["hardened"].startswith("dynamic apparmor label")
+
+
+def _question(a, check_id: str, subject: str) -> str:
+    return next(
+        r.outcome.question or ""
+        for r in a.results
+        if r.check.id == check_id and r.outcome.subject.name == subject
+    )
+
+
 def test_every_vm_gets_a_result_from_every_vm_check(simulated) -> None:
     vm_checks = {r.check.id for r in simulated.results if r.check.scope == "vm"}
     for cid in vm_checks:
@@ -242,9 +264,22 @@ def test_every_vm_gets_a_result_from_every_vm_check(simulated) -> None:
 
 def test_console_exposure(simulated, real_host) -> None:
     sim = outcomes(simulated, "HVA-031")
-    assert sim["openvnc"] == "fail"  # no password: fails whatever TLS says
-    assert sim["openvncpw"] == "not_applicable"  # TLS is host-wide, and this host is simulated
-    assert sim["defaultvnc"] == "not_applicable"  # listen address comes from qemu.conf
+    # The XML proves a console bound to every address; qemu.conf's default password and TLS
+    # switch (not read on a simulated host) decide the rest: a manual item naming them.
+    assert sim["openvnc"] == "manual"
+    assert messages(simulated, "HVA-031")["openvnc"].startswith(
+        "vnc on 0.0.0.0 (bound to every address), no password in the domain XML"
+    )
+    assert _question(simulated, "HVA-031", "openvnc") == (
+        f"On host {_host(simulated)}: does /etc/libvirt/qemu.conf set vnc_tls = 1, vnc_password "
+        "(the default password of consoles without one)?"
+    )
+    assert sim["openvncpw"] == "manual"
+    assert "vnc_tls = 1?" in _question(simulated, "HVA-031", "openvncpw")
+    assert sim["defaultvnc"] == "manual"
+    assert "vnc_listen = 127.0.0.1 (its default) or vnc_auto_unix_socket = 1" in _question(
+        simulated, "HVA-031", "defaultvnc"
+    )
     assert sim["hardened"] == "pass"
     assert sim["tcg"] == "not_applicable"
     real = outcomes(real_host, "HVA-031")
@@ -267,9 +302,17 @@ def test_console_without_tls_fails_and_hidden_password_is_not_a_pass(node, tmp_p
     assert outcomes(ro, "HVA-031")["openvnc"] == "manual"
 
 
+def _host(a) -> str:
+    return a.deployment.hosts[0].name
+
+
 def test_passthrough_needs_an_iommu(node, tmp_path: Path, simulated, real_host) -> None:
     _, uri = node
-    assert outcomes(simulated, "HVA-050")["passthrough"] == "not_applicable"
+    # A simulated host has no IOMMU evidence, but the passthrough is in the XML: manual.
+    assert outcomes(simulated, "HVA-050")["passthrough"] == "manual"
+    assert "IOMMU group hold only devices given to this VM" in _question(
+        simulated, "HVA-050", "passthrough"
+    )
     assert outcomes(real_host, "HVA-050")["passthrough"] == "pass"
     assert outcomes(real_host, "HVA-050")["hardened"] == "not_applicable"
     host = dict(HARDENED_HOST, **{"iommu-groups": ("", 2)})
@@ -329,7 +372,9 @@ def test_raw_qemu_arguments_from_real_domain_xml(tmp_path: Path) -> None:
     writer.record("host", status="not_applicable", origin="host facts", reason="simulated")
     a = run_assessment(writer.close(complete=True))
     got = outcomes(a, "HVA-046")
-    assert got == {"QEMUGuest1": "fail", "plain": "pass"}
+    # The bundle came from the test driver: "plain" may have lost its namespace there.
+    assert got == {"QEMUGuest1": "fail", "plain": "manual"}
+    assert "test driver drops the QEMU namespace" in messages(a, "HVA-046")["plain"]
     assert "ARGUMENT" in messages(a, "HVA-046")["QEMUGuest1"]
 
 
@@ -341,3 +386,431 @@ def test_secrets_must_be_private(simulated, real_host) -> None:
     # The test driver has no secrets: unavailable evidence, a manual item, not a pass.
     assert outcomes(simulated, "HVA-133") == {"(all)": "manual"}
     assert "does not implement secrets" in messages(simulated, "HVA-133")["(all)"]
+
+
+# --- issue 8: VM-side verdicts, each through the test driver and the real parser ------------------
+
+SELINUX_C1 = "system_u:system_r:svirt_t:s0:c10,c20"
+
+
+def _label(model: str, label: str, typ: str = "static") -> str:
+    return f"<seclabel type='{typ}' model='{model}' relabel='yes'><label>{label}</label></seclabel>"
+
+
+def test_static_labels_unconfined_or_shared_fail(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml("same1", body=_label("selinux", SELINUX_C1)),
+            domain_xml("same2", body=_label("selinux", SELINUX_C1)),
+            domain_xml("unconf", body=_label("selinux", "system_u:system_r:unconfined_t:s0")),
+            domain_xml("aaunconf", body=_label("apparmor", "unconfined")),
+            domain_xml("unique", body=_label("selinux", "system_u:system_r:svirt_t:s0:c1,c2")),
+        ]
+    )
+    got, msg = outcomes(a, "HVA-044"), messages(a, "HVA-044")
+    assert got == {
+        "same1": "fail",
+        "same2": "fail",
+        "unconf": "fail",
+        "aaunconf": "fail",
+        "unique": "pass",
+    }
+    assert f"static label {SELINUX_C1} is shared with VM(s) same2" in msg["same1"]
+    assert f"static label {SELINUX_C1} is shared with VM(s) same1" in msg["same2"]
+    assert "is unconfined" in msg["unconf"] and "is unconfined" in msg["aaunconf"]
+    assert (
+        msg["unique"]
+        == "static selinux label system_u:system_r:svirt_t:s0:c1,c2, unique on the host"
+    )
+
+
+@pytest.mark.parametrize(
+    ("conf", "expect"),
+    [
+        ('security_driver = "none"\n', 'qemu.conf security_driver = "none": QEMU runs unconfined'),
+        (
+            "security_default_confined = 0\n",
+            "qemu.conf security_default_confined = 0: the VM starts unconfined",
+        ),
+    ],
+)
+def test_driver_default_follows_qemu_conf(host_scan, conf: str, expect: str) -> None:
+    a = host_scan({"/etc/libvirt/qemu.conf": 'user = "libvirt-qemu"\n' + conf})
+    assert outcomes(a, "HVA-044") == {"web01": "fail"}
+    assert messages(a, "HVA-044")["web01"] == f"no <seclabel> and {expect}"
+
+
+def test_per_domain_dac_root_label_fails_qemu_unprivileged(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml("rootdac", body=_label("dac", "+0:+0")),
+            domain_xml("userdac", body=_label("dac", "+64055:+108")),
+        ]
+    )
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}
+    assert messages(a, "HVA-042")["hv1"] == (
+        "QEMU runs as root for VM(s) rootdac (<seclabel model='dac'> label uid 0)"
+    )
+
+
+SPICE_ANY = "<graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='pw'/>"
+SPICE_SECURE = (
+    "<graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='pw' defaultMode='secure'/>"
+)
+SPICE_INSECURE_CHANNEL = (
+    "<graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='pw' defaultMode='secure'>"
+    "<channel name='inputs' mode='insecure'/></graphics>"
+)
+SERIAL_TCP = (
+    "<serial type='tcp'><source mode='bind' host='0.0.0.0' service='4555'/>"
+    "<protocol type='raw'/><target port='0'/></serial>"
+)
+SERIAL_TLS = (
+    "<serial type='tcp'><source mode='bind' host='0.0.0.0' service='4556' tls='yes'/>"
+    "<protocol type='raw'/><target port='0'/></serial>"
+)
+CHANNEL_LOCAL = (
+    "<channel type='tcp'><source mode='bind' host='127.0.0.1' service='4557'/>"
+    "<target type='virtio' name='org.example.agent'/></channel>"
+)
+
+
+def _consoles() -> list[str]:
+    return [
+        domain_xml("spiceany", body=f"<devices>{SPICE_ANY}</devices>"),
+        domain_xml("spicesecure", body=f"<devices>{SPICE_SECURE}</devices>"),
+        domain_xml("spicechan", body=f"<devices>{SPICE_INSECURE_CHANNEL}</devices>"),
+        domain_xml("serialtcp", body=f"<devices>{SERIAL_TCP}</devices>"),
+        domain_xml("serialtls", body=f"<devices>{SERIAL_TLS}</devices>"),
+        domain_xml("chanlocal", body=f"<devices>{CHANNEL_LOCAL}</devices>"),
+        domain_xml("defaultvnc", body="<devices><graphics type='vnc' autoport='yes'/></devices>"),
+        domain_xml(
+            "openvnc",
+            body="<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>",
+        ),
+    ]
+
+
+def test_spice_modes_and_tcp_chardevs_on_a_hardened_host(host_scan) -> None:
+    a = host_scan(domains=_consoles())
+    got, msg = outcomes(a, "HVA-031"), messages(a, "HVA-031")
+    assert got == {
+        "spiceany": "fail",
+        "spicesecure": "pass",
+        "spicechan": "fail",
+        "serialtcp": "fail",
+        "serialtls": "pass",
+        "chanlocal": "pass",
+        "defaultvnc": "pass",
+        "openvnc": "fail",
+    }
+    assert msg["spiceany"] == (
+        "spice on 0.0.0.0 (bound to every address) admits plaintext channels (defaultMode='any')"
+    )
+    assert "channel(s) inputs mode='insecure'" in msg["spicechan"]
+    assert msg["serialtcp"] == (
+        "serial on 0.0.0.0 (bound to every address) port 4555 without TLS (chardev_tls = 0)"
+    )
+    assert (
+        msg["serialtls"]
+        == "serial on 0.0.0.0 (bound to every address) port 4556 with TLS and client certificates"
+    )
+
+
+def test_console_settings_of_qemu_conf_are_read(host_scan) -> None:
+    conf = (
+        'user = "libvirt-qemu"\nvnc_tls = 1\nvnc_password = "XYZ12345"\nchardev_tls = 1\n'
+        'vnc_listen = "0.0.0.0"\nvnc_auto_unix_socket = 1\nchardev_tls_x509_verify = 0\n'
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf}, domains=_consoles())
+    got, msg = outcomes(a, "HVA-031"), messages(a, "HVA-031")
+    # vnc_password is the default password of a console whose XML has none.
+    assert got["openvnc"] == "pass"
+    assert msg["openvnc"] == "vnc on 0.0.0.0 (bound to every address) with TLS and a password"
+    # vnc_auto_unix_socket takes preference over vnc_listen for a console without an address.
+    assert got["defaultvnc"] == "pass"
+    assert got["serialtcp"] == "fail"
+    assert "TLS without client certificates (chardev_tls_x509_verify = 0)" in msg["serialtcp"]
+
+
+def test_consoles_on_a_simulated_host_are_manual_with_the_exact_settings(tmp_path: Path) -> None:
+    uri = write_node(tmp_path / "n.xml", _consoles())
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    got = outcomes(a, "HVA-031")
+    assert got["spiceany"] == "fail"  # the XML alone proves plaintext channels on every address
+    assert got["serialtcp"] == "manual"
+    assert got["chanlocal"] == "pass"
+    assert _question(a, "HVA-031", "serialtcp") == (
+        f"On host {_host(a)}: does /etc/libvirt/qemu.conf set chardev_tls = 1, "
+        "chardev_tls_x509_verify = 1 (client certificates required)?"
+    )
+    assert got["spicesecure"] == "manual"
+    assert "spice_tls = 1" in _question(a, "HVA-031", "spicesecure")
+
+
+def test_raw_arguments_need_namespace_fidelity(simulated) -> None:
+    assert _question(simulated, "HVA-046", "hardened") == (
+        "Does `virsh dumpxml hardened` on the real host show no <qemu:commandline>, "
+        "<qemu:capabilities>, <qemu:override> or <qemu:deprecation>?"
+    )
+
+
+def test_legacy_models_fail(tmp_path: Path) -> None:
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml(
+                "oldmodels",
+                body="<devices><interface type='network'><source network='lan'/>"
+                "<model type='rtl8139'/></interface><input type='tablet' bus='usb'/>"
+                "<video><model type='cirrus'/></video></devices>",
+            ),
+            domain_xml(
+                "modern",
+                body="<devices><input type='tablet' bus='virtio'/>"
+                "<video><model type='virtio'/></video></devices>",
+            ),
+        ],
+        NETWORKS,
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    assert outcomes(a, "HVA-047") == {"oldmodels": "fail", "modern": "pass"}
+    assert messages(a, "HVA-047")["oldmodels"] == (
+        "emulated legacy devices: rtl8139 NIC, cirrus video, USB tablet"
+    )
+
+
+def test_iommu_groups_of_passed_through_devices(host_scan) -> None:
+    pci = (
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0x0000' bus='0x{bus}' slot='0x{slot}' function='0x{fn}'/>"
+        "</source></hostdev></devices>"
+    )
+    usb = (
+        "<devices><hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/>"
+        "<product id='0xbeef'/></source></hostdev></devices>"
+    )
+    doms = [
+        domain_xml("alone", body=pci.format(bus="65", slot="00", fn="0")),
+        domain_xml("halfgroup", body=pci.format(bus="00", slot="1f", fn="0")),
+        domain_xml("usbonly", body=usb),
+    ]
+    a = host_scan(domains=doms)
+    got, msg = outcomes(a, "HVA-050"), messages(a, "HVA-050")
+    assert got == {"alone": "pass", "halfgroup": "fail", "usbonly": "not_applicable"}
+    assert msg["halfgroup"] == (
+        "0000:00:1f.0 shares IOMMU group 3 with 0000:00:1f.3 (driver snd_hda_intel), "
+        "left to the host"
+    )
+    assert msg["usbonly"] == "no DMA-capable (PCI) passthrough: usb devices stay host-mediated"
+    # The same group given to two VMs.
+    b = host_scan(
+        domains=[
+            domain_xml("first", body=pci.format(bus="00", slot="1f", fn="0")),
+            domain_xml("second", body=pci.format(bus="00", slot="1f", fn="3")),
+        ]
+    )
+    assert outcomes(b, "HVA-050") == {"first": "fail", "second": "fail"}
+    assert "with 0000:00:1f.3 of VM second" in messages(b, "HVA-050")["first"]
+
+
+def _pinned(name: str, pins: dict[int, str], vcpus: int, emulator: str | None = None) -> str:
+    tune = "".join(f"<vcpupin vcpu='{v}' cpuset='{c}'/>" for v, c in pins.items())
+    if emulator:
+        tune += f"<emulatorpin cpuset='{emulator}'/>"
+    return domain_xml(
+        name,
+        vcpus=vcpus,
+        body=f"<cputune><shares>1024</shares><quota>50000</quota>{tune}</cputune>",
+    )
+
+
+def test_cpu_reservation_must_be_exclusive(tmp_path: Path) -> None:
+    # A 16-CPU node (2 sockets x 4 cores x 2 threads).
+    doms = [
+        _pinned("dedicated", {0: "2", 1: "3"}, 2, emulator="2-3"),
+        _pinned("twin1", {0: "6"}, 1, emulator="6"),
+        _pinned("twin2", {0: "6"}, 1, emulator="6"),
+        _pinned("everycpu", {0: "0-15"}, 1, emulator="8-9"),
+        _pinned("onepinned", {0: "10"}, 4, emulator="10"),
+    ]
+    uri = write_node(tmp_path / "n.xml", doms)
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    got, msg = outcomes(a, "HVA-090"), messages(a, "HVA-090")
+    assert got == {
+        "dedicated": "fail",
+        "twin1": "fail",
+        "twin2": "fail",
+        "everycpu": "fail",
+        "onepinned": "fail",
+    }
+    assert "vCPUs pinned to every host CPU (0-15)" in msg["everycpu"]
+    assert "host CPU(s) 6 also open to VM(s) everycpu, onepinned, twin2" in msg["twin1"]
+    assert "3 of 4 vCPU(s) not pinned" in msg["onepinned"]
+    assert "host CPU(s) 2-3 also open to VM(s) everycpu, onepinned" in msg["dedicated"]
+    # Partitioned: every VM pinned (vCPUs and emulator) to CPUs of its own.
+    uri = write_node(
+        tmp_path / "p.xml",
+        [_pinned("left", {0: "2", 1: "3"}, 2, "2-3"), _pinned("right", {0: "4"}, 1, "4")],
+    )
+    b = run_assessment(build_bundle(tmp_path, uri, None, name="p"))
+    assert outcomes(b, "HVA-090") == {"left": "pass", "right": "pass"}
+    assert messages(b, "HVA-090")["left"].startswith(
+        "reservation: all 2 vCPU(s) pinned (<vcpupin>) to host CPU(s) 2-3, used by no other"
+    )
+
+
+def test_emulator_and_iothread_scheduling_are_read(tmp_path: Path) -> None:
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml(
+                "rtemu",
+                body="<iothreads>1</iothreads><cputune><emulatorsched scheduler='fifo' "
+                "priority='1'/><iothreadsched iothreads='1' scheduler='rr' priority='1'/></cputune>",
+            )
+        ],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    assert outcomes(a, "HVA-091") == {"rtemu": "fail"}
+    assert messages(a, "HVA-091")["rtemu"] == (
+        "real-time scheduling: emulator fifo (<emulatorsched>), iothreads 1 rr (<iothreadsched>)"
+    )
+
+
+def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> None:
+    blk = (
+        "<blkiotune><device><path>/dev/sdb</path><write_bytes_sec>10000000</write_bytes_sec>"
+        "</device></blkiotune>"
+    )
+    disk = "<disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='vda' bus='virtio'/></disk>"
+    other = "<disk type='file' device='disk'><source file='/i/x.qcow2'/><target dev='vdb' bus='virtio'/></disk>"
+    doms = [
+        domain_xml(
+            "inonly",
+            body="<devices>"
+            + nic("<bandwidth><inbound average='1000'/></bandwidth>")
+            + "</devices>",
+        ),
+        domain_xml("useronly", body="<devices><interface type='user'/></devices>"),
+        domain_xml(
+            "vhostuser",
+            body="<memoryBacking><access mode='shared'/></memoryBacking><devices>"
+            "<interface type='vhostuser'><source type='unix' path='/run/vhu0' mode='client'/>"
+            "<model type='virtio'/></interface></devices>",
+        ),
+        domain_xml("blkio", body=f"{blk}<devices>{disk}</devices>"),
+        domain_xml("blkioother", body=f"{blk}<devices>{other}</devices>"),
+    ]
+    uri = write_node(tmp_path / "n.xml", doms, NETWORKS)
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    got, msg = outcomes(a, "HVA-092"), messages(a, "HVA-092")
+    assert got == {
+        "inonly": "fail",
+        "useronly": "not_applicable",
+        "vhostuser": "manual",
+        "blkio": "pass",
+        "blkioother": "manual",
+    }
+    assert msg["inonly"].endswith("inbound limit only, what the guest sends is unlimited")
+    assert msg["useronly"] == (
+        "no disks and no interfaces libvirt can limit (user cannot be shaped by libvirt)"
+    )
+    assert msg["vhostuser"] == "vhost-user port /run/vhu0 is shaped by its switch, not libvirt"
+    assert (
+        msg["blkioother"] == "<blkiotune> throttles /dev/sdb; disk(s) /i/x.qcow2 have no <iotune>"
+    )
+
+
+MACVTAP_NET = (
+    "<network><name>macv</name><forward mode='bridge'><interface dev='eth2'/></forward></network>"
+)
+PT_NET = (
+    "<network><name>ptnet</name><forward mode='passthrough'><interface dev='eth3'/></forward>"
+    "</network>"
+)
+
+
+def test_macvtap_networks_are_macvtap(tmp_path: Path) -> None:
+    doms = [
+        domain_xml(
+            "onmacv",
+            body="<devices>"
+            + nic("<filterref filter='clean-traffic'/>", source="<source network='macv'/>")
+            + "</devices>",
+        ),
+        domain_xml(
+            "onpt", body="<devices>" + nic(source="<source network='ptnet'/>") + "</devices>"
+        ),
+        domain_xml(
+            "vf",
+            body="<devices><interface type='hostdev' managed='yes'><mac address='52:54:00:00:00:aa'/>"
+            "<source><address type='pci' domain='0' bus='0x65' slot='0x02' function='0x3'/>"
+            "</source></interface></devices>",
+        ),
+    ]
+    uri = write_node(tmp_path / "n.xml", doms, [*NETWORKS, MACVTAP_NET, PT_NET])
+    real = _with_filters(tmp_path, uri, dict(HARDENED_HOST), "real")
+    a = run_assessment(real)
+    got, msg = outcomes(a, "HVA-194"), messages(a, "HVA-194")
+    assert got == {"onmacv": "fail", "onpt": "pass", "vf": "manual"}
+    assert msg["onmacv"] == "macvtap bridge mode on network macv"
+    assert "hwmode vepa" in _question(a, "HVA-194", "vf")
+    got = outcomes(a, "HVA-191")
+    # clean-traffic is defined on this host, but nwfilter never reaches a macvtap port.
+    assert got == {"onmacv": "manual", "onpt": "manual", "vf": "manual"}
+    assert "filter 'clean-traffic' is not applied" in messages(a, "HVA-191")["onmacv"]
+    assert "physical switch port behind the forward device(s) of network macv" in _question(
+        a, "HVA-191", "onmacv"
+    )
+
+
+def test_sriov_spoofchk_and_trust_are_read(tmp_path: Path) -> None:
+    import json
+
+    vf = (
+        "<devices><interface type='hostdev' managed='yes'><mac address='52:54:00:00:00:{m}'/>"
+        "<source><address type='pci' domain='0' bus='0x65' slot='0x02' function='0x{f}'/>"
+        "</source></interface></devices>"
+    )
+    links = json.loads(IP_LINK_VF)
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml("vfgood", body=vf.format(m="aa", f="1")),
+            domain_xml("vfbad", body=vf.format(m="bb", f="2")),
+        ],
+    )
+    host = dict(HARDENED_HOST, **{"ip-link": (json.dumps(links), 0)})
+    a = run_assessment(_with_filters(tmp_path, uri, host, "vf"))
+    assert outcomes(a, "HVA-191") == {"vfgood": "pass", "vfbad": "fail"}
+    assert (
+        messages(a, "HVA-191")["vfbad"]
+        == "52:54:00:00:00:bb: VF 2 of ens1f0 has spoofchk off and trust on"
+    )
+    assert messages(a, "HVA-191")["vfgood"] == (
+        "1 interface(s) filtered by VF 1 of ens1f0 (spoofchk on, trust off)"
+    )
+
+
+IP_LINK_VF = """[{"ifindex": 2, "ifname": "ens1f0", "vfinfo_list": [
+ {"vf": 1, "address": "52:54:00:00:00:aa", "spoofchk": true, "trust": false},
+ {"vf": 2, "address": "52:54:00:00:00:bb", "spoofchk": false, "trust": true}]}]"""
+
+
+def test_nosharepages_is_credited_when_ksm_runs(host_scan) -> None:
+    opt_out = "<memoryBacking><nosharepages/></memoryBacking>"
+    a = host_scan({"/sys/kernel/mm/ksm/run": "1\n"}, domains=[domain_xml("a", body=opt_out)])
+    assert outcomes(a, "HVA-061") == {"hv1": "pass"}
+    assert messages(a, "HVA-061")["hv1"] == (
+        "KSM runs, but all 1 running or autostart VM(s) opt out (<nosharepages/>)"
+    )
+    b = host_scan(
+        {"/sys/kernel/mm/ksm/run": "1\n"},
+        domains=[domain_xml("a", body=opt_out), domain_xml("b")],
+    )
+    assert outcomes(b, "HVA-061") == {"hv1": "fail"}
+    assert (
+        "1 of 2 running or autostart VM(s) without <nosharepages/>: b"
+        in messages(b, "HVA-061")["hv1"]
+    )

@@ -29,7 +29,7 @@ WAIVERS = """
 [[waiver]]
 id = "W-1"
 check = "HVA-031"
-subject = "vm:legacy-*"
+subject = "vm:vdi-*"
 reason = "Console needed until the ERP migration (CHG-4411)"
 owner = "ops-lead@example.com"
 expires = 2027-03-31
@@ -105,7 +105,7 @@ def test_json_from_the_same_scan_validates_and_carries_waivers(outputs: dict[str
     data = json.loads(outputs["json"].read_text())
     jsonschema.validate(data, REPORT_SCHEMA, format_checker=jsonschema.FormatChecker())
     got = _results(outputs)
-    waived = got[("HVA-031", "legacy-erp")]
+    waived = got[("HVA-031", "vdi-desktop-07")]
     assert (waived["status"], waived["waived"]) == ("fail", True)
     assert waived["waiver"] == {
         "id": "W-1",
@@ -214,7 +214,7 @@ def test_junit(outputs: dict[str, Path]) -> None:
     cases = {(s.name.split()[0], c.name): c for s in xml for c in s}
     assert isinstance(cases[("HVA-044", "vm legacy-erp on hv-demo-01")].result[0], Failure)
     assert cases[("HVA-044", "vm web-frontend-01 on hv-demo-01")].result == []
-    skipped = cases[("HVA-031", "vm legacy-erp on hv-demo-01")].result[0]
+    skipped = cases[("HVA-031", "vm vdi-desktop-07 on hv-demo-01")].result[0]
     assert isinstance(skipped, Skipped) and skipped.message.startswith("waived (fail)")
     manual = cases[("HVA-191", "vm db-primary on hv-demo-01")].result[0]
     assert isinstance(manual, Skipped) and "manual" in manual.message
@@ -243,7 +243,7 @@ def test_sarif_validates_against_the_official_schema(outputs: dict[str, Path]) -
     assert all(res["ruleId"] == rules[res["ruleIndex"]] for res in run_["results"])
     waived = [res for res in run_["results"] if res.get("suppressions")]
     assert [(w["ruleId"], w["properties"]["subject"]["name"]) for w in waived] == [
-        ("HVA-031", "legacy-erp")
+        ("HVA-031", "vdi-desktop-07")
     ]
     fail = next(
         res for res in run_["results"] if res["ruleId"] == "HVA-044" and res["kind"] == "fail"
@@ -258,7 +258,9 @@ def test_csv_neutralises_formulas(
     rows = list(csv.DictReader(io.StringIO(outputs["csv"].read_text())))
     data = json.loads(outputs["json"].read_text())
     assert len(rows) == len(data["results"])
-    row = next(r for r in rows if r["check_id"] == "HVA-031" and r["subject_name"] == "legacy-erp")
+    row = next(
+        r for r in rows if r["check_id"] == "HVA-031" and r["subject_name"] == "vdi-desktop-07"
+    )
     assert (row["status"], row["waived"], row["sp800-125a-2014"]) == ("fail", "yes", "HY-SR-4")
     uri = write_node(tmp_path / "n.xml", [domain_xml("=SUM(1+1)*cmd")])  # libvirt forbids '/'
 
@@ -274,7 +276,8 @@ def test_markdown_escapes_hostile_names(outputs: dict[str, Path]) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
     assert "## Evidence sufficiency" in md and "| W-2 | expired |" in md
     assert (
-        "## Waived findings (1)" in md and "- **HVA-031** vm legacy-erp on hv-demo-01 (fail" in md
+        "## Waived findings (1)" in md
+        and "- **HVA-031** vm vdi-desktop-07 on hv-demo-01 (fail" in md
     )
 
 

@@ -37,7 +37,7 @@ HARDENED = """<domain type='kvm'><name>app-1</name><uuid>11111111-2222-4333-8444
 <iotune><total_iops_sec>500</total_iops_sec></iotune></disk>
 <interface type='network'><mac address='52:54:00:aa:00:01'/><source network='lan'/><model type='virtio'/>
 <filterref filter='clean-traffic'/><bandwidth><inbound average='1000'/><outbound average='1000'/></bandwidth></interface>
-<graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>
+<graphics type='vnc' autoport='yes' listen='127.0.0.1'/><video><model type='virtio'/></video></devices>
 <seclabel type='dynamic' model='apparmor' relabel='yes'/></domain>"""
 
 INSECURE = """<domain type='qemu'><name>old-1</name><uuid>11111111-2222-4333-8444-555555555502</uuid>

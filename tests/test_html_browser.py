@@ -31,7 +31,7 @@ FLAGS = [
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("html")
     (d / "w.toml").write_text(
-        '[[waiver]]\ncheck = "HVA-031"\nsubject = "vm:legacy-erp"\n'
+        '[[waiver]]\ncheck = "HVA-031"\nsubject = "vm:vdi-desktop-07"\n'
         'reason = "<b>bold</b> reason"\nowner = "o"\nexpires = 2030-01-01\n'
     )
     assert (

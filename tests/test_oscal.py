@@ -83,8 +83,9 @@ def test_findings_per_recommendation_and_subject(results: AssessmentResults) -> 
     legacy = f2014["HY-SR-5 for vm legacy-erp on hv-demo-01"]
     assert legacy.target.target_id == "hy-sr-5_smt"
     assert legacy.target.status.state.value == "not-satisfied"
+    # HVA-046 cannot see raw QEMU arguments in test-driver XML: HY-SR-5 stays open there.
     web = f2014["HY-SR-5 for vm web-frontend-01 on hv-demo-01"]
-    assert web.target.status.state.value == "satisfied"
+    assert web.target.status is None and "open" in web.target.remarks
     # HY-SR-19 for db-primary rests on a filter definition the test driver cannot show: open.
     open_ = f2014["HY-SR-19 for vm db-primary on hv-demo-01"]
     assert open_.target.status is None and "open" in open_.target.remarks

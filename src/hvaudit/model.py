@@ -19,7 +19,9 @@ T = TypeVar("T")
 
 __all__ = [
     "Account",
+    "Chardev",
     "Container",
+    "CpuAffinity",
     "Deployment",
     "Disk",
     "Fact",
@@ -36,7 +38,9 @@ __all__ = [
     "Pool",
     "ProxmoxHost",
     "QemuProcess",
+    "SecurityLabel",
     "Setting",
+    "SharedDirectory",
     "Source",
     "SpoofProtection",
     "Vm",
@@ -137,6 +141,27 @@ class Graphics:
     password: Fact[bool]
     """Whether a password is set; unknown when the XML was read without secure information."""
     source: Source
+    default_mode: str = "any"
+    """SPICE: the channel security policy (secure, insecure, any; libvirt's default is any)."""
+    channel_modes: tuple[tuple[str, str], ...] = ()
+    """SPICE: (channel, mode) overrides of `default_mode`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chardev:
+    """A character device (serial, console, channel, redirdev ...) whose backend is a socket."""
+
+    device: str
+    """serial, console, channel, parallel or redirdev."""
+    protocol: str
+    """tcp or udp."""
+    mode: str
+    """bind (QEMU listens) or connect (QEMU dials out)."""
+    host: str
+    service: str
+    tls: bool | None
+    """The <source tls=...> attribute; None when absent (qemu.conf chardev_tls decides)."""
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +203,43 @@ class Interface:
         default_factory=lambda: Fact.unavailable("not resolved")
     )
     """Resolved by the parser from the platform's filter definitions (libvirt nwfilter, ...)."""
+    bandwidth_directions: frozenset[str] | None = None
+    """The directions (inbound, outbound) with an average rate limit; None where the platform's
+    limit has no direction (then `bandwidth_limited` covers both)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityLabel:
+    """One <seclabel> of a domain (or its platform's equivalent)."""
+
+    model: str
+    """selinux, apparmor, dac, or '' when the driver's first model applies."""
+    type: str
+    """dynamic, static or none."""
+    label: str | None
+    relabel: bool
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class CpuAffinity:
+    """Which host CPUs each vCPU and the emulator threads may run on (None: any host CPU)."""
+
+    vcpus: tuple[frozenset[int] | None, ...]
+    emulator: frozenset[int] | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class SharedDirectory:
+    """A host directory exported to the guest (virtio-9p, virtiofs)."""
+
+    driver: str
+    host_path: str
+    access_mode: str
+    """passthrough, mapped or squash (libvirt's default is passthrough)."""
+    readonly: bool
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +252,10 @@ class Disk:
     readonly: bool
     io_limited: bool
     source_ref: Source
+    rawio: bool = False
+    """A LUN given raw I/O capability (CAP_SYS_RAWIO for QEMU)."""
+    sgio: str | None = None
+    """SCSI command filtering of a LUN (filtered, unfiltered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +322,34 @@ class Vm:
     """Why the run state could not be read ('' when `running` is known)."""
     platform_lacks: frozenset[str] = frozenset()
     """Settings of this model the platform does not have (e.g. `cpu_reservation` on Proxmox VE)."""
+    security_labels: tuple[SecurityLabel, ...] = ()
+    raw_arguments_visible: Fact[bool] = field(default_factory=lambda: Fact.of(True))
+    """Whether the collection could see raw hypervisor arguments at all (libvirt's test driver
+    drops the QEMU namespace from domain XML)."""
+    chardevs: tuple[Chardev, ...] = ()
+    cpu_affinity: CpuAffinity | None = None
+    """Per-vCPU host CPU sets, where the platform's parser reads them."""
+    realtime_threads: tuple[str, ...] = ()
+    """Threads scheduled fifo/rr: vCPUs, emulator, iothreads (libvirt <*sched>)."""
+    blkio_throttles: tuple[str, ...] = ()
+    """Host block devices with a per-VM bandwidth or IOPS limit (libvirt <blkiotune><device>)."""
+    nosharepages: bool = False
+    """The VM's memory is excluded from same-page merging (libvirt <nosharepages/>)."""
+    cpu_mode: str | None = None
+    """The guest CPU model mode (host-passthrough, host-model, maximum, custom)."""
+    nested_feature: str | None = None
+    """The policy of the vmx/svm CPU feature in the VM's CPU definition, if named."""
+    tpm_backends: tuple[str, ...] = ()
+    """Backend of each TPM: emulator (per-VM swtpm), passthrough (the host's TPM), external."""
+    firmware_efi: bool | None = None
+    """The VM boots UEFI firmware; None when the definition does not say."""
+    launch_security: str | None = None
+    """Memory encryption of the guest against the host (sev, s390-pv, ...)."""
+    shared_memory: tuple[str, ...] = ()
+    """Inter-VM shared memory devices (ivshmem <shmem> names)."""
+    shared_directories: tuple[SharedDirectory, ...] = ()
+    emulator: str | None = None
+    """The device-model binary the VM names (libvirt <emulator>)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +370,15 @@ class Network:
     guest_policy: dict[str, bool] | None = None
     """What the port lets a guest do, where the platform says (VMware: allowPromiscuous,
     macChanges, forgedTransmits); None where the platform has no such policy."""
+
+    @property
+    def macvtap(self) -> bool:
+        """Guests attach through macvtap devices on the forward interfaces, not a host bridge:
+        modes private, vepa and passthrough always; mode bridge when no <bridge> is named
+        (libvirt formatnetwork, "Direct attachment to physical interface")."""
+        if self.forward_mode in ("private", "vepa", "passthrough"):
+            return True
+        return self.forward_mode == "bridge" and self.bridge is None and bool(self.forward_devices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +446,14 @@ class HostFacts:
     """vmx or svm when the CPU offers it and /dev/kvm exists; empty string when not."""
     memory_virtualization: Fact[bool] = field(default_factory=_na)
     iommu_active: Fact[bool] = field(default_factory=_na)
+    iommu_groups: Fact[dict[str, str]] = field(default_factory=_na)
+    """PCI address (0000:65:00.0) -> its IOMMU group (/sys/kernel/iommu_groups/N/devices)."""
+    pci_drivers: Fact[dict[str, str]] = field(default_factory=_na)
+    """PCI address -> the host driver bound to it (/sys/bus/pci/drivers/<driver>/<address>)."""
+    sriov_vfs: Fact[tuple[tuple[str, int, str, bool | None, bool | None], ...]] = field(
+        default_factory=_na
+    )
+    """(PF, VF index, MAC, spoofchk, trust) of every SR-IOV virtual function (`ip -d link`)."""
     tpm_version: Fact[str] = field(default_factory=_na)
     """"2", "1.2", or "" when no TPM is present."""
     uefi: Fact[bool] = field(default_factory=_na)

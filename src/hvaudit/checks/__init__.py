@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from hvaudit.checks import (  # noqa: F401
     architecture,
+    consoles,
     devices,
     management,
     network,

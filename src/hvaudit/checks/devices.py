@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from hvaudit.checks._libvirt import conf_fact, conf_value
+from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -19,16 +19,46 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Subject,
     check,
     failed,
     first_unknown,
     host_subject,
+    manual,
     not_applicable,
     passed,
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact
+from hvaudit.model import Fact, Host, Passthrough, Source, Vm
+
+#: Passthrough kinds that are PCI functions doing their own DMA.
+DMA_KINDS = ("pci", "sr-iov/pci network function")
+#: Drivers that leave a PCI device unused by the host (VFIO's viability rule; pcieport: a port).
+UNUSED_DRIVERS = ("vfio-pci", "pci-stub", "pcieport")
+
+#: Static labels that confine nothing: SELinux's unconfined domains and AppArmor's unconfined
+#: profile (SELinux targeted policy; AppArmor "unconfined" mode).
+UNCONFINED_TYPES = ("unconfined_t", "unconfined_service_t", "spc_t", "kernel_t", "initrc_t")
+ROOT_IDS = ("0", "+0", "root")
+
+
+def _dac_root(v: Vm) -> Source | None:
+    """The <seclabel model='dac'> that runs this VM's QEMU as uid 0 (`+0:+0`, `root:root`)."""
+    for lbl in v.security_labels:
+        if lbl.model == "dac" and lbl.type == "static" and lbl.label:
+            user = lbl.label.partition(":")[0].strip()
+            if user in ROOT_IDS:
+                return lbl.source
+    return None
+
+
+def _unconfined_label(model: str, label: str) -> bool:
+    if model == "apparmor":
+        return label.strip() == "unconfined"
+    parts = label.split(":")
+    return len(parts) >= 3 and parts[2] in UNCONFINED_TYPES
+
 
 TAINT_BITS = {0: "proprietary module (P)", 12: "out-of-tree module (O)", 13: "unsigned module (E)"}
 NON_ROOT_BUILDS = (
@@ -117,9 +147,26 @@ def kernel_taint(ctx: Context) -> Iterator[Outcome]:
 )
 def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     """QEMU emulates devices for an untrusted guest; a bug in it is a VM escape. Running it as root
-    turns that escape into a host compromise."""
+    turns that escape into a host compromise. A domain can override qemu.conf's user for itself
+    with a static `<seclabel model='dac'><label>+0:+0</label>` (libvirt formatdomain, "Security
+    label"; qemu.conf: a leading '+' forces a numeric id): that VM's QEMU then runs as root
+    whatever qemu.conf says, which the domain XML alone proves."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
+        root_vms = [
+            (v.name, src)
+            for v in ctx.deployment.vms
+            if v.host == h.name and (src := _dac_root(v)) is not None
+        ]
+        if root_vms:
+            yield failed(
+                s,
+                "QEMU runs as root for VM(s) "
+                + ", ".join(n for n, _ in root_vms[:8])
+                + " (<seclabel model='dac'> label uid 0)",
+                *(src for _, src in root_vms[:8]),
+            )
+            continue
         qc = conf_fact(h, "qemu.conf")
         procs = h.facts.qemu_processes
         gap = first_unknown(qc)
@@ -216,16 +263,121 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
 )
 def vm_confined(ctx: Context) -> Iterator[Outcome]:
     """A domain can opt out of sVirt with `<seclabel type='none'>`; its QEMU then runs unconfined
-    even on a host where every other VM is labelled."""
+    even on a host where every other VM is labelled. A domain without a `<seclabel>` gets the
+    driver's default: confined with a dynamic label only when a MAC driver is active
+    (qemu.conf `security_driver` not "none"; unset means SELinux, then AppArmor, by probe) and
+    `security_default_confined` is 1, its documented default (libvirt qemu.conf: "If set to zero,
+    then guests will be unconfined by default. Defaults to 1."). Those host settings decide the
+    verdict, so on a simulated or offline host the VM is a manual item naming them. An explicit
+    dynamic label with a model is proven by the XML: libvirt gives it a fresh unique label at
+    every start, or refuses to start it when that driver is not active. A static label is the
+    administrator's choice: an unconfined type (`unconfined_t`, AppArmor `unconfined`) confines
+    nothing, and two VMs sharing one static label (same MCS categories) can open each other's
+    disks, which is exactly what sVirt exists to prevent (libvirt formatdomain, "Security
+    label")."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    static_users: dict[tuple[str, str, str], list[str]] = {}
+    for v in ctx.deployment.vms:
+        for lbl in v.security_labels:
+            if lbl.model != "dac" and lbl.type == "static" and lbl.label:
+                static_users.setdefault((v.host, lbl.model, lbl.label), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        f = v.confinement
-        if not f.known:
-            yield unknown(s, f, "the VM has a per-VM security label")
-        elif v.confinement_disabled:
-            yield failed(s, f"security label {f.get()}: QEMU runs unconfined", *f.sources)
+        h = hosts[v.host]
+        mac = [lbl for lbl in v.security_labels if lbl.model != "dac"]
+        off = [lbl for lbl in mac if lbl.type == "none"]
+        if off:
+            yield failed(
+                s,
+                f"security label none ({off[0].model or 'default'}): QEMU runs unconfined",
+                *(v.confinement.sources or (off[0].source,)),
+            )
+            continue
+        problems = []
+        for lbl in (x for x in mac if x.type == "static" and x.label):
+            assert lbl.label is not None
+            if _unconfined_label(lbl.model, lbl.label):
+                problems.append(f"static label {lbl.label} is unconfined")
+            others = [n for n in static_users[(v.host, lbl.model, lbl.label)] if n != v.name]
+            if others:
+                problems.append(
+                    f"static label {lbl.label} is shared with VM(s) {', '.join(sorted(others)[:5])}"
+                )
+        if problems:
+            yield failed(s, "; ".join(problems), *(x.source for x in mac))
+            continue
+        static = [x for x in mac if x.type == "static" and x.label]
+        if static:
+            yield passed(
+                s,
+                f"static {static[0].model or 'default'} label {static[0].label}, unique on the host",
+                static[0].source,
+            )
+            continue
+        named = [x for x in mac if x.type == "dynamic" and x.model]
+        if named:
+            lbl = named[0]
+            yield passed(
+                s,
+                f"dynamic {lbl.model} label"
+                + (f" {lbl.label}" if lbl.label else " (generated at every start)"),
+                lbl.source,
+            )
+            continue
+        # No label of its own (or a dynamic one without a model): the host's driver decides.
+        explicit = bool(mac)
+        what = "dynamic <seclabel> without a model" if explicit else "no <seclabel>"
+        qc = conf_fact(h, "qemu.conf")
+        if not qc.known:
+            yield host_settings_manual(
+                s,
+                h,
+                qc,
+                f"{what}: the host's default security driver decides the confinement",
+                "does /etc/libvirt/qemu.conf leave security_driver unset or set it to "
+                '"selinux"/"apparmor" (never "none")'
+                + ("" if explicit else " with security_default_confined = 1")
+                + ", and does `virsh capabilities` list that <secmodel>",
+                v.source,
+            )
+            continue
+        driver, dsrc = conf_value(h, "qemu.conf", "security_driver")
+        confined, csrc = conf_value(h, "qemu.conf", "security_default_confined")
+        model = h.libvirt.security_model if h.libvirt else qc
+        if driver == "none":
+            yield failed(
+                s, f'{what} and qemu.conf security_driver = "none": QEMU runs unconfined', dsrc
+            )
+        elif not explicit and confined == 0:
+            yield failed(
+                s,
+                f"{what} and qemu.conf security_default_confined = 0: the VM starts unconfined",
+                csrc,
+            )
+        elif not model.known:
+            yield host_settings_manual(
+                s,
+                h,
+                model,
+                f"{what}; qemu.conf security_driver = {driver}",
+                "does `virsh capabilities` list an selinux or apparmor <secmodel>",
+                dsrc,
+            )
+        elif model.get() == "none":
+            yield failed(
+                s,
+                f"{what} and the daemon reports no MAC security model: QEMU runs unconfined",
+                *model.sources,
+            )
         else:
-            yield passed(s, f"security label: {f.get()}", *f.sources)
+            yield passed(
+                s,
+                f"{what}: driver default, a dynamic {model.get()} label "
+                f"(security_default_confined = {confined})",
+                *model.sources,
+                dsrc,
+                csrc,
+            )
 
 
 @check(
@@ -287,9 +439,20 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     tainted 'custom-argv')."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
+        seen = v.raw_arguments_visible
         if v.raw_hypervisor_arguments:
             shown = " ".join(v.raw_hypervisor_arguments[:6])[:200]
             yield failed(s, f"raw QEMU arguments: {shown}", v.source)
+        elif not seen.known:
+            # A check that cannot see its evidence must not pass (libvirt's test driver parses
+            # domain XML without the QEMU driver's namespace, so these elements vanish there).
+            yield manual(
+                s,
+                f"raw QEMU arguments cannot be seen: {seen.reason}",
+                *seen.sources,
+                question=f"Does `virsh dumpxml {v.name}` on the real host show no "
+                "<qemu:commandline>, <qemu:capabilities>, <qemu:override> or <qemu:deprecation>?",
+            )
         else:
             yield passed(s, "no qemu:commandline, qemu:capabilities or qemu:override", v.source)
 
@@ -301,13 +464,16 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
     remediation="Remove floppy drives, IDE buses, sound cards, USB redirection and smartcards the "
-    "workload does not need; prefer virtio devices.",
+    "workload does not need; replace rtl8139/ne2k_pci/pcnet NICs, cirrus video and the USB tablet "
+    "with virtio devices (virtio-net, virtio-gpu or VGA, virtio-tablet).",
     platforms=ANY,
 )
 def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     """Every emulated device is QEMU code reachable from the guest; Rev. 1 HY-SR-6A keeps
     emulation to devices whose complexity is manageable. Legacy devices have a long CVE history
-    (floppy: VENOM)."""
+    (floppy: VENOM; rtl8139 and cirrus have had guest-to-host memory corruption bugs, and the USB
+    tablet brings a whole emulated USB host controller). QEMU's security documentation counts only
+    virtio and a few modern devices in its virtualization use case."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if v.emulated_legacy_devices:
@@ -315,7 +481,12 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
                 s, "emulated legacy devices: " + ", ".join(v.emulated_legacy_devices), v.source
             )
         else:
-            yield passed(s, "no floppy, IDE, sound, USB redirection or smartcard devices", v.source)
+            yield passed(
+                s,
+                "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
+                "cirrus video or USB tablet",
+                v.source,
+            )
 
 
 @check(
@@ -364,24 +535,126 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
 )
 def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     """A VM that owns a DMA-capable device can make it write anywhere in host memory unless the
-    IOMMU remaps and confines its DMA (Rev. 1: DMA remapping is mandatory)."""
+    IOMMU remaps and confines its DMA (Rev. 1: DMA remapping is mandatory). Only PCI devices
+    (including SR-IOV functions) do DMA on their own: a USB or SCSI device given to a VM is still
+    driven by the host's controller and kernel, and a mediated device by its parent's driver, so
+    they need no IOMMU of their own. The IOMMU isolates groups, not devices: every device in the
+    passed-through device's group (/sys/kernel/iommu_groups/N/devices) can reach it by
+    peer-to-peer DMA, so the whole group must go to this VM or stay unused (bound to vfio-pci or
+    pci-stub, or driverless; PCIe ports, driver pcieport, are exempt as VFIO exempts bridges;
+    Linux Documentation/driver-api/vfio.rst, "Groups, Devices, and IOMMUs")."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    owners: dict[tuple[str, str], str] = {}
+    for other in ctx.deployment.vms:
+        for p in other.passthrough:
+            if p.kind in DMA_KINDS:
+                owners[(other.host, p.address.lower())] = other.name
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if not v.passthrough:
-            yield not_applicable(s, "no device passthrough")
+        dma = [p for p in v.passthrough if p.kind in DMA_KINDS]
+        pooled = [
+            i.source
+            for i in v.interfaces
+            if i.type == "network"
+            and (n := nets.get((v.host, i.source))) is not None
+            and n.forward_mode == "hostdev"
+        ]
+        if not dma and not pooled:
+            if v.passthrough:
+                kinds = ", ".join(sorted({p.kind for p in v.passthrough}))
+                yield not_applicable(
+                    s, f"no DMA-capable (PCI) passthrough: {kinds} devices stay host-mediated"
+                )
+            else:
+                yield not_applicable(s, "no device passthrough")
             continue
-        devices = ", ".join(f"{p.kind} {p.address}" for p in v.passthrough)
-        refs = [p.source_ref for p in v.passthrough]
-        iommu = hosts[v.host].facts.iommu_active
+        names = [f"{p.kind} {p.address}" for p in dma] + [
+            f"an SR-IOV function of network {n}" for n in pooled
+        ]
+        devices = ", ".join(names)
+        refs = [p.source_ref for p in dma]
+        h = hosts[v.host]
+        iommu = h.facts.iommu_active
         if not iommu.known:
-            yield unknown(s, iommu, f"an IOMMU isolates {devices}")
-        elif iommu.get():
-            yield passed(s, f"IOMMU active for {devices}", *refs, *iommu.sources)
-        else:
+            yield host_settings_manual(
+                s,
+                h,
+                iommu,
+                f"PCI passthrough of {devices}",
+                "is the IOMMU active (/sys/kernel/iommu_groups populated) and does each device's "
+                "IOMMU group hold only devices given to this VM or unused",
+                *refs,
+            )
+            continue
+        if not iommu.get():
             yield failed(
                 s, f"passthrough of {devices} without an active IOMMU", *refs, *iommu.sources
             )
+            continue
+        yield _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
+
+
+def _group_outcome(
+    s: Subject,
+    v: Vm,
+    h: Host,
+    dma: list[Passthrough],
+    pooled: list[str],
+    owners: dict[tuple[str, str], str],
+    devices: str,
+    refs: list[Source],
+) -> Outcome:
+    """The verdict on the IOMMU groups of a VM's PCI devices, the IOMMU being active."""
+    groups, drivers = h.facts.iommu_groups, h.facts.pci_drivers
+    if not groups.known:
+        return host_settings_manual(
+            s,
+            h,
+            groups,
+            f"IOMMU active for {devices}; IOMMU group membership was not collected",
+            "does each passed-through device's IOMMU group (/sys/kernel/iommu_groups/N/devices) "
+            "hold only devices given to this VM or unused",
+            *refs,
+        )
+    mine = {p.address.lower() for p in dma}
+    bad: list[str] = []
+    unsure: list[str] = []
+    for addr in sorted(mine):
+        group = groups.get().get(addr)
+        if group is None:
+            unsure.append(f"{addr} is in no IOMMU group on this host")
+            continue
+        for member in sorted(d for d, g in groups.get().items() if g == group and d not in mine):
+            owner = owners.get((v.host, member))
+            if owner is not None:
+                bad.append(f"{addr} shares IOMMU group {group} with {member} of VM {owner}")
+                continue
+            if not drivers.known:
+                unsure.append(f"the host driver of {member} (IOMMU group {group}) is unknown")
+                continue
+            driver = drivers.get().get(member)
+            if driver not in (None, *UNUSED_DRIVERS):
+                bad.append(
+                    f"{addr} shares IOMMU group {group} with {member} (driver {driver}), "
+                    "left to the host"
+                )
+    src = (*refs, *groups.sources, *drivers.sources)
+    if bad:
+        return failed(s, "; ".join(bad), *src)
+    if unsure or pooled:
+        gaps = unsure + [f"the VF of network {n} is chosen at start" for n in pooled]
+        return manual(
+            s,
+            f"IOMMU active for {devices}; " + "; ".join(gaps),
+            *src,
+            question=f"On host {h.name}: does each passed-through device's IOMMU group "
+            "(/sys/kernel/iommu_groups/N/devices) hold only devices given to this VM or bound "
+            "to vfio-pci/pci-stub?",
+        )
+    return passed(
+        s, f"IOMMU active; each IOMMU group of {devices} goes wholly to this VM or is unused", *src
+    )
 
 
 @check(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hvaudit.checks._libvirt import conf_fact, conf_value, is_local_address
+from hvaudit.checks._libvirt import conf_fact, conf_value
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -22,7 +22,6 @@ from hvaudit.checks.base import (
     passed,
     pool_subject,
     unknown,
-    vm_subject,
 )
 from hvaudit.model import Host
 
@@ -147,70 +146,6 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
                 asrc,
                 *h.facts.listeners.sources,
             )
-
-
-@check(
-    id="HVA-031",
-    title="VM console is not exposed to the network unprotected",
-    scope="vm",
-    severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-4"]},
-    remediation="Make VNC/SPICE listen on 127.0.0.1 or a UNIX socket and reach it through SSH; if it "
-    "must listen on the network, set vnc_tls/spice_tls = 1 in qemu.conf and a console password.",
-)
-def console_exposure(ctx: Context) -> Iterator[Outcome]:
-    """A VNC or SPICE console gives keyboard, screen and often boot control of the VM. Listening on
-    a network address without TLS sends it in cleartext; without a password anyone can take it."""
-    hosts = {h.name: h for h in ctx.deployment.hosts}
-    for v in ctx.deployment.vms:
-        s = vm_subject(v)
-        consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
-        if not consoles:
-            yield not_applicable(s, "no VNC, SPICE or RDP console")
-            continue
-        h = hosts[v.host]
-        qc = conf_fact(h, "qemu.conf")
-        problems, open_needs_tls, refs = [], [], []
-        for g in consoles:
-            refs.append(g.source)
-            for lst in g.listens:
-                if lst.kind in ("socket", "none"):
-                    continue
-                addr = lst.address
-                if addr is None:
-                    if not qc.known:
-                        open_needs_tls.append((g, "default listen address"))
-                        continue
-                    addr, src = conf_value(h, "qemu.conf", f"{g.type}_listen")
-                    refs.append(src)
-                if is_local_address(addr):
-                    continue
-                if g.password.known and not g.password.get():
-                    problems.append(f"{g.type} on {addr} without a password")
-                open_needs_tls.append((g, str(addr)))
-        if problems:
-            yield failed(s, "; ".join(problems), *refs)
-            continue
-        if not open_needs_tls:
-            yield passed(s, "console(s) reachable only from the host", *refs)
-            continue
-        if not qc.known:
-            yield unknown(s, qc, "the VM console listens locally or uses TLS and a password")
-            continue
-        tls_missing = []
-        for g, addr in open_needs_tls:
-            tls, src = conf_value(h, "qemu.conf", f"{g.type}_tls")
-            refs.append(src)
-            if g.type in ("vnc", "spice") and tls != 1:
-                tls_missing.append(f"{g.type} on {addr} without TLS ({g.type}_tls = {tls})")
-        if tls_missing:
-            yield failed(s, "; ".join(tls_missing), *refs)
-            continue
-        pw = [g.password for g, _ in open_needs_tls if not g.password.known]
-        if pw:
-            yield unknown(s, pw[0], "the network-facing console has a password")
-        else:
-            yield passed(s, "network-facing console uses TLS and a password", *refs)
 
 
 @check(

@@ -25,7 +25,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, FactState, Source, SpoofProtection
+from hvaudit.model import Fact, FactState, Interface, Source, SpoofProtection
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -60,21 +60,43 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     and poison ARP caches: the spoofing half of HYP-T2. Filtering in the host kernel, between vNIC
     and switch, is SP 800-125B's kernel-based virtual firewall. The parser has already resolved
     what each interface's filter covers (for libvirt, through the host's nwfilter definitions)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
         if not nics:
             yield not_applicable(s, "no bridged or virtual-network interface")
             continue
+        vfs = hosts[v.host].facts.sriov_vfs
         bad: list[str] = []
         gaps: list[Fact[SpoofProtection]] = []
+        asks: list[str] = []
+        fine: list[str] = []
         refs: list[Source] = []
         beyond: list[SpoofProtection] = []  # parts the platform cannot enforce at the port
         for i in nics:
             refs.extend(i.spoofing.sources or (i.source_ref,))
             nic = i.mac or i.source
             if not i.spoofing.known:
+                vf = _vf(i.mac, vfs) if "SR-IOV" in i.spoofing.reason else None
+                if vf is not None:
+                    pf, idx, _, spoof, trust = vf
+                    refs.extend(vfs.sources)
+                    if spoof is False or trust is True:
+                        bad.append(
+                            f"{nic}: VF {idx} of {pf} has "
+                            + " and ".join(
+                                x
+                                for x, on in (("spoofchk off", spoof is False), ("trust on", trust))
+                                if on
+                            )
+                        )
+                        continue
+                    if spoof is True and trust is False:
+                        fine.append(f"VF {idx} of {pf} (spoofchk on, trust off)")
+                        continue
                 gaps.append(i.spoofing)
+                asks.append(_question(i))
                 continue
             p = i.spoofing.get()
             lacking = sorted(SPOOF_KINDS - p.covers - p.beyond)
@@ -87,14 +109,25 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 bad.append(
                     f"{nic}: filter {p.via!r} does not stop {'/'.join(lacking).upper()} spoofing{how}"
                 )
+            else:
+                fine.append(p.via)
         refs = list(dict.fromkeys(refs))
         cannot = "/".join(sorted({k for p in beyond for k in p.beyond})).upper()
         if bad:
             extra = f" ({cannot} spoofing: not enforceable at the port)" if cannot else ""
             yield failed(s, "; ".join(bad) + extra, *refs)
-        elif gaps:
+        elif (gaps and any(g.state is FactState.FAILED for g in gaps)) or (
+            gaps and all(g.reason.startswith("the definition of filter") for g in gaps)
+        ):
             yield unknown(
                 s, gaps[0], "the filters at the VM's interfaces stop MAC, IP and ARP spoofing"
+            )
+        elif gaps:
+            yield manual(
+                s,
+                "; ".join(dict.fromkeys(g.reason for g in gaps)),
+                *refs,
+                question=" ".join(dict.fromkeys(asks)),
             )
         elif beyond:
             stops = "/".join(sorted({k for p in beyond for k in p.covers})).upper() or "nothing"
@@ -107,8 +140,31 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 question=f"Is {cannot} spoofing from this VM stopped outside the port: {controls}?",
             )
         else:
-            names = ", ".join(sorted({i.spoofing.get().via for i in nics}))
-            yield passed(s, f"{len(nics)} interface(s) filtered by {names}", *refs)
+            yield passed(
+                s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
+            )
+
+
+def _vf(
+    mac: str | None, vfs: Fact[tuple[tuple[str, int, str, bool | None, bool | None], ...]]
+) -> tuple[str, int, str, bool | None, bool | None] | None:
+    """The SR-IOV VF the host reports with this MAC (libvirt sets a hostdev VF's MAC)."""
+    if not mac or not vfs.known:
+        return None
+    return next((vf for vf in vfs.get() if vf[2] == mac.lower()), None)
+
+
+def _question(i: Interface) -> str:
+    if "SR-IOV" in i.spoofing.reason:
+        return (
+            f"Is spoof checking on and trust off for the VF behind {i.mac or i.source} "
+            "(`ip link show <PF>`: vf N ... spoof checking on, trust off)?"
+        )
+    dev = i.source if i.type == "direct" else f"the forward device(s) of network {i.source}"
+    return (
+        f"Does the physical switch port behind {dev} drop frames whose source MAC or IP is not "
+        "this VM's (port security, IP source guard, dynamic ARP inspection)?"
+    )
 
 
 @check(
@@ -206,22 +262,47 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
 )
 def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     """In macvtap 'bridge' mode, VMs on the same physical device exchange frames inside the host,
-    past any firewall on the network."""
+    past any firewall on the network. A `<network>` whose `<forward>` is mode bridge over
+    devices without a `<bridge>` is macvtap in bridge mode too, and modes private, vepa and
+    passthrough are macvtap in those modes (libvirt formatnetwork, "Direct attachment to
+    physical interface"). SR-IOV functions of one physical NIC are switched by the NIC's own
+    embedded bridge unless the PF is in VEPA mode, which only the host shows."""
+    nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        direct = [i for i in v.interfaces if i.type == "direct"]
-        if not direct:
-            yield not_applicable(s, "no macvtap (direct) interface")
+        modes: list[tuple[str, str]] = []
+        vfs: list[str] = []
+        refs = []
+        for i in v.interfaces:
+            net = nets.get((v.host, i.source)) if i.type == "network" else None
+            if i.type == "direct":
+                modes.append((i.source, i.macvtap_mode or "vepa"))
+                refs.append(i.source_ref)
+            elif net is not None and net.macvtap:
+                modes.append((f"network {net.name}", net.forward_mode))
+                refs += [i.source_ref, net.source]
+            elif i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev"):
+                vfs.append(i.mac or i.source)
+                refs.append(i.source_ref)
+        if not modes and not vfs:
+            yield not_applicable(s, "no macvtap or SR-IOV interface")
             continue
-        bridged = [i.source for i in direct if i.macvtap_mode == "bridge"]
-        refs = [i.source_ref for i in direct]
+        bridged = [where for where, mode in modes if mode == "bridge"]
         if bridged:
             yield failed(s, f"macvtap bridge mode on {', '.join(bridged)}", *refs)
+        elif vfs:
+            yield manual(
+                s,
+                f"SR-IOV function(s) {', '.join(vfs)}: VFs of one NIC reach each other through "
+                "its embedded bridge unless the PF is in VEPA mode",
+                *refs,
+                question="Is the physical function behind "
+                f"{', '.join(vfs)} in VEPA mode (`bridge link show`: hwmode vepa), or are the "
+                "VMs on its VFs allowed to talk to each other directly?",
+            )
         else:
             yield passed(
-                s,
-                "macvtap modes: " + ", ".join(sorted({i.macvtap_mode or "" for i in direct})),
-                *refs,
+                s, "macvtap modes: " + ", ".join(sorted({mode for _, mode in modes})), *refs
             )
 
 

@@ -24,7 +24,10 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Vm
+from hvaudit.model import Disk, Setting, Vm
+
+#: Interface types libvirt can shape (virNetDevSupportBandwidth).
+SHAPEABLE = ("bridge", "network", "direct", "ethernet")
 
 
 def _gib(kib: int) -> str:
@@ -109,16 +112,36 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
 )
 def ksm_off(ctx: Context) -> Iterator[Outcome]:
     """Page merging is what makes memory over-commit work, and it is a known cross-VM side channel:
-    Rev. 1 wants over-commit disabled by default."""
+    Rev. 1 wants over-commit disabled by default. A VM whose memory is marked
+    `<memoryBacking><nosharepages/>` is never merged (QEMU madvise MADV_UNMERGEABLE, libvirt
+    formatdomain "Memory Backing"), so KSM running on a host where every running or autostart VM
+    opts out shares nothing between them."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.page_merging
         if not f.known:
             yield unknown(s, f, "KSM is not running (/sys/kernel/mm/ksm/run = 0)")
-        elif f.get():
-            yield failed(s, "KSM is merging guest memory pages", *f.sources)
-        else:
+            continue
+        if not f.get():
             yield passed(s, "KSM is off", *f.sources)
+            continue
+        vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
+        shared = sorted(v.name for v in vms if not v.nosharepages)
+        if shared:
+            yield failed(
+                s,
+                f"KSM is merging guest memory pages; {len(shared)} of {len(vms)} running or "
+                f"autostart VM(s) without <nosharepages/>: {', '.join(shared[:8])}",
+                *f.sources,
+            )
+        else:
+            yield passed(
+                s,
+                f"KSM runs, but all {len(vms)} running or autostart VM(s) opt out "
+                "(<nosharepages/>)",
+                *f.sources,
+                *(v.source for v in vms[:8]),
+            )
 
 
 @check(
@@ -265,13 +288,19 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
 )
 def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     """A reservation keeps CPU available for the VM, a limit keeps it from taking everything, a
-    priority settles contention. libvirt has no reservation in MHz; dedicated pinning is the
-    closest equivalent. Where the platform has no reservation setting at all (Proxmox VE: qm.adoc
-    offers cpuunits, cpulimit and affinity only; the catalog's note SR09-PVE-01), that part is
-    stated as a platform limitation: a manual item, never a failure of the VM."""
+    priority settles contention. libvirt has no reservation in MHz; the closest equivalent is
+    pinning every vCPU (`<vcpupin>`, or `<vcpu cpuset>` for the unpinned ones; libvirt
+    formatdomain, "CPU Tuning") to host CPUs that no other running or autostart VM may use
+    (its vCPUs and emulator threads; an unpinned VM may use every host CPU). Pinning to every
+    host CPU, pinning some vCPUs only, or sharing the pinned CPUs with another VM reserves
+    nothing. Where the platform has no reservation setting at all (Proxmox VE: qm.adoc offers
+    cpuunits, cpulimit and affinity only; the catalog's note SR09-PVE-01), that part is stated as
+    a platform limitation: a manual item, never a failure of the VM."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        parts = {"reservation": v.cpu_reservation, "limit": v.cpu_limit, "priority": v.cpu_priority}
+        reservation, why = _reservation(ctx, v, hosts[v.host].threads)
+        parts = {"reservation": reservation, "limit": v.cpu_limit, "priority": v.cpu_priority}
         missing = [k for k, x in parts.items() if x is None]
         have = [f"{k}: {x.description}" for k, x in parts.items() if x]
         refs = [x.source for x in parts.values() if x]
@@ -293,12 +322,65 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
         if missing:
             yield failed(
                 s,
-                f"no CPU {', '.join(missing)}" + (f" ({'; '.join(have)})" if have else ""),
+                f"no CPU {', '.join(missing)}"
+                + (f" ({why})" if why else "")
+                + (f" ({'; '.join(have)})" if have else ""),
                 v.source,
                 *refs,
             )
         else:
             yield passed(s, "; ".join(have), *refs)
+
+
+def _cpus(cpus: set[int] | frozenset[int]) -> str:
+    """{0, 1, 2, 5} -> "0-2,5"."""
+    out: list[list[int]] = []
+    for c in sorted(cpus):
+        if out and out[-1][1] == c - 1:
+            out[-1][1] = c
+        else:
+            out.append([c, c])
+    return ",".join(f"{a}" if a == b else f"{a}-{b}" for a, b in out)
+
+
+def _reservation(ctx: Context, v: Vm, host_cpus: int) -> tuple[Setting | None, str]:
+    """The VM's CPU reservation, judged against its host and neighbours, and why there is none."""
+    aff = v.cpu_affinity
+    if aff is None:  # the platform's parser judged it (an ESXi reservation, a Proxmox affinity)
+        return v.cpu_reservation, ""
+    free = [i for i, c in enumerate(aff.vcpus) if c is None]
+    if free:
+        return None, f"{len(free)} of {len(aff.vcpus)} vCPU(s) not pinned"
+    mine: set[int] = set().union(*(c for c in aff.vcpus if c is not None))
+    everything = set(range(host_cpus))
+    if host_cpus > 0 and mine >= everything:
+        return None, f"vCPUs pinned to every host CPU ({_cpus(mine)})"
+    sharing: list[str] = []
+    for other in ctx.deployment.vms:
+        if other is v or other.host != v.host or not (other.running or other.autostart):
+            continue
+        oa = other.cpu_affinity
+        sets = [*oa.vcpus, oa.emulator] if oa is not None else [None]
+        used: set[int] = set()
+        for c in sets:
+            used |= everything if c is None or host_cpus <= 0 else set(c)
+        if host_cpus <= 0 and any(c is None for c in sets):
+            used = set(mine)
+        if used & mine:
+            sharing.append(other.name)
+    if sharing:
+        return (
+            None,
+            f"host CPU(s) {_cpus(mine)} also open to VM(s) {', '.join(sorted(sharing)[:6])}",
+        )
+    assert v.cpu_reservation is not None
+    return (
+        Setting(
+            f"{v.cpu_reservation.description}, used by no other running or autostart VM",
+            v.cpu_reservation.source,
+        ),
+        "",
+    )
 
 
 @check(
@@ -307,17 +389,21 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-5"]},
-    remediation="Remove <vcpusched scheduler='fifo'|'rr'> unless host CPUs are reserved for it.",
+    remediation="Remove scheduler='fifo'|'rr' from <vcpusched>, <emulatorsched> and <iothreadsched> "
+    "unless host CPUs are reserved for those threads.",
 )
 def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
-    """Real-time (FIFO/RR) vCPU threads pre-empt everything else on their CPUs and can starve the
-    host itself."""
+    """Real-time (FIFO/RR) threads pre-empt everything else on their CPUs and can starve the host
+    itself: vCPU threads (`<vcpusched>`), but equally the emulator and I/O threads
+    (`<emulatorsched>`, `<iothreadsched>`; libvirt formatdomain, "CPU Tuning")."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if v.realtime_vcpus:
+        if v.realtime_threads:
+            yield failed(s, "real-time scheduling: " + ", ".join(v.realtime_threads), v.source)
+        elif v.realtime_vcpus:
             yield failed(s, "vCPUs scheduled fifo/rr (real-time)", v.source)
         else:
-            yield passed(s, "no real-time vCPU scheduling", v.source)
+            yield passed(s, "no real-time scheduling of vCPU, emulator or I/O threads", v.source)
 
 
 @check(
@@ -334,22 +420,89 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
 )
 def io_limits(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-8: per-VM limits on network and I/O bandwidth keep a denial of service local
-    to the VM that causes it."""
+    to the VM that causes it. libvirt can shape only interfaces backed by a host network device
+    (bridge, network, direct, ethernet; `virNetDevSupportBandwidth` in libvirt
+    src/conf/netdev_bandwidth_conf.h); a vhost-user port is shaped by the switch that owns it,
+    and a user-mode or SR-IOV interface cannot be limited by libvirt at all. A limit must cover
+    what the guest sends (`<outbound>`): an inbound-only limit leaves the VM free to flood.
+    A disk is limited by its `<iotune>` or by a `<blkiotune><device>` throttle of the host
+    device it sits on (libvirt formatdomain, "Block I/O Tuning")."""
+    nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        disks = [d for d in v.disks if d.device == "disk"]
-        nics = [i for i in v.interfaces if i.type not in ("hostdev",)]
-        if not disks and not nics:
-            yield not_applicable(s, "no disks and no network interfaces")
+        disks = [d for d in v.disks if d.device in ("disk", "lun")]
+        nics, switched, unshapeable = [], [], []
+        for i in v.interfaces:
+            net = nets.get((v.host, i.source)) if i.type == "network" else None
+            if net is not None and net.forward_mode == "hostdev":
+                unshapeable.append(i)
+            elif i.type in SHAPEABLE:
+                nics.append(i)
+            elif i.type == "vhostuser":
+                switched.append(i)
+            else:
+                unshapeable.append(i)
+        if not disks and not nics and not switched:
+            kinds = ", ".join(sorted({i.type for i in unshapeable}))
+            yield not_applicable(
+                s,
+                "no disks and no interfaces libvirt can limit"
+                + (f" ({kinds} cannot be shaped by libvirt)" if kinds else ""),
+            )
             continue
-        bad_d = [d.source or "(no source)" for d in disks if not d.io_limited]
-        bad_n = [i.mac or i.source for i in nics if not i.bandwidth_limited]
-        if bad_d or bad_n:
-            parts = []
-            if bad_d:
-                parts.append(f"{len(bad_d)} of {len(disks)} disk(s) without <iotune>")
-            if bad_n:
-                parts.append(f"{len(bad_n)} of {len(nics)} interface(s) without <bandwidth>")
-            yield failed(s, "; ".join(parts), v.source)
+        bad, ask = [], []
+        unlimited = [d.source or "(no source)" for d in disks if not _disk_limited(v, d)]
+        if unlimited and v.blkio_throttles:
+            ask.append(
+                f"<blkiotune> throttles {', '.join(v.blkio_throttles)}; disk(s) "
+                f"{', '.join(unlimited)} have no <iotune>"
+            )
+        elif unlimited:
+            bad.append(f"{len(unlimited)} of {len(disks)} disk(s) without <iotune>")
+        open_nics: list[str] = []
+        inbound_only: list[str] = []
+        for i in nics:
+            dirs = i.bandwidth_directions
+            if dirs is None:
+                if not i.bandwidth_limited:
+                    open_nics.append(i.mac or i.source)
+            elif "outbound" not in dirs:
+                (inbound_only if "inbound" in dirs else open_nics).append(i.mac or i.source)
+        if open_nics:
+            bad.append(f"{len(open_nics)} of {len(nics)} interface(s) without <bandwidth>")
+        if inbound_only:
+            bad.append(
+                f"{', '.join(inbound_only)}: inbound limit only, what the guest sends is unlimited"
+            )
+        ask.extend(
+            f"vhost-user port {i.source} is shaped by its switch, not libvirt" for i in switched
+        )
+        note = (
+            f" ({', '.join(sorted({i.type for i in unshapeable}))} interface(s) cannot be "
+            "shaped by libvirt)"
+            if unshapeable
+            else ""
+        )
+        if bad:
+            yield failed(s, "; ".join(bad) + note, v.source)
+        elif ask:
+            yield manual(
+                s,
+                "; ".join(ask) + note,
+                v.source,
+                question="Is this VM's I/O limited where libvirt does not do it: a <blkiotune> "
+                "device throttle on the host device under each listed disk, and a rate limit on "
+                "each vhost-user port in its switch (e.g. Open vSwitch ingress_policing_rate)?",
+            )
         else:
-            yield passed(s, f"{len(disks)} disk(s) and {len(nics)} interface(s) limited", v.source)
+            yield passed(
+                s,
+                f"{len(disks)} disk(s) and {len(nics)} interface(s) limited (outbound)" + note,
+                v.source,
+            )
+
+
+def _disk_limited(v: Vm, d: Disk) -> bool:
+    if d.io_limited:
+        return True
+    return d.source is not None and d.source in v.blkio_throttles

@@ -62,6 +62,15 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "cpu-vulnerabilities", ("grep", "-r", "-H", "", "/sys/devices/system/cpu/vulnerabilities")
     ),
     CommandProbe("iommu-groups", ("ls", "-1", "/sys/kernel/iommu_groups")),
+    # Which PCI devices share an IOMMU group, and which host driver holds each (HVA-050).
+    CommandProbe(
+        "iommu-group-devices",
+        ("find", "/sys/kernel/iommu_groups", "-mindepth", "3", "-maxdepth", "3"),
+    ),
+    CommandProbe(
+        "pci-drivers",
+        ("find", "/sys/bus/pci/drivers", "-mindepth", "2", "-maxdepth", "2", "-name", "*:*:*.*"),
+    ),
     CommandProbe("efi", ("ls", "-d", "/sys/firmware/efi")),
     CommandProbe(
         "secure-boot",

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.errors import BundleError, InputError
-from hvaudit.model import Deployment, Fact, Host, Interface, Source, SpoofProtection
+from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
 from hvaudit.safexml import parse_xml
@@ -81,10 +81,41 @@ def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
     return seen
 
 
-def _spoofing(itf: Interface, defs: Fact[dict[str, tuple[str, ...]]]) -> Fact[SpoofProtection]:
+def _spoofing(
+    itf: Interface,
+    defs: Fact[dict[str, tuple[str, ...]]],
+    networks: dict[str, Network] | None = None,
+) -> Fact[SpoofProtection]:
     """What libvirt's nwfilter at this interface stops the guest from forging, resolved once
     through the host's filter definitions (clean-traffic references the three anti-spoofing
-    filters; a site filter may wrap clean-traffic)."""
+    filters; a site filter may wrap clean-traffic).
+
+    libvirt instantiates nwfilter rules on tap devices only (bridge, network-with-bridge and
+    ethernet interfaces; libvirt src/qemu/qemu_interface.c): a macvtap port, whether
+    `type='direct'` or a `<network>` whose `<forward>` is macvtap (libvirt formatnetwork), and an
+    SR-IOV function have no host filter at all, whatever `<filterref>` says. Those become
+    unavailable facts the checks turn into precise manual questions (the physical switch or the
+    VF's spoofchk is what can stop spoofing there)."""
+    net = (networks or {}).get(itf.source) if itf.type == "network" else None
+    if itf.type == "direct" or (net is not None and net.macvtap):
+        where = (
+            f"macvtap on {itf.source} (mode {itf.macvtap_mode})"
+            if net is None
+            else f"network {net.name} is macvtap (forward mode {net.forward_mode} over "
+            f"{', '.join(net.forward_devices) or 'a pool of devices'})"
+        )
+        return Fact.unavailable(
+            f"{where}: libvirt's nwfilter cannot filter a macvtap port"
+            + (f" (filter {itf.filter!r} is not applied)" if itf.filter else ""),
+            itf.source_ref,
+            *((net.source,) if net is not None else ()),
+        )
+    if itf.type == "hostdev" or (net is not None and net.forward_mode == "hostdev"):
+        return Fact.unavailable(
+            "an SR-IOV virtual function bypasses the host's software switch: only the VF's "
+            "spoofchk (and trust off) on its physical function can stop spoofing",
+            itf.source_ref,
+        )
     if itf.type not in SWITCHED:
         return Fact.not_applicable(f"a {itf.type} interface is not on a software switch")
     if itf.filter is None:
@@ -179,6 +210,9 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         pools=[],
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
+    # libvirt's test driver keeps no QEMU namespace in domain XML (it has no QEMU driver).
+    driver = str(meta.get("uri", "")).partition(":")[0].partition("+")[0]
+    namespace_visible = driver != "test"
     for d in _index(bundle, "domains"):
         path = str(d.get("file", ""))
         if bundle.entry(path) is None or path not in bundle.files:
@@ -191,17 +225,19 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
                     hostname,
                     autostart=bool(d.get("autostart")),
                     secure_xml=secure_xml,
+                    namespace_visible=namespace_visible,
                 )
             )
         except InputError as exc:
             problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
+    dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
+    by_name = {n.name: n for n in dep.networks}
     if libvirt_host.nwfilters is not None:
         for vm in dep.vms:
             vm.interfaces = tuple(
-                dataclasses.replace(i, spoofing=_spoofing(i, libvirt_host.nwfilters))
+                dataclasses.replace(i, spoofing=_spoofing(i, libvirt_host.nwfilters, by_name))
                 for i in vm.interfaces
             )
-    dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     dep.pools = _parse_each(bundle, "pools", parse_pool, hostname, problems)
     dep.notes += collection_notes(bundle)
     return dep, problems

@@ -169,6 +169,13 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.iommu_active = ev.fact(
         _cmd("iommu-groups"), lambda g: Fact.of(g.rc == 0 and bool(g.text.split()), g.source)
     )
+    f.iommu_groups = ev.fact(
+        _cmd("iommu-group-devices"),
+        lambda g: _sysfs_pairs(g, "/sys/kernel/iommu_groups/", "devices"),
+    )
+    f.pci_drivers = ev.fact(
+        _cmd("pci-drivers"), lambda g: _sysfs_pairs(g, "/sys/bus/pci/drivers/", None)
+    )
     f.tpm_version = ev.fact(
         _file("/sys/class/tpm/tpm0/tpm_version_major"),
         lambda g: Fact.of(_first(g) if g.state == "ok" else "", g.source),
@@ -258,6 +265,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     links = ev.fact(_cmd("ip-link"), _json_list)
     f.bridges = _masters(links, ("bridge",))
     f.bonds = _masters(links, ("bond", "team"))
+    f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
     f.monitoring_agents = _monitoring(f.packages, processes)
 
@@ -575,6 +583,49 @@ def _json_list(g: Got) -> Fact[list[dict[str, Any]]]:
     return Fact.of(
         [d for d in data if isinstance(d, dict)] if isinstance(data, list) else [], g.source
     )
+
+
+def _sysfs_pairs(g: Got, prefix: str, middle: str | None) -> Fact[dict[str, str]]:
+    """`find` output of <prefix><key>/[<middle>/]<PCI address> as {PCI address: key}."""
+    if g.state != "ok" or g.rc != 0:
+        return Fact.unavailable(
+            f"{g.source.artefact}: {g.reason or f'exited {g.rc}'}"[:200], g.source
+        )
+    out: dict[str, str] = {}
+    for line in g.text.splitlines():
+        if not line.startswith(prefix):
+            continue
+        parts = line[len(prefix) :].split("/")
+        if middle is not None and (len(parts) != 3 or parts[1] != middle):
+            continue
+        if middle is None and len(parts) != 2:
+            continue
+        out[parts[-1].lower()] = parts[0]
+    return Fact.of(out, g.source)
+
+
+def _sriov_vfs(
+    links: Fact[list[dict[str, Any]]],
+) -> Fact[tuple[tuple[str, int, str, bool | None, bool | None], ...]]:
+    """Every SR-IOV VF as its physical function reports it (`ip -d link`: vfinfo_list)."""
+    if not links.known:
+        return Fact(links.state, None, links.sources, links.reason)
+    out = []
+    for link in links.get():
+        for vf in link.get("vfinfo_list") or ():
+            if not isinstance(vf, dict):
+                continue
+            spoof, trust = vf.get("spoofchk"), vf.get("trust")
+            out.append(
+                (
+                    str(link.get("ifname", "")),
+                    int(vf.get("vf", -1)) if str(vf.get("vf", "")).isdigit() else -1,
+                    str(vf.get("address", "")).lower(),
+                    spoof if isinstance(spoof, bool) else None,
+                    trust if isinstance(trust, bool) else None,
+                )
+            )
+    return Fact.of(tuple(out), *links.sources)
 
 
 def _masters(

@@ -30,8 +30,13 @@ QEMU_DEFAULTS: dict[str, ConfValue] = {
     "spice_tls": 0,
     "vnc_sasl": 0,
     "spice_sasl": 0,
-    "vnc_password": None,
+    "vnc_password": None,  # the default password of consoles whose XML sets none
     "spice_password": None,
+    "rdp_listen": "127.0.0.1",
+    "vnc_tls_x509_verify": 0,  # unless default_tls_x509_verify says otherwise
+    "chardev_tls": 0,
+    "chardev_tls_x509_verify": 1,  # unless default_tls_x509_verify says otherwise
+    "default_tls_x509_verify": None,
     "migration_address": "0.0.0.0",
     "migrate_tls_force": 0,
     "relaxed_acs_check": 0,

@@ -8,6 +8,8 @@ Checks never re-encode libvirt's defaults. Every field read from the XML is trea
 from __future__ import annotations
 
 from hvaudit.model import (
+    Chardev,
+    CpuAffinity,
     Disk,
     Fact,
     Graphics,
@@ -16,14 +18,16 @@ from hvaudit.model import (
     Network,
     Passthrough,
     Pool,
+    SecurityLabel,
     Setting,
+    SharedDirectory,
     Source,
     Vm,
 )
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
 
-__all__ = ["parse_domain", "parse_network", "parse_pool"]
+__all__ = ["parse_cpuset", "parse_domain", "parse_network", "parse_pool"]
 
 QEMU_NS = "{http://libvirt.org/schemas/domain/qemu/1.0}"
 
@@ -53,6 +57,44 @@ LEGACY_DEVICES = {
 }
 
 
+#: Emulated models with a long CVE history where a virtio or modern model exists (QEMU's own
+#: security guide keeps only virtio and a few others in its "virtualization use case").
+LEGACY_MODELS = {
+    ("interface", "rtl8139"): "rtl8139 NIC",
+    ("interface", "ne2k_pci"): "ne2k_pci NIC",
+    ("interface", "pcnet"): "pcnet NIC",
+    ("video", "cirrus"): "cirrus video",
+    ("input", "tablet"): "USB tablet",
+}
+
+#: Character devices whose backend may be a network socket.
+CHARDEV_TAGS = ("serial", "console", "parallel", "channel", "redirdev")
+
+#: Real-time scheduler policies of libvirt's <vcpusched>/<emulatorsched>/<iothreadsched>.
+REALTIME = ("fifo", "rr")
+
+
+def parse_cpuset(text: str | None) -> frozenset[int] | None:
+    """A libvirt cpuset ("0-3,^2,8") as CPU numbers; None when it cannot be read."""
+    if not text or not text.strip():
+        return None
+    cpus: set[int] = set()
+    excluded: set[int] = set()
+    try:
+        for part in text.replace(" ", "").split(","):
+            target = cpus
+            if part.startswith("^"):
+                target, part = excluded, part[1:]
+            lo, _, hi = part.partition("-")
+            first, last = int(lo), int(hi or lo)
+            if last < first or last - first > 65536:
+                return None
+            target.update(range(first, last + 1))
+    except ValueError:
+        return None
+    return frozenset(cpus - excluded)
+
+
 def _int(text: str | None, default: int = 0) -> int:
     try:
         return int((text or "").strip())
@@ -72,8 +114,20 @@ def _yes(value: str | None) -> bool:
     return (value or "").lower() in ("yes", "on", "1", "true")
 
 
-def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_xml: bool) -> Vm:
-    """Parse one domain XML document (raises InputError when it is not safe, well-formed XML)."""
+def parse_domain(
+    xml: str,
+    artefact: str,
+    host: str,
+    *,
+    autostart: bool,
+    secure_xml: bool,
+    namespace_visible: bool = True,
+) -> Vm:
+    """Parse one domain XML document (raises InputError when it is not safe, well-formed XML).
+
+    `namespace_visible` is False when the XML came from a driver that drops the QEMU namespace
+    (libvirt's test driver): raw QEMU arguments are then unknown, not absent.
+    """
     root = parse_xml(xml, artefact)
     if root.tag != "domain":
         from hvaudit.errors import InputError
@@ -99,6 +153,15 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
     backing = root.find("memoryBacking")
     locked = backing is not None and backing.find("locked") is not None
     hugepages = backing is not None and backing.find("hugepages") is not None
+    nosharepages = backing is not None and backing.find("nosharepages") is not None
+    throttles: list[str] = []
+    for dev in root.findall("blkiotune/device"):
+        limits = [
+            dev.findtext(t)
+            for t in ("read_bytes_sec", "write_bytes_sec", "read_iops_sec", "write_iops_sec")
+        ]
+        if any(_int(x) > 0 for x in limits):
+            throttles.append((dev.findtext("path") or "").strip())
     memtune = root.find("memtune")
     hard = memtune.find("hard_limit") if memtune is not None else None
     soft = memtune.find("soft_limit") if memtune is not None else None
@@ -123,46 +186,80 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
     cputune = root.find("cputune")
     shares = cputune.find("shares") if cputune is not None else None
     quotas = []
-    pins = False
-    realtime = False
+    realtime: list[str] = []
+    pinned: dict[int, frozenset[int] | None] = {}
+    emulator_set: frozenset[int] | None = None
     if cputune is not None:
         for tag in ("quota", "global_quota"):
             el = cputune.find(tag)
             if el is not None and _int(el.text, -1) > 0:
                 quotas.append(f"{tag} {_int(el.text)} us")
-        pins = cputune.find("vcpupin") is not None
-        realtime = any(
-            (v.get("scheduler") or "") in ("fifo", "rr") for v in cputune.findall("vcpusched")
-        )
+        for pin in cputune.findall("vcpupin"):
+            pinned[_int(pin.get("vcpu"), -1)] = parse_cpuset(pin.get("cpuset"))
+        emu = cputune.find("emulatorpin")
+        if emu is not None:
+            emulator_set = parse_cpuset(emu.get("cpuset"))
+        for tag, what in (
+            ("vcpusched", "vcpus"),
+            ("emulatorsched", "emulator"),
+            ("iothreadsched", "iothreads"),
+        ):
+            for el in cputune.findall(tag):
+                if (el.get("scheduler") or "") in REALTIME:
+                    ids = el.get(what) if tag != "emulatorsched" else None
+                    realtime.append(
+                        f"{what}{' ' + ids if ids else ''} {el.get('scheduler')} (<{tag}>)"
+                    )
     cpu_priority = (
         Setting(f"cputune shares {_int(shares.text)}", at("/domain/cputune/shares"))
         if shares is not None
         else None
     )
     cpu_limit = Setting(", ".join(quotas), at("/domain/cputune/quota")) if quotas else None
+    # A vCPU without <vcpupin> runs where <vcpu cpuset> allows, else on any host CPU; the
+    # emulator threads without <emulatorpin> likewise (libvirt formatdomain, CPU Tuning).
+    default_set = parse_cpuset(vcpu.get("cpuset")) if vcpu is not None else None
+    vcpu_sets = tuple(pinned.get(i, default_set) for i in range(vcpus))
+    affinity = CpuAffinity(
+        vcpu_sets,
+        emulator_set if emulator_set is not None else default_set,
+        at("/domain/cputune/vcpupin" if pinned else "/domain/vcpu/@cpuset"),
+    )
     cpu_reservation = None
-    if pins:
-        cpu_reservation = Setting(
-            "vCPUs pinned to dedicated host CPUs", at("/domain/cputune/vcpupin")
+    if vcpu_sets and all(c is not None for c in vcpu_sets):
+        union = sorted(set().union(*(c for c in vcpu_sets if c is not None)))
+        how = (
+            "pinned (<vcpupin>)"
+            if pinned
+            else f"restricted by <vcpu cpuset='{vcpu.get('cpuset') if vcpu is not None else ''}'>"
         )
-    elif vcpu is not None and vcpu.get("cpuset"):
         cpu_reservation = Setting(
-            f"vCPUs restricted to host CPUs {vcpu.get('cpuset')}", at("/domain/vcpu/@cpuset")
+            f"all {vcpus} vCPU(s) {how} to host CPU(s) {_ranges(union)}", affinity.source
         )
 
     cpu = root.find("cpu")
     nested = False
+    cpu_mode: str | None = None
+    nested_feature: str | None = None
     if cpu is not None:
-        mode = cpu.get("mode") or "custom"
+        cpu_mode = cpu.get("mode") or "custom"
         for feat in cpu.findall("feature"):
-            if feat.get("name") in ("vmx", "svm") and feat.get("policy") in ("require", "force"):
-                nested = True
-        nested = nested or mode in ("host-passthrough", "maximum")
+            if feat.get("name") in ("vmx", "svm"):
+                nested_feature = feat.get("policy") or "require"
+        if nested_feature in ("require", "force"):
+            nested = True
+        elif nested_feature not in ("disable", "forbid"):
+            nested = cpu_mode in ("host-passthrough", "maximum")
 
     devices = root.find("devices")
     graphics, interfaces, disks, passthrough, legacy = [], [], [], [], []
-    vtpm = False
+    chardevs: list[Chardev] = []
+    shared_dirs: list[SharedDirectory] = []
+    shmem: list[str] = []
+    tpm_backends: list[str] = []
+    emulator: str | None = None
     if devices is not None:
+        emulator = (devices.findtext("emulator") or "").strip() or None
         for i, g in enumerate(devices.findall("graphics"), 1):
             graphics.append(
                 _graphics(g, Source(artefact, f"/domain/devices/graphics[{i}]"), secure_xml)
@@ -196,9 +293,62 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
             for tag in ("sound", "redirdev", "smartcard")
             if devices.find(tag) is not None
         )
-        vtpm = devices.find("tpm") is not None
+        for tag in ("interface", "video", "input"):
+            for el in devices.findall(tag):
+                model_el = el.find("model") if tag != "input" else None
+                mtype = (
+                    el.get("type")
+                    if tag == "input"
+                    else (model_el.get("type") if model_el is not None else None)
+                )
+                if tag == "input" and (el.get("bus") or "usb") != "usb":
+                    continue
+                label = LEGACY_MODELS.get((tag, mtype or ""))
+                if label:
+                    legacy.append(label)
+        for tag in CHARDEV_TAGS:
+            for i, el in enumerate(devices.findall(tag), 1):
+                chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+        for i, fs in enumerate(devices.findall("filesystem"), 1):
+            if (fs.get("type") or "mount") != "mount":
+                continue
+            drv, fs_src = fs.find("driver"), fs.find("source")
+            shared_dirs.append(
+                SharedDirectory(
+                    driver=(drv.get("type") if drv is not None else None) or "path",
+                    host_path=(fs_src.get("dir") if fs_src is not None else None) or "",
+                    # formatdomain: accessmode defaults to passthrough.
+                    access_mode=fs.get("accessmode") or "passthrough",
+                    readonly=fs.find("readonly") is not None,
+                    source=Source(artefact, f"/domain/devices/filesystem[{i}]"),
+                )
+            )
+        shmem = [el.get("name") or "(unnamed)" for el in devices.findall("shmem")]
+        for t in devices.findall("tpm"):
+            backend = t.find("backend")
+            tpm_backends.append((backend.get("type") if backend is not None else None) or "unknown")
+    # A <console> that repeats the first <serial> is the same QEMU chardev, not a second listener.
+    seen: set[tuple[str, str, str, str]] = set()
+    unique: list[Chardev] = []
+    for c in chardevs:
+        key = (c.protocol, c.mode, c.host, c.service)
+        if c.device == "console" and key in seen:
+            continue
+        seen.add(key)
+        unique.append(c)
+    vtpm = "emulator" in tpm_backends
 
     seclabels = root.findall("seclabel")
+    labels = tuple(
+        SecurityLabel(
+            model=sl.get("model") or "",
+            type=sl.get("type") or "dynamic",
+            label=(sl.findtext("label") or "").strip() or None,
+            relabel=(sl.get("relabel") or "yes") != "no",
+            source=at(f"/domain/seclabel[{i}]"),
+        )
+        for i, sl in enumerate(seclabels, 1)
+    )
     confinement_disabled = False
     confinement: Fact[str]
     mac_labels = [s for s in seclabels if (s.get("model") or "") != "dac"]
@@ -215,6 +365,15 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
         confinement = Fact.of("driver default", Source(artefact, "/domain/seclabel", default=True))
 
     raw_args: list[str] = []
+    raw_visible: Fact[bool] = (
+        Fact.of(True, src)
+        if namespace_visible
+        else Fact.unavailable(
+            "libvirt's test driver drops the QEMU namespace (<qemu:commandline>, "
+            "<qemu:capabilities>, <qemu:override>) from domain XML",
+            src,
+        )
+    )
     cmdline = root.find(f"{QEMU_NS}commandline")
     if cmdline is not None:
         raw_args += [a.get("value") or "" for a in cmdline.findall(f"{QEMU_NS}arg")]
@@ -225,7 +384,18 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
 
     os_el = root.find("os")
     secure_boot = False
+    efi: bool | None = None
     if os_el is not None:
+        fw_attr = os_el.get("firmware")
+        loader_el = os_el.find("loader")
+        if fw_attr:
+            efi = fw_attr == "efi"
+        elif loader_el is not None and (
+            loader_el.get("type") == "pflash"
+            or "OVMF" in (loader_el.text or "")
+            or "edk2" in (loader_el.text or "")
+        ):
+            efi = True
         fw = os_el.find("firmware")
         if fw is not None:
             feats = {f.get("name"): _yes(f.get("enabled")) for f in fw.findall("feature")}
@@ -261,7 +431,7 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
         cpu_reservation=cpu_reservation,
         cpu_limit=cpu_limit,
         cpu_priority=cpu_priority,
-        realtime_vcpus=realtime,
+        realtime_vcpus=any(r.startswith("vcpus") for r in realtime),
         nested_virtualization=nested,
         graphics=tuple(graphics),
         interfaces=tuple(interfaces),
@@ -274,7 +444,60 @@ def parse_domain(xml: str, artefact: str, host: str, *, autostart: bool, secure_
         vtpm=vtpm,
         secure_boot=secure_boot,
         source=src,
+        security_labels=labels,
+        raw_arguments_visible=raw_visible,
+        chardevs=tuple(unique),
+        cpu_affinity=affinity,
+        realtime_threads=tuple(realtime),
+        blkio_throttles=tuple(throttles),
+        nosharepages=nosharepages,
+        cpu_mode=cpu_mode,
+        nested_feature=nested_feature,
+        tpm_backends=tuple(tpm_backends),
+        firmware_efi=efi,
+        launch_security=(ls.get("type") or "unknown")
+        if (ls := root.find("launchSecurity")) is not None
+        else None,
+        shared_memory=tuple(shmem),
+        shared_directories=tuple(shared_dirs),
+        emulator=emulator,
     )
+
+
+def _ranges(cpus: list[int]) -> str:
+    """[0, 1, 2, 5] -> "0-2,5"."""
+    out: list[str] = []
+    for c in cpus:
+        if out and "-" not in out[-1].split(",")[-1] and int(out[-1]) == c - 1:
+            out[-1] = f"{out[-1]}-{c}"
+        elif out and "-" in out[-1] and int(out[-1].split("-")[1]) == c - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{c}"
+        else:
+            out.append(str(c))
+    return ",".join(out)
+
+
+def _chardev(el: Element, tag: str, src: Source) -> list[Chardev]:
+    """The network sockets of one character device (tcp: one source; udp: bind and connect)."""
+    ctype = el.get("type") or ""
+    if ctype not in ("tcp", "udp"):
+        return []
+    out = []
+    for s in el.findall("source"):
+        mode = s.get("mode") or "connect"  # formatdomain: a TCP source without mode connects
+        tls = s.get("tls")
+        out.append(
+            Chardev(
+                device=tag,
+                protocol=ctype,
+                mode=mode,
+                host=s.get("host") or "",
+                service=s.get("service") or "",
+                tls=None if tls is None else _yes(tls),
+                source=src,
+            )
+        )
+    return out
 
 
 def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
@@ -303,7 +526,9 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
         )
     if g.get("passwd") == "":
         password = Fact.of(True, Source(src.artefact, src.locator + "/@passwd"))
-    return Graphics(gtype, tuple(listens), password, src)
+    channels = tuple((c.get("name") or "", c.get("mode") or "any") for c in g.findall("channel"))
+    # formatdomain: defaultMode "any" (secure if possible, insecure otherwise) when absent.
+    return Graphics(gtype, tuple(listens), password, src, g.get("defaultMode") or "any", channels)
 
 
 def _interface(itf: Element, src: Source) -> Interface:
@@ -354,6 +579,11 @@ def _interface(itf: Element, src: Source) -> Interface:
         virtualport=vport.get("type") if vport is not None else None,
         bandwidth_limited=bandwidth is not None and len(bandwidth) > 0,
         source_ref=src,
+        bandwidth_directions=frozenset(
+            d.tag
+            for d in (bandwidth if bandwidth is not None else ())
+            if d.tag in ("inbound", "outbound") and _int(d.get("average")) > 0
+        ),
     )
 
 
@@ -375,6 +605,8 @@ def _disk(d: Element, src: Source) -> Disk:
         readonly=d.find("readonly") is not None,
         io_limited=d.find("iotune") is not None,
         source_ref=src,
+        rawio=_yes(d.get("rawio")),
+        sgio=d.get("sgio"),
     )
 
 

@@ -1,0 +1,231 @@
+"""VM consoles and other sockets QEMU opens for a VM (2014 HY-SR-4): VNC, SPICE and RDP
+framebuffers and character devices (serial, console, channel, redirdev) on TCP.
+
+What the domain XML proves (an address, a password, SPICE channel modes, a chardev's `tls`) is
+judged from the XML; what only the host settles (qemu.conf's default listen address, default
+password, TLS switches) is read from qemu.conf, and on a simulated or offline host becomes one
+manual question naming the exact settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, is_local_address
+from hvaudit.checks.base import (
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    not_applicable,
+    passed,
+    unknown,
+    vm_subject,
+)
+from hvaudit.model import Chardev, Fact, Graphics, Host, Source
+
+WILDCARD = ("0.0.0.0", "::", "[::]", "")
+
+
+@dataclass(slots=True)
+class _Verdict:
+    """What one VM's consoles add up to."""
+
+    fails: list[str] = field(default_factory=list)
+    proven: list[str] = field(default_factory=list)
+    """Facts from the XML behind a question to the host."""
+    settings: list[str] = field(default_factory=list)
+    """The qemu.conf settings that decide the rest."""
+    fine: list[str] = field(default_factory=list)
+    refs: list[Source] = field(default_factory=list)
+    hidden_password: Fact[bool] | None = None
+
+
+def _where(addr: str) -> str:
+    return f"{addr or '*'} (bound to every address)" if addr in WILDCARD else addr
+
+
+@check(
+    id="HVA-031",
+    title="VM console is not exposed to the network unprotected",
+    scope="vm",
+    severity=Severity.HIGH,
+    recommendations={"sp800-125a-2014": ["HY-SR-4"]},
+    remediation="Make VNC/SPICE listen on 127.0.0.1 or a UNIX socket and reach it through SSH; if it "
+    "must listen on the network, set vnc_tls/spice_tls = 1 in qemu.conf, a console password, and "
+    "defaultMode='secure' for SPICE. Bind TCP serial/console/channel/redirdev sources to 127.0.0.1 "
+    "or a UNIX socket, or set chardev_tls = 1 with client certificates (chardev_tls_x509_verify = 1).",
+)
+def console_exposure(ctx: Context) -> Iterator[Outcome]:
+    """A VNC or SPICE console gives keyboard, screen and often boot control of the VM; a TCP
+    serial console or channel gives its text console or agent. Listening on a network address
+    without TLS sends it in cleartext; without a password (or a client certificate) anyone can
+    take it. Defaults, all from libvirt's qemu.conf comments: VNC and SPICE listen on 127.0.0.1
+    unless `vnc_listen`/`spice_listen` say otherwise, and `vnc_auto_unix_socket` /
+    `spice_auto_unix_socket` = 1 put a console without a listen address on a UNIX socket
+    instead; `vnc_password`/`spice_password` is the password of every console whose XML has
+    none; `vnc_tls`, `spice_tls` and `chardev_tls` default to off; `chardev_tls_x509_verify`
+    defaults to `default_tls_x509_verify`, else 1. SPICE opens its plaintext port as well as
+    the TLS one unless `defaultMode='secure'` and no channel is `mode='insecure'` (libvirt
+    formatdomain, "Graphical framebuffers": defaultMode defaults to "any"). A chardev's own
+    `tls='yes'|'no'` overrides chardev_tls (formatdomain, "TCP")."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
+        sockets = [c for c in v.chardevs if c.protocol == "tcp" and c.mode == "bind"]
+        if not consoles and not sockets:
+            yield not_applicable(s, "no VNC, SPICE or RDP console and no TCP character device")
+            continue
+        h = hosts[v.host]
+        r = _Verdict()
+        for g in consoles:
+            _graphics(h, g, r)
+        for c in sockets:
+            _chardev(h, c, r)
+        refs = list(dict.fromkeys(r.refs))
+        qc = conf_fact(h, "qemu.conf")
+        if r.fails:
+            yield failed(s, "; ".join(r.fails), *refs)
+        elif r.settings:
+            yield host_settings_manual(
+                s,
+                h,
+                qc,
+                "; ".join(r.proven),
+                "does /etc/libvirt/qemu.conf set " + ", ".join(dict.fromkeys(r.settings)),
+                *refs,
+            )
+        elif r.hidden_password is not None:
+            yield unknown(s, r.hidden_password, "the network-facing console has a password")
+        elif r.proven:
+            yield passed(s, "; ".join(r.proven), *refs)
+        else:
+            yield passed(s, "console(s) reachable only from the host", *refs)
+
+
+def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
+    qc = conf_fact(h, "qemu.conf")
+    r.refs.append(g.source)
+    t = g.type
+    for lst in g.listens:
+        if lst.kind in ("socket", "none"):
+            continue
+        addr = lst.address
+        if addr is None:
+            if not qc.known:
+                r.proven.append(f"{t} has no listen address (qemu.conf decides)")
+                if t == "rdp":
+                    r.settings.append("rdp_listen = 127.0.0.1 (its default)")
+                else:
+                    r.settings.append(
+                        f"{t}_listen = 127.0.0.1 (its default) or {t}_auto_unix_socket = 1"
+                    )
+                continue
+            if t != "rdp":
+                auto, asrc = conf_value(h, "qemu.conf", f"{t}_auto_unix_socket")
+                r.refs.append(asrc)
+                if auto == 1:
+                    continue
+            value, src = conf_value(h, "qemu.conf", f"{t}_listen")
+            r.refs.append(src)
+            addr = str(value)
+        if lst.kind != "network" and is_local_address(addr):
+            continue
+        where = (
+            f"the address of network {addr.removeprefix('network:')}"
+            if addr.startswith("network:")
+            else _where(addr)
+        )
+        _network_console(h, g, where, r)
+
+
+def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
+    """A console listening on a network address: password, TLS and (SPICE) channel modes."""
+    qc = conf_fact(h, "qemu.conf")
+    t = g.type
+    if t == "spice":
+        plain = [n for n, m in g.channel_modes if m == "insecure"]
+        if g.default_mode != "secure" or plain:
+            why = (
+                f"channel(s) {', '.join(plain)} mode='insecure'"
+                if plain
+                else f"defaultMode='{g.default_mode}'"
+            )
+            r.fails.append(f"spice on {where} admits plaintext channels ({why})")
+            return
+    # The password: the XML's, else qemu.conf's default one.
+    has_pw: bool | None = True if g.password.known and g.password.get() else None
+    if has_pw is None and qc.known and t != "rdp":
+        default_pw, psrc = conf_value(h, "qemu.conf", f"{t}_password")
+        r.refs.append(psrc)
+        if default_pw is not None:
+            has_pw = True
+        elif g.password.known:
+            has_pw = False
+    if t == "rdp":
+        if has_pw is False:
+            r.fails.append(f"rdp on {where} without a password")
+        return
+    if has_pw is False:
+        r.fails.append(f"{t} on {where} without a password")
+        return
+    if not qc.known:
+        r.proven.append(
+            f"{t} on {where}"
+            + ("" if has_pw else ", no password in the domain XML")
+            + (f" (defaultMode='{g.default_mode}')" if t == "spice" else "")
+        )
+        r.settings.append(f"{t}_tls = 1")
+        if not has_pw:
+            r.settings.append(f"{t}_password (the default password of consoles without one)")
+        return
+    tls, tsrc = conf_value(h, "qemu.conf", f"{t}_tls")
+    r.refs.append(tsrc)
+    if tls != 1:
+        r.fails.append(f"{t} on {where} without TLS ({t}_tls = {tls})")
+        return
+    if has_pw is None:
+        r.hidden_password = g.password
+        return
+    r.proven.append(f"{t} on {where} with TLS and a password")
+
+
+def _chardev(h: Host, c: Chardev, r: _Verdict) -> None:
+    """A character device QEMU listens for on TCP: no password, so TLS with client
+    certificates is the only protection."""
+    r.refs.append(c.source)
+    if is_local_address(c.host):
+        return
+    what = f"{c.device} on {_where(c.host)} port {c.service}"
+    if c.tls is False:
+        r.fails.append(f"{what} without TLS (tls='no')")
+        return
+    qc = conf_fact(h, "qemu.conf")
+    if not qc.known:
+        r.proven.append(what + (" with tls='yes'" if c.tls else ""))
+        if c.tls is None:
+            r.settings.append("chardev_tls = 1")
+        r.settings.append("chardev_tls_x509_verify = 1 (client certificates required)")
+        return
+    if c.tls is None:
+        tls, tsrc = conf_value(h, "qemu.conf", "chardev_tls")
+        r.refs.append(tsrc)
+        if tls != 1:
+            r.fails.append(f"{what} without TLS (chardev_tls = {tls})")
+            return
+    verify, vsrc = conf_value(h, "qemu.conf", "chardev_tls_x509_verify")
+    if vsrc.default:
+        fallback, fsrc = conf_value(h, "qemu.conf", "default_tls_x509_verify")
+        if fallback is not None:
+            verify, vsrc = fallback, fsrc
+    r.refs.append(vsrc)
+    if verify != 1:
+        r.fails.append(
+            f"{what}: TLS without client certificates (chardev_tls_x509_verify = {verify}): "
+            "anyone can connect"
+        )
+    else:
+        r.proven.append(f"{what} with TLS and client certificates")
