@@ -148,7 +148,10 @@ QUERY_NAMES = SecretNames(
     )
 )
 #: JSON object keys (API answers stored as JSON).
-JSON_NAMES = SecretNames()
+JSON_NAMES = SecretNames(
+    # ESXi advanced options (vSphere host artefacts) that name a password policy, not a password
+    never=frozenset({"security_passwordqualitycontrol"})
+)
 #: Command-line options spelled out (`--password X`, `--api-key=X`).
 ARGV_NAMES = SecretNames(also=frozenset({"pass", "pwd"}))
 
