@@ -100,3 +100,122 @@ def test_an_unknown_recommendation_fails_at_declaration() -> None:
 
     with pytest.raises(CatalogError):
         _declare(recommendations={"sp800-125a-r1": ["HY-SR-21"]})
+
+
+A, R, B = EDITIONS
+
+
+def _recs(cid: str) -> dict[str, list[str]]:
+    return {e: list(META[cid].recommendations[e]) for e in EDITIONS if META[cid].recommendations[e]}
+
+
+# Every mapping issue 8 named, and every mapping the audit against the reference changed.
+EXPECTED = {
+    # I/O bandwidth has no 2014 recommendation (2014 HY-SR-9 is CPU); Rev. 1 HY-SR-8.
+    "HVA-092": {R: ["HY-SR-8"]},
+    # Remote logging: 2014 HY-SR-20 was dropped; Rev. 1 HY-SR-17 (config-change alerts) differs.
+    "HVA-200": {A: ["HY-SR-20"]},
+    "HVA-201": {R: ["HY-SR-17"]},
+    "HVA-202": {A: ["HY-SR-20"]},
+    # VM-port checks: 2014 HY-SR-19 is the host's own packet filter; SP 800-125B for the VM port.
+    "HVA-191": {B: ["VM-FW-R2"]},
+    "HVA-192": {B: ["VM-NS-R3"]},
+    "HVA-193": {B: ["VM-TM-R2"]},
+    "HVA-194": {B: ["VM-FW-R2"]},
+    "HVA-303": {B: ["VM-FW-R2", "VM-FW-R3"]},
+    # Driver certification survives in Rev. 1 only in the trust model, not as a recommendation.
+    "HVA-040": {A: ["HY-SR-5"]},
+    "HVA-041": {A: ["HY-SR-5"]},
+    # Rev. 1 section 7 leaves secure protocols and admin accounts out; HY-SR-20 is the segment.
+    "HVA-030": {A: ["HY-SR-4"], B: ["VM-NS-R2"]},
+    "HVA-034": {A: ["HY-SR-16"]},
+    "HVA-033": {A: ["HY-SR-4"]},
+    # HY-SR-11 is the image library's access control; secrets are not images.
+    "HVA-133": {A: ["HY-SR-13"], R: ["HY-SR-18"]},
+    # "Off the hypervisor host" is no longer in Rev. 1.
+    "HVA-100": {A: ["HY-SR-10"]},
+    # 2014 HY-SR-8 is per VM (strictly fewer); Rev. 1 HY-SR-4 is all VMs together (not exceed).
+    "HVA-080": {A: ["HY-SR-8"]},
+    "HVA-081": {R: ["HY-SR-4"]},
+    # The IOMMU is named by Rev. 1 (HY-SR-2, 6C), not by the 2014 HY-SR-5.
+    "HVA-050": {A: ["HY-SR-2"], R: ["HY-SR-6C"]},
+    "HVA-051": {A: ["HY-SR-2"], R: ["HY-SR-6C"]},
+    "HVA-052": {A: ["HY-SR-2"], R: ["HY-SR-6C"]},
+    # QEMU confinement: Rev. 1 HY-SR-7 (labelling, per-VM device access), not 6A (emulation).
+    "HVA-042": {A: ["HY-SR-5"], R: ["HY-SR-7"]},
+    "HVA-045": {A: ["HY-SR-5"]},
+    "HVA-310": {A: ["HY-SR-5"], R: ["HY-SR-7"]},
+    # Host firewall default policy is 2014 HY-SR-19 only; Rev. 1 HY-SR-20 is the management segment.
+    "HVA-190": {A: ["HY-SR-19"]},
+    "HVA-301": {A: ["HY-SR-19"], B: ["VM-FW-R3"]},
+    "HVA-302": {A: ["HY-SR-19"]},
+    "HVA-305": {A: ["HY-SR-21"], R: ["HY-SR-20"]},
+    "HVA-309": {B: ["VM-NS-R2"]},
+    "HVA-412": {A: ["HY-SR-19"], R: ["HY-SR-20"]},
+    # The check sees a team, not driver/bus/switch diversity: no VM-NPR pass without it.
+    "HVA-220": {A: ["HY-SR-22"]},
+}
+
+
+@pytest.mark.parametrize("cid", sorted(EXPECTED))
+def test_mapping_follows_the_reference(cid: str) -> None:
+    assert _recs(cid) == EXPECTED[cid]
+
+
+def test_functions_follow_the_catalog_for_the_checks_issue_8_named() -> None:
+    bf = {cid: {e: list(META[cid].functions[e]) for e in (A, R)} for cid in META}
+    for cid in ("HVA-060", "HVA-061", "HVA-070", "HVA-090", "HVA-091", "HVA-404", "HVA-414"):
+        assert bf[cid] == {A: ["HY-BF4"], R: ["HY-BF1"]}, cid
+    assert bf["HVA-080"] == {A: ["HY-BF4"], R: []}
+    assert bf["HVA-081"] == {A: [], R: ["HY-BF1"]}
+    assert bf["HVA-092"] == {A: [], R: ["HY-BF2"]}
+    assert bf["HVA-050"] == {A: ["HY-BF1"], R: ["HY-BF2"]}
+    assert bf["HVA-200"] == {A: ["HY-BF5"], R: []}
+    assert bf["HVA-201"] == {A: [], R: ["HY-BF4"]}
+
+
+def test_no_vm_check_sits_under_a_host_only_recommendation() -> None:
+    host_only = {(A, "HY-SR-19"), (A, "HY-SR-21"), (R, "HY-SR-20")}
+    for m in META.values():
+        if m.scope == "vm":
+            cited = {(c.edition, c.recommendation) for c in m.citations}
+            assert not cited & host_only, m.id
+
+
+def test_the_same_condition_has_the_same_severity_on_every_platform() -> None:
+    # QEMU as root without a per-VM label: libvirt HVA-042/043 are critical, so is Proxmox's HVA-310.
+    assert META["HVA-310"].severity is META["HVA-042"].severity is Severity.CRITICAL
+
+
+def test_interpretations_are_marked_where_the_text_does_not_say_it() -> None:
+    interpreted = {
+        (m.id, c.edition, c.recommendation)
+        for m in META.values()
+        for c in m.citations
+        if c.interpretation
+    }
+    assert {
+        ("HVA-191", B, "VM-FW-R2"),
+        ("HVA-192", B, "VM-NS-R3"),
+        ("HVA-193", B, "VM-TM-R2"),
+        ("HVA-194", B, "VM-FW-R2"),
+        ("HVA-042", A, "HY-SR-5"),
+        ("HVA-061", R, "HY-SR-3"),
+        ("HVA-021", R, "HY-SR-1"),
+        ("HVA-201", R, "HY-SR-17"),
+    } <= interpreted
+    # Mappings the text states outright carry no mark.
+    assert (
+        not {
+            ("HVA-092", R, "HY-SR-8"),
+            ("HVA-070", A, "HY-SR-7"),
+            ("HVA-043", R, "HY-SR-7"),
+            ("HVA-200", A, "HY-SR-20"),
+        }
+        & interpreted
+    )
+
+
+def test_every_2014_recommendation_still_has_a_check() -> None:
+    covered = {rid for m in META.values() for rid in m.recommendations[A]}
+    assert covered == {f"HY-SR-{n}" for n in range(1, 23)}

@@ -86,9 +86,14 @@ def test_findings_per_recommendation_and_subject(results: AssessmentResults) -> 
     # HVA-046 cannot see raw QEMU arguments in test-driver XML: HY-SR-5 stays open there.
     web = f2014["HY-SR-5 for vm web-frontend-01 on hv-demo-01"]
     assert web.target.status is None and "open" in web.target.remarks
-    # HY-SR-19 for db-primary rests on a filter definition the test driver cannot show: open.
-    open_ = f2014["HY-SR-19 for vm db-primary on hv-demo-01"]
+    # VM-FW-R2 for db-primary rests on a filter definition the test driver cannot show: open.
+    # (HVA-191 cites SP 800-125B for the VM port, not the 2014 host firewall HY-SR-19.)
+    assert "HY-SR-19 for vm db-primary on hv-demo-01" not in f2014
+    open_ = _findings(results, "sp800-125b")["VM-FW-R2 for vm db-primary on hv-demo-01"]
     assert open_.target.status is None and "open" in open_.target.remarks
+    props = {(p.name, p.class_): p.value for p in open_.props or []}
+    assert props[("baseline-function", None)] == "HY-BF5"
+    assert props[("interpretation", "hva-191")].startswith("VM-FW-R2 prefers a kernel-based")
     r1 = _findings(results, "sp800-125a-r1")
     assert (
         r1["HY-SR-7 for vm legacy-erp on hv-demo-01"].target.status.state.value == "not-satisfied"

@@ -45,6 +45,13 @@ DESKTOP_PACKAGES = (
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-1": (
+            "HY-SR-1 prefers a bare-metal hypervisor, which KVM cannot be; hvaudit takes a host "
+            "OS without a desktop stack as the nearest measurable step towards its smaller "
+            "attack surface."
+        ),
+    },
     remediation="Remove display servers and desktop environments from the hypervisor host "
     "(e.g. `apt purge xserver-xorg-core gdm3 gnome-shell`) and boot to multi-user.target.",
     platforms=LINUX_HOST,
@@ -222,6 +229,18 @@ def tpm_present(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-3": (
+            "The recommendation asks for measured launch and attestation; Secure Boot verifies "
+            "signatures rather than measuring, and hvaudit counts it as a link of the same "
+            "chain of trust."
+        ),
+        "sp800-125a-r1:HY-SR-1": (
+            "The recommendation asks for measured launch and attestation; Secure Boot verifies "
+            "signatures rather than measuring, and hvaudit counts it as a link of the same "
+            "chain of trust."
+        ),
+    },
     remediation="Boot in UEFI mode with Secure Boot enabled and the distribution's keys enrolled.",
     platforms=LINUX_HOST,
 )

@@ -53,6 +53,12 @@ def _where(addr: str) -> str:
     scope="vm",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-4"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-4": (
+            "HY-SR-4 asks for few exposed management interfaces; hvaudit reads a VM console "
+            "reachable from the network without a password or TLS as an exposed one."
+        ),
+    },
     remediation="Make VNC/SPICE listen on 127.0.0.1 or a UNIX socket and reach it through SSH; if it "
     "must listen on the network, set vnc_tls/spice_tls = 1 in qemu.conf, a console password, and "
     "defaultMode='secure' for SPICE. Bind TCP serial/console/channel/redirdev sources to 127.0.0.1 "

@@ -81,7 +81,7 @@ NON_ROOT_BUILDS = (
     title="Kernel refuses unsigned modules",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-5"]},
     remediation="Boot with Secure Boot (Debian then enforces integrity lockdown) or add "
     "module.sig_enforce=1 to the kernel command line.",
     platforms=LINUX_HOST,
@@ -115,7 +115,7 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
     title="Kernel is not tainted by proprietary, out-of-tree or unsigned modules",
     scope="host",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-5"]},
     remediation="Remove or replace the modules that taint the kernel (see `dmesg | grep -i taint`), "
     "or sign and approve them.",
     platforms=LINUX_HOST,
@@ -141,7 +141,19 @@ def kernel_taint(ctx: Context) -> Iterator[Outcome]:
     title="QEMU runs as an unprivileged user",
     scope="host",
     severity=Severity.CRITICAL,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A", "HY-SR-7"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(b) confines each VM's device emulation (QEMU) to an unprivileged VM; on "
+            "KVM, where QEMU is a host process, hvaudit takes the confinement of that process "
+            "as the equivalent."
+        ),
+        "sp800-125a-r1:HY-SR-7": (
+            "HY-SR-7 lets each VM process reach only its own devices; libvirt's DAC driver "
+            "hands a non-root QEMU only its VM's files and devices, while a QEMU running as "
+            "root reaches every device of the host."
+        ),
+    },
     remediation="Set user and group in /etc/libvirt/qemu.conf to a dedicated account "
     "(Debian: libvirt-qemu) and restart libvirtd and the guests.",
 )
@@ -227,6 +239,13 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.CRITICAL,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(b) confines each VM's device emulation (QEMU) to an unprivileged VM; on "
+            "KVM, where QEMU is a host process, hvaudit takes the confinement of that process "
+            "as the equivalent."
+        ),
+    },
     remediation="Enable AppArmor or SELinux on the host and leave qemu.conf security_driver unset or "
     'set it to "apparmor"/"selinux" (never "none").',
 )
@@ -258,6 +277,13 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.CRITICAL,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(b) confines each VM's device emulation (QEMU) to an unprivileged VM; on "
+            "KVM, where QEMU is a host process, hvaudit takes the confinement of that process "
+            "as the equivalent."
+        ),
+    },
     remediation="Remove <seclabel type='none'/> from the domain (virsh edit) so the driver's dynamic "
     "label applies.",
 )
@@ -385,7 +411,14 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     title="QEMU runs under a seccomp sandbox",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-5"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(b) confines each VM's device emulation (QEMU) to an unprivileged VM; on "
+            "KVM, where QEMU is a host process, hvaudit takes the confinement of that process "
+            "as the equivalent."
+        ),
+    },
     remediation="Remove seccomp_sandbox = 0 from /etc/libvirt/qemu.conf and restart the guests.",
 )
 def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
@@ -425,6 +458,13 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(b) confines each VM's device emulation (QEMU) to an unprivileged VM; on "
+            "KVM, where QEMU is a host process, hvaudit takes the confinement of that process "
+            "as the equivalent."
+        ),
+    },
     remediation={
         "*": "Replace <qemu:commandline>/<qemu:capabilities>/<qemu:override> with supported domain "
         "XML elements.",
@@ -463,6 +503,13 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "The 2014 HY-SR-5 is about uncertified drivers and deprivileged emulation; hvaudit "
+            "files the reduction of emulated device code under it (Rev. 1 HY-SR-6A says it in "
+            "its text)."
+        ),
+    },
     remediation="Remove floppy drives, IDE buses, sound cards, USB redirection and smartcards the "
     "workload does not need; replace rtl8139/ne2k_pci/pcnet NICs, cirrus video and the USB tablet "
     "with virtio devices (virtio-net, virtio-gpu or VGA, virtio-tablet).",
@@ -495,6 +542,13 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(b) confines each VM's device emulation (QEMU) to an unprivileged VM; on "
+            "KVM, where QEMU is a host process, hvaudit takes the confinement of that process "
+            "as the equivalent."
+        ),
+    },
     remediation="Set security_default_confined = 1 and security_require_confined = 1 in "
     "/etc/libvirt/qemu.conf.",
 )
@@ -528,7 +582,14 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     title="Passed-through devices are isolated by an active IOMMU",
     scope="vm",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-2", "HY-SR-5"], "sp800-125a-r1": ["HY-SR-6C"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-6C"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-2": (
+            "The 2014 HY-SR-2 names instruction-set and memory virtualization, not the IOMMU; "
+            "hvaudit counts DMA remapping as the hardware assistance that keeps a "
+            "passed-through device's memory access isolated (Rev. 1 HY-SR-2 and 6C name it)."
+        ),
+    },
     remediation="Enable VT-d/AMD-Vi in the firmware and the kernel (intel_iommu=on), or remove the "
     "<hostdev>/<interface type='hostdev'> from the VM.",
     platforms=ANY,
@@ -662,7 +723,14 @@ def _group_outcome(
     title="PCI ACS checks are not relaxed for passthrough",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6C"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-6C"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-2": (
+            "The 2014 HY-SR-2 names instruction-set and memory virtualization, not the IOMMU; "
+            "hvaudit counts DMA remapping as the hardware assistance that keeps a "
+            "passed-through device's memory access isolated (Rev. 1 HY-SR-2 and 6C name it)."
+        ),
+    },
     remediation="Remove relaxed_acs_check = 1 from /etc/libvirt/qemu.conf.",
 )
 def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
@@ -686,7 +754,14 @@ def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
     title="The kernel does not override PCIe ACS isolation (pcie_acs_override)",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6C"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-6C"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-2": (
+            "The 2014 HY-SR-2 names instruction-set and memory virtualization, not the IOMMU; "
+            "hvaudit counts DMA remapping as the hardware assistance that keeps a "
+            "passed-through device's memory access isolated (Rev. 1 HY-SR-2 and 6C name it)."
+        ),
+    },
     remediation="Remove pcie_acs_override= from the kernel command line (GRUB_CMDLINE_LINUX in "
     "/etc/default/grub, or /etc/kernel/cmdline with systemd-boot), regenerate the boot "
     "configuration and reboot; pass through only devices that sit alone in their IOMMU group.",

@@ -46,7 +46,14 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     title="VM interface filters MAC, IP and ARP spoofing",
     scope="vm",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R2"]},
+    recommendations={"sp800-125b": ["VM-FW-R2"]},
+    interpretations={
+        "sp800-125b:VM-FW-R2": (
+            "VM-FW-R2 prefers a kernel-based virtual firewall between vNIC and virtual switch; "
+            "hvaudit takes MAC/IP/ARP anti-spoofing at the VM port as the least such a firewall "
+            "must do (the spoofing half of HYP-T2)."
+        ),
+    },
     remediation={
         "*": "Add <filterref filter='clean-traffic'> (with an IP parameter) to every bridged or network "
         "interface of the VM.",
@@ -172,7 +179,14 @@ def _question(i: Interface) -> str:
     title="VM receives no VLAN trunk",
     scope="vm",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-NS-R3"]},
+    recommendations={"sp800-125b": ["VM-NS-R3"]},
+    interpretations={
+        "sp800-125b:VM-NS-R3": (
+            "VM-NS-R3 keeps VLAN membership to a host's VLAN profile at the physical port; SP "
+            "800-125B has no VLAN-hopping text, and hvaudit applies the same rule to the VM's "
+            "port: a VM gets its VLAN, not a trunk."
+        ),
+    },
     remediation={
         "*": "Give the VM a single access VLAN (<vlan><tag id='N'/></vlan>, no trunk='yes') unless it "
         "is an approved router or firewall appliance.",
@@ -225,7 +239,14 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     title="VM cannot change its own receive filters (promiscuous mode)",
     scope="vm",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-TM-R2"]},
+    recommendations={"sp800-125b": ["VM-TM-R2"]},
+    interpretations={
+        "sp800-125b:VM-TM-R2": (
+            "VM-TM-R2 allows promiscuous mode only on the port group that needs it; a guest "
+            "trusted to set its own receive filters turns it on for its port without anyone "
+            "deciding that it is needed."
+        ),
+    },
     remediation="Remove trustGuestRxFilters='yes' from the interface (and the network) unless the "
     "guest is an approved monitoring appliance.",
 )
@@ -256,7 +277,14 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     title="macvtap interfaces do not bridge VM-to-VM traffic on the host",
     scope="vm",
     severity=Severity.LOW,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R1"]},
+    recommendations={"sp800-125b": ["VM-FW-R2"]},
+    interpretations={
+        "sp800-125b:VM-FW-R2": (
+            "VM-FW-R2 puts a kernel-based firewall between vNIC and virtual switch; macvtap "
+            "bypasses the host's bridge, so traffic between VMs on the same device passes no "
+            "such firewall."
+        ),
+    },
     remediation="Use mode='vepa' (with reflective relay on the switch) or 'private' for macvtap "
     "interfaces of VMs that must not talk to each other directly.",
 )
@@ -426,10 +454,7 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
     title="VM networks have redundant physical uplinks",
     scope="host",
     severity=Severity.MEDIUM,
-    recommendations={
-        "sp800-125a-2014": ["HY-SR-22"],
-        "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"],
-    },
+    recommendations={"sp800-125a-2014": ["HY-SR-22"]},
     remediation="Attach VM bridges to a bond or team of at least two physical NICs (on different "
     "adapters and switches).",
     platforms=LINUX_HOST,

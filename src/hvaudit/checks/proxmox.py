@@ -53,11 +53,7 @@ def _operates_vms(role: str, custom: dict[str, list[str]]) -> bool:
     title="Cluster firewall is on and drops inbound traffic by default",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={
-        "sp800-125a-2014": ["HY-SR-19"],
-        "sp800-125a-r1": ["HY-SR-20"],
-        "sp800-125b": ["VM-FW-R3"],
-    },
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R3"]},
     remediation="Datacenter > Firewall > Options: enable the firewall (cluster.fw `enable: 1`) with "
     "input policy DROP, after adding rules that admit the management subnets to 8006 and 22.",
     platforms=PVE,
@@ -98,7 +94,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     title="Node firewall is on",
     scope="host",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-19"]},
     remediation="Node > Firewall > Options: remove `enable: 0` from /etc/pve/nodes/<node>/host.fw.",
     platforms=PVE,
 )
@@ -128,7 +124,7 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
     title="VM's network interfaces are behind the Proxmox firewall",
     scope="vm",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-FW-R2", "VM-FW-R3"]},
+    recommendations={"sp800-125b": ["VM-FW-R2", "VM-FW-R3"]},
     remediation="Enable the VM's firewall (VM > Firewall > Options > Firewall: yes) and set "
     "firewall=1 on each network device (qm set <vmid> --net0 ...,firewall=1).",
     platforms=PVE,
@@ -167,11 +163,7 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     title="The Proxmox web UI and API admit only designated networks",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={
-        "sp800-125a-2014": ["HY-SR-21"],
-        "sp800-125a-r1": ["HY-SR-20"],
-        "sp800-125b": ["VM-NS-R2"],
-    },
+    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125a-r1": ["HY-SR-20"]},
     remediation='In /etc/default/pveproxy set ALLOW_FROM to the management networks, DENY_FROM="all" '
     'and POLICY="allow", then systemctl restart pveproxy.',
     platforms=PVE,
@@ -347,7 +339,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     title="Cluster communication (corosync) is authenticated and encrypted",
     scope="host",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-21"], "sp800-125b": ["VM-NS-R2"]},
+    recommendations={"sp800-125b": ["VM-NS-R2"]},
     remediation="In corosync.conf's totem section set crypto_cipher (e.g. aes256) and crypto_hash "
     "(e.g. sha256), increase config_version, and let pmxcfs distribute it.",
     platforms=PVE,
@@ -393,8 +385,15 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     id="HVA-310",
     title="QEMU runs deprivileged and confined per VM",
     scope="host",
-    severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A", "HY-SR-7"]},
+    severity=Severity.CRITICAL,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(b) confines each VM's device emulation (QEMU) to an unprivileged VM; on "
+            "KVM, where QEMU is a host process, hvaudit takes the confinement of that process "
+            "as the equivalent."
+        ),
+    },
     remediation="Platform limitation, not a misconfiguration: no Proxmox VE setting runs QEMU as an "
     "unprivileged user with a per-VM label. Compensate: keep QEMU patched, avoid passthrough and raw "
     "args for untrusted guests, separate sensitive workloads onto their own nodes, or choose a "

@@ -106,6 +106,18 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-6": (
+            "HY-SR-6 limits memory over-commit; page sharing is the mechanism that makes "
+            "over-commit possible (and a cross-VM side channel), so hvaudit counts it against "
+            "HY-SR-6."
+        ),
+        "sp800-125a-r1:HY-SR-3": (
+            "HY-SR-3 limits memory over-commit; page sharing is the mechanism that makes "
+            "over-commit possible (and a cross-VM side channel), so hvaudit counts it against "
+            "HY-SR-3."
+        ),
+    },
     remediation="echo 0 > /sys/kernel/mm/ksm/run and disable ksm/ksmtuned services; or mark sensitive "
     "VMs <memoryBacking><nosharepages/>.",
     platforms=LINUX_HOST,
@@ -191,7 +203,7 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     title="VM has fewer vCPUs than the host has physical cores",
     scope="vm",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-8"]},
     remediation={
         "*": "Lower the VM's maximum vCPU count (<vcpu>) below the host's physical core count.",
         "proxmox-ve": "Lower the VM's sockets x cores below the node's physical core count.",
@@ -227,7 +239,7 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     title="vCPUs of running VMs stay within the host's cores",
     scope="host",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-8"], "sp800-125a-r1": ["HY-SR-4"]},
+    recommendations={"sp800-125a-r1": ["HY-SR-4"]},
     remediation="Spread VMs over more hosts or reduce vCPU counts until the ratio is within the "
     "profile's vcpu_to_core_ratio_max.",
     platforms=ANY,
@@ -389,6 +401,16 @@ def _reservation(ctx: Context, v: Vm, host_cpus: int) -> tuple[Setting | None, s
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-5"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-9": (
+            "HY-SR-9 asks for a CPU priority (shares) per VM; real-time scheduling is a "
+            "priority above every share, so hvaudit counts it against the recommendation."
+        ),
+        "sp800-125a-r1:HY-SR-5": (
+            "HY-SR-5 asks for a CPU priority per VM; real-time scheduling is a priority above "
+            "every share, so hvaudit counts it against the recommendation."
+        ),
+    },
     remediation="Remove scheduler='fifo'|'rr' from <vcpusched>, <emulatorsched> and <iothreadsched> "
     "unless host CPUs are reserved for those threads.",
 )
@@ -411,7 +433,7 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
     title="VM's disk and network bandwidth are limited",
     scope="vm",
     severity=Severity.LOW,
-    recommendations={"sp800-125a-2014": ["HY-SR-9"], "sp800-125a-r1": ["HY-SR-8"]},
+    recommendations={"sp800-125a-r1": ["HY-SR-8"]},
     remediation={
         "*": "Add <iotune> to disks and <bandwidth> to interfaces with limits suited to the VM's tier.",
         "proxmox-ve": "Set mbps_rd/mbps_wr or iops_rd/iops_wr on disks and rate= on network devices.",

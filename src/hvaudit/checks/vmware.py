@@ -59,6 +59,17 @@ def _false(value: str | None) -> bool:
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "VMware Tools operations are channels from the guest into the VMX process; hvaudit "
+            "files closing them under the 2014 draft's device-emulation recommendation."
+        ),
+        "sp800-125a-r1:HY-SR-7": (
+            "HY-SR-7 limits each VM process to its own devices; hvaudit counts guest-initiated "
+            "device disconnects and host I/O (shrink, wipe, clipboard) as device access the VM "
+            "should not control."
+        ),
+    },
     remediation="Remove the listed isolation.* keys from the VM's advanced settings, or set them to "
     "TRUE (VM > Edit Settings > Advanced Parameters; takes effect at the next power-on).",
     platforms=ESX,
@@ -86,6 +97,17 @@ def tools_isolation(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "VMware Tools' setinfo and host-information calls are channels from the guest into "
+            "the VMX process; hvaudit files closing them under the 2014 draft's "
+            "device-emulation recommendation."
+        ),
+        "sp800-125a-r1:HY-SR-7": (
+            "HY-SR-7 limits each VM process to what is assigned to it; hvaudit counts the "
+            "guest's writes into the VMX state and reads of host details as access beyond that."
+        ),
+    },
     remediation="Set tools.setInfo.sizeLimit = 1048576 (or remove it) and remove "
     "tools.guestlib.enableHostInfo (or set it to FALSE).",
     platforms=ESX,
@@ -118,6 +140,12 @@ def tools_information(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-4"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-4": (
+            "HY-SR-4 asks for few exposed management interfaces; hvaudit counts each additional "
+            "console session a VM admits as one more."
+        ),
+    },
     remediation="Set RemoteDisplay.maxConnections = 1 in the VM's advanced settings.",
     platforms=ESX,
 )
@@ -144,6 +172,18 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-6": (
+            "HY-SR-6 limits memory over-commit; page sharing is the mechanism that makes "
+            "over-commit possible (and a cross-VM side channel), so hvaudit counts it against "
+            "HY-SR-6."
+        ),
+        "sp800-125a-r1:HY-SR-3": (
+            "HY-SR-3 limits memory over-commit; page sharing is the mechanism that makes "
+            "over-commit possible (and a cross-VM side channel), so hvaudit counts it against "
+            "HY-SR-3."
+        ),
+    },
     remediation="Remove sched.mem.pshare.salt from the VM's advanced settings (and keep the host's "
     "Mem.ShareForceSalting at 2).",
     platforms=ESX,
@@ -167,6 +207,13 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "The 2014 HY-SR-5 is about uncertified drivers and deprivileged emulation; hvaudit "
+            "files the reduction of emulated device code under it (Rev. 1 HY-SR-6A says it in "
+            "its text)."
+        ),
+    },
     remediation="Set mks.enable3d = FALSE (or remove it) unless the VM needs 3D.",
     platforms=ESX,
 )
@@ -255,11 +302,7 @@ def lockdown(ctx: Context) -> Iterator[Outcome]:
     title="Host firewall blocks by default and admits designated networks only",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={
-        "sp800-125a-2014": ["HY-SR-19"],
-        "sp800-125a-r1": ["HY-SR-20"],
-        "sp800-125b": ["VM-FW-R3"],
-    },
+    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125a-r1": ["HY-SR-20"]},
     remediation="Host > Configure > Firewall: for every enabled service untick 'Allow connections "
     "from any IP address' and list the management networks.",
     platforms=ESX,
@@ -324,6 +367,13 @@ def _advanced(
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-16"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-16": (
+            "HY-SR-16 restricts remote access to the console (disable, deny root, named "
+            "administrators); it does not mention time-outs, which hvaudit counts as part of "
+            "keeping that access closed."
+        ),
+    },
     remediation="Set UserVars.ESXiShellInteractiveTimeOut and UserVars.HostClientSessionTimeout to "
     "900 or less, UserVars.ESXiShellTimeOut and UserVars.DcuiTimeOut to 600 or less (0 disables "
     "the time-out).",
@@ -352,6 +402,18 @@ def session_timeouts(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-6": (
+            "HY-SR-6 limits memory over-commit; page sharing is the mechanism that makes "
+            "over-commit possible (and a cross-VM side channel), so hvaudit counts it against "
+            "HY-SR-6."
+        ),
+        "sp800-125a-r1:HY-SR-3": (
+            "HY-SR-3 limits memory over-commit; page sharing is the mechanism that makes "
+            "over-commit possible (and a cross-VM side channel), so hvaudit counts it against "
+            "HY-SR-3."
+        ),
+    },
     remediation="Set the advanced option Mem.ShareForceSalting to 2.",
     platforms=ESX,
 )
