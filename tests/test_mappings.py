@@ -154,6 +154,17 @@ EXPECTED = {
     "HVA-412": {A: ["HY-SR-19"], R: ["HY-SR-20"]},
     # The check sees a team, not driver/bus/switch diversity: no VM-NPR pass without it.
     "HVA-220": {A: ["HY-SR-22"]},
+    "HVA-440": {A: ["HY-SR-22"]},
+    # vSphere: the same decisions as their KVM counterparts.
+    "HVA-417": {B: ["VM-FW-R2", "VM-TM-R2"]},
+    "HVA-418": {B: ["VM-NS-R3"]},
+    "HVA-420": {A: ["HY-SR-20"]},
+    "HVA-426": {A: ["HY-SR-5"]},
+    "HVA-427": {A: ["HY-SR-5"]},
+    "HVA-430": {B: ["VM-FW-R2"]},
+    "HVA-431": {A: ["HY-SR-4"]},
+    # vMotion is infrastructure traffic; SP 800-125B VM-NS-R2 is the management network.
+    "HVA-434": {R: ["HY-SR-13"]},
 }
 
 

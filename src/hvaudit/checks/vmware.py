@@ -572,7 +572,19 @@ def _policy_outcome(
     title="Every switch and port group rejects promiscuous mode, MAC changes and forged transmits",
     scope="network",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-TM-R2"]},
+    recommendations={"sp800-125b": ["VM-FW-R2", "VM-TM-R2"]},
+    interpretations={
+        "sp800-125b:VM-FW-R2": (
+            "VM-FW-R2 puts filtering in the hypervisor between vNIC and virtual switch; hvaudit "
+            "takes rejecting forged transmits and MAC changes at the port as the anti-spoofing "
+            "such a filter must do."
+        ),
+        "sp800-125b:VM-TM-R2": (
+            "VM-TM-R2 allows promiscuous mode on the port group that needs it; this check holds "
+            "every switch and port group to rejecting it, and judges MAC changes and forged "
+            "transmits with it."
+        ),
+    },
     remediation="Set Promiscuous mode, MAC address changes and Forged transmits to Reject on every "
     "standard vSwitch and port group (Host > Configure > Virtual switches > Edit > Security) and "
     "on every distributed switch and port group; do not allow ports to override the security "
@@ -670,7 +682,14 @@ def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Sourc
     title="Every port group is on one VLAN: no trunk to guests, not the native VLAN",
     scope="network",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"], "sp800-125b": ["VM-NS-R3"]},
+    recommendations={"sp800-125b": ["VM-NS-R3"]},
+    interpretations={
+        "sp800-125b:VM-NS-R3": (
+            "VM-NS-R3 keeps VLAN membership to a host's VLAN profile at the physical port; SP "
+            "800-125B has no VLAN-hopping text, and hvaudit applies the same rule to the port "
+            "group: its guests get one VLAN, not a trunk."
+        ),
+    },
     remediation="Give every port group one VLAN id of its own (2..4094, not the native VLAN); use "
     "VLAN 4095 or a distributed trunk only for an approved router or firewall appliance; do not "
     "allow distributed ports to override the VLAN.",
@@ -759,6 +778,12 @@ def _service_states(
     scope="host",
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-20"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-20": (
+            "HY-SR-20 asks for standard, forwarded logs; hvaudit counts a synchronised clock as "
+            "what makes such logs usable across hosts."
+        ),
+    },
     remediation="Host > Configure > Time Configuration: add the site's NTP servers, start the NTP "
     "service and set its startup policy to 'Start and stop with host'.",
     platforms=ESX,
@@ -796,7 +821,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     title="Logs go to a remote syslog server over TLS, with its certificate verified",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-20"]},
     remediation="Set Syslog.global.logHost to ssl://LOGHOST:1514 (every target over ssl://) and "
     "Syslog.global.certificate.checkSSLCerts to true; open the syslog firewall ruleset to the "
     "log host only.",
@@ -843,6 +868,12 @@ AUDIT_CAPACITY_MIB = 100
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    interpretations={
+        "sp800-125a-r1:HY-SR-17": (
+            "HY-SR-17 wants VM configuration changes logged and alerted; ESXi's audit records "
+            "log configuration changes (whether anyone is alerted is not seen)."
+        ),
+    },
     remediation="Set Syslog.global.auditRecord.storageEnable = true, "
     "Syslog.global.auditRecord.storageCapacity = 100 and Syslog.global.auditRecord.remoteEnable "
     "= true (esxcli system auditrecords local enable / remote enable).",
@@ -947,6 +978,13 @@ PASSWORD_LENGTH_MIN = 15
     scope="host",
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-15"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-15": (
+            "HY-SR-15 puts host accounts in the enterprise directory for central password "
+            "policy; hvaudit holds the local accounts the directory does not cover to the same "
+            "policy."
+        ),
+    },
     remediation="Set Security.AccountLockFailures = 3, Security.AccountUnlockTime = 900, "
     "Security.PasswordHistory = 5 and Security.PasswordQualityControl = 'similar=deny retry=3 "
     "min=disabled,disabled,disabled,disabled,15 max=64'.",
@@ -1071,7 +1109,7 @@ ACCEPTED_LEVELS = ("vmware_certified", "vmware_accepted", "partner")
     title="The host accepts only VMware- or partner-signed VIBs",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-5"]},
     remediation="Set the image acceptance level to PartnerSupported or higher (esxcli software "
     "acceptance set --level=PartnerSupported) and remove CommunitySupported VIBs.",
     platforms=ESX,
@@ -1104,7 +1142,13 @@ def vib_acceptance(ctx: Context) -> Iterator[Outcome]:
     title="Only binaries from installed, signed VIBs may run (execInstalledOnly)",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-6A"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-5"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "HY-SR-5(a) refuses uncertified drivers; hvaudit extends it to any binary the "
+            "VMkernel runs outside a signed VIB."
+        ),
+    },
     remediation="Set VMkernel.Boot.execInstalledOnly = true (and reboot).",
     platforms=ESX,
 )
@@ -1130,6 +1174,18 @@ def exec_installed_only(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-3": (
+            "The recommendation asks for measured launch and attestation; Secure Boot verifies "
+            "signatures rather than measuring, and hvaudit counts it as a link of the same "
+            "chain of trust."
+        ),
+        "sp800-125a-r1:HY-SR-1": (
+            "The recommendation asks for measured launch and attestation; Secure Boot verifies "
+            "signatures rather than measuring, and hvaudit counts it as a link of the same "
+            "chain of trust."
+        ),
+    },
     remediation="Enable UEFI Secure Boot in the server's firmware (after checking "
     "/usr/lib/vmware/secureboot/bin/secureBoot.py -c) and, on 8.0 Update 2 and later, "
     "esxcli system settings encryption set --require-secure-boot=T.",
@@ -1208,7 +1264,14 @@ def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
     title="Guests cannot send BPDUs to the physical switch (Net.BlockGuestBPDU = 1)",
     scope="host",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-2014": ["HY-SR-19"]},
+    recommendations={"sp800-125b": ["VM-FW-R2"]},
+    interpretations={
+        "sp800-125b:VM-FW-R2": (
+            "VM-FW-R2 puts filtering in the hypervisor between vNIC and virtual switch; "
+            "Net.BlockGuestBPDU is such a filter, dropping guest BPDUs before they shut an "
+            "uplink down. (The 2014 HY-SR-19 is the host's own packet filter.)"
+        ),
+    },
     remediation="Set Net.BlockGuestBPDU = 1.",
     platforms=ESX,
 )
@@ -1235,7 +1298,7 @@ UNNEEDED_SERVICES = {"slpd": "SLP", "sfcbd-watchdog": "CIM", "snmpd": "SNMP"}
     title="SLP, CIM and SNMP are stopped and do not start with the host",
     scope="host",
     severity=Severity.HIGH,
-    recommendations={"sp800-125a-2014": ["HY-SR-4", "HY-SR-19"]},
+    recommendations={"sp800-125a-2014": ["HY-SR-4"]},
     remediation="Host > Configure > Services: stop SLP (slpd), CIM Server (sfcbd-watchdog) and "
     "SNMP Server (snmpd) and set each to 'Start and stop manually' unless a monitored use needs "
     "it (then SNMPv3 only).",
@@ -1278,6 +1341,12 @@ OLD_PROTOCOLS = ("sslv3", "tlsv1", "tlsv1.1")
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-16"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-16": (
+            "HY-SR-16 governs the remote-access protocol to the console but names no protocol "
+            "versions; hvaudit counts refusing obsolete TLS as part of securing that access."
+        ),
+    },
     remediation="Set UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1 (ESXi 7 and 8.0 "
     "before Update 3) or the TLS profile NIST_2024 (esxcli system tls server set --profile "
     "NIST_2024, 8.0 Update 3); reboot.",
@@ -1428,7 +1497,7 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     title="vMotion has its own vmknic on a VLAN of its own",
     scope="host",
     severity=Severity.MEDIUM,
-    recommendations={"sp800-125a-r1": ["HY-SR-13"], "sp800-125b": ["VM-NS-R2"]},
+    recommendations={"sp800-125a-r1": ["HY-SR-13"]},
     remediation="Put vMotion on a VMkernel adapter of its own (not the management one) on a port "
     "group whose VLAN nothing else uses.",
     platforms=ESX,
@@ -1637,10 +1706,7 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
     title="Every standard vSwitch with port groups has two or more physical uplinks",
     scope="network",
     severity=Severity.MEDIUM,
-    recommendations={
-        "sp800-125a-2014": ["HY-SR-22"],
-        "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"],
-    },
+    recommendations={"sp800-125a-2014": ["HY-SR-22"]},
     remediation="Add a second physical NIC (on another physical switch) to the vSwitch and make it "
     "active or standby in the teaming policy.",
     platforms=ESX,
@@ -1707,6 +1773,12 @@ def encrypted_vmotion(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-10"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-10": (
+            "HY-SR-10 protects the image library (off the host, access control, signatures); "
+            "hvaudit applies the same protection to a VM's own files on the datastore."
+        ),
+    },
     remediation="Apply a VM encryption storage policy (a key provider must be configured), or "
     "record the storage-level encryption that protects the VM's files.",
     automation="manual",
@@ -1746,6 +1818,12 @@ snapshot kept more than 72 hours, two or three per chain for performance."""
     scope="vm",
     severity=Severity.LOW,
     recommendations={"sp800-125a-2014": ["HY-SR-10"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-10": (
+            "HY-SR-10 keeps images and dormant VMs controlled; hvaudit counts old snapshots, "
+            "which keep outdated disk and memory contents beside the VM, against it."
+        ),
+    },
     remediation="Delete (consolidate) snapshots older than 72 hours and keep at most three; use "
     "backups, not snapshots, for retention.",
     platforms=ESX,
