@@ -10,11 +10,11 @@ import base64
 import hashlib
 import html
 import json
-import unicodedata
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from hvaudit.catalog import EDITION_LABELS, EDITIONS
+from hvaudit.textsafe import clean
 
 __all__ = ["FLEET_FORMATS", "render_fleet", "safe"]
 
@@ -22,15 +22,8 @@ FLEET_FORMATS = ("terminal", "json", "html", "junit")
 
 
 def safe(text: object, limit: int = 300) -> str:
-    """One printable line: controls, separators and bidirectional marks escaped."""
-    out = []
-    for ch in str(text)[:limit]:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """One printable line (`hvaudit.textsafe.clean`), at most `limit` characters of the input."""
+    return clean(str(text)[:limit])
 
 
 def render_fleet(report: dict[str, Any], fmt: str, *, width: int = 100) -> str:
