@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,25 @@ def _count(text: str) -> int:
     if not 0 <= value <= 100000:
         raise argparse.ArgumentTypeError(f"{text!r}: want a whole number from 0")
     return value
+
+
+def _positive_int_seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= 7 * 86400:
+        raise argparse.ArgumentTypeError(f"{text!r}: want whole seconds from 1 to 604800")
+    return value
+
+
+def _broker(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--broker",
+        metavar="URL",
+        default=os.environ.get("HVAUDIT_BROKER"),
+        help="Celery broker, e.g. redis://broker.example.org:6379/0 (default $HVAUDIT_BROKER)",
+    )
 
 
 def _db(p: argparse.ArgumentParser) -> None:
@@ -120,6 +140,38 @@ def add_fleet_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
         "--keep-runs", type=_count, metavar="N", help="after storing, keep only the newest N runs"
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="queue the targets for `hvaudit fleet worker`s (one queue per zone) and follow the "
+        "run in the shared --db",
+    )
+    _broker(p)
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        metavar="SECONDS",
+        help="with --distributed: give up on targets when no result arrived for this long "
+        "(default: the slowest target's deadline with its retries, plus 120 s)",
+    )
+
+    p = fsub.add_parser(
+        "worker", help="take the targets of one or more zones from the broker (distributed scans)"
+    )
+    _broker(p)
+    _db(p)
+    p.add_argument("--zone", action="append", required=True, help="a zone to serve (repeatable)")
+    p.add_argument(
+        "--concurrency", type=_positive_int, default=2, help="targets at once (default 2)"
+    )
+    p.add_argument(
+        "--visibility-timeout",
+        type=_positive_int_seconds,
+        default=3600,
+        metavar="SECONDS",
+        help="after how long a task of a worker that died is handed to another (default 3600; "
+        "longer than any target's deadline)",
+    )
 
     p = fsub.add_parser("runs", help="list stored runs, newest first")
     _db(p)
@@ -190,9 +242,10 @@ def cmd_fleet(args: argparse.Namespace) -> int:
     """Dispatch `hvaudit fleet ...`."""
     command = getattr(args, "fleet_command", None)
     if command is None:
-        raise UsageError("fleet needs a command: scan, runs, report, history, diff, prune")
+        raise UsageError("fleet needs a command: scan, worker, runs, report, history, diff, prune")
     return {
         "scan": _scan,
+        "worker": _worker,
         "runs": _runs,
         "report": _report,
         "history": _history,
@@ -236,7 +289,7 @@ def _scan(args: argparse.Namespace) -> int:
         run_id = store.start_run(
             inventory=inventory.source,
             profile=args.profile or "default",
-            mode="local",
+            mode="distributed" if args.distributed else "local",
             targets=len(inventory.targets),
         )
     opts = RunOptions(
@@ -267,7 +320,11 @@ def _scan(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    outcomes = run_fleet(inventory, opts, progress=progress)
+    if args.distributed:
+        outcomes_states = _distributed(args, inventory, opts, store, run_id, summaries)
+    else:
+        outcomes = run_fleet(inventory, opts, progress=progress)
+        outcomes_states = [(o.target.name, o.state, o.exit_code) for o in outcomes]
     order = {t.name: i for i, t in enumerate(inventory.targets)}
     summaries.sort(key=lambda s: order[s.name])
     store_error = None
@@ -293,16 +350,70 @@ def _scan(args: argparse.Namespace) -> int:
     _emit(render_fleet(report, args.format), args.output)
     for fmt, path in reports:
         _emit(render_fleet(report, fmt), path)
-    bad = [o for o in outcomes if o.state in (FAILED, PARTIAL)]
+    bad = [name for name, state, _ in outcomes_states if state in (FAILED, PARTIAL)]
     if store_error is not None:
         print(f"hvaudit: error: the run was not stored: {store_error}", file=sys.stderr)
     if bad:
-        names = ", ".join(safe(o.target.name) for o in bad)
+        names = ", ".join(safe(n) for n in bad)
         print(f"hvaudit: {len(bad)} target(s) not fully assessed: {names}", file=sys.stderr)
         return EXIT_ERRORS
     if store_error is not None:
         return EXIT_ERRORS
-    return EXIT_FAIL if any(o.exit_code == 1 for o in outcomes) else EXIT_OK
+    return EXIT_FAIL if any(code == 1 for _, _, code in outcomes_states) else EXIT_OK
+
+
+def _distributed(
+    args: argparse.Namespace,
+    inventory: Any,
+    opts: Any,
+    store: Any,
+    run_id: str | None,
+    summaries: list[Any],
+) -> list[tuple[str, str, int | None]]:
+    """Queue the run for the zones' workers and follow it in the shared store."""
+    from hvaudit.fleet.distributed import (
+        default_idle_timeout,
+        make_app,
+        submit_run,
+        wait_for_run,
+    )
+    from hvaudit.fleet.report import safe
+
+    if store is None or run_id is None:
+        raise UsageError(
+            "--distributed needs the history store (not --no-store): results land there"
+        )
+    if not args.broker:
+        raise UsageError("--distributed needs --broker URL (or HVAUDIT_BROKER)")
+    app = make_app(args.broker)
+    submit_run(app, run_id, inventory, opts)
+    if not args.quiet:
+        zones = ", ".join(inventory.zones())
+        print(f"hvaudit: run {run_id} queued for zone(s) {zones}", file=sys.stderr)
+
+    def progress(done: int, total: int, s: Any) -> None:
+        if not args.quiet:
+            what = s.state if s.state != "failed" else f"failed: {safe(s.error or '')}"
+            print(f"hvaudit: [{done}/{total}] {safe(s.name)}: {what}", file=sys.stderr)
+
+    idle = args.wait or default_idle_timeout(inventory, opts)
+    got = wait_for_run(store, run_id, inventory, idle_timeout=idle, progress=progress)
+    summaries.extend(got)
+    return [(s.name, s.state, s.exit_code) for s in got]
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from hvaudit.fleet.distributed import run_worker
+
+    if not args.broker:
+        raise UsageError("fleet worker needs --broker URL (or HVAUDIT_BROKER)")
+    return run_worker(
+        broker=args.broker,
+        db=args.db,
+        zones=args.zone,
+        concurrency=args.concurrency,
+        visibility_timeout=args.visibility_timeout,
+    )
 
 
 def _runs(args: argparse.Namespace) -> int:

@@ -128,6 +128,28 @@ def _last_line(data: bytes) -> str:
     return text.removeprefix("hvaudit: error: ")[:500]
 
 
+def _die_with_parent() -> Callable[[], None] | None:
+    """A pre-exec hook that has the kernel kill the child when its parent dies (Linux), so a
+    killed worker leaves no scan behind; resolved before any fork."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def hook() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+    return hook
+
+
+_PRE_EXEC = _die_with_parent()
+
+
 def _run_child(argv: list[str], env: dict[str, str], deadline: float) -> tuple[int | None, bytes]:
     """Run one child in its own session; kill the session at the deadline (returns None)."""
     proc = subprocess.Popen(
@@ -137,6 +159,7 @@ def _run_child(argv: list[str], env: dict[str, str], deadline: float) -> tuple[i
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,
+        preexec_fn=_PRE_EXEC,
     )
     with _LIVE_LOCK:
         _LIVE.add(proc)

@@ -28,6 +28,7 @@ from hvaudit.fleet.aggregate import HostSummary
 __all__ = ["RunInfo", "Store", "default_url", "open_store"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK = 0x68766175  # "hvau": the advisory lock that serialises migrations
 
 
 def default_url() -> str:
@@ -97,13 +98,24 @@ def open_store(url: str | None = None) -> Store:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-    except sa.exc.SQLAlchemyError as exc:
-        engine.dispose()
-        raise InputError(f"history store {_safe_url(url)}: {_one(exc)}") from None
+    for attempt in (1, 2):
+        try:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    # Workers of every zone start at once: one migrates, the others wait for it.
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK}
+                    )
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            break
+        except sa.exc.IntegrityError:
+            if attempt == 2:
+                engine.dispose()
+                raise InputError(f"history store {_safe_url(url)}: concurrent migration") from None
+        except sa.exc.SQLAlchemyError as exc:
+            engine.dispose()
+            raise InputError(f"history store {_safe_url(url)}: {_one(exc)}") from None
     return Store(engine, url)
 
 
@@ -230,14 +242,15 @@ class Store:
                 if check_rows:
                     conn.execute(self.checks.insert(), check_rows)
         except sa.exc.IntegrityError:
-            if self._has_scan(run_id, h.name):
+            if self.has_scan(run_id, h.name):
                 return False
             raise InputError(f"run {run_id} is not in the history store") from None
         except sa.exc.OperationalError as exc:
             raise InputError(f"history store {_safe_url(self.url)}: {_one(exc)}") from None
         return True
 
-    def _has_scan(self, run_id: str, host: str) -> bool:
+    def has_scan(self, run_id: str, host: str) -> bool:
+        """Whether the host's result of the run is stored."""
         with self._tx() as conn:
             row = conn.execute(
                 self.scans.select().where(
