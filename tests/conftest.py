@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
+import subprocess
+import threading
 import time
 import uuid as uuidlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -385,3 +389,80 @@ def host_scan(tmp_path: Path):
         )
 
     return scan
+
+
+# Servers the fleet tests start themselves
+
+
+@pytest.fixture
+def hung_peer() -> Iterator[int]:
+    """A loopback TCP server that accepts and never says a word."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        srv.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+                held.append(conn)
+            except OSError:
+                continue
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    yield srv.getsockname()[1]
+    stop.set()
+    t.join(2)
+    for c in held:
+        c.close()
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL server on a Unix socket (Debian's postgresql package)."""
+    bindir = Path("/usr/lib/postgresql")
+    versions = sorted(bindir.glob("*/bin/pg_ctl")) if bindir.is_dir() else []
+    if not versions:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed (scripts/install-system-deps installs it)")
+        pytest.skip("PostgreSQL server binaries are not installed")
+    pg_ctl = versions[-1]
+    initdb = pg_ctl.with_name("initdb")
+    # Outside pytest's private temporary tree: the server runs as `postgres`, which cannot enter it.
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="hvaudit-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    subprocess.run(
+        [*run_as, str(initdb), "-D", str(data), "-A", "trust", "-U", "hvaudit"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    opts = f"-c listen_addresses='' -k {sock} -p 5499"
+    subprocess.run(
+        [*run_as, str(pg_ctl), "-D", str(data), "-o", opts, "-w", "-l", str(base / "log"), "start"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    try:
+        yield f"postgresql+psycopg://hvaudit@/postgres?host={sock}&port=5499"
+    finally:
+        subprocess.run(
+            [*run_as, str(pg_ctl), "-D", str(data), "-m", "fast", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(base, ignore_errors=True)

@@ -10,15 +10,10 @@ answers (the hang an attacker or a broken host gives).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -48,34 +43,6 @@ def _inventory(tmp_path: Path, body: str) -> Path:
     p = tmp_path / "inventory.toml"
     p.write_text(body)
     return p
-
-
-@pytest.fixture
-def hung_peer() -> Iterator[int]:
-    """A loopback TCP server that accepts and never says a word."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-                held.append(conn)
-            except OSError:
-                continue
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    yield srv.getsockname()[1]
-    stop.set()
-    t.join(2)
-    for c in held:
-        c.close()
-    srv.close()
 
 
 # Inventory
@@ -551,52 +518,6 @@ def test_store_errors_are_one_line(tmp_path: Path, capsys) -> None:
     assert "cannot create the history directory" in capsys.readouterr().err
     assert main(["fleet", "diff", "zzzz", "--db", f"sqlite:///{tmp_path / 'e.sqlite'}"]) == 2
     assert "run 'zzzz': no such run" in capsys.readouterr().err
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL server on a Unix socket (Debian's postgresql package)."""
-    bindir = Path("/usr/lib/postgresql")
-    versions = sorted(bindir.glob("*/bin/pg_ctl")) if bindir.is_dir() else []
-    if not versions:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed (scripts/install-system-deps installs it)")
-        pytest.skip("PostgreSQL server binaries are not installed")
-    pg_ctl = versions[-1]
-    initdb = pg_ctl.with_name("initdb")
-    # Outside pytest's private temporary tree: the server runs as `postgres`, which cannot enter it.
-    import tempfile
-
-    base = Path(tempfile.mkdtemp(prefix="hvaudit-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(base, "postgres")
-        shutil.chown(sock, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*run_as, str(initdb), "-D", str(data), "-A", "trust", "-U", "hvaudit"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    opts = f"-c listen_addresses='' -k {sock} -p 5499"
-    subprocess.run(
-        [*run_as, str(pg_ctl), "-D", str(data), "-o", opts, "-w", "-l", str(base / "log"), "start"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    try:
-        yield f"postgresql+psycopg://hvaudit@/postgres?host={sock}&port=5499"
-    finally:
-        subprocess.run(
-            [*run_as, str(pg_ctl), "-D", str(data), "-m", "fast", "stop"],
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_history_on_postgresql(tmp_path: Path, postgres: str, capsys) -> None:

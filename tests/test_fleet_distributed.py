@@ -25,7 +25,7 @@ import pytest
 
 from conftest import domain_xml, write_node
 from hvaudit.fleet.store import open_store
-from test_fleet import WEAK_VM, hung_peer, postgres  # noqa: F401 - fixtures
+from test_fleet import WEAK_VM
 
 pytestmark = pytest.mark.fleet_distributed
 
@@ -106,7 +106,7 @@ def redis() -> Iterator[Redis]:
 
 
 @pytest.fixture
-def fresh_db(postgres: str) -> Iterator[str]:  # noqa: F811 - the imported fixture
+def fresh_db(postgres: str) -> Iterator[str]:
     """The PostgreSQL server with no hvaudit tables (each test starts from nothing)."""
     import sqlalchemy as sa
 
@@ -246,7 +246,7 @@ def _pids(text: str) -> list[int]:
 
 def test_worker_killed_mid_task_completes_elsewhere_once(
     tmp_path: Path, redis: Redis, fresh_db: str, workers, hung_peer: int
-) -> None:  # noqa: F811
+) -> None:
     uri = f"qemu+tcp://127.0.0.1:{hung_peer}/system"
     inv = _inventory(tmp_path, [("slow", uri, "zone-a")], "[defaults]\nretries = 0\ntimeout = 8\n")
     w1, w2 = workers("zone-a"), workers("zone-a")
@@ -346,7 +346,7 @@ def test_redis_restarted_mid_run(tmp_path: Path, redis: Redis, fresh_db: str, wo
 
 def test_postgresql_away_when_a_task_ends(
     tmp_path: Path, redis: Redis, fresh_db: str, workers, hung_peer: int
-) -> None:  # noqa: F811
+) -> None:
     uri = f"qemu+tcp://127.0.0.1:{hung_peer}/system"
     quick = write_node(tmp_path / "q.xml", [domain_xml("vm-q")])
     inv = _inventory(
