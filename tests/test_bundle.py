@@ -122,13 +122,12 @@ def test_writer_refuses_existing_destination_and_unsafe_paths(tmp_path: Path) ->
             w.add(bad, b"", origin="t")
 
 
-def test_unreachable_target_keeps_a_partial_bundle(tmp_path: Path) -> None:
+def test_unreachable_target_that_collected_nothing_leaves_nothing(tmp_path: Path) -> None:
+    """issue 11: a failed connection that collected nothing leaves no bundle (and says so)."""
     missing = f"test://{tmp_path}/does-not-exist.xml"
-    with pytest.raises(CollectionError, match="partial bundle kept at"):
+    with pytest.raises(CollectionError, match="nothing was collected, no bundle kept"):
         collect_libvirt(CollectOptions(missing), tmp_path / "partial")
-    manifest = json.loads((tmp_path / "partial" / "manifest.json").read_text())
-    assert manifest["complete"] is False
-    assert "cannot connect" in manifest["errors"][0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_host_unreachable_over_ssh_keeps_what_was_collected(tmp_path: Path) -> None:

@@ -349,6 +349,8 @@ def test_raw_qemu_arguments_from_real_domain_xml(tmp_path: Path) -> None:
     writer = BundleWriter(tmp_path / "b", target=uri, platform="kvm-libvirt")
     LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
     del writer.entries["libvirt/domains/index.json"]
+    assert writer.root is not None
+    (writer.root / "libvirt/domains/index.json").unlink()
     writer.add("libvirt/domains/raw.xml", raw.encode(), origin="virDomainGetXMLDesc")
     plain = next(
         p

@@ -213,6 +213,7 @@ def test_unparseable_artefact_in_a_bundle_is_an_error_result(
     evil = b'<!DOCTYPE d [<!ENTITY x "y">]><domain type="kvm"><name>&x;</name></domain>'
     (tmp_path / "b" / entry["path"]).write_bytes(evil)
     entry["sha256"] = hashlib.sha256(evil).hexdigest()
+    entry["size"] = len(evil)
     (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
     got, out, _ = run(["assess", str(tmp_path / "b"), "--format", "json"], capsys)
     assert got == 3

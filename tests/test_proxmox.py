@@ -183,13 +183,13 @@ def test_tfa_acl_granularity_and_corosync_variants(
     )
 
 
-def test_unreachable_node_over_ssh_is_one_line_exit_3_and_keeps_the_partial_bundle(
+def test_unreachable_node_over_ssh_is_one_line_exit_3_and_leaves_nothing(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """issue 11: nothing was collected, so no hvaudit-partial-* directory is left behind."""
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     code = main(["scan", "--connect", "pve+ssh://root@127.0.0.1:1/"])
     _, err = capsys.readouterr()
     assert code == 3 and err.count("\n") == 1
-    assert "Connection refused" in err and "partial bundle kept at" in err
-    kept = Path(err.rsplit("partial bundle kept at ", 1)[1].rstrip(")\n"))
-    assert (kept / "manifest.json").exists()
+    assert "Connection refused" in err and "nothing was collected, no bundle kept" in err
+    assert list(tmp_path.iterdir()) == []

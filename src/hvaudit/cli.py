@@ -132,6 +132,14 @@ def _collect_options(p: argparse.ArgumentParser) -> None:
         help="give up on an API call (Proxmox, vSphere) after this long (default 60)",
     )
     p.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=300.0,
+        metavar="SECONDS",
+        help="deadline for collecting the whole target: a silent host, daemon or API ends "
+        "the collection then, with exit 3 and the partial bundle named (default 300)",
+    )
+    p.add_argument(
         "--secure-xml",
         action="store_true",
         help="open a read-write libvirt connection (still only reading) so console "
@@ -248,14 +256,42 @@ def _say(message: str) -> None:
 
 
 def _write(text: str, output: Path | None) -> None:
+    from hvaudit.fsguard import OutputError, atomic_write
+
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    # Whole or not at all: a full disk leaves no truncated report, a planted link is not followed.
+    atomic_write(output, text.encode("utf-8", errors="surrogateescape"))
+
+
+def _outputs(args: argparse.Namespace, inputs: list[Path | None]) -> None:
+    """Refuse a report or bundle path that is an input (or inside one), before any work."""
+    from hvaudit.fsguard import check_outputs
+
+    outputs = [getattr(args, "output", None), getattr(args, "bundle_out", None)]
+    outputs += [path for _, path in _reports(args)] if hasattr(args, "report") else []
+    sources = [*inputs, args.waivers, args.attestations] if hasattr(args, "waivers") else inputs
+    profile = getattr(args, "profile", None)
+    if profile and Path(profile).exists():
+        sources.append(Path(profile))
+    check_outputs([p for p in sources if p is not None], [p for p in outputs if p is not None])
+
+
+def _tree_of(uri: str) -> Path | None:
+    """The local tree a pve+dir:// or vmx+dir:// target reads (an input)."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(uri)
+    if parts.scheme in ("pve+dir", "vmx+dir") and parts.path:
+        return Path(urllib.parse.unquote(parts.path))
+    return None
 
 
 def _color(args: argparse.Namespace) -> bool:
@@ -328,18 +364,48 @@ def _assess_and_report(bundle: Bundle, args: argparse.Namespace) -> int:
     assessment = assess(deployment, problems, profile)
     apply_attestations(assessment, attestations, today)
     apply_waivers(assessment, waivers, today)
-    _write(_render(args.format, assessment, args, tty=args.output is None), args.output)
-    for fmt, path in reports:
-        _write(_render(fmt, assessment, args, tty=False), path)
+    failed = _write_outputs(assessment, args, [(args.format, args.output), *reports])
     for w in assessment.waivers:
         if w["state"] != "active":
             _say(f"warning: waiver {w['id']} is {w['state']}")
     for t in assessment.attestations:
         if t["state"] != "active":
             _say(f"warning: attestation {t['id']} is {t['state']}")
+    if failed:
+        return failed
     if assessment.has_errors or not bundle.manifest.get("complete", False):
         return EXIT_ERRORS
     return EXIT_FAIL if assessment.failures_at_or_above(Severity(args.fail_on)) else EXIT_OK
+
+
+def _write_outputs(
+    assessment: Assessment, args: argparse.Namespace, outputs: list[tuple[str, Path | None]]
+) -> int:
+    """Render and write every output; one failing never stops the others. Each failure is one
+    line; returns 3 when a format could not be rendered, 2 when one could not be written, else 0."""
+    from hvaudit.errors import one_line
+
+    worst = 0
+    for fmt, path in outputs:
+        try:
+            text = _render(fmt, assessment, args, tty=path is None)
+        except HvauditError:
+            raise
+        except Exception as exc:  # a renderer's bug must not cost the other reports
+            if os.environ.get("HVAUDIT_DEBUG"):
+                raise
+            _say(
+                f"error: the {fmt} report could not be produced "
+                f"({type(exc).__name__}: {one_line(exc)})"
+            )
+            worst = EXIT_ERRORS
+            continue
+        try:
+            _write(text, path)
+        except HvauditError as exc:
+            _say(f"error: {one_line(exc, 400)}")
+            worst = worst or exc.exit_code
+    return worst
 
 
 def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
@@ -357,6 +423,7 @@ def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
         ca_file=str(args.ca_file) if args.ca_file else None,
         verify_tls=not args.no_verify_tls,
         api_timeout=args.api_timeout,
+        timeout=args.timeout,
     )
 
 
@@ -373,6 +440,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     uri = demo_uri() if args.demo else args.connect
     if args.demo:
         args.secure_xml = True
+    args.bundle_out = args.bundle
+    _outputs(args, [_tree_of(uri), args.ssh_config, args.ca_file])
     load_profile_early(args)
     result = collect(_collect_opts(args, uri), args.bundle)
     return _assess_and_report(result.bundle, args)
@@ -410,6 +479,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     """hvaudit collect."""
     from hvaudit.collect import collect
 
+    _outputs(args, [_tree_of(args.connect), args.ssh_config, args.ca_file])
     result = collect(_collect_opts(args, args.connect), args.output)
     status = "complete" if result.complete else f"with {len(result.errors)} collection error(s)"
     _say(f"bundle written to {result.path} ({status})")
@@ -422,6 +492,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     """hvaudit assess."""
     from hvaudit.bundle import Bundle
 
+    _outputs(args, [args.bundle])
     return _assess_and_report(Bundle.open(args.bundle), args)
 
 
@@ -530,7 +601,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say("interrupted")
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except (RecursionError, MemoryError) as exc:
+        _say(f"error: input too large or nested too deeply ({type(exc).__name__})")
+        return EXIT_USAGE
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("HVAUDIT_DEBUG"):
+            raise
+        _say(
+            f"internal error: {type(exc).__name__}: {str(exc)[:200]} "
+            "(please report it; HVAUDIT_DEBUG=1 shows the traceback)"
+        )
+        return EXIT_ERRORS
+    finally:
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so a full disk or closed pipe is not a traceback at exit."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null (what is left in its buffer cannot be written)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -7,19 +7,33 @@ Whatever fails, the bundle is closed with a manifest so that nothing already col
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import signal
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from hvaudit.bundle import Bundle, BundleWriter
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
-from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
+from hvaudit.collect.runner import (
+    Deadline,
+    LocalRunner,
+    Runner,
+    SshRunner,
+    deadline_scope,
+    kill_children,
+)
 from hvaudit.errors import CollectionError, UsageError
 
 __all__ = ["CollectOptions", "CollectResult", "collect", "collect_libvirt"]
 
 FACT_MODES = ("auto", "local", "ssh", "none")
+DEFAULT_TIMEOUT = 300.0
+"""Five minutes: a large host (hundreds of VMs, its package lists) collects in well under one."""
+MAX_TIMEOUT = 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +49,8 @@ class CollectOptions:
     ca_file: str | None = None
     verify_tls: bool = True
     api_timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
+    """The deadline of the whole collection of the target, in seconds (--timeout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,22 +138,97 @@ def _collector(opts: CollectOptions, platform: str) -> Callable[[BundleWriter], 
     return run
 
 
+class _Terminated(BaseException):
+    """SIGTERM during a collection, raised in the main thread so the partial bundle is closed."""
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_signum: int, _frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _shown(uri: str) -> str:
+    """A target URI for a message, without any user information (a password) it may carry."""
+    parts = urllib.parse.urlsplit(uri)
+    if "@" not in parts.netloc:
+        return uri
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
+def _keep(writer: BundleWriter) -> str:
+    """Close a failed collection: kept (and named) when it holds evidence, else left nowhere."""
+    if not writer.holds_evidence:
+        writer.discard()
+        return "nothing was collected, no bundle kept"
+    writer.spill()
+    return f"partial bundle kept at {writer.close(complete=False)}"
+
+
 def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> CollectResult:
+    """Run the collector in a worker thread that can be abandoned at the deadline (a libvirt
+    connection to a silent peer blocks inside C and cannot be interrupted otherwise); every command
+    and API call also gets at most the time that remains."""
+    if not 0 < opts.timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
     run = _collector(opts, platform)
     writer = BundleWriter(dest, target=opts.uri, platform=platform)
-    complete = False
+    deadline = Deadline(opts.timeout)
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        with deadline_scope(deadline):
+            try:
+                run(writer)
+            except BaseException as exc:  # handed to the main thread
+                failure.append(exc)
+
+    worker = threading.Thread(target=work, name="hvaudit-collect", daemon=True)
     try:
-        run(writer)
-        complete = not writer.meta["errors"]
-    except CollectionError as exc:
-        writer.error(str(exc))
-        writer.spill()
-        path = writer.close(complete=False)
-        raise CollectionError(f"{exc} (partial bundle kept at {path})") from None
-    except BaseException:
+        with _sigterm_raises():
+            worker.start()
+            worker.join(opts.timeout)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        deadline.expire()
+        kill_children()
         writer.error("collection interrupted")
-        writer.spill()
-        writer.close(complete=False)
-        raise
+        where = _keep(writer)
+        code = 130 if isinstance(exc, KeyboardInterrupt) else 143
+        raise CollectionInterrupted(f"interrupted ({where})", code) from None
+    if worker.is_alive():
+        deadline.expire()
+        kill_children()
+        message = (
+            f"{_shown(opts.uri)}: collection did not finish within {opts.timeout:g}s (--timeout)"
+        )
+        writer.error(message)
+        raise CollectionError(f"{message} ({_keep(writer)})")
+    if failure:
+        failed = failure[0]
+        if isinstance(failed, CollectionError):
+            writer.error(str(failed))
+            raise CollectionError(f"{failed} ({_keep(writer)})") from None
+        writer.error("collection interrupted")
+        _keep(writer)
+        raise failed
+    complete = not writer.meta["errors"]
     path = writer.close(complete=complete)
     return CollectResult(path, complete, tuple(writer.meta["errors"]), writer.bundle())
+
+
+class CollectionInterrupted(CollectionError):
+    """SIGINT or SIGTERM during a collection (exit 130 or 143), with what was kept."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from hvaudit.bundle import BundleWriter, utc_now
 from hvaudit.collect.host import HostCollector
-from hvaudit.collect.runner import LocalRunner, Runner, SshRunner
+from hvaudit.collect.runner import LocalRunner, Runner, SshRunner, TreeRunner
 from hvaudit.errors import CollectionError, UsageError
 
 __all__ = [
@@ -105,14 +105,18 @@ class ProxmoxFilesCollector:
 
     def __init__(self, target: ProxmoxTarget, ssh_config: str | None = None) -> None:
         self.target = target
+        # A copied tree is read through the file-system guard: nothing outside it, no special file.
+        self.prefix = ""
         if target.mode == "ssh":
             assert target.destination is not None
             self.runner: Runner = SshRunner(target.destination, target.port, config=ssh_config)
+        elif target.mode == "dir":
+            self.runner = TreeRunner(target.root)
         else:
             self.runner = LocalRunner()
 
     def _read(self, writer: BundleWriter, path: str) -> None:
-        res = self.runner.read_file(self.target.root + path, 10.0)
+        res = self.runner.read_file(self.prefix + path, 10.0)
         artefact = pve_artefact(path)
         if res.status != "ok":
             writer.record(
@@ -122,7 +126,7 @@ class ProxmoxFilesCollector:
         writer.add(artefact, res.stdout, origin=path)
 
     def _list(self, path: str) -> list[str]:
-        res = self.runner.run(("ls", "-1", self.target.root + path), 10.0)
+        res = self.runner.run(("ls", "-1", self.prefix + path), 10.0)
         if res.status != "ok" or res.rc != 0:
             return []
         names = res.stdout.decode("utf-8", errors="replace").split()
@@ -145,7 +149,7 @@ class ProxmoxFilesCollector:
     def collect(self, writer: BundleWriter) -> None:
         """Read every file; a host that cannot be reached raises CollectionError after the rest."""
         writer.meta["collector"]["proxmox"] = {"uri": self.target.uri, "mode": self.target.mode}
-        probe = self.runner.run(("ls", "-d", self.target.root + "/etc/pve"), 10.0)
+        probe = self.runner.run(("ls", "-d", self.prefix + "/etc/pve"), 10.0)
         if probe.status != "ok" or probe.rc != 0:
             raise CollectionError(
                 f"{self.target.uri}: no /etc/pve: not a Proxmox VE node (or a copy of one)"

@@ -8,17 +8,36 @@ prompts (docs/adr/0002-host-facts-over-ssh.md).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import shlex
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from hvaudit.errors import CollectionError
+from hvaudit.fsguard import TreeReader, UnsafeFileError, read_regular
 
-__all__ = ["LocalRunner", "RunResult", "Runner", "SshRunner"]
+__all__ = [
+    "Deadline",
+    "LocalRunner",
+    "RunResult",
+    "Runner",
+    "SshRunner",
+    "TreeRunner",
+    "deadline_scope",
+    "kill_children",
+    "remaining",
+]
 
 MAX_OUTPUT = 64 * 1024 * 1024
+MAX_TREE_FILE = 16 * 1024 * 1024
+"""A configuration file of a copied tree is kilobytes; anything bigger is refused."""
+SSH_ALIVE_INTERVAL = 5
+SSH_ALIVE_COUNT = 3
 _ENV = {
     "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     "LC_ALL": "C",
@@ -53,6 +72,85 @@ class Runner(Protocol):
         ...
 
 
+class Deadline:
+    """The moment a target's collection must be over (`--timeout`); every command and API call
+    gets at most the time that remains."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left (0 once expired)."""
+        return max(self.at - time.monotonic(), 0.0)
+
+    def expire(self) -> None:
+        """End it now (the collection was abandoned or interrupted)."""
+        self.at = time.monotonic()
+
+
+_DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "hvaudit_deadline", default=None
+)
+
+
+@contextlib.contextmanager
+def deadline_scope(deadline: Deadline) -> Iterator[None]:
+    """Make `deadline` the one every runner and API client in this thread consults."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def remaining(timeout: float) -> float:
+    """`timeout`, cut to what remains of the current deadline; CollectionError once it is over."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline.remaining()
+    if left <= 0:
+        raise CollectionError("the collection deadline (--timeout) has passed")
+    return min(timeout, left)
+
+
+_CHILDREN: set[subprocess.Popen[bytes]] = set()
+_CHILDREN_LOCK = threading.Lock()
+
+
+def kill_children() -> None:
+    """Kill every command still running (an abandoned collection leaves no process behind)."""
+    with _CHILDREN_LOCK:
+        children = list(_CHILDREN)
+    for proc in children:
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+
+def _run(argv: list[str], timeout: float, env: dict[str, str] | None) -> tuple[int, bytes, bytes]:
+    """subprocess.run with every child registered, so an abandoned collection can kill it."""
+    with subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    ) as proc:
+        with _CHILDREN_LOCK:
+            _CHILDREN.add(proc)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            with _CHILDREN_LOCK:
+                _CHILDREN.discard(proc)
+        return proc.returncode, out, err
+
+
 def _tail(data: bytes, limit: int = 2000) -> str:
     return data.decode("utf-8", errors="replace").strip()[-limit:]
 
@@ -65,42 +163,65 @@ class LocalRunner:
     def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
         """Run `argv` locally; a missing executable is `absent`, a timeout is `failed`."""
         start = time.monotonic()
+        timeout = remaining(timeout)
         try:
-            proc = subprocess.run(
-                argv,
-                capture_output=True,
-                timeout=timeout,
-                stdin=subprocess.DEVNULL,
-                env=_ENV,
-                check=False,
-            )
+            rc, out, err = _run(list(argv), timeout, _ENV)
         except FileNotFoundError:
             return RunResult("absent", b"", None, "", f"{argv[0]}: command not found", _ms(start))
         except subprocess.TimeoutExpired:
             return RunResult("failed", b"", None, "", f"timed out after {timeout:g}s", _ms(start))
         except OSError as exc:
             return RunResult("failed", b"", None, "", f"{argv[0]}: {exc.strerror}", _ms(start))
-        return RunResult(
-            "ok", proc.stdout[:MAX_OUTPUT], proc.returncode, _tail(proc.stderr), "", _ms(start)
-        )
+        return RunResult("ok", out[:MAX_OUTPUT], rc, _tail(err), "", _ms(start))
 
     def read_file(self, path: str, timeout: float) -> RunResult:
         """Read a local file; a missing file is `absent`, an unreadable one `failed`."""
         start = time.monotonic()
         try:
-            chunks: list[bytes] = []
-            size = 0
-            with open(path, "rb") as fh:
-                # Small reads: procfs and sysfs refuse (ENOMEM) a single huge read.
-                while size < MAX_OUTPUT and (chunk := fh.read(65536)):
-                    chunks.append(chunk)
-                    size += len(chunk)
-            data = b"".join(chunks)[:MAX_OUTPUT]
+            data = read_regular(path, MAX_OUTPUT)
         except FileNotFoundError:
             return RunResult("absent", b"", None, "", "no such file", _ms(start))
+        except UnsafeFileError as exc:
+            return RunResult("failed", b"", None, "", str(exc), _ms(start))
         except OSError as exc:
             return RunResult("failed", b"", None, "", exc.strerror or str(exc), _ms(start))
         return RunResult("ok", data, 0, "", "", _ms(start))
+
+
+class TreeRunner:
+    """Reads a copied tree (`pve+dir://`): paths are inside the tree, never outside it, never a
+    special file (hvaudit.fsguard). It runs no command."""
+
+    def __init__(self, root: str) -> None:
+        from pathlib import Path
+
+        self.tree = TreeReader(Path(root), follow_links=True, limit=MAX_TREE_FILE)
+        self.description = f"tree {root}"
+
+    def read_file(self, path: str, timeout: float) -> RunResult:
+        """Read `path` (as on the node) inside the tree."""
+        start = time.monotonic()
+        try:
+            data = self.tree.read(path)
+        except FileNotFoundError:
+            return RunResult("absent", b"", None, "", "no such file", _ms(start))
+        except UnsafeFileError as exc:
+            return RunResult("failed", b"", None, "", str(exc), _ms(start))
+        except OSError as exc:
+            return RunResult("failed", b"", None, "", exc.strerror or str(exc), _ms(start))
+        return RunResult("ok", data, 0, "", "", _ms(start))
+
+    def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
+        """Only the listings a tree collector asks for: `ls -1 DIR` and `ls -d DIR`."""
+        if argv[:2] == ("ls", "-1") and len(argv) == 3:
+            if not self.tree.is_dir(argv[2]):
+                return RunResult("ok", b"", 2, "not a directory", "", 0)
+            names = "".join(n + "\n" for n in self.tree.listdir(argv[2]))
+            return RunResult("ok", names.encode(), 0, "", "", 0)
+        if argv[:2] == ("ls", "-d") and len(argv) == 3:
+            found = self.tree.is_dir(argv[2])
+            return RunResult("ok", b"", 0 if found else 2, "", "", 0)
+        return RunResult("unavailable", b"", None, "", "a copied tree runs no command", 0)
 
 
 class SshRunner:
@@ -129,7 +250,11 @@ class SshRunner:
             "-o",
             f"ConnectTimeout={self.connect_timeout}",
             "-o",
-            "ServerAliveInterval=15",
+            f"ServerAliveInterval={SSH_ALIVE_INTERVAL}",
+            "-o",
+            f"ServerAliveCountMax={SSH_ALIVE_COUNT}",
+            "-o",
+            "ConnectionAttempts=1",
             "-T",
         ]
         if self.config:
@@ -142,27 +267,24 @@ class SshRunner:
     def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
         """Run `argv` on the remote host; exit 255 (SSH itself failed) raises CollectionError."""
         start = time.monotonic()
+        budget = remaining(timeout + self.connect_timeout)
         try:
-            proc = subprocess.run(
-                self._argv(argv),
-                capture_output=True,
-                timeout=timeout + self.connect_timeout,
-                stdin=subprocess.DEVNULL,
-                check=False,
-            )
+            rc, out, err = _run(self._argv(argv), budget, None)
         except FileNotFoundError:
             raise CollectionError("the ssh client is not installed on this machine") from None
         except subprocess.TimeoutExpired:
-            return RunResult("failed", b"", None, "", f"timed out after {timeout:g}s", _ms(start))
-        if proc.returncode == 255:
-            raise CollectionError(f"{self.description}: {_tail(proc.stderr, 300) or 'ssh failed'}")
-        if proc.returncode == 127:
+            # A host that lets one command stall (or stalls the SSH handshake) would let every
+            # other one stall too: stop here rather than wait out each command's time-out.
+            raise CollectionError(
+                f"{self.description}: {argv[0]} gave no answer within {budget:g}s; stopped"
+            ) from None
+        if rc == 255:
+            raise CollectionError(f"{self.description}: {_tail(err, 300) or 'ssh failed'}")
+        if rc == 127:
             return RunResult(
-                "absent", b"", 127, _tail(proc.stderr), f"{argv[0]}: command not found", _ms(start)
+                "absent", b"", 127, _tail(err), f"{argv[0]}: command not found", _ms(start)
             )
-        return RunResult(
-            "ok", proc.stdout[:MAX_OUTPUT], proc.returncode, _tail(proc.stderr), "", _ms(start)
-        )
+        return RunResult("ok", out[:MAX_OUTPUT], rc, _tail(err), "", _ms(start))
 
     def read_file(self, path: str, timeout: float) -> RunResult:
         """Read a remote file with `cat`; a missing file is `absent`."""

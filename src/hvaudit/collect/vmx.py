@@ -16,6 +16,7 @@ from pathlib import Path
 
 from hvaudit.bundle import BundleWriter
 from hvaudit.errors import CollectionError, UsageError
+from hvaudit.fsguard import TreeReader, UnsafeFileError
 
 __all__ = ["MAX_VMX_BYTES", "collect_vmx", "vmx_artefact", "vmx_root"]
 
@@ -42,6 +43,7 @@ def collect_vmx(uri: str, root: Path, writer: BundleWriter) -> None:
         raise CollectionError(f"{uri}: {root} is not a folder")
     writer.meta["collector"]["vmware"] = {"uri": uri, "mode": "offline-vmx"}
     found = 0
+    tree = TreeReader(root, follow_links=False, limit=MAX_VMX_BYTES)
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
         for name in sorted(files):
@@ -58,12 +60,10 @@ def collect_vmx(uri: str, root: Path, writer: BundleWriter) -> None:
                 )
                 continue
             try:
-                size = path.stat().st_size
-                if size > MAX_VMX_BYTES:
-                    raise OSError(f"{size} bytes: too large for a .vmx")
-                data = path.read_bytes()
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
+                # Through the file-system guard: no link, no FIFO or device, bounded size.
+                data = tree.read(relative)
+            except (OSError, UnsafeFileError) as exc:
+                reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
                 writer.record(
                     vmx_artefact(relative), status="failed", origin=str(path), reason=reason
                 )
