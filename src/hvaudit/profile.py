@@ -102,10 +102,39 @@ class Profile:
             raise InputError(f"{name}: invalid value ({exc})") from None
         if profile.ram_overcommit_max <= 0 or profile.vcpu_to_core_ratio_max <= 0:
             raise InputError(f"{name}: ratios must be positive")
+        _check_shapes(name, t, c, profile)
         bad = {v for v in profile.severity.values() if v not in SEVERITIES}
         if bad:
             raise InputError(f"{name}: unknown severity {', '.join(sorted(bad))}")
         return profile
+
+
+MAX_RATIO = 1000.0
+MAX_COUNT = 1_000_000
+_LISTS = (
+    ("thresholds", "allowed_listeners"),
+    ("thresholds", "runtime_pools"),
+    ("checks", "disable"),
+    ("checks", "enable"),
+)
+
+
+def _check_shapes(name: str, t: Any, c: Any, profile: Profile) -> None:
+    """Every list a list of strings, every number within sense (a typo is one line, not a
+    silently absurd threshold)."""
+    for section, key in _LISTS:
+        value = (t if section == "thresholds" else c).get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise InputError(f"{name}: {section}.{key} must be a list of strings")
+    if not isinstance(c.get("severity", {}), dict):
+        raise InputError(f"{name}: checks.severity must be a table")
+    for key in ("ram_overcommit_max", "vcpu_to_core_ratio_max"):
+        if isinstance(t.get(key), bool) or getattr(profile, key) > MAX_RATIO:
+            raise InputError(f"{name}: thresholds.{key} must be a number up to {MAX_RATIO:g}")
+    for key in ("max_interactive_accounts", "max_admin_principals"):
+        raw = t.get(key, 0)
+        if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= MAX_COUNT:
+            raise InputError(f"{name}: thresholds.{key} must be a whole number up to {MAX_COUNT}")
 
 
 def _builtin_raw(name: str) -> dict[str, Any]:

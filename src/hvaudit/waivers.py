@@ -150,10 +150,22 @@ def _target(entry: dict[str, Any], where: str) -> Target:
     return Target(check, recommendation, stype if sep else None, name if sep else pattern, host)
 
 
+MAX_VALID_DAYS = 3660
+"""Ten years: an answer older than that is not evidence any more."""
+
+
+def _entries(data: dict[str, Any], key: str, path: Path) -> list[Any]:
+    """The `[[key]]` array of tables of a waiver or attestation file (an InputError otherwise)."""
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise InputError(f"{path}: '{key}' must be an array of tables ([[{key}]])")
+    return value
+
+
 def load_waivers(path: Path) -> list[Waiver]:
     """Read and validate a waiver file (InputError, exit 2, names the file and the entry)."""
     out = []
-    for i, entry in enumerate(read_toml(path, "waiver").get("waiver", []), 1):
+    for i, entry in enumerate(_entries(read_toml(path, "waiver"), "waiver", path), 1):
         where = f"{path}: waiver {i}"
         if not isinstance(entry, dict):
             raise InputError(f"{where}: not a table")
@@ -172,7 +184,7 @@ def load_waivers(path: Path) -> list[Waiver]:
 def load_attestations(path: Path) -> list[Attestation]:
     """Read and validate an attestation file."""
     out = []
-    for i, entry in enumerate(read_toml(path, "attestation").get("attestation", []), 1):
+    for i, entry in enumerate(_entries(read_toml(path, "attestation"), "attestation", path), 1):
         where = f"{path}: attestation {i}"
         if not isinstance(entry, dict):
             raise InputError(f"{where}: not a table")
@@ -180,8 +192,10 @@ def load_attestations(path: Path) -> list[Attestation]:
         if answer not in ("yes", "no"):
             raise InputError(f"{where}: 'answer' must be yes or no")
         days = entry.get("valid_days")
-        if not isinstance(days, int) or days <= 0:
-            raise InputError(f"{where}: 'valid_days' must be a positive whole number")
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 < days <= MAX_VALID_DAYS:
+            raise InputError(
+                f"{where}: 'valid_days' must be a whole number from 1 to {MAX_VALID_DAYS}"
+            )
         out.append(
             Attestation(
                 id=str(entry.get("id", f"attestation-{i}")),

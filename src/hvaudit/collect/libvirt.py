@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json, safe_name, utc_now
-from hvaudit.errors import CollectionError, UsageError
+from hvaudit.errors import CollectionError, InputError, UsageError
 
 __all__ = ["LibvirtCollector", "LibvirtTarget"]
 
@@ -57,6 +57,11 @@ class LibvirtTarget:
         return not self.host and self.transport in ("", "unix")
 
 
+_UNDECODABLE = (SystemError, UnicodeError)
+"""What libvirt-python raises when libvirt hands it text that is not UTF-8 (a test-driver node
+file, an error message quoting one): a failed read of that object, not a crash."""
+
+
 def _libvirt() -> Any:
     try:
         import libvirt
@@ -83,7 +88,14 @@ class LibvirtCollector:
                 conn = libvirt.open(self.target.uri)
             else:
                 conn = libvirt.openReadOnly(self.target.uri)
-        except libvirt.libvirtError as exc:
+        except (libvirt.libvirtError, *_UNDECODABLE) as exc:
+            if (
+                self.target.simulated
+                and self.target.uri.startswith("test:///")
+                and not str(self.target.uri).endswith("/default")
+            ):
+                # The test driver's node file is a local input file: malformed input, exit 2.
+                raise InputError(f"cannot read {self.target.uri}: {_msg(exc)}") from None
             raise CollectionError(f"cannot connect to {self.target.uri}: {_msg(exc)}") from None
         try:
             self._collect(libvirt, conn, writer)
@@ -124,7 +136,7 @@ class LibvirtCollector:
                 ),
                 origin="virNodeGetInfo",
             )
-        except libvirt.libvirtError as exc:
+        except (libvirt.libvirtError, *_UNDECODABLE) as exc:
             raise CollectionError(f"{self.target.uri}: cannot read the host: {_msg(exc)}") from None
         self._domains(libvirt, conn, writer)
         self._objects(
@@ -164,7 +176,7 @@ class LibvirtCollector:
                 d.UUIDString()
                 for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_AUTOSTART)
             }
-        except libvirt.libvirtError as exc:
+        except (libvirt.libvirtError, *_UNDECODABLE) as exc:
             writer.record(
                 "libvirt/domains/index.json",
                 status="failed",
@@ -180,7 +192,7 @@ class LibvirtCollector:
             path = f"libvirt/domains/{safe_name(uuid)}.xml"
             try:
                 xml = dom.XMLDesc(flags)
-            except libvirt.libvirtError as exc:
+            except (libvirt.libvirtError, *_UNDECODABLE) as exc:
                 writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=_msg(exc))
                 writer.error(f"domain {uuid}: {_msg(exc)}")
                 continue
@@ -199,8 +211,8 @@ class LibvirtCollector:
         index_path = f"libvirt/{kind}/index.json"
         try:
             objects = lister()
-        except libvirt.libvirtError as exc:
-            if exc.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT:
+        except (libvirt.libvirtError, *_UNDECODABLE) as exc:
+            if getattr(exc, "get_error_code", lambda: None)() == libvirt.VIR_ERR_NO_SUPPORT:
                 writer.record(
                     index_path,
                     status="unavailable",
@@ -217,7 +229,7 @@ class LibvirtCollector:
             path = f"libvirt/{kind}/{i:05d}-{safe_name(name)}.xml"
             try:
                 xml = obj.XMLDesc(0)
-            except libvirt.libvirtError as exc:
+            except (libvirt.libvirtError, *_UNDECODABLE) as exc:
                 writer.record(path, status="failed", origin=f"{call} XMLDesc", reason=_msg(exc))
                 writer.error(f"{kind} {name!r}: {_msg(exc)}")
                 continue
@@ -227,13 +239,15 @@ class LibvirtCollector:
                 try:
                     entry["active"] = bool(obj.isActive())
                     entry["autostart"] = bool(obj.autostart())
-                except libvirt.libvirtError:
+                except (libvirt.libvirtError, *_UNDECODABLE):
                     pass
             index.append(entry)
         writer.add(index_path, dump_json({kind: index}), origin=call, collected_at=utc_now())
 
 
 def _msg(exc: Any) -> str:
+    if isinstance(exc, _UNDECODABLE):
+        return "libvirt returned text that is not valid UTF-8"
     text = str(exc.get_error_message() if hasattr(exc, "get_error_message") else exc)
     return " ".join(text.split()) or type(exc).__name__
 

@@ -58,6 +58,11 @@ def _when(text: str) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
 
+def _line(text: str) -> str:
+    """An OSCAL title: one line, never empty (the schema's pattern is ^[^\\n]+$)."""
+    return " ".join(text.split()) or "(unnamed)"
+
+
 def _metadata(common: Any, title: str, when: dt.datetime) -> Any:
     from trestle.oscal import OSCAL_VERSION
 
@@ -134,7 +139,7 @@ def render_oscal(a: Assessment) -> str:
     observations: dict[str, Any] = {}
     for r in a.results:
         for src in r.outcome.evidence:
-            if src.artefact in observations:
+            if not src.artefact or src.artefact in observations:
                 continue
             props = [_prop(common, "artefact", src.artefact)]
             sha = dep.artefact_digests.get(src.artefact)
@@ -142,7 +147,7 @@ def render_oscal(a: Assessment) -> str:
                 props.append(_prop(common, "sha256", sha))
             observations[src.artefact] = common.Observation(
                 uuid=_uuid(target, "observation", src.artefact),
-                title=src.artefact,
+                title=_line(src.artefact),
                 description=f"Evidence bundle artefact {src.artefact}",
                 methods=["TEST"] if not src.artefact.startswith("host/files") else ["EXAMINE"],
                 collected=collected,
@@ -172,7 +177,12 @@ def render_oscal(a: Assessment) -> str:
             label = f"{stype} {name}" + (f" on {host}" if host and stype != "host" else "")
             fid = _uuid(target, edition, rid, stype, host or "", name)
             related = sorted(
-                {observations[e.artefact].uuid for r in rs for e in r.outcome.evidence}
+                {
+                    observations[e.artefact].uuid
+                    for r in rs
+                    for e in r.outcome.evidence
+                    if e.artefact in observations
+                }
             )
             finding_risks = []
             for r in rs:
@@ -181,7 +191,7 @@ def render_oscal(a: Assessment) -> str:
                     risks.append(
                         common.Risk(
                             uuid=risk_uuid,
-                            title=f"Waived: {r.check.id} {r.check.title} ({label})",
+                            title=_line(f"Waived: {r.check.id} {r.check.title} ({label})"),
                             description=r.outcome.message or r.check.title,
                             statement=f"{r.waived.reason} (owner {r.waived.owner})",
                             status=common.RiskStatus(
@@ -199,7 +209,7 @@ def render_oscal(a: Assessment) -> str:
                 if r.attested is not None:
                     obs = common.Observation(
                         uuid=_uuid(fid, "attestation", r.check.id),
-                        title=f"Attestation for {r.check.id} ({label})",
+                        title=_line(f"Attestation for {r.check.id} ({label})"),
                         description=f"answered '{r.attested.answer}' by {r.attested.attested_by} on "
                         f"{r.attested.attested_at}, valid until {r.attested.valid_until}",
                         methods=["INTERVIEW"],
@@ -217,7 +227,7 @@ def render_oscal(a: Assessment) -> str:
                             parts=[
                                 common.AssessmentPart(
                                     name="attestation",
-                                    title=f"{r.check.id} {label}",
+                                    title=_line(f"{r.check.id} {label}"),
                                     prose=f"{r.check.question or r.check.title} Answer: {r.attested.answer}, by "
                                     f"{r.attested.attested_by} on {r.attested.attested_at} ({r.attested.evidence}).",
                                 )
@@ -255,7 +265,7 @@ def render_oscal(a: Assessment) -> str:
             findings.append(
                 common.Finding(
                     uuid=fid,
-                    title=f"{rid} for {label}",
+                    title=_line(f"{rid} for {label}"),
                     description=description[:4000] or rid,
                     props=props,
                     target=common.FindingTarget(
@@ -277,7 +287,7 @@ def render_oscal(a: Assessment) -> str:
         results.append(
             ar.Result(
                 uuid=_uuid(target, "result", edition),
-                title=f"{EDITION_LABELS[edition]} assessment of {target}",
+                title=_line(f"{EDITION_LABELS[edition]} assessment of {target}"),
                 description=f"hvaudit {__version__} scan with profile {a.profile.name}",
                 start=start,
                 props=[_prop(common, "edition", edition)]
