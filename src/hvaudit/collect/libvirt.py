@@ -89,11 +89,7 @@ class LibvirtCollector:
             else:
                 conn = libvirt.openReadOnly(self.target.uri)
         except (libvirt.libvirtError, *_UNDECODABLE) as exc:
-            if (
-                self.target.simulated
-                and self.target.uri.startswith("test:///")
-                and not str(self.target.uri).endswith("/default")
-            ):
+            if self.target.simulated and isinstance(exc, _UNDECODABLE):
                 # The test driver's node file is a local input file: malformed input, exit 2.
                 raise InputError(f"cannot read {self.target.uri}: {_msg(exc)}") from None
             raise CollectionError(f"cannot connect to {self.target.uri}: {_msg(exc)}") from None
