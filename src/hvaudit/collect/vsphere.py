@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import socket
 import ssl
 import time
 import urllib.parse
@@ -193,15 +194,19 @@ class VsphereCollector:
         }
         started = time.perf_counter()
         try:
-            si = SmartConnect(
-                host=self.host,
-                port=self.port,
-                user=self.user,
-                pwd=self._password,
-                sslContext=self._context(),
-                connectionPoolTimeout=30,
-                httpConnectionTimeout=self.timeout,
-            )
+            # pyVmomi's version discovery opens its HTTPS connection without a time-out (only the
+            # SOAP stub takes httpConnectionTimeout): a silent endpoint hung it for good. Sockets
+            # opened without one get --api-timeout for as long as the connection is set up.
+            with _default_socket_timeout(self.timeout):
+                si = SmartConnect(
+                    host=self.host,
+                    port=self.port,
+                    user=self.user,
+                    pwd=self._password,
+                    sslContext=self._context(),
+                    connectionPoolTimeout=30,
+                    httpConnectionTimeout=self.timeout,
+                )
         except vim.fault.InvalidLogin:
             raise CollectionError(f"{self.uri}: login refused for {self.user}") from None
         except Exception as exc:
@@ -879,3 +884,14 @@ def _bus(controller: str) -> str | None:
     if "SCSI" in controller or controller == "VirtualLsiLogicController":
         return "scsi"
     return None
+
+
+@contextlib.contextmanager
+def _default_socket_timeout(seconds: float) -> Iterator[None]:
+    """Give sockets created without a time-out this one, for the duration of the block."""
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)
