@@ -194,7 +194,7 @@ def load_attestations(path: Path) -> list[Attestation]:
         days = entry.get("valid_days")
         if not isinstance(days, int) or isinstance(days, bool) or not 0 < days <= MAX_VALID_DAYS:
             raise InputError(
-                f"{where}: 'valid_days' must be a whole number from 1 to {MAX_VALID_DAYS}"
+                f"{where}: 'valid_days' must be a positive whole number, at most {MAX_VALID_DAYS}"
             )
         out.append(
             Attestation(
