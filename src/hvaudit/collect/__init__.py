@@ -214,7 +214,7 @@ def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> Col
         writer.error(message)
         raise CollectionError(f"{message} ({_keep(writer)})")
     if failure:
-        failed = failure[0]
+        failed = failure.pop()  # out of the list: the traceback would hold it in a cycle
         if isinstance(failed, CollectionError):
             writer.error(str(failed))
             raise CollectionError(f"{failed} ({_keep(writer)})") from None
