@@ -266,15 +266,27 @@ def test_sweep_uri_password_on_stderr_and_in_a_partial_bundle(
     err = capsys.readouterr().err
     assert code == 3 and "root:***REDACTED***@" in err
     assert _leaks(err) == []
-    # an SSH target that refuses: the partial bundle's manifest names the target, redacted
+    # an SSH target that refuses: nothing was collected, so no bundle is left (issue 11), and
+    # the message names the target redacted
     bundle = tmp_path / "partial"
     code = main(
         ["collect", "--connect", "pve+ssh://root:MkPartialUriZz@127.0.0.1:1/", "-o", str(bundle)]
     )
     err = capsys.readouterr().err
-    assert code == 3 and "partial bundle kept" in err
+    assert code == 3 and "nothing was collected, no bundle kept" in err
+    assert not bundle.exists() and _leaks(err) == []
+    # a bundle that holds something: its manifest names the target, redacted
+    node = tmp_path / "node.xml"
+    node.write_text(
+        "<node><domain type='test'><name>a</name><memory>1024</memory>"
+        "<os><type>hvm</type></os></domain></node>"
+    )
+    bundle = tmp_path / "kept"
+    code = main(["collect", "--connect", f"test://root:MkPartialUriZz@{node}", "-o", str(bundle)])
+    err = capsys.readouterr().err
+    assert code == 0, err
     text = _tree_text(bundle)
-    assert '"target": "pve+ssh://root:***REDACTED***@127.0.0.1:1/"' in text
+    assert f'"target": "test://root:***REDACTED***@{node}"' in text
     assert _leaks(err + text) == []
 
 
