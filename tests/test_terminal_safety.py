@@ -130,3 +130,25 @@ def test_stderr_escapes_a_waiver_id(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "waiver W-1\\x1b]0;owned\\x07\\u202e" in err
     assert RAW.search(err) is None and RAW.search(out) is None
     assert not any(line.startswith("hvaudit: all clear") for line in err.splitlines())
+
+
+def test_json_family_and_html_escape_what_json_may_carry_raw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # libvirt names may hold any character XML allows: U+202E, U+2028 and C1 controls included
+    name = "web\u202eevil\u2028x\u009b31m\u200f"
+    uri = write_node(tmp_path / "node.xml", [domain_xml(name)])
+    paths = {f: tmp_path / f"r.{f}" for f in ("json", "sarif", "oscal", "html")}
+    main(
+        ["scan", "--connect", uri, "--format", "json", "--output", str(paths["json"])]
+        + [arg for f in ("sarif", "oscal", "html") for arg in ("--report", f"{f}={paths[f]}")]
+    )
+    capsys.readouterr()
+    for fmt, path in paths.items():
+        text = path.read_text(encoding="utf-8")
+        assert RAW.search(text) is None, (fmt, repr(RAW.search(text)))
+    # the JSON formats escape them the JSON way: the same value when read back
+    report = json.loads(paths["json"].read_text())
+    assert name in {r["subject"]["name"] for r in report["results"]}
+    assert "web\\u202eevil\\u2028x\\u009b31m\\u200f" in paths["sarif"].read_text()
+    assert "web\\u202eevil\\u2028x\\x9b31m\\u200f" in paths["html"].read_text()

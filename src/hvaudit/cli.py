@@ -314,6 +314,7 @@ def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: 
         )
     from hvaudit.report.html import render_html
     from hvaudit.report.oscal import render_oscal
+    from hvaudit.textsafe import clean_json
 
     renderers = {
         "json": render_json,
@@ -324,7 +325,9 @@ def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: 
         "csv": formats.render_csv,
         "markdown": formats.render_markdown,
     }
-    return renderers[fmt](assessment)
+    text = renderers[fmt](assessment)
+    # the output layer of the JSON formats: what JSON may carry raw but a terminal must not get
+    return clean_json(text) if fmt in ("json", "sarif", "oscal") else text
 
 
 def _reports(args: argparse.Namespace) -> list[tuple[str, Path]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 
-__all__ = ["UNSAFE", "Lines", "clean", "clean_document", "is_clean", "one_line"]
+__all__ = ["UNSAFE", "Lines", "clean", "clean_document", "clean_json", "is_clean", "one_line"]
 
 # C0 controls except TAB and LF (handled per mode), DEL, C1 controls; line and paragraph
 # separators; the bidirectional embeddings, overrides, isolates and marks (LRE RLE PDF LRO RLO,
@@ -61,6 +61,19 @@ def one_line(text: object) -> str:
 
 
 _ASCII_WS = re.compile(r"[ \t\n\r\f\v]+")
+
+
+# What JSON may carry raw but a terminal must not get: DEL, C1, separators, bidi, surrogates
+# (C0 controls are always escaped by the encoder).
+_UNSAFE_JSON = re.compile(
+    "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]"
+)
+
+
+def clean_json(text: str) -> str:
+    """A JSON document with every unsafe character written as a `\\uXXXX` escape: the same JSON
+    value, safe to print (and a lone surrogate no longer makes writing it fail)."""
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:

@@ -21,6 +21,7 @@ from hvaudit.catalog import EDITION_LABELS, EDITIONS, load_catalog
 from hvaudit.engine import Assessment
 from hvaudit.report.grouping import Group, group_results
 from hvaudit.report.json_report import BASES, report_dict
+from hvaudit.textsafe import clean
 
 __all__ = ["render_html"]
 
@@ -111,7 +112,9 @@ JS = """
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    # control and bidirectional characters shown as escapes: a right-to-left override in a VM
+    # name would otherwise reorder what the browser shows
+    return escape(clean(str(text), multiline=True), quote=True)
 
 
 def _csp_hash(text: str) -> str:
