@@ -16,7 +16,8 @@ Each marker is `Mk<place>Zz`, so a leak names the place it came from. The places
   syslog-ng (`password("X")`, kafka `config()`, a MongoDB URI) through `grep -H`; qemu.conf
   (set and commented out), sssd.conf, journal-upload.conf; a failed probe's reason;
 - a `pve+dir` tree: `args:` (the Proxmox args line), `cipassword`, storage.cfg `password` and
-  `encryption-key`, a proxy URI in datacenter.cfg, `wpa-psk`, user.cfg's two-factor keys;
+  `encryption-key`, a realm password in domains.cfg, a container's `lxc.environment`, a proxy
+  URI in datacenter.cfg, `wpa-psk`, user.cfg's two-factor keys;
 - a `vmx+dir` tree: `RemoteDisplay.vnc.password`, `RemoteDisplay.vnc.key`, `guestinfo.*`, the
   key safe and encrypted data;
 - URI user information: in the manifest's `target` and on standard error.
@@ -314,6 +315,15 @@ def test_sweep_proxmox_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         (pve / "datacenter.cfg").read_text()
         + "http_proxy: http://proxy:MkPveProxyZz@10.0.0.1:3128\n"
     )
+    (pve / "domains.cfg").write_text(
+        "pam: pam\n\tcomment Linux PAM\n\nldap: corp\n\tbase_dn dc=corp,dc=example\n"
+        "\tuser_attr uid\n\tserver1 ldap.corp.example\n\tpassword MkPveRealmPasswordZz\n"
+    )
+    (pve / "lxc").mkdir()
+    (pve / "lxc" / "200.conf").write_text(
+        "arch: amd64\nhostname: ct200\nmemory: 512\nostype: debian\n"
+        "lxc.environment: DB_PASSWORD=MkPveLxcEnvZz\n"
+    )
     users = (pve / "user.cfg").read_text().replace("x!oath", "x!MkPveTfaKeyZz")
     (pve / "user.cfg").write_text(users)
     interfaces = tree / "etc" / "network" / "interfaces"
@@ -321,7 +331,7 @@ def test_sweep_proxmox_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         interfaces.read_text() + "\niface wlan0 inet dhcp\n\twpa-psk MkPveWpaZz\n"
     )
     planted = _planted(_tree_text(tree))
-    assert len(planted) == 10
+    assert len(planted) == 12
 
     bundle = tmp_path / "pve-bundle"
     code = main(["collect", "--connect", f"pve+dir://{tree}", "-o", str(bundle)])

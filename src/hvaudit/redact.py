@@ -38,6 +38,7 @@ __all__ = [
     "redact_conf",
     "redact_json",
     "redact_process_list",
+    "redact_pve_ct_conf",
     "redact_pve_vm_conf",
     "redact_qemu_args",
     "redact_syslog",
@@ -446,6 +447,26 @@ def redact_pve_vm_conf(text: str) -> str:
     return redact_text("".join(out))
 
 
+_LXC_ENV = re.compile(
+    r"^(\s*lxc\.environment(?:\.runtime|\.hook)?\s*[:=]\s*)([A-Za-z_][A-Za-z0-9_]*)=(.+)$"
+)
+
+
+def redact_pve_ct_conf(text: str) -> str:
+    """A Proxmox VE container configuration (`lxc/<vmid>.conf`): secret keys, and the values of
+    secret-named variables in raw `lxc.environment` lines."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        m = _LXC_ENV.match(body)
+        if m and ARGV_NAMES(m.group(2)):
+            new = f"{m.group(1)}{m.group(2)}={REDACTED}"
+        else:
+            new = _conf_line(body, CONF_NAMES)
+        out.append(new + line[len(body) :])
+    return redact_text("".join(out))
+
+
 _USER_LINE = re.compile(r"^(user:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:)([^:]+)(:?.*)$")
 
 
@@ -666,8 +687,12 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/files/etc/rsyslog.conf", redact_syslog),
     ArtefactFormat("pve/*/user.cfg", redact_user_cfg),
     ArtefactFormat("pve/*/qemu-server/*.conf", redact_pve_vm_conf),
+    ArtefactFormat("pve/*/lxc/*.conf", redact_pve_ct_conf),
     ArtefactFormat("pve/*/storage.cfg", redact_conf),
     ArtefactFormat("pve/*/datacenter.cfg", redact_conf),
+    ArtefactFormat("pve/*/domains.cfg", redact_conf),
+    ArtefactFormat("pve/*/corosync.conf", redact_conf),
+    ArtefactFormat("pve/*/default/pveproxy", redact_conf),
     ArtefactFormat("pve/*/network/interfaces", redact_conf),
     ArtefactFormat("vmware/vmx/*", redact_vmx),
     ArtefactFormat("*.json", redact_json),
