@@ -14,7 +14,8 @@ Each marker is `Mk<place>Zz`, so a leak names the place it came from. The places
   `pass:X`, `https://user:X@host` and a QEMU command line; rsyslog (`pwd="X"` for
   omelasticsearch and ommysql, legacy `:ommysql:`, `password = X`, omhttp headers, omkafka) and
   syslog-ng (`password("X")`, kafka `config()`, a MongoDB URI) through `grep -H`; qemu.conf
-  (set and commented out), sssd.conf, journal-upload.conf; a failed probe's reason;
+  (set and commented out), sssd.conf, journal-upload.conf, a systemd credential on the kernel
+  command line; a failed probe's reason;
 - a `pve+dir` tree: `args:` (the Proxmox args line), `cipassword`, storage.cfg `password` and
   `encryption-key`, a realm password in domains.cfg, a container's `lxc.environment`, a proxy
   URI in datacenter.cfg, `wpa-psk`, user.cfg's two-factor keys;
@@ -135,6 +136,8 @@ HOST: dict[str, Any] = {
     "/etc/sssd/sssd.conf": "[domain/example]\nldap_default_authtok = MkSssdAuthtokZz\n",
     "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://up:MkJournalUrlZz@logs.example\n",
     "/etc/pam.d/common-auth": OSError("cannot read via https://u:MkProbeReasonZz@h/"),
+    "/proc/cmdline": HARDENED_HOST["/proc/cmdline"].rstrip("\n")
+    + " systemd.set_credential=passwd.hashed-password.root:MkKernelCredentialZz\n",
 }
 
 
@@ -214,7 +217,7 @@ def test_sweep_libvirt_and_host_facts(
     planted = _planted(
         QEMU_COMMANDLINE, *LIBVIRT_DOMAINS, *map(str, HOST.values()), "MkTargetUriZz"
     )
-    assert len(planted) == 49
+    assert len(planted) == 50
     assert text.count("***REDACTED***") >= len(planted)  # each one read, and blanked
     # what the checks need survives: passwords are set, raw QEMU arguments exist, -vnc password=on
     assert "passwd='***REDACTED***'" in text and "password=on" in text
@@ -370,3 +373,29 @@ def test_sweep_vmx_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     # issue 9, "Crashes"): swept here once that is fixed
     formats = tuple(f for f in FORMATS if f != "oscal")
     assert _leaks(_all_reports(bundle, tmp_path, capsys, formats)) == []
+
+
+def test_secrets_this_run_was_given_never_reach_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A password from the environment or a URI is blanked in every message and manifest field
+    whatever form a library echoes it in (an API token in a fault, a percent-decoded URI)."""
+    from hvaudit import redact
+
+    monkeypatch.setattr(redact, "_LITERALS", set())
+    redact.remember("MkEnvPasswordZz")
+    writer = BundleWriter(
+        tmp_path / "b", target="vsphere://admin:Mk%40UriZz@vc.example/", platform="vmware-esxi"
+    )
+    writer.error("login failed for admin with MkEnvPasswordZz (fault echoed the password)")
+    writer.error("session to vc.example as admin:Mk@UriZz refused")
+    writer.error("token root@pam!hvaudit=MkPveTokenZz rejected")
+    writer.record("x", status="failed", origin="GET /", reason="auth MkEnvPasswordZz refused")
+    writer.close(complete=False)
+    text = _tree_text(tmp_path / "b")
+    assert _leaks(text) == [] and "Mk@UriZz" not in text
+    assert text.count("***REDACTED***") == 5
+    # not in artefacts: a short or common password must not blank ordinary evidence
+    assert redact.redact_artefact("host/files/etc/os-release", b"MkEnvPasswordZz") == (
+        b"MkEnvPasswordZz"
+    )

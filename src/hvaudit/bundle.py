@@ -31,7 +31,7 @@ from typing import Any
 from hvaudit import __version__
 from hvaudit.errors import BundleError, CollectionError, InputError, UsageError, one_line
 from hvaudit.fsguard import OutputError, TreeReader, UnsafeFileError, publish_file
-from hvaudit.redact import redact_artefact, redact_text, redact_tree
+from hvaudit.redact import redact_artefact, redact_message, redact_tree, remember_uri
 
 __all__ = ["MANIFEST", "ArtefactEntry", "Bundle", "BundleWriter", "safe_name"]
 
@@ -47,6 +47,13 @@ def safe_name(name: str, limit: int = 80) -> str:
     """A file-name-safe rendering of a hostile name (a VM or network name from a scanned host)."""
     cleaned = _SAFE.sub("_", name).strip("._") or "unnamed"
     return cleaned[:limit]
+
+
+def redact_target(target: str) -> str:
+    """The target as the manifest keeps it: its password remembered (so that any echo of it is
+    blanked too) and redacted."""
+    remember_uri(target)
+    return redact_message(target)
 
 
 def utc_now() -> str:
@@ -132,7 +139,7 @@ class BundleWriter:
             "format": BUNDLE_FORMAT,
             "tool": "hvaudit",
             "version": __version__,
-            "target": redact_text(target),
+            "target": redact_target(target),
             "platform": platform,
             "collected_at": utc_now(),
             "complete": False,
@@ -165,7 +172,7 @@ class BundleWriter:
         with self._lock:
             self._check_path(path)
             data = redact_artefact(path, data)
-            origin, info = redact_text(origin), redact_tree(info)
+            origin, info = redact_message(origin), redact_tree(info)
             if self.root is not None:
                 self._store(self.root, path, data)
             self.files[path] = data
@@ -185,7 +192,7 @@ class BundleWriter:
         """Record an artefact that has no content: absent, unavailable, not applicable or failed."""
         with self._lock:
             self._check_path(path)
-            origin, reason, info = redact_text(origin), redact_text(reason), redact_tree(info)
+            origin, reason, info = redact_message(origin), redact_message(reason), redact_tree(info)
             self.entries[path] = ArtefactEntry(
                 path=path,
                 status=status,
@@ -198,7 +205,7 @@ class BundleWriter:
     def error(self, message: str) -> None:
         """Record a collection error that is not tied to one artefact."""
         with self._lock:
-            self.meta["errors"].append(redact_text(message))
+            self.meta["errors"].append(redact_message(message))
 
     @property
     def holds_evidence(self) -> bool:

@@ -249,10 +249,10 @@ def _say(message: str) -> None:
     """The one writer of standard error: one line, `hvaudit: ` first, secrets in URIs redacted,
     control, line-separator and bidirectional characters escaped (they come from hosts, file
     names, libvirt errors and waiver files)."""
-    from hvaudit.redact import redact_text
+    from hvaudit.redact import redact_message
     from hvaudit.textsafe import one_line
 
-    print(f"hvaudit: {one_line(redact_text(message))}", file=sys.stderr)
+    print(f"hvaudit: {one_line(redact_message(message))}", file=sys.stderr)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -413,6 +413,9 @@ def _write_outputs(
 
 def _collect_opts(args: argparse.Namespace, uri: str) -> CollectOptions:
     from hvaudit.collect import CollectOptions
+    from hvaudit.redact import remember_uri
+
+    remember_uri(uri)  # its password is blanked in every message from now on
 
     if args.ssh_config is not None and not args.ssh_config.is_file():
         raise UsageError(f"{args.ssh_config}: no such ssh_config file")

@@ -26,6 +26,7 @@ import fnmatch
 import functools
 import html
 import re
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "redact_artefact",
     "redact_conf",
     "redact_json",
+    "redact_message",
     "redact_process_list",
     "redact_pve_ct_conf",
     "redact_pve_vm_conf",
@@ -47,6 +49,8 @@ __all__ = [
     "redact_user_cfg",
     "redact_vmx",
     "redact_xml",
+    "remember",
+    "remember_uri",
 ]
 
 REDACTED = "***REDACTED***"
@@ -188,8 +192,31 @@ _AUTH_HEADER = re.compile(
     r"(?i)\b((?:proxy-)?authorization|x-api-key|x-auth-token|private-token)(\s*:\s*)"
     r"(?:(basic|bearer|token|negotiate|digest|apikey)\s+)?([^\s\"',\]<>]+)"
 )
-# systemd credentials passed to a VM through SMBIOS type 11 (libvirt <oemStrings>, -smbios).
+# systemd credentials passed to a VM through SMBIOS type 11 (libvirt <oemStrings>, -smbios),
+# and to a host on its kernel command line (`systemd.set_credential=name:value`).
 _SYSTEMD_CRED = re.compile(r"(io\.systemd\.credential(?:\.binary)?:[^=\s<'\",]+=)([^\s<'\",]+)")
+_KERNEL_CRED = re.compile(r"(systemd\.set_credential(?:_binary)?=[^:\s]+:)(\S+)")
+# A Proxmox VE API token (`USER@REALM!TOKENID=SECRET`, also after `PVEAPIToken=`).
+_PVE_TOKEN = re.compile(r"(\b[\w.\-]+@[\w.\-]+![\w.\-]+=)([^\s'\",;]+)")
+
+_LITERALS: set[str] = set()
+
+
+def remember(secret: str) -> None:
+    """Blank `secret` in every message from now on (`redact_message`): a password or token this
+    run was given (from the environment, from a URI), whatever a library echoes it in. Not in
+    artefacts: a short or common password would blank ordinary words of the evidence."""
+    if len(secret) >= 6:
+        _LITERALS.add(secret)
+
+
+def redact_message(text: str) -> str:
+    """`redact_text`, and the secrets this run was given (`remember`): for messages, reasons,
+    standard error and the manifest."""
+    for secret in _LITERALS:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return redact_text(text)
 
 
 def _query(m: re.Match[str]) -> str:
@@ -208,20 +235,32 @@ def redact_text(text: str) -> str:
     authorization headers, systemd credentials. For messages, manifest fields and every artefact."""
     if "://" in text and "@" in text:
         text = _USERINFO.sub(lambda m: f"{m.group(1)}:{REDACTED}@", text)
+    if "!" in text and "@" in text:
+        text = _PVE_TOKEN.sub(lambda m: m.group(1) + REDACTED, text)
     if "=" in text:
         if "?" in text or "&" in text or ";" in text:
             text = _QUERY.sub(_query, text)
         if "io.systemd.credential" in text:
             text = _SYSTEMD_CRED.sub(lambda m: m.group(1) + REDACTED, text)
+        if "systemd.set_credential" in text:
+            text = _KERNEL_CRED.sub(lambda m: m.group(1) + REDACTED, text)
     if ":" in text and re.search(r"(?i)authorization|x-api-key|x-auth-token|private-token", text):
         text = _AUTH_HEADER.sub(_header, text)
     return text
 
 
+def remember_uri(uri: str) -> None:
+    """Remember the password of a URI's user information (percent-decoded too)."""
+    m = _USERINFO.search(uri)
+    if m and m.group(2):
+        remember(m.group(2))
+        remember(urllib.parse.unquote(m.group(2)))
+
+
 def redact_tree(value: Any) -> Any:
-    """`redact_text` over every string of a JSON-like structure (a manifest)."""
+    """`redact_message` over every string of a JSON-like structure (a manifest)."""
     if isinstance(value, str):
-        return redact_text(value)
+        return redact_message(value)
     if isinstance(value, dict):
         return {k: redact_tree(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

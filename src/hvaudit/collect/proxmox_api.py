@@ -31,6 +31,7 @@ from typing import Any
 from hvaudit.bundle import BundleWriter, dump_json, utc_now
 from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_artefact
 from hvaudit.errors import CollectionError, UsageError, one_line
+from hvaudit.redact import remember
 
 __all__ = ["TOKEN_ENV", "ProxmoxApiCollector", "run_state_artefact"]
 
@@ -272,6 +273,7 @@ class ProxmoxApiCollector:
         self.uri, self.host, self.port = uri, parts.hostname, parts.port or 8006
         self.node = parts.path.strip("/") or None
         self.user, self.token_name, self._secret = user, name, secret
+        remember(secret)  # blanked wherever an API error or answer might echo it
         self.verify: bool | str = (ca_file or True) if verify_tls else False
         self.timeout = timeout
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json
 from hvaudit.errors import CollectionError, UsageError, one_line
+from hvaudit.redact import remember
 
 __all__ = ["PASSWORD_ENV", "USER_ENV", "VsphereCollector", "vmx_escape"]
 
@@ -160,6 +161,7 @@ class VsphereCollector:
             raise UsageError(f"{uri}: expected vsphere://HOST[:PORT]")
         self.user = os.environ.get(USER_ENV, "")
         self._password = os.environ.get(PASSWORD_ENV, "")
+        remember(self._password)  # blanked wherever a fault or answer might echo it
         if not self.user or not self._password:
             raise UsageError(
                 f"set {USER_ENV} and {PASSWORD_ENV} (a user with the Read-only role on the root folder)"
