@@ -78,6 +78,10 @@ _NOT_SECRET = re.compile(
     r"|url|uri|endpoint|server|host|port|user|username|login|tls|sasl|x509)$"
     r"|(?:file|path|dir|id)$"
     r"|^(?:proxy_)?(?:password|key|cookie|passphrase)_secret$"
+    # a policy about passwords, not a password (ESXi Security.PasswordQualityControl, ...)
+    r"|(?:passw(?:or)?d|token|secret)_?(?:quality|history|policy|complexity|length|minlen|maxlen"
+    r"|max_?days|min_?days|warn|age|reuse|expir|lock|attempts|retry|retries|strength|rules?"
+    r"|prompt|change|reset|auth)"
 )
 
 
