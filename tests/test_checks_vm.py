@@ -816,3 +816,127 @@ def test_nosharepages_is_credited_when_ksm_runs(host_scan) -> None:
         "1 of 2 running or autostart VM(s) without <nosharepages/>: b"
         in messages(b, "HVA-061")["hv1"]
     )
+
+
+def test_guest_features_from_the_domain_definition(tmp_path: Path) -> None:
+    """HVA-049/056/057/058/059/064/065/066/067 on a simulated host, each from the XML."""
+    sb = (
+        "<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><firmware>"
+        "<feature enabled='yes' name='secure-boot'/><feature enabled='yes' name='enrolled-keys'/>"
+        "</firmware><loader secure='yes'/></os><features><smm state='on'/></features>"
+    )
+    doms = [
+        domain_xml(
+            "nestreq",
+            body="<cpu mode='custom'><model>Skylake-Client</model>"
+            "<feature policy='require' name='vmx'/></cpu>",
+        ),
+        domain_xml("nestpt", body="<cpu mode='host-passthrough'/>"),
+        domain_xml(
+            "nestoff",
+            body="<cpu mode='host-passthrough'><feature policy='disable' name='vmx'/></cpu>",
+        ),
+        domain_xml(
+            "tpmpt",
+            body="<devices><tpm model='tpm-tis'><backend type='passthrough'>"
+            "<device path='/dev/tpm0'/></backend></tpm></devices>",
+        ),
+        domain_xml(
+            "vtpm",
+            body="<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>"
+            "</devices>",
+        ),
+        domain_xml(
+            "shm",
+            body="<devices><shmem name='ivshmem0'><model type='ivshmem-plain'/>"
+            "<size unit='M'>4</size></shmem></devices>",
+        ),
+        domain_xml(
+            "share9p",
+            body="<devices><filesystem type='mount'><source dir='/srv/data'/>"
+            "<target dir='data'/></filesystem></devices>",
+        ),
+        domain_xml(
+            "sharero",
+            body="<devices><filesystem type='mount' accessmode='passthrough'>"
+            "<source dir='/srv/ro'/><target dir='ro'/><readonly/></filesystem></devices>",
+        ),
+        domain_xml(
+            "sharevfs",
+            body="<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
+            "<devices><filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+            "<source dir='/srv/vfs'/><target dir='vfs'/></filesystem></devices>",
+        ),
+        domain_xml(
+            "rawlun",
+            body="<devices><disk type='block' device='lun' rawio='yes'><source dev='/dev/sdb'/>"
+            "<target dev='sda' bus='scsi'/></disk></devices>",
+        ),
+        domain_xml(
+            "custemu",
+            body="<devices><emulator>/opt/qemu/bin/qemu-system-x86_64</emulator></devices>",
+        ),
+        domain_xml(
+            "distemu", body="<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>"
+        ),
+        domain_xml("secboot", dtype="kvm", body=sb),
+        domain_xml(
+            "sev",
+            body="<launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1"
+            "</reducedPhysBits><policy>0x0003</policy></launchSecurity>",
+        ),
+    ]
+    uri = write_node(tmp_path / "n.xml", doms)
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+
+    def pick(cid: str, *names: str) -> dict[str, str]:
+        got = outcomes(a, cid)
+        return {n: got[n] for n in names}
+
+    assert pick("HVA-049", "nestreq", "nestpt", "nestoff", "vtpm") == {
+        "nestreq": "fail",
+        "nestpt": "manual",  # the host's kvm nested parameter decides: not read here
+        "nestoff": "pass",
+        "vtpm": "pass",
+    }
+    assert "/sys/module/kvm_intel/parameters/nested" in _question(a, "HVA-049", "nestpt")
+    assert pick("HVA-056", "tpmpt", "vtpm", "shm") == {
+        "tpmpt": "fail",
+        "vtpm": "pass",
+        "shm": "not_applicable",
+    }
+    assert pick("HVA-065", "tpmpt", "vtpm", "shm") == {
+        "tpmpt": "fail",
+        "vtpm": "pass",
+        "shm": "fail",
+    }
+    assert pick("HVA-057", "shm", "vtpm") == {"shm": "fail", "vtpm": "pass"}
+    assert messages(a, "HVA-057")["shm"] == "inter-VM shared memory: ivshmem0"
+    assert pick("HVA-058", "share9p", "sharero", "sharevfs", "vtpm") == {
+        "share9p": "fail",
+        "sharero": "pass",
+        "sharevfs": "manual",
+        "vtpm": "not_applicable",
+    }
+    assert messages(a, "HVA-058")["share9p"] == (
+        "writable virtio-9p share(s) with passthrough ownership: /srv/data"
+    )
+    assert pick("HVA-059", "rawlun", "vtpm") == {"rawlun": "fail", "vtpm": "not_applicable"}
+    assert messages(a, "HVA-059")["rawlun"] == "/dev/sdb: rawio='yes'"
+    assert pick("HVA-064", "custemu", "distemu", "vtpm") == {
+        "custemu": "fail",
+        "distemu": "pass",
+        "vtpm": "pass",
+    }
+    assert pick("HVA-066", "secboot", "vtpm") == {"secboot": "pass", "vtpm": "fail"}
+    assert messages(a, "HVA-066")["vtpm"] == "BIOS firmware: no Secure Boot"
+    assert pick("HVA-067", "sev", "vtpm") == {"sev": "pass", "vtpm": "manual"}
+
+
+def test_nested_virtualization_follows_the_host_kvm_parameter(host_scan) -> None:
+    dom = [domain_xml("nestpt", body="<cpu mode='host-passthrough'/>")]
+    on = host_scan({"/sys/module/kvm_intel/parameters/nested": "Y\n"}, domains=dom)
+    assert outcomes(on, "HVA-049") == {"nestpt": "fail"}
+    assert messages(on, "HVA-049")["nestpt"].endswith("and the host's KVM has nested on")
+    off = host_scan({"/sys/module/kvm_intel/parameters/nested": "N\n"}, domains=dom)
+    assert outcomes(off, "HVA-049") == {"nestpt": "pass"}

@@ -446,6 +446,8 @@ class HostFacts:
     """vmx or svm when the CPU offers it and /dev/kvm exists; empty string when not."""
     memory_virtualization: Fact[bool] = field(default_factory=_na)
     iommu_active: Fact[bool] = field(default_factory=_na)
+    nested_virtualization: Fact[bool] = field(default_factory=_na)
+    """KVM offers nested virtualization to guests (kvm_intel/kvm_amd parameter `nested`)."""
     iommu_groups: Fact[dict[str, str]] = field(default_factory=_na)
     """PCI address (0000:65:00.0) -> its IOMMU group (/sys/kernel/iommu_groups/N/devices)."""
     pci_drivers: Fact[dict[str, str]] = field(default_factory=_na)

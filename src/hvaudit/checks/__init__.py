@@ -10,6 +10,7 @@ from hvaudit.checks import (  # noqa: F401
     architecture,
     consoles,
     devices,
+    guest,
     management,
     network,
     proxmox,

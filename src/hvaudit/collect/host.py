@@ -41,6 +41,8 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/sys/kernel/security/lockdown"),
     FileProbe("/sys/module/kvm_intel/parameters/ept"),
     FileProbe("/sys/module/kvm_amd/parameters/npt"),
+    FileProbe("/sys/module/kvm_intel/parameters/nested"),
+    FileProbe("/sys/module/kvm_amd/parameters/nested"),
     FileProbe("/sys/kernel/mm/ksm/run"),
     FileProbe("/sys/devices/system/cpu/smt/control"),
     FileProbe("/sys/class/tpm/tpm0/tpm_version_major"),

@@ -169,6 +169,19 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.iommu_active = ev.fact(
         _cmd("iommu-groups"), lambda g: Fact.of(g.rc == 0 and bool(g.text.split()), g.source)
     )
+    nested = [ev.get(_file(f"/sys/module/{m}/parameters/nested")) for m in ("kvm_intel", "kvm_amd")]
+    on = [g for g in nested if g.state == "ok"]
+    if on:
+        f.nested_virtualization = Fact.of(_first(on[0]) in ("Y", "1"), on[0].source)
+    elif all(g.state == "absent" for g in nested):
+        f.nested_virtualization = Fact.unavailable(
+            "no kvm_intel or kvm_amd `nested` parameter: the KVM module is not loaded",
+            nested[0].source,
+        )
+    else:
+        f.nested_virtualization = Fact.unavailable(
+            f"{nested[0].source.artefact} was not collected", nested[0].source
+        )
     f.iommu_groups = ev.fact(
         _cmd("iommu-group-devices"),
         lambda g: _sysfs_pairs(g, "/sys/kernel/iommu_groups/", "devices"),

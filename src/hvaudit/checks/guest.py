@@ -1,0 +1,368 @@
+"""What a VM's own definition hands the guest beyond plain emulation (2014 HY-SR-2, 3, 5, 18;
+Rev. 1 HY-SR-1, 2, 6A, 7): nested virtualization, the host's TPM, shared memory and directories,
+raw SCSI access, a custom device-model binary, and the guest's own chain of trust (vTPM, Secure
+Boot, memory encryption).
+
+Each verdict rests on the domain XML; where the host decides (whether KVM offers nesting), the
+host's setting is read, and on a simulated or offline host it becomes one manual question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hvaudit.checks._libvirt import host_settings_manual
+from hvaudit.checks.base import (
+    LIBVIRT,
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    manual,
+    not_applicable,
+    passed,
+    vm_subject,
+)
+
+#: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-*, RHEL and
+#: Fedora's /usr/libexec/qemu-kvm, Debian's /usr/bin/kvm wrapper (libvirt drvqemu: "The driver will
+#: probe /usr/bin for the presence of qemu, qemu-system-x86_64, ... and qemu-kvm").
+DISTRIBUTION_EMULATORS = (
+    "/usr/bin/qemu-system-",
+    "/usr/bin/qemu-kvm",
+    "/usr/libexec/qemu-kvm",
+    "/usr/bin/kvm",
+    "/usr/bin/qemu",
+)
+NESTING_MODES = ("host-passthrough", "maximum", "host-model")
+
+
+@check(
+    id="HVA-049",
+    title="VM is not given nested virtualization",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-2": "nesting makes KVM emulate VMX/SVM for the guest in "
+        "software, the very code HY-SR-2 wants replaced by hardware assistance",
+        "sp800-125a-r1:HY-SR-2": "nesting makes KVM emulate VMX/SVM for the guest in software, "
+        "the very code HY-SR-2 wants replaced by hardware assistance",
+    },
+    remediation="Remove <feature policy='require' name='vmx'/> (or svm) from the VM's <cpu>, or add "
+    "<feature policy='disable' name='vmx'/>; or turn nesting off on the host (options kvm_intel "
+    "nested=0 / kvm_amd nested=0) unless the VM is approved to run hypervisors.",
+    platforms=LIBVIRT,
+)
+def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
+    """A guest that can run its own hypervisor drives KVM's nested VMX/SVM emulation, a large and
+    bug-prone attack surface (several guest-to-host escapes were in it). A CPU definition that
+    requires or forces vmx/svm exposes it whatever the host; `host-passthrough`, `maximum` and
+    `host-model` expose it exactly when the host's KVM module has `nested` on (libvirt
+    formatdomain, "CPU model and topology"; kernel Documentation/virt/kvm/x86/nested-vmx.rst);
+    a named model without the feature, no <cpu> at all, or the feature disabled does not."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        feat = v.nested_feature
+        if feat in ("require", "force"):
+            yield failed(
+                s,
+                f"<cpu> feature vmx/svm policy='{feat}': the guest can run a hypervisor",
+                v.source,
+            )
+            continue
+        if feat in ("disable", "forbid") or v.cpu_mode not in NESTING_MODES:
+            why = (
+                f"vmx/svm policy='{feat}'"
+                if feat in ("disable", "forbid")
+                else f"CPU mode {v.cpu_mode or 'default (no <cpu>)'} without vmx/svm"
+            )
+            yield passed(s, why, v.source)
+            continue
+        h = hosts[v.host]
+        nested = h.facts.nested_virtualization
+        what = f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
+        if not nested.known:
+            yield host_settings_manual(
+                s,
+                h,
+                nested,
+                what,
+                "is /sys/module/kvm_intel/parameters/nested (or kvm_amd) N, or is this VM "
+                "approved to run nested hypervisors",
+                v.source,
+            )
+        elif nested.get():
+            yield failed(s, f"{what}, and the host's KVM has nested on", v.source, *nested.sources)
+        else:
+            yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
+
+
+@check(
+    id="HVA-056",
+    title="VM is not given the host's TPM",
+    scope="vm",
+    severity=Severity.HIGH,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-3": "the host TPM holds the measurements of the hypervisor's "
+        "launch; a guest that owns it can read and extend the host's PCRs",
+        "sp800-125a-r1:HY-SR-1": "the host TPM holds the measurements of the hypervisor's "
+        "launch; a guest that owns it can read and extend the host's PCRs",
+    },
+    remediation="Replace <backend type='passthrough'> with <backend type='emulator' version='2.0'/> "
+    "(a per-VM swtpm).",
+    platforms=LIBVIRT,
+)
+def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
+    """A passthrough TPM gives one guest exclusive use of the host's TPM (libvirt formatdomain,
+    "TPM device": backend type passthrough), the root of the host's measured boot and
+    attestation; an emulated TPM (swtpm) is per VM and leaves the host's alone."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if not v.tpm_backends:
+            yield not_applicable(s, "no TPM device")
+        elif "passthrough" in v.tpm_backends:
+            yield failed(s, "TPM backend passthrough: the guest owns the host's TPM", v.source)
+        else:
+            yield passed(s, "TPM backend(s): " + ", ".join(v.tpm_backends), v.source)
+
+
+@check(
+    id="HVA-057",
+    title="VM shares no memory with other VMs (ivshmem)",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    remediation="Remove <shmem> devices unless the VMs sharing them are one trust domain.",
+    platforms=LIBVIRT,
+)
+def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
+    """An ivshmem `<shmem>` device maps one host memory region into every VM (and host process)
+    that names it (libvirt formatdomain, "Shared memory device"): a channel between VMs that the
+    hypervisor's memory isolation does not stand between."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if v.shared_memory:
+            yield failed(s, "inter-VM shared memory: " + ", ".join(v.shared_memory), v.source)
+        else:
+            yield passed(s, "no <shmem> device", v.source)
+
+
+@check(
+    id="HVA-058",
+    title="Host directories are not shared writable with passthrough ownership",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    remediation="Share host directories read-only (<readonly/>), or with accessmode='mapped' or "
+    "'squash' (virtio-9p); keep virtiofs shares on a file system mounted nosuid,nodev.",
+    platforms=LIBVIRT,
+)
+def shared_directories(ctx: Context) -> Iterator[Outcome]:
+    """With `accessmode='passthrough'`, libvirt's default (formatdomain, "Filesystems"), the
+    guest's file ownership and modes land on the host files as they are: guest root can leave
+    set-uid programs or device nodes in a host directory. virtio-9p offers 'mapped' and
+    'squash' instead; virtiofs supports passthrough only, so a writable virtiofs share is a
+    question of where the directory lives (a nosuid,nodev mount)."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        shares = v.shared_directories
+        if not shares:
+            yield not_applicable(s, "no host directory shared")
+            continue
+        risky = [d for d in shares if d.access_mode == "passthrough" and not d.readonly]
+        nine = [d for d in risky if d.driver != "virtiofs"]
+        vfs = [d for d in risky if d.driver == "virtiofs"]
+        refs = [d.source for d in shares]
+        if nine:
+            yield failed(
+                s,
+                "writable virtio-9p share(s) with passthrough ownership: "
+                + ", ".join(d.host_path for d in nine),
+                *refs,
+            )
+        elif vfs:
+            paths = ", ".join(d.host_path for d in vfs)
+            yield manual(
+                s,
+                f"writable virtiofs share(s) {paths} (virtiofs supports passthrough only)",
+                *refs,
+                question=f"Are {paths} on a file system mounted nosuid,nodev and meant to be "
+                "owned by this VM?",
+            )
+        else:
+            yield passed(
+                s,
+                "shared directories read-only or with mapped/squash ownership: "
+                + ", ".join(d.host_path for d in shares),
+                *refs,
+            )
+
+
+@check(
+    id="HVA-059",
+    title="VM disks get no raw SCSI access (rawio, unfiltered SG_IO)",
+    scope="vm",
+    severity=Severity.HIGH,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    remediation="Remove rawio='yes' and sgio='unfiltered' from <disk device='lun'>; pass the LUN "
+    "with filtered SG_IO, or as a plain disk.",
+    platforms=LIBVIRT,
+)
+def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
+    """`rawio='yes'` gives the VM's QEMU process CAP_SYS_RAWIO, and `sgio='unfiltered'` lets the
+    guest send any SCSI command to the host device, firmware updates included (libvirt
+    formatdomain, "Hard drives, floppy disks, CDROMs": rawio, sgio; libvirt 9.0 refuses new
+    unfiltered LUNs, older definitions still carry them)."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        luns = [d for d in v.disks if d.device == "lun"]
+        if not luns:
+            yield not_applicable(s, "no SCSI LUN passed through")
+            continue
+        bad = [
+            f"{d.source or '(no source)'}: "
+            + " and ".join(
+                x
+                for x, on in (
+                    ("rawio='yes'", d.rawio),
+                    ("sgio='unfiltered'", d.sgio == "unfiltered"),
+                )
+                if on
+            )
+            for d in luns
+            if d.rawio or d.sgio == "unfiltered"
+        ]
+        refs = [d.source_ref for d in luns]
+        if bad:
+            yield failed(s, "; ".join(bad), *refs)
+        else:
+            yield passed(s, f"{len(luns)} LUN(s) with filtered SG_IO and no rawio", *refs)
+
+
+@check(
+    id="HVA-064",
+    title="VM runs the distribution's QEMU binary",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-18"], "sp800-125a-r1": ["HY-SR-6A"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-18": "a device model outside the distribution's packages is not "
+        "patched by the host's updates",
+        "sp800-125a-r1:HY-SR-6A": "a device model outside the distribution's packages escapes "
+        "its reviewed emulation code and its confinement profile",
+    },
+    remediation="Remove the custom <emulator> (libvirt then picks the distribution's binary) or "
+    "install the build as a package the host's patch process covers.",
+    platforms=LIBVIRT,
+)
+def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
+    """The `<emulator>` is the program that runs the guest's devices. One outside the
+    distribution's paths is not updated with the host and falls outside the MAC profiles written
+    for the packaged binary (Debian's AppArmor abstraction lists /usr/bin/qemu-system-*)."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        emu = v.emulator
+        if emu is None:
+            yield passed(s, "no <emulator>: the driver's default binary", v.source)
+        elif emu.startswith(DISTRIBUTION_EMULATORS) and ".." not in emu:
+            yield passed(s, f"emulator {emu}", v.source)
+        else:
+            yield failed(s, f"custom emulator {emu} (not a distribution path)", v.source)
+
+
+@check(
+    id="HVA-065",
+    title="VM has its own virtual TPM",
+    scope="vm",
+    severity=Severity.LOW,
+    recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-3": "the draft's measured launch stops at the hypervisor; a per-VM "
+        "vTPM is the interface that carries it into the guest",
+    },
+    remediation="Add <tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm> (swtpm).",
+    platforms=LIBVIRT,
+)
+def vtpm(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-1: "To extend [the chain of trust] to guest VMs, the hypervisor should expose
+    a virtual interface to the hardware MLE". On libvirt that is a TPM with the emulator backend
+    (swtpm), one per VM (libvirt formatdomain, "TPM device"); libvirt adds none by itself."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if "emulator" in v.tpm_backends:
+            yield passed(s, "per-VM emulated TPM (swtpm)", v.source)
+        elif v.tpm_backends:
+            yield failed(
+                s, f"TPM backend {', '.join(v.tpm_backends)} is not a per-VM vTPM", v.source
+            )
+        else:
+            yield failed(s, "no virtual TPM", v.source)
+
+
+@check(
+    id="HVA-066",
+    title="VM boots UEFI with Secure Boot and enrolled keys",
+    scope="vm",
+    severity=Severity.LOW,
+    recommendations={"sp800-125a-r1": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-r1:HY-SR-1": "HY-SR-1 extends the verified chain to guests; a guest's Secure "
+        "Boot is the part of that chain inside the VM",
+    },
+    remediation="Use <os firmware='efi'> with <firmware><feature enabled='yes' name='secure-boot'/>"
+    "<feature enabled='yes' name='enrolled-keys'/></firmware> (and <smm state='on'/>).",
+    platforms=LIBVIRT,
+)
+def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
+    """Only UEFI firmware with the secure-boot feature and enrolled keys makes the guest's firmware
+    refuse unsigned boot loaders; `<loader secure='yes'>` alone marks SMM-protected flash and
+    proves no enforcement (libvirt kbase "Secure Boot"; formatdomain "BIOS bootloader"). A
+    definition that names no firmware boots SeaBIOS on x86 (libvirt's default)."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if v.secure_boot:
+            yield passed(s, "UEFI Secure Boot with enrolled keys", v.source)
+        elif v.firmware_efi:
+            yield failed(s, "UEFI firmware without Secure Boot and enrolled keys", v.source)
+        else:
+            yield failed(s, "BIOS firmware: no Secure Boot", v.source)
+
+
+@check(
+    id="HVA-067",
+    title="VM memory is encrypted against the host where its data requires it",
+    scope="vm",
+    severity=Severity.INFO,
+    recommendations={"sp800-125a-r1": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-r1:HY-SR-1": "confidential-computing launch (SEV, TDX, s390 PV) measures and "
+        "encrypts the guest against the platform: hvaudit's extension of HY-SR-1 to guests",
+    },
+    remediation="Where the data requires it and the host supports it (virsh domcapabilities: "
+    "<sev supported='yes'>), add <launchSecurity type='sev'> (or s390-pv) to the VM.",
+    automation="manual",
+    question="Does this VM's data require memory encryption against the host, and if so, is it "
+    "configured?",
+    platforms=LIBVIRT,
+)
+def launch_security(ctx: Context) -> Iterator[Outcome]:
+    """`<launchSecurity>` runs the guest with its memory encrypted by the CPU (AMD SEV, s390
+    protected virtualization; libvirt formatdomain, "Launch Security"); it needs that hardware and
+    is a per-VM policy choice, so its absence is a question, not a failure."""
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        if v.launch_security:
+            yield passed(s, f"launch security {v.launch_security}", v.source)
+        else:
+            yield manual(
+                s,
+                "no <launchSecurity>: guest memory is readable by the host",
+                v.source,
+                question="Does this VM's data require memory encryption against the host "
+                "(AMD SEV/SEV-SNP, Intel TDX, s390 PV)? If so, is the host capable (virsh "
+                "domcapabilities shows <sev supported='yes'>) and the VM given <launchSecurity>?",
+            )
