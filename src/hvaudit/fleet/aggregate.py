@@ -227,11 +227,13 @@ def aggregate(
                         "title": c["title"],
                         "severity": c["severity"],
                         "hosts": [],
+                        "failing_by_host": {},
                         "subjects_failing": 0,
                         "subjects": 0,
                     },
                 )
                 f["hosts"].append(h.name)
+                f["failing_by_host"][h.name] = c["fail"]
                 f["subjects_failing"] += c["fail"]
                 f["subjects"] += c["subjects"]
     by_state = Counter(h.state for h in summaries)

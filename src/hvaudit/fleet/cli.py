@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hvaudit.errors import InputError, UsageError
+from hvaudit.fleet.report import FLEET_FORMATS
 
 __all__ = ["add_fleet_parser", "cmd_fleet"]
 
@@ -118,7 +119,7 @@ def add_fleet_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     )
     p.add_argument(
         "--format",
-        choices=("terminal", "json", "html", "junit"),
+        choices=FLEET_FORMATS,
         default="terminal",
         help="the aggregated report's format (default terminal)",
     )
@@ -182,7 +183,7 @@ def add_fleet_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     _db(p)
     p.add_argument(
         "--format",
-        choices=("terminal", "json", "html", "junit"),
+        choices=FLEET_FORMATS,
         default="terminal",
         help="report format",
     )
@@ -258,9 +259,9 @@ def _reports(args: argparse.Namespace) -> list[tuple[str, Path]]:
     out = []
     for spec in args.report:
         fmt, sep, path = spec.partition("=")
-        if not sep or fmt not in ("terminal", "json", "html", "junit") or not path:
+        if not sep or fmt not in FLEET_FORMATS or not path:
             raise UsageError(
-                f"--report {spec!r}: want FORMAT=PATH, FORMAT one of terminal, json, html, junit"
+                f"--report {spec!r}: want FORMAT=PATH, FORMAT one of {', '.join(FLEET_FORMATS)}"
             )
         out.append((fmt, Path(path)))
     return out
@@ -274,6 +275,10 @@ def _scan(args: argparse.Namespace) -> int:
     from hvaudit.profile import load_profile
 
     reports = _reports(args)
+    if "oscal" in {args.format, *(fmt for fmt, _ in reports)}:
+        from hvaudit.report.oscal import _trestle
+
+        _trestle()  # fail before touching any target when compliance-trestle is missing
     if args.profile:
         load_profile(args.profile)  # a bad profile is exit 2 before any target is touched
     if args.ansible or not args.inventory.endswith(".toml"):

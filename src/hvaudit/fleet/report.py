@@ -18,7 +18,7 @@ from hvaudit.textsafe import clean
 
 __all__ = ["FLEET_FORMATS", "render_fleet", "safe"]
 
-FLEET_FORMATS = ("terminal", "json", "html", "junit")
+FLEET_FORMATS = ("terminal", "json", "html", "junit", "sarif", "oscal")
 
 
 def safe(text: object, limit: int = 300) -> str:
@@ -34,6 +34,10 @@ def render_fleet(report: dict[str, Any], fmt: str, *, width: int = 100) -> str:
         return _html(report)
     if fmt == "junit":
         return _junit(report)
+    if fmt == "sarif":
+        return _sarif(report)
+    if fmt == "oscal":
+        return _oscal(report)
     return _terminal(report, width)
 
 
@@ -241,3 +245,210 @@ def _xml(text: object) -> str:
         for c in safe(text, 1000)
         if c in "\t\n\r" or (ord(c) >= 0x20 and ord(c) not in (0xFFFE, 0xFFFF))
     )
+
+
+# SARIF -------------------------------------------------------------------------------------------
+
+_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+
+
+def _sarif(r: dict[str, Any]) -> str:
+    """SARIF 2.1.0: a rule per failing check (its metadata from the check registry), a result per
+    check and host it fails on; hosts that could not be assessed are tool notifications."""
+    from hvaudit.checks import all_checks
+
+    metas = {c.meta.id: c.meta for c in all_checks()}
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for f in r["failing_checks"]:
+        m = metas.get(f["check_id"])
+        index[f["check_id"]] = len(rules)
+        rules.append(
+            {
+                "id": f["check_id"],
+                "shortDescription": {"text": f["title"]},
+                "fullDescription": {"text": (m.rationale if m else "") or f["title"]},
+                "help": {"text": m.remediation if m else ""},
+                "defaultConfiguration": {"level": _LEVEL.get(f["severity"], "warning")},
+                "properties": {
+                    "tags": ["security"]
+                    + (
+                        [f"{e}:{rid}" for e in EDITIONS for rid in m.recommendations[e]]
+                        if m
+                        else []
+                    ),
+                    "severity": f["severity"],
+                },
+            }
+        )
+    results = [
+        {
+            "ruleId": f["check_id"],
+            "ruleIndex": index[f["check_id"]],
+            "kind": "fail",
+            "level": _LEVEL.get(f["severity"], "warning"),
+            "message": {
+                "text": f"{f['check_id']} fails on {f['failing_by_host'][host]} subject(s) of "
+                f"host {host}: {f['title']}"
+            },
+            "locations": [
+                {
+                    "logicalLocations": [
+                        {"name": host, "fullyQualifiedName": f"host/{host}", "kind": "object"}
+                    ]
+                }
+            ],
+            "properties": {"host": host, "subjects_failing": f["failing_by_host"][host]},
+        }
+        for f in r["failing_checks"]
+        for host in f["hosts"]
+    ]
+    notes = [
+        {
+            "level": "error",
+            "message": {
+                "text": f"host {h['name']} was not (fully) assessed: {h['error'] or h['state']}"
+            },
+            "locations": [
+                {
+                    "logicalLocations": [
+                        {
+                            "name": h["name"],
+                            "fullyQualifiedName": f"host/{h['name']}",
+                            "kind": "object",
+                        }
+                    ]
+                }
+            ],
+        }
+        for h in r["hosts"]
+        if h["state"] != "assessed"
+    ]
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "hvaudit", "version": r["version"], "rules": rules}},
+                "invocations": [
+                    {
+                        "executionSuccessful": not notes,
+                        "endTimeUtc": r["finished_at"],
+                        "toolExecutionNotifications": notes,
+                    }
+                ],
+                "results": results,
+                "properties": {"kind": "fleet", "run_id": r["run_id"], "summary": r["summary"]},
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False) + "\n"
+
+
+# OSCAL -------------------------------------------------------------------------------------------
+
+_OSCAL_STATE = {"fail": "not-satisfied", "waived": "not-satisfied", "pass": "satisfied"}
+
+
+def _oscal(r: dict[str, Any]) -> str:
+    """OSCAL assessment results: one result per edition; every host an inventory item and the
+    subject of an observation; a finding per recommendation and host (satisfied, not-satisfied,
+    or open while a person must answer, the evidence is missing, or the host was not assessed)."""
+    from hvaudit.report.oscal import NS, _metadata, _trestle, _uuid, _when, control_id
+
+    ar, _, common, _ = _trestle()
+    run = r.get("run_id") or r["started_at"]
+    start = _when(r["started_at"].replace("Z", "+00:00"))
+    collected = _when(r["finished_at"].replace("Z", "+00:00"))
+
+    def prop(name: str, value: str) -> Any:
+        return common.Property(name=name, value=clean(value) or "-", ns=NS)
+
+    items, observations = {}, {}
+    for h in r["hosts"]:
+        item = common.InventoryItem(
+            uuid=_uuid("fleet", run, "host", h["name"]),
+            description=f"hypervisor host {clean(h['name'])} ({h['platform']})",
+            props=[
+                prop("host", h["name"]),
+                prop("platform", h["platform"]),
+                prop("group", h["group"]),
+                prop("zone", h["zone"]),
+                prop("state", h["state"]),
+            ],
+        )
+        items[h["name"]] = item
+        observations[h["name"]] = common.Observation(
+            uuid=_uuid("fleet", run, "observation", h["name"]),
+            title=f"hvaudit scan of {clean(h['name'])}",
+            description=f"single-host scan: {h['state']}"
+            + (f" ({clean(h['error'])})" if h["error"] else "")
+            + f"; {h['failures']} failing result(s)",
+            methods=["TEST"],
+            collected=collected,
+            subjects=[common.SubjectReference(subject_uuid=item.uuid, type="inventory-item")],
+        )
+    results = []
+    for edition in EDITIONS:
+        findings = []
+        heat = r["heatmap"][edition]
+        for row in r["posture"][edition]:
+            for h in r["hosts"]:
+                status = heat.get(h["name"], {}).get(row["id"], "no_result")
+                if status in ("not_applicable", "no_result"):
+                    continue
+                state = _OSCAL_STATE.get(status)
+                findings.append(
+                    common.Finding(
+                        uuid=_uuid("fleet", run, edition, row["id"], h["name"]),
+                        title=f"{row['id']} on host {clean(h['name'])}",
+                        description=f"{row['id']} on {clean(h['name'])}: {status}",
+                        props=[prop("host", h["name"]), prop("hvaudit-status", status)],
+                        target=common.FindingTarget(
+                            type=common.FindingTargetTypeValidValues.statement_id,
+                            target_id=f"{control_id(row['id'])}_smt",
+                            status=common.ObjectiveStatus(
+                                state=common.ObjectiveStatusStateValidValues(state),
+                                reason="pass" if state == "satisfied" else "fail",
+                            )
+                            if state
+                            else None,
+                            remarks=None if state else f"open: {status}",
+                        ),
+                        related_observations=[
+                            common.RelatedObservation(observation_uuid=observations[h["name"]].uuid)
+                        ],
+                    )
+                )
+        results.append(
+            ar.Result(
+                uuid=_uuid("fleet", run, "result", edition),
+                title=f"{EDITION_LABELS[edition]} assessment of a fleet of {len(r['hosts'])} hosts",
+                description=f"hvaudit fleet scan of {clean(r['inventory'])}, profile {clean(r['profile'])}",
+                start=start,
+                end=collected,
+                props=[prop("edition", edition)],
+                local_definitions=ar.LocalDefinitions1(inventory_items=list(items.values()))
+                if items
+                else None,
+                reviewed_controls=common.ReviewedControls(
+                    control_selections=[
+                        common.ControlSelectionsAll(include_all=common.IncludeAll())
+                    ]
+                ),
+                observations=list(observations.values()) or None,
+                findings=findings or None,
+            )
+        )
+    model = ar.AssessmentResults(
+        uuid=_uuid("fleet", run, "assessment-results"),
+        metadata=_metadata(
+            common, f"hvaudit fleet assessment ({clean(r['inventory'])})", collected
+        ),
+        import_ap=ar.ImportAp(
+            href="#no-assessment-plan",
+            remarks="hvaudit scans without a separate OSCAL assessment plan",
+        ),
+        results=results,
+    )
+    return str(model.oscal_serialize_json(pretty=False)) + "\n"
