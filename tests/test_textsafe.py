@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hvaudit.textsafe import Lines, clean, clean_document, is_clean, one_line
+from hvaudit.textsafe import Lines, clean, clean_document, clean_json, is_clean, one_line
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,31 @@ def test_lines_render_only_their_own_styles() -> None:
     assert plain.render() == "x\\u202e\n"
     with pytest.raises(ValueError):
         plain.style("x", "0m\x1b]0;t")
+
+
+def test_every_control_format_separator_and_surrogate_character_is_escaped() -> None:
+    """The table in textsafe is the running Python's Unicode categories Cc, Cf, Zl, Zp and Cs:
+    a newer Unicode that adds a format character makes this fail until the table has it."""
+    import unicodedata
+
+    missing = [
+        f"U+{cp:04X}"
+        for cp in range(0x110000)
+        if cp not in (9, 10)
+        and unicodedata.category(chr(cp)) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+        and is_clean(chr(cp), multiline=True)
+    ]
+    assert missing == []
+    # and nothing else: letters, marks, symbols, spaces and private use pass unchanged
+    assert clean("a\u00e9\u0301\u05d0\u4e2d\U0001f600 \u00a0\ue000") == (
+        "a\u00e9\u0301\u05d0\u4e2d\U0001f600 \u00a0\ue000"
+    )
+    assert clean("\u200b\u200d\ufeff\U000e0041") == "\\u200b\\u200d\\ufeff\\U000e0041"
+
+
+def test_clean_json_is_the_same_json_value() -> None:
+    import json
+
+    value = {"name": "a\u202eb\u2028c\x85\x7f\ud800\U000e0041"}
+    text = clean_json(json.dumps(value, ensure_ascii=False))
+    assert is_clean(text) and json.loads(text) == value

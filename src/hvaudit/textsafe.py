@@ -19,14 +19,17 @@ import secrets
 
 __all__ = ["UNSAFE", "Lines", "clean", "clean_document", "clean_json", "is_clean", "one_line"]
 
-# C0 controls except TAB and LF (handled per mode), DEL, C1 controls; line and paragraph
-# separators; the bidirectional embeddings, overrides, isolates and marks (LRE RLE PDF LRO RLO,
-# LRI RLI FSI PDI, LRM RLM ALM); lone surrogates (they cannot be encoded, a write would fail).
+# Every character of the Unicode general categories Cc (C0 and C1 controls, DEL), Cf (format
+# characters: the bidirectional embeddings, overrides, isolates and marks LRE RLE PDF LRO RLO
+# LRI RLI FSI PDI LRM RLM ALM, zero-width characters, the BOM, soft hyphen, tags), Zl and Zp
+# (line and paragraph separators) and Cs (lone surrogates: they cannot be encoded, a write would
+# fail), as of Unicode 14.0 (Python 3.11's unicodedata; tests/test_textsafe.py checks the running
+# Python's table against this one). TAB and LF are handled per mode.
 _ALWAYS = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f"
-    "\u2028\u2029"
-    "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-    "\ud800-\udfff"
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
 )
 UNSAFE = re.compile(f"[{_ALWAYS}\t\n]")
 """Every character `clean()` escapes in a one-line field."""
@@ -35,7 +38,9 @@ _UNSAFE_DOC = re.compile(f"[{_ALWAYS}]")
 
 def _escape(m: re.Match[str]) -> str:
     n = ord(m.group())
-    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+    if n < 0x100:
+        return f"\\x{n:02x}"
+    return f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
 def clean(text: object, *, multiline: bool = False) -> str:
@@ -63,17 +68,23 @@ def one_line(text: object) -> str:
 _ASCII_WS = re.compile(r"[ \t\n\r\f\v]+")
 
 
-# What JSON may carry raw but a terminal must not get: DEL, C1, separators, bidi, surrogates
-# (C0 controls are always escaped by the encoder).
-_UNSAFE_JSON = re.compile(
-    "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]"
-)
+# What JSON may carry raw but a terminal must not get: the same set (the encoder already escapes
+# C0 controls, and JSON between its tokens has only spaces and newlines).
+_UNSAFE_JSON = _UNSAFE_DOC
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    n = ord(m.group())
+    if n < 0x10000:
+        return f"\\u{n:04x}"
+    n -= 0x10000  # JSON writes a character beyond the BMP as a surrogate pair
+    return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
 
 
 def clean_json(text: str) -> str:
     """A JSON document with every unsafe character written as a `\\uXXXX` escape: the same JSON
     value, safe to print (and a lone surrogate no longer makes writing it fail)."""
-    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE_JSON.sub(_json_escape, text)
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:
