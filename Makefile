@@ -1,12 +1,14 @@
-# The one entry point for people and CI. `make demo` and `make test` set everything up themselves.
+# The one entry point for people and CI. `make demo` and `make test` set everything up themselves,
+# each installing only what it needs (scripts/install-system-deps says which packages and why).
 VENV   ?= .venv
 PYTHON ?= python3
 BIN     = $(VENV)/bin
-STAMP   = $(VENV)/.installed
+DEMO_STAMP = $(VENV)/.installed-demo
+TEST_STAMP = $(VENV)/.installed-test
 
-.PHONY: demo test test-fast lint docs bench setup services clean
+.PHONY: demo test test-fast lint docs bench setup setup-demo services clean
 
-demo: setup  ## scan the bundled demo deployment (exit 1 = it found failures, as it should)
+demo: setup-demo  ## scan the bundled demo deployment (exit 1 = it found failures, as it should)
 	$(BIN)/hvaudit scan --demo || test $$? -eq 1
 
 test: setup services  ## the whole suite, including the real-libvirtd end-to-end test
@@ -26,14 +28,21 @@ docs: setup  ## regenerate docs/checks.md from the checks' own metadata
 bench: setup
 	$(BIN)/python benchmarks/bench_scan.py
 
-setup: $(STAMP)
+setup-demo: $(DEMO_STAMP)  ## hvaudit with the libvirt collector in $(VENV): what the demo needs
 
-$(STAMP): pyproject.toml scripts/install-system-deps
-	scripts/install-system-deps
+setup: $(TEST_STAMP)  ## everything the tests need too
+
+$(DEMO_STAMP): pyproject.toml scripts/install-system-deps
+	scripts/install-system-deps demo
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[libvirt]'
+	touch $@
+
+$(TEST_STAMP): $(DEMO_STAMP)
+	scripts/install-system-deps test
 	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
+	touch $@
 
 services:
 	scripts/start-services

@@ -354,6 +354,8 @@ def test_diff_between_two_scans(tmp_path: Path, capsys: pytest.CaptureFixture[st
         for k, v in d.items()
     }
     assert rows == {
+        "added": [],
+        "removed": [],
         "new_failures": [("HVA-012", "b", "pass", "fail")],
         "fixed": [("HVA-012", "a", "fail", "pass")],
         "changed": [],
