@@ -102,7 +102,7 @@ def test_demo_report_carries_no_secret(demo_report: dict) -> None:
 
 
 def test_terminal_report_and_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["scan", "--demo", "--color", "never"], capsys)
+    code, out, _ = run(["scan", "--demo", "--color", "never", "--width", "200"], capsys)
     assert code == 1
     assert "By baseline function" in out and "HY-BF2 Devices Mediation and Access Control" in out
     assert "vm <img src=x onerror=alert(1)> on hv-demo-01" in out

@@ -12,20 +12,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import os
+import re
+import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from hvaudit import __version__
 from hvaudit.errors import HvauditError, UsageError
+from hvaudit.report import DEFAULT_WIDTH, MIN_WIDTH
 
 if TYPE_CHECKING:
     from hvaudit.bundle import Bundle
     from hvaudit.collect import CollectOptions
     from hvaudit.engine import Assessment
+    from hvaudit.progress import Progress
+    from hvaudit.selection import Selection
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERRORS = 0, 1, 2, 3
 
@@ -41,13 +47,60 @@ examples:
   hvaudit scan --connect qemu:///system       this host (run as root for the host facts)
   hvaudit scan --connect qemu+ssh://root@hv1/system --format json > hv1.json
   hvaudit collect --connect qemu:///system -o hv1.tar.gz && hvaudit assess hv1.tar.gz
+  hvaudit scan --demo --severity critical,high --subject 'vm:web-*' --summary
+  hvaudit explain HVA-191                     what a check reads, when it passes, the fix
   hvaudit catalog --edition sp800-125a-r1 --function HY-BF2
+"""
+
+COLLECT_EPILOG = """exit codes:
+  0  the bundle is complete
+  2  usage or input error (bad flag, a bundle path that exists, a bad target)
+  3  collection errors (unreachable target, evidence not collected): what was collected is
+     kept as a partial bundle, and the message names it
+
+examples:
+  hvaudit collect --connect qemu:///system -o hv1.tar.gz
+  hvaudit collect --connect qemu+ssh://root@hv1/system -o hv1-bundle/
+  hvaudit assess hv1.tar.gz                    assess it later, offline, anywhere
 """
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if m:
+            choices = re.findall(r"'([^']*)'", m.group(2))
+            message += _did_you_mean(m.group(1), choices)
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`: did you mean --connect?`, or nothing when no candidate is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f": did you mean {close[0]}?" if close else ""
+
+
+def _check_flags(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Name a mistyped long option before argparse does anything else (argparse would first
+    complain that --connect is missing when --conect was typed), with the closest real one."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command is not None and command not in sub.choices:
+        return  # argparse names the unknown command, with the closest one
+    target = sub.choices[command] if command else parser
+    known = [s for a in target._actions for s in a.option_strings]
+    for arg in argv:
+        if arg == "--":
+            break
+        if not arg.startswith("--"):
+            continue
+        name = arg.split("=", 1)[0]
+        if name in known or len([k for k in known if k.startswith(name)]) == 1:
+            continue  # exact, or an unambiguous abbreviation argparse accepts
+        raise UsageError(
+            f"unrecognized arguments: {name}{_did_you_mean(name, known)} "
+            f"(see '{target.prog} --help')"
+        )
 
 
 FORMATS = ("terminal", "json", "html", "junit", "sarif", "csv", "markdown", "oscal")
@@ -94,7 +147,57 @@ def _report_options(p: argparse.ArgumentParser) -> None:
         default="low",
         help="lowest severity of a failure that makes the exit code 1 (default: low)",
     )
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the terminal report: auto (when standard output is a terminal and NO_COLOR "
+        "is unset), always or never (default: auto)",
+    )
+    p.add_argument(
+        "--width",
+        type=_width,
+        metavar="COLUMNS",
+        help="lay the terminal report out for this many columns, at least 40 (default: the "
+        f"terminal's width, or {DEFAULT_WIDTH} when writing to a file or a pipe)",
+    )
+    p.add_argument(
+        "--summary",
+        action="store_true",
+        help="terminal report: only the totals, the scorecard per host and one line per failing "
+        "or manual check",
+    )
+    p.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="report only this check (HVA-070, or a pattern like 'HVA-19*'); repeat it or "
+        "separate with commas. The exit code counts only what is reported",
+    )
+    p.add_argument(
+        "--skip-check",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave this check out (an id or a pattern); repeat it or separate with commas",
+    )
+    p.add_argument(
+        "--severity",
+        action="append",
+        default=[],
+        metavar="LEVEL",
+        help="report only checks of these severities (critical, high, medium, low, info); "
+        "repeat it or separate with commas",
+    )
+    p.add_argument(
+        "--subject",
+        action="append",
+        default=[],
+        metavar="[TYPE:]GLOB",
+        help="report only these subjects: TYPE:NAME-GLOB (vm, host, network, pool, secret) or "
+        "NAME-GLOB, as in waivers (vm:web-*); repeat it for several",
+    )
 
 
 def _collect_options(p: argparse.ArgumentParser) -> None:
@@ -106,7 +209,9 @@ def _collect_options(p: argparse.ArgumentParser) -> None:
         "local, ssh or none (default: auto)",
     )
     p.add_argument("--ssh", metavar="USER@HOST", help="SSH destination for host facts")
-    p.add_argument("--ssh-port", type=int, metavar="PORT")
+    p.add_argument(
+        "--ssh-port", type=int, metavar="PORT", help="SSH port for host facts (default: 22)"
+    )
     p.add_argument(
         "--ssh-config",
         type=Path,
@@ -189,10 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "collect",
         help="write an evidence bundle, assess nothing",
-        epilog=EPILOG,
+        epilog=COLLECT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--connect", "-c", metavar="URI", required=True, help="libvirt URI")
+    p.add_argument(
+        "--connect",
+        "-c",
+        metavar="URI",
+        required=True,
+        help="what to collect: the targets of 'hvaudit scan --connect' (libvirt, Proxmox VE, "
+        "vSphere, .vmx files)",
+    )
     p.add_argument(
         "--output",
         "-o",
@@ -214,10 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("catalog", help="list or show the SP 800-125A/B catalog")
     p.add_argument("id", nargs="?", help="show one recommendation, function or threat")
-    p.add_argument("--edition", choices=("sp800-125a-2014", "sp800-125a-r1", "sp800-125b"))
-    p.add_argument("--function", metavar="HY-BFn")
-    p.add_argument("--threat", metavar="ID")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--edition",
+        choices=("sp800-125a-2014", "sp800-125a-r1", "sp800-125b"),
+        help="only this edition's recommendations",
+    )
+    p.add_argument(
+        "--function", metavar="HY-BFn", help="only recommendations of this baseline function"
+    )
+    p.add_argument("--threat", metavar="ID", help="only recommendations against this threat")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output (default: text)"
+    )
     p.add_argument(
         "--export-oscal",
         type=Path,
@@ -226,18 +346,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("profiles", help="list the built-in profiles")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output (default: text)"
+    )
 
     p = sub.add_parser("diff", help="compare two assessments (JSON reports or bundles)")
     p.add_argument("old", type=Path, help="the earlier JSON report or bundle")
     p.add_argument("new", type=Path, help="the later JSON report or bundle")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output (default: text)"
+    )
     p.add_argument(
         "--fail-on-new", action="store_true", help="exit 1 when NEW has failures OLD did not have"
     )
 
-    p = sub.add_parser("checks", help="list the checks and what they map to")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p = sub.add_parser("checks", help="list the checks and what they map to, or explain one")
+    p.add_argument("id", nargs="?", metavar="ID", help="explain this check (as 'hvaudit explain')")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="output (default: text)",
+    )
+
+    p = sub.add_parser(
+        "explain",
+        help="explain one check: what it reads, when it passes, its mappings, the fix, sources",
+    )
+    p.add_argument("id", metavar="ID", help="a check id, e.g. HVA-191")
+    p.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="PATH",
+        help="show what the check reads in this evidence bundle (default: the bundled demo)",
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output (default: text)"
+    )
+
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for SHELL. Install it, e.g. for bash: "
+        "hvaudit completion bash > /etc/bash_completion.d/hvaudit (or ~/.local/share/"
+        "bash-completion/completions/hvaudit); for zsh: hvaudit completion zsh > "
+        '"${fpath[1]}/_hvaudit".',
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "tcsh"), help="the shell")
 
     from hvaudit.fleet.cli import add_fleet_parser
 
@@ -310,7 +465,12 @@ def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: 
 
     if fmt == "terminal":
         return render_terminal(
-            assessment, color=tty and _color(args), fail_on=Severity(args.fail_on)
+            assessment,
+            color=tty and _color(args),
+            fail_on=Severity(args.fail_on),
+            width=_report_width(args, tty=tty),
+            summary=args.summary,
+            only_reported=bool(args.check or args.skip_check or args.severity or args.subject),
         )
     from hvaudit.report.html import render_html
     from hvaudit.report.oscal import render_oscal
@@ -328,6 +488,34 @@ def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: 
     text = renderers[fmt](assessment)
     # the output layer of the JSON formats: what JSON may carry raw but a terminal must not get
     return clean_json(text) if fmt in ("json", "sarif", "oscal") else text
+
+
+def _report_width(args: argparse.Namespace, *, tty: bool) -> int:
+    """--width, else the terminal's width for standard output (COLUMNS wins, as everywhere),
+    else DEFAULT_WIDTH."""
+    if args.width is not None:
+        return int(args.width)
+    if tty and args.output is None:
+        return max(shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns, MIN_WIDTH)
+    return DEFAULT_WIDTH
+
+
+def _width(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: want a number of columns, at least {MIN_WIDTH}"
+        )
+    return value
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    from hvaudit.selection import Selection
+
+    return Selection.parse(args.check, args.skip_check, args.severity, args.subject)
 
 
 def _reports(args: argparse.Namespace) -> list[tuple[str, Path]]:
@@ -351,22 +539,29 @@ def _as_of(args: argparse.Namespace) -> dt.date:
         raise UsageError(f"--as-of {args.as_of!r}: expected a date like 2026-11-27") from None
 
 
-def _assess_and_report(bundle: Bundle, args: argparse.Namespace) -> int:
+def _assess_and_report(
+    bundle: Bundle, args: argparse.Namespace, progress: Progress | None = None
+) -> int:
     from hvaudit.checks.base import Severity
     from hvaudit.engine import assess
     from hvaudit.parse import build_deployment
     from hvaudit.profile import load_profile
+    from hvaudit.progress import Progress
     from hvaudit.waivers import apply_attestations, apply_waivers, load_attestations, load_waivers
 
     profile = load_profile(args.profile)
     reports = _reports(args)
     today = _as_of(args)
+    selection = _selection(args)
     waivers = load_waivers(args.waivers) if args.waivers else []
     attestations = load_attestations(args.attestations) if args.attestations else []
-    deployment, problems = build_deployment(bundle)
-    assessment = assess(deployment, problems, profile)
-    apply_attestations(assessment, attestations, today)
-    apply_waivers(assessment, waivers, today)
+    with progress or Progress() as shown:
+        shown.phase(f"assessing {len(bundle.manifest.get('artefacts', []))} artefact(s)")
+        deployment, problems = build_deployment(bundle)
+        assessment = assess(deployment, problems, profile)
+        apply_attestations(assessment, attestations, today)
+        apply_waivers(assessment, waivers, today)
+        selection.apply(assessment)
     failed = _write_outputs(assessment, args, [(args.format, args.output), *reports])
     for w in assessment.waivers:
         if w["state"] != "active":
@@ -442,6 +637,7 @@ def demo_uri() -> str:
 def cmd_scan(args: argparse.Namespace) -> int:
     """hvaudit scan: collect (into memory, or into --bundle) and assess."""
     from hvaudit.collect import collect
+    from hvaudit.progress import Progress
 
     uri = demo_uri() if args.demo else args.connect
     if args.demo:
@@ -449,8 +645,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     args.bundle_out = args.bundle
     _outputs(args, [_tree_of(uri), args.ssh_config, args.ca_file])
     load_profile_early(args)
-    result = collect(_collect_opts(args, uri), args.bundle)
-    return _assess_and_report(result.bundle, args)
+    with Progress() as progress:
+        progress.phase(f"collecting from {'the demo' if args.demo else uri}")
+        result = collect(_collect_opts(args, uri), args.bundle)
+        return _assess_and_report(result.bundle, args, progress)
 
 
 def load_profile_early(args: argparse.Namespace) -> None:
@@ -459,6 +657,7 @@ def load_profile_early(args: argparse.Namespace) -> None:
     from hvaudit.waivers import load_attestations, load_waivers
 
     load_profile(args.profile)
+    _selection(args)
     requested = {args.format, *(fmt for fmt, _ in _reports(args))}
     if "oscal" in requested:
         from hvaudit.report.oscal import _trestle
@@ -484,9 +683,12 @@ def _positive_seconds(text: str) -> float:
 def cmd_collect(args: argparse.Namespace) -> int:
     """hvaudit collect."""
     from hvaudit.collect import collect
+    from hvaudit.progress import Progress
 
     _outputs(args, [_tree_of(args.connect), args.ssh_config, args.ca_file])
-    result = collect(_collect_opts(args, args.connect), args.output)
+    with Progress() as progress:
+        progress.phase(f"collecting from {args.connect}")
+        result = collect(_collect_opts(args, args.connect), args.output)
     status = "complete" if result.complete else f"with {len(result.errors)} collection error(s)"
     _say(f"bundle written to {result.path} ({status})")
     for err in result.errors:
@@ -526,10 +728,42 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
-    """hvaudit checks."""
+    """hvaudit checks [ID]."""
+    if args.id is not None:
+        if args.format == "markdown":
+            raise UsageError("hvaudit checks ID: --format text or json")
+        return cmd_explain(args)
     from hvaudit.report.catalog_view import render_checks
 
     sys.stdout.write(render_checks(args.format))
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """hvaudit explain ID."""
+    from hvaudit.report.explain import render_explain
+
+    width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    sys.stdout.write(
+        render_explain(args.id, args.format, getattr(args, "bundle", None), max(width, MIN_WIDTH))
+    )
+    return EXIT_OK
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """hvaudit completion SHELL: a completion script generated from the parser itself."""
+    import shtab
+
+    parser = build_parser()
+    stack = [parser]
+    while stack:  # paths complete as files, everything else from the parser's own choices
+        p = stack.pop()
+        for action in p._actions:
+            if action.type is Path:
+                action.complete = shtab.FILE  # type: ignore[attr-defined]
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+    sys.stdout.write(shtab.complete(parser, shell=args.shell))
     return EXIT_OK
 
 
@@ -585,6 +819,8 @@ COMMANDS = {
     "profiles": cmd_profiles,
     "diff": cmd_diff,
     "fleet": cmd_fleet,
+    "explain": cmd_explain,
+    "completion": cmd_completion,
 }
 
 
@@ -592,6 +828,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command and map hvaudit's errors to one-line messages and exit codes."""
     parser = build_parser()
     try:
+        _check_flags(parser, sys.argv[1:] if argv is None else argv)
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()

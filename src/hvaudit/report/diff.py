@@ -161,7 +161,7 @@ def render_diff(d: Diff, fmt: str) -> str:
     }
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False) + "\n"
-    from hvaudit.report.terminal import clean
+    from hvaudit.textsafe import clean
 
     out = [f"Subjects added ({len(d.added)}), removed ({len(d.removed)})"]
     out += [f"  {clean(c.label)} added: {_counts_text(c.counts)}" for c in d.added]
