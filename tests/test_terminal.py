@@ -23,15 +23,20 @@ POOL = (
     "<pool type='dir'><name>images-pool</name><target><path>/var/lib/libvirt/images</path>"
     "</target></pool>"
 )
-# Passes every VM check that applies (the golden file's hardened app-1, without an interface)
-CLEAN_BODY = (
-    "<memoryBacking><hugepages/></memoryBacking><memtune><hard_limit unit='MiB'>1200</hard_limit>"
-    "<soft_limit unit='MiB'>800</soft_limit></memtune><cputune><shares>1024</shares>"
-    "<quota>50000</quota><vcpupin vcpu='0' cpuset='2'/></cputune><devices>"
-    "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/c.qcow2'/>"
-    "<target dev='vda' bus='virtio'/><iotune><total_iops_sec>500</total_iops_sec></iotune></disk>"
-    "</devices><seclabel type='dynamic' model='apparmor' relabel='yes'/>"
-)
+
+
+def clean_body(cpu: int) -> str:
+    """A VM that fails no check (the golden file's hardened app-1 without an interface, pinned to
+    its own host CPU); on the test driver it still has one manual item, HVA-046."""
+    return (
+        "<memoryBacking><hugepages/></memoryBacking><memtune><hard_limit unit='MiB'>1200"
+        "</hard_limit><soft_limit unit='MiB'>800</soft_limit></memtune><cputune><shares>1024"
+        f"</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='{cpu}'/><emulatorpin cpuset='{cpu}'/>"
+        "</cputune><devices>"
+        "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/c.qcow2'/>"
+        "<target dev='vda' bus='virtio'/><iotune><total_iops_sec>500</total_iops_sec></iotune>"
+        "</disk></devices><seclabel type='dynamic' model='apparmor' relabel='yes'/>"
+    )
 
 
 def names() -> list[str]:
@@ -41,8 +46,9 @@ def names() -> list[str]:
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> str:
     d = tmp_path_factory.mktemp("term")
-    domains = [domain_xml(n, dtype="qemu") for n in (LONG, LONGER, "a", "b", "c")]
-    domains += [domain_xml(HOSTILE, CLEAN_BODY), domain_xml("d", CLEAN_BODY)]
+    pinned = "<cputune><vcpupin vcpu='0' cpuset='4-7'/><emulatorpin cpuset='4-7'/></cputune>"  # off the clean VMs' CPUs
+    domains = [domain_xml(n, pinned, dtype="qemu") for n in (LONG, LONGER, "a", "b", "c")]
+    domains += [domain_xml(HOSTILE, clean_body(2)), domain_xml("d", clean_body(3))]
     host_file = d / ("hypervisor-host-with-a-long-fully-qualified-name-" + "z" * 30 + ".xml")
     return write_node(host_file, domains, [NETWORK], [POOL])
 
@@ -120,7 +126,8 @@ def test_every_subject_is_named_in_the_scorecard_clean_ones_too(
     ]
     assert labels == expected
     verdicts = {label: cells[-1] for label, cells in grid_rows(card)}
-    assert verdicts[f"vm{HOSTILE}"] == "clean" and verdicts["vmd"] == "clean"
+    # no failure: only the test driver's manual item (HVA-046) is left to answer
+    assert verdicts[f"vm{HOSTILE}"] == "answer" and verdicts["vmd"] == "answer"
     assert verdicts["vma"] == "high"  # TCG: HVA-012 fails, high
     assert f"Scorecard: {len(expected)} subject(s), clean ones included" in lines
 
