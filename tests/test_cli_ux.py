@@ -109,7 +109,10 @@ def test_collect_help_lists_only_the_exit_codes_collect_has(
     assert "--fail-on" not in out and "0  the bundle is complete" in out
 
 
-def test_one_check_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_check_is_explained(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # explain wraps to the terminal: one line per fact here
     code, out, _ = run(["checks", "hva-191"], capsys)
     assert code == 0
     _, again, _ = run(["explain", "HVA-191"], capsys)
@@ -125,18 +128,20 @@ def test_one_check_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
         "  libvirt/nwfilters/index.json",
     ]
     assert "  fail: vm ci-runner-03 on hv-demo-01: 52:54:00:10:00:04: no filter" in lines
-    assert (
-        "  SP 800-125A (2014 draft): HY-SR-19 Host firewall open only for enabled services "
-        "(§6.5.2)" in lines
-    )
-    assert (
-        "  SP 800-125B: VM-FW-R2 Kernel-based virtual firewalls for I/O-intensive workloads (§4)"
-        in lines
-    )
+    # every recommendation the check cites, in every edition, with its section: the Maps to
+    # lines and the Sources
+    from hvaudit.catalog import EDITION_LABELS, EDITIONS, load_catalog
+    from hvaudit.report.explain import find_check
+
+    meta, cat = find_check("HVA-191"), load_catalog()
+    cited = [(e, cat.recommendation(e, rid)) for e in EDITIONS for rid in meta.recommendations[e]]
+    assert cited
+    for e, rec in cited:
+        assert f"  {EDITION_LABELS[e]}: {rec.id} {rec.title} (§{rec.section})" in lines
     assert lines[lines.index("Fix") + 1].startswith("  Add <filterref filter='clean-traffic'>")
-    assert lines[lines.index("Sources") + 1 : lines.index("Sources") + 3] == [
-        "  NIST SP 800-125A (2014 draft) §6.5.2 HY-SR-19",
-        "  NIST SP 800-125B §4 VM-FW-R2",
+    start = lines.index("Sources") + 1
+    assert lines[start : start + len(cited)] == [
+        f"  NIST {EDITION_LABELS[e]} §{rec.section} {rec.id}" for e, rec in cited
     ]
     code, out, _ = run(["explain", "HVA-044", "--format", "json"], capsys)
     data = json.loads(out)
