@@ -82,20 +82,28 @@ def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 def _check_flags(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     """Name a mistyped long option before argparse does anything else (argparse would first
-    complain that --connect is missing when --conect was typed), with the closest real one."""
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    command = next((a for a in argv if not a.startswith("-")), None)
-    if command is not None and command not in sub.choices:
-        return  # argparse names the unknown command, with the closest one
-    target = sub.choices[command] if command else parser
-    known = [s for a in target._actions for s in a.option_strings]
+    complain that --connect is missing when --conect was typed), with the closest real one.
+
+    The command (and a command's own subcommand, as in `fleet scan`) is followed down from the
+    words that name one; an unknown command is left to argparse, which names it."""
+    target = parser
+    known = [s for a in parser._actions for s in a.option_strings]
+    for arg in argv:
+        if arg == "--":
+            break
+        sub = next((a for a in target._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if not arg.startswith("-") and sub is not None:
+            if arg not in sub.choices:
+                return  # argparse names the unknown command, with the closest one
+            target = sub.choices[arg]
+            known += [s for a in target._actions for s in a.option_strings]
     for arg in argv:
         if arg == "--":
             break
         if not arg.startswith("--"):
             continue
         name = arg.split("=", 1)[0]
-        if name in known or len([k for k in known if k.startswith(name)]) == 1:
+        if name in known or len({k for k in known if k.startswith(name)}) == 1:
             continue  # exact, or an unambiguous abbreviation argparse accepts
         raise UsageError(
             f"unrecognized arguments: {name}{_did_you_mean(name, known)} "
