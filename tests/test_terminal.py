@@ -4,6 +4,7 @@ table is dropped, every subject is named (clean ones too), and failures are grou
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -126,9 +127,38 @@ def test_every_subject_is_named_in_the_scorecard_clean_ones_too(
     ]
     assert labels == expected
     verdicts = {label: cells[-1] for label, cells in grid_rows(card)}
-    # no failure: only the test driver's manual item (HVA-046) is left to answer
-    assert verdicts[f"vm{HOSTILE}"] == "answer" and verdicts["vmd"] == "answer"
-    assert verdicts["vma"] == "high"  # TCG: HVA-012 fails, high
+    # each verdict is the subject's worst result, as the JSON report of the same scan has it
+    assert main(["scan", "--connect", node, "--format", "json"]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    rank = ["info", "low", "medium", "high", "critical"]
+    for label in expected[1:]:
+        mine = [
+            r
+            for r in results
+            if "".join(f"{r['subject']['type']}{r['subject']['name']}".split()) == label
+        ]
+        fails = [r["severity"] for r in mine if r["status"] == "fail" and not r.get("waived")]
+        statuses = {r["status"] for r in mine}
+        want = (
+            max(fails, key=rank.index)
+            if fails
+            else "error"
+            if "error" in statuses
+            else "answer"
+            if "manual" in statuses
+            else "clean"
+            if mine
+            else "check"  # "no check"
+        )
+        assert verdicts[label] == want, label
+    # a VM that passes everything reported is "clean"
+    only = report(node, capsys, "--width", "80", "--check", "HVA-012")
+    picked = {label: cells[-1] for label, cells in grid_rows(section(only, "Scorecard"))}
+    assert picked == {
+        **{f"vm{n}": "high" for n in (LONG, LONGER, "a", "b", "c")},
+        f"vm{HOSTILE}": "clean",
+        "vmd": "clean",
+    }
     assert f"Scorecard: {len(expected)} subject(s), clean ones included" in lines
 
 
@@ -158,7 +188,14 @@ def test_summary_mode_keeps_the_totals_hosts_and_one_line_per_check(
     assert grid_labels(card) == [
         "host" + "hypervisor-host-with-a-long-fully-qualified-name-" + "z" * 30
     ]
-    assert "VMs failing 5 of 7" in " ".join(" ".join(card).split())
+    assert main(["scan", "--connect", node, "--format", "json"]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    failing = {
+        r["subject"]["name"]
+        for r in results
+        if r["subject"]["type"] == "vm" and r["status"] == "fail"
+    }
+    assert f"VMs failing {len(failing)} of 7" in " ".join(" ".join(card).split())
     failures = section(lines, "Failures:")
     assert any("HVA-012 fails on 5 of 7 VMs" in line for line in failures)
     assert not any("fix:" in line for line in failures)
