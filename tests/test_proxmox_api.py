@@ -82,6 +82,10 @@ CANNED: dict[str, Any] = {
         },
     ],
     "/access/tfa": [{"userid": "root@pam", "entries": [{"type": "totp", "id": "totp-1"}]}],
+    "/access/domains": [
+        {"realm": "pam", "type": "pam", "comment": "Linux PAM standard authentication"},
+        {"realm": "pve", "type": "pve", "comment": "Proxmox VE authentication server"},
+    ],
     "/cluster/config/totem": {
         "cluster_name": "lab",
         "config_version": "2",
@@ -178,6 +182,8 @@ def test_api_path_reaches_the_files_path_verdicts(
     differ = {k: v for k, v in differ.items() if v[0] != v[1]}
     assert differ == API_KNOWS_MORE | API_CANNOT_SEE
     assert {"web-01", "legacy-erp"} <= {r["subject"]["name"] for r in api["results"]}
+    recs = {rid for r in api["results"] for rid in r["recommendations"].get("sp800-125a-2014", [])}
+    assert recs == {f"HY-SR-{i}" for i in range(1, 23)}  # every 2014 recommendation reported
 
 
 def test_token_never_reaches_the_bundle_or_report(
@@ -318,3 +324,60 @@ def test_token_without_rights_keeps_what_it_could_read(
     assert v[("HVA-306", "pve1")] == "error" and v[("HVA-307", "pve1")] == "error"
     assert v[("HVA-046", "legacy-erp")] == "fail" and v[("HVA-301", "pve1")] == "pass"
     assert any("403" in n and "user.cfg" in n for n in report["notes"])
+
+
+def test_api_size_run_state_containers_and_tokens(
+    seeded: str,
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """cpuinfo.cores is the node's total (not per socket); a running guest counts; containers
+    and tokens come through the API as they do from the files."""
+    monkeypatch.setitem(
+        CANNED,
+        "/nodes/{node}/status",
+        {"cpuinfo": {"cores": 16, "cpus": 32, "sockets": 2}, "memory": {"total": 68719476736}},
+    )
+    users = [dict(u) for u in CANNED["/access/users"]]
+    users[0]["tokens"] = [{"tokenid": "ci", "privsep": 0, "expire": 0}]
+    monkeypatch.setitem(CANNED, "/access/users", users)
+    fakepve.add_vm(
+        102,
+        "batch-02",
+        status="running",
+        config={"name": "batch-02", "memory": "65536", "cores": "4"},
+    )
+    fakepve.add_ct(
+        300,
+        "ci-runner",
+        config={"hostname": "ci-runner", "unprivileged": 0, "features": "nesting=1"},
+    )
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    _, report = scan(seeded, capsys, "--ca-file", fakepve_cafile)
+    v = verdicts(report)
+
+    def message(check: str, subject: str) -> str:
+        return next(
+            r["message"]
+            for r in report["results"]
+            if (r["check_id"], r["subject"]["name"]) == (check, subject)
+        )
+
+    assert message("HVA-080", "legacy-erp") == "16 vCPU(s) on a host with 16 physical core(s)"
+    assert v[("HVA-080", "legacy-erp")] == "fail"
+    assert message("HVA-060", "pve1") == (
+        "1 running or autostart VM(s) configured with 64.0 GiB on 64.0 GiB of host RAM: "
+        "ratio 1.00 (limit 1.5)"
+    )
+    assert v[("HVA-314", "ci-runner")] == "fail"
+    assert message("HVA-314", "ci-runner") == (
+        "privileged (unprivileged not set: container root is root on the node); "
+        "nesting on (host procfs and sysfs exposed)"
+    )
+    assert v[("HVA-311", "pve1")] == "fail"
+    assert message("HVA-311", "pve1") == (
+        "tokens with their user's full rights: root@pam!ci (privsep 0: root@pam (built-in "
+        "superuser))"
+    )

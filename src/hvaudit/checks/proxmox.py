@@ -14,6 +14,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Subject,
     check,
     failed,
     host_subject,
@@ -23,8 +24,8 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Host, ProxmoxHost
-from hvaudit.parse.proxmox import parse_property_string
+from hvaudit.model import Container, Host, ProxmoxHost
+from hvaudit.parse.proxmox import UserConfig, parse_property_string
 
 PVE = ("proxmox-ve",)
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
@@ -38,6 +39,36 @@ FULL_ADMIN_ROLES = ("Administrator", "PVEAdmin")
 
 def _px(h: Host) -> ProxmoxHost | None:
     return h.proxmox
+
+
+def container_subject(c: Container, host: str) -> Subject:
+    """The subject of an LXC container on a node."""
+    return Subject("container", c.name, host, c.vmid)
+
+
+def _privileged_users(cfg: UserConfig) -> dict[str, list[str]]:
+    """Enabled users who can change something (a role beyond *.Audit and NoAccess), with the
+    roles and paths that make them so; root@pam always."""
+    out: dict[str, list[str]] = {"root@pam": ["root@pam (built-in superuser)"]}
+    for acl in cfg.acls:
+        roles = [r for r in acl["roles"] if _changes_something(r, cfg.roles)]  # type: ignore[attr-defined]
+        if not roles:
+            continue
+        for who in acl["who"]:  # type: ignore[attr-defined]
+            members = cfg.groups.get(who[1:], []) if who.startswith("@") else [who]
+            for user in members:
+                if "!" in user:
+                    continue  # a token's own ACL: judged through its user
+                out.setdefault(user, []).append(f"{'/'.join(roles)} on {acl['path']}")
+    return {u: why for u, why in out.items() if cfg.users.get(u, {}).get("enable", "1") == "1"}
+
+
+def _changes_something(role: str, custom: dict[str, list[str]]) -> bool:
+    if role in ("NoAccess", "PVEAuditor"):
+        return False
+    if role not in custom:
+        return True  # every other built-in role holds a privilege that changes something
+    return any(not p.endswith(".Audit") for p in custom[role])
 
 
 def _operates_vms(role: str, custom: dict[str, list[str]]) -> bool:
@@ -423,3 +454,258 @@ def qemu_deprivileged(ctx: Context) -> Iterator[Outcome]:
             question="Which compensating controls are in place (QEMU kept patched, no passthrough "
             "or raw args for untrusted guests, sensitive workloads on their own nodes)?",
         )
+
+
+@check(
+    id="HVA-311",
+    title="API tokens of privileged users are privilege-separated",
+    scope="host",
+    severity=Severity.HIGH,
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-13", "HY-SR-14"],
+        "sp800-125a-r1": ["HY-SR-18"],
+    },
+    interpretations={
+        "sp800-125a-2014:HY-SR-14": "a token without privilege separation is a second credential "
+        "with every right of its user: for root@pam, another root access to every node",
+    },
+    hvaudit_threats=("HVA-T5",),
+    remediation="Recreate the token with privilege separation (pveum user token add USER TOKENID "
+    "--privsep 1) and grant it only the roles it needs on the paths it needs; remove the old one.",
+    platforms=PVE,
+)
+def token_privsep(ctx: Context) -> Iterator[Outcome]:
+    """An API token with `privsep 0` carries all of its user's permissions, with no ACL of its own
+    to narrow them (pveum.adoc "API Tokens"; user.cfg `token:<user>!<id>:<expire>:<privsep>:`, the
+    privsep field defaulting to 1: pve-access-control `token-privsep`). On a privileged user (root@pam,
+    or any role beyond auditing) it is an unattended full-rights credential, usually stored in a
+    script or CI system."""
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        f = px.users
+        if not f.known:
+            yield unknown(s, f, "API tokens of privileged users are privilege-separated")
+            continue
+        cfg = f.get()
+        privileged = _privileged_users(cfg)
+        bad = []
+        for tid, tok in sorted(cfg.tokens.items()):
+            user = tid.split("!", 1)[0]
+            if tok.get("privsep", "1") == "0" and user in privileged:
+                bad.append(f"{tid} (privsep 0: {'; '.join(privileged[user][:3])})")
+        if bad:
+            yield failed(s, "tokens with their user's full rights: " + ", ".join(bad), *f.sources)
+        elif cfg.tokens:
+            yield passed(
+                s,
+                f"{len(cfg.tokens)} API token(s): none without privilege separation on a "
+                "privileged user",
+                *f.sources,
+            )
+        else:
+            yield passed(s, "no API token", *f.sources)
+
+
+@check(
+    id="HVA-312",
+    title="Administrators authenticate against the enterprise directory",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-15"]},
+    hvaudit_threats=("HVA-T5",),
+    remediation="Datacenter > Permissions > Realms: add the enterprise directory (Active Directory, "
+    "LDAP or OpenID Connect) and give administrators accounts in it; keep root@pam for "
+    "break-glass use only.",
+    platforms=PVE,
+)
+def directory_realm(ctx: Context) -> Iterator[Outcome]:
+    """The 2014 draft wants host administrators from the enterprise directory, with strong
+    authentication. Proxmox VE authenticates against realms (/etc/pve/domains.cfg; pam and pve are
+    built in, ad, ldap and openid reach a directory: pveum.adoc "Authentication Realms"). A
+    privileged user of the pve or pam realm (other than root@pam) is an account the directory does
+    not govern: a failure. With no directory realm at all and no such user, whether root@pam alone
+    is administered under the directory's policies cannot be read from the node: a manual item."""
+    directory = ("ad", "ldap", "openid")
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        gap = next((f for f in (px.realms, px.users) if not f.known), None)
+        if gap is not None:
+            yield unknown(s, gap, "administrators authenticate against the enterprise directory")
+            continue
+        realms = px.realms.get()
+        dir_realms = sorted(r for r, o in realms.items() if o.get("type") in directory)
+        local = sorted(
+            u
+            for u in _privileged_users(px.users.get())
+            if u != "root@pam"
+            and realms.get(u.rsplit("@", 1)[-1], {}).get("type") in ("pam", "pve")
+        )
+        refs = (*px.realms.sources, *px.users.sources)
+        if local:
+            yield failed(
+                s,
+                f"privileged users outside the directory: {', '.join(local[:8])}"
+                + (
+                    f" (directory realms: {', '.join(dir_realms)})"
+                    if dir_realms
+                    else " (no directory realm)"
+                ),
+                *refs,
+            )
+        elif dir_realms:
+            yield passed(
+                s,
+                f"directory realm(s) {', '.join(dir_realms)}; no privileged pam or pve user but root@pam",
+                *refs,
+            )
+        else:
+            yield manual(
+                s,
+                f"no directory realm (realms: {', '.join(sorted(realms)) or 'none'}); only root@pam "
+                "administers",
+                *refs,
+                question="Is root@pam the only administrative account, kept for break-glass use "
+                "under the enterprise directory's credential policy?",
+            )
+
+
+@check(
+    id="HVA-313",
+    title="Management access is admitted from the firewall's management IP set only",
+    scope="host",
+    severity=Severity.HIGH,
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-19", "HY-SR-21"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
+    hvaudit_threats=("HVA-T5",),
+    remediation="Datacenter > Firewall > IPSet: create `management` with the administrators' "
+    "networks only (no 0.0.0.0/0), and remove node or cluster rules that accept 8006 or 22 from "
+    "any source.",
+    platforms=PVE,
+)
+def management_ipset(ctx: Context) -> Iterator[Outcome]:
+    """pve-firewall admits the web UI (8006), SSH (22), SPICE proxy (3128) and VNC consoles to every
+    node from the addresses of the cluster's IP set `management` (pve-firewall.adoc "Standard IP
+    set management"; without that set, from the node's local network). The set is the
+    management segment's filter of HY-SR-21: it must exist, hold specific networks, and no rule
+    of the cluster or node may accept those ports from anywhere else."""
+    mgmt_ports = {"22", "8006", "3128", "5900:5999"}
+    for h in ctx.deployment.hosts:
+        s, px = host_subject(h), _px(h)
+        if px is None:
+            continue
+        gap = next((f for f in (px.cluster_firewall, px.host_firewall) if not f.known), None)
+        if gap is not None:
+            yield unknown(s, gap, "management access is admitted from the management IP set only")
+            continue
+        cluster, node = px.cluster_firewall.get(), px.host_firewall.get()
+        refs = (*px.cluster_firewall.sources, *px.host_firewall.sources)
+        if cluster.options.get("enable", "0") != "1":
+            yield failed(
+                s, "the cluster firewall is off: the management IP set filters nothing", *refs
+            )
+            continue
+        problems = []
+        entries = cluster.usable("management")
+        if "management" not in cluster.ipsets:
+            problems.append("no IP set `management`: the node's whole local network is admitted")
+        elif not [e for e in entries if not e.nomatch]:
+            problems.append("IP set `management` is empty")
+        wide = [
+            e.cidr
+            for e in entries
+            if not e.nomatch and e.cidr.endswith(("/0", "/1", "/2", "/3", "/4", "/5", "/6", "/7"))
+        ]
+        if wide:
+            problems.append(f"IP set `management` admits {', '.join(wide)}")
+        for where, fw in (("cluster.fw", cluster), ("host.fw", node)):
+            for r in fw.effective_rules():
+                opts = r["options"]
+                assert isinstance(opts, dict)
+                macro = str(r["macro"]).lower()
+                ports = set(str(opts.get("dport", "")).split(","))
+                opens_mgmt = macro in ("ssh", "spiceproxy", "vnc") or bool(ports & mgmt_ports)
+                if (
+                    r["type"] == "in"
+                    and r["action"] == "ACCEPT"
+                    and opens_mgmt
+                    and not opts.get("source")
+                ):
+                    problems.append(f"{where}:{r['line']} accepts management ports from any source")
+        if problems:
+            yield failed(s, "; ".join(problems), *refs)
+        else:
+            nets = ", ".join(("!" if e.nomatch else "") + e.cidr for e in entries[:6])
+            yield passed(
+                s, f"IP set `management`: {nets}; no rule opens management ports wider", *refs
+            )
+
+
+@check(
+    id="HVA-314",
+    title="Containers on a hypervisor node are unprivileged and confined",
+    scope="container",
+    severity=Severity.HIGH,
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-1", "HY-SR-5"],
+        "sp800-125a-r1": ["HY-SR-7"],
+    },
+    interpretations={
+        "sp800-125a-2014:HY-SR-1": "a container shares the node's kernel: every container on a "
+        "hypervisor node turns it towards a hosted platform, and a privileged or unconfined one is "
+        "a path from a workload to the kernel every VM of the node depends on",
+        "sp800-125a-2014:HY-SR-5": "the container's processes run beside the hypervisor's, so "
+        "their privilege and confinement are those of hypervisor-level code",
+        "sp800-125a-r1:HY-SR-7": "device pass-through and host mounts into a container are device "
+        "access outside the per-VM device list",
+    },
+    remediation="Recreate the container unprivileged (restore a backup with --unprivileged 1), "
+    "remove lxc.apparmor.profile: unconfined and other raw lxc.* keys, turn off nesting unless "
+    "needed, and pass no host devices or host paths; or move the workload into a VM.",
+    platforms=PVE,
+)
+def containers_confined(ctx: Context) -> Iterator[Outcome]:
+    """An LXC container on a Proxmox node runs on the node's own kernel, beside the QEMU processes
+    of every VM. pct.adoc: a container is privileged unless `unprivileged: 1` (container root is
+    then root on the node, kept in only by AppArmor and seccomp); `lxc.apparmor.profile:
+    unconfined` removes the AppArmor profile; the `nesting` feature relaxes it (it exposes the
+    host's procfs and sysfs); `devN`, `mpN` with a host path, `lxc.mount.entry` and
+    `lxc.cgroup2.devices.allow` hand host devices and files in; any raw `lxc.*` key is outside
+    Proxmox's control. Every one of them is reported, per container."""
+    for h in ctx.deployment.hosts:
+        px = _px(h)
+        if px is None:
+            continue
+        for c in px.containers:
+            s = container_subject(c, h.name)
+            bad = []
+            if c.privileged:
+                bad.append("privileged (unprivileged not set: container root is root on the node)")
+            if c.apparmor == "unconfined":
+                bad.append("lxc.apparmor.profile: unconfined")
+            elif c.apparmor:
+                bad.append(f"lxc.apparmor.profile: {c.apparmor} (not Proxmox's generated profile)")
+            if c.nesting:
+                bad.append("nesting on (host procfs and sysfs exposed)")
+            if c.devices:
+                bad.append(f"host devices: {', '.join(c.devices[:4])}")
+            if c.host_mounts:
+                bad.append(f"host paths mounted: {', '.join(c.host_mounts[:4])}")
+            if c.raw_keys:
+                bad.append(f"raw LXC keys: {', '.join(c.raw_keys[:4])}")
+            if bad:
+                yield failed(s, "; ".join(bad), c.source)
+            else:
+                extra = [f for f in c.features if f != "nesting"]
+                yield passed(
+                    s,
+                    "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths"
+                    + (f" (features: {', '.join(extra)})" if extra else ""),
+                    c.source,
+                )

@@ -23,6 +23,7 @@ GROUP_AT = 3
 
 _PLURAL = {
     "vm": "VMs",
+    "container": "containers",
     "host": "hosts",
     "network": "networks",
     "pool": "pools",
