@@ -525,3 +525,17 @@ def test_ip_set_alone_turns_the_ip_filter_on(
     assert msg(report, "HVA-191", "web-10") == (
         "BC:24:11:00:00:20: filter 'pve-firewall (macfilter, ipfilter)' does not stop MAC spoofing"
     )
+
+
+def test_nftables_backend_is_not_guessed(
+    hardened: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With `nftables: 1` proxmox-firewall builds the filters; their coverage is asked, not assumed."""
+    edit(hardened / "etc/pve/nodes/pve-h1/host.fw", "enable: 1", "enable: 1\nnftables: 1")
+    _, report = scan(hardened, capsys)
+    r = result(report, "HVA-191", "web-10")
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "evidence unavailable: the node runs proxmox-firewall (host.fw nftables: 1), whose "
+        "generated MAC, IP and ARP filters hvaudit does not resolve",
+    )

@@ -66,7 +66,11 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     """Without a filter at the VM port, a rogue guest can send with another VM's MAC or IP address
     and poison ARP caches: the spoofing half of HYP-T2. Filtering in the host kernel, between vNIC
     and switch, is SP 800-125B's kernel-based virtual firewall. The parser has already resolved
-    what each interface's filter covers (for libvirt, through the host's nwfilter definitions)."""
+    what each interface's filter covers (for libvirt, through the host's nwfilter definitions; for
+    Proxmox VE, from the rules pve-firewall generates, src/PVE/Firewall.pm: MAC and IP in
+    `ruleset_create_vm_chain` and `generate_tap_rules_direction`, ARP only in
+    `compile_ebtables_filter` / `generate_tap_layer2filter`, for the IPv4 entries of IP set
+    ipfilter-net<N>: `ipfilter: 1` alone does not filter ARP)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)

@@ -174,6 +174,7 @@ def _spoofing(
     cluster: Fact[pve.FirewallFile],
     vm_fw: pve.FirewallFile | None,
     src: Source,
+    nftables: bool = False,
 ) -> Fact[SpoofProtection]:
     """What pve-firewall (its iptables/ebtables backend) filters at this NIC, as its source shows.
 
@@ -205,6 +206,12 @@ def _spoofing(
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: the VM firewall is off"), src)
     if nic.get("firewall", "0") != "1":
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
+    if nftables:
+        return Fact.unavailable(
+            "the node runs proxmox-firewall (host.fw nftables: 1), whose generated MAC, IP and "
+            "ARP filters hvaudit does not resolve",
+            src,
+        )
     covers = set()
     ebtables = copts.get("ebtables", "1") != "0"
     if vm_fw.options.get("macfilter", "1") != "0":
@@ -296,7 +303,13 @@ def _vm(
                     bandwidth_limited="rate" in nic,
                     source_ref=at(key),
                     spoofing=_spoofing(
-                        nic, key, px.cluster_firewall, px.vm_firewalls.get(cfg.vmid), at(key)
+                        nic,
+                        key,
+                        px.cluster_firewall,
+                        px.vm_firewalls.get(cfg.vmid),
+                        at(key),
+                        px.host_firewall.known
+                        and px.host_firewall.get().options.get("nftables") == "1",
                     ),
                 )
             )
