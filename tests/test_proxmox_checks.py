@@ -536,6 +536,6 @@ def test_nftables_backend_is_not_guessed(
     r = result(report, "HVA-191", "web-10")
     assert (r["status"], r["message"]) == (
         "manual",
-        "evidence unavailable: the node runs proxmox-firewall (host.fw nftables: 1), whose "
+        "the node runs proxmox-firewall (host.fw nftables: 1), whose "
         "generated MAC, IP and ARP filters hvaudit does not resolve",
     )
