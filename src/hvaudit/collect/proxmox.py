@@ -134,7 +134,7 @@ class ProxmoxFilesCollector:
 
     def _run_state(self, writer: BundleWriter) -> None:
         """List qemu-server's pid files; a tree without the directory leaves the run state unknown."""
-        res = self.runner.run(("ls", "-1", self.target.root + RUN_DIR), 10.0)
+        res = self.runner.run(("ls", "-1", self.prefix + RUN_DIR), 10.0)
         if res.status == "ok" and res.rc == 0:
             writer.add(RUN_ARTEFACT, res.stdout, origin=f"ls -1 {RUN_DIR}")
         else:
