@@ -143,6 +143,19 @@ def test_ssh_host_that_sends_its_banner_and_stalls_ends_at_the_deadline(
     assert ssh_banner.accepted.is_set()
     assert proc.returncode == 3 and one_line(proc.stderr), proc.stderr
     assert took < 4 + SLACK
+    assert _ssh_clients(ssh_banner.port) == []  # the abandoned command was killed, not orphaned
+
+
+def _ssh_clients(port: int) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"ssh") and str(port).encode() in argv:
+            found.append(cmdline.parent.name)
+    return found
 
 
 def test_ssh_collection_stops_at_the_first_stalled_command(ssh_banner: StallingServer) -> None:

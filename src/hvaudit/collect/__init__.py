@@ -200,14 +200,14 @@ def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> Col
             worker.join(opts.timeout)
     except (KeyboardInterrupt, _Terminated) as exc:
         deadline.expire()
-        kill_children()
+        kill_children(deadline)
         writer.error("collection interrupted")
         where = _keep(writer)
         code = 130 if isinstance(exc, KeyboardInterrupt) else 143
         raise CollectionInterrupted(f"interrupted ({where})", code) from None
     if worker.is_alive():
         deadline.expire()
-        kill_children()
+        kill_children(deadline)
         message = (
             f"{_shown(opts.uri)}: collection did not finish within {opts.timeout:g}s (--timeout)"
         )

@@ -78,6 +78,7 @@ class Deadline:
 
     def __init__(self, seconds: float) -> None:
         self.at = time.monotonic() + seconds
+        self.children: set[subprocess.Popen[bytes]] = set()
 
     def remaining(self) -> float:
         """Seconds left (0 once expired)."""
@@ -115,13 +116,20 @@ def remaining(timeout: float) -> float:
 
 
 _CHILDREN: set[subprocess.Popen[bytes]] = set()
+"""Commands run outside any deadline."""
 _CHILDREN_LOCK = threading.Lock()
 
 
-def kill_children() -> None:
-    """Kill every command still running (an abandoned collection leaves no process behind)."""
+def _children() -> set[subprocess.Popen[bytes]]:
+    deadline = _DEADLINE.get()
+    return _CHILDREN if deadline is None else deadline.children
+
+
+def kill_children(deadline: Deadline) -> None:
+    """Kill every command of `deadline`'s collection still running (an abandoned collection
+    leaves no process behind; other targets' commands, in a fleet scan, are not touched)."""
     with _CHILDREN_LOCK:
-        children = list(_CHILDREN)
+        children = list(deadline.children)
     for proc in children:
         with contextlib.suppress(OSError):
             proc.kill()
@@ -129,6 +137,7 @@ def kill_children() -> None:
 
 def _run(argv: list[str], timeout: float, env: dict[str, str] | None) -> tuple[int, bytes, bytes]:
     """subprocess.run with every child registered, so an abandoned collection can kill it."""
+    registry = _children()
     with subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
@@ -138,7 +147,7 @@ def _run(argv: list[str], timeout: float, env: dict[str, str] | None) -> tuple[i
         start_new_session=True,
     ) as proc:
         with _CHILDREN_LOCK:
-            _CHILDREN.add(proc)
+            registry.add(proc)
         try:
             out, err = proc.communicate(timeout=timeout)
         except BaseException:
@@ -147,7 +156,7 @@ def _run(argv: list[str], timeout: float, env: dict[str, str] | None) -> tuple[i
             raise
         finally:
             with _CHILDREN_LOCK:
-                _CHILDREN.discard(proc)
+                registry.discard(proc)
         return proc.returncode, out, err
 
 
