@@ -718,6 +718,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     if args.export_oscal is not None:
         from hvaudit.catalog import EDITIONS, load_catalog
+        from hvaudit.fsguard import atomic_write
         from hvaudit.report.oscal import catalog_models
 
         try:
@@ -726,7 +727,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
                 cat_model, prof = catalog_models(load_catalog().editions[edition])
                 for kind, model in (("catalog", cat_model), ("profile", prof)):
                     path = args.export_oscal / f"{edition}-{kind}.json"
-                    path.write_text(str(model.oscal_serialize_json(pretty=True)) + "\n")
+                    text = str(model.oscal_serialize_json(pretty=True)) + "\n"
+                    atomic_write(path, text.encode())
                     _say(f"wrote {path}")
         except OSError as exc:
             raise UsageError(f"{args.export_oscal}: cannot write ({exc.strerror})") from None
