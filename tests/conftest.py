@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -25,7 +26,7 @@ from typing import Any
 import pytest
 
 from hvaudit.bundle import Bundle, BundleWriter
-from hvaudit.collect.host import COMMANDS, QEMU_STATUS_ARGV, HostCollector
+from hvaudit.collect.host import COMMANDS, QEMU_EXE_ARGV, QEMU_STATUS_ARGV, HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.collect.runner import RunResult
 from hvaudit.engine import Assessment, assess
@@ -87,12 +88,16 @@ IP_LINK = json.dumps(
             "ifname": "eno1",
             "master": "bond0",
             "linkinfo": {"info_slave_kind": "bond"},
+            "parentbus": "pci",
+            "parentdev": "0000:3b:00.0",
         },
         {
             "ifindex": 3,
             "ifname": "eno2",
             "master": "bond0",
             "linkinfo": {"info_slave_kind": "bond"},
+            "parentbus": "pci",
+            "parentdev": "0000:5e:00.0",
         },
         {
             "ifindex": 4,
@@ -100,7 +105,11 @@ IP_LINK = json.dumps(
             "master": "br0",
             "linkinfo": {"info_kind": "bond", "info_slave_kind": "bridge"},
         },
-        {"ifindex": 5, "ifname": "br0", "linkinfo": {"info_kind": "bridge"}},
+        {
+            "ifindex": 5,
+            "ifname": "br0",
+            "linkinfo": {"info_kind": "bridge", "info_data": {"vlan_filtering": 1}},
+        },
         {"ifindex": 6, "ifname": "eno3"},
         {
             "ifindex": 7,
@@ -122,6 +131,9 @@ IP_ADDR = json.dumps(
     ]
 )
 
+#: The uuid domain_xml() gives the VM web01 (its AppArmor profile is libvirt-<uuid>).
+WEB01_UUID = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, "web01"))
+
 #: A hardened Debian 12 KVM host, as its artefacts read. Keys: file paths or probe names.
 HARDENED_HOST: dict[str, Any] = {
     "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\n"
@@ -131,6 +143,12 @@ HARDENED_HOST: dict[str, Any] = {
     "/proc/cmdline": "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet\n",
     "/proc/sys/kernel/hostname": "hv1\n",
     "/proc/sys/kernel/tainted": "0\n",
+    "/proc/modules": "kvm_intel 380928 0 - Live 0x0000000000000000\n"
+    "kvm 1142784 1 kvm_intel, Live 0x0000000000000000\n",
+    "/proc/sys/vm/overcommit_memory": "0\n",
+    "/sys/module/apparmor/parameters/enabled": "Y\n",
+    "/sys/kernel/security/apparmor/profiles": f"libvirt-{WEB01_UUID} (enforce)\n"
+    "libvirtd (enforce)\n/usr/bin/man (enforce)\n",
     "/sys/module/module/parameters/sig_enforce": "N\n",
     "/sys/kernel/security/lockdown": "none [integrity] confidentiality\n",
     "/sys/module/kvm_intel/parameters/ept": "Y\n",
@@ -188,9 +206,12 @@ HARDENED_HOST: dict[str, Any] = {
     ),
     "sshd-effective": (
         "port 22\nlistenaddress 10.0.0.10:22\npermitrootlogin no\n"
-        "allowgroups sshadmins\npasswordauthentication no\n",
+        "allowgroups sshadmins\npasswordauthentication no\nusepam yes\n"
+        "kbdinteractiveauthentication yes\npubkeyauthentication yes\n"
+        "authenticationmethods publickey,keyboard-interactive\n",
         0,
     ),
+    "sshd-units": ("active\ninactive\ninactive\ninactive\n", 3),
     "listeners": (
         "tcp   LISTEN 0      128        10.0.0.10:22        0.0.0.0:*    "
         'users:(("sshd",pid=800,fd=3))\n'
@@ -210,8 +231,32 @@ HARDENED_HOST: dict[str, Any] = {
         "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n",
         0,
     ),
+    "apt-held": ("", 0),
+    "libvirt-socket-units": (
+        "libvirtd.socket        enabled enabled\nlibvirtd-ro.socket     enabled enabled\n"
+        "libvirtd-admin.socket  enabled enabled\nlibvirtd-tcp.socket    disabled disabled\n"
+        "libvirtd-tls.socket    disabled disabled\n",
+        0,
+    ),
+    "libvirt-sockets": ("777 root root /run/libvirt/libvirt-sock\n", 1),
+    "audit-rules": (
+        "-w /etc/libvirt -p wa -k libvirt-config\n-w /etc/polkit-1 -p wa -k polkit\n",
+        0,
+    ),
+    "qemu-logs": (
+        "/var/log/libvirt/qemu/web01.log:2024-11-27 04:00:00.000+0000: starting up libvirt "
+        "version: 9.0.0, package: 4+deb12u2\n",
+        0,
+    ),
+    "qemu-exe-1200": (
+        "lrwxrwxrwx 1 libvirt-qemu kvm 0 Nov 27 04:00 /proc/1200/exe -> "
+        "/usr/bin/qemu-system-x86_64\n",
+        0,
+    ),
     "processes": (
         "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+        "  700 root     /usr/sbin/libvirtd --timeout 120\n"
+        "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n"
         "  402 _chrony   /usr/sbin/chronyd -F 1\n"
         " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on "
         "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n",
@@ -280,6 +325,9 @@ class ReplayRunner:
         if argv[: len(QEMU_STATUS_ARGV)] == QEMU_STATUS_ARGV:
             pid = argv[-1].split("/")[2]
             return self._answer(f"qemu-status-{pid}", False)
+        if argv[:-1] == QEMU_EXE_ARGV and argv[-1].startswith("/proc/"):
+            pid = argv[-1].split("/")[2]
+            return self._answer(f"qemu-exe-{pid}", False)
         return self._answer(_PROBE_BY_ARGV[argv], False)
 
 
@@ -349,8 +397,21 @@ def build_bundle(
     else:
         writer.meta["collector"]["libvirt"]["simulated"] = False
         writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+        _replay_secmodel(writer, host.get("secmodel", "apparmor"))
         HostCollector(ReplayRunner(host)).collect(writer)
     return writer.close(complete=True)
+
+
+def _replay_secmodel(writer: BundleWriter, model: str) -> None:
+    """The security driver a real host's daemon reports in its capabilities (the test driver
+    reports its own `testSecurity`), as recorded from that host."""
+    cap = "libvirt/capabilities.xml"
+    if cap not in writer.files:
+        return
+    entry = writer.entries.pop(cap)
+    text = writer.files.pop(cap).decode()
+    text = re.sub(r"(<secmodel>\s*<model>)[^<]*(</model>)", rf"\g<1>{model}\g<2>", text, count=1)
+    writer.add(cap, text.encode(), origin=entry.origin)
 
 
 def run_assessment(bundle: Path, profile: Profile | None = None) -> Assessment:

@@ -14,6 +14,8 @@ from hvaudit.checks import all_checks
 VCENTER = "test_vsphere.py::test_vcenter_scan_exact_vm_findings"
 
 DEDICATED = {
+    ("HVA-054", "pass"): "test_checks_host.py::test_vm_taint_flags_of_the_last_start",
+    ("HVA-054", "fail"): "test_checks_host.py::test_vm_taint_flags_of_the_last_start",
     ("HVA-031", "pass"): "test_checks_vm.py::test_console_exposure",
     ("HVA-031", "fail"): "test_checks_vm.py::test_console_exposure",
     ("HVA-044", "pass"): "test_checks_vm.py::test_static_labels_unconfined_or_shared_fail",

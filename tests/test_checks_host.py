@@ -6,12 +6,108 @@ replayed (see conftest). Expected outcomes are exact, for the one host `hv1`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, NFT_DROP, domain_xml, messages, outcomes
+from conftest import HARDENED_HOST, IP_LINK, NFT_DROP, WEB01_UUID, domain_xml, messages, outcomes
 from hvaudit.profile import Profile
+
+PVM_MODULES = "kvm_pvm 98304 0 - Live 0x0\nkvm 1142784 1 kvm_pvm, Live 0x0\n"
+SSHD_KEY_ONLY = (
+    "port 22\npermitrootlogin no\nallowgroups sshadmins\nusepam yes\n"
+    "authenticationmethods any\npubkeyauthentication yes\npasswordauthentication no\n"
+    "kbdinteractiveauthentication no\n"
+)
+SSHD_KBD_ONLY = (
+    "port 22\npermitrootlogin no\nallowgroups sshadmins\nusepam yes\n"
+    "authenticationmethods keyboard-interactive\npubkeyauthentication no\n"
+    "passwordauthentication no\nkbdinteractiveauthentication yes\n"
+)
+#: sshd installed, its host keys never generated, not running: `sshd -T` exits 255.
+SSHD_STOPPED: dict[str, Any] = {
+    "sshd-effective": ("", 255),
+    "sshd-units": ("inactive\ninactive\ninactive\ninactive\n", 3),
+    "processes": ("    1 root /sbin/init\n  401 root /sbin/auditd\n", 0),
+    "listeners": ("", 0),
+}
+#: The modular daemons: virtqemud and virtproxyd run, each reading its own file.
+MODULAR: dict[str, Any] = {
+    "processes": (
+        "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+        "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+        "  700 root     /usr/sbin/virtqemud --timeout 120\n"
+        "  701 root     /usr/sbin/virtproxyd --timeout 120\n",
+        0,
+    ),
+    "libvirt-socket-units": (
+        "virtqemud.socket enabled enabled\nvirtproxyd.socket enabled enabled\n"
+        "libvirtd.socket disabled disabled\n",
+        0,
+    ),
+}
+
+
+def _nft(rules: list[dict[str, Any]], policy: str) -> str:
+    """An inet filter input chain with `policy` and the given rules (nft -j list ruleset)."""
+    chain = {
+        "family": "inet",
+        "table": "filter",
+        "name": "input",
+        "handle": 1,
+        "type": "filter",
+        "hook": "input",
+        "prio": 0,
+        "policy": policy,
+    }
+    items: list[dict[str, Any]] = [
+        {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
+        {"table": {"family": "inet", "name": "filter", "handle": 1}},
+        {"chain": chain},
+    ]
+    items.extend(
+        {"rule": {"family": "inet", "table": "filter", "chain": "input", **r}} for r in rules
+    )
+    return json.dumps({"nftables": items})
+
+
+_ESTABLISHED = {
+    "handle": 4,
+    "expr": [
+        {
+            "match": {
+                "op": "in",
+                "left": {"ct": {"key": "state"}},
+                "right": ["established", "related"],
+            }
+        },
+        {"accept": None},
+    ],
+}
+NFT_DROP_ACCEPT_ALL = _nft(
+    [_ESTABLISHED, {"handle": 5, "expr": [{"counter": None}, {"accept": None}]}], "drop"
+)
+NFT_ACCEPT_FINAL_DROP = _nft([_ESTABLISHED, {"handle": 6, "expr": [{"drop": None}]}], "accept")
+
+_LINKS = json.loads(IP_LINK)
+UNFILTERED_LINKS = json.dumps(
+    [
+        {**d, "linkinfo": {"info_kind": "bridge", "info_data": {"vlan_filtering": 0}}}
+        if d["ifname"] == "br0"
+        else d
+        for d in _LINKS
+    ]
+)
+TRUNK_LINKS = json.dumps(
+    [
+        *json.loads(UNFILTERED_LINKS),
+        {"ifname": "bond0.20", "link": "bond0", "linkinfo": {"info_kind": "vlan"}},
+    ]
+)
+ONE_CARD_LINKS = json.dumps(
+    [{**d, "parentdev": "0000:3b:00.1"} if d["ifname"] == "eno2" else d for d in _LINKS]
+)
 
 # (check id, artefact overrides, expected status, fragment of the message)
 CASES: list[tuple[str, dict[str, Any], str, str]] = [
@@ -23,9 +119,35 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "gdm3",
     ),
     ("HVA-002", {}, "manual", "kernel hypervisor"),
-    ("HVA-010", {}, "pass", "vmx present"),
+    ("HVA-010", {}, "pass", "kvm_intel drives /dev/kvm, CPU flag vmx present"),
     ("HVA-010", {"dev-kvm": ("", 2)}, "fail", "/dev/kvm is missing"),
-    ("HVA-010", {"/proc/cpuinfo": "flags\t: fpu vme sse2\n"}, "pass", "nested or masked"),
+    (
+        "HVA-010",
+        {"/proc/cpuinfo": "flags\t: fpu vme sse2\n"},
+        "pass",
+        "kvm_intel drives /dev/kvm (CPU flags do not list vmx/svm)",
+    ),
+    (
+        "HVA-010",
+        {
+            "/proc/cpuinfo": "flags\t: fpu vme sse2\n",
+            "/proc/modules": PVM_MODULES,
+            "/sys/module/kvm_intel/parameters/ept": None,
+        },
+        "fail",
+        "/dev/kvm is provided by kvm_pvm: KVM without hardware virtualization "
+        "(the CPU reports neither vmx nor svm)",
+    ),
+    (
+        "HVA-011",
+        {
+            "/proc/cpuinfo": "flags\t: fpu vme sse2\n",
+            "/proc/modules": PVM_MODULES,
+            "/sys/module/kvm_intel/parameters/ept": None,
+        },
+        "fail",
+        "no hardware memory virtualization: KVM runs as kvm_pvm",
+    ),
     (
         "HVA-010",
         {"/proc/cpuinfo": "flags\t: fpu vme sse2\n", "dev-kvm": ("", 2)},
@@ -36,7 +158,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("HVA-011", {"/sys/module/kvm_intel/parameters/ept": "N\n"}, "fail", "shadow paging"),
     (
         "HVA-011",
-        {"/sys/module/kvm_intel/parameters/ept": None},
+        {"/sys/module/kvm_intel/parameters/ept": None, "/proc/modules": None},
         "manual",
         "KVM module is not loaded",
     ),
@@ -182,7 +304,43 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "fail",
         "hold capabilities: web01 (CapEff 0xa80425fb)",
     ),
-    ("HVA-043", {}, "pass", "confines QEMU"),
+    ("HVA-043", {}, "pass", "AppArmor, 1 libvirt-<uuid> profile(s) enforcing"),
+    (
+        "HVA-043",
+        {"/sys/kernel/security/apparmor/profiles": f"libvirt-{WEB01_UUID} (complain)\n"},
+        "fail",
+        f"AppArmor profiles not enforcing: libvirt-{WEB01_UUID} (complain)",
+    ),
+    (
+        "HVA-043",
+        {"/sys/kernel/security/apparmor/profiles": "libvirtd (enforce)\n"},
+        "fail",
+        "running VM(s) without a loaded libvirt-<uuid> profile: web01",
+    ),
+    (
+        "HVA-043",
+        {"/sys/module/apparmor/parameters/enabled": "N\n"},
+        "fail",
+        "the apparmor driver is reported but AppArmor is disabled",
+    ),
+    (
+        "HVA-043",
+        {"/etc/libvirt/qemu.conf": "security_default_confined = 0\n"},
+        "fail",
+        "security_default_confined = 0: VMs without their own <seclabel> run unconfined",
+    ),
+    (
+        "HVA-043",
+        {"secmodel": "selinux", "/sys/fs/selinux/enforce": "0\n"},
+        "fail",
+        "SELinux is permissive",
+    ),
+    (
+        "HVA-043",
+        {"secmodel": "selinux", "/sys/fs/selinux/enforce": "1\n"},
+        "pass",
+        "SELinux, enforcing",
+    ),
     ("HVA-043", {"/etc/libvirt/qemu.conf": 'security_driver = "none"\n'}, "fail", "not confined"),
     ("HVA-045", {}, "pass", "seccomp_sandbox = -1"),
     ("HVA-045", {"/etc/libvirt/qemu.conf": "seccomp_sandbox = 0\n"}, "fail", "seccomp_sandbox = 0"),
@@ -233,12 +391,52 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "no polkit rule looks at domain_name",
     ),
     ("HVA-131", {"/etc/libvirt/libvirtd.conf": ""}, "fail", "no polkit access driver"),
-    ("HVA-132", {}, "pass", "auth_unix_rw = polkit"),
+    ("HVA-132", {}, "pass", "libvirtd.conf: auth_unix_rw = polkit"),
     (
         "HVA-132",
         {"/etc/libvirt/libvirtd.conf": 'auth_unix_rw = "none"\nunix_sock_rw_perms = "0777"\n'},
         "fail",
         "any local user",
+    ),
+    (  # perms unset: libvirt's default for the system daemon is 0777, the socket says so
+        "HVA-132",
+        {
+            "/etc/libvirt/libvirtd.conf": 'auth_unix_rw = "none"\n',
+            "libvirt-socket-units": ("libvirtd.socket disabled disabled\n", 0),
+            "libvirt-sockets": ("", 1),
+        },
+        "fail",
+        "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0777 (default): "
+        "any local user controls every VM",
+    ),
+    (
+        "HVA-132",
+        {"/etc/libvirt/libvirtd.conf": 'auth_unix_rw = "none"\n', "libvirt-sockets": None},
+        "manual",
+        "libvirtd.socket creates the socket (its SocketMode applies, not unix_sock_rw_perms)",
+    ),
+    (
+        "HVA-132",
+        {
+            "/etc/libvirt/libvirtd.conf": 'auth_unix_rw = "none"\nunix_sock_rw_perms = "0770"\n',
+            "libvirt-sockets": ("770 root libvirt /run/libvirt/libvirt-sock\n", 0),
+        },
+        "pass",
+        "/run/libvirt/libvirt-sock is mode 770 root libvirt",
+    ),
+    (  # modular daemons: virtqemud's own socket and file decide, libvirtd.conf is not read
+        "HVA-132",
+        MODULAR
+        | {
+            "/etc/libvirt/virtqemud.conf": 'auth_unix_rw = "none"\n',
+            "libvirt-sockets": (
+                "666 root root /run/libvirt/libvirt-sock\n"
+                "666 root root /run/libvirt/virtqemud-sock\n",
+                0,
+            ),
+        },
+        "fail",
+        "virtqemud.conf: auth_unix_rw = none, /run/libvirt/virtqemud-sock is mode 666 root root",
     ),
     ("HVA-140", {}, "pass", "2 account(s)"),
     (
@@ -267,9 +465,59 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("HVA-142", {"sudoers": RuntimeError("Permission denied")}, "error", "Permission denied"),
     ("HVA-150", {}, "pass", "through sss"),
     ("HVA-150", {"/etc/nsswitch.conf": "passwd: files systemd\n"}, "fail", "local accounts only"),
-    ("HVA-151", {}, "pass", "pam_u2f"),
-    ("HVA-151", {"/etc/pam.d/sshd": "@include common-auth\n"}, "fail", "single factor"),
+    (
+        "HVA-151",
+        {},
+        "pass",
+        "every SSH login needs two factors: AuthenticationMethods "
+        "publickey,keyboard-interactive, PAM requires pam_u2f",
+    ),
+    (  # key plus password (PAM's pam_unix) is two factors without any OTP module
+        "HVA-151",
+        {"/etc/pam.d/sshd": "@include common-auth\n"},
+        "pass",
+        "AuthenticationMethods publickey,keyboard-interactive",
+    ),
+    (  # public-key-only sshd: PAM (and pam_u2f in it) is never run for the login
+        "HVA-151",
+        {"sshd-effective": (SSHD_KEY_ONLY, 0)},
+        "fail",
+        "publickey alone logs in (AuthenticationMethods any); PAM's auth stack is not run "
+        "for public-key logins",
+    ),
+    (
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth optional pam_u2f.so\n@include common-auth\n",
+        },
+        "fail",
+        "keyboard-interactive alone logs in (AuthenticationMethods keyboard-interactive); "
+        "pam_u2f (optional) does not fail the login when the factor is missing",
+    ),
+    (
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth required pam_sss_gss.so\n@include common-auth\n",
+        },
+        "fail",
+        "keyboard-interactive alone logs in",
+    ),
+    (
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "@include common-auth\n"
+            "auth [success=ok default=die] pam_google_authenticator.so\n",
+        },
+        "pass",
+        "PAM requires pam_google_authenticator",
+    ),
     ("HVA-151", {"sshd-effective": None}, "not_applicable", "no SSH server"),
+    ("HVA-151", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),
+    ("HVA-160", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),
+    ("HVA-161", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),
     ("HVA-160", {}, "pass", "PermitRootLogin no"),
     (
         "HVA-160",
@@ -306,6 +554,25 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "manual",
         "no supported package manager",
     ),
+    (
+        "HVA-180",
+        {
+            "apt-upgrade-simulation": (
+                "Reading package lists...\nThe following packages have been kept back:\n"
+                "  linux-image-amd64\n0 upgraded, 0 newly installed, 0 to remove and 1 not "
+                "upgraded.\n",
+                0,
+            )
+        },
+        "fail",
+        "1 package(s) kept back or on hold: linux-image-amd64",
+    ),
+    (
+        "HVA-180",
+        {"apt-held": ("qemu-system-x86\n", 0)},
+        "fail",
+        "1 package(s) kept back or on hold: qemu-system-x86",
+    ),
     ("HVA-181", {}, "pass", "none unmitigated"),
     (
         "HVA-181",
@@ -313,7 +580,25 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "fail",
         "l1tf",
     ),
-    ("HVA-190", {}, "pass", "drops"),
+    ("HVA-190", {}, "pass", "drops (inet filter input: policy drop)"),
+    (
+        "HVA-190",
+        {"nft-ruleset": (NFT_DROP_ACCEPT_ALL, 0)},
+        "fail",
+        "inet filter input: policy drop, but inet filter input rule handle 5 accepts all traffic",
+    ),
+    (
+        "HVA-190",
+        {"nft-ruleset": (NFT_ACCEPT_FINAL_DROP, 0)},
+        "pass",
+        "inet filter input rule handle 6 drops the rest",
+    ),
+    (
+        "HVA-190",
+        {"nft-ruleset": None, "iptables-input": ("-P INPUT DROP\n-A INPUT -j ACCEPT\n", 0)},
+        "fail",
+        "-A INPUT -j ACCEPT (first unconditional rule)",
+    ),
     (
         "HVA-190",
         {
@@ -361,6 +646,18 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("HVA-210", {}, "pass", "none on a wildcard"),
     (
         "HVA-210",
+        {
+            "listeners": (
+                'tcp LISTEN 0 128 *:3128 *:* users:(("spiceproxy",pid=9,fd=6))\n'
+                'tcp LISTEN 0 1 0.0.0.0:5900 0.0.0.0:* users:(("qemu-system-x86",pid=1200,fd=9))\n',
+                0,
+            )
+        },
+        "fail",
+        "listening on all addresses: qemu-system-x86 (tcp/5900), spiceproxy (tcp/3128)",
+    ),
+    (
+        "HVA-210",
         {"listeners": ('tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=8,fd=3))\n', 0)},
         "fail",
         "sshd (tcp/22)",
@@ -375,10 +672,172 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             )
         },
         "fail",
-        "br0 (10.0.0.10)",
+        "br0 (10.0.0.10; VM ports)",
     ),
     ("HVA-212", {}, "manual", "input policy: drop"),
     ("HVA-220", {}, "pass", "each on a bond"),
+    (
+        "HVA-030",
+        MODULAR
+        | {
+            "/etc/libvirt/virtproxyd.conf": 'listen_tcp = 1\nauth_tcp = "none"\n',
+            "listeners": (
+                'tcp LISTEN 0 128 0.0.0.0:16509 0.0.0.0:* users:(("virtproxyd",pid=701,fd=3))\n',
+                0,
+            ),
+        },
+        "fail",
+        "TCP 16509 listening with auth_tcp = 'none' (virtproxyd.conf) (no authentication",
+    ),
+    (  # libvirtd.conf still restricts TLS clients, but virtproxyd owns the listener
+        "HVA-034",
+        MODULAR
+        | {
+            "/etc/libvirt/libvirtd.conf": 'tls_allowed_dn_list = ["C=GB,O=Example,CN=mgmt1"]\n',
+            "libvirt-socket-units": (
+                "virtqemud.socket enabled enabled\nvirtproxyd.socket enabled enabled\n"
+                "virtproxyd-tls.socket enabled enabled\n",
+                0,
+            ),
+        },
+        "fail",
+        "no tls_allowed_dn_list, auth_tls = none in virtproxyd.conf",
+    ),
+    (
+        "HVA-130",
+        MODULAR | {"/etc/libvirt/virtqemud.conf": "audit_level = 2\n"},
+        "fail",
+        "(virtqemud.conf)",
+    ),
+    ("HVA-035", {}, "not_applicable", "libvirt does not listen on TCP 16509"),
+    (
+        "HVA-035",
+        {
+            "/etc/libvirt/libvirtd.conf": "listen_tcp = 1\n",
+            "listeners": (
+                'tcp LISTEN 0 128 10.0.0.10:16509 0.0.0.0:* users:(("libvirtd",pid=9,fd=3))\n',
+                0,
+            ),
+        },
+        "fail",
+        "TCP transport weaker than SSF 112: libvirtd.conf: tcp_min_ssf = 56 (default)",
+    ),
+    (
+        "HVA-035",
+        {
+            "/etc/libvirt/libvirtd.conf": "listen_tcp = 1\ntcp_min_ssf = 256\n",
+            "listeners": (
+                'tcp LISTEN 0 128 10.0.0.10:16509 0.0.0.0:* users:(("libvirtd",pid=9,fd=3))\n',
+                0,
+            ),
+        },
+        "pass",
+        "SASL on TCP demands SSF >= 112",
+    ),
+    ("HVA-036", {}, "pass", "migration_address = 10.0.1.10, migrate_tls_x509_verify = 1"),
+    (
+        "HVA-036",
+        {"/etc/libvirt/qemu.conf": "migrate_tls_force = 1\n"},
+        "fail",
+        "migration_address = 0.0.0.0 (default): incoming migrations listen on every address",
+    ),
+    (  # default_tls_x509_verify = 0 switches migration's verification off too
+        "HVA-036",
+        {
+            "/etc/libvirt/qemu.conf": 'migration_address = "10.0.1.10"\ndefault_tls_x509_verify = 0\n'
+        },
+        "fail",
+        "migrate_tls_x509_verify = 0: TLS migration clients are not verified",
+    ),
+    ("HVA-053", {}, "pass", "cgroup_device_acl default, namespaces = ['mount']"),
+    (
+        "HVA-053",
+        {
+            "/etc/libvirt/qemu.conf": 'cgroup_device_acl = [ "/dev/null", "/dev/kvm", '
+            '"/dev/sda", "/dev/mem" ]\n'
+        },
+        "fail",
+        "cgroup_device_acl adds /dev/sda, /dev/mem for every VM",
+    ),
+    (
+        "HVA-053",
+        {"/etc/libvirt/qemu.conf": "namespaces = []\n"},
+        "fail",
+        "namespaces = []: QEMU sees the host's /dev",
+    ),
+    ("HVA-062", {}, "pass", "vm.overcommit_memory = 0 (heuristic)"),
+    ("HVA-062", {"/proc/sys/vm/overcommit_memory": "1\n"}, "fail", "vm.overcommit_memory = 1"),
+    ("HVA-182", {}, "pass", "1 QEMU process(es) run the installed binary"),
+    (
+        "HVA-182",
+        {
+            "qemu-exe-1200": (
+                "lrwxrwxrwx 1 libvirt-qemu kvm 0 Nov 27 04:00 /proc/1200/exe -> "
+                "/usr/bin/qemu-system-x86_64 (deleted)\n",
+                0,
+            )
+        },
+        "fail",
+        "1 QEMU process(es) run a binary replaced by an update: web01",
+    ),
+    ("HVA-182", {"qemu-exe-1200": None}, "manual", "could not be read: web01"),
+    ("HVA-213", {}, "pass", "libvirtd.conf: log_outputs unset (the journal)"),
+    (
+        "HVA-213",
+        {"/etc/libvirt/libvirtd.conf": 'log_outputs = "3:file:/var/log/libvirt/libvirtd.log"\n'},
+        "fail",
+        "writes only to files or stderr",
+    ),
+    (
+        "HVA-213",
+        MODULAR | {"/etc/libvirt/virtqemud.conf": 'log_outputs = "1:stderr"\nlog_level = 1\n'},
+        "fail",
+        "virtqemud.conf: log_outputs '1:stderr' writes only to files or stderr; "
+        "virtqemud.conf: log_level = 1",
+    ),
+    ("HVA-214", {}, "pass", "audit rules watch /etc/libvirt and /etc/polkit-1"),
+    (
+        "HVA-214",
+        {"audit-rules": ("No rules\n", 0)},
+        "fail",
+        "no audit watch for writes to /etc/libvirt, /etc/polkit-1 (0 rule(s) loaded)",
+    ),
+    (
+        "HVA-214",
+        {"audit-rules": ("-w /etc/libvirt -p r -k read\n-w /etc/polkit-1 -p wa\n", 0)},
+        "fail",
+        "no audit watch for writes to /etc/libvirt (2 rule(s) loaded)",
+    ),
+    ("HVA-215", {}, "pass", 'stdio_handler = "logd" (default)'),
+    (
+        "HVA-215",
+        {"/etc/libvirt/qemu.conf": 'stdio_handler = "file"\n'},
+        "fail",
+        "stdio_handler = 'file'",
+    ),
+    ("HVA-195", {}, "pass", "every VM bridge with an uplink filters VLANs"),
+    (
+        "HVA-195",
+        {"ip-link": (UNFILTERED_LINKS, 0)},
+        "manual",
+        "VM bridge(s) without vlan_filtering on a plain uplink: br0 (uplink bond0)",
+    ),
+    (
+        "HVA-195",
+        {"ip-link": (TRUNK_LINKS, 0)},
+        "fail",
+        "br0 (uplink bond0 also carries VLAN bond0.20)",
+    ),
+    ("HVA-230", {}, "pass", "1 bond(s), members on different adapters"),
+    (
+        "HVA-230",
+        {"ip-link": (ONE_CARD_LINKS, 0)},
+        "fail",
+        "bond members on one adapter: bond0 (eno1, eno2 on 0000:3b:00)",
+    ),
+    ("HVA-235", {}, "manual", "1 VM(s) on the host"),
+    ("HVA-236", {}, "manual", "storage pools on the host: none"),
+    ("HVA-237", {}, "manual", "network storage pools: none"),
     (
         "HVA-220",
         {
@@ -446,3 +905,49 @@ def test_nft_policy_accept_with_iptables_fallback_absent(host_scan) -> None:
     )
     a = host_scan({"nft-ruleset": (accept, 0)})
     assert outcomes(a, "HVA-190") == {"hv1": "fail"}
+
+
+def test_vm_taint_flags_of_the_last_start(host_scan) -> None:
+    logs = (
+        "/var/log/libvirt/qemu/web01.log:2024-11-01 10:00:00.000+0000: starting up libvirt\n"
+        "/var/log/libvirt/qemu/web01.log:2024-11-01 10:00:01.000+0000: Domain id=1 is tainted: "
+        "custom-argv\n"
+        "/var/log/libvirt/qemu/web01.log:2024-11-27 04:00:00.000+0000: starting up libvirt\n"
+        "/var/log/libvirt/qemu/db1.log:2024-11-27 04:00:00.000+0000: starting up libvirt\n"
+        "/var/log/libvirt/qemu/db1.log:2024-11-27 04:00:00.100+0000: Domain id=2 is tainted: "
+        "high-privileges\n"
+        "/var/log/libvirt/qemu/db1.log:2024-11-27 04:00:00.200+0000: Domain id=2 is tainted: "
+        "custom-argv\n",
+        0,
+    )
+    a = host_scan({"qemu-logs": logs}, domains=[domain_xml("web01"), domain_xml("db1")])
+    assert outcomes(a, "HVA-054") == {"web01": "pass", "db1": "fail"}
+    assert messages(a, "HVA-054")["web01"] == "no taint flag in the current run's log"
+    assert messages(a, "HVA-054")["db1"] == "tainted (current run): high-privileges, custom-argv"
+
+
+def test_vm_taint_without_a_logged_start_is_asked(host_scan) -> None:
+    a = host_scan({"qemu-logs": ("", 1)})
+    assert outcomes(a, "HVA-054") == {"web01": "manual"}
+    assert "no QEMU log start" in messages(a, "HVA-054")["web01"]
+
+
+def test_bridge_a_stopped_vm_is_defined_on_counts(host_scan) -> None:
+    """No VM port on br0 now, but db1 is defined on it: the host's address shares its segment."""
+    links = json.dumps(
+        [
+            {"ifname": "br0", "linkinfo": {"info_kind": "bridge"}},
+            {"ifname": "eno1", "master": "br0"},
+        ]
+    )
+    addr = '[{"ifname": "br0", "addr_info": [{"local": "10.0.0.10", "scope": "global"}]}]'
+    db1 = domain_xml(
+        "db1", "<devices><interface type='bridge'><source bridge='br0'/></interface></devices>"
+    )
+    a = host_scan({"ip-link": (links, 0), "ip-addr": (addr, 0)}, domains=[db1])
+    assert outcomes(a, "HVA-211") == {"hv1": "fail"}
+    assert messages(a, "HVA-211")["hv1"] == (
+        "host address on bridge(s) with VM ports: br0 (10.0.0.10; VMs defined on it: db1)"
+    )
+    a = host_scan({"ip-link": (links, 0), "ip-addr": (addr, 0)})
+    assert outcomes(a, "HVA-211") == {"hv1": "pass"}

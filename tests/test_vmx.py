@@ -49,6 +49,9 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-090", "legacy-db"): "fail",
         ("HVA-100", "offline-vmx"): "not_applicable",
         ("HVA-101", "offline-vmx"): "manual",
+        ("HVA-235", "offline-vmx"): "manual",
+        ("HVA-236", "offline-vmx"): "manual",
+        ("HVA-237", "offline-vmx"): "manual",
         ("HVA-191", "web-01"): "manual",  # the port group's policy is not in a .vmx
         ("HVA-191", "legacy-db"): "manual",
         ("HVA-192", "web-01"): "manual",

@@ -432,6 +432,9 @@ class QemuProcess:
     seccomp_mode: int | None
     capabilities: int | None = None
     """The effective capability mask (CapEff), 0 when the process holds none."""
+    binary_replaced: bool | None = None
+    """True when the executable was deleted or replaced since the process started (an update
+    installed a new QEMU it does not run), None when not read."""
 
 
 def _na() -> Fact[Any]:
@@ -480,8 +483,8 @@ class HostFacts:
     """Effective sshd settings (`sshd -T`), lower-cased keys; empty when no SSH server is installed."""
     directory: Fact[str] = field(default_factory=_na)
     """The directory service accounts come from (sss, ldap, winbind), or "" for local files only."""
-    mfa: Fact[str] = field(default_factory=_na)
-    """The second factor module in the SSH login path, or ""."""
+    mfa: Fact[tuple[bool, str]] = field(default_factory=_na)
+    """(every SSH login path needs two factors, why or why not)."""
     log_forwarding: Fact[tuple[tuple[str, bool], ...]] = field(default_factory=_na)
     """(target, uses TLS) for every remote log destination."""
     audit_daemon: Fact[bool] = field(default_factory=_na)
@@ -501,6 +504,27 @@ class HostFacts:
     """systemd socket unit -> enablement (libvirtd-tcp.socket: disabled ...); empty without systemd."""
     monitoring_agents: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Security monitoring or introspection tools found running or installed."""
+    kvm_modules: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """KVM kernel modules present (kvm, kvm_intel, kvm_amd, kvm_pvm, ...), loaded or built in."""
+    selinux_enforcing: Fact[bool | None] = field(default_factory=_na)
+    """SELinux enforcing (True), permissive (False), or not active (None)."""
+    apparmor_profiles: Fact[dict[str, str] | None] = field(default_factory=_na)
+    """Loaded AppArmor profile -> mode (enforce, complain, ...), or None when AppArmor is off."""
+    ssh_server: Fact[str] = field(default_factory=_na)
+    """"running", "stopped" (installed, no sshd process and no active unit) or "absent"."""
+    held_packages: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Packages an upgrade keeps back or that are on hold (their updates are not installed)."""
+    overcommit_memory: Fact[int] = field(default_factory=_na)
+    """vm.overcommit_memory: 0 heuristic, 1 always, 2 strict accounting."""
+    audit_rules: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Loaded kernel audit rules (auditctl -l), one per line."""
+    qemu_taints: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """VM name -> libvirt taint flags of its last logged start (/var/log/libvirt/qemu/NAME.log)."""
+    bridge_vlan_filtering: Fact[dict[str, bool]] = field(default_factory=_na)
+    """Linux bridge -> vlan_filtering on."""
+    link_info: Fact[dict[str, tuple[str, str, str]]] = field(default_factory=_na)
+    """Interface -> (kind, parent device, lower link): ("", "0000:3b:00.0", "") for a PCI NIC,
+    ("vlan", "", "bond0") for bond0.20."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,6 +552,15 @@ class LibvirtHost:
     secrets: Fact[tuple[LibvirtSecret, ...]] = field(default_factory=_na)
     security_model: Fact[str] = field(default_factory=_na)
     """The security driver the daemon reports (selinux, apparmor, none)."""
+    daemon_confs: dict[str, Fact[dict[str, object]]] = field(default_factory=dict)
+    """Effective settings per daemon configuration file: libvirtd.conf, virtqemud.conf,
+    virtproxyd.conf (a file that is absent holds that daemon's defaults)."""
+    conf_present: dict[str, bool] = field(default_factory=dict)
+    """Whether each daemon configuration file exists on the host."""
+    daemons: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The libvirt daemons in use: running, or started by an enabled socket unit; () if none seen."""
+    sockets: Fact[dict[str, str]] = field(default_factory=_na)
+    """UNIX socket path -> "mode user group" as the host reports it (the mode in effect)."""
 
 
 @dataclass(slots=True)

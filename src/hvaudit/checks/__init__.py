@@ -11,6 +11,7 @@ from hvaudit.checks import (  # noqa: F401
     consoles,
     devices,
     guest,
+    hardening,
     management,
     network,
     proxmox,

@@ -7,14 +7,49 @@ from typing import Any
 from hvaudit.checks.base import Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
 
-__all__ = ["conf_fact", "conf_value", "host_settings_manual", "is_local_address"]
+__all__ = [
+    "conf_fact",
+    "conf_value",
+    "daemon_files",
+    "host_settings_manual",
+    "is_local_address",
+]
+
+#: Which daemons read the settings of a role: the remote listeners (TCP/TLS) are libvirtd's or,
+#: with the modular daemons, virtproxyd's; the QEMU driver (audit, logging) is libvirtd's or
+#: virtqemud's; every daemon has its own UNIX sockets (libvirt docs/daemons.rst).
+ROLES = {
+    "remote": ("libvirtd", "virtproxyd"),
+    "driver": ("libvirtd", "virtqemud"),
+    "socket": ("libvirtd", "virtqemud", "virtproxyd"),
+}
 
 
 def conf_fact(host: Host, file: str) -> Fact[dict[str, object]]:
     """The effective settings of `qemu.conf` or `libvirtd.conf` (a Fact: they may be unknown)."""
     if host.libvirt is None:
         return Fact.not_applicable("not a libvirt host")
-    return host.libvirt.qemu_conf if file == "qemu.conf" else host.libvirt.libvirtd_conf
+    if file == "qemu.conf":
+        return host.libvirt.qemu_conf
+    return host.libvirt.daemon_confs.get(file, host.libvirt.libvirtd_conf)
+
+
+def daemon_files(host: Host, role: str) -> list[str]:
+    """The configuration files (e.g. `virtproxyd.conf`) of the daemons in use for a role.
+
+    The daemons seen running or socket-enabled decide; when none was seen, every daemon of the
+    role whose file exists is judged (the worst counts), and libvirtd.conf when none exists.
+    """
+    daemons = ROLES[role]
+    lh = host.libvirt
+    if lh is None:
+        return [f"{daemons[0]}.conf"]
+    if lh.daemons.known:
+        used = [d for d in daemons if d in lh.daemons.get()]
+        if used:
+            return [f"{d}.conf" for d in used]
+    present = [d for d in daemons if lh.conf_present.get(f"{d}.conf")]
+    return [f"{d}.conf" for d in present or daemons[:1]]
 
 
 def conf_value(host: Host, file: str, key: str) -> tuple[Any, Source]:

@@ -117,34 +117,55 @@ def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
 )
 def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
     """Hardware-assisted virtualization runs guests in a separate processor mode, so privileged
-    instructions trap to the hypervisor instead of being translated in software."""
+    instructions trap to the hypervisor instead of being translated in software. /dev/kvm alone
+    does not prove it: KVM without hardware assistance (the kvm_pvm module) provides /dev/kvm on a
+    CPU without vmx/svm. The evidence is the KVM vendor module present (kvm_intel or kvm_amd, from
+    /proc/modules or its /sys/module parameters) with the CPU flag, as libvirt's
+    virt-host-validate checks."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        f = h.facts.cpu_virtualization
-        if not f.known:
-            yield unknown(s, f, "the CPU offers VT-x/AMD-V and /dev/kvm exists")
-        elif f.get() == "with /dev/kvm":
+        f, mods = h.facts.cpu_virtualization, h.facts.kvm_modules
+        gap = first_unknown(f, mods)
+        if gap is not None:
+            yield unknown(
+                s, gap, "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm"
+            )
+            continue
+        value = f.get()
+        flag = value.split()[0] if value and not value.startswith(("with", "without")) else ""
+        has_kvm = value.endswith("with /dev/kvm") and "without" not in value
+        vendor = [m for m in mods.get() if m in ("kvm_intel", "kvm_amd")]
+        other = [m for m in mods.get() if m.startswith("kvm_") and m not in vendor]
+        refs = (*f.sources, *mods.sources)
+        if has_kvm and vendor:
             yield passed(
                 s,
-                "/dev/kvm exists (the CPU flags do not list vmx/svm: a nested or masked "
-                "CPU; KVM loads only with hardware virtualization)",
-                *f.sources,
+                f"{vendor[0]} drives /dev/kvm"
+                + (f", CPU flag {flag} present" if flag else " (CPU flags do not list vmx/svm)"),
+                *refs,
             )
-        elif f.get().endswith("with /dev/kvm"):
-            yield passed(
-                s, f"CPU flag {f.get().split()[0]} present and /dev/kvm exists", *f.sources
-            )
-        elif f.get():
+        elif has_kvm and other:
             yield failed(
                 s,
-                f"CPU flag {f.get().split()[0]} present but /dev/kvm is missing "
-                "(KVM module not loaded)",
-                *f.sources,
+                f"/dev/kvm is provided by {', '.join(other)}: KVM without hardware "
+                f"virtualization ({'CPU flag ' + flag if flag else 'the CPU reports neither vmx nor svm'})",
+                *refs,
+            )
+        elif has_kvm:
+            yield failed(
+                s,
+                "/dev/kvm exists but neither kvm_intel nor kvm_amd is loaded: hardware "
+                "virtualization is not in use",
+                *refs,
+            )
+        elif flag:
+            yield failed(
+                s,
+                f"CPU flag {flag} present but /dev/kvm is missing (KVM module not loaded)",
+                *refs,
             )
         else:
-            yield failed(
-                s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *f.sources
-            )
+            yield failed(s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *refs)
 
 
 @check(
@@ -162,10 +183,20 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.memory_virtualization
+        mods = h.facts.kvm_modules
+        vendor = [m for m in (mods.get() if mods.known else ()) if m in ("kvm_intel", "kvm_amd")]
+        other = [m for m in (mods.get() if mods.known else ()) if m.startswith("kvm_")]
         if not f.known:
             yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
         elif f.get():
             yield passed(s, "EPT/NPT enabled in the KVM module", *f.sources)
+        elif not vendor and other:
+            yield failed(
+                s,
+                f"no hardware memory virtualization: KVM runs as {', '.join(other)} "
+                "(no kvm_intel/kvm_amd, so no EPT/NPT; shadow paging)",
+                *f.sources,
+            )
         else:
             yield failed(s, "EPT/NPT disabled: KVM uses shadow paging", *f.sources)
 

@@ -251,7 +251,12 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
 )
 def security_driver(ctx: Context) -> Iterator[Outcome]:
     """sVirt gives each QEMU process its own label so that an escaped guest can touch only its own
-    disks and devices: Rev. 1's per-VM device access control through VM labelling."""
+    disks and devices: Rev. 1's per-VM device access control through VM labelling. A configured
+    driver confines nothing unless the host enforces it: SELinux must be enforcing
+    (/sys/fs/selinux/enforce = 1), and AppArmor's per-VM libvirt-<uuid> profiles must be loaded in
+    enforce mode, not complain mode (/sys/kernel/security/apparmor/profiles, as aa-status shows).
+    qemu.conf's security_default_confined (default 1, qemu.conf comments) = 0 leaves every VM
+    without its own <seclabel> unconfined."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -261,14 +266,84 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, "libvirt confines QEMU with SELinux or AppArmor")
             continue
         driver, src = conf_value(h, "qemu.conf", "security_driver")
+        confined, csrc = conf_value(h, "qemu.conf", "security_default_confined")
         if driver == "none":
             yield failed(s, 'qemu.conf security_driver = "none": QEMU is not confined', src)
-        elif model.get() == "none":
+            continue
+        if model.get() == "none":
             yield failed(
                 s, "the daemon reports no MAC security model (only DAC)", *model.sources, src
             )
+            continue
+        if confined == 0:
+            yield failed(
+                s,
+                "qemu.conf security_default_confined = 0: VMs without their own <seclabel> run "
+                "unconfined",
+                csrc,
+                *model.sources,
+            )
+            continue
+        if model.get() == "selinux":
+            se = h.facts.selinux_enforcing
+            if not se.known:
+                yield unknown(s, se, "SELinux is enforcing (getenforce prints Enforcing)")
+            elif se.get():
+                yield passed(s, "libvirt confines QEMU with SELinux, enforcing", *se.sources)
+            elif se.get() is None:
+                yield failed(s, "the selinux driver is reported but SELinux is off", *se.sources)
+            else:
+                yield failed(
+                    s,
+                    "SELinux is permissive: sVirt labels are applied but not enforced",
+                    *se.sources,
+                )
+        elif model.get() == "apparmor":
+            yield _apparmor_outcome(ctx, h)
         else:
-            yield passed(s, f"libvirt confines QEMU with {model.get()}", *model.sources, src)
+            yield manual(
+                s,
+                f"security model {model.get()}",
+                *model.sources,
+                question=f"Is the {model.get()} security module enforcing its per-VM policy "
+                "for every QEMU process on this host?",
+            )
+
+
+def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
+    s = host_subject(h)
+    aa = h.facts.apparmor_profiles
+    if not aa.known:
+        return unknown(s, aa, "the libvirt-<uuid> AppArmor profiles are in enforce mode")
+    profiles = aa.get()
+    if profiles is None:
+        return failed(s, "the apparmor driver is reported but AppArmor is disabled", *aa.sources)
+    libvirt = {n: m for n, m in profiles.items() if n.startswith("libvirt-")}
+    lax = sorted(f"{n} ({m})" for n, m in libvirt.items() if m != "enforce")
+    daemon = {
+        n: m
+        for n, m in profiles.items()
+        if n.rsplit("/", 1)[-1] in ("libvirtd", "virtqemud") and m != "enforce"
+    }
+    running = [v for v in ctx.deployment.vms if v.host == h.name and v.running]
+    unprofiled = [v.name for v in running if f"libvirt-{v.uuid}" not in libvirt]
+    if lax:
+        return failed(s, f"AppArmor profiles not enforcing: {', '.join(lax[:6])}", *aa.sources)
+    if unprofiled:
+        return failed(
+            s,
+            f"running VM(s) without a loaded libvirt-<uuid> profile: {', '.join(unprofiled[:6])}",
+            *aa.sources,
+        )
+    note = (
+        f"; daemon profile {', '.join(f'{n} ({m})' for n, m in daemon.items())}" if daemon else ""
+    )
+    return passed(
+        s,
+        f"libvirt confines QEMU with AppArmor, {len(libvirt)} libvirt-<uuid> profile(s) "
+        f"enforcing{note}",
+        *aa.sources,
+    )
 
 
 @check(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hvaudit.checks._libvirt import conf_fact, conf_value
+from hvaudit.checks._libvirt import conf_fact, conf_value, daemon_files
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -23,7 +23,7 @@ from hvaudit.checks.base import (
     pool_subject,
     unknown,
 )
-from hvaudit.model import Host
+from hvaudit.model import Host, Source
 
 LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
@@ -63,11 +63,14 @@ def _libvirt_listeners(h: Host) -> list[int]:
 )
 def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     """libvirt's TCP port 16509 without SASL gives full control of every VM to anyone who can
-    reach it; TLS without client-certificate verification is nearly as open."""
+    reach it; TLS without client-certificate verification is nearly as open. The settings are read
+    from the daemon that owns the listeners: libvirtd.conf on a monolithic host, virtproxyd.conf
+    with the modular daemons (libvirt docs/daemons.rst); defaults from remote_daemon_config.c
+    daemonConfigNew (auth_tcp sasl, tls_no_verify_certificate 0)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        ld = conf_fact(h, "libvirtd.conf")
-        gap = first_unknown(ld, h.facts.listeners)
+        files = daemon_files(h, "remote")
+        gap = first_unknown(*(conf_fact(h, f) for f in files), h.facts.listeners)
         if gap is not None:
             yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
             continue
@@ -76,32 +79,55 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         tcp_units = sorted(
             u for u, st in units.items() if u.endswith("-tcp.socket") and st == "enabled"
         )
-        auth_tcp, tsrc = conf_value(h, "libvirtd.conf", "auth_tcp")
-        noverify, vsrc = conf_value(h, "libvirtd.conf", "tls_no_verify_certificate")
         problems = []
-        tcp = (
-            "(no authentication, cleartext)"
-            if auth_tcp == "none"
-            else "(cleartext unless SASL encrypts)"
-        )
-        if LIBVIRT_TCP in ports:
-            problems.append(f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r} {tcp}")
-        elif tcp_units:
-            problems.append(
-                f"{', '.join(tcp_units)} enabled: TCP {LIBVIRT_TCP} with auth_tcp = "
-                f"{auth_tcp!r} {tcp} from the next start"
+        refs: list[Source] = [*h.facts.listeners.sources, *h.facts.socket_units.sources]
+        for file in files:
+            auth_tcp, tsrc = conf_value(h, file, "auth_tcp")
+            noverify, vsrc = conf_value(h, file, "tls_no_verify_certificate")
+            refs += [tsrc, vsrc]
+            where = "" if file == "libvirtd.conf" else f" ({file})"
+            tcp = (
+                "(no authentication, cleartext)"
+                if auth_tcp == "none"
+                else "(cleartext unless SASL encrypts)"
             )
-        if (LIBVIRT_TLS in ports or _tls_enabled(h)) and noverify == 1:
-            problems.append("TLS with tls_no_verify_certificate = 1")
-        refs = [*h.facts.listeners.sources, *h.facts.socket_units.sources, tsrc, vsrc]
+            if LIBVIRT_TCP in ports:
+                problems.append(
+                    f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r}{where} {tcp}"
+                )
+            elif tcp_units:
+                problems.append(
+                    f"{', '.join(tcp_units)} enabled: TCP {LIBVIRT_TCP} with auth_tcp = "
+                    f"{auth_tcp!r}{where} {tcp} from the next start"
+                )
+            if (LIBVIRT_TLS in ports or _tls_enabled(h)) and noverify == 1:
+                problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
         if problems:
-            yield failed(s, "; ".join(problems), *refs)
+            yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
         elif ports:
             yield passed(
                 s, f"only TLS {LIBVIRT_TLS} listening, client certificates verified", *refs
             )
         else:
             yield passed(s, "libvirt listens on local UNIX sockets only", *refs)
+
+
+def _ssh_off(h: Host) -> Outcome | None:
+    """The outcome of an SSH check on a host without a running SSH server, or None when sshd
+    runs (or whether it runs is unknown, which the check reports through its own facts)."""
+    s = host_subject(h)
+    server = h.facts.ssh_server
+    if server.known and server.get() == "absent":
+        return not_applicable(s, "no SSH server installed", *server.sources)
+    if server.known and server.get() == "stopped":
+        return not_applicable(
+            s,
+            "SSH server installed but not running (no sshd process, ssh/sshd units inactive): "
+            "no SSH logins to judge; the check applies again when sshd is started",
+            *server.sources,
+            *h.facts.sshd.sources,
+        )
+    return None
 
 
 def _tls_enabled(h: Host) -> bool:
@@ -120,31 +146,40 @@ def _tls_enabled(h: Host) -> bool:
 )
 def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     """Without tls_allowed_dn_list, any certificate the CA ever signed (for any purpose) gets full
-    control of the hypervisor over TLS; auth_tls defaults to none."""
+    control of the hypervisor over TLS; auth_tls defaults to none (remote_daemon_config.c
+    daemonConfigNew). Read from the daemon that owns the TLS listener (libvirtd or virtproxyd)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        ld = conf_fact(h, "libvirtd.conf")
-        gap = first_unknown(ld, h.facts.listeners)
+        files = daemon_files(h, "remote")
+        gap = first_unknown(*(conf_fact(h, f) for f in files), h.facts.listeners)
         if gap is not None:
             yield unknown(s, gap, "libvirt's TLS listener admits only listed certificate names")
             continue
         tls = LIBVIRT_TLS in _libvirt_listeners(h) or _tls_enabled(h)
-        dns, src = conf_value(h, "libvirtd.conf", "tls_allowed_dn_list")
-        auth, asrc = conf_value(h, "libvirtd.conf", "auth_tls")
         if not tls:
             yield not_applicable(s, "no libvirt TLS listener", *h.facts.listeners.sources)
-        elif dns or auth == "sasl":
-            how = f"tls_allowed_dn_list {dns}" if dns else "auth_tls = sasl"
-            yield passed(s, f"TLS clients restricted: {how}", src, asrc)
-        else:
+            continue
+        open_files, how, refs = [], [], []
+        for file in files:
+            dns, src = conf_value(h, file, "tls_allowed_dn_list")
+            auth, asrc = conf_value(h, file, "auth_tls")
+            refs += [src, asrc]
+            if dns:
+                how.append(f"tls_allowed_dn_list {dns} ({file})")
+            elif auth == "sasl":
+                how.append(f"auth_tls = sasl ({file})")
+            else:
+                open_files.append(file)
+        if open_files:
             yield failed(
                 s,
                 "TLS listener admits any certificate the CA signed "
-                "(no tls_allowed_dn_list, auth_tls = none)",
-                src,
-                asrc,
+                f"(no tls_allowed_dn_list, auth_tls = none in {', '.join(open_files)})",
+                *refs,
                 *h.facts.listeners.sources,
             )
+        else:
+            yield passed(s, f"TLS clients restricted: {'; '.join(how)}", *refs)
 
 
 @check(
@@ -252,22 +287,92 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     severity=Severity.MEDIUM,
     recommendations={
         "sp800-125a-2014": ["HY-SR-10"],
-        "sp800-125a-r1": ["HY-SR-9", "HY-SR-10", "HY-SR-11", "HY-SR-12"],
+        "sp800-125a-r1": ["HY-SR-10"],
     },
-    remediation="Sign images when they are built, verify signatures before import or deployment, keep "
-    "the keys under custody, and reach the image server only over TLS.",
+    remediation="Sign images when they are built and verify the signature before import or "
+    "deployment; keep the signing keys under custody.",
     automation="manual",
-    question="Are VM images signed when built and verified before import or deployment, checked "
-    "against a gold standard per VM type, checked in and out only by authorized administrators, and "
-    "fetched from the image server over TLS?",
+    question="Is every VM image deployed on this host signed when built and its signature verified "
+    "before import or deployment? Evidence: the signing and verification step of the image "
+    "pipeline (tool and key) and a verification log for an image in use here. Pass: yes for every "
+    "image; fail: any image deployed without verification.",
     platforms=ANY,
 )
 def image_signing(ctx: Context) -> Iterator[Outcome]:
-    """Image signing, gold images and access to the image server are processes around the host;
-    the report asks for them explicitly."""
+    """Image signing is a process around the host; the report asks for it explicitly."""
     for h in ctx.deployment.hosts:
         pools = [p for p in ctx.deployment.pools if p.host == h.name]
         yield manual(host_subject(h), f"{len(pools)} storage pool(s) on the host", h.source)
+
+
+@check(
+    id="HVA-235",
+    title="Each VM type is checked against a gold image",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-r1": ["HY-SR-9"]},
+    remediation="Keep an approved gold image per VM type and compare deployed images with it.",
+    automation="manual",
+    question="Is every VM on this host built from the approved gold image of its type, and checked "
+    "against it? Evidence: the list of gold images with their digests and the comparison result "
+    "for this host's VMs. Pass: every VM traces to a gold image; fail: any VM does not.",
+    platforms=ANY,
+)
+def gold_images(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 asks for a gold standard per VM type; which image is gold is a decision no scan sees."""
+    for h in ctx.deployment.hosts:
+        vms = [v for v in ctx.deployment.vms if v.host == h.name]
+        yield manual(host_subject(h), f"{len(vms)} VM(s) on the host", h.source)
+
+
+@check(
+    id="HVA-236",
+    title="Only authorized administrators check images in and out",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-r1": ["HY-SR-11"]},
+    remediation="Restrict write access to the image library to the image administrators and log "
+    "every check-in and check-out.",
+    automation="manual",
+    question="Can only named image administrators add, change or remove images in the library this "
+    "host deploys from, and is each change logged? Evidence: the library's access list and its "
+    "change log. Pass: yes to both; fail: anyone else can write, or changes are not logged.",
+    platforms=ANY,
+)
+def image_custody(ctx: Context) -> Iterator[Outcome]:
+    """Who may check images in and out of the library is an access-control fact of the library."""
+    for h in ctx.deployment.hosts:
+        pools = [p.name for p in ctx.deployment.pools if p.host == h.name]
+        yield manual(
+            host_subject(h), f"storage pools on the host: {', '.join(pools) or 'none'}", h.source
+        )
+
+
+@check(
+    id="HVA-237",
+    title="Images are fetched from the image server over TLS",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-r1": ["HY-SR-12"]},
+    remediation="Serve images only over HTTPS/TLS (or an authenticated, encrypted storage "
+    "protocol) with the server's certificate verified.",
+    automation="manual",
+    question="Does this host fetch VM images from the image server only over TLS with the "
+    "server's certificate verified? Evidence: the URL or mount of the image source and its TLS "
+    "settings. Pass: yes; fail: any cleartext or unverified transfer.",
+    platforms=ANY,
+)
+def image_transport(ctx: Context) -> Iterator[Outcome]:
+    """How images reach the host is outside the host's own configuration files."""
+    for h in ctx.deployment.hosts:
+        remote = [
+            f"{p.name} ({p.type})"
+            for p in ctx.deployment.pools
+            if p.host == h.name and p.type in ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster")
+        ]
+        yield manual(
+            host_subject(h), f"network storage pools: {', '.join(remote) or 'none'}", h.source
+        )
 
 
 @check(
@@ -283,8 +388,10 @@ def image_signing(ctx: Context) -> Iterator[Outcome]:
     remediation="Deploy process and traffic monitoring for the VMs (IDS on the VM bridges, "
     "anti-malware with automatic signature updates) and document its coverage.",
     automation="manual",
-    question="Which mechanism detects malicious processes inside these VMs and malicious traffic in "
-    "and out of them, does it update its signatures automatically, and which VMs does it cover?",
+    question="Does a monitoring mechanism detect malicious processes and traffic for every VM on "
+    "this host, with signatures updated automatically? Evidence: the tool, its coverage list of VMs "
+    "and its last signature update. Pass: every VM covered and updates automatic; fail: any VM "
+    "uncovered or signatures updated by hand.",
     platforms=LINUX_HOST,
 )
 def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
@@ -340,16 +447,22 @@ def api_access_control(ctx: Context) -> Iterator[Outcome]:
     read-write socket administers every VM. Granular control per VM needs the polkit access driver."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        ld = conf_fact(h, "libvirtd.conf")
-        if not ld.known:
-            yield unknown(s, ld, "libvirtd.conf access_drivers includes polkit")
+        files = daemon_files(h, "driver")
+        gap = first_unknown(*(conf_fact(h, f) for f in files))
+        if gap is not None:
+            yield unknown(s, gap, f"{' and '.join(files)} access_drivers includes polkit")
             continue
-        drivers, src = conf_value(h, "libvirtd.conf", "access_drivers")
-        if "polkit" in (drivers or []):
-            yield passed(s, f"access_drivers = {drivers}", src)
+        values = [(f, *conf_value(h, f, "access_drivers")) for f in files]
+        missing = [f for f, drivers, _ in values if "polkit" not in (drivers or [])]
+        srcs = [src for _, _, src in values]
+        if not missing:
+            yield passed(s, f"access_drivers = {values[0][1]}", *srcs)
         else:
             yield failed(
-                s, "no access driver: every connected client may do everything on every VM", src
+                s,
+                "no access driver: every connected client may do everything on every VM "
+                f"({', '.join(missing)})",
+                *srcs,
             )
 
 
@@ -367,16 +480,17 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
     with deny for specific VMs: in polkit, rules that look at the domain's name or uuid."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        ld = conf_fact(h, "libvirtd.conf")
         if h.libvirt is None:
             yield not_applicable(s, "not a libvirt host")
             continue
+        file = daemon_files(h, "driver")[0]
+        ld = conf_fact(h, file)
         rules = h.libvirt.polkit_rules
         gap = first_unknown(ld, rules)
         if gap is not None:
             yield unknown(s, gap, "polkit rules restrict libvirt actions per VM")
             continue
-        drivers, src = conf_value(h, "libvirtd.conf", "access_drivers")
+        drivers, src = conf_value(h, file, "access_drivers")
         if "polkit" not in (drivers or []):
             yield failed(s, "no polkit access driver, so no per-VM rule can apply", src)
             continue
@@ -412,29 +526,76 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
 )
 def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     """Whoever reaches the read-write socket administers the hypervisor (which is root on the host
-    in all but name)."""
+    in all but name). Each daemon in use has its own socket and file: libvirtd (libvirt-sock), or
+    virtqemud (virtqemud-sock) and virtproxyd (libvirt-sock). Defaults from libvirt
+    src/remote/remote_daemon_config.c daemonConfigNew: auth_unix_rw is polkit for the system
+    daemon, and unix_sock_rw_perms is 0777 when that built-in auth is polkit, else 0700; it is
+    set before the file is read and never narrowed, so auth_unix_rw = "none" with the perms unset
+    leaves the socket at 0777 (any local user connects without authentication). Under systemd
+    socket activation the socket unit creates the socket and its SocketMode applies instead of
+    unix_sock_rw_perms (libvirtd(8), "System socket activation"), so the mode the host reports for
+    the socket itself is the evidence when it was collected."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        ld = conf_fact(h, "libvirtd.conf")
-        if not ld.known:
-            yield unknown(s, ld, "the libvirt read-write socket requires authorization")
+        files = daemon_files(h, "socket")
+        gap = first_unknown(*(conf_fact(h, f) for f in files))
+        if gap is not None:
+            yield unknown(s, gap, "the libvirt read-write socket requires authorization")
             continue
-        auth, asrc = conf_value(h, "libvirtd.conf", "auth_unix_rw")
-        perms, psrc = conf_value(h, "libvirtd.conf", "unix_sock_rw_perms")
-        try:
-            world = int(str(perms), 8) & 0o006 != 0
-        except ValueError:
-            world = False
-        if auth == "none" and world:
-            yield failed(
+        lh = h.libvirt
+        assert lh is not None
+        socks = lh.sockets.get() if lh.sockets.known else {}
+        units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
+        bad, open_q, ok = [], [], []
+        refs: list[Source] = [*lh.sockets.sources]
+        for file in files:
+            daemon = file.removesuffix(".conf")
+            auth, asrc = conf_value(h, file, "auth_unix_rw")
+            perms, psrc = conf_value(h, file, "unix_sock_rw_perms")
+            refs += [asrc, psrc]
+            path = (
+                "/run/libvirt/virtqemud-sock"
+                if daemon == "virtqemud"
+                else ("/run/libvirt/libvirt-sock")
+            )
+            if auth != "none":
+                ok.append(f"{file}: auth_unix_rw = {auth}")
+                continue
+            if path in socks:
+                mode = socks[path].split()[0]
+                origin = f"{path} is mode {socks[path]}"
+            elif units.get(f"{daemon}.socket") == "enabled":
+                open_q.append(
+                    f"{file}: auth_unix_rw = none and {daemon}.socket creates the socket "
+                    "(its SocketMode applies, not unix_sock_rw_perms)"
+                )
+                continue
+            else:
+                mode = str(perms)
+                origin = f"unix_sock_rw_perms = {perms}" + (" (default)" if psrc.default else "")
+            try:
+                world = int(mode, 8) & 0o002 != 0
+            except ValueError:
+                world = True
+            if world:
+                bad.append(
+                    f"{file}: auth_unix_rw = none, {origin}: any local user controls every VM"
+                )
+            else:
+                ok.append(f"{file}: auth_unix_rw = none, {origin}")
+        if bad:
+            yield failed(s, "; ".join(bad), *refs)
+        elif open_q:
+            yield manual(
                 s,
-                f"auth_unix_rw = none with socket permissions {perms}: any local user "
-                "controls every VM",
-                asrc,
-                psrc,
+                "; ".join(open_q),
+                *refs,
+                question="What mode and group does the read-write socket have "
+                "(stat -c '%a %U %G' /run/libvirt/libvirt-sock /run/libvirt/virtqemud-sock)? "
+                "Pass when no local user outside the administrators can write to it.",
             )
         else:
-            yield passed(s, f"auth_unix_rw = {auth}, unix_sock_rw_perms = {perms}", asrc, psrc)
+            yield passed(s, "; ".join(ok), *refs)
 
 
 @check(
@@ -591,19 +752,26 @@ def directory_accounts(ctx: Context) -> Iterator[Outcome]:
     platforms=LINUX_HOST,
 )
 def admin_mfa(ctx: Context) -> Iterator[Outcome]:
-    """The 2014 draft's Appendix B asks for robust multi-factor authentication of host accounts."""
+    """The 2014 draft's Appendix B asks for robust multi-factor authentication of host accounts.
+    A PAM module listed somewhere is not a second factor: sshd runs the PAM auth stack only for
+    password and keyboard-interactive logins (never for public keys), and a module under
+    `optional` or `sufficient` does not fail a login that lacks it. The verdict follows sshd -T
+    (AuthenticationMethods, the enabled methods, UsePAM, KbdInteractiveAuthentication) and the
+    PAM stack's control values; OpenSSH defaults from sshd_config(5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
+        off = _ssh_off(h)
+        if off is not None:
+            yield off
+            continue
         sshd, mfa = h.facts.sshd, h.facts.mfa
-        gap = first_unknown(sshd, mfa)
+        gap = first_unknown(h.facts.ssh_server, sshd, mfa)
         if gap is not None:
             yield unknown(s, gap, "administrative logins need a second factor")
-        elif not sshd.get():
-            yield not_applicable(s, "no SSH server installed", *sshd.sources)
-        elif mfa.get():
-            yield passed(s, f"second factor: {mfa.get()}", *mfa.sources)
+        elif mfa.get()[0]:
+            yield passed(s, f"every SSH login needs two factors: {mfa.get()[1]}", *mfa.sources)
         else:
-            yield failed(s, "SSH logins need a single factor", *mfa.sources, *sshd.sources)
+            yield failed(s, f"SSH logins need a single factor: {mfa.get()[1]}", *mfa.sources)
 
 
 @check(
@@ -621,10 +789,11 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
-        if not f.known:
+        off = _ssh_off(h)
+        if off is not None:
+            yield off
+        elif not f.known:
             yield unknown(s, f, "sshd PermitRootLogin is no")
-        elif not f.get():
-            yield not_applicable(s, "no SSH server installed", *f.sources)
         elif f.get().get("permitrootlogin", "prohibit-password") == "no":
             yield passed(s, "PermitRootLogin no", *f.sources)
         else:
@@ -649,10 +818,11 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
-        if not f.known:
+        off = _ssh_off(h)
+        if off is not None:
+            yield off
+        elif not f.known:
             yield unknown(s, f, "sshd AllowUsers or AllowGroups is set")
-        elif not f.get():
-            yield not_applicable(s, "no SSH server installed", *f.sources)
         else:
             allow = {k: f.get()[k] for k in ("allowusers", "allowgroups") if f.get().get(k)}
             if allow:
@@ -705,15 +875,26 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
     platforms=LINUX_HOST,
 )
 def security_updates(ctx: Context) -> Iterator[Outcome]:
-    """Unpatched kernel, QEMU and libvirt flaws are how VM escapes happen in practice."""
+    """Unpatched kernel, QEMU and libvirt flaws are how VM escapes happen in practice. The host is
+    asked with `apt-get -s dist-upgrade`, which installs the new packages a kernel or QEMU update
+    needs; whatever it still keeps back, and every package on hold (apt-mark showhold), is an
+    update that will not be installed."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        f = h.facts.pending_security_updates
-        if not f.known:
-            yield unknown(s, f, "no security update is pending")
-        elif f.get():
+        f, held = h.facts.pending_security_updates, h.facts.held_packages
+        gap = first_unknown(f, held)
+        if gap is not None:
+            yield unknown(s, gap, "no security update is pending and no package is held back")
+            continue
+        problems = []
+        if f.get():
             names = ", ".join(f.get()[:10]) + (" ..." if len(f.get()) > 10 else "")
-            yield failed(s, f"{len(f.get())} pending security update(s): {names}", *f.sources)
+            problems.append(f"{len(f.get())} pending security update(s): {names}")
+        if held.get():
+            names = ", ".join(held.get()[:10]) + (" ..." if len(held.get()) > 10 else "")
+            problems.append(f"{len(held.get())} package(s) kept back or on hold: {names}")
+        if problems:
+            yield failed(s, "; ".join(problems), *f.sources, *held.sources)
         else:
             yield passed(
                 s, "no pending security update (as of the package lists on the host)", *f.sources
@@ -771,16 +952,20 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
 )
 def host_firewall(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft wants the host firewall open only for the ports of enabled services: that
-    means a default-deny input policy."""
+    means a default-deny input path. A drop policy followed by a rule that accepts everything is
+    not one: the input chains' rules are read in order (nftables, or iptables -S INPUT) and the
+    first rule that matches every packet decides."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.firewall_input_policy
         if not f.known:
             yield unknown(s, f, "the host firewall denies inbound traffic by default")
         elif f.get() == "drop":
-            yield passed(s, "inbound default policy drops", *f.sources)
+            detail = f.sources[0].locator if f.sources else ""
+            yield passed(s, f"inbound default policy drops ({detail})", *f.sources)
         else:
-            yield failed(s, "inbound traffic is accepted by default", *f.sources)
+            detail = f.sources[0].locator if f.sources else ""
+            yield failed(s, f"inbound traffic is accepted by default ({detail})", *f.sources)
 
 
 @check(
@@ -835,13 +1020,14 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     changed or gave devices to which VM: Rev. 1's configuration-change logging."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        ld = conf_fact(h, "libvirtd.conf")
+        file = daemon_files(h, "driver")[0]
+        ld = conf_fact(h, file)
         auditd = h.facts.audit_daemon
         gap = first_unknown(ld, auditd)
         if gap is not None:
             yield unknown(s, gap, "libvirt audit records reach a running auditd")
             continue
-        level, src = conf_value(h, "libvirtd.conf", "audit_level")
+        level, src = conf_value(h, file, "audit_level")
         if level == 0:
             yield failed(s, "audit_level = 0: libvirt auditing disabled", src)
         elif not auditd.get():

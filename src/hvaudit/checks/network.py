@@ -29,7 +29,22 @@ from hvaudit.model import Fact, FactState, Interface, Source, SpoofProtection
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
-MANAGEMENT_PROCESSES = ("sshd", "libvirtd", "virtproxyd", "cockpit-ws", "cockpit")
+MANAGEMENT_PROCESSES = (
+    "sshd",
+    "libvirtd",
+    "virtproxyd",
+    "cockpit-ws",
+    "cockpit",
+    "spiceproxy",
+    "pveproxy",
+)
+"""Management services, as `ss -p` names them (spiceproxy and pveproxy: Proxmox VE's SPICE proxy
+and web interface)."""
+
+
+def _is_qemu(process: str) -> bool:
+    """A QEMU process as `ss -p` names it (the name is cut at 15 characters: qemu-system-x86)."""
+    return process.startswith("qemu") or process == "kvm"
 
 
 def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
@@ -354,7 +369,9 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
 )
 def management_bound(ctx: Context) -> Iterator[Outcome]:
     """A management service listening on every address is reachable from every network the host
-    touches, including networks its VMs can reach."""
+    touches, including networks its VMs can reach. QEMU's own listeners (VNC and SPICE consoles,
+    incoming migration, TCP character devices) are management interfaces of their VM and count
+    too."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -365,7 +382,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             {
                 f"{lst.process} ({lst.protocol}/{lst.port})"
                 for lst in f.get()
-                if lst.process in MANAGEMENT_PROCESSES
+                if (lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process))
                 and lst.address in ("*", "0.0.0.0", "[::]", "::")
             }
         )
@@ -373,7 +390,10 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"listening on all addresses: {', '.join(wild)}", *f.sources)
         else:
             mgmt = [
-                lst for lst in f.get() if lst.process in MANAGEMENT_PROCESSES and not lst.loopback
+                lst
+                for lst in f.get()
+                if (lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process))
+                and not lst.loopback
             ]
             yield passed(
                 s, f"{len(mgmt)} management listener(s), none on a wildcard address", *f.sources
@@ -396,7 +416,9 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
 )
 def management_segment(ctx: Context) -> Iterator[Outcome]:
     """When the host's own address sits on a bridge that VMs are plugged into, every guest shares a
-    segment with the management interface (Rev. 1 HY-SR-20 wants a dedicated NIC or segment)."""
+    segment with the management interface (Rev. 1 HY-SR-20 wants a dedicated NIC or segment).
+    A bridge counts when a VM port is on it now or when a defined VM (running or not) attaches to
+    it, directly or through a libvirt network in bridge mode."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, addrs = h.facts.bridges, h.facts.addresses
@@ -406,18 +428,32 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             continue
         vm_ports = ("vnet", "tap", "macvtap", "veth")
         internal = _libvirt_internal_bridges(ctx, h.name)
-        shared = [
-            b
-            for b, members in bridges.get().items()
-            if b not in internal
-            and addrs.get().get(b)
-            and any(m.startswith(vm_ports) for m in members)
-        ]
+        net_bridges = {
+            n.name: n.bridge for n in ctx.deployment.networks if n.host == h.name and n.bridge
+        }
+        defined: dict[str, list[str]] = {}
+        for v in ctx.deployment.vms:
+            if v.host != h.name:
+                continue
+            for itf in v.interfaces:
+                br = itf.source if itf.type == "bridge" else None
+                if itf.type == "network":
+                    br = net_bridges.get(itf.source)
+                if br:
+                    defined.setdefault(br, []).append(v.name)
+        shared = []
+        for b, members in bridges.get().items():
+            if b in internal or not addrs.get().get(b):
+                continue
+            live = any(m.startswith(vm_ports) for m in members)
+            if live or b in defined:
+                vms = sorted(set(defined.get(b, [])))
+                what = f"VMs defined on it: {', '.join(vms[:6])}" if vms else "VM ports"
+                shared.append(f"{b} ({', '.join(addrs.get()[b])}; {what})")
         if shared:
-            detail = ", ".join(f"{b} ({', '.join(addrs.get()[b])})" for b in shared)
             yield failed(
                 s,
-                f"host address on bridge(s) with VM ports: {detail}",
+                f"host address on bridge(s) with VM ports: {', '.join(shared)}",
                 *bridges.sources,
                 *addrs.sources,
             )

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from hvaudit.bundle import BundleWriter, utc_now
 from hvaudit.collect.runner import Runner, RunResult
 
-__all__ = ["COMMANDS", "FILES", "HostCollector", "command_artefact", "file_artefact"]
+__all__ = [
+    "COMMANDS",
+    "FILES",
+    "LIBVIRT_DAEMONS",
+    "QEMU_EXE_ARGV",
+    "QEMU_STATUS_ARGV",
+    "HostCollector",
+    "command_artefact",
+    "file_artefact",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +46,11 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/cmdline"),
     FileProbe("/proc/sys/kernel/hostname"),
     FileProbe("/proc/sys/kernel/tainted"),
+    FileProbe("/proc/modules"),
+    FileProbe("/proc/sys/vm/overcommit_memory"),
+    FileProbe("/sys/fs/selinux/enforce"),
+    FileProbe("/sys/module/apparmor/parameters/enabled"),
+    FileProbe("/sys/kernel/security/apparmor/profiles"),
     FileProbe("/sys/module/module/parameters/sig_enforce"),
     FileProbe("/sys/kernel/security/lockdown"),
     FileProbe("/sys/module/kvm_intel/parameters/ept"),
@@ -52,11 +66,18 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/nsswitch.conf"),
     FileProbe("/etc/pam.d/sshd"),
     FileProbe("/etc/pam.d/common-auth"),
+    FileProbe("/etc/pam.d/password-auth"),
+    FileProbe("/etc/pam.d/system-auth"),
     FileProbe("/etc/sssd/sssd.conf"),
     FileProbe("/etc/systemd/journal-upload.conf"),
     FileProbe("/etc/libvirt/qemu.conf"),
     FileProbe("/etc/libvirt/libvirtd.conf"),
+    FileProbe("/etc/libvirt/virtqemud.conf"),
+    FileProbe("/etc/libvirt/virtproxyd.conf"),
 )
+
+#: The libvirt daemons whose configuration file hvaudit reads (monolithic, then modular).
+LIBVIRT_DAEMONS: tuple[str, ...] = ("libvirtd", "virtqemud", "virtproxyd")
 
 COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("dev-kvm", ("ls", "-l", "/dev/kvm")),
@@ -88,6 +109,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("sudoers", ("grep", "-r", "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
     CommandProbe("sshd-effective", ("sshd", "-T")),
+    CommandProbe(
+        "sshd-units",
+        ("systemctl", "is-active", "ssh.service", "sshd.service", "ssh.socket", "sshd.socket"),
+    ),
     CommandProbe("listeners", ("ss", "-H", "-t", "-u", "-l", "-n", "-p")),
     CommandProbe("nft-ruleset", ("nft", "-j", "list", "ruleset")),
     CommandProbe("iptables-input", ("iptables", "-S", "INPUT")),
@@ -96,8 +121,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("rpm-packages", ("rpm", "-qa", "--qf", "%{NAME}\t%{VERSION}-%{RELEASE}\tii\n")),
     CommandProbe(
-        "apt-upgrade-simulation", ("apt-get", "-s", "-o", "Debug::NoLocking=1", "upgrade"), 120
+        "apt-upgrade-simulation",
+        ("apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade"),
+        120,
     ),
+    CommandProbe("apt-held", ("apt-mark", "showhold")),
     CommandProbe(
         "dnf-security-updates",
         ("dnf", "-q", "updateinfo", "list", "--security", "--available"),
@@ -115,7 +143,23 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "virtqemud*.socket",
         ),
     ),
+    CommandProbe(
+        "libvirt-sockets",
+        (
+            "stat",
+            "-c",
+            "%a %U %G %n",
+            "/run/libvirt/libvirt-sock",
+            "/run/libvirt/virtqemud-sock",
+        ),
+    ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),
+    CommandProbe("audit-rules", ("auditctl", "-l")),
+    CommandProbe(
+        "qemu-logs",
+        ("grep", "-r", "-H", "-E", "starting up|is tainted:", "/var/log/libvirt/qemu"),
+        60,
+    ),
     CommandProbe("ip-addr", ("ip", "-j", "addr", "show")),
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),
     CommandProbe(
@@ -131,6 +175,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
 
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).
 QEMU_STATUS_ARGV: tuple[str, ...] = ("grep", "-H", "-E", "^(Seccomp|CapEff):")
+#: Per running QEMU process: the binary it runs; "(deleted)" when an update replaced it since.
+QEMU_EXE_ARGV: tuple[str, ...] = ("ls", "-l")
 
 
 def file_artefact(path: str) -> str:
@@ -187,6 +233,14 @@ class HostCollector:
                 command_artefact(f"qemu-status-{int(pid)}"),
                 " ".join(argv),
                 self.runner.run(argv, 5.0),
+                allow_rc=True,
+            )
+            exe = (*QEMU_EXE_ARGV, f"/proc/{int(pid)}/exe")
+            self._store(
+                writer,
+                command_artefact(f"qemu-exe-{int(pid)}"),
+                " ".join(exe),
+                self.runner.run(exe, 5.0),
                 allow_rc=True,
             )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
-from hvaudit.collect.host import command_artefact, file_artefact
+from hvaudit.collect.host import LIBVIRT_DAEMONS, command_artefact, file_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
     Account,
@@ -27,7 +27,12 @@ from hvaudit.model import (
     QemuProcess,
     Source,
 )
-from hvaudit.parse.libvirt_conf import LIBVIRTD_DEFAULTS, QEMU_DEFAULTS, parse_conf
+from hvaudit.parse.libvirt_conf import (
+    ConfValue,
+    effective_daemon_conf,
+    effective_qemu_conf,
+    parse_conf,
+)
 from hvaudit.safexml import parse_xml
 
 __all__ = ["parse_host_facts", "parse_libvirt_host"]
@@ -43,8 +48,15 @@ MFA_MODULES = (
     "pam_duo",
     "pam_radius_auth",
     "pam_yubico",
-    "pam_sss_gss",
     "pam_oauth2_device",
+)
+"""PAM modules that ask for a second factor. pam_sss_gss is not one: it accepts a Kerberos
+ticket the client already holds (sssd's pam_sss_gss(8)), a single factor."""
+PAM_STACK_FILES = (
+    "/etc/pam.d/sshd",
+    "/etc/pam.d/common-auth",
+    "/etc/pam.d/password-auth",
+    "/etc/pam.d/system-auth",
 )
 MONITORING_TOOLS = (
     "suricata",
@@ -153,16 +165,24 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         ev.get(_file("/sys/module/kvm_intel/parameters/ept")),
         ev.get(_file("/sys/module/kvm_amd/parameters/npt")),
     )
+    f.kvm_modules = _kvm_modules(ev, ept, npt)
     for got in (ept, npt):
         if got.state == "ok":
             f.memory_virtualization = Fact.of(_first(got) in ("Y", "1"), got.source)
             break
     else:
         if ept.state == "absent" and npt.state == "absent":
-            f.memory_virtualization = Fact.unavailable(
-                "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded",
-                ept.source,
-            )
+            if f.kvm_modules.known and any(
+                m.startswith("kvm_") and m not in ("kvm_intel", "kvm_amd")
+                for m in f.kvm_modules.get()
+            ):
+                # KVM without a hardware vendor module (kvm_pvm ...): no EPT/NPT in use.
+                f.memory_virtualization = Fact.of(False, *f.kvm_modules.sources, ept.source)
+            else:
+                f.memory_virtualization = Fact.unavailable(
+                    "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded",
+                    ept.source,
+                )
         else:
             f.memory_virtualization = Fact.failed(ept.reason or npt.reason, ept.source)
 
@@ -265,9 +285,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.pending_security_updates = _updates(ev)
     f.accounts = ev.fact(_file("/etc/passwd"), _accounts)
     f.admin_principals = _admins(ev)
-    f.sshd = ev.fact(_cmd("sshd-effective"), _sshd)
     f.directory = _directory(ev)
-    f.mfa = _mfa(ev, f.sshd)
     f.log_forwarding = _log_forwarding(ev)
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
@@ -293,7 +311,192 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(out, g.source)
 
     f.socket_units = ev.fact(_cmd("libvirt-socket-units"), units)
+    f.ssh_server = _ssh_server(ev, processes, f.listeners)
+    f.sshd = _sshd_fact(ev, f.ssh_server)
+    f.mfa = _mfa(ev, f.sshd)
+    f.held_packages = _held(ev)
+    f.selinux_enforcing = ev.fact(_file("/sys/fs/selinux/enforce"), _selinux)
+    f.apparmor_profiles = _apparmor(ev)
+    f.overcommit_memory = ev.fact(_file("/proc/sys/vm/overcommit_memory"), _int_file)
+    f.audit_rules = ev.fact(_cmd("audit-rules"), _audit_rules)
+    f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
+    f.bridge_vlan_filtering = _vlan_filtering(links)
+    f.link_info = _link_info(links)
     return f
+
+
+def _kvm_modules(ev: HostEvidence, ept: Got, npt: Got) -> Fact[tuple[str, ...]]:
+    """KVM modules, from /proc/modules and the vendor modules' parameter directories (which exist
+    for a loaded module and for one built into the kernel)."""
+    mods = ev.get(_file("/proc/modules"))
+    found: set[str] = set()
+    if ept.state == "ok":
+        found.add("kvm_intel")
+    if npt.state == "ok":
+        found.add("kvm_amd")
+    if mods.state == "ok":
+        for line in mods.text.splitlines():
+            name = line.split(" ", 1)[0]
+            if name == "kvm" or name.startswith("kvm_"):
+                found.add(name)
+        return Fact.of(tuple(sorted(found)), mods.source)
+    if found:
+        return Fact.of(tuple(sorted(found)), (ept if ept.state == "ok" else npt).source)
+    if mods.state == "failed":
+        return Fact.failed(f"/proc/modules: {mods.reason}", mods.source)
+    return Fact.unavailable("/proc/modules could not be read", mods.source)
+
+
+def _int_file(g: Got) -> Fact[int]:
+    try:
+        return Fact.of(int(_first(g)), g.source)
+    except ValueError:
+        return Fact.failed(f"unreadable value {_first(g)[:20]!r}", g.source)
+
+
+def _selinux(g: Got) -> Fact[bool | None]:
+    if g.state == "absent":
+        return Fact.of(None, Source(g.source.artefact, "selinuxfs not mounted: SELinux is off"))
+    return Fact.of(_first(g) == "1", g.source)
+
+
+def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:
+    enabled = ev.get(_file("/sys/module/apparmor/parameters/enabled"))
+    profiles = ev.get(_file("/sys/kernel/security/apparmor/profiles"))
+    if enabled.state == "failed" or profiles.state == "failed":
+        return Fact.failed(enabled.reason or profiles.reason, profiles.source)
+    if enabled.state == "absent" or _first(enabled) != "Y":
+        return Fact.of(None, enabled.source)
+    if profiles.state != "ok":
+        return Fact.unavailable(
+            "AppArmor is enabled but its loaded profiles could not be read", profiles.source
+        )
+    out: dict[str, str] = {}
+    for line in profiles.text.splitlines():
+        m = re.match(r"^(.*) \((\w+)\)\s*$", line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return Fact.of(out, profiles.source)
+
+
+def _ssh_server(ev: HostEvidence, processes: Fact[str], listeners: Fact[Any]) -> Fact[str]:
+    """Whether an SSH server runs: an sshd process, an active ssh/sshd unit or socket, or a
+    listener owned by sshd; "absent" when sshd is not installed."""
+    got = ev.get(_cmd("sshd-effective"))
+    if got.state == "absent":
+        return Fact.of("absent", Source(got.source.artefact, "sshd not installed"))
+    if got.state == "failed":
+        return Fact.failed(got.reason, got.source)
+    units = ev.get(_cmd("sshd-units"))
+    active = units.state == "ok" and any(ln.strip() == "active" for ln in units.text.splitlines())
+    running = _running(processes, ("sshd",), bool)
+    listening = listeners.known and any(lst.process == "sshd" for lst in listeners.get())
+    if active or listening or (running.known and running.get()):
+        return Fact.of("running", *processes.sources, units.source)
+    if not running.known or units.state not in ("ok", "absent"):
+        return Fact.unavailable("whether sshd runs could not be read", units.source)
+    return Fact.of("stopped", *processes.sources, units.source)
+
+
+def _sshd_fact(ev: HostEvidence, server: Fact[str]) -> Fact[dict[str, str]]:
+    got = ev.get(_cmd("sshd-effective"))
+    if got.state == "ok" and got.rc != 0 and server.known and server.get() == "stopped":
+        return Fact.of(
+            {},
+            Source(
+                got.source.artefact,
+                f"sshd -T exited {got.rc}: sshd is installed but not running",
+            ),
+        )
+    return ev.fact(_cmd("sshd-effective"), _sshd)
+
+
+def _held(ev: HostEvidence) -> Fact[tuple[str, ...]]:
+    apt = ev.get(_cmd("apt-upgrade-simulation"))
+    if apt.state != "ok":
+        dnf = ev.get(_cmd("dnf-security-updates"))
+        if dnf.state == "ok" and dnf.rc == 0:
+            return Fact.of((), Source(dnf.source.artefact, "dnf keeps no package back"))
+        return Fact.unavailable("no apt upgrade simulation to list kept-back packages")
+    if apt.rc != 0:
+        return Fact.failed(f"apt-get -s dist-upgrade exited {apt.rc}", apt.source)
+    names: list[str] = []
+    collecting = False
+    for line in apt.text.splitlines():
+        if re.match(r"The following (held )?packages (have been kept back|will be changed)", line):
+            collecting = True
+            continue
+        if collecting and line.startswith(" "):
+            names.extend(line.split())
+            continue
+        collecting = False
+    sources = [apt.source]
+    held = ev.get(_cmd("apt-held"))
+    if held.state == "ok" and held.rc == 0:
+        names.extend(held.text.split())
+        sources.append(held.source)
+    return Fact.of(tuple(sorted(set(names))), *sources)
+
+
+def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
+    if g.state == "absent":
+        return Fact.unavailable("auditctl is not installed", g.source)
+    if g.rc != 0:
+        return Fact.failed(f"auditctl -l exited {g.rc}: {g.reason[:200]}", g.source)
+    rules = tuple(ln.strip() for ln in g.text.splitlines() if ln.strip().startswith("-"))
+    return Fact.of(rules, g.source)
+
+
+def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
+    """Taint flags of each VM's last start: lines after its log's last "starting up" line."""
+    if g.state == "absent":
+        return Fact.unavailable("grep could not read /var/log/libvirt/qemu", g.source)
+    if g.rc not in (0, 1):
+        return Fact.failed(f"reading /var/log/libvirt/qemu exited {g.rc}", g.source)
+    out: dict[str, list[str]] = {}
+    for line in g.text.splitlines():
+        path, _, text = line.partition(":")
+        name = path.rsplit("/", 1)[-1]
+        if not name.endswith(".log"):
+            continue
+        name = name[: -len(".log")]
+        if "starting up" in text:
+            out[name] = []
+        else:
+            m = re.search(r"is tainted: ([\w-]+)", text)
+            if m:
+                flags = out.setdefault(name, [])
+                if m.group(1) not in flags:
+                    flags.append(m.group(1))
+    return Fact.of({k: tuple(v) for k, v in out.items()}, g.source)
+
+
+def _vlan_filtering(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, bool]]:
+    if not links.known:
+        return links  # type: ignore[return-value]
+    out = {}
+    for d in links.get():
+        info = d.get("linkinfo") or {}
+        if info.get("info_kind") == "bridge":
+            data = info.get("info_data") or {}
+            out[str(d.get("ifname"))] = bool(data.get("vlan_filtering"))
+    return Fact.of(out, *links.sources)
+
+
+def _link_info(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[str, str, str]]]:
+    if not links.known:
+        return links  # type: ignore[return-value]
+    return Fact.of(
+        {
+            str(d.get("ifname")): (
+                str((d.get("linkinfo") or {}).get("info_kind") or ""),
+                str(d.get("parentdev") or ""),
+                str(d.get("link") or ""),
+            )
+            for d in links.get()
+        },
+        *links.sources,
+    )
 
 
 def _packages(ev: HostEvidence) -> Fact[dict[str, str]]:
@@ -418,26 +621,123 @@ def _directory(ev: HostEvidence) -> Fact[str]:
     return Fact.of("", got.source)
 
 
-def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[str]:
-    texts = []
-    sources = []
-    for path in ("/etc/pam.d/sshd", "/etc/pam.d/common-auth"):
+#: OpenSSH's own defaults (sshd_config(5); the stock sshd_config shows them commented out), used
+#: only for a key `sshd -T` did not print (it prints every key, so only partial recordings).
+SSHD_DEFAULTS = {
+    "authenticationmethods": "any",
+    "pubkeyauthentication": "yes",
+    "passwordauthentication": "yes",
+    "kbdinteractiveauthentication": "yes",
+    "usepam": "no",
+    "gssapiauthentication": "no",
+    "hostbasedauthentication": "no",
+}
+
+
+def _pam_auth_lines(ev: HostEvidence) -> tuple[list[tuple[str, str]], list[Source]]:
+    """(control, module) of sshd's PAM auth stack, with @include and include/substack followed
+    through the stack files hvaudit collects."""
+    texts: dict[str, str] = {}
+    sources: list[Source] = []
+    for path in PAM_STACK_FILES:
         got = ev.get(_file(path))
         if got.state == "ok":
-            texts.append(got.text)
+            texts[path.rsplit("/", 1)[-1]] = got.text
             sources.append(got.source)
-    for text in texts:
-        for line in text.splitlines():
-            if line.strip().startswith("#"):
+    out: list[tuple[str, str]] = []
+
+    def walk(name: str, depth: int) -> None:
+        if depth > 8 or name not in texts:
+            return
+        for raw in texts[name].splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if line.startswith("@include"):
+                walk(line.split()[-1].rsplit("/", 1)[-1], depth + 1)
                 continue
-            for module in MFA_MODULES:
-                if module in line:
-                    return Fact.of(module, *sources)
-    if sshd.known and "," in (sshd.get().get("authenticationmethods") or ""):
-        return Fact.of(
-            "sshd AuthenticationMethods " + sshd.get()["authenticationmethods"], *sshd.sources
-        )
-    return Fact.of("", *sources)
+            m = re.match(r"^-?auth\s+(\[[^\]]*\]|\S+)\s+(\S+)", line)
+            if not m:
+                continue
+            control, module = m.group(1), m.group(2).rsplit("/", 1)[-1].removesuffix(".so")
+            if control in ("include", "substack"):
+                walk(module, depth + 1)
+            else:
+                out.append((control, module))
+
+    walk("sshd", 0)
+    return out, sources
+
+
+def _pam_required(control: str) -> bool:
+    """A PAM control under which the module's failure fails the login (not optional/sufficient)."""
+    if control in ("required", "requisite"):
+        return True
+    if control.startswith("["):
+        actions = dict(kv.split("=", 1) for kv in control.strip("[]").split() if "=" in kv)
+        return actions.get("default", "ignore") in ("die", "bad") or actions.get(
+            "auth_err", ""
+        ) in ("die", "bad")
+    return False
+
+
+def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]:
+    """Whether every way sshd lets an administrator in needs two factors, and why (not).
+
+    Decided from `sshd -T` (AuthenticationMethods, the enabled methods, UsePAM,
+    KbdInteractiveAuthentication) and sshd's PAM auth stack: PAM runs only for password and
+    keyboard-interactive logins, so a PAM module never adds a factor to a public-key login, and a
+    module counts only under a control that makes its failure fail the login.
+    """
+    if not sshd.known:
+        return sshd  # type: ignore[return-value]
+    conf = dict(SSHD_DEFAULTS)
+    conf.update(sshd.get())
+    stack, sources = _pam_auth_lines(ev)
+    evidence = (*sshd.sources, *sources)
+    use_pam = conf["usepam"] == "yes"
+    otp = [m for c, m in stack if m in MFA_MODULES and _pam_required(c)]
+    weak = [f"{m} ({c})" for c, m in stack if m in MFA_MODULES and not _pam_required(c)]
+    enabled = {
+        "publickey": conf["pubkeyauthentication"] == "yes",
+        "password": conf["passwordauthentication"] == "yes",
+        "keyboard-interactive": conf["kbdinteractiveauthentication"] == "yes",
+        "gssapi-with-mic": conf["gssapiauthentication"] == "yes",
+        "hostbased": conf["hostbasedauthentication"] == "yes",
+    }
+    if conf["authenticationmethods"] == "any":
+        lists = [[m] for m, on in enabled.items() if on]
+    else:
+        lists = [lst.split(",") for lst in conf["authenticationmethods"].split()]
+
+    def factors(method: str) -> set[str]:
+        base = method.split(":", 1)[0]
+        if base in ("keyboard-interactive", "password") and use_pam and otp:
+            return {"knowledge", "otp"} if base == "keyboard-interactive" else {"knowledge"}
+        return {
+            "publickey": {"possession"},
+            "password": {"knowledge"},
+            "keyboard-interactive": {"knowledge"},
+            "gssapi-with-mic": {"kerberos"},
+            "hostbased": {"host"},
+        }.get(base, {base})
+
+    single = []
+    for lst in lists:
+        got: set[str] = set()
+        for method in lst:
+            got |= factors(method)
+        if len(got) < 2:
+            single.append(",".join(lst))
+    if single:
+        why = f"{' or '.join(single)} alone logs in (AuthenticationMethods {conf['authenticationmethods']})"
+        if any("publickey" in s for s in single) and (otp or weak):
+            why += "; PAM's auth stack is not run for public-key logins"
+        if weak:
+            why += f"; {', '.join(weak)} does not fail the login when the factor is missing"
+        return Fact.of((False, why), *evidence)
+    how = f"AuthenticationMethods {conf['authenticationmethods']}"
+    if otp:
+        how += f", PAM requires {', '.join(sorted(set(otp)))}"
+    return Fact.of((True, how), *evidence)
 
 
 _RSYSLOG_LEGACY = re.compile(r"(?<![\w$])(@@?)(\(o\))?\[?([\w.\-:]+?)\]?(:\d+)?(;\S+)?\s*$")
@@ -495,38 +795,108 @@ def _running(
     for line in processes.get().splitlines():
         parts = line.split(None, 2)
         if len(parts) == 3:
-            exe = parts[2].split()[0].rsplit("/", 1)[-1] if parts[2].split() else ""
+            exe = parts[2].split()[0].rstrip(":").rsplit("/", 1)[-1] if parts[2].split() else ""
             if exe in names:
                 found.append(exe)
     return Fact.of(make(found), *processes.sources)
 
 
+_NFT_NEUTRAL = ("counter", "log", "comment", "limit", "quota", "notrack", "meta_set")
+
+
+def _nft_verdict(rule: dict[str, Any]) -> str | None:
+    """The verdict of a rule that matches every packet (accept, drop, jump:CHAIN ...), or None
+    when the rule matches only some packets or has no final verdict."""
+    verdict = None
+    for expr in rule.get("expr") or []:
+        if not isinstance(expr, dict) or len(expr) != 1:
+            return None
+        ((kind, arg),) = expr.items()
+        if kind in ("accept", "drop", "reject"):
+            verdict = kind
+        elif kind in ("jump", "goto") and isinstance(arg, dict):
+            verdict = f"{kind}:{arg.get('target')}"
+        elif kind not in _NFT_NEUTRAL:
+            return None  # a match (or a statement hvaudit does not judge): not catch-all
+    return verdict
+
+
+def _nft_chain_outcome(
+    chain: tuple[str, str, str], rules: dict[tuple[str, str, str], list[dict[str, Any]]], depth: int
+) -> tuple[str | None, str]:
+    """The first unconditional verdict in a chain (following jumps), with the rule that gave it."""
+    for rule in rules.get(chain, []):
+        verdict = _nft_verdict(rule)
+        if verdict is None:
+            continue
+        where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
+        if verdict in ("accept", "drop", "reject"):
+            return verdict, where
+        if depth < 8:
+            target = (chain[0], chain[1], verdict.split(":", 1)[1])
+            sub, sub_where = _nft_chain_outcome(target, rules, depth + 1)
+            if sub is not None:
+                return sub, f"{where} -> {sub_where}"
+            if verdict.startswith("goto"):
+                return None, where
+    return None, ""
+
+
 def _firewall(ev: HostEvidence) -> Fact[str]:
+    """ "drop" when the host's input path ends in drop for traffic no rule admits, "accept" when
+    not. nftables: every input-hook base chain is read in rule order; an unconditional accept
+    (no match, e.g. `accept` or `counter accept`) before any unconditional drop means
+    everything is accepted whatever the chain's policy says."""
     nft = ev.get(_cmd("nft-ruleset"))
     if nft.state == "ok" and nft.rc == 0:
         try:
             items = json.loads(nft.text or "{}").get("nftables", [])
-        except ValueError:
+        except (ValueError, AttributeError):
             return Fact.failed("nft printed invalid JSON", nft.source)
-        policies = []
-        for item in items:
-            chain = item.get("chain") if isinstance(item, dict) else None
-            if isinstance(chain, dict) and chain.get("hook") == "input":
-                policies.append(str(chain.get("policy", "accept")))
-        if policies:
-            return Fact.of(
-                "drop" if "drop" in policies else "accept",
-                Source(nft.source.artefact, "input-hook chains"),
-            )
+        bases: list[tuple[tuple[str, str, str], str]] = []
+        rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
+            chain, rule = item.get("chain"), item.get("rule")
+            if isinstance(chain, dict):
+                key = (str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))
+                if chain.get("hook") == "input":
+                    bases.append((key, str(chain.get("policy", "accept"))))
+            elif isinstance(rule, dict):
+                key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
+                rules.setdefault(key, []).append(rule)
+        if bases:
+            findings = []
+            effective = "accept"
+            for key, policy in bases:
+                verdict, where = _nft_chain_outcome(key, rules, 0)
+                name = " ".join(key)
+                if verdict == "accept":
+                    findings.append(f"{name}: policy {policy}, but {where} accepts all traffic")
+                elif verdict in ("drop", "reject"):
+                    effective = "drop"
+                    findings.append(f"{name}: {where} drops the rest")
+                elif policy == "drop":
+                    effective = "drop"
+                    findings.append(f"{name}: policy drop")
+                else:
+                    findings.append(f"{name}: policy {policy}")
+            return Fact.of(effective, Source(nft.source.artefact, "; ".join(findings)))
     ipt = ev.get(_cmd("iptables-input"))
     if ipt.state == "ok" and ipt.rc == 0:
-        policy = "accept"
+        policy, where = "accept", "policy ACCEPT"
+        decided = False
         for line in ipt.text.splitlines():
             if line.startswith("-P INPUT") and line.split()[-1] in ("DROP", "REJECT"):
-                policy = "drop"
-            if re.match(r"-A INPUT -j (DROP|REJECT)", line):
-                policy = "drop"
-        return Fact.of(policy, ipt.source)
+                policy, where = "drop", "policy DROP"
+            m = re.fullmatch(r"-A INPUT -j (ACCEPT|DROP|REJECT)", line.strip())
+            if m and not decided:
+                decided = True
+                verdict = "accept" if m.group(1) == "ACCEPT" else "drop"
+                where = f"{line.strip()} (first unconditional rule)"
+                policy = verdict
+        return Fact.of(policy, Source(ipt.source.artefact, where))
     if nft.state == "ok" and nft.rc == 0:
         return Fact.of("accept", Source(nft.source.artefact, "no input-hook chain"))
     if nft.state == "absent" and ipt.state == "absent":
@@ -573,6 +943,10 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         status = ev.get(_cmd(f"qemu-status-{pid}"))
         seccomp = re.search(r"Seccomp:\s*(\d)", status.text)
         caps = re.search(r"CapEff:\s*([0-9a-fA-F]+)", status.text)
+        exe = ev.get(_cmd(f"qemu-exe-{pid}"))
+        replaced = (
+            "(deleted)" in exe.text if exe.state == "ok" and exe.rc == 0 and exe.text else None
+        )
         out.append(
             QemuProcess(
                 pid,
@@ -581,6 +955,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 "-sandbox on" in args,
                 int(seccomp.group(1)) if seccomp else None,
                 int(caps.group(1), 16) if caps else None,
+                replaced,
             )
         )
     return Fact.of(tuple(out), *processes.sources)
@@ -684,7 +1059,7 @@ def _monitoring(packages: Fact[dict[str, str]], processes: Fact[str]) -> Fact[tu
 
 
 def _conf(
-    ev: HostEvidence, path: str, defaults: dict[str, Any], lh: LibvirtHost, prefix: str
+    ev: HostEvidence, path: str, lh: LibvirtHost, prefix: str, daemon: str | None
 ) -> Fact[dict[str, object]]:
     if ev.missing is not None:
         return ev.missing
@@ -697,16 +1072,52 @@ def _conf(
         values, lines = parse_conf(got.text, path) if got.state == "ok" else ({}, {})
     except InputError as exc:
         return Fact.failed(str(exc), got.source)
-    effective: dict[str, object] = dict(defaults)
-    effective.update(values)
-    for key in set(defaults) | set(values):
-        if key in lines:
+    lh.conf_present[prefix] = got.state == "ok"
+    typed: dict[str, ConfValue] = values
+    effective, defaulted = (
+        effective_daemon_conf(daemon, typed) if daemon else effective_qemu_conf(typed)
+    )
+    for key in effective:
+        if key in lines and key not in defaulted:
             lh.conf_sources[f"{prefix}.{key}"] = Source(
                 got.source.artefact, f"line {lines[key]}: {key}"
             )
         else:
             lh.conf_sources[f"{prefix}.{key}"] = Source(got.source.artefact, key, default=True)
     return Fact.of(effective, got.source)
+
+
+def _daemons(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, ...]]:
+    """The libvirt daemons in use: running processes, and daemons whose socket unit is enabled
+    (modular daemons exit when idle and are started again by their socket; libvirt
+    docs/daemons.rst, "Checking whether modular/monolithic mode is in use")."""
+    if ev.missing is not None:
+        return ev.missing
+    running = _running(processes, LIBVIRT_DAEMONS, lambda names: names)
+    if not running.known:
+        return running  # type: ignore[return-value]
+    found = set(running.get())
+    units = ev.get(_cmd("libvirt-socket-units"))
+    for line in units.text.splitlines() if units.state == "ok" else []:
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] == "enabled":
+            name = parts[0].split(".", 1)[0].split("-", 1)[0]
+            if name in LIBVIRT_DAEMONS:
+                found.add(name)
+    return Fact.of(
+        tuple(d for d in LIBVIRT_DAEMONS if d in found), *processes.sources, units.source
+    )
+
+
+def _sockets(g: Got) -> Fact[dict[str, str]]:
+    if g.state == "absent":
+        return Fact.unavailable("stat is not installed", g.source)
+    out = {}
+    for line in g.text.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0].isdigit():
+            out[parts[3]] = " ".join(parts[:3])
+    return Fact.of(out, g.source)
 
 
 def _nwfilters(bundle: Bundle, index_path: str) -> dict[str, tuple[str, ...]]:
@@ -759,10 +1170,14 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     """The libvirt daemon and QEMU driver settings of the host."""
     ev = HostEvidence(bundle)
     lh = LibvirtHost()
-    lh.qemu_conf = _conf(ev, "/etc/libvirt/qemu.conf", QEMU_DEFAULTS, lh, "qemu.conf")
-    lh.libvirtd_conf = _conf(
-        ev, "/etc/libvirt/libvirtd.conf", LIBVIRTD_DEFAULTS, lh, "libvirtd.conf"
-    )
+    lh.qemu_conf = _conf(ev, "/etc/libvirt/qemu.conf", lh, "qemu.conf", None)
+    for daemon in LIBVIRT_DAEMONS:
+        lh.daemon_confs[f"{daemon}.conf"] = _conf(
+            ev, f"/etc/libvirt/{daemon}.conf", lh, f"{daemon}.conf", daemon
+        )
+    lh.libvirtd_conf = lh.daemon_confs["libvirtd.conf"]
+    lh.daemons = _daemons(ev, ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source)))
+    lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
 
     def polkit(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         files: dict[str, list[str]] = {}

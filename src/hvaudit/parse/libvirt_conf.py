@@ -5,13 +5,40 @@ comments. A key that is absent takes its documented default, recorded here once 
 default in the evidence (sources: libvirt 9.0 stock qemu.conf and libvirtd.conf on Debian 12, as
 summarised in ../shared/reference/checks-catalog.md rows SR04-KVM-*, SR05B-KVM-*, SR13-KVM-*,
 SR20-KVM-*).
+
+Defaults that depend on other keys or on the daemon are resolved by `effective_daemon_conf` and
+`effective_qemu_conf`, each with its source:
+
+- libvirt src/remote/remote_daemon_config.c, daemonConfigNew(): `auth_unix_rw` is "polkit" for a
+  privileged daemon built with polkit (every distribution's system daemon), and
+  `unix_sock_rw_perms` is set there from that built-in default: "0777" when it is polkit, "0700"
+  otherwise. daemonConfigLoadOptions() only ever widens it (to 0777 when the file sets polkit):
+  a file that sets `auth_unix_rw = "none"` and no perms leaves the system daemon's socket at 0777.
+  `listen_tls` is 1 for libvirtd (honoured only with --listen) and 0 for the other daemons
+  (virtproxyd); `tcp_min_ssf` is 56 ("good enough for kerberos"), and values below 56 are
+  refused.
+- libvirt src/qemu/qemu_conf.c, virQEMUDriverConfigNew(): `namespaces` holds "mount" for a
+  privileged daemon where mount namespaces exist; `stdio_handler` is logd (stdioLogD = true);
+  virQEMUDriverConfigSetDefaults(): `migrate_tls_x509_verify` is `default_tls_x509_verify` when
+  that is set, else 1.
+- libvirt src/qemu/qemu_cgroup.c, defaultDeviceACL: /dev/null, /dev/full, /dev/zero,
+  /dev/random, /dev/urandom, /dev/ptmx, /dev/kvm (older releases also listed /dev/kqemu, /dev/rtc,
+  /dev/hpet, /dev/vfio/vfio, /dev/net/tun).
 """
 
 from __future__ import annotations
 
 from hvaudit.errors import InputError
 
-__all__ = ["LIBVIRTD_DEFAULTS", "QEMU_DEFAULTS", "parse_conf"]
+__all__ = [
+    "DEFAULT_DEVICE_ACL",
+    "HISTORIC_DEVICE_ACL",
+    "LIBVIRTD_DEFAULTS",
+    "QEMU_DEFAULTS",
+    "effective_daemon_conf",
+    "effective_qemu_conf",
+    "parse_conf",
+]
 
 ConfValue = int | str | list[str] | None
 
@@ -42,7 +69,23 @@ QEMU_DEFAULTS: dict[str, ConfValue] = {
     "relaxed_acs_check": 0,
     "stdio_handler": "logd",
     "dynamic_ownership": 1,
+    "namespaces": ["mount"],
+    "migrate_tls_x509_verify": 1,  # resolved in effective_qemu_conf
+    "cgroup_device_acl": None,  # None: libvirt's built-in list (DEFAULT_DEVICE_ACL)
 }
+
+#: libvirt 9.x's built-in cgroup device ACL (qemu_cgroup.c defaultDeviceACL).
+DEFAULT_DEVICE_ACL = (
+    "/dev/null",
+    "/dev/full",
+    "/dev/zero",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/ptmx",
+    "/dev/kvm",
+)
+#: Entries earlier libvirt releases had in the same built-in list.
+HISTORIC_DEVICE_ACL = ("/dev/kqemu", "/dev/rtc", "/dev/hpet", "/dev/vfio/vfio", "/dev/net/tun")
 
 LIBVIRTD_DEFAULTS: dict[str, ConfValue] = {
     "listen_tls": 1,  # honoured only with --listen (or an enabled TLS socket unit)
@@ -52,7 +95,7 @@ LIBVIRTD_DEFAULTS: dict[str, ConfValue] = {
     "auth_tls": "none",
     "auth_unix_ro": "polkit",
     "auth_unix_rw": "polkit",
-    "unix_sock_rw_perms": "0770",
+    "unix_sock_rw_perms": "0777",  # the system daemon's built-in auth is polkit (daemonConfigNew)
     "unix_sock_ro_perms": "0777",
     "access_drivers": [],  # empty: the nop driver, no API access control
     "tls_no_verify_certificate": 0,
@@ -136,3 +179,29 @@ def parse_conf(text: str, name: str) -> tuple[dict[str, ConfValue], dict[str, in
     if pending:
         raise InputError(f"{name}:{start}: unterminated list")
     return values, lines
+
+
+def effective_daemon_conf(
+    daemon: str, values: dict[str, ConfValue]
+) -> tuple[dict[str, object], set[str]]:
+    """A daemon's effective settings from the keys its file sets (see the module docstring).
+
+    Returns the settings and the keys whose value is a default.
+    """
+    out: dict[str, object] = dict(LIBVIRTD_DEFAULTS)
+    if daemon != "libvirtd":
+        out["listen_tls"] = 0
+    out.update(values)
+    return out, set(out) - set(values)
+
+
+def effective_qemu_conf(values: dict[str, ConfValue]) -> tuple[dict[str, object], set[str]]:
+    """qemu.conf's effective settings from the keys the file sets (see the module docstring)."""
+    out: dict[str, object] = dict(QEMU_DEFAULTS)
+    out.update(values)
+    if (
+        "migrate_tls_x509_verify" not in values
+        and values.get("default_tls_x509_verify") is not None
+    ):
+        out["migrate_tls_x509_verify"] = values["default_tls_x509_verify"]
+    return out, set(out) - set(values)

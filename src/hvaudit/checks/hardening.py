@@ -1,0 +1,556 @@
+"""Host hardening around libvirt and QEMU that the other modules do not read: qemu.conf's device
+ACL, namespaces, migration and stdio settings, the daemon's log outputs, kernel audit rules,
+libvirt's own taint flags, memory overcommit, QEMU processes left on an old binary, and the
+layer-2 set-up of VM bridges and bonds.
+
+Every default encoded here names its source in the check's docstring; the values are resolved once
+in `hvaudit.parse.libvirt_conf`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hvaudit.checks._libvirt import conf_fact, conf_value, daemon_files, is_local_address
+from hvaudit.checks.base import (
+    LINUX_HOST,
+    QEMU,
+    Context,
+    Outcome,
+    Severity,
+    check,
+    failed,
+    first_unknown,
+    host_subject,
+    manual,
+    not_applicable,
+    passed,
+    unknown,
+    vm_subject,
+)
+from hvaudit.model import Source
+from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
+
+LIBVIRT_TCP = 16509
+#: Minimum SASL strength for libvirt's TCP transport: 112 bits (NIST SP 800-131A's floor for
+#: symmetric keys; the catalog's SR04-KVM-02 target), above libvirt's default of 56.
+MIN_SSF = 112
+
+
+@check(
+    id="HVA-035",
+    title="libvirt's SASL-protected TCP transport demands strong encryption",
+    scope="host",
+    severity=Severity.HIGH,
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-4"],
+        "sp800-125a-r1": ["HY-SR-20"],
+        "sp800-125b": ["VM-NS-R2"],
+    },
+    remediation=f"Set tcp_min_ssf = {MIN_SSF} (or higher) in libvirtd.conf / virtproxyd.conf, or "
+    "stop listening on TCP and use TLS.",
+)
+def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
+    """With auth_tcp = "sasl", libvirt's TCP transport is encrypted by the SASL mechanism only as
+    strongly as tcp_min_ssf demands. libvirt's default is 56 ("good enough for kerberos",
+    src/remote/remote_daemon_config.c daemonConfigNew; lower values are refused), a DES-era
+    strength. The setting matters only where the TCP listener is up or its socket unit enabled."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        files = daemon_files(h, "remote")
+        gap = first_unknown(*(conf_fact(h, f) for f in files), h.facts.listeners)
+        if gap is not None:
+            yield unknown(s, gap, f"tcp_min_ssf is at least {MIN_SSF} where libvirt listens on TCP")
+            continue
+        ports = {lst.port for lst in h.facts.listeners.get()}
+        units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
+        tcp_unit = any(u.endswith("-tcp.socket") and st == "enabled" for u, st in units.items())
+        if LIBVIRT_TCP not in ports and not tcp_unit:
+            yield not_applicable(
+                s, "libvirt does not listen on TCP 16509", *h.facts.listeners.sources
+            )
+            continue
+        weak, refs = [], []
+        for file in files:
+            ssf, src = conf_value(h, file, "tcp_min_ssf")
+            auth, asrc = conf_value(h, file, "auth_tcp")
+            refs += [src, asrc]
+            if auth == "sasl" and int(str(ssf)) < MIN_SSF:
+                weak.append(f"{file}: tcp_min_ssf = {ssf}" + (" (default)" if src.default else ""))
+            elif auth != "sasl":
+                weak.append(f"{file}: auth_tcp = {auth!r}, no SASL encryption at all")
+        if weak:
+            yield failed(s, f"TCP transport weaker than SSF {MIN_SSF}: {'; '.join(weak)}", *refs)
+        else:
+            yield passed(s, f"SASL on TCP demands SSF >= {MIN_SSF}", *refs)
+
+
+@check(
+    id="HVA-036",
+    title="Migration is bound to the migration network and verifies TLS clients",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-r1": ["HY-SR-13"]},
+    remediation="Set migration_address in qemu.conf to the host's address on the dedicated "
+    "migration network, and keep migrate_tls_x509_verify = 1 (client certificates checked).",
+)
+def migration_binding(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-13 wants migration on a dedicated segment with authenticated endpoints.
+    qemu.conf's migration_address defaults to 0.0.0.0 (every address; qemu.conf comments), so an
+    incoming migration listens on every network the host touches. migrate_tls_x509_verify
+    defaults to default_tls_x509_verify when that is set, else 1 (libvirt src/qemu/qemu_conf.c,
+    virQEMUDriverConfigSetDefaults); 0 lets any TLS client send a VM's state."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        qc = conf_fact(h, "qemu.conf")
+        if not qc.known:
+            yield unknown(s, qc, "qemu.conf migration_address and migrate_tls_x509_verify")
+            continue
+        addr, asrc = conf_value(h, "qemu.conf", "migration_address")
+        verify, vsrc = conf_value(h, "qemu.conf", "migrate_tls_x509_verify")
+        problems = []
+        if addr in (None, "0.0.0.0", "::", "[::]", ""):
+            problems.append(
+                f"migration_address = {addr or '0.0.0.0'}"
+                + (" (default)" if asrc.default else "")
+                + ": incoming migrations listen on every address"
+            )
+        if verify == 0:
+            problems.append("migrate_tls_x509_verify = 0: TLS migration clients are not verified")
+        if problems:
+            yield failed(s, "; ".join(problems), asrc, vsrc)
+        else:
+            where = "loopback" if is_local_address(str(addr)) else str(addr)
+            yield passed(
+                s,
+                f"migration_address = {where}, migrate_tls_x509_verify = {verify}",
+                asrc,
+                vsrc,
+            )
+
+
+@check(
+    id="HVA-053",
+    title="QEMU keeps libvirt's device ACL and its private mount namespace",
+    scope="host",
+    severity=Severity.HIGH,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    remediation="Remove cgroup_device_acl from qemu.conf (or keep it to the default list) and "
+    'remove namespaces = [] so each QEMU gets its own /dev (namespaces = [ "mount" ]).',
+)
+def device_acl(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-7 asks that each VM process reach only its own devices. libvirt builds that
+    with a per-VM cgroup device ACL and a private mount namespace holding only the VM's devices.
+    Defaults: cgroup_device_acl is libvirt's built-in list (/dev/null, /dev/full, /dev/zero,
+    /dev/random, /dev/urandom, /dev/ptmx, /dev/kvm; src/qemu/qemu_cgroup.c defaultDeviceACL,
+    older releases added /dev/kqemu, /dev/rtc, /dev/hpet, /dev/vfio/vfio, /dev/net/tun);
+    namespaces is [ "mount" ] for the system daemon (src/qemu/qemu_conf.c
+    virQEMUDriverConfigNew). Every extra ACL entry is a host device every VM's QEMU may open."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        qc = conf_fact(h, "qemu.conf")
+        if not qc.known:
+            yield unknown(s, qc, "qemu.conf cgroup_device_acl and namespaces are the defaults")
+            continue
+        acl, asrc = conf_value(h, "qemu.conf", "cgroup_device_acl")
+        ns, nsrc = conf_value(h, "qemu.conf", "namespaces")
+        problems = []
+        if acl is not None:
+            allowed = set(DEFAULT_DEVICE_ACL) | set(HISTORIC_DEVICE_ACL)
+            extra = [str(d) for d in acl if str(d) not in allowed]
+            if extra:
+                problems.append(f"cgroup_device_acl adds {', '.join(extra[:8])} for every VM")
+        if "mount" not in (ns or []):
+            problems.append(f"namespaces = {ns}: QEMU sees the host's /dev")
+        if problems:
+            yield failed(s, "; ".join(problems), asrc, nsrc)
+        else:
+            what = "default" if acl is None else "only default entries"
+            yield passed(s, f"cgroup_device_acl {what}, namespaces = {ns}", asrc, nsrc)
+
+
+#: libvirt taint flags that mean a VM runs outside what libvirt can vouch for (libvirt 9.0:
+#: src/conf/domain_conf.c virDomainTaint; ../shared/reference/checks-catalog.md SR05B-KVM-10).
+TAINT_FLAGS = (
+    "custom-argv",
+    "custom-monitor",
+    "high-privileges",
+    "shell-scripts",
+    "disk-probing",
+    "external-launch",
+    "host-cpu",
+    "hook-script",
+    "cdrom-passthrough",
+    "custom-dtb",
+    "custom-ga-command",
+    "custom-hypervisor-feature",
+    "deprecated-config",
+    "custom-device",
+)
+
+
+@check(
+    id="HVA-054",
+    title="libvirt reports no taint for the VM",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    remediation="Remove what libvirt flags (QEMU command-line passthrough, custom monitor "
+    "commands, a root QEMU, host-passthrough of a CD-ROM ...) and restart the VM.",
+    platforms=("kvm-libvirt",),
+)
+def vm_taint(ctx: Context) -> Iterator[Outcome]:
+    """libvirt taints a VM it starts with a configuration it cannot vouch for and writes
+    "Domain id=N is tainted: FLAG" into /var/log/libvirt/qemu/NAME.log. The flags of the VM's last
+    start (the lines after the log's last "starting up") are read; a VM never started on this host
+    has no run to judge."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        f = hosts[v.host].facts.qemu_taints
+        if not f.known:
+            yield unknown(s, f, "libvirt's QEMU log of this VM reports no 'is tainted' line")
+            continue
+        if v.name not in f.get():
+            if v.running:
+                yield manual(
+                    s,
+                    "running, but no QEMU log start for it on the host",
+                    *f.sources,
+                    question=f"Does /var/log/libvirt/qemu/{v.name}.log (or the journal) show "
+                    "'is tainted' after the VM's last 'starting up' line? Pass: no such line.",
+                )
+            else:
+                yield not_applicable(
+                    s, "no logged start of this VM on the host (taints are per run)", *f.sources
+                )
+            continue
+        flags = f.get()[v.name]
+        when = "current run" if v.running else "last run"
+        if flags:
+            yield failed(s, f"tainted ({when}): {', '.join(flags)}", *f.sources)
+        else:
+            yield passed(s, f"no taint flag in the {when}'s log", *f.sources)
+
+
+@check(
+    id="HVA-062",
+    title="The kernel does not overcommit memory unconditionally",
+    scope="host",
+    severity=Severity.LOW,
+    recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
+    remediation="Set vm.overcommit_memory = 0 (heuristic) or 2 (strict accounting) in "
+    "/etc/sysctl.d/ and size swap for the VMs' committed memory.",
+    platforms=LINUX_HOST,
+)
+def overcommit_memory(ctx: Context) -> Iterator[Outcome]:
+    """vm.overcommit_memory = 1 makes the kernel pretend there is always enough memory until it
+    runs out, when the OOM killer picks a process (usually the largest: a QEMU). 0, the default,
+    refuses obvious overcommits; 2 never overcommits (kernel Documentation/mm/
+    overcommit-accounting.rst, admin-guide/sysctl/vm.rst)."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.overcommit_memory
+        if not f.known:
+            yield unknown(s, f, "vm.overcommit_memory is 0 or 2")
+        elif f.get() == 1:
+            yield failed(
+                s,
+                "vm.overcommit_memory = 1: allocations always succeed, the OOM killer "
+                "decides which VM dies",
+                *f.sources,
+            )
+        else:
+            mode = {0: "heuristic", 2: "strict accounting"}.get(f.get(), "unknown mode")
+            yield passed(s, f"vm.overcommit_memory = {f.get()} ({mode})", *f.sources)
+
+
+@check(
+    id="HVA-182",
+    title="Running QEMU processes use the installed QEMU",
+    scope="host",
+    severity=Severity.HIGH,
+    recommendations={"sp800-125a-2014": ["HY-SR-18"]},
+    remediation="Restart or live-migrate the listed VMs so they run the updated QEMU.",
+    platforms=QEMU,
+)
+def stale_qemu(ctx: Context) -> Iterator[Outcome]:
+    """An update replaces QEMU's binary, but a running VM keeps the old one until it is
+    restarted or migrated: the patch is installed and not in effect. /proc/PID/exe of such a
+    process points to a deleted file ("(deleted)")."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.qemu_processes
+        if not f.known:
+            yield unknown(s, f, "every QEMU process runs the installed QEMU binary")
+            continue
+        procs = f.get()
+        if not procs:
+            yield not_applicable(s, "no QEMU process running", *f.sources)
+            continue
+        stale = [p for p in procs if p.binary_replaced]
+        unread = [p for p in procs if p.binary_replaced is None]
+        if stale:
+            names = ", ".join(p.guest or str(p.pid) for p in stale[:8])
+            yield failed(
+                s,
+                f"{len(stale)} QEMU process(es) run a binary replaced by an update: {names}",
+                *f.sources,
+            )
+        elif unread:
+            names = ", ".join(p.guest or str(p.pid) for p in unread[:8])
+            yield manual(
+                s,
+                f"the binary of {len(unread)} QEMU process(es) could not be read: {names}",
+                *f.sources,
+                question="Does `ls -l /proc/PID/exe` of these QEMU processes end in "
+                "'(deleted)'? Pass: none does.",
+            )
+        else:
+            yield passed(s, f"{len(procs)} QEMU process(es) run the installed binary", *f.sources)
+
+
+@check(
+    id="HVA-213",
+    title="libvirt's own log reaches the system log",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    remediation='Leave log_outputs unset on a systemd host, or include "journald" or "syslog:" '
+    "outputs in libvirtd.conf / virtqemud.conf; keep log_level at 3 or 4 in production.",
+)
+def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
+    """What libvirt logs only reaches the forwarding path when it goes to the journal or syslog.
+    Unset, log_outputs means the systemd journal when the host runs systemd, else
+    /var/log/libvirt/libvirtd.log (libvirt docs/logging.rst; checks-catalog SR20-KVM-01). The QEMU
+    driver's daemon is read: libvirtd, or virtqemud with the modular daemons."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        files = daemon_files(h, "driver")
+        units = h.facts.socket_units
+        gap = first_unknown(*(conf_fact(h, f) for f in files), units)
+        if gap is not None:
+            yield unknown(s, gap, "libvirt log_outputs include journald or syslog")
+            continue
+        problems, ok, refs = [], [], []
+        systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
+        for file in files:
+            outputs, src = conf_value(h, file, "log_outputs")
+            level, lsrc = conf_value(h, file, "log_level")
+            refs += [src, lsrc]
+            if outputs is None:
+                if systemd:
+                    ok.append(f"{file}: log_outputs unset (the journal)")
+                else:
+                    problems.append(f"{file}: log_outputs unset on a host without systemd (a file)")
+            elif "journald" in str(outputs) or "syslog:" in str(outputs):
+                ok.append(f"{file}: log_outputs {outputs!r}")
+            else:
+                problems.append(f"{file}: log_outputs {outputs!r} writes only to files or stderr")
+            if level == 1:
+                problems.append(f"{file}: log_level = 1 (debug, floods the log)")
+        if problems:
+            yield failed(s, "; ".join(problems), *refs)
+        else:
+            yield passed(s, "; ".join(ok), *refs)
+
+
+def _watched(rules: tuple[str, ...], path: str) -> bool:
+    """An audit rule watches writes to `path` (-w PATH -p ..w.., or a dir=/path= field rule)."""
+    for r in rules:
+        if not ("-w " + path in r or f"dir={path}" in r or f"path={path}" in r):
+            continue
+        perms = r.split("-p", 1)[1].split()[0] if " -p " in r else "rwxa"
+        if "w" in perms:
+            return True
+    return False
+
+
+@check(
+    id="HVA-214",
+    title="Kernel audit rules watch the virtualization configuration",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
+    remediation="Add audit rules such as `-w /etc/libvirt -p wa -k libvirt-config` and "
+    "`-w /etc/polkit-1 -p wa -k polkit` (e.g. /etc/audit/rules.d/libvirt.rules) and load them.",
+    platforms=("kvm-libvirt",),
+)
+def audit_rules(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-17 wants configuration changes logged. auditd loads no custom rules by default
+    (checks-catalog SR20-KVM-03), so a change to libvirt's configuration or to who may administer
+    it (polkit) leaves no record unless a watch covers /etc/libvirt and /etc/polkit-1."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        f = h.facts.audit_rules
+        if not f.known:
+            yield unknown(s, f, "audit rules watch /etc/libvirt and /etc/polkit-1 for writes")
+            continue
+
+        missing = [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(f.get(), p)]
+        if missing:
+            yield failed(
+                s,
+                f"no audit watch for writes to {', '.join(missing)} "
+                f"({len(f.get())} rule(s) loaded)",
+                *f.sources,
+            )
+        else:
+            yield passed(s, "audit rules watch /etc/libvirt and /etc/polkit-1", *f.sources)
+
+
+@check(
+    id="HVA-215",
+    title="QEMU's output goes through virtlogd",
+    scope="host",
+    severity=Severity.LOW,
+    recommendations={"sp800-125a-2014": ["HY-SR-20"]},
+    remediation='Set stdio_handler = "logd" in qemu.conf (or remove the line).',
+)
+def stdio_handler(ctx: Context) -> Iterator[Outcome]:
+    """With stdio_handler = "file" QEMU writes its output straight to its log file with no size
+    limit, so a guest that makes QEMU print fills the host's disk; "logd" (the default,
+    src/qemu/qemu_conf.c stdioLogD = true; qemu.conf comments) sends it through virtlogd, which
+    rolls the files over."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        qc = conf_fact(h, "qemu.conf")
+        if not qc.known:
+            yield unknown(s, qc, 'qemu.conf stdio_handler is "logd"')
+            continue
+        handler, src = conf_value(h, "qemu.conf", "stdio_handler")
+        if handler == "logd":
+            yield passed(s, 'stdio_handler = "logd"' + (" (default)" if src.default else ""), src)
+        else:
+            yield failed(s, f"stdio_handler = {handler!r}: QEMU output is not rolled over", src)
+
+
+def _vm_bridges(ctx: Context, host: str) -> set[str]:
+    """Bridges VM ports are on now, or VMs are defined on (directly or via a libvirt network)."""
+    nets = {n.name: n.bridge for n in ctx.deployment.networks if n.host == host and n.bridge}
+    out: set[str] = set()
+    for v in ctx.deployment.vms:
+        if v.host == host:
+            for itf in v.interfaces:
+                br = itf.source if itf.type == "bridge" else nets.get(itf.source)
+                if itf.type in ("bridge", "network") and br:
+                    out.add(br)
+    return out
+
+
+@check(
+    id="HVA-195",
+    title="VM bridges with a physical uplink filter VLAN tags",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125b": ["VM-NS-R3"]},
+    remediation="Turn on vlan_filtering on the bridge (ip link set BR type bridge vlan_filtering 1) "
+    "with each VM port untagged in its VLAN, or use one bridge per VLAN on a VLAN sub-interface.",
+    platforms=LINUX_HOST,
+)
+def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
+    """A Linux bridge without vlan_filtering forwards 802.1Q-tagged frames from a VM as they are;
+    when its uplink reaches a switch trunk, a guest can send into any VLAN of that trunk. A bridge
+    whose uplink is a VLAN sub-interface carries one VLAN only. An uplink that also carries the
+    host's own VLAN sub-interfaces (eno1.20) is a trunk; whether any other plain uplink's switch
+    port is a trunk is outside the host: that case is asked."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        bridges, vf, info = h.facts.bridges, h.facts.bridge_vlan_filtering, h.facts.link_info
+        gap = first_unknown(bridges, vf, info)
+        if gap is not None:
+            yield unknown(s, gap, "VM bridges with a trunk uplink filter VLAN tags")
+            continue
+        vm_ports = ("vnet", "tap", "macvtap", "veth")
+        defined = _vm_bridges(ctx, h.name)
+        refs: list[Source] = [*bridges.sources]
+        unfiltered: list[str] = []
+        trunks: list[str] = []
+        for br, members in sorted(bridges.get().items()):
+            if not (br in defined or any(m.startswith(vm_ports) for m in members)):
+                continue
+            uplinks = [m for m in members if not m.startswith(vm_ports)]
+            if not uplinks or vf.get().get(br):
+                continue
+            plain = [u for u in uplinks if info.get().get(u, ("", "", ""))[0] != "vlan"]
+            for u in plain:
+                tagged = sorted(
+                    n for n, (kind, _, lower) in info.get().items() if kind == "vlan" and lower == u
+                )
+                if tagged:
+                    trunks.append(f"{br} (uplink {u} also carries VLAN {', '.join(tagged)})")
+                else:
+                    unfiltered.append(f"{br} (uplink {u})")
+        if trunks:
+            yield failed(
+                s,
+                "VM bridge(s) without vlan_filtering on a trunk: "
+                f"{', '.join(trunks)}: VMs can send tagged frames into those VLANs",
+                *refs,
+            )
+        elif not unfiltered:
+            yield passed(
+                s,
+                "every VM bridge with an uplink filters VLANs or carries one VLAN",
+                *refs,
+            )
+        else:
+            yield manual(
+                s,
+                f"VM bridge(s) without vlan_filtering on a plain uplink: {', '.join(unfiltered)}",
+                *refs,
+                question="Is the switch port of each listed uplink an access port (one untagged "
+                "VLAN)? Pass: yes for every one; fail: any is a trunk, so VMs on the bridge "
+                "can send tagged frames into other VLANs.",
+            )
+
+
+@check(
+    id="HVA-230",
+    title="Bond members sit on different network adapters",
+    scope="host",
+    severity=Severity.LOW,
+    recommendations={
+        "sp800-125a-2014": ["HY-SR-22"],
+        "sp800-125b": ["VM-NPR-R1", "VM-NPR-R2", "VM-NPR-R3"],
+    },
+    remediation="Build each bond from ports of two different adapters (different PCI devices), so "
+    "one failed card does not take the bond down.",
+    platforms=LINUX_HOST,
+)
+def bond_diversity(ctx: Context) -> Iterator[Outcome]:
+    """Two ports of one dual-port card fail together: the bond is redundant against a cable, not
+    against the adapter (checks-catalog SR22-KVM-02). Members are told apart by their PCI device
+    (bus:device, ignoring the function number) as `ip -d link` reports it (parentdev)."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        bonds, info = h.facts.bonds, h.facts.link_info
+        gap = first_unknown(bonds, info)
+        if gap is not None:
+            yield unknown(s, gap, "bond members are on different adapters")
+            continue
+        multi = {b: m for b, m in bonds.get().items() if len(m) >= 2}
+        if not multi:
+            yield not_applicable(s, "no bond with two or more members", *bonds.sources)
+            continue
+        same, unknown_dev = [], []
+        for bond, members in sorted(multi.items()):
+            devs = [info.get().get(m, ("", "", ""))[1] for m in members]
+            if not all(devs):
+                unknown_dev.append(bond)
+                continue
+            cards = {d.rsplit(".", 1)[0] for d in devs}
+            if len(cards) < 2:
+                same.append(f"{bond} ({', '.join(members)} on {sorted(cards)[0]})")
+        if same:
+            yield failed(s, f"bond members on one adapter: {', '.join(same)}", *bonds.sources)
+        elif unknown_dev:
+            yield manual(
+                s,
+                f"the adapter of the members of {', '.join(unknown_dev)} is not reported",
+                *bonds.sources,
+                question="Are the members of each listed bond ports of different network "
+                "adapters (ethtool -i MEMBER: bus-info)? Pass: yes for every bond.",
+            )
+        else:
+            yield passed(s, f"{len(multi)} bond(s), members on different adapters", *bonds.sources)
