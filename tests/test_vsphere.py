@@ -597,6 +597,9 @@ def test_hardened_standalone_esxi_has_no_failure(
     assert manual == [
         "HVA-101",  # image signing: a question everywhere
         "HVA-191",  # IP/ARP spoofing: NSX SpoofGuard or DAI, outside the port
+        "HVA-235",  # gold images, image custody and image transport: questions everywhere
+        "HVA-236",
+        "HVA-237",
         "HVA-425",  # host access entries: the simulator has no HostAccessManager
         "HVA-428",  # capability.uefiSecureBoot: not in govmomi 0.24
         "HVA-429",  # summary.tpmAttestation: govmomi's answer is unreadable to pyVmomi
