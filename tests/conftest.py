@@ -410,6 +410,8 @@ def _replay_secmodel(writer: BundleWriter, model: str) -> None:
         return
     entry = writer.entries.pop(cap)
     text = writer.files.pop(cap).decode()
+    if writer.root is not None:  # a bundle on disk holds the artefact already
+        (writer.root / cap).unlink()
     text = re.sub(r"(<secmodel>\s*<model>)[^<]*(</model>)", rf"\g<1>{model}\g<2>", text, count=1)
     writer.add(cap, text.encode(), origin=entry.origin)
 
