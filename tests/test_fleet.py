@@ -421,6 +421,9 @@ def test_fleet_html_and_terminal_escape_host_text(tmp_path: Path) -> None:
     suites = parse_xml(junit.split("?>", 1)[1], "fleet JUnit")
     assert [s.get("name") for s in suites] == ["a", "d"]
     assert suites[1][0][0].tag == "error"
+    for fmt in ("sarif", "oscal"):  # JSON may carry bidi raw; the outputs write it escaped
+        out = render_fleet(r, fmt)
+        assert "\u202e" not in out and "\x1b" not in out, fmt
 
 
 def test_fleet_sarif_and_oscal(tmp_path: Path, capsys) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from hvaudit.catalog import EDITION_LABELS, EDITIONS
-from hvaudit.textsafe import clean
+from hvaudit.textsafe import clean, clean_json
 
 __all__ = ["FLEET_FORMATS", "render_fleet", "safe"]
 
@@ -35,9 +35,9 @@ def render_fleet(report: dict[str, Any], fmt: str, *, width: int = 100) -> str:
     if fmt == "junit":
         return _junit(report)
     if fmt == "sarif":
-        return _sarif(report)
+        return clean_json(_sarif(report))  # JSON may carry bidi and C1 raw; a terminal must not
     if fmt == "oscal":
-        return _oscal(report)
+        return clean_json(_oscal(report))
     return _terminal(report, width)
 
 
