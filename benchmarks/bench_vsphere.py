@@ -82,15 +82,17 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--hosts", type=int, nargs="*", default=[10, 50])
     p.add_argument("--vms-per-host", type=int, default=20)
+    p.add_argument("--vcsim", type=Path, help="a simulator built earlier by scripts/build-vcsim")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        binary = work / "vcsim-hvaudit"
-        subprocess.run(
-            [str(ROOT / "scripts" / "build-vcsim"), str(binary)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        binary = args.vcsim or work / "vcsim-hvaudit"
+        if args.vcsim is None:
+            subprocess.run(
+                [str(ROOT / "scripts" / "build-vcsim"), str(binary)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         for hosts in args.hosts:
             run(hosts, args.vms_per_host, work, binary)
 

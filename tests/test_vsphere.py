@@ -1,12 +1,17 @@
 """vSphere end to end against govmomi's simulator (tests/vcsim, built from Debian's Go packages by
-scripts/build-vcsim): a vCenter with two clusters' worth of hosts, seeded through pyVmomi with a
-hardened and an insecure VM and two port groups, scanned through `vsphere://`.
+scripts/build-vcsim): a vCenter with two standalone hosts (DC0_H0 hardened, DC0_H1 weak) and a
+cluster of three left at the simulator's defaults, seeded through pyVmomi (advanced options, VMs,
+roles, a distributed switch with port groups no VM uses) and, for what the simulator has no API
+call to change (NTP, services, directory, TPM, switches and vmknics, VIB acceptance, a VM's
+encryption and snapshots), by tests/vcsim/profiles.go; scanned through `vsphere://`.
 
-The simulator has no host service system, NTP or advanced host options, and it accepts every
-call from its one user (it does not enforce the Read-only role): host-level vSphere checks are
-therefore not asserted here, and the read-only role is documented, not proven, by this test.
-Port groups are added with their security policy and VLAN (the simulator cannot update one), and
-it reports no `computedPolicy`: the collector derives the effective policy as ESXi does."""
+Known gaps of the simulator, each asserted as the manual item it becomes: no
+capability.uefiSecureBoot (govmomi 0.24 predates vSphere API 8.0), a summary.tpmAttestation
+pyVmomi cannot read, no HostAccessManager, no image configuration manager on unseeded hosts. It
+does not mark its distributed uplink port group (config.uplink unset), which is therefore judged
+like any port group and not asserted. It accepts every call from its one user (it does not
+enforce the Read-only role): the privileges are documented, not proven, here. The items it
+cannot answer are also tested as an ESXi 8 host answers them, written into a collected bundle."""
 
 from __future__ import annotations
 
@@ -238,12 +243,26 @@ def seed(sim: Vcsim) -> dict[str, str]:
         usb = vim.vm.device.VirtualDeviceSpec(
             operation="add", device=vim.vm.device.VirtualUSBXHCIController(key=-101)
         )
+        # DirectPath I/O of a NIC: the hardened host shows it passthruActive, the weak host
+        # reports no pciPassthruInfo
+        gpu = vim.vm.device.VirtualDeviceSpec(
+            operation="add",
+            device=vim.vm.device.VirtualPCIPassthrough(
+                key=-102,
+                backing=vim.vm.device.VirtualPCIPassthrough.DeviceBackingInfo(
+                    id="0000:3b:00.0",
+                    deviceId="1572",
+                    systemId="sys-1",
+                    vendorId=-32634,  # 0x8086 as a signed short
+                ),
+            ),
+        )
         spec = vim.vm.ConfigSpec(
             name=name,
             extraConfig=[vim.option.OptionValue(key=k, value=v) for k, v in extra.items()],
             cpuAllocation=cpu,
             memoryAllocation=mem,
-            deviceChange=[] if hardened else [usb],
+            deviceChange=[gpu] if hardened else [usb, gpu],
         )
         _wait(vm.ReconfigVM_Task(spec))
         placed[name] = vm.runtime.host.name
@@ -417,6 +436,8 @@ def test_vcenter_scan_exact_vm_findings(
         ("HVA-090", "web-01"): "pass",
         ("HVA-090", "legacy-db"): "fail",
         ("HVA-080", "web-01"): "pass",  # 1 vCPU on a 2-core host
+        ("HVA-050", "web-01"): "pass",  # DirectPath I/O active: the IOMMU is on
+        ("HVA-050", "legacy-db"): "manual",  # no pciPassthruInfo: VT-d asked about
         ("HVA-047", "web-01"): "pass",
         ("HVA-047", "legacy-db"): "fail",  # a USB 3 controller
         # MAC spoofing stopped; IP/ARP cannot be at a vSphere port: a question, not a failure
@@ -472,11 +493,14 @@ def test_vcenter_scan_exact_vm_findings(
     )
     assert "NSX SpoofGuard" in question and "dynamic ARP inspection" in question
     assert msg[("HVA-443", "legacy-db")] == "oldest snapshot 30 days old"
+    assert "VT-d" in msg[("HVA-050", "legacy-db")], msg[("HVA-050", "legacy-db")]
+    assert "pci 0000:3b:00.0" in msg[("HVA-050", "web-01")], msg[("HVA-050", "web-01")]
     host_msg = {
         (r["check_id"], r["subject"]["name"]): r["message"]
         for r in report["results"]
         if r["subject"]["type"] == "host"
     }
+    assert "UserVars.ESXiShellTimeOut" in host_msg[("HVA-413", "DC0_C0_H0")]
     assert "capability.uefiSecureBoot" in host_msg[("HVA-428", "DC0_H0")]
     assert "summary.tpmAttestation" in host_msg[("HVA-429", "DC0_H0")]
     assert "Global.Settings" in host_msg[("HVA-425", "DC0_H0")]

@@ -261,7 +261,7 @@ def shell_services(ctx: Context) -> Iterator[Outcome]:
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.services is None:
-            yield unknown(s, _gap("its services", esx.source), "SSH and the ESXi Shell are off")
+            yield unknown(s, _gap("config.service", esx.source), "SSH and the ESXi Shell are off")
             continue
         bad = [
             f"{key} ({'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')})"
@@ -290,7 +290,9 @@ def lockdown(ctx: Context) -> Iterator[Outcome]:
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.lockdown is None:
-            yield unknown(s, _gap("its lockdown mode", esx.source), "the host is in lockdown mode")
+            yield unknown(
+                s, _gap("config.lockdownMode", esx.source), "the host is in lockdown mode"
+            )
         elif esx.lockdown in ("lockdownNormal", "lockdownStrict"):
             yield passed(s, f"lockdown mode {esx.lockdown}", esx.source)
         else:
@@ -314,7 +316,7 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         fw = esx.firewall
         if fw is None:
-            yield unknown(s, _gap("its firewall", esx.source), "the host firewall's rulesets")
+            yield unknown(s, _gap("config.firewall", esx.source), "the host firewall's rulesets")
             continue
         open_to_all = sorted(
             str(r.get("key"))
@@ -383,7 +385,9 @@ def session_timeouts(ctx: Context) -> Iterator[Outcome]:
     """An idle session left open is a session someone else can use."""
     for s, values, src in _advanced(ctx, tuple(TIMEOUTS)):
         if values is None:
-            yield unknown(s, _gap("its session time-out options", src), "the session time-outs")
+            yield unknown(
+                s, _gap("advanced option(s) " + ", ".join(TIMEOUTS), src), "the session time-outs"
+            )
             continue
         bad = []
         for key, limit in TIMEOUTS.items():
@@ -481,7 +485,9 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
         access = esx.access
         if not access or not isinstance(access.get("permissions"), list):
             yield unknown(
-                s, _gap("its roles and permissions", esx.access_source), "VM roles are scoped"
+                s,
+                _gap("AuthorizationManager roleList and permissions", esx.access_source),
+                "VM roles are scoped",
             )
             continue
         roles = access.get("roles") or {}

@@ -668,6 +668,7 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         "pci_passthrough": [
             {
                 "id": str(d.id),
+                "dependent": str(getattr(d, "dependentDevice", "") or ""),
                 "capable": bool(d.passthruCapable),
                 "enabled": bool(d.passthruEnabled),
                 "active": bool(d.passthruActive),

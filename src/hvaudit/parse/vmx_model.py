@@ -234,6 +234,23 @@ def _iommu(record: dict[str, Any], src: Source) -> Fact[bool]:
     )
 
 
+def _passthrough_groups(record: dict[str, Any], src: Source) -> Fact[dict[str, str]]:
+    """ESXi's counterpart of IOMMU groups: pciPassthruInfo.dependentDevice names the device each
+    one must be passed through with (the vSphere API's HostPciPassthruInfo); devices that share it
+    share a group."""
+    devices = _list(record, "pci_passthrough")
+    if devices is None:
+        return Fact.unavailable("config.pciPassthruInfo not reported", src)
+    return Fact.of(
+        {
+            str(d.get("id")).lower(): str(d.get("dependent") or d.get("id")).lower()
+            for d in devices
+            if isinstance(d, dict) and d.get("id")
+        },
+        Source(src.artefact, "pciPassthruInfo: dependentDevice"),
+    )
+
+
 def _host(
     bundle: Bundle,
     path: str,
@@ -253,7 +270,15 @@ def _host(
         cores=int(record.get("cores") or 0),
         threads=int(record.get("threads") or 0),
         memory_kib=int(record.get("memory_bytes") or 0) // 1024,
-        facts=HostFacts(iommu_active=_iommu(record, src)),
+        facts=HostFacts(
+            iommu_active=_iommu(record, src),
+            iommu_groups=_passthrough_groups(record, src),
+            pci_drivers=Fact.unavailable(
+                "ESXi does not report which VMkernel driver holds a PCI device "
+                "(pciPassthruInfo.passthruEnabled only says it is reserved for passthrough)",
+                src,
+            ),
+        ),
         source=src,
         vmware=VmwareHost(
             services=_dict(record, "services"),
