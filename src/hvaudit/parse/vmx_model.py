@@ -166,6 +166,9 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         or artefact.removeprefix("vmware/vmx/"),
         host=host,
         running=(vmx.get("hvaudit.powerState") or "") == "poweredOn",
+        running_unknown=""
+        if vmx.get("hvaudit.powerState")
+        else "runtime.powerState not reported (a .vmx file does not hold it)",
         autostart=False,
         hardware_accelerated=Fact.of(exec_mode != "software", at("monitor.virtual_exec")),
         accelerator="binary translation" if exec_mode == "software" else "hardware",
