@@ -79,6 +79,13 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-443", "legacy-db"): "manual",
     }
     msg = {(r["check_id"], r["subject"]["name"]): r["message"] for r in report["results"]}
+    # every 2014 recommendation has a result offline too; what rests on the host says why not
+    seen = {rec for r in report["results"] for rec in r["recommendations"]["sp800-125a-2014"]}
+    assert seen == {f"HY-SR-{n}" for n in range(1, 23)}
+    assert msg[("HVA-420", "offline-vmx")] == (
+        "evidence unavailable: advanced option(s) Syslog.global.logHost: offline .vmx files hold "
+        "no host"
+    )
     assert (
         msg[("HVA-047", "legacy-db")]
         == "emulated legacy devices: IDE bus, serial port, sound card, USB controller"
