@@ -940,3 +940,37 @@ def test_nested_virtualization_follows_the_host_kvm_parameter(host_scan) -> None
     assert messages(on, "HVA-049")["nestpt"].endswith("and the host's KVM has nested on")
     off = host_scan({"/sys/module/kvm_intel/parameters/nested": "N\n"}, domains=dom)
     assert outcomes(off, "HVA-049") == {"nestpt": "pass"}
+
+
+def test_isolated_ports_on_host_bridges(tmp_path: Path) -> None:
+    iso_net = (
+        "<network><name>isonet</name><forward mode='nat'/><bridge name='virbr9'/>"
+        "<port isolated='yes'/><ip address='192.168.99.1' netmask='255.255.255.0'/></network>"
+    )
+    doms = [
+        domain_xml("isolated", body="<devices>" + nic("<port isolated='yes'/>") + "</devices>"),
+        domain_xml("open", body="<devices>" + nic() + "</devices>"),
+        domain_xml(
+            "inherits", body="<devices>" + nic(source="<source network='isonet'/>") + "</devices>"
+        ),
+        domain_xml(
+            "macvtap",
+            body="<devices>"
+            + nic(itype="direct", source="<source dev='eth1' mode='vepa'/>")
+            + "</devices>",
+        ),
+    ]
+    uri = write_node(tmp_path / "n.xml", doms, [*NETWORKS, iso_net])
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    assert outcomes(a, "HVA-197") == {
+        "isolated": "pass",
+        "open": "manual",
+        "inherits": "pass",
+        "macvtap": "not_applicable",
+    }
+    assert messages(a, "HVA-197")["open"].startswith("port(s) not isolated: ")
+    assert messages(a, "HVA-197")["open"].endswith(" on br0")
+    assert _question(a, "HVA-197", "open") == (
+        "Does VM open need layer-2 traffic with the other VMs on br0? If not, set "
+        "<port isolated='yes'/> on its interface."
+    )

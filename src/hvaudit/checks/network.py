@@ -542,3 +542,59 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 *bridges.sources,
                 *bonds.sources,
             )
+
+
+@check(
+    id="HVA-197",
+    title="VM ports on a host bridge are isolated from each other where VMs need no east-west traffic",
+    scope="vm",
+    severity=Severity.LOW,
+    recommendations={"sp800-125b": ["VM-FW-R2"]},
+    interpretations={
+        "sp800-125b:VM-FW-R2": "port isolation is a filter in the host kernel at the VM port, "
+        "the place SP 800-125B gives kernel-based virtual firewalls",
+    },
+    remediation="Add <port isolated='yes'/> to the interface (or to the <network>) of VMs that need "
+    "no layer-2 traffic with the other VMs on the same bridge.",
+    automation="manual",
+    question="Does this VM need layer-2 traffic with the other VMs on its bridge?",
+)
+def isolated_ports(ctx: Context) -> Iterator[Outcome]:
+    """`<port isolated='yes'/>` (libvirt >= 6.1, on the interface or inherited from its network)
+    sets the Linux bridge port's isolated flag: isolated ports cannot exchange frames with each
+    other, only with the uplink (libvirt formatdomain, "Isolating guests's network traffic from
+    each other"; bridge(8) `isolated on`). It applies to tap devices on a Linux host bridge only;
+    whether a VM needs east-west traffic is a policy question, so a port without it is a manual
+    item, never a failure."""
+    nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        ports = []
+        for i in v.interfaces:
+            net = nets.get((v.host, i.source)) if i.type == "network" else None
+            if i.virtualport == "openvswitch" or (net is not None and net.virtualport):
+                continue
+            if i.type == "bridge" or (
+                net is not None and not net.macvtap and net.forward_mode != "hostdev"
+            ):
+                isolated = bool(i.port_isolated) or (
+                    i.port_isolated is None and net is not None and net.port_isolated
+                )
+                ports.append((i, net, isolated))
+        if not ports:
+            yield not_applicable(s, "no interface on a Linux host bridge")
+            continue
+        refs = [i.source_ref for i, _, _ in ports] + [n.source for _, n, _ in ports if n]
+        open_ = [(i.mac or i.source, n.bridge if n else i.source) for i, n, iso in ports if not iso]
+        if not open_:
+            yield passed(s, f"{len(ports)} bridge port(s) isolated (<port isolated='yes'/>)", *refs)
+        else:
+            where = ", ".join(f"{mac} on {br or 'its bridge'}" for mac, br in open_)
+            yield manual(
+                s,
+                f"port(s) not isolated: {where}",
+                *refs,
+                question=f"Does VM {v.name} need layer-2 traffic with the other VMs on "
+                f"{', '.join(sorted({br or '?' for _, br in open_}))}? If not, set "
+                "<port isolated='yes'/> on its interface.",
+            )
