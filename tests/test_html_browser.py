@@ -104,6 +104,20 @@ def test_html_in_headless_chromium(report: Path) -> None:
         assert hostile.count() > 5
         assert "vm <img src=x onerror=alert(1)> on hv-demo-01" in hostile.first.text_content()
         assert page.locator("img").count() == 0
+        # a check failing on many VMs is one card; the subject filter finds it by any member
+        group = page.locator("#failures article.group", has_text="HVA-090 fails on 8 of 8 VMs")
+        assert group.count() == 1 and group.is_visible()
+        page.locator("#f-subject").select_option("host hv-demo-01")
+        assert not group.is_visible()
+        page.locator("#f-subject").select_option("")
+        # HVA-090 is HY-BF4 in the 2014 draft and HY-BF1 in Rev. 1: both function filters show it
+        for fn in ("HY-BF1", "HY-BF4"):
+            page.locator("#f-function").select_option(fn)
+            assert group.is_visible(), fn
+        page.locator("#f-function").select_option("HY-BF2")
+        assert not group.is_visible()
+        page.locator("#f-function").select_option("")
+        page.locator("#f-subject").select_option("vm <img src=x onerror=alert(1)> on hv-demo-01")
 
         page.locator("#f-edition").select_option("sp800-125a-r1")
         assert page.locator("[data-edition=sp800-125a-r1]").is_visible()

@@ -201,7 +201,9 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
 
 
 def groups_summary(a: Assessment) -> list[dict[str, Any]]:
-    """Every check with the same status on many subjects, once (see `report.grouping`)."""
+    """Every check that fails, needs a manual answer or is in error on many subjects, once (see
+    `report.grouping`); passes and non-applicable results are not grouped."""
+    acted_on = [r for r in a.results if r.status in (Status.FAIL, Status.MANUAL, Status.ERROR)]
     return [
         {
             "check_id": g.check.id,
@@ -213,7 +215,7 @@ def groups_summary(a: Assessment) -> list[dict[str, Any]]:
             "headline": g.headline,
             "subjects": g.subjects,
         }
-        for g in group_results(a.results)
+        for g in group_results(acted_on, within=a.results)
         if isinstance(g, Group)
     ]
 
