@@ -230,3 +230,22 @@ def test_interpretations_are_marked_where_the_text_does_not_say_it() -> None:
 def test_every_2014_recommendation_still_has_a_check() -> None:
     covered = {rid for m in META.values() for rid in m.recommendations[A]}
     assert covered == {f"HY-SR-{n}" for n in range(1, 23)}
+
+
+def test_the_check_listing_shows_each_mapping_with_function_threats_and_marks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hvaudit.cli import main
+
+    assert main(["checks"]) == 0
+    out = capsys.readouterr().out
+    block = out.split("HVA-092 ", 1)[1].split("\nHVA-", 1)[0].splitlines()
+    assert block[1].split() == ["125a-r1", "HY-SR-8", "HY-BF2", "HYP-T3"]
+    block = out.split("HVA-191 ", 1)[1].split("\nHVA-", 1)[0].splitlines()
+    assert block[1].split()[:4] == ["125b", "VM-FW-R2*", "HY-BF5", "(inferred)"]
+    assert block[2].strip().startswith("* VM-FW-R2: VM-FW-R2 prefers a kernel-based")
+    assert main(["checks", "--format", "markdown"]) == 0
+    md = capsys.readouterr().out
+    section = md.split("## HVA-060:", 1)[1].split("\n## ", 1)[0]
+    assert "| SP 800-125A (2014 draft) | HY-SR-6 " in section and "| HY-BF4 | HYP-T3 |" in section
+    assert "| SP 800-125A Rev. 1 | HY-SR-3 " in section and "| HY-BF1 | HYP-T3 |" in section
