@@ -214,6 +214,9 @@ def test_interpretations_are_marked_where_the_text_does_not_say_it() -> None:
         ("HVA-061", R, "HY-SR-3"),
         ("HVA-021", R, "HY-SR-1"),
         ("HVA-201", R, "HY-SR-17"),
+        ("HVA-057", A, "HY-SR-5"),
+        ("HVA-058", A, "HY-SR-5"),
+        ("HVA-059", A, "HY-SR-5"),
     } <= interpreted
     # Mappings the text states outright carry no mark.
     assert (

@@ -136,6 +136,12 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "The 2014 HY-SR-5 keeps a faulty device model's reach to its own VM; hvaudit counts "
+            "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
+        ),
+    },
     remediation="Remove <shmem> devices unless the VMs sharing them are one trust domain.",
     platforms=LIBVIRT,
 )
@@ -157,6 +163,12 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "The 2014 HY-SR-5 keeps a faulty device model's reach to its own VM; hvaudit counts "
+            "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
+        ),
+    },
     remediation="Share host directories read-only (<readonly/>), or with accessmode='mapped' or "
     "'squash' (virtio-9p); keep virtiofs shares on a file system mounted nosuid,nodev.",
     platforms=LIBVIRT,
@@ -208,6 +220,12 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     scope="vm",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "The 2014 HY-SR-5 keeps a faulty device model's reach to its own VM; hvaudit counts "
+            "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
+        ),
+    },
     remediation="Remove rawio='yes' and sgio='unfiltered' from <disk device='lun'>; pass the LUN "
     "with filtered SG_IO, or as a plain disk.",
     platforms=LIBVIRT,
