@@ -162,7 +162,13 @@ def test_checks_severities_and_subjects_are_picked_without_a_profile(
     assert code == 1 and {r["check_id"] for r in results} == {"HVA-070"}
     assert len(results) == 8  # one per demo VM
     code, results = demo_json(capsys, "--check", "HVA-19*", "--skip-check", "HVA-191,HVA-193")
-    assert {r["check_id"] for r in results} == {"HVA-190", "HVA-192", "HVA-194", "HVA-195"}
+    assert {r["check_id"] for r in results} == {
+        "HVA-190",
+        "HVA-192",
+        "HVA-194",
+        "HVA-195",
+        "HVA-197",
+    }
     code, results = demo_json(capsys, "--severity", "critical")
     assert code == 1 and {
         (r["check_id"], r["subject"]["name"], r["status"]) for r in results if r["status"] == "fail"
