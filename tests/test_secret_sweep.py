@@ -369,10 +369,7 @@ def test_sweep_vmx_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     text = _tree_text(bundle)
     assert _leaks(err + text) == []
     assert 'RemoteDisplay.vnc.keyMap = "de"' in text  # not a secret: kept
-    # OSCAL output crashes on every vmx+dir bundle today (an observation with an empty title,
-    # issue 9, "Crashes"): swept here once that is fixed
-    formats = tuple(f for f in FORMATS if f != "oscal")
-    assert _leaks(_all_reports(bundle, tmp_path, capsys, formats)) == []
+    assert _leaks(_all_reports(bundle, tmp_path, capsys, FORMATS)) == []
 
 
 def test_secrets_this_run_was_given_never_reach_a_message(
