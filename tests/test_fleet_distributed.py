@@ -178,6 +178,31 @@ def _scan(argv: list[str]) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+def _submit(inv: Path, redis: Redis, db: str, *, wait: int) -> subprocess.Popen[bytes]:
+    """`hvaudit fleet scan --distributed` running in the background, its JSON report on stdout."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hvaudit.cli",
+            "fleet",
+            "scan",
+            str(inv),
+            "--distributed",
+            "--broker",
+            redis.url,
+            "--db",
+            db,
+            "--format",
+            "json",
+            "--wait",
+            str(wait),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 def _comparable(report: dict) -> dict:
     """What must be the same whichever way the fleet was scanned."""
     return {
@@ -250,27 +275,7 @@ def test_worker_killed_mid_task_completes_elsewhere_once(
     uri = f"qemu+tcp://127.0.0.1:{hung_peer}/system"
     inv = _inventory(tmp_path, [("slow", uri, "zone-a")], "[defaults]\nretries = 0\ntimeout = 8\n")
     w1, w2 = workers("zone-a"), workers("zone-a")
-    client = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hvaudit.cli",
-            "fleet",
-            "scan",
-            str(inv),
-            "--distributed",
-            "--broker",
-            redis.url,
-            "--db",
-            fresh_db,
-            "--format",
-            "json",
-            "--wait",
-            "90",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    client = _submit(inv, redis, fresh_db, wait=90)
     deadline = time.monotonic() + 60
     children: list[int] = []
     while time.monotonic() < deadline and not children:
@@ -304,27 +309,7 @@ def test_redis_restarted_mid_run(tmp_path: Path, redis: Redis, fresh_db: str, wo
     ]
     inv = _inventory(tmp_path, targets)
     workers("zone-a")
-    client = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hvaudit.cli",
-            "fleet",
-            "scan",
-            str(inv),
-            "--distributed",
-            "--broker",
-            redis.url,
-            "--db",
-            fresh_db,
-            "--format",
-            "json",
-            "--wait",
-            "120",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    client = _submit(inv, redis, fresh_db, wait=120)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         with open_store(fresh_db) as store:
@@ -356,27 +341,7 @@ def test_postgresql_away_when_a_task_ends(
     )
     workers("zone-a")
     workers("zone-b")
-    client = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hvaudit.cli",
-            "fleet",
-            "scan",
-            str(inv),
-            "--distributed",
-            "--broker",
-            redis.url,
-            "--db",
-            fresh_db,
-            "--format",
-            "json",
-            "--wait",
-            "120",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    client = _submit(inv, redis, fresh_db, wait=120)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _pids(f"scan --connect {uri}"):
         time.sleep(0.2)
