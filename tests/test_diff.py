@@ -64,3 +64,55 @@ def test_a_vm_that_stays_is_compared_check_by_check(
     assert [(x["check_id"], x["subject"]["name"], x["old"], x["new"]) for x in d["fixed"]] == [
         ("HVA-012", "a", "fail", "pass")
     ]
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda r: r.pop("check_id"),
+        lambda r: r.update(status="maybe"),
+        lambda r: r.update(subject="vm web-9"),
+        lambda r: r["subject"].pop("name"),
+        lambda r: r.update(title=["a list"]),
+        lambda r: r.update(waived="no"),
+    ],
+    ids=[
+        "no-check-id",
+        "unknown-status",
+        "subject-not-object",
+        "subject-no-name",
+        "title",
+        "waived",
+    ],
+)
+def test_a_wrong_shaped_result_is_an_input_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mangle: object
+) -> None:
+    good = scan_json(tmp_path, "old", [domain_xml("app-1")])
+    data = json.loads(good.read_text())
+    mangle(data["results"][2])  # type: ignore[operator]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["diff", str(good), str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"hvaudit: error: {bad}: result 3 is not an hvaudit result "
+        "(needs check_id, a known status and a subject with type and name)"
+    ]
+
+
+def test_json_diff_escapes_hostile_text_for_terminals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = scan_json(tmp_path, "old", [domain_xml("app-1")])
+    data = json.loads(old.read_text())
+    failing = next(r for r in data["results"] if r["status"] != "fail")
+    failing.update(status="fail", message="evil \u202e\u001b[2J text")
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(data, ensure_ascii=False))
+    capsys.readouterr()
+    assert main(["diff", str(old), str(new), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\x1b" not in out
+    assert json.loads(out)["new_failures"][0]["message"] == "evil \u202e\u001b[2J text"

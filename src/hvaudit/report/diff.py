@@ -35,6 +35,7 @@ def load_report(path: Path) -> dict[str, Any]:
             raise InputError(f"{path}: not a readable JSON report ({exc})") from None
         if not isinstance(data, dict) or data.get("tool") != "hvaudit" or "results" not in data:
             raise InputError(f"{path}: not an hvaudit JSON report")
+        _check_shape(path, data["results"])
         return data
     from hvaudit.bundle import Bundle
     from hvaudit.engine import assess
@@ -44,6 +45,31 @@ def load_report(path: Path) -> dict[str, Any]:
 
     deployment, problems = build_deployment(Bundle.open(path))
     return report_dict(assess(deployment, problems, load_profile()))
+
+
+def _check_shape(path: Path, results: object) -> None:
+    """Every field the diff reads, with its type, before it is read: a hand-edited or truncated
+    report is an input error naming the first bad result, not a crash."""
+    if not isinstance(results, list):
+        raise InputError(f"{path}: 'results' is not a list")
+    for i, r in enumerate(results):
+        subject = r.get("subject") if isinstance(r, dict) else None
+        if not (
+            isinstance(r, dict)
+            and isinstance(r.get("check_id"), str)
+            and r.get("status") in STATUS_ORDER
+            and isinstance(subject, dict)
+            and isinstance(subject.get("type"), str)
+            and isinstance(subject.get("name"), str)
+            and isinstance(subject.get("host", ""), str)
+            and isinstance(r.get("title", ""), str)
+            and isinstance(r.get("message", ""), str)
+            and isinstance(r.get("waived", False), bool)
+        ):
+            raise InputError(
+                f"{path}: result {i + 1} is not an hvaudit result "
+                "(needs check_id, a known status and a subject with type and name)"
+            )
 
 
 def _subject(r: dict[str, Any]) -> SubjectKey:
@@ -160,7 +186,9 @@ def render_diff(d: Diff, fmt: str) -> str:
         "changed": [row(*x) for x in d.changed],
     }
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False) + "\n"
+        from hvaudit.textsafe import clean_json
+
+        return clean_json(json.dumps(data, ensure_ascii=False)) + "\n"
     from hvaudit.textsafe import clean
 
     out = [f"Subjects added ({len(d.added)}), removed ({len(d.removed)})"]
