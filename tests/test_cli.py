@@ -179,6 +179,28 @@ def test_errors_are_one_line_with_documented_codes(
     assert "Traceback" not in err + out
 
 
+@pytest.mark.parametrize("where", ["missing.xml", "folder"])
+def test_a_node_file_that_is_not_there_is_one_line_at_the_file_descriptor(
+    tmp_path: Path, where: str
+) -> None:
+    """libxml2 inside libvirt writes its own "I/O warning" straight to fd 2 for a missing node
+    file; the scan says it first, in its own line, and libvirt is never asked."""
+    (tmp_path / "folder").mkdir()
+    node = tmp_path / where
+    proc = subprocess.run(
+        [sys.executable, "-m", "hvaudit.cli", "scan", "--connect", f"test://{node}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    what = "no such file" if where == "missing.xml" else "a folder, not a node file"
+    assert proc.returncode == 3
+    assert proc.stderr.splitlines() == [
+        f"hvaudit: error: cannot connect to test://{node}: {node}: {what} "
+        "(nothing was collected, no bundle kept)"
+    ]
+
+
 def test_malformed_node_file_and_profile(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
