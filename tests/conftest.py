@@ -16,6 +16,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import uuid as uuidlib
@@ -45,6 +46,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             f"the libvirt corpus is missing at {CORPUS}: restore tests/corpus/libvirt-9.0.0 "
             "(git checkout -- tests/corpus), or set HVAUDIT_CORPUS to a libvirt-9.0.0 folder"
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _run_tempdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The system temporary folder of this test run, for it and the processes it starts: a
+    failing scan keeps its partial bundle there by design, and those stay with the run's other
+    temporary files instead of piling up in /tmp."""
+    folder = str(tmp_path_factory.mktemp("tempdir"))
+    saved_env, saved_dir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"], tempfile.tempdir = folder, folder
+    yield
+    tempfile.tempdir = saved_dir
+    if saved_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved_env
 
 
 NFT_DROP = json.dumps(

@@ -193,13 +193,13 @@ def test_readme_vsphere_coverage_table_matches_the_checks() -> None:
     from hvaudit.checks import all_checks
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    table = readme.split("### VMware vSphere", 1)[1].split("\n\n", 2)[1]
+    table = readme.split("### Coverage on VMware vSphere", 1)[1].split("\n\n", 2)[1]
     rows = [line.split(" | ") for line in table.splitlines() if line.startswith("| HY-SR-")]
     checks = {c.meta.id: c.meta for c in all_checks()}
     assert [r[0].strip("| ") for r in rows] == [f"HY-SR-{n}" for n in range(1, 23)]
-    for rec, _, ids, _ in rows:
+    for rec, _, _, ids in rows:
         rec = rec.strip("| ")
-        for cid in (i.strip() for i in ids.split(",")):
+        for cid in (i.strip(" |") for i in ids.split(",")):
             meta = checks[cid]
             assert rec in meta.recommendations["sp800-125a-2014"], (rec, cid)
             assert set(meta.platforms) & {"vmware-esxi", "any"}, (rec, cid)
