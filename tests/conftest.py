@@ -48,12 +48,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+SYSTEM_TMP = tempfile.gettempdir()
+"""The system temporary folder, for services that run as another user (PostgreSQL) and cannot
+enter the run's private one."""
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _run_tempdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The system temporary folder of this test run, for it and the processes it starts: a
     failing scan keeps its partial bundle there by design, and those stay with the run's other
     temporary files instead of piling up in /tmp."""
-    folder = str(tmp_path_factory.mktemp("tempdir"))
+    folder = str(
+        tmp_path_factory.mktemp("tempdir")
+    )  # 0700: services run as other users use SYSTEM_TMP
     saved_env, saved_dir = os.environ.get("TMPDIR"), tempfile.tempdir
     os.environ["TMPDIR"], tempfile.tempdir = folder, folder
     yield
@@ -516,7 +523,7 @@ def postgres() -> Iterator[str]:
     # Outside pytest's private temporary tree: the server runs as `postgres`, which cannot enter it.
     import tempfile
 
-    base = Path(tempfile.mkdtemp(prefix="hvaudit-pg-"))
+    base = Path(tempfile.mkdtemp(prefix="hvaudit-pg-", dir=SYSTEM_TMP))
     data, sock = base / "data", base / "sock"
     sock.mkdir()
     run_as: list[str] = []
