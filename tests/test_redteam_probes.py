@@ -1,0 +1,1131 @@
+"""Red-team probes for issue 8: a re-review of the fixed checks with new probes of the same kinds.
+
+Every probe goes through the real collector, parser and engine: libvirt's test driver serves the
+domains and networks, and host evidence comes from `ReplayRunner` (the hardened Debian host of
+conftest, changed only where a probe says so). A probe asserts the verdict the sources prove right
+(cited beside it). Where hvaudit is right today the probe is a regression test; where it is wrong
+the probe is marked `xfail(strict=True)` with the defect ("HVA-xxx: ...") and turns into a
+regression test once the check is fixed (strict: a fixed defect fails the suite until its mark is
+dropped).
+
+Kinds of probe: alternative spellings of a setting that decides the outcome (listen children,
+seclabel variants, portgroups, PAM stacks, libvirt's configuration grammar), host configurations
+(duplicate keys, socket activation, nftables families, audit rules), subjects that exist but may
+come out not applicable, host-dependent VM checks on a simulated host, and hardened set-ups that
+must not fail.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import (
+    HARDENED_HOST,
+    IP_ADDR,
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import dump_json
+from hvaudit.engine import Assessment
+
+QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
+DISK_LIMITED = (
+    "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/{n}.qcow2'/>"
+    "<target dev='vda' bus='virtio'/><iotune><total_iops_sec>500</total_iops_sec></iotune></disk>"
+)
+
+
+def dev(name: str, devices: str, body: str = "") -> str:
+    """A domain whose <devices> hold `devices` (and `body` outside them)."""
+    return domain_xml(name, body=f"{body}<devices>{devices}</devices>")
+
+
+def nic(source: str, extra: str = "", *, itype: str = "network", attrs: str = "") -> str:
+    return f"<interface type='{itype}'{attrs}>{source}<model type='virtio'/>{extra}</interface>"
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+# --- the networks of the probe node ---------------------------------------------------------------
+
+NETWORKS = [
+    "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>",
+    "<network><name>natnet</name><forward mode='nat'/><bridge name='virbr8'/>"
+    "<ip address='192.168.78.1' netmask='255.255.255.0'/></network>",
+    # Open vSwitch: VLANs per portgroup (formatnetwork, "Setting VLAN tag"; Linux bridges have none).
+    "<network><name>ovsnet</name><forward mode='bridge'/><bridge name='ovsbr0'/>"
+    "<virtualport type='openvswitch'/>"
+    "<portgroup name='access10' default='yes'><vlan><tag id='10'/></vlan></portgroup>"
+    "<portgroup name='trunkpg'><vlan trunk='yes'><tag id='10'/><tag id='20'/></vlan></portgroup>"
+    "</network>",
+    "<network><name>ovsdt</name><forward mode='bridge'/><bridge name='ovsbr1'/>"
+    "<virtualport type='openvswitch'/>"
+    "<portgroup name='all' default='yes'><vlan trunk='yes'><tag id='30'/><tag id='40'/></vlan>"
+    "</portgroup></network>",
+    "<network trustGuestRxFilters='yes'><name>trustnet</name><forward mode='passthrough'>"
+    "<interface dev='eth5'/></forward></network>",
+    "<network><name>pgtrust</name><forward mode='passthrough'><interface dev='eth6'/></forward>"
+    "<portgroup name='mon' trustGuestRxFilters='yes'/></network>",
+    "<network><name>qosnet</name><forward mode='nat'/><bridge name='virbr7'/>"
+    "<ip address='192.168.77.1' netmask='255.255.255.0'/>"
+    "<portgroup name='std' default='yes'><bandwidth><inbound average='1000'/>"
+    "<outbound average='1000'/></bandwidth></portgroup></network>",
+    "<network><name>privnet</name><forward mode='private'><interface dev='eth7'/></forward>"
+    "</network>",
+    "<network><name>isonet</name><forward mode='nat'/><bridge name='virbr9'/><port isolated='yes'/>"
+    "<ip address='192.168.99.1' netmask='255.255.255.0'/></network>",
+    "<network><name>vfpool</name><forward mode='hostdev' managed='yes'><pf dev='ens1f0'/>"
+    "</forward></network>",
+]
+
+# --- the domains of the probe node (names say what each probes) -----------------------------------
+
+SL = "<seclabel type='{t}' model='selinux' relabel='yes'>{inner}</seclabel>"
+
+DOMAINS = {
+    # HVA-031: listen spellings and other sockets QEMU opens for a VM.
+    "c_netlisten": dev(
+        "c_netlisten",
+        "<graphics type='vnc' autoport='yes'><listen type='network' network='natnet'/></graphics>",
+    ),
+    "c_v6any": dev("c_v6any", "<graphics type='vnc' autoport='yes' listen='::'/>"),
+    "c_childaddr": dev(
+        "c_childaddr",
+        "<graphics type='vnc' autoport='yes'><listen type='address' address='0.0.0.0'/></graphics>",
+    ),
+    "c_childnoaddr": dev(
+        "c_childnoaddr", "<graphics type='vnc' autoport='yes'><listen type='address'/></graphics>"
+    ),
+    "c_v6loop": dev("c_v6loop", "<graphics type='vnc' autoport='yes' listen='::1'/>"),
+    "c_spiceok": dev(
+        "c_spiceok",
+        "<graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='pw' defaultMode='secure'/>",
+    ),
+    "c_udpserial": dev(
+        "c_udpserial",
+        "<serial type='udp'><source mode='bind' host='0.0.0.0' service='5555'/>"
+        "<source mode='connect' host='10.0.0.9' service='5556'/><target port='0'/></serial>",
+    ),
+    "c_smartcard": dev(
+        "c_smartcard",
+        "<smartcard mode='passthrough' type='tcp'><source mode='bind' host='0.0.0.0' "
+        "service='2001'/><protocol type='raw'/></smartcard>",
+    ),
+    "c_rngegd": dev(
+        "c_rngegd",
+        "<rng model='virtio'><backend model='egd' type='tcp'><source mode='bind' host='0.0.0.0' "
+        "service='1234'/><protocol type='raw'/></backend></rng>",
+    ),
+    # HVA-059 / 050 / 049 / 056 / 057 / 058 / 064 / 066 / 047: device spellings.
+    "d_scsi_rawio": dev(
+        "d_scsi_rawio",
+        "<controller type='scsi' model='virtio-scsi'/><hostdev mode='subsystem' type='scsi' "
+        "rawio='yes'><source><adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/>"
+        "</source></hostdev>",
+    ),
+    "d_lun_filtered": dev(
+        "d_lun_filtered",
+        "<disk type='block' device='lun' sgio='filtered'><source dev='/dev/sdc'/>"
+        "<target dev='sda' bus='scsi'/></disk>",
+    ),
+    "d_mdev": dev(
+        "d_mdev",
+        "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source>"
+        "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>",
+    ),
+    "d_pci_decimal": dev(
+        "d_pci_decimal",
+        "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0' bus='101' slot='0' function='0'/></source></hostdev>",
+    ),
+    "d_optvmx": domain_xml(
+        "d_optvmx",
+        body="<cpu mode='custom' match='exact'><model>Skylake-Client</model>"
+        "<feature policy='optional' name='vmx'/></cpu>",
+    ),
+    "d_hostmodel": domain_xml("d_hostmodel", body="<cpu mode='host-model'/>"),
+    "d_tpm_crb_pt": dev(
+        "d_tpm_crb_pt",
+        "<tpm model='tpm-crb'><backend type='passthrough'><device path='/dev/tpmrm0'/></backend>"
+        "</tpm>",
+    ),
+    "d_doorbell": dev(
+        "d_doorbell",
+        "<shmem name='ring0' role='peer'><model type='ivshmem-doorbell'/>"
+        "<server path='/run/ivshmem.sock'/><msi vectors='4' ioeventfd='on'/></shmem>",
+    ),
+    "d_9p_mapped": dev(
+        "d_9p_mapped",
+        "<filesystem type='mount' accessmode='mapped'><source dir='/srv/m'/><target dir='m'/>"
+        "</filesystem>",
+    ),
+    "d_emu_libexec": dev("d_emu_libexec", "<emulator>/usr/libexec/qemu-kvm</emulator>"),
+    "d_emu_local": dev("d_emu_local", "<emulator>/usr/local/bin/qemu-system-x86_64</emulator>"),
+    "d_sb_capable": domain_xml(
+        "d_sb_capable",
+        body="<os><type arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' secure='yes' "
+        "type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader>"
+        "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'/></os><features><smm state='on'/>"
+        "</features>",
+    ),
+    "d_tablet_virtio": dev("d_tablet_virtio", "<input type='tablet' bus='virtio'/>"),
+    "d_tablet_usb": dev("d_tablet_usb", "<input type='tablet' bus='usb'/>"),
+    # HVA-092: limits that limit nothing, and limits inherited from a portgroup.
+    "d_iotune_zero": dev(
+        "d_iotune_zero",
+        "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/z.qcow2'/>"
+        "<target dev='vda' bus='virtio'/><iotune><total_bytes_sec>0</total_bytes_sec>"
+        "<total_iops_sec>0</total_iops_sec></iotune></disk>",
+    ),
+    "d_qos_portgroup": dev(
+        "d_qos_portgroup",
+        DISK_LIMITED.format(n="q") + nic("<source network='qosnet'/>"),
+    ),
+    # HVA-192 / 193 / 194 / 197 / 191: settings a network or portgroup hands the interface.
+    "n_pg_trunk": dev(
+        "n_pg_trunk", nic("<source network='ovsnet' portgroup='trunkpg'/>")
+    ),
+    "n_pg_default_trunk": dev("n_pg_default_trunk", nic("<source network='ovsdt'/>")),
+    "n_pg_access": dev("n_pg_access", nic("<source network='ovsnet' portgroup='access10'/>")),
+    "n_trust_no": dev(
+        "n_trust_no",
+        nic("<source network='trustnet'/>", attrs=" trustGuestRxFilters='no'"),
+    ),
+    "n_pg_trust": dev("n_pg_trust", nic("<source network='pgtrust' portgroup='mon'/>")),
+    "n_direct_default": dev(
+        "n_direct_default", nic("<source dev='eth1'/>", itype="direct")
+    ),
+    "n_private_net": dev("n_private_net", nic("<source network='privnet'/>")),
+    "n_nat_clean": dev(
+        "n_nat_clean",
+        nic(
+            "<source network='natnet'/>",
+            "<filterref filter='clean-traffic'><parameter name='IP' value='192.168.78.5'/>"
+            "</filterref>",
+        ),
+    ),
+    "n_iso_no": dev("n_iso_no", nic("<source network='isonet'/>", "<port isolated='no'/>")),
+    "n_vfpool": dev("n_vfpool", nic("<source network='vfpool'/>")),
+}
+
+#: The hardened host, with KVM nesting on (so that what a CPU definition exposes matters).
+NESTING_HOST: dict[str, Any] = dict(
+    HARDENED_HOST, **{"/sys/module/kvm_intel/parameters/nested": "Y\n"}
+)
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    d = tmp_path_factory.mktemp("redteam")
+    return d, write_node(d / "rt.xml", DOMAINS.values(), NETWORKS)
+
+
+@pytest.fixture(scope="module")
+def real(node: tuple[Path, str]) -> Assessment:
+    """The probe node on a replayed hardened host whose daemon reports nwfilter definitions."""
+    from test_checks_vm import _with_filters
+
+    d, uri = node
+    return run_assessment(_with_filters(d, uri, NESTING_HOST, "real"))
+
+
+@pytest.fixture(scope="module")
+def sim(node: tuple[Path, str]) -> Assessment:
+    """The same node as a simulated host (libvirt's test driver, no host evidence)."""
+    d, uri = node
+    return run_assessment(build_bundle(d, uri, None, name="sim"))
+
+
+def verdict(a: Assessment, check_id: str, subject: str) -> str:
+    got = outcomes(a, check_id)
+    assert subject in got, (check_id, subject, sorted(got))
+    return got[subject]
+
+
+# --- HVA-031: consoles and other sockets ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vm", "status"),
+    [
+        # listen type='network': the console is on the network's address (formatdomain,
+        # "Graphical framebuffers", listen type network); no password -> fail.
+        ("c_netlisten", "fail"),
+        ("c_v6any", "fail"),  # '::' binds every IPv6 (and v4-mapped) address
+        ("c_childaddr", "fail"),  # <listen type='address' address='0.0.0.0'/> = listen='0.0.0.0'
+        # <listen type='address'/> without an address takes qemu.conf vnc_listen (127.0.0.1).
+        ("c_childnoaddr", "pass"),
+        ("c_v6loop", "pass"),
+        # Hardened SPICE: password, defaultMode='secure', spice_tls = 1 on the host.
+        ("c_spiceok", "pass"),
+    ],
+)
+def test_console_listen_spellings(real: Assessment, vm: str, status: str) -> None:
+    assert verdict(real, "HVA-031", vm) == status, messages(real, "HVA-031")[vm]
+
+
+@xfail(
+    "HVA-031: a <serial type='udp'> bound to 0.0.0.0 takes console input from anyone who sends "
+    "a datagram (formatdomain, 'UDP network console'); udp chardevs are ignored -> n/a"
+)
+def test_udp_serial_console_is_exposed(real: Assessment) -> None:
+    assert verdict(real, "HVA-031", "c_udpserial") == "fail"
+
+
+@xfail(
+    "HVA-031: <smartcard mode='passthrough' type='tcp'> with <source mode='bind' "
+    "host='0.0.0.0'> is a TCP listener QEMU opens for the VM (formatdomain, 'Smartcard "
+    "devices': passthrough tunnels through a secondary character device); not read -> n/a"
+)
+def test_smartcard_tcp_listener_is_exposed(real: Assessment) -> None:
+    assert verdict(real, "HVA-031", "c_smartcard") == "fail"
+
+
+@xfail(
+    "HVA-031: <rng><backend model='egd' type='tcp'> bound to 0.0.0.0 lets anyone feed the "
+    "guest's entropy source (formatdomain, 'Random number generator device': the egd backend "
+    "is a character device); not read -> n/a"
+)
+def test_rng_egd_tcp_listener_is_exposed(real: Assessment) -> None:
+    assert verdict(real, "HVA-031", "c_rngegd") == "fail"
+
+
+def test_console_on_simulated_host_asks_for_the_network_address(sim: Assessment) -> None:
+    assert verdict(sim, "HVA-031", "c_netlisten") == "manual"
+    assert "the address of network natnet" in messages(sim, "HVA-031")["c_netlisten"]
+    assert verdict(sim, "HVA-031", "c_v6loop") == "pass"
+
+
+def test_chardev_tls_without_client_certificates_fails(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "chardev_tls = 1\nchardev_tls_x509_verify = 0\n"
+    a = host_scan(
+        {"/etc/libvirt/qemu.conf": conf},
+        domains=[
+            dev(
+                "tlsserial",
+                "<serial type='tcp'><source mode='bind' host='0.0.0.0' service='4600'/>"
+                "<protocol type='raw'/><target port='0'/></serial>",
+            )
+        ],
+    )
+    assert outcomes(a, "HVA-031") == {"tlsserial": "fail"}
+    assert "chardev_tls_x509_verify = 0" in messages(a, "HVA-031")["tlsserial"]
+
+
+# --- libvirt's configuration grammar (src/util/virconf.c) -----------------------------------------
+#
+# virConfAddEntry appends every `key = value` to a list in file order and virConfGetValue returns
+# the FIRST entry whose name matches: with a key written twice, libvirt uses the first value.
+# virConfParseString accepts '...' as well as "..." strings.
+
+OPEN_VNC = [dev("plainvnc", "<graphics type='vnc' autoport='yes'/>")]
+
+
+@xfail(
+    "HVA-031: qemu.conf sets vnc_listen twice; libvirt uses the first value (virconf.c "
+    "virConfGetValue returns the first matching entry), hvaudit the last -> false pass"
+)
+def test_duplicate_key_first_wins_vnc_listen(host_scan) -> None:
+    conf = (
+        HARDENED_HOST["/etc/libvirt/qemu.conf"]
+        + 'vnc_listen = "0.0.0.0"\n# later override attempt\nvnc_listen = "127.0.0.1"\n'
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf}, domains=OPEN_VNC)
+    assert outcomes(a, "HVA-031") == {"plainvnc": "fail"}
+
+
+DUP_CONFINED = (
+    '# hardened?\nuser = "libvirt-qemu"\nsecurity_driver = "apparmor"\n'
+    "security_default_confined = 0\nsecurity_require_confined = 0\n"
+    "security_default_confined = 1\nsecurity_require_confined = 1\nvnc_tls = 1\n"
+)
+
+
+@xfail(
+    "HVA-044: security_default_confined = 0 then = 1; libvirt reads the first (0), so a VM "
+    "without <seclabel> starts unconfined -> false pass"
+)
+def test_duplicate_key_first_wins_default_confined(host_scan) -> None:
+    a = host_scan({"/etc/libvirt/qemu.conf": DUP_CONFINED})
+    assert outcomes(a, "HVA-044") == {"web01": "fail"}
+
+
+@xfail(
+    "HVA-048: security_require_confined = 0 then = 1; libvirt reads the first (0) -> false pass"
+)
+def test_duplicate_key_first_wins_require_confined(host_scan) -> None:
+    a = host_scan({"/etc/libvirt/qemu.conf": DUP_CONFINED})
+    assert outcomes(a, "HVA-048") == {"hv1": "fail"}
+
+
+@xfail(
+    "HVA-132: libvirtd.conf sets auth_unix_rw = \"none\" then \"polkit\"; libvirt reads the "
+    "first, and with unix_sock_rw_perms unset the socket stays 0777 -> false pass"
+)
+def test_duplicate_key_first_wins_auth_unix_rw(host_scan) -> None:
+    conf = 'auth_unix_rw = "none"\naccess_drivers = [ "polkit" ]\naudit_level = 2\nauth_unix_rw = "polkit"\n'
+    a = host_scan(
+        {"/etc/libvirt/libvirtd.conf": conf, "libvirt-sockets": ("", 1)},
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}
+
+
+@xfail(
+    "HVA-031: vnc_listen = '0.0.0.0' (single quotes, valid in virconf.c virConfParseString) "
+    "makes qemu.conf unreadable: error instead of the fail the setting proves"
+)
+def test_single_quoted_string_is_valid(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "vnc_listen = '0.0.0.0'\n"
+    a = host_scan({"/etc/libvirt/qemu.conf": conf}, domains=OPEN_VNC)
+    assert outcomes(a, "HVA-031") == {"plainvnc": "fail"}
+
+
+def test_multiline_list_with_comments_is_read(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + (
+        'cgroup_device_acl = [\n    "/dev/null", "/dev/full", "/dev/zero",  # defaults\n'
+        '    "/dev/random", "/dev/urandom",\n    "/dev/ptmx", "/dev/kvm",\n'
+        '    "/dev/sdb"   # a raw disk for every VM\n]\n'
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-053") == {"hv1": "fail"}
+    assert "/dev/sdb" in messages(a, "HVA-053")["hv1"]
+
+
+def test_empty_namespaces_list_fails(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "namespaces = [ ]\n"
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-053") == {"hv1": "fail"}
+
+
+def test_migration_on_every_ipv6_address_fails(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
+        'migration_address = "10.0.1.10"', 'migration_address = "::"'
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-036") == {"hv1": "fail"}
+
+
+def test_hardened_migration_settings_pass(host_scan) -> None:
+    a = host_scan()
+    assert outcomes(a, "HVA-036") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-032") == {"hv1": "pass"}
+
+
+# --- HVA-044 / 042: security labels ---------------------------------------------------------------
+
+SELINUX_HOST: dict[str, Any] = dict(
+    HARDENED_HOST,
+    secmodel="selinux",
+    **{
+        "/sys/fs/selinux/enforce": "1\n",
+        "/sys/module/apparmor/parameters/enabled": None,
+        "/sys/kernel/security/apparmor/profiles": None,
+        "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
+            'security_driver = "apparmor"', 'security_driver = "selinux"'
+        ),
+    },
+)
+
+LABEL_DOMAINS = [
+    domain_xml(
+        "sl_base_unconf",
+        body=SL.format(
+            t="dynamic", inner="<baselabel>system_u:system_r:unconfined_t:s0</baselabel>"
+        ),
+    ),
+    domain_xml(
+        "sl_base_svirt",
+        body=SL.format(t="dynamic", inner="<baselabel>system_u:system_r:svirt_t:s0</baselabel>"),
+    ),
+    domain_xml(
+        "sl_range",
+        body=SL.format(t="static", inner="<label>system_u:system_r:svirt_t:s0-s0:c0.c1023</label>"),
+    ),
+    domain_xml(
+        "sl_order_a",
+        body=SL.format(t="static", inner="<label>system_u:system_r:svirt_t:s0:c10,c20</label>"),
+    ),
+    domain_xml(
+        "sl_order_b",
+        body=SL.format(t="static", inner="<label>system_u:system_r:svirt_t:s0:c20,c10</label>"),
+    ),
+    domain_xml(
+        "sl_unique",
+        body=SL.format(t="static", inner="<label>system_u:system_r:svirt_t:s0:c300,c301</label>"),
+    ),
+    domain_xml("sl_dac_none", body="<seclabel type='none' model='dac'/>"),
+]
+
+
+@pytest.fixture(scope="module")
+def selinux_host(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    d = tmp_path_factory.mktemp("selinux")
+    uri = write_node(d / "se.xml", LABEL_DOMAINS)
+    return run_assessment(build_bundle(d, uri, SELINUX_HOST, name="se"))
+
+
+@pytest.fixture(scope="module")
+def selinux_sim(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    d = tmp_path_factory.mktemp("selinuxsim")
+    uri = write_node(d / "se.xml", LABEL_DOMAINS)
+    return run_assessment(build_bundle(d, uri, None, name="sesim"))
+
+
+def test_selinux_host_baseline(selinux_host: Assessment) -> None:
+    """The SELinux host itself is hardened: HVA-043 passes, so the VM verdicts below are the VMs'."""
+    assert outcomes(selinux_host, "HVA-043") == {"hv1": "pass"}
+
+
+@pytest.mark.parametrize(
+    ("vm", "status"),
+    [
+        ("sl_base_svirt", "pass"),  # a dynamic label from the confined base type
+        ("sl_unique", "pass"),
+        # DAC type none relabels nothing but leaves the MAC driver's default label in place.
+        ("sl_dac_none", "pass"),
+    ],
+)
+def test_hardened_labels_pass(selinux_host: Assessment, vm: str, status: str) -> None:
+    assert verdict(selinux_host, "HVA-044", vm) == status, messages(selinux_host, "HVA-044")[vm]
+
+
+@xfail(
+    "HVA-044: <seclabel type='dynamic' model='selinux'><baselabel>...unconfined_t:s0"
+    "</baselabel> generates its dynamic label from an unconfined type (formatdomain, "
+    "'Security label': baselabel is the base of the dynamic label); baselabel is not read "
+    "-> false pass"
+)
+def test_dynamic_label_from_unconfined_base(selinux_host: Assessment) -> None:
+    assert verdict(selinux_host, "HVA-044", "sl_base_unconf") == "fail"
+
+
+@xfail(
+    "HVA-044: the XML alone proves an unconfined base label, so the simulated host must fail "
+    "it too (never pass on what the XML contradicts) -> false pass"
+)
+def test_dynamic_label_from_unconfined_base_simulated(selinux_sim: Assessment) -> None:
+    assert verdict(selinux_sim, "HVA-044", "sl_base_unconf") == "fail"
+
+
+@xfail(
+    "HVA-044: static label s0-s0:c0.c1023 has every MCS category, so it dominates the "
+    "category pair of every other VM and may open their images (SELinux MCS: a process may "
+    "reach objects whose categories its clearance dominates) -> false pass"
+)
+def test_static_label_with_every_category(selinux_host: Assessment) -> None:
+    assert verdict(selinux_host, "HVA-044", "sl_range") == "fail"
+
+
+@xfail(
+    "HVA-044: s0:c10,c20 and s0:c20,c10 are one MCS category set, so the two VMs share a label; "
+    "labels are compared as strings -> false pass on both"
+)
+def test_static_labels_equal_as_category_sets(selinux_host: Assessment) -> None:
+    got = outcomes(selinux_host, "HVA-044")
+    assert (got["sl_order_a"], got["sl_order_b"]) == ("fail", "fail")
+
+
+def test_dac_root_by_name_fails(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "rootbyname",
+                body="<seclabel type='static' model='dac' relabel='no'><label>root:kvm</label>"
+                "</seclabel>",
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}
+    assert "rootbyname" in messages(a, "HVA-042")["hv1"]
+
+
+# --- VM devices -----------------------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-059: <hostdev type='scsi' rawio='yes'> gives the guest raw SCSI I/O to a host device "
+    "(formatdomain, 'USB / PCI / SCSI devices': rawio, sgio on SCSI hostdevs); only <disk "
+    "device='lun'> is read -> n/a for a subject that exists"
+)
+def test_scsi_hostdev_rawio(real: Assessment) -> None:
+    assert verdict(real, "HVA-059", "d_scsi_rawio") == "fail"
+
+
+@xfail("HVA-059: the same SCSI hostdev on a simulated host: the XML proves rawio -> n/a")
+def test_scsi_hostdev_rawio_simulated(sim: Assessment) -> None:
+    assert verdict(sim, "HVA-059", "d_scsi_rawio") == "fail"
+
+
+def test_filtered_lun_passes(real: Assessment) -> None:
+    assert verdict(real, "HVA-059", "d_lun_filtered") == "pass"
+
+
+@pytest.mark.parametrize(
+    ("vm", "status"),
+    [
+        ("d_mdev", "not_applicable"),  # a mediated device does no DMA of its own
+        # bus='101' is decimal 101 = 0x65 (libvirt parses PCI address parts with base 0):
+        # 0000:65:00.0, alone in IOMMU group 2 and bound to vfio-pci on the hardened host.
+        ("d_pci_decimal", "pass"),
+    ],
+)
+def test_passthrough_spellings(real: Assessment, vm: str, status: str) -> None:
+    assert verdict(real, "HVA-050", vm) == status, messages(real, "HVA-050")[vm]
+
+
+def test_pooled_vf_on_simulated_host_is_manual(sim: Assessment) -> None:
+    assert verdict(sim, "HVA-050", "n_vfpool") == "manual"
+
+
+@xfail(
+    "HVA-049: <feature policy='optional' name='vmx'/> gives the guest vmx whenever the host "
+    "CPU has it (formatdomain, 'CPU model and topology': optional = supported by the virtual "
+    "CPU if and only if the host CPU supports it); with nested on it is nesting -> false pass"
+)
+def test_optional_vmx_with_nesting_host(real: Assessment) -> None:
+    assert verdict(real, "HVA-049", "d_optvmx") == "fail"
+
+
+@xfail(
+    "HVA-049: optional vmx on a simulated host: the host's nested parameter decides, so a "
+    "manual item, never a pass"
+)
+def test_optional_vmx_simulated(sim: Assessment) -> None:
+    assert verdict(sim, "HVA-049", "d_optvmx") == "manual"
+
+
+def test_host_model_with_nesting_host_fails(real: Assessment, sim: Assessment) -> None:
+    assert verdict(real, "HVA-049", "d_hostmodel") == "fail"
+    assert verdict(sim, "HVA-049", "d_hostmodel") == "manual"
+
+
+@pytest.mark.parametrize(
+    ("check_id", "vm", "status"),
+    [
+        ("HVA-056", "d_tpm_crb_pt", "fail"),
+        ("HVA-065", "d_tpm_crb_pt", "fail"),
+        ("HVA-057", "d_doorbell", "fail"),
+        ("HVA-058", "d_9p_mapped", "pass"),
+        ("HVA-064", "d_emu_libexec", "pass"),
+        ("HVA-064", "d_emu_local", "fail"),
+        ("HVA-047", "d_tablet_virtio", "pass"),
+        ("HVA-047", "d_tablet_usb", "fail"),
+        ("HVA-047", "c_smartcard", "fail"),
+    ],
+)
+def test_device_spellings(real: Assessment, check_id: str, vm: str, status: str) -> None:
+    assert verdict(real, check_id, vm) == status, messages(real, check_id)[vm]
+
+
+@xfail(
+    "HVA-066: OVMF_CODE_4M.secboot.fd with the empty OVMF_VARS_4M.fd template boots with "
+    "Secure Boot disabled (Debian ovmf README.Debian: 'Secure Boot-*capable*, but has Secure "
+    "Boot disabled'); a 'secboot' loader path is taken as enforcement -> false pass"
+)
+def test_secboot_capable_loader_without_keys(real: Assessment) -> None:
+    assert verdict(real, "HVA-066", "d_sb_capable") == "fail"
+
+
+def test_iotune_of_zeros_limits_nothing(real: Assessment) -> None:
+    """An <iotune> whose limits are all 0 limits nothing (0 = no limit, virsh(1) blkdeviotune);
+    libvirt does not even write such an element back, so the disk has no <iotune>."""
+    assert verdict(real, "HVA-092", "d_iotune_zero") == "fail"
+    assert "without <iotune>" in messages(real, "HVA-092")["d_iotune_zero"]
+
+
+@xfail(
+    "HVA-092: an interface without <bandwidth> on a network whose default portgroup has one "
+    "gets the portgroup's limit (formatnetwork, 'Quality of service' and 'Portgroups'); "
+    "portgroups are not read -> false fail on a limited VM"
+)
+def test_bandwidth_from_default_portgroup(real: Assessment) -> None:
+    assert verdict(real, "HVA-092", "d_qos_portgroup") == "pass"
+
+
+# --- VM networking: what a network or portgroup hands the interface -------------------------------
+
+
+@xfail(
+    "HVA-192: <source network='ovsnet' portgroup='trunkpg'/> takes the portgroup's "
+    "<vlan trunk='yes'> (formatnetwork, 'Setting VLAN tag': interface, then portgroup, then "
+    "network); portgroups are not read -> false pass"
+)
+def test_trunk_from_named_portgroup(real: Assessment) -> None:
+    assert verdict(real, "HVA-192", "n_pg_trunk") == "fail"
+
+
+@xfail(
+    "HVA-192: an interface naming no portgroup gets the network's default='yes' portgroup "
+    "(formatnetwork, 'Portgroups'), here a trunk of VLANs 30 and 40 -> false pass"
+)
+def test_trunk_from_default_portgroup(real: Assessment) -> None:
+    assert verdict(real, "HVA-192", "n_pg_default_trunk") == "fail"
+
+
+def test_access_portgroup_passes(real: Assessment) -> None:
+    assert verdict(real, "HVA-192", "n_pg_access") == "pass"
+
+
+@xfail(
+    "HVA-193: trustGuestRxFilters='no' on the interface overrides the network's 'yes' "
+    "(formatnetwork, 'Portgroups': the interface's explicit setting overrides portgroup and "
+    "network) -> false fail on a hardened interface"
+)
+def test_interface_distrust_overrides_network(real: Assessment) -> None:
+    assert verdict(real, "HVA-193", "n_trust_no") == "pass"
+
+
+@xfail(
+    "HVA-193: portgroup trustGuestRxFilters='yes' applies to its interfaces (formatnetwork, "
+    "'Portgroups', since 1.2.10) -> false pass"
+)
+def test_trust_from_portgroup(real: Assessment) -> None:
+    assert verdict(real, "HVA-193", "n_pg_trust") == "fail"
+
+
+@pytest.mark.parametrize(
+    ("check_id", "vm", "status"),
+    [
+        ("HVA-194", "n_direct_default", "pass"),  # <source dev> without mode: vepa (formatdomain)
+        ("HVA-194", "n_private_net", "pass"),  # macvtap private mode through a network
+        ("HVA-191", "n_nat_clean", "pass"),  # tap on a NAT bridge, clean-traffic defined
+        ("HVA-197", "n_iso_no", "manual"),  # the interface's isolated='no' overrides the network
+        ("HVA-197", "n_nat_clean", "manual"),
+    ],
+)
+def test_network_spellings(real: Assessment, check_id: str, vm: str, status: str) -> None:
+    assert verdict(real, check_id, vm) == status, messages(real, check_id)[vm]
+
+
+def test_filters_on_simulated_host_are_manual(sim: Assessment) -> None:
+    assert verdict(sim, "HVA-191", "n_nat_clean") == "manual"
+
+
+# --- HVA-046: raw QEMU arguments in other namespace spellings -------------------------------------
+
+RAW = {
+    "q_prefix": (
+        f"<domain type='kvm' xmlns:q='{QEMU_NS}'><name>q_prefix</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-00000000a001</uuid><memory unit='MiB'>512</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>"
+        "<q:commandline><q:arg value='-device'/><q:arg value='pci-testdev'/></q:commandline>"
+        "</domain>"
+    ),
+    "q_default_ns": (
+        "<domain type='kvm'><name>q_default_ns</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-00000000a002</uuid><memory unit='MiB'>512</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>"
+        f"<commandline xmlns='{QEMU_NS}'><env name='QEMU_AUDIO_DRV' value='none'/></commandline>"
+        "</domain>"
+    ),
+    "q_override": (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>q_override</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-00000000a003</uuid><memory unit='MiB'>512</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><qemu:override>"
+        "<qemu:device alias='ua-nic'><qemu:frontend><qemu:property name='romfile' "
+        "type='string' value='/tmp/x.rom'/></qemu:frontend></qemu:device></qemu:override>"
+        "</domain>"
+    ),
+}
+
+
+def test_raw_qemu_arguments_in_other_namespace_spellings(tmp_path: Path) -> None:
+    from hvaudit.bundle import BundleWriter
+    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+
+    uri = write_node(tmp_path / "n.xml", [domain_xml("plain")])
+    writer = BundleWriter(tmp_path / "b", target=uri, platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    del writer.entries["libvirt/domains/index.json"]
+    assert writer.root is not None
+    (writer.root / "libvirt/domains/index.json").unlink()
+    index = []
+    for name, xml in RAW.items():
+        path = f"libvirt/domains/{name}.xml"
+        writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
+        index.append({"uuid": name, "file": path, "autostart": False})
+    writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
+    writer.record("host", status="not_applicable", origin="host facts", reason="simulated")
+    a = run_assessment(writer.close(complete=True))
+    assert outcomes(a, "HVA-046") == dict.fromkeys(RAW, "fail")
+    assert "pci-testdev" in messages(a, "HVA-046")["q_prefix"]
+    assert "env QEMU_AUDIO_DRV" in messages(a, "HVA-046")["q_default_ns"]
+    assert "qemu:override" in messages(a, "HVA-046")["q_override"]
+
+
+# --- host: libvirt daemons ------------------------------------------------------------------------
+
+SYSTEMD_TCP = (
+    "tcp   LISTEN 0      128        10.0.0.10:22        0.0.0.0:*    "
+    'users:(("sshd",pid=800,fd=3))\n'
+    "tcp   LISTEN 0      1000       0.0.0.0:16509       0.0.0.0:*    "
+    'users:(("systemd",pid=1,fd=48))\n'
+)
+
+
+@xfail(
+    "HVA-030: under socket activation the TCP socket is held by systemd (pid 1), which `ss -p` "
+    "names first; libvirtd-tcp.socket started at runtime (list-unit-files: enabled-runtime) "
+    "with auth_tcp = \"none\" passes as 'local UNIX sockets only' -> false pass"
+)
+def test_socket_activated_tcp_listener(host_scan) -> None:
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": HARDENED_HOST["/etc/libvirt/libvirtd.conf"]
+            + 'auth_tcp = "none"\n',
+            "listeners": (SYSTEMD_TCP, 0),
+            "libvirt-socket-units": (
+                "libvirtd.socket        enabled enabled\n"
+                "libvirtd-tcp.socket    enabled-runtime disabled\n",
+                0,
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+
+
+def test_tcp_sasl_with_default_ssf_fails(host_scan) -> None:
+    a = host_scan(
+        {
+            "listeners": (
+                HARDENED_HOST["listeners"][0]
+                + "tcp   LISTEN 0      1000       0.0.0.0:16509       0.0.0.0:*    "
+                'users:(("libvirtd",pid=700,fd=12))\n',
+                0,
+            )
+        }
+    )
+    assert outcomes(a, "HVA-035") == {"hv1": "fail"}
+    assert "tcp_min_ssf = 56 (default)" in messages(a, "HVA-035")["hv1"]
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+
+
+MODULAR = {
+    "processes": (
+        "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+        "  710 root     /usr/sbin/virtqemud --timeout 120\n"
+        "  711 root     /usr/sbin/virtproxyd --timeout 120\n"
+        "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n"
+        "  402 _chrony   /usr/sbin/chronyd -F 1\n",
+        0,
+    ),
+    "libvirt-socket-units": (
+        "virtqemud.socket       enabled enabled\nvirtproxyd.socket      enabled enabled\n",
+        0,
+    ),
+    # The socket unit creates the socket: its mode, not unix_sock_rw_perms, is the evidence.
+    "libvirt-sockets": ("666 root root /run/libvirt/virtqemud-sock\n", 0),
+}
+
+
+def test_modular_daemon_socket_without_authorization_fails(host_scan) -> None:
+    a = host_scan(
+        {
+            **MODULAR,
+            "/etc/libvirt/virtqemud.conf": 'auth_unix_rw = "none"\nunix_sock_rw_perms = "0777"\n',
+            "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+        }
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}
+    assert "virtqemud.conf" in messages(a, "HVA-132")["hv1"]
+
+
+# --- host: logging and auditing -------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-214: `-w /etc/libvirt/qemu.conf` watches that one file (auditctl(8) -w: a file watch "
+    "covers the file, a directory watch the tree); libvirtd.conf, the domain and network "
+    "definitions stay unwatched, but the substring matches /etc/libvirt -> false pass"
+)
+def test_audit_watch_of_one_file_is_not_the_directory(host_scan) -> None:
+    rules = "-w /etc/libvirt/qemu.conf -p wa -k qemu-conf\n-w /etc/polkit-1 -p wa -k polkit\n"
+    a = host_scan({"audit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+
+
+@xfail(
+    "HVA-214: `-F dir=/etc/libvirt -F perm=r` records reads only (auditctl(8) -F perm: r w x a); "
+    "a rule without ' -p ' is assumed to watch writes -> false pass"
+)
+def test_audit_read_only_rule_does_not_watch_writes(host_scan) -> None:
+    rules = (
+        "-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=r -F key=lv\n"
+        "-w /etc/polkit-1 -p wa -k polkit\n"
+    )
+    a = host_scan({"audit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+
+
+def test_audit_dir_rule_with_write_perm_passes(host_scan) -> None:
+    rules = (
+        "-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n"
+        "-w /etc/polkit-1 -p wa -k polkit\n"
+    )
+    a = host_scan({"audit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+
+
+@pytest.mark.parametrize(
+    ("outputs", "status"),
+    [
+        ('"3:file:/var/log/libvirt/libvirtd.log"', "fail"),
+        ('"2:journald 3:file:/var/log/libvirt/libvirtd.log"', "pass"),
+        ('"1:syslog:libvirtd"', "pass"),
+    ],
+)
+def test_libvirt_log_outputs(host_scan, outputs: str, status: str) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + f"log_outputs = {outputs}\n"
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf})
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+def test_stdio_handler_file_fails(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + 'stdio_handler = "file"\n'
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-215") == {"hv1": "fail"}
+
+
+def test_legacy_rsyslog_forwarding_without_tls_fails(host_scan) -> None:
+    a = host_scan({"rsyslog-config": ("/etc/rsyslog.d/90-fwd.conf:*.* @@logs.example:514\n", 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}
+
+
+# --- host: SSH and PAM ----------------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-160: `sshd -T` without -C applies no Match block (sshd(8) -C: 'If provided, any Match "
+    "directives ... that would apply are applied'); a `Match Address` block with "
+    "PermitRootLogin yes is never seen, sshd_config is not collected -> false pass"
+)
+def test_match_block_permitting_root(host_scan) -> None:
+    a = host_scan(
+        {
+            "/etc/ssh/sshd_config": "PermitRootLogin no\nAllowGroups sshadmins\n"
+            "Match Address 10.20.0.0/16\n    PermitRootLogin yes\n",
+        }
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}
+
+
+@pytest.mark.parametrize("value", ["prohibit-password", "without-password", "forced-commands-only"])
+def test_root_login_by_key_is_root_login(host_scan, value: str) -> None:
+    text = HARDENED_HOST["sshd-effective"][0].replace(
+        "permitrootlogin no", f"permitrootlogin {value}"
+    )
+    a = host_scan({"sshd-effective": (text, 0)})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}
+
+
+def test_no_allow_list_fails(host_scan) -> None:
+    text = HARDENED_HOST["sshd-effective"][0].replace("allowgroups sshadmins\n", "")
+    a = host_scan({"sshd-effective": (text, 0)})
+    assert outcomes(a, "HVA-161") == {"hv1": "fail"}
+
+
+KBD_ONLY = (
+    "port 22\npermitrootlogin no\nallowgroups sshadmins\npasswordauthentication no\n"
+    "usepam yes\nkbdinteractiveauthentication yes\npubkeyauthentication no\n"
+    "authenticationmethods keyboard-interactive\n"
+)
+
+
+@xfail(
+    "HVA-151: `auth sufficient pam_unix.so` before `auth required pam_google_authenticator.so`: "
+    "a correct password ends the stack with success before the OTP module runs (pam.conf(5) / "
+    "Red Hat PAM guide: sufficient + success with no prior required failure -> no other "
+    "results are required) -> false pass"
+)
+def test_otp_after_a_sufficient_password(host_scan) -> None:
+    a = host_scan(
+        {
+            "sshd-effective": (KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "@include common-auth\nauth required pam_google_authenticator.so\n",
+            "/etc/pam.d/common-auth": "auth sufficient pam_unix.so nullok\n"
+            "auth requisite pam_deny.so\n",
+        }
+    )
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}
+
+
+def test_otp_through_substack_passes(host_scan) -> None:
+    """RHEL-style stack: the OTP module is required inside password-auth, reached by substack."""
+    a = host_scan(
+        {
+            "sshd-effective": (KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth substack password-auth\nauth include postlogin\n",
+            "/etc/pam.d/common-auth": None,
+            "/etc/pam.d/password-auth": "auth required pam_env.so\n"
+            "auth required pam_oath.so usersfile=/etc/users.oath\n"
+            "auth required pam_unix.so\n",
+        }
+    )
+    assert outcomes(a, "HVA-151") == {"hv1": "pass"}
+
+
+def test_otp_optional_is_no_factor(host_scan) -> None:
+    a = host_scan(
+        {
+            "sshd-effective": (KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth optional pam_yubico.so id=1\n@include common-auth\n",
+        }
+    )
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}
+
+
+# --- host: firewall -------------------------------------------------------------------------------
+
+
+def _nft(*items: dict[str, Any]) -> str:
+    return json.dumps({"nftables": [{"metainfo": {"json_schema_version": 1}}, *items]})
+
+
+def _chain(family: str, table: str, name: str, hook: str, policy: str, prio: int = 0) -> dict:
+    return {
+        "chain": {
+            "family": family,
+            "table": table,
+            "name": name,
+            "type": "filter",
+            "hook": hook,
+            "prio": prio,
+            "policy": policy,
+        }
+    }
+
+
+IPV6_GLOBAL = json.dumps(
+    [
+        *json.loads(IP_ADDR)[:1],
+        {
+            "ifname": "eno3",
+            "addr_info": [
+                {"family": "inet", "local": "10.0.0.10", "scope": "global"},
+                {"family": "inet6", "local": "2001:db8:10::10", "scope": "global"},
+            ],
+        },
+        {"ifname": "br0", "addr_info": []},
+    ]
+)
+
+
+@xfail(
+    "HVA-190: a drop policy in an `ip` family table filters IPv4 only (nftables wiki, "
+    "'Nftables families': ip tables see IPv4 traffic); with no ip6/inet input chain, IPv6 to "
+    "the host's global address is accepted -> false pass"
+)
+def test_ipv4_only_ruleset_leaves_ipv6_open(host_scan) -> None:
+    ruleset = _nft(
+        {"table": {"family": "ip", "name": "filter", "handle": 1}},
+        _chain("ip", "filter", "INPUT", "input", "drop"),
+    )
+    a = host_scan({"nft-ruleset": (ruleset, 0), "ip-addr": (IPV6_GLOBAL, 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": "fail"}
+
+
+def test_accept_in_one_base_chain_does_not_bypass_another(host_scan) -> None:
+    """Every base chain on the input hook sees the packet; an accept in the first (priority -10)
+    ends that chain only, and the drop policy of the second still applies (nftables wiki,
+    'Configuring chains': base chain priority)."""
+    accept_all = {
+        "rule": {
+            "family": "inet",
+            "table": "early",
+            "chain": "in",
+            "handle": 3,
+            "expr": [{"accept": None}],
+        }
+    }
+    ruleset = _nft(
+        {"table": {"family": "inet", "name": "early", "handle": 1}},
+        _chain("inet", "early", "in", "input", "accept", prio=-10),
+        accept_all,
+        {"table": {"family": "inet", "name": "filter", "handle": 2}},
+        _chain("inet", "filter", "input", "input", "drop"),
+    )
+    a = host_scan({"nft-ruleset": (ruleset, 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": "pass"}
+
+
+def test_iptables_accept_all_before_drop_policy_fails(host_scan) -> None:
+    a = host_scan(
+        {
+            "nft-ruleset": None,
+            "iptables-input": ("-P INPUT DROP\n-A INPUT -j ACCEPT\n-A INPUT -p tcp -j DROP\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-190") == {"hv1": "fail"}
+
+
+# --- host: kernel, confinement, processes ---------------------------------------------------------
+
+
+def test_selinux_permissive_fails(host_scan) -> None:
+    a = host_scan({**SELINUX_HOST, "/sys/fs/selinux/enforce": "0\n"})
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}
+    assert "permissive" in messages(a, "HVA-043")["hv1"]
+
+
+def test_amd_host_with_numeric_npt_passes(host_scan) -> None:
+    a = host_scan(
+        {
+            "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+            "flags\t\t: fpu vme de pse tsc msr pae svm npt sse4_1\n",
+            "/proc/modules": "kvm_amd 155648 0 - Live 0x0\nkvm 1142784 1 kvm_amd, Live 0x0\n",
+            "/sys/module/kvm_intel/parameters/ept": None,
+            "/sys/module/kvm_amd/parameters/npt": "1\n",
+        }
+    )
+    assert outcomes(a, "HVA-010") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-011") == {"hv1": "pass"}
+
+
+def test_signature_enforcement_without_lockdown_passes(host_scan) -> None:
+    a = host_scan(
+        {
+            "/sys/module/module/parameters/sig_enforce": "Y\n",
+            "/sys/kernel/security/lockdown": "[none] integrity confidentiality\n",
+        }
+    )
+    assert outcomes(a, "HVA-040") == {"hv1": "pass"}
+
+
+@pytest.mark.parametrize(("value", "status"), [("2\n", "pass"), ("1\n", "fail")])
+def test_overcommit_modes(host_scan, value: str, status: str) -> None:
+    a = host_scan({"/proc/sys/vm/overcommit_memory": value})
+    assert outcomes(a, "HVA-062") == {"hv1": status}
+
+
+def test_qemu_without_seccomp_and_on_a_replaced_binary(host_scan) -> None:
+    a = host_scan(
+        {
+            "processes": (
+                "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+                "  700 root     /usr/sbin/libvirtd --timeout 120\n"
+                " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on\n",
+                0,
+            ),
+            "qemu-status-1200": (
+                "/proc/1200/status:Seccomp:\t0\n/proc/1200/status:CapEff:\t0000000000000000\n",
+                0,
+            ),
+            "qemu-exe-1200": (
+                "lrwxrwxrwx 1 libvirt-qemu kvm 0 Nov 27 04:00 /proc/1200/exe -> "
+                "/usr/bin/qemu-system-x86_64 (deleted)\n",
+                0,
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-045") == {"hv1": "fail"}
+    assert outcomes(a, "HVA-182") == {"hv1": "fail"}
