@@ -244,6 +244,8 @@ def test_unreachable_api_is_exit_3(
     code = main(["scan", "--connect", "pve+api://127.0.0.1:1/"])
     _, err = capsys.readouterr()
     assert code == 3 and err.count("\n") == 1 and SECRET not in err
+    # The system's reason, not the client library's wrapping cut before it.
+    assert "pve+api://127.0.0.1:1/: ConnectionError: [Errno 111] Connection refused" in err, err
 
 
 def test_hostile_values_cannot_forge_lines(

@@ -41,6 +41,24 @@ def one_line(exc: BaseException, limit: int = 200) -> str:
     return " ".join(str(text).split())[:limit]
 
 
+def system_cause(exc: BaseException) -> BaseException:
+    """The operating system's error under a client library's wrapping, when there is one (an
+    `OSError` with an errno: "[Errno 101] Network is unreachable", a TLS verification failure),
+    else `exc` itself. HTTP clients nest it three deep (requests, urllib3's retry error, its
+    connection error), and their own message would be cut before the reason."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop(0)
+        if not isinstance(e, BaseException) or id(e) in seen or len(seen) > 20:
+            continue
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno is not None and e.strerror:
+            return e
+        todo += [e.__cause__, e.__context__, getattr(e, "reason", None), *e.args]
+    return exc
+
+
 class CollectionError(HvauditError):
     """A target could not be reached or read; what was collected so far is kept."""
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json, utc_now
 from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_artefact
-from hvaudit.errors import CollectionError, UsageError, one_line
+from hvaudit.errors import CollectionError, UsageError, one_line, system_cause
 from hvaudit.redact import remember
 
 __all__ = ["TOKEN_ENV", "ProxmoxApiCollector", "run_state_artefact"]
@@ -501,7 +501,9 @@ class ProxmoxApiCollector:
                 raise CollectionError(f"{self.uri}: {text}") from None
             raise _ApiError(text) from None
         except Exception as exc:
-            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {one_line(exc)}") from None
+            raise CollectionError(
+                f"{self.uri}: {type(exc).__name__}: {one_line(system_cause(exc))}"
+            ) from None
 
     def _ipsets(self, api: Any, base: str) -> dict[str, list[dict[str, Any]]]:
         return {

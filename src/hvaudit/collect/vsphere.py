@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json
-from hvaudit.errors import CollectionError, UsageError, one_line
+from hvaudit.errors import CollectionError, UsageError, one_line, system_cause
 from hvaudit.redact import remember
 
 __all__ = ["PASSWORD_ENV", "USER_ENV", "VsphereCollector", "vmx_escape"]
@@ -212,13 +212,17 @@ class VsphereCollector:
         except vim.fault.InvalidLogin:
             raise CollectionError(f"{self.uri}: login refused for {self.user}") from None
         except Exception as exc:
-            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {one_line(exc)}") from None
+            raise CollectionError(
+                f"{self.uri}: {type(exc).__name__}: {one_line(system_cause(exc))}"
+            ) from None
         try:
             self._collect(si, writer)
         except CollectionError:
             raise
         except Exception as exc:
-            raise CollectionError(f"{self.uri}: {type(exc).__name__}: {one_line(exc)}") from None
+            raise CollectionError(
+                f"{self.uri}: {type(exc).__name__}: {one_line(system_cause(exc))}"
+            ) from None
         finally:
             with contextlib.suppress(Exception):  # the session ends anyway
                 Disconnect(si)
