@@ -10,6 +10,7 @@ recorded from Debian hosts: the one stand-in of the suite. The end-to-end test
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -509,9 +510,11 @@ def hung_peer() -> Iterator[int]:
     srv.close()
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL server on a Unix socket (Debian's postgresql package)."""
+@contextlib.contextmanager
+def postgres_server(*, listen: tuple[str, ...] = (), clients: str | None = None) -> Iterator[str]:
+    """A throwaway PostgreSQL server (Debian's postgresql package) on a Unix socket, and on TCP at
+    the `listen` addresses when given (trusting the `clients` network, a CIDR); yields the socket
+    URL. `port` in the URL is the TCP port too."""
     bindir = Path("/usr/lib/postgresql")
     versions = sorted(bindir.glob("*/bin/pg_ctl")) if bindir.is_dir() else []
     if not versions:
@@ -537,7 +540,14 @@ def postgres() -> Iterator[str]:
         capture_output=True,
         timeout=120,
     )
-    opts = f"-c listen_addresses='' -k {sock} -p 5499"
+    port = 5499
+    if listen:
+        with socket.socket() as s:
+            s.bind((listen[0], 0))
+            port = s.getsockname()[1]
+        with (data / "pg_hba.conf").open("a") as hba:
+            hba.write(f"host all hvaudit {clients} trust\n")
+    opts = f"-c listen_addresses='{','.join(listen)}' -k {sock} -p {port}"
     subprocess.run(
         [*run_as, str(pg_ctl), "-D", str(data), "-o", opts, "-w", "-l", str(base / "log"), "start"],
         check=True,
@@ -545,7 +555,7 @@ def postgres() -> Iterator[str]:
         timeout=120,
     )
     try:
-        yield f"postgresql+psycopg://hvaudit@/postgres?host={sock}&port=5499"
+        yield f"postgresql+psycopg://hvaudit@/postgres?host={sock}&port={port}"
     finally:
         subprocess.run(
             [*run_as, str(pg_ctl), "-D", str(data), "-m", "fast", "stop"],
@@ -553,3 +563,23 @@ def postgres() -> Iterator[str]:
             timeout=60,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+def connected_to(port: int) -> list[int]:
+    """Processes with a TCP connection to 127.0.0.1:`port` (a scan talking to a test peer),
+    whatever their command line (fleet scans are forked from a warmed server, not exec'd)."""
+    out = subprocess.run(
+        ["ss", "-Htnp", "state", "established", "dst", f"127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    return sorted({int(pid) for pid in re.findall(r"pid=(\d+)", out)})
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL server on a Unix socket (Debian's postgresql package)."""
+    with postgres_server() as url:
+        yield url

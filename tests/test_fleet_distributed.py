@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import domain_xml, write_node
+from conftest import connected_to, domain_xml, write_node
 from hvaudit.fleet.store import open_store
 from test_fleet import WEAK_VM
 
@@ -41,7 +41,8 @@ def _free_port() -> int:
 class Redis:
     """A redis-server on loopback with an append-only file, so a restart keeps the queue."""
 
-    def __init__(self) -> None:
+    def __init__(self, bind: tuple[str, ...] = (), password: str | None = None) -> None:
+        """On loopback, and on the `bind` addresses too when given (then with `password`)."""
         exe = shutil.which("redis-server")
         if exe is None:
             if os.environ.get("CI"):
@@ -50,12 +51,17 @@ class Redis:
         self.exe = exe
         self.port = _free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="hvaudit-redis-"))
+        self.bind, self.password = ("127.0.0.1", *bind), password
         self.proc: subprocess.Popen[bytes] | None = None
         self.start()
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return self.url_at("127.0.0.1")
+
+    def url_at(self, address: str) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{address}:{self.port}/0"
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
@@ -64,7 +70,7 @@ class Redis:
                 "--port",
                 str(self.port),
                 "--bind",
-                "127.0.0.1",
+                *self.bind,
                 "--dir",
                 str(self.dir),
                 "--appendonly",
@@ -75,6 +81,7 @@ class Redis:
                 "",
                 "--protected-mode",
                 "yes",
+                *(["--requirepass", self.password] if self.password else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -84,7 +91,7 @@ class Redis:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
                     s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
+                    if s.recv(64).startswith((b"+PONG", b"-NOAUTH")):
                         return
             except OSError:
                 time.sleep(0.1)
@@ -256,17 +263,19 @@ def test_local_and_distributed_give_the_same_report(
         assert (run.mode, run.targets, run.stored) == ("distributed", 4, 4)
 
 
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def _worker_of(child_pid: int) -> int:
     """The session (worker) a scan child's parent belongs to."""
     ppid = int(Path(f"/proc/{child_pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     return int(Path(f"/proc/{ppid}/stat").read_text().rsplit(")", 1)[1].split()[3])
-
-
-def _pids(text: str) -> list[int]:
-    """Processes whose command line contains `text` (literally)."""
-    pattern = "".join(f"[{c}]" if c in "+.?*()[]{}|^$\\" else c for c in text)
-    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
 
 
 def test_worker_killed_mid_task_completes_elsewhere_once(
@@ -279,14 +288,15 @@ def test_worker_killed_mid_task_completes_elsewhere_once(
     deadline = time.monotonic() + 60
     children: list[int] = []
     while time.monotonic() < deadline and not children:
-        children = _pids(f"scan --connect {uri}")
+        children = connected_to(hung_peer)
         time.sleep(0.2)
     assert children, "no worker started the slow target"
     victim = _worker_of(children[0])
     assert victim in (w1.pid, w2.pid)
     os.killpg(victim, signal.SIGKILL)
     time.sleep(1)
-    assert children[0] not in _pids(f"scan --connect {uri}")  # died with its worker
+    assert not _alive(children[0])  # died with its worker
+    assert connected_to(hung_peer) == []
     out, err = client.communicate(timeout=120)
     assert client.returncode == 3, err
     report = json.loads(out)
@@ -343,9 +353,9 @@ def test_postgresql_away_when_a_task_ends(
     workers("zone-b")
     client = _submit(inv, redis, fresh_db, wait=120)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not _pids(f"scan --connect {uri}"):
+    while time.monotonic() < deadline and not connected_to(hung_peer):
         time.sleep(0.2)
-    assert _pids(f"scan --connect {uri}")
+    assert connected_to(hung_peer)
     pg = _pg_control(fresh_db)
     pg("stop")  # the slow target's task ends (deadline 6 s) while the store is down
     time.sleep(12)
