@@ -19,7 +19,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import HARDENED_HOST, NFT_DROP, build_bundle, domain_xml, write_node
+from conftest import (
+    HARDENED_HOST,
+    NFT_DROP,
+    build_bundle,
+    connected_to,
+    domain_xml,
+    write_node,
+)
 from hvaudit.cli import main
 from hvaudit.fleet.aggregate import HostSummary, aggregate, summarise_host
 from hvaudit.fleet.inventory import ansible_to_inventory, load_ansible_inventory, load_inventory
@@ -269,20 +276,20 @@ def test_fleet_scan_interrupted_kills_its_children(tmp_path: Path, hung_peer: in
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
     )
-    time.sleep(4)
-    children = subprocess.run(
-        ["pgrep", "-f", f"127.0.0.1:{hung_peer}/system"], capture_output=True, text=True
-    ).stdout.split()
+    deadline = time.monotonic() + 30
+    children: list[int] = []
+    while time.monotonic() < deadline and not children:
+        children = connected_to(hung_peer)
+        time.sleep(0.2)
     assert len(children) == 1  # the scan child, hung on the silent peer
+    assert children[0] != proc.pid
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=20)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert b"Traceback" not in err
     time.sleep(0.5)
-    left = subprocess.run(
-        ["pgrep", "-f", f"127.0.0.1:{hung_peer}/system"], capture_output=True
-    ).stdout
-    assert left == b""
+    assert not Path(f"/proc/{children[0]}").exists()
+    assert connected_to(hung_peer) == []
 
 
 def test_credentials_reach_only_their_target(tmp_path: Path, monkeypatch) -> None:

@@ -6,12 +6,18 @@ runs the single-host command (so a fleet scan and a single scan give the same ve
 its JSON report, and is killed (its whole process group) at the target's deadline. Targets that
 could not be assessed are retried with a growing pause; a usage error is not retried.
 
+The child is forked from a warmed fork server (forkserver.py) where the platform allows, so a
+target does not pay Python's start-up and hvaudit's imports again; it is the same process model
+otherwise (own session, killed at the deadline, dies with its parent). HVAUDIT_FLEET_FORKSERVER=0
+execs `python -m hvaudit.cli` for every target instead.
+
 Credentials: the child's environment carries no hvaudit credential variable except the ones the
 inventory maps for that target, so one target's secrets never reach another's process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -25,9 +31,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from hvaudit.errors import InputError
+from hvaudit.fleet.forkserver import ForkedChild, ForkServer
 from hvaudit.fleet.inventory import CREDENTIAL_VARIABLES, Inventory, Target
 
 __all__ = ["RunOptions", "TargetOutcome", "run_fleet", "scan_argv"]
@@ -39,7 +46,7 @@ _KILL_GRACE = 5.0
 _RETRY_PAUSE = 1.0
 
 #: Children still running, so that an interrupted run kills them instead of leaving them behind.
-_LIVE: set[subprocess.Popen[bytes]] = set()
+_LIVE: set[_Child] = set()
 _LIVE_LOCK = threading.Lock()
 _STOPPING = threading.Event()
 
@@ -150,26 +157,64 @@ def _die_with_parent() -> Callable[[], None] | None:
 _PRE_EXEC = _die_with_parent()
 
 
+class _Child(Protocol):
+    """A scan's process: a `subprocess.Popen` or a child of the fork server."""
+
+    pid: int
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+def _fork_server() -> ForkServer | None:
+    """The fork server that starts scans without a fresh interpreter (forkserver.py), or None."""
+    env = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARIABLES}
+    env["PYTHONUNBUFFERED"] = "1"
+    return ForkServer.shared(env)
+
+
 def _run_child(argv: list[str], env: dict[str, str], deadline: float) -> tuple[int | None, bytes]:
-    """Run one child in its own session; kill the session at the deadline (returns None)."""
-    proc = subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        start_new_session=True,
-        preexec_fn=_PRE_EXEC,
-    )
+    """Run one child in its own session; kill the session at the deadline (returns None).
+
+    The child is forked from the warmed fork server when there is one, else exec'd."""
+    server = _fork_server()
+    forked: ForkedChild | None = None
+    if server is not None:
+        with contextlib.suppress(OSError):
+            forked = server.spawn(argv, env, os.getcwd())
+    proc: _Child
+    if forked is not None:
+        proc = forked
+    else:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_PRE_EXEC,
+        )
     with _LIVE_LOCK:
         _LIVE.add(proc)
     try:
-        _, err = proc.communicate(timeout=deadline)
-        return (None if _STOPPING.is_set() else proc.returncode), err
-    except subprocess.TimeoutExpired:
-        _kill_session(proc)
-        _, err = proc.communicate()
-        return None, err
+        if forked is not None:
+            try:
+                forked.wait(timeout=deadline)
+                killed = False
+            except subprocess.TimeoutExpired:
+                _kill_session(forked)
+                forked.wait()
+                killed = True
+            err = forked.stderr_tail()
+            return (None if killed or _STOPPING.is_set() else forked.returncode), err
+        assert isinstance(proc, subprocess.Popen)
+        try:
+            _, err = proc.communicate(timeout=deadline)
+            return (None if _STOPPING.is_set() else proc.returncode), err
+        except subprocess.TimeoutExpired:
+            _kill_session(proc)
+            _, err = proc.communicate()
+            return None, err
     except BaseException:
         _kill_session(proc)
         proc.wait()
@@ -179,11 +224,22 @@ def _run_child(argv: list[str], env: dict[str, str], deadline: float) -> tuple[i
             _LIVE.discard(proc)
 
 
-def _kill_session(proc: subprocess.Popen[bytes]) -> None:
+def _signal_session(proc: _Child, sig: int) -> bool:
+    if isinstance(proc, ForkedChild):
+        return proc.signal_session(sig)
+    assert isinstance(proc, subprocess.Popen)
+    if proc.poll() is not None:  # ended and reaped: its pid may be another's by now
+        return False
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _kill_session(proc: _Child) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
+        if not _signal_session(proc, sig):
             return
         try:
             proc.wait(timeout=_KILL_GRACE)
