@@ -334,6 +334,50 @@ env = {{ HVAUDIT_VSPHERE_USER = "UNSET_VARIABLE" }}
     )
 
 
+def test_forked_scans_are_the_exec_scans(tmp_path: Path, monkeypatch) -> None:
+    """Targets forked from the warmed server report exactly what `python -m hvaudit.cli` does,
+    and the server holds none of the scanner's credentials."""
+    from hvaudit.fleet.forkserver import ForkServer
+
+    good = _node(tmp_path, "good", [domain_xml("app-1"), domain_xml("app-2")])
+    weak = _node(tmp_path, "weak", [WEAK_VM])
+    inv = load_inventory(
+        _inventory(
+            tmp_path,
+            f'[defaults]\nretries = 0\n\n[[target]]\nname = "good"\nuri = "{good}"\n\n'
+            f'[[target]]\nname = "weak"\nuri = "{weak}"\n\n'
+            '[[target]]\nname = "refused"\nuri = "qemu+tcp://127.0.0.1:1/system"\n',
+        )
+    )
+    monkeypatch.setenv("HVAUDIT_VSPHERE_PASSWORD", "scanner-own-secret")
+    monkeypatch.delenv("HVAUDIT_FLEET_FORKSERVER", raising=False)
+    forked = run_fleet(inv, RunOptions(workers=2))
+    server = ForkServer._shared
+    assert server is not None and server.proc.poll() is None
+    assert b"scanner-own-secret" not in Path(f"/proc/{server.proc.pid}/environ").read_bytes()
+    monkeypatch.setenv("HVAUDIT_FLEET_FORKSERVER", "0")
+    execed = run_fleet(inv, RunOptions(workers=2))
+
+    def seen(outcomes: list[TargetOutcome]) -> list[object]:
+        return [
+            (
+                o.target.name,
+                o.state,
+                o.exit_code,
+                o.error,
+                [
+                    (r["check_id"], r["subject"]["name"], r["status"], r["message"])
+                    for r in (o.report or {}).get("results", [])
+                ],
+            )
+            for o in outcomes
+        ]
+
+    assert [o.state for o in forked] == ["assessed", "assessed", "failed"]
+    assert seen(forked) == seen(execed)
+    assert "Connection refused" in str(forked[2].error)
+
+
 def _bundle_target(tmp_path: Path, name: str, overrides: dict[str, object]) -> str:
     host = dict(HARDENED_HOST)
     host.update(overrides)
