@@ -1,12 +1,15 @@
 """Fleet scan throughput: N simulated hosts of M VMs each (libvirt test-driver nodes), collected,
 assessed and stored in SQLite by `hvaudit fleet scan`, with 1, 2 and 4 workers.
 
-Prints wall time, hosts per second, CPU seconds per host, and the time the aggregation and the
-store take. Every target is a child process (the isolation that makes a hung host harmless), so
-the floor is one Python start-up and one single-host scan per host.
+Prints wall time, hosts per second, CPU seconds per host (the fleet command and every process it
+started, user + system) and the load average before and after. Every target is a child process
+(the isolation that makes a hung host harmless): forked from a warmed fork server by default,
+or, with `--spawn exec`, a fresh `python -m hvaudit.cli` per target (the cost before the fork
+server, HVAUDIT_FLEET_FORKSERVER=0).
 
     python benchmarks/bench_fleet.py                      # 1,000 hosts of 20 VMs, 1/2/4 workers
     python benchmarks/bench_fleet.py --hosts 200 --workers 2,4
+    python benchmarks/bench_fleet.py --hosts 60 --workers 2 --spawn exec,fork
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def main() -> None:
     ap.add_argument("--hosts", type=int, default=1000)
     ap.add_argument("--vms", type=int, default=20)
     ap.add_argument("--workers", default="1,2,4")
+    ap.add_argument("--spawn", default="fork", help="fork, exec or both (fork,exec)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hvaudit-bench-fleet-") as tmp:
         base = Path(tmp)
@@ -54,9 +58,13 @@ def main() -> None:
         inv = base / "inventory.toml"
         inv.write_text("[defaults]\nretries = 0\ntimeout = 300\n" + "".join(lines))
         print(f"{args.hosts} hosts x {args.vms} VMs, {os.cpu_count()} CPUs")
-        print("workers |   wall s | hosts/s | CPU s/host | stored")
-        for w in (int(x) for x in args.workers.split(",")):
-            db = f"sqlite:///{base / f'history-{w}.sqlite'}"
+        print("spawn | workers |   wall s | hosts/s | CPU s/host | stored | load before/after")
+        runs = [(sp, int(w)) for sp in args.spawn.split(",") for w in args.workers.split(",")]
+        for spawn, w in runs:
+            db = f"sqlite:///{base / f'history-{spawn}-{w}.sqlite'}"
+            env = dict(os.environ)
+            env["HVAUDIT_FLEET_FORKSERVER"] = "0" if spawn == "exec" else "1"
+            load_before = os.getloadavg()[0]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             proc = subprocess.run(
@@ -75,10 +83,11 @@ def main() -> None:
                     "--format",
                     "json",
                     "--output",
-                    str(base / f"fleet-{w}.json"),
+                    str(base / f"fleet-{spawn}-{w}.json"),
                 ],
                 capture_output=True,
                 check=False,
+                env=env,
             )
             wall = time.perf_counter() - t0
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -92,7 +101,9 @@ def main() -> None:
                 check=True,
             ).stdout.split()[3]
             print(
-                f"{w:>7} | {wall:8.1f} | {args.hosts / wall:7.2f} | {cpu / args.hosts:10.2f} | {stored}"
+                f"{spawn:>5} | {w:>7} | {wall:8.1f} | {args.hosts / wall:7.2f} | "
+                f"{cpu / args.hosts:10.3f} | {stored:>6} | {load_before:.1f}/{os.getloadavg()[0]:.1f}",
+                flush=True,
             )
 
 
