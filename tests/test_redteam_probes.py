@@ -1393,3 +1393,171 @@ def test_secure_boot_off_fails(host_scan) -> None:
 def test_vm_spellings_on_a_hardened_host(host_scan, check_id: str, xml: str, status: str) -> None:
     a = host_scan(domains=[xml], networks=NETWORKS[:1])
     assert outcomes(a, check_id) == {"vm": status}, messages(a, check_id)
+
+
+# --- third batch ----------------------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-142: `User_Alias ADMINS = bob, carol, dave, erin` + `ADMINS ALL=(ALL:ALL) ALL` grants "
+    "sudo to four users (sudoers(5), User_Alias); the alias is counted as one principal, so "
+    "6 principals pass under the limit of 3 -> false pass"
+)
+def test_sudoers_user_alias_counts_its_members(host_scan) -> None:
+    sudoers = HARDENED_HOST["sudoers"][0] + (
+        "/etc/sudoers.d/admins:User_Alias ADMINS = bob, carol, dave, erin\n"
+        "/etc/sudoers.d/admins:ADMINS ALL=(ALL:ALL) ALL\n"
+    )
+    a = host_scan({"sudoers": (sudoers, 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+
+
+@xfail(
+    "HVA-142: `bob, carol, dave ALL=(ALL) ALL` names three users in one rule (sudoers(5): "
+    "User_List is comma-separated); only the first word is counted -> false pass"
+)
+def test_sudoers_user_list_counts_every_user(host_scan) -> None:
+    sudoers = HARDENED_HOST["sudoers"][0] + "/etc/sudoers.d/ops:bob, carol, dave ALL=(ALL) ALL\n"
+    a = host_scan({"sudoers": (sudoers, 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+
+
+TLS_LISTENING = {
+    "listeners": (
+        HARDENED_HOST["listeners"][0]
+        + "tcp   LISTEN 0      1000       10.0.0.10:16514     0.0.0.0:*    "
+        'users:(("libvirtd",pid=700,fd=13))\n',
+        0,
+    )
+}
+
+
+@xfail(
+    'HVA-034: tls_allowed_dn_list = [ "*" ] matches every distinguished name (libvirtd.conf: '
+    "the list may contain wildcards, POSIX fnmatch); any non-empty list counts as a "
+    "restriction -> false pass"
+)
+def test_wildcard_dn_list_restricts_nothing(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'tls_allowed_dn_list = [ "*" ]\n'
+    a = host_scan({**TLS_LISTENING, "/etc/libvirt/libvirtd.conf": conf})
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}
+
+
+def test_named_dn_list_passes(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + (
+        'tls_allowed_dn_list = [ "C=GB,O=Example,CN=mgmt1.example.org",\n'
+        '                        "C=GB,O=Example,CN=mgmt2.example.org" ]\n'
+    )
+    a = host_scan({**TLS_LISTENING, "/etc/libvirt/libvirtd.conf": conf})
+    assert outcomes(a, "HVA-034") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}
+
+
+def test_tls_listener_without_dn_list_fails(host_scan) -> None:
+    a = host_scan(TLS_LISTENING)
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}
+
+
+def test_sasl_tcp_with_strong_ssf_passes(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'auth_tcp = "sasl"\ntcp_min_ssf = 112\n'
+    listeners = (
+        HARDENED_HOST["listeners"][0]
+        + "tcp   LISTEN 0      1000       10.0.0.10:16509     0.0.0.0:*    "
+        'users:(("libvirtd",pid=700,fd=12))\n'
+    )
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf, "listeners": (listeners, 0)})
+    assert outcomes(a, "HVA-035") == {"hv1": "pass"}
+
+
+def test_access_driver_is_read_from_the_driver_daemon(host_scan) -> None:
+    """Modular daemons: the QEMU driver's API access control is virtqemud's (libvirt
+    docs/daemons.rst); a polkit access driver in libvirtd.conf alone protects nothing."""
+    a = host_scan(
+        {
+            **MODULAR,
+            "/etc/libvirt/virtqemud.conf": 'audit_level = 2\nauth_unix_rw = "polkit"\n',
+            "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+        }
+    )
+    assert outcomes(a, "HVA-130") == {"hv1": "fail"}
+    assert "virtqemud.conf" in messages(a, "HVA-130")["hv1"]
+
+
+def test_modular_log_outputs_are_read_from_virtqemud(host_scan) -> None:
+    a = host_scan(
+        {
+            **MODULAR,
+            "/etc/libvirt/virtqemud.conf": 'access_drivers = [ "polkit" ]\n'
+            'log_outputs = "3:file:/var/log/libvirt/virtqemud.log"\n',
+            "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}
+
+
+@pytest.mark.parametrize(
+    ("override", "check_id"),
+    [
+        ({"/etc/libvirt/qemu.conf": 'user = "+0"\ngroup = "+0"\nvnc_tls = 1\n'}, "HVA-042"),
+        (
+            {
+                "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"]
+                + "relaxed_acs_check = 1\n"
+            },
+            "HVA-051",
+        ),
+        (
+            {
+                "/proc/cmdline": "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro intel_iommu=on "
+                "pcie_acs_override=downstream,multifunction\n"
+            },
+            "HVA-052",
+        ),
+        (
+            {
+                "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"]
+                + "seccomp_sandbox = 0\n"
+            },
+            "HVA-045",
+        ),
+    ],
+)
+def test_host_settings_that_fail(host_scan, override: dict[str, Any], check_id: str) -> None:
+    a = host_scan(override)
+    assert outcomes(a, check_id) == {"hv1": "fail"}, messages(a, check_id)
+
+
+def test_seclabel_none_without_model_fails(host_scan) -> None:
+    a = host_scan(domains=[domain_xml("nolabel", body="<seclabel type='none'/>")])
+    assert outcomes(a, "HVA-044") == {"nolabel": "fail"}
+
+
+@xfail(
+    "HVA-067: SEV policy 0x0000 leaves bit 0 (NODBG) clear, so the host may decrypt the guest's "
+    "memory through the SEV debug commands (AMD SEV API guest policy: 'NODBG: debugging of the "
+    "guest is disallowed when set'); any <launchSecurity> passes -> false pass"
+)
+def test_sev_policy_allowing_debug(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "sevdbg",
+                body="<launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1"
+                "</reducedPhysBits><policy>0x0000</policy></launchSecurity>",
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-067") == {"sevdbg": "fail"}
+
+
+def test_sev_policy_without_debug_passes(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "sevnodbg",
+                body="<launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1"
+                "</reducedPhysBits><policy>0x0033</policy></launchSecurity>",
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-067") == {"sevnodbg": "pass"}
