@@ -1691,3 +1691,54 @@ def test_one_iommu_group_split_between_two_vms_fails(host_scan) -> None:
     got = outcomes(a, "HVA-050")
     assert got == {"grp_a": "fail", "grp_b": "fail", "nogroup": "manual"}
     assert "of VM grp_b" in messages(a, "HVA-050")["grp_a"]
+
+
+# --- fifth batch: hardened spellings that must keep passing, and their failing twins --------------
+
+
+def test_static_unique_label_on_simulated_host(selinux_sim: Assessment) -> None:
+    """A unique static label is proven by the XML alone (uniqueness among the bundle's VMs)."""
+    assert verdict(selinux_sim, "HVA-044", "sl_unique") == "pass"
+
+
+@pytest.mark.parametrize(
+    ("extra", "check_id", "status"),
+    [
+        # The historic built-in list (qemu_cgroup.c of older releases) adds no host device.
+        (
+            'cgroup_device_acl = [ "/dev/null", "/dev/full", "/dev/zero", "/dev/random",\n'
+            '  "/dev/urandom", "/dev/ptmx", "/dev/kvm", "/dev/kqemu", "/dev/rtc", "/dev/hpet",\n'
+            '  "/dev/vfio/vfio" ]\n',
+            "HVA-053",
+            "pass",
+        ),
+        # migrate_tls_x509_verify falls back to default_tls_x509_verify (qemu.conf.in).
+        ("default_tls_x509_verify = 0\n", "HVA-036", "fail"),
+        ("default_tls_x509_verify = 0\nmigrate_tls_x509_verify = 1\n", "HVA-036", "pass"),
+        ("seccomp_sandbox = -1\n", "HVA-045", "pass"),
+    ],
+)
+def test_qemu_conf_spellings(host_scan, extra: str, check_id: str, status: str) -> None:
+    a = host_scan({"/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"] + extra})
+    assert outcomes(a, check_id) == {"hv1": status}, messages(a, check_id)
+
+
+def test_debug_log_level_fails(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + "log_level = 1\n"
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}
+
+
+def test_socket_without_authorization_but_group_only_passes(host_scan) -> None:
+    """auth_unix_rw = "none" with unix_sock_rw_perms = "0770" and no socket unit: only root and
+    the socket's group reach it (libvirtd.conf comments)."""
+    conf = 'access_drivers = [ "polkit" ]\naudit_level = 2\nauth_unix_rw = "none"\n'
+    conf += 'unix_sock_group = "libvirt"\nunix_sock_rw_perms = "0770"\n'
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "libvirt-sockets": ("", 1),
+            "libvirt-socket-units": ("libvirtd.socket        disabled disabled\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}
