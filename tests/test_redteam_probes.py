@@ -1742,3 +1742,13 @@ def test_socket_without_authorization_but_group_only_passes(host_scan) -> None:
         }
     )
     assert outcomes(a, "HVA-132") == {"hv1": "pass"}
+
+
+@xfail(
+    "HVA-054: on a simulated host every VM is n/a 'simulated host (libvirt test driver)': the VM "
+    "exists and its taint flags live in the host's QEMU log, which was not read; issue 8's rule "
+    "for host-dependent VM checks on a simulated or offline host: manual with the exact host "
+    "evidence to confirm, never n/a for a subject that exists"
+)
+def test_taint_on_simulated_host_is_a_question(sim: Assessment) -> None:
+    assert verdict(sim, "HVA-054", "d_hostmodel") == "manual"
