@@ -1752,3 +1752,60 @@ def test_socket_without_authorization_but_group_only_passes(host_scan) -> None:
 )
 def test_taint_on_simulated_host_is_a_question(sim: Assessment) -> None:
     assert verdict(sim, "HVA-054", "d_hostmodel") == "manual"
+
+
+@pytest.mark.parametrize(
+    "driver_line",
+    [
+        'security_driver = [ "selinux", "dac" ]\n',  # virConfGetValueStringList: a list is valid
+        "",  # unset: libvirt probes SELinux, then AppArmor (qemu.conf comments)
+    ],
+)
+def test_security_driver_spellings_on_selinux_host(host_scan, driver_line: str) -> None:
+    conf = SELINUX_HOST["/etc/libvirt/qemu.conf"].replace('security_driver = "selinux"\n', "")
+    a = host_scan({**SELINUX_HOST, "/etc/libvirt/qemu.conf": conf + driver_line})
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert outcomes(a, "HVA-044") == {"web01": "pass"}, messages(a, "HVA-044")
+
+
+def test_authentication_methods_alternatives_are_each_judged(host_scan) -> None:
+    """`AuthenticationMethods publickey keyboard-interactive` (space: alternatives, sshd_config(5))
+    lets a key alone in: one factor."""
+    text = HARDENED_HOST["sshd-effective"][0].replace(
+        "authenticationmethods publickey,keyboard-interactive",
+        "authenticationmethods publickey keyboard-interactive",
+    )
+    a = host_scan({"sshd-effective": (text, 0)})
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}
+
+
+def test_typical_hardened_nft_ruleset_passes(host_scan) -> None:
+    def rule(handle: int, *expr: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "rule": {
+                "family": "inet",
+                "table": "filter",
+                "chain": "input",
+                "handle": handle,
+                "expr": list(expr),
+            }
+        }
+
+    ct = {"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established"]}}
+    lo = {"match": {"op": "==", "left": {"meta": {"key": "iif"}}, "right": "lo"}}
+    ssh = {
+        "match": {
+            "op": "==",
+            "left": {"payload": {"protocol": "tcp", "field": "dport"}},
+            "right": 22,
+        }
+    }
+    ruleset = _nft(
+        {"table": {"family": "inet", "name": "filter", "handle": 1}},
+        _chain("inet", "filter", "input", "input", "drop"),
+        rule(2, ct, {"accept": None}),
+        rule(3, lo, {"accept": None}),
+        rule(4, ssh, {"counter": None}, {"accept": None}),
+    )
+    a = host_scan({"nft-ruleset": (ruleset, 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": "pass"}
