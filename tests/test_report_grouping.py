@@ -117,3 +117,66 @@ def test_reports_mark_mappings_that_rest_on_an_interpretation(many: Assessment) 
     assert "## Mappings that rest on an interpretation" in md
     csv_text = render_csv(many)
     assert "sp800-125b:VM-FW-R2" in csv_text
+
+
+def test_summaries_and_groups_equal_a_plain_recount(many: Assessment) -> None:
+    """The report counts results once per check and groups them by plain field tuples (for speed
+    at thousands of VMs); what it prints equals counting and grouping result by result, with
+    waived and attested results among them."""
+    import dataclasses
+    from collections import Counter
+
+    from hvaudit.catalog import EDITIONS
+    from hvaudit.checks.base import Status
+    from hvaudit.engine import Attested, Waived
+    from hvaudit.report.json_report import BASES, STATUSES, report_dict
+
+    results = list(many.results)
+    fails = [i for i, r in enumerate(results) if r.check.id == "HVA-070"]
+    waived = Waived("W-1", "accepted", "ops", "2099-01-01")
+    results[fails[0]] = dataclasses.replace(results[fails[0]], waived=waived)
+    manual = next(i for i, r in enumerate(results) if r.status is Status.MANUAL)
+    answer = Attested("yes", "auditor", "2026-11-30", "2099-01-01", "seen", Status.MANUAL)
+    outcome = dataclasses.replace(results[manual].outcome, status=Status.PASS)
+    results[manual] = dataclasses.replace(results[manual], outcome=outcome, attested=answer)
+    a = dataclasses.replace(many, results=results)
+    summary = report_dict(a, with_results=False)["summary"]
+
+    assert summary["by_status"] == {s: sum(r.status.value == s for r in results) for s in STATUSES}
+    for e in EDITIONS:
+        bases: dict[str, Counter[str]] = {}
+        statuses: dict[str, Counter[str]] = {}
+        for r in results:
+            for rid in r.check.recommendations.get(e, ()):
+                bases.setdefault(rid, Counter())[r.basis] += 1
+                statuses.setdefault(rid, Counter())[r.status.value] += 1
+        for rid, row in summary["sufficiency"][e].items():
+            assert row == {b: bases.get(rid, Counter())[b] for b in BASES}
+        for rid, row in summary["by_recommendation"][e].items():
+            assert row == {s: statuses.get(rid, Counter())[s] for s in STATUSES}
+    assert any(row["attested"] for row in summary["sufficiency"]["sp800-125a-2014"].values())
+
+    # grouping, the plain way: runs of (check, status, waived, subject type) of 3 or more
+    acted = [r for r in results if r.status in (Status.FAIL, Status.MANUAL, Status.ERROR)]
+    keys = Counter(
+        (r.check.id, r.status, r.waived is not None, r.outcome.subject.type) for r in acted
+    )
+    grouped = [g for g in group_results(acted, within=results) if isinstance(g, Group)]
+    assert [(g.check.id, g.status, g.waived, g.subject_type) for g in grouped] == list(
+        dict.fromkeys(
+            k
+            for r in acted
+            if keys[k := (r.check.id, r.status, r.waived is not None, r.outcome.subject.type)] >= 3
+        )
+    )
+    for g in grouped:
+        subjects = {r.outcome.subject for r in results if r.check.id == g.check.id}
+        assert g.of == len({s for s in subjects if s.type == g.subject_type})
+        assert g.results == tuple(
+            r
+            for r in acted
+            if (r.check.id, r.status, r.waived is not None) == (g.check.id, g.status, g.waived)
+            and r.outcome.subject.type == g.subject_type
+        )
+    hva070 = [g for g in grouped if g.check.id == "HVA-070"]
+    assert [(g.waived, len(g.results)) for g in hva070] == [(False, 5)]

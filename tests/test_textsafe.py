@@ -92,3 +92,21 @@ def test_clean_json_is_the_same_json_value() -> None:
     value = {"name": "a\u202eb\u2028c\x85\x7f\ud800\U000e0041"}
     text = clean_json(json.dumps(value, ensure_ascii=False))
     assert is_clean(text) and json.loads(text) == value
+
+
+def test_clean_json_by_chunks_equals_the_whole_document_cleaned() -> None:
+    """clean_json skips ASCII chunks without the regular expression; unsafe characters anywhere
+    (an ASCII control, DEL, non-ASCII ones, either side of a chunk boundary) are still escaped,
+    exactly as the regular expression over the whole text escapes them."""
+    from hvaudit import textsafe
+
+    size = textsafe._CHUNK
+    unsafe = ["\x7f", "\x01", "\x1b", "\x85", "\u202e", "\ud800", "\U000e0041", "\u2028"]
+    for ch in unsafe:
+        for at in (0, size - 1, size, size + 1, 3 * size - 1):
+            text = "a" * at + ch + "b" * (3 * size - at) + "\u00e9\t\n"
+            want = textsafe._UNSAFE_JSON.sub(textsafe._json_escape, text)
+            assert textsafe.clean_json(text) == want
+            assert ch not in textsafe.clean_json(text)
+    plain = "{" + "x" * (2 * size) + "\t\n}"
+    assert textsafe.clean_json(plain) == plain

@@ -81,10 +81,29 @@ def _json_escape(m: re.Match[str]) -> str:
     return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
 
 
+# The ASCII characters `clean_json` keeps (everything but C0 controls other than TAB and LF, and
+# DEL), as bytes for `bytes.translate`, which deletes them from a chunk in one C pass.
+_SAFE_ASCII = bytes(b for b in range(128) if not _UNSAFE_JSON.match(chr(b)))
+_CHUNK = 1 << 18
+
+
 def clean_json(text: str) -> str:
     """A JSON document with every unsafe character written as a `\\uXXXX` escape: the same JSON
-    value, safe to print (and a lone surrogate no longer makes writing it fail)."""
-    return _UNSAFE_JSON.sub(_json_escape, text)
+    value, safe to print (and a lone surrogate no longer makes writing it fail).
+
+    A report of thousands of VMs is tens of megabytes, nearly all of it ASCII; the regular
+    expression costs about 35 ns per character, so it runs only on the chunks that hold a
+    character outside the safe ASCII set (found by slicing, which narrows a chunk to ASCII when
+    it is, and deleting the safe bytes). Every escape depends on one character alone, so cleaning
+    chunk by chunk gives exactly what cleaning the whole does."""
+    out = []
+    for i in range(0, len(text), _CHUNK):
+        chunk = text[i : i + _CHUNK]
+        if chunk.isascii() and not chunk.encode("ascii").translate(None, _SAFE_ASCII):
+            out.append(chunk)
+        else:
+            out.append(_UNSAFE_JSON.sub(_json_escape, chunk))
+    return "".join(out)
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:

@@ -8,7 +8,7 @@ every result and adds the same groups as a summary.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -61,7 +61,7 @@ class Group:
     @property
     def headline(self) -> str:
         """`HVA-070 fails on 494 of 494 VMs`."""
-        n = len({r.outcome.subject for r in self.results})
+        n = len({_ident(r.outcome.subject) for r in self.results})
         return f"{self.check.id} {_VERB[self.status]} {n} of {plural(self.subject_type, self.of)}"
 
     @property
@@ -84,45 +84,69 @@ def group_results(
 
     `within` is the set of results the "of N" counts come from (default: `results`); pass the whole
     assessment when `results` is a selection such as the failures.
+
+    Linear, and cheap per result (a scan reports tens of thousands): subjects are told apart by
+    their fields as a plain tuple (what Subject equality compares) rather than by hashing Subject
+    objects, and the "of N" totals are counted only for the (check, subject type) pairs that do
+    form a group.
     """
-    key_of = _key
-    members: dict[tuple[str, Status, bool, str], list[Result]] = defaultdict(list)
+    keys: list[tuple[str, Status, bool, str]] = []
+    members: dict[tuple[str, Status, bool, str], list[Result]] = {}
     for r in results:
-        members[key_of(r)].append(r)
-    totals: Counter[tuple[str, str]] = Counter()
-    seen: set[tuple[str, Subject]] = set()
-    for r in within if within is not None else results:
-        ident = (r.check.id, r.outcome.subject)
-        if ident not in seen:
-            seen.add(ident)
-            totals[(r.check.id, r.outcome.subject.type)] += 1
+        o = r.outcome
+        k = (r.check.id, o.status, r.waived is not None, o.subject.type)
+        keys.append(k)
+        rs = members.get(k)
+        if rs is None:
+            members[k] = [r]
+        else:
+            rs.append(r)
+    grouped = {k for k, rs in members.items() if len(rs) >= at}
+    if not grouped:
+        return list(results)
+    totals = _distinct_subjects(
+        within if within is not None else results, {(k[0], k[3]) for k in grouped}
+    )
     out: list[Result | Group] = []
-    placed: set[tuple[str, Status, bool, str]] = set()
-    for r in results:
-        k = key_of(r)
-        rs = members[k]
-        if len(rs) < at:
+    for r, k in zip(results, keys, strict=True):
+        if k not in grouped:
             out.append(r)
             continue
-        if k in placed:
+        rs = members.pop(k, None)
+        if rs is None:  # placed already, at its first member
             continue
-        placed.add(k)
+        n = len({_ident(x.outcome.subject) for x in rs})
         out.append(
             Group(
                 r.check,
                 r.status,
                 r.severity,
                 r.waived is not None,
-                r.outcome.subject.type,
+                k[3],
                 tuple(rs),
-                max(
-                    totals[(r.check.id, r.outcome.subject.type)],
-                    len({x.outcome.subject for x in rs}),
-                ),
+                max(totals[(k[0], k[3])], n),
             )
         )
     return out
 
 
-def _key(r: Result) -> tuple[str, Status, bool, str]:
-    return (r.check.id, r.status, r.waived is not None, r.outcome.subject.type)
+def _ident(s: Subject) -> tuple[str, str, str | None, str | None]:
+    """What tells two subjects apart (the fields Subject equality compares), hashed in C."""
+    return (s.type, s.name, s.host, s.id)
+
+
+def _distinct_subjects(
+    results: Iterable[Result], pairs: set[tuple[str, str]]
+) -> Counter[tuple[str, str]]:
+    """How many distinct subjects each (check id, subject type) of `pairs` has a result for."""
+    totals: Counter[tuple[str, str]] = Counter()
+    seen: set[tuple[str, str, str, str | None, str | None]] = set()
+    for r in results:
+        s = r.outcome.subject
+        pair = (r.check.id, s.type)
+        if pair in pairs:
+            ident = (r.check.id, s.type, s.name, s.host, s.id)
+            if ident not in seen:
+                seen.add(ident)
+                totals[pair] += 1
+    return totals

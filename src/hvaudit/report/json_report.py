@@ -13,7 +13,7 @@ from typing import Any
 
 from hvaudit import __version__
 from hvaudit.catalog import EDITIONS, load_catalog
-from hvaudit.checks.base import CheckMeta, Status, Subject
+from hvaudit.checks.base import CheckMeta, Severity, Status, Subject
 from hvaudit.engine import Assessment, Result
 from hvaudit.model import Source
 from hvaudit.report.grouping import Group, group_results
@@ -90,15 +90,47 @@ def _provenance(r: Result) -> dict[str, Any]:
 BASES = ("automatic", "attested", "manual", "not_applicable", "error")
 
 
+_Tally = Counter[tuple[str, Status, bool]]
+
+
+def _tally(results: list[Result]) -> tuple[_Tally, dict[str, CheckMeta]]:
+    """Results counted per (check id, status, attested): everything the summaries need, in one
+    cheap pass (a scan has tens of thousands of results and a few hundred distinct keys); with
+    the first CheckMeta seen for each check id."""
+    tally: _Tally = Counter((r.check.id, r.outcome.status, r.attested is not None) for r in results)
+    metas: dict[str, CheckMeta] = {}
+    checks = len({k[0] for k in tally})
+    for r in results:
+        metas.setdefault(r.check.id, r.check)
+        if len(metas) == checks:
+            break
+    return tally, metas
+
+
+def _basis(status: Status, attested: bool) -> str:
+    """`Result.basis` from what the tally keeps."""
+    if attested:
+        return "attested"
+    return "automatic" if status in (Status.PASS, Status.FAIL) else status.value
+
+
 def sufficiency(a: Assessment) -> dict[str, dict[str, dict[str, int]]]:
     """Per edition and recommendation: how many results rest on automatic evaluation, on an
     attestation, are still manual, not applicable or in error."""
+    return _sufficiency(*_tally(a.results))
+
+
+def _sufficiency(
+    tally: _Tally, metas: dict[str, CheckMeta]
+) -> dict[str, dict[str, dict[str, int]]]:
     cat = load_catalog()
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for r in a.results:
+    for (cid, status, attested), n in tally.items():
+        basis = _basis(status, attested)
+        recs = metas[cid].recommendations
         for e in EDITIONS:
-            for rid in r.check.recommendations.get(e, ()):
-                counts[(e, rid)][r.basis] += 1
+            for rid in recs.get(e, ()):
+                counts[(e, rid)][basis] += n
     return {
         e: {
             rec.id: {b: counts[(e, rec.id)].get(b, 0) for b in BASES}
@@ -121,31 +153,33 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
     """The whole report as plain data."""
     cat = load_catalog()
     dep = a.deployment
-    # One pass over the results: every (bucket, key) gets its status counts.
+    # One cheap pass over the results, then every (bucket, key) gets its status counts per check.
+    tally, metas = _tally(a.results)
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     by_status: Counter[str] = Counter()
-    per_check: dict[str, tuple[list[tuple[str, str]], CheckMeta]] = {}
-    for r in a.results:
-        status = r.outcome.status.value
-        by_status[status] += 1
-        keys = per_check.get(r.check.id)
+    keys_of: dict[str, list[tuple[str, str]]] = {}
+    for (cid, st, _), n in tally.items():
+        status = st.value
+        by_status[status] += n
+        keys = keys_of.get(cid)
         if keys is None:
-            ks = [
+            check = metas[cid]
+            keys = [
                 (f"function:{e}", f)
                 for e in EDITIONS
-                if r.check.recommendations[e]
-                for f in (r.check.functions[e] or ("none",))
+                if check.recommendations[e]
+                for f in (check.functions[e] or ("none",))
             ]
-            ks += [("threat", t) for t in r.check.all_threats]
-            ks += [(e, rid) for e in EDITIONS for rid in r.check.recommendations.get(e, ())]
-            keys = per_check[r.check.id] = (ks, r.check)
-        for k in keys[0]:
-            counts[k][status] += 1
+            keys += [("threat", t) for t in check.all_threats]
+            keys += [(e, rid) for e in EDITIONS for rid in check.recommendations.get(e, ())]
+            keys_of[cid] = keys
+        for k in keys:
+            counts[k][status] += n
 
     def block(c: Counter[str]) -> dict[str, int]:
         return {s: c.get(s, 0) for s in STATUSES}
 
-    statics = {cid: _static(meta) for cid, (_, meta) in per_check.items()}
+    statics = {cid: _static(meta) for cid, meta in metas.items()}
     empty: Counter[str] = Counter()
     return {
         "tool": "hvaudit",
@@ -167,7 +201,7 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
                 for e in EDITIONS
             },
             "by_threat": {t.id: block(counts.get(("threat", t.id), empty)) for t in cat.threats},
-            "sufficiency": sufficiency(a),
+            "sufficiency": _sufficiency(tally, metas),
             "by_recommendation": {
                 e: {
                     rec.id: block(counts.get((e, rec.id), empty))
@@ -203,21 +237,25 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
 def groups_summary(a: Assessment) -> list[dict[str, Any]]:
     """Every check that fails, needs a manual answer or is in error on many subjects, once (see
     `report.grouping`); passes and non-applicable results are not grouped."""
-    acted_on = [r for r in a.results if r.status in (Status.FAIL, Status.MANUAL, Status.ERROR)]
-    return [
-        {
-            "check_id": g.check.id,
-            "status": g.status.value,
-            "waived": g.waived,
-            "subject_type": g.subject_type,
-            "count": len(g.subjects),
-            "of": g.of,
-            "headline": g.headline,
-            "subjects": g.subjects,
-        }
-        for g in group_results(acted_on, within=a.results)
-        if isinstance(g, Group)
-    ]
+    acted = (Status.FAIL, Status.MANUAL, Status.ERROR)
+    acted_on = [r for r in a.results if r.outcome.status in acted]
+    out = []
+    for g in group_results(acted_on, within=a.results):
+        if isinstance(g, Group):
+            subjects = g.subjects
+            out.append(
+                {
+                    "check_id": g.check.id,
+                    "status": g.status.value,
+                    "waived": g.waived,
+                    "subject_type": g.subject_type,
+                    "count": len(subjects),
+                    "of": g.of,
+                    "headline": g.headline,
+                    "subjects": subjects,
+                }
+            )
+    return out
 
 
 def render_json(a: Assessment) -> str:
@@ -234,6 +272,10 @@ def render_json(a: Assessment) -> str:
     statics: dict[str, str] = {}
     subjects: dict[Subject, str] = {}
     evidence: dict[tuple[Source, ...], str] = {}
+    # Enum members hash and compare as their str values (C); `.value` is a Python property.
+    status_of = {st: st.value for st in Status}
+    severity_of = {sv: sv.value for sv in Severity}
+    basis_of = {st: "automatic" if st in (Status.PASS, Status.FAIL) else st.value for st in Status}
     parts = []
     for r in a.results:
         o = r.outcome
@@ -250,12 +292,16 @@ def render_json(a: Assessment) -> str:
             )
         question = f', "question": {_enc(o.question)}' if o.question else ""
         extra = ""
+        basis = basis_of[o.status]
         if r.waived is not None or r.attested is not None:
             extra = ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
+            if r.attested is not None:
+                basis = "attested"
         waived = "true" if r.waived is not None else "false"
         parts.append(
-            f'{{{static}, "status": "{o.status.value}", "severity": "{r.severity.value}", '
+            f'{{{static}, "status": "{status_of[o.status]}", '
+            f'"severity": "{severity_of[r.severity]}", '
             f'"subject": {subject}, "message": {_enc(o.message)}, "evidence": {ev}, '
-            f'"waived": {waived}, "basis": "{r.basis}"{question}{extra}}}'
+            f'"waived": {waived}, "basis": "{basis}"{question}{extra}}}'
         )
     return head[:-1] + ', "results": [' + ", ".join(parts) + "]}\n"
