@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -655,8 +655,28 @@ def cmd_scan(args: argparse.Namespace) -> int:
     load_profile_early(args)
     with Progress() as progress:
         progress.phase(f"collecting from {'the demo' if args.demo else uri}")
-        result = collect(_collect_opts(args, uri), args.bundle)
+        result = collect(_collect_opts(args, uri), args.bundle, meanwhile=_warm_up(args))
         return _assess_and_report(result.bundle, args, progress)
+
+
+def _warm_up(args: argparse.Namespace) -> Callable[[], None]:
+    """Import what assessing and reporting will use: run while the collector waits on the target
+    (libvirt-python releases the GIL while a connection opens), so it costs no time after."""
+
+    def imports() -> None:
+        import hvaudit.engine
+        import hvaudit.parse
+        import hvaudit.selection
+        import hvaudit.waivers
+
+        if any(fmt != "terminal" for fmt in (args.format, *(f for f, _ in _reports(args)))):
+            import hvaudit.report.formats
+            import hvaudit.report.html
+            import hvaudit.report.json_report
+            import hvaudit.report.oscal
+        import hvaudit.report.terminal  # noqa: F401
+
+    return imports
 
 
 def load_profile_early(args: argparse.Namespace) -> None:
@@ -665,7 +685,8 @@ def load_profile_early(args: argparse.Namespace) -> None:
     from hvaudit.waivers import load_attestations, load_waivers
 
     load_profile(args.profile)
-    _selection(args)
+    if args.check or args.skip_check or args.severity or args.subject:
+        _selection(args)  # with no selection flag there is nothing to validate (nor to import)
     requested = {args.format, *(fmt for fmt, _ in _reports(args))}
     if "oscal" in requested:
         from hvaudit.report.oscal import _trestle

@@ -12,10 +12,11 @@ import sys
 import threading
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.status import Status
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.status import Status
+    from rich.text import Text
 
 __all__ = ["DELAY", "Progress"]
 
@@ -44,12 +45,18 @@ class Progress:
         return self
 
     def _message(self) -> Text:
+        from rich.text import Text
+
         return Text(f"{self._text}  {time.monotonic() - self._start:.0f} s")
 
     def _show(self) -> None:
         with self._lock:
             if self._done.is_set():
                 return
+            # rich is imported only when a display is shown: a scan's start-up is on its
+            # critical path (benchmarks/bench_scan.py)
+            from rich.console import Console
+
             console = Console(file=sys.stderr, highlight=False, markup=False, emoji=False)
             self._status = console.status(self._message(), spinner="dots")
             self._status.start()

@@ -84,15 +84,22 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
     return SshRunner(destination, port, config=opts.ssh_config), ""
 
 
-def collect(opts: CollectOptions, dest: Path | None) -> CollectResult:
+def collect(
+    opts: CollectOptions, dest: Path | None, *, meanwhile: Callable[[], None] | None = None
+) -> CollectResult:
     """Collect the deployment `opts.uri` names: a libvirt URI, a Proxmox VE target (pve...) or
-    VMware .vmx files (vmx+dir://)."""
+    VMware .vmx files (vmx+dir://).
+
+    `meanwhile` runs in the calling thread once the collector is waiting on the target (a libvirt
+    connection being opened): work that does not need the evidence, such as importing what the
+    assessment will use, done while the target answers instead of after. An exception it raises
+    is ignored (that work is done again, and fails in its own place, after the collection)."""
     scheme = opts.uri.split(":", 1)[0]
     if scheme in ("pve", "pve+ssh", "pve+dir", "pve+api"):
-        return _collect_with(opts, dest, "proxmox-ve")
+        return _collect_with(opts, dest, "proxmox-ve", meanwhile)
     if scheme in ("vmx+dir", "vsphere"):
-        return _collect_with(opts, dest, "vmware-esxi")
-    return _collect_with(opts, dest, "kvm-libvirt")
+        return _collect_with(opts, dest, "vmware-esxi", meanwhile)
+    return _collect_with(opts, dest, "kvm-libvirt", meanwhile)
 
 
 def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
@@ -100,8 +107,11 @@ def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
     return _collect_with(opts, dest, "kvm-libvirt")
 
 
-def _collector(opts: CollectOptions, platform: str) -> Callable[[BundleWriter], None]:
-    """What collects `opts.uri`, with its usage errors raised before anything is written."""
+def _collector(
+    opts: CollectOptions, platform: str, connecting: threading.Event
+) -> Callable[[BundleWriter], None]:
+    """What collects `opts.uri`, with its usage errors raised before anything is written.
+    `connecting` is set when the collector starts waiting on the target."""
     if platform == "proxmox-ve" and opts.uri.startswith("pve+api:"):
         from hvaudit.collect.proxmox_api import ProxmoxApiCollector
 
@@ -128,7 +138,7 @@ def _collector(opts: CollectOptions, platform: str) -> Callable[[BundleWriter], 
     runner, why_not = _runner(target, opts)
 
     def run(writer: BundleWriter) -> None:
-        LibvirtCollector(target, secure_xml=opts.secure_xml).collect(writer)
+        LibvirtCollector(target, secure_xml=opts.secure_xml, connecting=connecting).collect(writer)
         if runner is None:
             status = "not_applicable" if target.simulated else "unavailable"
             writer.record("host", status=status, origin="host facts", reason=why_not)
@@ -175,13 +185,21 @@ def _keep(writer: BundleWriter) -> str:
     return f"partial bundle kept at {writer.close(complete=False)}"
 
 
-def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> CollectResult:
+def _collect_with(
+    opts: CollectOptions,
+    dest: Path | None,
+    platform: str,
+    meanwhile: Callable[[], None] | None = None,
+) -> CollectResult:
     """Run the collector in a worker thread that can be abandoned at the deadline (a libvirt
     connection to a silent peer blocks inside C and cannot be interrupted otherwise); every command
-    and API call also gets at most the time that remains."""
+    and API call also gets at most the time that remains. While the worker waits on the target,
+    the calling thread runs `meanwhile` (see `collect`), then waits for what remains of the
+    deadline."""
     if not 0 < opts.timeout <= MAX_TIMEOUT:
         raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
-    run = _collector(opts, platform)
+    connecting = threading.Event()
+    run = _collector(opts, platform, connecting)
     writer = BundleWriter(dest, target=opts.uri, platform=platform)
     deadline = Deadline(opts.timeout)
     failure: list[BaseException] = []
@@ -192,12 +210,21 @@ def _collect_with(opts: CollectOptions, dest: Path | None, platform: str) -> Col
                 run(writer)
             except BaseException as exc:  # handed to the main thread
                 failure.append(exc)
+            finally:
+                connecting.set()  # a collector that failed before it connected
 
     worker = threading.Thread(target=work, name="hvaudit-collect", daemon=True)
     try:
         with _sigterm_raises():
             worker.start()
-            worker.join(opts.timeout)
+            if meanwhile is not None:
+                # The collector gets to its first wait on the target first; then this thread
+                # uses the wait. Its work is only a head start: if it fails, it is done again
+                # (and fails in its own place) after the collection.
+                connecting.wait(deadline.remaining())
+                with contextlib.suppress(Exception):
+                    meanwhile()
+            worker.join(deadline.remaining())
     except (KeyboardInterrupt, _Terminated) as exc:
         deadline.expire()
         kill_children(deadline)

@@ -11,6 +11,7 @@ passwords become a marker, and so do inline secrets, cookies and secret QEMU arg
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -77,14 +78,24 @@ def _libvirt() -> Any:
 class LibvirtCollector:
     """Writes the libvirt view of one deployment into a bundle."""
 
-    def __init__(self, target: LibvirtTarget, *, secure_xml: bool = False) -> None:
+    def __init__(
+        self,
+        target: LibvirtTarget,
+        *,
+        secure_xml: bool = False,
+        connecting: threading.Event | None = None,
+    ) -> None:
         self.target = target
         self.secure_xml = secure_xml
+        self.connecting = connecting
+        """Set when the connection is being opened (`collect(meanwhile=...)` starts then)."""
 
     def collect(self, writer: BundleWriter) -> None:
         """Collect; per-object failures are recorded and collection goes on."""
         libvirt = _libvirt()
         self._check_node_file()
+        if self.connecting is not None:
+            self.connecting.set()
         try:
             if self.secure_xml:
                 conn = libvirt.open(self.target.uri)
