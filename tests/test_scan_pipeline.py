@@ -111,3 +111,98 @@ def test_a_stalled_scan_ends_on_a_signal(sig: int, code: int, delay: float) -> N
     assert proc.returncode == code, err
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert "interrupted (nothing was collected, no bundle kept)" in err
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Authorization: Bearer s3cr3t-value",
+        "AUTHORIZATION: Basic s3cr3t-value",
+        "x-API-key: s3cr3t-value",
+        "Private-Token: s3cr3t-value",
+        "proxy-authorization: Basic s3cr3t-value",
+        "X-Auth-Token: s3cr3t-value \u00e9",  # not ASCII: the case-insensitive search
+    ],
+)
+def test_authorization_headers_are_redacted_in_any_case(header: str) -> None:
+    """The substring pre-test on ASCII text (fast path of every domain XML) finds what the
+    case-insensitive search found."""
+    from hvaudit.redact import REDACTED, redact_text
+
+    text = f"<qemu:arg value='-H'/><qemu:arg value='{header}'/>"
+    out = redact_text(text)
+    assert "s3cr3t-value" not in out and REDACTED in out
+
+
+def test_domains_parsed_ahead_make_the_same_deployment_and_report(tmp_path: Path) -> None:
+    """`scan` parses each domain while the collector fetches the next; the deployment and the
+    JSON report are exactly those of parsing after the collection, including a VM that starts
+    with the host (parsed again: autostart comes with the index, last), a domain whose XML the
+    parser refuses (left to build_deployment, which reports it) and a redacted console
+    password."""
+    import datetime as dt
+
+    from hvaudit.engine import assess
+    from hvaudit.parse import ParseAhead, build_deployment
+    from hvaudit.profile import load_profile
+    from hvaudit.report.json_report import render_json
+
+    vnc = "<devices><graphics type='vnc' port='-1' passwd='hunter22secret'/></devices>"
+    uri = write_node(
+        tmp_path / "node.xml",
+        [domain_xml(f"vm{i}", vnc if i == 1 else "") for i in range(4)],
+    )
+    ahead = ParseAhead()
+    offered: list[str] = []
+
+    def offer(path: str, data: bytes, manifest: object) -> None:
+        offered.append(path)
+        if path.endswith(".xml") and "/domains/" in path and len(offered) % 2:
+            data = b"<domain><unclosed>"  # refused ahead, so parsed (and accepted) after
+        ahead.offer(path, data, manifest)  # type: ignore[arg-type]
+
+    res = collect(CollectOptions(uri, facts="none"), None, on_artefact=offer)
+    assert res.complete
+    domains = sorted(p for p in offered if p.startswith("libvirt/domains/") and p.endswith(".xml"))
+    assert len(domains) == 4
+    parsed_ahead = set(ahead.vms)
+    assert 0 < len(parsed_ahead) < 4
+    assert all(_redacted(ahead.vms[p][0]) for p in parsed_ahead if b"passwd" in ahead.vms[p][0])
+
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    with_ahead, problems_a = build_deployment(res.bundle, ahead)
+    plain, problems_p = build_deployment(res.bundle)
+    assert ahead.vms == {}  # every one taken (or refused), none left
+    assert with_ahead == plain and problems_a == problems_p == []
+    profile = load_profile()
+    assert render_json(assess(with_ahead, [], profile, now=now)) == render_json(
+        assess(plain, [], profile, now=now)
+    )
+
+
+def _redacted(data: bytes) -> bool:
+    from hvaudit.redact import REDACTED
+
+    return REDACTED.encode() in data and b"hunter22secret" not in data
+
+
+def test_a_vm_parsed_ahead_is_not_taken_for_other_bytes_or_arguments(tmp_path: Path) -> None:
+    from hvaudit.parse import ParseAhead
+
+    uri = write_node(tmp_path / "node.xml", [domain_xml("vm0")])
+    ahead = ParseAhead()
+    res = collect(CollectOptions(uri, facts="none"), None, on_artefact=ahead.offer)
+    (path,) = [p for p in res.bundle.files if p.startswith("libvirt/domains/") and "index" not in p]
+    data = res.bundle.files[path]
+    args = ahead.vms[path][1]
+    assert args[1] is False  # parsed ahead as not autostarted
+    copy = bytes(bytearray(data))  # equal, but not the bytes object parsed
+    assert copy == data and copy is not data
+    assert ahead.take(path, copy, args) is None
+    res2 = collect(CollectOptions(uri, facts="none"), None, on_artefact=ahead.offer)
+    data2 = res2.bundle.files[path]
+    assert ahead.take(path, data2, (args[0], True, args[2], args[3])) is None  # autostart differs
+    ahead.offer(path, data2, res2.bundle.manifest)
+    vm = ahead.take(path, data2, args)
+    assert vm is not None and vm.name == "vm0" and not vm.autostart
+    assert ahead.take(path, data2, args) is None  # taken once

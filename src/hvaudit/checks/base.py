@@ -22,6 +22,7 @@ rationale; outcomes are immutable values. A check does no IO and reads no global
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,8 +102,14 @@ def host_subject(h: Host) -> Subject:
 
 
 def vm_subject(v: Vm) -> Subject:
-    """The subject of a VM."""
-    return Subject("vm", v.name, v.host, v.uuid)
+    """The subject of a VM: one shared value per VM (a scan asks for it once per check and VM,
+    tens of thousands of times, and reports hash it; an immutable value can be shared)."""
+    return _vm_subject(v.name, v.host, v.uuid)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _vm_subject(name: str, host: str, uuid: str) -> Subject:
+    return Subject("vm", name, host, uuid)
 
 
 def network_subject(n: Network) -> Subject:

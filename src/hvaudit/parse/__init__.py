@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.errors import BundleError, InputError
-from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection
+from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection, Vm
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
 from hvaudit.safexml import parse_xml
 
-__all__ = ["ParseProblem", "build_deployment"]
+__all__ = ["ParseAhead", "ParseProblem", "build_deployment"]
 
 T = TypeVar("T")
 
@@ -63,6 +63,64 @@ def _parse_each(
         except InputError as exc:
             problems.append(ParseProblem(kind[:-1], str(d.get("name", path)), path, str(exc)))
     return out
+
+
+def _domain_args(manifest: Mapping[str, Any], target: str) -> tuple[str, bool, bool]:
+    """What every domain of a libvirt bundle is parsed with: the host's name, whether the XML
+    was read with secrets (--secure-xml), and whether the driver keeps the QEMU namespace."""
+    meta = manifest.get("collector", {}).get("libvirt", {})
+    hostname = str(meta.get("hostname") or target)
+    if meta.get("simulated"):
+        # The test driver reports the scanning machine's hostname; name the simulated host after
+        # its node file instead (test:///path/hv-demo-01.xml -> hv-demo-01).
+        stem = target.rsplit("/", 1)[-1].removesuffix(".xml")
+        hostname = stem if stem and stem != "default" else "test-default"
+    # libvirt's test driver keeps no QEMU namespace in domain XML (it has no QEMU driver).
+    driver = str(meta.get("uri", "")).partition(":")[0].partition("+")[0]
+    return hostname, bool(meta.get("secure_xml")), driver != "test"
+
+
+@dataclass
+class ParseAhead:
+    """Domain definitions parsed while their collection still runs (`hvaudit scan`: the calling
+    thread parses what the collector thread has fetched while that one waits on libvirt), for
+    `build_deployment` to take instead of parsing them again.
+
+    `parse_domain` is pure, so a VM parsed ahead is the VM parsed after: one is taken only when
+    the bundle holds the very bytes object that was parsed and every argument matches (the host
+    name, --secure-xml, the driver, autostart); anything else is parsed as usual, and a domain
+    that fails to parse is left for `build_deployment` to report."""
+
+    vms: dict[str, tuple[bytes, tuple[str, bool, bool, bool], Vm]] = field(default_factory=dict)
+
+    def offer(self, path: str, data: bytes, manifest: Mapping[str, Any]) -> None:
+        """Parse `path` now if it is a libvirt domain definition."""
+        if not path.startswith("libvirt/domains/") or not path.endswith(".xml"):
+            return
+        if manifest.get("platform") != "kvm-libvirt":
+            return
+        hostname, secure_xml, namespace_visible = _domain_args(
+            manifest, str(manifest.get("target", ""))
+        )
+        try:
+            vm = parse_domain(
+                data.decode("utf-8", errors="replace"),
+                path,
+                hostname,
+                autostart=False,  # most VMs; the index that says so comes last
+                secure_xml=secure_xml,
+                namespace_visible=namespace_visible,
+            )
+        except InputError:
+            return
+        self.vms[path] = (data, (hostname, False, secure_xml, namespace_visible), vm)
+
+    def take(self, path: str, data: bytes, args: tuple[str, bool, bool, bool]) -> Vm | None:
+        """The VM parsed ahead from exactly `data` with exactly `args`, once; else None."""
+        got = self.vms.pop(path, None)
+        if got is None or got[0] is not data or got[1] != args:
+            return None
+        return got[2]
 
 
 SWITCHED = ("network", "bridge", "ethernet")
@@ -146,8 +204,10 @@ def _spoofing(
     )
 
 
-def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
-    """Build the model of a libvirt bundle."""
+def build_deployment(
+    bundle: Bundle, ahead: ParseAhead | None = None
+) -> tuple[Deployment, list[ParseProblem]]:
+    """Build the model of a libvirt bundle (with the domains `ahead` parsed already, if any)."""
     if bundle.platform == "proxmox-ve":
         from hvaudit.parse.proxmox_model import build_pve_deployment
 
@@ -161,7 +221,6 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     problems: list[ParseProblem] = []
     meta = bundle.manifest.get("collector", {}).get("libvirt", {})
     simulated = bool(meta.get("simulated"))
-    secure_xml = bool(meta.get("secure_xml"))
     if (
         bundle.entry("libvirt/capabilities.xml") is None
         or bundle.entry("libvirt/nodeinfo.json") is None
@@ -179,12 +238,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         memory_kib = int(node["memory_mib"]) * 1024
     except (ValueError, KeyError, TypeError):
         raise InputError(f"{bundle.origin}: libvirt/nodeinfo.json is malformed") from None
-    hostname = str(meta.get("hostname") or bundle.target)
-    if simulated:
-        # The test driver reports the scanning machine's hostname; name the simulated host after
-        # its node file instead (test:///path/hv-demo-01.xml -> hv-demo-01).
-        stem = bundle.target.rsplit("/", 1)[-1].removesuffix(".xml")
-        hostname = stem if stem and stem != "default" else "test-default"
+    hostname, secure_xml, namespace_visible = _domain_args(bundle.manifest, bundle.target)
     facts = parse_host_facts(bundle)
     libvirt_host = parse_libvirt_host(bundle, secmodels, simulated)
     host = Host(
@@ -210,20 +264,24 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         pools=[],
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
-    # libvirt's test driver keeps no QEMU namespace in domain XML (it has no QEMU driver).
-    driver = str(meta.get("uri", "")).partition(":")[0].partition("+")[0]
-    namespace_visible = driver != "test"
     for d in _index(bundle, "domains"):
         path = str(d.get("file", ""))
         if bundle.entry(path) is None or path not in bundle.files:
             continue
+        autostart = bool(d.get("autostart"))
+        if ahead is not None:
+            args = (hostname, autostart, secure_xml, namespace_visible)
+            vm = ahead.take(path, bundle.files[path], args)
+            if vm is not None:
+                dep.vms.append(vm)
+                continue
         try:
             dep.vms.append(
                 parse_domain(
                     bundle.text(path),
                     path,
                     hostname,
-                    autostart=bool(d.get("autostart")),
+                    autostart=autostart,
                     secure_xml=secure_xml,
                     namespace_visible=namespace_visible,
                 )

@@ -269,39 +269,58 @@ def render_json(a: Assessment) -> str:
     digests = a.deployment.artefact_digests
     head = json.dumps(report_dict(a, with_results=False), ensure_ascii=False)
     dumps = json.dumps
-    statics: dict[str, str] = {}
+    enc = _enc
+    # What a result starts with (its check's static part, status, severity), per combination.
+    starts: dict[tuple[str, Status, Severity], str] = {}
     subjects: dict[Subject, str] = {}
+    subject_at: dict[int, str] = {}  # the results hold every subject alive: ids stay unique
     evidence: dict[tuple[Source, ...], str] = {}
-    # Enum members hash and compare as their str values (C); `.value` is a Python property.
-    status_of = {st: st.value for st in Status}
-    severity_of = {sv: sv.value for sv in Severity}
+    one_source_at: dict[int, str] = {}  # the model's Source objects, shared by many results
     basis_of = {st: "automatic" if st in (Status.PASS, Status.FAIL) else st.value for st in Status}
-    parts = []
+    parts: list[str] = []
+    append = parts.append
     for r in a.results:
         o = r.outcome
-        static = statics.get(r.check.id)
-        if static is None:
-            static = statics[r.check.id] = dumps(_static(r.check), ensure_ascii=False)[1:-1]
-        subject = subjects.get(o.subject)
-        if subject is None:
-            subject = subjects[o.subject] = dumps(o.subject.to_json(), ensure_ascii=False)
-        ev = evidence.get(o.evidence)
-        if ev is None:
-            ev = evidence[o.evidence] = dumps(
-                [_evidence(src, digests) for src in dict.fromkeys(o.evidence)], ensure_ascii=False
+        key = (r.check.id, o.status, r.severity)
+        start = starts.get(key)
+        if start is None:
+            static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
+            start = starts[key] = (
+                f'{{{static}, "status": "{o.status.value}", "severity": "{r.severity.value}", '
+                '"subject": '
             )
-        question = f', "question": {_enc(o.question)}' if o.question else ""
-        extra = ""
+        # by identity first (one shared Subject per VM: `vm_subject`), then by value
+        subject = subject_at.get(id(o.subject))
+        if subject is None:
+            subject = subjects.get(o.subject)
+            if subject is None:
+                subject = subjects[o.subject] = dumps(o.subject.to_json(), ensure_ascii=False)
+            subject_at[id(o.subject)] = subject
+        sources = o.evidence
+        if len(sources) == 1:
+            ev = one_source_at.get(id(sources[0]))
+            if ev is None:
+                ev = one_source_at[id(sources[0])] = dumps(
+                    [_evidence(sources[0], digests)], ensure_ascii=False
+                )
+        else:
+            ev = evidence.get(sources)
+            if ev is None:
+                ev = evidence[sources] = dumps(
+                    [_evidence(src, digests) for src in dict.fromkeys(sources)],
+                    ensure_ascii=False,
+                )
         basis = basis_of[o.status]
-        if r.waived is not None or r.attested is not None:
-            extra = ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
+        if r.waived is None and r.attested is None:
+            tail = f'"waived": false, "basis": "{basis}"'
+        else:
             if r.attested is not None:
                 basis = "attested"
-        waived = "true" if r.waived is not None else "false"
-        parts.append(
-            f'{{{static}, "status": "{status_of[o.status]}", '
-            f'"severity": "{severity_of[r.severity]}", '
-            f'"subject": {subject}, "message": {_enc(o.message)}, "evidence": {ev}, '
-            f'"waived": {waived}, "basis": "{basis}"{question}{extra}}}'
-        )
+            waived = "true" if r.waived is not None else "false"
+            tail = f'"waived": {waived}, "basis": "{basis}"'
+        if o.question:
+            tail += f', "question": {enc(o.question)}'
+        if r.waived is not None or r.attested is not None:
+            tail += ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
+        append(f'{start}{subject}, "message": {enc(o.message)}, "evidence": {ev}, {tail}}}')
     return head[:-1] + ', "results": [' + ", ".join(parts) + "]}\n"
