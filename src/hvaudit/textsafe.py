@@ -97,13 +97,16 @@ def clean_json(text: str) -> str:
     it is, and deleting the safe bytes). Every escape depends on one character alone, so cleaning
     chunk by chunk gives exactly what cleaning the whole does."""
     out = []
+    changed = False
     for i in range(0, len(text), _CHUNK):
         chunk = text[i : i + _CHUNK]
         if chunk.isascii() and not chunk.encode("ascii").translate(None, _SAFE_ASCII):
             out.append(chunk)
         else:
-            out.append(_UNSAFE_JSON.sub(_json_escape, chunk))
-    return "".join(out)
+            cleaned = _UNSAFE_JSON.sub(_json_escape, chunk)
+            changed = changed or cleaned != chunk
+            out.append(cleaned)
+    return "".join(out) if changed else text
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:

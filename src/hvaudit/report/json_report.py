@@ -277,8 +277,11 @@ def render_json(a: Assessment) -> str:
     evidence: dict[tuple[Source, ...], str] = {}
     one_source_at: dict[int, str] = {}  # the model's Source objects, shared by many results
     basis_of = {st: "automatic" if st in (Status.PASS, Status.FAIL) else st.value for st in Status}
-    parts: list[str] = []
+    # One list of every piece (with the separators), joined once: at thousands of VMs the
+    # report is a hundred megabytes, and each intermediate string would be another copy.
+    parts: list[str] = [head[:-1], ', "results": [']
     append = parts.append
+    sep = ""
     for r in a.results:
         o = r.outcome
         key = (r.check.id, o.status, r.severity)
@@ -322,5 +325,7 @@ def render_json(a: Assessment) -> str:
             tail += f', "question": {enc(o.question)}'
         if r.waived is not None or r.attested is not None:
             tail += ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
-        append(f'{start}{subject}, "message": {enc(o.message)}, "evidence": {ev}, {tail}}}')
-    return head[:-1] + ', "results": [' + ", ".join(parts) + "]}\n"
+        append(f'{sep}{start}{subject}, "message": {enc(o.message)}, "evidence": {ev}, {tail}}}')
+        sep = ", "
+    append("]}\n")
+    return "".join(parts)
