@@ -188,7 +188,9 @@ HARDENED_HOST: dict[str, Any] = {
     "/etc/nsswitch.conf": "passwd:         files sss\ngroup:          files sss\nhosts: files dns\n",
     "/etc/pam.d/sshd": "# PAM configuration for the Secure Shell service\nauth required pam_u2f.so cue\n"
     "@include common-auth\n",
-    "/etc/pam.d/common-auth": "auth [success=1 default=ignore] pam_unix.so nullok\n",
+    # Debian 12's /etc/pam.d/common-auth as pam-auth-update writes it.
+    "/etc/pam.d/common-auth": "auth [success=1 default=ignore] pam_unix.so nullok\n"
+    "auth requisite pam_deny.so\nauth required pam_permit.so\n",
     "/etc/libvirt/qemu.conf": '# hardened\nuser = "libvirt-qemu"\ngroup = "libvirt-qemu"\n'
     'security_driver = "apparmor"\nsecurity_default_confined = 1\nsecurity_require_confined = 1\n'
     'migrate_tls_force = 1\nmigration_address = "10.0.1.10"\nvnc_tls = 1\nspice_tls = 1\n',

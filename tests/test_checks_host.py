@@ -25,6 +25,24 @@ SSHD_KBD_ONLY = (
     "authenticationmethods keyboard-interactive\npubkeyauthentication no\n"
     "passwordauthentication no\nkbdinteractiveauthentication yes\n"
 )
+SSHD_PASSWORD = (
+    "port 22\npermitrootlogin no\nallowgroups sshadmins\nusepam yes\n"
+    "authenticationmethods any\npubkeyauthentication no\npasswordauthentication yes\n"
+    "kbdinteractiveauthentication yes\n"
+)
+#: sshd's PAM stack with Debian's common-auth (pam_unix) and a required TOTP module after it.
+PAM_OTP = "@include common-auth\nauth required pam_google_authenticator.so\n"
+#: Fedora 39's /etc/pam.d/password-auth (authselect, sssd profile), auth lines.
+FEDORA_PASSWORD_AUTH = (
+    "auth        required      pam_env.so\n"
+    "auth        required      pam_faildelay.so delay=2000000\n"
+    "auth        [default=1 ignore=ignore success=ok] pam_usertype.so isregular\n"
+    "auth        [default=1 ignore=ignore success=ok] pam_localuser.so\n"
+    "auth        sufficient    pam_unix.so nullok\n"
+    "auth        [default=1 ignore=ignore success=ok] pam_usertype.so isregular\n"
+    "auth        sufficient    pam_sss.so forward_pass\n"
+    "auth        required      pam_deny.so\n"
+)
 #: sshd installed, its host keys never generated, not running: `sshd -T` exits 255.
 SSHD_STOPPED: dict[str, Any] = {
     "sshd-effective": ("", 255),
@@ -470,7 +488,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         {},
         "pass",
         "every SSH login needs two factors: AuthenticationMethods "
-        "publickey,keyboard-interactive, PAM requires pam_u2f",
+        "publickey,keyboard-interactive, PAM requires pam_unix (knowledge) and pam_u2f (otp)",
     ),
     (  # key plus password (PAM's pam_unix) is two factors without any OTP module
         "HVA-151",
@@ -512,7 +530,78 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "auth [success=ok default=die] pam_google_authenticator.so\n",
         },
         "pass",
-        "PAM requires pam_google_authenticator",
+        "PAM requires pam_unix (knowledge) and pam_google_authenticator (otp)",
+    ),
+    (  # a password login runs the whole PAM stack: password and a required OTP are two factors
+        "HVA-151",
+        {"sshd-effective": (SSHD_PASSWORD, 0), "/etc/pam.d/sshd": PAM_OTP},
+        "pass",
+        "every SSH login needs two factors: AuthenticationMethods any, PAM requires "
+        "pam_unix (knowledge) and pam_google_authenticator (otp)",
+    ),
+    (  # keyboard-interactive alone, same stack
+        "HVA-151",
+        {"sshd-effective": (SSHD_KBD_ONLY, 0), "/etc/pam.d/sshd": PAM_OTP},
+        "pass",
+        "AuthenticationMethods keyboard-interactive, PAM requires pam_unix (knowledge) and "
+        "pam_google_authenticator (otp)",
+    ),
+    (  # [success=ok] with no default: every failure is `bad` (pam.conf(5)), so it is required
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "@include common-auth\nauth [success=ok] pam_oath.so usersfile=x\n",
+        },
+        "pass",
+        "PAM requires pam_unix (knowledge) and pam_oath (otp)",
+    ),
+    (  # nullok: users without a secret file get in with the password alone
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_PASSWORD, 0),
+            "/etc/pam.d/sshd": "@include common-auth\n"
+            "auth required pam_google_authenticator.so nullok\n",
+        },
+        "fail",
+        "password or keyboard-interactive alone logs in (AuthenticationMethods any); "
+        "pam_google_authenticator (required, nullok) does not fail the login when the factor "
+        "is missing",
+    ),
+    (  # nouserok: pam_u2f succeeds for a user with no registered key
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth required pam_u2f.so nouserok\n@include common-auth\n",
+        },
+        "fail",
+        "pam_u2f (required, nouserok) does not fail the login",
+    ),
+    (  # a sufficient password module ends the stack before the OTP module runs
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth sufficient pam_unix.so\n"
+            "auth required pam_google_authenticator.so\nauth requisite pam_deny.so\n",
+        },
+        "fail",
+        "pam_google_authenticator (required) does not fail the login when the factor is missing",
+    ),
+    (  # Fedora: `sufficient` inside a substack ends only the substack, so the OTP still runs
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth substack password-auth\n"
+            "auth required pam_google_authenticator.so\n",
+            "/etc/pam.d/password-auth": FEDORA_PASSWORD_AUTH,
+        },
+        "pass",
+        "PAM requires pam_sss/pam_unix (knowledge) and pam_google_authenticator (otp)",
+    ),
+    (  # PAM decides the login, but sshd's stack is not in the evidence: never a pass
+        "HVA-151",
+        {"/etc/pam.d/sshd": None},
+        "manual",
+        "there is no /etc/pam.d/sshd, so Linux-PAM uses /etc/pam.d/other (not collected)",
     ),
     ("HVA-151", {"sshd-effective": None}, "not_applicable", "no SSH server"),
     ("HVA-151", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),

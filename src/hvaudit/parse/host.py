@@ -33,6 +33,7 @@ from hvaudit.parse.libvirt_conf import (
     effective_qemu_conf,
     parse_conf,
 )
+from hvaudit.parse.pam import OTP_MODULES, parse_stack, required_factors
 from hvaudit.safexml import parse_xml
 
 __all__ = ["parse_host_facts", "parse_libvirt_host"]
@@ -41,17 +42,6 @@ T = TypeVar("T")
 
 NON_LOGIN_SHELLS = ("nologin", "false", "sync", "halt", "shutdown", "true")
 ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt")
-MFA_MODULES = (
-    "pam_u2f",
-    "pam_google_authenticator",
-    "pam_oath",
-    "pam_duo",
-    "pam_radius_auth",
-    "pam_yubico",
-    "pam_oauth2_device",
-)
-"""PAM modules that ask for a second factor. pam_sss_gss is not one: it accepts a Kerberos
-ticket the client already holds (sssd's pam_sss_gss(8)), a single factor."""
 PAM_STACK_FILES = (
     "/etc/pam.d/sshd",
     "/etc/pam.d/common-auth",
@@ -634,9 +624,9 @@ SSHD_DEFAULTS = {
 }
 
 
-def _pam_auth_lines(ev: HostEvidence) -> tuple[list[tuple[str, str]], list[Source]]:
-    """(control, module) of sshd's PAM auth stack, with @include and include/substack followed
-    through the stack files hvaudit collects."""
+def _pam_texts(ev: HostEvidence) -> tuple[dict[str, str], list[Source], Got]:
+    """The PAM service files hvaudit collects (file name -> text), their sources, and the
+    artefact of /etc/pam.d/sshd itself."""
     texts: dict[str, str] = {}
     sources: list[Source] = []
     for path in PAM_STACK_FILES:
@@ -644,58 +634,42 @@ def _pam_auth_lines(ev: HostEvidence) -> tuple[list[tuple[str, str]], list[Sourc
         if got.state == "ok":
             texts[path.rsplit("/", 1)[-1]] = got.text
             sources.append(got.source)
-    out: list[tuple[str, str]] = []
-
-    def walk(name: str, depth: int) -> None:
-        if depth > 8 or name not in texts:
-            return
-        for raw in texts[name].splitlines():
-            line = raw.split("#", 1)[0].strip()
-            if line.startswith("@include"):
-                walk(line.split()[-1].rsplit("/", 1)[-1], depth + 1)
-                continue
-            m = re.match(r"^-?auth\s+(\[[^\]]*\]|\S+)\s+(\S+)", line)
-            if not m:
-                continue
-            control, module = m.group(1), m.group(2).rsplit("/", 1)[-1].removesuffix(".so")
-            if control in ("include", "substack"):
-                walk(module, depth + 1)
-            else:
-                out.append((control, module))
-
-    walk("sshd", 0)
-    return out, sources
+    return texts, sources, ev.get(_file("/etc/pam.d/sshd"))
 
 
-def _pam_required(control: str) -> bool:
-    """A PAM control under which the module's failure fails the login (not optional/sufficient)."""
-    if control in ("required", "requisite"):
-        return True
-    if control.startswith("["):
-        actions = dict(kv.split("=", 1) for kv in control.strip("[]").split() if "=" in kv)
-        return actions.get("default", "ignore") in ("die", "bad") or actions.get(
-            "auth_err", ""
-        ) in ("die", "bad")
-    return False
+#: What one sshd authentication method proves when PAM is not involved.
+METHOD_FACTORS = {
+    "publickey": frozenset({"possession"}),
+    "password": frozenset({"knowledge"}),
+    "keyboard-interactive": frozenset({"knowledge"}),
+    "gssapi-with-mic": frozenset({"kerberos"}),
+    "hostbased": frozenset({"host"}),
+}
+PAM_METHODS = ("password", "keyboard-interactive")
 
 
 def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]:
     """Whether every way sshd lets an administrator in needs two factors, and why (not).
 
-    Decided from `sshd -T` (AuthenticationMethods, the enabled methods, UsePAM,
-    KbdInteractiveAuthentication) and sshd's PAM auth stack: PAM runs only for password and
-    keyboard-interactive logins, so a PAM module never adds a factor to a public-key login, and a
-    module counts only under a control that makes its failure fail the login.
+    Decided from `sshd -T` and sshd's PAM auth stack. sshd_config(5), UsePAM: "If set to yes
+    this will enable PAM authentication using KbdInteractiveAuthentication and
+    PasswordAuthentication in addition to PAM account and session module processing for all
+    authentication types": PAM's auth stack runs for password and keyboard-interactive logins
+    and never for a public key. A password login runs the same stack as keyboard-interactive,
+    sshd answering every echo-off prompt with the one password it was given (OpenSSH
+    auth-pam.c, `sshpam_passwd_conv`), so both need whatever factors the stack requires. Which
+    factors the stack requires is evaluated with Linux-PAM's control semantics
+    (`hvaudit.parse.pam`, pam.conf(5)). A login method is one factor kind: a key
+    ("possession"), a one-time code or token from PAM ("otp"), a password ("knowledge").
     """
     if not sshd.known:
         return sshd  # type: ignore[return-value]
     conf = dict(SSHD_DEFAULTS)
     conf.update(sshd.get())
-    stack, sources = _pam_auth_lines(ev)
+    texts, sources, sshd_pam = _pam_texts(ev)
     evidence = (*sshd.sources, *sources)
     use_pam = conf["usepam"] == "yes"
-    otp = [m for c, m in stack if m in MFA_MODULES and _pam_required(c)]
-    weak = [f"{m} ({c})" for c, m in stack if m in MFA_MODULES and not _pam_required(c)]
+    stack = parse_stack(texts, "sshd")
     enabled = {
         "publickey": conf["pubkeyauthentication"] == "yes",
         "password": conf["passwordauthentication"] == "yes",
@@ -707,36 +681,53 @@ def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]
         lists = [[m] for m, on in enabled.items() if on]
     else:
         lists = [lst.split(",") for lst in conf["authenticationmethods"].split()]
+    uses_pam = use_pam and any(m.split(":", 1)[0] in PAM_METHODS for lst in lists for m in lst)
+    if uses_pam and sshd_pam.state != "ok":
+        why = (
+            "there is no /etc/pam.d/sshd, so Linux-PAM uses /etc/pam.d/other (not collected)"
+            if sshd_pam.state == "absent"
+            else f"/etc/pam.d/sshd was not read ({sshd_pam.reason or sshd_pam.state})"
+        )
+        return Fact.unavailable(
+            f"sshd runs PAM for password/keyboard-interactive logins, but {why}",
+            *evidence,
+            sshd_pam.source,
+        )
+    pam = required_factors(stack) if uses_pam else {}
 
-    def factors(method: str) -> set[str]:
+    def factors(method: str) -> frozenset[str] | None:
+        """The factor kinds a method proves; None when it can never succeed."""
         base = method.split(":", 1)[0]
-        if base in ("keyboard-interactive", "password") and use_pam and otp:
-            return {"knowledge", "otp"} if base == "keyboard-interactive" else {"knowledge"}
-        return {
-            "publickey": {"possession"},
-            "password": {"knowledge"},
-            "keyboard-interactive": {"knowledge"},
-            "gssapi-with-mic": {"kerberos"},
-            "hostbased": {"host"},
-        }.get(base, {base})
+        if base in PAM_METHODS and use_pam:
+            if pam is None:
+                return None
+            return frozenset(pam)
+        return METHOD_FACTORS.get(base, frozenset({base}))
 
     single = []
     for lst in lists:
-        got: set[str] = set()
-        for method in lst:
-            got |= factors(method)
+        kinds = [factors(m) for m in lst]
+        if any(k is None for k in kinds):
+            continue  # a list with a method PAM never lets succeed is no way in
+        got: set[str] = set().union(*(k for k in kinds if k is not None))
         if len(got) < 2:
             single.append(",".join(lst))
+    otp_rules = [r for r in stack.rules() if r.module in OTP_MODULES]
+    needed = {r.module for rules in (pam or {}).values() for r in rules}
+    weak = [r.describe() for r in otp_rules if r.module not in needed]
     if single:
         why = f"{' or '.join(single)} alone logs in (AuthenticationMethods {conf['authenticationmethods']})"
-        if any("publickey" in s for s in single) and (otp or weak):
+        if any("publickey" in s for s in single) and otp_rules:
             why += "; PAM's auth stack is not run for public-key logins"
-        if weak:
-            why += f"; {', '.join(weak)} does not fail the login when the factor is missing"
+        if weak and uses_pam:
+            why += f"; {', '.join(dict.fromkeys(weak))} does not fail the login when the factor is missing"
         return Fact.of((False, why), *evidence)
     how = f"AuthenticationMethods {conf['authenticationmethods']}"
-    if otp:
-        how += f", PAM requires {', '.join(sorted(set(otp)))}"
+    if pam:
+        how += ", PAM requires " + " and ".join(
+            f"{'/'.join(sorted({r.module for r in rules}))} ({factor})"
+            for factor, rules in sorted(pam.items(), key=lambda kv: kv[0] != "knowledge")
+        )
     return Fact.of((True, how), *evidence)
 
 

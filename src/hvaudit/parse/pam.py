@@ -1,0 +1,246 @@
+"""sshd's PAM auth stack, read and evaluated the way Linux-PAM runs it.
+
+Whether a password or keyboard-interactive login needs a second factor is a property of the whole
+auth stack, not of one line: a `sufficient` module before the OTP module ends the stack early, a
+jump can skip it, `optional` never fails the login, and an option such as `nullok` lets the module
+step aside for users without a token. So the stack is parsed into rules (with `include` inlined
+and `substack` kept as one nested unit) and evaluated with the control semantics of pam.conf(5):
+
+- `required` = [success=ok new_authtok_reqd=ok ignore=ignore default=bad]
+- `requisite` = [success=ok new_authtok_reqd=ok ignore=ignore default=die]
+- `sufficient` = [success=done new_authtok_reqd=done default=ignore]
+- `optional` = [success=ok new_authtok_reqd=ok default=ignore]
+- a return code with no action of its own and no `default=` gets `bad`;
+- `ok` records success unless a failure was recorded, `done` is `ok` and ends the stack unless a
+  failure was recorded, `bad` records a failure, `die` records it and ends the stack, `reset`
+  forgets the state, `N` skips N rules; a stack that recorded nothing fails;
+- `done`/`die` inside a substack end only the substack, and a jump counts it as one rule.
+
+A factor is *required* when no run of the stack reaches success while every module of that factor
+fails, every other module being free to succeed or fail (an unknown module is assumed to be able
+to do either; pam_permit always succeeds, pam_deny always fails). This over-approximates what an
+attacker can do, so it can only err towards "not required" (a fail), never towards a false pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = [
+    "KNOWLEDGE_MODULES",
+    "OTP_MODULES",
+    "PamRule",
+    "Stack",
+    "can_succeed",
+    "parse_stack",
+    "required_factors",
+]
+
+OTP_MODULES = (
+    "pam_u2f",
+    "pam_google_authenticator",
+    "pam_oath",
+    "pam_duo",
+    "pam_radius_auth",
+    "pam_yubico",
+    "pam_oauth2_device",
+)
+"""PAM modules that ask for a second factor (a one-time code or a token). pam_sss_gss is not one:
+it accepts a Kerberos ticket the client already holds (sssd's pam_sss_gss(8)), a single factor."""
+KNOWLEDGE_MODULES = (
+    "pam_unix",
+    "pam_unix2",
+    "pam_sss",
+    "pam_ldap",
+    "pam_krb5",
+    "pam_winbind",
+    "pam_userdb",
+    "pam_pwdb",
+    "pam_systemd_home",
+)
+"""PAM modules that check a password (something the user knows)."""
+#: Module options under which the module steps aside for a user without a token:
+#: pam_google_authenticator `nullok` returns PAM_IGNORE for a user with no secret file, pam_u2f
+#: `nouserok` succeeds for a user with no registered key (their man pages / READMEs).
+BYPASS_OPTIONS = {
+    "pam_google_authenticator": ("nullok",),
+    "pam_u2f": ("nouserok",),
+}
+
+#: The return codes a module can give, as pam.conf(5) names them (success, ignore, and the
+#: failures an authentication module returns).
+SUCCESS, IGNORE = "success", "ignore"
+FAILURES = (
+    "auth_err",
+    "cred_insufficient",
+    "authinfo_unavail",
+    "user_unknown",
+    "maxtries",
+    "perm_denied",
+    "system_err",
+    "service_err",
+    "conv_err",
+    "abort",
+    "try_again",
+)
+SIMPLE_CONTROLS = {
+    "required": {"success": "ok", "new_authtok_reqd": "ok", "ignore": "ignore", "default": "bad"},
+    "requisite": {"success": "ok", "new_authtok_reqd": "ok", "ignore": "ignore", "default": "die"},
+    "sufficient": {"success": "done", "new_authtok_reqd": "done", "default": "ignore"},
+    "optional": {"success": "ok", "new_authtok_reqd": "ok", "default": "ignore"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PamRule:
+    """One `auth` line: its control (as written), module name (no path, no .so) and options."""
+
+    control: str
+    module: str
+    options: tuple[str, ...] = ()
+
+    @property
+    def actions(self) -> dict[str, str]:
+        """return code -> action, with `default` always present (pam.conf(5): bad)."""
+        if self.control in SIMPLE_CONTROLS:
+            return SIMPLE_CONTROLS[self.control]
+        pairs = dict(kv.split("=", 1) for kv in self.control.strip("[]").split() if "=" in kv)
+        pairs.setdefault("default", "bad")
+        return {k.lower(): v.lower() for k, v in pairs.items()}
+
+    @property
+    def bypass(self) -> str | None:
+        """The option under which the module steps aside for a user without a token."""
+        for opt in BYPASS_OPTIONS.get(self.module, ()):
+            if opt in self.options:
+                return opt
+        return None
+
+    def describe(self) -> str:
+        """`pam_u2f (optional)`, `pam_google_authenticator (required, nullok)`."""
+        extra = f", {self.bypass}" if self.bypass else ""
+        return f"{self.module} ({self.control}{extra})"
+
+
+@dataclass(frozen=True, slots=True)
+class Stack:
+    """A (sub)stack: rules and nested substacks in order."""
+
+    items: tuple[PamRule | Stack, ...]
+
+    def rules(self) -> Iterable[PamRule]:
+        """Every rule, substacks included, in order."""
+        for item in self.items:
+            if isinstance(item, Stack):
+                yield from item.rules()
+            else:
+                yield item
+
+
+_LINE = re.compile(r"^-?auth\s+(\[[^\]]*\]|\S+)\s+(\S+)(.*)$", re.IGNORECASE)
+
+
+def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
+    """The `auth` rules of PAM service file `name` (a key of `texts`: file name -> text), with
+    `@include` and `include` inlined and `substack` nested. A file not in `texts` adds nothing."""
+    items: list[PamRule | Stack] = []
+    if depth > 8 or name not in texts:
+        return Stack(())
+    for raw in texts[name].splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("@include"):
+            items.extend(parse_stack(texts, line.split()[-1].rsplit("/", 1)[-1], depth + 1).items)
+            continue
+        m = _LINE.match(line)
+        if not m:
+            continue
+        control = m.group(1).lower() if not m.group(1).startswith("[") else m.group(1)
+        module = m.group(2).rsplit("/", 1)[-1].removesuffix(".so")
+        if control == "include":
+            items.extend(parse_stack(texts, module, depth + 1).items)
+        elif control == "substack":
+            items.append(parse_stack(texts, module, depth + 1))
+        else:
+            items.append(PamRule(control, module, tuple(m.group(3).split())))
+    return Stack(tuple(items))
+
+
+Outcomes = Callable[[PamRule], tuple[str, ...]]
+
+
+def can_succeed(stack: Stack, results: Outcomes) -> bool:
+    """Whether some run of `stack` ends in success, each rule returning any of `results(rule)`."""
+
+    @cache
+    def run(sub: Stack, start: str) -> frozenset[str]:
+        """The states (`unset`, `ok`, `bad`) a run of `sub` can end in, entered in `start`."""
+        ends: set[str] = set()
+        todo = [(0, start)]
+        seen: set[tuple[int, str]] = set()
+        while todo:
+            i, state = todo.pop()
+            if (i, state) in seen:
+                continue
+            seen.add((i, state))
+            if i >= len(sub.items):
+                ends.add(state)
+                continue
+            item = sub.items[i]
+            if isinstance(item, Stack):
+                todo.extend((i + 1, s) for s in run(item, state))
+                continue
+            actions = item.actions
+            for code in results(item):
+                action = actions.get(code, actions["default"])
+                if action.isdigit() and int(action) > 0:
+                    todo.append((i + 1 + int(action), state))
+                elif action in ("ok", "done"):
+                    new = state if state == "bad" else "ok"
+                    if action == "done" and new == "ok":
+                        ends.add(new)
+                    else:
+                        todo.append((i + 1, new))
+                elif action in ("bad", "die"):
+                    if action == "die":
+                        ends.add("bad")
+                    else:
+                        todo.append((i + 1, "bad"))
+                elif action == "reset":
+                    todo.append((i + 1, start))
+                else:  # ignore (and 0, which pam.conf(5) treats as ignore)
+                    todo.append((i + 1, state))
+        return frozenset(ends)
+
+    return "ok" in run(stack, "unset")
+
+
+def _free(rule: PamRule) -> tuple[str, ...]:
+    if rule.module == "pam_permit":
+        return (SUCCESS,)
+    if rule.module == "pam_deny":
+        return FAILURES
+    return (SUCCESS, IGNORE, *FAILURES)
+
+
+def required_factors(stack: Stack) -> dict[str, tuple[PamRule, ...]] | None:
+    """factor ("knowledge", "otp") -> the rules that supply it, for each factor the stack cannot
+    succeed without; None when the stack cannot succeed at all (the method never logs in)."""
+    if not can_succeed(stack, _free):
+        return None
+    groups = {"knowledge": KNOWLEDGE_MODULES, "otp": OTP_MODULES}
+    out: dict[str, tuple[PamRule, ...]] = {}
+    for factor, modules in groups.items():
+        # A module that steps aside for users without a token supplies nothing for them.
+        members = tuple(r for r in stack.rules() if r.module in modules and not r.bypass)
+        if not members:
+            continue
+
+        def forced(rule: PamRule, members: tuple[PamRule, ...] = members) -> tuple[str, ...]:
+            return FAILURES if rule in members else _free(rule)
+
+        if not can_succeed(stack, forced):
+            out[factor] = members
+    return out
