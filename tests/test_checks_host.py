@@ -603,6 +603,16 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "manual",
         "there is no /etc/pam.d/sshd, so Linux-PAM uses /etc/pam.d/other (not collected)",
     ),
+    (  # pam_duo fails open by default (failmode=safe) in a file hvaudit does not read
+        "HVA-151",
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "@include common-auth\nauth required pam_duo.so\n",
+        },
+        "manual",
+        "the second factor rests on pam_duo, whose /etc/duo/pam_duo.conf (not collected) decides "
+        'failmode, default "safe"',
+    ),
     ("HVA-151", {"sshd-effective": None}, "not_applicable", "no SSH server"),
     ("HVA-151", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),
     ("HVA-160", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),

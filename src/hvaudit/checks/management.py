@@ -753,11 +753,18 @@ def directory_accounts(ctx: Context) -> Iterator[Outcome]:
 )
 def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's Appendix B asks for robust multi-factor authentication of host accounts.
-    A PAM module listed somewhere is not a second factor: sshd runs the PAM auth stack only for
-    password and keyboard-interactive logins (never for public keys), and a module under
-    `optional` or `sufficient` does not fail a login that lacks it. The verdict follows sshd -T
-    (AuthenticationMethods, the enabled methods, UsePAM, KbdInteractiveAuthentication) and the
-    PAM stack's control values; OpenSSH defaults from sshd_config(5)."""
+    A PAM module listed somewhere is not a second factor. sshd_config(5), UsePAM: PAM
+    authentication runs for KbdInteractiveAuthentication and PasswordAuthentication, only
+    account and session processing for the other methods, so PAM never adds a factor to a
+    public-key login. A password login runs the same auth stack as keyboard-interactive (OpenSSH
+    auth-pam.c, `sshpam_passwd_conv` answers every echo-off prompt with the password), so with a
+    stack that requires both pam_unix and an OTP module it is two factors. Whether the stack
+    requires a module is evaluated with pam.conf(5)'s control semantics (an unlisted return code
+    is `bad`; `sufficient` ends the stack on success; `done`/`die` in a substack end only the
+    substack): a `sufficient` password module before the OTP module, `optional`, pam_u2f
+    `nouserok` or pam_google_authenticator `nullok` leave a way in without it. pam_duo's
+    failmode (default "safe", allow access, pam_duo(8)) lives in a file hvaudit does not read,
+    so a factor resting on it is a manual item. OpenSSH defaults from sshd_config(5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         off = _ssh_off(h)

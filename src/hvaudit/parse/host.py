@@ -646,6 +646,13 @@ METHOD_FACTORS = {
     "hostbased": frozenset({"host"}),
 }
 PAM_METHODS = ("password", "keyboard-interactive")
+#: OTP modules whose verdict lives in a file hvaudit does not read, with why it matters.
+UNREAD_OTP = {
+    "pam_duo": 'whose /etc/duo/pam_duo.conf (not collected) decides failmode, default "safe": '
+    "allow access when Duo cannot be reached, and groups, who is asked at all (pam_duo(8))",
+    "pam_radius_auth": "whose RADIUS server (not observed) decides whether the code is a one-time "
+    "code or just another password",
+}
 
 
 def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]:
@@ -722,6 +729,14 @@ def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]
         if weak and uses_pam:
             why += f"; {', '.join(dict.fromkeys(weak))} does not fail the login when the factor is missing"
         return Fact.of((False, why), *evidence)
+    otp = {r.module for r in (pam or {}).get("otp", ())}
+    pam_lists = [lst for lst in lists if any(m.split(":", 1)[0] in PAM_METHODS for m in lst)]
+    if uses_pam and pam_lists and otp and otp <= set(UNREAD_OTP):
+        return Fact.unavailable(
+            "the second factor rests on "
+            + " and ".join(f"{m}, {UNREAD_OTP[m]}" for m in sorted(otp)),
+            *evidence,
+        )
     how = f"AuthenticationMethods {conf['authenticationmethods']}"
     if pam:
         how += ", PAM requires " + " and ".join(
