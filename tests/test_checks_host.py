@@ -66,6 +66,17 @@ MODULAR: dict[str, Any] = {
     ),
 }
 
+#: libvirtd and virtqemud both run (a host half-way to the modular daemons).
+BOTH_DAEMONS: dict[str, Any] = {
+    "processes": (
+        "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+        "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+        "  600 root     /usr/sbin/libvirtd --timeout 120\n"
+        "  700 root     /usr/sbin/virtqemud --timeout 120\n",
+        0,
+    ),
+}
+
 
 def _nft(rules: list[dict[str, Any]], policy: str) -> str:
     """An inet filter input chain with `policy` and the given rules (nft -j list ruleset)."""
@@ -409,6 +420,12 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "no polkit rule looks at domain_name",
     ),
     ("HVA-131", {"/etc/libvirt/libvirtd.conf": ""}, "fail", "no polkit access driver"),
+    (  # virtqemud runs beside libvirtd with no access driver of its own
+        "HVA-131",
+        {**BOTH_DAEMONS, "/etc/libvirt/virtqemud.conf": "audit_level = 2\n"},
+        "fail",
+        "no polkit access driver (virtqemud.conf), so no per-VM rule can apply",
+    ),
     ("HVA-132", {}, "pass", "libvirtd.conf: auth_unix_rw = polkit"),
     (
         "HVA-132",
@@ -735,6 +752,18 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("HVA-201", {}, "pass", "audit_level = 2"),
     ("HVA-201", {"processes": ("    1 root /sbin/init\n", 0)}, "fail", "auditd is not running"),
     ("HVA-201", {"/etc/libvirt/libvirtd.conf": "audit_level = 0\n"}, "fail", "auditing disabled"),
+    (  # libvirtd and virtqemud both run: each reads its own file, and either one can fail
+        "HVA-201",
+        {**BOTH_DAEMONS, "/etc/libvirt/virtqemud.conf": "audit_level = 0\n"},
+        "fail",
+        "virtqemud.conf: audit_level = 0: libvirt auditing disabled",
+    ),
+    (
+        "HVA-201",
+        {**BOTH_DAEMONS, "/etc/libvirt/virtqemud.conf": "audit_level = 2\n"},
+        "pass",
+        "libvirtd.conf: audit_level = 2, virtqemud.conf: audit_level = 2, auditd running",
+    ),
     ("HVA-202", {}, "pass", "chronyd running"),
     (
         "HVA-202",

@@ -483,16 +483,22 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
         if h.libvirt is None:
             yield not_applicable(s, "not a libvirt host")
             continue
-        file = daemon_files(h, "driver")[0]
-        ld = conf_fact(h, file)
+        files = daemon_files(h, "driver")
         rules = h.libvirt.polkit_rules
-        gap = first_unknown(ld, rules)
+        gap = first_unknown(*(conf_fact(h, f) for f in files), rules)
         if gap is not None:
             yield unknown(s, gap, "polkit rules restrict libvirt actions per VM")
             continue
-        drivers, src = conf_value(h, file, "access_drivers")
-        if "polkit" not in (drivers or []):
-            yield failed(s, "no polkit access driver, so no per-VM rule can apply", src)
+        values = [(f, *conf_value(h, f, "access_drivers")) for f in files]
+        src = values[0][2]
+        without = [(f, fsrc) for f, drivers, fsrc in values if "polkit" not in (drivers or [])]
+        if without:
+            where = f" ({', '.join(f for f, _ in without)})" if len(files) > 1 else ""
+            yield failed(
+                s,
+                f"no polkit access driver{where}, so no per-VM rule can apply",
+                *(fsrc for _, fsrc in without),
+            )
             continue
         granular = [f for f, text in rules.get() if "domain_name" in text or "domain_uuid" in text]
         if granular:
@@ -1024,25 +1030,37 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
 )
 def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     """libvirt's audit records (VIRT_CONTROL, VIRT_RESOURCE, VIRT_MACHINE_ID) trace who started,
-    changed or gave devices to which VM: Rev. 1's configuration-change logging."""
+    changed or gave devices to which VM: Rev. 1's configuration-change logging. The QEMU driver
+    writes them, so the file judged is that of every daemon running it: libvirtd.conf for the
+    monolithic daemon, virtqemud.conf for the modular one, both when both run (each reads only
+    its own file; libvirt docs/daemons.rst). `audit_level` defaults to 1, audit when the host's
+    audit system is enabled: libvirt src/remote/libvirtd.conf.in, the template of every daemon's
+    file (`@DAEMON_NAME@`), section "Auditing", the same in each."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        file = daemon_files(h, "driver")[0]
-        ld = conf_fact(h, file)
+        files = daemon_files(h, "driver")
         auditd = h.facts.audit_daemon
-        gap = first_unknown(ld, auditd)
+        gap = first_unknown(*(conf_fact(h, f) for f in files), auditd)
         if gap is not None:
             yield unknown(s, gap, "libvirt audit records reach a running auditd")
             continue
-        level, src = conf_value(h, file, "audit_level")
-        if level == 0:
-            yield failed(s, "audit_level = 0: libvirt auditing disabled", src)
+        levels = [(f, *conf_value(h, f, "audit_level")) for f in files]
+        srcs = [src for _, _, src in levels]
+        named = len(files) > 1
+        off = [
+            f"{f}: audit_level = 0" if named else "audit_level = 0"
+            for f, lv, _ in levels
+            if lv == 0
+        ]
+        shown = ", ".join(
+            f"{f}: audit_level = {lv}" if named else f"audit_level = {lv}" for f, lv, _ in levels
+        )
+        if off:
+            yield failed(s, f"{'; '.join(off)}: libvirt auditing disabled", *srcs)
         elif not auditd.get():
-            yield failed(
-                s, f"audit_level = {level} but auditd is not running", src, *auditd.sources
-            )
+            yield failed(s, f"{shown} but auditd is not running", *srcs, *auditd.sources)
         else:
-            yield passed(s, f"audit_level = {level}, auditd running", src, *auditd.sources)
+            yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources)
 
 
 @check(
