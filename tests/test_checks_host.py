@@ -764,6 +764,12 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "pass",
         "libvirtd.conf: audit_level = 2, virtqemud.conf: audit_level = 2, auditd running",
     ),
+    (  # libvirt taints such VMs "high-privileges" (user or group 0); HVA-054 leaves it here
+        "HVA-042",
+        {"/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"] + 'group = "root"\n'},
+        "fail",
+        "qemu.conf sets group = root: QEMU runs in group root",
+    ),
     ("HVA-202", {}, "pass", "chronyd running"),
     (
         "HVA-202",
@@ -1045,13 +1051,38 @@ def test_vm_taint_flags_of_the_last_start(host_scan) -> None:
         "/var/log/libvirt/qemu/db1.log:2024-11-27 04:00:00.100+0000: Domain id=2 is tainted: "
         "high-privileges\n"
         "/var/log/libvirt/qemu/db1.log:2024-11-27 04:00:00.200+0000: Domain id=2 is tainted: "
-        "custom-argv\n",
+        "custom-argv\n"
+        "/var/log/libvirt/qemu/db1.log:2024-11-27 04:00:00.300+0000: Domain id=2 is tainted: "
+        "custom-monitor\n",
         0,
     )
     a = host_scan({"qemu-logs": logs}, domains=[domain_xml("web01"), domain_xml("db1")])
     assert outcomes(a, "HVA-054") == {"web01": "pass", "db1": "fail"}
     assert messages(a, "HVA-054")["web01"] == "no taint flag in the current run's log"
-    assert messages(a, "HVA-054")["db1"] == "tainted (current run): high-privileges, custom-argv"
+    assert messages(a, "HVA-054")["db1"] == (
+        "tainted (current run): custom-monitor; also high-privileges (judged by HVA-042), "
+        "custom-argv (judged by HVA-046)"
+    )
+
+
+def test_vm_taint_judged_by_another_check_is_not_failed_twice(host_scan) -> None:
+    """custom-argv is HVA-046's finding (the XML's <qemu:commandline>); HVA-054 names it, for
+    the same VM subject, without failing the VM a second time."""
+    logs = (
+        "/var/log/libvirt/qemu/web01.log:2024-11-27 04:00:00.000+0000: starting up libvirt\n"
+        "/var/log/libvirt/qemu/web01.log:2024-11-27 04:00:01.000+0000: Domain id=1 is tainted: "
+        "custom-argv\n",
+        0,
+    )
+    a = host_scan({"qemu-logs": logs})
+    assert outcomes(a, "HVA-054") == {"web01": "pass"}
+    assert messages(a, "HVA-054")["web01"] == (
+        "no taint of its own in the current run's log; custom-argv (judged by HVA-046)"
+    )
+    subjects = {
+        r.check.id: r.outcome.subject for r in a.results if r.check.id in ("HVA-054", "HVA-046")
+    }
+    assert subjects["HVA-054"] == subjects["HVA-046"]
 
 
 def test_vm_taint_without_a_logged_start_is_asked(host_scan) -> None:

@@ -189,6 +189,12 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         if user is not None and str(user) in ("root", "+0", "0"):
             yield failed(s, f"qemu.conf sets user = {user}", src)
             continue
+        group, gsrc = conf_value(h, "qemu.conf", "group")
+        if group is not None and str(group) in ("root", "+0", "0"):
+            # libvirt taints every VM it starts so "high-privileges" (qemuDomainObjCheckTaint:
+            # cfg->user == 0 || cfg->group == 0): group root opens root-group files and devices.
+            yield failed(s, f"qemu.conf sets group = {group}: QEMU runs in group root", gsrc)
+            continue
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in ("root", "0")]
         capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]
         if capable and not root_procs:

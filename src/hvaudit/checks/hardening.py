@@ -169,41 +169,43 @@ def device_acl(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"cgroup_device_acl {what}, namespaces = {ns}", asrc, nsrc)
 
 
-#: libvirt taint flags that mean a VM runs outside what libvirt can vouch for (libvirt 9.0:
-#: src/conf/domain_conf.c virDomainTaint; ../shared/reference/checks-catalog.md SR05B-KVM-10).
-TAINT_FLAGS = (
-    "custom-argv",
-    "custom-monitor",
-    "high-privileges",
-    "shell-scripts",
-    "disk-probing",
-    "external-launch",
-    "host-cpu",
-    "hook-script",
-    "cdrom-passthrough",
-    "custom-dtb",
-    "custom-ga-command",
-    "custom-hypervisor-feature",
-    "deprecated-config",
-    "custom-device",
-)
+#: libvirt's taint flags (src/conf/domain_conf.h, enum virDomainTaintFlags, with the reasons
+#: its comments give) that another check already judges from the configuration itself, so
+#: HVA-054 does not report the same condition a second time:
+#: - custom-argv ("Custom ARGV passthrough from XML": <qemu:commandline> args or env) and
+#:   custom-device ("hypervisor device config customized": <qemu:override>) are HVA-046;
+#: - high-privileges ("Running with undesirably high privileges": qemu.conf user or group root,
+#:   src/qemu/qemu_domain.c qemuDomainObjCheckTaint) is HVA-042.
+TAINTS_JUDGED_ELSEWHERE = {
+    "custom-argv": "HVA-046",
+    "custom-device": "HVA-046",
+    "high-privileges": "HVA-042",
+}
 
 
 @check(
     id="HVA-054",
-    title="libvirt reports no taint for the VM",
+    title="libvirt reports no taint for the VM that no other check judges",
     scope="vm",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
-    remediation="Remove what libvirt flags (QEMU command-line passthrough, custom monitor "
-    "commands, a root QEMU, host-passthrough of a CD-ROM ...) and restart the VM.",
+    remediation="Remove what libvirt flags (custom monitor or guest-agent commands, hook scripts "
+    "that rewrite the domain, host CD-ROM passthrough, deprecated configuration ...) and restart "
+    "the VM.",
     platforms=("kvm-libvirt",),
 )
 def vm_taint(ctx: Context) -> Iterator[Outcome]:
     """libvirt taints a VM it starts with a configuration it cannot vouch for and writes
     "Domain id=N is tainted: FLAG" into /var/log/libvirt/qemu/NAME.log. The flags of the VM's last
     start (the lines after the log's last "starting up") are read; a VM never started on this host
-    has no run to judge."""
+    has no run to judge. Some taints restate a condition another check judges from the
+    configuration itself: custom-argv and custom-device (HVA-046, raw QEMU arguments and
+    overrides) and high-privileges (HVA-042, QEMU as root). Those are named in the message but
+    not failed here, so one condition is reported once; every other flag (custom-monitor,
+    custom-ga-command, hook-script, cdrom-passthrough, custom-dtb, custom-hypervisor-feature,
+    deprecated-config, shell-scripts, disk-probing, external-launch, host-cpu, nbdkit-restart, and
+    any flag a newer libvirt adds) fails this check. The subject is the VM, as in every per-VM
+    check."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -227,8 +229,15 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
             continue
         flags = f.get()[v.name]
         when = "current run" if v.running else "last run"
-        if flags:
-            yield failed(s, f"tainted ({when}): {', '.join(flags)}", *f.sources)
+        own = [x for x in flags if x not in TAINTS_JUDGED_ELSEWHERE]
+        elsewhere = [f"{x} (judged by {TAINTS_JUDGED_ELSEWHERE[x]})" for x in flags if x not in own]
+        also = f"; also {', '.join(elsewhere)}" if elsewhere else ""
+        if own:
+            yield failed(s, f"tainted ({when}): {', '.join(own)}{also}", *f.sources)
+        elif elsewhere:
+            yield passed(
+                s, f"no taint of its own in the {when}'s log; {', '.join(elsewhere)}", *f.sources
+            )
         else:
             yield passed(s, f"no taint flag in the {when}'s log", *f.sources)
 
