@@ -519,6 +519,95 @@ def test_spice_modes_and_tcp_chardevs_on_a_hardened_host(host_scan) -> None:
     )
 
 
+RDP_OPEN = "<graphics type='rdp' autoport='yes' listen='0.0.0.0'/>"
+RDP_DEFAULT = "<graphics type='rdp' autoport='yes'/>"
+SERIAL_UDP_BIND = (
+    "<serial type='udp'><source mode='bind' host='0.0.0.0' service='2445'/>"
+    "<source mode='connect' host='192.0.2.7' service='2445'/><target port='0'/></serial>"
+)
+SERIAL_UDP_PEER = (
+    "<serial type='udp'><source mode='connect' host='192.0.2.7' service='2446'/>"
+    "<target port='0'/></serial>"
+)
+SERIAL_UDP_LOCAL = (
+    "<serial type='udp'><source mode='bind' host='127.0.0.1' service='2447'/>"
+    "<source mode='connect' host='127.0.0.1' service='2448'/><target port='0'/></serial>"
+)
+SPICE_EVERY_CHANNEL_SECURE = (
+    "<graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='pw'>"
+    + "".join(
+        f"<channel name='{c}' mode='secure'/>"
+        for c in (
+            "main",
+            "display",
+            "inputs",
+            "cursor",
+            "playback",
+            "record",
+            "smartcard",
+            "usbredir",
+        )
+    )
+    + "</graphics>"
+)
+
+
+def _more_consoles() -> list[str]:
+    return [
+        domain_xml("rdpopen", body=f"<devices>{RDP_OPEN}</devices>"),
+        domain_xml("rdpdefault", body=f"<devices>{RDP_DEFAULT}</devices>"),
+        domain_xml("udpbind", body=f"<devices>{SERIAL_UDP_BIND}</devices>"),
+        domain_xml("udppeer", body=f"<devices>{SERIAL_UDP_PEER}</devices>"),
+        domain_xml("udplocal", body=f"<devices>{SERIAL_UDP_LOCAL}</devices>"),
+        domain_xml("spiceall", body=f"<devices>{SPICE_EVERY_CHANNEL_SECURE}</devices>"),
+    ]
+
+
+def test_rdp_consoles_udp_chardevs_and_spice_channel_modes(host_scan, tmp_path: Path) -> None:
+    """RDP is TLS with credentials whatever the host sets (qemu_rdp.c, qemu.conf.in); a UDP
+    chardev has no TLS or authentication, so the XML alone proves a network one exposed; every
+    SPICE channel set secure is as good as defaultMode='secure'."""
+    expected = {
+        "rdpopen": "pass",
+        "rdpdefault": "pass",
+        "udpbind": "fail",
+        "udppeer": "fail",
+        "udplocal": "pass",
+        "spiceall": "pass",
+    }
+    a = host_scan(domains=_more_consoles())
+    got, msg = outcomes(a, "HVA-031"), messages(a, "HVA-031")
+    assert got == expected
+    assert msg["rdpopen"] == (
+        "rdp on 0.0.0.0 (bound to every address): always TLS (qemu-rdp runs with the server "
+        "certificate) and no password-less connection"
+    )
+    assert msg["udpbind"] == (
+        "serial over UDP on 0.0.0.0 (bound to every address) port 2445: no TLS or "
+        "authentication, whoever can send to it types into the VM"
+    )
+    assert msg["udppeer"] == (
+        "serial over UDP to 192.0.2.7 port 2446: the console travels in cleartext, and QEMU "
+        "takes input on 0.0.0.0 from anyone sending as that address"
+    )
+    assert msg["udplocal"] == "console(s) reachable only from the host"
+    assert msg["spiceall"] == "spice on 0.0.0.0 (bound to every address) with TLS and a password"
+    # On a simulated host the XML alone settles all of these: no host setting changes them.
+    uri = write_node(tmp_path / "more.xml", _more_consoles())
+    sim = run_assessment(build_bundle(tmp_path, uri, None, name="more"))
+    got = outcomes(sim, "HVA-031")
+    assert {k: got[k] for k in ("rdpopen", "rdpdefault", "udpbind", "udppeer", "udplocal")} == {
+        "rdpopen": "pass",
+        "rdpdefault": "pass",
+        "udpbind": "fail",
+        "udppeer": "fail",
+        "udplocal": "pass",
+    }
+    assert messages(sim, "HVA-031")["rdpdefault"].startswith(
+        "rdp on rdp_listen (qemu.conf decides): always TLS"
+    )
+
+
 def test_console_settings_of_qemu_conf_are_read(host_scan) -> None:
     conf = (
         'user = "libvirt-qemu"\nvnc_tls = 1\nvnc_password = "XYZ12345"\nchardev_tls = 1\n'

@@ -27,6 +27,19 @@ from hvaudit.checks.base import (
 from hvaudit.model import Chardev, Fact, Graphics, Host, Source
 
 WILDCARD = ("0.0.0.0", "::", "[::]", "")
+#: libvirt's SPICE channel names (formatdomain, "Graphical framebuffers": main, display,
+#: inputs, cursor, playback, record, smartcard, usbredir): a channel's `mode` overrides
+#: `defaultMode`, so with every one of them `secure` no channel can run in plaintext.
+SPICE_CHANNELS = (
+    "main",
+    "display",
+    "inputs",
+    "cursor",
+    "playback",
+    "record",
+    "smartcard",
+    "usbredir",
+)
 
 
 @dataclass(slots=True)
@@ -68,22 +81,39 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     """A VNC or SPICE console gives keyboard, screen and often boot control of the VM; a TCP
     serial console or channel gives its text console or agent. Listening on a network address
     without TLS sends it in cleartext; without a password (or a client certificate) anyone can
-    take it. Defaults, all from libvirt's qemu.conf comments: VNC and SPICE listen on 127.0.0.1
-    unless `vnc_listen`/`spice_listen` say otherwise, and `vnc_auto_unix_socket` /
-    `spice_auto_unix_socket` = 1 put a console without a listen address on a UNIX socket
-    instead; `vnc_password`/`spice_password` is the password of every console whose XML has
-    none; `vnc_tls`, `spice_tls` and `chardev_tls` default to off; `chardev_tls_x509_verify`
-    defaults to `default_tls_x509_verify`, else 1. SPICE opens its plaintext port as well as
-    the TLS one unless `defaultMode='secure'` and no channel is `mode='insecure'` (libvirt
-    formatdomain, "Graphical framebuffers": defaultMode defaults to "any"). A chardev's own
-    `tls='yes'|'no'` overrides chardev_tls (formatdomain, "TCP")."""
+    take it. Defaults, all from libvirt's qemu.conf comments (src/qemu/qemu.conf.in): VNC,
+    SPICE and RDP listen on 127.0.0.1 unless `vnc_listen`/`spice_listen`/`rdp_listen` say
+    otherwise, and `vnc_auto_unix_socket` / `spice_auto_unix_socket` = 1 put a console without a
+    listen address on a UNIX socket instead; `vnc_password`/`spice_password` is the password of
+    every console whose XML has none, and an empty one "will still enable passwords, but be
+    rejected by QEMU" (as an empty `passwd` in the XML disables access, formatdomain);
+    `vnc_tls`, `spice_tls` and `chardev_tls` default to off; `chardev_tls_x509_verify` defaults
+    to `default_tls_x509_verify`, else 1. SPICE: formatdomain, "Graphical framebuffers":
+    `defaultMode` is secure, insecure "and the default any (which is secure if possible, but
+    falls back to insecure ...)", and a `<channel mode=...>` overrides it; so SPICE admits
+    plaintext unless defaultMode is secure (or every channel is set secure) and no channel is
+    insecure. RDP (the QEMU driver's qemu-rdp helper): libvirt starts it with the server
+    certificate and key of `rdp_tls_x509_cert_dir` and refuses to start it without them
+    (src/qemu/qemu_rdp.c, qemuRdpStart), and "RDP server will not allow password-less
+    connections" (qemu.conf, rdp_password), so an RDP console is TLS with credentials whatever
+    the host sets. A TCP chardev's own `tls='yes'|'no'` overrides chardev_tls (formatdomain,
+    "TCP"). A UDP chardev has neither TLS nor authentication: QEMU reads input on the bind
+    address, or on 0.0.0.0 when the XML has no bind source (QEMU qemu-system(1), `-chardev
+    udp`: "localaddr ... If not specified it defaults to 0.0.0.0"), from the connect peer (a
+    source address anyone on the path can forge), and sends the console in cleartext."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
         sockets = [c for c in v.chardevs if c.protocol == "tcp" and c.mode == "bind"]
-        if not consoles and not sockets:
-            yield not_applicable(s, "no VNC, SPICE or RDP console and no TCP character device")
+        datagrams: dict[Source, list[Chardev]] = {}
+        for c in v.chardevs:
+            if c.protocol == "udp":
+                datagrams.setdefault(c.source, []).append(c)
+        if not consoles and not sockets and not datagrams:
+            yield not_applicable(
+                s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
+            )
             continue
         h = hosts[v.host]
         r = _Verdict()
@@ -91,6 +121,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _graphics(h, g, r)
         for c in sockets:
             _chardev(h, c, r)
+        for group in datagrams.values():
+            _udp(group, r)
         refs = list(dict.fromkeys(r.refs))
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
@@ -121,14 +153,15 @@ def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
             continue
         addr = lst.address
         if addr is None:
+            if t == "rdp" and not qc.known:
+                # TLS with credentials wherever it listens: no host setting changes the verdict.
+                _network_console(h, g, "rdp_listen (qemu.conf decides)", r)
+                continue
             if not qc.known:
                 r.proven.append(f"{t} has no listen address (qemu.conf decides)")
-                if t == "rdp":
-                    r.settings.append("rdp_listen = 127.0.0.1 (its default)")
-                else:
-                    r.settings.append(
-                        f"{t}_listen = 127.0.0.1 (its default) or {t}_auto_unix_socket = 1"
-                    )
+                r.settings.append(
+                    f"{t}_listen = 127.0.0.1 (its default) or {t}_auto_unix_socket = 1"
+                )
                 continue
             if t != "rdp":
                 auto, asrc = conf_value(h, "qemu.conf", f"{t}_auto_unix_socket")
@@ -152,9 +185,17 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
     """A console listening on a network address: password, TLS and (SPICE) channel modes."""
     qc = conf_fact(h, "qemu.conf")
     t = g.type
+    if t == "rdp":
+        r.proven.append(
+            f"rdp on {where}: always TLS (qemu-rdp runs with the server certificate) and no "
+            "password-less connection"
+        )
+        return
     if t == "spice":
         plain = [n for n, m in g.channel_modes if m == "insecure"]
-        if g.default_mode != "secure" or plain:
+        modes = dict(g.channel_modes)
+        every_secure = all(modes.get(c) == "secure" for c in SPICE_CHANNELS)
+        if (g.default_mode != "secure" and not every_secure) or plain:
             why = (
                 f"channel(s) {', '.join(plain)} mode='insecure'"
                 if plain
@@ -164,17 +205,13 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             return
     # The password: the XML's, else qemu.conf's default one.
     has_pw: bool | None = True if g.password.known and g.password.get() else None
-    if has_pw is None and qc.known and t != "rdp":
+    if has_pw is None and qc.known:
         default_pw, psrc = conf_value(h, "qemu.conf", f"{t}_password")
         r.refs.append(psrc)
         if default_pw is not None:
             has_pw = True
         elif g.password.known:
             has_pw = False
-    if t == "rdp":
-        if has_pw is False:
-            r.fails.append(f"rdp on {where} without a password")
-        return
     if has_pw is False:
         r.fails.append(f"{t} on {where} without a password")
         return
@@ -235,3 +272,24 @@ def _chardev(h: Host, c: Chardev, r: _Verdict) -> None:
         )
     else:
         r.proven.append(f"{what} with TLS and client certificates")
+
+
+def _udp(group: list[Chardev], r: _Verdict) -> None:
+    """One UDP character device (its bind and connect sources): no TLS, no authentication."""
+    first = group[0]
+    r.refs.append(first.source)
+    binds = [c for c in group if c.mode == "bind"]
+    peers = [c for c in group if c.mode == "connect"]
+    peer = peers[0].host if peers and peers[0].host else "localhost"
+    for b in binds:
+        if not is_local_address(b.host):
+            r.fails.append(
+                f"{b.device} over UDP on {_where(b.host)} port {b.service}: no TLS or "
+                "authentication, whoever can send to it types into the VM"
+            )
+    if not binds and not is_local_address(peer):
+        r.fails.append(
+            f"{first.device} over UDP to {peer} port {peers[0].service if peers else '?'}: "
+            "the console travels in cleartext, and QEMU takes input on 0.0.0.0 from anyone "
+            "sending as that address"
+        )

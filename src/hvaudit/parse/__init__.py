@@ -148,8 +148,10 @@ def _spoofing(
     through the host's filter definitions (clean-traffic references the three anti-spoofing
     filters; a site filter may wrap clean-traffic).
 
-    libvirt instantiates nwfilter rules on tap devices only (bridge, network-with-bridge and
-    ethernet interfaces; libvirt src/qemu/qemu_interface.c): a macvtap port, whether
+    libvirt instantiates nwfilter rules on tap devices only: docs/formatnwfilter.rst, "Concepts",
+    lists the supported interface types as network, ethernet (in bridging mode) and bridge, and
+    src/qemu/qemu_interface.c calls virDomainConfNWFilterInstantiate from
+    qemuInterfaceEthernetConnect and qemuInterfaceBridgeConnect only. So a macvtap port, whether
     `type='direct'` or a `<network>` whose `<forward>` is macvtap (libvirt formatnetwork), and an
     SR-IOV function have no host filter at all, whatever `<filterref>` says. Those become
     unavailable facts the checks turn into precise manual questions (the physical switch or the
