@@ -694,6 +694,13 @@ def test_iommu_groups_of_passed_through_devices(host_scan) -> None:
         "left to the host"
     )
     assert msg["usbonly"] == "no DMA-capable (PCI) passthrough: usb devices stay host-mediated"
+    # A VFIO variant driver (here mlx5_vfio_pci) leaves the neighbour to VFIO, like vfio-pci.
+    drivers = HARDENED_HOST["pci-drivers"][0].replace(
+        "/sys/bus/pci/drivers/snd_hda_intel/0000:00:1f.3",
+        "/sys/bus/pci/drivers/mlx5_vfio_pci/0000:00:1f.3",
+    )
+    v = host_scan({"pci-drivers": (drivers, 0)}, domains=doms)
+    assert outcomes(v, "HVA-050")["halfgroup"] == "pass"
     # The same group given to two VMs.
     b = host_scan(
         domains=[

@@ -34,8 +34,17 @@ from hvaudit.model import Fact, Host, Passthrough, Source, Vm
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
 DMA_KINDS = ("pci", "sr-iov/pci network function")
-#: Drivers that leave a PCI device unused by the host (VFIO's viability rule; pcieport: a port).
+#: Drivers that leave a PCI device unused by the host, VFIO's viability rule: since Linux 5.19 a
+#: group can be owned by user space when each member is driverless or bound to a driver that sets
+#: `driver_managed_dma`: vfio-pci and its variant drivers (mlx5_vfio_pci, nvgrace_gpu_vfio_pci,
+#: xe-vfio-pci ...; any driver named *vfio*), pci-stub (drivers/pci/pci-stub.c) and pcieport
+#: (drivers/pci/pcie/portdrv.c), each `.driver_managed_dma = true`.
 UNUSED_DRIVERS = ("vfio-pci", "pci-stub", "pcieport")
+
+
+def _unused_by_host(driver: str | None) -> bool:
+    """Whether a group member's host driver leaves it to VFIO (or nobody)."""
+    return driver is None or driver in UNUSED_DRIVERS or "vfio" in driver
 
 #: Static labels that confine nothing: SELinux's unconfined domains and AppArmor's unconfined
 #: profile (SELinux targeted policy; AppArmor "unconfined" mode).
@@ -682,9 +691,14 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     driven by the host's controller and kernel, and a mediated device by its parent's driver, so
     they need no IOMMU of their own. The IOMMU isolates groups, not devices: every device in the
     passed-through device's group (/sys/kernel/iommu_groups/N/devices) can reach it by
-    peer-to-peer DMA, so the whole group must go to this VM or stay unused (bound to vfio-pci or
-    pci-stub, or driverless; PCIe ports, driver pcieport, are exempt as VFIO exempts bridges;
-    Linux Documentation/driver-api/vfio.rst, "Groups, Devices, and IOMMUs")."""
+    peer-to-peer DMA, so the whole group must go to this VM or stay unused. Linux
+    Documentation/driver-api/vfio.rst, "Groups, Devices, and IOMMUs": groups are "the unit of
+    ownership used by VFIO", and "if the IOMMU group contains multiple devices, each will need to
+    be bound to a VFIO driver" (or to no host driver) before the group can be used; its example
+    leaves a driverless PCIe-to-PCI bridge in the group. The drivers that leave a member unused
+    are those with `driver_managed_dma` (vfio-pci and its variants, pci-stub, and pcieport for
+    PCIe ports). VFIO itself refuses a group that breaks this rule, so a failure here names a
+    definition that only runs where that protection is bypassed (ACS override, HVA-052)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -776,7 +790,7 @@ def _group_outcome(
                 unsure.append(f"the host driver of {member} (IOMMU group {group}) is unknown")
                 continue
             driver = drivers.get().get(member)
-            if driver not in (None, *UNUSED_DRIVERS):
+            if not _unused_by_host(driver):
                 bad.append(
                     f"{addr} shares IOMMU group {group} with {member} (driver {driver}), "
                     "left to the host"
