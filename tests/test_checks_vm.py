@@ -953,6 +953,16 @@ def test_guest_features_from_the_domain_definition(tmp_path: Path) -> None:
             "<target dir='data'/></filesystem></devices>",
         ),
         domain_xml(
+            "sharesquash",
+            body="<devices><filesystem type='mount' accessmode='squash'><source dir='/srv/sq'/>"
+            "<target dir='sq'/></filesystem></devices>",
+        ),
+        domain_xml(
+            "sharemapped",
+            body="<devices><filesystem type='mount' accessmode='mapped'><source dir='/srv/mp'/>"
+            "<target dir='mp'/></filesystem></devices>",
+        ),
+        domain_xml(
             "sharero",
             body="<devices><filesystem type='mount' accessmode='passthrough'>"
             "<source dir='/srv/ro'/><target dir='ro'/><readonly/></filesystem></devices>",
@@ -1016,6 +1026,14 @@ def test_guest_features_from_the_domain_definition(tmp_path: Path) -> None:
     }
     assert messages(a, "HVA-058")["share9p"] == (
         "writable virtio-9p share(s) with passthrough ownership: /srv/data"
+    )
+    # squash is passthrough that ignores a failed chown (formatdomain): guest modes still land.
+    assert pick("HVA-058", "sharesquash", "sharemapped") == {
+        "sharesquash": "fail",
+        "sharemapped": "pass",
+    }
+    assert messages(a, "HVA-058")["sharesquash"] == (
+        "writable virtio-9p share(s) with passthrough ownership: /srv/sq (accessmode squash)"
     )
     assert pick("HVA-059", "rawlun", "vtpm") == {"rawlun": "fail", "vtpm": "not_applicable"}
     assert messages(a, "HVA-059")["rawlun"] == "/dev/sdb: rawio='yes'"

@@ -169,23 +169,28 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
         ),
     },
-    remediation="Share host directories read-only (<readonly/>), or with accessmode='mapped' or "
-    "'squash' (virtio-9p); keep virtiofs shares on a file system mounted nosuid,nodev.",
+    remediation="Share host directories read-only (<readonly/>), or with accessmode='mapped' "
+    "(virtio-9p); keep virtiofs shares on a file system mounted nosuid,nodev.",
     platforms=LIBVIRT,
 )
 def shared_directories(ctx: Context) -> Iterator[Outcome]:
-    """With `accessmode='passthrough'`, libvirt's default (formatdomain, "Filesystems"), the
+    """libvirt formatdomain, "Filesystems": `passthrough` ("The source is accessed with the
+    permissions of the user inside the guest") "is the default accessmode if one is not
+    specified"; `squash` is "Similar to 'passthrough', the exception is that failure of
+    privileged operations like 'chown' are ignored"; `mapped` accesses the source "with the
+    permissions of the hypervisor (QEMU process)"; "For driver type virtiofs, only passthrough
+    is supported"; a share is read-write unless `<readonly/>`. With passthrough or squash the
     guest's file ownership and modes land on the host files as they are: guest root can leave
-    set-uid programs or device nodes in a host directory. virtio-9p offers 'mapped' and
-    'squash' instead; virtiofs supports passthrough only, so a writable virtiofs share is a
-    question of where the directory lives (a nosuid,nodev mount)."""
+    set-uid programs or device nodes in a host directory (squash only hides the chown that
+    fails). So a writable 9p share needs 'mapped'; a writable virtiofs share is a question of
+    where the directory lives (a nosuid,nodev mount)."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         shares = v.shared_directories
         if not shares:
             yield not_applicable(s, "no host directory shared")
             continue
-        risky = [d for d in shares if d.access_mode == "passthrough" and not d.readonly]
+        risky = [d for d in shares if d.access_mode in ("passthrough", "squash") and not d.readonly]
         nine = [d for d in risky if d.driver != "virtiofs"]
         vfs = [d for d in risky if d.driver == "virtiofs"]
         refs = [d.source for d in shares]
@@ -193,7 +198,10 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             yield failed(
                 s,
                 "writable virtio-9p share(s) with passthrough ownership: "
-                + ", ".join(d.host_path for d in nine),
+                + ", ".join(
+                    d.host_path + (" (accessmode squash)" if d.access_mode == "squash" else "")
+                    for d in nine
+                ),
                 *refs,
             )
         elif vfs:
@@ -208,7 +216,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
         else:
             yield passed(
                 s,
-                "shared directories read-only or with mapped/squash ownership: "
+                "shared directories read-only or with mapped ownership: "
                 + ", ".join(d.host_path for d in shares),
                 *refs,
             )
