@@ -1814,8 +1814,13 @@ def vm_encryption(ctx: Context) -> Iterator[Outcome]:
 
 SNAPSHOTS_MAX = 3
 SNAPSHOT_AGE_HOURS = 72
-"""VMware's snapshot guidance (KB 1025279, "Best practices for using snapshots"): no single
-snapshot kept more than 72 hours, two or three per chain for performance."""
+"""VMware KB 1025279, "Best practices for virtual machine snapshots in the VMware environment",
+as quoted by sites that follow it (e.g. California State University San Bernardino ITS KB
+222831; University of Toronto EIS VSS "Snapshot Management"): "VMware recommends only a maximum
+of 32 snapshots in a chain. However, for a better performance, use only 2 to 3 snapshots" and
+"Do not use a single snapshot for more than 24-72 hours". hvaudit takes the upper ends: at most
+3 snapshots, none older than 72 hours. (The KB itself was not reachable from this project's
+sources; the two quotes agree with each other.)"""
 
 
 @check(
