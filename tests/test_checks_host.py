@@ -766,9 +766,28 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (  # libvirt taints such VMs "high-privileges" (user or group 0); HVA-054 leaves it here
         "HVA-042",
-        {"/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"] + 'group = "root"\n'},
+        {
+            "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
+                'group = "libvirt-qemu"', 'group = "root"'
+            )
+        },
         "fail",
         "qemu.conf sets group = root: QEMU runs in group root",
+    ),
+    (  # libvirt's reader keeps the FIRST of two entries (virconf.c virConfGetValue)
+        "HVA-048",
+        {
+            "/etc/libvirt/qemu.conf": "security_default_confined = 0\n"
+            + HARDENED_HOST["/etc/libvirt/qemu.conf"]
+        },
+        "fail",
+        "security_default_confined = 0, security_require_confined = 1",
+    ),
+    (  # single-quoted strings are libvirt strings too (virConfParseString)
+        "HVA-132",
+        {"/etc/libvirt/libvirtd.conf": "auth_unix_rw = 'none'\nunix_sock_rw_perms = '0777'\n"},
+        "fail",
+        "any local user",
     ),
     ("HVA-202", {}, "pass", "chronyd running"),
     (

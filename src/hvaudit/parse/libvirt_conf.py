@@ -109,10 +109,10 @@ LIBVIRTD_DEFAULTS: dict[str, ConfValue] = {
 
 
 def _strip_comment(line: str) -> str:
-    quote = False
+    quote = ""
     for i, ch in enumerate(line):
-        if ch == '"':
-            quote = not quote
+        if ch in "\"'" and (not quote or quote == ch):
+            quote = "" if quote else ch
         elif ch == "#" and not quote:
             return line[:i]
     return line
@@ -122,10 +122,10 @@ def _split_list(body: str, where: str) -> list[str]:
     """Split a list body on commas outside quotes ("C=GB,O=Example" is one item)."""
     items: list[str] = []
     cur: list[str] = []
-    quote = False
+    quote = ""
     for ch in body:
-        if ch == '"':
-            quote = not quote
+        if ch in "\"'" and (not quote or quote == ch):
+            quote = "" if quote else ch
         if ch == "," and not quote:
             items.append("".join(cur).strip())
             cur = []
@@ -143,7 +143,7 @@ def _value(raw: str, where: str) -> ConfValue:
         if not raw.endswith("]"):
             raise InputError(f"{where}: unterminated list")
         return [str(_value(i, where)) for i in _split_list(raw[1:-1], where)]
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
         return raw[1:-1]
     try:
         return int(raw, 0)
@@ -154,6 +154,9 @@ def _value(raw: str, where: str) -> ConfValue:
 def parse_conf(text: str, name: str) -> tuple[dict[str, ConfValue], dict[str, int]]:
     """Return (key -> value, key -> line number) for a libvirt configuration file.
 
+    libvirt's own reader (src/util/virconf.c) keeps every entry in file order and
+    virConfGetValue returns the first whose name matches, so a key set twice has its FIRST
+    value; strings may be quoted with '...' as well as "..." (virConfParseString).
     Raises InputError with the file and line for a line it cannot read.
     """
     values: dict[str, ConfValue] = {}
@@ -173,8 +176,10 @@ def parse_conf(text: str, name: str) -> tuple[dict[str, ConfValue], dict[str, in
         key = key.strip()
         if not sep or not key.replace("_", "").isalnum():
             raise InputError(f"{name}:{start}: expected 'key = value'")
-        values[key] = _value(raw, f"{name}:{start}")
-        lines[key] = start
+        value = _value(raw, f"{name}:{start}")
+        if key not in values:  # the first entry wins (virConfGetValue)
+            values[key] = value
+            lines[key] = start
         pending = ""
     if pending:
         raise InputError(f"{name}:{start}: unterminated list")
