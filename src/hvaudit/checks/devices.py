@@ -387,10 +387,10 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     then guests will be unconfined by default. Defaults to 1."). Those host settings decide the
     verdict, so on a simulated or offline host the VM is a manual item naming them. An explicit
     dynamic label with a model is proven by the XML: libvirt gives it a fresh unique label at
-    every start, or refuses to start it when that driver is not active (src/security/
-    security_manager.c, virSecurityManagerCheckModel, run on every label at start: "Security
-    driver model '%s' is not available" unless the model is "none" or one of the daemon's
-    active drivers). A static label is the
+    every start, or refuses to start it when that driver is not active
+    (src/security/security_manager.c, virSecurityManagerCheckModel, run on every label at
+    start: "Security driver model '%s' is not available" unless the model is "none" or one of
+    the daemon's active drivers). A static label is the
     administrator's choice: an unconfined type (`unconfined_t`, AppArmor `unconfined`) confines
     nothing, and two VMs sharing one static label (same MCS categories) can open each other's
     disks, which is exactly what sVirt exists to prevent (libvirt formatdomain, "Security
