@@ -270,10 +270,6 @@ def test_console_listen_spellings(real: Assessment, vm: str, status: str) -> Non
     assert verdict(real, "HVA-031", vm) == status, messages(real, "HVA-031")[vm]
 
 
-@xfail(
-    "HVA-031: a <serial type='udp'> bound to 0.0.0.0 takes console input from anyone who sends "
-    "a datagram (formatdomain, 'UDP network console'); udp chardevs are ignored -> n/a"
-)
 def test_udp_serial_console_is_exposed(real: Assessment) -> None:
     assert verdict(real, "HVA-031", "c_udpserial") == "fail"
 
@@ -329,10 +325,6 @@ def test_chardev_tls_without_client_certificates_fails(host_scan) -> None:
 OPEN_VNC = [dev("plainvnc", "<graphics type='vnc' autoport='yes'/>")]
 
 
-@xfail(
-    "HVA-031: qemu.conf sets vnc_listen twice; libvirt uses the first value (virconf.c "
-    "virConfGetValue returns the first matching entry), hvaudit the last -> false pass"
-)
 def test_duplicate_key_first_wins_vnc_listen(host_scan) -> None:
     conf = (
         HARDENED_HOST["/etc/libvirt/qemu.conf"]
@@ -349,16 +341,11 @@ DUP_CONFINED = (
 )
 
 
-@xfail(
-    "HVA-044: security_default_confined = 0 then = 1; libvirt reads the first (0), so a VM "
-    "without <seclabel> starts unconfined -> false pass"
-)
 def test_duplicate_key_first_wins_default_confined(host_scan) -> None:
     a = host_scan({"/etc/libvirt/qemu.conf": DUP_CONFINED})
     assert outcomes(a, "HVA-044") == {"web01": "fail"}
 
 
-@xfail("HVA-048: security_require_confined = 0 then = 1; libvirt reads the first (0) -> false pass")
 def test_duplicate_key_first_wins_require_confined(host_scan) -> None:
     a = host_scan({"/etc/libvirt/qemu.conf": DUP_CONFINED})
     assert outcomes(a, "HVA-048") == {"hv1": "fail"}
@@ -376,10 +363,6 @@ def test_duplicate_key_first_wins_auth_unix_rw(host_scan) -> None:
     assert outcomes(a, "HVA-132") == {"hv1": "fail"}
 
 
-@xfail(
-    "HVA-031: vnc_listen = '0.0.0.0' (single quotes, valid in virconf.c virConfParseString) "
-    "makes qemu.conf unreadable: error instead of the fail the setting proves"
-)
 def test_single_quoted_string_is_valid(host_scan) -> None:
     conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "vnc_listen = '0.0.0.0'\n"
     a = host_scan({"/etc/libvirt/qemu.conf": conf}, domains=OPEN_VNC)
@@ -937,12 +920,6 @@ KBD_ONLY = (
 )
 
 
-@xfail(
-    "HVA-151: `auth sufficient pam_unix.so` before `auth required pam_google_authenticator.so`: "
-    "a correct password ends the stack with success before the OTP module runs (pam.conf(5) / "
-    "Red Hat PAM guide: sufficient + success with no prior required failure -> no other "
-    "results are required) -> false pass"
-)
 def test_otp_after_a_sufficient_password(host_scan) -> None:
     a = host_scan(
         {
