@@ -20,6 +20,7 @@ from conftest import (
     domain_xml,
     messages,
     outcomes,
+    run_assessment,
     write_node,
 )
 from hvaudit.checks import all_checks
@@ -73,7 +74,7 @@ def test_a_host_with_sshd_stopped_is_reported_not_an_error(tmp_path: Path) -> No
     scan's exit code says findings (1), not errors (3)."""
     uri = write_node(tmp_path / "node.xml", [domain_xml("web01")])
     bundle = build_bundle(tmp_path, uri, {**HARDENED_HOST, **SSHD_STOPPED})
-    code = _assess(bundle, "json", tmp_path / "r.json")
+    assert _assess(bundle, "json", tmp_path / "r.json") == 1
     report = json.loads((tmp_path / "r.json").read_text())
     got = {
         r["check_id"]: (r["status"], r["message"])
@@ -85,7 +86,6 @@ def test_a_host_with_sshd_stopped_is_reported_not_an_error(tmp_path: Path) -> No
         "logins to judge; the check applies again when sshd is started"
     )
     assert got == dict.fromkeys(("HVA-151", "HVA-160", "HVA-161"), ("not_applicable", stopped))
-    assert code == 1
 
 
 def _many_vms(tmp_path: Path, n: int) -> Path:
@@ -203,4 +203,69 @@ def test_tcp_console_and_redirdev_listeners_are_checked(host_scan) -> None:
         "(chardev_tls = 0)",
         "redirtcp": "redirdev on 0.0.0.0 (bound to every address) port 4561 without TLS "
         "(chardev_tls = 0)",
+    }
+
+
+def test_consoles_on_every_address_apply_on_a_simulated_host(tmp_path: Path) -> None:
+    """HVA-031 on a test-driver scan: the console is in the domain XML, so the check applies; the
+    XML proves the binding to every address, qemu.conf (not read) decides TLS and the password."""
+    uri = write_node(
+        tmp_path / "node.xml",
+        [
+            domain_xml(
+                "spicenopw",
+                body="<devices><graphics type='spice' autoport='yes' listen='0.0.0.0'/></devices>",
+            ),
+            domain_xml(
+                "vncpw",
+                body="<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0' "
+                "passwd='secret-value-123'/></devices>",
+            ),
+        ],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    assert outcomes(a, "HVA-031") == {"spicenopw": "fail", "vncpw": "manual"}
+    assert messages(a, "HVA-031")["spicenopw"].startswith(
+        "spice on 0.0.0.0 (bound to every address) admits plaintext channels (defaultMode='any')"
+    )
+    assert messages(a, "HVA-031")["vncpw"].startswith("vnc on 0.0.0.0 (bound to every address)")
+
+
+def test_nwfilter_on_a_macvtap_network_is_not_a_pass(tmp_path: Path) -> None:
+    """HVA-191: a <network> with <forward mode='bridge'> over a device is macvtap; libvirt's
+    nwfilter never sees its traffic, so the VM's clean-traffic reference protects nothing."""
+    from test_checks_vm import MACVTAP_NET, NETWORKS, _with_filters, nic
+
+    vm = domain_xml(
+        "onmacv",
+        body="<devices>"
+        + nic("<filterref filter='clean-traffic'/>", source="<source network='macv'/>")
+        + "</devices>",
+    )
+    uri = write_node(tmp_path / "node.xml", [vm], [*NETWORKS, MACVTAP_NET])
+    a = run_assessment(_with_filters(tmp_path, uri, dict(HARDENED_HOST), "real"))
+    assert outcomes(a, "HVA-191") == {"onmacv": "manual"}
+    assert messages(a, "HVA-191")["onmacv"].startswith(
+        "network macv is macvtap (forward mode bridge over eth2): libvirt's nwfilter cannot filter"
+    )
+
+
+def test_one_iommu_group_given_to_two_vms_fails_both(host_scan) -> None:
+    """HVA-050: 0000:00:1f.0 and 0000:00:1f.3 share IOMMU group 3 (the host fixture); given to two
+    VMs, each can reach the other's device by DMA."""
+    pci = (
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0x0000' bus='0x00' slot='0x1f' function='0x{fn}'/></source></hostdev>"
+        "</devices>"
+    )
+    a = host_scan(
+        domains=[
+            domain_xml("first", body=pci.format(fn="0")),
+            domain_xml("second", body=pci.format(fn="3")),
+        ]
+    )
+    assert outcomes(a, "HVA-050") == {"first": "fail", "second": "fail"}
+    assert messages(a, "HVA-050") == {
+        "first": "0000:00:1f.0 shares IOMMU group 3 with 0000:00:1f.3 of VM second",
+        "second": "0000:00:1f.3 shares IOMMU group 3 with 0000:00:1f.0 of VM first",
     }
