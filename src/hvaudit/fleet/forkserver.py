@@ -115,6 +115,9 @@ def serve(path: str) -> None:
                             os.killpg(pid, signal.SIGKILL)
                         with contextlib.suppress(ChildProcessError):
                             os.waitpid(pid, 0)
+                    with contextlib.suppress(OSError):  # a runner killed outright leaves these
+                        os.unlink(path)
+                        os.rmdir(os.path.dirname(path))
                     return
             elif key.data is None:  # a child ended: report it, reap it once the runner has read
                 pid, conn = children.pop(key.fd)
@@ -266,6 +269,7 @@ class ForkServer:
     _lock = threading.Lock()
 
     def __init__(self, env: dict[str, str]) -> None:
+        self.owner = os.getpid()
         self._dir = Path(tempfile.mkdtemp(prefix="hvaudit-forkserver-"))
         os.chmod(self._dir, 0o700)
         self.path = str(self._dir / "sock")
@@ -295,6 +299,8 @@ class ForkServer:
             return None
         with cls._lock:
             server = cls._shared
+            if server is not None and server.owner != os.getpid():
+                server = None  # inherited through a fork: that server is the parent's
             if server is None or server.proc.poll() is not None:
                 if server is not None:
                     server.close()
