@@ -122,7 +122,7 @@ DEDICATED = {
         for n in (*range(417, 425), 426, 427, 430, 431, 432, 433, 434, 440, 443)
         for status in ("pass", "fail")
     },
-    **{(f"HVA-{n}", "manual"): VCENTER for n in (435, 437, 438, 439, 442)},
+    **{(f"HVA-{n}", "manual"): VCENTER for n in (435, 437, 438, 439, 442, 480)},
     ("HVA-442", "pass"): VCENTER,
     ("HVA-441", "pass"): VCENTER,
     ("HVA-441", "fail"): VCENTER,

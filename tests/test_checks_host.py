@@ -148,6 +148,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "gdm3",
     ),
     ("HVA-002", {}, "manual", "kernel hypervisor"),
+    ("HVA-250", {}, "manual", "processes listening on the network: sshd"),
     ("HVA-010", {}, "pass", "kvm_intel drives /dev/kvm, CPU flag vmx present"),
     ("HVA-010", {"dev-kvm": ("", 2)}, "fail", "/dev/kvm is missing"),
     (
@@ -403,6 +404,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("HVA-101", {}, "manual", "storage pool"),
     ("HVA-110", {}, "manual", "suricata"),
     ("HVA-120", {}, "manual", "introspection tools found: none"),
+    ("HVA-251", {}, "manual", "introspection tools found: none"),
     ("HVA-130", {}, "pass", "polkit"),
     ("HVA-130", {"/etc/libvirt/libvirtd.conf": ""}, "fail", "no access driver"),
     ("HVA-131", {}, "pass", "80-libvirt-acl.rules"),

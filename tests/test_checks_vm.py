@@ -1085,6 +1085,8 @@ def test_isolated_ports_on_host_bridges(tmp_path: Path) -> None:
     assert messages(a, "HVA-197")["open"].startswith("port(s) not isolated: ")
     assert messages(a, "HVA-197")["open"].endswith(" on br0")
     assert _question(a, "HVA-197", "open") == (
-        "Does VM open need layer-2 traffic with the other VMs on br0? If not, set "
-        "<port isolated='yes'/> on its interface."
+        "Does this VM need layer-2 traffic with another VM on its bridge? Evidence: the "
+        "application's data-flow or network design naming the peer VM(s) on that bridge. Pass: "
+        "yes, a documented flow to a named peer VM there; fail: no such flow (then set "
+        "<port isolated='yes'/> on its interface)."
     )

@@ -165,6 +165,14 @@ EXPECTED = {
     "HVA-431": {A: ["HY-SR-4"]},
     # vMotion is infrastructure traffic; SP 800-125B VM-NS-R2 is the management network.
     "HVA-434": {R: ["HY-SR-13"]},
+    # Manual items split into one question each (issue 8): each part cites what its question
+    # serves. The hosted design (HVA-002) and a host that runs nothing else (HVA-250, marked as
+    # an interpretation) serve 2014 HY-SR-1; monitoring through introspection (HVA-120, 438) and
+    # the hardened appliance it runs in (HVA-251, 480) serve 2014 HY-SR-12 / Rev. 1 HY-SR-15.
+    "HVA-002": {A: ["HY-SR-1"]},
+    "HVA-250": {A: ["HY-SR-1"]},
+    **{cid: {A: ["HY-SR-12"], R: ["HY-SR-15"]} for cid in ("HVA-120", "HVA-251")},
+    **{cid: {A: ["HY-SR-12"], R: ["HY-SR-15"]} for cid in ("HVA-438", "HVA-480")},
 }
 
 
@@ -217,6 +225,7 @@ def test_interpretations_are_marked_where_the_text_does_not_say_it() -> None:
         ("HVA-057", A, "HY-SR-5"),
         ("HVA-058", A, "HY-SR-5"),
         ("HVA-059", A, "HY-SR-5"),
+        ("HVA-250", A, "HY-SR-1"),
     } <= interpreted
     # Mappings the text states outright carry no mark.
     assert (

@@ -71,6 +71,7 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-417", "(standard switches)"): "manual",
         ("HVA-418", "(port groups)"): "manual",
         ("HVA-440", "(standard switches)"): "manual",
+        ("HVA-480", "offline-vmx"): "manual",  # the introspection Service VM is not read
         ("HVA-441", "web-01"): "pass",  # migrate.encryptionMode = opportunistic
         ("HVA-441", "legacy-db"): "fail",  # disabled
         ("HVA-442", "web-01"): "manual",  # not encrypted: storage encryption is a question

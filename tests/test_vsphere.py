@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from hvaudit.cli import main
+from test_manual_questions import report_problems
 
 pyVim_connect = pytest.importorskip("pyVim.connect")
 pyVmomi = pytest.importorskip("pyVmomi")
@@ -346,7 +347,7 @@ HOST_EXPECTED = {
     ("HVA-428", "DC0_H0"): "manual",  # capability.uefiSecureBoot: vSphere API 8.0, not govmomi 0.24
     ("HVA-429", "DC0_H0"): "manual",  # TPM 2.0, but summary.tpmAttestation unreadable
     ("HVA-435", "DC0_H0"): "manual",  # which build is approved is site knowledge
-    **{(f"HVA-{n}", "DC0_H0"): "manual" for n in (437, 438, 439)},
+    **{(f"HVA-{n}", "DC0_H0"): "manual" for n in (437, 438, 439, 480)},
     ("HVA-419", "DC0_C0_H0"): "manual",  # no config.dateTimeInfo
     ("HVA-420", "DC0_C0_H0"): "manual",
     ("HVA-422", "DC0_C0_H0"): "fail",  # local authentication only
@@ -463,6 +464,7 @@ def test_vcenter_scan_exact_vm_findings(
         ("HVA-405", "legacy-db"): "fail",
     }
     assert {k: got.get(k) for k in expected} == expected
+    assert report_problems(report["results"]) == {}  # each one attestable question
     hosts = {
         (r["check_id"], r["subject"]["name"]): r["status"]
         for r in report["results"]
@@ -631,7 +633,9 @@ def test_hardened_standalone_esxi_has_no_failure(
         "HVA-437",  # VM monitoring, introspection and gold configuration are questions
         "HVA-438",
         "HVA-439",
+        "HVA-480",
     ]
+    assert report_problems(report["results"]) == {}  # each one attestable question
 
 
 # pyVmomi leaves its TLS socket open after a refused login or handshake (not ours to close)

@@ -84,15 +84,22 @@ def host_os_minimal(ctx: Context) -> Iterator[Outcome]:
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-1"]},
     remediation="Record the architecture decision: why a hypervisor inside a general-purpose OS is "
-    "acceptable, and which compensating controls (no user workloads on the host, minimised OS) apply.",
+    "acceptable here, and which compensating controls apply (a host that runs nothing but "
+    "virtualization, HVA-250; no desktop stack, HVA-001; few host accounts, HVA-140).",
     automation="manual",
-    question="KVM runs inside a general-purpose Linux host, not as a Type 1 hypervisor. Is that design "
-    "accepted, and which compensating controls apply (no user workloads on the host, minimised OS)?",
+    question="Is running the VMs on a hypervisor inside a general-purpose OS (KVM in Linux; "
+    "Proxmox VE on Debian), rather than on a bare-metal one, accepted for this host in a recorded "
+    "architecture decision that names its compensating controls? Evidence: the decision record "
+    "(architecture decision, risk register or system security plan entry) with its approver and "
+    "date. Pass: an approved record that covers this host and names the compensating controls; "
+    "fail: no such record.",
     platforms=LINUX_HOST,
 )
 def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
     """The choice of a bare-metal or a hosted hypervisor is a design decision that no scan can make;
-    the report asks for it explicitly instead of passing or failing it."""
+    the report asks for it explicitly instead of passing or failing it. Whether the host OS does
+    anything besides virtualization is a question of its own (HVA-250): an attestation answers
+    one question."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         if h.simulated:
@@ -104,6 +111,51 @@ def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
             "general-purpose OS",
             h.source,
         )
+
+
+@check(
+    id="HVA-250",
+    title="The hosted hypervisor's OS runs nothing but virtualization",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-1"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-1": (
+            "HY-SR-1 prefers a bare-metal hypervisor for its smaller attack surface; a hosted "
+            "hypervisor's OS that runs nothing besides virtualization is hvaudit's nearest "
+            "compensating control."
+        ),
+    },
+    remediation="Move application workloads and user services off the hypervisor host (into VMs "
+    "or onto other machines); keep only the hypervisor, its management and the agents that serve "
+    "them.",
+    automation="manual",
+    question="Does this host run only the hypervisor, its management and the agents that serve "
+    "them (monitoring, backup, configuration management), with no application workload or user "
+    "service of its own outside its VMs and containers? Evidence: the host's role in the "
+    "inventory (CMDB) and its running services (`systemctl list-units --type=service "
+    "--state=running`) and listening sockets (`ss -tlnup`). Pass: every running service serves "
+    "virtualization or the host's management; fail: any application workload or user service "
+    "runs on the host itself.",
+    platforms=LINUX_HOST,
+)
+def host_dedicated(ctx: Context) -> Iterator[Outcome]:
+    """A hosted hypervisor shares its kernel and OS with whatever else runs on the host, so every
+    other service there is attack surface of the hypervisor (2014 HY-SR-1, section 3.1). Which
+    services belong to virtualization is the site's knowledge; the report shows the host's
+    network listeners (HVA-033 judges them against the profile) and asks."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        f = h.facts.listeners
+        if f.known:
+            names = sorted({lst.process for lst in f.get() if not lst.loopback})
+            seen = f"processes listening on the network: {', '.join(names) or 'none'}"
+        else:
+            seen = f"listeners unknown ({f.reason})"
+        yield manual(s, seen, *f.sources)
 
 
 @check(
@@ -321,11 +373,16 @@ def measured_boot(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-3"], "sp800-125a-r1": ["HY-SR-1"]},
-    remediation="Deploy a remote attestation service (e.g. Keylime) that verifies each host's "
-    "measurements against approved values and gates VM placement on the result.",
+    remediation="Enrol the host in a remote attestation service (e.g. Keylime: a verifier and "
+    "registrar, an agent on the host) with a measured-boot policy and an IMA runtime policy of "
+    "approved values, and keep VMs off a host that fails attestation.",
     automation="manual",
-    question="Does a remote attestation service verify this host's boot measurements against approved "
-    "values (kernel, modules, drivers, management applications) and gate VM placement on the result?",
+    question="Does a remote attestation service verify this host's measurements (firmware, boot "
+    "loader and kernel from measured boot; kernel modules, drivers and management binaries from "
+    "IMA) against approved values? Evidence: the verifier's status for this host (Keylime: "
+    "`keylime_tenant -c cvstatus -u <agent uuid>`) and the measured-boot and runtime policies it "
+    "verifies against. Pass: the host is enrolled and its latest attestation succeeded against "
+    "approved policies; fail: not enrolled, no approved policy, or a failed attestation.",
     platforms=LINUX_HOST,
 )
 def attestation(ctx: Context) -> Iterator[Outcome]:

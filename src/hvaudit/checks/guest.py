@@ -371,24 +371,25 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     remediation="Where the data requires it and the host supports it (virsh domcapabilities: "
     "<sev supported='yes'>), add <launchSecurity type='sev'> (or s390-pv) to the VM.",
     automation="manual",
-    question="Does this VM's data require memory encryption against the host, and if so, is it "
-    "configured?",
+    question="Is the data of this VM classified as not requiring its memory to be encrypted "
+    "against the host (AMD SEV/SEV-SNP, Intel TDX, s390 protected virtualization)? Evidence: the "
+    "data classification or system security plan entry for the VM's workload. Pass: yes, its "
+    "classification does not require it; fail: it does (then run it on a host whose `virsh "
+    "domcapabilities` offers a launch security type, e.g. <sev supported='yes'>, and give it "
+    "<launchSecurity>).",
     platforms=LIBVIRT,
 )
 def launch_security(ctx: Context) -> Iterator[Outcome]:
     """`<launchSecurity>` runs the guest with its memory encrypted by the CPU (AMD SEV, s390
     protected virtualization; libvirt formatdomain, "Launch Security"); it needs that hardware and
-    is a per-VM policy choice, so its absence is a question, not a failure."""
+    is a per-VM policy choice, so its absence is a question, not a failure. The question is put
+    so that an attestation's "yes" passes it: the data does not need the encryption. Which types
+    a host offers is in `virsh domcapabilities` (<sev supported='yes'>, formatdomaincaps "SEV
+    capabilities"; libvirt 10.5 added the list of <launchSecurity> types), confirmed with search
+    on the libvirt patches that introduced them."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if v.launch_security:
             yield passed(s, f"launch security {v.launch_security}", v.source)
         else:
-            yield manual(
-                s,
-                "no <launchSecurity>: guest memory is readable by the host",
-                v.source,
-                question="Does this VM's data require memory encryption against the host "
-                "(AMD SEV/SEV-SNP, Intel TDX, s390 PV)? If so, is the host capable (virsh "
-                "domcapabilities shows <sev supported='yes'>) and the VM given <launchSecurity>?",
-            )
+            yield manual(s, "no <launchSecurity>: guest memory is readable by the host", v.source)

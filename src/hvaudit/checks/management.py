@@ -413,24 +413,69 @@ def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
-    remediation="Where out-of-VM monitoring is required, deploy a VM introspection stack (e.g. "
-    "LibVMI/DRAKVUF) in a hardened, isolated VM with least privilege.",
+    remediation="Where out-of-VM monitoring is required, deploy a VM introspection stack (a "
+    "LibVMI-based tool; on KVM it needs the KVM-VMI introspection patches in the host kernel and "
+    "QEMU) in a hardened, isolated VM with least privilege (HVA-251).",
     automation="manual",
-    question="Is VM monitoring done from outside the guests through introspection (e.g. LibVMI, "
-    "DRAKVUF), and is that tool itself isolated, least-privileged and patched?",
+    question="Is every VM on this host monitored from outside its guest through VM introspection? "
+    "Evidence: the introspection tool (a LibVMI-based tool such as DRAKVUF; upstream KVM has no "
+    "introspection interface, so on KVM it needs the KVM-VMI patches, CONFIG_KVM_INTROSPECTION in "
+    "the host kernel and QEMU's introspection object), its list of monitored VMs and a recent "
+    "event from each. Pass: every VM on the host is monitored; fail: any VM is not, or monitoring "
+    "runs only inside the guests.",
     platforms=LINUX_HOST,
 )
 def introspection(ctx: Context) -> Iterator[Outcome]:
-    """KVM has no built-in introspection API for security appliances; whether one is used, and
-    protected, is for a person to confirm."""
+    """Upstream KVM has no introspection API for security appliances: LibVMI-based tools reach KVM
+    guests through the out-of-tree KVM-VMI patches (libkvmi's README: a kernel built with
+    CONFIG_KVM_INTROSPECTION and QEMU with the introspection object; KVM-VMI project README).
+    Whether they are used is for a person to confirm; whether the tool itself is protected is
+    HVA-251."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         if h.simulated:
             yield not_applicable(s, "simulated host (libvirt test driver)")
             continue
-        f = h.facts.monitoring_agents
-        vmi = [t for t in (f.get() if f.known else ()) if t in ("drakvuf", "libvmi")]
-        yield manual(s, f"introspection tools found: {', '.join(vmi) or 'none'}", *f.sources)
+        yield _introspection_tools(h)
+
+
+def _introspection_tools(h: Host) -> Outcome:
+    """The manual item of HVA-120 and HVA-251: the introspection tools seen on the host."""
+    f = h.facts.monitoring_agents
+    vmi = [t for t in (f.get() if f.known else ()) if t in ("drakvuf", "libvmi")]
+    return manual(
+        host_subject(h), f"introspection tools found: {', '.join(vmi) or 'none'}", *f.sources
+    )
+
+
+@check(
+    id="HVA-251",
+    title="The introspection tool is itself isolated, least-privileged and patched",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
+    remediation="Run the introspection tool in a VM of its own (or a confined service) that holds "
+    "only the introspection access it needs, and keep it at its current release.",
+    automation="manual",
+    question="Does the introspection tool that monitors this host's VMs run hardened: in a VM or "
+    "confined service of its own, with only the access introspection needs, and at its current "
+    "release? Evidence: the tool's VM definition (`virsh dumpxml`, `qm config`) or service unit "
+    "with its confinement, the access it holds on the host (introspection sockets, libvirt "
+    "connection and its polkit rules), and its installed version against the project's latest "
+    "release. Pass: yes, all three; fail: it runs unconfined on the host, holds wider access "
+    "(root, read-write libvirt on every VM), or is out of date.",
+    platforms=LINUX_HOST,
+)
+def introspection_tool_hardened(ctx: Context) -> Iterator[Outcome]:
+    """2014 HY-SR-12 and Rev. 1 HY-SR-15 place the monitoring in a security virtual appliance in a
+    hardened, trusted VM: an introspection tool sees every guest's memory, so its own compromise
+    is every VM's. Its isolation, privileges and patch level are site facts."""
+    for h in ctx.deployment.hosts:
+        s = host_subject(h)
+        if h.simulated:
+            yield not_applicable(s, "simulated host (libvirt test driver)")
+            continue
+        yield _introspection_tools(h)
 
 
 @check(
@@ -853,8 +898,13 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     remediation="Keep the host's configuration (qemu.conf, libvirtd.conf, polkit, networks) in version "
     "control, apply it with configuration management, and compare scans against it.",
     automation="manual",
-    question="Is there a version-controlled gold configuration for this host (CPU, memory, storage, "
-    "network, hardening) that is applied automatically and checked for drift?",
+    question="Is this host's configuration (CPU, memory, storage, network, hardening) applied from "
+    "a version-controlled gold configuration by a configuration-management tool that also reports "
+    "drift from it? Evidence: the repository and revision of the gold configuration that covers "
+    "this host, and the tool's latest check run on it with its date (e.g. `puppet agent --test "
+    "--noop`, `ansible-playbook --check --diff`, `salt-call state.apply test=True`). Pass: the "
+    "latest check run is within the site's interval and shows no drift; fail: no gold "
+    "configuration, changes applied by hand, no check run, or drift left uncorrected.",
     platforms=LINUX_HOST,
 )
 def gold_configuration(ctx: Context) -> Iterator[Outcome]:

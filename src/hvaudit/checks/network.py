@@ -472,8 +472,16 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     remediation="Restrict the firewall rules for SSH, libvirt TLS and consoles to the enterprise "
     "management subnets, upstream and on the host.",
     automation="manual",
-    question="Do the host and upstream firewalls admit the management ports (SSH, libvirt TLS 16514, "
-    "consoles, migration) only from designated management subnets? Attach the rule set.",
+    question="Do the host's firewall and the firewalls upstream of it admit this host's "
+    "management ports only from the designated management subnets? Evidence: the list of "
+    "designated subnets and every rule that admits a management port, on the host (`nft list "
+    "ruleset`; on Proxmox VE also /etc/pve/firewall/cluster.fw and "
+    "/etc/pve/nodes/<node>/host.fw) and upstream (the network firewall's policy for the host's "
+    "management address). The ports: SSH 22, libvirt TLS 16514, VNC/SPICE consoles from 5900 and "
+    "migration 49152-49215 (qemu.conf remote_display_port_min, migration_port_min/max); on "
+    "Proxmox VE SSH 22, web UI and API 8006, VNC web consoles 5900-5999, SPICE proxy 3128 and "
+    "migration 60000-60050. Pass: every rule admitting them is limited to the designated "
+    "subnets; fail: any rule admits another source, or no firewall filters them.",
     platforms=LINUX_HOST,
 )
 def management_sources(ctx: Context) -> Iterator[Outcome]:
@@ -557,7 +565,10 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     remediation="Add <port isolated='yes'/> to the interface (or to the <network>) of VMs that need "
     "no layer-2 traffic with the other VMs on the same bridge.",
     automation="manual",
-    question="Does this VM need layer-2 traffic with the other VMs on its bridge?",
+    question="Does this VM need layer-2 traffic with another VM on its bridge? Evidence: the "
+    "application's data-flow or network design naming the peer VM(s) on that bridge. Pass: yes, "
+    "a documented flow to a named peer VM there; fail: no such flow (then set "
+    "<port isolated='yes'/> on its interface).",
 )
 def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     """`<port isolated='yes'/>` (libvirt >= 6.1, on the interface or inherited from its network)
@@ -590,11 +601,4 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"{len(ports)} bridge port(s) isolated (<port isolated='yes'/>)", *refs)
         else:
             where = ", ".join(f"{mac} on {br or 'its bridge'}" for mac, br in open_)
-            yield manual(
-                s,
-                f"port(s) not isolated: {where}",
-                *refs,
-                question=f"Does VM {v.name} need layer-2 traffic with the other VMs on "
-                f"{', '.join(sorted({br or '?' for _, br in open_}))}? If not, set "
-                "<port isolated='yes'/> on its interface.",
-            )
+            yield manual(s, f"port(s) not isolated: {where}", *refs)

@@ -7,6 +7,7 @@ differently). Where the default is secure an absent key passes, and the evidence
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -1553,6 +1554,18 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"vMotion alone on {where}", esx.source)
 
 
+def _patch_question(build: str) -> str:
+    """HVA-435's question, naming the build when the host reported it."""
+    return (
+        f"Is {build} the latest ESXi patch release approved for this site? Evidence: the "
+        "approved release (the vSphere Lifecycle Manager image or baseline of the host's cluster, "
+        "and its compliance check for this host) and Broadcom's VMware Security Advisories "
+        "(VMSA) for this ESXi version. Pass: yes, the host is compliant with the approved image "
+        "or baseline and that approval is newer than the latest VMSA for this version; fail: a "
+        "newer approved build is not installed, or the approval predates the latest VMSA."
+    )
+
+
 @check(
     id="HVA-435",
     title="The ESXi build is the latest approved patch release",
@@ -1562,7 +1575,7 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     remediation="Patch the host to the latest ESXi release approved for the site (vSphere "
     "Lifecycle Manager).",
     automation="manual",
-    question="Is this host's ESXi build the latest patch release approved for the site?",
+    question=_patch_question("this host's ESXi build"),
     platforms=ESX,
 )
 def patch_level(ctx: Context) -> Iterator[Outcome]:
@@ -1572,14 +1585,15 @@ def patch_level(ctx: Context) -> Iterator[Outcome]:
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if not h.hypervisor_version:
-            yield unknown(s, _gap("config.product.build", esx.source), "the host's ESXi build")
+            # the check's own question, not "verify by hand": the attestation answers it
+            gap = unknown(s, _gap("config.product.build", esx.source), "the host's ESXi build")
+            yield dataclasses.replace(gap, question=None)
             continue
         yield manual(
             s,
             f"{h.hypervisor} (build {h.hypervisor_version})",
             esx.source,
-            question=f"Is build {h.hypervisor_version} the latest ESXi patch release approved for "
-            "this site (VMware security advisories applied)?",
+            question=_patch_question(f"ESXi build {h.hypervisor_version} on this host"),
         )
 
 
@@ -1610,9 +1624,10 @@ def type1(ctx: Context) -> Iterator[Outcome]:
             )
 
 
-def _manual_each(ctx: Context, message: str, question: str) -> Iterator[Outcome]:
+def _manual_each(ctx: Context, message: str) -> Iterator[Outcome]:
+    """One manual item per ESXi host, asking the check's own question."""
     for h, esx in _esx_hosts(ctx):
-        yield manual(host_subject(h), message, esx.source, question=question)
+        yield manual(host_subject(h), message, esx.source)
 
 
 @check(
@@ -1629,20 +1644,18 @@ def _manual_each(ctx: Context, message: str, question: str) -> Iterator[Outcome]
     "IDS/IPS and Malware Prevention, or an EDR in each guest) with automatic updates and "
     "alerting.",
     automation="manual",
-    question="Which mechanism detects malicious processes inside these VMs and malicious traffic "
-    "in and out of them?",
+    question="Does a monitoring mechanism detect malicious processes and traffic for every VM on "
+    "this host, with signatures updated automatically? Evidence: the tool (NSX Distributed "
+    "IDS/IPS and NSX Malware Prevention, or an EDR in each guest), its coverage list of this "
+    "host's VMs (the NSX rules' applied-to groups, or the EDR console's inventory) and its last "
+    "signature update. Pass: every VM covered and updates automatic; fail: any VM uncovered or "
+    "signatures updated by hand.",
     platforms=ESX,
 )
 def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-11: a mechanism detects malicious processes in VMs and malicious traffic in and out of
     them. Nothing in the vSphere inventory says whether one is deployed."""
-    yield from _manual_each(
-        ctx,
-        "the vSphere API does not show security monitoring of the VMs",
-        "Which mechanism (NSX Distributed IDS/IPS, NSX Malware Prevention, an EDR in each guest) "
-        "detects malicious processes inside these VMs and malicious traffic in and out of them, "
-        "and does it update and alert automatically?",
-    )
+    yield from _manual_each(ctx, "the vSphere API does not show security monitoring of the VMs")
 
 
 @check(
@@ -1651,11 +1664,18 @@ def vm_monitoring(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
-    remediation="Use agentless, hypervisor-level monitoring (NSX Guest Introspection with a "
-    "partner security VM) rather than in-guest agents alone; keep the dvFilter API unbound "
+    remediation="Use hypervisor-level monitoring (NSX Guest Introspection with a partner "
+    "Service VM) rather than in-guest agents alone; keep the dvFilter API unbound "
     "(Net.DVFilterBindIpAddress empty) unless such an appliance uses it.",
     automation="manual",
-    question="Are these VMs monitored from outside the guests through introspection?",
+    question="Is every VM on this host monitored from outside its guest through NSX Guest "
+    "Introspection (the partner's Service VM on the host scans; the thin agent in the guest only "
+    "forwards file, process and network events)? Evidence: the NSX endpoint protection service "
+    "deployment for this host's cluster with its Service VM on this host, the rule that applies "
+    "it to the VMs, and each VM's thin agent reported running (the NSX File Introspection driver "
+    "of VMware Tools on Windows; the separate Guest Introspection package on Linux). Pass: every "
+    "VM is covered by a rule served by the Service VM on its host; fail: any VM is not, or "
+    "monitoring runs only inside the guests.",
     platforms=ESX,
 )
 def introspection(ctx: Context) -> Iterator[Outcome]:
@@ -1676,10 +1696,36 @@ def introspection(ctx: Context) -> Iterator[Outcome]:
             host_subject(h),
             f"introspection is not visible in the vSphere API ({state})",
             esx.source,
-            question="Are these VMs monitored from outside the guests (NSX Guest Introspection "
-            "with a partner security VM), and is that appliance isolated, least-privileged and "
-            "patched?",
         )
+
+
+@check(
+    id="HVA-480",
+    title="The introspection Service VM is itself isolated, least-privileged and patched (VMware)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-12"], "sp800-125a-r1": ["HY-SR-15"]},
+    remediation="Keep the partner Service VM at the partner's current release (upgrade it through "
+    "NSX Manager), give it no adapter on VM networks beyond what the partner requires, and let "
+    "only the security team change it or open its console.",
+    automation="manual",
+    question="Is the partner Service VM that introspects this host's VMs hardened: at the "
+    "partner's current release, connected only to the networks the partner requires, and "
+    "changeable only by the security team? Evidence: the service deployment's status and version "
+    "in NSX Manager against the partner's latest release, the Service VM's network adapters, and "
+    "the vCenter roles that may change it or open its console. Pass: yes, all three; fail: it is "
+    "out of date, reachable from VM networks it does not need, or administered by others.",
+    platforms=ESX,
+)
+def introspection_appliance_hardened(ctx: Context) -> Iterator[Outcome]:
+    """2014 HY-SR-12 and Rev. 1 HY-SR-15 put the monitoring in a security virtual appliance in a
+    hardened, trusted VM. On vSphere that is the partner's Service VM that NSX Manager deploys on
+    each host through the ESX Agent Manager (NSX administration guide, "Key Concepts" of the
+    Guest Introspection platform); it sees every protected guest's events, so its own compromise
+    reaches them all. Its version, networks and administrators are not read."""
+    yield from _manual_each(
+        ctx, "the partner Service VM's version, networks and roles are not read"
+    )
 
 
 @check(
@@ -1691,20 +1737,20 @@ def introspection(ctx: Context) -> Iterator[Outcome]:
     remediation="Attach a Host Profile (or a vSphere Configuration Profile on 8.0 Update 1 and "
     "later) holding the hardened settings to every cluster and check compliance on a schedule.",
     automation="manual",
-    question="Is a gold configuration (Host Profile or Configuration Profile) applied to this "
-    "host and checked for drift?",
+    question="Is this host compliant, at a scheduled compliance check, with a Host Profile or "
+    "vSphere Configuration Profile that holds the site's hardened settings? Evidence: the profile "
+    "attached to this host or its cluster and its latest compliance result with its date (Host "
+    "Profiles: Policies and Profiles > Host Profiles > Check Host Profile Compliance; "
+    "Configuration Profiles: the cluster's desired configuration and its host compliance), and "
+    "the schedule of the check. Pass: compliant at the latest scheduled check; fail: no profile, "
+    "non-compliant or unknown, or no scheduled check.",
     platforms=ESX,
 )
 def gold_configuration(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-17: define a gold configuration, apply it automatically and check compliance. vSphere
     does this with Host Profiles or vSphere Configuration Profiles; hvaudit does not read their
     compliance state."""
-    yield from _manual_each(
-        ctx,
-        "Host Profile or Configuration Profile compliance is not read",
-        "Is a Host Profile or vSphere Configuration Profile with the hardened settings attached to "
-        "this host's cluster, and is its compliance checked on a schedule with drift alerted?",
-    )
+    yield from _manual_each(ctx, "Host Profile or Configuration Profile compliance is not read")
 
 
 @check(
@@ -1788,7 +1834,11 @@ def encrypted_vmotion(ctx: Context) -> Iterator[Outcome]:
     remediation="Apply a VM encryption storage policy (a key provider must be configured), or "
     "record the storage-level encryption that protects the VM's files.",
     automation="manual",
-    question="Are this VM's files protected at rest, by VM encryption or by storage encryption?",
+    question="Are the files of this VM (disks, .vmx, swap, snapshots) encrypted at rest by the "
+    "datastores that hold them? Evidence: the VM's datastores and, for each, vSAN's data-at-rest "
+    "encryption setting (the cluster's vSAN Services) or the storage array's encryption report. "
+    "Pass: yes for every datastore holding its files; fail: any datastore unencrypted (apply a VM "
+    "encryption storage policy, or record the accepted risk as a waiver).",
     platforms=ESX,
 )
 def vm_encryption(ctx: Context) -> Iterator[Outcome]:
@@ -1803,13 +1853,7 @@ def vm_encryption(ctx: Context) -> Iterator[Outcome]:
             ref = vm.at("hvaudit.encryption.keyId" if key is not None else "encryption.keySafe")
             yield passed(s, f"encrypted (key {key or 'in the key safe'})", ref)
         else:
-            yield manual(
-                s,
-                "not encrypted with VM encryption",
-                vm.at("hvaudit.encryption.keyId"),
-                question="Are this VM's files protected at rest by storage encryption (vSAN or "
-                "array), or is encryption not required for its data?",
-            )
+            yield manual(s, "not encrypted with VM encryption", vm.at("hvaudit.encryption.keyId"))
 
 
 SNAPSHOTS_MAX = 3
