@@ -105,11 +105,9 @@ def hosted_design_accepted(ctx: Context) -> Iterator[Outcome]:
         if h.simulated:
             yield not_applicable(s, "simulated host (libvirt test driver)")
             continue
+        via = f" via libvirt {h.hypervisor_version}" if h.hypervisor_version else ""
         yield manual(
-            s,
-            f"{h.hypervisor} via libvirt {h.hypervisor_version}: a kernel hypervisor in a "
-            "general-purpose OS",
-            h.source,
+            s, f"{h.hypervisor}{via}: a kernel hypervisor in a general-purpose OS", h.source
         )
 
 

@@ -1554,18 +1554,6 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"vMotion alone on {where}", esx.source)
 
 
-def _patch_question(build: str) -> str:
-    """HVA-435's question, naming the build when the host reported it."""
-    return (
-        f"Is {build} the latest ESXi patch release approved for this site? Evidence: the "
-        "approved release (the vSphere Lifecycle Manager image or baseline of the host's cluster, "
-        "and its compliance check for this host) and Broadcom's VMware Security Advisories "
-        "(VMSA) for this ESXi version. Pass: yes, the host is compliant with the approved image "
-        "or baseline and that approval is newer than the latest VMSA for this version; fail: a "
-        "newer approved build is not installed, or the approval predates the latest VMSA."
-    )
-
-
 @check(
     id="HVA-435",
     title="The ESXi build is the latest approved patch release",
@@ -1575,13 +1563,20 @@ def _patch_question(build: str) -> str:
     remediation="Patch the host to the latest ESXi release approved for the site (vSphere "
     "Lifecycle Manager).",
     automation="manual",
-    question=_patch_question("this host's ESXi build"),
+    question="Is this host's ESXi build the latest patch release approved for this site? "
+    "Evidence: the approved release (the vSphere Lifecycle Manager image or baseline of the "
+    "host's cluster, and its compliance check for this host) and Broadcom's VMware Security "
+    "Advisories (VMSA) for this ESXi version. Pass: yes, the host is compliant with the approved "
+    "image or baseline and that approval is newer than the latest VMSA for this version; fail: a "
+    "newer approved build is not installed, or the approval predates the latest VMSA.",
     platforms=ESX,
 )
 def patch_level(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-18: keep the hypervisor current. The host reports its build (config.product.build);
     which build is current and approved is site knowledge (vSphere 8 STIG ESXI-80-000221), so a
-    person compares it with VMware's release notes."""
+    person compares it with the approved vSphere Lifecycle Manager image or baseline and
+    Broadcom's security advisories. The message names the build; the question stays the check's
+    own, so that a report grouping hosts shows it true for each of them."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if not h.hypervisor_version:
@@ -1589,12 +1584,7 @@ def patch_level(ctx: Context) -> Iterator[Outcome]:
             gap = unknown(s, _gap("config.product.build", esx.source), "the host's ESXi build")
             yield dataclasses.replace(gap, question=None)
             continue
-        yield manual(
-            s,
-            f"{h.hypervisor} (build {h.hypervisor_version})",
-            esx.source,
-            question=_patch_question(f"ESXi build {h.hypervisor_version} on this host"),
-        )
+        yield manual(s, f"{h.hypervisor} (build {h.hypervisor_version})", esx.source)
 
 
 @check(
