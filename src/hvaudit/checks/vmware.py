@@ -1567,8 +1567,8 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     "Evidence: the approved release (the vSphere Lifecycle Manager image or baseline of the "
     "host's cluster, and its compliance check for this host) and Broadcom's VMware Security "
     "Advisories (VMSA) for this ESXi version. Pass: yes, the host is compliant with the approved "
-    "image or baseline and that approval is newer than the latest VMSA for this version; fail: a "
-    "newer approved build is not installed, or the approval predates the latest VMSA.",
+    "image or baseline and every VMSA for this version is fixed in the approved build; fail: a "
+    "newer approved build is not installed, or a VMSA is fixed only in a build not yet approved.",
     platforms=ESX,
 )
 def patch_level(ctx: Context) -> Iterator[Outcome]:
