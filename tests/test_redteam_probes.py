@@ -1786,3 +1786,67 @@ def test_typical_hardened_nft_ruleset_passes(host_scan) -> None:
     )
     a = host_scan({"nft-ruleset": (ruleset, 0)})
     assert outcomes(a, "HVA-190") == {"hv1": "pass"}
+
+
+# --- sixth batch ----------------------------------------------------------------------------------
+
+AGGREGATE_QOS = (
+    "<network><name>aggnet</name><forward mode='nat'/><bridge name='virbr6'/>"
+    "<bandwidth><inbound average='10000'/><outbound average='10000'/></bandwidth>"
+    "<ip address='192.168.66.1' netmask='255.255.255.0'/></network>"
+)
+
+
+def test_network_wide_bandwidth_is_no_per_vm_limit(host_scan) -> None:
+    """A <network>'s <bandwidth> is the aggregate of all its guests, 'not to each guest interface
+    individually' (formatnetwork, 'Quality of service'): no per-VM limit."""
+    a = host_scan(
+        domains=[dev("agg", DISK_LIMITED.format(n="agg") + nic("<source network='aggnet'/>"))],
+        networks=[AGGREGATE_QOS],
+    )
+    assert outcomes(a, "HVA-092") == {"agg": "fail"}
+
+
+def test_trust_inherited_from_network_fails(host_scan) -> None:
+    """trustnet sets trustGuestRxFilters='yes'; an interface that says nothing inherits it
+    (formatnetwork, 'Portgroups': the network-wide setting applies unless overridden)."""
+    a = host_scan(
+        domains=[dev("inherit", nic("<source network='trustnet'/>"))],
+        networks=[n for n in NETWORKS if "<name>trustnet</name>" in n],
+    )
+    assert outcomes(a, "HVA-193") == {"inherit": "fail"}
+
+
+@xfail(
+    "HVA-066: Debian's OVMF_CODE_4M.ms.fd with OVMF_VARS_4M.ms.fd boots 'directly in Secure Boot "
+    "mode' with the Microsoft keys enrolled (Debian ovmf README.Debian); only a 'secboot' "
+    "loader path counts -> false fail on a hardened guest"
+)
+def test_debian_ms_firmware_is_secure_boot(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "msboot",
+                body="<os><type arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' "
+                "secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.ms.fd</loader>"
+                "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.ms.fd'/></os>"
+                "<features><smm state='on'/></features>",
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-066") == {"msboot": "pass"}
+
+
+def test_secure_boot_without_enrolled_keys_fails(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "nokeys",
+                body="<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><firmware>"
+                "<feature enabled='yes' name='secure-boot'/>"
+                "<feature enabled='no' name='enrolled-keys'/></firmware></os>"
+                "<features><smm state='on'/></features>",
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-066") == {"nokeys": "fail"}
