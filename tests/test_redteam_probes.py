@@ -1850,3 +1850,34 @@ def test_secure_boot_without_enrolled_keys_fails(host_scan) -> None:
         ]
     )
     assert outcomes(a, "HVA-066") == {"nokeys": "fail"}
+
+
+MODULAR_TLS = {
+    **MODULAR,
+    "listeners": (
+        HARDENED_HOST["listeners"][0]
+        + "tcp   LISTEN 0      1000       10.0.0.10:16514     0.0.0.0:*    "
+        'users:(("virtproxyd",pid=711,fd=13))\n'
+        + "tcp   LISTEN 0      1000       10.0.0.10:16509     0.0.0.0:*    "
+        'users:(("virtproxyd",pid=711,fd=12))\n',
+        0,
+    ),
+}
+
+
+def test_remote_settings_are_read_from_virtproxyd(host_scan) -> None:
+    """Modular daemons: the TCP/TLS listeners are virtproxyd's and read virtproxyd.conf
+    (libvirt docs/daemons.rst); a DN list or SSF in libvirtd.conf protects nothing."""
+    a = host_scan(
+        {
+            **MODULAR_TLS,
+            "/etc/libvirt/libvirtd.conf": 'tls_allowed_dn_list = [ "CN=mgmt1.example.org" ]\n'
+            "tcp_min_ssf = 256\n",
+            "/etc/libvirt/virtqemud.conf": 'access_drivers = [ "polkit" ]\n',
+            "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+        }
+    )
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}
+    assert "virtproxyd.conf" in messages(a, "HVA-034")["hv1"]
+    assert outcomes(a, "HVA-035") == {"hv1": "fail"}
+    assert "virtproxyd.conf: tcp_min_ssf = 56 (default)" in messages(a, "HVA-035")["hv1"]
