@@ -1881,3 +1881,40 @@ def test_remote_settings_are_read_from_virtproxyd(host_scan) -> None:
     assert "virtproxyd.conf" in messages(a, "HVA-034")["hv1"]
     assert outcomes(a, "HVA-035") == {"hv1": "fail"}
     assert "virtproxyd.conf: tcp_min_ssf = 56 (default)" in messages(a, "HVA-035")["hv1"]
+
+
+def test_cli_collect_then_assess_offline(tmp_path: Path) -> None:
+    """`hvaudit collect` then `hvaudit assess` of the .tar.gz elsewhere: the same verdicts as a
+    scan, host-dependent VM checks manual (the bundle carries no host evidence)."""
+    import subprocess
+    import sys
+
+    uri = write_node(
+        tmp_path / "off.xml", [DOMAINS["c_netlisten"], DOMAINS["n_nat_clean"]], NETWORKS[:2]
+    )
+    exe = str(Path(sys.executable).with_name("hvaudit"))
+    bundle = tmp_path / "off.tar.gz"
+    col = subprocess.run(
+        [exe, "collect", "--connect", uri, "-o", str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert col.returncode == 0, col.stderr
+    ass = subprocess.run(
+        [exe, "assess", str(bundle), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ass.returncode == 1, ass.stderr
+    got = {
+        (r["check_id"], r["subject"]["name"]): r["status"]
+        for r in json.loads(ass.stdout)["results"]
+        if r["subject"]["type"] == "vm"
+    }
+    assert got[("HVA-031", "c_netlisten")] == "manual"
+    assert got[("HVA-191", "n_nat_clean")] == "manual"  # no nwfilter definitions in the bundle
+    assert got[("HVA-044", "n_nat_clean")] == "manual"
