@@ -1131,3 +1131,97 @@ def test_bridge_a_stopped_vm_is_defined_on_counts(host_scan) -> None:
     )
     a = host_scan({"ip-link": (links, 0), "ip-addr": (addr, 0)})
     assert outcomes(a, "HVA-211") == {"hv1": "pass"}
+
+
+# --- fixhost: redteam's host findings (#4, #7, #8, #9, #15, #16, #17, #19), copied probes and more --
+
+#: libvirt's TCP socket under socket activation: systemd (pid 1) holds it until a client starts
+#: the daemon (libvirtd-tcp.socket.in: ListenStream=16509, no address: every address).
+SYSTEMD_TCP = (
+    "tcp   LISTEN 0      128        10.0.0.10:22        0.0.0.0:*    "
+    'users:(("sshd",pid=800,fd=3))\n'
+    "tcp   LISTEN 0      1000       0.0.0.0:16509       0.0.0.0:*    "
+    'users:(("systemd",pid=1,fd=48))\n'
+)
+
+
+def test_socket_activated_tcp_listener(host_scan) -> None:
+    """redteam #4 (probe copied): systemd holds 0.0.0.0:16509, libvirtd-tcp.socket is
+    enabled-runtime, auth_tcp = "none"."""
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": HARDENED_HOST["/etc/libvirt/libvirtd.conf"]
+            + 'auth_tcp = "none"\n',
+            "listeners": (SYSTEMD_TCP, 0),
+            "libvirt-socket-units": (
+                "libvirtd.socket        enabled enabled\n"
+                "libvirtd-tcp.socket    enabled-runtime disabled\n",
+                0,
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+    assert messages(a, "HVA-030")["hv1"] == (
+        "TCP 16509 listening with auth_tcp = 'none' (no authentication, cleartext)"
+    )
+
+
+def test_socket_activated_listener_is_a_management_listener(host_scan) -> None:
+    """redteam #15 (probe copied)."""
+    a = host_scan(
+        {
+            "listeners": (SYSTEMD_TCP, 0),
+            "libvirt-socket-units": (
+                "libvirtd.socket        enabled enabled\nlibvirtd-tcp.socket    enabled enabled\n",
+                0,
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}
+    assert messages(a, "HVA-210")["hv1"] == (
+        "listening on all addresses: libvirt socket held by systemd (tcp/16509)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("listener", "units", "status", "message"),
+    [
+        # The daemon took the socket over: ss lists systemd (pid 1) first, then libvirtd.
+        (
+            "tcp LISTEN 0 1000 *:16509 *:* "
+            'users:(("systemd",pid=1,fd=48),("libvirtd",pid=700,fd=12))\n',
+            "libvirtd-tcp.socket enabled enabled\n",
+            "fail",
+            "TCP 16509 listening with auth_tcp = 'sasl' (cleartext unless SASL encrypts)",
+        ),
+        # Not listening now, but started by sockets.target for this boot (links under /run).
+        (
+            "",
+            "libvirtd-tcp.socket enabled-runtime disabled\n",
+            "fail",
+            "libvirtd-tcp.socket enabled: TCP 16509 with auth_tcp = 'sasl'",
+        ),
+        ("", "libvirtd-tcp.socket disabled disabled\n", "pass", "local UNIX sockets only"),
+    ],
+    ids=["daemon-took-over", "enabled-runtime", "disabled"],
+)
+def test_libvirt_tcp_socket_activation_states(
+    host_scan, listener: str, units: str, status: str, message: str
+) -> None:
+    a = host_scan({"listeners": (listener, 0), "libvirt-socket-units": (units, 0)})
+    assert outcomes(a, "HVA-030") == {"hv1": status}
+    assert message in messages(a, "HVA-030")["hv1"]
+
+
+def test_socket_activated_sshd_on_every_address_fails(host_scan) -> None:
+    """ssh.socket: systemd holds port 22 on every address and starts sshd per connection."""
+    ss = 'tcp LISTEN 0 4096 *:22 *:* users:(("systemd",pid=1,fd=61))\n'
+    a = host_scan({"listeners": (ss, 0)})
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}
+    assert messages(a, "HVA-210")["hv1"] == (
+        "listening on all addresses: sshd socket held by systemd (tcp/22)"
+    )
+    other = 'tcp LISTEN 0 4096 0.0.0.0:111 0.0.0.0:* users:(("systemd",pid=1,fd=40))\n'
+    a = host_scan({"listeners": (HARDENED_HOST["listeners"][0] + other, 0)})
+    assert outcomes(a, "HVA-210") == {"hv1": "pass"}  # rpcbind.socket: no management service

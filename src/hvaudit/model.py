@@ -413,6 +413,9 @@ class Listener:
     address: str
     port: int
     process: str
+    #: systemd (pid 1) holds the socket: socket activation; `process` is "systemd" until the
+    #: service it starts has taken the socket over (then both are listed and `process` is that one).
+    socket_activated: bool = False
 
     @property
     def loopback(self) -> bool:
@@ -435,6 +438,11 @@ class QemuProcess:
     binary_replaced: bool | None = None
     """True when the executable was deleted or replaced since the process started (an update
     installed a new QEMU it does not run), None when not read."""
+
+
+#: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under
+#: /etc) and "enabled-runtime" (links under /run, for the running boot); systemctl(1), is-enabled.
+UNIT_ENABLED_STATES = ("enabled", "enabled-runtime")
 
 
 def _na() -> Fact[Any]:
@@ -501,7 +509,8 @@ class HostFacts:
     addresses: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Interface -> global IP addresses."""
     socket_units: Fact[dict[str, str]] = field(default_factory=_na)
-    """systemd socket unit -> enablement (libvirtd-tcp.socket: disabled ...); empty without systemd."""
+    """systemd socket unit -> enablement (libvirtd-tcp.socket: disabled ...); empty without systemd.
+    Enabled means one of UNIT_ENABLED_STATES."""
     monitoring_agents: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Security monitoring or introspection tools found running or installed."""
     kvm_modules: Fact[tuple[str, ...]] = field(default_factory=_na)

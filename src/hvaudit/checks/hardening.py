@@ -28,7 +28,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Source
+from hvaudit.model import UNIT_ENABLED_STATES, Source
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 
 LIBVIRT_TCP = 16509
@@ -64,7 +64,9 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
             continue
         ports = {lst.port for lst in h.facts.listeners.get()}
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
-        tcp_unit = any(u.endswith("-tcp.socket") and st == "enabled" for u, st in units.items())
+        tcp_unit = any(
+            u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES for u, st in units.items()
+        )
         if LIBVIRT_TCP not in ports and not tcp_unit:
             yield not_applicable(
                 s, "libvirt does not listen on TCP 16509", *h.facts.listeners.sources

@@ -23,13 +23,17 @@ from hvaudit.checks.base import (
     pool_subject,
     unknown,
 )
-from hvaudit.model import Host, Source
+from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
 
 LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
 
 
 def _libvirt_listeners(h: Host) -> list[int]:
+    """libvirt's TCP and TLS ports that are listening: held by libvirtd or virtproxyd, by an
+    unnamed process, or by systemd itself (socket activation: libvirtd-tcp.socket.in and
+    virtproxyd-tcp.socket.in have ListenStream=16509, the -tls units 16514, and systemd holds the
+    socket until the first client starts the daemon)."""
     f = h.facts.listeners
     return (
         sorted(
@@ -37,7 +41,7 @@ def _libvirt_listeners(h: Host) -> list[int]:
                 lst.port
                 for lst in f.get()
                 if lst.port in (LIBVIRT_TCP, LIBVIRT_TLS)
-                and (lst.process in LIBVIRT_DAEMONS or lst.process == "unknown")
+                and (lst.process in (*LIBVIRT_DAEMONS, "unknown") or lst.socket_activated)
             }
         )
         if f.known
@@ -77,7 +81,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         ports = _libvirt_listeners(h)
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
         tcp_units = sorted(
-            u for u, st in units.items() if u.endswith("-tcp.socket") and st == "enabled"
+            u for u, st in units.items() if u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES
         )
         problems = []
         refs: list[Source] = [*h.facts.listeners.sources, *h.facts.socket_units.sources]
@@ -132,7 +136,7 @@ def _ssh_off(h: Host) -> Outcome | None:
 
 def _tls_enabled(h: Host) -> bool:
     units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
-    return any(u.endswith("-tls.socket") and st == "enabled" for u, st in units.items())
+    return any(u.endswith("-tls.socket") and st in UNIT_ENABLED_STATES for u, st in units.items())
 
 
 @check(
@@ -615,7 +619,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             if path in socks:
                 mode = socks[path].split()[0]
                 origin = f"{path} is mode {socks[path]}"
-            elif units.get(f"{daemon}.socket") == "enabled":
+            elif units.get(f"{daemon}.socket") in UNIT_ENABLED_STATES:
                 open_q.append(
                     f"{file}: auth_unix_rw = none and {daemon}.socket creates the socket "
                     "(its SocketMode applies, not unix_sock_rw_perms)"

@@ -25,7 +25,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, FactState, Interface, Source, SpoofProtection
+from hvaudit.model import Fact, FactState, Interface, Listener, Source, SpoofProtection
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -45,6 +45,27 @@ and web interface)."""
 def _is_qemu(process: str) -> bool:
     """A QEMU process as `ss -p` names it (the name is cut at 15 characters: qemu-system-x86)."""
     return process.startswith("qemu") or process == "kvm"
+
+
+LIBVIRT_PORTS = (16509, 16514)
+"""libvirt's TCP and TLS ports (libvirtd-tcp.socket.in / -tls.socket.in ListenStream=, the same in
+virtproxyd's units)."""
+
+
+def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
+    """How HVA-210 names a listener that is a management interface, or None when it is not one.
+
+    A socket held by systemd alone is socket activation: systemd listens and starts the service on
+    the first connection (systemd.socket(5)), so `ss -p` names systemd, not the service. The
+    service is known by its port: libvirt's 16509/16514 (libvirt's -tcp/-tls socket units) and
+    the SSH server's ports from `sshd -T` (ssh.socket)."""
+    if lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process):
+        return f"{lst.process} ({lst.protocol}/{lst.port})"
+    if lst.process == "systemd" and lst.port in LIBVIRT_PORTS:
+        return f"libvirt socket held by systemd ({lst.protocol}/{lst.port})"
+    if lst.process == "systemd" and lst.port in ssh_ports:
+        return f"sshd socket held by systemd ({lst.protocol}/{lst.port})"
+    return None
 
 
 def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
@@ -371,30 +392,28 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     """A management service listening on every address is reachable from every network the host
     touches, including networks its VMs can reach. QEMU's own listeners (VNC and SPICE consoles,
     incoming migration, TCP character devices) are management interfaces of their VM and count
-    too."""
+    too, and so does a socket systemd holds for a management service (socket activation:
+    libvirtd-tcp.socket's ListenStream=16509 has no address, so it is every address)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
         if not f.known:
             yield unknown(s, f, "management services listen only on management addresses")
             continue
+        sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
+        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if p.isdigit()}
+        named = [(lst, _management_listener(lst, ssh_ports)) for lst in f.get()]
         wild = sorted(
             {
-                f"{lst.process} ({lst.protocol}/{lst.port})"
-                for lst in f.get()
-                if (lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process))
-                and lst.address in ("*", "0.0.0.0", "[::]", "::")
+                name
+                for lst, name in named
+                if name is not None and lst.address in ("*", "0.0.0.0", "[::]", "::")
             }
         )
         if wild:
             yield failed(s, f"listening on all addresses: {', '.join(wild)}", *f.sources)
         else:
-            mgmt = [
-                lst
-                for lst in f.get()
-                if (lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process))
-                and not lst.loopback
-            ]
+            mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
             yield passed(
                 s, f"{len(mgmt)} management listener(s), none on a wildcard address", *f.sources
             )

@@ -26,6 +26,7 @@ from hvaudit.model import (
     Listener,
     QemuProcess,
     Source,
+    UNIT_ENABLED_STATES,
 )
 from hvaudit.parse.libvirt_conf import (
     ConfValue,
@@ -921,16 +922,14 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
         proto = parts[0]
         local = parts[4]
         addr, _, port = local.rpartition(":")
-        proc = re.search(r'users:\(\("([^"]+)"', line)
+        # users:(("systemd",pid=1,fd=48),("libvirtd",pid=700,fd=3)): every process holding the
+        # socket; under socket activation systemd (pid 1) holds it, alone until the service starts.
+        owners = re.findall(r'\("([^"]+)",pid=(\d+)', line.partition("users:")[2])
+        held = any(name == "systemd" and pid == "1" for name, pid in owners)
+        daemons = [name for name, pid in owners if not (name == "systemd" and pid == "1")]
+        process = daemons[0] if daemons else "systemd" if held else "unknown"
         try:
-            out.append(
-                Listener(
-                    proto,
-                    addr.split("%")[0] or "*",
-                    int(port),
-                    proc.group(1) if proc else "unknown",
-                )
-            )
+            out.append(Listener(proto, addr.split("%")[0] or "*", int(port), process, held))
         except ValueError:
             continue
     return Fact.of(tuple(out), g.source)
@@ -1106,7 +1105,7 @@ def _daemons(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, ...]]:
     units = ev.get(_cmd("libvirt-socket-units"))
     for line in units.text.splitlines() if units.state == "ok" else []:
         parts = line.split()
-        if len(parts) >= 2 and parts[1] == "enabled":
+        if len(parts) >= 2 and parts[1] in UNIT_ENABLED_STATES:
             name = parts[0].split(".", 1)[0].split("-", 1)[0]
             if name in LIBVIRT_DAEMONS:
                 found.add(name)
