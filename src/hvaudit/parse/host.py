@@ -17,6 +17,7 @@ from hvaudit.bundle import Bundle
 from hvaudit.collect.host import LIBVIRT_DAEMONS, command_artefact, file_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
+    UNIT_ENABLED_STATES,
     Account,
     Fact,
     FactState,
@@ -26,7 +27,6 @@ from hvaudit.model import (
     Listener,
     QemuProcess,
     Source,
-    UNIT_ENABLED_STATES,
 )
 from hvaudit.parse.libvirt_conf import (
     ConfValue,
