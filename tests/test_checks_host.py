@@ -1225,3 +1225,140 @@ def test_socket_activated_sshd_on_every_address_fails(host_scan) -> None:
     other = 'tcp LISTEN 0 4096 0.0.0.0:111 0.0.0.0:* users:(("systemd",pid=1,fd=40))\n'
     a = host_scan({"listeners": (HARDENED_HOST["listeners"][0] + other, 0)})
     assert outcomes(a, "HVA-210") == {"hv1": "pass"}  # rpcbind.socket: no management service
+
+
+def _nft_ruleset(*chains: tuple[str, str, str, str]) -> str:
+    """`nft -j list ruleset` with one base input chain per (family, table, chain, policy)."""
+    items: list[dict[str, Any]] = [{"metainfo": {"json_schema_version": 1}}]
+    for family, table, name, policy in chains:
+        items.append({"table": {"family": family, "name": table, "handle": 1}})
+        items.append(
+            {
+                "chain": {
+                    "family": family,
+                    "table": table,
+                    "name": name,
+                    "handle": 1,
+                    "type": "filter",
+                    "hook": "input",
+                    "prio": 0,
+                    "policy": policy,
+                }
+            }
+        )
+    return json.dumps({"nftables": items})
+
+
+def _ip_addr(*extra: dict[str, str]) -> str:
+    """`ip -j addr`: the hardened host's addresses plus `extra` on eno3."""
+    return json.dumps(
+        [
+            {
+                "ifname": "lo",
+                "addr_info": [
+                    {"family": "inet", "local": "127.0.0.1", "scope": "host"},
+                    {"family": "inet6", "local": "::1", "scope": "host"},
+                ],
+            },
+            {
+                "ifname": "eno3",
+                "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}, *extra],
+            },
+        ]
+    )
+
+
+V6_GLOBAL = {"family": "inet6", "local": "2001:db8:10::10", "scope": "global"}
+V6_LINK = {"family": "inet6", "local": "fe80::10", "scope": "link"}
+
+
+def test_ipv4_only_ruleset_leaves_ipv6_open(host_scan) -> None:
+    """redteam #8 (probe copied): an `ip` family table sees IPv4 only (nftables wiki, "Nftables
+    families"), so IPv6 to the host's global address is accepted."""
+    a = host_scan(
+        {
+            "nft-ruleset": (_nft_ruleset(("ip", "filter", "INPUT", "drop")), 0),
+            "ip-addr": (_ip_addr(V6_GLOBAL), 0),
+        }
+    )
+    assert outcomes(a, "HVA-190") == {"hv1": "fail"}
+    assert messages(a, "HVA-190")["hv1"] == (
+        "inbound traffic is accepted by default (ip filter INPUT: policy drop; but IPv6 (no ip6 "
+        "or inet input chain (ip tables see IPv4 only)) is accepted on 2001:db8:10::10)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("chains", "addr", "status", "fragment"),
+    [
+        # A link-local address is reachable from every neighbour on the link (VMs on a bridge).
+        ([("ip", "filter", "INPUT", "drop")], _ip_addr(V6_LINK), "fail", "accepted on fe80::10"),
+        # IPv6 off: nothing but loopback, so the IPv4 table is the whole input path.
+        (
+            [("ip", "filter", "INPUT", "drop")],
+            _ip_addr(),
+            "pass",
+            "ip filter INPUT: policy drop; no IPv6 address on the host",
+        ),
+        # iptables-nft style: one table per family, both dropping.
+        (
+            [("ip", "filter", "INPUT", "drop"), ("ip6", "filter", "INPUT", "drop")],
+            _ip_addr(V6_GLOBAL),
+            "pass",
+            "ip filter INPUT: policy drop; ip6 filter INPUT: policy drop",
+        ),
+        (
+            [("ip", "filter", "INPUT", "drop"), ("ip6", "filter", "INPUT", "accept")],
+            _ip_addr(V6_GLOBAL),
+            "fail",
+            "but IPv6 (ip6 filter INPUT: policy accept) is accepted",
+        ),
+        (
+            [("inet", "filter", "input", "drop")],
+            _ip_addr(V6_GLOBAL),
+            "pass",
+            "(inet filter input: policy drop)",
+        ),
+    ],
+    ids=["link-local", "ipv6-off", "ip-and-ip6", "ip6-accepts", "inet"],
+)
+def test_firewall_per_ip_version(
+    host_scan, chains: list[tuple[str, str, str, str]], addr: str, status: str, fragment: str
+) -> None:
+    a = host_scan({"nft-ruleset": (_nft_ruleset(*chains), 0), "ip-addr": (addr, 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": status}
+    assert fragment in messages(a, "HVA-190")["hv1"]
+
+
+def test_iptables_without_ip6tables_rules_leaves_ipv6_open(host_scan) -> None:
+    """Legacy iptables without nftables: IPv6 is filtered by ip6tables, read on its own."""
+    base = {"nft-ruleset": None, "iptables-input": ("-P INPUT DROP\n", 0)}
+    a = host_scan({**base, "ip-addr": (_ip_addr(V6_GLOBAL), 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": "fail"}
+    assert messages(a, "HVA-190")["hv1"] == (
+        "inbound traffic is accepted by default (policy DROP; but IPv6 (ip6tables not installed) "
+        "is accepted on 2001:db8:10::10)"
+    )
+    a = host_scan(
+        {
+            **base,
+            "ip6tables-input": RuntimeError("ip6tables: timed out"),
+            "ip-addr": (_ip_addr(V6_GLOBAL), 0),
+        }
+    )
+    assert outcomes(a, "HVA-190") == {"hv1": "manual"}
+    assert "the IPv6 rules (ip6tables -S INPUT) could not be read" in messages(a, "HVA-190")["hv1"]
+    a = host_scan(
+        {
+            **base,
+            "ip6tables-input": ("-P INPUT DROP\n", 0),
+            "ip-addr": (_ip_addr(V6_GLOBAL), 0),
+        }
+    )
+    assert outcomes(a, "HVA-190") == {"hv1": "pass"}
+    assert messages(a, "HVA-190")["hv1"] == (
+        "inbound default policy drops (policy DROP; ip6tables policy DROP)"
+    )
+    a = host_scan({**base, "ip-addr": RuntimeError("ip: timed out")})
+    assert outcomes(a, "HVA-190") == {"hv1": "manual"}
+    assert "whether the host has IPv6 addresses" in messages(a, "HVA-190")["hv1"]

@@ -1021,12 +1021,22 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft wants the host firewall open only for the ports of enabled services: that
     means a default-deny input path. A drop policy followed by a rule that accepts everything is
     not one: the input chains' rules are read in order (nftables, or iptables -S INPUT) and the
-    first rule that matches every packet decides."""
+    first rule that matches every packet decides. IPv4 and IPv6 are judged apart: an nftables
+    `ip` table sees IPv4 only, `ip6` IPv6 only, `inet` both (nftables wiki, "Nftables families"),
+    and iptables has ip6tables beside it; IPv6 counts while the host has an IPv6 address other
+    than loopback (a link-local one is reachable from the link)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.firewall_input_policy
         if not f.known:
-            yield unknown(s, f, "the host firewall denies inbound traffic by default")
+            yield unknown(
+                s,
+                f,
+                "does inbound traffic of every IP version the host has an address of end in "
+                "drop? Evidence: `nft list ruleset` (input chains of the ip, ip6 and inet "
+                "families) or `iptables -S INPUT` and `ip6tables -S INPUT`, and `ip addr`. "
+                "Pass: IPv4 and (if the host has an IPv6 address) IPv6 input drop by default",
+            )
         elif f.get() == "drop":
             detail = f.sources[0].locator if f.sources else ""
             yield passed(s, f"inbound default policy drops ({detail})", *f.sources)

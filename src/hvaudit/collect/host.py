@@ -116,6 +116,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("listeners", ("ss", "-H", "-t", "-u", "-l", "-n", "-p")),
     CommandProbe("nft-ruleset", ("nft", "-j", "list", "ruleset")),
     CommandProbe("iptables-input", ("iptables", "-S", "INPUT")),
+    CommandProbe("ip6tables-input", ("ip6tables", "-S", "INPUT")),
     CommandProbe(
         "dpkg-packages", ("dpkg-query", "-W", "-f", "${Package}\t${Version}\t${db:Status-Abbrev}\n")
     ),

@@ -849,11 +849,95 @@ def _nft_chain_outcome(
     return None, ""
 
 
+#: The nftables families whose input hook sees each IP version (nftables wiki, "Nftables
+#: families": ip tables see IPv4, ip6 tables IPv6, inet tables both; arp, bridge and netdev
+#: tables filter other layers or other hooks).
+_NFT_FAMILIES = {"IPv4": ("ip", "inet"), "IPv6": ("ip6", "inet")}
+
+
+def _ipv6_addresses(ev: HostEvidence) -> tuple[str, ...] | None:
+    """The host's IPv6 addresses other than loopback (link-local ones count: neighbours on the
+    link reach them), () when IPv6 is off, None when `ip -j addr` could not be read."""
+    got = ev.get(_cmd("ip-addr"))
+    if got.state != "ok" or got.rc != 0:
+        return None
+    try:
+        links = json.loads(got.text or "[]")
+    except ValueError:
+        return None
+    infos = [
+        a
+        for link in (links if isinstance(links, list) else [])
+        if isinstance(link, dict)
+        for a in link.get("addr_info") or []
+        if isinstance(a, dict)
+    ]
+    return tuple(
+        str(a.get("local"))
+        for a in infos
+        if a.get("family") == "inet6" and a.get("scope") != "host"
+    )
+
+
+def _iptables_policy(text: str) -> tuple[str, str]:
+    """(drop or accept, why) of `iptables -S INPUT` / `ip6tables -S INPUT` output."""
+    policy, where = "accept", "policy ACCEPT"
+    decided = False
+    for line in text.splitlines():
+        if line.startswith("-P INPUT") and line.split()[-1] in ("DROP", "REJECT"):
+            policy, where = "drop", "policy DROP"
+        m = re.fullmatch(r"-A INPUT -j (ACCEPT|DROP|REJECT)", line.strip())
+        if m and not decided:
+            decided = True
+            verdict = "accept" if m.group(1) == "ACCEPT" else "drop"
+            where = f"{line.strip()} (first unconditional rule)"
+            policy = verdict
+    return policy, where
+
+
+def _both_versions(
+    ev: HostEvidence, v4: tuple[str, str], v6: tuple[str, str] | None, src: Source
+) -> Fact[str]:
+    """The input policy of the host from the IPv4 and the IPv6 verdicts ((policy, why); v6 None
+    when not read): traffic of either version that is not dropped is traffic accepted, unless the
+    host has no IPv6 address at all."""
+    (p4, why4) = v4
+    if p4 != "drop":
+        return Fact.of(p4, Source(src.artefact, why4))
+    if v6 is not None and v6[0] == "drop":  # an inet chain is named once, not per version
+        both = dict.fromkeys([*why4.split("; "), *v6[1].split("; ")])
+        return Fact.of("drop", Source(src.artefact, "; ".join(both)))
+    v6_addrs = _ipv6_addresses(ev)
+    if v6_addrs == ():
+        return Fact.of("drop", Source(src.artefact, f"{why4}; no IPv6 address on the host"))
+    if v6_addrs is None or v6 is None:
+        return Fact.unavailable(
+            f"IPv4 input drops ({why4}), but "
+            + (
+                "`ip -j addr` could not be read to tell whether the host has IPv6 addresses"
+                if v6_addrs is None
+                else f"the IPv6 rules (ip6tables -S INPUT) could not be read, and the host has "
+                f"IPv6 address(es) {', '.join(v6_addrs[:4])}"
+            ),
+            src,
+        )
+    return Fact.of(
+        "accept",
+        Source(
+            src.artefact,
+            f"{why4}; but IPv6 ({v6[1]}) is accepted on {', '.join(v6_addrs[:4])}",
+        ),
+    )
+
+
 def _firewall(ev: HostEvidence) -> Fact[str]:
-    """ "drop" when the host's input path ends in drop for traffic no rule admits, "accept" when
-    not. nftables: every input-hook base chain is read in rule order; an unconditional accept
-    (no match, e.g. `accept` or `counter accept`) before any unconditional drop means
-    everything is accepted whatever the chain's policy says."""
+    """ "drop" when the host's input path ends in drop for traffic no rule admits, for IPv4 and
+    for IPv6 (when the host has an IPv6 address), "accept" when not. nftables: every input-hook
+    base chain of a family that sees the IP version is read in rule order (an `ip` table sees
+    IPv4 only; nftables wiki, "Nftables families"); an unconditional accept (no match, e.g.
+    `accept` or `counter accept`) before any unconditional drop means everything is accepted
+    whatever the chain's policy says. Without nftables: iptables -S INPUT (IPv4) and
+    ip6tables -S INPUT (IPv6)."""
     nft = ev.get(_cmd("nft-ruleset"))
     if nft.state == "ok" and nft.rc == 0:
         try:
@@ -874,36 +958,42 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
                 key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
                 rules.setdefault(key, []).append(rule)
         if bases:
-            findings = []
-            effective = "accept"
-            for key, policy in bases:
-                verdict, where = _nft_chain_outcome(key, rules, 0)
-                name = " ".join(key)
-                if verdict == "accept":
-                    findings.append(f"{name}: policy {policy}, but {where} accepts all traffic")
-                elif verdict in ("drop", "reject"):
-                    effective = "drop"
-                    findings.append(f"{name}: {where} drops the rest")
-                elif policy == "drop":
-                    effective = "drop"
-                    findings.append(f"{name}: policy drop")
-                else:
-                    findings.append(f"{name}: policy {policy}")
-            return Fact.of(effective, Source(nft.source.artefact, "; ".join(findings)))
+            verdicts: dict[str, tuple[str, str]] = {}
+            for version, families in _NFT_FAMILIES.items():
+                findings = []
+                effective = "accept"
+                for key, policy in bases:
+                    if key[0] not in families:
+                        continue
+                    verdict, where = _nft_chain_outcome(key, rules, 0)
+                    name = " ".join(key)
+                    if verdict == "accept":
+                        findings.append(f"{name}: policy {policy}, but {where} accepts all traffic")
+                    elif verdict in ("drop", "reject"):
+                        effective = "drop"
+                        findings.append(f"{name}: {where} drops the rest")
+                    elif policy == "drop":
+                        effective = "drop"
+                        findings.append(f"{name}: policy drop")
+                    else:
+                        findings.append(f"{name}: policy {policy}")
+                if not findings:
+                    findings.append(
+                        f"no {' or '.join(families)} input chain"
+                        + (" (ip tables see IPv4 only)" if version == "IPv6" else "")
+                    )
+                verdicts[version] = (effective, "; ".join(dict.fromkeys(findings)))
+            return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
     ipt = ev.get(_cmd("iptables-input"))
     if ipt.state == "ok" and ipt.rc == 0:
-        policy, where = "accept", "policy ACCEPT"
-        decided = False
-        for line in ipt.text.splitlines():
-            if line.startswith("-P INPUT") and line.split()[-1] in ("DROP", "REJECT"):
-                policy, where = "drop", "policy DROP"
-            m = re.fullmatch(r"-A INPUT -j (ACCEPT|DROP|REJECT)", line.strip())
-            if m and not decided:
-                decided = True
-                verdict = "accept" if m.group(1) == "ACCEPT" else "drop"
-                where = f"{line.strip()} (first unconditional rule)"
-                policy = verdict
-        return Fact.of(policy, Source(ipt.source.artefact, where))
+        ip6 = ev.get(_cmd("ip6tables-input"))
+        v6 = None  # failed or not collected: not read
+        if ip6.state == "ok" and ip6.rc == 0:
+            p6, why6 = _iptables_policy(ip6.text)
+            v6 = (p6, f"ip6tables {why6}")
+        elif ip6.state == "absent":  # no nft and no ip6tables: nothing filters IPv6
+            v6 = ("accept", "ip6tables not installed")
+        return _both_versions(ev, _iptables_policy(ipt.text), v6, ipt.source)
     if nft.state == "ok" and nft.rc == 0:
         return Fact.of("accept", Source(nft.source.artefact, "no input-hook chain"))
     if nft.state == "absent" and ipt.state == "absent":
