@@ -1362,3 +1362,54 @@ def test_iptables_without_ip6tables_rules_leaves_ipv6_open(host_scan) -> None:
     a = host_scan({**base, "ip-addr": RuntimeError("ip: timed out")})
     assert outcomes(a, "HVA-190") == {"hv1": "manual"}
     assert "whether the host has IPv6 addresses" in messages(a, "HVA-190")["hv1"]
+
+
+def test_audit_watch_of_one_file_is_not_the_directory(host_scan) -> None:
+    """redteam #9 (probe copied): `-w /etc/libvirt/qemu.conf` watches that one file."""
+    rules = "-w /etc/libvirt/qemu.conf -p wa -k qemu-conf\n-w /etc/polkit-1 -p wa -k polkit\n"
+    a = host_scan({"audit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214")["hv1"] == (
+        "no audit watch for writes to /etc/libvirt (2 rule(s) loaded)"
+    )
+
+
+def test_audit_read_only_rule_does_not_watch_writes(host_scan) -> None:
+    """redteam #9 (probe copied): `-F perm=r` records reads only (auditctl(8) -F perm)."""
+    rules = (
+        "-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=r -F key=lv\n"
+        "-w /etc/polkit-1 -p wa -k polkit\n"
+    )
+    a = host_scan({"audit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert "no audit watch for writes to /etc/libvirt" in messages(a, "HVA-214")["hv1"]
+
+
+POLKIT_WATCH = "-w /etc/polkit-1/ -p wa -k polkit\n"
+
+
+@pytest.mark.parametrize(
+    ("rules", "status"),
+    [
+        ("-w /etc/libvirt/ -p wa -k lv\n", "pass"),  # trailing slash: the same directory
+        ("-w /etc -p wa -k etc\n", "pass"),  # a parent directory's watch is recursive
+        ("-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n", "pass"),
+        ("-a exit,always -F dir=/etc/libvirt -F key=lv\n", "pass"),  # no -S, no perm: all
+        ("-a always,exit -F arch=b32 -S all -F dir=/etc/libvirt -F perm=wa\n", "fail"),
+        ("-a always,exit -F arch=b64 -S openat -F dir=/etc/libvirt -F key=lv\n", "fail"),
+        ("-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F success=0\n", "fail"),
+        ("-a always,exit -F arch=b64 -S all -F path=/etc/libvirt -F perm=wa\n", "fail"),
+        ("-w /etc/libvirtd -p wa\n", "fail"),  # a sibling whose name starts alike
+        ("-w /etc/libvirt -p ra -k lv\n", "fail"),
+        # The exit list triggers on the first matching rule: an earlier never-rule suppresses.
+        ("-a never,exit -F dir=/etc/libvirt\n-w /etc/libvirt -p wa -k lv\n", "fail"),
+        ("-w /etc/libvirt -p wa -k lv\n-a never,exit -F dir=/etc/libvirt\n", "pass"),
+    ],
+)
+def test_audit_rule_grammar(host_scan, rules: str, status: str) -> None:
+    a = host_scan({"audit-rules": (rules + POLKIT_WATCH, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": status}
+    if status == "fail":
+        assert messages(a, "HVA-214")["hv1"].startswith(
+            "no audit watch for writes to /etc/libvirt ("
+        )

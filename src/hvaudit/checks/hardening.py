@@ -9,6 +9,8 @@ in `hvaudit.parse.libvirt_conf`.
 
 from __future__ import annotations
 
+import itertools
+import shlex
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, daemon_files, is_local_address
@@ -366,14 +368,62 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "; ".join(ok), *refs)
 
 
+#: Architectures of 64-bit syscall tables (auditctl(8) `arch`): a rule limited to b32 misses the
+#: 64-bit syscalls every native program makes.
+_ARCH64 = ("b64", "x86_64", "aarch64", "ppc64", "ppc64le", "s390x", "riscv64")
+
+
+def _audit_rule(rule: str) -> dict[str, list[str]] | None:
+    """The options of one `auditctl -l` line: -w/-p/-a/-S values and -F fields (as "name=value",
+    "name!=value" ...), or None when the line cannot be split."""
+    try:
+        words = shlex.split(rule)
+    except ValueError:
+        return None
+    opts: dict[str, list[str]] = {}
+    for flag, value in itertools.pairwise(words):
+        if flag in ("-w", "-p", "-a", "-A", "-S", "-F", "-k"):
+            opts.setdefault(flag, []).append(value)
+    return opts
+
+
+def _covers(watched: str, path: str) -> bool:
+    """A recursive watch of directory `watched` covers `path` (the same or a descendant)."""
+    w = watched.rstrip("/") or "/"
+    return path == w or path.startswith(w.rstrip("/") + "/")
+
+
+def _watch_of_writes(opts: dict[str, list[str]], path: str) -> str | None:
+    """ "always" when the rule records writes anywhere under directory `path`, "never" when it is
+    a suppression (never action) of such events, None when it does neither."""
+    fields = dict(f.split("=", 1) for f in opts.get("-F", []) if "=" in f and "!" not in f)
+    if "-w" in opts:  # a watch: -w DIR is a dir= rule, perms default to rwxa (auditctl(8) -w, -p)
+        if not any(_covers(w, path) for w in opts["-w"]):
+            return None
+        return "always" if "w" in (opts.get("-p") or ["rwxa"])[0] else None
+    lists = (opts.get("-a") or opts.get("-A") or [""])[0].split(",")
+    if "exit" not in lists or not _covers(fields.get("dir", "\0"), path):
+        return None  # path= is one inode: a file watch, not the tree (auditctl(8) dir, path)
+    if "never" in lists:
+        return "never"
+    if "always" not in lists:
+        return None
+    if fields.get("arch", "b64") not in _ARCH64 or "success" in fields or "exit" in fields:
+        return None  # 32-bit syscalls only, or only failed / particular results
+    if "perm" in fields:
+        return "always" if "w" in fields["perm"] else None
+    # no perm: every syscall when no -S or -S all, else only the named ones (not all writes)
+    return "always" if opts.get("-S", ["all"]) == ["all"] else None
+
+
 def _watched(rules: tuple[str, ...], path: str) -> bool:
-    """An audit rule watches writes to `path` (-w PATH -p ..w.., or a dir=/path= field rule)."""
-    for r in rules:
-        if not ("-w " + path in r or f"dir={path}" in r or f"path={path}" in r):
-            continue
-        perms = r.split("-p", 1)[1].split()[0] if " -p " in r else "rwxa"
-        if "w" in perms:
-            return True
+    """An audit rule records writes anywhere under directory `path`, and no earlier never-rule
+    suppresses them (the exit list triggers on the first matching rule, auditctl(8) `never`)."""
+    for rule in rules:
+        opts = _audit_rule(rule)
+        verdict = _watch_of_writes(opts, path) if opts is not None else None
+        if verdict is not None:
+            return verdict == "always"
     return False
 
 
@@ -390,7 +440,15 @@ def _watched(rules: tuple[str, ...], path: str) -> bool:
 def audit_rules(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-17 wants configuration changes logged. auditd loads no custom rules by default
     (checks-catalog SR20-KVM-03), so a change to libvirt's configuration or to who may administer
-    it (polkit) leaves no record unless a watch covers /etc/libvirt and /etc/polkit-1."""
+    it (polkit) leaves no record unless a watch covers /etc/libvirt and /etc/polkit-1.
+
+    Rules are read as auditctl(8) defines them: `-w DIR` (or `-F dir=DIR`) watches the whole tree,
+    so only a watch of the directory itself or of a parent covers it (`-w /etc/libvirt/qemu.conf`
+    covers one file, `-F path=` one inode); `-p`/`-F perm=` say which accesses trigger it and
+    must include w (`-w` without -p means rwxa; an -F rule without perm records the -S syscalls,
+    all of them only without -S or with -S all); a b32-only or success/exit-limited rule records
+    part of the writes; the exit list triggers on the first matching rule, so an earlier
+    `never` rule for the tree suppresses the watch."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
