@@ -1413,3 +1413,47 @@ def test_audit_rule_grammar(host_scan, rules: str, status: str) -> None:
         assert messages(a, "HVA-214")["hv1"].startswith(
             "no audit watch for writes to /etc/libvirt ("
         )
+
+
+VULN = "/sys/devices/system/cpu/vulnerabilities/"
+
+
+@pytest.mark.parametrize(
+    ("lines", "smt", "status", "message"),
+    [
+        (  # redteam #16 (probe copied): the mitigation leaves the sibling thread open
+            f"{VULN}mds:Mitigation: Clear CPU buffers; SMT vulnerable\n{VULN}meltdown:Not affected\n",
+            "on\n",
+            "fail",
+            "vulnerable: mds (Mitigation: Clear CPU buffers; SMT vulnerable) (SMT control: on)",
+        ),
+        (
+            f"{VULN}l1tf:Mitigation: PTE Inversion; VMX: conditional cache flushes, SMT "
+            f"vulnerable\n{VULN}mds:Not affected\n",
+            "on\n",
+            "fail",
+            "vulnerable: l1tf (Mitigation: PTE Inversion; VMX: conditional cache flushes, SMT "
+            "vulnerable) (SMT control: on)",
+        ),
+        (  # the same mitigations with SMT off: nothing left open
+            f"{VULN}mds:Mitigation: Clear CPU buffers; SMT disabled\n"
+            f"{VULN}l1tf:Mitigation: PTE Inversion; VMX: conditional cache flushes, SMT disabled\n",
+            "off\n",
+            "pass",
+            "2 CPU vulnerabilities reported, none unmitigated",
+        ),
+        (  # MSBDS-only parts: the mitigation covers the sibling (bugs.c "SMT mitigated")
+            f"{VULN}mds:Mitigation: Clear CPU buffers; SMT mitigated\n",
+            "on\n",
+            "pass",
+            "1 CPU vulnerabilities reported, none unmitigated",
+        ),
+    ],
+    ids=["mds-smt-vulnerable", "l1tf-smt-vulnerable", "smt-disabled", "smt-mitigated"],
+)
+def test_cpu_flaws_open_across_smt_siblings(
+    host_scan, lines: str, smt: str, status: str, message: str
+) -> None:
+    a = host_scan({"cpu-vulnerabilities": (lines, 0), "/sys/devices/system/cpu/smt/control": smt})
+    assert outcomes(a, "HVA-181") == {"hv1": status}
+    assert messages(a, "HVA-181")["hv1"] == message
