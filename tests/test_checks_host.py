@@ -743,7 +743,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "HVA-200",
         {"rsyslog-config": ("/etc/rsyslog.conf:*.* @@logs.example.internal:514\n", 0)},
         "fail",
-        "without TLS to logs.example.internal",
+        "without authenticated TLS to logs.example.internal",
     ),
     (
         "HVA-200",
@@ -1457,3 +1457,55 @@ def test_cpu_flaws_open_across_smt_siblings(
     a = host_scan({"cpu-vulnerabilities": (lines, 0), "/sys/devices/system/cpu/smt/control": smt})
     assert outcomes(a, "HVA-181") == {"hv1": status}
     assert messages(a, "HVA-181")["hv1"] == message
+
+
+RSYSLOG_FWD = (
+    '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" '
+    'port="6514"\n/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" '
+    'StreamDriverMode="1"{auth})\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("auth", "status", "message"),
+    [
+        (  # redteam #17 (probe copied): anon authenticates nobody (rsyslog gtls driver docs)
+            '\n/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="anon"',
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal (TLS in anon "
+            "mode: the log server is not authenticated)",
+        ),
+        (  # no auth mode: the drivers' default is x509/name (nsd_gtls.h authMode 0)
+            "",
+            "pass",
+            "logs forwarded over TLS to logs.example.internal",
+        ),
+        (
+            ' StreamDriverAuthMode="x509/fingerprint"',
+            "pass",
+            "logs forwarded over TLS to logs.example.internal",
+        ),
+    ],
+    ids=["anon", "default-x509-name", "fingerprint"],
+)
+def test_rsyslog_tls_authentication_mode(host_scan, auth: str, status: str, message: str) -> None:
+    a = host_scan({"rsyslog-config": (RSYSLOG_FWD.format(auth=auth), 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200")["hv1"] == message
+
+
+def test_legacy_rsyslog_tls_in_anon_mode_fails(host_scan) -> None:
+    conf = (
+        "/etc/rsyslog.conf:$DefaultNetstreamDriver gtls\n"
+        "/etc/rsyslog.conf:$ActionSendStreamDriverMode 1\n"
+        "/etc/rsyslog.conf:$ActionSendStreamDriverAuthMode anon\n"
+        "/etc/rsyslog.conf:*.* @@logs.example.internal:6514\n"
+    )
+    a = host_scan({"rsyslog-config": (conf, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}
+    assert messages(a, "HVA-200")["hv1"] == (
+        "logs forwarded without authenticated TLS to logs.example.internal (TLS in anon mode: the "
+        "log server is not authenticated)"
+    )
+    a = host_scan({"rsyslog-config": (conf.replace("anon", "x509/name"), 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}

@@ -1074,7 +1074,9 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
 )
 def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     """Logs kept only on the host die with it and can be edited by whoever takes it over; the 2014
-    draft wants them in a standard format, in real time, over a secure channel to an external server."""
+    draft wants them in a standard format, in real time, over a secure channel to an external server.
+    TLS that does not authenticate the server (rsyslog StreamDriverAuthMode "anon") is no secure
+    channel: anyone on the path can pose as the log server (rsyslog gtls driver docs)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -1086,7 +1088,9 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         if not targets:
             yield failed(s, "no remote log destination configured", *f.sources)
         elif plain:
-            yield failed(s, f"logs forwarded without TLS to {', '.join(plain)}", *f.sources)
+            yield failed(
+                s, f"logs forwarded without authenticated TLS to {', '.join(plain)}", *f.sources
+            )
         else:
             yield passed(
                 s, f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}", *f.sources

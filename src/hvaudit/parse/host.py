@@ -750,7 +750,16 @@ def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]
 _RSYSLOG_LEGACY = re.compile(r"(?<![\w$])(@@?)(\(o\))?\[?([\w.\-:]+?)\]?(:\d+)?(;\S+)?\s*$")
 
 
+_ANON_TLS = "TLS in anon mode: the log server is not authenticated"
+
+
 def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
+    """(target, over authenticated TLS) for every remote log destination. rsyslog omfwd counts
+    with a TLS stream driver (gtls, ossl) in mode 1 and an authentication mode other than anon:
+    "anon does not permit to authenticate the remote peer ... vulnerable to man in the middle
+    attacks" (rsyslog docs, gtls/ossl Network Stream Driver); without StreamDriverAuthMode the
+    drivers use x509/name (runtime/nsd_gtls.h and nsd_ossl.h: authMode 0 is CERTNAME, and
+    SetAuthMode(NULL) picks it)."""
     targets: list[tuple[str, bool]] = []
     sources: list[Source] = []
     rs = ev.get(_cmd("rsyslog-config"))
@@ -761,18 +770,24 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         tls_default = bool(
             re.search(r"\$DefaultNetstreamDriver\s+\"?(gtls|ossl)", body, re.I)
         ) and bool(re.search(r"\$ActionSendStreamDriverMode\s+1", body))
+        legacy_anon = bool(re.search(r"\$ActionSendStreamDriverAuthMode\s+\"?anon", body, re.I))
         for m in re.finditer(r"action\s*\((.*?)\)", body, re.S | re.I):
             args = m.group(1)
             if re.search(r'type\s*=\s*"omfwd"', args, re.I):
                 target = re.search(r'target\s*=\s*"([^"]+)"', args, re.I)
+                name = target.group(1) if target else "(unnamed)"
                 tls = bool(re.search(r'StreamDriverMode\s*=\s*"1"', args, re.I)) and bool(
                     re.search(r'StreamDriver\s*=\s*"(gtls|ossl)"', args, re.I)
                 )
-                targets.append((target.group(1) if target else "(unnamed)", tls))
+                if tls and re.search(r'StreamDriverAuthMode\s*=\s*"anon"', args, re.I):
+                    tls, name = False, f"{name} ({_ANON_TLS})"
+                targets.append((name, tls))
         for line in body.splitlines():
             m2 = _RSYSLOG_LEGACY.search(line.strip())
             if m2 and not line.strip().startswith(("$", "action")):
-                targets.append((m2.group(3), m2.group(1) == "@@" and tls_default))
+                tls = m2.group(1) == "@@" and tls_default
+                name = m2.group(3) + (f" ({_ANON_TLS})" if tls and legacy_anon else "")
+                targets.append((name, tls and not legacy_anon))
     elif rs.state == "failed":
         return Fact.failed(f"rsyslog configuration: {rs.reason}", rs.source)
     ng = ev.get(_cmd("syslog-ng-config"))
