@@ -1509,3 +1509,20 @@ def test_legacy_rsyslog_tls_in_anon_mode_fails(host_scan) -> None:
     )
     a = host_scan({"rsyslog-config": (conf.replace("anon", "x509/name"), 0)})
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+@pytest.mark.parametrize(
+    ("mode", "status", "message"),
+    [
+        # redteam #19 (probe copied): kill mode enforces and kills the task on a denial
+        ("kill", "pass", "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s)"),
+        ("complain", "fail", f"AppArmor profiles not enforcing: libvirt-{WEB01_UUID} (complain)"),
+        ("user", "fail", f"AppArmor profiles not enforcing: libvirt-{WEB01_UUID} (user)"),
+        ("unconfined", "fail", f"AppArmor profiles not enforcing: libvirt-{WEB01_UUID} (unconf"),
+    ],
+)
+def test_apparmor_profile_modes(host_scan, mode: str, status: str, message: str) -> None:
+    profiles = f"libvirt-{WEB01_UUID} ({mode})\nlibvirtd (enforce)\n"
+    a = host_scan({"/sys/kernel/security/apparmor/profiles": profiles})
+    assert outcomes(a, "HVA-043") == {"hv1": status}
+    assert messages(a, "HVA-043")["hv1"].startswith(message)

@@ -270,7 +270,8 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
     disks and devices: Rev. 1's per-VM device access control through VM labelling. A configured
     driver confines nothing unless the host enforces it: SELinux must be enforcing
     (/sys/fs/selinux/enforce = 1), and AppArmor's per-VM libvirt-<uuid> profiles must be loaded in
-    enforce mode, not complain mode (/sys/kernel/security/apparmor/profiles, as aa-status shows).
+    enforce mode (or kill mode, which enforces and kills the task on a denial), not complain mode
+    (/sys/kernel/security/apparmor/profiles, as aa-status shows; APPARMOR_ENFORCING).
     qemu.conf's security_default_confined (default 1, qemu.conf comments) = 0 leaves every VM
     without its own <seclabel> unconfined."""
     for h in ctx.deployment.hosts:
@@ -326,6 +327,13 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+#: AppArmor profile modes that deny what the profile does not allow. The kernel names a loaded
+#: profile's mode from aa_profile_mode_names (security/apparmor/policy.c): "enforce", "complain"
+#: (allows, logs), "kill" (enforces and also kills the task on a denial: KILL_MODE in
+#: include/policy.h), "unconfined" and "user" (decisions handed to a userspace prompt).
+APPARMOR_ENFORCING = ("enforce", "kill")
+
+
 def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
     s = host_subject(h)
     aa = h.facts.apparmor_profiles
@@ -335,11 +343,11 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
     if profiles is None:
         return failed(s, "the apparmor driver is reported but AppArmor is disabled", *aa.sources)
     libvirt = {n: m for n, m in profiles.items() if n.startswith("libvirt-")}
-    lax = sorted(f"{n} ({m})" for n, m in libvirt.items() if m != "enforce")
+    lax = sorted(f"{n} ({m})" for n, m in libvirt.items() if m not in APPARMOR_ENFORCING)
     daemon = {
         n: m
         for n, m in profiles.items()
-        if n.rsplit("/", 1)[-1] in ("libvirtd", "virtqemud") and m != "enforce"
+        if n.rsplit("/", 1)[-1] in ("libvirtd", "virtqemud") and m not in APPARMOR_ENFORCING
     }
     running = [v for v in ctx.deployment.vms if v.host == h.name and v.running]
     unprofiled = [v.name for v in running if f"libvirt-{v.uuid}" not in libvirt]
