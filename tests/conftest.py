@@ -186,6 +186,9 @@ HARDENED_HOST: dict[str, Any] = {
     "libvirt-qemu:x:64055:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n",
     "/etc/group": "root:x:0:\nsudo:x:27:alice\nkvm:x:104:\nlibvirt:x:108:\n",
     "/etc/nsswitch.conf": "passwd:         files sss\ngroup:          files sss\nhosts: files dns\n",
+    "/etc/ssh/sshd_config": "Include /etc/ssh/sshd_config.d/*.conf\nListenAddress 10.0.0.10:22\n"
+    "PermitRootLogin no\nAllowGroups sshadmins\nPasswordAuthentication no\n"
+    "AuthenticationMethods publickey,keyboard-interactive\nUsePAM yes\n",
     "/etc/pam.d/sshd": "# PAM configuration for the Secure Shell service\nauth required pam_u2f.so cue\n"
     "@include common-auth\n",
     # Debian 12's /etc/pam.d/common-auth as pam-auth-update writes it.
@@ -318,7 +321,8 @@ _PROBE_BY_ARGV = {p.argv: p.name for p in COMMANDS}
 class ReplayRunner:
     """Answers the host collector's probes from recorded artefacts (see the module docstring).
 
-    A value is file text, `(stdout, rc)` for a command, `None` for absent, or an Exception
+    A value is file text, `(stdout, rc)` or `(stdout, rc, stderr)` for a command, `None` for
+    absent, or an Exception
     instance for a failed collection (its message is the reason).
     """
 
@@ -342,8 +346,8 @@ class ReplayRunner:
             return RunResult("failed", b"", None, "", str(value), 1)
         if is_file:
             return RunResult("ok", str(value).encode(), 0, "", "", 1)
-        out, rc = value
-        return RunResult("ok", out.encode(), rc, "", "", 1)
+        out, rc, *stderr = value  # (stdout, rc) or (stdout, rc, stderr)
+        return RunResult("ok", out.encode(), rc, "".join(stderr), "", 1)
 
     def read_file(self, path: str, timeout: float) -> RunResult:
         return self._answer(path, True)

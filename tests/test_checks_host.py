@@ -1526,3 +1526,98 @@ def test_apparmor_profile_modes(host_scan, mode: str, status: str, message: str)
     a = host_scan({"/sys/kernel/security/apparmor/profiles": profiles})
     assert outcomes(a, "HVA-043") == {"hv1": status}
     assert messages(a, "HVA-043")["hv1"].startswith(message)
+
+
+def test_match_block_permitting_root(host_scan) -> None:
+    """redteam #7 (probe copied): `sshd -T` without -C applies no Match block (sshd(8) -C)."""
+    a = host_scan(
+        {
+            "/etc/ssh/sshd_config": "PermitRootLogin no\nAllowGroups sshadmins\n"
+            "Match Address 10.20.0.0/16\n    PermitRootLogin yes\n",
+        }
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin no, but Match Address 10.20.0.0/16 (/etc/ssh/sshd_config:3) sets "
+        "PermitRootLogin yes"
+    )
+
+
+SSHD_MAIN = "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n"
+
+
+@pytest.mark.parametrize(
+    ("main", "dropins", "status", "message"),
+    [
+        (  # a drop-in, included where the Include stands, in sorted order
+            SSHD_MAIN,
+            (
+                "/etc/ssh/sshd_config.d/10-a.conf:# nothing\n"
+                "/etc/ssh/sshd_config.d/50-admins.conf:Match Group wheel\n"
+                "/etc/ssh/sshd_config.d/50-admins.conf:  PermitRootLogin=prohibit-password\n",
+                0,
+            ),
+            "fail",
+            "PermitRootLogin no, but Match Group wheel (/etc/ssh/sshd_config.d/50-admins.conf:1) "
+            "sets PermitRootLogin prohibit-password",
+        ),
+        (  # a block for other users cannot let root in
+            SSHD_MAIN + "Match User alice,bob\n  PermitRootLogin yes\n  X11Forwarding yes\n",
+            None,
+            "pass",
+            "PermitRootLogin no",
+        ),
+        (
+            SSHD_MAIN + "Match User *,!root Address 10.0.0.0/8\n  PermitRootLogin yes\n",
+            None,
+            "pass",
+            "PermitRootLogin no",
+        ),
+        (
+            SSHD_MAIN + "Match User r* Address 10.0.0.0/8\n  PermitRootLogin yes\n",
+            None,
+            "fail",
+            "PermitRootLogin no, but Match User r* Address 10.0.0.0/8 (/etc/ssh/sshd_config:3) "
+            "sets PermitRootLogin yes",
+        ),
+        (  # a block that keeps root out passes
+            SSHD_MAIN + "Match Address 10.20.0.0/16\n  PermitRootLogin no\n",
+            ("", 2, "grep: /etc/ssh/sshd_config.d: No such file or directory\n"),
+            "pass",
+            "PermitRootLogin no",
+        ),
+    ],
+    ids=["drop-in", "other-users", "negated-root", "wildcard-root", "match-keeps-no"],
+)
+def test_sshd_match_blocks(host_scan, main: str, dropins: Any, status: str, message: str) -> None:
+    a = host_scan({"/etc/ssh/sshd_config": main, "sshd-config-d": dropins})
+    assert outcomes(a, "HVA-160") == {"hv1": status}
+    assert messages(a, "HVA-160")["hv1"] == message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"/etc/ssh/sshd_config": RuntimeError("permission denied")}, None),
+        (
+            {"/etc/ssh/sshd_config": "Include /srv/ssh/*.conf\nPermitRootLogin no\n"},
+            "includes /srv/ssh/*.conf, outside /etc/ssh/sshd_config.d/ (not collected)",
+        ),
+        (
+            {"sshd-config-d": ("", 2, "grep: /etc/ssh/sshd_config.d: Permission denied\n")},
+            "/etc/ssh/sshd_config.d/ was not read",
+        ),
+    ],
+    ids=["main-unreadable", "include-elsewhere", "dropins-unreadable"],
+)
+def test_sshd_match_blocks_unread(
+    host_scan, overrides: dict[str, Any], fragment: str | None
+) -> None:
+    """Without the files the Match blocks are unknown: never a pass on `sshd -T` alone."""
+    a = host_scan(overrides)
+    if fragment is None:
+        assert outcomes(a, "HVA-160") == {"hv1": "error"}
+        assert "permission denied" in messages(a, "HVA-160")["hv1"]
+    else:
+        assert outcomes(a, "HVA-160") == {"hv1": "manual"}
+        assert fragment in messages(a, "HVA-160")["hv1"]

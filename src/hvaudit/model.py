@@ -43,6 +43,7 @@ __all__ = [
     "SharedDirectory",
     "Source",
     "SpoofProtection",
+    "SshdMatch",
     "Vm",
 ]
 
@@ -425,6 +426,19 @@ class Listener:
 
 
 @dataclass(frozen=True, slots=True)
+class SshdMatch:
+    """A Match block of sshd_config or a file it includes: `sshd -T` without -C applies none of
+    them (sshd(8) -T, -C), so the settings a block overrides are read from the files."""
+
+    criteria: str
+    """The Match line's criteria as written ("Address 10.20.0.0/16", "User root")."""
+    where: str
+    """File and line of the Match line."""
+    settings: tuple[tuple[str, str], ...]
+    """(lower-cased keyword, value) of the block, in file order."""
+
+
+@dataclass(frozen=True, slots=True)
 class QemuProcess:
     """A running QEMU (device emulation) process."""
 
@@ -489,6 +503,8 @@ class HostFacts:
     """Users and %groups granted administrative rights by sudoers, plus members of admin groups."""
     sshd: Fact[dict[str, str]] = field(default_factory=_na)
     """Effective sshd settings (`sshd -T`), lower-cased keys; empty when no SSH server is installed."""
+    sshd_match: Fact[tuple[SshdMatch, ...]] = field(default_factory=_na)
+    """The Match blocks of /etc/ssh/sshd_config and its Include files; () when there are none."""
     directory: Fact[str] = field(default_factory=_na)
     """The directory service accounts come from (sss, ldap, winbind), or "" for local files only."""
     mfa: Fact[tuple[bool, str]] = field(default_factory=_na)

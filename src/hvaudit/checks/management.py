@@ -3,6 +3,7 @@ control, accounts, patching, the host firewall and logging (2014 HY-SR-4, 13..20
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, daemon_files
@@ -836,6 +837,23 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"SSH logins need a single factor: {mfa.get()[1]}", *mfa.sources)
 
 
+def _match_may_apply_to_root(criteria: str) -> bool:
+    """Whether a Match line may select a root login: only a `User` list that cannot match root
+    rules it out (sshd_config(5) Match and PATTERNS: comma-separated patterns with * and ?, a
+    `!` pattern excludes); Address, Host, Group, LocalAddress, LocalPort, RDomain and All
+    criteria may all hold for a login as root."""
+    words = criteria.split()
+    for key, value in zip(words[::2], words[1::2], strict=False):
+        if key.lower() != "user":
+            continue
+        patterns = value.split(",")
+        if any(p.startswith("!") and fnmatch.fnmatchcase("root", p[1:]) for p in patterns):
+            return False
+        if not any(not p.startswith("!") and fnmatch.fnmatchcase("root", p) for p in patterns):
+            return False
+    return True
+
+
 @check(
     id="HVA-160",
     title="SSH denies root login",
@@ -847,7 +865,11 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     platforms=LINUX_HOST,
 )
 def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
-    """The 2014 draft: remote access to the console must be able to deny root."""
+    """The 2014 draft: remote access to the console must be able to deny root. `sshd -T` prints
+    the settings without any Match block applied (sshd(8) -C: only with a connection
+    specification are the Match directives that would apply applied), so a Match block that sets
+    PermitRootLogin to anything but no (for an address, a host, a group or root itself) is read
+    from sshd_config and the files it includes; when those cannot be read the answer is manual."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -857,7 +879,32 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
         elif not f.known:
             yield unknown(s, f, "sshd PermitRootLogin is no")
         elif f.get().get("permitrootlogin", "prohibit-password") == "no":
-            yield passed(s, "PermitRootLogin no", *f.sources)
+            blocks = h.facts.sshd_match
+            if not blocks.known:
+                yield unknown(
+                    s,
+                    blocks,
+                    "sshd -T shows PermitRootLogin no outside Match blocks; does any Match block "
+                    "of /etc/ssh/sshd_config or a file it includes set PermitRootLogin to "
+                    "anything but no? Evidence: those files (or `sshd -T -C user=root,host=H,"
+                    "addr=A` for each admin address A). Pass: no Match block that can apply to "
+                    "root sets it",
+                )
+                continue
+            allowing = []
+            for b in blocks.get():
+                value = next((v for k, v in b.settings if k == "permitrootlogin"), "no")
+                if value.lower() != "no" and _match_may_apply_to_root(b.criteria):
+                    allowing.append(f"Match {b.criteria} ({b.where}) sets PermitRootLogin {value}")
+            if allowing:
+                yield failed(
+                    s,
+                    f"PermitRootLogin no, but {'; '.join(allowing[:4])}",
+                    *f.sources,
+                    *blocks.sources,
+                )
+            else:
+                yield passed(s, "PermitRootLogin no", *f.sources, *blocks.sources)
         else:
             yield failed(
                 s,

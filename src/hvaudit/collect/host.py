@@ -64,6 +64,7 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/passwd"),
     FileProbe("/etc/group"),
     FileProbe("/etc/nsswitch.conf"),
+    FileProbe("/etc/ssh/sshd_config"),
     FileProbe("/etc/pam.d/sshd"),
     FileProbe("/etc/pam.d/common-auth"),
     FileProbe("/etc/pam.d/password-auth"),
@@ -109,6 +110,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("sudoers", ("grep", "-r", "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
     CommandProbe("sshd-effective", ("sshd", "-T")),
+    # `sshd -T` applies no Match block: the files are read for those (sshd_config(5) Include:
+    # Debian and Fedora include /etc/ssh/sshd_config.d/*.conf).
+    CommandProbe("sshd-config-d", ("grep", "-r", "-H", "", "/etc/ssh/sshd_config.d")),
     CommandProbe(
         "sshd-units",
         ("systemctl", "is-active", "ssh.service", "sshd.service", "ssh.socket", "sshd.socket"),

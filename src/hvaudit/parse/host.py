@@ -7,6 +7,7 @@ makes every fact not applicable (simulated) or unavailable (no access), with the
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from hvaudit.model import (
     Listener,
     QemuProcess,
     Source,
+    SshdMatch,
 )
 from hvaudit.parse.libvirt_conf import (
     ConfValue,
@@ -304,6 +306,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.socket_units = ev.fact(_cmd("libvirt-socket-units"), units)
     f.ssh_server = _ssh_server(ev, processes, f.listeners)
     f.sshd = _sshd_fact(ev, f.ssh_server)
+    f.sshd_match = _sshd_match(ev, f.ssh_server)
     f.mfa = _mfa(ev, f.sshd)
     f.held_packages = _held(ev)
     f.selinux_enforcing = ev.fact(_file("/sys/fs/selinux/enforce"), _selinux)
@@ -400,6 +403,72 @@ def _sshd_fact(ev: HostEvidence, server: Fact[str]) -> Fact[dict[str, str]]:
             ),
         )
     return ev.fact(_cmd("sshd-effective"), _sshd)
+
+
+SSHD_CONFIG = "/etc/ssh/sshd_config"
+SSHD_CONFIG_D = "/etc/ssh/sshd_config.d/"
+
+
+def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ...]]:
+    """The Match blocks of sshd_config and the files it includes, in the order sshd reads them.
+
+    sshd_config(5): a Match block runs until the next Match line or the end of the file; Include
+    takes glob patterns, relative ones under /etc/ssh, read in sorted order where the Include
+    stands; keywords are case-insensitive and take `keyword value` or `keyword=value`. Only
+    /etc/ssh/sshd_config.d is collected besides the main file: an Include elsewhere is unread."""
+    if server.known and server.get() == "absent":
+        return Fact.of((), *server.sources)
+    main = ev.get(_file(SSHD_CONFIG))
+    if main.state == "failed":
+        return Fact.failed(f"{SSHD_CONFIG}: {main.reason}", main.source)
+    if main.state != "ok":
+        return Fact.unavailable(f"{SSHD_CONFIG} was not read ({main.reason})", main.source)
+    dropins: dict[str, list[str]] = {}
+    d = ev.get(_cmd("sshd-config-d"))
+    if d.state == "ok" and (d.rc in (0, 1) or "No such file" in d.reason):
+        for line in d.text.splitlines():
+            path, sep, text = line.partition(":")
+            if sep:
+                dropins.setdefault(path, []).append(text)
+    elif d.state != "absent":
+        return Fact.unavailable(f"{SSHD_CONFIG_D} was not read ({d.reason})", d.source)
+    blocks: list[SshdMatch] = []
+    unread: list[str] = []
+
+    def read(path: str, lines: list[str], depth: int) -> None:
+        criteria, where = "", ""
+        settings: list[tuple[str, str]] = []
+        for no, raw in enumerate(lines, 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, value = [*re.split(r"\s*=\s*|\s+", line, maxsplit=1), ""][:2]
+            key = key.lower()
+            if key == "match":
+                if criteria:
+                    blocks.append(SshdMatch(criteria, where, tuple(settings)))
+                criteria, where, settings = value, f"{path}:{no}", []
+            elif key == "include" and depth < 8:
+                for pattern in value.split():
+                    full = pattern if pattern.startswith("/") else f"/etc/ssh/{pattern}"
+                    if not full.startswith(SSHD_CONFIG_D):
+                        unread.append(full)
+                        continue
+                    for name in sorted(p for p in dropins if fnmatch.fnmatchcase(p, full)):
+                        read(name, dropins[name], depth + 1)
+            elif criteria:
+                settings.append((key, value))
+        if criteria:
+            blocks.append(SshdMatch(criteria, where, tuple(settings)))
+
+    read(SSHD_CONFIG, main.text.splitlines(), 0)
+    if unread:
+        return Fact.unavailable(
+            f"{SSHD_CONFIG} includes {', '.join(unread[:4])}, outside {SSHD_CONFIG_D} "
+            "(not collected)",
+            main.source,
+        )
+    return Fact.of(tuple(blocks), main.source, d.source)
 
 
 def _held(ev: HostEvidence) -> Fact[tuple[str, ...]]:
