@@ -752,11 +752,6 @@ SYSTEMD_TCP = (
 )
 
 
-@xfail(
-    "HVA-030: under socket activation the TCP socket is held by systemd (pid 1), which `ss -p` "
-    "names first; libvirtd-tcp.socket started at runtime (list-unit-files: enabled-runtime) "
-    "with auth_tcp = \"none\" passes as 'local UNIX sockets only' -> false pass"
-)
 def test_socket_activated_tcp_listener(host_scan) -> None:
     a = host_scan(
         {
@@ -822,21 +817,12 @@ def test_modular_daemon_socket_without_authorization_fails(host_scan) -> None:
 # --- host: logging and auditing -------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-214: `-w /etc/libvirt/qemu.conf` watches that one file (auditctl(8) -w: a file watch "
-    "covers the file, a directory watch the tree); libvirtd.conf, the domain and network "
-    "definitions stay unwatched, but the substring matches /etc/libvirt -> false pass"
-)
 def test_audit_watch_of_one_file_is_not_the_directory(host_scan) -> None:
     rules = "-w /etc/libvirt/qemu.conf -p wa -k qemu-conf\n-w /etc/polkit-1 -p wa -k polkit\n"
     a = host_scan({"audit-rules": (rules, 0)})
     assert outcomes(a, "HVA-214") == {"hv1": "fail"}
 
 
-@xfail(
-    "HVA-214: `-F dir=/etc/libvirt -F perm=r` records reads only (auditctl(8) -F perm: r w x a); "
-    "a rule without ' -p ' is assumed to watch writes -> false pass"
-)
 def test_audit_read_only_rule_does_not_watch_writes(host_scan) -> None:
     rules = (
         "-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=r -F key=lv\n"
@@ -883,11 +869,6 @@ def test_legacy_rsyslog_forwarding_without_tls_fails(host_scan) -> None:
 # --- host: SSH and PAM ----------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-160: `sshd -T` without -C applies no Match block (sshd(8) -C: 'If provided, any Match "
-    "directives ... that would apply are applied'); a `Match Address` block with "
-    "PermitRootLogin yes is never seen, sshd_config is not collected -> false pass"
-)
 def test_match_block_permitting_root(host_scan) -> None:
     a = host_scan(
         {
@@ -993,11 +974,6 @@ IPV6_GLOBAL = json.dumps(
 )
 
 
-@xfail(
-    "HVA-190: a drop policy in an `ip` family table filters IPv4 only (nftables wiki, "
-    "'Nftables families': ip tables see IPv4 traffic); with no ip6/inet input chain, IPv6 to "
-    "the host's global address is accepted -> false pass"
-)
 def test_ipv4_only_ruleset_leaves_ipv6_open(host_scan) -> None:
     ruleset = _nft(
         {"table": {"family": "ip", "name": "filter", "handle": 1}},
@@ -1107,11 +1083,6 @@ def test_qemu_without_seccomp_and_on_a_replaced_binary(host_scan) -> None:
 # --- second batch ---------------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-210: the libvirt TCP socket on 0.0.0.0:16509 held by systemd (socket activation) is a "
-    "management listener on every address; only processes named libvirtd/virtproxyd... are "
-    "counted -> false pass"
-)
 def test_socket_activated_listener_is_a_management_listener(host_scan) -> None:
     a = host_scan(
         {
@@ -1150,11 +1121,6 @@ def test_vnc_with_password_and_tls_on_every_address_passes(host_scan) -> None:
     assert outcomes(a, "HVA-031") == {"pwvnc": "pass"}
 
 
-@xfail(
-    "HVA-181: 'Mitigation: Clear CPU buffers; SMT vulnerable' means the mitigation leaves the "
-    "sibling-thread leak open (kernel arch/x86/kernel/cpu/bugs.c MDS_MSG_SMT: 'MDS CPU bug "
-    "present and SMT on, data leak possible'); SMT is on, only the prefix is read -> false pass"
-)
 def test_smt_vulnerable_is_not_mitigated(host_scan) -> None:
     a = host_scan(
         {
@@ -1182,11 +1148,6 @@ def test_unmitigated_cpu_flaw_fails(host_scan) -> None:
     assert outcomes(a, "HVA-181") == {"hv1": "fail"}
 
 
-@xfail(
-    'HVA-200: StreamDriverAuthMode="anon" does not authenticate the log server (rsyslog gtls '
-    "driver docs: 'anon does not permit to authenticate the remote peer ... vulnerable to man "
-    "in the middle attacks'); TLS is credited -> false pass"
-)
 def test_rsyslog_tls_without_peer_authentication(host_scan) -> None:
     cfg = (
         '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" '
@@ -1207,11 +1168,6 @@ def test_journal_upload_over_https_passes(host_scan) -> None:
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
 
 
-@xfail(
-    "HVA-043: an AppArmor profile in kill mode enforces and also kills the task on a denial "
-    "(AppArmor 3.1+ profile flag 'kill'); every mode but 'enforce' counts as not enforcing -> "
-    "false fail on a stricter set-up"
-)
 def test_apparmor_kill_mode_enforces(host_scan) -> None:
     from conftest import WEB01_UUID
 
