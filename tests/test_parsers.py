@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,35 @@ def test_stock_debian_conf_files_parse(tmp_path: Path) -> None:
         if f.exists():
             values, _ = parse_conf(f.read_text(), f.name)
             assert isinstance(values, dict)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ('vnc_listen = """0.0.0.0"""\n', {"vnc_listen": "0.0.0.0"}),  # triple quotes
+        ('x = """a\nb"""\ny = 1\n', {"x": "a\nb", "y": 1}),  # across lines
+        ('auth_tcp = "none"; listen_tcp = 1\n', {"auth_tcp": "none", "listen_tcp": 1}),
+        ("unix_sock_rw_perms = 0777\n", {"unix_sock_rw_perms": 777}),  # decimal only
+        ('x = [ "a", "b", ]\n', {"x": ["a", "b"]}),  # a trailing comma
+        ("x = 'a'\nx = \"b\"\n", {"x": "a"}),  # the first entry wins
+    ],
+)
+def test_libvirt_conf_grammar_is_virconf(text: str, values: dict[str, object]) -> None:
+    """The grammar of libvirt's src/util/virconf.c (virConfParseString, virConfParseLong,
+    virConfParseSeparator)."""
+    assert parse_conf(text, "qemu.conf")[0] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("x = 0x10\n", "qemu.conf:1: expecting a separator after the value of x"),
+        ("x = 'it''s'\n", "qemu.conf:1: expecting a separator after the value of x"),
+        ('x = """open\n', "qemu.conf:1: unterminated string"),
+        ('x = [ "a" "b" ]\n', "qemu.conf:1: expecting a separator in list"),
+    ],
+)
+def test_libvirt_conf_grammar_errors(text: str, error: str) -> None:
+    """What libvirt refuses to read is an input error naming the file and line."""
+    with pytest.raises(InputError, match=re.escape(error)):
+        parse_conf(text, "qemu.conf")

@@ -351,16 +351,25 @@ def test_duplicate_key_first_wins_require_confined(host_scan) -> None:
     assert outcomes(a, "HVA-048") == {"hv1": "fail"}
 
 
-@xfail(
-    'HVA-132: libvirtd.conf sets auth_unix_rw = "none" then "polkit"; libvirt reads the '
-    "first, and with unix_sock_rw_perms unset the socket stays 0777 -> false pass"
-)
 def test_duplicate_key_first_wins_auth_unix_rw(host_scan) -> None:
+    """libvirt reads the first auth_unix_rw ("none"); with unix_sock_rw_perms unset the daemon's
+    socket stays 0777. (fixhost: the socket unit is disabled here, so libvirtd creates the
+    socket from libvirtd.conf; with libvirtd.socket enabled, as on the hardened host, the unit's
+    SocketMode applies instead and HVA-132 asks for it: manual, asserted below.)"""
     conf = 'auth_unix_rw = "none"\naccess_drivers = [ "polkit" ]\naudit_level = 2\nauth_unix_rw = "polkit"\n'
     a = host_scan(
-        {"/etc/libvirt/libvirtd.conf": conf, "libvirt-sockets": ("", 1)},
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "libvirt-sockets": ("", 1),
+            "libvirt-socket-units": ("libvirtd.socket disabled disabled\n", 0),
+        },
     )
     assert outcomes(a, "HVA-132") == {"hv1": "fail"}
+    assert (
+        "auth_unix_rw = none, unix_sock_rw_perms = 0777 (default)" in messages(a, "HVA-132")["hv1"]
+    )
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf, "libvirt-sockets": ("", 1)})
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}
 
 
 def test_single_quoted_string_is_valid(host_scan) -> None:

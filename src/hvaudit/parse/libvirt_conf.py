@@ -28,6 +28,9 @@ Defaults that depend on other keys or on the daemon are resolved by `effective_d
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from hvaudit.errors import InputError
 
 __all__ = [
@@ -108,47 +111,121 @@ LIBVIRTD_DEFAULTS: dict[str, ConfValue] = {
 }
 
 
-def _strip_comment(line: str) -> str:
-    quote = ""
-    for i, ch in enumerate(line):
-        if ch in "\"'" and (not quote or quote == ch):
-            quote = "" if quote else ch
-        elif ch == "#" and not quote:
-            return line[:i]
-    return line
+class _ConfReader:
+    """libvirt's configuration grammar as src/util/virconf.c reads it (virConfParse): statements
+    `name = value` separated by a line end or `;`, `#` comments (whole lines or after a value);
+    names start with a letter and go on with letters, digits and `_`; values are decimal
+    integers with an optional sign (virConfParseLong: `0777` is 777), strings in '...' or
+    "..." on one line or in \"\"\"...\"\"\" across lines (virConfParseString, no escapes), and
+    [ lists ] of values separated by commas, a trailing comma allowed. One leniency: a `#`
+    comment inside a multi-line list is skipped (hvaudit has always read such lists)."""
 
+    def __init__(self, text: str, name: str) -> None:
+        self.text, self.name, self.pos, self.line = text, name, 0, 1
 
-def _split_list(body: str, where: str) -> list[str]:
-    """Split a list body on commas outside quotes ("C=GB,O=Example" is one item)."""
-    items: list[str] = []
-    cur: list[str] = []
-    quote = ""
-    for ch in body:
-        if ch in "\"'" and (not quote or quote == ch):
-            quote = "" if quote else ch
-        if ch == "," and not quote:
-            items.append("".join(cur).strip())
-            cur = []
-        else:
-            cur.append(ch)
-    if quote:
-        raise InputError(f"{where}: unterminated string in list")
-    items.append("".join(cur).strip())
-    return [i for i in items if i]
+    def error(self, what: str) -> InputError:
+        return InputError(f"{self.name}:{self.line}: {what}")
 
+    def peek(self, n: int = 1) -> str:
+        return self.text[self.pos : self.pos + n]
 
-def _value(raw: str, where: str) -> ConfValue:
-    raw = raw.strip()
-    if raw.startswith("["):
-        if not raw.endswith("]"):
-            raise InputError(f"{where}: unterminated list")
-        return [str(_value(i, where)) for i in _split_list(raw[1:-1], where)]
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
-        return raw[1:-1]
-    try:
-        return int(raw, 0)
-    except ValueError:
-        raise InputError(f"{where}: cannot read value {raw[:40]!r}") from None
+    def skip_blanks(self) -> None:
+        while self.peek() in (" ", "\t"):
+            self.pos += 1
+
+    def skip_blanks_and_eol(self, comments: bool = False) -> None:
+        while self.pos < len(self.text):
+            ch = self.peek()
+            if ch in " \t\r":
+                self.pos += 1
+            elif ch == "\n":
+                self.pos += 1
+                self.line += 1
+            elif ch == "#" and comments:
+                self.skip_to_eol()
+            else:
+                return
+
+    def skip_to_eol(self) -> None:
+        while self.pos < len(self.text) and self.peek() not in ("\n", "\r"):
+            self.pos += 1
+
+    def string(self) -> str:
+        if self.peek(3) == '"""':
+            end = self.text.find('"""', self.pos + 3)
+            if end < 0:
+                raise self.error("unterminated string")
+            value = self.text[self.pos + 3 : end]
+            self.line += value.count("\n")
+            self.pos = end + 3
+            return value
+        quote = self.peek()
+        self.pos += 1
+        begin = self.pos
+        while self.pos < len(self.text) and self.peek() not in (quote, "\n", "\r"):
+            self.pos += 1
+        if self.peek() != quote:
+            raise self.error("unterminated string")
+        self.pos += 1
+        return self.text[begin : self.pos - 1]
+
+    def value(self, in_list: bool = False) -> ConfValue:
+        self.skip_blanks()
+        ch = self.peek()
+        if ch in ("'", '"'):
+            return self.string()
+        if ch == "[" and not in_list:
+            self.pos += 1
+            items: list[str] = []
+            self.skip_blanks_and_eol(comments=True)
+            while self.peek() != "]":
+                if self.pos >= len(self.text):
+                    raise self.error("unterminated list (not closed with ])")
+                if items:
+                    if self.peek() != ",":
+                        raise self.error("expecting a separator in list")
+                    self.pos += 1
+                    self.skip_blanks_and_eol(comments=True)
+                    if self.peek() == "]":
+                        break
+                    if self.pos >= len(self.text):
+                        raise self.error("unterminated list (not closed with ])")
+                items.append(str(self.value(in_list=True)))
+                self.skip_blanks_and_eol(comments=True)
+            self.pos += 1
+            return items
+        m = re.compile(r"[-+]?[0-9]+").match(self.text, self.pos)
+        if m is None:
+            raise self.error(f"cannot read value {self.text[self.pos : self.pos + 40]!r}")
+        self.pos = m.end()
+        return int(m.group(0))
+
+    def entries(self) -> Iterator[tuple[str, ConfValue, int]]:
+        while True:
+            self.skip_blanks_and_eol()
+            if self.pos >= len(self.text):
+                return
+            if self.peek() == "#":
+                self.skip_to_eol()
+                continue
+            m = re.compile(r"[A-Za-z][A-Za-z0-9_]*").match(self.text, self.pos)
+            if m is None:
+                raise self.error("expected 'key = value'")
+            key, line = m.group(0), self.line
+            self.pos = m.end()
+            self.skip_blanks()
+            if self.peek() != "=":
+                raise self.error("expected 'key = value'")
+            self.pos += 1
+            value = self.value()
+            self.skip_blanks()
+            if self.peek() == "#":
+                self.skip_to_eol()
+            if self.pos < len(self.text) and self.peek() not in ("\n", "\r", ";"):
+                raise self.error(f"expecting a separator after the value of {key}")
+            if self.peek() == ";":
+                self.pos += 1
+            yield key, value, line
 
 
 def parse_conf(text: str, name: str) -> tuple[dict[str, ConfValue], dict[str, int]]:
@@ -156,33 +233,15 @@ def parse_conf(text: str, name: str) -> tuple[dict[str, ConfValue], dict[str, in
 
     libvirt's own reader (src/util/virconf.c) keeps every entry in file order and
     virConfGetValue returns the first whose name matches, so a key set twice has its FIRST
-    value; strings may be quoted with '...' as well as "..." (virConfParseString).
+    value; the grammar is virconf.c's (see `_ConfReader`).
     Raises InputError with the file and line for a line it cannot read.
     """
     values: dict[str, ConfValue] = {}
     lines: dict[str, int] = {}
-    pending = ""
-    start = 0
-    for n, line in enumerate(text.splitlines(), 1):
-        body = _strip_comment(line).strip()
-        if not body and not pending:
-            continue
-        if not pending:
-            start = n
-        pending = f"{pending} {body}".strip()
-        if pending.count("[") > pending.count("]"):
-            continue
-        key, sep, raw = pending.partition("=")
-        key = key.strip()
-        if not sep or not key.replace("_", "").isalnum():
-            raise InputError(f"{name}:{start}: expected 'key = value'")
-        value = _value(raw, f"{name}:{start}")
+    for key, value, line in _ConfReader(text, name).entries():
         if key not in values:  # the first entry wins (virConfGetValue)
             values[key] = value
-            lines[key] = start
-        pending = ""
-    if pending:
-        raise InputError(f"{name}:{start}: unterminated list")
+            lines[key] = line
     return values, lines
 
 
