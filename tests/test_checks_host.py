@@ -1222,6 +1222,11 @@ def test_socket_activated_sshd_on_every_address_fails(host_scan) -> None:
     assert messages(a, "HVA-210")["hv1"] == (
         "listening on all addresses: sshd socket held by systemd (tcp/22)"
     )
+    cockpit = 'tcp LISTEN 0 4096 *:9090 *:* users:(("systemd",pid=1,fd=62))\n'
+    a = host_scan({"listeners": (HARDENED_HOST["listeners"][0] + cockpit, 0)})
+    assert messages(a, "HVA-210")["hv1"] == (
+        "listening on all addresses: cockpit socket held by systemd (tcp/9090)"
+    )
     other = 'tcp LISTEN 0 4096 0.0.0.0:111 0.0.0.0:* users:(("systemd",pid=1,fd=40))\n'
     a = host_scan({"listeners": (HARDENED_HOST["listeners"][0] + other, 0)})
     assert outcomes(a, "HVA-210") == {"hv1": "pass"}  # rpcbind.socket: no management service

@@ -47,9 +47,10 @@ def _is_qemu(process: str) -> bool:
     return process.startswith("qemu") or process == "kvm"
 
 
-LIBVIRT_PORTS = (16509, 16514)
-"""libvirt's TCP and TLS ports (libvirtd-tcp.socket.in / -tls.socket.in ListenStream=, the same in
-virtproxyd's units)."""
+SOCKET_ACTIVATED_PORTS = {16509: "libvirt", 16514: "libvirt", 9090: "cockpit"}
+"""Ports of management services that systemd listens on for them: libvirt's TCP and TLS ports
+(libvirtd-tcp.socket.in / -tls.socket.in ListenStream=16509 / 16514, the same in virtproxyd's
+units) and Cockpit's web console (cockpit's src/systemd/cockpit.socket.in ListenStream=9090)."""
 
 
 def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
@@ -57,12 +58,13 @@ def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
 
     A socket held by systemd alone is socket activation: systemd listens and starts the service on
     the first connection (systemd.socket(5)), so `ss -p` names systemd, not the service. The
-    service is known by its port: libvirt's 16509/16514 (libvirt's -tcp/-tls socket units) and
-    the SSH server's ports from `sshd -T` (ssh.socket)."""
+    service is known by its port: SOCKET_ACTIVATED_PORTS and the SSH server's ports from
+    `sshd -T` (ssh.socket)."""
     if lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process):
         return f"{lst.process} ({lst.protocol}/{lst.port})"
-    if lst.process == "systemd" and lst.port in LIBVIRT_PORTS:
-        return f"libvirt socket held by systemd ({lst.protocol}/{lst.port})"
+    if lst.process == "systemd" and lst.port in SOCKET_ACTIVATED_PORTS:
+        service = SOCKET_ACTIVATED_PORTS[lst.port]
+        return f"{service} socket held by systemd ({lst.protocol}/{lst.port})"
     if lst.process == "systemd" and lst.port in ssh_ports:
         return f"sshd socket held by systemd ({lst.protocol}/{lst.port})"
     return None
