@@ -608,6 +608,75 @@ def test_rdp_consoles_udp_chardevs_and_spice_channel_modes(host_scan, tmp_path: 
     )
 
 
+SMARTCARD_TCP = (
+    "<smartcard mode='passthrough' type='tcp'><source mode='bind' host='0.0.0.0' "
+    "service='2001'/><protocol type='raw'/></smartcard>"
+)
+RNG_EGD_TCP = (
+    "<rng model='virtio'><backend model='egd' type='tcp'><source mode='bind' host='0.0.0.0' "
+    "service='2002'/><protocol type='raw'/></backend></rng>"
+)
+SERIAL_TCP_OUT = (
+    "<serial type='tcp'><source mode='connect' host='10.0.0.5' service='4555'/>"
+    "<protocol type='raw'/><target port='0'/></serial>"
+)
+VNC_SASL = "<graphics type='vnc' autoport='yes' listen='0.0.0.0'/>"
+
+
+def test_smartcard_rng_outbound_tcp_and_sasl_consoles(host_scan) -> None:
+    """A passthrough smartcard and an EGD rng backend are TCP chardevs QEMU listens on
+    (formatdomain); a TCP chardev connecting out sends the console to its peer, TLS or not;
+    a SASL console has no password but a mechanism list hvaudit does not read."""
+    doms = [
+        domain_xml("smartcard", body=f"<devices>{SMARTCARD_TCP}</devices>"),
+        domain_xml("rngegd", body=f"<devices>{RNG_EGD_TCP}</devices>"),
+        domain_xml("tcpout", body=f"<devices>{SERIAL_TCP_OUT}</devices>"),
+    ]
+    a = host_scan(domains=doms)
+    got, msg = outcomes(a, "HVA-031"), messages(a, "HVA-031")
+    assert got == {"smartcard": "fail", "rngegd": "fail", "tcpout": "fail"}
+    assert msg["smartcard"] == (
+        "smartcard on 0.0.0.0 (bound to every address) port 2001 without TLS (chardev_tls = 0)"
+    )
+    assert msg["rngegd"] == (
+        "rng on 0.0.0.0 (bound to every address) port 2002 without TLS (chardev_tls = 0)"
+    )
+    assert msg["tcpout"] == (
+        "serial to 10.0.0.5 port 4555 without TLS (chardev_tls = 0): the console travels in "
+        "cleartext"
+    )
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "chardev_tls = 1\nvnc_sasl = 1\n"
+    b = host_scan(
+        {"/etc/libvirt/qemu.conf": conf},
+        domains=[
+            domain_xml("tcpout", body=f"<devices>{SERIAL_TCP_OUT}</devices>"),
+            domain_xml("sasl", body=f"<devices>{VNC_SASL}</devices>"),
+        ],
+    )
+    got, msg = outcomes(b, "HVA-031"), messages(b, "HVA-031")
+    assert got == {"tcpout": "pass", "sasl": "manual"}
+    assert msg["tcpout"] == "serial to 10.0.0.5 port 4555 over TLS (chardev_tls = 1)"
+    assert msg["sasl"] == (
+        "vnc on 0.0.0.0 (bound to every address): no password, vnc_sasl = 1 (SASL authenticates)"
+    )
+    assert _question(b, "HVA-031", "sasl") == (
+        f"On host {_host(b)}: does /etc/sasl2/qemu.conf (or the directory qemu.conf's "
+        "vnc_sasl_dir names) set mech_list to mechanisms that authenticate (gssapi, "
+        "scram-sha-256) and never anonymous?"
+    )
+
+
+def test_taint_flags_on_a_simulated_host_are_asked(tmp_path: Path) -> None:
+    """The taint flags are host evidence (the QEMU log): not read, so a question, not n/a."""
+    uri = write_node(tmp_path / "n.xml", [domain_xml("web01")])
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    assert outcomes(a, "HVA-054") == {"web01": "manual"}
+    assert _question(a, "HVA-054", "web01") == (
+        f"On host {_host(a)}: does /var/log/libvirt/qemu/web01.log show no 'is tainted' line "
+        "after the VM's last 'starting up' line?"
+    )
+
+
 def test_console_settings_of_qemu_conf_are_read(host_scan) -> None:
     conf = (
         'user = "libvirt-qemu"\nvnc_tls = 1\nvnc_password = "XYZ12345"\nchardev_tls = 1\n'

@@ -19,6 +19,7 @@ from hvaudit.checks.base import (
     Severity,
     check,
     failed,
+    manual,
     not_applicable,
     passed,
     unknown,
@@ -52,6 +53,8 @@ class _Verdict:
     settings: list[str] = field(default_factory=list)
     """The qemu.conf settings that decide the rest."""
     fine: list[str] = field(default_factory=list)
+    asks: list[str] = field(default_factory=list)
+    """Questions about host files hvaudit does not read (not qemu.conf)."""
     refs: list[Source] = field(default_factory=list)
     hidden_password: Fact[bool] | None = None
 
@@ -106,11 +109,16 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         s = vm_subject(v)
         consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
         sockets = [c for c in v.chardevs if c.protocol == "tcp" and c.mode == "bind"]
+        outbound = [
+            c
+            for c in v.chardevs
+            if c.protocol == "tcp" and c.mode == "connect" and not is_local_address(c.host)
+        ]
         datagrams: dict[Source, list[Chardev]] = {}
         for c in v.chardevs:
             if c.protocol == "udp":
                 datagrams.setdefault(c.source, []).append(c)
-        if not consoles and not sockets and not datagrams:
+        if not consoles and not sockets and not outbound and not datagrams:
             yield not_applicable(
                 s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
             )
@@ -121,6 +129,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _graphics(h, g, r)
         for c in sockets:
             _chardev(h, c, r)
+        for c in outbound:
+            _chardev_out(h, c, r)
         for group in datagrams.values():
             _udp(group, r)
         refs = list(dict.fromkeys(r.refs))
@@ -135,6 +145,13 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 "; ".join(r.proven),
                 "does /etc/libvirt/qemu.conf set " + ", ".join(dict.fromkeys(r.settings)),
                 *refs,
+            )
+        elif r.asks:
+            yield manual(
+                s,
+                "; ".join(r.proven),
+                *refs,
+                question=f"On host {h.name}: " + "; ".join(dict.fromkeys(r.asks)) + "?",
             )
         elif r.hidden_password is not None:
             yield unknown(s, r.hidden_password, "the network-facing console has a password")
@@ -212,6 +229,20 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             has_pw = True
         elif g.password.known:
             has_pw = False
+    sasl = None
+    if qc.known:
+        sasl, ssrc = conf_value(h, "qemu.conf", f"{t}_sasl")
+        r.refs.append(ssrc)
+    if has_pw is not True and sasl == 1:
+        # SASL authenticates instead of a password; which mechanisms it offers is set in
+        # /etc/sasl2/qemu.conf, and with TLS QEMU lets SASL offer even ANONYMOUS.
+        r.proven.append(f"{t} on {where}: no password, {t}_sasl = 1 (SASL authenticates)")
+        r.asks.append(
+            "does /etc/sasl2/qemu.conf (or the directory qemu.conf's "
+            f"{t}_sasl_dir names) set mech_list to mechanisms that authenticate "
+            "(gssapi, scram-sha-256) and never anonymous"
+        )
+        return
     if has_pw is False:
         r.fails.append(f"{t} on {where} without a password")
         return
@@ -293,3 +324,29 @@ def _udp(group: list[Chardev], r: _Verdict) -> None:
             "the console travels in cleartext, and QEMU takes input on 0.0.0.0 from anyone "
             "sending as that address"
         )
+
+
+def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
+    """A TCP character device QEMU connects out with: the console travels to the peer, in
+    cleartext unless TLS (tls='yes', else qemu.conf chardev_tls)."""
+    r.refs.append(c.source)
+    what = f"{c.device} to {c.host or '?'} port {c.service}"
+    if c.tls is False:
+        r.fails.append(f"{what} without TLS (tls='no'): the console travels in cleartext")
+        return
+    if c.tls:
+        r.proven.append(f"{what} with tls='yes'")
+        return
+    qc = conf_fact(h, "qemu.conf")
+    if not qc.known:
+        r.proven.append(what)
+        r.settings.append("chardev_tls = 1")
+        return
+    tls, tsrc = conf_value(h, "qemu.conf", "chardev_tls")
+    r.refs.append(tsrc)
+    if tls != 1:
+        r.fails.append(
+            f"{what} without TLS (chardev_tls = {tls}): the console travels in cleartext"
+        )
+    else:
+        r.proven.append(f"{what} over TLS (chardev_tls = 1)")

@@ -13,7 +13,13 @@ import itertools
 import shlex
 from collections.abc import Iterator
 
-from hvaudit.checks._libvirt import conf_fact, conf_value, daemon_files, is_local_address
+from hvaudit.checks._libvirt import (
+    conf_fact,
+    conf_value,
+    daemon_files,
+    host_settings_manual,
+    is_local_address,
+)
 from hvaudit.checks.base import (
     LINUX_HOST,
     QEMU,
@@ -213,9 +219,18 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        f = hosts[v.host].facts.qemu_taints
+        h = hosts[v.host]
+        f = h.facts.qemu_taints
         if not f.known:
-            yield unknown(s, f, "libvirt's QEMU log of this VM reports no 'is tainted' line")
+            yield host_settings_manual(
+                s,
+                h,
+                f,
+                "libvirt writes a VM's taint flags into the host's QEMU log",
+                f"does /var/log/libvirt/qemu/{v.name}.log show no 'is tainted' line after "
+                "the VM's last 'starting up' line",
+                v.source,
+            )
             continue
         if v.name not in f.get():
             if v.running:

@@ -4,7 +4,16 @@ The format is `key = value` with integers, "strings" and [ "lists" ] that may sp
 comments. A key that is absent takes its documented default, recorded here once and marked as a
 default in the evidence (sources: libvirt 9.0 stock qemu.conf and libvirtd.conf on Debian 12, as
 summarised in ../shared/reference/checks-catalog.md rows SR04-KVM-*, SR05B-KVM-*, SR13-KVM-*,
-SR20-KVM-*).
+SR20-KVM-*). Each QEMU_DEFAULTS entry was checked against the comments of libvirt's
+src/qemu/qemu.conf.in (upstream, read with the project's `search` tools) and the stock
+/etc/libvirt/qemu.conf of libvirt 9.0: vnc/spice/rdp_listen 127.0.0.1, *_auto_unix_socket off,
+*_password unset ("leave this commented out" to allow access without passwords; an empty one
+still enables passwords and is rejected by QEMU), vnc_tls_x509_verify from
+default_tls_x509_verify else 0, chardev and migrate _tls_x509_verify from it else 1,
+migrate_tls_force 0, migration_address 0.0.0.0, security_default_confined 1,
+security_require_confined 0, dynamic_ownership 1, relaxed_acs_check off, seccomp_sandbox on,
+stdio_handler "logd", namespaces [ "mount" ]; LIBVIRTD_DEFAULTS' audit_level 1 and
+audit_logging 0 against src/remote/libvirtd.conf.in, the template of every daemon's file.
 
 Defaults that depend on other keys or on the daemon are resolved by `effective_daemon_conf` and
 `effective_qemu_conf`, each with its source:
@@ -87,8 +96,17 @@ DEFAULT_DEVICE_ACL = (
     "/dev/ptmx",
     "/dev/kvm",
 )
-#: Entries earlier libvirt releases had in the same built-in list.
-HISTORIC_DEVICE_ACL = ("/dev/kqemu", "/dev/rtc", "/dev/hpet", "/dev/vfio/vfio", "/dev/net/tun")
+#: Entries other libvirt releases have in the same built-in list: earlier ones /dev/kqemu,
+#: /dev/rtc, /dev/hpet, /dev/vfio/vfio, /dev/net/tun; current upstream adds /dev/userfaultfd
+#: (src/qemu/qemu.conf.in, the commented cgroup_device_acl, for post-copy migration).
+HISTORIC_DEVICE_ACL = (
+    "/dev/kqemu",
+    "/dev/rtc",
+    "/dev/hpet",
+    "/dev/vfio/vfio",
+    "/dev/net/tun",
+    "/dev/userfaultfd",
+)
 
 LIBVIRTD_DEFAULTS: dict[str, ConfValue] = {
     "listen_tls": 1,  # honoured only with --listen (or an enabled TLS socket unit)

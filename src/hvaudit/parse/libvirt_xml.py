@@ -309,6 +309,17 @@ def parse_domain(
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
                 chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+        # formatdomain: a passthrough smartcard and an EGD random-number backend are character
+        # devices too ("Smartcard devices", "Random number generator device").
+        for i, el in enumerate(devices.findall("smartcard"), 1):
+            if el.get("mode") == "passthrough":
+                loc = f"/domain/devices/smartcard[{i}]"
+                chardevs.extend(_chardev(el, "smartcard", Source(artefact, loc)))
+        for i, el in enumerate(devices.findall("rng"), 1):
+            backend = el.find("backend")
+            if backend is not None and backend.get("model") == "egd":
+                loc = f"/domain/devices/rng[{i}]/backend"
+                chardevs.extend(_chardev(backend, "rng", Source(artefact, loc)))
         for i, fs in enumerate(devices.findall("filesystem"), 1):
             if (fs.get("type") or "mount") != "mount":
                 continue
