@@ -1626,3 +1626,97 @@ def test_sshd_match_blocks_unread(
     else:
         assert outcomes(a, "HVA-160") == {"hv1": "manual"}
         assert fragment in messages(a, "HVA-160")["hv1"]
+
+
+SUDOERS = HARDENED_HOST["sudoers"][0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "names"),
+    [
+        # an alias (several on one line, joined by ':'; one nested) names its members
+        (
+            "/etc/sudoers.d/a:User_Alias OPS = bob, carol : ADMINS = OPS, dave\n"
+            "/etc/sudoers.d/a:ADMINS ALL=(ALL:ALL) ALL\n",
+            "fail",
+            "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root",
+        ),
+        # a user list, continued on the next line with a backslash
+        (
+            "/etc/sudoers.d/b:bob, carol,\\\n/etc/sudoers.d/b:  dave ALL=(ALL) ALL\n",
+            "fail",
+            "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root",
+        ),
+        # ALL is every user
+        (
+            "/etc/sudoers.d/c:ALL ALL=(ALL) NOPASSWD: /usr/bin/virsh\n",
+            "fail",
+            "3 administrative principal(s) (limit 3): ALL (every user), alice, root",
+        ),
+        # a negated entry and a Defaults line name nobody; #uid is a user, not a comment
+        (
+            '/etc/sudoers.d/d:Defaults:bob env_keep += "HOME=x"\n'
+            "/etc/sudoers.d/d:# carol ALL=(ALL) ALL\n/etc/sudoers.d/d:#1001 ALL=(ALL) ALL\n",
+            "pass",
+            "3 administrative principal(s) (limit 3): #1001, alice, root",
+        ),
+    ],
+    ids=["aliases", "user-list", "all-users", "comments-defaults-uid"],
+)
+def test_sudoers_user_lists_and_aliases_are_expanded(
+    host_scan, extra: str, status: str, names: str
+) -> None:
+    """sudoers(5): User_Spec ::= User_List Host_List '=' ..., User_Alias NAME = User_List (':'
+    between several); the old reader took the first word of a rule as its only principal."""
+    a = host_scan({"sudoers": (SUDOERS + extra, 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": status}
+    assert messages(a, "HVA-142") == {"hv1": names}
+
+
+def test_sudo_for_every_user_fails_whatever_the_limit(host_scan) -> None:
+    a = host_scan({"sudoers": (SUDOERS + "/etc/sudoers.d/c:ALL ALL=(ALL) ALL\n", 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+    assert "ALL (every user)" in messages(a, "HVA-142")["hv1"]
+
+
+TLS_16514 = (
+    HARDENED_HOST["listeners"][0]
+    + "tcp   LISTEN 0      1000       10.0.0.10:16514     0.0.0.0:*    "
+    'users:(("libvirtd",pid=700,fd=13))\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "status", "message"),
+    [
+        (
+            'tls_allowed_dn_list = [ "*" ]',
+            "fail",
+            "TLS listener admits any certificate the CA signed (libvirtd.conf: "
+            "tls_allowed_dn_list entry '*' matches every name)",
+        ),
+        (
+            'tls_allowed_dn_list = [ "C=GB,O=Example,CN=mgmt1", "**" ]',
+            "fail",
+            "TLS listener admits any certificate the CA signed (libvirtd.conf: "
+            "tls_allowed_dn_list entry '**' matches every name)",
+        ),
+        (
+            'tls_allowed_dn_list = [ "C=GB,O=Example,CN=*" ]',
+            "pass",
+            "TLS clients restricted: tls_allowed_dn_list ['C=GB,O=Example,CN=*'] (libvirtd.conf)",
+        ),
+        (
+            "tls_allowed_dn_list = [ ]",
+            "pass",
+            "TLS clients restricted: tls_allowed_dn_list [] (libvirtd.conf: no TLS client can "
+            "connect)",
+        ),
+    ],
+    ids=["star", "star-among-names", "organisation-wildcard", "empty"],
+)
+def test_dn_list_wildcards(host_scan, setting: str, status: str, message: str) -> None:
+    """libvirtd.conf: the list "may contain wildcards"; an empty list admits no client."""
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + setting + "\n"
+    a = host_scan({"listeners": (TLS_16514, 0), "/etc/libvirt/libvirtd.conf": conf})
+    assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == ({"hv1": status}, {"hv1": message})

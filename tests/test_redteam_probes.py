@@ -1327,11 +1327,6 @@ def test_vm_spellings_on_a_hardened_host(host_scan, check_id: str, xml: str, sta
 # --- third batch ----------------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-142: `User_Alias ADMINS = bob, carol, dave, erin` + `ADMINS ALL=(ALL:ALL) ALL` grants "
-    "sudo to four users (sudoers(5), User_Alias); the alias is counted as one principal, so "
-    "6 principals pass under the limit of 3 -> false pass"
-)
 def test_sudoers_user_alias_counts_its_members(host_scan) -> None:
     sudoers = HARDENED_HOST["sudoers"][0] + (
         "/etc/sudoers.d/admins:User_Alias ADMINS = bob, carol, dave, erin\n"
@@ -1341,10 +1336,6 @@ def test_sudoers_user_alias_counts_its_members(host_scan) -> None:
     assert outcomes(a, "HVA-142") == {"hv1": "fail"}
 
 
-@xfail(
-    "HVA-142: `bob, carol, dave ALL=(ALL) ALL` names three users in one rule (sudoers(5): "
-    "User_List is comma-separated); only the first word is counted -> false pass"
-)
 def test_sudoers_user_list_counts_every_user(host_scan) -> None:
     sudoers = HARDENED_HOST["sudoers"][0] + "/etc/sudoers.d/ops:bob, carol, dave ALL=(ALL) ALL\n"
     a = host_scan({"sudoers": (sudoers, 0)})
@@ -1361,11 +1352,6 @@ TLS_LISTENING = {
 }
 
 
-@xfail(
-    'HVA-034: tls_allowed_dn_list = [ "*" ] matches every distinguished name (libvirtd.conf: '
-    "the list may contain wildcards, POSIX fnmatch); any non-empty list counts as a "
-    "restriction -> false pass"
-)
 def test_wildcard_dn_list_restricts_nothing(host_scan) -> None:
     conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'tls_allowed_dn_list = [ "*" ]\n'
     a = host_scan({**TLS_LISTENING, "/etc/libvirt/libvirtd.conf": conf})

@@ -25,6 +25,7 @@ from hvaudit.checks.base import (
     unknown,
 )
 from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
+from hvaudit.parse.host import EVERY_USER
 
 LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
@@ -152,7 +153,11 @@ def _tls_enabled(h: Host) -> bool:
 def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     """Without tls_allowed_dn_list, any certificate the CA ever signed (for any purpose) gets full
     control of the hypervisor over TLS; auth_tls defaults to none (remote_daemon_config.c
-    daemonConfigNew). Read from the daemon that owns the TLS listener (libvirtd or virtproxyd)."""
+    daemonConfigNew). Read from the daemon that owns the TLS listener (libvirtd or virtproxyd).
+    The list's entries are wildcard patterns (libvirtd.conf: "This list may contain wildcards such
+    as "C=GB,ST=London,L=London,O=Red Hat,CN=*"", glob-like), so an entry made of wildcards only
+    ("*") matches every name and restricts nothing; an empty list lets no client connect ("NB If
+    this is an empty list, no client can connect")."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -169,17 +174,26 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             dns, src = conf_value(h, file, "tls_allowed_dn_list")
             auth, asrc = conf_value(h, file, "auth_tls")
             refs += [src, asrc]
-            if dns:
+            entries = dns if isinstance(dns, list) else []
+            match_all = [d for d in entries if isinstance(d, str) and not d.strip("*?")]
+            if match_all and auth == "sasl":
+                how.append(f"auth_tls = sasl ({file}; the DN list admits every name)")
+            elif match_all:
+                open_files.append(
+                    f"{file}: tls_allowed_dn_list entry {match_all[0]!r} matches every name"
+                )
+            elif isinstance(dns, list) and not dns:
+                how.append(f"tls_allowed_dn_list [] ({file}: no TLS client can connect)")
+            elif dns:
                 how.append(f"tls_allowed_dn_list {dns} ({file})")
             elif auth == "sasl":
                 how.append(f"auth_tls = sasl ({file})")
             else:
-                open_files.append(file)
+                open_files.append(f"no tls_allowed_dn_list, auth_tls = none in {file}")
         if open_files:
             yield failed(
                 s,
-                "TLS listener admits any certificate the CA signed "
-                f"(no tls_allowed_dn_list, auth_tls = none in {', '.join(open_files)})",
+                f"TLS listener admits any certificate the CA signed ({'; '.join(open_files)})",
                 *refs,
                 *h.facts.listeners.sources,
             )
@@ -722,7 +736,8 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
             continue
         names = [a.name for a in f.get() if a.interactive]
         msg = f"{len(names)} account(s) with a login shell (limit {limit}): {', '.join(names[:15]) or 'none'}"
-        yield (failed if len(names) > limit else passed)(s, msg, *f.sources)
+        every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
+        yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
 
 
 @check(
@@ -770,7 +785,8 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             continue
         names = list(f.get())
         msg = f"{len(names)} administrative principal(s) (limit {limit}): {', '.join(names[:15]) or 'none'}"
-        yield (failed if len(names) > limit else passed)(s, msg, *f.sources)
+        every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
+        yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
 
 
 @check(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -624,7 +624,46 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     return groups
 
 
+EVERY_USER = "ALL (every user)"
+"""The principal a sudoers rule for ALL users grants."""
+_SUDOERS_SKIP = ("Runas_Alias", "Host_Alias", "Cmnd_Alias", "Cmd_Alias")
+_USER_LIST = re.compile(r"\s*((?:[^\s,=]+\s*,\s*)*[^\s,=]+)\s+\S.*=")
+"""A user specification: its User_List (comma-separated, blanks allowed around the commas), then
+a Host_List and '=' (sudoers(5): User_Spec ::= User_List Host_List '=' Cmnd_Spec_List)."""
+
+
+def _sudoers_statements(text: str) -> Iterator[str]:
+    """The statements of `grep -r -H "" /etc/sudoers /etc/sudoers.d` output: the file prefix cut,
+    comments dropped (a '#' followed by digits starts a uid, not a comment), and lines ending in a
+    backslash joined with the next line of the same file (sudoers(5): "Long lines can be continued
+    with a backslash")."""
+    pending, pending_file = "", None
+    for line in text.splitlines():
+        file, _, body = line.partition(":")
+        if pending and file != pending_file:
+            yield pending
+            pending = ""
+        body = body.strip()
+        if not pending and (not body or (body.startswith("#") and not body[1:2].isdigit())):
+            continue
+        if body.endswith("\\"):
+            pending, pending_file = pending + body[:-1] + " ", file
+            continue
+        yield pending + body
+        pending = ""
+    if pending:
+        yield pending
+
+
 def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
+    """Everyone sudoers lets run commands, and the members of the administrative groups.
+
+    sudoers(5): a user specification starts with a User_List, comma-separated users, %groups,
+    #uids, +netgroups and User_Alias names (each may be negated with '!'); `User_Alias NAME =
+    User_List` (several aliases joined with ':') defines a name for such a list. Every rule counts,
+    whatever commands it allows (a narrow command list is still root on many hypervisor tools).
+    A negated entry names no principal; an alias is expanded (nested aliases too); a %group is its
+    /etc/group members (or the group itself when it has none listed); ALL is every user."""
     got = ev.get(_cmd("sudoers"))
     if got.state != "ok":
         return (
@@ -633,22 +672,41 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             else Fact.unavailable("sudoers could not be read", got.source)
         )
     groups = _groups(ev)
-    principals: set[str] = set()
-    for line in got.text.splitlines():
-        _, _, rule = line.partition(":")
-        rule = rule.strip()
-        if not rule or rule.startswith(
-            ("#", "Defaults", "@include", "User_Alias", "Runas_Alias", "Host_Alias", "Cmnd_Alias")
+    aliases: dict[str, list[str]] = {}
+    lists: list[list[str]] = []
+    for stmt in _sudoers_statements(got.text):
+        if (
+            stmt.startswith(("@include", "#include", "Defaults"))
+            or stmt.split()[0] in _SUDOERS_SKIP
         ):
             continue
-        who = rule.split()[0]
-        if "=" not in rule:
+        if stmt.startswith("User_Alias"):
+            for definition in stmt[len("User_Alias") :].split(":"):
+                name, eq, members = definition.partition("=")
+                if eq:
+                    aliases[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
             continue
-        if who.startswith("%"):
-            members = groups.get(who[1:], set())
-            principals.update(members or {who})
+        m = _USER_LIST.match(stmt)
+        if m:
+            lists.append([u.strip() for u in m.group(1).split(",") if u.strip()])
+    principals: set[str] = set()
+
+    def add(item: str, seen: frozenset[str]) -> None:
+        if item.startswith("!"):
+            return
+        if item in aliases and item not in seen:
+            for member in aliases[item]:
+                add(member, seen | {item})
+        elif item.startswith("%") and not item.startswith("%:"):
+            principals.update(groups.get(item[1:], set()) or {item})
+        elif item == "ALL":
+            principals.add(EVERY_USER)
         else:
-            principals.add(who)
+            principals.add(item)
+
+    for user_list in lists:
+        for item in user_list:
+            add(item, frozenset())
     for group in ADMIN_GROUPS:
         principals.update(groups.get(group, set()))
     return Fact.of(tuple(sorted(principals)), got.source, Source(_file("/etc/group")))
