@@ -351,6 +351,17 @@ def not_applicable(subject: Subject, reason: str, *evidence: Source) -> Outcome:
     return Outcome(subject, Status.NOT_APPLICABLE, reason, tuple(evidence))
 
 
+def confirm_question(subject: Subject, what: str) -> str:
+    """The question of a manual item whose evidence the scan could not read: does the check's
+    condition `what` hold? Put so that an attestation's "yes" passes it (issue 8)."""
+    where = {"vm": "this VM", "host": "this host"}.get(subject.type, f"this {subject.type}")
+    return (
+        f"Does this hold for {where}: {what}? Evidence: the setting, file or command output it "
+        "names, read where it lives (the message says why the scan could not). Pass: yes, it "
+        "holds; fail: it does not."
+    )
+
+
 def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
     """The outcome for a fact that is not known: never a pass.
 
@@ -364,7 +375,7 @@ def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
             subject,
             f"evidence unavailable: {fact.reason}",
             *fact.sources,
-            question=f"Verify by hand: {what}",
+            question=confirm_question(subject, what),
         )
     return Outcome(
         subject, Status.ERROR, f"evidence could not be collected: {fact.reason}", fact.sources
@@ -387,6 +398,7 @@ def each_host(ctx: Context) -> Iterator[Host]:
 
 
 __all__ += [
+    "confirm_question",
     "each_host",
     "failed",
     "first_unknown",

@@ -660,9 +660,10 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 s,
                 "; ".join(open_q),
                 *refs,
-                question="What mode and group does the read-write socket have "
-                "(stat -c '%a %U %G' /run/libvirt/libvirt-sock /run/libvirt/virtqemud-sock)? "
-                "Pass when no local user outside the administrators can write to it.",
+                question="Can only the administrators write to libvirt's read-write socket? "
+                "Evidence: `stat -c '%a %U %G' /run/libvirt/libvirt-sock "
+                "/run/libvirt/virtqemud-sock` and the members of its group. Pass: yes, no local "
+                "user outside the administrators can write to it; fail: anyone else can.",
             )
         else:
             yield passed(s, "; ".join(ok), *refs)

@@ -451,8 +451,11 @@ def qemu_deprivileged(ctx: Context) -> Iterator[Outcome]:
             f"confinement; no setting changes this{seen}",
             *procs.sources,
             h.source,
-            question="Which compensating controls are in place (QEMU kept patched, no passthrough "
-            "or raw args for untrusted guests, sensitive workloads on their own nodes)?",
+            question="Are this node's compensating controls for unconfined QEMU in place: QEMU "
+            "kept patched, no passthrough or raw QEMU arguments for untrusted guests, and "
+            "sensitive workloads on nodes of their own? Evidence: `pveversion -v` against the "
+            "latest pve-qemu-kvm, the VMs' `qm config` (hostpci, args), and the placement of "
+            "sensitive VMs. Pass: yes, all three; fail: any is missing.",
         )
 
 
@@ -569,7 +572,10 @@ def directory_realm(ctx: Context) -> Iterator[Outcome]:
                 "administers",
                 *refs,
                 question="Is root@pam the only administrative account, kept for break-glass use "
-                "under the enterprise directory's credential policy?",
+                "under the enterprise directory's credential policy? Evidence: the users with "
+                "administrative roles (`pveum user list`, `pveum acl list`) and the site's "
+                "break-glass procedure for root@pam. Pass: yes; fail: other administrators log in "
+                "with local accounts, or root@pam is used day to day.",
             )
 
 

@@ -72,7 +72,11 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the host's memory size is unknown ({h.missing.get('memory', 'no host facts')})",
                 h.source,
-                question="Is the memory configured for VMs within the over-commit ratio?",
+                question="Is the memory configured for this host's running and autostart VMs "
+                "within the profile's over-commit ratio of its RAM? Evidence: the host's RAM "
+                "(`free -k` or /proc/meminfo MemTotal) and each VM's configured maximum memory. "
+                "Pass: yes, their sum divided by the RAM is within the ratio; fail: it exceeds "
+                "it.",
             )
             continue
         total = sum(v.memory_max_kib for v in vms)
@@ -91,8 +95,11 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 f"{msg}; run state unknown for {_names(maybe)} ({maybe[0].running_unknown}): "
                 f"ratio {worst:.2f} if they run",
                 h.source,
-                question="Are the VMs whose run state is unknown stopped, so that the memory of "
-                "running VMs stays within the over-commit ratio?",
+                question="Are the VMs whose run state is unknown stopped and not started at "
+                "boot, so that the memory of running VMs stays within the over-commit ratio? "
+                "Evidence: their state on the host (`virsh list --all --autostart`, `qm list`, "
+                "the vSphere Client). Pass: yes, all stopped and none autostarts; fail: any of "
+                "them runs or autostarts.",
             )
         else:
             yield passed(
@@ -224,7 +231,10 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the host's physical core count is unknown ({why})",
                 v.source,
-                question="Does this VM have fewer vCPUs than its host has physical cores?",
+                question="Does this VM have fewer vCPUs than its host has physical cores? "
+                "Evidence: the host's physical core count (`lscpu`: sockets times cores per "
+                "socket) and the VM's maximum vCPU count. Pass: yes, fewer; fail: as many or "
+                "more.",
             )
             continue
         msg = f"{v.vcpus_max} vCPU(s) on a host with {cores} physical core(s)"
@@ -256,7 +266,11 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the host's physical core count is unknown ({h.missing.get('cores', 'no host facts')})",
                 h.source,
-                question="Do the vCPUs of running VMs stay within the host's cores?",
+                question="Do the vCPUs of this host's running and autostart VMs stay within "
+                "the profile's ratio of its physical cores? Evidence: the host's physical core "
+                "count (`lscpu`: sockets times cores per socket) and each VM's maximum vCPU "
+                "count. Pass: yes, their sum divided by the cores is within the ratio; fail: it "
+                "exceeds it.",
             )
             continue
         total = sum(v.vcpus_max for v in vms)
@@ -275,8 +289,11 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 f"{msg}; run state unknown for {_names(maybe)} ({maybe[0].running_unknown}): "
                 f"ratio {worst:.2f} if they run",
                 h.source,
-                question="Are the VMs whose run state is unknown stopped, so that the vCPUs of "
-                "running VMs stay within the host's cores?",
+                question="Are the VMs whose run state is unknown stopped and not started at "
+                "boot, so that the vCPUs of running VMs stay within the host's cores? Evidence: "
+                "their state on the host (`virsh list --all --autostart`, `qm list`, the vSphere "
+                "Client). Pass: yes, all stopped and none autostarts; fail: any of them runs or "
+                "autostarts.",
             )
         else:
             yield passed(
@@ -324,8 +341,11 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 + "; ".join(have),
                 v.source,
                 *refs,
-                question="Is the CPU this VM needs guaranteed by other means (a node sized so "
-                "that its VMs' vCPUs never exceed its cores, or dedicated cores)?",
+                question="Is the CPU this VM needs guaranteed by other means: a node sized so "
+                "that its VMs' vCPUs never exceed its cores, or cores dedicated to the VM? "
+                "Evidence: the node's core count against the sum of its VMs' vCPUs, or the VM's "
+                "CPU affinity (Proxmox VE: `affinity` in `qm config`) with no other VM on those "
+                "cores. Pass: yes, either holds; fail: neither.",
             )
             continue
         if "cpu_reservation" in v.platform_lacks and "reservation" in missing:
@@ -514,7 +534,10 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 v.source,
                 question="Is this VM's I/O limited where libvirt does not do it: a <blkiotune> "
                 "device throttle on the host device under each listed disk, and a rate limit on "
-                "each vhost-user port in its switch (e.g. Open vSwitch ingress_policing_rate)?",
+                "each vhost-user port in its switch? Evidence: `virsh blkiotune` of the VM and "
+                "the switch's port settings (e.g. `ovs-vsctl list interface`: "
+                "ingress_policing_rate). Pass: yes, every listed disk and port is limited; fail: "
+                "any is not.",
             )
         else:
             yield passed(
