@@ -23,7 +23,7 @@ import pytest
 
 from conftest import domain_xml
 from hvaudit.checks import all_checks
-from hvaudit.checks.base import Status
+from hvaudit.checks.base import Status, Subject, confirm_question
 from hvaudit.cli import main
 from hvaudit.engine import Assessment
 from hvaudit.waivers import apply_attestations, load_attestations
@@ -199,7 +199,7 @@ def test_manual_items_of_automatic_checks_ask_an_attestable_question(
         if r["status"] == "manual" and shape_problems(r.get("question"))
     }
     assert unshaped <= NOT_YET_SHAPED
-    # what the scan could not read is asked as the check's own condition (a manual check keeps
+    # what the scan could not read is asked as one attestable question (a manual check keeps
     # its own question)
     asked = [
         r
@@ -207,7 +207,22 @@ def test_manual_items_of_automatic_checks_ask_an_attestable_question(
         if r["message"].startswith("evidence unavailable: ") and r["check_id"] not in MANUAL
     ]
     assert asked
-    assert all(r["question"].startswith("Does this hold for this ") for r in asked)
+    assert [r["check_id"] for r in asked if shape_problems(r["question"])] == []
+
+
+def test_a_check_may_hand_unknown_its_whole_question() -> None:
+    host = Subject("host", "hv1")
+    assert confirm_question(host, "only root has uid 0") == (
+        "Does this hold for this host: only root has uid 0? Evidence: the setting, file or "
+        "command output it names, read where it lives (the message says why the scan could "
+        "not). Pass: yes, it holds; fail: it does not."
+    )
+    own = "does x hold? Evidence: `cmd`. Pass: it does"
+    assert (
+        confirm_question(host, own)
+        == "Does x hold? Evidence: `cmd`. Pass: it does; fail: otherwise."
+    )
+    assert shape_problems(confirm_question(host, own)) == []
 
 
 def _uri(fixture: str) -> str:

@@ -353,7 +353,11 @@ def not_applicable(subject: Subject, reason: str, *evidence: Source) -> Outcome:
 
 def confirm_question(subject: Subject, what: str) -> str:
     """The question of a manual item whose evidence the scan could not read: does the check's
-    condition `what` hold? Put so that an attestation's "yes" passes it (issue 8)."""
+    condition `what` hold? Put so that an attestation's "yes" passes it (issue 8). A check may
+    pass the whole question instead (with its own `Evidence:` and `Pass:`); it is kept."""
+    if " Evidence: " in what:
+        asked = what[0].upper() + what[1:]
+        return asked if "; fail: " in asked else f"{asked.rstrip('.')}; fail: otherwise."
     where = {"vm": "this VM", "host": "this host"}.get(subject.type, f"this {subject.type}")
     return (
         f"Does this hold for {where}: {what}? Evidence: the setting, file or command output it "
