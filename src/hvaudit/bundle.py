@@ -23,7 +23,7 @@ import tarfile
 import tempfile
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -147,9 +147,6 @@ class BundleWriter:
             "errors": [],
         }
         self.entries: dict[str, ArtefactEntry] = {}
-        self.listener: Callable[[str, bytes], None] | None = None
-        """Told of every artefact stored (its path and redacted content), in the collector's
-        thread and under the writer's lock: it must only hand them on (a queue)."""
 
     def _check_path(self, path: str) -> None:
         if self.closed:
@@ -189,8 +186,6 @@ class BundleWriter:
                 **info,
             )
             self.entries[path] = entry
-            if self.listener is not None:
-                self.listener(path, data)
             return entry
 
     def record(self, path: str, *, status: str, origin: str, reason: str, **info: Any) -> None:

@@ -17,10 +17,10 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from hvaudit import __version__
 from hvaudit.errors import HvauditError, UsageError
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from hvaudit.bundle import Bundle
     from hvaudit.collect import CollectOptions
     from hvaudit.engine import Assessment
-    from hvaudit.parse import ParseAhead
     from hvaudit.progress import Progress
     from hvaudit.selection import Selection
 
@@ -549,10 +548,7 @@ def _as_of(args: argparse.Namespace) -> dt.date:
 
 
 def _assess_and_report(
-    bundle: Bundle,
-    args: argparse.Namespace,
-    progress: Progress | None = None,
-    ahead: ParseAhead | None = None,
+    bundle: Bundle, args: argparse.Namespace, progress: Progress | None = None
 ) -> int:
     from hvaudit.checks.base import Severity
     from hvaudit.engine import assess
@@ -569,7 +565,7 @@ def _assess_and_report(
     attestations = load_attestations(args.attestations) if args.attestations else []
     with progress or Progress() as shown:
         shown.phase(f"assessing {len(bundle.manifest.get('artefacts', []))} artefact(s)")
-        deployment, problems = build_deployment(bundle, ahead)
+        deployment, problems = build_deployment(bundle)
         assessment = assess(deployment, problems, profile)
         apply_attestations(assessment, attestations, today)
         apply_waivers(assessment, waivers, today)
@@ -659,22 +655,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     load_profile_early(args)
     with Progress() as progress:
         progress.phase(f"collecting from {'the demo' if args.demo else uri}")
-        ahead: list[ParseAhead] = []
-
-        def parse_ahead(path: str, data: bytes, manifest: Mapping[str, Any]) -> None:
-            from hvaudit.parse import ParseAhead  # imported by then (the head start)
-
-            if not ahead:
-                ahead.append(ParseAhead())
-            ahead[0].offer(path, data, manifest)
-
-        result = collect(
-            _collect_opts(args, uri),
-            args.bundle,
-            meanwhile=_warm_up(args),
-            on_artefact=parse_ahead,
-        )
-        return _assess_and_report(result.bundle, args, progress, ahead[0] if ahead else None)
+        result = collect(_collect_opts(args, uri), args.bundle, meanwhile=_warm_up(args))
+        return _assess_and_report(result.bundle, args, progress)
 
 
 def _warm_up(args: argparse.Namespace) -> Callable[[], None]:

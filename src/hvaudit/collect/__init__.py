@@ -8,14 +8,12 @@ Whatever fails, the bundle is closed with a manifest so that nothing already col
 from __future__ import annotations
 
 import contextlib
-import queue
 import signal
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hvaudit.bundle import Bundle, BundleWriter
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
@@ -85,34 +83,27 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
     return SshRunner(destination, port, config=opts.ssh_config), ""
 
 
-OnArtefact = Callable[[str, bytes, Mapping[str, Any]], None]
-"""Told, in the calling thread, of an artefact just collected: its path, its redacted content and
-the manifest so far."""
-
-
 def collect(
     opts: CollectOptions,
     dest: Path | None,
     *,
     meanwhile: Callable[[], None] | None = None,
-    on_artefact: OnArtefact | None = None,
 ) -> CollectResult:
     """Collect the deployment `opts.uri` names: a libvirt URI, a Proxmox VE target (pve...) or
     VMware .vmx files (vmx+dir://).
 
-    While the collector thread waits on the target, the calling thread works ahead: `meanwhile`
-    once the collector starts waiting (a libvirt connection being opened; work that needs no
-    evidence, such as importing what the assessment will use), then `on_artefact` for each
-    artefact as it is collected (parsing it while the collector fetches the next). Exceptions
-    they raise are ignored: that work is only a head start, done again (and failing in its own
-    place) after the collection. Neither delays the deadline."""
+    `meanwhile` runs in the calling thread once the collector is waiting on the target (a libvirt
+    connection being opened): work that does not need the evidence, such as importing what the
+    assessment will use, done while the target answers instead of after. An exception it raises
+    is ignored (that work is done again, and fails in its own place, after the collection); it
+    does not delay the deadline."""
     scheme = opts.uri.split(":", 1)[0]
     platform = "kvm-libvirt"
     if scheme in ("pve", "pve+ssh", "pve+dir", "pve+api"):
         platform = "proxmox-ve"
     elif scheme in ("vmx+dir", "vsphere"):
         platform = "vmware-esxi"
-    return _collect_with(opts, dest, platform, meanwhile, on_artefact)
+    return _collect_with(opts, dest, platform, meanwhile)
 
 
 def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
@@ -205,13 +196,12 @@ def _collect_with(
     dest: Path | None,
     platform: str,
     meanwhile: Callable[[], None] | None = None,
-    on_artefact: OnArtefact | None = None,
 ) -> CollectResult:
     """Run the collector in a worker thread that can be abandoned at the deadline (a libvirt
     connection to a silent peer blocks inside C and cannot be interrupted otherwise); every command
-    and API call also gets at most the time that remains. While the worker runs, the calling
-    thread works ahead (`meanwhile`, `on_artefact`: see `collect`) and waits for what remains of
-    the deadline."""
+    and API call also gets at most the time that remains. While the worker waits on the target,
+    the calling thread runs `meanwhile` (see `collect`), then waits for what remains of the
+    deadline."""
     if not 0 < opts.timeout <= MAX_TIMEOUT:
         raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
     connecting = threading.Event()
@@ -219,9 +209,6 @@ def _collect_with(
     writer = BundleWriter(dest, target=opts.uri, platform=platform)
     deadline = Deadline(opts.timeout)
     failure: list[BaseException] = []
-    collected: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
-    if on_artefact is not None:
-        writer.listener = lambda path, data: collected.put((path, data))
 
     def work() -> None:
         with deadline_scope(deadline):
@@ -231,7 +218,6 @@ def _collect_with(
                 failure.append(exc)
             finally:
                 connecting.set()  # a collector that failed before it connected
-                collected.put(None)  # the end, for a calling thread waiting on artefacts
 
     worker = threading.Thread(target=work, name="hvaudit-collect", daemon=True)
     try:
@@ -243,8 +229,6 @@ def _collect_with(
                 connecting.wait(deadline.remaining())
                 with contextlib.suppress(Exception):
                     meanwhile()
-            if on_artefact is not None:
-                _work_ahead(collected, on_artefact, writer.meta, deadline)
             worker.join(deadline.remaining())
     except (KeyboardInterrupt, _Terminated) as exc:
         deadline.expire()
@@ -272,25 +256,6 @@ def _collect_with(
     complete = not writer.meta["errors"]
     path = writer.close(complete=complete)
     return CollectResult(path, complete, tuple(writer.meta["errors"]), writer.bundle())
-
-
-def _work_ahead(
-    collected: queue.SimpleQueue[tuple[str, bytes] | None],
-    on_artefact: OnArtefact,
-    manifest: Mapping[str, Any],
-    deadline: Deadline,
-) -> None:
-    """Hand each artefact to `on_artefact` as the collector stores it, until the collector ends
-    or the deadline passes (then the caller abandons the collector as ever)."""
-    while (left := deadline.remaining()) > 0:
-        try:
-            item = collected.get(timeout=left)
-        except queue.Empty:
-            return
-        if item is None:
-            return
-        with contextlib.suppress(Exception):
-            on_artefact(item[0], item[1], manifest)
 
 
 class CollectionInterrupted(CollectionError):

@@ -9,17 +9,17 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.errors import BundleError, InputError
-from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection, Vm
+from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
 from hvaudit.safexml import parse_xml
 
-__all__ = ["ParseAhead", "ParseProblem", "build_deployment"]
+__all__ = ["ParseProblem", "build_deployment"]
 
 T = TypeVar("T")
 
@@ -78,49 +78,6 @@ def _domain_args(manifest: Mapping[str, Any], target: str) -> tuple[str, bool, b
     # libvirt's test driver keeps no QEMU namespace in domain XML (it has no QEMU driver).
     driver = str(meta.get("uri", "")).partition(":")[0].partition("+")[0]
     return hostname, bool(meta.get("secure_xml")), driver != "test"
-
-
-@dataclass
-class ParseAhead:
-    """Domain definitions parsed while their collection still runs (`hvaudit scan`: the calling
-    thread parses what the collector thread has fetched while that one waits on libvirt), for
-    `build_deployment` to take instead of parsing them again.
-
-    `parse_domain` is pure, so a VM parsed ahead is the VM parsed after: one is taken only when
-    the bundle holds the very bytes object that was parsed and every argument matches (the host
-    name, --secure-xml, the driver, autostart); anything else is parsed as usual, and a domain
-    that fails to parse is left for `build_deployment` to report."""
-
-    vms: dict[str, tuple[bytes, tuple[str, bool, bool, bool], Vm]] = field(default_factory=dict)
-
-    def offer(self, path: str, data: bytes, manifest: Mapping[str, Any]) -> None:
-        """Parse `path` now if it is a libvirt domain definition."""
-        if not path.startswith("libvirt/domains/") or not path.endswith(".xml"):
-            return
-        if manifest.get("platform") != "kvm-libvirt":
-            return
-        hostname, secure_xml, namespace_visible = _domain_args(
-            manifest, str(manifest.get("target", ""))
-        )
-        try:
-            vm = parse_domain(
-                data.decode("utf-8", errors="replace"),
-                path,
-                hostname,
-                autostart=False,  # most VMs; the index that says so comes last
-                secure_xml=secure_xml,
-                namespace_visible=namespace_visible,
-            )
-        except InputError:
-            return
-        self.vms[path] = (data, (hostname, False, secure_xml, namespace_visible), vm)
-
-    def take(self, path: str, data: bytes, args: tuple[str, bool, bool, bool]) -> Vm | None:
-        """The VM parsed ahead from exactly `data` with exactly `args`, once; else None."""
-        got = self.vms.pop(path, None)
-        if got is None or got[0] is not data or got[1] != args:
-            return None
-        return got[2]
 
 
 SWITCHED = ("network", "bridge", "ethernet")
@@ -206,10 +163,8 @@ def _spoofing(
     )
 
 
-def build_deployment(
-    bundle: Bundle, ahead: ParseAhead | None = None
-) -> tuple[Deployment, list[ParseProblem]]:
-    """Build the model of a libvirt bundle (with the domains `ahead` parsed already, if any)."""
+def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
+    """Build the model of a libvirt bundle."""
     if bundle.platform == "proxmox-ve":
         from hvaudit.parse.proxmox_model import build_pve_deployment
 
@@ -270,20 +225,13 @@ def build_deployment(
         path = str(d.get("file", ""))
         if bundle.entry(path) is None or path not in bundle.files:
             continue
-        autostart = bool(d.get("autostart"))
-        if ahead is not None:
-            args = (hostname, autostart, secure_xml, namespace_visible)
-            vm = ahead.take(path, bundle.files[path], args)
-            if vm is not None:
-                dep.vms.append(vm)
-                continue
         try:
             dep.vms.append(
                 parse_domain(
                     bundle.text(path),
                     path,
                     hostname,
-                    autostart=autostart,
+                    autostart=bool(d.get("autostart")),
                     secure_xml=secure_xml,
                     namespace_visible=namespace_visible,
                 )
