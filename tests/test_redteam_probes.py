@@ -477,37 +477,18 @@ def test_hardened_labels_pass(selinux_host: Assessment, vm: str, status: str) ->
     assert verdict(selinux_host, "HVA-044", vm) == status, messages(selinux_host, "HVA-044")[vm]
 
 
-@xfail(
-    "HVA-044: <seclabel type='dynamic' model='selinux'><baselabel>...unconfined_t:s0"
-    "</baselabel> generates its dynamic label from an unconfined type (formatdomain, "
-    "'Security label': baselabel is the base of the dynamic label); baselabel is not read "
-    "-> false pass"
-)
 def test_dynamic_label_from_unconfined_base(selinux_host: Assessment) -> None:
     assert verdict(selinux_host, "HVA-044", "sl_base_unconf") == "fail"
 
 
-@xfail(
-    "HVA-044: the XML alone proves an unconfined base label, so the simulated host must fail "
-    "it too (never pass on what the XML contradicts) -> false pass"
-)
 def test_dynamic_label_from_unconfined_base_simulated(selinux_sim: Assessment) -> None:
     assert verdict(selinux_sim, "HVA-044", "sl_base_unconf") == "fail"
 
 
-@xfail(
-    "HVA-044: static label s0-s0:c0.c1023 has every MCS category, so it dominates the "
-    "category pair of every other VM and may open their images (SELinux MCS: a process may "
-    "reach objects whose categories its clearance dominates) -> false pass"
-)
 def test_static_label_with_every_category(selinux_host: Assessment) -> None:
     assert verdict(selinux_host, "HVA-044", "sl_range") == "fail"
 
 
-@xfail(
-    "HVA-044: s0:c10,c20 and s0:c20,c10 are one MCS category set, so the two VMs share a label; "
-    "labels are compared as strings -> false pass on both"
-)
 def test_static_labels_equal_as_category_sets(selinux_host: Assessment) -> None:
     got = outcomes(selinux_host, "HVA-044")
     assert (got["sl_order_a"], got["sl_order_b"]) == ("fail", "fail")
@@ -530,16 +511,10 @@ def test_dac_root_by_name_fails(host_scan) -> None:
 # --- VM devices -----------------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-059: <hostdev type='scsi' rawio='yes'> gives the guest raw SCSI I/O to a host device "
-    "(formatdomain, 'USB / PCI / SCSI devices': rawio, sgio on SCSI hostdevs); only <disk "
-    "device='lun'> is read -> n/a for a subject that exists"
-)
 def test_scsi_hostdev_rawio(real: Assessment) -> None:
     assert verdict(real, "HVA-059", "d_scsi_rawio") == "fail"
 
 
-@xfail("HVA-059: the same SCSI hostdev on a simulated host: the XML proves rawio -> n/a")
 def test_scsi_hostdev_rawio_simulated(sim: Assessment) -> None:
     assert verdict(sim, "HVA-059", "d_scsi_rawio") == "fail"
 
@@ -565,19 +540,10 @@ def test_pooled_vf_on_simulated_host_is_manual(sim: Assessment) -> None:
     assert verdict(sim, "HVA-050", "n_vfpool") == "manual"
 
 
-@xfail(
-    "HVA-049: <feature policy='optional' name='vmx'/> gives the guest vmx whenever the host "
-    "CPU has it (formatdomain, 'CPU model and topology': optional = supported by the virtual "
-    "CPU if and only if the host CPU supports it); with nested on it is nesting -> false pass"
-)
 def test_optional_vmx_with_nesting_host(real: Assessment) -> None:
     assert verdict(real, "HVA-049", "d_optvmx") == "fail"
 
 
-@xfail(
-    "HVA-049: optional vmx on a simulated host: the host's nested parameter decides, so a "
-    "manual item, never a pass"
-)
 def test_optional_vmx_simulated(sim: Assessment) -> None:
     assert verdict(sim, "HVA-049", "d_optvmx") == "manual"
 
@@ -605,11 +571,6 @@ def test_device_spellings(real: Assessment, check_id: str, vm: str, status: str)
     assert verdict(real, check_id, vm) == status, messages(real, check_id)[vm]
 
 
-@xfail(
-    "HVA-066: OVMF_CODE_4M.secboot.fd with the empty OVMF_VARS_4M.fd template boots with "
-    "Secure Boot disabled (Debian ovmf README.Debian: 'Secure Boot-*capable*, but has Secure "
-    "Boot disabled'); a 'secboot' loader path is taken as enforcement -> false pass"
-)
 def test_secboot_capable_loader_without_keys(real: Assessment) -> None:
     assert verdict(real, "HVA-066", "d_sb_capable") == "fail"
 
@@ -621,11 +582,6 @@ def test_iotune_of_zeros_limits_nothing(real: Assessment) -> None:
     assert "without <iotune>" in messages(real, "HVA-092")["d_iotune_zero"]
 
 
-@xfail(
-    "HVA-092: an interface without <bandwidth> on a network whose default portgroup has one "
-    "gets the portgroup's limit (formatnetwork, 'Quality of service' and 'Portgroups'); "
-    "portgroups are not read -> false fail on a limited VM"
-)
 def test_bandwidth_from_default_portgroup(real: Assessment) -> None:
     assert verdict(real, "HVA-092", "d_qos_portgroup") == "pass"
 
@@ -633,19 +589,10 @@ def test_bandwidth_from_default_portgroup(real: Assessment) -> None:
 # --- VM networking: what a network or portgroup hands the interface -------------------------------
 
 
-@xfail(
-    "HVA-192: <source network='ovsnet' portgroup='trunkpg'/> takes the portgroup's "
-    "<vlan trunk='yes'> (formatnetwork, 'Setting VLAN tag': interface, then portgroup, then "
-    "network); portgroups are not read -> false pass"
-)
 def test_trunk_from_named_portgroup(real: Assessment) -> None:
     assert verdict(real, "HVA-192", "n_pg_trunk") == "fail"
 
 
-@xfail(
-    "HVA-192: an interface naming no portgroup gets the network's default='yes' portgroup "
-    "(formatnetwork, 'Portgroups'), here a trunk of VLANs 30 and 40 -> false pass"
-)
 def test_trunk_from_default_portgroup(real: Assessment) -> None:
     assert verdict(real, "HVA-192", "n_pg_default_trunk") == "fail"
 
@@ -654,19 +601,10 @@ def test_access_portgroup_passes(real: Assessment) -> None:
     assert verdict(real, "HVA-192", "n_pg_access") == "pass"
 
 
-@xfail(
-    "HVA-193: trustGuestRxFilters='no' on the interface overrides the network's 'yes' "
-    "(formatnetwork, 'Portgroups': the interface's explicit setting overrides portgroup and "
-    "network) -> false fail on a hardened interface"
-)
 def test_interface_distrust_overrides_network(real: Assessment) -> None:
     assert verdict(real, "HVA-193", "n_trust_no") == "pass"
 
 
-@xfail(
-    "HVA-193: portgroup trustGuestRxFilters='yes' applies to its interfaces (formatnetwork, "
-    "'Portgroups', since 1.2.10) -> false pass"
-)
 def test_trust_from_portgroup(real: Assessment) -> None:
     assert verdict(real, "HVA-193", "n_pg_trust") == "fail"
 

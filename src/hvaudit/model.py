@@ -36,6 +36,7 @@ __all__ = [
     "Network",
     "Passthrough",
     "Pool",
+    "PortGroup",
     "ProxmoxHost",
     "QemuProcess",
     "SecurityLabel",
@@ -207,6 +208,17 @@ class Interface:
     bandwidth_directions: frozenset[str] | None = None
     """The directions (inbound, outbound) with an average rate limit; None where the platform's
     limit has no direction (then `bandwidth_limited` covers both)."""
+    portgroup: str | None = None
+    """The port group the interface names on its network (libvirt `<source portgroup=>`)."""
+    trust_guest_rx_filters_set: bool = False
+    """The interface sets trustGuestRxFilters itself (yes or no), overriding its network's."""
+    inherited: tuple[tuple[str, str], ...] = ()
+    """Settings the interface takes from its network, each with where it came from:
+    ("vlan" | "trust" | "bandwidth", "portgroup P of network N" | "network N")."""
+
+    def inherited_from(self, setting: str) -> str | None:
+        """Where an inherited setting came from, or None when the interface's own value holds."""
+        return next((origin for key, origin in self.inherited if key == setting), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +232,9 @@ class SecurityLabel:
     label: str | None
     relabel: bool
     source: Source
+    baselabel: str | None = None
+    """The base a dynamic label is generated from (SELinux: its type is kept, its MCS range
+    replaced by a fresh one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +281,10 @@ class Passthrough:
     kind: str
     address: str
     source_ref: Source
+    rawio: bool = False
+    """A SCSI host device with the rawio capability (libvirt `<hostdev type='scsi' rawio='yes'>`)."""
+    sgio: str | None = None
+    """SG_IO filtering of a SCSI host device as the definition says it (None: not said)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +336,11 @@ class Vm:
     """Arguments handed to the hypervisor process outside the management layer's control."""
     vtpm: bool = False
     secure_boot: bool = False
+    secure_boot_detail: str | None = None
+    """What the firmware definition says about Secure Boot where a message needs it (a Secure
+    Boot-capable loader with an empty variable store template, ...)."""
+    secure_boot_unsettled: bool = False
+    """The definition leaves Secure Boot to a variable store hvaudit cannot see (a manual item)."""
     source: Source = field(default_factory=lambda: Source(""))
     vmware: VmwareVm | None = None
     running_unknown: str = ""
@@ -354,6 +378,21 @@ class Vm:
 
 
 @dataclass(frozen=True, slots=True)
+class PortGroup:
+    """A class of ports on a virtual network (libvirt `<portgroup>`): settings it hands each
+    member interface that does not set them itself."""
+
+    name: str
+    default: bool
+    vlan_tags: tuple[int, ...] = ()
+    vlan_trunk: bool = False
+    trust_guest_rx_filters: bool | None = None
+    """None where the portgroup does not set it."""
+    bandwidth_directions: frozenset[str] | None = None
+    """Directions with an average rate limit; None where the portgroup has no <bandwidth>."""
+
+
+@dataclass(frozen=True, slots=True)
 class Network:
     """A virtual network (a libvirt network, a port group, a bridge)."""
 
@@ -371,6 +410,17 @@ class Network:
     guest_policy: dict[str, bool] | None = None
     """What the port lets a guest do, where the platform says (VMware: allowPromiscuous,
     macChanges, forgedTransmits); None where the platform has no such policy."""
+    trust_guest_rx_filters_set: bool = False
+    """The network sets trustGuestRxFilters itself (yes or no)."""
+    portgroups: tuple[PortGroup, ...] = ()
+
+    def portgroup(self, name: str | None) -> PortGroup | None:
+        """The port group an interface naming `name` joins: that one, or with no name the
+        default='yes' one (libvirt src/conf/network_conf.c, virPortGroupFindByName)."""
+        for pg in self.portgroups:
+            if (pg.name == name) if name else pg.default:
+                return pg
+        return None
 
     @property
     def macvtap(self) -> bool:

@@ -70,6 +70,48 @@ def _unconfined_label(model: str, label: str) -> bool:
     return len(parts) >= 3 and parts[2] in UNCONFINED_TYPES
 
 
+MCSLevel = tuple[str, frozenset[int]]
+
+
+def _mcs_level(text: str) -> MCSLevel | None:
+    """An MLS/MCS level ("s0:c1,c5.c7") as its sensitivity and category set; None if unreadable."""
+    sens, _, cats = text.strip().partition(":")
+    found: set[int] = set()
+    for part in cats.split(",") if cats else ():
+        first, dot, last = part.strip().partition(".")
+        if not first.startswith("c") or (dot and not last.startswith("c")):
+            return None
+        try:
+            lo, hi = int(first[1:]), int(last[1:]) if dot else int(first[1:])
+        except ValueError:
+            return None
+        if hi < lo or hi - lo > 4096:
+            return None
+        found.update(range(lo, hi + 1))
+    return (sens, frozenset(found)) if sens else None
+
+
+def _mcs_range(label: str) -> tuple[MCSLevel, MCSLevel] | None:
+    """The (low, high) levels of an SELinux context user:role:type:low[-high], None without one."""
+    parts = label.strip().split(":", 3)
+    if len(parts) < 4:
+        return None
+    low, _, high = parts[3].partition("-")
+    lo = _mcs_level(low)
+    hi = _mcs_level(high) if high else lo
+    return (lo, hi) if lo is not None and hi is not None else None
+
+
+def _static_key(model: str, label: str) -> object:
+    """What two static labels must share to give two VMs the same access: the MCS range as
+    category sets for SELinux (s0:c10,c20 is s0:c20,c10), the label itself otherwise."""
+    if model in ("selinux", ""):
+        rng = _mcs_range(label)
+        if rng is not None:
+            return rng
+    return label.strip()
+
+
 TAINT_BITS = {0: "proprietary module (P)", 12: "out-of-tree module (O)", 13: "unsigned module (E)"}
 NON_ROOT_BUILDS = (
     "debian",
@@ -402,13 +444,22 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     administrator's choice: an unconfined type (`unconfined_t`, AppArmor `unconfined`) confines
     nothing, and two VMs sharing one static label (same MCS categories) can open each other's
     disks, which is exactly what sVirt exists to prevent (libvirt formatdomain, "Security
-    label")."""
+    label"). MCS isolation is by category sets (src/security/security_selinux.c,
+    virSecuritySELinuxMCSFind: "A process can access a file if the set of MCS categories for the
+    file is equal-to *or* a subset-of, the set of MCS categories for the process", which is why
+    libvirt gives every VM a pair of two distinct categories): labels are compared as sets
+    (s0:c10,c20 is s0:c20,c10), a static range whose clearance spans more than two categories
+    (s0-s0:c0.c1023: all of them) dominates other VMs' pairs, and one with fewer is dominated
+    by them. A dynamic SELinux label keeps the type of its `<baselabel>` and only gets a fresh
+    range (virSecuritySELinuxGenLabel), so an unconfined base type gives an unconfined VM, which
+    the XML alone proves."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
-    static_users: dict[tuple[str, str, str], list[str]] = {}
+    static_users: dict[tuple[str, str, object], list[str]] = {}
     for v in ctx.deployment.vms:
         for lbl in v.security_labels:
             if lbl.model != "dac" and lbl.type == "static" and lbl.label:
-                static_users.setdefault((v.host, lbl.model, lbl.label), []).append(v.name)
+                key = (v.host, lbl.model, _static_key(lbl.model, lbl.label))
+                static_users.setdefault(key, []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
@@ -422,11 +473,36 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         problems = []
+        for lbl in (x for x in mac if x.type == "dynamic" and x.model in ("selinux", "")):
+            if lbl.baselabel and _unconfined_label("selinux", lbl.baselabel):
+                problems.append(
+                    f"dynamic label generated from base label {lbl.baselabel}: an unconfined type"
+                )
+            elif lbl.label and _unconfined_label("selinux", lbl.label):
+                problems.append(f"dynamic label {lbl.label} is unconfined")
         for lbl in (x for x in mac if x.type == "static" and x.label):
             assert lbl.label is not None
             if _unconfined_label(lbl.model, lbl.label):
                 problems.append(f"static label {lbl.label} is unconfined")
-            others = [n for n in static_users[(v.host, lbl.model, lbl.label)] if n != v.name]
+            rng = _mcs_range(lbl.label) if lbl.model in ("selinux", "") else None
+            cats = len(rng[1][1]) if rng is not None else 2
+            if cats > 2:
+                problems.append(
+                    f"static label {lbl.label} spans {cats} MCS categories: it dominates the "
+                    "category pairs libvirt gives other VMs, whose images it may open"
+                )
+            elif cats == 1:
+                problems.append(
+                    f"static label {lbl.label} has one MCS category: every VM whose category "
+                    "pair includes it dominates it and may open its images"
+                )
+            elif cats == 0:
+                problems.append(
+                    f"static label {lbl.label} has no MCS category: every VM's label dominates "
+                    "it, so any VM may open its images"
+                )
+            key = (v.host, lbl.model, _static_key(lbl.model, lbl.label))
+            others = [n for n in static_users[key] if n != v.name]
             if others:
                 problems.append(
                     f"static label {lbl.label} is shared with VM(s) {', '.join(sorted(others)[:5])}"

@@ -60,8 +60,11 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     bug-prone attack surface (several guest-to-host escapes were in it). A CPU definition that
     requires or forces vmx/svm exposes it whatever the host; `host-passthrough`, `maximum` and
     `host-model` expose it exactly when the host's KVM module has `nested` on (libvirt
-    formatdomain, "CPU model and topology"; kernel Documentation/virt/kvm/x86/nested-vmx.rst);
-    a named model without the feature, no <cpu> at all, or the feature disabled does not."""
+    formatdomain, "CPU model and topology"; kernel Documentation/virt/kvm/x86/nested-vmx.rst),
+    and so does the feature with policy='optional' in any mode (formatdomain: "optional - The
+    feature will be supported by virtual CPU if and only if it is supported by host CPU"; KVM
+    offers vmx/svm to a guest only with `nested` on); a named model without the feature, no <cpu>
+    at all, or the feature disabled does not."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -73,7 +76,9 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
                 v.source,
             )
             continue
-        if feat in ("disable", "forbid") or v.cpu_mode not in NESTING_MODES:
+        if feat in ("disable", "forbid") or (
+            v.cpu_mode not in NESTING_MODES and feat != "optional"
+        ):
             why = (
                 f"vmx/svm policy='{feat}'"
                 if feat in ("disable", "forbid")
@@ -83,7 +88,11 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
             continue
         h = hosts[v.host]
         nested = h.facts.nested_virtualization
-        what = f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
+        what = (
+            "<cpu> feature vmx/svm policy='optional' is given whenever the host's KVM offers it"
+            if feat == "optional"
+            else f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
+        )
         if not nested.known:
             yield host_settings_manual(
                 s,
@@ -234,20 +243,25 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
         ),
     },
-    remediation="Remove rawio='yes' and sgio='unfiltered' from <disk device='lun'>; pass the LUN "
-    "with filtered SG_IO, or as a plain disk.",
+    remediation="Remove rawio='yes' and sgio='unfiltered' from <disk device='lun'> and "
+    "<hostdev type='scsi'>; pass the LUN with filtered SG_IO, or as a plain disk.",
     platforms=LIBVIRT,
 )
 def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     """`rawio='yes'` gives the VM's QEMU process CAP_SYS_RAWIO, and `sgio='unfiltered'` lets the
     guest send any SCSI command to the host device, firmware updates included (libvirt
     formatdomain, "Hard drives, floppy disks, CDROMs": rawio, sgio; libvirt 9.0 refuses new
-    unfiltered LUNs, older definitions still carry them)."""
+    unfiltered LUNs, older definitions still carry them). A SCSI host device
+    (`<hostdev type='scsi'>`) carries the same two attributes (formatdomain, "USB / PCI / SCSI
+    devices": sgio "indicates whether the kernel will filter unprivileged SG_IO commands for the
+    disk ... the default is 'filtered'", rawio "indicates whether the lun needs the rawio
+    capability")."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         luns = [d for d in v.disks if d.device == "lun"]
-        if not luns:
-            yield not_applicable(s, "no SCSI LUN passed through")
+        scsi = [p for p in v.passthrough if p.kind == "scsi"]
+        if not luns and not scsi:
+            yield not_applicable(s, "no SCSI LUN or SCSI host device passed through")
             continue
         bad = [
             f"{d.source or '(no source)'}: "
@@ -262,11 +276,29 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             for d in luns
             if d.rawio or d.sgio == "unfiltered"
         ]
-        refs = [d.source_ref for d in luns]
+        bad += [
+            f"SCSI host device {p.address}: "
+            + " and ".join(
+                x
+                for x, on in (
+                    ("rawio='yes'", p.rawio),
+                    ("sgio='unfiltered'", p.sgio == "unfiltered"),
+                )
+                if on
+            )
+            for p in scsi
+            if p.rawio or p.sgio == "unfiltered"
+        ]
+        refs = [d.source_ref for d in luns] + [p.source_ref for p in scsi]
+        what = " and ".join(
+            f"{n} {kind}"
+            for n, kind in ((len(luns), "LUN(s)"), (len(scsi), "SCSI host device(s)"))
+            if n
+        )
         if bad:
             yield failed(s, "; ".join(bad), *refs)
         else:
-            yield passed(s, f"{len(luns)} LUN(s) with filtered SG_IO and no rawio", *refs)
+            yield passed(s, f"{what} with filtered SG_IO and no rawio", *refs)
 
 
 @check(
@@ -346,12 +378,32 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
 def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     """Only UEFI firmware with the secure-boot feature and enrolled keys makes the guest's firmware
     refuse unsigned boot loaders; `<loader secure='yes'>` alone marks SMM-protected flash and
-    proves no enforcement (libvirt kbase "Secure Boot"; formatdomain "BIOS bootloader"). A
-    definition that names no firmware boots SeaBIOS on x86 (libvirt's default)."""
+    proves no enforcement (libvirt kbase "Secure Boot"; formatdomain "BIOS bootloader"). With a
+    loader named by hand, the variable store decides: a Secure Boot build of OVMF with the empty
+    OVMF_VARS template boots with Secure Boot disabled (Debian ovmf README.Debian, read by the
+    parser), and a template hvaudit does not know, or none, leaves it to the VM's NVRAM file, a
+    manual item. A definition that names no firmware boots SeaBIOS on x86 (libvirt's default)."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if v.secure_boot:
-            yield passed(s, "UEFI Secure Boot with enrolled keys", v.source)
+            yield passed(
+                s,
+                "UEFI Secure Boot with enrolled keys"
+                + (f": {v.secure_boot_detail}" if v.secure_boot_detail else ""),
+                v.source,
+            )
+        elif v.secure_boot_unsettled:
+            yield manual(
+                s,
+                f"{v.secure_boot_detail}: whether Secure Boot is on is in the VM's NVRAM file",
+                v.source,
+                question="Does this VM's UEFI variable store (its <nvram> file) hold enrolled "
+                "PK/KEK/db keys with Secure Boot enabled? Evidence: in the guest, `mokutil "
+                "--sb-state` (or `bootctl status`) output. Pass: it reports SecureBoot enabled "
+                "and the keys are not test (snakeoil) keys.",
+            )
+        elif v.secure_boot_detail:
+            yield failed(s, f"UEFI {v.secure_boot_detail}", v.source)
         elif v.firmware_efi:
             yield failed(s, "UEFI firmware without Secure Boot and enrolled keys", v.source)
         else:

@@ -239,7 +239,10 @@ def _question(i: Interface) -> str:
 )
 def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     """A guest that receives a trunk can tag its own frames and reach every VLAN on it: VLAN
-    hopping (HYP-T2 in the 2014 draft)."""
+    hopping (HYP-T2 in the 2014 draft). On libvirt the interface's own <vlan> wins, then that of
+    the port group it names (or the network's default='yes' one), then the network's
+    (formatnetwork.rst, "Setting VLAN tag" and "Portgroups"; bridge_driver.c networkAllocatePort);
+    the parser resolves that chain, so a trunk handed down by a port group fails here."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -252,7 +255,14 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
             if i.type == "network" and net is None and not (i.vlan_trunk or i.vlan_tags):
                 unseen.append(i.source)
-            if i.vlan_trunk and i.vlan_tags:
+            origin = i.inherited_from("vlan")
+            if i.vlan_trunk and i.vlan_tags and origin:
+                bad.append(
+                    f"{i.mac or i.source}: inherits trunk of VLANs {list(i.vlan_tags)} from {origin}"
+                )
+                if net is not None:
+                    refs.append(net.source)
+            elif i.vlan_trunk and i.vlan_tags:
                 bad.append(f"{i.mac or i.source}: trunk of VLANs {list(i.vlan_tags)}")
             elif i.vlan_trunk:
                 bad.append(
@@ -295,7 +305,12 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
 def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     """trustGuestRxFilters passes the guest's MAC and promiscuous-mode changes to the host device:
     the guest can then snoop traffic not meant for it. SP 800-125B allows promiscuous mode only
-    where it is required."""
+    where it is required. On libvirt an explicit setting on the interface overrides its port
+    group's, which overrides the network's (formatnetwork.rst, "trustGuestRxFilters" and
+    "Portgroups": "an explicit setting in the individual domain interface will override the
+    setting in the portgroup"; bridge_driver.c networkAllocatePort); the parser resolves that
+    chain. Where the platform keeps the policy on the port group only (VMware macChanges), the
+    network's setting is the interface's."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -305,8 +320,12 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
         bad = []
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
-            if i.trust_guest_rx_filters or (net is not None and net.trust_guest_rx_filters):
-                bad.append(i.mac or i.source)
+            origin = i.inherited_from("trust")
+            own = i.trust_guest_rx_filters_set or origin is not None
+            if i.trust_guest_rx_filters:
+                bad.append(f"{i.mac or i.source}" + (f" (from {origin})" if origin else ""))
+            elif not own and net is not None and net.trust_guest_rx_filters:
+                bad.append(f"{i.mac or i.source} (from network {net.name})")
         refs = [i.source_ref for i in v.interfaces]
         if bad:
             yield failed(s, f"guest-controlled receive filters on {', '.join(bad)}", *refs)

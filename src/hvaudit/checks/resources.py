@@ -468,7 +468,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     and a user-mode or SR-IOV interface cannot be limited by libvirt at all. A limit must cover
     what the guest sends (`<outbound>`): an inbound-only limit leaves the VM free to flood.
     A disk is limited by its `<iotune>` or by a `<blkiotune><device>` throttle of the host
-    device it sits on (libvirt formatdomain, "Block I/O Tuning")."""
+    device it sits on (libvirt formatdomain, "Block I/O Tuning"). An interface without its own
+    `<bandwidth>` takes that of its network's port group (the one it names, else the default='yes'
+    one; formatnetwork.rst, "Quality of service": "the <bandwidth> element of the portgroup will
+    be applied individually to each guest interface"; bridge_driver.c networkAllocatePort); a
+    network's own `<bandwidth>` is an aggregate for all its guests, not a per-VM limit."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -525,6 +529,13 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             if unshapeable
             else ""
         )
+        inherited = [
+            f"{i.mac or i.source} limited by {origin}"
+            for i in nics
+            if (origin := i.inherited_from("bandwidth"))
+        ]
+        if inherited:
+            note += f" ({'; '.join(inherited)})"
         if bad:
             yield failed(s, "; ".join(bad) + note, v.source)
         elif ask:

@@ -16,7 +16,12 @@ from hvaudit.bundle import Bundle
 from hvaudit.errors import BundleError, InputError
 from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
-from hvaudit.parse.libvirt_xml import parse_domain, parse_network, parse_pool
+from hvaudit.parse.libvirt_xml import (
+    parse_domain,
+    parse_network,
+    parse_pool,
+    resolve_network_port,
+)
 from hvaudit.safexml import parse_xml
 
 __all__ = ["ParseProblem", "build_deployment"]
@@ -240,6 +245,15 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
     dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     by_name = {n.name: n for n in dep.networks}
+    # What a network or its port group hands an interface that does not set it itself.
+    if any(n.portgroups or n.vlan_tags or n.trust_guest_rx_filters_set for n in dep.networks):
+        for vm in dep.vms:
+            vm.interfaces = tuple(
+                resolve_network_port(i, net)
+                if i.type == "network" and (net := by_name.get(i.source)) is not None
+                else i
+                for i in vm.interfaces
+            )
     if libvirt_host.nwfilters is not None:
         for vm in dep.vms:
             vm.interfaces = tuple(

@@ -7,6 +7,9 @@ Checks never re-encode libvirt's defaults. Every field read from the XML is trea
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from hvaudit.model import (
     Chardev,
     CpuAffinity,
@@ -18,6 +21,7 @@ from hvaudit.model import (
     Network,
     Passthrough,
     Pool,
+    PortGroup,
     SecurityLabel,
     Setting,
     SharedDirectory,
@@ -27,7 +31,7 @@ from hvaudit.model import (
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
 
-__all__ = ["parse_cpuset", "parse_domain", "parse_network", "parse_pool"]
+__all__ = ["parse_cpuset", "parse_domain", "parse_network", "parse_pool", "resolve_network_port"]
 
 QEMU_NS = "{http://libvirt.org/schemas/domain/qemu/1.0}"
 
@@ -286,7 +290,13 @@ def parse_domain(
             kind = h.get("type") or h.get("mode") or "unknown"
             addr = _pci_address(h.find("source/address")) if kind == "pci" else _hostdev_addr(h)
             passthrough.append(
-                Passthrough(kind, addr, Source(artefact, f"/domain/devices/hostdev[{i}]"))
+                Passthrough(
+                    kind,
+                    addr,
+                    Source(artefact, f"/domain/devices/hostdev[{i}]"),
+                    rawio=_yes(h.get("rawio")),
+                    sgio=h.get("sgio"),
+                )
             )
         legacy.extend(
             LEGACY_DEVICES[tag]
@@ -357,6 +367,7 @@ def parse_domain(
             label=(sl.findtext("label") or "").strip() or None,
             relabel=(sl.get("relabel") or "yes") != "no",
             source=at(f"/domain/seclabel[{i}]"),
+            baselabel=(sl.findtext("baselabel") or "").strip() or None,
         )
         for i, sl in enumerate(seclabels, 1)
     )
@@ -395,6 +406,8 @@ def parse_domain(
 
     os_el = root.find("os")
     secure_boot = False
+    sb_detail: str | None = None
+    sb_unsettled = False
     efi: bool | None = None
     if os_el is not None:
         fw_attr = os_el.get("firmware")
@@ -408,12 +421,15 @@ def parse_domain(
         ):
             efi = True
         fw = os_el.find("firmware")
-        if fw is not None:
-            feats = {f.get("name"): _yes(f.get("enabled")) for f in fw.findall("feature")}
+        feats = (
+            {f.get("name"): _yes(f.get("enabled")) for f in fw.findall("feature")}
+            if fw is not None
+            else {}
+        )
+        if feats:
             secure_boot = feats.get("secure-boot", False) and feats.get("enrolled-keys", True)
-        loader = os_el.find("loader")
-        if loader is not None and _yes(loader.get("secure")) and "secboot" in (loader.text or ""):
-            secure_boot = True
+        elif loader_el is not None and _yes(loader_el.get("secure")):
+            secure_boot, sb_detail, sb_unsettled = _secure_loader(loader_el, os_el.find("nvram"))
 
     accelerated: Fact[bool]
     if dtype in ("kvm", "hvf", "xen", "vmware", "hyperv", "bhyve", "vz"):
@@ -454,6 +470,8 @@ def parse_domain(
         raw_hypervisor_arguments=tuple(raw_args),
         vtpm=vtpm,
         secure_boot=secure_boot,
+        secure_boot_detail=sb_detail,
+        secure_boot_unsettled=sb_unsettled,
         source=src,
         security_labels=labels,
         raw_arguments_visible=raw_visible,
@@ -473,6 +491,41 @@ def parse_domain(
         shared_directories=tuple(shared_dirs),
         emulator=emulator,
     )
+
+
+#: Variable store templates without keys, Secure Boot disabled (Debian ovmf README.Debian:
+#: "OVMF_VARS_4M.fd: This is an empty variable store template, which means it has no built-in
+#: Secure Boot keys and Secure Boot is disabled"; the 2 MB, 32-bit and AAVMF ones likewise).
+EMPTY_VARS = re.compile(r"^(?:OVMF|OVMF32|AAVMF|AAVMF32)_VARS(?:_4M)?\.fd$")
+
+
+def _secure_loader(loader: Element, nvram: Element | None) -> tuple[bool, str | None, bool]:
+    """Secure Boot of a manually named SMM-protected loader (<loader secure='yes'>): whether it is
+    on, what to say about it, and whether the definition leaves it unsettled.
+
+    The code image only makes Secure Boot possible; whether it is on is in the variable store,
+    copied from the <nvram template>. Debian ovmf README.Debian: OVMF_CODE_4M.secboot.fd "if you
+    specify this image in libvirt, you'll get a guest that is Secure Boot-*capable*, but has
+    Secure Boot disabled"; OVMF_VARS_4M.ms.fd "has distribution-specific PK and KEK1 keys, and the
+    default Microsoft keys in KEK/DB. It also has Secure Boot already activated"; the snakeoil
+    templates are "for testing purposes only", their private key shipped in the package.
+    """
+    code = (loader.text or "").strip().rsplit("/", 1)[-1] or "(unnamed loader)"
+    template = (nvram.get("template") or "").strip() if nvram is not None else ""
+    name = template.rsplit("/", 1)[-1]
+    if not name:
+        return False, f"Secure Boot-capable loader {code} without an <nvram template>", True
+    if ".snakeoil." in name:
+        return False, f"variable store template {name} holds snakeoil test keys", False
+    if EMPTY_VARS.match(name):
+        return (
+            False,
+            f"loader {code} with the empty variable store template {name}: Secure Boot disabled",
+            False,
+        )
+    if name.endswith(".ms.fd"):
+        return True, f"loader {code} with template {name} (keys enrolled)", False
+    return False, f"loader {code} with variable store template {name}", True
 
 
 def _ranges(cpus: list[int]) -> str:
@@ -564,17 +617,13 @@ def _interface(itf: Element, src: Source) -> Interface:
         params = tuple(
             (p.get("name") or "", p.get("value") or "") for p in flt.findall("parameter")
         )
-    vlan = itf.find("vlan")
-    tags: tuple[int, ...] = ()
-    trunk = False
-    if vlan is not None:
-        tags = tuple(_int(t.get("id"), -1) for t in vlan.findall("tag"))
-        trunk = _yes(vlan.get("trunk")) or len(tags) > 1
+    tags, trunk = _vlan(itf.find("vlan"))
     port = itf.find("port")
     model = itf.find("model")
     mac = itf.find("mac")
     vport = itf.find("virtualport")
     bandwidth = itf.find("bandwidth")
+    trust = itf.get("trustGuestRxFilters")
     return Interface(
         type=itype,
         source=source,
@@ -584,17 +633,78 @@ def _interface(itf: Element, src: Source) -> Interface:
         filter_parameters=params,
         vlan_tags=tags,
         vlan_trunk=trunk,
-        trust_guest_rx_filters=_yes(itf.get("trustGuestRxFilters")),
+        trust_guest_rx_filters=_yes(trust),
+        trust_guest_rx_filters_set=trust is not None,
+        portgroup=source_el.get("portgroup") if source_el is not None else None,
         macvtap_mode=mode if itype == "direct" else None,
         port_isolated=_yes(port.get("isolated")) if port is not None else None,
         virtualport=vport.get("type") if vport is not None else None,
         bandwidth_limited=bandwidth is not None and len(bandwidth) > 0,
         source_ref=src,
-        bandwidth_directions=frozenset(
-            d.tag
-            for d in (bandwidth if bandwidth is not None else ())
-            if d.tag in ("inbound", "outbound") and _int(d.get("average")) > 0
-        ),
+        bandwidth_directions=_bandwidth_directions(bandwidth),
+    )
+
+
+def _bandwidth_directions(bandwidth: Element | None) -> frozenset[str]:
+    """The directions of a <bandwidth> with an average rate limit."""
+    return frozenset(
+        d.tag
+        for d in (bandwidth if bandwidth is not None else ())
+        if d.tag in ("inbound", "outbound") and _int(d.get("average")) > 0
+    )
+
+
+def _vlan(vlan: Element | None) -> tuple[tuple[int, ...], bool]:
+    """A <vlan>'s tags, and whether it trunks (trunk='yes', or more than one tag)."""
+    if vlan is None:
+        return (), False
+    tags = tuple(_int(t.get("id"), -1) for t in vlan.findall("tag"))
+    return tags, _yes(vlan.get("trunk")) or len(tags) > 1
+
+
+def resolve_network_port(itf: Interface, net: Network) -> Interface:
+    """The interface as its network hands it settings it does not set itself.
+
+    libvirt src/network/bridge_driver.c, networkAllocatePort: the port group is the one the
+    interface names, else the network's default='yes' one (virPortGroupFindByName); an interface
+    without <vlan> tags takes the port group's, else the network's; one without an explicit
+    trustGuestRxFilters takes the port group's explicit setting, else the network's; one without
+    <bandwidth> (inbound or outbound) takes the port group's (a network's own <bandwidth> is an
+    aggregate for all its guests, not a per-interface limit). formatnetwork.rst, "Setting VLAN
+    tag", "Quality of service" and "Portgroups", says the same.
+    """
+    pg = net.portgroup(itf.portgroup)
+    where = f"portgroup {pg.name} of network {net.name}" if pg is not None else ""
+    inherited: list[tuple[str, str]] = []
+    tags, trunk, trust = itf.vlan_tags, itf.vlan_trunk, itf.trust_guest_rx_filters
+    limited, directions = itf.bandwidth_limited, itf.bandwidth_directions
+    if not tags:
+        if pg is not None and pg.vlan_tags:
+            tags, trunk = pg.vlan_tags, pg.vlan_trunk
+            inherited.append(("vlan", where))
+        elif net.vlan_tags:
+            tags, trunk = net.vlan_tags, net.vlan_trunk
+            inherited.append(("vlan", f"network {net.name}"))
+    if not itf.trust_guest_rx_filters_set:
+        if pg is not None and pg.trust_guest_rx_filters is not None:
+            trust = pg.trust_guest_rx_filters
+            inherited.append(("trust", where))
+        elif net.trust_guest_rx_filters_set:
+            trust = net.trust_guest_rx_filters
+            inherited.append(("trust", f"network {net.name}"))
+    if not limited and pg is not None and pg.bandwidth_directions is not None:
+        limited, directions = True, pg.bandwidth_directions
+        inherited.append(("bandwidth", where))
+    if not inherited:
+        return itf
+    return dataclasses.replace(
+        itf,
+        vlan_tags=tags,
+        vlan_trunk=trunk,
+        trust_guest_rx_filters=trust,
+        bandwidth_limited=limited,
+        bandwidth_directions=directions,
+        inherited=tuple(inherited),
     )
 
 
@@ -657,11 +767,24 @@ def parse_network(xml: str, artefact: str, host: str) -> Network:
     port = root.find("port")
     vlan = root.find("vlan")
     vport = root.find("virtualport")
-    tags: tuple[int, ...] = ()
-    trunk = False
-    if vlan is not None:
-        tags = tuple(_int(t.get("id"), -1) for t in vlan.findall("tag"))
-        trunk = _yes(vlan.get("trunk")) or len(tags) > 1
+    tags, trunk = _vlan(vlan)
+    portgroups = []
+    for pg in root.findall("portgroup"):
+        pg_tags, pg_trunk = _vlan(pg.find("vlan"))
+        pg_trust = pg.get("trustGuestRxFilters")
+        pg_bw = pg.find("bandwidth")
+        portgroups.append(
+            PortGroup(
+                name=pg.get("name") or "",
+                default=_yes(pg.get("default")),
+                vlan_tags=pg_tags,
+                vlan_trunk=pg_trunk,
+                trust_guest_rx_filters=None if pg_trust is None else _yes(pg_trust),
+                bandwidth_directions=_bandwidth_directions(pg_bw)
+                if pg_bw is not None and len(pg_bw) > 0
+                else None,
+            )
+        )
     devs: list[str] = []
     if fwd is not None:
         devs += [i.get("dev") or "" for i in fwd.findall("interface")]
@@ -679,6 +802,8 @@ def parse_network(xml: str, artefact: str, host: str) -> Network:
         vlan_trunk=trunk,
         forward_devices=tuple(dict.fromkeys(d for d in devs if d)),
         trust_guest_rx_filters=_yes(root.get("trustGuestRxFilters")),
+        trust_guest_rx_filters_set=root.get("trustGuestRxFilters") is not None,
+        portgroups=tuple(portgroups),
         source=Source(artefact),
     )
 
