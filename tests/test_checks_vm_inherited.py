@@ -416,3 +416,90 @@ def test_scsi_host_device_rawio(devices: dict[str, Assessment]) -> None:
         assert msg["scsi_rawio"] == "SCSI host device bus=0,target=0,unit=0: rawio='yes'"
         assert msg["scsi_plain"] == "1 SCSI host device(s) with filtered SG_IO and no rawio"
         assert msg["novmx"] == "no SCSI LUN or SCSI host device passed through"
+
+
+# --- HVA-067 guest policy, HVA-192 Open vSwitch ports without a tag ------------------------------
+
+SEV = (
+    "<launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits>"
+    "<policy>{p}</policy></launchSecurity>"
+)
+OVS_NETWORKS = [
+    "<network><name>ovsplain</name><forward mode='bridge'/><bridge name='ovsbr2'/>"
+    "<virtualport type='openvswitch'/></network>",
+    "<network><name>ovspg</name><forward mode='bridge'/><bridge name='ovsbr3'/>"
+    "<virtualport type='openvswitch'/>"
+    "<portgroup name='v70' default='yes'><vlan><tag id='70'/></vlan></portgroup></network>",
+]
+
+
+def ovs_nic(source: str, extra: str = "", *, itype: str = "network") -> str:
+    return (
+        f"<devices><interface type='{itype}'><mac address='52:54:00:00:01:01'/>{source}"
+        f"<model type='virtio'/>{extra}</interface></devices>"
+    )
+
+
+def test_sev_policy_and_untagged_ovs_ports(host_scan) -> None:
+    a = host_scan(
+        domains=[
+            domain_xml("sev_dbg", body=SEV.format(p="0x0000")),
+            domain_xml("sev_nodbg", body=SEV.format(p="0x0033")),
+            domain_xml(
+                "ovs_bridge",
+                body=ovs_nic(
+                    "<source bridge='ovsbr2'/>", "<virtualport type='openvswitch'/>", itype="bridge"
+                ),
+            ),
+            domain_xml("ovs_net", body=ovs_nic("<source network='ovsplain'/>")),
+            domain_xml(
+                "ovs_tagged",
+                body=ovs_nic("<source network='ovsplain'/>", "<vlan><tag id='20'/></vlan>"),
+            ),
+            domain_xml("ovs_pg_tagged", body=ovs_nic("<source network='ovspg'/>")),
+        ],
+        networks=OVS_NETWORKS,
+    )
+    got = outcomes(a, "HVA-067")
+    assert (got["sev_dbg"], got["sev_nodbg"]) == ("fail", "pass")
+    assert messages(a, "HVA-067")["sev_dbg"] == (
+        "launch security sev with policy 0x0000 (NODBG clear): the host may debug and decrypt "
+        "the guest"
+    )
+    got = outcomes(a, "HVA-192")
+    assert {k: got[k] for k in ("ovs_bridge", "ovs_net", "ovs_tagged", "ovs_pg_tagged")} == {
+        "ovs_bridge": "manual",
+        "ovs_net": "manual",
+        "ovs_tagged": "pass",
+        "ovs_pg_tagged": "pass",
+    }
+    assert messages(a, "HVA-192")["ovs_net"] == (
+        "Open vSwitch port(s) without <vlan>: 52:54:00:00:01:01: an untagged OVS port trunks "
+        "every VLAN unless its tag is set outside libvirt"
+    )
+    question = next(
+        r.outcome.question or ""
+        for r in a.results
+        if r.check.id == "HVA-192" and r.outcome.subject.name == "ovs_bridge"
+    )
+    assert "ovs-vsctl list Port" in question
+
+
+@pytest.mark.parametrize(
+    ("launch", "debug"),
+    [
+        # SEV-SNP: DEBUG is bit 19, debugging allowed when set; QEMU's default policy 0x30000.
+        ("<launchSecurity type='sev-snp'><policy>0x000b0000</policy></launchSecurity>", True),
+        ("<launchSecurity type='sev-snp'/>", False),
+        ("<launchSecurity type='sev'><policy>0x0007</policy></launchSecurity>", False),
+        ("<launchSecurity type='s390-pv'/>", False),
+    ],
+)
+def test_launch_security_debug_policy_parsed(launch: str, debug: bool) -> None:
+    """libvirt 9.0's test driver predates sev-snp, so its policy is read by the parser directly."""
+    from hvaudit.parse.libvirt_xml import parse_domain
+
+    vm = parse_domain(
+        domain_xml("lsdbg", body=launch), "d.xml", "h", autostart=False, secure_xml=True
+    )
+    assert (vm.launch_security_debug is not None) is debug

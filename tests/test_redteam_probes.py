@@ -1385,11 +1385,6 @@ def test_seclabel_none_without_model_fails(host_scan) -> None:
     assert outcomes(a, "HVA-044") == {"nolabel": "fail"}
 
 
-@xfail(
-    "HVA-067: SEV policy 0x0000 leaves bit 0 (NODBG) clear, so the host may decrypt the guest's "
-    "memory through the SEV debug commands (AMD SEV API guest policy: 'NODBG: debugging of the "
-    "guest is disallowed when set'); any <launchSecurity> passes -> false pass"
-)
 def test_sev_policy_allowing_debug(host_scan) -> None:
     a = host_scan(
         domains=[
@@ -1458,11 +1453,6 @@ OVS_PLAIN = (
 )
 
 
-@xfail(
-    "HVA-192: an Open vSwitch port with no VLAN tag and no trunks is a trunk of every VLAN "
-    "(ovs-vswitchd.conf.db(5), Port: without tag the port is a trunk; an empty trunks column "
-    "trunks all VLANs); an OVS interface with no <vlan> passes as 'none trunked' -> false pass"
-)
 def test_ovs_port_without_vlan_is_a_trunk(host_scan) -> None:
     a = host_scan(
         domains=[
@@ -1476,7 +1466,10 @@ def test_ovs_port_without_vlan_is_a_trunk(host_scan) -> None:
         ],
         networks=[OVS_PLAIN],
     )
-    assert outcomes(a, "HVA-192") == {"ovsport": "fail", "ovsnet": "fail"}
+    # fixvm: not fail but manual. The port trunks every VLAN only if nothing tags it, and its tag
+    # may be set outside libvirt (OpenStack Neutron's OVS agent sets Port tag on br-int when it
+    # binds the port): the XML cannot settle it, `ovs-vsctl list Port <vnetN>` can.
+    assert outcomes(a, "HVA-192") == {"ovsport": "manual", "ovsnet": "manual"}
 
 
 @pytest.mark.parametrize(

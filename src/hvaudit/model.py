@@ -370,6 +370,9 @@ class Vm:
     """The VM boots UEFI firmware; None when the definition does not say."""
     launch_security: str | None = None
     """Memory encryption of the guest against the host (sev, s390-pv, ...)."""
+    launch_security_debug: str | None = None
+    """Why the guest policy lets the host debug (decrypt) the encrypted guest, None when it does not
+    or the platform has no such policy bit."""
     shared_memory: tuple[str, ...] = ()
     """Inter-VM shared memory devices (ivshmem <shmem> names)."""
     shared_directories: tuple[SharedDirectory, ...] = ()
@@ -390,6 +393,8 @@ class PortGroup:
     """None where the portgroup does not set it."""
     bandwidth_directions: frozenset[str] | None = None
     """Directions with an average rate limit; None where the portgroup has no <bandwidth>."""
+    virtualport: str | None = None
+    """The type of the portgroup's <virtualport>, where it names one."""
 
 
 @dataclass(frozen=True, slots=True)

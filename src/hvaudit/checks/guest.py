@@ -438,10 +438,17 @@ def launch_security(ctx: Context) -> Iterator[Outcome]:
     so that an attestation's "yes" passes it: the data does not need the encryption. Which types
     a host offers is in `virsh domcapabilities` (<sev supported='yes'>, formatdomaincaps "SEV
     capabilities"; libvirt 10.5 added the list of <launchSecurity> types), confirmed with search
-    on the libvirt patches that introduced them."""
+    on the libvirt patches that introduced them. A guest policy that allows debugging lets the
+    host read the guest's memory through the firmware's debug commands (SEV: NODBG, bit 0,
+    "debugging of the guest is disallowed when set"; SEV-SNP: DEBUG, bit 19, allowed when set;
+    QEMU target/i386/sev.h), so such a launch protects nothing and fails."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if v.launch_security:
+        if v.launch_security and v.launch_security_debug:
+            yield failed(
+                s, f"launch security {v.launch_security} with {v.launch_security_debug}", v.source
+            )
+        elif v.launch_security:
             yield passed(s, f"launch security {v.launch_security}", v.source)
         else:
             yield manual(s, "no <launchSecurity>: guest memory is readable by the host", v.source)

@@ -242,14 +242,19 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     hopping (HYP-T2 in the 2014 draft). On libvirt the interface's own <vlan> wins, then that of
     the port group it names (or the network's default='yes' one), then the network's
     (formatnetwork.rst, "Setting VLAN tag" and "Portgroups"; bridge_driver.c networkAllocatePort);
-    the parser resolves that chain, so a trunk handed down by a port group fails here."""
+    the parser resolves that chain, so a trunk handed down by a port group fails here. An Open
+    vSwitch port without a tag is a trunk of every VLAN (ovs-vswitchd.conf.db(5), Port
+    vlan_mode: "If tag contains a value, the port is an access port ... Otherwise, the port is a
+    trunk port"; trunks: "if it is empty, then the port trunks all VLANs"), but its tag may be set
+    outside libvirt (OpenStack Neutron's OVS agent sets Port tag on br-int when it binds the
+    port), so an OVS interface without <vlan> is a manual item naming the port to read."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if not v.interfaces:
             yield not_applicable(s, "no network interface")
             continue
-        bad, refs, unseen = [], [], []
+        bad, refs, unseen, ovs = [], [], [], []
         for i in v.interfaces:
             refs.append(i.source_ref)
             net = nets.get((v.host, i.source)) if i.type == "network" else None
@@ -274,8 +279,21 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                     f"from network {net.name}"
                 )
                 refs.append(net.source)
+            elif i.virtualport == "openvswitch" and not i.vlan_tags:
+                ovs.append(i.mac or i.source)
         if bad:
             yield failed(s, "; ".join(bad), *refs)
+        elif ovs:
+            yield manual(
+                s,
+                f"Open vSwitch port(s) without <vlan>: {', '.join(ovs)}: an untagged OVS port "
+                "trunks every VLAN unless its tag is set outside libvirt",
+                *refs,
+                question="Is the Open vSwitch port of each listed interface given a VLAN tag "
+                "outside libvirt (as OpenStack Neutron's OVS agent does on br-int)? Evidence: "
+                "`ovs-vsctl list Port <vnetN>` on the host (tag, trunks, vlan_mode). Pass: tag is "
+                "set (an access port), or trunks lists only VLANs this VM is approved for.",
+            )
         elif unseen:
             names = ", ".join(sorted(set(unseen)))
             gap = Fact[bool].unavailable(

@@ -246,7 +246,10 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     by_name = {n.name: n for n in dep.networks}
     # What a network or its port group hands an interface that does not set it itself.
-    if any(n.portgroups or n.vlan_tags or n.trust_guest_rx_filters_set for n in dep.networks):
+    if any(
+        n.portgroups or n.vlan_tags or n.trust_guest_rx_filters_set or n.virtualport
+        for n in dep.networks
+    ):
         for vm in dep.vms:
             vm.interfaces = tuple(
                 resolve_network_port(i, net)

@@ -487,6 +487,7 @@ def parse_domain(
         launch_security=(ls.get("type") or "unknown")
         if (ls := root.find("launchSecurity")) is not None
         else None,
+        launch_security_debug=_launch_debug(ls) if ls is not None else None,
         shared_memory=tuple(shmem),
         shared_directories=tuple(shared_dirs),
         emulator=emulator,
@@ -526,6 +527,30 @@ def _secure_loader(loader: Element, nvram: Element | None) -> tuple[bool, str | 
     if name.endswith(".ms.fd"):
         return True, f"loader {code} with template {name} (keys enrolled)", False
     return False, f"loader {code} with variable store template {name}", True
+
+
+#: Guest policy bits that let the host debug an encrypted guest, and the policy QEMU applies when
+#: the definition gives none (QEMU target/i386/sev.h: SEV_POLICY_NODBG 0x1, "debugging of the
+#: guest is disallowed when set" in the AMD SEV API; SEV_SNP_POLICY_DBG 0x80000, debugging allowed
+#: when set; qapi/qom.json: sev-guest policy default 0x1, sev-snp-guest default 0x30000).
+_DEBUG_POLICY = {"sev": (0x1, False, 0x1), "sev-snp": (0x80000, True, 0x30000)}
+
+
+def _launch_debug(ls: Element) -> str | None:
+    """Why the <launchSecurity> guest policy lets the host debug the guest, else None."""
+    kind = ls.get("type") or ""
+    if kind not in _DEBUG_POLICY:
+        return None
+    bit, allows_when_set, default = _DEBUG_POLICY[kind]
+    text = (ls.findtext("policy") or "").strip()
+    try:
+        policy = int(text, 16) if text else default  # libvirt reads the policy as hex
+    except ValueError:
+        return f"policy {text!r} cannot be read"
+    if bool(policy & bit) == allows_when_set:
+        name = "DEBUG set" if allows_when_set else "NODBG clear"
+        return f"policy {text or hex(default)} ({name}): the host may debug and decrypt the guest"
+    return None
 
 
 def _ranges(cpus: list[int]) -> str:
@@ -695,6 +720,16 @@ def resolve_network_port(itf: Interface, net: Network) -> Interface:
     if not limited and pg is not None and pg.bandwidth_directions is not None:
         limited, directions = True, pg.bandwidth_directions
         inherited.append(("bandwidth", where))
+    vport = itf.virtualport
+    if vport is None:
+        # The virtualports of interface, network and port group are merged
+        # (virNetDevVPortProfileMerge3); their types must agree.
+        if pg is not None and pg.virtualport:
+            vport = pg.virtualport
+            inherited.append(("virtualport", where))
+        elif net.virtualport:
+            vport = net.virtualport
+            inherited.append(("virtualport", f"network {net.name}"))
     if not inherited:
         return itf
     return dataclasses.replace(
@@ -704,6 +739,7 @@ def resolve_network_port(itf: Interface, net: Network) -> Interface:
         trust_guest_rx_filters=trust,
         bandwidth_limited=limited,
         bandwidth_directions=directions,
+        virtualport=vport,
         inherited=tuple(inherited),
     )
 
@@ -773,6 +809,7 @@ def parse_network(xml: str, artefact: str, host: str) -> Network:
         pg_tags, pg_trunk = _vlan(pg.find("vlan"))
         pg_trust = pg.get("trustGuestRxFilters")
         pg_bw = pg.find("bandwidth")
+        pg_vport = pg.find("virtualport")
         portgroups.append(
             PortGroup(
                 name=pg.get("name") or "",
@@ -783,6 +820,7 @@ def parse_network(xml: str, artefact: str, host: str) -> Network:
                 bandwidth_directions=_bandwidth_directions(pg_bw)
                 if pg_bw is not None and len(pg_bw) > 0
                 else None,
+                virtualport=pg_vport.get("type") if pg_vport is not None else None,
             )
         )
     devs: list[str] = []
