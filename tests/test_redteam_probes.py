@@ -1674,11 +1674,6 @@ def test_trust_inherited_from_network_fails(host_scan) -> None:
     assert outcomes(a, "HVA-193") == {"inherit": "fail"}
 
 
-@xfail(
-    "HVA-066: Debian's OVMF_CODE_4M.ms.fd with OVMF_VARS_4M.ms.fd boots 'directly in Secure Boot "
-    "mode' with the Microsoft keys enrolled (Debian ovmf README.Debian); only a 'secboot' "
-    "loader path counts -> false fail on a hardened guest"
-)
 def test_debian_ms_firmware_is_secure_boot(host_scan) -> None:
     a = host_scan(
         domains=[
