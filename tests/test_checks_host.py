@@ -632,6 +632,16 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "the second factor rests on pam_duo, whose /etc/duo/pam_duo.conf (not collected) decides "
         'failmode, default "safe"',
     ),
+    (  # sshd -T applies no Match block: a block that lets a key alone in is read from the file
+        "HVA-151",
+        {
+            "/etc/ssh/sshd_config": HARDENED_HOST["/etc/ssh/sshd_config"]
+            + "Match Address 10.20.0.0/16\n    AuthenticationMethods publickey\n"
+        },
+        "fail",
+        "SSH logins need a single factor: Match Address 10.20.0.0/16 "
+        "(/etc/ssh/sshd_config:8): publickey alone logs in (AuthenticationMethods publickey)",
+    ),
     ("HVA-151", {"sshd-effective": None}, "not_applicable", "no SSH server"),
     ("HVA-151", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),
     ("HVA-160", SSHD_STOPPED, "not_applicable", "SSH server installed but not running"),

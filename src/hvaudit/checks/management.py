@@ -837,7 +837,11 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     substack): a `sufficient` password module before the OTP module, `optional`, pam_u2f
     `nouserok` or pam_google_authenticator `nullok` leave a way in without it. pam_duo's
     failmode (default "safe", allow access, pam_duo(8)) lives in a file hvaudit does not read,
-    so a factor resting on it is a manual item. OpenSSH defaults from sshd_config(5)."""
+    so a factor resting on it is a manual item. `sshd -T` applies no Match block (sshd(8) -T,
+    -C), so each Match block of sshd_config (and its includes) that sets an authentication
+    keyword is judged too, with its settings over the global ones (sshd_config(5), Match); a
+    single-factor block fails the host, and unread blocks leave a global pass a manual item.
+    OpenSSH defaults from sshd_config(5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         off = _ssh_off(h)

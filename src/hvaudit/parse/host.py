@@ -307,7 +307,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.ssh_server = _ssh_server(ev, processes, f.listeners)
     f.sshd = _sshd_fact(ev, f.ssh_server)
     f.sshd_match = _sshd_match(ev, f.ssh_server)
-    f.mfa = _mfa(ev, f.sshd)
+    f.mfa = _mfa(ev, f.sshd, f.sshd_match)
     f.held_packages = _held(ev)
     f.selinux_enforcing = ev.fact(_file("/sys/fs/selinux/enforce"), _selinux)
     f.apparmor_profiles = _apparmor(ev)
@@ -783,7 +783,60 @@ UNREAD_OTP = {
 }
 
 
-def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]:
+#: sshd_config keywords a Match block may set that change which logins need what (sshd_config(5),
+#: Match: the keywords allowed there include these; ChallengeResponseAuthentication is the old
+#: name of KbdInteractiveAuthentication).
+MATCH_AUTH_KEYS = {
+    "authenticationmethods": "authenticationmethods",
+    "passwordauthentication": "passwordauthentication",
+    "pubkeyauthentication": "pubkeyauthentication",
+    "kbdinteractiveauthentication": "kbdinteractiveauthentication",
+    "challengeresponseauthentication": "kbdinteractiveauthentication",
+    "gssapiauthentication": "gssapiauthentication",
+    "hostbasedauthentication": "hostbasedauthentication",
+}
+
+
+def _mfa(
+    ev: HostEvidence, sshd: Fact[dict[str, str]], matches: Fact[tuple[SshdMatch, ...]]
+) -> Fact[tuple[bool, str]]:
+    """The global verdict (`sshd -T`, which applies no Match block), then each Match block that
+    sets an authentication keyword: a connection the block selects gets the global settings with
+    the block's overriding them (sshd_config(5), Match), so one single-factor block fails the
+    host, and a global pass with the blocks unread is not a pass."""
+    base = _mfa_one(ev, sshd, {})
+    if not base.known or not base.get()[0]:
+        return base
+    if not matches.known:
+        return Fact.unavailable(
+            "every login outside Match blocks needs two factors, but the Match blocks of "
+            f"sshd_config were not read ({matches.reason})",
+            *base.sources,
+            *matches.sources,
+        )
+    for block in matches.get():
+        over: dict[str, str] = {}
+        for key, value in block.settings:
+            name = MATCH_AUTH_KEYS.get(key)
+            if name is not None:
+                over.setdefault(name, value if name == "authenticationmethods" else value.lower())
+        if not over:
+            continue
+        got = _mfa_one(ev, sshd, over)
+        if not got.known:
+            return got
+        if not got.get()[0]:
+            return Fact.of(
+                (False, f"Match {block.criteria} ({block.where}): {got.get()[1]}"),
+                *got.sources,
+                *matches.sources,
+            )
+    return base
+
+
+def _mfa_one(
+    ev: HostEvidence, sshd: Fact[dict[str, str]], over: dict[str, str]
+) -> Fact[tuple[bool, str]]:
     """Whether every way sshd lets an administrator in needs two factors, and why (not).
 
     Decided from `sshd -T` and sshd's PAM auth stack. sshd_config(5), UsePAM: "If set to yes
@@ -801,6 +854,7 @@ def _mfa(ev: HostEvidence, sshd: Fact[dict[str, str]]) -> Fact[tuple[bool, str]]
         return sshd  # type: ignore[return-value]
     conf = dict(SSHD_DEFAULTS)
     conf.update(sshd.get())
+    conf.update(over)
     texts, sources, sshd_pam = _pam_texts(ev)
     evidence = (*sshd.sources, *sources)
     use_pam = conf["usepam"] == "yes"
