@@ -185,9 +185,24 @@ def _scan(argv: list[str]) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+_CLIENTS: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_client_outlives_its_test() -> Iterator[None]:
+    """A test that fails before it reads its client's report leaves no process (and no pipe)
+    behind to be collected, and blamed, in a later test."""
+    yield
+    while _CLIENTS:
+        client = _CLIENTS.pop()
+        if client.poll() is None:
+            client.kill()
+        client.communicate(timeout=30)
+
+
 def _submit(inv: Path, redis: Redis, db: str, *, wait: int) -> subprocess.Popen[bytes]:
     """`hvaudit fleet scan --distributed` running in the background, its JSON report on stdout."""
-    return subprocess.Popen(
+    client = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -208,6 +223,8 @@ def _submit(inv: Path, redis: Redis, db: str, *, wait: int) -> subprocess.Popen[
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    _CLIENTS.append(client)
+    return client
 
 
 def _comparable(report: dict) -> dict:
@@ -309,10 +326,12 @@ def test_worker_killed_mid_task_completes_elsewhere_once(
 
 
 def test_redis_restarted_mid_run(tmp_path: Path, redis: Redis, fresh_db: str, workers) -> None:
+    # 200 VMs a host: with scans forked from a warmed server a 5-VM host takes about 0.1 s, and the
+    # whole run could end between two looks at the store; this keeps each host near a second
     targets = [
         (
             f"h{i}",
-            write_node(tmp_path / f"h{i}.xml", [domain_xml(f"vm{i}-{j}") for j in range(5)]),
+            write_node(tmp_path / f"h{i}.xml", [domain_xml(f"vm{i}-{j}") for j in range(200)]),
             "zone-a",
         )
         for i in range(6)
