@@ -1159,3 +1159,28 @@ def test_isolated_ports_on_host_bridges(tmp_path: Path) -> None:
         "yes, a documented flow to a named peer VM there; fail: no such flow (then set "
         "<port isolated='yes'/> on its interface)."
     )
+
+
+def test_secure_boot_feature_without_enrolled_keys_is_asked(tmp_path: Path) -> None:
+    """<firmware> naming secure-boot but not enrolled-keys: autoselection takes the host's
+    highest-priority Secure Boot descriptor, with keys enrolled or not; before, a missing
+    enrolled-keys counted as enrolled (a pass on what the XML does not say)."""
+    os_sb = (
+        "<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><firmware>"
+        "<feature enabled='yes' name='secure-boot'/>{keys}</firmware><loader secure='yes'/></os>"
+        "<features><smm state='on'/></features>"
+    )
+    doms = [
+        domain_xml("unstated", dtype="kvm", body=os_sb.format(keys="")),
+        domain_xml(
+            "enrolled",
+            dtype="kvm",
+            body=os_sb.format(keys="<feature enabled='yes' name='enrolled-keys'/>"),
+        ),
+    ]
+    a = run_assessment(build_bundle(tmp_path, write_node(tmp_path / "n.xml", doms), None))
+    assert outcomes(a, "HVA-066") == {"unstated": "manual", "enrolled": "pass"}
+    assert messages(a, "HVA-066")["unstated"] == (
+        "firmware secure-boot without enrolled-keys stated (autoselected): whether Secure Boot "
+        "is on is in the VM's NVRAM file"
+    )

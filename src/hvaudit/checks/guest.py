@@ -382,7 +382,11 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     loader named by hand, the variable store decides: a Secure Boot build of OVMF with the empty
     OVMF_VARS template boots with Secure Boot disabled (Debian ovmf README.Debian, read by the
     parser), and a template hvaudit does not know, or none, leaves it to the VM's NVRAM file, a
-    manual item. A definition that names no firmware boots SeaBIOS on x86 (libvirt's default)."""
+    manual item. A `<firmware>` that names secure-boot but not enrolled-keys lets autoselection
+    take the host's highest-priority Secure Boot descriptor, with keys or without (libvirt matches
+    only the features the domain names), so it is the same manual item unless the XML already
+    carries the resolved loader and template. A definition that names no firmware boots SeaBIOS
+    on x86 (libvirt's default)."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if v.secure_boot:

@@ -426,8 +426,20 @@ def parse_domain(
             if fw is not None
             else {}
         )
-        if feats:
-            secure_boot = feats.get("secure-boot", False) and feats.get("enrolled-keys", True)
+        if feats.get("secure-boot") and "enrolled-keys" not in feats:
+            # Autoselection then takes the highest-priority firmware descriptor with Secure Boot,
+            # enrolled keys or not (libvirt qemu_firmware.c matches only the features the domain
+            # names; descriptor order is the host's): a loader and template already resolved in
+            # this XML settle it, else the VM's NVRAM does
+            if loader_el is not None and (loader_el.text or "").strip():
+                secure_boot, sb_detail, sb_unsettled = _secure_loader(
+                    loader_el, os_el.find("nvram")
+                )
+            else:
+                sb_detail = "firmware secure-boot without enrolled-keys stated (autoselected)"
+                sb_unsettled = True
+        elif feats:
+            secure_boot = feats.get("secure-boot", False) and feats.get("enrolled-keys", False)
         elif loader_el is not None and _yes(loader_el.get("secure")):
             secure_boot, sb_detail, sb_unsettled = _secure_loader(loader_el, os_el.find("nvram"))
 
