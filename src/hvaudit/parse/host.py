@@ -426,10 +426,7 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
     dropins: dict[str, list[str]] = {}
     d = ev.get(_cmd("sshd-config-d"))
     if d.state == "ok" and (d.rc in (0, 1) or "No such file" in d.reason):
-        for line in d.text.splitlines():
-            path, sep, text = line.partition(":")
-            if sep:
-                dropins.setdefault(path, []).append(text)
+        dropins = _by_file(d.text)
     elif d.state != "absent":
         return Fact.unavailable(f"{SSHD_CONFIG_D} was not read ({d.reason})", d.source)
     blocks: list[SshdMatch] = []
@@ -624,6 +621,16 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     return groups
 
 
+def _by_file(text: str) -> dict[str, list[str]]:
+    """`grep -r -H "" FILES...` output as each file's lines, in file order."""
+    files: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        path, sep, body = line.partition(":")
+        if sep:
+            files.setdefault(path, []).append(body)
+    return files
+
+
 EVERY_USER = "ALL (every user)"
 """The principal a sudoers rule for ALL users grants."""
 _SUDOERS_SKIP = ("Runas_Alias", "Host_Alias", "Cmnd_Alias", "Cmd_Alias")
@@ -637,22 +644,19 @@ def _sudoers_statements(text: str) -> Iterator[str]:
     comments dropped (a '#' followed by digits starts a uid, not a comment), and lines ending in a
     backslash joined with the next line of the same file (sudoers(5): "Long lines can be continued
     with a backslash")."""
-    pending, pending_file = "", None
-    for line in text.splitlines():
-        file, _, body = line.partition(":")
-        if pending and file != pending_file:
-            yield pending
-            pending = ""
-        body = body.strip()
-        if not pending and (not body or (body.startswith("#") and not body[1:2].isdigit())):
-            continue
-        if body.endswith("\\"):
-            pending, pending_file = pending + body[:-1] + " ", file
-            continue
-        yield pending + body
+    for lines in _by_file(text).values():
         pending = ""
-    if pending:
-        yield pending
+        for line in lines:
+            body = line.strip()
+            if not pending and (not body or (body.startswith("#") and not body[1:2].isdigit())):
+                continue
+            if body.endswith("\\"):
+                pending += body[:-1] + " "
+                continue
+            yield pending + body
+            pending = ""
+        if pending:
+            yield pending
 
 
 def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
@@ -1471,10 +1475,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
 
     def polkit(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
-        files: dict[str, list[str]] = {}
-        for line in g.text.splitlines():
-            path, _, text = line.partition(":")
-            files.setdefault(path, []).append(text)
+        files = _by_file(g.text)
         rules = tuple((p, "\n".join(t)) for p, t in files.items() if "libvirt" in "\n".join(t))
         return Fact.of(rules, g.source)
 
