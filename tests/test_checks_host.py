@@ -1730,3 +1730,43 @@ def test_dn_list_wildcards(host_scan, setting: str, status: str, message: str) -
     conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + setting + "\n"
     a = host_scan({"listeners": (TLS_16514, 0), "/etc/libvirt/libvirtd.conf": conf})
     assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == ({"hv1": status}, {"hv1": message})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "fragment"),
+    [
+        # /etc/group unread: the members of %sudo and of the admin groups are unknown
+        ({"/etc/group": None}, "manual", "/etc/group could not be read"),
+        # a group none are listed for (directory or primary-group members), a netgroup
+        (
+            {"sudoers": (SUDOERS + "/etc/sudoers.d/d:%dcadmins ALL=(ALL) ALL\n", 0)},
+            "manual",
+            "the members of %dcadmins are not in the evidence",
+        ),
+        (
+            {"sudoers": (SUDOERS + "/etc/sudoers.d/n:+ops ALL=(ALL) ALL\n", 0)},
+            "manual",
+            "the members of +ops are not in the evidence",
+        ),
+        # already over the limit without the unread group: a failure whatever its size
+        (
+            {
+                "sudoers": (
+                    SUDOERS + "/etc/sudoers.d/e:bob, carol, %:dcadmins ALL=(ALL) ALL\n",
+                    0,
+                )
+            },
+            "fail",
+            "5 administrative principal(s) (limit 3)",
+        ),
+    ],
+    ids=["no-etc-group", "group-without-members", "netgroup", "over-limit-anyway"],
+)
+def test_sudo_groups_whose_members_were_not_read_are_asked(
+    host_scan, overrides: dict[str, Any], status: str, fragment: str
+) -> None:
+    """Before, such a group counted as one principal and an unread /etc/group as no members: a
+    pass on membership nobody read."""
+    a = host_scan(overrides)
+    assert outcomes(a, "HVA-142") == {"hv1": status}
+    assert fragment in messages(a, "HVA-142")["hv1"]

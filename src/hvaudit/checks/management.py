@@ -25,7 +25,7 @@ from hvaudit.checks.base import (
     unknown,
 )
 from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
-from hvaudit.parse.host import EVERY_USER
+from hvaudit.parse.host import EVERY_USER, UNRESOLVED
 
 LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
@@ -787,7 +787,21 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
         names = list(f.get())
         msg = f"{len(names)} administrative principal(s) (limit {limit}): {', '.join(names[:15]) or 'none'}"
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
-        yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
+        groups = [n.removesuffix(UNRESOLVED) for n in names if n.endswith(UNRESOLVED)]
+        if len(names) > limit or every_user:
+            yield failed(s, msg, *f.sources)
+        elif groups:
+            yield manual(
+                s,
+                f"{msg}; the members of {', '.join(groups)} are not in the evidence",
+                *f.sources,
+                question=f"Do {', '.join(groups)} together with the other principals listed "
+                f"number at most {limit} named administrators? Evidence: `getent group` (or "
+                "`getent netgroup`) output for each, with primary-group members. Pass: at most "
+                f"{limit} principals in all; fail: more.",
+            )
+        else:
+            yield passed(s, msg, *f.sources)
 
 
 @check(

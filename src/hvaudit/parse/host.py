@@ -631,6 +631,8 @@ def _by_file(text: str) -> dict[str, list[str]]:
     return files
 
 
+UNRESOLVED = " (members not read)"
+"""Marks a sudoers group or netgroup whose members the evidence does not list."""
 EVERY_USER = "ALL (every user)"
 """The principal a sudoers rule for ALL users grants."""
 _SUDOERS_SKIP = ("Runas_Alias", "Host_Alias", "Cmnd_Alias", "Cmd_Alias")
@@ -667,13 +669,22 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     User_List` (several aliases joined with ':') defines a name for such a list. Every rule counts,
     whatever commands it allows (a narrow command list is still root on many hypervisor tools).
     A negated entry names no principal; an alias is expanded (nested aliases too); a %group is its
-    /etc/group members (or the group itself when it has none listed); ALL is every user."""
+    /etc/group members; a group none are listed for, a %:group or a +netgroup is marked as not
+    read (its members live in a directory or in users' primary groups); ALL is every user.
+    Without /etc/group the groups' members are unknown: the fact is unavailable, never a count."""
     got = ev.get(_cmd("sudoers"))
     if got.state != "ok":
         return (
             Fact.failed(f"sudoers: {got.reason}", got.source)
             if got.state == "failed"
             else Fact.unavailable("sudoers could not be read", got.source)
+        )
+    group_file = ev.get(_file("/etc/group"))
+    if group_file.state != "ok":
+        return Fact.unavailable(
+            f"/etc/group could not be read ({group_file.reason or group_file.state}): the members "
+            "of sudo's groups and of the administrative groups are unknown",
+            group_file.source,
         )
     groups = _groups(ev)
     aliases: dict[str, list[str]] = {}
@@ -701,8 +712,12 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         if item in aliases and item not in seen:
             for member in aliases[item]:
                 add(member, seen | {item})
-        elif item.startswith("%") and not item.startswith("%:"):
-            principals.update(groups.get(item[1:], set()) or {item})
+        elif item.startswith("%") and groups.get(item[1:]):
+            principals.update(groups[item[1:]])
+        elif item.startswith(("%", "+")):
+            # a directory (%:name), netgroup (+name) or group with no members in /etc/group
+            # (directory or primary-group members): its size is not in the evidence
+            principals.add(item + UNRESOLVED)
         elif item == "ALL":
             principals.add(EVERY_USER)
         else:
