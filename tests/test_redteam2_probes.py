@@ -1,0 +1,538 @@
+"""Second red-team re-review of issue 8 (redteam2): new probes of the same kinds, on the fixed code.
+
+Same harness as tests/test_redteam_probes.py: libvirt's test driver serves the domains and networks
+(so every domain is parsed and re-formatted by libvirt itself before hvaudit reads it), and host
+evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where a probe
+says so). Each probe asserts the verdict its cited source proves right, per subject, with a message
+fragment. Where hvaudit is wrong the probe is `xfail(strict=True)` with the defect; the fix turns it
+XPASS and the fixer drops the mark. None of these repeats a probe of the first red team.
+
+Kinds: settings that decide the outcome but are not read, limits that limit nothing, a second
+daemon or a second feature hiding behind the one that was read, interface types that exist but come
+out not applicable, and hardened spellings that must not fail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import (
+    HARDENED_HOST,
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.engine import Assessment
+
+
+def dev(name: str, devices: str, body: str = "") -> str:
+    """A domain whose <devices> hold `devices` (and `body` outside them)."""
+    return domain_xml(name, body=f"{body}<devices>{devices}</devices>")
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+NIC_LIMITED = (
+    "<interface type='network'><source network='lan'/><model type='virtio'/>"
+    "<bandwidth><inbound average='1000'/><outbound average='1000'/></bandwidth></interface>"
+)
+LAN = "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>"
+
+
+def disk(iotune: str, n: str = "a") -> str:
+    return (
+        f"<disk type='file' device='disk'><source file='/var/lib/libvirt/images/{n}.qcow2'/>"
+        f"<target dev='vda' bus='virtio'/><iotune>{iotune}</iotune></disk>"
+    )
+
+
+#: The hardened host with KVM nesting on (Intel), as in the first red team's probes.
+NESTING_HOST: dict[str, Any] = dict(
+    HARDENED_HOST, **{"/sys/module/kvm_intel/parameters/nested": "Y\n"}
+)
+
+# --- the probe node -------------------------------------------------------------------------------
+
+DOMAINS = {
+    # HVA-049: the other vendor's feature disabled leaves this vendor's one on.
+    "nest_svm_off": domain_xml(
+        "nest_svm_off",
+        body="<cpu mode='host-passthrough'><feature policy='disable' name='svm'/></cpu>",
+    ),
+    "nest_vmx_req_svm_off": domain_xml(
+        "nest_vmx_req_svm_off",
+        body="<cpu mode='custom' match='exact'><model>Skylake-Client</model>"
+        "<feature policy='require' name='vmx'/><feature policy='disable' name='svm'/></cpu>",
+    ),
+    "nest_vmx_off": domain_xml(
+        "nest_vmx_off",
+        body="<cpu mode='host-passthrough'><feature policy='disable' name='vmx'/></cpu>",
+    ),
+    # HVA-191: interfaces that exist, carry the guest's frames to other machines, and have no
+    # nwfilter (formatnwfilter: filters are instantiated on network, bridge and ethernet only).
+    "nic_vhostuser": dev(
+        "nic_vhostuser",
+        "<interface type='vhostuser'><source type='unix' path='/run/openvswitch/vhu0' "
+        "mode='client'/><model type='virtio'/></interface>",
+    ),
+    "nic_server": dev(
+        "nic_server",
+        "<interface type='server'><source address='0.0.0.0' port='5558'/>"
+        "<model type='virtio'/></interface>",
+    ),
+    "nic_mcast": dev(
+        "nic_mcast",
+        "<interface type='mcast'><source address='230.0.0.1' port='5558'/>"
+        "<model type='virtio'/></interface>",
+    ),
+    # HVA-092: <iotune> elements that limit nothing, or only one direction.
+    "io_size_only": dev("io_size_only", disk("<size_iops_sec>4096</size_iops_sec>") + NIC_LIMITED),
+    "io_group_only": dev("io_group_only", disk("<group_name>gold</group_name>") + NIC_LIMITED),
+    "io_read_only": dev(
+        "io_read_only", disk("<read_bytes_sec>10000000</read_bytes_sec>") + NIC_LIMITED
+    ),
+    "io_total": dev("io_total", disk("<total_bytes_sec>10000000</total_bytes_sec>") + NIC_LIMITED),
+    # HVA-065: an external swtpm is the VM's own virtual TPM too.
+    "tpm_external": dev(
+        "tpm_external",
+        "<tpm model='tpm-crb'><backend type='external'><source type='unix' mode='connect' "
+        "path='/run/swtpm/tpm_external.sock'/></backend></tpm>",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    d = tmp_path_factory.mktemp("redteam2")
+    return d, write_node(d / "rt2.xml", DOMAINS.values(), [LAN])
+
+
+@pytest.fixture(scope="module")
+def real(node: tuple[Path, str]) -> Assessment:
+    from test_checks_vm import _with_filters
+
+    d, uri = node
+    return run_assessment(_with_filters(d, uri, NESTING_HOST, "real"))
+
+
+@pytest.fixture(scope="module")
+def sim(node: tuple[Path, str]) -> Assessment:
+    d, uri = node
+    return run_assessment(build_bundle(d, uri, None, name="sim"))
+
+
+def verdict(a: Assessment, check_id: str, subject: str) -> tuple[str, str]:
+    got = outcomes(a, check_id)
+    assert subject in got, (check_id, subject, sorted(got))
+    return got[subject], messages(a, check_id)[subject]
+
+
+# --- HVA-049 --------------------------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-049: a disabled svm (AMD's flag) is read as nesting off on an Intel host whose "
+    "host-passthrough CPU still carries vmx (guest.py / parse_domain nested_feature)"
+)
+def test_disabling_the_other_vendors_flag_leaves_nesting_on(real: Assessment) -> None:
+    """libvirt formatdomain, "CPU model and topology": each <feature> names one CPUID flag and
+    `disable` removes that flag only; host-passthrough passes every host flag through. vmx is
+    Intel's VT-x flag, svm AMD-V's: on an Intel host with kvm_intel nested=Y, disabling svm leaves
+    vmx, so the guest can run its own hypervisor (kernel docs virt/kvm/x86/nested-vmx.rst)."""
+    status, msg = verdict(real, "HVA-049", "nest_svm_off")
+    assert status == "fail", msg
+
+
+@xfail(
+    "HVA-049: with vmx required and svm disabled, the last of the two <feature>s decides "
+    "(nested_feature is overwritten per feature in parse_domain): a required vmx passes"
+)
+def test_required_vmx_is_not_undone_by_a_disabled_svm(real: Assessment) -> None:
+    """formatdomain: `require` makes the guest CPU carry the feature; a second <feature> for svm
+    does not touch vmx. The guest gets VT-x on a host that nests: fail."""
+    status, msg = verdict(real, "HVA-049", "nest_vmx_req_svm_off")
+    assert status == "fail", msg
+    assert "vmx" in msg
+
+
+def test_disabled_vmx_on_intel_passes(real: Assessment) -> None:
+    """The hardened twin: vmx disabled on an Intel host (the flag that matters here)."""
+    status, msg = verdict(real, "HVA-049", "nest_vmx_off")
+    assert status == "pass", msg
+
+
+# --- HVA-191 --------------------------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-191: a vhost-user port is on a software switch (OVS-DPDK) but is reported not "
+    "applicable ('not on a software switch'; parse/__init__.py _spoofing SWITCHED)"
+)
+def test_vhostuser_port_is_a_question_not_na(real: Assessment) -> None:
+    """formatdomain, "vhost-user connection": the data plane is shared memory with a user-space
+    switch (e.g. Open vSwitch with DPDK); formatnwfilter, "Concepts": nwfilter applies to network,
+    bridge and ethernet interfaces only. So libvirt cannot filter spoofing here, and whether the
+    switch does is the question: manual, never not applicable for an interface that exists."""
+    status, msg = verdict(real, "HVA-191", "nic_vhostuser")
+    assert status == "manual", msg
+
+
+@xfail(
+    "HVA-191: a QEMU socket interface (type='server', a TCP listener on 0.0.0.0 carrying "
+    "the guest's Ethernet frames) is reported not applicable"
+)
+def test_socket_interface_is_a_question_not_na(real: Assessment) -> None:
+    """formatdomain, "Multicast tunnel" / "TCP tunnel": `server`/`client`/`mcast`/`udp`
+    interfaces join the guest's Ethernet to other QEMUs over sockets, with no switch port and no
+    nwfilter (formatnwfilter). A guest can send any source MAC/IP to its peers; nothing at the
+    host stops it. The subject exists: manual (are the peers trusted / is the tunnel filtered),
+    or fail; never not applicable."""
+    for vm in ("nic_server", "nic_mcast"):
+        status, msg = verdict(real, "HVA-191", vm)
+        assert status == "manual", (vm, msg)
+
+
+# --- HVA-092 --------------------------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-092: an <iotune> holding only size_iops_sec (or only group_name) counts as a disk "
+    "limit (Disk.io_limited = an <iotune> element exists)"
+)
+@pytest.mark.parametrize("vm", ["io_size_only", "io_group_only"])
+def test_iotune_without_a_rate_limits_nothing(real: Assessment, vm: str) -> None:
+    """formatdomain, "Hard drives, floppy disks, CDROMs", iotune: size_iops_sec is "the size of
+    I/O operations per second" (how big one counted I/O is) and group_name names a throttle
+    group to share limits in; neither sets a rate. Without a *_bytes_sec or *_iops_sec rate the
+    disk is unthrottled (QEMU qapi block-core.json BlockIOThrottle: 0 = no limit)."""
+    status, msg = verdict(real, "HVA-092", vm)
+    assert status == "fail", msg
+    assert "without <iotune>" in msg or "limit" in msg
+
+
+@xfail(
+    "HVA-092: a read-only <iotune> passes, while the same check fails an inbound-only "
+    "<bandwidth> because what the guest sends stays unlimited"
+)
+def test_read_only_disk_limit_leaves_writes_unlimited(real: Assessment) -> None:
+    """formatdomain iotune: read_bytes_sec is "the read throughput limit", write_bytes_sec the
+    write one, total_bytes_sec both. A guest with read limits only can saturate the storage with
+    writes: the same half-limit HVA-092 already fails for an inbound-only interface."""
+    status, msg = verdict(real, "HVA-092", "io_read_only")
+    assert status == "fail", msg
+    assert "write" in msg
+
+
+def test_total_disk_limit_passes(real: Assessment) -> None:
+    status, msg = verdict(real, "HVA-092", "io_total")
+    assert status == "pass", msg
+
+
+# --- HVA-065 --------------------------------------------------------------------------------------
+
+
+@xfail(
+    "HVA-065: a TPM with backend type='external' (swtpm started outside libvirt) fails as "
+    "'no vTPM' (parse_domain: vtpm = 'emulator' in tpm_backends)"
+)
+def test_external_swtpm_is_a_vtpm(real: Assessment) -> None:
+    """formatdomain, "TPM device": backend type `external` (since 9.0.0) connects QEMU to an
+    swtpm emulator over a UNIX socket that was started outside libvirt: a per-VM software TPM,
+    like type `emulator`, not the host's TPM (which is `passthrough`). A hardened set-up that
+    runs swtpm itself must not fail: pass (or manual: the socket's swtpm is the VM's own)."""
+    status, msg = verdict(real, "HVA-065", "tpm_external")
+    assert status in ("pass", "manual"), msg
+    assert verdict(real, "HVA-056", "tpm_external")[0] == "pass"
+
+
+# --- host probes (the hardened replayed host, changed where a probe says so) ----------------------
+
+PROCS = HARDENED_HOST["processes"][0]
+LISTEN = HARDENED_HOST["listeners"][0]
+
+
+def listener(addr: str, process: str, pid: int, proto: str = "tcp") -> str:
+    state = "LISTEN" if proto == "tcp" else "UNCONN"
+    return (
+        f"{proto}   {state} 0      128        {addr}        0.0.0.0:*    "
+        f'users:(("{process}",pid={pid},fd=3))\n'
+    )
+
+
+@xfail(
+    "HVA-030: libvirt's TCP listener is recognised by port 16509 only; libvirtd.conf "
+    "tcp_port moves it (management.py _libvirt_listeners, LIBVIRT_TCP)"
+)
+def test_tcp_listener_on_a_configured_port(host_scan) -> None:
+    """libvirtd.conf (src/remote/libvirtd.conf.in): "Override the port for accepting insecure TCP
+    connections ... #tcp_port = \\"16509\\"" (and tls_port for TLS). With listen_tcp = 1,
+    auth_tcp = "none" and tcp_port = "16600", libvirtd (run with --listen) listens on 16600
+    without authentication: anyone reaching it controls every VM. ss shows libvirtd on 16600."""
+    conf = (
+        HARDENED_HOST["/etc/libvirt/libvirtd.conf"]
+        + 'listen_tcp = 1\nauth_tcp = "none"\ntcp_port = "16600"\n'
+    )
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "listeners": (LISTEN + listener("0.0.0.0:16600", "libvirtd", 700), 0),
+            "processes": (
+                PROCS.replace("/usr/sbin/libvirtd --timeout 120", "/usr/sbin/libvirtd --listen"),
+                0,
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+    assert "16600" in messages(a, "HVA-030")["hv1"]
+
+
+def test_tcp_listener_on_the_default_port_fails(host_scan) -> None:
+    """The twin on the default port: fails today (regression guard for the probe above)."""
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'listen_tcp = 1\nauth_tcp = "none"\n'
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "listeners": (LISTEN + listener("0.0.0.0:16509", "libvirtd", 700), 0),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+
+
+ALT_LIBVIRTD = PROCS.replace(
+    "/usr/sbin/libvirtd --timeout 120", "/usr/sbin/libvirtd -f /etc/libvirt/libvirtd-lab.conf"
+)
+
+
+@xfail(
+    "HVA-130/132: libvirtd runs with -f /etc/libvirt/libvirtd-lab.conf, but the verdicts "
+    "come from /etc/libvirt/libvirtd.conf, a file the running daemon does not read"
+)
+def test_daemon_started_with_another_config_file(host_scan) -> None:
+    """libvirtd(8): "-f, --config FILE: Use this configuration file, overriding the default
+    value" (the same option for virtqemud/virtproxyd). The settings HVA-130/132 judge
+    (access_drivers, auth_unix_rw, unix_sock_rw_perms) are then in a file hvaudit did not read:
+    manual, naming the file, never a pass on /etc/libvirt/libvirtd.conf."""
+    a = host_scan({"processes": (ALT_LIBVIRTD, 0)})
+    for check_id in ("HVA-130", "HVA-132"):
+        assert outcomes(a, check_id) == {"hv1": "manual"}, messages(a, check_id)
+        assert "libvirtd-lab.conf" in messages(a, check_id)["hv1"]
+
+
+ALT_SSHD = (
+    PROCS
+    + " 900 root     sshd: /usr/sbin/sshd -D -f /etc/ssh/sshd_config.lab [listener] 0 of 10-100 startups\n"
+)
+
+
+@xfail(
+    "HVA-160/161: a second sshd runs with -f /etc/ssh/sshd_config.lab and listens on 2222; "
+    "only `sshd -T` of the default configuration is read, so its root login passes unseen"
+)
+def test_second_sshd_with_its_own_config(host_scan) -> None:
+    """sshd(8): "-f config_file: Specifies the name of the configuration file. The default is
+    /etc/ssh/sshd_config"; `sshd -T` without -f prints the default file's settings only. A
+    second daemon on port 2222 with its own file may permit root or every user: what it allows
+    is unread, so the SSH checks are manual for it (name the file), not a pass."""
+    a = host_scan(
+        {
+            "processes": (ALT_SSHD, 0),
+            "listeners": (LISTEN + listener("0.0.0.0:2222", "sshd", 900), 0),
+        }
+    )
+    for check_id in ("HVA-160", "HVA-161"):
+        assert outcomes(a, check_id) == {"hv1": "manual"}, messages(a, check_id)
+        assert "sshd_config.lab" in messages(a, check_id)["hv1"]
+
+
+@xfail(
+    "HVA-151: pam_yubico with nullok is counted as a second factor (parse/pam.py "
+    "BYPASS_OPTIONS lists nullok only for pam_google_authenticator, nouserok for pam_u2f)"
+)
+def test_yubico_nullok_is_no_second_factor(host_scan) -> None:
+    """yubico-pam README, module arguments: "nullok: Don't fail when there are no tokens
+    declared for the user in the authorization mapping files or in LDAP. This can be used to
+    make YubiKey authentication optional unless the user has associated tokens" (maintainers in
+    Yubico/yubico-pam#119: nullok is implemented in OTP mode). A user without a token logs in
+    with the password alone: fail, as for pam_google_authenticator nullok."""
+    pam = "auth required pam_yubico.so id=16 nullok\n@include common-auth\n"
+    a = host_scan({"/etc/pam.d/sshd": pam})
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}
+    assert "nullok" in messages(a, "HVA-151")["hv1"]
+
+
+def test_yubico_without_nullok_is_a_factor(host_scan) -> None:
+    pam = "auth required pam_yubico.so id=16\n@include common-auth\n"
+    a = host_scan({"/etc/pam.d/sshd": pam})
+    assert outcomes(a, "HVA-151") == {"hv1": "pass"}, messages(a, "HVA-151")
+
+
+@xfail(
+    "HVA-061: ksmtuned runs (it turns KSM on whenever free memory falls below its threshold) "
+    "but /sys/kernel/mm/ksm/run = 0 at the moment of the scan passes as 'KSM is off'"
+)
+def test_ksmtuned_running_is_not_ksm_off(host_scan) -> None:
+    """ksmtuned (the ksmtuned package; its script and ksmtuned.conf KSM_THRES_COEF): the daemon
+    writes 1 to /sys/kernel/mm/ksm/run when free memory drops below the threshold and 0 when it
+    recovers, so run = 0 at one instant says nothing about the host's policy. The check's own
+    remediation says to disable ksmtuned. Fail (KSM is managed on), naming ksmtuned."""
+    procs = PROCS + "  500 root     /bin/bash /usr/sbin/ksmtuned\n"
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-061") == {"hv1": "fail"}
+    assert "ksmtuned" in messages(a, "HVA-061")["hv1"]
+
+
+@xfail(
+    "HVA-042: a per-domain DAC label with group 0 (+64055:+0) passes; _dac_root reads the "
+    "user part only, while the check fails qemu.conf group = root for the same reason"
+)
+def test_dac_label_with_group_root(host_scan) -> None:
+    """formatdomain, "Security label": a static DAC label is "user:group" for that VM's QEMU
+    ('+' forces numeric ids). HVA-042 fails qemu.conf `group = "root"` because QEMU in group root
+    opens every root-group file and device (libvirt taints it high-privileges:
+    qemuDomainObjCheckTaint, cfg->group == 0); the per-VM label +64055:+0 does the same for that VM."""
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "grouproot",
+                body="<seclabel type='static' model='dac' relabel='yes'>"
+                "<label>+64055:+0</label></seclabel>",
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}
+    assert "grouproot" in messages(a, "HVA-042")["hv1"]
+
+
+def _one_pinned_vm(cputune: str, vcpus: int = 1) -> str:
+    pins = "".join(f"<vcpupin vcpu='{i}' cpuset='{3 + i}'/>" for i in range(vcpus))
+    return domain_xml(
+        "cpuvm",
+        vcpus=vcpus,
+        body=f"<cputune><shares>2048</shares>{cputune}{pins}"
+        f"<emulatorpin cpuset='{3 + vcpus}'/></cputune>",
+    )
+
+
+@xfail(
+    "HVA-090: a per-vCPU quota equal to the period counts as a CPU limit; each vCPU thread "
+    "may use a whole CPU in every period, which is all a thread can use anyway"
+)
+def test_quota_equal_to_period_limits_nothing(host_scan) -> None:
+    """formatdomain, "CPU Tuning": "period ... Within period, each vCPU of the domain will not be
+    allowed to consume more than quota worth of runtime"; quota is per vCPU thread. quota >=
+    period lets every vCPU run 100% of a CPU: no limit (the kernel's CFS bandwidth control,
+    Documentation/scheduler/sched-bwc.rst: quota/period is the share of one CPU)."""
+    a = host_scan(domains=[_one_pinned_vm("<period>100000</period><quota>100000</quota>")])
+    assert outcomes(a, "HVA-090") == {"cpuvm": "fail"}, messages(a, "HVA-090")
+    assert "limit" in messages(a, "HVA-090")["cpuvm"]
+
+
+@xfail(
+    "HVA-090: a global_quota of vcpus x global_period (the whole VM's every vCPU at 100%) "
+    "counts as a CPU limit"
+)
+def test_global_quota_of_every_vcpu_limits_nothing(host_scan) -> None:
+    """formatdomain: global_quota/global_period bound the whole domain's vCPU time; 2 vCPUs
+    can use at most 2 x global_period per period anyway, so global_quota 200000 with
+    global_period 100000 limits nothing."""
+    a = host_scan(
+        domains=[
+            _one_pinned_vm(
+                "<global_period>100000</global_period><global_quota>200000</global_quota>", 2
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-090") == {"cpuvm": "fail"}, messages(a, "HVA-090")
+
+
+def test_half_a_cpu_quota_is_a_limit(host_scan) -> None:
+    a = host_scan(domains=[_one_pinned_vm("<period>100000</period><quota>50000</quota>")])
+    assert outcomes(a, "HVA-090") == {"cpuvm": "pass"}, messages(a, "HVA-090")
+
+
+@xfail(
+    "HVA-070: a memtune hard_limit far above the host's RAM counts as a memory limit "
+    "(any <hard_limit> becomes Vm.memory_limit)"
+)
+def test_hard_limit_above_host_memory_limits_nothing(host_scan) -> None:
+    """formatdomain, "Memory Tuning": hard_limit "is the maximum memory the guest can use". A
+    limit of 2 TiB on a host with 64 GiB of RAM (/proc/meminfo) can never be reached: it
+    limits nothing. The unlimited value itself (VIR_DOMAIN_MEMORY_PARAM_UNLIMITED) is dropped by
+    libvirt's formatter, so only such a value shows it."""
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "bigcap",
+                body="<memoryBacking><hugepages/></memoryBacking><memtune>"
+                "<hard_limit unit='TiB'>2</hard_limit><soft_limit unit='MiB'>800</soft_limit>"
+                "</memtune>",
+            )
+        ]
+    )
+    assert outcomes(a, "HVA-070") == {"bigcap": "fail"}, messages(a, "HVA-070")
+
+
+@xfail(
+    "HVA-192: a vhost-user port without <vlan> passes 'none trunked', while an Open vSwitch "
+    "port without <vlan> is a question (an untagged OVS port trunks every VLAN)"
+)
+def test_vhostuser_port_without_vlan_is_a_question(real: Assessment) -> None:
+    """ovs-vswitchd.conf.db(5), Port table: with `tag` empty the port's vlan_mode defaults to
+    trunk, and "If trunks is empty, then the port trunks all VLANs". A vhost-user port is an
+    OVS-DPDK port whose tag, if any, is set in OVS, not in the domain XML (formatdomain lists
+    <vlan> for openvswitch, SR-IOV and macvtap-passthrough interfaces). The XML cannot settle
+    it: manual, as hvaudit already asks for an OVS bridge port without <vlan>."""
+    status, msg = verdict(real, "HVA-192", "nic_vhostuser")
+    assert status == "manual", msg
+
+
+@xfail(
+    "HVA-044: a static SELinux label of type virtd_t (libvirtd's own domain) passes as "
+    "'static selinux label ..., unique on the host'; only five named types count as unconfined"
+)
+def test_static_label_of_a_type_outside_svirt_is_a_question(host_scan) -> None:
+    """sVirt confines QEMU in the types the policy names in
+    /etc/selinux/<policy>/contexts/virtual_domain_context (svirt_t; svirt_tcg_t for TCG: libvirt
+    security_selinux.c reads it for dynamic labels). A static label is the administrator's pick:
+    virtd_t is the libvirt daemon's own, far wider domain. Whether an arbitrary type confines
+    QEMU is not in the evidence: manual, asking whether the type is an sVirt domain type
+    (`seinfo -a virt_domain -x` lists them), never a pass on a type hvaudit does not know."""
+    from test_redteam_probes import SELINUX_HOST
+
+    a = host_scan(
+        SELINUX_HOST,
+        domains=[
+            domain_xml(
+                "virtd_label",
+                body="<seclabel type='static' model='selinux' relabel='yes'>"
+                "<label>system_u:system_r:virtd_t:s0:c400,c401</label></seclabel>",
+            )
+        ],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-044") == {"virtd_label": "manual"}, messages(a, "HVA-044")
+    assert "virtd_t" in messages(a, "HVA-044")["virtd_label"]
+
+
+def test_static_svirt_label_unique_passes(host_scan) -> None:
+    from test_redteam_probes import SELINUX_HOST
+
+    a = host_scan(
+        SELINUX_HOST,
+        domains=[
+            domain_xml(
+                "svirt_label",
+                body="<seclabel type='static' model='selinux' relabel='yes'>"
+                "<label>system_u:system_r:svirt_t:s0:c400,c401</label></seclabel>",
+            )
+        ],
+    )
+    assert outcomes(a, "HVA-044") == {"svirt_label": "pass"}, messages(a, "HVA-044")
