@@ -536,3 +536,148 @@ def test_static_svirt_label_unique_passes(host_scan) -> None:
         ],
     )
     assert outcomes(a, "HVA-044") == {"svirt_label": "pass"}, messages(a, "HVA-044")
+
+
+# --- batch 2 --------------------------------------------------------------------------------------
+
+VF_NIC = (
+    "<interface type='hostdev' managed='yes'><mac address='52:54:00:00:00:{m}'/>"
+    "<source><address type='pci' domain='0' bus='0x65' slot='0x02' function='0x{f}'/>"
+    "</source></interface>"
+)
+IP_LINK_VF_TRUST = (
+    '[{"ifindex": 2, "ifname": "ens1f0", "vfinfo_list": ['
+    '{"vf": 1, "address": "52:54:00:00:00:aa", "spoofchk": true, "trust": false},'
+    '{"vf": 2, "address": "52:54:00:00:00:bb", "spoofchk": true, "trust": true}]}]'
+)
+
+
+@xfail(
+    "HVA-193: the host reports VF trust on for the VM's SR-IOV function (ip -d link "
+    "vfinfo_list), which HVA-191 reads, but HVA-193 looks at the domain XML only and passes"
+)
+def test_vf_trust_on_lets_the_guest_go_promiscuous(host_scan) -> None:
+    """ip-link(8), `vf ... trust on|off`: "trust the specified VF user. This enables that VF user
+    can set a specific feature which may impact security and/or performance. (e.g. VF multicast
+    promiscuous mode)". libvirt sets trust only from trustGuestRxFilters; a VF whose trust was
+    turned on outside libvirt lets the guest change its receive filters all the same. The
+    evidence is collected (HVA-191 reads it): fail for the trusted VF, pass for the other."""
+    a = host_scan(
+        {"ip-link": (IP_LINK_VF_TRUST, 0)},
+        domains=[
+            dev("vftrusted", VF_NIC.format(m="bb", f="2")),
+            dev("vfplain", VF_NIC.format(m="aa", f="1")),
+        ],
+    )
+    assert outcomes(a, "HVA-193") == {"vftrusted": "fail", "vfplain": "pass"}
+    assert "trust" in messages(a, "HVA-193")["vftrusted"]
+
+
+@xfail(
+    "HVA-193: on a simulated host an SR-IOV VF passes 'no interface trusts guest receive "
+    "filters', though only the host's `ip link` shows the VF's trust setting"
+)
+def test_vf_trust_on_a_simulated_host_is_a_question(sim: Assessment) -> None:
+    """The one rule for host-dependent VM checks: the XML proves no trustGuestRxFilters; the VF's
+    own trust flag is a host setting hvaudit did not read: manual naming it."""
+    status, msg = verdict(sim, "HVA-193", "vf_sim")
+    assert status == "manual", msg
+
+
+DOMAINS["vf_sim"] = dev("vf_sim", VF_NIC.format(m="cc", f="3"))
+
+OVS_LINKS = (
+    '[{"ifindex": 1, "ifname": "lo"},'
+    '{"ifindex": 2, "ifname": "eno1", "master": "ovs-system",'
+    ' "linkinfo": {"info_slave_kind": "openvswitch"}},'
+    '{"ifindex": 3, "ifname": "ovs-system", "linkinfo": {"info_kind": "openvswitch"}},'
+    '{"ifindex": 4, "ifname": "ovsbr0", "linkinfo": {"info_kind": "openvswitch"}},'
+    '{"ifindex": 5, "ifname": "vnet0", "master": "ovs-system",'
+    ' "linkinfo": {"info_kind": "tun", "info_slave_kind": "openvswitch"}}]'
+)
+OVS_ADDR = (
+    '[{"ifname": "lo", "addr_info": [{"family": "inet", "local": "127.0.0.1", "scope": "host"}]},'
+    '{"ifname": "ovsbr0", "addr_info": [{"family": "inet", "local": "10.0.0.10", '
+    '"scope": "global"}]}]'
+)
+
+
+@xfail(
+    "HVA-211: the host address on an Open vSwitch bridge that VMs are defined on passes; "
+    "only Linux bridges (ip link info_kind bridge) are seen (parse/host.py _masters)"
+)
+def test_management_address_on_an_ovs_bridge_with_vms(host_scan) -> None:
+    """Open vSwitch: the bridge's internal port (ovsbr0) carries the host address, and `ip link`
+    shows every OVS port with master ovs-system, not the bridge, so membership is not in the
+    link list; the domain definition (<source bridge='ovsbr0'/><virtualport
+    type='openvswitch'/>) proves the VM is on it, which is the check's own rule for a bridge a
+    defined VM attaches to. Fail naming ovsbr0."""
+    a = host_scan(
+        {"ip-link": (OVS_LINKS, 0), "ip-addr": (OVS_ADDR, 0)},
+        domains=[
+            dev(
+                "onovs",
+                "<interface type='bridge'><source bridge='ovsbr0'/>"
+                "<virtualport type='openvswitch'/><model type='virtio'/></interface>",
+            )
+        ],
+    )
+    assert outcomes(a, "HVA-211") == {"hv1": "fail"}, messages(a, "HVA-211")
+    assert "ovsbr0" in messages(a, "HVA-211")["hv1"]
+
+
+@xfail(
+    "HVA-211: a VM attached by macvtap (type='direct') to the NIC that holds the management "
+    "address passes; only bridges are considered"
+)
+def test_macvtap_on_the_management_nic(host_scan) -> None:
+    """formatdomain, "Direct attachment to physical interface": the guest's NIC is attached
+    directly to the named physical interface, so its frames leave on the management NIC eno3
+    (10.0.0.10), on the management segment itself: the sharing HY-SR-20 (Rev. 1) and the check's
+    rationale forbid. Fail naming eno3."""
+    a = host_scan(
+        domains=[
+            dev(
+                "onmgmt",
+                "<interface type='direct'><source dev='eno3' mode='vepa'/>"
+                "<model type='virtio'/></interface>",
+            )
+        ],
+    )
+    assert outcomes(a, "HVA-211") == {"hv1": "fail"}, messages(a, "HVA-211")
+    assert "eno3" in messages(a, "HVA-211")["hv1"]
+
+
+NAT = (
+    "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
+    "<ip address='192.168.122.1' netmask='255.255.255.0'/></network>"
+)
+
+
+@xfail(
+    "HVA-210: sshd listening on the NAT network's gateway address (192.168.122.1 on virbr0, "
+    "reachable from every VM on it) passes: only wildcard addresses count"
+)
+def test_sshd_on_a_vm_network_gateway_address(host_scan) -> None:
+    """formatnetwork, "NAT based network": the network's <ip address> is the host's address on
+    the network's bridge, the guests' gateway, so every VM on it reaches a service bound there.
+    A management service bound to it is bound to a VM network, not a management address: fail
+    naming the address."""
+    listeners = LISTEN.replace("10.0.0.10:22", "192.168.122.1:22")
+    a = host_scan(
+        {"listeners": (listeners, 0)},
+        domains=[dev("natvm", "<interface type='network'><source network='default'/></interface>")],
+        networks=[NAT],
+    )
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}, messages(a, "HVA-210")
+    assert "192.168.122.1" in messages(a, "HVA-210")["hv1"]
+
+
+@xfail("HVA-161: `AllowUsers *` passes as an allow list, though the pattern admits every user")
+def test_allow_list_of_everyone(host_scan) -> None:
+    """sshd_config(5), AllowUsers: "Only user names that match one of the patterns are
+    allowed"; ssh_config(5) PATTERNS: "'*' matches zero or more characters". `AllowUsers *`
+    names nobody: fail, as with no list (HVA-034 already fails a DN list entry of wildcards)."""
+    text = HARDENED_HOST["sshd-effective"][0].replace("allowgroups sshadmins", "allowusers *")
+    a = host_scan({"sshd-effective": (text, 0)})
+    assert outcomes(a, "HVA-161") == {"hv1": "fail"}, messages(a, "HVA-161")
