@@ -681,3 +681,72 @@ def test_allow_list_of_everyone(host_scan) -> None:
     text = HARDENED_HOST["sshd-effective"][0].replace("allowgroups sshadmins", "allowusers *")
     a = host_scan({"sshd-effective": (text, 0)})
     assert outcomes(a, "HVA-161") == {"hv1": "fail"}, messages(a, "HVA-161")
+
+
+AMD_NESTING_HOST: dict[str, Any] = {
+    "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+    "flags\t\t: fpu vme de pse tsc msr pae svm npt sse4_1\n",
+    "/proc/modules": "kvm_amd 155648 0 - Live 0x0\nkvm 1142784 1 kvm_amd, Live 0x0\n",
+    "/sys/module/kvm_intel/parameters/ept": None,
+    "/sys/module/kvm_amd/parameters/npt": "1\n",
+    "/sys/module/kvm_amd/parameters/nested": "1\n",
+}
+
+
+@xfail(
+    "HVA-049: no <cpu> (QEMU's default x86 model qemu64) or <model>qemu64</model> passes "
+    "'without vmx/svm' on an AMD host whose kvm_amd has nested=1; qemu64 carries svm"
+)
+def test_default_cpu_model_carries_svm_on_an_amd_nesting_host(host_scan) -> None:
+    """QEMU target/i386/cpu.c, builtin_x86_defs: the "qemu64" model (the default CPU type of the
+    pc and q35 machines, used when the domain names none) has features[FEAT_8000_0001_ECX] =
+    CPUID_EXT3_LAHF_LM | CPUID_EXT3_SVM. KVM keeps svm in the guest's CPUID exactly when kvm_amd
+    nests, so on this host both guests can run their own hypervisor: fail, as for
+    host-passthrough. (The check's docstring assumes "no <cpu> at all ... does not": wrong.)"""
+    a = host_scan(
+        AMD_NESTING_HOST,
+        domains=[
+            domain_xml("nocpu"),
+            domain_xml(
+                "q64",
+                body="<cpu mode='custom' match='exact'><model fallback='forbid'>qemu64</model>"
+                "</cpu>",
+            ),
+        ],
+    )
+    assert outcomes(a, "HVA-049") == {"nocpu": "fail", "q64": "fail"}, messages(a, "HVA-049")
+
+
+def test_default_cpu_model_on_an_intel_nesting_host_passes(host_scan) -> None:
+    """The twin: on Intel, KVM never offers svm, and qemu64 has no vmx."""
+    a = host_scan(NESTING_HOST, domains=[domain_xml("nocpu")])
+    assert outcomes(a, "HVA-049") == {"nocpu": "pass"}, messages(a, "HVA-049")
+
+
+PCI_HOSTDEV = (
+    "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+    "<address domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source></hostdev>"
+)
+
+
+@xfail(
+    "HVA-050: PCI passthrough on a kernel booted with "
+    "vfio_iommu_type1.allow_unsafe_interrupts=1 passes as isolated by the IOMMU"
+)
+def test_passthrough_with_unsafe_interrupts_allowed(host_scan) -> None:
+    """Linux drivers/vfio/vfio_iommu_type1.c: allow_unsafe_interrupts "Enable VFIO IOMMU support
+    for on platforms without interrupt remapping support"; without it VFIO refuses a group
+    whose IOMMU lacks IOMMU_CAP_INTR_REMAP (vfio_iommu_type1_attach_group). With it, the device
+    can send arbitrary MSIs to the host: DMA is remapped but interrupts are not isolated. The
+    kernel command line is collected (HVA-052 reads it): fail naming the option."""
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace(
+        "quiet", "quiet vfio_iommu_type1.allow_unsafe_interrupts=1"
+    )
+    a = host_scan({"/proc/cmdline": cmdline}, domains=[dev("gpu", PCI_HOSTDEV)])
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    assert "allow_unsafe_interrupts" in messages(a, "HVA-050")["gpu"]
+
+
+def test_passthrough_alone_in_its_group_passes(host_scan) -> None:
+    a = host_scan(domains=[dev("gpu", PCI_HOSTDEV)])
+    assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
