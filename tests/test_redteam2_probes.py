@@ -750,3 +750,233 @@ def test_passthrough_with_unsafe_interrupts_allowed(host_scan) -> None:
 def test_passthrough_alone_in_its_group_passes(host_scan) -> None:
     a = host_scan(domains=[dev("gpu", PCI_HOSTDEV)])
     assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
+
+
+@xfail(
+    "HVA-213: log_outputs is matched by substring: a file output whose path contains "
+    "'journald' passes as the journal"
+)
+def test_file_output_named_like_the_journal(host_scan) -> None:
+    """libvirt docs/logging.rst, "Log outputs": an output is `level:journald`,
+    `level:syslog:name`, `level:file:path` or `level:stderr`. "3:file:/var/log/libvirt/
+    journald-export.log" is a file output: nothing reaches the system log. Fail, as for any
+    file-only output."""
+    conf = (
+        HARDENED_HOST["/etc/libvirt/libvirtd.conf"]
+        + 'log_outputs = "3:file:/var/log/libvirt/journald-export.log"\n'
+    )
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+
+
+def test_journald_output_passes(host_scan) -> None:
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'log_outputs = "3:journald"\n'
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf})
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
+
+
+@xfail(
+    "HVA-214/201: the kernel booted with audit=0 (audit off until the next reboot), yet the "
+    "loaded watch rules and a running auditd pass"
+)
+def test_kernel_audit_disabled_at_boot(host_scan) -> None:
+    """Linux Documentation/admin-guide/kernel-parameters.txt, audit=: "0 | off - kernel audit is
+    disabled and can not be enabled until the next reboot". Rules listed by `auditctl -l` then
+    record nothing, and libvirt's audit_level = 1 audits "only if enabled on host"
+    (libvirtd.conf). The command line is collected: fail both, naming audit=0."""
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace("quiet", "quiet audit=0")
+    a = host_scan({"/proc/cmdline": cmdline})
+    for check_id in ("HVA-214", "HVA-201"):
+        assert outcomes(a, check_id) == {"hv1": "fail"}, messages(a, check_id)
+        assert "audit=0" in messages(a, check_id)["hv1"]
+
+
+@xfail(
+    "HVA-181: 'Unknown: No mitigations' (mmio_stale_data on a processor out of its servicing "
+    "period) passes: only entries starting with 'Vulnerable' count"
+)
+def test_unknown_no_mitigations_is_unmitigated(host_scan) -> None:
+    """Linux Documentation/admin-guide/hw-vuln/processor_mmio_stale_data.rst, "Mitigation
+    status information": "Unknown: No mitigations" - "The processor vulnerability status is
+    unknown because it is out of Servicing period. Mitigation is not attempted." Nothing
+    mitigates it: fail, naming the entry."""
+    vulns = HARDENED_HOST["cpu-vulnerabilities"][0] + (
+        "/sys/devices/system/cpu/vulnerabilities/mmio_stale_data:Unknown: No mitigations\n"
+    )
+    a = host_scan({"cpu-vulnerabilities": (vulns, 0)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert "mmio_stale_data" in messages(a, "HVA-181")["hv1"]
+
+
+# --- Proxmox VE (tests/fixtures/proxmox-hardened, replayed through pve+dir://) ---------------------
+
+PVE_HARDENED = Path(__file__).parent / "fixtures" / "proxmox-hardened"
+
+
+def pve_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], edits: dict[str, str]) -> dict:
+    """Scan a copy of the hardened Proxmox node with files replaced (path -> new text)."""
+    import json
+    import shutil
+
+    from hvaudit.cli import main
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    for rel, text in edits.items():
+        (tree / rel).write_text(text)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    return json.loads(out)
+
+
+def pve_result(report: dict, check_id: str, subject: str) -> tuple[str, str]:
+    r = next(
+        r for r in report["results"] if (r["check_id"], r["subject"]["name"]) == (check_id, subject)
+    )
+    return r["status"], str(r["message"])
+
+
+@xfail(
+    'HVA-305: ALLOW_FROM="all" with DENY_FROM="all" and POLICY="allow" passes as '
+    "'everything else denied'; both lists match every client, so POLICY admits everyone"
+)
+def test_pveproxy_allow_and_deny_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Proxmox VE admin guide, "pveproxy - Proxmox VE API Proxy Daemon", "Host based Access
+    Control": "all" is an alias for 0/0 and ::/0, and the matching table: allow matches only ->
+    allow; deny matches only -> deny; neither -> POLICY; both -> POLICY (allow here). A client
+    matches both lists: admitted from anywhere. Fail."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/default/pveproxy": 'ALLOW_FROM="all"\nDENY_FROM="all"\nPOLICY="allow"\n'},
+    )
+    status, msg = pve_result(report, "HVA-305", "pve-h1")
+    assert status == "fail", msg
+
+
+@xfail(
+    'HVA-305: ALLOW_FROM="0.0.0.0/0" (every IPv4 client) with DENY_FROM="all" passes as '
+    "'everything else denied'"
+)
+def test_pveproxy_allow_every_ipv4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Same table: every IPv4 client matches ALLOW_FROM (and DENY_FROM: both -> POLICY allow).
+    No network is designated: fail."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/default/pveproxy": 'ALLOW_FROM="0.0.0.0/0"\nDENY_FROM="all"\nPOLICY="allow"\n'},
+    )
+    status, msg = pve_result(report, "HVA-305", "pve-h1")
+    assert status == "fail", msg
+
+
+def test_pveproxy_hardened_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-305", "pve-h1")[0] == "pass"
+
+
+def test_pve_ipfilter_ipset_filters_without_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proxmox VE admin guide, firewall "IP Sets", ipfilter-net*: "If such a set exists for an
+    interface then any outgoing traffic with a source IP not matching its interface's
+    corresponding ipfilter set will be dropped" (the `ipfilter` option only adds an empty set
+    when there is none). With `ipfilter: 0` and the set ipfilter-net0 present, IP spoofing is
+    still filtered: hvaudit is right to pass (regression guard)."""
+    fw = (
+        (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text().replace("ipfilter: 1", "ipfilter: 0")
+    )
+    report = pve_scan(tmp_path, capsys, {"etc/pve/firewall/200.fw": fw})
+    assert pve_result(report, "HVA-191", "web-10")[0] == "pass"
+
+
+# --- VMware .vmx, offline (vmx+dir://) --------------------------------------------------------------
+
+VMX_WEB = Path(__file__).parent / "fixtures" / "vmx" / "web-01" / "web-01.vmx"
+
+
+@xfail(
+    "HVA-404: on offline .vmx files (no host) a VM without sched.mem.pshare.salt passes "
+    "'pages shared within the VM only', which only the host's Mem.ShareForceSalting settles "
+    "(HVA-414 is manual on the same scan)"
+)
+def test_page_sharing_on_an_offline_vmx_is_a_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """VMware KB 2097593 ("Additional Transparent Page Sharing management capabilities"):
+    Mem.ShareForceSalting 0 shares pages between all VMs whatever their salt; 1 and 2 use the
+    VM's sched.mem.pshare.salt (else its vc.uuid), so VMs share only within themselves unless
+    given the same salt. Without the host setting the VM's own .vmx proves no salt override,
+    nothing more: manual naming Mem.ShareForceSalting (the project's rule for host-dependent VM
+    checks on an offline host), not pass."""
+    import json
+
+    from hvaudit.cli import main
+
+    d = tmp_path / "ds" / "web-01"
+    d.mkdir(parents=True)
+    (d / "web-01.vmx").write_text(VMX_WEB.read_text())
+    main(["scan", "--connect", f"vmx+dir://{tmp_path / 'ds'}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    report = json.loads(out)
+    status, msg = pve_result(report, "HVA-404", "web-01")
+    assert status == "manual", msg
+    assert "Mem.ShareForceSalting" in msg
+
+
+# --- HVA-191: what a filter's own rules do --------------------------------------------------------
+
+
+def _bundle_with_filters(d: Path, uri: str, filters: dict[str, str]) -> Path:
+    """The hardened replayed host whose daemon reports these nwfilter definitions."""
+    from conftest import ReplayRunner
+    from hvaudit.bundle import BundleWriter, dump_json
+    from hvaudit.collect.host import HostCollector
+    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+
+    writer = BundleWriter(d / "b", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    del writer.entries["libvirt/nwfilters/index.json"]  # the test driver has no nwfilter driver
+    index = []
+    for i, (name, xml) in enumerate(filters.items()):
+        path = f"libvirt/nwfilters/{i:05d}-{name}.xml"
+        writer.add(path, xml.encode(), origin="virConnectListAllNWFilters XMLDesc")
+        index.append({"name": name, "file": path})
+    writer.add("libvirt/nwfilters/index.json", dump_json({"nwfilters": index}), origin="test")
+    writer.meta["collector"]["libvirt"]["simulated"] = False
+    writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    return writer.close(complete=True)
+
+
+@xfail(
+    "HVA-191: a site filter that accepts every frame from the guest before it calls "
+    "clean-traffic passes; only filterref names are read, never a filter's rules"
+)
+def test_accept_all_before_clean_traffic(tmp_path: Path) -> None:
+    """libvirt formatnwfilter, "Filter rules": action `accept` - "Matching the rule accepts the
+    packet with no further analysis"; rules and referenced filters run in the order of their
+    priority, lowest first (the mac, ipv4 and arp chains of no-mac/ip/arp-spoofing have
+    priorities -800, -700 and -500, "Filter chain priorities"). A root-chain rule of priority -1000
+    accepting every frame the guest sends (direction out, <mac/> matching all) ends the
+    evaluation before any anti-spoofing chain: nothing is stopped. Fail."""
+    from test_checks_vm import NWFILTERS
+
+    filters = dict(NWFILTERS)
+    filters["site-open"] = (
+        "<filter name='site-open' chain='root'>"
+        "<rule action='accept' direction='out' priority='-1000'><mac/></rule>"
+        "<filterref filter='clean-traffic'/></filter>"
+    )
+    nic = (
+        "<interface type='network'><source network='lan'/><model type='virtio'/>"
+        "<filterref filter='{f}'/></interface>"
+    )
+    uri = write_node(
+        tmp_path / "n.xml",
+        [dev("siteopen", nic.format(f="site-open")), dev("clean", nic.format(f="clean-traffic"))],
+        [LAN],
+    )
+    a = run_assessment(_bundle_with_filters(tmp_path, uri, filters))
+    assert outcomes(a, "HVA-191") == {"siteopen": "fail", "clean": "pass"}, messages(a, "HVA-191")
