@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from hvaudit.bundle import Bundle
     from hvaudit.collect import CollectOptions
     from hvaudit.engine import Assessment
+    from hvaudit.lanes import JsonScan
     from hvaudit.progress import Progress
     from hvaudit.selection import Selection
 
@@ -418,12 +419,18 @@ def _say(message: str) -> None:
     print(f"hvaudit: {one_line(redact_message(message))}", file=sys.stderr)
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str | list[bytes], output: Path | None) -> None:
+    """Write a report (text, or its UTF-8 bytes in pieces) to `output` or standard output."""
     from hvaudit.fsguard import OutputError, atomic_write
 
     if output is None:
         try:
-            sys.stdout.write(text)
+            if isinstance(text, str):
+                sys.stdout.write(text)
+            else:
+                sys.stdout.flush()
+                for chunk in text:
+                    sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
         except BrokenPipeError:
             raise
@@ -431,7 +438,9 @@ def _write(text: str, output: Path | None) -> None:
             raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
         return
     # Whole or not at all: a full disk leaves no truncated report, a planted link is not followed.
-    atomic_write(output, text.encode("utf-8", errors="surrogateescape"))
+    atomic_write(
+        output, text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else text
+    )
 
 
 def _outputs(args: argparse.Namespace, inputs: list[Path | None]) -> None:
@@ -566,11 +575,20 @@ def _assess_and_report(
     with progress or Progress() as shown:
         shown.phase(f"assessing {len(bundle.manifest.get('artefacts', []))} artefact(s)")
         deployment, problems = build_deployment(bundle)
-        assessment = assess(deployment, problems, profile)
-        apply_attestations(assessment, attestations, today)
-        apply_waivers(assessment, waivers, today)
-        selection.apply(assessment)
-    failed = _write_outputs(assessment, args, [(args.format, args.output), *reports])
+        outputs: list[tuple[str, Path | None]] = [(args.format, args.output), *reports]
+        lanes = _lanes(args, outputs, selection, len(deployment.vms))
+        if lanes > 1:
+            from hvaudit.lanes import assess_json
+
+            scan = assess_json(deployment, problems, profile, lanes)
+        else:
+            assessment = assess(deployment, problems, profile)
+            apply_attestations(assessment, attestations, today)
+            apply_waivers(assessment, waivers, today)
+            selection.apply(assessment)
+    if lanes > 1:
+        return _report_json_scan(scan, outputs, args, bundle)
+    failed = _write_outputs(assessment, args, outputs)
     for w in assessment.waivers:
         if w["state"] != "active":
             _say(f"warning: waiver {w['id']} is {w['state']}")
@@ -582,6 +600,47 @@ def _assess_and_report(
     if assessment.has_errors or not bundle.manifest.get("complete", False):
         return EXIT_ERRORS
     return EXIT_FAIL if assessment.failures_at_or_above(Severity(args.fail_on)) else EXIT_OK
+
+
+def _lanes(
+    args: argparse.Namespace,
+    outputs: list[tuple[str, Path | None]],
+    selection: Selection,
+    vms: int,
+) -> int:
+    """How many processes assess and render (`hvaudit.lanes`): only for JSON reports without
+    waivers, attestations or a selection, else 1."""
+    if any(fmt != "json" for fmt, _ in outputs) or selection.active:
+        return 1
+    if args.waivers or args.attestations:
+        return 1
+    from hvaudit.lanes import lanes_for
+
+    return lanes_for(vms)
+
+
+def _report_json_scan(
+    scan: JsonScan, outputs: list[tuple[str, Path | None]], args: argparse.Namespace, bundle: Bundle
+) -> int:
+    """Write a JSON report rendered in lanes (`hvaudit.lanes`) and return the scan's exit code,
+    as `_assess_and_report` does for the serial path."""
+    from hvaudit.checks.base import Severity
+    from hvaudit.errors import one_line
+
+    for warning in scan.warnings:
+        _say(warning)
+    worst = 0
+    for _, path in outputs:
+        try:
+            _write(scan.chunks, path)
+        except HvauditError as exc:
+            _say(f"error: {one_line(exc, 400)}")
+            worst = worst or exc.exit_code
+    if worst:
+        return worst
+    if scan.has_errors or not bundle.manifest.get("complete", False):
+        return EXIT_ERRORS
+    return EXIT_FAIL if scan.fails_at_or_above(Severity(args.fail_on)) else EXIT_OK
 
 
 def _write_outputs(

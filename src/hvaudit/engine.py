@@ -16,12 +16,22 @@ from dataclasses import dataclass, field
 from hvaudit.bundle import utc_now
 from hvaudit.catalog import EDITIONS
 from hvaudit.checks import all_checks
-from hvaudit.checks.base import CheckMeta, Context, Outcome, Severity, Status, Subject
+from hvaudit.checks.base import Check, CheckMeta, Context, Outcome, Severity, Status, Subject
 from hvaudit.model import Deployment, Source
 from hvaudit.parse import ParseProblem
 from hvaudit.profile import Profile
 
-__all__ = ["EVIDENCE_CHECK", "Assessment", "Result", "assess"]
+__all__ = [
+    "EVIDENCE_CHECK",
+    "Assessment",
+    "Planned",
+    "Result",
+    "assess",
+    "evidence_results",
+    "plan",
+    "run_check",
+    "scan_time",
+]
 
 EVIDENCE_CHECK = CheckMeta(
     id="HVA-000",
@@ -122,17 +132,19 @@ def _sort_key(r: Result) -> tuple[str, str, str, str]:
     return (r.check.id, s.type, s.host or "", s.name)
 
 
-def assess(
-    deployment: Deployment,
-    problems: list[ParseProblem],
-    profile: Profile,
-    *,
-    now: dt.datetime | None = None,
-) -> Assessment:
-    """Run every enabled check for the deployment's platform."""
-    ctx = Context(deployment, profile)
-    results: list[Result] = []
-    metas: list[CheckMeta] = []
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One check a scan runs: the registered check, its metadata for this platform (the
+    platform's remediation) and the severity the profile gives it."""
+
+    check: Check
+    meta: CheckMeta
+    severity: Severity
+
+
+def plan(deployment: Deployment, profile: Profile) -> list[Planned]:
+    """The checks the profile selects for the deployment's platform, in id order."""
+    out = []
     for chk in all_checks():
         meta = chk.meta
         if not profile.selects(meta.id, meta.recommendations):
@@ -143,48 +155,88 @@ def assess(
             meta = dataclasses.replace(
                 meta, remediation=meta.remediations.get(deployment.platform, meta.remediation)
             )
-        metas.append(meta)
         severity = Severity(profile.severity.get(meta.id, meta.severity.value))
-        try:
-            outcomes = list(chk.func(ctx))
-        except Exception as exc:
-            outcomes = [
-                Outcome(
-                    Subject(meta.scope, "(all)"),
-                    Status.ERROR,
-                    f"check crashed: {type(exc).__name__}: {str(exc)[:200]}",
-                )
-            ]
-        if not outcomes:
-            outcomes = [
-                Outcome(
-                    Subject("host", h.name),
-                    Status.NOT_APPLICABLE,
-                    f"no {meta.scope} on this host to evaluate",
-                )
-                for h in deployment.hosts
-            ]
-        for o in outcomes:
-            if o.status is Status.MANUAL and o.question is None and meta.question:
-                o = Outcome(o.subject, o.status, o.message, o.evidence, meta.question)
-            results.append(Result(meta, o, severity))
+        out.append(Planned(chk, meta, severity))
+    return out
+
+
+def run_check(planned: Planned, ctx: Context) -> list[Result]:
+    """The results of one check, in report order (sorted by subject; a crash is one error)."""
+    meta, severity = planned.meta, planned.severity
+    try:
+        outcomes = list(planned.check.func(ctx))
+    except Exception as exc:
+        outcomes = [
+            Outcome(
+                Subject(meta.scope, "(all)"),
+                Status.ERROR,
+                f"check crashed: {type(exc).__name__}: {str(exc)[:200]}",
+            )
+        ]
+    if not outcomes:
+        outcomes = [
+            Outcome(
+                Subject("host", h.name),
+                Status.NOT_APPLICABLE,
+                f"no {meta.scope} on this host to evaluate",
+            )
+            for h in ctx.deployment.hosts
+        ]
+    results = []
+    question = meta.question
+    for o in outcomes:
+        if question and o.status is Status.MANUAL and o.question is None:
+            o = Outcome(o.subject, o.status, o.message, o.evidence, question)
+        results.append(Result(meta, o, severity))
+    results.sort(key=_sort_key)
+    return results
+
+
+def evidence_results(deployment: Deployment, problems: list[ParseProblem]) -> list[Result]:
+    """An error result for each artefact that could not be parsed, in report order."""
+    results = []
+    for p in problems:
+        subject = Subject(
+            p.subject_type,
+            p.subject,
+            None
+            if p.subject_type == "host"
+            else (deployment.hosts[0].name if deployment.hosts else None),
+        )
+        results.append(
+            Result(
+                EVIDENCE_CHECK,
+                Outcome(subject, Status.ERROR, p.message, (Source(p.artefact),)),
+                EVIDENCE_CHECK.severity,
+            )
+        )
+    results.sort(key=_sort_key)
+    return results
+
+
+def scan_time(now: dt.datetime | None = None) -> str:
+    """When the assessment ran, as reports write it."""
+    return now.replace(microsecond=0).isoformat().replace("+00:00", "Z") if now else utc_now()
+
+
+def assess(
+    deployment: Deployment,
+    problems: list[ParseProblem],
+    profile: Profile,
+    *,
+    now: dt.datetime | None = None,
+) -> Assessment:
+    """Run every enabled check for the deployment's platform.
+
+    Results come sorted by check id, then subject (type, host, name); each check's results are
+    sorted on their own (`run_check`), which gives the same order: ids are unique."""
+    ctx = Context(deployment, profile)
+    planned = plan(deployment, profile)
+    metas = [p.meta for p in planned]
+    per_check = [(p.meta.id, run_check(p, ctx)) for p in planned]
     if problems:
         metas.append(EVIDENCE_CHECK)
-        for p in problems:
-            subject = Subject(
-                p.subject_type,
-                p.subject,
-                None
-                if p.subject_type == "host"
-                else (deployment.hosts[0].name if deployment.hosts else None),
-            )
-            results.append(
-                Result(
-                    EVIDENCE_CHECK,
-                    Outcome(subject, Status.ERROR, p.message, (Source(p.artefact),)),
-                    EVIDENCE_CHECK.severity,
-                )
-            )
-    results.sort(key=_sort_key)
-    scanned = now.replace(microsecond=0).isoformat().replace("+00:00", "Z") if now else utc_now()
-    return Assessment(deployment, profile, results, scanned, metas)
+        per_check.append((EVIDENCE_CHECK.id, evidence_results(deployment, problems)))
+        per_check.sort(key=lambda c: c[0])  # stable: HVA-000 goes first
+    results = [r for _, rs in per_check for r in rs]
+    return Assessment(deployment, profile, results, scan_time(now), metas)

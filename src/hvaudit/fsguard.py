@@ -234,8 +234,9 @@ def _mode_for_umask(default: int = 0o644) -> int:
     return default & ~mask
 
 
-def atomic_write(dest: Path, data: bytes) -> None:
-    """Write `dest` whole or not at all: a private temporary file beside it, fsync, rename.
+def atomic_write(dest: Path, data: bytes | list[bytes]) -> None:
+    """Write `dest` (bytes, or a list of pieces) whole or not at all: a private temporary file
+    beside it, fsync, rename.
 
     An existing `dest` (an earlier report) is replaced; a directory or a special file is not.
     Raises OutputError with one line (no space, no permission).
@@ -248,10 +249,11 @@ def atomic_write(dest: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {dest}: {exc.strerror or exc}") from None
     try:
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in [data] if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fchmod(fd, _mode_for_umask())
             os.fsync(fd)
         finally:

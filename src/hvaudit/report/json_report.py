@@ -18,7 +18,16 @@ from hvaudit.engine import Assessment, Result
 from hvaudit.model import Source
 from hvaudit.report.grouping import Group, group_results
 
-__all__ = ["SCHEMA_VERSION", "render_json", "report_dict"]
+__all__ = [
+    "RESULTS_END",
+    "SCHEMA_VERSION",
+    "ResultEncoder",
+    "groups_of",
+    "render_head",
+    "render_json",
+    "report_dict",
+    "report_head",
+]
 
 SCHEMA_VERSION = "2.0.0"
 STATUSES = tuple(s.value for s in Status)
@@ -151,10 +160,30 @@ def result_dict(
 
 def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
     """The whole report as plain data."""
+    tally, metas = _tally(a.results)
+    out = report_head(a, tally, metas, len(a.results), groups_summary(a))
+    if with_results:
+        dep = a.deployment
+        statics = {cid: _static(meta) for cid, meta in metas.items()}
+        out["results"] = [
+            result_dict(r, dep.artefact_digests, statics[r.check.id]) for r in a.results
+        ]
+    return out
+
+
+def report_head(
+    a: Assessment,
+    tally: _Tally,
+    metas: dict[str, CheckMeta],
+    total: int,
+    groups: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The report without its results: summaries from `tally` (results counted per check id,
+    status and attested, see `_tally`; `metas` has each counted check), `total` results, and
+    the groups (`groups_summary`)."""
     cat = load_catalog()
     dep = a.deployment
-    # One cheap pass over the results, then every (bucket, key) gets its status counts per check.
-    tally, metas = _tally(a.results)
+    # Every (bucket, key) gets its status counts per check.
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     by_status: Counter[str] = Counter()
     keys_of: dict[str, list[tuple[str, str]]] = {}
@@ -179,7 +208,6 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
     def block(c: Counter[str]) -> dict[str, int]:
         return {s: c.get(s, 0) for s in STATUSES}
 
-    statics = {cid: _static(meta) for cid, meta in metas.items()}
     empty: Counter[str] = Counter()
     return {
         "tool": "hvaudit",
@@ -191,7 +219,7 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
         "platform": dep.platform,
         "profile": a.profile.name,
         "summary": {
-            "total": len(a.results),
+            "total": total,
             "by_status": block(by_status),
             "by_function": {
                 e: {
@@ -226,21 +254,27 @@ def report_dict(a: Assessment, *, with_results: bool = True) -> dict[str, Any]:
         "notes": list(dep.notes),
         "waivers": [dict(w) for w in a.waivers],
         "attestations": [dict(t) for t in a.attestations],
-        "groups": groups_summary(a),
-    } | (
-        {"results": [result_dict(r, dep.artefact_digests, statics[r.check.id]) for r in a.results]}
-        if with_results
-        else {}
-    )
+        "groups": groups,
+    }
 
 
 def groups_summary(a: Assessment) -> list[dict[str, Any]]:
     """Every check that fails, needs a manual answer or is in error on many subjects, once (see
     `report.grouping`); passes and non-applicable results are not grouped."""
-    acted = (Status.FAIL, Status.MANUAL, Status.ERROR)
-    acted_on = [r for r in a.results if r.outcome.status in acted]
+    return groups_of(a.results)
+
+
+_ACTED = (Status.FAIL, Status.MANUAL, Status.ERROR)
+
+
+def groups_of(results: list[Result]) -> list[dict[str, Any]]:
+    """`groups_summary` of these results. A group never spans checks, and the results are sorted
+    by check: the groups of a whole assessment are those of each check's results, in turn."""
+    acted_on = [r for r in results if r.outcome.status in _ACTED]
+    if not acted_on:
+        return []
     out = []
-    for g in group_results(acted_on, within=a.results):
+    for g in group_results(acted_on, within=results):
         if isinstance(g, Group):
             subjects = g.subjects
             out.append(
@@ -261,71 +295,111 @@ def groups_summary(a: Assessment) -> list[dict[str, Any]]:
 def render_json(a: Assessment) -> str:
     """The report as compact JSON text, equal to `report_dict(a)` (a test holds them equal).
 
+    Keys come in a fixed order, so the output is deterministic. `hvaudit.lanes` writes the same
+    text from pieces rendered in several processes: the head (`render_head`), then each check's
+    results (`ResultEncoder`)."""
+    return (
+        render_head(report_dict(a, with_results=False))
+        + ResultEncoder(a.deployment.artefact_digests).encode(a.results)
+        + RESULTS_END
+    )
+
+
+RESULTS_END = "]}\n"
+
+
+def render_head(head: dict[str, Any]) -> str:
+    """The report up to its results (`report_head`), open for them: `RESULTS_END` closes it,
+    results in between are separated by ", "."""
+    return json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+
+
+class ResultEncoder:
+    """Results as JSON text, the way `report_dict` writes them.
+
     Thousands of VMs make tens of thousands of results, and most of their bytes repeat: a check's
     title, mappings and remediation, a VM's subject, a set of evidence. Each of those is encoded
     once and spliced into the results; only the message is encoded per result (with json's C
-    string encoder). Keys come in a fixed order, so the output is deterministic.
-    """
-    digests = a.deployment.artefact_digests
-    head = json.dumps(report_dict(a, with_results=False), ensure_ascii=False)
-    dumps = json.dumps
-    enc = _enc
-    # What a result starts with (its check's static part, status, severity), per combination.
-    starts: dict[tuple[str, Status, Severity], str] = {}
-    subjects: dict[Subject, str] = {}
-    subject_at: dict[int, str] = {}  # the results hold every subject alive: ids stay unique
-    evidence: dict[tuple[Source, ...], str] = {}
-    one_source_at: dict[int, str] = {}  # the model's Source objects, shared by many results
-    basis_of = {st: "automatic" if st in (Status.PASS, Status.FAIL) else st.value for st in Status}
-    # One list of every piece (with the separators), joined once: at thousands of VMs the
-    # report is a hundred megabytes, and each intermediate string would be another copy.
-    parts: list[str] = [head[:-1], ', "results": [']
-    append = parts.append
-    sep = ""
-    for r in a.results:
-        o = r.outcome
-        key = (r.check.id, o.status, r.severity)
-        start = starts.get(key)
-        if start is None:
-            static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
-            start = starts[key] = (
-                f'{{{static}, "status": "{o.status.value}", "severity": "{r.severity.value}", '
-                '"subject": '
-            )
-        # by identity first (one shared Subject per VM: `vm_subject`), then by value
-        subject = subject_at.get(id(o.subject))
-        if subject is None:
-            subject = subjects.get(o.subject)
+    string encoder). Objects cached by identity are kept alive by the encoder, so an identity is
+    never reused for another object while the cache holds it."""
+
+    def __init__(self, digests: dict[str, str]) -> None:
+        self.digests = digests
+        # What a result starts with (its check's static part, status, severity), per combination.
+        self.starts: dict[tuple[str, Status, Severity], str] = {}
+        self.subjects: dict[Subject, str] = {}
+        self.subject_at: dict[int, str] = {}
+        self.evidence: dict[tuple[Source, ...], str] = {}
+        self.one_source_at: dict[int, str] = {}  # the model's Source objects, shared by many
+        self.alive: list[object] = []  # what the identity caches refer to
+
+    def encode(self, results: list[Result]) -> str:
+        """The results, separated by ", " (no brackets)."""
+        digests = self.digests
+        dumps = json.dumps
+        enc = _enc
+        starts = self.starts
+        subjects = self.subjects
+        subject_at = self.subject_at
+        evidence = self.evidence
+        one_source_at = self.one_source_at
+        alive = self.alive
+        basis_of = _BASIS_OF
+        # One list of every piece (with the separators), joined once: at thousands of VMs the
+        # report is a hundred megabytes, and each intermediate string would be another copy.
+        parts: list[str] = []
+        append = parts.append
+        sep = ""
+        for r in results:
+            o = r.outcome
+            key = (r.check.id, o.status, r.severity)
+            start = starts.get(key)
+            if start is None:
+                static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
+                start = starts[key] = (
+                    f'{{{static}, "status": "{o.status.value}", "severity": '
+                    f'"{r.severity.value}", "subject": '
+                )
+            # by identity first (one shared Subject per VM: `vm_subject`), then by value
+            subject = subject_at.get(id(o.subject))
             if subject is None:
-                subject = subjects[o.subject] = dumps(o.subject.to_json(), ensure_ascii=False)
-            subject_at[id(o.subject)] = subject
-        sources = o.evidence
-        if len(sources) == 1:
-            ev = one_source_at.get(id(sources[0]))
-            if ev is None:
-                ev = one_source_at[id(sources[0])] = dumps(
-                    [_evidence(sources[0], digests)], ensure_ascii=False
-                )
-        else:
-            ev = evidence.get(sources)
-            if ev is None:
-                ev = evidence[sources] = dumps(
-                    [_evidence(src, digests) for src in dict.fromkeys(sources)],
-                    ensure_ascii=False,
-                )
-        basis = basis_of[o.status]
-        if r.waived is None and r.attested is None:
-            tail = f'"waived": false, "basis": "{basis}"'
-        else:
-            if r.attested is not None:
-                basis = "attested"
-            waived = "true" if r.waived is not None else "false"
-            tail = f'"waived": {waived}, "basis": "{basis}"'
-        if o.question:
-            tail += f', "question": {enc(o.question)}'
-        if r.waived is not None or r.attested is not None:
-            tail += ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
-        append(f'{sep}{start}{subject}, "message": {enc(o.message)}, "evidence": {ev}, {tail}}}')
-        sep = ", "
-    append("]}\n")
-    return "".join(parts)
+                subject = subjects.get(o.subject)
+                if subject is None:
+                    subject = subjects[o.subject] = dumps(o.subject.to_json(), ensure_ascii=False)
+                subject_at[id(o.subject)] = subject
+                alive.append(o.subject)
+            sources = o.evidence
+            if len(sources) == 1:
+                ev = one_source_at.get(id(sources[0]))
+                if ev is None:
+                    ev = one_source_at[id(sources[0])] = dumps(
+                        [_evidence(sources[0], digests)], ensure_ascii=False
+                    )
+                    alive.append(sources[0])
+            else:
+                ev = evidence.get(sources)
+                if ev is None:
+                    ev = evidence[sources] = dumps(
+                        [_evidence(src, digests) for src in dict.fromkeys(sources)],
+                        ensure_ascii=False,
+                    )
+            basis = basis_of[o.status]
+            if r.waived is None and r.attested is None:
+                tail = f'"waived": false, "basis": "{basis}"'
+            else:
+                if r.attested is not None:
+                    basis = "attested"
+                waived = "true" if r.waived is not None else "false"
+                tail = f'"waived": {waived}, "basis": "{basis}"'
+            if o.question:
+                tail += f', "question": {enc(o.question)}'
+            if r.waived is not None or r.attested is not None:
+                tail += ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
+            append(
+                f'{sep}{start}{subject}, "message": {enc(o.message)}, "evidence": {ev}, {tail}}}'
+            )
+            sep = ", "
+        return "".join(parts)
+
+
+_BASIS_OF = {st: "automatic" if st in (Status.PASS, Status.FAIL) else st.value for st in Status}
