@@ -24,6 +24,7 @@ everything else takes the serial path.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import pickle
 import signal
@@ -123,7 +124,12 @@ class JsonScan:
 
 
 def assess_json(
-    deployment: Deployment, problems: list[ParseProblem], profile: Profile, lanes: int
+    deployment: Deployment,
+    problems: list[ParseProblem],
+    profile: Profile,
+    lanes: int,
+    *,
+    now: dt.datetime | None = None,
 ) -> JsonScan:
     """Assess and render the JSON report in `lanes` processes: the bytes `render_json` (then
     `clean_json`) gives for `assess(deployment, problems, profile)`."""
@@ -155,7 +161,7 @@ def assess_json(
         tally.update(parts[i].tally)
         groups.extend(parts[i].groups)
         total += parts[i].count
-    a = Assessment(deployment, profile, [], scan_time(), metas)
+    a = Assessment(deployment, profile, [], scan_time(now), metas)
     by_id = {m.id: m for m in metas}
     head = render_head(report_head(a, tally, by_id, total, groups))
     chunks = [clean_json(head).encode("utf-8", errors="surrogateescape")]

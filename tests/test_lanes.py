@@ -1,0 +1,241 @@
+"""Checks and the JSON report in several processes (`hvaudit.lanes`): the same bytes as the serial
+path, whatever the number of lanes; a worker that dies loses nothing; HVAUDIT_WORKERS switches it.
+
+The deployment mixes the golden test's VMs, libvirt's own corpus of QEMU domains (hundreds of
+shapes, through the real parser), a malformed domain (an HVA-000 error) and a replayed real host
+(host checks that pass, fail and need answers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, HARDENED_HOST, ReplayRunner, domain_xml, write_node
+from hvaudit import lanes
+from hvaudit.bundle import Bundle, BundleWriter, dump_json
+from hvaudit.checks.base import Severity, Status
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import assess
+from hvaudit.parse import build_deployment
+from hvaudit.profile import load_profile
+from hvaudit.report.json_report import render_json
+from hvaudit.textsafe import clean_json
+
+NOW = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def bundle_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real host with 40 generated VMs, 120 corpus domains and one malformed domain."""
+    tmp = tmp_path_factory.mktemp("lanes")
+    filterref = "<filterref filter='clean-traffic'/>"
+    domains = [
+        domain_xml(
+            f"vm{i:03d}",
+            (
+                "<devices><graphics type='vnc' listen='0.0.0.0'/><interface type='network'>"
+                f"<source network='default'/>{filterref if i % 3 else ''}</interface></devices>"
+            )
+            if i % 2
+            else "",
+            vcpus=1 + i % 4,
+        )
+        for i in range(40)
+    ]
+    net = (
+        "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
+        "<ip address='192.168.122.1' netmask='255.255.255.0'/></network>"
+    )
+    uri = write_node(tmp / "node.xml", domains, [net])
+    writer = BundleWriter(tmp / "b", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    writer.meta["collector"]["libvirt"]["simulated"] = False
+    writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    # libvirt's corpus and a broken definition, added as collected domains
+    index_path = "libvirt/domains/index.json"
+    index = json.loads(writer.files.pop(index_path))
+    entry = writer.entries.pop(index_path)
+    (writer.root / index_path).unlink()  # type: ignore[operator]
+    corpus = sorted((CORPUS / "qemu-domains").glob("*.xml"))[::4][:120]
+    extra = [(p.stem, p.read_bytes()) for p in corpus]
+    extra.append(("broken", b"<domain type='kvm'><name>broken</name><devices>"))
+    for i, (stem, data) in enumerate(extra):
+        path = f"libvirt/domains/corpus-{i:03d}.xml"
+        writer.add(path, data, origin="virDomainGetXMLDesc")
+        index["domains"].append({"uuid": f"corpus-{stem}", "file": path, "autostart": i % 5 == 0})
+    writer.add(index_path, dump_json(index), origin=entry.origin)
+    out = writer.close(complete=True)
+    assert out is not None
+    return out
+
+
+def _serial(bundle: Path) -> bytes:
+    deployment, problems = build_deployment(Bundle.open(bundle))
+    a = assess(deployment, problems, load_profile(), now=NOW)
+    return clean_json(render_json(a)).encode()
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_lanes_give_the_serial_bytes(bundle_path: Path, n: int) -> None:
+    serial = _serial(bundle_path)
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    assert problems, "the malformed domain is an HVA-000 error"
+    scan = lanes.assess_json(deployment, problems, load_profile(), n, now=NOW)
+    assert scan.warnings == []
+    assert b"".join(scan.chunks) == serial
+    report = json.loads(serial)
+    statuses = {r["status"] for r in report["results"]}
+    assert statuses == {"pass", "fail", "manual", "not_applicable", "error"}
+    assert len(report["results"]) > 4000
+    # what the exit code reads, against the serial assessment
+    a = assess(deployment, problems, load_profile(), now=NOW)
+    assert scan.has_errors == a.has_errors is True
+    for sev in Severity:
+        assert scan.fails_at_or_above(sev) == bool(a.failures_at_or_above(sev))
+
+
+def test_a_check_that_crashes_in_a_lane_is_an_error_result(
+    bundle_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hvaudit.checks.base import REGISTRY, Check
+
+    def crash(_ctx: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    at = next(i for i, c in enumerate(REGISTRY) if c.meta.id == "HVA-080")
+    monkeypatch.setattr(
+        "hvaudit.checks.REGISTRY",
+        [*REGISTRY[:at], Check(REGISTRY[at].meta, crash), *REGISTRY[at + 1 :]],  # type: ignore[arg-type]
+    )
+    serial = _serial(bundle_path)
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    scan = lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW)
+    assert b"".join(scan.chunks) == serial
+    results = [r for r in json.loads(serial)["results"] if r["check_id"] == "HVA-080"]
+    assert [(r["status"], r["message"]) for r in results] == [
+        ("error", "check crashed: RuntimeError: boom")
+    ]
+
+
+def test_a_worker_that_dies_loses_nothing(
+    bundle_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies on its first check; the parent (slow on its first check, so that the
+    worker surely takes one) runs what the worker took and says so."""
+    serial = _serial(bundle_path)
+    parent = os.getpid()
+    real = lanes.run_check
+    first = [True]
+
+    def dying(planned: object, ctx: object) -> object:
+        if os.getpid() != parent:
+            os._exit(9)
+        if first[0]:
+            first[0] = False
+            time.sleep(0.5)
+        return real(planned, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lanes, "run_check", dying)
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    scan = lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW)
+    assert b"".join(scan.chunks) == serial
+    assert scan.warnings[0] == "warning: an assessment worker process exited with 9"
+    assert scan.warnings[1].endswith("check(s) a failed worker took were run again here")
+
+
+def test_a_worker_killed_by_a_signal_loses_nothing(
+    bundle_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = _serial(bundle_path)
+    parent = os.getpid()
+    real = lanes.run_check
+    first = [True]
+
+    def killed(planned: object, ctx: object) -> object:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), 9)
+        if first[0]:
+            first[0] = False
+            time.sleep(0.5)
+        return real(planned, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lanes, "run_check", killed)
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    scan = lanes.assess_json(deployment, problems, load_profile(), 3, now=NOW)
+    assert b"".join(scan.chunks) == serial
+    assert "warning: an assessment worker process was killed by signal 9" in scan.warnings
+
+
+def _cli(bundle: Path, out: Path, workers: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, HVAUDIT_WORKERS=workers)
+    argv = [sys.executable, "-m", "hvaudit.cli", "assess", str(bundle), "-o", str(out), *extra]
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+
+
+def _without_time(path: Path) -> dict[str, object]:
+    report = json.loads(path.read_bytes())
+    report.pop("scanned_at")
+    return report
+
+
+def test_cli_writes_the_same_report_in_lanes(bundle_path: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    serial = _cli(bundle_path, one, "1", "--format", "json")
+    laned = _cli(
+        bundle_path, two, "2", "--format", "json", "--report", f"json={tmp_path / 'r.json'}"
+    )
+    assert (serial.returncode, laned.returncode) == (3, 3)  # HVA-000 is an error
+    assert (serial.stderr, laned.stderr) == ("", "")
+    a, b = one.read_bytes(), two.read_bytes()
+    assert len(a) == len(b)
+    assert _without_time(one) == _without_time(two)
+    assert (tmp_path / "r.json").read_bytes() == b
+    # the bytes too, once the time is the same
+    stamp = json.loads(a)["scanned_at"]
+    assert b.replace(json.loads(b)["scanned_at"].encode(), stamp.encode()) == a
+
+
+def test_workers_setting_is_checked(bundle_path: Path, tmp_path: Path) -> None:
+    res = _cli(bundle_path, tmp_path / "x.json", "lots", "--format", "json")
+    assert res.returncode == 2
+    assert res.stderr.strip() == (
+        "hvaudit: error: HVAUDIT_WORKERS='lots': want a number of processes from 1 to 64"
+    )
+
+
+def test_lane_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HVAUDIT_WORKERS", raising=False)
+    assert lanes.lanes_for(lanes.AUTO_MIN_VMS - 1) == 1
+    cpus = len(os.sched_getaffinity(0))
+    assert lanes.lanes_for(10_000) == max(1, min(cpus, lanes.MAX_LANES))
+    monkeypatch.setenv("HVAUDIT_WORKERS", "1")
+    assert lanes.lanes_for(10_000) == 1
+    monkeypatch.setenv("HVAUDIT_WORKERS", "3")
+    assert lanes.lanes_for(2) == 3
+
+
+def test_a_small_scan_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below AUTO_MIN_VMS (and for other formats) the serial path runs: no fork at all."""
+    from hvaudit import cli
+
+    monkeypatch.delenv("HVAUDIT_WORKERS", raising=False)
+    forks: list[int] = []
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or -1)
+    uri = write_node(tmp_path / "node.xml", [domain_xml(f"vm{i}") for i in range(3)])
+    out = tmp_path / "r.json"
+    code = cli.main(
+        ["scan", "--connect", uri, "--facts", "none", "--format", "json", "-o", str(out)]
+    )
+    assert code in (0, 1)
+    assert forks == []
+    assert {r["status"] for r in json.loads(out.read_bytes())["results"]} >= {Status.PASS.value}
