@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from hvaudit.errors import InputError, UsageError
-from hvaudit.fleet.report import FLEET_FORMATS
+
+FLEET_FORMATS = ("terminal", "json", "html", "junit", "sarif", "oscal")
+"""The fleet report formats (here, so that building the parser imports no renderer)."""
 
 __all__ = ["add_fleet_parser", "cmd_fleet"]
 

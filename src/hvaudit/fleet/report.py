@@ -14,11 +14,10 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from hvaudit.catalog import EDITION_LABELS, EDITIONS
+from hvaudit.fleet.cli import FLEET_FORMATS  # one list, beside the parser that offers it
 from hvaudit.textsafe import clean, clean_json
 
 __all__ = ["FLEET_FORMATS", "render_fleet", "safe"]
-
-FLEET_FORMATS = ("terminal", "json", "html", "junit", "sarif", "oscal")
 
 
 def safe(text: object, limit: int = 300) -> str:
