@@ -239,3 +239,37 @@ def test_a_small_scan_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.M
     assert code in (0, 1)
     assert forks == []
     assert {r["status"] for r in json.loads(out.read_bytes())["results"]} >= {Status.PASS.value}
+
+
+def _run(snippet: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-c", snippet], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_command_leaves_at_once_with_its_output_flushed() -> None:
+    """`hvaudit.cli.run` skips the heap's teardown, never buffered output or the exit code."""
+    res = _run(
+        "import sys, hvaudit.cli as c\n"
+        "def main():\n"
+        "    sys.stdout.write('report text')\n"
+        "    return 4\n"
+        "c.main = main\n"
+        "class Noisy:\n"
+        "    def __del__(self):\n"
+        "        sys.__stdout__.write(' torn down')\n"
+        "keep = Noisy()\n"
+        "c.run()\n"
+    )
+    assert (res.returncode, res.stdout, res.stderr) == (4, "report text", "")
+
+
+def test_the_command_exits_normally_when_an_exit_handler_waits() -> None:
+    res = _run(
+        "import atexit, sys, hvaudit.cli as c\n"
+        "atexit.register(lambda: sys.stdout.write(' handler ran'))\n"
+        "c.main = lambda: (sys.stdout.write('report text'), 5)[1]\n"
+        "c.run()\n"
+    )
+    assert (res.returncode, res.stdout, res.stderr) == (5, "report text handler ran", "")
