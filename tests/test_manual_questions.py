@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import domain_xml
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.checks import all_checks
 from hvaudit.checks.base import Status, Subject, confirm_question
 from hvaudit.cli import main
@@ -59,11 +59,32 @@ def report_problems(results: list[dict[str, Any]]) -> dict[tuple[str, str], list
     }
 
 
+def manual_problems(results: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    """Each manual result in a JSON report, of any check (a manual check's own question or the
+    one an automatic check puts on its result), with its question's problems."""
+    return {
+        (r["check_id"], r["subject"]["name"]): p
+        for r in results
+        if r["status"] == "manual"
+        if (p := shape_problems(r.get("question")))
+    }
+
+
 def assessment_problems(a: Assessment) -> dict[tuple[str, str], list[str]]:
     return {
         (r.check.id, r.outcome.subject.name): p
         for r in a.results
         if r.check.id in MANUAL and r.status is Status.MANUAL
+        if (p := shape_problems(r.outcome.question))
+    }
+
+
+def all_problems(a: Assessment) -> dict[tuple[str, str], list[str]]:
+    """Every manual result of an assessment, of any check, with its question's problems."""
+    return {
+        (r.check.id, r.outcome.subject.name): p
+        for r in a.results
+        if r.status is Status.MANUAL
         if (p := shape_problems(r.outcome.question))
     }
 
@@ -172,13 +193,163 @@ def test_every_manual_item_of_offline_vmx_files_has_the_shape(
     assert report_problems(results) == {}
 
 
-# Manual items that automatic checks raise when the evidence is not there. unknown() asks whether
-# the check's condition holds; the host-dependent VM questions of these checks still lack
-# `Evidence:` and `Pass:` (their checks are being reworked for issue 8's other items): no other
-# check may join them.
-NOT_YET_SHAPED = {"HVA-031", "HVA-043", "HVA-044", "HVA-046", "HVA-049", "HVA-050", "HVA-054"}
-NOT_YET_SHAPED |= {"HVA-058", "HVA-182", "HVA-191", "HVA-194", "HVA-195", "HVA-230"}
-NOT_YET_SHAPED |= {"HVA-417", "HVA-433", "HVA-434"}
+# Manual items that automatic checks raise when the evidence is not there: unknown() asks whether
+# the check's condition holds; a host-dependent VM check asks for the exact host setting. Each is
+# produced below through the real collector, parser and engine (a replayed host, libvirt's test
+# driver as a simulated host, offline .vmx files; vSphere in test_vsphere.py) and must have the
+# shape.
+
+#: Domains whose host-dependent verdicts a replayed host (hv1) cannot settle from what it shows.
+REPLAYED_DOMAINS = [
+    # VNC on every address without a password, SASL on in qemu.conf: /etc/sasl2 decides
+    domain_xml("sasl", "<devices><graphics type='vnc' port='5901' listen='0.0.0.0'/></devices>"),
+    # a writable virtiofs share: where the directory is mounted decides
+    domain_xml(
+        "share",
+        "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking><devices>"
+        "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+        "<source dir='/srv/share'/><target dir='share'/></filesystem></devices>",
+    ),
+    # an SR-IOV VF the host does not list: its spoofchk/trust and its PF's VEPA mode decide
+    domain_xml(
+        "vf",
+        "<devices><interface type='hostdev' managed='yes'><mac address='52:54:00:bb:00:01'/>"
+        "<source><address type='pci' domain='0x0000' bus='0x3b' slot='0x02' function='0x1'/>"
+        "</source></interface></devices>",
+    ),
+    # macvtap in VEPA mode: the switch port behind eno3 decides spoofing
+    domain_xml(
+        "macvtap",
+        "<devices><interface type='direct'><mac address='52:54:00:bb:00:02'/>"
+        "<source dev='eno3' mode='vepa'/><model type='virtio'/></interface></devices>",
+    ),
+    # PCI function 0000:00:1f.0 shares IOMMU group 3 with 0000:00:1f.3, whose driver is unread
+    domain_xml(
+        "gpu",
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0x0000' bus='0x00' slot='0x1f' function='0x0'/></source></hostdev>"
+        "</devices>",
+    ),
+]
+REPLAYED_ASKED = {
+    ("HVA-031", "sasl"),
+    ("HVA-043", "hv1"),
+    ("HVA-050", "vf"),
+    ("HVA-050", "gpu"),
+    ("HVA-054", "share"),  # running, and no QEMU log start for it
+    ("HVA-058", "share"),
+    ("HVA-182", "hv1"),
+    ("HVA-191", "vf"),
+    ("HVA-191", "macvtap"),
+    ("HVA-194", "vf"),
+    ("HVA-195", "hv1"),
+    ("HVA-230", "hv1"),
+}
+#: Domains on libvirt's test driver (a simulated host: no qemu.conf, no host facts).
+SIMULATED_DOMAINS = [
+    domain_xml(
+        "console",
+        "<devices><graphics type='vnc' port='5902' listen='0.0.0.0'/><serial type='tcp'>"
+        "<source mode='bind' host='0.0.0.0' service='4555'/><protocol type='raw'/>"
+        "<target port='0'/></serial></devices>",
+    ),
+    domain_xml("nested", "<cpu mode='host-passthrough'/>"),
+    domain_xml(
+        "pci",
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source></hostdev>"
+        "</devices>",
+    ),
+]
+SIMULATED_ASKED = {
+    ("HVA-031", "console"),  # qemu.conf's vnc_tls, vnc_password, chardev_tls ... decide
+    ("HVA-044", "console"),  # no <seclabel>: the host's default driver decides
+    ("HVA-046", "console"),  # the test driver drops the QEMU namespace
+    ("HVA-049", "nested"),  # host-passthrough: KVM's nested parameter decides
+    ("HVA-050", "pci"),  # no IOMMU evidence
+    ("HVA-054", "console"),  # no QEMU log
+}
+
+
+def _manual(a: Assessment) -> dict[tuple[str, str], str | None]:
+    return {
+        (r.check.id, r.outcome.subject.name): r.outcome.question
+        for r in a.results
+        if r.status is Status.MANUAL
+    }
+
+
+def test_host_dependent_items_of_a_replayed_host_ask_one_attestable_question(host_scan) -> None:
+    qemu_conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "vnc_sasl = 1\n"
+    links = json.loads(HARDENED_HOST["ip-link"][0])
+    for link in links:
+        if link["ifname"] == "br0":  # a VM bridge on a plain uplink, without VLAN filtering
+            link["linkinfo"]["info_data"]["vlan_filtering"] = 0
+        if link["ifname"] == "eno2":  # a bond member whose adapter is not reported
+            del link["parentdev"]
+    a = host_scan(
+        {
+            "/etc/libvirt/qemu.conf": qemu_conf,
+            "secmodel": "smack",  # a MAC driver hvaudit has no enforcement probe for
+            "qemu-exe-1200": None,  # a QEMU process whose binary could not be read
+            "pci-drivers": None,  # which host driver holds each PCI function: not read
+            "ip-link": (json.dumps(links), 0),
+        },
+        domains=REPLAYED_DOMAINS,
+    )
+    asked = _manual(a)
+    assert set(asked) >= REPLAYED_ASKED, sorted(REPLAYED_ASKED - set(asked))
+    assert all_problems(a) == {}
+    assert asked[("HVA-050", "gpu")] == (
+        "Is each of pci 0000:00:1f.0 on host hv1 in an IOMMU group whose other members are given "
+        "to this VM or left unused by the host? Evidence: `ls "
+        "/sys/bus/pci/devices/ADDRESS/iommu_group/devices` on the host for each device (no "
+        "iommu_group link: the IOMMU is off), and `lspci -nnk -s MEMBER` for each other member "
+        "(its class and 'Kernel driver in use'). Pass: yes, every device has an IOMMU group, and "
+        "each other member is given to this VM, has no driver, or is held by vfio-pci (or a vfio "
+        "variant) or pci-stub, or is a PCI bridge (class 0604) held by pcieport; fail: no IOMMU "
+        "group, or a member is used by a host driver or another VM."
+    )
+
+
+def test_host_dependent_items_of_a_simulated_host_ask_one_attestable_question(
+    tmp_path: Path,
+) -> None:
+    uri = write_node(tmp_path / "node.xml", SIMULATED_DOMAINS)
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    asked = _manual(a)
+    assert set(asked) >= SIMULATED_ASKED, sorted(SIMULATED_ASKED - set(asked))
+    assert all_problems(a) == {}
+    assert asked[("HVA-031", "console")] == (
+        "Does /etc/libvirt/qemu.conf on host node set vnc_tls = 1, vnc_password (the default "
+        "password of consoles without one), chardev_tls = 1 and chardev_tls_x509_verify = 1 "
+        "(client certificates required)? Evidence: the first uncommented line of each of these "
+        "keys in /etc/libvirt/qemu.conf on node (libvirt reads the first; a key left out takes "
+        "the default named here). Pass: yes, every one is set so; fail: any is missing or set "
+        "otherwise, so a console or socket listed is reachable without it."
+    )
+
+
+def test_each_formerly_unshaped_check_is_asked_somewhere() -> None:
+    """The checks whose manual outcomes lacked `Evidence:` and `Pass:` (HVA-031 ... HVA-434):
+    each one's manual outcomes are produced by a scan in this file (and the vSphere-only
+    questions of HVA-191, 418, 433 and 434 by the simulator's scans in test_vsphere.py)."""
+    formerly = {"HVA-031", "HVA-043", "HVA-044", "HVA-046", "HVA-049", "HVA-050", "HVA-054"}
+    formerly |= {"HVA-058", "HVA-182", "HVA-191", "HVA-194", "HVA-195", "HVA-230"}
+    formerly |= {"HVA-417", "HVA-433", "HVA-434"}
+    here = {c for c, _ in REPLAYED_ASKED | SIMULATED_ASKED} | set(OFFLINE_VMX_ASKED)
+    assert formerly <= here
+
+
+#: What offline .vmx files (no host) leave to a person, per check and subject.
+OFFLINE_VMX_ASKED = {
+    "HVA-050": "legacy-db",
+    "HVA-191": "web-01",
+    "HVA-417": "(standard switches)",
+    "HVA-418": "(port groups)",
+    "HVA-433": "offline-vmx",
+    "HVA-434": "offline-vmx",
+}
 
 
 @pytest.mark.parametrize(
@@ -193,12 +364,10 @@ def test_manual_items_of_automatic_checks_ask_an_attestable_question(
     out, err = capsys.readouterr()
     assert out, err
     results = json.loads(out)["results"]
-    unshaped = {
-        r["check_id"]
-        for r in results
-        if r["status"] == "manual" and shape_problems(r.get("question"))
-    }
-    assert unshaped <= NOT_YET_SHAPED
+    assert manual_problems(results) == {}
+    if target == "vmx":
+        asked = {(r["check_id"], r["subject"]["name"]) for r in results if r["status"] == "manual"}
+        assert set(OFFLINE_VMX_ASKED.items()) <= asked
     # what the scan could not read is asked as one attestable question (a manual check keeps
     # its own question)
     asked = [

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from hvaudit.cli import main
-from test_manual_questions import report_problems
+from test_manual_questions import manual_problems, report_problems
 
 pyVim_connect = pytest.importorskip("pyVim.connect")
 pyVmomi = pytest.importorskip("pyVmomi")
@@ -465,6 +465,9 @@ def test_vcenter_scan_exact_vm_findings(
     }
     assert {k: got.get(k) for k in expected} == expected
     assert report_problems(report["results"]) == {}  # each one attestable question
+    # so are the items automatic checks leave open (the untagged management vmknic, the untagged
+    # port group, IP/ARP spoofing beyond the port group, DirectPath I/O without VT-d evidence)
+    assert manual_problems(report["results"]) == {}
     hosts = {
         (r["check_id"], r["subject"]["name"]): r["status"]
         for r in report["results"]
@@ -747,9 +750,31 @@ def test_host_items_the_simulator_cannot_answer(
             },
         },
     )
+    # vMotion on a vmknic of its own, on an untagged port group: a question for the switch
+    _rewrite_host(
+        bundle,
+        "DC0_C0_H0",
+        {
+            "vmknics": [
+                {"device": "vmk0", "portgroup": "Management Network", "dvs_portgroup": ""},
+                {"device": "vmk1", "portgroup": "VM Network", "dvs_portgroup": ""},
+            ],
+            "vmknic_traffic": {"management": ["vmk0"], "vmotion": ["vmk1"]},
+        },
+    )
     capsys.readouterr()
     assert main(["assess", str(bundle), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
+    vmotion = next(
+        r
+        for r in report["results"]
+        if r["check_id"] == "HVA-434" and r["subject"]["name"] == "DC0_C0_H0"
+    )
+    assert (vmotion["status"], vmotion["message"]) == (
+        "manual",
+        "vmk1 (port group VM Network): VLAN 0",
+    )
+    assert manual_problems(report["results"]) == {}
     got = {
         (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
         for r in report["results"]

@@ -532,6 +532,9 @@ class HostFacts:
     """PCI address (0000:65:00.0) -> its IOMMU group (/sys/kernel/iommu_groups/N/devices)."""
     pci_drivers: Fact[dict[str, str]] = field(default_factory=_na)
     """PCI address -> the host driver bound to it (/sys/bus/pci/drivers/<driver>/<address>)."""
+    pci_classes: Fact[dict[str, int]] = field(default_factory=_na)
+    """PCI address -> its 24-bit class code (/sys/bus/pci/devices/<address>/class: 0x060400 is
+    a PCI-to-PCI bridge)."""
     sriov_vfs: Fact[tuple[tuple[str, int, str, bool | None, bool | None], ...]] = field(
         default_factory=_na
     )

@@ -75,18 +75,19 @@ def host_settings_manual(
     host: Host,
     fact: Fact[Any],
     proven: str,
-    settings: str,
+    question: str,
     *evidence: Source,
 ) -> Outcome:
     """The outcome of a VM check whose verdict rests on host settings that were not read.
 
     The one rule for host-dependent VM checks on a simulated or offline host: say what the VM's
-    own definition proves (`proven`), and ask for the exact host settings (`settings`) as one
-    manual question; never pass, and never not-applicable for a subject that exists. A failed
-    collection stays an error.
+    own definition proves (`proven`), and ask for the exact host settings as one attestable
+    manual question (`question`: "<Yes/no question>? Evidence: <the file, setting or command
+    that answers it>. Pass: <...>; fail: <...>.", "yes" passing); never pass, and never
+    not-applicable for a subject that exists. A failed collection stays an error.
     """
     if fact.state is FactState.FAILED:
-        return unknown(subject, fact, settings)
+        return unknown(subject, fact, question)
     why = (
         "the host is simulated (no host evidence)"
         if fact.state is FactState.NOT_APPLICABLE
@@ -97,5 +98,5 @@ def host_settings_manual(
         f"{proven}; {why}",
         *evidence,
         *fact.sources,
-        question=f"On host {host.name}: {settings}?",
+        question=question,
     )

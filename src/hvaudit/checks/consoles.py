@@ -54,7 +54,7 @@ class _Verdict:
     """The qemu.conf settings that decide the rest."""
     fine: list[str] = field(default_factory=list)
     asks: list[str] = field(default_factory=list)
-    """Questions about host files hvaudit does not read (not qemu.conf)."""
+    """Console types whose SASL configuration (a host file hvaudit does not read) decides."""
     refs: list[Source] = field(default_factory=list)
     hidden_password: Fact[bool] | None = None
 
@@ -139,26 +139,45 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "; ".join(r.fails), *refs)
         elif r.settings:
             yield host_settings_manual(
-                s,
-                h,
-                qc,
-                "; ".join(r.proven),
-                "does /etc/libvirt/qemu.conf set " + ", ".join(dict.fromkeys(r.settings)),
-                *refs,
+                s, h, qc, "; ".join(r.proven), _settings_question(h, r.settings), *refs
             )
         elif r.asks:
-            yield manual(
-                s,
-                "; ".join(r.proven),
-                *refs,
-                question=f"On host {h.name}: " + "; ".join(dict.fromkeys(r.asks)) + "?",
-            )
+            yield manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks))
         elif r.hidden_password is not None:
             yield unknown(s, r.hidden_password, "the network-facing console has a password")
         elif r.proven:
             yield passed(s, "; ".join(r.proven), *refs)
         else:
             yield passed(s, "console(s) reachable only from the host", *refs)
+
+
+def _and(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c` (each item once, in order)."""
+    xs = list(dict.fromkeys(items))
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+def _settings_question(h: Host, settings: list[str]) -> str:
+    """The one question a console on a host whose qemu.conf was not read asks."""
+    return (
+        f"Does /etc/libvirt/qemu.conf on host {h.name} set {_and(settings)}? Evidence: the "
+        f"first uncommented line of each of these keys in /etc/libvirt/qemu.conf on {h.name} "
+        "(libvirt reads the first; a key left out takes the default named here). Pass: yes, "
+        "every one is set so; fail: any is missing or set otherwise, so a console or socket "
+        "listed is reachable without it."
+    )
+
+
+def _sasl_question(h: Host, types: list[str]) -> str:
+    """The one question a password-less console that SASL authenticates asks."""
+    dirs = " or ".join(f"{t}_sasl_dir" for t in dict.fromkeys(types))
+    return (
+        f"Does the SASL configuration QEMU uses for {_and(types)} on host {h.name} offer only "
+        "mechanisms that authenticate? Evidence: the mech_list line of /etc/sasl2/qemu.conf on "
+        f"{h.name} (or of qemu.conf in the directory that /etc/libvirt/qemu.conf's {dirs} "
+        "names). Pass: yes, mech_list names only mechanisms that authenticate the user "
+        "(gssapi, scram-sha-256); fail: mech_list is unset or names anonymous."
+    )
 
 
 def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
@@ -237,11 +256,7 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
         # SASL authenticates instead of a password; which mechanisms it offers is set in
         # /etc/sasl2/qemu.conf, and with TLS QEMU lets SASL offer even ANONYMOUS.
         r.proven.append(f"{t} on {where}: no password, {t}_sasl = 1 (SASL authenticates)")
-        r.asks.append(
-            "does /etc/sasl2/qemu.conf (or the directory qemu.conf's "
-            f"{t}_sasl_dir names) set mech_list to mechanisms that authenticate "
-            "(gssapi, scram-sha-256) and never anonymous"
-        )
+        r.asks.append(t)
         return
     if has_pw is False:
         r.fails.append(f"{t} on {where} without a password")

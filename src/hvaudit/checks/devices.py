@@ -47,6 +47,25 @@ def _unused_by_host(driver: str | None) -> bool:
     return driver is None or driver in UNUSED_DRIVERS or "vfio" in driver
 
 
+#: PCI classes of bridges with a type 1 or 2 configuration header (Linux include/linux/
+#: pci_ids.h: PCI_CLASS_BRIDGE_PCI 0x0604, PCI_CLASS_BRIDGE_CARDBUS 0x0607,
+#: PCI_CLASS_BRIDGE_PCI_SEMITP 0x0609): they forward the transactions of the devices behind
+#: them and initiate no DMA of their own. A host bridge (0x0600) or ISA bridge (0x0601) is a
+#: type 0 function like any endpoint.
+BRIDGE_CLASSES = (0x0604, 0x0607, 0x0609)
+#: The drivers that may hold a bridge of a group VFIO gives a VM: none, or one that sets
+#: `driver_managed_dma` (pcieport, the PCIe port driver; vfio-pci and pci-stub). A bridge driver
+#: that maps the bridge's registers (shpchp, the standard PCI hot-plug controller) does not.
+BRIDGE_DRIVERS = ("pcieport", "pci-stub")
+
+
+def _pci_kind(cls: int | None) -> str | None:
+    """ "bridge" or "endpoint" from a 24-bit PCI class code; None when it is not known."""
+    if cls is None:
+        return None
+    return "bridge" if cls >> 8 in BRIDGE_CLASSES else "endpoint"
+
+
 #: Static labels that confine nothing: SELinux's unconfined domains and AppArmor's unconfined
 #: profile (SELinux targeted policy; AppArmor "unconfined" mode).
 UNCONFINED_TYPES = ("unconfined_t", "unconfined_service_t", "spc_t", "kernel_t", "initrc_t")
@@ -364,8 +383,12 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"security model {model.get()}",
                 *model.sources,
-                question=f"Is the {model.get()} security module enforcing its per-VM policy "
-                "for every QEMU process on this host?",
+                question=f"Does the {model.get()} security module confine every QEMU process "
+                f"on host {h.name} in enforcing mode? Evidence: `ps -eZ` on {h.name} (each "
+                f"qemu-system process's {model.get()} label, one per VM) and the module's own "
+                "enforcement status. Pass: yes, each QEMU process runs under its own label and "
+                "the module enforces; fail: a QEMU process is unlabelled or unconfined, or the "
+                "module only logs.",
             )
 
 
@@ -538,10 +561,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 h,
                 qc,
                 f"{what}: the host's default security driver decides the confinement",
-                "does /etc/libvirt/qemu.conf leave security_driver unset or set it to "
-                '"selinux"/"apparmor" (never "none")'
-                + ("" if explicit else " with security_default_confined = 1")
-                + ", and does `virsh capabilities` list that <secmodel>",
+                _default_label_question(h, explicit),
                 v.source,
             )
             continue
@@ -564,7 +584,10 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 h,
                 model,
                 f"{what}; qemu.conf security_driver = {driver}",
-                "does `virsh capabilities` list an selinux or apparmor <secmodel>",
+                f"Does `virsh capabilities` on host {h.name} list an selinux or apparmor "
+                f"<secmodel>? Evidence: the <host><secmodel><model> elements of `virsh "
+                f"capabilities` run on {h.name}. Pass: yes, selinux or apparmor is listed; "
+                "fail: only none (or dac) is, so the VM's QEMU runs unconfined.",
                 dsrc,
             )
         elif model.get() == "none":
@@ -582,6 +605,20 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 dsrc,
                 csrc,
             )
+
+
+def _default_label_question(h: Host, explicit: bool) -> str:
+    """The one question of a VM that takes the host's default label (HVA-044)."""
+    keys = "security_driver" if explicit else "security_driver, security_default_confined"
+    confined = "" if explicit else ", and security_default_confined is unset or 1"
+    off = "" if explicit else ", or security_default_confined = 0"
+    return (
+        f"Does libvirt on host {h.name} start this VM with a dynamic SELinux or AppArmor label? "
+        f"Evidence: `virsh capabilities` on {h.name} (its <secmodel> elements) and "
+        f"/etc/libvirt/qemu.conf there ({keys}); `virsh dominfo` of the running VM shows its "
+        "Security model and label. Pass: yes, selinux or apparmor is listed, security_driver is "
+        f'unset or names it{confined}; fail: only none is listed, security_driver = "none"{off}.'
+    )
 
 
 @check(
@@ -668,8 +705,11 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"raw QEMU arguments cannot be seen: {seen.reason}",
                 *seen.sources,
-                question=f"Does `virsh dumpxml {v.name}` on the real host show no "
-                "<qemu:commandline>, <qemu:capabilities>, <qemu:override> or <qemu:deprecation>?",
+                question="Is this VM's definition on the host that runs it free of raw QEMU "
+                f"arguments? Evidence: `virsh dumpxml {v.uuid}` on host {v.host} (a daemon "
+                "with the QEMU driver keeps the QEMU namespace this scan could not see). Pass: "
+                "yes, no <qemu:commandline>, <qemu:capabilities>, <qemu:override> or "
+                "<qemu:deprecation> element; fail: any of them is there.",
             )
         else:
             yield passed(s, "no qemu:commandline, qemu:capabilities or qemu:override", v.source)
@@ -786,7 +826,22 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     leaves a driverless PCIe-to-PCI bridge in the group. The drivers that leave a member unused
     are those with `driver_managed_dma` (vfio-pci and its variants, pci-stub, and pcieport for
     PCIe ports). VFIO itself refuses a group that breaks this rule, so a failure here names a
-    definition that only runs where that protection is bypassed (ACS override, HVA-052)."""
+    definition that only runs where that protection is bypassed (ACS override, HVA-052).
+    Bridges and endpoints are told apart by the PCI class code the host reports
+    (/sys/bus/pci/devices/<address>/class): vfio.rst's usage example keeps the PCIe-to-PCI bridge
+    0000:00:1e.0 in the group because it "is a bridge that does not currently have a host
+    driver, therefore it's not required to bind this device to the vfio-pci driver"; the
+    kernel's DMA ownership rework (Linux 5.19, replacing vfio's rule that every PCI bridge may
+    keep any driver) lets a bridge keep a driver only when that driver sets driver_managed_dma
+    (pcieport), because a bridge driver that maps the bridge's registers (shpchp) can be
+    reprogrammed by the group's devices through peer-to-peer writes (Lu Baolu on "[PATCH 04/11]
+    PCI: portdrv: Suppress kernel DMA ownership auto-claiming", iommu list, 2021-11-16: allowed
+    is a bridge driver that "doesn't map and access the MMIO define in the PCI BARs"; "The
+    shpchp_core driver relies on the PCI mmio bar access"). So a bridge that is
+    driverless or held by pcieport stays with the host, one held by another driver fails, and an
+    endpoint must be driverless or held by vfio-pci (or a variant) or pci-stub. Without class
+    evidence (an older bundle, a host that did not answer) the driver alone decides as before,
+    and a member whose driver is unknown stays a question."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -822,13 +877,7 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
         iommu = h.facts.iommu_active
         if not iommu.known:
             yield host_settings_manual(
-                s,
-                h,
-                iommu,
-                f"PCI passthrough of {devices}",
-                "is the IOMMU active (/sys/kernel/iommu_groups populated) and does each device's "
-                "IOMMU group hold only devices given to this VM or unused",
-                *refs,
+                s, h, iommu, f"PCI passthrough of {devices}", _group_question(h, devices), *refs
             )
             continue
         if not iommu.get():
@@ -850,20 +899,20 @@ def _group_outcome(
     refs: list[Source],
 ) -> Outcome:
     """The verdict on the IOMMU groups of a VM's PCI devices, the IOMMU being active."""
-    groups, drivers = h.facts.iommu_groups, h.facts.pci_drivers
+    groups, drivers, classes = h.facts.iommu_groups, h.facts.pci_drivers, h.facts.pci_classes
     if not groups.known:
         return host_settings_manual(
             s,
             h,
             groups,
             f"IOMMU active for {devices}; IOMMU group membership was not collected",
-            "does each passed-through device's IOMMU group (/sys/kernel/iommu_groups/N/devices) "
-            "hold only devices given to this VM or unused",
+            _group_question(h, devices),
             *refs,
         )
     mine = {p.address.lower() for p in dma}
     bad: list[str] = []
     unsure: list[str] = []
+    bridges: list[str] = []
     for addr in sorted(mine):
         group = groups.get().get(addr)
         if group is None:
@@ -874,16 +923,33 @@ def _group_outcome(
             if owner is not None:
                 bad.append(f"{addr} shares IOMMU group {group} with {member} of VM {owner}")
                 continue
+            kind = _pci_kind(classes.get().get(member) if classes.known else None)
             if not drivers.known:
-                unsure.append(f"the host driver of {member} (IOMMU group {group}) is unknown")
+                what = f"bridge {member}" if kind == "bridge" else member
+                unsure.append(f"the host driver of {what} (IOMMU group {group}) is unknown")
                 continue
             driver = drivers.get().get(member)
-            if not _unused_by_host(driver):
+            if kind == "bridge":
+                if driver is None or driver in BRIDGE_DRIVERS or "vfio" in driver:
+                    bridges.append(f"{member} ({driver or 'no driver'})")
+                else:
+                    bad.append(
+                        f"{addr} shares IOMMU group {group} with bridge {member}, held by host "
+                        f"driver {driver}: it drives the bridge's registers, which the group's "
+                        "devices can reach by peer-to-peer writes"
+                    )
+            elif kind == "endpoint":
+                if not (driver is None or driver == "pci-stub" or "vfio" in driver):
+                    bad.append(
+                        f"{addr} shares IOMMU group {group} with {member} (class "
+                        f"{classes.get()[member]:#08x}, driver {driver}), left to the host"
+                    )
+            elif not _unused_by_host(driver):
                 bad.append(
                     f"{addr} shares IOMMU group {group} with {member} (driver {driver}), "
                     "left to the host"
                 )
-    src = (*refs, *groups.sources, *drivers.sources)
+    src = (*refs, *groups.sources, *drivers.sources, *classes.sources)
     if bad:
         return failed(s, "; ".join(bad), *src)
     if unsure or pooled:
@@ -892,12 +958,42 @@ def _group_outcome(
             s,
             f"IOMMU active for {devices}; " + "; ".join(gaps),
             *src,
-            question=f"On host {h.name}: does each passed-through device's IOMMU group "
-            "(/sys/kernel/iommu_groups/N/devices) hold only devices given to this VM or bound "
-            "to vfio-pci/pci-stub?",
+            question=_group_question(h, devices),
         )
+    kept = (
+        f"; bridge(s) {', '.join(bridges)} stay with the host: they forward the group's DMA "
+        "and do none of their own"
+        if bridges
+        else ""
+    )
     return passed(
-        s, f"IOMMU active; each IOMMU group of {devices} goes wholly to this VM or is unused", *src
+        s,
+        f"IOMMU active; each IOMMU group of {devices} goes wholly to this VM or is unused{kept}",
+        *src,
+    )
+
+
+def _group_question(h: Host, devices: str) -> str:
+    """The one question of a VM whose PCI devices' IOMMU groups the scan could not judge."""
+    if h.platform == "vmware-esxi":
+        return (
+            f"Is each of {devices} marked Active for passthrough on ESXi host {h.name}, with "
+            "every device it depends on passed through to this VM too? Evidence: the vSphere "
+            f"Client, host {h.name} > Configure > Hardware > PCI Devices (Passthrough: Active, "
+            "which ESXi grants only with Intel VT-d or AMD-Vi enabled in the firmware; the "
+            "dependent devices listed with it), or `esxcli hardware pci pcipassthru list`. "
+            "Pass: yes, each is Active and its dependent devices go to this VM or are unused; "
+            "fail: one is not Active, or a dependent device is used by the host or another VM."
+        )
+    return (
+        f"Is each of {devices} on host {h.name} in an IOMMU group whose other members are given "
+        "to this VM or left unused by the host? Evidence: `ls "
+        "/sys/bus/pci/devices/ADDRESS/iommu_group/devices` on the host for each device (no "
+        "iommu_group link: the IOMMU is off), and `lspci -nnk -s MEMBER` for each other member "
+        "(its class and 'Kernel driver in use'). Pass: yes, every device has an IOMMU group, "
+        "and each other member is given to this VM, has no driver, or is held by vfio-pci (or "
+        "a vfio variant) or pci-stub, or is a PCI bridge (class 0604) held by pcieport; fail: "
+        "no IOMMU group, or a member is used by a host driver or another VM."
     )
 
 

@@ -99,8 +99,11 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
                 h,
                 nested,
                 what,
-                "is /sys/module/kvm_intel/parameters/nested (or kvm_amd) N, or is this VM "
-                "approved to run nested hypervisors",
+                f"Is nested virtualization off in KVM on host {h.name}? Evidence: "
+                f"/sys/module/kvm_intel/parameters/nested (Intel) or "
+                f"/sys/module/kvm_amd/parameters/nested (AMD) on {h.name}. Pass: yes, it reads "
+                "N or 0; fail: it reads Y or 1, so this VM's CPU definition hands it vmx/svm (a "
+                "VM approved to run hypervisors is a waiver, not a pass).",
                 v.source,
             )
         elif nested.get():
@@ -219,8 +222,11 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"writable virtiofs share(s) {paths} (virtiofs supports passthrough only)",
                 *refs,
-                question=f"Are {paths} on a file system mounted nosuid,nodev and meant to be "
-                "owned by this VM?",
+                question=f"Is the file system holding {paths} on host {v.host} mounted nosuid "
+                "and nodev? Evidence: `findmnt -T PATH -o TARGET,OPTIONS` on the host for each "
+                "shared path. Pass: yes, the options of every one include nosuid and nodev; "
+                "fail: either is missing for any, so the guest can leave set-uid programs or "
+                "device nodes the host honours.",
             )
         else:
             yield passed(

@@ -227,8 +227,7 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
                 h,
                 f,
                 "libvirt writes a VM's taint flags into the host's QEMU log",
-                f"does /var/log/libvirt/qemu/{v.name}.log show no 'is tainted' line after "
-                "the VM's last 'starting up' line",
+                _taint_question(h.name, v.name),
                 v.source,
             )
             continue
@@ -238,8 +237,7 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
                     s,
                     "running, but no QEMU log start for it on the host",
                     *f.sources,
-                    question=f"Does /var/log/libvirt/qemu/{v.name}.log (or the journal) show "
-                    "'is tainted' after the VM's last 'starting up' line? Pass: no such line.",
+                    question=_taint_question(h.name, v.name),
                 )
             else:
                 yield not_applicable(
@@ -259,6 +257,17 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, f"no taint flag in the {when}'s log", *f.sources)
+
+
+def _taint_question(host: str, vm: str) -> str:
+    """The one question of a VM whose last start's taint flags the scan could not read."""
+    return (
+        f"Is this VM's last start on host {host} free of libvirt taint flags other than "
+        "custom-argv, custom-device and high-privileges? Evidence: the lines 'Domain id=N is "
+        f"tainted: FLAG' after the last 'starting up' line of /var/log/libvirt/qemu/{vm}.log on "
+        f"{host} (or the journal of its QEMU driver). Pass: yes, no such line, or only those "
+        "three flags (HVA-046 and HVA-042 judge them); fail: any other flag."
+    )
 
 
 @check(
@@ -331,8 +340,10 @@ def stale_qemu(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the binary of {len(unread)} QEMU process(es) could not be read: {names}",
                 *f.sources,
-                question="Does `ls -l /proc/PID/exe` of these QEMU processes end in "
-                "'(deleted)'? Pass: none does.",
+                question="Do the QEMU processes listed run the QEMU binary installed now? "
+                "Evidence: `ls -l /proc/PID/exe` on the host for each listed process. Pass: yes, "
+                "no link ends in '(deleted)'; fail: one does, so that VM still runs the QEMU an "
+                "update replaced.",
             )
         else:
             yield passed(s, f"{len(procs)} QEMU process(es) run the installed binary", *f.sources)
@@ -584,7 +595,9 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
                 f"VM bridge(s) without vlan_filtering on a plain uplink: {', '.join(unfiltered)}",
                 *refs,
                 question="Is the switch port of each listed uplink an access port (one untagged "
-                "VLAN)? Pass: yes for every one; fail: any is a trunk, so VMs on the bridge "
+                "VLAN)? Evidence: the physical switch's configuration of the port each uplink is "
+                "cabled to (`lldpctl` or `networkctl lldp` on the host names the switch and "
+                "port). Pass: yes for every one; fail: any is a trunk, so VMs on the bridge "
                 "can send tagged frames into other VLANs.",
             )
 
@@ -634,7 +647,10 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
                 f"the adapter of the members of {', '.join(unknown_dev)} is not reported",
                 *bonds.sources,
                 question="Are the members of each listed bond ports of different network "
-                "adapters (ethtool -i MEMBER: bus-info)? Pass: yes for every bond.",
+                "adapters? Evidence: `ethtool -i MEMBER` on the host for each member (its "
+                "bus-info, a PCI address: the part before the function number names the "
+                "adapter). Pass: yes, no two members of a bond share an adapter; fail: two "
+                "members of a bond are ports of one adapter.",
             )
         else:
             yield passed(s, f"{len(multi)} bond(s), members on different adapters", *bonds.sources)

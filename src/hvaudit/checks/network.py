@@ -119,7 +119,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         vfs = hosts[v.host].facts.sriov_vfs
         bad: list[str] = []
         gaps: list[Fact[SpoofProtection]] = []
-        asks: list[str] = []
+        asks: list[tuple[str, str]] = []
         fine: list[str] = []
         refs: list[Source] = []
         beyond: list[SpoofProtection] = []  # parts the platform cannot enforce at the port
@@ -145,7 +145,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                         fine.append(f"VF {idx} of {pf} (spoofchk on, trust off)")
                         continue
                 gaps.append(i.spoofing)
-                asks.append(_question(i))
+                asks.append(_where_asked(i))
                 continue
             p = i.spoofing.get()
             lacking = sorted(SPOOF_KINDS - p.covers - p.beyond)
@@ -176,7 +176,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 s,
                 "; ".join(dict.fromkeys(g.reason for g in gaps)),
                 *refs,
-                question=" ".join(dict.fromkeys(asks)),
+                question=_spoof_question(v.host, asks),
             )
         elif beyond:
             stops = "/".join(sorted({k for p in beyond for k in p.covers})).upper() or "nothing"
@@ -186,7 +186,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 f"{stops} spoofing stopped at the port; {cannot} spoofing cannot be stopped there "
                 "by the platform",
                 *refs,
-                question=f"Is {cannot} spoofing from this VM stopped outside the port: {controls}?",
+                question=f"Is {cannot} spoofing from this VM stopped outside its port? "
+                f"Evidence: the configuration of {controls or 'the controls upstream of the port'} "
+                "for this VM's network. Pass: yes, one of them covers this VM's addresses; "
+                "fail: none does, so the VM can send as another machine.",
             )
         else:
             yield passed(
@@ -203,16 +206,34 @@ def _vf(
     return next((vf for vf in vfs.get() if vf[2] == mac.lower()), None)
 
 
-def _question(i: Interface) -> str:
+def _where_asked(i: Interface) -> tuple[str, str]:
+    """What stops spoofing from an interface the host cannot filter: ("vf", its MAC) for an
+    SR-IOV function, ("port", the device) for the switch port behind a macvtap device."""
     if "SR-IOV" in i.spoofing.reason:
-        return (
-            f"Is spoof checking on and trust off for the VF behind {i.mac or i.source} "
-            "(`ip link show <PF>`: vf N ... spoof checking on, trust off)?"
-        )
+        return ("vf", f"the VF behind {i.mac or i.source}")
     dev = i.source if i.type == "direct" else f"the forward device(s) of network {i.source}"
+    return ("port", f"the physical switch port behind {dev}")
+
+
+def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
+    """The one question of a VM whose interfaces the host's filters cannot reach."""
+    places = list(dict.fromkeys(where for _, where in asks))
+    kinds = {k for k, _ in asks}
+    evidence = []
+    if "vf" in kinds:
+        evidence.append(
+            f"`ip link show PF` on host {host} (the 'vf N' line with the VM's MAC: spoof "
+            "checking on, trust off)"
+        )
+    if "port" in kinds:
+        evidence.append(
+            "the switch's configuration of that port (port security, IP source guard, dynamic "
+            "ARP inspection)"
+        )
     return (
-        f"Does the physical switch port behind {dev} drop frames whose source MAC or IP is not "
-        "this VM's (port security, IP source guard, dynamic ARP inspection)?"
+        f"Is MAC, IP and ARP spoofing from this VM stopped at {' and at '.join(places)}? "
+        f"Evidence: {'; '.join(evidence)}. Pass: yes, at every one; fail: any forwards frames "
+        "whose source MAC or IP is not this VM's."
     )
 
 
@@ -404,8 +425,11 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
                 "its embedded bridge unless the PF is in VEPA mode",
                 *refs,
                 question="Is the physical function behind "
-                f"{', '.join(vfs)} in VEPA mode (`bridge link show`: hwmode vepa), or are the "
-                "VMs on its VFs allowed to talk to each other directly?",
+                f"{', '.join(vfs)} in VEPA mode? Evidence: `bridge link show dev PF` on host "
+                f"{v.host} (hwmode vepa or veb). Pass: yes, hwmode vepa, so the VFs' traffic "
+                "goes through the switch; fail: hwmode veb (the embedded bridge), so VMs on VFs "
+                "of that NIC talk to each other past the network's filters (VMs allowed to do "
+                "so are a waiver, not a pass).",
             )
         else:
             yield passed(

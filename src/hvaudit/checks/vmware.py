@@ -679,7 +679,10 @@ def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Sourc
             f"{what} sends untagged frames: they take the native VLAN of the physical port",
             src,
             question=f"Is the physical switch port under {what} an access port of one VLAN "
-            "reserved for it (not the native VLAN shared with other traffic)?",
+            "reserved for it? Evidence: the physical switch's configuration of the ports its "
+            "uplinks are cabled to (the vSphere Client shows the neighbour by CDP or LLDP under "
+            "the host's Physical adapters). Pass: yes, an access port whose VLAN carries only "
+            "this port group; fail: a trunk whose native VLAN other traffic shares.",
         )
     return passed(s, f"{what} is on VLAN {vlan}", src)
 
@@ -1492,7 +1495,10 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
                 "; ".join(unsure),
                 esx.source,
                 question="Is the management vmknic's untagged or trunked segment dedicated to "
-                "management at the physical switch (no VM or other traffic on it)?",
+                "management at the physical switch? Evidence: the physical switch's "
+                "configuration of the ports the management uplinks are cabled to (their access "
+                "or native VLAN, and what else uses it). Pass: yes, no VM or other traffic is on "
+                "that segment; fail: VMs or other traffic share it.",
             )
         else:
             where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in mgmt if n in nics)
@@ -1547,7 +1553,10 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
                 "; ".join(unsure),
                 esx.source,
                 question="Is the vMotion vmknic's segment dedicated to vMotion at the physical "
-                "switch?",
+                "switch? Evidence: the physical switch's configuration of the ports the vMotion "
+                "uplinks are cabled to (their access or native VLAN, and what else uses it). "
+                "Pass: yes, only vMotion is on that segment; fail: management, VMs or other "
+                "traffic share it.",
             )
         else:
             where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in vmotion if n in nics)

@@ -95,6 +95,29 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "pci-drivers",
         ("find", "/sys/bus/pci/drivers", "-mindepth", "2", "-maxdepth", "2", "-name", "*:*:*.*"),
     ),
+    # Each PCI function's class code (bridges and endpoints differ in HVA-050): sysfs is on every
+    # host, lspci (pciutils) is not installed everywhere. `-L` enters the device links of
+    # /sys/bus/pci/devices; depth 2 reaches <address>/class and nothing below it.
+    CommandProbe(
+        "pci-classes",
+        (
+            "find",
+            "-L",
+            "/sys/bus/pci/devices",
+            "-mindepth",
+            "2",
+            "-maxdepth",
+            "2",
+            "-name",
+            "class",
+            "-exec",
+            "grep",
+            "-H",
+            "",
+            "{}",
+            "+",
+        ),
+    ),
     CommandProbe("efi", ("ls", "-d", "/sys/firmware/efi")),
     CommandProbe(
         "secure-boot",

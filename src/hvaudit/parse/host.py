@@ -202,6 +202,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.pci_drivers = ev.fact(
         _cmd("pci-drivers"), lambda g: _sysfs_pairs(g, "/sys/bus/pci/drivers/", None)
     )
+    f.pci_classes = ev.fact(_cmd("pci-classes"), _pci_classes)
     f.tpm_version = ev.fact(
         _file("/sys/class/tpm/tpm0/tpm_version_major"),
         lambda g: Fact.of(_first(g) if g.state == "ok" else "", g.source),
@@ -1299,6 +1300,27 @@ def _sysfs_pairs(g: Got, prefix: str, middle: str | None) -> Fact[dict[str, str]
         if middle is None and len(parts) != 2:
             continue
         out[parts[-1].lower()] = parts[0]
+    return Fact.of(out, g.source)
+
+
+PCI_CLASS_LINE = re.compile(
+    r"^/sys/bus/pci/devices/([0-9a-fA-F]{4,}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])/class:"
+    r"(0x[0-9a-fA-F]{6})$"
+)
+
+
+def _pci_classes(g: Got) -> Fact[dict[str, int]]:
+    """`grep -H` output of /sys/bus/pci/devices/<address>/class (`0x060400`) as {address: class}.
+    A line of another shape is skipped (its device counts as of unknown class)."""
+    if g.state != "ok" or g.rc != 0:
+        return Fact.unavailable(
+            f"{g.source.artefact}: {g.reason or f'exited {g.rc}'}"[:200], g.source
+        )
+    out: dict[str, int] = {}
+    for line in g.text.splitlines():
+        m = PCI_CLASS_LINE.match(line.strip())
+        if m:
+            out[m.group(1).lower()] = int(m.group(2), 16)
     return Fact.of(out, g.source)
 
 
