@@ -222,6 +222,15 @@ HARDENED_HOST: dict[str, Any] = {
         "/sys/bus/pci/drivers/snd_hda_intel/0000:00:1f.3\n",
         0,
     ),
+    # class codes: host bridge, PCIe root port (a PCI-to-PCI bridge), VGA, ISA bridge, audio
+    "pci-classes": (
+        "/sys/bus/pci/devices/0000:00:00.0/class:0x060000\n"
+        "/sys/bus/pci/devices/0000:00:1c.0/class:0x060400\n"
+        "/sys/bus/pci/devices/0000:65:00.0/class:0x030000\n"
+        "/sys/bus/pci/devices/0000:00:1f.0/class:0x060100\n"
+        "/sys/bus/pci/devices/0000:00:1f.3/class:0x040300\n",
+        0,
+    ),
     "efi": ("/sys/firmware/efi\n", 0),
     "secure-boot": ("   6   0   0   0   1\n", 0),
     "measured-boot-log": (

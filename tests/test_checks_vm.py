@@ -242,7 +242,7 @@ def test_vm_confinement_needs_the_host_driver_unless_the_xml_proves_it(simulated
         "unconfined": "fail",
         "hardened": "pass",
     }
-    assert "security_default_confined = 1" in _question(simulated, "HVA-044", "tcg")
+    assert "and security_default_confined is unset or 1;" in _question(simulated, "HVA-044", "tcg")
     assert outcomes(real_host, "HVA-044")["tcg"] == "pass"
     assert "driver default" in messages(real_host, "HVA-044")["tcg"]
     assert messages(real_host, "HVA-044")["hardened"].startswith("dynamic apparmor label")
@@ -270,12 +270,12 @@ def test_console_exposure(simulated, real_host) -> None:
     assert messages(simulated, "HVA-031")["openvnc"].startswith(
         "vnc on 0.0.0.0 (bound to every address), no password in the domain XML"
     )
-    assert _question(simulated, "HVA-031", "openvnc") == (
-        f"On host {_host(simulated)}: does /etc/libvirt/qemu.conf set vnc_tls = 1, vnc_password "
-        "(the default password of consoles without one)?"
+    assert _question(simulated, "HVA-031", "openvnc").startswith(
+        f"Does /etc/libvirt/qemu.conf on host {_host(simulated)} set vnc_tls = 1 and vnc_password "
+        "(the default password of consoles without one)? Evidence: "
     )
     assert sim["openvncpw"] == "manual"
-    assert "vnc_tls = 1?" in _question(simulated, "HVA-031", "openvncpw")
+    assert "set vnc_tls = 1? Evidence: " in _question(simulated, "HVA-031", "openvncpw")
     assert sim["defaultvnc"] == "manual"
     assert "vnc_listen = 127.0.0.1 (its default) or vnc_auto_unix_socket = 1" in _question(
         simulated, "HVA-031", "defaultvnc"
@@ -310,8 +310,8 @@ def test_passthrough_needs_an_iommu(node, tmp_path: Path, simulated, real_host) 
     _, uri = node
     # A simulated host has no IOMMU evidence, but the passthrough is in the XML: manual.
     assert outcomes(simulated, "HVA-050")["passthrough"] == "manual"
-    assert "IOMMU group hold only devices given to this VM" in _question(
-        simulated, "HVA-050", "passthrough"
+    assert "in an IOMMU group whose other members are given to this VM or left unused" in (
+        _question(simulated, "HVA-050", "passthrough")
     )
     assert outcomes(real_host, "HVA-050")["passthrough"] == "pass"
     assert outcomes(real_host, "HVA-050")["hardened"] == "not_applicable"
@@ -660,9 +660,11 @@ def test_smartcard_rng_outbound_tcp_and_sasl_consoles(host_scan) -> None:
         "vnc on 0.0.0.0 (bound to every address): no password, vnc_sasl = 1 (SASL authenticates)"
     )
     assert _question(b, "HVA-031", "sasl") == (
-        f"On host {_host(b)}: does /etc/sasl2/qemu.conf (or the directory qemu.conf's "
-        "vnc_sasl_dir names) set mech_list to mechanisms that authenticate (gssapi, "
-        "scram-sha-256) and never anonymous?"
+        f"Does the SASL configuration QEMU uses for vnc on host {_host(b)} offer only mechanisms "
+        f"that authenticate? Evidence: the mech_list line of /etc/sasl2/qemu.conf on {_host(b)} "
+        "(or of qemu.conf in the directory that /etc/libvirt/qemu.conf's vnc_sasl_dir names). "
+        "Pass: yes, mech_list names only mechanisms that authenticate the user (gssapi, "
+        "scram-sha-256); fail: mech_list is unset or names anonymous."
     )
 
 
@@ -672,8 +674,11 @@ def test_taint_flags_on_a_simulated_host_are_asked(tmp_path: Path) -> None:
     a = run_assessment(build_bundle(tmp_path, uri, None))
     assert outcomes(a, "HVA-054") == {"web01": "manual"}
     assert _question(a, "HVA-054", "web01") == (
-        f"On host {_host(a)}: does /var/log/libvirt/qemu/web01.log show no 'is tainted' line "
-        "after the VM's last 'starting up' line?"
+        f"Is this VM's last start on host {_host(a)} free of libvirt taint flags other than "
+        "custom-argv, custom-device and high-privileges? Evidence: the lines 'Domain id=N is "
+        "tainted: FLAG' after the last 'starting up' line of /var/log/libvirt/qemu/web01.log on "
+        f"{_host(a)} (or the journal of its QEMU driver). Pass: yes, no such line, or only those "
+        "three flags (HVA-046 and HVA-042 judge them); fail: any other flag."
     )
 
 
@@ -700,18 +705,22 @@ def test_consoles_on_a_simulated_host_are_manual_with_the_exact_settings(tmp_pat
     assert got["spiceany"] == "fail"  # the XML alone proves plaintext channels on every address
     assert got["serialtcp"] == "manual"
     assert got["chanlocal"] == "pass"
-    assert _question(a, "HVA-031", "serialtcp") == (
-        f"On host {_host(a)}: does /etc/libvirt/qemu.conf set chardev_tls = 1, "
-        "chardev_tls_x509_verify = 1 (client certificates required)?"
+    assert _question(a, "HVA-031", "serialtcp").startswith(
+        f"Does /etc/libvirt/qemu.conf on host {_host(a)} set chardev_tls = 1 and "
+        "chardev_tls_x509_verify = 1 (client certificates required)? Evidence: "
     )
     assert got["spicesecure"] == "manual"
     assert "spice_tls = 1" in _question(a, "HVA-031", "spicesecure")
 
 
 def test_raw_arguments_need_namespace_fidelity(simulated) -> None:
+    vm = next(v for v in simulated.deployment.vms if v.name == "hardened")
     assert _question(simulated, "HVA-046", "hardened") == (
-        "Does `virsh dumpxml hardened` on the real host show no <qemu:commandline>, "
-        "<qemu:capabilities>, <qemu:override> or <qemu:deprecation>?"
+        "Is this VM's definition on the host that runs it free of raw QEMU arguments? Evidence: "
+        f"`virsh dumpxml {vm.uuid}` on host {vm.host} (a daemon with the QEMU driver keeps the "
+        "QEMU namespace this scan could not see). Pass: yes, no <qemu:commandline>, "
+        "<qemu:capabilities>, <qemu:override> or <qemu:deprecation> element; fail: any of them "
+        "is there."
     )
 
 

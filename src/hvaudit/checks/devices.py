@@ -941,8 +941,8 @@ def _group_outcome(
             elif kind == "endpoint":
                 if not (driver is None or driver == "pci-stub" or "vfio" in driver):
                     bad.append(
-                        f"{addr} shares IOMMU group {group} with {member} (class "
-                        f"{classes.get()[member]:#08x}, driver {driver}), left to the host"
+                        f"{addr} shares IOMMU group {group} with {member} (driver {driver}), "
+                        "left to the host"
                     )
             elif not _unused_by_host(driver):
                 bad.append(
