@@ -269,3 +269,57 @@ def test_one_iommu_group_given_to_two_vms_fails_both(host_scan) -> None:
         "first": "0000:00:1f.0 shares IOMMU group 3 with 0000:00:1f.3 of VM second",
         "second": "0000:00:1f.3 shares IOMMU group 3 with 0000:00:1f.0 of VM first",
     }
+
+
+def _as_an_older_daemon_returns_it(bundle: Path, marker: str, old: str, new: str) -> None:
+    """Rewrite the collected domain XML that holds `marker` the way a daemon of an older libvirt
+    returns it, keeping the manifest's digest in step (the bundle reader verifies every
+    artefact)."""
+    import hashlib
+
+    manifest_path = bundle / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    changed = 0
+    for entry in manifest["artefacts"]:
+        path = bundle / entry["path"]
+        if not entry["path"].startswith("libvirt/domains/") or not path.name.endswith(".xml"):
+            continue
+        text = path.read_text()
+        if marker in text and old in text:
+            data = text.replace(old, new).encode()
+            path.write_bytes(data)
+            entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
+            changed += 1
+    assert changed == 1
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def test_an_unfiltered_sgio_lun_from_an_older_daemon_fails(tmp_path: Path) -> None:
+    """HVA-059, sgio='unfiltered' on a LUN and on a SCSI host device: libvirt's domain validation refuses it now
+    (src/conf/domain_validate.c, virDomainDiskDefValidate: "unfiltered sgio is no longer
+    supported"; the 9.0.0 test driver here refuses the domain), so no test-driver VM can carry
+    it. Definitions written by an older libvirt do, and its daemon returns them: the bundle is
+    collected from the test driver with a filtered LUN and its domain XML replayed as that
+    daemon returns it, then assessed through the real parser and engine (a replayed host)."""
+    lun = (
+        "<devices><disk type='block' device='lun' sgio='filtered'>"
+        "<driver name='qemu' type='raw'/><source dev='/dev/sdc'/>"
+        "<target dev='sda' bus='scsi'/></disk></devices>"
+    )
+    scsi = (
+        "<devices><hostdev mode='subsystem' type='scsi' sgio='filtered'><source>"
+        "<adapter name='scsi_host1'/><address bus='0' target='0' unit='0'/></source></hostdev>"
+        "</devices>"
+    )
+    doms = [domain_xml("oldlun", lun), domain_xml("newlun", lun.replace("sdc", "sdd"))]
+    uri = write_node(tmp_path / "n.xml", [*doms, domain_xml("oldscsi", scsi)])
+    bundle = build_bundle(tmp_path, uri, dict(HARDENED_HOST))
+    _as_an_older_daemon_returns_it(bundle, "/dev/sdc", "sgio='filtered'", "sgio='unfiltered'")
+    _as_an_older_daemon_returns_it(bundle, "scsi_host1", "sgio='filtered'", "sgio='unfiltered'")
+    a = run_assessment(bundle)
+    assert outcomes(a, "HVA-059") == {"oldlun": "fail", "newlun": "pass", "oldscsi": "fail"}
+    assert messages(a, "HVA-059") == {
+        "oldlun": "/dev/sdc: sgio='unfiltered'",
+        "newlun": "1 LUN(s) with filtered SG_IO and no rawio",
+        "oldscsi": "SCSI host device bus=0,target=0,unit=0: sgio='unfiltered'",
+    }

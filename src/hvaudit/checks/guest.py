@@ -256,8 +256,11 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
 def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     """`rawio='yes'` gives the VM's QEMU process CAP_SYS_RAWIO, and `sgio='unfiltered'` lets the
     guest send any SCSI command to the host device, firmware updates included (libvirt
-    formatdomain, "Hard drives, floppy disks, CDROMs": rawio, sgio; libvirt 9.0 refuses new
-    unfiltered LUNs, older definitions still carry them). A SCSI host device
+    formatdomain, "Hard drives, floppy disks, CDROMs": rawio, sgio). Current libvirt refuses to
+    validate an unfiltered one (src/conf/domain_validate.c, virDomainDiskDefValidate: "unfiltered
+    sgio is no longer supported"; the 9.0.0 test driver refuses both a LUN and a SCSI host device
+    with it), but definitions an older libvirt wrote still carry it and its daemon returns them,
+    so the attribute is judged as read. A SCSI host device
     (`<hostdev type='scsi'>`) carries the same two attributes (formatdomain, "USB / PCI / SCSI
     devices": sgio "indicates whether the kernel will filter unprivileged SG_IO commands for the
     disk ... the default is 'filtered'", rawio "indicates whether the lun needs the rawio
