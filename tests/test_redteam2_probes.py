@@ -980,3 +980,67 @@ def test_accept_all_before_clean_traffic(tmp_path: Path) -> None:
     )
     a = run_assessment(_bundle_with_filters(tmp_path, uri, filters))
     assert outcomes(a, "HVA-191") == {"siteopen": "fail", "clean": "pass"}, messages(a, "HVA-191")
+
+
+# --- HVA-142: principals that administer the hypervisor without sudo -------------------------------
+
+GROUP = HARDENED_HOST["/etc/group"]
+
+
+@xfail(
+    'HVA-142: libvirtd.conf unix_sock_group = "virtadmins" (auth_unix_rw none, socket 0770) '
+    "gives its four members full control of every VM; only sudo/wheel/admin/libvirt are counted"
+)
+def test_socket_group_members_are_administrators(host_scan) -> None:
+    """libvirtd.conf.in, unix_sock_group: "Set the UNIX domain socket group ownership. This can
+    be used to allow a 'trusted' set of users access to management capabilities without
+    becoming root"; with auth_unix_rw = "none" connecting is authorization. HVA-142's own
+    rationale counts the libvirt group as root-equivalent; the socket's group is the same
+    right under another name. alice (sudo) + 4 = 5 > 3: fail, naming virtadmins' members."""
+    conf = (
+        'access_drivers = [ "polkit" ]\naudit_level = 2\nauth_unix_rw = "none"\n'
+        'unix_sock_group = "virtadmins"\nunix_sock_rw_perms = "0770"\n'
+    )
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "/etc/group": GROUP + "virtadmins:x:120:bob,carol,dave,erin\n",
+            "libvirt-sockets": ("770 root virtadmins /run/libvirt/libvirt-sock\n", 1),
+        }
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert "bob" in messages(a, "HVA-142")["hv1"]
+
+
+@xfail(
+    "HVA-142: members of the disk group (raw access to every block device, the VMs' disks and "
+    "the host's root file system) are not counted"
+)
+def test_disk_group_members_are_root_equivalent(host_scan) -> None:
+    """Debian wiki, SystemGroups: "disk: Raw access to disks. Mostly equivalent to root access."
+    On a hypervisor the disks are also every VM's storage. alice (sudo) + bob, carol, dave
+    (disk) = 4 > 3: fail."""
+    a = host_scan(
+        {"/etc/group": GROUP.replace("root:x:0:\n", "root:x:0:\ndisk:x:6:bob,carol,dave\n")}
+    )
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+
+
+@xfail(
+    "HVA-100: a netfs pool whose NFS server is the hypervisor itself (source host 127.0.0.1) "
+    "passes as 'images live off the host'; the pool's <source><host> is not read"
+)
+def test_nfs_pool_served_by_the_host_itself(tmp_path: Path) -> None:
+    """formatstorage, "Network filesystem pool": <source><host name=.../> names the NFS server and
+    <dir path=.../> its export. A pool mounted from 127.0.0.1 keeps the images on this host's own
+    disks, exactly what the check exists to catch: fail, naming the source host."""
+    pool = (
+        "<pool type='netfs'><name>isos</name><source><host name='127.0.0.1'/>"
+        "<dir path='/srv/images'/><format type='nfs'/></source>"
+        "<target><path>/var/lib/libvirt/isos</path></target></pool>"
+    )
+    uri = write_node(tmp_path / "n.xml", [domain_xml("web01")], pools=[pool])
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), name="b"))
+    assert outcomes(a, "HVA-100") == {"isos": "fail"}, messages(a, "HVA-100")
+    assert "127.0.0.1" in messages(a, "HVA-100")["isos"]
