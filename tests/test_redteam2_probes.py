@@ -1044,3 +1044,75 @@ def test_nfs_pool_served_by_the_host_itself(tmp_path: Path) -> None:
     a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), name="b"))
     assert outcomes(a, "HVA-100") == {"isos": "fail"}, messages(a, "HVA-100")
     assert "127.0.0.1" in messages(a, "HVA-100")["isos"]
+
+
+# --- HVA-044: a label the host does not enforce -----------------------------------------------------
+
+
+def _uuid(name: str) -> str:
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_DNS, name))
+
+
+@xfail(
+    "HVA-044: VMs whose libvirt-<uuid> AppArmor profile is loaded in complain mode pass as "
+    "confined ('dynamic apparmor label', 'driver default'); HVA-043 fails the same host"
+)
+def test_label_in_complain_mode_confines_nothing(host_scan) -> None:
+    """AppArmor complain mode allows what the profile denies and only logs it (the kernel's
+    aa_profile_mode_names; HVA-043's own APPARMOR_ENFORCING). The VM's label exists but confines
+    nothing: the same reasoning by which HVA-044 already fails a VM on a host with
+    security_driver = "none" (issue 8). Fail each VM whose own profile is not enforcing."""
+    profiles = (
+        f"libvirt-{_uuid('aa_dyn')} (complain)\nlibvirt-{_uuid('aa_default')} (complain)\n"
+        "libvirtd (enforce)\n"
+    )
+    a = host_scan(
+        {"/sys/kernel/security/apparmor/profiles": profiles},
+        domains=[
+            domain_xml("aa_dyn", body="<seclabel type='dynamic' model='apparmor' relabel='yes'/>"),
+            domain_xml("aa_default"),
+        ],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}
+    assert outcomes(a, "HVA-044") == {"aa_dyn": "fail", "aa_default": "fail"}, messages(
+        a, "HVA-044"
+    )
+    assert "complain" in messages(a, "HVA-044")["aa_dyn"]
+
+
+@xfail(
+    "HVA-044: on a host whose SELinux is permissive every VM passes as confined by its label "
+    "(HVA-043 fails the host)"
+)
+def test_selinux_permissive_confines_no_vm(host_scan) -> None:
+    """SELinux in permissive mode (/sys/fs/selinux/enforce = 0) applies the sVirt labels and
+    denies nothing (selinux(8): "permissive: SELinux prints warnings instead of enforcing").
+    Fail the VM, as for security_driver = "none"."""
+    from test_redteam_probes import SELINUX_HOST
+
+    a = host_scan(
+        {**SELINUX_HOST, "/sys/fs/selinux/enforce": "0\n"},
+        domains=[domain_xml("se_dyn", body="<seclabel type='dynamic' model='selinux'/>")],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}
+    assert outcomes(a, "HVA-044") == {"se_dyn": "fail"}, messages(a, "HVA-044")
+
+
+@xfail(
+    'HVA-035: with tcp_port = "16600" and libvirtd listening there (auth_tcp sasl, '
+    "tcp_min_ssf default 56) the check is not applicable ('does not listen on TCP 16509')"
+)
+def test_sasl_tcp_on_a_configured_port_is_judged(host_scan) -> None:
+    """libvirtd.conf.in: tcp_port overrides 16509. The subject (a SASL TCP listener, default
+    tcp_min_ssf 56 < 112) exists on 16600: fail, as on the default port; never n/a."""
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'listen_tcp = 1\ntcp_port = "16600"\n'
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "listeners": (LISTEN + listener("0.0.0.0:16600", "libvirtd", 700), 0),
+        }
+    )
+    assert outcomes(a, "HVA-035") == {"hv1": "fail"}, messages(a, "HVA-035")
+    assert "tcp_min_ssf = 56" in messages(a, "HVA-035")["hv1"]
