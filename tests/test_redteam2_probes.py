@@ -1116,3 +1116,33 @@ def test_sasl_tcp_on_a_configured_port_is_judged(host_scan) -> None:
     )
     assert outcomes(a, "HVA-035") == {"hv1": "fail"}, messages(a, "HVA-035")
     assert "tcp_min_ssf = 56" in messages(a, "HVA-035")["hv1"]
+
+
+@xfail(
+    "HVA-150: nsswitch 'passwd: sss files' passes as the enterprise directory while the "
+    "collected /etc/sssd/sssd.conf configures only the files provider (local accounts)"
+)
+def test_sssd_with_only_the_files_provider_is_local(host_scan) -> None:
+    """sssd-files(5): "The files provider mirrors the content of the passwd(5) and group(5)
+    files": SSSD then serves the host's own local accounts (the authselect 'sssd' profile of
+    RHEL 8 / Fedora works this way without any directory). nsswitch naming sss proves only that
+    SSSD answers, not that a directory stands behind it; the collected sssd.conf says it does
+    not. Fail (local accounts only)."""
+    a = host_scan(
+        {
+            "/etc/nsswitch.conf": "passwd:         sss files\ngroup:          sss files\n",
+            "/etc/sssd/sssd.conf": "[sssd]\ndomains = local\nservices = nss, pam\n\n"
+            "[domain/local]\nid_provider = files\n",
+        }
+    )
+    assert outcomes(a, "HVA-150") == {"hv1": "fail"}, messages(a, "HVA-150")
+
+
+def test_sssd_with_an_ad_domain_passes(host_scan) -> None:
+    a = host_scan(
+        {
+            "/etc/sssd/sssd.conf": "[sssd]\ndomains = corp.example\nservices = nss, pam\n\n"
+            "[domain/corp.example]\nid_provider = ad\naccess_provider = ad\n",
+        }
+    )
+    assert outcomes(a, "HVA-150") == {"hv1": "pass"}, messages(a, "HVA-150")
