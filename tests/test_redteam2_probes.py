@@ -1146,3 +1146,28 @@ def test_sssd_with_an_ad_domain_passes(host_scan) -> None:
         }
     )
     assert outcomes(a, "HVA-150") == {"hv1": "pass"}, messages(a, "HVA-150")
+
+
+@xfail(
+    'HVA-047: a .vmx NIC with ethernet0.virtualDev = "vlance" (VMware\'s emulated AMD PCnet32) '
+    "passes 'no ... pcnet NIC'"
+)
+def test_vmware_vlance_is_the_pcnet_nic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """VMware KB 1001805, "Choosing a network adapter for your virtual machine": "Vlance: An
+    emulated version of the AMD 79C970 PCnet32 LANCE NIC, an older 10 Mbps NIC". That is the pcnet
+    model HVA-047 names as legacy (LEGACY_MODELS 'pcnet NIC'): fail, as the same NIC fails on KVM."""
+    import json
+
+    from hvaudit.cli import main
+
+    d = tmp_path / "ds" / "web-01"
+    d.mkdir(parents=True)
+    vmx = VMX_WEB.read_text().replace(
+        'ethernet0.virtualDev = "vmxnet3"', 'ethernet0.virtualDev = "vlance"'
+    )
+    (d / "web-01.vmx").write_text(vmx)
+    main(["scan", "--connect", f"vmx+dir://{tmp_path / 'ds'}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    status, msg = pve_result(json.loads(out), "HVA-047", "web-01")
+    assert status == "fail", msg
