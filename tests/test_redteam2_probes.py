@@ -1171,3 +1171,35 @@ def test_vmware_vlance_is_the_pcnet_nic(tmp_path: Path, capsys: pytest.CaptureFi
     assert out, err
     status, msg = pve_result(json.loads(out), "HVA-047", "web-01")
     assert status == "fail", msg
+
+
+@xfail(
+    "HVA-033: socket-activated sshd (ssh.socket, the default on Ubuntu 24.04) is reported as an "
+    "unapproved listener 'systemd (tcp/22)', though sshd is approved"
+)
+def test_socket_activated_sshd_is_the_approved_sshd(host_scan) -> None:
+    """systemd.socket(5): with socket activation systemd holds the listening socket and starts
+    the service on the first connection, so `ss -p` names systemd (pid 1). Ubuntu 22.10 and later
+    start OpenSSH through ssh.socket by default. The listener on port 22 (sshd -T `port 22`) is
+    sshd's, which the profile approves; HVA-210 already names it "sshd socket held by systemd".
+    A hardened host must not fail: pass."""
+    listeners = (
+        "tcp   LISTEN 0      4096       10.0.0.10:22        0.0.0.0:*    "
+        'users:(("systemd",pid=1,fd=60))\n'
+        "udp   UNCONN 0      0          127.0.0.1:323       0.0.0.0:*    "
+        'users:(("chronyd",pid=402,fd=5))\n'
+    )
+    a = host_scan(
+        {"listeners": (listeners, 0), "sshd-units": ("inactive\ninactive\nactive\ninactive\n", 3)}
+    )
+    assert outcomes(a, "HVA-033") == {"hv1": "pass"}, messages(a, "HVA-033")
+
+
+@xfail("HVA-202: chronyd started with -x (never adjusts the system clock) counts as time sync")
+def test_chronyd_that_does_not_control_the_clock(host_scan) -> None:
+    """chronyd(8), -x: "This option disables the control of the system clock. chronyd will not
+    try to make any adjustments of the clock" (for running it as an NTP server only). The
+    process runs, the host clock is not synchronised: fail."""
+    procs = PROCS.replace("/usr/sbin/chronyd -F 1", "/usr/sbin/chronyd -x -F 1")
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")
