@@ -1203,3 +1203,37 @@ def test_chronyd_that_does_not_control_the_clock(host_scan) -> None:
     procs = PROCS.replace("/usr/sbin/chronyd -F 1", "/usr/sbin/chronyd -x -F 1")
     a = host_scan({"processes": (procs, 0)})
     assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")
+
+
+@xfail(
+    "HVA-191: two VMs on one network with the same MAC address (a clone), each behind "
+    "clean-traffic, both pass; the filter's $MAC is the MAC both of them own"
+)
+def test_cloned_mac_defeats_mac_spoofing_filters(tmp_path: Path) -> None:
+    """formatnwfilter, "Usage of variables in filters": MAC is "the MAC address of the network
+    interface", and no-mac-spoofing drops frames whose source is not $MAC. Two interfaces with one
+    MAC on one segment can each send as the other and take its traffic: the anti-spoofing filter
+    protects neither. Evidence: both domain definitions. Fail both, naming the other VM; the VM
+    with its own MAC passes."""
+    from test_checks_vm import NWFILTERS
+
+    nic = (
+        "<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+        "<model type='virtio'/><filterref filter='clean-traffic'/></interface>"
+    )
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            dev("clone_a", nic.format(mac="52:54:00:aa:bb:cc")),
+            dev("clone_b", nic.format(mac="52:54:00:aa:bb:cc")),
+            dev("own_mac", nic.format(mac="52:54:00:aa:bb:01")),
+        ],
+        [LAN],
+    )
+    a = run_assessment(_bundle_with_filters(tmp_path, uri, dict(NWFILTERS)))
+    assert outcomes(a, "HVA-191") == {
+        "clone_a": "fail",
+        "clone_b": "fail",
+        "own_mac": "pass",
+    }, messages(a, "HVA-191")
+    assert "clone_b" in messages(a, "HVA-191")["clone_a"]
