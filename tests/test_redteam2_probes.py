@@ -673,12 +673,18 @@ def test_sshd_on_a_vm_network_gateway_address(host_scan) -> None:
     assert "192.168.122.1" in messages(a, "HVA-210")["hv1"]
 
 
-@xfail("HVA-161: `AllowUsers *` passes as an allow list, though the pattern admits every user")
-def test_allow_list_of_everyone(host_scan) -> None:
+@xfail("HVA-161: an AllowUsers pattern that matches every user name passes as an allow list")
+@pytest.mark.parametrize(
+    "allow", ["allowusers *", "allowusers alice\nallowusers *@10.0.0.0/8"], ids=["star", "star-at"]
+)
+def test_allow_list_of_everyone(host_scan, allow: str) -> None:
     """sshd_config(5), AllowUsers: "Only user names that match one of the patterns are
-    allowed"; ssh_config(5) PATTERNS: "'*' matches zero or more characters". `AllowUsers *`
-    names nobody: fail, as with no list (HVA-034 already fails a DN list entry of wildcards)."""
-    text = HARDENED_HOST["sshd-effective"][0].replace("allowgroups sshadmins", "allowusers *")
+    allowed"; "If the pattern takes the form USER@HOST then USER and HOST are separately
+    checked"; ssh_config(5) PATTERNS: "'*' matches zero or more characters". `*` (or `*@net`)
+    admits every user name: fail, as with no list (HVA-034 already fails a DN list entry of
+    wildcards). `sshd -T` prints one `allowusers` line per entry (servconf.c
+    dump_cfg_strarray)."""
+    text = HARDENED_HOST["sshd-effective"][0].replace("allowgroups sshadmins", allow)
     a = host_scan({"sshd-effective": (text, 0)})
     assert outcomes(a, "HVA-161") == {"hv1": "fail"}, messages(a, "HVA-161")
 
