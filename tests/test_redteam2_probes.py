@@ -1243,3 +1243,31 @@ def test_cloned_mac_defeats_mac_spoofing_filters(tmp_path: Path) -> None:
         "own_mac": "pass",
     }, messages(a, "HVA-191")
     assert "clone_b" in messages(a, "HVA-191")["clone_a"]
+
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+
+
+@xfail("HVA-092 (Proxmox): net0 rate=0 counts as a bandwidth limit; 0 sets none")
+def test_pve_rate_zero_limits_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pve-common src/PVE/Network.pm: tap_plug calls tap_rate_limit($iface, $rate), and
+    setup_tc_rate_limit deletes any qdisc and then `return if !$rate;` - rate=0 installs no limit
+    (qm.adoc: rate "Rate limit in mbps"). The VM's NIC is unlimited: fail."""
+    conf = VM200.replace("tag=20,rate=50", "tag=20,rate=0")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
+    status, msg = pve_result(report, "HVA-092", "web-10")
+    assert status == "fail", msg
+
+
+@xfail(
+    "HVA-092 (Proxmox): a disk with mbps_rd only (reads limited, writes not) counts as limited, "
+    "the same half-limit as redteam2 #11 on KVM"
+)
+def test_pve_read_only_disk_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """qm.adoc, drive options: mbps_rd "Maximum read speed", mbps_wr "Maximum write speed" (mbps
+    both). With mbps_rd alone the guest's writes are unthrottled: fail, naming the write side."""
+    conf = VM200.replace("mbps_rd=200,mbps_wr=100", "mbps_rd=200")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
+    status, msg = pve_result(report, "HVA-092", "web-10")
+    assert status == "fail", msg
+    assert "write" in msg
