@@ -1271,3 +1271,23 @@ def test_pve_read_only_disk_limit(tmp_path: Path, capsys: pytest.CaptureFixture[
     status, msg = pve_result(report, "HVA-092", "web-10")
     assert status == "fail", msg
     assert "write" in msg
+
+
+@xfail(
+    "HVA-061: with KSM running, a VM backed by huge pages (never mergeable) counts as sharing "
+    "pages; only <nosharepages/> is credited"
+)
+def test_hugepage_backed_vm_is_never_merged(host_scan) -> None:
+    """Linux Documentation/admin-guide/mm/ksm.rst: "KSM only merges anonymous (private) pages,
+    never pagecache (file) pages"; a VM whose RAM is <memoryBacking><hugepages/> lives in
+    hugetlbfs files (libvirt formatdomain "Memory Backing"; QEMU memory-backend-file on
+    /dev/hugepages), which KSM never scans. A hardened host whose every VM is huge-page backed
+    shares nothing between VMs: pass, as with <nosharepages/>."""
+    a = host_scan(
+        {"/sys/kernel/mm/ksm/run": "1\n"},
+        domains=[
+            domain_xml("huge", body="<memoryBacking><hugepages/></memoryBacking>"),
+            domain_xml("nsp", body="<memoryBacking><nosharepages/></memoryBacking>"),
+        ],
+    )
+    assert outcomes(a, "HVA-061") == {"hv1": "pass"}, messages(a, "HVA-061")
