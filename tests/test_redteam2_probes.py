@@ -1291,3 +1291,29 @@ def test_hugepage_backed_vm_is_never_merged(host_scan) -> None:
         ],
     )
     assert outcomes(a, "HVA-061") == {"hv1": "pass"}, messages(a, "HVA-061")
+
+
+@xfail(
+    "HVA-195/220: VMs on an Open vSwitch bridge with a physical port: HVA-195 passes "
+    "('every VM bridge ... filters VLANs') and HVA-220 is n/a ('no bridge ... carries VM "
+    "ports'); OVS bridges are invisible to both"
+)
+def test_ovs_bridge_uplink_checks_ask(host_scan) -> None:
+    """Open vSwitch: every OVS port, VM tap or physical uplink, shows `master ovs-system` in
+    `ip -d link` (the datapath), so which uplinks serve ovsbr0 is only in `ovs-vsctl list-ports
+    ovsbr0`; an OVS port without a tag forwards the VM's tagged frames (ovs-vswitchd.conf.db(5),
+    vlan_mode trunk). The VM defined on ovsbr0 proves a VM bridge exists: neither a pass nor
+    'not applicable'. Manual for both, naming ovsbr0."""
+    a = host_scan(
+        {"ip-link": (OVS_LINKS, 0), "ip-addr": (OVS_ADDR, 0)},
+        domains=[
+            dev(
+                "onovs",
+                "<interface type='bridge'><source bridge='ovsbr0'/>"
+                "<virtualport type='openvswitch'/><model type='virtio'/></interface>",
+            )
+        ],
+    )
+    for check_id in ("HVA-195", "HVA-220"):
+        assert outcomes(a, check_id) == {"hv1": "manual"}, messages(a, check_id)
+        assert "ovsbr0" in messages(a, check_id)["hv1"]
