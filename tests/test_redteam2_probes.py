@@ -1317,3 +1317,28 @@ def test_ovs_bridge_uplink_checks_ask(host_scan) -> None:
     for check_id in ("HVA-195", "HVA-220"):
         assert outcomes(a, check_id) == {"hv1": "manual"}, messages(a, check_id)
         assert "ovsbr0" in messages(a, check_id)["hv1"]
+
+
+@xfail(
+    "HVA-044: a static AppArmor label naming another VM's profile (libvirt-<uuid of web01>) "
+    "passes as unique; only static labels are compared"
+)
+def test_static_apparmor_label_of_another_vm(host_scan) -> None:
+    """libvirt src/security/security_apparmor.c: a dynamic VM's profile is AA_PREFIX "libvirt-"
+    + its uuid, which virt-aa-helper writes to allow that VM's own disks and devices. A second VM
+    given `<seclabel type='static' model='apparmor'><label>libvirt-<uuid of web01></label>` runs
+    under web01's profile and may open web01's images: the sharing the check fails for two static
+    labels. Fail, naming web01."""
+    a = host_scan(
+        domains=[
+            domain_xml("web01"),
+            domain_xml(
+                "borrower",
+                body="<seclabel type='static' model='apparmor' relabel='no'>"
+                f"<label>libvirt-{_uuid('web01')}</label></seclabel>",
+            ),
+        ]
+    )
+    got = outcomes(a, "HVA-044")
+    assert got["borrower"] == "fail", messages(a, "HVA-044")
+    assert "web01" in messages(a, "HVA-044")["borrower"]
