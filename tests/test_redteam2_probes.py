@@ -1342,3 +1342,69 @@ def test_static_apparmor_label_of_another_vm(host_scan) -> None:
     got = outcomes(a, "HVA-044")
     assert got["borrower"] == "fail", messages(a, "HVA-044")
     assert "web01" in messages(a, "HVA-044")["borrower"]
+
+
+def _bundle_with_live_xml(d: Path, host: dict[str, Any], xmls: dict[str, str]) -> Path:
+    """A replayed host whose daemon returned these domain XML documents verbatim: what a real
+    libvirtd reports for running VMs (live XML with the labels it generated), which the test
+    driver does not keep. The first red team's raw-argument probe builds its bundle the same way."""
+    from conftest import ReplayRunner, _replay_secmodel
+    from hvaudit.bundle import BundleWriter, dump_json
+    from hvaudit.collect.host import HostCollector
+    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+
+    uri = write_node(d / "n.xml", [domain_xml("placeholder")])
+    writer = BundleWriter(d / "b", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    del writer.entries["libvirt/domains/index.json"]
+    assert writer.root is not None
+    (writer.root / "libvirt/domains/index.json").unlink()
+    index = []
+    for name, xml in xmls.items():
+        path = f"libvirt/domains/{name}.xml"
+        writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
+        index.append({"uuid": name, "file": path, "autostart": True})
+    writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
+    writer.meta["collector"]["libvirt"]["simulated"] = False
+    writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    _replay_secmodel(writer, host.get("secmodel", "apparmor"))
+    HostCollector(ReplayRunner(host)).collect(writer)
+    return writer.close(complete=True)
+
+
+def _live(name: str, body: str) -> str:
+    """A running domain's live XML (id='1')."""
+    return domain_xml(name, body=body).replace("<domain type='kvm'>", "<domain type='kvm' id='1'>")
+
+
+@xfail(
+    "HVA-044: a static SELinux label whose MCS pair equals the pair a running VM was given "
+    "dynamically passes as unique; dynamic labels in live XML are not compared"
+)
+def test_static_label_equal_to_a_running_dynamic_label(tmp_path: Path) -> None:
+    """libvirt formatdomain, "Security label": a running VM's live XML shows the dynamic label
+    it was given (<label> under type='dynamic'). libvirt reserves MCS pairs for the dynamic
+    labels it generates; a static label is taken as written (the administrator's duty). A static
+    VM with the pair c10,c20 that the running dyn_a holds shares its categories: each may open
+    the other's images (virSecuritySELinuxMCSFind: equal category sets). Fail the static VM,
+    naming dyn_a."""
+    from test_redteam_probes import SELINUX_HOST
+
+    xmls = {
+        "dyn_a": _live(
+            "dyn_a",
+            "<seclabel type='dynamic' model='selinux' relabel='yes'>"
+            "<label>system_u:system_r:svirt_t:s0:c10,c20</label>"
+            "<imagelabel>system_u:object_r:svirt_image_t:s0:c10,c20</imagelabel></seclabel>",
+        ),
+        "stat_b": _live(
+            "stat_b",
+            "<seclabel type='static' model='selinux' relabel='yes'>"
+            "<label>system_u:system_r:svirt_t:s0:c20,c10</label></seclabel>",
+        ),
+    }
+    a = run_assessment(_bundle_with_live_xml(tmp_path, dict(SELINUX_HOST), xmls))
+    got, msgs = outcomes(a, "HVA-044"), messages(a, "HVA-044")
+    assert got["dyn_a"] == "pass", msgs
+    assert got["stat_b"] == "fail", msgs
+    assert "dyn_a" in msgs["stat_b"]
