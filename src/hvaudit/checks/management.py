@@ -1158,7 +1158,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     """Logs kept only on the host die with it and can be edited by whoever takes it over; the 2014
     draft wants them in a standard format, in real time, over a secure channel to an external server.
     TLS that does not authenticate the server (rsyslog StreamDriverAuthMode "anon") is no secure
-    channel: anyone on the path can pose as the log server (rsyslog gtls driver docs)."""
+    channel: anyone on the path can pose as the log server (rsyslog gtls driver docs). rsyslog's
+    destinations are resolved as rsyslogd resolves them (hvaudit.parse.rsyslog, from rsyslog's
+    omfwd.c, glbl.c and netstrms.c, confirmed with `search`): an omfwd action without StreamDriver
+    uses the global DefaultNetstreamDriver (RainerScript or legacy), else ptcp; protocol defaults
+    to udp and StreamDriverMode to 0, both plain; only files rsyslog.conf includes count."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding

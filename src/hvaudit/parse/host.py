@@ -37,6 +37,7 @@ from hvaudit.parse.libvirt_conf import (
     parse_conf,
 )
 from hvaudit.parse.pam import OTP_MODULES, parse_stack, required_factors
+from hvaudit.parse.rsyslog import rsyslog_forwarding
 from hvaudit.safexml import parse_xml
 
 __all__ = ["parse_host_facts", "parse_libvirt_host"]
@@ -948,47 +949,20 @@ def _mfa_one(
     return Fact.of((True, how), *evidence)
 
 
-_RSYSLOG_LEGACY = re.compile(r"(?<![\w$])(@@?)(\(o\))?\[?([\w.\-:]+?)\]?(:\d+)?(;\S+)?\s*$")
-
-
-_ANON_TLS = "TLS in anon mode: the log server is not authenticated"
-
-
 def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
-    """(target, over authenticated TLS) for every remote log destination. rsyslog omfwd counts
-    with a TLS stream driver (gtls, ossl) in mode 1 and an authentication mode other than anon:
-    "anon does not permit to authenticate the remote peer ... vulnerable to man in the middle
-    attacks" (rsyslog docs, gtls/ossl Network Stream Driver); without StreamDriverAuthMode the
-    drivers use x509/name (runtime/nsd_gtls.h and nsd_ossl.h: authMode 0 is CERTNAME, and
-    SetAuthMode(NULL) picks it)."""
+    """(target, over authenticated TLS) for every remote log destination: rsyslog's as rsyslogd
+    resolves them (`hvaudit.parse.rsyslog`, whose docstring cites omfwd.c, glbl.c and netstrms.c),
+    syslog-ng's and systemd-journal-upload's. rsyslog files included from paths the collector does
+    not read leave the answer open unless a plain destination already fails it."""
     targets: list[tuple[str, bool]] = []
     sources: list[Source] = []
+    unread: tuple[str, ...] = ()
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
-        lines = [ln.partition(":")[2] for ln in rs.text.splitlines()]
-        body = "\n".join(ln for ln in lines if not ln.strip().startswith("#"))
-        tls_default = bool(
-            re.search(r"\$DefaultNetstreamDriver\s+\"?(gtls|ossl)", body, re.I)
-        ) and bool(re.search(r"\$ActionSendStreamDriverMode\s+1", body))
-        legacy_anon = bool(re.search(r"\$ActionSendStreamDriverAuthMode\s+\"?anon", body, re.I))
-        for m in re.finditer(r"action\s*\((.*?)\)", body, re.S | re.I):
-            args = m.group(1)
-            if re.search(r'type\s*=\s*"omfwd"', args, re.I):
-                target = re.search(r'target\s*=\s*"([^"]+)"', args, re.I)
-                name = target.group(1) if target else "(unnamed)"
-                tls = bool(re.search(r'StreamDriverMode\s*=\s*"1"', args, re.I)) and bool(
-                    re.search(r'StreamDriver\s*=\s*"(gtls|ossl)"', args, re.I)
-                )
-                if tls and re.search(r'StreamDriverAuthMode\s*=\s*"anon"', args, re.I):
-                    tls, name = False, f"{name} ({_ANON_TLS})"
-                targets.append((name, tls))
-        for line in body.splitlines():
-            m2 = _RSYSLOG_LEGACY.search(line.strip())
-            if m2 and not line.strip().startswith(("$", "action")):
-                tls = m2.group(1) == "@@" and tls_default
-                name = m2.group(3) + (f" ({_ANON_TLS})" if tls and legacy_anon else "")
-                targets.append((name, tls and not legacy_anon))
+        fwd = rsyslog_forwarding(_by_file(rs.text))
+        targets.extend((d.name, d.tls) for d in fwd.destinations)
+        unread = fwd.unread
     elif rs.state == "failed":
         return Fact.failed(f"rsyslog configuration: {rs.reason}", rs.source)
     ng = ev.get(_cmd("syslog-ng-config"))
@@ -1006,6 +980,13 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             if line.strip().startswith("URL="):
                 url = line.split("=", 1)[1].strip()
                 targets.append((url, url.startswith("https://")))
+    if unread and all(tls for _, tls in targets):
+        read = ", ".join(t for t, _ in targets) or "none"
+        return Fact.unavailable(
+            f"rsyslog includes {', '.join(unread)}, which was not collected (destinations read: "
+            f"{read})",
+            *sources,
+        )
     return Fact.of(tuple(targets), *sources)
 
 

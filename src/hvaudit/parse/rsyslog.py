@@ -1,0 +1,332 @@
+"""rsyslog's remote destinations, resolved the way rsyslogd resolves them.
+
+HVA-200 needs to know, for every omfwd destination, whether rsyslogd sends over TLS that
+authenticates the server. That depends on settings spread over the configuration: the action's own
+parameters, the global default stream driver, legacy `$ActionSend...` directives in force where a
+legacy `@@host` selector stands, and which files rsyslogd includes at all. This module reads the
+configuration in rsyslogd's order (rsyslog.conf, include files spliced in where they are included)
+and returns each destination with its verdict; it never guesses a setting it cannot see.
+
+Sources (rsyslog git, tools/omfwd.c, runtime/glbl.c, runtime/netstrms.c, runtime/nsd_*.c,
+grammar/rainerscript.c, grammar/lexer.l; confirmed with `search` on the rsyslog tree):
+- omfwd action parameters are case-insensitive; `streamdriver.name`, `streamdriver.mode` and
+  `streamdriver.authmode` are aliases of `StreamDriver`, `StreamDriverMode` and
+  `StreamDriverAuthMode` (omfwd.c actpdescr); `protocol` defaults to udp (setInstParamDefaults:
+  `protocol = FORW_UDP`), and UDP never uses a stream driver (use omdtls for TLS over UDP).
+- An action without StreamDriver uses the global default driver: netstrms.c loadDrvr "if no drvr
+  name is set, use system default" = glbl GetDfltNetstrmDrvr, i.e. `global(DefaultNetstreamDriver=)`
+  or the legacy `$DefaultNetstreamDriver` (both set loadConf->globals.pszDfltNetstrmDrvr, the last
+  one wins), else "ptcp" (DFLT_NETSTRM_DRVR): plain TCP. TLS-capable drivers are gtls, ossl and
+  mbedtls (glbl.c glblIsTlsCapableNetstrmDrvr).
+- StreamDriverMode defaults to 0, plain TCP even with a TLS driver ("mode 0 uses plain TCP so TLS
+  is not active", omfwd.c warnIfNonTlsForwardingConfigured); rsyslog >= 8.2608 with
+  `global(compatibility.defaults.secure="strict")` turns an unset mode into 1 when the effective
+  driver is TLS-capable (omfwd.c applySecureDefaultsToForwarding).
+- Without StreamDriverAuthMode omfwd never calls SetAuthMode and the drivers keep authMode 0, which
+  is x509/name (nsd_gtls.h GTLS_AUTH_CERTNAME = 0, likewise nsd_ossl and nsd_mbedtls); "anon"
+  authenticates no server (omfwd.c: "server identity is not authenticated, so MITM is possible").
+- Legacy selectors (`*.* @@host`) take the `$ActionSendStreamDriver`, `...DriverMode` and
+  `...DriverAuthMode` values set above them (omfwd.c createInstance and parseSelectorAct copy the
+  legacy settings; `$ResetConfigVariables` clears them); action() objects start from the defaults
+  (newActInst calls setInstParamDefaults after createInstance).
+- `$IncludeConfig X` and `include(file="X")` read the files matching X where they stand; X is a
+  glob (sorted) or a directory, whose files are read recursively (rainerscript.c cnfDoInclude).
+  Files that are never included are not rsyslog's configuration.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["RSYSLOG_TREE", "RsyslogDestination", "RsyslogForwarding", "rsyslog_forwarding"]
+
+RSYSLOG_MAIN = "/etc/rsyslog.conf"
+RSYSLOG_TREE = "/etc/rsyslog.d"
+"""What the collector reads (`grep -r -H "" /etc/rsyslog.conf /etc/rsyslog.d`)."""
+
+TLS_DRIVERS = ("gtls", "ossl", "mbedtls")
+ANON_TLS = "TLS in anon mode: the log server is not authenticated"
+
+_OBJECT = re.compile(r"\b(action|global|include)\s*\(", re.I)
+_PARAM = re.compile(
+    r"""([A-Za-z][\w.]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\[[^\]]*\]|[^\s)"']+)""", re.S
+)
+_LEGACY_FWD = re.compile(r"(?<![\w$])(@@?)(\([^)]*\))?\[?([\w.\-:]+?)\]?(:\d+)?(;\S+)?\s*$")
+_DIRECTIVE = re.compile(r"\$(\w+)\s*(.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class RsyslogDestination:
+    """One remote destination: `name` (with the reason when it is not authenticated TLS)."""
+
+    name: str
+    tls: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RsyslogForwarding:
+    """Every destination rsyslogd forwards to, and the include patterns whose files were not
+    collected (their destinations are unknown)."""
+
+    destinations: tuple[RsyslogDestination, ...]
+    unread: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Legacy:
+    """The legacy `$ActionSend...` settings in force (omfwd.c configSettings_t)."""
+
+    driver: str | None = None
+    mode: int = 0
+    mode_set: bool = False
+    auth: str | None = None
+
+
+def _value(raw: str) -> str:
+    if raw[:1] in "\"'" and raw[-1:] == raw[:1] and len(raw) >= 2:
+        return raw[1:-1]
+    return raw
+
+
+def _params(body: str) -> dict[str, str]:
+    """An object's parameters, names lower-cased (RainerScript names are case-insensitive)."""
+    return {m.group(1).lower(): m.group(2) for m in _PARAM.finditer(body)}
+
+
+def _uncomment(lines: list[str]) -> str:
+    """The file's text without `#` line comments (outside quotes) and `/* */` comments."""
+    out = []
+    for line in lines:
+        quote = ""
+        for i, ch in enumerate(line):
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                line = line[:i]
+                break
+        out.append(line)
+    return re.sub(r"/\*.*?\*/", " ", "\n".join(out), flags=re.S)
+
+
+def _close(text: str, start: int) -> int:
+    """The index of the ')' closing the object whose '(' is just before `start`."""
+    quote = ""
+    depth = 1
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+def _statements(text: str) -> Iterator[tuple[str, str]]:
+    """("object:NAME", parameters) for action/global/include objects and ("line", text) for the
+    legacy lines between them, in file order."""
+    pos = 0
+    while True:
+        m = _OBJECT.search(text, pos)
+        between = text[pos : m.start() if m else len(text)]
+        for line in between.splitlines():
+            if line.strip():
+                yield "line", line.strip()
+        if m is None:
+            return
+        end = _close(text, m.end())
+        yield f"object:{m.group(1).lower()}", text[m.end() : end]
+        pos = end + 1
+
+
+def _segments_match(pattern: list[str], path: list[str]) -> bool:
+    return all(
+        fnmatch.fnmatchcase(p, pat) and (pat.startswith(".") or not p.startswith("."))
+        for pat, p in zip(pattern, path, strict=True)
+    )
+
+
+def _expand(pattern: str, files: list[str]) -> list[str]:
+    """The collected files an include of `pattern` reads, in rsyslogd's order: glob(3) matches
+    sorted, a matched directory read recursively (its hidden entries skipped, as glob does)."""
+    pat = pattern.rstrip("/") + ("/*" if pattern.endswith("/") else "")
+    pat_parts = pat.split("/")
+    out = []
+    for f in files:
+        parts = f.split("/")
+        if len(parts) < len(pat_parts) or not _segments_match(pat_parts, parts[: len(pat_parts)]):
+            continue
+        if any(p.startswith(".") for p in parts[len(pat_parts) :]):
+            continue
+        out.append(f)
+    return sorted(out, key=lambda p: p.split("/"))
+
+
+def _collected(pattern: str) -> bool:
+    """Whether the collector reads every file `pattern` can name."""
+    pat = pattern.rstrip("/")
+    if pat == RSYSLOG_MAIN:
+        return True
+    return pat.startswith(RSYSLOG_TREE + "/") or pat == RSYSLOG_TREE
+
+
+def _mode(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        return int(_value(raw).strip())
+    except ValueError:
+        return 0
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A destination whose verdict needs the config-wide global settings."""
+
+    name: str
+    tcp: bool
+    driver: str | None
+    mode: int
+    mode_set: bool
+    auth: str | None
+    tls_asked: bool
+
+
+def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
+    """The destinations of the configuration `files` (path -> lines, as collected)."""
+    paths = list(files)
+    texts = {p: _uncomment(lines) for p, lines in files.items()}
+    pending: list[_Pending] = []
+    unread: list[str] = []
+    default_driver: str | None = None
+    strict = False
+    legacy = _Legacy()
+    seen: set[str] = set()
+
+    def read(path: str, depth: int) -> None:
+        nonlocal default_driver, strict, legacy
+        if path in seen or depth > 16:
+            return
+        seen.add(path)
+        for kind, body in _statements(texts.get(path, "")):
+            if kind == "object:global":
+                params = _params(body)
+                if "defaultnetstreamdriver" in params:
+                    default_driver = _value(params["defaultnetstreamdriver"]).lower()
+                if "compatibility.defaults.secure" in params:
+                    strict = _value(params["compatibility.defaults.secure"]).lower() == "strict"
+            elif kind == "object:include":
+                params = _params(body)
+                if "file" in params:
+                    include(_value(params["file"]), depth)
+                elif "text" in params:
+                    unread.append("include(text=...)")
+            elif kind == "object:action":
+                params = _params(body)
+                if _value(params.get("type", "")).lower() != "omfwd":
+                    continue
+                pending.append(_action(params))
+            elif body.startswith("$"):
+                d = _DIRECTIVE.match(body)
+                if d is None:
+                    continue
+                name, arg = d.group(1).lower(), d.group(2).strip()
+                word = arg.split()[0] if arg.split() else ""
+                if name == "includeconfig":
+                    include(word, depth)
+                elif name == "defaultnetstreamdriver":
+                    default_driver = word.lower() or None
+                elif name == "actionsendstreamdriver":
+                    legacy.driver = word.lower() or None
+                elif name == "actionsendstreamdrivermode":
+                    legacy.mode, legacy.mode_set = _mode(word) or 0, True
+                elif name == "actionsendstreamdriverauthmode":
+                    legacy.auth = word.lower() or None
+                elif name == "resetconfigvariables":
+                    legacy = _Legacy()
+            else:
+                m = _LEGACY_FWD.search(body)
+                if m:
+                    tcp = m.group(1) == "@@"
+                    pending.append(
+                        _Pending(
+                            m.group(3),
+                            tcp,
+                            legacy.driver if tcp else None,
+                            legacy.mode if tcp else 0,
+                            legacy.mode_set if tcp else False,
+                            legacy.auth if tcp else None,
+                            tls_asked=False,
+                        )
+                    )
+
+    def include(pattern: str, depth: int) -> None:
+        if not pattern:
+            return
+        if not _collected(pattern) or pattern.endswith((".yaml", ".yml")):
+            unread.append(pattern)
+            return
+        for f in _expand(pattern, paths):
+            read(f, depth + 1)
+
+    if RSYSLOG_MAIN in files:
+        read(RSYSLOG_MAIN, 0)
+    else:  # no main file collected: every collected file, in order (the best evidence there is)
+        for p in sorted(paths, key=lambda p: p.split("/")):
+            read(p, 0)
+    return RsyslogForwarding(
+        tuple(_judge(p, default_driver, strict) for p in pending), tuple(dict.fromkeys(unread))
+    )
+
+
+def _action(params: dict[str, str]) -> _Pending:
+    target = params.get("target", "")
+    if target.startswith("["):
+        name = ", ".join(_value(t.strip()) for t in target[1:-1].split(",") if t.strip())
+    else:
+        name = _value(target)
+    driver = params.get("streamdriver", params.get("streamdriver.name"))
+    mode = _mode(params.get("streamdrivermode", params.get("streamdriver.mode")))
+    auth = params.get("streamdriverauthmode", params.get("streamdriver.authmode"))
+    return _Pending(
+        name or "(unnamed)",
+        _value(params.get("protocol", "udp")).lower() == "tcp",
+        _value(driver).lower() if driver is not None else None,
+        mode or 0,
+        mode is not None,
+        _value(auth).lower() if auth is not None else None,
+        tls_asked=driver is not None or mode is not None or auth is not None,
+    )
+
+
+def _judge(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDestination:
+    driver = p.driver or default_driver or "ptcp"
+    tls_driver = driver in TLS_DRIVERS
+    mode = 1 if (strict and p.tcp and tls_driver and not p.mode_set) else p.mode
+    if not p.tcp:
+        why = " (UDP: omfwd's protocol defaults to udp, which has no TLS)" if p.tls_asked else ""
+        return RsyslogDestination(p.name + why, False)
+    if not tls_driver:
+        return RsyslogDestination(p.name, False)
+    if mode == 0:
+        why = f" (stream driver {driver} in mode 0: plain TCP)" if p.tls_asked else ""
+        return RsyslogDestination(p.name + why, False)
+    if p.auth == "anon":
+        return RsyslogDestination(f"{p.name} ({ANON_TLS})", False)
+    return RsyslogDestination(p.name, True)

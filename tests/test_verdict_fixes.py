@@ -1,0 +1,205 @@
+"""Verdict fixes of the fourth session (issue 8): each case failed on the code before its fix.
+
+Every case goes through the real collector, bundle, parser and engine with the host artefacts
+replayed (see conftest), and asserts the exact status and message for the one host `hv1`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+
+
+def _rsyslog(*files: tuple[str, str]) -> tuple[str, int]:
+    """`grep -r -H "" /etc/rsyslog.conf /etc/rsyslog.d` output for (path, text) files."""
+    return "".join(f"{path}:{line}\n" for path, text in files for line in text.splitlines()), 0
+
+
+RS_MAIN = "/etc/rsyslog.conf"
+RS_REMOTE = "/etc/rsyslog.d/50-remote.conf"
+TLS_OK = "logs forwarded over TLS to logs.example.internal"
+PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "message"),
+    [
+        (  # the global default driver is what an action without StreamDriver uses (netstrms.c)
+            [
+                (
+                    RS_MAIN,
+                    'global(DefaultNetstreamDriver="gtls" '
+                    'DefaultNetstreamDriverCAFile="/etc/pki/ca.pem")\n'
+                    'action(type="omfwd" target="logs.example.internal" port="6514" '
+                    'protocol="tcp" StreamDriverMode="1")\n',
+                )
+            ],
+            "pass",
+            TLS_OK,
+        ),
+        (  # the legacy global directive, with a RainerScript action
+            [
+                (
+                    RS_MAIN,
+                    "$DefaultNetstreamDriver ossl\n"
+                    'action(type="omfwd" target="logs.example.internal" port="6514"\n'
+                    '       protocol="tcp" streamdriver.mode="1" '
+                    'streamdriver.authmode="x509/name")\n',
+                )
+            ],
+            "pass",
+            TLS_OK,
+        ),
+        (  # the global default driver, but anon authenticates no server: still a fail
+            [
+                (
+                    RS_MAIN,
+                    'global(DefaultNetstreamDriver="gtls")\n'
+                    'action(type="omfwd" target="logs.example.internal" port="6514" '
+                    'protocol="tcp" StreamDriverMode="1" StreamDriverAuthMode="anon")\n',
+                )
+            ],
+            "fail",
+            f"{PLAIN} (TLS in anon mode: the log server is not authenticated)",
+        ),
+        (  # the streamdriver.name / streamdriver.mode aliases (omfwd.c actpdescr)
+            [
+                (
+                    RS_REMOTE,
+                    'action(type="omfwd" target="logs.example.internal" protocol="tcp" '
+                    'streamdriver.name="gtls" streamdriver.mode="1")\n',
+                )
+            ],
+            "pass",
+            TLS_OK,
+        ),
+        (  # protocol defaults to udp: the TLS settings are never used (false pass before)
+            [
+                (
+                    RS_REMOTE,
+                    'action(type="omfwd" target="logs.example.internal" port="6514" '
+                    'StreamDriver="gtls" StreamDriverMode="1")\n',
+                )
+            ],
+            "fail",
+            f"{PLAIN} (UDP: omfwd's protocol defaults to udp, which has no TLS)",
+        ),
+        (  # no driver anywhere: the default is ptcp, plain TCP, whatever the mode says
+            [
+                (
+                    RS_REMOTE,
+                    'action(type="omfwd" target="logs.example.internal" protocol="tcp" '
+                    'StreamDriverMode="1")\n',
+                )
+            ],
+            "fail",
+            PLAIN,
+        ),
+        (  # a TLS driver in mode 0 is plain TCP (false pass before via the legacy directives)
+            [
+                (
+                    RS_MAIN,
+                    "$DefaultNetstreamDriver gtls\n*.* @@logs.example.internal:6514\n"
+                    "$ActionSendStreamDriverMode 1\n",
+                )
+            ],
+            "fail",
+            PLAIN,
+        ),
+        (  # rsyslog >= 8.2608 strict secure defaults: an unset mode is 1 with a TLS driver
+            [
+                (
+                    RS_MAIN,
+                    'global(compatibility.defaults.secure="strict" DefaultNetstreamDriver="gtls")\n'
+                    'action(type="omfwd" target="logs.example.internal" protocol="tcp")\n',
+                )
+            ],
+            "pass",
+            TLS_OK,
+        ),
+        (  # $ActionSendStreamDriver names the legacy selector's driver (omfwd.c)
+            [
+                (
+                    RS_MAIN,
+                    "$ActionSendStreamDriver gtls\n$ActionSendStreamDriverMode 1\n"
+                    "*.* @@(o)logs.example.internal:6514\n",
+                )
+            ],
+            "pass",
+            TLS_OK,
+        ),
+        (  # a file rsyslog.conf does not include is not configuration (false pass before)
+            [
+                (RS_MAIN, "$IncludeConfig /etc/rsyslog.d/*.conf\n*.* /var/log/syslog\n"),
+                ("/etc/rsyslog.d/20-local.conf", "auth.* /var/log/auth.log\n"),
+                (
+                    "/etc/rsyslog.d/50-remote.conf.rpmsave",
+                    'action(type="omfwd" target="logs.example.internal" protocol="tcp" '
+                    'StreamDriver="gtls" StreamDriverMode="1")\n',
+                ),
+            ],
+            "fail",
+            "no remote log destination configured",
+        ),
+        (  # an included file's legacy settings apply where it is included, above the selector
+            [
+                (
+                    RS_MAIN,
+                    'global(DefaultNetstreamDriver="gtls")\n'
+                    'include(file="/etc/rsyslog.d/" mode="optional")\n'
+                    "*.* @@logs.example.internal:6514\n",
+                ),
+                ("/etc/rsyslog.d/10-tls.conf", "$ActionSendStreamDriverMode 1\n"),
+            ],
+            "pass",
+            TLS_OK,
+        ),
+        (  # a commented-out TLS setting is no setting
+            [
+                (
+                    RS_REMOTE,
+                    'action(type="omfwd" target="logs.example.internal" protocol="tcp"\n'
+                    '       StreamDriverMode="1" # StreamDriver="gtls"\n'
+                    '       /* StreamDriver="gtls" */ )\n',
+                )
+            ],
+            "fail",
+            PLAIN,
+        ),
+        (  # TLS destinations read, but an included file outside the collection is unseen
+            [
+                (
+                    RS_MAIN,
+                    'include(file="/opt/logging/*.conf")\n'
+                    'action(type="omfwd" target="logs.example.internal" protocol="tcp" '
+                    'StreamDriver="gtls" StreamDriverMode="1")\n',
+                )
+            ],
+            "manual",
+            "evidence unavailable: rsyslog includes /opt/logging/*.conf, which was not collected "
+            "(destinations read: logs.example.internal)",
+        ),
+    ],
+    ids=[
+        "global-driver",
+        "legacy-global-driver-aliases",
+        "global-driver-anon",
+        "name-mode-aliases",
+        "udp-default",
+        "ptcp-default",
+        "mode-set-after-selector",
+        "strict-secure-defaults",
+        "legacy-action-driver",
+        "not-included-file",
+        "included-directory-order",
+        "commented-out",
+        "unread-include",
+    ],
+)
+def test_rsyslog_destinations_as_rsyslogd_resolves_them(
+    host_scan, files: list[tuple[str, str]], status: str, message: str
+) -> None:
+    a = host_scan({"rsyslog-config": _rsyslog(*files)})
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200")["hv1"] == message
