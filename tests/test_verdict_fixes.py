@@ -203,3 +203,60 @@ def test_rsyslog_destinations_as_rsyslogd_resolves_them(
     a = host_scan({"rsyslog-config": _rsyslog(*files)})
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200")["hv1"] == message
+
+
+VULN = "/sys/devices/system/cpu/vulnerabilities/"
+SPECTRE_V2_STIBP_OFF = (
+    "Mitigation: Retpolines; IBPB: conditional; STIBP: disabled; RSB filling; PBRSB-eIBRS: Not "
+    "affected; BHI: Not affected"
+)
+
+
+@pytest.mark.parametrize(
+    ("spectre_v2", "smt", "status", "message"),
+    [
+        (  # STIBP unused (spectre.rst) with a sibling thread online: cross-thread BTI is open
+            SPECTRE_V2_STIBP_OFF,
+            "on\n",
+            "fail",
+            f"vulnerable: spectre_v2 ({SPECTRE_V2_STIBP_OFF[:100]}): STIBP disabled while SMT is "
+            "on (SMT control: on)",
+        ),
+        (  # no sibling shares the predictors
+            SPECTRE_V2_STIBP_OFF,
+            "off\n",
+            "pass",
+            "2 CPU vulnerabilities reported, none unmitigated",
+        ),
+        (
+            SPECTRE_V2_STIBP_OFF,
+            "notsupported\n",
+            "pass",
+            "2 CPU vulnerabilities reported, none unmitigated",
+        ),
+        (  # the kernel default with SMT on: STIBP for seccomp/prctl tasks
+            "Mitigation: Retpolines; IBPB: conditional; STIBP: conditional; RSB filling; "
+            "PBRSB-eIBRS: Not affected; BHI: Not affected",
+            "on\n",
+            "pass",
+            "2 CPU vulnerabilities reported, none unmitigated",
+        ),
+        (  # the SMT state could not be read: the question, never a pass
+            SPECTRE_V2_STIBP_OFF,
+            PermissionError("Permission denied"),
+            "manual",
+            "spectre_v2 reports STIBP: disabled and the SMT state is unknown "
+            "(host/files/sys/devices/system/cpu/smt/control: Permission denied)",
+        ),
+    ],
+    ids=["smt-on", "smt-off", "smt-notsupported", "stibp-conditional", "smt-unknown"],
+)
+def test_spectre_v2_stibp_disabled_with_smt(
+    host_scan, spectre_v2: str, smt: str | Exception, status: str, message: str
+) -> None:
+    lines = f"{VULN}spectre_v2:{spectre_v2}\n{VULN}meltdown:Not affected\n"
+    overrides: dict[str, object] = {"cpu-vulnerabilities": (lines, 0)}
+    overrides["/sys/devices/system/cpu/smt/control"] = smt
+    a = host_scan(overrides)
+    assert outcomes(a, "HVA-181") == {"hv1": status}
+    assert messages(a, "HVA-181")["hv1"] == message

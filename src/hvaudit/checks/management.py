@@ -1065,7 +1065,9 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     },
     remediation="Update the microcode and the kernel, and remove mitigations=off from the kernel "
     'command line; where a flaw is reported "SMT vulnerable", disable SMT (nosmt, or '
-    "mitigations=auto,nosmt) on a host that runs untrusted VMs.",
+    "mitigations=auto,nosmt) on a host that runs untrusted VMs; where spectre_v2 reports "
+    '"STIBP: disabled" with SMT on, disable SMT or boot with spectre_v2_user=on (with microcode '
+    "that provides STIBP).",
     platforms=LINUX_HOST,
 )
 def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
@@ -1076,29 +1078,56 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     bugs.c: mds/taa/mmio_stale_data_show_state "...; SMT vulnerable" when sched_smt_active(),
     MDS_MSG_SMT "MDS CPU bug present and SMT on, data leak possible"; l1tf and retbleed alike), so
     a VM on one thread can read what another VM on the sibling thread handles
-    (Documentation/admin-guide/hw-vuln/mds.rst: untrusted guests need SMT disabled)."""
+    (Documentation/admin-guide/hw-vuln/mds.rst: untrusted guests need SMT disabled). spectre_v2
+    "STIBP: disabled" is printed when spectre_v2_user_stibp is SPECTRE_V2_USER_NONE (bugs.c
+    stibp_state; not printed at all under Intel eIBRS, which protects the sibling itself):
+    "STIBP unused" (hw-vuln/spectre.rst, sysfs table), so nothing isolates the branch predictors
+    of sibling threads, and a guest on one thread can steer the indirect branches of a VM or of
+    QEMU on the other ("guest-to-guest attacks from sibling thread when SMT is in use", same
+    file; bugs.c warns for VMSCAPE when STIBP is disabled with SMT). It counts as unmitigated
+    while SMT control is "on"; with SMT off, forced off or unsupported no sibling shares the
+    predictors (all found with `search` in torvalds/linux and its stable tree)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.cpu_vulnerabilities
         if not f.known:
             yield unknown(s, f, "no CPU vulnerability is reported as Vulnerable")
             continue
+        smt = h.facts.smt_control
+        smt_on = smt.known and smt.get() == "on"
+        stibp_off = sorted(k for k, v in f.get().items() if "STIBP: disabled" in v)
         bad = sorted(
-            k for k, v in f.get().items() if v.startswith("Vulnerable") or "SMT vulnerable" in v
+            k
+            for k, v in f.get().items()
+            if v.startswith("Vulnerable") or "SMT vulnerable" in v or (smt_on and k in stibp_off)
         )
         if bad:
-            smt = h.facts.smt_control
             on = f" (SMT control: {smt.get()})" if smt.known else ""
+            sibling = [k for k in bad if "SMT vulnerable" in f.get()[k] or k in stibp_off]
             yield failed(
                 s,
                 "vulnerable: "
                 + ", ".join(
-                    f"{k} ({f.get()[k][: 100 if 'SMT vulnerable' in f.get()[k] else 60]})"
+                    f"{k} ({f.get()[k][: 100 if k in sibling else 60]})"
+                    + (": STIBP disabled while SMT is on" if k in stibp_off else "")
                     for k in bad[:6]
                 )
-                + (on if any("SMT vulnerable" in f.get()[k] for k in bad) else ""),
+                + (on if sibling else ""),
                 *f.sources,
-                *(smt.sources if on else ()),
+                *(smt.sources if on and sibling else ()),
+            )
+        elif stibp_off and not smt.known:
+            yield manual(
+                s,
+                f"{', '.join(stibp_off)} reports STIBP: disabled and the SMT state is unknown "
+                f"({smt.reason})",
+                *f.sources,
+                *smt.sources,
+                question="Is SMT off on this host, or is STIBP in use? Evidence: `cat "
+                "/sys/devices/system/cpu/smt/control` and the spectre_v2 line of "
+                "/sys/devices/system/cpu/vulnerabilities. Pass: SMT control is off, forceoff or "
+                "notsupported, or spectre_v2 no longer says STIBP: disabled; fail: SMT is on "
+                "and STIBP is disabled.",
             )
         else:
             yield passed(
