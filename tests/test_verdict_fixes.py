@@ -260,3 +260,61 @@ def test_spectre_v2_stibp_disabled_with_smt(
     a = host_scan(overrides)
     assert outcomes(a, "HVA-181") == {"hv1": status}
     assert messages(a, "HVA-181")["hv1"] == message
+
+
+CRYPTO_POLICY = "/etc/crypto-policies/back-ends/opensshserver.config"
+REDHAT_DROPIN = (
+    "/etc/ssh/sshd_config.d/50-redhat.conf:Include " + CRYPTO_POLICY + "\n"
+    "/etc/ssh/sshd_config.d/50-redhat.conf:KbdInteractiveAuthentication no\n"
+    "/etc/ssh/sshd_config.d/50-redhat.conf:UsePAM yes\n",
+    0,
+)
+#: What crypto-policies writes for sshd (RHEL 9 DEFAULT policy, shortened): algorithms only.
+CRYPTO_SSHD = (
+    "Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-ctr\n"
+    "MACs hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com\n"
+    "KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256\n"
+    "RequiredRSASize 2048\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("crypto", "status", "message"),
+    [
+        (  # RHEL/Fedora: 50-redhat.conf includes the crypto-policies back end, now read
+            CRYPTO_SSHD,
+            "pass",
+            "PermitRootLogin no",
+        ),
+        (  # it is read like any included file: a Match block in it counts
+            CRYPTO_SSHD + "Match Address 10.9.0.0/16\n  PermitRootLogin yes\n",
+            "fail",
+            f"PermitRootLogin no, but Match Address 10.9.0.0/16 ({CRYPTO_POLICY}:5) sets "
+            "PermitRootLogin yes",
+        ),
+        (  # an Include that matches no file includes nothing (servconf.c: GLOB_NOMATCH skipped)
+            None,
+            "pass",
+            "PermitRootLogin no",
+        ),
+        (  # the file exists but could not be read: an error, never a pass
+            PermissionError("Permission denied"),
+            "error",
+            "evidence could not be collected: /etc/crypto-policies/back-ends/"
+            "opensshserver.config: Permission denied",
+        ),
+    ],
+    ids=["read", "match-in-it", "absent", "unreadable"],
+)
+def test_sshd_include_of_the_crypto_policy(
+    host_scan, crypto: str | Exception | None, status: str, message: str
+) -> None:
+    a = host_scan(
+        {
+            "/etc/ssh/sshd_config": "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n",
+            "sshd-config-d": REDHAT_DROPIN,
+            CRYPTO_POLICY: crypto,
+        }
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": status}
+    assert messages(a, "HVA-160")["hv1"] == message

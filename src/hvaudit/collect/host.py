@@ -65,6 +65,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/group"),
     FileProbe("/etc/nsswitch.conf"),
     FileProbe("/etc/ssh/sshd_config"),
+    # RHEL/Fedora's sshd_config.d/50-redhat.conf includes the crypto-policies back end (ciphers,
+    # MACs, key exchange: no secrets); read so that its Include does not leave sshd unjudged.
+    FileProbe("/etc/crypto-policies/back-ends/opensshserver.config"),
     FileProbe("/etc/pam.d/sshd"),
     FileProbe("/etc/pam.d/common-auth"),
     FileProbe("/etc/pam.d/password-auth"),

@@ -409,6 +409,10 @@ def _sshd_fact(ev: HostEvidence, server: Fact[str]) -> Fact[dict[str, str]]:
 
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 SSHD_CONFIG_D = "/etc/ssh/sshd_config.d/"
+SSHD_INCLUDED_FILES = ("/etc/crypto-policies/back-ends/opensshserver.config",)
+"""Files outside sshd_config.d that distributions include and the collector reads: RHEL 9 and
+Fedora's /etc/ssh/sshd_config.d/50-redhat.conf has `Include /etc/crypto-policies/back-ends/
+opensshserver.config` (ComplianceAsCode sshd_include_crypto_policy checks for that line)."""
 
 
 def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ...]]:
@@ -416,8 +420,10 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
 
     sshd_config(5): a Match block runs until the next Match line or the end of the file; Include
     takes glob patterns, relative ones under /etc/ssh, read in sorted order where the Include
-    stands; keywords are case-insensitive and take `keyword value` or `keyword=value`. Only
-    /etc/ssh/sshd_config.d is collected besides the main file: an Include elsewhere is unread."""
+    stands; keywords are case-insensitive and take `keyword value` or `keyword=value`. Besides the
+    main file, /etc/ssh/sshd_config.d and SSHD_INCLUDED_FILES are collected (a pattern that
+    matches no file includes nothing: servconf.c ignores GLOB_NOMATCH); an Include elsewhere is
+    unread (unavailable), an included file whose read failed is a failed fact."""
     if server.known and server.get() == "absent":
         return Fact.of((), *server.sources)
     main = ev.get(_file(SSHD_CONFIG))
@@ -433,6 +439,8 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
         return Fact.unavailable(f"{SSHD_CONFIG_D} was not read ({d.reason})", d.source)
     blocks: list[SshdMatch] = []
     unread: list[str] = []
+    sources: list[Source] = [main.source, d.source]
+    failed: list[str] = []
 
     def read(path: str, lines: list[str], depth: int) -> None:
         criteria, where = "", ""
@@ -450,6 +458,14 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
             elif key == "include" and depth < 8:
                 for pattern in value.split():
                     full = pattern if pattern.startswith("/") else f"/etc/ssh/{pattern}"
+                    if full in SSHD_INCLUDED_FILES:
+                        extra = ev.get(_file(full))
+                        if extra.state == "ok":
+                            sources.append(extra.source)
+                            read(full, extra.text.splitlines(), depth + 1)
+                        elif extra.state != "absent":
+                            failed.append(f"{full}: {extra.reason or extra.state}")
+                        continue
                     if not full.startswith(SSHD_CONFIG_D):
                         unread.append(full)
                         continue
@@ -461,13 +477,15 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
             blocks.append(SshdMatch(criteria, where, tuple(settings)))
 
     read(SSHD_CONFIG, main.text.splitlines(), 0)
+    if failed:
+        return Fact.failed("; ".join(failed), *sources)
     if unread:
         return Fact.unavailable(
             f"{SSHD_CONFIG} includes {', '.join(unread[:4])}, outside {SSHD_CONFIG_D} "
             "(not collected)",
             main.source,
         )
-    return Fact.of(tuple(blocks), main.source, d.source)
+    return Fact.of(tuple(blocks), *sources)
 
 
 def _held(ev: HostEvidence) -> Fact[tuple[str, ...]]:
