@@ -389,10 +389,6 @@ def test_ksmtuned_running_is_not_ksm_off(host_scan) -> None:
     assert "ksmtuned" in messages(a, "HVA-061")["hv1"]
 
 
-@xfail(
-    "HVA-042: a per-domain DAC label with group 0 (+64055:+0) passes; _dac_root reads the "
-    "user part only, while the check fails qemu.conf group = root for the same reason"
-)
 def test_dac_label_with_group_root(host_scan) -> None:
     """formatdomain, "Security label": a static DAC label is "user:group" for that VM's QEMU
     ('+' forces numeric ids). HVA-042 fails qemu.conf `group = "root"` because QEMU in group root

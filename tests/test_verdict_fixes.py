@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import domain_xml, messages, outcomes
 
 
 def _rsyslog(*files: tuple[str, str]) -> tuple[str, int]:
@@ -318,3 +318,24 @@ def test_sshd_include_of_the_crypto_policy(
     )
     assert outcomes(a, "HVA-160") == {"hv1": status}
     assert messages(a, "HVA-160")["hv1"] == message
+
+
+def test_dac_label_group_root_fails_with_its_reason(host_scan) -> None:
+    """redteam2 #5: a static DAC label "user:group" with group 0 runs that VM's QEMU in group
+    root (formatdomain "Security label"; qemuDomainObjCheckTaint cfg->group == 0)."""
+
+    def vm(name: str, label: str) -> str:
+        return domain_xml(
+            name,
+            body=f"<seclabel type='static' model='dac' relabel='yes'><label>{label}</label>"
+            "</seclabel>",
+        )
+
+    a = host_scan(domains=[vm("grouproot", "+64055:+0"), vm("rootvm", "root:kvm")])
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}
+    assert messages(a, "HVA-042")["hv1"] == (
+        "QEMU runs as root for VM(s) rootvm (<seclabel model='dac'> label uid 0); QEMU runs in "
+        "group root for VM(s) grouproot (<seclabel model='dac'> label gid 0)"
+    )
+    a = host_scan(domains=[vm("plain", "+64055:+64055")])
+    assert outcomes(a, "HVA-042") == {"hv1": "pass"}

@@ -72,13 +72,16 @@ UNCONFINED_TYPES = ("unconfined_t", "unconfined_service_t", "spc_t", "kernel_t",
 ROOT_IDS = ("0", "+0", "root")
 
 
-def _dac_root(v: Vm) -> Source | None:
-    """The <seclabel model='dac'> that runs this VM's QEMU as uid 0 (`+0:+0`, `root:root`)."""
+def _dac_root(v: Vm) -> tuple[str, Source] | None:
+    """The <seclabel model='dac'> that runs this VM's QEMU as uid 0 or in gid 0 ("user:group":
+    `+0:+0`, `root:root`, `+64055:+0`), as ("uid 0" | "gid 0", its source)."""
     for lbl in v.security_labels:
         if lbl.model == "dac" and lbl.type == "static" and lbl.label:
-            user = lbl.label.partition(":")[0].strip()
-            if user in ROOT_IDS:
-                return lbl.source
+            user, colon, group = lbl.label.partition(":")
+            if user.strip() in ROOT_IDS:
+                return "uid 0", lbl.source
+            if colon and group.strip() in ROOT_IDS:
+                return "gid 0", lbl.source
     return None
 
 
@@ -233,22 +236,26 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     turns that escape into a host compromise. A domain can override qemu.conf's user for itself
     with a static `<seclabel model='dac'><label>+0:+0</label>` (libvirt formatdomain, "Security
     label"; qemu.conf: a leading '+' forces a numeric id): that VM's QEMU then runs as root
-    whatever qemu.conf says, which the domain XML alone proves."""
+    whatever qemu.conf says, which the domain XML alone proves. The label is "user:group", so
+    `+64055:+0` runs that VM's QEMU in group root: the same high privileges qemu.conf
+    `group = "root"` gives every VM (libvirt qemuDomainObjCheckTaint: cfg->group == 0)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         root_vms = [
-            (v.name, src)
+            (v.name, *found)
             for v in ctx.deployment.vms
-            if v.host == h.name and (src := _dac_root(v)) is not None
+            if v.host == h.name and (found := _dac_root(v)) is not None
         ]
         if root_vms:
-            yield failed(
-                s,
-                "QEMU runs as root for VM(s) "
-                + ", ".join(n for n, _ in root_vms[:8])
-                + " (<seclabel model='dac'> label uid 0)",
-                *(src for _, src in root_vms[:8]),
-            )
+            parts = []
+            for what, who in (("uid 0", "as root"), ("gid 0", "in group root")):
+                names = [n for n, w, _ in root_vms if w == what]
+                if names:
+                    parts.append(
+                        f"QEMU runs {who} for VM(s) {', '.join(names[:8])} "
+                        f"(<seclabel model='dac'> label {what})"
+                    )
+            yield failed(s, "; ".join(parts), *(src for _, _, src in root_vms[:8]))
             continue
         qc = conf_fact(h, "qemu.conf")
         procs = h.facts.qemu_processes
