@@ -339,3 +339,44 @@ def test_dac_label_group_root_fails_with_its_reason(host_scan) -> None:
     )
     a = host_scan(domains=[vm("plain", "+64055:+64055")])
     assert outcomes(a, "HVA-042") == {"hv1": "pass"}
+
+
+SSHD_KBD_ONLY = (
+    "port 22\npermitrootlogin no\nallowgroups sshadmins\nusepam yes\n"
+    "authenticationmethods keyboard-interactive\npubkeyauthentication no\n"
+    "passwordauthentication no\nkbdinteractiveauthentication yes\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "message"),
+    [
+        (  # nullok: a user without a token declared logs in with the password alone
+            " nullok",
+            "fail",
+            "SSH logins need a single factor: keyboard-interactive alone logs in "
+            "(AuthenticationMethods keyboard-interactive); pam_yubico (required, nullok) does not "
+            "fail the login when the factor is missing",
+        ),
+        (
+            "",
+            "pass",
+            "every SSH login needs two factors: AuthenticationMethods keyboard-interactive, PAM "
+            "requires pam_unix (knowledge) and pam_yubico (otp)",
+        ),
+    ],
+    ids=["nullok", "no-nullok"],
+)
+def test_pam_yubico_nullok_is_no_second_factor(
+    host_scan, options: str, status: str, message: str
+) -> None:
+    """redteam2 #7, on a host where PAM is the only authentication (keyboard-interactive): the
+    yubico-pam README, "nullok: Don't fail when there are no tokens declared for the user"."""
+    a = host_scan(
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": f"auth required pam_yubico.so id=16{options}\n@include common-auth\n",
+        }
+    )
+    assert outcomes(a, "HVA-151") == {"hv1": status}
+    assert messages(a, "HVA-151")["hv1"] == message

@@ -64,10 +64,13 @@ KNOWLEDGE_MODULES = (
 """PAM modules that check a password (something the user knows)."""
 #: Module options under which the module steps aside for a user without a token:
 #: pam_google_authenticator `nullok` returns PAM_IGNORE for a user with no secret file, pam_u2f
-#: `nouserok` succeeds for a user with no registered key (their man pages / READMEs).
+#: `nouserok` succeeds for a user with no registered key (their man pages / READMEs), pam_yubico
+#: `nullok` does not fail a user with no token declared in its mapping files or LDAP (yubico-pam
+#: README module arguments; Yubico/yubico-pam#119: implemented in OTP mode, found with `search`).
 BYPASS_OPTIONS = {
     "pam_google_authenticator": ("nullok",),
     "pam_u2f": ("nouserok",),
+    "pam_yubico": ("nullok",),
 }
 
 #: The return codes a module can give, as pam.conf(5) names them (success, ignore, and the
