@@ -374,10 +374,6 @@ def test_yubico_without_nullok_is_a_factor(host_scan) -> None:
     assert outcomes(a, "HVA-151") == {"hv1": "pass"}, messages(a, "HVA-151")
 
 
-@xfail(
-    "HVA-061: ksmtuned runs (it turns KSM on whenever free memory falls below its threshold) "
-    "but /sys/kernel/mm/ksm/run = 0 at the moment of the scan passes as 'KSM is off'"
-)
 def test_ksmtuned_running_is_not_ksm_off(host_scan) -> None:
     """ksmtuned (the ksmtuned package; its script and ksmtuned.conf KSM_THRES_COEF): the daemon
     writes 1 to /sys/kernel/mm/ksm/run when free memory drops below the threshold and 0 when it

@@ -380,3 +380,28 @@ def test_pam_yubico_nullok_is_no_second_factor(
     )
     assert outcomes(a, "HVA-151") == {"hv1": status}
     assert messages(a, "HVA-151")["hv1"] == message
+
+
+KSMTUNED = "  500 root     /bin/bash /usr/sbin/ksmtuned\n"
+
+
+def test_ksmtuned_switches_ksm_on(host_scan) -> None:
+    """redteam2 #9: ksmtuned "starts ksm when memory committed to qemu processes exceeds a
+    threshold" (its script's header), so run = 0 at the scan is no policy."""
+    from conftest import HARDENED_HOST
+
+    procs = HARDENED_HOST["processes"][0] + KSMTUNED
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-061") == {"hv1": "fail"}
+    assert messages(a, "HVA-061")["hv1"] == (
+        "KSM is off now, but ksmtuned runs and switches it on when memory committed to QEMU "
+        "exceeds its threshold; 1 of 1 running or autostart VM(s) without <nosharepages/>: web01"
+    )
+    opted_out = domain_xml("web01", body="<memoryBacking><nosharepages/></memoryBacking>")
+    a = host_scan({"processes": (procs, 0)}, domains=[opted_out])
+    assert outcomes(a, "HVA-061") == {"hv1": "pass"}
+    assert messages(a, "HVA-061")["hv1"] == (
+        "ksmtuned may switch KSM on, but all 1 running or autostart VM(s) opt out (<nosharepages/>)"
+    )
+    a = host_scan({"processes": RuntimeError("ps failed")})
+    assert outcomes(a, "HVA-061") == {"hv1": "error"}

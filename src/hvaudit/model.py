@@ -551,6 +551,8 @@ class HostFacts:
     smt_control: Fact[str] = field(default_factory=_na)
     page_merging: Fact[bool] = field(default_factory=_na)
     """Kernel same-page merging (KSM) is running."""
+    ksm_tuner: Fact[str] = field(default_factory=_na)
+    """The running daemon that switches KSM on under memory pressure (ksmtuned), "" if none."""
     kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The words of the running kernel's command line (/proc/cmdline)."""
     os_release: Fact[dict[str, str]] = field(default_factory=_na)

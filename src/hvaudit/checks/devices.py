@@ -249,10 +249,10 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         if root_vms:
             parts = []
             for what, who in (("uid 0", "as root"), ("gid 0", "in group root")):
-                names = [n for n, w, _ in root_vms if w == what]
-                if names:
+                vm_names = [n for n, w, _ in root_vms if w == what]
+                if vm_names:
                     parts.append(
-                        f"QEMU runs {who} for VM(s) {', '.join(names[:8])} "
+                        f"QEMU runs {who} for VM(s) {', '.join(vm_names[:8])} "
                         f"(<seclabel model='dac'> label {what})"
                     )
             yield failed(s, "; ".join(parts), *(src for _, _, src in root_vms[:8]))

@@ -134,31 +134,44 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     Rev. 1 wants over-commit disabled by default. A VM whose memory is marked
     `<memoryBacking><nosharepages/>` is never merged (QEMU madvise MADV_UNMERGEABLE, libvirt
     formatdomain "Memory Backing"), so KSM running on a host where every running or autostart VM
-    opts out shares nothing between them."""
+    opts out shares nothing between them. ksmtuned turns KSM on by itself: "starts ksm when memory
+    committed to qemu processes exceeds a threshold" (the ksmtuned script's header, Red Hat), so
+    /sys/kernel/mm/ksm/run = 0 while it runs is a moment, not the host's policy."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.page_merging
+        tuner = h.facts.ksm_tuner
         if not f.known:
             yield unknown(s, f, "KSM is not running (/sys/kernel/mm/ksm/run = 0)")
             continue
-        if not f.get():
-            yield passed(s, "KSM is off", *f.sources)
+        if not f.get() and not tuner.known:
+            yield unknown(s, tuner, "KSM is off and no ksmtuned runs to switch it on")
             continue
+        if not f.get() and not tuner.get():
+            yield passed(s, "KSM is off", *f.sources, *tuner.sources)
+            continue
+        merging = (
+            "KSM is merging guest memory pages"
+            if f.get()
+            else f"KSM is off now, but {tuner.get()} runs and switches it on when memory "
+            "committed to QEMU exceeds its threshold"
+        )
+        refs = (*f.sources, *(tuner.sources if not f.get() else ()))
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
         shared = sorted(v.name for v in vms if not v.nosharepages)
         if shared:
             yield failed(
                 s,
-                f"KSM is merging guest memory pages; {len(shared)} of {len(vms)} running or "
+                f"{merging}; {len(shared)} of {len(vms)} running or "
                 f"autostart VM(s) without <nosharepages/>: {', '.join(shared[:8])}",
-                *f.sources,
+                *refs,
             )
         else:
+            who = "KSM runs" if f.get() else f"{tuner.get()} may switch KSM on"
             yield passed(
                 s,
-                f"KSM runs, but all {len(vms)} running or autostart VM(s) opt out "
-                "(<nosharepages/>)",
-                *f.sources,
+                f"{who}, but all {len(vms)} running or autostart VM(s) opt out (<nosharepages/>)",
+                *refs,
                 *(v.source for v in vms[:8]),
             )
 

@@ -285,6 +285,9 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _running(processes, TIME_DAEMONS, lambda names: names[0] if names else "")
+    f.ksm_tuner = _running(
+        processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
+    )
     f.firewall_input_policy = _firewall(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.qemu_processes = _qemu(ev, processes)
@@ -1008,18 +1011,32 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     return Fact.of(tuple(targets), *sources)
 
 
+_INTERPRETERS = ("bash", "sh", "dash", "python3", "python", "perl")
+
+
 def _running(
-    processes: Fact[str], names: tuple[str, ...], make: Callable[[list[str]], T]
+    processes: Fact[str],
+    names: tuple[str, ...],
+    make: Callable[[list[str]], T],
+    *,
+    scripts: bool = False,
 ) -> Fact[T]:
+    """The named programs among the running processes; with `scripts`, a script run by an
+    interpreter counts by the script's name too (ksmtuned shows as `/bin/bash /usr/sbin/ksmtuned`)."""
     if not processes.known:
         return processes  # type: ignore[return-value]
     found = []
     for line in processes.get().splitlines():
         parts = line.split(None, 2)
         if len(parts) == 3:
-            exe = parts[2].split()[0].rstrip(":").rsplit("/", 1)[-1] if parts[2].split() else ""
+            words = parts[2].split()
+            exe = words[0].rstrip(":").rsplit("/", 1)[-1] if words else ""
             if exe in names:
                 found.append(exe)
+            elif scripts and exe in _INTERPRETERS and len(words) > 1:
+                script = words[1].rsplit("/", 1)[-1]
+                if script in names:
+                    found.append(script)
     return Fact.of(make(found), *processes.sources)
 
 
