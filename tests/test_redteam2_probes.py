@@ -267,10 +267,6 @@ def listener(addr: str, process: str, pid: int, proto: str = "tcp") -> str:
     )
 
 
-@xfail(
-    "HVA-030: libvirt's TCP listener is recognised by port 16509 only; libvirtd.conf "
-    "tcp_port moves it (management.py _libvirt_listeners, LIBVIRT_TCP)"
-)
 def test_tcp_listener_on_a_configured_port(host_scan) -> None:
     """libvirtd.conf (src/remote/libvirtd.conf.in): "Override the port for accepting insecure TCP
     connections ... #tcp_port = \\"16509\\"" (and tls_port for TLS). With listen_tcp = 1,

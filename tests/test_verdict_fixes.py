@@ -405,3 +405,38 @@ def test_ksmtuned_switches_ksm_on(host_scan) -> None:
     )
     a = host_scan({"processes": RuntimeError("ps failed")})
     assert outcomes(a, "HVA-061") == {"hv1": "error"}
+
+
+def test_libvirt_tcp_listener_on_a_configured_port(host_scan) -> None:
+    """redteam2 #1: libvirtd.conf tcp_port / tls_port move the listeners ("Override the port for
+    accepting insecure TCP connections", libvirtd.conf.in)."""
+    from conftest import HARDENED_HOST
+
+    listen = HARDENED_HOST["listeners"][0] + (
+        "tcp   LISTEN 0      128        0.0.0.0:16600        0.0.0.0:*    "
+        'users:(("libvirtd",pid=700,fd=3))\n'
+    )
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"]
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf + 'listen_tcp = 1\nauth_tcp = "none"\n'
+            'tcp_port = "16600"\n',
+            "listeners": (listen, 0),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+    assert messages(a, "HVA-030")["hv1"] == (
+        "TCP 16600 listening with auth_tcp = 'none' (no authentication, cleartext)"
+    )
+    assert outcomes(a, "HVA-035") == {"hv1": "fail"}
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf + 'tls_port = "16600"\n',
+            "listeners": (listen, 0),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}
+    assert messages(a, "HVA-030")["hv1"] == (
+        "only TLS 16600 listening, client certificates verified"
+    )
+    assert outcomes(a, "HVA-035") == {"hv1": "not_applicable"}

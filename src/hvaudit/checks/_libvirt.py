@@ -8,11 +8,14 @@ from hvaudit.checks.base import Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
 
 __all__ = [
+    "LIBVIRT_TCP",
+    "LIBVIRT_TLS",
     "conf_fact",
     "conf_value",
     "daemon_files",
     "host_settings_manual",
     "is_local_address",
+    "remote_ports",
 ]
 
 #: Which daemons read the settings of a role: the remote listeners (TCP/TLS) are libvirtd's or,
@@ -23,6 +26,27 @@ ROLES = {
     "driver": ("libvirtd", "virtqemud"),
     "socket": ("libvirtd", "virtqemud", "virtproxyd"),
 }
+
+
+LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
+"""libvirt's default TCP and TLS ports: libvirtd.conf.in `#tcp_port = "16509"`, `#tls_port =
+"16514"`, and the ListenStream of the libvirtd/virtproxyd -tcp and -tls socket units."""
+
+
+def remote_ports(host: Host, files: list[str]) -> tuple[set[int], set[int]]:
+    """The TCP and TLS ports libvirt's remote listeners may use: the defaults (socket units listen
+    there) and the `tcp_port` / `tls_port` each file sets ("Override the port for accepting
+    insecure TCP connections", libvirtd.conf.in; used when the daemon runs with --listen)."""
+    tcp, tls = {LIBVIRT_TCP}, {LIBVIRT_TLS}
+    for file in files:
+        fact = conf_fact(host, file)
+        if not fact.known:
+            continue
+        for key, ports in (("tcp_port", tcp), ("tls_port", tls)):
+            value = fact.get().get(key)
+            if value is not None and str(value).strip().isdigit():
+                ports.add(int(str(value).strip()))
+    return tcp, tls
 
 
 def conf_fact(host: Host, file: str) -> Fact[dict[str, object]]:

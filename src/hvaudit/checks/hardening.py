@@ -19,6 +19,7 @@ from hvaudit.checks._libvirt import (
     daemon_files,
     host_settings_manual,
     is_local_address,
+    remote_ports,
 )
 from hvaudit.checks.base import (
     LINUX_HOST,
@@ -39,7 +40,6 @@ from hvaudit.checks.base import (
 from hvaudit.model import UNIT_ENABLED_STATES, Source
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 
-LIBVIRT_TCP = 16509
 #: Minimum SASL strength for libvirt's TCP transport: 112 bits (NIST SP 800-131A's floor for
 #: symmetric keys; the catalog's SR04-KVM-02 target), above libvirt's default of 56.
 MIN_SSF = 112
@@ -75,9 +75,12 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
         tcp_unit = any(
             u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES for u, st in units.items()
         )
-        if LIBVIRT_TCP not in ports and not tcp_unit:
+        tcp_ports = remote_ports(h, files)[0]
+        if not ports & tcp_ports and not tcp_unit:
             yield not_applicable(
-                s, "libvirt does not listen on TCP 16509", *h.facts.listeners.sources
+                s,
+                f"libvirt does not listen on TCP {', '.join(map(str, sorted(tcp_ports)))}",
+                *h.facts.listeners.sources,
             )
             continue
         weak, refs = [], []

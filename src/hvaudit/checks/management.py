@@ -6,7 +6,13 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from hvaudit.checks._libvirt import conf_fact, conf_value, daemon_files
+from hvaudit.checks._libvirt import (
+    LIBVIRT_TCP,
+    conf_fact,
+    conf_value,
+    daemon_files,
+    remote_ports,
+)
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -27,13 +33,12 @@ from hvaudit.checks.base import (
 from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
 from hvaudit.parse.host import EVERY_USER, UNRESOLVED
 
-LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
 
 
-def _libvirt_listeners(h: Host) -> list[int]:
-    """libvirt's TCP and TLS ports that are listening: held by libvirtd or virtproxyd, by an
-    unnamed process, or by systemd itself (socket activation: libvirtd-tcp.socket.in and
+def _libvirt_listeners(h: Host, ports: set[int]) -> list[int]:
+    """Which of libvirt's TCP and TLS `ports` are listening: held by libvirtd or virtproxyd, by
+    an unnamed process, or by systemd itself (socket activation: libvirtd-tcp.socket.in and
     virtproxyd-tcp.socket.in have ListenStream=16509, the -tls units 16514, and systemd holds the
     socket until the first client starts the daemon)."""
     f = h.facts.listeners
@@ -42,7 +47,7 @@ def _libvirt_listeners(h: Host) -> list[int]:
             {
                 lst.port
                 for lst in f.get()
-                if lst.port in (LIBVIRT_TCP, LIBVIRT_TLS)
+                if lst.port in ports
                 and (lst.process in (*LIBVIRT_DAEMONS, "unknown") or lst.socket_activated)
             }
         )
@@ -72,7 +77,8 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     reach it; TLS without client-certificate verification is nearly as open. The settings are read
     from the daemon that owns the listeners: libvirtd.conf on a monolithic host, virtproxyd.conf
     with the modular daemons (libvirt docs/daemons.rst); defaults from remote_daemon_config.c
-    daemonConfigNew (auth_tcp sasl, tls_no_verify_certificate 0)."""
+    daemonConfigNew (auth_tcp sasl, tls_no_verify_certificate 0). The ports are 16509/16514 unless
+    the file's tcp_port / tls_port moves them (libvirtd.conf.in; confirmed with `search`)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -80,7 +86,10 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
             continue
-        ports = _libvirt_listeners(h)
+        tcp_ports, tls_ports = remote_ports(h, files)
+        ports = _libvirt_listeners(h, tcp_ports | tls_ports)
+        tcp_up = [p for p in ports if p in tcp_ports]
+        tls_up = [p for p in ports if p in tls_ports]
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
         tcp_units = sorted(
             u for u, st in units.items() if u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES
@@ -97,22 +106,25 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 if auth_tcp == "none"
                 else "(cleartext unless SASL encrypts)"
             )
-            if LIBVIRT_TCP in ports:
+            if tcp_up:
                 problems.append(
-                    f"TCP {LIBVIRT_TCP} listening with auth_tcp = {auth_tcp!r}{where} {tcp}"
+                    f"TCP {', '.join(map(str, tcp_up))} listening with auth_tcp = "
+                    f"{auth_tcp!r}{where} {tcp}"
                 )
             elif tcp_units:
                 problems.append(
                     f"{', '.join(tcp_units)} enabled: TCP {LIBVIRT_TCP} with auth_tcp = "
                     f"{auth_tcp!r}{where} {tcp} from the next start"
                 )
-            if (LIBVIRT_TLS in ports or _tls_enabled(h)) and noverify == 1:
+            if (tls_up or _tls_enabled(h)) and noverify == 1:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
         elif ports:
             yield passed(
-                s, f"only TLS {LIBVIRT_TLS} listening, client certificates verified", *refs
+                s,
+                f"only TLS {', '.join(map(str, tls_up))} listening, client certificates verified",
+                *refs,
             )
         else:
             yield passed(s, "libvirt listens on local UNIX sockets only", *refs)
@@ -165,7 +177,7 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "libvirt's TLS listener admits only listed certificate names")
             continue
-        tls = LIBVIRT_TLS in _libvirt_listeners(h) or _tls_enabled(h)
+        tls = bool(_libvirt_listeners(h, remote_ports(h, files)[1])) or _tls_enabled(h)
         if not tls:
             yield not_applicable(s, "no libvirt TLS listener", *h.facts.listeners.sources)
             continue
