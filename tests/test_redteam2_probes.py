@@ -203,10 +203,6 @@ def test_socket_interface_is_a_question_not_na(real: Assessment) -> None:
 # --- HVA-092 --------------------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-092: an <iotune> holding only size_iops_sec (or only group_name) counts as a disk "
-    "limit (Disk.io_limited = an <iotune> element exists)"
-)
 @pytest.mark.parametrize("vm", ["io_size_only", "io_group_only"])
 def test_iotune_without_a_rate_limits_nothing(real: Assessment, vm: str) -> None:
     """formatdomain, "Hard drives, floppy disks, CDROMs", iotune: size_iops_sec is "the size of
@@ -218,10 +214,6 @@ def test_iotune_without_a_rate_limits_nothing(real: Assessment, vm: str) -> None
     assert "without <iotune>" in msg or "limit" in msg
 
 
-@xfail(
-    "HVA-092: a read-only <iotune> passes, while the same check fails an inbound-only "
-    "<bandwidth> because what the guest sends stays unlimited"
-)
 def test_read_only_disk_limit_leaves_writes_unlimited(real: Assessment) -> None:
     """formatdomain iotune: read_bytes_sec is "the read throughput limit", write_bytes_sec the
     write one, total_bytes_sec both. A guest with read limits only can saturate the storage with

@@ -6,6 +6,9 @@ replayed (see conftest), and asserts the exact status and message for the one ho
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from conftest import domain_xml, messages, outcomes
@@ -440,3 +443,68 @@ def test_libvirt_tcp_listener_on_a_configured_port(host_scan) -> None:
         "only TLS 16600 listening, client certificates verified"
     )
     assert outcomes(a, "HVA-035") == {"hv1": "not_applicable"}
+
+
+LAN = "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>"
+NIC_LIMITED = (
+    "<interface type='network'><source network='lan'/><model type='virtio'/>"
+    "<bandwidth><inbound average='1000'/><outbound average='1000'/></bandwidth></interface>"
+)
+
+
+def _disk(name: str, iotune: str, dev: str = "vda") -> str:
+    return (
+        f"<disk type='file' device='disk'><source file='/i/{name}.qcow2'/>"
+        f"<target dev='{dev}' bus='virtio'/><iotune>{iotune}</iotune></disk>"
+    )
+
+
+def test_iotune_rates_decide_disk_limits(host_scan) -> None:
+    """redteam2 #10/#11: only rates limit (formatdomain iotune: total_/read_/write_ bytes or
+    iops per second); size_iops_sec and group_name set none; one direction leaves the other."""
+    vms = {
+        "sizeonly": _disk("s", "<size_iops_sec>4096</size_iops_sec>"),
+        "readonly": _disk("r", "<read_bytes_sec>10000000</read_bytes_sec>"),
+        "writeonly": _disk("w", "<write_iops_sec>500</write_iops_sec>"),
+        "bothdirs": _disk("b", "<read_bytes_sec>1000</read_bytes_sec>")
+        + _disk("c", "<total_iops_sec>500</total_iops_sec>", "vdb"),
+        "mixed": _disk("m1", "<read_iops_sec>5</read_iops_sec><write_bytes_sec>9</write_bytes_sec>")
+        + _disk("m2", "<group_name>gold</group_name>", "vdb"),
+    }
+    a = host_scan(
+        domains=[
+            domain_xml(n, body=f"<devices>{d}{NIC_LIMITED}</devices>") for n, d in vms.items()
+        ],
+        networks=[LAN],
+    )
+    assert outcomes(a, "HVA-092") == {
+        "sizeonly": "fail",
+        "readonly": "fail",
+        "writeonly": "fail",
+        "bothdirs": "fail",
+        "mixed": "fail",
+    }
+    assert messages(a, "HVA-092") == {
+        "sizeonly": "1 of 1 disk(s) without <iotune> rate limits",
+        "readonly": "disk /i/r.qcow2: read limit only, writes unlimited",
+        "writeonly": "disk /i/w.qcow2: write limit only, reads unlimited",
+        "bothdirs": "disk /i/b.qcow2: read limit only, writes unlimited",
+        "mixed": "1 of 2 disk(s) without <iotune> rate limits",
+    }
+
+
+def test_proxmox_read_only_disk_limit_leaves_writes_unlimited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same rule on Proxmox: mbps_rd alone (QEMU -drive bps_rd) leaves writes unlimited."""
+    from test_proxmox_checks import HARDENED, edit, msg, scan
+
+    tree = Path(shutil.copytree(HARDENED, tmp_path / "hardened"))
+    conf = tree / "etc/pve/qemu-server/200.conf"
+    _, report = scan(tree, capsys)
+    assert msg(report, "HVA-092", "web-10").endswith("limited (outbound)")
+    edit(conf, "mbps_rd=200,mbps_wr=100,", "mbps_rd=200,mbps_wr_max=300,")
+    _, report = scan(tree, capsys)
+    assert msg(report, "HVA-092", "web-10") == (
+        "disk local-lvm:vm-200-disk-1: read limit only, writes unlimited"
+    )

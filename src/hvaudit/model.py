@@ -272,6 +272,8 @@ class Disk:
     """A LUN given raw I/O capability (CAP_SYS_RAWIO for QEMU)."""
     sgio: str | None = None
     """SCSI command filtering of a LUN (filtered, unfiltered)."""
+    io_directions: frozenset[str] = frozenset()
+    """The directions ("read", "write") a rate limit of the disk covers; `io_limited` is both."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -480,8 +480,12 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     src/conf/netdev_bandwidth_conf.h); a vhost-user port is shaped by the switch that owns it,
     and a user-mode or SR-IOV interface cannot be limited by libvirt at all. A limit must cover
     what the guest sends (`<outbound>`): an inbound-only limit leaves the VM free to flood.
-    A disk is limited by its `<iotune>` or by a `<blkiotune><device>` throttle of the host
-    device it sits on (libvirt formatdomain, "Block I/O Tuning"). An interface without its own
+    A disk is limited by its `<iotune>` rates or by a `<blkiotune><device>` throttle of the host
+    device it sits on (libvirt formatdomain, "Block I/O Tuning"). Only rates limit: total_*,
+    read_* and write_* bytes/iops per second above 0 (formatdomain iotune); size_iops_sec,
+    group_name and bursts set none, and a read-only or write-only limit leaves the other
+    direction free to saturate the storage (Proxmox mbps/iops, _rd, _wr are QEMU's -drive
+    throttling options: qemu-options.hx). An interface without its own
     `<bandwidth>` takes that of its network's port group (the one it names, else the default='yes'
     one; formatnetwork.rst, "Quality of service": "the <bandwidth> element of the portgroup will
     be applied individually to each guest interface"; bridge_driver.c networkAllocatePort); a
@@ -510,14 +514,23 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         bad, ask = [], []
-        unlimited = [d.source or "(no source)" for d in disks if not _disk_limited(v, d)]
+        half = [d for d in disks if not _disk_limited(v, d) and d.io_directions]
+        unlimited = [
+            d.source or "(no source)"
+            for d in disks
+            if not _disk_limited(v, d) and not d.io_directions
+        ]
         if unlimited and v.blkio_throttles:
             ask.append(
                 f"<blkiotune> throttles {', '.join(v.blkio_throttles)}; disk(s) "
                 f"{', '.join(unlimited)} have no <iotune>"
             )
         elif unlimited:
-            bad.append(f"{len(unlimited)} of {len(disks)} disk(s) without <iotune>")
+            bad.append(f"{len(unlimited)} of {len(disks)} disk(s) without <iotune> rate limits")
+        for d in half:
+            limited = "read" if "read" in d.io_directions else "write"
+            other = "writes" if limited == "read" else "reads"
+            bad.append(f"disk {d.source or '(no source)'}: {limited} limit only, {other} unlimited")
         open_nics: list[str] = []
         inbound_only: list[str] = []
         for i in nics:

@@ -99,6 +99,20 @@ def parse_cpuset(text: str | None) -> frozenset[int] | None:
     return frozenset(cpus - excluded)
 
 
+IOTUNE_RATES = {
+    "total_bytes_sec": ("read", "write"),
+    "total_iops_sec": ("read", "write"),
+    "read_bytes_sec": ("read",),
+    "read_iops_sec": ("read",),
+    "write_bytes_sec": ("write",),
+    "write_iops_sec": ("write",),
+}
+"""The <iotune> rates and the directions they limit (formatdomain, "Hard drives ...", iotune:
+total_* "the total throughput limit", read_* / write_* per direction; 0 is no limit). The other
+children set no rate: *_max are bursts above a rate, size_iops_sec the size of one counted I/O,
+group_name a throttle group (QEMU qapi BlockIOThrottle)."""
+
+
 def _int(text: str | None, default: int = 0) -> int:
     try:
         return int((text or "").strip())
@@ -767,15 +781,22 @@ def _disk(d: Element, src: Source) -> Disk:
             or source_el.get("name")
             or source_el.get("volume")
         )
+    iotune = d.find("iotune")
+    directions: set[str] = set()
+    if iotune is not None:
+        for rate, covers in IOTUNE_RATES.items():
+            if _int(iotune.findtext(rate)) > 0:
+                directions.update(covers)
     return Disk(
         device=d.get("device") or "disk",
         bus=target.get("bus") if target is not None else None,
         source=source,
         readonly=d.find("readonly") is not None,
-        io_limited=d.find("iotune") is not None,
+        io_limited={"read", "write"} <= directions,
         source_ref=src,
         rawio=_yes(d.get("rawio")),
         sgio=d.get("sgio"),
+        io_directions=frozenset(directions),
     )
 
 

@@ -330,8 +330,9 @@ def _vm(
                     bus=m.group(1),
                     source=d.get("file"),
                     readonly=d.get("ro") == "1",
-                    io_limited=any(k.startswith(("mbps", "iops")) for k in d),
+                    io_limited={"read", "write"} <= _pve_io_directions(d),
                     source_ref=at(key),
+                    io_directions=frozenset(_pve_io_directions(d)),
                 )
             )
             if m.group(1) == "ide":
@@ -736,3 +737,27 @@ def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None)
         autostart=v.get("onboot") == "1",
         source=Source(artefact),
     )
+
+
+PVE_IO_RATES = {
+    "mbps": ("read", "write"),
+    "iops": ("read", "write"),
+    "mbps_rd": ("read",),
+    "iops_rd": ("read",),
+    "mbps_wr": ("write",),
+    "iops_wr": ("write",),
+}
+"""Proxmox disk rate options and the directions they limit: Proxmox hands them to QEMU's -drive
+throttling (bps/iops "either for all request types or for reads or writes only"; *_max "bursts
+... above the limit temporarily", qemu-options.hx, found with `search`)."""
+
+
+def _pve_io_directions(options: dict[str, str]) -> set[str]:
+    out: set[str] = set()
+    for key, covers in PVE_IO_RATES.items():
+        try:
+            if float(options.get(key, "0")) > 0:
+                out.update(covers)
+        except ValueError:
+            continue
+    return out
