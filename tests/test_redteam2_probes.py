@@ -401,10 +401,6 @@ def _one_pinned_vm(cputune: str, vcpus: int = 1) -> str:
     )
 
 
-@xfail(
-    "HVA-090: a per-vCPU quota equal to the period counts as a CPU limit; each vCPU thread "
-    "may use a whole CPU in every period, which is all a thread can use anyway"
-)
 def test_quota_equal_to_period_limits_nothing(host_scan) -> None:
     """formatdomain, "CPU Tuning": "period ... Within period, each vCPU of the domain will not be
     allowed to consume more than quota worth of runtime"; quota is per vCPU thread. quota >=
@@ -415,10 +411,6 @@ def test_quota_equal_to_period_limits_nothing(host_scan) -> None:
     assert "limit" in messages(a, "HVA-090")["cpuvm"]
 
 
-@xfail(
-    "HVA-090: a global_quota of vcpus x global_period (the whole VM's every vCPU at 100%) "
-    "counts as a CPU limit"
-)
 def test_global_quota_of_every_vcpu_limits_nothing(host_scan) -> None:
     """formatdomain: global_quota/global_period bound the whole domain's vCPU time; 2 vCPUs
     can use at most 2 x global_period per period anyway, so global_quota 200000 with

@@ -508,3 +508,70 @@ def test_proxmox_read_only_disk_limit_leaves_writes_unlimited(
     assert msg(report, "HVA-092", "web-10") == (
         "disk local-lvm:vm-200-disk-1: read limit only, writes unlimited"
     )
+
+
+def _cpu_vm(name: str, cputune: str, base: int, vcpus: int = 2, current: str = "") -> str:
+    pins = "".join(f"<vcpupin vcpu='{i}' cpuset='{base + i}'/>" for i in range(vcpus))
+    xml = domain_xml(
+        name,
+        vcpus=vcpus,
+        body=f"<cputune><shares>2048</shares>{cputune}{pins}"
+        f"<emulatorpin cpuset='{base + vcpus}'/></cputune>",
+    )
+    return xml.replace("<vcpu>", f"<vcpu current='{current}'>") if current else xml
+
+
+def test_cpu_quota_must_be_below_what_the_vcpus_could_use(host_scan) -> None:
+    """redteam2 #12: formatdomain "CPU Tuning": each vCPU at most quota within period (default
+    100000 us, sched-bwc.rst); global_quota bounds every active vCPU within global_period."""
+    a = host_scan(
+        domains=[
+            _cpu_vm("q_equal", "<period>100000</period><quota>100000</quota>", 2),
+            _cpu_vm("q_default_period", "<quota>150000</quota>", 5),
+            _cpu_vm("q_half", "<quota>50000</quota>", 8),
+        ]
+    )
+    assert outcomes(a, "HVA-090") == {
+        "q_equal": "fail",
+        "q_default_period": "fail",
+        "q_half": "pass",
+    }
+    msg = messages(a, "HVA-090")
+    assert msg["q_half"] == (
+        "reservation: all 2 vCPU(s) pinned (<vcpupin>) to host CPU(s) 8-9, used by no other "
+        "running or autostart VM; limit: quota 50000 us; priority: cputune shares 2048"
+    )
+    assert msg["q_equal"].startswith("no CPU limit")
+    a = host_scan(
+        domains=[
+            _cpu_vm(
+                "g_all",
+                "<global_period>100000</global_period><global_quota>200000</global_quota>",
+                2,
+            ),
+            _cpu_vm("g_part", "<global_quota>150000</global_quota>", 5),
+            # one of the two vCPUs active: 150000 us with 100000 us per vCPU limits nothing
+            _cpu_vm("g_current", "<global_quota>150000</global_quota>", 8, current="1"),
+        ]
+    )
+    assert outcomes(a, "HVA-090") == {"g_all": "fail", "g_part": "pass", "g_current": "fail"}
+
+
+def test_proxmox_cpulimit_of_every_vcpu_limits_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cpulimit is in host CPUs (PVE API: "If the computer has 2 CPUs, it has total of '2' CPU
+    time"): 4 or more for a VM with 4 vCPUs limits nothing; `vcpus` lowers the active count."""
+    from test_proxmox_checks import HARDENED, edit, got, msg, scan
+
+    tree = Path(shutil.copytree(HARDENED, tmp_path / "hardened"))
+    conf = tree / "etc/pve/qemu-server/200.conf"
+    _, report = scan(tree, capsys)
+    assert "limit: cpulimit 2" in msg(report, "HVA-090", "web-10")
+    edit(conf, "cpulimit: 2", "cpulimit: 4")
+    _, report = scan(tree, capsys)
+    assert got(report)[("HVA-090", "web-10")] == "fail"
+    assert msg(report, "HVA-090", "web-10").startswith("no CPU limit")
+    edit(conf, "cpulimit: 4", "cpulimit: 3\nvcpus: 2")
+    _, report = scan(tree, capsys)
+    assert got(report)[("HVA-090", "web-10")] == "fail"

@@ -99,6 +99,9 @@ def parse_cpuset(text: str | None) -> frozenset[int] | None:
     return frozenset(cpus - excluded)
 
 
+CFS_PERIOD_US = 100000
+"""The CFS bandwidth period a cgroup has unless set (sched-bwc.rst: cpu.cfs_period_us=100ms)."""
+
 IOTUNE_RATES = {
     "total_bytes_sec": ("read", "write"),
     "total_iops_sec": ("read", "write"),
@@ -208,9 +211,19 @@ def parse_domain(
     pinned: dict[int, frozenset[int] | None] = {}
     emulator_set: frozenset[int] | None = None
     if cputune is not None:
-        for tag in ("quota", "global_quota"):
+        # A quota limits only below what the threads could use anyway (formatdomain, "CPU
+        # Tuning": within period each vCPU may use at most quota; global_quota bounds all vCPUs
+        # together within global_period; an unset period is the cgroup's, 100000 us by default,
+        # kernel Documentation/scheduler/sched-bwc.rst). quota >= period, or a global_quota of
+        # every active vCPU's whole period, limits nothing.
+        active = _int(vcpu.get("current"), vcpus) if vcpu is not None else vcpus
+        for tag, period_tag, threads in (
+            ("quota", "period", 1),
+            ("global_quota", "global_period", max(active, 1)),
+        ):
             el = cputune.find(tag)
-            if el is not None and _int(el.text, -1) > 0:
+            period = _int(cputune.findtext(period_tag), 0) or CFS_PERIOD_US
+            if el is not None and 0 < _int(el.text, -1) < period * threads:
                 quotas.append(f"{tag} {_int(el.text)} us")
         for pin in cputune.findall("vcpupin"):
             pinned[_int(pin.get("vcpu"), -1)] = parse_cpuset(pin.get("cpuset"))

@@ -373,8 +373,11 @@ def _vm(
         cpu_reservation=Setting(f"affinity {v['affinity']}", at("affinity"))
         if v.get("affinity")
         else None,
+        # cpulimit is in host CPUs ("If the computer has 2 CPUs, it has total of '2' CPU time",
+        # the PVE API schema's cpulimit description, found with `search`); at or above
+        # the VM's active vCPUs (vcpus, else sockets x cores) it limits nothing.
         cpu_limit=Setting(f"cpulimit {v['cpulimit']}", at("cpulimit"))
-        if _float(v.get("cpulimit")) > 0
+        if 0 < _float(v.get("cpulimit")) < (_float(v.get("vcpus")) or sockets * cores)
         else None,
         cpu_priority=Setting(f"cpuunits {v['cpuunits']}", at("cpuunits"))
         if "cpuunits" in v
