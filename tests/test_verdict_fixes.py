@@ -575,3 +575,24 @@ def test_proxmox_cpulimit_of_every_vcpu_limits_nothing(
     edit(conf, "cpulimit: 4", "cpulimit: 3\nvcpus: 2")
     _, report = scan(tree, capsys)
     assert got(report)[("HVA-090", "web-10")] == "fail"
+
+
+def test_locked_memory_limit_above_host_memory_limits_nothing(host_scan) -> None:
+    """redteam2 #13, where the limit decides: with <locked/> the hard limit is what bounds the
+    pinned host RAM; one at or above the host's memory (16 GiB here) can never be reached."""
+
+    def vm(name: str, hard: str) -> str:
+        return domain_xml(
+            name,
+            body="<memoryBacking><hugepages/><locked/></memoryBacking><memtune>"
+            f"<hard_limit unit='GiB'>{hard}</hard_limit><soft_limit unit='MiB'>800</soft_limit>"
+            "</memtune>",
+        )
+
+    a = host_scan(domains=[vm("bigcap", "2048"), vm("fitcap", "2")])
+    assert outcomes(a, "HVA-070") == {"bigcap": "fail", "fitcap": "pass"}
+    assert messages(a, "HVA-070")["bigcap"] == (
+        "no memory hard limit below the host's memory (memory is locked and the limit, 2048.0 "
+        "GiB, is at or above the host's 16.0 GiB) (backed by pre-reserved huge pages; memtune "
+        "hard_limit 2147483648 KiB; memtune soft_limit 819200 KiB; configured size 1.0 GiB)"
+    )

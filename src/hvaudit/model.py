@@ -377,6 +377,8 @@ class Vm:
     or the platform has no such policy bit."""
     shared_memory: tuple[str, ...] = ()
     """Inter-VM shared memory devices (ivshmem <shmem> names)."""
+    memory_limit_kib: int = 0
+    """The hard memory limit in KiB (0: none, or the platform states none in KiB)."""
     shared_directories: tuple[SharedDirectory, ...] = ()
     emulator: str | None = None
     """The device-model binary the VM names (libvirt <emulator>)."""

@@ -194,14 +194,23 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     """A guarantee keeps the VM's memory resident, a limit bounds what it can take, and a priority
     decides who yields under contention; without all three one VM can starve another. The
     configured memory size is always an upper bound for the guest, so the limit is only missing
-    when memory is locked without a hard limit (then the guest can pin unbounded host RAM)."""
+    when memory is locked without a hard limit (then the guest can pin unbounded host RAM), or
+    with one at or above the host's memory, which can never be reached (formatdomain, "Memory
+    Tuning": hard_limit "is the maximum memory the guest can use")."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         missing = []
+        host_kib = hosts[v.host].memory_kib if v.host in hosts else 0
         if v.memory_guarantee is None:
             missing.append("guarantee")
         if v.memory_locked and v.memory_limit is None:
             missing.append("hard limit (memory is locked without one)")
+        elif v.memory_locked and 0 < host_kib <= v.memory_limit_kib:
+            missing.append(
+                f"hard limit below the host's memory (memory is locked and the limit, "
+                f"{_gib(v.memory_limit_kib)}, is at or above the host's {_gib(host_kib)})"
+            )
         if v.memory_priority is None:
             missing.append("priority")
         have = [x.description for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]

@@ -494,6 +494,7 @@ def parse_domain(
         memory_limit=limit,
         memory_priority=priority,
         memory_locked=locked,
+        memory_limit_kib=_kib(hard) if hard is not None else 0,
         cpu_reservation=cpu_reservation,
         cpu_limit=cpu_limit,
         cpu_priority=cpu_priority,
