@@ -138,10 +138,6 @@ def verdict(a: Assessment, check_id: str, subject: str) -> tuple[str, str]:
 # --- HVA-049 --------------------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-049: a disabled svm (AMD's flag) is read as nesting off on an Intel host whose "
-    "host-passthrough CPU still carries vmx (guest.py / parse_domain nested_feature)"
-)
 def test_disabling_the_other_vendors_flag_leaves_nesting_on(real: Assessment) -> None:
     """libvirt formatdomain, "CPU model and topology": each <feature> names one CPUID flag and
     `disable` removes that flag only; host-passthrough passes every host flag through. vmx is
@@ -151,10 +147,6 @@ def test_disabling_the_other_vendors_flag_leaves_nesting_on(real: Assessment) ->
     assert status == "fail", msg
 
 
-@xfail(
-    "HVA-049: with vmx required and svm disabled, the last of the two <feature>s decides "
-    "(nested_feature is overwritten per feature in parse_domain): a required vmx passes"
-)
 def test_required_vmx_is_not_undone_by_a_disabled_svm(real: Assessment) -> None:
     """formatdomain: `require` makes the guest CPU carry the feature; a second <feature> for svm
     does not touch vmx. The guest gets VT-x on a host that nests: fail."""

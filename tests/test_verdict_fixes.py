@@ -596,3 +596,56 @@ def test_locked_memory_limit_above_host_memory_limits_nothing(host_scan) -> None
         "GiB, is at or above the host's 16.0 GiB) (backed by pre-reserved huge pages; memtune "
         "hard_limit 2147483648 KiB; memtune soft_limit 819200 KiB; configured size 1.0 GiB)"
     )
+
+
+def _nest_vm(name: str, cpu: str) -> str:
+    return domain_xml(name, body=cpu)
+
+
+PASSTHROUGH = "<cpu mode='host-passthrough'>{}</cpu>"
+DISABLE = "<feature policy='disable' name='{}'/>"
+
+
+def test_nesting_flag_of_the_hosts_vendor_decides(host_scan) -> None:
+    """redteam2 #6: each <feature> is one CPUID flag (formatdomain); vmx is Intel's, svm AMD's."""
+    vms = [
+        _nest_vm("svm_off", PASSTHROUGH.format(DISABLE.format("svm"))),
+        _nest_vm("vmx_off", PASSTHROUGH.format(DISABLE.format("vmx"))),
+        _nest_vm(
+            "vmx_req_svm_off",
+            "<cpu mode='custom' match='exact'><model>Skylake-Client</model>"
+            "<feature policy='require' name='vmx'/><feature policy='disable' name='svm'/></cpu>",
+        ),
+        _nest_vm("both_off", PASSTHROUGH.format(DISABLE.format("vmx") + DISABLE.format("svm"))),
+    ]
+    intel = {"/sys/module/kvm_intel/parameters/nested": "Y\n"}
+    a = host_scan(intel, domains=vms)
+    assert outcomes(a, "HVA-049") == {
+        "svm_off": "fail",
+        "vmx_off": "pass",
+        "vmx_req_svm_off": "fail",
+        "both_off": "pass",
+    }
+    msg = messages(a, "HVA-049")
+    assert msg["svm_off"] == (
+        "CPU mode host-passthrough passes the host's vmx/svm through when KVM nests, and the "
+        "host's KVM has nested on"
+    )
+    assert msg["vmx_req_svm_off"] == (
+        "<cpu> feature vmx/svm policy='require': the guest can run a hypervisor"
+    )
+    assert msg["vmx_off"] == "vmx/svm policy='disable'"
+    amd = {
+        "/proc/modules": "kvm_amd 380928 0 - Live 0x0000000000000000\n"
+        "kvm 1142784 1 kvm_amd, Live 0x0000000000000000\n",
+        "/sys/module/kvm_intel/parameters/ept": None,
+        "/sys/module/kvm_amd/parameters/npt": "1\n",
+        "/sys/module/kvm_amd/parameters/nested": "1\n",
+    }
+    a = host_scan(amd, domains=vms)
+    assert outcomes(a, "HVA-049") == {
+        "svm_off": "pass",
+        "vmx_off": "fail",
+        "vmx_req_svm_off": "fail",
+        "both_off": "pass",
+    }

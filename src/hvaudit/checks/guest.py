@@ -24,6 +24,7 @@ from hvaudit.checks.base import (
     passed,
     vm_subject,
 )
+from hvaudit.model import Host, Vm
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-*, RHEL and
 #: Fedora's /usr/libexec/qemu-kvm, Debian's /usr/bin/kvm wrapper (libvirt drvqemu: "The driver will
@@ -36,6 +37,21 @@ DISTRIBUTION_EMULATORS = (
     "/usr/bin/qemu",
 )
 NESTING_MODES = ("host-passthrough", "maximum", "host-model")
+
+
+def _nesting_policy(v: Vm, h: Host) -> str | None:
+    """The policy that decides whether the VM's CPU carries the host vendor's virtualization
+    flag: require/force, disable/forbid or optional, None when the CPU mode decides."""
+    policies = dict(v.nested_features)
+    mods = h.facts.kvm_modules.get() if h.facts.kvm_modules.known else ()
+    flags = [f for f, m in (("vmx", "kvm_intel"), ("svm", "kvm_amd")) if m in mods]
+    for p in policies.values():  # a definition that asks for either flag asks for nesting
+        if p in ("require", "force"):
+            return p
+    mine = [policies.get(f) for f in flags or ["vmx", "svm"]]
+    if all(p in ("disable", "forbid") for p in mine):
+        return str(mine[0])
+    return "optional" if "optional" in mine else None
 
 
 @check(
@@ -64,11 +80,15 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     and so does the feature with policy='optional' in any mode (formatdomain: "optional - The
     feature will be supported by virtual CPU if and only if it is supported by host CPU"; KVM
     offers vmx/svm to a guest only with `nested` on); a named model without the feature, no <cpu>
-    at all, or the feature disabled does not."""
+    at all, or the feature disabled does not. Each <feature> names one CPUID flag (formatdomain):
+    vmx is Intel's, svm AMD's, so the flag of the host's KVM vendor module decides (kvm_intel:
+    vmx, kvm_amd: svm); disabling the other vendor's flag leaves nesting on. Without the vendor,
+    only both flags disabled prove nesting off. A flag required or forced fails whatever the
+    vendor: the definition asks for nesting (and gets it on a host of that vendor)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        feat = v.nested_feature
+        feat = _nesting_policy(v, hosts[v.host])
         if feat in ("require", "force"):
             yield failed(
                 s,

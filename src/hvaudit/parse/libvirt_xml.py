@@ -272,14 +272,18 @@ def parse_domain(
     nested = False
     cpu_mode: str | None = None
     nested_feature: str | None = None
+    nested_features: dict[str, str] = {}
     if cpu is not None:
         cpu_mode = cpu.get("mode") or "custom"
         for feat in cpu.findall("feature"):
-            if feat.get("name") in ("vmx", "svm"):
+            flag = feat.get("name") or ""
+            if flag in ("vmx", "svm"):
                 nested_feature = feat.get("policy") or "require"
-        if nested_feature in ("require", "force"):
+                nested_features[flag] = nested_feature
+        policies = set(nested_features.values())
+        if policies & {"require", "force"}:
             nested = True
-        elif nested_feature not in ("disable", "forbid"):
+        elif not (nested_features and policies <= {"disable", "forbid"}):
             nested = cpu_mode in ("host-passthrough", "maximum")
 
     devices = root.find("devices")
@@ -522,6 +526,7 @@ def parse_domain(
         nosharepages=nosharepages,
         cpu_mode=cpu_mode,
         nested_feature=nested_feature,
+        nested_features=tuple(nested_features.items()),
         tpm_backends=tuple(tpm_backends),
         firmware_efi=efi,
         launch_security=(ls.get("type") or "unknown")
