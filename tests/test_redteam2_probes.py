@@ -223,10 +223,6 @@ def test_total_disk_limit_passes(real: Assessment) -> None:
 # --- HVA-065 --------------------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-065: a TPM with backend type='external' (swtpm started outside libvirt) fails as "
-    "'no vTPM' (parse_domain: vtpm = 'emulator' in tpm_backends)"
-)
 def test_external_swtpm_is_a_vtpm(real: Assessment) -> None:
     """formatdomain, "TPM device": backend type `external` (since 9.0.0) connects QEMU to an
     swtpm emulator over a UNIX socket that was started outside libvirt: a per-VM software TPM,

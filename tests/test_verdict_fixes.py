@@ -649,3 +649,38 @@ def test_nesting_flag_of_the_hosts_vendor_decides(host_scan) -> None:
         "vmx_req_svm_off": "fail",
         "both_off": "pass",
     }
+
+
+def _ext_tpm(name: str, sock: str) -> str:
+    return domain_xml(
+        name,
+        body="<devices><tpm model='tpm-crb'><backend type='external'><source type='unix' "
+        f"mode='connect' path='{sock}'/></backend></tpm></devices>",
+    )
+
+
+def test_external_swtpm_is_a_question_and_a_shared_socket_fails(host_scan) -> None:
+    """redteam2 #15: backend type='external' (libvirt >= 9.0.0) is an swtpm started outside
+    libvirt; whether it is this VM's own is a question, one socket for two VMs is one TPM."""
+    from test_manual_questions import shape_problems
+
+    a = host_scan(
+        domains=[
+            _ext_tpm("own", "/run/swtpm/own.sock"),
+            _ext_tpm("share1", "/run/swtpm/shared.sock"),
+            _ext_tpm("share2", "/run/swtpm/shared.sock"),
+        ]
+    )
+    assert outcomes(a, "HVA-065") == {"own": "manual", "share1": "fail", "share2": "fail"}
+    msg = messages(a, "HVA-065")
+    assert msg["own"] == "external swtpm at /run/swtpm/own.sock (started outside libvirt)"
+    assert msg["share1"] == (
+        "external TPM socket /run/swtpm/shared.sock is shared with share2: one TPM for several VMs"
+    )
+    q = next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == "HVA-065" and r.outcome.subject.name == "own"
+    )
+    assert shape_problems(q) == []
+    assert outcomes(a, "HVA-056") == {"own": "pass", "share1": "pass", "share2": "pass"}

@@ -371,6 +371,8 @@ class Vm:
     VT-x flag, svm AMD-V's; each names one CPUID flag)."""
     tpm_backends: tuple[str, ...] = ()
     """Backend of each TPM: emulator (per-VM swtpm), passthrough (the host's TPM), external."""
+    tpm_external_sockets: tuple[str, ...] = ()
+    """The UNIX socket of each TPM with backend type='external' (an swtpm started outside)."""
     firmware_efi: bool | None = None
     """The VM boots UEFI firmware; None when the definition does not say."""
     launch_security: str | None = None

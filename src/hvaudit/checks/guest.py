@@ -377,11 +377,47 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
 def vtpm(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-1: "To extend [the chain of trust] to guest VMs, the hypervisor should expose
     a virtual interface to the hardware MLE". On libvirt that is a TPM with the emulator backend
-    (swtpm), one per VM (libvirt formatdomain, "TPM device"); libvirt adds none by itself."""
+    (swtpm), one per VM (libvirt formatdomain, "TPM device"); libvirt adds none by itself. The
+    `external` backend (since libvirt 9.0.0, formatdomain) connects QEMU to an swtpm started
+    outside libvirt over a UNIX socket: a software TPM too, but whether that swtpm is this VM's
+    alone (its own state, not another VM's) is not in the definition, so it is a question; two
+    VMs on the same socket share one TPM and fail."""
+    shared: dict[tuple[str, str], list[str]] = {}
+    for v in ctx.deployment.vms:
+        for sock in v.tpm_external_sockets:
+            shared.setdefault((v.host, sock), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if "emulator" in v.tpm_backends:
             yield passed(s, "per-VM emulated TPM (swtpm)", v.source)
+        elif "external" in v.tpm_backends:
+            socks = ", ".join(v.tpm_external_sockets)
+            others = sorted(
+                {
+                    n
+                    for sock in v.tpm_external_sockets
+                    for n in shared.get((v.host, sock), [])
+                    if n != v.name
+                }
+            )
+            if others:
+                yield failed(
+                    s,
+                    f"external TPM socket {socks} is shared with {', '.join(others)}: one TPM "
+                    "for several VMs",
+                    v.source,
+                )
+            else:
+                yield manual(
+                    s,
+                    f"external swtpm at {socks} (started outside libvirt)",
+                    v.source,
+                    question=f"Is the swtpm listening on {socks} this VM's own emulator, with "
+                    "state no other VM uses? Evidence: the unit or script that starts swtpm for "
+                    "that socket (its --tpmstate dir) and `ss -xlp` for the socket's process. "
+                    "Pass: yes, one swtpm with its own state for this VM; fail: it is shared or "
+                    "is not a TPM emulator.",
+                )
         elif v.tpm_backends:
             yield failed(
                 s, f"TPM backend {', '.join(v.tpm_backends)} is not a per-VM vTPM", v.source

@@ -292,6 +292,7 @@ def parse_domain(
     shared_dirs: list[SharedDirectory] = []
     shmem: list[str] = []
     tpm_backends: list[str] = []
+    tpm_external: list[str] = []
     emulator: str | None = None
     if devices is not None:
         emulator = (devices.findtext("emulator") or "").strip() or None
@@ -378,7 +379,11 @@ def parse_domain(
         shmem = [el.get("name") or "(unnamed)" for el in devices.findall("shmem")]
         for t in devices.findall("tpm"):
             backend = t.find("backend")
-            tpm_backends.append((backend.get("type") if backend is not None else None) or "unknown")
+            kind = (backend.get("type") if backend is not None else None) or "unknown"
+            tpm_backends.append(kind)
+            src_el = backend.find("source") if backend is not None else None
+            if kind == "external":
+                tpm_external.append((src_el.get("path") if src_el is not None else None) or "?")
     # A <console> that repeats the first <serial> is the same QEMU chardev, not a second listener.
     seen: set[tuple[str, str, str, str]] = set()
     unique: list[Chardev] = []
@@ -528,6 +533,7 @@ def parse_domain(
         nested_feature=nested_feature,
         nested_features=tuple(nested_features.items()),
         tpm_backends=tuple(tpm_backends),
+        tpm_external_sockets=tuple(tpm_external),
         firmware_efi=efi,
         launch_security=(ls.get("type") or "unknown")
         if (ls := root.find("launchSecurity")) is not None
