@@ -1066,10 +1066,6 @@ def test_selinux_permissive_confines_no_vm(host_scan) -> None:
     assert outcomes(a, "HVA-044") == {"se_dyn": "fail"}, messages(a, "HVA-044")
 
 
-@xfail(
-    'HVA-035: with tcp_port = "16600" and libvirtd listening there (auth_tcp sasl, '
-    "tcp_min_ssf default 56) the check is not applicable ('does not listen on TCP 16509')"
-)
 def test_sasl_tcp_on_a_configured_port_is_judged(host_scan) -> None:
     """libvirtd.conf.in: tcp_port overrides 16509. The subject (a SASL TCP listener, default
     tcp_min_ssf 56 < 112) exists on 16600: fail, as on the default port; never n/a."""
@@ -1219,10 +1215,6 @@ def test_pve_rate_zero_limits_nothing(tmp_path: Path, capsys: pytest.CaptureFixt
     assert status == "fail", msg
 
 
-@xfail(
-    "HVA-092 (Proxmox): a disk with mbps_rd only (reads limited, writes not) counts as limited, "
-    "the same half-limit as redteam2 #11 on KVM"
-)
 def test_pve_read_only_disk_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """qm.adoc, drive options: mbps_rd "Maximum read speed", mbps_wr "Maximum write speed" (mbps
     both). With mbps_rd alone the guest's writes are unthrottled: fail, naming the write side."""
