@@ -1360,3 +1360,22 @@ def test_static_label_equal_to_a_running_dynamic_label(tmp_path: Path) -> None:
     assert got["dyn_a"] == "pass", msgs
     assert got["stat_b"] == "fail", msgs
     assert "dyn_a" in msgs["stat_b"]
+
+
+@xfail(
+    "HVA-160: the running sshd was started with -o PermitRootLogin=yes (visible in its "
+    "process title); `sshd -T` without those options prints the file's 'no' and passes"
+)
+def test_sshd_command_line_option_overrides_the_file(host_scan) -> None:
+    """sshd(8), -o option: "Can be used to give options in the format used in the configuration
+    file"; command-line options take precedence over the file (sshd reads them first, and the
+    first value obtained wins, sshd_config(5)). The listener's title (OpenSSH sets it to
+    "sshd: <argv> [listener] ...") shows `-o PermitRootLogin=yes`: root may log in. Fail,
+    naming the option."""
+    procs = PROCS.replace(
+        "sshd: /usr/sbin/sshd -D [listener]",
+        "sshd: /usr/sbin/sshd -D -o PermitRootLogin=yes [listener]",
+    )
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert "PermitRootLogin=yes" in messages(a, "HVA-160")["hv1"]
