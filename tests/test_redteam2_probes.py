@@ -1379,3 +1379,23 @@ def test_sshd_command_line_option_overrides_the_file(host_scan) -> None:
     a = host_scan({"processes": (procs, 0)})
     assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
     assert "PermitRootLogin=yes" in messages(a, "HVA-160")["hv1"]
+
+
+@xfail(
+    "HVA-131: a polkit rules file that mentions domain_name only in a comment passes as a "
+    "per-VM rule (substring match on the file text)"
+)
+def test_domain_name_in_a_comment_is_no_per_vm_rule(host_scan) -> None:
+    """polkit(8), "AUTHORIZATION RULES": rules files are JavaScript; a `//` comment is no code.
+    The only rule grants every org.libvirt.api.* action on every VM to group ops. No rule looks at
+    the domain: fail, as for rules without domain_name."""
+    f = "/etc/polkit-1/rules.d/80-libvirt.rules"
+    rules = (
+        f'{f}:// TODO: narrow this by action.lookup("domain_name") per team\n'
+        f"{f}:polkit.addRule(function(action, subject) {{\n"
+        f'{f}:  if (action.id.indexOf("org.libvirt.api.") == 0 && subject.isInGroup("ops"))\n'
+        f"{f}:    return polkit.Result.YES;\n"
+        f"{f}:}});\n"
+    )
+    a = host_scan({"polkit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-131") == {"hv1": "fail"}, messages(a, "HVA-131")
