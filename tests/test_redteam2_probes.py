@@ -1399,3 +1399,21 @@ def test_domain_name_in_a_comment_is_no_per_vm_rule(host_scan) -> None:
     )
     a = host_scan({"polkit-rules": (rules, 0)})
     assert outcomes(a, "HVA-131") == {"hv1": "fail"}, messages(a, "HVA-131")
+
+
+@xfail(
+    "HVA-140: accounts whose passwd shell field is empty are not counted as login accounts; "
+    "an empty field means /bin/sh"
+)
+def test_empty_shell_field_is_bin_sh(host_scan) -> None:
+    """passwd(5): the shell field is the "optional user command interpreter ... If this field is
+    empty, it defaults to the value /bin/sh"; OpenSSH session.c uses _PATH_BSHELL for an empty
+    pw_shell. root, alice and three accounts with an empty shell = 5 login accounts > 3: fail,
+    naming them."""
+    passwd = HARDENED_HOST["/etc/passwd"] + (
+        "bob:x:1001:1001::/home/bob:\ncarol:x:1002:1002::/home/carol:\n"
+        "dave:x:1003:1003::/home/dave:\n"
+    )
+    a = host_scan({"/etc/passwd": passwd})
+    assert outcomes(a, "HVA-140") == {"hv1": "fail"}, messages(a, "HVA-140")
+    assert "bob" in messages(a, "HVA-140")["hv1"]
