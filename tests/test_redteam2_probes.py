@@ -1451,3 +1451,21 @@ def test_nwfilter_on_an_ovs_port_is_a_question(tmp_path: Path) -> None:
     )
     a = run_assessment(_bundle_with_filters(tmp_path, uri, dict(NWFILTERS)))
     assert outcomes(a, "HVA-191") == {"ovs_ct": "manual", "lb_ct": "pass"}, messages(a, "HVA-191")
+
+
+@xfail(
+    "HVA-001: a host with the MATE desktop served over xrdp and TigerVNC's X server passes "
+    "'no desktop or display server' (a fixed list of ten package names)"
+)
+def test_desktop_packages_outside_the_list(host_scan) -> None:
+    """Debian package descriptions: tigervnc-standalone-server "Standalone virtual network
+    computing server ... Xtigervnc is a VNC server ... an X server"; xorgxrdp "Remote Desktop
+    Protocol (RDP) modules for X.org" (xrdp runs an Xorg session per login);
+    mate-session-manager "Session manager of the MATE desktop environment". A desktop and two
+    display servers are installed: fail, naming them."""
+    pkgs = HARDENED_HOST["dpkg-packages"][0] + (
+        "mate-session-manager\t1.26.0-1\tii \nxrdp\t0.9.21.1-1\tii \n"
+        "xorgxrdp\t1:0.9.19-1\tii \ntigervnc-standalone-server\t1.12.0+dfsg-8\tii \n"
+    )
+    a = host_scan({"dpkg-packages": (pkgs, 0)})
+    assert outcomes(a, "HVA-001") == {"hv1": "fail"}, messages(a, "HVA-001")
