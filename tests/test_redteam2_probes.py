@@ -1469,3 +1469,40 @@ def test_desktop_packages_outside_the_list(host_scan) -> None:
     )
     a = host_scan({"dpkg-packages": (pkgs, 0)})
     assert outcomes(a, "HVA-001") == {"hv1": "fail"}, messages(a, "HVA-001")
+
+
+@xfail(
+    "HVA-190: an nftables input rule `ip saddr 0.0.0.0/0 accept` (every IPv4 source) before the "
+    "drop policy passes; any match counts as 'some packets'"
+)
+def test_nft_prefix_zero_accepts_every_ipv4_packet(host_scan) -> None:
+    """nft(8), "PAYLOAD EXPRESSIONS"/prefixes: 0.0.0.0/0 is the prefix of length 0, which every
+    IPv4 address matches; in an inet table the `ip saddr` match selects all IPv4 packets. Every
+    IPv4 packet is accepted before the drop policy: fail (IPv4 accepted by default)."""
+    import json
+
+    from conftest import NFT_DROP
+
+    ruleset = json.loads(NFT_DROP)
+    ruleset["nftables"].append(
+        {
+            "rule": {
+                "family": "inet",
+                "table": "filter",
+                "chain": "input",
+                "handle": 5,
+                "expr": [
+                    {
+                        "match": {
+                            "op": "==",
+                            "left": {"payload": {"protocol": "ip", "field": "saddr"}},
+                            "right": {"prefix": {"addr": "0.0.0.0", "len": 0}},
+                        }
+                    },
+                    {"accept": None},
+                ],
+            }
+        }
+    )
+    a = host_scan({"nft-ruleset": (json.dumps(ruleset), 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": "fail"}, messages(a, "HVA-190")
