@@ -1506,3 +1506,26 @@ def test_nft_prefix_zero_accepts_every_ipv4_packet(host_scan) -> None:
     )
     a = host_scan({"nft-ruleset": (json.dumps(ruleset), 0)})
     assert outcomes(a, "HVA-190") == {"hv1": "fail"}, messages(a, "HVA-190")
+
+
+@xfail(
+    "HVA-313: with the node's firewall disabled (host.fw enable: 0) the cluster's management "
+    "rules still pass as admitting only the IP set; they are not applied on that node"
+)
+def test_pve_node_firewall_off_admits_everyone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proxmox VE admin guide, firewall, "Host Specific Configuration": host.fw `enable` -
+    "Enable host firewall rules"; pve-firewall compiles the host chains (PVEFW-HOST-IN, where
+    the datacenter's IN rules for the node land) only when the host firewall is enabled
+    (PVE/Firewall.pm compile: $hostfw_enable). With it off, 22 and 8006 are open to every
+    source, as HVA-313 already says when the cluster firewall is off: fail."""
+    hostfw = (PVE_HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/nodes/pve-h1/host.fw": hostfw.replace("enable: 1", "enable: 0")},
+    )
+    assert pve_result(report, "HVA-302", "pve-h1")[0] == "fail"
+    status, msg = pve_result(report, "HVA-313", "pve-h1")
+    assert status == "fail", msg
