@@ -1529,3 +1529,25 @@ def test_pve_node_firewall_off_admits_everyone(
     assert pve_result(report, "HVA-302", "pve-h1")[0] == "fail"
     status, msg = pve_result(report, "HVA-313", "pve-h1")
     assert status == "fail", msg
+
+
+@xfail(
+    'HVA-034: a TLS listener moved by tls_port = "16600" (libvirtd on 16600, no '
+    "tls_allowed_dn_list) is 'not applicable: no libvirt TLS listener'"
+)
+def test_tls_listener_on_a_configured_port_is_judged(host_scan) -> None:
+    """libvirtd.conf.in: "#tls_port = \\"16514\\"" overrides the TLS port. The listener exists on
+    16600 and admits any certificate the CA signed (auth_tls none, no DN list): fail, as on
+    16514."""
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'listen_tls = 1\ntls_port = "16600"\n'
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "listeners": (LISTEN + listener("0.0.0.0:16600", "libvirtd", 700), 0),
+            "processes": (
+                PROCS.replace("/usr/sbin/libvirtd --timeout 120", "/usr/sbin/libvirtd --listen"),
+                0,
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}, messages(a, "HVA-034")
