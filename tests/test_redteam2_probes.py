@@ -1551,3 +1551,21 @@ def test_tls_listener_on_a_configured_port_is_judged(host_scan) -> None:
         }
     )
     assert outcomes(a, "HVA-034") == {"hv1": "fail"}, messages(a, "HVA-034")
+
+
+@xfail(
+    'HVA-042: qemu.conf user = "toor", an account with uid 0 in the collected /etc/passwd, '
+    "passes as a non-root user when no QEMU runs to show it"
+)
+def test_qemu_user_that_is_uid_0_by_another_name(host_scan) -> None:
+    """qemu.conf.in: `user` is a user name or "+N" uid; libvirt resolves a name through the
+    passwd database (virGetUserID), so a second uid-0 account is root under another name. The
+    collected /etc/passwd says toor has uid 0 (HVA-141 fails it on the same host): QEMU runs as
+    root. Fail, naming toor / uid 0."""
+    passwd = HARDENED_HOST["/etc/passwd"] + "toor:x:0:0:backup root:/root:/usr/sbin/nologin\n"
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace('user = "libvirt-qemu"', 'user = "toor"')
+    procs = "".join(line + "\n" for line in PROCS.splitlines() if "qemu" not in line)
+    a = host_scan({"/etc/passwd": passwd, "/etc/libvirt/qemu.conf": conf, "processes": (procs, 0)})
+    assert outcomes(a, "HVA-141") == {"hv1": "fail"}
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
+    assert "toor" in messages(a, "HVA-042")["hv1"]
