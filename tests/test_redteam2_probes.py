@@ -1569,3 +1569,31 @@ def test_qemu_user_that_is_uid_0_by_another_name(host_scan) -> None:
     assert outcomes(a, "HVA-141") == {"hv1": "fail"}
     assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
     assert "toor" in messages(a, "HVA-042")["hv1"]
+
+
+@xfail(
+    "HVA-043: a running VM confined by a static AppArmor profile of its own (loaded, enforce) "
+    "fails the host as 'running VM(s) without a loaded libvirt-<uuid> profile'"
+)
+def test_static_apparmor_profile_confines_its_vm(host_scan) -> None:
+    """libvirt formatdomain, "Security label": a static label names the profile the VM runs
+    under (security_apparmor.c changes to the <label> profile, not libvirt-<uuid>). The profile
+    `vm-web01-strict` is loaded in enforce mode (/sys/kernel/security/apparmor/profiles): the VM
+    is confined. A hardened static confinement must not fail the host: pass (the host's other
+    VM, web01, has its libvirt-<uuid> profile enforcing)."""
+    profiles = HARDENED_HOST["/sys/kernel/security/apparmor/profiles"] + (
+        "vm-strict-profile (enforce)\n"
+    )
+    a = host_scan(
+        {"/sys/kernel/security/apparmor/profiles": profiles},
+        domains=[
+            domain_xml("web01"),
+            domain_xml(
+                "strict",
+                body="<seclabel type='static' model='apparmor' relabel='no'>"
+                "<label>vm-strict-profile</label></seclabel>",
+            ),
+        ],
+    )
+    assert outcomes(a, "HVA-044")["strict"] == "pass", messages(a, "HVA-044")
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
