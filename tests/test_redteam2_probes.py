@@ -1597,3 +1597,19 @@ def test_static_apparmor_profile_confines_its_vm(host_scan) -> None:
     )
     assert outcomes(a, "HVA-044")["strict"] == "pass", messages(a, "HVA-044")
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+
+
+@xfail(
+    "HVA-151: pam_radius_auth with localifdown counts as a second factor; when the RADIUS "
+    "server is unreachable it returns PAM_IGNORE and the password alone logs in"
+)
+def test_radius_localifdown_is_no_second_factor(host_scan) -> None:
+    """FreeRADIUS pam_radius USAGE, localifdown: "This option tells pam_radius to return
+    PAM_IGNORE instead of PAM_AUTHINFO_UNAVAIL if RADIUS auth failed due to network
+    unavailability. PAM_IGNORE tells the pam stack to continue down the stack regardless of the
+    control flag." Whoever can cut the host off its RADIUS server (or wait for an outage) logs in
+    with the password: the same step-aside as nullok/nouserok. Fail, naming localifdown."""
+    pam = "auth required pam_radius_auth.so localifdown\n@include common-auth\n"
+    a = host_scan({"/etc/pam.d/sshd": pam})
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}, messages(a, "HVA-151")
+    assert "localifdown" in messages(a, "HVA-151")["hv1"]
