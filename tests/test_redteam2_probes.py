@@ -1626,3 +1626,31 @@ def test_radius_localifdown_is_no_second_factor(host_scan) -> None:
     a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (KBD_ONLY, 0)})
     assert outcomes(a, "HVA-151") == {"hv1": "fail"}, messages(a, "HVA-151")
     assert "localifdown" in messages(a, "HVA-151")["hv1"]
+
+
+JOURNAL_UPLOAD = {
+    "rsyslog-config": ("", 1),
+    "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal:19532\n",
+}
+
+
+@xfail(
+    "HVA-200: an https URL in journal-upload.conf passes as forwarding while no "
+    "systemd-journal-upload runs (the process list is collected)"
+)
+def test_journal_upload_configured_but_not_running(host_scan) -> None:
+    """systemd-journal-upload.service(8): the uploader is a service that must run (enabled
+    unit) to send anything; journal-upload.conf(5) only configures it, and the file ships with the
+    package. The collected process list has no systemd-journal-upload: nothing is forwarded.
+    Fail (configured, not running); the twin with the process running passes."""
+    a = host_scan(JOURNAL_UPLOAD)
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert "journal-upload" in messages(a, "HVA-200")["hv1"]
+
+
+def test_journal_upload_running_passes(host_scan) -> None:
+    procs = PROCS + (
+        "  950 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+    )
+    a = host_scan({**JOURNAL_UPLOAD, "processes": (procs, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
