@@ -334,10 +334,6 @@ KBD_ONLY = HARDENED_HOST["sshd-effective"][0].replace(
 )
 
 
-@xfail(
-    "HVA-151: pam_yubico with nullok is counted as a second factor (parse/pam.py "
-    "BYPASS_OPTIONS lists nullok only for pam_google_authenticator, nouserok for pam_u2f)"
-)
 def test_yubico_nullok_is_no_second_factor(host_scan) -> None:
     """yubico-pam README, module arguments: "nullok: Don't fail when there are no tokens
     declared for the user in the authorization mapping files or in LDAP. This can be used to
@@ -427,10 +423,6 @@ def test_half_a_cpu_quota_is_a_limit(host_scan) -> None:
     assert outcomes(a, "HVA-090") == {"cpuvm": "pass"}, messages(a, "HVA-090")
 
 
-@xfail(
-    "HVA-070: a memtune hard_limit far above the host's RAM counts as a memory limit "
-    "(any <hard_limit> becomes Vm.memory_limit)"
-)
 def test_hard_limit_above_host_memory_limits_nothing(host_scan) -> None:
     """formatdomain, "Memory Tuning": hard_limit "is the maximum memory the guest can use". A
     limit of 2 TiB on a host with 64 GiB of RAM (/proc/meminfo) can never be reached: it
@@ -1543,10 +1535,6 @@ def test_pve_node_firewall_off_admits_everyone(
     assert status == "fail", msg
 
 
-@xfail(
-    'HVA-034: a TLS listener moved by tls_port = "16600" (libvirtd on 16600, no '
-    "tls_allowed_dn_list) is 'not applicable: no libvirt TLS listener'"
-)
 def test_tls_listener_on_a_configured_port_is_judged(host_scan) -> None:
     """libvirtd.conf.in: "#tls_port = \\"16514\\"" overrides the TLS port. The listener exists on
     16600 and admits any certificate the CA signed (auth_tls none, no DN list): fail, as on
