@@ -330,6 +330,26 @@ def test_host_dependent_items_of_a_simulated_host_ask_one_attestable_question(
     )
 
 
+def test_a_console_password_a_read_only_scan_cannot_see_is_one_question(tmp_path: Path) -> None:
+    """A read-only libvirt connection hides console passwords (set or not): HVA-031 asks for the
+    exact evidence, not a generic confirmation."""
+    vm = domain_xml(
+        "hidden",
+        "<devices><graphics type='vnc' port='5903' listen='0.0.0.0' passwd='x'/></devices>",
+    )
+    uri = write_node(tmp_path / "node.xml", [vm])
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), secure_xml=False))
+    uuid = a.deployment.vms[0].uuid
+    assert _manual(a)[("HVA-031", "hidden")] == (
+        "Does each network-facing console of this VM have a password? Evidence: `virsh dumpxml "
+        f"--security-info {uuid}` on host hv1 (the passwd attribute of each <graphics>; `hvaudit "
+        "scan --secure-xml` reads it as set or not), else vnc_password / spice_password in "
+        "/etc/libvirt/qemu.conf there. Pass: yes, each has a non-empty password; fail: one has "
+        "none or an empty one."
+    )
+    assert all_problems(a) == {}
+
+
 def test_each_formerly_unshaped_check_is_asked_somewhere() -> None:
     """The checks whose manual outcomes lacked `Evidence:` and `Pass:` (HVA-031 ... HVA-434):
     each one's manual outcomes are produced by a scan in this file (and the vSphere-only

@@ -144,7 +144,15 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         elif r.asks:
             yield manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks))
         elif r.hidden_password is not None:
-            yield unknown(s, r.hidden_password, "the network-facing console has a password")
+            yield unknown(
+                s,
+                r.hidden_password,
+                "Does each network-facing console of this VM have a password? Evidence: "
+                f"`virsh dumpxml --security-info {v.uuid}` on host {h.name} (the passwd "
+                "attribute of each <graphics>; `hvaudit scan --secure-xml` reads it as set or "
+                "not), else vnc_password / spice_password in /etc/libvirt/qemu.conf there. Pass: "
+                "yes, each has a non-empty password; fail: one has none or an empty one.",
+            )
         elif r.proven:
             yield passed(s, "; ".join(r.proven), *refs)
         else:

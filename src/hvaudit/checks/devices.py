@@ -348,7 +348,15 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
         model = h.libvirt.security_model if h.libvirt else qc
         gap = first_unknown(qc, model)
         if gap is not None:
-            yield unknown(s, gap, "libvirt confines QEMU with SELinux or AppArmor")
+            yield unknown(
+                s,
+                gap,
+                f"Does libvirt on host {h.name} confine QEMU with SELinux or AppArmor? Evidence: "
+                "`virsh capabilities` there (its <secmodel> elements) and "
+                "/etc/libvirt/qemu.conf (security_driver, security_default_confined). Pass: yes, "
+                'an selinux or apparmor secmodel, security_driver not "none" and '
+                "security_default_confined not 0; fail: otherwise.",
+            )
             continue
         driver, src = conf_value(h, "qemu.conf", "security_driver")
         confined, csrc = conf_value(h, "qemu.conf", "security_default_confined")
@@ -372,7 +380,13 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
         if model.get() == "selinux":
             se = h.facts.selinux_enforcing
             if not se.known:
-                yield unknown(s, se, "SELinux is enforcing (getenforce prints Enforcing)")
+                yield unknown(
+                    s,
+                    se,
+                    f"Is SELinux enforcing on host {h.name}? Evidence: `getenforce` there (or "
+                    "/sys/fs/selinux/enforce). Pass: yes, Enforcing (1); fail: Permissive (0) "
+                    "or Disabled.",
+                )
             elif se.get():
                 yield passed(s, "libvirt confines QEMU with SELinux, enforcing", *se.sources)
             elif se.get() is None:
@@ -410,7 +424,14 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
     s = host_subject(h)
     aa = h.facts.apparmor_profiles
     if not aa.known:
-        return unknown(s, aa, "the libvirt-<uuid> AppArmor profiles are in enforce mode")
+        return unknown(
+            s,
+            aa,
+            f"Are the libvirt-<uuid> AppArmor profiles of host {h.name}'s running VMs loaded in "
+            "enforce mode? Evidence: `aa-status` there (or /sys/kernel/security/apparmor/"
+            "profiles). Pass: yes, one libvirt-<uuid> profile per running VM, each in enforce "
+            "(or kill) mode; fail: a running VM has none, or one is in complain mode.",
+        )
     profiles = aa.get()
     if profiles is None:
         return failed(s, "the apparmor driver is reported but AppArmor is disabled", *aa.sources)
