@@ -361,6 +361,7 @@ def test_each_formerly_unshaped_check_is_asked_somewhere() -> None:
     assert formerly <= here
 
 
+OFFLINE_191 = ("HVA-191", "web-01")
 #: What offline .vmx files (no host) leave to a person, per check and subject.
 OFFLINE_VMX_ASKED = {
     "HVA-050": "legacy-db",
@@ -388,6 +389,12 @@ def test_manual_items_of_automatic_checks_ask_an_attestable_question(
     if target == "vmx":
         asked = {(r["check_id"], r["subject"]["name"]) for r in results if r["status"] == "manual"}
         assert set(OFFLINE_VMX_ASKED.items()) <= asked
+        # the port group's policy lives on the ESXi host: asked there, not at a Linux device
+        spoof = next(r for r in results if (r["check_id"], r["subject"]["name"]) == OFFLINE_191)
+        assert spoof["question"].startswith(
+            "Is MAC, IP and ARP spoofing from this VM stopped at port group 'dmz-web' and beyond "
+            "it? Evidence: the port group's security policy on its ESXi host"
+        )
     # what the scan could not read is asked as one attestable question (a manual check keeps
     # its own question)
     asked = [

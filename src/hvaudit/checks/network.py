@@ -211,6 +211,8 @@ def _where_asked(i: Interface) -> tuple[str, str]:
     SR-IOV function, ("port", the device) for the switch port behind a macvtap device."""
     if "SR-IOV" in i.spoofing.reason:
         return ("vf", f"the VF behind {i.mac or i.source}")
+    if i.spoofing.reason.startswith("port group "):  # an ESXi port group seen from a .vmx only
+        return ("portgroup", f"port group {i.source!r} and beyond it")
     dev = i.source if i.type == "direct" else f"the forward device(s) of network {i.source}"
     return ("port", f"the physical switch port behind {dev}")
 
@@ -224,6 +226,13 @@ def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
         evidence.append(
             f"`ip link show PF` on host {host} (the 'vf N' line with the VM's MAC: spoof "
             "checking on, trust off)"
+        )
+    if "portgroup" in kinds:
+        evidence.append(
+            "the port group's security policy on its ESXi host (vSphere Client: Configure > "
+            "Virtual switches > the port group > Edit > Security: Forged transmits and MAC "
+            "address changes Reject), and for IP and ARP, which a port group cannot check, "
+            "NSX SpoofGuard or dynamic ARP inspection and IP source guard on the physical switch"
         )
     if "port" in kinds:
         evidence.append(
