@@ -714,7 +714,17 @@ def portgroup_vlans(ctx: Context) -> Iterator[Outcome]:
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(port groups)", h.name, "portgroup")
-            yield unknown(s, _gap("config.network.portgroup", esx.source), "each port group's VLAN")
+            yield unknown(
+                s,
+                _gap("config.network.portgroup", esx.source),
+                f"Is every standard port group of host {h.name} on one VLAN of its own? "
+                f"Evidence: the vSphere Client, host {h.name} > Configure > Virtual switches "
+                "(each port group's VLAN ID), or `esxcli network vswitch standard portgroup "
+                "list` there, and for an untagged one (VLAN 0) the physical switch port it "
+                "leaves through. Pass: yes, each has a VLAN ID from 2 to 4094, or is untagged on "
+                "an access port reserved for it; fail: one is on VLAN 4095 (every VLAN trunked "
+                "to its guests), on VLAN 1, or untagged on a native VLAN other traffic shares.",
+            )
     for n in ctx.deployment.networks:
         if n.bridge == "dvs" or ctx.deployment.platform != "vmware-esxi":
             continue
@@ -1470,7 +1480,16 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
         mgmt = esx.vmknic_traffic.get("management") or []
         if not mgmt:
             gap = Fact[bool].unavailable("no vmknic is tagged for management traffic", esx.source)
-            yield unknown(s, gap, "which vmknic carries management and on which VLAN")
+            yield unknown(
+                s,
+                gap,
+                f"Does management traffic of host {h.name} have a VMkernel adapter of its own, on "
+                "a VLAN no VM port group uses? Evidence: the vSphere Client, host "
+                f"{h.name} > Configure > VMkernel adapters (the adapter with Management enabled, "
+                "its other services, its port group and VLAN). Pass: yes, management alone on "
+                "that adapter and VLAN; fail: it shares the adapter with other traffic or the "
+                "VLAN with VMs.",
+            )
             continue
         nics, others = _vmknic_vlans(ctx, h, esx)
         bad, unsure = [], []
