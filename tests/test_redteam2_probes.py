@@ -722,10 +722,6 @@ def test_passthrough_alone_in_its_group_passes(host_scan) -> None:
     assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
 
 
-@xfail(
-    "HVA-213: log_outputs is matched by substring: a file output whose path contains "
-    "'journald' passes as the journal"
-)
 def test_file_output_named_like_the_journal(host_scan) -> None:
     """libvirt docs/logging.rst, "Log outputs": an output is `level:journald`,
     `level:syslog:name`, `level:file:path` or `level:stderr`. "3:file:/var/log/libvirt/

@@ -375,17 +375,21 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, "libvirt log_outputs include journald or syslog")
             continue
         problems, ok, refs = [], [], []
+        malformed: list[tuple[str, str]] = []
         systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
         for file in files:
             outputs, src = conf_value(h, file, "log_outputs")
             level, lsrc = conf_value(h, file, "log_level")
             refs += [src, lsrc]
-            if outputs is None:
+            dests = None if outputs is None else log_destinations(str(outputs))
+            if outputs is None or dests == []:
                 if systemd:
                     ok.append(f"{file}: log_outputs unset (the journal)")
                 else:
                     problems.append(f"{file}: log_outputs unset on a host without systemd (a file)")
-            elif "journald" in str(outputs) or "syslog:" in str(outputs):
+            elif dests is None:
+                malformed.append((file, str(outputs)))
+            elif "journald" in dests or "syslog" in dests:
                 ok.append(f"{file}: log_outputs {outputs!r}")
             else:
                 problems.append(f"{file}: log_outputs {outputs!r} writes only to files or stderr")
@@ -393,8 +397,43 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 problems.append(f"{file}: log_level = 1 (debug, floods the log)")
         if problems:
             yield failed(s, "; ".join(problems), *refs)
+        elif malformed:
+            file, value = malformed[0]
+            yield manual(
+                s,
+                f"{file}: log_outputs {value!r} is not a list of outputs libvirt accepts",
+                *refs,
+                question=f"Does the daemon reading {file} log to the journal or syslog? "
+                "Evidence: `virt-admin daemon-log-outputs` on the host (libvirt rejects a "
+                "malformed log_outputs and keeps its default output). Pass: yes, a journald or "
+                "syslog output is listed; fail: only file or stderr outputs.",
+            )
         else:
             yield passed(s, "; ".join(ok), *refs)
+
+
+def log_destinations(value: str) -> list[str] | None:
+    """The destinations of a libvirt log_outputs value, or None when libvirt would reject it.
+
+    libvirt src/util/virlog.c (virLogParseOutputs, virLogParseOutput; read via `search`): the
+    outputs are separated by spaces, each is `priority:destination[:data]` with a priority of 1
+    to 4 and a destination of stderr or journald (no data), syslog (data = the tag) or file
+    (data = the path; a path with a colon is refused). So
+    `3:file:/var/log/libvirt/journald-export.log` is a file output whatever its path says; one
+    malformed output makes libvirt reject the whole value; an empty value means the default
+    output (virLogSetOutputs)."""
+    dests = []
+    for output in value.split(" "):
+        if not output:
+            continue
+        tokens = output.split(":")
+        prio, dest = tokens[0], tokens[1] if len(tokens) > 1 else ""
+        if not (prio.isdigit() and 1 <= int(prio) <= 4):
+            return None
+        if len(tokens) != {"stderr": 2, "journald": 2, "syslog": 3, "file": 3}.get(dest):
+            return None
+        dests.append(dest)
+    return dests
 
 
 #: Architectures of 64-bit syscall tables (auditctl(8) `arch`): a rule limited to b32 misses the
