@@ -802,10 +802,6 @@ def pve_result(report: dict, check_id: str, subject: str) -> tuple[str, str]:
     return r["status"], str(r["message"])
 
 
-@xfail(
-    'HVA-305: ALLOW_FROM="all" with DENY_FROM="all" and POLICY="allow" passes as '
-    "'everything else denied'; both lists match every client, so POLICY admits everyone"
-)
 def test_pveproxy_allow_and_deny_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Proxmox VE admin guide, "pveproxy - Proxmox VE API Proxy Daemon", "Host based Access
     Control": "all" is an alias for 0/0 and ::/0, and the matching table: allow matches only ->
@@ -820,10 +816,6 @@ def test_pveproxy_allow_and_deny_all(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert status == "fail", msg
 
 
-@xfail(
-    'HVA-305: ALLOW_FROM="0.0.0.0/0" (every IPv4 client) with DENY_FROM="all" passes as '
-    "'everything else denied'"
-)
 def test_pveproxy_allow_every_ipv4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Same table: every IPv4 client matches ALLOW_FROM (and DENY_FROM: both -> POLICY allow).
     No network is designated: fail."""

@@ -8,6 +8,7 @@ runs unless `enable: 0`; a VM's firewall is off unless `enable: 1`; migration de
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
 from hvaudit.checks.base import (
@@ -200,7 +201,16 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     platforms=PVE,
 )
 def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
-    """pveproxy (port 8006) serves the whole management plane; by default it accepts every source."""
+    """pveproxy (port 8006) serves the whole management plane; by default it accepts every source.
+
+    Proxmox VE admin guide, pveproxy "Host based Access Control" (read via `search`): "all" is
+    0/0 and ::/0, the default POLICY is allow, and a client matching only ALLOW_FROM is admitted,
+    only DENY_FROM denied, neither or both: POLICY decides. So with POLICY allow the admitted
+    addresses are ALLOW_FROM plus everything DENY_FROM leaves out; with POLICY deny, ALLOW_FROM
+    minus DENY_FROM. PVE::APIServer::Utils read_proxy_config splits the lists on commas and
+    parses each entry with Net::IP (an entry it cannot parse stops pveproxy's configuration).
+    Pass only when, in both address families, what is admitted lies within ALLOW_FROM and
+    ALLOW_FROM is not the whole family (ALLOW_FROM="all" or "0.0.0.0/0" designates nothing)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -209,17 +219,83 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "pveproxy admits only the management networks")
             continue
-        allow, deny, policy = (f.get().get(k, "") for k in ("ALLOW_FROM", "DENY_FROM", "POLICY"))
-        denies_rest = deny.strip() == "all" or policy.strip() == "deny"
-        if allow and denies_rest:
-            yield passed(s, f"ALLOW_FROM {allow}, everything else denied", *f.sources)
-        else:
-            yield failed(
+        allow, deny, policy = (
+            f.get().get(k, "").strip() for k in ("ALLOW_FROM", "DENY_FROM", "POLICY")
+        )
+        nets_allow, nets_deny = _net_list(allow), _net_list(deny)
+        if nets_allow is None or nets_deny is None or policy not in ("", "allow", "deny"):
+            yield manual(
                 s,
-                "pveproxy accepts connections from any address"
-                + (f" (ALLOW_FROM {allow} but nothing denied)" if allow else ""),
+                f"/etc/default/pveproxy: ALLOW_FROM {allow!r}, DENY_FROM {deny!r}, POLICY "
+                f"{policy!r} hold a value hvaudit cannot read as pveproxy does",
                 *f.sources,
+                question="Does pveproxy admit only the management networks? Evidence: "
+                "/etc/default/pveproxy and, from an address outside those networks, "
+                "`curl -k https://HOST:8006/` (pveproxy answers 403 to a refused client). "
+                "Pass: yes, other addresses are refused; fail: they are served.",
             )
+            continue
+        if not allow:
+            yield failed(s, "pveproxy accepts connections from any address", *f.sources)
+            continue
+        gaps = []
+        for family, everything in ((4, _ALL4), (6, _ALL6)):
+            a = [n for n in nets_allow if n.version == family]
+            d = [n for n in nets_deny if n.version == family]
+            if _covers(a, everything):
+                gaps.append(f"ALLOW_FROM {allow} admits every IPv{family} address")
+            elif policy != "deny" and not _covers(a + d, everything):
+                gaps.append(f"IPv{family} addresses outside ALLOW_FROM and DENY_FROM are admitted")
+        if gaps:
+            yield failed(s, "; ".join(gaps), *f.sources)
+        else:
+            yield passed(s, f"ALLOW_FROM {allow}, everything else denied", *f.sources)
+
+
+_ALL4 = ipaddress.ip_network("0.0.0.0/0")
+_ALL6 = ipaddress.ip_network("::/0")
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_Net = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _net_list(value: str) -> list[_Net] | None:
+    """The networks of a pveproxy ALLOW_FROM / DENY_FROM value (comma-separated; "all", prefixes,
+    addresses, `a-b` ranges; a short IPv4 prefix such as 0/0 or 10/8 as Net::IP reads it), or None
+    when an entry is none of these."""
+    nets: list[_Net] = []
+    for entry in (e.strip() for e in value.split(",")):
+        if not entry:
+            continue
+        if entry == "all":
+            nets += [_ALL4, _ALL6]
+            continue
+        try:
+            if "-" in entry:
+                first, last = (ipaddress.ip_address(x.strip()) for x in entry.split("-", 1))
+                nets += ipaddress.summarize_address_range(first, last)
+                continue
+            head, slash, bits = entry.partition("/")
+            if (
+                slash
+                and ":" not in head
+                and head.count(".") < 3
+                and head.replace(".", "").isdigit()
+            ):
+                head = ".".join([*head.split("."), "0", "0", "0"][:4])
+            net = ipaddress.ip_network(f"{head}{slash}{bits}", strict=False)
+        except (ValueError, TypeError):
+            return None
+        if isinstance(net, ipaddress.IPv6Network) and net.subnet_of(_MAPPED):
+            # normalize_v4_in_v6: an IPv4-mapped IPv6 entry is read as the IPv4 one
+            v4 = ipaddress.IPv4Address(int(net.network_address) & 0xFFFFFFFF)
+            net = ipaddress.IPv4Network(f"{v4}/{net.prefixlen - 96}")
+        nets.append(net)
+    return nets
+
+
+def _covers(nets: list[_Net], everything: _Net) -> bool:
+    """Do these networks of one family together cover the whole family?"""
+    return list(ipaddress.collapse_addresses(nets)) == [everything]  # type: ignore[type-var]
 
 
 @check(
