@@ -853,11 +853,6 @@ def test_pve_ipfilter_ipset_filters_without_the_option(
 VMX_WEB = Path(__file__).parent / "fixtures" / "vmx" / "web-01" / "web-01.vmx"
 
 
-@xfail(
-    "HVA-404: on offline .vmx files (no host) a VM without sched.mem.pshare.salt passes "
-    "'pages shared within the VM only', which only the host's Mem.ShareForceSalting settles "
-    "(HVA-414 is manual on the same scan)"
-)
 def test_page_sharing_on_an_offline_vmx_is_a_question(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -690,6 +690,14 @@ def test_time_out_mid_collection_keeps_the_partial_bundle(
     assert (kept / "vmware" / "about.json").is_file()  # what was read before the fault is kept
 
 
+def _host_record(bundle: Path, name: str) -> dict[str, Any]:
+    for path in (bundle / "vmware" / "hosts").iterdir():
+        record: dict[str, Any] = json.loads(path.read_text())
+        if record["name"] == name:
+            return record
+    raise AssertionError(f"no host {name} in {bundle}")
+
+
 def _rewrite_host(bundle: Path, name: str, change: dict[str, Any]) -> None:
     """Change a collected host record the way a newer ESXi would answer, keeping the manifest's
     digest in step (the reader verifies every artefact)."""
@@ -722,10 +730,13 @@ def test_host_items_the_simulator_cannot_answer(
         == 0
     )
     attested = {"status": "accepted", "time": "2026-11-30 08:00:00+00:00", "message": ""}
+    # salting 1: whether web-01 (no sched.mem.pshare.salt) shares pages is not settled (HVA-404)
+    advanced = _host_record(bundle, "DC0_H0")["advanced"] | {"Mem.ShareForceSalting": 1}
     _rewrite_host(
         bundle,
         "DC0_H0",
         {
+            "advanced": advanced,
             "capability": {"uefiSecureBoot": True, "tpmSupported": True, "tpmVersion": "2.0"},
             "tpm_attestation": attested,
             "host_access": {
@@ -775,6 +786,16 @@ def test_host_items_the_simulator_cannot_answer(
         "vmk1 (port group VM Network): VLAN 0",
     )
     assert manual_problems(report["results"]) == {}
+    salting = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-404", "web-01")
+    )
+    assert (salting["status"], salting["message"]) == (
+        "manual",
+        "no sched.mem.pshare.salt; host Mem.ShareForceSalting = 1: a VM without a salt is not "
+        "settled",
+    )
     got = {
         (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
         for r in report["results"]

@@ -191,15 +191,55 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
 )
 def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
     """A salt shared between VMs re-enables transparent page sharing across them: a side channel
-    that has leaked cryptographic keys between VMs."""
+    that has leaked cryptographic keys between VMs.
+
+    VMware KB 2097593 ("Additional Transparent Page Sharing management capabilities and new
+    default settings", read via `search`): with the host's Mem.ShareForceSalting at 0 every VM
+    of the host takes part in TPS whatever its salt; with 1 or 2, two VMs share a page only when
+    their salts are the same; at 2 (the default) a VM without sched.mem.pshare.salt is salted
+    with its own vc.uuid, so its pages are shared within the VM only. What salt 1 does for a VM
+    without the option is not settled by the sources read, so that case is asked. The VM's
+    .vmx proves a salt override (fail); the absence of one passes only with the host at 2."""
+    hosts = {h.name: esx for h, esx in _esx_hosts(ctx)}
+    key = "Mem.ShareForceSalting"
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         salt = vm.settings.get("sched.mem.pshare.salt")
         ref = vm.at("sched.mem.pshare.salt")
-        if salt is None:
-            yield passed(s, "no sched.mem.pshare.salt: pages shared within the VM only", ref)
-        else:
+        if salt is not None:
             yield failed(s, "sched.mem.pshare.salt is set: pages may be shared with other VMs", ref)
+            continue
+        esx = hosts.get(v.host)
+        value = None if esx is None or esx.advanced is None else esx.advanced.get(key)
+        forced = _int(value) if value is not None else None
+        host_src = esx.source if esx is not None else ref
+        if forced == 2:
+            yield passed(
+                s,
+                f"no sched.mem.pshare.salt, host {key} = 2: pages shared within the VM only",
+                ref,
+                host_src,
+            )
+        elif forced == 0:
+            yield failed(
+                s, f"host {key} = 0: pages are shared with every VM of the host", ref, host_src
+            )
+        else:
+            if esx is None or not esx.source.artefact:
+                where = f"host {key} unknown: {OFFLINE}"
+            elif value is not None:
+                where = f"host {key} = {str(value)[:12]}: a VM without a salt is not settled"
+            else:
+                where = f"host {key} not reported by the host, or not collected"
+            yield manual(
+                s,
+                f"no sched.mem.pshare.salt; {where}",
+                ref,
+                host_src,
+                question=f"Is {key} 2 on the host that runs this VM? Evidence: `esxcli system "
+                "settings advanced list -o /Mem/ShareForceSalting` (Int Value) on that host. "
+                "Pass: yes, 2, so the VM is salted with its own vc.uuid; fail: 0 or 1.",
+            )
 
 
 @check(
