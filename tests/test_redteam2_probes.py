@@ -741,10 +741,6 @@ def test_journald_output_passes(host_scan) -> None:
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
 
 
-@xfail(
-    "HVA-214/201: the kernel booted with audit=0 (audit off until the next reboot), yet the "
-    "loaded watch rules and a running auditd pass"
-)
 def test_kernel_audit_disabled_at_boot(host_scan) -> None:
     """Linux Documentation/admin-guide/kernel-parameters.txt, audit=: "0 | off - kernel audit is
     disabled and can not be enabled until the next reboot". Rules listed by `auditctl -l` then

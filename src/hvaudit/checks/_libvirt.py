@@ -124,3 +124,22 @@ def host_settings_manual(
         *fact.sources,
         question=question,
     )
+
+
+def kernel_audit_off(host: Host) -> tuple[str, Source] | None:
+    """The `audit=` word of the running kernel's command line that turned kernel auditing off for
+    this boot, with its source; None when there is none or the command line was not read.
+
+    Linux kernel/audit.c audit_enable() (read via `search`): `audit=0` or `audit=off` (any case)
+    sets audit_initialized = AUDIT_DISABLED, which no later `audit=1` on the same line undoes, and
+    audit_init() then never starts the audit subsystem; kernel-parameters.txt: "kernel audit is
+    disabled and can not be enabled until the next reboot". Loaded rules and a running auditd
+    then record nothing."""
+    cmdline = host.facts.kernel_cmdline
+    if not cmdline.known:
+        return None
+    for word in cmdline.get():
+        name, _, value = word.partition("=")
+        if name == "audit" and (value == "0" or value.lower() == "off"):
+            return word, cmdline.sources[0]
+    return None

@@ -19,6 +19,7 @@ from hvaudit.checks._libvirt import (
     daemon_files,
     host_settings_manual,
     is_local_address,
+    kernel_audit_off,
     remote_ports,
 )
 from hvaudit.checks.base import (
@@ -520,6 +521,16 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
+        if (off := kernel_audit_off(h)) is not None:
+            word, src = off
+            yield failed(
+                s,
+                f"the kernel booted with {word}: kernel auditing is off until a reboot, no rule "
+                "records anything",
+                *f.sources,
+                src,
+            )
+            continue
         if not f.known:
             yield unknown(s, f, "audit rules watch /etc/libvirt and /etc/polkit-1 for writes")
             continue

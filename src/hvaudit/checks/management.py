@@ -11,6 +11,7 @@ from hvaudit.checks._libvirt import (
     conf_fact,
     conf_value,
     daemon_files,
+    kernel_audit_off,
     remote_ports,
 )
 from hvaudit.checks.base import (
@@ -1252,6 +1253,15 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         files = daemon_files(h, "driver")
         auditd = h.facts.audit_daemon
+        if (boot := kernel_audit_off(h)) is not None:
+            word, src = boot
+            yield failed(
+                s,
+                f"the kernel booted with {word}: the host's auditing is off until a reboot, so "
+                "libvirt's audit records go nowhere",
+                src,
+            )
+            continue
         gap = first_unknown(*(conf_fact(h, f) for f in files), auditd)
         if gap is not None:
             yield unknown(s, gap, "libvirt audit records reach a running auditd")

@@ -1,0 +1,36 @@
+"""Host-side verdicts fixed after the second red-team review (tests/test_redteam2_probes.py holds
+its probes): each case goes through a replayed hardened host with one file changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+
+@pytest.mark.parametrize(
+    ("words", "status"),
+    [
+        ("audit=off", "fail"),
+        ("audit=OFF", "fail"),
+        ("audit=0 audit=1", "fail"),  # audit_enable(): AUDIT_DISABLED is never undone
+        ("audit=1", "pass"),
+        ("noaudit=0 audit_backlog_limit=0", "pass"),  # other parameters
+    ],
+)
+def test_kernel_audit_switched_off_at_boot(host_scan, words: str, status: str) -> None:
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace("quiet", f"quiet {words}")
+    a = host_scan({"/proc/cmdline": cmdline})
+    for check_id in ("HVA-214", "HVA-201"):
+        assert outcomes(a, check_id) == {"hv1": status}, messages(a, check_id)
+        if status == "fail":
+            assert "the kernel booted with audit=" in messages(a, check_id)["hv1"]
+
+
+def test_kernel_audit_off_decides_even_when_auditctl_fails(host_scan) -> None:
+    """With audit=0 the kernel never starts its audit subsystem, so `auditctl -l` fails: the
+    command line alone settles both checks."""
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace("quiet", "quiet audit=0")
+    a = host_scan({"/proc/cmdline": cmdline, "audit-rules": ("", 1)})
+    for check_id in ("HVA-214", "HVA-201"):
+        assert outcomes(a, check_id) == {"hv1": "fail"}, messages(a, check_id)
