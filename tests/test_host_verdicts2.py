@@ -34,3 +34,24 @@ def test_kernel_audit_off_decides_even_when_auditctl_fails(host_scan) -> None:
     a = host_scan({"/proc/cmdline": cmdline, "audit-rules": ("", 1)})
     for check_id in ("HVA-214", "HVA-201"):
         assert outcomes(a, check_id) == {"hv1": "fail"}, messages(a, check_id)
+
+
+PROCS = HARDENED_HOST["processes"][0]
+
+
+@pytest.mark.parametrize(
+    ("chronyd", "status"),
+    [
+        ("/usr/sbin/chronyd -x -F 1", "fail"),
+        ("/usr/sbin/chronyd -dx -F 1", "fail"),  # a cluster of flags
+        ("/usr/sbin/chronyd -F 1 -u _chrony", "pass"),
+        ("/usr/sbin/chronyd -f /etc/chrony/x.conf -F 1", "pass"),  # an x inside an argument
+        ("/usr/sbin/chronyd -fx.conf -F 1", "pass"),  # the argument glued to -f
+    ],
+)
+def test_chronyd_without_clock_control_is_no_sync(host_scan, chronyd: str, status: str) -> None:
+    assert "/usr/sbin/chronyd -F 1" in PROCS
+    a = host_scan({"processes": (PROCS.replace("/usr/sbin/chronyd -F 1", chronyd), 0)})
+    assert outcomes(a, "HVA-202") == {"hv1": status}, messages(a, "HVA-202")
+    if status == "fail":
+        assert "chronyd started with -x" in messages(a, "HVA-202")["hv1"]

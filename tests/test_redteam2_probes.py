@@ -1140,7 +1140,6 @@ def test_socket_activated_sshd_is_the_approved_sshd(host_scan) -> None:
     assert outcomes(a, "HVA-033") == {"hv1": "pass"}, messages(a, "HVA-033")
 
 
-@xfail("HVA-202: chronyd started with -x (never adjusts the system clock) counts as time sync")
 def test_chronyd_that_does_not_control_the_clock(host_scan) -> None:
     """chronyd(8), -x: "This option disables the control of the system clock. chronyd will not
     try to make any adjustments of the clock" (for running it as an NTP server only). The

@@ -1301,7 +1301,9 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     platforms=LINUX_HOST,
 )
 def time_sync(ctx: Context) -> Iterator[Outcome]:
-    """Logs from many hosts can only be correlated when their clocks agree."""
+    """Logs from many hosts can only be correlated when their clocks agree. A chronyd started
+    with -x only serves time and never adjusts the host clock (chronyd(8)), so it does not
+    count."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -1310,4 +1312,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)
         else:
-            yield failed(s, "no time-synchronisation daemon running", *f.sources)
+            yield failed(
+                s,
+                "no time-synchronisation daemon running (a chronyd started with -x does not "
+                "count: it leaves the host clock alone)",
+                *f.sources,
+            )

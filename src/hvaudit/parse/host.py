@@ -284,7 +284,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.log_forwarding = _log_forwarding(ev)
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
-    f.time_sync = _running(processes, TIME_DAEMONS, lambda names: names[0] if names else "")
+    f.time_sync = _time_sync(processes)
     f.ksm_tuner = _running(
         processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
     )
@@ -1009,6 +1009,42 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             *sources,
         )
     return Fact.of(tuple(targets), *sources)
+
+
+#: chronyd's short options that take an argument (chronyd(8)); in a cluster such as `-dxF 1` the
+#: letters after one of them are its argument.
+_CHRONYD_ARG_OPTS = frozenset("fFlLPtu")
+
+
+def _clock_left_alone(args: list[str]) -> bool:
+    """Does this chronyd command line carry -x? chronyd(8): "-x This option disables the control
+    of the system clock. chronyd will not try to make any adjustments of the clock" (it then only
+    serves time to others)."""
+    for arg in args[1:]:
+        if arg == "--":
+            break
+        if not arg.startswith("-") or arg.startswith("--"):
+            continue
+        for letter in arg[1:]:
+            if letter == "x":
+                return True
+            if letter in _CHRONYD_ARG_OPTS:
+                break
+    return False
+
+
+def _time_sync(processes: Fact[str]) -> Fact[str]:
+    """The first running daemon of TIME_DAEMONS that keeps the clock synchronised ("" for none);
+    a chronyd started with -x serves time but leaves the host clock alone, so it does not count."""
+    if not processes.known:
+        return processes
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        words = parts[2].split() if len(parts) == 3 else []
+        exe = words[0].rstrip(":").rsplit("/", 1)[-1] if words else ""
+        if exe in TIME_DAEMONS and not (exe == "chronyd" and _clock_left_alone(words)):
+            return Fact.of(exe, *processes.sources)
+    return Fact.of("", *processes.sources)
 
 
 _INTERPRETERS = ("bash", "sh", "dash", "python3", "python", "perl")
