@@ -55,3 +55,14 @@ def test_chronyd_without_clock_control_is_no_sync(host_scan, chronyd: str, statu
     assert outcomes(a, "HVA-202") == {"hv1": status}, messages(a, "HVA-202")
     if status == "fail":
         assert "chronyd started with -x" in messages(a, "HVA-202")["hv1"]
+
+
+def test_an_empty_shell_field_is_bin_sh(host_scan) -> None:
+    """passwd(5): an empty login shell field defaults to /bin/sh: root, alice and two such
+    accounts are four, above the limit of three."""
+    passwd = HARDENED_HOST["/etc/passwd"] + "".join(
+        f"svc{i}:x:120{i}:120{i}::/home/svc{i}:\n" for i in (1, 2)
+    )
+    a = host_scan({"/etc/passwd": passwd})
+    assert outcomes(a, "HVA-140") == {"hv1": "fail"}, messages(a, "HVA-140")
+    assert "svc1" in messages(a, "HVA-140")["hv1"]

@@ -628,8 +628,10 @@ def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
             uid = int(parts[2])
         except ValueError:
             continue
-        shell = parts[6].strip()
-        interactive = bool(shell) and not shell.rsplit("/", 1)[-1].startswith(NON_LOGIN_SHELLS)
+        # passwd(5): an empty shell field "defaults to the value /bin/sh" (so does OpenSSH,
+        # session.c _PATH_BSHELL): an account with no shell named can log in
+        shell = parts[6].strip() or "/bin/sh"
+        interactive = not shell.rsplit("/", 1)[-1].startswith(NON_LOGIN_SHELLS)
         out.append(Account(parts[0], uid, shell, interactive))
     return Fact.of(tuple(out), g.source)
 
