@@ -66,3 +66,33 @@ def test_an_empty_shell_field_is_bin_sh(host_scan) -> None:
     a = host_scan({"/etc/passwd": passwd})
     assert outcomes(a, "HVA-140") == {"hv1": "fail"}, messages(a, "HVA-140")
     assert "svc1" in messages(a, "HVA-140")["hv1"]
+
+
+def _rules(*lines: str) -> tuple[str, int]:
+    f = "/etc/polkit-1/rules.d/80-libvirt.rules"
+    return "".join(f"{f}:{ln}\n" for ln in lines), 0
+
+
+@pytest.mark.parametrize(
+    ("rules", "status"),
+    [
+        (
+            _rules(
+                "/* later: action.lookup('domain_uuid') */",
+                "polkit.addRule(function(action, subject) { // domain_name per team, one day",
+                '  if (subject.isInGroup("ops")) return polkit.Result.YES; });',
+            ),
+            "fail",
+        ),
+        (
+            _rules(
+                'var url = "https://wiki//x"; polkit.addRule(function(action, subject) {',
+                '  if (action.lookup("domain_name") == "web1") return polkit.Result.YES; });',
+            ),
+            "pass",
+        ),
+    ],
+)
+def test_polkit_comments_are_no_per_vm_rule(host_scan, rules: tuple[str, int], status: str) -> None:
+    a = host_scan({"polkit-rules": rules})
+    assert outcomes(a, "HVA-131") == {"hv1": status}, messages(a, "HVA-131")

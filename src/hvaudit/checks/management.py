@@ -554,7 +554,8 @@ def api_access_control(ctx: Context) -> Iterator[Outcome]:
 )
 def granular_rules(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's granular access control means permissions on single VMs or groups of VMs,
-    with deny for specific VMs: in polkit, rules that look at the domain's name or uuid."""
+    with deny for specific VMs: in polkit, rules that look at the domain's name or uuid. Only the
+    rules' code counts: a comment naming domain_name restricts nothing."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         if h.libvirt is None:
@@ -577,13 +578,43 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
                 *(fsrc for _, fsrc in without),
             )
             continue
-        granular = [f for f, text in rules.get() if "domain_name" in text or "domain_uuid" in text]
+        granular = [
+            f
+            for f, text in rules.get()
+            if "domain_name" in (code := js_without_comments(text)) or "domain_uuid" in code
+        ]
         if granular:
             yield passed(s, f"per-VM rules in {', '.join(granular)}", *rules.sources)
         else:
             yield failed(
                 s, "no polkit rule looks at domain_name or domain_uuid", *rules.sources, src
             )
+
+
+def js_without_comments(text: str) -> str:
+    """A polkit rules file (JavaScript, polkit(8) "AUTHORIZATION RULES") without its `//` and
+    `/* */` comments; string literals are kept whole, so a "//" inside one is no comment."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            out.append(" ")
+            i = n if j < 0 else j + 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 @check(
