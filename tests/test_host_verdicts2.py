@@ -80,14 +80,16 @@ def _rules(*lines: str) -> tuple[str, int]:
             _rules(
                 "/* later: action.lookup('domain_uuid') */",
                 "polkit.addRule(function(action, subject) { // domain_name per team, one day",
-                '  if (subject.isInGroup("ops")) return polkit.Result.YES; });',
+                '  if (action.id.indexOf("org.libvirt.api.") == 0 && subject.isInGroup("ops"))',
+                "    return polkit.Result.YES; });",
             ),
             "fail",
         ),
         (
             _rules(
                 'var url = "https://wiki//x"; polkit.addRule(function(action, subject) {',
-                '  if (action.lookup("domain_name") == "web1") return polkit.Result.YES; });',
+                '  if (action.id.indexOf("org.libvirt.api.domain.") == 0 &&',
+                '      action.lookup("domain_name") == "web1") return polkit.Result.YES; });',
             ),
             "pass",
         ),
