@@ -3,9 +3,11 @@ its probes): each case goes through a replayed hardened host with one file chang
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, IP_ADDR, NFT_DROP, messages, outcomes
 
 
 @pytest.mark.parametrize(
@@ -98,3 +100,45 @@ def _rules(*lines: str) -> tuple[str, int]:
 def test_polkit_comments_are_no_per_vm_rule(host_scan, rules: tuple[str, int], status: str) -> None:
     a = host_scan({"polkit-rules": rules})
     assert outcomes(a, "HVA-131") == {"hv1": status}, messages(a, "HVA-131")
+
+
+def _nft_with(*matches: dict[str, object]) -> tuple[str, int]:
+    """The hardened inet input chain (policy drop) with one accept rule of these matches first."""
+    ruleset = json.loads(NFT_DROP)
+    rule = {"family": "inet", "table": "filter", "chain": "input", "handle": 5}
+    rule["expr"] = [*({"match": m} for m in matches), {"accept": None}]
+    ruleset["nftables"].append({"rule": rule})
+    return json.dumps(ruleset), 0
+
+
+def _addr(proto: str, field: str, right: object) -> dict[str, object]:
+    return {"op": "==", "left": {"payload": {"protocol": proto, "field": field}}, "right": right}
+
+
+@pytest.mark.parametrize(
+    ("matches", "status", "part"),
+    [
+        ((_addr("ip", "saddr", {"prefix": {"addr": "0.0.0.0", "len": 0}}),), "fail", "every IPv4"),
+        ((_addr("ip6", "daddr", {"prefix": {"addr": "::", "len": 0}}),), "fail", "every IPv6"),
+        ((_addr("ip", "saddr", {"range": ["0.0.0.0", "255.255.255.255"]}),), "fail", "IPv4"),
+        (({"op": "==", "left": {"meta": {"key": "nfproto"}}, "right": "ipv4"},), "fail", "IPv4"),
+        ((_addr("ip", "saddr", {"prefix": {"addr": "10.0.0.0", "len": 8}}),), "pass", ""),
+        # every IPv4 source, but only to one port: not everything
+        (
+            (
+                _addr("ip", "saddr", {"prefix": {"addr": "0.0.0.0", "len": 0}}),
+                _addr("tcp", "dport", 22),
+            ),
+            "pass",
+            "",
+        ),
+    ],
+)
+def test_nft_matches_that_select_a_whole_family_are_catch_all(
+    host_scan, matches: tuple[dict[str, object], ...], status: str, part: str
+) -> None:
+    links = json.loads(IP_ADDR)
+    links[-1]["addr_info"].append({"family": "inet6", "local": "2001:db8::10", "scope": "global"})
+    a = host_scan({"nft-ruleset": _nft_with(*matches), "ip-addr": (json.dumps(links), 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": status}, messages(a, "HVA-190")
+    assert part in messages(a, "HVA-190")["hv1"]

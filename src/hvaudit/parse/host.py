@@ -8,6 +8,7 @@ makes every fact not applicable (simulated) or unavailable (no access), with the
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -1081,9 +1082,45 @@ def _running(
 _NFT_NEUTRAL = ("counter", "log", "comment", "limit", "quota", "notrack", "meta_set")
 
 
-def _nft_verdict(rule: dict[str, Any]) -> str | None:
-    """The verdict of a rule that matches every packet (accept, drop, jump:CHAIN ...), or None
-    when the rule matches only some packets or has no final verdict."""
+#: What a payload match on a whole address family looks like in `nft -j` output: the protocol
+#: of each IP version and the prefix or range that covers all of its addresses.
+_NFT_WHOLE_FAMILY = {
+    "IPv4": ("ip", "ipv4", "0.0.0.0", "255.255.255.255"),
+    "IPv6": ("ip6", "ipv6", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+}
+
+
+def _nft_matches_all(match: Any, version: str) -> bool:
+    """Does this `match` expression select every packet of the IP version? `ip saddr 0.0.0.0/0`
+    (a /0 prefix, or the range of every address) and `meta nfproto ipv4` do: each IPv4 packet
+    matches them (nft(8) PAYLOAD EXPRESSIONS, META EXPRESSIONS)."""
+    if not isinstance(match, dict) or match.get("op", "==") not in ("==", "in"):
+        return False
+    left, right = match.get("left"), match.get("right")
+    proto, nfproto, first, last = _NFT_WHOLE_FAMILY[version]
+    if isinstance(left, dict) and isinstance(left.get("meta"), dict):
+        return left["meta"].get("key") == "nfproto" and right == nfproto
+    payload = left.get("payload") if isinstance(left, dict) else None
+    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
+        return False
+    if payload.get("field") not in ("saddr", "daddr") or not isinstance(right, dict):
+        return False
+    prefix, span = right.get("prefix"), right.get("range")
+    if isinstance(prefix, dict):
+        return prefix.get("len") == 0
+    if isinstance(span, list) and len(span) == 2:
+        try:
+            lo, hi = (ipaddress.ip_address(str(x)) for x in span)
+        except ValueError:
+            return False
+        return (lo, hi) == (ipaddress.ip_address(first), ipaddress.ip_address(last))
+    return False
+
+
+def _nft_verdict(rule: dict[str, Any], version: str) -> str | None:
+    """The verdict of a rule that matches every packet of the IP version (accept, drop,
+    jump:CHAIN ...), or None when the rule matches only some packets or has no final verdict. A
+    match every packet of the version passes (a /0 prefix) does not narrow the rule."""
     verdict = None
     for expr in rule.get("expr") or []:
         if not isinstance(expr, dict) or len(expr) != 1:
@@ -1093,25 +1130,33 @@ def _nft_verdict(rule: dict[str, Any]) -> str | None:
             verdict = kind
         elif kind in ("jump", "goto") and isinstance(arg, dict):
             verdict = f"{kind}:{arg.get('target')}"
+        elif kind == "match" and _nft_matches_all(arg, version):
+            continue
         elif kind not in _NFT_NEUTRAL:
             return None  # a match (or a statement hvaudit does not judge): not catch-all
     return verdict
 
 
 def _nft_chain_outcome(
-    chain: tuple[str, str, str], rules: dict[tuple[str, str, str], list[dict[str, Any]]], depth: int
+    chain: tuple[str, str, str],
+    rules: dict[tuple[str, str, str], list[dict[str, Any]]],
+    depth: int,
+    version: str,
 ) -> tuple[str | None, str]:
-    """The first unconditional verdict in a chain (following jumps), with the rule that gave it."""
+    """The first verdict in a chain that every packet of the IP version meets (following jumps),
+    with the rule that gave it."""
     for rule in rules.get(chain, []):
-        verdict = _nft_verdict(rule)
+        verdict = _nft_verdict(rule, version)
         if verdict is None:
             continue
         where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
+        if any(isinstance(e, dict) and "match" in e for e in rule.get("expr") or []):
+            where += f" (matches every {version} packet)"
         if verdict in ("accept", "drop", "reject"):
             return verdict, where
         if depth < 8:
             target = (chain[0], chain[1], verdict.split(":", 1)[1])
-            sub, sub_where = _nft_chain_outcome(target, rules, depth + 1)
+            sub, sub_where = _nft_chain_outcome(target, rules, depth + 1, version)
             if sub is not None:
                 return sub, f"{where} -> {sub_where}"
             if verdict.startswith("goto"):
@@ -1235,7 +1280,7 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
                 for key, policy in bases:
                     if key[0] not in families:
                         continue
-                    verdict, where = _nft_chain_outcome(key, rules, 0)
+                    verdict, where = _nft_chain_outcome(key, rules, 0, version)
                     name = " ".join(key)
                     if verdict == "accept":
                         findings.append(f"{name}: policy {policy}, but {where} accepts all traffic")
