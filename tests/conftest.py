@@ -186,6 +186,8 @@ HARDENED_HOST: dict[str, Any] = {
     "libvirt-qemu:x:64055:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n",
     "/etc/group": "root:x:0:\nsudo:x:27:alice\nkvm:x:104:\nlibvirt:x:108:\n",
     "/etc/nsswitch.conf": "passwd:         files sss\ngroup:          files sss\nhosts: files dns\n",
+    "/etc/sssd/sssd.conf": "[sssd]\ndomains = corp.example\nservices = nss, pam\n\n"
+    "[domain/corp.example]\nid_provider = ad\naccess_provider = ad\n",
     "/etc/ssh/sshd_config": "Include /etc/ssh/sshd_config.d/*.conf\nListenAddress 10.0.0.10:22\n"
     "PermitRootLogin no\nAllowGroups sshadmins\nPasswordAuthentication no\n"
     "AuthenticationMethods publickey,keyboard-interactive\nUsePAM yes\n",

@@ -4,10 +4,21 @@ its probes): each case goes through a replayed hardened host with one file chang
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST, IP_ADDR, NFT_DROP, messages, outcomes
+from conftest import (
+    HARDENED_HOST,
+    IP_ADDR,
+    NFT_DROP,
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
 
 
 @pytest.mark.parametrize(
@@ -142,3 +153,43 @@ def test_nft_matches_that_select_a_whole_family_are_catch_all(
     a = host_scan({"nft-ruleset": _nft_with(*matches), "ip-addr": (json.dumps(links), 0)})
     assert outcomes(a, "HVA-190") == {"hv1": status}, messages(a, "HVA-190")
     assert part in messages(a, "HVA-190")["hv1"]
+
+
+@pytest.mark.parametrize(
+    ("conf", "status", "part"),
+    [
+        (None, "manual", "/etc/sssd/sssd.conf was not read"),
+        ("[sssd]\ndomains = local\n[domain/local]\nid_provider = files\n", "fail", "files"),
+        (
+            "[sssd]\ndomains = p\n[domain/p]\nid_provider = proxy\nproxy_lib_name = files\n",
+            "fail",
+            "SSSD with local files only",
+        ),
+        ("[sssd]\nservices = nss\n", "fail", "no domain"),
+        # an AD domain listed after a files one: SSSD answers from the directory too
+        (
+            "[sssd]\ndomains = local, corp\n[domain/local]\nid_provider = files\n"
+            "[domain/corp]\nid_provider = ipa\n",
+            "pass",
+            "sss",
+        ),
+        # a directory section that `domains` does not list is not in use
+        (
+            "[sssd]\ndomains = local\n[domain/local]\nid_provider = files\n"
+            "[domain/corp]\nid_provider = ad\n",
+            "fail",
+            "files",
+        ),
+    ],
+)
+def test_sss_counts_only_with_a_directory_domain(
+    tmp_path: Path, conf: str | None, status: str, part: str
+) -> None:
+    host = dict(HARDENED_HOST)
+    host.pop("/etc/sssd/sssd.conf")
+    if conf is not None:
+        host["/etc/sssd/sssd.conf"] = conf
+    uri = write_node(tmp_path / "node.xml", [domain_xml("web01")], [])
+    a = run_assessment(build_bundle(tmp_path, uri, host))
+    assert outcomes(a, "HVA-150") == {"hv1": status}, messages(a, "HVA-150")
+    assert part in messages(a, "HVA-150")["hv1"]

@@ -1063,10 +1063,6 @@ def test_sasl_tcp_on_a_configured_port_is_judged(host_scan) -> None:
     assert "tcp_min_ssf = 56" in messages(a, "HVA-035")["hv1"]
 
 
-@xfail(
-    "HVA-150: nsswitch 'passwd: sss files' passes as the enterprise directory while the "
-    "collected /etc/sssd/sssd.conf configures only the files provider (local accounts)"
-)
 def test_sssd_with_only_the_files_provider_is_local(host_scan) -> None:
     """sssd-files(5): "The files provider mirrors the content of the passwd(5) and group(5)
     files": SSSD then serves the host's own local accounts (the authselect 'sssd' profile of

@@ -869,7 +869,8 @@ def directory_accounts(ctx: Context) -> Iterator[Outcome]:
         elif f.get():
             yield passed(s, f"accounts resolved through {f.get()}", *f.sources)
         else:
-            yield failed(s, "local accounts only (nsswitch passwd: files)", *f.sources)
+            why = next((src.locator for src in f.sources if src.locator.startswith("SSSD")), "")
+            yield failed(s, f"local accounts only ({why or 'nsswitch passwd: files'})", *f.sources)
 
 
 @check(

@@ -7,6 +7,7 @@ makes every fact not applicable (simulated) or unavailable (no access), with the
 
 from __future__ import annotations
 
+import configparser
 import fnmatch
 import ipaddress
 import json
@@ -773,15 +774,61 @@ def _sshd(g: Got) -> Fact[dict[str, str]]:
 
 
 def _directory(ev: HostEvidence) -> Fact[str]:
+    """The directory service nsswitch resolves accounts through ("" for local files only).
+
+    `sss` alone proves only that SSSD answers: sssd-files(5), "The files provider mirrors the
+    content of the passwd(5) and group(5) files", so an SSSD whose domains all use
+    `id_provider = files` (or `proxy` with `proxy_lib_name = files`) serves the host's local
+    accounts. sssd.conf(5): [sssd] `domains` lists the domains in use, each configured in its
+    [domain/NAME] section. Snippets in /etc/sssd/conf.d are not collected."""
     got = ev.get(_file("/etc/nsswitch.conf"))
     if got.state == "failed":
         return Fact.failed(got.reason, got.source)
     for line in got.text.splitlines():
         if line.strip().startswith("passwd:"):
-            for service in ("sss", "ldap", "winbind", "systemd-homed"):
-                if service in line.split(":", 1)[1].split():
+            services = line.split(":", 1)[1].split()
+            for service in ("ldap", "winbind", "systemd-homed"):
+                if service in services:
                     return Fact.of(service, Source(got.source.artefact, "passwd:"))
+            if "sss" in services:
+                return _sssd_directory(ev, got.source)
     return Fact.of("", got.source)
+
+
+def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
+    conf = ev.get(_file("/etc/sssd/sssd.conf"))
+    if conf.state != "ok":
+        return Fact.unavailable(
+            "nsswitch passwd names sss, but /etc/sssd/sssd.conf was not read, so whether SSSD "
+            "answers from a directory or from the local files is unknown",
+            nss,
+            conf.source,
+        )
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(conf.text)
+    except configparser.Error as e:
+        return Fact.unavailable(
+            f"/etc/sssd/sssd.conf could not be read: {str(e)[:120]}", conf.source
+        )
+    names = [d.strip() for d in parser.get("sssd", "domains", fallback="").split(",") if d.strip()]
+    directory = []
+    for name in names:
+        section = f"domain/{name}"
+        provider = parser.get(section, "id_provider", fallback="").strip().lower()
+        lib = parser.get(section, "proxy_lib_name", fallback="").strip().lower()
+        if provider and provider != "files" and not (provider == "proxy" and lib == "files"):
+            directory.append(f"{name} ({provider})")
+    if directory:
+        return Fact.of("sss", Source(conf.source.artefact, f"domains {', '.join(directory)}"))
+    return Fact.of(
+        "",
+        Source(
+            conf.source.artefact,
+            "SSSD with local files only: "
+            + (f"domains {', '.join(names)} use the files provider" if names else "no domain"),
+        ),
+    )
 
 
 #: OpenSSH's own defaults (sshd_config(5); the stock sshd_config shows them commented out), used
