@@ -1359,10 +1359,6 @@ def test_sshd_command_line_option_overrides_the_file(host_scan) -> None:
     assert "PermitRootLogin=yes" in messages(a, "HVA-160")["hv1"]
 
 
-@xfail(
-    "HVA-131: a polkit rules file that mentions domain_name only in a comment passes as a "
-    "per-VM rule (substring match on the file text)"
-)
 def test_domain_name_in_a_comment_is_no_per_vm_rule(host_scan) -> None:
     """polkit(8), "AUTHORIZATION RULES": rules files are JavaScript; a `//` comment is no code.
     The only rule grants every org.libvirt.api.* action on every VM to group ops. No rule looks at
@@ -1379,10 +1375,6 @@ def test_domain_name_in_a_comment_is_no_per_vm_rule(host_scan) -> None:
     assert outcomes(a, "HVA-131") == {"hv1": "fail"}, messages(a, "HVA-131")
 
 
-@xfail(
-    "HVA-140: accounts whose passwd shell field is empty are not counted as login accounts; "
-    "an empty field means /bin/sh"
-)
 def test_empty_shell_field_is_bin_sh(host_scan) -> None:
     """passwd(5): the shell field is the "optional user command interpreter ... If this field is
     empty, it defaults to the value /bin/sh"; OpenSSH session.c uses _PATH_BSHELL for an empty
@@ -1449,10 +1441,6 @@ def test_desktop_packages_outside_the_list(host_scan) -> None:
     assert outcomes(a, "HVA-001") == {"hv1": "fail"}, messages(a, "HVA-001")
 
 
-@xfail(
-    "HVA-190: an nftables input rule `ip saddr 0.0.0.0/0 accept` (every IPv4 source) before the "
-    "drop policy passes; any match counts as 'some packets'"
-)
 def test_nft_prefix_zero_accepts_every_ipv4_packet(host_scan) -> None:
     """nft(8), "PAYLOAD EXPRESSIONS"/prefixes: 0.0.0.0/0 is the prefix of length 0, which every
     IPv4 address matches; in an inet table the `ip saddr` match selects all IPv4 packets. Every
