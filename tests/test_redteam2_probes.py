@@ -1604,3 +1604,24 @@ def test_journal_upload_running_passes(host_scan) -> None:
     )
     a = host_scan({**JOURNAL_UPLOAD, "processes": (procs, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
+
+
+@xfail(
+    "HVA-305: /etc/default/pveproxy written with `export NAME=value` (valid shell, which is how "
+    "pveproxy reads it) is an error 'expected NAME=value' instead of being judged"
+)
+def test_pveproxy_file_is_read_as_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pve-http-server PVE/APIServer/Utils.pm read_proxy_config: "# Note: evaluate with bash" -
+    the file is sourced (`. /etc/default/pveproxy`) and ALLOW_FROM/DENY_FROM/POLICY are echoed
+    back, so `export ALLOW_FROM=...` is as valid as `ALLOW_FROM=...`. The hardened settings
+    written that way must pass, not stop the check with an error."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/default/pveproxy": 'export ALLOW_FROM="10.0.0.0/24,10.0.8.0/24"\n'
+            'export DENY_FROM="all"\nexport POLICY="allow"\n'
+        },
+    )
+    status, msg = pve_result(report, "HVA-305", "pve-h1")
+    assert status == "pass", msg
