@@ -1625,3 +1625,17 @@ def test_pveproxy_file_is_read_as_shell(tmp_path: Path, capsys: pytest.CaptureFi
     )
     status, msg = pve_result(report, "HVA-305", "pve-h1")
     assert status == "pass", msg
+
+
+@xfail(
+    'HVA-036: migration_address = "0" passes as a bound address; "0" is 0.0.0.0, every IPv4 address'
+)
+def test_migration_address_zero_is_every_address(host_scan) -> None:
+    """inet_aton(3): an address of one part "a" is "stored directly in the network address", so
+    "0" is 0.0.0.0; QEMU resolves the -incoming host with getaddrinfo, which takes that numeric
+    form. Incoming migrations then listen on every address: fail, as for 0.0.0.0."""
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
+        'migration_address = "10.0.1.10"', 'migration_address = "0"'
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-036") == {"hv1": "fail"}, messages(a, "HVA-036")
