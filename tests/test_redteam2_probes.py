@@ -1639,3 +1639,22 @@ def test_migration_address_zero_is_every_address(host_scan) -> None:
     )
     a = host_scan({"/etc/libvirt/qemu.conf": conf})
     assert outcomes(a, "HVA-036") == {"hv1": "fail"}, messages(a, "HVA-036")
+
+
+@xfail(
+    "HVA-100: an iSCSI pool whose target portal is this host (<source><host name='localhost'/>) "
+    "passes as 'images live off the host'"
+)
+def test_iscsi_pool_served_by_the_host_itself(tmp_path: Path) -> None:
+    """formatstorage, "iSCSI pool": <source><host name=.../> is the target's portal. localhost
+    is this host, so its LIO target exports the host's own disks back: the images stay on the
+    hypervisor. Fail, naming the source host (the twin of the netfs probe, #32)."""
+    pool = (
+        "<pool type='iscsi'><name>lunpool</name><source><host name='localhost'/>"
+        "<device path='iqn.2024-01.org.example:images'/></source>"
+        "<target><path>/dev/disk/by-path</path></target></pool>"
+    )
+    uri = write_node(tmp_path / "n.xml", [domain_xml("web01")], pools=[pool])
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), name="b"))
+    assert outcomes(a, "HVA-100") == {"lunpool": "fail"}, messages(a, "HVA-100")
+    assert "localhost" in messages(a, "HVA-100")["lunpool"]
