@@ -1676,3 +1676,27 @@ def test_selinux_permissive_domains_are_not_read(host_scan) -> None:
     a = host_scan(SELINUX_HOST)
     assert outcomes(a, "HVA-043") == {"hv1": "manual"}, messages(a, "HVA-043")
     assert "svirt_t" in messages(a, "HVA-043")["hv1"]
+
+
+@xfail(
+    "HVA-142: sudoers including a file or directory outside /etc/sudoers.d (not collected) "
+    "passes on the principals of the files that were read"
+)
+@pytest.mark.parametrize(
+    "directive",
+    [
+        "#include /etc/sudoers.custom",
+        "@include /etc/sudoers.local",
+        "#includedir /etc/sudoers.extra.d",
+    ],
+    ids=["hash-include", "at-include", "hash-includedir"],
+)
+def test_sudoers_include_outside_the_collected_files(host_scan, directive: str) -> None:
+    """sudoers(5), "Including other files from within sudoers": `@include`/`@includedir` (and the
+    historic `#include`/`#includedir`, directives despite the '#') read further files into the
+    policy. Only /etc/sudoers and /etc/sudoers.d are collected (grep -r): the rights those files
+    grant are unread. Manual naming the file; never a count of what happened to be read."""
+    sudoers = HARDENED_HOST["sudoers"][0] + f"/etc/sudoers:{directive}\n"
+    a = host_scan({"sudoers": (sudoers, 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": "manual"}, messages(a, "HVA-142")
+    assert directive.split()[1] in messages(a, "HVA-142")["hv1"]
