@@ -1700,3 +1700,19 @@ def test_sudoers_include_outside_the_collected_files(host_scan, directive: str) 
     a = host_scan({"sudoers": (sudoers, 0)})
     assert outcomes(a, "HVA-142") == {"hv1": "manual"}, messages(a, "HVA-142")
     assert directive.split()[1] in messages(a, "HVA-142")["hv1"]
+
+
+@xfail(
+    "HVA-151: `auth include mfa-custom` (a PAM file that is not collected) is read as empty and "
+    "the login fails as single-factor; the file may well hold the second factor"
+)
+@pytest.mark.parametrize("control", ["include", "substack"])
+def test_pam_include_of_an_uncollected_file_is_a_question(host_scan, control: str) -> None:
+    """pam.conf(5): `include` and `substack` pull in all lines of the named file in /etc/pam.d.
+    Only sshd, common-auth, password-auth and system-auth are collected; /etc/pam.d/mfa-custom is
+    not, so whether it requires an OTP module is not in the evidence. Manual naming the file (a
+    hardened stack must not fail on a file hvaudit did not read)."""
+    pam = f"auth {control} mfa-custom\n@include common-auth\n"
+    a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (KBD_ONLY, 0)})
+    assert outcomes(a, "HVA-151") == {"hv1": "manual"}, messages(a, "HVA-151")
+    assert "mfa-custom" in messages(a, "HVA-151")["hv1"]
