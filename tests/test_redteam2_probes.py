@@ -1716,3 +1716,52 @@ def test_pam_include_of_an_uncollected_file_is_a_question(host_scan, control: st
     a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (KBD_ONLY, 0)})
     assert outcomes(a, "HVA-151") == {"hv1": "manual"}, messages(a, "HVA-151")
     assert "mfa-custom" in messages(a, "HVA-151")["hv1"]
+
+
+RSYSLOG_F = "/etc/rsyslog.d/50-remote.conf:"
+RSYSLOG_TLS = (
+    f"{RSYSLOG_F}$DefaultNetstreamDriver gtls\n"
+    f"{RSYSLOG_F}$DefaultNetstreamDriverCAFile /etc/ssl/certs/log-ca.pem\n"
+    f"{RSYSLOG_F}$ActionSendStreamDriverMode 1\n"
+    f"{RSYSLOG_F}$ActionSendStreamDriverAuthMode x509/name\n"
+)
+
+
+@xfail(
+    "HVA-200: a TLS forwarding action whose selector forwards nothing (*.none) or only the auth "
+    "facilities passes as 'logs forwarded'; the selector is not read"
+)
+@pytest.mark.parametrize("selector", ["*.none", "auth,authpriv.*"], ids=["none", "auth-only"])
+def test_rsyslog_selector_decides_what_is_forwarded(host_scan, selector: str) -> None:
+    """rsyslog "Filter Conditions", selectors: facility.priority; "The keyword none stands for
+    no priority of the given facility", so `*.none` matches no message; `auth,authpriv.*` only
+    the authentication facilities, leaving libvirt's and the kernel's logs (daemon, kern) on the
+    host. The TLS settings are right; what travels is not the host's logs: fail."""
+    cfg = RSYSLOG_TLS + f"{RSYSLOG_F}{selector} @@logs.example.internal:6514\n"
+    a = host_scan({"rsyslog-config": (cfg, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+
+
+def test_rsyslog_everything_over_tls_passes(host_scan) -> None:
+    cfg = RSYSLOG_TLS + f"{RSYSLOG_F}*.* @@logs.example.internal:6514\n"
+    a = host_scan({"rsyslog-config": (cfg, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
+
+
+@xfail(
+    "HVA-200: StreamDriverAuthMode x509/certvalid (the CA is checked, not the server's name) "
+    "passes as authenticated TLS"
+)
+def test_rsyslog_certvalid_is_not_server_authentication(host_scan) -> None:
+    """rsyslog gtls/ossl network stream driver, StreamDriverAuthMode: "x509/certvalid is a
+    nonstandard mode. It validates the remote peers certificate, but does not check the subject
+    name. This is weak authentication ... It is highly recommended to use the x509/name mode".
+    Any certificate the CA ever signed can pose as the log server - the reasoning by which
+    HVA-034 fails a libvirt TLS listener without a DN list. Fail."""
+    cfg = (
+        f'{RSYSLOG_F}action(type="omfwd" target="logs.example.internal" port="6514" '
+        'protocol="tcp" StreamDriver="gtls" StreamDriverMode="1" '
+        'StreamDriverAuthMode="x509/certvalid")\n'
+    )
+    a = host_scan({"rsyslog-config": (cfg, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
