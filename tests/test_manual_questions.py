@@ -304,10 +304,11 @@ def test_host_dependent_items_of_a_replayed_host_ask_one_attestable_question(hos
         "Is each of pci 0000:00:1f.0 on host hv1 in an IOMMU group whose other members are given "
         "to this VM or left unused by the host? Evidence: `ls "
         "/sys/bus/pci/devices/ADDRESS/iommu_group/devices` on the host for each device (no "
-        "iommu_group link: the IOMMU is off), and `lspci -nnk -s MEMBER` for each other member "
-        "(its class and 'Kernel driver in use'). Pass: yes, every device has an IOMMU group, and "
+        "iommu_group link: the IOMMU is off), and for each other member `cat "
+        "/sys/bus/pci/devices/MEMBER/class` and `readlink /sys/bus/pci/devices/MEMBER/driver` "
+        "(no link: no driver). Pass: yes, every device has an IOMMU group, and "
         "each other member is given to this VM, has no driver, or is held by vfio-pci (or a vfio "
-        "variant) or pci-stub, or is a PCI bridge (class 0604) held by pcieport; fail: no IOMMU "
+        "variant) or pci-stub, or is a PCI bridge (class 0x0604xx) held by pcieport; fail: no IOMMU "
         "group, or a member is used by a host driver or another VM."
     )
 
