@@ -351,6 +351,19 @@ def test_a_console_password_a_read_only_scan_cannot_see_is_one_question(tmp_path
     assert all_problems(a) == {}
 
 
+def test_apparmor_profiles_a_host_did_not_show_are_one_question(host_scan) -> None:
+    """HVA-043 on an AppArmor host whose loaded profiles could not be read (securityfs not
+    mounted, no permission): the question names aa-status, not a generic confirmation."""
+    a = host_scan({"/sys/kernel/security/apparmor/profiles": None})
+    assert _manual(a)[("HVA-043", "hv1")] == (
+        "Are the libvirt-<uuid> AppArmor profiles of host hv1's running VMs loaded in enforce "
+        "mode? Evidence: `aa-status` there (or /sys/kernel/security/apparmor/profiles). Pass: "
+        "yes, one libvirt-<uuid> profile per running VM, each in enforce (or kill) mode; fail: a "
+        "running VM has none, or one is in complain mode."
+    )
+    assert all_problems(a) == {}
+
+
 def test_each_formerly_unshaped_check_is_asked_somewhere() -> None:
     """The checks whose manual outcomes lacked `Evidence:` and `Pass:` (HVA-031 ... HVA-434):
     each one's manual outcomes are produced by a scan in this file (and the vSphere-only
