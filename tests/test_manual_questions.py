@@ -376,6 +376,10 @@ def test_each_formerly_unshaped_check_is_asked_somewhere() -> None:
 
 
 OFFLINE_191 = ("HVA-191", "web-01")
+#: ESXi host checks whose unread evidence is asked with their own question (their condition is
+#: not a yes/no proposition, or needs its exact place named).
+OWN_HOST_QUESTIONS = {"HVA-412", "HVA-413", "HVA-418", "HVA-419", "HVA-422", "HVA-423"}
+OWN_HOST_QUESTIONS |= {"HVA-425", "HVA-426", "HVA-433", "HVA-434"}
 #: What offline .vmx files (no host) leave to a person, per check and subject.
 OFFLINE_VMX_ASKED = {
     "HVA-050": "legacy-db",
@@ -403,6 +407,14 @@ def test_manual_items_of_automatic_checks_ask_an_attestable_question(
     if target == "vmx":
         asked = {(r["check_id"], r["subject"]["name"]) for r in results if r["status"] == "manual"}
         assert set(OFFLINE_VMX_ASKED.items()) <= asked
+        # a host the scan could not read is asked about with the exact evidence where the
+        # generic confirmation would read "Does this hold for this host: the NTP servers?"
+        generic = {
+            r["check_id"]
+            for r in results
+            if r["status"] == "manual" and r["question"].startswith("Does this hold for this")
+        }
+        assert generic.isdisjoint(OWN_HOST_QUESTIONS), sorted(generic & OWN_HOST_QUESTIONS)
         # the port group's policy lives on the ESXi host: asked there, not at a Linux device
         spoof = next(r for r in results if (r["check_id"], r["subject"]["name"]) == OFFLINE_191)
         assert spoof["question"].startswith(

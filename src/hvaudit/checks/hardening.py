@@ -118,7 +118,16 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
         if not qc.known:
-            yield unknown(s, qc, "qemu.conf migration_address and migrate_tls_x509_verify")
+            yield unknown(
+                s,
+                qc,
+                f"Does /etc/libvirt/qemu.conf on host {h.name} bind migrations to the migration "
+                "network and verify TLS clients? Evidence: its migration_address and "
+                "migrate_tls_x509_verify (else default_tls_x509_verify) lines. Pass: yes, "
+                "migration_address is the host's address on the migration network and "
+                "migrate_tls_x509_verify is unset or 1; fail: migration_address is unset or "
+                "0.0.0.0 (every address), or verification is 0.",
+            )
             continue
         addr, asrc = conf_value(h, "qemu.conf", "migration_address")
         verify, vsrc = conf_value(h, "qemu.conf", "migrate_tls_x509_verify")

@@ -357,7 +357,16 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         fw = esx.firewall
         if fw is None:
-            yield unknown(s, _gap("config.firewall", esx.source), "the host firewall's rulesets")
+            yield unknown(
+                s,
+                _gap("config.firewall", esx.source),
+                f"Does every enabled firewall ruleset of host {h.name} admit only listed "
+                "networks? Evidence: the vSphere Client, host "
+                f"{h.name} > Configure > Firewall (each enabled service's 'Allow connections "
+                "from any IP address'), or `esxcli network firewall ruleset list` and `esxcli "
+                "network firewall ruleset allowedip list` there. Pass: yes, no enabled ruleset "
+                "allows all addresses; fail: one does.",
+            )
             continue
         open_to_all = sorted(
             str(r.get("key"))
@@ -427,7 +436,12 @@ def session_timeouts(ctx: Context) -> Iterator[Outcome]:
     for s, values, src in _advanced(ctx, tuple(TIMEOUTS)):
         if values is None:
             yield unknown(
-                s, _gap("advanced option(s) " + ", ".join(TIMEOUTS), src), "the session time-outs"
+                s,
+                _gap("advanced option(s) " + ", ".join(TIMEOUTS), src),
+                "Are this host's session time-outs set? Evidence: its advanced settings "
+                + ", ".join(f"{k} (at most {v})" for k, v in TIMEOUTS.items())
+                + " (vSphere Client: Configure > System > Advanced System Settings). Pass: yes, "
+                "each is at most its limit and not 0; fail: one is 0 (no time-out) or above it.",
             )
             continue
         bad = []
@@ -560,7 +574,15 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
                 f"{len(unplaced)} VM role grant(s) reported without the object they apply to",
                 esx.access_source,
             )
-            yield unknown(s, gap, "where the VM roles are granted")
+            yield unknown(
+                s,
+                gap,
+                "Are the roles that administer VMs granted on VM folders, resource pools or "
+                "VMs only? Evidence: vCenter's Administration > Access Control > Global "
+                "Permissions and each grant's object (Permissions tab of the root folder and "
+                "datacenters). Pass: yes, none on the vCenter root or a datacenter with "
+                "propagation; fail: one is.",
+            )
         else:
             yield passed(
                 s,
@@ -855,7 +877,16 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
-            yield unknown(s, _gap("config.dateTimeInfo", esx.source), "the NTP servers")
+            yield unknown(
+                s,
+                _gap("config.dateTimeInfo", esx.source),
+                f"Does host {h.name} synchronise its clock with the site's NTP servers, ntpd "
+                "running and started with the host? Evidence: the vSphere Client, host "
+                f"{h.name} > Configure > Time Configuration (NTP servers, service status and "
+                "startup policy), or `esxcli system ntp get` there. Pass: yes, servers set, "
+                "running, 'Start and stop with host'; fail: no server, stopped, or another "
+                "policy.",
+            )
             continue
         states = _service_states(esx, ("ntpd",))
         if states is None or states[1]:
@@ -995,7 +1026,13 @@ def directory_membership(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         if esx.directory is None:
             yield unknown(
-                s, _gap("config.authenticationManagerInfo", esx.source), "the host's directory"
+                s,
+                _gap("config.authenticationManagerInfo", esx.source),
+                f"Is host {h.name} joined to the directory, with an administrators group other "
+                f"than 'ESX Admins'? Evidence: the vSphere Client, host {h.name} > Configure > "
+                f"Authentication Services (domain and status) and the advanced setting {key}. "
+                "Pass: yes, joined with status OK and a dedicated group; fail: not joined, or "
+                "the group is 'ESX Admins'.",
             )
             continue
         ad = [
@@ -1065,7 +1102,18 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         values = {k: _option(esx, k) for k in keys}
         missing = [k for k, v in values.items() if v is None]
         if missing:
-            yield _no_option(s, esx, missing, "the lockout and password policy")
+            yield _no_option(
+                s,
+                esx,
+                missing,
+                f"Do this host's local accounts lock after at most {LOCK_FAILURES_MAX} failed "
+                f"logins, for at least {UNLOCK_SECONDS_MIN} s, with a password history of at "
+                f"least {PASSWORD_HISTORY_MIN} and passwords of at least {PASSWORD_LENGTH_MIN} "
+                "characters? Evidence: the advanced settings "
+                + ", ".join(missing)
+                + " (vSphere Client: Configure > System > Advanced System Settings). Pass: yes, "
+                "every one; fail: any setting is weaker.",
+            )
             continue
         bad = []
         failures = _int(values[keys[0]])
@@ -1144,7 +1192,15 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
             reason = (info or {}).get("error", "host access entries not collected")
             privilege = (info or {}).get("privilege", "Global.Settings")
             gap = Fact[bool].unavailable(f"{reason} (the calls need {privilege})", esx.source)
-            yield unknown(s, gap, "the accounts with direct host access and lockdown exceptions")
+            yield unknown(
+                s,
+                gap,
+                f"Do at most {limit} principals, lockdown exception users included, have "
+                f"administrative access to host {h.name} directly? Evidence: the host client's "
+                "Manage > Security & users > Users and roles (principals with the Administrator "
+                "role), and the vSphere Client, host > Configure > Security Profile > Lockdown "
+                f"Mode > Exception Users. Pass: yes, {limit} or fewer together; fail: more.",
+            )
             continue
         admins = sorted(
             str(e.get("principal"))
@@ -1188,7 +1244,14 @@ def vib_acceptance(ctx: Context) -> Iterator[Outcome]:
                 f"{reason} (HostImageConfigGetAcceptance needs {info.get('privilege', 'System.Read')})",
                 esx.source,
             )
-            yield unknown(s, gap, "the VIB acceptance level (esxcli software acceptance get)")
+            yield unknown(
+                s,
+                gap,
+                f"Does host {h.name} accept only VMware- or partner-signed VIBs? Evidence: "
+                "`esxcli software acceptance get` there (or the vSphere Client, host > Configure "
+                "> Security Profile > Host Image Profile Acceptance Level). Pass: yes, "
+                "VMwareCertified, VMwareAccepted or PartnerSupported; fail: CommunitySupported.",
+            )
         elif str(level) in ACCEPTED_LEVELS:
             yield passed(s, f"acceptance level {level}", esx.source)
         else:
@@ -1493,6 +1556,17 @@ def _vmknic_vlans(
     return nics, others
 
 
+def _alone_question(host: str, service: str) -> str:
+    """The question of a host whose VMkernel adapters were not read (HVA-433, HVA-434)."""
+    return (
+        f"Does {service} traffic of host {host} have a VMkernel adapter of its own, on a VLAN "
+        f"nothing else uses? Evidence: the vSphere Client, host {host} > Configure > VMkernel "
+        f"adapters (the adapter with {service} enabled, its other services, its port group "
+        "and VLAN) and the VLANs of the host's other port groups. Pass: yes; fail: the adapter "
+        "carries other services, or its VLAN is shared."
+    )
+
+
 @check(
     id="HVA-433",
     title="Management traffic has its own vmknic on a VLAN of its own",
@@ -1515,7 +1589,7 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
             what = "config.network.vnic" if esx.vmknics is None else "config.virtualNicManagerInfo"
-            yield unknown(s, _gap(what, esx.source), "management is alone on its own VLAN")
+            yield unknown(s, _gap(what, esx.source), _alone_question(h.name, "Management"))
             continue
         mgmt = esx.vmknic_traffic.get("management") or []
         if not mgmt:
@@ -1581,7 +1655,7 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
             what = "config.network.vnic" if esx.vmknics is None else "config.virtualNicManagerInfo"
-            yield unknown(s, _gap(what, esx.source), "vMotion is alone on its own VLAN")
+            yield unknown(s, _gap(what, esx.source), _alone_question(h.name, "vMotion"))
             continue
         vmotion = esx.vmknic_traffic.get("vmotion") or []
         if not vmotion:
