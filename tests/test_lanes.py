@@ -92,7 +92,7 @@ def test_lanes_give_the_serial_bytes(bundle_path: Path, n: int) -> None:
     assert problems, "the malformed domain is an HVA-000 error"
     scan = lanes.assess_json(deployment, problems, load_profile(), n, now=NOW)
     assert scan.warnings == []
-    assert b"".join(scan.chunks) == serial
+    assert lanes.read_all(scan.write) == serial
     report = json.loads(serial)
     statuses = {r["status"] for r in report["results"]}
     assert statuses == {"pass", "fail", "manual", "not_applicable", "error"}
@@ -120,7 +120,7 @@ def test_a_check_that_crashes_in_a_lane_is_an_error_result(
     serial = _serial(bundle_path)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
     scan = lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW)
-    assert b"".join(scan.chunks) == serial
+    assert lanes.read_all(scan.write) == serial
     results = [r for r in json.loads(serial)["results"] if r["check_id"] == "HVA-080"]
     assert [(r["status"], r["message"]) for r in results] == [
         ("error", "check crashed: RuntimeError: boom")
@@ -148,7 +148,7 @@ def test_a_worker_that_dies_loses_nothing(
     monkeypatch.setattr(lanes, "run_check", dying)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
     scan = lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW)
-    assert b"".join(scan.chunks) == serial
+    assert lanes.read_all(scan.write) == serial
     assert scan.warnings[0] == "warning: an assessment worker process exited with 9"
     assert scan.warnings[1].endswith("check(s) a failed worker took were run again here")
 
@@ -172,7 +172,7 @@ def test_a_worker_killed_by_a_signal_loses_nothing(
     monkeypatch.setattr(lanes, "run_check", killed)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
     scan = lanes.assess_json(deployment, problems, load_profile(), 3, now=NOW)
-    assert b"".join(scan.chunks) == serial
+    assert lanes.read_all(scan.write) == serial
     assert "warning: an assessment worker process was killed by signal 9" in scan.warnings
 
 
@@ -273,3 +273,16 @@ def test_the_command_exits_normally_when_an_exit_handler_waits() -> None:
         "c.run()\n"
     )
     assert (res.returncode, res.stdout, res.stderr) == (5, "report text handler ran", "")
+
+
+def test_the_spliced_report_is_plain_json_dumps(bundle_path: Path) -> None:
+    """The encoder's cached pieces and hand-written evidence give exactly what `json.dumps` of
+    `report_dict` gives, byte for byte (evidence with and without digests and defaults)."""
+    from hvaudit.report.json_report import report_dict
+
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    a = assess(deployment, problems, load_profile(), now=NOW)
+    evidence = [e for r in report_dict(a)["results"] for e in r["evidence"]]
+    assert {e["default"] for e in evidence} == {True, False}
+    assert {e["sha256"] is None for e in evidence} == {True, False}
+    assert render_json(a) == json.dumps(report_dict(a), ensure_ascii=False) + "\n"

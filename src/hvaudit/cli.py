@@ -418,8 +418,9 @@ def _say(message: str) -> None:
     print(f"hvaudit: {one_line(redact_message(message))}", file=sys.stderr)
 
 
-def _write(text: str | list[bytes], output: Path | None) -> None:
-    """Write a report (text, or its UTF-8 bytes in pieces) to `output` or standard output."""
+def _write(text: str | Callable[[int], None], output: Path | None) -> None:
+    """Write a report (text, or a function that writes its UTF-8 bytes to a file descriptor) to
+    `output` or standard output."""
     from hvaudit.fsguard import OutputError, atomic_write
 
     if output is None:
@@ -428,8 +429,16 @@ def _write(text: str | list[bytes], output: Path | None) -> None:
                 sys.stdout.write(text)
             else:
                 sys.stdout.flush()
-                for chunk in text:
-                    sys.stdout.buffer.write(chunk)
+                try:
+                    fd = sys.stdout.fileno()
+                except (AttributeError, ValueError, OSError):  # a stream without a descriptor
+                    fd = -1
+                if fd >= 0:
+                    text(fd)
+                else:
+                    from hvaudit.lanes import read_all
+
+                    sys.stdout.write(read_all(text).decode("utf-8", errors="surrogateescape"))
             sys.stdout.flush()
         except BrokenPipeError:
             raise
@@ -629,12 +638,15 @@ def _report_json_scan(
     for warning in scan.warnings:
         _say(warning)
     worst = 0
-    for _, path in outputs:
-        try:
-            _write(scan.chunks, path)
-        except HvauditError as exc:
-            _say(f"error: {one_line(exc, 400)}")
-            worst = worst or exc.exit_code
+    try:
+        for _, path in outputs:
+            try:
+                _write(scan.write, path)
+            except HvauditError as exc:
+                _say(f"error: {one_line(exc, 400)}")
+                worst = worst or exc.exit_code
+    finally:
+        scan.close()
     if worst:
         return worst
     if scan.has_errors or not bundle.manifest.get("complete", False):

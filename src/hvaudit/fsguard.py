@@ -24,7 +24,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from hvaudit.errors import InputError
@@ -234,9 +234,9 @@ def _mode_for_umask(default: int = 0o644) -> int:
     return default & ~mask
 
 
-def atomic_write(dest: Path, data: bytes | list[bytes]) -> None:
-    """Write `dest` (bytes, or a list of pieces) whole or not at all: a private temporary file
-    beside it, fsync, rename.
+def atomic_write(dest: Path, data: bytes | list[bytes] | Callable[[int], None]) -> None:
+    """Write `dest` (bytes, a list of pieces, or what a function writes to the file descriptor
+    it is given) whole or not at all: a private temporary file beside it, fsync, rename.
 
     An existing `dest` (an earlier report) is replaced; a directory or a special file is not.
     Raises OutputError with one line (no space, no permission).
@@ -249,7 +249,9 @@ def atomic_write(dest: Path, data: bytes | list[bytes]) -> None:
         raise OutputError(f"cannot write {dest}: {exc.strerror or exc}") from None
     try:
         try:
-            for piece in [data] if isinstance(data, bytes) else data:
+            if callable(data):
+                data(fd)
+            for piece in [] if callable(data) else [data] if isinstance(data, bytes) else data:
                 view = memoryview(piece)
                 while view:
                     written = os.write(fd, view)

@@ -6,9 +6,11 @@ pure function of the deployment and its results are rendered on their own (the r
 by check first, and a group never spans checks), so the checks can be shared out: once the
 deployment is built, the scan forks worker processes (they share the model copy-on-write); each
 lane, the parent included, takes the next check from a common queue (a pipe of check numbers),
-runs it, renders its results as cleaned JSON and counts them. The parent puts the pieces together
-in check order, with the summary computed from the counts: the same bytes as the serial path
-(tests/test_lanes.py holds them equal).
+runs it, counts its results and writes them as cleaned UTF-8 JSON into its own anonymous file
+(in memory). The parent then writes the report: the head, computed from every check's counts,
+then each check's results copied from the file of the lane that rendered them (in the kernel,
+`os.sendfile`), in check order: the same bytes as the serial path (tests/test_lanes.py holds
+them equal).
 
 A worker that fails (killed, out of memory, a bug outside a check) loses nothing: the parent runs
 every check whose output it did not receive itself and says so on standard error. A check that
@@ -25,10 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import pickle
 import signal
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,9 +58,17 @@ from hvaudit.report.json_report import (
     render_head,
     report_head,
 )
-from hvaudit.textsafe import clean_json
+from hvaudit.textsafe import clean_json_utf8
 
-__all__ = ["AUTO_MIN_VMS", "MAX_LANES", "WORKERS_ENV", "JsonScan", "assess_json", "lanes_for"]
+__all__ = [
+    "AUTO_MIN_VMS",
+    "MAX_LANES",
+    "WORKERS_ENV",
+    "JsonScan",
+    "assess_json",
+    "lanes_for",
+    "read_all",
+]
 
 WORKERS_ENV = "HVAUDIT_WORKERS"
 AUTO_MIN_VMS = 64
@@ -91,24 +101,79 @@ def lanes_for(vms: int) -> int:
 
 @dataclass(slots=True)
 class CheckJson:
-    """One check's part of the report: its results as cleaned JSON (UTF-8, separated by ", "),
-    counted per (check id, status, attested), and its groups."""
+    """One check's part of the report: where its results are (cleaned UTF-8 JSON, separated by
+    ", ": `length` bytes at `offset` of the lane's file `fd`), counted per (check id, status,
+    attested), and its groups."""
 
-    text: bytes
+    fd: int
+    offset: int
+    length: int
     count: int
     tally: Counter[tuple[str, Status, bool]]
     groups: list[dict[str, Any]]
 
 
+class Sink:
+    """A lane's file: pieces written one after another (`os.writev`, no joined copy)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pos = 0
+
+    def write(self, pieces: list[bytes]) -> tuple[int, int]:
+        """Write the pieces; where they went (offset, length)."""
+        start = self.pos
+        for i in range(0, len(pieces), _IOV_MAX):
+            batch = pieces[i : i + _IOV_MAX]
+            size = sum(map(len, batch))
+            written = os.writev(self.fd, batch)
+            if written < size:  # a short write (a signal, a full disk): the rest, the slow way
+                _write_all(self.fd, memoryview(b"".join(batch))[written:])
+            self.pos += size
+        return start, self.pos - start
+
+
+_IOV_MAX = 1024
+
+
+def _write_all(fd: int, data: memoryview | bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 @dataclass(slots=True)
 class JsonScan:
-    """An assessment rendered as the JSON report, with what the exit code needs."""
+    """An assessment rendered as the JSON report (`write` it), with what the exit code needs."""
 
-    chunks: list[bytes]
-    """The report, in order."""
+    head: bytes
+    parts: list[CheckJson]
+    """Each check's results, in report order."""
     tally: Counter[tuple[str, Status, bool]]
     severity: dict[str, Severity]
     warnings: list[str]
+    files: list[int]
+    """The lanes' files (`close` them)."""
+
+    def write(self, fd: int) -> None:
+        """Write the whole report to `fd`."""
+        _write_all(fd, self.head)
+        first = True
+        for part in self.parts:
+            if not part.length:
+                continue
+            if not first:
+                _write_all(fd, b", ")
+            first = False
+            _copy(part.fd, part.offset, part.length, fd)
+        _write_all(fd, RESULTS_END.encode())
+
+    def close(self) -> None:
+        """Close the lanes' files."""
+        for fd in self.files:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.files = []
 
     @property
     def has_errors(self) -> bool:
@@ -121,6 +186,38 @@ class JsonScan:
             st is Status.FAIL and n and self.severity[cid].rank >= threshold.rank
             for (cid, st, _), n in self.tally.items()
         )
+
+
+def read_all(write: Callable[[int], None]) -> bytes:
+    """What `write` (such as `JsonScan.write`) writes to a file descriptor, in memory: for an
+    output that has no descriptor."""
+    fd = _scratch()
+    try:
+        write(fd)
+        size = os.lseek(fd, 0, os.SEEK_CUR)
+        return os.pread(fd, size, 0) if size else b""
+    finally:
+        os.close(fd)
+
+
+def _copy(src: int, offset: int, length: int, dest: int) -> None:
+    """`length` bytes at `offset` of `src` to `dest`, in the kernel where it can."""
+    end = offset + length
+    try:
+        while offset < end:
+            sent = os.sendfile(dest, src, offset, end - offset)
+            if sent == 0:
+                raise OSError("sendfile: nothing sent")
+            offset += sent
+    except OSError as exc:
+        if offset > end - length or exc.errno not in (errno.EINVAL, errno.ENOSYS, None):
+            raise
+        while offset < end:  # sendfile refused before sending anything: read and write
+            chunk = os.pread(src, min(end - offset, 1 << 20), offset)
+            if not chunk:
+                raise OSError(f"lane file ended early ({end - offset} bytes missing)") from None
+            _write_all(dest, chunk)
+            offset += len(chunk)
 
 
 def assess_json(
@@ -142,18 +239,20 @@ def assess_json(
         jobs.append(None)  # the evidence check: its results come from the parser's problems
     ids = [EVIDENCE_CHECK.id if job is None else job.meta.id for job in jobs]
     order = sorted(range(len(jobs)), key=ids.__getitem__)  # HVA-000 first, as `assess` sorts
-    encoder = ResultEncoder(deployment.artefact_digests)
+    encoder = ResultEncoder(deployment.artefact_digests, clean_json_utf8)
     keep: list[list[Result]] = []  # the encoder caches objects by identity: keep them alive
 
-    def work(i: int) -> CheckJson:
+    def work(i: int, sink: Sink) -> CheckJson:
         job = jobs[i]
         results = evidence_results(deployment, problems) if job is None else run_check(job, ctx)
         keep.append(results)
         tally = Counter((r.check.id, r.outcome.status, r.attested is not None) for r in results)
-        text = clean_json(encoder.encode(results)).encode("utf-8", errors="surrogateescape")
-        return CheckJson(text, len(results), tally, groups_of(results))
+        pieces: list[bytes] = []
+        encoder.pieces(results, pieces)
+        offset, length = sink.write(pieces)
+        return CheckJson(sink.fd, offset, length, len(results), tally, groups_of(results))
 
-    parts, warnings = run_jobs(len(jobs), work, lanes)
+    parts, warnings, files = run_jobs(len(jobs), work, lanes)
     tally: Counter[tuple[str, Status, bool]] = Counter()
     groups: list[dict[str, Any]] = []
     total = 0
@@ -163,28 +262,24 @@ def assess_json(
         total += parts[i].count
     a = Assessment(deployment, profile, [], scan_time(now), metas)
     by_id = {m.id: m for m in metas}
-    head = render_head(report_head(a, tally, by_id, total, groups))
-    chunks = [clean_json(head).encode("utf-8", errors="surrogateescape")]
-    sep = b""
-    for i in order:
-        if parts[i].text:
-            chunks += [sep, parts[i].text] if sep else [parts[i].text]
-            sep = b", "
-    chunks.append(RESULTS_END.encode())
+    head = clean_json_utf8(render_head(report_head(a, tally, by_id, total, groups)))
     severity = {p.meta.id: p.severity for p in planned} | {
         EVIDENCE_CHECK.id: EVIDENCE_CHECK.severity
     }
-    return JsonScan(chunks, tally, severity, warnings)
+    return JsonScan(head, [parts[i] for i in order], tally, severity, warnings, files)
 
 
-def run_jobs(n: int, work: Callable[[int], T], lanes: int) -> tuple[list[T], list[str]]:
-    """`[work(i) for i in range(n)]`, computed in `lanes` processes (this one and forked
-    workers) that take the next job from a common queue; with warnings for workers that
-    failed (their jobs are then done here)."""
-    if lanes <= 1 or n <= 1:
-        return [work(i) for i in range(n)], []
-    if n > 16000:  # the queue is written at once into a pipe (64 KiB)
-        return [work(i) for i in range(n)], []
+def run_jobs(
+    n: int, work: Callable[[int, Sink], T], lanes: int
+) -> tuple[list[T], list[str], list[int]]:
+    """`[work(i, sink) for i in range(n)]`, computed in `lanes` processes (this one and forked
+    workers), each with a file of its own (`sink`), that take the next job from a common
+    queue; with warnings for workers that failed (their jobs are then done here), and the
+    files (the caller closes them)."""
+    mine = Sink(_scratch())
+    files = [mine.fd]
+    if lanes <= 1 or n <= 1 or n > 16000:  # the queue goes into a pipe (64 KiB) at once
+        return [work(i, mine) for i in range(n)], [], files
     queue, feed = os.pipe()
     try:
         os.write(feed, b"".join(i.to_bytes(4, "little") for i in range(n)))
@@ -192,28 +287,32 @@ def run_jobs(n: int, work: Callable[[int], T], lanes: int) -> tuple[list[T], lis
         os.close(feed)
     done: dict[int, T] = {}
     children: list[tuple[int, int]] = []
+    parent = os.getpid()
     try:
         for _ in range(min(lanes, n) - 1):
-            out = _scratch()
+            out, meta = _scratch(), _scratch()
+            files.append(out)
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the worker, which leaves by os._exit
-                _worker(queue, out, work)
-            children.append((pid, out))
+                _worker(queue, Sink(out), meta, work, parent)
+            children.append((pid, meta))
         for i in _take(queue):
-            done[i] = work(i)
+            done[i] = work(i, mine)
     except BaseException:
-        for pid, out in children:
+        for pid, meta in children:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
-            os.close(out)
+            os.close(meta)
+        for fd in files:
+            os.close(fd)
         raise
     finally:
         os.close(queue)
     warnings = []
-    for pid, out in children:
-        got, problem = _collect_worker(pid, out)
+    for pid, meta in children:
+        got, problem = _collect_worker(pid, meta)
         done.update(got)
         if problem:
             warnings.append(problem)
@@ -221,8 +320,8 @@ def run_jobs(n: int, work: Callable[[int], T], lanes: int) -> tuple[list[T], lis
     if missing and warnings:
         warnings.append(f"{len(missing)} check(s) a failed worker took were run again here")
     for i in missing:
-        done[i] = work(i)
-    return [done[i] for i in range(n)], warnings
+        done[i] = work(i, mine)
+    return [done[i] for i in range(n)], warnings, files
 
 
 def _scratch() -> int:
@@ -246,16 +345,21 @@ def _take(queue: int) -> Iterator[int]:
         yield int.from_bytes(b, "little")
 
 
-def _worker(queue: int, out: int, work: Callable[[int], Any]) -> None:  # pragma: no cover
-    """A forked worker: do jobs from the queue, write them (pickled) to `out`, leave at once
-    (no exit handlers, no flushing of buffers inherited from the parent)."""
+def _worker(  # pragma: no cover - runs in the forked worker
+    queue: int, sink: Sink, meta: int, work: Callable[[int, Sink], Any], parent: int
+) -> None:
+    """A forked worker: do jobs from the queue (its results into `sink`), write what it did
+    (pickled) to `meta`, leave at once (no exit handlers, no flushing of buffers inherited from
+    the parent). It stops when the parent is gone."""
     code = 70
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        got = [(i, work(i)) for i in _take(queue)]
-        data = memoryview(pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))
-        while data:
-            data = data[os.write(out, data) :]
+        got = []
+        for i in _take(queue):
+            if os.getppid() != parent:
+                break
+            got.append((i, work(i, sink)))
+        _write_all(meta, pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))
         code = 0
     except BaseException:  # noqa: S110 - the parent sees the exit code and redoes the jobs
         pass
@@ -263,7 +367,7 @@ def _worker(queue: int, out: int, work: Callable[[int], Any]) -> None:  # pragma
         os._exit(code)
 
 
-def _collect_worker(pid: int, out: int) -> tuple[list[tuple[int, Any]], str]:
+def _collect_worker(pid: int, meta: int) -> tuple[list[tuple[int, Any]], str]:
     """What a worker did, once it has exited: its jobs, and a warning when it failed."""
     try:
         _, status = os.waitpid(pid, 0)
@@ -271,17 +375,12 @@ def _collect_worker(pid: int, out: int) -> tuple[list[tuple[int, Any]], str]:
         if code != 0:
             how = f"was killed by signal {-code}" if code < 0 else f"exited with {code}"
             return [], f"warning: an assessment worker process {how}"
-        os.lseek(out, 0, os.SEEK_SET)
-        with os.fdopen(os.dup(out), "rb") as f:
+        os.lseek(meta, 0, os.SEEK_SET)
+        with os.fdopen(os.dup(meta), "rb") as f:
             data = f.read()
         got = pickle.loads(data)  # noqa: S301 - written by our own forked worker
         return list(got), ""
     except Exception as exc:
         return [], f"warning: the output of an assessment worker process was lost ({exc})"
     finally:
-        os.close(out)
-
-
-def _note(warnings: list[str]) -> None:
-    for w in warnings:
-        print(f"hvaudit: {w}", file=sys.stderr)
+        os.close(meta)

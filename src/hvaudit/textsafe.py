@@ -109,6 +109,17 @@ def clean_json(text: str) -> str:
     return "".join(out) if changed else text
 
 
+def clean_json_utf8(text: str) -> bytes:
+    """`clean_json(text)` in UTF-8, for a piece of a JSON document: cleaning character by
+    character, the pieces cleaned one by one give the document cleaned whole. Plain safe ASCII
+    (nearly every piece of a report) is only checked and encoded."""
+    if text.isascii():
+        data = text.encode("ascii")
+        if not data.translate(None, _SAFE_ASCII):
+            return data
+    return clean_json(text).encode("utf-8", errors="surrogateescape")
+
+
 def is_clean(text: str, *, multiline: bool = False) -> bool:
     """True when `clean()` would not change `text`."""
     return (_UNSAFE_DOC if multiline else UNSAFE).search(text) is None

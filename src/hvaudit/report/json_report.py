@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from json.encoder import encode_basestring as _enc  # the C string encoder
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from hvaudit import __version__
 from hvaudit.catalog import EDITIONS, load_catalog
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "2.0.0"
+
+P = TypeVar("P", str, bytes)
+"""A piece of the report: text, or its cleaned UTF-8 bytes."""
 STATUSES = tuple(s.value for s in Status)
 
 
@@ -54,6 +58,25 @@ def _evidence(src: Source, digests: dict[str, str]) -> dict[str, Any]:
         "default": src.default,
         "sha256": digests.get(src.artefact),
     }
+
+
+def _evidence_json(src: Source, digests: dict[str, str]) -> str:
+    """`json.dumps(_evidence(src, digests), ensure_ascii=False)`, written directly (a report has
+    tens of thousands of distinct evidence entries)."""
+    artefact, locator, default = src.artefact, src.locator, src.default
+    digest = digests.get(artefact)
+    if (
+        type(artefact) is not str
+        or type(locator) is not str
+        or type(default) is not bool
+        or (digest is not None and type(digest) is not str)
+    ):
+        return json.dumps(_evidence(src, digests), ensure_ascii=False)
+    return (
+        f'{{"artefact": {_enc(artefact)}, "locator": {_enc(locator)}, '
+        f'"default": {"true" if default else "false"}, '
+        f'"sha256": {"null" if digest is None else _enc(digest)}}}'
+    )
 
 
 def _dynamic(r: Result, evidence: list[dict[str, Any]]) -> dict[str, Any]:
@@ -298,11 +321,14 @@ def render_json(a: Assessment) -> str:
     Keys come in a fixed order, so the output is deterministic. `hvaudit.lanes` writes the same
     text from pieces rendered in several processes: the head (`render_head`), then each check's
     results (`ResultEncoder`)."""
-    return (
-        render_head(report_dict(a, with_results=False))
-        + ResultEncoder(a.deployment.artefact_digests).encode(a.results)
-        + RESULTS_END
-    )
+    pieces: list[str] = [render_head(report_dict(a, with_results=False))]
+    ResultEncoder(a.deployment.artefact_digests, _same).pieces(a.results, pieces)
+    pieces.append(RESULTS_END)
+    return "".join(pieces)
+
+
+def _same(text: str) -> str:
+    return text
 
 
 RESULTS_END = "]}\n"
@@ -314,28 +340,36 @@ def render_head(head: dict[str, Any]) -> str:
     return json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
 
 
-class ResultEncoder:
-    """Results as JSON text, the way `report_dict` writes them.
+class ResultEncoder(Generic[P]):
+    """Results as JSON text, the way `report_dict` writes them, in pieces.
 
     Thousands of VMs make tens of thousands of results, and most of their bytes repeat: a check's
-    title, mappings and remediation, a VM's subject, a set of evidence. Each of those is encoded
-    once and spliced into the results; only the message is encoded per result (with json's C
-    string encoder). Objects cached by identity are kept alive by the encoder, so an identity is
-    never reused for another object while the cache holds it."""
+    title, mappings and remediation, a VM's subject, a set of evidence, the closing fields. Each
+    of those is encoded once and its piece appended again for every result that repeats it (no
+    copy); only the message is encoded per result (with json's C string encoder). Joined, the
+    pieces are the results separated by ", ". `finish` turns each piece into what the caller
+    joins (the text itself, or its cleaned UTF-8 bytes: `hvaudit.lanes`). Objects cached by
+    identity are kept alive by the encoder, so an identity is never reused for another object
+    while the cache holds it."""
 
-    def __init__(self, digests: dict[str, str]) -> None:
+    def __init__(self, digests: dict[str, str], finish: Callable[[str], P]) -> None:
         self.digests = digests
+        self.finish: Callable[[str], P] = finish
         # What a result starts with (its check's static part, status, severity), per combination.
-        self.starts: dict[tuple[str, Status, Severity], str] = {}
-        self.subjects: dict[Subject, str] = {}
-        self.subject_at: dict[int, str] = {}
-        self.evidence: dict[tuple[Source, ...], str] = {}
-        self.one_source_at: dict[int, str] = {}  # the model's Source objects, shared by many
+        self.starts: dict[tuple[str, Status, Severity], P] = {}
+        self.subjects: dict[Subject, P] = {}
+        self.subject_at: dict[int, P] = {}
+        self.evidence: dict[tuple[Source, ...], P] = {}
+        self.one_source_at: dict[int, P] = {}  # the model's Source objects, shared by many
+        self.tails: dict[tuple[Status, str | None], P] = {}
         self.alive: list[object] = []  # what the identity caches refer to
+        self.sep: P = finish(", ")
+        self.message: P = finish(', "message": ')
 
-    def encode(self, results: list[Result]) -> str:
-        """The results, separated by ", " (no brackets)."""
+    def pieces(self, results: list[Result], out: list[P]) -> None:
+        """Append the pieces of the results to `out`."""
         digests = self.digests
+        finish: Callable[[str], P] = self.finish
         dumps = json.dumps
         enc = _enc
         starts = self.starts
@@ -343,63 +377,79 @@ class ResultEncoder:
         subject_at = self.subject_at
         evidence = self.evidence
         one_source_at = self.one_source_at
+        tails = self.tails
         alive = self.alive
-        basis_of = _BASIS_OF
-        # One list of every piece (with the separators), joined once: at thousands of VMs the
-        # report is a hundred megabytes, and each intermediate string would be another copy.
-        parts: list[str] = []
-        append = parts.append
-        sep = ""
+        sep = self.sep
+        message = self.message
+        append = out.append
+        first = True
         for r in results:
             o = r.outcome
+            if first:
+                first = False
+            else:
+                append(sep)
             key = (r.check.id, o.status, r.severity)
             start = starts.get(key)
             if start is None:
                 static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
-                start = starts[key] = (
+                start = starts[key] = finish(
                     f'{{{static}, "status": "{o.status.value}", "severity": '
                     f'"{r.severity.value}", "subject": '
                 )
+            append(start)
             # by identity first (one shared Subject per VM: `vm_subject`), then by value
             subject = subject_at.get(id(o.subject))
             if subject is None:
                 subject = subjects.get(o.subject)
                 if subject is None:
-                    subject = subjects[o.subject] = dumps(o.subject.to_json(), ensure_ascii=False)
+                    subject = subjects[o.subject] = finish(
+                        dumps(o.subject.to_json(), ensure_ascii=False)
+                    )
                 subject_at[id(o.subject)] = subject
                 alive.append(o.subject)
+            append(subject)
+            append(message)
+            append(finish(f'{enc(o.message)}, "evidence": '))
             sources = o.evidence
             if len(sources) == 1:
                 ev = one_source_at.get(id(sources[0]))
                 if ev is None:
-                    ev = one_source_at[id(sources[0])] = dumps(
-                        [_evidence(sources[0], digests)], ensure_ascii=False
+                    ev = one_source_at[id(sources[0])] = finish(
+                        f"[{_evidence_json(sources[0], digests)}]"
                     )
                     alive.append(sources[0])
             else:
                 ev = evidence.get(sources)
                 if ev is None:
-                    ev = evidence[sources] = dumps(
-                        [_evidence(src, digests) for src in dict.fromkeys(sources)],
-                        ensure_ascii=False,
+                    ev = evidence[sources] = finish(
+                        "["
+                        + ", ".join(_evidence_json(src, digests) for src in dict.fromkeys(sources))
+                        + "]"
                     )
-            basis = basis_of[o.status]
+            append(ev)
             if r.waived is None and r.attested is None:
-                tail = f'"waived": false, "basis": "{basis}"'
+                tail = tails.get((o.status, o.question))
+                if tail is None:
+                    tail = tails[(o.status, o.question)] = finish(_tail(r))
             else:
-                if r.attested is not None:
-                    basis = "attested"
-                waived = "true" if r.waived is not None else "false"
-                tail = f'"waived": {waived}, "basis": "{basis}"'
-            if o.question:
-                tail += f', "question": {enc(o.question)}'
-            if r.waived is not None or r.attested is not None:
-                tail += ", " + dumps(_provenance(r), ensure_ascii=False)[1:-1]
-            append(
-                f'{sep}{start}{subject}, "message": {enc(o.message)}, "evidence": {ev}, {tail}}}'
-            )
-            sep = ", "
-        return "".join(parts)
+                tail = finish(_tail(r))
+            append(tail)
+
+
+def _tail(r: Result) -> str:
+    """What follows a result's evidence, its closing brace included."""
+    o = r.outcome
+    basis = _BASIS_OF[o.status]
+    if r.attested is not None:
+        basis = "attested"
+    waived = "true" if r.waived is not None else "false"
+    tail = f', "waived": {waived}, "basis": "{basis}"'
+    if o.question:
+        tail += f', "question": {_enc(o.question)}'
+    if r.waived is not None or r.attested is not None:
+        tail += ", " + json.dumps(_provenance(r), ensure_ascii=False)[1:-1]
+    return tail + "}"
 
 
 _BASIS_OF = {st: "automatic" if st in (Status.PASS, Status.FAIL) else st.value for st in Status}
