@@ -286,3 +286,67 @@ def test_the_spliced_report_is_plain_json_dumps(bundle_path: Path) -> None:
     assert {e["default"] for e in evidence} == {True, False}
     assert {e["sha256"] is None for e in evidence} == {True, False}
     assert render_json(a) == json.dumps(report_dict(a), ensure_ascii=False) + "\n"
+
+
+def _groups_reference(results: list[object]) -> list[dict[str, object]]:
+    """The groups as `report.grouping` builds them for people's reports (what the JSON report
+    computed before it took its own one-pass way)."""
+    from hvaudit.report.grouping import Group, group_results
+
+    acted = [r for r in results if r.outcome.status in (Status.FAIL, Status.MANUAL, Status.ERROR)]  # type: ignore[attr-defined]
+    return [
+        {
+            "check_id": g.check.id,
+            "status": g.status.value,
+            "waived": g.waived,
+            "subject_type": g.subject_type,
+            "count": len(g.subjects),
+            "of": g.of,
+            "headline": g.headline,
+            "subjects": g.subjects,
+        }
+        for g in group_results(acted, within=results)  # type: ignore[arg-type]
+        if isinstance(g, Group)
+    ]
+
+
+def test_groups_are_those_of_the_grouping_module(bundle_path: Path) -> None:
+    """Whole assessment and check by check, with every third result waived (a waived result
+    groups apart), and with subjects equal in value but not in identity."""
+    import dataclasses
+
+    from hvaudit.checks.base import Outcome, Subject
+    from hvaudit.engine import Waived
+    from hvaudit.report.json_report import groups_of
+
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    a = assess(deployment, problems, load_profile(), now=NOW)
+    waiver = Waived("W-1", "accepted", "ops", "2027-01-01")
+    results = [
+        dataclasses.replace(
+            r,
+            waived=waiver if i % 3 == 0 else None,
+            outcome=Outcome(
+                Subject(
+                    r.outcome.subject.type,
+                    r.outcome.subject.name,
+                    r.outcome.subject.host,
+                    r.outcome.subject.id,
+                ),
+                r.outcome.status,
+                r.outcome.message,
+            )
+            if i % 5 == 0
+            else r.outcome,
+        )
+        for i, r in enumerate(a.results)
+    ]
+    for rs in (a.results, results):
+        expected = _groups_reference(rs)
+        assert len(expected) >= 10
+        assert {g["waived"] for g in expected} == ({False} if rs is a.results else {True, False})
+        assert groups_of(rs) == expected
+        by_check: dict[str, list[object]] = {}
+        for r in rs:
+            by_check.setdefault(r.check.id, []).append(r)
+        assert [g for part in by_check.values() for g in groups_of(part)] == expected  # type: ignore[arg-type]

@@ -125,6 +125,9 @@ def _child_env(t: Target, opts: RunOptions) -> dict[str, str]:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: cannot read the credential file for {var}: {exc}") from None
     env["PYTHONUNBUFFERED"] = "1"
+    # A fleet scans its targets side by side already: each scan keeps to one process
+    # (hvaudit.lanes) unless the operator asked otherwise.
+    env.setdefault("HVAUDIT_WORKERS", "1")
     return env
 
 

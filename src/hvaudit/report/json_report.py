@@ -17,7 +17,7 @@ from hvaudit.catalog import EDITIONS, load_catalog
 from hvaudit.checks.base import CheckMeta, Severity, Status, Subject
 from hvaudit.engine import Assessment, Result
 from hvaudit.model import Source
-from hvaudit.report.grouping import Group, group_results
+from hvaudit.report.grouping import _VERB, GROUP_AT, plural
 
 __all__ = [
     "RESULTS_END",
@@ -292,26 +292,66 @@ _ACTED = (Status.FAIL, Status.MANUAL, Status.ERROR)
 
 def groups_of(results: list[Result]) -> list[dict[str, Any]]:
     """`groups_summary` of these results. A group never spans checks, and the results are sorted
-    by check: the groups of a whole assessment are those of each check's results, in turn."""
-    acted_on = [r for r in results if r.outcome.status in _ACTED]
-    if not acted_on:
+    by check: the groups of a whole assessment are those of each check's results, in turn.
+
+    What `report.grouping.group_results` and its `Group` give (tests/test_lanes.py holds them
+    equal), computed in one pass per result: a scan has tens of thousands, over a few thousand
+    subject objects (one per VM, shared), whose identity and label are worked out once each."""
+    acted = [r for r in results if r.outcome.status in _ACTED]
+    if len(acted) < GROUP_AT:
         return []
+    members: dict[tuple[str, Status, bool, str], list[Result]] = {}
+    for r in acted:
+        k = (r.check.id, r.outcome.status, r.waived is not None, r.outcome.subject.type)
+        rs = members.get(k)
+        if rs is None:
+            members[k] = [r]
+        else:
+            rs.append(r)
+    grouped = [(k, rs) for k, rs in members.items() if len(rs) >= GROUP_AT]
+    if not grouped:
+        return []
+    # Subject objects are shared (one per VM): each one's identity and label, once.
+    known: dict[int, tuple[tuple[str, str, str | None, str | None], str]] = {}
+    keep: list[Subject] = []
+
+    def ident_label(s: Subject) -> tuple[tuple[str, str, str | None, str | None], str]:
+        got = known.get(id(s))
+        if got is None:
+            got = known[id(s)] = ((s.type, s.name, s.host, s.id), s.label)
+            keep.append(s)
+        return got
+
+    pairs = {(k[0], k[3]) for k, _ in grouped}
+    distinct: dict[tuple[str, str], set[tuple[str, str, str | None, str | None]]] = {}
+    for r in results:
+        s = r.outcome.subject
+        pair = (r.check.id, s.type)
+        if pair in pairs:
+            distinct.setdefault(pair, set()).add(ident_label(s)[0])
     out = []
-    for g in group_results(acted_on, within=results):
-        if isinstance(g, Group):
-            subjects = g.subjects
-            out.append(
-                {
-                    "check_id": g.check.id,
-                    "status": g.status.value,
-                    "waived": g.waived,
-                    "subject_type": g.subject_type,
-                    "count": len(subjects),
-                    "of": g.of,
-                    "headline": g.headline,
-                    "subjects": subjects,
-                }
-            )
+    for (cid, status, waived, subject_type), rs in grouped:
+        idents = set()
+        labels: dict[str, None] = {}
+        for r in rs:
+            ident, label = ident_label(r.outcome.subject)
+            idents.add(ident)
+            labels[label] = None
+        n = len(idents)
+        of = max(len(distinct.get((cid, subject_type), ())), n)
+        subjects = list(labels)
+        out.append(
+            {
+                "check_id": cid,
+                "status": status.value,
+                "waived": waived,
+                "subject_type": subject_type,
+                "count": len(subjects),
+                "of": of,
+                "headline": f"{cid} {_VERB[status]} {n} of {plural(subject_type, of)}",
+                "subjects": subjects,
+            }
+        )
     return out
 
 
