@@ -127,9 +127,10 @@ class Assessment:
         return any(r.status is Status.ERROR and r.waived is None for r in self.results)
 
 
-def _sort_key(r: Result) -> tuple[str, str, str, str]:
+def _sort_key(r: Result) -> tuple[str, str, str]:
+    """The order of one check's results (reports sort by check id first, then this)."""
     s = r.outcome.subject
-    return (r.check.id, s.type, s.host or "", s.name)
+    return (s.type, s.host or "", s.name)
 
 
 @dataclass(frozen=True, slots=True)

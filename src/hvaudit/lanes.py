@@ -246,7 +246,7 @@ def assess_json(
         job = jobs[i]
         results = evidence_results(deployment, problems) if job is None else run_check(job, ctx)
         keep.append(results)
-        tally = Counter((r.check.id, r.outcome.status, r.attested is not None) for r in results)
+        tally = _tally(results)
         pieces: list[bytes] = []
         encoder.pieces(results, pieces)
         offset, length = sink.write(pieces)
@@ -267,6 +267,28 @@ def assess_json(
         EVIDENCE_CHECK.id: EVIDENCE_CHECK.severity
     }
     return JsonScan(head, [parts[i] for i in order], tally, severity, warnings, files)
+
+
+_STATUS_AT = {id(st): st for st in Status}
+
+
+def _tally(results: list[Result]) -> Counter[tuple[str, Status, bool]]:
+    """Results counted per (check id, status, attested), as the report's summaries want them.
+    Counted by the identities of check and status first (an enum member hashes in Python, and
+    this is per result), then put back together per distinct key."""
+    by_id = Counter((id(r.check), id(r.outcome.status), r.attested is not None) for r in results)
+    wanted = {m for m, _, _ in by_id}
+    meta_at = {}
+    for r in results:
+        if id(r.check) in wanted:
+            meta_at[id(r.check)] = r.check
+            wanted.discard(id(r.check))
+            if not wanted:
+                break
+    tally: Counter[tuple[str, Status, bool]] = Counter()
+    for (m, st, attested), n in by_id.items():
+        tally[(meta_at[m].id, _STATUS_AT[st], attested)] += n
+    return tally
 
 
 def run_jobs(

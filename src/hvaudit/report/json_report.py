@@ -401,7 +401,8 @@ class ResultEncoder(Generic[P]):
         self.subject_at: dict[int, P] = {}
         self.evidence: dict[tuple[Source, ...], P] = {}
         self.one_source_at: dict[int, P] = {}  # the model's Source objects, shared by many
-        self.tails: dict[tuple[Status, str | None], P] = {}
+        self.start_at: dict[tuple[int, int, int], P] = {}
+        self.tails: dict[tuple[int, str | None], P] = {}  # by the status's identity
         self.alive: list[object] = []  # what the identity caches refer to
         self.sep: P = finish(", ")
         self.message: P = finish(', "message": ')
@@ -413,6 +414,7 @@ class ResultEncoder(Generic[P]):
         dumps = json.dumps
         enc = _enc
         starts = self.starts
+        start_at = self.start_at
         subjects = self.subjects
         subject_at = self.subject_at
         evidence = self.evidence
@@ -429,14 +431,20 @@ class ResultEncoder(Generic[P]):
                 first = False
             else:
                 append(sep)
-            key = (r.check.id, o.status, r.severity)
-            start = starts.get(key)
+            # by identity first (enum members hash in Python, ids in C), then by value
+            at = (id(r.check), id(o.status), id(r.severity))
+            start = start_at.get(at)
             if start is None:
-                static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
-                start = starts[key] = finish(
-                    f'{{{static}, "status": "{o.status.value}", "severity": '
-                    f'"{r.severity.value}", "subject": '
-                )
+                key = (r.check.id, o.status, r.severity)
+                start = starts.get(key)
+                if start is None:
+                    static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
+                    start = starts[key] = finish(
+                        f'{{{static}, "status": "{o.status.value}", "severity": '
+                        f'"{r.severity.value}", "subject": '
+                    )
+                start_at[at] = start
+                alive.append(r.check)
             append(start)
             # by identity first (one shared Subject per VM: `vm_subject`), then by value
             subject = subject_at.get(id(o.subject))
@@ -469,9 +477,9 @@ class ResultEncoder(Generic[P]):
                     )
             append(ev)
             if r.waived is None and r.attested is None:
-                tail = tails.get((o.status, o.question))
+                tail = tails.get((id(o.status), o.question))
                 if tail is None:
-                    tail = tails[(o.status, o.question)] = finish(_tail(r))
+                    tail = tails[(id(o.status), o.question)] = finish(_tail(r))
             else:
                 tail = finish(_tail(r))
             append(tail)
