@@ -132,3 +132,48 @@ def test_authorization_headers_are_redacted_in_any_case(header: str) -> None:
     text = f"<qemu:arg value='-H'/><qemu:arg value='{header}'/>"
     out = redact_text(text)
     assert "s3cr3t-value" not in out and REDACTED in out
+
+
+def test_definitions_fetched_ahead_come_in_order_with_their_errors() -> None:
+    """Helper threads fetch ahead (calls overlap), yet every item comes once, in order, with its
+    own result or the error its call raised; an unexpected exception is raised in its place."""
+    from hvaudit.collect.libvirt import _in_order
+
+    class Gone(Exception):
+        pass
+
+    active: list[int] = []
+    overlap: list[int] = []
+    lock = threading.Lock()
+
+    def call(i: int) -> str:
+        with lock:
+            active.append(i)
+            overlap.append(len(active))
+        time.sleep((i * 37 % 11) / 4000)  # uneven, so that calls finish out of order
+        with lock:
+            active.remove(i)
+        if i % 7 == 3:
+            raise Gone(f"domain {i} went away")
+        return f"<domain>{i}</domain>"
+
+    items = list(range(60))
+    got = list(_in_order(items, call, (Gone,), helpers=2))
+    assert [i for i, _ in got] == items
+    for i, value in got:
+        if i % 7 == 3:
+            assert isinstance(value, Gone) and str(value) == f"domain {i} went away"
+        else:
+            assert value == f"<domain>{i}</domain>"
+    assert max(overlap) > 1  # the calls did overlap
+
+    def broken(i: int) -> str:
+        if i == 10:
+            raise KeyError("a bug, not a libvirt error")
+        return str(i)
+
+    seen = []
+    with pytest.raises(KeyError, match="a bug"):
+        for i, _ in _in_order(items, broken, (Gone,), helpers=2):
+            seen.append(i)
+    assert seen == list(range(10))
