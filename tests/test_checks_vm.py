@@ -3,6 +3,7 @@ outcome per VM is asserted, on a simulated host and on a (replayed) real host.""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -424,6 +425,60 @@ def test_static_labels_unconfined_or_shared_fail(host_scan) -> None:
         msg["unique"]
         == "static selinux label system_u:system_r:svirt_t:s0:c1,c2, unique on the host"
     )
+
+
+def test_labels_of_types_hvaudit_does_not_know_are_questions(host_scan) -> None:
+    """redteam2 #4: a static SELinux type outside sVirt's (virtual_domain_context: svirt_t, and
+    svirt_tcg_t for TCG), a dynamic label built from such a base type, and an AppArmor profile
+    other than libvirt-<uuid> may confine nothing: one question each, never a pass."""
+    from test_manual_questions import shape_problems
+
+    aa_own = f"libvirt-{uuid.uuid5(uuid.NAMESPACE_DNS, 'aaown')}"
+    a = host_scan(
+        domains=[
+            domain_xml("virtd", body=_label("selinux", "system_u:system_r:virtd_t:s0:c400,c401")),
+            domain_xml("tcg", body=_label("selinux", "system_u:system_r:svirt_tcg_t:s0:c5,c6")),
+            domain_xml(
+                "base",
+                body="<seclabel type='dynamic' model='selinux' relabel='yes'>"
+                "<baselabel>system_u:system_r:virtd_t:s0</baselabel></seclabel>",
+            ),
+            domain_xml("aaown", body=_label("apparmor", aa_own)),
+            domain_xml("aaother", body=_label("apparmor", "qemu-anything")),
+        ]
+    )
+    assert outcomes(a, "HVA-044") == {
+        "virtd": "manual",
+        "tcg": "pass",
+        "base": "manual",
+        "aaown": "pass",
+        "aaother": "manual",
+    }
+    msg = messages(a, "HVA-044")
+    assert msg["virtd"] == (
+        "static selinux label system_u:system_r:virtd_t:s0:c400,c401: virtd_t is not sVirt's "
+        "domain type (svirt_t, svirt_tcg_t)"
+    )
+    assert msg["base"] == (
+        "dynamic label from base label system_u:system_r:virtd_t:s0: virtd_t is not sVirt's "
+        "domain type (svirt_t, svirt_tcg_t)"
+    )
+    assert msg["aaother"] == (
+        "static apparmor label qemu-anything: not libvirt's per-VM profile "
+        f"libvirt-{uuid.uuid5(uuid.NAMESPACE_DNS, 'aaother')}"
+    )
+    assert msg["aaown"] == f"static apparmor label {aa_own}, unique on the host"
+    questions = {
+        r.outcome.subject.name: r.outcome.question
+        for r in a.results
+        if r.check.id == "HVA-044" and r.status.value == "manual"
+    }
+    assert (
+        questions["virtd"] is not None
+        and "`seinfo -a virt_domain -x` on host hv1" in (questions["virtd"])
+    )
+    assert questions["aaother"] is not None and "`aa-status`" in questions["aaother"]
+    assert {n: shape_problems(q) for n, q in questions.items()} == {n: [] for n in questions}
 
 
 @pytest.mark.parametrize(

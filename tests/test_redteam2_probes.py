@@ -458,10 +458,6 @@ def test_vhostuser_port_without_vlan_is_a_question(real: Assessment) -> None:
     assert status == "manual", msg
 
 
-@xfail(
-    "HVA-044: a static SELinux label of type virtd_t (libvirtd's own domain) passes as "
-    "'static selinux label ..., unique on the host'; only five named types count as unconfined"
-)
 def test_static_label_of_a_type_outside_svirt_is_a_question(host_scan) -> None:
     """sVirt confines QEMU in the types the policy names in
     /etc/selinux/<policy>/contexts/virtual_domain_context (svirt_t; svirt_tcg_t for TCG: libvirt

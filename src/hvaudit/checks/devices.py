@@ -92,6 +92,27 @@ def _unconfined_label(model: str, label: str) -> bool:
     return len(parts) >= 3 and parts[2] in UNCONFINED_TYPES
 
 
+#: The SELinux types sVirt runs QEMU in: the policy's /etc/selinux/<policy>/contexts/
+#: virtual_domain_context, "system_u:system_r:svirt_t" (refpolicy and Fedora's selinux-policy
+#: install it so), whose optional second line is svirt_tcg_t for TCG guests (libvirt
+#: security_selinux.c reads both as domain_context / alt_domain_context; "Support custom
+#: 'svirt_tcg_t' context for TCG based guests", libvirt commit 95ea6a38).
+SVIRT_TYPES = ("svirt_t", "svirt_tcg_t")
+
+
+def _foreign_type(model: str, label: str, uuid: str) -> str | None:
+    """The SELinux type or AppArmor profile of a label that is neither sVirt's own nor known to
+    confine nothing (those fail): whether it confines QEMU is not in the evidence. AppArmor's own
+    per-VM profile is libvirt-<uuid> (virt-aa-helper; security_apparmor.c names it so)."""
+    if model == "apparmor":
+        name = label.strip()
+        return None if name in ("unconfined", f"libvirt-{uuid}") else name
+    parts = label.split(":")
+    if len(parts) < 3 or parts[2] in SVIRT_TYPES or parts[2] in UNCONFINED_TYPES:
+        return None
+    return parts[2]
+
+
 MCSLevel = tuple[str, frozenset[int]]
 
 
@@ -503,7 +524,13 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     (s0-s0:c0.c1023: all of them) dominates other VMs' pairs, and one with fewer is dominated
     by them. A dynamic SELinux label keeps the type of its `<baselabel>` and only gets a fresh
     range (virSecuritySELinuxGenLabel), so an unconfined base type gives an unconfined VM, which
-    the XML alone proves."""
+    the XML alone proves. Any other type is the administrator's pick too: sVirt's are those of
+    the policy's contexts/virtual_domain_context (svirt_t, and svirt_tcg_t for TCG guests), and
+    a static or base type outside them (virtd_t, the libvirt daemon's own domain, is far wider)
+    may confine QEMU or not. Which types the policy confines like svirt_t is not in the evidence
+    (the virt_domain attribute, `seinfo -a virt_domain -x`), so such a label is one question,
+    never a pass; likewise an AppArmor label other than libvirt's per-VM profile libvirt-<uuid>
+    (security_apparmor.c, virt-aa-helper)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     static_users: dict[tuple[str, str, object], list[str]] = {}
     for v in ctx.deployment.vms:
@@ -524,6 +551,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         problems = []
+        foreign: list[tuple[str, str, bool]] = []  # (the label, its type or profile, SELinux?)
         for lbl in (x for x in mac if x.type == "dynamic" and x.model in ("selinux", "")):
             if lbl.baselabel and _unconfined_label("selinux", lbl.baselabel):
                 problems.append(
@@ -531,10 +559,18 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 )
             elif lbl.label and _unconfined_label("selinux", lbl.label):
                 problems.append(f"dynamic label {lbl.label} is unconfined")
+            elif lbl.baselabel and (t := _foreign_type("selinux", lbl.baselabel, v.uuid)):
+                foreign.append((f"dynamic label from base label {lbl.baselabel}", t, True))
+            elif lbl.label and (t := _foreign_type("selinux", lbl.label, v.uuid)):
+                foreign.append((f"dynamic label {lbl.label}", t, True))
         for lbl in (x for x in mac if x.type == "static" and x.label):
             assert lbl.label is not None
             if _unconfined_label(lbl.model, lbl.label):
                 problems.append(f"static label {lbl.label} is unconfined")
+            elif t := _foreign_type(lbl.model, lbl.label, v.uuid):
+                apparmor = lbl.model == "apparmor"
+                what = f"static {lbl.model or 'selinux'} label {lbl.label}"
+                foreign.append((what, t, not apparmor))
             rng = _mcs_range(lbl.label) if lbl.model in ("selinux", "") else None
             cats = len(rng[1][1]) if rng is not None else 2
             if cats > 2:
@@ -560,6 +596,19 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 )
         if problems:
             yield failed(s, "; ".join(problems), *(x.source for x in mac))
+            continue
+        if foreign:
+            yield manual(
+                s,
+                "; ".join(
+                    f"{what}: {t} is not sVirt's domain type (svirt_t, svirt_tcg_t)"
+                    if selinux
+                    else f"{what}: not libvirt's per-VM profile libvirt-{v.uuid}"
+                    for what, t, selinux in foreign
+                ),
+                *(x.source for x in mac),
+                question=_foreign_label_question(v.host, foreign),
+            )
             continue
         static = [x for x in mac if x.type == "static" and x.label]
         if static:
@@ -646,6 +695,28 @@ def _default_label_question(h: Host, explicit: bool) -> str:
         f"/etc/libvirt/qemu.conf there ({keys}); `virsh dominfo` of the running VM shows its "
         "Security model and label. Pass: yes, selinux or apparmor is listed, security_driver is "
         f'unset or names it{confined}; fail: only none is listed, security_driver = "none"{off}.'
+    )
+
+
+def _foreign_label_question(host: str, foreign: list[tuple[str, str, bool]]) -> str:
+    """The one question of a VM labelled with a type or profile hvaudit does not know (HVA-044)."""
+    names = ", ".join(dict.fromkeys(t for _, t, _ in foreign))
+    selinux = any(is_selinux for _, _, is_selinux in foreign)
+    evidence = (
+        f"`seinfo -a virt_domain -x` on host {host} (the SELinux types of the virt_domain "
+        "attribute, which the policy confines like svirt_t)"
+        if selinux
+        else f"`aa-status` and the profile's file under /etc/apparmor.d on host {host}"
+    )
+    confines = (
+        "it is listed there"
+        if selinux
+        else "it is loaded in enforce mode and grants only this VM's own disks and devices"
+    )
+    return (
+        f"Does {names} confine this VM's QEMU as sVirt does? Evidence: {evidence}. Pass: yes, "
+        f"{confines}; fail: it is not (e.g. virtd_t, the libvirt daemon's own domain, or a "
+        "profile that allows every file)."
     )
 
 
