@@ -1191,6 +1191,70 @@ def test_nested_virtualization_follows_the_host_kvm_parameter(host_scan) -> None
     assert outcomes(off, "HVA-049") == {"nestpt": "pass"}
 
 
+def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
+    """redteam2 #8, #14: nwfilter applies to network, bridge and ethernet interfaces only
+    (formatnwfilter "Concepts"); a vhost-user port (user-space switch) and the socket tunnels
+    (server, client, mcast, udp) exist and carry the guest's frames, so HVA-191 asks who stops
+    spoofing there; a vhost-user port's VLAN is set in the switch, so HVA-192 asks for it."""
+    from test_manual_questions import shape_problems
+
+    doms = [
+        domain_xml(
+            "vhu",
+            body="<memoryBacking><access mode='shared'/></memoryBacking><devices>"
+            "<interface type='vhostuser'><mac address='52:54:00:00:00:0a'/><source type='unix' "
+            "path='/run/openvswitch/vhu0' mode='client'/><model type='virtio'/></interface>"
+            "</devices>",
+        ),
+        domain_xml(
+            "srv",
+            body="<devices><interface type='server'><mac address='52:54:00:00:00:0b'/>"
+            "<source address='0.0.0.0' port='5558'/><model type='virtio'/></interface></devices>",
+        ),
+        domain_xml(
+            "mcast",
+            body="<devices><interface type='mcast'><mac address='52:54:00:00:00:0c'/>"
+            "<source address='230.0.0.1' port='5558'/><model type='virtio'/></interface>"
+            "</devices>",
+        ),
+        domain_xml("slirp", body="<devices><interface type='user'/></devices>"),
+    ]
+    uri = write_node(tmp_path / "n.xml", doms, NETWORKS)
+    a = run_assessment(_with_filters(tmp_path, uri, HARDENED_HOST, "real"))
+    assert outcomes(a, "HVA-191") == {
+        "vhu": "manual",
+        "srv": "manual",
+        "mcast": "manual",
+        "slirp": "not_applicable",
+    }
+    msg = messages(a, "HVA-191")
+    assert msg["vhu"] == (
+        "vhost-user port /run/openvswitch/vhu0 is served by a user-space switch (e.g. Open "
+        "vSwitch with DPDK): libvirt's nwfilter cannot filter it"
+    )
+    assert msg["srv"] == (
+        "server tunnel 0.0.0.0:5558 carries the guest's frames to other QEMU processes with no "
+        "switch port: libvirt's nwfilter cannot filter it"
+    )
+    assert msg["mcast"].startswith("mcast tunnel 230.0.0.1:5558 carries the guest's frames")
+    q = {n: _question(a, "HVA-191", n) for n in ("vhu", "srv", "mcast")}
+    assert q["vhu"].startswith(
+        "Is MAC, IP and ARP spoofing from this VM stopped at the user-space switch port behind "
+        "vhost-user socket /run/openvswitch/vhu0? Evidence: the user-space switch's flows"
+    )
+    assert q["srv"].startswith(
+        "Is MAC, IP and ARP spoofing from this VM stopped at every peer of server tunnel "
+        "0.0.0.0:5558? Evidence: what runs at the tunnel's other end"
+    )
+    assert {n: shape_problems(x) for n, x in q.items()} == {n: [] for n in q}
+    assert outcomes(a, "HVA-192")["vhu"] == "manual"
+    assert messages(a, "HVA-192")["vhu"] == (
+        "Open vSwitch port(s) without <vlan>: vhost-user port /run/openvswitch/vhu0: an "
+        "untagged OVS port trunks every VLAN unless its tag is set outside libvirt"
+    )
+    assert shape_problems(_question(a, "HVA-192", "vhu")) == []
+
+
 def test_isolated_ports_on_host_bridges(tmp_path: Path) -> None:
     iso_net = (
         "<network><name>isonet</name><forward mode='nat'/><bridge name='virbr9'/>"

@@ -164,10 +164,6 @@ def test_disabled_vmx_on_intel_passes(real: Assessment) -> None:
 # --- HVA-191 --------------------------------------------------------------------------------------
 
 
-@xfail(
-    "HVA-191: a vhost-user port is on a software switch (OVS-DPDK) but is reported not "
-    "applicable ('not on a software switch'; parse/__init__.py _spoofing SWITCHED)"
-)
 def test_vhostuser_port_is_a_question_not_na(real: Assessment) -> None:
     """formatdomain, "vhost-user connection": the data plane is shared memory with a user-space
     switch (e.g. Open vSwitch with DPDK); formatnwfilter, "Concepts": nwfilter applies to network,
@@ -177,10 +173,6 @@ def test_vhostuser_port_is_a_question_not_na(real: Assessment) -> None:
     assert status == "manual", msg
 
 
-@xfail(
-    "HVA-191: a QEMU socket interface (type='server', a TCP listener on 0.0.0.0 carrying "
-    "the guest's Ethernet frames) is reported not applicable"
-)
 def test_socket_interface_is_a_question_not_na(real: Assessment) -> None:
     """formatdomain, "Multicast tunnel" / "TCP tunnel": `server`/`client`/`mcast`/`udp`
     interfaces join the guest's Ethernet to other QEMUs over sockets, with no switch port and no
@@ -444,10 +436,6 @@ def test_hard_limit_above_host_memory_limits_nothing(host_scan) -> None:
     assert outcomes(a, "HVA-070") == {"bigcap": "fail"}, messages(a, "HVA-070")
 
 
-@xfail(
-    "HVA-192: a vhost-user port without <vlan> passes 'none trunked', while an Open vSwitch "
-    "port without <vlan> is a question (an untagged OVS port trunks every VLAN)"
-)
 def test_vhostuser_port_without_vlan_is_a_question(real: Assessment) -> None:
     """ovs-vswitchd.conf.db(5), Port table: with `tag` empty the port's vlan_mode defaults to
     trunk, and "If trunks is empty, then the port trunks all VLANs". A vhost-user port is an

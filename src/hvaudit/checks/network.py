@@ -208,11 +208,17 @@ def _vf(
 
 def _where_asked(i: Interface) -> tuple[str, str]:
     """What stops spoofing from an interface the host cannot filter: ("vf", its MAC) for an
-    SR-IOV function, ("port", the device) for the switch port behind a macvtap device."""
+    SR-IOV function, ("switch", the socket) for the user-space switch behind a vhost-user port,
+    ("tunnel", the address) for the peers of a socket tunnel, ("port", the device) for the
+    switch port behind a macvtap device."""
     if "SR-IOV" in i.spoofing.reason:
         return ("vf", f"the VF behind {i.mac or i.source}")
     if i.spoofing.reason.startswith("port group "):  # an ESXi port group seen from a .vmx only
         return ("portgroup", f"port group {i.source!r} and beyond it")
+    if i.type == "vhostuser":
+        return ("switch", f"the user-space switch port behind vhost-user socket {i.source}")
+    if i.type in ("server", "client", "mcast", "udp"):
+        return ("tunnel", f"every peer of {i.type} tunnel {i.source}")
     dev = i.source if i.type == "direct" else f"the forward device(s) of network {i.source}"
     return ("port", f"the physical switch port behind {dev}")
 
@@ -238,6 +244,16 @@ def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
         evidence.append(
             "the switch's configuration of that port (port security, IP source guard, dynamic "
             "ARP inspection)"
+        )
+    if "switch" in kinds:
+        evidence.append(
+            f"the user-space switch's flows for that port on host {host} (e.g. `ovs-ofctl "
+            "dump-flows BRIDGE`: rules that drop frames whose source MAC or IP is not the VM's)"
+        )
+    if "tunnel" in kinds:
+        evidence.append(
+            "what runs at the tunnel's other end (the peer QEMU's or host's filtering of the "
+            "frames it receives)"
         )
     return (
         f"Is MAC, IP and ARP spoofing from this VM stopped at {' and at '.join(places)}? "
@@ -277,7 +293,10 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     vlan_mode: "If tag contains a value, the port is an access port ... Otherwise, the port is a
     trunk port"; trunks: "if it is empty, then the port trunks all VLANs"), but its tag may be set
     outside libvirt (OpenStack Neutron's OVS agent sets Port tag on br-int when it binds the
-    port), so an OVS interface without <vlan> is a manual item naming the port to read."""
+    port), so an OVS interface without <vlan> is a manual item naming the port to read. A
+    vhost-user port is such a port too (an OVS-DPDK port of type dpdkvhostuser[client]; libvirt
+    sets no <vlan> on it, formatdomain lists VLAN tags for openvswitch, SR-IOV and macvtap
+    passthrough interfaces only): the same question, never "none trunked"."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -311,6 +330,8 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 refs.append(net.source)
             elif i.virtualport == "openvswitch" and not i.vlan_tags:
                 ovs.append(i.mac or i.source)
+            elif i.type == "vhostuser" and not i.vlan_tags:
+                ovs.append(f"vhost-user port {i.source}")
         if bad:
             yield failed(s, "; ".join(bad), *refs)
         elif ovs:
@@ -321,8 +342,10 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 question="Is the Open vSwitch port of each listed interface given a VLAN tag "
                 "outside libvirt (as OpenStack Neutron's OVS agent does on br-int)? Evidence: "
-                "`ovs-vsctl list Port <vnetN>` on the host (tag, trunks, vlan_mode). Pass: tag is "
-                "set (an access port), or trunks lists only VLANs this VM is approved for.",
+                f"`ovs-vsctl list Port PORT` on host {v.host} for each (tag, trunks, vlan_mode; "
+                "a vhost-user port is the OVS-DPDK port on the listed socket). Pass: yes, tag is "
+                "set (an access port), or trunks lists only VLANs this VM is approved for; fail: "
+                "tag and trunks are empty, so the port trunks every VLAN.",
             )
         elif unseen:
             names = ", ".join(sorted(set(unseen)))

@@ -17,6 +17,7 @@ from hvaudit.errors import BundleError, InputError
 from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import (
+    SOCKET_TUNNELS,
     parse_domain,
     parse_network,
     parse_pool,
@@ -115,9 +116,14 @@ def _spoofing(
     src/qemu/qemu_interface.c calls virDomainConfNWFilterInstantiate from
     qemuInterfaceEthernetConnect and qemuInterfaceBridgeConnect only. So a macvtap port, whether
     `type='direct'` or a `<network>` whose `<forward>` is macvtap (libvirt formatnetwork), and an
-    SR-IOV function have no host filter at all, whatever `<filterref>` says. Those become
-    unavailable facts the checks turn into precise manual questions (the physical switch or the
-    VF's spoofchk is what can stop spoofing there)."""
+    SR-IOV function have no host filter at all, whatever `<filterref>` says. Neither have a
+    vhost-user port, whose frames go through shared memory to a user-space switch (formatdomain,
+    "vhost-user connection"; Open vSwitch with DPDK), nor the socket tunnels (`server`, `client`,
+    `mcast`, `udp`: formatdomain "Multicast tunnel", "TCP tunnel", "UDP unicast tunnel"), which
+    hand the guest's Ethernet frames to other QEMU processes. Those become unavailable facts the
+    checks turn into precise manual questions (the physical switch, the VF's spoofchk, the
+    user-space switch or the tunnel's peers is what can stop spoofing there); only a user-mode
+    (SLIRP) interface, whose frames end in QEMU's own network stack, has no port to spoof from."""
     net = (networks or {}).get(itf.source) if itf.type == "network" else None
     if itf.type == "direct" or (net is not None and net.macvtap):
         where = (
@@ -136,6 +142,20 @@ def _spoofing(
         return Fact.unavailable(
             "an SR-IOV virtual function bypasses the host's software switch: only the VF's "
             "spoofchk (and trust off) on its physical function can stop spoofing",
+            itf.source_ref,
+        )
+    if itf.type == "vhostuser":
+        return Fact.unavailable(
+            f"vhost-user port {itf.source or '(no socket)'} is served by a user-space switch "
+            "(e.g. Open vSwitch with DPDK): libvirt's nwfilter cannot filter it"
+            + (f" (filter {itf.filter!r} is not applied)" if itf.filter else ""),
+            itf.source_ref,
+        )
+    if itf.type in SOCKET_TUNNELS:
+        return Fact.unavailable(
+            f"{itf.type} tunnel {itf.source} carries the guest's frames to other QEMU processes "
+            "with no switch port: libvirt's nwfilter cannot filter it"
+            + (f" (filter {itf.filter!r} is not applied)" if itf.filter else ""),
             itf.source_ref,
         )
     if itf.type not in SWITCHED:

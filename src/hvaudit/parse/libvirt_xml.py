@@ -71,6 +71,10 @@ LEGACY_MODELS = {
     ("input", "tablet"): "USB tablet",
 }
 
+#: Interface types that join the guest's Ethernet to other QEMU processes over a socket
+#: (formatdomain, "Multicast tunnel", "TCP tunnel", "UDP unicast tunnel").
+SOCKET_TUNNELS = ("server", "client", "mcast", "udp")
+
 #: Character devices whose backend may be a network socket.
 CHARDEV_TAGS = ("serial", "console", "parallel", "channel", "redirdev")
 
@@ -684,6 +688,10 @@ def _interface(itf: Element, src: Source) -> Interface:
             or source_el.get("path")
             or ""
         )
+        if itype in SOCKET_TUNNELS:
+            # formatdomain, "Multicast tunnel" / "TCP tunnel" / "UDP unicast tunnel": the
+            # <source address port> QEMU listens on, connects or multicasts to.
+            source = f"{source_el.get('address') or ''}:{source_el.get('port') or ''}"
         mode = source_el.get("mode")
         if itype == "direct" and mode is None:
             mode = "vepa"
