@@ -481,6 +481,48 @@ def test_labels_of_types_hvaudit_does_not_know_are_questions(host_scan) -> None:
     assert {n: shape_problems(q) for n, q in questions.items()} == {n: [] for n in questions}
 
 
+def test_a_label_the_host_does_not_enforce_confines_nothing(host_scan) -> None:
+    """redteam2 #29, #36: each VM's own AppArmor profile must be enforcing, and a static label
+    naming another VM's libvirt-<uuid> profile runs this VM under that VM's rules."""
+
+    def u(name: str) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_DNS, name))
+
+    profiles = (
+        f"libvirt-{u('aadyn')} (complain)\nlibvirt-{u('aadef')} (complain)\n"
+        f"libvirt-{u('aaok')} (enforce)\nlibvirt-{u('web01')} (enforce)\nlibvirtd (enforce)\n"
+    )
+    a = host_scan(
+        {"/sys/kernel/security/apparmor/profiles": profiles},
+        domains=[
+            domain_xml("aadyn", body="<seclabel type='dynamic' model='apparmor' relabel='yes'/>"),
+            domain_xml("aadef"),
+            domain_xml("aaok"),
+            domain_xml("web01"),
+            domain_xml("borrower", body=_label("apparmor", f"libvirt-{u('web01')}")),
+        ],
+    )
+    assert outcomes(a, "HVA-044") == {
+        "aadyn": "fail",
+        "aadef": "fail",
+        "aaok": "pass",
+        "web01": "pass",
+        "borrower": "fail",
+    }
+    msg = messages(a, "HVA-044")
+    assert msg["aadyn"] == (
+        f"AppArmor profile libvirt-{u('aadyn')} is in complain mode: it denies nothing"
+    )
+    assert msg["aadef"] == (
+        "no <seclabel>: driver default, but AppArmor profile "
+        f"libvirt-{u('aadef')} is in complain mode: it denies nothing"
+    )
+    assert msg["borrower"] == (
+        f"static label libvirt-{u('web01')} is VM web01's own profile: this VM may open web01's "
+        "disks and devices"
+    )
+
+
 @pytest.mark.parametrize(
     ("conf", "expect"),
     [

@@ -988,10 +988,6 @@ def _uuid(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_DNS, name))
 
 
-@xfail(
-    "HVA-044: VMs whose libvirt-<uuid> AppArmor profile is loaded in complain mode pass as "
-    "confined ('dynamic apparmor label', 'driver default'); HVA-043 fails the same host"
-)
 def test_label_in_complain_mode_confines_nothing(host_scan) -> None:
     """AppArmor complain mode allows what the profile denies and only logs it (the kernel's
     aa_profile_mode_names; HVA-043's own APPARMOR_ENFORCING). The VM's label exists but confines
@@ -1015,10 +1011,6 @@ def test_label_in_complain_mode_confines_nothing(host_scan) -> None:
     assert "complain" in messages(a, "HVA-044")["aa_dyn"]
 
 
-@xfail(
-    "HVA-044: on a host whose SELinux is permissive every VM passes as confined by its label "
-    "(HVA-043 fails the host)"
-)
 def test_selinux_permissive_confines_no_vm(host_scan) -> None:
     """SELinux in permissive mode (/sys/fs/selinux/enforce = 0) applies the sVirt labels and
     denies nothing (selinux(8): "permissive: SELinux prints warnings instead of enforcing").
@@ -1233,10 +1225,6 @@ def test_ovs_bridge_uplink_checks_ask(host_scan) -> None:
         assert "ovsbr0" in messages(a, check_id)["hv1"]
 
 
-@xfail(
-    "HVA-044: a static AppArmor label naming another VM's profile (libvirt-<uuid of web01>) "
-    "passes as unique; only static labels are compared"
-)
 def test_static_apparmor_label_of_another_vm(host_scan) -> None:
     """libvirt src/security/security_apparmor.c: a dynamic VM's profile is AA_PREFIX "libvirt-"
     + its uuid, which virt-aa-helper writes to allow that VM's own disks and devices. A second VM
@@ -1291,10 +1279,6 @@ def _live(name: str, body: str) -> str:
     return domain_xml(name, body=body).replace("<domain type='kvm'>", "<domain type='kvm' id='1'>")
 
 
-@xfail(
-    "HVA-044: a static SELinux label whose MCS pair equals the pair a running VM was given "
-    "dynamically passes as unique; dynamic labels in live XML are not compared"
-)
 def test_static_label_equal_to_a_running_dynamic_label(tmp_path: Path) -> None:
     """libvirt formatdomain, "Security label": a running VM's live XML shows the dynamic label
     it was given (<label> under type='dynamic'). libvirt reserves MCS pairs for the dynamic

@@ -30,7 +30,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, Host, Passthrough, Source, Vm
+from hvaudit.model import Fact, Host, Passthrough, SecurityLabel, Source, Vm
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
 DMA_KINDS = ("pci", "sr-iov/pci network function")
@@ -530,14 +530,27 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     may confine QEMU or not. Which types the policy confines like svirt_t is not in the evidence
     (the virt_domain attribute, `seinfo -a virt_domain -x`), so such a label is one question,
     never a pass; likewise an AppArmor label other than libvirt's per-VM profile libvirt-<uuid>
-    (security_apparmor.c, virt-aa-helper)."""
+    (security_apparmor.c, virt-aa-helper), and one naming another VM's libvirt-<uuid> profile
+    runs this VM under that VM's rules: a fail. A static label is compared with the static
+    labels of the host's VMs and with the dynamic labels running VMs hold (their live XML: the
+    categories libvirt reserved for them). Finally a label confines only where the host enforces
+    it: with SELinux permissive or off, or the VM's AppArmor profile loaded in complain mode
+    (HVA-043's rule, per VM), the VM fails, as one on a host with security_driver = "none"."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     static_users: dict[tuple[str, str, object], list[str]] = {}
+    running_dynamic: dict[tuple[str, str, object], list[str]] = {}
+    profiles: dict[tuple[str, str], str] = {}  # (host, libvirt-<uuid>) -> the VM it belongs to
     for v in ctx.deployment.vms:
+        profiles[(v.host, f"libvirt-{v.uuid}")] = v.name
         for lbl in v.security_labels:
-            if lbl.model != "dac" and lbl.type == "static" and lbl.label:
-                key = (v.host, lbl.model, _static_key(lbl.model, lbl.label))
+            if lbl.model == "dac" or not lbl.label:
+                continue
+            key = (v.host, _model(lbl.model), _static_key(lbl.model, lbl.label))
+            if lbl.type == "static":
                 static_users.setdefault(key, []).append(v.name)
+            elif lbl.type == "dynamic" and v.running:
+                # The label libvirt generated for a running VM (its live XML), reserved for it.
+                running_dynamic.setdefault(key, []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
@@ -565,8 +578,14 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 foreign.append((f"dynamic label {lbl.label}", t, True))
         for lbl in (x for x in mac if x.type == "static" and x.label):
             assert lbl.label is not None
+            owner = profiles.get((v.host, lbl.label.strip()))
             if _unconfined_label(lbl.model, lbl.label):
                 problems.append(f"static label {lbl.label} is unconfined")
+            elif lbl.model == "apparmor" and owner is not None and owner != v.name:
+                problems.append(
+                    f"static label {lbl.label} is VM {owner}'s own profile: this VM may open "
+                    f"{owner}'s disks and devices"
+                )
             elif t := _foreign_type(lbl.model, lbl.label, v.uuid):
                 apparmor = lbl.model == "apparmor"
                 what = f"static {lbl.model or 'selinux'} label {lbl.label}"
@@ -588,14 +607,27 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                     f"static label {lbl.label} has no MCS category: every VM's label dominates "
                     "it, so any VM may open its images"
                 )
-            key = (v.host, lbl.model, _static_key(lbl.model, lbl.label))
+            key = (v.host, _model(lbl.model), _static_key(lbl.model, lbl.label))
             others = [n for n in static_users[key] if n != v.name]
             if others:
                 problems.append(
                     f"static label {lbl.label} is shared with VM(s) {', '.join(sorted(others)[:5])}"
                 )
+            holders = [n for n in running_dynamic.get(key, ()) if n != v.name]
+            if holders:
+                problems.append(
+                    f"static label {lbl.label} has the MCS categories libvirt gave running VM(s) "
+                    f"{', '.join(sorted(holders)[:5])}"
+                )
+        lax = [
+            gap
+            for lbl in mac
+            if lbl.type in ("static", "dynamic") and lbl.model
+            if (gap := _not_enforced(h, lbl.model, _profile(lbl, v.uuid)))
+        ]
+        problems.extend(dict.fromkeys(lax))
         if problems:
-            yield failed(s, "; ".join(problems), *(x.source for x in mac))
+            yield failed(s, "; ".join(problems), *(x.source for x in mac), *_mac_sources(h))
             continue
         if foreign:
             yield manual(
@@ -673,6 +705,8 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 f"{what} and the daemon reports no MAC security model: QEMU runs unconfined",
                 *model.sources,
             )
+        elif gap := _not_enforced(h, str(model.get()), f"libvirt-{v.uuid}"):
+            yield failed(s, f"{what}: driver default, but {gap}", *model.sources, *_mac_sources(h))
         else:
             yield passed(
                 s,
@@ -682,6 +716,50 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 dsrc,
                 csrc,
             )
+
+
+def _model(model: str) -> str:
+    """A label's security model, the unnamed default read as SELinux (its label syntax)."""
+    return model or "selinux"
+
+
+def _profile(lbl: SecurityLabel, uuid: str) -> str:
+    """The AppArmor profile a label runs QEMU under: a static label names it, libvirt names a
+    dynamic one libvirt-<uuid> (security_apparmor.c)."""
+    return (lbl.label or "").strip() if lbl.type == "static" else f"libvirt-{uuid}"
+
+
+def _mac_sources(h: Host) -> tuple[Source, ...]:
+    return (*h.facts.selinux_enforcing.sources, *h.facts.apparmor_profiles.sources)
+
+
+def _not_enforced(h: Host, model: str, profile: str) -> str | None:
+    """Why the host does not enforce a VM's label, from what it reported; None when it does or
+    the host's enforcement was not read. SELinux in permissive mode applies labels and denies
+    nothing (selinux(8)); an AppArmor profile in complain mode allows what it denies and logs it
+    (aa_profile_mode_names; enforce and kill deny, APPARMOR_ENFORCING). A label of a model the
+    daemon does not run is not judged here: libvirt refuses to start the VM with it
+    (virSecurityManagerCheckModel)."""
+    active = h.libvirt.security_model if h.libvirt else None
+    if active is not None and active.known and active.get() != model:
+        return None
+    if model == "selinux":
+        se = h.facts.selinux_enforcing
+        if se.known and se.get() is None:
+            return "SELinux is off: the label confines nothing"
+        if se.known and se.get() is False:
+            return "SELinux is permissive: the label is applied but not enforced"
+    elif model == "apparmor":
+        aa = h.facts.apparmor_profiles
+        if not aa.known:
+            return None
+        loaded = aa.get()
+        if loaded is None:
+            return "AppArmor is disabled: the profile confines nothing"
+        mode = loaded.get(profile)
+        if mode is not None and mode not in APPARMOR_ENFORCING:
+            return f"AppArmor profile {profile} is in {mode} mode: it denies nothing"
+    return None
 
 
 def _default_label_question(h: Host, explicit: bool) -> str:
