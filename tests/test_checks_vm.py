@@ -185,7 +185,9 @@ def simulated(node: tuple[Path, str]):
     return run_assessment(build_bundle(d, uri, None, name="sim"))
 
 
-def _with_filters(d: Path, uri: str, host: dict[str, object], name: str) -> Path:
+def _with_filters(
+    d: Path, uri: str, host: dict[str, object], name: str, filters: dict[str, str] | None = None
+) -> Path:
     """A replayed host whose libvirt daemon also reports network filter definitions."""
     from conftest import ReplayRunner
     from hvaudit.bundle import BundleWriter
@@ -196,7 +198,7 @@ def _with_filters(d: Path, uri: str, host: dict[str, object], name: str) -> Path
     LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
     del writer.entries["libvirt/nwfilters/index.json"]  # the test driver has no nwfilter driver
     index = []
-    for i, (fname, xml) in enumerate(NWFILTERS.items()):
+    for i, (fname, xml) in enumerate((filters or NWFILTERS).items()):
         path = f"libvirt/nwfilters/{i:05d}-{fname}.xml"
         writer.add(path, xml.encode(), origin="virConnectListAllNWFilters XMLDesc")
         index.append({"name": fname, "file": path})
@@ -1282,7 +1284,8 @@ def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
     q = {n: _question(a, "HVA-191", n) for n in ("vhu", "srv", "mcast")}
     assert q["vhu"].startswith(
         "Is MAC, IP and ARP spoofing from this VM stopped at the user-space switch port behind "
-        "vhost-user socket /run/openvswitch/vhu0? Evidence: the user-space switch's flows"
+        "vhost-user socket /run/openvswitch/vhu0? Evidence: the Open vSwitch (or other "
+        "software switch) flows"
     )
     assert q["srv"].startswith(
         "Is MAC, IP and ARP spoofing from this VM stopped at every peer of server tunnel "
@@ -1295,6 +1298,70 @@ def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
         "untagged OVS port trunks every VLAN unless its tag is set outside libvirt"
     )
     assert shape_problems(_question(a, "HVA-192", "vhu")) == []
+
+
+def test_filters_that_cannot_work_do_not_count(tmp_path: Path) -> None:
+    """redteam2 #23, #37, #49: a root-chain accept rule ahead of the anti-spoofing chains, two
+    interfaces with one MAC on one bridge, and an Open vSwitch port (nwfilter hooks Linux bridges
+    only) leave clean-traffic protecting nothing."""
+    from test_manual_questions import shape_problems
+
+    filters = dict(NWFILTERS)
+    filters["site-open"] = (
+        "<filter name='site-open' chain='root'>"
+        "<rule action='accept' direction='out' priority='-1000'><mac/></rule>"
+        "<rule action='accept' direction='in' priority='-1000'><mac/></rule>"
+        "<filterref filter='clean-traffic'/></filter>"
+    )
+    filters["site-late"] = (
+        "<filter name='site-late' chain='root'><rule action='accept' direction='out'><mac/></rule>"
+        "<filterref filter='clean-traffic'/></filter>"
+    )
+
+    def vm(name: str, flt: str, mac: str, extra: str = "") -> str:
+        return domain_xml(
+            name,
+            body=f"<devices><interface type='network'><mac address='{mac}'/>"
+            f"<source network='lan'/>{extra}<model type='virtio'/>"
+            f"<filterref filter='{flt}'/></interface></devices>",
+        )
+
+    doms = [
+        vm("open", "site-open", "52:54:00:00:01:01"),
+        vm("late", "site-late", "52:54:00:00:01:02"),
+        vm("twin1", "clean-traffic", "52:54:00:00:01:03"),
+        vm("twin2", "clean-traffic", "52:54:00:00:01:03"),
+        vm("ovs", "clean-traffic", "52:54:00:00:01:04", "<virtualport type='openvswitch'/>"),
+    ]
+    uri = write_node(tmp_path / "n.xml", doms, NETWORKS)
+    a = run_assessment(_with_filters(tmp_path, uri, HARDENED_HOST, "real", filters))
+    assert outcomes(a, "HVA-191") == {
+        "open": "fail",
+        "late": "pass",
+        "twin1": "fail",
+        "twin2": "fail",
+        "ovs": "manual",
+    }
+    msg = messages(a, "HVA-191")
+    assert msg["open"] == (
+        "52:54:00:00:01:01: filter 'site-open' accepts what the guest sends at priority -1000, "
+        "ahead of the mac chain (-800), ipv4-ip chain (-700), arp chain (-500): ARP/IP/MAC "
+        "spoofing is not stopped"
+    )
+    assert msg["twin1"] == (
+        "52:54:00:00:01:03: the same MAC is VM(s) twin2's on br0: filter 'clean-traffic' checks "
+        "frames against $MAC, so each can send as the other"
+    )
+    assert msg["ovs"] == (
+        "Open vSwitch port on lan: nwfilter's ebtables and iptables rules do not see what an OVS "
+        "bridge forwards (filter 'clean-traffic' is not applied)"
+    )
+    q = _question(a, "HVA-191", "ovs")
+    assert q.startswith(
+        "Is MAC, IP and ARP spoofing from this VM stopped at the Open vSwitch port of "
+        "52:54:00:00:01:04 on lan?"
+    )
+    assert shape_problems(q) == []
 
 
 def test_isolated_ports_on_host_bridges(tmp_path: Path) -> None:

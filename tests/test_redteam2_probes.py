@@ -883,10 +883,6 @@ def _bundle_with_filters(d: Path, uri: str, filters: dict[str, str]) -> Path:
     return writer.close(complete=True)
 
 
-@xfail(
-    "HVA-191: a site filter that accepts every frame from the guest before it calls "
-    "clean-traffic passes; only filterref names are read, never a filter's rules"
-)
 def test_accept_all_before_clean_traffic(tmp_path: Path) -> None:
     """libvirt formatnwfilter, "Filter rules": action `accept` - "Matching the rule accepts the
     packet with no further analysis"; rules and referenced filters run in the order of their
@@ -1121,10 +1117,6 @@ def test_chronyd_that_does_not_control_the_clock(host_scan) -> None:
     assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")
 
 
-@xfail(
-    "HVA-191: two VMs on one network with the same MAC address (a clone), each behind "
-    "clean-traffic, both pass; the filter's $MAC is the MAC both of them own"
-)
 def test_cloned_mac_defeats_mac_spoofing_filters(tmp_path: Path) -> None:
     """formatnwfilter, "Usage of variables in filters": MAC is "the MAC address of the network
     interface", and no-mac-spoofing drops frames whose source is not $MAC. Two interfaces with one

@@ -108,8 +108,17 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     Proxmox VE, from the rules pve-firewall generates, src/PVE/Firewall.pm: MAC and IP in
     `ruleset_create_vm_chain` and `generate_tap_rules_direction`, ARP only in
     `compile_ebtables_filter` / `generate_tap_layer2filter`, for the IPv4 entries of IP set
-    ipfilter-net<N>: `ipfilter: 1` alone does not filter ARP)."""
+    ipfilter-net<N>: `ipfilter: 1` alone does not filter ARP). libvirt's anti-spoofing filters
+    compare each frame with the interface's own address ($MAC is "the MAC address of the network
+    interface", formatnwfilter "Usage of variables in filters"): two interfaces with one MAC on
+    one switch can each send as the other, so the filter protects neither."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
+    holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
+    for v in ctx.deployment.vms:
+        for i in v.interfaces:
+            if seg := _segment(v.host, i, bridges):
+                holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
@@ -158,6 +167,18 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 bad.append(
                     f"{nic}: filter {p.via!r} does not stop {'/'.join(lacking).upper()} spoofing{how}"
                 )
+            elif clones := [
+                n
+                for n in holders.get(
+                    (v.host, _segment(v.host, i, bridges) or "", (i.mac or "").lower()), []
+                )
+                if n != v.name
+            ]:
+                bad.append(
+                    f"{nic}: the same MAC is VM(s) {', '.join(sorted(set(clones))[:5])}'s on "
+                    f"{_segment(v.host, i, bridges)}: filter {p.via!r} checks frames against "
+                    "$MAC, so each can send as the other"
+                )
             else:
                 fine.append(p.via)
         refs = list(dict.fromkeys(refs))
@@ -197,6 +218,16 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+def _segment(host: str, i: Interface, bridges: dict[tuple[str, str], str]) -> str | None:
+    """The software switch an interface with a MAC is on: its network's bridge, or the bridge it
+    names; None for other interface types or one without a MAC."""
+    if not i.mac:
+        return None
+    if i.type == "network":
+        return bridges.get((host, i.source), i.source)
+    return i.source if i.type == "bridge" else None
+
+
 def _vf(
     mac: str | None, vfs: Fact[tuple[tuple[str, int, str, bool | None, bool | None], ...]]
 ) -> tuple[str, int, str, bool | None, bool | None] | None:
@@ -217,6 +248,8 @@ def _where_asked(i: Interface) -> tuple[str, str]:
         return ("portgroup", f"port group {i.source!r} and beyond it")
     if i.type == "vhostuser":
         return ("switch", f"the user-space switch port behind vhost-user socket {i.source}")
+    if i.virtualport == "openvswitch" and i.type in ("network", "bridge", "ethernet"):
+        return ("switch", f"the Open vSwitch port of {i.mac or 'the interface'} on {i.source}")
     if i.type in ("server", "client", "mcast", "udp"):
         return ("tunnel", f"every peer of {i.type} tunnel {i.source}")
     dev = i.source if i.type == "direct" else f"the forward device(s) of network {i.source}"
@@ -247,8 +280,9 @@ def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
         )
     if "switch" in kinds:
         evidence.append(
-            f"the user-space switch's flows for that port on host {host} (e.g. `ovs-ofctl "
-            "dump-flows BRIDGE`: rules that drop frames whose source MAC or IP is not the VM's)"
+            f"the Open vSwitch (or other software switch) flows for that port on host {host} "
+            "(e.g. `ovs-ofctl dump-flows BRIDGE`: rules that drop frames whose source MAC or IP "
+            "is not the VM's)"
         )
     if "tunnel" in kinds:
         evidence.append(

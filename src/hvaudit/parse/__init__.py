@@ -106,6 +106,7 @@ def _spoofing(
     itf: Interface,
     defs: Fact[dict[str, tuple[str, ...]]],
     networks: dict[str, Network] | None = None,
+    chains: dict[str, tuple[str, int, tuple[int, ...]]] | None = None,
 ) -> Fact[SpoofProtection]:
     """What libvirt's nwfilter at this interface stops the guest from forging, resolved once
     through the host's filter definitions (clean-traffic references the three anti-spoofing
@@ -120,7 +121,12 @@ def _spoofing(
     vhost-user port, whose frames go through shared memory to a user-space switch (formatdomain,
     "vhost-user connection"; Open vSwitch with DPDK), nor the socket tunnels (`server`, `client`,
     `mcast`, `udp`: formatdomain "Multicast tunnel", "TCP tunnel", "UDP unicast tunnel"), which
-    hand the guest's Ethernet frames to other QEMU processes. Those become unavailable facts the
+    hand the guest's Ethernet frames to other QEMU processes. Nor has a port of an Open vSwitch
+    bridge: nwfilter's ebtables and iptables rules hook Linux bridges, and OVS forwards in its own
+    datapath ("Historically, Open vSwitch (OVS) could not interact directly with iptables to
+    implement security groups. Thus, the OVS agent and Compute service use a Linux bridge between
+    each instance (VM) and the OVS integration bridge", openstack-ansible os_neutron release
+    note on the openvswitch firewall driver). Those become unavailable facts the
     checks turn into precise manual questions (the physical switch, the VF's spoofchk, the
     user-space switch or the tunnel's peers is what can stop spoofing there); only a user-mode
     (SLIRP) interface, whose frames end in QEMU's own network stack, has no port to spoof from."""
@@ -160,6 +166,13 @@ def _spoofing(
         )
     if itf.type not in SWITCHED:
         return Fact.not_applicable(f"a {itf.type} interface is not on a software switch")
+    if itf.virtualport == "openvswitch":
+        return Fact.unavailable(
+            f"Open vSwitch port on {itf.source}: nwfilter's ebtables and iptables rules do not "
+            "see what an OVS bridge forwards"
+            + (f" (filter {itf.filter!r} is not applied)" if itf.filter else ""),
+            itf.source_ref,
+        )
     if itf.filter is None:
         return Fact.of(SpoofProtection(frozenset(), "", "no filter"), itf.source_ref)
     if defs.known:
@@ -171,9 +184,14 @@ def _spoofing(
                 itf.source_ref,
                 *defs.sources,
             )
-        covers = frozenset(
-            SPOOF_FILTERS[f] for f in _closure(itf.filter, defs.get()) if f in SPOOF_FILTERS
-        )
+        closure = _closure(itf.filter, defs.get())
+        covers = frozenset(SPOOF_FILTERS[f] for f in closure if f in SPOOF_FILTERS)
+        bypassed = _accepted_first(closure, chains or {})
+        if bypassed:
+            kinds, note = bypassed
+            return Fact.of(
+                SpoofProtection(covers - kinds, itf.filter, note), itf.source_ref, *defs.sources
+            )
         return Fact.of(SpoofProtection(covers, itf.filter), itf.source_ref, *defs.sources)
     if itf.filter in SPOOF_FILTERS:
         return Fact.of(
@@ -185,6 +203,40 @@ def _spoofing(
         None,
         (itf.source_ref, *defs.sources),
         f"the definition of filter {itf.filter!r} is unavailable: {defs.reason}",
+    )
+
+
+def _accepted_first(
+    closure: set[str], chains: dict[str, tuple[str, int, tuple[int, ...]]]
+) -> tuple[frozenset[str], str] | None:
+    """The anti-spoofing chains a root-chain accept rule of the filter tree runs ahead of, and
+    why. formatnwfilter: every chain hangs off the interface's root chain, visited in order of
+    priority (mac -800, ipv4 -700, arp -500 by default) among the root chain's own rules
+    (priority 500 unless set), and accept "accepts the packet with no further analysis": a rule
+    that accepts what the guest sends at a lower priority than a spoofing chain ends the
+    evaluation before that chain sees the frame."""
+    accepts = [
+        (priority, name)
+        for name in closure
+        if name in chains and chains[name][0] == "root"
+        for priority in chains[name][2]
+    ]
+    if not accepts:
+        return None
+    first, where = min(accepts)
+    ahead = sorted(
+        (chains[f][1], SPOOF_FILTERS[f], chains[f][0])
+        for f in closure
+        if f in SPOOF_FILTERS and f in chains and first < chains[f][1]
+    )
+    if not ahead:
+        return None
+    kinds = frozenset(kind for _, kind, _ in ahead)
+    return (
+        kinds,
+        f"filter {where!r} accepts what the guest sends at priority {first}, ahead of the "
+        + ", ".join(f"{chain} chain ({priority})" for priority, _, chain in ahead)
+        + f": {'/'.join(sorted(kinds)).upper()} spoofing is not stopped",
     )
 
 
@@ -280,7 +332,12 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     if libvirt_host.nwfilters is not None:
         for vm in dep.vms:
             vm.interfaces = tuple(
-                dataclasses.replace(i, spoofing=_spoofing(i, libvirt_host.nwfilters, by_name))
+                dataclasses.replace(
+                    i,
+                    spoofing=_spoofing(
+                        i, libvirt_host.nwfilters, by_name, libvirt_host.nwfilter_chains
+                    ),
+                )
                 for i in vm.interfaces
             )
     dep.pools = _parse_each(bundle, "pools", parse_pool, hostname, problems)

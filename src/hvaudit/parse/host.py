@@ -1598,18 +1598,54 @@ def _sockets(g: Got) -> Fact[dict[str, str]]:
     return Fact.of(out, g.source)
 
 
-def _nwfilters(bundle: Bundle, index_path: str) -> dict[str, tuple[str, ...]]:
-    """Defined network filters: name -> the filters it references."""
+#: Default priorities of nwfilter chains, by the protocol prefix of the chain's name
+#: (formatnwfilter, "Filter chain priorities": "A chain with a lower priority value is accessed
+#: before one with a higher value"); a rule's own priority defaults to 500 ("Filter rules").
+CHAIN_PRIORITIES = {
+    "stp": -810,
+    "mac": -800,
+    "vlan": -750,
+    "ipv4": -700,
+    "ipv6": -600,
+    "arp": -500,
+    "rarp": -400,
+}
+
+
+def _nwfilters(
+    bundle: Bundle, index_path: str
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, int, tuple[int, ...]]]]:
+    """Defined network filters: name -> the filters it references; and name -> its chain, that
+    chain's priority and the priorities of its rules accepting what the guest sends (action
+    accept, direction out or inout: formatnwfilter, accept "accepts the packet with no further
+    analysis")."""
     filters: dict[str, tuple[str, ...]] = {}
+    chains: dict[str, tuple[str, int, tuple[int, ...]]] = {}
     for n in json.loads(bundle.text(index_path)).get("nwfilters", []):
         path = str(n.get("file", ""))
         if path not in bundle.files:
             continue
         root = parse_xml(bundle.text(path), path)
-        filters[str(n.get("name"))] = tuple(
+        name = str(n.get("name"))
+        filters[name] = tuple(
             r.get("filter") or "" for r in root.findall("filterref") if r.get("filter")
         )
-    return filters
+        chain = root.get("chain") or "root"
+        default = CHAIN_PRIORITIES.get(chain.split("-", 1)[0], 0)
+        accepts = tuple(
+            _priority(r.get("priority"), 500)
+            for r in root.findall("rule")
+            if r.get("action") == "accept" and r.get("direction") in ("out", "inout")
+        )
+        chains[name] = (chain, _priority(root.get("priority"), default), accepts)
+    return filters, chains
+
+
+def _priority(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
 
 
 def _secrets(bundle: Bundle) -> Fact[tuple[LibvirtSecret, ...]]:
@@ -1672,7 +1708,8 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         lh.nwfilters = Fact.failed(index.reason, Source(index.path))
     else:
         try:
-            lh.nwfilters = Fact.of(_nwfilters(bundle, index.path), Source(index.path))
+            defs, lh.nwfilter_chains = _nwfilters(bundle, index.path)
+            lh.nwfilters = Fact.of(defs, Source(index.path))
         except InputError as exc:
             lh.nwfilters = Fact.failed(str(exc), Source(index.path))
     try:
