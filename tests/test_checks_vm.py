@@ -1182,7 +1182,7 @@ def test_guest_features_from_the_domain_definition(tmp_path: Path) -> None:
         # vmx disabled, svm not: on an AMD host svm passes through, and a simulated host has no
         # KVM vendor module to say which (HVA-049 judges the host vendor's flag; redteam2 #6)
         "nestoff": "manual",
-        "vtpm": "pass",
+        "vtpm": "manual",  # no <cpu>: qemu64 carries svm, kept where kvm_amd nests (redteam2 #16)
     }
     assert "/sys/module/kvm_intel/parameters/nested" in _question(a, "HVA-049", "nestpt")
     assert pick("HVA-056", "tpmpt", "vtpm", "shm") == {
@@ -1233,6 +1233,61 @@ def test_nested_virtualization_follows_the_host_kvm_parameter(host_scan) -> None
     assert messages(on, "HVA-049")["nestpt"].endswith("and the host's KVM has nested on")
     off = host_scan({"/sys/module/kvm_intel/parameters/nested": "N\n"}, domains=dom)
     assert outcomes(off, "HVA-049") == {"nestpt": "pass"}
+
+
+def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path) -> None:
+    """redteam2 #16: QEMU's qemu64 (the model of a domain without one), phenom, Opteron_G2..G5,
+    EPYC* and Dhyana carry svm (target/i386/cpu.c builtin_x86_defs); Opteron_G1 and kvm64 do
+    not, and no Intel model carries vmx. The host's vendor not read: one question."""
+    from test_manual_questions import shape_problems
+    from test_redteam2_probes import AMD_NESTING_HOST
+
+    def model(name: str, m: str) -> str:
+        return domain_xml(
+            name,
+            body=f"<cpu mode='custom' match='exact'><model fallback='forbid'>{m}</model></cpu>",
+        )
+
+    doms = [
+        model("epyc", "EPYC-Rome"),
+        model("g1", "Opteron_G1"),
+        model("k64", "kvm64"),
+        model("sky", "Skylake-Client"),
+        domain_xml("topo", body="<cpu><topology sockets='1' cores='2' threads='1'/></cpu>"),
+        domain_xml(
+            "svmoff",
+            body="<cpu mode='custom'><model>qemu64</model><feature policy='disable' "
+            "name='svm'/></cpu>",
+        ),
+    ]
+    amd = host_scan(AMD_NESTING_HOST, domains=doms)
+    assert outcomes(amd, "HVA-049") == {
+        "epyc": "fail",
+        "g1": "pass",
+        "k64": "pass",
+        "sky": "pass",
+        "topo": "fail",
+        "svmoff": "pass",
+    }
+    assert messages(amd, "HVA-049")["epyc"] == (
+        "CPU model EPYC-Rome carries svm, given to the guest when KVM nests, and the host's KVM "
+        "has nested on"
+    )
+    assert messages(amd, "HVA-049")["topo"] == (
+        "no CPU model: QEMU's default qemu64 carries svm, given to the guest when KVM nests, and "
+        "the host's KVM has nested on"
+    )
+    intel = host_scan({"/sys/module/kvm_intel/parameters/nested": "Y\n"}, domains=doms)
+    assert set(outcomes(intel, "HVA-049").values()) == {"pass"}
+    uri = write_node(tmp_path / "sim.xml", [domain_xml("plain")])
+    sim = run_assessment(build_bundle(tmp_path, uri, None, name="sim"))
+    assert outcomes(sim, "HVA-049") == {"plain": "manual"}
+    assert messages(sim, "HVA-049")["plain"].startswith(
+        "no CPU model: QEMU's default qemu64 carries svm, given to the guest when KVM nests; the "
+        "host's KVM vendor module was not read"
+    )
+    q = _question(sim, "HVA-049", "plain")
+    assert q.startswith("Is the CPU of host ") and shape_problems(q) == []
 
 
 def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:

@@ -647,10 +647,6 @@ AMD_NESTING_HOST: dict[str, Any] = {
 }
 
 
-@xfail(
-    "HVA-049: no <cpu> (QEMU's default x86 model qemu64) or <model>qemu64</model> passes "
-    "'without vmx/svm' on an AMD host whose kvm_amd has nested=1; qemu64 carries svm"
-)
 def test_default_cpu_model_carries_svm_on_an_amd_nesting_host(host_scan) -> None:
     """QEMU target/i386/cpu.c, builtin_x86_defs: the "qemu64" model (the default CPU type of the
     pc and q35 machines, used when the domain names none) has features[FEAT_8000_0001_ECX] =

@@ -366,6 +366,8 @@ class Vm:
     """The guest CPU model mode (host-passthrough, host-model, maximum, custom)."""
     nested_feature: str | None = None
     """The policy of the vmx/svm CPU feature in the VM's CPU definition, if named."""
+    cpu_model: str | None = None
+    """The named guest CPU model of a custom-mode <cpu> (e.g. qemu64, Skylake-Client)."""
     nested_features: tuple[tuple[str, str], ...] = ()
     """Each vmx/svm <feature> of the VM's CPU definition and its policy, in order (vmx is Intel's
     VT-x flag, svm AMD-V's; each names one CPUID flag)."""

@@ -39,6 +39,37 @@ DISTRIBUTION_EMULATORS = (
 NESTING_MODES = ("host-passthrough", "maximum", "host-model")
 
 
+#: QEMU's x86 CPU models that carry svm themselves (target/i386/cpu.c, builtin_x86_defs:
+#: CPUID_EXT3_SVM in FEAT_8000_0001_ECX of qemu64, phenom, Opteron_G2..G5, EPYC and its
+#: versions, Dhyana; not Opteron_G1, athlon, kvm64, qemu32). qemu64 is the default CPU type of
+#: the pc and q35 machines: the CPU of a domain that names no model. No named model carries vmx
+#: (the Intel models list CPUID_EXT_VMX as "Missing").
+SVM_MODELS = ("qemu64", "phenom", "Opteron_G2", "Opteron_G3", "Opteron_G4", "Opteron_G5", "Dhyana")
+
+
+def _vendor_flags(h: Host) -> list[str]:
+    """The virtualization flag of the host's KVM vendor module (kvm_intel: vmx, kvm_amd: svm)."""
+    mods = h.facts.kvm_modules.get() if h.facts.kvm_modules.known else ()
+    return [f for f, m in (("vmx", "kvm_intel"), ("svm", "kvm_amd")) if m in mods]
+
+
+def _carried_svm(v: Vm, h: Host) -> str | None:
+    """Why a custom-mode CPU hands the guest svm on this host (its model carries it, and the host
+    may be an AMD one), or None: KVM keeps a model's svm exactly when kvm_amd nests."""
+    if v.cpu_mode not in (None, "custom") or dict(v.nested_features).get("svm") in (
+        "disable",
+        "forbid",
+    ):
+        return None
+    model = v.cpu_model or "qemu64"
+    if not (model in SVM_MODELS or model.startswith("EPYC")):
+        return None
+    if _vendor_flags(h) and "svm" not in _vendor_flags(h):
+        return None
+    what = f"CPU model {v.cpu_model}" if v.cpu_model else "no CPU model: QEMU's default qemu64"
+    return f"{what} carries svm, given to the guest when KVM nests"
+
+
 def _nesting_policy(v: Vm, h: Host) -> str | None:
     """The policy that decides whether the VM's CPU carries the host vendor's virtualization
     flag: require/force, disable/forbid or optional, None when the CPU mode decides."""
@@ -84,11 +115,15 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     vmx is Intel's, svm AMD's, so the flag of the host's KVM vendor module decides (kvm_intel:
     vmx, kvm_amd: svm); disabling the other vendor's flag leaves nesting on. Without the vendor,
     only both flags disabled prove nesting off. A flag required or forced fails whatever the
-    vendor: the definition asks for nesting (and gets it on a host of that vendor)."""
+    vendor: the definition asks for nesting (and gets it on a host of that vendor). A CPU model
+    can carry the flag itself: QEMU's qemu64 (the model of a domain that names none) and its AMD
+    models carry svm (target/i386/cpu.c), which KVM keeps exactly when kvm_amd nests, so on an
+    AMD host such a model nests like host-passthrough; no named model carries vmx."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         feat = _nesting_policy(v, hosts[v.host])
+        carried = _carried_svm(v, hosts[v.host]) if feat is None else None
         if feat in ("require", "force"):
             yield failed(
                 s,
@@ -97,7 +132,7 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         if feat in ("disable", "forbid") or (
-            v.cpu_mode not in NESTING_MODES and feat != "optional"
+            v.cpu_mode not in NESTING_MODES and feat != "optional" and carried is None
         ):
             why = (
                 f"vmx/svm policy='{feat}'"
@@ -111,8 +146,24 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
         what = (
             "<cpu> feature vmx/svm policy='optional' is given whenever the host's KVM offers it"
             if feat == "optional"
-            else f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
+            else carried
+            or f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
         )
+        if carried is not None and not _vendor_flags(h) and not (nested.known and not nested.get()):
+            # Only svm comes with the model, and whether the host is an AMD one was not read.
+            yield manual(
+                s,
+                f"{what}; the host's KVM vendor module was not read"
+                + (f" ({nested.reason})" if not nested.known and nested.reason else ""),
+                v.source,
+                *nested.sources,
+                question=f"Is the CPU of host {h.name} an Intel one, or is nested virtualization "
+                f"off in its kvm_amd module? Evidence: vendor_id in /proc/cpuinfo on {h.name} "
+                "(GenuineIntel or AuthenticAMD) and /sys/module/kvm_amd/parameters/nested there. "
+                "Pass: yes, GenuineIntel (the model carries no vmx), or kvm_amd nested reads N "
+                "or 0; fail: an AMD CPU whose kvm_amd nested reads Y or 1, so the VM gets svm.",
+            )
+            continue
         if not nested.known:
             yield host_settings_manual(
                 s,

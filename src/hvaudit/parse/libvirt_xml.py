@@ -275,10 +275,13 @@ def parse_domain(
     cpu = root.find("cpu")
     nested = False
     cpu_mode: str | None = None
+    cpu_model: str | None = None
     nested_feature: str | None = None
     nested_features: dict[str, str] = {}
     if cpu is not None:
         cpu_mode = cpu.get("mode") or "custom"
+        if cpu_mode == "custom":
+            cpu_model = (cpu.findtext("model") or "").strip() or None
         for feat in cpu.findall("feature"):
             flag = feat.get("name") or ""
             if flag in ("vmx", "svm"):
@@ -534,6 +537,7 @@ def parse_domain(
         blkio_throttles=tuple(throttles),
         nosharepages=nosharepages,
         cpu_mode=cpu_mode,
+        cpu_model=cpu_model,
         nested_feature=nested_feature,
         nested_features=tuple(nested_features.items()),
         tpm_backends=tuple(tpm_backends),
