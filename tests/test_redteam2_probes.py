@@ -1345,10 +1345,6 @@ def test_empty_shell_field_is_bin_sh(host_scan) -> None:
     assert "bob" in messages(a, "HVA-140")["hv1"]
 
 
-@xfail(
-    "HVA-191: clean-traffic on a port of an Open vSwitch bridge passes as filtered; nwfilter's "
-    "ebtables/iptables rules never see frames OVS switches"
-)
 def test_nwfilter_on_an_ovs_port_is_a_question(tmp_path: Path) -> None:
     """libvirt's nwfilter instantiates ebtables and iptables (physdev) rules on the tap device,
     which act only where the kernel's bridge netfilter hooks run: on a Linux bridge. Frames

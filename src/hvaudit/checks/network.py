@@ -116,6 +116,8 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
     for v in ctx.deployment.vms:
+        if hosts[v.host].platform != "kvm-libvirt":
+            continue  # $MAC is libvirt nwfilter's variable
         for i in v.interfaces:
             if seg := _segment(v.host, i, bridges):
                 holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
