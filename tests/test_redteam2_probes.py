@@ -733,10 +733,6 @@ def test_kernel_audit_disabled_at_boot(host_scan) -> None:
         assert "audit=0" in messages(a, check_id)["hv1"]
 
 
-@xfail(
-    "HVA-181: 'Unknown: No mitigations' (mmio_stale_data on a processor out of its servicing "
-    "period) passes: only entries starting with 'Vulnerable' count"
-)
 def test_unknown_no_mitigations_is_unmitigated(host_scan) -> None:
     """Linux Documentation/admin-guide/hw-vuln/processor_mmio_stale_data.rst, "Mitigation
     status information": "Unknown: No mitigations" - "The processor vulnerability status is

@@ -684,3 +684,12 @@ def test_external_swtpm_is_a_question_and_a_shared_socket_fails(host_scan) -> No
     )
     assert shape_problems(q) == []
     assert outcomes(a, "HVA-056") == {"own": "pass", "share1": "pass", "share2": "pass"}
+
+
+def test_unknown_no_mitigations_is_unmitigated(host_scan) -> None:
+    """redteam2 #26: processor_mmio_stale_data.rst: "Unknown: No mitigations" - "out of
+    Servicing period. Mitigation is not attempted"."""
+    lines = f"{VULN}mmio_stale_data:Unknown: No mitigations\n{VULN}meltdown:Not affected\n"
+    a = host_scan({"cpu-vulnerabilities": (lines, 0)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}
+    assert messages(a, "HVA-181")["hv1"] == "vulnerable: mmio_stale_data (Unknown: No mitigations)"

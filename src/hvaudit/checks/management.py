@@ -1131,7 +1131,9 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     QEMU on the other ("guest-to-guest attacks from sibling thread when SMT is in use", same
     file; bugs.c warns for VMSCAPE when STIBP is disabled with SMT). It counts as unmitigated
     while SMT control is "on"; with SMT off, forced off or unsupported no sibling shares the
-    predictors (all found with `search` in torvalds/linux and its stable tree)."""
+    predictors (all found with `search` in torvalds/linux and its stable tree). "Unknown: No
+    mitigations" is unmitigated too: "out of Servicing period. Mitigation is not attempted"
+    (hw-vuln/processor_mmio_stale_data.rst, "Mitigation status information")."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.cpu_vulnerabilities
@@ -1144,7 +1146,9 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
         bad = sorted(
             k
             for k, v in f.get().items()
-            if v.startswith("Vulnerable") or "SMT vulnerable" in v or (smt_on and k in stibp_off)
+            if v.startswith(("Vulnerable", "Unknown: No mitigations"))
+            or "SMT vulnerable" in v
+            or (smt_on and k in stibp_off)
         )
         if bad:
             on = f" (SMT control: {smt.get()})" if smt.known else ""
