@@ -621,7 +621,6 @@ def test_sshd_on_a_vm_network_gateway_address(host_scan) -> None:
     assert "192.168.122.1" in messages(a, "HVA-210")["hv1"]
 
 
-@xfail("HVA-161: an AllowUsers pattern that matches every user name passes as an allow list")
 @pytest.mark.parametrize(
     "allow", ["allowusers *", "allowusers alice\nallowusers *@10.0.0.0/8"], ids=["star", "star-at"]
 )

@@ -693,3 +693,33 @@ def test_unknown_no_mitigations_is_unmitigated(host_scan) -> None:
     a = host_scan({"cpu-vulnerabilities": (lines, 0)})
     assert outcomes(a, "HVA-181") == {"hv1": "fail"}
     assert messages(a, "HVA-181")["hv1"] == "vulnerable: mmio_stale_data (Unknown: No mitigations)"
+
+
+@pytest.mark.parametrize(
+    ("allow", "status", "message"),
+    [
+        ("allowusers *", "fail", "allowusers entry '*' matches every name"),
+        (
+            "allowusers alice\nallowusers *@10.0.0.0/8",
+            "fail",
+            "allowusers entry '*@10.0.0.0/8' matches every name",
+        ),
+        (  # both lists must admit: the group list still restricts
+            "allowusers *\nallowgroups sshadmins",
+            "pass",
+            "allowusers *; allowgroups sshadmins",
+        ),
+        ("allowusers adm*", "pass", "allowusers adm*"),
+    ],
+    ids=["star", "star-at", "star-and-groups", "prefix"],
+)
+def test_allow_list_of_everyone_names_nobody(
+    host_scan, allow: str, status: str, message: str
+) -> None:
+    """redteam2 #22: sshd_config(5) AllowUsers/AllowGroups patterns; '*' matches every name."""
+    from conftest import HARDENED_HOST
+
+    text = HARDENED_HOST["sshd-effective"][0].replace("allowgroups sshadmins", allow)
+    a = host_scan({"sshd-effective": (text, 0)})
+    assert outcomes(a, "HVA-161") == {"hv1": status}
+    assert messages(a, "HVA-161")["hv1"] == message

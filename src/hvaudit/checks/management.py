@@ -1003,7 +1003,9 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     platforms=LINUX_HOST,
 )
 def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
-    """The 2014 draft: restrict remote access to a named list of administrator accounts."""
+    """The 2014 draft: restrict remote access to a named list of administrator accounts. A list
+    whose pattern matches every name (`AllowUsers *`, `*@10.0.0.0/8`) names nobody; with both
+    lists set sshd requires both (sshd_config(5)), so one restrictive list suffices."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -1014,10 +1016,28 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "sshd AllowUsers or AllowGroups is set")
         else:
             allow = {k: f.get()[k] for k in ("allowusers", "allowgroups") if f.get().get(k)}
-            if allow:
+            everyone = {k: e for k, v in allow.items() if (e := _admits_everyone(v))}
+            if allow and len(everyone) == len(allow):
+                yield failed(
+                    s,
+                    "; ".join(f"{k} entry {e!r} matches every name" for k, e in everyone.items()),
+                    *f.sources,
+                )
+            elif allow:
                 yield passed(s, "; ".join(f"{k} {v}" for k, v in allow.items()), *f.sources)
             else:
                 yield failed(s, "neither AllowUsers nor AllowGroups is set", *f.sources)
+
+
+def _admits_everyone(entries: str) -> str:
+    """The first AllowUsers/AllowGroups entry whose name pattern matches every name ("*", "*@net":
+    ssh_config(5) PATTERNS, '*' matches zero or more characters; sshd_config(5): USER@HOST checks
+    the parts separately), or ""."""
+    for entry in entries.split():
+        name = entry.split("@", 1)[0]
+        if "*" in name and not name.strip("*?"):
+            return entry
+    return ""
 
 
 @check(
