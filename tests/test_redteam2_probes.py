@@ -279,10 +279,6 @@ ALT_LIBVIRTD = PROCS.replace(
 )
 
 
-@xfail(
-    "HVA-130/132: libvirtd runs with -f /etc/libvirt/libvirtd-lab.conf, but the verdicts "
-    "come from /etc/libvirt/libvirtd.conf, a file the running daemon does not read"
-)
 def test_daemon_started_with_another_config_file(host_scan) -> None:
     """libvirtd(8): "-f, --config FILE: Use this configuration file, overriding the default
     value" (the same option for virtqemud/virtproxyd). The settings HVA-130/132 judge
@@ -300,10 +296,6 @@ ALT_SSHD = (
 )
 
 
-@xfail(
-    "HVA-160/161: a second sshd runs with -f /etc/ssh/sshd_config.lab and listens on 2222; "
-    "only `sshd -T` of the default configuration is read, so its root login passes unseen"
-)
 def test_second_sshd_with_its_own_config(host_scan) -> None:
     """sshd(8): "-f config_file: Specifies the name of the configuration file. The default is
     /etc/ssh/sshd_config"; `sshd -T` without -f prints the default file's settings only. A

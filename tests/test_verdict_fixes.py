@@ -723,3 +723,38 @@ def test_allow_list_of_everyone_names_nobody(
     a = host_scan({"sshd-effective": (text, 0)})
     assert outcomes(a, "HVA-161") == {"hv1": status}
     assert messages(a, "HVA-161")["hv1"] == message
+
+
+def test_daemons_started_with_another_configuration_file(host_scan) -> None:
+    """redteam2 #2/#3: libvirtd(8) `-f, --config FILE` and sshd(8) `-f config_file` make the
+    daemon read a file hvaudit did not collect; the default file's verdicts do not apply."""
+    from conftest import HARDENED_HOST
+
+    procs = HARDENED_HOST["processes"][0]
+    lab = procs.replace(
+        "/usr/sbin/libvirtd --timeout 120", "/usr/sbin/libvirtd --config=/srv/lab.conf"
+    )
+    a = host_scan({"processes": (lab, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}
+    assert messages(a, "HVA-132")["hv1"] == (
+        "evidence unavailable: libvirtd runs with --config /srv/lab.conf, a file hvaudit does "
+        "not collect: /etc/libvirt/libvirtd.conf is not what it reads"
+    )
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}
+    # naming the default file changes nothing
+    same = procs.replace(
+        "/usr/sbin/libvirtd --timeout 120", "/usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf"
+    )
+    a = host_scan({"processes": (same, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}
+    second = procs + " 900 root     sshd: /usr/sbin/sshd -D -f /etc/ssh/lab_config [listener]\n"
+    a = host_scan({"processes": (second, 0)})
+    for check_id in ("HVA-151", "HVA-160", "HVA-161"):
+        assert outcomes(a, check_id) == {"hv1": "manual"}, check_id
+        assert messages(a, check_id)["hv1"] == (
+            "evidence unavailable: an sshd runs with -f /etc/ssh/lab_config, a configuration "
+            "hvaudit does not read (`sshd -T` shows /etc/ssh/sshd_config only)"
+        )
+    default = procs.replace("sshd -D [listener]", "sshd -D -f /etc/ssh/sshd_config [listener]")
+    a = host_scan({"processes": (default, 0)})
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}

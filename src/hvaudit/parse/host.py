@@ -314,6 +314,16 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.ssh_server = _ssh_server(ev, processes, f.listeners)
     f.sshd = _sshd_fact(ev, f.ssh_server)
     f.sshd_match = _sshd_match(ev, f.ssh_server)
+    # `sshd -T` and the files read are the default configuration's; an sshd started with
+    # `-f FILE` (sshd(8)) runs another one, which nothing here read.
+    other = [p for p in _config_options(processes, ("sshd",)).get("sshd", []) if p != SSHD_CONFIG]
+    if other:
+        why = (
+            f"an sshd runs with -f {', '.join(dict.fromkeys(other))}, a configuration hvaudit "
+            f"does not read (`sshd -T` shows {SSHD_CONFIG} only)"
+        )
+        f.sshd = Fact.unavailable(why, *processes.sources)
+        f.sshd_match = Fact.unavailable(why, *processes.sources)
     f.mfa = _mfa(ev, f.sshd, f.sshd_match)
     f.held_packages = _held(ev)
     f.selinux_enforcing = ev.fact(_file("/sys/fs/selinux/enforce"), _selinux)
@@ -1565,6 +1575,32 @@ def _conf(
     return Fact.of(effective, got.source)
 
 
+def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The configuration files the named running programs were started with (`-f FILE`,
+    `--config FILE`, `--config=FILE`: libvirtd(8) and the modular daemons' `-f, --config`,
+    sshd(8) `-f config_file`), per program, in process order; a process without one is absent."""
+    out: dict[str, list[str]] = {}
+    if not processes.known:
+        return out
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        if len(parts) != 3:
+            continue
+        words = parts[2].split()
+        # sshd's listener retitles itself "sshd: /usr/sbin/sshd -D -f FILE [listener] ..."
+        if words and words[0] == "sshd:":
+            words = words[1:]
+        exe = words[0].rsplit("/", 1)[-1] if words else ""
+        if exe not in names:
+            continue
+        for i, w in enumerate(words[1:], 1):
+            if w in ("-f", "--config") and i + 1 < len(words):
+                out.setdefault(exe, []).append(words[i + 1])
+            elif w.startswith("--config="):
+                out.setdefault(exe, []).append(w.split("=", 1)[1])
+    return out
+
+
 def _daemons(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, ...]]:
     """The libvirt daemons in use: running processes, and daemons whose socket unit is enabled
     (modular daemons exit when idle and are started again by their socket; libvirt
@@ -1689,8 +1725,17 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         lh.daemon_confs[f"{daemon}.conf"] = _conf(
             ev, f"/etc/libvirt/{daemon}.conf", lh, f"{daemon}.conf", daemon
         )
+    processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
+    for daemon, paths in _config_options(processes, LIBVIRT_DAEMONS).items():
+        other = [p for p in paths if p != f"/etc/libvirt/{daemon}.conf"]
+        if other:
+            lh.daemon_confs[f"{daemon}.conf"] = Fact.unavailable(
+                f"{daemon} runs with --config {', '.join(dict.fromkeys(other))}, a file hvaudit "
+                f"does not collect: /etc/libvirt/{daemon}.conf is not what it reads",
+                *processes.sources,
+            )
     lh.libvirtd_conf = lh.daemon_confs["libvirtd.conf"]
-    lh.daemons = _daemons(ev, ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source)))
+    lh.daemons = _daemons(ev, processes)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
 
     def polkit(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
