@@ -670,10 +670,6 @@ PCI_HOSTDEV = (
 )
 
 
-@xfail(
-    "HVA-050: PCI passthrough on a kernel booted with "
-    "vfio_iommu_type1.allow_unsafe_interrupts=1 passes as isolated by the IOMMU"
-)
 def test_passthrough_with_unsafe_interrupts_allowed(host_scan) -> None:
     """Linux drivers/vfio/vfio_iommu_type1.c: allow_unsafe_interrupts "Enable VFIO IOMMU support
     for on platforms without interrupt remapping support"; without it VFIO refuses a group

@@ -758,3 +758,52 @@ def test_daemons_started_with_another_configuration_file(host_scan) -> None:
     default = procs.replace("sshd -D [listener]", "sshd -D -f /etc/ssh/sshd_config [listener]")
     a = host_scan({"processes": (default, 0)})
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}
+
+
+PCI_GPU = (
+    "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+    "<address domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source></hostdev></devices>"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "message"),
+    [
+        (
+            {"cmdline": "vfio_iommu_type1.allow_unsafe_interrupts=1"},
+            "fail",
+            "passthrough of pci 0000:65:00.0 with vfio_iommu_type1.allow_unsafe_interrupts=1: "
+            "the device's interrupts (MSIs) are not remapped, so it can inject interrupts into "
+            "the host",
+        ),
+        (  # set in modprobe.d: the module's parameter in sysfs says so
+            {"/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts": "Y\n"},
+            "fail",
+            "passthrough of pci 0000:65:00.0 with vfio_iommu_type1.allow_unsafe_interrupts=Y "
+            "(sysfs): the device's interrupts (MSIs) are not remapped, so it can inject "
+            "interrupts into the host",
+        ),
+        (  # the loaded module says N: the command line's word was overridden or absent
+            {"/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts": "N\n"},
+            "pass",
+            None,
+        ),
+    ],
+    ids=["cmdline", "sysfs", "sysfs-off"],
+)
+def test_passthrough_without_interrupt_remapping(
+    host_scan, overrides: dict[str, str], status: str, message: str | None
+) -> None:
+    """redteam2 #17: vfio_iommu_type1 allow_unsafe_interrupts lets a device be assigned without
+    interrupt remapping (vfio_iommu_type1.c MODULE_PARM_DESC)."""
+    from conftest import HARDENED_HOST
+
+    host = dict(overrides)
+    if "cmdline" in host:
+        host["/proc/cmdline"] = HARDENED_HOST["/proc/cmdline"].replace(
+            "quiet", "quiet " + host.pop("cmdline")
+        )
+    a = host_scan(host, domains=[domain_xml("gpu", body=PCI_GPU)])
+    assert outcomes(a, "HVA-050") == {"gpu": status}
+    if message is not None:
+        assert messages(a, "HVA-050")["gpu"] == message

@@ -562,6 +562,9 @@ class HostFacts:
     smt_control: Fact[str] = field(default_factory=_na)
     page_merging: Fact[bool] = field(default_factory=_na)
     """Kernel same-page merging (KSM) is running."""
+    vfio_unsafe_interrupts: Fact[str] = field(default_factory=_na)
+    """Where VFIO is allowed to pass devices through without interrupt remapping
+    (vfio_iommu_type1 allow_unsafe_interrupts on), "" when it is not."""
     ksm_tuner: Fact[str] = field(default_factory=_na)
     """The running daemon that switches KSM on under memory pressure (ksmtuned), "" if none."""
     kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)

@@ -1018,7 +1018,11 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     driverless or held by pcieport stays with the host, one held by another driver fails, and an
     endpoint must be driverless or held by vfio-pci (or a variant) or pci-stub. Without class
     evidence (an older bundle, a host that did not answer) the driver alone decides as before,
-    and a member whose driver is unknown stays a question."""
+    and a member whose driver is unknown stays a question. DMA remapping without interrupt
+    remapping is not isolation either: VFIO refuses such an IOMMU unless vfio_iommu_type1's
+    allow_unsafe_interrupts is on ("Enable VFIO IOMMU support for on platforms without interrupt
+    remapping support", drivers/vfio/vfio_iommu_type1.c), and then the device can send arbitrary
+    MSIs to the host: fail, read from sysfs or the kernel command line."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -1060,6 +1064,16 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
         if not iommu.get():
             yield failed(
                 s, f"passthrough of {devices} without an active IOMMU", *refs, *iommu.sources
+            )
+            continue
+        unsafe = h.facts.vfio_unsafe_interrupts
+        if unsafe.known and unsafe.get():
+            yield failed(
+                s,
+                f"passthrough of {devices} with {unsafe.get()}: the device's interrupts (MSIs) "
+                "are not remapped, so it can inject interrupts into the host",
+                *refs,
+                *unsafe.sources,
             )
             continue
         yield _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])

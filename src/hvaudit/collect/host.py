@@ -57,6 +57,7 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/sys/module/kvm_amd/parameters/npt"),
     FileProbe("/sys/module/kvm_intel/parameters/nested"),
     FileProbe("/sys/module/kvm_amd/parameters/nested"),
+    FileProbe("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts"),
     FileProbe("/sys/kernel/mm/ksm/run"),
     FileProbe("/sys/devices/system/cpu/smt/control"),
     FileProbe("/sys/class/tpm/tpm0/tpm_version_major"),

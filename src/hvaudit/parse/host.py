@@ -287,6 +287,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes)
+    f.vfio_unsafe_interrupts = _vfio_unsafe_interrupts(ev, f.kernel_cmdline)
     f.ksm_tuner = _running(
         processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
     )
@@ -1573,6 +1574,33 @@ def _conf(
         else:
             lh.conf_sources[f"{prefix}.{key}"] = Source(got.source.artefact, key, default=True)
     return Fact.of(effective, got.source)
+
+
+def _kernel_bool(value: str) -> bool:
+    """A kernel bool parameter's value as kstrtobool reads it (y/Y/1/t/T, or "on")."""
+    v = value.strip()
+    return v[:1] in ("y", "Y", "1", "t", "T") or v.lower() == "on"
+
+
+def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) -> Fact[str]:
+    """Whether vfio_iommu_type1 lets devices be passed through without interrupt remapping: its
+    module parameter as sysfs shows it (set by modprobe.d or the command line), else the kernel
+    command line (vfio_iommu_type1.c: allow_unsafe_interrupts "Enable VFIO IOMMU support for on
+    platforms without interrupt remapping support")."""
+    param = "vfio_iommu_type1.allow_unsafe_interrupts"
+    got = ev.get(_file("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts"))
+    if got.state == "ok":
+        on = _kernel_bool(_first(got))
+        return Fact.of(f"{param}={_first(got)} (sysfs)" if on else "", got.source)
+    if cmdline.known:
+        words = [w for w in cmdline.get() if w.startswith(param + "=")]
+        if words and _kernel_bool(words[-1].split("=", 1)[1]):
+            return Fact.of(words[-1], *cmdline.sources)
+        if got.state == "absent":  # module not loaded: the command line is what it will read
+            return Fact.of("", *cmdline.sources, got.source)
+    return Fact.unavailable(
+        f"{param} could not be read ({got.reason or got.state})", got.source, *cmdline.sources
+    )
 
 
 def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, list[str]]:
