@@ -542,10 +542,6 @@ OVS_ADDR = (
 )
 
 
-@xfail(
-    "HVA-211: the host address on an Open vSwitch bridge that VMs are defined on passes; "
-    "only Linux bridges (ip link info_kind bridge) are seen (parse/host.py _masters)"
-)
 def test_management_address_on_an_ovs_bridge_with_vms(host_scan) -> None:
     """Open vSwitch: the bridge's internal port (ovsbr0) carries the host address, and `ip link`
     shows every OVS port with master ovs-system, not the bridge, so membership is not in the

@@ -807,3 +807,22 @@ def test_passthrough_without_interrupt_remapping(
     assert outcomes(a, "HVA-050") == {"gpu": status}
     if message is not None:
         assert messages(a, "HVA-050")["gpu"] == message
+
+
+def test_management_address_on_an_ovs_bridge(host_scan) -> None:
+    """redteam2 #19: an Open vSwitch bridge (ip link info_kind openvswitch) holding the host
+    address, with a VM defined on it, is the shared segment HVA-211 fails."""
+    from test_redteam2_probes import OVS_ADDR, OVS_LINKS
+
+    on_ovs = domain_xml(
+        "onovs",
+        body="<devices><interface type='bridge'><source bridge='ovsbr0'/>"
+        "<virtualport type='openvswitch'/><model type='virtio'/></interface></devices>",
+    )
+    a = host_scan({"ip-link": (OVS_LINKS, 0), "ip-addr": (OVS_ADDR, 0)}, domains=[on_ovs])
+    assert outcomes(a, "HVA-211") == {"hv1": "fail"}
+    assert messages(a, "HVA-211")["hv1"] == (
+        "host address on bridge(s) with VM ports: ovsbr0 (10.0.0.10; VMs defined on it: onovs)"
+    )
+    a = host_scan({"ip-link": (OVS_LINKS, 0), "ip-addr": (OVS_ADDR, 0)})
+    assert outcomes(a, "HVA-211") == {"hv1": "pass"}

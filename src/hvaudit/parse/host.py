@@ -295,7 +295,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.qemu_processes = _qemu(ev, processes)
     links = ev.fact(_cmd("ip-link"), _json_list)
-    f.bridges = _masters(links, ("bridge",))
+    # Linux bridges and Open vSwitch bridges (info_kind openvswitch; their ports show master
+    # ovs-system, the datapath, so an OVS bridge's members are not in the link list: a VM defined
+    # on it is what ties it to VMs)
+    f.bridges = _masters(links, ("bridge", "openvswitch"), skip=("ovs-system",))
     f.bonds = _masters(links, ("bond", "team"))
     f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
@@ -1506,7 +1509,7 @@ def _sriov_vfs(
 
 
 def _masters(
-    links: Fact[list[dict[str, Any]]], kinds: tuple[str, ...]
+    links: Fact[list[dict[str, Any]]], kinds: tuple[str, ...], skip: tuple[str, ...] = ()
 ) -> Fact[dict[str, tuple[str, ...]]]:
     if not links.known:
         return links  # type: ignore[return-value]
@@ -1514,7 +1517,7 @@ def _masters(
     masters: dict[str, list[str]] = {
         str(d.get("ifname")): []
         for d in items
-        if (d.get("linkinfo") or {}).get("info_kind") in kinds
+        if (d.get("linkinfo") or {}).get("info_kind") in kinds and d.get("ifname") not in skip
     }
     for d in items:
         if d.get("master") in masters:
