@@ -590,10 +590,6 @@ NAT = (
 )
 
 
-@xfail(
-    "HVA-210: sshd listening on the NAT network's gateway address (192.168.122.1 on virbr0, "
-    "reachable from every VM on it) passes: only wildcard addresses count"
-)
 def test_sshd_on_a_vm_network_gateway_address(host_scan) -> None:
     """formatnetwork, "NAT based network": the network's <ip address> is the host's address on
     the network's bridge, the guests' gateway, so every VM on it reaches a service bound there.

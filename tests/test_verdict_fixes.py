@@ -826,3 +826,29 @@ def test_management_address_on_an_ovs_bridge(host_scan) -> None:
     )
     a = host_scan({"ip-link": (OVS_LINKS, 0), "ip-addr": (OVS_ADDR, 0)})
     assert outcomes(a, "HVA-211") == {"hv1": "pass"}
+
+
+NAT_NET = (
+    "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
+    "<ip address='192.168.122.1' netmask='255.255.255.0'/></network>"
+)
+
+
+def test_management_service_on_a_vm_network_address(host_scan) -> None:
+    """redteam2 #21: formatnetwork NAT: the <ip address> is the host's address on the guests'
+    bridge, their gateway; sshd bound there faces every VM on the network."""
+    from conftest import HARDENED_HOST
+
+    listeners = HARDENED_HOST["listeners"][0].replace("10.0.0.10:22", "192.168.122.1:22")
+    natvm = domain_xml(
+        "natvm",
+        body="<devices><interface type='network'><source network='default'/></interface></devices>",
+    )
+    a = host_scan({"listeners": (listeners, 0)}, domains=[natvm], networks=[NAT_NET])
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}
+    assert messages(a, "HVA-210")["hv1"] == (
+        "listening on a VM network's host address (every guest on it reaches it): sshd (tcp/22) on "
+        "192.168.122.1 (network default)"
+    )
+    a = host_scan(domains=[natvm], networks=[NAT_NET])
+    assert outcomes(a, "HVA-210") == {"hv1": "pass"}

@@ -429,6 +429,9 @@ class Network:
     trust_guest_rx_filters_set: bool = False
     """The network sets trustGuestRxFilters itself (yes or no)."""
     portgroups: tuple[PortGroup, ...] = ()
+    host_addresses: tuple[str, ...] = ()
+    """The host's own addresses on the network's bridge (<ip address>: the guests' gateway in
+    NAT and routed networks, formatnetwork)."""
 
     def portgroup(self, name: str | None) -> PortGroup | None:
         """The port group an interface naming `name` joins: that one, or with no name the

@@ -524,7 +524,9 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     touches, including networks its VMs can reach. QEMU's own listeners (VNC and SPICE consoles,
     incoming migration, TCP character devices) are management interfaces of their VM and count
     too, and so does a socket systemd holds for a management service (socket activation:
-    libvirtd-tcp.socket's ListenStream=16509 has no address, so it is every address)."""
+    libvirtd-tcp.socket's ListenStream=16509 has no address, so it is every address). An address
+    that is a libvirt network's <ip address> is the host's address on the guests' bridge (their
+    gateway in a NAT or routed network; formatnetwork), so a service bound there faces the VMs."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -541,8 +543,24 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 if name is not None and lst.address in ("*", "0.0.0.0", "[::]", "::")
             }
         )
-        if wild:
-            yield failed(s, f"listening on all addresses: {', '.join(wild)}", *f.sources)
+        vm_nets = {
+            a: n.name for n in ctx.deployment.networks if n.host == h.name for a in n.host_addresses
+        }
+        on_vm_net = sorted(
+            {
+                f"{name} on {lst.address} (network {vm_nets[lst.address.strip('[]')]})"
+                for lst, name in named
+                if name is not None and lst.address.strip("[]") in vm_nets
+            }
+        )
+        if wild or on_vm_net:
+            parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
+            if on_vm_net:
+                parts.append(
+                    "listening on a VM network's host address (every guest on it reaches it): "
+                    + ", ".join(on_vm_net)
+                )
+            yield failed(s, "; ".join(parts), *f.sources)
         else:
             mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
             yield passed(

@@ -913,6 +913,9 @@ def parse_network(xml: str, artefact: str, host: str) -> Network:
         trust_guest_rx_filters_set=root.get("trustGuestRxFilters") is not None,
         portgroups=tuple(portgroups),
         source=Source(artefact),
+        host_addresses=tuple(
+            a for ip in root.findall("ip") if (a := (ip.get("address") or "").strip())
+        ),
     )
 
 
