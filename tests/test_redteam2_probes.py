@@ -1692,3 +1692,49 @@ def test_rsyslog_certvalid_is_not_server_authentication(host_scan) -> None:
     )
     a = host_scan({"rsyslog-config": (cfg, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+
+
+def _nft_with(match: dict[str, Any]) -> str:
+    import json
+
+    from conftest import NFT_DROP
+
+    ruleset = json.loads(NFT_DROP)
+    ruleset["nftables"].append(
+        {
+            "rule": {
+                "family": "inet",
+                "table": "filter",
+                "chain": "input",
+                "handle": 7,
+                "expr": [{"match": match}, {"accept": None}],
+            }
+        }
+    )
+    return json.dumps(ruleset)
+
+
+@xfail(
+    "HVA-190: input rules that accept every packet from the network in other spellings "
+    '(`iifname != "lo" accept`, `ct state {new, established, related, invalid, untracked} '
+    "accept`) pass as a drop policy"
+)
+@pytest.mark.parametrize(
+    "match",
+    [
+        {"op": "!=", "left": {"meta": {"key": "iifname"}}, "right": "lo"},
+        {
+            "op": "in",
+            "left": {"ct": {"key": "state"}},
+            "right": {"set": ["new", "established", "related", "invalid", "untracked"]},
+        },
+    ],
+    ids=["not-loopback", "every-ct-state"],
+)
+def test_nft_catch_all_in_other_spellings(host_scan, match: dict[str, Any]) -> None:
+    """nft(8): `iifname != "lo"` matches every packet that did not arrive on loopback, which is
+    every packet from the network; the five conntrack states (new, established, related,
+    invalid, untracked; nft(8) "CONNTRACK EXPRESSIONS") cover every packet. Either rule ahead
+    of the drop policy accepts all inbound traffic: fail (the #48 class, after its fix)."""
+    a = host_scan({"nft-ruleset": (_nft_with(match), 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": "fail"}, messages(a, "HVA-190")
