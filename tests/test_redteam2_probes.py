@@ -1738,3 +1738,20 @@ def test_nft_catch_all_in_other_spellings(host_scan, match: dict[str, Any]) -> N
     of the drop policy accepts all inbound traffic: fail (the #48 class, after its fix)."""
     a = host_scan({"nft-ruleset": (_nft_with(match), 0)})
     assert outcomes(a, "HVA-190") == {"hv1": "fail"}, messages(a, "HVA-190")
+
+
+@xfail(
+    "HVA-150: a directory domain listed in `domains` but switched off with `enabled = false` "
+    "still counts as the enterprise directory (after #33's fix)"
+)
+def test_sssd_domain_disabled_explicitly(host_scan) -> None:
+    """sssd.conf(5), domain option `enabled`: "Explicitly enable or disable the domain. If true,
+    the domain is always "enabled". If false, the domain is always "disabled". If this option is
+    not set, the configuration of the domain will be enabled only if it is listed in domains".
+    The only directory domain is off: SSSD serves no directory accounts. Fail."""
+    conf = (
+        "[sssd]\ndomains = corp\nservices = nss, pam\n\n"
+        "[domain/corp]\nid_provider = ad\nenabled = false\n"
+    )
+    a = host_scan({"/etc/sssd/sssd.conf": conf})
+    assert outcomes(a, "HVA-150") == {"hv1": "fail"}, messages(a, "HVA-150")
