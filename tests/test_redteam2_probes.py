@@ -1770,3 +1770,26 @@ def test_stderr_output_reaches_the_journal_under_systemd(host_scan) -> None:
     conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'log_outputs = "3:stderr"\n'
     a = host_scan({"/etc/libvirt/libvirtd.conf": conf})
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
+
+
+@xfail(
+    "HVA-131: a rule that reads domain_name only to accept every name "
+    '(`action.lookup("domain_name") != ""`, no subject test) passes as a per-VM rule'
+)
+def test_domain_name_read_but_not_restricting(host_scan) -> None:
+    """polkit(8): rules are JavaScript; `action.lookup("domain_name") != ""` is true for every
+    domain, and this rule returns YES for every org.libvirt.api.domain.* action of every VM to any
+    subject. Mentioning domain_name is not restricting by it. hvaudit cannot run the rule; where
+    it cannot tell that a comparison narrows to named VMs (a literal name or prefix), the verdict
+    is a question, not a pass: manual (debatable - the alternative is recognising only literal
+    comparisons as per-VM)."""
+    f = "/etc/polkit-1/rules.d/80-libvirt.rules"
+    rules = (
+        f"{f}:polkit.addRule(function(action, subject) {{\n"
+        f'{f}:  if (action.id.indexOf("org.libvirt.api.domain.") == 0 &&\n'
+        f'{f}:      action.lookup("domain_name") != "")\n'
+        f"{f}:    return polkit.Result.YES;\n"
+        f"{f}:}});\n"
+    )
+    a = host_scan({"polkit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-131") == {"hv1": "manual"}, messages(a, "HVA-131")
