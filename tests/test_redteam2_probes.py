@@ -1468,8 +1468,9 @@ def test_static_apparmor_profile_confines_its_vm(host_scan) -> None:
     """libvirt formatdomain, "Security label": a static label names the profile the VM runs
     under (security_apparmor.c changes to the <label> profile, not libvirt-<uuid>). The profile
     `vm-web01-strict` is loaded in enforce mode (/sys/kernel/security/apparmor/profiles): the VM
-    is confined. A hardened static confinement must not fail the host: pass (the host's other
-    VM, web01, has its libvirt-<uuid> profile enforcing)."""
+    enforces. A hardened static confinement must not fail the host: pass (the host's other VM,
+    web01, has its libvirt-<uuid> profile enforcing). Whether that profile confines QEMU to this
+    VM's own files is HVA-044's question (manual, as for an unknown SELinux type, #4)."""
     profiles = HARDENED_HOST["/sys/kernel/security/apparmor/profiles"] + (
         "vm-strict-profile (enforce)\n"
     )
@@ -1484,7 +1485,6 @@ def test_static_apparmor_profile_confines_its_vm(host_scan) -> None:
             ),
         ],
     )
-    assert outcomes(a, "HVA-044")["strict"] == "pass", messages(a, "HVA-044")
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
 
 
