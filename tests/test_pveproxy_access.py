@@ -46,6 +46,13 @@ def _hva305(tmp_path: Path, capsys: pytest.CaptureFixture[str], conf: str) -> tu
         # pveproxy cannot read this entry: what it admits is not settled by the file
         ('ALLOW_FROM="mgmt-net"\nDENY_FROM="all"\n', "manual", "cannot read as pveproxy does"),
         ('ALLOW_FROM="10.0.0.0/8"\nDENY_FROM="all"\nPOLICY="reject"\n', "manual", "'reject'"),
+        # bash sources the file: `export NAME=value` assigns, the last assignment wins
+        (
+            'ALLOW_FROM="all"\nexport ALLOW_FROM="10.0.0.0/24,10.0.8.0/24"\n'
+            'export DENY_FROM="all"\nexport\tPOLICY="allow"\n',
+            "pass",
+            "ALLOW_FROM 10.0.0.0/24,10.0.8.0/24, everything else denied",
+        ),
     ],
 )
 def test_pveproxy_lists_are_judged_by_what_they_admit(

@@ -411,14 +411,21 @@ def parse_interfaces(text: str, name: str) -> NetworkInterfaces:
 
 
 def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:
-    """Parse /etc/default/pveproxy (shell variable assignments)."""
+    """Parse /etc/default/pveproxy (shell variable assignments).
+
+    pveproxy sources the file with bash (pve-http-server PVE::APIServer::Utils read_proxy_config:
+    ". $conffile" then echoes each variable), so `export NAME=value` assigns as well; a later
+    assignment wins, as in bash. Other shell constructs are refused as input hvaudit does not
+    evaluate."""
     out: dict[str, str] = {}
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        if line.startswith("export") and line[6:7] in (" ", "\t"):
+            line = line[6:].strip()
         key, sep, value = line.partition("=")
-        if not sep or not re.match(r"^[A-Z_][A-Z0-9_]*$", key):
+        if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
             raise InputError(f"{name}:{n}: expected NAME=value")
         try:
             words = shlex.split(value, comments=True)
