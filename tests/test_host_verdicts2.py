@@ -193,3 +193,17 @@ def test_sss_counts_only_with_a_directory_domain(
     a = run_assessment(build_bundle(tmp_path, uri, host))
     assert outcomes(a, "HVA-150") == {"hv1": status}, messages(a, "HVA-150")
     assert part in messages(a, "HVA-150")["hv1"]
+
+
+@pytest.mark.parametrize(
+    ("addr", "status"),
+    [("0", "fail"), ("0.0", "fail"), ("::0", "fail"), ("10.0.9.10", "pass")],
+)
+def test_migration_address_spellings_of_every_address(host_scan, addr: str, status: str) -> None:
+    """inet_aton(3): "0" and "0.0" are 0.0.0.0; "::0" is the IPv6 unspecified address."""
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
+        'migration_address = "10.0.1.10"', f'migration_address = "{addr}"'
+    )
+    assert f'"{addr}"' in conf
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-036") == {"hv1": status}, messages(a, "HVA-036")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from typing import Any
 
 from hvaudit.checks.base import Outcome, Subject, manual, unknown
@@ -92,6 +94,23 @@ def is_local_address(address: str | None) -> bool:
         return False
     a = address.strip("[]")
     return a.startswith("127.") or a in ("::1", "localhost")
+
+
+def is_every_address(address: str | None) -> bool:
+    """True for an unset address or one that binds every address: 0.0.0.0 in any spelling the C
+    resolver accepts (inet_aton(3): "0", "0.0", "0x0" are all 0.0.0.0; getaddrinfo, which QEMU
+    uses for its listeners, reads IPv4 numbers that way) or the IPv6 unspecified address."""
+    if address is None or not address.strip("[] "):
+        return True
+    a = address.strip("[] ")
+    try:
+        return socket.inet_aton(a) == b"\0\0\0\0"
+    except OSError:
+        pass
+    try:
+        return ipaddress.ip_address(a).is_unspecified
+    except ValueError:
+        return False
 
 
 def host_settings_manual(

@@ -18,6 +18,7 @@ from hvaudit.checks._libvirt import (
     conf_value,
     daemon_files,
     host_settings_manual,
+    is_every_address,
     is_local_address,
     kernel_audit_off,
     remote_ports,
@@ -111,7 +112,8 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
 def migration_binding(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-13 wants migration on a dedicated segment with authenticated endpoints.
     qemu.conf's migration_address defaults to 0.0.0.0 (every address; qemu.conf comments), so an
-    incoming migration listens on every network the host touches. migrate_tls_x509_verify
+    incoming migration listens on every network the host touches; "0" or "0.0" is the same
+    address (inet_aton(3), read by getaddrinfo). migrate_tls_x509_verify
     defaults to default_tls_x509_verify when that is set, else 1 (libvirt src/qemu/qemu_conf.c,
     virQEMUDriverConfigSetDefaults); 0 lets any TLS client send a VM's state."""
     for h in ctx.deployment.hosts:
@@ -132,7 +134,7 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
         addr, asrc = conf_value(h, "qemu.conf", "migration_address")
         verify, vsrc = conf_value(h, "qemu.conf", "migrate_tls_x509_verify")
         problems = []
-        if addr in (None, "0.0.0.0", "::", "[::]", ""):
+        if is_every_address(None if addr is None else str(addr)):
             problems.append(
                 f"migration_address = {addr or '0.0.0.0'}"
                 + (" (default)" if asrc.default else "")
