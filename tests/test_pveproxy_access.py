@@ -60,3 +60,28 @@ def test_pveproxy_lists_are_judged_by_what_they_admit(
 ) -> None:
     got, message = _hva305(tmp_path, capsys, conf)
     assert (got, part in message) == (status, True), message
+
+
+def test_management_ipset_filters_nothing_on_a_node_whose_firewall_is_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HVA-313 on the hardened node with host.fw `enable: 0`: the same fact HVA-302 fails."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (host_fw,) = tree.glob("etc/pve/nodes/*/host.fw")
+    text = host_fw.read_text()
+    assert "enable: 1\n" in text
+    host_fw.write_text(text.replace("enable: 1\n", "enable: 0\n"))
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    got = {
+        r["check_id"]: (r["status"], r["message"])
+        for r in json.loads(out)["results"]
+        if r["check_id"] in ("HVA-302", "HVA-313")
+    }
+    assert got["HVA-302"][0] == "fail"
+    assert got["HVA-313"] == (
+        "fail",
+        "host.fw sets enable: 0: the node's firewall is off, so the management IP set filters "
+        "nothing on it",
+    )

@@ -676,7 +676,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     node from the addresses of the cluster's IP set `management` (pve-firewall.adoc "Standard IP
     set management"; without that set, from the node's local network). The set is the
     management segment's filter of HY-SR-21: it must exist, hold specific networks, and no rule
-    of the cluster or node may accept those ports from anywhere else."""
+    of the cluster or node may accept those ports from anywhere else. The set filters only where
+    the host chains are compiled: pve-firewall builds them when the node's firewall is enabled
+    (host.fw `enable`, on by default; the same rule HVA-302 applies)."""
     mgmt_ports = {"22", "8006", "3128", "5900:5999"}
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
@@ -691,6 +693,14 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         if cluster.options.get("enable", "0") != "1":
             yield failed(
                 s, "the cluster firewall is off: the management IP set filters nothing", *refs
+            )
+            continue
+        if node.options.get("enable") == "0":
+            yield failed(
+                s,
+                "host.fw sets enable: 0: the node's firewall is off, so the management IP set "
+                "filters nothing on it",
+                *refs,
             )
             continue
         problems = []
