@@ -299,6 +299,7 @@ HARDENED_HOST: dict[str, Any] = {
         "  700 root     /usr/sbin/libvirtd --timeout 120\n"
         "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n"
         "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+        "  403 root     /usr/sbin/rsyslogd -n -iNONE\n"
         " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on "
         "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n",
         0,

@@ -207,3 +207,22 @@ def test_migration_address_spellings_of_every_address(host_scan, addr: str, stat
     assert f'"{addr}"' in conf
     a = host_scan({"/etc/libvirt/qemu.conf": conf})
     assert outcomes(a, "HVA-036") == {"hv1": status}, messages(a, "HVA-036")
+
+
+def test_rsyslog_configuration_without_rsyslogd_forwards_nothing(host_scan) -> None:
+    procs = "".join(
+        ln + "\n" for ln in PROCS.splitlines() if not ln.rstrip().endswith("rsyslogd -n -iNONE")
+    )
+    assert "rsyslogd" not in procs
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == (
+        "no running forwarder sends logs to a remote destination (configured but not running: "
+        "rsyslogd (logs.example.internal))"
+    )
+
+
+def test_forwarding_with_an_unread_process_list_is_a_question(host_scan) -> None:
+    a = host_scan({"processes": ("", 1)})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert "whether the configured log forwarders (rsyslogd) run" in messages(a, "HVA-200")["hv1"]

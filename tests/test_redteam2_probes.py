@@ -1401,10 +1401,6 @@ def test_nft_prefix_zero_accepts_every_ipv4_packet(host_scan) -> None:
     assert outcomes(a, "HVA-190") == {"hv1": "fail"}, messages(a, "HVA-190")
 
 
-@xfail(
-    "HVA-313: with the node's firewall disabled (host.fw enable: 0) the cluster's management "
-    "rules still pass as admitting only the IP set; they are not applied on that node"
-)
 def test_pve_node_firewall_off_admits_everyone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1511,10 +1507,6 @@ JOURNAL_UPLOAD = {
 }
 
 
-@xfail(
-    "HVA-200: an https URL in journal-upload.conf passes as forwarding while no "
-    "systemd-journal-upload runs (the process list is collected)"
-)
 def test_journal_upload_configured_but_not_running(host_scan) -> None:
     """systemd-journal-upload.service(8): the uploader is a service that must run (enabled
     unit) to send anything; journal-upload.conf(5) only configures it, and the file ships with the

@@ -1093,10 +1093,15 @@ def test_rsyslog_tls_without_peer_authentication(host_scan) -> None:
 
 
 def test_journal_upload_over_https_passes(host_scan) -> None:
+    # the uploader runs (a configuration forwards only while its daemon runs)
+    procs = HARDENED_HOST["processes"][0] + (
+        "  900 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+    )
     a = host_scan(
         {
             "rsyslog-config": ("", 1),
             "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal:19532\n",
+            "processes": (procs, 0),
         }
     )
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}

@@ -1269,8 +1269,15 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             continue
         targets = f.get()
         plain = [t for t, tls in targets if not tls]
+        idle = next((x.locator for x in f.sources if x.locator.startswith("configured but")), "")
         if not targets:
-            yield failed(s, "no remote log destination configured", *f.sources)
+            yield failed(
+                s,
+                f"no running forwarder sends logs to a remote destination ({idle})"
+                if idle
+                else "no remote log destination configured",
+                *f.sources,
+            )
         elif plain:
             yield failed(
                 s, f"logs forwarded without authenticated TLS to {', '.join(plain)}", *f.sources

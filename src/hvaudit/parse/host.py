@@ -1034,19 +1034,41 @@ def _mfa_one(
     return Fact.of((True, how), *evidence)
 
 
+#: The daemon that sends what each forwarding configuration describes (its executable name).
+FORWARDERS = {
+    "rsyslog": "rsyslogd",
+    "syslog-ng": "syslog-ng",
+    "journal-upload": "systemd-journal-upload",
+}
+
+
 def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     """(target, over authenticated TLS) for every remote log destination: rsyslog's as rsyslogd
     resolves them (`hvaudit.parse.rsyslog`, whose docstring cites omfwd.c, glbl.c and netstrms.c),
     syslog-ng's and systemd-journal-upload's. rsyslog files included from paths the collector does
-    not read leave the answer open unless a plain destination already fails it."""
-    targets: list[tuple[str, bool]] = []
+    not read leave the answer open unless a plain destination already fails it.
+
+    A configuration forwards only while its daemon runs: rsyslog.conf ships with the rsyslog
+    package and journal-upload.conf with systemd-journal-remote whether or not the service is
+    enabled, so destinations of a daemon absent from the process list do not count (the source
+    list then says which were configured but not running)."""
+    processes = ev.get(_cmd("processes"))
+    running: set[str] | None = None
+    if processes.state == "ok" and processes.rc == 0:
+        running = set()
+        for line in processes.text.splitlines():
+            parts = line.split(None, 2)
+            words = parts[2].split() if len(parts) == 3 else []
+            if words:
+                running.add(words[0].rstrip(":").rsplit("/", 1)[-1])
+    found: dict[str, list[tuple[str, bool]]] = {name: [] for name in FORWARDERS}
     sources: list[Source] = []
     unread: tuple[str, ...] = ()
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
         fwd = rsyslog_forwarding(_by_file(rs.text))
-        targets.extend((d.name, d.tls) for d in fwd.destinations)
+        found["rsyslog"].extend((d.name, d.tls) for d in fwd.destinations)
         unread = fwd.unread
     elif rs.state == "failed":
         return Fact.failed(f"rsyslog configuration: {rs.reason}", rs.source)
@@ -1055,7 +1077,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         sources.append(ng.source)
         body = "\n".join(ln.partition(":")[2] for ln in ng.text.splitlines())
         pattern = r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
-        targets.extend(
+        found["syslog-ng"].extend(
             (m.group(2), "tls" in m.group(3).lower()) for m in re.finditer(pattern, body, re.S)
         )
     ju = ev.get(_file("/etc/systemd/journal-upload.conf"))
@@ -1064,15 +1086,31 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         for line in ju.text.splitlines():
             if line.strip().startswith("URL="):
                 url = line.split("=", 1)[1].strip()
-                targets.append((url, url.startswith("https://")))
-    if unread and all(tls for _, tls in targets):
-        read = ", ".join(t for t, _ in targets) or "none"
+                found["journal-upload"].append((url, url.startswith("https://")))
+    configured = {name: dests for name, dests in found.items() if dests}
+    if configured and running is None:
         return Fact.unavailable(
-            f"rsyslog includes {', '.join(unread)}, which was not collected (destinations read: "
-            f"{read})",
+            "the process list was not read, so whether the configured log forwarders "
+            f"({', '.join(FORWARDERS[n] for n in configured)}) run is unknown",
             *sources,
         )
-    return Fact.of(tuple(targets), *sources)
+    idle = [n for n in configured if running is not None and FORWARDERS[n] not in running]
+    if unread and FORWARDERS["rsyslog"] in (running or ()):
+        live = [t for n, dests in configured.items() if n not in idle for t in dests]
+        if all(tls for _, tls in live):
+            read = ", ".join(t for t, _ in live) or "none"
+            return Fact.unavailable(
+                f"rsyslog includes {', '.join(unread)}, which was not collected (destinations "
+                f"read: {read})",
+                *sources,
+            )
+    if idle:
+        note = ", ".join(
+            f"{FORWARDERS[n]} ({', '.join(t for t, _ in configured[n])})" for n in idle
+        )
+        sources.append(Source(processes.source.artefact, f"configured but not running: {note}"))
+    targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
+    return Fact.of(targets, *sources)
 
 
 #: chronyd's short options that take an argument (chronyd(8)); in a cluster such as `-dxF 1` the
