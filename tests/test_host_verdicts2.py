@@ -217,7 +217,8 @@ def test_rsyslog_configuration_without_rsyslogd_forwards_nothing(host_scan) -> N
     a = host_scan({"processes": (procs, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
     assert messages(a, "HVA-200")["hv1"] == (
-        "no running forwarder sends logs to a remote destination (configured but not running: "
+        "no running forwarder sends the host's logs to a remote destination (configured but not "
+        "running: "
         "rsyslogd (logs.example.internal))"
     )
 
@@ -226,3 +227,38 @@ def test_forwarding_with_an_unread_process_list_is_a_question(host_scan) -> None
     a = host_scan({"processes": ("", 1)})
     assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
     assert "whether the configured log forwarders (rsyslogd) run" in messages(a, "HVA-200")["hv1"]
+
+
+RSYSLOG = (
+    "/etc/rsyslog.conf:$DefaultNetstreamDriver gtls\n"
+    "/etc/rsyslog.conf:$ActionSendStreamDriverMode 1\n"
+    "/etc/rsyslog.conf:$ActionSendStreamDriverAuthMode x509/name\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "part"),
+    [
+        (["*.none @@a.example:6514"], "fail", "selectors forward no daemon or kern message"),
+        (["auth,authpriv.* @@a.example:6514"], "fail", "a.example (auth,authpriv.*)"),
+        (["*.*;daemon.none;kern.none @@a.example:6514"], "fail", "daemon.none"),
+        (["*.info;mail.none @@a.example:6514"], "pass", "a.example"),
+        (["kern.* @@a.example:6514"], "pass", "a.example"),
+        # one narrow destination next to one that carries everything
+        (["auth.* @@a.example:6514", "*.* @@b.example:6514"], "pass", "b.example"),
+    ],
+)
+def test_rsyslog_selector_decides_what_is_forwarded(
+    host_scan, lines: list[str], status: str, part: str
+) -> None:
+    cfg = RSYSLOG + "".join(f"/etc/rsyslog.conf:{ln}\n" for ln in lines)
+    a = host_scan({"rsyslog-config": (cfg, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert part in messages(a, "HVA-200")["hv1"]
+
+
+def test_rsyslog_certvalid_authenticates_no_server(host_scan) -> None:
+    cfg = RSYSLOG.replace("x509/name", "x509/certvalid") + "/etc/rsyslog.conf:*.* @@a.example\n"
+    a = host_scan({"rsyslog-config": (cfg, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert "x509/certvalid" in messages(a, "HVA-200")["hv1"]

@@ -1269,12 +1269,17 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             continue
         targets = f.get()
         plain = [t for t, tls in targets if not tls]
-        idle = next((x.locator for x in f.sources if x.locator.startswith("configured but")), "")
+        notes = [
+            x.locator
+            for x in f.sources
+            if x.locator.startswith(("configured but", "selectors forward no"))
+        ]
         if not targets:
             yield failed(
                 s,
-                f"no running forwarder sends logs to a remote destination ({idle})"
-                if idle
+                "no running forwarder sends the host's logs to a remote destination "
+                f"({'; '.join(notes)})"
+                if notes
                 else "no remote log destination configured",
                 *f.sources,
             )

@@ -1064,11 +1064,13 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     found: dict[str, list[tuple[str, bool]]] = {name: [] for name in FORWARDERS}
     sources: list[Source] = []
     unread: tuple[str, ...] = ()
+    narrow: list[str] = []
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
         fwd = rsyslog_forwarding(_by_file(rs.text))
-        found["rsyslog"].extend((d.name, d.tls) for d in fwd.destinations)
+        found["rsyslog"].extend((d.name, d.tls) for d in fwd.destinations if d.carries_host_logs)
+        narrow = [f"{d.name} ({d.selector})" for d in fwd.destinations if not d.carries_host_logs]
         unread = fwd.unread
     elif rs.state == "failed":
         return Fact.failed(f"rsyslog configuration: {rs.reason}", rs.source)
@@ -1109,6 +1111,13 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             f"{FORWARDERS[n]} ({', '.join(t for t, _ in configured[n])})" for n in idle
         )
         sources.append(Source(processes.source.artefact, f"configured but not running: {note}"))
+    if narrow and "rsyslog" not in idle:
+        sources.append(
+            Source(
+                rs.source.artefact,
+                f"selectors forward no daemon or kern message: {', '.join(narrow)}",
+            )
+        )
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
 

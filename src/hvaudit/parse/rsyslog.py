@@ -24,7 +24,9 @@ grammar/rainerscript.c, grammar/lexer.l; confirmed with `search` on the rsyslog 
   driver is TLS-capable (omfwd.c applySecureDefaultsToForwarding).
 - Without StreamDriverAuthMode omfwd never calls SetAuthMode and the drivers keep authMode 0, which
   is x509/name (nsd_gtls.h GTLS_AUTH_CERTNAME = 0, likewise nsd_ossl and nsd_mbedtls); "anon"
-  authenticates no server (omfwd.c: "server identity is not authenticated, so MITM is possible").
+  authenticates no server (omfwd.c: "server identity is not authenticated, so MITM is possible");
+  "x509/certvalid" checks the certificate chain but not the server's name (rsyslog's gtls/ossl
+  driver documentation: "weak authentication"), so any certificate of the CA poses as the server.
 - Legacy selectors (`*.* @@host`) take the `$ActionSendStreamDriver`, `...DriverMode` and
   `...DriverAuthMode` values set above them (omfwd.c createInstance and parseSelectorAct copy the
   legacy settings; `$ResetConfigVariables` clears them); action() objects start from the defaults
@@ -49,6 +51,7 @@ RSYSLOG_TREE = "/etc/rsyslog.d"
 
 TLS_DRIVERS = ("gtls", "ossl", "mbedtls")
 ANON_TLS = "TLS in anon mode: the log server is not authenticated"
+CERTVALID_TLS = "x509/certvalid: any certificate of the CA passes as the log server"
 
 _OBJECT = re.compile(r"\b(action|global|include)\s*\(", re.I)
 _PARAM = re.compile(
@@ -64,6 +67,11 @@ class RsyslogDestination:
 
     name: str
     tls: bool
+    selector: str = ""
+    """The legacy selector in front of the destination; "" for a `*.*` or an action object."""
+    carries_host_logs: bool = True
+    """False when the selector lets no `daemon.err` or `kern.err` message through (libvirt's
+    daemons log to the daemon facility, the kernel's KVM messages to kern)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +214,7 @@ class _Pending:
     mode_set: bool
     auth: str | None
     tls_asked: bool
+    selector: str = ""
 
 
 def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
@@ -273,6 +282,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                             legacy.mode_set if tcp else False,
                             legacy.auth if tcp else None,
                             tls_asked=False,
+                            selector=body[: m.start()].strip(),
                         )
                     )
 
@@ -315,7 +325,53 @@ def _action(params: dict[str, str]) -> _Pending:
     )
 
 
+#: Priority names of syslog selectors, most severe first (syslog.h; rsyslog "Filter Conditions").
+_PRIORITIES = {
+    "emerg": 0, "panic": 0, "alert": 1, "crit": 2, "err": 3, "error": 3,
+    "warning": 4, "warn": 4, "notice": 5, "info": 6, "debug": 7,
+}  # fmt: skip
+
+
+def selects(selector: str, facility: str, priority: str) -> bool | None:
+    """Does a legacy selector (`fac[,fac].[!][=]prio;...`) let this message through? None when a
+    part cannot be read. rsyslog "Filter Conditions" (sysklogd semantics): `*` is every facility
+    or priority, `none` no priority, `=` that priority only, `!` negates; a priority alone means
+    it and every more severe one; a later part overrides an earlier one for its facilities."""
+    level = _PRIORITIES[priority]
+    verdict = False
+    for part in selector.split(";"):
+        facs, dot, spec = part.strip().rpartition(".")
+        if not dot or not facs or not spec:
+            return None
+        if "*" not in facs.split(",") and facility not in facs.split(","):
+            continue
+        negate, spec = spec.startswith("!"), spec.lstrip("!")
+        exact, spec = spec.startswith("="), spec.lstrip("=")
+        if spec == "none":
+            verdict = False
+            continue
+        if spec == "*":
+            hit = True
+        elif spec.lower() in _PRIORITIES:
+            want = _PRIORITIES[spec.lower()]
+            hit = level == want if exact else level <= want
+        else:
+            return None
+        verdict = (verdict and not hit) if negate else hit
+    return verdict
+
+
 def _judge(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDestination:
+    dest = _judge_tls(p, default_driver, strict)
+    if not p.selector or p.selector == "*.*":
+        return dest
+    carries = [selects(p.selector, fac, "err") for fac in ("daemon", "kern")]
+    return RsyslogDestination(
+        dest.name, dest.tls, p.selector, carries_host_logs=any(c is not False for c in carries)
+    )
+
+
+def _judge_tls(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDestination:
     driver = p.driver or default_driver or "ptcp"
     tls_driver = driver in TLS_DRIVERS
     mode = 1 if (strict and p.tcp and tls_driver and not p.mode_set) else p.mode
@@ -329,4 +385,6 @@ def _judge(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDest
         return RsyslogDestination(p.name + why, False)
     if p.auth == "anon":
         return RsyslogDestination(f"{p.name} ({ANON_TLS})", False)
+    if p.auth == "x509/certvalid":
+        return RsyslogDestination(f"{p.name} ({CERTVALID_TLS})", False)
     return RsyslogDestination(p.name, True)
