@@ -262,3 +262,37 @@ def test_rsyslog_certvalid_authenticates_no_server(host_scan) -> None:
     a = host_scan({"rsyslog-config": (cfg, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
     assert "x509/certvalid" in messages(a, "HVA-200")["hv1"]
+
+
+SUDOERS = HARDENED_HOST["sudoers"][0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "part"),
+    [
+        ("/etc/sudoers:#include /etc/sudoers.custom\n", "manual", "/etc/sudoers.custom"),
+        ("/etc/sudoers:@include sudoers.local\n", "manual", "/etc/sudoers.local"),
+        ("/etc/sudoers:#includedir /etc/sudoers.extra.d\n", "manual", "/etc/sudoers.extra.d"),
+        ("/etc/sudoers:@include /etc/sudoers.d/ops\n", "pass", ""),
+        # includedir skips names with a dot or ending in '~': these grant nothing
+        (
+            "".join(
+                f"/etc/sudoers.d/{n}:{u} ALL=(ALL) ALL\n"
+                for n, u in (("ops.bak", "bob"), ("ops~", "carol"), ("README.txt", "dave"))
+            ),
+            "pass",
+            "",
+        ),
+        # but an explicit include reads the file whatever its name
+        (
+            "/etc/sudoers:@include /etc/sudoers.d/ops.conf\n"
+            + "".join(f"/etc/sudoers.d/ops.conf:{u} ALL=(ALL) ALL\n" for u in ("bob", "carol")),
+            "fail",
+            "bob",
+        ),
+    ],
+)
+def test_sudoers_includes(host_scan, extra: str, status: str, part: str) -> None:
+    a = host_scan({"sudoers": (SUDOERS + extra, 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": status}, messages(a, "HVA-142")
+    assert part in messages(a, "HVA-142")["hv1"]

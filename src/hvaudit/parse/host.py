@@ -682,12 +682,50 @@ _USER_LIST = re.compile(r"\s*((?:[^\s,=]+\s*,\s*)*[^\s,=]+)\s+\S.*=")
 a Host_List and '=' (sudoers(5): User_Spec ::= User_List Host_List '=' Cmnd_Spec_List)."""
 
 
+_SUDOERS_INCLUDE = re.compile(r"\s*[#@](include|includedir)\s+(\S.*?)\s*$")
+SUDOERS_D = "/etc/sudoers.d"
+
+
+def _sudoers_includes_outside(text: str) -> list[str]:
+    """The files and directories sudoers includes that the collector does not read. sudoers(5),
+    "Including other files from within sudoers": `@include`/`#include FILE` and
+    `@includedir`/`#includedir DIR` are directives, not comments; a relative path is relative to
+    the including file's directory, and %h stands for the host name (not expanded here)."""
+    out = []
+    for path, lines in _by_file(text).items():
+        for line in lines:
+            m = _SUDOERS_INCLUDE.match(line)
+            if m is None:
+                continue
+            target = m.group(2).strip('"')
+            if not target.startswith("/"):
+                target = path.rsplit("/", 1)[0] + "/" + target
+            norm = target.rstrip("/")
+            inside = "%" not in norm and (
+                norm in ("/etc/sudoers", SUDOERS_D) or norm.startswith(SUDOERS_D + "/")
+            )
+            if not inside:
+                out.append(target)
+    return list(dict.fromkeys(out))
+
+
 def _sudoers_statements(text: str) -> Iterator[str]:
     """The statements of `grep -r -H "" /etc/sudoers /etc/sudoers.d` output: the file prefix cut,
     comments dropped (a '#' followed by digits starts a uid, not a comment), and lines ending in a
     backslash joined with the next line of the same file (sudoers(5): "Long lines can be continued
     with a backslash")."""
-    for lines in _by_file(text).values():
+    files = _by_file(text)
+    named = {
+        m.group(2).strip('"')
+        for lines in files.values()
+        for line in lines
+        if (m := _SUDOERS_INCLUDE.match(line)) and m.group(1) == "include"
+    }
+    for path, lines in files.items():
+        name = path.rsplit("/", 1)[-1]
+        skipped = "." in name or name.endswith("~")
+        if path.startswith(SUDOERS_D + "/") and skipped and path not in named:
+            continue  # sudoers(5) includedir: names with a '.' or ending in '~' are skipped
         pending = ""
         for line in lines:
             body = line.strip()
@@ -726,6 +764,13 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             f"/etc/group could not be read ({group_file.reason or group_file.state}): the members "
             "of sudo's groups and of the administrative groups are unknown",
             group_file.source,
+        )
+    outside = _sudoers_includes_outside(got.text)
+    if outside:
+        return Fact.unavailable(
+            f"sudoers includes {', '.join(outside[:4])}, which the collector does not read "
+            "(only /etc/sudoers and /etc/sudoers.d)",
+            got.source,
         )
     groups = _groups(ev)
     aliases: dict[str, list[str]] = {}
