@@ -173,6 +173,18 @@ def test_nft_matches_that_select_a_whole_family_are_catch_all(
             "pass",
             "sss",
         ),
+        # sssd.conf(5) enabled: false disables a listed domain, true enables an unlisted one
+        (
+            "[sssd]\ndomains = corp\n[domain/corp]\nid_provider = ad\nenabled = false\n",
+            "fail",
+            "SSSD with local files only",
+        ),
+        (
+            "[sssd]\ndomains = local\n[domain/local]\nid_provider = files\n"
+            "[domain/corp]\nid_provider = ldap\nenabled = true\n",
+            "pass",
+            "sss",
+        ),
         # a directory section that `domains` does not list is not in use
         (
             "[sssd]\ndomains = local\n[domain/local]\nid_provider = files\n"

@@ -61,3 +61,14 @@ def test_empty_outputs_are_the_default(host_scan) -> None:
     a = host_scan(_conf('""'))
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
     assert "unset (the journal)" in messages(a, "HVA-213")["hv1"]
+
+
+def test_stderr_reaches_the_journal_on_a_systemd_host(host_scan) -> None:
+    a = host_scan(_conf('"3:stderr"'))
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
+    assert "stderr goes to the journal" in messages(a, "HVA-213")["hv1"]
+
+
+def test_file_output_fails_on_a_systemd_host(host_scan) -> None:
+    a = host_scan(_conf('"3:file:/var/log/libvirt/libvirtd.log"'))
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")

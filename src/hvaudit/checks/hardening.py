@@ -377,7 +377,10 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     """What libvirt logs only reaches the forwarding path when it goes to the journal or syslog.
     Unset, log_outputs means the systemd journal when the host runs systemd, else
     /var/log/libvirt/libvirtd.log (libvirt docs/logging.rst; checks-catalog SR20-KVM-01). The QEMU
-    driver's daemon is read: libvirtd, or virtqemud with the modular daemons."""
+    driver's daemon is read: libvirtd, or virtqemud with the modular daemons. A `stderr` output
+    reaches the journal on a systemd host: libvirt's units set no StandardError, which then
+    inherits StandardOutput, the journal by default (systemd.exec(5)); without systemd it does
+    not."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -403,6 +406,8 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 malformed.append((file, str(outputs)))
             elif "journald" in dests or "syslog" in dests:
                 ok.append(f"{file}: log_outputs {outputs!r}")
+            elif "stderr" in dests and systemd:
+                ok.append(f"{file}: log_outputs {outputs!r} (stderr goes to the journal)")
             else:
                 problems.append(f"{file}: log_outputs {outputs!r} writes only to files or stderr")
             if level == 1:

@@ -839,7 +839,9 @@ def _directory(ev: HostEvidence) -> Fact[str]:
     content of the passwd(5) and group(5) files", so an SSSD whose domains all use
     `id_provider = files` (or `proxy` with `proxy_lib_name = files`) serves the host's local
     accounts. sssd.conf(5): [sssd] `domains` lists the domains in use, each configured in its
-    [domain/NAME] section. Snippets in /etc/sssd/conf.d are not collected."""
+    [domain/NAME] section; a domain's `enabled` overrides the list ("If false, the domain is
+    always disabled"; true enables an unlisted one). Snippets in /etc/sssd/conf.d are not
+    collected."""
     got = ev.get(_file("/etc/nsswitch.conf"))
     if got.state == "failed":
         return Fact.failed(got.reason, got.source)
@@ -870,7 +872,14 @@ def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
         return Fact.unavailable(
             f"/etc/sssd/sssd.conf could not be read: {str(e)[:120]}", conf.source
         )
-    names = [d.strip() for d in parser.get("sssd", "domains", fallback="").split(",") if d.strip()]
+    listed = [d.strip() for d in parser.get("sssd", "domains", fallback="").split(",") if d.strip()]
+    sections = [x.removeprefix("domain/") for x in parser.sections() if x.startswith("domain/")]
+
+    def enabled(name: str) -> bool:
+        flag = parser.get(f"domain/{name}", "enabled", fallback="").strip().lower()
+        return flag in ("true", "yes", "1") or (name in listed and flag not in ("false", "no", "0"))
+
+    names = [n for n in dict.fromkeys([*listed, *sections]) if enabled(n)]
     directory = []
     for name in names:
         section = f"domain/{name}"
