@@ -1525,10 +1525,6 @@ def test_journal_upload_running_passes(host_scan) -> None:
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
 
 
-@xfail(
-    "HVA-305: /etc/default/pveproxy written with `export NAME=value` (valid shell, which is how "
-    "pveproxy reads it) is an error 'expected NAME=value' instead of being judged"
-)
 def test_pveproxy_file_is_read_as_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """pve-http-server PVE/APIServer/Utils.pm read_proxy_config: "# Note: evaluate with bash" -
     the file is sourced (`. /etc/default/pveproxy`) and ALLOW_FROM/DENY_FROM/POLICY are echoed
@@ -1546,9 +1542,6 @@ def test_pveproxy_file_is_read_as_shell(tmp_path: Path, capsys: pytest.CaptureFi
     assert status == "pass", msg
 
 
-@xfail(
-    'HVA-036: migration_address = "0" passes as a bound address; "0" is 0.0.0.0, every IPv4 address'
-)
 def test_migration_address_zero_is_every_address(host_scan) -> None:
     """inet_aton(3): an address of one part "a" is "stored directly in the network address", so
     "0" is 0.0.0.0; QEMU resolves the -incoming host with getaddrinfo, which takes that numeric
@@ -1597,10 +1590,6 @@ def test_selinux_permissive_domains_are_not_read(host_scan) -> None:
     assert "svirt_t" in messages(a, "HVA-043")["hv1"]
 
 
-@xfail(
-    "HVA-142: sudoers including a file or directory outside /etc/sudoers.d (not collected) "
-    "passes on the principals of the files that were read"
-)
 @pytest.mark.parametrize(
     "directive",
     [
@@ -1646,10 +1635,6 @@ RSYSLOG_TLS = (
 )
 
 
-@xfail(
-    "HVA-200: a TLS forwarding action whose selector forwards nothing (*.none) or only the auth "
-    "facilities passes as 'logs forwarded'; the selector is not read"
-)
 @pytest.mark.parametrize("selector", ["*.none", "auth,authpriv.*"], ids=["none", "auth-only"])
 def test_rsyslog_selector_decides_what_is_forwarded(host_scan, selector: str) -> None:
     """rsyslog "Filter Conditions", selectors: facility.priority; "The keyword none stands for
@@ -1667,10 +1652,6 @@ def test_rsyslog_everything_over_tls_passes(host_scan) -> None:
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
 
 
-@xfail(
-    "HVA-200: StreamDriverAuthMode x509/certvalid (the CA is checked, not the server's name) "
-    "passes as authenticated TLS"
-)
 def test_rsyslog_certvalid_is_not_server_authentication(host_scan) -> None:
     """rsyslog gtls/ossl network stream driver, StreamDriverAuthMode: "x509/certvalid is a
     nonstandard mode. It validates the remote peers certificate, but does not check the subject
