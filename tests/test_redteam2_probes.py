@@ -1713,10 +1713,6 @@ def test_nft_catch_all_in_other_spellings(host_scan, match: dict[str, Any]) -> N
     assert outcomes(a, "HVA-190") == {"hv1": "fail"}, messages(a, "HVA-190")
 
 
-@xfail(
-    "HVA-150: a directory domain listed in `domains` but switched off with `enabled = false` "
-    "still counts as the enterprise directory (after #33's fix)"
-)
 def test_sssd_domain_disabled_explicitly(host_scan) -> None:
     """sssd.conf(5), domain option `enabled`: "Explicitly enable or disable the domain. If true,
     the domain is always "enabled". If false, the domain is always "disabled". If this option is
@@ -1730,10 +1726,6 @@ def test_sssd_domain_disabled_explicitly(host_scan) -> None:
     assert outcomes(a, "HVA-150") == {"hv1": "fail"}, messages(a, "HVA-150")
 
 
-@xfail(
-    "HVA-213: log_outputs = \"3:stderr\" on a systemd host fails as 'only files or stderr'; "
-    "a systemd service's stderr goes to the journal"
-)
 def test_stderr_output_reaches_the_journal_under_systemd(host_scan) -> None:
     """systemd.exec(5): StandardOutput= defaults to DefaultStandardOutput= (systemd-system.conf:
     journal) and StandardError= to "inherit", i.e. the journal too; libvirtd.service sets
