@@ -1758,3 +1758,20 @@ def test_domain_name_read_but_not_restricting(host_scan) -> None:
     )
     a = host_scan({"polkit-rules": (rules, 0)})
     assert outcomes(a, "HVA-131") == {"hv1": "manual"}, messages(a, "HVA-131")
+
+
+@xfail(
+    'HVA-053: qemu.conf cgroup_controllers without "devices" (no device cgroup, so no device '
+    "ACL at all) passes as 'cgroup_device_acl default'"
+)
+def test_cgroup_controllers_without_devices(host_scan) -> None:
+    """qemu.conf.in, cgroup_controllers: "What cgroup controllers to make use of with QEMU
+    guests ... - 'devices' - use for device whitelisting"; a list without it (the default list
+    has it) makes libvirt set no device ACL, whatever cgroup_device_acl says: every QEMU may
+    open any device node its user and label allow. Fail, naming cgroup_controllers."""
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + (
+        'cgroup_controllers = [ "cpu", "memory", "blkio", "cpuset", "cpuacct" ]\n'
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-053") == {"hv1": "fail"}, messages(a, "HVA-053")
+    assert "cgroup_controllers" in messages(a, "HVA-053")["hv1"]
