@@ -1775,3 +1775,24 @@ def test_cgroup_controllers_without_devices(host_scan) -> None:
     a = host_scan({"/etc/libvirt/qemu.conf": conf})
     assert outcomes(a, "HVA-053") == {"hv1": "fail"}, messages(a, "HVA-053")
     assert "cgroup_controllers" in messages(a, "HVA-053")["hv1"]
+
+
+@xfail(
+    'HVA-042: qemu.conf swtpm_user = "root" runs the TPM emulator of every vTPM VM as root; '
+    "only QEMU's own user is judged"
+)
+def test_swtpm_as_root_emulates_a_device_as_root(host_scan) -> None:
+    """qemu.conf.in: "User for the swtpm binary (TPM Emulator)" (swtpm_user/swtpm_group, default
+    tss or swtpm by distribution). swtpm parses every TPM command the guest sends: it is device
+    emulation for the guest as much as QEMU's, and the reason HVA-042 fails QEMU as root (a bug
+    in it is a host compromise) holds for it. The VM has a vTPM (backend emulator), so swtpm
+    runs for it: fail naming swtpm_user."""
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + 'swtpm_user = "root"\nswtpm_group = "root"\n'
+    a = host_scan(
+        {"/etc/libvirt/qemu.conf": conf},
+        domains=[
+            dev("vtpm", "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>")
+        ],
+    )
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
+    assert "swtpm_user" in messages(a, "HVA-042")["hv1"]
