@@ -122,6 +122,10 @@ def _nft_with(*matches: dict[str, object]) -> tuple[str, int]:
     return json.dumps(ruleset), 0
 
 
+def _ct(op: str, right: object) -> dict[str, object]:
+    return {"op": op, "left": {"ct": {"key": "state"}}, "right": right}
+
+
 def _addr(proto: str, field: str, right: object) -> dict[str, object]:
     return {"op": "==", "left": {"payload": {"protocol": proto, "field": field}}, "right": right}
 
@@ -134,6 +138,12 @@ def _addr(proto: str, field: str, right: object) -> dict[str, object]:
         ((_addr("ip", "saddr", {"range": ["0.0.0.0", "255.255.255.255"]}),), "fail", "IPv4"),
         (({"op": "==", "left": {"meta": {"key": "nfproto"}}, "right": "ipv4"},), "fail", "IPv4"),
         ((_addr("ip", "saddr", {"prefix": {"addr": "10.0.0.0", "len": 8}}),), "pass", ""),
+        (({"op": "!=", "left": {"meta": {"key": "iifname"}}, "right": "lo"},), "fail", "IPv4"),
+        (({"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lo"},), "pass", ""),
+        ((_ct("in", {"set": ["established", "related"]}),), "pass", ""),
+        ((_ct("in", {"set": ["new", "established", "related"]}),), "fail", "IPv4"),
+        ((_ct("!=", "invalid"),), "fail", "IPv4"),
+        ((_ct("in", "new"), _addr("tcp", "dport", 22)), "pass", ""),
         # every IPv4 source, but only to one port: not everything
         (
             (

@@ -1687,11 +1687,6 @@ def _nft_with(match: dict[str, Any]) -> str:
     return json.dumps(ruleset)
 
 
-@xfail(
-    "HVA-190: input rules that accept every packet from the network in other spellings "
-    '(`iifname != "lo" accept`, `ct state {new, established, related, invalid, untracked} '
-    "accept`) pass as a drop policy"
-)
 @pytest.mark.parametrize(
     "match",
     [

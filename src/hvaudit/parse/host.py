@@ -1253,12 +1253,26 @@ _NFT_WHOLE_FAMILY = {
 
 
 def _nft_matches_all(match: Any, version: str) -> bool:
-    """Does this `match` expression select every packet of the IP version? `ip saddr 0.0.0.0/0`
-    (a /0 prefix, or the range of every address) and `meta nfproto ipv4` do: each IPv4 packet
-    matches them (nft(8) PAYLOAD EXPRESSIONS, META EXPRESSIONS)."""
-    if not isinstance(match, dict) or match.get("op", "==") not in ("==", "in"):
+    """Does this `match` expression select every packet of the IP version that reaches the host
+    from the network? `ip saddr 0.0.0.0/0` (a /0 prefix, or the range of every address) and
+    `meta nfproto ipv4` do: each IPv4 packet matches them (nft(8) PAYLOAD EXPRESSIONS, META
+    EXPRESSIONS); so does `iifname != "lo"`. A conntrack state match that admits `new` counts
+    too (nft(8) CONNTRACK EXPRESSIONS): a rule that accepts every new connection accepts every
+    connection, while `ct state established,related` does not."""
+    if not isinstance(match, dict):
         return False
-    left, right = match.get("left"), match.get("right")
+    op, left, right = match.get("op", "=="), match.get("left"), match.get("right")
+    meta = left.get("meta") if isinstance(left, dict) else None
+    if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
+        return right == "lo"  # every packet that did not come in on loopback: the network's
+    ct = left.get("ct") if isinstance(left, dict) else None
+    if isinstance(ct, dict) and ct.get("key") == "state":
+        states = right.get("set") if isinstance(right, dict) else right
+        named = {str(x) for x in (states if isinstance(states, list) else [states])}
+        # a rule that admits every new connection opens every port, whatever else it matches
+        return ("new" in named) if op in ("==", "in") else ("new" not in named and op == "!=")
+    if op not in ("==", "in"):
+        return False
     proto, nfproto, first, last = _NFT_WHOLE_FAMILY[version]
     if isinstance(left, dict) and isinstance(left.get("meta"), dict):
         return left["meta"].get("key") == "nfproto" and right == nfproto
