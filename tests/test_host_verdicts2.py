@@ -106,6 +106,24 @@ def _rules(*lines: str) -> tuple[str, int]:
             ),
             "pass",
         ),
+        (
+            _rules(
+                "polkit.addRule(function(action, subject) {",
+                '  if (action.id.indexOf("org.libvirt.api.domain.") == 0 &&',
+                "      /^web-/.test(action.lookup('domain_name'))) return polkit.Result.YES; });",
+            ),
+            "pass",
+        ),
+        # the name is read but compared with nothing that narrows: every VM is granted
+        (
+            _rules(
+                "polkit.addRule(function(action, subject) {",
+                '  var vm = action.lookup("domain_name");',
+                '  if (action.id.indexOf("org.libvirt.api.domain.") == 0 && vm != "")',
+                "    return polkit.Result.YES; });",
+            ),
+            "manual",
+        ),
     ],
 )
 def test_polkit_comments_are_no_per_vm_rule(host_scan, rules: tuple[str, int], status: str) -> None:

@@ -1732,10 +1732,6 @@ def test_stderr_output_reaches_the_journal_under_systemd(host_scan) -> None:
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
 
 
-@xfail(
-    "HVA-131: a rule that reads domain_name only to accept every name "
-    '(`action.lookup("domain_name") != ""`, no subject test) passes as a per-VM rule'
-)
 def test_domain_name_read_but_not_restricting(host_scan) -> None:
     """polkit(8): rules are JavaScript; `action.lookup("domain_name") != ""` is true for every
     domain, and this rule returns YES for every org.libvirt.api.domain.* action of every VM to any

@@ -4,6 +4,7 @@ control, accounts, patching, the host firewall and logging (2014 HY-SR-4, 13..20
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import (
@@ -578,17 +579,56 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
                 *(fsrc for _, fsrc in without),
             )
             continue
-        granular = [
-            f
-            for f, text in rules.get()
-            if "domain_name" in (code := js_without_comments(text)) or "domain_uuid" in code
-        ]
+        codes = [(f, js_without_comments(text)) for f, text in rules.get()]
+        granular = [f for f, code in codes if narrows_by_domain(code)]
+        mention = [f for f, code in codes if "domain_name" in code or "domain_uuid" in code]
         if granular:
             yield passed(s, f"per-VM rules in {', '.join(granular)}", *rules.sources)
+        elif mention:
+            yield manual(
+                s,
+                f"{', '.join(mention)} read domain_name or domain_uuid, but compare it with no "
+                "literal name, prefix or pattern hvaudit recognises",
+                *rules.sources,
+                question=f"Do the rules in {', '.join(mention)} grant libvirt domain actions only "
+                "for named VMs or groups of VMs? Evidence: the rules' code, and `pkcheck "
+                "--action-id org.libvirt.api.domain.write --process $$ -d domain_name=VM` for a "
+                "VM the subject must not manage. Pass: yes, other VMs are refused; fail: every "
+                "VM is granted.",
+            )
         else:
             yield failed(
                 s, "no polkit rule looks at domain_name or domain_uuid", *rules.sources, src
             )
+
+
+_DOMAIN_LOOKUP = r"""lookup\(\s*["'](?:domain_name|domain_uuid)["']\s*\)"""
+_NARROWING = (
+    r"""\s*(?:===?\s*["'`]|\.indexOf\(\s*["'][^"']+["']\s*\)\s*===?\s*0"""
+    r"""|\.startsWith\(\s*["'][^"']+|\.match\(\s*/|\.test\()"""
+)
+
+
+def narrows_by_domain(code: str) -> bool:
+    """Does polkit rule code compare the domain's name or uuid with a literal (`== "web1"`,
+    `.indexOf("web-") == 0`, `.startsWith("web")`, a regular expression), directly or through
+    a variable holding the lookup, or look it up in a literal list? A lookup compared with
+    nothing, or with `!= ""`, grants every VM: hvaudit cannot run the JavaScript, so only these
+    shapes count as per-VM."""
+    if re.search(_DOMAIN_LOOKUP + _NARROWING, code):
+        return True
+    if re.search(r"""["'][^"']+["']\s*===?\s*action\.""" + _DOMAIN_LOOKUP, code):
+        return True
+    if re.search(r"""\]\s*\.(?:indexOf|includes)\(\s*action\.""" + _DOMAIN_LOOKUP, code):
+        return True
+    if re.search(r"/[^/\n]+/[gimsuy]*\.test\(\s*action\." + _DOMAIN_LOOKUP, code):
+        return True
+    for name in re.findall(r"(?:var|let|const)\s+(\w+)\s*=\s*action\." + _DOMAIN_LOOKUP, code):
+        if re.search(rf"\b{re.escape(name)}\b" + _NARROWING, code):
+            return True
+        if re.search(rf"""\]\s*\.(?:indexOf|includes)\(\s*{re.escape(name)}\s*\)""", code):
+            return True
+    return False
 
 
 def js_without_comments(text: str) -> str:
