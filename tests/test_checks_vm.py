@@ -1290,6 +1290,45 @@ def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path
     assert q.startswith("Is the CPU of host ") and shape_problems(q) == []
 
 
+def test_network_pools_served_by_the_host_itself_keep_images_on_it(tmp_path: Path) -> None:
+    """redteam2 #32, #59: a netfs/iscsi pool's <source><host> is its server; loopback, the host's
+    own name or one of its addresses keeps the images on the hypervisor."""
+
+    def pool(name: str, kind: str, server: str) -> str:
+        src = (
+            "<dir path='/srv/images'/><format type='nfs'/>"
+            if kind == "netfs"
+            else ("<device path='iqn.2024-01.org.example:images'/>")
+        )
+        return (
+            f"<pool type='{kind}'><name>{name}</name><source><host name='{server}'/>{src}"
+            f"</source><target><path>/var/lib/libvirt/{name}</path></target></pool>"
+        )
+
+    pools = [
+        pool("loop", "netfs", "127.0.0.1"),
+        pool("byname", "iscsi", "hv1"),
+        pool("byaddr", "netfs", "10.0.0.10"),
+        pool("remote", "netfs", "nas.example.org"),
+    ]
+    uri = write_node(tmp_path / "n.xml", [domain_xml("web01")], pools=pools)
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), name="b"))
+    assert outcomes(a, "HVA-100") == {
+        "loop": "fail",
+        "byname": "fail",
+        "byaddr": "fail",
+        "remote": "pass",
+    }
+    msg = messages(a, "HVA-100")
+    assert msg["loop"] == (
+        "netfs pool served by 127.0.0.1: this host itself, so the images stay on the hypervisor"
+    )
+    assert msg["byname"] == (
+        "iscsi pool served by hv1: this host itself, so the images stay on the hypervisor"
+    )
+    assert msg["remote"] == "netfs pool: images live off the host"
+
+
 def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
     """redteam2 #8, #14: nwfilter applies to network, bridge and ethernet interfaces only
     (formatnwfilter "Concepts"); a vhost-user port (user-space switch) and the socket tunnels

@@ -927,10 +927,6 @@ def test_disk_group_members_are_root_equivalent(host_scan) -> None:
     assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
 
 
-@xfail(
-    "HVA-100: a netfs pool whose NFS server is the hypervisor itself (source host 127.0.0.1) "
-    "passes as 'images live off the host'; the pool's <source><host> is not read"
-)
 def test_nfs_pool_served_by_the_host_itself(tmp_path: Path) -> None:
     """formatstorage, "Network filesystem pool": <source><host name=.../> names the NFS server and
     <dir path=.../> its export. A pool mounted from 127.0.0.1 keeps the images on this host's own
@@ -1553,10 +1549,6 @@ def test_migration_address_zero_is_every_address(host_scan) -> None:
     assert outcomes(a, "HVA-036") == {"hv1": "fail"}, messages(a, "HVA-036")
 
 
-@xfail(
-    "HVA-100: an iSCSI pool whose target portal is this host (<source><host name='localhost'/>) "
-    "passes as 'images live off the host'"
-)
 def test_iscsi_pool_served_by_the_host_itself(tmp_path: Path) -> None:
     """formatstorage, "iSCSI pool": <source><host name=.../> is the target's portal. localhost
     is this host, so its LIO target exports the host's own disks back: the images stay on the

@@ -463,6 +463,8 @@ class Pool:
     content: tuple[str, ...] | None = None
     """What the pool is declared to hold (images: VM disks, iso, templates, backup), None when the
     platform does not declare it."""
+    source_hosts: tuple[str, ...] = ()
+    """The servers a network pool's storage comes from (libvirt <source><host name=...>)."""
 
 
 @dataclass(frozen=True, slots=True)

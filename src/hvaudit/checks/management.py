@@ -293,10 +293,15 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
 )
 def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft keeps the image library off the hypervisor host, so that a compromised host
-    cannot tamper with the images every new VM starts from."""
+    cannot tamper with the images every new VM starts from. A network pool's server is its
+    <source><host name> (libvirt formatstorage: the NFS server of a netfs pool, the portal of an
+    iSCSI target, ...): a pool served by the host itself (a loopback address or name, the host's
+    own name or one of its addresses) keeps the images on the hypervisor all the same."""
     remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage")
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for p in ctx.deployment.pools:
         s = pool_subject(p)
+        here = [n for n in p.source_hosts if _is_this_host(n, hosts.get(p.host))]
         if p.name in ctx.profile.runtime_pools:
             yield not_applicable(s, "listed in the profile's runtime_pools (VM disks, not images)")
         elif p.content is not None and not {"iso", "templates"} & set(p.content):
@@ -305,12 +310,34 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
                 f"holds {', '.join(p.content) or 'nothing'}: no ISO images or templates",
                 p.source,
             )
+        elif p.type in remote and here:
+            yield failed(
+                s,
+                f"{p.type} pool served by {', '.join(here)}: this host itself, so the images "
+                "stay on the hypervisor",
+                p.source,
+            )
         elif p.type in remote:
             yield passed(s, f"{p.type} pool: images live off the host", p.source)
         else:
             yield failed(
                 s, f"{p.type} pool at {p.target or '(no path)'} keeps images on the host", p.source
             )
+
+
+def _is_this_host(name: str, h: Host | None) -> bool:
+    """A pool source host that is the hypervisor itself: loopback, or its own name or address."""
+    n = name.strip("[]").lower()
+    if n in ("localhost", "localhost.localdomain", "::1") or n.startswith("127."):
+        return True
+    if h is None:
+        return False
+    if n in (h.name.lower(), h.name.lower().split(".", 1)[0]):
+        return True
+    own = h.facts.addresses
+    return own.known and any(
+        n == a.split("/", 1)[0].lower() for addrs in own.get().values() for a in addrs
+    )
 
 
 @check(

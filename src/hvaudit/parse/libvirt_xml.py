@@ -928,6 +928,9 @@ def parse_pool(xml: str, artefact: str, host: str) -> Pool:
         type=root.get("type") or "unknown",
         target=(root.findtext("target/path") or "").strip() or None,
         source=Source(artefact),
+        source_hosts=tuple(
+            name.strip() for h in root.findall("source/host") if (name := h.get("name"))
+        ),
     )
 
 
