@@ -1329,6 +1329,32 @@ def test_network_pools_served_by_the_host_itself_keep_images_on_it(tmp_path: Pat
     assert msg["remote"] == "netfs pool: images live off the host"
 
 
+def test_vf_trust_is_read_from_the_host(host_scan, tmp_path: Path) -> None:
+    """redteam2 #18: an SR-IOV VF's trust flag (ip-link(8) `vf N trust on`) lets the guest set
+    promiscuous mode whatever the XML says; unread (simulated host): one question."""
+    from test_manual_questions import shape_problems
+    from test_redteam2_probes import IP_LINK_VF_TRUST, VF_NIC
+
+    def vf(name: str, m: str, f: str) -> str:
+        return domain_xml(name, body=f"<devices>{VF_NIC.format(m=m, f=f)}</devices>")
+
+    doms = [vf("trusted", "bb", "2"), vf("plain", "aa", "1")]
+    a = host_scan({"ip-link": (IP_LINK_VF_TRUST, 0)}, domains=doms)
+    assert outcomes(a, "HVA-193") == {"trusted": "fail", "plain": "pass"}
+    assert messages(a, "HVA-193")["trusted"] == (
+        "guest-controlled receive filters on 52:54:00:00:00:bb: VF 2 of ens1f0 has trust on"
+    )
+    uri = write_node(tmp_path / "sim.xml", doms)
+    sim = run_assessment(build_bundle(tmp_path, uri, None, name="sim"))
+    assert outcomes(sim, "HVA-193") == {"trusted": "manual", "plain": "manual"}
+    assert messages(sim, "HVA-193")["plain"].startswith(
+        "SR-IOV VF(s) 52:54:00:00:00:aa: the VF's trust flag is a host setting not read"
+    )
+    q = _question(sim, "HVA-193", "plain")
+    assert q.startswith("Is trust off for the VF behind each of 52:54:00:00:00:aa on host ")
+    assert shape_problems(q) == []
+
+
 def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
     """redteam2 #8, #14: nwfilter applies to network, bridge and ethernet interfaces only
     (formatnwfilter "Concepts"); a vhost-user port (user-space switch) and the socket tunnels

@@ -492,10 +492,6 @@ IP_LINK_VF_TRUST = (
 )
 
 
-@xfail(
-    "HVA-193: the host reports VF trust on for the VM's SR-IOV function (ip -d link "
-    "vfinfo_list), which HVA-191 reads, but HVA-193 looks at the domain XML only and passes"
-)
 def test_vf_trust_on_lets_the_guest_go_promiscuous(host_scan) -> None:
     """ip-link(8), `vf ... trust on|off`: "trust the specified VF user. This enables that VF user
     can set a specific feature which may impact security and/or performance. (e.g. VF multicast
@@ -513,10 +509,6 @@ def test_vf_trust_on_lets_the_guest_go_promiscuous(host_scan) -> None:
     assert "trust" in messages(a, "HVA-193")["vftrusted"]
 
 
-@xfail(
-    "HVA-193: on a simulated host an SR-IOV VF passes 'no interface trusts guest receive "
-    "filters', though only the host's `ip link` shows the VF's trust setting"
-)
 def test_vf_trust_on_a_simulated_host_is_a_question(sim: Assessment) -> None:
     """The one rule for host-dependent VM checks: the XML proves no trustGuestRxFilters; the VF's
     own trust flag is a host setting hvaudit did not read: manual naming it."""

@@ -417,14 +417,20 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     "Portgroups": "an explicit setting in the individual domain interface will override the
     setting in the portgroup"; bridge_driver.c networkAllocatePort); the parser resolves that
     chain. Where the platform keeps the policy on the port group only (VMware macChanges), the
-    network's setting is the interface's."""
+    network's setting is the interface's. An SR-IOV virtual function has its own trust flag on
+    its physical function (ip-link(8) `vf N trust on`: the VF user "can set a specific feature
+    which may impact security and/or performance. (e.g. VF multicast promiscuous mode)"), which
+    can be on whatever the XML says: the host's `ip -d link` report of the VF with the VM's MAC
+    decides, and where it was not read the VF is one question."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if not v.interfaces:
             yield not_applicable(s, "no network interface")
             continue
-        bad = []
+        bad, unread = [], []
+        vfs = hosts[v.host].facts.sriov_vfs
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
             origin = i.inherited_from("trust")
@@ -433,9 +439,28 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                 bad.append(f"{i.mac or i.source}" + (f" (from {origin})" if origin else ""))
             elif not own and net is not None and net.trust_guest_rx_filters:
                 bad.append(f"{i.mac or i.source} (from network {net.name})")
+            elif i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev"):
+                vf = _vf(i.mac, vfs)
+                if vf is not None and vf[4] is True:
+                    bad.append(f"{i.mac}: VF {vf[1]} of {vf[0]} has trust on")
+                elif vf is None or vf[4] is None:
+                    unread.append(i.mac or i.source)
         refs = [i.source_ref for i in v.interfaces]
         if bad:
             yield failed(s, f"guest-controlled receive filters on {', '.join(bad)}", *refs)
+        elif unread:
+            why = vfs.reason if not vfs.known else "the host's `ip -d link` shows no such VF"
+            yield manual(
+                s,
+                f"SR-IOV VF(s) {', '.join(unread)}: the VF's trust flag is a host setting not "
+                f"read ({why})",
+                *refs,
+                *vfs.sources,
+                question=f"Is trust off for the VF behind each of {', '.join(unread)} on host "
+                f"{v.host}? Evidence: `ip link show PF` on {v.host} (the 'vf N' line with the "
+                "VM's MAC: trust off). Pass: yes, trust off for every one; fail: trust on, so "
+                "the guest can turn on promiscuous mode.",
+            )
         else:
             yield passed(s, "no interface trusts guest receive filters", *refs)
 
