@@ -1355,6 +1355,24 @@ def test_vf_trust_is_read_from_the_host(host_scan, tmp_path: Path) -> None:
     assert shape_problems(q) == []
 
 
+def test_macvtap_on_the_management_nic_shares_its_segment(host_scan) -> None:
+    """redteam2 #20: a VM attached by macvtap to the NIC holding the host's address sends its
+    frames on that NIC's segment (formatdomain, "Direct attachment to physical interface")."""
+    on = host_scan(
+        domains=[
+            domain_xml(
+                "onmgmt",
+                body="<devices><interface type='direct'><source dev='eno3' mode='vepa'/>"
+                "<model type='virtio'/></interface></devices>",
+            )
+        ]
+    )
+    assert outcomes(on, "HVA-211") == {"hv1": "fail"}
+    assert messages(on, "HVA-211")["hv1"] == (
+        "host address on NIC(s) VMs attach to by macvtap: eno3 (10.0.0.10; VMs: onmgmt)"
+    )
+
+
 def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
     """redteam2 #8, #14: nwfilter applies to network, bridge and ethernet interfaces only
     (formatnwfilter "Concepts"); a vhost-user port (user-space switch) and the socket tunnels

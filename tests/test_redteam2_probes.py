@@ -554,10 +554,6 @@ def test_management_address_on_an_ovs_bridge_with_vms(host_scan) -> None:
     assert "ovsbr0" in messages(a, "HVA-211")["hv1"]
 
 
-@xfail(
-    "HVA-211: a VM attached by macvtap (type='direct') to the NIC that holds the management "
-    "address passes; only bridges are considered"
-)
 def test_macvtap_on_the_management_nic(host_scan) -> None:
     """formatdomain, "Direct attachment to physical interface": the guest's NIC is attached
     directly to the named physical interface, so its frames leave on the management NIC eno3

@@ -611,7 +611,10 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     """When the host's own address sits on a bridge that VMs are plugged into, every guest shares a
     segment with the management interface (Rev. 1 HY-SR-20 wants a dedicated NIC or segment).
     A bridge counts when a VM port is on it now or when a defined VM (running or not) attaches to
-    it, directly or through a libvirt network in bridge mode."""
+    it, directly or through a libvirt network in bridge mode. So does a NIC a VM attaches to by
+    macvtap (`<interface type='direct'>`, or a network whose forward mode is macvtap): the
+    guest's frames leave on that NIC itself (formatdomain, "Direct attachment to physical
+    interface"), on the segment of the host address it holds."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, addrs = h.facts.bridges, h.facts.addresses
@@ -643,13 +646,34 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                 vms = sorted(set(defined.get(b, [])))
                 what = f"VMs defined on it: {', '.join(vms[:6])}" if vms else "VM ports"
                 shared.append(f"{b} ({', '.join(addrs.get()[b])}; {what})")
-        if shared:
-            yield failed(
-                s,
-                f"host address on bridge(s) with VM ports: {', '.join(shared)}",
-                *bridges.sources,
-                *addrs.sources,
-            )
+        # macvtap: the guest's frames leave on the named device itself (formatdomain, "Direct
+        # attachment to physical interface"; a <network> with a macvtap <forward> likewise).
+        nets = {n.name: n for n in ctx.deployment.networks if n.host == h.name}
+        direct: dict[str, list[str]] = {}
+        for v in ctx.deployment.vms:
+            if v.host != h.name:
+                continue
+            for itf in v.interfaces:
+                net = nets.get(itf.source) if itf.type == "network" else None
+                devs = (
+                    [itf.source]
+                    if itf.type == "direct"
+                    else list(net.forward_devices)
+                    if net is not None and net.macvtap
+                    else []
+                )
+                for d in devs:
+                    direct.setdefault(d, []).append(v.name)
+        macvtap = [
+            f"{d} ({', '.join(addrs.get()[d])}; VMs: {', '.join(sorted(set(vms))[:6])})"
+            for d, vms in sorted(direct.items())
+            if addrs.get().get(d)
+        ]
+        parts = [f"host address on bridge(s) with VM ports: {', '.join(shared)}"] if shared else []
+        if macvtap:
+            parts.append(f"host address on NIC(s) VMs attach to by macvtap: {', '.join(macvtap)}")
+        if parts:
+            yield failed(s, "; ".join(parts), *bridges.sources, *addrs.sources)
         else:
             yield passed(
                 s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources
