@@ -1373,6 +1373,31 @@ def test_macvtap_on_the_management_nic_shares_its_segment(host_scan) -> None:
     )
 
 
+def test_vmware_vlance_nic_is_legacy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """redteam2 #34: VMware KB 1001805, Vlance is "an emulated version of the AMD 79C970 PCnet32
+    LANCE NIC"; an explicit vmxnet3 NIC on the same VM passes."""
+    import json
+
+    from hvaudit.cli import main
+    from test_redteam2_probes import VMX_WEB
+
+    d = tmp_path / "ds" / "web-01"
+    d.mkdir(parents=True)
+    text = VMX_WEB.read_text()
+    (d / "web-01.vmx").write_text(
+        text.replace('ethernet0.virtualDev = "vmxnet3"', 'ethernet0.virtualDev = "vlance"')
+    )
+    main(["scan", "--connect", f"vmx+dir://{tmp_path / 'ds'}", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    r = next(
+        x
+        for x in report["results"]
+        if x["check_id"] == "HVA-047" and x["subject"]["name"] == "web-01"
+    )
+    assert r["status"] == "fail"
+    assert r["message"] == "emulated legacy devices: pcnet NIC (vlance)"
+
+
 def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
     """redteam2 #8, #14: nwfilter applies to network, bridge and ethernet interfaces only
     (formatnwfilter "Concepts"); a vhost-user port (user-space switch) and the socket tunnels

@@ -1016,10 +1016,6 @@ def test_sssd_with_an_ad_domain_passes(host_scan) -> None:
     assert outcomes(a, "HVA-150") == {"hv1": "pass"}, messages(a, "HVA-150")
 
 
-@xfail(
-    'HVA-047: a .vmx NIC with ethernet0.virtualDev = "vlance" (VMware\'s emulated AMD PCnet32) '
-    "passes 'no ... pcnet NIC'"
-)
 def test_vmware_vlance_is_the_pcnet_nic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """VMware KB 1001805, "Choosing a network adapter for your virtual machine": "Vlance: An
     emulated version of the AMD 79C970 PCnet32 LANCE NIC, an older 10 Mbps NIC". That is the pcnet

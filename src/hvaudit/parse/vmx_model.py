@@ -75,6 +75,10 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
             continue
         kind = nic.get("connectiontype", "bridged").lower()
         source = nic.get("networkname") or nic.get("dvs.portgroupid") or kind
+        if nic.get("virtualdev", "").lower() in ("vlance", "flexible"):
+            # VMware KB 1001805: "Vlance: An emulated version of the AMD 79C970 PCnet32 LANCE
+            # NIC"; "Flexible" boots as a Vlance adapter. The pcnet model HVA-047 names legacy.
+            legacy.append("pcnet NIC (vlance)")
         mac = nic.get("generatedaddress") or nic.get("address")
         interfaces.append(
             Interface(
