@@ -200,6 +200,16 @@ def test_balloon_zero_is_a_memory_guarantee(weak: Path, capsys: pytest.CaptureFi
     assert got(report)[("HVA-070", "web-01")] == "fail"
 
 
+def test_nic_rate_zero_limits_nothing(hardened: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """redteam2 #42: pve-common PVE/Network.pm setup_tc_rate_limit returns before adding a qdisc
+    when the rate is 0: the NIC is unlimited."""
+    conf = hardened / "etc/pve/qemu-server/200.conf"
+    edit(conf, "tag=20,rate=50", "tag=20,rate=0")
+    _, report = scan(hardened, capsys)
+    assert got(report)[("HVA-092", "web-10")] == "fail"
+    assert msg(report, "HVA-092", "web-10").startswith("1 of 1 interface(s) without <bandwidth>")
+
+
 def test_offline_tree_says_which_host_fact_is_missing(
     weak: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

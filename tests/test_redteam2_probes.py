@@ -1101,7 +1101,6 @@ def test_cloned_mac_defeats_mac_spoofing_filters(tmp_path: Path) -> None:
 VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 
 
-@xfail("HVA-092 (Proxmox): net0 rate=0 counts as a bandwidth limit; 0 sets none")
 def test_pve_rate_zero_limits_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """pve-common src/PVE/Network.pm: tap_plug calls tap_rate_limit($iface, $rate), and
     setup_tc_rate_limit deletes any qdisc and then `return if !$rate;` - rate=0 installs no limit

@@ -300,7 +300,9 @@ def _vm(
                     macvtap_mode=None,
                     port_isolated=None,
                     virtualport=None,
-                    bandwidth_limited="rate" in nic,
+                    # pve-common PVE/Network.pm setup_tc_rate_limit: `return if !$rate;`, so a
+                    # rate of 0 (or one that is not a number) installs no limit.
+                    bandwidth_limited=_positive(nic.get("rate")),
                     source_ref=at(key),
                     spoofing=_spoofing(
                         nic,
@@ -764,3 +766,11 @@ def _pve_io_directions(options: dict[str, str]) -> set[str]:
         except ValueError:
             continue
     return out
+
+
+def _positive(value: str | None) -> bool:
+    """A Proxmox rate option that limits: a number above 0 (qm.adoc: "Rate limit in mbps")."""
+    try:
+        return value is not None and float(value) > 0
+    except ValueError:
+        return False
