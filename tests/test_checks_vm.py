@@ -958,6 +958,11 @@ def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> 
         "<blkiotune><device><path>/dev/sdb</path><write_bytes_sec>10000000</write_bytes_sec>"
         "</device></blkiotune>"
     )
+    blk_both = blk.replace("</device>", "<read_iops_sec>500</read_iops_sec></device>")
+    ro_disk = (
+        "<disk type='file' device='disk'><source file='/i/ro.qcow2'/><target dev='vdc' "
+        "bus='virtio'/><readonly/><iotune><read_iops_sec>400</read_iops_sec></iotune></disk>"
+    )
     disk = "<disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='vda' bus='virtio'/></disk>"
     other = "<disk type='file' device='disk'><source file='/i/x.qcow2'/><target dev='vdb' bus='virtio'/></disk>"
     doms = [
@@ -975,7 +980,9 @@ def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> 
             "<model type='virtio'/></interface></devices>",
         ),
         domain_xml("blkio", body=f"{blk}<devices>{disk}</devices>"),
-        domain_xml("blkioother", body=f"{blk}<devices>{other}</devices>"),
+        domain_xml("blkioother", body=f"{blk_both}<devices>{other}</devices>"),
+        domain_xml("blkioboth", body=f"{blk_both}<devices>{disk}</devices>"),
+        domain_xml("rodisk", body=f"<devices>{ro_disk}</devices>"),
     ]
     uri = write_node(tmp_path / "n.xml", doms, NETWORKS)
     a = run_assessment(build_bundle(tmp_path, uri, None))
@@ -984,9 +991,12 @@ def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> 
         "inonly": "fail",
         "useronly": "not_applicable",
         "vhostuser": "manual",
-        "blkio": "pass",
+        "blkio": "fail",  # a write-only device throttle leaves reads free
         "blkioother": "manual",
+        "blkioboth": "pass",
+        "rodisk": "pass",  # the guest cannot write a <readonly/> disk: reads are all it does
     }
+    assert msg["blkio"] == "disk /dev/sdb: <blkiotune> write limit only, reads unlimited"
     assert msg["inonly"].endswith("inbound limit only, what the guest sends is unlimited")
     assert msg["useronly"] == (
         "no disks and no interfaces libvirt can limit (user cannot be shaped by libvirt)"

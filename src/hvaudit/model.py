@@ -359,7 +359,11 @@ class Vm:
     realtime_threads: tuple[str, ...] = ()
     """Threads scheduled fifo/rr: vCPUs, emulator, iothreads (libvirt <*sched>)."""
     blkio_throttles: tuple[str, ...] = ()
-    """Host block devices with a per-VM bandwidth or IOPS limit (libvirt <blkiotune><device>)."""
+    """Host block devices with a per-VM bandwidth or IOPS limit on reads and writes (libvirt
+    <blkiotune><device>)."""
+    blkio_half_throttles: tuple[tuple[str, str], ...] = ()
+    """(host block device, the one direction limited) of a <blkiotune><device> that limits only
+    reads or only writes."""
     nosharepages: bool = False
     """The VM's memory is excluded from same-page merging (libvirt <nosharepages/>)."""
     cpu_mode: str | None = None

@@ -489,6 +489,8 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     src/conf/netdev_bandwidth_conf.h); a vhost-user port is shaped by the switch that owns it,
     and a user-mode or SR-IOV interface cannot be limited by libvirt at all. A limit must cover
     what the guest sends (`<outbound>`): an inbound-only limit leaves the VM free to flood.
+    A read-only disk (<readonly/>) needs only its reads limited. A `<blkiotune><device>` with a
+    read or a write limit alone is the same half limit as a one-directional <iotune>.
     A disk is limited by its `<iotune>` rates or by a `<blkiotune><device>` throttle of the host
     device it sits on (libvirt formatdomain, "Block I/O Tuning"). Only rates limit: total_*,
     read_* and write_* bytes/iops per second above 0 (formatdomain iotune); size_iops_sec,
@@ -523,11 +525,19 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         bad, ask = [], []
+        blkio_half = dict(v.blkio_half_throttles)
         half = [d for d in disks if not _disk_limited(v, d) and d.io_directions]
+        for d in disks:
+            if not _disk_limited(v, d) and not d.io_directions and d.source in blkio_half:
+                limited = blkio_half[d.source]
+                other = "writes" if limited == "read" else "reads"
+                bad.append(
+                    f"disk {d.source}: <blkiotune> {limited} limit only, {other} unlimited"
+                )
         unlimited = [
             d.source or "(no source)"
             for d in disks
-            if not _disk_limited(v, d) and not d.io_directions
+            if not _disk_limited(v, d) and not d.io_directions and d.source not in blkio_half
         ]
         if unlimited and v.blkio_throttles:
             ask.append(
@@ -594,6 +604,8 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
 
 
 def _disk_limited(v: Vm, d: Disk) -> bool:
-    if d.io_limited:
+    """A disk limited in what the guest can do with it: both directions, or reads alone for a
+    read-only disk (formatdomain <readonly/>: the guest cannot write it)."""
+    if d.io_limited or (d.readonly and "read" in (d.io_directions or ())):
         return True
     return d.source is not None and d.source in v.blkio_throttles

@@ -180,13 +180,19 @@ def parse_domain(
     hugepages = backing is not None and backing.find("hugepages") is not None
     nosharepages = backing is not None and backing.find("nosharepages") is not None
     throttles: list[str] = []
+    half_throttles: list[tuple[str, str]] = []
     for dev in root.findall("blkiotune/device"):
-        limits = [
-            dev.findtext(t)
-            for t in ("read_bytes_sec", "write_bytes_sec", "read_iops_sec", "write_iops_sec")
-        ]
-        if any(_int(x) > 0 for x in limits):
-            throttles.append((dev.findtext("path") or "").strip())
+        # formatdomain, "Block I/O Tuning": read_/write_ bytes_sec and iops_sec per direction.
+        covered = {
+            covers[0]
+            for rate, covers in IOTUNE_RATES.items()
+            if len(covers) == 1 and _int(dev.findtext(rate)) > 0
+        }
+        path = (dev.findtext("path") or "").strip()
+        if covered == {"read", "write"}:
+            throttles.append(path)
+        elif covered:
+            half_throttles.append((path, covered.pop()))
     memtune = root.find("memtune")
     hard = memtune.find("hard_limit") if memtune is not None else None
     soft = memtune.find("soft_limit") if memtune is not None else None
@@ -535,6 +541,7 @@ def parse_domain(
         cpu_affinity=affinity,
         realtime_threads=tuple(realtime),
         blkio_throttles=tuple(throttles),
+        blkio_half_throttles=tuple(half_throttles),
         nosharepages=nosharepages,
         cpu_mode=cpu_mode,
         cpu_model=cpu_model,
