@@ -1408,6 +1408,24 @@ def test_vmware_vlance_nic_is_legacy(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert r["message"] == "emulated legacy devices: pcnet NIC (vlance)"
 
 
+def test_ksm_never_merges_huge_page_backed_vms(host_scan) -> None:
+    """redteam2 #39: mm/ksm.c ignores the merge advice for hugetlb mappings; a VM backed by huge
+    pages shares nothing through KSM, as one with <nosharepages/>."""
+    doms = [
+        domain_xml("huge", body="<memoryBacking><hugepages/></memoryBacking>"),
+        domain_xml("nsp", body="<memoryBacking><nosharepages/></memoryBacking>"),
+    ]
+    a = host_scan({"/sys/kernel/mm/ksm/run": "1\n"}, domains=doms)
+    assert outcomes(a, "HVA-061") == {"hv1": "pass"}
+    assert messages(a, "HVA-061")["hv1"] == (
+        "KSM runs, but all 2 running or autostart VM(s) opt out (<nosharepages/>) or are backed "
+        "by huge pages, which KSM never merges"
+    )
+    b = host_scan({"/sys/kernel/mm/ksm/run": "1\n"}, domains=[*doms, domain_xml("plain")])
+    assert outcomes(b, "HVA-061") == {"hv1": "fail"}
+    assert messages(b, "HVA-061")["hv1"].endswith("without <nosharepages/>: plain")
+
+
 def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
     """redteam2 #8, #14: nwfilter applies to network, bridge and ethernet interfaces only
     (formatnwfilter "Concepts"); a vhost-user port (user-space switch) and the socket tunnels

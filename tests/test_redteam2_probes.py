@@ -1121,10 +1121,6 @@ def test_pve_read_only_disk_limit(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "write" in msg
 
 
-@xfail(
-    "HVA-061: with KSM running, a VM backed by huge pages (never mergeable) counts as sharing "
-    "pages; only <nosharepages/> is credited"
-)
 def test_hugepage_backed_vm_is_never_merged(host_scan) -> None:
     """Linux Documentation/admin-guide/mm/ksm.rst: "KSM only merges anonymous (private) pages,
     never pagecache (file) pages"; a VM whose RAM is <memoryBacking><hugepages/> lives in

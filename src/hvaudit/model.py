@@ -366,6 +366,8 @@ class Vm:
     reads or only writes."""
     nosharepages: bool = False
     """The VM's memory is excluded from same-page merging (libvirt <nosharepages/>)."""
+    hugepage_backed: bool = False
+    """The VM's RAM is backed by huge pages (libvirt <memoryBacking><hugepages/>)."""
     cpu_mode: str | None = None
     """The guest CPU model mode (host-passthrough, host-model, maximum, custom)."""
     nested_feature: str | None = None

@@ -134,7 +134,10 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     Rev. 1 wants over-commit disabled by default. A VM whose memory is marked
     `<memoryBacking><nosharepages/>` is never merged (QEMU madvise MADV_UNMERGEABLE, libvirt
     formatdomain "Memory Backing"), so KSM running on a host where every running or autostart VM
-    opts out shares nothing between them. ksmtuned turns KSM on by itself: "starts ksm when memory
+    opts out shares nothing between them. Neither is a VM backed by huge pages
+    (<memoryBacking><hugepages/>): KSM ignores the merge advice for hugetlb mappings (mm/ksm.c
+    ksm_madvise: VM_HUGETLB areas "just ignore the advice"; ksm.rst: "KSM only merges anonymous
+    (private) pages"). ksmtuned turns KSM on by itself: "starts ksm when memory
     committed to qemu processes exceeds a threshold" (the ksmtuned script's header, Red Hat), so
     /sys/kernel/mm/ksm/run = 0 while it runs is a moment, not the host's policy."""
     for h in ctx.deployment.hosts:
@@ -158,7 +161,7 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
         )
         refs = (*f.sources, *(tuner.sources if not f.get() else ()))
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
-        shared = sorted(v.name for v in vms if not v.nosharepages)
+        shared = sorted(v.name for v in vms if not (v.nosharepages or v.hugepage_backed))
         if shared:
             yield failed(
                 s,
@@ -170,7 +173,10 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
             who = "KSM runs" if f.get() else f"{tuner.get()} may switch KSM on"
             yield passed(
                 s,
-                f"{who}, but all {len(vms)} running or autostart VM(s) opt out (<nosharepages/>)",
+                f"{who}, but all {len(vms)} running or autostart VM(s) opt out (<nosharepages/>)"
+                if not any(v.hugepage_backed for v in vms)
+                else f"{who}, but all {len(vms)} running or autostart VM(s) opt out "
+                "(<nosharepages/>) or are backed by huge pages, which KSM never merges",
                 *refs,
                 *(v.source for v in vms[:8]),
             )
@@ -531,9 +537,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             if not _disk_limited(v, d) and not d.io_directions and d.source in blkio_half:
                 limited = blkio_half[d.source]
                 other = "writes" if limited == "read" else "reads"
-                bad.append(
-                    f"disk {d.source}: <blkiotune> {limited} limit only, {other} unlimited"
-                )
+                bad.append(f"disk {d.source}: <blkiotune> {limited} limit only, {other} unlimited")
         unlimited = [
             d.source or "(no source)"
             for d in disks

@@ -543,6 +543,7 @@ def parse_domain(
         blkio_throttles=tuple(throttles),
         blkio_half_throttles=tuple(half_throttles),
         nosharepages=nosharepages,
+        hugepage_backed=hugepages,
         cpu_mode=cpu_mode,
         cpu_model=cpu_model,
         nested_feature=nested_feature,
