@@ -1137,11 +1137,6 @@ def test_hugepage_backed_vm_is_never_merged(host_scan) -> None:
     assert outcomes(a, "HVA-061") == {"hv1": "pass"}, messages(a, "HVA-061")
 
 
-@xfail(
-    "HVA-195/220: VMs on an Open vSwitch bridge with a physical port: HVA-195 passes "
-    "('every VM bridge ... filters VLANs') and HVA-220 is n/a ('no bridge ... carries VM "
-    "ports'); OVS bridges are invisible to both"
-)
 def test_ovs_bridge_uplink_checks_ask(host_scan) -> None:
     """Open vSwitch: every OVS port, VM tap or physical uplink, shows `master ovs-system` in
     `ip -d link` (the datapath), so which uplinks serve ovsbr0 is only in `ovs-vsctl list-ports

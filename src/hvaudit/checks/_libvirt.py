@@ -6,7 +6,7 @@ import ipaddress
 import socket
 from typing import Any
 
-from hvaudit.checks.base import Outcome, Subject, manual, unknown
+from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
 
 __all__ = [
@@ -162,3 +162,16 @@ def kernel_audit_off(host: Host) -> tuple[str, Source] | None:
         if name == "audit" and (value == "0" or value.lower() == "off"):
             return word, cmdline.sources[0]
     return None
+
+
+def vm_bridges(ctx: Context, host: str) -> set[str]:
+    """Bridges VM ports are on now, or VMs are defined on (directly or via a libvirt network)."""
+    nets = {n.name: n.bridge for n in ctx.deployment.networks if n.host == host and n.bridge}
+    out: set[str] = set()
+    for v in ctx.deployment.vms:
+        if v.host == host:
+            for itf in v.interfaces:
+                br = itf.source if itf.type == "bridge" else nets.get(itf.source)
+                if itf.type in ("bridge", "network") and br:
+                    out.add(br)
+    return out

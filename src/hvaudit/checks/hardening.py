@@ -22,6 +22,7 @@ from hvaudit.checks._libvirt import (
     is_local_address,
     kernel_audit_off,
     remote_ports,
+    vm_bridges,
 )
 from hvaudit.checks.base import (
     LINUX_HOST,
@@ -589,19 +590,6 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"stdio_handler = {handler!r}: QEMU output is not rolled over", src)
 
 
-def _vm_bridges(ctx: Context, host: str) -> set[str]:
-    """Bridges VM ports are on now, or VMs are defined on (directly or via a libvirt network)."""
-    nets = {n.name: n.bridge for n in ctx.deployment.networks if n.host == host and n.bridge}
-    out: set[str] = set()
-    for v in ctx.deployment.vms:
-        if v.host == host:
-            for itf in v.interfaces:
-                br = itf.source if itf.type == "bridge" else nets.get(itf.source)
-                if itf.type in ("bridge", "network") and br:
-                    out.add(br)
-    return out
-
-
 @check(
     id="HVA-195",
     title="VM bridges with a physical uplink filter VLAN tags",
@@ -617,7 +605,9 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
     when its uplink reaches a switch trunk, a guest can send into any VLAN of that trunk. A bridge
     whose uplink is a VLAN sub-interface carries one VLAN only. An uplink that also carries the
     host's own VLAN sub-interfaces (eno1.20) is a trunk; whether any other plain uplink's switch
-    port is a trunk is outside the host: that case is asked."""
+    port is a trunk is outside the host: that case is asked. An Open vSwitch bridge's ports all
+    show `master ovs-system` (the datapath), so its uplinks and VLAN tags are only in
+    `ovs-vsctl`: a VM bridge of that kind is asked too."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, vf, info = h.facts.bridges, h.facts.bridge_vlan_filtering, h.facts.link_info
@@ -626,12 +616,16 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, "VM bridges with a trunk uplink filter VLAN tags")
             continue
         vm_ports = ("vnet", "tap", "macvtap", "veth")
-        defined = _vm_bridges(ctx, h.name)
+        defined = vm_bridges(ctx, h.name)
         refs: list[Source] = [*bridges.sources]
         unfiltered: list[str] = []
         trunks: list[str] = []
+        ovs: list[str] = []
         for br, members in sorted(bridges.get().items()):
             if not (br in defined or any(m.startswith(vm_ports) for m in members)):
+                continue
+            if info.get().get(br, ("", "", ""))[0] == "openvswitch":
+                ovs.append(br)  # its ports (uplinks, VM taps) show master ovs-system only
                 continue
             uplinks = [m for m in members if not m.startswith(vm_ports)]
             if not uplinks or vf.get().get(br):
@@ -651,6 +645,18 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
                 "VM bridge(s) without vlan_filtering on a trunk: "
                 f"{', '.join(trunks)}: VMs can send tagged frames into those VLANs",
                 *refs,
+            )
+        elif ovs and not unfiltered:
+            yield manual(
+                s,
+                f"VMs are on Open vSwitch bridge(s) {', '.join(ovs)}, whose uplinks and VLAN "
+                "tags only Open vSwitch lists",
+                *refs,
+                question=f"Does every port of Open vSwitch bridge(s) {', '.join(ovs)} that "
+                "carries VMs or leads to the physical network have a VLAN tag or a list of "
+                "approved trunks? Evidence: `ovs-vsctl list-ports BRIDGE` and `ovs-vsctl list "
+                "Port PORT` (tag, trunks, vlan_mode) on the host. Pass: yes for every port; "
+                "fail: a port without tag or trunks forwards every VLAN (ovs-vswitchd.conf.db(5)).",
             )
         elif not unfiltered:
             yield passed(

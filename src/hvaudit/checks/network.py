@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -727,21 +728,40 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
 def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     """One physical NIC per VM bridge is a single point of failure for every VM on it; SP 800-125B
     asks for teams whose members differ in driver, PCI bus and switch (this check sees the team,
-    not those differences)."""
+    not those differences). An Open vSwitch bridge VMs are defined on lists its ports only in
+    `ovs-vsctl` (each shows `master ovs-system` in `ip link`): asked."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        bridges, bonds = h.facts.bridges, h.facts.bonds
-        gap = first_unknown(bridges, bonds)
+        bridges, bonds, info = h.facts.bridges, h.facts.bonds, h.facts.link_info
+        gap = first_unknown(bridges, bonds, info)
         if gap is not None:
             yield unknown(s, gap, "VM bridges are uplinked through a bond of two or more NICs")
             continue
         vm_ports = ("vnet", "tap", "macvtap", "veth")
         internal = _libvirt_internal_bridges(ctx, h.name)
+        defined = defined_bridges(ctx, h.name)
+        ovs = sorted(
+            b
+            for b in bridges.get()
+            if info.get().get(b, ("", "", ""))[0] == "openvswitch" and b in defined
+        )
         vm_bridges = {
             b: m
             for b, m in bridges.get().items()
-            if b not in internal and any(x.startswith(vm_ports) for x in m)
+            if b not in internal and b not in ovs and any(x.startswith(vm_ports) for x in m)
         }
+        if ovs:
+            yield manual(
+                s,
+                f"VMs are on Open vSwitch bridge(s) {', '.join(ovs)}, whose uplinks only Open "
+                "vSwitch lists",
+                *bridges.sources,
+                question=f"Is each Open vSwitch bridge {', '.join(ovs)} uplinked through a bond "
+                "of two or more physical NICs? Evidence: `ovs-vsctl list-ports BRIDGE` and "
+                "`ovs-appctl bond/show` on the host. Pass: yes for every bridge; fail: a bridge "
+                "with one physical port or none.",
+            )
+            continue
         if not vm_bridges:
             yield not_applicable(
                 s, "no bridge with a physical uplink carries VM ports", *bridges.sources
