@@ -336,3 +336,18 @@ def test_sudoers_includes(host_scan, extra: str, status: str, part: str) -> None
     a = host_scan({"sudoers": (SUDOERS + extra, 0)})
     assert outcomes(a, "HVA-142") == {"hv1": status}, messages(a, "HVA-142")
     assert part in messages(a, "HVA-142")["hv1"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "status"),
+    [
+        ("task-xfce-desktop\t3.73\tii \n", "fail"),
+        ("x11vnc\t0.9.16-9\tii \n", "fail"),
+        # a server's user-session D-Bus and X authority tools are no desktop
+        ("dbus-user-session\t1.14.10-1\tii \nxauth\t1:1.1.2-1\tii \n", "pass"),
+    ],
+)
+def test_desktop_classes(host_scan, extra: str, status: str) -> None:
+    pkgs = HARDENED_HOST["dpkg-packages"][0] + extra
+    a = host_scan({"dpkg-packages": (pkgs, 0)})
+    assert outcomes(a, "HVA-001") == {"hv1": status}, messages(a, "HVA-001")

@@ -1320,10 +1320,6 @@ def test_nwfilter_on_an_ovs_port_is_a_question(tmp_path: Path) -> None:
     assert outcomes(a, "HVA-191") == {"ovs_ct": "manual", "lb_ct": "pass"}, messages(a, "HVA-191")
 
 
-@xfail(
-    "HVA-001: a host with the MATE desktop served over xrdp and TigerVNC's X server passes "
-    "'no desktop or display server' (a fixed list of ten package names)"
-)
 def test_desktop_packages_outside_the_list(host_scan) -> None:
     """Debian package descriptions: tigervnc-standalone-server "Standalone virtual network
     computing server ... Xtigervnc is a VNC server ... an X server"; xorgxrdp "Remote Desktop

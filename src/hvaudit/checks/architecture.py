@@ -25,18 +25,29 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 
-DESKTOP_PACKAGES = (
-    "xserver-xorg-core",
-    "xorg-x11-server-Xorg",
-    "gdm3",
-    "gdm",
-    "gnome-shell",
-    "sddm",
-    "lightdm",
-    "plasma-desktop",
-    "xfce4-session",
-    "xwayland",
-)
+#: Packages that put a display server, a remote desktop, a display manager or a desktop session
+#: on the host (Debian and Fedora names; each package's own description says which): display
+#: servers (Xorg, Xwayland, Weston; TigerVNC's and TightVNC's X servers, x11vnc, Xvfb), remote
+#: desktops (xrdp, xorgxrdp), display managers, and desktop sessions or window managers.
+DESKTOP_PACKAGES = frozenset(
+    {
+        "xserver-xorg-core", "xorg-x11-server-Xorg", "xwayland", "xorg-x11-server-Xwayland",
+        "weston", "xvfb", "xorg-x11-server-Xvfb",
+        "tigervnc-standalone-server", "tigervnc-server", "tightvncserver", "x11vnc",
+        "xrdp", "xorgxrdp",
+        "gdm3", "gdm", "sddm", "lightdm", "xdm", "lxdm", "slim", "nodm",
+        "gnome-shell", "gnome-session", "gnome-session-bin", "mate-session-manager",
+        "xfce4-session", "lxsession", "lxqt-session", "cinnamon-session", "budgie-desktop",
+        "plasma-desktop", "plasma-workspace", "kde-plasma-desktop", "enlightenment",
+        "openbox", "fluxbox", "icewm", "i3-wm", "awesome",
+    }
+)  # fmt: skip
+
+
+def is_desktop_package(name: str) -> bool:
+    """A package of DESKTOP_PACKAGES, or a Debian desktop task (`task-gnome-desktop`,
+    `task-xfce-desktop`, ...: tasksel's metapackages that install a whole desktop)."""
+    return name in DESKTOP_PACKAGES or (name.startswith("task-") and name.endswith("-desktop"))
 
 
 @check(
@@ -66,7 +77,7 @@ def host_os_minimal(ctx: Context) -> Iterator[Outcome]:
         if not pk.known:
             yield unknown(s, pk, "the host has no desktop or display server installed")
             continue
-        found = sorted(p for p in pk.get() if p in DESKTOP_PACKAGES)
+        found = sorted(p for p in pk.get() if is_desktop_package(p))
         if found:
             yield failed(s, f"desktop/display packages installed: {', '.join(found)}", *pk.sources)
         else:
