@@ -1426,6 +1426,27 @@ def test_ksm_never_merges_huge_page_backed_vms(host_scan) -> None:
     assert messages(b, "HVA-061")["hv1"].endswith("without <nosharepages/>: plain")
 
 
+def test_device_acl_needs_the_devices_controller_and_swtpm_no_root(host_scan) -> None:
+    """redteam2 #69, #70: qemu.conf cgroup_controllers without "devices" applies no device ACL;
+    swtpm_user/group root runs every vTPM VM's TPM emulator as root (no vTPM VM: nothing runs)."""
+    base = HARDENED_HOST["/etc/libvirt/qemu.conf"]
+    a = host_scan({"/etc/libvirt/qemu.conf": base + 'cgroup_controllers = [ "cpu", "memory" ]\n'})
+    assert outcomes(a, "HVA-053") == {"hv1": "fail"}
+    assert messages(a, "HVA-053")["hv1"] == (
+        "cgroup_controllers = ['cpu', 'memory'] leaves out 'devices': no device ACL is applied"
+    )
+    conf = {"/etc/libvirt/qemu.conf": base + 'swtpm_user = "root"\nswtpm_group = "+0"\n'}
+    tpm = "<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>"
+    b = host_scan(conf, domains=[domain_xml("vtpm", body=tpm), domain_xml("plain")])
+    assert outcomes(b, "HVA-042") == {"hv1": "fail"}
+    assert messages(b, "HVA-042")["hv1"] == (
+        "qemu.conf sets swtpm_user = root, swtpm_group = +0: the TPM emulator of VM(s) vtpm "
+        "runs as root"
+    )
+    c = host_scan(conf, domains=[domain_xml("plain")])
+    assert outcomes(c, "HVA-042") == {"hv1": "pass"}
+
+
 def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
     """redteam2 #8, #14: nwfilter applies to network, bridge and ethernet interfaces only
     (formatnwfilter "Concepts"); a vhost-user port (user-space switch) and the socket tunnels

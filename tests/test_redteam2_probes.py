@@ -1713,10 +1713,6 @@ def test_domain_name_read_but_not_restricting(host_scan) -> None:
     assert outcomes(a, "HVA-131") == {"hv1": "manual"}, messages(a, "HVA-131")
 
 
-@xfail(
-    'HVA-053: qemu.conf cgroup_controllers without "devices" (no device cgroup, so no device '
-    "ACL at all) passes as 'cgroup_device_acl default'"
-)
 def test_cgroup_controllers_without_devices(host_scan) -> None:
     """qemu.conf.in, cgroup_controllers: "What cgroup controllers to make use of with QEMU
     guests ... - 'devices' - use for device whitelisting"; a list without it (the default list
@@ -1730,10 +1726,6 @@ def test_cgroup_controllers_without_devices(host_scan) -> None:
     assert "cgroup_controllers" in messages(a, "HVA-053")["hv1"]
 
 
-@xfail(
-    'HVA-042: qemu.conf swtpm_user = "root" runs the TPM emulator of every vTPM VM as root; '
-    "only QEMU's own user is judged"
-)
 def test_swtpm_as_root_emulates_a_device_as_root(host_scan) -> None:
     """qemu.conf.in: "User for the swtpm binary (TPM Emulator)" (swtpm_user/swtpm_group, default
     tss or swtpm by distribution). swtpm parses every TPM command the guest sends: it is device

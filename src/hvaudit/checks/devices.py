@@ -259,7 +259,10 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     label"; qemu.conf: a leading '+' forces a numeric id): that VM's QEMU then runs as root
     whatever qemu.conf says, which the domain XML alone proves. The label is "user:group", so
     `+64055:+0` runs that VM's QEMU in group root: the same high privileges qemu.conf
-    `group = "root"` gives every VM (libvirt qemuDomainObjCheckTaint: cfg->group == 0)."""
+    `group = "root"` gives every VM (libvirt qemuDomainObjCheckTaint: cfg->group == 0). The TPM
+    emulator libvirt starts for each VM with an emulated vTPM is device emulation for that guest
+    too (swtpm parses every TPM command it sends): qemu.conf `swtpm_user`/`swtpm_group` root
+    (default tss, qemu.conf.in) fails the same way."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         root_vms = [
@@ -293,6 +296,26 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             # libvirt taints every VM it starts so "high-privileges" (qemuDomainObjCheckTaint:
             # cfg->user == 0 || cfg->group == 0): group root opens root-group files and devices.
             yield failed(s, f"qemu.conf sets group = {group}: QEMU runs in group root", gsrc)
+            continue
+        vtpm_vms = sorted(
+            v.name for v in ctx.deployment.vms if v.host == h.name and "emulator" in v.tpm_backends
+        )
+        swtpm = [
+            (key, value, where)
+            for key in ("swtpm_user", "swtpm_group")
+            for value, where in (conf_value(h, "qemu.conf", key),)
+            if value is not None and str(value) in ROOT_IDS
+        ]
+        if vtpm_vms and swtpm:
+            # qemu.conf.in: "User for the swtpm binary" (default tss): swtpm parses every TPM
+            # command the guest sends, device emulation as much as QEMU's own.
+            yield failed(
+                s,
+                "qemu.conf sets "
+                + ", ".join(f"{key} = {value}" for key, value, _ in swtpm)
+                + f": the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} runs as root",
+                *(where for _, _, where in swtpm),
+            )
             continue
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in ("root", "0")]
         capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]

@@ -171,7 +171,10 @@ def device_acl(ctx: Context) -> Iterator[Outcome]:
     /dev/random, /dev/urandom, /dev/ptmx, /dev/kvm; src/qemu/qemu_cgroup.c defaultDeviceACL,
     older releases added /dev/kqemu, /dev/rtc, /dev/hpet, /dev/vfio/vfio, /dev/net/tun);
     namespaces is [ "mount" ] for the system daemon (src/qemu/qemu_conf.c
-    virQEMUDriverConfigNew). Every extra ACL entry is a host device every VM's QEMU may open."""
+    virQEMUDriverConfigNew). Every extra ACL entry is a host device every VM's QEMU may open.
+    The ACL needs the devices controller: qemu.conf.in, cgroup_controllers ("'devices' - use for
+    device whitelisting"; unset, libvirt uses every controller the host has), so a list that
+    leaves it out applies no device ACL at all."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -180,7 +183,13 @@ def device_acl(ctx: Context) -> Iterator[Outcome]:
             continue
         acl, asrc = conf_value(h, "qemu.conf", "cgroup_device_acl")
         ns, nsrc = conf_value(h, "qemu.conf", "namespaces")
+        ctl, csrc = conf_value(h, "qemu.conf", "cgroup_controllers")
         problems = []
+        if isinstance(ctl, list) and "devices" not in [str(c) for c in ctl]:
+            problems.append(
+                f"cgroup_controllers = {ctl} leaves out 'devices': no device ACL is applied"
+            )
+            asrc = csrc
         if acl is not None:
             allowed = set(DEFAULT_DEVICE_ACL) | set(HISTORIC_DEVICE_ACL)
             extra = [str(d) for d in acl if str(d) not in allowed]
