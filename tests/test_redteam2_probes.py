@@ -1450,10 +1450,6 @@ def test_static_apparmor_profile_confines_its_vm(host_scan) -> None:
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
 
 
-@xfail(
-    "HVA-151: pam_radius_auth with localifdown counts as a second factor; when the RADIUS "
-    "server is unreachable it returns PAM_IGNORE and the password alone logs in"
-)
 def test_radius_localifdown_is_no_second_factor(host_scan) -> None:
     """FreeRADIUS pam_radius USAGE, localifdown: "This option tells pam_radius to return
     PAM_IGNORE instead of PAM_AUTHINFO_UNAVAIL if RADIUS auth failed due to network

@@ -852,3 +852,21 @@ def test_management_service_on_a_vm_network_address(host_scan) -> None:
     )
     a = host_scan(domains=[natvm], networks=[NAT_NET])
     assert outcomes(a, "HVA-210") == {"hv1": "pass"}
+
+
+def test_pam_radius_localifdown_is_no_second_factor(host_scan) -> None:
+    """redteam2 #53: pam_radius_auth localifdown returns PAM_IGNORE when the RADIUS server is
+    unreachable (FreeRADIUS pam_radius USAGE), so the password alone logs in then."""
+    a = host_scan(
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth required pam_radius_auth.so localifdown\n"
+            "@include common-auth\n",
+        }
+    )
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}
+    assert messages(a, "HVA-151")["hv1"] == (
+        "SSH logins need a single factor: keyboard-interactive alone logs in "
+        "(AuthenticationMethods keyboard-interactive); pam_radius_auth (required, localifdown) "
+        "does not fail the login when the factor is missing"
+    )

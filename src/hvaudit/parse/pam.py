@@ -66,11 +66,14 @@ KNOWLEDGE_MODULES = (
 #: pam_google_authenticator `nullok` returns PAM_IGNORE for a user with no secret file, pam_u2f
 #: `nouserok` succeeds for a user with no registered key (their man pages / READMEs), pam_yubico
 #: `nullok` does not fail a user with no token declared in its mapping files or LDAP (yubico-pam
-#: README module arguments; Yubico/yubico-pam#119: implemented in OTP mode, found with `search`).
+#: README module arguments; Yubico/yubico-pam#119: implemented in OTP mode, found with `search`),
+#: pam_radius_auth `localifdown` returns PAM_IGNORE when the RADIUS server cannot be reached
+#: ("continue down the stack regardless of the control flag", FreeRADIUS pam_radius USAGE).
 BYPASS_OPTIONS = {
     "pam_google_authenticator": ("nullok",),
     "pam_u2f": ("nouserok",),
     "pam_yubico": ("nullok",),
+    "pam_radius_auth": ("localifdown",),
 }
 
 #: The return codes a module can give, as pam.conf(5) names them (success, ignore, and the
