@@ -1241,10 +1241,6 @@ def test_static_label_equal_to_a_running_dynamic_label(tmp_path: Path) -> None:
     assert "dyn_a" in msgs["stat_b"]
 
 
-@xfail(
-    "HVA-160: the running sshd was started with -o PermitRootLogin=yes (visible in its "
-    "process title); `sshd -T` without those options prints the file's 'no' and passes"
-)
 def test_sshd_command_line_option_overrides_the_file(host_scan) -> None:
     """sshd(8), -o option: "Can be used to give options in the format used in the configuration
     file"; command-line options take precedence over the file (sshd reads them first, and the

@@ -870,3 +870,19 @@ def test_pam_radius_localifdown_is_no_second_factor(host_scan) -> None:
         "(AuthenticationMethods keyboard-interactive); pam_radius_auth (required, localifdown) "
         "does not fail the login when the factor is missing"
     )
+
+
+def test_sshd_command_line_option_wins_over_the_file(host_scan) -> None:
+    """redteam2 #44: sshd(8) -o on the running listener (its title keeps its argv) comes before
+    the file; "the first obtained value will be used" (sshd_config(5))."""
+    from conftest import HARDENED_HOST
+
+    procs = HARDENED_HOST["processes"][0].replace(
+        "sshd: /usr/sbin/sshd -D [listener]",
+        "sshd: /usr/sbin/sshd -D -o PermitRootLogin=yes -oPasswordAuthentication=yes [listener]",
+    )
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin yes (sshd's command line: -o PermitRootLogin=yes)"
+    )

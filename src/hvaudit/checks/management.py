@@ -1016,7 +1016,9 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     the settings without any Match block applied (sshd(8) -C: only with a connection
     specification are the Match directives that would apply applied), so a Match block that sets
     PermitRootLogin to anything but no (for an address, a host, a group or root itself) is read
-    from sshd_config and the files it includes; when those cannot be read the answer is manual."""
+    from sshd_config and the files it includes; when those cannot be read the answer is manual.
+    Options on the running sshd's command line (`-o PermitRootLogin=yes`, sshd(8)) come first and
+    win over the file ("the first obtained value will be used", sshd_config(5))."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -1053,9 +1055,13 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
             else:
                 yield passed(s, "PermitRootLogin no", *f.sources, *blocks.sources)
         else:
+            cmdline = [
+                o for o in f.get().get("-o", "").split() if o.lower().startswith("permitrootlogin")
+            ]
             yield failed(
                 s,
-                f"PermitRootLogin {f.get().get('permitrootlogin', 'prohibit-password')}",
+                f"PermitRootLogin {f.get().get('permitrootlogin', 'prohibit-password')}"
+                + (f" (sshd's command line: -o {cmdline[0]})" if cmdline else ""),
                 *f.sources,
             )
 

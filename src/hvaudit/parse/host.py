@@ -318,6 +318,16 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.ssh_server = _ssh_server(ev, processes, f.listeners)
     f.sshd = _sshd_fact(ev, f.ssh_server)
     f.sshd_match = _sshd_match(ev, f.ssh_server)
+    # `-o Keyword=value` on the running sshd's command line comes before the file: "the first
+    # obtained value will be used" (sshd_config(5)), and `sshd -T` run by hvaudit has no -o.
+    overrides = _sshd_command_line_options(processes)
+    if overrides and f.sshd.known:
+        merged = dict(f.sshd.get())
+        for opt in overrides:
+            key, _, value = opt.replace("=", " ", 1).partition(" ")
+            merged[key.strip().lower()] = value.strip()
+        merged["-o"] = " ".join(overrides)
+        f.sshd = Fact.of(merged, *f.sshd.sources, *processes.sources)
     # `sshd -T` and the files read are the default configuration's; an sshd started with
     # `-f FILE` (sshd(8)) runs another one, which nothing here read.
     other = [p for p in _config_options(processes, ("sshd",)).get("sshd", []) if p != SSHD_CONFIG]
@@ -1719,6 +1729,29 @@ def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) ->
     return Fact.unavailable(
         f"{param} could not be read ({got.reason or got.state})", got.source, *cmdline.sources
     )
+
+
+def _sshd_command_line_options(processes: Fact[str]) -> list[str]:
+    """The `-o Keyword=value` options of the running sshd listener (its title keeps its argv:
+    "sshd: /usr/sbin/sshd -D -o ... [listener]"), in order; sshd(8) -o."""
+    if not processes.known:
+        return []
+    out: list[str] = []
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        if len(parts) != 3:
+            continue
+        words = parts[2].split()
+        if words and words[0] == "sshd:":
+            words = words[1:]
+        if not words or words[0].rsplit("/", 1)[-1] != "sshd":
+            continue
+        for i, w in enumerate(words[1:], 1):
+            if w == "-o" and i + 1 < len(words):
+                out.append(words[i + 1])
+            elif w.startswith("-o") and len(w) > 2:
+                out.append(w[2:])
+    return list(dict.fromkeys(out))
 
 
 def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, list[str]]:
