@@ -875,10 +875,6 @@ def test_accept_all_before_clean_traffic(tmp_path: Path) -> None:
 GROUP = HARDENED_HOST["/etc/group"]
 
 
-@xfail(
-    'HVA-142: libvirtd.conf unix_sock_group = "virtadmins" (auth_unix_rw none, socket 0770) '
-    "gives its four members full control of every VM; only sudo/wheel/admin/libvirt are counted"
-)
 def test_socket_group_members_are_administrators(host_scan) -> None:
     """libvirtd.conf.in, unix_sock_group: "Set the UNIX domain socket group ownership. This can
     be used to allow a 'trusted' set of users access to management capabilities without
@@ -901,10 +897,6 @@ def test_socket_group_members_are_administrators(host_scan) -> None:
     assert "bob" in messages(a, "HVA-142")["hv1"]
 
 
-@xfail(
-    "HVA-142: members of the disk group (raw access to every block device, the VMs' disks and "
-    "the host's root file system) are not counted"
-)
 def test_disk_group_members_are_root_equivalent(host_scan) -> None:
     """Debian wiki, SystemGroups: "disk: Raw access to disks. Mostly equivalent to root access."
     On a hypervisor the disks are also every VM's storage. alice (sudo) + bob, carol, dave

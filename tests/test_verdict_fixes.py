@@ -886,3 +886,28 @@ def test_sshd_command_line_option_wins_over_the_file(host_scan) -> None:
     assert messages(a, "HVA-160")["hv1"] == (
         "PermitRootLogin yes (sshd's command line: -o PermitRootLogin=yes)"
     )
+
+
+def test_root_equivalent_groups(host_scan) -> None:
+    """redteam2 #30: the group of a libvirt socket that asks for no authorization and the disk
+    group are root-equivalent (libvirtd.conf.in unix_sock_group; Debian wiki SystemGroups)."""
+    from conftest import HARDENED_HOST
+
+    group = HARDENED_HOST["/etc/group"]
+    conf = (
+        'access_drivers = [ "polkit" ]\naudit_level = 2\nauth_unix_rw = "none"\n'
+        'unix_sock_group = "virtadmins"\nunix_sock_rw_perms = "0770"\n'
+    )
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "/etc/group": group + "virtadmins:x:120:bob,carol,dave\n",
+            "libvirt-sockets": ("770 root virtadmins /run/libvirt/libvirt-sock\n", 1),
+        }
+    )
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+    assert messages(a, "HVA-142")["hv1"] == (
+        "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root"
+    )
+    a = host_scan({"/etc/group": group.replace("root:x:0:\n", "root:x:0:\ndisk:x:6:bob,carol\n")})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}

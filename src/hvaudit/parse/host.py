@@ -47,7 +47,10 @@ __all__ = ["parse_host_facts", "parse_libvirt_host"]
 T = TypeVar("T")
 
 NON_LOGIN_SHELLS = ("nologin", "false", "sync", "halt", "shutdown", "true")
-ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt")
+ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt", "disk")
+"""Groups whose members are root-equivalent on a hypervisor: sudo's, libvirt's and disk ("Raw
+access to disks. Mostly equivalent to root access", Debian wiki SystemGroups; on a hypervisor the
+disks are every VM's storage too)."""
 PAM_STACK_FILES = (
     "/etc/pam.d/sshd",
     "/etc/pam.d/common-auth",
@@ -822,9 +825,49 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     for user_list in lists:
         for item in user_list:
             add(item, frozenset())
-    for group in ADMIN_GROUPS:
+    for group in (*ADMIN_GROUPS, *_socket_groups(ev)):
         principals.update(groups.get(group, set()))
     return Fact.of(tuple(sorted(principals)), got.source, Source(_file("/etc/group")))
+
+
+def _socket_groups(ev: HostEvidence) -> list[str]:
+    """Groups that may write to a libvirt read-write socket whose daemon asks for no
+    authorization (auth_unix_rw = "none"): connecting is then administering every VM.
+    libvirtd.conf.in, unix_sock_group: "allow a 'trusted' set of users access to management
+    capabilities without becoming root". The group is the socket's as stat reports it (the mode
+    in effect), else the file's unix_sock_group with a group-writable unix_sock_rw_perms."""
+    stats: dict[str, tuple[str, str]] = {}
+    st = ev.get(_cmd("libvirt-sockets"))
+    for line in st.text.splitlines() if st.state == "ok" else []:
+        parts = line.split()
+        if len(parts) == 4 and parts[0].isdigit():
+            stats[parts[3]] = (parts[0], parts[2])
+    out: list[str] = []
+    for daemon in LIBVIRT_DAEMONS:
+        conf = ev.get(_file(f"/etc/libvirt/{daemon}.conf"))
+        if conf.state != "ok":
+            continue
+        try:
+            values, _ = parse_conf(conf.text, f"{daemon}.conf")
+        except InputError:
+            continue
+        if values.get("auth_unix_rw") != "none":
+            continue
+        sock = (
+            "/run/libvirt/virtqemud-sock" if daemon == "virtqemud" else "/run/libvirt/libvirt-sock"
+        )
+        if sock in stats:
+            mode, group = stats[sock]
+        else:
+            mode = str(values.get("unix_sock_rw_perms") or "")
+            group = str(values.get("unix_sock_group") or "")
+        try:
+            writable = int(mode, 8) & 0o020 != 0
+        except ValueError:
+            writable = False
+        if writable and group and group != "root":
+            out.append(group)
+    return out
 
 
 def _sshd(g: Got) -> Fact[dict[str, str]]:
