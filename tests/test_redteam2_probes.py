@@ -1392,10 +1392,6 @@ def test_tls_listener_on_a_configured_port_is_judged(host_scan) -> None:
     assert outcomes(a, "HVA-034") == {"hv1": "fail"}, messages(a, "HVA-034")
 
 
-@xfail(
-    'HVA-042: qemu.conf user = "toor", an account with uid 0 in the collected /etc/passwd, '
-    "passes as a non-root user when no QEMU runs to show it"
-)
 def test_qemu_user_that_is_uid_0_by_another_name(host_scan) -> None:
     """qemu.conf.in: `user` is a user name or "+N" uid; libvirt resolves a name through the
     passwd database (virGetUserID), so a second uid-0 account is root under another name. The

@@ -911,3 +911,19 @@ def test_root_equivalent_groups(host_scan) -> None:
     )
     a = host_scan({"/etc/group": group.replace("root:x:0:\n", "root:x:0:\ndisk:x:6:bob,carol\n")})
     assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+
+
+def test_qemu_user_with_uid_0_under_another_name(host_scan) -> None:
+    """redteam2 #51: libvirt resolves qemu.conf's user through passwd (virGetUserID)."""
+    from conftest import HARDENED_HOST
+
+    passwd = HARDENED_HOST["/etc/passwd"] + "toor:x:0:0:backup root:/root:/usr/sbin/nologin\n"
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace('user = "libvirt-qemu"', 'user = "toor"')
+    procs = "".join(
+        line + "\n" for line in HARDENED_HOST["processes"][0].splitlines() if "qemu" not in line
+    )
+    a = host_scan({"/etc/passwd": passwd, "/etc/libvirt/qemu.conf": conf, "processes": (procs, 0)})
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}
+    assert messages(a, "HVA-042")["hv1"] == (
+        "qemu.conf sets user = toor, which /etc/passwd gives uid 0: QEMU runs as root"
+    )

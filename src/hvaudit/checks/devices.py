@@ -72,6 +72,18 @@ UNCONFINED_TYPES = ("unconfined_t", "unconfined_service_t", "spc_t", "kernel_t",
 ROOT_IDS = ("0", "+0", "root")
 
 
+def _uid0_name(h: Host, user: object) -> Source | None:
+    """The passwd evidence when qemu.conf's `user` names an account with uid 0 under another
+    name: libvirt resolves a name through the passwd database (virGetUserID), so such an account
+    is root (qemu.conf.in: user is a name or a "+N" uid)."""
+    if user is None or str(user).startswith("+") or not h.facts.accounts.known:
+        return None
+    for acct in h.facts.accounts.get():
+        if acct.name == str(user) and acct.uid == 0:
+            return h.facts.accounts.sources[0] if h.facts.accounts.sources else Source("")
+    return None
+
+
 def _dac_root(v: Vm) -> tuple[str, Source] | None:
     """The <seclabel model='dac'> that runs this VM's QEMU as uid 0 or in gid 0 ("user:group":
     `+0:+0`, `root:root`, `+64055:+0`), as ("uid 0" | "gid 0", its source)."""
@@ -290,6 +302,15 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         user, src = conf_value(h, "qemu.conf", "user")
         if user is not None and str(user) in ("root", "+0", "0"):
             yield failed(s, f"qemu.conf sets user = {user}", src)
+            continue
+        uid0 = _uid0_name(h, user)
+        if uid0 is not None:
+            yield failed(
+                s,
+                f"qemu.conf sets user = {user}, which /etc/passwd gives uid 0: QEMU runs as root",
+                src,
+                uid0,
+            )
             continue
         group, gsrc = conf_value(h, "qemu.conf", "group")
         if group is not None and str(group) in ("root", "+0", "0"):
