@@ -1552,10 +1552,6 @@ def test_sudoers_include_outside_the_collected_files(host_scan, directive: str) 
     assert directive.split()[1] in messages(a, "HVA-142")["hv1"]
 
 
-@xfail(
-    "HVA-151: `auth include mfa-custom` (a PAM file that is not collected) is read as empty and "
-    "the login fails as single-factor; the file may well hold the second factor"
-)
 @pytest.mark.parametrize("control", ["include", "substack"])
 def test_pam_include_of_an_uncollected_file_is_a_question(host_scan, control: str) -> None:
     """pam.conf(5): `include` and `substack` pull in all lines of the named file in /etc/pam.d.

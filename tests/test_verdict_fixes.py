@@ -927,3 +927,16 @@ def test_qemu_user_with_uid_0_under_another_name(host_scan) -> None:
     assert messages(a, "HVA-042")["hv1"] == (
         "qemu.conf sets user = toor, which /etc/passwd gives uid 0: QEMU runs as root"
     )
+
+
+@pytest.mark.parametrize("control", ["include", "substack"])
+def test_pam_auth_include_of_an_uncollected_file(host_scan, control: str) -> None:
+    """redteam2 #62: pam.conf(5) include/substack pull in another file's auth lines; one that
+    is not collected leaves the factors unknown (Debian's common-account etc. hold none)."""
+    pam = f"auth {control} mfa-custom\n@include common-auth\n@include common-account\n"
+    a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (SSHD_KBD_ONLY, 0)})
+    assert outcomes(a, "HVA-151") == {"hv1": "manual"}
+    assert messages(a, "HVA-151")["hv1"] == (
+        "evidence unavailable: sshd's PAM auth stack includes /etc/pam.d/mfa-custom (not "
+        "collected): the factors it requires are unknown"
+    )

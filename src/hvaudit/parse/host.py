@@ -38,7 +38,7 @@ from hvaudit.parse.libvirt_conf import (
     effective_qemu_conf,
     parse_conf,
 )
-from hvaudit.parse.pam import OTP_MODULES, parse_stack, required_factors
+from hvaudit.parse.pam import OTP_MODULES, parse_stack, required_factors, unread_auth_files
 from hvaudit.parse.rsyslog import rsyslog_forwarding
 from hvaudit.safexml import parse_xml
 
@@ -1094,6 +1094,14 @@ def _mfa_one(
             f"sshd runs PAM for password/keyboard-interactive logins, but {why}",
             *evidence,
             sshd_pam.source,
+        )
+    unread = unread_auth_files(texts, "sshd") if uses_pam else []
+    if unread:
+        return Fact.unavailable(
+            "sshd's PAM auth stack includes "
+            + ", ".join(f"/etc/pam.d/{u}" for u in unread)
+            + " (not collected): the factors it requires are unknown",
+            *evidence,
         )
     pam = required_factors(stack) if uses_pam else {}
 

@@ -174,6 +174,39 @@ def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
     return Stack(tuple(items))
 
 
+#: Files an `@include` brings in that hold no auth lines on a stock system (Debian's account,
+#: session and password stacks), so not reading them leaves the auth stack whole.
+NON_AUTH_INCLUDES = (
+    "common-account",
+    "common-session",
+    "common-session-noninteractive",
+    "common-password",
+)
+
+
+def unread_auth_files(texts: dict[str, str], name: str, depth: int = 0) -> list[str]:
+    """The files an auth stack pulls in (`auth include X`, `auth substack X`, `@include X`) that
+    are not in `texts`: their auth rules are unknown (pam.conf(5) include / substack)."""
+    if depth > 8 or name not in texts:
+        return []
+    out: list[str] = []
+    for raw in texts[name].splitlines():
+        line = raw.split("#", 1)[0].strip()
+        target = ""
+        if line.startswith("@include"):
+            target = line.split()[-1].rsplit("/", 1)[-1]
+            if target in NON_AUTH_INCLUDES:
+                continue
+        else:
+            m = _LINE.match(line)
+            control = m.group(1).lower() if m and not m.group(1).startswith("[") else ""
+            if m and control in ("include", "substack"):
+                target = m.group(2).rsplit("/", 1)[-1]
+        if target:
+            out += [target] if target not in texts else unread_auth_files(texts, target, depth + 1)
+    return list(dict.fromkeys(out))
+
+
 Outcomes = Callable[[PamRule], tuple[str, ...]]
 
 
