@@ -940,3 +940,34 @@ def test_pam_auth_include_of_an_uncollected_file(host_scan, control: str) -> Non
         "evidence unavailable: sshd's PAM auth stack includes /etc/pam.d/mfa-custom (not "
         "collected): the factors it requires are unknown"
     )
+
+
+def test_static_apparmor_profile_of_a_running_vm_confines_it(host_scan) -> None:
+    """redteam2 #52 (host part): a static apparmor label names the profile QEMU runs under
+    (security_apparmor.c); loaded in enforce mode, the host's MAC confinement holds."""
+    from conftest import HARDENED_HOST
+
+    profiles = HARDENED_HOST["/sys/kernel/security/apparmor/profiles"]
+    strict = domain_xml(
+        "strict",
+        body="<seclabel type='static' model='apparmor' relabel='no'>"
+        "<label>vm-strict-profile</label></seclabel>",
+    )
+    a = host_scan(
+        {"/sys/kernel/security/apparmor/profiles": profiles + "vm-strict-profile (enforce)\n"},
+        domains=[domain_xml("web01"), strict],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}
+    a = host_scan(
+        {"/sys/kernel/security/apparmor/profiles": profiles + "vm-strict-profile (complain)\n"},
+        domains=[domain_xml("web01"), strict],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}
+    assert messages(a, "HVA-043")["hv1"] == (
+        "AppArmor profiles not enforcing: vm-strict-profile (complain)"
+    )
+    a = host_scan(domains=[domain_xml("web01"), strict])
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}
+    assert messages(a, "HVA-043")["hv1"] == (
+        "running VM(s) without a loaded libvirt-<uuid> profile: strict"
+    )

@@ -508,7 +508,17 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
         if n.rsplit("/", 1)[-1] in ("libvirtd", "virtqemud") and m not in APPARMOR_ENFORCING
     }
     running = [v for v in ctx.deployment.vms if v.host == h.name and v.running]
-    unprofiled = [v.name for v in running if f"libvirt-{v.uuid}" not in libvirt]
+    # a VM with a static apparmor label runs under the profile it names (security_apparmor.c
+    # changes to the <label> profile), not libvirt-<uuid>: that profile must be loaded, enforcing
+    own = {v.name: _vm_profile(v) for v in running}
+    unprofiled = [name for name, prof in own.items() if prof not in profiles]
+    lax += sorted(
+        f"{prof} ({profiles[prof]})"
+        for prof in set(own.values())
+        if prof in profiles
+        and not prof.startswith("libvirt-")
+        and profiles[prof] not in APPARMOR_ENFORCING
+    )
     if lax:
         return failed(s, f"AppArmor profiles not enforcing: {', '.join(lax[:6])}", *aa.sources)
     if unprofiled:
@@ -765,6 +775,15 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
 def _model(model: str) -> str:
     """A label's security model, the unnamed default read as SELinux (its label syntax)."""
     return model or "selinux"
+
+
+def _vm_profile(v: Vm) -> str:
+    """The AppArmor profile the VM's QEMU runs under: its static apparmor label's, else
+    libvirt-<uuid>."""
+    for lbl in v.security_labels:
+        if lbl.model == "apparmor" and lbl.type == "static" and (lbl.label or "").strip():
+            return _profile(lbl, v.uuid)
+    return f"libvirt-{v.uuid}"
 
 
 def _profile(lbl: SecurityLabel, uuid: str) -> str:
