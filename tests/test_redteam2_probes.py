@@ -1029,10 +1029,6 @@ def test_vmware_vlance_is_the_pcnet_nic(tmp_path: Path, capsys: pytest.CaptureFi
     assert status == "fail", msg
 
 
-@xfail(
-    "HVA-033: socket-activated sshd (ssh.socket, the default on Ubuntu 24.04) is reported as an "
-    "unapproved listener 'systemd (tcp/22)', though sshd is approved"
-)
 def test_socket_activated_sshd_is_the_approved_sshd(host_scan) -> None:
     """systemd.socket(5): with socket activation systemd holds the listening socket and starts
     the service on the first connection, so `ss -p` names systemd (pid 1). Ubuntu 22.10 and later

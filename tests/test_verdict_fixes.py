@@ -971,3 +971,23 @@ def test_static_apparmor_profile_of_a_running_vm_confines_it(host_scan) -> None:
     assert messages(a, "HVA-043")["hv1"] == (
         "running VM(s) without a loaded libvirt-<uuid> profile: strict"
     )
+
+
+def test_socket_activated_approved_services_are_approved(host_scan) -> None:
+    """redteam2 #38: with socket activation systemd holds the socket (systemd.socket(5)); on
+    sshd's port it is sshd's (ssh.socket), on 16514 libvirt's (libvirtd-tls.socket)."""
+    held = (
+        "tcp   LISTEN 0      4096       10.0.0.10:{port}        0.0.0.0:*    "
+        'users:(("systemd",pid=1,fd=60))\n'
+    )
+    a = host_scan(
+        {
+            "listeners": (held.format(port=22) + held.format(port=16514), 0),
+            "sshd-units": ("inactive\ninactive\nactive\ninactive\n", 3),
+        }
+    )
+    assert outcomes(a, "HVA-033") == {"hv1": "pass"}
+    assert messages(a, "HVA-033")["hv1"] == "2 non-loopback listener(s), all approved"
+    a = host_scan({"listeners": (held.format(port=8080), 0)})
+    assert outcomes(a, "HVA-033") == {"hv1": "fail"}
+    assert messages(a, "HVA-033")["hv1"] == "unapproved listeners: systemd (tcp/8080)"

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
+    LIBVIRT_TLS,
     conf_fact,
     conf_value,
     daemon_files,
@@ -247,6 +248,19 @@ def migration_tls(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+def _socket_services(process: str, port: int, ssh_ports: set[int]) -> tuple[str, ...]:
+    """The services a socket systemd holds is for (socket activation, systemd.socket(5): `ss -p`
+    names systemd): sshd on its `sshd -T` ports (ssh.socket), libvirt's daemons on 16509/16514
+    (libvirtd-/virtproxyd-tcp/tls.socket.in ListenStream)."""
+    if process != "systemd":
+        return ()
+    if port in ssh_ports:
+        return ("sshd",)
+    if port in (LIBVIRT_TCP, LIBVIRT_TLS):
+        return LIBVIRT_DAEMONS
+    return ()
+
+
 @check(
     id="HVA-033",
     title="Only approved services listen on the network",
@@ -259,7 +273,9 @@ def migration_tls(ctx: Context) -> Iterator[Outcome]:
 )
 def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     """Every network listener on the host is attack surface of the management console; the 2014
-    draft wants few exposed interfaces and a firewall open only for enabled services."""
+    draft wants few exposed interfaces and a firewall open only for enabled services. A socket
+    systemd holds for an approved service (ssh.socket, libvirt's socket units) is that service's
+    (socket activation, systemd.socket(5))."""
     allowed = set(ctx.profile.allowed_listeners)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -268,11 +284,14 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "only approved services listen on non-loopback addresses")
             continue
         exposed = [lst for lst in f.get() if not lst.loopback]
+        sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
+        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if p.isdigit()}
         extra = sorted(
             {
                 f"{lst.process} ({lst.protocol}/{lst.port})"
                 for lst in exposed
                 if lst.process not in allowed
+                and not set(_socket_services(lst.process, lst.port, ssh_ports)) & allowed
             }
         )
         if extra:
