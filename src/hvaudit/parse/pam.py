@@ -174,13 +174,15 @@ def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
     return Stack(tuple(items))
 
 
-#: Files an `@include` brings in that hold no auth lines on a stock system (Debian's account,
-#: session and password stacks), so not reading them leaves the auth stack whole.
+#: Files an include brings in that hold no auth lines on a stock system (Debian's account,
+#: session and password stacks; RHEL/Fedora authselect's postlogin, session lines only), so not
+#: reading them leaves the auth stack whole.
 NON_AUTH_INCLUDES = (
     "common-account",
     "common-session",
     "common-session-noninteractive",
     "common-password",
+    "postlogin",
 )
 
 
@@ -202,6 +204,8 @@ def unread_auth_files(texts: dict[str, str], name: str, depth: int = 0) -> list[
             control = m.group(1).lower() if m and not m.group(1).startswith("[") else ""
             if m and control in ("include", "substack"):
                 target = m.group(2).rsplit("/", 1)[-1]
+                if target in NON_AUTH_INCLUDES:
+                    continue
         if target:
             out += [target] if target not in texts else unread_auth_files(texts, target, depth + 1)
     return list(dict.fromkeys(out))
