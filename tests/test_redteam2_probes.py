@@ -1402,10 +1402,6 @@ def test_qemu_user_that_is_uid_0_by_another_name(host_scan) -> None:
     assert "toor" in messages(a, "HVA-042")["hv1"]
 
 
-@xfail(
-    "HVA-043: a running VM confined by a static AppArmor profile of its own (loaded, enforce) "
-    "fails the host as 'running VM(s) without a loaded libvirt-<uuid> profile'"
-)
 def test_static_apparmor_profile_confines_its_vm(host_scan) -> None:
     """libvirt formatdomain, "Security label": a static label names the profile the VM runs
     under (security_apparmor.c changes to the <label> profile, not libvirt-<uuid>). The profile
