@@ -955,10 +955,14 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (
         "HVA-213",
-        MODULAR | {"/etc/libvirt/virtqemud.conf": 'log_outputs = "1:stderr"\nlog_level = 1\n'},
+        MODULAR
+        | {
+            "/etc/libvirt/virtqemud.conf": 'log_outputs = "1:file:/var/log/libvirt/q.log"\n'
+            "log_level = 1\n"
+        },
         "fail",
-        # stderr reaches the journal on this systemd host (systemd.exec(5)); debug level fails
-        "virtqemud.conf: log_level = 1 (debug, floods the log)",
+        "virtqemud.conf: log_outputs '1:file:/var/log/libvirt/q.log' writes only to files or "
+        "stderr; virtqemud.conf: log_level = 1",
     ),
     ("HVA-214", {}, "pass", "audit rules watch /etc/libvirt and /etc/polkit-1"),
     (
