@@ -659,7 +659,9 @@ class LibvirtHost:
     """(file, text) of every polkit rule file that mentions libvirt."""
     nwfilters: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Defined network filters: name -> the filters it references (<filterref>)."""
-    nwfilter_chains: dict[str, tuple[str, int, tuple[int, ...]]] = field(default_factory=dict)
+    nwfilter_chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]] = field(
+        default_factory=dict
+    )
     """Defined network filters: name -> (its chain, the chain's priority, the priorities of its
     rules that accept what the guest sends), as formatnwfilter orders them."""
     secrets: Fact[tuple[LibvirtSecret, ...]] = field(default_factory=_na)

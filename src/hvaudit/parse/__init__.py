@@ -88,6 +88,13 @@ def _domain_args(manifest: Mapping[str, Any], target: str) -> tuple[str, bool, b
 
 SWITCHED = ("network", "bridge", "ethernet")
 SPOOF_FILTERS = {"no-mac-spoofing": "mac", "no-ip-spoofing": "ip", "no-arp-spoofing": "arp"}
+#: The frames whose accept ahead of each anti-spoofing chain keeps that chain from seeing them:
+#: the mac chain checks every frame's source MAC, the ip chain IPv4 frames, the arp chain ARP.
+_BYPASSES = {
+    "mac": frozenset({"all", "ipv4", "ipv6", "arp", "other"}),
+    "ip": frozenset({"all", "ipv4"}),
+    "arp": frozenset({"all", "arp"}),
+}
 
 
 def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
@@ -106,7 +113,7 @@ def _spoofing(
     itf: Interface,
     defs: Fact[dict[str, tuple[str, ...]]],
     networks: dict[str, Network] | None = None,
-    chains: dict[str, tuple[str, int, tuple[int, ...]]] | None = None,
+    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]] | None = None,
 ) -> Fact[SpoofProtection]:
     """What libvirt's nwfilter at this interface stops the guest from forging, resolved once
     through the host's filter definitions (clean-traffic references the three anti-spoofing
@@ -186,7 +193,7 @@ def _spoofing(
             )
         closure = _closure(itf.filter, defs.get())
         covers = frozenset(SPOOF_FILTERS[f] for f in closure if f in SPOOF_FILTERS)
-        bypassed = _accepted_first(closure, chains or {})
+        bypassed = _accepted_first(closure, chains or {}, defs.get())
         if bypassed:
             kinds, note = bypassed
             return Fact.of(
@@ -206,8 +213,30 @@ def _spoofing(
     )
 
 
+def _check_chain(
+    name: str,
+    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]],
+    defs: dict[str, tuple[str, ...]],
+) -> tuple[str, int]:
+    """The chain that does an anti-spoofing filter's checking, and its priority. libvirt's stock
+    no-arp-spoofing is a root-chain container whose checks live in the filters it references
+    (no-arp-mac-spoofing in chain arp-mac at -520, no-arp-ip-spoofing in arp-ip at -510): an
+    accept runs ahead of its checks only if it runs ahead of the last of those chains."""
+    chain, priority = chains[name][0], chains[name][1]
+    if chain != "root":
+        return chain, priority
+    subs = [
+        chains[f][:2]
+        for f in _closure(name, defs) - {name}
+        if f in chains and chains[f][0] != "root"
+    ]
+    return max(subs, key=lambda c: c[1]) if subs else (chain, priority)
+
+
 def _accepted_first(
-    closure: set[str], chains: dict[str, tuple[str, int, tuple[int, ...]]]
+    closure: set[str],
+    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]],
+    defs: dict[str, tuple[str, ...]],
 ) -> tuple[frozenset[str], str] | None:
     """The anti-spoofing chains a root-chain accept rule of the filter tree runs ahead of, and
     why. formatnwfilter: every chain hangs off the interface's root chain, visited in order of
@@ -215,20 +244,30 @@ def _accepted_first(
     (priority 500 unless set), and accept "accepts the packet with no further analysis": a rule
     that accepts what the guest sends at a lower priority than a spoofing chain ends the
     evaluation before that chain sees the frame."""
-    accepts = [
-        (priority, name)
+    accepts = sorted(
+        (priority, name, frames)
         for name in closure
         if name in chains and chains[name][0] == "root"
-        for priority in chains[name][2]
-    ]
+        for priority, frames in chains[name][2]
+    )
     if not accepts:
         return None
-    first, where = min(accepts)
-    ahead = sorted(
-        (chains[f][1], SPOOF_FILTERS[f], chains[f][0])
-        for f in closure
-        if f in SPOOF_FILTERS and f in chains and first < chains[f][1]
-    )
+    ahead = []
+    first, where = 0, ""
+    for f in closure:
+        if f not in SPOOF_FILTERS or f not in chains:
+            continue
+        kind = SPOOF_FILTERS[f]
+        chain, at = _check_chain(f, chains, defs)
+        for priority, name, frames in accepts:
+            # an accept of one kind of frame ends the evaluation of that kind only: an accept of
+            # IPv4 frames (stock clean-traffic's -650 rule) leaves ARP to the arp chains
+            if priority < at and frames in _BYPASSES[kind]:
+                ahead.append((at, kind, chain))
+                if not where or priority < first:
+                    first, where = priority, name
+                break
+    ahead.sort()
     if not ahead:
         return None
     kinds = frozenset(kind for _, kind, _ in ahead)

@@ -1880,13 +1880,13 @@ CHAIN_PRIORITIES = {
 
 def _nwfilters(
     bundle: Bundle, index_path: str
-) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, int, tuple[int, ...]]]]:
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, int, tuple[tuple[int, str], ...]]]]:
     """Defined network filters: name -> the filters it references; and name -> its chain, that
     chain's priority and the priorities of its rules accepting what the guest sends (action
     accept, direction out or inout: formatnwfilter, accept "accepts the packet with no further
     analysis")."""
     filters: dict[str, tuple[str, ...]] = {}
-    chains: dict[str, tuple[str, int, tuple[int, ...]]] = {}
+    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]] = {}
     for n in json.loads(bundle.text(index_path)).get("nwfilters", []):
         path = str(n.get("file", ""))
         if path not in bundle.files:
@@ -1899,12 +1899,41 @@ def _nwfilters(
         chain = root.get("chain") or "root"
         default = CHAIN_PRIORITIES.get(chain.split("-", 1)[0], 0)
         accepts = tuple(
-            _priority(r.get("priority"), 500)
+            (_priority(r.get("priority"), 500), _frames(r))
             for r in root.findall("rule")
             if r.get("action") == "accept" and r.get("direction") in ("out", "inout")
         )
         chains[name] = (chain, _priority(root.get("priority"), default), accepts)
     return filters, chains
+
+
+#: EtherTypes an nwfilter `<mac protocolid=...>` names by number (formatnwfilter, MAC: "the
+#: protocol ID ... ipv4, ipv6, arp, rarp or a hex number").
+_ETHERTYPES = {"0x0800": "ipv4", "0x86dd": "ipv6", "0x0806": "arp", "0x8035": "rarp"}
+
+
+def _frames(rule: Any) -> str:
+    """Which frames an nwfilter rule can match, from its protocol element (formatnwfilter,
+    "Supported protocols"): "ipv4" for ip/tcp/udp/icmp/... , "ipv6" for ipv6 and the -ipv6
+    protocols, "arp" for arp/rarp, a `<mac protocolid>`'s EtherType, else "all" (`<all>`, a `<mac>`
+    without protocolid, no element, or one hvaudit does not know)."""
+    child = next(iter(rule), None)
+    if child is None:
+        return "all"
+    tag = str(child.tag)
+    if tag == "mac":
+        proto = (child.get("protocolid") or "").lower()
+        proto = _ETHERTYPES.get(proto, proto)
+        return {"ipv4": "ipv4", "ipv6": "ipv6", "arp": "arp", "rarp": "arp"}.get(
+            proto, "all" if not proto else "other"
+        )
+    if tag in ("arp", "rarp"):
+        return "arp"
+    if tag == "ipv6" or tag.endswith("-ipv6"):
+        return "ipv6"
+    if tag in ("ip", "tcp", "udp", "udplite", "icmp", "igmp", "sctp", "esp", "ah"):
+        return "ipv4"
+    return "all"
 
 
 def _priority(text: str | None, default: int) -> int:
