@@ -1170,12 +1170,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     processes = ev.get(_cmd("processes"))
     running: set[str] | None = None
     if processes.state == "ok" and processes.rc == 0:
-        running = set()
-        for line in processes.text.splitlines():
-            parts = line.split(None, 2)
-            words = parts[2].split() if len(parts) == 3 else []
-            if words:
-                running.add(words[0].rstrip(":").rsplit("/", 1)[-1])
+        running = {exe for exe, _ in _commands(processes.text)}
     found: dict[str, list[tuple[str, bool]]] = {name: [] for name in FORWARDERS}
     sources: list[Source] = []
     unread: tuple[str, ...] = ()
@@ -1264,16 +1259,27 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
     a chronyd started with -x serves time but leaves the host clock alone, so it does not count."""
     if not processes.known:
         return processes
-    for line in processes.get().splitlines():
-        parts = line.split(None, 2)
-        words = parts[2].split() if len(parts) == 3 else []
-        exe = words[0].rstrip(":").rsplit("/", 1)[-1] if words else ""
+    for exe, words in _commands(processes.get()):
         if exe in TIME_DAEMONS and not (exe == "chronyd" and _clock_left_alone(words)):
             return Fact.of(exe, *processes.sources)
     return Fact.of("", *processes.sources)
 
 
 _INTERPRETERS = ("bash", "sh", "dash", "python3", "python", "perl")
+
+
+def _commands(ps_text: str) -> Iterator[tuple[str, list[str]]]:
+    """Each process of `ps -eo pid=,user:32=,args=` output as (program name, argv words): the name
+    is the first word's base name (a retitled process such as "sshd: alice [priv]" gives
+    "sshd"); the words drop sshd's "sshd:" title, so a listener "sshd: /usr/sbin/sshd -D ..."
+    shows its real command line."""
+    for line in ps_text.splitlines():
+        parts = line.split(None, 2)
+        words = parts[2].split() if len(parts) == 3 else []
+        if not words:
+            continue
+        exe = words[0].rstrip(":").rsplit("/", 1)[-1]
+        yield exe, words[1:] if words[0] == "sshd:" else words
 
 
 def _running(
@@ -1288,17 +1294,13 @@ def _running(
     if not processes.known:
         return processes  # type: ignore[return-value]
     found = []
-    for line in processes.get().splitlines():
-        parts = line.split(None, 2)
-        if len(parts) == 3:
-            words = parts[2].split()
-            exe = words[0].rstrip(":").rsplit("/", 1)[-1] if words else ""
-            if exe in names:
-                found.append(exe)
-            elif scripts and exe in _INTERPRETERS and len(words) > 1:
-                script = words[1].rsplit("/", 1)[-1]
-                if script in names:
-                    found.append(script)
+    for exe, words in _commands(processes.get()):
+        if exe in names:
+            found.append(exe)
+        elif scripts and exe in _INTERPRETERS and len(words) > 1:
+            script = words[1].rsplit("/", 1)[-1]
+            if script in names:
+                found.append(script)
     return Fact.of(make(found), *processes.sources)
 
 
@@ -1788,13 +1790,7 @@ def _sshd_command_line_options(processes: Fact[str]) -> list[str]:
     if not processes.known:
         return []
     out: list[str] = []
-    for line in processes.get().splitlines():
-        parts = line.split(None, 2)
-        if len(parts) != 3:
-            continue
-        words = parts[2].split()
-        if words and words[0] == "sshd:":
-            words = words[1:]
+    for _, words in _commands(processes.get()):
         if not words or words[0].rsplit("/", 1)[-1] != "sshd":
             continue
         for i, w in enumerate(words[1:], 1):
@@ -1812,14 +1808,7 @@ def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, l
     out: dict[str, list[str]] = {}
     if not processes.known:
         return out
-    for line in processes.get().splitlines():
-        parts = line.split(None, 2)
-        if len(parts) != 3:
-            continue
-        words = parts[2].split()
-        # sshd's listener retitles itself "sshd: /usr/sbin/sshd -D -f FILE [listener] ..."
-        if words and words[0] == "sshd:":
-            words = words[1:]
+    for _, words in _commands(processes.get()):
         exe = words[0].rsplit("/", 1)[-1] if words else ""
         if exe not in names:
             continue
