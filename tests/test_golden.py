@@ -7,6 +7,7 @@ regenerate with `HVAUDIT_UPDATE_GOLDEN=1 make test-fast` and review the diff in 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -106,9 +107,21 @@ RENDERERS = {
 }
 
 
+# The JSON renderers write one line; their golden files hold the same document indented, so that a
+# change reads as a line diff and two branches that change different results merge. The renderer's
+# own bytes must still parse, and every key, value and order must match.
+INDENTED = {"report.json", "report.oscal.json", "report.sarif"}
+
+
+def _as_stored(name: str, text: str) -> str:
+    if name not in INDENTED:
+        return text
+    return json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n"
+
+
 @pytest.mark.parametrize("name", sorted(RENDERERS))
 def test_renderer_matches_golden_file(assessment: Assessment, name: str) -> None:
-    got = RENDERERS[name](assessment)
+    got = _as_stored(name, RENDERERS[name](assessment))
     path = GOLDEN / name
     if os.environ.get("HVAUDIT_UPDATE_GOLDEN") == "1":
         path.write_text(got)
