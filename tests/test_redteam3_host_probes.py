@@ -1,0 +1,349 @@
+"""Third red-team re-review of issue 8, host side (rt3host): new probes on the fixed code.
+
+Same harness as tests/test_redteam_probes.py and tests/test_redteam2_probes.py: libvirt's test
+driver serves one plain VM, and host evidence comes from `ReplayRunner` (conftest's hardened Debian
+host, changed only where a probe says so), so every artefact goes through the real collector,
+parser and engine. Each probe asserts the verdict its cited source proves right, with a message
+fragment. Where hvaudit is wrong the probe is `xfail(strict=True)` with the finding's id (H<n>,
+posted in /work/COORD.md); the fix turns it XPASS and the fixer drops the mark. None repeats a
+probe of the first two red teams.
+
+Kinds probed: a second spelling the daemon accepts (PAM line continuation, nft l4proto, iptables
+conntrack), a Match block that overrides what `sshd -T` shows, files or drop-ins the daemon reads
+that hvaudit does not, the daemon's own defaults (journal-upload's https), principals the group
+file does not list (primary groups), and messages a filter drops before they are forwarded.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, NFT_DROP, messages, outcomes
+from hvaudit.engine import Assessment
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+def verdict(a: Assessment, check_id: str, subject: str = "hv1") -> tuple[str, str]:
+    got = outcomes(a, check_id)
+    assert subject in got, (check_id, subject, sorted(got))
+    return got[subject], messages(a, check_id)[subject]
+
+
+PROCS = HARDENED_HOST["processes"][0]
+SSHD_CONFIG = HARDENED_HOST["/etc/ssh/sshd_config"]
+#: `sshd -T` of the hardened host with keyboard-interactive alone (PAM must give both factors).
+KBD_ONLY = HARDENED_HOST["sshd-effective"][0].replace(
+    "authenticationmethods publickey,keyboard-interactive",
+    "authenticationmethods keyboard-interactive",
+)
+
+
+def _nft_rule(*exprs: dict[str, Any]) -> str:
+    """The hardened host's ruleset (inet filter input, policy drop) with one rule added first."""
+    ruleset = json.loads(NFT_DROP)
+    ruleset["nftables"].append(
+        {
+            "rule": {
+                "family": "inet",
+                "table": "filter",
+                "chain": "input",
+                "handle": 9,
+                "expr": list(exprs),
+            }
+        }
+    )
+    return json.dumps(ruleset)
+
+
+# --- HVA-161: a Match block replaces the allow list for the connections it selects ----------------
+
+
+@xfail(
+    "H1: HVA-161 reads only `sshd -T`, which applies no Match block; AllowGroups * in a Match block admits everyone"
+)
+def test_match_block_allow_groups_everyone(host_scan) -> None:
+    """sshd_config(5), Match: "If all of the criteria on the Match line are satisfied, the
+    keywords on the following lines override those set in the global section of the config
+    file"; AllowGroups and AllowUsers are among the keywords allowed there (confirmed with
+    `search`: sshd_config(5) Match, "Available keywords are AcceptEnv, AllowAgentForwarding,
+    AllowGroups, AllowTcpForwarding, AllowUsers, ..."). `sshd -T` without -C applies no Match
+    block (sshd(8) -T/-C), so it shows the global `AllowGroups sshadmins` only. For every
+    connection from 10.0.0.0/8 (the management network itself) the block's `AllowGroups *`
+    replaces it and every account may log in: fail, naming the block. HVA-160 and HVA-151
+    already read Match blocks; HVA-161 does not."""
+    conf = SSHD_CONFIG + "Match Address 10.0.0.0/8\n    AllowGroups *\n"
+    a = host_scan({"/etc/ssh/sshd_config": conf})
+    status, msg = verdict(a, "HVA-161")
+    assert status == "fail", msg
+    assert "Match" in msg, msg
+
+
+def test_match_block_allow_groups_named_passes(host_scan) -> None:
+    """The hardened twin: a Match block that narrows the list further (named group) keeps the
+    host at pass."""
+    conf = SSHD_CONFIG + "Match Address 10.0.0.0/8\n    AllowGroups sshadmins\n"
+    a = host_scan({"/etc/ssh/sshd_config": conf})
+    status, msg = verdict(a, "HVA-161")
+    assert status == "pass", msg
+
+
+# --- HVA-142: members of an administrative group by their primary group ---------------------------
+
+
+@xfail(
+    "H2: HVA-142 reads group members from /etc/group only; accounts whose primary gid is sudo's are sudo members too"
+)
+def test_primary_group_members_of_sudo_are_administrators(host_scan) -> None:
+    """passwd(5): the fourth field is the account's primary group id; getgrouplist(3) (which
+    sudo uses for the user's group vector, sudo lib/util/getgrouplist.c, and which sets the
+    process's groups at login) puts that group in the user's list "if it was not among the
+    groups defined for user in the group database" (confirmed with `search`). sudoers
+    `%sudo ALL=(ALL:ALL) ALL` therefore lets bob and carol (gid 27 = sudo) run anything as root
+    though /etc/group lists only alice: root, alice, bob, carol are 4 principals over the
+    limit of 3. hvaudit counts 2 and passes: fail, naming bob."""
+    passwd = (
+        HARDENED_HOST["/etc/passwd"]
+        + "bob:x:1001:27:Bob:/home/bob:/bin/bash\ncarol:x:1002:27:Carol:/home/carol:/bin/bash\n"
+    )
+    a = host_scan({"/etc/passwd": passwd})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg and "carol" in msg, msg
+
+
+# --- HVA-151: Linux-PAM joins a line ending in a backslash with the next ------------------------
+
+
+@xfail(
+    "H3: HVA-151's PAM reader ignores backslash continuation; the continued line's nullok is not seen"
+)
+def test_pam_continued_line_carries_nullok(host_scan) -> None:
+    """Linux-PAM libpam/pam_handlers.c, _pam_assemble_line ("The line may be ... extended with
+    \\\\\\n"; confirmed with `search`): a line whose last non-blank character is a backslash
+    continues on the next line, the backslash becoming a blank. So
+
+        auth required pam_google_authenticator.so \\
+             nullok
+
+    is one rule with the option nullok: pam_google_authenticator returns PAM_IGNORE for a user
+    without a secret file (its README), and such a user logs in with the password alone
+    (keyboard-interactive only, as in redteam2's yubico nullok probe). hvaudit reads the first
+    physical line only (a required OTP module, no nullok) and passes: fail naming nullok."""
+    pam = "auth required pam_google_authenticator.so \\\n     nullok\n@include common-auth\n"
+    a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (KBD_ONLY, 0)})
+    status, msg = verdict(a, "HVA-151")
+    assert status == "fail", msg
+    assert "nullok" in msg, msg
+
+
+def test_pam_required_otp_without_bypass_passes(host_scan) -> None:
+    """The hardened twin: the same stack with no nullok requires the code: pass."""
+    pam = "auth required pam_google_authenticator.so\n@include common-auth\n"
+    a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (KBD_ONLY, 0)})
+    status, msg = verdict(a, "HVA-151")
+    assert status == "pass", msg
+
+
+# --- HVA-190: rules that accept a whole transport protocol or every new connection ----------------
+
+
+@xfail(
+    "H4: HVA-190 counts only whole-family matches; `meta l4proto tcp accept` opens every TCP port before the drop policy"
+)
+def test_nft_accept_every_tcp_segment(host_scan) -> None:
+    """nft(8), META EXPRESSIONS: `meta l4proto tcp` matches every packet whose layer-4 protocol
+    is TCP, whatever its port or address; with `accept` ahead of the drop policy every TCP port
+    of the host is reachable from everywhere. No service is "denied by default" over TCP:
+    fail (the policy drops ICMP and UDP only)."""
+    rule = _nft_rule(
+        {"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "tcp"}},
+        {"accept": None},
+    )
+    a = host_scan({"nft-ruleset": (rule, 0)})
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
+
+
+@xfail(
+    "H5: HVA-190's iptables reader knows only `-A INPUT -j ACCEPT`; `--ctstate NEW` accepts every new connection"
+)
+def test_iptables_accept_every_new_connection(host_scan) -> None:
+    """iptables-extensions(8), conntrack: `--ctstate NEW` matches every packet that starts a
+    connection; with ESTABLISHED,RELATED beside it the rule accepts every connection from
+    anywhere to any port before the DROP policy is reached. The nft spelling of the same rule
+    (`ct state new accept`) already fails (redteam2 #65); the iptables one passes. Fail."""
+    rules = (
+        "-P INPUT DROP\n"
+        "-A INPUT -m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT\n"
+        "-A INPUT -i lo -j ACCEPT\n"
+    )
+    a = host_scan(
+        {
+            "nft-ruleset": None,
+            "iptables-input": (rules, 0),
+            "ip6tables-input": ("-P INPUT DROP\n", 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
+
+
+def test_iptables_established_only_passes(host_scan) -> None:
+    """The hardened twin: ESTABLISHED,RELATED alone admits only replies: pass."""
+    rules = (
+        "-P INPUT DROP\n"
+        "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+        "-A INPUT -i lo -j ACCEPT\n"
+        "-A INPUT -s 10.0.0.0/24 -p tcp -m tcp --dport 22 -j ACCEPT\n"
+    )
+    a = host_scan(
+        {
+            "nft-ruleset": None,
+            "iptables-input": (rules, 0),
+            "ip6tables-input": ("-P INPUT DROP\n", 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-190")
+    assert status == "pass", msg
+
+
+# --- HVA-200: systemd-journal-upload as it reads its configuration -------------------------------
+
+JOURNAL_UPLOAD_PROCS = (
+    PROCS + "  420 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+)
+
+
+@xfail(
+    "H6: HVA-200 fails journal-upload's URL without a scheme, which systemd-journal-upload sends over https"
+)
+def test_journal_upload_url_without_scheme_is_https(host_scan) -> None:
+    """systemd-journal-upload(8), --url: "URL may specify either just the hostname or both the
+    protocol and hostname. https is the default" (confirmed with `search`, systemd 245-255 man
+    pages); journal-upload.conf(5) URL= is the same option. `URL=logs.example.internal` uploads
+    over https with the server's certificate checked against TrustedCertificateFile= (default
+    /etc/ssl/ca/trusted.pem): the same as an https:// URL, which passes. Pass (the rsyslog
+    destination of the hardened host is authenticated TLS too)."""
+    a = host_scan(
+        {
+            "/etc/systemd/journal-upload.conf": "[Upload]\nURL=logs.example.internal\n",
+            "processes": (JOURNAL_UPLOAD_PROCS, 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "pass", msg
+
+
+@xfail(
+    "H7: HVA-200 reads /etc/systemd/journal-upload.conf only; a drop-in in journal-upload.conf.d overrides its URL"
+)
+def test_journal_upload_drop_in_overrides_the_url(host_scan) -> None:
+    """journal-upload.conf(5), "Configuration Directories and Precedence" (confirmed with
+    `search`; the same text in journald.conf(5) and journal-remote.conf(5)): drop-ins in
+    /etc/systemd/journal-upload.conf.d/*.conf (and /run, /usr/lib) "override the main
+    configuration file", the file sorted last winning for a single-value option such as URL=.
+    hvaudit reads the main file only (URL=https://...) and passes, while a drop-in may send the
+    journal to http://. The drop-ins are not collected, so the destination journal-upload uses is
+    unknown: manual naming journal-upload.conf.d (once the collector reads the drop-ins, this
+    probe's drop-in makes it a fail naming the http URL)."""
+    a = host_scan(
+        {
+            "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal\n",
+            "/etc/systemd/journal-upload.conf.d/50-lab.conf": "[Upload]\nURL=http://10.9.9.9:19532\n",
+            "processes": (JOURNAL_UPLOAD_PROCS, 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status in ("manual", "fail"), msg
+    if status == "manual":
+        assert "journal-upload.conf.d" in msg, msg
+    else:
+        assert "10.9.9.9" in msg, msg
+
+
+# --- HVA-200: rsyslog discards the daemon facility before the forwarding action -------------------
+
+
+@xfail(
+    "H8: HVA-200 counts an unfiltered omfwd action even when an earlier `stop` discards the daemon facility"
+)
+def test_rsyslog_stop_before_forwarding_drops_libvirt_logs(host_scan) -> None:
+    """rsyslog, RainerScript "stop" statement (and the legacy `~` discard action): "stops
+    processing of the current message"; rsyslog runs the statements of its configuration in
+    order, rsyslog.conf with the /etc/rsyslog.d files spliced in where `$IncludeConfig` stands,
+    sorted. 10-daemon.conf writes daemon.* to a local file and stops, so no daemon message -
+    libvirtd's and virtqemud's logs - reaches 50-remote.conf's forwarding action. The kernel's
+    messages are still forwarded, but the host's virtualization management logs are not: fail,
+    as the existing rule for a selector that forwards no daemon message does."""
+    rs = (
+        "/etc/rsyslog.conf:$IncludeConfig /etc/rsyslog.d/*.conf\n"
+        "/etc/rsyslog.d/10-daemon.conf:daemon.* /var/log/daemon.log\n"
+        "/etc/rsyslog.d/10-daemon.conf:& stop\n" + HARDENED_HOST["rsyslog-config"][0]
+    )
+    a = host_scan({"rsyslog-config": (rs, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
+    assert "daemon" in msg, msg
+
+
+# --- HVA-132: the modular daemons other than virtqemud and virtproxyd have sockets of their own ----
+
+MODULAR_PROCS = (
+    "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+    "  700 root     /usr/sbin/virtqemud --timeout 120\n"
+    "  701 root     /usr/sbin/virtproxyd --timeout 120\n"
+    "  702 root     /usr/sbin/virtsecretd --timeout 120\n"
+    "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n"
+    "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+    "  403 root     /usr/sbin/rsyslogd -n -iNONE\n"
+)
+
+
+MODULAR_UNITS = (
+    "virtproxyd.socket enabled enabled\nvirtproxyd-ro.socket enabled enabled\n"
+    "virtqemud.socket enabled enabled\nvirtqemud-ro.socket enabled enabled\n"
+    "virtsecretd.socket enabled enabled\nvirtsecretd-ro.socket enabled enabled\n"
+)
+
+
+@xfail(
+    "H9: HVA-132 judges libvirtd/virtqemud/virtproxyd only; virtsecretd's own read-write socket and file are not read"
+)
+def test_virtsecretd_socket_without_authorization(host_scan) -> None:
+    """virtsecretd(8) (libvirt.org manpages, confirmed with `search`): virtsecretd is one of the
+    modular daemons; it "only listens for requests on a local Unix domain socket" of its own
+    (/run/libvirt/virtsecretd-sock) and reads /etc/libvirt/virtsecretd.conf, made from the same
+    libvirtd.conf.in template as virtqemud.conf (auth_unix_rw, unix_sock_rw_perms; under socket
+    activation the unit's SocketMode replaces the perms, auth_unix_rw still applies). With
+    auth_unix_rw = "none" and the socket at 0777 any local user reads every secret's value
+    (disk passphrases, Ceph/iSCSI keys) and virtnodedevd/virtstoraged likewise hand out host
+    devices and storage. hvaudit reads only libvirtd/virtqemud/virtproxyd and passes "requires
+    authorization". Right: fail when virtsecretd.conf is in the evidence (this probe provides
+    it), manual naming it while the collector does not read it."""
+    qemud = 'auth_unix_rw = "polkit"\naccess_drivers = [ "polkit" ]\naudit_level = 2\n'
+    a = host_scan(
+        {
+            "processes": (MODULAR_PROCS, 0),
+            "libvirt-socket-units": (MODULAR_UNITS, 0),
+            "/etc/libvirt/libvirtd.conf": None,
+            "/etc/libvirt/virtqemud.conf": qemud,
+            "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+            "/etc/libvirt/virtsecretd.conf": 'auth_unix_rw = "none"\nunix_sock_rw_perms = "0777"\n',
+            "libvirt-sockets": (
+                "777 root root /run/libvirt/libvirt-sock\n"
+                "777 root root /run/libvirt/virtqemud-sock\n"
+                "777 root root /run/libvirt/virtsecretd-sock\n",
+                0,
+            ),
+        }
+    )
+    status, msg = verdict(a, "HVA-132")
+    assert "virtsecretd" in msg, msg
+    collected = any("virtsecretd.conf" in str(s) for r in a.results for s in r.outcome.evidence)
+    assert status == ("fail" if collected else "manual"), msg
