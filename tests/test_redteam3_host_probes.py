@@ -347,3 +347,127 @@ def test_virtsecretd_socket_without_authorization(host_scan) -> None:
     assert "virtsecretd" in msg, msg
     collected = any("virtsecretd.conf" in str(s) for r in a.results for s in r.outcome.evidence)
     assert status == ("fail" if collected else "manual"), msg
+
+
+# --- HVA-042: root privileges for QEMU spelled so that the name check misses them ----------------
+
+QEMU_CONF = HARDENED_HOST["/etc/libvirt/qemu.conf"]
+
+
+@xfail(
+    "H10: HVA-042 compares qemu.conf group with 'root'/'0'/'+0' only; a group name /etc/group gives gid 0 is group root"
+)
+@pytest.mark.parametrize(
+    ("group", "etc_group"),
+    [
+        ("sysadm", HARDENED_HOST["/etc/group"] + "sysadm:x:0:\n"),
+        ("+00", HARDENED_HOST["/etc/group"]),
+    ],
+    ids=["name-with-gid-0", "plus-00"],
+)
+def test_qemu_group_root_by_another_spelling(host_scan, group: str, etc_group: str) -> None:
+    """libvirt src/util/virutil.c virGetGroupID (read with `read_file` after `find_string`):
+    a group is looked up by name first (getgrnam_r: `sysadm` in /etc/group with gid 0 is gid 0),
+    and a leading '+' makes the rest a decimal number (virStrToLong_ui base 10: "+00" is 0). Either
+    way QEMU runs with gid 0, which HVA-042 already fails for `group = "root"` (libvirt taints
+    such VMs high-privileges, qemuDomainObjCheckTaint cfg->group == 0). Redteam2 #51 fixed the
+    same for `user`; `group` and the "+00" spelling were left. No QEMU runs, so only the file
+    decides: fail."""
+    conf = QEMU_CONF.replace('group = "libvirt-qemu"', f'group = "{group}"')
+    a = host_scan(
+        {
+            "/etc/libvirt/qemu.conf": conf,
+            "/etc/group": etc_group,
+            "processes": (PROCS.split(" 1200 ")[0], 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-042")
+    assert status == "fail", msg
+    assert group in msg, msg
+
+
+@xfail(
+    "H11: HVA-042 ignores the QEMU user's supplementary groups; libvirt starts QEMU with every group /etc/group lists it in"
+)
+def test_qemu_user_member_of_group_root(host_scan) -> None:
+    """libvirt src/util/virutil.c virGetGroupList (same file): the groups a child runs with are
+    getgrouplist(user, primary), i.e. every group /etc/group lists the account in, and
+    virSetUIDGIDWithCaps/virSetUIDGID call setgroups() with them before setreuid(). /etc/group
+    `root:x:0:libvirt-qemu` therefore gives every QEMU process the supplementary group 0: it
+    opens every root-group file and device just as `group = "root"` would (which HVA-042
+    fails). Fail, naming group root. (A membership of `disk`, raw access to every host disk,
+    is the same finding one group lower.)"""
+    etc_group = HARDENED_HOST["/etc/group"].replace("root:x:0:", "root:x:0:libvirt-qemu")
+    a = host_scan({"/etc/group": etc_group})
+    status, msg = verdict(a, "HVA-042")
+    assert status == "fail", msg
+    assert "root" in msg, msg
+
+
+# --- HVA-214: a never rule ahead of the watches suppresses them ----------------------------------
+
+
+@xfail(
+    "H12: HVA-214 honours only never rules naming the watched dir; `-a never,exit -F arch=b64 -S all` first suppresses every 64-bit watch"
+)
+def test_audit_never_rule_for_every_syscall_suppresses_the_watches(host_scan) -> None:
+    """auditctl(8), rule actions (confirmed with `search`): "never - No audit records will be
+    generated. This can be used to suppress event generation. In general, you want suppressions
+    at the top of the list instead of the bottom. This is because the event triggers on the first
+    matching rule." `-w DIR` watches are exit-list rules (auditctl(8) -w, `-F dir=`), so
+    `-a never,exit -F arch=b64 -S all`, listed first, is the first match of every 64-bit system
+    call: no write to /etc/libvirt or /etc/polkit-1 by a 64-bit process (every native program)
+    is recorded, whatever the watches below it say. HVA-214 already honours a never rule that
+    names the directory; one that matches everything is ignored. Fail."""
+    rules = "-a never,exit -F arch=b64 -S all\n" + HARDENED_HOST["audit-rules"][0]
+    a = host_scan({"audit-rules": (rules, 0)})
+    status, msg = verdict(a, "HVA-214")
+    assert status == "fail", msg
+
+
+# --- SSH servers other than OpenSSH --------------------------------------------------------------
+
+DROPBEAR_PROCS = PROCS.replace(
+    "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n",
+    "  800 root     /usr/sbin/dropbear -F -R -p 22\n",
+)
+DROPBEAR_LISTEN = (
+    "tcp   LISTEN 0      20         0.0.0.0:22        0.0.0.0:*    "
+    'users:(("dropbear",pid=800,fd=3))\n'
+    "udp   UNCONN 0      0          127.0.0.1:323       0.0.0.0:*    "
+    'users:(("chronyd",pid=402,fd=5))\n'
+)
+DROPBEAR_HOST = {
+    "sshd-effective": None,
+    "sshd-units": ("inactive\ninactive\ninactive\ninactive\n", 3),
+    "/etc/ssh/sshd_config": None,
+    "processes": (DROPBEAR_PROCS, 0),
+    "listeners": (DROPBEAR_LISTEN, 0),
+}
+
+
+@xfail(
+    "H13: HVA-160 says 'no SSH server installed' when OpenSSH is absent, while dropbear serves SSH on port 22"
+)
+def test_dropbear_is_an_ssh_server_that_admits_root(host_scan) -> None:
+    """dropbear(8) (confirmed with `search`): "dropbear is a small SSH server"; "-w Disallow root
+    logins", "-g Disable password logins for root"; "-p [address:]port ... If just a port is
+    given listen on all addresses". The host has no OpenSSH (`sshd -T` absent) but runs
+    `dropbear -F -R -p 22`, listening on 0.0.0.0:22, without -w: root may log in over SSH.
+    The subject exists, so not applicable is wrong; the command line decides: fail naming
+    dropbear."""
+    a = host_scan(DROPBEAR_HOST)
+    status, msg = verdict(a, "HVA-160")
+    assert status == "fail", msg
+    assert "dropbear" in msg, msg
+
+
+@xfail("H14: HVA-210 does not count dropbear as a management service; it listens on every address")
+def test_dropbear_on_every_address_is_a_management_listener(host_scan) -> None:
+    """The same host: dropbear is the SSH server the administrators log in with (dropbear(8)),
+    listening on 0.0.0.0:22. HVA-210 names sshd, libvirt, Cockpit and the Proxmox proxies only
+    and passes "none on a wildcard address": fail naming dropbear."""
+    a = host_scan(DROPBEAR_HOST)
+    status, msg = verdict(a, "HVA-210")
+    assert status == "fail", msg
+    assert "dropbear" in msg, msg
