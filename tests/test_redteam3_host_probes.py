@@ -526,3 +526,50 @@ def test_spectre_v2_with_bhi_vulnerable(host_scan) -> None:
     status, msg = verdict(a, "HVA-181")
     assert status == "fail", msg
     assert "spectre_v2" in msg, msg
+
+
+# --- sshd_config arguments in double quotes -----------------------------------------------------
+
+
+@xfail(
+    'H17: the Match-block reader keeps sshd_config\'s double quotes: PermitRootLogin "no" in a Match block reads as allowing root'
+)
+def test_quoted_no_in_a_match_block_denies_root(host_scan) -> None:
+    """sshd_config(5): "Arguments may optionally be enclosed in double quotes (\") in order to
+    represent arguments containing spaces" (servconf.c splits lines with argv_split, which
+    removes the quotes). `PermitRootLogin "no"` in a Match block is PermitRootLogin no: the
+    hardened host stays at pass. hvaudit compares '"no"' with 'no' and fails (false fail)."""
+    conf = SSHD_CONFIG + 'Match Address 10.0.0.0/8\n    PermitRootLogin "no"\n'
+    a = host_scan({"/etc/ssh/sshd_config": conf})
+    status, msg = verdict(a, "HVA-160")
+    assert status == "pass", msg
+
+
+#: `sshd -T` of a host where only keyboard-interactive logs in (PAM: password + OTP), no keys.
+KBD_NO_KEYS = KBD_ONLY.replace("pubkeyauthentication yes", "pubkeyauthentication no").replace(
+    "authenticationmethods keyboard-interactive", "authenticationmethods any"
+)
+
+
+@xfail(
+    'H17: a quoted "yes" in a Match block is read as not-yes; PubkeyAuthentication "yes" opens single-factor key logins'
+)
+def test_quoted_yes_in_a_match_block_enables_keys(host_scan) -> None:
+    """The same quoting rule (sshd_config(5)). Globally only keyboard-interactive is offered and
+    PAM requires pam_unix and pam_google_authenticator (AuthenticationMethods any, public keys
+    off: two factors, pass). The Match block `PubkeyAuthentication "yes"` lets every connection
+    from 10.0.0.0/8 in with a key alone (one factor; PAM's auth stack is not run for keys,
+    sshd_config(5) UsePAM). hvaudit reads '"yes"' as not yes: the block looks harmless. Right:
+    fail naming the Match block."""
+    pam = "auth required pam_google_authenticator.so\n@include common-auth\n"
+    conf = SSHD_CONFIG + ('Match Address 10.0.0.0/8\n    PubkeyAuthentication "yes"\n')
+    a = host_scan(
+        {
+            "/etc/pam.d/sshd": pam,
+            "sshd-effective": (KBD_NO_KEYS, 0),
+            "/etc/ssh/sshd_config": conf,
+        }
+    )
+    status, msg = verdict(a, "HVA-151")
+    assert status == "fail", msg
+    assert "Match" in msg, msg
