@@ -573,3 +573,64 @@ def test_quoted_yes_in_a_match_block_enables_keys(host_scan) -> None:
     status, msg = verdict(a, "HVA-151")
     assert status == "fail", msg
     assert "Match" in msg, msg
+
+
+@xfail(
+    "H9: HVA-130 reads access_drivers of libvirtd/virtqemud only; virtstoraged (or any other driver daemon) checks no ACL of its own"
+)
+def test_virtstoraged_without_access_driver(host_scan) -> None:
+    """libvirt's access control is enforced by each daemon for the APIs it serves (every driver
+    daemon's file is the libvirtd.conf.in template with its own access_drivers; default: none,
+    the nop driver). On this modular host virtqemud.conf sets access_drivers = [ "polkit" ], but
+    virtstoraged (running) reads /etc/libvirt/virtstoraged.conf, which sets none: any client
+    allowed to connect may define a `dir` pool on / and upload or download any host file as a
+    volume, whatever polkit rules say about domains. hvaudit judges virtqemud.conf only and
+    passes. Right: fail when virtstoraged.conf is in the evidence (the probe provides it),
+    manual naming it while it is not collected. Same class as the virtsecretd socket probe."""
+    procs = MODULAR_PROCS.replace("virtsecretd", "virtstoraged")
+    units = MODULAR_UNITS.replace("virtsecretd", "virtstoraged")
+    qemud = 'auth_unix_rw = "polkit"\naccess_drivers = [ "polkit" ]\naudit_level = 2\n'
+    a = host_scan(
+        {
+            "processes": (procs, 0),
+            "libvirt-socket-units": (units, 0),
+            "/etc/libvirt/libvirtd.conf": None,
+            "/etc/libvirt/virtqemud.conf": qemud,
+            "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+            "/etc/libvirt/virtstoraged.conf": 'auth_unix_rw = "polkit"\n',
+        }
+    )
+    status, msg = verdict(a, "HVA-130")
+    assert "virtstoraged" in msg, msg
+    collected = any("virtstoraged.conf" in str(s) for r in a.results for s in r.outcome.evidence)
+    assert status == ("fail" if collected else "manual"), msg
+
+
+# --- HVA-030: libvirt's socket relayed onto TCP by another program --------------------------------
+
+SOCAT_PROCS = PROCS + (
+    "  990 root     /usr/bin/socat TCP-LISTEN:16509,fork,reuseaddr "
+    "UNIX-CONNECT:/run/libvirt/libvirt-sock\n"
+)
+SOCAT_LISTEN = HARDENED_HOST["listeners"][0] + (
+    "tcp   LISTEN 0      5          0.0.0.0:16509        0.0.0.0:*    "
+    'users:(("socat",pid=990,fd=5))\n'
+)
+
+
+@xfail(
+    "H19: HVA-030 counts only libvirtd/virtproxyd/systemd listeners; socat relaying libvirt-sock onto TCP 16509 passes 'local UNIX sockets only'"
+)
+def test_socat_relays_the_read_write_socket_onto_tcp(host_scan) -> None:
+    """socat(1): `TCP-LISTEN:16509,fork` accepts every TCP connection and `UNIX-CONNECT:/run/
+    libvirt/libvirt-sock` joins it to libvirt's read-write socket: anyone reaching port 16509
+    speaks the libvirt RPC protocol to the daemon as a local client of the socket. The daemon
+    sees a UNIX-socket peer with socat's credentials (root), so polkit asks nothing (root is
+    allowed org.libvirt.unix.manage): full control of every VM without authentication or
+    encryption. The process list shows the relay and ss shows socat listening on 0.0.0.0:16509,
+    the libvirt TCP port. hvaudit passes "libvirt listens on local UNIX sockets only". Fail,
+    naming socat (HVA-033 flags socat as unapproved, at lower severity, without saying why)."""
+    a = host_scan({"processes": (SOCAT_PROCS, 0), "listeners": (SOCAT_LISTEN, 0)})
+    status, msg = verdict(a, "HVA-030")
+    assert status == "fail", msg
+    assert "socat" in msg, msg
