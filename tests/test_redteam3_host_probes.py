@@ -634,3 +634,65 @@ def test_socat_relays_the_read_write_socket_onto_tcp(host_scan) -> None:
     status, msg = verdict(a, "HVA-030")
     assert status == "fail", msg
     assert "socat" in msg, msg
+
+
+# --- HVA-200: forwarding configured where no local message goes ----------------------------------
+
+
+@xfail(
+    "H20: HVA-200 counts an omfwd action inside a ruleset bound only to a network input; the host's own logs never reach it"
+)
+def test_rsyslog_forwarding_only_in_a_relay_ruleset(host_scan) -> None:
+    """rsyslog, "Basic Structure" (confirmed with `search`): "inputs submit messages to
+    rulesets; if the ruleset is not specifically bound, the default ruleset is used". Here the
+    TLS forwarding action sits in ruleset "relay", which only the imtcp input on port 514 is
+    bound to (messages other machines send); the host's own messages (imuxsock/imjournal, the
+    default ruleset) are written locally and forwarded nowhere. hvaudit counts the action as
+    "logs forwarded over TLS": fail (no remote destination carries the host's logs)."""
+    rs = (
+        '/etc/rsyslog.conf:module(load="imuxsock")\n'
+        '/etc/rsyslog.conf:module(load="imtcp")\n'
+        '/etc/rsyslog.conf:input(type="imtcp" port="514" ruleset="relay")\n'
+        "/etc/rsyslog.conf:*.* /var/log/syslog\n"
+        '/etc/rsyslog.conf:ruleset(name="relay") {\n'
+        '/etc/rsyslog.conf:  action(type="omfwd" target="logs.example.internal" port="6514"\n'
+        '/etc/rsyslog.conf:         protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'
+        '/etc/rsyslog.conf:         StreamDriverAuthMode="x509/name")\n'
+        "/etc/rsyslog.conf:}\n"
+    )
+    a = host_scan({"rsyslog-config": (rs, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
+
+
+SYSLOG_NG_PROCS = PROCS.replace(
+    "  403 root     /usr/sbin/rsyslogd -n -iNONE\n",
+    "  403 root     /usr/sbin/syslog-ng -F\n",
+)
+
+
+@xfail("H20: HVA-200 counts a syslog-ng destination that no log path uses")
+def test_syslog_ng_destination_outside_every_log_path(host_scan) -> None:
+    """syslog-ng.conf(5), "Basic concepts" (confirmed with `search`): "Sources and destinations
+    are independent objects, log paths define what syslog-ng does with a message, connecting the
+    sources to the destinations ... messages arriving from a source are sent to every destination
+    listed in the log path": a destination no `log { ... };` statement names receives nothing. d_remote (TLS to logs.example.internal) is defined but the only log path sends
+    s_sys to d_local: nothing is forwarded. hvaudit finds the driver text and passes. Fail."""
+    ng = (
+        "/etc/syslog-ng/syslog-ng.conf:source s_sys { system(); internal(); };\n"
+        '/etc/syslog-ng/syslog-ng.conf:destination d_local { file("/var/log/messages"); };\n'
+        "/etc/syslog-ng/syslog-ng.conf:destination d_remote {\n"
+        '/etc/syslog-ng/syslog-ng.conf:  syslog("logs.example.internal" transport("tls") port(6514)\n'
+        '/etc/syslog-ng/syslog-ng.conf:    tls(ca-dir("/etc/syslog-ng/ca.d") peer-verify(required-trusted)));\n'
+        "/etc/syslog-ng/syslog-ng.conf:};\n"
+        "/etc/syslog-ng/syslog-ng.conf:log { source(s_sys); destination(d_local); };\n"
+    )
+    a = host_scan(
+        {
+            "rsyslog-config": None,
+            "syslog-ng-config": (ng, 0),
+            "processes": (SYSLOG_NG_PROCS, 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
