@@ -696,3 +696,68 @@ def test_syslog_ng_destination_outside_every_log_path(host_scan) -> None:
     )
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
+
+
+# --- HVA-190: address matches that cover every IPv4 source in other spellings --------------------
+
+SADDR = {"payload": {"protocol": "ip", "field": "saddr"}}
+EVERY_V4 = {"prefix": {"addr": "0.0.0.0", "len": 0}}
+
+
+def _nft_with_set(rule_right: Any, op: str = "==", named_set: bool = False) -> str:
+    ruleset = json.loads(
+        _nft_rule({"match": {"op": op, "left": SADDR, "right": rule_right}}, {"accept": None})
+    )
+    if named_set:
+        ruleset["nftables"].insert(
+            2,
+            {
+                "set": {
+                    "family": "inet",
+                    "name": "mgmt",
+                    "table": "filter",
+                    "type": "ipv4_addr",
+                    "handle": 4,
+                    "flags": ["interval"],
+                    "elem": [EVERY_V4],
+                }
+            },
+        )
+    return json.dumps(ruleset)
+
+
+@xfail(
+    "H21: HVA-190 reads only a literal /0 prefix or range; a set holding 0.0.0.0/0 or `saddr != 127.0.0.0/8` accepts every IPv4 packet"
+)
+@pytest.mark.parametrize(
+    "ruleset",
+    [
+        _nft_with_set("@mgmt", named_set=True),
+        _nft_with_set({"set": [EVERY_V4]}),
+        _nft_with_set({"prefix": {"addr": "127.0.0.0", "len": 8}}, op="!="),
+    ],
+    ids=["named-set-0.0.0.0/0", "anonymous-set-0.0.0.0/0", "not-loopback-net"],
+)
+def test_nft_every_ipv4_source_in_other_spellings(host_scan, ruleset: str) -> None:
+    """nft(8), SETS and PAYLOAD EXPRESSIONS: `ip saddr @mgmt` matches when the source address is
+    an element of set mgmt, and an interval set holding 0.0.0.0/0 contains every IPv4 address;
+    an anonymous set `{ 0.0.0.0/0 }` the same; `ip saddr != 127.0.0.0/8` matches every packet
+    whose source is not a loopback address, i.e. every packet from the network. Each rule ahead
+    of the drop policy accepts all inbound IPv4 (the /0-prefix spelling already fails,
+    redteam2 #48; `iifname != "lo"` too). The name "mgmt" makes the first look restricted.
+    Fail."""
+    a = host_scan({"nft-ruleset": (ruleset, 0)})
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
+
+
+def test_nft_named_set_of_the_management_subnet_passes(host_scan) -> None:
+    """The hardened twin: the set holds the management subnet only; the drop policy decides the
+    rest: pass."""
+    ruleset = json.loads(_nft_with_set("@mgmt", named_set=True))
+    for item in ruleset["nftables"]:
+        if "set" in item:
+            item["set"]["elem"] = [{"prefix": {"addr": "10.0.0.0", "len": 24}}]
+    a = host_scan({"nft-ruleset": (json.dumps(ruleset), 0)})
+    status, msg = verdict(a, "HVA-190")
+    assert status == "pass", msg
