@@ -323,3 +323,186 @@ def test_dac_label_uid0_spellings(host_scan, label: str, extra: dict[str, str]) 
     status, msg = verdict(a, "HVA-042", "hv1")
     assert status == "fail", msg
     assert "rootdac" in msg
+
+
+# --- HVA-090: threads the reservation check does not see ---------------------------------------------
+
+TUNED = "<cputune><shares>2048</shares><quota>50000</quota>{pins}</cputune>"
+
+
+def _pins(vcpus: str, emulator: str) -> str:
+    return (
+        "".join(f"<vcpupin vcpu='{i}' cpuset='{c}'/>" for i, c in enumerate(vcpus.split()))
+        + f"<emulatorpin cpuset='{emulator}'/>"
+    )
+
+
+@xfail(
+    "R8: HVA-090 reads another VM's vCPU and emulator affinity but not its I/O threads; "
+    "unpinned iothreads run on every host CPU, the reserved ones included"
+)
+def test_unpinned_iothreads_of_a_neighbour_use_the_reserved_cpus(tmp_path: Path) -> None:
+    """libvirt src/qemu/qemu_process.c qemuProcessSetupPid (read with `search`), used for vCPU,
+    emulator and I/O threads alike: a thread without its own pin (<iothreadpin> for an I/O
+    thread) gets the numad set under placement='auto', else <vcpu cpuset>, else "the spawned
+    QEMU instance to all pCPUs"; formatdomain, "IOThreads Allocation": <iothreads> adds that many
+    I/O threads to the QEMU process. So noisy's two I/O threads may run on CPUs 0-1, which resv
+    reserves: resv's reservation is not its own (fail, naming noisy). noisy itself has all its
+    vCPUs and its emulator on CPUs 2-3, which nothing else may use, so it keeps its reservation."""
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml("resv", vcpus=2, body=TUNED.format(pins=_pins("0 1", "0-1"))),
+            domain_xml(
+                "noisy",
+                vcpus=2,
+                body="<iothreads>2</iothreads>" + TUNED.format(pins=_pins("2 3", "2-3")),
+            ),
+        ],
+        [LAN],
+    )
+    from test_checks_vm import _with_filters
+
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    assert verdict(a, "HVA-090", "noisy")[0] == "pass"
+    status, msg = verdict(a, "HVA-090", "resv")
+    assert status == "fail", msg
+    assert "noisy" in msg
+
+
+# --- HVA-070 / HVA-061: "huge" pages that are not -----------------------------------------------------
+
+MEMTUNE = (
+    "<memtune><hard_limit unit='MiB'>1280</hard_limit><soft_limit unit='MiB'>768</soft_limit>"
+    "</memtune>"
+)
+
+
+@xfail(
+    "R9: HVA-070 counts any <hugepages> as a guarantee; a page of the system's page size "
+    "(4 KiB) is 'as if they hasn't specified any huge pages at all' (libvirt)"
+)
+def test_hugepages_of_the_system_page_size_guarantee_nothing(tmp_path: Path) -> None:
+    """libvirt src/qemu/qemu_command.c qemuBuildMemoryBackendProps (read with `search`):
+    "if (pagesize == system_page_size) { /* However, if user specified to use "huge" page of
+    regular system page size, it's as if they hasn't specified any huge pages at all. */
+    pagesize = 0; hugepage = NULL; }". <hugepages><page size='4' unit='KiB'/></hugepages> on
+    x86 (4 KiB pages) backs the guest with ordinary, swappable, mergeable anonymous memory:
+    nothing pre-reserved. With a hard and soft limit but no guarantee: fail, naming the
+    guarantee. The 2 MiB twin passes."""
+    page = "<memoryBacking><hugepages><page size='{s}' unit='KiB'/></hugepages></memoryBacking>"
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml("pages4k", body=page.format(s=4) + MEMTUNE),
+            domain_xml("pages2m", body=page.format(s=2048) + MEMTUNE),
+        ],
+        [LAN],
+    )
+    from test_checks_vm import _with_filters
+
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    assert verdict(a, "HVA-070", "pages2m")[0] == "pass"
+    status, msg = verdict(a, "HVA-070", "pages4k")
+    assert status == "fail", msg
+    assert "guarantee" in msg
+
+
+@xfail(
+    "R10: HVA-061 exempts a VM from KSM when it has any <hugepages>; huge pages tied to one "
+    "guest NUMA node (nodeset) leave the other nodes' memory in ordinary, mergeable pages"
+)
+def test_hugepages_for_one_numa_node_leave_the_rest_to_ksm(host_scan) -> None:
+    """formatdomain, "Memory Backing": the page element's nodeset "ties given guest's NUMA nodes
+    to certain hugepage sizes"; qemuBuildMemoryBackendProps (read with `search`) gives a guest
+    NUMA node not in any nodeset the <page/> without nodeset ("the generic setting ... if
+    possible"), and with none it gets ordinary memory. mm/ksm.c merges ordinary anonymous pages
+    QEMU advises MADV_MERGEABLE (every guest RAM block unless <nosharepages/>). Here node 1 is
+    hugetlb and node 0 (1 GiB) is ordinary: KSM (run = 1) merges it with other VMs' pages. Fail,
+    naming the VM."""
+    numa = (
+        "<cpu><numa><cell id='0' cpus='0' memory='1024' unit='MiB'/>"
+        "<cell id='1' cpus='1' memory='1024' unit='MiB'/></numa></cpu>"
+        "<memoryBacking><hugepages><page size='2048' unit='KiB' nodeset='1'/></hugepages>"
+        "</memoryBacking>"
+    )
+    a = host_scan(
+        {"/sys/kernel/mm/ksm/run": "1\n"},
+        [domain_xml("halfhuge", vcpus=2, memory_mib=2048, body=numa)],
+    )
+    status, msg = verdict(a, "HVA-061", "hv1")
+    assert status == "fail", msg
+    assert "halfhuge" in msg
+
+
+# --- Proxmox VE parity: what qemu-server does with a VM config ----------------------------------------
+
+
+@xfail(
+    "R11: Proxmox VMs pass HVA-047 with qemu-server's default USB tablet (tablet: 1 unless "
+    "set) and with rtl8139 NICs, which fail the same check on libvirt"
+)
+def test_pve_default_usb_tablet_and_rtl8139_are_legacy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qemu-server PVE/QemuServer.pm confdesc (read with `search`): `tablet => { type =>
+    'boolean', default => 1, description => "Enable/disable the USB tablet device." }`, "turned
+    off by default if you use spice (qm set <vmid> --vga qxl)"; web-10 (vga: std, no tablet
+    line) gets a USB tablet and with it an emulated USB host controller, which HVA-047 fails on
+    libvirt (<input type='tablet' bus='usb'>, "USB tablet"). api-11's `net0: rtl8139=...` is the
+    rtl8139 NIC HVA-047 fails on libvirt (<model type='rtl8139'/>). Fail both, naming the device;
+    a VM with `tablet: 0` and a virtio NIC still passes (pinned in the hardened fixture's twin)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/pve/qemu-server/201.conf": vm201.replace(
+                "net0: virtio=", "net0: rtl8139="
+            ).replace("vga: std", "vga: std\ntablet: 0")
+        },
+    )
+    status, msg = pve_result(report, "HVA-047", "web-10")
+    assert status == "fail", msg
+    assert "USB tablet" in msg
+    status, msg = pve_result(report, "HVA-047", "api-11")
+    assert status == "fail", msg
+    assert "rtl8139" in msg
+
+
+@xfail(
+    "R12: a Proxmox NIC without tag= on an Open vSwitch bridge is an OVS port with no tag and no "
+    "trunks, which trunks every VLAN; HVA-192 passes it"
+)
+def test_pve_untagged_nic_on_an_ovs_bridge_is_a_trunk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-common src/PVE/Network.pm $ovs_bridge_add_port (read with `search`): `ovs-vsctl --
+    add-port $bridge $iface`, then `push @$cmd, "tag=$tag" if $tag; push @$cmd, "trunks=..." if
+    $trunks;`: without tag= and trunks= the port has neither. ovs-vswitchd.conf.db(5), Port
+    vlan_mode: "If tag contains a value, the port is an access port ... Otherwise, the port is a
+    trunk port", trunks "if it is empty, then the port trunks all VLANs" (the source HVA-192's
+    docstring cites). Unlike a libvirt OVS port, nothing outside qemu-server tags a Proxmox VM's
+    port, so the config proves it: fail, naming the every-VLAN trunk."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    ifaces = (PVE_HARDENED / "etc/network/interfaces").read_text() + (
+        "\nauto vmbr2\niface vmbr2 inet manual\n\tovs_type OVSBridge\n\tovs_ports eno3\n"
+    )
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/network/interfaces": ifaces,
+            "etc/pve/qemu-server/201.conf": vm201.replace("bridge=vmbr0,", "bridge=vmbr2,").replace(
+                ",tag=30", ""
+            ),
+        },
+    )
+    assert pve_result(report, "HVA-192", "web-10")[0] == "pass"
+    status, msg = pve_result(report, "HVA-192", "api-11")
+    assert status == "fail", msg
+    assert "VLAN" in msg
