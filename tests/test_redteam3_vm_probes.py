@@ -506,3 +506,121 @@ def test_pve_untagged_nic_on_an_ovs_bridge_is_a_trunk(
     status, msg = pve_result(report, "HVA-192", "api-11")
     assert status == "fail", msg
     assert "VLAN" in msg
+
+
+# --- live vs persistent definition ------------------------------------------------------------------
+
+
+@xfail(
+    "R13: hvaudit reads only the live XML of a running VM; a persistent definition edited to "
+    "<seclabel type='none'/> or host-passthrough (effective at the next start, autostart "
+    "included) passes HVA-044 and HVA-049"
+)
+def test_persistent_definition_of_a_running_vm_is_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libvirt API virDomainGetXMLDesc: VIR_DOMAIN_XML_INACTIVE "dump inactive domain
+    information"; virDomainDefineXML on a running domain (`virsh edit`) "will take effect at the
+    next boot" (virsh(1), edit/define: the new definition replaces the persistent one while the
+    live one runs on). The test driver keeps the two apart as the QEMU driver does (newDef:
+    XMLDesc(0) is the live definition, XMLDesc(INACTIVE) the edited one). drift_label runs
+    confined by a dynamic AppArmor label but is defined with <seclabel type='none'/>; drift_cpu
+    runs with no <cpu> but is defined host-passthrough on a kvm_intel nested=Y host; both are
+    autostart-able definitions that start unconfined / nested at the host's next reboot. The
+    definition on disk is the VM's configuration: fail both (naming the persistent definition's
+    setting), as the same XML as the only definition fails today."""
+    import libvirt
+
+    from test_checks_vm import _with_filters
+
+    labelled = "<seclabel type='dynamic' model='apparmor'/>"
+    uri = write_node(
+        tmp_path / "n.xml",
+        [domain_xml("drift_label", body=labelled), domain_xml("drift_cpu", body=labelled)],
+        [LAN],
+    )
+    conn = libvirt.open(uri)
+    conn.defineXML(domain_xml("drift_label", body="<seclabel type='none'/>"))
+    conn.defineXML(domain_xml("drift_cpu", body="<cpu mode='host-passthrough'/>" + labelled))
+    assert conn.lookupByName("drift_label").isActive()
+    monkeypatch.setattr(libvirt, "open", lambda name=None: conn)
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    status, msg = verdict(a, "HVA-044", "drift_label")
+    assert status == "fail", msg
+    assert "none" in msg
+    status, msg = verdict(a, "HVA-049", "drift_cpu")
+    assert status == "fail", msg
+    assert "host-passthrough" in msg
+
+
+# --- HVA-191: interfaces and parameters the filter's checks depend on ---------------------------------
+
+
+@xfail(
+    "R14: HVA-191 passes clean-traffic on <interface type='ethernet'>; nwfilter filters an "
+    "ethernet interface only 'in bridging mode', and libvirt never bridges one itself"
+)
+def test_clean_traffic_on_an_ethernet_tap_depends_on_a_bridge_not_in_the_xml(
+    tmp_path: Path,
+) -> None:
+    """formatnwfilter.rst, "Concepts" (read with `search`): "Supported network types are
+    network, ethernet -- must be used in bridging mode, bridge". The ebtables rules of the MAC,
+    IPv4 and ARP chains see a frame only when the tap is a bridge port; libvirt creates an
+    `ethernet` tap and attaches it to nothing (formatdomain, "Generic ethernet connection": the
+    tap is left to the host's own configuration or a script), so a routed tap's frames pass no
+    anti-spoofing chain. Whether this tap is a Linux bridge port is not in the evidence: manual
+    naming the tap (one question), never pass. The bridge-attached twin passes."""
+    filters = dict(STOCK)
+    eth = (
+        "<interface type='ethernet'><target dev='tapeth7' managed='no'/>"
+        "<model type='virtio'/><filterref filter='clean-traffic'/></interface>"
+    )
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("eth_tap", eth),
+            dev(
+                "br_tap",
+                "<interface type='bridge'><source bridge='br0'/><model type='virtio'/>"
+                "<filterref filter='clean-traffic'/></interface>",
+            ),
+        ],
+        filters,
+    )
+    assert verdict(a, "HVA-191", "br_tap")[0] == "pass"
+    status, msg = verdict(a, "HVA-191", "eth_tap")
+    assert status == "manual", msg
+    assert "tapeth7" in msg or "ethernet" in msg
+
+
+@xfail(
+    "R15: HVA-191 ignores <filterref> parameters; a MAC parameter replaces the interface's MAC "
+    "as $MAC, so no-mac-spoofing admits frames sent as the VM named there"
+)
+def test_mac_parameter_lets_the_guest_send_as_another_vm(tmp_path: Path) -> None:
+    """formatnwfilter.rst, "Usage of variables in filters" (read with `search`): "it is possible
+    to specify the MAC parameter similar to the IP parameter above, it is discouraged since
+    libvirt knows what MAC address an interface will be using"; variables may hold lists.
+    src/nwfilter/nwfilter_gentech_driver.c virNWFilterVarHashmapAddStdValue adds the interface's
+    own MAC as $MAC only `if (!virHashLookup(table, var))`: a MAC given in the <filterref> wins.
+    spoofer's $MAC is victim's address, so no-mac-spoofing returns (accepts) frames sent as
+    victim: the guest sends as another VM on the same bridge. Fail spoofer, naming the MAC
+    parameter; victim, whose filter checks its own MAC, is the one spoofed (its verdict is not
+    asserted here)."""
+    victim_mac = "52:54:00:00:00:0a"
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("victim", nic("clean-traffic", mac=victim_mac)),
+            dev(
+                "spoofer",
+                "<interface type='network'><mac address='52:54:00:00:00:0b'/>"
+                "<source network='lan'/><model type='virtio'/><filterref filter='clean-traffic'>"
+                f"<parameter name='MAC' value='{victim_mac}'/></filterref></interface>",
+            ),
+        ],
+        dict(STOCK),
+    )
+    status, msg = verdict(a, "HVA-191", "spoofer")
+    assert status == "fail", msg
+    assert "MAC" in msg and victim_mac in msg
