@@ -519,10 +519,10 @@ def test_pve_untagged_nic_on_an_ovs_bridge_is_a_trunk(
 def test_persistent_definition_of_a_running_vm_is_judged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """libvirt API virDomainGetXMLDesc: VIR_DOMAIN_XML_INACTIVE "dump inactive domain
-    information"; virDomainDefineXML on a running domain (`virsh edit`) "will take effect at the
-    next boot" (virsh(1), edit/define: the new definition replaces the persistent one while the
-    live one runs on). The test driver keeps the two apart as the QEMU driver does (newDef:
+    """virsh(1) (tools/virsh.pod, read with `search`): define - "If domain is already running,
+    the changes will take effect on the next boot"; edit - "which will affect the next boot of
+    the guest", equivalent to `virsh dumpxml --inactive` + `virsh define` (virDomainGetXMLDesc
+    flag VIR_DOMAIN_XML_INACTIVE reads that persistent definition). The test driver keeps the two apart as the QEMU driver does (newDef:
     XMLDesc(0) is the live definition, XMLDesc(INACTIVE) the edited one). drift_label runs
     confined by a dynamic AppArmor label but is defined with <seclabel type='none'/>; drift_cpu
     runs with no <cpu> but is defined host-passthrough on a kvm_intel nested=Y host; both are
