@@ -624,3 +624,62 @@ def test_mac_parameter_lets_the_guest_send_as_another_vm(tmp_path: Path) -> None
     status, msg = verdict(a, "HVA-191", "spoofer")
     assert status == "fail", msg
     assert "MAC" in msg and victim_mac in msg
+
+
+# --- HVA-031 / HVA-058: names and sockets that look local ---------------------------------------------
+
+
+@xfail(
+    "R16: HVA-031 takes any listen value starting with '127.' as loopback; a host name such as "
+    "127.0.0.1.attacker.example is resolved by DNS and may be any address"
+)
+def test_listen_host_name_that_starts_with_127_is_not_loopback(tmp_path: Path) -> None:
+    """formatdomain, "Graphical framebuffers", listen type address: the address "will contain
+    either an IP address or hostname (which will be resolved to an IP address via a DNS
+    query) to listen on". 127.0.0.1.attacker.example is a DNS name (its first label is "127"),
+    not a loopback address: QEMU binds whatever it resolves to (getaddrinfo). hvaudit judges every
+    other host name as a network address (no password on this host: fail); this one passes as
+    "reachable only from the host". Right: fail naming it, as for any name."""
+    name = "127.0.0.1.attacker.example"
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            dev("vnc_name", f"<graphics type='vnc' autoport='yes' listen='{name}'/>"),
+            dev("vnc_loop", "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"),
+        ],
+        [LAN],
+    )
+    from test_checks_vm import _with_filters
+
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    assert verdict(a, "HVA-031", "vnc_loop")[0] == "pass"
+    status, msg = verdict(a, "HVA-031", "vnc_name")
+    assert status == "fail", msg
+    assert name in msg
+
+
+@xfail(
+    "R17: HVA-058 asks about the mount of an empty path for a virtiofs share served by an "
+    "externally started virtiofsd (<source socket>): the question names nothing to check"
+)
+def test_virtiofs_share_through_an_external_daemon_asks_about_that_daemon(
+    tmp_path: Path,
+) -> None:
+    """formatdomain, "Filesystems": a virtiofs <filesystem> may name `<source socket=...>`
+    instead of `<source dir=...>`: QEMU connects to a virtiofsd started outside libvirt, which
+    alone knows the shared directory (the test driver keeps the element as written). hvaudit's
+    manual question then reads "Is the file system holding  on host ..." - an empty path, which
+    no evidence can answer. Right: one manual question naming the socket and asking for the
+    daemon's shared directory and its mount options (fragment: the socket path)."""
+    fs = (
+        "<filesystem type='mount'><driver type='virtiofs' queue='1024'/>"
+        "<source socket='/run/vfsd-share.sock'/><target dir='share'/></filesystem>"
+    )
+    body = "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
+    uri = write_node(tmp_path / "n.xml", [dev("vfs_ext", fs, body)], [LAN])
+    from test_checks_vm import _with_filters
+
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    status, msg = verdict(a, "HVA-058", "vfs_ext")
+    assert status == "manual", msg
+    assert "/run/vfsd-share.sock" in msg
