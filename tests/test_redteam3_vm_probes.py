@@ -683,3 +683,37 @@ def test_virtiofs_share_through_an_external_daemon_asks_about_that_daemon(
     status, msg = verdict(a, "HVA-058", "vfs_ext")
     assert status == "manual", msg
     assert "/run/vfsd-share.sock" in msg
+
+
+@xfail(
+    "R18: HVA-191 reads only accept rules of the root chain as ending the evaluation; a "
+    "root-chain return ahead of the anti-spoofing chains hands the frame back to the host "
+    "unchecked, the same as accept"
+)
+def test_root_chain_return_ahead_of_the_spoofing_chains(tmp_path: Path) -> None:
+    """formatnwfilter.rst, "Filter rules" (read with `search`): `return` - "matching the rule
+    passes this filter, but returns control to the calling filter for further analysis";
+    "Filtering chains": every protocol chain hangs off the interface's root chain, which is
+    where a frame starts and where the sub-chains return to. A return in the root chain itself
+    leaves the interface's chain tree: libvirt's root chain is entered by a jump from the host's
+    own bridge chain (ebiptables driver, ebtablesCreateRuleInstance for Ethernet protocols), so
+    the frame goes back there and is forwarded with none of the mac (-800), ipv4-ip (-710) or
+    arp chains seen. This is not the known sub-chain accept/return gap: the rule is in the root
+    chain, where hvaudit already judges accept at these priorities as a bypass. Fail, naming
+    MAC (as for the accept twin, which fails today)."""
+    filters = dict(STOCK)
+    for name, action in (("site-return", "return"), ("site-accept", "accept")):
+        filters[name] = (
+            f"<filter name='{name}' chain='root'>"
+            f"<rule action='{action}' direction='out' priority='-900'><mac/></rule>"
+            "<filterref filter='clean-traffic'/></filter>"
+        )
+    a = filtered_node(
+        tmp_path,
+        [dev("via_return", nic("site-return")), dev("via_accept", nic("site-accept"))],
+        filters,
+    )
+    assert verdict(a, "HVA-191", "via_accept")[0] == "fail"
+    status, msg = verdict(a, "HVA-191", "via_return")
+    assert status == "fail", msg
+    assert "MAC" in msg
