@@ -717,3 +717,37 @@ def test_root_chain_return_ahead_of_the_spoofing_chains(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-191", "via_return")
     assert status == "fail", msg
     assert "MAC" in msg
+
+
+# --- HVA-044: a label whose profile the kernel no longer holds -----------------------------------------
+
+
+@xfail(
+    "R19: HVA-044 passes a running VM with a dynamic AppArmor label whose profile "
+    "libvirt-<uuid> is not among the kernel's loaded profiles; its QEMU runs unconfined"
+)
+def test_running_vm_whose_apparmor_profile_is_not_loaded(host_scan) -> None:
+    """libvirt security_apparmor.c / virt-aa-helper load profile libvirt-<uuid> for a VM at start
+    and QEMU runs under it. A loaded profile is listed in /sys/kernel/security/apparmor/profiles
+    (read by hvaudit; here: libvirt-<web01's uuid> (enforce), libvirtd, /usr/bin/man). Linux
+    security/apparmor/policy.c __remove_profile (read with `search`): removing a profile
+    (apparmor_parser -R, aa-remove-unknown, which removes "all of the loaded profiles that were
+    not found in /etc/apparmor.d/", where libvirt's per-VM profiles are not) calls
+    `__aa_update_proxy(profile, profile->ns->unconfined)`: its tasks continue unconfined. The VM
+    is running (live XML with an id) and its profile is absent: fail, naming the profile. web01,
+    whose profile is loaded in enforce mode, passes."""
+    from conftest import WEB01_UUID
+
+    a = host_scan(
+        {},
+        [
+            domain_xml("web01"),
+            domain_xml("aa_gone", body="<seclabel type='dynamic' model='apparmor'/>"),
+        ],
+    )
+    assert verdict(a, "HVA-044", "web01")[0] == "pass"
+    gone = next(v for v in a.deployment.vms if v.name == "aa_gone")
+    assert gone.running and gone.uuid != WEB01_UUID
+    status, msg = verdict(a, "HVA-044", "aa_gone")
+    assert status == "fail", msg
+    assert f"libvirt-{gone.uuid}" in msg
