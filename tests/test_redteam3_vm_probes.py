@@ -751,3 +751,29 @@ def test_running_vm_whose_apparmor_profile_is_not_loaded(host_scan) -> None:
     status, msg = verdict(a, "HVA-044", "aa_gone")
     assert status == "fail", msg
     assert f"libvirt-{gone.uuid}" in msg
+
+
+@xfail(
+    "R20: on Proxmox HVA-191 counts IP (and ARP) spoofing as stopped whenever IP set "
+    "ipfilter-net<N> exists with an IPv4 entry; 0.0.0.0/0 there admits every source address"
+)
+def test_pve_ipfilter_set_of_every_address_stops_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proxmox VE admin guide, pve-firewall "Standard IP set ipfilter-net*" (read with `search`):
+    these sets "are mainly used to prevent IP spoofing. If such a set exists for an interface then
+    any outgoing traffic with a source IP not matching its interface's corresponding ipfilter set
+    will be dropped". A set holding 0.0.0.0/0 matches every IPv4 source, so nothing is dropped,
+    and the ARP filter built from the same entries (`--arp-ip-src 0.0.0.0/0 -j RETURN`) admits
+    every sender address. IP and ARP spoofing are not stopped: fail, naming the set."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    fw = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/firewall/200.fw": fw.replace("192.0.2.10", "0.0.0.0/0")},
+    )
+    status, msg = pve_result(report, "HVA-191", "web-10")
+    assert status == "fail", msg
+    assert "ipfilter-net0" in msg
