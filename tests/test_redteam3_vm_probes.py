@@ -777,3 +777,49 @@ def test_pve_ipfilter_set_of_every_address_stops_nothing(
     status, msg = pve_result(report, "HVA-191", "web-10")
     assert status == "fail", msg
     assert "ipfilter-net0" in msg
+
+
+# --- HVA-031: a console the raw QEMU arguments open ----------------------------------------------------
+
+QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
+
+
+@xfail(
+    "R21: HVA-031 says 'no VNC, SPICE or RDP console' (not applicable) for a VM whose "
+    "<qemu:commandline> opens `-vnc 0.0.0.0:1`; the console exists and has no authentication"
+)
+def test_vnc_opened_by_raw_qemu_arguments_is_a_console(tmp_path: Path) -> None:
+    """QEMU qemu-options.hx, -vnc: `-vnc 0.0.0.0:1` listens on every address, display 1 (TCP
+    5901), and "password=on: Require that password based authentication is used for client
+    connections": without password=, sasl= or tls-creds= the server asks for nothing. libvirt
+    passes <qemu:arg> values to QEMU verbatim (formatdomain, "QEMU command-line passthrough"),
+    and qemu.conf's vnc_password / vnc_tls apply to <graphics> consoles only. The definition
+    (read from a daemon with the QEMU driver, which keeps the namespace) proves an
+    unauthenticated console on every address; HVA-046 fails the raw arguments, but HVA-031 must
+    not call the console absent: fail, naming -vnc. Replayed as in the first red team's
+    namespace probe (a hand-written domain artefact in a test-driver bundle)."""
+    from hvaudit.bundle import BundleWriter, dump_json
+    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+
+    xml = (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>rawvnc</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-00000000b001</uuid><memory unit='MiB'>512</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>"
+        "<qemu:commandline><qemu:arg value='-vnc'/><qemu:arg value='0.0.0.0:1'/>"
+        "</qemu:commandline></domain>"
+    )
+    uri = write_node(tmp_path / "n.xml", [domain_xml("plain")])
+    writer = BundleWriter(tmp_path / "b", target=uri, platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    del writer.entries["libvirt/domains/index.json"]
+    assert writer.root is not None
+    (writer.root / "libvirt/domains/index.json").unlink()
+    writer.add("libvirt/domains/rawvnc.xml", xml.encode(), origin="virDomainGetXMLDesc")
+    index = [{"uuid": "rawvnc", "file": "libvirt/domains/rawvnc.xml", "autostart": False}]
+    writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
+    writer.record("host", status="not_applicable", origin="host facts", reason="simulated")
+    a = run_assessment(writer.close(complete=True))
+    assert verdict(a, "HVA-046", "rawvnc")[0] == "fail"
+    status, msg = verdict(a, "HVA-031", "rawvnc")
+    assert status == "fail", msg
+    assert "-vnc" in msg
