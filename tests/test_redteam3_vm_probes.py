@@ -823,3 +823,40 @@ def test_vnc_opened_by_raw_qemu_arguments_is_a_console(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-031", "rawvnc")
     assert status == "fail", msg
     assert "-vnc" in msg
+
+
+# --- HVA-191: a hardware datapath -------------------------------------------------------------------
+
+
+@xfail(
+    "R22: HVA-191 is not applicable to a VM whose only NIC is <interface type='vdpa'>; the "
+    "guest's frames leave through the NIC's hardware datapath, where only the NIC can stop "
+    "spoofing"
+)
+def test_vdpa_interface_is_a_question_not_na(tmp_path: Path) -> None:
+    """libvirt's vDPA support (libvir-list "conf: Add support for vDPA network devices", read with
+    `search`): "vDPA network devices allow high-performance networking in a virtual machine by
+    providing a wire-speed data path ... the data path follows the virtio specification"; Linux
+    "vDPA: introduce vDPA bus": vDPA devices are PFs, SR-IOV VFs or sub-functions of a NIC.
+    formatnwfilter, "Concepts": nwfilter applies to network, ethernet (bridged) and bridge
+    interfaces only, and no host bridge sees a vDPA port's frames. The subject exists and sends to
+    other machines: like an SR-IOV VF (hvaudit's own manual item, VF spoofchk/trust), this is one
+    question about the NIC's embedded switch, never not applicable (issue 8: "never n/a a check
+    whose subject exists")."""
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            dev(
+                "vdpa1",
+                "<interface type='vdpa'><mac address='52:54:00:00:00:31'/>"
+                "<source dev='/dev/vhost-vdpa-0'/><model type='virtio'/></interface>",
+            )
+        ],
+        [LAN],
+    )
+    from test_checks_vm import _with_filters
+
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    status, msg = verdict(a, "HVA-191", "vdpa1")
+    assert status == "manual", msg
+    assert "vdpa" in msg.lower()
