@@ -860,3 +860,48 @@ def test_vdpa_interface_is_a_question_not_na(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-191", "vdpa1")
     assert status == "manual", msg
     assert "vdpa" in msg.lower()
+
+
+# --- HVA-192: an SR-IOV VF without a port VLAN -------------------------------------------------------
+
+
+@xfail(
+    "R23: HVA-192 passes an SR-IOV VF with no <vlan> as 'none trunked'; a VF without a port "
+    "VLAN (PVID) sends and receives any VLAN tag the guest uses"
+)
+def test_vf_without_a_port_vlan_is_a_question(tmp_path: Path) -> None:
+    """Linux i40e "Add VF VLAN pruning" (read with `search`): "VFs by default are able to see all
+    tagged traffic regardless of trust and VLAN filters configured", the pruning flag "will only be
+    effective when no PVID is set on VF"; ice "Fix VF not able to send tagged traffic with no VLAN
+    filters": VFs "with no VLAN filters" may "send tagged traffic". So without a port VLAN the VF
+    reaches every VLAN of the PF's uplink: a trunk. libvirt sets the port VLAN from the
+    interface's <vlan> (formatdomain, "Setting VLAN tag (on supported network types only)":
+    SR-IOV hostdev interfaces; formatnetwork, hostdev pools likewise); without one, a PVID can
+    only come from outside libvirt (`ip link set PF vf N vlan V`, as for HVA-192's own OVS
+    case). The VF here is not in the host's `ip -d link` report: one manual question per VF
+    (is a port VLAN set?), never "none trunked". vf1: <interface type='hostdev'>; vf2: a
+    network of forward mode hostdev."""
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            dev(
+                "vf1",
+                "<interface type='hostdev' managed='yes'><mac address='52:54:00:00:00:41'/>"
+                "<source><address type='pci' domain='0x0000' bus='0x3b' slot='0x02' "
+                "function='0x1'/></source></interface>",
+            ),
+            dev("vf2", nic(mac="52:54:00:00:00:42", source="<source network='vfpool'/>")),
+        ],
+        [
+            LAN,
+            "<network><name>vfpool</name><forward mode='hostdev' managed='yes'>"
+            "<pf dev='ens1f0'/></forward></network>",
+        ],
+    )
+    from test_checks_vm import _with_filters
+
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    for vm, mac in (("vf1", "52:54:00:00:00:41"), ("vf2", "52:54:00:00:00:42")):
+        status, msg = verdict(a, "HVA-192", vm)
+        assert status == "manual", (vm, msg)
+        assert mac in msg, (vm, msg)
