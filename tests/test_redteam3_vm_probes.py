@@ -784,6 +784,30 @@ def test_pve_ipfilter_set_of_every_address_stops_nothing(
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
 
 
+def replayed_domains(tmp_path: Path, domains: dict[str, str]) -> Path:
+    """A simulated-host bundle whose domain artefacts are `domains` as a daemon newer than the
+    test driver (or one with the QEMU driver) reports them, replayed as in the first red team's
+    namespace probe: the test driver supplies the host's capabilities, the artefacts are
+    written as collected."""
+    from hvaudit.bundle import BundleWriter, dump_json
+    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+
+    uri = write_node(tmp_path / "n.xml", [domain_xml("plain")])
+    writer = BundleWriter(tmp_path / "b", target=uri, platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    del writer.entries["libvirt/domains/index.json"]
+    assert writer.root is not None
+    (writer.root / "libvirt/domains/index.json").unlink()
+    index = []
+    for name, xml in domains.items():
+        path = f"libvirt/domains/{name}.xml"
+        writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
+        index.append({"uuid": name, "file": path, "autostart": False})
+    writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
+    writer.record("host", status="not_applicable", origin="host facts", reason="simulated")
+    return writer.close(complete=True)
+
+
 @xfail(
     "R21: HVA-031 says 'no VNC, SPICE or RDP console' (not applicable) for a VM whose "
     "<qemu:commandline> opens `-vnc 0.0.0.0:1`; the console exists and has no authentication"
@@ -798,9 +822,6 @@ def test_vnc_opened_by_raw_qemu_arguments_is_a_console(tmp_path: Path) -> None:
     unauthenticated console on every address; HVA-046 fails the raw arguments, but HVA-031 must
     not call the console absent: fail, naming -vnc. Replayed as in the first red team's
     namespace probe (a hand-written domain artefact in a test-driver bundle)."""
-    from hvaudit.bundle import BundleWriter, dump_json
-    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
-
     xml = (
         f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>rawvnc</name>"
         "<uuid>6a2f1c2e-0000-4000-8000-00000000b001</uuid><memory unit='MiB'>512</memory>"
@@ -808,17 +829,7 @@ def test_vnc_opened_by_raw_qemu_arguments_is_a_console(tmp_path: Path) -> None:
         "<qemu:commandline><qemu:arg value='-vnc'/><qemu:arg value='0.0.0.0:1'/>"
         "</qemu:commandline></domain>"
     )
-    uri = write_node(tmp_path / "n.xml", [domain_xml("plain")])
-    writer = BundleWriter(tmp_path / "b", target=uri, platform="kvm-libvirt")
-    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
-    del writer.entries["libvirt/domains/index.json"]
-    assert writer.root is not None
-    (writer.root / "libvirt/domains/index.json").unlink()
-    writer.add("libvirt/domains/rawvnc.xml", xml.encode(), origin="virDomainGetXMLDesc")
-    index = [{"uuid": "rawvnc", "file": "libvirt/domains/rawvnc.xml", "autostart": False}]
-    writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
-    writer.record("host", status="not_applicable", origin="host facts", reason="simulated")
-    a = run_assessment(writer.close(complete=True))
+    a = run_assessment(replayed_domains(tmp_path, {"rawvnc": xml}))
     assert verdict(a, "HVA-046", "rawvnc")[0] == "fail"
     status, msg = verdict(a, "HVA-031", "rawvnc")
     assert status == "fail", msg
@@ -905,3 +916,56 @@ def test_vf_without_a_port_vlan_is_a_question(tmp_path: Path) -> None:
         status, msg = verdict(a, "HVA-192", vm)
         assert status == "manual", (vm, msg)
         assert mac in msg, (vm, msg)
+
+
+# --- HVA-092: disk limits in libvirt 11's throttle groups ---------------------------------------------
+
+
+@xfail(
+    "R24: HVA-092 fails a disk limited through <throttlefilters> (libvirt >= 11.1 throttle "
+    "groups) as 'without <iotune> rate limits'; libvirt forbids <iotune> beside them"
+)
+def test_disk_limited_by_a_throttle_group_passes(tmp_path: Path) -> None:
+    """formatdomain, "Disk Throttle Group Management" (libvirt 11.1.0, read with `search`): named
+    <throttlegroups><throttlegroup> (group_name and the iotune rates) referenced from a disk's
+    <throttlefilters><throttlefilter group='...'/> "to form filter chain in QEMU for specific
+    disk"; libvirt's own tests reject "iotune ... configured together with throttle filters". A
+    disk behind a group with total_bytes_sec and total_iops_sec is limited in both directions
+    (QEMU docs/throttle.txt: throttle filters apply the group's limits), and the NIC has an
+    outbound limit: pass. The test driver (libvirt 9.0) drops these elements, so the artefact
+    is replayed as a libvirt 11 daemon reports it. The same VM with no throttle filter fails
+    (pinned)."""
+    nic_limited = (
+        "<interface type='bridge'><source bridge='br0'/><model type='virtio'/>"
+        "<bandwidth><inbound average='1000'/><outbound average='1000'/></bandwidth></interface>"
+    )
+
+    def domain(name: str, uid: str, filters: str) -> str:
+        return (
+            f"<domain type='kvm'><name>{name}</name><uuid>{uid}</uuid>"
+            "<memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+            "<os><type arch='x86_64'>hvm</type></os>"
+            "<throttlegroups><throttlegroup><total_bytes_sec>10000000</total_bytes_sec>"
+            "<total_iops_sec>500</total_iops_sec><group_name>limit0</group_name>"
+            "</throttlegroup></throttlegroups><devices>"
+            "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+            f"<source file='/var/lib/libvirt/images/{name}.qcow2'/>"
+            f"<target dev='vda' bus='virtio'/>{filters}</disk>{nic_limited}</devices></domain>"
+        )
+
+    a = run_assessment(
+        replayed_domains(
+            tmp_path,
+            {
+                "tg_limited": domain(
+                    "tg_limited",
+                    "6a2f1c2e-0000-4000-8000-00000000c001",
+                    "<throttlefilters><throttlefilter group='limit0'/></throttlefilters>",
+                ),
+                "tg_unused": domain("tg_unused", "6a2f1c2e-0000-4000-8000-00000000c002", ""),
+            },
+        )
+    )
+    assert verdict(a, "HVA-092", "tg_unused")[0] == "fail"
+    status, msg = verdict(a, "HVA-092", "tg_limited")
+    assert status == "pass", msg
