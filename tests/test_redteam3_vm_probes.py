@@ -969,3 +969,29 @@ def test_disk_limited_by_a_throttle_group_passes(tmp_path: Path) -> None:
     assert verdict(a, "HVA-092", "tg_unused")[0] == "fail"
     status, msg = verdict(a, "HVA-092", "tg_limited")
     assert status == "pass", msg
+
+
+@xfail(
+    "R25: a Proxmox hostpci with mapping= (a cluster resource mapping) becomes 'pci ?' in "
+    "HVA-050's manual question: it names no device anyone could look up"
+)
+def test_pve_hostpci_mapping_is_named_in_the_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qm.conf(5), hostpci[n] (read with `search`): "mapping=<mapping-id> The ID of a cluster
+    wide mapping. Either this or the default-key host must be set"; the mapping's PCI addresses
+    per node are in /etc/pve/mapping/pci.cfg. `hostpci0: mapping=gpu1` parses to the address
+    "?", and the manual question asks about the IOMMU group of "pci ?". The copied tree has no
+    host facts, so manual is right; the question must name what answers it: the mapping gpu1
+    (fragment "gpu1")."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/201.conf": vm201 + "hostpci0: mapping=gpu1,pcie=1\n"},
+    )
+    status, msg = pve_result(report, "HVA-050", "api-11")
+    assert status == "manual", msg
+    assert "gpu1" in msg
