@@ -1044,3 +1044,44 @@ def test_fedora_secboot_vars_template_has_keys_enrolled(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-066", "sb_fedora")
     assert status == "pass", msg
     assert "OVMF_VARS.secboot.fd" in msg
+
+
+# --- HVA-044 on a simulated host: enforcement is a host setting ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vm", "label"),
+    [
+        ("dyn_se", "<seclabel type='dynamic' model='selinux'/>"),
+        ("dyn_aa", "<seclabel type='dynamic' model='apparmor'/>"),
+        (
+            "st_se",
+            "<seclabel type='static' model='selinux' relabel='yes'>"
+            "<label>system_u:system_r:svirt_t:s0:c10,c20</label></seclabel>",
+        ),
+    ],
+)
+@xfail(
+    "R27: on a simulated host HVA-044 passes a VM with its own SELinux/AppArmor label; whether "
+    "the host enforces that label (SELinux enforcing, profile in enforce mode) was not read"
+)
+def test_label_on_a_simulated_host_asks_whether_it_is_enforced(
+    tmp_path: Path, vm: str, label: str
+) -> None:
+    """HVA-044's own rule (its docstring, after issue 8's fixes): "a label confines only where the
+    host enforces it: with SELinux permissive or off, or the VM's AppArmor profile loaded in
+    complain mode ... the VM fails"; selinux(8): permissive mode "logs the actions that would have
+    been denied" without denying them. The label is in the XML; enforcement is the host's, and a
+    simulated host reports none. The project's rule for host-dependent VM checks (issue 8, "What
+    to build"): "decide what the VM's own definition proves; report the rest as manual with the
+    exact host setting to confirm. Never pass on a setting you did not read." Right: manual,
+    naming the enforcement to confirm (getenforce / aa-status). NB: the first red team's
+    test_static_unique_label_on_simulated_host pins the old pass for a static label; it predates
+    the enforcement rule and changes with this fix."""
+    from conftest import build_bundle
+
+    uri = write_node(tmp_path / "n.xml", [domain_xml(vm, body=label)])
+    a = run_assessment(build_bundle(tmp_path, uri, None, name="sim"))
+    status, msg = verdict(a, "HVA-044", vm)
+    assert status == "manual", msg
+    assert "enforc" in msg.lower()
