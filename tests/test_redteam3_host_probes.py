@@ -761,3 +761,66 @@ def test_nft_named_set_of_the_management_subnet_passes(host_scan) -> None:
     a = host_scan({"nft-ruleset": (json.dumps(ruleset), 0)})
     status, msg = verdict(a, "HVA-190")
     assert status == "pass", msg
+
+
+# --- HVA-034: a DN pattern whose wildcards match every certificate --------------------------------
+
+TLS_LISTEN = HARDENED_HOST["listeners"][0] + (
+    "tcp   LISTEN 0      64         0.0.0.0:16514        0.0.0.0:*    "
+    'users:(("libvirtd",pid=700,fd=14))\n'
+)
+
+
+@xfail(
+    "H22: HVA-034 treats only all-wildcard entries as matching every name; '*CN=*' matches every client certificate with a CN"
+)
+def test_tls_dn_pattern_that_matches_every_certificate(host_scan) -> None:
+    """libvirt src/rpc/virnettlscontext.c (found with `find_string`), the tls_allowed_dn_list
+    check: `g_pattern_match_simple(*wildcards, dname)`, a glob where '*' matches any string. The
+    entry "*CN=*" matches every Distinguished Name that contains "CN=", i.e. every client
+    certificate the CA ever signed for anyone (client certificates carry a CN, libvirt's own
+    PKI guide sets one). It reads like a restriction and restricts nothing, like "*", which
+    hvaudit already fails. libvirtd listens on TLS 16514 with auth_tls unset (none). Fail."""
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + (
+        'listen_tls = 1\ntls_allowed_dn_list = [ "*CN=*" ]\n'
+    )
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf, "listeners": (TLS_LISTEN, 0)})
+    status, msg = verdict(a, "HVA-034")
+    assert status == "fail", msg
+    assert "*CN=*" in msg, msg
+
+
+def test_tls_dn_list_of_named_clients_passes(host_scan) -> None:
+    """The hardened twin: a DN list naming the management clients passes."""
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + (
+        'listen_tls = 1\ntls_allowed_dn_list = [ "C=DE,O=Example,CN=mgmt1.example.internal" ]\n'
+    )
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf, "listeners": (TLS_LISTEN, 0)})
+    status, msg = verdict(a, "HVA-034")
+    assert status == "pass", msg
+
+
+# --- HVA-142: sudo rules that come from the directory ---------------------------------------------
+
+
+@xfail(
+    "H23: HVA-142 counts local sudoers only; `sudoers: files sss` in nsswitch.conf makes sudo apply the directory's rules too"
+)
+def test_sudo_rules_from_sssd_are_unread(host_scan) -> None:
+    """sssd-sudo(5) (confirmed with `search`): "To enable SSSD as a source for sudo rules, add
+    sss to the sudoers entry in nsswitch.conf(5) ... sudoers: files sss", with `sudo` in the
+    [sssd] services. sudo then grants what the directory's sudoRole objects say, for as many
+    directory users and groups as they name; none of that is in /etc/sudoers. hvaudit counts
+    root and alice and passes. The count is not in the evidence: manual, naming the directory
+    (sss) as the unread source of sudo rules."""
+    nss = HARDENED_HOST["/etc/nsswitch.conf"] + "sudoers:        files sss\n"
+    sssd = (
+        HARDENED_HOST["/etc/sssd/sssd.conf"].replace(
+            "services = nss, pam", "services = nss, pam, sudo"
+        )
+        + "sudo_provider = ad\n"
+    )
+    a = host_scan({"/etc/nsswitch.conf": nss, "/etc/sssd/sssd.conf": sssd})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "manual", msg
+    assert "sss" in msg, msg
