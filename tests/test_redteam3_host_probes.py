@@ -824,3 +824,27 @@ def test_sudo_rules_from_sssd_are_unread(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "manual", msg
     assert "sss" in msg, msg
+
+
+# --- HVA-043: AppArmor's global mode overrides each profile's ------------------------------------
+
+
+@xfail(
+    "H24: HVA-043 reads each profile's mode only; apparmor.mode=complain (the module's global mode) puts every profile in complain mode"
+)
+def test_apparmor_global_complain_mode(host_scan) -> None:
+    """Linux security/apparmor/include/policy.h (found with `find_string`):
+    `#define COMPLAIN_MODE(_profile) ((aa_g_profile_mode == APPARMOR_COMPLAIN) || ((_profile)->mode
+    == APPARMOR_COMPLAIN))`; aa_g_profile_mode is the apparmor module's `mode` parameter
+    (lsm.c module_param_call(mode, ...), settable on the kernel command line as
+    apparmor.mode=complain and at run time in /sys/module/apparmor/parameters/mode; lsm.c logs
+    "AppArmor initialized: complain mode enabled"). Every profile then only logs, while
+    /sys/kernel/security/apparmor/profiles still lists each with its own mode, "(enforce)". The
+    kernel command line hvaudit collected says apparmor.mode=complain: sVirt confines nothing.
+    Fail (the run-time parameter file is not collected: reading it would settle the same case
+    without a reboot)."""
+    cmdline = HARDENED_HOST["/proc/cmdline"].rstrip("\n") + " apparmor.mode=complain\n"
+    a = host_scan({"/proc/cmdline": cmdline})
+    status, msg = verdict(a, "HVA-043")
+    assert status == "fail", msg
+    assert "complain" in msg, msg
