@@ -848,3 +848,39 @@ def test_apparmor_global_complain_mode(host_scan) -> None:
     status, msg = verdict(a, "HVA-043")
     assert status == "fail", msg
     assert "complain" in msg, msg
+
+
+# --- HVA-202: PTP keeps the clock as NTP does ------------------------------------------------------
+
+NO_CHRONY = PROCS.replace("  402 _chrony   /usr/sbin/chronyd -F 1\n", "")
+
+
+@xfail(
+    "H25: HVA-202 knows NTP daemons only; ptp4l with `phc2sys -a -r` synchronises the system clock (PTP)"
+)
+def test_ptp_synchronises_the_system_clock(host_scan) -> None:
+    """phc2sys(8) (linuxptp, confirmed with `search`): "phc2sys is a program which synchronizes
+    two or more clocks in the system. Typically, it is used to synchronize the system clock to a
+    PTP hardware clock (PHC), which itself is synchronized by the ptp4l(8) program"; with -a "the
+    system clock (CLOCK_REALTIME) is not synchronized, unless the -r option is also specified".
+    `ptp4l -i eno1` + `phc2sys -a -r` keep the host clock on the PTP grandmaster (more precisely
+    than NTP). hvaudit fails "no time-synchronisation daemon running": false fail. Pass."""
+    procs = NO_CHRONY + (
+        "  410 root     /usr/sbin/ptp4l -f /etc/linuxptp/ptp4l.conf -i eno1\n"
+        "  411 root     /usr/sbin/phc2sys -a -r\n"
+    )
+    a = host_scan({"processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-202")
+    assert status == "pass", msg
+
+
+def test_phc2sys_without_r_leaves_the_system_clock(host_scan) -> None:
+    """The twin: `phc2sys -a` without -r synchronises PHCs only, not CLOCK_REALTIME (phc2sys(8)):
+    the host clock is not kept: fail."""
+    procs = NO_CHRONY + (
+        "  410 root     /usr/sbin/ptp4l -f /etc/linuxptp/ptp4l.conf -i eno1\n"
+        "  411 root     /usr/sbin/phc2sys -a\n"
+    )
+    a = host_scan({"processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-202")
+    assert status == "fail", msg
