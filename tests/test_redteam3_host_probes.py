@@ -898,11 +898,11 @@ class _LiveNodeRunner:
 
     description = "replay (recorded artefacts) + tree"
 
-    def __init__(self, host: dict[str, Any]) -> None:
+    def __init__(self, host: dict[str, Any], tree: Path = PVE_TREE) -> None:
         from conftest import ReplayRunner
         from hvaudit.collect.runner import TreeRunner
 
-        self.tree = TreeRunner(str(PVE_TREE))
+        self.tree = TreeRunner(str(tree))
         self.replay = ReplayRunner(host)
 
     def read_file(self, path: str, timeout: float) -> Any:
@@ -919,7 +919,7 @@ class _LiveNodeRunner:
         return self.replay.run(argv, timeout)
 
 
-def pve_scan(tmp_path: Path, overrides: dict[str, Any]) -> Assessment:
+def pve_scan(tmp_path: Path, overrides: dict[str, Any], tree: Path = PVE_TREE) -> Assessment:
     from conftest import run_assessment
     from hvaudit.bundle import BundleWriter
     from hvaudit.collect.proxmox import ProxmoxFilesCollector, ProxmoxTarget
@@ -927,7 +927,7 @@ def pve_scan(tmp_path: Path, overrides: dict[str, Any]) -> Assessment:
     host = dict(HARDENED_HOST)
     host.update(overrides)
     collector = ProxmoxFilesCollector(ProxmoxTarget.parse("pve+ssh://root@pve1/"))
-    collector.runner = _LiveNodeRunner(host)
+    collector.runner = _LiveNodeRunner(host, tree)
     writer = BundleWriter(tmp_path / "pve", target="pve+ssh://root@pve1/", platform="proxmox-ve")
     collector.collect(writer)
     return run_assessment(writer.close(complete=True))
@@ -965,3 +965,39 @@ def test_proxmox_kvm_process_is_a_qemu_process(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-182", "pve-h1")
     assert status == "fail", msg
     assert "web-10" in msg or "200" in msg, msg
+
+
+# --- HVA-306: a custom role that can grant itself everything ----------------------------------------
+
+
+@xfail(
+    "H27: HVA-306 knows administrators by four built-in role names; a custom role with Permissions.Modify on / administers the cluster without a second factor"
+)
+def test_custom_role_with_permissions_modify_is_an_administrator(tmp_path: Path) -> None:
+    """Proxmox VE admin guide, pveum "Privileges" (found with `find_string`): "Permissions.Modify:
+    modify access permissions", "Sys.Modify: create/modify/remove node network parameters";
+    "Roles": PVEAdmin "can do most tasks, but has no rights to modify system settings
+    (Sys.PowerMgmt, Sys.Modify, Realm.Allocate) or permissions (Permissions.Modify)". hvaudit
+    already counts PVEAdmin holders as administrators; a custom role `Ops` holding exactly what
+    PVEAdmin lacks (Permissions.Modify, Sys.Modify) on `/`, propagated, administers the cluster
+    at least as much: it changes who may do what anywhere. bob@corp holds it without a second
+    factor (no keys in user.cfg); hvaudit knows administrators by four built-in role names and
+    passes "all with a second factor". Fail naming bob@corp (judge a role by its privileges,
+    as HVA-307 already does for VM.* ones)."""
+    import shutil
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    text = users.read_text()
+    text = text.replace(
+        "role:WebOperator:",
+        "role:Ops:Permissions.Modify,Sys.Audit,Sys.Modify,VM.Audit:\nrole:WebOperator:",
+    ).replace(
+        "acl:1:/pool/web:@webops:WebOperator:",
+        "acl:1:/:bob@corp:Ops:\nacl:1:/pool/web:@webops:WebOperator:",
+    )
+    users.write_text(text)
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)}, tree)
+    status, msg = verdict(a, "HVA-306", "pve-h1")
+    assert status == "fail", msg
+    assert "bob@corp" in msg, msg
