@@ -1001,3 +1001,35 @@ def test_custom_role_with_permissions_modify_is_an_administrator(tmp_path: Path)
     status, msg = verdict(a, "HVA-306", "pve-h1")
     assert status == "fail", msg
     assert "bob@corp" in msg, msg
+
+
+# --- HVA-301: the cluster firewall switched on in cluster.fw, but no daemon applies it ----------
+
+
+@xfail(
+    "H28: HVA-301 judges cluster.fw alone; on a live node whose pve-firewall (and proxmox-firewall) is not running, no rule is applied"
+)
+def test_cluster_firewall_on_paper_only(tmp_path: Path) -> None:
+    """pve-firewall(8) / pve-firewall.adoc (confirmed with `search`): "the iptables-based firewall
+    service runs on each cluster node"; pve-firewall's daemon (src/PVE/Service/pve_firewall.pm)
+    compiles the rules every 10 s and on shutdown "clear PVE-generated firewall rules"
+    (remove_pvefw_chains). cluster.fw `enable: 1` with policy DROP is only what the daemon would
+    apply: this live node's process list holds neither pve-firewall nor the nftables-based
+    proxmox-firewall, so nothing is applied and every port is open (HVA-190 on the same node
+    sees no drop either). hvaudit passes "cluster firewall on, input policy DROP". Right: fail
+    naming pve-firewall (twin: with pve-firewall running, pass)."""
+    a = pve_scan(
+        tmp_path,
+        {"processes": (PVE_PROCS, 0), "nft-ruleset": ('{"nftables": []}', 0)},
+    )
+    status, msg = verdict(a, "HVA-301", "pve-h1")
+    assert status == "fail", msg
+    assert "pve-firewall" in msg, msg
+
+
+def test_cluster_firewall_with_its_daemon_running_passes(tmp_path: Path) -> None:
+    """The twin: pve-firewall runs (its process title is `pve-firewall`, PVE::Daemon): pass."""
+    procs = PVE_PROCS + "  950 root     pve-firewall\n"
+    a = pve_scan(tmp_path, {"processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-301", "pve-h1")
+    assert status == "pass", msg
