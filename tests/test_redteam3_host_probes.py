@@ -1033,3 +1033,28 @@ def test_cluster_firewall_with_its_daemon_running_passes(tmp_path: Path) -> None
     a = pve_scan(tmp_path, {"processes": (procs, 0)})
     status, msg = verdict(a, "HVA-301", "pve-h1")
     assert status == "pass", msg
+
+
+# --- HVA-022: securityfs files have no size ------------------------------------------------------
+
+
+@xfail(
+    "H29: HVA-022 reads the event log's size from `ls -l`, which securityfs always reports as 0: a false fail on every host that measures its boot"
+)
+def test_measured_boot_log_as_ls_shows_it_on_a_real_host(host_scan) -> None:
+    """Linux drivers/char/tpm/eventlog/common.c, tpm_bios_log_setup (found with `find_string`):
+    "If an event log is found then the securityfs files are setup to export it to userspace,
+    otherwise nothing is done": binary_bios_measurements exists exactly when the firmware handed
+    over a TCG event log. security/inode.c securityfs_create_dentry sets the inode's mode, times,
+    private data and file operations, never i_size, so `ls -l` shows the file with size 0 on
+    every real host (its content is produced by a seq_file when read). The conftest fixture's
+    "40123" is a size securityfs never reports. hvaudit reads size 0 as "no event log": false
+    fail on a host whose boot is measured. Right: pass (the file exists; `ls` rc 0)."""
+    log = (
+        "-r--r----- 1 root root 0 Nov 27 04:00 "
+        "/sys/kernel/security/tpm0/binary_bios_measurements\n",
+        0,
+    )
+    a = host_scan({"measured-boot-log": log})
+    status, msg = verdict(a, "HVA-022")
+    assert status == "pass", msg
