@@ -1058,3 +1058,31 @@ def test_measured_boot_log_as_ls_shows_it_on_a_real_host(host_scan) -> None:
     a = host_scan({"measured-boot-log": log})
     status, msg = verdict(a, "HVA-022")
     assert status == "pass", msg
+
+
+@xfail(
+    "H30: HVA-200 reads journal-upload's URL from its file only; the running uploader's --url on the command line sends the journal in cleartext"
+)
+def test_journal_upload_url_on_the_command_line(host_scan) -> None:
+    """systemd src/journal-remote/journal-upload.c (read with `read_file` after `find_string`):
+    main() calls parse_config() (journal-upload.conf and its drop-ins) and then parse_argv(),
+    whose `-u/--url` sets the URL when the file set none (with both it refuses to start), and
+    `--trust=FILENAME|all` ("Specify CA certificate or disable checking"). Here the file sets no
+    URL and the running uploader is `systemd-journal-upload --save-state -u
+    http://10.9.9.9:19532` (a unit drop-in's ExecStart): the whole journal goes out in
+    cleartext beside rsyslog's TLS destination. hvaudit sees no journal-upload destination and
+    passes "logs forwarded over TLS". Fail naming 10.9.9.9 (a destination without TLS fails the
+    host, as for rsyslog)."""
+    procs = PROCS + (
+        "  420 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state "
+        "-u http://10.9.9.9:19532\n"
+    )
+    a = host_scan(
+        {
+            "/etc/systemd/journal-upload.conf": "[Upload]\n# URL=\n",
+            "processes": (procs, 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
+    assert "10.9.9.9" in msg, msg
