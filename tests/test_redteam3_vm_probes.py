@@ -1085,3 +1085,32 @@ def test_label_on_a_simulated_host_asks_whether_it_is_enforced(
     status, msg = verdict(a, "HVA-044", vm)
     assert status == "manual", msg
     assert "enforc" in msg.lower()
+
+
+@xfail(
+    "R28: on Proxmox HVA-090 takes any `affinity:` as a reservation; two autostart VMs pinned to "
+    "the same host cores both pass (the libvirt side fails this since issue 8)"
+)
+def test_pve_shared_affinity_reserves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qm.conf(5), affinity: "List of host cores used to execute guest processes, for example:
+    0,5,8-11". HVA-090's own rule (its docstring): a reservation is pinning "to host CPUs that no
+    other running or autostart VM may use ... sharing the pinned CPUs with another VM reserves
+    nothing" (issue 8: "two VMs pinned to the same CPU ... pass" was the defect fixed for libvirt).
+    web-10 (running, onboot) and api-11 (onboot) both get `affinity: 0-1`: neither has cores of
+    its own. Fail both, naming the other VM."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    edits = {}
+    for vmid in ("200", "201"):
+        rel = f"etc/pve/qemu-server/{vmid}.conf"
+        text = (PVE_HARDENED / rel).read_text()
+        if "onboot:" not in text:
+            text += "onboot: 1\n"
+        edits[rel] = text + "affinity: 0-1\n"
+    report = pve_scan(tmp_path, capsys, edits)
+    for vm, other in (("web-10", "api-11"), ("api-11", "web-10")):
+        status, msg = pve_result(report, "HVA-090", vm)
+        assert status == "fail", (vm, msg)
+        assert other in msg, (vm, msg)
