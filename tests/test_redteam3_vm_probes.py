@@ -1114,3 +1114,46 @@ def test_pve_shared_affinity_reserves_nothing(
         status, msg = pve_result(report, "HVA-090", vm)
         assert status == "fail", (vm, msg)
         assert other in msg, (vm, msg)
+
+
+# --- HVA-067: a debuggable trust domain -----------------------------------------------------------
+
+
+@xfail(
+    "R29: HVA-067 reads the debug bit of SEV and SEV-SNP policies only; an Intel TDX guest "
+    "with policy bit 0 (off-TD debug) set passes as encrypted against the host"
+)
+def test_tdx_guest_with_off_td_debug_is_not_protected(tmp_path: Path) -> None:
+    """libvirt formatdomain, "Launch Security" for type tdx (libvirt devel list, "The definition
+    of BIT0 in policy element comes from TDX spec", read with `search`): bit 0 of <policy> is
+    "off-TD debug mode" - "debug from outside the TD --> 1 activates debug" (the docs' example
+    moved from 0x10000001 to 0x10000000 for that reason). A TD the host may debug protects its
+    memory from nobody on the host, the case HVA-067 already fails for SEV (NODBG clear) and
+    SEV-SNP (DEBUG set). Fail, naming the policy; the twin with 0x10000000 passes. Replayed as a
+    libvirt 11 daemon reports it (the 9.0 test driver has no tdx)."""
+
+    def domain(name: str, uid: str, policy: str) -> str:
+        return (
+            f"<domain type='kvm'><name>{name}</name><uuid>{uid}</uuid>"
+            "<memory unit='MiB'>2048</memory><vcpu>2</vcpu>"
+            "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+            f"<launchSecurity type='tdx'><policy>{policy}</policy></launchSecurity></domain>"
+        )
+
+    a = run_assessment(
+        replayed_domains(
+            tmp_path,
+            {
+                "td_debug": domain(
+                    "td_debug", "6a2f1c2e-0000-4000-8000-00000000d001", "0x10000001"
+                ),
+                "td_plain": domain(
+                    "td_plain", "6a2f1c2e-0000-4000-8000-00000000d002", "0x10000000"
+                ),
+            },
+        )
+    )
+    assert verdict(a, "HVA-067", "td_plain")[0] == "pass"
+    status, msg = verdict(a, "HVA-067", "td_debug")
+    assert status == "fail", msg
+    assert "0x10000001" in msg
