@@ -1157,3 +1157,35 @@ def test_tdx_guest_with_off_td_debug_is_not_protected(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-067", "td_debug")
     assert status == "fail", msg
     assert "0x10000001" in msg
+
+
+# --- HVA-031: an empty console password -----------------------------------------------------------
+
+
+@xfail(
+    "R30: HVA-031 counts passwd='' as a console password; current QEMU accepts an empty VNC "
+    "password (a zero DES key), so anyone who sends an empty one logs in"
+)
+def test_empty_vnc_password_admits_an_empty_password(host_scan) -> None:
+    """QEMU monitor/qmp-cmds.c qmp_set_password (read with `search`): "Note that setting an empty
+    password will not disable login through this interface"; ui/vnc.c protocol_client_auth_vnc
+    rejects only when no password was set (`if (!vs->vd->password)`; the old `||
+    !vs->vd->password[0]` is gone) and builds the DES key from the password zero-padded, so ""
+    is the all-zero key every client derives from an empty password. libvirt sets the XML's
+    passwd through set_password whenever the attribute exists (qemuDomainChangeGraphicsPasswords:
+    only a missing passwd with no vnc_password skips it), so passwd='' is a console anyone opens
+    with an empty password. On the hardened host (vnc_tls = 1, no client-certificate check) a VNC
+    console on 0.0.0.0 with passwd='' is reachable by anyone: fail, naming the empty password.
+    The twin with passwd='s3cret' passes (redteam1's test_vnc_with_password_and_tls_...)."""
+    a = host_scan(
+        domains=[
+            dev(
+                "emptypw",
+                "<graphics type='vnc' autoport='yes' passwd=''>"
+                "<listen type='address' address='0.0.0.0'/></graphics>",
+            )
+        ]
+    )
+    status, msg = verdict(a, "HVA-031", "emptypw")
+    assert status == "fail", msg
+    assert "empty" in msg
