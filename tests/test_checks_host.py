@@ -367,7 +367,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (
         "HVA-043",
-        {"secmodel": "selinux", "/sys/fs/selinux/enforce": "1\n"},
+        {"secmodel": "selinux", "/sys/fs/selinux/enforce": "1\n", "selinux-permissive": ("", 0)},
         "pass",
         "SELinux, enforcing",
     ),

@@ -196,6 +196,7 @@ SELINUX_HOST: dict[str, Any] = dict(
     secmodel="selinux",
     **{
         "/sys/fs/selinux/enforce": "1\n",
+        "selinux-permissive": ("", 0),  # semanage permissive -l -n: no permissive type
         "/sys/module/apparmor/parameters/enabled": None,
         "/sys/kernel/security/apparmor/profiles": None,
         "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(

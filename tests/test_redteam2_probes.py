@@ -1506,10 +1506,6 @@ def test_iscsi_pool_served_by_the_host_itself(tmp_path: Path) -> None:
     assert "localhost" in messages(a, "HVA-100")["lunpool"]
 
 
-@xfail(
-    "HVA-043: SELinux enforcing passes without reading which domains are permissive; "
-    "`semanage permissive -a svirt_t` un-confines every VM while getenforce says Enforcing"
-)
 def test_selinux_permissive_domains_are_not_read(host_scan) -> None:
     """semanage-permissive(8): a permissive domain is "a process domain that is not enforced" -
     its denials are logged and allowed while the rest of the system enforces. The SELinux twin
@@ -1519,8 +1515,12 @@ def test_selinux_permissive_domains_are_not_read(host_scan) -> None:
     is not collected: manual naming svirt_t, until it is collected (then fail when listed)."""
     from test_redteam_probes import SELINUX_HOST
 
-    a = host_scan(SELINUX_HOST)
+    unread = {**SELINUX_HOST, "selinux-permissive": None, "selinux-modules": None}
+    a = host_scan(unread)
     assert outcomes(a, "HVA-043") == {"hv1": "manual"}, messages(a, "HVA-043")
+    assert "svirt_t" in messages(a, "HVA-043")["hv1"]
+    a = host_scan({**SELINUX_HOST, "selinux-permissive": ("svirt_t\n", 0)})
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
     assert "svirt_t" in messages(a, "HVA-043")["hv1"]
 
 

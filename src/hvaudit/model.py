@@ -618,6 +618,11 @@ class HostFacts:
     """KVM kernel modules present (kvm, kvm_intel, kvm_amd, kvm_pvm, ...), loaded or built in."""
     selinux_enforcing: Fact[bool | None] = field(default_factory=_na)
     """SELinux enforcing (True), permissive (False), or not active (None)."""
+    selinux_permissive: Fact[tuple[tuple[str, ...], bool]] = field(default_factory=_na)
+    """SELinux domain types that are permissive while the rest of the policy enforces, and
+    whether that list is complete (True: `semanage permissive -l`, the installed policy's
+    permissive types and the customized ones; False: only the permissive_<type> modules that
+    `semodule -l` lists, which misses a `permissive` statement inside another module)."""
     apparmor_profiles: Fact[dict[str, str] | None] = field(default_factory=_na)
     """Loaded AppArmor profile -> mode (enforce, complain, ...), or None when AppArmor is off."""
     ssh_server: Fact[str] = field(default_factory=_na)

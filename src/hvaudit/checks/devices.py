@@ -30,7 +30,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, Host, Passthrough, SecurityLabel, Source, Vm
+from hvaudit.model import Fact, FactState, Host, Passthrough, SecurityLabel, Source, Vm
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
 DMA_KINDS = ("pci", "sr-iov/pci network function")
@@ -406,7 +406,11 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
     enforce mode (or kill mode, which enforces and kills the task on a denial), not complain mode
     (/sys/kernel/security/apparmor/profiles, as aa-status shows; APPARMOR_ENFORCING).
     qemu.conf's security_default_confined (default 1, qemu.conf comments) = 0 leaves every VM
-    without its own <seclabel> unconfined."""
+    without its own <seclabel> unconfined. Enforcing mode is not enough either: a single domain
+    type can be made permissive ("a process domain that is not enforced", semanage-permissive(8);
+    `semanage permissive -a svirt_t`), so the types the VMs run in (svirt_t, svirt_tcg_t and
+    those the VMs' labels name) must not be in `semanage permissive -l`; where that list was not
+    read, or only semodule's permissive_<type> modules were, the host is one question."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -453,7 +457,7 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                     "or Disabled.",
                 )
             elif se.get():
-                yield passed(s, "libvirt confines QEMU with SELinux, enforcing", *se.sources)
+                yield _selinux_domains_outcome(ctx, h)
             elif se.get() is None:
                 yield failed(s, "the selinux driver is reported but SELinux is off", *se.sources)
             else:
@@ -476,6 +480,84 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                 "the module enforces; fail: a QEMU process is unlabelled or unconfined, or the "
                 "module only logs.",
             )
+
+
+def _vm_selinux_types(ctx: Context, h: Host) -> list[str]:
+    """The SELinux domain types the host's VMs run in: sVirt's own (SVIRT_TYPES) and those their
+    static labels and dynamic base labels name (a dynamic label keeps its base label's type)."""
+    found = dict.fromkeys(SVIRT_TYPES)
+    for v in ctx.deployment.vms:
+        if v.host != h.name:
+            continue
+        for lbl in v.security_labels:
+            if lbl.model not in ("selinux", "") or lbl.type not in ("static", "dynamic"):
+                continue
+            for text in (lbl.label, lbl.baselabel):
+                parts = (text or "").split(":")
+                if len(parts) >= 3 and parts[2].strip():
+                    found[parts[2].strip()] = None
+    return list(found)
+
+
+def _selinux_domains_outcome(ctx: Context, h: Host) -> Outcome:
+    """HVA-043 on a host whose SELinux enforces: each VM domain type must enforce too. A
+    permissive domain is "a process domain that is not enforced" (semanage-permissive(8)): its
+    denials are logged and allowed while getenforce says Enforcing, so `semanage permissive -a
+    svirt_t` un-confines every VM. The list is read from `semanage permissive -l` (complete), or
+    from semodule's permissive_<type> modules, which shows the types semanage made permissive
+    but not a `permissive` statement inside another policy module: then a clean list is a
+    question."""
+    s = host_subject(h)
+    se = h.facts.selinux_enforcing
+    perm = h.facts.selinux_permissive
+    types = _vm_selinux_types(ctx, h)
+    names = ", ".join(types)
+    question = (
+        f"Are all of the SELinux domain types the VMs of host {h.name} run in ({names}) "
+        f"enforced, none permissive? Evidence: `semanage permissive -l` on {h.name} (or "
+        "`seinfo --permissive`). Pass: yes, none of them is listed; fail: one is listed, so the "
+        "QEMU processes in it are not confined."
+    )
+    if perm.state is FactState.NOT_APPLICABLE:
+        return unknown(s, perm, question)
+    if not perm.known:
+        return manual(
+            s,
+            f"SELinux is enforcing, but which domain types are permissive was not read "
+            f"({perm.reason}): a permissive {names} would leave the VMs unconfined",
+            *se.sources,
+            *perm.sources,
+            question=question,
+        )
+    listed, complete = perm.get()
+    hit = [t for t in types if t in listed]
+    if hit:
+        how = (
+            "`semanage permissive -l`" if complete else "a permissive_<type> module (`semodule -l`)"
+        )
+        return failed(
+            s,
+            f"SELinux is enforcing, but VM domain type(s) {', '.join(hit)} are permissive "
+            f"({how}): the QEMU processes in them are not confined",
+            *se.sources,
+            *perm.sources,
+        )
+    if not complete:
+        return manual(
+            s,
+            f"SELinux is enforcing and `semodule -l` lists no permissive_<type> module for "
+            f"{names}; semanage is not there to list the types a policy module makes "
+            "permissive itself",
+            *se.sources,
+            *perm.sources,
+            question=question,
+        )
+    return passed(
+        s,
+        f"libvirt confines QEMU with SELinux, enforcing; no VM domain type permissive ({names})",
+        *se.sources,
+        *perm.sources,
+    )
 
 
 #: AppArmor profile modes that deny what the profile does not allow. The kernel names a loaded
@@ -677,7 +759,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             gap
             for lbl in mac
             if lbl.type in ("static", "dynamic") and lbl.model
-            if (gap := _not_enforced(h, lbl.model, _profile(lbl, v.uuid)))
+            if (gap := _not_enforced(h, lbl.model, _enforced_name(lbl, v)))
         ]
         problems.extend(dict.fromkeys(lax))
         if problems:
@@ -759,7 +841,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 f"{what} and the daemon reports no MAC security model: QEMU runs unconfined",
                 *model.sources,
             )
-        elif gap := _not_enforced(h, str(model.get()), f"libvirt-{v.uuid}"):
+        elif gap := _not_enforced(h, str(model.get()), _enforced_name(None, v, model.get())):
             yield failed(s, f"{what}: driver default, but {gap}", *model.sources, *_mac_sources(h))
         else:
             yield passed(
@@ -796,13 +878,28 @@ def _mac_sources(h: Host) -> tuple[Source, ...]:
     return (*h.facts.selinux_enforcing.sources, *h.facts.apparmor_profiles.sources)
 
 
-def _not_enforced(h: Host, model: str, profile: str) -> str | None:
+def _enforced_name(lbl: SecurityLabel | None, v: Vm, model: object = "selinux") -> str:
+    """What the host must enforce for a VM's label: the AppArmor profile it runs under, or the
+    SELinux domain type (a static label's; a dynamic label keeps its base label's type, else
+    sVirt's: svirt_tcg_t for a TCG guest when the policy has it, svirt_t otherwise; SVIRT_TYPES)."""
+    if model == "apparmor" or (lbl is not None and lbl.model == "apparmor"):
+        return _profile(lbl, v.uuid) if lbl is not None else f"libvirt-{v.uuid}"
+    for text in (lbl.baselabel, lbl.label) if lbl is not None else ():
+        parts = (text or "").split(":")
+        if len(parts) >= 3 and parts[2].strip():
+            return parts[2].strip()
+    accel = v.hardware_accelerated
+    return "svirt_tcg_t" if accel.known and accel.get() is False else "svirt_t"
+
+
+def _not_enforced(h: Host, model: str, name: str) -> str | None:
     """Why the host does not enforce a VM's label, from what it reported; None when it does or
     the host's enforcement was not read. SELinux in permissive mode applies labels and denies
-    nothing (selinux(8)); an AppArmor profile in complain mode allows what it denies and logs it
-    (aa_profile_mode_names; enforce and kill deny, APPARMOR_ENFORCING). A label of a model the
-    daemon does not run is not judged here: libvirt refuses to start the VM with it
-    (virSecurityManagerCheckModel)."""
+    nothing (selinux(8)), and neither does a domain type made permissive on its own while the
+    rest enforces (semanage-permissive(8)); an AppArmor profile in complain mode allows what it
+    denies and logs it (aa_profile_mode_names; enforce and kill deny, APPARMOR_ENFORCING). A
+    label of a model the daemon does not run is not judged here: libvirt refuses to start the VM
+    with it (virSecurityManagerCheckModel). `name` is the SELinux type or AppArmor profile."""
     active = h.libvirt.security_model if h.libvirt else None
     if active is not None and active.known and active.get() != model:
         return None
@@ -812,6 +909,9 @@ def _not_enforced(h: Host, model: str, profile: str) -> str | None:
             return "SELinux is off: the label confines nothing"
         if se.known and se.get() is False:
             return "SELinux is permissive: the label is applied but not enforced"
+        perm = h.facts.selinux_permissive
+        if se.known and perm.known and name in perm.get()[0]:
+            return f"SELinux domain type {name} is permissive: the label is not enforced"
     elif model == "apparmor":
         aa = h.facts.apparmor_profiles
         if not aa.known:
@@ -819,9 +919,9 @@ def _not_enforced(h: Host, model: str, profile: str) -> str | None:
         loaded = aa.get()
         if loaded is None:
             return "AppArmor is disabled: the profile confines nothing"
-        mode = loaded.get(profile)
+        mode = loaded.get(name)
         if mode is not None and mode not in APPARMOR_ENFORCING:
-            return f"AppArmor profile {profile} is in {mode} mode: it denies nothing"
+            return f"AppArmor profile {name} is in {mode} mode: it denies nothing"
     return None
 
 

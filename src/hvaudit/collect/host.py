@@ -203,6 +203,14 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ("grep", "-r", "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
     ),
     CommandProbe("syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng")),
+    # SELinux domains made permissive one by one (semanage-permissive(8)): enforcing mode does
+    # not show them. `-l -n` prints the permissive types of the installed policy, then the
+    # customized ones (seobject.py permissiveRecords.list), one name a line, no headings.
+    CommandProbe("selinux-permissive", ("semanage", "permissive", "-l", "-n")),
+    # Where semanage (policycoreutils-python-utils) is not installed: `semanage permissive -a T`
+    # installs a module named permissive_T (seobject.py permissiveRecords.add), which
+    # semodule (policycoreutils, always there with SELinux) lists.
+    CommandProbe("selinux-modules", ("semodule", "-l")),
 )
 
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).

@@ -344,6 +344,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.mfa = _mfa(ev, f.sshd, f.sshd_match)
     f.held_packages = _held(ev)
     f.selinux_enforcing = ev.fact(_file("/sys/fs/selinux/enforce"), _selinux)
+    f.selinux_permissive = _selinux_permissive(ev)
     f.apparmor_profiles = _apparmor(ev)
     f.overcommit_memory = ev.fact(_file("/proc/sys/vm/overcommit_memory"), _int_file)
     f.audit_rules = ev.fact(_cmd("audit-rules"), _audit_rules)
@@ -386,6 +387,44 @@ def _selinux(g: Got) -> Fact[bool | None]:
     if g.state == "absent":
         return Fact.of(None, Source(g.source.artefact, "selinuxfs not mounted: SELinux is off"))
     return Fact.of(_first(g) == "1", g.source)
+
+
+_SELINUX_TYPE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _selinux_permissive(ev: HostEvidence) -> Fact[tuple[tuple[str, ...], bool]]:
+    """The permissive SELinux domain types. `semanage permissive -l -n` prints every permissive
+    type of the installed policy and then the customized ones, one name a line (seobject.py
+    permissiveRecords.list; headings, when printed, hold spaces and are skipped); no output means
+    none. Without semanage, `semodule -l` names the modules `semanage permissive -a TYPE`
+    installs, permissive_TYPE (permissiveRecords.add); older semodule prints a version after a
+    tab."""
+    if ev.missing is not None:
+        return ev.missing
+    why: list[str] = []
+    sem = ev.get(_cmd("selinux-permissive"))
+    if sem.state == "ok" and sem.rc == 0:
+        names = (line.strip() for line in sem.text.splitlines())
+        found = tuple(sorted({n for n in names if _SELINUX_TYPE.match(n)}))
+        return Fact.of((found, True), sem.source)
+    why.append(f"`semanage permissive -l`: {_not_answered(sem)}")
+    mods = ev.get(_cmd("selinux-modules"))
+    if mods.state == "ok" and mods.rc == 0:
+        first = (line.split()[0] for line in mods.text.splitlines() if line.split())
+        found = tuple(sorted({m[11:] for m in first if m.startswith("permissive_") and m[11:]}))
+        return Fact.of((found, False), mods.source, sem.source)
+    why.append(f"`semodule -l`: {_not_answered(mods)}")
+    return Fact.unavailable("; ".join(why), sem.source, mods.source)
+
+
+def _not_answered(g: Got) -> str:
+    """Why a command gave no usable answer, in a few words."""
+    if g.state == "ok":
+        detail = g.reason.strip().splitlines()[0][:120] if g.reason.strip() else ""
+        return f"exit status {g.rc}" + (f" ({detail})" if detail else "")
+    if g.state == "absent":
+        return "not installed"
+    return g.reason.strip()[:120] or g.state
 
 
 def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:

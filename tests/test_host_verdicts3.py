@@ -1,0 +1,138 @@
+"""Host-side verdicts fixed in the third review of issue 8 (hostfix): each case goes through the
+real host collector (replayed artefacts), parser and engine, and asserts the exact status and
+message per subject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from test_redteam_probes import SELINUX_HOST
+
+# --- HVA-043 / HVA-044: SELinux domain types made permissive one by one ---------------------------
+
+#: `semanage permissive -l -n` on an enforcing host with svirt_t made permissive
+#: (seobject.py permissiveRecords.list: builtin types of the policy, then the customized ones).
+SEMANAGE_SVIRT = "\nsystemd_hibernate_resume_t\n\nsvirt_t\n"
+#: The same with headings (an older semanage, or -n ignored): headings are not types.
+SEMANAGE_HEADED = (
+    "\nBuiltin Permissive Types \n\nsystemd_hibernate_resume_t\n\n"
+    "Customized Permissive Types\n\nsvirt_tcg_t\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("artefacts", "status", "fragment"),
+    [
+        (
+            {"selinux-permissive": (SEMANAGE_SVIRT, 0)},
+            "fail",
+            "SELinux is enforcing, but VM domain type(s) svirt_t are permissive "
+            "(`semanage permissive -l`): the QEMU processes in them are not confined",
+        ),
+        (
+            {"selinux-permissive": (SEMANAGE_HEADED, 0)},
+            "fail",
+            "VM domain type(s) svirt_tcg_t are permissive",
+        ),
+        (
+            {"selinux-permissive": ("", 0)},
+            "pass",
+            "libvirt confines QEMU with SELinux, enforcing; no VM domain type permissive "
+            "(svirt_t, svirt_tcg_t)",
+        ),
+        # A permissive type no VM runs in is not this check's business.
+        (
+            {"selinux-permissive": ("systemd_hibernate_resume_t\nhttpd_t\n", 0)},
+            "pass",
+            "no VM domain type permissive (svirt_t, svirt_tcg_t)",
+        ),
+        # semanage not installed: semodule's module list shows what semanage -a made permissive
+        (
+            {
+                "selinux-permissive": None,
+                "selinux-modules": ("abrt\npermissive_svirt_t\nvirt\n", 0),
+            },
+            "fail",
+            "VM domain type(s) svirt_t are permissive (a permissive_<type> module (`semodule -l`))",
+        ),
+        (
+            {"selinux-permissive": None, "selinux-modules": ("permissive_svirt_t\t1.0\n", 0)},
+            "fail",
+            "svirt_t are permissive",
+        ),
+        # ... but not a `permissive` statement inside another module: a clean list is a question
+        (
+            {"selinux-permissive": None, "selinux-modules": ("abrt\nvirt\n", 0)},
+            "manual",
+            "`semodule -l` lists no permissive_<type> module for svirt_t, svirt_tcg_t",
+        ),
+        # neither read (semanage needs root; not installed): a question, never a pass
+        (
+            {
+                "selinux-permissive": ("", 1, "ValueError: SELinux policy is not managed\n"),
+                "selinux-modules": None,
+            },
+            "manual",
+            "which domain types are permissive was not read (`semanage permissive -l`: exit "
+            "status 1 (ValueError: SELinux policy is not managed); `semodule -l`: not installed)",
+        ),
+    ],
+    ids=[
+        "semanage-svirt",
+        "semanage-headings",
+        "semanage-none",
+        "semanage-others",
+        "semodule-svirt",
+        "semodule-old-format",
+        "semodule-clean",
+        "unread",
+    ],
+)
+def test_selinux_permissive_vm_domains(
+    host_scan, artefacts: dict[str, Any], status: str, fragment: str
+) -> None:
+    """semanage-permissive(8): a permissive domain is not enforced while getenforce says
+    Enforcing; `semanage permissive -a svirt_t` leaves every VM unconfined."""
+    a = host_scan({**SELINUX_HOST, **artefacts})
+    assert outcomes(a, "HVA-043") == {"hv1": status}, messages(a, "HVA-043")
+    assert fragment in messages(a, "HVA-043")["hv1"]
+
+
+def test_permissive_type_of_a_vm_label_fails_the_host_and_the_vm(host_scan) -> None:
+    """A VM whose static label names a type the policy confines but that is permissive runs
+    unconfined: HVA-043 names the type, HVA-044 fails that VM (and only it)."""
+    label = (
+        "<seclabel type='static' model='selinux' relabel='yes'>"
+        "<label>system_u:system_r:svirt_custom_t:s0:c10,c20</label></seclabel>"
+    )
+    a = host_scan(
+        {**SELINUX_HOST, "selinux-permissive": ("svirt_custom_t\n", 0)},
+        domains=[domain_xml("web01"), domain_xml("custom", body=label)],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert "VM domain type(s) svirt_custom_t are permissive" in messages(a, "HVA-043")["hv1"]
+    assert outcomes(a, "HVA-044")["custom"] == "fail", messages(a, "HVA-044")
+    assert (
+        "SELinux domain type svirt_custom_t is permissive: the label is not enforced"
+        in messages(a, "HVA-044")["custom"]
+    )
+    assert outcomes(a, "HVA-044")["web01"] == "pass", messages(a, "HVA-044")
+
+
+def test_permissive_svirt_fails_every_default_labelled_vm(host_scan) -> None:
+    a = host_scan({**SELINUX_HOST, "selinux-permissive": ("svirt_t\n", 0)})
+    assert outcomes(a, "HVA-044") == {"web01": "fail"}, messages(a, "HVA-044")
+    assert messages(a, "HVA-044")["web01"] == (
+        "no <seclabel>: driver default, but SELinux domain type svirt_t is permissive: the "
+        "label is not enforced"
+    )
+
+
+def test_apparmor_host_does_not_read_the_selinux_list(host_scan) -> None:
+    """The hardened Debian host (AppArmor) has no semanage: HVA-043 still passes on AppArmor."""
+    a = host_scan({})
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert "selinux-permissive" not in HARDENED_HOST
