@@ -136,3 +136,144 @@ def test_apparmor_host_does_not_read_the_selinux_list(host_scan) -> None:
     a = host_scan({})
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
     assert "selinux-permissive" not in HARDENED_HOST
+
+
+# --- HVA-200: rsyslog forwarding governed by a filter ---------------------------------------------
+
+RS = "/etc/rsyslog.d/50-remote.conf:"
+TLS_ACTION = (
+    'action(type="omfwd" target="logs.example.internal" port="6514" protocol="tcp" '
+    'StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name")'
+)
+LEGACY_TLS = (
+    f"{RS}$DefaultNetstreamDriver gtls\n{RS}$ActionSendStreamDriverMode 1\n"
+    f"{RS}$ActionSendStreamDriverAuthMode x509/name\n"
+)
+
+
+def _rsyslog(*lines: str, legacy: bool = False) -> tuple[str, int]:
+    return ((LEGACY_TLS if legacy else "") + "".join(f"{RS}{ln}\n" for ln in lines), 0)
+
+
+@pytest.mark.parametrize(
+    ("lines", "legacy", "fragment"),
+    [
+        (
+            [f"if $programname == 'sshd' then {TLS_ACTION}"],
+            False,
+            "rsyslog forwards over authenticated TLS only under a filter: logs.example.internal "
+            "gets only what `if $programname == 'sshd'` lets through",
+        ),
+        (
+            ["if $programname == 'sshd' then {", f"  {TLS_ACTION}", "}"],
+            False,
+            "gets only what `if $programname == 'sshd'` lets through",
+        ),
+        (
+            ["if $syslogseverity <= 3 and", "   $msg contains 'x' then", TLS_ACTION],
+            False,
+            "`if $syslogseverity <= 3 and $msg contains 'x'`",
+        ),
+        (
+            [
+                "if $programname == 'cron' then {",
+                "  /var/log/cron.log",
+                "} else {",
+                TLS_ACTION,
+                "}",
+            ],
+            False,
+            "`else of `if $programname == 'cron'``",
+        ),
+        ([':msg, contains, "error" @@logs.example.internal:6514'], True, ':msg, contains, "error"'),
+        (
+            [':programname, isequal, "sshd" /var/log/sshd.log', "& @@logs.example.internal:6514"],
+            True,
+            ':programname, isequal, "sshd"',
+        ),
+        ([':msg, !contains, "noise"', TLS_ACTION], False, ':msg, !contains, "noise"'),
+        (['ruleset(name="remote") {', TLS_ACTION, "}"], False, "`ruleset remote`"),
+        (['if prifilt("mail.*") then {', TLS_ACTION, "}"], False, '`prifilt("mail.*")`'),
+    ],
+    ids=[
+        "if-inline",
+        "if-block",
+        "if-two-lines",
+        "else-branch",
+        "propfilter",
+        "propfilter-ampersand",
+        "propfilter-negated",
+        "ruleset",
+        "prifilt-block",
+    ],
+)
+def test_filtered_tls_forwarding_is_a_question(
+    host_scan, lines: list[str], legacy: bool, fragment: str
+) -> None:
+    """rsyslog "Filter Conditions": an action under an `if` expression or a property-based
+    filter forwards only the messages the filter selects; whether those include the host's own
+    security messages is not in the configuration text. Manual, never "logs forwarded"."""
+    a = host_scan({"rsyslog-config": _rsyslog(*lines, legacy=legacy)})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert fragment in messages(a, "HVA-200")["hv1"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "legacy", "status", "message"),
+    [
+        # the filter governs only the file action; the forwarding after it is unfiltered
+        (
+            ["if $programname == 'sshd' then /var/log/sshd.log", TLS_ACTION],
+            False,
+            "pass",
+            "logs forwarded over TLS to logs.example.internal",
+        ),
+        (
+            ["if $programname == 'sshd' then {", "  /var/log/sshd.log", "}", TLS_ACTION],
+            False,
+            "pass",
+            "logs forwarded over TLS to logs.example.internal",
+        ),
+        # a selector in front of an action object is read, as in front of @@host
+        (
+            [f"mail.* {TLS_ACTION}"],
+            False,
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (selectors "
+            "forward no daemon or kern message: logs.example.internal (mail.*))",
+        ),
+        ([f"daemon.* {TLS_ACTION}"], False, "pass", "logs forwarded over TLS to logs.example"),
+        ([f'if prifilt("kern.*") then {TLS_ACTION}'], False, "pass", "logs forwarded over TLS"),
+        # a filtered plain-text destination still sends logs unprotected
+        (
+            [':msg, contains, "error" @logs.example.internal:514'],
+            False,
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal",
+        ),
+        # one filtered destination next to one that forwards everything
+        (
+            [':msg, contains, "x" @@a.example:6514', "*.* @@b.example:6514"],
+            True,
+            "pass",
+            "logs forwarded over TLS to b.example",
+        ),
+        (['ruleset(name="RSYSLOG_DefaultRuleset") {', TLS_ACTION, "}"], False, "pass", "TLS"),
+    ],
+    ids=[
+        "if-other-action",
+        "if-block-other-action",
+        "selector-mail-on-action",
+        "selector-daemon-on-action",
+        "prifilt-kern",
+        "filtered-plain",
+        "filtered-and-full",
+        "default-ruleset",
+    ],
+)
+def test_rsyslog_filters_that_settle_the_verdict(
+    host_scan, lines: list[str], legacy: bool, status: str, message: str
+) -> None:
+    a = host_scan({"rsyslog-config": _rsyslog(*lines, legacy=legacy)})
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert message in messages(a, "HVA-200")["hv1"]

@@ -1352,7 +1352,13 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     destinations are resolved as rsyslogd resolves them (hvaudit.parse.rsyslog, from rsyslog's
     omfwd.c, glbl.c and netstrms.c, confirmed with `search`): an omfwd action without StreamDriver
     uses the global DefaultNetstreamDriver (RainerScript or legacy), else ptcp; protocol defaults
-    to udp and StreamDriverMode to 0, both plain; only files rsyslog.conf includes count."""
+    to udp and StreamDriverMode to 0, both plain; only files rsyslog.conf includes count. An
+    action governed by a filter forwards only the messages the filter lets through (rsyslog
+    "Filter Conditions": expression-based `if ... then`, property-based `:msg, contains, "x"`,
+    selectors, `&` repeating the previous filter; an action inside `ruleset(name=...)` sees only
+    the inputs bound to that ruleset): a facility/priority selector is evaluated (it must let
+    daemon.err or kern.err through); any other filter cannot be judged from the text, so a host
+    whose only TLS forwarding is filtered is a question, never a pass."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -1366,7 +1372,26 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             for x in f.sources
             if x.locator.startswith(("configured but", "selectors forward no"))
         ]
-        if not targets:
+        filtered = [
+            x.locator.removeprefix("filtered: ")
+            for x in f.sources
+            if x.locator.startswith("filtered: ")
+        ]
+        if not targets and filtered:
+            yield manual(
+                s,
+                "rsyslog forwards over authenticated TLS only under a filter: "
+                + "; ".join(filtered),
+                *f.sources,
+                question=f"Does the rsyslog filter in front of the TLS forwarding on host "
+                f"{h.name} let the host's own security messages through, the libvirt daemons' "
+                "(daemon facility), the kernel's (kern) and the logins' (auth, authpriv)? "
+                f"Evidence: /etc/rsyslog.conf and /etc/rsyslog.d on {h.name}, the `if` "
+                "expression, property filter or ruleset around the omfwd action. Pass: yes, it "
+                "drops only messages of no security value; fail: it forwards only some programs' "
+                "or some messages' logs.",
+            )
+        elif not targets:
             yield failed(
                 s,
                 "no running forwarder sends the host's logs to a remote destination "

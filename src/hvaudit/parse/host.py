@@ -1200,7 +1200,11 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     """(target, over authenticated TLS) for every remote log destination: rsyslog's as rsyslogd
     resolves them (`hvaudit.parse.rsyslog`, whose docstring cites omfwd.c, glbl.c and netstrms.c),
     syslog-ng's and systemd-journal-upload's. rsyslog files included from paths the collector does
-    not read leave the answer open unless a plain destination already fails it.
+    not read leave the answer open unless a plain destination already fails it. An rsyslog
+    destination behind an `if` expression, a property-based filter or a ruleset of its own
+    (rsyslog "Filter Conditions") forwards only what the filter lets through: over TLS it is not
+    counted as forwarding the host's logs but named in a "filtered:" source (HVA-200 asks about
+    it); in plain text it still sends logs unprotected and counts as plain.
 
     A configuration forwards only while its daemon runs: rsyslog.conf ships with the rsyslog
     package and journal-upload.conf with systemd-journal-remote whether or not the service is
@@ -1214,12 +1218,22 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     sources: list[Source] = []
     unread: tuple[str, ...] = ()
     narrow: list[str] = []
+    filtered: list[str] = []
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
         fwd = rsyslog_forwarding(_by_file(rs.text))
-        found["rsyslog"].extend((d.name, d.tls) for d in fwd.destinations if d.carries_host_logs)
+        found["rsyslog"].extend(
+            (d.name, d.tls)
+            for d in fwd.destinations
+            if d.carries_host_logs and not (d.tls and d.filters)
+        )
         narrow = [f"{d.name} ({d.selector})" for d in fwd.destinations if not d.carries_host_logs]
+        filtered = [
+            f"{d.name} gets only what {' and '.join(f'`{x}`' for x in d.filters)} lets through"
+            for d in fwd.destinations
+            if d.carries_host_logs and d.tls and d.filters
+        ]
         unread = fwd.unread
     elif rs.state == "failed":
         return Fact.failed(f"rsyslog configuration: {rs.reason}", rs.source)
@@ -1260,6 +1274,9 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             f"{FORWARDERS[n]} ({', '.join(t for t, _ in configured[n])})" for n in idle
         )
         sources.append(Source(processes.source.artefact, f"configured but not running: {note}"))
+    rsyslog_runs = running is not None and FORWARDERS["rsyslog"] in running
+    if filtered and rsyslog_runs:
+        sources.append(Source(rs.source.artefact, f"filtered: {'; '.join(filtered)}"))
     if narrow and "rsyslog" not in idle:
         sources.append(
             Source(

@@ -34,6 +34,13 @@ grammar/rainerscript.c, grammar/lexer.l; confirmed with `search` on the rsyslog 
 - `$IncludeConfig X` and `include(file="X")` read the files matching X where they stand; X is a
   glob (sorted) or a directory, whose files are read recursively (rainerscript.c cnfDoInclude).
   Files that are never included are not rsyslog's configuration.
+- Which messages an action gets (rsyslog "Filter Conditions" and "Conditionals": selectors,
+  property-based filters `:property, [!]compare-operation, "value"`, expression-based filters
+  `if EXPR then <block> [else <block>]`, where a block is one statement or `{ ... }` and
+  conditionals nest; an `&` line runs another action under the previous filter; an action in
+  `ruleset(name=...)` sees only the messages of the inputs bound to that ruleset, the default
+  one being RSYSLOG_DefaultRuleset). A selector is evaluated (`selects`); `if prifilt("sel")`
+  is a selector; any other condition is kept as text (`RsyslogDestination.filters`).
 """
 
 from __future__ import annotations
@@ -72,6 +79,11 @@ class RsyslogDestination:
     carries_host_logs: bool = True
     """False when the selector lets no `daemon.err` or `kern.err` message through (libvirt's
     daemons log to the daemon facility, the kernel's KVM messages to kern)."""
+    filters: tuple[str, ...] = ()
+    """The conditions the action runs under that are not a facility/priority selector: an
+    `if EXPR then` expression, a property-based filter (`:msg, contains, "x"`), the else branch
+    of an `if`, a ruleset other than the default one. The action forwards only the messages
+    they let through, which the configuration alone does not tell."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +227,41 @@ class _Pending:
     auth: str | None
     tls_asked: bool
     selector: str = ""
+    filters: tuple[str, ...] = ()
+
+
+_IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
+_ELSE = re.compile(r"^else\b\s*(.*)$", re.I | re.S)
+_RULESET = re.compile(r"^ruleset\s*\(([^)]*)\)\s*(.*)$", re.I | re.S)
+_PROPFILTER = re.compile(r'^:\s*([^,\s]+)\s*,\s*(!?[\w-]+)\s*,\s*("(?:[^"\\]|\\.)*")\s*(.*)$')
+_SELECTOR = re.compile(
+    r"^([\w*]+(?:,[\w*]+)*\.[!=]*[\w*]+(?:;\s*[\w*]+(?:,[\w*]+)*\.[!=]*[\w*]+)*)(?:\s+(.*))?$"
+)
+_PRIFILT = re.compile(r"""^\s*prifilt\s*\(\s*["']([^"']+)["']\s*\)\s*$""", re.I)
+DEFAULT_RULESET = "rsyslog_defaultruleset"
+
+
+@dataclass(slots=True)
+class _Filters:
+    """Where a statement stands: the filters of the enclosing blocks (`if ... then {`,
+    `ruleset(...) {`), those waiting for the next action (a selector, property filter or an
+    `if ... then` without a block, rsyslog "Filter Conditions"), and the last action's, which an
+    `&` line repeats (multiple actions for one filter)."""
+
+    blocks: list[tuple[str, ...]]
+    waiting: list[str]
+    selector: str = ""
+    last: tuple[str, tuple[str, ...]] = ("", ())
+    popped: str = ""
+    condition: str = ""
+    """An `if` whose `then` is on a later line."""
+
+    def current(self) -> tuple[str, tuple[str, ...]]:
+        """(selector, filters) of the next action; it uses up the waiting ones."""
+        flat = tuple(f for block in self.blocks for f in block) + tuple(self.waiting)
+        out = (self.selector, flat)
+        self.waiting, self.selector, self.last = [], "", out
+        return out
 
 
 def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
@@ -227,6 +274,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     strict = False
     legacy = _Legacy()
     seen: set[str] = set()
+    scope = _Filters([], [])
 
     def read(path: str, depth: int) -> None:
         nonlocal default_driver, strict, legacy
@@ -234,6 +282,9 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
             return
         seen.add(path)
         for kind, body in _statements(texts.get(path, "")):
+            if kind == "line" and (scope.condition or not body.startswith("$")):
+                rule(body)
+                continue
             if kind == "object:global":
                 params = _params(body)
                 if "defaultnetstreamdriver" in params:
@@ -248,9 +299,10 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                     unread.append("include(text=...)")
             elif kind == "object:action":
                 params = _params(body)
+                selector, filters = scope.current()
                 if _value(params.get("type", "")).lower() != "omfwd":
                     continue
-                pending.append(_action(params))
+                pending.append(_action(params, selector, filters))
             elif body.startswith("$"):
                 d = _DIRECTIVE.match(body)
                 if d is None:
@@ -269,22 +321,81 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                     legacy.auth = word.lower() or None
                 elif name == "resetconfigvariables":
                     legacy = _Legacy()
+
+    def rule(text: str) -> None:
+        """One line of rules: block braces, `if`/`else`/`ruleset` heads, filters and legacy
+        actions, each filter recorded for the action(s) it governs."""
+        text = text.strip()
+        while text:
+            if scope.condition:  # an `if` or `ruleset(` head that goes on over lines
+                text = f"{scope.condition} {text}"
+                scope.condition = ""
+            if text.startswith("}"):
+                popped = scope.blocks.pop() if scope.blocks else ()
+                scope.popped = popped[-1] if popped else ""
+                text = text[1:].strip()
+            elif text.startswith("{"):
+                sel = scope.selector
+                head = [f'prifilt("{sel}")'] if sel and sel != "*.*" else []
+                scope.blocks.append((*scope.waiting, *head))
+                scope.waiting, scope.selector = [], ""
+                text = text[1:].strip()
+            elif m := _IF.match(text):
+                cond = " ".join(m.group(1).split())
+                pri = _PRIFILT.match(cond)
+                if pri:
+                    scope.selector = pri.group(1)
+                else:
+                    scope.waiting.append(f"if {cond}")
+                text = m.group(2).strip()
+            elif (m := _ELSE.match(text)) and scope.popped:
+                scope.waiting.append(f"else of `{scope.popped}`")
+                scope.popped = ""
+                text = m.group(1).strip()
+            elif m := _RULESET.match(text):
+                name = _value(_params(m.group(1)).get("name", "")).strip()
+                scope.waiting.append("" if name.lower() == DEFAULT_RULESET else f"ruleset {name}")
+                scope.waiting = [w for w in scope.waiting if w]
+                text = m.group(2).strip()
+            elif re.match(r"^(if\b|ruleset\s*\()", text, re.I):
+                scope.condition = text
+                return
+            elif m := _PROPFILTER.match(text):
+                scope.waiting.append(f":{m.group(1)}, {m.group(2)}, {m.group(3)}")
+                text = m.group(4).strip()
+            elif text.startswith("&"):
+                scope.selector, filters = scope.last
+                scope.waiting.extend(filters[len(_flat(scope.blocks)) :])
+                text = text[1:].strip()
+            elif (m := _SELECTOR.match(text)) and not text.startswith(("@", "/", "-", "|")):
+                scope.selector = m.group(1)
+                text = (m.group(2) or "").strip()
             else:
-                m = _LEGACY_FWD.search(body)
-                if m:
-                    tcp = m.group(1) == "@@"
-                    pending.append(
-                        _Pending(
-                            m.group(3),
-                            tcp,
-                            legacy.driver if tcp else None,
-                            legacy.mode if tcp else 0,
-                            legacy.mode_set if tcp else False,
-                            legacy.auth if tcp else None,
-                            tls_asked=False,
-                            selector=body[: m.start()].strip(),
-                        )
-                    )
+                action(text)
+                return
+
+    def action(text: str) -> None:
+        """A legacy action (`@@host`, a file, `stop` ...): it uses up the waiting filters."""
+        selector, filters = scope.current()
+        if text.endswith("{"):  # a block hvaudit does not read (foreach ... do {): its own filter
+            scope.blocks.append((f"the block `{' '.join(text.split())[:60]}`",))
+        m = _LEGACY_FWD.search(text)
+        if m is None:
+            return
+        tcp = m.group(1) == "@@"
+        pending.append(
+            _Pending(
+                m.group(3),
+                tcp,
+                legacy.driver if tcp else None,
+                legacy.mode if tcp else 0,
+                legacy.mode_set if tcp else False,
+                legacy.auth if tcp else None,
+                tls_asked=False,
+                selector=selector,
+                filters=filters,
+            )
+        )
 
     def include(pattern: str, depth: int) -> None:
         if not pattern:
@@ -305,7 +416,11 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     )
 
 
-def _action(params: dict[str, str]) -> _Pending:
+def _flat(blocks: list[tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(f for block in blocks for f in block)
+
+
+def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> _Pending:
     target = params.get("target", "")
     if target.startswith("["):
         name = ", ".join(_value(t.strip()) for t in target[1:-1].split(",") if t.strip())
@@ -322,6 +437,8 @@ def _action(params: dict[str, str]) -> _Pending:
         mode is not None,
         _value(auth).lower() if auth is not None else None,
         tls_asked=driver is not None or mode is not None or auth is not None,
+        selector=selector,
+        filters=filters,
     )
 
 
@@ -363,11 +480,16 @@ def selects(selector: str, facility: str, priority: str) -> bool | None:
 
 def _judge(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDestination:
     dest = _judge_tls(p, default_driver, strict)
+    filters = tuple(dict.fromkeys(p.filters))
     if not p.selector or p.selector == "*.*":
-        return dest
+        return RsyslogDestination(dest.name, dest.tls, filters=filters)
     carries = [selects(p.selector, fac, "err") for fac in ("daemon", "kern")]
     return RsyslogDestination(
-        dest.name, dest.tls, p.selector, carries_host_logs=any(c is not False for c in carries)
+        dest.name,
+        dest.tls,
+        p.selector,
+        carries_host_logs=any(c is not False for c in carries),
+        filters=filters,
     )
 
 
