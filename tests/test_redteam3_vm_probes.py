@@ -1189,3 +1189,36 @@ def test_empty_vnc_password_admits_an_empty_password(host_scan) -> None:
     status, msg = verdict(a, "HVA-031", "emptypw")
     assert status == "fail", msg
     assert "empty" in msg
+
+
+# --- HVA-211 (host subject, network evidence): VFs of the management NIC -----------------------------
+
+
+@xfail(
+    "R31: HVA-211 counts bridges and macvtap devices VMs attach to, not a hostdev network whose "
+    "<pf dev> is the management NIC; its VFs put the guests on the management port"
+)
+def test_vf_pool_of_the_management_nic(host_scan) -> None:
+    """formatnetwork, "Forward mode hostdev" (libvirt): the network hands each guest an SR-IOV VF
+    of the physical function named in <pf dev='...'/>, by PCI passthrough. A VF sends and
+    receives on its PF's physical port, and the NIC's embedded bridge switches between the VFs and
+    the PF itself unless the PF is in VEPA mode (HVA-194's own docstring). eno3 holds the host's
+    management address 10.0.0.10 (conftest's hardened host; redteam2's macvtap probe fails the
+    same NIC for <interface type='direct'>). A VM on this pool shares the management segment:
+    fail, naming eno3, as for macvtap."""
+    a = host_scan(
+        domains=[
+            dev(
+                "onvf",
+                "<interface type='network'><mac address='52:54:00:00:00:51'/>"
+                "<source network='mgmtvfs'/></interface>",
+            )
+        ],
+        networks=[
+            "<network><name>mgmtvfs</name><forward mode='hostdev' managed='yes'>"
+            "<pf dev='eno3'/></forward></network>"
+        ],
+    )
+    status, msg = verdict(a, "HVA-211", "hv1")
+    assert status == "fail", msg
+    assert "eno3" in msg
