@@ -145,14 +145,27 @@ NETWORKS = ["<network><name>lan</name><forward mode='bridge'/><bridge name='br0'
 # Filter definitions of a host with the nwfilter driver, written for these tests in libvirt's
 # format: clean-traffic references the three anti-spoofing filters, tenant-guard wraps it.
 NWFILTERS = {
+    # libvirt 9.0's own definitions (/usr/share/libvirt/nwfilter), clean-traffic shortened
     "clean-traffic": "<filter name='clean-traffic' chain='root'><filterref filter='no-mac-spoofing'/>"
     "<filterref filter='no-ip-spoofing'/><filterref filter='no-arp-spoofing'/>"
     "<filterref filter='allow-incoming-ipv4'/></filter>",
-    "no-mac-spoofing": "<filter name='no-mac-spoofing' chain='mac'><rule action='drop' direction='out'>"
-    "<mac match='no' srcmacaddr='$MAC'/></rule></filter>",
-    "no-ip-spoofing": "<filter name='no-ip-spoofing' chain='ipv4-ip'/>",
-    "no-arp-spoofing": "<filter name='no-arp-spoofing' chain='arp'/>",
-    "allow-incoming-ipv4": "<filter name='allow-incoming-ipv4' chain='ipv4'/>",
+    "no-mac-spoofing": "<filter name='no-mac-spoofing' chain='mac' priority='-800'>"
+    "<rule direction='out' action='return'><mac srcmacaddr='$MAC'/></rule>"
+    "<rule direction='out' action='drop'><mac/></rule></filter>",
+    "no-ip-spoofing": "<filter name='no-ip-spoofing' chain='ipv4-ip' priority='-710'>"
+    "<rule action='return' direction='out' priority='100'><ip srcipaddr='0.0.0.0' protocol='udp'/>"
+    "</rule><rule direction='out' action='return' priority='500'><ip srcipaddr='$IP'/></rule>"
+    "<rule direction='out' action='drop' priority='1000'/></filter>",
+    "no-arp-spoofing": "<filter name='no-arp-spoofing' chain='root'>"
+    "<filterref filter='no-arp-mac-spoofing'/><filterref filter='no-arp-ip-spoofing'/></filter>",
+    "no-arp-mac-spoofing": "<filter name='no-arp-mac-spoofing' chain='arp-mac' priority='-520'>"
+    "<rule action='return' direction='out' priority='350'><arp match='yes' arpsrcmacaddr='$MAC'/>"
+    "</rule><rule action='drop' direction='out' priority='1000'/></filter>",
+    "no-arp-ip-spoofing": "<filter name='no-arp-ip-spoofing' chain='arp-ip' priority='-510'>"
+    "<rule action='return' direction='out' priority='400'><arp match='yes' arpsrcipaddr='$IP'/>"
+    "</rule><rule action='drop' direction='out' priority='1000'/></filter>",
+    "allow-incoming-ipv4": "<filter name='allow-incoming-ipv4' chain='ipv4'>"
+    "<rule direction='in' action='accept'/></filter>",
     "tenant-guard": "<filter name='tenant-guard' chain='root'><filterref filter='clean-traffic'/></filter>",
 }
 
@@ -1557,8 +1570,8 @@ def test_filters_that_cannot_work_do_not_count(tmp_path: Path) -> None:
     msg = messages(a, "HVA-191")
     assert msg["open"] == (
         "52:54:00:00:01:01: filter 'site-open' accepts what the guest sends at priority -1000, "
-        "ahead of the mac chain (-800), ipv4-ip chain (-700), arp chain (-500): ARP/IP/MAC "
-        "spoofing is not stopped"
+        "ahead of the mac chain (-800), the ipv4-ip chain (-710), the arp-mac chain (-520), the "
+        "arp-ip chain (-510): ARP/IP/MAC spoofing is not stopped"
     )
     assert msg["twin1"] == (
         "52:54:00:00:01:03: the same MAC is VM(s) twin2's on br0: filter 'clean-traffic' checks "

@@ -653,6 +653,36 @@ class LibvirtSecret:
     source: Source
 
 
+@dataclass(frozen=True, slots=True)
+class NwFilterRule:
+    """One `<rule>` of a libvirt network filter, reduced to what decides whether it lets a frame
+    the guest sends past an anti-spoofing check."""
+
+    action: str
+    """accept, return, drop, reject or continue."""
+    direction: str
+    """in, out or inout."""
+    priority: int
+    frames: frozenset[str]
+    """The frame classes the rule can match at the Ethernet layer (ipv4, ipv6, arp, rarp, vlan,
+    stp, other); empty for a rule libvirt instantiates in iptables/ip6tables (tcp, udp, all, ...),
+    which runs after the ebtables chains."""
+    constraints: frozenset[tuple[str, str]]
+    """The (attribute, value) pairs its protocol element requires; empty when it negates them
+    (match='no')."""
+
+
+@dataclass(frozen=True, slots=True)
+class NwFilter:
+    """A libvirt network filter definition (formatnwfilter)."""
+
+    name: str
+    chain: str
+    chain_priority: int
+    entries: tuple[NwFilterRule | str, ...]
+    """Its rules and the names of the filters it references, in document order."""
+
+
 @dataclass(slots=True)
 class LibvirtHost:
     """The libvirt/QEMU extension of a host: daemon and driver settings, effective values."""
@@ -664,11 +694,9 @@ class LibvirtHost:
     """(file, text) of every polkit rule file that mentions libvirt."""
     nwfilters: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Defined network filters: name -> the filters it references (<filterref>)."""
-    nwfilter_chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]] = field(
-        default_factory=dict
-    )
-    """Defined network filters: name -> (its chain, the chain's priority, the priorities of its
-    rules that accept what the guest sends), as formatnwfilter orders them."""
+    nwfilter_defs: dict[str, NwFilter] = field(default_factory=dict)
+    """Defined network filters by name: chain, chain priority, rules and references in document
+    order (what libvirt's nwfilter driver instantiates)."""
     secrets: Fact[tuple[LibvirtSecret, ...]] = field(default_factory=_na)
     security_model: Fact[str] = field(default_factory=_na)
     """The security driver the daemon reports (selinux, apparmor, none)."""

@@ -9,6 +9,7 @@ host's setting is read, and on a simulated or offline host it becomes one manual
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import host_settings_manual
@@ -43,8 +44,74 @@ NESTING_MODES = ("host-passthrough", "maximum", "host-model")
 #: CPUID_EXT3_SVM in FEAT_8000_0001_ECX of qemu64, phenom, Opteron_G2..G5, EPYC and its
 #: versions, Dhyana; not Opteron_G1, athlon, kvm64, qemu32). qemu64 is the default CPU type of
 #: the pc and q35 machines: the CPU of a domain that names no model. No named model carries vmx
-#: (the Intel models list CPUID_EXT_VMX as "Missing").
+#: (the Intel, Zhaoxin YongFeng and Atom models list CPUID_EXT_VMX as "Missing"). libvirt's
+#: cpu_map agrees: of its x86 models (libvirt 9.0, /usr/share/libvirt/cpu_map/x86_*.xml) only
+#: Dhyana, EPYC*, Opteron_G2..G5, phenom and qemu64 list svm, none lists vmx; and QEMU 7.2's
+#: query-cpu-model-expansion (TCG, which emulates svm) reports svm for exactly these.
 SVM_MODELS = ("qemu64", "phenom", "Opteron_G2", "Opteron_G3", "Opteron_G4", "Opteron_G5", "Dhyana")
+#: The other x86 models of QEMU's builtin_x86_defs (up to QEMU 10: the Intel server and client
+#: families through DiamondRapids and ClearwaterForest, the Atom ones, YongFeng) and of libvirt's
+#: cpu_map (pentiumpro, cpu64-rhel5/6, Icelake-Client): they carry neither svm nor vmx. A model
+#: outside both lists (a newer QEMU's, or one a site defines in its cpu_map) is not known.
+PLAIN_MODELS = frozenset(
+    {
+        "486",
+        "pentium",
+        "pentium2",
+        "pentium3",
+        "pentiumpro",
+        "athlon",
+        "n270",
+        "coreduo",
+        "core2duo",
+        "kvm32",
+        "kvm64",
+        "qemu32",
+        "cpu64-rhel5",
+        "cpu64-rhel6",
+        "Conroe",
+        "Penryn",
+        "Nehalem",
+        "Westmere",
+        "SandyBridge",
+        "IvyBridge",
+        "Haswell",
+        "Broadwell",
+        "Skylake-Client",
+        "Skylake-Server",
+        "Cascadelake-Server",
+        "Cooperlake",
+        "Icelake-Client",
+        "Icelake-Server",
+        "SapphireRapids",
+        "GraniteRapids",
+        "SierraForest",
+        "ClearwaterForest",
+        "DiamondRapids",
+        "Denverton",
+        "Snowridge",
+        "KnightsMill",
+        "Opteron_G1",
+        "YongFeng",
+    }
+)
+#: The suffixes of QEMU's versioned models and their aliases (`qemu-system-x86_64 -cpu help`:
+#: Haswell-v4, "Haswell-noTSX-IBRS (alias of Haswell-v4)", EPYC-IBPB).
+_MODEL_SUFFIX = re.compile(r"(-v\d+|-noTSX-IBRS|-noTSX|-IBRS|-IBPB)$")
+
+
+def _model_base(model: str) -> str:
+    return _MODEL_SUFFIX.sub("", model)
+
+
+def _unknown_model(v: Vm) -> str | None:
+    """The VM's named CPU model when hvaudit cannot tell whether it carries vmx or svm."""
+    if v.cpu_mode not in (None, "custom") or not v.cpu_model:
+        return None
+    base = _model_base(v.cpu_model)
+    if base in SVM_MODELS or base.startswith("EPYC") or base in PLAIN_MODELS:
+        return None
+    return v.cpu_model
 
 
 def _vendor_flags(h: Host) -> list[str]:
@@ -61,7 +128,7 @@ def _carried_svm(v: Vm, h: Host) -> str | None:
         "forbid",
     ):
         return None
-    model = v.cpu_model or "qemu64"
+    model = _model_base(v.cpu_model or "qemu64")
     if not (model in SVM_MODELS or model.startswith("EPYC")):
         return None
     if _vendor_flags(h) and "svm" not in _vendor_flags(h):
@@ -118,12 +185,16 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     vendor: the definition asks for nesting (and gets it on a host of that vendor). A CPU model
     can carry the flag itself: QEMU's qemu64 (the model of a domain that names none) and its AMD
     models carry svm (target/i386/cpu.c), which KVM keeps exactly when kvm_amd nests, so on an
-    AMD host such a model nests like host-passthrough; no named model carries vmx."""
+    AMD host such a model nests like host-passthrough; no named model carries vmx. A model
+    hvaudit does not know (a newer QEMU's, or one a site adds to libvirt's cpu_map, where a model
+    lists its own <feature>s and may be based on another) may carry either flag: unless the host's
+    KVM has nesting off, that is one question about the guest's CPU flags, never a pass."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         feat = _nesting_policy(v, hosts[v.host])
         carried = _carried_svm(v, hosts[v.host]) if feat is None else None
+        unknown = _unknown_model(v) if feat is None else None
         if feat in ("require", "force"):
             yield failed(
                 s,
@@ -132,7 +203,10 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         if feat in ("disable", "forbid") or (
-            v.cpu_mode not in NESTING_MODES and feat != "optional" and carried is None
+            v.cpu_mode not in NESTING_MODES
+            and feat != "optional"
+            and carried is None
+            and unknown is None
         ):
             why = (
                 f"vmx/svm policy='{feat}'"
@@ -147,8 +221,32 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
             "<cpu> feature vmx/svm policy='optional' is given whenever the host's KVM offers it"
             if feat == "optional"
             else carried
+            or (f"CPU model {unknown} may carry vmx or svm" if unknown else None)
             or f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
         )
+        if unknown is not None and not (nested.known and not nested.get()):
+            yield manual(
+                s,
+                f"CPU model {unknown} is neither one of QEMU's built-in x86 models nor one of "
+                "libvirt's cpu_map that hvaudit knows: whether it carries vmx or svm is unknown"
+                + (
+                    ", and the host's KVM has nested on"
+                    if nested.known
+                    else f" ({nested.reason})"
+                    if nested.reason
+                    else ""
+                ),
+                v.source,
+                *nested.sources,
+                question=f"Does the guest CPU of VM {v.name} lack both the vmx and the svm flag? "
+                f"Evidence: grep -cwE 'vmx|svm' /proc/cpuinfo inside the running guest, or the "
+                f"definition of CPU model {unknown} (libvirt's cpu_map x86_{unknown}.xml and the "
+                f"model it is based on) with /sys/module/kvm_intel/parameters/nested or "
+                f"/sys/module/kvm_amd/parameters/nested on {h.name}. Pass: yes, the guest sees "
+                "neither (the model carries no such flag, or KVM nesting is off); fail: the guest "
+                "sees vmx or svm, so it can run a hypervisor.",
+            )
+            continue
         if carried is not None and not _vendor_flags(h) and not (nested.known and not nested.get()):
             # Only svm comes with the model, and whether the host is an AMD one was not read.
             yield manual(

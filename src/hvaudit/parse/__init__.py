@@ -14,7 +14,16 @@ from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.errors import BundleError, InputError
-from hvaudit.model import Deployment, Fact, Host, Interface, Network, Source, SpoofProtection
+from hvaudit.model import (
+    Deployment,
+    Fact,
+    Host,
+    Interface,
+    Network,
+    NwFilter,
+    Source,
+    SpoofProtection,
+)
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import (
     SOCKET_TUNNELS,
@@ -23,6 +32,7 @@ from hvaudit.parse.libvirt_xml import (
     parse_pool,
     resolve_network_port,
 )
+from hvaudit.parse.nwfilter import SPOOF_FILTERS, spoof_coverage
 from hvaudit.safexml import parse_xml
 
 __all__ = ["ParseProblem", "build_deployment"]
@@ -87,33 +97,13 @@ def _domain_args(manifest: Mapping[str, Any], target: str) -> tuple[str, bool, b
 
 
 SWITCHED = ("network", "bridge", "ethernet")
-SPOOF_FILTERS = {"no-mac-spoofing": "mac", "no-ip-spoofing": "ip", "no-arp-spoofing": "arp"}
-#: The frames whose accept ahead of each anti-spoofing chain keeps that chain from seeing them:
-#: the mac chain checks every frame's source MAC, the ip chain IPv4 frames, the arp chain ARP.
-_BYPASSES = {
-    "mac": frozenset({"all", "ipv4", "ipv6", "arp", "other"}),
-    "ip": frozenset({"all", "ipv4"}),
-    "arp": frozenset({"all", "arp"}),
-}
-
-
-def _closure(name: str, defs: dict[str, tuple[str, ...]]) -> set[str]:
-    """A filter and every filter it references, transitively (cycles are tolerated)."""
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        cur = todo.pop()
-        if cur not in seen:
-            seen.add(cur)
-            todo.extend(defs.get(cur, ()))
-    return seen
 
 
 def _spoofing(
     itf: Interface,
     defs: Fact[dict[str, tuple[str, ...]]],
     networks: dict[str, Network] | None = None,
-    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]] | None = None,
+    filters: dict[str, NwFilter] | None = None,
 ) -> Fact[SpoofProtection]:
     """What libvirt's nwfilter at this interface stops the guest from forging, resolved once
     through the host's filter definitions (clean-traffic references the three anti-spoofing
@@ -191,15 +181,8 @@ def _spoofing(
                 itf.source_ref,
                 *defs.sources,
             )
-        closure = _closure(itf.filter, defs.get())
-        covers = frozenset(SPOOF_FILTERS[f] for f in closure if f in SPOOF_FILTERS)
-        bypassed = _accepted_first(closure, chains or {}, defs.get())
-        if bypassed:
-            kinds, note = bypassed
-            return Fact.of(
-                SpoofProtection(covers - kinds, itf.filter, note), itf.source_ref, *defs.sources
-            )
-        return Fact.of(SpoofProtection(covers, itf.filter), itf.source_ref, *defs.sources)
+        covers, note = spoof_coverage(itf.filter, filters or {})
+        return Fact.of(SpoofProtection(covers, itf.filter, note), itf.source_ref, *defs.sources)
     if itf.filter in SPOOF_FILTERS:
         return Fact.of(
             SpoofProtection(frozenset({SPOOF_FILTERS[itf.filter]}), itf.filter, "stock definition"),
@@ -210,72 +193,6 @@ def _spoofing(
         None,
         (itf.source_ref, *defs.sources),
         f"the definition of filter {itf.filter!r} is unavailable: {defs.reason}",
-    )
-
-
-def _check_chain(
-    name: str,
-    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]],
-    defs: dict[str, tuple[str, ...]],
-) -> tuple[str, int]:
-    """The chain that does an anti-spoofing filter's checking, and its priority. libvirt's stock
-    no-arp-spoofing is a root-chain container whose checks live in the filters it references
-    (no-arp-mac-spoofing in chain arp-mac at -520, no-arp-ip-spoofing in arp-ip at -510): an
-    accept runs ahead of its checks only if it runs ahead of the last of those chains."""
-    chain, priority = chains[name][0], chains[name][1]
-    if chain != "root":
-        return chain, priority
-    subs = [
-        chains[f][:2]
-        for f in _closure(name, defs) - {name}
-        if f in chains and chains[f][0] != "root"
-    ]
-    return max(subs, key=lambda c: c[1]) if subs else (chain, priority)
-
-
-def _accepted_first(
-    closure: set[str],
-    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]],
-    defs: dict[str, tuple[str, ...]],
-) -> tuple[frozenset[str], str] | None:
-    """The anti-spoofing chains a root-chain accept rule of the filter tree runs ahead of, and
-    why. formatnwfilter: every chain hangs off the interface's root chain, visited in order of
-    priority (mac -800, ipv4 -700, arp -500 by default) among the root chain's own rules
-    (priority 500 unless set), and accept "accepts the packet with no further analysis": a rule
-    that accepts what the guest sends at a lower priority than a spoofing chain ends the
-    evaluation before that chain sees the frame."""
-    accepts = sorted(
-        (priority, name, frames)
-        for name in closure
-        if name in chains and chains[name][0] == "root"
-        for priority, frames in chains[name][2]
-    )
-    if not accepts:
-        return None
-    ahead = []
-    first, where = 0, ""
-    for f in closure:
-        if f not in SPOOF_FILTERS or f not in chains:
-            continue
-        kind = SPOOF_FILTERS[f]
-        chain, at = _check_chain(f, chains, defs)
-        for priority, name, frames in accepts:
-            # an accept of one kind of frame ends the evaluation of that kind only: an accept of
-            # IPv4 frames (stock clean-traffic's -650 rule) leaves ARP to the arp chains
-            if priority < at and frames in _BYPASSES[kind]:
-                ahead.append((at, kind, chain))
-                if not where or priority < first:
-                    first, where = priority, name
-                break
-    ahead.sort()
-    if not ahead:
-        return None
-    kinds = frozenset(kind for _, kind, _ in ahead)
-    return (
-        kinds,
-        f"filter {where!r} accepts what the guest sends at priority {first}, ahead of the "
-        + ", ".join(f"{chain} chain ({priority})" for priority, _, chain in ahead)
-        + f": {'/'.join(sorted(kinds)).upper()} spoofing is not stopped",
     )
 
 
@@ -374,7 +291,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
                 dataclasses.replace(
                     i,
                     spoofing=_spoofing(
-                        i, libvirt_host.nwfilters, by_name, libvirt_host.nwfilter_chains
+                        i, libvirt_host.nwfilters, by_name, libvirt_host.nwfilter_defs
                     ),
                 )
                 for i in vm.interfaces

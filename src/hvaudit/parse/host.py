@@ -28,6 +28,8 @@ from hvaudit.model import (
     LibvirtHost,
     LibvirtSecret,
     Listener,
+    NwFilter,
+    NwFilterRule,
     QemuProcess,
     Source,
     SshdMatch,
@@ -1925,13 +1927,13 @@ CHAIN_PRIORITIES = {
 
 def _nwfilters(
     bundle: Bundle, index_path: str
-) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, int, tuple[tuple[int, str], ...]]]]:
-    """Defined network filters: name -> the filters it references; and name -> its chain, that
-    chain's priority and the priorities of its rules accepting what the guest sends (action
-    accept, direction out or inout: formatnwfilter, accept "accepts the packet with no further
-    analysis")."""
+) -> tuple[dict[str, tuple[str, ...]], dict[str, NwFilter]]:
+    """Defined network filters: name -> the filters it references; and name -> its definition
+    (chain, chain priority, rules and references in document order, the order in which libvirt's
+    nwfilter driver instantiates them: nwfilter_gentech_driver.c virNWFilterDefToInst walks a
+    filter's entries in turn and recurses into each filterref, "depth-first tree traversal")."""
     filters: dict[str, tuple[str, ...]] = {}
-    chains: dict[str, tuple[str, int, tuple[tuple[int, str], ...]]] = {}
+    defs: dict[str, NwFilter] = {}
     for n in json.loads(bundle.text(index_path)).get("nwfilters", []):
         path = str(n.get("file", ""))
         if path not in bundle.files:
@@ -1943,42 +1945,84 @@ def _nwfilters(
         )
         chain = root.get("chain") or "root"
         default = CHAIN_PRIORITIES.get(chain.split("-", 1)[0], 0)
-        accepts = tuple(
-            (_priority(r.get("priority"), 500), _frames(r))
-            for r in root.findall("rule")
-            if r.get("action") == "accept" and r.get("direction") in ("out", "inout")
+        entries: list[NwFilterRule | str] = []
+        for e in root:
+            if e.tag == "filterref" and e.get("filter"):
+                entries.append(str(e.get("filter")))
+            elif e.tag == "rule":
+                entries.append(_rule(e))
+        defs[name] = NwFilter(name, chain, _priority(root.get("priority"), default), tuple(entries))
+    return filters, defs
+
+
+def _rule(rule: Any) -> NwFilterRule:
+    """One nwfilter rule: its action, direction and priority (default 500, formatnwfilter "Filter
+    rules"), the frames it can match and what its protocol element requires."""
+    child = next(iter(rule), None)
+    constraints: frozenset[tuple[str, str]] = frozenset()
+    if child is not None and (child.get("match") or "yes") != "no":
+        constraints = frozenset(
+            (str(k), str(v)) for k, v in child.attrib.items() if k not in ("match", "comment")
         )
-        chains[name] = (chain, _priority(root.get("priority"), default), accepts)
-    return filters, chains
+    return NwFilterRule(
+        action=rule.get("action") or "",
+        direction=rule.get("direction") or "",
+        priority=_priority(rule.get("priority"), 500),
+        frames=_frames(rule),
+        constraints=constraints,
+    )
 
 
 #: EtherTypes an nwfilter `<mac protocolid=...>` names by number (formatnwfilter, MAC: "the
 #: protocol ID ... ipv4, ipv6, arp, rarp or a hex number").
-_ETHERTYPES = {"0x0800": "ipv4", "0x86dd": "ipv6", "0x0806": "arp", "0x8035": "rarp"}
+_ETHERTYPES = {
+    "0x0800": "ipv4",
+    "0x86dd": "ipv6",
+    "0x0806": "arp",
+    "0x8035": "rarp",
+    "0x8100": "vlan",
+}
+#: Every class of frame a guest can send, as the ebtables sub-chains tell them apart
+#: (nwfilter_ebiptables_driver.c l3_protocols: ipv4, ipv6, arp, rarp, vlan; stp by destination).
+ALL_FRAMES = frozenset({"ipv4", "ipv6", "arp", "rarp", "vlan", "stp", "other"})
+#: Protocol elements libvirt instantiates in ebtables (nwfilter_conf.h: the "Ethernet layer
+#: protocols" NONE .. IPV6, virNWFilterRuleIsProtocolEthernet); every other one (tcp, udp, icmp,
+#: igmp, udplite, esp, ah, sctp, all and their -ipv6 forms) goes to iptables/ip6tables.
+_EBTABLES = {
+    "mac": ALL_FRAMES,
+    "vlan": frozenset({"vlan"}),
+    "stp": frozenset({"stp"}),
+    "arp": frozenset({"arp"}),
+    "rarp": frozenset({"rarp"}),
+    "ip": frozenset({"ipv4"}),
+    "ipv6": frozenset({"ipv6"}),
+}
+_IPTABLES = frozenset(
+    {"tcp", "udp", "icmp", "igmp", "udplite", "esp", "ah", "sctp", "all", "icmpv6"}
+)
 
 
-def _frames(rule: Any) -> str:
-    """Which frames an nwfilter rule can match, from its protocol element (formatnwfilter,
-    "Supported protocols"): "ipv4" for ip/tcp/udp/icmp/... , "ipv6" for ipv6 and the -ipv6
-    protocols, "arp" for arp/rarp, a `<mac protocolid>`'s EtherType, else "all" (`<all>`, a `<mac>`
-    without protocolid, no element, or one hvaudit does not know)."""
+def _frames(rule: Any) -> frozenset[str]:
+    """Which frames an nwfilter rule can match at the Ethernet layer (formatnwfilter, "Supported
+    protocols"): a `<mac>` every frame or those of its protocolid, `<arp>` ARP, `<ip>` IPv4 and so
+    on; a rule with no protocol element every frame (VIR_NWFILTER_RULE_PROTOCOL_NONE is an
+    ebtables rule without a match). A rule for tcp/udp/.../all (and the -ipv6 forms) is an
+    iptables rule: it matches no frame in the ebtables chains, which a frame passes first
+    (libvirt's ebtables chains hang off the nat table's PREROUTING, its iptables chains off
+    FORWARD), so it returns the empty set. An element hvaudit does not know matches every frame."""
     child = next(iter(rule), None)
     if child is None:
-        return "all"
+        return ALL_FRAMES
     tag = str(child.tag)
-    if tag == "mac":
+    if tag == "mac" and child.get("protocolid"):
         proto = (child.get("protocolid") or "").lower()
         proto = _ETHERTYPES.get(proto, proto)
-        return {"ipv4": "ipv4", "ipv6": "ipv6", "arp": "arp", "rarp": "arp"}.get(
-            proto, "all" if not proto else "other"
-        )
-    if tag in ("arp", "rarp"):
-        return "arp"
-    if tag == "ipv6" or tag.endswith("-ipv6"):
-        return "ipv6"
-    if tag in ("ip", "tcp", "udp", "udplite", "icmp", "igmp", "sctp", "esp", "ah"):
-        return "ipv4"
-    return "all"
+        return frozenset({proto}) if proto in ALL_FRAMES else frozenset({"other"})
+    if tag in _EBTABLES:
+        return _EBTABLES[tag]
+    if tag in _IPTABLES or tag.endswith("-ipv6"):
+        return frozenset()
+    return ALL_FRAMES
 
 
 def _priority(text: str | None, default: int) -> int:
@@ -2057,7 +2101,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         lh.nwfilters = Fact.failed(index.reason, Source(index.path))
     else:
         try:
-            defs, lh.nwfilter_chains = _nwfilters(bundle, index.path)
+            defs, lh.nwfilter_defs = _nwfilters(bundle, index.path)
             lh.nwfilters = Fact.of(defs, Source(index.path))
         except InputError as exc:
             lh.nwfilters = Fact.failed(str(exc), Source(index.path))
