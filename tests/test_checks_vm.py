@@ -148,7 +148,9 @@ NWFILTERS = {
     # libvirt 9.0's own definitions (/usr/share/libvirt/nwfilter), clean-traffic shortened
     "clean-traffic": "<filter name='clean-traffic' chain='root'><filterref filter='no-mac-spoofing'/>"
     "<filterref filter='no-ip-spoofing'/><filterref filter='no-arp-spoofing'/>"
-    "<filterref filter='allow-incoming-ipv4'/></filter>",
+    "<filterref filter='allow-incoming-ipv4'/><filterref filter='no-other-l2-traffic'/></filter>",
+    "no-other-l2-traffic": "<filter name='no-other-l2-traffic'>"
+    "<rule action='drop' direction='inout' priority='1000'/></filter>",
     "no-mac-spoofing": "<filter name='no-mac-spoofing' chain='mac' priority='-800'>"
     "<rule direction='out' action='return'><mac srcmacaddr='$MAC'/></rule>"
     "<rule direction='out' action='drop'><mac/></rule></filter>",
@@ -1526,7 +1528,8 @@ def test_vhost_user_and_socket_interfaces_are_questions(tmp_path: Path) -> None:
 
 
 def test_filters_that_cannot_work_do_not_count(tmp_path: Path) -> None:
-    """redteam2 #23, #37, #49: a root-chain accept rule ahead of the anti-spoofing chains, two
+    """redteam2 #23, #37, #49: a root-chain accept rule ahead of the anti-spoofing chains (and one
+    after them, ahead of clean-traffic's drop of everything else: IPv6 goes unchecked), two
     interfaces with one MAC on one bridge, and an Open vSwitch port (nwfilter hooks Linux bridges
     only) leave clean-traffic protecting nothing."""
     from test_manual_questions import shape_problems
@@ -1562,7 +1565,7 @@ def test_filters_that_cannot_work_do_not_count(tmp_path: Path) -> None:
     a = run_assessment(_with_filters(tmp_path, uri, HARDENED_HOST, "real", filters))
     assert outcomes(a, "HVA-191") == {
         "open": "fail",
-        "late": "pass",
+        "late": "fail",
         "twin1": "fail",
         "twin2": "fail",
         "ovs": "manual",
@@ -1572,6 +1575,11 @@ def test_filters_that_cannot_work_do_not_count(tmp_path: Path) -> None:
         "52:54:00:00:01:01: filter 'site-open' accepts what the guest sends at priority -1000, "
         "ahead of the mac chain (-800), the ipv4-ip chain (-710), the arp-mac chain (-520), the "
         "arp-ip chain (-510): ARP/IP/MAC spoofing is not stopped"
+    )
+    # an accept after the checks leaves IPv6 (which no-ip-spoofing does not check) unchecked
+    assert msg["late"] == (
+        "52:54:00:00:01:02: filter 'site-late' accepts what the guest sends at priority 500, "
+        "ahead of no-other-l2-traffic's drop at priority 1000: IPv6 spoofing is not stopped"
     )
     assert msg["twin1"] == (
         "52:54:00:00:01:03: the same MAC is VM(s) twin2's on br0: filter 'clean-traffic' checks "

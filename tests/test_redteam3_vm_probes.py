@@ -70,10 +70,6 @@ def filtered_node(
 # --- HVA-191: what the filter tree really stops -----------------------------------------------------
 
 
-@xfail(
-    "R1: HVA-191 counts MAC/IP/ARP by filter name; a tree without no-other-l2-traffic (or an "
-    "IPv6 filter) lets IPv6 frames with any source address through, and the VM passes"
-)
 def test_filter_tree_without_an_ipv6_rule_lets_ipv6_spoofing_through(tmp_path: Path) -> None:
     """libvirt's stock no-ip-spoofing runs in chain ipv4-ip (src/nwfilter/xml/no-ip-spoofing.xml,
     read with `search`): it checks IPv4 only. Stock clean-traffic stops everything else with
@@ -103,10 +99,6 @@ def test_filter_tree_without_an_ipv6_rule_lets_ipv6_spoofing_through(tmp_path: P
     assert "IPv6" in msg
 
 
-@xfail(
-    "R2: HVA-191 trusts a filter named no-mac-spoofing whatever its definition; an empty "
-    "redefinition (virsh nwfilter-define) drops nothing and the VM passes"
-)
 def test_stock_filter_name_redefined_empty_stops_nothing(tmp_path: Path) -> None:
     """The filter definitions are part of the evidence (the daemon reports them, `virsh
     nwfilter-dumpxml`), and any of them can be redefined with `virsh nwfilter-define` (stock
@@ -685,11 +677,6 @@ def test_virtiofs_share_through_an_external_daemon_asks_about_that_daemon(
     assert "/run/vfsd-share.sock" in msg
 
 
-@xfail(
-    "R18: HVA-191 reads only accept rules of the root chain as ending the evaluation; a "
-    "root-chain return ahead of the anti-spoofing chains hands the frame back to the host "
-    "unchecked, the same as accept"
-)
 def test_root_chain_return_ahead_of_the_spoofing_chains(tmp_path: Path) -> None:
     """formatnwfilter.rst, "Filter rules" (read with `search`): `return` - "matching the rule
     passes this filter, but returns control to the calling filter for further analysis";

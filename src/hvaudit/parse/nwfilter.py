@@ -38,19 +38,24 @@ from hvaudit.parse.host import ALL_FRAMES
 SPOOF_FILTERS = {"no-mac-spoofing": "mac", "no-ip-spoofing": "ip", "no-arp-spoofing": "arp"}
 """libvirt's anti-spoofing filters (formatnwfilter, "Pre-existing network filters")."""
 
-OWN_SOURCE = frozenset(
-    {
-        ("srcmacaddr", "$MAC"),
-        ("srcipaddr", "$IP"),
-        ("srcipaddr", "0.0.0.0"),
-        ("arpsrcmacaddr", "$MAC"),
-        ("arpsrcipaddr", "$IP"),
-    }
+_Match = frozenset[tuple[str, str]]
+OWN_SOURCE: tuple[_Match, ...] = tuple(
+    frozenset(m)
+    for m in (
+        {("srcmacaddr", "$MAC")},
+        {("srcipaddr", "$IP")},
+        {("srcipaddr", "$IPV6")},
+        {("arpsrcmacaddr", "$MAC")},
+        {("arpsrcipaddr", "$IP")},
+        {("srcipaddr", "0.0.0.0"), ("protocol", "udp")},
+        {("srcipaddr", "FE80::"), ("srcipmask", "10"), ("protocol", "udp")},
+    )
 )
-"""Matches that admit only frames sent from the interface's own address ($MAC, $IP: formatnwfilter
-"Usage of variables in filters") or from the unspecified address a DHCP client starts from (stock
-no-ip-spoofing returns UDP from 0.0.0.0). An accept or return that requires the same source as an
-anti-spoofing filter's own return lets nothing through that the filter would drop."""
+"""Matches that admit only frames sent from the interface's own address ($MAC, $IP, $IPV6:
+formatnwfilter "Usage of variables in filters"), or what libvirt's own filters let a DHCP client
+send before it has one (no-ip-spoofing returns UDP from 0.0.0.0, no-ipv6-spoofing UDP from
+FE80::/10). An accept or return that requires as much as one of an anti-spoofing filter's own
+returns lets nothing through that the filter would drop."""
 
 _CHAIN_FRAMES = (
     ("ipv4", frozenset({"ipv4"})),
@@ -117,21 +122,26 @@ def _subtree(name: str, defs: dict[str, NwFilter]) -> set[str]:
     return seen
 
 
-def _own_sources(d: _Inst, sent: list[_Inst]) -> frozenset[tuple[str, str]]:
-    """The own-address matches under which the anti-spoofing filter that holds drop `d` lets a
-    frame past it (its accept or return rules in the same chain)."""
-    return frozenset(
-        c
-        for a in sent
-        if a.filter == d.filter and a.chain == d.chain and a.rule.action in ("accept", "return")
-        for c in a.rule.constraints & OWN_SOURCE
+def _own_sources(d: _Inst, sent: list[_Inst]) -> tuple[_Match, ...]:
+    """The own-address matches under which the filter that holds drop `d` lets a frame past it
+    (its accept or return rules in the same chain)."""
+    return tuple(
+        m
+        for m in OWN_SOURCE
+        if any(
+            a.filter == d.filter
+            and a.chain == d.chain
+            and a.rule.action in ("accept", "return")
+            and m <= a.rule.constraints
+            for a in sent
+        )
     )
 
 
-def _harmless(r: _Inst, own: frozenset[tuple[str, str]]) -> bool:
-    """Whether rule r requires one of the filter's own-address matches, unwidened by a mask."""
-    keys = {k for k, _ in r.rule.constraints}
-    return any(k.replace("addr", "mask") not in keys for k, _ in r.rule.constraints & own)
+def _harmless(r: _Inst, own: tuple[_Match, ...]) -> bool:
+    """Whether rule r requires one of these matches, unwidened by a mask of its own."""
+    masks = {k for k, _ in r.rule.constraints if k.endswith("mask")}
+    return any(m <= r.rule.constraints and masks <= {k for k, _ in m} for m in own)
 
 
 def _ahead(r: _Inst, d: _Inst, rank: dict[int, int], chain_priority: dict[str, int]) -> bool:
@@ -187,17 +197,64 @@ def spoof_coverage(name: str, defs: dict[str, NwFilter]) -> tuple[frozenset[str]
         for spoof, k in lacking.items()
     ]
     for r, wheres, kinds in sorted(bypassed.values(), key=lambda b: rank[b[0].order]):
-        verb = "accepts" if r.rule.action == "accept" else "returns"
-        at = (
-            f"at priority {r.rule.priority}"
-            if r.chain == "root"
-            else f"in chain {r.chain} ({chain_priority[r.chain]}) at priority {r.rule.priority}"
-        )
         notes.append(
-            f"filter {r.filter!r} {verb} what the guest sends {at}, ahead of {', '.join(wheres)}: "
-            f"{'/'.join(sorted(kinds)).upper()} spoofing is not stopped"
+            f"{_describe(r, wheres, chain_priority)}: {'/'.join(sorted(kinds)).upper()} spoofing "
+            "is not stopped"
         )
+    if "ip" in covers and (gap := _ipv6_gap(defs, reached, ordered, rank, chain_priority)):
+        covers.discard("ip")
+        notes.append(gap)
     return frozenset(covers), "; ".join(notes)
+
+
+def _describe(r: _Inst, wheres: list[str], chain_priority: dict[str, int]) -> str:
+    verb = "accepts" if r.rule.action == "accept" else "returns"
+    at = (
+        f"at priority {r.rule.priority}"
+        if r.chain == "root"
+        else f"in chain {r.chain} ({chain_priority[r.chain]}) at priority {r.rule.priority}"
+    )
+    return f"filter {r.filter!r} {verb} what the guest sends {at}, ahead of {', '.join(wheres)}"
+
+
+def _ipv6_gap(
+    defs: dict[str, NwFilter],
+    reached: set[str],
+    ordered: list[_Inst],
+    rank: dict[int, int],
+    chain_priority: dict[str, int],
+) -> str | None:
+    """Why IPv6 frames leave the filter unchecked, or None. no-ip-spoofing checks IPv4 only
+    (chain ipv4-ip); IPv6 needs no-ipv6-spoofing (chain ipv6-ip) or a drop of everything left
+    that IPv6 frames reach (clean-traffic's no-other-l2-traffic, "drop all other than arp and
+    ipv4 traffic": a root-chain drop at 1000). A frame no rule drops leaves the root chain
+    accepted (formatnwfilter, "Filtering chains")."""
+    if "no-ipv6-spoofing" in reached:
+        tree = _subtree("no-ipv6-spoofing", defs)
+        drops = [i for i in ordered if i.filter in tree and i.rule.action in ("drop", "reject")]
+        if drops and _bypass(drops, ordered, rank, chain_priority) is None:
+            return None
+    catch = [
+        i
+        for i in ordered
+        if i.rule.action in ("drop", "reject") and not i.rule.constraints and "ipv6" in i.frames
+    ]
+    if not catch:
+        return (
+            "IPv6 frames reach no drop (no no-ipv6-spoofing, and no rule drops what the others "
+            "leave, as clean-traffic's no-other-l2-traffic does): IPv6 spoofing is not stopped"
+        )
+    # one drop that every IPv6 frame reaches is enough; only a match on the guest's own IPv6
+    # source (not its MAC) lets an IPv6 frame past it harmlessly
+    own6 = tuple(m for m in OWN_SOURCE if ("srcipaddr", "$IPV6") in m or ("srcipmask", "10") in m)
+    hits = [
+        f
+        for d in catch
+        if (f := _bypass([d], ordered, rank, chain_priority, frozenset({"ipv6"}), own6))
+    ]
+    if len(hits) < len(catch):
+        return None
+    return f"{_describe(hits[0][0], hits[0][1], chain_priority)}: IPv6 spoofing is not stopped"
 
 
 def _bypass(
@@ -205,14 +262,16 @@ def _bypass(
     ordered: list[_Inst],
     rank: dict[int, int],
     chain_priority: dict[str, int],
+    frames: frozenset[str] = ALL_FRAMES,
+    own: tuple[_Match, ...] | None = None,
 ) -> tuple[_Inst, list[str]] | None:
     """The first rule (in sorted order) that lets frames past one of these drops, and the drops
     it bypasses."""
     hits: list[tuple[_Inst, str]] = []
     for d in drops:
-        own = _own_sources(d, ordered)
+        allowed = _own_sources(d, ordered) if own is None else own
         for r in ordered:
-            if r is d or not (r.frames & d.frames) or _harmless(r, own):
+            if r is d or not (r.frames & d.frames & frames) or _harmless(r, allowed):
                 continue
             if _ahead(r, d, rank, chain_priority):
                 where = (
