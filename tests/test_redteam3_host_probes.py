@@ -1086,3 +1086,24 @@ def test_journal_upload_url_on_the_command_line(host_scan) -> None:
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
     assert "10.9.9.9" in msg, msg
+
+
+# --- installed packages that are on hold --------------------------------------------------------
+
+
+@xfail(
+    "H31: the dpkg parser keeps only 'ii' lines; an installed package on hold ('hi') is invisible, so HVA-001 misses the X server"
+)
+def test_held_desktop_package_is_installed(host_scan) -> None:
+    """dpkg-query's ${db:Status-Abbrev} (the `dpkg -l` columns, confirmed with `search`:
+    "Desired=Unknown/Install/Remove/Purge/Hold | Status=Not/Inst/Conf-files/Unpacked/halF-conf/
+    Half-inst/trig-aWait/Trig-pend"): the first letter is the wanted action, the second the
+    state. "hi" is a package on hold that is installed: its files are on disk exactly as for
+    "ii". xserver-xorg-core held at its version (apt-mark hold) is an installed X server, which
+    HVA-001 fails as "ii". hvaudit drops every line not starting with "ii" and passes. Fail
+    naming xserver-xorg-core."""
+    pkgs = HARDENED_HOST["dpkg-packages"][0] + "xserver-xorg-core\t2:21.1.7-3+deb12u8\thi \n"
+    a = host_scan({"dpkg-packages": (pkgs, 0)})
+    status, msg = verdict(a, "HVA-001")
+    assert status == "fail", msg
+    assert "xserver-xorg-core" in msg, msg
