@@ -1107,3 +1107,43 @@ def test_held_desktop_package_is_installed(host_scan) -> None:
     status, msg = verdict(a, "HVA-001")
     assert status == "fail", msg
     assert "xserver-xorg-core" in msg, msg
+
+
+# --- HVA-200: RELP forwarding ---------------------------------------------------------------------
+
+RELP_TLS = (
+    '/etc/rsyslog.d/50-remote.conf:module(load="omrelp")\n'
+    '/etc/rsyslog.d/50-remote.conf:action(type="omrelp" target="logs.example.internal" port="2514"\n'
+    '/etc/rsyslog.d/50-remote.conf:       tls="on" tls.authMode="name"\n'
+    '/etc/rsyslog.d/50-remote.conf:       tls.permittedPeer=["logs.example.internal"])\n'
+)
+
+
+@xfail(
+    'H32: HVA-200 knows omfwd only; rsyslog\'s omrelp with tls="on" and tls.authMode="name" is forwarding over authenticated TLS'
+)
+def test_rsyslog_relp_over_tls_passes(host_scan) -> None:
+    """rsyslog omrelp (confirmed with `search`, rsyslog docs "omrelp: RELP Output Module" and
+    its parameter pages): "This module supports sending syslog messages over the reliable RELP
+    protocol"; `tls="on"` encrypts the RELP session; TLS.AuthMode "name": "certificate
+    validation happens. Here, the matching is done against the certificate's subjectAltName"
+    against TLS.PermittedPeer ("Only peers which have been listed in this parameter may be
+    connected to. This guards against rogue servers and man-in-the-middle attacks"). Every host
+    message goes to logs.example.internal over authenticated TLS (RELP is the reliable
+    transport rsyslog recommends over plain TCP). hvaudit says "no remote log destination
+    configured": false fail. Pass."""
+    a = host_scan({"rsyslog-config": (RELP_TLS, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "pass", msg
+
+
+def test_rsyslog_relp_without_tls_fails(host_scan) -> None:
+    """The twin: omrelp without tls= (default off) sends in cleartext: fail (today for the
+    wrong reason, "no remote log destination"; the message should name the RELP target)."""
+    plain = RELP_TLS.replace('       tls="on" tls.authMode="name"\n', "").replace(
+        '/etc/rsyslog.d/50-remote.conf:       tls.permittedPeer=["logs.example.internal"])\n',
+        "/etc/rsyslog.d/50-remote.conf:       )\n",
+    )
+    a = host_scan({"rsyslog-config": (plain, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
