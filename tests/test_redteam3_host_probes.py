@@ -1147,3 +1147,54 @@ def test_rsyslog_relp_without_tls_fails(host_scan) -> None:
     a = host_scan({"rsyslog-config": (plain, 0)})
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
+
+
+# --- HVA-211: the management address on a VLAN interface of the VM bridge -------------------------
+
+
+def _links_with_mgmt_vlan_on_br0() -> tuple[str, str]:
+    from conftest import IP_ADDR, IP_LINK
+
+    links = json.loads(IP_LINK)
+    for link in links:
+        if link["ifname"] == "br0":
+            link["linkinfo"]["info_data"]["vlan_filtering"] = 0
+    links.append(
+        {
+            "ifindex": 8,
+            "ifname": "br0.10",
+            "link": "br0",
+            "linkinfo": {"info_kind": "vlan", "info_data": {"protocol": "802.1Q", "id": 10}},
+        }
+    )
+    addrs = json.loads(IP_ADDR)
+    for a in addrs:
+        if a["ifname"] == "eno3":
+            a["addr_info"] = []
+    addrs.append(
+        {
+            "ifname": "br0.10",
+            "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}],
+        }
+    )
+    return json.dumps(links), json.dumps(addrs)
+
+
+@xfail(
+    "H33: HVA-211 looks for the host address on the bridge device only; on br0.10 (a VLAN interface on the VM bridge br0, no vlan_filtering) every VM reaches it with VLAN-10 tags"
+)
+def test_management_address_on_a_vlan_interface_of_the_vm_bridge(host_scan) -> None:
+    """The host's management address 10.0.0.10 is on br0.10, an 802.1Q interface whose lower
+    device is br0 itself (`ip -d link`: link br0, kind vlan id 10); the VM port vnet0 and the
+    uplink bond0 are ports of br0, which has vlan_filtering 0. Without VLAN filtering the bridge
+    forwards 802.1Q frames whatever their VLAN id ("When turned off the switch must accept any
+    802.1Q frames irrespective of their VLAN ID", kernel Documentation/networking/dsa/dsa.rst,
+    bridge VLAN filtering; confirmed with `search`), so a guest that tags its frames with VLAN 10
+    delivers them to br0, whose VLAN-10 upper device is the management interface: the management
+    address shares a segment with the VMs, the case HVA-211 fails when the address sits on br0
+    itself. hvaudit passes "no host address on a bridge with VM ports". Fail naming br0.10."""
+    links, addrs = _links_with_mgmt_vlan_on_br0()
+    a = host_scan({"ip-link": (links, 0), "ip-addr": (addrs, 0)})
+    status, msg = verdict(a, "HVA-211")
+    assert status == "fail", msg
+    assert "br0.10" in msg or "br0" in msg, msg
