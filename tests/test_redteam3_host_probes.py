@@ -1198,3 +1198,36 @@ def test_management_address_on_a_vlan_interface_of_the_vm_bridge(host_scan) -> N
     status, msg = verdict(a, "HVA-211")
     assert status == "fail", msg
     assert "br0.10" in msg or "br0" in msg, msg
+
+
+# --- HVA-142: polkit grants libvirt management to another group ----------------------------------
+
+OPERATORS_RULE = (
+    "/etc/polkit-1/rules.d/50-libvirt.rules:polkit.addRule(function(action, subject) {\n"
+    '/etc/polkit-1/rules.d/50-libvirt.rules:    if (action.id == "org.libvirt.unix.manage" &&\n'
+    '/etc/polkit-1/rules.d/50-libvirt.rules:        subject.isInGroup("operators")) {\n'
+    "/etc/polkit-1/rules.d/50-libvirt.rules:            return polkit.Result.YES;\n"
+    "/etc/polkit-1/rules.d/50-libvirt.rules:    }\n"
+    "/etc/polkit-1/rules.d/50-libvirt.rules:});\n"
+)
+
+
+@xfail(
+    "H35: HVA-142 counts the libvirt group by name only; a polkit rule granting org.libvirt.unix.manage to another group makes its members administrators"
+)
+def test_polkit_rule_granting_libvirt_management_to_a_group(host_scan) -> None:
+    """libvirt's polkit action org.libvirt.unix.manage is full management of the daemon (every
+    VM, network, storage pool; libvirt docs/auth.rst "UNIX socket permissions/group" and the
+    polkit rules distributions ship for the libvirt group). The ArchWiki's libvirt page (found
+    with `find_string`) shows the same rule for any group: `if (action.id ==
+    "org.libvirt.unix.manage" && subject.isInGroup("mykvm")) return polkit.Result.YES` "Allow
+    users in mykvm group to manage the libvirt daemon without authentication". hvaudit counts
+    members of a group literally named libvirt (ADMIN_GROUPS) and ignores the rule that hands
+    the same power to "operators" (bob, carol, dave): root, alice + 3 = 5 principals over the
+    limit of 3; hvaudit says 2 and passes. Fail naming the operators' members."""
+    rules = HARDENED_HOST["polkit-rules"][0] + OPERATORS_RULE
+    group = HARDENED_HOST["/etc/group"] + "operators:x:1500:bob,carol,dave\n"
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/group": group})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
