@@ -1231,3 +1231,25 @@ def test_polkit_rule_granting_libvirt_management_to_a_group(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "bob" in msg, msg
+
+
+# --- HVA-200: rsyslogd started with another configuration file ------------------------------------
+
+
+@xfail(
+    "H36: HVA-200 reads /etc/rsyslog.conf while the running rsyslogd was started with -f another file"
+)
+def test_rsyslogd_started_with_another_config_file(host_scan) -> None:
+    """rsyslog docs, "Configuration" (confirmed with `search`): "By default, rsyslogd reads the
+    file /etc/rsyslog.conf. This can be changed by a command line option" (-f, rsyslogd(8)
+    SYNOPSIS `[ -f config file ]`). The running rsyslogd reads /etc/rsyslog-local.conf, which
+    the collector does not read; the forwarding hvaudit found in /etc/rsyslog.d belongs to a
+    configuration rsyslogd does not use. Same class as redteam2's libvirtd/sshd -f findings:
+    manual naming /etc/rsyslog-local.conf, never a pass."""
+    procs = PROCS.replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/rsyslogd -n -iNONE -f /etc/rsyslog-local.conf"
+    )
+    a = host_scan({"processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "manual", msg
+    assert "rsyslog-local.conf" in msg, msg
