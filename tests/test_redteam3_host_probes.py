@@ -1253,3 +1253,54 @@ def test_rsyslogd_started_with_another_config_file(host_scan) -> None:
     status, msg = verdict(a, "HVA-200")
     assert status == "manual", msg
     assert "rsyslog-local.conf" in msg, msg
+
+
+# --- HVA-313: an IP set entry that is an alias of every address -----------------------------------
+
+
+@xfail(
+    "H37: HVA-313 judges IP set entries by their text; the alias admin-lan in `management` stands for 0.0.0.0/0"
+)
+def test_management_ipset_alias_of_every_address(tmp_path: Path) -> None:
+    """Proxmox VE admin guide, firewall "IP Aliases" (confirmed with `search`): aliases associate
+    a name with an address or network, and the names can be used "inside IP set definitions" and
+    in rules' source/dest. The set `management` holds the alias admin-lan, and cluster.fw's
+    [ALIASES] defines `admin-lan 0.0.0.0/0`: the management ports (8006, 22, 3128, VNC) are
+    open to every IPv4 address, exactly what HVA-313 fails for an entry written 0.0.0.0/0.
+    hvaudit tests the entry's text for a short prefix ("admin-lan" has none) and passes. Fail
+    naming admin-lan (or 0.0.0.0/0)."""
+    import shutil
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(fw.read_text().replace("admin-lan 10.0.0.0/24", "admin-lan 0.0.0.0/0"))
+    procs = PVE_PROCS + "  950 root     pve-firewall\n"
+    a = pve_scan(tmp_path, {"processes": (procs, 0)}, tree)
+    status, msg = verdict(a, "HVA-313", "pve-h1")
+    assert status == "fail", msg
+    assert "admin-lan" in msg or "0.0.0.0/0" in msg, msg
+
+
+@xfail(
+    "H37: HVA-313 flags a management rule only when it has no -source; `-source 0.0.0.0/0` opens 8006 to everyone too"
+)
+def test_management_rule_with_a_source_of_every_address(tmp_path: Path) -> None:
+    """pve-firewall.adoc, rules: `-source` restricts a rule to the listed addresses; 0.0.0.0/0 is
+    every IPv4 address. `IN ACCEPT -source 0.0.0.0/0 -p tcp -dport 8006` admits the web UI
+    from anywhere, as a rule without -source does (which HVA-313 fails). Fail naming the rule."""
+    import shutil
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(
+        fw.read_text().replace(
+            "IN ACCEPT -source +management -p tcp -dport 8006 # web UI",
+            "IN ACCEPT -source +management -p tcp -dport 8006 # web UI\n"
+            "IN ACCEPT -source 0.0.0.0/0 -p tcp -dport 8006 # partner access",
+        )
+    )
+    procs = PVE_PROCS + "  950 root     pve-firewall\n"
+    a = pve_scan(tmp_path, {"processes": (procs, 0)}, tree)
+    status, msg = verdict(a, "HVA-313", "pve-h1")
+    assert status == "fail", msg
+    assert "cluster.fw" in msg, msg
