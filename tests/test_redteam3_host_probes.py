@@ -1304,3 +1304,18 @@ def test_management_rule_with_a_source_of_every_address(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-313", "pve-h1")
     assert status == "fail", msg
     assert "cluster.fw" in msg, msg
+
+
+@xfail(
+    "H10: HVA-042 compares qemu.conf user with 'root'/'0'/'+0'; virGetUserID reads '+00' as uid 0"
+)
+def test_qemu_user_plus_00_is_root(host_scan) -> None:
+    """libvirt virutil.c virGetUserID (read with `read_file`): "if `user` contains a leading '+',
+    the rest of the string is always parsed as a uid" with virStrToLong_ui base 10, so
+    `user = "+00"` is uid 0: QEMU runs as root (rt3vm's R7 found the same spelling in per-VM DAC
+    labels). No QEMU runs: only the file decides. Fail naming +00."""
+    conf = QEMU_CONF.replace('user = "libvirt-qemu"', 'user = "+00"')
+    a = host_scan({"/etc/libvirt/qemu.conf": conf, "processes": (PROCS.split(" 1200 ")[0], 0)})
+    status, msg = verdict(a, "HVA-042")
+    assert status == "fail", msg
+    assert "+00" in msg, msg
