@@ -1319,3 +1319,23 @@ def test_qemu_user_plus_00_is_root(host_scan) -> None:
     status, msg = verdict(a, "HVA-042")
     assert status == "fail", msg
     assert "+00" in msg, msg
+
+
+@xfail("H4: HVA-190 does not see `tcp dport 0-65535 accept` as accepting every TCP port")
+def test_nft_accept_every_tcp_port_range(host_scan) -> None:
+    """nft(8), PAYLOAD EXPRESSIONS / ranges: `tcp dport 0-65535` matches every TCP segment (the
+    port field has 16 bits). Ahead of the drop policy it opens every TCP port, like
+    `meta l4proto tcp accept`. Fail."""
+    rule = _nft_rule(
+        {
+            "match": {
+                "op": "==",
+                "left": {"payload": {"protocol": "tcp", "field": "dport"}},
+                "right": {"range": [0, 65535]},
+            }
+        },
+        {"accept": None},
+    )
+    a = host_scan({"nft-ruleset": (rule, 0)})
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
