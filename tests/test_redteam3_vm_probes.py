@@ -1209,3 +1209,95 @@ def test_vf_pool_of_the_management_nic(host_scan) -> None:
     status, msg = verdict(a, "HVA-211", "hv1")
     assert status == "fail", msg
     assert "eno3" in msg
+
+
+# --- HVA-191 after the rule-by-rule model (re-probes of R1/R2/R18's fix) -------------------------------
+
+
+def _site(extra: str) -> dict[str, str]:
+    """libvirt 9.0's stock filters plus a root filter 'site' of the three anti-spoofing filters,
+    allow-incoming-ipv4 and `extra` rules."""
+    filters = dict(STOCK)
+    filters["site"] = (
+        "<filter name='site' chain='root'><filterref filter='no-mac-spoofing'/>"
+        "<filterref filter='no-ip-spoofing'/><filterref filter='no-arp-spoofing'/>"
+        f"<filterref filter='allow-incoming-ipv4'/>{extra}</filter>"
+    )
+    return filters
+
+
+@xfail(
+    "R32: the fixed HVA-191 counts any drop rule of no-mac-spoofing as its check; a drop that "
+    "takes ARP frames only leaves IPv4 frames with a forged source MAC unchecked"
+)
+def test_anti_spoofing_filter_whose_drop_takes_one_protocol(tmp_path: Path) -> None:
+    """Stock no-mac-spoofing returns frames from $MAC and drops every other frame (`<mac/>`
+    without protocolid, src/nwfilter/xml/no-mac-spoofing.xml, read with `search`).
+    Redefined so that its drop reads `<mac protocolid='arp'/>` (formatnwfilter, MAC: protocolid
+    "Layer 3 protocol ID"), it drops only ARP frames from other MACs: an IPv4 frame with any
+    source MAC leaves the mac chain and the ipv4-ip chain checks only its IP. The parser now
+    judges an anti-spoofing filter by its drop rules, but not by what they drop. Fail, naming
+    MAC."""
+    filters = dict(STOCK)
+    filters["no-mac-spoofing"] = (
+        "<filter name='no-mac-spoofing' chain='mac' priority='-800'>"
+        "<rule action='return' direction='out' priority='500'><mac srcmacaddr='$MAC'/></rule>"
+        "<rule action='drop' direction='out' priority='500'><mac protocolid='arp'/></rule>"
+        "</filter>"
+    )
+    a = filtered_node(tmp_path, [dev("narrowmac", nic("clean-traffic"))], filters)
+    status, msg = verdict(a, "HVA-191", "narrowmac")
+    assert status == "fail", msg
+    assert "MAC" in msg
+
+
+@xfail(
+    "R33: the fixed HVA-191 passes a tree whose IPv4 and ARP checks sit in ipv4/arp sub-chains "
+    "and nothing drops 802.1Q-tagged frames: tagged IPv4/ARP never reach those chains"
+)
+def test_vlan_tagged_frames_skip_the_ipv4_and_arp_chains(tmp_path: Path) -> None:
+    """libvirt src/nwfilter/nwfilter_ebiptables_driver.c ebtablesCreateTmpSubChainFW (read with
+    `search`): the root chain jumps to a protocol sub-chain with `-p 0x%04x` of that protocol
+    (0x0800 for ipv4*, 0x0806 for arp*; only mac and stp chains take every frame). A frame the
+    guest tags with 802.1Q has EtherType 0x8100 (ebtables(8), -p; the inner protocol needs the
+    vlan match's --vlan-encap), so an IPv4 packet or ARP reply inside a VLAN tag passes no
+    ipv4-ip and no arp check: its source IP is whatever the guest writes, and a bridge without
+    VLAN filtering forwards it onto the uplink's VLANs. Stock clean-traffic drops such frames
+    with no-other-l2-traffic; this site tree drops IPv6 but not 802.1Q. Fail, naming the VLAN
+    (802.1Q) frames; the twin that also drops <vlan/> frames passes (pinned)."""
+    ipv6_drop = "<rule action='drop' direction='out' priority='1000'><ipv6/></rule>"
+    vlan_drop = "<rule action='drop' direction='out' priority='1000'><vlan/></rule>"
+    filters = _site(ipv6_drop)
+    filters["site2"] = (
+        filters["site"]
+        .replace("name='site'", "name='site2'")
+        .replace(ipv6_drop, ipv6_drop + vlan_drop)
+    )
+    a = filtered_node(
+        tmp_path, [dev("tagleak", nic("site")), dev("tagdrop", nic("site2"))], filters
+    )
+    assert verdict(a, "HVA-191", "tagdrop")[0] == "pass"
+    status, msg = verdict(a, "HVA-191", "tagleak")
+    assert status == "fail", msg
+    assert "VLAN" in msg or "802.1Q" in msg
+
+
+@xfail(
+    "R34: the fixed HVA-191 does not take a root drop spelled `<mac protocolid='ipv6'/>` as the "
+    "drop every IPv6 frame reaches, and fails a tree that drops all IPv6 (false fail)"
+)
+def test_ipv6_dropped_by_mac_protocolid_is_stopped(tmp_path: Path) -> None:
+    """formatnwfilter, MAC: protocolid "Layer 3 protocol ID ... ipv4, ipv6, arp, rarp" (stock
+    clean-traffic's own IPv4 accept is spelled `<mac protocolid='ipv4'/>`). A root-chain drop
+    `<mac protocolid='ipv6'/>` at priority 1000, with no accept of IPv6 ahead of it, drops every
+    IPv6 frame the guest sends; with the 802.1Q drop beside it (R33) nothing leaves unchecked.
+    The fixed code takes only a drop without attributes as the IPv6 catch-all (`not
+    constraints`), so the protocolid spelling fails "IPv6 spoofing is not stopped" while the
+    `<ipv6/>` spelling of the same drop passes. Right: pass."""
+    rules = (
+        "<rule action='drop' direction='out' priority='1000'><mac protocolid='ipv6'/></rule>"
+        "<rule action='drop' direction='out' priority='1000'><vlan/></rule>"
+    )
+    a = filtered_node(tmp_path, [dev("v6mac", nic("site"))], _site(rules))
+    status, msg = verdict(a, "HVA-191", "v6mac")
+    assert status == "pass", msg
