@@ -1301,3 +1301,30 @@ def test_ipv6_dropped_by_mac_protocolid_is_stopped(tmp_path: Path) -> None:
     a = filtered_node(tmp_path, [dev("v6mac", nic("site"))], _site(rules))
     status, msg = verdict(a, "HVA-191", "v6mac")
     assert status == "pass", msg
+
+
+@xfail(
+    "R35: a Proxmox VM's [PENDING] section (changes held back while it runs) is parsed but not "
+    "judged: raw QEMU arguments waiting for the next start pass HVA-046 (R13 on Proxmox)"
+)
+def test_pve_pending_raw_arguments_are_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qemu-server PVE/API2/Qemu.pm update_vm (read with `search`): on a running VM a change
+    that cannot be hotplugged stays in the config's pending section (vmconfig_hotplug_pending),
+    and vm_start applies it ("apply pending changes while starting", vmconfig_apply_pending).
+    web-10 runs (var/run/qemu-server/200.pid) and its config gains `[PENDING]` with `args: -vnc
+    0.0.0.0:1`: at its next start QEMU gets that raw argument (an unauthenticated console on
+    every address). HVA-046 reads only the current section and passes. Right: fail, naming the
+    pending args (as for the same line in the current section)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/200.conf": vm200 + "\n[PENDING]\nargs: -vnc 0.0.0.0:1\n"},
+    )
+    status, msg = pve_result(report, "HVA-046", "web-10")
+    assert status == "fail", msg
+    assert "-vnc" in msg
