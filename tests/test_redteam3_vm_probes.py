@@ -503,11 +503,6 @@ def test_pve_untagged_nic_on_an_ovs_bridge_is_a_trunk(
 # --- live vs persistent definition ------------------------------------------------------------------
 
 
-@xfail(
-    "R13: hvaudit reads only the live XML of a running VM; a persistent definition edited to "
-    "<seclabel type='none'/> or host-passthrough (effective at the next start, autostart "
-    "included) passes HVA-044 and HVA-049"
-)
 def test_persistent_definition_of_a_running_vm_is_judged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,7 +17,7 @@ from hvaudit.bundle import utc_now
 from hvaudit.catalog import EDITIONS
 from hvaudit.checks import all_checks
 from hvaudit.checks.base import Check, CheckMeta, Context, Outcome, Severity, Status, Subject
-from hvaudit.model import Deployment, Source
+from hvaudit.model import Deployment, Source, Vm
 from hvaudit.parse import ParseProblem
 from hvaudit.profile import Profile
 
@@ -161,19 +161,88 @@ def plan(deployment: Deployment, profile: Profile) -> list[Planned]:
     return out
 
 
-def run_check(planned: Planned, ctx: Context) -> list[Result]:
-    """The results of one check, in report order (sorted by subject; a crash is one error)."""
-    meta, severity = planned.meta, planned.severity
+def _outcomes(planned: Planned, ctx: Context) -> list[Outcome]:
     try:
-        outcomes = list(planned.check.func(ctx))
+        return list(planned.check.func(ctx))
     except Exception as exc:
-        outcomes = [
+        return [
             Outcome(
-                Subject(meta.scope, "(all)"),
+                Subject(planned.meta.scope, "(all)"),
                 Status.ERROR,
                 f"check crashed: {type(exc).__name__}: {str(exc)[:200]}",
             )
         ]
+
+
+_NEXT_WORLD: dict[int, tuple[Deployment, Context]] = {}
+
+
+def _next_boot_context(ctx: Context) -> Context | None:
+    """The deployment as it starts next: each running VM whose persistent definition differs
+    replaced by that definition (built once per deployment)."""
+    dep = ctx.deployment
+    if not dep.next_boot:
+        return None
+    cached = _NEXT_WORLD.get(id(dep))
+    if cached is not None and cached[0] is dep and cached[1].profile is ctx.profile:
+        return cached[1]
+    world = dataclasses.replace(
+        dep, vms=[dep.next_boot.get(v.uuid, v) for v in dep.vms], next_boot={}
+    )
+    nctx = Context(world, ctx.profile)
+    _NEXT_WORLD.clear()
+    _NEXT_WORLD[id(dep)] = (dep, nctx)
+    return nctx
+
+
+#: How much worse one status is than another when the next start changes a verdict.
+_WORSE = {Status.FAIL: 3, Status.ERROR: 2, Status.MANUAL: 1}
+
+
+def _with_next_boot(
+    now: list[Outcome], later: list[Outcome], next_boot: dict[str, Vm]
+) -> list[Outcome]:
+    """The running deployment's outcomes, each replaced by the next start's where that is
+    worse (fail > error > manual > pass/n/a): a definition that starts unconfined next time is
+    not confined because the running process still is."""
+
+    def key(s: Subject) -> tuple[str, str | None, str, str | None]:
+        return (s.type, s.host, s.name, s.id)
+
+    at = {key(o.subject): i for i, o in enumerate(now)}
+    out = list(now)
+    names = ", ".join(sorted(v.name for v in next_boot.values()))
+    for o in later:
+        rank = _WORSE.get(o.status, 0)
+        if not rank:
+            continue
+        i = at.get(key(o.subject))
+        if i is not None and _WORSE.get(out[i].status, 0) >= rank:
+            continue
+        if o.subject.type == "vm" and o.subject.id in next_boot:
+            why = "at its next start (its persistent definition differs from the running VM)"
+        else:
+            why = (
+                f"at the next start of {names} (persistent definitions differ from the running VMs)"
+            )
+        o = Outcome(o.subject, o.status, f"{why}: {o.message}", o.evidence, o.question)
+        if i is None:
+            out.append(o)
+        else:
+            out[i] = o
+    return out
+
+
+def run_check(planned: Planned, ctx: Context) -> list[Result]:
+    """The results of one check, in report order (sorted by subject; a crash is one error).
+
+    Where running VMs have a persistent definition that differs from what runs, the check also
+    runs on the deployment as it starts next, and the worse verdict of each subject stands."""
+    meta, severity = planned.meta, planned.severity
+    outcomes = _outcomes(planned, ctx)
+    later = _next_boot_context(ctx)
+    if later is not None:
+        outcomes = _with_next_boot(outcomes, _outcomes(planned, later), ctx.deployment.next_boot)
     if not outcomes:
         outcomes = [
             Outcome(

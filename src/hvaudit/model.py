@@ -841,6 +841,10 @@ class Deployment:
     """artefact path -> sha256, for evidence references in reports."""
     notes: list[str] = field(default_factory=list)
     """Collection remarks worth showing (unavailable evidence, partial bundles)."""
+    next_boot: dict[str, Vm] = field(default_factory=dict)
+    """uuid -> the persistent definition of a running VM where it differs from what runs: what
+    the VM becomes at its next start (`virsh define` / `edit` on a running domain). The engine
+    judges those definitions too (`engine.run_check`)."""
 
     def host(self, name: str) -> Host:
         """The host called `name`."""

@@ -1,8 +1,8 @@
 """The KVM/QEMU collector: reads a libvirt deployment through libvirt-python, read-only.
 
 The libvirt calls it makes are exactly these: open (read-only unless --secure-xml), getType,
-getLibVersion, getHostname, getCapabilities, getInfo, listAllDomains (all, autostart), XMLDesc of
-each domain, listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllSecrets + XMLDesc (a
+getLibVersion, getHostname, getCapabilities, getInfo, listAllDomains (all, autostart, running
+and persistent), XMLDesc of each domain (and of a running one's persistent definition), listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllSecrets + XMLDesc (a
 secret's metadata, never its value), listAllStoragePools + XMLDesc.
 Secrets are redacted by the bundle writer before anything is stored (`hvaudit.redact`): console
 passwords become a marker, and so do inline secrets, cookies and secret QEMU arguments.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import threading
 import time
 import urllib.parse
@@ -198,6 +199,16 @@ class LibvirtCollector:
                 d.UUIDString()
                 for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_AUTOSTART)
             }
+            # A running domain with a persistent definition starts from that definition next
+            # time (virsh define/edit on a running domain: "the changes will take effect on the
+            # next boot"), so both are evidence.
+            redefinable = {
+                d.UUIDString()
+                for d in conn.listAllDomains(
+                    libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE
+                    | libvirt.VIR_CONNECT_LIST_DOMAINS_PERSISTENT
+                )
+            }
         except (libvirt.libvirtError, *_UNDECODABLE) as exc:
             writer.record(
                 "libvirt/domains/index.json",
@@ -210,7 +221,8 @@ class LibvirtCollector:
         flags = libvirt.VIR_DOMAIN_XML_SECURE if self.secure_xml else 0
         errors = (libvirt.libvirtError, *_UNDECODABLE)
         helpers = 0 if self.target.simulated else FETCH_HELPERS
-        index = []
+        index: list[dict[str, Any]] = []
+        live: dict[str, tuple[Any, str, dict[str, Any]]] = {}
         for dom, got in _in_order(domains, lambda d: d.XMLDesc(flags), errors, helpers):
             uuid = dom.UUIDString()
             path = f"libvirt/domains/{safe_name(uuid)}.xml"
@@ -220,12 +232,44 @@ class LibvirtCollector:
                 continue
             writer.add(path, got.encode(), origin="virDomainGetXMLDesc")
             index.append({"uuid": uuid, "file": path, "autostart": uuid in autostart})
+            if uuid in redefinable:
+                live[uuid] = (dom, got, index[-1])
+        self._next_boot(libvirt, live, flags, writer)
         writer.add(
             "libvirt/domains/index.json",
             dump_json({"domains": index}),
             origin="virConnectListAllDomains",
             duration_ms=int((time.monotonic() - start) * 1000),
         )
+
+    def _next_boot(
+        self,
+        libvirt: Any,
+        live: dict[str, tuple[Any, str, dict[str, Any]]],
+        flags: int,
+        writer: BundleWriter,
+    ) -> None:
+        """The persistent definition of each running domain (VIR_DOMAIN_XML_INACTIVE), kept as
+        `libvirt/domains/<uuid>.next.xml` where it says more than the running one's minus its
+        run-time id (the test driver's definitions differ in nothing else; a real daemon's live
+        XML adds aliases, run-time labels and ports, so there it is always kept)."""
+        if not live:
+            return
+        errors = (libvirt.libvirtError, *_UNDECODABLE)
+        helpers = 0 if self.target.simulated else FETCH_HELPERS
+        doms = [dom for dom, _, _ in live.values()]
+        inactive = flags | libvirt.VIR_DOMAIN_XML_INACTIVE
+        for dom, got in _in_order(doms, lambda d: d.XMLDesc(inactive), errors, helpers):
+            uuid = dom.UUIDString()
+            _, running, entry = live[uuid]
+            path = f"libvirt/domains/{safe_name(uuid)}.next.xml"
+            if not isinstance(got, str):
+                writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=_msg(got))
+                continue
+            if got == _RUN_ID.sub(r"\1", running, count=1):
+                continue
+            writer.add(path, got.encode(), origin="virDomainGetXMLDesc(VIR_DOMAIN_XML_INACTIVE)")
+            entry["next_boot"] = path
 
     def _objects(
         self, libvirt: Any, writer: BundleWriter, kind: str, call: str, lister: Any
@@ -266,6 +310,9 @@ class LibvirtCollector:
             index.append(entry)
         writer.add(index_path, dump_json({kind: index}), origin=call, collected_at=utc_now())
 
+
+_RUN_ID = re.compile(r"^(<domain\b[^>]*?) id='[0-9]+'")
+"""The run-time id of a running domain's root element (absent from its persistent definition)."""
 
 FETCH_HELPERS = 2
 """Threads that fetch domain definitions beside the collector's own: the daemon answers several

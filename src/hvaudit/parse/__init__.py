@@ -259,18 +259,41 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         if bundle.entry(path) is None or path not in bundle.files:
             continue
         try:
-            dep.vms.append(
-                parse_domain(
-                    bundle.text(path),
-                    path,
-                    hostname,
-                    autostart=bool(d.get("autostart")),
-                    secure_xml=secure_xml,
-                    namespace_visible=namespace_visible,
-                )
+            vm = parse_domain(
+                bundle.text(path),
+                path,
+                hostname,
+                autostart=bool(d.get("autostart")),
+                secure_xml=secure_xml,
+                namespace_visible=namespace_visible,
             )
         except InputError as exc:
             problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
+            continue
+        dep.vms.append(vm)
+        nb = str(d.get("next_boot", ""))
+        if not nb or nb not in bundle.files:
+            continue
+        try:
+            twin = parse_domain(
+                bundle.text(nb),
+                nb,
+                hostname,
+                autostart=vm.autostart,
+                secure_xml=secure_xml,
+                namespace_visible=namespace_visible,
+            )
+        except InputError as exc:
+            problems.append(ParseProblem("vm", vm.name, nb, str(exc)))
+            continue
+        if twin.uuid == vm.uuid and twin.name == vm.name:
+            dep.next_boot[vm.uuid] = twin
+        else:
+            problems.append(
+                ParseProblem(
+                    "vm", vm.name, nb, f"{nb}: the persistent definition names another domain"
+                )
+            )
     dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     by_name = {n.name: n for n in dep.networks}
     # What a network or its port group hands an interface that does not set it itself.
@@ -278,7 +301,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         n.portgroups or n.vlan_tags or n.trust_guest_rx_filters_set or n.virtualport
         for n in dep.networks
     ):
-        for vm in dep.vms:
+        for vm in (*dep.vms, *dep.next_boot.values()):
             vm.interfaces = tuple(
                 resolve_network_port(i, net)
                 if i.type == "network" and (net := by_name.get(i.source)) is not None
@@ -286,7 +309,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
                 for i in vm.interfaces
             )
     if libvirt_host.nwfilters is not None:
-        for vm in dep.vms:
+        for vm in (*dep.vms, *dep.next_boot.values()):
             vm.interfaces = tuple(
                 dataclasses.replace(
                     i,

@@ -1,0 +1,119 @@
+"""A running VM is judged on what runs and on the persistent definition it starts from next.
+
+`virsh define` (or `virsh edit`) on a running domain changes only its persistent definition: "If
+domain is already running, the changes will take effect on the next boot" (virsh(1), read with
+`search`). The collector reads that definition with VIR_DOMAIN_XML_INACTIVE; the engine runs every
+check again on the deployment as it starts next and keeps, per subject, the worse verdict. libvirt's
+test driver keeps the two definitions apart as the QEMU driver does (its newDef), so these tests
+drive the real collector through a test-driver connection that was redefined after the open.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, build_bundle, domain_xml, messages, outcomes, write_node
+from hvaudit.bundle import Bundle
+from hvaudit.engine import assess
+from hvaudit.parse import build_deployment
+from hvaudit.profile import load_profile
+
+CONFINED = "<seclabel type='dynamic' model='apparmor'/>"
+
+
+def _scan(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    running: list[str],
+    redefined: list[str],
+    host: dict[str, Any] | None = HARDENED_HOST,
+) -> tuple[Any, Path]:
+    import libvirt
+
+    uri = write_node(tmp_path / "n.xml", running)
+    conn = libvirt.open(uri)
+    for xml in redefined:
+        conn.defineXML(xml)
+    monkeypatch.setattr(libvirt, "open", lambda name=None: conn)
+    monkeypatch.setattr(libvirt, "openReadOnly", lambda name=None: conn)
+    bundle = build_bundle(tmp_path, uri, host)
+    deployment, problems = build_deployment(Bundle.open(bundle))
+    return assess(deployment, problems, load_profile()), bundle
+
+
+def _index(bundle: Path) -> dict[str, dict[str, Any]]:
+    data = json.loads((bundle / "libvirt/domains/index.json").read_text())
+    return {d["uuid"]: d for d in data["domains"]}
+
+
+def test_an_unconfined_definition_fails_though_the_running_process_is_confined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, bundle = _scan(
+        tmp_path,
+        monkeypatch,
+        [domain_xml("drifted", body=CONFINED), domain_xml("steady", body=CONFINED)],
+        [domain_xml("drifted", body="<seclabel type='none'/>")],
+    )
+    assert outcomes(a, "HVA-044")["steady"] == "pass"
+    assert outcomes(a, "HVA-044")["drifted"] == "fail"
+    msg = messages(a, "HVA-044")["drifted"]
+    assert msg.startswith(
+        "at its next start (its persistent definition differs from the running VM)"
+    )
+    assert "none" in msg
+    (result,) = [
+        r for r in a.results if r.check.id == "HVA-044" and r.outcome.subject.name == "drifted"
+    ]
+    assert next(e.artefact for e in result.outcome.evidence).endswith(".next.xml")
+    # Only the redefined domain's persistent definition is kept: the others equal what runs.
+    kept = {u: d.get("next_boot") for u, d in _index(bundle).items()}
+    assert sorted(v is not None for v in kept.values()) == [False, True]
+
+
+def test_a_stronger_definition_does_not_lift_a_failing_running_vm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, _ = _scan(
+        tmp_path,
+        monkeypatch,
+        [domain_xml("weak-now", body="<seclabel type='none'/>")],
+        [domain_xml("weak-now", body=CONFINED)],
+    )
+    assert outcomes(a, "HVA-044")["weak-now"] == "fail"
+    assert not messages(a, "HVA-044")["weak-now"].startswith("at its next start")
+
+
+def test_a_host_verdict_resting_on_a_definition_names_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HVA-042 (QEMU processes do not run as root) reads each VM's DAC label: a definition
+    saying `+0:+0` runs that VM's QEMU as root at its next start (formatdomain "Security label":
+    the dac model's label is user:group)."""
+    a, _ = _scan(
+        tmp_path,
+        monkeypatch,
+        [domain_xml("dac-drift", body=CONFINED)],
+        [
+            domain_xml(
+                "dac-drift",
+                body=CONFINED
+                + "<seclabel type='static' model='dac' relabel='yes'><label>+0:+0</label></seclabel>",
+            )
+        ],
+    )
+    assert outcomes(a, "HVA-042")["hv1"] == "fail"
+    assert messages(a, "HVA-042")["hv1"].startswith("at the next start of dac-drift")
+
+
+def test_nothing_redefined_means_nothing_judged_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, bundle = _scan(tmp_path, monkeypatch, [domain_xml("a", body=CONFINED), domain_xml("b")], [])
+    assert a.deployment.next_boot == {}
+    assert all("next_boot" not in d for d in _index(bundle).values())
+    assert not any("next start" in r.outcome.message for r in a.results)
