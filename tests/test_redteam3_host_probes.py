@@ -154,9 +154,6 @@ def test_pam_required_otp_without_bypass_passes(host_scan) -> None:
 # --- HVA-190: rules that accept a whole transport protocol or every new connection ----------------
 
 
-@xfail(
-    "H4: HVA-190 counts only whole-family matches; `meta l4proto tcp accept` opens every TCP port before the drop policy"
-)
 def test_nft_accept_every_tcp_segment(host_scan) -> None:
     """nft(8), META EXPRESSIONS: `meta l4proto tcp` matches every packet whose layer-4 protocol
     is TCP, whatever its port or address; with `accept` ahead of the drop policy every TCP port
@@ -171,9 +168,6 @@ def test_nft_accept_every_tcp_segment(host_scan) -> None:
     assert status == "fail", msg
 
 
-@xfail(
-    "H5: HVA-190's iptables reader knows only `-A INPUT -j ACCEPT`; `--ctstate NEW` accepts every new connection"
-)
 def test_iptables_accept_every_new_connection(host_scan) -> None:
     """iptables-extensions(8), conntrack: `--ctstate NEW` matches every packet that starts a
     connection; with ESTABLISHED,RELATED beside it the rule accepts every connection from
@@ -480,9 +474,6 @@ def test_dropbear_on_every_address_is_a_management_listener(host_scan) -> None:
 MITIGATED = HARDENED_HOST["cpu-vulnerabilities"][0]
 
 
-@xfail(
-    "H15: HVA-181 passes l1tf 'Mitigation: PTE Inversion; VMX: vulnerable': no L1D flush on VM entry, guests read host L1D"
-)
 def test_l1tf_without_l1d_flush_on_vm_entry(host_scan) -> None:
     """Linux arch/x86/kernel/cpu/bugs.c, l1tf_show_state (found with `find_string`): the line
     starts "Mitigation: PTE Inversion" (the host's own page tables) and then reports the KVM
@@ -508,9 +499,6 @@ def test_l1tf_without_l1d_flush_on_vm_entry(host_scan) -> None:
     assert "l1tf" in msg, msg
 
 
-@xfail(
-    "H16: HVA-181 passes spectre_v2 '...; BHI: Vulnerable' (no BHB clearing, not even on VM exit)"
-)
 def test_spectre_v2_with_bhi_vulnerable(host_scan) -> None:
     """Linux arch/x86/kernel/cpu/bugs.c, spectre_bhi_state (found with `find_string`): the
     spectre_v2 line ends in "; BHI: Vulnerable, KVM: SW loop" when the branch history is
@@ -728,9 +716,6 @@ def _nft_with_set(rule_right: Any, op: str = "==", named_set: bool = False) -> s
     return json.dumps(ruleset)
 
 
-@xfail(
-    "H21: HVA-190 reads only a literal /0 prefix or range; a set holding 0.0.0.0/0 or `saddr != 127.0.0.0/8` accepts every IPv4 packet"
-)
 @pytest.mark.parametrize(
     "ruleset",
     [

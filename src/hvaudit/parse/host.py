@@ -12,7 +12,8 @@ import fnmatch
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Iterator
+import shlex
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -1373,36 +1374,36 @@ _NFT_WHOLE_FAMILY = {
 }
 
 
-def _nft_matches_all(match: Any, version: str) -> bool:
-    """Does this `match` expression select every packet of the IP version that reaches the host
-    from the network? `ip saddr 0.0.0.0/0` (a /0 prefix, or the range of every address) and
-    `meta nfproto ipv4` do: each IPv4 packet matches them (nft(8) PAYLOAD EXPRESSIONS, META
-    EXPRESSIONS); so does `iifname != "lo"`. A conntrack state match that admits `new` counts
-    too (nft(8) CONNTRACK EXPRESSIONS): a rule that accepts every new connection accepts every
-    connection, while `ct state established,related` does not."""
-    if not isinstance(match, dict):
+#: Reach of one match: every packet of the IP version, or a broad share of it (every port of a
+#: transport protocol, every source outside some range), or less.
+_ALL, _BROAD, _NARROW = 2, 1, 0
+
+#: Transport protocols whose every port a protocol-only match opens (nft and iptables names and
+#: IANA numbers; ICMP is no service port).
+_TRANSPORTS = frozenset(
+    {"tcp", "udp", "sctp", "dccp", "udplite", "6", "17", "132", "33", "136", "all"}
+)
+
+
+def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
+    """The values a match compares with: a literal, an anonymous set `{ a, b }`, or a named set
+    `@name` (its elements; None when the set is not in the ruleset)."""
+    if isinstance(right, str) and right.startswith("@"):
+        return sets.get(right[1:])
+    if isinstance(right, dict) and isinstance(right.get("set"), list):
+        return list(right["set"])
+    return [right]
+
+
+def _nft_every_address(value: Any, version: str) -> bool:
+    """A prefix of length 0 or the range of every address of the IP version (a set element may
+    wrap it in {"elem": {"val": ...}})."""
+    if isinstance(value, dict) and isinstance(value.get("elem"), dict):
+        value = value["elem"].get("val")
+    if not isinstance(value, dict):
         return False
-    op, left, right = match.get("op", "=="), match.get("left"), match.get("right")
-    meta = left.get("meta") if isinstance(left, dict) else None
-    if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
-        return right == "lo"  # every packet that did not come in on loopback: the network's
-    ct = left.get("ct") if isinstance(left, dict) else None
-    if isinstance(ct, dict) and ct.get("key") == "state":
-        states = right.get("set") if isinstance(right, dict) else right
-        named = {str(x) for x in (states if isinstance(states, list) else [states])}
-        # a rule that admits every new connection opens every port, whatever else it matches
-        return ("new" in named) if op in ("==", "in") else ("new" not in named and op == "!=")
-    if op not in ("==", "in"):
-        return False
-    proto, nfproto, first, last = _NFT_WHOLE_FAMILY[version]
-    if isinstance(left, dict) and isinstance(left.get("meta"), dict):
-        return left["meta"].get("key") == "nfproto" and right == nfproto
-    payload = left.get("payload") if isinstance(left, dict) else None
-    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
-        return False
-    if payload.get("field") not in ("saddr", "daddr") or not isinstance(right, dict):
-        return False
-    prefix, span = right.get("prefix"), right.get("range")
+    _, _, first, last = _NFT_WHOLE_FAMILY[version]
+    prefix, span = value.get("prefix"), value.get("range")
     if isinstance(prefix, dict):
         return prefix.get("len") == 0
     if isinstance(span, list) and len(span) == 2:
@@ -1414,24 +1415,79 @@ def _nft_matches_all(match: Any, version: str) -> bool:
     return False
 
 
-def _nft_verdict(rule: dict[str, Any], version: str) -> str | None:
-    """The verdict of a rule that matches every packet of the IP version (accept, drop,
-    jump:CHAIN ...), or None when the rule matches only some packets or has no final verdict. A
-    match every packet of the version passes (a /0 prefix) does not narrow the rule."""
-    verdict = None
+def _nft_reach(match: Any, version: str, sets: Mapping[str, list[Any]]) -> int:
+    """How much of the IP version's traffic from the network one `match` expression selects.
+
+    _ALL: `ip saddr 0.0.0.0/0` (a /0 prefix, the range of every address, or a set, anonymous or
+    named, that holds one), `meta nfproto ipv4`, `iifname != "lo"`, and a conntrack state match
+    that admits `new` (nft(8) PAYLOAD, META, CONNTRACK EXPRESSIONS and SETS: a rule that accepts
+    every new connection accepts every connection; `ct state established,related` does not).
+    _BROAD: a match on the transport protocol alone (`meta l4proto tcp`, `ip protocol udp`,
+    `ip6 nexthdr tcp`: every port of that protocol) and a negated address match
+    (`ip saddr != 127.0.0.0/8`: every source but those). Anything else is _NARROW."""
+    if not isinstance(match, dict):
+        return _NARROW
+    op, left, right = match.get("op", "=="), match.get("left"), match.get("right")
+    meta = left.get("meta") if isinstance(left, dict) else None
+    if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
+        return _ALL if right == "lo" else _NARROW
+    ct = left.get("ct") if isinstance(left, dict) else None
+    if isinstance(ct, dict) and ct.get("key") == "state":
+        states = right.get("set") if isinstance(right, dict) else right
+        named = {str(x) for x in (states if isinstance(states, list) else [states])}
+        if op in ("==", "in"):
+            return _ALL if "new" in named else _NARROW
+        return _ALL if op == "!=" and "new" not in named else _NARROW
+    payload = left.get("payload") if isinstance(left, dict) else None
+    proto_field = (isinstance(meta, dict) and meta.get("key") == "l4proto") or (
+        isinstance(payload, dict)
+        and (payload.get("protocol"), payload.get("field"))
+        in (("ip", "protocol"), ("ip6", "nexthdr"))
+    )
+    if proto_field:
+        if op == "!=":
+            return _BROAD
+        values = _nft_values(right, sets) or []
+        return _BROAD if any(str(v) in _TRANSPORTS for v in values) else _NARROW
+    proto, nfproto, _, _ = _NFT_WHOLE_FAMILY[version]
+    if isinstance(meta, dict):
+        return _ALL if meta.get("key") == "nfproto" and right == nfproto and op == "==" else _NARROW
+    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
+        return _NARROW
+    if payload.get("field") not in ("saddr", "daddr"):
+        return _NARROW
+    if op == "!=":
+        return _BROAD
+    if op not in ("==", "in"):
+        return _NARROW
+    values = _nft_values(right, sets)
+    if values is None:
+        return _NARROW
+    return _ALL if any(_nft_every_address(v, version) for v in values) else _NARROW
+
+
+def _nft_verdict(
+    rule: dict[str, Any], version: str, sets: Mapping[str, list[Any]]
+) -> tuple[str | None, int]:
+    """The rule's final verdict (accept, drop, jump:CHAIN ...) and the reach of its matches
+    together (the narrowest of them; _ALL with no match), or (None, _NARROW) for a rule that
+    matches only some packets or has no final verdict."""
+    verdict, reach = None, _ALL
     for expr in rule.get("expr") or []:
         if not isinstance(expr, dict) or len(expr) != 1:
-            return None
+            return None, _NARROW
         ((kind, arg),) = expr.items()
         if kind in ("accept", "drop", "reject"):
             verdict = kind
         elif kind in ("jump", "goto") and isinstance(arg, dict):
             verdict = f"{kind}:{arg.get('target')}"
-        elif kind == "match" and _nft_matches_all(arg, version):
-            continue
+        elif kind == "match":
+            reach = min(reach, _nft_reach(arg, version, sets))
+            if reach == _NARROW:
+                return None, _NARROW
         elif kind not in _NFT_NEUTRAL:
-            return None  # a match (or a statement hvaudit does not judge): not catch-all
-    return verdict
+            return None, _NARROW  # a statement hvaudit does not judge: not catch-all
+    return verdict, reach
 
 
 def _nft_chain_outcome(
@@ -1439,24 +1495,32 @@ def _nft_chain_outcome(
     rules: dict[tuple[str, str, str], list[dict[str, Any]]],
     depth: int,
     version: str,
+    sets: Mapping[tuple[str, str, str], list[Any]] | None = None,
 ) -> tuple[str | None, str]:
     """The first verdict in a chain that every packet of the IP version meets (following jumps),
-    with the rule that gave it."""
+    with the rule that gave it. A rule of broad reach (every TCP port, every source but some)
+    decides only when it accepts: it opens that share of the host whatever comes after, while
+    its drop leaves the rest to the rules below."""
+    named = {n: e for (f, t, n), e in (sets or {}).items() if (f, t) == chain[:2]}
     for rule in rules.get(chain, []):
-        verdict = _nft_verdict(rule, version)
+        verdict, reach = _nft_verdict(rule, version, named)
         if verdict is None:
             continue
         where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
-        if any(isinstance(e, dict) and "match" in e for e in rule.get("expr") or []):
+        if reach == _BROAD:
+            where += " (matches every port of a protocol or every source but some)"
+        elif any(isinstance(e, dict) and "match" in e for e in rule.get("expr") or []):
             where += f" (matches every {version} packet)"
-        if verdict in ("accept", "drop", "reject"):
+        if verdict == "accept" or (verdict in ("drop", "reject") and reach == _ALL):
             return verdict, where
+        if verdict in ("drop", "reject"):
+            continue
         if depth < 8:
             target = (chain[0], chain[1], verdict.split(":", 1)[1])
-            sub, sub_where = _nft_chain_outcome(target, rules, depth + 1, version)
-            if sub is not None:
+            sub, sub_where = _nft_chain_outcome(target, rules, depth + 1, version, sets)
+            if sub == "accept" or (sub is not None and reach == _ALL):
                 return sub, f"{where} -> {sub_where}"
-            if verdict.startswith("goto"):
+            if verdict.startswith("goto") and reach == _ALL:
                 return None, where
     return None, ""
 
@@ -1491,19 +1555,76 @@ def _ipv6_addresses(ev: HostEvidence) -> tuple[str, ...] | None:
     )
 
 
+def _iptables_reach(words: list[str]) -> int:
+    """How much traffic the matches of one `iptables -S` rule select (iptables(8),
+    iptables-extensions(8)): no match, `! -i lo`, a /0 source or destination, or a conntrack or
+    state match that admits NEW (every new connection) is _ALL; `-p tcp` alone (every port of
+    the protocol) or a negated address or protocol is _BROAD; ports, addresses, interfaces,
+    ICMP, ESTABLISHED/RELATED only or an option hvaudit does not judge are _NARROW."""
+    reach = _ALL
+    i, negate = 0, False
+    while i < len(words):
+        w = words[i]
+        arg = words[i + 1] if i + 1 < len(words) else ""
+        if w == "!":
+            negate = True
+            i += 1
+            continue
+        if w in ("-m", "--match"):
+            i += 2  # a module's name: its options are judged below
+        elif w in ("--comment", "-c", "--set-counters"):
+            i += 2
+        elif w in ("-i", "--in-interface"):
+            reach = min(reach, _ALL if negate and arg == "lo" else _NARROW)
+            i += 2
+        elif w in ("-p", "--protocol"):
+            reach = min(reach, _BROAD if negate or arg.lower() in _TRANSPORTS else _NARROW)
+            i += 2
+        elif w in ("-s", "--source", "-d", "--destination"):
+            every = arg in ("0.0.0.0/0", "::/0", "0/0")
+            reach = min(reach, _BROAD if negate else _ALL if every else _NARROW)
+            i += 2
+        elif w in ("--ctstate", "--state"):
+            states = {x.upper() for x in arg.split(",")}
+            admits_new = ("NEW" not in states) if negate else ("NEW" in states)
+            reach = min(reach, _ALL if admits_new else _NARROW)
+            i += 2
+        else:
+            return _NARROW
+        negate = False
+    return reach
+
+
 def _iptables_policy(text: str) -> tuple[str, str]:
-    """(drop or accept, why) of `iptables -S INPUT` / `ip6tables -S INPUT` output."""
+    """(drop or accept, why) of `iptables -S INPUT` / `ip6tables -S INPUT` output: the policy,
+    unless a rule decides first. A rule that accepts every packet, every new connection or every
+    port of a transport protocol (`-p tcp -j ACCEPT`) opens the host whatever the policy says; a
+    drop decides only when it matches every packet."""
     policy, where = "accept", "policy ACCEPT"
-    decided = False
     for line in text.splitlines():
         if line.startswith("-P INPUT") and line.split()[-1] in ("DROP", "REJECT"):
             policy, where = "drop", "policy DROP"
-        m = re.fullmatch(r"-A INPUT -j (ACCEPT|DROP|REJECT)", line.strip())
-        if m and not decided:
-            decided = True
-            verdict = "accept" if m.group(1) == "ACCEPT" else "drop"
-            where = f"{line.strip()} (first unconditional rule)"
-            policy = verdict
+    for line in text.splitlines():
+        if not line.startswith("-A INPUT "):
+            continue
+        try:
+            words = shlex.split(line)[2:]
+        except ValueError:
+            continue
+        if len(words) < 2 or words[-2] not in ("-j", "--jump"):
+            continue
+        target, reach = words[-1], _iptables_reach(words[:-2])
+        if target == "ACCEPT" and reach != _NARROW:
+            what = (
+                "first unconditional rule"
+                if len(words) == 2
+                else "accepts every packet or every new connection"
+                if reach == _ALL
+                else "accepts every port of a protocol or every source but some"
+            )
+            return "accept", f"{line.strip()} ({what})"
+        if target in ("DROP", "REJECT") and reach == _ALL:
+            return "drop", f"{line.strip()} (first unconditional rule)"
     return policy, where
 
 
@@ -1558,10 +1679,14 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
             return Fact.failed("nft printed invalid JSON", nft.source)
         bases: list[tuple[tuple[str, str, str], str]] = []
         rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        sets: dict[tuple[str, str, str], list[Any]] = {}
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict):
                 continue
-            chain, rule = item.get("chain"), item.get("rule")
+            chain, rule, nset = item.get("chain"), item.get("rule"), item.get("set")
+            if isinstance(nset, dict) and isinstance(nset.get("elem"), list):
+                skey = (str(nset.get("family")), str(nset.get("table")), str(nset.get("name")))
+                sets[skey] = list(nset["elem"])
             if isinstance(chain, dict):
                 key = (str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))
                 if chain.get("hook") == "input":
@@ -1577,10 +1702,11 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
                 for key, policy in bases:
                     if key[0] not in families:
                         continue
-                    verdict, where = _nft_chain_outcome(key, rules, 0, version)
+                    verdict, where = _nft_chain_outcome(key, rules, 0, version, sets)
                     name = " ".join(key)
                     if verdict == "accept":
-                        findings.append(f"{name}: policy {policy}, but {where} accepts all traffic")
+                        what = "that traffic" if "every port of" in where else "all traffic"
+                        findings.append(f"{name}: policy {policy}, but {where} accepts {what}")
                     elif verdict in ("drop", "reject"):
                         effective = "drop"
                         findings.append(f"{name}: {where} drops the rest")
