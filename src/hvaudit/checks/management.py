@@ -1246,8 +1246,8 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     predictors (all found with `search` in torvalds/linux and its stable tree). "Unknown: No
     mitigations" is unmitigated too: "out of Servicing period. Mitigation is not attempted"
     (hw-vuln/processor_mmio_stale_data.rst, "Mitigation status information"). A line that
-    starts mitigated can still report a part left open (`_part_vulnerable`: l1tf "VMX:
-    vulnerable", spectre_v2 "BHI: Vulnerable")."""
+    starts mitigated can still report a part left open: l1tf "VMX: vulnerable" (no L1D flush
+    on VM entry), spectre_v2 "BHI: Vulnerable" (branch history cleared nowhere)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.cpu_vulnerabilities

@@ -1460,10 +1460,10 @@ def _nft_reach(match: Any, version: str, sets: Mapping[str, list[Any]]) -> int:
         return _BROAD
     if op not in ("==", "in"):
         return _NARROW
-    values = _nft_values(right, sets)
-    if values is None:
+    addresses = _nft_values(right, sets)
+    if addresses is None:
         return _NARROW
-    return _ALL if any(_nft_every_address(v, version) for v in values) else _NARROW
+    return _ALL if any(_nft_every_address(v, version) for v in addresses) else _NARROW
 
 
 def _nft_verdict(
