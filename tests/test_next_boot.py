@@ -117,3 +117,21 @@ def test_nothing_redefined_means_nothing_judged_twice(
     assert a.deployment.next_boot == {}
     assert all("next_boot" not in d for d in _index(bundle).values())
     assert not any("next start" in r.outcome.message for r in a.results)
+
+
+def test_proxmox_pending_values_and_deletions_make_the_next_start() -> None:
+    """qemu-server keeps a running VM's changes that cannot be hot-plugged in [PENDING]; `delete:`
+    lists keys to drop (a `!` forces it); vm_start applies both (PVE/QemuConfig.pm, read with
+    `search`)."""
+    from hvaudit.parse.proxmox import parse_qemu_config
+    from hvaudit.parse.proxmox_model import _with_pending
+
+    cfg = parse_qemu_config(
+        "cores: 2\ntablet: 0\nargs: -nodefaults\n\n[PENDING]\ncores: 4\n"
+        "delete: tablet,!args\nvga: std\n",
+        "qemu-server/100.conf",
+    )
+    later = _with_pending(cfg)
+    assert later.values == {"cores": "4", "vga": "std"}
+    assert cfg.values == {"cores": "2", "tablet": "0", "args": "-nodefaults"}
+    assert later.pending == {}

@@ -1298,10 +1298,6 @@ def test_ipv6_dropped_by_mac_protocolid_is_stopped(tmp_path: Path) -> None:
     assert status == "pass", msg
 
 
-@xfail(
-    "R35: a Proxmox VM's [PENDING] section (changes held back while it runs) is parsed but not "
-    "judged: raw QEMU arguments waiting for the next start pass HVA-046 (R13 on Proxmox)"
-)
 def test_pve_pending_raw_arguments_are_judged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,6 +8,7 @@ addresses in `ipfilter-net<N>`); an untagged NIC on a VLAN-aware bridge receives
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -256,6 +257,19 @@ def _run_state(vmid: str, states: dict[str, str] | None, reason: str) -> tuple[b
     if states is None:
         return False, reason
     return states.get(vmid) == "running", ""
+
+
+def _with_pending(cfg: pve.QemuConfig) -> pve.QemuConfig:
+    """The configuration a running VM starts with next: its [PENDING] values over the current
+    ones, minus the keys pending deletion (qemu-server PVE/QemuConfig.pm and API2/Qemu.pm, read
+    with `search`: a change that cannot be hot-plugged stays in [PENDING], `delete:` lists the
+    keys to remove, a `!` before a key forces it; vm_start applies them)."""
+    values = dict(cfg.values)
+    pending = dict(cfg.pending)
+    for key in re.split(r"[,;\s]+", pending.pop("delete", "")):
+        values.pop(key.lstrip("!"), None)
+    values.update(pending)
+    return dataclasses.replace(cfg, values=values, pending={})
 
 
 def _vm(
@@ -654,7 +668,13 @@ def _add_node(
             problems.append(ParseProblem("vm", name, vm_entry.path, str(exc)))
             continue
         px.unknown_keys += [(vm_entry.path, k, n) for k, n in cfg.unknown]
-        dep.vms.append(_vm(cfg, vm_entry.path, hostname, px, run))
+        vm = _vm(cfg, vm_entry.path, hostname, px, run)
+        dep.vms.append(vm)
+        if cfg.pending:
+            later = _vm(_with_pending(cfg), vm_entry.path, hostname, px, run)
+            dep.next_boot[vm.uuid] = dataclasses.replace(
+                later, name=vm.name, uuid=vm.uuid, running=False
+            )
     ct_dir = vm_dir.replace("/qemu-server/", "/lxc/")
     for ct_entry in bundle.under(ct_dir):
         if ct_entry.status != "ok" or "/" in ct_entry.path.removeprefix(ct_dir):
