@@ -1319,3 +1319,49 @@ def test_pve_pending_raw_arguments_are_judged(
     status, msg = pve_result(report, "HVA-046", "web-10")
     assert status == "fail", msg
     assert "-vnc" in msg
+
+
+# --- re-probe of R13's fix: one VM starts next while the others keep running --------------------------
+
+
+@xfail(
+    "R36: R13's fix judges the next start as if every running VM restarted at once; when only "
+    "resv_b restarts, it lands on the CPUs resv_a is running on, and both pass"
+)
+def test_next_start_of_one_vm_beside_the_others_still_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """virsh.pod (read with `search`): a definition changed on a running domain takes effect "on
+    the next boot" of that domain; the others keep running as they run now (a host reboot is one
+    order of restarts among many; a rolling restart, one VM at a time, is the common one).
+    resv_a runs pinned to host CPUs 0-1 (vCPUs and emulator) and is redefined to 2-3; resv_b runs
+    on 4-5 and is redefined to 0-1. Now: disjoint. Both restarted: disjoint. But resv_b's next
+    start while resv_a still runs (or the other way round) puts both on 0-1: neither holds a
+    reservation (HVA-090's own rule: CPUs another running VM may use reserve nothing). Right:
+    fail resv_b at its next start, naming resv_a; the engine compares only "all now" with "all
+    next"."""
+    import libvirt
+
+    from test_checks_vm import _with_filters
+
+    def pinned(name: str, cpus: tuple[int, int]) -> str:
+        a, b = cpus
+        return domain_xml(
+            name,
+            vcpus=2,
+            body="<cputune><shares>2048</shares><quota>50000</quota>"
+            f"<vcpupin vcpu='0' cpuset='{a}'/><vcpupin vcpu='1' cpuset='{b}'/>"
+            f"<emulatorpin cpuset='{a}-{b}'/></cputune>",
+        )
+
+    uri = write_node(
+        tmp_path / "n.xml", [pinned("resv_a", (0, 1)), pinned("resv_b", (4, 5))], [LAN]
+    )
+    conn = libvirt.open(uri)
+    conn.defineXML(pinned("resv_a", (2, 3)))
+    conn.defineXML(pinned("resv_b", (0, 1)))
+    monkeypatch.setattr(libvirt, "open", lambda name=None: conn)
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    status, msg = verdict(a, "HVA-090", "resv_b")
+    assert status == "fail", msg
+    assert "resv_a" in msg
