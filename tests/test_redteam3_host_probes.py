@@ -1325,3 +1325,29 @@ def test_nft_accept_every_tcp_port_range(host_scan) -> None:
     a = host_scan({"nft-ruleset": (rule, 0)})
     status, msg = verdict(a, "HVA-190")
     assert status == "fail", msg
+
+
+# --- daemons of an unprivileged container counted as the host's -----------------------------------
+
+
+@xfail(
+    "H38: the process list is read without its user column; an unprivileged container's rsyslogd (uid 100000) passes as the host's running forwarder"
+)
+def test_container_rsyslogd_is_not_the_hosts_forwarder(tmp_path: Path) -> None:
+    """`ps -eo pid=,user:32=,args=` on a Proxmox VE node lists the processes of its LXC
+    containers too. An unprivileged container's root is uid 100000 on the host (Proxmox wiki
+    "Unprivileged LXC containers" and its idmap examples, confirmed with `search`: container uids
+    0..65535 map to 100000..165535, /etc/subuid `root:100000:65536`), and ps prints
+    that uid as a number: no host account has it (/etc/passwd ends at 64055 here). The node's
+    own rsyslogd is not running; the only rsyslogd is the container's, which reads the
+    container's /etc/rsyslog.conf, not the node's. hvaudit matches the program name, finds
+    "rsyslogd" running and passes the node's TLS forwarding. Right: fail, the node's forwarder is
+    configured but not running (the rule HVA-200 already applies to an absent rsyslogd)."""
+    procs = PVE_PROCS.replace(
+        "  403 root     /usr/sbin/rsyslogd -n -iNONE\n",
+        " 7403 100000   /usr/sbin/rsyslogd -n -iNONE\n",
+    )
+    a = pve_scan(tmp_path, {"processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-200", "pve-h1")
+    assert status == "fail", msg
+    assert "rsyslogd" in msg, msg
