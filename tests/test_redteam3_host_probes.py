@@ -73,7 +73,9 @@ def test_match_block_allow_groups_everyone(host_scan) -> None:
     keywords on the following lines override those set in the global section of the config
     file"; AllowGroups and AllowUsers are among the keywords allowed there (confirmed with
     `search`: sshd_config(5) Match, "Available keywords are AcceptEnv, AllowAgentForwarding,
-    AllowGroups, AllowTcpForwarding, AllowUsers, ..."). `sshd -T` without -C applies no Match
+    AllowGroups, AllowTcpForwarding, AllowUsers, ..."); servconf.c copy_set_server_options
+    (found with `find_string`): M_CP_STRARRAYOPT(allow_groups, ...) frees the global list and
+    copies the block's when the block sets one. `sshd -T` without -C applies no Match
     block (sshd(8) -T/-C), so it shows the global `AllowGroups sshadmins` only. For every
     connection from 10.0.0.0/8 (the management network itself) the block's `AllowGroups *`
     replaces it and every account may log in: fail, naming the block. HVA-160 and HVA-151
