@@ -619,7 +619,8 @@ def test_socat_relays_the_read_write_socket_onto_tcp(host_scan) -> None:
     speaks the libvirt RPC protocol to the daemon as a local client of the socket. The daemon
     sees a UNIX-socket peer with socat's credentials (root), so polkit asks nothing (root is
     allowed org.libvirt.unix.manage): full control of every VM without authentication or
-    encryption. The process list shows the relay and ss shows socat listening on 0.0.0.0:16509,
+    encryption (libvirt docs/daemons.rst on libvirt-sock: "A connection to this socket gives the
+    client privileges that are equivalent to having a root shell", confirmed with `search`). The process list shows the relay and ss shows socat listening on 0.0.0.0:16509,
     the libvirt TCP port. hvaudit passes "libvirt listens on local UNIX sockets only". Fail,
     naming socat (HVA-033 flags socat as unapproved, at lower severity, without saying why)."""
     a = host_scan({"processes": (SOCAT_PROCS, 0), "listeners": (SOCAT_LISTEN, 0)})
