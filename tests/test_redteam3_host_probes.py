@@ -1354,3 +1354,76 @@ def test_container_rsyslogd_is_not_the_hosts_forwarder(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-200", "pve-h1")
     assert status == "fail", msg
     assert "rsyslogd" in msg, msg
+
+
+# --- relays of the read-write socket that hostfix's first fix does not see ------------------------
+
+LOOPBACK_RELAY_PROCS = PROCS + (
+    "  991 root     /usr/bin/socat TCP-LISTEN:16600,bind=127.0.0.1,fork,reuseaddr "
+    "UNIX-CONNECT:/run/libvirt/libvirt-sock\n"
+)
+LOOPBACK_RELAY_LISTEN = HARDENED_HOST["listeners"][0] + (
+    "tcp   LISTEN 0      5          127.0.0.1:16600        0.0.0.0:*    "
+    'users:(("socat",pid=991,fd=5))\n'
+)
+
+
+@xfail(
+    "H39: a root socat relaying libvirt-sock onto a loopback TCP port lets every local user past polkit; neither HVA-030 nor HVA-132 says so"
+)
+def test_loopback_relay_bypasses_the_sockets_authorization(host_scan) -> None:
+    """The relay runs as root and connects to libvirt-sock for whoever reaches 127.0.0.1:16600:
+    libvirt sees a root peer (SO_PEERCRED of socat), so polkit's org.libvirt.unix.manage check
+    passes for every local user who opens the TCP port, unauthenticated (libvirt docs/daemons.rst:
+    a connection to libvirt-sock "gives the client privileges that are equivalent to having a
+    root shell"). That is the read-write socket open to every local account, what HVA-132 fails
+    for auth_unix_rw = none with a world-writable socket. hostfix's HVA-030 relay rule skips
+    loopback listeners (remote exposure), and HVA-132 reads only the daemons' files. Right: a
+    fail naming socat in HVA-132 (or HVA-030)."""
+    a = host_scan({"processes": (LOOPBACK_RELAY_PROCS, 0), "listeners": (LOOPBACK_RELAY_LISTEN, 0)})
+    got = {cid: verdict(a, cid) for cid in ("HVA-030", "HVA-132")}
+    assert any(st == "fail" and "socat" in msg for st, msg in got.values()), got
+
+
+OUTWARD_RELAY_PROCS = PROCS + (
+    "  992 root     ssh -N -o ExitOnForwardFailure=yes "
+    "-R 16509:/run/libvirt/libvirt-sock ops@jump.example.net\n"
+)
+
+
+@xfail(
+    "H39: a relay that carries libvirt-sock to another machine (ssh -R) exposes the API there; hvaudit passes 'local UNIX sockets only'"
+)
+def test_outward_relay_exposes_the_socket_elsewhere(host_scan) -> None:
+    """ssh(1) -R [bind_address:]port:local_socket: "Specifies that connections to the given TCP
+    port or Unix socket on the remote (server) host are to be forwarded to the local side" (a
+    Unix socket as the local end). jump.example.net:16509 now reaches libvirt-sock as root: the
+    full API outside this host, without libvirt's authentication, and nothing here listens. What
+    the jump host admits is not observable: right: manual naming the ssh relay (never "libvirt
+    listens on local UNIX sockets only")."""
+    a = host_scan({"processes": (OUTWARD_RELAY_PROCS, 0)})
+    status, msg = verdict(a, "HVA-030")
+    assert status in ("manual", "fail"), msg
+    assert "ssh" in msg, msg
+
+
+# --- QEMU's primary group --------------------------------------------------------------------------
+
+
+@xfail(
+    "H40: QEMU's account with primary gid 0 in /etc/passwd gets group root as a supplementary group (virGetGroupList passes the passwd gid to getgrouplist)"
+)
+def test_qemu_user_with_primary_gid_0(host_scan) -> None:
+    """libvirt src/util/virutil.c virGetGroupList (read with `read_file`): `virGetUserEnt(uid,
+    &user, &primary, ...)` takes the account's primary gid from the passwd entry and
+    `getgrouplist(user, primary, ...)` puts it in the list setgroups() receives (virSetUIDGID).
+    /etc/passwd `libvirt-qemu:x:64055:0:...` therefore runs every QEMU with supplementary group 0,
+    whatever qemu.conf `group` says: the group-root case HVA-042 fails (H11's /etc/group
+    membership, the other way in). Fail naming root / gid 0."""
+    passwd = HARDENED_HOST["/etc/passwd"].replace(
+        "libvirt-qemu:x:64055:108:", "libvirt-qemu:x:64055:0:"
+    )
+    a = host_scan({"/etc/passwd": passwd})
+    status, msg = verdict(a, "HVA-042")
+    assert status == "fail", msg
+    assert "root" in msg or "gid 0" in msg, msg
