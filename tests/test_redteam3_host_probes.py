@@ -1427,3 +1427,41 @@ def test_qemu_user_with_primary_gid_0(host_scan) -> None:
     status, msg = verdict(a, "HVA-042")
     assert status == "fail", msg
     assert "root" in msg or "gid 0" in msg, msg
+
+
+# --- the admin socket ----------------------------------------------------------------------------
+
+NO_SOCKET_UNITS = (
+    "libvirtd.socket        disabled enabled\nlibvirtd-ro.socket     disabled enabled\n"
+    "libvirtd-admin.socket  disabled enabled\nlibvirtd-tcp.socket    disabled disabled\n"
+    "libvirtd-tls.socket    disabled disabled\n"
+)
+
+
+@xfail(
+    'H41: HVA-132 judges the read-write socket only; unix_sock_admin_perms = "0777" opens libvirt\'s admin interface to every local user'
+)
+def test_admin_socket_open_to_every_user(host_scan) -> None:
+    """libvirtd.conf.in (found with `find_string`): "Set the UNIX socket permissions for the admin
+    interface socket. This setting is not required or honoured if using systemd socket
+    activation. Default allows only owner (root), do not change it unless you are sure to whom
+    you are exposing the access to. #unix_sock_admin_perms = "0700"". The admin socket takes no
+    authentication of its own (auth_unix_* cover the ro/rw sockets): its mode is the control.
+    Through it virt-admin sets the daemon's log outputs (files the root daemon opens and writes
+    wherever it is told), its client limits and TLS files. The daemon here runs without socket
+    units (all disabled), so the file's 0777 is the socket's mode. hvaudit passes
+    "auth_unix_rw = polkit". Fail naming unix_sock_admin_perms."""
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'unix_sock_admin_perms = "0777"\n'
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "libvirt-socket-units": (NO_SOCKET_UNITS, 0),
+            "processes": (
+                PROCS.replace("/usr/sbin/libvirtd --timeout 120", "/usr/sbin/libvirtd"),
+                0,
+            ),
+        }
+    )
+    status, msg = verdict(a, "HVA-132")
+    assert status == "fail", msg
+    assert "unix_sock_admin_perms" in msg, msg
