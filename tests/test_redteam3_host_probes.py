@@ -1420,9 +1420,12 @@ def test_qemu_user_with_primary_gid_0(host_scan) -> None:
     /etc/passwd `libvirt-qemu:x:64055:0:...` therefore runs every QEMU with supplementary group 0,
     whatever qemu.conf `group` says: the group-root case HVA-042 fails (H11's /etc/group
     membership, the other way in). Fail naming root / gid 0."""
-    passwd = HARDENED_HOST["/etc/passwd"].replace(
-        "libvirt-qemu:x:64055:108:", "libvirt-qemu:x:64055:0:"
+    import re
+
+    passwd = re.sub(
+        r"^(libvirt-qemu:x:\d+:)\d+:", r"\g<1>0:", HARDENED_HOST["/etc/passwd"], flags=re.M
     )
+    assert "libvirt-qemu:x:64055:0:" in passwd
     a = host_scan({"/etc/passwd": passwd})
     status, msg = verdict(a, "HVA-042")
     assert status == "fail", msg
