@@ -1511,3 +1511,23 @@ def test_config_file_option_attached_to_its_flag(
     status, msg = verdict(a, check_id)
     assert status == "manual", msg
     assert file in msg, msg
+
+
+def test_pam_comment_ends_a_line_before_its_backslash(host_scan) -> None:
+    """The twin of H3, and a guard for its fix: libpam's _pam_assemble_line (pam_handlers.c,
+    read with `read_file`) truncates a line at its first '#' and ends it there ("the line has
+    been read", `break`) before it ever looks for a trailing backslash, so `... \\ # comment`
+    does NOT continue onto the next line. Here the next line is a separate rule,
+    `auth [default=reset] pam_succeed_if.so ...`: pam.conf(5) "reset: clear all memory of the
+    state of the module stack and start again with the next stacked module", which forgets the
+    failed one-time code; pam_unix alone then logs in (keyboard-interactive only): fail. A reader
+    that joins the two lines hides the reset rule inside pam_google_authenticator's arguments
+    and passes."""
+    pam = (
+        "auth required pam_google_authenticator.so \\ # one-time code\n"
+        "auth [default=reset] pam_succeed_if.so user ingroup sudo\n"
+        "@include common-auth\n"
+    )
+    a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (KBD_ONLY, 0)})
+    status, msg = verdict(a, "HVA-151")
+    assert status == "fail", msg
