@@ -1531,3 +1531,43 @@ def test_pam_comment_ends_a_line_before_its_backslash(host_scan) -> None:
     a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (KBD_ONLY, 0)})
     status, msg = verdict(a, "HVA-151")
     assert status == "fail", msg
+
+
+# --- dropbear beside OpenSSH, and dropbear's own second factor -------------------------------------
+
+
+@xfail(
+    "H43: a dropbear beside the hardened OpenSSH (second SSH server on 2222) admits root; HVA-160 judges OpenSSH only"
+)
+def test_dropbear_beside_openssh_admits_root(host_scan) -> None:
+    """The hardened OpenSSH runs (PermitRootLogin no) and, beside it, `dropbear -F -R -p 2222`
+    listens on 0.0.0.0:2222 without -w ("Disallow root logins", dropbear(8)): root logs in over
+    SSH on port 2222. Several SSH servers are several ways in; the host denies root login only
+    if every one of them does. Right: fail naming dropbear (hostfix's H13 fix judges dropbear
+    only when OpenSSH is absent or stopped)."""
+    procs = PROCS + "  801 root     /usr/sbin/dropbear -F -R -p 2222\n"
+    listen = HARDENED_HOST["listeners"][0] + (
+        "tcp   LISTEN 0      20         0.0.0.0:2222        0.0.0.0:*    "
+        'users:(("dropbear",pid=801,fd=3))\n'
+    )
+    a = host_scan({"processes": (procs, 0), "listeners": (listen, 0)})
+    status, msg = verdict(a, "HVA-160")
+    assert status == "fail", msg
+    assert "dropbear" in msg, msg
+
+
+@xfail(
+    "H13: dropbear -t requires a password and a public key for every login (two factors); not applicable today, a fail with hostfix's first dropbear rule"
+)
+def test_dropbear_with_two_factor_option(host_scan) -> None:
+    """dropbear(8) (2022.83, confirmed with `search`): "-t Enable two-factor authentication. Both
+    password login and public key authentication are required." The only SSH server is
+    `dropbear -F -R -w -t -p 22`: every login needs the account's password (knowledge) and its
+    key (possession). Right: pass (a dropbear without -t stays a fail)."""
+    procs = DROPBEAR_PROCS.replace(
+        "/usr/sbin/dropbear -F -R -p 22", "/usr/sbin/dropbear -F -R -w -t -p 22"
+    )
+    assert procs != DROPBEAR_PROCS
+    a = host_scan(dict(DROPBEAR_HOST, processes=(procs, 0)))
+    status, msg = verdict(a, "HVA-151")
+    assert status == "pass", msg
