@@ -1571,3 +1571,44 @@ def test_dropbear_with_two_factor_option(host_scan) -> None:
     a = host_scan(dict(DROPBEAR_HOST, processes=(procs, 0)))
     status, msg = verdict(a, "HVA-151")
     assert status == "pass", msg
+
+
+# --- kernel command line: the kernel's own spellings of a parameter --------------------------------
+
+
+@xfail(
+    "H44: HVA-052 matches the literal word `pcie_acs_override=`; the kernel also takes `pcie-acs-override=` and a fully quoted word"
+)
+@pytest.mark.parametrize(
+    "word",
+    ['pcie-acs-override=downstream,multifunction', '"pcie_acs_override=downstream,multifunction"'],
+    ids=["dashes", "quoted"],
+)
+def test_acs_override_in_another_kernel_spelling(host_scan, word: str) -> None:
+    """The ACS override patch registers `early_param("pcie_acs_override", ...)` (found with
+    `find_string`). init/main.c do_early_param matches early parameters with
+    `parameq(param, p->str)`; include/linux/moduleparam.h: parameq "Dashes (-) are considered
+    equal to underscores (_)", and kernel-parameters.txt says hyphens and underscores are
+    equivalent in parameter names. kernel/params.c next_arg strips a leading and trailing '"'
+    from a quoted word before splitting it at '='. Either word sets the override: fail, naming
+    it."""
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace("quiet", f"quiet {word}")
+    a = host_scan({"/proc/cmdline": cmdline})
+    status, msg = verdict(a, "HVA-052")
+    assert status == "fail", msg
+    assert "acs" in msg and "override" in msg, msg
+
+
+@xfail(
+    "H44: kernel_audit_off reads `audit=0` literally; the kernel strips the quotes of `audit=\"0\"` and turns auditing off"
+)
+def test_audit_off_with_a_quoted_value(host_scan) -> None:
+    """kernel/params.c next_arg: "Don't include quotes in value" (a value starting with '"'
+    loses it and the closing one), so `audit="0"` reaches audit_enable() as "0" and kernel
+    auditing is off for this boot (kernel-parameters.txt audit=: "0 | off - kernel audit is
+    disabled and can not be enabled until the next reboot"). Right: HVA-214 fail naming audit."""
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace("quiet", 'quiet audit="0"')
+    a = host_scan({"/proc/cmdline": cmdline})
+    status, msg = verdict(a, "HVA-214")
+    assert status == "fail", msg
+    assert "audit=" in msg, msg
