@@ -1612,3 +1612,43 @@ def test_audit_off_with_a_quoted_value(host_scan) -> None:
     status, msg = verdict(a, "HVA-214")
     assert status == "fail", msg
     assert "audit=" in msg, msg
+
+
+# --- polkit reads rules from four directories; the collector greps two -----------------------------
+
+
+def _grep_rules(probe: str, files: dict[str, str]) -> str:
+    """What the collector's `grep -r -H "" DIR...` probe prints for these files: only those under
+    the directories its argv names (so the probe follows the collector when it reads more)."""
+    from hvaudit.collect.host import COMMANDS
+
+    argv = next(c.argv for c in COMMANDS if c.name == probe)
+    dirs = [a.rstrip("/") for a in argv if a.startswith("/")]
+    out = []
+    for path, text in files.items():
+        if any(path.startswith(d + "/") for d in dirs):
+            out += [f"{path}:{line}\n" for line in text.splitlines()]
+    return "".join(out)
+
+
+@xfail(
+    "H45: polkit (>= 121) reads /run/polkit-1/rules.d and /usr/local/share/polkit-1/rules.d too; the collector greps /etc and /usr/share only"
+)
+@pytest.mark.parametrize("where", ["/run/polkit-1/rules.d", "/usr/local/share/polkit-1/rules.d"])
+def test_polkit_rule_in_a_directory_the_collector_skips(host_scan, where: str) -> None:
+    """polkit's JavaScript authority (src/polkitbackend, read with `find_string`) sets its rules
+    directories to PACKAGE_SYSCONF_DIR "/polkit-1/rules.d", "/run/polkit-1/rules.d",
+    "/usr/local/share/polkit-1/rules.d" and PACKAGE_DATA_DIR "/polkit-1/rules.d" (polkit 121 and
+    later; Debian 12 ships 122) and loads every .rules file of all four. /run is a tmpfs: a rule
+    there leaves no trace in /etc and is gone after a reboot. The rule of H35 (org.libvirt.unix.
+    manage for group "operators": bob, carol, dave) placed there is read by polkitd and not by
+    hvaudit. The probe prints what the collector's grep would print, so it follows the fix of
+    the directory list. Right: HVA-142 fail naming bob (H35's verdict)."""
+    rule = "".join(line.split(":", 1)[1] + "\n" for line in OPERATORS_RULE.splitlines())
+    files = {f"{where}/10-operators.rules": rule}
+    rules = HARDENED_HOST["polkit-rules"][0] + _grep_rules("polkit-rules", files)
+    group = HARDENED_HOST["/etc/group"] + "operators:x:1500:bob,carol,dave\n"
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/group": group})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
