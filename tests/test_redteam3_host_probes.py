@@ -1581,7 +1581,7 @@ def test_dropbear_with_two_factor_option(host_scan) -> None:
 )
 @pytest.mark.parametrize(
     "word",
-    ['pcie-acs-override=downstream,multifunction', '"pcie_acs_override=downstream,multifunction"'],
+    ["pcie-acs-override=downstream,multifunction", '"pcie_acs_override=downstream,multifunction"'],
     ids=["dashes", "quoted"],
 )
 def test_acs_override_in_another_kernel_spelling(host_scan, word: str) -> None:
@@ -1600,7 +1600,7 @@ def test_acs_override_in_another_kernel_spelling(host_scan, word: str) -> None:
 
 
 @xfail(
-    "H44: kernel_audit_off reads `audit=0` literally; the kernel strips the quotes of `audit=\"0\"` and turns auditing off"
+    'H44: kernel_audit_off reads `audit=0` literally; the kernel strips the quotes of `audit="0"` and turns auditing off'
 )
 def test_audit_off_with_a_quoted_value(host_scan) -> None:
     """kernel/params.c next_arg: "Don't include quotes in value" (a value starting with '"'
@@ -1698,3 +1698,133 @@ def test_stock_postlogin_keeps_the_otp_required(host_scan) -> None:
     a = host_scan(dict(RHEL_SSHD_PAM, **{"/etc/pam.d/postlogin": postlogin}))
     status, msg = verdict(a, "HVA-151")
     assert status == "pass", msg
+
+
+# --- HVA-190 after the rule-reach fix: every port but one, the host's own address, user chains ----
+
+IPT_ONLY = {"nft-ruleset": None, "ip6tables-input": ("-P INPUT DROP\n", 0)}
+
+
+def _ipt(*rules: str) -> dict[str, Any]:
+    """The iptables-only host with INPUT policy DROP and these rules (loopback accepted first)."""
+    text = "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n" + "".join(r + "\n" for r in rules)
+    return dict(IPT_ONLY, **{"iptables-input": (text, 0)})
+
+
+@xfail(
+    "H47: HVA-190 reads a port match as narrow whatever its operator; `tcp dport != 22 accept` and iptables `! --dport 22` / `--dport 0:65535` accept every TCP port but one (or all)"
+)
+@pytest.mark.parametrize(
+    "spelling",
+    ["nft dport != 22", "iptables ! --dport 22", "iptables --dport 0:65535", "iptables multiport"],
+)
+def test_accept_every_port_but_one(host_scan, spelling: str) -> None:
+    """nft(8) PAYLOAD EXPRESSIONS / RELATIONAL: `tcp dport != 22` matches every TCP segment whose
+    destination port is not 22; iptables-extensions(8) tcp: "[!] --destination-port,--dport
+    port[:port]" ("If the first port is omitted, "0" is assumed; if the last is omitted,
+    "65535" is assumed"), multiport `--dports` likewise. Each rule accepts (nearly) every TCP
+    port from everywhere ahead of the DROP policy: the reach hvaudit now fails for
+    `meta l4proto tcp accept` / `-p tcp -j ACCEPT` (integrator's fix of H4/H5). Fail."""
+    if spelling.startswith("nft"):
+        over = {
+            "nft-ruleset": (
+                _nft_rule(
+                    {
+                        "match": {
+                            "op": "!=",
+                            "left": {"payload": {"protocol": "tcp", "field": "dport"}},
+                            "right": 22,
+                        }
+                    },
+                    {"accept": None},
+                ),
+                0,
+            )
+        }
+    else:
+        rule = {
+            "iptables ! --dport 22": "-A INPUT -p tcp -m tcp ! --dport 22 -j ACCEPT",
+            "iptables --dport 0:65535": "-A INPUT -p tcp -m tcp --dport 0:65535 -j ACCEPT",
+            "iptables multiport": "-A INPUT -p tcp -m multiport --dports 1:65535 -j ACCEPT",
+        }[spelling]
+        over = _ipt(rule)
+    a = host_scan(over)
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
+
+
+@xfail(
+    "H48: HVA-190 reads the host's own (only) address as a narrow match; accepting every packet to it accepts all inbound traffic"
+)
+@pytest.mark.parametrize("spelling", ["nft ip daddr", "iptables -d"])
+def test_accept_everything_to_the_hosts_own_address(host_scan, spelling: str) -> None:
+    """On the input hook every unicast packet the host receives is addressed to one of its own
+    addresses (netfilter's input hook sees packets "destined to the local system", nft(8)
+    ADDRESS FAMILIES / nftables wiki "Netfilter hooks"). The host has one address, 10.0.0.10
+    on eno3 (ip -j addr). `ip daddr 10.0.0.10 accept` (iptables `-d 10.0.0.10/32 -j ACCEPT`)
+    therefore accepts every port from every source ahead of the drop policy: no default deny
+    is left for IPv4. Fail, as for an unconditional accept."""
+    if spelling.startswith("nft"):
+        over = {
+            "nft-ruleset": (
+                _nft_rule(
+                    {
+                        "match": {
+                            "op": "==",
+                            "left": {"payload": {"protocol": "ip", "field": "daddr"}},
+                            "right": "10.0.0.10",
+                        }
+                    },
+                    {"accept": None},
+                ),
+                0,
+            )
+        }
+    else:
+        over = _ipt("-A INPUT -d 10.0.0.10/32 -j ACCEPT")
+    a = host_scan(over)
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
+
+
+def _iptables_output(probe: str, text: str) -> str:
+    """What the collector's iptables probe prints from this whole `iptables -S`: only the INPUT
+    chain's lines when its argv names INPUT (so the probe follows a collector that reads more)."""
+    from hvaudit.collect.host import COMMANDS
+
+    argv = next(c.argv for c in COMMANDS if c.name == probe)
+    if "INPUT" not in argv:
+        return text
+    return "".join(
+        line + "\n"
+        for line in text.splitlines()
+        if line.split()[:2] in (["-P", "INPUT"], ["-A", "INPUT"])
+    )
+
+
+@xfail(
+    "H49: HVA-190 reads `iptables -S INPUT` only; a jump to a user chain (ufw, firewalld's iptables backend) that accepts everything is not seen"
+)
+def test_iptables_user_chain_that_accepts_everything(host_scan) -> None:
+    """ufw builds INPUT out of jumps to its own chains (ufw-before-input, ufw-user-input, ...;
+    `-P INPUT DROP`), and `ufw allow proto tcp from any` becomes
+    `-A ufw-user-input -p tcp -j ACCEPT` in a user chain. iptables(8) TARGETS: a jump to a
+    user-defined chain evaluates its rules, and an ACCEPT there accepts the packet. The
+    collector runs `iptables -S INPUT`, which prints the jumps and not the chains: hvaudit sees
+    policy DROP and passes. With the chains read the verdict is fail (every TCP port open);
+    with INPUT alone the evidence cannot decide: manual naming the chain."""
+    whole = (
+        "-P INPUT DROP\n-N ufw-before-input\n-N ufw-user-input\n"
+        "-A INPUT -j ufw-before-input\n-A INPUT -j ufw-user-input\n"
+        "-A ufw-before-input -i lo -j ACCEPT\n"
+        "-A ufw-before-input -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+        "-A ufw-user-input -p tcp -j ACCEPT\n"
+    )
+    out = _iptables_output("iptables-input", whole)
+    a = host_scan(dict(IPT_ONLY, **{"iptables-input": (out, 0)}))
+    status, msg = verdict(a, "HVA-190")
+    if out == whole:
+        assert status == "fail", msg
+    else:
+        assert status == "manual", msg
+        assert "ufw-user-input" in msg, msg
