@@ -1632,9 +1632,16 @@ def _grep_rules(probe: str, files: dict[str, str]) -> str:
 
 
 @xfail(
-    "H45: polkit (>= 121) reads /run/polkit-1/rules.d and /usr/local/share/polkit-1/rules.d too; the collector greps /etc and /usr/share only"
+    "H45: polkit (>= 121) reads /run/polkit-1/rules.d and /usr/local/share/polkit-1/rules.d too, and .pkla files (polkit 0.105, Debian's polkitd-pkla); the collector greps /etc and /usr/share rules.d only"
 )
-@pytest.mark.parametrize("where", ["/run/polkit-1/rules.d", "/usr/local/share/polkit-1/rules.d"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "/run/polkit-1/rules.d",
+        "/usr/local/share/polkit-1/rules.d",
+        "/etc/polkit-1/localauthority/50-local.d",
+    ],
+)
 def test_polkit_rule_in_a_directory_the_collector_skips(host_scan, where: str) -> None:
     """polkit's JavaScript authority (src/polkitbackend, read with `find_string`) sets its rules
     directories to PACKAGE_SYSCONF_DIR "/polkit-1/rules.d", "/run/polkit-1/rules.d",
@@ -1644,8 +1651,20 @@ def test_polkit_rule_in_a_directory_the_collector_skips(host_scan, where: str) -
     manage for group "operators": bob, carol, dave) placed there is read by polkitd and not by
     hvaudit. The probe prints what the collector's grep would print, so it follows the fix of
     the directory list. Right: HVA-142 fail naming bob (H35's verdict)."""
-    rule = "".join(line.split(":", 1)[1] + "\n" for line in OPERATORS_RULE.splitlines())
-    files = {f"{where}/10-operators.rules": rule}
+    if "localauthority" in where:
+        # the same grant in the .pkla key-file format polkit 0.105 reads (Ubuntu 22.04) and
+        # Debian 12's polkitd-pkla keeps reading (bookworm release notes, "Changes to polkit
+        # configuration": pkla rules in /etc/polkit-1/localauthority "will only continue to
+        # work if you install the polkitd-pkla package. This will usually be installed
+        # automatically when you upgrade to bookworm"; pklocalauthority(8) keys)
+        files = {
+            f"{where}/operators.pkla": "[libvirt operators]\nIdentity=unix-group:operators\n"
+            "Action=org.libvirt.unix.manage\nResultAny=yes\nResultInactive=yes\n"
+            "ResultActive=yes\n"
+        }
+    else:
+        rule = "".join(line.split(":", 1)[1] + "\n" for line in OPERATORS_RULE.splitlines())
+        files = {f"{where}/10-operators.rules": rule}
     rules = HARDENED_HOST["polkit-rules"][0] + _grep_rules("polkit-rules", files)
     group = HARDENED_HOST["/etc/group"] + "operators:x:1500:bob,carol,dave\n"
     a = host_scan({"polkit-rules": (rules, 0), "/etc/group": group})
