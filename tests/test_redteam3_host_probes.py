@@ -1868,3 +1868,26 @@ def test_iptables_user_chain_that_accepts_everything(host_scan) -> None:
     else:
         assert status == "manual", msg
         assert "ufw-user-input" in msg, msg
+
+
+# --- HVA-142: other root-equivalent groups ----------------------------------------------------------
+
+
+@xfail(
+    "H50: HVA-142 counts sudo/wheel/admin/libvirt/disk only; members of docker and lxd control root daemons (root-equivalent by their own docs)"
+)
+@pytest.mark.parametrize("group", ["docker", "lxd"])
+def test_members_of_a_root_equivalent_container_group(host_scan, group: str) -> None:
+    """Docker's post-install documentation (found with `search`): "Warning: The docker group
+    grants privileges equivalent to the root user" (`docker run -v /:/host ... chroot /host`).
+    LXD's security explanation: "Anyone with access to the socket can fully control LXD, which
+    includes the ability to attach host devices and file systems ... The root user and all
+    members of the lxd group can interact with the local daemon." On a hypervisor host with
+    either daemon installed, bob, carol and dave (the group's members) hold root: root, alice +
+    3 = 5 principals over the limit of 3; hvaudit counts 2 and passes. Fail naming bob."""
+    gid = {"docker": 998, "lxd": 997}[group]
+    groups = HARDENED_HOST["/etc/group"] + f"{group}:x:{gid}:bob,carol,dave\n"
+    a = host_scan({"/etc/group": groups})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
