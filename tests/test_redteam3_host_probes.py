@@ -1887,7 +1887,12 @@ def test_members_of_a_root_equivalent_container_group(host_scan, group: str) -> 
     3 = 5 principals over the limit of 3; hvaudit counts 2 and passes. Fail naming bob."""
     gid = {"docker": 998, "lxd": 997}[group]
     groups = HARDENED_HOST["/etc/group"] + f"{group}:x:{gid}:bob,carol,dave\n"
-    a = host_scan({"/etc/group": groups})
+    daemon = {
+        "docker": "/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock",
+        "lxd": "lxd --logfile /var/snap/lxd/common/lxd/logs/lxd.log --group lxd",
+    }[group]
+    procs = PROCS + f"  880 root     {daemon}\n"
+    a = host_scan({"/etc/group": groups, "processes": (procs, 0)})
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "bob" in msg, msg
