@@ -1964,3 +1964,54 @@ def test_management_address_on_an_ovs_internal_port(host_scan) -> None:
     status, msg = verdict(a, "HVA-211")
     assert status == "manual", msg
     assert "mgmt" in msg or "Open vSwitch" in msg, msg
+
+
+# --- HVA-200: rsyslog forwards, but journald hands it nothing --------------------------------------
+
+#: Debian 12's stock /etc/rsyslog.conf inputs (imuxsock: the syslog socket; imklog: the kernel)
+#: and its include of rsyslog.d, as the collector's grep prints them, before the fixture's
+#: TLS forwarding file.
+DEBIAN_RSYSLOG_CONF = (
+    '/etc/rsyslog.conf:module(load="imuxsock") # provides support for local system logging\n'
+    '/etc/rsyslog.conf:module(load="imklog")   # provides kernel logging support\n'
+    "/etc/rsyslog.conf:$IncludeConfig /etc/rsyslog.d/*.conf\n"
+)
+
+
+@xfail(
+    "H52: HVA-200 judges rsyslog's forwarding only; with journald's ForwardToSyslog=no and no imjournal input, rsyslog receives nothing from the journal (libvirt's log included)"
+)
+def test_journald_does_not_forward_to_rsyslog(host_scan) -> None:
+    """On a systemd host /dev/log belongs to journald; a syslog daemon reading the syslog socket
+    (rsyslog's imuxsock, Debian's stock input) gets messages only when journald forwards them:
+    journald.conf(5) ForwardToSyslog=. Upstream turned it off by default; Debian re-enables it
+    (debian/patches "Re-enable journal forwarding to syslog", found with `search`), and sites
+    turn it off again to stop duplicate logging (`ForwardToSyslog=no`; FreedomBox does). With it
+    off and no imjournal input, rsyslog forwards the kernel's messages only: libvirt's daemons
+    log to the journal (log_outputs unset on a systemd host, HVA-213), sshd and sudo to
+    /dev/log = the journal. hvaudit passes on the TLS action alone. Right: fail naming
+    ForwardToSyslog (the probe serves /etc/systemd/journald.conf, which the collector must
+    read)."""
+    config = DEBIAN_RSYSLOG_CONF + HARDENED_HOST["rsyslog-config"][0]
+    a = host_scan(
+        {
+            "rsyslog-config": (config, 0),
+            "/etc/systemd/journald.conf": "[Journal]\nForwardToSyslog=no\n",
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
+    assert "ForwardToSyslog" in msg, msg
+
+
+def test_journald_forwarding_by_debian_default_passes(host_scan) -> None:
+    """Twin of H52: the stock journald.conf (every line commented, Debian's default yes)."""
+    config = DEBIAN_RSYSLOG_CONF + HARDENED_HOST["rsyslog-config"][0]
+    a = host_scan(
+        {
+            "rsyslog-config": (config, 0),
+            "/etc/systemd/journald.conf": "[Journal]\n#ForwardToSyslog=yes\n",
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "pass", msg
