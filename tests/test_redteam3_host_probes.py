@@ -2015,3 +2015,29 @@ def test_journald_forwarding_by_debian_default_passes(host_scan) -> None:
     )
     status, msg = verdict(a, "HVA-200")
     assert status == "pass", msg
+
+
+@xfail(
+    "H53: a polkit admin rule makes another group's members administrators (auth_admin actions such as pkexec's run as root after their own password); HVA-142 ignores it"
+)
+def test_polkit_admin_rule_names_another_group(host_scan) -> None:
+    """polkit(8), AUTHORIZATION RULES: addAdminRule() registers a function returning the
+    identities ("unix-group:NAME", "unix-user:NAME") that administrator authentication
+    (auth_admin) accepts; upstream's own src/polkitbackend/50-default.rules is
+    `polkit.addAdminRule(function(action, subject) { return ["unix-group:wheel"]; });` (found
+    with `search`), the reason wheel/sudo count as administrators. Every auth_admin action then
+    accepts those users' own password, pkexec's org.freedesktop.policykit.exec (run a program
+    as root, auth_admin by default) among them. The rule here names "operators" (bob, carol,
+    dave): root, alice + 3 = 5 over the limit of 3. Right: fail naming bob."""
+    rule = (
+        "/etc/polkit-1/rules.d/49-operators-admin.rules:polkit.addAdminRule("
+        "function(action, subject) {\n"
+        '/etc/polkit-1/rules.d/49-operators-admin.rules:    return ["unix-group:operators"];\n'
+        "/etc/polkit-1/rules.d/49-operators-admin.rules:});\n"
+    )
+    rules = HARDENED_HOST["polkit-rules"][0] + rule
+    group = HARDENED_HOST["/etc/group"] + "operators:x:1500:bob,carol,dave\n"
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/group": group})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
