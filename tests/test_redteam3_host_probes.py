@@ -2041,3 +2041,28 @@ def test_polkit_admin_rule_names_another_group(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "bob" in msg, msg
+
+
+# --- HVA-214: a watch limited to some users records part of the writes ----------------------------
+
+
+@xfail(
+    "H54: HVA-214 takes a dir rule limited to auid>=1000 (or an exe field) for a watch of every write; root's own logins (auid 0) and daemons (auid unset) are not recorded"
+)
+@pytest.mark.parametrize("fields", ["-F auid>=1000 -F auid!=-1", "-F exe=/usr/sbin/libvirtd"])
+def test_audit_watch_limited_to_some_writers(host_scan, fields: str) -> None:
+    """auditctl(8) -F: a rule with several fields matches only when every field matches
+    (auid, uid, exe ... are comparisons on the acting process). `-F auid>=1000 -F auid!=-1`
+    (a pattern of CIS benchmark rules) records the changes of interactive non-root users only:
+    a root login over SSH (auid 0), a daemon or a configuration-management agent started at
+    boot (auid unset) edits /etc/libvirt unrecorded; `-F exe=/usr/sbin/libvirtd` records
+    libvirtd's own writes (virsh define) and no editor's. hvaudit already
+    treats a b32-only or success-limited rule as recording part of the writes (fail); a
+    writer-limited rule is the same. Right: fail."""
+    rules = (
+        f"-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa {fields} "
+        "-F key=libvirt\n-w /etc/polkit-1 -p wa -k polkit\n"
+    )
+    a = host_scan({"audit-rules": (rules, 0)})
+    status, msg = verdict(a, "HVA-214")
+    assert status == "fail", msg
