@@ -520,6 +520,39 @@ def test_spectre_v2_with_bhi_vulnerable(host_scan) -> None:
     assert "spectre_v2" in msg, msg
 
 
+@xfail(
+    "H55: srso `Mitigation: safe RET, no microcode` (kernels before the rewording) is what later kernels report as `Vulnerable: Safe RET, no microcode`; HVA-181 passes it"
+)
+def test_srso_safe_ret_without_microcode(host_scan) -> None:
+    """AMD SRSO (Documentation/admin-guide/hw-vuln/srso.rst): without the IBPB-extending
+    microcode an IBPB does not flush the branch type predictions, so "Safe RET" protects the
+    kernel's own returns while the IBPB between guests (and tasks) leaves them poisoned.
+    The kernel first printed this state "Mitigation: safe RET, no microcode" and later changed
+    bugs.c to report the very same state as "Vulnerable: Safe RET, no microcode" (both strings
+    occur in real lscpu outputs found with `find_string`: a Ryzen 9 5950X host in Feb 2024 and
+    later kernels). A host still on the older wording (not rebooted, older stable kernel) is
+    exactly as exposed: fail naming spec_rstack_overflow, as for the new wording."""
+    vulns = MITIGATED + (
+        "/sys/devices/system/cpu/vulnerabilities/spec_rstack_overflow:"
+        "Mitigation: safe RET, no microcode\n"
+    )
+    a = host_scan({"cpu-vulnerabilities": (vulns, 0)})
+    status, msg = verdict(a, "HVA-181")
+    assert status == "fail", msg
+    assert "spec_rstack_overflow" in msg, msg
+
+
+def test_srso_new_wording_fails(host_scan) -> None:
+    """Twin of H55: the newer wording starts with "Vulnerable": fail today."""
+    vulns = MITIGATED + (
+        "/sys/devices/system/cpu/vulnerabilities/spec_rstack_overflow:"
+        "Vulnerable: Safe RET, no microcode\n"
+    )
+    a = host_scan({"cpu-vulnerabilities": (vulns, 0)})
+    status, msg = verdict(a, "HVA-181")
+    assert status == "fail", msg
+
+
 # --- sshd_config arguments in double quotes -----------------------------------------------------
 
 
