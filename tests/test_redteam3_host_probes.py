@@ -2099,3 +2099,32 @@ def test_audit_watch_limited_to_some_writers(host_scan, fields: str) -> None:
     a = host_scan({"audit-rules": (rules, 0)})
     status, msg = verdict(a, "HVA-214")
     assert status == "fail", msg
+
+
+# --- HVA-131: one per-VM rule does not make a blanket grant granular -------------------------------
+
+
+@xfail(
+    "H56: HVA-131 passes when any rule narrows by domain, even beside a rule that grants every domain action on every VM to a group"
+)
+def test_blanket_domain_grant_beside_a_per_vm_rule(host_scan) -> None:
+    """The hardened rule (80-libvirt-acl.rules) gives web-admins the web-* VMs only. A second
+    file, 70-ops.rules, returns YES for every org.libvirt.api.domain.* action to group ops,
+    with no domain_name/domain_uuid test: ops administer every VM (polkit(8): rules run in
+    file-name order and the first that returns a result decides, so 70-ops.rules decides for
+    ops before 80 is reached). With 70-ops.rules alone HVA-131 fails "no polkit rule looks at
+    domain_name or domain_uuid"; adding an unrelated per-VM rule for another group changes
+    nothing for ops, yet hvaudit passes "per-VM rules in 80-libvirt-acl.rules". Right: fail
+    naming 70-ops.rules. (Debatable only where the site means ops as an all-VM admin group;
+    the check's own single-rule verdict says that is not granular.)"""
+    ops = (
+        "/etc/polkit-1/rules.d/70-ops.rules:polkit.addRule(function(action, subject) {\n"
+        '/etc/polkit-1/rules.d/70-ops.rules:  if (action.id.indexOf("org.libvirt.api.domain.") == 0 &&\n'
+        '/etc/polkit-1/rules.d/70-ops.rules:      subject.isInGroup("ops"))\n'
+        "/etc/polkit-1/rules.d/70-ops.rules:    return polkit.Result.YES;\n"
+        "/etc/polkit-1/rules.d/70-ops.rules:});\n"
+    )
+    a = host_scan({"polkit-rules": (ops + HARDENED_HOST["polkit-rules"][0], 0)})
+    status, msg = verdict(a, "HVA-131")
+    assert status == "fail", msg
+    assert "70-ops" in msg, msg
