@@ -2128,3 +2128,43 @@ def test_blanket_domain_grant_beside_a_per_vm_rule(host_scan) -> None:
     status, msg = verdict(a, "HVA-131")
     assert status == "fail", msg
     assert "70-ops" in msg, msg
+
+
+@xfail(
+    "H57: HVA-190 weighs each address match alone; 0.0.0.0/1 and 128.0.0.0/1 together (one set, or two rules) are every IPv4 source"
+)
+@pytest.mark.parametrize("spelling", ["nft set of two halves", "iptables two rules"])
+def test_accept_from_both_halves_of_the_address_space(host_scan, spelling: str) -> None:
+    """0.0.0.0/1 holds 0.0.0.0-127.255.255.255 and 128.0.0.0/1 the rest: together every IPv4
+    address (the "two halves" spelling VPN tools use for a default route, e.g. WireGuard
+    AllowedIPs = 0.0.0.0/1, 128.0.0.0/1). nft(8) SETS: an anonymous set matches when any
+    element does; iptables evaluates the two ACCEPT rules in turn. Either way every source
+    reaches every port ahead of the drop policy, the case integrator's fix of H21 fails for a
+    set holding 0.0.0.0/0. Right: fail."""
+    if spelling.startswith("nft"):
+        halves = {
+            "set": [
+                {"prefix": {"addr": "0.0.0.0", "len": 1}},
+                {"prefix": {"addr": "128.0.0.0", "len": 1}},
+            ]
+        }
+        over = {
+            "nft-ruleset": (
+                _nft_rule(
+                    {
+                        "match": {
+                            "op": "==",
+                            "left": {"payload": {"protocol": "ip", "field": "saddr"}},
+                            "right": halves,
+                        }
+                    },
+                    {"accept": None},
+                ),
+                0,
+            )
+        }
+    else:
+        over = _ipt("-A INPUT -s 0.0.0.0/1 -j ACCEPT", "-A INPUT -s 128.0.0.0/1 -j ACCEPT")
+    a = host_scan(over)
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
