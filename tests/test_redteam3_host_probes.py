@@ -2168,3 +2168,46 @@ def test_accept_from_both_halves_of_the_address_space(host_scan, spelling: str) 
     a = host_scan(over)
     status, msg = verdict(a, "HVA-190")
     assert status == "fail", msg
+
+
+# --- HVA-180: dnf keeps packages back too -----------------------------------------------------------
+
+RHEL_DNF = {
+    "/etc/os-release": 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.4"\n',
+    "apt-upgrade-simulation": None,
+    "apt-held": None,
+    "dpkg-packages": None,
+    "rpm-packages": ("qemu-kvm\t8.2.0-11.el9_4\tii\nlibvirt\t10.0.0-6.el9_4\tii\n", 0),
+    "dnf-security-updates": ("", 0),
+}
+
+
+@xfail(
+    "H58: `dnf keeps no package back` is wrong: dnf.conf exclude= (and the versionlock plugin) hide the updates of the packages they name from every dnf command, updateinfo included"
+)
+def test_dnf_exclude_hides_pending_updates(host_scan) -> None:
+    """RHEL 9 "Managing software with the DNF tool", Excluding packages from DNF operations
+    (found with `search`): excludepkgs (alias exclude) in /etc/dnf/dnf.conf "exclude[s]
+    packages from any DNF operations"; dnf5-filtering(7): "Package filtering removes packages
+    from the available package set, making them invisible to most DNF5 commands" (versionlock
+    is built on the same excludes). An excluded package's updates are not in the set
+    `dnf updateinfo list --security --available` looks at, so its advisories never show, and
+    dnf never installs them: `exclude=qemu-kvm* libvirt*` keeps the host on the QEMU and
+    libvirt it has, as `apt-mark hold` does, which HVA-180 already fails ("kept back or on
+    hold"). hvaudit's _held says "dnf keeps no package back" and passes. Right: fail naming the excluded packages (the probe serves /etc/dnf/dnf.conf)."""
+    a = host_scan(
+        dict(
+            RHEL_DNF,
+            **{"/etc/dnf/dnf.conf": "[main]\ngpgcheck=1\nexclude=qemu-kvm* libvirt*\n"},
+        )
+    )
+    status, msg = verdict(a, "HVA-180")
+    assert status == "fail", msg
+    assert "qemu-kvm" in msg, msg
+
+
+def test_dnf_without_excludes_passes(host_scan) -> None:
+    """Twin of H58: the stock dnf.conf, no security advisory pending: pass."""
+    a = host_scan(dict(RHEL_DNF, **{"/etc/dnf/dnf.conf": "[main]\ngpgcheck=1\n"}))
+    status, msg = verdict(a, "HVA-180")
+    assert status == "pass", msg
