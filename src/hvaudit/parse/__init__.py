@@ -23,6 +23,7 @@ from hvaudit.model import (
     NwFilter,
     Source,
     SpoofProtection,
+    Vm,
 )
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import (
@@ -196,6 +197,44 @@ def _spoofing(
     )
 
 
+def _same_definition(live: Vm, later: Vm) -> bool:
+    """Does a running VM's persistent definition say nothing its live one does not? A real
+    daemon's live XML differs from the persistent one in what a start adds (aliases, ports, pty
+    paths, the labels the security drivers picked: the dynamic labels libvirt adds to a
+    definition without <seclabel>); those are compared by what the definition states, the rest
+    field by field (the evidence paths aside)."""
+
+    def key(vm: Vm, labels: tuple[tuple[str, str, str | None, bool, str | None], ...]) -> str:
+        plain = dataclasses.replace(
+            vm, running=False, source=Source(""), security_labels=(), autostart=False
+        )
+        return repr(plain).replace(repr(vm.source.artefact), "''") + repr(labels)
+
+    stated = {lab.model for lab in later.security_labels}
+    live_labels = tuple(
+        (
+            lab.model,
+            lab.type,
+            None if lab.type == "dynamic" else lab.label,
+            lab.relabel,
+            lab.baselabel,
+        )
+        for lab in live.security_labels
+        if lab.type != "dynamic" or lab.model in stated
+    )
+    later_labels = tuple(
+        (
+            lab.model,
+            lab.type,
+            None if lab.type == "dynamic" else lab.label,
+            lab.relabel,
+            lab.baselabel,
+        )
+        for lab in later.security_labels
+    )
+    return key(live, live_labels) == key(later, later_labels)
+
+
 def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     """Build the model of a libvirt bundle."""
     if bundle.platform == "proxmox-ve":
@@ -287,7 +326,8 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             problems.append(ParseProblem("vm", vm.name, nb, str(exc)))
             continue
         if twin.uuid == vm.uuid and twin.name == vm.name:
-            dep.next_boot[vm.uuid] = twin
+            if not _same_definition(vm, twin):
+                dep.next_boot[vm.uuid] = twin
         else:
             problems.append(
                 ParseProblem(
