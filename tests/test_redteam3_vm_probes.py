@@ -1394,3 +1394,58 @@ def test_next_start_memory_of_a_running_vm_counts(
     status, msg = verdict(a, "HVA-060", "hv1")
     assert status == "fail", msg
     assert "next start" in msg
+
+
+@xfail(
+    "R38: an ipfilter set of two /1 halves (0.0.0.0/1, 128.0.0.0/1) admits every IPv4 source as "
+    "a /0 does (R20), and HVA-191 passes it"
+)
+def test_pve_ipfilter_set_of_two_halves_stops_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-firewall.adoc, "Standard IP set ipfilter-net*" (read with `search`): outgoing traffic
+    "with a source IP not matching its interface's corresponding ipfilter set will be dropped".
+    0.0.0.0/1 and 128.0.0.0/1 together match every IPv4 address, so nothing is dropped and the
+    ARP filter built from the same entries admits every sender address. R20's twin in another
+    spelling (vmfix's pending R20 fix reads a /0 entry only). Fail, naming ipfilter-net0."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    fw = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/firewall/200.fw": fw.replace("192.0.2.10", "0.0.0.0/1\n128.0.0.0/1")},
+    )
+    status, msg = pve_result(report, "HVA-191", "web-10")
+    assert status == "fail", msg
+    assert "ipfilter-net0" in msg
+
+
+@pytest.mark.parametrize(
+    ("line", "device"),
+    [
+        ("vga: cirrus", "cirrus"),  # qm.conf vga type cirrus: libvirt's <model type='cirrus'/>
+        ("usb0: spice", "USB redirection"),  # usbN: spice = a SPICE USB redirection channel
+    ],
+)
+@xfail(
+    "R39: Proxmox VMs with `vga: cirrus` or `usb0: spice` pass HVA-047; the same devices "
+    "(cirrus video, USB redirection) fail on libvirt (R11's twin; not in vmfix's pending fix)"
+)
+def test_pve_cirrus_and_spice_usb_redirection_are_legacy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, device: str
+) -> None:
+    """qm.conf(5): vga "type=<cirrus | none | qxl ... | std | virtio ...>" (cirrus the emulated
+    Cirrus Logic card), usb[n] "host=<HOSTUSBDEVICE|spice>": "The value spice can be used to add
+    a usb redirection devices for spice" (read with `search`). HVA-047 fails libvirt's
+    <video><model type='cirrus'/> ("cirrus video") and <redirdev> ("USB redirection"). With
+    `tablet: 0` (so only the probed device counts), api-11 must fail naming the device."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    conf = vm201 if "tablet:" in vm201 else vm201.replace("vga: std", "vga: std\ntablet: 0")
+    conf = conf.replace("vga: std", "vga: cirrus") if line == "vga: cirrus" else conf + line + "\n"
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/201.conf": conf})
+    status, msg = pve_result(report, "HVA-047", "api-11")
+    assert status == "fail", msg
+    assert device in msg
