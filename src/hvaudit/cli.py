@@ -716,19 +716,27 @@ def demo_uri() -> str:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """hvaudit scan: collect (into memory, or into --bundle) and assess."""
-    from hvaudit.collect import collect
-    from hvaudit.progress import Progress
+    from hvaudit import preopen
 
     uri = demo_uri() if args.demo else args.connect
     if args.demo:
         args.secure_xml = True
-    args.bundle_out = args.bundle
-    _outputs(args, [_tree_of(uri), args.ssh_config, args.ca_file])
-    load_profile_early(args)
-    with Progress() as progress:
-        progress.phase(f"collecting from {'the demo' if args.demo else uri}")
-        result = collect(_collect_opts(args, uri), args.bundle, meanwhile=_warm_up(args))
-        return _assess_and_report(result.bundle, args, progress)
+    # A local connection opens while the flags are checked and the collector is imported.
+    preopen.start(uri, args.secure_xml)
+    try:
+        from hvaudit.collect import collect
+        from hvaudit.progress import Progress
+
+        args.bundle_out = args.bundle
+        _outputs(args, [_tree_of(uri), args.ssh_config, args.ca_file])
+        load_profile_early(args)
+        with Progress() as progress:
+            progress.phase(f"collecting from {'the demo' if args.demo else uri}")
+            result = collect(_collect_opts(args, uri), args.bundle, meanwhile=_warm_up(args))
+            preopen.discard()  # the collector took the connection, or failed before it could
+            return _assess_and_report(result.bundle, args, progress)
+    finally:
+        preopen.discard()  # a bad flag or a failed collection: a connection nobody took
 
 
 def _warm_up(args: argparse.Namespace) -> Callable[[], None]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hvaudit import preopen
 from hvaudit.bundle import BundleWriter, dump_json, safe_name, utc_now
 from hvaudit.errors import CollectionError, InputError, UsageError
 
@@ -99,8 +100,11 @@ class LibvirtCollector:
         self._check_node_file()
         if self.connecting is not None:
             self.connecting.set()
+        early = preopen.claim(self.target.uri, self.secure_xml)
         try:
-            if self.secure_xml:
+            if early is not None:
+                conn = early.wait()  # opened since the scan started (`hvaudit.preopen`)
+            elif self.secure_xml:
                 conn = libvirt.open(self.target.uri)
             else:
                 conn = libvirt.openReadOnly(self.target.uri)
