@@ -22,6 +22,7 @@ import stat
 import tarfile
 import tempfile
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,7 +59,17 @@ def redact_target(target: str) -> str:
 
 def utc_now() -> str:
     """The current UTC time in ISO 8601 with a Z suffix, to the second."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    global _last_now
+    second = int(time.time())
+    last = _last_now
+    if last[0] == second:  # formatted once per second (a collection stamps every artefact)
+        return last[1]
+    text = dt.datetime.fromtimestamp(second, dt.UTC).isoformat().replace("+00:00", "Z")
+    _last_now = (second, text)
+    return text
+
+
+_last_now: tuple[int, str] = (-1, "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,16 +115,19 @@ class Assessment:
 
     def failures_at_or_above(self, threshold: Severity) -> list[Result]:
         """Failed, unwaived results whose severity is at least `threshold`."""
+        # Per result: identities only (a scan has tens of thousands; `rank` is a property).
+        fail, gated = Status.FAIL, {s for s in Severity if s.rank >= threshold.rank}
         return [
             r
             for r in self.results
-            if r.status is Status.FAIL and r.waived is None and r.severity.rank >= threshold.rank
+            if r.outcome.status is fail and r.waived is None and r.severity in gated
         ]
 
     @property
     def has_errors(self) -> bool:
         """True when any unwaived result is an error (a check crashed, evidence not collected)."""
-        return any(r.status is Status.ERROR and r.waived is None for r in self.results)
+        error = Status.ERROR
+        return any(r.outcome.status is error and r.waived is None for r in self.results)
 
 
 def _sort_key(r: Result) -> tuple[str, str, str]:

@@ -54,6 +54,7 @@ from hvaudit.profile import Profile
 from hvaudit.report.json_report import (
     RESULTS_END,
     ResultEncoder,
+    SubjectKeys,
     groups_of,
     render_head,
     report_head,
@@ -241,6 +242,7 @@ def assess_json(
     order = sorted(range(len(jobs)), key=ids.__getitem__)  # HVA-000 first, as `assess` sorts
     encoder = ResultEncoder(deployment.artefact_digests, clean_json_utf8)
     keep: list[list[Result]] = []  # the encoder caches objects by identity: keep them alive
+    subjects: SubjectKeys = {}  # each subject's identity and label, for every check's groups
 
     def work(i: int, sink: Sink) -> CheckJson:
         job = jobs[i]
@@ -250,7 +252,8 @@ def assess_json(
         pieces: list[bytes] = []
         encoder.pieces(results, pieces)
         offset, length = sink.write(pieces)
-        return CheckJson(sink.fd, offset, length, len(results), tally, groups_of(results))
+        groups = groups_of(results, subjects)
+        return CheckJson(sink.fd, offset, length, len(results), tally, groups)
 
     parts, warnings, files = run_jobs(len(jobs), work, lanes)
     tally: Counter[tuple[str, Status, bool]] = Counter()

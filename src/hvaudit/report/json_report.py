@@ -290,19 +290,28 @@ def groups_summary(a: Assessment) -> list[dict[str, Any]]:
 _ACTED = (Status.FAIL, Status.MANUAL, Status.ERROR)
 
 
-def groups_of(results: list[Result]) -> list[dict[str, Any]]:
+_Ident = tuple[str, str, str | None, str | None]
+SubjectKeys = dict[int, tuple[Subject, _Ident, str]]
+"""Subjects seen by `groups_of`, by identity: each one's identity tuple and label (the Subject
+itself kept, so its identity is not reused while the cache lives)."""
+
+
+def groups_of(results: list[Result], seen: SubjectKeys | None = None) -> list[dict[str, Any]]:
     """`groups_summary` of these results. A group never spans checks, and the results are sorted
     by check: the groups of a whole assessment are those of each check's results, in turn.
 
     What `report.grouping.group_results` and its `Group` give (tests/test_lanes.py holds them
     equal), computed in one pass per result: a scan has tens of thousands, over a few thousand
-    subject objects (one per VM, shared), whose identity and label are worked out once each."""
-    acted = [r for r in results if r.outcome.status in _ACTED]
+    subject objects (one per VM, shared), whose identity and label are worked out once each
+    (in `seen`, which a caller that groups check after check passes to every call)."""
+    acted_statuses = _ACTED
+    acted = [r for r in results if r.outcome.status in acted_statuses]
     if len(acted) < GROUP_AT:
         return []
     members: dict[tuple[str, Status, bool, str], list[Result]] = {}
     for r in acted:
-        k = (r.check.id, r.outcome.status, r.waived is not None, r.outcome.subject.type)
+        o = r.outcome
+        k = (r.check.id, o.status, r.waived is not None, o.subject.type)
         rs = members.get(k)
         if rs is None:
             members[k] = [r]
@@ -312,29 +321,33 @@ def groups_of(results: list[Result]) -> list[dict[str, Any]]:
     if not grouped:
         return []
     # Subject objects are shared (one per VM): each one's identity and label, once.
-    known: dict[int, tuple[tuple[str, str, str | None, str | None], str]] = {}
-    keep: list[Subject] = []
+    known: SubjectKeys = {} if seen is None else seen
 
-    def ident_label(s: Subject) -> tuple[tuple[str, str, str | None, str | None], str]:
+    def ident_label(s: Subject) -> tuple[Subject, _Ident, str]:
         got = known.get(id(s))
         if got is None:
-            got = known[id(s)] = ((s.type, s.name, s.host, s.id), s.label)
-            keep.append(s)
+            got = known[id(s)] = (s, (s.type, s.name, s.host, s.id), s.label)
         return got
 
     pairs = {(k[0], k[3]) for k, _ in grouped}
-    distinct: dict[tuple[str, str], set[tuple[str, str, str | None, str | None]]] = {}
+    distinct: dict[tuple[str, str], set[_Ident]] = {}
     for r in results:
         s = r.outcome.subject
         pair = (r.check.id, s.type)
         if pair in pairs:
-            distinct.setdefault(pair, set()).add(ident_label(s)[0])
+            got = known.get(id(s)) or ident_label(s)
+            idents_of = distinct.get(pair)
+            if idents_of is None:
+                distinct[pair] = {got[1]}
+            else:
+                idents_of.add(got[1])
     out = []
     for (cid, status, waived, subject_type), rs in grouped:
         idents = set()
         labels: dict[str, None] = {}
         for r in rs:
-            ident, label = ident_label(r.outcome.subject)
+            s = r.outcome.subject
+            _, ident, label = known.get(id(s)) or ident_label(s)
             idents.add(ident)
             labels[label] = None
         n = len(idents)
@@ -405,7 +418,6 @@ class ResultEncoder(Generic[P]):
         self.tails: dict[tuple[int, str | None], P] = {}  # by the status's identity
         self.alive: list[object] = []  # what the identity caches refer to
         self.sep: P = finish(", ")
-        self.message: P = finish(', "message": ')
 
     def pieces(self, results: list[Result], out: list[P]) -> None:
         """Append the pieces of the results to `out`."""
@@ -422,29 +434,41 @@ class ResultEncoder(Generic[P]):
         tails = self.tails
         alive = self.alive
         sep = self.sep
-        message = self.message
         append = out.append
         first = True
+        # The previous result's check, status, severity and start: one check's results come
+        # together, so most results start as the one before.
+        last_check: object = None
+        last_status: object = None
+        last_severity: object = None
+        start = sep
         for r in results:
             o = r.outcome
             if first:
                 first = False
             else:
                 append(sep)
-            # by identity first (enum members hash in Python, ids in C), then by value
-            at = (id(r.check), id(o.status), id(r.severity))
-            start = start_at.get(at)
-            if start is None:
-                key = (r.check.id, o.status, r.severity)
-                start = starts.get(key)
-                if start is None:
-                    static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
-                    start = starts[key] = finish(
-                        f'{{{static}, "status": "{o.status.value}", "severity": '
-                        f'"{r.severity.value}", "subject": '
-                    )
-                start_at[at] = start
-                alive.append(r.check)
+            if (
+                r.check is not last_check
+                or o.status is not last_status
+                or (r.severity is not last_severity)
+            ):
+                last_check, last_status, last_severity = r.check, o.status, r.severity
+                # by identity first (enum members hash in Python, ids in C), then by value
+                at = (id(r.check), id(o.status), id(r.severity))
+                got = start_at.get(at)
+                if got is None:
+                    key = (r.check.id, o.status, r.severity)
+                    got = starts.get(key)
+                    if got is None:
+                        static = dumps(_static(r.check), ensure_ascii=False)[1:-1]
+                        got = starts[key] = finish(
+                            f'{{{static}, "status": "{o.status.value}", "severity": '
+                            f'"{r.severity.value}", "subject": '
+                        )
+                    start_at[at] = got
+                    alive.append(r.check)
+                start = got
             append(start)
             # by identity first (one shared Subject per VM: `vm_subject`), then by value
             subject = subject_at.get(id(o.subject))
@@ -457,8 +481,7 @@ class ResultEncoder(Generic[P]):
                 subject_at[id(o.subject)] = subject
                 alive.append(o.subject)
             append(subject)
-            append(message)
-            append(finish(f'{enc(o.message)}, "evidence": '))
+            append(finish(f', "message": {enc(o.message)}, "evidence": '))
             sources = o.evidence
             if len(sources) == 1:
                 ev = one_source_at.get(id(sources[0]))
