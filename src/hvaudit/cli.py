@@ -483,12 +483,12 @@ def _color(args: argparse.Namespace) -> bool:
 
 
 def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: bool) -> str:
+    """One report as text (each format's renderer imported only when it is asked for)."""
     from hvaudit.checks.base import Severity
-    from hvaudit.report import formats
-    from hvaudit.report.json_report import render_json
-    from hvaudit.report.terminal import render_terminal
 
     if fmt == "terminal":
+        from hvaudit.report.terminal import render_terminal
+
         return render_terminal(
             assessment,
             color=tty and _color(args),
@@ -497,22 +497,36 @@ def _render(fmt: str, assessment: Assessment, args: argparse.Namespace, *, tty: 
             summary=args.summary,
             only_reported=bool(args.check or args.skip_check or args.severity or args.subject),
         )
-    from hvaudit.report.html import render_html
-    from hvaudit.report.oscal import render_oscal
     from hvaudit.textsafe import clean_json
 
-    renderers = {
-        "json": render_json,
-        "html": render_html,
-        "oscal": render_oscal,
+    text = _renderer(fmt)(assessment)
+    # the output layer of the JSON formats: what JSON may carry raw but a terminal must not get
+    return clean_json(text) if fmt in ("json", "sarif", "oscal") else text
+
+
+def _renderer(fmt: str) -> Callable[[Assessment], str]:
+    """The renderer of a format other than the terminal's."""
+    if fmt == "json":
+        from hvaudit.report.json_report import render_json
+
+        return render_json
+    if fmt == "html":
+        from hvaudit.report.html import render_html
+
+        return render_html
+    if fmt == "oscal":
+        from hvaudit.report.oscal import render_oscal
+
+        return render_oscal
+    from hvaudit.report import formats
+
+    renderers: dict[str, Callable[[Assessment], str]] = {
         "junit": formats.render_junit,
         "sarif": formats.render_sarif,
         "csv": formats.render_csv,
         "markdown": formats.render_markdown,
     }
-    text = renderers[fmt](assessment)
-    # the output layer of the JSON formats: what JSON may carry raw but a terminal must not get
-    return clean_json(text) if fmt in ("json", "sarif", "oscal") else text
+    return renderers[fmt]
 
 
 def _report_width(args: argparse.Namespace, *, tty: bool) -> int:
@@ -572,14 +586,17 @@ def _assess_and_report(
     from hvaudit.parse import build_deployment
     from hvaudit.profile import load_profile
     from hvaudit.progress import Progress
-    from hvaudit.waivers import apply_attestations, apply_waivers, load_attestations, load_waivers
 
     profile = load_profile(args.profile)
     reports = _reports(args)
     today = _as_of(args)
     selection = _selection(args)
-    waivers = load_waivers(args.waivers) if args.waivers else []
-    attestations = load_attestations(args.attestations) if args.attestations else []
+    waivers, attestations = [], []
+    if args.waivers or args.attestations:  # the module imports every check's metadata
+        from hvaudit.waivers import load_attestations, load_waivers
+
+        waivers = load_waivers(args.waivers) if args.waivers else []
+        attestations = load_attestations(args.attestations) if args.attestations else []
     with progress or Progress() as shown:
         shown.phase(f"assessing {len(bundle.manifest.get('artefacts', []))} artefact(s)")
         deployment, problems = build_deployment(bundle)
@@ -591,8 +608,11 @@ def _assess_and_report(
             scan = assess_json(deployment, problems, profile, lanes)
         else:
             assessment = assess(deployment, problems, profile)
-            apply_attestations(assessment, attestations, today)
-            apply_waivers(assessment, waivers, today)
+            if waivers or attestations:
+                from hvaudit.waivers import apply_attestations, apply_waivers
+
+                apply_attestations(assessment, attestations, today)
+                apply_waivers(assessment, waivers, today)
             selection.apply(assessment)
     if lanes > 1:
         return _report_json_scan(scan, outputs, args, bundle)
@@ -747,14 +767,17 @@ def _warm_up(args: argparse.Namespace) -> Callable[[], None]:
         import hvaudit.engine
         import hvaudit.parse
         import hvaudit.selection
-        import hvaudit.waivers
 
-        if any(fmt != "terminal" for fmt in (args.format, *(f for f, _ in _reports(args)))):
-            import hvaudit.report.formats
-            import hvaudit.report.html
-            import hvaudit.report.json_report
-            import hvaudit.report.oscal
-        import hvaudit.report.terminal  # noqa: F401
+        for fmt in {args.format, *(f for f, _ in _reports(args))}:
+            if fmt == "terminal":
+                import hvaudit.report.terminal
+            elif fmt == "json":
+                import hvaudit.lanes
+                import hvaudit.report.json_report
+            else:
+                _renderer(fmt)
+        if args.waivers or args.attestations:
+            import hvaudit.waivers  # noqa: F401
 
     return imports
 
