@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from hvaudit.bundle import utc_now
 from hvaudit.catalog import EDITIONS
@@ -255,14 +257,33 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
             )
             for h in ctx.deployment.hosts
         ]
-    results = []
+    results: list[Result] = []
     question = meta.question
+    manual = Status.MANUAL
+    set_check, set_outcome, set_severity, set_waived, set_attested = _RESULT_SETTERS
+    new = object.__new__
+    append = results.append
     for o in outcomes:
-        if question and o.status is Status.MANUAL and o.question is None:
+        if question and o.status is manual and o.question is None:
             o = Outcome(o.subject, o.status, o.message, o.evidence, question)
-        results.append(Result(meta, o, severity))
+        # `Result(meta, o, severity)`, its slots filled directly (the frozen dataclass's
+        # `__init__` costs about 1 us a result, and a scan of 1,000 VMs has 26,000)
+        r = new(Result)
+        set_check(r, meta)
+        set_outcome(r, o)
+        set_severity(r, severity)
+        set_waived(r, None)
+        set_attested(r, None)
+        append(r)
     results.sort(key=_sort_key)
     return results
+
+
+_RESULT_SETTERS: tuple[Callable[[Result, Any], None], ...] = tuple(
+    vars(Result)[f.name].__set__ for f in dataclasses.fields(Result)
+)
+"""The slot descriptors' setters of Result's fields, in order (a field added to Result makes
+`run_check`'s unpacking fail loudly instead of leaving a slot unset)."""
 
 
 def evidence_results(deployment: Deployment, problems: list[ParseProblem]) -> list[Result]:

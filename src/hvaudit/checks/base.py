@@ -21,6 +21,7 @@ rationale; outcomes are immutable values. A check does no IO and reads no global
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -328,27 +329,53 @@ def check(
 
 # Outcome helpers: checks read as sentences.
 
+_SETTERS: tuple[Callable[[Outcome, Any], None], ...] = tuple(
+    vars(Outcome)[f.name].__set__ for f in dataclasses.fields(Outcome)
+)
+"""The slot descriptors' setters of Outcome's fields, in order (a field added to Outcome makes
+`_outcome`'s unpacking fail loudly instead of leaving a slot unset)."""
+
+
+def _outcome(
+    subject: Subject,
+    status: Status,
+    message: str,
+    evidence: tuple[Source, ...],
+    question: str | None = None,
+) -> Outcome:
+    """`Outcome(subject, status, message, evidence, question)`, its slots filled directly: the
+    frozen dataclass's `__init__` sets each field through `object.__setattr__` (about 1.3 us an
+    outcome; a scan of 1,000 VMs makes 26,000). The same value in every respect."""
+    o = object.__new__(Outcome)
+    set_subject, set_status, set_message, set_evidence, set_question = _SETTERS
+    set_subject(o, subject)
+    set_status(o, status)
+    set_message(o, message)
+    set_evidence(o, evidence)
+    set_question(o, question)
+    return o
+
 
 def passed(subject: Subject, message: str, *evidence: Source) -> Outcome:
     """The subject meets the check."""
-    return Outcome(subject, Status.PASS, message, tuple(evidence))
+    return _outcome(subject, Status.PASS, message, evidence)
 
 
 def failed(subject: Subject, message: str, *evidence: Source) -> Outcome:
     """The subject does not meet the check."""
-    return Outcome(subject, Status.FAIL, message, tuple(evidence))
+    return _outcome(subject, Status.FAIL, message, evidence)
 
 
 def manual(
     subject: Subject, message: str, *evidence: Source, question: str | None = None
 ) -> Outcome:
     """A person must decide."""
-    return Outcome(subject, Status.MANUAL, message, tuple(evidence), question)
+    return _outcome(subject, Status.MANUAL, message, evidence, question)
 
 
 def not_applicable(subject: Subject, reason: str, *evidence: Source) -> Outcome:
     """The check does not apply to this subject."""
-    return Outcome(subject, Status.NOT_APPLICABLE, reason, tuple(evidence))
+    return _outcome(subject, Status.NOT_APPLICABLE, reason, evidence)
 
 
 def confirm_question(subject: Subject, what: str) -> str:
