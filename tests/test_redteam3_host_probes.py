@@ -2211,3 +2211,26 @@ def test_dnf_without_excludes_passes(host_scan) -> None:
     a = host_scan(dict(RHEL_DNF, **{"/etc/dnf/dnf.conf": "[main]\ngpgcheck=1\n"}))
     status, msg = verdict(a, "HVA-180")
     assert status == "pass", msg
+
+
+# --- HVA-160: root denied by DenyUsers (debatable false fail) --------------------------------------
+
+
+@xfail(
+    "H59 (debatable): `DenyUsers root` refuses every root login whatever PermitRootLogin says; HVA-160 fails the host on PermitRootLogin alone"
+)
+def test_deny_users_root_denies_root_login(host_scan) -> None:
+    """sshd_config(5) DenyUsers: "Login is disallowed for user names that match one of the
+    patterns" (auth.c allowed_user() refuses the account before any authentication method
+    runs). `sshd -T` shows `denyusers root` and Debian's default `permitrootlogin
+    without-password`: no method logs root in, which is what the check's title asks ("SSH
+    denies root login"). hvaudit fails "PermitRootLogin without-password". Right: pass naming
+    DenyUsers. Debatable: CIS-style policies require the PermitRootLogin keyword itself, so a
+    site may want the fail; the technical verdict is pass."""
+    eff = HARDENED_HOST["sshd-effective"][0].replace(
+        "permitrootlogin no\n", "permitrootlogin without-password\ndenyusers root\n"
+    )
+    a = host_scan({"sshd-effective": (eff, 0)})
+    status, msg = verdict(a, "HVA-160")
+    assert status == "pass", msg
+    assert "denyusers" in msg.lower(), msg
