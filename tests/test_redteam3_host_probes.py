@@ -2234,3 +2234,30 @@ def test_deny_users_root_denies_root_login(host_scan) -> None:
     status, msg = verdict(a, "HVA-160")
     assert status == "pass", msg
     assert "denyusers" in msg.lower(), msg
+
+
+# --- HVA-132: polkit answers YES to everyone ---------------------------------------------------------
+
+
+@xfail(
+    "H60: auth_unix_rw = polkit passes HVA-132, but a polkit rule returning YES for org.libvirt.unix.manage with no subject test authorizes every local user"
+)
+def test_polkit_rule_authorizes_every_local_user(host_scan) -> None:
+    """libvirt docs/auth.rst (UNIX socket permissions, polkit): with auth_unix_rw = "polkit"
+    the daemon asks polkit for org.libvirt.unix.manage; polkit(8): the first rule that returns
+    a result decides, `polkit.Result.YES` meaning "the subject is authorized" without
+    authentication. The rule below answers YES for that action whatever the subject (no
+    isInGroup / user test), a common copy-paste shortcut: every local account (a compromised
+    service user included) gets the read-write socket, the root-equivalent API (daemons.rst:
+    "equivalent to having a root shell"). hvaudit passes "auth_unix_rw = polkit". Right: fail
+    naming the rule's file, as for unix_sock_rw_perms 0777 with auth none."""
+    rule = (
+        "/etc/polkit-1/rules.d/10-libvirt-all.rules:polkit.addRule(function(action, subject) {\n"
+        '/etc/polkit-1/rules.d/10-libvirt-all.rules:  if (action.id == "org.libvirt.unix.manage")\n'
+        "/etc/polkit-1/rules.d/10-libvirt-all.rules:    return polkit.Result.YES;\n"
+        "/etc/polkit-1/rules.d/10-libvirt-all.rules:});\n"
+    )
+    a = host_scan({"polkit-rules": (rule + HARDENED_HOST["polkit-rules"][0], 0)})
+    status, msg = verdict(a, "HVA-132")
+    assert status == "fail", msg
+    assert "10-libvirt-all" in msg, msg
