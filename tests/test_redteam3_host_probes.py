@@ -2261,3 +2261,33 @@ def test_polkit_rule_authorizes_every_local_user(host_scan) -> None:
     status, msg = verdict(a, "HVA-132")
     assert status == "fail", msg
     assert "10-libvirt-all" in msg, msg
+
+
+# --- HVA-200: a filtered stop before the forwarding action ------------------------------------------
+
+
+@xfail(
+    "H61: a `stop` (or legacy `~`) under a filter that takes libvirt's messages, placed before the forwarding action, discards them; HVA-200 passes (H8 with a filter)"
+)
+@pytest.mark.parametrize(
+    ("line", "right"),
+    [
+        ("daemon.* stop", "fail"),
+        ("daemon.* ~", "fail"),
+        ('if $programname startswith "libvirt" then stop', "manual"),
+        (':programname, startswith, "libvirt" stop', "manual"),
+    ],
+    ids=["selector-stop", "selector-tilde", "expression-stop", "property-stop"],
+)
+def test_filtered_stop_before_forwarding(host_scan, line: str, right: str) -> None:
+    """rsyslog "Basic Structure" / "Actions" (confirmed with `search` for H8): `stop` (legacy
+    `~`) discards the message, and statements run in configuration order, so a stop in
+    10-quiet.conf runs before 50-remote.conf's omfwd. `daemon.* stop` drops every message of
+    the daemon facility, which libvirt's daemons log to: none reaches the log server. Right:
+    fail for a selector (hvaudit evaluates selectors, `selects`); for an expression or
+    property filter (program name), the filter hvaudit keeps as text decides: manual naming
+    it, never a plain pass."""
+    pre = f"/etc/rsyslog.d/10-quiet.conf:{line}\n"
+    a = host_scan({"rsyslog-config": (pre + HARDENED_HOST["rsyslog-config"][0], 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == right, msg
