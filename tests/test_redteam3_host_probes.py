@@ -2291,3 +2291,32 @@ def test_filtered_stop_before_forwarding(host_scan, line: str, right: str) -> No
     a = host_scan({"rsyslog-config": (pre + HARDENED_HOST["rsyslog-config"][0], 0)})
     status, msg = verdict(a, "HVA-200")
     assert status == right, msg
+
+
+# --- a second sshd binary with its own compiled-in configuration ------------------------------------
+
+
+@xfail(
+    "H62: a second sshd (/usr/local/sbin/sshd, a source build) reads its compiled-in /usr/local/etc/sshd_config; hvaudit judges the distribution's /etc/ssh/sshd_config for it"
+)
+def test_second_sshd_binary_reads_another_default_config(host_scan) -> None:
+    """sshd(8): without -f it reads its compiled-in configuration file; OpenSSH's pathnames.h
+    builds that path from the configure-time sysconfdir, whose autoconf default is
+    PREFIX/etc with PREFIX /usr/local (distribution and LFS builds pass --sysconfdir=/etc/ssh;
+    Cygwin's ssh-config script still migrates the old /usr/local/etc files; both found with
+    `search`). A source build of OpenSSH installed beside the distribution's (HPN-SSH, a newer
+    release) runs as `/usr/local/sbin/sshd -D -p 2222` and listens on 0.0.0.0:2222 with
+    /usr/local/etc/sshd_config, which nothing read: `sshd -T` ran the distribution's
+    /usr/sbin/sshd. hvaudit applies that binary's settings (PermitRootLogin no ...) to both
+    and passes. Right: manual naming /usr/local/sbin/sshd, as for an sshd started with -f."""
+    procs = PROCS + (
+        "  805 root     sshd: /usr/local/sbin/sshd -D -p 2222 [listener] 0 of 10-100 startups\n"
+    )
+    listen = HARDENED_HOST["listeners"][0] + (
+        "tcp   LISTEN 0      128        0.0.0.0:2222        0.0.0.0:*    "
+        'users:(("sshd",pid=805,fd=3))\n'
+    )
+    a = host_scan({"processes": (procs, 0), "listeners": (listen, 0)})
+    status, msg = verdict(a, "HVA-160")
+    assert status == "manual", msg
+    assert "/usr/local/sbin/sshd" in msg, msg
