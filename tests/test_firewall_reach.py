@@ -124,6 +124,8 @@ def test_a_set_of_another_table_is_not_this_tables_set(host_scan) -> None:
         ),
         ("-A INPUT ! -s 10.0.0.0/8 -j DROP\n-A INPUT -p icmp -j ACCEPT\n", "pass"),
         ("-A INPUT -i lo -j ACCEPT\n-A INPUT -p udp -j DROP\n", "pass"),
+        ("-A INPUT -s 0.0.0.0/1 -j ACCEPT\n-A INPUT -s 128.0.0.0/2 -j ACCEPT\n", "pass"),
+        ("-A INPUT -s 0.0.0.0/1 -j ACCEPT\n-A INPUT -s 128.0.0.0/1 -j ACCEPT\n", "fail"),
     ],
     ids=[
         "every-tcp-port",
@@ -132,6 +134,8 @@ def test_a_set_of_another_table_is_not_this_tables_set(host_scan) -> None:
         "ssh-port",
         "drop-outside",
         "udp-drop",
+        "three-quarters",
+        "both-halves",
     ],
 )
 def test_iptables_rules_by_reach(host_scan, rules: str, status: str) -> None:

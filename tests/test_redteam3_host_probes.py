@@ -520,9 +520,6 @@ def test_spectre_v2_with_bhi_vulnerable(host_scan) -> None:
     assert "spectre_v2" in msg, msg
 
 
-@xfail(
-    "H55: srso `Mitigation: safe RET, no microcode` (kernels before the rewording) is what later kernels report as `Vulnerable: Safe RET, no microcode`; HVA-181 passes it"
-)
 def test_srso_safe_ret_without_microcode(host_scan) -> None:
     """AMD SRSO (Documentation/admin-guide/hw-vuln/srso.rst): without the IBPB-extending
     microcode an IBPB does not flush the branch type predictions, so "Safe RET" protects the
@@ -2146,9 +2143,6 @@ def test_blanket_domain_grant_beside_a_per_vm_rule(host_scan) -> None:
     assert "70-ops" in msg, msg
 
 
-@xfail(
-    "H57: HVA-190 weighs each address match alone; 0.0.0.0/1 and 128.0.0.0/1 together (one set, or two rules) are every IPv4 source"
-)
 @pytest.mark.parametrize("spelling", ["nft set of two halves", "iptables two rules"])
 def test_accept_from_both_halves_of_the_address_space(host_scan, spelling: str) -> None:
     """0.0.0.0/1 holds 0.0.0.0-127.255.255.255 and 128.0.0.0/1 the rest: together every IPv4

@@ -1367,10 +1367,6 @@ def test_next_start_of_one_vm_beside_the_others_still_running(
     assert "resv_a" in msg
 
 
-@xfail(
-    "R37: in R13's next-start deployment a redefined running VM counts as not running (the "
-    "persistent XML has no id), so HVA-060 leaves out the memory it will start with"
-)
 def test_next_start_memory_of_a_running_vm_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

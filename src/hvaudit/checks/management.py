@@ -1306,6 +1306,12 @@ def _part_vulnerable(line: str) -> bool:
     Vulnerable" (branch history cleared nowhere: bugs.c spectre_bhi_state) or "PBRSB-eIBRS:
     Vulnerable". "BHI: Vulnerable, KVM: SW loop" is spectre_bhi=vmexit: the history is cleared
     on every VM exit, the path from a guest into the host, so it counts as mitigated here."""
+    if ", no microcode" in line.lower():
+        # spec_rstack_overflow "Mitigation: safe RET, no microcode" (older kernels; later ones
+        # print "Vulnerable: Safe RET, no microcode"): without the microcode's IBPB extension
+        # branch type predictions survive between guests (both wordings in real lscpu output,
+        # read with `find_string`)
+        return True
     for part in line.split(";")[1:]:
         value = part.partition(":")[2].strip().lower()
         if value.startswith("vulnerable") and "kvm: sw loop" not in value:

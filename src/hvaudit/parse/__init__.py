@@ -325,6 +325,9 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             problems.append(ParseProblem("vm", vm.name, nb, str(exc)))
             continue
         if twin.uuid == vm.uuid and twin.name == vm.name:
+            # the inactive XML has no id (formatdomain: "Inactive machines have no id value"),
+            # but the VM it describes is one that runs: it runs again from it
+            twin.running = vm.running
             if not _same_definition(vm, twin):
                 dep.next_boot[vm.uuid] = twin
         else:

@@ -1395,6 +1395,39 @@ def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
     return [right]
 
 
+def _networks(values: list[Any], version: str) -> list[Any] | None:
+    """The address blocks of literal prefixes, ranges and addresses of the IP version (set
+    elements may wrap them in {"elem": {"val": ...}}), or None when any value is something else."""
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, dict) and isinstance(value.get("elem"), dict):
+            value = value["elem"].get("val")
+        try:
+            if isinstance(value, str):
+                out.append(ipaddress.ip_network(value, strict=False))
+            elif isinstance(value, dict) and isinstance(value.get("prefix"), dict):
+                pre = value["prefix"]
+                out.append(
+                    ipaddress.ip_network(f"{pre.get('addr')}/{pre.get('len')}", strict=False)
+                )
+            elif isinstance(value, dict) and isinstance(value.get("range"), list):
+                lo, hi = (ipaddress.ip_address(str(x)) for x in value["range"])
+                out.extend(ipaddress.summarize_address_range(lo, hi))
+            else:
+                return None
+        except (ValueError, TypeError):
+            return None
+    want = 4 if version == "IPv4" else 6
+    return [n for n in out if n.version == want]
+
+
+def _cover_all(blocks: list[Any], version: str) -> bool:
+    """Do the address blocks together hold every address of the IP version (0.0.0.0/1 and
+    128.0.0.0/1 do)?"""
+    every = ipaddress.ip_network("0.0.0.0/0" if version == "IPv4" else "::/0")
+    return list(ipaddress.collapse_addresses(blocks)) == [every] if blocks else False
+
+
 def _nft_every_address(value: Any, version: str) -> bool:
     """A prefix of length 0 or the range of every address of the IP version (a set element may
     wrap it in {"elem": {"val": ...}})."""
@@ -1463,7 +1496,10 @@ def _nft_reach(match: Any, version: str, sets: Mapping[str, list[Any]]) -> int:
     addresses = _nft_values(right, sets)
     if addresses is None:
         return _NARROW
-    return _ALL if any(_nft_every_address(v, version) for v in addresses) else _NARROW
+    if any(_nft_every_address(v, version) for v in addresses):
+        return _ALL
+    blocks = _networks(addresses, version)
+    return _ALL if blocks is not None and _cover_all(blocks, version) else _NARROW
 
 
 def _nft_verdict(
@@ -1490,6 +1526,29 @@ def _nft_verdict(
     return verdict, reach
 
 
+def _nft_source_accept(
+    rule: dict[str, Any], version: str, sets: Mapping[str, list[Any]]
+) -> list[Any] | None:
+    """The source blocks of a rule that accepts on one `ip saddr` / `ip6 saddr` match of
+    literal addresses and nothing else, or None."""
+    exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
+    matches = [e["match"] for e in exprs if "match" in e]
+    if len(matches) != 1 or not any("accept" in e for e in exprs):
+        return None
+    if any(next(iter(e)) not in ("match", "accept", *_NFT_NEUTRAL) for e in exprs):
+        return None
+    m = matches[0]
+    left = m.get("left") if isinstance(m, dict) else None
+    payload = left.get("payload") if isinstance(left, dict) else None
+    proto = _NFT_WHOLE_FAMILY[version][0]
+    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
+        return None
+    if payload.get("field") != "saddr" or m.get("op", "==") not in ("==", "in"):
+        return None
+    values = _nft_values(m.get("right"), sets)
+    return _networks(values, version) if values is not None else None
+
+
 def _nft_chain_outcome(
     chain: tuple[str, str, str],
     rules: dict[tuple[str, str, str], list[dict[str, Any]]],
@@ -1502,9 +1561,18 @@ def _nft_chain_outcome(
     decides only when it accepts: it opens that share of the host whatever comes after, while
     its drop leaves the rest to the rules below."""
     named = {n: e for (f, t, n), e in (sets or {}).items() if (f, t) == chain[:2]}
+    accepted: list[Any] = []  # sources accepted so far by rules that match on nothing else
     for rule in rules.get(chain, []):
         verdict, reach = _nft_verdict(rule, version, named)
         if verdict is None:
+            blocks = _nft_source_accept(rule, version, named)
+            if blocks:
+                accepted += blocks
+                if _cover_all(accepted, version):
+                    return "accept", (
+                        f"{' '.join(chain)} rules up to handle {rule.get('handle')} accept "
+                        f"sources that together cover every {version} address"
+                    )
             continue
         where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
         if reach == _BROAD:
@@ -1604,6 +1672,7 @@ def _iptables_policy(text: str) -> tuple[str, str]:
     for line in text.splitlines():
         if line.startswith("-P INPUT") and line.split()[-1] in ("DROP", "REJECT"):
             policy, where = "drop", "policy DROP"
+    accepted: list[Any] = []
     for line in text.splitlines():
         if not line.startswith("-A INPUT "):
             continue
@@ -1614,6 +1683,19 @@ def _iptables_policy(text: str) -> tuple[str, str]:
         if len(words) < 2 or words[-2] not in ("-j", "--jump"):
             continue
         target, reach = words[-1], _iptables_reach(words[:-2])
+        conds = words[:-2]
+        if target == "ACCEPT" and len(conds) == 2 and conds[0] in ("-s", "--source"):
+            try:
+                accepted += [ipaddress.ip_network(x, strict=False) for x in conds[1].split(",")]
+            except ValueError:
+                pass
+            else:
+                version = "IPv4" if accepted[-1].version == 4 else "IPv6"
+                if _cover_all([n for n in accepted if n.version == accepted[-1].version], version):
+                    return (
+                        "accept",
+                        f"{line.strip()} (with the rules before it, accepts every source)",
+                    )
         if target == "ACCEPT" and reach != _NARROW:
             what = (
                 "first unconditional rule"

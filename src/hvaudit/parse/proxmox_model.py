@@ -673,7 +673,7 @@ def _add_node(
         if cfg.pending:
             later = _vm(_with_pending(cfg), vm_entry.path, hostname, px, run)
             dep.next_boot[vm.uuid] = dataclasses.replace(
-                later, name=vm.name, uuid=vm.uuid, running=False
+                later, name=vm.name, uuid=vm.uuid, running=vm.running
             )
     ct_dir = vm_dir.replace("/qemu-server/", "/lxc/")
     for ct_entry in bundle.under(ct_dir):
