@@ -6,6 +6,7 @@ engine reports as an `error` result on the subject it belongs to.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
