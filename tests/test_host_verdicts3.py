@@ -277,3 +277,100 @@ def test_rsyslog_filters_that_settle_the_verdict(
     a = host_scan({"rsyslog-config": _rsyslog(*lines, legacy=legacy)})
     assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
     assert message in messages(a, "HVA-200")["hv1"]
+
+
+# --- HVA-042: swtpm's account when qemu.conf names none; ids spelled other ways -------------------
+
+QEMU_CONF = HARDENED_HOST["/etc/libvirt/qemu.conf"]
+VTPM = "<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>"
+NO_TSS_PASSWD = "".join(
+    ln + "\n" for ln in HARDENED_HOST["/etc/passwd"].splitlines() if not ln.startswith("tss:")
+)
+NO_TSS_GROUP = "".join(
+    ln + "\n" for ln in HARDENED_HOST["/etc/group"].splitlines() if not ln.startswith("tss:")
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "conf", "message"),
+    [
+        (
+            {"/etc/passwd": NO_TSS_PASSWD},
+            "",
+            "qemu.conf leaves swtpm_user unset and /etc/passwd has no tss account (libvirt then "
+            "falls back to root): the TPM emulator of VM(s) vtpm runs as root",
+        ),
+        (
+            {"/etc/group": NO_TSS_GROUP},
+            "",
+            "qemu.conf leaves swtpm_group unset and /etc/group has no tss group (libvirt then "
+            "falls back to root): the TPM emulator of VM(s) vtpm runs as root",
+        ),
+        (
+            {"/etc/passwd": NO_TSS_PASSWD},
+            'swtpm_group = "tss"\n',
+            "qemu.conf leaves swtpm_user unset and /etc/passwd has no tss account",
+        ),
+        ({}, 'swtpm_user = "+00"\n', "qemu.conf sets swtpm_user = +00: the TPM emulator"),
+        (
+            {"/etc/passwd": HARDENED_HOST["/etc/passwd"] + "toor:x:0:0::/root:/bin/bash\n"},
+            'swtpm_user = "toor"\n',
+            "qemu.conf sets swtpm_user = toor: the TPM emulator of VM(s) vtpm runs as root",
+        ),
+    ],
+    ids=["no-tss-user", "no-tss-group", "group-set-user-not", "plus-00", "uid0-name"],
+)
+def test_swtpm_runs_as_root(host_scan, files: dict[str, str], conf: str, message: str) -> None:
+    """src/qemu/qemu_conf.c virQEMUDriverConfigNew: swtpm_user defaults to tss and "fall[s]
+    back to root" when no tss account exists (likewise the group); qemu.conf's swtpm_user is read
+    with virGetUserID (name first, "+N" a number)."""
+    a = host_scan(
+        {"/etc/libvirt/qemu.conf": QEMU_CONF + conf, **files},
+        domains=[domain_xml("vtpm", body=VTPM), domain_xml("plain")],
+    )
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
+    assert message in messages(a, "HVA-042")["hv1"]
+
+
+def test_swtpm_default_account_present_or_no_vtpm(host_scan) -> None:
+    """With tss in passwd and group the default is not root; without a vTPM VM no swtpm runs."""
+    a = host_scan({}, domains=[domain_xml("vtpm", body=VTPM)])
+    assert outcomes(a, "HVA-042") == {"hv1": "pass"}, messages(a, "HVA-042")
+    b = host_scan({"/etc/passwd": NO_TSS_PASSWD, "/etc/group": NO_TSS_GROUP})
+    assert outcomes(b, "HVA-042") == {"hv1": "pass"}, messages(b, "HVA-042")
+
+
+@pytest.mark.parametrize(
+    ("conf", "files", "message"),
+    [
+        ('user = "+00"\n', {}, "qemu.conf sets user = +00: uid 0, QEMU runs as root"),
+        (
+            'group = "wheel0"\n',
+            {"/etc/group": HARDENED_HOST["/etc/group"] + "wheel0:x:0:\n"},
+            "qemu.conf sets group = wheel0 (gid 0 in /etc/group): QEMU runs in group root",
+        ),
+        ('group = "+000"\n', {}, "qemu.conf sets group = +000: QEMU runs in group root"),
+        (
+            "",
+            {
+                "/etc/group": HARDENED_HOST["/etc/group"].replace(
+                    "root:x:0:", "root:x:0:x,libvirt-qemu"
+                )
+            },
+            "QEMU's user libvirt-qemu is a member of group root in /etc/group",
+        ),
+    ],
+    ids=["user-plus-00", "group-name-gid-0", "group-plus-000", "member-of-root"],
+)
+def test_qemu_ids_libvirt_reads_as_zero(
+    host_scan, conf: str, files: dict[str, str], message: str
+) -> None:
+    """virGetUserID / virGetGroupID (src/util/virutil.c) and virGetGroupList (getgrouplist:
+    every group /etc/group lists the account in)."""
+    base = QEMU_CONF
+    for key in ("user", "group"):
+        if conf.startswith(key + " "):
+            base = "\n".join(ln for ln in base.splitlines() if not ln.startswith(key + " ")) + "\n"
+    a = host_scan({"/etc/libvirt/qemu.conf": base + conf, **files})
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
+    assert message in messages(a, "HVA-042")["hv1"]

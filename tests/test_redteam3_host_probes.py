@@ -352,9 +352,6 @@ def test_virtsecretd_socket_without_authorization(host_scan) -> None:
 QEMU_CONF = HARDENED_HOST["/etc/libvirt/qemu.conf"]
 
 
-@xfail(
-    "H10: HVA-042 compares qemu.conf group with 'root'/'0'/'+0' only; a group name /etc/group gives gid 0 is group root"
-)
 @pytest.mark.parametrize(
     ("group", "etc_group"),
     [
@@ -384,9 +381,6 @@ def test_qemu_group_root_by_another_spelling(host_scan, group: str, etc_group: s
     assert group in msg, msg
 
 
-@xfail(
-    "H11: HVA-042 ignores the QEMU user's supplementary groups; libvirt starts QEMU with every group /etc/group lists it in"
-)
 def test_qemu_user_member_of_group_root(host_scan) -> None:
     """libvirt src/util/virutil.c virGetGroupList (same file): the groups a child runs with are
     getgrouplist(user, primary), i.e. every group /etc/group lists the account in, and

@@ -481,6 +481,8 @@ class Account:
     uid: int
     shell: str
     interactive: bool
+    gid: int | None = None
+    """The primary group (passwd's fourth field)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -616,6 +618,8 @@ class HostFacts:
     """Security monitoring or introspection tools found running or installed."""
     kvm_modules: Fact[tuple[str, ...]] = field(default_factory=_na)
     """KVM kernel modules present (kvm, kvm_intel, kvm_amd, kvm_pvm, ...), loaded or built in."""
+    groups: Fact[dict[str, tuple[int, tuple[str, ...]]]] = field(default_factory=_na)
+    """Local group (/etc/group) -> (gid, the accounts it lists as members)."""
     selinux_enforcing: Fact[bool | None] = field(default_factory=_na)
     """SELinux enforcing (True), permissive (False), or not active (None)."""
     selinux_permissive: Fact[tuple[tuple[str, ...], bool]] = field(default_factory=_na)

@@ -72,6 +72,32 @@ UNCONFINED_TYPES = ("unconfined_t", "unconfined_service_t", "spc_t", "kernel_t",
 ROOT_IDS = ("0", "+0", "root")
 
 
+def _zero_id(value: object, ids: dict[str, int] | None) -> str | None:
+    """How a qemu.conf user or group value resolves to id 0, "number" or "name", else None.
+    libvirt src/util/virutil.c virGetUserID / virGetGroupID: "parse `group` first as a group
+    name and then as a group id. However if `group` contains a leading '+', the rest of the
+    string is always parsed as a guid" (virStrToLong_ui, base 10: "+00" is 0); the name is
+    looked up with getpwnam_r / getgrnam_r (`ids`: the passwd or group file's name -> id)."""
+    text = str(value).strip()
+    if text.startswith("+"):
+        return "number" if text[1:].isdigit() and int(text[1:]) == 0 else None
+    if ids is not None and text in ids:
+        return "name" if ids[text] == 0 else None
+    if text == "root":
+        return "name"
+    return "number" if text.isdigit() and int(text) == 0 else None
+
+
+def _uids(h: Host) -> dict[str, int] | None:
+    accts = h.facts.accounts
+    return {a.name: a.uid for a in accts.get()} if accts.known else None
+
+
+def _gids(h: Host) -> dict[str, int] | None:
+    groups = h.facts.groups
+    return {name: gid for name, (gid, _) in groups.get().items()} if groups.known else None
+
+
 def _uid0_name(h: Host, user: object) -> Source | None:
     """The passwd evidence when qemu.conf's `user` names an account with uid 0 under another
     name: libvirt resolves a name through the passwd database (virGetUserID), so such an account
@@ -82,6 +108,56 @@ def _uid0_name(h: Host, user: object) -> Source | None:
         if acct.name == str(user) and acct.uid == 0:
             return h.facts.accounts.sources[0] if h.facts.accounts.sources else Source("")
     return None
+
+
+def _root_group_member(h: Host, user: object) -> tuple[str, tuple[Source, ...]] | None:
+    """QEMU's account (qemu.conf `user`, or the owner of a running QEMU process) listed as a
+    member of a gid-0 group: libvirt runs QEMU with the supplementary groups getgrouplist(3)
+    gives that account (src/util/virutil.c virGetGroupList, then setgroups() in virSetUIDGID),
+    i.e. every group /etc/group lists it in."""
+    groups = h.facts.groups
+    if not groups.known:
+        return None
+    names = [str(user)] if user is not None and not str(user).startswith("+") else []
+    procs = h.facts.qemu_processes
+    names += [p.user for p in procs.get()] if procs.known else []
+    for name in dict.fromkeys(names):
+        for gname, (gid, members) in groups.get().items():
+            if gid == 0 and name in members:
+                return name, tuple(groups.sources)
+    return None
+
+
+#: libvirt's swtpm account when qemu.conf names none (src/qemu/qemu_conf.c
+#: virQEMUDriverConfigNew: `if (!virDoesUserExist("tss") || virGetUserID("tss",
+#: &cfg->swtpm_user) < 0) cfg->swtpm_user = 0; /* fall back to root */`, likewise the group).
+SWTPM_DEFAULT = "tss"
+
+
+def _swtpm_root(
+    h: Host, uids: dict[str, int] | None, gids: dict[str, int] | None
+) -> list[tuple[str, Source]]:
+    """Why libvirt runs swtpm as root or in group root: qemu.conf swtpm_user / swtpm_group
+    naming id 0 (any spelling virGetUserID/virGetGroupID read as 0), or unset on a host whose
+    passwd / group file has no `tss`, where libvirt falls back to root (SWTPM_DEFAULT)."""
+    out: list[tuple[str, Source]] = []
+    for key, ids, what, file in (
+        ("swtpm_user", uids, "account", "/etc/passwd"),
+        ("swtpm_group", gids, "group", "/etc/group"),
+    ):
+        value, where = conf_value(h, "qemu.conf", key)
+        if value is not None:
+            if _zero_id(value, ids) is not None:
+                out.append((f"{key} = {value}", where))
+        elif ids is not None and SWTPM_DEFAULT not in ids:
+            out.append(
+                (
+                    f"qemu.conf leaves {key} unset and {file} has no {SWTPM_DEFAULT} {what} "
+                    "(libvirt then falls back to root)",
+                    where,
+                )
+            )
+    return out
 
 
 def _dac_root(v: Vm) -> tuple[str, Source] | None:
@@ -274,7 +350,12 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     `group = "root"` gives every VM (libvirt qemuDomainObjCheckTaint: cfg->group == 0). The TPM
     emulator libvirt starts for each VM with an emulated vTPM is device emulation for that guest
     too (swtpm parses every TPM command it sends): qemu.conf `swtpm_user`/`swtpm_group` root
-    (default tss, qemu.conf.in) fails the same way."""
+    (default tss, qemu.conf.in) fails the same way, and so does leaving them unset on a host
+    without a `tss` account or group: libvirt then runs swtpm as root (src/qemu/qemu_conf.c
+    virQEMUDriverConfigNew, "fall back to root"; SWTPM_DEFAULT). A user or group is read the
+    way libvirt reads it (virGetUserID/virGetGroupID: a name first, "+N" always a number, so
+    `+00` and a name the passwd or group file gives id 0 are root), and QEMU's account listed
+    in a gid-0 group runs QEMU with that supplementary group (virGetGroupList)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         root_vms = [
@@ -300,6 +381,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, "QEMU processes run as a non-root user")
             continue
         user, src = conf_value(h, "qemu.conf", "user")
+        uids, gids = _uids(h), _gids(h)
         if user is not None and str(user) in ("root", "+0", "0"):
             yield failed(s, f"qemu.conf sets user = {user}", src)
             continue
@@ -312,30 +394,43 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 uid0,
             )
             continue
+        if user is not None and _zero_id(user, uids) == "number":
+            yield failed(s, f"qemu.conf sets user = {user}: uid 0, QEMU runs as root", src)
+            continue
         group, gsrc = conf_value(h, "qemu.conf", "group")
-        if group is not None and str(group) in ("root", "+0", "0"):
+        if group is not None and (how := _zero_id(group, gids)) is not None:
             # libvirt taints every VM it starts so "high-privileges" (qemuDomainObjCheckTaint:
             # cfg->user == 0 || cfg->group == 0): group root opens root-group files and devices.
-            yield failed(s, f"qemu.conf sets group = {group}: QEMU runs in group root", gsrc)
+            named = " (gid 0 in /etc/group)" if how == "name" and str(group) != "root" else ""
+            yield failed(
+                s,
+                f"qemu.conf sets group = {group}{named}: QEMU runs in group root",
+                gsrc,
+                *(h.facts.groups.sources if named else ()),
+            )
+            continue
+        if (member := _root_group_member(h, user)) is not None:
+            name, groups_src = member
+            yield failed(
+                s,
+                f"QEMU's user {name} is a member of group root in /etc/group: libvirt starts "
+                "QEMU with that supplementary group (virGetGroupList, setgroups)",
+                *groups_src,
+            )
             continue
         vtpm_vms = sorted(
             v.name for v in ctx.deployment.vms if v.host == h.name and "emulator" in v.tpm_backends
         )
-        swtpm = [
-            (key, value, where)
-            for key in ("swtpm_user", "swtpm_group")
-            for value, where in (conf_value(h, "qemu.conf", key),)
-            if value is not None and str(value) in ROOT_IDS
-        ]
-        if vtpm_vms and swtpm:
+        if vtpm_vms and (swtpm := _swtpm_root(h, uids, gids)):
             # qemu.conf.in: "User for the swtpm binary" (default tss): swtpm parses every TPM
             # command the guest sends, device emulation as much as QEMU's own.
+            sets = [why for why, _ in swtpm if not why.startswith("qemu.conf leaves")]
+            unset = [why for why, _ in swtpm if why.startswith("qemu.conf leaves")]
             yield failed(
                 s,
-                "qemu.conf sets "
-                + ", ".join(f"{key} = {value}" for key, value, _ in swtpm)
+                "; ".join(([f"qemu.conf sets {', '.join(sets)}"] if sets else []) + unset)
                 + f": the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} runs as root",
-                *(where for _, _, where in swtpm),
+                *(where for _, where in swtpm),
             )
             continue
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in ("root", "0")]

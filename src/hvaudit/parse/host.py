@@ -287,6 +287,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.packages = _packages(ev)
     f.pending_security_updates = _updates(ev)
     f.accounts = ev.fact(_file("/etc/passwd"), _accounts)
+    f.groups = ev.fact(_file("/etc/group"), _group_file)
     f.admin_principals = _admins(ev)
     f.directory = _directory(ev)
     f.log_forwarding = _log_forwarding(ev)
@@ -699,12 +700,25 @@ def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
             uid = int(parts[2])
         except ValueError:
             continue
+        gid = int(parts[3]) if parts[3].strip().isdigit() else None
         # passwd(5): an empty shell field "defaults to the value /bin/sh" (so does OpenSSH,
         # session.c _PATH_BSHELL): an account with no shell named can log in
         shell = parts[6].strip() or "/bin/sh"
         interactive = not shell.rsplit("/", 1)[-1].startswith(NON_LOGIN_SHELLS)
-        out.append(Account(parts[0], uid, shell, interactive))
+        out.append(Account(parts[0], uid, shell, interactive, gid))
     return Fact.of(tuple(out), g.source)
+
+
+def _group_file(g: Got) -> Fact[dict[str, tuple[int, tuple[str, ...]]]]:
+    """group(5): name:password:GID:user_list (members separated by commas)."""
+    out: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for line in g.text.splitlines():
+        parts = line.split(":")
+        if len(parts) < 4 or line.startswith(("#", "+", "-")) or not parts[2].strip().isdigit():
+            continue
+        members = tuple(m.strip() for m in parts[3].split(",") if m.strip())
+        out[parts[0]] = (int(parts[2]), members)
+    return Fact.of(out, g.source)
 
 
 def _groups(ev: HostEvidence) -> dict[str, set[str]]:
