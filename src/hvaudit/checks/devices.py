@@ -122,7 +122,7 @@ def _root_group_member(h: Host, user: object) -> tuple[str, tuple[Source, ...]] 
     procs = h.facts.qemu_processes
     names += [p.user for p in procs.get()] if procs.known else []
     for name in dict.fromkeys(names):
-        for gname, (gid, members) in groups.get().items():
+        for gid, members in groups.get().values():
             if gid == 0 and name in members:
                 return name, tuple(groups.sources)
     return None
