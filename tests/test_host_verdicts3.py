@@ -374,3 +374,51 @@ def test_qemu_ids_libvirt_reads_as_zero(
     a = host_scan({"/etc/libvirt/qemu.conf": base + conf, **files})
     assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
     assert message in messages(a, "HVA-042")["hv1"]
+
+
+# --- HVA-100: a pool served by the host's own FQDN or /etc/hosts name ------------------------------
+
+
+def _pool(name: str, server: str) -> str:
+    return (
+        f"<pool type='netfs'><name>{name}</name><source><host name='{server}'/>"
+        "<dir path='/srv/images'/><format type='nfs'/></source>"
+        f"<target><path>/var/lib/libvirt/{name}</path></target></pool>"
+    )
+
+
+def test_pool_served_by_the_hosts_own_names(tmp_path) -> None:
+    """hostname(1), THE FQDN: the FQDN is the name getaddrinfo(3) returns for gethostname(2)'s;
+    hosts(5) maps names to addresses. A pool whose server is one of them is the host itself."""
+    from conftest import build_bundle, run_assessment, write_node
+
+    pools = [
+        _pool("fqdn", "hv1.example.com"),
+        _pool("fqdndot", "HV1.example.com."),
+        _pool("alias", "storage.lab.example"),
+        _pool("ownaddr", "nfs-local.lab.example"),
+        _pool("remote", "nas.example.org"),
+        _pool("sameshort", "hv1.other.example"),
+    ]
+    host = dict(
+        HARDENED_HOST,
+        **{
+            "hostname-fqdn": ("hv1.example.com\n", 0),
+            "/etc/hosts": "127.0.0.1 localhost\n127.0.1.1 storage.lab.example  # alias\n"
+            "10.0.0.10 nfs-local.lab.example\n192.0.2.7 nas.example.org\n",
+        },
+    )
+    uri = write_node(tmp_path / "n.xml", [domain_xml("web01")], pools=pools)
+    a = run_assessment(build_bundle(tmp_path, uri, host, name="b"))
+    assert outcomes(a, "HVA-100") == {
+        "fqdn": "fail",
+        "fqdndot": "fail",
+        "alias": "fail",
+        "ownaddr": "fail",
+        "remote": "pass",
+        "sameshort": "pass",
+    }, messages(a, "HVA-100")
+    assert messages(a, "HVA-100")["fqdn"] == (
+        "netfs pool served by hv1.example.com: this host itself, so the images stay on the "
+        "hypervisor"
+    )

@@ -609,6 +609,9 @@ class HostFacts:
     """Bridge name -> member interfaces."""
     bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bond or team name -> member interfaces."""
+    host_names: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Names that resolve to this host, lower-cased: gethostname(2), its FQDN (`hostname
+    --fqdn`), and the /etc/hosts names of a loopback address or one of the host's own."""
     addresses: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Interface -> global IP addresses."""
     socket_units: Fact[dict[str, str]] = field(default_factory=_na)

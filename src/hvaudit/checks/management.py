@@ -345,13 +345,20 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
 
 
 def _is_this_host(name: str, h: Host | None) -> bool:
-    """A pool source host that is the hypervisor itself: loopback, or its own name or address."""
-    n = name.strip("[]").lower()
+    """A pool source host that is the hypervisor itself: loopback, or its own name or address.
+    Its own names are libvirt's (virGetHostname), the kernel's, its FQDN (hostname(1): the name
+    getaddrinfo(3) gives gethostname(2)'s) and the hosts(5) names of loopback or of its own
+    addresses; a short name is also the first label of any of them (the resolver's search
+    domain completes it)."""
+    n = name.strip("[]").lower().rstrip(".")
     if n in ("localhost", "localhost.localdomain", "::1") or n.startswith("127."):
         return True
     if h is None:
         return False
-    if n in (h.name.lower(), h.name.lower().split(".", 1)[0]):
+    known = [h.name.lower()]
+    if h.facts.host_names.known:
+        known.extend(h.facts.host_names.get())
+    if n in known or ("." not in n and n in {k.split(".", 1)[0] for k in known}):
         return True
     own = h.facts.addresses
     return own.known and any(

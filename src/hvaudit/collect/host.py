@@ -45,6 +45,8 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/meminfo"),
     FileProbe("/proc/cmdline"),
     FileProbe("/proc/sys/kernel/hostname"),
+    # The names that resolve to this host (a storage pool served "by name" by the host itself).
+    FileProbe("/etc/hosts"),
     FileProbe("/proc/sys/kernel/tainted"),
     FileProbe("/proc/modules"),
     FileProbe("/proc/sys/vm/overcommit_memory"),
@@ -211,6 +213,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # installs a module named permissive_T (seobject.py permissiveRecords.add), which
     # semodule (policycoreutils, always there with SELinux) lists.
     CommandProbe("selinux-modules", ("semodule", "-l")),
+    # hostname(1): "The FQDN is the name getaddrinfo(3) returns for the host name returned by
+    # gethostname(2)" (from /etc/hosts, DNS or NIS as the resolver is set up).
+    CommandProbe("hostname-fqdn", ("hostname", "--fqdn")),
 )
 
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).

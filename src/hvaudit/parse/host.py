@@ -309,6 +309,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bonds = _masters(links, ("bond", "team"))
     f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
+    f.host_names = _host_names(ev, f.addresses)
     f.monitoring_agents = _monitoring(f.packages, processes)
 
     def units(g: Got) -> Fact[dict[str, str]]:
@@ -1994,6 +1995,47 @@ def _addresses(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
         )
         out[str(d.get("ifname"))] = addrs
     return Fact.of(out, g.source)
+
+
+def _host_names(
+    ev: HostEvidence, addresses: Fact[dict[str, tuple[str, ...]]]
+) -> Fact[tuple[str, ...]]:
+    """The names this host answers to: the kernel's host name (gethostname(2)), the FQDN the
+    resolver gives it (hostname(1) --fqdn), and every name hosts(5) maps to a loopback address
+    or to one of the host's own addresses ("IP_address canonical_hostname [aliases...]")."""
+    if ev.missing is not None:
+        return ev.missing
+    names: list[str] = []
+    sources: list[Source] = []
+    kernel = ev.get(_file("/proc/sys/kernel/hostname"))
+    if kernel.state == "ok" and _first(kernel):
+        names.append(_first(kernel))
+        sources.append(kernel.source)
+    fqdn = ev.get(_cmd("hostname-fqdn"))
+    if fqdn.state == "ok" and fqdn.rc == 0 and _first(fqdn):
+        names.append(_first(fqdn))
+        sources.append(fqdn.source)
+    own = {
+        a.split("/", 1)[0].lower()
+        for addrs in (addresses.get().values() if addresses.known else ())
+        for a in addrs
+    }
+    hosts = ev.get(_file("/etc/hosts"))
+    if hosts.state == "ok":
+        sources.append(hosts.source)
+        for line in hosts.text.splitlines():
+            fields = line.split("#", 1)[0].split()
+            if len(fields) < 2:
+                continue
+            try:
+                addr = ipaddress.ip_address(fields[0])
+            except ValueError:
+                continue
+            if addr.is_loopback or str(addr).lower() in own:
+                names.extend(fields[1:])
+    if not names and not sources:
+        return Fact.unavailable("neither the host name nor /etc/hosts was read")
+    return Fact.of(tuple(dict.fromkeys(n.lower().rstrip(".") for n in names)), *sources)
 
 
 def _monitoring(packages: Fact[dict[str, str]], processes: Fact[str]) -> Fact[tuple[str, ...]]:
