@@ -422,3 +422,48 @@ def test_pool_served_by_the_hosts_own_names(tmp_path) -> None:
         "netfs pool served by hv1.example.com: this host itself, so the images stay on the "
         "hypervisor"
     )
+
+
+# --- HVA-043 / HVA-044: AppArmor's global mode --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "fragment"),
+    [
+        (
+            {"/sys/module/apparmor/parameters/mode": "complain\n"},
+            "fail",
+            "(complain: /sys/module/apparmor/parameters/mode)",
+        ),
+        (
+            {
+                "/proc/cmdline": HARDENED_HOST["/proc/cmdline"].rstrip()
+                + " apparmor.mode=complain\n"
+            },
+            "fail",
+            "(complain: apparmor.mode=complain on the kernel command line)",
+        ),
+        # the run-time parameter is what the kernel uses now
+        (
+            {
+                "/proc/cmdline": HARDENED_HOST["/proc/cmdline"].rstrip()
+                + " apparmor.mode=complain\n",
+                "/sys/module/apparmor/parameters/mode": "enforce\n",
+            },
+            "pass",
+            "libvirt confines QEMU with AppArmor",
+        ),
+    ],
+    ids=["runtime", "cmdline", "runtime-enforce"],
+)
+def test_apparmor_global_mode(
+    host_scan, overrides: dict[str, str], status: str, fragment: str
+) -> None:
+    """security/apparmor/include/policy.h COMPLAIN_MODE: the module's global mode
+    (aa_g_profile_mode, lsm.c `mode` parameter) set to complain makes every profile complain,
+    while /sys/kernel/security/apparmor/profiles still lists them "(enforce)"."""
+    a = host_scan(overrides)
+    assert outcomes(a, "HVA-043") == {"hv1": status}, messages(a, "HVA-043")
+    assert fragment in messages(a, "HVA-043")["hv1"]
+    if status == "fail":
+        assert outcomes(a, "HVA-044") == {"web01": "fail"}, messages(a, "HVA-044")

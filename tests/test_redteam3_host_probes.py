@@ -859,9 +859,6 @@ def test_sudo_rules_from_sssd_are_unread(host_scan) -> None:
 # --- HVA-043: AppArmor's global mode overrides each profile's ------------------------------------
 
 
-@xfail(
-    "H24: HVA-043 reads each profile's mode only; apparmor.mode=complain (the module's global mode) puts every profile in complain mode"
-)
 def test_apparmor_global_complain_mode(host_scan) -> None:
     """Linux security/apparmor/include/policy.h (found with `find_string`):
     `#define COMPLAIN_MODE(_profile) ((aa_g_profile_mode == APPARMOR_COMPLAIN) || ((_profile)->mode

@@ -53,6 +53,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/sys/fs/selinux/enforce"),
     FileProbe("/sys/module/apparmor/parameters/enabled"),
     FileProbe("/sys/kernel/security/apparmor/profiles"),
+    # The module's global mode (aa_g_profile_mode): complain here puts every profile in complain
+    # mode whatever the profiles file says (security/apparmor/include/policy.h COMPLAIN_MODE).
+    FileProbe("/sys/module/apparmor/parameters/mode"),
     FileProbe("/sys/module/module/parameters/sig_enforce"),
     FileProbe("/sys/kernel/security/lockdown"),
     FileProbe("/sys/module/kvm_intel/parameters/ept"),

@@ -448,7 +448,29 @@ def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:
         m = re.match(r"^(.*) \((\w+)\)\s*$", line)
         if m:
             out[m.group(1)] = m.group(2)
+    mode, where = _apparmor_global_mode(ev)
+    if mode not in ("enforce", "kill", ""):
+        # COMPLAIN_MODE(p) = aa_g_profile_mode == APPARMOR_COMPLAIN || p->mode == COMPLAIN
+        # (security/apparmor/include/policy.h): the global mode wins over each profile's own.
+        out = {name: f"{mode}: {where}" for name in out}
+        return Fact.of(out, profiles.source, Source(where))
     return Fact.of(out, profiles.source)
+
+
+def _apparmor_global_mode(ev: HostEvidence) -> tuple[str, str]:
+    """AppArmor's global profile mode (lsm.c `mode` parameter, aa_g_profile_mode, named by
+    aa_profile_mode_names: enforce, complain, kill, ...) and where it was read: the run-time
+    /sys/module/apparmor/parameters/mode, else `apparmor.mode=` on the kernel command line (the
+    last one counts); ("", "") when neither says."""
+    param = ev.get(_file("/sys/module/apparmor/parameters/mode"))
+    if param.state == "ok" and _first(param):
+        return _first(param).lower(), "/sys/module/apparmor/parameters/mode"
+    cmdline = ev.get(_file("/proc/cmdline"))
+    found = ""
+    for word in cmdline.text.split() if cmdline.state == "ok" else ():
+        if word.lower().startswith("apparmor.mode="):
+            found = word.split("=", 1)[1].lower()
+    return (found, f"apparmor.mode={found} on the kernel command line") if found else ("", "")
 
 
 def _ssh_server(ev: HostEvidence, processes: Fact[str], listeners: Fact[Any]) -> Fact[str]:
