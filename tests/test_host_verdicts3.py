@@ -467,3 +467,33 @@ def test_apparmor_global_mode(
     assert fragment in messages(a, "HVA-043")["hv1"]
     if status == "fail":
         assert outcomes(a, "HVA-044") == {"web01": "fail"}, messages(a, "HVA-044")
+
+
+# --- HVA-030: a libvirt socket relayed onto TCP -------------------------------------------------
+
+PROCS = HARDENED_HOST["processes"][0]
+
+
+@pytest.mark.parametrize(
+    ("socket", "address", "status"),
+    [
+        ("/run/libvirt/libvirt-sock", "0.0.0.0", "fail"),
+        ("/var/run/libvirt/virtqemud-sock", "[::]", "fail"),
+        ("/run/libvirt/libvirt-sock", "127.0.0.1", "pass"),  # only local processes reach it
+        ("/run/libvirt/libvirt-sock-ro", "0.0.0.0", "pass"),  # the read-only socket
+    ],
+    ids=["rw-any", "virtqemud-v6", "rw-loopback", "ro"],
+)
+def test_socket_relayed_onto_tcp(host_scan, socket: str, address: str, status: str) -> None:
+    """socat(1): TCP-LISTEN accepts connections and UNIX-CONNECT joins each to the socket."""
+    procs = PROCS + f"  990 root     /usr/bin/socat TCP-LISTEN:7000,fork UNIX-CONNECT:{socket}\n"
+    listen = HARDENED_HOST["listeners"][0] + (
+        f'tcp   LISTEN 0      5          {address}:7000        0.0.0.0:*    users:(("socat",pid=990,fd=5))\n'
+    )
+    a = host_scan({"processes": (procs, 0), "listeners": (listen, 0)})
+    assert outcomes(a, "HVA-030") == {"hv1": status}, messages(a, "HVA-030")
+    if status == "fail":
+        assert messages(a, "HVA-030")["hv1"] == (
+            f"socat (pid 990) relays {socket} onto TCP {address}:7000: libvirt's full API "
+            "without authentication or encryption"
+        )

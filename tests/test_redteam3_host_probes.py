@@ -650,9 +650,6 @@ SOCAT_LISTEN = HARDENED_HOST["listeners"][0] + (
 )
 
 
-@xfail(
-    "H19: HVA-030 counts only libvirtd/virtproxyd/systemd listeners; socat relaying libvirt-sock onto TCP 16509 passes 'local UNIX sockets only'"
-)
 def test_socat_relays_the_read_write_socket_onto_tcp(host_scan) -> None:
     """socat(1): `TCP-LISTEN:16509,fork` accepts every TCP connection and `UNIX-CONNECT:/run/
     libvirt/libvirt-sock` joins it to libvirt's read-write socket: anyone reaching port 16509

@@ -496,6 +496,8 @@ class Listener:
     #: systemd (pid 1) holds the socket: socket activation; `process` is "systemd" until the
     #: service it starts has taken the socket over (then both are listed and `process` is that one).
     socket_activated: bool = False
+    pid: int | None = None
+    """The process that holds the socket (the first other than systemd's pid 1)."""
 
     @property
     def loopback(self) -> bool:
@@ -604,6 +606,9 @@ class HostFacts:
     firewall_input_policy: Fact[str] = field(default_factory=_na)
     """"drop" when inbound traffic is denied by default, "accept" when not."""
     listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)
+    socket_relays: Fact[tuple[tuple[int, str, str], ...]] = field(default_factory=_na)
+    """(pid, program, libvirt socket path) of each process other than libvirt's own daemons
+    whose command line names a libvirt read-write socket (socat, ssh -L ...: a relay)."""
     qemu_processes: Fact[tuple[QemuProcess, ...]] = field(default_factory=_na)
     bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bridge name -> member interfaces."""

@@ -81,7 +81,9 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     from the daemon that owns the listeners: libvirtd.conf on a monolithic host, virtproxyd.conf
     with the modular daemons (libvirt docs/daemons.rst); defaults from remote_daemon_config.c
     daemonConfigNew (auth_tcp sasl, tls_no_verify_certificate 0). The ports are 16509/16514 unless
-    the file's tcp_port / tls_port moves them (libvirtd.conf.in; confirmed with `search`)."""
+    the file's tcp_port / tls_port moves them (libvirtd.conf.in; confirmed with `search`). A
+    program relaying a read-write UNIX socket onto TCP (socat(1) TCP-LISTEN + UNIX-CONNECT)
+    exposes the API the same way: the daemon sees a local peer with the relay's credentials."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -121,6 +123,10 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 )
             if (tls_up or _tls_enabled(h)) and noverify == 1:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
+        relays = _relays_onto_tcp(h)
+        problems += relays
+        if relays:
+            refs += list(h.facts.socket_relays.sources)
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
         elif ports:
@@ -131,6 +137,31 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "libvirt listens on local UNIX sockets only", *refs)
+
+
+def _relays_onto_tcp(h: Host) -> list[str]:
+    """Programs that relay a libvirt read-write socket onto a TCP port other machines reach
+    (socat(1) `TCP-LISTEN:... UNIX-CONNECT:/run/libvirt/libvirt-sock`): the daemon sees a local
+    peer with the relay's credentials, so whoever reaches the port holds the socket's full API
+    without libvirt's TCP authentication or any encryption."""
+    relays, listeners = h.facts.socket_relays, h.facts.listeners
+    if not relays.known or not listeners.known:
+        return []
+    out = []
+    for pid, program, path in relays.get():
+        ports = [
+            f"{lst.address}:{lst.port}"
+            for lst in listeners.get()
+            if lst.protocol.startswith("tcp")
+            and not lst.loopback
+            and (lst.pid == pid or (lst.pid is None and lst.process == program))
+        ]
+        if ports:
+            out.append(
+                f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}: libvirt's "
+                "full API without authentication or encryption"
+            )
+    return out
 
 
 def _ssh_off(h: Host) -> Outcome | None:

@@ -301,6 +301,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.firewall_input_policy = _firewall(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.qemu_processes = _qemu(ev, processes)
+    f.socket_relays = _socket_relays(processes)
     links = ev.fact(_cmd("ip-link"), _json_list)
     # Linux bridges and Open vSwitch bridges (info_kind openvswitch; their ports show master
     # ovs-system, the datapath, so an OVS bridge's members are not in the link list: a VM defined
@@ -1875,11 +1876,47 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
         held = any(name == "systemd" and pid == "1" for name, pid in owners)
         daemons = [name for name, pid in owners if not (name == "systemd" and pid == "1")]
         process = daemons[0] if daemons else "systemd" if held else "unknown"
+        pids = [int(pid) for name, pid in owners if not (name == "systemd" and pid == "1")]
         try:
-            out.append(Listener(proto, addr.split("%")[0] or "*", int(port), process, held))
+            out.append(
+                Listener(
+                    proto,
+                    addr.split("%")[0] or "*",
+                    int(port),
+                    process,
+                    held,
+                    pids[0] if pids else None,
+                )
+            )
         except ValueError:
             continue
     return Fact.of(tuple(out), g.source)
+
+
+#: libvirt's read-write sockets (libvirtd, the modular daemons, virtproxyd's admin-less socket),
+#: under /run/libvirt or /var/run/libvirt; the read-only ones end in -sock-ro.
+_LIBVIRT_RW_SOCKET = re.compile(r"((?:/var)?/run/libvirt/[\w.-]*sock)(?![\w-])")
+
+
+def _socket_relays(processes: Fact[str]) -> Fact[tuple[tuple[int, str, str], ...]]:
+    """Processes other than libvirt's daemons whose command line names a libvirt read-write
+    socket: a relay such as `socat TCP-LISTEN:16509,fork UNIX-CONNECT:/run/libvirt/libvirt-sock`
+    (socat(1)) hands whoever reaches its other end the socket's full API."""
+    if not processes.known:
+        return processes  # type: ignore[return-value]
+    out = []
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        if len(parts) < 3 or not parts[0].isdigit():
+            continue
+        words = parts[2].split()
+        exe = words[0].rstrip(":").rsplit("/", 1)[-1] if words else ""
+        if exe in LIBVIRT_DAEMONS:
+            continue
+        m = _LIBVIRT_RW_SOCKET.search(parts[2])
+        if m:
+            out.append((int(parts[0]), exe, m.group(1)))
+    return Fact.of(tuple(out), *processes.sources)
 
 
 def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...]]:
