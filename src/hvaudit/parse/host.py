@@ -453,7 +453,7 @@ def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:
     if mode not in ("enforce", "kill", ""):
         # COMPLAIN_MODE(p) = aa_g_profile_mode == APPARMOR_COMPLAIN || p->mode == COMPLAIN
         # (security/apparmor/include/policy.h): the global mode wins over each profile's own.
-        out = {name: f"{mode}: {where}" for name in out}
+        out = dict.fromkeys(out, f"{mode}: {where}")
         return Fact.of(out, profiles.source, Source(where))
     return Fact.of(out, profiles.source)
 
