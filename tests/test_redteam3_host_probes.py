@@ -310,9 +310,6 @@ MODULAR_UNITS = (
 )
 
 
-@xfail(
-    "H9: HVA-132 judges libvirtd/virtqemud/virtproxyd only; virtsecretd's own read-write socket and file are not read"
-)
 def test_virtsecretd_socket_without_authorization(host_scan) -> None:
     """virtsecretd(8) (libvirt.org manpages, confirmed with `search`): virtsecretd is one of the
     modular daemons; it "only listens for requests on a local Unix domain socket" of its own
@@ -607,9 +604,6 @@ def test_quoted_yes_in_a_match_block_enables_keys(host_scan) -> None:
     assert "Match" in msg, msg
 
 
-@xfail(
-    "H9: HVA-130 reads access_drivers of libvirtd/virtqemud only; virtstoraged (or any other driver daemon) checks no ACL of its own"
-)
 def test_virtstoraged_without_access_driver(host_scan) -> None:
     """libvirt's access control is enforced by each daemon for the APIs it serves (every driver
     daemon's file is the libvirtd.conf.in template with its own access_drivers; default: none,

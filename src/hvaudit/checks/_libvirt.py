@@ -8,6 +8,7 @@ from typing import Any
 
 from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
+from hvaudit.parse.host import LIBVIRT_DAEMONS
 
 __all__ = [
     "LIBVIRT_TCP",
@@ -26,7 +27,10 @@ __all__ = [
 ROLES = {
     "remote": ("libvirtd", "virtproxyd"),
     "driver": ("libvirtd", "virtqemud"),
-    "socket": ("libvirtd", "virtqemud", "virtproxyd"),
+    "socket": LIBVIRT_DAEMONS,
+    # Every daemon checks the access control of the APIs it serves itself (its own
+    # access_drivers; each file is the libvirtd.conf.in template, default none).
+    "access": tuple(d for d in LIBVIRT_DAEMONS if d != "virtproxyd"),
 }
 
 

@@ -34,7 +34,7 @@ from hvaudit.checks.base import (
     unknown,
 )
 from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
-from hvaudit.parse.host import EVERY_USER, UNRESOLVED
+from hvaudit.parse.host import EVERY_USER, UNRESOLVED, libvirt_socket
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
 
@@ -606,10 +606,13 @@ def introspection_tool_hardened(ctx: Context) -> Iterator[Outcome]:
 )
 def api_access_control(ctx: Context) -> Iterator[Outcome]:
     """Without an access driver libvirt checks nothing once a client has connected: any user of the
-    read-write socket administers every VM. Granular control per VM needs the polkit access driver."""
+    read-write socket administers every VM. Granular control per VM needs the polkit access driver.
+    Each daemon in use checks the APIs it serves against its own access_drivers (the modular
+    daemons: virtqemud, virtstoraged, virtsecretd, virtnodedevd ..., each reading its own
+    /etc/libvirt/<name>.conf, libvirt docs/daemons.rst; default none, libvirtd.conf.in)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        files = daemon_files(h, "driver")
+        files = daemon_files(h, "access")
         gap = first_unknown(*(conf_fact(h, f) for f in files))
         if gap is not None:
             yield unknown(s, gap, f"{' and '.join(files)} access_drivers includes polkit")
@@ -791,11 +794,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             auth, asrc = conf_value(h, file, "auth_unix_rw")
             perms, psrc = conf_value(h, file, "unix_sock_rw_perms")
             refs += [asrc, psrc]
-            path = (
-                "/run/libvirt/virtqemud-sock"
-                if daemon == "virtqemud"
-                else ("/run/libvirt/libvirt-sock")
-            )
+            path = libvirt_socket(daemon)
             if auth != "none":
                 ok.append(f"{file}: auth_unix_rw = {auth}")
                 continue

@@ -21,6 +21,7 @@ __all__ = [
     "HostCollector",
     "command_artefact",
     "file_artefact",
+    "libvirt_socket",
 ]
 
 
@@ -81,13 +82,33 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/sssd/sssd.conf"),
     FileProbe("/etc/systemd/journal-upload.conf"),
     FileProbe("/etc/libvirt/qemu.conf"),
-    FileProbe("/etc/libvirt/libvirtd.conf"),
-    FileProbe("/etc/libvirt/virtqemud.conf"),
-    FileProbe("/etc/libvirt/virtproxyd.conf"),
 )
 
-#: The libvirt daemons whose configuration file hvaudit reads (monolithic, then modular).
-LIBVIRT_DAEMONS: tuple[str, ...] = ("libvirtd", "virtqemud", "virtproxyd")
+#: The libvirt daemons whose configuration file hvaudit reads: the monolithic libvirtd, then the
+#: modular ones (libvirt docs/daemons.rst: a daemon per driver, each with its own UNIX sockets
+#: /run/libvirt/<name>-sock and its own /etc/libvirt/<name>.conf from the libvirtd.conf.in
+#: template; virtproxyd serves libvirt-sock and the TCP/TLS ports).
+LIBVIRT_DAEMONS: tuple[str, ...] = (
+    "libvirtd",
+    "virtqemud",
+    "virtproxyd",
+    "virtsecretd",
+    "virtstoraged",
+    "virtnodedevd",
+    "virtnetworkd",
+    "virtinterfaced",
+    "virtnwfilterd",
+)
+FILES += tuple(FileProbe(f"/etc/libvirt/{d}.conf") for d in LIBVIRT_DAEMONS)
+
+
+def libvirt_socket(daemon: str) -> str:
+    """The read-write UNIX socket a libvirt daemon serves (libvirtd and virtproxyd: libvirt-sock;
+    every other modular daemon: <name>-sock, its socket unit's ListenStream)."""
+    if daemon in ("libvirtd", "virtproxyd"):
+        return "/run/libvirt/libvirt-sock"
+    return f"/run/libvirt/{daemon}-sock"
+
 
 COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("dev-kvm", ("ls", "-l", "/dev/kvm")),
@@ -175,9 +196,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "list-unit-files",
             "--no-legend",
             "--no-pager",
-            "libvirtd*.socket",
-            "virtproxyd*.socket",
-            "virtqemud*.socket",
+            *(f"{d}*.socket" for d in LIBVIRT_DAEMONS),
         ),
     ),
     CommandProbe(
@@ -186,8 +205,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "stat",
             "-c",
             "%a %U %G %n",
-            "/run/libvirt/libvirt-sock",
-            "/run/libvirt/virtqemud-sock",
+            *dict.fromkeys(libvirt_socket(d) for d in LIBVIRT_DAEMONS),
         ),
     ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),

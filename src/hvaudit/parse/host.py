@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
-from hvaudit.collect.host import LIBVIRT_DAEMONS, command_artefact, file_artefact
+from hvaudit.collect.host import (
+    LIBVIRT_DAEMONS,
+    command_artefact,
+    file_artefact,
+    libvirt_socket,
+)
 from hvaudit.errors import InputError
 from hvaudit.model import (
     UNIT_ENABLED_STATES,
@@ -45,7 +50,7 @@ from hvaudit.parse.pam import OTP_MODULES, parse_stack, required_factors, unread
 from hvaudit.parse.rsyslog import rsyslog_forwarding
 from hvaudit.safexml import parse_xml
 
-__all__ = ["parse_host_facts", "parse_libvirt_host"]
+__all__ = ["LIBVIRT_DAEMONS", "libvirt_socket", "parse_host_facts", "parse_libvirt_host"]
 
 T = TypeVar("T")
 
@@ -933,9 +938,7 @@ def _socket_groups(ev: HostEvidence) -> list[str]:
             continue
         if values.get("auth_unix_rw") != "none":
             continue
-        sock = (
-            "/run/libvirt/virtqemud-sock" if daemon == "virtqemud" else "/run/libvirt/libvirt-sock"
-        )
+        sock = libvirt_socket(daemon)
         if sock in stats:
             mode, group = stats[sock]
         else:
