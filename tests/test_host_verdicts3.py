@@ -497,3 +497,59 @@ def test_socket_relayed_onto_tcp(host_scan, socket: str, address: str, status: s
             f"socat (pid 990) relays {socket} onto TCP {address}:7000: libvirt's full API "
             "without authentication or encryption"
         )
+
+
+# --- HVA-151/160/161/210: dropbear as the host's SSH server ------------------------------------
+
+NO_OPENSSH = {
+    "sshd-effective": None,
+    "sshd-units": ("inactive\ninactive\ninactive\ninactive\n", 3),
+    "/etc/ssh/sshd_config": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (
+            "-F -R -p 22",
+            "fail",
+            "dropbear runs without -w: root may log in over SSH (dropbear(8): -w disallows root "
+            "logins)",
+        ),
+        ("-FRw -p 22", "pass", "dropbear runs with -w: root logins disallowed"),
+        ("-F -p 22 -w", "pass", "dropbear runs with -w: root logins disallowed"),
+        # `-b w` is a banner file called w, not the -w flag
+        ("-F -b w -p 22", "fail", "dropbear runs without -w"),
+    ],
+    ids=["no-w", "combined-w", "separate-w", "banner-w"],
+)
+def test_dropbear_root_login(host_scan, args: str, status: str, message: str) -> None:
+    """dropbear(8): "-w Disallow root logins"."""
+    procs = PROCS.replace(
+        "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", f"/usr/sbin/dropbear {args}"
+    )
+    assert "dropbear" in procs
+    a = host_scan({**NO_OPENSSH, "processes": (procs, 0)})
+    assert outcomes(a, "HVA-160") == {"hv1": status}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"].startswith(message)
+    assert outcomes(a, "HVA-161") == {"hv1": "fail"}, messages(a, "HVA-161")
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}, messages(a, "HVA-151")
+    assert messages(a, "HVA-151")["hv1"] == (
+        "dropbear serves SSH: a public key (or a password) alone logs in, no second factor"
+    )
+
+
+def test_match_block_allow_list_that_admits_everyone(host_scan) -> None:
+    """sshd_config(5), Match: a block's AllowGroups replaces the global one for the connections
+    it selects; with AllowUsers also set globally, sshd still requires both."""
+    conf = HARDENED_HOST["/etc/ssh/sshd_config"] + "Match Address 10.0.0.0/8\n    AllowGroups *\n"
+    a = host_scan({"/etc/ssh/sshd_config": conf})
+    assert outcomes(a, "HVA-161") == {"hv1": "fail"}, messages(a, "HVA-161")
+    assert messages(a, "HVA-161")["hv1"].endswith(
+        "but Match Address 10.0.0.0/8 (/etc/ssh/sshd_config:8) sets allowgroups *, which admits "
+        "every name"
+    )
+    effective = HARDENED_HOST["sshd-effective"][0] + "allowusers alice\n"
+    b = host_scan({"/etc/ssh/sshd_config": conf, "sshd-effective": (effective, 0)})
+    assert outcomes(b, "HVA-161") == {"hv1": "pass"}, messages(b, "HVA-161")

@@ -65,9 +65,6 @@ def _nft_rule(*exprs: dict[str, Any]) -> str:
 # --- HVA-161: a Match block replaces the allow list for the connections it selects ----------------
 
 
-@xfail(
-    "H1: HVA-161 reads only `sshd -T`, which applies no Match block; AllowGroups * in a Match block admits everyone"
-)
 def test_match_block_allow_groups_everyone(host_scan) -> None:
     """sshd_config(5), Match: "If all of the criteria on the Match line are satisfied, the
     keywords on the following lines override those set in the global section of the config
@@ -435,9 +432,6 @@ DROPBEAR_HOST = {
 }
 
 
-@xfail(
-    "H13: HVA-160 says 'no SSH server installed' when OpenSSH is absent, while dropbear serves SSH on port 22"
-)
 def test_dropbear_is_an_ssh_server_that_admits_root(host_scan) -> None:
     """dropbear(8) (confirmed with `search`): "dropbear is a small SSH server"; "-w Disallow root
     logins", "-g Disable password logins for root"; "-p [address:]port ... If just a port is
@@ -451,7 +445,6 @@ def test_dropbear_is_an_ssh_server_that_admits_root(host_scan) -> None:
     assert "dropbear" in msg, msg
 
 
-@xfail("H14: HVA-210 does not count dropbear as a management service; it listens on every address")
 def test_dropbear_on_every_address_is_a_management_listener(host_scan) -> None:
     """The same host: dropbear is the SSH server the administrators log in with (dropbear(8)),
     listening on 0.0.0.0:22. HVA-210 names sshd, libvirt, Cockpit and the Proxmox proxies only

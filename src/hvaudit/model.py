@@ -637,6 +637,8 @@ class HostFacts:
     `semodule -l` lists, which misses a `permissive` statement inside another module)."""
     apparmor_profiles: Fact[dict[str, str] | None] = field(default_factory=_na)
     """Loaded AppArmor profile -> mode (enforce, complain, ...), or None when AppArmor is off."""
+    dropbear: Fact[tuple[tuple[str, ...], ...]] = field(default_factory=_na)
+    """The argument words of each running dropbear (dropbear(8), an SSH server of its own)."""
     ssh_server: Fact[str] = field(default_factory=_na)
     """"running", "stopped" (installed, no sshd process and no active unit) or "absent"."""
     held_packages: Fact[tuple[str, ...]] = field(default_factory=_na)

@@ -33,7 +33,7 @@ from hvaudit.checks.base import (
     pool_subject,
     unknown,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
+from hvaudit.model import UNIT_ENABLED_STATES, Host, Source, SshdMatch
 from hvaudit.parse.host import EVERY_USER, UNRESOLVED, libvirt_socket
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
@@ -164,11 +164,74 @@ def _relays_onto_tcp(h: Host) -> list[str]:
     return out
 
 
-def _ssh_off(h: Host) -> Outcome | None:
+#: dropbear(8) options that take an argument (the rest of a word after one is that argument):
+#: -b banner, -r host key, -p [address:]port, -P pid file, -W window, -K keepalive, -I idle
+#: timeout, -T auth tries, -c forced command, -D authorized_keys directory.
+_DROPBEAR_ARG_OPTS = frozenset("brpPWKITcD")
+
+
+def _dropbear_flags(words: tuple[str, ...]) -> set[str]:
+    """The single-letter flags of a dropbear command line (combined like `-FRw`)."""
+    flags: set[str] = set()
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if not word.startswith("-") or word.startswith("--"):
+            continue
+        for i, letter in enumerate(word[1:]):
+            flags.add(letter)
+            if letter in _DROPBEAR_ARG_OPTS:
+                skip = i == len(word) - 2  # the argument is the next word
+                break
+    return flags
+
+
+def _dropbear_outcome(h: Host, check_id: str) -> Outcome | None:
+    """An SSH check on a host whose SSH server is dropbear (dropbear(8)) rather than OpenSSH:
+    root may log in unless -w ("Disallow root logins"); there is no allow list (every account
+    with a shell may log in); public-key authentication cannot be switched off and each method
+    alone logs in, so no second factor is required."""
+    s = host_subject(h)
+    running = h.facts.dropbear.get() if h.facts.dropbear.known else ()
+    if not running:
+        return None
+    srcs = h.facts.dropbear.sources
+    if check_id == "HVA-160":
+        open_root = [w for w in running if "w" not in _dropbear_flags(w)]
+        if open_root:
+            return failed(
+                s,
+                "dropbear runs without -w: root may log in over SSH (dropbear(8): -w disallows "
+                "root logins)",
+                *srcs,
+            )
+        return passed(s, "dropbear runs with -w: root logins disallowed", *srcs)
+    if check_id == "HVA-161":
+        return failed(
+            s,
+            "dropbear serves SSH and has no allow list: every account with a login shell may "
+            "log in",
+            *srcs,
+        )
+    return failed(
+        s,
+        "dropbear serves SSH: a public key (or a password) alone logs in, no second factor",
+        *srcs,
+    )
+
+
+def _ssh_off(h: Host, check_id: str = "") -> Outcome | None:
     """The outcome of an SSH check on a host without a running SSH server, or None when sshd
-    runs (or whether it runs is unknown, which the check reports through its own facts)."""
+    runs (or whether it runs is unknown, which the check reports through its own facts). Where
+    OpenSSH does not run but dropbear does, dropbear is the SSH server judged."""
     s = host_subject(h)
     server = h.facts.ssh_server
+    if server.known and server.get() in ("absent", "stopped"):
+        other = _dropbear_outcome(h, check_id)
+        if other is not None:
+            return other
     if server.known and server.get() == "absent":
         return not_applicable(s, "no SSH server installed", *server.sources)
     if server.known and server.get() == "stopped":
@@ -1026,7 +1089,7 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     OpenSSH defaults from sshd_config(5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        off = _ssh_off(h)
+        off = _ssh_off(h, "HVA-151")
         if off is not None:
             yield off
             continue
@@ -1078,7 +1141,7 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
-        off = _ssh_off(h)
+        off = _ssh_off(h, "HVA-160")
         if off is not None:
             yield off
         elif not f.known:
@@ -1138,7 +1201,7 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
-        off = _ssh_off(h)
+        off = _ssh_off(h, "HVA-161")
         if off is not None:
             yield off
         elif not f.known:
@@ -1152,10 +1215,52 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
                     "; ".join(f"{k} entry {e!r} matches every name" for k, e in everyone.items()),
                     *f.sources,
                 )
-            elif allow:
-                yield passed(s, "; ".join(f"{k} {v}" for k, v in allow.items()), *f.sources)
-            else:
+            elif not allow:
                 yield failed(s, "neither AllowUsers nor AllowGroups is set", *f.sources)
+            elif not (blocks := h.facts.sshd_match).known:
+                yield unknown(
+                    s,
+                    blocks,
+                    f"sshd -T shows {'; '.join(f'{k} {v}' for k, v in allow.items())} outside "
+                    "Match blocks; does any Match block of /etc/ssh/sshd_config or a file it "
+                    "includes replace them with a list that admits every name? Evidence: those "
+                    "files. Pass: no Match block sets AllowUsers or AllowGroups to a pattern "
+                    "matching every name",
+                )
+            elif wide := _match_blocks_admitting_everyone(allow, blocks.get()):
+                yield failed(
+                    s,
+                    f"{'; '.join(f'{k} {v}' for k, v in allow.items())}, but "
+                    + "; ".join(wide[:4]),
+                    *f.sources,
+                    *blocks.sources,
+                )
+            else:
+                yield passed(
+                    s,
+                    "; ".join(f"{k} {v}" for k, v in allow.items()),
+                    *f.sources,
+                    *blocks.sources,
+                )
+
+
+def _match_blocks_admitting_everyone(
+    allow: dict[str, str], blocks: tuple[SshdMatch, ...]
+) -> list[str]:
+    """The Match blocks whose AllowUsers/AllowGroups replace the global lists (sshd_config(5),
+    Match: the keywords of a matching block "override those set in the global section";
+    AllowUsers and AllowGroups are among those allowed there) so that every list in force
+    admits every name."""
+    out = []
+    for b in blocks:
+        own = {k: v for k, v in b.settings if k in ("allowusers", "allowgroups")}
+        if not own:
+            continue
+        merged = {**allow, **own}
+        if all(_admits_everyone(v) for v in merged.values()):
+            sets = ", ".join(f"{k} {v}" for k, v in own.items())
+            out.append(f"Match {b.criteria} ({b.where}) sets {sets}, which admits every name")
+    return out
 
 
 def _admits_everyone(entries: str) -> str:

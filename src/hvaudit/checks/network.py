@@ -32,6 +32,7 @@ SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
 MANAGEMENT_PROCESSES = (
     "sshd",
+    "dropbear",  # dropbear(8), "a small SSH server"
     "libvirtd",
     "virtproxyd",
     "cockpit-ws",

@@ -306,6 +306,16 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.firewall_input_policy = _firewall(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.qemu_processes = _qemu(ev, processes)
+    f.dropbear = (
+        Fact.of(
+            tuple(
+                tuple(words[1:]) for exe, words in _commands(processes.get()) if exe == "dropbear"
+            ),
+            *processes.sources,
+        )
+        if processes.known
+        else processes  # type: ignore[assignment]
+    )
     f.socket_relays = _socket_relays(processes)
     links = ev.fact(_cmd("ip-link"), _json_list)
     # Linux bridges and Open vSwitch bridges (info_kind openvswitch; their ports show master
