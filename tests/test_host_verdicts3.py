@@ -553,3 +553,28 @@ def test_match_block_allow_list_that_admits_everyone(host_scan) -> None:
     effective = HARDENED_HOST["sshd-effective"][0] + "allowusers alice\n"
     b = host_scan({"/etc/ssh/sshd_config": conf, "sshd-effective": (effective, 0)})
     assert outcomes(b, "HVA-161") == {"hv1": "pass"}, messages(b, "HVA-161")
+
+
+# --- HVA-151: PAM line continuation -------------------------------------------------------------
+
+
+def test_pam_backslash_continues_the_rule(host_scan) -> None:
+    """libpam pam_handlers.c _pam_assemble_line: a trailing backslash joins the next line."""
+    from hvaudit.parse.pam import logical_lines
+
+    assert logical_lines("auth required pam_x.so \\\n  nullok # c\n# only\nauth a b\\\n") == [
+        "auth required pam_x.so    nullok",
+        "",
+        "auth a b",
+    ]
+    kbd = HARDENED_HOST["sshd-effective"][0].replace(
+        "authenticationmethods publickey,keyboard-interactive",
+        "authenticationmethods keyboard-interactive",
+    )
+    pam = "auth required pam_google_authenticator.so \\\n     nullok\n@include common-auth\n"
+    a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (kbd, 0)})
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}, messages(a, "HVA-151")
+    assert (
+        "pam_google_authenticator (required, nullok) does not fail the login"
+        in messages(a, "HVA-151")["hv1"]
+    )

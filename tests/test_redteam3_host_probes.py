@@ -120,9 +120,6 @@ def test_primary_group_members_of_sudo_are_administrators(host_scan) -> None:
 # --- HVA-151: Linux-PAM joins a line ending in a backslash with the next ------------------------
 
 
-@xfail(
-    "H3: HVA-151's PAM reader ignores backslash continuation; the continued line's nullok is not seen"
-)
 def test_pam_continued_line_carries_nullok(host_scan) -> None:
     """Linux-PAM libpam/pam_handlers.c, _pam_assemble_line ("The line may be ... extended with
     \\\\\\n"; confirmed with `search`): a line whose last non-blank character is a backslash

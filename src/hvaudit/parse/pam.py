@@ -149,14 +149,31 @@ class Stack:
 _LINE = re.compile(r"^-?auth\s+(\[[^\]]*\]|\S+)\s+(\S+)(.*)$", re.IGNORECASE)
 
 
+def logical_lines(text: str) -> list[str]:
+    """A PAM file's lines as libpam reads them (libpam/pam_handlers.c _pam_assemble_line):
+    comments from '#' to the end of the line dropped, and a line whose last non-blank character
+    is a backslash joined with the next one (the backslash becoming a blank)."""
+    out: list[str] = []
+    held = ""
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if line.endswith("\\"):
+            held += line[:-1] + " "
+            continue
+        out.append((held + line).strip())
+        held = ""
+    if held.strip():
+        out.append(held.strip())
+    return out
+
+
 def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
     """The `auth` rules of PAM service file `name` (a key of `texts`: file name -> text), with
     `@include` and `include` inlined and `substack` nested. A file not in `texts` adds nothing."""
     items: list[PamRule | Stack] = []
     if depth > 8 or name not in texts:
         return Stack(())
-    for raw in texts[name].splitlines():
-        line = raw.split("#", 1)[0].strip()
+    for line in logical_lines(texts[name]):
         if line.startswith("@include"):
             items.extend(parse_stack(texts, line.split()[-1].rsplit("/", 1)[-1], depth + 1).items)
             continue
@@ -192,8 +209,7 @@ def unread_auth_files(texts: dict[str, str], name: str, depth: int = 0) -> list[
     if depth > 8 or name not in texts:
         return []
     out: list[str] = []
-    for raw in texts[name].splitlines():
-        line = raw.split("#", 1)[0].strip()
+    for line in logical_lines(texts[name]):
         target = ""
         if line.startswith("@include"):
             target = line.split()[-1].rsplit("/", 1)[-1]
