@@ -183,9 +183,10 @@ HARDENED_HOST: dict[str, Any] = {
     "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n',
     "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
     "alice:x:1000:1000:Alice Admin:/home/alice:/bin/bash\n"
-    "libvirt-qemu:x:64055:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n"
+    # Debian's libvirt-daemon-system postinst allocates uid and gid 64055 (LIBVIRT_QEMU_GID)
+    "libvirt-qemu:x:64055:64055:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n"
     "tss:x:105:112:TPM software stack,,,:/var/lib/tpm:/bin/false\n",
-    "/etc/group": "root:x:0:\nsudo:x:27:alice\nkvm:x:104:\nlibvirt:x:108:\ntss:x:112:\n",
+    "/etc/group": "root:x:0:\nsudo:x:27:alice\nkvm:x:104:\nlibvirt:x:108:\ntss:x:112:\nlibvirt-qemu:x:64055:\n",
     "/etc/nsswitch.conf": "passwd:         files sss\ngroup:          files sss\nhosts: files dns\n",
     "/etc/sssd/sssd.conf": "[sssd]\ndomains = corp.example\nservices = nss, pam\n\n"
     "[domain/corp.example]\nid_provider = ad\naccess_provider = ad\n",

@@ -578,3 +578,13 @@ def test_pam_backslash_continues_the_rule(host_scan) -> None:
         "pam_google_authenticator (required, nullok) does not fail the login"
         in messages(a, "HVA-151")["hv1"]
     )
+
+
+def test_primary_group_members_count_as_group_members(host_scan) -> None:
+    """getgrouplist(3) adds the account's primary group (passwd(5) fourth field)."""
+    passwd = HARDENED_HOST["/etc/passwd"] + (
+        "bob:x:1001:27:Bob:/home/bob:/bin/bash\ncarol:x:1002:27:Carol:/home/carol:/bin/bash\n"
+    )
+    a = host_scan({"/etc/passwd": passwd})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert "alice, bob, carol, root" in messages(a, "HVA-142")["hv1"]

@@ -96,9 +96,6 @@ def test_match_block_allow_groups_named_passes(host_scan) -> None:
 # --- HVA-142: members of an administrative group by their primary group ---------------------------
 
 
-@xfail(
-    "H2: HVA-142 reads group members from /etc/group only; accounts whose primary gid is sudo's are sudo members too"
-)
 def test_primary_group_members_of_sudo_are_administrators(host_scan) -> None:
     """passwd(5): the fourth field is the account's primary group id; getgrouplist(3) (which
     sudo uses for the user's group vector, sudo lib/util/getgrouplist.c, and which sets the

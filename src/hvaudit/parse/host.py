@@ -761,12 +761,23 @@ def _group_file(g: Got) -> Fact[dict[str, tuple[int, tuple[str, ...]]]]:
 
 
 def _groups(ev: HostEvidence) -> dict[str, set[str]]:
+    """Group name -> its members: those /etc/group lists and the accounts whose primary group
+    (passwd(5), fourth field) it is; getgrouplist(3), which sudo and login use for the group
+    vector, adds the primary group "if it was not among the groups defined for user in the group
+    database"."""
     got = ev.get(_file("/etc/group"))
     groups: dict[str, set[str]] = {}
+    by_gid: dict[str, str] = {}
     for line in got.text.splitlines():
         parts = line.split(":")
         if len(parts) >= 4:
             groups[parts[0]] = {m for m in parts[3].strip().split(",") if m}
+            by_gid.setdefault(parts[2].strip(), parts[0])
+    passwd = ev.get(_file("/etc/passwd"))
+    for line in passwd.text.splitlines() if passwd.state == "ok" else ():
+        parts = line.split(":")
+        if len(parts) >= 4 and parts[3].strip() in by_gid and not line.startswith(("+", "-")):
+            groups[by_gid[parts[3].strip()]].add(parts[0])
     return groups
 
 
