@@ -237,11 +237,8 @@ HARDENED_HOST: dict[str, Any] = {
     ),
     "efi": ("/sys/firmware/efi\n", 0),
     "secure-boot": ("   6   0   0   0   1\n", 0),
-    "measured-boot-log": (
-        "-r--r----- 1 root root 40123 Nov 27 04:00 "
-        "/sys/kernel/security/tpm0/binary_bios_measurements\n",
-        0,
-    ),
+    # `wc -c` of the event log (securityfs reports no size to `ls -l`)
+    "measured-boot-log": ("40123 /sys/kernel/security/tpm0/binary_bios_measurements\n", 0),
     "sudoers": (
         "/etc/sudoers:Defaults\tenv_reset\n/etc/sudoers:root\tALL=(ALL:ALL) ALL\n"
         "/etc/sudoers:%sudo\tALL=(ALL:ALL) ALL\n/etc/sudoers:@includedir /etc/sudoers.d\n",
@@ -321,6 +318,8 @@ HARDENED_HOST: dict[str, Any] = {
         "/etc/polkit-1/rules.d/80-libvirt-acl.rules:});\n",
         0,
     ),
+    # no journal-upload drop-in directory (grep -r: exit 2, "No such file or directory")
+    "journal-upload-conf-d": ("", 2),
     "rsyslog-config": (
         '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" port="6514"\n'
         '/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'

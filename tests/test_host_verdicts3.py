@@ -192,7 +192,11 @@ def _rsyslog(*lines: str, legacy: bool = False) -> tuple[str, int]:
             ':programname, isequal, "sshd"',
         ),
         ([':msg, !contains, "noise"', TLS_ACTION], False, ':msg, !contains, "noise"'),
-        (['ruleset(name="remote") {', TLS_ACTION, "}"], False, "`ruleset remote`"),
+        (
+            ['ruleset(name="remote") {', TLS_ACTION, "}", "*.* call remote"],
+            False,
+            "`ruleset remote`",
+        ),
         (['if prifilt("mail.*") then {', TLS_ACTION, "}"], False, '`prifilt("mail.*")`'),
     ],
     ids=[
@@ -259,6 +263,28 @@ def test_filtered_tls_forwarding_is_a_question(
             "logs forwarded over TLS to b.example",
         ),
         (['ruleset(name="RSYSLOG_DefaultRuleset") {', TLS_ACTION, "}"], False, "pass", "TLS"),
+        # a ruleset only a network input is bound to never sees the host's messages
+        (
+            [
+                'input(type="imtcp" port="514" ruleset="relay")',
+                'ruleset(name="relay") {',
+                TLS_ACTION,
+                "}",
+            ],
+            False,
+            "fail",
+            "logs.example.internal (ruleset relay, which no local input (imuxsock, imjournal, "
+            "imklog) or call reaches)",
+        ),
+        # `*.* stop` before the forwarding: nothing reaches it
+        (
+            ["*.* /var/log/all.log", "& stop", TLS_ACTION],
+            False,
+            "fail",
+            "logs.example.internal (daemon and kern messages stopped earlier by `*.* stop`)",
+        ),
+        # a stop of daemon messages only: the kernel's still travel
+        (["daemon.* stop", TLS_ACTION], False, "pass", "logs forwarded over TLS"),
     ],
     ids=[
         "if-other-action",
@@ -269,6 +295,9 @@ def test_filtered_tls_forwarding_is_a_question(
         "filtered-plain",
         "filtered-and-full",
         "default-ruleset",
+        "relay-ruleset",
+        "stop-all",
+        "stop-daemon",
     ],
 )
 def test_rsyslog_filters_that_settle_the_verdict(
@@ -359,8 +388,17 @@ def test_swtpm_default_account_present_or_no_vtpm(host_scan) -> None:
             },
             "QEMU's user libvirt-qemu is a member of group root in /etc/group",
         ),
+        (
+            "",
+            {
+                "/etc/passwd": HARDENED_HOST["/etc/passwd"].replace(
+                    "libvirt-qemu:x:64055:64055:", "libvirt-qemu:x:64055:0:"
+                )
+            },
+            "QEMU's user libvirt-qemu has primary group 0 in /etc/passwd",
+        ),
     ],
-    ids=["user-plus-00", "group-name-gid-0", "group-plus-000", "member-of-root"],
+    ids=["user-plus-00", "group-name-gid-0", "group-plus-000", "member-of-root", "primary-gid-0"],
 )
 def test_qemu_ids_libvirt_reads_as_zero(
     host_scan, conf: str, files: dict[str, str], message: str
@@ -567,6 +605,11 @@ def test_pam_backslash_continues_the_rule(host_scan) -> None:
         "",
         "auth a b",
     ]
+    # a comment ends the line: its backslash continues nothing
+    assert logical_lines("auth required pam_x.so \\ # code\nauth sufficient pam_y.so\n") == [
+        "auth required pam_x.so \\",
+        "auth sufficient pam_y.so",
+    ]
     kbd = HARDENED_HOST["sshd-effective"][0].replace(
         "authenticationmethods publickey,keyboard-interactive",
         "authenticationmethods keyboard-interactive",
@@ -588,3 +631,165 @@ def test_primary_group_members_count_as_group_members(host_scan) -> None:
     a = host_scan({"/etc/passwd": passwd})
     assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
     assert "alice, bob, carol, root" in messages(a, "HVA-142")["hv1"]
+
+
+# --- HVA-214: a never rule that matches every system call -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "status"),
+    [
+        ("-a never,exit -F arch=b64 -S all", "fail"),
+        ("-a exit,never -S all", "fail"),
+        ("-a never,exit -F arch=b32 -S all", "pass"),  # 32-bit calls only
+        ("-a never,exit -F arch=b64 -S all -F auid=4294967295", "pass"),  # daemons' events only
+        ("-a never,exit -F arch=b64 -S mount", "pass"),  # one system call
+    ],
+    ids=["b64-all", "no-arch", "b32", "auid-unset", "one-syscall"],
+)
+def test_audit_never_rule_before_the_watches(host_scan, first: str, status: str) -> None:
+    """auditctl(8), never: "the event triggers on the first matching rule"; -w watches are
+    exit-list rules."""
+    rules = first + "\n" + HARDENED_HOST["audit-rules"][0]
+    a = host_scan({"audit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": status}, messages(a, "HVA-214")
+    if status == "fail":
+        assert messages(a, "HVA-214")["hv1"].startswith(
+            "no audit watch for writes to /etc/libvirt, /etc/polkit-1"
+        )
+
+
+# --- HVA-034: DN patterns that fix no value ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "status"),
+    [
+        ("*CN=*", "fail"),
+        ("O=*,CN=*", "fail"),
+        ("*", "fail"),
+        ("C=GB,ST=London,L=London,O=Red Hat,CN=*", "pass"),
+        ("*CN=mgmt1.example.internal", "pass"),
+    ],
+)
+def test_tls_dn_entry_that_fixes_no_value(host_scan, entry: str, status: str) -> None:
+    """virnettlscontext.c: g_pattern_match_simple(entry, dname)."""
+    listen = HARDENED_HOST["listeners"][0] + (
+        'tcp   LISTEN 0      50         0.0.0.0:16514      0.0.0.0:*    users:(("libvirtd",pid=700,fd=9))\n'
+    )
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + (
+        f'listen_tls = 1\ntls_allowed_dn_list = [ "{entry}" ]\n'
+    )
+    a = host_scan({"/etc/libvirt/libvirtd.conf": conf, "listeners": (listen, 0)})
+    assert outcomes(a, "HVA-034") == {"hv1": status}, messages(a, "HVA-034")
+    if status == "fail":
+        assert messages(a, "HVA-034")["hv1"] == (
+            "TLS listener admits any certificate the CA signed (libvirtd.conf: "
+            f"tls_allowed_dn_list entry {entry!r} matches every name)"
+        )
+
+
+# --- HVA-022: the event log's length is read, not listed ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        (("40123 /sys/kernel/security/tpm0/binary_bios_measurements\n", 0), "pass"),
+        (("0 /sys/kernel/security/tpm0/binary_bios_measurements\n", 0), "fail"),
+        (("", 1, "wc: /sys/...: No such file or directory\n"), "fail"),
+        # an older bundle's `ls -l`: securityfs lists size 0 for a log that is there
+        (
+            (
+                "-r--r----- 1 root root 0 Nov 27 04:00 "
+                "/sys/kernel/security/tpm0/binary_bios_measurements\n",
+                0,
+            ),
+            "pass",
+        ),
+    ],
+    ids=["wc-log", "wc-empty", "absent", "ls-zero"],
+)
+def test_measured_boot_event_log(host_scan, answer: tuple[Any, ...], status: str) -> None:
+    """tpm_bios_log_setup creates the file only for a log; securityfs sets no i_size."""
+    a = host_scan({"measured-boot-log": answer})
+    assert outcomes(a, "HVA-022") == {"hv1": status}, messages(a, "HVA-022")
+
+
+# --- HVA-030 / HVA-132: relays on loopback and to other machines; the admin socket ---------------
+
+
+def test_loopback_relay_and_admin_socket(host_scan) -> None:
+    procs = PROCS + (
+        "  991 root     /usr/bin/socat TCP-LISTEN:16600,bind=127.0.0.1,fork "
+        "UNIX-CONNECT:/run/libvirt/libvirt-sock\n"
+    )
+    listen = HARDENED_HOST["listeners"][0] + (
+        'tcp   LISTEN 0      5          127.0.0.1:16600        0.0.0.0:*    users:(("socat",pid=991,fd=5))\n'
+    )
+    a = host_scan({"processes": (procs, 0), "listeners": (listen, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132")["hv1"] == (
+        "socat (pid 991) relays /run/libvirt/libvirt-sock onto loopback TCP 127.0.0.1:16600: "
+        "every local user reaches the socket with the relay's credentials, past its authorization"
+    )
+    outward = PROCS + (
+        "  992 root     ssh -N -R 16509:/run/libvirt/libvirt-sock ops@jump.example.net\n"
+    )
+    b = host_scan({"processes": (outward, 0)})
+    assert outcomes(b, "HVA-030") == {"hv1": "manual"}, messages(b, "HVA-030")
+    assert messages(b, "HVA-030")["hv1"] == (
+        "ssh (pid 992) forwards /run/libvirt/libvirt-sock to ops@jump.example.net (ssh -R): "
+        "libvirt's API is served on that machine"
+    )
+    units = "libvirtd.socket        disabled enabled\nlibvirtd-admin.socket  disabled enabled\n"
+    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'unix_sock_admin_perms = "0777"\n'
+    c = host_scan({"/etc/libvirt/libvirtd.conf": conf, "libvirt-socket-units": (units, 0)})
+    assert outcomes(c, "HVA-132") == {"hv1": "fail"}, messages(c, "HVA-132")
+    assert messages(c, "HVA-132")["hv1"] == (
+        "libvirtd.conf: unix_sock_admin_perms = 0777: any local user administers the daemon "
+        "through its admin socket (virt-admin: log outputs, client limits, TLS files)"
+    )
+
+
+# --- dropbear beside OpenSSH; -t; -f FILE in one word; container processes ----------------------
+
+
+def test_dropbear_beside_openssh_and_two_factor(host_scan) -> None:
+    procs = PROCS + "  995 root     /usr/sbin/dropbear -F -R -p 2222\n"
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"].startswith("dropbear runs without -w")
+    only = PROCS.replace(
+        "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "/usr/sbin/dropbear -F -R -w -t"
+    )
+    b = host_scan({**NO_OPENSSH, "processes": (only, 0)})
+    assert outcomes(b, "HVA-151") == {"hv1": "pass"}, messages(b, "HVA-151")
+    assert messages(b, "HVA-151")["hv1"] == (
+        "dropbear -t: password and public key are both required (two-factor)"
+    )
+
+
+def test_config_file_option_in_one_word(host_scan) -> None:
+    """getopt(3): an option's argument may follow in the same word (-f/etc/x)."""
+    procs = PROCS.replace(
+        "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups",
+        "/usr/sbin/sshd -D -f/etc/ssh/sshd_config.lab",
+    ).replace("rsyslogd -n -iNONE", "rsyslogd -n -iNONE -f/etc/rsyslog-local.conf")
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-160") == {"hv1": "manual"}, messages(a, "HVA-160")
+    assert "/etc/ssh/sshd_config.lab" in messages(a, "HVA-160")["hv1"]
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert "rsyslogd runs with -f /etc/rsyslog-local.conf" in messages(a, "HVA-200")["hv1"]
+
+
+def test_container_processes_are_not_host_daemons(host_scan) -> None:
+    """An unprivileged container's processes run as uids from 100000 (idmap root:100000:65536)."""
+    procs = PROCS.replace(
+        "  403 root     /usr/sbin/rsyslogd -n -iNONE\n",
+        "  403 100000   /usr/sbin/rsyslogd -n -iNONE\n",
+    )
+    assert "100000" in procs
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert "configured but not running" in messages(a, "HVA-200")["hv1"]

@@ -606,9 +606,9 @@ class HostFacts:
     firewall_input_policy: Fact[str] = field(default_factory=_na)
     """"drop" when inbound traffic is denied by default, "accept" when not."""
     listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)
-    socket_relays: Fact[tuple[tuple[int, str, str], ...]] = field(default_factory=_na)
-    """(pid, program, libvirt socket path) of each process other than libvirt's own daemons
-    whose command line names a libvirt read-write socket (socat, ssh -L ...: a relay)."""
+    socket_relays: Fact[tuple[tuple[int, str, str, str], ...]] = field(default_factory=_na)
+    """(pid, program, libvirt socket path, command line) of each process other than libvirt's
+    own daemons whose command line names a libvirt read-write socket (socat, ssh -R ...)."""
     qemu_processes: Fact[tuple[QemuProcess, ...]] = field(default_factory=_na)
     bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bridge name -> member interfaces."""
@@ -637,6 +637,8 @@ class HostFacts:
     `semodule -l` lists, which misses a `permissive` statement inside another module)."""
     apparmor_profiles: Fact[dict[str, str] | None] = field(default_factory=_na)
     """Loaded AppArmor profile -> mode (enforce, complain, ...), or None when AppArmor is off."""
+    programs: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The names of the running programs (each process's binary or title, once)."""
     dropbear: Fact[tuple[tuple[str, ...], ...]] = field(default_factory=_na)
     """The argument words of each running dropbear (dropbear(8), an SSH server of its own)."""
     ssh_server: Fact[str] = field(default_factory=_na)

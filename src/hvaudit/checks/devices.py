@@ -121,7 +121,15 @@ def _root_group_member(h: Host, user: object) -> tuple[str, tuple[Source, ...]] 
     names = [str(user)] if user is not None and not str(user).startswith("+") else []
     procs = h.facts.qemu_processes
     names += [p.user for p in procs.get()] if procs.known else []
+    accts = h.facts.accounts
+    primary = {a.name: a.gid for a in accts.get()} if accts.known else {}
+    uid0 = {a.name for a in accts.get() if a.uid == 0} if accts.known else set()
     for name in dict.fromkeys(names):
+        if name in ("root", "0") or name in uid0:
+            continue  # QEMU as root itself: judged as such below
+        if primary.get(name) == 0:
+            # virGetGroupList: getgrouplist(user, primary gid from passwd) lists gid 0 too
+            return name, tuple(accts.sources)
         for gid, members in groups.get().values():
             if gid == 0 and name in members:
                 return name, tuple(groups.sources)
@@ -411,10 +419,15 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             continue
         if (member := _root_group_member(h, user)) is not None:
             name, groups_src = member
+            where = (
+                "has primary group 0 in /etc/passwd"
+                if any("passwd" in x.artefact for x in groups_src)
+                else "is a member of group root in /etc/group"
+            )
             yield failed(
                 s,
-                f"QEMU's user {name} is a member of group root in /etc/group: libvirt starts "
-                "QEMU with that supplementary group (virGetGroupList, setgroups)",
+                f"QEMU's user {name} {where}: libvirt starts QEMU with that supplementary group "
+                "(virGetGroupList, setgroups)",
                 *groups_src,
             )
             continue

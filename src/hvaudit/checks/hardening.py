@@ -497,6 +497,8 @@ def _watch_of_writes(opts: dict[str, list[str]], path: str) -> str | None:
             return None
         return "always" if "w" in (opts.get("-p") or ["rwxa"])[0] else None
     lists = (opts.get("-a") or opts.get("-A") or [""])[0].split(",")
+    if "exit" in lists and "never" in lists and _matches_every_syscall(opts, fields):
+        return "never"  # `-a never,exit -F arch=b64 -S all`: the first match of every call
     if "exit" not in lists or not _covers(fields.get("dir", "\0"), path):
         return None  # path= is one inode: a file watch, not the tree (auditctl(8) dir, path)
     if "never" in lists:
@@ -509,6 +511,20 @@ def _watch_of_writes(opts: dict[str, list[str]], path: str) -> str | None:
         return "always" if "w" in fields["perm"] else None
     # no perm: every syscall when no -S or -S all, else only the named ones (not all writes)
     return "always" if opts.get("-S", ["all"]) == ["all"] else None
+
+
+def _matches_every_syscall(opts: dict[str, list[str]], fields: dict[str, str]) -> bool:
+    """An exit-list rule that matches every 64-bit system call: no field but the arch (64-bit or
+    none given, auditctl(8) -F arch) and no -S or -S all. As a never rule listed first it
+    suppresses every event of that list, the watches' included (auditctl(8) never: "the event
+    triggers on the first matching rule")."""
+    raw = list(opts.get("-F", []))
+    others = [f for f in raw if not f.startswith("arch=")]
+    if others or "-w" in opts:
+        return False
+    if fields.get("arch", "b64") not in _ARCH64:
+        return False
+    return opts.get("-S", ["all"]) == ["all"]
 
 
 def _watched(rules: tuple[str, ...], path: str) -> bool:

@@ -22,6 +22,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Status,
     Subject,
     check,
     failed,
@@ -127,8 +128,20 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         problems += relays
         if relays:
             refs += list(h.facts.socket_relays.sources)
+        outward = _outward_relays(h)
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
+        elif outward:
+            yield manual(
+                s,
+                "; ".join(outward) + ": libvirt's API is served on that machine",
+                *h.facts.socket_relays.sources,
+                question=f"Does the machine that {outward[0].split(' forwards ')[0]} forwards "
+                "libvirt's socket to admit only the administrators to that port, over an "
+                "authenticated and encrypted channel? Evidence: the ssh -R command and the "
+                "remote host's sshd_config (GatewayPorts) and firewall. Pass: yes, only the "
+                "administrators reach it; fail: anyone else on that machine or its network can.",
+            )
         elif ports:
             yield passed(
                 s,
@@ -144,23 +157,49 @@ def _relays_onto_tcp(h: Host) -> list[str]:
     (socat(1) `TCP-LISTEN:... UNIX-CONNECT:/run/libvirt/libvirt-sock`): the daemon sees a local
     peer with the relay's credentials, so whoever reaches the port holds the socket's full API
     without libvirt's TCP authentication or any encryption."""
+    return [
+        f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}: libvirt's full API "
+        "without authentication or encryption"
+        for pid, program, path, ports in _relay_ports(h, loopback=False)
+    ]
+
+
+def _relay_ports(h: Host, *, loopback: bool) -> list[tuple[int, str, str, list[str]]]:
+    """(pid, program, socket, its TCP listeners) of the socket relays that listen on loopback
+    addresses (`loopback`) or on others."""
     relays, listeners = h.facts.socket_relays, h.facts.listeners
     if not relays.known or not listeners.known:
         return []
     out = []
-    for pid, program, path in relays.get():
+    for pid, program, path, _ in relays.get():
         ports = [
             f"{lst.address}:{lst.port}"
             for lst in listeners.get()
             if lst.protocol.startswith("tcp")
-            and not lst.loopback
+            and lst.loopback == loopback
             and (lst.pid == pid or (lst.pid is None and lst.process == program))
         ]
         if ports:
-            out.append(
-                f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}: libvirt's "
-                "full API without authentication or encryption"
-            )
+            out.append((pid, program, path, ports))
+    return out
+
+
+def _outward_relays(h: Host) -> list[str]:
+    """ssh remote forwards whose local end is a libvirt socket (ssh(1) -R
+    [bind_address:]port:local_socket): the API is served on the other machine, where what
+    admits a client is not observable here."""
+    relays = h.facts.socket_relays
+    out = []
+    for pid, program, path, cmdline in relays.get() if relays.known else ():
+        words = cmdline.split()
+        remote = [
+            words[i + 1] if w == "-R" and i + 1 < len(words) else w[2:]
+            for i, w in enumerate(words)
+            if w.startswith("-R")
+        ]
+        if program in ("ssh", "autossh") and any(path in r for r in remote):
+            target = next((w for w in reversed(words) if "@" in w or "." in w), "another host")
+            out.append(f"{program} (pid {pid}) forwards {path} to {target} (ssh -R)")
     return out
 
 
@@ -192,7 +231,8 @@ def _dropbear_outcome(h: Host, check_id: str) -> Outcome | None:
     """An SSH check on a host whose SSH server is dropbear (dropbear(8)) rather than OpenSSH:
     root may log in unless -w ("Disallow root logins"); there is no allow list (every account
     with a shell may log in); public-key authentication cannot be switched off and each method
-    alone logs in, so no second factor is required."""
+    alone logs in, so no second factor is required, unless -t ("Enable two-factor
+    authentication. Both password login and public key authentication are required")."""
     s = host_subject(h)
     running = h.facts.dropbear.get() if h.facts.dropbear.known else ()
     if not running:
@@ -215,6 +255,12 @@ def _dropbear_outcome(h: Host, check_id: str) -> Outcome | None:
             "log in",
             *srcs,
         )
+    if all("t" in _dropbear_flags(w) for w in running):
+        return passed(
+            s,
+            "dropbear -t: password and public key are both required (two-factor)",
+            *srcs,
+        )
     return failed(
         s,
         "dropbear serves SSH: a public key (or a password) alone logs in, no second factor",
@@ -228,10 +274,11 @@ def _ssh_off(h: Host, check_id: str = "") -> Outcome | None:
     OpenSSH does not run but dropbear does, dropbear is the SSH server judged."""
     s = host_subject(h)
     server = h.facts.ssh_server
-    if server.known and server.get() in ("absent", "stopped"):
-        other = _dropbear_outcome(h, check_id)
-        if other is not None:
-            return other
+    other = _dropbear_outcome(h, check_id)
+    if server.known and server.get() in ("absent", "stopped") and other is not None:
+        return other
+    if other is not None and other.status is Status.FAIL:
+        return other  # every SSH server that runs must meet the check, OpenSSH or not
     if server.known and server.get() == "absent":
         return not_applicable(s, "no SSH server installed", *server.sources)
     if server.known and server.get() == "stopped":
@@ -266,7 +313,10 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     The list's entries are wildcard patterns (libvirtd.conf: "This list may contain wildcards such
     as "C=GB,ST=London,L=London,O=Red Hat,CN=*"", glob-like), so an entry made of wildcards only
     ("*") matches every name and restricts nothing; an empty list lets no client connect ("NB If
-    this is an empty list, no client can connect")."""
+    this is an empty list, no client can connect"). The match is g_pattern_match_simple
+    (src/rpc/virnettlscontext.c), '*' any string: an entry whose literal parts are only
+    attribute names ("*CN=*", "O=*,CN=*") fixes no value and admits every certificate that has
+    those attributes, which is every client certificate."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -284,7 +334,7 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             auth, asrc = conf_value(h, file, "auth_tls")
             refs += [src, asrc]
             entries = dns if isinstance(dns, list) else []
-            match_all = [d for d in entries if isinstance(d, str) and not d.strip("*?")]
+            match_all = [d for d in entries if isinstance(d, str) and _dn_any_value(d)]
             if match_all and auth == "sasl":
                 how.append(f"auth_tls = sasl ({file}; the DN list admits every name)")
             elif match_all:
@@ -308,6 +358,17 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, f"TLS clients restricted: {'; '.join(how)}", *refs)
+
+
+_DN_KEYS_ONLY = re.compile(r"^(\s*,?\s*[A-Za-z][A-Za-z0-9.]*\s*=\s*,?)*\s*$")
+
+
+def _dn_any_value(pattern: str) -> bool:
+    """A tls_allowed_dn_list glob that fixes no attribute value: its text between the
+    wildcards is empty or only attribute names ("CN=", ",O="), so any certificate matches."""
+    if "*" not in pattern and pattern.strip("?"):
+        return False
+    return all(_DN_KEYS_ONLY.match(part) for part in re.split(r"[*?]+", pattern))
 
 
 @check(
@@ -838,7 +899,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     leaves the socket at 0777 (any local user connects without authentication). Under systemd
     socket activation the socket unit creates the socket and its SocketMode applies instead of
     unix_sock_rw_perms (libvirtd(8), "System socket activation"), so the mode the host reports for
-    the socket itself is the evidence when it was collected."""
+    the socket itself is the evidence when it was collected. The admin socket has no
+    authentication of its own: unix_sock_admin_perms (default 0700, libvirtd.conf.in "Default
+    allows only owner (root)"; not honoured under socket activation) open to others hands them
+    virt-admin. A relay (socat TCP-LISTEN on a loopback address + UNIX-CONNECT to the socket)
+    lets every local user in with the relay's credentials, past polkit."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -883,6 +948,30 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 )
             else:
                 ok.append(f"{file}: auth_unix_rw = none, {origin}")
+        for file in files:
+            daemon = file.removesuffix(".conf")
+            admin, adsrc = conf_value(h, file, "unix_sock_admin_perms")
+            admin_unit = units.get(f"{daemon}-admin.socket") in UNIT_ENABLED_STATES
+            if admin is None or admin_unit:
+                continue  # under socket activation the unit's SocketMode applies
+            try:
+                world = int(str(admin), 8) & 0o002 != 0
+            except ValueError:
+                world = True
+            if world:
+                refs.append(adsrc)
+                bad.append(
+                    f"{file}: unix_sock_admin_perms = {admin}: any local user administers the "
+                    "daemon through its admin socket (virt-admin: log outputs, client limits, "
+                    "TLS files)"
+                )
+        for pid, program, path, ports in _relay_ports(h, loopback=True):
+            refs += list(h.facts.socket_relays.sources)
+            bad.append(
+                f"{program} (pid {pid}) relays {path} onto loopback TCP {', '.join(ports)}: "
+                "every local user reaches the socket with the relay's credentials, past its "
+                "authorization"
+            )
         if bad:
             yield failed(s, "; ".join(bad), *refs)
         elif open_q:

@@ -648,6 +648,28 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                 vms = sorted(set(defined.get(b, [])))
                 what = f"VMs defined on it: {', '.join(vms[:6])}" if vms else "VM ports"
                 shared.append(f"{b} ({', '.join(addrs.get()[b])}; {what})")
+        # An 802.1Q interface on such a bridge (br0.10: kind vlan, lower link br0): without
+        # vlan_filtering the bridge forwards every tagged frame ("the switch must accept any
+        # 802.1Q frames irrespective of their VLAN ID", kernel dsa.rst), so a guest that tags
+        # its frames reaches the address; with filtering, the VM ports' VLANs decide.
+        links = h.facts.link_info.get() if h.facts.link_info.known else {}
+        filtering = (
+            h.facts.bridge_vlan_filtering.get() if h.facts.bridge_vlan_filtering.known else {}
+        )
+        vlan_q: list[str] = []
+        for dev, (kind, _, lower) in sorted(links.items()):
+            if kind != "vlan" or not addrs.get().get(dev) or lower not in bridges.get():
+                continue
+            if lower in internal:
+                continue
+            live = any(m.startswith(vm_ports) for m in bridges.get()[lower])
+            if not (live or lower in defined):
+                continue
+            where = f"{dev} ({', '.join(addrs.get()[dev])}; a VLAN interface of {lower}"
+            if filtering.get(lower):
+                vlan_q.append(f"{where}, vlan_filtering on)")
+            else:
+                shared.append(f"{where}, which forwards every VLAN tag: no vlan_filtering)")
         # macvtap: the guest's frames leave on the named device itself (formatdomain, "Direct
         # attachment to physical interface"; a <network> with a macvtap <forward> likewise).
         nets = {n.name: n for n in ctx.deployment.networks if n.host == h.name}
@@ -676,6 +698,18 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             parts.append(f"host address on NIC(s) VMs attach to by macvtap: {', '.join(macvtap)}")
         if parts:
             yield failed(s, "; ".join(parts), *bridges.sources, *addrs.sources)
+        elif vlan_q:
+            yield manual(
+                s,
+                f"host address on a VLAN interface of a bridge with VM ports: {', '.join(vlan_q)}",
+                *bridges.sources,
+                *addrs.sources,
+                *h.facts.link_info.sources,
+                question=f"Is the VLAN of {vlan_q[0].split(' ')[0]} kept off every VM port of "
+                "that bridge? Evidence: `bridge vlan show` on the host (the VLANs of each "
+                "vnet/tap port and of the management interface's VLAN). Pass: yes, no VM port "
+                "carries that VLAN; fail: a VM port carries it (tagged or as PVID).",
+            )
         else:
             yield passed(
                 s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources

@@ -27,8 +27,12 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Container, Host, ProxmoxHost
 from hvaudit.parse.proxmox import UserConfig, parse_property_string
+from hvaudit.parse.proxmox_firewall import FirewallFile
 
 PVE = ("proxmox-ve",)
+#: The daemons that apply Proxmox's firewall configuration (pve-firewall, iptables;
+#: proxmox-firewall, nftables).
+FIREWALL_DAEMONS = ("pve-firewall", "proxmox-firewall")
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
 
 
@@ -72,6 +76,25 @@ def _changes_something(role: str, custom: dict[str, list[str]]) -> bool:
     return any(not p.endswith(".Audit") for p in custom[role])
 
 
+#: Privileges that administer the whole cluster when held on `/` (pveum.adoc "Privileges"):
+#: Permissions.Modify "modify access permissions" (so the holder grants itself anything),
+#: Sys.Modify (node network), Sys.Console (a root shell on the node), User.Modify and
+#: Realm.Allocate (accounts and realms). PVEAdmin lacks Permissions.Modify and Sys.Modify and
+#: still counts as an administrator.
+ADMIN_PRIVILEGES = (
+    "Permissions.Modify",
+    "Sys.Modify",
+    "Sys.Console",
+    "User.Modify",
+    "Realm.Allocate",
+)
+
+
+def _administers(privileges: list[str]) -> bool:
+    """A custom role holding a cluster-administration privilege (ADMIN_PRIVILEGES)."""
+    return any(p in ADMIN_PRIVILEGES for p in privileges)
+
+
 def _operates_vms(role: str, custom: dict[str, list[str]]) -> bool:
     if role in FULL_ADMIN_ROLES:
         return False
@@ -92,7 +115,10 @@ def _operates_vms(role: str, custom: dict[str, list[str]]) -> bool:
 )
 def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     """Proxmox ships with the cluster firewall off, and with it every node and VM firewall: no rule
-    at any level is applied until it is enabled."""
+    at any level is applied until it is enabled. cluster.fw is only what the firewall daemon
+    applies: pve-firewall (iptables; pve_firewall.pm compiles the rules every 10 s and removes
+    them when it stops) or proxmox-firewall (nftables). On a node whose processes were read and
+    neither runs, no rule is in force."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -112,6 +138,16 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
             )
         elif policy not in ("DROP", "REJECT"):
             yield failed(s, f"cluster firewall on, input policy {policy}", *fw.sources)
+        elif h.facts.programs.known and not any(
+            d in h.facts.programs.get() for d in FIREWALL_DAEMONS
+        ):
+            yield failed(
+                s,
+                f"cluster.fw enables the firewall (input policy {policy}), but neither "
+                "pve-firewall nor proxmox-firewall runs on this node: no rule is applied",
+                *fw.sources,
+                *h.facts.programs.sources,
+            )
         else:
             yield passed(
                 s,
@@ -310,7 +346,10 @@ def _covers(nets: list[_Net], everything: _Net) -> bool:
 )
 def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     """A Proxmox administrator controls every VM of the cluster; the 2014 draft asks for robust
-    multi-factor authentication of such accounts. user.cfg marks users that have a second factor."""
+    multi-factor authentication of such accounts. user.cfg marks users that have a second factor.
+    Administrators are the holders of the built-in administration roles (ADMIN_ROLES) anywhere
+    and of any role on `/` with a cluster-administration privilege (ADMIN_PRIVILEGES; a custom
+    role is judged by what it holds, not by its name)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -322,7 +361,11 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         cfg = f.get()
         admins = {"root@pam"}
         for acl in cfg.acls:
-            if any(r in ADMIN_ROLES for r in acl["roles"]):  # type: ignore[attr-defined]
+            roles = acl["roles"]
+            if any(
+                r in ADMIN_ROLES or (str(acl["path"]) == "/" and _administers(cfg.roles.get(r, [])))
+                for r in roles  # type: ignore[attr-defined]
+            ):
                 for who in acl["who"]:  # type: ignore[attr-defined]
                     admins.update(
                         cfg.groups.get(who[1:], []) if who.startswith("@") else [who.split("!")[0]]
@@ -711,8 +754,10 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             problems.append("IP set `management` is empty")
         wide = [
             e.cidr
+            if _resolve_alias(e.cidr, cluster) == e.cidr
+            else f"{e.cidr} (alias of {_resolve_alias(e.cidr, cluster)})"
             for e in entries
-            if not e.nomatch and e.cidr.endswith(("/0", "/1", "/2", "/3", "/4", "/5", "/6", "/7"))
+            if not e.nomatch and _is_wide(_resolve_alias(e.cidr, cluster))
         ]
         if wide:
             problems.append(f"IP set `management` admits {', '.join(wide)}")
@@ -723,13 +768,13 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 macro = str(r["macro"]).lower()
                 ports = set(str(opts.get("dport", "")).split(","))
                 opens_mgmt = macro in ("ssh", "spiceproxy", "vnc") or bool(ports & mgmt_ports)
-                if (
-                    r["type"] == "in"
-                    and r["action"] == "ACCEPT"
-                    and opens_mgmt
-                    and not opts.get("source")
-                ):
-                    problems.append(f"{where}:{r['line']} accepts management ports from any source")
+                source = str(opts.get("source") or "")
+                every = not source or any(
+                    _is_wide(_resolve_alias(x.strip(), cluster)) for x in source.split(",")
+                )
+                if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
+                    what = f"from {source}" if source else "from any source"
+                    problems.append(f"{where}:{r['line']} accepts management ports {what}")
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         else:
@@ -737,6 +782,19 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"IP set `management`: {nets}; no rule opens management ports wider", *refs
             )
+
+
+def _resolve_alias(text: str, cluster: FirewallFile) -> str:
+    """An IP set entry or rule source as the address it stands for: pve-firewall aliases
+    ("IP Aliases": a name for an address or network, usable inside IP sets and in rules'
+    source/dest), `dc/name` the datacenter's; an address or unknown name is returned as is."""
+    name = text.strip().lower().removeprefix("dc/")
+    return cluster.aliases.get(name, text.strip())
+
+
+def _is_wide(cidr: str) -> bool:
+    """A network of /7 or wider (0.0.0.0/0 is every IPv4 address)."""
+    return cidr.endswith(("/0", "/1", "/2", "/3", "/4", "/5", "/6", "/7"))
 
 
 @check(

@@ -158,8 +158,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
         ),
     ),
+    # The TCG event log's length, by reading it: securityfs never sets a file's size, so `ls -l`
+    # shows 0 for it on every host (security/inode.c securityfs_create_dentry sets no i_size).
     CommandProbe(
-        "measured-boot-log", ("ls", "-l", "/sys/kernel/security/tpm0/binary_bios_measurements")
+        "measured-boot-log", ("wc", "-c", "/sys/kernel/security/tpm0/binary_bios_measurements")
     ),
     CommandProbe("sudoers", ("grep", "-r", "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
     CommandProbe("sshd-effective", ("sshd", "-T")),
@@ -226,6 +228,20 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ("grep", "-r", "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
     ),
     CommandProbe("syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng")),
+    # journal-upload.conf(5), "Configuration Directories and Precedence": drop-ins override
+    # the main file (the one sorted last wins for URL=).
+    CommandProbe(
+        "journal-upload-conf-d",
+        (
+            "grep",
+            "-r",
+            "-H",
+            "",
+            "/etc/systemd/journal-upload.conf.d",
+            "/run/systemd/journal-upload.conf.d",
+            "/usr/lib/systemd/journal-upload.conf.d",
+        ),
+    ),
     # SELinux domains made permissive one by one (semanage-permissive(8)): enforcing mode does
     # not show them. `-l -n` prints the permissive types of the installed policy, then the
     # customized ones (seobject.py permissiveRecords.list), one name a line, no headings.
@@ -255,7 +271,9 @@ def command_artefact(name: str) -> str:
     return f"host/commands/{name}.txt"
 
 
-_QEMU = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*)(\s|$)")
+#: A QEMU process: "qemu" in its binary's name, or Proxmox's /usr/bin/kvm (qemu-server
+#: QemuServer.pm get_command_for_arch returns /usr/bin/kvm for the node's own architecture).
+_QEMU = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s|$)")
 
 
 class HostCollector:

@@ -228,10 +228,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(g.rc == 0 and bool(numbers) and numbers[-1] == "1", g.source)
 
     f.secure_boot = ev.fact(_cmd("secure-boot"), secure_boot)
-    f.measured_boot_log = ev.fact(
-        _cmd("measured-boot-log"),
-        lambda g: Fact.of(g.rc == 0 and not re.search(r"\s0\s+\w{3}\s", g.text), g.source),
-    )
+    f.measured_boot_log = ev.fact(_cmd("measured-boot-log"), _event_log)
 
     def lockdown(g: Got) -> Fact[str]:
         if g.state == "absent":
@@ -306,6 +303,11 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.firewall_input_policy = _firewall(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.qemu_processes = _qemu(ev, processes)
+    f.programs = (
+        Fact.of(tuple(sorted({exe for exe, _ in _commands(processes.get())})), *processes.sources)
+        if processes.known
+        else processes  # type: ignore[assignment]
+    )
     f.dropbear = (
         Fact.of(
             tuple(
@@ -373,6 +375,21 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bridge_vlan_filtering = _vlan_filtering(links)
     f.link_info = _link_info(links)
     return f
+
+
+def _event_log(g: Got) -> Fact[bool]:
+    """Whether the firmware handed the kernel a TCG boot event log: the securityfs file exists
+    only then (drivers/char/tpm/eventlog/common.c tpm_bios_log_setup: "If an event log is found
+    then the securityfs files are setup ..., otherwise nothing is done"). `wc -c` gives its
+    length; a bundle of an older collector has `ls -l`, whose size column securityfs leaves at
+    0 (securityfs_create_dentry sets no i_size), so there the file's existence decides."""
+    if g.rc != 0:
+        return Fact.of(False, g.source)
+    first = _first(g)
+    if first.startswith(("-", "l")):  # ls -l
+        return Fact.of(True, g.source)
+    size = first.split()[0] if first.split() else ""
+    return Fact.of(size.isdigit() and int(size) > 0, g.source)
 
 
 def _kvm_modules(ev: HostEvidence, ept: Got, npt: Got) -> Fact[tuple[str, ...]]:
@@ -586,7 +603,7 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
                     for name in sorted(p for p in dropins if fnmatch.fnmatchcase(p, full)):
                         read(name, dropins[name], depth + 1)
             elif criteria:
-                settings.append((key, value))
+                settings.append((key, _unquote_sshd(value)))
         if criteria:
             blocks.append(SshdMatch(criteria, where, tuple(settings)))
 
@@ -600,6 +617,16 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
             main.source,
         )
     return Fact.of(tuple(blocks), *sources)
+
+
+def _unquote_sshd(value: str) -> str:
+    """sshd_config(5): "Arguments may optionally be enclosed in double quotes (") in order to
+    represent arguments containing spaces" (misc.c argv_split): `"yes"` is yes."""
+    try:
+        words = shlex.split(value, comments=False, posix=True)
+    except ValueError:
+        return value
+    return " ".join(words)
 
 
 def _held(ev: HostEvidence) -> Fact[tuple[str, ...]]:
@@ -690,6 +717,12 @@ def _link_info(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[str, s
     )
 
 
+#: dpkg states whose files are (at least partly) unpacked on disk: installed, unpacked,
+#: half-configured, half-installed, triggers-awaited, triggers-pending (dpkg-query(1)); not
+#: config-files (c) or not-installed (n). rpm -qa lists installed packages only ("ii").
+_PACKAGE_ON_DISK = frozenset("iUFHWt")
+
+
 def _packages(ev: HostEvidence) -> Fact[dict[str, str]]:
     for name in ("dpkg-packages", "rpm-packages"):
         got = ev.get(_cmd(name))
@@ -697,7 +730,10 @@ def _packages(ev: HostEvidence) -> Fact[dict[str, str]]:
             out = {}
             for line in got.text.splitlines():
                 parts = line.split("\t")
-                if len(parts) >= 3 and parts[2].startswith("ii"):
+                # ${db:Status-Abbrev} (dpkg-query(1), the `dpkg -l` columns): desired action
+                # first, then the state; a package whose files are on disk is installed
+                # whatever is wanted of it (hi: on hold, ri: to be removed)
+                if len(parts) >= 3 and parts[2][1:2] in _PACKAGE_ON_DISK:
                     out[parts[0]] = parts[1]
             return Fact.of(out, got.source)
     return Fact.unavailable("neither dpkg nor rpm answered")
@@ -884,6 +920,18 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             "of sudo's groups and of the administrative groups are unknown",
             group_file.source,
         )
+    nss = ev.get(_file("/etc/nsswitch.conf"))
+    directory = _nsswitch_sources(nss.text, "sudoers") if nss.state == "ok" else []
+    remote = [src for src in directory if src in ("sss", "ldap")]
+    if remote:
+        # sssd-sudo(5): "sudoers: files sss" makes sudo apply the directory's sudo rules too
+        # (sudo.conf / nsswitch, sudoers.ldap(5) for ldap); those rules are not in the evidence
+        return Fact.unavailable(
+            f"/etc/nsswitch.conf `sudoers: {' '.join(directory)}`: sudo also applies the sudo "
+            f"rules of the directory ({', '.join(remote)}), which hvaudit does not read",
+            got.source,
+            nss.source,
+        )
     outside = _sudoers_includes_outside(got.text)
     if outside:
         return Fact.unavailable(
@@ -931,9 +979,40 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     for user_list in lists:
         for item in user_list:
             add(item, frozenset())
-    for group in (*ADMIN_GROUPS, *_socket_groups(ev)):
+    polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
+    principals.update(polkit_users)
+    for group in (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups):
         principals.update(groups.get(group, set()))
-    return Fact.of(tuple(sorted(principals)), got.source, Source(_file("/etc/group")))
+    return Fact.of(tuple(sorted(principals)), got.source, Source(_file("/etc/group")), *polkit_src)
+
+
+def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], list[Source]]:
+    """Groups and users a polkit rule grants libvirt management to: a rules file that answers
+    polkit.Result.YES for org.libvirt.unix.manage (full management of the daemon, libvirt
+    docs/auth.rst; the ArchWiki recipe `action.id == "org.libvirt.unix.manage" &&
+    subject.isInGroup("mykvm")`) names them with subject.isInGroup("G") / subject.user == "U"."""
+    got = ev.get(_cmd("polkit-rules"))
+    if got.state != "ok":
+        return [], [], []
+    groups: list[str] = []
+    users: list[str] = []
+    for lines in _by_file(got.text).values():
+        code = "\n".join(ln.split("//", 1)[0] for ln in lines)
+        if "org.libvirt.unix.manage" not in code or "Result.YES" not in code:
+            continue
+        groups += re.findall(r"isInGroup\(\s*[\"']([^\"']+)[\"']\s*\)", code)
+        users += re.findall(r"subject\.user\s*===?\s*[\"']([^\"']+)[\"']", code)
+    return groups, users, [got.source] if groups or users else []
+
+
+def _nsswitch_sources(text: str, database: str) -> list[str]:
+    """The sources nsswitch.conf(5) lists for a database ("sudoers: files sss" -> files, sss);
+    `[NOTFOUND=return]`-style actions are not sources."""
+    for line in text.splitlines():
+        name, colon, rest = line.split("#", 1)[0].partition(":")
+        if colon and name.strip() == database:
+            return [w for w in rest.split() if not w.startswith("[")]
+    return []
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
@@ -1254,6 +1333,7 @@ def _mfa_one(
 
 
 #: The daemon that sends what each forwarding configuration describes (its executable name).
+RSYSLOG_CONF = "/etc/rsyslog.conf"
 FORWARDERS = {
     "rsyslog": "rsyslogd",
     "syslog-ng": "syslog-ng",
@@ -1279,6 +1359,18 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     running: set[str] | None = None
     if processes.state == "ok" and processes.rc == 0:
         running = {exe for exe, _ in _commands(processes.text)}
+        # rsyslogd(8) -f: "Specify an alternative configuration file instead of
+        # /etc/rsyslog.conf": then the collected files are not what it runs
+        ps = Fact.of(processes.text, processes.source)
+        other = [
+            p for p in _config_options(ps, ("rsyslogd",)).get("rsyslogd", []) if p != RSYSLOG_CONF
+        ]
+        if other:
+            return Fact.unavailable(
+                f"rsyslogd runs with -f {', '.join(dict.fromkeys(other))}, a configuration "
+                f"hvaudit does not read (only {RSYSLOG_CONF} and /etc/rsyslog.d)",
+                processes.source,
+            )
     found: dict[str, list[tuple[str, bool]]] = {name: [] for name in FORWARDERS}
     sources: list[Source] = []
     unread: tuple[str, ...] = ()
@@ -1293,7 +1385,11 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             for d in fwd.destinations
             if d.carries_host_logs and not (d.tls and d.filters)
         )
-        narrow = [f"{d.name} ({d.selector})" for d in fwd.destinations if not d.carries_host_logs]
+        narrow = [
+            f"{d.name} ({d.why_not or d.selector})"
+            for d in fwd.destinations
+            if not d.carries_host_logs
+        ]
         filtered = [
             f"{d.name} gets only what {' and '.join(f'`{x}`' for x in d.filters)} lets through"
             for d in fwd.destinations
@@ -1305,18 +1401,23 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     ng = ev.get(_cmd("syslog-ng-config"))
     if ng.state == "ok":
         sources.append(ng.source)
-        body = "\n".join(ln.partition(":")[2] for ln in ng.text.splitlines())
+        body = _syslog_ng_used("\n".join(ln.partition(":")[2] for ln in ng.text.splitlines()))
         pattern = r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
         found["syslog-ng"].extend(
             (m.group(2), "tls" in m.group(3).lower()) for m in re.finditer(pattern, body, re.S)
         )
-    ju = ev.get(_file("/etc/systemd/journal-upload.conf"))
-    if ju.state == "ok":
-        sources.append(ju.source)
-        for line in ju.text.splitlines():
-            if line.strip().startswith("URL="):
-                url = line.split("=", 1)[1].strip()
-                found["journal-upload"].append((url, url.startswith("https://")))
+    ju_url, ju_sources, ju_unread = _journal_upload_url(ev, processes)
+    sources.extend(ju_sources)
+    if ju_unread and running is not None and FORWARDERS["journal-upload"] in running:
+        return Fact.unavailable(ju_unread, *sources)
+    if ju_url:
+        url, trust_all = ju_url
+        # systemd-journal-upload(8) --url: "https is the default"; --trust=all disables
+        # checking the server's certificate
+        tls = not url.lower().startswith("http://") and not trust_all
+        found["journal-upload"].append(
+            (url + (" (--trust=all: the server is not authenticated)" if trust_all else ""), tls)
+        )
     configured = {name: dests for name, dests in found.items() if dests}
     if configured and running is None:
         return Fact.unavailable(
@@ -1353,6 +1454,93 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     return Fact.of(targets, *sources)
 
 
+def _journal_upload_url(
+    ev: HostEvidence, processes: Got
+) -> tuple[tuple[str, bool] | None, list[Source], str]:
+    """systemd-journal-upload's URL and whether it runs with --trust=all, the sources read, and
+    why the URL is unknown ("" when it is known). journal-upload.c main(): parse_config() reads
+    journal-upload.conf and its drop-ins (journal-upload.conf(5): drop-ins in
+    /etc, /run and /usr/lib .../journal-upload.conf.d override the main file, sorted by file
+    name, a file in /etc masking the same name elsewhere; the last URL= wins), then
+    parse_argv(): `-u/--url` sets the URL when the files set none."""
+    sources: list[Source] = []
+    url = ""
+    main = ev.get(_file("/etc/systemd/journal-upload.conf"))
+    texts: list[str] = []
+    if main.state == "ok":
+        sources.append(main.source)
+        texts.append(main.text)
+    drop = ev.get(_cmd("journal-upload-conf-d"))
+    unread = ""
+    if drop.state == "ok":
+        sources.append(drop.source)
+        files = _by_file(drop.text)
+        chosen: dict[str, str] = {}
+        order = ("/etc/", "/run/", "/usr/lib/")
+        for path in sorted(files, key=lambda p: [p.startswith(o) for o in order], reverse=True):
+            chosen.setdefault(path.rsplit("/", 1)[-1], path)
+        texts.extend("\n".join(files[chosen[name]]) for name in sorted(chosen))
+    elif drop.state in ("absent", "failed", "uncollected"):
+        unread = (
+            "the drop-ins of journal-upload.conf (/etc/systemd/journal-upload.conf.d) were "
+            "not read, and they override its URL"
+        )
+    for text in texts:
+        for line in text.splitlines():
+            if line.strip().startswith("URL="):
+                url = line.split("=", 1)[1].strip()
+    trust_all = False
+    if processes.state == "ok":
+        for exe, words in _commands(processes.text):
+            if exe != "systemd-journal-upload":
+                continue
+            for i, w in enumerate(words):
+                if w in ("-u", "--url") and i + 1 < len(words) and not url:
+                    url = words[i + 1]
+                elif w.startswith("--url=") and not url:
+                    url = w.split("=", 1)[1]
+                elif w == "--trust=all" or (w == "--trust" and words[i + 1 : i + 2] == ["all"]):
+                    trust_all = True
+            sources.append(processes.source)
+    if url:
+        return (url, trust_all), sources, ""
+    return None, sources, unread
+
+
+def _syslog_ng_used(body: str) -> str:
+    """syslog-ng's configuration without the named destinations no log path uses:
+    syslog-ng.conf(5), "log paths define what syslog-ng does with a message, connecting the
+    sources to the destinations", so a `destination NAME { ... };` that no `destination(NAME)`
+    reference names receives nothing."""
+    used = {m.group(1) for m in re.finditer(r"\bdestination\s*\(\s*([\w-]+)\s*\)", body)}
+    out, pos = [], 0
+    for m in re.finditer(r"\bdestination\s+([\w-]+)\s*\{", body):
+        end = _brace_end(body, m.end())
+        if m.group(1) not in used and m.start() >= pos:
+            out.append(body[pos : m.start()])
+            pos = end
+    out.append(body[pos:])
+    return "".join(out)
+
+
+def _brace_end(text: str, start: int) -> int:
+    """The index just after the '}' closing the block whose '{' is just before `start`."""
+    depth, quote = 1, ""
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
 #: chronyd's short options that take an argument (chronyd(8)); in a cluster such as `-dxF 1` the
 #: letters after one of them are its argument.
 _CHRONYD_ARG_OPTS = frozenset("fFlLPtu")
@@ -1383,7 +1571,22 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
     for exe, words in _commands(processes.get()):
         if exe in TIME_DAEMONS and not (exe == "chronyd" and _clock_left_alone(words)):
             return Fact.of(exe, *processes.sources)
+        if exe == "phc2sys" and _phc2sys_sets_system_clock(words):
+            return Fact.of("phc2sys (PTP)", *processes.sources)
     return Fact.of("", *processes.sources)
+
+
+def _phc2sys_sets_system_clock(words: list[str]) -> bool:
+    """phc2sys(8) keeps the system clock (CLOCK_REALTIME) on a PTP hardware clock: with -a
+    "the system clock (CLOCK_REALTIME) is not synchronized, unless the -r option is also
+    specified"; without -a the slave clock is -c's, CLOCK_REALTIME by default."""
+    args = words[1:]
+    if "-a" in args:
+        return "-r" in args
+    if "-c" in args:
+        i = args.index("-c")
+        return args[i + 1 : i + 2] == ["CLOCK_REALTIME"]
+    return True
 
 
 _INTERPRETERS = ("bash", "sh", "dash", "python3", "python", "perl")
@@ -1397,10 +1600,17 @@ def _commands(ps_text: str) -> Iterator[tuple[str, list[str]]]:
     for line in ps_text.splitlines():
         parts = line.split(None, 2)
         words = parts[2].split() if len(parts) == 3 else []
-        if not words:
+        if not words or _in_container(parts[1]):
             continue
         exe = words[0].rstrip(":").rsplit("/", 1)[-1]
         yield exe, words[1:] if words[0] == "sshd:" else words
+
+
+def _in_container(user: str) -> bool:
+    """A process of an unprivileged container: ps prints a uid without a host account as a
+    number, and container uids are mapped from 100000 up (Proxmox/LXC idmap root:100000:65536,
+    subuid(5) ranges); such a process is the container's, not a host daemon."""
+    return user.isdigit() and int(user) >= 100000
 
 
 def _running(
@@ -1922,7 +2132,7 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
 _LIBVIRT_RW_SOCKET = re.compile(r"((?:/var)?/run/libvirt/[\w.-]*sock)(?![\w-])")
 
 
-def _socket_relays(processes: Fact[str]) -> Fact[tuple[tuple[int, str, str], ...]]:
+def _socket_relays(processes: Fact[str]) -> Fact[tuple[tuple[int, str, str, str], ...]]:
     """Processes other than libvirt's daemons whose command line names a libvirt read-write
     socket: a relay such as `socat TCP-LISTEN:16509,fork UNIX-CONNECT:/run/libvirt/libvirt-sock`
     (socat(1)) hands whoever reaches its other end the socket's full API."""
@@ -1939,7 +2149,7 @@ def _socket_relays(processes: Fact[str]) -> Fact[tuple[tuple[int, str, str], ...
             continue
         m = _LIBVIRT_RW_SOCKET.search(parts[2])
         if m:
-            out.append((int(parts[0]), exe, m.group(1)))
+            out.append((int(parts[0]), exe, m.group(1), parts[2].strip()))
     return Fact.of(tuple(out), *processes.sources)
 
 
@@ -1948,7 +2158,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         return processes  # type: ignore[return-value]
     out = []
     for line in processes.get().splitlines():
-        m = re.match(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*)(.*)$", line)
+        m = re.match(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s.*|)$", line)
         if not m:
             continue
         pid, user, args = int(m.group(1)), m.group(2), m.group(3) + m.group(4)
@@ -2218,11 +2428,24 @@ def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, l
         if exe not in names:
             continue
         for i, w in enumerate(words[1:], 1):
+            attached = _SHORT_F.match(w)
             if w in ("-f", "--config") and i + 1 < len(words):
                 out.setdefault(exe, []).append(words[i + 1])
             elif w.startswith("--config="):
                 out.setdefault(exe, []).append(w.split("=", 1)[1])
+            elif attached and attached.group(1):
+                # getopt(3): an option's argument is "the following text in the same
+                # argv-element, or the text of the following argv-element"
+                out.setdefault(exe, []).append(attached.group(1))
+            elif attached and i + 1 < len(words):
+                out.setdefault(exe, []).append(words[i + 1])
     return out
+
+
+#: A short-option cluster ending in -f (sshd -Df FILE, -f/etc/ssh/x, libvirtd -df FILE): the
+#: letters before f are flags without an argument (sshd(8): D d e i q t T 4 6 G r; libvirtd(8):
+#: d l v; rsyslogd(8): n d D), the rest of the word, if any, is f's argument.
+_SHORT_F = re.compile(r"^-[DdeiqtT46GrlvnN]*f(.*)$")
 
 
 def _daemons(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, ...]]:

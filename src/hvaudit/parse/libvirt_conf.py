@@ -118,6 +118,7 @@ LIBVIRTD_DEFAULTS: dict[str, ConfValue] = {
     "auth_unix_rw": "polkit",
     "unix_sock_rw_perms": "0777",  # the system daemon's built-in auth is polkit (daemonConfigNew)
     "unix_sock_ro_perms": "0777",
+    "unix_sock_admin_perms": "0700",  # libvirtd.conf.in: "Default allows only owner (root)"
     "access_drivers": [],  # empty: the nop driver, no API access control
     "tls_no_verify_certificate": 0,
     "tls_allowed_dn_list": None,

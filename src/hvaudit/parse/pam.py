@@ -151,13 +151,16 @@ _LINE = re.compile(r"^-?auth\s+(\[[^\]]*\]|\S+)\s+(\S+)(.*)$", re.IGNORECASE)
 
 def logical_lines(text: str) -> list[str]:
     """A PAM file's lines as libpam reads them (libpam/pam_handlers.c _pam_assemble_line):
-    comments from '#' to the end of the line dropped, and a line whose last non-blank character
-    is a backslash joined with the next one (the backslash becoming a blank)."""
+    a line whose last non-blank character is a backslash is joined with the next one (the
+    backslash becoming a blank); a '#' starts a comment that ends the line, and a line cut by a
+    comment never continues ("the line has been read": the loop breaks before looking for a
+    trailing backslash)."""
     out: list[str] = []
     held = ""
     for raw in text.splitlines():
-        line = raw.split("#", 1)[0].rstrip()
-        if line.endswith("\\"):
+        line, comment, _ = raw.partition("#")
+        line = line.rstrip()
+        if line.endswith("\\") and not comment:
             held += line[:-1] + " "
             continue
         out.append((held + line).strip())

@@ -79,6 +79,9 @@ class RsyslogDestination:
     carries_host_logs: bool = True
     """False when the selector lets no `daemon.err` or `kern.err` message through (libvirt's
     daemons log to the daemon facility, the kernel's KVM messages to kern)."""
+    why_not: str = ""
+    """Why the destination carries no host log (carries_host_logs False): its selector, an
+    earlier `stop`, or a ruleset no local input reaches."""
     filters: tuple[str, ...] = ()
     """The conditions the action runs under that are not a facility/priority selector: an
     `if EXPR then` expression, a property-based filter (`:msg, contains, "x"`), the else branch
@@ -228,6 +231,8 @@ class _Pending:
     tls_asked: bool
     selector: str = ""
     filters: tuple[str, ...] = ()
+    stopped: tuple[str, ...] = ()
+    """Selectors of the `stop` / `~` actions of the default ruleset before this action."""
 
 
 _IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
@@ -275,6 +280,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     legacy = _Legacy()
     seen: set[str] = set()
     scope = _Filters([], [])
+    stops: list[str] = []
 
     def read(path: str, depth: int) -> None:
         nonlocal default_driver, strict, legacy
@@ -300,9 +306,12 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
             elif kind == "object:action":
                 params = _params(body)
                 selector, filters = scope.current()
-                if _value(params.get("type", "")).lower() != "omfwd":
+                kind = _value(params.get("type", "")).lower()
+                if kind not in ("omfwd", "omrelp"):
                     continue
-                pending.append(_action(params, selector, filters))
+                act = (_relp if kind == "omrelp" else _action)(params, selector, filters)
+                act.stopped = tuple(stops) if not filters else ()
+                pending.append(act)
             elif body.startswith("$"):
                 d = _DIRECTIVE.match(body)
                 if d is None:
@@ -377,6 +386,11 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     def action(text: str) -> None:
         """A legacy action (`@@host`, a file, `stop` ...): it uses up the waiting filters."""
         selector, filters = scope.current()
+        if re.match(r"^(stop|~)\s*;?$", text) and not filters:
+            # rsyslog "stop": processing of the message ends here; a stop under a selector only
+            # (`daemon.* /var/log/daemon.log` then `& stop`) drops those messages for every
+            # later action of the ruleset. Stops under other filters are not evaluated.
+            stops.append(selector or "*.*")
         if text.endswith("{"):  # a block hvaudit does not read (foreach ... do {): its own filter
             scope.blocks.append((f"the block `{' '.join(text.split())[:60]}`",))
         m = _LEGACY_FWD.search(text)
@@ -394,6 +408,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                 tls_asked=False,
                 selector=selector,
                 filters=filters,
+                stopped=tuple(stops) if not filters else (),
             )
         )
 
@@ -411,8 +426,55 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     else:  # no main file collected: every collected file, in order (the best evidence there is)
         for p in sorted(paths, key=lambda p: p.split("/")):
             read(p, 0)
+    local = _local_rulesets(texts)
     return RsyslogForwarding(
-        tuple(_judge(p, default_driver, strict) for p in pending), tuple(dict.fromkeys(unread))
+        tuple(_judge(p, default_driver, strict, local) for p in pending),
+        tuple(dict.fromkeys(unread)),
+    )
+
+
+#: Inputs that carry the host's own messages: the local log socket, the journal and the kernel
+#: log (rsyslog imuxsock, imjournal, imklog).
+LOCAL_INPUTS = ("imuxsock", "imjournal", "imklog")
+
+
+def _local_rulesets(texts: dict[str, str]) -> dict[str, bool]:
+    """Ruleset name (lower case) -> whether the host's own messages can reach it: an input or
+    module of LOCAL_INPUTS bound to it (`ruleset=`), or a `call` of it. rsyslog "Basic
+    Structure": inputs submit messages to rulesets; "if the ruleset is not specifically bound,
+    the default ruleset is used", so a ruleset only network inputs are bound to and that no
+    rule calls never sees a local message."""
+    out: dict[str, bool] = {}
+    for text in texts.values():
+        for m in re.finditer(r"\b(input|module)\s*\(([^)]*)\)", text, re.I):
+            params = _params(m.group(2))
+            name = _value(params.get("ruleset", "")).lower()
+            kind = _value(params.get("type", params.get("load", ""))).lower()
+            if name:
+                out[name] = out.get(name, False) or kind in LOCAL_INPUTS
+        for m in re.finditer(r"\bcall\s+([\w.-]+)", text):
+            out[m.group(1).lower()] = True
+    return out
+
+
+def _relp(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> _Pending:
+    """An omrelp action (rsyslog "omrelp: RELP Output Module"): RELP over TCP, TLS when `tls`
+    is "on" (default off); TLS.AuthMode "name" checks the server's certificate names against
+    TLS.PermittedPeer, "fingerprint" its fingerprint, "certvalid" the chain only; unset means
+    anonymous (the parameter's default is none). Mapped onto the omfwd terms `_judge_tls` reads."""
+    tls = _value(params.get("tls", "off")).lower() == "on"
+    auth = _value(params.get("tls.authmode", "")).lower()
+    mapped = {"name": "x509/name", "fingerprint": "x509/fingerprint", "certvalid": "x509/certvalid"}
+    return _Pending(
+        _value(params.get("target", "")) or "(unnamed)",
+        True,
+        "gtls" if tls else "ptcp",
+        1 if tls else 0,
+        True,
+        mapped.get(auth, "anon") if tls else None,
+        tls_asked=False,
+        selector=selector,
+        filters=filters,
     )
 
 
@@ -478,19 +540,28 @@ def selects(selector: str, facility: str, priority: str) -> bool | None:
     return verdict
 
 
-def _judge(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDestination:
+def _judge(
+    p: _Pending, default_driver: str | None, strict: bool, local: dict[str, bool]
+) -> RsyslogDestination:
+    """A destination carries the host's logs when libvirt's daemons' or the kernel's errors
+    (daemon.err, kern.err) reach it: its selector lets them through and no earlier `stop` under
+    a selector took them (rsyslog "stop": processing of the message ends)."""
     dest = _judge_tls(p, default_driver, strict)
     filters = tuple(dict.fromkeys(p.filters))
-    if not p.selector or p.selector == "*.*":
-        return RsyslogDestination(dest.name, dest.tls, filters=filters)
-    carries = [selects(p.selector, fac, "err") for fac in ("daemon", "kern")]
-    return RsyslogDestination(
-        dest.name,
-        dest.tls,
-        p.selector,
-        carries_host_logs=any(c is not False for c in carries),
-        filters=filters,
-    )
+    for f in filters:
+        if f.startswith("ruleset ") and not local.get(f[len("ruleset ") :].lower(), False):
+            why = f"{f}, which no local input (imuxsock, imjournal, imklog) or call reaches"
+            return RsyslogDestination(dest.name, dest.tls, p.selector, False, why, filters)
+    sel = p.selector if p.selector and p.selector != "*.*" else ""
+    passed_sel = [f for f in ("daemon", "kern") if selects(sel or "*.*", f, "err") is not False]
+    if not passed_sel:
+        return RsyslogDestination(dest.name, dest.tls, sel, False, sel, filters)
+    left = [f for f in passed_sel if not any(selects(st, f, "err") is True for st in p.stopped)]
+    if not left:
+        taken = next(st for st in p.stopped if selects(st, passed_sel[0], "err") is True)
+        why = f"{' and '.join(passed_sel)} messages stopped earlier by `{taken} stop`"
+        return RsyslogDestination(dest.name, dest.tls, sel, False, why, filters)
+    return RsyslogDestination(dest.name, dest.tls, sel, filters=filters)
 
 
 def _judge_tls(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDestination:
