@@ -1283,9 +1283,6 @@ def test_nft_accept_every_tcp_port_range(host_scan) -> None:
 # --- daemons of an unprivileged container counted as the host's -----------------------------------
 
 
-@xfail(
-    "H38: the process list is read without its user column; an unprivileged container's rsyslogd (uid 100000) passes as the host's running forwarder"
-)
 def test_container_rsyslogd_is_not_the_hosts_forwarder(tmp_path: Path) -> None:
     """`ps -eo pid=,user:32=,args=` on a Proxmox VE node lists the processes of its LXC
     containers too. An unprivileged container's root is uid 100000 on the host (Proxmox wiki
@@ -1318,9 +1315,6 @@ LOOPBACK_RELAY_LISTEN = HARDENED_HOST["listeners"][0] + (
 )
 
 
-@xfail(
-    "H39: a root socat relaying libvirt-sock onto a loopback TCP port lets every local user past polkit; neither HVA-030 nor HVA-132 says so"
-)
 def test_loopback_relay_bypasses_the_sockets_authorization(host_scan) -> None:
     """The relay runs as root and connects to libvirt-sock for whoever reaches 127.0.0.1:16600:
     libvirt sees a root peer (SO_PEERCRED of socat), so polkit's org.libvirt.unix.manage check
@@ -1341,9 +1335,6 @@ OUTWARD_RELAY_PROCS = PROCS + (
 )
 
 
-@xfail(
-    "H39: a relay that carries libvirt-sock to another machine (ssh -R) exposes the API there; hvaudit passes 'local UNIX sockets only'"
-)
 def test_outward_relay_exposes_the_socket_elsewhere(host_scan) -> None:
     """ssh(1) -R [bind_address:]port:local_socket: "Specifies that connections to the given TCP
     port or Unix socket on the remote (server) host are to be forwarded to the local side" (a
@@ -1412,9 +1403,6 @@ NO_SOCKET_UNITS = (
 )
 
 
-@xfail(
-    'H41: HVA-132 judges the read-write socket only; unix_sock_admin_perms = "0777" opens libvirt\'s admin interface to every local user'
-)
 def test_admin_socket_open_to_every_user(host_scan) -> None:
     """libvirtd.conf.in (found with `find_string`): "Set the UNIX socket permissions for the admin
     interface socket. This setting is not required or honoured if using systemd socket
@@ -1444,9 +1432,6 @@ def test_admin_socket_open_to_every_user(host_scan) -> None:
 # --- -f FILE written as one word ------------------------------------------------------------------
 
 
-@xfail(
-    "H42: the -f/--config readers want `-f FILE` as two words; getopt also takes `-fFILE`, so the daemon's real configuration goes unnoticed"
-)
 @pytest.mark.parametrize(
     ("check_id", "old", "new", "file"),
     [
@@ -1507,9 +1492,6 @@ def test_pam_comment_ends_a_line_before_its_backslash(host_scan) -> None:
 # --- dropbear beside OpenSSH, and dropbear's own second factor -------------------------------------
 
 
-@xfail(
-    "H43: a dropbear beside the hardened OpenSSH (second SSH server on 2222) admits root; HVA-160 judges OpenSSH only"
-)
 def test_dropbear_beside_openssh_admits_root(host_scan) -> None:
     """The hardened OpenSSH runs (PermitRootLogin no) and, beside it, `dropbear -F -R -p 2222`
     listens on 0.0.0.0:2222 without -w ("Disallow root logins", dropbear(8)): root logs in over
@@ -1527,9 +1509,6 @@ def test_dropbear_beside_openssh_admits_root(host_scan) -> None:
     assert "dropbear" in msg, msg
 
 
-@xfail(
-    "H13: dropbear -t requires a password and a public key for every login (two factors); not applicable today, a fail with hostfix's first dropbear rule"
-)
 def test_dropbear_with_two_factor_option(host_scan) -> None:
     """dropbear(8) (2022.83, confirmed with `search`): "-t Enable two-factor authentication. Both
     password login and public key authentication are required." The only SSH server is
