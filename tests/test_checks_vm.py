@@ -258,8 +258,12 @@ def test_vm_confinement_needs_the_host_driver_unless_the_xml_proves_it(simulated
     assert outcomes(simulated, "HVA-044") == {
         **dict.fromkeys(DOMAINS, "manual"),
         "unconfined": "fail",
-        "hardened": "pass",
     }
+    # its own dynamic label is in the XML; whether the host enforces it is not (redteam3 R27)
+    assert messages(simulated, "HVA-044")["hardened"].startswith(
+        "dynamic apparmor label: whether the host enforces it was not read"
+    )
+    assert _question(simulated, "HVA-044", "hardened").startswith("Is AppArmor profile libvirt-")
     assert "and security_default_confined is unset or 1;" in _question(simulated, "HVA-044", "tcg")
     assert outcomes(real_host, "HVA-044")["tcg"] == "pass"
     assert "driver default" in messages(real_host, "HVA-044")["tcg"]
@@ -451,7 +455,13 @@ def test_labels_of_types_hvaudit_does_not_know_are_questions(host_scan) -> None:
     from test_manual_questions import shape_problems
 
     aa_own = f"libvirt-{uuid.uuid5(uuid.NAMESPACE_DNS, 'aaown')}"
+    # both profiles loaded in enforce mode (a running VM's missing profile is a fail: R19)
+    loaded = HARDENED_HOST["/sys/kernel/security/apparmor/profiles"]
     a = host_scan(
+        {
+            "/sys/kernel/security/apparmor/profiles": f"{loaded}{aa_own} (enforce)\n"
+            "qemu-anything (enforce)\n"
+        },
         domains=[
             domain_xml("virtd", body=_label("selinux", "system_u:system_r:virtd_t:s0:c400,c401")),
             domain_xml("tcg", body=_label("selinux", "system_u:system_r:svirt_tcg_t:s0:c5,c6")),
@@ -462,7 +472,7 @@ def test_labels_of_types_hvaudit_does_not_know_are_questions(host_scan) -> None:
             ),
             domain_xml("aaown", body=_label("apparmor", aa_own)),
             domain_xml("aaother", body=_label("apparmor", "qemu-anything")),
-        ]
+        ],
     )
     assert outcomes(a, "HVA-044") == {
         "virtd": "manual",

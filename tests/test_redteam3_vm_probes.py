@@ -118,10 +118,6 @@ def test_stock_filter_name_redefined_empty_stops_nothing(tmp_path: Path) -> None
 # --- HVA-049: a custom CPU that asks for the host's features -----------------------------------------
 
 
-@xfail(
-    "R3: HVA-049 passes <cpu mode='custom' match='minimum'> as a named model without vmx; "
-    "libvirt updates it like host-model, so it gets vmx on a nesting host"
-)
 def test_match_minimum_is_host_model_and_nests(tmp_path: Path) -> None:
     """formatdomain, "CPU model and topology": match='minimum' - "The specified CPU model and
     features describes the minimum requested CPU. A better CPU will be provided to the guest if it
@@ -288,10 +284,6 @@ def test_nvdimm_on_one_shared_file_is_shared_memory(tmp_path: Path) -> None:
         # the group likewise (virGetGroupID: getgrnam first): wheel0 is gid 0
         ("+64055:wheel0", {"/etc/group": "wheel0:x:0:\n"}),
     ],
-)
-@xfail(
-    "R7: HVA-042 reads a per-domain DAC label as uid/gid 0 only when spelled 0, +0 or root; "
-    "+00 and an account or group name with id 0 run that VM's QEMU as root too"
 )
 def test_dac_label_uid0_spellings(host_scan, label: str, extra: dict[str, str]) -> None:
     """libvirt src/util/virutil.c virGetUserID (read with `search`): "if `user` contains a
@@ -543,10 +535,6 @@ def test_persistent_definition_of_a_running_vm_is_judged(
 # --- HVA-191: interfaces and parameters the filter's checks depend on ---------------------------------
 
 
-@xfail(
-    "R14: HVA-191 passes clean-traffic on <interface type='ethernet'>; nwfilter filters an "
-    "ethernet interface only 'in bridging mode', and libvirt never bridges one itself"
-)
 def test_clean_traffic_on_an_ethernet_tap_depends_on_a_bridge_not_in_the_xml(
     tmp_path: Path,
 ) -> None:
@@ -580,10 +568,6 @@ def test_clean_traffic_on_an_ethernet_tap_depends_on_a_bridge_not_in_the_xml(
     assert "tapeth7" in msg or "ethernet" in msg
 
 
-@xfail(
-    "R15: HVA-191 ignores <filterref> parameters; a MAC parameter replaces the interface's MAC "
-    "as $MAC, so no-mac-spoofing admits frames sent as the VM named there"
-)
 def test_mac_parameter_lets_the_guest_send_as_another_vm(tmp_path: Path) -> None:
     """formatnwfilter.rst, "Usage of variables in filters" (read with `search`): "it is possible
     to specify the MAC parameter similar to the IP parameter above, it is discouraged since
@@ -616,10 +600,6 @@ def test_mac_parameter_lets_the_guest_send_as_another_vm(tmp_path: Path) -> None
 # --- HVA-031 / HVA-058: names and sockets that look local ---------------------------------------------
 
 
-@xfail(
-    "R16: HVA-031 takes any listen value starting with '127.' as loopback; a host name such as "
-    "127.0.0.1.attacker.example is resolved by DNS and may be any address"
-)
 def test_listen_host_name_that_starts_with_127_is_not_loopback(tmp_path: Path) -> None:
     """formatdomain, "Graphical framebuffers", listen type address: the address "will contain
     either an IP address or hostname (which will be resolved to an IP address via a DNS
@@ -704,10 +684,6 @@ def test_root_chain_return_ahead_of_the_spoofing_chains(tmp_path: Path) -> None:
 # --- HVA-044: a label whose profile the kernel no longer holds -----------------------------------------
 
 
-@xfail(
-    "R19: HVA-044 passes a running VM with a dynamic AppArmor label whose profile "
-    "libvirt-<uuid> is not among the kernel's loaded profiles; its QEMU runs unconfined"
-)
 def test_running_vm_whose_apparmor_profile_is_not_loaded(host_scan) -> None:
     """libvirt security_apparmor.c / virt-aa-helper load profile libvirt-<uuid> for a VM at start
     and QEMU runs under it. A loaded profile is listed in /sys/kernel/security/apparmor/profiles
@@ -821,11 +797,6 @@ def test_vnc_opened_by_raw_qemu_arguments_is_a_console(tmp_path: Path) -> None:
 # --- HVA-191: a hardware datapath -------------------------------------------------------------------
 
 
-@xfail(
-    "R22: HVA-191 is not applicable to a VM whose only NIC is <interface type='vdpa'>; the "
-    "guest's frames leave through the NIC's hardware datapath, where only the NIC can stop "
-    "spoofing"
-)
 def test_vdpa_interface_is_a_question_not_na(tmp_path: Path) -> None:
     """libvirt's vDPA support (libvir-list "conf: Add support for vDPA network devices", read with
     `search`): "vDPA network devices allow high-performance networking in a virtual machine by
@@ -1042,10 +1013,6 @@ def test_fedora_secboot_vars_template_has_keys_enrolled(tmp_path: Path) -> None:
             "<label>system_u:system_r:svirt_t:s0:c10,c20</label></seclabel>",
         ),
     ],
-)
-@xfail(
-    "R27: on a simulated host HVA-044 passes a VM with its own SELinux/AppArmor label; whether "
-    "the host enforces that label (SELinux enforcing, profile in enforce mode) was not read"
 )
 def test_label_on_a_simulated_host_asks_whether_it_is_enforced(
     tmp_path: Path, vm: str, label: str

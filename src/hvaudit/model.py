@@ -369,7 +369,8 @@ class Vm:
     hugepage_backed: bool = False
     """The VM's RAM is backed by huge pages (libvirt <memoryBacking><hugepages/>)."""
     cpu_mode: str | None = None
-    """The guest CPU model mode (host-passthrough, host-model, maximum, custom)."""
+    """The guest CPU model mode (host-passthrough, host-model, maximum, custom; "custom
+    match='minimum'" for a custom CPU libvirt fills up with the host's features)."""
     nested_feature: str | None = None
     """The policy of the vmx/svm CPU feature in the VM's CPU definition, if named."""
     cpu_model: str | None = None

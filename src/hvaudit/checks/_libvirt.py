@@ -93,11 +93,28 @@ def conf_value(host: Host, file: str, key: str) -> tuple[Any, Source]:
 
 
 def is_local_address(address: str | None) -> bool:
-    """True for loopback addresses (console or daemon reachable only from the host itself)."""
+    """True for loopback addresses (console or daemon reachable only from the host itself): an
+    IPv4 address in 127.0.0.0/8 in any spelling inet_aton(3) reads ("127.1"), ::1 (also
+    IPv4-mapped), or localhost. A host name is resolved by DNS (formatdomain, graphics listen:
+    "an IP address or hostname (which will be resolved ...)"), so "127.0.0.1.example" is not
+    loopback."""
     if address is None:
         return False
     a = address.strip("[]")
-    return a.startswith("127.") or a in ("::1", "localhost")
+    if a == "localhost":
+        return True
+    if not a or any(c.isspace() for c in a):
+        return False
+    try:
+        return socket.inet_aton(a)[0] == 127
+    except OSError:
+        pass
+    try:
+        ip = ipaddress.ip_address(a)
+    except ValueError:
+        return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return ip.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 def is_every_address(address: str | None) -> bool:

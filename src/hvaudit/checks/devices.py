@@ -168,15 +168,18 @@ def _swtpm_root(
     return out
 
 
-def _dac_root(v: Vm) -> tuple[str, Source] | None:
+def _dac_root(v: Vm, h: Host | None = None) -> tuple[str, Source] | None:
     """The <seclabel model='dac'> that runs this VM's QEMU as uid 0 or in gid 0 ("user:group":
-    `+0:+0`, `root:root`, `+64055:+0`), as ("uid 0" | "gid 0", its source)."""
+    `+0:+0`, `+00:+00`, `root:root`, an account or group the host's passwd / group files give id
+    0), as ("uid 0" | "gid 0", its source)."""
+    users = _uids(h) if h is not None else None
+    groups = _gids(h) if h is not None else None
     for lbl in v.security_labels:
         if lbl.model == "dac" and lbl.type == "static" and lbl.label:
             user, colon, group = lbl.label.partition(":")
-            if user.strip() in ROOT_IDS:
+            if _zero_id(user, users) is not None:
                 return "uid 0", lbl.source
-            if colon and group.strip() in ROOT_IDS:
+            if colon and _zero_id(group, groups) is not None:
                 return "gid 0", lbl.source
     return None
 
@@ -369,7 +372,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         root_vms = [
             (v.name, *found)
             for v in ctx.deployment.vms
-            if v.host == h.name and (found := _dac_root(v)) is not None
+            if v.host == h.name and (found := _dac_root(v, h)) is not None
         ]
         if root_vms:
             parts = []
@@ -867,7 +870,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             gap
             for lbl in mac
             if lbl.type in ("static", "dynamic") and lbl.model
-            if (gap := _not_enforced(h, lbl.model, _enforced_name(lbl, v)))
+            if (gap := _not_enforced(h, lbl.model, _enforced_name(lbl, v), v.running))
         ]
         problems.extend(dict.fromkeys(lax))
         if problems:
@@ -884,6 +887,25 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 ),
                 *(x.source for x in mac),
                 question=_foreign_label_question(v.host, foreign),
+            )
+            continue
+        # a label without a model is the first driver's: SELinux syntax has ':'-separated fields
+        own = [
+            (x, x.model or ("selinux" if ":" in (x.label or "") else "apparmor"))
+            for x in mac
+            if x.type == "static" or (x.type == "dynamic" and x.model)
+        ]
+        unread = [(x, m, f) for x, m in own if (f := _enforcement_unread(h, m)) is not None]
+        if unread:
+            lbl, m, fact = unread[0]
+            kind = f"{lbl.type} {m} label" + (f" {lbl.label}" if lbl.label else "")
+            yield host_settings_manual(
+                s,
+                h,
+                fact,
+                f"{kind}: whether the host enforces it was not read",
+                _enforcement_question(h, m, _enforced_name(lbl, v, m)),
+                lbl.source,
             )
             continue
         static = [x for x in mac if x.type == "static" and x.label]
@@ -949,7 +971,9 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 f"{what} and the daemon reports no MAC security model: QEMU runs unconfined",
                 *model.sources,
             )
-        elif gap := _not_enforced(h, str(model.get()), _enforced_name(None, v, model.get())):
+        elif gap := _not_enforced(
+            h, str(model.get()), _enforced_name(None, v, model.get()), v.running
+        ):
             yield failed(s, f"{what}: driver default, but {gap}", *model.sources, *_mac_sources(h))
         else:
             yield passed(
@@ -1000,7 +1024,7 @@ def _enforced_name(lbl: SecurityLabel | None, v: Vm, model: object = "selinux") 
     return "svirt_tcg_t" if accel.known and accel.get() is False else "svirt_t"
 
 
-def _not_enforced(h: Host, model: str, name: str) -> str | None:
+def _not_enforced(h: Host, model: str, name: str, running: bool = False) -> str | None:
     """Why the host does not enforce a VM's label, from what it reported; None when it does or
     the host's enforcement was not read. SELinux in permissive mode applies labels and denies
     nothing (selinux(8)), and neither does a domain type made permissive on its own while the
@@ -1030,7 +1054,38 @@ def _not_enforced(h: Host, model: str, name: str) -> str | None:
         mode = loaded.get(name)
         if mode is not None and mode not in APPARMOR_ENFORCING:
             return f"AppArmor profile {name} is in {mode} mode: it denies nothing"
+        if mode is None and running:
+            # policy.c __remove_profile: the tasks of a removed profile continue unconfined
+            return f"AppArmor profile {name} is not loaded: the running VM's QEMU is unconfined"
     return None
+
+
+def _enforcement_unread(h: Host, model: str) -> Fact[Any] | None:
+    """The host fact that says whether a label of this model is enforced, when it was not read
+    (a simulated or offline host, or a collection that missed it); None when it was read, or when
+    the daemon runs another model (libvirt then refuses to start the VM: not judged here)."""
+    active = h.libvirt.security_model if h.libvirt else None
+    if active is not None and active.known and active.get() != model:
+        return None
+    fact: Fact[Any] = h.facts.selinux_enforcing if model == "selinux" else h.facts.apparmor_profiles
+    return None if fact.known or model not in ("selinux", "apparmor") else fact
+
+
+def _enforcement_question(h: Host, model: str, name: str) -> str:
+    """The one question of a VM whose label's enforcement the host did not report (HVA-044)."""
+    if model == "apparmor":
+        return (
+            f"Is AppArmor profile {name} loaded in enforce mode on host {h.name} while the VM "
+            f"runs? Evidence: `aa-status` on {h.name} (or /sys/kernel/security/apparmor/profiles). "
+            f"Pass: yes, {name} (enforce); fail: it is missing, in complain mode, or AppArmor is "
+            "disabled, so the VM's QEMU is not confined."
+        )
+    return (
+        f"Does SELinux enforce domain type {name} on host {h.name}? Evidence: `getenforce` and "
+        f"`semanage permissive -l` on {h.name}. Pass: yes, Enforcing and {name} is not "
+        "permissive; fail: Permissive or Disabled, or the type is listed as permissive, so the "
+        "label confines nothing."
+    )
 
 
 def _default_label_question(h: Host, explicit: bool) -> str:

@@ -37,7 +37,7 @@ DISTRIBUTION_EMULATORS = (
     "/usr/bin/kvm",
     "/usr/bin/qemu",
 )
-NESTING_MODES = ("host-passthrough", "maximum", "host-model")
+NESTING_MODES = ("host-passthrough", "maximum", "host-model", "custom match='minimum'")
 
 
 #: QEMU's x86 CPU models that carry svm themselves (target/i386/cpu.c, builtin_x86_defs:
@@ -173,7 +173,9 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     """A guest that can run its own hypervisor drives KVM's nested VMX/SVM emulation, a large and
     bug-prone attack surface (several guest-to-host escapes were in it). A CPU definition that
     requires or forces vmx/svm exposes it whatever the host; `host-passthrough`, `maximum` and
-    `host-model` expose it exactly when the host's KVM module has `nested` on (libvirt
+    `host-model` (and a custom CPU with match='minimum', which libvirt fills up with the host's
+    features like host-model: src/cpu/cpu_x86.c virCPUx86Update calls x86UpdateHostModel for
+    VIR_CPU_MATCH_MINIMUM too) expose it exactly when the host's KVM module has `nested` on (libvirt
     formatdomain, "CPU model and topology"; kernel Documentation/virt/kvm/x86/nested-vmx.rst),
     and so does the feature with policy='optional' in any mode (formatdomain: "optional - The
     feature will be supported by virtual CPU if and only if it is supported by host CPU"; KVM

@@ -254,6 +254,10 @@ def _where_asked(i: Interface) -> tuple[str, str]:
         return ("switch", f"the user-space switch port behind vhost-user socket {i.source}")
     if i.virtualport == "openvswitch" and i.type in ("network", "bridge", "ethernet"):
         return ("switch", f"the Open vSwitch port of {i.mac or 'the interface'} on {i.source}")
+    if i.type == "vdpa":
+        return ("vdpa", f"the NIC port behind vDPA device {i.source or '(none named)'}")
+    if i.type == "ethernet":
+        return ("tap", f"tap device {i.source or '(none named)'}")
     if i.type in ("server", "client", "mcast", "udp"):
         return ("tunnel", f"every peer of {i.type} tunnel {i.source}")
     dev = i.source if i.type == "direct" else f"the forward device(s) of network {i.source}"
@@ -287,6 +291,18 @@ def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
             f"the Open vSwitch (or other software switch) flows for that port on host {host} "
             "(e.g. `ovs-ofctl dump-flows BRIDGE`: rules that drop frames whose source MAC or IP "
             "is not the VM's)"
+        )
+    if "vdpa" in kinds:
+        evidence.append(
+            f"the vDPA device's function on host {host} (`vdpa dev show`, then `ip link show "
+            "PF` for its VF: spoof checking on, trust off; or the NIC's embedded-switch rules for "
+            "a sub-function)"
+        )
+    if "tap" in kinds:
+        evidence.append(
+            f"`bridge link show dev TAP` on host {host} (the tap is a port of a Linux bridge, "
+            "so libvirt's filter chains apply) and `ebtables -t nat -L libvirt-I-TAP` (they are "
+            "loaded)"
         )
     if "tunnel" in kinds:
         evidence.append(

@@ -162,6 +162,13 @@ def _spoofing(
             + (f" (filter {itf.filter!r} is not applied)" if itf.filter else ""),
             itf.source_ref,
         )
+    if itf.type == "vdpa":
+        return Fact.unavailable(
+            f"vDPA device {itf.source or '(no device)'}: its frames go through the NIC's data "
+            "path (a PF, SR-IOV VF or sub-function), past every host bridge: libvirt's nwfilter "
+            "cannot filter it",
+            itf.source_ref,
+        )
     if itf.type not in SWITCHED:
         return Fact.not_applicable(f"a {itf.type} interface is not on a software switch")
     if itf.virtualport == "openvswitch":
@@ -173,6 +180,31 @@ def _spoofing(
         )
     if itf.filter is None:
         return Fact.of(SpoofProtection(frozenset(), "", "no filter"), itf.source_ref)
+    if itf.type == "ethernet":
+        # formatnwfilter, "Concepts": ethernet "must be used in bridging mode"; libvirt puts a
+        # type='ethernet' tap on no bridge, and ebtables sees only bridged frames
+        return Fact.unavailable(
+            f"ethernet interface {itf.source or '(no tap named)'}: filter {itf.filter!r} "
+            "applies only if the tap is a port of a Linux bridge, which libvirt does not set up "
+            "for type='ethernet'",
+            itf.source_ref,
+        )
+    own_mac = (itf.mac or "").lower()
+    given = [v for k, v in itf.filter_parameters if k == "MAC" and v.lower() != own_mac]
+    if given and own_mac:
+        # nwfilter_gentech_driver.c virNWFilterVarHashmapAddStdValue: the interface's MAC
+        # becomes $MAC only when the <filterref> names none (formatnwfilter: "it is possible to
+        # specify the MAC parameter ... discouraged")
+        return Fact.of(
+            SpoofProtection(
+                frozenset(),
+                itf.filter,
+                f"filter {itf.filter!r} is given MAC {', '.join(given)}, not the interface's "
+                f"own {own_mac}: its $MAC checks admit frames sent as {given[0]}: ARP/MAC "
+                "spoofing is not stopped",
+            ),
+            itf.source_ref,
+        )
     if defs.known:
         if itf.filter not in defs.get():
             return Fact.of(

@@ -288,6 +288,10 @@ def parse_domain(
         cpu_mode = cpu.get("mode") or "custom"
         if cpu_mode == "custom":
             cpu_model = (cpu.findtext("model") or "").strip() or None
+            if cpu.get("match") == "minimum":
+                # libvirt cpu_x86.c virCPUx86Update: match='minimum' gets the host's features
+                # on top of the model, as host-model does (x86UpdateHostModel)
+                cpu_mode = "custom match='minimum'"
         for feat in cpu.findall("feature"):
             flag = feat.get("name") or ""
             if flag in ("vmx", "svm"):
@@ -707,6 +711,9 @@ def _interface(itf: Element, src: Source) -> Interface:
         mode = source_el.get("mode")
         if itype == "direct" and mode is None:
             mode = "vepa"
+    target = itf.find("target")
+    if itype == "ethernet" and not source and target is not None:
+        source = target.get("dev") or ""  # the tap device libvirt creates or is handed
     flt = itf.find("filterref")
     params: tuple[tuple[str, str], ...] = ()
     if flt is not None:
