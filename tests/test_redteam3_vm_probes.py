@@ -202,10 +202,6 @@ def test_isolated_port_beside_an_open_port_still_talks_to_it(tmp_path: Path) -> 
         "/usr/bin/qemu-build/qemu-system-x86_64",
     ],
 )
-@xfail(
-    "R5: HVA-064 matches the distribution paths as string prefixes ('/usr/bin/qemu' admits "
-    "every /usr/bin/qemu* name, directories included)"
-)
 def test_emulator_prefix_is_not_a_distribution_binary(tmp_path: Path, emulator: str) -> None:
     """HVA-064's own rule: a device model outside the distribution's packages is not patched by
     the host's updates. Debian's qemu-system-x86 installs /usr/bin/qemu-system-x86_64 and
@@ -243,10 +239,6 @@ NUMA = (
 )
 
 
-@xfail(
-    "R6: HVA-057 reads only <shmem>; two VMs mapping one host file through <memory "
-    "model='nvdimm' access='shared'> share memory and both pass"
-)
 def test_nvdimm_on_one_shared_file_is_shared_memory(tmp_path: Path) -> None:
     """formatdomain, "Memory devices": model nvdimm's <source><path> is "the path to the file
     ... as the backend", and `access` ("shared" or "private", "the same as Memory Backing")
@@ -321,10 +313,6 @@ def _pins(vcpus: str, emulator: str) -> str:
     )
 
 
-@xfail(
-    "R8: HVA-090 reads another VM's vCPU and emulator affinity but not its I/O threads; "
-    "unpinned iothreads run on every host CPU, the reserved ones included"
-)
 def test_unpinned_iothreads_of_a_neighbour_use_the_reserved_cpus(tmp_path: Path) -> None:
     """libvirt src/qemu/qemu_process.c qemuProcessSetupPid (read with `search`), used for vCPU,
     emulator and I/O threads alike: a thread without its own pin (<iothreadpin> for an I/O
@@ -362,10 +350,6 @@ MEMTUNE = (
 )
 
 
-@xfail(
-    "R9: HVA-070 counts any <hugepages> as a guarantee; a page of the system's page size "
-    "(4 KiB) is 'as if they hasn't specified any huge pages at all' (libvirt)"
-)
 def test_hugepages_of_the_system_page_size_guarantee_nothing(tmp_path: Path) -> None:
     """libvirt src/qemu/qemu_command.c qemuBuildMemoryBackendProps (read with `search`):
     "if (pagesize == system_page_size) { /* However, if user specified to use "huge" page of
@@ -392,10 +376,6 @@ def test_hugepages_of_the_system_page_size_guarantee_nothing(tmp_path: Path) -> 
     assert "guarantee" in msg
 
 
-@xfail(
-    "R10: HVA-061 exempts a VM from KSM when it has any <hugepages>; huge pages tied to one "
-    "guest NUMA node (nodeset) leave the other nodes' memory in ordinary, mergeable pages"
-)
 def test_hugepages_for_one_numa_node_leave_the_rest_to_ksm(host_scan) -> None:
     """formatdomain, "Memory Backing": the page element's nodeset "ties given guest's NUMA nodes
     to certain hugepage sizes"; qemuBuildMemoryBackendProps (read with `search`) gives a guest
@@ -1036,10 +1016,6 @@ def test_label_on_a_simulated_host_asks_whether_it_is_enforced(
     assert "enforc" in msg.lower()
 
 
-@xfail(
-    "R28: on Proxmox HVA-090 takes any `affinity:` as a reservation; two autostart VMs pinned to "
-    "the same host cores both pass (the libvirt side fails this since issue 8)"
-)
 def test_pve_shared_affinity_reserves_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1068,10 +1044,6 @@ def test_pve_shared_affinity_reserves_nothing(
 # --- HVA-067: a debuggable trust domain -----------------------------------------------------------
 
 
-@xfail(
-    "R29: HVA-067 reads the debug bit of SEV and SEV-SNP policies only; an Intel TDX guest "
-    "with policy bit 0 (off-TD debug) set passes as encrypted against the host"
-)
 def test_tdx_guest_with_off_td_debug_is_not_protected(tmp_path: Path) -> None:
     """libvirt formatdomain, "Launch Security" for type tdx (libvirt devel list, "The definition
     of BIT0 in policy element comes from TDX spec", read with `search`): bit 0 of <policy> is

@@ -244,6 +244,9 @@ class CpuAffinity:
     vcpus: tuple[frozenset[int] | None, ...]
     emulator: frozenset[int] | None
     source: Source
+    iothreads: tuple[frozenset[int] | None, ...] = ()
+    """Each I/O thread's CPUs: its <iothreadpin>, else where <vcpu cpuset> allows, else any
+    (qemu_process.c qemuProcessSetupPid)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +394,9 @@ class Vm:
     or the platform has no such policy bit."""
     shared_memory: tuple[str, ...] = ()
     """Inter-VM shared memory devices (ivshmem <shmem> names)."""
+    shared_memory_files: tuple[str, ...] = ()
+    """Host files the VM maps MAP_SHARED as memory (<memory model='nvdimm'|'virtio-pmem'> with a
+    <source><path> and access shared, its own or the domain's <memoryBacking><access>)."""
     memory_limit_kib: int = 0
     """The hard memory limit in KiB (0: none, or the platform states none in KiB)."""
     shared_directories: tuple[SharedDirectory, ...] = ()

@@ -27,15 +27,15 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Host, Vm
 
-#: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-*, RHEL and
-#: Fedora's /usr/libexec/qemu-kvm, Debian's /usr/bin/kvm wrapper (libvirt drvqemu: "The driver will
-#: probe /usr/bin for the presence of qemu, qemu-system-x86_64, ... and qemu-kvm").
-DISTRIBUTION_EMULATORS = (
-    "/usr/bin/qemu-system-",
-    "/usr/bin/qemu-kvm",
-    "/usr/libexec/qemu-kvm",
-    "/usr/bin/kvm",
-    "/usr/bin/qemu",
+#: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
+#: qemu-system-x86-microvm also /usr/bin/qemu-system-x86_64-microvm), RHEL and Fedora's
+#: /usr/libexec/qemu-kvm, Debian's /usr/bin/kvm wrapper (Ubuntu's older kvm-spice), and the names
+#: libvirt probes (drvqemu: "The driver will probe /usr/bin for the presence of qemu,
+#: qemu-system-x86_64, ... and qemu-kvm"). Whole paths: a name that merely starts like one
+#: (/usr/bin/qemu-system-x86_64-wrapper, /usr/bin/qemu-build/...) is no package's.
+DISTRIBUTION_EMULATORS = re.compile(
+    r"/usr/bin/qemu-system-[a-z0-9_]+(-microvm)?|/usr/(bin|libexec)/qemu-kvm"
+    r"|/usr/bin/kvm(-spice)?|/usr/bin/qemu"
 )
 NESTING_MODES = ("host-passthrough", "maximum", "host-model", "custom match='minimum'")
 
@@ -331,11 +331,25 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
 def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     """An ivshmem `<shmem>` device maps one host memory region into every VM (and host process)
     that names it (libvirt formatdomain, "Shared memory device"): a channel between VMs that the
-    hypervisor's memory isolation does not stand between."""
+    hypervisor's memory isolation does not stand between. So is a host file two VMs map as
+    memory with access shared (formatdomain, "Memory devices": an nvdimm or virtio-pmem
+    <source><path> is the backing file, `access` "the same as Memory Backing", where shared maps
+    it MAP_SHARED): each sees the other's writes at once."""
+    users: dict[tuple[str, str], list[str]] = {}
+    for v in ctx.deployment.vms:
+        for path in v.shared_memory_files:
+            users.setdefault((v.host, path), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if v.shared_memory:
-            yield failed(s, "inter-VM shared memory: " + ", ".join(v.shared_memory), v.source)
+        files = [
+            f"{path} (mapped shared by VM(s) {', '.join(sorted(set(others))[:5])} too)"
+            for path in v.shared_memory_files
+            if (others := [n for n in users[(v.host, path)] if n != v.name])
+        ]
+        if v.shared_memory or files:
+            yield failed(
+                s, "inter-VM shared memory: " + ", ".join([*v.shared_memory, *files]), v.source
+            )
         else:
             yield passed(s, "no <shmem> device", v.source)
 
@@ -506,7 +520,7 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
         emu = v.emulator
         if emu is None:
             yield passed(s, "no <emulator>: the driver's default binary", v.source)
-        elif emu.startswith(DISTRIBUTION_EMULATORS) and ".." not in emu:
+        elif DISTRIBUTION_EMULATORS.fullmatch(emu):
             yield passed(s, f"emulator {emu}", v.source)
         else:
             yield failed(s, f"custom emulator {emu} (not a distribution path)", v.source)
@@ -661,7 +675,8 @@ def launch_security(ctx: Context) -> Iterator[Outcome]:
     on the libvirt patches that introduced them. A guest policy that allows debugging lets the
     host read the guest's memory through the firmware's debug commands (SEV: NODBG, bit 0,
     "debugging of the guest is disallowed when set"; SEV-SNP: DEBUG, bit 19, allowed when set;
-    QEMU target/i386/sev.h), so such a launch protects nothing and fails."""
+    QEMU target/i386/sev.h; TDX: off-TD debug, bit 0 of the TD attributes libvirt's <policy>
+    sets, QEMU target/i386/kvm/tdx.c), so such a launch protects nothing and fails."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if v.launch_security and v.launch_security_debug:

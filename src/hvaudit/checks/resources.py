@@ -348,7 +348,9 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     priority settles contention. libvirt has no reservation in MHz; the closest equivalent is
     pinning every vCPU (`<vcpupin>`, or `<vcpu cpuset>` for the unpinned ones; libvirt
     formatdomain, "CPU Tuning") to host CPUs that no other running or autostart VM may use
-    (its vCPUs and emulator threads; an unpinned VM may use every host CPU). Pinning to every
+    (its vCPUs, emulator threads and I/O threads, each where its own pin puts it, else where
+    <vcpu cpuset> allows, else anywhere: qemu_process.c qemuProcessSetupPid; an unpinned VM may
+    use every host CPU). Pinning to every
     host CPU, pinning some vCPUs only, or sharing the pinned CPUs with another VM reserves
     nothing. Where the platform has no reservation setting at all (Proxmox VE: qm.adoc offers
     cpuunits, cpulimit and affinity only; the catalog's note SR09-PVE-01), that part is stated as
@@ -361,7 +363,9 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
         missing = [k for k, x in parts.items() if x is None]
         have = [f"{k}: {x.description}" for k, x in parts.items() if x]
         refs = [x.source for x in parts.values() if x]
-        if missing == ["reservation"] and "cpu_reservation" in v.platform_lacks:
+        # pinning the platform does have (Proxmox affinity) that another VM shares is a finding
+        lacks = "cpu_reservation" in v.platform_lacks and not why
+        if missing == ["reservation"] and lacks:
             # A platform without the setting: stated as such, never a failure of the VM.
             yield manual(
                 s,
@@ -376,7 +380,7 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 "cores. Pass: yes, either holds; fail: neither.",
             )
             continue
-        if "cpu_reservation" in v.platform_lacks and "reservation" in missing:
+        if lacks and "reservation" in missing:
             missing.remove("reservation")
             have.append("reservation: platform limitation, no such setting")
         if missing:
@@ -420,7 +424,7 @@ def _reservation(ctx: Context, v: Vm, host_cpus: int) -> tuple[Setting | None, s
         if other is v or other.host != v.host or not (other.running or other.autostart):
             continue
         oa = other.cpu_affinity
-        sets = [*oa.vcpus, oa.emulator] if oa is not None else [None]
+        sets = [*oa.vcpus, oa.emulator, *oa.iothreads] if oa is not None else [None]
         used: set[int] = set()
         for c in sets:
             used |= everything if c is None or host_cpus <= 0 else set(c)

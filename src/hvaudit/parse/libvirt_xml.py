@@ -135,6 +135,38 @@ def _kib(el: Element | None) -> int:
     return _int(el.text) * _UNIT.get(unit, 1024) // 1024
 
 
+#: The base page size of x86 hosts: a <page> of this size is no huge page (qemu_command.c
+#: qemuBuildMemoryBackendProps: "if user specified to use "huge" page of regular system page
+#: size, it's as if they hasn't specified any huge pages at all").
+SYSTEM_PAGE_KIB = 4
+
+
+def _all_huge(root: Element) -> bool:
+    """Whether all of the guest's memory is backed by huge pages (formatdomain, "Memory Backing"):
+    <hugepages/> alone uses the default huge page size for all of it; each <page> gives its size
+    to the guest NUMA nodes of its nodeset, the one without a nodeset to the other nodes, and a
+    node no <page> covers gets ordinary memory (qemuBuildMemoryBackendProps)."""
+    hp = root.find("memoryBacking/hugepages")
+    if hp is None:
+        return False
+    pages = hp.findall("page")
+    if not pages:
+        return True
+    cells = [_int(c.get("id"), -1) for c in root.findall("cpu/numa/cell")] or [0]
+    generic = next((p for p in pages if not p.get("nodeset")), None)
+    for cell in cells:
+        page = next(
+            (p for p in pages if cell in (parse_cpuset(p.get("nodeset")) or ())),
+            generic,
+        )
+        if page is None:
+            return False
+        unit = (page.get("unit") or "KiB").lower()
+        if _int(page.get("size")) * _UNIT.get(unit, 1024) // 1024 <= SYSTEM_PAGE_KIB:
+            return False
+    return True
+
+
 def _yes(value: str | None) -> bool:
     return (value or "").lower() in ("yes", "on", "1", "true")
 
@@ -177,7 +209,7 @@ def parse_domain(
 
     backing = root.find("memoryBacking")
     locked = backing is not None and backing.find("locked") is not None
-    hugepages = backing is not None and backing.find("hugepages") is not None
+    hugepages = _all_huge(root)
     nosharepages = backing is not None and backing.find("nosharepages") is not None
     throttles: list[str] = []
     half_throttles: list[tuple[str, str]] = []
@@ -261,10 +293,17 @@ def parse_domain(
     # emulator threads without <emulatorpin> likewise (libvirt formatdomain, CPU Tuning).
     default_set = parse_cpuset(vcpu.get("cpuset")) if vcpu is not None else None
     vcpu_sets = tuple(pinned.get(i, default_set) for i in range(vcpus))
+    io_ids = [_int(t.get("id"), -1) for t in root.findall("iothreadids/iothread")]
+    io_ids = io_ids or list(range(1, _int(root.findtext("iothreads"), 0) + 1))
+    io_pins = {
+        _int(p.get("iothread"), -1): parse_cpuset(p.get("cpuset"))
+        for p in (cputune.findall("iothreadpin") if cputune is not None else [])
+    }
     affinity = CpuAffinity(
         vcpu_sets,
         emulator_set if emulator_set is not None else default_set,
         at("/domain/cputune/vcpupin" if pinned else "/domain/vcpu/@cpuset"),
+        tuple(io_pins.get(i, default_set) for i in io_ids),
     )
     cpu_reservation = None
     if vcpu_sets and all(c is not None for c in vcpu_sets):
@@ -308,6 +347,7 @@ def parse_domain(
     chardevs: list[Chardev] = []
     shared_dirs: list[SharedDirectory] = []
     shmem: list[str] = []
+    shared_files: list[str] = []
     tpm_backends: list[str] = []
     tpm_external: list[str] = []
     emulator: str | None = None
@@ -394,6 +434,14 @@ def parse_domain(
                 )
             )
         shmem = [el.get("name") or "(unnamed)" for el in devices.findall("shmem")]
+        backing = root.find("memoryBacking/access")
+        default_access = backing.get("mode") if backing is not None else None
+        shared_files = [
+            path
+            for m in devices.findall("memory")
+            if (m.get("access") or default_access) == "shared"
+            and (path := (m.findtext("source/path") or "").strip())
+        ]
         for t in devices.findall("tpm"):
             backend = t.find("backend")
             kind = (backend.get("type") if backend is not None else None) or "unknown"
@@ -560,6 +608,7 @@ def parse_domain(
         else None,
         launch_security_debug=_launch_debug(ls) if ls is not None else None,
         shared_memory=tuple(shmem),
+        shared_memory_files=tuple(shared_files),
         shared_directories=tuple(shared_dirs),
         emulator=emulator,
     )
@@ -603,8 +652,15 @@ def _secure_loader(loader: Element, nvram: Element | None) -> tuple[bool, str | 
 #: Guest policy bits that let the host debug an encrypted guest, and the policy QEMU applies when
 #: the definition gives none (QEMU target/i386/sev.h: SEV_POLICY_NODBG 0x1, "debugging of the
 #: guest is disallowed when set" in the AMD SEV API; SEV_SNP_POLICY_DBG 0x80000, debugging allowed
-#: when set; qapi/qom.json: sev-guest policy default 0x1, sev-snp-guest default 0x30000).
-_DEBUG_POLICY = {"sev": (0x1, False, 0x1), "sev-snp": (0x80000, True, 0x30000)}
+#: when set; qapi/qom.json: sev-guest policy default 0x1, sev-snp-guest default 0x30000). For
+#: TDX libvirt's <policy> is the TD attributes, whose bit 0 is off-TD debug (QEMU
+#: target/i386/kvm/tdx.c TDX_TD_ATTRIBUTES_DEBUG BIT_ULL(0); formatdomain: "1 activates debug");
+#: the default sets only SEPT_VE_DISABLE (bit 28).
+_DEBUG_POLICY = {
+    "sev": (0x1, False, 0x1),
+    "sev-snp": (0x80000, True, 0x30000),
+    "tdx": (0x1, True, 0x10000000),
+}
 
 
 def _launch_debug(ls: Element) -> str | None:
@@ -619,7 +675,13 @@ def _launch_debug(ls: Element) -> str | None:
     except ValueError:
         return f"policy {text!r} cannot be read"
     if bool(policy & bit) == allows_when_set:
-        name = "DEBUG set" if allows_when_set else "NODBG clear"
+        name = (
+            "off-TD debug set"
+            if kind == "tdx"
+            else "DEBUG set"
+            if allows_when_set
+            else "NODBG clear"
+        )
         return f"policy {text or hex(default)} ({name}): the host may debug and decrypt the guest"
     return None
 

@@ -28,6 +28,7 @@ from hvaudit.collect.proxmox_api import run_state_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
     Container,
+    CpuAffinity,
     Deployment,
     Disk,
     Fact,
@@ -46,6 +47,7 @@ from hvaudit.model import (
 from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse import proxmox as pve
 from hvaudit.parse.host import parse_host_facts
+from hvaudit.parse.libvirt_xml import parse_cpuset
 
 __all__ = ["build_pve_deployment"]
 
@@ -369,6 +371,14 @@ def _vm(
         )
     efi = pve.parse_property_string(v.get("efidisk0", ""), "file")
     running, why = _run_state(cfg.vmid, *run)
+    # qm.conf(5) affinity: "List of host cores used to execute guest processes": every thread
+    # of the VM's QEMU, judged like libvirt pinning (HVA-090: cores no other VM may use)
+    pinned = parse_cpuset(v.get("affinity")) if v.get("affinity") else None
+    affinity = (
+        CpuAffinity((pinned,) * max(sockets * cores, 1), pinned, at("affinity"), (pinned,))
+        if pinned
+        else None
+    )
     return Vm(
         name=v.get("name") or f"vm{cfg.vmid}",
         uuid=cfg.vmid,
@@ -414,6 +424,7 @@ def _vm(
         secure_boot=v.get("bios") == "ovmf" and efi.get("pre-enrolled-keys") == "1",
         source=Source(artefact),
         platform_lacks=frozenset({"cpu_reservation"}),
+        cpu_affinity=affinity,
     )
 
 
