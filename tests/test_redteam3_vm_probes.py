@@ -1083,10 +1083,6 @@ def test_tdx_guest_with_off_td_debug_is_not_protected(tmp_path: Path) -> None:
 # --- HVA-031: an empty console password -----------------------------------------------------------
 
 
-@xfail(
-    "R30: HVA-031 counts passwd='' as a console password; current QEMU accepts an empty VNC "
-    "password (a zero DES key), so anyone who sends an empty one logs in"
-)
 def test_empty_vnc_password_admits_an_empty_password(host_scan) -> None:
     """QEMU monitor/qmp-cmds.c qmp_set_password (read with `search`): "Note that setting an empty
     password will not disable login through this interface"; ui/vnc.c protocol_client_auth_vnc

@@ -147,6 +147,8 @@ class Graphics:
     """SPICE: the channel security policy (secure, insecure, any; libvirt's default is any)."""
     channel_modes: tuple[tuple[str, str], ...] = ()
     """SPICE: (channel, mode) overrides of `default_mode`."""
+    empty_password: bool = False
+    """The XML sets passwd='' (libvirt hands QEMU that empty password, not qemu.conf's)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,8 +88,13 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     SPICE and RDP listen on 127.0.0.1 unless `vnc_listen`/`spice_listen`/`rdp_listen` say
     otherwise, and `vnc_auto_unix_socket` / `spice_auto_unix_socket` = 1 put a console without a
     listen address on a UNIX socket instead; `vnc_password`/`spice_password` is the password of
-    every console whose XML has none, and an empty one "will still enable passwords, but be
-    rejected by QEMU" (as an empty `passwd` in the XML disables access, formatdomain);
+    every console whose XML has none (libvirt hands QEMU the XML's passwd when the attribute
+    is there, even empty: qemuDomainChangeGraphicsPasswords). qemu.conf says an empty one "will
+    still enable passwords, but be rejected by QEMU"; QEMU's VNC server does not reject it: it
+    refuses only when no password was set (ui/vnc.c protocol_client_auth_vnc, `if
+    (!vs->vd->password)`) and builds the DES key from the zero-padded password, and
+    qmp_set_password notes "setting an empty password will not disable login", so a VNC console
+    with passwd='' opens to an empty password: a fail;
     `vnc_tls`, `spice_tls` and `chardev_tls` default to off; `chardev_tls_x509_verify` defaults
     to `default_tls_x509_verify`, else 1. SPICE: formatdomain, "Graphical framebuffers":
     `defaultMode` is secure, insecure "and the default any (which is secure if possible, but
@@ -247,6 +252,12 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             )
             r.fails.append(f"spice on {where} admits plaintext channels ({why})")
             return
+    if t == "vnc" and g.empty_password:
+        r.fails.append(
+            f"vnc on {where} with an empty password (passwd=''): QEMU accepts an empty one, so "
+            "anyone can log in"
+        )
+        return
     # The password: the XML's, else qemu.conf's default one.
     has_pw: bool | None = True if g.password.known and g.password.get() else None
     if has_pw is None and qc.known:

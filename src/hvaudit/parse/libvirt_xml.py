@@ -750,7 +750,15 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
         password = Fact.of(True, Source(src.artefact, src.locator + "/@passwd"))
     channels = tuple((c.get("name") or "", c.get("mode") or "any") for c in g.findall("channel"))
     # formatdomain: defaultMode "any" (secure if possible, insecure otherwise) when absent.
-    return Graphics(gtype, tuple(listens), password, src, g.get("defaultMode") or "any", channels)
+    return Graphics(
+        gtype,
+        tuple(listens),
+        password,
+        src,
+        g.get("defaultMode") or "any",
+        channels,
+        empty_password=g.get("passwd") == "",
+    )
 
 
 def _interface(itf: Element, src: Source) -> Interface:
