@@ -746,10 +746,6 @@ def replayed_domains(tmp_path: Path, domains: dict[str, str]) -> Path:
     return writer.close(complete=True)
 
 
-@xfail(
-    "R21: HVA-031 says 'no VNC, SPICE or RDP console' (not applicable) for a VM whose "
-    "<qemu:commandline> opens `-vnc 0.0.0.0:1`; the console exists and has no authentication"
-)
 def test_vnc_opened_by_raw_qemu_arguments_is_a_console(tmp_path: Path) -> None:
     """QEMU qemu-options.hx, -vnc: `-vnc 0.0.0.0:1` listens on every address, display 1 (TCP
     5901), and "password=on: Require that password based authentication is used for client

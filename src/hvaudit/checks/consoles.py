@@ -9,6 +9,7 @@ manual question naming the exact settings.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -123,7 +124,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         for c in v.chardevs:
             if c.protocol == "udp":
                 datagrams.setdefault(c.source, []).append(c)
-        if not consoles and not sockets and not outbound and not datagrams:
+        raw = _raw_vnc(v.raw_hypervisor_arguments)
+        if not consoles and not sockets and not outbound and not datagrams and not raw:
             yield not_applicable(
                 s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
             )
@@ -138,6 +140,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _chardev_out(h, c, r)
         for group in datagrams.values():
             _udp(group, r)
+        for value in raw:
+            _raw_vnc_verdict(value, r, v.source)
         refs = list(dict.fromkeys(r.refs))
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
@@ -162,6 +166,41 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "; ".join(r.proven), *refs)
         else:
             yield passed(s, "console(s) reachable only from the host", *refs)
+
+
+def _raw_vnc(args: tuple[str, ...]) -> list[str]:
+    """The values of `-vnc` options among raw QEMU arguments (<qemu:commandline>), which start
+    a VNC server that libvirt neither configures nor knows of."""
+    return [b for a, b in itertools.pairwise(args) if a in ("-vnc", "--vnc")]
+
+
+#: `-vnc` options that make a client authenticate (QEMU's qemu-options.hx, -vnc: password /
+#: password-secret=, sasl, tls-creds= with x509 verification).
+_VNC_AUTH = ("password", "password-secret", "sasl", "tls-creds")
+
+
+def _raw_vnc_verdict(value: str, r: _Verdict, src: Source) -> None:
+    """A VNC server started by a raw `-vnc HOST:DISPLAY[,options]` argument: qemu.conf's vnc_*
+    settings apply only to <graphics> (libvirt builds those), so only its own options count. A
+    host part left empty (":1") listens on every address (qemu-options.hx: "host ... can be
+    omitted, in which case the server will accept connections from any host")."""
+    spec, *opts = value.split(",")
+    r.refs.append(src)
+    if spec in ("none", "") or spec.startswith("unix:"):
+        r.proven.append(f"QEMU argument -vnc {value}: no TCP listener")
+        return
+    host = spec.rsplit(":", 1)[0].strip("[]")
+    names = {o.split("=", 1)[0] for o in opts}
+    if host and is_local_address(host):
+        r.proven.append(f"QEMU argument -vnc {value}: loopback only")
+    elif names & set(_VNC_AUTH):
+        r.proven.append(f"QEMU argument -vnc {value}: {', '.join(sorted(names & set(_VNC_AUTH)))}")
+    else:
+        where = host or "every address"
+        r.fails.append(
+            f"QEMU argument -vnc {value}: a VNC server on {where} with no password, sasl or "
+            "tls-creds option, outside libvirt's <graphics> (qemu.conf's vnc_* do not apply)"
+        )
 
 
 def _and(items: list[str]) -> str:
