@@ -805,10 +805,6 @@ def test_vdpa_interface_is_a_question_not_na(tmp_path: Path) -> None:
 # --- HVA-192: an SR-IOV VF without a port VLAN -------------------------------------------------------
 
 
-@xfail(
-    "R23: HVA-192 passes an SR-IOV VF with no <vlan> as 'none trunked'; a VF without a port "
-    "VLAN (PVID) sends and receives any VLAN tag the guest uses"
-)
 def test_vf_without_a_port_vlan_is_a_question(tmp_path: Path) -> None:
     """Linux i40e "Add VF VLAN pruning" (read with `search`): "VFs by default are able to see all
     tagged traffic regardless of trust and VLAN filters configured", the pruning flag "will only be

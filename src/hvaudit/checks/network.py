@@ -350,14 +350,18 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     port), so an OVS interface without <vlan> is a manual item naming the port to read. A
     vhost-user port is such a port too (an OVS-DPDK port of type dpdkvhostuser[client]; libvirt
     sets no <vlan> on it, formatdomain lists VLAN tags for openvswitch, SR-IOV and macvtap
-    passthrough interfaces only): the same question, never "none trunked"."""
+    passthrough interfaces only): the same question, never "none trunked". An SR-IOV VF
+    (<interface type='hostdev'>, or a network with <forward mode='hostdev'>) without <vlan> gets
+    no port VLAN from libvirt; with none set on the PF the VF sees and sends tagged traffic (Linux
+    i40e "Add VF VLAN pruning": "VFs by default are able to see all tagged traffic ... only
+    effective when no PVID is set"): a question naming the VF."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if not v.interfaces:
             yield not_applicable(s, "no network interface")
             continue
-        bad, refs, unseen, ovs = [], [], [], []
+        bad, refs, unseen, ovs, vfs = [], [], [], [], []
         for i in v.interfaces:
             refs.append(i.source_ref)
             net = nets.get((v.host, i.source)) if i.type == "network" else None
@@ -386,6 +390,10 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 ovs.append(i.mac or i.source)
             elif i.type == "vhostuser" and not i.vlan_tags:
                 ovs.append(f"vhost-user port {i.source}")
+            elif (
+                i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev")
+            ) and not i.vlan_tags:
+                vfs.append(i.mac or i.source)
         if bad:
             yield failed(s, "; ".join(bad), *refs)
         elif ovs:
@@ -400,6 +408,18 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 "a vhost-user port is the OVS-DPDK port on the listed socket). Pass: yes, tag is "
                 "set (an access port), or trunks lists only VLANs this VM is approved for; fail: "
                 "tag and trunks are empty, so the port trunks every VLAN.",
+            )
+        elif vfs:
+            yield manual(
+                s,
+                f"SR-IOV VF(s) without <vlan>: {', '.join(vfs)}: a VF with no port VLAN sees "
+                "and sends tagged traffic unless one is set outside libvirt",
+                *refs,
+                question="Does each listed VF have a port VLAN set on its physical function? "
+                f"Evidence: `ip link show PF` on host {v.host} (the 'vf N' line with the VF's "
+                "MAC: 'vlan N'). Pass: yes, every one shows a vlan (the NIC tags and filters for "
+                "it); fail: one shows none, so the guest can tag its own frames onto any VLAN "
+                "the physical port carries.",
             )
         elif unseen:
             names = ", ".join(sorted(set(unseen)))
