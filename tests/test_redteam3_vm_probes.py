@@ -436,10 +436,6 @@ def test_pve_default_usb_tablet_and_rtl8139_are_legacy(
     assert "rtl8139" in msg
 
 
-@xfail(
-    "R12: a Proxmox NIC without tag= on an Open vSwitch bridge is an OVS port with no tag and no "
-    "trunks, which trunks every VLAN; HVA-192 passes it"
-)
 def test_pve_untagged_nic_on_an_ovs_bridge_is_a_trunk(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -301,7 +301,11 @@ def _vm(
             if nic.get("tag"):
                 tags = (_int(nic["tag"]), *tags)
             vlan_aware = bridges.get(bridge, {}).get("bridge-vlan-aware") == "yes"
-            trunk = bool(nic.get("trunks")) or (vlan_aware and not nic.get("tag"))
+            # an Open vSwitch bridge: pve-common Network.pm ($ovs_bridge_add_port) sets tag= and
+            # trunks= on the VM's OVS port only when the NIC has them, and an OVS port with no
+            # tag is a trunk of every VLAN (ovs-vswitchd.conf.db(5), Port vlan_mode and trunks)
+            ovs = bridges.get(bridge, {}).get("ovs_type") == "OVSBridge"
+            trunk = bool(nic.get("trunks")) or ((vlan_aware or ovs) and not nic.get("tag"))
             interfaces.append(
                 Interface(
                     type="bridge",
