@@ -687,10 +687,6 @@ def test_running_vm_whose_apparmor_profile_is_not_loaded(host_scan) -> None:
     assert f"libvirt-{gone.uuid}" in msg
 
 
-@xfail(
-    "R20: on Proxmox HVA-191 counts IP (and ARP) spoofing as stopped whenever IP set "
-    "ipfilter-net<N> exists with an IPv4 entry; 0.0.0.0/0 there admits every source address"
-)
 def test_pve_ipfilter_set_of_every_address_stops_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -223,6 +223,19 @@ def _spoofing(
     if vm_fw.options.get("ipfilter", "0") == "1" or ipset in vm_fw.ipsets:
         covers.add("ip")
     entries = vm_fw.ipsets.get(ipset, [])
+    everyone = [e.cidr for e in entries if e.cidr.split("/")[-1] == "0" and "/" in e.cidr]
+    if everyone:
+        # pve-firewall.adoc, "Standard IP set ipfilter-net*": traffic "with a source IP not
+        # matching its interface's ipfilter set will be dropped"; /0 matches every source
+        return Fact.of(
+            SpoofProtection(
+                frozenset(covers - {"ip"}),
+                "pve-firewall (macfilter, ipfilter)",
+                f"IP set {ipset} holds {everyone[0]}, every source address: IP and ARP spoofing "
+                "are not stopped",
+            ),
+            src,
+        )
     v4 = [e for e in entries if re.fullmatch(r"[0-9.]+(/\d+)?", e.cidr)]
     aliased = [e for e in entries if not re.fullmatch(r"[0-9A-Fa-f.:]+(/\d+)?", e.cidr)]
     note = ""
