@@ -1095,10 +1095,6 @@ def test_empty_vnc_password_admits_an_empty_password(host_scan) -> None:
 # --- HVA-211 (host subject, network evidence): VFs of the management NIC -----------------------------
 
 
-@xfail(
-    "R31: HVA-211 counts bridges and macvtap devices VMs attach to, not a hostdev network whose "
-    "<pf dev> is the management NIC; its VFs put the guests on the management port"
-)
 def test_vf_pool_of_the_management_nic(host_scan) -> None:
     """formatnetwork, "Forward mode hostdev" (libvirt): the network hands each guest an SR-IOV VF
     of the physical function named in <pf dev='...'/>, by PCI passthrough. A VF sends and

@@ -709,29 +709,39 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         # macvtap: the guest's frames leave on the named device itself (formatdomain, "Direct
         # attachment to physical interface"; a <network> with a macvtap <forward> likewise).
         nets = {n.name: n for n in ctx.deployment.networks if n.host == h.name}
+        # A hostdev network hands each guest an SR-IOV VF of its <pf dev> (formatnetwork,
+        # "Forward mode hostdev"): the VF sends on the PF's physical port, and the NIC's embedded
+        # bridge switches between the VFs and the PF unless the PF is in VEPA mode.
         direct: dict[str, list[str]] = {}
+        pooled: dict[str, list[str]] = {}
         for v in ctx.deployment.vms:
             if v.host != h.name:
                 continue
             for itf in v.interfaces:
                 net = nets.get(itf.source) if itf.type == "network" else None
-                devs = (
-                    [itf.source]
-                    if itf.type == "direct"
-                    else list(net.forward_devices)
-                    if net is not None and net.macvtap
-                    else []
-                )
-                for d in devs:
-                    direct.setdefault(d, []).append(v.name)
-        macvtap = [
-            f"{d} ({', '.join(addrs.get()[d])}; VMs: {', '.join(sorted(set(vms))[:6])})"
-            for d, vms in sorted(direct.items())
-            if addrs.get().get(d)
-        ]
+                if itf.type == "direct":
+                    direct.setdefault(itf.source, []).append(v.name)
+                elif net is not None and net.macvtap:
+                    for d in net.forward_devices:
+                        direct.setdefault(d, []).append(v.name)
+                elif net is not None and net.forward_mode == "hostdev":
+                    for d in net.forward_devices:
+                        pooled.setdefault(d, []).append(v.name)
+
+        held = addrs.get()
+        macvtap, vf_pools = (
+            [
+                f"{d} ({', '.join(held[d])}; VMs: {', '.join(sorted(set(vms))[:6])})"
+                for d, vms in sorted(devices.items())
+                if held.get(d)
+            ]
+            for devices in (direct, pooled)
+        )
         parts = [f"host address on bridge(s) with VM ports: {', '.join(shared)}"] if shared else []
         if macvtap:
             parts.append(f"host address on NIC(s) VMs attach to by macvtap: {', '.join(macvtap)}")
+        if vf_pools:
+            parts.append(f"host address on NIC(s) whose SR-IOV VFs VMs get: {', '.join(vf_pools)}")
         if parts:
             yield failed(s, "; ".join(parts), *bridges.sources, *addrs.sources)
         elif vlan_q:
