@@ -402,10 +402,6 @@ def test_hugepages_for_one_numa_node_leave_the_rest_to_ksm(host_scan) -> None:
 # --- Proxmox VE parity: what qemu-server does with a VM config ----------------------------------------
 
 
-@xfail(
-    "R11: Proxmox VMs pass HVA-047 with qemu-server's default USB tablet (tablet: 1 unless "
-    "set) and with rtl8139 NICs, which fail the same check on libvirt"
-)
 def test_pve_default_usb_tablet_and_rtl8139_are_legacy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -418,14 +414,15 @@ def test_pve_default_usb_tablet_and_rtl8139_are_legacy(
     a VM with `tablet: 0` and a virtio NIC still passes (pinned in the hardened fixture's twin)."""
     from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
     vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
     report = pve_scan(
         tmp_path,
         capsys,
         {
-            "etc/pve/qemu-server/201.conf": vm201.replace(
-                "net0: virtio=", "net0: rtl8139="
-            ).replace("vga: std", "vga: std\ntablet: 0")
+            # the hardened fixture now sets tablet: 0 (vmfix); web-10 here goes without the line
+            "etc/pve/qemu-server/200.conf": vm200.replace("tablet: 0\n", ""),
+            "etc/pve/qemu-server/201.conf": vm201.replace("net0: virtio=", "net0: rtl8139="),
         },
     )
     status, msg = pve_result(report, "HVA-047", "web-10")

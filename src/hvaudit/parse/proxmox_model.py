@@ -309,6 +309,8 @@ def _vm(
         if re.fullmatch(r"net\d+", key):
             nic = pve.parse_property_string(val)
             model = next((m for m in nic if m in NIC_MODELS), None)
+            if model in ("rtl8139", "ne2k_pci", "pcnet"):  # libvirt's LEGACY_MODELS too
+                legacy.append(f"{model} NIC")
             bridge = nic.get("bridge", "")
             tags = tuple(_int(t) for t in nic.get("trunks", "").split(";") if t.strip())
             if nic.get("tag"):
@@ -375,6 +377,13 @@ def _vm(
         elif re.fullmatch(r"audio\d+", key):
             legacy.append("sound card")
     vga = pve.parse_property_string(v.get("vga", "std"), "type").get("type", "std")
+    # qemu-server confdesc: tablet "default => 1", "turned off by default if you use spice"
+    # (QemuServer.pm: no tablet for qxl, and none without a VGA device)
+    tablet = v.get("tablet")
+    if tablet is None:
+        tablet = "0" if vga.startswith(("qxl", "serial")) or vga == "none" else "1"
+    if tablet == "1":
+        legacy.append("USB tablet")
     graphics = []
     if vga != "none" and not vga.startswith("serial"):
         kind = "spice" if vga.startswith("qxl") else "vnc"
