@@ -255,7 +255,9 @@ def test_selinux_labels_compared_as_category_sets(labels: tuple[Assessment, Asse
         "unique": "pass",
     }
     assert outcomes(real, "HVA-044") == expected
-    assert outcomes(sim, "HVA-044") == expected  # every verdict here rests on the XML alone
+    # every fail here rests on the XML alone; a pass also needs the host to enforce the label,
+    # which a simulated host does not report (redteam3 R27): a question there
+    assert outcomes(sim, "HVA-044") == {**expected, "base_svirt": "manual", "unique": "manual"}
     msg = messages(real, "HVA-044")
     assert msg["base_unconf"] == (
         "dynamic label generated from base label system_u:system_r:unconfined_t:s0: "
