@@ -835,10 +835,6 @@ def test_vf_without_a_port_vlan_is_a_question(tmp_path: Path) -> None:
 # --- HVA-092: disk limits in libvirt 11's throttle groups ---------------------------------------------
 
 
-@xfail(
-    "R24: HVA-092 fails a disk limited through <throttlefilters> (libvirt >= 11.1 throttle "
-    "groups) as 'without <iotune> rate limits'; libvirt forbids <iotune> beside them"
-)
 def test_disk_limited_by_a_throttle_group_passes(tmp_path: Path) -> None:
     """formatdomain, "Disk Throttle Group Management" (libvirt 11.1.0, read with `search`): named
     <throttlegroups><throttlegroup> (group_name and the iotune rates) referenced from a disk's

@@ -343,6 +343,7 @@ def parse_domain(
             nested = cpu_mode in ("host-passthrough", "maximum")
 
     devices = root.find("devices")
+    groups = _throttle_groups(root)
     graphics, interfaces, disks, passthrough, legacy = [], [], [], [], []
     chardevs: list[Chardev] = []
     shared_dirs: list[SharedDirectory] = []
@@ -369,7 +370,7 @@ def parse_domain(
                     )
                 )
         for i, d in enumerate(devices.findall("disk"), 1):
-            disks.append(_disk(d, Source(artefact, f"/domain/devices/disk[{i}]")))
+            disks.append(_disk(d, Source(artefact, f"/domain/devices/disk[{i}]"), groups))
             if d.get("device") == "floppy":
                 legacy.append(LEGACY_DEVICES["floppy"])
             tgt = d.find("target")
@@ -892,7 +893,21 @@ def resolve_network_port(itf: Interface, net: Network) -> Interface:
     )
 
 
-def _disk(d: Element, src: Source) -> Disk:
+def _throttle_groups(root: Element) -> dict[str, set[str]]:
+    """The directions each <throttlegroup> of the domain limits (formatdomain, "Disk Throttle
+    Group Management", since libvirt 11.1.0: a group holds the <iotune> rates, named by
+    <group_name>, and a disk's <throttlefilters><throttlefilter group=...> applies it; libvirt
+    refuses <iotune> beside throttle filters, so such a disk never has its own)."""
+    out: dict[str, set[str]] = {}
+    for g in root.findall("throttlegroups/throttlegroup"):
+        name = (g.findtext("group_name") or "").strip()
+        out[name] = {
+            d for rate, covers in IOTUNE_RATES.items() if _int(g.findtext(rate)) > 0 for d in covers
+        }
+    return out
+
+
+def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) -> Disk:
     source_el = d.find("source")
     target = d.find("target")
     source = None
@@ -909,6 +924,8 @@ def _disk(d: Element, src: Source) -> Disk:
         for rate, covers in IOTUNE_RATES.items():
             if _int(iotune.findtext(rate)) > 0:
                 directions.update(covers)
+    for f in d.findall("throttlefilters/throttlefilter"):
+        directions.update((groups or {}).get(f.get("group") or "", set()))
     return Disk(
         device=d.get("device") or "disk",
         bus=target.get("bus") if target is not None else None,
