@@ -910,10 +910,6 @@ def test_pve_hostpci_mapping_is_named_in_the_question(
 # --- HVA-066: another distribution's enrolled-keys template ---------------------------------------------
 
 
-@xfail(
-    "R26: HVA-066 knows Debian's enrolled-keys template (OVMF_VARS_4M.ms.fd) but asks a manual "
-    "question for Fedora/RHEL's OVMF_VARS.secboot.fd, which also ships with the keys enrolled"
-)
 def test_fedora_secboot_vars_template_has_keys_enrolled(tmp_path: Path) -> None:
     """Fedora's edk2-ovmf ships /usr/share/edk2/ovmf/OVMF_VARS.secboot.fd, "an OVMF variables file
     (coming from fedora) that contains secureboot default keys" (Gentoo's edk2-ovmf-bin, which

@@ -619,6 +619,7 @@ def parse_domain(
 #: "OVMF_VARS_4M.fd: This is an empty variable store template, which means it has no built-in
 #: Secure Boot keys and Secure Boot is disabled"; the 2 MB, 32-bit and AAVMF ones likewise).
 EMPTY_VARS = re.compile(r"^(?:OVMF|OVMF32|AAVMF|AAVMF32)_VARS(?:_4M)?\.fd$")
+ENROLLED_VARS = re.compile(r"^OVMF_VARS(?:_4M)?\.secboot\.(?:fd|qcow2)$")
 
 
 def _secure_loader(loader: Element, nvram: Element | None) -> tuple[bool, str | None, bool]:
@@ -645,7 +646,9 @@ def _secure_loader(loader: Element, nvram: Element | None) -> tuple[bool, str | 
             f"loader {code} with the empty variable store template {name}: Secure Boot disabled",
             False,
         )
-    if name.endswith(".ms.fd"):
+    # Fedora/RHEL's edk2.spec builds OVMF_VARS.secboot.fd with ovmf-vars-generator ("Build
+    # enrolled VARS file": Microsoft and Red Hat keys, Secure Boot on); the 4M qcow2 likewise
+    if name.endswith(".ms.fd") or ENROLLED_VARS.match(name):
         return True, f"loader {code} with template {name} (keys enrolled)", False
     return False, f"loader {code} with variable store template {name}", True
 
