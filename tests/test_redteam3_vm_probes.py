@@ -881,10 +881,6 @@ def test_disk_limited_by_a_throttle_group_passes(tmp_path: Path) -> None:
     assert status == "pass", msg
 
 
-@xfail(
-    "R25: a Proxmox hostpci with mapping= (a cluster resource mapping) becomes 'pci ?' in "
-    "HVA-050's manual question: it names no device anyone could look up"
-)
 def test_pve_hostpci_mapping_is_named_in_the_question(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -351,13 +351,23 @@ def _vm(
                 )
             )
         elif re.fullmatch(r"hostpci\d+", key):
-            passthrough.append(
-                Passthrough("pci", pve.parse_property_string(val, "host").get("host", "?"), at(key))
+            # qm.conf(5) hostpci: host= the device(s), or mapping= "The ID of a cluster wide
+            # mapping" (its per-node addresses are in /etc/pve/mapping/pci.cfg)
+            pci = pve.parse_property_string(val, "host")
+            what = pci.get("host") or (
+                f"of cluster mapping {pci['mapping']} (/etc/pve/mapping/pci.cfg)"
+                if pci.get("mapping")
+                else "?"
             )
-        elif re.fullmatch(r"usb\d+", key) and "host=" in val:
-            passthrough.append(
-                Passthrough("usb", pve.parse_property_string(val, "host").get("host", "?"), at(key))
+            passthrough.append(Passthrough("pci", what, at(key)))
+        elif re.fullmatch(r"usb\d+", key) and ("host=" in val or "mapping=" in val):
+            usb = pve.parse_property_string(val, "host")
+            what = usb.get("host") or (
+                f"of cluster mapping {usb['mapping']} (/etc/pve/mapping/usb.cfg)"
+                if usb.get("mapping")
+                else "?"
             )
+            passthrough.append(Passthrough("usb", what, at(key)))
         elif (m := re.fullmatch(r"(scsi|virtio|sata|ide)\d+", key)) is not None:
             d = pve.parse_property_string(val, "file")
             media = d.get("media", "disk")
