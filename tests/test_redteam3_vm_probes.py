@@ -598,10 +598,6 @@ def test_listen_host_name_that_starts_with_127_is_not_loopback(tmp_path: Path) -
     assert name in msg
 
 
-@xfail(
-    "R17: HVA-058 asks about the mount of an empty path for a virtiofs share served by an "
-    "externally started virtiofsd (<source socket>): the question names nothing to check"
-)
 def test_virtiofs_share_through_an_external_daemon_asks_about_that_daemon(
     tmp_path: Path,
 ) -> None:

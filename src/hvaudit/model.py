@@ -261,6 +261,9 @@ class SharedDirectory:
     """passthrough, mapped or squash (libvirt's default is passthrough)."""
     readonly: bool
     source: Source
+    socket: str | None = None
+    """virtiofs <source socket>: a virtiofsd started outside libvirt serves the share, and only
+    its own options name the directory."""
 
 
 @dataclass(frozen=True, slots=True)

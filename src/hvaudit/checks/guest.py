@@ -402,16 +402,33 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 *refs,
             )
         elif vfs:
-            paths = ", ".join(d.host_path for d in vfs)
+            own = [d.host_path for d in vfs if d.host_path]
+            ext = [d.socket or "(no socket named)" for d in vfs if not d.host_path]
+            parts = [f"writable virtiofs share(s) {', '.join(own)}"] if own else []
+            if ext:
+                # formatdomain, "Filesystems": <source socket> connects to a virtiofsd started
+                # outside libvirt; which directory it serves, and how, are its own options
+                parts.append(
+                    "virtiofs share(s) served by a virtiofsd started outside libvirt on "
+                    f"socket(s) {', '.join(ext)}: the daemon's options name the directory"
+                )
+            where = ", ".join(
+                [*own, *(f"the directory the virtiofsd on socket {x} serves" for x in ext)]
+            )
+            evidence = "`findmnt -T PATH -o TARGET,OPTIONS` on the host for each shared path"
+            if ext:
+                evidence += (
+                    " (for an external daemon, PATH is its --shared-dir or -o source= in "
+                    "`ps -o args= -C virtiofsd`; a --readonly daemon passes)"
+                )
             yield manual(
                 s,
-                f"writable virtiofs share(s) {paths} (virtiofs supports passthrough only)",
+                "; ".join(parts) + " (virtiofs supports passthrough only)",
                 *refs,
-                question=f"Is the file system holding {paths} on host {v.host} mounted nosuid "
-                "and nodev? Evidence: `findmnt -T PATH -o TARGET,OPTIONS` on the host for each "
-                "shared path. Pass: yes, the options of every one include nosuid and nodev; "
-                "fail: either is missing for any, so the guest can leave set-uid programs or "
-                "device nodes the host honours.",
+                question=f"Is the file system holding {where} on host {v.host} mounted nosuid "
+                f"and nodev? Evidence: {evidence}. Pass: yes, the options of every one include "
+                "nosuid and nodev; fail: either is missing for any, so the guest can leave "
+                "set-uid programs or device nodes the host honours.",
             )
         else:
             yield passed(

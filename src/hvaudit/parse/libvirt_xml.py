@@ -432,6 +432,7 @@ def parse_domain(
                     access_mode=fs.get("accessmode") or "passthrough",
                     readonly=fs.find("readonly") is not None,
                     source=Source(artefact, f"/domain/devices/filesystem[{i}]"),
+                    socket=fs_src.get("socket") if fs_src is not None else None,
                 )
             )
         shmem = [el.get("name") or "(unnamed)" for el in devices.findall("shmem")]
