@@ -53,11 +53,18 @@ def _index(bundle: Path) -> dict[str, dict[str, Any]]:
 def test_an_unconfined_definition_fails_though_the_running_process_is_confined(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import uuid
+
+    # the running VMs' AppArmor profiles are loaded (a running VM without one fails: R19)
+    profiles = HARDENED_HOST["/sys/kernel/security/apparmor/profiles"] + "".join(
+        f"libvirt-{uuid.uuid5(uuid.NAMESPACE_DNS, n)} (enforce)\n" for n in ("drifted", "steady")
+    )
     a, bundle = _scan(
         tmp_path,
         monkeypatch,
         [domain_xml("drifted", body=CONFINED), domain_xml("steady", body=CONFINED)],
         [domain_xml("drifted", body="<seclabel type='none'/>")],
+        host=dict(HARDENED_HOST, **{"/sys/kernel/security/apparmor/profiles": profiles}),
     )
     assert outcomes(a, "HVA-044")["steady"] == "pass"
     assert outcomes(a, "HVA-044")["drifted"] == "fail"
