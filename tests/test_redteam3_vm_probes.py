@@ -155,10 +155,6 @@ def test_match_minimum_is_host_model_and_nests(tmp_path: Path) -> None:
 # --- HVA-197: isolation holds only between isolated ports -------------------------------------------
 
 
-@xfail(
-    "R4: HVA-197 passes a VM whose port is isolated while a non-isolated VM port shares its "
-    "bridge; isolated ports still talk to non-isolated ones"
-)
 def test_isolated_port_beside_an_open_port_still_talks_to_it(tmp_path: Path) -> None:
     """Linux commit 7d850abd5f4e "net: bridge: add support for port isolation" (read with
     `search`): "isolated ports cannot communicate between each other, but they can still
@@ -1117,10 +1113,6 @@ def _site(extra: str) -> dict[str, str]:
     return filters
 
 
-@xfail(
-    "R32: the fixed HVA-191 counts any drop rule of no-mac-spoofing as its check; a drop that "
-    "takes ARP frames only leaves IPv4 frames with a forged source MAC unchecked"
-)
 def test_anti_spoofing_filter_whose_drop_takes_one_protocol(tmp_path: Path) -> None:
     """Stock no-mac-spoofing returns frames from $MAC and drops every other frame (`<mac/>`
     without protocolid, src/nwfilter/xml/no-mac-spoofing.xml, read with `search`).
@@ -1142,10 +1134,6 @@ def test_anti_spoofing_filter_whose_drop_takes_one_protocol(tmp_path: Path) -> N
     assert "MAC" in msg
 
 
-@xfail(
-    "R33: the fixed HVA-191 passes a tree whose IPv4 and ARP checks sit in ipv4/arp sub-chains "
-    "and nothing drops 802.1Q-tagged frames: tagged IPv4/ARP never reach those chains"
-)
 def test_vlan_tagged_frames_skip_the_ipv4_and_arp_chains(tmp_path: Path) -> None:
     """libvirt src/nwfilter/nwfilter_ebiptables_driver.c ebtablesCreateTmpSubChainFW (read with
     `search`): the root chain jumps to a protocol sub-chain with `-p 0x%04x` of that protocol
@@ -1173,10 +1161,6 @@ def test_vlan_tagged_frames_skip_the_ipv4_and_arp_chains(tmp_path: Path) -> None
     assert "VLAN" in msg or "802.1Q" in msg
 
 
-@xfail(
-    "R34: the fixed HVA-191 does not take a root drop spelled `<mac protocolid='ipv6'/>` as the "
-    "drop every IPv6 frame reaches, and fails a tree that drops all IPv6 (false fail)"
-)
 def test_ipv6_dropped_by_mac_protocolid_is_stopped(tmp_path: Path) -> None:
     """formatnwfilter, MAC: protocolid "Layer 3 protocol ID ... ipv4, ipv6, arp, rarp" (stock
     clean-traffic's own IPv4 accept is spelled `<mac protocolid='ipv4'/>`). A root-chain drop

@@ -26,7 +26,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, FactState, Interface, Listener, Source, SpoofProtection
+from hvaudit.model import Fact, FactState, Interface, Listener, Network, Source, SpoofProtection
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -894,10 +894,15 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     other, only with the uplink (libvirt formatdomain, "Isolating guests's network traffic from
     each other"; bridge(8) `isolated on`). It applies to tap devices on a Linux host bridge only;
     whether a VM needs east-west traffic is a policy question, so a port without it is a manual
-    item, never a failure."""
+    item, never a failure. Isolated ports "cannot communicate between each other, but they can
+    still communicate with non-isolated ports" (Linux commit 7d850abd5f4e, "net: bridge: add
+    support for port isolation"): an isolated VM beside a VM whose port on the same bridge is not
+    isolated still talks to that VM, so it is the same question, naming that VM."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    # (host, bridge) -> the VMs with a port there that is not isolated
+    open_on: dict[tuple[str, str], set[str]] = {}
+    ports_of: dict[str, list[tuple[Interface, Network | None, bool, str]]] = {}
     for v in ctx.deployment.vms:
-        s = vm_subject(v)
         ports = []
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
@@ -909,13 +914,32 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 isolated = bool(i.port_isolated) or (
                     i.port_isolated is None and net is not None and net.port_isolated
                 )
-                ports.append((i, net, isolated))
+                bridge = (net.bridge or net.name) if net is not None else i.source
+                ports.append((i, net, isolated, bridge))
+                if not isolated:
+                    open_on.setdefault((v.host, bridge), set()).add(v.name)
+        ports_of[v.name + "\0" + v.host] = ports
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        ports = ports_of[v.name + "\0" + v.host]
         if not ports:
             yield not_applicable(s, "no interface on a Linux host bridge")
             continue
-        refs = [i.source_ref for i, _, _ in ports] + [n.source for _, n, _ in ports if n]
-        open_ = [(i.mac or i.source, n.bridge if n else i.source) for i, n, iso in ports if not iso]
-        if not open_:
+        refs = [i.source_ref for i, _, _, _ in ports] + [n.source for _, n, _, _ in ports if n]
+        open_ = [
+            (i.mac or i.source, n.bridge if n else i.source) for i, n, iso, _ in ports if not iso
+        ]
+        peers = sorted(
+            {p for _, _, _, b in ports for p in open_on.get((v.host, b), set()) if p != v.name}
+        )
+        if not open_ and peers:
+            yield manual(
+                s,
+                f"{len(ports)} bridge port(s) isolated, but VM(s) {', '.join(peers[:6])} on the "
+                "same bridge are not: isolated ports still exchange frames with them",
+                *refs,
+            )
+        elif not open_:
             yield passed(s, f"{len(ports)} bridge port(s) isolated (<port isolated='yes'/>)", *refs)
         else:
             where = ", ".join(f"{mac} on {br or 'its bridge'}" for mac, br in open_)

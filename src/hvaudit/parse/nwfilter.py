@@ -57,6 +57,14 @@ send before it has one (no-ip-spoofing returns UDP from 0.0.0.0, no-ipv6-spoofin
 FE80::/10). An accept or return that requires as much as one of an anti-spoofing filter's own
 returns lets nothing through that the filter would drop."""
 
+KIND_FRAMES = {
+    "mac": ALL_FRAMES,
+    "ip": frozenset({"ipv4"}),
+    "arp": frozenset({"arp"}),
+}
+"""The frames each anti-spoofing filter must check: every frame's source MAC, IPv4 packets'
+source address, ARP packets' sender addresses."""
+
 _CHAIN_FRAMES = (
     ("ipv4", frozenset({"ipv4"})),
     ("ipv6", frozenset({"ipv6"})),
@@ -174,6 +182,7 @@ def spoof_coverage(name: str, defs: dict[str, NwFilter]) -> tuple[frozenset[str]
         chain_priority[i.chain] = defs[i.filter].chain_priority
     covers: set[str] = set()
     lacking: dict[str, list[str]] = {}  # anti-spoofing filter with no drop -> kinds
+    partial: list[str] = []  # anti-spoofing filters whose drops take only some frames
     bypassed: dict[int, tuple[_Inst, list[str], list[str]]] = {}  # rule -> (it, wheres, kinds)
     for spoof, kind in SPOOF_FILTERS.items():
         if spoof not in reached:
@@ -182,6 +191,14 @@ def spoof_coverage(name: str, defs: dict[str, NwFilter]) -> tuple[frozenset[str]
         drops = [i for i in ordered if i.filter in tree and i.rule.action in ("drop", "reject")]
         if not drops:
             lacking.setdefault(spoof, []).append(kind)
+            continue
+        taken = frozenset().union(*(d.frames for d in drops if _whole(d)))
+        if not KIND_FRAMES[kind] <= taken:
+            partial.append(
+                f"filter {spoof!r} drops only "
+                + ("/".join(sorted(taken & KIND_FRAMES[kind])).upper() or "some")
+                + f" frames it does not admit: {kind.upper()} spoofing is not stopped"
+            )
             continue
         found = _bypass(drops, ordered, rank, chain_priority)
         if found is None:
@@ -196,13 +213,19 @@ def spoof_coverage(name: str, defs: dict[str, NwFilter]) -> tuple[frozenset[str]
         "stopped"
         for spoof, k in lacking.items()
     ]
+    notes += partial
     for r, wheres, kinds in sorted(bypassed.values(), key=lambda b: rank[b[0].order]):
         notes.append(
             f"{_describe(r, wheres, chain_priority)}: {'/'.join(sorted(kinds)).upper()} spoofing "
             "is not stopped"
         )
-    if "ip" in covers and (gap := _ipv6_gap(defs, reached, ordered, rank, chain_priority)):
+    if "ip" in covers and (gap := _frame_gap("ipv6", defs, reached, ordered, rank, chain_priority)):
         covers.discard("ip")
+        notes.append(gap)
+    if covers & {"ip", "arp"} and (
+        gap := _frame_gap("vlan", defs, reached, ordered, rank, chain_priority)
+    ):
+        covers -= {"ip", "arp"}
         notes.append(gap)
     return frozenset(covers), "; ".join(notes)
 
@@ -217,44 +240,68 @@ def _describe(r: _Inst, wheres: list[str], chain_priority: dict[str, int]) -> st
     return f"filter {r.filter!r} {verb} what the guest sends {at}, ahead of {', '.join(wheres)}"
 
 
-def _ipv6_gap(
+def _whole(i: _Inst) -> bool:
+    """A drop that takes every frame of its class: it matches on nothing but the protocol."""
+    return all(k == "protocolid" for k, _ in i.rule.constraints)
+
+
+def _frame_gap(
+    frame: str,
     defs: dict[str, NwFilter],
     reached: set[str],
     ordered: list[_Inst],
     rank: dict[int, int],
     chain_priority: dict[str, int],
 ) -> str | None:
-    """Why IPv6 frames leave the filter unchecked, or None. no-ip-spoofing checks IPv4 only
-    (chain ipv4-ip); IPv6 needs no-ipv6-spoofing (chain ipv6-ip) or a drop of everything left
-    that IPv6 frames reach (clean-traffic's no-other-l2-traffic, "drop all other than arp and
-    ipv4 traffic": a root-chain drop at 1000). A frame no rule drops leaves the root chain
-    accepted (formatnwfilter, "Filtering chains")."""
-    if "no-ipv6-spoofing" in reached:
+    """Why frames of this class leave the filter unchecked, or None. no-ip-spoofing checks IPv4
+    only (chain ipv4-ip) and no-arp-spoofing ARP only: the jumps to ipv4* and arp* chains take
+    EtherType 0x0800 and 0x0806 only (ebtablesCreateTmpSubChainFW), so IPv6 needs
+    no-ipv6-spoofing (chain ipv6-ip), and IPv6 as well as 802.1Q-tagged frames (0x8100, whose
+    IPv4 or ARP payload no chain reads) need a drop that every such frame reaches, as
+    clean-traffic's no-other-l2-traffic ("drop all other than arp and ipv4 traffic": a
+    root-chain drop at 1000). A frame no rule drops leaves the root chain accepted
+    (formatnwfilter, "Filtering chains")."""
+    label = {"ipv6": "IPv6", "vlan": "802.1Q-tagged"}[frame]
+    what = "IPv6" if frame == "ipv6" else "IP/ARP"
+    if frame == "ipv6" and "no-ipv6-spoofing" in reached:
         tree = _subtree("no-ipv6-spoofing", defs)
         drops = [i for i in ordered if i.filter in tree and i.rule.action in ("drop", "reject")]
-        if drops and _bypass(drops, ordered, rank, chain_priority) is None:
+        if (
+            any(_whole(d) and "ipv6" in d.frames for d in drops)
+            and _bypass(drops, ordered, rank, chain_priority) is None
+        ):
             return None
     catch = [
         i
         for i in ordered
-        if i.rule.action in ("drop", "reject") and not i.rule.constraints and "ipv6" in i.frames
+        if i.rule.action in ("drop", "reject") and _whole(i) and frame in i.frames
     ]
     if not catch:
         return (
-            "IPv6 frames reach no drop (no no-ipv6-spoofing, and no rule drops what the others "
-            "leave, as clean-traffic's no-other-l2-traffic does): IPv6 spoofing is not stopped"
+            f"{label} frames reach no drop ("
+            + ("no no-ipv6-spoofing, and " if frame == "ipv6" else "")
+            + "no rule drops what the others leave, as clean-traffic's no-other-l2-traffic "
+            f"does): {what} spoofing is not stopped"
+            + (" inside VLAN tags" if frame == "vlan" else "")
         )
-    # one drop that every IPv6 frame reaches is enough; only a match on the guest's own IPv6
-    # source (not its MAC) lets an IPv6 frame past it harmlessly
-    own6 = tuple(m for m in OWN_SOURCE if ("srcipaddr", "$IPV6") in m or ("srcipmask", "10") in m)
+    # one drop that every such frame reaches is enough; only a match on the guest's own IPv6
+    # source (not its MAC) lets an IPv6 frame past it harmlessly, and nothing a tagged one
+    own = (
+        tuple(m for m in OWN_SOURCE if ("srcipaddr", "$IPV6") in m or ("srcipmask", "10") in m)
+        if frame == "ipv6"
+        else ()
+    )
     hits = [
         f
         for d in catch
-        if (f := _bypass([d], ordered, rank, chain_priority, frozenset({"ipv6"}), own6))
+        if (f := _bypass([d], ordered, rank, chain_priority, frozenset({frame}), own))
     ]
     if len(hits) < len(catch):
         return None
-    return f"{_describe(hits[0][0], hits[0][1], chain_priority)}: IPv6 spoofing is not stopped"
+    return (
+        f"{_describe(hits[0][0], hits[0][1], chain_priority)}: {what} spoofing is not stopped"
+        + (" inside VLAN tags" if frame == "vlan" else "")
+    )
 
 
 def _bypass(
