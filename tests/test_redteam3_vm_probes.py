@@ -1272,10 +1272,6 @@ def test_next_start_memory_of_a_running_vm_counts(
     assert "next start" in msg
 
 
-@xfail(
-    "R38: an ipfilter set of two /1 halves (0.0.0.0/1, 128.0.0.0/1) admits every IPv4 source as "
-    "a /0 does (R20), and HVA-191 passes it"
-)
 def test_pve_ipfilter_set_of_two_halves_stops_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1303,10 +1299,6 @@ def test_pve_ipfilter_set_of_two_halves_stops_nothing(
         ("vga: cirrus", "cirrus"),  # qm.conf vga type cirrus: libvirt's <model type='cirrus'/>
         ("usb0: spice", "USB redirection"),  # usbN: spice = a SPICE USB redirection channel
     ],
-)
-@xfail(
-    "R39: Proxmox VMs with `vga: cirrus` or `usb0: spice` pass HVA-047; the same devices "
-    "(cirrus video, USB redirection) fail on libvirt (R11's twin; not in vmfix's pending fix)"
 )
 def test_pve_cirrus_and_spice_usb_redirection_are_legacy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, device: str
