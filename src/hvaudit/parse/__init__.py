@@ -21,6 +21,7 @@ from hvaudit.model import (
     Interface,
     Network,
     NwFilter,
+    SecurityLabel,
     Source,
     SpoofProtection,
     Vm,
@@ -236,34 +237,30 @@ def _same_definition(live: Vm, later: Vm) -> bool:
     definition without <seclabel>); those are compared by what the definition states, the rest
     field by field (the evidence paths aside)."""
 
-    def key(vm: Vm, labels: tuple[tuple[str, str, str | None, bool, str | None], ...]) -> str:
+    def key(vm: Vm, labels: tuple[object, ...]) -> str:
         plain = dataclasses.replace(
             vm, running=False, source=Source(""), security_labels=(), autostart=False
         )
         return repr(plain).replace(repr(vm.source.artefact), "''") + repr(labels)
 
-    stated = {lab.model for lab in later.security_labels}
-    live_labels = tuple(
-        (
-            lab.model,
-            lab.type,
-            None if lab.type == "dynamic" else lab.label,
-            lab.relabel,
-            lab.baselabel,
+    def stated(labels: tuple[SecurityLabel, ...], models: set[str]) -> tuple[object, ...]:
+        # a dynamic label's value is picked at start; one the definition does not name is the
+        # driver's default a start adds
+        return tuple(
+            (
+                lab.model,
+                lab.type,
+                None if lab.type == "dynamic" else lab.label,
+                lab.relabel,
+                lab.baselabel,
+            )
+            for lab in labels
+            if lab.type != "dynamic" or lab.model in models
         )
-        for lab in live.security_labels
-        if lab.type != "dynamic" or lab.model in stated
-    )
-    later_labels = tuple(
-        (
-            lab.model,
-            lab.type,
-            None if lab.type == "dynamic" else lab.label,
-            lab.relabel,
-            lab.baselabel,
-        )
-        for lab in later.security_labels
-    )
+
+    named = {lab.model for lab in later.security_labels}
+    live_labels = stated(live.security_labels, named)
+    later_labels = stated(later.security_labels, named)
     return key(live, live_labels) == key(later, later_labels)
 
 

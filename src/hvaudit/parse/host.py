@@ -1667,9 +1667,9 @@ def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
     return [right]
 
 
-def _networks(values: list[Any], version: str) -> list[Any] | None:
-    """The address blocks of literal prefixes, ranges and addresses of the IP version (set
-    elements may wrap them in {"elem": {"val": ...}}), or None when any value is something else."""
+def _networks(values: list[Any], version: str) -> list[Any]:
+    """The address blocks of the IP version among literal prefixes, ranges and addresses (set
+    elements may wrap them in {"elem": {"val": ...}}); a value of another kind adds nothing."""
     out: list[Any] = []
     for value in values:
         if isinstance(value, dict) and isinstance(value.get("elem"), dict):
@@ -1685,10 +1685,8 @@ def _networks(values: list[Any], version: str) -> list[Any] | None:
             elif isinstance(value, dict) and isinstance(value.get("range"), list):
                 lo, hi = (ipaddress.ip_address(str(x)) for x in value["range"])
                 out.extend(ipaddress.summarize_address_range(lo, hi))
-            else:
-                return None
         except (ValueError, TypeError):
-            return None
+            continue
     want = 4 if version == "IPv4" else 6
     return [n for n in out if n.version == want]
 
@@ -1698,26 +1696,6 @@ def _cover_all(blocks: list[Any], version: str) -> bool:
     128.0.0.0/1 do)?"""
     every = ipaddress.ip_network("0.0.0.0/0" if version == "IPv4" else "::/0")
     return list(ipaddress.collapse_addresses(blocks)) == [every] if blocks else False
-
-
-def _nft_every_address(value: Any, version: str) -> bool:
-    """A prefix of length 0 or the range of every address of the IP version (a set element may
-    wrap it in {"elem": {"val": ...}})."""
-    if isinstance(value, dict) and isinstance(value.get("elem"), dict):
-        value = value["elem"].get("val")
-    if not isinstance(value, dict):
-        return False
-    _, _, first, last = _NFT_WHOLE_FAMILY[version]
-    prefix, span = value.get("prefix"), value.get("range")
-    if isinstance(prefix, dict):
-        return prefix.get("len") == 0
-    if isinstance(span, list) and len(span) == 2:
-        try:
-            lo, hi = (ipaddress.ip_address(str(x)) for x in span)
-        except ValueError:
-            return False
-        return (lo, hi) == (ipaddress.ip_address(first), ipaddress.ip_address(last))
-    return False
 
 
 def _nft_reach(match: Any, version: str, sets: Mapping[str, list[Any]]) -> int:
@@ -1768,10 +1746,7 @@ def _nft_reach(match: Any, version: str, sets: Mapping[str, list[Any]]) -> int:
     addresses = _nft_values(right, sets)
     if addresses is None:
         return _NARROW
-    if any(_nft_every_address(v, version) for v in addresses):
-        return _ALL
-    blocks = _networks(addresses, version)
-    return _ALL if blocks is not None and _cover_all(blocks, version) else _NARROW
+    return _ALL if _cover_all(_networks(addresses, version), version) else _NARROW
 
 
 def _nft_verdict(
@@ -1818,7 +1793,7 @@ def _nft_source_accept(
     if payload.get("field") != "saddr" or m.get("op", "==") not in ("==", "in"):
         return None
     values = _nft_values(m.get("right"), sets)
-    return _networks(values, version) if values is not None else None
+    return (_networks(values, version) or None) if values is not None else None
 
 
 def _nft_chain_outcome(
