@@ -1,0 +1,276 @@
+"""Fourth red-team re-review of issue 8, VM side (rt4vm): new probes over every check whose subject
+is a VM, a virtual network or a network filter, on the code the third red team and its fixers left.
+
+Same harness as tests/test_redteam3_vm_probes.py: libvirt's test driver serves the domains and
+networks (libvirt parses and re-formats every domain before hvaudit reads it), host evidence comes
+from `ReplayRunner` (conftest's hardened Debian host, changed only where a probe says so), network
+filters are the definitions a daemon would report, and Proxmox VE nodes are copies of the hardened
+fixture read through `pve+dir://`. Each probe asserts the verdict its cited source proves right,
+per subject, with a message fragment; every fact it rests on was read with the `search` tool and
+is cited in its docstring. Where hvaudit is wrong the probe is `xfail(strict=True, reason="R<n>:
+...")` (the finding's number in /work/COORD.md, from R41); the fix turns it XPASS and the fixer
+drops the mark. None repeats a probe of the earlier red teams.
+
+Kinds: filter rules whose `match='no'` turns what they match inside out, addresses two VMs are both
+allowed to send from, console servers started by raw QEMU arguments in spellings the R21 fix does
+not read, and IP sets whose exceptions leave every other address admitted.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from pathlib import Path
+
+import pytest
+
+from conftest import run_assessment
+from test_nwfilter_stock import STOCK
+from test_redteam3_vm_probes import (
+    QEMU_NS,
+    dev,
+    filtered_node,
+    nic,
+    replayed_domains,
+    verdict,
+)
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+def _site(*entries: str) -> dict[str, str]:
+    """libvirt 9.0's stock filters plus a root filter 'site' of `entries`."""
+    filters = dict(STOCK)
+    filters["site"] = f"<filter name='site' chain='root'>{''.join(entries)}</filter>"
+    return filters
+
+
+CT = "<filterref filter='clean-traffic'/>"
+
+
+# --- HVA-191: match='no' turns a rule's frames inside out -------------------------------------------
+
+
+@xfail(
+    "R41: HVA-191 reads <mac match='no' protocolid='ipv4'/> as matching IPv4 frames; it matches "
+    "every frame but IPv4, so an accept of it lets ARP and IPv6 past their checks"
+)
+def test_negated_protocol_accept_lets_arp_past_its_checks(tmp_path: Path) -> None:
+    """formatnwfilter, "Supported protocols" (RHEL 6 Virtualization Administration Guide 18.12.10,
+    read with `search`): "All attributes except of those of type IP_MASK or IPV6_MASK can be
+    negated using the match attribute with value no". libvirt's ebtables driver writes a negated
+    protocolid as `-p ! <number>` (src/nwfilter/nwfilter_ebiptables_driver.c,
+    ebtablesCreateRuleInstanceHelper, VIR_NWFILTER_RULE_PROTOCOL_MAC: `if
+    (ENTRY_WANT_NEG_SIGN(&rule->p.ethHdrFilter.dataProtocolID)) virFirewallRuleAddArg(fw, fwrule,
+    "!")`, read with `read_file`): the rule matches every frame whose EtherType is not IPv4.
+    Site filter: a root accept of `<mac match='no' protocolid='ipv4'/>` at priority -600, then
+    clean-traffic. The mac chain (-800) and ipv4-ip (-710) run first; every ARP frame is then
+    accepted at -600, before arp-mac (-520) and arp-ip (-510), and every IPv6 frame before
+    no-other-l2-traffic's drop (1000). ARP (and IPv6) spoofing is not stopped: fail, naming
+    ARP. hvaudit's _frames reads the rule as {ipv4} (constraints are dropped for match='no', the
+    protocol is kept), so it sees no overlap with the ARP chains. The same rule without match='no'
+    (an accept of IPv4 frames after ipv4-ip) passes."""
+    accept = (
+        "<rule action='accept' direction='out' priority='-600'>"
+        "<mac match='{m}' protocolid='ipv4'/></rule>"
+    )
+    a = filtered_node(
+        tmp_path,
+        [dev("negated", nic("site"))],
+        _site(accept.format(m="no"), CT),
+    )
+    status, msg = verdict(a, "HVA-191", "negated")
+    assert status == "fail", msg
+    assert "ARP" in msg
+
+
+def test_plain_protocol_accept_after_the_ip_check_passes(tmp_path: Path) -> None:
+    """Twin of R41's probe: `<mac protocolid='ipv4'/>` accepted at -600 takes only IPv4 frames,
+    which no-ip-spoofing's ipv4-ip chain (-710) has already checked (formatnwfilter, "Filter chain
+    priorities"; the accept is clean-traffic's own at -650, moved by 50): pass."""
+    a = filtered_node(
+        tmp_path,
+        [dev("plain", nic("site"))],
+        _site(
+            "<rule action='accept' direction='out' priority='-600'><mac protocolid='ipv4'/></rule>",
+            CT,
+        ),
+    )
+    assert verdict(a, "HVA-191", "plain")[0] == "pass"
+
+
+@xfail(
+    "R41: HVA-191 counts a drop of <mac match='no' protocolid='ipv6'/> as dropping IPv6 frames; it "
+    "drops every frame but IPv6, so IPv6 frames reach no drop"
+)
+def test_negated_protocol_drop_lets_ipv6_through(tmp_path: Path) -> None:
+    """R41's other direction. The same negation (`-p ! 0x86dd`, ebtablesCreateRuleInstanceHelper,
+    cited above) on the catch-all drop: site = no-mac-, no-ip- and no-arp-spoofing,
+    allow-incoming-ipv4, a root drop of 802.1Q frames (`<vlan/>`, so tagged frames are stopped as
+    R33 asks) and, instead of no-other-l2-traffic, a root drop at 1000 of `<mac match='no'
+    protocolid='ipv6'/>`. That drop takes every frame except IPv6: IPv6 frames reach no drop and
+    leave the root chain accepted (formatnwfilter, "Filtering chains"), so the guest sends IPv6
+    from any source address (R1's finding). Fail, naming IPv6. hvaudit's _frame_gap finds a
+    "whole" drop (no constraint but the protocol) whose frames it reads as {ipv6}."""
+    filters = _site(
+        "<filterref filter='no-mac-spoofing'/><filterref filter='no-ip-spoofing'/>"
+        "<filterref filter='no-arp-spoofing'/><filterref filter='allow-incoming-ipv4'/>",
+        "<rule action='drop' direction='out' priority='900'><vlan/></rule>",
+        "<rule action='drop' direction='out' priority='1000'>"
+        "<mac match='no' protocolid='ipv6'/></rule>",
+    )
+    a = filtered_node(tmp_path, [dev("v6open", nic("site"))], filters)
+    status, msg = verdict(a, "HVA-191", "v6open")
+    assert status == "fail", msg
+    assert "IPv6" in msg
+
+
+# --- HVA-191: one address, two VMs ------------------------------------------------------------------
+
+
+@xfail(
+    "R42: HVA-191 passes two VMs on one network whose filters are given the same IP parameter; "
+    "each may send as the other (the cloned-MAC rule, for $IP)"
+)
+def test_two_vms_given_the_same_ip_parameter(tmp_path: Path) -> None:
+    """formatnwfilter, "Usage of variables in filters" / RHEL 6 guide 18.12.6 "Reserved variables"
+    (read with `search`): IP is "The list of IP addresses in use by an interface"; stock
+    no-ip-spoofing returns IPv4 frames whose source is $IP and drops the rest, no-arp-ip-spoofing
+    returns ARP whose sender address is $IP (/usr/share/libvirt/nwfilter/*.xml on this machine).
+    Given `<parameter name='IP' value='10.0.0.5'/>` on both alpha's and beta's clean-traffic (a
+    copied definition), each filter admits 10.0.0.5 as its own source: alpha can send IPv4 and ARP
+    replies as beta on bridge br0 and take its traffic. This is the rule HVA-191 already applies to
+    two interfaces with one MAC ("filter 'clean-traffic' checks frames against $MAC, so each can
+    send as the other"), for $IP. Right: fail both, naming 10.0.0.5. A third VM with its own
+    address (gamma, 10.0.0.7) passes."""
+    ip = "<filterref filter='clean-traffic'><parameter name='IP' value='{ip}'/></filterref>"
+    nic_ip = (
+        "<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+        "<model type='virtio'/>" + ip + "</interface>"
+    )
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", nic_ip.format(mac="52:54:00:00:04:01", ip="10.0.0.5")),
+            dev("beta", nic_ip.format(mac="52:54:00:00:04:02", ip="10.0.0.5")),
+            dev("gamma", nic_ip.format(mac="52:54:00:00:04:03", ip="10.0.0.7")),
+        ],
+        dict(STOCK),
+    )
+    assert verdict(a, "HVA-191", "gamma")[0] == "pass"
+    for name in ("alpha", "beta"):
+        status, msg = verdict(a, "HVA-191", name)
+        assert status == "fail", (name, msg)
+        assert "10.0.0.5" in msg
+
+
+# --- HVA-031: consoles opened by raw QEMU arguments (re-probe of R21's fix) -------------------------
+
+
+def _raw(name: str, *args: str) -> str:
+    """A domain (as a daemon with the QEMU driver reports it) passing `args` to QEMU."""
+    uid = uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)
+    return (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>{name}</name><uuid>{uid}</uuid>"
+        "<memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>"
+        "<qemu:commandline>"
+        + "".join(f"<qemu:arg value='{a}'/>" for a in args)
+        + "</qemu:commandline></domain>"
+    )
+
+
+@xfail(
+    "R43: HVA-031 reads `-vnc 0.0.0.0:1,password=off` as a password-protected VNC server; "
+    "password is a boolean and off asks for nothing"
+)
+def test_raw_vnc_with_password_off_is_unauthenticated(tmp_path: Path) -> None:
+    """QEMU ui/vnc.c vnc_display_open (read with `find_string`): `password =
+    qemu_opt_get_bool(opts, "password", false);` - password is an on/off flag, not a value, and
+    only a true one turns on VNC password authentication (qemu-options.hx, -vnc: "password=on|off:
+    Require that password based authentication is used for client connections"). `-vnc
+    0.0.0.0:1,password=off` is the server R21's probe fails (no password, sasl or tls-creds), with
+    the default spelled out. hvaudit's _raw_vnc_verdict counts any option named password, sasl,
+    password-secret or tls-creds as authentication, whatever its value. Right: fail, naming -vnc
+    (as for `-vnc 0.0.0.0:1`)."""
+    xml = _raw("rawoff", "-vnc", "0.0.0.0:1,password=off")
+    a = run_assessment(replayed_domains(tmp_path, {"rawoff": xml}))
+    status, msg = verdict(a, "HVA-031", "rawoff")
+    assert status == "fail", msg
+    assert "-vnc" in msg
+
+
+@pytest.mark.parametrize(
+    ("args", "part"),
+    [
+        # -display vnc=<display>: the same VNC server as -vnc <display> (qemu-options.hx)
+        (("-display", "vnc=0.0.0.0:1"), "vnc"),
+        # a SPICE server on every address with ticketing (passwords) off
+        (("-spice", "port=5930,addr=0.0.0.0,disable-ticketing=on"), "spice"),
+        # the guest's serial console as a TCP server on every address (host part empty)
+        (("-serial", "tcp::4444,server=on,wait=off"), "4444"),
+    ],
+    ids=["display-vnc", "spice", "serial-tcp"],
+)
+@xfail(
+    "R44: HVA-031 is not applicable to a VM whose only console is a raw -display vnc=, -spice or "
+    "-serial tcp: argument (R21's fix reads -vnc only)"
+)
+def test_console_from_other_raw_arguments_is_a_console(
+    tmp_path: Path, args: tuple[str, str], part: str
+) -> None:
+    """qemu-options.hx (QEMU's option reference, read with `find_string`): `-vnc <display>` is
+    "shorthand for -display vnc=<display>", so `-display vnc=0.0.0.0:1` is R21's server, with no
+    password unless asked for; `-spice ...,disable-ticketing=on|off`: "Allow client connects
+    without authentication", a SPICE console on addr with no password; `-serial tcp:...`: "the
+    TCP Net Console ... If host is omitted, 0.0.0.0 is assumed. Only one TCP connection at a time
+    is accepted", the guest's serial console to whoever connects first. libvirt passes <qemu:arg> values
+    verbatim (formatdomain, "QEMU command-line passthrough") and qemu.conf's vnc_*/spice_*/
+    chardev_tls apply only to what libvirt builds. Each definition proves a console on every
+    address without authentication, as R21's `-vnc 0.0.0.0:1` does; HVA-046 fails the raw
+    arguments, HVA-031 must not call the console absent. Right: fail, naming the console
+    (vnc / spice / port 4444)."""
+    xml = _raw("rawcon", *args)
+    a = run_assessment(replayed_domains(tmp_path, {"rawcon": xml}))
+    assert verdict(a, "HVA-046", "rawcon")[0] == "fail"
+    status, msg = verdict(a, "HVA-031", "rawcon")
+    assert status == "fail", msg
+    assert part in msg
+
+
+# --- HVA-191 (Proxmox): an IP set of exceptions -------------------------------------------------------
+
+
+@xfail(
+    "R45: HVA-191 (Proxmox) passes an ipfilter set that admits every IPv4 source but one "
+    "(0.0.0.0/1 + 128.0.0.0/1 + a nomatch entry): a set with a nomatch entry is not judged"
+)
+def test_pve_ipfilter_set_of_everything_but_one_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-firewall src/PVE/Firewall.pm, IP set parser (read with `find_string`): `$line =~
+    m/^(\\!)?\\s*(\\S+)\\s*$/; my $nomatch = $1;` - an entry written `!CIDR` is a nomatch entry;
+    Linux ipset "Exceptions support added to hash:*net* types" (kernel commit 2a7cef2a4ba6, read
+    with `search`): "ipset add test 192.168.0/24; ipset add test 192.168.0/30 nomatch - In this
+    case the IP addresses from 192.168.0/24 except 192.168.0/30 match the elements of the set".
+    pve-firewall.adoc, "Standard IP set ipfilter-net*": outgoing traffic "with a source IP not
+    matching its interface's corresponding ipfilter set will be dropped". [IPSET ipfilter-net0]
+    = 0.0.0.0/1, 128.0.0.0/1 (valid entries, unlike a /0) and !192.0.2.99: every IPv4 source but
+    192.0.2.99 matches, so web-10 may send as any other machine (R38's set with one exception).
+    hvaudit's _every_address gives up on any set with a nomatch entry, and the NIC passes. Right:
+    fail, naming ipfilter-net0."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    fw = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/pve/firewall/200.fw": fw.replace(
+                "192.0.2.10", "0.0.0.0/1\n128.0.0.0/1\n!192.0.2.99"
+            )
+        },
+    )
+    status, msg = pve_result(report, "HVA-191", "web-10")
+    assert status == "fail", msg
+    assert "ipfilter-net0" in msg
