@@ -129,34 +129,55 @@ def test_negated_protocol_drop_lets_ipv6_through(tmp_path: Path) -> None:
 # --- HVA-191: one address, two VMs ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("where", ["interface", "site-filter"])
 @xfail(
     "R42: HVA-191 passes two VMs on one network whose filters are given the same IP parameter; "
     "each may send as the other (the cloned-MAC rule, for $IP)"
 )
-def test_two_vms_given_the_same_ip_parameter(tmp_path: Path) -> None:
+def test_two_vms_given_the_same_ip_parameter(tmp_path: Path, where: str) -> None:
     """formatnwfilter, "Usage of variables in filters" / RHEL 6 guide 18.12.6 "Reserved variables"
     (read with `search`): IP is "The list of IP addresses in use by an interface"; stock
     no-ip-spoofing returns IPv4 frames whose source is $IP and drops the rest, no-arp-ip-spoofing
     returns ARP whose sender address is $IP (/usr/share/libvirt/nwfilter/*.xml on this machine).
-    Given `<parameter name='IP' value='10.0.0.5'/>` on both alpha's and beta's clean-traffic (a
-    copied definition), each filter admits 10.0.0.5 as its own source: alpha can send IPv4 and ARP
-    replies as beta on bridge br0 and take its traffic. This is the rule HVA-191 already applies to
-    two interfaces with one MAC ("filter 'clean-traffic' checks frames against $MAC, so each can
-    send as the other"), for $IP. Right: fail both, naming 10.0.0.5. A third VM with its own
-    address (gamma, 10.0.0.7) passes."""
-    ip = "<filterref filter='clean-traffic'><parameter name='IP' value='{ip}'/></filterref>"
+    Given `<parameter name='IP' value='10.0.0.5'/>` for both alpha's and beta's clean-traffic,
+    each filter admits 10.0.0.5 as its own source: alpha can send IPv4 and ARP replies as beta on
+    bridge br0 and take its traffic. This is the rule HVA-191 already applies to two interfaces
+    with one MAC ("filter 'clean-traffic' checks frames against $MAC, so each can send as the
+    other"), for $IP. The parameter may sit on the interface's <filterref> (a copied definition)
+    or on a <filterref> inside a site filter both VMs name: nwfilter_gentech_driver.c
+    virNWFilterIncludeDefToRuleInst builds the child's variables with
+    `virNWFilterCreateVarsFrom(inc->params, vars)` ("contents of var2 will overwrite those of
+    var1": the interface's own variables win, the include's fill the rest), and
+    virNWFilterDetermineMissingVarsRec does the same, so with no IP on the interface $IP is the
+    site filter's 10.0.0.5 and no address is learned (read with `read_file`). Right: fail both,
+    naming 10.0.0.5. A third VM with its own address (gamma, 10.0.0.7) passes."""
+    ip = "<filterref filter='{f}'>{p}</filterref>"
+    param = "<parameter name='IP' value='{ip}'/>"
     nic_ip = (
         "<interface type='network'><mac address='{mac}'/><source network='lan'/>"
-        "<model type='virtio'/>" + ip + "</interface>"
+        "<model type='virtio'/>{ref}</interface>"
     )
+    filters = dict(STOCK)
+    refs = {}
+    for addr in ("10.0.0.5", "10.0.0.7"):
+        if where == "interface":
+            refs[addr] = ip.format(f="clean-traffic", p=param.format(ip=addr))
+        else:
+            name = f"site-{addr.rsplit('.', 1)[1]}"
+            filters[name] = (
+                f"<filter name='{name}' chain='root'>"
+                + ip.format(f="clean-traffic", p=param.format(ip=addr))
+                + "</filter>"
+            )
+            refs[addr] = ip.format(f=name, p="")
     a = filtered_node(
         tmp_path,
         [
-            dev("alpha", nic_ip.format(mac="52:54:00:00:04:01", ip="10.0.0.5")),
-            dev("beta", nic_ip.format(mac="52:54:00:00:04:02", ip="10.0.0.5")),
-            dev("gamma", nic_ip.format(mac="52:54:00:00:04:03", ip="10.0.0.7")),
+            dev("alpha", nic_ip.format(mac="52:54:00:00:04:01", ref=refs["10.0.0.5"])),
+            dev("beta", nic_ip.format(mac="52:54:00:00:04:02", ref=refs["10.0.0.5"])),
+            dev("gamma", nic_ip.format(mac="52:54:00:00:04:03", ref=refs["10.0.0.7"])),
         ],
-        dict(STOCK),
+        filters,
     )
     assert verdict(a, "HVA-191", "gamma")[0] == "pass"
     for name in ("alpha", "beta"):
@@ -274,3 +295,109 @@ def test_pve_ipfilter_set_of_everything_but_one_address(
     status, msg = pve_result(report, "HVA-191", "web-10")
     assert status == "fail", msg
     assert "ipfilter-net0" in msg
+
+
+# --- HVA-047: the floppy controller every i440fx machine has -----------------------------------------
+
+
+def _machine(name: str, machine: str) -> str:
+    """A VM of this machine type with nothing HVA-047 names (no floppy drive, no IDE disk)."""
+    uid = uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)
+    return (
+        f"<domain type='kvm'><name>{name}</name><uuid>{uid}</uuid><memory unit='MiB'>1024</memory>"
+        f"<vcpu>1</vcpu><os><type arch='x86_64' machine='{machine}'>hvm</type></os><devices>"
+        "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/x.qcow2'/>"
+        "<target dev='vda' bus='virtio'/></disk></devices></domain>"
+    )
+
+
+@xfail(
+    "R46: HVA-047 passes an i440fx ('pc') VM as having no floppy, but QEMU gives every i440fx "
+    "machine the ISA floppy controller (VENOM's code) whether a drive is configured or not"
+)
+def test_i440fx_machine_has_the_floppy_controller(tmp_path: Path) -> None:
+    """QEMU hw/i386/pc_piix.c pc_init1 (read with `find_string`): `pc_basic_device_init(pcms,
+    isa_bus, x86ms->gsi, rtc_state, true, 0x4)` - create_fdctrl is true for the i440fx machines
+    (newer QEMU: `!MACHINE_CLASS(pcmc)->no_floppy`, which pc-i440fx-* do not set), and hw/i386/pc.c
+    pc_superio_init then realizes TYPE_ISA_FDC; q35 passes `!mc->no_floppy` with
+    pc_q35_machine_options `m->no_floppy = 1`, so a q35 VM gets the controller only with a floppy
+    drive. CVE-2015-3456 (VENOM, read with `search`): "The Floppy Disk Controller (FDC) in QEMU
+    ... allows local guest users to ... execute arbitrary code"; "Even when QEMU has been
+    configured with no floppy drive, the floppy controller code is still active" (V. Bernat,
+    hotfix write-up; CrowdStrike: "even if the administrator explicitly disables the virtual
+    floppy drive ... the vulnerable FDC code [remains] active"). HVA-047's own rationale names
+    VENOM and reports "no floppy". A VM of machine pc-i440fx-7.2 (libvirt's default x86 machine
+    type, filled into every definition that names none) exposes the FDC: fail, naming the floppy
+    controller. Its pc-q35-7.2 twin passes."""
+    from conftest import write_node
+
+    uri = write_node(
+        tmp_path / "n.xml",
+        [_machine("fx", "pc-i440fx-7.2"), _machine("q35", "pc-q35-7.2")],
+    )
+    from test_checks_vm import _with_filters
+    from test_redteam3_vm_probes import NESTING_HOST
+
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    assert verdict(a, "HVA-047", "q35")[0] == "pass"
+    status, msg = verdict(a, "HVA-047", "fx")
+    assert status == "fail", msg
+    assert "floppy" in msg
+
+
+@xfail(
+    "R46: HVA-047 (Proxmox) passes a VM without `machine: q35`; qemu-server's default machine is "
+    "i440fx, which always has the ISA floppy controller"
+)
+def test_pve_default_machine_has_the_floppy_controller(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proxmox VE admin guide (qm.adoc, "Machine Type", read with `find_string`): "You can choose
+    between the default Intel 440FX or the Q35 chipset". api-11 (hardened fixture: virtio NIC,
+    virtio-scsi, tablet: 0, no `machine:` line) therefore runs on i440fx and gets the ISA FDC
+    (QEMU pc_piix.c, as in the libvirt twin above). Fail, naming the floppy controller; with
+    `machine: q35` it passes."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": vm200 + "machine: q35\n"})
+    assert pve_result(report, "HVA-047", "web-10")[0] == "pass"
+    status, msg = pve_result(report, "HVA-047", "api-11")
+    assert status == "fail", msg
+    assert "floppy" in msg
+
+
+# --- HVA-042 (host subject, VM evidence): a root-equivalent group that is not gid 0 ------------------
+
+
+@xfail(
+    "R47: HVA-042 passes a VM whose <seclabel model='dac'> runs its QEMU in group disk (gid 6), "
+    "which reads and writes every host block device; only uid/gid 0 count"
+)
+def test_dac_label_in_group_disk_opens_every_host_disk(host_scan) -> None:
+    """Debian base-passwd, users-and-groups (/usr/share/doc/base-passwd/users-and-groups.txt.gz on
+    this machine, the document `search` found): "disk - Raw access to disks. Mostly equivalent to
+    root access." udev gives block devices group disk, mode 0660 (systemd's
+    50-udev-default.rules: `SUBSYSTEM=="block", GROUP="disk"`), so a QEMU process in gid 6 opens
+    /dev/sda and every other host disk read-write, the host's root file system among them. The
+    DAC driver runs the VM's QEMU with the label's uid and gid (security_dac.c
+    virSecurityDACGetIds -> virParseOwnershipIds, "+N" a number: R7's source). A per-domain
+    `<seclabel type='static' model='dac'><label>+64055:+6</label>` is therefore a QEMU with
+    near-root reach on the host, what HVA-042 fails for gid 0. Right: fail, naming the VM and
+    group disk. The hardened host's own +64055:+64055 twin passes (redteam probes)."""
+    from conftest import HARDENED_HOST, domain_xml
+
+    a = host_scan(
+        {"/etc/group": HARDENED_HOST["/etc/group"] + "disk:x:6:\n"},
+        [
+            domain_xml(
+                "diskdac",
+                body="<seclabel type='static' model='dac' relabel='yes'><label>+64055:+6</label>"
+                "</seclabel>",
+            )
+        ],
+    )
+    status, msg = verdict(a, "HVA-042", "hv1")
+    assert status == "fail", msg
+    assert "diskdac" in msg
+    assert "disk" in msg.replace("diskdac", "")
