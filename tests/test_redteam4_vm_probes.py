@@ -401,3 +401,64 @@ def test_dac_label_in_group_disk_opens_every_host_disk(host_scan) -> None:
     assert status == "fail", msg
     assert "diskdac" in msg
     assert "disk" in msg.replace("diskdac", "")
+
+
+# --- HVA-191: source addresses the filter lets the guest pick ---------------------------------------
+
+
+@xfail(
+    "R48: HVA-191 (Proxmox) passes an ipfilter set holding a whole subnet; the VM may send from "
+    "every address in it, its neighbours' too (R20's 'broad subnet' note, never probed)"
+)
+def test_pve_ipfilter_subnet_is_a_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-firewall.adoc, "Standard IP set ipfilter-net*" (read with `find_string`): "These filters
+    belong to a VM's network interface and are mainly used to prevent IP spoofing. If such a set
+    exists for an interface then any outgoing traffic with a source IP not matching its
+    interface's corresponding ipfilter set will be dropped." An entry 192.0.2.0/24 matches 256
+    sources: web-10 (own address 192.0.2.10 in the hardened fixture) may send as any other host of
+    its subnet, and ARP for them (the same entries build the ebtables ARP filter, HVA-191's
+    docstring). Whether every address of the subnet is this VM's is not in the evidence: a
+    question naming the set and the subnet, not "filtered by pve-firewall". (rt3vm's R20 message
+    named this class; only /0 and R38's halves were probed and fixed.) Right: manual, naming
+    192.0.2.0/24; the fixture's single address 192.0.2.10 passes."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    fw = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+    report = pve_scan(
+        tmp_path, capsys, {"etc/pve/firewall/200.fw": fw.replace("192.0.2.10", "192.0.2.0/24")}
+    )
+    status, msg = pve_result(report, "HVA-191", "web-10")
+    assert status == "manual", msg
+    assert "192.0.2.0/24" in msg
+
+
+@xfail(
+    "R49: HVA-191 passes clean-traffic without an IP parameter; libvirt then learns $IP from the "
+    "first packet the guest sends (CTRL_IP_LEARNING 'any'), so the guest picks the address it "
+    "may send from"
+)
+def test_clean_traffic_learning_any_lets_the_guest_pick_its_address(tmp_path: Path) -> None:
+    """nwfilter_gentech_driver.c (read with `find_string`): `#define NWFILTER_DFLT_LEARN "any"`;
+    virNWFilterDoInstantiate, when IP is the one missing variable: learning "none" refuses to
+    instantiate, "dhcp" snoops the DHCP exchange (virNWFilterDHCPSnoopReq), "any" starts
+    virNWFilterLearnIPAddress(..., DETECT_DHCP|DETECT_STATIC): the first address the guest uses
+    becomes $IP. RHEL 6 guide 18.12.6 "Reserved variables": CTRL_IP_LEARNING "The choice of the
+    IP address detection mode". So a guest on clean-traffic with no IP parameter chooses, at each
+    start, the one source address no-ip-spoofing and no-arp-ip-spoofing then admit: the
+    gateway's, or a neighbour's that is down at the time (and from then on ARP-poisons for it).
+    HVA-191's own remediation asks for "clean-traffic (with an IP parameter)". What stops IP
+    spoofing then is outside the definition (which address the guest takes first): a question,
+    naming the learning mode, not a pass. Right: manual naming CTRL_IP_LEARNING. The same VM given
+    its IP (R42's gamma) passes."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("learner", nic("clean-traffic", mac="52:54:00:00:04:09")),
+        ],
+        dict(STOCK),
+    )
+    status, msg = verdict(a, "HVA-191", "learner")
+    assert status == "manual", msg
+    assert "CTRL_IP_LEARNING" in msg
