@@ -126,6 +126,52 @@ def test_negated_protocol_drop_lets_ipv6_through(tmp_path: Path) -> None:
     assert "IPv6" in msg
 
 
+@xfail(
+    "R51: HVA-191 reads a decimal EtherType (protocolid='33024', 802.1Q) as some other protocol; "
+    "an accept of it lets tagged frames past no-other-l2-traffic (R33's hole in another spelling)"
+)
+def test_decimal_vlan_ethertype_accept_lets_tagged_frames_through(tmp_path: Path) -> None:
+    """libvirt src/conf/nwfilter_conf.c (read with `find_string`): checkMacProtocolID takes a
+    protocolid given as a number (DATATYPE_UINT16, decimal, or DATATYPE_UINT16_HEX) when it is at
+    least 0x600, and macProtocolIDFormatter writes it back by name only for ipv4, ipv6, arp and
+    rarp (macProtoMap), else `asHex ? "0x%x" : "%d"` - a decimal one stays decimal in `virsh
+    nwfilter-dumpxml`, which is what the bundle holds. 33024 is 0x8100, the 802.1Q tag: ebtables
+    `-p 0x8100`. Site filter: a root accept of `<mac protocolid='33024'/>` at -600, then
+    clean-traffic: every VLAN-tagged frame is accepted after the mac chain and before
+    no-other-l2-traffic's drop (1000), so tagged IPv4 and ARP go out from any source address,
+    the hole R33 found (ebtablesCreateTmpSubChainFW jumps to the ipv4/arp chains for 0x0800 /
+    0x0806 only). hvaudit's _frames maps only the spellings in _ETHERTYPES ("0x8100") and reads
+    33024 as an unknown protocol. Right: fail, naming 802.1Q-tagged frames."""
+    a = filtered_node(
+        tmp_path,
+        [dev("decvlan", nic("site"))],
+        _site(
+            "<rule action='accept' direction='out' priority='-600'>"
+            "<mac protocolid='33024'/></rule>",
+            CT,
+        ),
+    )
+    status, msg = verdict(a, "HVA-191", "decvlan")
+    assert status == "fail", msg
+    assert "802.1Q" in msg
+
+
+def test_hex_vlan_ethertype_accept_fails(tmp_path: Path) -> None:
+    """Twin of R51: the same accept spelled `protocolid='0x8100'` fails today (R33's rule)."""
+    a = filtered_node(
+        tmp_path,
+        [dev("hexvlan", nic("site"))],
+        _site(
+            "<rule action='accept' direction='out' priority='-600'>"
+            "<mac protocolid='0x8100'/></rule>",
+            CT,
+        ),
+    )
+    status, msg = verdict(a, "HVA-191", "hexvlan")
+    assert status == "fail", msg
+    assert "802.1Q" in msg
+
+
 # --- HVA-191: one address, two VMs ------------------------------------------------------------------
 
 
