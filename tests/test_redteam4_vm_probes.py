@@ -560,3 +560,42 @@ def test_vmx_larger_setinfo_limit_fails(tmp_path: Path, capsys: pytest.CaptureFi
         if (r["check_id"], r["subject"]["name"]) == ("HVA-402", "web-01")
     )
     assert r["status"] == "fail" and "16777216" in r["message"], r["message"]
+
+
+# --- HVA-059: a vhost-scsi target whose backstore decides ------------------------------------------
+
+
+@xfail(
+    "R52: HVA-059 is not applicable to a VM with a vhost-scsi host device (<hostdev "
+    "type='scsi_host'>), though a pscsi backstore behind the target passes raw SCSI commands"
+)
+def test_vhost_scsi_target_is_a_question_not_na(tmp_path: Path) -> None:
+    """formatdomain, "USB / PCI / SCSI devices": `<hostdev mode='subsystem' type='scsi_host'>
+    <source protocol='vhost' wwpn='naa.…'/>` hands the guest a vhost-scsi target of the host's
+    LIO SCSI target subsystem (the test driver keeps it, checked on this machine). What the
+    guest's SCSI commands reach is the target's backstore, a host setting: RHEL "Managing storage
+    devices", "Creating a pscsi storage object" (read with `search`): a pscsi backstore supports
+    "direct passthrough of SCSI commands without SCSI emulation" to the underlying SCSI device -
+    raw SCSI, what HVA-059 fails as sgio='unfiltered' on a LUN - while block and fileio
+    backstores emulate SCSI; the user-passthrough (tcmu) backstore hands the raw CDBs to a
+    user-space handler (Linux "target: Add a user-passthrough backstore"). The subject exists;
+    whether the guest gets raw SCSI is `targetcli ls` on the host. Right: manual, naming the
+    target's WWPN, never "no SCSI LUN or SCSI host device passed through"."""
+    from conftest import write_node
+    from test_checks_vm import _with_filters
+    from test_redteam3_vm_probes import NESTING_HOST
+
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            dev(
+                "vscsi",
+                "<hostdev mode='subsystem' type='scsi_host'>"
+                "<source protocol='vhost' wwpn='naa.50014057667280d8'/></hostdev>",
+            )
+        ],
+    )
+    a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
+    status, msg = verdict(a, "HVA-059", "vscsi")
+    assert status == "manual", msg
+    assert "naa.50014057667280d8" in msg
