@@ -599,3 +599,52 @@ def test_vhost_scsi_target_is_a_question_not_na(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-059", "vscsi")
     assert status == "manual", msg
     assert "naa.50014057667280d8" in msg
+
+
+# --- HVA-060 (Proxmox, VM evidence): memory written as a property string ---------------------------
+
+
+@xfail(
+    "R53: a Proxmox `memory: current=262144` line is read as the 512 MiB default (the value is a "
+    "property string since qemu-server 8), so HVA-060 undercounts the VM's memory and passes"
+)
+def test_pve_memory_property_string_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qm.conf(5) (Proxmox VE 8 admin guide, read with `find_string`): "memory:
+    [current=]<integer> Memory properties. current=<integer> (16 - N) (default = 512) Current
+    amount of online RAM for the VM in MiB." So `memory: current=262144` is a VM of 256 GiB, the
+    same as `memory: 262144`. web-10 (onboot: 1; api-11 neither runs nor autostarts) with it on
+    the fixture node pve-h1 (MemTotal 131891212 kB, 125.8 GiB): 256 GiB configured, ratio 2.04,
+    above the default profile's 1.5, so HVA-060 fails for the plain spelling. hvaudit's
+    _int("current=262144") falls back to DEFAULT_MEMORY_MIB and counts 512 MiB: a pass on an
+    over-committed node ("configured with 0.5 GiB"). Right: fail, naming 256.0 GiB configured
+    (the plain-spelling twin fails today, pinned below)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/200.conf": vm200.replace("memory: 8192", "memory: current=262144")},
+    )
+    status, msg = pve_result(report, "HVA-060", "pve-h1")
+    assert status == "fail", msg
+    assert "256.0 GiB" in msg
+
+
+def test_pve_memory_plain_spelling_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of R53: `memory: 262144` on web-10 fails HVA-060 today (256.0 GiB configured)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/200.conf": vm200.replace("memory: 8192", "memory: 262144")},
+    )
+    status, msg = pve_result(report, "HVA-060", "pve-h1")
+    assert status == "fail", msg
+    assert "256.0 GiB" in msg
