@@ -648,3 +648,47 @@ def test_pve_memory_plain_spelling_counts(
     status, msg = pve_result(report, "HVA-060", "pve-h1")
     assert status == "fail", msg
     assert "256.0 GiB" in msg
+
+
+# --- Proxmox booleans spelled as words ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "check", "part"),
+    [
+        # `kvm: off`: qemu-server starts the VM under TCG, software emulation
+        (("kvm: off\n", ""), "HVA-012", "kvm"),
+        # `tablet: yes`: the USB tablet (and its emulated USB host controller) is added
+        (("", "tablet: 0"), "HVA-047", "USB tablet"),
+    ],
+    ids=["kvm-off", "tablet-yes"],
+)
+@xfail(
+    "R54: Proxmox booleans are read as '1'/'0' only; qemu-server also takes on/yes/true and "
+    "off/no/false, so `kvm: off` passes HVA-012 and `tablet: yes` passes HVA-047"
+)
+def test_pve_boolean_words(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: tuple[str, str],
+    check: str,
+    part: str,
+) -> None:
+    """qemu-server PVE/QemuServer.pm parse_vm_config (read with `find_string`): every `key:
+    value` line goes through `check_type($key, $value)`, whose boolean branch is `return 1 if
+    ($value eq '1') || ($value =~ m/^(on|yes|true)$/i); return 0 if ($value eq '0') || ($value
+    =~ m/^(off|no|false)$/i);`. `kvm` ("Enable/disable KVM hardware virtualization", default 1)
+    and `tablet` ("Enable/disable the USB tablet device", default 1) are booleans (qm.conf(5)).
+    So api-11 with `kvm: off` runs without KVM, under TCG (HVA-012 fails `kvm: 0` today), and
+    with `tablet: yes` instead of `tablet: 0` gets the USB tablet (HVA-047 fails a missing tablet
+    line today, R11). hvaudit compares with "0" and "1" only. Right: fail, naming kvm / the USB
+    tablet."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    add, old = edit
+    conf = vm201 + add if add else vm201.replace(old, "tablet: yes")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/201.conf": conf})
+    status, msg = pve_result(report, check, "api-11")
+    assert status == "fail", msg
+    assert part in msg
