@@ -692,3 +692,27 @@ def test_pve_boolean_words(
     status, msg = pve_result(report, check, "api-11")
     assert status == "fail", msg
     assert part in msg
+
+
+@xfail(
+    "R54: a NIC's `firewall=on` (a boolean in the net property string) is read as off: HVA-303 "
+    "fails a VM whose interface is behind the firewall"
+)
+def test_pve_nic_firewall_on_is_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pve-common PVE/JSONSchema.pm parse_property_string (read with `find_string`): a key whose
+    schema type is boolean is read with `$v = parse_boolean($v) // $v`, and parse_boolean takes
+    1/on/yes/true. qm.conf(5) net[n]: `firewall=<boolean>` "Whether this interface should be
+    protected by the firewall". api-11's `net0: virtio=...,bridge=vmbr0,firewall=on,...` is the
+    hardened fixture's firewall=1 spelled as a word: its NIC is behind the VM firewall. HVA-303
+    passes the firewall=1 original (tests/test_proxmox_checks.py); with `firewall=on` hvaudit
+    reports "no filter: firewall=0 on the NIC". Right: pass (FALSE FAIL today)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/201.conf": vm201.replace("firewall=1", "firewall=on")},
+    )
+    status, msg = pve_result(report, "HVA-303", "api-11")
+    assert status == "pass", msg
