@@ -760,7 +760,7 @@ def _pve_live_bundle(tmp_path: Path, edits: dict[str, str]) -> Path:
 def test_pve_hostpci_short_address_is_found_in_its_group(
     tmp_path: Path, hostpci: str, status: str, part: str
 ) -> None:
-    """qm.conf(5) hostpci[n] (read with `find_string`): "host=<HOSTPCIID[;HOSTPCIID2...]> Host
+    r"""qm.conf(5) hostpci[n] (read with `find_string`): "host=<HOSTPCIID[;HOSTPCIID2...]> Host
     PCI device pass through ... HOSTPCIID syntax is: bus:dev.func (hexadecimal numbers)";
     qemu-server PVE/QemuServer/PCI.pm (read with `read_file`): `$PCIRE =
     qr/(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?/` - the PCI domain and the
