@@ -451,3 +451,41 @@ def test_dormant_table_filters_nothing(host_scan) -> None:
     status, msg = verdict(a, "HVA-190")
     assert status == "fail", msg
     assert "dormant" in msg, msg
+
+
+# --- HVA-201/214: auditing switched off at run time -------------------------------------------------
+
+AUDIT_STATUS_ARGV = ("auditctl", "-s")
+AUDIT_DISABLED = (
+    "enabled 0\nfailure 1\npid 401\nrate_limit 0\nbacklog_limit 8192\nlost 0\nbacklog 0\n"
+    "backlog_wait_time 60000\nbacklog_wait_time_actual 0\nloginuid_immutable 0 unlocked\n"
+)
+
+
+def _audit_status(text: str) -> dict[str, Any]:
+    """`auditctl -s` served under the name of the collector's probe with that argv (none today:
+    then nothing is served and the probe shows what hvaudit decides without it)."""
+    from hvaudit.collect.host import COMMANDS
+
+    names = [c.name for c in COMMANDS if c.argv[:2] == AUDIT_STATUS_ARGV]
+    return dict.fromkeys(names, (text, 0))
+
+
+@xfail(
+    "H73: HVA-201 and HVA-214 pass on `auditd running` and the loaded rules; auditing switched off at run time (`auditctl -e 0`, `enabled 0` in `auditctl -s`) is not read"
+)
+@pytest.mark.parametrize("check", ["HVA-201", "HVA-214"])
+def test_audit_disabled_at_run_time(host_scan, check: str) -> None:
+    """auditctl(8) (confirmed with `search`, man7.org): "-e [0..2] Set enabled flag. When 0 is
+    passed, this can be used to temporarily disable auditing"; audit_set_enabled(3): "If the
+    audit system is disabled (enabled set to 0), syscalls do not enter the audit system and no
+    data is collected". The loaded rules stay listed by `auditctl -l` and auditd keeps running,
+    which is all hvaudit reads; `auditctl -s` prints "enabled 0". libvirt's records (HVA-201,
+    audit_level 1 or 2) and the watches on /etc/libvirt (HVA-214) then record nothing, the
+    same outcome as `audit=0` on the kernel command line, which both checks already fail
+    (kernel_audit_off). The probe serves `auditctl -s` under the collector's name for that
+    command once there is one. Right: fail naming the enabled flag."""
+    a = host_scan(_audit_status(AUDIT_DISABLED))
+    status, msg = verdict(a, check)
+    assert status == "fail", msg
+    assert "enabled" in msg or "auditctl -e" in msg, msg
