@@ -489,3 +489,31 @@ def test_audit_disabled_at_run_time(host_scan, check: str) -> None:
     status, msg = verdict(a, check)
     assert status == "fail", msg
     assert "enabled" in msg or "auditctl -e" in msg, msg
+
+
+# --- HVA-140: directory accounts sssd lets log in -------------------------------------------------
+
+SSSD_BASE = (
+    "[sssd]\ndomains = corp.example\nservices = nss, pam\n\n"
+    "[domain/corp.example]\nid_provider = ad\n"
+)
+
+
+@xfail(
+    "H74: HVA-140 counts /etc/passwd only; with `passwd: files sss` and sssd's access_provider permit (set, or left at its default) every account of the directory can log in"
+)
+@pytest.mark.parametrize("access", ["access_provider = permit\n", ""], ids=["permit", "unset"])
+def test_every_directory_account_may_log_in(host_scan, access: str) -> None:
+    """sssd.conf(5), access_provider (quoted in SSSD/sssd#1752, found with `search`): "The access
+    control provider used for the domain ... "permit" always allow access ... Default:
+    "permit"". The host resolves accounts through sss (nsswitch `passwd: files sss`, HVA-150
+    passes on it), so every user of corp.example authenticates and passes PAM's account phase
+    (pam_sss) on every service: the console, a serial getty, cockpit, and sshd as far as its
+    own AllowGroups lets them. The 2014 draft's HY-SR-14 wants two or three accounts with host
+    access; hvaudit counts root and alice from /etc/passwd and passes. Right: fail naming
+    access_provider (with access_provider = ad, GPO-based, or simple with allow lists the
+    number is a question for the directory, not a pass on the local file)."""
+    a = host_scan({"/etc/sssd/sssd.conf": SSSD_BASE + access})
+    status, msg = verdict(a, "HVA-140")
+    assert status == "fail", msg
+    assert "access_provider" in msg, msg
