@@ -517,3 +517,31 @@ def test_every_directory_account_may_log_in(host_scan, access: str) -> None:
     status, msg = verdict(a, "HVA-140")
     assert status == "fail", msg
     assert "access_provider" in msg, msg
+
+
+# --- HVA-151: host-based authentication is not a factor of the administrator -------------------------
+
+
+@xfail(
+    "H75: HVA-151 counts `hostbased` as a factor kind of its own ('host'), so AuthenticationMethods hostbased,publickey passes as two factors; both are something the client has"
+)
+def test_hostbased_and_publickey_are_one_factor(host_scan) -> None:
+    """sshd_config(5) (OpenSSH 9.2, Debian 12's man page): "HostbasedAuthentication Specifies
+    whether rhosts or /etc/hosts.equiv authentication together with successful public key
+    client host authentication is allowed": the client *machine* proves it holds its host key
+    (ssh-keysign) and vouches for the user name; the user proves nothing. NIST's glossary
+    (CSRC, "multifactor authentication", SP 1800-17 and SP 800-53 Rev. 5; found with `search`):
+    "a combination of authenticators that provide different factors. The three authentication
+    factors are something you know, something you have, and something you are". A user key and
+    a client host key are both something (the client) has, typically on the same jump host or
+    laptop: whoever holds that machine holds both. `AuthenticationMethods hostbased,publickey`
+    is one factor, as hvaudit already rules for `publickey,publickey`. hvaudit maps hostbased to
+    its own kind "host" and passes "two factors". Right: fail."""
+    eff = HARDENED_HOST["sshd-effective"][0].replace(
+        "authenticationmethods publickey,keyboard-interactive",
+        "authenticationmethods hostbased,publickey\nhostbasedauthentication yes",
+    )
+    a = host_scan({"sshd-effective": (eff, 0)})
+    status, msg = verdict(a, "HVA-151")
+    assert status == "fail", msg
+    assert "hostbased" in msg, msg
