@@ -545,3 +545,65 @@ def test_hostbased_and_publickey_are_one_factor(host_scan) -> None:
     status, msg = verdict(a, "HVA-151")
     assert status == "fail", msg
     assert "hostbased" in msg, msg
+
+
+# --- HVA-142: a polkit rule that grants libvirt by action-id prefix ---------------------------------
+
+OPERATORS = HARDENED_HOST["/etc/group"] + "operators:x:1500:bob,carol,dave\n"
+
+
+def _rule(path: str, body: str) -> str:
+    """A polkit rules file as the collector's `grep -r -H ""` prints it."""
+    return "".join(f"{path}:{line}\n" for line in body.splitlines())
+
+
+@xfail(
+    'H76: H35\'s fix counts a polkit grant only when the file names org.libvirt.unix.manage literally; `action.id.indexOf("org.libvirt") == 0` (and a regex on the prefix) grants it too'
+)
+@pytest.mark.parametrize(
+    "test",
+    ['action.id.indexOf("org.libvirt") == 0', "/^org\\.libvirt\\./.test(action.id)"],
+    ids=["indexOf-prefix", "regex-prefix"],
+)
+def test_polkit_grant_by_action_prefix(host_scan, test: str) -> None:
+    """libvirt docs/auth.rst (polkit): connecting to the read-write socket is the action
+    org.libvirt.unix.manage, and the ACL actions are org.libvirt.api.*; a rule that answers
+    polkit.Result.YES for every action whose id starts with "org.libvirt" answers it for
+    org.libvirt.unix.manage too (polkit(8): action.id is a string, the rule is plain
+    JavaScript). This prefix form is the most copied one (found with `find_string`: virt-manager
+    setup scripts, NixOS modules, and SaltStack's libvirt engine documentation
+    `action.id.indexOf("org.libvirt") == 0 && subject.user == "salt"`). Members of operators
+    (bob, carol, dave) thus hold the root-equivalent API (daemons.rst: "equivalent to having a
+    root shell"): root, alice + 3 = 5 over the limit of 3. hvaudit's reading (H35's fix) wants
+    the literal action id in the file and passes "2 principals". Right: fail naming bob."""
+    body = (
+        "polkit.addRule(function(action, subject) {\n"
+        f'    if ({test} && subject.isInGroup("operators")) {{\n'
+        "        return polkit.Result.YES;\n"
+        "    }\n"
+        "});\n"
+    )
+    rules = HARDENED_HOST["polkit-rules"][0] + _rule(
+        "/etc/polkit-1/rules.d/80-virt-manager.rules", body
+    )
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/group": OPERATORS})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
+
+
+def test_polkit_grant_by_exact_action_id_fails(host_scan) -> None:
+    """Twin of H76: the literal `action.id == "org.libvirt.unix.manage"` grant fails today
+    (H35's fix)."""
+    body = (
+        "polkit.addRule(function(action, subject) {\n"
+        '    if (action.id == "org.libvirt.unix.manage" && subject.isInGroup("operators")) {\n'
+        "        return polkit.Result.YES;\n"
+        "    }\n"
+        "});\n"
+    )
+    rules = HARDENED_HOST["polkit-rules"][0] + _rule("/etc/polkit-1/rules.d/80-ops.rules", body)
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/group": OPERATORS})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
