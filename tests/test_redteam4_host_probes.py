@@ -607,3 +607,53 @@ def test_polkit_grant_by_exact_action_id_fails(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "bob" in msg, msg
+
+
+# --- HVA-142: sudoers' own spellings of who may run what as whom ------------------------------------
+
+
+@xfail(
+    "H77: a sudoers `%#gid` entry is reported as members not in the evidence, though /etc/group names the group with that gid and its members (wrong manual)"
+)
+def test_sudoers_group_by_gid(host_scan) -> None:
+    """sudoers(5) User_List grammar (quoted in linux-pam/linux-pam#114, found with `search`):
+    "User ::= '!'* user name | '!'* #uid | '!'* %group | '!'* %#gid | '!'* +netgroup | ...":
+    `%#1500` is the group whose gid is 1500. /etc/group has `operators:x:1500:bob,carol,dave`,
+    so the rule lets bob, carol and dave run anything as root: root, alice + 3 = 5 over the
+    limit of 3. hvaudit looks the entry up as a group *named* "#1500", finds none and asks a
+    question ("the members of %#1500 are not in the evidence"). Right: fail naming bob."""
+    sudoers = HARDENED_HOST["sudoers"][0] + "/etc/sudoers.d/ops:%#1500 ALL=(ALL:ALL) ALL\n"
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/group": OPERATORS})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
+
+
+@xfail(
+    "H78: HVA-142 counts every sudoers user as an administrator, also one whose Runas_Spec names only an unprivileged account; two such service accounts fail a host with two administrators"
+)
+def test_sudo_as_an_unprivileged_user_is_not_administration(host_scan) -> None:
+    """sudoers(5), User specification (found with `search`: "By default, commands are run as
+    root, but this can be changed on a per-command basis"; "A Runas_Spec determines the user
+    and/or the group that a command may be run as"). `deploy ALL=(www-data) NOPASSWD: ALL`
+    lets deploy act as www-data (uid 33) and nobody else; `backup ALL=(nagios) NOPASSWD:
+    /usr/lib/nagios/plugins/check_disk` as nagios. Neither reaches root or any administrative
+    group, so the host's administrators stay root and alice. hvaudit's rule ("every rule
+    counts, whatever commands it allows": right for a narrow command list run as root) counts
+    deploy and backup too: 4 over the limit of 3, fail. Right: pass (a Runas_Spec of ALL, root,
+    #0 or an account with uid 0 keeps counting)."""
+    passwd = (
+        HARDENED_HOST["/etc/passwd"]
+        + "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+        + "nagios:x:110:118::/var/lib/nagios:/usr/sbin/nologin\n"
+        + "deploy:x:1001:1001::/home/deploy:/usr/sbin/nologin\n"
+        + "backup:x:1002:1002::/home/backup:/usr/sbin/nologin\n"
+    )
+    sudoers = HARDENED_HOST["sudoers"][0] + (
+        "/etc/sudoers.d/services:deploy ALL=(www-data) NOPASSWD: ALL\n"
+        "/etc/sudoers.d/services:backup ALL=(nagios) NOPASSWD: "
+        "/usr/lib/nagios/plugins/check_disk\n"
+    )
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "pass", msg
