@@ -657,3 +657,41 @@ def test_sudo_as_an_unprivileged_user_is_not_administration(host_scan) -> None:
     a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd})
     status, msg = verdict(a, "HVA-142")
     assert status == "pass", msg
+
+
+# --- HVA-200: a legacy `$RuleSet` that only a network input reaches -----------------------------------
+
+LEGACY_RELAY = [
+    "$ModLoad imuxsock",
+    "$ModLoad imklog",
+    "$ModLoad imtcp",
+    "$DefaultNetstreamDriver gtls",
+    "$DefaultNetstreamDriverCAFile /etc/ssl/certs/log-ca.pem",
+    "$RuleSet relay",
+    "$ActionSendStreamDriverMode 1",
+    "$ActionSendStreamDriverAuthMode x509/name",
+    "*.* @@logs.example.internal:6514",
+    "$RuleSet RSYSLOG_DefaultRuleset",
+    "$InputTCPServerBindRuleset relay",
+    "$InputTCPServerRun 10514",
+    "*.* /var/log/syslog",
+]
+
+
+@xfail(
+    "H79: the rsyslog reader knows ruleset(name=...) but not the legacy `$RuleSet` directive; a TLS forwarder in a legacy ruleset bound only to imtcp passes (H20 in legacy format)"
+)
+def test_legacy_ruleset_reached_by_a_network_input_only(host_scan) -> None:
+    """rsyslog "Legacy Format Samples for Multiple Rulesets" and "Multiple Rulesets in rsyslog"
+    (found with `search`, rsyslog.com/doc): `$RuleSet NAME` starts a ruleset, every rule after
+    it belongs to it until the next `$RuleSet` (RSYSLOG_DefaultRuleset returns to the default
+    one); `$InputTCPServerBindRuleset` binds imtcp's listener to it (imtcp "Ruleset" parameter,
+    "Legacy names: $InputTCPServerBindRuleset"). imuxsock and imklog stay bound to the default
+    ruleset, which only writes /var/log/syslog: the host's own messages never reach the TLS
+    forwarding, which relays what other machines send to port 10514. The RainerScript
+    spelling of the same configuration fails today (H20's fix: "ruleset relay, which no local
+    input ... reaches"); this one passes "logs forwarded over TLS". Right: fail."""
+    conf = "".join(f"/etc/rsyslog.conf:{line}\n" for line in LEGACY_RELAY)
+    a = host_scan({"rsyslog-config": (conf, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
