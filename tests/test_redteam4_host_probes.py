@@ -695,3 +695,56 @@ def test_legacy_ruleset_reached_by_a_network_input_only(host_scan) -> None:
     a = host_scan({"rsyslog-config": (conf, 0)})
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
+
+
+# --- HVA-200: syslog-ng TLS that verifies no server ----------------------------------------------------
+
+SYSLOG_NG_UNVERIFIED = """@version: 3.38
+source s_src { system(); internal(); };
+destination d_remote {
+    network("logs.example.internal" port(6514) transport("tls")
+        tls(ca-dir("/etc/syslog-ng/ca.d") peer-verify(optional-untrusted)));
+};
+log { source(s_src); destination(d_remote); };
+"""
+
+
+@xfail(
+    "H80: HVA-200 takes any syslog-ng destination whose options mention `tls` for authenticated TLS; peer-verify(optional-untrusted) verifies no server certificate (rsyslog's anon/certvalid already fail)"
+)
+def test_syslog_ng_tls_without_peer_verification(host_scan) -> None:
+    """syslog-ng's TLS context (lib/transport/tls-context.c tls_context_setup_verify_mode, read
+    with `find_string`): `case TVM_OPTIONAL | TVM_UNTRUSTED: verify_mode = SSL_VERIFY_NONE`,
+    the mode `peer-verify(optional-untrusted)` selects: the log server's certificate is not
+    checked, so anyone on the path can pose as the server and receive (or drop) the host's
+    logs. This is the "TLS in anon mode" HVA-200 already fails for rsyslog ("the log server is
+    not authenticated", its docstring). The host runs syslog-ng (no rsyslogd); hvaudit's
+    syslog-ng reader counts a destination as TLS when "tls" appears among its options, and
+    passes "logs forwarded over TLS". Right: fail naming the destination."""
+    conf = "".join(
+        f"/etc/syslog-ng/syslog-ng.conf:{line}\n" for line in SYSLOG_NG_UNVERIFIED.splitlines()
+    )
+    procs = HARDENED_HOST["processes"][0].replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+    )
+    a = host_scan({"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
+    assert "logs.example.internal" in msg, msg
+
+
+def test_syslog_ng_tls_with_default_verification_passes(host_scan) -> None:
+    """Twin of H80: without peer-verify() syslog-ng's default is required-trusted (the server
+    must present a certificate the CA signed): pass."""
+    conf = "".join(
+        f"/etc/syslog-ng/syslog-ng.conf:{line}\n"
+        for line in SYSLOG_NG_UNVERIFIED.replace(
+            " peer-verify(optional-untrusted)", ""
+        ).splitlines()
+    )
+    procs = HARDENED_HOST["processes"][0].replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+    )
+    a = host_scan({"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-200")
+    assert status == "pass", msg
