@@ -734,8 +734,9 @@ def test_syslog_ng_tls_without_peer_verification(host_scan) -> None:
 
 
 def test_syslog_ng_tls_with_default_verification_passes(host_scan) -> None:
-    """Twin of H80: without peer-verify() syslog-ng's default is required-trusted (the server
-    must present a certificate the CA signed): pass."""
+    """Twin of H80: without peer-verify() syslog-ng's default is required-trusted
+    (tls-context.c tls_context_new: `verify_mode = TVM_REQUIRED | TVM_TRUSTED`, read with
+    `find_string`): the server must present a certificate the CA signed: pass."""
     conf = "".join(
         f"/etc/syslog-ng/syslog-ng.conf:{line}\n"
         for line in SYSLOG_NG_UNVERIFIED.replace(
