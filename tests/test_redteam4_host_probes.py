@@ -749,3 +749,104 @@ def test_syslog_ng_tls_with_default_verification_passes(host_scan) -> None:
     a = host_scan({"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)})
     status, msg = verdict(a, "HVA-200")
     assert status == "pass", msg
+
+
+# --- HVA-190: firewalld's trusted zone on the host's only uplink -----------------------------------
+
+
+def _firewalld(uplink_zone: str) -> str:
+    """firewalld's nftables layout (filter_INPUT policy accept, a zone dispatch by interface, a
+    final reject), as nftables 1.0.6 listed it for this structure with `nft -j`: eno3, the
+    interface of the host's only address (10.0.0.10), goes to `uplink_zone`."""
+
+    def rule(chain: str, handle: int, *exprs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "rule": {
+                "family": "inet",
+                "table": "firewalld",
+                "chain": chain,
+                "handle": handle,
+                "expr": list(exprs),
+            }
+        }
+
+    def chain(name: str, handle: int, **base: Any) -> dict[str, Any]:
+        return {
+            "chain": {"family": "inet", "table": "firewalld", "name": name, "handle": handle} | base
+        }
+
+    reject = {"reject": {"type": "icmpx", "expr": "admin-prohibited"}}
+    iif = {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "eno3"}}
+    items = [
+        {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
+        {"table": {"family": "inet", "name": "firewalld", "handle": 1}},
+        chain("filter_INPUT", 1, type="filter", hook="input", prio=10, policy="accept"),
+        chain("filter_INPUT_ZONES", 2),
+        chain("filter_IN_public", 3),
+        chain("filter_IN_trusted", 4),
+        rule(
+            "filter_INPUT",
+            6,
+            {
+                "match": {
+                    "op": "==",
+                    "left": {"ct": {"key": "state"}},
+                    "right": {"set": ["established", "related"]},
+                }
+            },
+            {"accept": None},
+        ),
+        rule("filter_INPUT", 8, LO_ACCEPT[0], {"accept": None}),
+        rule(
+            "filter_INPUT",
+            9,
+            {"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": "invalid"}},
+            {"drop": None},
+        ),
+        rule("filter_INPUT", 10, {"jump": {"target": "filter_INPUT_ZONES"}}),
+        rule("filter_INPUT", 11, reject),
+        rule("filter_INPUT_ZONES", 12, iif, {"goto": {"target": f"filter_IN_{uplink_zone}"}}),
+        rule("filter_INPUT_ZONES", 13, {"goto": {"target": "filter_IN_public"}}),
+        rule(
+            "filter_IN_public",
+            15,
+            {
+                "match": {
+                    "op": "==",
+                    "left": {"meta": {"key": "l4proto"}},
+                    "right": {"set": ["icmp", "ipv6-icmp"]},
+                }
+            },
+            {"accept": None},
+        ),
+        rule("filter_IN_public", 16, *SSH_FROM_MGMT),
+        rule("filter_IN_public", 17, reject),
+        rule("filter_IN_trusted", 18, {"accept": None}),
+    ]
+    return json.dumps({"nftables": items})
+
+
+@xfail(
+    "H81: HVA-190 passes firewalld with the host's only uplink in the trusted zone: the zone dispatch `iifname \"eno3\" goto filter_IN_trusted` reads as a narrow match, though it takes every packet the host receives from the network (H48's interface twin)"
+)
+def test_trusted_zone_on_the_only_uplink(host_scan) -> None:
+    """firewalld's trusted zone (trusted.xml, `<zone target="ACCEPT">`, "All network connections
+    are accepted.", found with `find_string`; firewalld.zones(5) predefined zones), put on the
+    uplink with `firewall-cmd --zone=trusted --change-interface=eno3`. firewalld's nftables
+    backend dispatches by interface (`iifname "eno3" goto filter_IN_trusted`, else the default
+    zone) and the trusted chain accepts. eno3 carries the host's only address (ip -j addr:
+    10.0.0.10) and, besides lo, is where every packet reaches the input hook from: the rule takes
+    all inbound traffic, and the final reject of filter_INPUT is never reached. hvaudit reads
+    the `iifname` match as narrow, skips it and follows `goto filter_IN_public` to its reject:
+    "drops the rest", pass. rt3host named this case beside H48 without a probe. Right: fail."""
+    a = host_scan({"nft-ruleset": (_firewalld("trusted"), 0)})
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
+
+
+def test_public_zone_on_the_uplink_passes(host_scan) -> None:
+    """Twin of H81: the uplink in the public zone (ICMP and ssh from 10.0.0.0/24, reject the
+    rest): pass."""
+    a = host_scan({"nft-ruleset": (_firewalld("public"), 0)})
+    status, msg = verdict(a, "HVA-190")
+    assert status == "pass", msg
