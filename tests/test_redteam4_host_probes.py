@@ -17,6 +17,7 @@ OpenSSH 9.2 (Debian 12) `sshd -T -f FILE -C user=root,host=x,addr=10.0.0.5`.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -885,3 +886,38 @@ def test_sssd_running_passes(host_scan) -> None:
     a = host_scan({"processes": (procs, 0)})
     status, msg = verdict(a, "HVA-150")
     assert status == "pass", msg
+
+
+# --- HVA-301/313 (Proxmox VE): a rule that accepts everything ahead of the DROP policy ----------------
+
+
+@xfail(
+    "H83: HVA-301 and HVA-313 pass a cluster.fw whose [RULES] start with `IN ACCEPT` and no restriction: every inbound packet to every node is accepted before policy_in DROP (H37's fix only reads -source 0.0.0.0/0 on management ports)"
+)
+@pytest.mark.parametrize("check", ["HVA-301", "HVA-313"])
+def test_cluster_rule_accepting_everything(tmp_path: Path, check: str) -> None:
+    """pve-firewall.adoc (raw pve-docs, found with `search`): "You can setup firewall rules for
+    all hosts inside a cluster" in cluster.fw [RULES]; a rule is `IN|OUT ACTION [OPTIONS]`, and
+    each option only restricts the match (the API schema: `source` "Restrict packet source
+    address", `dport` "Restrict TCP/UDP destination port", `proto`, `iface` ...; none given,
+    nothing is restricted). `IN ACCEPT -log nolog # open during the migration tests` as the first
+    rule accepts every inbound packet of every node, management ports 8006/22 from everywhere
+    included, before policy_in DROP is reached (pve-firewall compiles rules in order, the
+    policy last). The node runs pve-firewall (H28's condition). hvaudit passes HVA-301 "cluster
+    firewall on, input policy DROP" and HVA-313 "no rule opens management ports wider". Right:
+    fail for both, naming the rule."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(
+        fw.read_text().replace(
+            "[RULES]\n", "[RULES]\n\nIN ACCEPT -log nolog # open during the migration tests\n", 1
+        )
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, check, "pve-h1")
+    assert status == "fail", msg
+    assert "IN ACCEPT" in msg, msg
