@@ -921,3 +921,40 @@ def test_cluster_rule_accepting_everything(tmp_path: Path, check: str) -> None:
     status, msg = verdict(a, check, "pve-h1")
     assert status == "fail", msg
     assert "IN ACCEPT" in msg, msg
+
+
+# --- HVA-306 (Proxmox VE): a realm that requires a second factor --------------------------------------
+
+
+@xfail(
+    "H84: HVA-306 reads only user.cfg's keys; a realm with `tfa type=oath` (domains.cfg) refuses every login of its users without a second factor, so an administrator of that realm without keys cannot log in with one factor (false fail)"
+)
+def test_realm_enforced_tfa_is_a_second_factor(tmp_path: Path) -> None:
+    """pve-access-control src/PVE/AccessControl.pm (fetched, 9.1.1): user_get_tfa returns the
+    realm's `tfa` setting (domains.cfg, parse_tfa_config), and authenticate_2nd_new_do, run
+    after the password of every login, has `die "missing required 2nd keys\\n" if $realm_tfa
+    && !defined($tfa_challenge);`: a user of a realm that requires TFA and has no TFA entry is
+    refused, one with entries must answer the challenge. The hardened fixture's AD realm corp
+    has `tfa type=oath`. carol@corp holds Administrator on `/` and has no keys yet: she cannot
+    log in at all until she gets a TOTP, and never with her password alone, which is what the
+    check's title asks. hvaudit fails "administrators without a second factor: carol@corp".
+    Right: pass. (rt3host's test_custom_role_with_permissions_modify_is_an_administrator relies
+    on this false fail: its bob@corp is in the same realm; a fix must move that probe to a realm
+    without tfa, e.g. bob@pve, to keep its real point, the custom role.)"""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    users.write_text(
+        users.read_text()
+        .replace(
+            "user:audit@pve:",
+            "user:carol@corp:1:0:Carol:Ops:carol@example.org:Platform team::\nuser:audit@pve:",
+        )
+        .replace("acl:1:/:@admins:Administrator:", "acl:1:/:@admins,carol@corp:Administrator:")
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, "HVA-306", "pve-h1")
+    assert status == "pass", msg
