@@ -784,3 +784,49 @@ def test_pve_hostpci_short_address_is_found_in_its_group(
     got, msg = verdict(a, "HVA-050", "api-11")
     assert got == status, msg
     assert part in msg
+
+
+# --- HVA-049: QEMU turns svm off on named CPU models under KVM ---------------------------------------
+
+
+@xfail(
+    "R56: HVA-049 fails a VM with no <cpu> (qemu64) or a custom qemu64/EPYC model on an AMD host "
+    "with kvm_amd nested=1; QEMU removes svm from every named model under KVM (kvm_default_props), "
+    "except on machine types up to 2.1 (vmfix2's lead, 04:34)"
+)
+def test_named_models_lose_svm_under_kvm(host_scan) -> None:
+    """QEMU target/i386/kvm/kvm-cpu.c (read with `find_string`): "KVM-specific features that are
+    automatically added/removed from all CPU models when KVM is enabled": kvm_default_props
+    holds `{ "svm", "off" }` (since commit 75d373ef97, "Disable SVM by default in KVM mode"),
+    applied to every model x86_cpu_load_model loads, qemu64 (the CPU of a domain without <cpu>)
+    and EPYC among them; the only way back is hw/i386/pc_piix.c pc_compat_2_1_fn
+    `x86_cpu_change_kvm_default("svm", NULL)` for machine types 2.1 and older. libvirt passes a
+    custom model as `-cpu MODEL` plus the features the domain names, so a domain that requires
+    no svm gets none, whatever kvm_amd's nested parameter (a Ubuntu packaging patch turning it
+    back on for qemu64 is not Debian's, whose QEMU 7.2 the hardened host runs). On the AMD host
+    with kvm_amd nested=1 (redteam2's AMD_NESTING_HOST) three q35-7.2 VMs - no <cpu>, custom
+    qemu64, custom EPYC - cannot run a hypervisor: pass. hvaudit's _carried_svm fails them
+    (redteam2's test_default_cpu_model_carries_svm_on_an_amd_nesting_host pins that fail and
+    must change with the fix). A domain that requires svm still fails (pinned elsewhere)."""
+    from test_redteam2_probes import AMD_NESTING_HOST
+
+    def vm(name: str, cpu: str) -> str:
+        uid = uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)
+        return (
+            f"<domain type='kvm'><name>{name}</name><uuid>{uid}</uuid>"
+            "<memory unit='MiB'>1024</memory><vcpu>1</vcpu>"
+            f"<os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>{cpu}</domain>"
+        )
+
+    custom = "<cpu mode='custom' match='exact'><model fallback='forbid'>{}</model></cpu>"
+    a = host_scan(
+        AMD_NESTING_HOST,
+        domains=[
+            vm("nocpu35", ""),
+            vm("q64", custom.format("qemu64")),
+            vm("epyc", custom.format("EPYC")),
+        ],
+    )
+    for name in ("nocpu35", "q64", "epyc"):
+        status, msg = verdict(a, "HVA-049", name)
+        assert status == "pass", (name, msg)
