@@ -172,6 +172,38 @@ def test_hex_vlan_ethertype_accept_fails(tmp_path: Path) -> None:
     assert "VLAN" in msg
 
 
+@xfail(
+    "R57: HVA-191 reads only the first element of a rule; libvirt ANDs every element of the "
+    "rule's protocol, and dumpxml splits a rule with negated and plain attributes into two, so a "
+    "no-mac-spoofing drop of IPv4 frames only is read as a drop of every frame"
+)
+def test_rule_of_two_elements_is_read_whole(tmp_path: Path) -> None:
+    """libvirt src/conf/nwfilter_conf.c virNWFilterRuleParse (read with `find_string`): after the
+    first protocol element, every further child of the same name is parsed into the same rule
+    (`virNWFilterRuleDetailsParse(cur, ret, virAttr[i].att)` on each), so their attributes all
+    hold together; and virNWFilterRuleDefDetailsFormat writes a rule whose attributes mix negated
+    and plain ones as one element per run (`match='no'` closes with "/>" when a plain attribute
+    follows), so `virsh nwfilter-dumpxml` of `<mac match='no' srcmacaddr='$MAC'/><mac
+    protocolid='ipv4'/>` is exactly that: one rule, frames that are IPv4 AND not from $MAC
+    (RHEL 6 guide 18.12.10 shows the two-element form). no-mac-spoofing redefined with that drop
+    (after its return of $MAC) drops IPv4 frames with a forged source MAC only; an ARP frame with
+    a forged Ethernet source goes on to the arp chains, which check the ARP payload's sender
+    (arpsrcmacaddr), not the Ethernet source, and clean-traffic accepts it at -500. MAC spoofing
+    is not stopped (R32's class). hvaudit reads the first element alone: match='no', no
+    constraint left, no protocolid - a drop of every frame. Right: fail, naming MAC."""
+    filters = dict(STOCK)
+    filters["no-mac-spoofing"] = (
+        "<filter name='no-mac-spoofing' chain='mac' priority='-800'>"
+        "<rule action='return' direction='out' priority='500'><mac srcmacaddr='$MAC'/></rule>"
+        "<rule action='drop' direction='out' priority='500'>"
+        "<mac match='no' srcmacaddr='$MAC'/><mac protocolid='ipv4'/></rule></filter>"
+    )
+    a = filtered_node(tmp_path, [dev("twoelem", nic("clean-traffic"))], filters)
+    status, msg = verdict(a, "HVA-191", "twoelem")
+    assert status == "fail", msg
+    assert "MAC" in msg
+
+
 # --- HVA-191: one address, two VMs ------------------------------------------------------------------
 
 
@@ -303,6 +335,73 @@ def test_console_from_other_raw_arguments_is_a_console(
     status, msg = verdict(a, "HVA-031", "rawcon")
     assert status == "fail", msg
     assert part in msg
+
+
+@pytest.mark.parametrize(
+    ("args", "part"),
+    [
+        # the modern spelling: a socket chardev serving on every address, used as the serial port
+        (
+            (
+                "-chardev",
+                "socket,id=s0,host=0.0.0.0,port=4444,server=on,wait=off",
+                "-serial",
+                "chardev:s0",
+            ),
+            "4444",
+        ),
+        # QEMU's gdb stub on every address: -s is "-gdb tcp::1234"
+        (("-s",), "1234"),
+        (("-gdb", "tcp::1235"), "1235"),
+    ],
+    ids=["chardev-socket", "gdb-s", "gdb-tcp"],
+)
+@xfail(
+    "R58: HVA-031 is not applicable to a VM whose raw arguments serve its serial port through "
+    "-chardev socket,server=on or open QEMU's gdb stub (-s, -gdb tcp:) on every address"
+)
+def test_console_from_chardev_or_gdb_arguments_is_a_console(
+    tmp_path: Path, args: tuple[str, ...], part: str
+) -> None:
+    """qemu-options.hx (read with `find_string`): `-chardev socket,id=id[,host=host],port=port
+    [,server=on|off][,wait=on|off]` creates a TCP socket character device, `-serial chardev:id`
+    puts the guest's serial port on it (the form libvirt itself generates; `-serial tcp:` is the
+    legacy shorthand R44 probed); `-s` is "Shorthand for -gdb tcp::1234, i.e. open a gdbserver on
+    TCP port 1234", and a gdb stub reads and writes the guest's memory and registers - more than
+    a console. Each listens on every address (host 0.0.0.0, or omitted) with neither
+    authentication nor TLS. Right: fail naming the port (vmfix2's pending R44 fix reads
+    -serial/-parallel/-monitor/-qmp tcp: and telnet: only)."""
+    xml = _raw("rawchr", *args)
+    a = run_assessment(replayed_domains(tmp_path, {"rawchr": xml}))
+    status, msg = verdict(a, "HVA-031", "rawchr")
+    assert status == "fail", msg
+    assert part in msg
+
+
+@xfail(
+    "R59: HVA-031 passes `-vnc 0.0.0.0:1,tls-creds=tls0` whose credentials are tls-creds-anon: "
+    "anonymous TLS authenticates nobody"
+)
+def test_raw_vnc_with_anonymous_tls_is_unauthenticated(tmp_path: Path) -> None:
+    """qemu-options.hx, -object tls-creds-anon (read with `find_string`): "Creates a TLS anonymous
+    credentials object ... If verify-peer is enabled (the default) then once the handshake is
+    completed, the peer credentials will be verified, though this is a no-op for anonymous
+    credentials." A VNC server with tls-creds and neither password nor sasl offers VeNCrypt with
+    no authentication after the handshake (ui/vnc.c: the TLS "none" subauth), so with anonymous
+    credentials anyone on the network completes the handshake and gets the console: encrypted,
+    not authenticated. hvaudit counts any tls-creds= option as authentication. Right: fail,
+    naming -vnc (an x509 credential with client verification would pass)."""
+    xml = _raw(
+        "rawanon",
+        "-object",
+        "tls-creds-anon,id=tls0,endpoint=server",
+        "-vnc",
+        "0.0.0.0:1,tls-creds=tls0",
+    )
+    a = run_assessment(replayed_domains(tmp_path, {"rawanon": xml}))
+    status, msg = verdict(a, "HVA-031", "rawanon")
+    assert status == "fail", msg
+    assert "-vnc" in msg
 
 
 # --- HVA-191 (Proxmox): an IP set of exceptions -------------------------------------------------------
