@@ -142,3 +142,63 @@ def test_proxmox_pending_values_and_deletions_make_the_next_start() -> None:
     assert later.values == {"cores": "4", "vga": "std"}
     assert cfg.values == {"cores": "2", "tablet": "0", "args": "-nodefaults"}
     assert later.pending == {}
+
+
+def _tpm(sock: str) -> str:
+    return (
+        "<devices><tpm model='tpm-crb'><backend type='external'>"
+        f"<source type='unix' mode='connect' path='{sock}'/></backend></tpm></devices>"
+    )
+
+
+def test_one_vm_restarting_beside_the_others_still_running_is_judged_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rolling restart: virsh(1) "the changes will take effect on the next boot" of that
+    domain only, the others keep running as they run. a uses swtpm socket s1 and b s2 now; both
+    are redefined, a to s2 and b to s1. All now and all restarted: one socket each. a restarted
+    while b still runs: both on s2, one TPM for two VMs (HVA-065: formatdomain's external backend
+    connects to an swtpm started outside libvirt)."""
+    a, _ = _scan(
+        tmp_path,
+        monkeypatch,
+        [domain_xml("tpm-a", body=_tpm("/run/s1")), domain_xml("tpm-b", body=_tpm("/run/s2"))],
+        [domain_xml("tpm-a", body=_tpm("/run/s2")), domain_xml("tpm-b", body=_tpm("/run/s1"))],
+    )
+    assert outcomes(a, "HVA-065") == {"tpm-a": "fail", "tpm-b": "fail"}
+    got = messages(a, "HVA-065")
+    # whichever VM's lone restart is judged first, each verdict names that rolling restart
+    for mine, other in (("tpm-a", "tpm-b"), ("tpm-b", "tpm-a")):
+        assert (
+            " while the other VMs run as they run now (its persistent definition differs "
+            in (got[mine])
+        ), got[mine]
+        assert f"is shared with {other}: one TPM for several VMs" in got[mine], got[mine]
+
+
+def test_a_definition_differing_in_its_own_cpu_alone_gets_no_world_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A running KVM domain's live <cpu check='full'> lists the features QEMU gave it, so on a
+    real host nearly every running VM has a differing persistent definition. Its CPU is read by
+    its own HVA-049 verdict alone (OWN_ONLY_FIELDS), which the all-restarted world decides: a
+    world per such VM would cost one more assessment per running VM for nothing. A VM whose
+    definition differs in anything else gets its own world."""
+    from hvaudit.checks.base import Context
+    from hvaudit.engine import _next_worlds
+
+    cpu = "<cpu mode='custom' match='exact'><model>Skylake-Client</model></cpu>"
+    a, _ = _scan(
+        tmp_path,
+        monkeypatch,
+        [domain_xml("c1", body=CONFINED), domain_xml("c2", body=CONFINED), domain_xml("m")],
+        [
+            domain_xml("c1", body=CONFINED + cpu),
+            domain_xml("c2", body=CONFINED + cpu),
+            domain_xml("m", memory_mib=2048),
+        ],
+    )
+    assert sorted(v.name for v in a.deployment.next_boot.values()) == ["c1", "c2", "m"]
+    worlds = _next_worlds(Context(a.deployment, load_profile()))
+    assert [sorted(w.starting) == sorted(a.deployment.next_boot) for w in worlds] == [True, False]
+    assert [v.name for v in a.deployment.vms if v.uuid in worlds[1].starting] == ["m"]

@@ -1204,10 +1204,6 @@ def test_pve_pending_raw_arguments_are_judged(
 # --- re-probe of R13's fix: one VM starts next while the others keep running --------------------------
 
 
-@xfail(
-    "R36: R13's fix judges the next start as if every running VM restarted at once; when only "
-    "resv_b restarts, it lands on the CPUs resv_a is running on, and both pass"
-)
 def test_next_start_of_one_vm_beside_the_others_still_running(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,7 @@ from hvaudit.bundle import utc_now
 from hvaudit.catalog import EDITIONS
 from hvaudit.checks import all_checks
 from hvaudit.checks.base import Check, CheckMeta, Context, Outcome, Severity, Status, Subject
-from hvaudit.model import Deployment, Source, Vm
+from hvaudit.model import OWN_ONLY_FIELDS, Deployment, Source, definition_differences
 from hvaudit.parse import ParseProblem
 from hvaudit.profile import Profile
 
@@ -179,35 +179,79 @@ def _outcomes(planned: Planned, ctx: Context) -> list[Outcome]:
         ]
 
 
-_NEXT_WORLD: dict[int, tuple[Deployment, Context]] = {}
+@dataclass(frozen=True, slots=True)
+class _World:
+    """The deployment at a next start: who starts from a changed definition, and how the world
+    looks then."""
+
+    ctx: Context
+    starting: frozenset[str]
+    """The uuids of the VMs that start from their changed definitions."""
+    why_own: str
+    """What a VM that starts from its changed definition in this world is told."""
+    why_other: str
+    """What any other subject is told."""
 
 
-def _next_boot_context(ctx: Context) -> Context | None:
-    """The deployment as it starts next: each running VM whose persistent definition differs
-    replaced by that definition (built once per deployment)."""
+_NEXT_WORLDS: dict[int, tuple[Deployment, Profile, tuple[_World, ...]]] = {}
+
+
+def _next_worlds(ctx: Context) -> tuple[_World, ...]:
+    """The deployment as it starts next (built once per deployment): every running VM whose
+    persistent definition differs started from it at once (a host reboot), and each such VM
+    started alone while the others keep running as they run now (a rolling restart: virsh(1)
+    "the changes will take effect on the next boot" of that domain only). A VM whose definition
+    differs in its own CPU alone (OWN_ONLY_FIELDS: what a KVM domain's live <cpu check='full'>
+    adds) changes no other subject's verdict when it starts alone, so it gets no world of its
+    own; its own next-start verdict is the first world's."""
     dep = ctx.deployment
     if not dep.next_boot:
-        return None
-    cached = _NEXT_WORLD.get(id(dep))
-    if cached is not None and cached[0] is dep and cached[1].profile is ctx.profile:
-        return cached[1]
-    world = dataclasses.replace(
-        dep, vms=[dep.next_boot.get(v.uuid, v) for v in dep.vms], next_boot={}
-    )
-    nctx = Context(world, ctx.profile)
-    _NEXT_WORLD.clear()
-    _NEXT_WORLD[id(dep)] = (dep, nctx)
-    return nctx
+        return ()
+    cached = _NEXT_WORLDS.get(id(dep))
+    if cached is not None and cached[0] is dep and cached[1] is ctx.profile:
+        return cached[2]
+    twins = dep.next_boot
+    names = ", ".join(sorted(v.name for v in twins.values()))
+    worlds = [
+        _World(
+            Context(
+                dataclasses.replace(dep, vms=[twins.get(v.uuid, v) for v in dep.vms], next_boot={}),
+                ctx.profile,
+            ),
+            frozenset(twins),
+            "at its next start (its persistent definition differs from the running VM)",
+            f"at the next start of {names} (persistent definitions differ from the running VMs)",
+        )
+    ]
+    if len(twins) > 1:
+        for v in dep.vms:
+            twin = twins.get(v.uuid)
+            if twin is None or definition_differences(v, twin) <= OWN_ONLY_FIELDS:
+                continue
+            alone = dataclasses.replace(
+                dep, vms=[twin if w is v else w for w in dep.vms], next_boot={}
+            )
+            worlds.append(
+                _World(
+                    Context(alone, ctx.profile),
+                    frozenset({v.uuid}),
+                    "at its next start while the other VMs run as they run now (its persistent "
+                    "definition differs from the running VM)",
+                    f"at the next start of {v.name} while the other VMs run as they run now "
+                    "(its persistent definition differs from the running VM)",
+                )
+            )
+    _NEXT_WORLDS.clear()
+    _NEXT_WORLDS[id(dep)] = (dep, ctx.profile, tuple(worlds))
+    return tuple(worlds)
 
 
 #: How much worse one status is than another when the next start changes a verdict.
 _WORSE = {Status.FAIL: 3, Status.ERROR: 2, Status.MANUAL: 1}
 
 
-def _with_next_boot(
-    now: list[Outcome], later: list[Outcome], next_boot: dict[str, Vm]
-) -> list[Outcome]:
-    """The running deployment's outcomes, each replaced by the next start's where that is
+def _with_next_boot(now: list[Outcome], later: list[Outcome], world: _World) -> list[Outcome]:
+    """The running deployment's outcomes, each replaced by a next start's where that is
     worse (fail > error > manual > pass/n/a): a definition that starts unconfined next time is
     not confined because the running process still is."""
 
@@ -216,7 +260,6 @@ def _with_next_boot(
 
     at = {key(o.subject): i for i, o in enumerate(now)}
     out = list(now)
-    names = ", ".join(sorted(v.name for v in next_boot.values()))
     for o in later:
         rank = _WORSE.get(o.status, 0)
         if not rank:
@@ -224,14 +267,11 @@ def _with_next_boot(
         i = at.get(key(o.subject))
         if i is not None and _WORSE.get(out[i].status, 0) >= rank:
             continue
-        if o.subject.type == "vm" and o.subject.id in next_boot:
-            why = "at its next start (its persistent definition differs from the running VM)"
-        else:
-            why = (
-                f"at the next start of {names} (persistent definitions differ from the running VMs)"
-            )
+        mine = o.subject.type == "vm" and o.subject.id in world.starting
+        why = world.why_own if mine else world.why_other
         o = Outcome(o.subject, o.status, f"{why}: {o.message}", o.evidence, o.question)
         if i is None:
+            at[key(o.subject)] = len(out)
             out.append(o)
         else:
             out[i] = o
@@ -245,9 +285,8 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
     runs on the deployment as it starts next, and the worse verdict of each subject stands."""
     meta, severity = planned.meta, planned.severity
     outcomes = _outcomes(planned, ctx)
-    later = _next_boot_context(ctx)
-    if later is not None:
-        outcomes = _with_next_boot(outcomes, _outcomes(planned, later), ctx.deployment.next_boot)
+    for world in _next_worlds(ctx):
+        outcomes = _with_next_boot(outcomes, _outcomes(planned, world.ctx), world)
     if not outcomes:
         outcomes = [
             Outcome(

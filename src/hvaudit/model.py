@@ -9,7 +9,7 @@ carries either the value and where it came from, or the reason it is not known.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 __all__ = [
+    "OWN_ONLY_FIELDS",
     "Account",
     "Chardev",
     "Container",
@@ -46,6 +47,7 @@ __all__ = [
     "SpoofProtection",
     "SshdMatch",
     "Vm",
+    "definition_differences",
 ]
 
 
@@ -852,6 +854,58 @@ class Host:
     vmware: VmwareHost | None = None
     missing: dict[str, str] = field(default_factory=dict)
     """Why a size fact (cores, memory_kib) is 0: the evidence that is missing."""
+
+
+#: Vm fields no check reads across VMs: HVA-049 judges a VM's CPU by itself (checks/guest.py), and
+#: no verdict about one VM or host compares another VM's CPU. A running KVM domain's live
+#: <cpu check='full'> lists the features QEMU gave it, so it differs from its definition in these
+#: alone (tests/test_e2e_libvirtd.py).
+OWN_ONLY_FIELDS = frozenset(
+    {"cpu_mode", "cpu_model", "nested_feature", "nested_features", "nested_virtualization"}
+)
+
+
+def definition_differences(live: Vm, later: Vm) -> frozenset[str]:
+    """The Vm fields in which a running VM's persistent definition says something its live one
+    does not. A real daemon's live XML differs from the persistent one in what a start adds
+    (aliases, ports, pty paths, the labels the security drivers picked: the dynamic labels
+    libvirt adds to a definition without <seclabel>); labels are compared by what the definition
+    states, the run state and evidence paths not at all."""
+
+    def stated(labels: tuple[SecurityLabel, ...], models: set[str]) -> tuple[object, ...]:
+        # a dynamic label's value is picked at start; one the definition does not name is the
+        # driver's default a start adds
+        return tuple(
+            (
+                lab.model,
+                lab.type,
+                None if lab.type == "dynamic" else lab.label,
+                lab.relabel,
+                lab.baselabel,
+            )
+            for lab in labels
+            if lab.type != "dynamic" or lab.model in models
+        )
+
+    def plain(value: object) -> str:
+        # nested evidence (Fact, Setting, devices) names the file it was read from
+        return (
+            repr(value)
+            .replace(repr(live.source.artefact), "''")
+            .replace(repr(later.source.artefact), "''")
+        )
+
+    named = {lab.model for lab in later.security_labels}
+    out: set[str] = set()
+    for f in fields(live):
+        if f.name in ("running", "source", "autostart"):
+            continue
+        if f.name == "security_labels":
+            if stated(live.security_labels, named) != stated(later.security_labels, named):
+                out.add(f.name)
+        elif plain(getattr(live, f.name)) != plain(getattr(later, f.name)):
+            out.add(f.name)
+    return frozenset(out)
 
 
 @dataclass(slots=True)

@@ -6,7 +6,6 @@ engine reports as an `error` result on the subject it belongs to.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,10 +20,9 @@ from hvaudit.model import (
     Interface,
     Network,
     NwFilter,
-    SecurityLabel,
     Source,
     SpoofProtection,
-    Vm,
+    definition_differences,
 )
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
 from hvaudit.parse.libvirt_xml import (
@@ -230,40 +228,6 @@ def _spoofing(
     )
 
 
-def _same_definition(live: Vm, later: Vm) -> bool:
-    """Does a running VM's persistent definition say nothing its live one does not? A real
-    daemon's live XML differs from the persistent one in what a start adds (aliases, ports, pty
-    paths, the labels the security drivers picked: the dynamic labels libvirt adds to a
-    definition without <seclabel>); those are compared by what the definition states, the rest
-    field by field (the evidence paths aside)."""
-
-    def key(vm: Vm, labels: tuple[object, ...]) -> str:
-        plain = dataclasses.replace(
-            vm, running=False, source=Source(""), security_labels=(), autostart=False
-        )
-        return repr(plain).replace(repr(vm.source.artefact), "''") + repr(labels)
-
-    def stated(labels: tuple[SecurityLabel, ...], models: set[str]) -> tuple[object, ...]:
-        # a dynamic label's value is picked at start; one the definition does not name is the
-        # driver's default a start adds
-        return tuple(
-            (
-                lab.model,
-                lab.type,
-                None if lab.type == "dynamic" else lab.label,
-                lab.relabel,
-                lab.baselabel,
-            )
-            for lab in labels
-            if lab.type != "dynamic" or lab.model in models
-        )
-
-    named = {lab.model for lab in later.security_labels}
-    live_labels = stated(live.security_labels, named)
-    later_labels = stated(later.security_labels, named)
-    return key(live, live_labels) == key(later, later_labels)
-
-
 def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     """Build the model of a libvirt bundle."""
     if bundle.platform == "proxmox-ve":
@@ -358,7 +322,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             # the inactive XML has no id (formatdomain: "Inactive machines have no id value"),
             # but the VM it describes is one that runs: it runs again from it
             twin.running = vm.running
-            if not _same_definition(vm, twin):
+            if definition_differences(vm, twin):
                 dep.next_boot[vm.uuid] = twin
         else:
             problems.append(
