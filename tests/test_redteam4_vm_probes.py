@@ -929,3 +929,68 @@ def test_named_models_lose_svm_under_kvm(host_scan) -> None:
     for name in ("nocpu35", "q64", "epyc"):
         status, msg = verdict(a, "HVA-049", name)
         assert status == "pass", (name, msg)
+
+
+# --- device checks and what raw QEMU arguments add ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("check", "args", "status", "part"),
+    [
+        # the host's TPM, as <tpm><backend type='passthrough'> would give it
+        (
+            "HVA-056",
+            ("-tpmdev", "passthrough,id=tpm0,path=/dev/tpm0", "-device", "tpm-tis,tpmdev=tpm0"),
+            "fail",
+            "passthrough",
+        ),
+        # a writable 9p share in passthrough ownership, as <filesystem accessmode='passthrough'>
+        (
+            "HVA-058",
+            ("-virtfs", "local,path=/srv/share,mount_tag=share,security_model=passthrough"),
+            "fail",
+            "/srv/share",
+        ),
+        # ivshmem on a host file mapped shared, as <shmem> would give it
+        (
+            "HVA-057",
+            (
+                "-object",
+                "memory-backend-file,id=shm0,mem-path=/dev/shm/ivshmem,size=4194304,share=on",
+                "-device",
+                "ivshmem-plain,memdev=shm0",
+            ),
+            "fail",
+            "ivshmem",
+        ),
+        # a PCI device given to the guest, as <hostdev type='pci'> would (simulated host: the
+        # IOMMU is a question)
+        ("HVA-050", ("-device", "vfio-pci,host=0000:65:00.0"), "manual", "65:00.0"),
+    ],
+    ids=["tpm-passthrough", "virtfs-passthrough", "ivshmem", "vfio-pci"],
+)
+@xfail(
+    "R60: HVA-050/056/057/058 read only libvirt's elements; raw QEMU arguments giving the guest "
+    "the host's TPM, a 9p share in passthrough ownership, ivshmem or a PCI device come out not "
+    "applicable (HVA-057: pass 'no <shmem>')"
+)
+def test_devices_added_by_raw_arguments_are_judged(
+    tmp_path: Path, check: str, args: tuple[str, ...], status: str, part: str
+) -> None:
+    """qemu-options.hx (read with `find_string`): `-tpmdev passthrough,id=id[,path=path]` "(Linux-
+    host only) Enable access to the host's TPM using the passthrough driver ... default is
+    /dev/tpm0"; `-virtfs ... security_model=passthrough`: "files are stored using the same
+    credentials as they are created on the guest"; `-device ivshmem-plain,memdev=` on a
+    memory-backend-file with share=on maps one host file into every VM that names it (the <shmem>
+    device libvirt builds); `-device vfio-pci,host=` assigns the host PCI function. libvirt passes
+    <qemu:arg> values verbatim (formatdomain, "QEMU command-line passthrough"), so each definition
+    proves the device exactly as the libvirt element would - the principle R21 fixed for HVA-031
+    (a console from -vnc is a console). HVA-046 fails the raw arguments; the device checks must not
+    call the device absent. Right: HVA-056/057/058 fail naming the device, HVA-050 on this
+    simulated host asks about the IOMMU group of 65:00.0."""
+    xml = _raw("rawdev", *args)
+    a = run_assessment(replayed_domains(tmp_path, {"rawdev": xml}))
+    assert verdict(a, "HVA-046", "rawdev")[0] == "fail"
+    got, msg = verdict(a, check, "rawdev")
+    assert got == status, msg
+    assert part in msg
