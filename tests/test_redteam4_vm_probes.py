@@ -994,3 +994,54 @@ def test_devices_added_by_raw_arguments_are_judged(
     got, msg = verdict(a, check, "rawdev")
     assert got == status, msg
     assert part in msg
+
+
+# --- HVA-442: evidence keys a VM's own advanced settings can supply ----------------------------------
+
+
+@xfail(
+    "R61: HVA-442 passes an unencrypted VM whose advanced settings (extraConfig) carry the key "
+    "hvaudit.encryption.keyId: the vSphere collector copies extraConfig into the rendered .vmx "
+    "next to the keys it invents, and the parser trusts them alike"
+)
+def test_vm_advanced_setting_cannot_claim_encryption(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """hvaudit's own vSphere collector (collect/vsphere.py render_vmx): it writes
+    `hvaudit.encryption.keyId` only when the VM has config.keyId, then adds every
+    config.extraConfig key not rendered yet (`if _KEY_OK.fullmatch(key) and key.lower() not in
+    rendered`). extraConfig holds the VM's advanced configuration parameters, "configuration
+    settings that are transferred directly to the .vmx file", refused only where "you ... set
+    values that could otherwise be set with other properties in the VirtualMachineConfigSpec"
+    (vSphere Automation API, Ovf ExtraConfig, read with `search`): a key of hvaudit's own name is
+    none of those, so anyone with the VM's advanced-settings privilege may add it. So an
+    unencrypted VM carrying the advanced setting `hvaudit.encryption.keyId = kms/forged` comes out
+    of render_vmx with that line, and vmx_model/HVA-442 read it as the key the API would have
+    reported: pass "encrypted". A keyId that does not come from config.keyId proves nothing:
+    right is HVA-442's manual item ("not encrypted with VM encryption"). Driven through the real
+    render_vmx and the vmx+dir:// parser (the same vmx_to_vm the vSphere bundle uses)."""
+    from types import SimpleNamespace
+
+    from hvaudit.collect.vsphere import render_vmx
+    from test_vmx import scan
+
+    props = {
+        "name": "plain-vm",
+        "config.uuid": "4221aa00-0000-4000-8000-000000000442",
+        "config.hardware.numCPU": 2,
+        "config.hardware.memoryMB": 2048,
+        "runtime.powerState": "poweredOn",
+        "config.extraConfig": [
+            SimpleNamespace(key="hvaudit.encryption.keyId", value="kms/forged"),
+        ],
+    }
+    folder = tmp_path / "vmx" / "plain-vm"
+    folder.mkdir(parents=True)
+    (folder / "plain-vm.vmx").write_text(render_vmx(props, {}))
+    _, report = scan(tmp_path / "vmx", capsys)
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-442", "plain-vm")
+    )
+    assert r["status"] == "manual", r["message"]
