@@ -820,7 +820,9 @@ def test_pve_nic_firewall_on_is_on(tmp_path: Path, capsys: pytest.CaptureFixture
 # --- HVA-050 (Proxmox with host facts): hostpci addresses without a PCI domain -----------------------
 
 
-def _pve_live_bundle(tmp_path: Path, edits: dict[str, str]) -> Path:
+def _pve_live_bundle(
+    tmp_path: Path, edits: dict[str, str], host: dict[str, object] | None = None
+) -> Path:
     """A Proxmox VE node as the live (pve+ssh) collector records it: the hardened fixture's files,
     edited, and conftest's hardened host facts (IOMMU groups, drivers, PCI classes) replayed."""
     import shutil
@@ -837,7 +839,7 @@ def _pve_live_bundle(tmp_path: Path, edits: dict[str, str]) -> Path:
     writer = BundleWriter(tmp_path / "b", target=f"pve+dir://{tree}", platform="proxmox-ve")
     ProxmoxFilesCollector(ProxmoxTarget.parse(f"pve+dir://{tree}")).collect(writer)
     del writer.entries["host"]  # the tree's "no live host" record: facts follow, as over SSH
-    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    HostCollector(ReplayRunner({**HARDENED_HOST, **(host or {})})).collect(writer)
     return writer.close(complete=True)
 
 
@@ -1045,3 +1047,63 @@ def test_vm_advanced_setting_cannot_claim_encryption(
         if (r["check_id"], r["subject"]["name"]) == ("HVA-442", "plain-vm")
     )
     assert r["status"] == "manual", r["message"]
+
+
+# --- HVA-211 (re-probe of R40's fix): a PCI function whose class was not read ------------------------
+
+
+@xfail(
+    "R62: HVA-211 passes a host whose VM holds a PCI function it cannot classify: the class "
+    "evidence is missing (libvirt <hostdev>) or the Proxmox hostpci names the device without a "
+    "function (3b:00); R40's fix asks only about functions known to be of class 02"
+)
+def test_pci_function_of_unknown_class_is_a_question(host_scan) -> None:
+    """R40 (rt3vm) and vmfix2's fix of it: an SR-IOV VF named only by its PCI address may belong
+    to the management NIC's PF, so HVA-211 asks about it; vmfix2 extends this to a <hostdev
+    type='pci'> or Proxmox hostpci whose sysfs class (/sys/bus/pci/devices/<addr>/class) is
+    02xxxx, a network controller. Where that class is not in the evidence the function may be
+    such a VF all the same: (a) the hardened host whose `pci-classes` probe found no `find`
+    (command absent: Fact unavailable) with a VM holding 0000:3b:02.1; (b) a live Proxmox node
+    whose sysfs lists 0000:3b:00.0 as class 0x020000 (an Ethernet controller) and api-11 with
+    `hostpci0: 3b:00` - every function of 3b:00 (qemu-server PCI.pm parse_hostpci expands an id
+    without function through PVE::SysFSTools::lspci, read with `read_file`; R55). Neither may
+    pass "no host address on a bridge with VM ports" (issue 8: "Never pass on a setting you did
+    not read"). Right: manual naming the function (3b:02.1 / 3b:00)."""
+    vm = dev(
+        "vfhost",
+        "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0x0000' bus='0x3b' slot='0x02' function='0x1'/></source></hostdev>",
+    )
+    a = host_scan({"pci-classes": None}, domains=[vm])
+    status, msg = verdict(a, "HVA-211", "hv1")
+    assert status == "manual", msg
+    assert "3b:02.1" in msg
+
+
+@xfail(
+    "R62: HVA-211 (Proxmox) passes a node whose VM holds every function of a network device "
+    "(`hostpci0: 3b:00`): the function-less address is not looked up in the class evidence"
+)
+def test_pve_hostpci_of_a_whole_network_device_is_a_question(tmp_path: Path) -> None:
+    """R62's Proxmox case, described in the libvirt twin above: sysfs lists 0000:3b:00.0 and .1
+    as class 0x020000 (Ethernet controllers) and api-11 has `hostpci0: 3b:00`, every function of
+    device 3b:00 (qemu-server PCI.pm parse_hostpci). Right: manual naming 3b:00."""
+    from test_redteam2_probes import PVE_HARDENED
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    bundle = _pve_live_bundle(
+        tmp_path,
+        {"etc/pve/qemu-server/201.conf": vm201 + "hostpci0: 3b:00\n"},
+        {
+            "pci-classes": (
+                "/sys/bus/pci/devices/0000:3b:00.0/class:0x020000\n"
+                "/sys/bus/pci/devices/0000:3b:00.1/class:0x020000\n",
+                0,
+            )
+        },
+    )
+    a = run_assessment(bundle)
+    host = next(r.outcome.subject.name for r in a.results if r.check.id == "HVA-211")
+    status, msg = verdict(a, "HVA-211", host)
+    assert status == "manual", msg
+    assert "3b:00" in msg
