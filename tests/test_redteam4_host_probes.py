@@ -958,3 +958,60 @@ def test_realm_enforced_tfa_is_a_second_factor(tmp_path: Path) -> None:
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
     status, msg = verdict(a, "HVA-306", "pve-h1")
     assert status == "pass", msg
+
+
+# --- HVA-180: a repository's own exclude= (hole in H58's fix) ------------------------------------------
+
+REPO_FILE = "/etc/yum.repos.d/local-mirror.repo"
+REPO_TEXT = (
+    "[local-appstream]\nname=AppStream (local mirror)\n"
+    "baseurl=https://mirror.example.internal/rhel9/appstream\ngpgcheck=1\nenabled=1\n"
+    "exclude=qemu-kvm* libvirt*\n"
+)
+
+
+def _repo_probes() -> dict[str, Any]:
+    """The repository file served as the collector would read it: as a file, and as the output
+    of any command probe that names /etc/yum.repos.d (`grep -r -H ""` style)."""
+    from hvaudit.collect.host import COMMANDS
+
+    out: dict[str, Any] = {REPO_FILE: REPO_TEXT}
+    for probe in COMMANDS:
+        if any(a.rstrip("/") == "/etc/yum.repos.d" for a in probe.argv):
+            out[probe.name] = ("".join(f"{REPO_FILE}:{ln}\n" for ln in REPO_TEXT.splitlines()), 0)
+    return out
+
+
+def _repos_collected() -> bool:
+    from hvaudit.collect.host import COMMANDS, FILES
+
+    return any(f.path.startswith("/etc/yum.repos.d") for f in FILES) or any(
+        any(a.startswith("/etc/yum.repos.d") for a in c.argv) for c in COMMANDS
+    )
+
+
+@xfail(
+    "H85: HVA-180 reads dnf.conf [main] excludes (H58's fix) but not a repository's own exclude= in /etc/yum.repos.d, which hides that repository's updates the same way; the host passes"
+)
+def test_repository_exclude_hides_updates(host_scan) -> None:
+    """dnf.conf(5) (DNF 4, RHEL 9), `excludepkgs` (alias `exclude`): "Exclude packages of this
+    repository, specified by a name or a glob ... Can be set in [main] and in repository
+    sections": the repo-level option filters that repository's packages as the [main] one
+    filters all (dnf5-filtering(7), found with `search` for H58: filtered packages are
+    "invisible to most DNF5 commands"). The host's AppStream comes from a local mirror whose
+    .repo file excludes qemu-kvm* and libvirt*: `dnf updateinfo list --security --available`
+    never shows their advisories and `dnf upgrade` never installs them. The fix of H58 says so
+    itself ("Per-repository excludes (/etc/yum.repos.d) are not read") and passes. Right: fail
+    naming qemu-kvm when the repository files are collected (this probe serves them under any
+    collector probe that reads /etc/yum.repos.d), a question naming /etc/yum.repos.d while they
+    are not: never a pass on a filter left unread."""
+    from test_redteam3_host_probes import RHEL_DNF
+
+    a = host_scan(dict(RHEL_DNF, **{"/etc/dnf/dnf.conf": "[main]\ngpgcheck=1\n"}, **_repo_probes()))
+    status, msg = verdict(a, "HVA-180")
+    if _repos_collected():
+        assert status == "fail", msg
+        assert "qemu-kvm" in msg, msg
+    else:
+        assert status == "manual", msg
+        assert "yum.repos.d" in msg, msg
