@@ -869,7 +869,10 @@ def test_sssd_configured_but_not_running(host_scan) -> None:
     fixture's) holds no sssd, sssd_be or sssd_nss; hvaudit already treats a log forwarder that is
     configured but not running as absent (HVA-200), but passes HVA-150 "accounts resolved
     through sss". Right: fail naming sssd (its twin, with the daemons running, passes)."""
-    a = host_scan({})
+    procs = "".join(
+        line for line in HARDENED_HOST["processes"][0].splitlines(True) if "sssd" not in line
+    )
+    a = host_scan({"processes": (procs, 0)})
     status, msg = verdict(a, "HVA-150")
     assert status == "fail", msg
     assert "sssd" in msg, msg
@@ -878,7 +881,9 @@ def test_sssd_configured_but_not_running(host_scan) -> None:
 def test_sssd_running_passes(host_scan) -> None:
     """Twin of H82: sssd and its responders in the process list (the titles sssd gives them):
     pass."""
-    procs = HARDENED_HOST["processes"][0] + (
+    procs = "".join(
+        line for line in HARDENED_HOST["processes"][0].splitlines(True) if "sssd" not in line
+    ) + (
         "  510 root     /usr/sbin/sssd -i --logger=files\n"
         "  511 root     /usr/libexec/sssd/sssd_be --domain corp.example --uid 0 --gid 0\n"
         "  512 root     /usr/libexec/sssd/sssd_nss --uid 0 --gid 0 --logger=files\n"
