@@ -1020,3 +1020,52 @@ def test_repository_exclude_hides_updates(host_scan) -> None:
     else:
         assert status == "manual", msg
         assert "yum.repos.d" in msg, msg
+
+
+# --- holes in the fixes of H74 and H78 (re-probed on branch hostauth) -------------------------------
+
+
+@xfail(
+    "H86: H74's fix keeps the /etc/passwd count for access_provider = ad, also with ad_gpo_access_control = permissive (GPO logon rights evaluated, not enforced) and no ad_access_filter: every account of the directory logs in"
+)
+def test_ad_access_with_gpo_permissive(host_scan) -> None:
+    """sssd-ad(5), ad_gpo_access_control: "enforcing", "permissive" (GPO rules evaluated and
+    logged, not enforced) or "disabled"; SSSD/sssd#3702 (found with `search`): the default moved
+    to enforcing because permissive mode only "warn[s] admins that the security policy wasn't
+    being honored"; the permissive line is the fix people copy when AD logins fail (system76
+    docs PR #1098). ad_access_filter (unset here) is the access provider's other restriction;
+    with neither, access_provider = ad checks the account is not expired or locked, nothing
+    else: every user of corp.example may log in on every PAM service. The fix of H74 counts
+    /etc/passwd for `ad` whatever the GPO mode: pass "2 accounts". Right: fail naming
+    ad_gpo_access_control."""
+    conf = SSSD_BASE + "access_provider = ad\nad_gpo_access_control = permissive\n"
+    a = host_scan({"/etc/sssd/sssd.conf": conf})
+    status, msg = verdict(a, "HVA-140")
+    assert status == "fail", msg
+    assert "ad_gpo_access_control" in msg, msg
+
+
+def test_sudo_to_an_account_that_sudoes_to_root(host_scan) -> None:
+    """sudoers(5) (found with `search`): a Runas_Spec names the user a command may be run as,
+    and `sudo -u www-data sudo ...` runs sudo again as www-data, whose own rule is evaluated for
+    www-data: the rights chain. www-data may restart nginx as root (a narrow root command, which
+    HVA-142 counts by its own rule: "a narrow command list is still root"), deploy may run
+    anything as www-data, so deploy runs that root command too and is as much an administrator
+    as www-data. The fix of H78 (_sudo_reaches_root) asks whether a runas account is uid 0 or in
+    an administrative group, not whether sudoers lets it act as root: root, alice, www-data = 3,
+    pass. Right: 4 (deploy too) over the limit of 3, fail naming deploy. H87 is a hole in that
+    fix, found on branch hostauth before it landed: main (every sudo user counted) passes this
+    guard, the branch does not."""
+    passwd = (
+        HARDENED_HOST["/etc/passwd"]
+        + "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+        + "deploy:x:1001:1001::/home/deploy:/usr/sbin/nologin\n"
+    )
+    sudoers = HARDENED_HOST["sudoers"][0] + (
+        "/etc/sudoers.d/web:www-data ALL=(root) NOPASSWD: /usr/bin/systemctl restart nginx\n"
+        "/etc/sudoers.d/web:deploy ALL=(www-data) NOPASSWD: ALL\n"
+    )
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "deploy" in msg, msg
