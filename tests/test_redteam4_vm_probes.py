@@ -1107,3 +1107,38 @@ def test_pve_hostpci_of_a_whole_network_device_is_a_question(tmp_path: Path) -> 
     status, msg = verdict(a, "HVA-211", host)
     assert status == "manual", msg
     assert "3b:00" in msg
+
+
+@pytest.mark.parametrize(
+    ("edit", "check"),
+    [
+        # amd-sev no-debug=<boolean>: "Sets policy bit to disallow debugging of guest"
+        ("amd-sev: type=std,no-debug=on\n", "HVA-067"),
+        # efidisk0 pre-enrolled-keys=<boolean> with efitype=4m: Secure Boot keys enrolled
+        ("", "HVA-066"),
+    ],
+    ids=["sev-no-debug-on", "efidisk-pre-enrolled-keys-on"],
+)
+@xfail(
+    "R54: Proxmox property-string booleans spelled as words (no-debug=on, pre-enrolled-keys=on) "
+    "are read as off: HVA-067/066 fail hardened VMs (checks judged on Proxmox by vmfix2's parity "
+    "work)"
+)
+def test_pve_property_boolean_words_in_parity_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, check: str
+) -> None:
+    """The same pve-common parse_property_string rule as test_pve_nic_firewall_on_is_on (boolean
+    keys read with parse_boolean: 1/on/yes/true). qm.conf(5) (read with `find_string`):
+    `amd-sev: [type=]<sev-type> [,no-debug=<1|0>] ...` "no-debug=<boolean> (default = 0) Sets
+    policy bit to disallow debugging of guest"; efidisk0 `pre-enrolled-keys=<boolean>` "Use am
+    EFI vars template with distribution-specific and Microsoft Standard keys enrolled, if used
+    with 'efitype=4m'". web-10 (efitype=4m in the hardened fixture) with `no-debug=on` runs SEV
+    with debugging disallowed; with `pre-enrolled-keys=on` it boots with keys enrolled. Right:
+    pass (HVA-067 / HVA-066), as for the `1` spelling."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    conf = vm200 + edit if edit else vm200.replace("pre-enrolled-keys=1", "pre-enrolled-keys=on")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
+    status, msg = pve_result(report, check, "web-10")
+    assert status == "pass", msg
