@@ -1142,3 +1142,37 @@ def test_pve_property_boolean_words_in_parity_checks(
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
     status, msg = pve_result(report, check, "web-10")
     assert status == "pass", msg
+
+
+@xfail(
+    "R63: HVA-191 (Proxmox) passes two VMs whose ipfilter sets admit the same address: each may "
+    "send as the other (R42's rule, for pve-firewall's IP sets)"
+)
+def test_pve_two_vms_allowed_the_same_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-firewall.adoc, "Standard IP set ipfilter-net*" (read with `find_string`): outgoing
+    traffic "with a source IP not matching its interface's corresponding ipfilter set will be
+    dropped" - and traffic whose source is in the set passes, with ARP for it (HVA-191's
+    docstring: pve-firewall builds the ARP filter from the same IPv4 entries). web-10's set holds
+    192.0.2.10; api-11's (a copied firewall file; moved to web-10's VLAN 20 on vmbr0, one
+    segment) is given 192.0.2.10 as well:
+    each VM may send IPv4 and ARP as the other and take its traffic, the cloned-address case
+    HVA-191 fails for two libvirt interfaces with one MAC (and R42 for one $IP). Right: fail both,
+    naming 192.0.2.10."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    fw201 = (PVE_HARDENED / "etc/pve/firewall/201.fw").read_text()
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/pve/firewall/201.fw": fw201.replace("192.0.2.11", "192.0.2.10"),
+            "etc/pve/qemu-server/201.conf": vm201.replace("tag=30", "tag=20"),
+        },
+    )
+    for vm in ("web-10", "api-11"):
+        status, msg = pve_result(report, "HVA-191", vm)
+        assert status == "fail", (vm, msg)
+        assert "192.0.2.10" in msg
