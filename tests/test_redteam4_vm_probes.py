@@ -1176,3 +1176,31 @@ def test_pve_two_vms_allowed_the_same_address(
         status, msg = pve_result(report, "HVA-191", vm)
         assert status == "fail", (vm, msg)
         assert "192.0.2.10" in msg
+
+
+@xfail(
+    "R64: HVA-061 (Proxmox) fails a node running KSM whose VMs all opt out: `allow-ksm: 0` is "
+    "not read and `hugepages:` is not counted as huge-page backing"
+)
+def test_pve_vms_that_opt_out_of_ksm(tmp_path: Path) -> None:
+    """qm.conf(5) (read with `find_string`): "allow-ksm: <boolean> (default = 1) Allow memory pages
+    of this guest to be merged via KSM (Kernel Samepage Merging)"; "hugepages: <1024 | 2 | any>
+    Enables hugepages memory" (qemu-server backs the guest's RAM with hugetlbfs, which KSM never
+    merges: HVA-061's own docstring, mm/ksm.c ksm_madvise ignores VM_HUGETLB). On a live node with
+    /sys/kernel/mm/ksm/run = 1 (Proxmox VE starts ksmtuned by default), web-10 (hugepages: 2,
+    onboot) and api-11 (given `allow-ksm: 0` and `onboot: 1`) both opt out: KSM shares nothing
+    between them, the pass HVA-061 gives libvirt VMs with <nosharepages/> or <hugepages/>. The
+    Proxmox parser sets neither nosharepages nor hugepage_backed, so HVA-061 fails the node naming
+    both. Right: pass."""
+    from test_redteam2_probes import PVE_HARDENED
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    bundle = _pve_live_bundle(
+        tmp_path,
+        {"etc/pve/qemu-server/201.conf": vm201 + "allow-ksm: 0\nonboot: 1\n"},
+        {"/sys/kernel/mm/ksm/run": "1\n"},
+    )
+    a = run_assessment(bundle)
+    host = next(r.outcome.subject.name for r in a.results if r.check.id == "HVA-061")
+    status, msg = verdict(a, "HVA-061", host)
+    assert status == "pass", msg
