@@ -378,26 +378,31 @@ def test_console_from_chardev_or_gdb_arguments_is_a_console(
     assert part in msg
 
 
-@xfail(
-    "R59: HVA-031 passes `-vnc 0.0.0.0:1,tls-creds=tls0` whose credentials are tls-creds-anon: "
-    "anonymous TLS authenticates nobody"
+@pytest.mark.parametrize(
+    "creds",
+    [
+        "tls-creds-anon,id=tls0,endpoint=server",
+        # x509 credentials with the client-certificate check switched off
+        "tls-creds-x509,id=tls0,endpoint=server,dir=/etc/pki/qemu,verify-peer=off",
+    ],
+    ids=["anon", "x509-verify-off"],
 )
-def test_raw_vnc_with_anonymous_tls_is_unauthenticated(tmp_path: Path) -> None:
+@xfail(
+    "R59: HVA-031 passes `-vnc 0.0.0.0:1,tls-creds=tls0` whose credentials authenticate no "
+    "client (tls-creds-anon, or x509 with verify-peer=off) and no password or sasl"
+)
+def test_raw_vnc_with_anonymous_tls_is_unauthenticated(tmp_path: Path, creds: str) -> None:
     """qemu-options.hx, -object tls-creds-anon (read with `find_string`): "Creates a TLS anonymous
     credentials object ... If verify-peer is enabled (the default) then once the handshake is
     completed, the peer credentials will be verified, though this is a no-op for anonymous
-    credentials." A VNC server with tls-creds and neither password nor sasl offers VeNCrypt with
-    no authentication after the handshake (ui/vnc.c: the TLS "none" subauth), so with anonymous
-    credentials anyone on the network completes the handshake and gets the console: encrypted,
-    not authenticated. hvaudit counts any tls-creds= option as authentication. Right: fail,
-    naming -vnc (an x509 credential with client verification would pass)."""
-    xml = _raw(
-        "rawanon",
-        "-object",
-        "tls-creds-anon,id=tls0,endpoint=server",
-        "-vnc",
-        "0.0.0.0:1,tls-creds=tls0",
-    )
+    credentials"; -object tls-creds-x509 likewise verifies "the x509 client certificate" only
+    when verify-peer is on. A VNC server with tls-creds and neither password nor sasl offers
+    VeNCrypt with no authentication after the handshake (ui/vnc.c: the TLS/x509 "none" subauth),
+    so with anonymous credentials, or x509 ones that check no client certificate, anyone on the
+    network completes the handshake and gets the console: encrypted, not authenticated. hvaudit
+    counts any tls-creds= option as authentication. Right: fail, naming -vnc (x509 with
+    verify-peer on, its default, would pass)."""
+    xml = _raw("rawanon", "-object", creds, "-vnc", "0.0.0.0:1,tls-creds=tls0")
     a = run_assessment(replayed_domains(tmp_path, {"rawanon": xml}))
     status, msg = verdict(a, "HVA-031", "rawanon")
     assert status == "fail", msg
