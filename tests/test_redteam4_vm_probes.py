@@ -507,10 +507,23 @@ def test_pve_default_machine_has_the_floppy_controller(
     virtio-scsi, tablet: 0, no `machine:` line) therefore runs on i440fx and gets the ISA FDC
     (QEMU pc_piix.c, as in the libvirt twin above). Fail, naming the floppy controller; with
     `machine: q35` it passes."""
+    import re
+
     from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 
     vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
-    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": vm200 + "machine: q35\n"})
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            # web-10 names q35 (the fixture may already), api-11 names no machine
+            "etc/pve/qemu-server/200.conf": vm200
+            if "machine:" in vm200
+            else vm200 + "machine: q35\n",
+            "etc/pve/qemu-server/201.conf": re.sub(r"(?m)^machine:.*\n", "", vm201),
+        },
+    )
     assert pve_result(report, "HVA-047", "web-10")[0] == "pass"
     status, msg = pve_result(report, "HVA-047", "api-11")
     assert status == "fail", msg
@@ -884,7 +897,11 @@ def test_pve_hostpci_short_address_is_found_in_its_group(
     vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
     bundle = _pve_live_bundle(
         tmp_path,
-        {"etc/pve/qemu-server/201.conf": vm201 + f"hostpci0: {hostpci},pcie=1\nmachine: q35\n"},
+        {
+            "etc/pve/qemu-server/201.conf": vm201
+            + f"hostpci0: {hostpci},pcie=1\n"
+            + ("" if "machine:" in vm201 else "machine: q35\n")
+        },
     )
     a = run_assessment(bundle)
     got, msg = verdict(a, "HVA-050", "api-11")
