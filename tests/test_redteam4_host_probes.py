@@ -1069,3 +1069,107 @@ def test_sudo_to_an_account_that_sudoes_to_root(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "deploy" in msg, msg
+
+
+# --- HVA-190: iptables-nft rules whose matches nft -j cannot show ------------------------------------
+
+#: What Debian 12's iptables (1.8.9, nf_tables backend) left in the kernel for `-P INPUT DROP`,
+#: `-A INPUT -i lo -j ACCEPT`, `-A INPUT -m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT`
+#: (and the ip6tables twin without the conntrack rule), listed by nftables 1.0.6 `nft -j`: the
+#: conntrack match is an opaque `xt` expression.
+IPTABLES_NFT_ITEMS = [
+    {"table": {"family": "ip", "name": "filter", "handle": 1}},
+    {
+        "chain": {
+            "family": "ip",
+            "table": "filter",
+            "name": "INPUT",
+            "handle": 1,
+            "type": "filter",
+            "hook": "input",
+            "prio": 0,
+            "policy": "drop",
+        }
+    },
+    {
+        "rule": {
+            "family": "ip",
+            "table": "filter",
+            "chain": "INPUT",
+            "handle": 2,
+            "expr": [
+                {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lo"}},
+                {"counter": {"packets": 0, "bytes": 0}},
+                {"accept": None},
+            ],
+        }
+    },
+    {
+        "rule": {
+            "family": "ip",
+            "table": "filter",
+            "chain": "INPUT",
+            "handle": 3,
+            "expr": [
+                {"xt": {"type": "match", "name": "conntrack"}},
+                {"counter": {"packets": 0, "bytes": 0}},
+                {"accept": None},
+            ],
+        }
+    },
+    {"table": {"family": "ip6", "name": "filter", "handle": 2}},
+    {
+        "chain": {
+            "family": "ip6",
+            "table": "filter",
+            "name": "INPUT",
+            "handle": 1,
+            "type": "filter",
+            "hook": "input",
+            "prio": 0,
+            "policy": "drop",
+        }
+    },
+    {
+        "rule": {
+            "family": "ip6",
+            "table": "filter",
+            "chain": "INPUT",
+            "handle": 2,
+            "expr": [
+                {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lo"}},
+                {"counter": {"packets": 0, "bytes": 0}},
+                {"accept": None},
+            ],
+        }
+    },
+]
+IPTABLES_NFT_S = "-P INPUT DROP\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT\n"
+IP6TABLES_NFT_S = "-P INPUT DROP\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -i lo -j ACCEPT\n"
+
+
+@xfail(
+    "H88: with iptables-nft (Debian 12, RHEL 8+ default) `nft -j` shows a `-m conntrack`/`-m multiport` match as an opaque xt expression; the nft path skips the rule and passes the DROP policy, while `iptables -S` (also collected) shows `--ctstate NEW` (H5's rule)"
+)
+def test_iptables_nft_rule_with_an_xt_match(host_scan) -> None:
+    """xtables-nft(8) (man7.org, found with `search`): iptables-nft "use[s] the libxtables
+    framework extensions and hook[s] to the nf_tables kernel subsystem using the nft_compat
+    module": matches without a native translation stay xtables matches inside the nf_tables
+    rule. Loaded with Debian 12's iptables 1.8.9 in a private network namespace, `-m conntrack
+    --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT` lists in `nft -j list ruleset` as
+    `{"xt": {"type": "match", "name": "conntrack"}}` with no state in it (so does `-m
+    multiport`), while `iptables -S` prints the rule whole. hvaudit prefers the nft output when it
+    has input chains, skips the rule ("a statement hvaudit does not judge") and passes "policy
+    drop"; the iptables spelling of the same rule alone fails (H5). Both artefacts are here, as
+    the collector gathers them on such a host. Right: fail (read the rule from `iptables -S`, or
+    at least ask about a rule whose match nft hides; never pass over an accept it cannot read)."""
+    ruleset = json.dumps({"nftables": IPTABLES_NFT_ITEMS})
+    a = host_scan(
+        {
+            "nft-ruleset": (ruleset, 0),
+            "iptables-input": (IPTABLES_NFT_S, 0),
+            "ip6tables-input": (IP6TABLES_NFT_S, 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
