@@ -1173,3 +1173,35 @@ def test_iptables_nft_rule_with_an_xt_match(host_scan) -> None:
     )
     status, msg = verdict(a, "HVA-190")
     assert status == "fail", msg
+
+
+# --- HVA-190: ufw with `default allow incoming`, read through nft -j ------------------------------------
+
+UFW = Path(__file__).resolve().parent / "fixtures" / "rt4host"
+
+
+@xfail(
+    "H89: on an iptables-nft host the nft walk skips ufw-not-local's `-m addrtype --dst-type LOCAL -j RETURN` (an xt match) and takes its final DROP for a drop of every packet: ufw with `default allow incoming` (INPUT policy ACCEPT) passes as 'drops the rest'"
+)
+def test_ufw_default_allow_read_through_nft(host_scan) -> None:
+    """Recorded on Debian 12 (ufw 0.36.2, iptables 1.8.9 nf_tables backend, nftables 1.0.6; see
+    tests/fixtures/rt4host/README.md): `ufw --force enable` + `ufw default allow incoming`
+    (ufw(8): "default allow|deny|reject [incoming|outgoing|routed]"), which sets the INPUT policy
+    to ACCEPT (`iptables -S`: `-P INPUT ACCEPT`): every port is open. ufw's before.rules:
+    `-A ufw-not-local -m addrtype --dst-type LOCAL -j RETURN` (MULTICAST, BROADCAST likewise),
+    then `-j DROP`: only packets not addressed to the host are dropped
+    (iptables-extensions(8) addrtype, LOCAL). In `nft -j` the addrtype matches are opaque `xt`
+    expressions (xtables-nft(8): extensions via nft_compat), so hvaudit skips the three RETURN
+    rules, reads the final `drop` as dropping every packet and passes "ufw-not-local rule ...
+    drops the rest". The iptables text, also collected, shows the truth (hostnet's branch fails
+    it from `iptables -S` when nft is absent). A return hvaudit cannot read ends what it can
+    say about the chain. Right: fail (policy ACCEPT)."""
+    a = host_scan(
+        {
+            "nft-ruleset": ((UFW / "ufw-default-allow.nft.json").read_text(), 0),
+            "iptables-input": ((UFW / "ufw-default-allow.iptables-S.txt").read_text(), 0),
+            "ip6tables-input": ((UFW / "ufw-default-allow.ip6tables-S.txt").read_text(), 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
