@@ -1226,3 +1226,88 @@ def test_pve_vms_that_opt_out_of_ksm(tmp_path: Path) -> None:
     host = next(r.outcome.subject.name for r in a.results if r.check.id == "HVA-061")
     status, msg = verdict(a, "HVA-061", host)
     assert status == "pass", msg
+
+
+# --- vSphere: VM settings the API keeps in properties, not in extraConfig ----------------------------
+
+
+def _rendered_vm_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], check_id: str, **extra: object
+) -> tuple[str, str]:
+    """One VM rendered by hvaudit's vSphere collector (collect/vsphere.py render_vmx) from API
+    properties, scanned through the vmx+dir:// parser that reads the same rendered text."""
+    from hvaudit.collect.vsphere import render_vmx
+    from test_vmx import scan
+
+    props: dict[str, object] = {
+        "name": "api-vm",
+        "config.uuid": "4221aa00-0000-4000-8000-000000000405",
+        "config.hardware.numCPU": 2,
+        "config.hardware.memoryMB": 2048,
+        "runtime.powerState": "poweredOn",
+        "config.extraConfig": [],
+        **extra,
+    }
+    folder = tmp_path / "vmx" / "api-vm"
+    folder.mkdir(parents=True)
+    (folder / "api-vm.vmx").write_text(render_vmx(props, {}))
+    _, report = scan(tmp_path / "vmx", capsys)
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == (check_id, "api-vm")
+    )
+    return r["status"], r["message"]
+
+
+@xfail(
+    "R65: HVA-405 passes a vSphere VM whose video card has enable3DSupport: render_vmx never reads "
+    "the VirtualMachineVideoCard device, so mks.enable3d is absent and '3D acceleration off' passes"
+)
+def test_vsphere_video_card_with_3d_support_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """vSphere Web Services API, VirtualMachineVideoCard (vim.vm.device.VirtualVideoCard, read
+    with `search`): "enable3DSupport xsd:boolean - Flag to indicate whether the virtual video card
+    supports 3D functions. This property can only be updated when the virtual machine is powered
+    off"; the vSphere Client's "Enable 3D Support" box and ansible's vmware_guest_video
+    `enable_3D` set it. extraConfig is not the place for it: "you cannot set values that could
+    otherwise be set with other properties in the VirtualMachineConfigSpec" (vSphere Automation
+    API, ExtraConfigParams, read with `search`), which is why render_vmx itself turns API
+    properties into their .vmx keys (bootOptions.efiSecureBootEnabled -> uefi.secureBoot.enabled,
+    nestedHVEnabled -> vhv.enable). It renders no key for the video card (type VirtualMachineVideoCard
+    matches none of its device branches), so a VM with 3D on through the API reaches HVA-405 with
+    no mks.enable3d: pass "3D acceleration off". Right: fail, as for mks.enable3d = TRUE."""
+    from types import SimpleNamespace
+
+    VirtualMachineVideoCard = type("VirtualMachineVideoCard", (SimpleNamespace,), {})
+    card = VirtualMachineVideoCard(key=500, enable3DSupport=True, use3dRenderer="automatic")
+    status, msg = _rendered_vm_verdict(
+        tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]}
+    )
+    assert status == "fail", msg
+
+
+@xfail(
+    "R65: HVA-403 fails a vSphere VM limited to one console session through the API "
+    "(config.maxMksConnections = 1): render_vmx does not render it, so 'not set: unlimited'"
+)
+def test_vsphere_max_mks_connections_one_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """VirtualMachineConfigInfo.maxMksConnections (vSphere API, since 5.0; pyVmomi
+    `vim.vm.ConfigInfo.maxMksConnections: Optional[int]`, read with `find_string`): the number of
+    remote console (MKS) sessions the VM admits; govmomi's simulator reports -1 (unlimited) by
+    default, and the API refuses a connection past it with MksConnectionLimitReached
+    ("connectionLimit: MKS connection limit for the virtual machine", read with `search`). vSphere
+    Virtual Machine Administration 6.5/6.7, "Change the Virtual Machine Console Options for Remote
+    Users" (VM Options > VMware Remote Console Options, read with `search`): "you can limit the
+    number of simultaneous connections to a virtual machine". A VM so limited to 1 admits one
+    session, what HVA-403 asks (CIS 8.1.1 sets the same limit as RemoteDisplay.maxConnections
+    through an advanced setting); render_vmx ignores the property
+    (same gap as the video card above), so HVA-403 fails "RemoteDisplay.maxConnections is not set:
+    unlimited console sessions". Right: pass (and with -1, fail as unlimited)."""
+    status, msg = _rendered_vm_verdict(
+        tmp_path, capsys, "HVA-403", **{"config.maxMksConnections": 1}
+    )
+    assert status == "pass", msg
