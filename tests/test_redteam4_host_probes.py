@@ -1205,3 +1205,32 @@ def test_ufw_default_allow_read_through_nft(host_scan) -> None:
     )
     status, msg = verdict(a, "HVA-190")
     assert status == "fail", msg
+
+
+@xfail(
+    "H90: a polkit function that grants org.libvirt.unix.manage to one group and another action (reboot) to another counts both groups as libvirt managers: the subject tests are not tied to the branch that grants libvirt"
+)
+def test_polkit_function_with_two_grants(host_scan) -> None:
+    """polkit(8), AUTHORIZATION RULES: a rule is a JavaScript function; `if (A && B) return
+    polkit.Result.YES;` grants only when both hold. One function here answers two questions:
+    org.libvirt.unix.manage for group admins (alice), org.freedesktop.login1.reboot for group
+    operators (bob, carol, dave). Operators may reboot the host (an availability matter, not
+    control of libvirt) and get nothing from libvirt. hvaudit collects every isInGroup() of a
+    function (or file) that names the libvirt action and counts operators as libvirt managers:
+    5 principals over the limit of 3, fail. Right: pass (root, alice: admins' only member is
+    alice). A false fail on a consolidated rules file."""
+    group = HARDENED_HOST["/etc/group"] + ("admins:x:1400:alice\noperators:x:1500:bob,carol,dave\n")
+    body = (
+        "polkit.addRule(function(action, subject) {\n"
+        '    if (action.id == "org.libvirt.unix.manage" && subject.isInGroup("admins")) {\n'
+        "        return polkit.Result.YES;\n"
+        "    }\n"
+        '    if (action.id == "org.freedesktop.login1.reboot" && subject.isInGroup("operators")) {\n'
+        "        return polkit.Result.YES;\n"
+        "    }\n"
+        "});\n"
+    )
+    rules = HARDENED_HOST["polkit-rules"][0] + _rule("/etc/polkit-1/rules.d/50-site.rules", body)
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/group": group})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "pass", msg
