@@ -1234,3 +1234,29 @@ def test_polkit_function_with_two_grants(host_scan) -> None:
     a = host_scan({"polkit-rules": (rules, 0), "/etc/group": group})
     status, msg = verdict(a, "HVA-142")
     assert status == "pass", msg
+
+
+@xfail(
+    "H91: H83's fix (branch hostnet) fails only an IN ACCEPT that restricts nothing; `IN ACCEPT -p tcp` and `IN ACCEPT -p tcp -dport 1:65535` still pass HVA-301/HVA-313 though they open every TCP port of every node from everywhere (the reach HVA-190 fails on Linux)"
+)
+@pytest.mark.parametrize("rule", ["IN ACCEPT -p tcp", "IN ACCEPT -p tcp -dport 1:65535"])
+@pytest.mark.parametrize("check", ["HVA-301", "HVA-313"])
+def test_cluster_rule_accepting_every_tcp_port(tmp_path: Path, check: str, rule: str) -> None:
+    """pve-firewall.adoc / the API schema (found with `search`): `-p` "IP protocol", `-dport`
+    "Restrict TCP/UDP destination port ... Port ranges can be specified with '\\d+:\\d+'"; no
+    -source: every source. Either rule, first in cluster.fw [RULES], accepts every TCP port of
+    every node (8006 and 22 included) from everywhere before policy_in DROP; only UDP and ICMP
+    stay behind the policy. hvaudit fails the same reach on a Linux host's own rules (HVA-190:
+    `meta l4proto tcp accept`, `-p tcp -j ACCEPT`, `--dport 0:65535`). Right: fail, naming the
+    rule."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(fw.read_text().replace("[RULES]\n", f"[RULES]\n\n{rule}\n", 1))
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, check, "pve-h1")
+    assert status == "fail", msg
+    assert "-p tcp" in msg or "IN ACCEPT" in msg, msg
