@@ -1301,3 +1301,38 @@ def test_kernel_that_reports_none_of_the_newer_flaws(host_scan) -> None:
     status, msg = verdict(a, "HVA-181")
     assert status == "manual", msg
     assert "mmio_stale_data" in msg or "gather_data_sampling" in msg, msg
+
+
+# --- HVA-311 (Proxmox VE): a privilege-separated token granted Administrator on / ---------------------
+
+
+@xfail(
+    "H93: HVA-311 judges the privsep flag, not what the token can do: a privilege-separated token granted Administrator on / (the usual Terraform recipe) holds its user's full rights and passes"
+)
+def test_separated_token_granted_administrator(tmp_path: Path) -> None:
+    """pveum.adoc, "API Tokens" (found with `find_string`): "Separated privileges: The token
+    needs to be given explicit access with ACLs. Its effective permissions are calculated by
+    intersecting user and token permissions." alice@corp holds Administrator on `/` (group
+    admins) and her token alice@corp!terraform (privsep 1) is granted Administrator on `/`
+    too (`pveum acl modify / --tokens 'alice@corp!terraform' --roles Administrator`, the step
+    Terraform provider guides give): the intersection is Administrator everywhere, the same
+    rights HVA-311's own rationale calls "an unattended full-rights credential" for a privsep 0
+    token ("API tokens allow stateless access": a bearer secret, no second factor). hvaudit
+    passes "none without privilege separation on a privileged user". Right: fail naming the
+    token."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    users.write_text(
+        users.read_text().replace(
+            "acl:1:/pool/web:alice@corp!terraform:PVEVMAdmin:",
+            "acl:1:/:alice@corp!terraform:Administrator:",
+        )
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, "HVA-311", "pve-h1")
+    assert status == "fail", msg
+    assert "alice@corp!terraform" in msg, msg
