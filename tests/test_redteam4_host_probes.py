@@ -1336,3 +1336,33 @@ def test_separated_token_granted_administrator(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-311", "pve-h1")
     assert status == "fail", msg
     assert "alice@corp!terraform" in msg, msg
+
+
+# --- HVA-200: journald forwards only the most severe messages to syslog (hole in H52's fix) -----------
+
+
+@xfail(
+    "H94: journald's MaxLevelSyslog=crit drops every message below crit before rsyslog (imuxsock, no imjournal) sees it; libvirt's err and warning messages never reach the TLS forwarder, yet HVA-200 passes (hostnet's H52 fix reads ForwardToSyslog only)"
+)
+def test_journald_forwards_only_critical_messages(host_scan) -> None:
+    """journald.conf(5), MaxLevelSyslog= (systemd commit 213ba152 "journal: allow setting of a
+    cutoff log level ... syslog", found with `search`): "Controls the maximum log level of
+    messages that are ... forwarded to syslog ... Messages equal or below the log level
+    specified are stored/forwarded, messages above are dropped. Defaults to debug". With
+    MaxLevelSyslog=crit, journald (the owner of /dev/log on a systemd host) hands rsyslog's
+    imuxsock only crit, alert and emerg: libvirt's daemon.err and daemon.warning lines (a VM
+    that failed to start, an access denied) never reach 50-remote.conf's TLS action, the level
+    HVA-200's own rule demands ("libvirt's daemons' or the kernel's errors (daemon.err,
+    kern.err) reach it"). Debian's rsyslog.conf (imuxsock + imklog, no imjournal) as in H52.
+    Right: fail naming MaxLevelSyslog."""
+    from test_redteam3_host_probes import DEBIAN_RSYSLOG_CONF
+
+    a = host_scan(
+        {
+            "rsyslog-config": (DEBIAN_RSYSLOG_CONF + HARDENED_HOST["rsyslog-config"][0], 0),
+            "/etc/systemd/journald.conf": "[Journal]\nMaxLevelSyslog=crit\n",
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
+    assert "MaxLevelSyslog" in msg, msg
