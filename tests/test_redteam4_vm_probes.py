@@ -1311,3 +1311,38 @@ def test_vsphere_max_mks_connections_one_passes(
         tmp_path, capsys, "HVA-403", **{"config.maxMksConnections": 1}
     )
     assert status == "pass", msg
+
+
+# --- HVA-031 (hole in R44's fix on branch vmfix2): the UDP net console from raw arguments ------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        # a two-way UDP console: QEMU takes the guest's serial input from anyone sending to :4556
+        ("-serial", "udp::4555@:4556"),
+        # the same as a parallel port
+        ("-parallel", "udp:198.51.100.7:4555@:4556"),
+    ],
+    ids=["serial-udp", "parallel-udp"],
+)
+@xfail(
+    "R66: HVA-031 is not applicable to a VM whose raw arguments put its serial console on UDP "
+    "(-serial udp::4555@:4556), which hvaudit fails when libvirt builds it (<serial type='udp'>)"
+)
+def test_raw_udp_net_console_is_a_console(tmp_path: Path, args: tuple[str, str]) -> None:
+    """qemu-options.hx, -serial dev "udp:[remote_host]:remote_port[@[src_ip]:src_port]": "This
+    implements UDP Net Console. When remote_host or src_ip are not specified they default to
+    0.0.0.0 ... If you want a two way connection, e.g. -serial udp::4555@:4556" (QEMU's
+    chardev/char-udp.c, found with `search`, binds src_ip:src_port and feeds what arrives there
+    to the device). hvaudit's own HVA-031 fails the libvirt form (<serial type='udp'> with
+    mode='bind' on 0.0.0.0: "no TLS or authentication, whoever can send to it types into the
+    VM", checks/consoles.py _udp); vmfix2's R44 fix reads -serial/-parallel/-monitor/-qmp with
+    tcp: and telnet: backends only, so the same console written as a raw argument leaves the VM
+    with "no VNC, SPICE or RDP console and no TCP or UDP character device": not applicable.
+    Right: fail naming port 4556, as for the libvirt form."""
+    xml = _raw("rawudp", *args)
+    a = run_assessment(replayed_domains(tmp_path, {"rawudp": xml}))
+    status, msg = verdict(a, "HVA-031", "rawudp")
+    assert status == "fail", msg
+    assert "4556" in msg
