@@ -1346,3 +1346,49 @@ def test_raw_udp_net_console_is_a_console(tmp_path: Path, args: tuple[str, str])
     status, msg = verdict(a, "HVA-031", "rawudp")
     assert status == "fail", msg
     assert "4556" in msg
+
+
+# --- HVA-191: a mask that makes an own-address match match every address (probed: handled) --------
+
+
+def _site_full_ip(accept: str) -> dict[str, str]:
+    """_site(accept, clean-traffic) with no-ip-spoofing as libvirt ships it (its returns for
+    UDP from 0.0.0.0 and for $IP, /usr/share/libvirt/nwfilter/no-ip-spoofing.xml on this
+    machine), so that an accept of the VM's own address has something to be compared with."""
+    filters = _site(accept, CT)
+    filters["no-ip-spoofing"] = (
+        "<filter name='no-ip-spoofing' chain='ipv4-ip' priority='-710'>"
+        "<rule action='return' direction='out' priority='100'>"
+        "<ip srcipaddr='0.0.0.0' protocol='udp'/></rule>"
+        "<rule direction='out' action='return' priority='500'><ip srcipaddr='$IP'/></rule>"
+        "<rule direction='out' action='drop' priority='1000'/></filter>"
+    )
+    return filters
+
+
+@pytest.mark.parametrize(
+    ("rule", "status"),
+    [
+        # the VM's own address only: no more than no-ip-spoofing's own return
+        ("<ip srcipaddr='$IP'/>", "pass"),
+        # every IPv4 source: $IP under a /0 mask, CIDR or dotted
+        ("<ip srcipaddr='$IP' srcipmask='0'/>", "fail"),
+        ("<ip srcipaddr='$IP' srcipmask='0.0.0.0'/>", "fail"),
+    ],
+    ids=["own", "cidr-0", "dotted-0"],
+)
+def test_own_address_under_an_empty_mask_matches_every_source(
+    tmp_path: Path, rule: str, status: str
+) -> None:
+    """Probed, and right on main: formatnwfilter, "Supported protocols", IPv4: `srcipmask
+    IP_MASK` "Mask applied to source IP address", IP_MASK "IP address mask in either dotted
+    decimal format (255.255.248.0) or CIDR mask (0-32)" (RHEL 6 Virtualization Administration
+    Guide 18.12.10, read with `search`). Under mask 0 no bit of the source is compared, so a root
+    accept of `<ip srcipaddr='$IP' srcipmask='0'/>` at -720 (ahead of ipv4-ip at -710) takes
+    every IPv4 packet: fail. Without the mask it admits the VM's own address only: pass.
+    nwfilter.py _harmless refuses an own-address match widened by a mask of its own. (The
+    suite's STOCK no-ip-spoofing holds only the drop, so there even the plain accept fails.)"""
+    accept = f"<rule action='accept' direction='out' priority='-720'>{rule}</rule>"
+    a = filtered_node(tmp_path, [dev("masked", nic("site"))], _site_full_ip(accept))
+    got, msg = verdict(a, "HVA-191", "masked")
+    assert got == status, msg
