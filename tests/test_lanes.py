@@ -265,6 +265,25 @@ def test_the_command_leaves_at_once_with_its_output_flushed() -> None:
     assert (res.returncode, res.stdout, res.stderr) == (4, "report text", "")
 
 
+def test_the_command_leaves_without_a_last_garbage_collection() -> None:
+    """The collector paused for the command stays off to the end: turned back on, it would
+    traverse every object the scan made at its next allocation (issue 12)."""
+    res = _run(
+        "import gc, sys, hvaudit.cli as c\n"
+        "from hvaudit.gcpause import paused_gc\n"
+        "def main():\n"
+        "    with paused_gc():\n"
+        "        c.keep = [[i] for i in range(100_000)]\n"
+        "    sys.stdout.write('report text')\n"
+        "    return 1\n"
+        "c.main = main\n"
+        "gc.collect()\n"
+        "gc.callbacks.append(lambda phase, info: sys.stdout.write(f' gc {phase}'))\n"
+        "c.run()\n"
+    )
+    assert (res.returncode, res.stdout, res.stderr) == (1, "report text", "")
+
+
 def test_the_command_exits_normally_when_an_exit_handler_waits() -> None:
     res = _run(
         "import atexit, sys, hvaudit.cli as c\n"

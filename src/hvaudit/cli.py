@@ -1024,21 +1024,39 @@ def run() -> NoReturn:
     would free one by one on the way out (about 0.1 s per 1,000 VMs) for nothing. Once every
     output is written and flushed, the process leaves at once (`os._exit`), unless something
     still needs the normal exit: an exit handler (the fleet's fork server registers one) or a
-    thread that is not a daemon."""
+    thread that is not a daemon.
+
+    The cyclic garbage collector stays off until then (a command pauses it: `paused_gc`). Turned
+    back on at the end of a scan, it would traverse at its next allocation every object the scan
+    made (none of them was ever collected, so all are in the youngest generation): about 0.1 CPU
+    s per 1,000 VMs, for a process that is about to leave."""
     import atexit
+    import gc
     import threading
 
+    enabled = gc.isenabled()
+    gc.disable()
     code = main()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
+        _leave_normally(enabled)
         raise SystemExit(code) from None
     callbacks = getattr(atexit, "_ncallbacks", None)
     others = [t for t in threading.enumerate() if t is not threading.current_thread()]
     if callbacks is None or callbacks() or any(not t.daemon for t in others):
+        _leave_normally(enabled)
         raise SystemExit(code)
     os._exit(code)
+
+
+def _leave_normally(gc_enabled: bool) -> None:
+    """Before the interpreter's own exit: the collector as it was before `run`."""
+    import gc
+
+    if gc_enabled:
+        gc.enable()
 
 
 if __name__ == "__main__":
