@@ -1366,3 +1366,28 @@ def test_journald_forwards_only_critical_messages(host_scan) -> None:
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
     assert "MaxLevelSyslog" in msg, msg
+
+
+# --- HVA-142: Incus, LXD's successor (hole in the H50 fix) ----------------------------------------------
+
+
+@xfail(
+    "H95: the H50 fix (branch hostauth) counts docker and lxd group members while their daemon runs, not incus-admin with incusd running: Incus (LXD's community fork, in Debian 13 and Ubuntu 24.04) gives that group the full API"
+)
+def test_incus_admin_group_members_are_administrators(host_scan) -> None:
+    """Incus documentation, "Authorization" (linuxcontainers.org, found with `search`): "When
+    interacting with Incus over the Unix socket, members of the incus-admin group will have full
+    access to the Incus API" (only the `incus` group is restricted to a project); incusd(1)
+    `--group`: "The group of users that will be allowed to talk to Incus". The full API starts
+    privileged containers with the host's root filesystem mounted, the same root-equivalence
+    hostauth's fix already credits for the docker and lxd groups (their own docs). incusd runs
+    here and incus-admin lists bob, carol and dave: root, alice + 3 = 5 over the limit of 3.
+    Right: fail naming bob."""
+    group = HARDENED_HOST["/etc/group"] + "incus-admin:x:996:bob,carol,dave\nincus:x:995:\n"
+    procs = HARDENED_HOST["processes"][0] + (
+        "  990 root     incusd --group incus-admin --logfile /var/log/incus/incusd.log\n"
+    )
+    a = host_scan({"/etc/group": group, "processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
