@@ -1391,3 +1391,47 @@ def test_incus_admin_group_members_are_administrators(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "bob" in msg, msg
+
+
+# --- HVA-142: doas, the other sudo -------------------------------------------------------------------
+
+
+def _doas_collected() -> bool:
+    from hvaudit.collect.host import COMMANDS, FILES
+
+    return any("doas" in f.path for f in FILES) or any(
+        any("doas" in a for a in c.argv) for c in COMMANDS
+    )
+
+
+@xfail(
+    "H96: HVA-142 reads sudoers and polkit only; OpenDoas (Debian/Ubuntu package opendoas, installed here) grants root through /etc/doas.conf, which is neither read nor asked about"
+)
+def test_doas_grants_root_to_a_group(host_scan) -> None:
+    """doas.conf(5) (OpenDoas 6.8.2, Ubuntu's manpage, found with `search`): rules `permit|deny
+    [options] identity [as target] [cmd command ...]`; "Groups may be specified by prepending a
+    colon"; `as target`: "The default is all users", so `permit persist :operators` lets bob,
+    carol and dave run anything as root. opendoas is installed (dpkg). hvaudit counts root and
+    alice and passes. Right: fail naming bob when /etc/doas.conf is collected (this probe serves
+    it, as a file and under any command probe that names doas), a question naming doas.conf
+    while it is not, since the installed package says the file may grant root."""
+    pkgs = HARDENED_HOST["dpkg-packages"][0] + "opendoas\t6.8.2-1\tii \n"
+    doas = "permit persist :operators\n"
+    over: dict[str, Any] = {
+        "dpkg-packages": (pkgs, 0),
+        "/etc/group": OPERATORS,
+        "/etc/doas.conf": doas,
+    }
+    from hvaudit.collect.host import COMMANDS
+
+    for probe in COMMANDS:
+        if any("doas" in a for a in probe.argv):
+            over[probe.name] = (f"/etc/doas.conf:{doas}", 0)
+    a = host_scan(over)
+    status, msg = verdict(a, "HVA-142")
+    if _doas_collected():
+        assert status == "fail", msg
+        assert "bob" in msg, msg
+    else:
+        assert status == "manual", msg
+        assert "doas" in msg, msg
