@@ -1435,3 +1435,23 @@ def test_doas_grants_root_to_a_group(host_scan) -> None:
     else:
         assert status == "manual", msg
         assert "doas" in msg, msg
+
+
+@xfail(
+    "H97: H82's twin for winbind: nsswitch `passwd: files winbind` passes HVA-150 while no winbindd runs, and the NSS service `winbind` is winbindd's (the H82 fix covers sssd only)"
+)
+def test_winbind_configured_but_not_running(host_scan) -> None:
+    """winbindd(8) (Samba, found with `search`): "winbindd is a daemon that provides a number of
+    services to the Name Service Switch ... The service provided by winbindd is called
+    `winbind'": libnss_winbind asks winbindd over its pipe, so without the daemon a directory
+    lookup finds nothing and nsswitch.conf(5) continues with `files`: only /etc/passwd's
+    accounts exist, as with sssd down (H82). No winbindd in the process list. hvaudit passes
+    "accounts resolved through winbind". Right: fail naming winbindd."""
+    nss = "passwd:         files winbind\ngroup:          files winbind\nhosts: files dns\n"
+    procs = "".join(
+        line for line in HARDENED_HOST["processes"][0].splitlines(True) if "sssd" not in line
+    )
+    a = host_scan({"/etc/nsswitch.conf": nss, "processes": (procs, 0)})
+    status, msg = verdict(a, "HVA-150")
+    assert status == "fail", msg
+    assert "winbind" in msg, msg
