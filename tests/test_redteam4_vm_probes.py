@@ -1392,3 +1392,46 @@ def test_own_address_under_an_empty_mask_matches_every_source(
     a = filtered_node(tmp_path, [dev("masked", nic("site"))], _site_full_ip(accept))
     got, msg = verdict(a, "HVA-191", "masked")
     assert got == status, msg
+
+
+# --- HVA-192 (Proxmox): a NIC on a bridge the node's interfaces file does not declare -------------------
+
+
+@xfail(
+    "R67: HVA-192 (Proxmox) passes an untagged NIC on a bridge it has no evidence of (an SDN VNet, "
+    "declared in /etc/pve/sdn/vnets.cfg and /etc/network/interfaces.d/sdn, neither read): a "
+    "VLAN-aware VNet hands such a NIC every VLAN"
+)
+def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qemu-server plugs a NIC through PVE::Network::SDN::Zones::tap_plug, which looks the bridge
+    up as a VNet first (`my $vnet = PVE::Network::SDN::Vnets::get_vnet($bridge); if (!$vnet) { #
+    fallback for classic bridge`); the VLAN zone plugin then reads the VNet bridge's own
+    vlan_filtering (`die "vm vlans are not allowed on vnet $vnetid" if !$vlan_aware && ($tag ||
+    $trunks)`) and calls PVE::Network::tap_plug, which on a VLAN-aware bridge gives a port without
+    tag every VLAN of the bridge (all read with `find_string`). A VNet's "VLAN aware" option
+    (pvesdn.adoc; Proxmox API /cluster/sdn/vnets `vlanaware`, as the pulumi and ansible
+    proxmox_vnet docs list it, read with `search`) makes it so. The VNet lives in
+    /etc/pve/sdn/vnets.cfg and is rendered into /etc/network/interfaces.d/sdn (sourced by
+    /etc/network/interfaces); hvaudit collects neither. api-11 moved to `bridge=vnet1` with no
+    tag: the bridge is in none of hvaudit's evidence, yet HVA-192 finds no trunk because
+    bridges.get('vnet1') is empty ("not VLAN-aware"). issue 8: never pass on a setting not read.
+    Right: manual naming vnet1 (or fail once the VNet is read as VLAN-aware)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    conf = vm201.replace("bridge=vmbr0,firewall=1,tag=30", "bridge=vnet1,firewall=1")
+    assert conf != vm201
+    interfaces = (PVE_HARDENED / "etc/network/interfaces").read_text()
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/pve/qemu-server/201.conf": conf,
+            "etc/network/interfaces": interfaces + "\nsource /etc/network/interfaces.d/*\n",
+        },
+    )
+    status, msg = pve_result(report, "HVA-192", "api-11")
+    assert status == "manual", msg
+    assert "vnet1" in msg
