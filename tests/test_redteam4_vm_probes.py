@@ -1435,3 +1435,51 @@ def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
     status, msg = pve_result(report, "HVA-192", "api-11")
     assert status == "manual", msg
     assert "vnet1" in msg
+
+
+# --- HVA-042 (hole in R47's fix on branch vmfix2): group disk from qemu.conf, not a label --------------
+
+
+@pytest.mark.parametrize(
+    ("group_file", "conf_group"),
+    [
+        # qemu.conf `group = "disk"`: every VM's QEMU runs in gid 6
+        ("disk:x:6:\n", "disk"),
+        # QEMU's own account listed in group disk: libvirt gives QEMU that supplementary group
+        ("disk:x:6:libvirt-qemu\n", "libvirt-qemu"),
+    ],
+    ids=["qemu-conf-group-disk", "qemu-user-in-group-disk"],
+)
+@xfail(
+    "R68: HVA-042 passes a host whose QEMU runs in group disk for every VM (qemu.conf group = "
+    "disk, or QEMU's account a member of disk); R47's fix judges per-domain labels only"
+)
+def test_qemu_in_group_disk_from_the_host_config_fails(
+    host_scan, group_file: str, conf_group: str
+) -> None:
+    """R47's sources: Debian base-passwd, "disk - Raw access to disks. Mostly equivalent to root
+    access"; udev gives every block device group disk, mode 0660. qemu.conf.in: "The group for
+    QEMU processes run by the system instance" (`group = "root"` example); libvirt runs QEMU with
+    qemu.conf's user and group, and with the supplementary groups of that user
+    (security_dac.c virSecurityDACGetIds, read with `find_string`: `*groups = priv ?
+    priv->groups : NULL;` before the label is parsed, priv->groups being virGetGroupList of the
+    configured user, for a domain with or without its own label; HVA-042's own docstring cites
+    virGetGroupList/setgroups for group root). So (a) `group = "disk"` in qemu.conf and (b)
+    `disk:x:6:libvirt-qemu` in /etc/group each put every VM's QEMU in gid 6, with read-write
+    access to every host disk: the reach vmfix2's R47 fix fails for one VM's
+    `<label>+64055:+6</label>`, and the reach HVA-042 fails for group root (`group = root`,
+    libvirt-qemu listed in group root). Right: fail naming group disk."""
+    from conftest import HARDENED_HOST
+
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
+        'group = "libvirt-qemu"', f'group = "{conf_group}"'
+    )
+    a = host_scan(
+        {
+            "/etc/group": HARDENED_HOST["/etc/group"] + group_file,
+            "/etc/libvirt/qemu.conf": conf,
+        }
+    )
+    status, msg = verdict(a, "HVA-042", "hv1")
+    assert status == "fail", msg
+    assert "disk" in msg
