@@ -1455,3 +1455,27 @@ def test_winbind_configured_but_not_running(host_scan) -> None:
     status, msg = verdict(a, "HVA-150")
     assert status == "fail", msg
     assert "winbind" in msg, msg
+
+
+@xfail(
+    "H98: iptables `-m addrtype --dst-type LOCAL -j ACCEPT` accepts every packet addressed to the host (iptables' spelling of nft `fib daddr type local`, which hostnet's H48 fix reads as every packet); the iptables walk calls it narrow and passes"
+)
+def test_iptables_accept_every_local_destination(host_scan) -> None:
+    """iptables-extensions(8), addrtype: "--dst-type type: Matches if the destination address is
+    of given type", LOCAL among the types ("the address is local", the kernel's RTN_LOCAL);
+    ufw's before.rules uses exactly this match to tell packets for the host from the rest. On
+    the INPUT chain every unicast packet is addressed to one of the host's own (local)
+    addresses, so `-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT` (printed so by
+    iptables-legacy 1.8.9 `-S`) accepts them all ahead of the DROP policy, as `fib daddr type
+    local accept` does in nft, which the fix of H48 on branch hostnet fails. Right: fail."""
+    rules = (
+        "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT\n"
+    )
+    a = host_scan(
+        dict(
+            IPT_ONLY,
+            **{"iptables-input": (rules, 0), "ip6tables-input": ("-P INPUT DROP\n", 0)},
+        )
+    )
+    status, msg = verdict(a, "HVA-190")
+    assert status == "fail", msg
