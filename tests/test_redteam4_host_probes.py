@@ -1479,3 +1479,43 @@ def test_iptables_accept_every_local_destination(host_scan) -> None:
     )
     status, msg = verdict(a, "HVA-190")
     assert status == "fail", msg
+
+
+# --- HVA-043: a QEMU process that is none of libvirt's system VMs --------------------------------------
+
+
+@xfail(
+    "H99: HVA-043 judges confinement by libvirt's system VMs and their libvirt-<uuid> profiles; a running QEMU that is none of them (started by hand or by a user's qemu:///session) has no such profile and passes unnoticed"
+)
+def test_qemu_process_outside_libvirts_view(host_scan) -> None:
+    """libvirt docs drvqemu.rst (found with `search`): the QEMU driver is "a multi-instance
+    driver, providing a single system wide privileged driver (the "system" instance), and
+    per-user unprivileged drivers (the "session" instance)"; the scan reads qemu:///system. The
+    process list shows a second QEMU, pid 1300, run by alice with `-name guest=scratch` and a
+    VNC display on every address: no VM of the deployment is called scratch, and the loaded
+    AppArmor profiles hold libvirt-<uuid> of web01 only, so nothing confines it (HVA-045
+    already fails it for having no seccomp, which shows the process is seen). A guest escaping
+    that QEMU lands unconfined in alice's account on the hypervisor. HVA-043 passes "1
+    libvirt-<uuid> profile(s) enforcing". Right: not a pass; a question or a fail naming
+    scratch (pid 1300)."""
+    procs = HARDENED_HOST["processes"][0] + (
+        " 1300 alice    /usr/bin/qemu-system-x86_64 -name guest=scratch,debug-threads=on "
+        "-m 4096 -vnc 0.0.0.0:1 -drive file=/home/alice/scratch.qcow2\n"
+    )
+    a = host_scan(
+        {
+            "processes": (procs, 0),
+            "qemu-status-1300": (
+                "/proc/1300/status:Seccomp:\t0\n/proc/1300/status:CapEff:\t0000000000000000\n",
+                0,
+            ),
+            "qemu-exe-1300": (
+                "lrwxrwxrwx 1 alice alice 0 Nov 27 04:00 /proc/1300/exe -> "
+                "/usr/bin/qemu-system-x86_64\n",
+                0,
+            ),
+        }
+    )
+    status, msg = verdict(a, "HVA-043")
+    assert status in ("manual", "fail"), msg
+    assert "scratch" in msg or "1300" in msg, msg
