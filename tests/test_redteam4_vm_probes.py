@@ -1483,3 +1483,80 @@ def test_qemu_in_group_disk_from_the_host_config_fails(
     status, msg = verdict(a, "HVA-042", "hv1")
     assert status == "fail", msg
     assert "disk" in msg
+
+
+# --- HVA-191 (hole in R42's fix on branch vmfix2): one IPv6 address, two VMs ------------------------------
+
+
+def _shipped_filters() -> dict[str, str]:
+    """libvirt 9.0.0's filters as this machine ships them (/usr/share/libvirt/nwfilter/*.xml,
+    what `virsh nwfilter-dumpxml` shows on its daemon), comments and uuids dropped."""
+    import re
+
+    out = {}
+    for p in Path("/usr/share/libvirt/nwfilter").glob("*.xml"):
+        text = re.sub(r"<!--.*?-->", "", p.read_text(), flags=re.S)
+        out[p.stem] = re.sub(r"\s*<uuid>.*?</uuid>", "", text)
+    return out
+
+
+#: A dual-stack site filter: clean-traffic's layout with no-ipv6-spoofing and IPv6 allowed.
+DUAL = (
+    "<filter name='dual' chain='root'>"
+    "<filterref filter='no-mac-spoofing'/><filterref filter='no-ip-spoofing'/>"
+    "<filterref filter='no-ipv6-spoofing'/>"
+    "<rule action='accept' direction='out' priority='-650'><mac protocolid='ipv4'/></rule>"
+    "<rule action='accept' direction='out' priority='-550'><mac protocolid='ipv6'/></rule>"
+    "<filterref filter='allow-incoming-ipv4'/><filterref filter='allow-incoming-ipv6'/>"
+    "<filterref filter='no-arp-spoofing'/>"
+    "<rule action='accept' direction='inout' priority='-500'><mac protocolid='arp'/></rule>"
+    "<filterref filter='no-other-l2-traffic'/></filter>"
+)
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/libvirt/nwfilter/no-ipv6-spoofing.xml").is_file(),
+    reason="libvirt's shipped nwfilters are not installed",
+)
+@xfail(
+    "R69: HVA-191 passes two VMs on one bridge whose filters are given the same IPV6 parameter: "
+    "each may send IPv6 as the other (R42's fix compares $IP only)"
+)
+def test_two_vms_given_the_same_ipv6_parameter(tmp_path: Path) -> None:
+    """/usr/share/libvirt/nwfilter/no-ipv6-spoofing.xml (libvirt 9.0.0 on this machine): chain
+    ipv6-ip, `<rule direction='out' action='return' priority='500'><ipv6 srcipaddr='$IPV6'/>`
+    then a drop of everything else. IPV6 is not learned (formatnwfilter reserves MAC and IP
+    only, RHEL 6 guide 18.12.4): it is a <parameter> the interface passes, as dual-stack setups do
+    (fsinf/libvirt-fsinf: `<parameter name='IPV6' value='2606:...'/>` beside IP, read with
+    `search`), and hvaudit's OWN_SOURCE counts $IPV6 as the VM's own address. A dual-stack site filter (DUAL) admits IPv6 after that check. alpha and beta
+    on br0 get distinct IP (10.0.0.5, 10.0.0.6) but the same `<parameter name='IPV6'
+    value='2001:db8::10'/>`: each filter returns IPv6 packets from 2001:db8::10 as its own
+    source, so alpha sends IPv6 (and neighbour advertisements, IPv6's ARP) as beta and takes
+    its traffic, the cloned-address case vmfix2's R42 fix now fails for $IP ("the filter's IP
+    parameter 10.0.0.5 is VM(s) beta's too", probed: it does with IP shared). _ip_values reads
+    `k == "IP"` only. gamma (own IPv6) passes, and the layout passes HVA-191 for all three with
+    distinct addresses. Right: fail alpha and beta, naming 2001:db8::10."""
+    filters = {**_shipped_filters(), "dual": DUAL}
+
+    def nic6(mac: str, ip: str, ip6: str) -> str:
+        return (
+            f"<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+            "<model type='virtio'/><filterref filter='dual'>"
+            f"<parameter name='IP' value='{ip}'/><parameter name='IPV6' value='{ip6}'/>"
+            "</filterref></interface>"
+        )
+
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", nic6("52:54:00:00:06:01", "10.0.0.5", "2001:db8::10")),
+            dev("beta", nic6("52:54:00:00:06:02", "10.0.0.6", "2001:db8::10")),
+            dev("gamma", nic6("52:54:00:00:06:03", "10.0.0.7", "2001:db8::11")),
+        ],
+        filters,
+    )
+    assert verdict(a, "HVA-191", "gamma")[0] == "pass"
+    for vm in ("alpha", "beta"):
+        status, msg = verdict(a, "HVA-191", vm)
+        assert status == "fail", (vm, msg)
+        assert "2001:db8::10" in msg
