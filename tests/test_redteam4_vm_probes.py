@@ -1131,6 +1131,35 @@ def test_pve_hostpci_of_a_whole_network_device_is_a_question(tmp_path: Path) -> 
     assert "3b:00" in msg
 
 
+@xfail(
+    "R62: HVA-211 (Proxmox) passes a node whose VM holds a cluster resource mapping "
+    "(`hostpci0: mapping=nic1`): /etc/pve/mapping/pci.cfg is not collected, so the device is "
+    "unknown, yet 'no host address on a bridge with VM ports' passes"
+)
+def test_pve_hostpci_resource_mapping_is_a_question(tmp_path: Path) -> None:
+    """R62's third form: qm.conf(5) hostpci[n] `mapping=<mapping-id>` "The ID of a cluster wide
+    mapping. Either this or the default-key 'host' must be set" (qm.conf(5) and qemu-server's
+    schema, read with `find_string`); the mapping's devices, per node, live in
+    /etc/pve/mapping/pci.cfg, the file hvaudit's own HVA-050 message names. HVA-050 already says it
+    cannot place "cluster mapping nic1 (/etc/pve/mapping/pci.cfg)" in an IOMMU group (manual,
+    probed), but HVA-211 passes the node: the mapped function may be a VF of the management
+    NIC's PF, R40's question. Right: manual naming mapping nic1."""
+    from test_redteam2_probes import PVE_HARDENED
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    bundle = _pve_live_bundle(
+        tmp_path,
+        {"etc/pve/qemu-server/201.conf": vm201 + "hostpci0: mapping=nic1,pcie=1\n"},
+        {"pci-classes": ("/sys/bus/pci/devices/0000:3b:00.0/class:0x020000\n", 0)},
+    )
+    a = run_assessment(bundle)
+    host = next(r.outcome.subject.name for r in a.results if r.check.id == "HVA-211")
+    assert verdict(a, "HVA-050", "api-11")[0] == "manual"
+    status, msg = verdict(a, "HVA-211", host)
+    assert status == "manual", msg
+    assert "nic1" in msg
+
+
 @pytest.mark.parametrize(
     ("edit", "check"),
     [
