@@ -1589,3 +1589,45 @@ def test_two_vms_given_the_same_ipv6_parameter(tmp_path: Path) -> None:
         status, msg = verdict(a, "HVA-191", vm)
         assert status == "fail", (vm, msg)
         assert "2001:db8::10" in msg
+
+
+# --- HVA-031 (Proxmox, hole in vmfix2's parity work): `args:` is split the way a shell splits -------
+
+
+@pytest.mark.parametrize(
+    ("args", "part"),
+    [
+        # the guest's serial console as a TCP server on every address, its option string quoted
+        ("-serial 'tcp::4444,server=on,wait=off'", "4444"),
+        # a SPICE server on every address without a password, quoted
+        ('-spice "port=5930,addr=0.0.0.0,disable-ticketing=on"', "spice"),
+    ],
+    ids=["serial-quoted", "spice-quoted"],
+)
+@xfail(
+    "R70: HVA-031 (Proxmox) reads `args:` split on whitespace, quotes kept; qemu-server splits it "
+    "as a shell does, so a quoted -serial tcp: server or -spice without ticketing passes"
+)
+def test_pve_quoted_raw_console_arguments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: str, part: str
+) -> None:
+    """qemu-server PVE/QemuServer.pm config_to_command: `if ($conf->{args}) { my $aa =
+    PVE::Tools::split_args($conf->{args}); push @$cmd, @$aa; }`, and pve-common PVE/Tools.pm
+    `sub split_args { ... return $str ? [ Text::ParseWords::shellwords($str) ] : []; }` (both
+    read with `find_string`): quotes group and are removed, so `-serial
+    'tcp::4444,server=on,wait=off'` hands QEMU the same two arguments as the unquoted form, a
+    serial console listening on every address (qemu-options.hx, R44's sources), and the quoted
+    -spice line is R44's SPICE server without authentication. proxmox_model builds
+    raw_hypervisor_arguments with `v["args"].split()`: the value keeps its quote, `'tcp:...` does
+    not start with "tcp:", and the SPICE options parse as `port="5930`... . On vmfix2@85f6073
+    (where HVA-031 judges Proxmox VMs) api-11 then passes "console(s) reachable only from the
+    host" / "TLS port only, with ticketing"; the unquoted twin fails (probed). Right: fail,
+    naming port 4444 / SPICE."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/201.conf": vm201 + f"args: {args}\n"})
+    assert pve_result(report, "HVA-046", "api-11")[0] == "fail"
+    status, msg = pve_result(report, "HVA-031", "api-11")
+    assert status == "fail", msg
+    assert part in msg.lower()
