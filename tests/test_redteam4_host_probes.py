@@ -1519,3 +1519,50 @@ def test_qemu_process_outside_libvirts_view(host_scan) -> None:
     status, msg = verdict(a, "HVA-043")
     assert status in ("manual", "fail"), msg
     assert "scratch" in msg or "1300" in msg, msg
+
+
+# --- HVA-308 (Proxmox VE): migration_unsecure spelled as a boolean word --------------------------------
+
+
+@pytest.mark.parametrize("word", ["true", "On"])
+@xfail(
+    "H100: HVA-308 reads the deprecated migration_unsecure as insecure only for 1/yes/on; pve-cluster parses datacenter.cfg booleans with parse_boolean (1|on|yes|true, any case), so `migration_unsecure: true` migrates in cleartext and passes"
+)
+def test_migration_unsecure_boolean_word(tmp_path: Path, word: str) -> None:
+    """pve-cluster PVE/DataCenterConfig.pm parse_datacenter_config (read with `find_string`):
+    the file goes through `PVE::JSONSchema::parse_config`, which for a key whose schema type
+    is boolean does `$value = parse_boolean($value) // $value`; pve-common JSONSchema.pm
+    parse_boolean: `return 1 if $bool =~ m/^(1|on|yes|true)$/i`. migration_unsecure is a
+    boolean in the datacenter schema (the API types list it as `migration_unsecure?: boolean`),
+    and with no `migration: type=` the same function sets `$res->{migration}->{type} =
+    ($res->{migration_unsecure}) ? 'insecure' : 'secure'`. So `migration_unsecure: true` (or
+    `On`) makes every live migration stream guest memory unencrypted, exactly as `1` does.
+    hvaudit fails `1` and `yes` ("migration type insecure (migration_unsecure)") but passes
+    `true` and `On` as "migration type secure (no dedicated network)". Right: fail."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    (tree / "etc/pve/datacenter.cfg").write_text(
+        f"keyboard: en-us\nmigration_unsecure: {word}\nconsole: html5\n"
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, "HVA-308", "pve-h1")
+    assert status == "fail", msg
+    assert "insecure" in msg, msg
+
+
+def test_migration_unsecure_one_fails(tmp_path: Path) -> None:
+    """Twin of H100: `migration_unsecure: 1` fails today (the spelling hvaudit knows)."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    (tree / "etc/pve/datacenter.cfg").write_text(
+        "keyboard: en-us\nmigration_unsecure: 1\nconsole: html5\n"
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, "HVA-308", "pve-h1")
+    assert status == "fail", msg
