@@ -1566,3 +1566,67 @@ def test_migration_unsecure_one_fails(tmp_path: Path) -> None:
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
     status, msg = verdict(a, "HVA-308", "pve-h1")
     assert status == "fail", msg
+
+
+# --- HVA-200: a filtered `stop` ahead of the only forwarding action ------------------------------------
+
+_RSYSLOG_DROPIN = "/etc/rsyslog.d/10-libvirt.conf:"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        # every message of priority err or above ends here: daemon.err and kern.err included
+        "if $syslogseverity <= 3 then stop\n",
+        # libvirt's daemons into a file of their own, and no further (rsyslog docs' form)
+        "if $programname startswith 'libvirt' or $programname == 'virtqemud' then {\n"
+        + _RSYSLOG_DROPIN
+        + '    action(type="omfile" file="/var/log/libvirt/daemons.log")\n'
+        + _RSYSLOG_DROPIN
+        + "    stop\n"
+        + _RSYSLOG_DROPIN
+        + "}\n",
+    ],
+    ids=["severity-err-stop", "libvirt-split-stop"],
+)
+@xfail(
+    "H101: HVA-200 counts only selector stops (`kern.* stop`) ahead of a forwarding action; a `stop` under an `if` expression or property filter ends processing of what it matches just the same, so the forwarder never sees those messages and the host passes"
+)
+def test_filtered_stop_before_forwarding(host_scan, rule: str) -> None:
+    """rsyslog docs "Basic Structure" (found with `search`): rules of a ruleset are evaluated
+    in order; "Common Configuration Mistakes" gives `if <condition> then { action(...) stop }`
+    as the RainerScript form of the legacy `& stop`: processing of the message ends there.
+    /etc/rsyslog.d/10-libvirt.conf is included before 50-remote.conf (the hardened fixture's
+    only TLS forwarder, an unfiltered omfwd). With `if $syslogseverity <= 3 then stop` no
+    message of priority err or above (daemon.err and kern.err, the sample HVA-200 itself
+    judges selectors by) ever reaches the forwarder; with the libvirt split, no message of
+    libvirt's daemons does. hvaudit's parser appends a stop to the stops ahead of later actions
+    only when it has no filter (`if re.match(r"^(stop|~)...", text) and not filters`), so both
+    pass "logs forwarded over TLS to logs.example.internal". The check's own rule for filters it
+    cannot judge is "a question, never a pass". Right: not a pass; a question (or a fail for the
+    severity stop) naming the `stop`."""
+    a = host_scan(
+        {
+            "rsyslog-config": (
+                _RSYSLOG_DROPIN + rule + HARDENED_HOST["rsyslog-config"][0],
+                0,
+            )
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status in ("manual", "fail"), msg
+    assert "stop" in msg, msg
+
+
+def test_selector_stop_of_everything_before_forwarding_fails(host_scan) -> None:
+    """Twin of H101: `*.* stop` (a selector stop) ahead of the forwarder is seen today."""
+    a = host_scan(
+        {
+            "rsyslog-config": (
+                _RSYSLOG_DROPIN + "*.* stop\n" + HARDENED_HOST["rsyslog-config"][0],
+                0,
+            )
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
