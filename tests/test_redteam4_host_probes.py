@@ -1630,3 +1630,62 @@ def test_selector_stop_of_everything_before_forwarding_fails(host_scan) -> None:
     )
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
+
+
+# --- HVA-306 / HVA-312 (Proxmox VE): an administrator whose account has expired ------------------------
+
+
+@pytest.mark.parametrize("check", ["HVA-306", "HVA-312"])
+@xfail(
+    "H102: HVA-306 and HVA-312 count every enabled user as an administrator; user.cfg's expire field is ignored, so an offboarded administrator whose account expired (pve-access-control refuses every login and token of it) fails both checks"
+)
+def test_expired_administrator_is_no_administrator(tmp_path: Path, check: str) -> None:
+    """pve-access-control src/PVE/AccessControl.pm (fetched, 9.1.1): parse_user_config reads
+    `user:<userid>:<enable>:<expire>:...` (`my ($user, $enable, $expire, ...) = @data`;
+    `$expire = int($expire)`), and check_user_enabled, on every login and token use, has `if
+    ($expire && $expire < $ctime) { die "user '$username' access expired\\n" ... }`. The user
+    "Expire" date is how an administrator who left is offboarded. erin@pve (realm pve, no TFA
+    keys) is still in group admins (Administrator on /) but expired at 1700000000 (November
+    2023): she cannot log in or use a token. hvaudit fails HVA-306 "administrators without a
+    second factor: erin@pve" and HVA-312 "privileged users outside the directory: erin@pve".
+    Right: pass, as without erin (FALSE FAIL)."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    users.write_text(
+        users.read_text()
+        .replace(
+            "user:audit@pve:",
+            "user:erin@pve:1:1700000000:Erin:Former:erin@example.org:left 2023-11::\n"
+            "user:audit@pve:",
+        )
+        .replace("group:admins:alice@corp:", "group:admins:alice@corp,erin@pve:")
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, check, "pve-h1")
+    assert status == "pass", msg
+
+
+def test_unexpired_pve_administrator_fails_hva_312(tmp_path: Path) -> None:
+    """Twin of H102: the same erin@pve with no expiry date fails HVA-312 (rightly)."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    users.write_text(
+        users.read_text()
+        .replace(
+            "user:audit@pve:",
+            "user:erin@pve:1:0:Erin:Ops:erin@example.org:::\nuser:audit@pve:",
+        )
+        .replace("group:admins:alice@corp:", "group:admins:alice@corp,erin@pve:")
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, "HVA-312", "pve-h1")
+    assert status == "fail", msg
+    assert "erin@pve" in msg, msg
