@@ -131,10 +131,48 @@ _QEMU_INDEXED = re.compile(
 _KEY_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*):\s?(.*)$")
 
 
+def pve_boolean(value: str) -> str | None:
+    """A Proxmox VE boolean as "1" or "0", None when it is not one. qemu-server's check_type (VM
+    options) and pve-common's parse_boolean (keys of property strings) both take `1`, `on`,
+    `yes`, `true` and `0`, `off`, `no`, `false`, case-insensitive (PVE/QemuServer.pm check_type:
+    `return 1 if ($value eq '1') || ($value =~ m/^(on|yes|true)$/i)`, read with `find_string`)."""
+    low = value.strip().lower()
+    if low in ("1", "on", "yes", "true"):
+        return "1"
+    if low in ("0", "off", "no", "false"):
+        return "0"
+    return None
+
+
+#: Top-level boolean options of qm.conf(5) and pct.conf(5) (`<boolean>` in the option list).
+_BOOLEAN_OPTIONS = frozenset(
+    {
+        "acpi", "allow-ksm", "autostart", "ciupgrade", "console", "debug", "freeze",
+        "keephugepages", "kvm", "localtime", "numa", "onboot", "protection", "reboot", "tablet",
+        "tdf", "template", "unprivileged",
+    }
+)  # fmt: skip
+
+#: Boolean keys of the property strings (net, disks, efidisk, hostpci, agent, amd-sev, machine,
+#: cpu; pct's mount points, net and features) in qm.conf(5) and pct.conf(5).
+_BOOLEAN_PROPERTIES = frozenset(
+    {
+        "acl", "allow-smt", "backup", "detect_zeroes", "enable-s3", "enable-s4", "enabled",
+        "firewall", "force_rw_sys", "freeze-fs", "fstrim_cloned_disks", "fuse", "hidden",
+        "host-tunnel", "iothread", "kernel-hashes", "keyctl", "legacy-igd", "link_down",
+        "mknod", "nesting", "no-debug", "no-key-sharing", "pcie", "pre-enrolled-keys", "quota",
+        "replicate", "ro", "rombar", "scsiblock", "shared", "snapshot", "ssd", "x-vga",
+    }
+)  # fmt: skip
+
+
 def parse_property_string(value: str, default_key: str | None = None) -> dict[str, str]:
     """`virtio=BC:24:..,bridge=vmbr0,tag=10` -> {'virtio': 'BC:24:..', 'bridge': 'vmbr0', 'tag': '10'}.
 
     An item without `=` is the value of `default_key` (e.g. the volume of `scsi0: local:vm-1-disk-0`).
+    A boolean key's value is read as pve-common's parse_boolean reads it (JSONSchema.pm
+    parse_property_string: `$v = parse_boolean($v) // $v` for a boolean schema type): `on`,
+    `yes`, `true` are "1", `off`, `no`, `false` are "0".
     """
     out: dict[str, str] = {}
     for item in value.split(","):
@@ -143,7 +181,10 @@ def parse_property_string(value: str, default_key: str | None = None) -> dict[st
             continue
         key, sep, val = item.partition("=")
         if sep:
-            out[key.strip()] = val.strip()
+            key, val = key.strip(), val.strip()
+            if key in _BOOLEAN_PROPERTIES:
+                val = pve_boolean(val) or val
+            out[key] = val
         elif default_key is not None and default_key not in out:
             out[default_key] = item
         else:
@@ -163,6 +204,9 @@ class QemuConfig:
     snapshots: dict[str, dict[str, str]] = field(default_factory=dict)
     unknown: list[tuple[str, int]] = field(default_factory=list)
     """(key, line) of keys this parser does not know: kept in `values`, reported here."""
+    invalid: list[tuple[str, int, str]] = field(default_factory=list)
+    """(key, line, value) of boolean options whose value is not a boolean: dropped, as
+    qemu-server drops them."""
 
 
 # pct's container keys (pct.adoc / pve-container PVE::LXC::Config); `lxc.*` are raw LXC keys.
@@ -220,6 +264,14 @@ def _guest_config(text: str, name: str, known: Callable[[str], bool]) -> QemuCon
             continue
         if key in section:
             raise InputError(f"{name}:{n}: duplicate key {key!r}")
+        if key in _BOOLEAN_OPTIONS:
+            # check_type reads on/yes/true and off/no/false too; a value it cannot read is
+            # warned about and dropped ("unable to parse value of '$key'"), so the default holds
+            flag = pve_boolean(value)
+            if flag is None:
+                cfg.invalid.append((key, n, value))
+                continue
+            value = flag
         section[key] = value
         if section is cfg.values:
             cfg.lines[key] = n

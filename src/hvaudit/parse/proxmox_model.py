@@ -750,6 +750,11 @@ def _add_node(
             problems.append(ParseProblem("vm", name, vm_entry.path, str(exc)))
             continue
         px.unknown_keys += [(vm_entry.path, k, n) for k, n in cfg.unknown]
+        dep.notes += [
+            f"{vm_entry.path}:{n}: {k}: {val!r} is not a boolean; qemu-server drops it "
+            "(\"unable to parse value\"), so its default applies"
+            for k, n, val in cfg.invalid
+        ]
         vm = _vm(cfg, vm_entry.path, hostname, px, run)
         dep.vms.append(vm)
         if cfg.pending:
@@ -767,6 +772,10 @@ def _add_node(
             name = ct_entry.path.rsplit("/", 1)[-1]
             problems.append(ParseProblem("host", hostname, ct_entry.path, str(exc)))
             continue
+        dep.notes += [
+            f"{ct_entry.path}:{n}: {k}: {val!r} is not a boolean; read as unset (its default)"
+            for k, n, val in ct.invalid
+        ]
         px.containers.append(_container(ct, ct_entry.path, run[0]))
 
 
