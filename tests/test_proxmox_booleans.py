@@ -68,6 +68,7 @@ def test_container_unprivileged_yes_is_unprivileged(
         capsys,
         {"etc/pve/lxc/300.conf": ct.replace("unprivileged: 1", "unprivileged: yes")},
     )
+
     def verdict(report: dict) -> tuple[str, str]:
         return pve_result(report, "HVA-314", "dns-01")
 

@@ -1023,11 +1023,6 @@ def test_devices_added_by_raw_arguments_are_judged(
 # --- HVA-442: evidence keys a VM's own advanced settings can supply ----------------------------------
 
 
-@xfail(
-    "R61: HVA-442 passes an unencrypted VM whose advanced settings (extraConfig) carry the key "
-    "hvaudit.encryption.keyId: the vSphere collector copies extraConfig into the rendered .vmx "
-    "next to the keys it invents, and the parser trusts them alike"
-)
 def test_vm_advanced_setting_cannot_claim_encryption(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

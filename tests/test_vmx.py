@@ -204,3 +204,28 @@ def test_readme_vsphere_coverage_table_matches_the_checks() -> None:
             meta = checks[cid]
             assert rec in meta.recommendations["sp800-125a-2014"], (rec, cid)
             assert set(meta.platforms) & {"vmware-esxi", "any"}, (rec, cid)
+
+
+def test_own_evidence_names_in_an_offline_vmx_are_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`hvaudit.encryption.keyId`, `hvaudit.snapshot.*` and `hvaudit.powerState` are what
+    hvaudit's vSphere collector renders from API properties (config.keyId, snapshot,
+    runtime.powerState). A .vmx read from disk carrying them was written by someone else: an
+    unencrypted VM does not become encrypted by a line of its file (R61's offline twin)."""
+    folder = tmp_path / "vmx" / "plain"
+    folder.mkdir(parents=True)
+    (folder / "plain.vmx").write_text(
+        'displayName = "plain"\nnumvcpus = "1"\nmemsize = "1024"\n'
+        'hvaudit.encryption.keyId = "kms/forged"\nhvaudit.snapshot.count = "0"\n'
+    )
+    _, report = scan(tmp_path / "vmx", capsys)
+    (r,) = [
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-442", "plain")
+    ]
+    assert (r["status"], r["message"]) == ("manual", "not encrypted with VM encryption")
+    assert any(
+        "hvaudit.encryption.keyid, hvaudit.snapshot.count ignored" in n for n in report["notes"]
+    ), report["notes"]

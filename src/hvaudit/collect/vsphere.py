@@ -28,6 +28,7 @@ from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json
 from hvaudit.errors import CollectionError, UsageError, one_line, system_cause
+from hvaudit.parse.vmx import OWN_PREFIX
 from hvaudit.redact import remember
 
 __all__ = ["PASSWORD_ENV", "USER_ENV", "VsphereCollector", "vmx_escape"]
@@ -860,6 +861,11 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
     rendered = {k.lower() for k in out}
     for option in props.get("config.extraConfig") or []:
         key = str(getattr(option, "key", ""))
+        # `hvaudit.*` names what this function renders from API properties (power state,
+        # config.keyId, snapshots); an advanced setting of that name is anyone's text, "transferred
+        # directly to the .vmx file" (vSphere API, OptionValue extraConfig): never evidence
+        if key.lower().startswith(OWN_PREFIX):
+            continue
         if _KEY_OK.fullmatch(key) and key.lower() not in rendered:
             rendered.add(key.lower())
             out[key] = getattr(option, "value", "")

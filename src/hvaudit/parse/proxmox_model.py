@@ -752,7 +752,7 @@ def _add_node(
         px.unknown_keys += [(vm_entry.path, k, n) for k, n in cfg.unknown]
         dep.notes += [
             f"{vm_entry.path}:{n}: {k}: {val!r} is not a boolean; qemu-server drops it "
-            "(\"unable to parse value\"), so its default applies"
+            '("unable to parse value"), so its default applies'
             for k, n, val in cfg.invalid
         ]
         vm = _vm(cfg, vm_entry.path, hostname, px, run)

@@ -15,10 +15,15 @@ from dataclasses import dataclass, field
 
 from hvaudit.errors import InputError
 
-__all__ = ["VmxFile", "parse_vmx"]
+__all__ = ["OWN_PREFIX", "VmxFile", "parse_vmx"]
 
 _LINE = re.compile(r'\s*([A-Za-z0-9_.:\-\[\]]+)\s*=\s*(?:"([^"]*)"|([^"\s#][^"#]*?))?\s*(?:#.*)?')
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
+
+
+#: The keys hvaudit's vSphere collector renders from API properties into a VM's .vmx (power
+#: state, encryption key, snapshots); a .vmx read from disk never carries them legitimately.
+OWN_PREFIX = "hvaudit."
 
 
 @dataclass(slots=True)

@@ -37,7 +37,7 @@ from hvaudit.model import (
 )
 from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse.host import parse_host_facts
-from hvaudit.parse.vmx import VmxFile, parse_vmx
+from hvaudit.parse.vmx import OWN_PREFIX, VmxFile, parse_vmx
 
 __all__ = ["OFFLINE_HOST", "build_vmx_deployment", "vmx_to_vm"]
 
@@ -453,6 +453,17 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                 for i in vm.interfaces
             )
         else:
+            # a file read from disk: keys of hvaudit's own names were written by whoever wrote
+            # the file, not by hvaudit's collector from the API, so they prove nothing
+            forged = sorted(k for k in vmx.values if k.startswith(OWN_PREFIX))
+            for k in forged:
+                del vmx.values[k]
+                vmx.lines.pop(k, None)
+            if forged:
+                dep.notes.append(
+                    f"{entry.path}: {', '.join(forged)} ignored: hvaudit's collector writes those "
+                    "names from the vSphere API; in a .vmx file read offline they prove nothing"
+                )
             vm = vmx_to_vm(vmx, entry.path, OFFLINE_HOST)
         dep.vms.append(vm)
     dep.notes += collection_notes(bundle)
