@@ -780,10 +780,6 @@ def test_pve_memory_plain_spelling_counts(
     ],
     ids=["kvm-off", "tablet-yes"],
 )
-@xfail(
-    "R54: Proxmox booleans are read as '1'/'0' only; qemu-server also takes on/yes/true and "
-    "off/no/false, so `kvm: off` passes HVA-012 and `tablet: yes` passes HVA-047"
-)
 def test_pve_boolean_words(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -811,10 +807,6 @@ def test_pve_boolean_words(
     assert part in msg
 
 
-@xfail(
-    "R54: a NIC's `firewall=on` (a boolean in the net property string) is read as off: HVA-303 "
-    "fails a VM whose interface is behind the firewall"
-)
 def test_pve_nic_firewall_on_is_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """pve-common PVE/JSONSchema.pm parse_property_string (read with `find_string`): a key whose
     schema type is boolean is read with `$v = parse_boolean($v) // $v`, and parse_boolean takes
