@@ -975,15 +975,15 @@ REPO_TEXT = (
 )
 
 
-def _repo_probes() -> dict[str, Any]:
+def _repo_probes(text: str = REPO_TEXT) -> dict[str, Any]:
     """The repository file served as the collector would read it: as a file, and as the output
     of any command probe that names /etc/yum.repos.d (`grep -r -H ""` style)."""
     from hvaudit.collect.host import COMMANDS
 
-    out: dict[str, Any] = {REPO_FILE: REPO_TEXT}
+    out: dict[str, Any] = {REPO_FILE: text}
     for probe in COMMANDS:
         if any(a.rstrip("/") == "/etc/yum.repos.d" for a in probe.argv):
-            out[probe.name] = ("".join(f"{REPO_FILE}:{ln}\n" for ln in REPO_TEXT.splitlines()), 0)
+            out[probe.name] = ("".join(f"{REPO_FILE}:{ln}\n" for ln in text.splitlines()), 0)
     return out
 
 
@@ -1013,6 +1013,38 @@ def test_repository_exclude_hides_updates(host_scan) -> None:
     from test_redteam3_host_probes import RHEL_DNF
 
     a = host_scan(dict(RHEL_DNF, **{"/etc/dnf/dnf.conf": "[main]\ngpgcheck=1\n"}, **_repo_probes()))
+    status, msg = verdict(a, "HVA-180")
+    if _repos_collected():
+        assert status == "fail", msg
+        assert "qemu-kvm" in msg, msg
+    else:
+        assert status == "manual", msg
+        assert "yum.repos.d" in msg, msg
+
+
+@xfail(
+    "H103: hole in H85's fix (branch hostauth): a repository section's own includepkgs= (an allow-list: dnf excludes every package of that repository the list does not match) is not read; [main]'s includepkgs is, so a mirror that allows kernel* and openssl* only hides qemu-kvm's updates and passes"
+)
+def test_repository_includepkgs_hides_updates(host_scan) -> None:
+    """dnf.conf(5) (dnf doc/conf_ref.rst, read with `find_string`), options for both [main]
+    and repo, `includepkgs`: "Include packages of this repository, specified by a name or a
+    glob and separated by a comma, in all operations. Inverse of excludepkgs, DNF will exclude
+    any package in the repository that doesn't match this list." The Fedora sysadmin-guide
+    issue on [repository] options (found with `search`) gives the use: "to whitelist packages
+    to be allowed from a particular repo". The host's AppStream comes from the local mirror
+    whose section carries `includepkgs=kernel* openssl* glibc*`: qemu-kvm and libvirt of that
+    repository are filtered out, their advisories never listed, `dnf upgrade` never installs
+    them. Branch hostauth reads [main] includepkgs and a section's exclude=/excludepkgs= (H85)
+    but not a section's includepkgs, and passes. Right: fail naming qemu-kvm when the
+    repository files are collected, a question naming /etc/yum.repos.d while they are not."""
+    from test_redteam3_host_probes import RHEL_DNF
+
+    text = REPO_TEXT.replace(
+        "exclude=qemu-kvm* libvirt*\n", "includepkgs=kernel* openssl* glibc*\n"
+    )
+    a = host_scan(
+        dict(RHEL_DNF, **{"/etc/dnf/dnf.conf": "[main]\ngpgcheck=1\n"}, **_repo_probes(text))
+    )
     status, msg = verdict(a, "HVA-180")
     if _repos_collected():
         assert status == "fail", msg
