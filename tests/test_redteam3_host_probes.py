@@ -1260,7 +1260,6 @@ def test_qemu_user_plus_00_is_root(host_scan) -> None:
     assert "+00" in msg, msg
 
 
-@xfail("H4: HVA-190 does not see `tcp dport 0-65535 accept` as accepting every TCP port")
 def test_nft_accept_every_tcp_port_range(host_scan) -> None:
     """nft(8), PAYLOAD EXPRESSIONS / ranges: `tcp dport 0-65535` matches every TCP segment (the
     port field has 16 bits). Ahead of the drop policy it opens every TCP port, like
@@ -1680,9 +1679,6 @@ def _ipt(*rules: str) -> dict[str, Any]:
     return dict(IPT_ONLY, **{"iptables-input": (text, 0)})
 
 
-@xfail(
-    "H47: HVA-190 reads a port match as narrow whatever its operator; `tcp dport != 22 accept` and iptables `! --dport 22` / `--dport 0:65535` accept every TCP port but one (or all)"
-)
 @pytest.mark.parametrize(
     "spelling",
     ["nft dport != 22", "iptables ! --dport 22", "iptables --dport 0:65535", "iptables multiport"],
@@ -1722,9 +1718,6 @@ def test_accept_every_port_but_one(host_scan, spelling: str) -> None:
     assert status == "fail", msg
 
 
-@xfail(
-    "H48: HVA-190 reads the host's own (only) address as a narrow match; accepting every packet to it accepts all inbound traffic"
-)
 @pytest.mark.parametrize("spelling", ["nft ip daddr", "iptables -d"])
 def test_accept_everything_to_the_hosts_own_address(host_scan, spelling: str) -> None:
     """On the input hook every unicast packet the host receives is addressed to one of its own
@@ -1771,9 +1764,6 @@ def _iptables_output(probe: str, text: str) -> str:
     )
 
 
-@xfail(
-    "H49: HVA-190 reads `iptables -S INPUT` only; a jump to a user chain (ufw, firewalld's iptables backend) that accepts everything is not seen"
-)
 def test_iptables_user_chain_that_accepts_everything(host_scan) -> None:
     """ufw builds INPUT out of jumps to its own chains (ufw-before-input, ufw-user-input, ...;
     `-P INPUT DROP`), and `ufw allow proto tcp from any` becomes

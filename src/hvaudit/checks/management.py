@@ -1563,11 +1563,18 @@ def _part_vulnerable(line: str) -> bool:
 def host_firewall(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft wants the host firewall open only for the ports of enabled services: that
     means a default-deny input path. A drop policy followed by a rule that accepts everything is
-    not one: the input chains' rules are read in order (nftables, or iptables -S INPUT) and the
-    first rule that matches every packet decides. IPv4 and IPv6 are judged apart: an nftables
-    `ip` table sees IPv4 only, `ip6` IPv6 only, `inet` both (nftables wiki, "Nftables families"),
-    and iptables has ip6tables beside it; IPv6 counts while the host has an IPv6 address other
-    than loopback (a link-local one is reachable from the link)."""
+    not one: the input chains' rules are read in order (nftables, or `iptables -S` with the user
+    chains INPUT jumps to, as ufw and firewalld's iptables back end build it; iptables(8)
+    TARGETS), and the first rule that matches every packet decides. An accept of a broad share
+    opens the host too: every port of a protocol, a port match admitting more than half of the
+    ports (`tcp dport != 22`, `--dport 0:65535`; nft(8) RELATIONAL, iptables-extensions(8) tcp
+    "[!] --dport port[:port]"), every source but some, or every packet to the host's own
+    address (the input hook sees only packets addressed to the host). Chains the evidence does
+    not show (an old bundle's `iptables -S INPUT`) or a user-space queue make it a question.
+    IPv4 and IPv6 are judged apart: an nftables `ip` table sees IPv4 only, `ip6` IPv6 only,
+    `inet` both (nftables wiki, "Nftables families"), and iptables has ip6tables beside it;
+    IPv6 counts while the host has an IPv6 address other than loopback (a link-local one is
+    reachable from the link). hvaudit.parse.firewall names its sources."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.firewall_input_policy
@@ -1577,8 +1584,9 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
                 f,
                 "does inbound traffic of every IP version the host has an address of end in "
                 "drop? Evidence: `nft list ruleset` (input chains of the ip, ip6 and inet "
-                "families) or `iptables -S INPUT` and `ip6tables -S INPUT`, and `ip addr`. "
-                "Pass: IPv4 and (if the host has an IPv6 address) IPv6 input drop by default",
+                "families) or `iptables -S` and `ip6tables -S` (INPUT and the chains it jumps "
+                "to), and `ip addr`. Pass: IPv4 and (if the host has an IPv6 address) IPv6 "
+                "input drop by default",
             )
         elif f.get() == "drop":
             detail = f.sources[0].locator if f.sources else ""

@@ -174,8 +174,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("listeners", ("ss", "-H", "-t", "-u", "-l", "-n", "-p")),
     CommandProbe("nft-ruleset", ("nft", "-j", "list", "ruleset")),
-    CommandProbe("iptables-input", ("iptables", "-S", "INPUT")),
-    CommandProbe("ip6tables-input", ("ip6tables", "-S", "INPUT")),
+    # Every chain of the filter table: INPUT jumps to user chains (ufw, firewalld's iptables
+    # back end) whose rules decide (iptables(8) TARGETS).
+    CommandProbe("iptables-input", ("iptables", "-S")),
+    CommandProbe("ip6tables-input", ("ip6tables", "-S")),
     CommandProbe(
         "dpkg-packages", ("dpkg-query", "-W", "-f", "${Package}\t${Version}\t${db:Status-Abbrev}\n")
     ),

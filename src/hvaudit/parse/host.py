@@ -13,7 +13,7 @@ import ipaddress
 import json
 import re
 import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -40,6 +40,7 @@ from hvaudit.model import (
     Source,
     SshdMatch,
 )
+from hvaudit.parse.firewall import Addresses, iptables_policy, nft_input_verdicts
 from hvaudit.parse.libvirt_conf import (
     ConfValue,
     effective_daemon_conf,
@@ -1635,217 +1636,6 @@ def _running(
     return Fact.of(make(found), *processes.sources)
 
 
-_NFT_NEUTRAL = ("counter", "log", "comment", "limit", "quota", "notrack", "meta_set")
-
-
-#: What a payload match on a whole address family looks like in `nft -j` output: the protocol
-#: of each IP version and the prefix or range that covers all of its addresses.
-_NFT_WHOLE_FAMILY = {
-    "IPv4": ("ip", "ipv4", "0.0.0.0", "255.255.255.255"),
-    "IPv6": ("ip6", "ipv6", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
-}
-
-
-#: Reach of one match: every packet of the IP version, or a broad share of it (every port of a
-#: transport protocol, every source outside some range), or less.
-_ALL, _BROAD, _NARROW = 2, 1, 0
-
-#: Transport protocols whose every port a protocol-only match opens (nft and iptables names and
-#: IANA numbers; ICMP is no service port).
-_TRANSPORTS = frozenset(
-    {"tcp", "udp", "sctp", "dccp", "udplite", "6", "17", "132", "33", "136", "all"}
-)
-
-
-def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
-    """The values a match compares with: a literal, an anonymous set `{ a, b }`, or a named set
-    `@name` (its elements; None when the set is not in the ruleset)."""
-    if isinstance(right, str) and right.startswith("@"):
-        return sets.get(right[1:])
-    if isinstance(right, dict) and isinstance(right.get("set"), list):
-        return list(right["set"])
-    return [right]
-
-
-def _networks(values: list[Any], version: str) -> list[Any]:
-    """The address blocks of the IP version among literal prefixes, ranges and addresses (set
-    elements may wrap them in {"elem": {"val": ...}}); a value of another kind adds nothing."""
-    out: list[Any] = []
-    for value in values:
-        if isinstance(value, dict) and isinstance(value.get("elem"), dict):
-            value = value["elem"].get("val")
-        try:
-            if isinstance(value, str):
-                out.append(ipaddress.ip_network(value, strict=False))
-            elif isinstance(value, dict) and isinstance(value.get("prefix"), dict):
-                pre = value["prefix"]
-                out.append(
-                    ipaddress.ip_network(f"{pre.get('addr')}/{pre.get('len')}", strict=False)
-                )
-            elif isinstance(value, dict) and isinstance(value.get("range"), list):
-                lo, hi = (ipaddress.ip_address(str(x)) for x in value["range"])
-                out.extend(ipaddress.summarize_address_range(lo, hi))
-        except (ValueError, TypeError):
-            continue
-    want = 4 if version == "IPv4" else 6
-    return [n for n in out if n.version == want]
-
-
-def _cover_all(blocks: list[Any], version: str) -> bool:
-    """Do the address blocks together hold every address of the IP version (0.0.0.0/1 and
-    128.0.0.0/1 do)?"""
-    every = ipaddress.ip_network("0.0.0.0/0" if version == "IPv4" else "::/0")
-    return list(ipaddress.collapse_addresses(blocks)) == [every] if blocks else False
-
-
-def _nft_reach(match: Any, version: str, sets: Mapping[str, list[Any]]) -> int:
-    """How much of the IP version's traffic from the network one `match` expression selects.
-
-    _ALL: `ip saddr 0.0.0.0/0` (a /0 prefix, the range of every address, or a set, anonymous or
-    named, that holds one), `meta nfproto ipv4`, `iifname != "lo"`, and a conntrack state match
-    that admits `new` (nft(8) PAYLOAD, META, CONNTRACK EXPRESSIONS and SETS: a rule that accepts
-    every new connection accepts every connection; `ct state established,related` does not).
-    _BROAD: a match on the transport protocol alone (`meta l4proto tcp`, `ip protocol udp`,
-    `ip6 nexthdr tcp`: every port of that protocol) and a negated address match
-    (`ip saddr != 127.0.0.0/8`: every source but those). Anything else is _NARROW."""
-    if not isinstance(match, dict):
-        return _NARROW
-    op, left, right = match.get("op", "=="), match.get("left"), match.get("right")
-    meta = left.get("meta") if isinstance(left, dict) else None
-    if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
-        return _ALL if right == "lo" else _NARROW
-    ct = left.get("ct") if isinstance(left, dict) else None
-    if isinstance(ct, dict) and ct.get("key") == "state":
-        states = right.get("set") if isinstance(right, dict) else right
-        named = {str(x) for x in (states if isinstance(states, list) else [states])}
-        if op in ("==", "in"):
-            return _ALL if "new" in named else _NARROW
-        return _ALL if op == "!=" and "new" not in named else _NARROW
-    payload = left.get("payload") if isinstance(left, dict) else None
-    proto_field = (isinstance(meta, dict) and meta.get("key") == "l4proto") or (
-        isinstance(payload, dict)
-        and (payload.get("protocol"), payload.get("field"))
-        in (("ip", "protocol"), ("ip6", "nexthdr"))
-    )
-    if proto_field:
-        if op == "!=":
-            return _BROAD
-        values = _nft_values(right, sets) or []
-        return _BROAD if any(str(v) in _TRANSPORTS for v in values) else _NARROW
-    proto, nfproto, _, _ = _NFT_WHOLE_FAMILY[version]
-    if isinstance(meta, dict):
-        return _ALL if meta.get("key") == "nfproto" and right == nfproto and op == "==" else _NARROW
-    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
-        return _NARROW
-    if payload.get("field") not in ("saddr", "daddr"):
-        return _NARROW
-    if op == "!=":
-        return _BROAD
-    if op not in ("==", "in"):
-        return _NARROW
-    addresses = _nft_values(right, sets)
-    if addresses is None:
-        return _NARROW
-    return _ALL if _cover_all(_networks(addresses, version), version) else _NARROW
-
-
-def _nft_verdict(
-    rule: dict[str, Any], version: str, sets: Mapping[str, list[Any]]
-) -> tuple[str | None, int]:
-    """The rule's final verdict (accept, drop, jump:CHAIN ...) and the reach of its matches
-    together (the narrowest of them; _ALL with no match), or (None, _NARROW) for a rule that
-    matches only some packets or has no final verdict."""
-    verdict, reach = None, _ALL
-    for expr in rule.get("expr") or []:
-        if not isinstance(expr, dict) or len(expr) != 1:
-            return None, _NARROW
-        ((kind, arg),) = expr.items()
-        if kind in ("accept", "drop", "reject"):
-            verdict = kind
-        elif kind in ("jump", "goto") and isinstance(arg, dict):
-            verdict = f"{kind}:{arg.get('target')}"
-        elif kind == "match":
-            reach = min(reach, _nft_reach(arg, version, sets))
-            if reach == _NARROW:
-                return None, _NARROW
-        elif kind not in _NFT_NEUTRAL:
-            return None, _NARROW  # a statement hvaudit does not judge: not catch-all
-    return verdict, reach
-
-
-def _nft_source_accept(
-    rule: dict[str, Any], version: str, sets: Mapping[str, list[Any]]
-) -> list[Any] | None:
-    """The source blocks of a rule that accepts on one `ip saddr` / `ip6 saddr` match of
-    literal addresses and nothing else, or None."""
-    exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
-    matches = [e["match"] for e in exprs if "match" in e]
-    if len(matches) != 1 or not any("accept" in e for e in exprs):
-        return None
-    if any(next(iter(e)) not in ("match", "accept", *_NFT_NEUTRAL) for e in exprs):
-        return None
-    m = matches[0]
-    left = m.get("left") if isinstance(m, dict) else None
-    payload = left.get("payload") if isinstance(left, dict) else None
-    proto = _NFT_WHOLE_FAMILY[version][0]
-    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
-        return None
-    if payload.get("field") != "saddr" or m.get("op", "==") not in ("==", "in"):
-        return None
-    values = _nft_values(m.get("right"), sets)
-    return (_networks(values, version) or None) if values is not None else None
-
-
-def _nft_chain_outcome(
-    chain: tuple[str, str, str],
-    rules: dict[tuple[str, str, str], list[dict[str, Any]]],
-    depth: int,
-    version: str,
-    sets: Mapping[tuple[str, str, str], list[Any]] | None = None,
-) -> tuple[str | None, str]:
-    """The first verdict in a chain that every packet of the IP version meets (following jumps),
-    with the rule that gave it. A rule of broad reach (every TCP port, every source but some)
-    decides only when it accepts: it opens that share of the host whatever comes after, while
-    its drop leaves the rest to the rules below."""
-    named = {n: e for (f, t, n), e in (sets or {}).items() if (f, t) == chain[:2]}
-    accepted: list[Any] = []  # sources accepted so far by rules that match on nothing else
-    for rule in rules.get(chain, []):
-        verdict, reach = _nft_verdict(rule, version, named)
-        if verdict is None:
-            blocks = _nft_source_accept(rule, version, named)
-            if blocks:
-                accepted += blocks
-                if _cover_all(accepted, version):
-                    return "accept", (
-                        f"{' '.join(chain)} rules up to handle {rule.get('handle')} accept "
-                        f"sources that together cover every {version} address"
-                    )
-            continue
-        where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
-        if reach == _BROAD:
-            where += " (matches every port of a protocol or every source but some)"
-        elif any(isinstance(e, dict) and "match" in e for e in rule.get("expr") or []):
-            where += f" (matches every {version} packet)"
-        if verdict == "accept" or (verdict in ("drop", "reject") and reach == _ALL):
-            return verdict, where
-        if verdict in ("drop", "reject"):
-            continue
-        if depth < 8:
-            target = (chain[0], chain[1], verdict.split(":", 1)[1])
-            sub, sub_where = _nft_chain_outcome(target, rules, depth + 1, version, sets)
-            if sub == "accept" or (sub is not None and reach == _ALL):
-                return sub, f"{where} -> {sub_where}"
-            if verdict.startswith("goto") and reach == _ALL:
-                return None, where
-    return None, ""
-
-
-#: The nftables families whose input hook sees each IP version (nftables wiki, "Nftables
-#: families": ip tables see IPv4, ip6 tables IPv6, inet tables both; arp, bridge and netdev
-#: tables filter other layers or other hooks).
-_NFT_FAMILIES = {"IPv4": ("ip", "inet"), "IPv6": ("ip6", "inet")}
-
-
 def _ipv6_addresses(ev: HostEvidence) -> tuple[str, ...] | None:
     """The host's IPv6 addresses other than loopback (link-local ones count: neighbours on the
     link reach them), () when IPv6 is off, None when `ip -j addr` could not be read."""
@@ -1870,197 +1660,96 @@ def _ipv6_addresses(ev: HostEvidence) -> tuple[str, ...] | None:
     )
 
 
-def _iptables_reach(words: list[str]) -> int:
-    """How much traffic the matches of one `iptables -S` rule select (iptables(8),
-    iptables-extensions(8)): no match, `! -i lo`, a /0 source or destination, or a conntrack or
-    state match that admits NEW (every new connection) is _ALL; `-p tcp` alone (every port of
-    the protocol) or a negated address or protocol is _BROAD; ports, addresses, interfaces,
-    ICMP, ESTABLISHED/RELATED only or an option hvaudit does not judge are _NARROW."""
-    reach = _ALL
-    i, negate = 0, False
-    while i < len(words):
-        w = words[i]
-        arg = words[i + 1] if i + 1 < len(words) else ""
-        if w == "!":
-            negate = True
-            i += 1
-            continue
-        if w in ("-m", "--match"):
-            i += 2  # a module's name: its options are judged below
-        elif w in ("--comment", "-c", "--set-counters"):
-            i += 2
-        elif w in ("-i", "--in-interface"):
-            reach = min(reach, _ALL if negate and arg == "lo" else _NARROW)
-            i += 2
-        elif w in ("-p", "--protocol"):
-            reach = min(reach, _BROAD if negate or arg.lower() in _TRANSPORTS else _NARROW)
-            i += 2
-        elif w in ("-s", "--source", "-d", "--destination"):
-            every = arg in ("0.0.0.0/0", "::/0", "0/0")
-            reach = min(reach, _BROAD if negate else _ALL if every else _NARROW)
-            i += 2
-        elif w in ("--ctstate", "--state"):
-            states = {x.upper() for x in arg.split(",")}
-            admits_new = ("NEW" not in states) if negate else ("NEW" in states)
-            reach = min(reach, _ALL if admits_new else _NARROW)
-            i += 2
-        else:
-            return _NARROW
-        negate = False
-    return reach
-
-
-def _iptables_policy(text: str) -> tuple[str, str]:
-    """(drop or accept, why) of `iptables -S INPUT` / `ip6tables -S INPUT` output: the policy,
-    unless a rule decides first. A rule that accepts every packet, every new connection or every
-    port of a transport protocol (`-p tcp -j ACCEPT`) opens the host whatever the policy says; a
-    drop decides only when it matches every packet."""
-    policy, where = "accept", "policy ACCEPT"
-    for line in text.splitlines():
-        if line.startswith("-P INPUT") and line.split()[-1] in ("DROP", "REJECT"):
-            policy, where = "drop", "policy DROP"
-    accepted: list[Any] = []
-    for line in text.splitlines():
-        if not line.startswith("-A INPUT "):
-            continue
-        try:
-            words = shlex.split(line)[2:]
-        except ValueError:
-            continue
-        if len(words) < 2 or words[-2] not in ("-j", "--jump"):
-            continue
-        target, reach = words[-1], _iptables_reach(words[:-2])
-        conds = words[:-2]
-        if target == "ACCEPT" and len(conds) == 2 and conds[0] in ("-s", "--source"):
+def _own_addresses(ev: HostEvidence) -> dict[str, Addresses]:
+    """The host's own addresses per IP version other than loopback ones (`ip -j addr`; a
+    version's entry is None when it could not be read)."""
+    got = ev.get(_cmd("ip-addr"))
+    try:
+        links = json.loads(got.text or "[]") if got.state == "ok" and got.rc == 0 else None
+    except ValueError:
+        links = None
+    if not isinstance(links, list):
+        return {"IPv4": None, "IPv6": None}
+    out: dict[str, list[Any]] = {"IPv4": [], "IPv6": []}
+    for link in links:
+        for a in (link.get("addr_info") or []) if isinstance(link, dict) else []:
+            if not isinstance(a, dict) or a.get("scope") == "host":
+                continue
             try:
-                accepted += [ipaddress.ip_network(x, strict=False) for x in conds[1].split(",")]
+                addr = ipaddress.ip_address(str(a.get("local")))
             except ValueError:
-                pass
-            else:
-                version = "IPv4" if accepted[-1].version == 4 else "IPv6"
-                if _cover_all([n for n in accepted if n.version == accepted[-1].version], version):
-                    return (
-                        "accept",
-                        f"{line.strip()} (with the rules before it, accepts every source)",
-                    )
-        if target == "ACCEPT" and reach != _NARROW:
-            what = (
-                "first unconditional rule"
-                if len(words) == 2
-                else "accepts every packet or every new connection"
-                if reach == _ALL
-                else "accepts every port of a protocol or every source but some"
-            )
-            return "accept", f"{line.strip()} ({what})"
-        if target in ("DROP", "REJECT") and reach == _ALL:
-            return "drop", f"{line.strip()} (first unconditional rule)"
-    return policy, where
+                continue
+            out["IPv4" if addr.version == 4 else "IPv6"].append(addr)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _both_versions(
     ev: HostEvidence, v4: tuple[str, str], v6: tuple[str, str] | None, src: Source
 ) -> Fact[str]:
-    """The input policy of the host from the IPv4 and the IPv6 verdicts ((policy, why); v6 None
-    when not read): traffic of either version that is not dropped is traffic accepted, unless the
-    host has no IPv6 address at all."""
+    """The input policy of the host from the IPv4 and the IPv6 verdicts ((policy, why), the
+    policy "drop", "accept" or "unknown"; v6 None when not read): traffic of either version that
+    is not dropped is traffic accepted, unless the host has no IPv6 address at all; a verdict
+    the rules read cannot settle is a question."""
     (p4, why4) = v4
-    if p4 != "drop":
+    if p4 == "accept":
         return Fact.of(p4, Source(src.artefact, why4))
+    v6_addrs = _ipv6_addresses(ev)
+    if v6 is not None and v6[0] == "accept" and v6_addrs:
+        return Fact.of(
+            "accept",
+            Source(
+                src.artefact,
+                f"{why4}; but IPv6 ({v6[1]}) is accepted on {', '.join(v6_addrs[:4])}",
+            ),
+        )
+    if p4 == "unknown":
+        return Fact.unavailable(f"IPv4: {why4}", src)
     if v6 is not None and v6[0] == "drop":  # an inet chain is named once, not per version
         both = dict.fromkeys([*why4.split("; "), *v6[1].split("; ")])
         return Fact.of("drop", Source(src.artefact, "; ".join(both)))
-    v6_addrs = _ipv6_addresses(ev)
     if v6_addrs == ():
         return Fact.of("drop", Source(src.artefact, f"{why4}; no IPv6 address on the host"))
-    if v6_addrs is None or v6 is None:
-        return Fact.unavailable(
-            f"IPv4 input drops ({why4}), but "
-            + (
-                "`ip -j addr` could not be read to tell whether the host has IPv6 addresses"
-                if v6_addrs is None
-                else f"the IPv6 rules (ip6tables -S INPUT) could not be read, and the host has "
-                f"IPv6 address(es) {', '.join(v6_addrs[:4])}"
-            ),
-            src,
-        )
-    return Fact.of(
-        "accept",
-        Source(
-            src.artefact,
-            f"{why4}; but IPv6 ({v6[1]}) is accepted on {', '.join(v6_addrs[:4])}",
+    if v6 is not None and v6[0] == "unknown":
+        return Fact.unavailable(f"IPv4 input drops ({why4}), but IPv6: {v6[1]}", src)
+    return Fact.unavailable(
+        f"IPv4 input drops ({why4}), but "
+        + (
+            "`ip -j addr` could not be read to tell whether the host has IPv6 addresses"
+            if v6_addrs is None
+            else f"the IPv6 rules (ip6tables -S) could not be read, and the host has "
+            f"IPv6 address(es) {', '.join(v6_addrs[:4])}"
         ),
+        src,
     )
 
 
 def _firewall(ev: HostEvidence) -> Fact[str]:
     """ "drop" when the host's input path ends in drop for traffic no rule admits, for IPv4 and
-    for IPv6 (when the host has an IPv6 address), "accept" when not. nftables: every input-hook
-    base chain of a family that sees the IP version is read in rule order (an `ip` table sees
-    IPv4 only; nftables wiki, "Nftables families"); an unconditional accept (no match, e.g.
-    `accept` or `counter accept`) before any unconditional drop means everything is accepted
-    whatever the chain's policy says. Without nftables: iptables -S INPUT (IPv4) and
-    ip6tables -S INPUT (IPv6)."""
+    for IPv6 (when the host has an IPv6 address), "accept" when not (hvaudit.parse.firewall walks
+    the rules). nftables: every input-hook base chain of a family that sees the IP version (an
+    `ip` table sees IPv4 only; nftables wiki, "Nftables families"). Without nftables:
+    `iptables -S` (IPv4) and `ip6tables -S` (IPv6), every chain of the filter table, INPUT's
+    jumps followed."""
+    own = _own_addresses(ev)
     nft = ev.get(_cmd("nft-ruleset"))
     if nft.state == "ok" and nft.rc == 0:
         try:
             items = json.loads(nft.text or "{}").get("nftables", [])
         except (ValueError, AttributeError):
             return Fact.failed("nft printed invalid JSON", nft.source)
-        bases: list[tuple[tuple[str, str, str], str]] = []
-        rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        sets: dict[tuple[str, str, str], list[Any]] = {}
-        for item in items if isinstance(items, list) else []:
-            if not isinstance(item, dict):
-                continue
-            chain, rule, nset = item.get("chain"), item.get("rule"), item.get("set")
-            if isinstance(nset, dict) and isinstance(nset.get("elem"), list):
-                skey = (str(nset.get("family")), str(nset.get("table")), str(nset.get("name")))
-                sets[skey] = list(nset["elem"])
-            if isinstance(chain, dict):
-                key = (str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))
-                if chain.get("hook") == "input":
-                    bases.append((key, str(chain.get("policy", "accept"))))
-            elif isinstance(rule, dict):
-                key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
-                rules.setdefault(key, []).append(rule)
-        if bases:
-            verdicts: dict[str, tuple[str, str]] = {}
-            for version, families in _NFT_FAMILIES.items():
-                findings = []
-                effective = "accept"
-                for key, policy in bases:
-                    if key[0] not in families:
-                        continue
-                    verdict, where = _nft_chain_outcome(key, rules, 0, version, sets)
-                    name = " ".join(key)
-                    if verdict == "accept":
-                        what = "that traffic" if "every port of" in where else "all traffic"
-                        findings.append(f"{name}: policy {policy}, but {where} accepts {what}")
-                    elif verdict in ("drop", "reject"):
-                        effective = "drop"
-                        findings.append(f"{name}: {where} drops the rest")
-                    elif policy == "drop":
-                        effective = "drop"
-                        findings.append(f"{name}: policy drop")
-                    else:
-                        findings.append(f"{name}: policy {policy}")
-                if not findings:
-                    findings.append(
-                        f"no {' or '.join(families)} input chain"
-                        + (" (ip tables see IPv4 only)" if version == "IPv6" else "")
-                    )
-                verdicts[version] = (effective, "; ".join(dict.fromkeys(findings)))
+        verdicts = nft_input_verdicts(items if isinstance(items, list) else [], own)
+        if verdicts is not None:
             return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
     ipt = ev.get(_cmd("iptables-input"))
     if ipt.state == "ok" and ipt.rc == 0:
         ip6 = ev.get(_cmd("ip6tables-input"))
         v6 = None  # failed or not collected: not read
         if ip6.state == "ok" and ip6.rc == 0:
-            p6, why6 = _iptables_policy(ip6.text)
+            p6, why6 = iptables_policy(ip6.text, "IPv6", own["IPv6"])
             v6 = (p6, f"ip6tables {why6}")
         elif ip6.state == "absent":  # no nft and no ip6tables: nothing filters IPv6
             v6 = ("accept", "ip6tables not installed")
-        return _both_versions(ev, _iptables_policy(ipt.text), v6, ipt.source)
+        return _both_versions(ev, iptables_policy(ipt.text, "IPv4", own["IPv4"]), v6, ipt.source)
     if nft.state == "ok" and nft.rc == 0:
         return Fact.of("accept", Source(nft.source.artefact, "no input-hook chain"))
     if nft.state == "absent" and ipt.state == "absent":

@@ -1,0 +1,677 @@
+"""The host's input path as netfilter walks it: nftables (`nft -j list ruleset`) and iptables
+(`iptables -S`), rule by rule, following jumps, gotos and returns.
+
+HVA-190 asks whether inbound traffic the rules do not admit ends in drop. A drop policy is not
+that when a rule before it accepts everything, or a broad share of it (every TCP port, every source
+but some, every packet to the host's own address). So each rule's matches get a reach: every
+packet of the IP version (_ALL), a broad share (_BROAD) or less (_NARROW). A rule that accepts
+with _ALL or _BROAD reach opens the host; a drop decides only with _ALL reach; a jump is followed
+(its accept or drop counts within the jump's own reach); a return of _ALL reach ends the chain.
+
+Sources (read with `search`):
+- nft(8) PAYLOAD, META, CONNTRACK and FIB expressions, SETS and RELATIONAL operators (`!=`, `<`,
+  `>=`, ranges `a-b`); the nftables wiki "Jumping to chain" (jump returns after the chain's end,
+  goto does not) and "Nftables families" (an ip table sees IPv4, ip6 IPv6, inet both).
+- iptables(8) TARGETS: a jump to a user-defined chain evaluates its rules, RETURN (or the end of
+  the chain) resumes the calling chain after the jump, `-g` does not return to the chain that
+  jumped; iptables-extensions(8) tcp/udp `[!] --dport port[:port]` ("If the first port is
+  omitted, "0" is assumed; if the last is omitted, "65535" is assumed"), multiport `--dports`,
+  conntrack/state.
+- On the input hook every packet is addressed to the host: a rule that accepts every packet to
+  each of the host's own addresses accepts every unicast packet it receives.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "NFT_FAMILIES",
+    "Addresses",
+    "iptables_policy",
+    "nft_input_verdicts",
+]
+
+#: The host's own addresses of one IP version (None when `ip -j addr` was not read).
+Addresses = tuple[Any, ...] | None
+
+_NFT_NEUTRAL = ("counter", "log", "comment", "limit", "quota", "notrack", "meta_set")
+
+#: What a payload match on a whole address family looks like in `nft -j` output: the protocol
+#: of each IP version and the prefix or range that covers all of its addresses.
+_NFT_WHOLE_FAMILY = {
+    "IPv4": ("ip", "ipv4", "0.0.0.0", "255.255.255.255"),
+    "IPv6": ("ip6", "ipv6", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+}
+
+#: Reach of one match: every packet of the IP version, or a broad share of it (every port of a
+#: transport protocol, every source outside some range), or less.
+_ALL, _BROAD, _NARROW = 2, 1, 0
+
+#: Transport protocols whose every port a protocol-only match opens (nft and iptables names and
+#: IANA numbers; ICMP is no service port).
+_TRANSPORTS = frozenset(
+    {"tcp", "udp", "sctp", "dccp", "udplite", "6", "17", "132", "33", "136", "all"}
+)
+
+#: nft payload protocols with 16-bit ports (`th`: the transport header of any of them).
+_PORT_PROTOCOLS = frozenset({"tcp", "udp", "sctp", "dccp", "udplite", "th"})
+_PORTS = 65536
+#: A port match admitting more than half of the port numbers is no service match: it opens
+#: whatever runs on those ports (`!= 22`, `1024-65535`, `0-65535`). hvaudit's line; the ports
+#: of enabled services (HY-SR-19) are a list or a range far below it (libvirt's migration
+#: range 49152-49215, VNC 5900-5999).
+_BROAD_PORTS = _PORTS // 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """What a chain walk needs besides the chain: every chain's rules, the named sets, the IP
+    version and the host's own addresses of that version."""
+
+    rules: Mapping[tuple[str, str, str], list[dict[str, Any]]]
+    sets: Mapping[tuple[str, str, str], list[Any]]
+    version: str
+    own: Addresses
+
+
+def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
+    """The values a match compares with: a literal, an anonymous set `{ a, b }`, or a named set
+    `@name` (its elements; None when the set is not in the ruleset)."""
+    if isinstance(right, str) and right.startswith("@"):
+        return sets.get(right[1:])
+    if isinstance(right, dict) and isinstance(right.get("set"), list):
+        return list(right["set"])
+    return [right]
+
+
+def _networks(values: list[Any], version: str) -> list[Any]:
+    """The address blocks of the IP version among literal prefixes, ranges and addresses (set
+    elements may wrap them in {"elem": {"val": ...}}); a value of another kind adds nothing."""
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, dict) and isinstance(value.get("elem"), dict):
+            value = value["elem"].get("val")
+        try:
+            if isinstance(value, str):
+                out.append(ipaddress.ip_network(value, strict=False))
+            elif isinstance(value, dict) and isinstance(value.get("prefix"), dict):
+                pre = value["prefix"]
+                out.append(
+                    ipaddress.ip_network(f"{pre.get('addr')}/{pre.get('len')}", strict=False)
+                )
+            elif isinstance(value, dict) and isinstance(value.get("range"), list):
+                lo, hi = (ipaddress.ip_address(str(x)) for x in value["range"])
+                out.extend(ipaddress.summarize_address_range(lo, hi))
+        except (ValueError, TypeError):
+            continue
+    want = 4 if version == "IPv4" else 6
+    return [n for n in out if n.version == want]
+
+
+def _cover_all(blocks: list[Any], version: str) -> bool:
+    """Do the address blocks together hold every address of the IP version (0.0.0.0/1 and
+    128.0.0.0/1 do)?"""
+    every = ipaddress.ip_network("0.0.0.0/0" if version == "IPv4" else "::/0")
+    return list(ipaddress.collapse_addresses(blocks)) == [every] if blocks else False
+
+
+def _destination_reach(blocks: list[Any], version: str, own: Addresses) -> int:
+    """The reach of a match on these destination blocks: _ALL when they hold every address, or
+    every address of the host (on the input hook each packet is addressed to the host); _BROAD
+    when they hold one of the host's addresses (every port and protocol to it); else _NARROW
+    (also when the host's addresses were not read)."""
+    if _cover_all(blocks, version):
+        return _ALL
+    mine = [a for a in own or () if any(a in b for b in blocks)]
+    if mine and len(mine) == len(own or ()):
+        return _ALL
+    return _BROAD if mine else _NARROW
+
+
+def _port_count(intervals: list[tuple[int, int]]) -> int:
+    """How many port numbers the inclusive intervals hold together."""
+    count, end = 0, -1
+    for lo, hi in sorted((max(0, a), min(_PORTS - 1, b)) for a, b in intervals):
+        if hi <= end:
+            continue
+        count += hi - max(lo, end + 1) + 1
+        end = hi
+    return count
+
+
+def _nft_port_intervals(values: list[Any]) -> tuple[list[tuple[int, int]], int] | None:
+    """The port intervals of nft values (a number: one port; a range) and how many service
+    names they hold (one port each), or None for a value hvaudit cannot read as ports."""
+    out: list[tuple[int, int]] = []
+    names = 0
+    for value in values:
+        if isinstance(value, dict) and isinstance(value.get("elem"), dict):
+            value = value["elem"].get("val")
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            out.append((value, value))
+        elif isinstance(value, str) and value.isdigit():
+            out.append((int(value), int(value)))
+        elif isinstance(value, str):
+            names += 1
+        elif isinstance(value, dict) and isinstance(value.get("range"), list):
+            bounds = value["range"]
+            if not (len(bounds) == 2 and all(isinstance(x, int) for x in bounds)):
+                return None
+            out.append((min(bounds), max(bounds)))
+        else:
+            return None
+    return out, names
+
+
+def _nft_ports_admitted(op: str, right: Any, sets: Mapping[str, list[Any]]) -> int:
+    """How many port numbers a port match admits (nft(8) RELATIONAL: ==, !=, <, >, <=, >=;
+    values, ranges, anonymous and named sets); 0 when it cannot be read."""
+    values = _nft_values(right, sets)
+    read = _nft_port_intervals(values) if values is not None else None
+    if read is None:
+        return 0
+    intervals, names = read
+    held = _port_count(intervals) + names
+    if op in ("==", "in"):
+        return held
+    if op == "!=":
+        return _PORTS - held
+    if len(intervals) != 1 or names or intervals[0][0] != intervals[0][1]:
+        return 0
+    x = intervals[0][0]
+    return {"<": x, "<=": x + 1, ">": _PORTS - 1 - x, ">=": _PORTS - x}.get(op, 0)
+
+
+def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
+    """How much of the IP version's traffic from the network one `match` expression selects.
+
+    _ALL: `ip saddr 0.0.0.0/0` (a /0 prefix, the range of every address, or a set, anonymous or
+    named, that holds one), `ip daddr` of every address of the host, `fib daddr type local`,
+    `meta nfproto ipv4`, `iifname != "lo"`, and a conntrack state match that admits `new`
+    (nft(8) PAYLOAD, META, FIB, CONNTRACK EXPRESSIONS and SETS: a rule that accepts every new
+    connection accepts every connection; `ct state established,related` does not).
+    _BROAD: a match on the transport protocol alone (`meta l4proto tcp`, `ip protocol udp`,
+    `ip6 nexthdr tcp`: every port of that protocol), a port match admitting more than half of
+    the ports (`tcp dport != 22`, `tcp dport 0-65535`, `th dport >= 1024`), a negated address
+    match (`ip saddr != 127.0.0.0/8`: every source but those) and `ip daddr` of one of the
+    host's addresses (every port to it). Anything else is _NARROW."""
+    if not isinstance(match, dict):
+        return _NARROW
+    version = walk.version
+    op, left, right = match.get("op", "=="), match.get("left"), match.get("right")
+    meta = left.get("meta") if isinstance(left, dict) else None
+    if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
+        return _ALL if right == "lo" else _NARROW
+    ct = left.get("ct") if isinstance(left, dict) else None
+    if isinstance(ct, dict) and ct.get("key") == "state":
+        states = right.get("set") if isinstance(right, dict) else right
+        named = {str(x) for x in (states if isinstance(states, list) else [states])}
+        if op in ("==", "in"):
+            return _ALL if "new" in named else _NARROW
+        return _ALL if op == "!=" and "new" not in named else _NARROW
+    fib = left.get("fib") if isinstance(left, dict) else None
+    if isinstance(fib, dict):
+        flags = fib.get("flags")
+        local = right == "local" or (isinstance(right, dict) and right.get("set") == ["local"])
+        daddr_only = flags == "daddr" or flags == ["daddr"]
+        return (
+            _ALL if fib.get("result") == "type" and daddr_only and op == "==" and local else _NARROW
+        )
+    payload = left.get("payload") if isinstance(left, dict) else None
+    proto_field = (isinstance(meta, dict) and meta.get("key") == "l4proto") or (
+        isinstance(payload, dict)
+        and (payload.get("protocol"), payload.get("field"))
+        in (("ip", "protocol"), ("ip6", "nexthdr"))
+    )
+    if proto_field:
+        if op == "!=":
+            return _BROAD
+        values = _nft_values(right, sets) or []
+        return _BROAD if any(str(v) in _TRANSPORTS for v in values) else _NARROW
+    if (
+        isinstance(payload, dict)
+        and payload.get("protocol") in _PORT_PROTOCOLS
+        and payload.get("field") in ("dport", "sport")
+    ):
+        admitted = _nft_ports_admitted(str(op), right, sets)
+        return _BROAD if admitted > _BROAD_PORTS else _NARROW
+    proto, nfproto, _, _ = _NFT_WHOLE_FAMILY[version]
+    if isinstance(meta, dict):
+        return _ALL if meta.get("key") == "nfproto" and right == nfproto and op == "==" else _NARROW
+    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
+        return _NARROW
+    if payload.get("field") not in ("saddr", "daddr"):
+        return _NARROW
+    if op == "!=":
+        return _BROAD
+    if op not in ("==", "in"):
+        return _NARROW
+    addresses = _nft_values(right, sets)
+    if addresses is None:
+        return _NARROW
+    blocks = _networks(addresses, version)
+    if payload.get("field") == "daddr":
+        return _destination_reach(blocks, version, walk.own)
+    return _ALL if _cover_all(blocks, version) else _NARROW
+
+
+def _nft_verdict(
+    rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]]
+) -> tuple[str | None, int]:
+    """The rule's final verdict (accept, drop, return, jump:CHAIN ...) and the reach of its
+    matches together (the narrowest of them; _ALL with no match), or (None, _NARROW) for a rule
+    that matches only some packets or has no final verdict. A return is kept whatever its
+    reach: some packets leave the chain there."""
+    verdict, reach = None, _ALL
+    for expr in rule.get("expr") or []:
+        if not isinstance(expr, dict) or len(expr) != 1:
+            return None, _NARROW
+        ((kind, arg),) = expr.items()
+        if kind in ("accept", "drop", "reject", "return"):
+            verdict = kind
+        elif kind in ("jump", "goto") and isinstance(arg, dict):
+            verdict = f"{kind}:{arg.get('target')}"
+        elif kind == "match":
+            reach = min(reach, _nft_reach(arg, walk, sets))
+        elif kind not in _NFT_NEUTRAL:
+            return None, _NARROW  # a statement hvaudit does not judge: not catch-all
+    if reach == _NARROW and verdict != "return":
+        return None, _NARROW
+    return verdict, reach
+
+
+def _nft_source_accept(
+    rule: dict[str, Any], version: str, sets: Mapping[str, list[Any]]
+) -> list[Any] | None:
+    """The source blocks of a rule that accepts on one `ip saddr` / `ip6 saddr` match of
+    literal addresses and nothing else, or None."""
+    exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
+    matches = [e["match"] for e in exprs if "match" in e]
+    if len(matches) != 1 or not any("accept" in e for e in exprs):
+        return None
+    if any(next(iter(e)) not in ("match", "accept", *_NFT_NEUTRAL) for e in exprs):
+        return None
+    m = matches[0]
+    left = m.get("left") if isinstance(m, dict) else None
+    payload = left.get("payload") if isinstance(left, dict) else None
+    proto = _NFT_WHOLE_FAMILY[version][0]
+    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
+        return None
+    if payload.get("field") != "saddr" or m.get("op", "==") not in ("==", "in"):
+        return None
+    values = _nft_values(m.get("right"), sets)
+    return (_networks(values, version) or None) if values is not None else None
+
+
+def _nft_chain_outcome(
+    chain: tuple[str, str, str], walk: _Walk, depth: int
+) -> tuple[str | None, str]:
+    """The first verdict in a chain that every packet of the IP version meets (following jumps),
+    with the rule that gave it. A rule of broad reach (every TCP port, every source but some)
+    decides only when it accepts: it opens that share of the host whatever comes after, while
+    its drop leaves the rest to the rules below. A return of every packet ends the chain; after
+    a return of some packets, a drop of the rest decides nothing for the whole chain."""
+    named = {n: e for (f, t, n), e in walk.sets.items() if (f, t) == chain[:2]}
+    version = walk.version
+    accepted: list[Any] = []  # sources accepted so far by rules that match on nothing else
+    returned = False  # some packets have left the chain by a return
+    for rule in walk.rules.get(chain, []):
+        verdict, reach = _nft_verdict(rule, walk, named)
+        if verdict is None:
+            blocks = _nft_source_accept(rule, version, named)
+            if blocks:
+                accepted += blocks
+                if _cover_all(accepted, version):
+                    return "accept", (
+                        f"{' '.join(chain)} rules up to handle {rule.get('handle')} accept "
+                        f"sources that together cover every {version} address"
+                    )
+            continue
+        if verdict == "return":
+            if reach == _ALL:
+                return None, ""
+            returned = True
+            continue
+        where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
+        if reach == _BROAD:
+            where += " (matches every port of a protocol or every source but some)"
+        elif any(isinstance(e, dict) and "match" in e for e in rule.get("expr") or []):
+            where += f" (matches every {version} packet)"
+        if verdict == "accept":
+            return verdict, where
+        if verdict in ("drop", "reject"):
+            if reach == _ALL:
+                return (None, "") if returned else (verdict, where)
+            continue
+        if depth < 8:
+            target = (chain[0], chain[1], verdict.split(":", 1)[1])
+            sub, sub_where = _nft_chain_outcome(target, walk, depth + 1)
+            if sub == "accept" or (sub is not None and reach == _ALL and not returned):
+                return sub, f"{where} -> {sub_where}"
+            if verdict.startswith("goto") and reach == _ALL:
+                return None, where
+    return None, ""
+
+
+#: The nftables families whose input hook sees each IP version (nftables wiki, "Nftables
+#: families": ip tables see IPv4 only, ip6 tables IPv6, inet tables both; arp, bridge and netdev
+#: tables filter other layers or other hooks).
+NFT_FAMILIES = {"IPv4": ("ip", "inet"), "IPv6": ("ip6", "inet")}
+
+
+def nft_input_verdicts(
+    items: Sequence[Any], own: Mapping[str, Addresses]
+) -> dict[str, tuple[str, str]] | None:
+    """Per IP version, ("drop" or "accept", why) of the input-hook base chains of an `nft -j
+    list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of a family
+    that sees the version is read in rule order; an accept of _ALL or _BROAD reach before any
+    drop of _ALL reach opens the host whatever the chain's policy says."""
+    bases: list[tuple[tuple[str, str, str], str]] = []
+    rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    sets: dict[tuple[str, str, str], list[Any]] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        chain, rule, nset = item.get("chain"), item.get("rule"), item.get("set")
+        if isinstance(nset, dict) and isinstance(nset.get("elem"), list):
+            skey = (str(nset.get("family")), str(nset.get("table")), str(nset.get("name")))
+            sets[skey] = list(nset["elem"])
+        if isinstance(chain, dict):
+            key = (str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))
+            if chain.get("hook") == "input":
+                bases.append((key, str(chain.get("policy", "accept"))))
+        elif isinstance(rule, dict):
+            key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
+            rules.setdefault(key, []).append(rule)
+    if not bases:
+        return None
+    verdicts: dict[str, tuple[str, str]] = {}
+    for version, families in NFT_FAMILIES.items():
+        walk = _Walk(rules, sets, version, own.get(version))
+        findings = []
+        effective = "accept"
+        for key, policy in bases:
+            if key[0] not in families:
+                continue
+            verdict, where = _nft_chain_outcome(key, walk, 0)
+            name = " ".join(key)
+            if verdict == "accept":
+                what = "that traffic" if "every port of" in where else "all traffic"
+                findings.append(f"{name}: policy {policy}, but {where} accepts {what}")
+            elif verdict in ("drop", "reject"):
+                effective = "drop"
+                findings.append(f"{name}: {where} drops the rest")
+            elif policy == "drop":
+                effective = "drop"
+                findings.append(f"{name}: policy drop")
+            else:
+                findings.append(f"{name}: policy {policy}")
+        if not findings:
+            findings.append(
+                f"no {' or '.join(families)} input chain"
+                + (" (ip tables see IPv4 only)" if version == "IPv6" else "")
+            )
+        verdicts[version] = (effective, "; ".join(dict.fromkeys(findings)))
+    return verdicts
+
+
+# --- iptables -------------------------------------------------------------------------------
+
+#: Options of iptables-extensions(8) that match ports: tcp, udp, sctp, dccp (`--dport`,
+#: `--sport` and their long forms) and multiport (`--dports`, `--sports`, `--ports`).
+_IPT_PORT_OPTIONS = frozenset(
+    {
+        "--dport",
+        "--destination-port",
+        "--sport",
+        "--source-port",
+        "--dports",
+        "--destination-ports",
+        "--sports",
+        "--source-ports",
+        "--ports",
+    }
+)
+#: Targets that end a packet's walk in the filter table's INPUT path (iptables(8) TARGETS,
+#: iptables-extensions(8) REJECT), and those that hand it to a program in user space.
+_IPT_ACCEPT, _IPT_DROP = frozenset({"ACCEPT"}), frozenset({"DROP", "REJECT"})
+_IPT_USERSPACE = frozenset({"QUEUE", "NFQUEUE"})
+#: Extension targets that do not end the walk (the packet goes on to the next rule).
+_IPT_CONTINUE = frozenset(
+    {
+        "LOG",
+        "NFLOG",
+        "ULOG",
+        "MARK",
+        "CONNMARK",
+        "CT",
+        "NOTRACK",
+        "TRACE",
+        "AUDIT",
+        "CHECKSUM",
+        "CLASSIFY",
+        "DSCP",
+        "TOS",
+        "TCPMSS",
+        "SET",
+        "TEE",
+        "SECMARK",
+        "CONNSECMARK",
+        "LED",
+        "IDLETIMER",
+        "RATEEST",
+        "HMARK",
+        "SYNPROXY",
+        "TTL",
+        "HL",
+        "ECN",
+    }
+)
+
+
+def _ipt_port_intervals(spec: str) -> list[tuple[int, int]] | None:
+    """The ports of `port[:port]` (a missing first port is 0, a missing last one 65535,
+    iptables-extensions(8) tcp) or a multiport list `a,b:c`; None for a name or a typo."""
+    out = []
+    for part in spec.split(","):
+        lo, sep, hi = part.partition(":")
+        try:
+            a = int(lo) if lo else 0
+            b = (int(hi) if hi else _PORTS - 1) if sep else a
+        except ValueError:
+            return None
+        out.append((min(a, b), max(a, b)))
+    return out
+
+
+def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
+    """How much traffic the matches of one `iptables -S` rule select (iptables(8),
+    iptables-extensions(8)): no match, `! -i lo`, a /0 source or destination, every address of
+    the host as destination, or a conntrack or state match that admits NEW (every new
+    connection) is _ALL; `-p tcp` alone (every port of the protocol), ports admitting more than
+    half of the port numbers (`! --dport 22`, `--dport 0:65535`, `--dports 1024:65535`), one of
+    the host's addresses as destination, or a negated address or protocol is _BROAD; ports,
+    addresses, interfaces, ICMP, ESTABLISHED/RELATED only or an option hvaudit does not judge
+    are _NARROW."""
+    reach = _ALL
+    i, negate = 0, False
+    while i < len(words):
+        w = words[i]
+        arg = words[i + 1] if i + 1 < len(words) else ""
+        if w == "!":
+            negate = True
+            i += 1
+            continue
+        if w in ("-m", "--match"):
+            i += 2  # a module's name: its options are judged below
+        elif w in ("--comment", "-c", "--set-counters"):
+            i += 2
+        elif w in ("-i", "--in-interface"):
+            reach = min(reach, _ALL if negate and arg == "lo" else _NARROW)
+            i += 2
+        elif w in ("-p", "--protocol"):
+            reach = min(reach, _BROAD if negate or arg.lower() in _TRANSPORTS else _NARROW)
+            i += 2
+        elif w in ("-s", "--source", "-d", "--destination"):
+            try:
+                blocks = [ipaddress.ip_network(x, strict=False) for x in arg.split(",")]
+            except ValueError:
+                blocks = []
+            every = arg in ("0/0",) or _cover_all(blocks, version)
+            if negate:
+                reach = min(reach, _BROAD)
+            elif every:
+                pass
+            elif w in ("-d", "--destination"):
+                reach = min(reach, _destination_reach(blocks, version, own))
+            else:
+                reach = _NARROW
+            i += 2
+        elif w in _IPT_PORT_OPTIONS:
+            intervals = _ipt_port_intervals(arg)
+            held = _port_count(intervals) if intervals is not None else 0
+            admitted = _PORTS - held if negate and intervals is not None else held
+            reach = min(reach, _BROAD if admitted > _BROAD_PORTS else _NARROW)
+            i += 2
+        elif w in ("--ctstate", "--state"):
+            states = {x.upper() for x in arg.split(",")}
+            admits_new = ("NEW" not in states) if negate else ("NEW" in states)
+            reach = min(reach, _ALL if admits_new else _NARROW)
+            i += 2
+        else:
+            return _NARROW
+        negate = False
+    return reach
+
+
+@dataclass(frozen=True, slots=True)
+class _IptRule:
+    line: str
+    conds: list[str]
+    jump: str  # "-j" or "-g"
+    target: str
+
+
+def _iptables_chains(text: str) -> tuple[dict[str, list[_IptRule]], dict[str, str], set[str]]:
+    """The rules of each chain in `iptables -S` output, the built-in chains' policies and the
+    user-defined chains (`-N`)."""
+    rules: dict[str, list[_IptRule]] = {}
+    policies: dict[str, str] = {}
+    declared: set[str] = set()
+    for line in text.splitlines():
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if len(words) >= 3 and words[0] == "-P":
+            policies[words[1]] = words[2]
+        elif len(words) >= 2 and words[0] == "-N":
+            declared.add(words[1])
+        elif len(words) >= 2 and words[0] == "-A":
+            body = words[2:]
+            at = next(
+                (k for k, w in enumerate(body) if w in ("-j", "--jump", "-g", "--goto")), None
+            )
+            if at is None or at + 1 >= len(body):
+                continue  # no target: a rule that only counts
+            jump = "-g" if body[at] in ("-g", "--goto") else "-j"
+            rules.setdefault(words[1], []).append(
+                _IptRule(line.strip(), body[:at], jump, body[at + 1])
+            )
+    return rules, policies, declared
+
+
+def _ipt_chain_outcome(
+    chain: str,
+    chains: tuple[dict[str, list[_IptRule]], set[str]],
+    depth: int,
+    version: str,
+    own: Addresses,
+) -> tuple[str | None, str]:
+    """The first verdict of the chain that every packet meets (accept, drop, or "unknown" when
+    a rule hands a broad share of the traffic to a chain the output does not show or to a
+    program in user space), as `_nft_chain_outcome` judges nftables."""
+    rules, declared = chains
+    accepted: list[Any] = []
+    returned = False
+    unseen: list[str] = []  # what the evidence cannot follow: the verdict is open from there
+    for rule in rules.get(chain, []):
+        target, reach = rule.target, _iptables_reach(rule.conds, version, own)
+        if target == "ACCEPT" and len(rule.conds) == 2 and rule.conds[0] in ("-s", "--source"):
+            try:
+                accepted += [
+                    ipaddress.ip_network(x, strict=False) for x in rule.conds[1].split(",")
+                ]
+            except ValueError:
+                pass
+            else:
+                mine = [n for n in accepted if n.version == (4 if version == "IPv4" else 6)]
+                if _cover_all(mine, version) and not unseen:
+                    return "accept", f"{rule.line} (with the rules before it, accepts every source)"
+        if target == "RETURN":
+            if reach == _ALL:
+                break
+            returned = True
+            continue
+        if reach == _NARROW:
+            continue
+        what = (
+            "first unconditional rule"
+            if not rule.conds
+            else "matches every packet or every new connection"
+            if reach == _ALL
+            else "matches every port of a protocol or every source but some"
+        )
+        where = f"{rule.line} ({what})"
+        if target in _IPT_USERSPACE:
+            unseen.append(f"{rule.line} (a program in user space decides)")
+        elif target in declared or target in rules:
+            if depth >= 8:
+                continue
+            sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own)
+            via = f"{rule.line} ({what})" if rule.conds else rule.line
+            if sub == "unknown":
+                unseen.append(sub_where)
+            elif unseen:
+                continue
+            elif sub == "accept" or (sub is not None and reach == _ALL and not returned):
+                return sub, f"{via} -> {sub_where}"
+            elif rule.jump == "-g" and reach == _ALL:
+                break
+        elif target not in (*_IPT_ACCEPT, *_IPT_DROP, *_IPT_CONTINUE):
+            unseen.append(f"{rule.line} (chain {target}, whose rules the output does not show)")
+        elif unseen:
+            break  # whether any packet gets this far depends on what was not seen
+        elif target in _IPT_ACCEPT:
+            return "accept", where
+        elif target in _IPT_DROP and reach == _ALL:
+            return (None, "") if returned else ("drop", where)
+    if unseen:
+        return "unknown", "; ".join(unseen)
+    return None, ""
+
+
+def iptables_policy(text: str, version: str, own: Addresses) -> tuple[str, str]:
+    """("drop", "accept" or "unknown", why) of `iptables -S` / `ip6tables -S` output (every chain
+    of the filter table; older bundles hold INPUT's rules only): the INPUT chain's policy,
+    unless a rule decides first. A rule that accepts every packet, every new connection, every
+    port of a transport protocol (`-p tcp -j ACCEPT`) or every packet to the host opens the host
+    whatever the policy says, in INPUT or in a chain INPUT jumps to (ufw's and firewalld's
+    chains); a drop decides only when it matches every packet."""
+    rules, policies, declared = _iptables_chains(text)
+    policy, where = "accept", "policy ACCEPT"
+    if policies.get("INPUT") in ("DROP", "REJECT"):
+        policy, where = "drop", "policy DROP"
+    verdict, why = _ipt_chain_outcome("INPUT", (rules, declared), 0, version, own)
+    if verdict is None:
+        return policy, where
+    if verdict == "unknown":
+        return verdict, f"INPUT ({where}) hands traffic to what the rules read do not show: {why}"
+    return verdict, why
