@@ -320,6 +320,8 @@ HARDENED_HOST: dict[str, Any] = {
     ),
     # no journal-upload drop-in directory (grep -r: exit 2, "No such file or directory")
     "journal-upload-conf-d": ("", 2),
+    # no journald drop-in directory either
+    "journald-conf-d": ("", 2),
     "rsyslog-config": (
         '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" port="6514"\n'
         '/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'

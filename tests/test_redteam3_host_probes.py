@@ -1897,9 +1897,6 @@ DEBIAN_RSYSLOG_CONF = (
 )
 
 
-@xfail(
-    "H52: HVA-200 judges rsyslog's forwarding only; with journald's ForwardToSyslog=no and no imjournal input, rsyslog receives nothing from the journal (libvirt's log included)"
-)
 def test_journald_does_not_forward_to_rsyslog(host_scan) -> None:
     """On a systemd host /dev/log belongs to journald; a syslog daemon reading the syslog socket
     (rsyslog's imuxsock, Debian's stock input) gets messages only when journald forwards them:
@@ -2149,9 +2146,6 @@ def test_polkit_rule_authorizes_every_local_user(host_scan) -> None:
 # --- HVA-200: a filtered stop before the forwarding action ------------------------------------------
 
 
-@xfail(
-    "H61: a `stop` (or legacy `~`) under a filter that takes libvirt's messages, placed before the forwarding action, discards them; HVA-200 passes (H8 with a filter)"
-)
 @pytest.mark.parametrize(
     ("line", "right"),
     [

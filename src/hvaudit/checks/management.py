@@ -1619,8 +1619,17 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     "Filter Conditions": expression-based `if ... then`, property-based `:msg, contains, "x"`,
     selectors, `&` repeating the previous filter; an action inside `ruleset(name=...)` sees only
     the inputs bound to that ruleset): a facility/priority selector is evaluated (it must let
-    daemon.err or kern.err through); any other filter cannot be judged from the text, so a host
-    whose only TLS forwarding is filtered is a question, never a pass."""
+    daemon.err through: libvirt's daemons log to the daemon facility, virlog.c's journald output
+    sets SYSLOG_FACILITY=LOG_DAEMON, Debian bug 799633; a destination of kernel messages only
+    carries none of the hypervisor's management log); a `stop` (legacy `~`) under a selector
+    before the action takes what it selects, under any other filter it makes the action
+    filtered; any other filter cannot be judged from the text, so a host whose only TLS
+    forwarding is filtered is a question, never a pass. On a systemd host journald owns
+    /dev/log, and rsyslog's imuxsock gets only what journald forwards (journald.conf(5)
+    ForwardToSyslog=: upstream default off, "By default, only forwarding to wall is enabled";
+    Debian and Ubuntu patch it on; `systemd.journald.forward_to_syslog=` on the kernel command
+    line overrides): with it off and no imjournal, rsyslog forwards the kernel's messages at
+    most; with no setting and no known default, a question."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -1632,14 +1641,31 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         notes = [
             x.locator
             for x in f.sources
-            if x.locator.startswith(("configured but", "selectors forward no"))
+            if x.locator.startswith(("configured but", "selectors forward no", "journald hands"))
+        ]
+        journal = [
+            x.locator.removeprefix("journald forwarding unknown: ")
+            for x in f.sources
+            if x.locator.startswith("journald forwarding unknown: ")
         ]
         filtered = [
             x.locator.removeprefix("filtered: ")
             for x in f.sources
             if x.locator.startswith("filtered: ")
         ]
-        if not targets and filtered:
+        if not targets and journal:
+            yield manual(
+                s,
+                "rsyslog forwards over authenticated TLS, but reads no journal (no imjournal); "
+                f"whether journald hands it libvirt's messages is open: {'; '.join(journal)}",
+                *f.sources,
+                question=f"Does systemd-journald on host {h.name} forward its messages to "
+                "syslog (ForwardToSyslog=yes)? Evidence: `systemd-analyze cat-config "
+                f"systemd/journald.conf` and /proc/cmdline (systemd.journald.forward_to_syslog=) "
+                f"on {h.name}. Pass: yes, rsyslog's imuxsock then receives libvirt's messages "
+                "and forwards them; fail: no, rsyslog forwards the kernel's messages only.",
+            )
+        elif not targets and filtered:
             yield manual(
                 s,
                 "rsyslog forwards over authenticated TLS only under a filter: "

@@ -81,6 +81,8 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/pam.d/system-auth"),
     FileProbe("/etc/sssd/sssd.conf"),
     FileProbe("/etc/systemd/journal-upload.conf"),
+    # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200).
+    FileProbe("/etc/systemd/journald.conf"),
     FileProbe("/etc/libvirt/qemu.conf"),
 )
 
@@ -242,6 +244,20 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/etc/systemd/journal-upload.conf.d",
             "/run/systemd/journal-upload.conf.d",
             "/usr/lib/systemd/journal-upload.conf.d",
+        ),
+    ),
+    # journald.conf(5) drop-ins: they override journald.conf (the one sorted last wins).
+    CommandProbe(
+        "journald-conf-d",
+        (
+            "grep",
+            "-r",
+            "-H",
+            "",
+            "/etc/systemd/journald.conf.d",
+            "/run/systemd/journald.conf.d",
+            "/usr/local/lib/systemd/journald.conf.d",
+            "/usr/lib/systemd/journald.conf.d",
         ),
     ),
     # SELinux domains made permissive one by one (semanage-permissive(8)): enforcing mode does

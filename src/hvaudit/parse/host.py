@@ -1342,6 +1342,85 @@ FORWARDERS = {
 }
 
 
+JOURNALD_CONF = "/etc/systemd/journald.conf"
+
+
+def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
+    """(whether systemd-journald hands its messages to the syslog socket, where that is said),
+    (None, why) when the evidence does not settle it. journald.conf(5): ForwardToSyslog= in
+    [Journal] of /etc/systemd/journald.conf, overridden by the drop-ins of journald.conf.d (all
+    sorted by file name; the last assignment wins; /etc hides a /run or /usr/lib file of the same
+    name) and at boot by `systemd.journald.forward_to_syslog=` (no value: on). Without a setting
+    the compiled-in default: upstream "By default, only forwarding to wall is enabled", and the
+    shipped file's comment line shows it ("Entries in this file show the compile time
+    defaults"); Debian and Ubuntu re-enable it (systemd debian/patches "Re-enable journal
+    forwarding to syslog", Martin Pitt 2014, found with `search`)."""
+    cmdline = ev.get(_file("/proc/cmdline"))
+    for w in reversed(cmdline.text.split() if cmdline.state == "ok" else []):
+        key, eq, value = w.partition("=")
+        if key == "systemd.journald.forward_to_syslog":
+            on = _systemd_bool(value) if eq else True
+            if on is not None:
+                return on, f"kernel command line {w}"
+    main = ev.get(_file(JOURNALD_CONF))
+    drop = ev.get(_cmd("journald-conf-d"))
+    if main.state in ("uncollected", "failed") or drop.state in ("uncollected", "failed"):
+        return None, f"{JOURNALD_CONF} and journald.conf.d were not read"
+    by_name: dict[str, tuple[str, list[str]]] = {}
+    order = ("/etc/", "/run/", "/usr/local/lib/", "/usr/lib/")
+    for path, lines in _by_file(drop.text if drop.state == "ok" else "").items():
+        name = path.rsplit("/", 1)[-1]
+        if not name.endswith(".conf"):
+            continue
+        rank = next((i for i, pre in enumerate(order) if path.startswith(pre)), len(order))
+        held = by_name.get(name)
+        if held is None or rank < next(
+            (i for i, pre in enumerate(order) if held[0].startswith(pre)), len(order)
+        ):
+            by_name[name] = (path, lines)
+    files = [(n, *by_name[n]) for n in sorted(by_name)]
+    found: tuple[bool, str] | None = None
+    main_lines = main.text.splitlines() if main.state == "ok" else []
+    for path, lines in [(JOURNALD_CONF, main_lines)] + [(p, ls) for _, p, ls in files]:
+        section = ""
+        for line in lines:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+            elif section == "Journal" and line.partition("=")[0].strip() == "ForwardToSyslog":
+                on = _systemd_bool(line.partition("=")[2])
+                if on is not None:
+                    found = (on, f"ForwardToSyslog={line.partition('=')[2].strip()} in {path}")
+    if found is not None:
+        return found
+    osr = ev.get(_file("/etc/os-release"))
+    ids = set()
+    for line in osr.text.splitlines() if osr.state == "ok" else []:
+        key, _, value = line.partition("=")
+        if key in ("ID", "ID_LIKE"):
+            ids.update(value.strip().strip("\"'").split())
+    if ids & {"debian", "ubuntu"}:
+        return True, "Debian's default ForwardToSyslog=yes (journald.conf sets none)"
+    for line in main_lines:
+        m = re.match(r"^#\s*ForwardToSyslog=(\S+)\s*$", line.strip())
+        if m and _systemd_bool(m.group(1)) is not None:
+            return bool(_systemd_bool(m.group(1))), (
+                f"the compiled-in default ForwardToSyslog={m.group(1)} ({JOURNALD_CONF} shows "
+                "the compile time defaults; nothing sets it)"
+            )
+    return None, "no file sets ForwardToSyslog and this distribution's default is not known"
+
+
+def _systemd_bool(value: str) -> bool | None:
+    """systemd's parse_boolean: 1/yes/y/true/t/on and 0/no/n/false/f/off."""
+    v = value.strip().lower()
+    if v in ("1", "yes", "y", "true", "t", "on"):
+        return True
+    if v in ("0", "no", "n", "false", "f", "off"):
+        return False
+    return None
+
+
 def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     """(target, over authenticated TLS) for every remote log destination: rsyslog's as rsyslogd
     resolves them (`hvaudit.parse.rsyslog`, whose docstring cites omfwd.c, glbl.c and netstrms.c),
@@ -1377,15 +1456,41 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     unread: tuple[str, ...] = ()
     narrow: list[str] = []
     filtered: list[str] = []
+    journal_note = ""
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
         fwd = rsyslog_forwarding(_by_file(rs.text))
-        found["rsyslog"].extend(
-            (d.name, d.tls)
-            for d in fwd.destinations
-            if d.carries_host_logs and not (d.tls and d.filters)
-        )
+        carried = [d for d in fwd.destinations if d.carries_host_logs and not (d.tls and d.filters)]
+        journal_on: bool | None = True
+        journal_where = ""
+        if (
+            carried
+            and fwd.main_read
+            and "imuxsock" in fwd.inputs
+            and "imjournal" not in fwd.inputs
+            and ev.get(_file(JOURNALD_CONF)).state != "absent"
+        ):
+            # On a systemd host journald owns /dev/log and hands a syslog daemon's socket
+            # (imuxsock) only what it forwards (systemd-journald.service(8):
+            # /run/systemd/journal/syslog); libvirt's daemons log to the journal.
+            journal_on, journal_where = (
+                _journald_forwards_to_syslog(ev)
+                if ev.get(_file(JOURNALD_CONF)).state != "uncollected"
+                else (None, f"{JOURNALD_CONF} was not collected")
+            )
+        names = ", ".join(d.name for d in carried if d.tls)
+        if journal_on is False:
+            journal_note = (
+                f"journald hands rsyslog nothing: {journal_where}, and rsyslog reads no journal "
+                f"(no imjournal), so {', '.join(d.name for d in carried)} get(s) the kernel's "
+                "messages at most, not libvirt's"
+            )
+            carried = []
+        elif journal_on is None and names:
+            journal_note = f"journald forwarding unknown: {journal_where} ({names})"
+            carried = [d for d in carried if not d.tls]
+        found["rsyslog"].extend((d.name, d.tls) for d in carried)
         narrow = [
             f"{d.name} ({d.why_not or d.selector})"
             for d in fwd.destinations
@@ -1448,9 +1553,11 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         sources.append(
             Source(
                 rs.source.artefact,
-                f"selectors forward no daemon or kern message: {', '.join(narrow)}",
+                f"selectors forward no daemon message (libvirt's): {', '.join(narrow)}",
             )
         )
+    if journal_note and "rsyslog" not in idle:
+        sources.append(Source(_file(JOURNALD_CONF), journal_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
 

@@ -60,7 +60,7 @@ TLS_DRIVERS = ("gtls", "ossl", "mbedtls")
 ANON_TLS = "TLS in anon mode: the log server is not authenticated"
 CERTVALID_TLS = "x509/certvalid: any certificate of the CA passes as the log server"
 
-_OBJECT = re.compile(r"\b(action|global|include)\s*\(", re.I)
+_OBJECT = re.compile(r"\b(action|global|include|module)\s*\(", re.I)
 _PARAM = re.compile(
     r"""([A-Za-z][\w.]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\[[^\]]*\]|[^\s)"']+)""", re.S
 )
@@ -77,8 +77,9 @@ class RsyslogDestination:
     selector: str = ""
     """The legacy selector in front of the destination; "" for a `*.*` or an action object."""
     carries_host_logs: bool = True
-    """False when the selector lets no `daemon.err` or `kern.err` message through (libvirt's
-    daemons log to the daemon facility, the kernel's KVM messages to kern)."""
+    """False when no `daemon.err` message reaches the destination: libvirt's daemons log to the
+    daemon facility (virlog.c's journald output sets SYSLOG_FACILITY=LOG_DAEMON, Debian bug
+    799633), so a destination without it forwards none of the hypervisor's management log."""
     why_not: str = ""
     """Why the destination carries no host log (carries_host_logs False): its selector, an
     earlier `stop`, or a ruleset no local input reaches."""
@@ -96,6 +97,11 @@ class RsyslogForwarding:
 
     destinations: tuple[RsyslogDestination, ...]
     unread: tuple[str, ...]
+    inputs: tuple[str, ...] = ()
+    """The input modules the configuration read loads (`module(load=...)`, `$ModLoad`), imuxsock
+    only when it reads the system socket (its `SysSock.Use` is on, the default)."""
+    main_read: bool = False
+    """Whether /etc/rsyslog.conf was among the files read (else `inputs` may be incomplete)."""
 
 
 @dataclass(slots=True)
@@ -233,6 +239,9 @@ class _Pending:
     filters: tuple[str, ...] = ()
     stopped: tuple[str, ...] = ()
     """Selectors of the `stop` / `~` actions of the default ruleset before this action."""
+    stopped_if: tuple[str, ...] = ()
+    """`stop` / `~` actions of the same ruleset before this one under a filter hvaudit keeps as
+    text (`if $programname startswith "libvirt" then stop`): they take what they match."""
 
 
 _IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
@@ -281,6 +290,13 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     seen: set[str] = set()
     scope = _Filters([], [])
     stops: list[str] = []
+    filtered_stops: list[tuple[tuple[str, ...], str]] = []  # (rulesets, the stop as text)
+    inputs: list[str] = []
+
+    def stops_before(filters: tuple[str, ...]) -> tuple[str, ...]:
+        """The filtered stops before an action of these filters that run in its ruleset."""
+        here = tuple(f for f in filters if f.startswith("ruleset "))
+        return tuple(text for where, text in filtered_stops if where == here)
 
     def read(path: str, depth: int) -> None:
         nonlocal default_driver, strict, legacy
@@ -297,6 +313,12 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                     default_driver = _value(params["defaultnetstreamdriver"]).lower()
                 if "compatibility.defaults.secure" in params:
                     strict = _value(params["compatibility.defaults.secure"]).lower() == "strict"
+            elif kind == "object:module":
+                params = _params(body)
+                load = _value(params.get("load", "")).lower()
+                off = _value(params.get("syssock.use", "on")).lower() in ("off", "0", "no")
+                if load and not (load == "imuxsock" and off):
+                    inputs.append(load)
             elif kind == "object:include":
                 params = _params(body)
                 if "file" in params:
@@ -311,6 +333,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                     continue
                 act = (_relp if kind == "omrelp" else _action)(params, selector, filters)
                 act.stopped = tuple(stops) if not filters else ()
+                act.stopped_if = stops_before(filters)
                 pending.append(act)
             elif body.startswith("$"):
                 d = _DIRECTIVE.match(body)
@@ -320,6 +343,10 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                 word = arg.split()[0] if arg.split() else ""
                 if name == "includeconfig":
                     include(word, depth)
+                elif name == "modload":
+                    inputs.append(word.lower().removesuffix(".so"))
+                elif name == "omitlocallogging" and word.lower() == "on":
+                    inputs.append("-imuxsock")
                 elif name == "defaultnetstreamdriver":
                     default_driver = word.lower() or None
                 elif name == "actionsendstreamdriver":
@@ -389,8 +416,16 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
         if re.match(r"^(stop|~)\s*;?$", text) and not filters:
             # rsyslog "stop": processing of the message ends here; a stop under a selector only
             # (`daemon.* /var/log/daemon.log` then `& stop`) drops those messages for every
-            # later action of the ruleset. Stops under other filters are not evaluated.
+            # later action of the ruleset.
             stops.append(selector or "*.*")
+        elif re.match(r"^(stop|~)\s*;?$", text):
+            # a stop under a filter kept as text drops what that filter matches (libvirt's
+            # messages, perhaps): the later actions of its ruleset forward only the rest
+            shown = [f for f in filters if not f.startswith("ruleset ")]
+            if shown:
+                sel = f"{selector} " if selector and selector != "*.*" else ""
+                rulesets = tuple(f for f in filters if f.startswith("ruleset "))
+                filtered_stops.append((rulesets, f"{sel}{' and '.join(shown)} then stop"))
         if text.endswith("{"):  # a block hvaudit does not read (foreach ... do {): its own filter
             scope.blocks.append((f"the block `{' '.join(text.split())[:60]}`",))
         m = _LEGACY_FWD.search(text)
@@ -409,6 +444,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                 selector=selector,
                 filters=filters,
                 stopped=tuple(stops) if not filters else (),
+                stopped_if=stops_before(filters),
             )
         )
 
@@ -427,9 +463,14 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
         for p in sorted(paths, key=lambda p: p.split("/")):
             read(p, 0)
     local = _local_rulesets(texts)
+    loaded = [i for i in inputs if not i.startswith("-")]
+    if "-imuxsock" in inputs:  # legacy $OmitLocalLogging on: imuxsock reads no system socket
+        loaded = [i for i in loaded if i != "imuxsock"]
     return RsyslogForwarding(
         tuple(_judge(p, default_driver, strict, local) for p in pending),
         tuple(dict.fromkeys(unread)),
+        tuple(dict.fromkeys(loaded)),
+        RSYSLOG_MAIN in files,
     )
 
 
@@ -543,23 +584,22 @@ def selects(selector: str, facility: str, priority: str) -> bool | None:
 def _judge(
     p: _Pending, default_driver: str | None, strict: bool, local: dict[str, bool]
 ) -> RsyslogDestination:
-    """A destination carries the host's logs when libvirt's daemons' or the kernel's errors
-    (daemon.err, kern.err) reach it: its selector lets them through and no earlier `stop` under
-    a selector took them (rsyslog "stop": processing of the message ends)."""
+    """A destination carries the host's logs when libvirt's daemons' errors (daemon.err: libvirt
+    logs to the daemon facility, virlog.c) reach it: its selector lets them through and no
+    earlier `stop` under a selector took them (rsyslog "stop": processing of the message ends).
+    An earlier stop under a filter kept as text joins the destination's filters."""
     dest = _judge_tls(p, default_driver, strict)
-    filters = tuple(dict.fromkeys(p.filters))
+    filters = tuple(dict.fromkeys((*p.filters, *p.stopped_if)))
     for f in filters:
         if f.startswith("ruleset ") and not local.get(f[len("ruleset ") :].lower(), False):
             why = f"{f}, which no local input (imuxsock, imjournal, imklog) or call reaches"
             return RsyslogDestination(dest.name, dest.tls, p.selector, False, why, filters)
     sel = p.selector if p.selector and p.selector != "*.*" else ""
-    passed_sel = [f for f in ("daemon", "kern") if selects(sel or "*.*", f, "err") is not False]
-    if not passed_sel:
+    if selects(sel or "*.*", "daemon", "err") is False:
         return RsyslogDestination(dest.name, dest.tls, sel, False, sel, filters)
-    left = [f for f in passed_sel if not any(selects(st, f, "err") is True for st in p.stopped)]
-    if not left:
-        taken = next(st for st in p.stopped if selects(st, passed_sel[0], "err") is True)
-        why = f"{' and '.join(passed_sel)} messages stopped earlier by `{taken} stop`"
+    taken = next((st for st in p.stopped if selects(st, "daemon", "err") is True), None)
+    if taken is not None:
+        why = f"daemon messages stopped earlier by `{taken} stop`"
         return RsyslogDestination(dest.name, dest.tls, sel, False, why, filters)
     return RsyslogDestination(dest.name, dest.tls, sel, filters=filters)
 
