@@ -1858,9 +1858,6 @@ def _ovs_links_and_addrs() -> tuple[str, str]:
     return json.dumps(links), json.dumps(addrs)
 
 
-@xfail(
-    "H51: the management address on an Open vSwitch internal port of the VM bridge is not seen as shared with VMs; HVA-211 passes where only ovs-vsctl can tell"
-)
 def test_management_address_on_an_ovs_internal_port(host_scan) -> None:
     """The VM web01 is defined on Open vSwitch bridge vmbr0 (`<virtualport type='openvswitch'/>`)
     and the host's only address sits on `mgmt`, an OVS internal port. An internal port is a port

@@ -652,7 +652,12 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     it, directly or through a libvirt network in bridge mode. So does a NIC a VM attaches to by
     macvtap (`<interface type='direct'>`, or a network whose forward mode is macvtap): the
     guest's frames leave on that NIC itself (formatdomain, "Direct attachment to physical
-    interface"), on the segment of the host address it holds."""
+    interface"), on the segment of the host address it holds. An Open vSwitch internal port
+    holding an address (Proxmox VE's wiki "Open vSwitch": OVSIntPort, the host's VLAN
+    interfaces on the VM bridge; ovs-vsctl(8) `add-port BRIDGE PORT -- set Interface PORT
+    type=internal`) is a port of some OVS bridge, but `ip -d link` shows every OVS port as
+    `master ovs-system`, the datapath: while VMs sit on an OVS bridge, which bridge holds the
+    address is a question (`ovs-vsctl port-to-br PORT`), never a pass."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, addrs = h.facts.bridges, h.facts.addresses
@@ -737,6 +742,29 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             ]
             for devices in (direct, pooled)
         )
+        # Open vSwitch: which bridge an internal port holding an address belongs to is only in
+        # ovs-vsctl; while any OVS bridge carries VMs, each such port is a question.
+        ovs_vm_bridges = sorted(
+            {b for b in defined if links.get(b, ("", "", ""))[0] == "openvswitch"}
+            | {
+                i.source
+                for v in ctx.deployment.vms
+                if v.host == h.name
+                for i in v.interfaces
+                if i.virtualport == "openvswitch" and i.type == "bridge" and i.source
+            }
+        )
+        ovs_q = [
+            f"{d} ({', '.join(held[d])})"
+            for d, (kind, _, _) in sorted(links.items())
+            if kind == "openvswitch"
+            and d != "ovs-system"
+            and held.get(d)
+            and d not in defined
+            and d not in internal
+        ]
+        if not ovs_vm_bridges:
+            ovs_q = []
         parts = [f"host address on bridge(s) with VM ports: {', '.join(shared)}"] if shared else []
         if macvtap:
             parts.append(f"host address on NIC(s) VMs attach to by macvtap: {', '.join(macvtap)}")
@@ -744,6 +772,21 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             parts.append(f"host address on NIC(s) whose SR-IOV VFs VMs get: {', '.join(vf_pools)}")
         if parts:
             yield failed(s, "; ".join(parts), *bridges.sources, *addrs.sources)
+        elif ovs_q:
+            port = ovs_q[0].split(" ")[0]
+            on = ", ".join(ovs_vm_bridges)
+            yield manual(
+                s,
+                f"host address on Open vSwitch port(s) {', '.join(ovs_q)}, whose bridge only "
+                f"ovs-vsctl shows; VMs are on Open vSwitch bridge(s) {on}",
+                *bridges.sources,
+                *addrs.sources,
+                *h.facts.link_info.sources,
+                question=f"Is the Open vSwitch port {port} on a bridge that no VM port is on "
+                f"(not {on})? Evidence: `ovs-vsctl port-to-br {port}` and `ovs-vsctl "
+                f"list-ports BRIDGE` for {on} on the host. Pass: yes, its bridge carries no VM "
+                "port; fail: it is a port of a bridge VMs are on.",
+            )
         elif vlan_q:
             yield manual(
                 s,
