@@ -397,9 +397,6 @@ RHEL_IP6TABLES = (
 )
 
 
-@xfail(
-    "H70: _iptables_policy reads a rule only when `-j TARGET` ends it; iptables -S prints every REJECT with `--reject-with ...`, so the final reject-all of RHEL's stock iptables-services rules is skipped and the host fails on `policy ACCEPT`"
-)
 def test_final_reject_of_the_stock_rhel_ruleset(host_scan) -> None:
     """The iptables-services default /etc/sysconfig/iptables of RHEL/CentOS 6-7 (the rules a
     "redhat default" script reproduces, found with `search`: cwu2021/ISMS host-filter.sh):
