@@ -239,9 +239,6 @@ PROTOCOL_VMAP = [
 ]
 
 
-@xfail(
-    "H66: HVA-190 skips a rule whose verdict is a verdict map (vmap); `ct state vmap { ..., new : accept }` and a vmap jump to a chain that accepts everything pass"
-)
 @pytest.mark.parametrize("spelling", ["ct state vmap new : accept", "meta protocol vmap jump"])
 def test_verdict_map_accepts_everything(host_scan, spelling: str) -> None:
     """nft(8) MAPS / verdict maps (`vmap`): the rule's verdict is the one the map gives for the
@@ -310,9 +307,6 @@ OVER_RATE_DROP = [
 ]
 
 
-@xfail(
-    "H67: HVA-190 treats `limit` as a neutral statement, so `ct state new limit rate over 20/second drop` under policy accept reads as an unconditional drop"
-)
 def test_over_rate_drop_is_not_a_default_deny(host_scan) -> None:
     """nftables wiki, "Limits" (confirmed with `search`): "A limit uses a token bucket filter to
     match packets: only until its rate is exceeded; or only after its rate is exceeded, if
@@ -346,9 +340,6 @@ SYN_FLAGS_ACCEPT = [
 ]
 
 
-@xfail(
-    "H68: HVA-190 reads a SYN-only match as narrow; `tcp flags & (fin|syn|rst|ack) == syn accept` and iptables `-p tcp --syn -j ACCEPT` accept every new TCP connection to any port"
-)
 @pytest.mark.parametrize("spelling", ["nft tcp flags", "iptables --syn"])
 def test_syn_only_accept_opens_every_tcp_port(host_scan, spelling: str) -> None:
     """iptables-extensions(8), tcp: "[!] --syn Only match TCP packets with the SYN bit set and
@@ -429,9 +420,6 @@ def _dormant(flags: str) -> str:
     return json.dumps(ruleset)
 
 
-@xfail(
-    "H72: HVA-190 reads the chains of a table flagged dormant; the kernel unregisters a dormant table's base chains, so nothing filters and the drop policy is on paper only"
-)
 def test_dormant_table_filters_nothing(host_scan) -> None:
     """Linux commit 9ddf63235749 "netfilter: nf_tables: add support for dormant tables" (found
     with `search`): "allows you to temporarily disable an entire table ... wake up a table, so
@@ -824,9 +812,6 @@ def _firewalld(uplink_zone: str) -> str:
     return json.dumps({"nftables": items})
 
 
-@xfail(
-    "H81: HVA-190 passes firewalld with the host's only uplink in the trusted zone: the zone dispatch `iifname \"eno3\" goto filter_IN_trusted` reads as a narrow match, though it takes every packet the host receives from the network (H48's interface twin)"
-)
 def test_trusted_zone_on_the_only_uplink(host_scan) -> None:
     """firewalld's trusted zone (trusted.xml, `<zone target="ACCEPT">`, "All network connections
     are accepted.", found with `find_string`; firewalld.zones(5) predefined zones), put on the

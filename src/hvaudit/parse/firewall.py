@@ -27,19 +27,39 @@ import ipaddress
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 __all__ = [
     "NFT_FAMILIES",
     "Addresses",
+    "HostAddresses",
     "iptables_policy",
     "nft_input_verdicts",
 ]
 
-#: The host's own addresses of one IP version (None when `ip -j addr` was not read).
-Addresses = tuple[Any, ...] | None
 
-_NFT_NEUTRAL = ("counter", "log", "comment", "limit", "quota", "notrack", "meta_set")
+@dataclass(frozen=True, slots=True)
+class HostAddresses:
+    """The host's own addresses of one IP version other than loopback ones, and the interfaces
+    that hold them."""
+
+    addresses: tuple[Any, ...]
+    interfaces: tuple[str, ...]
+
+
+#: The host's own addresses of one IP version (None when `ip -j addr` was not read).
+Addresses = HostAddresses | None
+
+_NFT_NEUTRAL = ("counter", "log", "comment", "notrack", "meta_set")
+#: Statements that let only some packets through to the verdict: `limit rate [over]` and
+#: `quota [over]` (nftables wiki "Limits": a limit matches "only until its rate is exceeded; or
+#: only after its rate is exceeded, if defined as an over limit"). Their drop decides nothing;
+#: their accept still opens what the rule's matches reach, up to a rate.
+_NFT_SHARE = ("limit", "quota")
+#: nftables table flags (nft(8) TABLES): a dormant table's base chains are unregistered
+#: (include/uapi/linux/netfilter/nf_tables.h NFT_TABLE_F_DORMANT "this table is not active").
+_NFT_TABLE_FLAGS = frozenset({"dormant", "owner", "persist"})
 
 #: What a payload match on a whole address family looks like in `nft -j` output: the protocol
 #: of each IP version and the prefix or range that covers all of its addresses.
@@ -77,6 +97,7 @@ class _Walk:
     sets: Mapping[tuple[str, str, str], list[Any]]
     version: str
     own: Addresses
+    maps: Mapping[tuple[str, str, str], list[Any]] = dataclass_field(default_factory=dict)
 
 
 def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
@@ -127,8 +148,28 @@ def _destination_reach(blocks: list[Any], version: str, own: Addresses) -> int:
     (also when the host's addresses were not read)."""
     if _cover_all(blocks, version):
         return _ALL
-    mine = [a for a in own or () if any(a in b for b in blocks)]
-    if mine and len(mine) == len(own or ()):
+    held = own.addresses if own is not None else ()
+    mine = [a for a in held if any(a in b for b in blocks)]
+    if mine and len(mine) == len(held):
+        return _ALL
+    return _BROAD if mine else _NARROW
+
+
+def _interface_reach(names: list[str], own: Addresses) -> int:
+    """The reach of a match on the interfaces packets arrive on (`iifname`, iptables `-i`; a
+    trailing `*` or `+` is a wildcard): _ALL when they are every interface holding an address of
+    the host (besides lo, where every packet from the network arrives), _BROAD when they are
+    some of them (every port on that interface's network), else _NARROW (an interface without
+    an address, or the host's addresses not read)."""
+    held = own.interfaces if own is not None else ()
+
+    def hit(dev: str) -> bool:
+        return any(
+            dev == n or (n[-1:] in ("*", "+") and dev.startswith(n[:-1])) for n in names if n
+        )
+
+    mine = [d for d in held if hit(d)]
+    if mine and len(mine) == len(held):
         return _ALL
     return _BROAD if mine else _NARROW
 
@@ -209,6 +250,26 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     meta = left.get("meta") if isinstance(left, dict) else None
     if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
         return _ALL if right == "lo" else _NARROW
+    if op in ("==", "in") and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
+        names = _nft_values(right, sets) or []
+        return _interface_reach([str(n) for n in names if isinstance(n, str)], walk.own)
+    if isinstance(meta, dict) and meta.get("key") == "protocol" and op in ("==", "in"):
+        # the ethertype (`meta protocol ip`): every packet of the version it names
+        kinds = {str(v) for v in _nft_values(right, sets) or []}
+        return _ALL if {"IPv4": "ip", "IPv6": "ip6"}[version] in kinds else _NARROW
+    flags = left.get("&") if isinstance(left, dict) else None
+    if isinstance(left, dict) and left.get("payload") == {"protocol": "tcp", "field": "flags"}:
+        flags = [left, []]
+    if isinstance(flags, list) and flags and isinstance(flags[0], dict):
+        # `tcp flags & (fin|syn|rst|ack) == syn`: every segment that opens a TCP connection,
+        # to any port (iptables-extensions(8) --syn: "used to request TCP connection
+        # initiation")
+        field = flags[0].get("payload") or {}
+        wanted = _nft_values(right, sets) or []
+        syn = any("syn" in (v if isinstance(v, list) else [v]) for v in wanted)
+        if field == {"protocol": "tcp", "field": "flags"} and op in ("==", "in") and syn:
+            return _BROAD
+        return _NARROW
     ct = left.get("ct") if isinstance(left, dict) else None
     if isinstance(ct, dict) and ct.get("key") == "state":
         states = right.get("set") if isinstance(right, dict) else right
@@ -280,6 +341,8 @@ def _nft_verdict(
             verdict = f"{kind}:{arg.get('target')}"
         elif kind == "match":
             reach = min(reach, _nft_reach(arg, walk, sets))
+        elif kind in _NFT_SHARE:
+            reach = min(reach, _BROAD)
         elif kind not in _NFT_NEUTRAL:
             return None, _NARROW  # a statement hvaudit does not judge: not catch-all
     if reach == _NARROW and verdict != "return":
@@ -310,6 +373,33 @@ def _nft_source_accept(
     return (_networks(values, version) or None) if values is not None else None
 
 
+def _vmap_rules(rule: dict[str, Any], maps: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
+    """A rule whose verdict is a verdict map (nft(8) MAPS, `vmap`: the verdict is the one the
+    map holds for the key) as one rule per entry: the rule's matches, `key == value`, and that
+    entry's verdict (`ct state vmap { new : accept }` is `ct state new accept`). A map that is
+    not in the ruleset, or an entry hvaudit cannot read, leaves a rule of no verdict."""
+    exprs = rule.get("expr") or []
+    at = next((k for k, e in enumerate(exprs) if isinstance(e, dict) and "vmap" in e), None)
+    if at is None:
+        return [rule]
+    vmap = exprs[at]["vmap"]
+    data = vmap.get("data") if isinstance(vmap, dict) else None
+    if isinstance(data, str) and data.startswith("@"):
+        entries: Any = maps.get(data[1:])
+    else:
+        entries = data.get("set") if isinstance(data, dict) else None
+    out = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("elem"), dict):
+            entry = entry["elem"].get("val")
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], dict)):
+            continue
+        key, verdict = entry
+        match = {"match": {"op": "==", "left": vmap.get("key"), "right": key}}
+        out.append(dict(rule, expr=[*exprs[:at], match, verdict, *exprs[at + 1 :]]))
+    return out or [dict(rule, expr=[*exprs[:at], {"vmap-unread": None}])]
+
+
 def _nft_chain_outcome(
     chain: tuple[str, str, str], walk: _Walk, depth: int
 ) -> tuple[str | None, str]:
@@ -322,7 +412,8 @@ def _nft_chain_outcome(
     version = walk.version
     accepted: list[Any] = []  # sources accepted so far by rules that match on nothing else
     returned = False  # some packets have left the chain by a return
-    for rule in walk.rules.get(chain, []):
+    maps = {n: e for (f, t, n), e in walk.maps.items() if (f, t) == chain[:2]}
+    for rule in (r for each in walk.rules.get(chain, []) for r in _vmap_rules(each, maps)):
         verdict, reach = _nft_verdict(rule, walk, named)
         if verdict is None:
             blocks = _nft_source_accept(rule, version, named)
@@ -369,20 +460,35 @@ NFT_FAMILIES = {"IPv4": ("ip", "inet"), "IPv6": ("ip6", "inet")}
 def nft_input_verdicts(
     items: Sequence[Any], own: Mapping[str, Addresses]
 ) -> dict[str, tuple[str, str]] | None:
-    """Per IP version, ("drop" or "accept", why) of the input-hook base chains of an `nft -j
-    list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of a family
-    that sees the version is read in rule order; an accept of _ALL or _BROAD reach before any
-    drop of _ALL reach opens the host whatever the chain's policy says."""
+    """Per IP version, ("drop", "accept" or "unknown", why) of the input-hook base chains of an
+    `nft -j list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of
+    a family that sees the version is read in rule order; an accept of _ALL or _BROAD reach
+    before any drop of _ALL reach opens the host whatever the chain's policy says. A packet must
+    pass every base chain of the hook, so one chain that drops the rest is a default deny. A
+    dormant table filters nothing; a table with a flag hvaudit cannot name (nftables 1.0.6
+    prints a dormant table's flags wrongly, as "filter") may or may not: its drop decides only
+    as a question."""
     bases: list[tuple[tuple[str, str, str], str]] = []
     rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     sets: dict[tuple[str, str, str], list[Any]] = {}
+    maps: dict[tuple[str, str, str], list[Any]] = {}
+    table_flags: dict[tuple[str, str], list[str]] = {}
     for item in items:
         if not isinstance(item, dict):
             continue
         chain, rule, nset = item.get("chain"), item.get("rule"), item.get("set")
+        table, nmap = item.get("table"), item.get("map")
+        if isinstance(table, dict):
+            flags = table.get("flags") or []
+            table_flags[(str(table.get("family")), str(table.get("name")))] = [
+                str(f) for f in (flags if isinstance(flags, list) else [flags])
+            ]
         if isinstance(nset, dict) and isinstance(nset.get("elem"), list):
             skey = (str(nset.get("family")), str(nset.get("table")), str(nset.get("name")))
             sets[skey] = list(nset["elem"])
+        if isinstance(nmap, dict) and isinstance(nmap.get("elem"), list):
+            mkey = (str(nmap.get("family")), str(nmap.get("table")), str(nmap.get("name")))
+            maps[mkey] = list(nmap["elem"])
         if isinstance(chain, dict):
             key = (str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))
             if chain.get("hook") == "input":
@@ -394,17 +500,28 @@ def nft_input_verdicts(
         return None
     verdicts: dict[str, tuple[str, str]] = {}
     for version, families in NFT_FAMILIES.items():
-        walk = _Walk(rules, sets, version, own.get(version))
+        walk = _Walk(rules, sets, version, own.get(version), maps)
         findings = []
         effective = "accept"
+        unsure: list[str] = []
         for key, policy in bases:
             if key[0] not in families:
                 continue
-            verdict, where = _nft_chain_outcome(key, walk, 0)
             name = " ".join(key)
+            flags = table_flags.get(key[:2], [])
+            if "dormant" in flags:
+                findings.append(f"{name}: table {key[0]} {key[1]} is dormant, filters nothing")
+                continue
+            odd = [f for f in flags if f not in _NFT_TABLE_FLAGS]
+            verdict, where = _nft_chain_outcome(key, walk, 0)
             if verdict == "accept":
                 what = "that traffic" if "every port of" in where else "all traffic"
                 findings.append(f"{name}: policy {policy}, but {where} accepts {what}")
+            elif odd and (verdict in ("drop", "reject") or policy == "drop"):
+                unsure.append(
+                    f"{name} would drop the rest, but its table has flags {', '.join(odd)}, "
+                    "which nft does not name (a dormant table filters nothing)"
+                )
             elif verdict in ("drop", "reject"):
                 effective = "drop"
                 findings.append(f"{name}: {where} drops the rest")
@@ -413,6 +530,9 @@ def nft_input_verdicts(
                 findings.append(f"{name}: policy drop")
             else:
                 findings.append(f"{name}: policy {policy}")
+        if effective != "drop" and unsure:
+            effective = "unknown"
+            findings = unsure
         if not findings:
             findings.append(
                 f"no {' or '.join(families)} input chain"
@@ -514,7 +634,25 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
         elif w in ("--comment", "-c", "--set-counters"):
             i += 2
         elif w in ("-i", "--in-interface"):
-            reach = min(reach, _ALL if negate and arg == "lo" else _NARROW)
+            if negate:
+                reach = min(reach, _ALL if arg == "lo" else _NARROW)
+            else:
+                reach = min(reach, _interface_reach([arg], own))
+            i += 2
+        elif w == "--syn":
+            # iptables-extensions(8) tcp: "Only match TCP packets with the SYN bit set and the
+            # ACK,RST and FIN bits cleared. Such packets are used to request TCP connection
+            # initiation": a new connection to every port
+            reach = min(reach, _NARROW if negate else _BROAD)
+            i += 1
+        elif w == "--tcp-flags":
+            comp = words[i + 2] if i + 2 < len(words) else ""
+            syn = "SYN" in comp.upper().split(",") and "ACK" not in comp.upper().split(",")
+            reach = min(reach, _BROAD if syn and not negate else _NARROW)
+            i += 3
+        elif w in ("--limit", "--limit-burst"):
+            # iptables-extensions(8) limit: matches up to a rate; the rest goes on
+            reach = min(reach, _BROAD)
             i += 2
         elif w in ("-p", "--protocol"):
             reach = min(reach, _BROAD if negate or arg.lower() in _TRANSPORTS else _NARROW)

@@ -40,7 +40,12 @@ from hvaudit.model import (
     Source,
     SshdMatch,
 )
-from hvaudit.parse.firewall import Addresses, iptables_policy, nft_input_verdicts
+from hvaudit.parse.firewall import (
+    Addresses,
+    HostAddresses,
+    iptables_policy,
+    nft_input_verdicts,
+)
 from hvaudit.parse.libvirt_conf import (
     ConfValue,
     effective_daemon_conf,
@@ -1768,8 +1773,8 @@ def _ipv6_addresses(ev: HostEvidence) -> tuple[str, ...] | None:
 
 
 def _own_addresses(ev: HostEvidence) -> dict[str, Addresses]:
-    """The host's own addresses per IP version other than loopback ones (`ip -j addr`; a
-    version's entry is None when it could not be read)."""
+    """The host's own addresses per IP version other than loopback ones, with the interfaces
+    that hold them (`ip -j addr`; a version's entry is None when it could not be read)."""
     got = ev.get(_cmd("ip-addr"))
     try:
         links = json.loads(got.text or "[]") if got.state == "ok" and got.rc == 0 else None
@@ -1778,6 +1783,7 @@ def _own_addresses(ev: HostEvidence) -> dict[str, Addresses]:
     if not isinstance(links, list):
         return {"IPv4": None, "IPv6": None}
     out: dict[str, list[Any]] = {"IPv4": [], "IPv6": []}
+    devs: dict[str, list[str]] = {"IPv4": [], "IPv6": []}
     for link in links:
         for a in (link.get("addr_info") or []) if isinstance(link, dict) else []:
             if not isinstance(a, dict) or a.get("scope") == "host":
@@ -1786,8 +1792,10 @@ def _own_addresses(ev: HostEvidence) -> dict[str, Addresses]:
                 addr = ipaddress.ip_address(str(a.get("local")))
             except ValueError:
                 continue
-            out["IPv4" if addr.version == 4 else "IPv6"].append(addr)
-    return {k: tuple(v) for k, v in out.items()}
+            version = "IPv4" if addr.version == 4 else "IPv6"
+            out[version].append(addr)
+            devs[version].append(str(link.get("ifname")))
+    return {k: HostAddresses(tuple(v), tuple(dict.fromkeys(devs[k]))) for k, v in out.items()}
 
 
 def _both_versions(
