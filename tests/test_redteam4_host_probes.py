@@ -1603,9 +1603,6 @@ _RSYSLOG_DROPIN = "/etc/rsyslog.d/10-libvirt.conf:"
     ],
     ids=["severity-err-stop", "libvirt-split-stop"],
 )
-@xfail(
-    "H101: HVA-200 counts only selector stops (`kern.* stop`) ahead of a forwarding action; a `stop` under an `if` expression or property filter ends processing of what it matches just the same, so the forwarder never sees those messages and the host passes"
-)
 def test_filtered_stop_before_forwarding(host_scan, rule: str) -> None:
     """rsyslog docs "Basic Structure" (found with `search`): rules of a ruleset are evaluated
     in order; "Common Configuration Mistakes" gives `if <condition> then { action(...) stop }`
