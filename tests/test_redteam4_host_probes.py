@@ -1700,3 +1700,34 @@ def test_unexpired_pve_administrator_fails_hva_312(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-312", "pve-h1")
     assert status == "fail", msg
     assert "erin@pve" in msg, msg
+
+
+@xfail(
+    "H104: HVA-311 judges every token in user.cfg; a token whose expire date has passed is refused by pve-access-control (verify_token), so an expired privsep-0 token of an administrator fails a host on which it can no longer be used"
+)
+def test_expired_token_is_no_token(tmp_path: Path) -> None:
+    """pve-access-control src/PVE/AccessControl.pm (fetched, 9.1.1): user.cfg's `token:<id>:
+    <expire>:<privsep>:<comment>:` is parsed with `$expire = int($expire)`, and verify_token,
+    the only way an API token authenticates, has `die "token '$token' access expired\\n" if
+    $token_info->{expire} && ($token_info->{expire} < $ctime);` (it also calls
+    check_user_enabled, so a disabled or expired user's tokens are refused too). alice@corp's
+    `migration` token (privsep 0, her full Administrator rights) expired at 1700000000
+    (November 2023), the expiry date set for a one-off job. hvaudit fails HVA-311 "tokens
+    with their user's full rights: alice@corp!migration (privsep 0: Administrator on /)".
+    Right: pass, as without that token (FALSE FAIL)."""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    users.write_text(
+        users.read_text().replace(
+            "token:audit@pve!hvaudit:",
+            "token:alice@corp!migration:1700000000:0:one-off 2023 migration:\n"
+            "token:audit@pve!hvaudit:",
+        )
+    )
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    status, msg = verdict(a, "HVA-311", "pve-h1")
+    assert status == "pass", msg
