@@ -1731,3 +1731,52 @@ def test_expired_token_is_no_token(tmp_path: Path) -> None:
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
     status, msg = verdict(a, "HVA-311", "pve-h1")
     assert status == "pass", msg
+
+
+# --- HVA-200: journal-upload.conf `URL = http://...` (spaces around '=') --------------------------------
+
+
+@xfail(
+    "H105: the journal-upload reader takes a line only when it starts with `URL=`; systemd's config parser strips the key and the value around '=', so `URL = http://...` uploads in plain HTTP unseen and the host's TLS rsyslog forwarder passes it"
+)
+def test_journal_upload_url_with_spaces(host_scan) -> None:
+    """systemd src/shared/conf-parser.c parse_line (read with `find_string`): `e = strchr(l,
+    '='); *e = 0; e++; return next_assignment(..., strstrip(l), strstrip(e), ...)`: the key
+    and the value are stripped, so `URL = http://logs.example.internal:19532` is URL=.
+    journal-upload.conf(5) [Upload] URL= is the upload target; with http:// the journal
+    crosses the network in plain text (systemd-journal-upload(8): "https is the default", so
+    http:// is asked for). systemd-journal-upload runs (pid 990). The same file written
+    `URL=http://...` fails HVA-200 today ("logs forwarded without authenticated TLS to
+    http://logs.example.internal:19532"); with the spaces hvaudit sees no URL and passes on
+    the hardened fixture's rsyslog TLS forwarder. Right: fail naming the http URL."""
+    procs = HARDENED_HOST["processes"][0] + (
+        "  990 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+    )
+    a = host_scan(
+        {
+            "processes": (procs, 0),
+            "/etc/systemd/journal-upload.conf": (
+                "[Upload]\nURL = http://logs.example.internal:19532\n"
+            ),
+            "journal-upload-conf-d": ("", 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
+    assert "http://logs.example.internal:19532" in msg, msg
+
+
+def test_journal_upload_plain_http_url_fails(host_scan) -> None:
+    """Twin of H105: `URL=http://...` without spaces fails today."""
+    procs = HARDENED_HOST["processes"][0] + (
+        "  990 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+    )
+    a = host_scan(
+        {
+            "processes": (procs, 0),
+            "/etc/systemd/journal-upload.conf": "[Upload]\nURL=http://logs.example.internal:19532\n",
+            "journal-upload-conf-d": ("", 0),
+        }
+    )
+    status, msg = verdict(a, "HVA-200")
+    assert status == "fail", msg
