@@ -1780,3 +1780,42 @@ def test_journal_upload_plain_http_url_fails(host_scan) -> None:
     )
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
+
+
+# --- HVA-142: a sudoers rule for another host (Host_List) ---------------------------------------------
+
+
+@xfail(
+    "H106: HVA-142 ignores a user specification's Host_List; a rule written for another host (`bob,carol db01=(ALL:ALL) ALL` in a sudoers file shared across hosts) grants nothing on this one, yet its users are counted as this host's administrators"
+)
+def test_sudoers_rule_for_another_host(host_scan) -> None:
+    """sudoers(5) (sudo 1.9, read with `find_string`): "A user specification determines which
+    commands a user may run (and as what user) on specified hosts ... The basic structure of a
+    user specification is 'who where = (as_whom) what'": the Host_List (`where`) is matched
+    against the host sudo runs on (its host name, or ALL). A sudoers file distributed to every
+    host by configuration management commonly carries rules for other hosts. This host is hv1
+    (/proc/sys/kernel/hostname); `bob,carol db01=(ALL:ALL) ALL` lets them administer db01
+    only: on hv1 `sudo -l` lists nothing for them. hvaudit already knows the host's names (the
+    same parse module reads kernel/hostname, hostname --fqdn and /etc/hosts), but the sudoers
+    reader keeps only the User_List, and HVA-142 fails "4 administrative principal(s) (limit
+    3): alice, bob, carol, root". Right: pass, 2 principals (alice, root) (FALSE FAIL)."""
+    passwd = HARDENED_HOST["/etc/passwd"] + (
+        "bob:x:1001:1001:Bob:/home/bob:/bin/bash\ncarol:x:1002:1002:Carol:/home/carol:/bin/bash\n"
+    )
+    sudoers = HARDENED_HOST["sudoers"][0] + "/etc/sudoers.d/dbadmins:bob,carol db01=(ALL:ALL) ALL\n"
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "pass", msg
+    assert "bob" not in msg, msg
+
+
+def test_sudoers_rule_for_this_host_counts(host_scan) -> None:
+    """Twin of H106: the same rule for hv1 makes bob and carol administrators here: fail."""
+    passwd = HARDENED_HOST["/etc/passwd"] + (
+        "bob:x:1001:1001:Bob:/home/bob:/bin/bash\ncarol:x:1002:1002:Carol:/home/carol:/bin/bash\n"
+    )
+    sudoers = HARDENED_HOST["sudoers"][0] + "/etc/sudoers.d/dbadmins:bob,carol hv1=(ALL:ALL) ALL\n"
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd})
+    status, msg = verdict(a, "HVA-142")
+    assert status == "fail", msg
+    assert "bob" in msg, msg
