@@ -1618,3 +1618,58 @@ def test_pve_quoted_raw_console_arguments(
     status, msg = pve_result(report, "HVA-031", "api-11")
     assert status == "fail", msg
     assert part in msg.lower()
+
+
+# --- HVA-191: a negated drop is not a catch-all --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "match",
+    [
+        # drops frames not sent from the VM's MAC: what the mac chain already dropped
+        pytest.param(
+            "<mac match='no' srcmacaddr='$MAC'/>",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="R71: HVA-191 counts a drop of <mac match='no' srcmacaddr='$MAC'/> as "
+                "dropping every frame (constraints dropped for match='no'); it drops only frames "
+                "from other MACs, so the VM's own IPv6 and 802.1Q-tagged frames leave unchecked",
+            ),
+            id="negated-mac",
+        ),
+        # drops non-IPv4 frames not sent from the VM's MAC: right on main (fails), but vmfix2's
+        # R41 fix reads it as a drop of every non-IPv4 frame and passes it (R71's regression guard)
+        pytest.param(
+            "<mac match='no' protocolid='ipv4' srcmacaddr='$MAC'/>", id="negated-mac-and-protocol"
+        ),
+    ],
+)
+def test_negated_drop_is_not_a_catch_all(tmp_path: Path, match: str) -> None:
+    """libvirt's ebtables driver writes a negated attribute with its own `!` (nwfilter_ebiptables
+    _driver.c: `if (ENTRY_WANT_NEG_SIGN(...)) virFirewallRuleAddArg(fw, fwrule, "!")` for the
+    protocol and, in ebtablesHandleEthHdr, for the source MAC; R41's sources), and ebtables ANDs
+    the matches of a rule: `-p ! IPv4 -s ! $MAC -j DROP` drops a frame only when it is not IPv4
+    AND not from the VM's MAC. RHEL 6 guide 18.12.2 shows that very match as the old
+    no-mac-spoofing's check (`<mac match='no' srcmacaddr='$MAC'/>`, read with `search`): a MAC
+    check, not a catch-all. Site filter: clean-traffic's layout with no-other-l2-traffic (a plain
+    drop at 1000) replaced by a drop of this match at 1000. Frames from the VM's own MAC pass it:
+    IPv6 from any IPv6 source (no-ipv6-spoofing absent) and 802.1Q-tagged frames carrying any
+    IP/ARP, the gaps hvaudit itself reports when the catch-all is missing (probed: with no
+    rule at 1000 it fails "IPv6 spoofing is not stopped ... inside VLAN tags"). hvaudit's
+    _rule keeps no constraints for match='no', so _whole() takes the negated drop for a drop of
+    every frame: pass (the negated-mac form on main and on vmfix2@85f6073; the form with
+    protocolid passes on vmfix2, whose R41 fix turns its frames into "every frame but IPv4").
+    Uses libvirt's shipped filters. Right: fail, naming IPv6."""
+    filters = _shipped_filters()
+    filters["site"] = (
+        "<filter name='site' chain='root'>"
+        "<filterref filter='no-mac-spoofing'/><filterref filter='no-ip-spoofing'/>"
+        "<rule action='accept' direction='out' priority='-650'><mac protocolid='ipv4'/></rule>"
+        "<filterref filter='allow-incoming-ipv4'/><filterref filter='no-arp-spoofing'/>"
+        "<rule action='accept' direction='inout' priority='-500'><mac protocolid='arp'/></rule>"
+        f"<rule action='drop' direction='out' priority='1000'>{match}</rule></filter>"
+    )
+    a = filtered_node(tmp_path, [dev("negdrop", nic("site"))], filters)
+    status, msg = verdict(a, "HVA-191", "negdrop")
+    assert status == "fail", msg
+    assert "IPv6" in msg
