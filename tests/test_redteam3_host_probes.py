@@ -1347,9 +1347,6 @@ def test_outward_relay_exposes_the_socket_elsewhere(host_scan) -> None:
     assert "ssh" in msg, msg
 
 
-@xfail(
-    "H39 (socat variant): socat connecting out (TCP:host:port) with libvirt-sock as its other end carries the API to another machine; no local listener, so hvaudit passes"
-)
 def test_outward_socat_relay(host_scan) -> None:
     """socat(1): `TCP:<host>:<port>` "Connects to <port> on <host>" and the second address
     `UNIX-CONNECT:<filename>` "Connects to <filename> assuming it is a UNIX domain socket";
@@ -1525,9 +1522,6 @@ def test_dropbear_with_two_factor_option(host_scan) -> None:
 # --- kernel command line: the kernel's own spellings of a parameter --------------------------------
 
 
-@xfail(
-    "H44: HVA-052 matches the literal word `pcie_acs_override=`; the kernel also takes `pcie-acs-override=` and a fully quoted word"
-)
 @pytest.mark.parametrize(
     "word",
     ["pcie-acs-override=downstream,multifunction", '"pcie_acs_override=downstream,multifunction"'],
@@ -1548,9 +1542,6 @@ def test_acs_override_in_another_kernel_spelling(host_scan, word: str) -> None:
     assert "acs" in msg and "override" in msg, msg
 
 
-@xfail(
-    'H44: kernel_audit_off reads `audit=0` literally; the kernel strips the quotes of `audit="0"` and turns auditing off'
-)
 def test_audit_off_with_a_quoted_value(host_scan) -> None:
     """kernel/params.c next_arg: "Don't include quotes in value" (a value starting with '"'
     loses it and the closing one), so `audit="0"` reaches audit_enable() as "0" and kernel
@@ -1580,9 +1571,6 @@ def _grep_rules(probe: str, files: dict[str, str]) -> str:
     return "".join(out)
 
 
-@xfail(
-    "H45: polkit (>= 121) reads /run/polkit-1/rules.d and /usr/local/share/polkit-1/rules.d too, and .pkla files (polkit 0.105, Debian's polkitd-pkla); the collector greps /etc and /usr/share rules.d only"
-)
 @pytest.mark.parametrize(
     "where",
     [
@@ -1634,9 +1622,6 @@ RHEL_SSHD_PAM = {
 }
 
 
-@xfail(
-    "H46: `auth include postlogin` is assumed to add no auth rule (NON_AUTH_INCLUDES) and postlogin is not collected; an auth rule there runs after the OTP"
-)
 def test_auth_rules_in_postlogin_run_after_the_otp(host_scan) -> None:
     """RHEL/Fedora's /etc/pam.d/sshd runs `auth substack password-auth` and then `auth include
     postlogin` (the stock file, confirmed with `search`). pam.conf(5): include "include all
@@ -1792,9 +1777,6 @@ def test_iptables_user_chain_that_accepts_everything(host_scan) -> None:
 # --- HVA-142: other root-equivalent groups ----------------------------------------------------------
 
 
-@xfail(
-    "H50: HVA-142 counts sudo/wheel/admin/libvirt/disk only; members of docker and lxd control root daemons (root-equivalent by their own docs)"
-)
 @pytest.mark.parametrize("group", ["docker", "lxd"])
 def test_members_of_a_root_equivalent_container_group(host_scan, group: str) -> None:
     """Docker's post-install documentation (found with `search`): "Warning: The docker group

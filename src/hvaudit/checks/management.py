@@ -136,10 +136,10 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 s,
                 "; ".join(outward) + ": libvirt's API is served on that machine",
                 *h.facts.socket_relays.sources,
-                question=f"Does the machine that {outward[0].split(' forwards ')[0]} forwards "
-                "libvirt's socket to admit only the administrators to that port, over an "
-                "authenticated and encrypted channel? Evidence: the ssh -R command and the "
-                "remote host's sshd_config (GatewayPorts) and firewall. Pass: yes, only the "
+                question="Does the machine at the other end of the relay of libvirt's socket "
+                f"({outward[0]}) admit only the administrators to it, over an authenticated and "
+                "encrypted channel? Evidence: the relay's command line and that machine's "
+                "sshd_config (GatewayPorts), listener and firewall. Pass: yes, only the "
                 "administrators reach it; fail: anyone else on that machine or its network can.",
             )
         elif ports:
@@ -200,6 +200,12 @@ def _outward_relays(h: Host) -> list[str]:
         if program in ("ssh", "autossh") and any(path in r for r in remote):
             target = next((w for w in reversed(words) if "@" in w or "." in w), "another host")
             out.append(f"{program} (pid {pid}) forwards {path} to {target} (ssh -R)")
+            continue
+        # socat(1) TCP:host:port / OPENSSL:host:port dial out: the other end serves the socket
+        dial = [w for w in words if re.match(r"(?i)^(TCP[46]?|OPENSSL|SSL):[^,]+:\d+", w)]
+        if program == "socat" and dial:
+            target = ":".join(dial[0].split(",", 1)[0].split(":")[1:])
+            out.append(f"{program} (pid {pid}) connects {path} to {target} (socat)")
     return out
 
 

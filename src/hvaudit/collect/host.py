@@ -79,6 +79,10 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/pam.d/common-auth"),
     FileProbe("/etc/pam.d/password-auth"),
     FileProbe("/etc/pam.d/system-auth"),
+    FileProbe("/etc/pam.d/postlogin"),
+    FileProbe("/etc/pam.d/common-account"),
+    FileProbe("/etc/pam.d/common-session"),
+    FileProbe("/etc/pam.d/common-password"),
     FileProbe("/etc/sssd/sssd.conf"),
     FileProbe("/etc/systemd/journal-upload.conf"),
     # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200).
@@ -225,7 +229,28 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),
     CommandProbe(
         "polkit-rules",
-        ("grep", "-r", "-H", "", "/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d"),
+        (
+            "grep",
+            "-r",
+            "-H",
+            "",
+            "/etc/polkit-1/rules.d",
+            "/run/polkit-1/rules.d",
+            "/usr/local/share/polkit-1/rules.d",
+            "/usr/share/polkit-1/rules.d",
+        ),
+    ),
+    # polkit's local authority files (.pkla; polkit 0.105, and polkitd-pkla on Debian 12)
+    CommandProbe(
+        "polkit-pkla",
+        (
+            "grep",
+            "-r",
+            "-H",
+            "",
+            "/etc/polkit-1/localauthority",
+            "/var/lib/polkit-1/localauthority",
+        ),
     ),
     CommandProbe(
         "rsyslog-config",

@@ -65,11 +65,19 @@ ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt", "disk")
 """Groups whose members are root-equivalent on a hypervisor: sudo's, libvirt's and disk ("Raw
 access to disks. Mostly equivalent to root access", Debian wiki SystemGroups; on a hypervisor the
 disks are every VM's storage too)."""
+#: Container daemons whose socket group is root-equivalent: (daemon, group).
+CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"))
 PAM_STACK_FILES = (
     "/etc/pam.d/sshd",
     "/etc/pam.d/common-auth",
     "/etc/pam.d/password-auth",
     "/etc/pam.d/system-auth",
+    # included by sshd's stack too (Debian @include, RHEL authselect `auth include postlogin`):
+    # their auth lines, if any, join the stack
+    "/etc/pam.d/postlogin",
+    "/etc/pam.d/common-account",
+    "/etc/pam.d/common-session",
+    "/etc/pam.d/common-password",
 )
 MONITORING_TOOLS = (
     "suricata",
@@ -277,7 +285,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.kernel_cmdline = ev.fact(
         _file("/proc/cmdline"),
         lambda g: (
-            Fact.of(tuple(g.text.split()), g.source)
+            Fact.of(tuple(_kernel_param(w) for w in g.text.split()), g.source)
             if g.state == "ok"
             else Fact.unavailable("/proc/cmdline could not be read", g.source)
         ),
@@ -381,6 +389,18 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bridge_vlan_filtering = _vlan_filtering(links)
     f.link_info = _link_info(links)
     return f
+
+
+def _kernel_param(word: str) -> str:
+    """A kernel command-line word as the kernel matches it: kernel/params.c next_arg drops the
+    quotes of a quoted word or value ("Don't include quotes in value"), and parameq treats
+    dashes in a parameter's name as underscores (moduleparam.h: "Dashes (-) are considered equal
+    to underscores (_)"), so `pcie-acs-override="downstream"` is pcie_acs_override=downstream."""
+    word = word.strip('"') if word.startswith('"') else word
+    name, eq, value = word.partition("=")
+    if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+        value = value[1:-1]
+    return name.replace("-", "_") + eq + value
 
 
 def _event_log(g: Got) -> Fact[bool]:
@@ -986,6 +1006,12 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         for item in user_list:
             add(item, frozenset())
     polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
+    # Docker: "The docker group grants privileges equivalent to the root user"; LXD: "all
+    # members of the lxd group can interact with the local daemon" (full control): while the
+    # daemon runs, its group is root-equivalent
+    ps = ev.get(_cmd("processes"))
+    running = {exe for exe, _ in _commands(ps.text)} if ps.state == "ok" else set()
+    polkit_groups += [g for d, g in CONTAINER_DAEMON_GROUPS if d in running]
     principals.update(polkit_users)
     for group in (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups):
         principals.update(groups.get(group, set()))
@@ -998,17 +1024,49 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     docs/auth.rst; the ArchWiki recipe `action.id == "org.libvirt.unix.manage" &&
     subject.isInGroup("mykvm")`) names them with subject.isInGroup("G") / subject.user == "U"."""
     got = ev.get(_cmd("polkit-rules"))
-    if got.state != "ok":
-        return [], [], []
     groups: list[str] = []
     users: list[str] = []
-    for lines in _by_file(got.text).values():
+    sources: list[Source] = []
+    for lines in _by_file(got.text).values() if got.state == "ok" else ():
         code = "\n".join(ln.split("//", 1)[0] for ln in lines)
         if "org.libvirt.unix.manage" not in code or "Result.YES" not in code:
             continue
         groups += re.findall(r"isInGroup\(\s*[\"']([^\"']+)[\"']\s*\)", code)
         users += re.findall(r"subject\.user\s*===?\s*[\"']([^\"']+)[\"']", code)
-    return groups, users, [got.source] if groups or users else []
+        sources.append(got.source)
+    pkla = ev.get(_cmd("polkit-pkla"))
+    for lines in _by_file(pkla.text).values() if pkla.state == "ok" else ():
+        for ident, action, result in _pkla_grants(lines):
+            if not fnmatch.fnmatchcase("org.libvirt.unix.manage", action) or result != "yes":
+                continue
+            for who in ident.split(";"):
+                kind, _, name = who.strip().partition(":")
+                if kind == "unix-group":
+                    groups.append(name)
+                elif kind == "unix-user":
+                    users.append(name)
+            sources.append(pkla.source)
+    return groups, users, list(dict.fromkeys(sources))
+
+
+def _pkla_grants(lines: list[str]) -> Iterator[tuple[str, str, str]]:
+    """(Identity, each Action pattern, ResultActive) of every section of a .pkla file
+    (pklocalauthority(8): key=value sections; Action takes `;`-separated globs)."""
+    section: dict[str, str] = {}
+    for line in [*lines, "[end]"]:
+        text = line.strip()
+        if text.startswith("[") and section:
+            for action in section.get("action", "").split(";"):
+                if action.strip():
+                    yield (
+                        section.get("identity", ""),
+                        action.strip(),
+                        section.get("resultactive", section.get("resultany", "")).lower(),
+                    )
+            section = {}
+        elif "=" in text and not text.startswith("#"):
+            key, _, value = text.partition("=")
+            section[key.strip().lower()] = value.strip()
 
 
 def _nsswitch_sources(text: str, database: str) -> list[str]:

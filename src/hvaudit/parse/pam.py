@@ -194,7 +194,8 @@ def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
     return Stack(tuple(items))
 
 
-#: Files an include brings in that hold no auth lines on a stock system (Debian's account,
+#: Files an include brings in that hold no auth lines on a stock system (read when collected:
+#: then their own lines count; assumed only when the file was not read) (Debian's account,
 #: session and password stacks; RHEL/Fedora authselect's postlogin, session lines only), so not
 #: reading them leaves the auth stack whole.
 NON_AUTH_INCLUDES = (
@@ -216,14 +217,14 @@ def unread_auth_files(texts: dict[str, str], name: str, depth: int = 0) -> list[
         target = ""
         if line.startswith("@include"):
             target = line.split()[-1].rsplit("/", 1)[-1]
-            if target in NON_AUTH_INCLUDES:
+            if target in NON_AUTH_INCLUDES and target not in texts:
                 continue
         else:
             m = _LINE.match(line)
             control = m.group(1).lower() if m and not m.group(1).startswith("[") else ""
             if m and control in ("include", "substack"):
                 target = m.group(2).rsplit("/", 1)[-1]
-                if target in NON_AUTH_INCLUDES:
+                if target in NON_AUTH_INCLUDES and target not in texts:
                     continue
         if target:
             out += [target] if target not in texts else unread_auth_files(texts, target, depth + 1)
