@@ -238,16 +238,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/run/polkit-1/rules.d",
             "/usr/local/share/polkit-1/rules.d",
             "/usr/share/polkit-1/rules.d",
-        ),
-    ),
-    # polkit's local authority files (.pkla; polkit 0.105, and polkitd-pkla on Debian 12)
-    CommandProbe(
-        "polkit-pkla",
-        (
-            "grep",
-            "-r",
-            "-H",
-            "",
+            # the local authority's .pkla files (pklocalauthority(8): polkit 0.105, and
+            # polkitd-pkla on Debian 12 / polkit-pkla-compat): parsed apart from the JavaScript
             "/etc/polkit-1/localauthority",
             "/var/lib/polkit-1/localauthority",
         ),

@@ -1027,42 +1027,57 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     groups: list[str] = []
     users: list[str] = []
     sources: list[Source] = []
-    for lines in _by_file(got.text).values() if got.state == "ok" else ():
+    files = _by_file(got.text) if got.state == "ok" else {}
+    for path, lines in files.items():
+        if _is_pkla(path):
+            continue
         code = "\n".join(ln.split("//", 1)[0] for ln in lines)
         if "org.libvirt.unix.manage" not in code or "Result.YES" not in code:
             continue
         groups += re.findall(r"isInGroup\(\s*[\"']([^\"']+)[\"']\s*\)", code)
         users += re.findall(r"subject\.user\s*===?\s*[\"']([^\"']+)[\"']", code)
         sources.append(got.source)
-    pkla = ev.get(_cmd("polkit-pkla"))
-    for lines in _by_file(pkla.text).values() if pkla.state == "ok" else ():
+    for path, lines in files.items():
+        if not (_is_pkla(path) and path.endswith(".pkla")):
+            continue
         for ident, action, result in _pkla_grants(lines):
             if not fnmatch.fnmatchcase("org.libvirt.unix.manage", action) or result != "yes":
                 continue
             for who in ident.split(";"):
                 kind, _, name = who.strip().partition(":")
-                if kind == "unix-group":
-                    groups.append(name)
-                elif kind == "unix-user":
-                    users.append(name)
-            sources.append(pkla.source)
+                if kind not in ("unix-group", "unix-user") or not name:
+                    continue
+                if name == "*":  # Identity is a list of globs (pklocalauthority(8))
+                    users.append(EVERY_USER)
+                elif any(c in name for c in "*?["):
+                    users.append(f"{kind}:{name}{UNRESOLVED}")
+                else:
+                    (groups if kind == "unix-group" else users).append(name)
+            sources.append(got.source)
     return groups, users, list(dict.fromkeys(sources))
 
 
+def _is_pkla(path: str) -> bool:
+    """A local authority file of the polkit-rules probe (pklocalauthority(8): *.pkla under
+    /etc/polkit-1/localauthority and /var/lib/polkit-1/localauthority; key-file sections, not
+    the JavaScript of rules.d)."""
+    return "/polkit-1/localauthority/" in path
+
+
 def _pkla_grants(lines: list[str]) -> Iterator[tuple[str, str, str]]:
-    """(Identity, each Action pattern, ResultActive) of every section of a .pkla file
-    (pklocalauthority(8): key=value sections; Action takes `;`-separated globs)."""
+    """(Identity, each Action pattern, "yes" when any of ResultAny / ResultInactive /
+    ResultActive is yes) of every section of a .pkla file (pklocalauthority(8): key=value
+    sections; Identity and Action take `;`-separated globs; each Result key applies to its kind
+    of session, so a yes for any of them lets some session of the identity in)."""
     section: dict[str, str] = {}
+    keys = ("resultany", "resultinactive", "resultactive")
     for line in [*lines, "[end]"]:
         text = line.strip()
         if text.startswith("[") and section:
+            granted = any(section.get(k, "").lower() == "yes" for k in keys)
             for action in section.get("action", "").split(";"):
                 if action.strip():
-                    yield (
-                        section.get("identity", ""),
-                        action.strip(),
-                        section.get("resultactive", section.get("resultany", "")).lower(),
-                    )
+                    yield (section.get("identity", ""), action.strip(), "yes" if granted else "")
             section = {}
         elif "=" in text and not text.startswith("#"):
             key, _, value = text.partition("=")
@@ -2495,7 +2510,11 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
 
     def polkit(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         files = _by_file(g.text)
-        rules = tuple((p, "\n".join(t)) for p, t in files.items() if "libvirt" in "\n".join(t))
+        rules = tuple(
+            (p, "\n".join(t))
+            for p, t in files.items()
+            if "libvirt" in "\n".join(t) and not _is_pkla(p)
+        )
         return Fact.of(rules, g.source)
 
     lh.polkit_rules = ev.fact(_cmd("polkit-rules"), polkit)
