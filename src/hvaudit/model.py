@@ -722,6 +722,9 @@ class LibvirtHost:
     conf_sources: dict[str, Source] = field(default_factory=dict)
     polkit_rules: Fact[tuple[tuple[str, str], ...]] = field(default_factory=_na)
     """(file, text) of every polkit rule file that mentions libvirt."""
+    polkit_manage: Fact[tuple[tuple[str, str], ...]] = field(default_factory=_na)
+    """(file, "group:G" / "user:U" / "user:*" (every account) / "netgroup:N" / "unresolved:...")
+    of every polkit grant of org.libvirt.unix.manage that needs no administrator."""
     nwfilters: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Defined network filters: name -> the filters it references (<filterref>)."""
     nwfilter_defs: dict[str, NwFilter] = field(default_factory=dict)

@@ -34,8 +34,10 @@ from hvaudit.checks.base import (
     pool_subject,
     unknown,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Host, Source, SshdMatch
+from hvaudit.model import UNIT_ENABLED_STATES, Host, LibvirtHost, Source, SshdMatch
+from hvaudit.parse import polkit
 from hvaudit.parse.host import EVERY_USER, UNRESOLVED, libvirt_socket
+from hvaudit.parse.polkit import js_without_comments
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
 
@@ -773,7 +775,10 @@ def api_access_control(ctx: Context) -> Iterator[Outcome]:
 def granular_rules(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's granular access control means permissions on single VMs or groups of VMs,
     with deny for specific VMs: in polkit, rules that look at the domain's name or uuid. Only the
-    rules' code counts: a comment naming domain_name restricts nothing."""
+    rules' code counts: a comment naming domain_name restricts nothing. Each polkit.addRule()
+    function is judged on its own (polkit(8): the first function that returns a result decides
+    for its subjects): one that grants domain actions (YES or AUTH_SELF) without a domain test
+    grants them on every VM to its subjects, whatever other functions narrow for others."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         if h.libvirt is None:
@@ -797,6 +802,31 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         codes = [(f, js_without_comments(text)) for f, text in rules.get()]
+        # a function granting domain actions that never reads the domain grants them on every
+        # VM, whatever other functions (for other subjects) narrow (one that reads it in a way
+        # hvaudit cannot judge is the manual case below)
+        blanket: dict[str, list[str]] = {}
+        for f, code in codes:
+            for rule in polkit.rule_functions(code):
+                reads_vm = "domain_name" in rule or "domain_uuid" in rule
+                if polkit.covers_domain_actions(rule) and not reads_vm:
+                    for g in polkit.rule_grants(f, rule):
+                        who = "every user" if g.name == polkit.EVERYONE else g.name
+                        blanket.setdefault(f, []).append(
+                            who if g.kind != "group" else f"group {who}"
+                        )
+        if blanket:
+            yield failed(
+                s,
+                "; ".join(
+                    f"{f} grants libvirt domain actions on every VM to {', '.join(who)} "
+                    "(no domain_name or domain_uuid test)"
+                    for f, who in blanket.items()
+                ),
+                *rules.sources,
+                src,
+            )
+            continue
         granular = [f for f, code in codes if narrows_by_domain(code)]
         mention = [f for f, code in codes if "domain_name" in code or "domain_uuid" in code]
         if granular:
@@ -846,32 +876,6 @@ def narrows_by_domain(code: str) -> bool:
         if re.search(rf"""\]\s*\.(?:indexOf|includes)\(\s*{re.escape(name)}\s*\)""", code):
             return True
     return False
-
-
-def js_without_comments(text: str) -> str:
-    """A polkit rules file (JavaScript, polkit(8) "AUTHORIZATION RULES") without its `//` and
-    `/* */` comments; string literals are kept whole, so a "//" inside one is no comment."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "\"'`":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i : j + 1])
-            i = j + 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            out.append(" ")
-            i = n if j < 0 else j + 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 @check(
@@ -929,6 +933,14 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             perms, psrc = conf_value(h, file, "unix_sock_rw_perms")
             refs += [asrc, psrc]
             path = libvirt_socket(daemon)
+            if auth == "polkit" and (open_to := _polkit_manage_for_everyone(lh)):
+                refs += list(lh.polkit_manage.sources)
+                bad.append(
+                    f"{file}: auth_unix_rw = polkit, but {', '.join(open_to)} grant(s) "
+                    "org.libvirt.unix.manage with no subject test: every local user controls "
+                    "every VM"
+                )
+                continue
             if auth != "none":
                 ok.append(f"{file}: auth_unix_rw = {auth}")
                 continue
@@ -992,6 +1004,14 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "; ".join(ok), *refs)
+
+
+def _polkit_manage_for_everyone(lh: LibvirtHost) -> list[str]:
+    """The polkit files that grant org.libvirt.unix.manage (YES or AUTH_SELF) to every account:
+    a rule with no subject test (polkit(8): the first rule returning a result decides; YES is
+    "the subject is authorized"), a .pkla Identity `unix-user:*`."""
+    grants = lh.polkit_manage.get() if lh.polkit_manage.known else ()
+    return list(dict.fromkeys(f for f, who in grants if who == f"user:{polkit.EVERYONE}"))
 
 
 @check(

@@ -242,6 +242,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             # polkitd-pkla on Debian 12 / polkit-pkla-compat): parsed apart from the JavaScript
             "/etc/polkit-1/localauthority",
             "/var/lib/polkit-1/localauthority",
+            "/etc/polkit-1/localauthority.conf.d",
         ),
     ),
     CommandProbe(

@@ -40,6 +40,7 @@ from hvaudit.model import (
     Source,
     SshdMatch,
 )
+from hvaudit.parse import polkit
 from hvaudit.parse.firewall import (
     Addresses,
     HostAddresses,
@@ -1019,69 +1020,32 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
 
 
 def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], list[Source]]:
-    """Groups and users a polkit rule grants libvirt management to: a rules file that answers
-    polkit.Result.YES for org.libvirt.unix.manage (full management of the daemon, libvirt
-    docs/auth.rst; the ArchWiki recipe `action.id == "org.libvirt.unix.manage" &&
-    subject.isInGroup("mykvm")`) names them with subject.isInGroup("G") / subject.user == "U"."""
+    """Groups and users polkit lets manage libvirt or act as administrators: every grant of
+    org.libvirt.unix.manage (full management of the daemon, libvirt docs/auth.rst; the ArchWiki
+    recipe `action.id == "org.libvirt.unix.manage" && subject.isInGroup("mykvm")`) in a .rules
+    function or a .pkla section (parse/polkit.py), and every identity administrator
+    authentication accepts (addAdminRule, AdminIdentities: their own password then passes every
+    auth_admin action, pkexec's org.freedesktop.policykit.exec, i.e. a root shell, among them).
+    EVERY_USER when a grant tests no subject; a subject test of another shape is unresolved."""
     got = ev.get(_cmd("polkit-rules"))
+    if got.state != "ok":
+        return [], [], []
+    files = _by_file(got.text)
     groups: list[str] = []
     users: list[str] = []
-    sources: list[Source] = []
-    files = _by_file(got.text) if got.state == "ok" else {}
-    for path, lines in files.items():
-        if _is_pkla(path):
-            continue
-        code = "\n".join(ln.split("//", 1)[0] for ln in lines)
-        if "org.libvirt.unix.manage" not in code or "Result.YES" not in code:
-            continue
-        groups += re.findall(r"isInGroup\(\s*[\"']([^\"']+)[\"']\s*\)", code)
-        users += re.findall(r"subject\.user\s*===?\s*[\"']([^\"']+)[\"']", code)
-        sources.append(got.source)
-    for path, lines in files.items():
-        if not (_is_pkla(path) and path.endswith(".pkla")):
-            continue
-        for ident, action, result in _pkla_grants(lines):
-            if not fnmatch.fnmatchcase("org.libvirt.unix.manage", action) or result != "yes":
-                continue
-            for who in ident.split(";"):
-                kind, _, name = who.strip().partition(":")
-                if kind not in ("unix-group", "unix-user") or not name:
-                    continue
-                if name == "*":  # Identity is a list of globs (pklocalauthority(8))
-                    users.append(EVERY_USER)
-                elif any(c in name for c in "*?["):
-                    users.append(f"{kind}:{name}{UNRESOLVED}")
-                else:
-                    (groups if kind == "unix-group" else users).append(name)
-            sources.append(got.source)
-    return groups, users, list(dict.fromkeys(sources))
-
-
-def _is_pkla(path: str) -> bool:
-    """A local authority file of the polkit-rules probe (pklocalauthority(8): *.pkla under
-    /etc/polkit-1/localauthority and /var/lib/polkit-1/localauthority; key-file sections, not
-    the JavaScript of rules.d)."""
-    return "/polkit-1/localauthority/" in path
-
-
-def _pkla_grants(lines: list[str]) -> Iterator[tuple[str, str, str]]:
-    """(Identity, each Action pattern, "yes" when any of ResultAny / ResultInactive /
-    ResultActive is yes) of every section of a .pkla file (pklocalauthority(8): key=value
-    sections; Identity and Action take `;`-separated globs; each Result key applies to its kind
-    of session, so a yes for any of them lets some session of the identity in)."""
-    section: dict[str, str] = {}
-    keys = ("resultany", "resultinactive", "resultactive")
-    for line in [*lines, "[end]"]:
-        text = line.strip()
-        if text.startswith("[") and section:
-            granted = any(section.get(k, "").lower() == "yes" for k in keys)
-            for action in section.get("action", "").split(";"):
-                if action.strip():
-                    yield (section.get("identity", ""), action.strip(), "yes" if granted else "")
-            section = {}
-        elif "=" in text and not text.startswith("#"):
-            key, _, value = text.partition("=")
-            section[key.strip().lower()] = value.strip()
+    found = [*polkit.grants(files, "org.libvirt.unix.manage"), *polkit.admin_identities(files)]
+    for g in found:
+        if g.name == polkit.EVERYONE:
+            users.append(EVERY_USER)
+        elif g.kind == "group":
+            groups.append(g.name)
+        elif g.kind == "user":
+            users.append(g.name)
+        elif g.kind == "netgroup":
+            users.append(f"+{g.name}{UNRESOLVED}")
+        else:
+            users.append(f"polkit rule {g.name}{UNRESOLVED}")
+    return groups, users, [got.source] if found else []
 
 
 def _nsswitch_sources(text: str, database: str) -> list[str]:
@@ -2508,16 +2472,21 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.daemons = _daemons(ev, processes)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
 
-    def polkit(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
+    def polkit_rules(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         files = _by_file(g.text)
         rules = tuple(
             (p, "\n".join(t))
             for p, t in files.items()
-            if "libvirt" in "\n".join(t) and not _is_pkla(p)
+            if "libvirt" in "\n".join(t) and not polkit.is_local_authority(p)
         )
         return Fact.of(rules, g.source)
 
-    lh.polkit_rules = ev.fact(_cmd("polkit-rules"), polkit)
+    def manage_grants(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
+        found = polkit.grants(_by_file(g.text), "org.libvirt.unix.manage")
+        return Fact.of(tuple((x.path, f"{x.kind}:{x.name}") for x in found), g.source)
+
+    lh.polkit_rules = ev.fact(_cmd("polkit-rules"), polkit_rules)
+    lh.polkit_manage = ev.fact(_cmd("polkit-rules"), manage_grants)
     index = bundle.entry("libvirt/nwfilters/index.json")
     if index is None:
         lh.nwfilters = Fact.unavailable("network filters were not collected")

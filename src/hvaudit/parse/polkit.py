@@ -1,0 +1,235 @@
+"""What polkit's rules grant, read from the files of the polkit-rules probe.
+
+polkit(8), AUTHORIZATION RULES: .rules files (JavaScript) register functions with
+polkit.addRule(), run in file-name order until one returns a result (YES, AUTH_SELF(_KEEP),
+AUTH_ADMIN(_KEEP), NO; "Returning a result is final"); polkit.addAdminRule() functions return
+the identities ("unix-group:NAME", "unix-user:NAME", "unix-netgroup:NAME") administrator
+authentication accepts (upstream's src/polkitbackend/50-default.rules: `return
+["unix-group:wheel"]`). The local authority's key files (pklocalauthority(8), polkit 0.105 and
+the polkitd-pkla / polkit-pkla-compat helper): *.pkla sections with Identity, Action and
+Result{Any,Inactive,Active}, and localauthority.conf.d/*.conf AdminIdentities (later files
+override earlier ones). hvaudit does not run the JavaScript: it reads each addRule() function
+for the shapes rules are written in (action.id == "...", indexOf/startsWith prefixes,
+subject.isInGroup / subject.user tests), and reports what it cannot read as unresolved.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+#: A principal that is every local account (no subject test, `unix-user:*`).
+EVERYONE = "*"
+#: Results that let the subject through without an administrator (polkit(8): YES authorizes;
+#: AUTH_SELF asks the subject for its own password only).
+GRANTING = ("YES", "AUTH_SELF_KEEP", "AUTH_SELF")
+_PKLA_GRANTING = ("yes", "auth_self_keep", "auth_self")
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """Who a rule lets through for an action: kind is "group", "user", "netgroup" or
+    "unresolved" (a subject test hvaudit does not read); name EVERYONE is every account."""
+
+    path: str
+    kind: str
+    name: str
+
+
+def is_local_authority(path: str) -> bool:
+    """A file of the local authority (localauthority/*.pkla, localauthority.conf.d/*.conf):
+    key files, not JavaScript."""
+    return "/polkit-1/localauthority" in path
+
+
+def js_without_comments(text: str) -> str:
+    """A polkit rules file (JavaScript, polkit(8) "AUTHORIZATION RULES") without its `//` and
+    `/* */` comments; string literals are kept whole, so a "//" inside one is no comment."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            out.append(" ")
+            i = n if j < 0 else j + 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def rule_functions(code: str, kind: str = "addRule") -> list[str]:
+    """The code of each polkit.addRule() (or addAdminRule()) call of a rules file without
+    comments: from the call to the next registration (a file may hold several)."""
+    starts = [m.start() for m in re.finditer(r"polkit\s*\.\s*add(?:Admin)?Rule\s*\(", code)]
+    out = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(code)
+        chunk = code[start:end]
+        if re.match(rf"polkit\s*\.\s*{kind}\s*\(", chunk):
+            out.append(chunk)
+    return out
+
+
+_STR = r"""["']([^"']+)["']"""
+
+
+def covers_action(rule: str, action: str) -> bool:
+    """Whether an addRule() function can answer for `action`: it tests no action id at all
+    (every action), or compares action.id with that id, a prefix of it (indexOf(...) == 0,
+    startsWith) or a regular expression that matches it."""
+    if not re.search(r"\baction\s*\.\s*id\b", rule):
+        return True
+    if re.search(r"""["']""" + re.escape(action) + r"""["']""", rule):
+        return True
+    for prefix in re.findall(r"action\s*\.\s*id\s*\.\s*(?:indexOf|startsWith)\(\s*" + _STR, rule):
+        if action.startswith(prefix):
+            return True
+    for pattern in re.findall(
+        r"/((?:[^/\\\n]|\\.)+)/[gimsuy]*\s*\.\s*test\(\s*action\s*\.\s*id", rule
+    ):
+        if _js_regex_matches(pattern, action):
+            return True
+    for pattern in re.findall(r"action\s*\.\s*id\s*\.\s*match\(\s*/((?:[^/\\\n]|\\.)+)/", rule):
+        if _js_regex_matches(pattern, action):
+            return True
+    return False
+
+
+def _js_regex_matches(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return True  # a pattern hvaudit cannot read may match
+
+
+def rule_grants(path: str, rule: str) -> list[Grant]:
+    """Who an addRule() function that returns a granting result lets through: the groups and
+    users its subject tests name, EVERYONE when it tests no subject (or only subject.local /
+    subject.active, which every account with a session has), a negated group test
+    (`!subject.isInGroup(...)`: everyone else), and "unresolved" for subject tests of other
+    shapes. [] when the function never returns YES or AUTH_SELF(_KEEP)."""
+    if not re.search(r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b", rule):
+        return []
+    if re.search(r"!\s*subject\s*\.\s*isIn(?:Net)?Group\(", rule):
+        return [Grant(path, "user", EVERYONE)]
+    out = [Grant(path, "group", g) for g in re.findall(r"isInGroup\(\s*" + _STR + r"\s*\)", rule)]
+    out += [
+        Grant(path, "netgroup", g) for g in re.findall(r"isInNetGroup\(\s*" + _STR + r"\s*\)", rule)
+    ]
+    users = re.findall(r"subject\s*\.\s*user\s*===?\s*" + _STR, rule)
+    users += re.findall(_STR + r"\s*===?\s*subject\s*\.\s*user\b", rule)
+    out += [Grant(path, "user", u) for u in users]
+    if out:
+        return out
+    tests = set(re.findall(r"\bsubject\s*\.\s*(\w+)", rule))
+    if tests <= {"local", "active"}:
+        return [Grant(path, "user", EVERYONE)]
+    return [Grant(path, "unresolved", f"{path} ({', '.join(sorted(tests))})")]
+
+
+def pkla_sections(lines: list[str]) -> Iterator[tuple[str, list[str], bool]]:
+    """(Identity, Action patterns, granted) of every section of a .pkla file
+    (pklocalauthority(8): key=value sections; Identity and Action take `;`-separated globs;
+    ResultAny / ResultInactive / ResultActive each apply to a kind of session, so yes or
+    auth_self for any of them lets some session of the identity through)."""
+    section: dict[str, str] = {}
+    keys = ("resultany", "resultinactive", "resultactive")
+    for line in [*lines, "[end]"]:
+        text = line.strip()
+        if text.startswith("[") and section:
+            granted = any(section.get(k, "").lower() in _PKLA_GRANTING for k in keys)
+            actions = [a.strip() for a in section.get("action", "").split(";") if a.strip()]
+            yield section.get("identity", ""), actions, granted
+            section = {}
+        elif "=" in text and not text.startswith("#"):
+            key, _, value = text.partition("=")
+            section[key.strip().lower()] = value.strip()
+
+
+def _identities(path: str, text: str) -> list[Grant]:
+    """`unix-group:G;unix-user:U` identity lists (pklocalauthority(8) globs, `*` = every one)."""
+    out = []
+    for who in re.split(r"[;,\s]+", text):
+        kind, _, name = who.strip().partition(":")
+        kind = kind.removeprefix("unix-")
+        if kind not in ("group", "user", "netgroup") or not name:
+            continue
+        if name == "*":
+            out.append(Grant(path, "user", EVERYONE))
+        elif any(c in name for c in "*?["):
+            out.append(Grant(path, "unresolved", f"{who.strip()} ({path})"))
+        else:
+            out.append(Grant(path, kind, name))
+    return out
+
+
+def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
+    """Every grant of `action` (YES or AUTH_SELF, no administrator needed) in the probe's files:
+    addRule() functions of .rules files and .pkla sections whose Action globs match it."""
+    out: list[Grant] = []
+    for path, lines in files.items():
+        if is_local_authority(path):
+            if path.endswith(".pkla"):
+                for ident, actions, granted in pkla_sections(lines):
+                    if granted and any(fnmatch.fnmatchcase(action, a) for a in actions):
+                        out += _identities(path, ident)
+            continue
+        code = js_without_comments("\n".join(lines))
+        for rule in rule_functions(code):
+            if covers_action(rule, action):
+                out += rule_grants(path, rule)
+    return out
+
+
+def admin_identities(files: dict[str, list[str]]) -> list[Grant]:
+    """The identities administrator authentication accepts besides root: those every
+    addAdminRule() function returns (string literals "unix-group:G", "unix-user:U"), and the
+    AdminIdentities of the last localauthority.conf.d/*.conf file that sets it (pklocalauthority
+    (8): files are read in name order and later ones override earlier ones)."""
+    out: list[Grant] = []
+    for path, lines in files.items():
+        if is_local_authority(path):
+            continue
+        code = js_without_comments("\n".join(lines))
+        for rule in rule_functions(code, "addAdminRule"):
+            for literal in re.findall(r"""["'](unix-(?:group|user|netgroup):[^"']+)["']""", rule):
+                out += _identities(path, literal)
+    confs = sorted(
+        (p.rsplit("/", 1)[-1], p)
+        for p in files
+        if "/polkit-1/localauthority.conf.d/" in p and p.endswith(".conf")
+    )
+    last: list[Grant] = []
+    for _, path in confs:
+        for line in files[path]:
+            key, eq, value = line.strip().partition("=")
+            if eq and key.strip() == "AdminIdentities":
+                last = _identities(path, value)
+    out += last
+    return [g for g in out if not (g.kind == "user" and g.name in ("0", "root"))]
+
+
+#: An action of libvirt's per-VM API (libvirt docs/acl.rst: org.libvirt.api.domain.<perm>),
+#: used to ask whether a rule's action test can take domain actions.
+SAMPLE_DOMAIN_ACTION = "org.libvirt.api.domain.start"
+
+
+def covers_domain_actions(rule: str) -> bool:
+    """Whether an addRule() function answers for some org.libvirt.api.domain.* action: no action
+    test, a literal domain action id, a prefix of one, or a regular expression matching one."""
+    if covers_action(rule, SAMPLE_DOMAIN_ACTION):
+        return True
+    return bool(re.search(r"""["']org\.libvirt\.api\.domain\.[\w-]+["']""", rule))
