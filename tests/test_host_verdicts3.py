@@ -401,7 +401,7 @@ def test_swtpm_default_account_present_or_no_vtpm(host_scan) -> None:
                     "libvirt-qemu:x:64055:64055:", "libvirt-qemu:x:64055:0:"
                 )
             },
-            "QEMU's user libvirt-qemu has primary group 0 in /etc/passwd",
+            "QEMU's user libvirt-qemu has primary gid 0 (group root) in /etc/passwd",
         ),
     ],
     ids=["user-plus-00", "group-name-gid-0", "group-plus-000", "member-of-root", "primary-gid-0"],

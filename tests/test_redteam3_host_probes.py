@@ -535,9 +535,6 @@ def test_quoted_no_in_a_match_block_denies_root(host_scan) -> None:
     assert status == "pass", msg
 
 
-@xfail(
-    'H63: a quoted Match criterion (Match User "root") is not read as root; the block\'s PermitRootLogin yes is missed'
-)
 def test_quoted_match_criterion_applies_to_root(host_scan) -> None:
     """The quoting rule of H17 holds for the Match line too: servconf.c match_cfg_line takes
     its criteria and their arguments with the same argv splitting (strdelim / argv_split,
@@ -1368,9 +1365,6 @@ def test_outward_socat_relay(host_scan) -> None:
 # --- QEMU's primary group --------------------------------------------------------------------------
 
 
-@xfail(
-    "H40: QEMU's account with primary gid 0 in /etc/passwd gets group root as a supplementary group (virGetGroupList passes the passwd gid to getgrouplist)"
-)
 def test_qemu_user_with_primary_gid_0(host_scan) -> None:
     """libvirt src/util/virutil.c virGetGroupList (read with `read_file`): `virGetUserEnt(uid,
     &user, &primary, ...)` takes the account's primary gid from the passwd entry and
@@ -1912,9 +1906,6 @@ def test_journald_forwarding_by_debian_default_passes(host_scan) -> None:
     assert status == "pass", msg
 
 
-@xfail(
-    "H53: a polkit admin rule makes another group's members administrators (auth_admin actions such as pkexec's run as root after their own password); HVA-142 ignores it"
-)
 def test_polkit_admin_rule_names_another_group(host_scan) -> None:
     """polkit(8), AUTHORIZATION RULES: addAdminRule() registers a function returning the
     identities ("unix-group:NAME", "unix-user:NAME") that administrator authentication
@@ -1941,9 +1932,6 @@ def test_polkit_admin_rule_names_another_group(host_scan) -> None:
 # --- HVA-214: a watch limited to some users records part of the writes ----------------------------
 
 
-@xfail(
-    "H54: HVA-214 takes a dir rule limited to auid>=1000 (or an exe field) for a watch of every write; root's own logins (auid 0) and daemons (auid unset) are not recorded"
-)
 @pytest.mark.parametrize("fields", ["-F auid>=1000 -F auid!=-1", "-F exe=/usr/sbin/libvirtd"])
 def test_audit_watch_limited_to_some_writers(host_scan, fields: str) -> None:
     """auditctl(8) -F: a rule with several fields matches only when every field matches
@@ -1966,9 +1954,6 @@ def test_audit_watch_limited_to_some_writers(host_scan, fields: str) -> None:
 # --- HVA-131: one per-VM rule does not make a blanket grant granular -------------------------------
 
 
-@xfail(
-    "H56: HVA-131 passes when any rule narrows by domain, even beside a rule that grants every domain action on every VM to a group"
-)
 def test_blanket_domain_grant_beside_a_per_vm_rule(host_scan) -> None:
     """The hardened rule (80-libvirt-acl.rules) gives web-admins the web-* VMs only. A second
     file, 70-ops.rules, returns YES for every org.libvirt.api.domain.* action to group ops,
@@ -2041,9 +2026,6 @@ RHEL_DNF = {
 }
 
 
-@xfail(
-    "H58: `dnf keeps no package back` is wrong: dnf.conf exclude= (and the versionlock plugin) hide the updates of the packages they name from every dnf command, updateinfo included"
-)
 def test_dnf_exclude_hides_pending_updates(host_scan) -> None:
     """RHEL 9 "Managing software with the DNF tool", Excluding packages from DNF operations
     (found with `search`): excludepkgs (alias exclude) in /etc/dnf/dnf.conf "exclude[s]
@@ -2075,9 +2057,6 @@ def test_dnf_without_excludes_passes(host_scan) -> None:
 # --- HVA-160: root denied by DenyUsers (debatable false fail) --------------------------------------
 
 
-@xfail(
-    "H59 (debatable): `DenyUsers root` refuses every root login whatever PermitRootLogin says; HVA-160 fails the host on PermitRootLogin alone"
-)
 def test_deny_users_root_denies_root_login(host_scan) -> None:
     """sshd_config(5) DenyUsers: "Login is disallowed for user names that match one of the
     patterns" (auth.c allowed_user() refuses the account before any authentication method
@@ -2098,9 +2077,6 @@ def test_deny_users_root_denies_root_login(host_scan) -> None:
 # --- HVA-132: polkit answers YES to everyone ---------------------------------------------------------
 
 
-@xfail(
-    "H60: auth_unix_rw = polkit passes HVA-132, but a polkit rule returning YES for org.libvirt.unix.manage with no subject test authorizes every local user"
-)
 def test_polkit_rule_authorizes_every_local_user(host_scan) -> None:
     """libvirt docs/auth.rst (UNIX socket permissions, polkit): with auth_unix_rw = "polkit"
     the daemon asks polkit for org.libvirt.unix.manage; polkit(8): the first rule that returns
@@ -2152,9 +2128,6 @@ def test_filtered_stop_before_forwarding(host_scan, line: str, right: str) -> No
 # --- a second sshd binary with its own compiled-in configuration ------------------------------------
 
 
-@xfail(
-    "H62: a second sshd (/usr/local/sbin/sshd, a source build) reads its compiled-in /usr/local/etc/sshd_config; hvaudit judges the distribution's /etc/ssh/sshd_config for it"
-)
 def test_second_sshd_binary_reads_another_default_config(host_scan) -> None:
     """sshd(8): without -f it reads its compiled-in configuration file; OpenSSH's pathnames.h
     builds that path from the configure-time sysconfdir, whose autoconf default is

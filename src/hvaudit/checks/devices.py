@@ -423,7 +423,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         if (member := _root_group_member(h, user)) is not None:
             name, groups_src = member
             where = (
-                "has primary group 0 in /etc/passwd"
+                "has primary gid 0 (group root) in /etc/passwd"
                 if any("passwd" in x.artefact for x in groups_src)
                 else "is a member of group root in /etc/group"
             )

@@ -10,6 +10,7 @@ in `hvaudit.parse.libvirt_conf`.
 from __future__ import annotations
 
 import itertools
+import re
 import shlex
 from collections.abc import Iterator
 
@@ -507,10 +508,33 @@ def _watch_of_writes(opts: dict[str, list[str]], path: str) -> str | None:
         return None
     if fields.get("arch", "b64") not in _ARCH64 or "success" in fields or "exit" in fields:
         return None  # 32-bit syscalls only, or only failed / particular results
+    if _writer_fields(opts):
+        return None  # only some writers' changes (auid>=1000, exe=...): part of the writes
     if "perm" in fields:
         return "always" if "w" in fields["perm"] else None
     # no perm: every syscall when no -S or -S all, else only the named ones (not all writes)
     return "always" if opts.get("-S", ["all"]) == ["all"] else None
+
+
+#: -F fields of an exit rule that do not narrow which writes it records: the architecture (judged
+#: on its own), the watched tree, the access kinds (judged on their own) and the key.
+_WHOLE_TREE_FIELDS = ("arch", "dir", "perm", "key", "success", "exit")
+
+
+def _writer_fields(opts: dict[str, list[str]]) -> list[str]:
+    """The -F comparisons of a rule that limit it to some processes or files. auditctl(8) -F:
+    the fields of one rule are ANDed, so a rule with `auid>=1000` (a CIS benchmark pattern),
+    `auid!=-1` (RHEL's auditctl examples: "used to exclude users whose login UID is not set"),
+    `uid=`, `exe=`, `pid=`, `subj_type=` ... records only the writes of the processes that
+    match: root's own logins (auid 0), daemons started at boot (auid unset) or every other
+    program then edit the tree unrecorded (auditctl(8) and RHEL's "Examples of audit rules
+    defined with auditctl", found with `search`)."""
+    out = []
+    for field in opts.get("-F", []):
+        name = re.match(r"[A-Za-z_0-9]*", field)
+        if name and name.group(0) not in _WHOLE_TREE_FIELDS:
+            out.append(field)
+    return out
 
 
 def _matches_every_syscall(opts: dict[str, list[str]], fields: dict[str, str]) -> bool:
@@ -525,6 +549,11 @@ def _matches_every_syscall(opts: dict[str, list[str]], fields: dict[str, str]) -
     if fields.get("arch", "b64") not in _ARCH64:
         return False
     return opts.get("-S", ["all"]) == ["all"]
+
+
+def _rule_dirs(opts: dict[str, list[str]]) -> list[str]:
+    """The trees a rule watches (-w DIR, -F dir=DIR)."""
+    return opts.get("-w", []) + [f[4:] for f in opts.get("-F", []) if f.startswith("dir=")]
 
 
 def _watched(rules: tuple[str, ...], path: str) -> bool:
@@ -558,7 +587,9 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     covers one file, `-F path=` one inode); `-p`/`-F perm=` say which accesses trigger it and
     must include w (`-w` without -p means rwxa; an -F rule without perm records the -S syscalls,
     all of them only without -S or with -S all); a b32-only or success/exit-limited rule records
-    part of the writes; the exit list triggers on the first matching rule, so an earlier
+    part of the writes, and so does one limited to some processes (auditctl(8) -F fields are
+    ANDed: `-F auid>=1000 -F auid!=-1` misses root's logins and boot-started daemons, `-F exe=`
+    every other program); the exit list triggers on the first matching rule, so an earlier
     `never` rule for the tree suppresses the watch."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -579,10 +610,22 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
 
         missing = [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(f.get(), p)]
         if missing:
+            limited = [
+                f"{' '.join(_writer_fields(o))}"
+                for rule in f.get()
+                if (o := _audit_rule(rule)) is not None
+                and _writer_fields(o)
+                and any(_covers(o_dir, p) for p in missing for o_dir in _rule_dirs(o))
+            ]
             yield failed(
                 s,
                 f"no audit watch for writes to {', '.join(missing)} "
-                f"({len(f.get())} rule(s) loaded)",
+                f"({len(f.get())} rule(s) loaded)"
+                + (
+                    f"; the rules for it record only some writers ({'; '.join(limited[:3])})"
+                    if limited
+                    else ""
+                ),
                 *f.sources,
             )
         else:

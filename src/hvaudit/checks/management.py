@@ -1288,6 +1288,47 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 )
             else:
                 yield passed(s, "PermitRootLogin no", *f.sources, *blocks.sources)
+        elif deny := _deny_users_root(f.get().get("denyusers", "")):
+            blocks = h.facts.sshd_match
+            prl = f.get().get("permitrootlogin", "prohibit-password")
+            if not blocks.known:
+                yield unknown(
+                    s,
+                    blocks,
+                    f"sshd -T shows DenyUsers {deny} (PermitRootLogin {prl}) outside Match "
+                    "blocks; does any Match block of /etc/ssh/sshd_config or a file it includes "
+                    "set DenyUsers (which replaces the list) for logins that may be root's? "
+                    "Evidence: those files. Pass: no such Match block",
+                )
+                continue
+            # a Match block's DenyUsers replaces the global list (servconf.c
+            # copy_server_option_strarray): one that no longer refuses root, where the block's
+            # PermitRootLogin is not no, lets root in
+            replacing = [
+                f"Match {b.criteria} ({b.where}) sets DenyUsers {v}"
+                for b in blocks.get()
+                for v in [" ".join(v for k, v in b.settings if k == "denyusers")]
+                if v
+                and not _deny_users_root(v)
+                and _match_may_apply_to_root(b.criteria)
+                and next((x for k, x in b.settings if k == "permitrootlogin"), prl).lower() != "no"
+            ]
+            if replacing:
+                yield failed(
+                    s,
+                    f"PermitRootLogin {prl}; DenyUsers {deny} refuses root, but "
+                    + "; ".join(replacing[:4]),
+                    *f.sources,
+                    *blocks.sources,
+                )
+            else:
+                yield passed(
+                    s,
+                    f"DenyUsers {deny} refuses root before any authentication method "
+                    f"(PermitRootLogin {prl} is not reached)",
+                    *f.sources,
+                    *blocks.sources,
+                )
         else:
             cmdline = [
                 o for o in f.get().get("-o", "").split() if o.lower().startswith("permitrootlogin")
@@ -1298,6 +1339,23 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 + (f" (sshd's command line: -o {cmdline[0]})" if cmdline else ""),
                 *f.sources,
             )
+
+
+def _deny_users_root(entries: str) -> str:
+    """The DenyUsers entry that refuses every login as root, or "". sshd_config(5) DenyUsers:
+    "Login is disallowed for user names that match one of the patterns"; auth.c allowed_user()
+    runs it in getpwnamallow(), after the Match blocks are applied and before any authentication
+    method, so PermitRootLogin is never reached for root. USER@HOST entries deny only from those
+    hosts, so only an entry without a host part (or host `*`) whose user pattern matches root
+    counts (ssh_config(5) PATTERNS; a `!` pattern matches nothing by itself). Read in OpenSSH
+    portable's auth.c and sshd_config.5."""
+    for entry in entries.split():
+        user, _, host = entry.partition("@")
+        if host not in ("", "*") or user.startswith("!"):
+            continue
+        if fnmatch.fnmatchcase("root", user):
+            return entry
+    return ""
 
 
 @check(

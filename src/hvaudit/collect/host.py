@@ -84,6 +84,11 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/pam.d/common-session"),
     FileProbe("/etc/pam.d/common-password"),
     FileProbe("/etc/sssd/sssd.conf"),
+    # dnf's package filters: exclude/excludepkgs/includepkgs hide updates from every dnf command
+    # (dnf.conf(5)); the versionlock plugin excludes every other version of the locked packages
+    FileProbe("/etc/dnf/dnf.conf"),
+    FileProbe("/etc/dnf/plugins/versionlock.conf"),
+    FileProbe("/etc/dnf/plugins/versionlock.list"),
     FileProbe("/etc/systemd/journal-upload.conf"),
     # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200).
     FileProbe("/etc/systemd/journald.conf"),

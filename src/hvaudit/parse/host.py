@@ -372,10 +372,16 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # `sshd -T` and the files read are the default configuration's; an sshd started with
     # `-f FILE` (sshd(8)) runs another one, which nothing here read.
     other = [p for p in _config_options(processes, ("sshd",)).get("sshd", []) if p != SSHD_CONFIG]
-    if other:
+    foreign = _other_sshd_binaries(processes)
+    if other or foreign:
         why = (
             f"an sshd runs with -f {', '.join(dict.fromkeys(other))}, a configuration hvaudit "
             f"does not read (`sshd -T` shows {SSHD_CONFIG} only)"
+            if other
+            else f"an sshd runs from {', '.join(foreign)}, not the distribution's "
+            f"{DISTRIBUTION_SSHD[0]}: without -f it reads the configuration file compiled into "
+            "it (OpenSSH's INSTALL: a default build's is /usr/local/etc/sshd_config), which "
+            f"hvaudit does not read (`sshd -T` and {SSHD_CONFIG} are the distribution's)"
         )
         f.sshd = Fact.unavailable(why, *processes.sources)
         f.sshd_match = Fact.unavailable(why, *processes.sources)
@@ -566,6 +572,28 @@ def _sshd_fact(ev: HostEvidence, server: Fact[str]) -> Fact[dict[str, str]]:
 
 
 SSHD_CONFIG = "/etc/ssh/sshd_config"
+DISTRIBUTION_SSHD = ("/usr/sbin/sshd", "/usr/bin/sshd", "/sbin/sshd", "/bin/sshd")
+"""Where distributions install sshd (built with --sysconfdir=/etc/ssh, so it reads SSHD_CONFIG);
+/sbin and /bin are the same files on merged-/usr systems."""
+
+
+def _other_sshd_binaries(processes: Fact[str]) -> list[str]:
+    """The executables of running sshd listeners other than the distribution's. sshd re-executes
+    itself and refuses to start without an absolute path (sshd.c: "sshd requires execution with
+    an absolute path"), so a listener's first word names its binary; its compiled-in
+    configuration file is SSHDIR "/sshd_config" (pathnames.h), SSHDIR following configure's
+    --sysconfdir, whose default is PREFIX/etc (OpenSSH INSTALL: "configuration files in
+    /usr/local/etc, the server in /usr/local/sbin"). Read in OpenSSH portable's sources."""
+    found: list[str] = []
+    if not processes.known:
+        return found
+    for exe, words in _commands(processes.get()):
+        path = words[0] if words else ""
+        if exe == "sshd" and path.startswith("/") and path not in DISTRIBUTION_SSHD:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
 SSHD_CONFIG_D = "/etc/ssh/sshd_config.d/"
 SSHD_INCLUDED_FILES = ("/etc/crypto-policies/back-ends/opensshserver.config",)
 """Files outside sshd_config.d that distributions include and the collector reads: RHEL 9 and
@@ -612,7 +640,9 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
             if key == "match":
                 if criteria:
                     blocks.append(SshdMatch(criteria, where, tuple(settings)))
-                criteria, where, settings = value, f"{path}:{no}", []
+                # the criteria are split like every other line (servconf.c match_cfg_line:
+                # strdelim / argv_split drop the double quotes): `User "root"` is `User root`
+                criteria, where, settings = _unquote_sshd(value), f"{path}:{no}", []
             elif key == "include" and depth < 8:
                 for pattern in value.split():
                     full = pattern if pattern.startswith("/") else f"/etc/ssh/{pattern}"
@@ -661,7 +691,7 @@ def _held(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     if apt.state != "ok":
         dnf = ev.get(_cmd("dnf-security-updates"))
         if dnf.state == "ok" and dnf.rc == 0:
-            return Fact.of((), Source(dnf.source.artefact, "dnf keeps no package back"))
+            return _dnf_held(ev, dnf.source)
         return Fact.unavailable("no apt upgrade simulation to list kept-back packages")
     if apt.rc != 0:
         return Fact.failed(f"apt-get -s dist-upgrade exited {apt.rc}", apt.source)
@@ -681,6 +711,74 @@ def _held(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         names.extend(held.text.split())
         sources.append(held.source)
     return Fact.of(tuple(sorted(set(names))), *sources)
+
+
+def _dnf_held(ev: HostEvidence, dnf: Source) -> Fact[tuple[str, ...]]:
+    """The installed packages whose updates dnf hides. RHEL 9 "Managing software with the DNF
+    tool", Excluding packages from DNF operations: `excludepkgs` (alias `exclude`; names or
+    globs, comma-separated) in /etc/dnf/dnf.conf [main] excludes packages "from any DNF
+    operation"; dnf5-filtering(7): includepkgs/excludepkgs filtering "removes packages from the
+    available package set, making them invisible to most DNF5 commands. As a result, these
+    packages cannot be included in any transaction". So `dnf updateinfo list --security
+    --available` never lists an excluded package's advisories and `dnf upgrade` never installs
+    them, as `apt-mark hold` does. The versionlock plugin (dnf-plugins-core, enabled in
+    /etc/dnf/plugins/versionlock.conf) "will then exclude any package by that name that doesn't
+    match one of the versions listed" in versionlock.list (`!` entries exclude one version), in
+    transactions only: the locked packages are held. All found with `search`. A dnf.conf that
+    could not be read is unknown; an absent one filters nothing. Per-repository excludes
+    (/etc/yum.repos.d) are not read."""
+    conf = ev.get(_file("/etc/dnf/dnf.conf"))
+    if conf.state in ("failed", "uncollected"):
+        return Fact.unavailable(f"/etc/dnf/dnf.conf was not read ({conf.reason})", conf.source)
+    installed = _packages(ev)
+    names = sorted(installed.get()) if installed.known else []
+    held: dict[str, str] = {}
+    sources = [dnf]
+    if conf.state == "ok":
+        sources.append(conf.source)
+        parser = configparser.ConfigParser(strict=False, interpolation=None)
+        try:
+            parser.read_string(conf.text)
+        except configparser.Error as exc:
+            return Fact.failed(f"/etc/dnf/dnf.conf: {exc}", conf.source)
+        main = parser["main"] if parser.has_section("main") else {}
+        for key in ("excludepkgs", "exclude"):
+            for pattern in re.split(r"[,\s]+", main.get(key, "")):
+                if not pattern:
+                    continue
+                # an exclude matching no installed package holds nothing back; with the
+                # package list unread, the pattern itself is what is known
+                hits = (
+                    [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+                    if installed.known
+                    else [pattern]
+                )
+                for n in hits:
+                    held.setdefault(n, f"{n} (dnf.conf {key}={pattern})")
+        include = [p for p in re.split(r"[,\s]+", main.get("includepkgs", "")) if p]
+        if include:
+            for n in names:
+                if not any(fnmatch.fnmatchcase(n, p) for p in include):
+                    held.setdefault(n, f"{n} (not in dnf.conf includepkgs)")
+    vconf = ev.get(_file("/etc/dnf/plugins/versionlock.conf"))
+    vlist = ev.get(_file("/etc/dnf/plugins/versionlock.list"))
+    enabled = vconf.state == "ok" and re.search(
+        r"(?im)^\s*enabled\s*=\s*(1|true|yes)\s*$", vconf.text
+    )
+    if enabled and vlist.state == "ok":
+        sources += [vconf.source, vlist.source]
+        for line in vlist.text.splitlines():
+            entry = line.strip().lstrip("!")
+            if not entry or entry.startswith("#"):
+                continue
+            # NAME-[EPOCH:]VERSION-RELEASE.ARCH (`dnf versionlock add` writes full NEVRAs)
+            name = entry.rsplit("-", 2)[0] if entry.count("-") >= 2 else entry
+            held.setdefault(name, f"{name} (versionlock: {entry})")
+    elif enabled and vlist.state == "failed":
+        return Fact.unavailable(f"versionlock.list was not read ({vlist.reason})", vlist.source)
+    if not held:
+        return Fact.of((), Source(dnf.artefact, "dnf keeps no package back"), *sources[1:])
+    return Fact.of(tuple(held[n] for n in sorted(held)), *sources)
 
 
 def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
