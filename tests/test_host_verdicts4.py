@@ -456,3 +456,16 @@ def test_dnf_filters_hold_packages(
     got, msg = verdict(a, "HVA-180")
     assert got == status, msg
     assert fragment in msg, msg
+
+
+def test_polkit_rules_unread_is_a_question(host_scan) -> None:
+    """auth_unix_rw = polkit lets in whoever the rules grant org.libvirt.unix.manage: with the
+    rules unread (grep not there), that is a question, not a pass."""
+    from test_manual_questions import shape_problems
+
+    a = host_scan({"polkit-rules": None})
+    got, msg = verdict(a, "HVA-132")
+    assert got == "manual", msg
+    assert "auth_unix_rw = polkit, but the polkit rules were not read" in msg, msg
+    (question,) = [r.outcome.question for r in a.results if r.check.id == "HVA-132"]
+    assert not shape_problems(question), question

@@ -913,7 +913,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     authentication of its own: unix_sock_admin_perms (default 0700, libvirtd.conf.in "Default
     allows only owner (root)"; not honoured under socket activation) open to others hands them
     virt-admin. A relay (socat TCP-LISTEN on a loopback address + UNIX-CONNECT to the socket)
-    lets every local user in with the relay's credentials, past polkit."""
+    lets every local user in with the relay's credentials, past polkit. With auth_unix_rw =
+    "polkit" the daemon asks polkit for org.libvirt.unix.manage (libvirt docs/auth.rst), so a
+    rule that answers YES (or AUTH_SELF) for it without testing the subject (polkit(8): the first
+    rule returning a result decides), or a .pkla Identity `unix-user:*`, opens the socket to
+    every local account; with the rules unread that is a question."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -925,7 +929,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         assert lh is not None
         socks = lh.sockets.get() if lh.sockets.known else {}
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
-        bad, open_q, ok = [], [], []
+        bad, open_q, rules_q, ok = [], [], [], []
         refs: list[Source] = [*lh.sockets.sources]
         for file in files:
             daemon = file.removesuffix(".conf")
@@ -939,6 +943,13 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                     f"{file}: auth_unix_rw = polkit, but {', '.join(open_to)} grant(s) "
                     "org.libvirt.unix.manage with no subject test: every local user controls "
                     "every VM"
+                )
+                continue
+            if auth == "polkit" and not lh.polkit_manage.known:
+                refs += list(lh.polkit_manage.sources)
+                rules_q.append(
+                    f"{file}: auth_unix_rw = polkit, but the polkit rules were not read "
+                    f"({lh.polkit_manage.reason})"
                 )
                 continue
             if auth != "none":
@@ -1001,6 +1012,20 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 "Evidence: `stat -c '%a %U %G' /run/libvirt/libvirt-sock "
                 "/run/libvirt/virtqemud-sock` and the members of its group. Pass: yes, no local "
                 "user outside the administrators can write to it; fail: anyone else can.",
+            )
+        elif rules_q:
+            yield manual(
+                s,
+                "; ".join(rules_q + ok),
+                *refs,
+                question="Does every polkit rule that grants org.libvirt.unix.manage (YES or "
+                "AUTH_SELF) test the subject (a group or user of the administrators)? Evidence: "
+                "the .rules files of /etc/polkit-1/rules.d, /run/polkit-1/rules.d, "
+                "/usr/local/share/polkit-1/rules.d and /usr/share/polkit-1/rules.d, the .pkla "
+                "files under /etc/polkit-1/localauthority and /var/lib/polkit-1/localauthority, "
+                "or `pkcheck --action-id org.libvirt.unix.manage --process $$` run by an "
+                "unprivileged account. Pass: yes, only the administrators are granted; fail: a "
+                "rule grants it to every account.",
             )
         else:
             yield passed(s, "; ".join(ok), *refs)

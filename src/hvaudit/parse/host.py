@@ -2580,6 +2580,8 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         return Fact.of(rules, g.source)
 
     def manage_grants(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
+        if g.state != "ok":
+            return Fact.unavailable(f"the polkit rules could not be read ({g.state})", g.source)
         found = polkit.grants(_by_file(g.text), "org.libvirt.unix.manage")
         return Fact.of(tuple((x.path, f"{x.kind}:{x.name}") for x in found), g.source)
 
