@@ -299,6 +299,9 @@ HARDENED_HOST: dict[str, Any] = {
         "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n"
         "  402 _chrony   /usr/sbin/chronyd -F 1\n"
         "  403 root     /usr/sbin/rsyslogd -n -iNONE\n"
+        "  510 root     /usr/sbin/sssd -i --logger=files\n"
+        "  511 root     /usr/libexec/sssd/sssd_be --domain corp.example --uid 0 --gid 0\n"
+        "  512 root     /usr/libexec/sssd/sssd_nss --uid 0 --gid 0 --logger=files\n"
         " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on "
         "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n",
         0,

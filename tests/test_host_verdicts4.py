@@ -105,6 +105,28 @@ EVERYONE_RULE = _file(
             "pass",
             "auth_unix_rw = polkit",
         ),
+        # a negated group test guarding the grant: everyone but that group
+        (
+            EVERYONE_RULE.replace(
+                'action.id == "org.libvirt.unix.manage"',
+                'action.id == "org.libvirt.unix.manage" && !subject.isInGroup("guests")',
+            ),
+            "fail",
+            "10-libvirt-all.rules grant(s)",
+        ),
+        # ... guarding a refusal: only the group is granted
+        (
+            _file(
+                "/etc/polkit-1/rules.d/10-libvirt.rules",
+                "polkit.addRule(function(action, subject) {",
+                '  if (action.id != "org.libvirt.unix.manage") return polkit.Result.NOT_HANDLED;',
+                '  if (!subject.isInGroup("libvirt")) return polkit.Result.NO;',
+                "  return polkit.Result.YES;",
+                "});",
+            ),
+            "pass",
+            "auth_unix_rw = polkit",
+        ),
     ],
     ids=[
         "no-subject",
@@ -115,6 +137,8 @@ EVERYONE_RULE = _file(
         "auth-admin",
         "fedora-stock",
         "other-action",
+        "negated-grant",
+        "negated-refusal",
     ],
 )
 def test_polkit_manage_grant_to_every_user(
@@ -469,3 +493,103 @@ def test_polkit_rules_unread_is_a_question(host_scan) -> None:
     assert "auth_unix_rw = polkit, but the polkit rules were not read" in msg, msg
     (question,) = [r.outcome.question for r in a.results if r.check.id == "HVA-132"]
     assert not shape_problems(question), question
+
+
+# --- rt4host's batch 1 (H64-H82): neighbours of the probes in tests/test_redteam4_host_probes.py ----
+
+VULNS = "/sys/devices/system/cpu/vulnerabilities/"
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("spec_rstack_overflow:Mitigation: safe RET, no microcode", "fail"),
+        ("tsa:Mitigation: Clear CPU buffers", "pass"),
+        ("itlb_multihit:KVM: Mitigation: VMX disabled", "pass"),
+        ("itlb_multihit:Not affected", "pass"),
+    ],
+    ids=["srso-no-microcode", "tsa-full", "itlb-vmx-disabled", "itlb-not-affected"],
+)
+def test_cpu_vulnerability_wordings(host_scan, line: str, status: str) -> None:
+    vulns = HARDENED_HOST["cpu-vulnerabilities"][0] + VULNS + line + "\n"
+    a = host_scan({"cpu-vulnerabilities": (vulns, 0)})
+    got, msg = verdict(a, "HVA-181")
+    assert got == status, msg
+
+
+def test_match_block_inside_an_included_file_inside_a_match_block(host_scan) -> None:
+    """A Match inside a file included from a Match block holds where both match (servconf.c
+    sInclude keeps the outer block's activity); its PermitRootLogin yes may apply to root."""
+    conf = SSHD_CONFIG + "Match Address 10.0.0.0/8\n    Include /etc/ssh/sshd_config.d/x.inc\n"
+    dropin = (
+        "/etc/ssh/sshd_config.d/x.inc:X11Forwarding no\n"
+        "/etc/ssh/sshd_config.d/x.inc:Match User root\n"
+        "/etc/ssh/sshd_config.d/x.inc:PermitRootLogin yes\n"
+    )
+    a = host_scan({"/etc/ssh/sshd_config": conf, "sshd-config-d": (dropin, 0)})
+    got, msg = verdict(a, "HVA-160")
+    assert got == "fail", msg
+    assert "Match Address 10.0.0.0/8 User root (/etc/ssh/sshd_config.d/x.inc:2)" in msg, msg
+
+
+@pytest.mark.parametrize(("flag", "status"), [("2", "pass"), ("1", "pass"), ("0", "fail")])
+def test_audit_enabled_flag(host_scan, flag: str, status: str) -> None:
+    """`auditctl -s` enabled 1 or 2 (locked) audits; 0 records nothing (H73's neighbours)."""
+    a = host_scan({"audit-status": (f"enabled {flag}\nfailure 1\npid 401\n", 0)})
+    got, msg = verdict(a, "HVA-214")
+    assert got == status, msg
+    if status == "fail":
+        assert "switched off at run time (enabled 0" in msg, msg
+
+
+@pytest.mark.parametrize(
+    ("rule", "status", "fragment"),
+    [
+        # a run-as group of ALL reaches group root (or disk): it counts
+        ("deploy ALL=(www-data:ALL) NOPASSWD: ALL", "fail", "deploy"),
+        # a run-as account that is itself an administrator counts
+        ("deploy ALL=(alice) NOPASSWD: ALL", "fail", "deploy"),
+        # the run-as list carries over to later commands; one without a Runas_Spec first is root
+        ("deploy ALL=NOPASSWD: /usr/bin/systemctl, (www-data) ALL", "fail", "deploy"),
+        ("deploy ALL=(www-data) NOPASSWD: /usr/bin/a, /usr/bin/b", "pass", "3 administrative"),
+    ],
+    ids=["runas-group-all", "runas-admin", "root-first", "www-data-only"],
+)
+def test_sudo_runas(host_scan, rule: str, status: str, fragment: str) -> None:
+    passwd = HARDENED_HOST["/etc/passwd"] + (
+        "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+        "deploy:x:1001:1001::/home/deploy:/usr/sbin/nologin\n"
+        "x1:x:1101:1101::/:/bin/sh\nx2:x:1102:1102::/:/bin/sh\n"
+    )
+    group = HARDENED_HOST["/etc/group"] + "www-data:x:33:\n"
+    sudoers = (
+        HARDENED_HOST["sudoers"][0]
+        + f"/etc/sudoers.d/svc:{rule}\n"
+        + "/etc/sudoers.d/svc:x1 ALL=(ALL) ALL\n"
+    )
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd, "/etc/group": group})
+    got, msg = verdict(a, "HVA-142")
+    assert got == status, msg
+    assert fragment in msg, msg
+
+
+def test_sssd_simple_without_allow_list(host_scan) -> None:
+    """sssd-simple(5): with no allow list (a deny list only) everyone else is granted access."""
+    conf = (
+        "[sssd]\ndomains = corp.example\nservices = nss, pam\n\n[domain/corp.example]\n"
+        "id_provider = ad\naccess_provider = simple\nsimple_deny_users = guest\n"
+    )
+    a = host_scan({"/etc/sssd/sssd.conf": conf})
+    got, msg = verdict(a, "HVA-140")
+    assert got == "fail", msg
+    assert "corp.example (access_provider simple without an allow list)" in msg, msg
+
+
+def test_sssd_with_an_allow_list_counts_local_accounts_only(host_scan) -> None:
+    conf = (
+        "[sssd]\ndomains = corp.example\nservices = nss, pam\n\n[domain/corp.example]\n"
+        "id_provider = ad\naccess_provider = simple\nsimple_allow_groups = hv-admins\n"
+    )
+    a = host_scan({"/etc/sssd/sssd.conf": conf})
+    got, msg = verdict(a, "HVA-140")
+    assert got == "pass", msg

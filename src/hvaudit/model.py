@@ -609,12 +609,17 @@ class HostFacts:
     sshd_match: Fact[tuple[SshdMatch, ...]] = field(default_factory=_na)
     """The Match blocks of /etc/ssh/sshd_config and its Include files; () when there are none."""
     directory: Fact[str] = field(default_factory=_na)
+    directory_open: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The SSSD directory domains whose access provider lets every account log in
+    ("corp.example (access_provider permit)"); () when none does."""
     """The directory service accounts come from (sss, ldap, winbind), or "" for local files only."""
     mfa: Fact[tuple[bool, str]] = field(default_factory=_na)
     """(every SSH login path needs two factors, why or why not)."""
     log_forwarding: Fact[tuple[tuple[str, bool], ...]] = field(default_factory=_na)
     """(target, uses TLS) for every remote log destination."""
     audit_daemon: Fact[bool] = field(default_factory=_na)
+    audit_enabled: Fact[int] = field(default_factory=_na)
+    """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     time_sync: Fact[str] = field(default_factory=_na)
     """The running time-sync daemon, or ""."""
     firewall_input_policy: Fact[str] = field(default_factory=_na)

@@ -185,6 +185,18 @@ def kernel_audit_off(host: Host) -> tuple[str, Source] | None:
     return None
 
 
+def audit_switched_off(host: Host) -> tuple[str, Source] | None:
+    """Kernel auditing switched off at run time: `auditctl -s` prints `enabled 0` after
+    `auditctl -e 0` (auditctl(8): "When 0 is passed, this can be used to temporarily disable
+    auditing"; audit_set_enabled(3): with enabled 0 "syscalls do not enter the audit system and
+    no data is collected"). The loaded rules stay listed and auditd keeps running, so they
+    record nothing. None when the flag is on or was not read."""
+    flag = host.facts.audit_enabled
+    if flag.known and flag.get() == 0:
+        return "enabled 0 (`auditctl -e 0`)", flag.sources[0]
+    return None
+
+
 def vm_bridges(ctx: Context, host: str) -> set[str]:
     """Bridges VM ports are on now, or VMs are defined on (directly or via a libvirt network)."""
     nets = {n.name: n.bridge for n in ctx.deployment.networks if n.host == host and n.bridge}

@@ -15,6 +15,7 @@ import shlex
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import (
+    audit_switched_off,
     conf_fact,
     conf_value,
     daemon_files,
@@ -600,6 +601,16 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the kernel booted with {word}: kernel auditing is off until a reboot, no rule "
                 "records anything",
+                *f.sources,
+                src,
+            )
+            continue
+        if (off := audit_switched_off(h)) is not None:
+            word, src = off
+            yield failed(
+                s,
+                f"kernel auditing is switched off at run time ({word}): the loaded rules "
+                "record nothing",
                 *f.sources,
                 src,
             )

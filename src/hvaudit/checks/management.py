@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
     LIBVIRT_TLS,
+    audit_switched_off,
     conf_fact,
     conf_value,
     daemon_files,
@@ -1097,7 +1098,9 @@ def private_secrets(ctx: Context) -> Iterator[Outcome]:
 )
 def few_accounts(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft: a bare minimum (two or three) of accounts with direct host access, and no
-    end-user accounts on the host."""
+    end-user accounts on the host. Accounts resolved through SSSD count too where its access
+    provider is permit (set, or the default: sssd.conf(5) "Default: permit"): then every
+    account of the directory logs in."""
     limit = ctx.profile.max_interactive_accounts
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1108,6 +1111,16 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
         names = [a.name for a in f.get() if a.interactive]
         msg = f"{len(names)} account(s) with a login shell (limit {limit}): {', '.join(names[:15]) or 'none'}"
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
+        d = h.facts.directory_open
+        if d.known and d.get():
+            # SSSD's access provider permit: every account of the directory logs in too
+            yield failed(
+                s,
+                f"{msg}; and every account of the directory may log in: {', '.join(d.get())}",
+                *f.sources,
+                *d.sources,
+            )
+            continue
         yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
 
 
@@ -1587,7 +1600,10 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     mitigations" is unmitigated too: "out of Servicing period. Mitigation is not attempted"
     (hw-vuln/processor_mmio_stale_data.rst, "Mitigation status information"). A line that
     starts mitigated can still report a part left open: l1tf "VMX: vulnerable" (no L1D flush
-    on VM entry), spectre_v2 "BHI: Vulnerable" (branch history cleared nowhere)."""
+    on VM entry), spectre_v2 "BHI: Vulnerable" (branch history cleared nowhere). itlb_multihit
+    "KVM: Vulnerable" (kvm.nx_huge_pages off; bugs.c itlb_multihit_show_state) lets a guest
+    bring the host down (hw-vuln/multihit.rst: "A malicious guest running on a virtualized
+    system can exploit this erratum to perform a denial of service attack")."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.cpu_vulnerabilities
@@ -1600,9 +1616,9 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
         bad = sorted(
             k
             for k, v in f.get().items()
-            if v.startswith(("Vulnerable", "Unknown: No mitigations"))
+            if v.startswith(("Vulnerable", "Unknown: No mitigations", "KVM: Vulnerable"))
             or "SMT vulnerable" in v
-            or _part_vulnerable(v)
+            or _part_vulnerable(k, v)
             or (smt_on and k in stibp_off)
         )
         if bad:
@@ -1639,18 +1655,26 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             )
 
 
-def _part_vulnerable(line: str) -> bool:
+def _part_vulnerable(name: str, line: str) -> bool:
     """A part of a mitigated flaw's line that is itself left open: l1tf's "VMX: vulnerable" (no
     L1D flush on VM entry: bugs.c l1tf_vmx_states[VMENTER_L1D_FLUSH_NEVER]; kvm/vmx/vmx.c
     L1TF_MSG_L1D "virtualization mitigation disabled, data leak possible"), spectre_v2's "BHI:
     Vulnerable" (branch history cleared nowhere: bugs.c spectre_bhi_state) or "PBRSB-eIBRS:
     Vulnerable". "BHI: Vulnerable, KVM: SW loop" is spectre_bhi=vmexit: the history is cleared
-    on every VM exit, the path from a guest into the host, so it counts as mitigated here."""
-    if ", no microcode" in line.lower():
+    on every VM exit, the path from a guest into the host, so it counts as mitigated here.
+    tsa "Mitigation: Clear CPU buffers: user/kernel boundary" is tsa=user, which
+    kernel-parameters.txt says mitigates "only user/kernel transitions" (`vm`: "only guest/host
+    transitions"): on a hypervisor the guest/host boundary is left open (found with
+    `find_string`). gather_data_sampling's "Mitigation: AVX disabled, no microcode" is a
+    mitigation (gather_data_sampling.rst: "AVX disabled as mitigation"), so the `, no microcode`
+    rule is SRSO's alone."""
+    if name == "spec_rstack_overflow" and ", no microcode" in line.lower():
         # spec_rstack_overflow "Mitigation: safe RET, no microcode" (older kernels; later ones
         # print "Vulnerable: Safe RET, no microcode"): without the microcode's IBPB extension
         # branch type predictions survive between guests (both wordings in real lscpu output,
         # read with `find_string`)
+        return True
+    if name == "tsa" and "user/kernel boundary" in line:
         return True
     for part in line.split(";")[1:]:
         value = part.partition(":")[2].strip().lower()
@@ -1841,6 +1865,15 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the kernel booted with {word}: the host's auditing is off until a reboot, so "
                 "libvirt's audit records go nowhere",
+                src,
+            )
+            continue
+        if (switched := audit_switched_off(h)) is not None:
+            word, src = switched
+            yield failed(
+                s,
+                f"kernel auditing is switched off at run time ({word}): libvirt's audit "
+                "records go nowhere",
                 src,
             )
             continue

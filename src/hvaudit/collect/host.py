@@ -225,6 +225,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),
     CommandProbe("audit-rules", ("auditctl", "-l")),
+    # the kernel's enabled flag: `auditctl -e 0` switches auditing off with the rules loaded
+    CommandProbe("audit-status", ("auditctl", "-s")),
     CommandProbe(
         "qemu-logs",
         ("grep", "-r", "-H", "-E", "starting up|is tainted:", "/var/log/libvirt/qemu"),

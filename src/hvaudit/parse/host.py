@@ -307,6 +307,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.groups = ev.fact(_file("/etc/group"), _group_file)
     f.admin_principals = _admins(ev)
     f.directory = _directory(ev)
+    f.directory_open = _directory_open(ev, f.directory)
     f.log_forwarding = _log_forwarding(ev)
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
@@ -392,6 +393,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.apparmor_profiles = _apparmor(ev)
     f.overcommit_memory = ev.fact(_file("/proc/sys/vm/overcommit_memory"), _int_file)
     f.audit_rules = ev.fact(_cmd("audit-rules"), _audit_rules)
+    f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
     f.bridge_vlan_filtering = _vlan_filtering(links)
     f.link_info = _link_info(links)
@@ -628,9 +630,20 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
     sources: list[Source] = [main.source, d.source]
     failed: list[str] = []
 
-    def read(path: str, lines: list[str], depth: int) -> None:
-        criteria, where = "", ""
-        settings: list[tuple[str, str]] = []
+    def read(
+        path: str,
+        lines: list[str],
+        depth: int,
+        outer: tuple[str, str, list[tuple[str, str]]] | None = None,
+    ) -> None:
+        """Read one file. `outer` is the Match block an Include stands in: sshd_config(5),
+        "Include directives may appear inside a Match block to perform conditional inclusion"
+        (servconf.c sInclude parses the file under the block's activity and restores it
+        afterwards), so the file's lines belong to that block, and a Match block inside the
+        file holds only where both match (its criteria are joined to the outer ones)."""
+        criteria, where = (outer[0], outer[1]) if outer else ("", "")
+        settings = outer[2] if outer else []
+        own = False  # the current block began in this file (else it is the outer one)
         for no, raw in enumerate(lines, 1):
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -638,19 +651,23 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
             key, value = [*re.split(r"\s*=\s*|\s+", line, maxsplit=1), ""][:2]
             key = key.lower()
             if key == "match":
-                if criteria:
+                if own and criteria:
                     blocks.append(SshdMatch(criteria, where, tuple(settings)))
                 # the criteria are split like every other line (servconf.c match_cfg_line:
                 # strdelim / argv_split drop the double quotes): `User "root"` is `User root`
-                criteria, where, settings = _unquote_sshd(value), f"{path}:{no}", []
+                criteria = _unquote_sshd(value)
+                if outer and outer[0]:
+                    criteria = f"{outer[0]} {criteria}"
+                where, settings, own = f"{path}:{no}", [], True
             elif key == "include" and depth < 8:
+                block = (criteria, where, settings) if criteria else None
                 for pattern in value.split():
                     full = pattern if pattern.startswith("/") else f"/etc/ssh/{pattern}"
                     if full in SSHD_INCLUDED_FILES:
                         extra = ev.get(_file(full))
                         if extra.state == "ok":
                             sources.append(extra.source)
-                            read(full, extra.text.splitlines(), depth + 1)
+                            read(full, extra.text.splitlines(), depth + 1, block)
                         elif extra.state != "absent":
                             failed.append(f"{full}: {extra.reason or extra.state}")
                         continue
@@ -658,10 +675,10 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
                         unread.append(full)
                         continue
                     for name in sorted(p for p in dropins if fnmatch.fnmatchcase(p, full)):
-                        read(name, dropins[name], depth + 1)
+                        read(name, dropins[name], depth + 1, block)
             elif criteria:
                 settings.append((key, _unquote_sshd(value)))
-        if criteria:
+        if own and criteria:
             blocks.append(SshdMatch(criteria, where, tuple(settings)))
 
     read(SSHD_CONFIG, main.text.splitlines(), 0)
@@ -779,6 +796,17 @@ def _dnf_held(ev: HostEvidence, dnf: Source) -> Fact[tuple[str, ...]]:
     if not held:
         return Fact.of((), Source(dnf.artefact, "dnf keeps no package back"), *sources[1:])
     return Fact.of(tuple(held[n] for n in sorted(held)), *sources)
+
+
+def _audit_enabled(g: Got) -> Fact[int]:
+    """The `enabled` line of `auditctl -s` (auditctl(8) -e: "When 0 is passed, this can be used
+    to temporarily disable auditing"; 2 locks the configuration, auditing on)."""
+    if g.state != "ok" or g.rc != 0:
+        return Fact.unavailable(f"auditctl -s did not answer ({g.state})", g.source)
+    m = re.search(r"(?m)^enabled\s+(\d+)", g.text)
+    if m is None:
+        return Fact.unavailable("auditctl -s printed no enabled flag", g.source)
+    return Fact.of(int(m.group(1)), g.source)
 
 
 def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
@@ -942,6 +970,56 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     return groups
 
 
+def _gid_names(ev: HostEvidence) -> dict[str, str]:
+    """gid -> the first /etc/group name with it."""
+    got = ev.get(_file("/etc/group"))
+    out: dict[str, str] = {}
+    for line in got.text.splitlines() if got.state == "ok" else ():
+        parts = line.split(":")
+        if len(parts) >= 4:
+            out.setdefault(parts[2].strip(), parts[0])
+    return out
+
+
+def _sudo_reaches_root(specs: str, ev: HostEvidence, groups: dict[str, set[str]]) -> bool:
+    """Whether a sudoers user specification's command part (after the Host_List's `=`) lets its
+    users act as root or as an administrator. sudoers(5): "A Runas_Spec determines the user
+    and/or the group that a command may be run as"; without one (the first Cmnd_Spec has none)
+    "commands are run as root"; a Runas_Spec carries over to the following commands. So only a
+    statement whose every Runas_Spec names accounts that are neither uid 0 nor members of an
+    administrative group (and no group part that is, and no ALL, #0, %group, alias or negation,
+    which hvaudit does not resolve) stays out of the count; `deploy ALL=(www-data) ALL` acts as
+    www-data only. Read in sudoers(5) (found with `search`)."""
+    text = specs.strip()
+    runas = re.findall(r"\(([^)]*)\)", text)
+    if not text.startswith("(") or not runas:
+        return True
+    uids = {}
+    passwd = ev.get(_file("/etc/passwd"))
+    for line in passwd.text.splitlines() if passwd.state == "ok" else ():
+        parts = line.split(":")
+        if len(parts) >= 4 and parts[2].strip().isdigit():
+            uids[parts[0]] = (int(parts[2]), parts[3].strip())
+    gids = _gid_names(ev)
+    admins = {m for g in ADMIN_GROUPS for m in groups.get(g, set())}
+    zero_groups = {"root", *ADMIN_GROUPS, *(n for gid, n in gids.items() if gid == "0")}
+    for spec in runas:
+        users, _, grps = spec.partition(":")
+        users_l = [u.strip() for u in users.split(",") if u.strip()]
+        grps_l = [g.strip() for g in grps.split(",") if g.strip()]
+        if not users_l and not grps_l:
+            return True
+        for u in users_l:
+            if u not in uids or uids[u][0] == 0 or u in admins:
+                return True  # ALL, #uid, %group, an alias, !x, root or an unknown account
+            if gids.get(uids[u][1]) in zero_groups:
+                return True
+        for g in grps_l:
+            if g not in gids.values() or g in zero_groups:
+                return True
+    return False
+
+
 def _by_file(text: str) -> dict[str, list[str]]:
     """`grep -r -H "" FILES...` output as each file's lines, in file order."""
     files: dict[str, list[str]] = {}
@@ -1025,8 +1103,10 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
 
     sudoers(5): a user specification starts with a User_List, comma-separated users, %groups,
     #uids, +netgroups and User_Alias names (each may be negated with '!'); `User_Alias NAME =
-    User_List` (several aliases joined with ':') defines a name for such a list. Every rule counts,
-    whatever commands it allows (a narrow command list is still root on many hypervisor tools).
+    User_List` (several aliases joined with ':') defines a name for such a list. Every rule that
+    runs commands as root (or as an administrator) counts, whatever commands it allows (a narrow
+    command list is still root on many hypervisor tools); one whose Runas_Specs name only
+    unprivileged accounts does not (_sudo_reaches_root). `%#gid` is the group with that gid.
     A negated entry names no principal; an alias is expanded (nested aliases too); a %group is its
     /etc/group members; a group none are listed for, a %:group or a +netgroup is marked as not
     read (its members live in a directory or in users' primary groups); ALL is every user.
@@ -1080,13 +1160,17 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                     aliases[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
             continue
         m = _USER_LIST.match(stmt)
-        if m:
+        if m and _sudo_reaches_root(stmt[stmt.find("=", m.end(1)) + 1 :], ev, groups):
             lists.append([u.strip() for u in m.group(1).split(",") if u.strip()])
     principals: set[str] = set()
+    gid_names = _gid_names(ev)
 
     def add(item: str, seen: frozenset[str]) -> None:
         if item.startswith("!"):
             return
+        if item.startswith("%#") and item[2:].isdigit() and item[2:] in gid_names:
+            # sudoers(5) User_List: "%#gid" is the group with that gid
+            item = "%" + gid_names[item[2:]]
         if item in aliases and item not in seen:
             for member in aliases[item]:
                 add(member, seen | {item})
@@ -1233,6 +1317,46 @@ def _directory(ev: HostEvidence) -> Fact[str]:
     return Fact.of("", got.source)
 
 
+def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, ...]]:
+    """The directory domains SSSD serves whose access control lets every account of the
+    directory log in. sssd.conf(5) access_provider: "permit" always allows access, and it is
+    the default ("Default: permit"; found with `search`, quoted in SSSD/sssd#1752): with
+    `passwd: ... sss` every directory user then passes pam_sss's account phase on every
+    service. Other providers (ad, ipa, ldap, simple, krb5, deny) decide from the directory or
+    their own lists."""
+    if not directory.known:
+        return directory  # type: ignore[return-value]
+    if directory.get() != "sss":
+        return Fact.of((), *directory.sources)
+    conf = ev.get(_file("/etc/sssd/sssd.conf"))
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(conf.text)
+    except configparser.Error:
+        return Fact.unavailable("/etc/sssd/sssd.conf could not be read", conf.source)
+    open_domains = []
+    for section in parser.sections():
+        if not section.startswith("domain/"):
+            continue
+        provider = parser.get(section, "id_provider", fallback="").strip().lower()
+        if not provider or provider == "files":
+            continue
+        access = parser.get(section, "access_provider", fallback="").strip().lower()
+        allow = [
+            parser.get(section, k, fallback="").strip()
+            for k in ("simple_allow_users", "simple_allow_groups")
+        ]
+        if access in ("", "permit"):
+            how = "access_provider permit" if access else "access_provider unset: permit"
+            open_domains.append(f"{section.removeprefix('domain/')} ({how})")
+        elif access == "simple" and not any(allow):
+            # sssd-simple(5): "If all lists are empty, access is granted"; "If only deny
+            # lists are provided, all users are granted access unless they appear in the list"
+            how = "access_provider simple without an allow list"
+            open_domains.append(f"{section.removeprefix('domain/')} ({how})")
+    return Fact.of(tuple(open_domains), conf.source)
+
+
 def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
     conf = ev.get(_file("/etc/sssd/sssd.conf"))
     if conf.state != "ok":
@@ -1265,6 +1389,20 @@ def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
         if provider and provider != "files" and not (provider == "proxy" and lib == "files"):
             directory.append(f"{name} ({provider})")
     if directory:
+        ps = ev.get(_cmd("processes"))
+        if ps.state == "ok" and ps.rc == 0 and "sssd" not in {e for e, _ in _commands(ps.text)}:
+            # SSSD's NSS client (src/sss_client/common.c sss_nss_make_request): without the
+            # daemon's socket every lookup is NSS_STATUS_UNAVAIL and nsswitch goes on to the
+            # next source: only the local files' accounts exist (read with `find_string`)
+            return Fact.of(
+                "",
+                Source(
+                    conf.source.artefact,
+                    f"SSSD configured (domains {', '.join(directory)}) but no sssd process "
+                    "runs: nss_sss answers nothing, only local accounts resolve",
+                ),
+                ps.source,
+            )
         return Fact.of("sss", Source(conf.source.artefact, f"domains {', '.join(directory)}"))
     return Fact.of(
         "",
@@ -1308,7 +1446,9 @@ METHOD_FACTORS = {
     "password": frozenset({"knowledge"}),
     "keyboard-interactive": frozenset({"knowledge"}),
     "gssapi-with-mic": frozenset({"kerberos"}),
-    "hostbased": frozenset({"host"}),
+    # the client host proves it holds its host key and vouches for the user (sshd_config(5)
+    # HostbasedAuthentication): something the client has, the kind a user key is
+    "hostbased": frozenset({"possession"}),
 }
 PAM_METHODS = ("password", "keyboard-interactive")
 #: OTP modules whose verdict lives in a file hvaudit does not read, with why it matters.

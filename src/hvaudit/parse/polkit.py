@@ -118,12 +118,15 @@ def _js_regex_matches(pattern: str, text: str) -> bool:
 def rule_grants(path: str, rule: str) -> list[Grant]:
     """Who an addRule() function that returns a granting result lets through: the groups and
     users its subject tests name, EVERYONE when it tests no subject (or only subject.local /
-    subject.active, which every account with a session has), a negated group test
-    (`!subject.isInGroup(...)`: everyone else), and "unresolved" for subject tests of other
-    shapes. [] when the function never returns YES or AUTH_SELF(_KEEP)."""
+    subject.active, which every account with a session has), a negated group test in a function
+    that refuses nothing (`!subject.isInGroup(...)` guarding the grant: everyone else; guarding a
+    `Result.NO`, it is the usual "refuse everyone outside the group"), and "unresolved" for
+    subject tests of other shapes. [] when the function never returns YES or AUTH_SELF(_KEEP)."""
     if not re.search(r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b", rule):
         return []
-    if re.search(r"!\s*subject\s*\.\s*isIn(?:Net)?Group\(", rule):
+    negated = re.search(r"!\s*subject\s*\.\s*isIn(?:Net)?Group\(", rule)
+    if negated and not re.search(r"polkit\s*\.\s*Result\s*\.\s*NO\b", rule):
+        # `!subject.isInGroup("x")` guarding a grant, not a refusal: everyone but x
         return [Grant(path, "user", EVERYONE)]
     out = [Grant(path, "group", g) for g in re.findall(r"isInGroup\(\s*" + _STR + r"\s*\)", rule)]
     out += [
