@@ -357,10 +357,15 @@ def test_deny_users_root(host_scan, deny: str, config: str, status: str, fragmen
         ("/opt/hpnssh/sbin/sshd -D -p 2222", "manual"),
         # the distribution's binary under another spelling of the merged /usr
         ("sshd: /usr/bin/sshd -D [listener] 0 of 10-100 startups", "pass"),
+        # started on the file hvaudit reads (NixOS's unit passes -f /etc/ssh/sshd_config)
+        (
+            "sshd: /nix/store/abc-openssh-9.6p1/bin/sshd -D -f /etc/ssh/sshd_config [listener]",
+            "pass",
+        ),
         # a session process is not a listener binary
         ("sshd: alice@pts/0", "pass"),
     ],
-    ids=["usr-local", "opt", "usr-bin", "session"],
+    ids=["usr-local", "opt", "usr-bin", "nixos-f", "session"],
 )
 def test_other_sshd_binary(host_scan, listener: str, status: str) -> None:
     procs = HARDENED_HOST["processes"][0] + f"  805 root     {listener}\n"

@@ -591,6 +591,9 @@ def _other_sshd_binaries(processes: Fact[str]) -> list[str]:
         return found
     for exe, words in _commands(processes.get()):
         path = words[0] if words else ""
+        given = " ".join(words[1:]).replace("-f ", "-f")
+        if f"-f{SSHD_CONFIG}" in given.split():
+            continue  # started on the file hvaudit reads (NixOS: `.../bin/sshd -D -f /etc/...`)
         if exe == "sshd" and path.startswith("/") and path not in DISTRIBUTION_SSHD:
             found.append(path)
     return list(dict.fromkeys(found))
