@@ -103,9 +103,6 @@ IPT_ONLY = {"nft-ruleset": None}
 # --- HVA-181: sysfs wordings that do not start with "Vulnerable" -----------------------------------
 
 
-@xfail(
-    "H64: HVA-181 passes itlb_multihit `KVM: Vulnerable` (kvm.nx_huge_pages=off): the line does not start with Vulnerable and has no `;` part"
-)
 def test_itlb_multihit_kvm_vulnerable(host_scan) -> None:
     """arch/x86/kernel/cpu/bugs.c itlb_multihit_show_state (read with `find_string` in
     torvalds/linux): "KVM: Mitigation: VMX unsupported" / "KVM: Mitigation: VMX disabled" /
@@ -129,9 +126,6 @@ def test_itlb_multihit_split_huge_pages_passes(host_scan) -> None:
     assert status == "pass", msg
 
 
-@xfail(
-    "H69: HVA-181 passes tsa `Mitigation: Clear CPU buffers: user/kernel boundary` (tsa=user), which leaves the guest/host boundary open on a host that runs VMs"
-)
 def test_tsa_mitigated_for_user_kernel_only(host_scan) -> None:
     """bugs.c tsa_strings (read with `find_string`): TSA_MITIGATION_USER_KERNEL prints
     "Mitigation: Clear CPU buffers: user/kernel boundary", TSA_MITIGATION_VM "...: VM",
@@ -154,9 +148,6 @@ def test_tsa_mitigated_at_the_vm_boundary_passes(host_scan) -> None:
     assert status == "pass", msg
 
 
-@xfail(
-    "H71: HVA-181 fails gather_data_sampling `Mitigation: AVX disabled, no microcode` because of `, no microcode`; the kernel documents it as a mitigation (AVX disabled)"
-)
 def test_gds_mitigated_by_disabling_avx(host_scan) -> None:
     """bugs.c gds_strings: GDS_MITIGATION_FORCE = "Mitigation: AVX disabled, no microcode"
     (gather_data_sampling=force, or CONFIG_GDS_FORCE_MITIGATION); Documentation/admin-guide/
@@ -184,9 +175,6 @@ MATCH_INCLUDE = {
 }
 
 
-@xfail(
-    "H65: an Include inside a Match block belongs to that block; hvaudit reads the included file as global settings (taken from sshd -T) and passes"
-)
 @pytest.mark.parametrize(
     ("check", "keyword"), [("HVA-160", "permitrootlogin"), ("HVA-161", "allowgroups")]
 )
@@ -457,9 +445,6 @@ def _audit_status(text: str) -> dict[str, Any]:
     return dict.fromkeys(names, (text, 0))
 
 
-@xfail(
-    "H73: HVA-201 and HVA-214 pass on `auditd running` and the loaded rules; auditing switched off at run time (`auditctl -e 0`, `enabled 0` in `auditctl -s`) is not read"
-)
 @pytest.mark.parametrize("check", ["HVA-201", "HVA-214"])
 def test_audit_disabled_at_run_time(host_scan, check: str) -> None:
     """auditctl(8) (confirmed with `search`, man7.org): "-e [0..2] Set enabled flag. When 0 is
@@ -485,9 +470,6 @@ SSSD_BASE = (
 )
 
 
-@xfail(
-    "H74: HVA-140 counts /etc/passwd only; with `passwd: files sss` and sssd's access_provider permit (set, or left at its default) every account of the directory can log in"
-)
 @pytest.mark.parametrize("access", ["access_provider = permit\n", ""], ids=["permit", "unset"])
 def test_every_directory_account_may_log_in(host_scan, access: str) -> None:
     """sssd.conf(5), access_provider (quoted in SSSD/sssd#1752, found with `search`): "The access
@@ -508,9 +490,6 @@ def test_every_directory_account_may_log_in(host_scan, access: str) -> None:
 # --- HVA-151: host-based authentication is not a factor of the administrator -------------------------
 
 
-@xfail(
-    "H75: HVA-151 counts `hostbased` as a factor kind of its own ('host'), so AuthenticationMethods hostbased,publickey passes as two factors; both are something the client has"
-)
 def test_hostbased_and_publickey_are_one_factor(host_scan) -> None:
     """sshd_config(5) (OpenSSH 9.2, Debian 12's man page): "HostbasedAuthentication Specifies
     whether rhosts or /etc/hosts.equiv authentication together with successful public key
@@ -543,9 +522,6 @@ def _rule(path: str, body: str) -> str:
     return "".join(f"{path}:{line}\n" for line in body.splitlines())
 
 
-@xfail(
-    'H76: H35\'s fix counts a polkit grant only when the file names org.libvirt.unix.manage literally; `action.id.indexOf("org.libvirt") == 0` (and a regex on the prefix) grants it too'
-)
 @pytest.mark.parametrize(
     "test",
     ['action.id.indexOf("org.libvirt") == 0', "/^org\\.libvirt\\./.test(action.id)"],
@@ -598,9 +574,6 @@ def test_polkit_grant_by_exact_action_id_fails(host_scan) -> None:
 # --- HVA-142: sudoers' own spellings of who may run what as whom ------------------------------------
 
 
-@xfail(
-    "H77: a sudoers `%#gid` entry is reported as members not in the evidence, though /etc/group names the group with that gid and its members (wrong manual)"
-)
 def test_sudoers_group_by_gid(host_scan) -> None:
     """sudoers(5) User_List grammar (quoted in linux-pam/linux-pam#114, found with `search`):
     "User ::= '!'* user name | '!'* #uid | '!'* %group | '!'* %#gid | '!'* +netgroup | ...":
@@ -615,9 +588,6 @@ def test_sudoers_group_by_gid(host_scan) -> None:
     assert "bob" in msg, msg
 
 
-@xfail(
-    "H78: HVA-142 counts every sudoers user as an administrator, also one whose Runas_Spec names only an unprivileged account; two such service accounts fail a host with two administrators"
-)
 def test_sudo_as_an_unprivileged_user_is_not_administration(host_scan) -> None:
     """sudoers(5), User specification (found with `search`: "By default, commands are run as
     root, but this can be changed on a per-command basis"; "A Runas_Spec determines the user
@@ -838,9 +808,6 @@ def test_public_zone_on_the_uplink_passes(host_scan) -> None:
 # --- HVA-150: sssd configured but not running --------------------------------------------------------
 
 
-@xfail(
-    "H82: HVA-150 passes on nsswitch `passwd: files sss` and sssd.conf's AD domain while no sssd process runs: nss_sss then answers nothing and only /etc/passwd accounts exist (the hardened fixture itself runs no sssd)"
-)
 def test_sssd_configured_but_not_running(host_scan) -> None:
     """SSSD's NSS client (src/sss_client/common.c sss_nss_make_request, read with
     `find_string`): `ret = sss_cli_check_socket(errnop, SSS_NSS_SOCKET_NAME); if (ret !=
@@ -848,7 +815,7 @@ def test_sssd_configured_but_not_running(host_scan) -> None:
     the NSS pipe, every directory lookup is UNAVAIL and nsswitch.conf(5) continues with the next
     source, so the host knows /etc/passwd's accounts only: no central password policy, no
     removal of leavers (the check's own rationale). The process list here (the hardened
-    fixture's) holds no sssd, sssd_be or sssd_nss; hvaudit already treats a log forwarder that is
+    fixture's with its sssd, sssd_be and sssd_nss lines removed) holds no sssd; hvaudit already treats a log forwarder that is
     configured but not running as absent (HVA-200), but passes HVA-150 "accounts resolved
     through sss". Right: fail naming sssd (its twin, with the daemons running, passes)."""
     procs = "".join(
