@@ -952,24 +952,30 @@ def test_custom_role_with_permissions_modify_is_an_administrator(tmp_path: Path)
     at least as much: it changes who may do what anywhere. bob@corp holds it without a second
     factor (no keys in user.cfg); hvaudit knows administrators by four built-in role names and
     passes "all with a second factor". Fail naming bob@corp (judge a role by its privileges,
-    as HVA-307 already does for VM.* ones)."""
+    as HVA-307 already does for VM.* ones). (hostauth, for rt4host's H84: the holder is now
+    dave@pve, a realm without `tfa`; bob@corp's realm corp requires a second factor of every
+    login, so the custom role's point needs a user the realm does not cover.)"""
     import shutil
 
     tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
     users = tree / "etc/pve/user.cfg"
     text = users.read_text()
-    text = text.replace(
-        "role:WebOperator:",
-        "role:Ops:Permissions.Modify,Sys.Audit,Sys.Modify,VM.Audit:\nrole:WebOperator:",
-    ).replace(
-        "acl:1:/pool/web:@webops:WebOperator:",
-        "acl:1:/:bob@corp:Ops:\nacl:1:/pool/web:@webops:WebOperator:",
+    text = (
+        text.replace(
+            "role:WebOperator:",
+            "role:Ops:Permissions.Modify,Sys.Audit,Sys.Modify,VM.Audit:\nrole:WebOperator:",
+        )
+        .replace(
+            "acl:1:/pool/web:@webops:WebOperator:",
+            "acl:1:/:dave@pve:Ops:\nacl:1:/pool/web:@webops:WebOperator:",
+        )
+        .replace("user:audit@pve:", "user:dave@pve:1:0:Dave:Ops::::\nuser:audit@pve:")
     )
     users.write_text(text)
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)}, tree)
     status, msg = verdict(a, "HVA-306", "pve-h1")
     assert status == "fail", msg
-    assert "bob@corp" in msg, msg
+    assert "dave@pve" in msg, msg
 
 
 # --- HVA-301: the cluster firewall switched on in cluster.fw, but no daemon applies it ----------

@@ -880,9 +880,6 @@ def test_cluster_rule_accepting_everything(tmp_path: Path, check: str) -> None:
 # --- HVA-306 (Proxmox VE): a realm that requires a second factor --------------------------------------
 
 
-@xfail(
-    "H84: HVA-306 reads only user.cfg's keys; a realm with `tfa type=oath` (domains.cfg) refuses every login of its users without a second factor, so an administrator of that realm without keys cannot log in with one factor (false fail)"
-)
 def test_realm_enforced_tfa_is_a_second_factor(tmp_path: Path) -> None:
     """pve-access-control src/PVE/AccessControl.pm (fetched, 9.1.1): user_get_tfa returns the
     realm's `tfa` setting (domains.cfg, parse_tfa_config), and authenticate_2nd_new_do, run

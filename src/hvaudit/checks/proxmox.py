@@ -349,7 +349,11 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     multi-factor authentication of such accounts. user.cfg marks users that have a second factor.
     Administrators are the holders of the built-in administration roles (ADMIN_ROLES) anywhere
     and of any role on `/` with a cluster-administration privilege (ADMIN_PRIVILEGES; a custom
-    role is judged by what it holds, not by its name)."""
+    role is judged by what it holds, not by its name). A user of a realm whose domains.cfg entry
+    sets `tfa` (type=oath or yubico) has one whether or not user.cfg lists keys:
+    pve-access-control's AccessControl.pm user_get_tfa dies "missing required 2nd keys" for such
+    a user without keys, so no login of theirs succeeds on the password alone (read with
+    `find_string`)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -371,14 +375,21 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
                         cfg.groups.get(who[1:], []) if who.startswith("@") else [who.split("!")[0]]
                     )
         enabled = {u for u in admins if cfg.users.get(u, {}).get("enable", "1") == "1"}
-        missing = sorted(u for u in enabled if not cfg.users.get(u, {}).get("tfa_keys"))
+        realms = px.realms.get() if px.realms.known else {}
+        # a realm with `tfa` (domains.cfg) refuses its users' logins without a second factor:
+        # AccessControl.pm user_get_tfa, `die "missing required 2nd keys\n"` for a user without
+        # keys, the realm's TOTP/YubiKey challenge for one with them
+        enforced = {u for u in enabled if realms.get(u.rsplit("@", 1)[-1], {}).get("tfa")}
+        missing = sorted(u for u in enabled - enforced if not cfg.users.get(u, {}).get("tfa_keys"))
+        refs = (*f.sources, *(px.realms.sources if enforced else ()))
         if missing:
-            yield failed(
-                s, f"administrators without a second factor: {', '.join(missing)}", *f.sources
-            )
+            yield failed(s, f"administrators without a second factor: {', '.join(missing)}", *refs)
         else:
+            by_realm = (
+                f" ({', '.join(sorted(enforced))} by their realm's tfa setting)" if enforced else ""
+            )
             yield passed(
-                s, f"{len(enabled)} administrator(s), all with a second factor", *f.sources
+                s, f"{len(enabled)} administrator(s), all with a second factor{by_realm}", *refs
             )
 
 
