@@ -1290,7 +1290,13 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     PermitRootLogin to anything but no (for an address, a host, a group or root itself) is read
     from sshd_config and the files it includes; when those cannot be read the answer is manual.
     Options on the running sshd's command line (`-o PermitRootLogin=yes`, sshd(8)) come first and
-    win over the file ("the first obtained value will be used", sshd_config(5))."""
+    win over the file ("the first obtained value will be used", sshd_config(5)). `DenyUsers root`
+    denies root too (sshd_config(5): "Login is disallowed for user names that match one of the
+    patterns"; auth.c allowed_user() refuses the account before any authentication method), so
+    it passes whatever PermitRootLogin says, unless a Match block that may apply to root replaces
+    the DenyUsers list (servconf.c copies a block's list over the global one) without denying
+    root. The pass names DenyUsers and the PermitRootLogin value, for a site whose policy wants
+    the keyword itself."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
