@@ -984,19 +984,22 @@ def _gid_names(ev: HostEvidence) -> dict[str, str]:
     return out
 
 
-def _sudo_reaches_root(specs: str, ev: HostEvidence, groups: dict[str, set[str]]) -> bool:
-    """Whether a sudoers user specification's command part (after the Host_List's `=`) lets its
-    users act as root or as an administrator. sudoers(5): "A Runas_Spec determines the user
-    and/or the group that a command may be run as"; without one (the first Cmnd_Spec has none)
-    "commands are run as root"; a Runas_Spec carries over to the following commands. So only a
-    statement whose every Runas_Spec names accounts that are neither uid 0 nor members of an
-    administrative group (and no group part that is, and no ALL, #0, %group, alias or negation,
-    which hvaudit does not resolve) stays out of the count; `deploy ALL=(www-data) ALL` acts as
-    www-data only. Read in sudoers(5) (found with `search`)."""
+def _sudo_runas(specs: str, ev: HostEvidence, groups: dict[str, set[str]]) -> set[str] | None:
+    """The accounts a sudoers user specification's command part (after the Host_List's `=`)
+    lets its users act as, or None when it lets them act as root or as an administrator.
+    sudoers(5): "A Runas_Spec determines the user and/or the group that a command may be run
+    as"; without one (the first Cmnd_Spec has none) "commands are run as root"; a Runas_Spec
+    carries over to the following commands. So only a statement whose every Runas_Spec names
+    accounts that are neither uid 0 nor members of an administrative group (and no group part
+    that is, and no ALL, #0, %group, alias or negation, which hvaudit does not resolve) gives a
+    set: `deploy ALL=(www-data) ALL` acts as www-data. Such a user still counts when one of those
+    accounts is itself an administrator through sudoers (`sudo -u www-data sudo ...` runs
+    www-data's own rules: the caller resolves that chain). Read in sudoers(5) (found with
+    `search`)."""
     text = specs.strip()
     runas = re.findall(r"\(([^)]*)\)", text)
     if not text.startswith("(") or not runas:
-        return True
+        return None
     uids = {}
     passwd = ev.get(_file("/etc/passwd"))
     for line in passwd.text.splitlines() if passwd.state == "ok" else ():
@@ -1006,21 +1009,23 @@ def _sudo_reaches_root(specs: str, ev: HostEvidence, groups: dict[str, set[str]]
     gids = _gid_names(ev)
     admins = {m for g in ADMIN_GROUPS for m in groups.get(g, set())}
     zero_groups = {"root", *ADMIN_GROUPS, *(n for gid, n in gids.items() if gid == "0")}
+    accounts: set[str] = set()
     for spec in runas:
         users, _, grps = spec.partition(":")
         users_l = [u.strip() for u in users.split(",") if u.strip()]
         grps_l = [g.strip() for g in grps.split(",") if g.strip()]
         if not users_l and not grps_l:
-            return True
+            return None
         for u in users_l:
             if u not in uids or uids[u][0] == 0 or u in admins:
-                return True  # ALL, #uid, %group, an alias, !x, root or an unknown account
+                return None  # ALL, #uid, %group, an alias, !x, root or an unknown account
             if gids.get(uids[u][1]) in zero_groups:
-                return True
+                return None
+            accounts.add(u)
         for g in grps_l:
             if g not in gids.values() or g in zero_groups:
-                return True
-    return False
+                return None
+    return accounts
 
 
 def _by_file(text: str) -> dict[str, list[str]]:
@@ -1109,7 +1114,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     User_List` (several aliases joined with ':') defines a name for such a list. Every rule that
     runs commands as root (or as an administrator) counts, whatever commands it allows (a narrow
     command list is still root on many hypervisor tools); one whose Runas_Specs name only
-    unprivileged accounts does not (_sudo_reaches_root). `%#gid` is the group with that gid.
+    unprivileged accounts does not, unless one of them administers (_sudo_runas). `%#gid` is the group with that gid.
     A negated entry names no principal; an alias is expanded (nested aliases too); a %group is its
     /etc/group members; a group none are listed for, a %:group or a +netgroup is marked as not
     read (its members live in a directory or in users' primary groups); ALL is every user.
@@ -1150,6 +1155,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     groups = _groups(ev)
     aliases: dict[str, list[str]] = {}
     lists: list[list[str]] = []
+    chained: list[tuple[list[str], set[str]]] = []
     for stmt in _sudoers_statements(got.text):
         if (
             stmt.startswith(("@include", "#include", "Defaults"))
@@ -1163,8 +1169,13 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                     aliases[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
             continue
         m = _USER_LIST.match(stmt)
-        if m and _sudo_reaches_root(stmt[stmt.find("=", m.end(1)) + 1 :], ev, groups):
-            lists.append([u.strip() for u in m.group(1).split(",") if u.strip()])
+        if m:
+            users = [u.strip() for u in m.group(1).split(",") if u.strip()]
+            runas = _sudo_runas(stmt[stmt.find("=", m.end(1)) + 1 :], ev, groups)
+            if runas is None:
+                lists.append(users)
+            else:
+                chained.append((users, runas))
     principals: set[str] = set()
     gid_names = _gid_names(ev)
 
@@ -1201,6 +1212,17 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     principals.update(polkit_users)
     for group in (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups):
         principals.update(groups.get(group, set()))
+    # users who may act as an account that is itself an administrator (through sudoers or a
+    # group) administer too: resolved until nothing changes
+    grown = True
+    while grown:
+        grown = False
+        for users, runas in chained:
+            if runas & principals:
+                before = len(principals)
+                for item in users:
+                    add(item, frozenset())
+                grown = grown or len(principals) > before
     return Fact.of(tuple(sorted(principals)), got.source, Source(_file("/etc/group")), *polkit_src)
 
 
