@@ -153,6 +153,33 @@ def test_polkit_manage_grant_to_every_user(
 @pytest.mark.parametrize(
     ("extra", "status", "fragment"),
     [
+        # the action test outside, the subject test in a nested if: one branch, read whole
+        (
+            _file(
+                "/etc/polkit-1/rules.d/50-site.rules",
+                "polkit.addRule(function(action, subject) {",
+                '  if (action.id == "org.libvirt.unix.manage") {',
+                '    if (subject.isInGroup("operators")) { return polkit.Result.YES; }',
+                "  }",
+                "});",
+            ),
+            "fail",
+            "bob",
+        ),
+        # two branches in one function: the libvirt one is what counts (H90's mirror)
+        (
+            _file(
+                "/etc/polkit-1/rules.d/50-site.rules",
+                "polkit.addRule(function(action, subject) {",
+                '  if (action.id == "org.freedesktop.login1.reboot" && subject.isInGroup("sudo"))',
+                "    return polkit.Result.YES;",
+                '  if (action.id == "org.libvirt.unix.manage" && subject.isInGroup("operators"))',
+                "    return polkit.Result.YES;",
+                "});",
+            ),
+            "fail",
+            "bob",
+        ),
         # H53's admin rule, through the local authority's AdminIdentities instead
         (
             _file(
@@ -227,6 +254,8 @@ def test_polkit_manage_grant_to_every_user(
         ),
     ],
     ids=[
+        "nested-if",
+        "second-branch",
         "admin-identities",
         "admin-identities-overridden",
         "stock-root",

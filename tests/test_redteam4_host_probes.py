@@ -1185,9 +1185,6 @@ def test_ufw_default_allow_read_through_nft(host_scan) -> None:
     assert status == "fail", msg
 
 
-@xfail(
-    "H90: a polkit function that grants org.libvirt.unix.manage to one group and another action (reboot) to another counts both groups as libvirt managers: the subject tests are not tied to the branch that grants libvirt"
-)
 def test_polkit_function_with_two_grants(host_scan) -> None:
     """polkit(8), AUTHORIZATION RULES: a rule is a JavaScript function; `if (A && B) return
     polkit.Result.YES;` grants only when both hold. One function here answers two questions:

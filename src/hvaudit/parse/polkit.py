@@ -179,6 +179,81 @@ def _identities(path: str, text: str) -> list[Grant]:
     return out
 
 
+def _balanced(code: str, i: int, open_: str, close: str) -> int:
+    """The index just past the bracket that closes the one at code[i] (strings skipped)."""
+    depth = 0
+    j = i
+    while j < len(code):
+        c = code[j]
+        if c in "\"'`":
+            k = j + 1
+            while k < len(code) and code[k] != c:
+                k += 2 if code[k] == "\\" else 1
+            j = k + 1
+            continue
+        if c == open_:
+            depth += 1
+        elif c == close:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return len(code)
+
+
+def branches(rule: str) -> tuple[list[str], str]:
+    """The top-level `if (...) ...` statements of an addRule() function's body, each with its
+    condition and consequent, and the rest of the body. polkit(8): a rule is plain JavaScript, so
+    `if (A && B) return polkit.Result.YES;` grants only where both hold: two such statements in
+    one function grant two things to two subjects, and must be read apart (else branches stay in
+    the rest)."""
+    start = rule.find("{")
+    if start < 0:
+        return [], rule
+    end = _balanced(rule, start, "{", "}")
+    body = rule[start + 1 : end - 1]
+    found: list[str] = []
+    rest: list[str] = []
+    i = 0
+    for m in re.finditer(r"\bif\s*\(", body):
+        if m.start() < i:
+            continue  # inside a statement already taken
+        before = body[i : m.start()]
+        if before.count("{") != before.count("}"):
+            continue  # nested deeper than the body's own statements
+        cond_end = _balanced(body, m.end() - 1, "(", ")")
+        k = cond_end
+        while k < len(body) and body[k].isspace():
+            k += 1
+        if k < len(body) and body[k] == "{":
+            stmt_end = _balanced(body, k, "{", "}")
+        else:
+            semi = body.find(";", k)
+            stmt_end = len(body) if semi < 0 else semi + 1
+        if re.match(r"\s*else\b", body[stmt_end:]):
+            continue  # an if/else: its branches decide together, read as one
+        rest.append(before)
+        found.append(body[m.start() : stmt_end])
+        i = stmt_end
+    rest.append(body[i:])
+    return found, "".join(rest)
+
+
+def function_grants(path: str, rule: str, action: str) -> list[Grant]:
+    """Who an addRule() function lets through for `action`: each top-level `if` statement read
+    on its own (its condition's action and subject tests), and the function as a whole for a
+    granting return outside them."""
+    found, rest = branches(rule)
+    out: list[Grant] = []
+    for stmt in found:
+        if covers_action(stmt, action):
+            out += rule_grants(path, stmt)
+    granting = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
+    if re.search(granting, rest) and covers_action(rule, action):
+        out += rule_grants(path, rule)
+    return out
+
+
 def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
     """Every grant of `action` (YES or AUTH_SELF, no administrator needed) in the probe's files:
     addRule() functions of .rules files and .pkla sections whose Action globs match it."""
@@ -192,8 +267,7 @@ def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
             continue
         code = js_without_comments("\n".join(lines))
         for rule in rule_functions(code):
-            if covers_action(rule, action):
-                out += rule_grants(path, rule)
+            out += function_grants(path, rule, action)
     return out
 
 
