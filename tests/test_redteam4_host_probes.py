@@ -1780,3 +1780,63 @@ def test_sudoers_rule_for_this_host_counts(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "bob" in msg, msg
+
+
+# --- HVA-301 / HVA-313 (Proxmox VE): holes in the H83/H91 fix (branch hostnet) ---------------------------
+
+
+def _cluster_rule_scan(tmp_path: Path, rule: str) -> Any:
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(fw.read_text().replace("[RULES]\n", f"[RULES]\n\n{rule}\n", 1))
+    return pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+
+
+@pytest.mark.parametrize(
+    "rule", ["IN ACCEPT -p tcp -dport 1:8006", "IN ACCEPT -p tcp -dport 8000:8010"]
+)
+@xfail(
+    "H107: HVA-313 sees management ports in a -dport list (22,8006) but not inside a range; `-dport 1:8006` or `8000:8010` from any source admits the web UI (and SSH) to everyone and passes"
+)
+def test_cluster_rule_port_range_covering_management(tmp_path: Path, rule: str) -> None:
+    """pve-firewall src/PVE/Firewall.pm (fetched): dport is "Restrict TCP/UDP destination port
+    ... Port ranges can be specified with '\\d+:\\d+', for example '80:85', and you can use
+    comma separated list to match several ports or ranges." A cluster.fw rule `IN ACCEPT -p tcp
+    -dport 1:8006` (no -source) ahead of policy_in DROP admits TCP 22 and 8006, the node's SSH
+    and web UI, from every address; `8000:8010` admits 8006. hostnet's branch (4adaebc) fails
+    `-dport 22,8006` ("accepts management ports from any source") but passes both ranges: "no
+    rule opens management ports wider" (main passes them as well). Right: HVA-313 fail naming
+    the rule."""
+    a = _cluster_rule_scan(tmp_path, rule)
+    status, msg = verdict(a, "HVA-313", "pve-h1")
+    assert status == "fail", msg
+    assert "cluster.fw" in msg, msg
+
+
+@pytest.mark.parametrize("check", ["HVA-301", "HVA-313"])
+@pytest.mark.parametrize(
+    "rule",
+    ["IN ACCEPT -p tcp -sport 1024:65535", "IN ACCEPT -i vmbr1"],
+    ids=["client-source-ports", "management-bridge"],
+)
+@xfail(
+    "H108: HVA-301/313 read an IN ACCEPT restricted only by -sport 1024:65535 (every client's ephemeral port) or by -i of the bridge that holds the node's address as narrow; both accept every inbound connection to every port, management ports included"
+)
+def test_cluster_rule_restricting_nothing_real(tmp_path: Path, rule: str, check: str) -> None:
+    """pve-firewall src/PVE/Firewall.pm (fetched): sport "Restrict TCP/UDP source port", iface
+    "Network interface name ... Host related rules can use arbitrary strings". A TCP client
+    picks its source port from the ephemeral range (Linux 32768-60999, Windows 49152-65535),
+    so `-sport 1024:65535` matches every inbound connection a client opens: the classic
+    mistake of writing a reply rule as an input rule. vmbr1 holds the node's address
+    (10.0.0.21/24 in /etc/network/interfaces), so `-i vmbr1` is every packet sent to the node,
+    the H81 case (iifname of every addressed interface) in cluster.fw. Either rule ahead of
+    policy_in DROP accepts SSH and 8006 from everywhere. hostnet's branch (4adaebc, with the
+    H83/H91 fix) passes both: "cluster firewall on, input policy DROP" and "no rule opens
+    management ports wider" (main too). Right: fail for both checks, naming the rule."""
+    a = _cluster_rule_scan(tmp_path, rule)
+    status, msg = verdict(a, check, "pve-h1")
+    assert status == "fail", msg
