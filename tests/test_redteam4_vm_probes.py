@@ -1251,9 +1251,14 @@ def _rendered_vm_verdict(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], check_id: str, **extra: object
 ) -> tuple[str, str]:
     """One VM rendered by hvaudit's vSphere collector (collect/vsphere.py render_vmx) from API
-    properties, scanned through the vmx+dir:// parser that reads the same rendered text."""
+    properties, in a bundle laid out as that collector lays it out (vmware/hosts/<id>.json and
+    vmware/vmx/<id>/<vm>.vmx), parsed and assessed by the real engine. (A .vmx read offline
+    through vmx+dir:// no longer stands in for it: there hvaudit's own `hvaudit.*` evidence names
+    prove nothing and are dropped, R61.)"""
+    import json
+
+    from hvaudit.bundle import BundleWriter
     from hvaudit.collect.vsphere import render_vmx
-    from test_vmx import scan
 
     props: dict[str, object] = {
         "name": "api-vm",
@@ -1264,22 +1269,16 @@ def _rendered_vm_verdict(
         "config.extraConfig": [],
         **extra,
     }
-    folder = tmp_path / "vmx" / "api-vm"
-    folder.mkdir(parents=True)
-    (folder / "api-vm.vmx").write_text(render_vmx(props, {}))
-    _, report = scan(tmp_path / "vmx", capsys)
-    r = next(
-        r
-        for r in report["results"]
-        if (r["check_id"], r["subject"]["name"]) == (check_id, "api-vm")
-    )
-    return r["status"], r["message"]
+    writer = BundleWriter(tmp_path / "b", target="vsphere://vc.example", platform="vmware-esxi")
+    writer.add("vmware/hosts/host-1.json", json.dumps({"name": "esx1"}).encode(), origin="test")
+    writer.add("vmware/vmx/host-1/api-vm.vmx", render_vmx(props, {}).encode(), origin="test")
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    a = run_assessment(bundle)
+    (r,) = [r for r in a.results if r.check.id == check_id and r.outcome.subject.name == "api-vm"]
+    return r.status.value, r.outcome.message
 
 
-@xfail(
-    "R65: HVA-405 passes a vSphere VM whose video card has enable3DSupport: render_vmx never reads "
-    "the VirtualMachineVideoCard device, so mks.enable3d is absent and '3D acceleration off' passes"
-)
 def test_vsphere_video_card_with_3d_support_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1304,10 +1303,6 @@ def test_vsphere_video_card_with_3d_support_fails(
     assert status == "fail", msg
 
 
-@xfail(
-    "R65: HVA-403 fails a vSphere VM limited to one console session through the API "
-    "(config.maxMksConnections = 1): render_vmx does not render it, so 'not set: unlimited'"
-)
 def test_vsphere_max_mks_connections_one_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -229,3 +229,31 @@ def test_own_evidence_names_in_an_offline_vmx_are_ignored(
     assert any(
         "hvaudit.encryption.keyid, hvaudit.snapshot.count ignored" in n for n in report["notes"]
     ), report["notes"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "status", "part"),
+    [(-1, "fail", "RemoteDisplay.maxConnections is not set: unlimited console sessions"),
+     (0, "fail", "RemoteDisplay.maxConnections is not set: unlimited console sessions"),
+     (2, "fail", "maxMksConnections = 2 (vSphere API): 2 sessions"),
+     (1, "pass", "maxMksConnections = 1 (vSphere API)")],
+)  # fmt: skip
+def test_console_limit_read_from_the_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: int, status: str, part: str
+) -> None:
+    """HVA-403 on a vSphere collection reads the VM's maxMksConnections; a limit that is no
+    positive number leaves the advanced setting to decide (absent here: unlimited)."""
+    from test_redteam4_vm_probes import _rendered_vm_verdict
+
+    got = _rendered_vm_verdict(tmp_path, capsys, "HVA-403", **{"config.maxMksConnections": limit})
+    assert got == (status, part)
+
+
+def test_video_card_without_3d_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from types import SimpleNamespace
+
+    from test_redteam4_vm_probes import _rendered_vm_verdict
+
+    card = type("VirtualMachineVideoCard", (SimpleNamespace,), {})(key=500, enable3DSupport=False)
+    got = _rendered_vm_verdict(tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]})
+    assert got == ("pass", "3D acceleration off")

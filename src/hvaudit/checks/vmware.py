@@ -152,9 +152,23 @@ def tools_information(ctx: Context) -> Iterator[Outcome]:
 )
 def console_connections(ctx: Context) -> Iterator[Outcome]:
     """With more than one console session a second administrator (or an attacker with console
-    privilege) can watch or take over a session silently. Absent means unlimited."""
+    privilege) can watch or take over a session silently. Absent means unlimited. A vSphere
+    collection also reads the VM's own limit, VirtualMachineConfigInfo.maxMksConnections (the
+    vSphere Client's "VMware Remote Console Options", "limit the number of simultaneous
+    connections"; past it the API refuses a console ticket with MksConnectionLimitReached, read
+    with `search`). A positive limit read there decides; -1 and 0 are not documented as a
+    number of sessions (the vcenter simulator reports 0 for every VM), so the advanced setting
+    decides then."""
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
+        api = (vm.settings.get("hvaudit.maxmksconnections") or "").strip()
+        if api.isdigit() and int(api) >= 1:
+            ref = vm.at("hvaudit.maxMksConnections")
+            if api == "1":
+                yield passed(s, "maxMksConnections = 1 (vSphere API)", ref)
+            else:
+                yield failed(s, f"maxMksConnections = {api} (vSphere API): {api} sessions", ref)
+            continue
         value = (vm.settings.get("remotedisplay.maxconnections") or "").strip()
         ref = vm.at("RemoteDisplay.maxConnections")
         if value == "1":
@@ -260,9 +274,17 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
 )
 def no_3d(ctx: Context) -> Iterator[Outcome]:
     """3D acceleration exposes a large emulated GPU stack to the guest; several VM escapes went
-    through it."""
+    through it. A vSphere collection reads the video card's enable3DSupport ("Flag to indicate
+    whether the virtual video card supports 3D functions", VirtualMachineVideoCard, vSphere API,
+    read with `search`): the vSphere Client's "Enable 3D Support"."""
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
+        card = vm.settings.get("hvaudit.video.enable3dsupport")
+        if card is not None and not _false(card):
+            yield failed(
+                s, "the video card has enable3DSupport (vSphere API)", vm.at("hvaudit.video")
+            )
+            continue
         value = vm.settings.get("mks.enable3d")
         ref = vm.at("mks.enable3d")
         if value is not None and not _false(value):

@@ -56,6 +56,7 @@ VM_PATHS = (
     "snapshot",
     "config.keyId",
     "config.migrateEncryption",
+    "config.maxMksConnections",
 )
 HOST_PATHS = (
     "name",
@@ -778,6 +779,10 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
     if key is not None:
         provider = getattr(getattr(key, "providerId", None), "id", "") or ""
         out["hvaudit.encryption.keyId"] = f"{provider}/{getattr(key, 'keyId', '')}"
+    # VirtualMachineConfigInfo.maxMksConnections: the remote console (MKS) sessions the VM
+    # admits, past which the API refuses a ticket (MksConnectionLimitReached, vSphere API 5.0)
+    if props.get("config.maxMksConnections") is not None:
+        out["hvaudit.maxMksConnections"] = props["config.maxMksConnections"]
     # the API leaves `snapshot` unset on a VM without snapshots
     snapshots = _snapshots(getattr(props.get("snapshot"), "rootSnapshotList", None) or [])
     out["hvaudit.snapshot.count"] = len(snapshots)
@@ -846,6 +851,12 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
                 out[f"{name}{n}.fileName"] = getattr(backing, "deviceName", "") or "?"
         elif kind in ("VirtualEnsoniq1371", "VirtualHdAudioCard", "VirtualSoundBlaster16"):
             out["sound.present"] = "TRUE"
+        elif kind == "VirtualMachineVideoCard":
+            # VirtualMachineVideoCard.enable3DSupport: "Flag to indicate whether the virtual
+            # video card supports 3D functions" (vSphere API)
+            out["hvaudit.video.enable3DSupport"] = (
+                "TRUE" if getattr(d, "enable3DSupport", False) else "FALSE"
+            )
         elif kind == "VirtualTPM":
             out["vtpm.present"] = "TRUE"
         elif kind == "VirtualUSBController":
