@@ -1797,20 +1797,26 @@ def _cluster_rule_scan(tmp_path: Path, rule: str) -> Any:
 
 
 @pytest.mark.parametrize(
-    "rule", ["IN ACCEPT -p tcp -dport 1:8006", "IN ACCEPT -p tcp -dport 8000:8010"]
+    "rule",
+    [
+        "IN ACCEPT -p tcp -dport 1:8006",
+        "IN ACCEPT -p tcp -dport 8000:8010",
+        "IN ACCEPT -p tcp -dport ssh",
+    ],
 )
 @xfail(
-    "H107: HVA-313 sees management ports in a -dport list (22,8006) but not inside a range; `-dport 1:8006` or `8000:8010` from any source admits the web UI (and SSH) to everyone and passes"
+    "H107: HVA-313 sees management ports in a -dport list (22,8006) but not inside a range or by service name; `-dport 1:8006`, `8000:8010` or `ssh` from any source admits the web UI or SSH to everyone and passes"
 )
 def test_cluster_rule_port_range_covering_management(tmp_path: Path, rule: str) -> None:
     """pve-firewall src/PVE/Firewall.pm (fetched): dport is "Restrict TCP/UDP destination port
     ... Port ranges can be specified with '\\d+:\\d+', for example '80:85', and you can use
     comma separated list to match several ports or ranges." A cluster.fw rule `IN ACCEPT -p tcp
     -dport 1:8006` (no -source) ahead of policy_in DROP admits TCP 22 and 8006, the node's SSH
-    and web UI, from every address; `8000:8010` admits 8006. hostnet's branch (4adaebc) fails
-    `-dport 22,8006` ("accepts management ports from any source") but passes both ranges: "no
-    rule opens management ports wider" (main passes them as well). Right: HVA-313 fail naming
-    the rule."""
+    and web UI, from every address; `8000:8010` admits 8006. The same description: "You can use
+    service names or simple numbers (0-65535), as defined in '/etc/services'": `-dport ssh` is
+    22. hostnet's branch (4adaebc) fails `-dport 22,8006` ("accepts management ports from any
+    source") but passes both ranges and `ssh`: "no rule opens management ports wider" (main
+    passes them as well). Right: HVA-313 fail naming the rule."""
     a = _cluster_rule_scan(tmp_path, rule)
     status, msg = verdict(a, "HVA-313", "pve-h1")
     assert status == "fail", msg
