@@ -1500,9 +1500,6 @@ def test_qemu_process_outside_libvirts_view(host_scan) -> None:
 
 
 @pytest.mark.parametrize("word", ["true", "On"])
-@xfail(
-    "H100: HVA-308 reads the deprecated migration_unsecure as insecure only for 1/yes/on; pve-cluster parses datacenter.cfg booleans with parse_boolean (1|on|yes|true, any case), so `migration_unsecure: true` migrates in cleartext and passes"
-)
 def test_migration_unsecure_boolean_word(tmp_path: Path, word: str) -> None:
     """pve-cluster PVE/DataCenterConfig.pm parse_datacenter_config (read with `find_string`):
     the file goes through `PVE::JSONSchema::parse_config`, which for a key whose schema type
@@ -1608,9 +1605,6 @@ def test_selector_stop_of_everything_before_forwarding_fails(host_scan) -> None:
 
 
 @pytest.mark.parametrize("check", ["HVA-306", "HVA-312"])
-@xfail(
-    "H102: HVA-306 and HVA-312 count every enabled user as an administrator; user.cfg's expire field is ignored, so an offboarded administrator whose account expired (pve-access-control refuses every login and token of it) fails both checks"
-)
 def test_expired_administrator_is_no_administrator(tmp_path: Path, check: str) -> None:
     """pve-access-control src/PVE/AccessControl.pm (fetched, 9.1.1): parse_user_config reads
     `user:<userid>:<enable>:<expire>:...` (`my ($user, $enable, $expire, ...) = @data`;
@@ -1663,9 +1657,6 @@ def test_unexpired_pve_administrator_fails_hva_312(tmp_path: Path) -> None:
     assert "erin@pve" in msg, msg
 
 
-@xfail(
-    "H104: HVA-311 judges every token in user.cfg; a token whose expire date has passed is refused by pve-access-control (verify_token), so an expired privsep-0 token of an administrator fails a host on which it can no longer be used"
-)
 def test_expired_token_is_no_token(tmp_path: Path) -> None:
     """pve-access-control src/PVE/AccessControl.pm (fetched, 9.1.1): user.cfg's `token:<id>:
     <expire>:<privsep>:<comment>:` is parsed with `$expire = int($expire)`, and verify_token,

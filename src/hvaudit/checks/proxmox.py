@@ -8,8 +8,9 @@ runs unless `enable: 0`; a VM's firewall is off unless `enable: 1`; migration de
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from hvaudit.checks.base import (
     Context,
@@ -26,7 +27,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Container, Host, ProxmoxHost
-from hvaudit.parse.proxmox import UserConfig, parse_property_string
+from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile
 
 PVE = ("proxmox-ve",)
@@ -51,7 +52,30 @@ def container_subject(c: Container, host: str) -> Subject:
     return Subject("container", c.name, host, c.vmid)
 
 
-def _privileged_users(cfg: UserConfig) -> dict[str, list[str]]:
+def _collected(ctx: Context) -> float | None:
+    """The collection time (epoch seconds) of the deployment, None when the bundle has none."""
+    try:
+        when = dt.datetime.fromisoformat(ctx.deployment.collected_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def _expired(entry: Mapping[str, object], now: float | None) -> bool:
+    """Had this user.cfg user or token expired when the evidence was collected? pve-access-control
+    AccessControl.pm refuses both: check_user_enabled `if ($expire && $expire < $ctime) { die
+    "user '$username' access expired" }` on every login and token use, and verify_token `die
+    "token '$token' access expired" if $token_info->{expire} && ($token_info->{expire} < $ctime)`
+    (read with `find_string`; H102, H104). `expire` is epoch seconds, 0 for never. Against the
+    collection time, not the time the report is read; without one nothing counts as expired."""
+    try:
+        expire = int(str(entry.get("expire") or "0"))
+    except ValueError:
+        return False
+    return bool(expire) and now is not None and expire < now
+
+
+def _privileged_users(cfg: UserConfig, now: float | None = None) -> dict[str, list[str]]:
     """Enabled users who can change something (a role beyond *.Audit and NoAccess), with the
     roles and paths that make them so; root@pam always."""
     out: dict[str, list[str]] = {"root@pam": ["root@pam (built-in superuser)"]}
@@ -65,7 +89,12 @@ def _privileged_users(cfg: UserConfig) -> dict[str, list[str]]:
                 if "!" in user:
                     continue  # a token's own ACL: judged through its user
                 out.setdefault(user, []).append(f"{'/'.join(roles)} on {acl['path']}")
-    return {u: why for u, why in out.items() if cfg.users.get(u, {}).get("enable", "1") == "1"}
+    return {
+        u: why
+        for u, why in out.items()
+        if cfg.users.get(u, {}).get("enable", "1") == "1"
+        and not _expired(cfg.users.get(u, {}), now)
+    }
 
 
 def _changes_something(role: str, custom: dict[str, list[str]]) -> bool:
@@ -374,7 +403,13 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
                     admins.update(
                         cfg.groups.get(who[1:], []) if who.startswith("@") else [who.split("!")[0]]
                     )
-        enabled = {u for u in admins if cfg.users.get(u, {}).get("enable", "1") == "1"}
+        now = _collected(ctx)
+        enabled = {
+            u
+            for u in admins
+            if cfg.users.get(u, {}).get("enable", "1") == "1"
+            and not _expired(cfg.users.get(u, {}), now)
+        }
         realms = px.realms.get() if px.realms.known else {}
         # a realm with `tfa` (domains.cfg) refuses its users' logins without a second factor:
         # AccessControl.pm user_get_tfa, `die "missing required 2nd keys\n"` for a user without
@@ -463,7 +498,8 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
 )
 def migration(ctx: Context) -> Iterator[Outcome]:
     """Proxmox tunnels migration through SSH unless `type=insecure` is set; Rev. 1 HY-SR-13 also
-    wants a dedicated network segment. The deprecated `migration_unsecure: 1` still makes migration
+    wants a dedicated network segment. The deprecated `migration_unsecure: 1` (any boolean word:
+    parse_config reads it with parse_boolean, H100) still makes migration
     insecure when `migration` sets no type (pve-cluster DataCenterConfig.pm
     `parse_datacenter_config`: "new migration property has precedence")."""
     for h in ctx.deployment.hosts:
@@ -478,9 +514,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         mig = parse_property_string(dc.get("migration", ""), "type")
         kind, via = mig.get("type"), "migration"
         if kind is None and "migration_unsecure" in dc:
-            kind = (
-                "insecure" if dc["migration_unsecure"].strip() in ("1", "yes", "on") else "secure"
-            )
+            kind = "insecure" if pve_boolean(dc["migration_unsecure"]) == "1" else "secure"
             via = "migration_unsecure"
         net = f" on {mig['network']}" if mig.get("network") else " (no dedicated network)"
         if kind == "insecure":
@@ -622,11 +656,12 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "API tokens of privileged users are privilege-separated")
             continue
         cfg = f.get()
-        privileged = _privileged_users(cfg)
+        now = _collected(ctx)
+        privileged = _privileged_users(cfg, now)
         bad = []
         for tid, tok in sorted(cfg.tokens.items()):
             user = tid.split("!", 1)[0]
-            if tok.get("privsep", "1") == "0" and user in privileged:
+            if tok.get("privsep", "1") == "0" and user in privileged and not _expired(tok, now):
                 bad.append(f"{tid} (privsep 0: {'; '.join(privileged[user][:3])})")
         if bad:
             yield failed(s, "tokens with their user's full rights: " + ", ".join(bad), *f.sources)
@@ -673,7 +708,7 @@ def directory_realm(ctx: Context) -> Iterator[Outcome]:
         dir_realms = sorted(r for r, o in realms.items() if o.get("type") in directory)
         local = sorted(
             u
-            for u in _privileged_users(px.users.get())
+            for u in _privileged_users(px.users.get(), _collected(ctx))
             if u != "root@pam"
             and realms.get(u.rsplit("@", 1)[-1], {}).get("type") in ("pam", "pve")
         )
