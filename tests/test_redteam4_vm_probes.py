@@ -1289,14 +1289,41 @@ def test_vsphere_video_card_with_3d_support_fails(
     `enable_3D` set it. extraConfig is not the place for it: "you cannot set values that could
     otherwise be set with other properties in the VirtualMachineConfigSpec" (vSphere Automation
     API, ExtraConfigParams, read with `search`), which is why render_vmx itself turns API
-    properties into their .vmx keys (bootOptions.efiSecureBootEnabled -> uefi.secureBoot.enabled,
-    nestedHVEnabled -> vhv.enable). It renders no key for the video card (type VirtualMachineVideoCard
-    matches none of its device branches), so a VM with 3D on through the API reaches HVA-405 with
-    no mks.enable3d: pass "3D acceleration off". Right: fail, as for mks.enable3d = TRUE."""
+    properties into their .vmx keys. Right: fail, as for mks.enable3d = TRUE. The integrator's
+    R65 fix (fb8df24) renders the card, and passes this probe with a stand-in class named like
+    the WSDL type (the form in which R65 first posed it)."""
     from types import SimpleNamespace
 
     VirtualMachineVideoCard = type("VirtualMachineVideoCard", (SimpleNamespace,), {})
     card = VirtualMachineVideoCard(key=500, enable3DSupport=True, use3dRenderer="automatic")
+    status, msg = _rendered_vm_verdict(
+        tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]}
+    )
+    assert status == "fail", msg
+
+
+@xfail(
+    "R72: HVA-405 still passes a vSphere VM with 3D on: R65's fix matches the device type name "
+    "'VirtualMachineVideoCard' (the WSDL name), but pyVmomi's class is "
+    "vim.vm.device.VirtualVideoCard, so render_vmx never sees a real video card"
+)
+def test_vsphere_real_pyvmomi_video_card_with_3d_support_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hole in R65's fix (integrator, fb8df24), from my own probe's mistake: render_vmx names a
+    device by `type(d).__name__.rsplit(".", 1)[-1]`, which for pyVmomi objects is the Python
+    binding's name, not the WSDL type. The vSphere API reference gives both, "Data Object -
+    VirtualMachineVideoCard(vim.vm.device.VirtualVideoCard)" (read with `search`), and pyVmomi
+    8 in this venv builds `vim.vm.device.VirtualVideoCard(enable3DSupport=True)` whose class
+    name is "vim.vm.device.VirtualVideoCard" (probed; there is no vim.vm.device.
+    VirtualMachineVideoCard). The other device branches use names that are the same in both
+    (VirtualVmxnet3, VirtualUSBXHCIController, VirtualPCIPassthrough). So the branch
+    `kind == "VirtualMachineVideoCard"` never matches what the collector receives, and a VM with
+    3D on through the API still passes "3D acceleration off". The probe uses the real pyVmomi
+    data object. Right: fail."""
+    vim = pytest.importorskip("pyVmomi").vim
+
+    card = vim.vm.device.VirtualVideoCard(key=500, enable3DSupport=True)
     status, msg = _rendered_vm_verdict(
         tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]}
     )
