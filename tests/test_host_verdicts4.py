@@ -504,8 +504,34 @@ VLOCK_LIST = "# Added lock on Mon Nov 30 2026\nqemu-kvm-17:8.2.0-11.el9_4.*\n"
             "fail",
             "qemu-kvm (not in dnf.conf includepkgs)",
         ),
+        # a disabled repository's exclude= filters nothing
+        (
+            {
+                "yum-repos": (
+                    "/etc/yum.repos.d/x.repo:[x]\n/etc/yum.repos.d/x.repo:enabled=0\n"
+                    "/etc/yum.repos.d/x.repo:exclude=qemu-kvm*\n",
+                    0,
+                )
+            },
+            "pass",
+            "no pending security update",
+        ),
+        # the repository files could not be read: a question, not a pass
+        (
+            {"yum-repos": RuntimeError("timed out after 20s")},
+            "manual",
+            "/etc/yum.repos.d was not read",
+        ),
     ],
-    ids=["versionlock", "versionlock-off", "excludepkgs", "not-installed", "includepkgs"],
+    ids=[
+        "versionlock",
+        "versionlock-off",
+        "excludepkgs",
+        "not-installed",
+        "includepkgs",
+        "repo-disabled",
+        "repos-unread",
+    ],
 )
 def test_dnf_filters_hold_packages(
     host_scan, files: dict[str, str], status: str, fragment: str

@@ -941,9 +941,6 @@ def _repos_collected() -> bool:
     )
 
 
-@xfail(
-    "H85: HVA-180 reads dnf.conf [main] excludes (H58's fix) but not a repository's own exclude= in /etc/yum.repos.d, which hides that repository's updates the same way; the host passes"
-)
 def test_repository_exclude_hides_updates(host_scan) -> None:
     """dnf.conf(5) (DNF 4, RHEL 9), `excludepkgs` (alias `exclude`): "Exclude packages of this
     repository, specified by a name or a glob ... Can be set in [main] and in repository
@@ -1003,9 +1000,6 @@ def test_repository_includepkgs_hides_updates(host_scan) -> None:
 # --- holes in the fixes of H74 and H78 (re-probed on branch hostauth) -------------------------------
 
 
-@xfail(
-    "H86: H74's fix keeps the /etc/passwd count for access_provider = ad, also with ad_gpo_access_control = permissive (GPO logon rights evaluated, not enforced) and no ad_access_filter: every account of the directory logs in"
-)
 def test_ad_access_with_gpo_permissive(host_scan) -> None:
     """sssd-ad(5), ad_gpo_access_control: "enforcing", "permissive" (GPO rules evaluated and
     logged, not enforced) or "disabled"; SSSD/sssd#3702 (found with `search`): the default moved

@@ -225,6 +225,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),
     CommandProbe("audit-rules", ("auditctl", "-l")),
+    # repository sections' own exclude= filters that repository's packages (dnf.conf(5),
+    # "Options for both [main] and Repo")
+    CommandProbe("yum-repos", ("grep", "-r", "-H", "", "/etc/yum.repos.d")),
     # the kernel's enabled flag: `auditctl -e 0` switches auditing off with the rules loaded
     CommandProbe("audit-status", ("auditctl", "-s")),
     CommandProbe(

@@ -745,8 +745,12 @@ def _dnf_held(ev: HostEvidence, dnf: Source) -> Fact[tuple[str, ...]]:
     /etc/dnf/plugins/versionlock.conf) "will then exclude any package by that name that doesn't
     match one of the versions listed" in versionlock.list (`!` entries exclude one version), in
     transactions only: the locked packages are held. All found with `search`. A dnf.conf that
-    could not be read is unknown; an absent one filters nothing. Per-repository excludes
-    (/etc/yum.repos.d) are not read."""
+    could not be read is unknown; an absent one filters nothing. A repository section's own
+    exclude= (dnf.conf(5), "Options for both [main] and Repo": excludepkgs "Exclude packages
+    of this repository, specified by a name or a glob and separated by a comma, from all
+    operations"; found with `find_string`) hides that
+    repository's packages the same way: /etc/yum.repos.d/*.repo are read, and unread they
+    leave the answer open."""
     conf = ev.get(_file("/etc/dnf/dnf.conf"))
     if conf.state in ("failed", "uncollected"):
         return Fact.unavailable(f"/etc/dnf/dnf.conf was not read ({conf.reason})", conf.source)
@@ -780,6 +784,37 @@ def _dnf_held(ev: HostEvidence, dnf: Source) -> Fact[tuple[str, ...]]:
             for n in names:
                 if not any(fnmatch.fnmatchcase(n, p) for p in include):
                     held.setdefault(n, f"{n} (not in dnf.conf includepkgs)")
+    repos = ev.get(_cmd("yum-repos"))
+    if repos.state in ("failed", "uncollected"):
+        return Fact.unavailable(
+            f"/etc/yum.repos.d was not read ({repos.reason}): a repository's own exclude= "
+            "hides its packages' updates from dnf",
+            repos.source,
+        )
+    for path, lines in _by_file(repos.text).items() if repos.state == "ok" else ():
+        if not path.endswith(".repo"):
+            continue
+        rp = configparser.ConfigParser(strict=False, interpolation=None)
+        try:
+            rp.read_string("\n".join(lines))
+        except configparser.Error:
+            return Fact.unavailable(f"{path} could not be read", repos.source)
+        for section in rp.sections():
+            if rp.get(section, "enabled", fallback="1").strip().lower() in ("0", "false", "no"):
+                continue
+            for key in ("excludepkgs", "exclude"):
+                for pattern in re.split(r"[,\s]+", rp.get(section, key, fallback="")):
+                    if not pattern:
+                        continue
+                    hits = (
+                        [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+                        if installed.known
+                        else [pattern]
+                    )
+                    for n in hits:
+                        held.setdefault(n, f"{n} (repository {section}: {key}={pattern})")
+                        if repos.source not in sources:
+                            sources.append(repos.source)
     vconf = ev.get(_file("/etc/dnf/plugins/versionlock.conf"))
     vlist = ev.get(_file("/etc/dnf/plugins/versionlock.list"))
     enabled = vconf.state == "ok" and re.search(
@@ -1373,6 +1408,17 @@ def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, .
         ]
         if access in ("", "permit"):
             how = "access_provider permit" if access else "access_provider unset: permit"
+            open_domains.append(f"{section.removeprefix('domain/')} ({how})")
+        elif (
+            access == "ad"
+            and (gpo := parser.get(section, "ad_gpo_access_control", fallback="").strip().lower())
+            in ("permissive", "disabled")
+            and not parser.get(section, "ad_access_filter", fallback="").strip()
+        ):
+            # sssd-ad(5): with access_provider ad, GPO logon rights (ad_gpo_access_control) and
+            # ad_access_filter restrict who logs in; "permissive" only logs what GPO would deny
+            # (SSSD/sssd#3702: "to warn admins that the security policy wasn't being honored")
+            how = f"access_provider ad, ad_gpo_access_control {gpo}, no ad_access_filter"
             open_domains.append(f"{section.removeprefix('domain/')} ({how})")
         elif access == "simple" and not any(allow):
             # sssd-simple(5): "If all lists are empty, access is granted"; "If only deny
