@@ -1340,9 +1340,6 @@ def test_journald_forwards_only_critical_messages(host_scan) -> None:
 # --- HVA-142: Incus, LXD's successor (hole in the H50 fix) ----------------------------------------------
 
 
-@xfail(
-    "H95: the H50 fix (branch hostauth) counts docker and lxd group members while their daemon runs, not incus-admin with incusd running: Incus (LXD's community fork, in Debian 13 and Ubuntu 24.04) gives that group the full API"
-)
 def test_incus_admin_group_members_are_administrators(host_scan) -> None:
     """Incus documentation, "Authorization" (linuxcontainers.org, found with `search`): "When
     interacting with Incus over the Unix socket, members of the incus-admin group will have full
@@ -1406,9 +1403,6 @@ def test_doas_grants_root_to_a_group(host_scan) -> None:
         assert "doas" in msg, msg
 
 
-@xfail(
-    "H97: H82's twin for winbind: nsswitch `passwd: files winbind` passes HVA-150 while no winbindd runs, and the NSS service `winbind` is winbindd's (the H82 fix covers sssd only)"
-)
 def test_winbind_configured_but_not_running(host_scan) -> None:
     """winbindd(8) (Samba, found with `search`): "winbindd is a daemon that provides a number of
     services to the Name Service Switch ... The service provided by winbindd is called

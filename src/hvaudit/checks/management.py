@@ -1208,7 +1208,10 @@ def directory_accounts(ctx: Context) -> Iterator[Outcome]:
         elif f.get():
             yield passed(s, f"accounts resolved through {f.get()}", *f.sources)
         else:
-            why = next((src.locator for src in f.sources if src.locator.startswith("SSSD")), "")
+            why = next(
+                (s_.locator for s_ in f.sources if s_.locator.startswith(("SSSD", "passwd: "))),
+                "",
+            )
             yield failed(s, f"local accounts only ({why or 'nsswitch passwd: files'})", *f.sources)
 
 

@@ -67,7 +67,9 @@ ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt", "disk")
 access to disks. Mostly equivalent to root access", Debian wiki SystemGroups; on a hypervisor the
 disks are every VM's storage too)."""
 #: Container daemons whose socket group is root-equivalent: (daemon, group).
-CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"))
+CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"), ("incusd", "incus-admin"))
+"""Incus's docs, "Authorization": "When interacting with Incus over the Unix socket, members of
+the incus-admin group will have full access to the Incus API" (found with `search`)."""
 PAM_STACK_FILES = (
     "/etc/pam.d/sshd",
     "/etc/pam.d/common-auth",
@@ -1371,6 +1373,17 @@ def _directory(ev: HostEvidence) -> Fact[str]:
             services = line.split(":", 1)[1].split()
             for service in ("ldap", "winbind", "systemd-homed"):
                 if service in services:
+                    if service == "winbind" and not _runs(ev, "winbindd"):
+                        # winbindd(8): "The service provided by winbindd is called `winbind'":
+                        # libnss_winbind asks the daemon, so without it nothing resolves there
+                        return Fact.of(
+                            "",
+                            Source(
+                                got.source.artefact,
+                                "passwd: winbind, but no winbindd process runs: only local "
+                                "accounts resolve",
+                            ),
+                        )
                     return Fact.of(service, Source(got.source.artefact, "passwd:"))
             if "sss" in services:
                 return _sssd_directory(ev, got.source)
@@ -1426,6 +1439,14 @@ def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, .
             how = "access_provider simple without an allow list"
             open_domains.append(f"{section.removeprefix('domain/')} ({how})")
     return Fact.of(tuple(open_domains), conf.source)
+
+
+def _runs(ev: HostEvidence, program: str) -> bool:
+    """Whether the process list shows `program`; True when the list was not read (no claim)."""
+    ps = ev.get(_cmd("processes"))
+    if ps.state != "ok" or ps.rc != 0:
+        return True
+    return program in {e for e, _ in _commands(ps.text)}
 
 
 def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
