@@ -226,3 +226,84 @@ def test_stop_after_the_forwarding_takes_nothing(host_scan) -> None:
     post = '/etc/rsyslog.d/90-quiet.conf:if $programname startswith "libvirt" then stop\n'
     a = host_scan({"rsyslog-config": (REMOTE + post, 0)})
     assert _hva200(a)[:2] == ("pass", "logs forwarded over TLS to logs.example.internal")
+
+
+# --- H79, H80: a legacy ruleset; syslog-ng TLS that verifies no server -------------------------
+
+SYSLOG_NG = """@version: 3.38
+source s_src { system(); internal(); };
+destination d_remote {
+    network("logs.example.internal" port(6514) transport("TRANSPORT")
+        tls(ca-dir("/etc/syslog-ng/ca.d")VERIFY));
+};
+log { source(s_src); destination(d_remote); };
+"""
+
+
+def _syslog_ng(host_scan, transport: str, verify: str) -> Assessment:
+    conf = "".join(
+        f"/etc/syslog-ng/syslog-ng.conf:{line}\n"
+        for line in SYSLOG_NG.replace("TRANSPORT", transport).replace("VERIFY", verify).splitlines()
+    )
+    procs = HARDENED_HOST["processes"][0].replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+    )
+    return host_scan(
+        {"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)}
+    )
+
+
+@pytest.mark.parametrize(
+    ("transport", "verify", "status", "message"),
+    [
+        (
+            "tls",
+            " peer-verify(required-untrusted)",
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal "
+            "(peer-verify(required-untrusted): the log server is not authenticated)",
+        ),
+        ("tls", " peer-verify(optional-trusted)", "pass", "logs.example.internal"),
+        ("tls", "", "pass", "logs forwarded over TLS to logs.example.internal"),
+        (
+            "tcp",
+            "",
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal",
+        ),
+    ],
+    ids=["required-untrusted", "optional-trusted", "default", "tcp-transport-with-tls-options"],
+)
+def test_syslog_ng_tls_by_transport_and_peer_verify(
+    host_scan, transport: str, verify: str, status: str, message: str
+) -> None:
+    got, msg, _ = _hva200(_syslog_ng(host_scan, transport, verify))
+    assert got == status, msg
+    assert message in msg, msg
+
+
+def test_legacy_ruleset_of_a_network_input_names_it(host_scan) -> None:
+    lines = [
+        "$ModLoad imuxsock",
+        "$ModLoad imtcp",
+        "$DefaultNetstreamDriver gtls",
+        "$RuleSet relay",
+        "$ActionSendStreamDriverMode 1",
+        "$ActionSendStreamDriverAuthMode x509/name",
+        "*.* @@logs.example.internal:6514",
+        "$RuleSet RSYSLOG_DefaultRuleset",
+        "$InputTCPServerBindRuleset relay",
+        "$InputTCPServerRun 10514",
+    ]
+    conf = "".join(f"/etc/rsyslog.conf:{line}\n" for line in lines)
+    got, msg, _ = _hva200(host_scan({"rsyslog-config": (conf, 0)}))
+    assert (got, msg) == (
+        "fail",
+        "no running forwarder sends the host's logs to a remote destination (selectors forward "
+        "no daemon message (libvirt's): logs.example.internal (ruleset relay, which no local "
+        "input (imuxsock, imjournal, imklog) or call reaches))",
+    )
+    # the same ruleset made the default one of the inputs: the host's messages reach it, under
+    # the ruleset's own filter (as for ruleset(name=...) bound to a local input): a question
+    conf += "/etc/rsyslog.conf:$DefaultRuleset relay\n"
+    assert _hva200(host_scan({"rsyslog-config": (conf, 0)}))[0] == "manual"

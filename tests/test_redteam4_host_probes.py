@@ -634,9 +634,6 @@ LEGACY_RELAY = [
 ]
 
 
-@xfail(
-    "H79: the rsyslog reader knows ruleset(name=...) but not the legacy `$RuleSet` directive; a TLS forwarder in a legacy ruleset bound only to imtcp passes (H20 in legacy format)"
-)
 def test_legacy_ruleset_reached_by_a_network_input_only(host_scan) -> None:
     """rsyslog "Legacy Format Samples for Multiple Rulesets" and "Multiple Rulesets in rsyslog"
     (found with `search`, rsyslog.com/doc): `$RuleSet NAME` starts a ruleset, every rule after
@@ -665,9 +662,6 @@ log { source(s_src); destination(d_remote); };
 """
 
 
-@xfail(
-    "H80: HVA-200 takes any syslog-ng destination whose options mention `tls` for authenticated TLS; peer-verify(optional-untrusted) verifies no server certificate (rsyslog's anon/certvalid already fail)"
-)
 def test_syslog_ng_tls_without_peer_verification(host_scan) -> None:
     """syslog-ng's TLS context (lib/transport/tls-context.c tls_context_setup_verify_mode, read
     with `find_string`): `case TVM_OPTIONAL | TVM_UNTRUSTED: verify_mode = SSL_VERIFY_NONE`,

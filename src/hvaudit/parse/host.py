@@ -1882,7 +1882,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         body = _syslog_ng_used("\n".join(ln.partition(":")[2] for ln in ng.text.splitlines()))
         pattern = r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
         found["syslog-ng"].extend(
-            (m.group(2), "tls" in m.group(3).lower()) for m in re.finditer(pattern, body, re.S)
+            _syslog_ng_tls(m.group(2), m.group(3)) for m in re.finditer(pattern, body, re.S)
         )
     ju_url, ju_sources, ju_unread = _journal_upload_url(ev, processes)
     sources.extend(ju_sources)
@@ -1985,6 +1985,25 @@ def _journal_upload_url(
     if url:
         return (url, trust_all), sources, ""
     return None, sources, unread
+
+
+def _syslog_ng_tls(target: str, options: str) -> tuple[str, bool]:
+    """(destination, over authenticated TLS) of a syslog-ng network()/syslog()/tcp()
+    destination: TLS when its transport is "tls" (with no transport() given, when it has tls()
+    options), authenticated unless peer-verify() lets an unverified server through: syslog-ng's
+    lib/transport/tls-context.c maps optional-untrusted to SSL_VERIFY_NONE and required-untrusted
+    to a certificate it accepts unchecked (the default is required-trusted; `no` is
+    optional-untrusted)."""
+    low = options.lower()
+    transport = re.search(r"transport\s*\(\s*[\"']?([\w-]+)", low)
+    tls = transport.group(1) == "tls" if transport else "tls" in low
+    verify = re.search(r"peer[-_]verify\s*\(\s*[\"']?([\w-]+)", low)
+    if tls and verify and verify.group(1) in ("optional-untrusted", "required-untrusted", "no"):
+        return (
+            f"{target} (peer-verify({verify.group(1)}): the log server is not authenticated)",
+            False,
+        )
+    return target, tls
 
 
 def _syslog_ng_used(body: str) -> str:

@@ -292,6 +292,14 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     stops: list[str] = []
     filtered_stops: list[tuple[tuple[str, ...], str]] = []  # (rulesets, the stop as text)
     inputs: list[str] = []
+    legacy_ruleset = ""  # `$RuleSet NAME` in force (rsyslog legacy multiple rulesets)
+
+    def current() -> tuple[str, tuple[str, ...]]:
+        """The next action's selector and filters, the legacy ruleset it stands in included."""
+        selector, filters = scope.current()
+        if legacy_ruleset:
+            filters = (*filters, f"ruleset {legacy_ruleset}")
+        return selector, filters
 
     def stops_before(filters: tuple[str, ...]) -> tuple[str, ...]:
         """The filtered stops before an action of these filters that run in its ruleset."""
@@ -299,7 +307,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
         return tuple(text for where, text in filtered_stops if where == here)
 
     def read(path: str, depth: int) -> None:
-        nonlocal default_driver, strict, legacy
+        nonlocal default_driver, strict, legacy, legacy_ruleset
         if path in seen or depth > 16:
             return
         seen.add(path)
@@ -327,7 +335,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                     unread.append("include(text=...)")
             elif kind == "object:action":
                 params = _params(body)
-                selector, filters = scope.current()
+                selector, filters = current()
                 kind = _value(params.get("type", "")).lower()
                 if kind not in ("omfwd", "omrelp"):
                     continue
@@ -343,6 +351,11 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
                 word = arg.split()[0] if arg.split() else ""
                 if name == "includeconfig":
                     include(word, depth)
+                elif name == "ruleset":
+                    # rsyslog "Multiple Rulesets" (legacy format): the rules after `$RuleSet
+                    # NAME` belong to NAME until the next one; RSYSLOG_DefaultRuleset is the
+                    # default one
+                    legacy_ruleset = "" if word.lower() == DEFAULT_RULESET else word
                 elif name == "modload":
                     inputs.append(word.lower().removesuffix(".so"))
                 elif name == "omitlocallogging" and word.lower() == "on":
@@ -412,7 +425,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
 
     def action(text: str) -> None:
         """A legacy action (`@@host`, a file, `stop` ...): it uses up the waiting filters."""
-        selector, filters = scope.current()
+        selector, filters = current()
         if re.match(r"^(stop|~)\s*;?$", text) and not filters:
             # rsyslog "stop": processing of the message ends here; a stop under a selector only
             # (`daemon.* /var/log/daemon.log` then `& stop`) drops those messages for every
@@ -495,6 +508,17 @@ def _local_rulesets(texts: dict[str, str]) -> dict[str, bool]:
                 out[name] = out.get(name, False) or kind in LOCAL_INPUTS
         for m in re.finditer(r"\bcall\s+([\w.-]+)", text):
             out[m.group(1).lower()] = True
+        # legacy bindings: `$InputTCPServerBindRuleset relay` (imtcp, a network input),
+        # `$InputUnixListenSocketBindRuleset X` (imuxsock, the local socket), and
+        # `$DefaultRuleset X`, the ruleset of every input bound to none
+        for m in re.finditer(
+            r"^\s*\$(\w*?)(BindRuleset|DefaultRuleset)\s+(\S+)", text, re.M | re.I
+        ):
+            local = m.group(2).lower() == "defaultruleset" or m.group(1).lower().startswith(
+                "inputunixlistensocket"
+            )
+            name = m.group(3).lower()
+            out[name] = out.get(name, False) or local
     return out
 
 
