@@ -839,9 +839,6 @@ def test_sssd_running_passes(host_scan) -> None:
 # --- HVA-301/313 (Proxmox VE): a rule that accepts everything ahead of the DROP policy ----------------
 
 
-@xfail(
-    "H83: HVA-301 and HVA-313 pass a cluster.fw whose [RULES] start with `IN ACCEPT` and no restriction: every inbound packet to every node is accepted before policy_in DROP (H37's fix only reads -source 0.0.0.0/0 on management ports)"
-)
 @pytest.mark.parametrize("check", ["HVA-301", "HVA-313"])
 def test_cluster_rule_accepting_everything(tmp_path: Path, check: str) -> None:
     """pve-firewall.adoc (raw pve-docs, found with `search`): "You can setup firewall rules for

@@ -147,7 +147,11 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     at any level is applied until it is enabled. cluster.fw is only what the firewall daemon
     applies: pve-firewall (iptables; pve_firewall.pm compiles the rules every 10 s and removes
     them when it stops) or proxmox-firewall (nftables). On a node whose processes were read and
-    neither runs, no rule is in force."""
+    neither runs, no rule is in force. A DROP policy is no default deny when an IN ACCEPT rule
+    that restricts nothing (no source, destination, macro, protocol, port or interface:
+    pve-firewall's rule options only narrow what a rule matches, pve-firewall.adoc "Firewall
+    Rules") comes first in cluster.fw or host.fw: pve-firewall compiles the rules in order and
+    the policy last, so it accepts every inbound packet."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -177,6 +181,14 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *h.facts.programs.sources,
             )
+        elif opened := _accepts_everything(px):
+            yield failed(
+                s,
+                f"cluster firewall on, input policy {policy}, but {opened[0]} accepts every "
+                "inbound packet before the policy",
+                *fw.sources,
+                *(px.host_firewall.sources if px.host_firewall.known else ()),
+            )
         else:
             yield passed(
                 s,
@@ -184,6 +196,39 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 + (" (default)" if "policy_in" not in opts else ""),
                 *fw.sources,
             )
+
+
+def _accepts_everything(px: ProxmoxHost) -> list[str]:
+    """The first IN rule of cluster.fw and of host.fw that restricts nothing, when it accepts
+    (`IN ACCEPT`, perhaps with `-log`): pve-firewall's rule options (-source, -dest, -p, -dport,
+    -sport, -i, -icmp-type, a macro) only narrow a rule; a /7 or wider source or destination
+    narrows nothing either. An unrestricted DROP or REJECT first closes the file's rules."""
+    cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
+    files = [("cluster.fw", cluster)]
+    if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
+        files.append(("host.fw", px.host_firewall.get()))
+    out = []
+    for where, fw in files:
+        if fw is None or cluster is None:
+            continue
+        for r in fw.effective_rules():
+            opts = r["options"]
+            assert isinstance(opts, dict)
+            if r["type"] != "in" or r["macro"]:
+                continue
+            narrowing = set(opts) - {"log", "source", "dest"}
+            wide = all(
+                _is_wide(_resolve_alias(x.strip(), cluster))
+                for key in ("source", "dest")
+                for x in str(opts.get(key) or "").split(",")
+                if x.strip()
+            )
+            if narrowing or not wide:
+                continue
+            if r["action"] == "ACCEPT":
+                out.append(f"{where} line {r['line']} `IN ACCEPT`")
+            break
+    return out
 
 
 @check(
@@ -821,6 +866,10 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
                     what = f"from {source}" if source else "from any source"
                     problems.append(f"{where}:{r['line']} accepts management ports {what}")
+        problems += [
+            f"{rule} accepts every inbound packet, management ports included"
+            for rule in _accepts_everything(px)
+        ]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         else:

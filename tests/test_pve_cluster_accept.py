@@ -1,0 +1,58 @@
+"""HVA-301 and HVA-313 beside the fix of H83: an IN ACCEPT rule that restricts nothing, ahead of
+the DROP policy, accepts every inbound packet of every node (pve-firewall compiles the rules in
+order and the policy last; a rule's options only narrow it, pve-firewall.adoc "Firewall Rules").
+Twins: a rule narrowed by a source or a macro, and an unrestricted DROP before the ACCEPT.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+RUNNING = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}
+
+
+def _scan(tmp_path: Path, rules: str) -> tuple[dict[str, str], dict[str, str]]:
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(fw.read_text().replace("[RULES]\n", "[RULES]\n\n" + rules, 1))
+    a = pve_scan(tmp_path, RUNNING, tree)
+    return (
+        {c: outcomes(a, c)["pve-h1"] for c in ("HVA-301", "HVA-313")},
+        {c: messages(a, c)["pve-h1"] for c in ("HVA-301", "HVA-313")},
+    )
+
+
+def test_unrestricted_accept_fails_both_naming_the_rule(tmp_path: Path) -> None:
+    status, msg = _scan(tmp_path, "IN ACCEPT -log nolog\n")
+    assert status == {"HVA-301": "fail", "HVA-313": "fail"}, msg
+    line = msg["HVA-301"].split("cluster.fw line ")[1].split(" ")[0]
+    assert msg["HVA-301"] == (
+        f"cluster firewall on, input policy DROP, but cluster.fw line {line} `IN ACCEPT` "
+        "accepts every inbound packet before the policy"
+    )
+    assert msg["HVA-313"].endswith(
+        f"cluster.fw line {line} `IN ACCEPT` accepts every inbound packet, management ports "
+        "included"
+    ), msg
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "IN ACCEPT -source 192.0.2.0/24 -log nolog\n",
+        "IN Ping(ACCEPT) -log nolog\n",
+        "IN DROP -log nolog\nIN ACCEPT -log nolog\n",
+        "|IN ACCEPT -log nolog\n",
+    ],
+    ids=["narrowed-by-source", "macro", "drop-first", "disabled"],
+)
+def test_restricted_or_unreached_accept_passes(tmp_path: Path, rules: str) -> None:
+    status, msg = _scan(tmp_path, rules)
+    assert status["HVA-301"] == "pass", msg
+    assert "accepts every inbound packet" not in msg["HVA-313"], msg
