@@ -675,6 +675,9 @@ class HostFacts:
     link_info: Fact[dict[str, tuple[str, str, str]]] = field(default_factory=_na)
     """Interface -> (kind, parent device, lower link): ("", "0000:3b:00.0", "") for a PCI NIC,
     ("vlan", "", "bond0") for bond0.20."""
+    ovs_bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Open vSwitch bridge -> the interfaces of its ports, its own internal one included (from
+    ovs-vsctl: `ip link` shows every OVS port under the datapath ovs-system)."""
 
 
 @dataclass(frozen=True, slots=True)

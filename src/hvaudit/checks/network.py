@@ -656,8 +656,9 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     holding an address (Proxmox VE's wiki "Open vSwitch": OVSIntPort, the host's VLAN
     interfaces on the VM bridge; ovs-vsctl(8) `add-port BRIDGE PORT -- set Interface PORT
     type=internal`) is a port of some OVS bridge, but `ip -d link` shows every OVS port as
-    `master ovs-system`, the datapath: while VMs sit on an OVS bridge, which bridge holds the
-    address is a question (`ovs-vsctl port-to-br PORT`), never a pass."""
+    `master ovs-system`, the datapath: ovs-vsctl's Bridge/Port/Interface tables tell which bridge
+    holds it; where they were not read and VMs sit on an OVS bridge, it is a question
+    (`ovs-vsctl port-to-br PORT`), never a pass."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, addrs = h.facts.bridges, h.facts.addresses
@@ -765,6 +766,21 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         ]
         if not ovs_vm_bridges:
             ovs_q = []
+        if h.facts.ovs_bridges.known:
+            ovs_q = []
+            for b, ports in sorted(h.facts.ovs_bridges.get().items()):
+                live = any(p.startswith(vm_ports) for p in ports)
+                if b in internal or not (live or b in defined):
+                    continue
+                vms = sorted(set(defined.get(b, [])))
+                what = f"VMs defined on it: {', '.join(vms[:6])}" if vms else "VM ports"
+                shared += [
+                    f"{p} ({', '.join(held[p])}; a port of Open vSwitch bridge {b}; {what})"
+                    for p in ports
+                    if p != b and held.get(p)
+                ]
+                if b not in defined and held.get(b) and live:
+                    shared.append(f"{b} ({', '.join(held[b])}; Open vSwitch; VM ports)")
         parts = [f"host address on bridge(s) with VM ports: {', '.join(shared)}"] if shared else []
         if macvtap:
             parts.append(f"host address on NIC(s) VMs attach to by macvtap: {', '.join(macvtap)}")

@@ -237,6 +237,31 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("ip-addr", ("ip", "-j", "addr", "show")),
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),
+    # Which Open vSwitch bridge each port and interface is on (ip link shows them all under
+    # the datapath ovs-system): bridge names and port lists, port names and interface lists,
+    # interface names and types; no other column (options may hold keys). ovs-vsctl(8): list
+    # takes --columns; --timeout bounds the wait for ovsdb-server; nothing is changed, so it
+    # does not wait for ovs-vswitchd.
+    CommandProbe(
+        "ovs-ports",
+        (
+            "ovs-vsctl",
+            "--timeout=10",
+            "--format=json",
+            "--",
+            "--columns=name,ports",
+            "list",
+            "Bridge",
+            "--",
+            "--columns=_uuid,name,interfaces",
+            "list",
+            "Port",
+            "--",
+            "--columns=_uuid,name,type",
+            "list",
+            "Interface",
+        ),
+    ),
     CommandProbe(
         "polkit-rules",
         (

@@ -343,6 +343,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # on it is what ties it to VMs)
     f.bridges = _masters(links, ("bridge", "openvswitch"), skip=("ovs-system",))
     f.bonds = _masters(links, ("bond", "team"))
+    f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
     f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
     f.host_names = _host_names(ev, f.addresses)
@@ -2440,6 +2441,53 @@ def _masters(
         if d.get("master") in masters:
             masters[str(d["master"])].append(str(d.get("ifname")))
     return Fact.of({k: tuple(v) for k, v in masters.items()}, *links.sources)
+
+
+def _ovs_bridges(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
+    """Open vSwitch bridge -> its interfaces, from the three `ovs-vsctl --format=json list`
+    tables (Bridge name/ports, Port _uuid/name/interfaces, Interface _uuid/name/type) joined on
+    their uuids; a set of one element is the element itself (RFC 7047 <set>)."""
+    if g.state == "absent":
+        return Fact.unavailable("ovs-vsctl is not installed", g.source)
+    if g.rc != 0:
+        return Fact.unavailable(f"ovs-vsctl failed: {g.reason.strip()[:200]}", g.source)
+
+    def uuids(value: Any) -> list[str]:
+        if isinstance(value, list) and value[:1] == ["uuid"] and len(value) == 2:
+            return [str(value[1])]
+        if isinstance(value, list) and value[:1] == ["set"] and len(value) == 2:
+            return [u for v in value[1] if isinstance(v, list) for u in uuids(v)]
+        return []
+
+    tables: list[list[Any]] = []
+    for line in g.text.splitlines():
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and isinstance(obj.get("data"), list):
+            tables.append(obj["data"])
+    if len(tables) != 3:
+        return Fact.unavailable("ovs-vsctl printed no Bridge, Port and Interface tables", g.source)
+    bridges, ports, ifaces = tables
+    names = {
+        uuids(row[0])[0]: str(row[1])
+        for row in ifaces
+        if isinstance(row, list) and len(row) >= 2 and uuids(row[0])
+    }
+    port_ifaces = {
+        uuids(row[0])[0]: [names.get(u, u) for u in uuids(row[2])]
+        for row in ports
+        if isinstance(row, list) and len(row) >= 3 and uuids(row[0])
+    }
+    return Fact.of(
+        {
+            str(row[0]): tuple(i for p in uuids(row[1]) for i in port_ifaces.get(p, []))
+            for row in bridges
+            if isinstance(row, list) and len(row) >= 2
+        },
+        g.source,
+    )
 
 
 def _addresses(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
