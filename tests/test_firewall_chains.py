@@ -393,3 +393,88 @@ def test_live_ufw_layout_through_the_collectors_argv(host_scan) -> None:
     assert run.stdout == UFW
     a = host_scan(dict(IPT_HOST, **{"iptables-input": (run.stdout, 0)}))
     assert _verdict(a) == ("pass", UFW_DROPS)
+
+
+# --- iptables-nft: nft shows extension matches by name only ------------------------------------
+
+#: iptables-nft's `ip filter` table as `nft -j` lists it (nftables 1.0.6, iptables 1.8.9): INPUT
+#: policy drop, loopback accepted, and `-m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT`
+#: kept as an opaque xt match.
+XT_RULESET = json.dumps(
+    {
+        "nftables": [
+            {"table": {"family": "ip", "name": "filter", "handle": 1}},
+            {
+                "chain": {
+                    "family": "ip",
+                    "table": "filter",
+                    "name": "INPUT",
+                    "handle": 1,
+                    "type": "filter",
+                    "hook": "input",
+                    "prio": 0,
+                    "policy": "drop",
+                }
+            },
+            {
+                "rule": {
+                    "family": "ip",
+                    "table": "filter",
+                    "chain": "INPUT",
+                    "handle": 3,
+                    "expr": [
+                        {"xt": {"type": "match", "name": "conntrack"}},
+                        {"counter": {"packets": 0, "bytes": 0}},
+                        {"accept": None},
+                    ],
+                }
+            },
+        ]
+    }
+)
+NO_V6 = json.dumps(
+    [
+        {"ifname": "lo", "addr_info": [{"family": "inet", "local": "127.0.0.1", "scope": "host"}]},
+        {
+            "ifname": "eno3",
+            "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}],
+        },
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("iptables", "status", "message"),
+    [
+        (
+            "-P INPUT DROP\n-A INPUT -m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT\n",
+            "fail",
+            "inbound traffic is accepted by default (ip filter INPUT: policy drop, but "
+            "(iptables-nft, read from `iptables -S`) -A INPUT -m conntrack --ctstate "
+            "NEW,RELATED,ESTABLISHED -j ACCEPT (matches every packet or every new connection) "
+            "accepts all traffic)",
+        ),
+        (
+            "-P INPUT DROP\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n",
+            "pass",
+            "inbound default policy drops (ip filter INPUT (iptables-nft, read from `iptables "
+            "-S`) policy DROP; no IPv6 address on the host)",
+        ),
+        (
+            None,
+            "manual",
+            "evidence unavailable: IPv4: ip filter INPUT: ip filter INPUT rule handle 3 (accept "
+            "under an iptables-nft match nft does not show)",
+        ),
+    ],
+    ids=["ctstate-new", "established-only", "iptables-not-read"],
+)
+def test_iptables_nft_tables_are_read_from_iptables(
+    host_scan, iptables: str | None, status: str, message: str
+) -> None:
+    over: dict[str, Any] = {
+        "nft-ruleset": (XT_RULESET, 0),
+        "ip-addr": (NO_V6, 0),
+        "iptables-input": (iptables, 0) if iptables is not None else RuntimeError("timed out"),
+    }
+    assert _verdict(host_scan(over)) == (status, message)

@@ -1111,9 +1111,6 @@ IPTABLES_NFT_S = "-P INPUT DROP\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -
 IP6TABLES_NFT_S = "-P INPUT DROP\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -i lo -j ACCEPT\n"
 
 
-@xfail(
-    "H88: with iptables-nft (Debian 12, RHEL 8+ default) `nft -j` shows a `-m conntrack`/`-m multiport` match as an opaque xt expression; the nft path skips the rule and passes the DROP policy, while `iptables -S` (also collected) shows `--ctstate NEW` (H5's rule)"
-)
 def test_iptables_nft_rule_with_an_xt_match(host_scan) -> None:
     """xtables-nft(8) (man7.org, found with `search`): iptables-nft "use[s] the libxtables
     framework extensions and hook[s] to the nf_tables kernel subsystem using the nft_compat
@@ -1143,9 +1140,6 @@ def test_iptables_nft_rule_with_an_xt_match(host_scan) -> None:
 UFW = Path(__file__).resolve().parent / "fixtures" / "rt4host"
 
 
-@xfail(
-    "H89: on an iptables-nft host the nft walk skips ufw-not-local's `-m addrtype --dst-type LOCAL -j RETURN` (an xt match) and takes its final DROP for a drop of every packet: ufw with `default allow incoming` (INPUT policy ACCEPT) passes as 'drops the rest'"
-)
 def test_ufw_default_allow_read_through_nft(host_scan) -> None:
     """Recorded on Debian 12 (ufw 0.36.2, iptables 1.8.9 nf_tables backend, nftables 1.0.6; see
     tests/fixtures/rt4host/README.md): `ufw --force enable` + `ufw default allow incoming`

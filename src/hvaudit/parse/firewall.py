@@ -69,8 +69,9 @@ _NFT_WHOLE_FAMILY = {
 }
 
 #: Reach of one match: every packet of the IP version, or a broad share of it (every port of a
-#: transport protocol, every source outside some range), or less.
-_ALL, _BROAD, _NARROW = 2, 1, 0
+#: transport protocol, every source outside some range), or less; _OPAQUE: a match nft does not
+#: show (an iptables-nft extension, `xt`), which may take any share.
+_ALL, _BROAD, _NARROW, _OPAQUE = 2, 1, 0, -1
 
 #: Transport protocols whose every port a protocol-only match opens (nft and iptables names and
 #: IANA numbers; ICMP is no service port).
@@ -343,8 +344,13 @@ def _nft_verdict(
             reach = min(reach, _nft_reach(arg, walk, sets))
         elif kind in _NFT_SHARE:
             reach = min(reach, _BROAD)
+        elif kind == "xt":
+            # xtables-nft(8): an iptables-nft extension match kept as nft_compat; `nft -j`
+            # shows its name only (`-m conntrack --ctstate NEW` as {"xt": {"name":
+            # "conntrack"}}), so what it matches is not in this evidence
+            reach = min(reach, _OPAQUE)
         elif kind not in _NFT_NEUTRAL:
-            return None, _NARROW  # a statement hvaudit does not judge: not catch-all
+            reach = min(reach, _NARROW)  # a statement hvaudit does not judge: not catch-all
     if reach == _NARROW and verdict != "return":
         return None, _NARROW
     return verdict, reach
@@ -412,9 +418,22 @@ def _nft_chain_outcome(
     version = walk.version
     accepted: list[Any] = []  # sources accepted so far by rules that match on nothing else
     returned = False  # some packets have left the chain by a return
+    unseen: list[str] = []  # rules whose matches nft does not show: the verdict is open
     maps = {n: e for (f, t, n), e in walk.maps.items() if (f, t) == chain[:2]}
     for rule in (r for each in walk.rules.get(chain, []) for r in _vmap_rules(each, maps)):
         verdict, reach = _nft_verdict(rule, walk, named)
+        if reach == _OPAQUE and verdict is not None:
+            if verdict in ("drop", "reject"):
+                continue  # a drop of some share decides nothing
+            unseen.append(
+                f"{' '.join(chain)} rule handle {rule.get('handle')} ({verdict} under an "
+                "iptables-nft match nft does not show)"
+            )
+            continue
+        if unseen and verdict is not None:
+            if verdict == "return" and reach != _ALL:
+                continue
+            break  # whether any packet gets this far depends on what was not seen
         if verdict is None:
             blocks = _nft_source_accept(rule, version, named)
             if blocks:
@@ -444,10 +463,14 @@ def _nft_chain_outcome(
         if depth < 8:
             target = (chain[0], chain[1], verdict.split(":", 1)[1])
             sub, sub_where = _nft_chain_outcome(target, walk, depth + 1)
-            if sub == "accept" or (sub is not None and reach == _ALL and not returned):
+            if sub == "unknown":
+                unseen.append(sub_where)
+            elif sub == "accept" or (sub is not None and reach == _ALL and not returned):
                 return sub, f"{where} -> {sub_where}"
-            if verdict.startswith("goto") and reach == _ALL:
-                return None, where
+            elif verdict.startswith("goto") and reach == _ALL:
+                break
+    if unseen:
+        return "unknown", "; ".join(unseen)
     return None, ""
 
 
@@ -458,7 +481,9 @@ NFT_FAMILIES = {"IPv4": ("ip", "inet"), "IPv6": ("ip6", "inet")}
 
 
 def nft_input_verdicts(
-    items: Sequence[Any], own: Mapping[str, Addresses]
+    items: Sequence[Any],
+    own: Mapping[str, Addresses],
+    xtables: Mapping[str, tuple[str, str] | None] | None = None,
 ) -> dict[str, tuple[str, str]] | None:
     """Per IP version, ("drop", "accept" or "unknown", why) of the input-hook base chains of an
     `nft -j list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of
@@ -467,7 +492,10 @@ def nft_input_verdicts(
     pass every base chain of the hook, so one chain that drops the rest is a default deny. A
     dormant table filters nothing; a table with a flag hvaudit cannot name (nftables 1.0.6
     prints a dormant table's flags wrongly, as "filter") may or may not: its drop decides only
-    as a question."""
+    as a question. The `ip filter` / `ip6 filter` tables iptables-nft keeps (their rules hold
+    `xt` matches, which `nft -j` shows by name only) are judged from `iptables -S` /
+    `ip6tables -S` instead (`xtables`, per version: the verdict of iptables_policy, None when
+    not read); without it, an accept under such a match is a question."""
     bases: list[tuple[tuple[str, str, str], str]] = []
     rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     sets: dict[tuple[str, str, str], list[Any]] = {}
@@ -498,6 +526,12 @@ def nft_input_verdicts(
             rules.setdefault(key, []).append(rule)
     if not bases:
         return None
+    xt_tables = {
+        key[:2]
+        for key, chain_rules in rules.items()
+        for r in chain_rules
+        if any(isinstance(e, dict) and "xt" in e for e in r.get("expr") or [])
+    }
     verdicts: dict[str, tuple[str, str]] = {}
     for version, families in NFT_FAMILIES.items():
         walk = _Walk(rules, sets, version, own.get(version), maps)
@@ -513,10 +547,27 @@ def nft_input_verdicts(
                 findings.append(f"{name}: table {key[0]} {key[1]} is dormant, filters nothing")
                 continue
             odd = [f for f in flags if f not in _NFT_TABLE_FLAGS]
-            verdict, where = _nft_chain_outcome(key, walk, 0)
+            verdict: str | None
+            from_ipt = (xtables or {}).get(version)
+            own_family = {"IPv4": "ip", "IPv6": "ip6"}[version]
+            if key[:2] == (own_family, "filter") and key[:2] in xt_tables and from_ipt:
+                verdict, where = from_ipt
+                tool = "iptables" if version == "IPv4" else "ip6tables"
+                where = f"(iptables-nft, read from `{tool} -S`) {where}"
+                if verdict == "drop":
+                    effective = "drop"
+                    findings.append(f"{name} {where}")
+                    continue
+                if verdict == "accept" and "policy ACCEPT" in where:
+                    findings.append(f"{name} {where}: nothing drops the rest")
+                    continue
+            else:
+                verdict, where = _nft_chain_outcome(key, walk, 0)
             if verdict == "accept":
                 what = "that traffic" if "every port of" in where else "all traffic"
                 findings.append(f"{name}: policy {policy}, but {where} accepts {what}")
+            elif verdict == "unknown":
+                unsure.append(f"{name}: {where}")
             elif odd and (verdict in ("drop", "reject") or policy == "drop"):
                 unsure.append(
                     f"{name} would drop the rest, but its table has flags {', '.join(odd)}, "

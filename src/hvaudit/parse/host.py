@@ -2239,7 +2239,14 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
             items = json.loads(nft.text or "{}").get("nftables", [])
         except (ValueError, AttributeError):
             return Fact.failed("nft printed invalid JSON", nft.source)
-        verdicts = nft_input_verdicts(items if isinstance(items, list) else [], own)
+        # iptables-nft's own tables hold matches nft shows by name only: read them from
+        # `iptables -S` / `ip6tables -S` where those were collected
+        xtables: dict[str, tuple[str, str] | None] = {}
+        for version, probe in (("IPv4", "iptables-input"), ("IPv6", "ip6tables-input")):
+            got = ev.get(_cmd(probe))
+            ok = got.state == "ok" and got.rc == 0
+            xtables[version] = iptables_policy(got.text, version, own[version]) if ok else None
+        verdicts = nft_input_verdicts(items if isinstance(items, list) else [], own, xtables)
         if verdicts is not None:
             return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
     ipt = ev.get(_cmd("iptables-input"))
