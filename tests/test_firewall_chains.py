@@ -478,3 +478,21 @@ def test_iptables_nft_tables_are_read_from_iptables(
         "iptables-input": (iptables, 0) if iptables is not None else RuntimeError("timed out"),
     }
     assert _verdict(host_scan(over)) == (status, message)
+
+
+@pytest.mark.parametrize(
+    ("rule", "status"),
+    [
+        ("-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT\n", "fail"),
+        ("-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT\n", "fail"),
+        ("-A INPUT -m addrtype ! --dst-type LOCAL -j ACCEPT\n", "pass"),
+        ("-A INPUT -m addrtype --dst-type MULTICAST -j ACCEPT\n", "pass"),
+    ],
+    ids=["local", "local-on-its-interface", "not-local", "multicast"],
+)
+def test_iptables_addrtype(host_scan, rule: str, status: str) -> None:
+    """H98: iptables-extensions(8) addrtype `--dst-type LOCAL`: every packet addressed to the
+    host, the iptables spelling of nft `fib daddr type local`."""
+    text = "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n" + rule
+    got, msg = _verdict(host_scan(dict(IPT_HOST, **{"iptables-input": (text, 0)})))
+    assert got == status, msg

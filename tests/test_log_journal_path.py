@@ -307,3 +307,44 @@ def test_legacy_ruleset_of_a_network_input_names_it(host_scan) -> None:
     # the ruleset's own filter (as for ruleset(name=...) bound to a local input): a question
     conf += "/etc/rsyslog.conf:$DefaultRuleset relay\n"
     assert _hva200(host_scan({"rsyslog-config": (conf, 0)}))[0] == "manual"
+
+
+@pytest.mark.parametrize(
+    ("journald", "cmdline", "status"),
+    [
+        ("[Journal]\nMaxLevelSyslog=crit\n", None, "fail"),
+        ("[Journal]\nMaxLevelSyslog=err\n", None, "pass"),
+        (
+            "[Journal]\nMaxLevelSyslog=debug\n",
+            "quiet systemd.journald.max_level_syslog=1\n",
+            "fail",
+        ),
+        (
+            "[Journal]\nMaxLevelSyslog=2\n",
+            "quiet systemd.journald.max_level_syslog=warning\n",
+            "pass",
+        ),
+    ],
+    ids=["crit", "err", "cmdline-alert", "cmdline-warning"],
+)
+def test_journald_max_level_syslog(
+    host_scan, journald: str, cmdline: str | None, status: str
+) -> None:
+    """H94: journald.conf(5) MaxLevelSyslog= ("messages above are dropped", by name or number,
+    default debug; `systemd.journald.max_level_syslog=` at boot): below err, libvirt's errors
+    never reach rsyslog's imuxsock."""
+    over: dict[str, Any] = {
+        "rsyslog-config": (DEBIAN_MAIN + REMOTE, 0),
+        "/etc/systemd/journald.conf": journald,
+    }
+    if cmdline is not None:
+        over["/proc/cmdline"] = cmdline
+    got, msg, _ = _hva200(host_scan(over))
+    assert got == status, msg
+    if journald.endswith("crit\n") and cmdline is None:
+        assert msg == (
+            "no running forwarder sends the host's logs to a remote destination (journald hands "
+            "rsyslog only messages of level crit and above (MaxLevelSyslog=crit in "
+            "/etc/systemd/journald.conf), and rsyslog reads no journal (no imjournal), so "
+            "logs.example.internal get(s) none of libvirt's errors)"
+        )

@@ -56,3 +56,28 @@ def test_restricted_or_unreached_accept_passes(tmp_path: Path, rules: str) -> No
     status, msg = _scan(tmp_path, rules)
     assert status["HVA-301"] == "pass", msg
     assert "accepts every inbound packet" not in msg["HVA-313"], msg
+
+
+@pytest.mark.parametrize(
+    ("rules", "status"),
+    [
+        ("IN ACCEPT -p tcp\n", "fail"),
+        ("IN ACCEPT -p tcp -dport 1024:65535\n", "fail"),
+        ("IN ACCEPT -p tcp -dport 22,8006\n", "pass"),
+        ("IN ACCEPT -p udp -dport 5405:5412\n", "pass"),
+    ],
+    ids=["every-tcp-port", "every-port-from-1024", "ssh-and-web", "corosync"],
+)
+def test_every_port_of_a_protocol(tmp_path: Path, rules: str, status: str) -> None:
+    """H91: a rule naming only a transport protocol (or ports admitting more than half of
+    them) opens every port of it on every node, as HVA-190 judges `-p tcp -j ACCEPT`."""
+    got, msg = _scan(tmp_path, rules)
+    assert got["HVA-301"] == status, msg
+    if status == "fail":
+        line = msg["HVA-301"].split("cluster.fw line ")[1].split(" ")[0]
+        text = rules.strip()
+        assert msg["HVA-301"] == (
+            f"cluster firewall on, input policy DROP, but cluster.fw line {line} `{text}` "
+            "accepts every tcp port before the policy"
+        )
+        assert got["HVA-313"] == "fail", msg

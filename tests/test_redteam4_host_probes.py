@@ -1190,9 +1190,6 @@ def test_polkit_function_with_two_grants(host_scan) -> None:
     assert status == "pass", msg
 
 
-@xfail(
-    "H91: H83's fix (branch hostnet) fails only an IN ACCEPT that restricts nothing; `IN ACCEPT -p tcp` and `IN ACCEPT -p tcp -dport 1:65535` still pass HVA-301/HVA-313 though they open every TCP port of every node from everywhere (the reach HVA-190 fails on Linux)"
-)
 @pytest.mark.parametrize("rule", ["IN ACCEPT -p tcp", "IN ACCEPT -p tcp -dport 1:65535"])
 @pytest.mark.parametrize("check", ["HVA-301", "HVA-313"])
 def test_cluster_rule_accepting_every_tcp_port(tmp_path: Path, check: str, rule: str) -> None:
@@ -1295,9 +1292,6 @@ def test_separated_token_granted_administrator(tmp_path: Path) -> None:
 # --- HVA-200: journald forwards only the most severe messages to syslog (hole in H52's fix) -----------
 
 
-@xfail(
-    "H94: journald's MaxLevelSyslog=crit drops every message below crit before rsyslog (imuxsock, no imjournal) sees it; libvirt's err and warning messages never reach the TLS forwarder, yet HVA-200 passes (hostnet's H52 fix reads ForwardToSyslog only)"
-)
 def test_journald_forwards_only_critical_messages(host_scan) -> None:
     """journald.conf(5), MaxLevelSyslog= (systemd commit 213ba152 "journal: allow setting of a
     cutoff log level ... syslog", found with `search`): "Controls the maximum log level of
@@ -1405,9 +1399,6 @@ def test_winbind_configured_but_not_running(host_scan) -> None:
     assert "winbind" in msg, msg
 
 
-@xfail(
-    "H98: iptables `-m addrtype --dst-type LOCAL -j ACCEPT` accepts every packet addressed to the host (iptables' spelling of nft `fib daddr type local`, which hostnet's H48 fix reads as every packet); the iptables walk calls it narrow and passes"
-)
 def test_iptables_accept_every_local_destination(host_scan) -> None:
     """iptables-extensions(8), addrtype: "--dst-type type: Matches if the destination address is
     of given type", LOCAL among the types ("the address is local", the kernel's RTN_LOCAL);

@@ -184,8 +184,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
         elif opened := _accepts_everything(px):
             yield failed(
                 s,
-                f"cluster firewall on, input policy {policy}, but {opened[0]} accepts every "
-                "inbound packet before the policy",
+                f"cluster firewall on, input policy {policy}, but {opened[0]} before the policy",
                 *fw.sources,
                 *(px.host_firewall.sources if px.host_firewall.known else ()),
             )
@@ -199,10 +198,13 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
 
 
 def _accepts_everything(px: ProxmoxHost) -> list[str]:
-    """The first IN rule of cluster.fw and of host.fw that restricts nothing, when it accepts
-    (`IN ACCEPT`, perhaps with `-log`): pve-firewall's rule options (-source, -dest, -p, -dport,
-    -sport, -i, -icmp-type, a macro) only narrow a rule; a /7 or wider source or destination
-    narrows nothing either. An unrestricted DROP or REJECT first closes the file's rules."""
+    """The first IN rule of cluster.fw and of host.fw that opens the node broadly, when it
+    accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
+    options -source, -dest, -p, -dport, -sport, -i, -icmp-type and a macro only narrow a rule,
+    and a /7 or wider source or destination narrows nothing), or one that names only a
+    transport protocol, with no port or ports admitting more than half of them (`IN ACCEPT -p
+    tcp`, `-dport 1:65535`: every port of the protocol, as HVA-190 judges `-p tcp -j ACCEPT`).
+    An unrestricted DROP or REJECT first closes the file's rules. Each as `where `rule` what`."""
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     files = [("cluster.fw", cluster)]
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
@@ -216,19 +218,63 @@ def _accepts_everything(px: ProxmoxHost) -> list[str]:
             assert isinstance(opts, dict)
             if r["type"] != "in" or r["macro"]:
                 continue
-            narrowing = set(opts) - {"log", "source", "dest"}
             wide = all(
                 _is_wide(_resolve_alias(x.strip(), cluster))
                 for key in ("source", "dest")
                 for x in str(opts.get(key) or "").split(",")
                 if x.strip()
             )
-            if narrowing or not wide:
+            narrowing = set(opts) - {"log", "source", "dest"}
+            proto = str(opts.get("proto") or "").lower()
+            text = (
+                "IN "
+                + str(r["action"])
+                + "".join(
+                    f" -{'p' if k == 'proto' else k} {opts[k]}"
+                    for k in ("proto", "dport")
+                    if k in opts
+                )
+            )
+            if not wide:
+                continue
+            if not narrowing:
+                what = "every inbound packet"
+            elif (
+                narrowing <= {"proto", "dport"}
+                and proto in ("tcp", "udp", "sctp", "dccp", "udplite", "6", "17")
+                and _pve_ports(str(opts.get("dport") or "0:65535")) > 32768
+            ):
+                if r["action"] == "ACCEPT":
+                    out.append(f"{where} line {r['line']} `{text}` accepts every {proto} port")
+                    break
+                continue
+            else:
                 continue
             if r["action"] == "ACCEPT":
-                out.append(f"{where} line {r['line']} `IN ACCEPT`")
+                out.append(f"{where} line {r['line']} `{text}` accepts {what}")
             break
     return out
+
+
+def _pve_ports(spec: str) -> int:
+    """How many port numbers a pve-firewall -dport list admits (`22,80,1000:2000`; a name or a
+    typo counts one)."""
+    held: set[tuple[int, int]] = set()
+    count = 0
+    for part in spec.split(","):
+        lo, sep, hi = part.strip().partition(":")
+        try:
+            a, b = int(lo or 0), (int(hi or 65535) if sep else int(lo))
+        except ValueError:
+            count += 1
+            continue
+        held.add((min(a, b), max(a, b)))
+    end = -1
+    for a, b in sorted(held):
+        if b > end:
+            count += b - max(a, end + 1) + 1
+            end = b
+    return count
 
 
 @check(
@@ -866,10 +912,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
                     what = f"from {source}" if source else "from any source"
                     problems.append(f"{where}:{r['line']} accepts management ports {what}")
-        problems += [
-            f"{rule} accepts every inbound packet, management ports included"
-            for rule in _accepts_everything(px)
-        ]
+        problems += [f"{rule}, management ports included" for rule in _accepts_everything(px)]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         else:

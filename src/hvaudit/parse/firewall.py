@@ -701,6 +701,16 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
             syn = "SYN" in comp.upper().split(",") and "ACK" not in comp.upper().split(",")
             reach = min(reach, _BROAD if syn and not negate else _NARROW)
             i += 3
+        elif w == "--dst-type":
+            # iptables-extensions(8) addrtype: "--dst-type type: Matches if the destination
+            # address is of given type"; LOCAL (and UNICAST) is every packet the input hook
+            # sees addressed to the host, as `fib daddr type local` in nft
+            types = {t.upper() for t in arg.split(",")}
+            every = bool(types & {"LOCAL", "UNICAST"}) and not negate
+            reach = min(reach, _ALL if every else _NARROW)
+            i += 2
+        elif w == "--limit-iface-in":
+            i += 1  # the incoming interface's own addresses: still every packet addressed so
         elif w in ("--limit", "--limit-burst"):
             # iptables-extensions(8) limit: matches up to a rate; the rest goes on
             reach = min(reach, _BROAD)

@@ -1735,37 +1735,13 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
             on = _systemd_bool(value) if eq else True
             if on is not None:
                 return on, f"kernel command line {w}"
-    main = ev.get(_file(JOURNALD_CONF))
-    drop = ev.get(_cmd("journald-conf-d"))
-    if main.state in ("uncollected", "failed") or drop.state in ("uncollected", "failed"):
+    files = _journald_files(ev)
+    if files is None:
         return None, f"{JOURNALD_CONF} and journald.conf.d were not read"
-    by_name: dict[str, tuple[str, list[str]]] = {}
-    order = ("/etc/", "/run/", "/usr/local/lib/", "/usr/lib/")
-    for path, lines in _by_file(drop.text if drop.state == "ok" else "").items():
-        name = path.rsplit("/", 1)[-1]
-        if not name.endswith(".conf"):
-            continue
-        rank = next((i for i, pre in enumerate(order) if path.startswith(pre)), len(order))
-        held = by_name.get(name)
-        if held is None or rank < next(
-            (i for i, pre in enumerate(order) if held[0].startswith(pre)), len(order)
-        ):
-            by_name[name] = (path, lines)
-    files = [(n, *by_name[n]) for n in sorted(by_name)]
-    found: tuple[bool, str] | None = None
-    main_lines = main.text.splitlines() if main.state == "ok" else []
-    for path, lines in [(JOURNALD_CONF, main_lines)] + [(p, ls) for _, p, ls in files]:
-        section = ""
-        for line in lines:
-            line = line.strip()
-            if line.startswith("[") and line.endswith("]"):
-                section = line[1:-1]
-            elif section == "Journal" and line.partition("=")[0].strip() == "ForwardToSyslog":
-                on = _systemd_bool(line.partition("=")[2])
-                if on is not None:
-                    found = (on, f"ForwardToSyslog={line.partition('=')[2].strip()} in {path}")
+    found = _journald_last(files, "ForwardToSyslog", _systemd_bool)
     if found is not None:
         return found
+    main_lines = files[0][1]
     osr = ev.get(_file("/etc/os-release"))
     ids = set()
     for line in osr.text.splitlines() if osr.state == "ok" else []:
@@ -1782,6 +1758,73 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
                 "the compile time defaults; nothing sets it)"
             )
     return None, "no file sets ForwardToSyslog and this distribution's default is not known"
+
+
+def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
+    """journald's configuration files in the order journald reads them (journald.conf(5)
+    "Configuration Directories and Precedence": the main file, then every drop-in sorted by file
+    name, a file in /etc hiding one of the same name in /run or /usr/lib), or None when they
+    were not read."""
+    main = ev.get(_file(JOURNALD_CONF))
+    drop = ev.get(_cmd("journald-conf-d"))
+    if main.state in ("uncollected", "failed") or drop.state in ("uncollected", "failed"):
+        return None
+    by_name: dict[str, tuple[str, list[str]]] = {}
+    order = ("/etc/", "/run/", "/usr/local/lib/", "/usr/lib/")
+
+    def rank(path: str) -> int:
+        return next((i for i, pre in enumerate(order) if path.startswith(pre)), len(order))
+
+    for path, lines in _by_file(drop.text if drop.state == "ok" else "").items():
+        name = path.rsplit("/", 1)[-1]
+        held = by_name.get(name)
+        if name.endswith(".conf") and (held is None or rank(path) < rank(held[0])):
+            by_name[name] = (path, lines)
+    main_lines = main.text.splitlines() if main.state == "ok" else []
+    return [(JOURNALD_CONF, main_lines)] + [by_name[n] for n in sorted(by_name)]
+
+
+def _journald_last(
+    files: list[tuple[str, list[str]]], key: str, parse: Callable[[str], T | None]
+) -> tuple[T, str] | None:
+    """The last valid assignment of `key` in [Journal] across the files, with where it is."""
+    found: tuple[T, str] | None = None
+    for path, lines in files:
+        section = ""
+        for line in lines:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+            elif section == "Journal" and line.partition("=")[0].strip() == key:
+                raw = line.partition("=")[2].strip()
+                value = parse(raw)
+                if value is not None:
+                    found = (value, f"{key}={raw} in {path}")
+    return found
+
+
+#: syslog levels by name (journald.conf(5) MaxLevelStore=: "emerg" (0) ... "debug" (7)).
+_LOG_LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+
+
+def _log_level(value: str) -> int | None:
+    v = value.strip().lower()
+    if v.isdigit() and int(v) < len(_LOG_LEVELS):
+        return int(v)
+    return _LOG_LEVELS.index(v) if v in _LOG_LEVELS else None
+
+
+def _journald_max_level_syslog(ev: HostEvidence) -> tuple[int, str]:
+    """The most verbose level journald forwards to syslog: journald.conf(5) MaxLevelSyslog=
+    ("messages equal or below the log level specified are stored/forwarded, messages above are
+    dropped. Defaults to debug"), overridden at boot by `systemd.journald.max_level_syslog=`."""
+    cmdline = ev.get(_file("/proc/cmdline"))
+    for w in reversed(cmdline.text.split() if cmdline.state == "ok" else []):
+        key, _, value = w.partition("=")
+        if key == "systemd.journald.max_level_syslog" and _log_level(value) is not None:
+            return int(_log_level(value) or 0), f"kernel command line {w}"
+    found = _journald_last(_journald_files(ev) or [], "MaxLevelSyslog", _log_level)
+    return found if found is not None else (7, "MaxLevelSyslog defaults to debug")
 
 
 def _systemd_bool(value: str) -> bool | None:
@@ -1853,11 +1896,19 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 else (None, f"{JOURNALD_CONF} was not collected")
             )
         names = ", ".join(d.name for d in carried if d.tls)
+        level, level_where = _journald_max_level_syslog(ev)
+        dests = ", ".join(d.name for d in carried)
         if journal_on is False:
             journal_note = (
                 f"journald hands rsyslog nothing: {journal_where}, and rsyslog reads no journal "
-                f"(no imjournal), so {', '.join(d.name for d in carried)} get(s) the kernel's "
-                "messages at most, not libvirt's"
+                f"(no imjournal), so {dests} get(s) the kernel's messages at most, not libvirt's"
+            )
+            carried = []
+        elif journal_on and journal_where and level < _LOG_LEVELS.index("err"):
+            journal_note = (
+                f"journald hands rsyslog only messages of level {_LOG_LEVELS[level]} and above "
+                f"({level_where}), and rsyslog reads no journal (no imjournal), so {dests} "
+                "get(s) none of libvirt's errors"
             )
             carried = []
         elif journal_on is None and names:
