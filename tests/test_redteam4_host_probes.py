@@ -1652,9 +1652,6 @@ def test_expired_token_is_no_token(tmp_path: Path) -> None:
 # --- HVA-200: journal-upload.conf `URL = http://...` (spaces around '=') --------------------------------
 
 
-@xfail(
-    "H105: the journal-upload reader takes a line only when it starts with `URL=`; systemd's config parser strips the key and the value around '=', so `URL = http://...` uploads in plain HTTP unseen and the host's TLS rsyslog forwarder passes it"
-)
 def test_journal_upload_url_with_spaces(host_scan) -> None:
     """systemd src/shared/conf-parser.c parse_line (read with `find_string`): `e = strchr(l,
     '='); *e = 0; e++; return next_assignment(..., strstrip(l), strstrip(e), ...)`: the key

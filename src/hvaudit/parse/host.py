@@ -2019,8 +2019,10 @@ def _journal_upload_url(
         )
     for text in texts:
         for line in text.splitlines():
-            if line.strip().startswith("URL="):
-                url = line.split("=", 1)[1].strip()
+            # systemd conf-parser.c parse_line strips the key and the value around '='
+            key, eq, value = line.partition("=")
+            if eq and key.strip() == "URL":
+                url = value.strip()
     trust_all = False
     if processes.state == "ok":
         for exe, words in _commands(processes.text):
