@@ -1338,10 +1338,6 @@ def test_pve_cirrus_and_spice_usb_redirection_are_legacy(
     ],
     ids=["pool-by-address", "hostdev-interface"],
 )
-@xfail(
-    "R40: HVA-211 passes a host whose VMs hold SR-IOV VFs named only by PCI address; which PF "
-    "(maybe the management NIC) they belong to is not in the evidence (R31's twin)"
-)
 def test_vf_of_an_unknown_pf_is_a_question(host_scan, networks: list[str], nic_xml: str) -> None:
     """formatnetwork, "Forward mode hostdev": the pool may list its VFs as <address type='pci'>
     instead of naming their <pf dev>; formatdomain, <interface type='hostdev'>: the VF by PCI

@@ -452,6 +452,9 @@ class Network:
     host_addresses: tuple[str, ...] = ()
     """The host's own addresses on the network's bridge (<ip address>: the guests' gateway in
     NAT and routed networks, formatnetwork)."""
+    forward_addresses: tuple[str, ...] = ()
+    """The PCI addresses (0000:3b:02.1) a hostdev network's pool lists instead of a <pf dev>
+    (formatnetwork, "Forward mode hostdev": `<forward mode='hostdev'><address type='pci' .../>`)."""
 
     def portgroup(self, name: str | None) -> PortGroup | None:
         """The port group an interface naming `name` joins: that one, or with no name the

@@ -718,8 +718,12 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         # A hostdev network hands each guest an SR-IOV VF of its <pf dev> (formatnetwork,
         # "Forward mode hostdev"): the VF sends on the PF's physical port, and the NIC's embedded
         # bridge switches between the VFs and the PF unless the PF is in VEPA mode.
+        # A VF named only by its PCI address (the pool's <address type='pci'> list, or an
+        # <interface type='hostdev'>) belongs to a PF the evidence does not name: which one is
+        # /sys/bus/pci/devices/<vf>/physfn on the host, not collected (R40).
         direct: dict[str, list[str]] = {}
         pooled: dict[str, list[str]] = {}
+        orphan: dict[str, list[str]] = {}
         for v in ctx.deployment.vms:
             if v.host != h.name:
                 continue
@@ -733,6 +737,13 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                 elif net is not None and net.forward_mode == "hostdev":
                     for d in net.forward_devices:
                         pooled.setdefault(d, []).append(v.name)
+                    for a in net.forward_addresses:
+                        orphan.setdefault(f"{a} (pool of network {net.name})", []).append(v.name)
+            for p in v.passthrough:
+                if p.kind == "sr-iov/pci network function":
+                    orphan.setdefault(f"{p.address} (<interface type='hostdev'>)", []).append(
+                        v.name
+                    )
 
         held = addrs.get()
         macvtap, vf_pools = (
@@ -786,6 +797,9 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             parts.append(f"host address on NIC(s) VMs attach to by macvtap: {', '.join(macvtap)}")
         if vf_pools:
             parts.append(f"host address on NIC(s) whose SR-IOV VFs VMs get: {', '.join(vf_pools)}")
+        vf_q = [
+            f"{vf}: VMs {', '.join(sorted(set(vms))[:6])}" for vf, vms in sorted(orphan.items())
+        ]
         if parts:
             yield failed(s, "; ".join(parts), *bridges.sources, *addrs.sources)
         elif ovs_q:
@@ -803,10 +817,34 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                 f"list-ports BRIDGE` for {on} on the host. Pass: yes, its bridge carries no VM "
                 "port; fail: it is a port of a bridge VMs are on.",
             )
-        elif vlan_q:
+        elif vf_q and not vlan_q:
+            nics = sorted(d for d in held if held[d] and d != "lo")
+            first = vf_q[0].split(" ")[0]
             yield manual(
                 s,
-                f"host address on a VLAN interface of a bridge with VM ports: {', '.join(vlan_q)}",
+                "SR-IOV VF(s) named only by PCI address, their PF not in the evidence: "
+                + "; ".join(vf_q),
+                *bridges.sources,
+                *addrs.sources,
+                question=f"Is the physical function of VF {first} (and of every other VF listed) "
+                "a NIC that holds none of the host's addresses "
+                f"({', '.join(nics[:6]) or 'none reported'})? Evidence: `readlink "
+                f"/sys/bus/pci/devices/{first}/physfn` on the host, then `ls "
+                "/sys/bus/pci/devices/<that PF>/net` and `ip -br addr`. Pass: yes, each VF's PF "
+                "holds no host address; fail: a VF's PF holds one (the guest shares the "
+                "management NIC's port).",
+            )
+        elif vlan_q:
+            also = (
+                "; also SR-IOV VF(s) named only by PCI address, their PF not in the evidence: "
+                + "; ".join(vf_q)
+                if vf_q
+                else ""
+            )
+            yield manual(
+                s,
+                f"host address on a VLAN interface of a bridge with VM ports: {', '.join(vlan_q)}"
+                + also,
                 *bridges.sources,
                 *addrs.sources,
                 *h.facts.link_info.sources,

@@ -1022,6 +1022,11 @@ def parse_network(xml: str, artefact: str, host: str) -> Network:
         host_addresses=tuple(
             a for ip in root.findall("ip") if (a := (ip.get("address") or "").strip())
         ),
+        forward_addresses=tuple(
+            _pci_address(a)
+            for a in (fwd.findall("address") if fwd is not None else ())
+            if (a.get("type") or "pci") == "pci"
+        ),
     )
 
 
