@@ -266,6 +266,9 @@ class SharedDirectory:
     socket: str | None = None
     """virtiofs <source socket>: a virtiofsd started outside libvirt serves the share, and only
     its own options name the directory."""
+    mapping: str | None = None
+    """The cluster directory mapping that names the directory per node (Proxmox VE virtiofs
+    dirid=, /etc/pve/mapping/dir.cfg), where the VM's file names no path."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, is_local_address
 from hvaudit.checks.base import (
+    QEMU,
     Context,
     Outcome,
     Severity,
@@ -26,7 +27,8 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Chardev, Fact, Graphics, Host, Source
+from hvaudit.checks.guest import esxi_version
+from hvaudit.model import Chardev, Fact, Graphics, Host, Source, Vm
 
 WILDCARD = ("0.0.0.0", "::", "[::]", "")
 #: libvirt's SPICE channel names (formatdomain, "Graphical framebuffers": main, display,
@@ -76,10 +78,18 @@ def _where(addr: str) -> str:
             "reachable from the network without a password or TLS as an exposed one."
         ),
     },
-    remediation="Make VNC/SPICE listen on 127.0.0.1 or a UNIX socket and reach it through SSH; if it "
-    "must listen on the network, set vnc_tls/spice_tls = 1 in qemu.conf, a console password, and "
-    "defaultMode='secure' for SPICE. Bind TCP serial/console/channel/redirdev sources to 127.0.0.1 "
-    "or a UNIX socket, or set chardev_tls = 1 with client certificates (chardev_tls_x509_verify = 1).",
+    remediation={
+        "kvm-libvirt": "Make VNC/SPICE listen on 127.0.0.1 or a UNIX socket and reach it through "
+        "SSH; if it must listen on the network, set vnc_tls/spice_tls = 1 in qemu.conf, a console "
+        "password, and defaultMode='secure' for SPICE. Bind TCP serial/console/channel/redirdev "
+        "sources to 127.0.0.1 or a UNIX socket, or set chardev_tls = 1 with client certificates "
+        "(chardev_tls_x509_verify = 1).",
+        "proxmox-ve": "Remove -vnc (and other listening chardev) options from the VM's args: "
+        "and use the console through the Proxmox VE web UI or API (VNC over a ticketed proxy).",
+        "vmware-esxi": "Remove RemoteDisplay.vnc.enabled (and RemoteDisplay.vnc.*) from the VM and "
+        "use the vSphere console (VMware Remote Console or the web console).",
+    },
+    platforms=(*QEMU, "vmware-esxi"),
 )
 def console_exposure(ctx: Context) -> Iterator[Outcome]:
     """A VNC or SPICE console gives keyboard, screen and often boot control of the VM; a TCP
@@ -109,10 +119,24 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     "TCP"). A UDP chardev has neither TLS nor authentication: QEMU reads input on the bind
     address, or on 0.0.0.0 when the XML has no bind source (QEMU qemu-system(1), `-chardev
     udp`: "localaddr ... If not specified it defaults to 0.0.0.0"), from the connect peer (a
-    source address anyone on the path can forge), and sends the console in cleartext."""
+    source address anyone on the path can forge), and sends the console in cleartext.
+
+    Proxmox VE: qemu-server starts every VM's VNC server on a UNIX socket with a password
+    (`-vnc unix:/var/run/qemu-server/<vmid>.vnc,password=on`) and SPICE on localhost with TLS
+    (`-spice tls-port=...,addr=<localhost>,tls-ciphers=HIGH`); a `serialN: socket` is a UNIX
+    socket too (QemuServer.pm config_to_command, read with `search`). So only raw QEMU
+    arguments (`args: -vnc ...`) can put a console on the network, judged as above. VMware: the
+    .vmx's `RemoteDisplay.vnc.enabled = "TRUE"` starts a VNC server on the ESXi host's addresses
+    at `RemoteDisplay.vnc.port` (admitted by the host firewall's gdbserver or a custom rule),
+    speaking plain RFB with at most an 8-character password ("not encrypted when it is sent",
+    VMware's remote display help); ESXi 7.0 removed that VNC server ("VNC has been removed in
+    7.0", the Ansible vmware_guest_vnc deprecation), so the host's version decides."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
+        if hosts[v.host].platform == "vmware-esxi":
+            yield _vmx_console(v, hosts[v.host])
+            continue
         consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
         sockets = [c for c in v.chardevs if c.protocol == "tcp" and c.mode == "bind"]
         outbound = [
@@ -166,6 +190,40 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "; ".join(r.proven), *refs)
         else:
             yield passed(s, "console(s) reachable only from the host", *refs)
+
+
+def _vmx_console(v: Vm, h: Host) -> Outcome:
+    """HVA-031 for a VMware VM: its only network console of its own is RemoteDisplay.vnc."""
+    s = vm_subject(v)
+    vnc = [g for g in v.graphics if g.type == "vnc"]
+    if not vnc:
+        ref = v.vmware.at("RemoteDisplay.vnc.enabled") if v.vmware is not None else v.source
+        return passed(
+            s,
+            "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only",
+            ref,
+        )
+    g = vnc[0]
+    port = v.vmware.settings.get("remotedisplay.vnc.port", "?") if v.vmware else "?"
+    where = _where(g.listens[0].address or "") if g.listens else "every address"
+    has_pw = g.password.known and g.password.get()
+    pw = "a password of at most 8 characters" if has_pw else "no password"
+    version = esxi_version(h)
+    major = version[0] if version else None
+    what = f"RemoteDisplay.vnc.enabled = TRUE: VNC on {where} port {port}, no TLS, {pw}"
+    if major is not None and major >= 7:
+        return passed(s, f"{what}, but ESXi {major} has no VNC server", g.source)
+    if major is not None:
+        return failed(s, what, g.source)
+    return manual(
+        s,
+        f"{what}; the host's ESXi version is not in the evidence",
+        g.source,
+        question=f"Does the ESXi host running VM {v.name} run version 7.0 or later? Evidence: "
+        "the host's version (vSphere Client, host Summary, or `vmware -v` on the host). Pass: "
+        "yes, 7.0 or later, which has no VNC server; fail: an older version, so the VM's VNC "
+        f"console on port {port} is reachable without TLS.",
+    )
 
 
 def _raw_vnc(args: tuple[str, ...]) -> list[str]:

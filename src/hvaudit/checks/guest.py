@@ -9,12 +9,13 @@ host's setting is read, and on a simulated or offline host it becomes one manual
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import host_settings_manual
 from hvaudit.checks.base import (
-    LIBVIRT,
+    LINUX_HOST,
     Context,
     Outcome,
     Severity,
@@ -38,6 +39,8 @@ DISTRIBUTION_EMULATORS = re.compile(
     r"|/usr/bin/kvm(-spice)?|/usr/bin/qemu"
 )
 NESTING_MODES = ("host-passthrough", "maximum", "host-model", "custom match='minimum'")
+#: Every platform whose VMs these checks judge: libvirt domain XML, Proxmox VE qm.conf, VMware .vmx.
+VM_PLATFORMS = (*LINUX_HOST, "vmware-esxi")
 
 
 #: QEMU's x86 CPU models that carry svm themselves (target/i386/cpu.c, builtin_x86_defs:
@@ -164,10 +167,17 @@ def _nesting_policy(v: Vm, h: Host) -> str | None:
         "sp800-125a-r1:HY-SR-2": "nesting makes KVM emulate VMX/SVM for the guest in software, "
         "the very code HY-SR-2 wants replaced by hardware assistance",
     },
-    remediation="Remove <feature policy='require' name='vmx'/> (or svm) from the VM's <cpu>, or add "
-    "<feature policy='disable' name='vmx'/>; or turn nesting off on the host (options kvm_intel "
-    "nested=0 / kvm_amd nested=0) unless the VM is approved to run hypervisors.",
-    platforms=LIBVIRT,
+    remediation={
+        "kvm-libvirt": "Remove <feature policy='require' name='vmx'/> (or svm) from the VM's <cpu>, "
+        "or add <feature policy='disable' name='vmx'/>; or turn nesting off on the host (options "
+        "kvm_intel nested=0 / kvm_amd nested=0) unless the VM is approved to run hypervisors.",
+        "proxmox-ve": "Remove +nested-virt from the VM's cpu flags (or add -nested-virt), use a "
+        "named CPU type instead of host/max, or turn nesting off on the node (options kvm_intel "
+        "nested=0 / kvm_amd nested=0) unless the VM is approved to run hypervisors.",
+        "vmware-esxi": "Remove vhv.enable (untick 'Expose hardware assisted virtualization to the "
+        "guest OS') unless the VM is approved to run hypervisors.",
+    },
+    platforms=VM_PLATFORMS,
 )
 def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     """A guest that can run its own hypervisor drives KVM's nested VMX/SVM emulation, a large and
@@ -194,6 +204,12 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
+        if hosts[v.host].platform == "vmware-esxi":
+            yield _vmx_nesting(v)
+            continue
+        if hosts[v.host].platform == "proxmox-ve":
+            yield _pve_nesting(v, hosts[v.host])
+            continue
         feat = _nesting_policy(v, hosts[v.host])
         carried = _carried_svm(v, hosts[v.host]) if feat is None else None
         unknown = _unknown_model(v) if feat is None else None
@@ -283,6 +299,96 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
 
 
+def _vmx_nesting(v: Vm) -> Outcome:
+    """ESXi: `vhv.enable = "TRUE"` is the .vmx key behind "Expose hardware assisted virtualization
+    to the guest OS" (VMware Cloud Director's enableNestedHypervisor: "Expose hardware-assisted
+    CPU virtualization to guest OS"); without it the guest gets no VT-x/AMD-V. No host setting
+    adds it, so the .vmx decides."""
+    s = vm_subject(v)
+    ref = v.vmware.at("vhv.enable") if v.vmware is not None else v.source
+    if v.nested_virtualization:
+        return failed(
+            s, "vhv.enable = TRUE: the guest is given VT-x/AMD-V and can run a hypervisor", ref
+        )
+    return passed(s, "no vhv.enable = TRUE: the guest is not given VT-x/AMD-V", ref)
+
+
+def _pve_nesting(v: Vm, h: Host) -> Outcome:
+    """Proxmox VE (qm.conf(5) cpu, read with `search` in pve-docs and qemu-server's CPUConfig.pm):
+    cputype "default = kvm64" (qemu64 with kvm: 0, get_default_cpu_type); `host` passes the host
+    CPU through and `max` turns on every feature KVM offers, so both nest exactly when the host's
+    KVM module has nested on; flags +nested-virt/-nested-virt add or remove the host vendor's
+    flag; a `custom-` model is defined in /etc/pve/virtual-guest/cpu-models.conf (its own flags,
+    and a reported-model that may be host or max), which the VM's file does not hold. Every other
+    cputype is a named QEMU model (x86-64-v2/-v2-AES/-v3/-v4 report qemu64 with added flags):
+    under KVM, QEMU turns svm off on every named model (target/i386 kvm_default_props: "svm",
+    "off", "features that are automatically added/removed from all CPU models when KVM is
+    enabled"; upstream QEMU 75d373ef97 "Disable SVM by default in KVM mode", read with `search`)
+    and no named model carries vmx; under TCG (kvm: 0) only vme is turned off, so qemu64 and the
+    AMD models keep the svm TCG emulates."""
+    s = vm_subject(v)
+    feats = dict(v.nested_features)
+    model = v.cpu_model or "kvm64"
+    if feats.get("vmx") == "require":
+        return failed(
+            s,
+            "cpu flags +nested-virt: the guest gets the host CPU's vmx/svm and can run a "
+            "hypervisor",
+            v.source,
+        )
+    if feats.get("vmx") == "disable":
+        return passed(s, "cpu flags -nested-virt: the host CPU's vmx/svm is removed", v.source)
+    nested = h.facts.nested_virtualization
+    if v.cpu_mode in ("host-passthrough", "maximum"):
+        what = f"cpu: {model} passes the host's vmx/svm through when KVM nests"
+        if not nested.known:
+            return host_settings_manual(
+                s,
+                h,
+                nested,
+                what,
+                f"Is nested virtualization off in KVM on node {h.name}? Evidence: "
+                f"/sys/module/kvm_intel/parameters/nested (Intel) or "
+                f"/sys/module/kvm_amd/parameters/nested (AMD) on {h.name}. Pass: yes, it reads "
+                "N or 0; fail: it reads Y or 1, so this VM's cpu type hands it vmx/svm (a VM "
+                "approved to run hypervisors is a waiver, not a pass).",
+                v.source,
+            )
+        if nested.get():
+            return failed(s, f"{what}, and the node's KVM has nested on", v.source, *nested.sources)
+        return passed(s, f"{what}, but the node's KVM has nested off", v.source, *nested.sources)
+    if model.startswith("custom-"):
+        name = model.removeprefix("custom-")
+        return manual(
+            s,
+            f"cpu: {model} is defined in /etc/pve/virtual-guest/cpu-models.conf, which was not "
+            "read: its flags and reported-model decide whether the guest gets vmx/svm",
+            v.source,
+            question=f"Does the custom CPU model {name} leave the guest without vmx and svm? "
+            f"Evidence: the 'cpu-model: {name}' section of /etc/pve/virtual-guest/"
+            "cpu-models.conf (its flags and reported-model), with "
+            "/sys/module/kvm_intel/parameters/nested or /sys/module/kvm_amd/parameters/nested "
+            f"on node {h.name}. Pass: yes, its flags add none of +vmx, +svm, +nested-virt and its "
+            "reported-model is a named model, or the node's KVM nesting is off; fail: it adds "
+            "one of them, or reports host or max while nesting is on.",
+        )
+    base = "qemu64" if model.startswith("x86-64-v") else _model_base(model)
+    tcg = v.hardware_accelerated.known and not v.hardware_accelerated.get()
+    if tcg and (base in SVM_MODELS or base.startswith("EPYC")):
+        return failed(
+            s,
+            f"kvm: 0 runs the VM under TCG, and cpu {model} carries svm there: the guest can run "
+            "a hypervisor",
+            v.source,
+        )
+    return passed(
+        s,
+        f"cpu: {model} (a named model; QEMU turns svm off on named models under KVM, and none "
+        "carries vmx)",
+        v.source,
+    )
+
+
 @check(
     id="HVA-056",
     title="VM is not given the host's TPM",
@@ -295,17 +401,52 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
         "sp800-125a-r1:HY-SR-1": "the host TPM holds the measurements of the hypervisor's "
         "launch; a guest that owns it can read and extend the host's PCRs",
     },
-    remediation="Replace <backend type='passthrough'> with <backend type='emulator' version='2.0'/> "
-    "(a per-VM swtpm).",
-    platforms=LIBVIRT,
+    remediation={
+        "kvm-libvirt": "Replace <backend type='passthrough'> with <backend type='emulator' "
+        "version='2.0'/> (a per-VM swtpm).",
+        "proxmox-ve": "Remove the -tpmdev passthrough QEMU argument (args:) and give the VM a "
+        "tpmstate0 disk (a per-VM swtpm) instead.",
+        "vmware-esxi": "No change needed: a vTPM is the VM's own.",
+    },
+    platforms=VM_PLATFORMS,
 )
 def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     """A passthrough TPM gives one guest exclusive use of the host's TPM (libvirt formatdomain,
     "TPM device": backend type passthrough), the root of the host's measured boot and
-    attestation; an emulated TPM (swtpm) is per VM and leaves the host's alone."""
+    attestation; an emulated TPM (swtpm) is per VM and leaves the host's alone. Proxmox VE
+    (qm.conf(5), read with `search`): `tpmstate0` is the state disk of the VM's own swtpm
+    (qemu-server QemuServer.pm add_tpm_device), and qm.conf has no TPM passthrough; only raw
+    QEMU arguments (`args: -tpmdev passthrough,...`, qemu-options.hx) can hand over the host's
+    TPM. VMware: `vtpm.present` adds a virtual TPM whose state is the VM's own (encrypted in its
+    .nvram); the .vmx has no key that hands the guest a host TPM."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if not v.tpm_backends:
+        platform = hosts[v.host].platform
+        raw = [
+            b
+            for a, b in itertools.pairwise(v.raw_hypervisor_arguments)
+            if a in ("-tpmdev", "--tpmdev") and b.split(",")[0] == "passthrough"
+        ]
+        if raw:
+            yield failed(
+                s,
+                f"QEMU argument -tpmdev {raw[0]}: the guest owns the host's TPM",
+                v.source,
+            )
+        elif platform == "vmware-esxi":
+            ref = v.vmware.at("vtpm.present") if v.vmware is not None else v.source
+            if v.vtpm:
+                yield passed(s, "vtpm.present = TRUE: a virtual TPM of the VM's own", ref)
+            else:
+                yield not_applicable(s, "no TPM device (no vtpm.present = TRUE)", ref)
+        elif platform == "proxmox-ve" and not v.tpm_backends:
+            yield not_applicable(s, "no TPM device (no tpmstate0)")
+        elif platform == "proxmox-ve":
+            yield passed(
+                s, "tpmstate0: the VM's own swtpm (qm.conf has no TPM passthrough)", v.source
+            )
+        elif not v.tpm_backends:
             yield not_applicable(s, "no TPM device")
         elif "passthrough" in v.tpm_backends:
             yield failed(s, "TPM backend passthrough: the guest owns the host's TPM", v.source)
@@ -325,8 +466,14 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
             "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
         ),
     },
-    remediation="Remove <shmem> devices unless the VMs sharing them are one trust domain.",
-    platforms=LIBVIRT,
+    remediation={
+        "kvm-libvirt": "Remove <shmem> devices unless the VMs sharing them are one trust domain.",
+        "proxmox-ve": "Remove the VM's ivshmem setting (and any ivshmem QEMU argument) unless the "
+        "VMs sharing it are one trust domain.",
+        "vmware-esxi": "Set vmci0.unrestricted = FALSE (or remove it), or move the host to ESXi "
+        "5.1 or later, where it has no effect.",
+    },
+    platforms=VM_PLATFORMS,
 )
 def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     """An ivshmem `<shmem>` device maps one host memory region into every VM (and host process)
@@ -334,24 +481,80 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     hypervisor's memory isolation does not stand between. So is a host file two VMs map as
     memory with access shared (formatdomain, "Memory devices": an nvdimm or virtio-pmem
     <source><path> is the backing file, `access` "the same as Memory Backing", where shared maps
-    it MAP_SHARED): each sees the other's writes at once."""
+    it MAP_SHARED): each sees the other's writes at once. Proxmox VE (qm.conf(5) `ivshmem`:
+    "Inter-VM shared memory. Useful for direct communication between VMs, or to the host"):
+    qemu-server maps /dev/shm/pve-shm-<name, default the VMID> shared into the VM (QemuServer.pm
+    config_to_command: ivshmem-plain over memory-backend-file share=on), and raw QEMU arguments
+    can add an ivshmem device as well. VMware has no shared-memory device; its inter-VM channel
+    was VMCI with `vmci0.unrestricted = TRUE`, which "could communicate with all host endpoints
+    and other virtual machines" on ESX/ESXi 4.0 to 5.0 and has no effect as of ESXi 5.1 (VMware's
+    VMCI Sockets guide, "VMCI isolation", read with `search`)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     users: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         for path in v.shared_memory_files:
             users.setdefault((v.host, path), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
+        h = hosts[v.host]
+        if h.platform == "vmware-esxi":
+            yield _vmci_unrestricted(v, h)
+            continue
         files = [
             f"{path} (mapped shared by VM(s) {', '.join(sorted(set(others))[:5])} too)"
             for path in v.shared_memory_files
             if (others := [n for n in users[(v.host, path)] if n != v.name])
         ]
-        if v.shared_memory or files:
+        raw = [
+            f"QEMU argument -device {b}"
+            for a, b in itertools.pairwise(v.raw_hypervisor_arguments)
+            if a in ("-device", "--device") and b.split(",")[0].startswith("ivshmem")
+        ]
+        if v.shared_memory or files or raw:
             yield failed(
-                s, "inter-VM shared memory: " + ", ".join([*v.shared_memory, *files]), v.source
+                s,
+                "inter-VM shared memory: " + ", ".join([*v.shared_memory, *files, *raw]),
+                v.source,
             )
         else:
-            yield passed(s, "no <shmem> device", v.source)
+            none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
+            yield passed(s, none, v.source)
+
+
+def esxi_version(h: Host) -> tuple[int, int] | None:
+    """The ESXi major and minor version the host reports (product "VMware ESXi 8.0.2 ..."), or
+    None where it is not known (offline .vmx files have no host)."""
+    m = re.search(r"\b(\d+)\.(\d+)(?:\.\d+)?\b", f"{h.hypervisor} {h.hypervisor_version}")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _vmci_unrestricted(v: Vm, h: Host) -> Outcome:
+    s = vm_subject(v)
+    settings = v.vmware.settings if v.vmware is not None else {}
+    ref = v.vmware.at("vmci0.unrestricted") if v.vmware is not None else v.source
+    if settings.get("vmci0.unrestricted", "").strip().lower() not in ("true", "yes", "1", "on"):
+        return passed(s, "no shared-memory device and no vmci0.unrestricted = TRUE", ref)
+    version = esxi_version(h)
+    if version is not None and version >= (5, 1):
+        return passed(
+            s, f"vmci0.unrestricted = TRUE has no effect on ESXi {version[0]}.{version[1]}", ref
+        )
+    if version is not None:
+        return failed(
+            s,
+            f"vmci0.unrestricted = TRUE on ESXi {version[0]}.{version[1]}: the VM talks to every "
+            "other VM with it set over VMCI",
+            ref,
+        )
+    return manual(
+        s,
+        "vmci0.unrestricted = TRUE; the host's ESXi version is not in the evidence",
+        ref,
+        question=f"Does the ESXi host running VM {v.name} run version 5.1 or later? Evidence: "
+        "the host's version (vSphere Client, host Summary, or `vmware -v` on the host). Pass: "
+        "yes, 5.1 or later, where vmci0.unrestricted has no effect; fail: 5.0 or older, so the "
+        "VM can reach every other VM that sets it over VMCI.",
+    )
 
 
 @check(
@@ -366,9 +569,13 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
         ),
     },
-    remediation="Share host directories read-only (<readonly/>), or with accessmode='mapped' "
-    "(virtio-9p); keep virtiofs shares on a file system mounted nosuid,nodev.",
-    platforms=LIBVIRT,
+    remediation={
+        "kvm-libvirt": "Share host directories read-only (<readonly/>), or with accessmode='mapped' "
+        "(virtio-9p); keep virtiofs shares on a file system mounted nosuid,nodev.",
+        "proxmox-ve": "Keep the directory of each virtiofs directory mapping on a file system "
+        "mounted nosuid,nodev; drop -virtfs/-fsdev QEMU arguments with security_model=passthrough.",
+    },
+    platforms=LINUX_HOST,
 )
 def shared_directories(ctx: Context) -> Iterator[Outcome]:
     """libvirt formatdomain, "Filesystems": `passthrough` ("The source is accessed with the
@@ -380,12 +587,52 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     guest's file ownership and modes land on the host files as they are: guest root can leave
     set-uid programs or device nodes in a host directory (squash only hides the chown that
     fails). So a writable 9p share needs 'mapped'; a writable virtiofs share is a question of
-    where the directory lives (a nosuid,nodev mount)."""
+    where the directory lives (a nosuid,nodev mount). Proxmox VE (qm.conf(5), read with
+    `search`): `virtiofs[n]: [dirid=]<mapping-id>` shares the directory that the cluster mapping
+    names per node (/etc/pve/mapping/dir.cfg, not in the VM's file) through a virtiofsd with no
+    read-only option, so each share is the same nosuid,nodev question; raw QEMU arguments
+    (`args: -virtfs ...,security_model=passthrough|none` or `-fsdev local,...`; qemu-options.hx:
+    passthrough keeps the guest's ownership, none likewise without failing) are 9p shares."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         shares = v.shared_directories
+        args = v.raw_hypervisor_arguments
+        raw = [
+            f"QEMU argument {a} {b}"
+            for a, b in itertools.pairwise(args)
+            if a.lstrip("-") in ("virtfs", "fsdev")
+            and re.search(r"(^|,)security_model=(passthrough|none)(,|$)", b)
+            and not re.search(r"(^|,)readonly(=on|=true)?(,|$)", b)
+        ]
+        if raw:
+            yield failed(
+                s, "writable 9p share(s) with passthrough ownership: " + "; ".join(raw), v.source
+            )
+            continue
+        mapped = [d for d in shares if d.mapping]
+        if mapped:
+            names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
+            yield manual(
+                s,
+                f"writable {names}: the directory is named by the cluster's directory mapping "
+                "(virtiofs supports passthrough only)",
+                *(d.source for d in mapped),
+                question=f"Is the directory of each directory mapping of VM {v.name} "
+                f"({', '.join(d.mapping or '' for d in mapped)}) on node {v.host} on a file "
+                "system mounted nosuid and nodev? Evidence: the path each mapping names for "
+                f"{v.host} in /etc/pve/mapping/dir.cfg, then `findmnt -T PATH -o "
+                f"TARGET,OPTIONS` on {v.host}. Pass: yes, the options of every one include "
+                "nosuid and nodev; fail: either is missing for any, so the guest can leave "
+                "set-uid programs or device nodes the host honours.",
+            )
+            continue
         if not shares:
-            yield not_applicable(s, "no host directory shared")
+            yield not_applicable(
+                s,
+                "no host directory shared"
+                + (" (no virtiofs)" if hosts[v.host].platform == "proxmox-ve" else ""),
+            )
             continue
         risky = [d for d in shares if d.access_mode in ("passthrough", "squash") and not d.readonly]
         nine = [d for d in risky if d.driver != "virtiofs"]
@@ -451,9 +698,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             "device access beyond the VM's own (Rev. 1 HY-SR-7 says it in its text) against it."
         ),
     },
-    remediation="Remove rawio='yes' and sgio='unfiltered' from <disk device='lun'> and "
-    "<hostdev type='scsi'>; pass the LUN with filtered SG_IO, or as a plain disk.",
-    platforms=LIBVIRT,
+    remediation={
+        "kvm-libvirt": "Remove rawio='yes' and sgio='unfiltered' from <disk device='lun'> and "
+        "<hostdev type='scsi'>; pass the LUN with filtered SG_IO, or as a plain disk.",
+        "proxmox-ve": "Remove scsiblock=1 from the VM's scsiN disks (qemu-server then gives the "
+        "guest an emulated SCSI disk).",
+    },
+    platforms=LINUX_HOST,
 )
 def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     """`rawio='yes'` gives the VM's QEMU process CAP_SYS_RAWIO, and `sgio='unfiltered'` lets the
@@ -466,10 +717,28 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     (`<hostdev type='scsi'>`) carries the same two attributes (formatdomain, "USB / PCI / SCSI
     devices": sgio "indicates whether the kernel will filter unprivileged SG_IO commands for the
     disk ... the default is 'filtered'", rawio "indicates whether the lun needs the rawio
-    capability")."""
+    capability"). Proxmox VE: `scsiN: ...,scsiblock=1` is "scsi-block for full passthrough of host
+    block device" (qm.conf(5), read with `search`): QEMU hands the guest's SCSI commands to the
+    host device as SG_IO, and qemu-server runs QEMU as root, whom the kernel's SG_IO filter
+    (which applies to unprivileged callers, formatdomain sgio above) does not restrict, so it is
+    unfiltered raw SCSI access."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         luns = [d for d in v.disks if d.device == "lun"]
+        if hosts[v.host].platform == "proxmox-ve":
+            if luns:
+                yield failed(
+                    s,
+                    "scsiblock=1 on "
+                    + ", ".join(d.source or "(no source)" for d in luns)
+                    + ": every SCSI command reaches the host device, from QEMU running as root "
+                    "(unfiltered SG_IO)",
+                    *(d.source_ref for d in luns),
+                )
+            else:
+                yield not_applicable(s, "no SCSI LUN passed through (no scsiblock=1)")
+            continue
         scsi = [p for p in v.passthrough if p.kind == "scsi"]
         if not luns and not scsi:
             yield not_applicable(s, "no SCSI LUN or SCSI host device passed through")
@@ -526,12 +795,15 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     },
     remediation="Remove the custom <emulator> (libvirt then picks the distribution's binary) or "
     "install the build as a package the host's patch process covers.",
-    platforms=LIBVIRT,
+    platforms=LINUX_HOST,
 )
 def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     """The `<emulator>` is the program that runs the guest's devices. One outside the
     distribution's paths is not updated with the host and falls outside the MAC profiles written
-    for the packaged binary (Debian's AppArmor abstraction lists /usr/bin/qemu-system-*)."""
+    for the packaged binary (Debian's AppArmor abstraction lists /usr/bin/qemu-system-*). Proxmox
+    VE names no binary per VM: qemu-server runs /usr/bin/kvm for the node's own architecture and
+    /usr/bin/qemu-system-<arch> for another `arch:` (QemuServer.pm get_command_for_arch, read
+    with `search`), both from the pve-qemu-kvm package; the parser puts that path in the model."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         emu = v.emulator
@@ -553,8 +825,14 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
         "sp800-125a-2014:HY-SR-3": "the draft's measured launch stops at the hypervisor; a per-VM "
         "vTPM is the interface that carries it into the guest",
     },
-    remediation="Add <tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm> (swtpm).",
-    platforms=LIBVIRT,
+    remediation={
+        "kvm-libvirt": "Add <tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm> "
+        "(swtpm).",
+        "proxmox-ve": "Add a TPM state disk: qm set <vmid> --tpmstate0 <storage>:1,version=v2.0.",
+        "vmware-esxi": "Add a Trusted Platform Module device to the VM (vtpm.present = TRUE; "
+        "needs a key provider in vCenter).",
+    },
+    platforms=VM_PLATFORMS,
 )
 def vtpm(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-1: "To extend [the chain of trust] to guest VMs, the hypervisor should expose
@@ -563,15 +841,30 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     `external` backend (since libvirt 9.0.0, formatdomain) connects QEMU to an swtpm started
     outside libvirt over a UNIX socket: a software TPM too, but whether that swtpm is this VM's
     alone (its own state, not another VM's) is not in the definition, so it is a question; two
-    VMs on the same socket share one TPM and fail."""
+    VMs on the same socket share one TPM and fail. Proxmox VE: `tpmstate0` (qm.conf(5)) is the
+    state of the VM's own swtpm, which the parser reports as the emulator backend. VMware:
+    `vtpm.present = "TRUE"` is the VM's virtual TPM device; a .vmx without it has none."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     shared: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         for sock in v.tpm_external_sockets:
             shared.setdefault((v.host, sock), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if "emulator" in v.tpm_backends:
-            yield passed(s, "per-VM emulated TPM (swtpm)", v.source)
+        platform = hosts[v.host].platform
+        if platform == "vmware-esxi":
+            ref = v.vmware.at("vtpm.present") if v.vmware is not None else v.source
+            if v.vtpm:
+                yield passed(s, "vtpm.present = TRUE: the VM's own virtual TPM", ref)
+            else:
+                yield failed(s, "no virtual TPM (no vtpm.present = TRUE)", ref)
+        elif "emulator" in v.tpm_backends:
+            yield passed(
+                s,
+                "per-VM emulated TPM (swtpm"
+                + (", tpmstate0)" if platform == "proxmox-ve" else ")"),
+                v.source,
+            )
         elif "external" in v.tpm_backends:
             socks = ", ".join(v.tpm_external_sockets)
             others = sorted(
@@ -605,7 +898,11 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                 s, f"TPM backend {', '.join(v.tpm_backends)} is not a per-VM vTPM", v.source
             )
         else:
-            yield failed(s, "no virtual TPM", v.source)
+            yield failed(
+                s,
+                "no virtual TPM" + (" (no tpmstate0)" if platform == "proxmox-ve" else ""),
+                v.source,
+            )
 
 
 @check(
@@ -618,9 +915,15 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
         "sp800-125a-r1:HY-SR-1": "HY-SR-1 extends the verified chain to guests; a guest's Secure "
         "Boot is the part of that chain inside the VM",
     },
-    remediation="Use <os firmware='efi'> with <firmware><feature enabled='yes' name='secure-boot'/>"
-    "<feature enabled='yes' name='enrolled-keys'/></firmware> (and <smm state='on'/>).",
-    platforms=LIBVIRT,
+    remediation={
+        "kvm-libvirt": "Use <os firmware='efi'> with <firmware><feature enabled='yes' "
+        "name='secure-boot'/>"
+        "<feature enabled='yes' name='enrolled-keys'/></firmware> (and <smm state='on'/>).",
+        "proxmox-ve": "Set bios: ovmf with an efidisk0 of efitype=4m and pre-enrolled-keys=1.",
+        "vmware-esxi": 'Set firmware = "efi" and uefi.secureBoot.enabled = "TRUE" (Boot '
+        "Options, Secure Boot).",
+    },
+    platforms=VM_PLATFORMS,
 )
 def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     """Only UEFI firmware with the secure-boot feature and enrolled keys makes the guest's firmware
@@ -633,7 +936,12 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     take the host's highest-priority Secure Boot descriptor, with keys or without (libvirt matches
     only the features the domain names), so it is the same manual item unless the XML already
     carries the resolved loader and template. A definition that names no firmware boots SeaBIOS
-    on x86 (libvirt's default)."""
+    on x86 (libvirt's default). Proxmox VE: the parser resolves qm.conf's bios ("default =
+    seabios") and efidisk0 (efitype "default = 2m", pre-enrolled-keys with efitype=4m picks the
+    template "with distribution-specific and Microsoft Standard keys enrolled" that "will enable
+    Secure Boot by default"; QemuServer.pm get_ovmf_files). VMware: `firmware = "efi"` with
+    `uefi.secureBoot.enabled = "TRUE"` (the .vmx keys of Boot Options > Secure Boot; a .vmx
+    without `firmware` boots BIOS)."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if v.secure_boot:
@@ -680,7 +988,7 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     "classification does not require it; fail: it does (then run it on a host whose `virsh "
     "domcapabilities` offers a launch security type, e.g. <sev supported='yes'>, and give it "
     "<launchSecurity>).",
-    platforms=LIBVIRT,
+    platforms=VM_PLATFORMS,
 )
 def launch_security(ctx: Context) -> Iterator[Outcome]:
     """`<launchSecurity>` runs the guest with its memory encrypted by the CPU (AMD SEV, s390
@@ -693,9 +1001,18 @@ def launch_security(ctx: Context) -> Iterator[Outcome]:
     host read the guest's memory through the firmware's debug commands (SEV: NODBG, bit 0,
     "debugging of the guest is disallowed when set"; SEV-SNP: DEBUG, bit 19, allowed when set;
     QEMU target/i386/sev.h; TDX: off-TD debug, bit 0 of the TD attributes libvirt's <policy>
-    sets, QEMU target/i386/kvm/tdx.c), so such a launch protects nothing and fails."""
+    sets, QEMU target/i386/kvm/tdx.c), so such a launch protects nothing and fails. Proxmox VE
+    (qm.conf(5) and CPUConfig.pm get_amd_sev_object, read with `search`): `amd-sev: type=std|es|
+    snp` with `no-debug` "default = 0": qemu-server sets SEV's NODBG bit only with no-debug=1 and
+    SEV-SNP's DEBUG bit unless no-debug=1, so without no-debug=1 the host may debug the guest;
+    `intel-tdx: type=tdx` sets no debug attribute. VMware: the .vmx keys of SEV-ES are not read
+    by hvaudit, so a VMware VM is always the question."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
+        if hosts[v.host].platform == "vmware-esxi":
+            yield manual(s, "memory encryption (AMD SEV-ES) is not read from the .vmx", v.source)
+            continue
         if v.launch_security and v.launch_security_debug:
             yield failed(
                 s, f"launch security {v.launch_security} with {v.launch_security_debug}", v.source
@@ -703,4 +1020,9 @@ def launch_security(ctx: Context) -> Iterator[Outcome]:
         elif v.launch_security:
             yield passed(s, f"launch security {v.launch_security}", v.source)
         else:
-            yield manual(s, "no <launchSecurity>: guest memory is readable by the host", v.source)
+            what = (
+                "no amd-sev or intel-tdx"
+                if hosts[v.host].platform == "proxmox-ve"
+                else "no <launchSecurity>"
+            )
+            yield manual(s, f"{what}: guest memory is readable by the host", v.source)

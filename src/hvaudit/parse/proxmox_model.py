@@ -41,6 +41,7 @@ from hvaudit.model import (
     Pool,
     ProxmoxHost,
     Setting,
+    SharedDirectory,
     Source,
     SpoofProtection,
     Vm,
@@ -327,7 +328,7 @@ def _vm(
     def at(key: str) -> Source:
         return Source(artefact, f"line {cfg.lines.get(key, 0)}: {key}")
 
-    cpu = pve.parse_property_string(v.get("cpu", "kvm64"), "cputype")
+    cpu = pve.parse_property_string(v.get("cpu", ""), "cputype")
     sockets, cores = _int(v.get("sockets"), 1) or 1, _int(v.get("cores"), 1) or 1
     memory = _int(v.get("memory"), DEFAULT_MEMORY_MIB)
     bridges = px.interfaces.get().ifaces if px.interfaces.known else {}
@@ -399,9 +400,12 @@ def _vm(
         elif (m := re.fullmatch(r"(scsi|virtio|sata|ide)\d+", key)) is not None:
             d = pve.parse_property_string(val, "file")
             media = d.get("media", "disk")
+            # scsiN scsiblock=1: "use scsi-block for full passthrough of host block device"
+            # (qm.conf): QEMU sends the guest's SCSI commands to the host device as SG_IO
+            lun = m.group(1) == "scsi" and d.get("scsiblock") == "1"
             disks.append(
                 Disk(
-                    device="cdrom" if media == "cdrom" else "disk",
+                    device="cdrom" if media == "cdrom" else "lun" if lun else "disk",
                     bus=m.group(1),
                     source=d.get("file"),
                     readonly=d.get("ro") == "1",
@@ -441,6 +445,26 @@ def _vm(
             )
         )
     efi = pve.parse_property_string(v.get("efidisk0", ""), "file")
+    firmware = _pve_firmware(v, efi)
+    shares = tuple(
+        SharedDirectory(
+            "virtiofs",
+            "",
+            "passthrough",
+            False,
+            at(key),
+            mapping=pve.parse_property_string(v[key], "dirid").get("dirid") or "?",
+        )
+        for key in sorted(v)
+        if re.fullmatch(r"virtiofs\d+", key)
+    )
+    # qm.conf ivshmem "size=<integer> [,name=<string>]": "Inter-VM shared memory"; qemu-server
+    # maps /dev/shm/pve-shm-<name, default the VMID> with memory-backend-file share=on
+    # (QemuServer.pm config_to_command).
+    ivshmem = pve.parse_property_string(v.get("ivshmem", ""), "size")
+    shm = (f"ivshmem /dev/shm/pve-shm-{ivshmem.get('name') or cfg.vmid}",) if "ivshmem" in v else ()
+    sev = pve.parse_property_string(v.get("amd-sev", ""), "type")
+    tdx = pve.parse_property_string(v.get("intel-tdx", ""), "type")
     running, why = _run_state(cfg.vmid, *run)
     # qm.conf(5) affinity: "List of host cores used to execute guest processes": every thread
     # of the VM's QEMU, judged like libvirt pinning (HVA-090: cores no other VM may use)
@@ -492,11 +516,78 @@ def _vm(
         confinement_disabled=True,
         raw_hypervisor_arguments=tuple(v["args"].split()) if v.get("args") else (),
         vtpm="tpmstate0" in v,
-        secure_boot=v.get("bios") == "ovmf" and efi.get("pre-enrolled-keys") == "1",
+        # qm.conf tpmstate0: the state disk of the VM's own swtpm (QemuServer.pm add_tpm_device);
+        # qemu-server has no TPM passthrough
+        tpm_backends=("emulator",) if "tpmstate0" in v else (),
+        secure_boot=firmware[0],
+        secure_boot_detail=firmware[1],
+        firmware_efi=v.get("bios") == "ovmf",
+        launch_security=_pve_launch_security(sev, tdx),
+        launch_security_debug=(
+            "no-debug=0 (qm.conf amd-sev: the default), so the SEV policy allows debugging"
+            if sev.get("type") and sev.get("no-debug") != "1"
+            else None
+        ),
+        shared_memory=shm,
+        shared_directories=shares,
+        # qemu-server runs /usr/bin/kvm for the host's own architecture, else
+        # /usr/bin/qemu-system-<arch> (QemuServer.pm get_command_for_arch); qm.conf has no key
+        # that names another binary
+        emulator=f"/usr/bin/qemu-system-{v['arch']}" if v.get("arch") else "/usr/bin/kvm",
+        cpu_mode=_PVE_CPU_MODES.get(cpu.get("cputype", ""), "custom"),
+        # CPUConfig.pm get_default_cpu_type: kvm64 with KVM, qemu64 without (kvm: 0)
+        cpu_model=cpu.get("cputype") or ("qemu64" if v.get("kvm") == "0" else "kvm64"),
+        nested_features=_pve_nesting(cpu.get("flags", "")),
         source=Source(artefact),
         platform_lacks=frozenset({"cpu_reservation"}),
         cpu_affinity=affinity,
     )
+
+
+#: qm.conf cpu: `host` passes the host CPU through and `max` enables every feature the
+#: accelerator supports (QEMU's "max"); every other cputype is a named model.
+_PVE_CPU_MODES = {"host": "host-passthrough", "max": "maximum"}
+
+
+def _pve_nesting(flags: str) -> tuple[tuple[str, str], ...]:
+    """qm.conf cpu flags: "There is a special 'nested-virt' shorthand which controls nested
+    virtualization for the current CPU ('svm' for AMD and 'vmx' for Intel)"; qemu-server resolves
+    it to the host CPU's own flag (CPUConfig.pm resolve_cpu_flags), so +nested-virt requires the
+    host vendor's flag and -nested-virt disables it. A custom model's own flags live in
+    /etc/pve/virtual-guest/cpu-models.conf (not in the VM's file)."""
+    out: list[tuple[str, str]] = []
+    for flag in flags.split(";"):
+        flag = flag.strip()
+        if flag[1:] == "nested-virt" and flag[:1] in "+-":
+            policy = "require" if flag[0] == "+" else "disable"
+            out = [("vmx", policy), ("svm", policy)]
+    return tuple(out)
+
+
+def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | None]:
+    """Whether the VM boots OVMF with Secure Boot keys enrolled, and what the message says.
+
+    qm.conf bios "default = seabios"; efidisk0 pre-enrolled-keys: "Use am EFI vars template with
+    distribution-specific and Microsoft Standard keys enrolled, if used with 'efitype=4m'. Note
+    that this will enable Secure Boot by default" (efitype "default = 2m"; "'4m' is ... required
+    for Secure Boot"); qemu-server picks the -ms vars template only for efitype=4m with
+    pre-enrolled-keys (QemuServer.pm get_ovmf_files), and without an efidisk0 starts from a
+    temporary copy of the plain template (print_ovmf_drive_commandlines)."""
+    if v.get("bios") != "ovmf":
+        return False, None
+    if not efi.get("file"):
+        return False, "OVMF without efidisk0: a temporary variable store without keys"
+    if efi.get("efitype", "2m") != "4m":
+        return False, f"OVMF with efitype={efi.get('efitype', '2m')}: no Secure Boot template"
+    if efi.get("pre-enrolled-keys") != "1":
+        return False, "OVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled"
+    return True, "OVMF efidisk0 efitype=4m, pre-enrolled-keys=1"
+
+
+def _pve_launch_security(sev: dict[str, str], tdx: dict[str, str]) -> str | None:
+    """qm.conf amd-sev type std|es|snp, intel-tdx type tdx."""
+    kind = {"std": "sev", "es": "sev-es", "snp": "sev-snp"}.get(sev.get("type", ""))
+    return kind or ("tdx" if tdx.get("type") == "tdx" else None)
 
 
 def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:

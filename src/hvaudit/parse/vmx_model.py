@@ -203,6 +203,12 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         vtpm=vmx.flag("vtpm.present"),
         secure_boot=(vmx.get("firmware") or "").lower() == "efi"
         and vmx.flag("uefi.secureboot.enabled"),
+        # a .vmx without `firmware` boots BIOS; EFI firmware enforces Secure Boot only with
+        # uefi.secureBoot.enabled = TRUE (Boot Options > Secure Boot)
+        firmware_efi=(vmx.get("firmware") or "").lower() == "efi",
+        secure_boot_detail="firmware = efi, uefi.secureBoot.enabled = TRUE"
+        if (vmx.get("firmware") or "").lower() == "efi" and vmx.flag("uefi.secureboot.enabled")
+        else None,
         source=Source(artefact),
         vmware=VmwareVm(dict(vmx.values), dict(vmx.lines), artefact),
     )
