@@ -156,7 +156,8 @@ def test_proxmox_hardened_vms_pass_every_parity_check(capsys: pytest.CaptureFixt
     got = {
         (r["check_id"], r["subject"]["name"]): r["status"]
         for r in report["results"]
-        if r["check_id"] in {"HVA-031", "HVA-049", "HVA-056", "HVA-057", "HVA-064", "HVA-065"}
+        if r["check_id"]
+        in {"HVA-031", "HVA-049", "HVA-056", "HVA-057", "HVA-064", "HVA-065"}
         | {"HVA-066", "HVA-067", "HVA-058", "HVA-059"}
     }
     want = {
@@ -185,9 +186,7 @@ def vmx(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, drop: st
     folder.mkdir()
     keys = {k.strip().lower() for k in drop.split(",") if k.strip()}
     lines = [
-        line
-        for line in BASE_VMX.splitlines()
-        if line.split("=", 1)[0].strip().lower() not in keys
+        line for line in BASE_VMX.splitlines() if line.split("=", 1)[0].strip().lower() not in keys
     ]
     (folder / "web-01.vmx").write_text("\n".join([*lines, *extra.splitlines()]) + "\n")
     return _report(f"vmx+dir://{folder}", capsys)
