@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -243,3 +244,41 @@ def test_vmx_vm_checks(
     assert (r["status"], fragment in r["message"]) == (status, True), r["message"]
     if status == "manual":
         assert shape_problems(r.get("question")) == [], r.get("question")
+
+
+# --- HVA-211: a NIC function passed through whole (R40's twin) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("klass", "status", "fragment"),
+    [
+        ("0x020000", "manual", "0000:3b:02.1 (PCI passthrough of a network function): VMs vmpci"),
+        ("0x030000", "pass", "no host address on a bridge with VM ports"),
+    ],
+    ids=["ethernet-function", "vga-function"],
+)
+def test_pci_hostdev_of_a_network_function_asks_for_its_pf(
+    host_scan: Any, klass: str, status: str, fragment: str
+) -> None:
+    """A `<hostdev type='pci'>` of an Ethernet function (sysfs class 0x02xxxx) may be an SR-IOV
+    VF of the management NIC, exactly like R40's `<interface type='hostdev'>`; which PF it
+    belongs to is /sys/bus/pci/devices/<vf>/physfn, not collected. A display function (class
+    0x03) is no NIC: the verdict stays as it was."""
+    from conftest import HARDENED_HOST, domain_xml
+
+    classes, rc = HARDENED_HOST["pci-classes"]
+    dev = (
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0x0000' bus='0x3b' slot='0x02' function='0x1'/></source></hostdev>"
+        "</devices>"
+    )
+    a = host_scan(
+        {"pci-classes": (classes + f"/sys/bus/pci/devices/0000:3b:02.1/class:{klass}\n", rc)},
+        domains=[domain_xml("vmpci", body=dev)],
+    )
+    r = next(r for r in a.results if r.check.id == "HVA-211" and r.outcome.subject.name == "hv1")
+    assert (r.outcome.status.value, fragment in r.outcome.message) == (status, True), (
+        r.outcome.message
+    )
+    if status == "manual":
+        assert shape_problems(r.outcome.question) == []

@@ -724,6 +724,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         direct: dict[str, list[str]] = {}
         pooled: dict[str, list[str]] = {}
         orphan: dict[str, list[str]] = {}
+        classes = h.facts.pci_classes.get() if h.facts.pci_classes.known else {}
         for v in ctx.deployment.vms:
             if v.host != h.name:
                 continue
@@ -744,6 +745,11 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     orphan.setdefault(f"{p.address} (<interface type='hostdev'>)", []).append(
                         v.name
                     )
+                elif p.kind == "pci" and (_pci_class(classes, p.address) or 0) >> 16 == 0x02:
+                    # a network-class function (PCI class 02, from sysfs) passed through whole
+                    orphan.setdefault(
+                        f"{p.address} (PCI passthrough of a network function)", []
+                    ).append(v.name)
 
         held = addrs.get()
         macvtap, vf_pools = (
@@ -857,6 +863,13 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources
             )
+
+
+def _pci_class(classes: dict[str, int], address: str) -> int | None:
+    """The sysfs class code of a PCI function named in full (0000:3b:02.1) or, as Proxmox VE's
+    hostpci allows, without its domain (3b:02.1: domain 0000)."""
+    addr = address.strip().lower()
+    return classes.get(addr if addr.count(":") == 2 else f"0000:{addr}")
 
 
 @check(
