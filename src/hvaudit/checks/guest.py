@@ -200,7 +200,17 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     AMD host such a model nests like host-passthrough; no named model carries vmx. A model
     hvaudit does not know (a newer QEMU's, or one a site adds to libvirt's cpu_map, where a model
     lists its own <feature>s and may be based on another) may carry either flag: unless the host's
-    KVM has nesting off, that is one question about the guest's CPU flags, never a pass."""
+    KVM has nesting off, that is one question about the guest's CPU flags, never a pass.
+
+    Proxmox VE (qm.conf(5) `cpu` in pve-docs and qemu-server's CPUConfig.pm, read with `search`):
+    cputype "default = kvm64" (qemu64 with kvm: 0); `host` and `max` nest exactly when the
+    node's KVM has nested on; flags `+nested-virt`/`-nested-virt` add or remove the host
+    vendor's flag; a `custom-` model lives in /etc/pve/virtual-guest/cpu-models.conf (not read:
+    a question); any other cputype is a named QEMU model, and under KVM QEMU turns svm off on
+    every named model (target/i386 kvm_default_props {"svm", "off"}, QEMU 75d373ef97 "Disable
+    SVM by default in KVM mode"), while under TCG (kvm: 0) qemu64 and the AMD models keep svm.
+    VMware: `vhv.enable = "TRUE"` ("Expose hardware assisted virtualization to the guest OS")
+    gives the guest VT-x/AMD-V whatever the host; without it the guest has none."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
