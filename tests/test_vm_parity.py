@@ -69,6 +69,8 @@ PVE_CASES = [
     ("HVA-031", "args: -vnc 0.0.0.0:77", "fail", "QEMU argument -vnc 0.0.0.0:77: a VNC server"),
     ("HVA-031", "args: -vnc 127.0.0.1:77", "pass", "QEMU argument -vnc 127.0.0.1:77: loopback"),
     ("HVA-031", "vga: qxl", "pass", "console(s) reachable only from the host"),
+    ("HVA-031", "args: -serial tcp::4444,server=on,wait=off", "fail", "TCP server on every"),
+    ("HVA-031", "args: -spice port=5930,disable-ticketing=on", "fail", "without authentication"),
     # HVA-056: no TPM passthrough in qm.conf; raw -tpmdev passthrough
     ("HVA-056", "args: -tpmdev passthrough,id=tpm0,path=/dev/tpm0", "fail", "-tpmdev passthrough"),
     ("HVA-056", "-tpmstate0", "not_applicable", "no TPM device (no tpmstate0)"),

@@ -148,7 +148,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         for c in v.chardevs:
             if c.protocol == "udp":
                 datagrams.setdefault(c.source, []).append(c)
-        raw = _raw_vnc(v.raw_hypervisor_arguments)
+        raw = _raw_consoles(v.raw_hypervisor_arguments)
         if not consoles and not sockets and not outbound and not datagrams and not raw:
             yield not_applicable(
                 s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
@@ -164,8 +164,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _chardev_out(h, c, r)
         for group in datagrams.values():
             _udp(group, r)
-        for value in raw:
-            _raw_vnc_verdict(value, r, v.source)
+        for opt, value in raw:
+            _raw_console_verdict(opt, value, r, v.source)
         refs = list(dict.fromkeys(r.refs))
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
@@ -226,37 +226,97 @@ def _vmx_console(v: Vm, h: Host) -> Outcome:
     )
 
 
-def _raw_vnc(args: tuple[str, ...]) -> list[str]:
-    """The values of `-vnc` options among raw QEMU arguments (<qemu:commandline>), which start
-    a VNC server that libvirt neither configures nor knows of."""
-    return [b for a, b in itertools.pairwise(args) if a in ("-vnc", "--vnc")]
+def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The console servers raw QEMU arguments (<qemu:commandline>, Proxmox `args:`) start, which
+    libvirt neither configures nor knows of: (option, value) of `-vnc`, `-display vnc=...`
+    ("-vnc <display>" is "shorthand for -display vnc=<display>", qemu-options.hx), `-spice`, and
+    `-serial`/`-parallel`/`-monitor`/`-qmp` with a tcp: or telnet: backend."""
+    out: list[tuple[str, str]] = []
+    for a, b in itertools.pairwise(args):
+        opt = "-" + a.lstrip("-")
+        if opt == "-vnc":
+            out.append(("-vnc", b))
+        elif opt == "-display" and b.startswith("vnc="):
+            out.append(("-display vnc=", b.removeprefix("vnc=")))
+        elif opt == "-spice":
+            out.append(("-spice", b))
+        elif opt in ("-serial", "-parallel", "-monitor", "-qmp") and b.startswith(
+            ("tcp:", "telnet:")
+        ):
+            out.append((opt, b))
+    return out
 
 
-#: `-vnc` options that make a client authenticate (QEMU's qemu-options.hx, -vnc: password /
-#: password-secret=, sasl, tls-creds= with x509 verification).
-_VNC_AUTH = ("password", "password-secret", "sasl", "tls-creds")
+def _on(opts: dict[str, str], key: str) -> bool:
+    """A QEMU boolean option: present alone or on/yes/true (QemuOpts' bool parser)."""
+    return key in opts and opts[key].lower() in ("", "on", "yes", "true")
 
 
-def _raw_vnc_verdict(value: str, r: _Verdict, src: Source) -> None:
-    """A VNC server started by a raw `-vnc HOST:DISPLAY[,options]` argument: qemu.conf's vnc_*
-    settings apply only to <graphics> (libvirt builds those), so only its own options count. A
-    host part left empty (":1") listens on every address (qemu-options.hx: "host ... can be
-    omitted, in which case the server will accept connections from any host")."""
-    spec, *opts = value.split(",")
+def _options(items: list[str]) -> dict[str, str]:
+    return {k: v for k, _, v in (o.partition("=") for o in items)}
+
+
+def _raw_console_verdict(opt: str, value: str, r: _Verdict, src: Source) -> None:
+    """A console server from raw QEMU arguments: qemu.conf's vnc_*, spice_* and chardev_tls
+    apply only to what libvirt builds, so only its own options count (qemu-options.hx).
+    -vnc HOST:DISPLAY[,options]: a host part left empty listens on every address ("host ... can
+    be omitted, in which case the server will accept connections from any host"); `password`
+    and `sasl` are on/off flags (ui/vnc.c: `password = qemu_opt_get_bool(opts, "password",
+    false)`), `password-secret=` and `tls-creds=` name objects. -spice: `addr` "Default is any
+    address", `port=` is the plaintext port, `disable-ticketing=on` "Allow client connects
+    without authentication", `password-secret=`/`sasl=on` authenticate. -serial tcp:[HOST]:PORT,
+    server: "If host is omitted, 0.0.0.0 is assumed", no authentication or TLS at all (and a
+    -monitor or -qmp on TCP hands over QEMU itself)."""
     r.refs.append(src)
+    shown = f"QEMU argument {opt}{'' if opt.endswith('=') else ' '}{value}"
+    if opt == "-spice":
+        o = _options(value.split(","))
+        host = o.get("addr", "")
+        if host and is_local_address(host):
+            r.proven.append(f"{shown}: loopback only")
+        elif _on(o, "disable-ticketing"):
+            r.fails.append(
+                f"{shown}: a SPICE server on {host or 'every address'} without "
+                "authentication (disable-ticketing)"
+            )
+        elif o.get("port"):
+            r.fails.append(
+                f"{shown}: a SPICE server on {host or 'every address'} with a plaintext port"
+            )
+        else:
+            r.proven.append(f"{shown}: TLS port only, with ticketing")
+        return
+    if opt in ("-serial", "-parallel", "-monitor", "-qmp"):
+        spec, *rest = value.split(",")
+        o = _options(rest)
+        host = spec.split(":")[1] if spec.count(":") >= 2 else ""
+        if not (_on(o, "server") or "server" in rest):
+            r.proven.append(f"{shown}: connects out, no listener")
+        elif host and is_local_address(host):
+            r.proven.append(f"{shown}: loopback only")
+        else:
+            what = "QEMU's monitor" if opt in ("-monitor", "-qmp") else "the guest's console"
+            r.fails.append(
+                f"{shown}: {what} as a TCP server on {host or 'every address'}, "
+                "without authentication or TLS"
+            )
+        return
+    spec, *rest = value.split(",")
     if spec in ("none", "") or spec.startswith("unix:"):
-        r.proven.append(f"QEMU argument -vnc {value}: no TCP listener")
+        r.proven.append(f"{shown}: no TCP listener")
         return
     host = spec.rsplit(":", 1)[0].strip("[]")
-    names = {o.split("=", 1)[0] for o in opts}
+    o = _options(rest)
+    auth = [k for k in ("password", "sasl") if _on(o, k)]
+    auth += [k for k in ("password-secret", "tls-creds") if o.get(k)]
     if host and is_local_address(host):
-        r.proven.append(f"QEMU argument -vnc {value}: loopback only")
-    elif names & set(_VNC_AUTH):
-        r.proven.append(f"QEMU argument -vnc {value}: {', '.join(sorted(names & set(_VNC_AUTH)))}")
+        r.proven.append(f"{shown}: loopback only")
+    elif auth:
+        r.proven.append(f"{shown}: {', '.join(sorted(auth))}")
     else:
         where = host or "every address"
         r.fails.append(
-            f"QEMU argument -vnc {value}: a VNC server on {where} with no password, sasl or "
+            f"{shown}: a VNC server on {where} with no password, sasl or "
             "tls-creds option, outside libvirt's <graphics> (qemu.conf's vnc_* do not apply)"
         )
 
