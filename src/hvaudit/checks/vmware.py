@@ -116,23 +116,25 @@ def tools_isolation(ctx: Context) -> Iterator[Outcome]:
 def tools_information(ctx: Context) -> Iterator[Outcome]:
     """The guest can write name/value pairs into the VMX state (a size limit stops it filling the
     datastore) and, with enableHostInfo, read the host's resource details, which helps an attacker
-    plan an escape."""
+    plan an escape. vSphere Security guide, "Limit Informational Messages from Virtual Machines to
+    VMX Files": the limit is 1 MB by default and applies when the key is absent; a smaller limit
+    bounds the file tighter (R50), a larger one lets the guest grow it further."""
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         limit = vm.settings.get("tools.setinfo.sizelimit")
         host_info = vm.settings.get("tools.guestlib.enablehostinfo")
         bad = []
-        if limit is not None and limit.strip() != SETINFO_LIMIT:
-            bad.append(f"tools.setInfo.sizeLimit = {limit.strip()[:20]} (not {SETINFO_LIMIT})")
+        value = limit.strip() if limit is not None else SETINFO_LIMIT
+        if not (value.isdigit() and int(value) <= int(SETINFO_LIMIT)):
+            bad.append(f"tools.setInfo.sizeLimit = {value[:20]} (above {SETINFO_LIMIT})")
         if host_info is not None and not _false(host_info):
             bad.append(f"tools.guestlib.enableHostInfo = {host_info.strip()[:20]}")
         refs = (vm.at("tools.setInfo.sizeLimit"), vm.at("tools.guestlib.enableHostInfo"))
         if bad:
             yield failed(s, "; ".join(bad), *refs)
         else:
-            yield passed(
-                s, "size limit at its default and no host information for the guest", *refs
-            )
+            size = "at its default" if limit is None else f"{value} (at most the 1 MB default)"
+            yield passed(s, f"size limit {size} and no host information for the guest", *refs)
 
 
 @check(
