@@ -2858,14 +2858,31 @@ def _frames(rule: Any) -> frozenset[str]:
         return ALL_FRAMES
     tag = str(child.tag)
     if tag == "mac" and child.get("protocolid"):
-        proto = (child.get("protocolid") or "").lower()
-        proto = _ETHERTYPES.get(proto, proto)
-        return frozenset({proto}) if proto in ALL_FRAMES else frozenset({"other"})
+        frames = frozenset({_ethertype(child.get("protocolid") or "")})
+        # match='no' negates the protocol: ebtables `-p ! <type>` (nwfilter_ebiptables_driver.c
+        # writes the negation sign for every negated attribute, ENTRY_WANT_NEG_SIGN), so the rule
+        # matches every frame but those (R41)
+        return ALL_FRAMES - frames if (child.get("match") or "yes") == "no" else frames
     if tag in _EBTABLES:
         return _EBTABLES[tag]
     if tag in _IPTABLES or tag.endswith("-ipv6"):
         return frozenset()
     return ALL_FRAMES
+
+
+def _ethertype(protocolid: str) -> str:
+    """The frame class of a `<mac protocolid=...>`: a name (ipv4, ipv6, arp, rarp), or a number
+    libvirt keeps as written, hex or decimal (nwfilter_conf.c checkMacProtocolID takes any
+    EtherType >= 0x600, and macProtocolIDFormatter writes back only the four names, else the
+    number: `33024` is 0x8100, 802.1Q, R51)."""
+    proto = protocolid.strip().lower()
+    if proto in ALL_FRAMES:
+        return proto
+    try:
+        number = int(proto, 16) if proto.startswith("0x") else int(proto, 10)
+    except ValueError:
+        return "other"
+    return _ETHERTYPES.get(f"0x{number:04x}", "other")
 
 
 def _priority(text: str | None, default: int) -> int:
