@@ -248,6 +248,8 @@ def _where_asked(i: Interface) -> tuple[str, str]:
     switch port behind a macvtap device."""
     if "SR-IOV" in i.spoofing.reason:
         return ("vf", f"the VF behind {i.mac or i.source}")
+    if i.spoofing.reason.startswith("IP set ipfilter-"):  # Proxmox VE: a subnet in the set
+        return ("ipset", i.spoofing.reason.split(":", 1)[0])
     if i.spoofing.reason.startswith("port group "):  # an ESXi port group seen from a .vmx only
         return ("portgroup", f"port group {i.source!r} and beyond it")
     if i.type == "vhostuser":
@@ -303,6 +305,11 @@ def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
             f"`bridge link show dev TAP` on host {host} (the tap is a port of a Linux bridge, "
             "so libvirt's filter chains apply) and `ebtables -t nat -L libvirt-I-TAP` (they are "
             "loaded)"
+        )
+    if "ipset" in kinds:
+        evidence.append(
+            "the addresses this VM holds (its network configuration, DHCP or IPAM reservations) "
+            "against each entry of that IP set in /etc/pve/firewall/<vmid>.fw"
         )
     if "tunnel" in kinds:
         evidence.append(

@@ -229,14 +229,26 @@ def _spoofing(
     everyone = _every_address(entries)
     if everyone:
         # pve-firewall.adoc, "Standard IP set ipfilter-net*": traffic "with a source IP not
-        # matching its interface's ipfilter set will be dropped"; /0 matches every source
+        # matching its interface's ipfilter set will be dropped"; /0 matches every source, and a
+        # `!` (nomatch) entry takes out only its own addresses (ipset's exceptions, R45)
+        but = [e.cidr for e in entries if e.nomatch]
         return Fact.of(
             SpoofProtection(
                 frozenset(covers - {"ip"}),
                 "pve-firewall (macfilter, ipfilter)",
-                f"IP set {ipset} holds {everyone}, every source address: IP and ARP spoofing "
-                "are not stopped",
+                f"IP set {ipset} holds {everyone}, every source address"
+                + (f" but {', '.join(but)}" if but else "")
+                + ": IP and ARP spoofing are not stopped",
             ),
+            src,
+        )
+    wide = [e.cidr for e in entries if not e.nomatch and _subnet(e.cidr)]
+    if wide:
+        # an entry wider than one address admits every source in it, the neighbours' too
+        # (R48): whether each is this VM's own is not in the evidence
+        return Fact.unavailable(
+            f"IP set {ipset} admits the subnet(s) {', '.join(wide)}: whether every address in "
+            "them is this VM's own is not in the evidence",
             src,
         )
     v4 = [e for e in entries if re.fullmatch(r"[0-9.]+(/\d+)?", e.cidr)]
@@ -257,20 +269,30 @@ def _spoofing(
     )
 
 
+def _subnet(cidr: str) -> bool:
+    """An IP set entry that names more than one address (a prefix shorter than the family's)."""
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+    return net.prefixlen < net.max_prefixlen
+
+
 def _every_address(entries: list[IpsetEntry]) -> str:
     """The entries of an IP set that together admit every IPv4 or every IPv6 source ("" if none
-    do): 0.0.0.0/0, or 0.0.0.0/1 with 128.0.0.0/1, and so on (an entry with `nomatch` takes
-    addresses out again, so such a set is not judged here)."""
+    do): 0.0.0.0/0, or 0.0.0.0/1 with 128.0.0.0/1, and so on. A `nomatch` entry is an exception
+    (ipset: "the IP addresses from 192.168.0/24 except 192.168.0/30 match"), so the set then
+    admits every source but the exceptions: judged the same (R45)."""
     nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     for e in entries:
+        if e.nomatch:
+            continue
         # an entry pve-firewall refuses (a /0: "a zero prefix is not allowed") still says what
         # the set was meant to admit; judged as written (see COORD, R20)
         try:
             nets.append(ipaddress.ip_network(e.cidr, strict=False))
         except ValueError:
             continue
-    if any(e.nomatch for e in entries):
-        return ""
     for version, total in ((4, 2**32), (6, 2**128)):
         mine = [n for n in nets if n.version == version]
         v4 = [n for n in mine if isinstance(n, ipaddress.IPv4Network)]
