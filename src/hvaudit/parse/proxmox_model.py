@@ -352,7 +352,11 @@ def _vm(
 
     cpu = pve.parse_property_string(v.get("cpu", ""), "cputype")
     sockets, cores = _int(v.get("sockets"), 1) or 1, _int(v.get("cores"), 1) or 1
-    memory = _int(v.get("memory"), DEFAULT_MEMORY_MIB)
+    # qm.conf memory: "[current=]<integer>" (a property string since qemu-server 8, R53)
+    memory = _int(
+        pve.parse_property_string(v.get("memory", ""), "current").get("current"),
+        DEFAULT_MEMORY_MIB,
+    )
     bridges = px.interfaces.get().ifaces if px.interfaces.known else {}
     interfaces, passthrough, disks, legacy = [], [], [], []
     for key in sorted(v):
