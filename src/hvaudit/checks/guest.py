@@ -727,7 +727,11 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     (`<hostdev type='scsi'>`) carries the same two attributes (formatdomain, "USB / PCI / SCSI
     devices": sgio "indicates whether the kernel will filter unprivileged SG_IO commands for the
     disk ... the default is 'filtered'", rawio "indicates whether the lun needs the rawio
-    capability"). Proxmox VE: `scsiN: ...,scsiblock=1` is "scsi-block for full passthrough of host
+    capability"). A vhost-scsi target (`<hostdev type='scsi_host'><source protocol='vhost'
+    wwpn=...>`, formatdomain) hands the guest a target of the host's LIO subsystem, whose
+    backstore decides: pscsi passes SCSI commands through to the device (RHEL "Managing storage
+    devices", "Creating a pscsi storage object"), block and fileio emulate SCSI (R52): a
+    question about `targetcli ls`. Proxmox VE: `scsiN: ...,scsiblock=1` is "scsi-block for full passthrough of host
     block device" (qm.conf(5), read with `search`): QEMU hands the guest's SCSI commands to the
     host device as SG_IO, and qemu-server runs QEMU as root, whom the kernel's SG_IO filter
     (which applies to unprivileged callers, formatdomain sgio above) does not restrict, so it is
@@ -736,6 +740,21 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         luns = [d for d in v.disks if d.device == "lun"]
+        vhost = [p for p in v.passthrough if p.kind == "scsi_host"]
+        if vhost and not any(d.rawio or d.sgio == "unfiltered" for d in luns):
+            wwpns = ", ".join(p.address for p in vhost)
+            yield manual(
+                s,
+                f"vhost-scsi target(s) {wwpns}: what the guest's SCSI commands reach is the "
+                "target's backstore on the host",
+                *(p.source_ref for p in vhost),
+                question=f"Is every LIO backstore behind vhost-scsi target(s) {wwpns} on host "
+                f"{v.host} a block or fileio one? Evidence: `targetcli ls /vhost` on {v.host} "
+                "(the backstore each target's LUNs name). Pass: yes, block or fileio (SCSI "
+                "emulated by the kernel); fail: pscsi or user (tcmu), which pass the guest's "
+                "SCSI commands through raw.",
+            )
+            continue
         if hosts[v.host].platform == "proxmox-ve":
             if luns:
                 yield failed(

@@ -967,6 +967,8 @@ def _hostdev_addr(h: Element) -> str:
     addr = src.find("address")
     if addr is not None:
         return ",".join(f"{k}={v}" for k, v in sorted(addr.attrib.items()))
+    if src.get("wwpn"):  # <hostdev type='scsi_host'><source protocol='vhost' wwpn='naa.…'/>
+        return src.get("wwpn") or ""
     adapter = src.find("adapter")
     return adapter.get("name") or "unknown" if adapter is not None else "unknown"
 
