@@ -181,7 +181,24 @@ def _dac_root(v: Vm, h: Host | None = None) -> tuple[str, Source] | None:
                 return "uid 0", lbl.source
             if colon and _zero_id(group, groups) is not None:
                 return "gid 0", lbl.source
+            if colon and _disk_group(group, groups):
+                return "group disk", lbl.source
     return None
+
+
+def _disk_group(value: str, groups: dict[str, int] | None) -> bool:
+    """Whether a DAC label's group is the host's `disk` group, by name or by its gid ("+6" on
+    Debian): Debian base-passwd users-and-groups, "disk - Raw access to disks. Mostly equivalent
+    to root access"; udev gives every block device group disk, mode 0660 (systemd
+    50-udev-default.rules `SUBSYSTEM=="block", GROUP="disk"`), so that QEMU opens every host
+    disk read-write (R47)."""
+    text = value.strip()
+    if text == "disk":
+        return True
+    gid = int(text[1:]) if text.startswith("+") and text[1:].isdigit() else None
+    if gid is None and groups is not None and text in groups:
+        gid = groups[text]
+    return gid is not None and groups is not None and groups.get("disk") == gid
 
 
 def _unconfined_label(model: str, label: str) -> bool:
@@ -366,7 +383,9 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     virQEMUDriverConfigNew, "fall back to root"; SWTPM_DEFAULT). A user or group is read the
     way libvirt reads it (virGetUserID/virGetGroupID: a name first, "+N" always a number, so
     `+00` and a name the passwd or group file gives id 0 are root), and QEMU's account listed
-    in a gid-0 group runs QEMU with that supplementary group (virGetGroupList)."""
+    in a gid-0 group runs QEMU with that supplementary group (virGetGroupList). A label whose
+    group is the host's `disk` group ("Raw access to disks. Mostly equivalent to root access",
+    Debian base-passwd) fails the same way (R47)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         root_vms = [
@@ -376,7 +395,11 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         ]
         if root_vms:
             parts = []
-            for what, who in (("uid 0", "as root"), ("gid 0", "in group root")):
+            for what, who in (
+                ("uid 0", "as root"),
+                ("gid 0", "in group root"),
+                ("group disk", "in group disk, which reads and writes every host disk,"),
+            ):
                 vm_names = [n for n, w, _ in root_vms if w == what]
                 if vm_names:
                     parts.append(
