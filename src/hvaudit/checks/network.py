@@ -26,7 +26,17 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, FactState, Interface, Listener, Network, Source, SpoofProtection
+from hvaudit.model import (
+    Fact,
+    FactState,
+    Host,
+    Interface,
+    Listener,
+    Network,
+    NwFilter,
+    Source,
+    SpoofProtection,
+)
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -117,12 +127,16 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     hosts = {h.name: h for h in ctx.deployment.hosts}
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
+    ip_holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, $IP) -> VMs
     for v in ctx.deployment.vms:
         if hosts[v.host].platform != "kvm-libvirt":
             continue  # $MAC is libvirt nwfilter's variable
+        defs = _filter_defs(hosts[v.host])
         for i in v.interfaces:
             if seg := _segment(v.host, i, bridges):
                 holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
+                for ip in _ip_values(i, defs):
+                    ip_holders.setdefault((v.host, seg, ip), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
@@ -183,6 +197,20 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     f"{_segment(v.host, i, bridges)}: filter {p.via!r} checks frames against "
                     "$MAC, so each can send as the other"
                 )
+            elif shared := [
+                (ip, n)
+                for ip in _ip_values(i, _filter_defs(hosts[v.host]))
+                for n in ip_holders.get((v.host, _segment(v.host, i, bridges) or "", ip), [])
+                if n != v.name
+            ]:
+                ips = sorted({ip for ip, _ in shared})
+                others = sorted({n for _, n in shared})
+                bad.append(
+                    f"{nic}: the filter's IP parameter {', '.join(ips)} is VM(s) "
+                    f"{', '.join(others[:5])}'s too on {_segment(v.host, i, bridges)}: "
+                    f"filter {p.via!r} admits it as each one's own source, so each can send "
+                    "IPv4 and ARP as the other"
+                )
             else:
                 fine.append(p.via)
         refs = list(dict.fromkeys(refs))
@@ -220,6 +248,32 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
             )
+
+
+def _filter_defs(h: Host) -> dict[str, NwFilter]:
+    return h.libvirt.nwfilter_defs if h.libvirt is not None else {}
+
+
+def _ip_values(i: Interface, defs: dict[str, NwFilter]) -> list[str]:
+    """The values of $IP an interface's filter tree is instantiated with: the interface's own
+    IP parameters, else those a <filterref> inside the tree passes (nwfilter_gentech_driver.c
+    virNWFilterIncludeDefToRuleInst: `virNWFilterCreateVarsFrom(inc->params, vars)`, the
+    caller's variables win and the include's fill the ones it lacks)."""
+    own = [v for k, v in i.filter_parameters if k == "IP" and v]
+    if own or not i.filter:
+        return own
+    found: list[str] = []
+    seen: set[str] = set()
+    todo = [i.filter]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in defs:
+            continue
+        seen.add(name)
+        for _, params in defs[name].ref_params:
+            found += [v for k, v in params if k == "IP" and v]
+        todo += [e for e in defs[name].entries if isinstance(e, str)]
+    return list(dict.fromkeys(found))
 
 
 def _segment(host: str, i: Interface, bridges: dict[tuple[str, str], str]) -> str | None:

@@ -2789,12 +2789,21 @@ def _nwfilters(
         chain = root.get("chain") or "root"
         default = CHAIN_PRIORITIES.get(chain.split("-", 1)[0], 0)
         entries: list[NwFilterRule | str] = []
+        params: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         for e in root:
             if e.tag == "filterref" and e.get("filter"):
                 entries.append(str(e.get("filter")))
+                given = tuple(
+                    (str(p.get("name") or ""), str(p.get("value") or ""))
+                    for p in e.findall("parameter")
+                )
+                if given:
+                    params.append((str(e.get("filter")), given))
             elif e.tag == "rule":
                 entries.append(_rule(e))
-        defs[name] = NwFilter(name, chain, _priority(root.get("priority"), default), tuple(entries))
+        defs[name] = NwFilter(
+            name, chain, _priority(root.get("priority"), default), tuple(entries), tuple(params)
+        )
     return filters, defs
 
 
