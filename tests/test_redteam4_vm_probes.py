@@ -52,10 +52,6 @@ CT = "<filterref filter='clean-traffic'/>"
 # --- HVA-191: match='no' turns a rule's frames inside out -------------------------------------------
 
 
-@xfail(
-    "R41: HVA-191 reads <mac match='no' protocolid='ipv4'/> as matching IPv4 frames; it matches "
-    "every frame but IPv4, so an accept of it lets ARP and IPv6 past their checks"
-)
 def test_negated_protocol_accept_lets_arp_past_its_checks(tmp_path: Path) -> None:
     """formatnwfilter, "Supported protocols" (RHEL 6 Virtualization Administration Guide 18.12.10,
     read with `search`): "All attributes except of those of type IP_MASK or IPV6_MASK can be
@@ -100,10 +96,6 @@ def test_plain_protocol_accept_after_the_ip_check_passes(tmp_path: Path) -> None
     assert verdict(a, "HVA-191", "plain")[0] == "pass"
 
 
-@xfail(
-    "R41: HVA-191 counts a drop of <mac match='no' protocolid='ipv6'/> as dropping IPv6 frames; it "
-    "drops every frame but IPv6, so IPv6 frames reach no drop"
-)
 def test_negated_protocol_drop_lets_ipv6_through(tmp_path: Path) -> None:
     """R41's other direction. The same negation (`-p ! 0x86dd`, ebtablesCreateRuleInstanceHelper,
     cited above) on the catch-all drop: site = no-mac-, no-ip- and no-arp-spoofing,
@@ -126,10 +118,6 @@ def test_negated_protocol_drop_lets_ipv6_through(tmp_path: Path) -> None:
     assert "IPv6" in msg
 
 
-@xfail(
-    "R51: HVA-191 reads a decimal EtherType (protocolid='33024', 802.1Q) as some other protocol; "
-    "an accept of it lets tagged frames past no-other-l2-traffic (R33's hole in another spelling)"
-)
 def test_decimal_vlan_ethertype_accept_lets_tagged_frames_through(tmp_path: Path) -> None:
     """libvirt src/conf/nwfilter_conf.c (read with `find_string`): checkMacProtocolID takes a
     protocolid given as a number (DATATYPE_UINT16, decimal, or DATATYPE_UINT16_HEX) when it is at
@@ -208,10 +196,6 @@ def test_rule_of_two_elements_is_read_whole(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("where", ["interface", "site-filter"])
-@xfail(
-    "R42: HVA-191 passes two VMs on one network whose filters are given the same IP parameter; "
-    "each may send as the other (the cloned-MAC rule, for $IP)"
-)
 def test_two_vms_given_the_same_ip_parameter(tmp_path: Path, where: str) -> None:
     """formatnwfilter, "Usage of variables in filters" / RHEL 6 guide 18.12.6 "Reserved variables"
     (read with `search`): IP is "The list of IP addresses in use by an interface"; stock
@@ -279,10 +263,6 @@ def _raw(name: str, *args: str) -> str:
     )
 
 
-@xfail(
-    "R43: HVA-031 reads `-vnc 0.0.0.0:1,password=off` as a password-protected VNC server; "
-    "password is a boolean and off asks for nothing"
-)
 def test_raw_vnc_with_password_off_is_unauthenticated(tmp_path: Path) -> None:
     """QEMU ui/vnc.c vnc_display_open (read with `find_string`): `password =
     qemu_opt_get_bool(opts, "password", false);` - password is an on/off flag, not a value, and
@@ -310,10 +290,6 @@ def test_raw_vnc_with_password_off_is_unauthenticated(tmp_path: Path) -> None:
         (("-serial", "tcp::4444,server=on,wait=off"), "4444"),
     ],
     ids=["display-vnc", "spice", "serial-tcp"],
-)
-@xfail(
-    "R44: HVA-031 is not applicable to a VM whose only console is a raw -display vnc=, -spice or "
-    "-serial tcp: argument (R21's fix reads -vnc only)"
 )
 def test_console_from_other_raw_arguments_is_a_console(
     tmp_path: Path, args: tuple[str, str], part: str
@@ -412,10 +388,6 @@ def test_raw_vnc_with_anonymous_tls_is_unauthenticated(tmp_path: Path, creds: st
 # --- HVA-191 (Proxmox): an IP set of exceptions -------------------------------------------------------
 
 
-@xfail(
-    "R45: HVA-191 (Proxmox) passes an ipfilter set that admits every IPv4 source but one "
-    "(0.0.0.0/1 + 128.0.0.0/1 + a nomatch entry): a set with a nomatch entry is not judged"
-)
 def test_pve_ipfilter_set_of_everything_but_one_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -533,10 +505,6 @@ def test_pve_default_machine_has_the_floppy_controller(
 # --- HVA-042 (host subject, VM evidence): a root-equivalent group that is not gid 0 ------------------
 
 
-@xfail(
-    "R47: HVA-042 passes a VM whose <seclabel model='dac'> runs its QEMU in group disk (gid 6), "
-    "which reads and writes every host block device; only uid/gid 0 count"
-)
 def test_dac_label_in_group_disk_opens_every_host_disk(host_scan) -> None:
     """Debian base-passwd, users-and-groups (/usr/share/doc/base-passwd/users-and-groups.txt.gz on
     this machine, the document `search` found): "disk - Raw access to disks. Mostly equivalent to
@@ -569,10 +537,6 @@ def test_dac_label_in_group_disk_opens_every_host_disk(host_scan) -> None:
 # --- HVA-191: source addresses the filter lets the guest pick ---------------------------------------
 
 
-@xfail(
-    "R48: HVA-191 (Proxmox) passes an ipfilter set holding a whole subnet; the VM may send from "
-    "every address in it, its neighbours' too (R20's 'broad subnet' note, never probed)"
-)
 def test_pve_ipfilter_subnet_is_a_question(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -630,10 +594,6 @@ def test_clean_traffic_learning_any_lets_the_guest_pick_its_address(tmp_path: Pa
 # --- HVA-402 (.vmx): a tighter limit than the default --------------------------------------------------
 
 
-@xfail(
-    "R50: HVA-402 fails tools.setInfo.sizeLimit = 65536, a tighter bound than the 1 MB it asks "
-    "for; only the exact value 1048576 passes"
-)
 def test_vmx_smaller_setinfo_limit_is_not_a_failure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -682,10 +642,6 @@ def test_vmx_larger_setinfo_limit_fails(tmp_path: Path, capsys: pytest.CaptureFi
 # --- HVA-059: a vhost-scsi target whose backstore decides ------------------------------------------
 
 
-@xfail(
-    "R52: HVA-059 is not applicable to a VM with a vhost-scsi host device (<hostdev "
-    "type='scsi_host'>), though a pscsi backstore behind the target passes raw SCSI commands"
-)
 def test_vhost_scsi_target_is_a_question_not_na(tmp_path: Path) -> None:
     """formatdomain, "USB / PCI / SCSI devices": `<hostdev mode='subsystem' type='scsi_host'>
     <source protocol='vhost' wwpn='naa.…'/>` hands the guest a vhost-scsi target of the host's
@@ -721,10 +677,6 @@ def test_vhost_scsi_target_is_a_question_not_na(tmp_path: Path) -> None:
 # --- HVA-060 (Proxmox, VM evidence): memory written as a property string ---------------------------
 
 
-@xfail(
-    "R53: a Proxmox `memory: current=262144` line is read as the 512 MiB default (the value is a "
-    "property string since qemu-server 8), so HVA-060 undercounts the VM's memory and passes"
-)
 def test_pve_memory_property_string_counts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
