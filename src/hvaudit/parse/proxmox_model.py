@@ -125,6 +125,18 @@ def _file(
         return Fact.failed(str(exc), Source(artefact))
 
 
+def _flag(text: str | None, default: bool) -> bool:
+    """A Proxmox VE boolean as qemu-server reads it (QemuServer.pm check_type: `1` or
+    on/yes/true, `0` or off/no/false, any case; pve-common JSONSchema parse_boolean for property
+    strings); absent or unreadable (qemu-server then drops the key): the default (R54)."""
+    value = (text or "").strip().lower()
+    if value in ("1", "on", "yes", "true"):
+        return True
+    if value in ("0", "off", "no", "false"):
+        return False
+    return default
+
+
 def _int(text: str | None, default: int = 0) -> int:
     try:
         return int(float(text or ""))
@@ -210,7 +222,7 @@ def _spoofing(
         )
     if vm_fw is None or vm_fw.options.get("enable", "0") != "1":
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: the VM firewall is off"), src)
-    if nic.get("firewall", "0") != "1":
+    if not _flag(nic.get("firewall"), False):
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
     if nftables:
         return Fact.unavailable(
@@ -382,7 +394,7 @@ def _vm(
                     source=bridge,
                     mac=nic.get(model) if model else None,
                     model=model,
-                    filter="pve-firewall" if nic.get("firewall") == "1" else None,
+                    filter="pve-firewall" if _flag(nic.get("firewall"), False) else None,
                     filter_parameters=(),
                     vlan_tags=tags,
                     vlan_trunk=trunk,
@@ -428,13 +440,13 @@ def _vm(
             media = d.get("media", "disk")
             # scsiN scsiblock=1: "use scsi-block for full passthrough of host block device"
             # (qm.conf): QEMU sends the guest's SCSI commands to the host device as SG_IO
-            lun = m.group(1) == "scsi" and d.get("scsiblock") == "1"
+            lun = m.group(1) == "scsi" and _flag(d.get("scsiblock"), False)
             disks.append(
                 Disk(
                     device="cdrom" if media == "cdrom" else "lun" if lun else "disk",
                     bus=m.group(1),
                     source=d.get("file"),
-                    readonly=d.get("ro") == "1",
+                    readonly=_flag(d.get("ro"), False),
                     io_limited={"read", "write"} <= _pve_io_directions(d),
                     source_ref=at(key),
                     io_directions=frozenset(_pve_io_directions(d)),
@@ -454,10 +466,8 @@ def _vm(
         legacy.append("USB redirection")
     # qemu-server confdesc: tablet "default => 1", "turned off by default if you use spice"
     # (QemuServer.pm: no tablet for qxl, and none without a VGA device)
-    tablet = v.get("tablet")
-    if tablet is None:
-        tablet = "0" if vga.startswith(("qxl", "serial")) or vga == "none" else "1"
-    if tablet == "1":
+    no_tablet = vga.startswith(("qxl", "serial")) or vga == "none"
+    if _flag(v.get("tablet"), not no_tablet):
         legacy.append("USB tablet")
     graphics = []
     if vga != "none" and not vga.startswith("serial"):
@@ -506,9 +516,9 @@ def _vm(
         host=host,
         running=running,
         running_unknown=why,
-        autostart=v.get("onboot") == "1",
-        hardware_accelerated=Fact.of(v.get("kvm", "1") != "0", at("kvm")),
-        accelerator="TCG, kvm: 0" if v.get("kvm") == "0" else "kvm",
+        autostart=_flag(v.get("onboot"), False),
+        hardware_accelerated=Fact.of(_flag(v.get("kvm"), True), at("kvm")),
+        accelerator="kvm" if _flag(v.get("kvm"), True) else f"TCG, kvm: {v.get('kvm')}",
         vcpus_max=sockets * cores,
         memory_max_kib=memory * 1024,
         memory_guarantee=_memory_guarantee(v, at),
@@ -551,7 +561,7 @@ def _vm(
         launch_security=_pve_launch_security(sev, tdx),
         launch_security_debug=(
             "no-debug=0 (qm.conf amd-sev: the default), so the SEV policy allows debugging"
-            if sev.get("type") and sev.get("no-debug") != "1"
+            if sev.get("type") and not _flag(sev.get("no-debug"), False)
             else None
         ),
         shared_memory=shm,
@@ -562,7 +572,7 @@ def _vm(
         emulator=f"/usr/bin/qemu-system-{v['arch']}" if v.get("arch") else "/usr/bin/kvm",
         cpu_mode=_PVE_CPU_MODES.get(cpu.get("cputype", ""), "custom"),
         # CPUConfig.pm get_default_cpu_type: kvm64 with KVM, qemu64 without (kvm: 0)
-        cpu_model=cpu.get("cputype") or ("qemu64" if v.get("kvm") == "0" else "kvm64"),
+        cpu_model=cpu.get("cputype") or ("kvm64" if _flag(v.get("kvm"), True) else "qemu64"),
         nested_features=_pve_nesting(cpu.get("flags", "")),
         source=Source(artefact),
         platform_lacks=frozenset({"cpu_reservation"}),
@@ -605,7 +615,7 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
         return False, "OVMF without efidisk0: a temporary variable store without keys"
     if efi.get("efitype", "2m") != "4m":
         return False, f"OVMF with efitype={efi.get('efitype', '2m')}: no Secure Boot template"
-    if efi.get("pre-enrolled-keys") != "1":
+    if not _flag(efi.get("pre-enrolled-keys"), False):
         return False, "OVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled"
     return True, "OVMF efidisk0 efitype=4m, pre-enrolled-keys=1"
 
@@ -715,7 +725,7 @@ def _template_storages(dep: Deployment, bundle: Bundle) -> set[str]:
             cfg = pve.parse_qemu_config(bundle.text(entry.path), entry.path)
         except InputError:
             continue
-        if cfg.values.get("template") == "1":
+        if _flag(cfg.values.get("template"), False):
             out |= {d.source.split(":", 1)[0] for d in v.disks if d.source and ":" in d.source}
     return out
 
@@ -959,7 +969,7 @@ def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None)
     return Container(
         vmid=ct.vmid,
         name=v.get("hostname") or f"ct{ct.vmid}",
-        privileged=v.get("unprivileged", "0") != "1",
+        privileged=not _flag(v.get("unprivileged"), False),
         apparmor=apparmor,
         nesting="nesting" in on,
         features=on,
@@ -967,7 +977,7 @@ def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None)
         host_mounts=tuple(mounts),
         raw_keys=other,
         running=None if states is None else states.get(ct.vmid) == "running",
-        autostart=v.get("onboot") == "1",
+        autostart=_flag(v.get("onboot"), False),
         source=Source(artefact),
     )
 
