@@ -815,11 +815,6 @@ def _pve_live_bundle(
     ],
     ids=["shared-group", "all-functions"],
 )
-@xfail(
-    "R55: HVA-050 (Proxmox) looks hostpci addresses up as written (00:1f.3, 65:00), while the "
-    "host's IOMMU groups are keyed 0000:00:1f.3: every device is 'in no IOMMU group' and a "
-    "provable fail or pass becomes a question"
-)
 def test_pve_hostpci_short_address_is_found_in_its_group(
     tmp_path: Path, hostpci: str, status: str, part: str
 ) -> None:

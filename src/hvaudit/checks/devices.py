@@ -168,6 +168,26 @@ def _swtpm_root(
     return out
 
 
+def _pci_ids(address: str, groups: dict[str, str]) -> list[str]:
+    """The PCI functions an address names, as sysfs keys them (0000:65:00.0). Proxmox VE's
+    hostpci takes `[domain:]bus:dev[.func]`, several joined by `;` (qemu-server PCI.pm $PCIRE:
+    domain and function optional; parse_hostpci expands an id without a function to every
+    function of the device): a missing domain is 0000, a missing function every function the
+    host's IOMMU groups list for that device (R55)."""
+    out: list[str] = []
+    for part in address.lower().split(";"):
+        addr = part.strip()
+        if not addr:
+            continue
+        if addr.count(":") == 1:
+            addr = f"0000:{addr}"
+        if "." in addr.rsplit(":", 1)[-1]:
+            out.append(addr)
+        else:
+            out += sorted(d for d in groups if d.startswith(f"{addr}.")) or [addr]
+    return out
+
+
 def _dac_root(v: Vm, h: Host | None = None) -> tuple[str, Source] | None:
     """The <seclabel model='dac'> that runs this VM's QEMU as uid 0 or in gid 0 ("user:group":
     `+0:+0`, `+00:+00`, `root:root`, an account or group the host's passwd / group files give id
@@ -1376,9 +1396,11 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
     for other in ctx.deployment.vms:
+        grp = hosts[other.host].facts.iommu_groups
         for p in other.passthrough:
             if p.kind in DMA_KINDS:
-                owners[(other.host, p.address.lower())] = other.name
+                for addr in _pci_ids(p.address, grp.get() if grp.known else {}):
+                    owners[(other.host, addr)] = other.name
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         dma = [p for p in v.passthrough if p.kind in DMA_KINDS]
@@ -1449,7 +1471,7 @@ def _group_outcome(
             _group_question(h, devices),
             *refs,
         )
-    mine = {p.address.lower() for p in dma}
+    mine = {a for p in dma for a in _pci_ids(p.address, groups.get())}
     bad: list[str] = []
     unsure: list[str] = []
     bridges: list[str] = []
