@@ -34,7 +34,7 @@ HARDENED = f"""<domain type='kvm'>
   <memtune><soft_limit unit='MiB'>48</soft_limit></memtune>
   <vcpu placement='static' cpuset='0'>1</vcpu>
   <cputune><shares>1024</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='0'/></cputune>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
   <devices>
     <interface type='network'><source network='{NET}'/><model type='virtio'/>
       <filterref filter='clean-traffic'><parameter name='IP' value='10.99.0.5'/></filterref>

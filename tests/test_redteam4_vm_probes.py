@@ -433,10 +433,6 @@ def _machine(name: str, machine: str) -> str:
     )
 
 
-@xfail(
-    "R46: HVA-047 passes an i440fx ('pc') VM as having no floppy, but QEMU gives every i440fx "
-    "machine the ISA floppy controller (VENOM's code) whether a drive is configured or not"
-)
 def test_i440fx_machine_has_the_floppy_controller(tmp_path: Path) -> None:
     """QEMU hw/i386/pc_piix.c pc_init1 (read with `find_string`): `pc_basic_device_init(pcms,
     isa_bus, x86ms->gsi, rtc_state, true, 0x4)` - create_fdctrl is true for the i440fx machines
@@ -467,10 +463,6 @@ def test_i440fx_machine_has_the_floppy_controller(tmp_path: Path) -> None:
     assert "floppy" in msg
 
 
-@xfail(
-    "R46: HVA-047 (Proxmox) passes a VM without `machine: q35`; qemu-server's default machine is "
-    "i440fx, which always has the ISA floppy controller"
-)
 def test_pve_default_machine_has_the_floppy_controller(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -483,6 +475,8 @@ def test_pve_default_machine_has_the_floppy_controller(
 
     from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 
+    # the hardened fixture now names `machine: q35` for both VMs (vmfix2's R46 fix): api-11
+    # loses it here, web-10 keeps it
     vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
     vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
     report = pve_scan(

@@ -580,7 +580,9 @@ def parse_domain(
         interfaces=tuple(interfaces),
         disks=tuple(disks),
         passthrough=tuple(passthrough),
-        emulated_legacy_devices=tuple(dict.fromkeys(legacy)),
+        emulated_legacy_devices=tuple(
+            dict.fromkeys(legacy + ([] if "floppy drive" in legacy else _machine_legacy(root)))
+        ),
         confinement=confinement,
         confinement_disabled=confinement_disabled,
         raw_hypervisor_arguments=tuple(raw_args),
@@ -941,6 +943,24 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         sgio=d.get("sgio"),
         io_directions=frozenset(directions),
     )
+
+
+#: QEMU's x86 PC machines built on the i440FX/PIIX chipset ("pc", "pc-i440fx-X.Y", the old
+#: "pc-0.N"/"pc-1.N" names) and "isapc": their board creates the ISA floppy controller whether
+#: or not a drive is attached (hw/i386/pc_piix.c pc_init1 -> pc_basic_device_init with the
+#: floppy controller unless the machine class sets no_floppy, which only q35 does); VENOM
+#: (CVE-2015-3456) was in that controller "even when QEMU has been configured with no floppy
+#: drive" (R46).
+I440FX_MACHINES = re.compile(r"pc|isapc|pc-i440fx-[\w.+-]+|pc-\d[\w.+-]*")
+
+
+def _machine_legacy(root: Element) -> list[str]:
+    """The legacy device a named i440FX machine brings itself: its floppy controller. A
+    definition that names no machine (libvirt's test driver keeps it so; a real daemon writes
+    the default it chose into the definition) is not judged here."""
+    os_type = root.find("os/type")
+    machine = (os_type.get("machine") or "") if os_type is not None else ""
+    return ["floppy controller (i440FX machine)"] if I440FX_MACHINES.fullmatch(machine) else []
 
 
 def _pci_address(addr: Element | None) -> str:

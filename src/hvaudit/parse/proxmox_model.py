@@ -49,7 +49,7 @@ from hvaudit.model import (
 from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse import proxmox as pve
 from hvaudit.parse.host import parse_host_facts
-from hvaudit.parse.libvirt_xml import parse_cpuset
+from hvaudit.parse.libvirt_xml import I440FX_MACHINES, parse_cpuset
 from hvaudit.parse.proxmox_firewall import IpsetEntry
 
 __all__ = ["build_pve_deployment"]
@@ -456,6 +456,16 @@ def _vm(
                 legacy.append("IDE bus")
         elif re.fullmatch(r"audio\d+", key):
             legacy.append("sound card")
+    # qm.conf machine: "[[type=]<machine type>] ..."; without one qemu-server starts x86_64 VMs
+    # on QEMU's default i440FX machine (qm.adoc: "the default Intel 440FX or the Q35 chipset"),
+    # whose board has the ISA floppy controller drive or not (libvirt_xml.I440FX_MACHINES, R46)
+    machine = pve.parse_property_string(v.get("machine", ""), "type").get("type", "")
+    if (
+        v.get("arch", "x86_64") == "x86_64"
+        and (not machine or I440FX_MACHINES.fullmatch(machine))
+        and not any(re.fullmatch(r"floppy\d*", k) for k in v)
+    ):
+        legacy.append("floppy controller (i440FX machine)")
     vga = pve.parse_property_string(v.get("vga", "std"), "type").get("type", "std")
     if vga == "cirrus":  # libvirt's LEGACY_MODELS: cirrus video
         legacy.append("cirrus video")
