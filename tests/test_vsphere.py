@@ -575,6 +575,14 @@ def harden_standalone(sim: Vcsim) -> None:
             memoryAllocation=vim.ResourceAllocationInfo(
                 reservation=32, limit=32, shares=vim.SharesInfo(level="high", shares=640)
             ),
+            # a virtual TPM (HVA-065) and EFI firmware with Secure Boot (HVA-066)
+            firmware="efi",
+            bootOptions=vim.vm.BootOptions(efiSecureBootEnabled=True),
+            deviceChange=[
+                vim.vm.device.VirtualDeviceSpec(
+                    operation="add", device=vim.vm.device.VirtualTPM(key=-200)
+                )
+            ],
         )
         _wait(vm.ReconfigVM_Task(spec))
     pyVim_connect.Disconnect(si)
@@ -613,8 +621,13 @@ def test_hardened_standalone_esxi_has_no_failure(
         for r in report["results"]
         if r["status"] in ("fail", "error")
     ]
-    assert failures == []
-    assert code == 0
+    # govmomi's simulator keeps no VirtualTPM device (the reconfigure above adds one; the
+    # simulator drops it), so HVA-065's fail is the simulator's limit, pinned exactly
+    assert failures == [
+        ("HVA-065", vm, "no virtual TPM (no vtpm.present = TRUE)")
+        for vm in ("ha-host_VM0", "ha-host_VM1")
+    ]
+    assert code == 1
     # (a grant on one VM would be reported without its object by the simulator, and so become a
     # manual item: the pass case here is a host with administrators only)
     granular = next(r for r in report["results"] if r["check_id"] == "HVA-416")
@@ -624,6 +637,7 @@ def test_hardened_standalone_esxi_has_no_failure(
     )
     manual = sorted({r["check_id"] for r in report["results"] if r["status"] == "manual"})
     assert manual == [
+        "HVA-067",  # memory encryption (SEV-ES) is not read from a VMware VM: a question
         "HVA-101",  # image signing: a question everywhere
         "HVA-191",  # IP/ARP spoofing: NSX SpoofGuard or DAI, outside the port
         "HVA-235",  # gold images, image custody and image transport: questions everywhere
