@@ -332,10 +332,6 @@ def test_console_from_other_raw_arguments_is_a_console(
     ],
     ids=["chardev-socket", "gdb-s", "gdb-tcp"],
 )
-@xfail(
-    "R58: HVA-031 is not applicable to a VM whose raw arguments serve its serial port through "
-    "-chardev socket,server=on or open QEMU's gdb stub (-s, -gdb tcp:) on every address"
-)
 def test_console_from_chardev_or_gdb_arguments_is_a_console(
     tmp_path: Path, args: tuple[str, ...], part: str
 ) -> None:
@@ -362,10 +358,6 @@ def test_console_from_chardev_or_gdb_arguments_is_a_console(
         "tls-creds-x509,id=tls0,endpoint=server,dir=/etc/pki/qemu,verify-peer=off",
     ],
     ids=["anon", "x509-verify-off"],
-)
-@xfail(
-    "R59: HVA-031 passes `-vnc 0.0.0.0:1,tls-creds=tls0` whose credentials authenticate no "
-    "client (tls-creds-anon, or x509 with verify-peer=off) and no password or sasl"
 )
 def test_raw_vnc_with_anonymous_tls_is_unauthenticated(tmp_path: Path, creds: str) -> None:
     """qemu-options.hx, -object tls-creds-anon (read with `find_string`): "Creates a TLS anonymous

@@ -164,8 +164,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _chardev_out(h, c, r)
         for group in datagrams.values():
             _udp(group, r)
+        objects = _objects(v.raw_hypervisor_arguments)
         for opt, value in raw:
-            _raw_console_verdict(opt, value, r, v.source)
+            _raw_console_verdict(opt, value, r, v.source, objects)
         refs = list(dict.fromkeys(r.refs))
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
@@ -229,22 +230,52 @@ def _vmx_console(v: Vm, h: Host) -> Outcome:
 def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str]]:
     """The console servers raw QEMU arguments (<qemu:commandline>, Proxmox `args:`) start, which
     libvirt neither configures nor knows of: (option, value) of `-vnc`, `-display vnc=...`
-    ("-vnc <display>" is "shorthand for -display vnc=<display>", qemu-options.hx), `-spice`, and
-    `-serial`/`-parallel`/`-monitor`/`-qmp` with a tcp: or telnet: backend."""
+    ("-vnc <display>" is "shorthand for -display vnc=<display>", qemu-options.hx), `-spice`,
+    `-serial`/`-parallel`/`-monitor`/`-qmp` with a tcp: or telnet: backend, `-chardev socket`
+    on TCP, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is "Shorthand for -gdb tcp::1234", R58)."""
     out: list[tuple[str, str]] = []
-    for a, b in itertools.pairwise(args):
+    for n, a in enumerate(args):
         opt = "-" + a.lstrip("-")
-        if opt == "-vnc":
+        b = args[n + 1] if n + 1 < len(args) else ""
+        if opt == "-s":
+            out.append(("-gdb", "tcp::1234"))
+        elif opt == "-vnc":
             out.append(("-vnc", b))
         elif opt == "-display" and b.startswith("vnc="):
             out.append(("-display vnc=", b.removeprefix("vnc=")))
         elif opt == "-spice":
             out.append(("-spice", b))
-        elif opt in ("-serial", "-parallel", "-monitor", "-qmp") and b.startswith(
-            ("tcp:", "telnet:")
-        ):
+        elif (
+            opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb")
+            and b.startswith(("tcp:", "telnet:"))
+        ) or (opt == "-chardev" and b.split(",")[0] == "socket" and "path=" not in b):
             out.append((opt, b))
     return out
+
+
+def _objects(args: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The `-object TYPE,id=ID,...` of raw QEMU arguments by id, each with its `qom-type`."""
+    out: dict[str, dict[str, str]] = {}
+    for a, b in itertools.pairwise(args):
+        if "-" + a.lstrip("-") == "-object":
+            kind, *rest = b.split(",")
+            o = _options(rest)
+            if o.get("id"):
+                out[o["id"]] = {**o, "qom-type": kind}
+    return out
+
+
+def _authenticating_tls(creds: str, objects: dict[str, dict[str, str]]) -> bool:
+    """Whether a tls-creds object authenticates the client: x509 credentials with verify-peer
+    on (its default); anonymous credentials verify nobody ("a no-op for anonymous credentials",
+    qemu-options.hx), and x509 ones with verify-peer=off check no client certificate (R59). An
+    object not among the arguments is taken at its word."""
+    o = objects.get(creds)
+    if o is None:
+        return True
+    if o["qom-type"] != "tls-creds-x509":
+        return False
+    return o.get("verify-peer", "on").lower() not in ("off", "no", "false")
 
 
 def _on(opts: dict[str, str], key: str) -> bool:
@@ -256,7 +287,9 @@ def _options(items: list[str]) -> dict[str, str]:
     return {k: v for k, _, v in (o.partition("=") for o in items)}
 
 
-def _raw_console_verdict(opt: str, value: str, r: _Verdict, src: Source) -> None:
+def _raw_console_verdict(
+    opt: str, value: str, r: _Verdict, src: Source, objects: dict[str, dict[str, str]]
+) -> None:
     """A console server from raw QEMU arguments: qemu.conf's vnc_*, spice_* and chardev_tls
     apply only to what libvirt builds, so only its own options count (qemu-options.hx).
     -vnc HOST:DISPLAY[,options]: a host part left empty listens on every address ("host ... can
@@ -286,16 +319,36 @@ def _raw_console_verdict(opt: str, value: str, r: _Verdict, src: Source) -> None
         else:
             r.proven.append(f"{shown}: TLS port only, with ticketing")
         return
-    if opt in ("-serial", "-parallel", "-monitor", "-qmp"):
+    if opt == "-chardev":
+        o = _options(value.split(",")[1:])
+        host = o.get("host", "")
+        if not (_on(o, "server") or "server" in value.split(",")):
+            r.proven.append(f"{shown}: connects out, no listener")
+        elif host and is_local_address(host):
+            r.proven.append(f"{shown}: loopback only")
+        elif o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
+            r.proven.append(f"{shown}: TLS with client certificates")
+        else:
+            r.fails.append(
+                f"{shown}: a TCP server on {host or 'every address'} port {o.get('port', '?')}, "
+                "without authentication"
+            )
+        return
+    if opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb"):
         spec, *rest = value.split(",")
         o = _options(rest)
         host = spec.split(":")[1] if spec.count(":") >= 2 else ""
-        if not (_on(o, "server") or "server" in rest):
+        # the gdb stub always listens ("-gdb dev: Accept a gdb connection on device dev")
+        if opt != "-gdb" and not (_on(o, "server") or "server" in rest):
             r.proven.append(f"{shown}: connects out, no listener")
         elif host and is_local_address(host):
             r.proven.append(f"{shown}: loopback only")
         else:
-            what = "QEMU's monitor" if opt in ("-monitor", "-qmp") else "the guest's console"
+            what = {
+                "-monitor": "QEMU's monitor",
+                "-qmp": "QEMU's monitor",
+                "-gdb": "QEMU's gdb stub (the guest's memory and registers)",
+            }.get(opt, "the guest's console")
             r.fails.append(
                 f"{shown}: {what} as a TCP server on {host or 'every address'}, "
                 "without authentication or TLS"
@@ -308,7 +361,9 @@ def _raw_console_verdict(opt: str, value: str, r: _Verdict, src: Source) -> None
     host = spec.rsplit(":", 1)[0].strip("[]")
     o = _options(rest)
     auth = [k for k in ("password", "sasl") if _on(o, k)]
-    auth += [k for k in ("password-secret", "tls-creds") if o.get(k)]
+    auth += ["password-secret"] if o.get("password-secret") else []
+    if o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
+        auth.append("tls-creds")
     if host and is_local_address(host):
         r.proven.append(f"{shown}: loopback only")
     elif auth:
