@@ -1149,10 +1149,6 @@ def test_pve_two_vms_allowed_the_same_address(
         assert "192.0.2.10" in msg
 
 
-@xfail(
-    "R64: HVA-061 (Proxmox) fails a node running KSM whose VMs all opt out: `allow-ksm: 0` is "
-    "not read and `hugepages:` is not counted as huge-page backing"
-)
 def test_pve_vms_that_opt_out_of_ksm(tmp_path: Path) -> None:
     """qm.conf(5) (read with `find_string`): "allow-ksm: <boolean> (default = 1) Allow memory pages
     of this guest to be merged via KSM (Kernel Samepage Merging)"; "hugepages: <1024 | 2 | any>

@@ -587,6 +587,10 @@ def _vm(
         source=Source(artefact),
         platform_lacks=frozenset({"cpu_reservation"}),
         cpu_affinity=affinity,
+        # qm.conf allow-ksm: "Allow memory pages of this guest to be merged via KSM (Kernel
+        # Samepage Merging)" (default 1); hugepages: "Enables hugepages memory" (R64)
+        nosharepages=not _flag(v.get("allow-ksm"), True),
+        hugepage_backed=bool(v.get("hugepages")),
     )
 
 
