@@ -1115,10 +1115,6 @@ def test_pve_property_boolean_words_in_parity_checks(
     assert status == "pass", msg
 
 
-@xfail(
-    "R63: HVA-191 (Proxmox) passes two VMs whose ipfilter sets admit the same address: each may "
-    "send as the other (R42's rule, for pve-firewall's IP sets)"
-)
 def test_pve_two_vms_allowed_the_same_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

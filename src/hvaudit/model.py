@@ -182,6 +182,9 @@ class SpoofProtection:
     """What the platform cannot stop at this port at all (a vSphere port group: ip, arp)."""
     compensating: str = ""
     """The control outside the port that can (named in the manual item for `beyond`)."""
+    allowed: tuple[str, ...] = ()
+    """The source addresses the filter admits as the VM's own, where the platform lists them
+    (Proxmox VE: the entries of IP set ipfilter-net<N>)."""
 
 
 @dataclass(frozen=True, slots=True)

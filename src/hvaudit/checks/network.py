@@ -129,6 +129,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
     ip_holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, $IP) -> VMs
     for v in ctx.deployment.vms:
+        if hosts[v.host].platform == "proxmox-ve":
+            for i in v.interfaces:  # the ipfilter sets' addresses, per bridge and VLAN (R63)
+                for ip in _own_ips(i, hosts[v.host]):
+                    ip_holders.setdefault((v.host, _pve_segment(i), ip), []).append(v.name)
         if hosts[v.host].platform != "kvm-libvirt":
             continue  # $MAC is libvirt nwfilter's variable
         defs = _filter_defs(hosts[v.host])
@@ -199,15 +203,20 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 )
             elif shared := [
                 (ip, n)
-                for ip in _ip_values(i, _filter_defs(hosts[v.host]))
-                for n in ip_holders.get((v.host, _segment(v.host, i, bridges) or "", ip), [])
+                for ip in _own_ips(i, hosts[v.host])
+                for n in ip_holders.get((v.host, _seg_key(v.host, i, bridges, hosts), ip), [])
                 if n != v.name
             ]:
                 ips = sorted({ip for ip, _ in shared})
                 others = sorted({n for _, n in shared})
+                what = (
+                    "IP set entry"
+                    if hosts[v.host].platform == "proxmox-ve"
+                    else "filter's IP parameter"
+                )
                 bad.append(
-                    f"{nic}: the filter's IP parameter {', '.join(ips)} is VM(s) "
-                    f"{', '.join(others[:5])}'s too on {_segment(v.host, i, bridges)}: "
+                    f"{nic}: the {what} {', '.join(ips)} is VM(s) "
+                    f"{', '.join(others[:5])}'s too on {_seg_key(v.host, i, bridges, hosts)}: "
                     f"filter {p.via!r} admits it as each one's own source, so each can send "
                     "IPv4 and ARP as the other"
                 )
@@ -248,6 +257,27 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
             )
+
+
+def _own_ips(i: Interface, h: Host) -> list[str]:
+    """The source addresses an interface's filter admits as the VM's own: libvirt's $IP values,
+    Proxmox VE's ipfilter set entries."""
+    if h.platform == "proxmox-ve":
+        return list(i.spoofing.get().allowed) if i.spoofing.known else []
+    return _ip_values(i, _filter_defs(h))
+
+
+def _pve_segment(i: Interface) -> str:
+    tags = ",".join(str(t) for t in i.vlan_tags)
+    return f"{i.source} VLAN {tags}" if tags and not i.vlan_trunk else i.source
+
+
+def _seg_key(
+    host: str, i: Interface, bridges: dict[tuple[str, str], str], hosts: dict[str, Host]
+) -> str:
+    if hosts[host].platform == "proxmox-ve":
+        return _pve_segment(i)
+    return _segment(host, i, bridges) or ""
 
 
 def _filter_defs(h: Host) -> dict[str, NwFilter]:

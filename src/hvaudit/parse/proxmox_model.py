@@ -277,7 +277,13 @@ def _spoofing(
     else:
         note = f"no IPv4 entry in IP set {ipset}: pve-firewall does not filter ARP"
     return Fact.of(
-        SpoofProtection(frozenset(covers), "pve-firewall (macfilter, ipfilter)", note), src
+        SpoofProtection(
+            frozenset(covers),
+            "pve-firewall (macfilter, ipfilter)",
+            note,
+            allowed=tuple(e.cidr for e in entries if not e.nomatch),
+        ),
+        src,
     )
 
 
