@@ -999,11 +999,6 @@ def test_vm_advanced_setting_cannot_claim_encryption(
 # --- HVA-211 (re-probe of R40's fix): a PCI function whose class was not read ------------------------
 
 
-@xfail(
-    "R62: HVA-211 passes a host whose VM holds a PCI function it cannot classify: the class "
-    "evidence is missing (libvirt <hostdev>) or the Proxmox hostpci names the device without a "
-    "function (3b:00); R40's fix asks only about functions known to be of class 02"
-)
 def test_pci_function_of_unknown_class_is_a_question(host_scan) -> None:
     """R40 (rt3vm) and vmfix2's fix of it: an SR-IOV VF named only by its PCI address may belong
     to the management NIC's PF, so HVA-211 asks about it; vmfix2 extends this to a <hostdev
@@ -1027,10 +1022,6 @@ def test_pci_function_of_unknown_class_is_a_question(host_scan) -> None:
     assert "3b:02.1" in msg
 
 
-@xfail(
-    "R62: HVA-211 (Proxmox) passes a node whose VM holds every function of a network device "
-    "(`hostpci0: 3b:00`): the function-less address is not looked up in the class evidence"
-)
 def test_pve_hostpci_of_a_whole_network_device_is_a_question(tmp_path: Path) -> None:
     """R62's Proxmox case, described in the libvirt twin above: sysfs lists 0000:3b:00.0 and .1
     as class 0x020000 (Ethernet controllers) and api-11 has `hostpci0: 3b:00`, every function of

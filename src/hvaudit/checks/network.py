@@ -815,7 +815,8 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         direct: dict[str, list[str]] = {}
         pooled: dict[str, list[str]] = {}
         orphan: dict[str, list[str]] = {}
-        classes = h.facts.pci_classes.get() if h.facts.pci_classes.known else {}
+        known_classes = h.facts.pci_classes.known
+        classes = h.facts.pci_classes.get() if known_classes else {}
         for v in ctx.deployment.vms:
             if v.host != h.name:
                 continue
@@ -836,11 +837,17 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     orphan.setdefault(f"{p.address} (<interface type='hostdev'>)", []).append(
                         v.name
                     )
-                elif p.kind == "pci" and (_pci_class(classes, p.address) or 0) >> 16 == 0x02:
-                    # a network-class function (PCI class 02, from sysfs) passed through whole
-                    orphan.setdefault(
-                        f"{p.address} (PCI passthrough of a network function)", []
-                    ).append(v.name)
+                elif p.kind == "pci":
+                    # a network-class function (PCI class 02, from sysfs) passed through whole,
+                    # or one whose class the evidence does not give (R62)
+                    for addr, cls in _pci_functions(classes, p.address, known_classes):
+                        if cls is None:
+                            what = "PCI passthrough of a function of unknown class"
+                        elif cls >> 16 == 0x02:
+                            what = "PCI passthrough of a network function"
+                        else:
+                            continue
+                        orphan.setdefault(f"{addr} ({what})", []).append(v.name)
 
         held = addrs.get()
         macvtap, vf_pools = (
@@ -956,11 +963,25 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             )
 
 
-def _pci_class(classes: dict[str, int], address: str) -> int | None:
-    """The sysfs class code of a PCI function named in full (0000:3b:02.1) or, as Proxmox VE's
-    hostpci allows, without its domain (3b:02.1: domain 0000)."""
-    addr = address.strip().lower()
-    return classes.get(addr if addr.count(":") == 2 else f"0000:{addr}")
+def _pci_functions(
+    classes: dict[str, int], address: str, known: bool
+) -> list[tuple[str, int | None]]:
+    """Each PCI function an address names with its sysfs class code (None: not in the
+    evidence). Proxmox VE's hostpci may omit the domain (3b:02.1: 0000) and the function (3b:00:
+    every function of the device, qemu-server PCI.pm), and join several ids with `;`."""
+    out: list[tuple[str, int | None]] = []
+    for part in address.lower().split(";"):
+        addr = part.strip()
+        if not addr or addr.startswith("of cluster mapping"):
+            continue
+        if addr.count(":") == 1:
+            addr = f"0000:{addr}"
+        if "." in addr.rsplit(":", 1)[-1]:
+            out.append((addr, classes.get(addr) if known else None))
+        else:
+            found = sorted((a, c) for a, c in classes.items() if a.startswith(f"{addr}."))
+            out += found if found else [(addr, None)]
+    return out
 
 
 @check(
