@@ -624,14 +624,23 @@ def test_default_cpu_model_carries_svm_on_an_amd_nesting_host(host_scan) -> None
     CPUID_EXT3_LAHF_LM | CPUID_EXT3_SVM. KVM keeps svm in the guest's CPUID exactly when kvm_amd
     nests, so on this host both guests can run their own hypervisor: fail, as for
     host-passthrough. (The check's docstring assumes "no <cpu> at all ... does not": wrong.)"""
+    # rt4vm's R56: under KVM, QEMU turns svm off on every named model (kvm_default_props) except
+    # on machine types up to 2.1 (pc_compat_2_1), so the fail holds on such a machine only
+    old = "<os><type arch='x86_64' machine='pc-i440fx-2.1'>hvm</type></os>"
+
+    def on_old_machine(xml: str) -> str:
+        return xml.replace("<os><type arch='x86_64'>hvm</type></os>", old)
+
     a = host_scan(
         AMD_NESTING_HOST,
         domains=[
-            domain_xml("nocpu"),
-            domain_xml(
-                "q64",
-                body="<cpu mode='custom' match='exact'><model fallback='forbid'>qemu64</model>"
-                "</cpu>",
+            on_old_machine(domain_xml("nocpu")),
+            on_old_machine(
+                domain_xml(
+                    "q64",
+                    body="<cpu mode='custom' match='exact'><model fallback='forbid'>qemu64"
+                    "</model></cpu>",
+                )
             ),
         ],
     )

@@ -837,11 +837,6 @@ def test_pve_hostpci_short_address_is_found_in_its_group(
 # --- HVA-049: QEMU turns svm off on named CPU models under KVM ---------------------------------------
 
 
-@xfail(
-    "R56: HVA-049 fails a VM with no <cpu> (qemu64) or a custom qemu64/EPYC model on an AMD host "
-    "with kvm_amd nested=1; QEMU removes svm from every named model under KVM (kvm_default_props), "
-    "except on machine types up to 2.1 (vmfix2's lead, 04:34)"
-)
 def test_named_models_lose_svm_under_kvm(host_scan) -> None:
     """QEMU target/i386/kvm/kvm-cpu.c (read with `find_string`): "KVM-specific features that are
     automatically added/removed from all CPU models when KVM is enabled": kvm_default_props

@@ -415,6 +415,8 @@ class Vm:
     shared_directories: tuple[SharedDirectory, ...] = ()
     emulator: str | None = None
     """The device-model binary the VM names (libvirt <emulator>)."""
+    machine: str | None = None
+    """The machine type the definition names (libvirt <os><type machine=...>), None if none."""
 
 
 @dataclass(frozen=True, slots=True)

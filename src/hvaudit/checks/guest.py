@@ -134,10 +134,22 @@ def _carried_svm(v: Vm, h: Host) -> str | None:
     model = _model_base(v.cpu_model or "qemu64")
     if not (model in SVM_MODELS or model.startswith("EPYC")):
         return None
+    if v.hardware_accelerated.known and v.hardware_accelerated.get() and not _svm_machine(v):
+        # under KVM QEMU turns svm off on every named model (kvm_default_props {"svm", "off"}),
+        # except on machine types up to 2.1 (pc_compat_2_1: x86_cpu_change_kvm_default("svm",
+        # NULL)) (R56)
+        return None
     if _vendor_flags(h) and "svm" not in _vendor_flags(h):
         return None
     what = f"CPU model {v.cpu_model}" if v.cpu_model else "no CPU model: QEMU's default qemu64"
     return f"{what} carries svm, given to the guest when KVM nests"
+
+
+def _svm_machine(v: Vm) -> bool:
+    """A machine type of QEMU 2.1 or older (pc-i440fx-2.1, pc-q35-2.0, pc-1.7, pc-0.15), on
+    which KVM keeps a named model's svm."""
+    m = re.fullmatch(r"pc-(?:i440fx-|q35-)?(\d+)\.(\d+)", v.machine or "")
+    return m is not None and (int(m.group(1)), int(m.group(2))) <= (2, 1)
 
 
 def _nesting_policy(v: Vm, h: Host) -> str | None:
@@ -196,8 +208,10 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     only both flags disabled prove nesting off. A flag required or forced fails whatever the
     vendor: the definition asks for nesting (and gets it on a host of that vendor). A CPU model
     can carry the flag itself: QEMU's qemu64 (the model of a domain that names none) and its AMD
-    models carry svm (target/i386/cpu.c), which KVM keeps exactly when kvm_amd nests, so on an
-    AMD host such a model nests like host-passthrough; no named model carries vmx. A model
+    models carry svm (target/i386/cpu.c), but under KVM QEMU turns svm off on every named model
+    (kvm_default_props {"svm", "off"}, QEMU 75d373ef97) except on machine types up to 2.1
+    (pc_compat_2_1), so only there, or under TCG, such a model nests like host-passthrough on an
+    AMD host (R56); no named model carries vmx. A model
     hvaudit does not know (a newer QEMU's, or one a site adds to libvirt's cpu_map, where a model
     lists its own <feature>s and may be based on another) may carry either flag: unless the host's
     KVM has nesting off, that is one question about the guest's CPU flags, never a pass.

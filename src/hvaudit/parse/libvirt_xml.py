@@ -583,6 +583,7 @@ def parse_domain(
         emulated_legacy_devices=tuple(
             dict.fromkeys(legacy + ([] if "floppy drive" in legacy else _machine_legacy(root)))
         ),
+        machine=_machine(root),
         confinement=confinement,
         confinement_disabled=confinement_disabled,
         raw_hypervisor_arguments=tuple(raw_args),
@@ -952,6 +953,11 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
 #: (CVE-2015-3456) was in that controller "even when QEMU has been configured with no floppy
 #: drive" (R46).
 I440FX_MACHINES = re.compile(r"pc|isapc|pc-i440fx-[\w.+-]+|pc-\d[\w.+-]*")
+
+
+def _machine(root: Element) -> str | None:
+    os_type = root.find("os/type")
+    return (os_type.get("machine") or None) if os_type is not None else None
 
 
 def _machine_legacy(root: Element) -> list[str]:
