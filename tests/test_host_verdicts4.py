@@ -653,3 +653,38 @@ def test_sssd_with_an_allow_list_counts_local_accounts_only(host_scan) -> None:
     a = host_scan({"/etc/sssd/sssd.conf": conf})
     got, msg = verdict(a, "HVA-140")
     assert got == "pass", msg
+
+
+@pytest.mark.parametrize(
+    ("hosts", "status"),
+    [
+        ("db01,db02.example.org", "pass"),
+        ("db01,hv1", "fail"),
+        ("DBHOSTS", "fail"),  # a Host_Alias hvaudit does not expand may name this host
+        ("10.0.0.10", "fail"),  # an address may be this host's
+    ],
+    ids=["other-hosts", "this-host-listed", "alias", "address"],
+)
+def test_sudoers_host_list(host_scan, hosts: str, status: str) -> None:
+    """sudoers(5) 'who where = (as_whom) what' (H106's neighbours): only plain names of other
+    hosts rule a specification out."""
+    passwd = HARDENED_HOST["/etc/passwd"] + (
+        "bob:x:1001:1001:Bob:/home/bob:/bin/bash\ncarol:x:1002:1002:Carol:/home/carol:/bin/bash\n"
+    )
+    sudoers = HARDENED_HOST["sudoers"][0] + f"/etc/sudoers.d/x:bob,carol {hosts}=(ALL:ALL) ALL\n"
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd})
+    got, msg = verdict(a, "HVA-142")
+    assert got == status, msg
+
+
+def test_repository_filter_beside_other_repositories_is_a_question(host_scan) -> None:
+    """A repository's includepkgs/exclude filters that repository only (dnf.conf(5)); with two
+    enabled repositories, whether the other provides qemu-kvm's updates is not in the evidence."""
+    repos = (
+        "/etc/yum.repos.d/a.repo:[appstream]\n/etc/yum.repos.d/a.repo:enabled=1\n"
+        "/etc/yum.repos.d/e.repo:[epel]\n/etc/yum.repos.d/e.repo:includepkgs=htop*\n"
+    )
+    a = host_scan({**RHEL, "yum-repos": (repos, 0)})
+    got, msg = verdict(a, "HVA-180")
+    assert got == "manual", msg
+    assert "qemu-kvm (repository epel: not in includepkgs)" in msg, msg

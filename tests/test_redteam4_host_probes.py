@@ -956,9 +956,6 @@ def test_repository_exclude_hides_updates(host_scan) -> None:
         assert "yum.repos.d" in msg, msg
 
 
-@xfail(
-    "H103: hole in H85's fix (branch hostauth): a repository section's own includepkgs= (an allow-list: dnf excludes every package of that repository the list does not match) is not read; [main]'s includepkgs is, so a mirror that allows kernel* and openssl* only hides qemu-kvm's updates and passes"
-)
 def test_repository_includepkgs_hides_updates(host_scan) -> None:
     """dnf.conf(5) (dnf doc/conf_ref.rst, read with `find_string`), options for both [main]
     and repo, `includepkgs`: "Include packages of this repository, specified by a name or a
@@ -1698,9 +1695,6 @@ def test_journal_upload_plain_http_url_fails(host_scan) -> None:
 # --- HVA-142: a sudoers rule for another host (Host_List) ---------------------------------------------
 
 
-@xfail(
-    "H106: HVA-142 ignores a user specification's Host_List; a rule written for another host (`bob,carol db01=(ALL:ALL) ALL` in a sudoers file shared across hosts) grants nothing on this one, yet its users are counted as this host's administrators"
-)
 def test_sudoers_rule_for_another_host(host_scan) -> None:
     """sudoers(5) (sudo 1.9, read with `find_string`): "A user specification determines which
     commands a user may run (and as what user) on specified hosts ... The basic structure of a

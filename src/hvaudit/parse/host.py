@@ -794,6 +794,7 @@ def _dnf_held(ev: HostEvidence, dnf: Source) -> Fact[tuple[str, ...]]:
             "hides its packages' updates from dnf",
             repos.source,
         )
+    sections: list[tuple[str, dict[str, str]]] = []
     for path, lines in _by_file(repos.text).items() if repos.state == "ok" else ():
         if not path.endswith(".repo"):
             continue
@@ -805,19 +806,37 @@ def _dnf_held(ev: HostEvidence, dnf: Source) -> Fact[tuple[str, ...]]:
         for section in rp.sections():
             if rp.get(section, "enabled", fallback="1").strip().lower() in ("0", "false", "no"):
                 continue
-            for key in ("excludepkgs", "exclude"):
-                for pattern in re.split(r"[,\s]+", rp.get(section, key, fallback="")):
-                    if not pattern:
-                        continue
-                    hits = (
-                        [n for n in names if fnmatch.fnmatchcase(n, pattern)]
-                        if installed.known
-                        else [pattern]
-                    )
-                    for n in hits:
-                        held.setdefault(n, f"{n} (repository {section}: {key}={pattern})")
-                        if repos.source not in sources:
-                            sources.append(repos.source)
+            sections.append((section, dict(rp.items(section))))
+    # a repository's filters act on that repository's packages only ("Exclude packages of this
+    # repository"; includepkgs: "DNF will exclude any package in the repository that doesn't
+    # match this list"): with one enabled repository every update comes from it (a hold);
+    # beside others, whether they provide the same packages is not in the evidence
+    filtered: dict[str, str] = {}
+    for section, opts in sections:
+        for key in ("excludepkgs", "exclude"):
+            for pattern in re.split(r"[,\s]+", opts.get(key, "")):
+                hits = (
+                    [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+                    if installed.known
+                    else [pattern]
+                )
+                for n in hits if pattern else ():
+                    filtered.setdefault(n, f"{n} (repository {section}: {key}={pattern})")
+        include = [p for p in re.split(r"[,\s]+", opts.get("includepkgs", "")) if p]
+        for n in names if include else ():
+            if not any(fnmatch.fnmatchcase(n, p) for p in include):
+                filtered.setdefault(n, f"{n} (repository {section}: not in includepkgs)")
+    if filtered and len(sections) == 1:
+        held.update({n: w for n, w in filtered.items() if n not in held})
+        sources.append(repos.source)
+    elif filtered:
+        return Fact.unavailable(
+            f"repository filters hide {', '.join(list(filtered.values())[:4])}, and "
+            f"{len(sections)} repositories are enabled: whether another one provides their "
+            "updates is not in the evidence (`dnf repoquery --installed --qf "
+            "'%{name} %{from_repo}'`)",
+            repos.source,
+        )
     vconf = ev.get(_file("/etc/dnf/plugins/versionlock.conf"))
     vlist = ev.get(_file("/etc/dnf/plugins/versionlock.list"))
     enabled = vconf.state == "ok" and re.search(
@@ -1009,6 +1028,28 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
         if len(parts) >= 4 and parts[3].strip() in by_gid and not line.startswith(("+", "-")):
             groups[by_gid[parts[3].strip()]].add(parts[0])
     return groups
+
+
+def _sudo_host_applies(hosts: str, ev: HostEvidence) -> bool:
+    """Whether a user specification's Host_List may match this host. sudoers(5): "The basic
+    structure of a user specification is 'who where = (as_whom) what'"; the Host_List is matched
+    against the host sudo runs on. Only a list of plain host names, none of them this host's
+    (the kernel's host name, its short form, the FQDN), is ruled out; ALL, Host_Alias names,
+    netgroups, addresses, patterns and negations may match and count (read with `find_string`)."""
+    entries = [h.strip() for h in hosts.split(",") if h.strip()]
+    own: set[str] = set()
+    for got in (ev.get(_file("/proc/sys/kernel/hostname")), ev.get(_cmd("hostname-fqdn"))):
+        if got.state == "ok" and _first(got) and (got.rc in (None, 0)):
+            name = _first(got).lower()
+            own |= {name, name.split(".", 1)[0]}
+    if not own or not entries:
+        return True
+    for h in entries:
+        plain = re.fullmatch(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*", h)
+        address = re.fullmatch(r"[0-9.]+(/[0-9.]+)?", h)
+        if not plain or address or h.lower() in own or h.lower().split(".", 1)[0] in own:
+            return True
+    return False
 
 
 def _gid_names(ev: HostEvidence) -> dict[str, str]:
@@ -1207,6 +1248,8 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                     aliases[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
             continue
         m = _USER_LIST.match(stmt)
+        if m and not _sudo_host_applies(stmt[m.end(1) : stmt.find("=", m.end(1))], ev):
+            continue  # a rule for other hosts (sudoers(5): "who where = (as_whom) what")
         if m:
             users = [u.strip() for u in m.group(1).split(",") if u.strip()]
             runas = _sudo_runas(stmt[stmt.find("=", m.end(1)) + 1 :], ev, groups)
