@@ -181,7 +181,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *h.facts.programs.sources,
             )
-        elif opened := _accepts_everything(px):
+        elif opened := _accepts_everything(px, _addressed(h)):
             yield failed(
                 s,
                 f"cluster firewall on, input policy {policy}, but {opened[0]} before the policy",
@@ -197,7 +197,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
             )
 
 
-def _accepts_everything(px: ProxmoxHost) -> list[str]:
+def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()) -> list[str]:
     """The first IN rule of cluster.fw and of host.fw that opens the node broadly, when it
     accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
     options -source, -dest, -p, -dport, -sport, -i, -icmp-type and a macro only narrow a rule,
@@ -225,6 +225,13 @@ def _accepts_everything(px: ProxmoxHost) -> list[str]:
                 if x.strip()
             )
             narrowing = set(opts) - {"log", "source", "dest"}
+            # a -sport of more than half the ports is every client's ephemeral port (Linux
+            # 32768-60999): it restricts nothing a client controls
+            if "sport" in opts and _pve_ports(str(opts["sport"])) > 32768:
+                narrowing.discard("sport")
+            # -i of the only interface holding the node's addresses is every packet to it
+            if "iface" in opts and addressed and {str(opts["iface"])} == addressed:
+                narrowing.discard("iface")
             proto = str(opts.get("proto") or "").lower()
             text = (
                 "IN "
@@ -253,6 +260,39 @@ def _accepts_everything(px: ProxmoxHost) -> list[str]:
             if r["action"] == "ACCEPT":
                 out.append(f"{where} line {r['line']} `{text}` accepts {what}")
             break
+    return out
+
+
+#: The management ports pve-firewall's `management` IP set guards (pve-firewall.adoc "Standard
+#: IP set management"): SSH, the web UI and API, the SPICE proxy and the VNC web consoles.
+MGMT_PORTS = ((22, 22), (8006, 8006), (3128, 3128), (5900, 5999))
+#: Service names of /etc/services (pve-firewall: "You can use service names or simple numbers
+#: (0-65535), as defined in '/etc/services'") for the ports above.
+_PVE_SERVICES = {"ssh": 22}
+
+
+def _addressed(h: Host) -> frozenset[str]:
+    """The interfaces holding the node's global addresses (empty when not read)."""
+    f = h.facts.addresses
+    return frozenset(i for i, a in f.get().items() if a) if f.known else frozenset()
+
+
+def _pve_port_intervals(spec: str) -> list[tuple[int, int]]:
+    """The port intervals of a pve-firewall -dport/-sport list (`22,80,1000:2000`; a range
+    `a:b`, a service name of /etc/services); a name hvaudit does not know adds nothing."""
+    out = []
+    for part in spec.split(","):
+        part = part.strip()
+        if part.lower() in _PVE_SERVICES:
+            port = _PVE_SERVICES[part.lower()]
+            out.append((port, port))
+            continue
+        lo, sep, hi = part.partition(":")
+        try:
+            a, b = int(lo or 0), (int(hi or 65535) if sep else int(lo))
+        except ValueError:
+            continue
+        out.append((min(a, b), max(a, b)))
     return out
 
 
@@ -859,7 +899,6 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     of the cluster or node may accept those ports from anywhere else. The set filters only where
     the host chains are compiled: pve-firewall builds them when the node's firewall is enabled
     (host.fw `enable`, on by default; the same rule HVA-302 applies)."""
-    mgmt_ports = {"22", "8006", "3128", "5900:5999"}
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -903,8 +942,10 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 opts = r["options"]
                 assert isinstance(opts, dict)
                 macro = str(r["macro"]).lower()
-                ports = set(str(opts.get("dport", "")).split(","))
-                opens_mgmt = macro in ("ssh", "spiceproxy", "vnc") or bool(ports & mgmt_ports)
+                ports = _pve_port_intervals(str(opts.get("dport", "")))
+                opens_mgmt = macro in ("ssh", "spiceproxy", "vnc") or any(
+                    lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
+                )
                 source = str(opts.get("source") or "")
                 every = not source or any(
                     _is_wide(_resolve_alias(x.strip(), cluster)) for x in source.split(",")
@@ -912,7 +953,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
                     what = f"from {source}" if source else "from any source"
                     problems.append(f"{where}:{r['line']} accepts management ports {what}")
-        problems += [f"{rule}, management ports included" for rule in _accepts_everything(px)]
+        problems += [
+            f"{rule}, management ports included" for rule in _accepts_everything(px, _addressed(h))
+        ]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         else:
