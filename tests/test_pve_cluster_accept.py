@@ -81,3 +81,25 @@ def test_every_port_of_a_protocol(tmp_path: Path, rules: str, status: str) -> No
             "accepts every tcp port before the policy"
         )
         assert got["HVA-313"] == "fail", msg
+
+
+@pytest.mark.parametrize(
+    ("rules", "status"),
+    [
+        ("IN ACCEPT -p tcp -dport 8000:8010\n", "fail"),
+        ("IN ACCEPT -p tcp -dport ssh\n", "fail"),
+        ("IN ACCEPT -p tcp -dport 8007:8010\n", "pass"),
+        ("IN ACCEPT -p tcp -sport 1024:65535\n", "fail"),
+    ],
+    ids=["range-over-8006", "ssh-by-name", "range-beside-8006", "client-source-ports"],
+)
+def test_management_ports_by_range_name_and_source_port(
+    tmp_path: Path, rules: str, status: str
+) -> None:
+    """H107/H108: pve-firewall -dport takes ranges and /etc/services names; a -sport of every
+    ephemeral port restricts nothing a client controls."""
+    got, msg = _scan(tmp_path, rules)
+    assert got["HVA-313"] == status, msg
+    if rules.startswith("IN ACCEPT -p tcp -dport 8000"):
+        line = msg["HVA-313"].split("cluster.fw:")[1].split(" ")[0]
+        assert f"cluster.fw:{line} accepts management ports from any source" in msg["HVA-313"]
