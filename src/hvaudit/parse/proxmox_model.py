@@ -13,6 +13,7 @@ import functools
 import ipaddress
 import json
 import re
+import shlex
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -135,6 +136,18 @@ def _flag(text: str | None, default: bool) -> bool:
     if value in ("0", "off", "no", "false"):
         return False
     return default
+
+
+def _pve_args(text: str) -> tuple[str, ...]:
+    """`args:` as QEMU receives it: qemu-server config_to_command pushes
+    `PVE::Tools::split_args($conf->{args})`, and split_args is Text::ParseWords::shellwords
+    (read with `find_string`): quotes group words and vanish (R70). Unbalanced quotes make
+    shellwords return nothing; the words split on blanks are kept then, so a console the text
+    names is still judged (a fail on a file QEMU would not get, never a pass)."""
+    try:
+        return tuple(shlex.split(text, posix=True))
+    except ValueError:
+        return tuple(text.split())
 
 
 def _int(text: str | None, default: int = 0) -> int:
@@ -566,7 +579,7 @@ def _vm(
             "none (Proxmox VE runs QEMU as root without a per-VM label)", Source(artefact)
         ),
         confinement_disabled=True,
-        raw_hypervisor_arguments=tuple(v["args"].split()) if v.get("args") else (),
+        raw_hypervisor_arguments=_pve_args(v.get("args", "")),
         vtpm="tpmstate0" in v,
         # qm.conf tpmstate0: the state disk of the VM's own swtpm (QemuServer.pm add_tpm_device);
         # qemu-server has no TPM passthrough
