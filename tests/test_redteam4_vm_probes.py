@@ -1399,10 +1399,6 @@ def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
     ],
     ids=["qemu-conf-group-disk", "qemu-user-in-group-disk"],
 )
-@xfail(
-    "R68: HVA-042 passes a host whose QEMU runs in group disk for every VM (qemu.conf group = "
-    "disk, or QEMU's account a member of disk); R47's fix judges per-domain labels only"
-)
 def test_qemu_in_group_disk_from_the_host_config_fails(
     host_scan, group_file: str, conf_group: str
 ) -> None:

@@ -136,6 +136,39 @@ def _root_group_member(h: Host, user: object) -> tuple[str, tuple[Source, ...]] 
     return None
 
 
+def _qemu_in_disk_group(
+    h: Host, user: object, group: object
+) -> tuple[str, tuple[Source, ...]] | None:
+    """QEMU put in group disk for every VM (R68): qemu.conf `group` naming it (by name or by the
+    gid /etc/group gives it), or QEMU's account holding it as its primary group or as a listed
+    member (libvirt starts QEMU with the account's supplementary groups: security_dac.c
+    virSecurityDACGetIds hands priv->groups, virGetGroupList of qemu.conf's user, to every
+    domain before any label is read)."""
+    groups = h.facts.groups
+    if not groups.known or "disk" not in groups.get():
+        return None
+    gid, members = groups.get()["disk"]
+    src = tuple(groups.sources)
+    if group is not None and _disk_group(str(group), _gids(h)):
+        return f"qemu.conf sets group = {group}", src
+    names = [str(user)] if user is not None and not str(user).startswith("+") else []
+    procs = h.facts.qemu_processes
+    names += [p.user for p in procs.get()] if procs.known else []
+    accts = h.facts.accounts
+    primary = {a.name: a.gid for a in accts.get()} if accts.known else {}
+    for name in dict.fromkeys(names):
+        if name == "root":
+            continue
+        if name in members:
+            return f"QEMU's user {name} is a member of group disk in /etc/group", src
+        if primary.get(name) == gid:
+            return f"QEMU's user {name} has group disk as its primary group", (
+                *src,
+                *accts.sources,
+            )
+    return None
+
+
 #: libvirt's swtpm account when qemu.conf names none (src/qemu/qemu_conf.c
 #: virQEMUDriverConfigNew: `if (!virDoesUserExist("tss") || virGetUserID("tss",
 #: &cfg->swtpm_user) < 0) cfg->swtpm_user = 0; /* fall back to root */`, likewise the group).
@@ -475,6 +508,16 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 f"QEMU's user {name} {where}: libvirt starts QEMU with that supplementary group "
                 "(virGetGroupList, setgroups)",
                 *groups_src,
+            )
+            continue
+        if (disk := _qemu_in_disk_group(h, user, group)) is not None:
+            why, disk_src = disk
+            yield failed(
+                s,
+                f"{why}: every VM's QEMU runs in group disk, which opens every host block device "
+                'read-write (Debian base-passwd: "Raw access to disks. Mostly equivalent to root '
+                'access"; udev gives block devices group disk, mode 0660)',
+                *disk_src,
             )
             continue
         vtpm_vms = sorted(
