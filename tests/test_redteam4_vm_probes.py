@@ -160,12 +160,18 @@ def test_hex_vlan_ethertype_accept_fails(tmp_path: Path) -> None:
     assert "VLAN" in msg
 
 
-@xfail(
-    "R57: HVA-191 reads only the first element of a rule; libvirt ANDs every element of the "
-    "rule's protocol, and dumpxml splits a rule with negated and plain attributes into two, so a "
-    "no-mac-spoofing drop of IPv4 frames only is read as a drop of every frame"
+@pytest.mark.parametrize(
+    "elements",
+    [
+        "<mac match='no' srcmacaddr='$MAC'/><mac protocolid='ipv4'/>",
+        # the protocol in the first element, the negated source in the second (R57's twin)
+        "<mac protocolid='ipv4'/><mac match='no' srcmacaddr='$MAC'/>",
+        # an element libvirt knows no protocol by is skipped, not read as the rule
+        "<comment-like/><mac protocolid='ipv4'/><mac match='no' srcmacaddr='$MAC'/>",
+    ],
+    ids=["negated-first", "protocol-first", "unknown-first"],
 )
-def test_rule_of_two_elements_is_read_whole(tmp_path: Path) -> None:
+def test_rule_of_two_elements_is_read_whole(tmp_path: Path, elements: str) -> None:
     """libvirt src/conf/nwfilter_conf.c virNWFilterRuleParse (read with `find_string`): after the
     first protocol element, every further child of the same name is parsed into the same rule
     (`virNWFilterRuleDetailsParse(cur, ret, virAttr[i].att)` on each), so their attributes all
@@ -183,8 +189,7 @@ def test_rule_of_two_elements_is_read_whole(tmp_path: Path) -> None:
     filters["no-mac-spoofing"] = (
         "<filter name='no-mac-spoofing' chain='mac' priority='-800'>"
         "<rule action='return' direction='out' priority='500'><mac srcmacaddr='$MAC'/></rule>"
-        "<rule action='drop' direction='out' priority='500'>"
-        "<mac match='no' srcmacaddr='$MAC'/><mac protocolid='ipv4'/></rule></filter>"
+        f"<rule action='drop' direction='out' priority='500'>{elements}</rule></filter>"
     )
     a = filtered_node(tmp_path, [dev("twoelem", nic("clean-traffic"))], filters)
     status, msg = verdict(a, "HVA-191", "twoelem")
@@ -1556,18 +1561,11 @@ def test_pve_quoted_raw_console_arguments(
     "match",
     [
         # drops frames not sent from the VM's MAC: what the mac chain already dropped
-        pytest.param(
-            "<mac match='no' srcmacaddr='$MAC'/>",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="R71: HVA-191 counts a drop of <mac match='no' srcmacaddr='$MAC'/> as "
-                "dropping every frame (constraints dropped for match='no'); it drops only frames "
-                "from other MACs, so the VM's own IPv6 and 802.1Q-tagged frames leave unchecked",
-            ),
-            id="negated-mac",
-        ),
-        # drops non-IPv4 frames not sent from the VM's MAC: right on main (fails), but vmfix2's
-        # R41 fix reads it as a drop of every non-IPv4 frame and passes it (R71's regression guard)
+        # R71: drops only frames from other MACs, so the VM's own IPv6 and 802.1Q-tagged frames
+        # leave unchecked
+        pytest.param("<mac match='no' srcmacaddr='$MAC'/>", id="negated-mac"),
+        # drops non-IPv4 frames not sent from the VM's MAC, not every non-IPv4 frame (R41's
+        # negated protocolid with a negated source beside it)
         pytest.param(
             "<mac match='no' protocolid='ipv4' srcmacaddr='$MAC'/>", id="negated-mac-and-protocol"
         ),

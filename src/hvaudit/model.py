@@ -717,8 +717,8 @@ class NwFilterRule:
     stp, other); empty for a rule libvirt instantiates in iptables/ip6tables (tcp, udp, all, ...),
     which runs after the ebtables chains."""
     constraints: frozenset[tuple[str, str]]
-    """The (attribute, value) pairs its protocol element requires; empty when it negates them
-    (match='no')."""
+    """The (attribute, value) pairs its protocol element requires; with match='no' each is
+    negated, kept as ("!attribute", value) (a negated protocolid is in `frames`)."""
 
 
 @dataclass(frozen=True, slots=True)

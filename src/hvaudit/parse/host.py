@@ -2853,11 +2853,19 @@ def _nwfilters(
 def _rule(rule: Any) -> NwFilterRule:
     """One nwfilter rule: its action, direction and priority (default 500, formatnwfilter "Filter
     rules"), the frames it can match and what its protocol element requires."""
-    child = next(iter(rule), None)
     constraints: frozenset[tuple[str, str]] = frozenset()
-    if child is not None and (child.get("match") or "yes") != "no":
-        constraints = frozenset(
-            (str(k), str(v)) for k, v in child.attrib.items() if k not in ("match", "comment")
+    for child in _protocol_elements(rule):
+        # match='no' negates every attribute of the element, each on its own and all ANDed
+        # (nwfilter_ebiptables_driver.c writes "!" for each negated attribute,
+        # ENTRY_WANT_NEG_SIGN): `<mac match='no' srcmacaddr='$MAC'/>` matches only frames from
+        # other MACs, so a negated attribute is kept as "!name" (a drop holding one is no
+        # catch-all, an accept holding one admits what is not the VM's own, R71); a negated
+        # protocolid is in the frames already (_frames)
+        negated = (child.get("match") or "yes") == "no"
+        constraints |= frozenset(
+            (f"!{k}" if negated else str(k), str(v))
+            for k, v in child.attrib.items()
+            if k not in ("match", "comment") and not (negated and k == "protocolid")
         )
     return NwFilterRule(
         action=rule.get("action") or "",
@@ -2897,6 +2905,23 @@ _IPTABLES = frozenset(
 )
 
 
+def _protocol_elements(rule: Any) -> list[Any]:
+    """The protocol elements of an nwfilter rule as libvirt reads them: the first child names
+    the protocol, and every further child of that name is parsed into the same rule
+    (nwfilter_conf.c virNWFilterRuleParse calls virNWFilterRuleDetailsParse on each), so their
+    attributes all hold together; dumpxml writes a rule mixing negated and plain attributes as
+    one element per run (virNWFilterRuleDefDetailsFormat), `<mac match='no' srcmacaddr='$MAC'/>
+    <mac protocolid='ipv4'/>` (R57). Children that name no protocol libvirt knows are skipped
+    before the first one that does, and ignored after it."""
+    children = [c for c in rule if isinstance(c.tag, str)]
+    first = next((c.tag for c in children if _known_protocol(c.tag)), None)
+    return [c for c in children if c.tag == first] if first else []
+
+
+def _known_protocol(tag: str) -> bool:
+    return tag in _EBTABLES or tag in _IPTABLES or tag.endswith("-ipv6")
+
+
 def _frames(rule: Any) -> frozenset[str]:
     """Which frames an nwfilter rule can match at the Ethernet layer (formatnwfilter, "Supported
     protocols"): a `<mac>` every frame or those of its protocolid, `<arp>` ARP, `<ip>` IPv4 and so
@@ -2905,10 +2930,11 @@ def _frames(rule: Any) -> frozenset[str]:
     iptables rule: it matches no frame in the ebtables chains, which a frame passes first
     (libvirt's ebtables chains hang off the nat table's PREROUTING, its iptables chains off
     FORWARD), so it returns the empty set. An element hvaudit does not know matches every frame."""
-    child = next(iter(rule), None)
-    if child is None:
+    parts = _protocol_elements(rule)
+    if not parts:
         return ALL_FRAMES
-    tag = str(child.tag)
+    tag = str(parts[0].tag)
+    child = next((c for c in reversed(parts) if c.get("protocolid")), parts[0])
     if tag == "mac" and child.get("protocolid"):
         frames = frozenset({_ethertype(child.get("protocolid") or "")})
         # match='no' negates the protocol: ebtables `-p ! <type>` (nwfilter_ebiptables_driver.c
