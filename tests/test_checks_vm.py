@@ -1217,7 +1217,9 @@ def test_guest_features_from_the_domain_definition(tmp_path: Path) -> None:
         # vmx disabled, svm not: on an AMD host svm passes through, and a simulated host has no
         # KVM vendor module to say which (HVA-049 judges the host vendor's flag; redteam2 #6)
         "nestoff": "manual",
-        "vtpm": "manual",  # no <cpu>: qemu64 carries svm, kept where kvm_amd nests (redteam2 #16)
+        # no <cpu>: qemu64 carries svm, but under KVM QEMU turns it off on machine types after
+        # 2.1 (kvm_default_props, R56); the definition names none, so QEMU's newest
+        "vtpm": "pass",
     }
     assert "/sys/module/kvm_intel/parameters/nested" in _question(a, "HVA-049", "nestpt")
     assert pick("HVA-056", "tpmpt", "vtpm", "shm") == {
@@ -1273,22 +1275,30 @@ def test_nested_virtualization_follows_the_host_kvm_parameter(host_scan) -> None
 def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path) -> None:
     """redteam2 #16: QEMU's qemu64 (the model of a domain without one), phenom, Opteron_G2..G5,
     EPYC* and Dhyana carry svm (target/i386/cpu.c builtin_x86_defs); Opteron_G1 and kvm64 do
-    not, and no Intel model carries vmx. The host's vendor not read: one question."""
+    not, and no Intel model carries vmx. Under KVM QEMU turns svm off on every model except on
+    machine types up to 2.1 (kvm_default_props, pc_compat_2_1, R56): the svm cases run on
+    pc-i440fx-2.1, and the same EPYC on the default machine passes. The host's vendor not read:
+    one question."""
     from test_manual_questions import shape_problems
     from test_redteam2_probes import AMD_NESTING_HOST
 
-    def model(name: str, m: str) -> str:
+    old = "<type arch='x86_64' machine='pc-i440fx-2.1'>"
+
+    def model(name: str, m: str, machine: str = "<type arch='x86_64'>") -> str:
         return domain_xml(
             name,
             body=f"<cpu mode='custom' match='exact'><model fallback='forbid'>{m}</model></cpu>",
-        )
+        ).replace("<type arch='x86_64'>", machine)
 
     doms = [
-        model("epyc", "EPYC-Rome"),
+        model("epyc", "EPYC-Rome", old),
+        model("epycnew", "EPYC-Rome"),
         model("g1", "Opteron_G1"),
         model("k64", "kvm64"),
         model("sky", "Skylake-Client"),
-        domain_xml("topo", body="<cpu><topology sockets='1' cores='2' threads='1'/></cpu>"),
+        domain_xml(
+            "topo", body="<cpu><topology sockets='1' cores='2' threads='1'/></cpu>"
+        ).replace("<type arch='x86_64'>", old),
         domain_xml(
             "svmoff",
             body="<cpu mode='custom'><model>qemu64</model><feature policy='disable' "
@@ -1298,6 +1308,7 @@ def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path
     amd = host_scan(AMD_NESTING_HOST, domains=doms)
     assert outcomes(amd, "HVA-049") == {
         "epyc": "fail",
+        "epycnew": "pass",
         "g1": "pass",
         "k64": "pass",
         "sky": "pass",
@@ -1314,9 +1325,15 @@ def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path
     )
     intel = host_scan({"/sys/module/kvm_intel/parameters/nested": "Y\n"}, domains=doms)
     assert set(outcomes(intel, "HVA-049").values()) == {"pass"}
-    uri = write_node(tmp_path / "sim.xml", [domain_xml("plain")])
+    uri = write_node(
+        tmp_path / "sim.xml",
+        [
+            domain_xml("plain").replace("<type arch='x86_64'>", old),
+            domain_xml("plainnew"),
+        ],
+    )
     sim = run_assessment(build_bundle(tmp_path, uri, None, name="sim"))
-    assert outcomes(sim, "HVA-049") == {"plain": "manual"}
+    assert outcomes(sim, "HVA-049") == {"plain": "manual", "plainnew": "pass"}
     assert messages(sim, "HVA-049")["plain"].startswith(
         "no CPU model: QEMU's default qemu64 carries svm, given to the guest when KVM nests; the "
         "host's KVM vendor module was not read"

@@ -1525,10 +1525,6 @@ def test_two_vms_given_the_same_ipv6_parameter(tmp_path: Path) -> None:
     ],
     ids=["serial-quoted", "spice-quoted"],
 )
-@xfail(
-    "R70: HVA-031 (Proxmox) reads `args:` split on whitespace, quotes kept; qemu-server splits it "
-    "as a shell does, so a quoted -serial tcp: server or -spice without ticketing passes"
-)
 def test_pve_quoted_raw_console_arguments(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: str, part: str
 ) -> None:
