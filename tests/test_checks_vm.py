@@ -1296,9 +1296,9 @@ def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path
         model("g1", "Opteron_G1"),
         model("k64", "kvm64"),
         model("sky", "Skylake-Client"),
-        domain_xml(
-            "topo", body="<cpu><topology sockets='1' cores='2' threads='1'/></cpu>"
-        ).replace("<type arch='x86_64'>", old),
+        domain_xml("topo", body="<cpu><topology sockets='1' cores='2' threads='1'/></cpu>").replace(
+            "<type arch='x86_64'>", old
+        ),
         domain_xml(
             "svmoff",
             body="<cpu mode='custom'><model>qemu64</model><feature policy='disable' "
