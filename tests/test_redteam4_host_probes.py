@@ -1229,9 +1229,6 @@ OLD_KERNEL_VULNS = "".join(
 )
 
 
-@xfail(
-    "H92: HVA-181 passes on the files the kernel has; a kernel that predates a flaw has no file for it (a current kernel prints 'Not affected' when the CPU is not), so an old kernel on an Intel host passes 'none unmitigated' without ever being asked about MMIO stale data, Retbleed, GDS or RFDS"
-)
 def test_kernel_that_reports_none_of_the_newer_flaws(host_scan) -> None:
     """Documentation/ABI/testing/sysfs-devices-system-cpu, /sys/devices/system/cpu/
     vulnerabilities (found with `find_string`): "The files are named after the code names of

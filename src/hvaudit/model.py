@@ -600,6 +600,13 @@ class HostFacts:
     kernel_taint: Fact[int] = field(default_factory=_na)
     cpu_vulnerabilities: Fact[dict[str, str]] = field(default_factory=_na)
     smt_control: Fact[str] = field(default_factory=_na)
+    cpu_vendor: Fact[str] = field(default_factory=_na)
+    """/proc/cpuinfo's vendor_id ("GenuineIntel", "AuthenticAMD", ...), "" where it prints none."""
+    cpu_flaws_unreported: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The x86 CPU flaws a current kernel reports (a file each under
+    /sys/devices/system/cpu/vulnerabilities, "Not affected" where the CPU is not) that this
+    kernel does not: it predates them, so it neither reports nor mitigates them. () on a CPU
+    that is not x86."""
     page_merging: Fact[bool] = field(default_factory=_na)
     """Kernel same-page merging (KSM) is running."""
     vfio_unsafe_interrupts: Fact[str] = field(default_factory=_na)

@@ -35,7 +35,7 @@ from hvaudit.checks.base import (
     pool_subject,
     unknown,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Host, LibvirtHost, Source, SshdMatch
+from hvaudit.model import UNIT_ENABLED_STATES, Host, HostFacts, LibvirtHost, Source, SshdMatch
 from hvaudit.parse import polkit
 from hvaudit.parse.host import EVERY_USER, UNRESOLVED, libvirt_socket
 from hvaudit.parse.polkit import js_without_comments
@@ -1612,7 +1612,15 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     on VM entry), spectre_v2 "BHI: Vulnerable" (branch history cleared nowhere). itlb_multihit
     "KVM: Vulnerable" (kvm.nx_huge_pages off; bugs.c itlb_multihit_show_state) lets a guest
     bring the host down (hw-vuln/multihit.rst: "A malicious guest running on a virtualized
-    system can exploit this erratum to perform a denial of service attack")."""
+    system can exploit this erratum to perform a denial of service attack").
+
+    Only what the kernel lists is judged: drivers/base/cpu.c gives every flaw it knows a file
+    (the weak fallback prints "Not affected" where the CPU is not), so on an x86 CPU a flaw
+    without a file is one this kernel predates: it neither reports nor mitigates it, on a CPU
+    that may well be affected (a 4.19 kernel lists the eight flaws of 2018-2019 and nothing of
+    MMIO stale data, Retbleed, GDS or RFDS). Whether the CPU is affected is in its model and
+    the vendors' advisories, not in this evidence: a question naming the flaws, never a
+    pass."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.cpu_vulnerabilities
@@ -1645,6 +1653,8 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *(smt.sources if on and sibling else ()),
             )
+        elif (gap := _unreported_flaws(s, h.facts)) is not None:
+            yield gap
         elif stibp_off and not smt.known:
             yield manual(
                 s,
@@ -1662,6 +1672,29 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
             )
+
+
+def _unreported_flaws(s: Subject, facts: HostFacts) -> Outcome | None:
+    """The question for the x86 CPU flaws the running kernel has no file for (too old to know
+    them), None when it reports every one; an unread /proc/cpuinfo is a question too."""
+    f, missing = facts.cpu_vulnerabilities, facts.cpu_flaws_unreported
+    if not missing.known:
+        return unknown(s, missing, "the kernel reports every CPU flaw of its CPU")
+    if not missing.get():
+        return None
+    names = ", ".join(missing.get())
+    return manual(
+        s,
+        f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but this kernel "
+        f"reports nothing of {names}: it predates them, so it neither reports nor mitigates "
+        f"them on this {facts.cpu_vendor.get()} CPU",
+        *missing.sources,
+        question=f"Is this host's CPU affected by any of {names}? Evidence: the CPU's family, "
+        "model and stepping (/proc/cpuinfo) against the vendor's advisories or the kernel's "
+        "Documentation/admin-guide/hw-vuln, or /sys/devices/system/cpu/vulnerabilities after "
+        'booting a kernel that reports them. Pass: none affects this CPU ("Not affected"); '
+        "fail: one does (the running kernel does not mitigate it).",
+    )
 
 
 def _part_vulnerable(name: str, line: str) -> bool:

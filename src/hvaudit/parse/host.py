@@ -97,6 +97,36 @@ MONITORING_TOOLS = (
     "auditbeat",
     "aide",
 )
+#: The CPU flaws a current x86 kernel reports under /sys/devices/system/cpu/vulnerabilities, one
+#: file each: drivers/base/cpu.c registers every flaw's attribute with a weak fallback that prints
+#: "Not affected" (`CPU_SHOW_VULN_FALLBACK`), so a kernel that knows a flaw has its file whether
+#: or not the CPU is affected, and a kernel without the file predates the flaw (or its stable
+#: backport) and neither reports nor mitigates it (Documentation/ABI/testing/
+#: sysfs-devices-system-cpu: "The files are named after the code names of CPU vulnerabilities";
+#: the fallback list through vmscape and its stable backports found with `find_string`).
+#: ghostwrite (a RISC-V flaw) and old_microcode (a microcode age report, not a flaw) are left out:
+#: the stable kernels that got indirect_target_selection, tsa and vmscape did not get them.
+X86_CPU_FLAWS = (
+    "meltdown",
+    "spectre_v1",
+    "spectre_v2",
+    "spec_store_bypass",
+    "l1tf",
+    "mds",
+    "tsx_async_abort",
+    "itlb_multihit",
+    "srbds",
+    "mmio_stale_data",
+    "retbleed",
+    "spec_rstack_overflow",
+    "gather_data_sampling",
+    "reg_file_data_sampling",
+    "indirect_target_selection",
+    "tsa",
+    "vmscape",
+)
+#: /proc/cpuinfo vendor_id of the x86 CPUs (arch/x86/kernel/cpu: intel.c, amd.c, hygon.c).
+X86_VENDORS = ("GenuineIntel", "AuthenticAMD", "HygonGenuine")
 TIME_DAEMONS = ("chronyd", "ntpd", "systemd-timesyncd", "openntpd", "ntpsec")
 
 
@@ -277,6 +307,32 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(out, g.source)
 
     f.cpu_vulnerabilities = ev.fact(_cmd("cpu-vulnerabilities"), vulns)
+    vendor = next(
+        (
+            line.partition(":")[2].strip()
+            for line in cpuinfo.text.splitlines()
+            if line.startswith("vendor_id")
+        ),
+        "",
+    )
+
+    def unreported(g: Got) -> Fact[tuple[str, ...]]:
+        listed = f.cpu_vulnerabilities
+        if not listed.known:
+            return Fact.unavailable(f"CPU vulnerability listing: {listed.reason}", *listed.sources)
+        if cpuinfo.state != "ok":
+            return Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
+        if vendor not in X86_VENDORS:
+            return Fact.of((), cpuinfo.source)
+        missing = tuple(sorted(set(X86_CPU_FLAWS) - set(listed.get())))
+        return Fact.of(missing, *listed.sources, cpuinfo.source)
+
+    f.cpu_flaws_unreported = ev.fact(_cmd("cpu-vulnerabilities"), unreported)
+    f.cpu_vendor = (
+        Fact.of(vendor, cpuinfo.source)
+        if cpuinfo.state == "ok"
+        else Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
+    )
     f.smt_control = ev.fact(
         _file("/sys/devices/system/cpu/smt/control"),
         lambda g: Fact.of(_first(g) if g.state == "ok" else "notsupported", g.source),
