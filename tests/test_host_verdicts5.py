@@ -100,3 +100,81 @@ def test_old_kernel_unreadable_cpuinfo(host_scan) -> None:
         "error",
         "evidence could not be collected: /proc/cpuinfo: denied",
     )
+
+
+# --- HVA-142: doas.conf grants root as sudoers does (H96) -------------------------------------------
+
+OPERATORS = HARDENED_HOST["/etc/group"] + "operators:x:1500:bob,carol,dave\n"
+PASSWD = HARDENED_HOST["/etc/passwd"] + (
+    "bob:x:1001:1001:Bob:/home/bob:/bin/bash\nbackup2:x:1050:1050::/srv/backup:/bin/sh\n"
+)
+FIVE = "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root"
+TWO = "2 administrative principal(s) (limit 3): alice, root"
+
+
+@pytest.mark.parametrize(
+    ("doas", "status", "message"),
+    [
+        ("permit persist :operators\n", "fail", FIVE),
+        ("permit :1500\n", "fail", FIVE),  # "Numeric IDs are also accepted"
+        # cmd narrows the commands, not the rights: root through one hypervisor tool still counts
+        ("permit nopass setenv { -ENV PS1=$PS1 } :operators cmd /usr/bin/virsh\n", "fail", FIVE),
+        ("# permit :operators\npermit keepenv \\\n  :operators as root\n", "fail", FIVE),
+        # the last matching rule decides: a later deny of everything takes it back
+        ("permit persist :operators\ndeny :operators\n", "pass", TWO),
+        ("permit persist :operators\ndeny bob\ndeny carol as root\ndeny dave\n", "pass", TWO),
+        # a deny of one command leaves every other command
+        (
+            "permit :operators\ndeny bob cmd /bin/sh\ndeny carol\ndeny dave\n",
+            "pass",
+            "3 administrative principal(s) (limit 3): alice, bob, root",
+        ),
+        # as an unprivileged account: no administrator; as an administrator: one
+        ("permit nopass bob as backup2\n", "pass", TWO),
+        (
+            "permit nopass bob as alice\n",
+            "pass",
+            "3 administrative principal(s) (limit 3): alice, bob, root",
+        ),
+        ("", "pass", TWO),
+    ],
+    ids=[
+        "group",
+        "gid",
+        "cmd",
+        "continued",
+        "deny-group",
+        "deny-each",
+        "deny-one-cmd",
+        "as-unprivileged",
+        "as-admin",
+        "empty",
+    ],
+)
+def test_doas_conf_rules(host_scan, doas: str, status: str, message: str) -> None:
+    a = host_scan({"/etc/group": OPERATORS, "/etc/passwd": PASSWD, "/etc/doas.conf": doas})
+    assert verdict(a, "HVA-142") == (status, message)
+
+
+def test_no_doas_conf(host_scan) -> None:
+    """No /etc/doas.conf: doas permits nothing (and the hardened host's count stands)."""
+    a = host_scan({"/etc/group": OPERATORS, "/etc/passwd": PASSWD})
+    assert verdict(a, "HVA-142") == ("pass", TWO)
+
+
+def test_doas_conf_unreadable(host_scan) -> None:
+    a = host_scan({"/etc/doas.conf": PermissionError("Permission denied")})
+    assert verdict(a, "HVA-142") == (
+        "error",
+        "evidence could not be collected: /etc/doas.conf: Permission denied",
+    )
+
+
+def test_doas_conf_unparsable(host_scan) -> None:
+    """An unclosed quote: the rules are not read, so the count is not known (never a pass)."""
+    a = host_scan({"/etc/doas.conf": 'permit "bob\n'})
+    assert verdict(a, "HVA-142") == (
+        "manual",
+        "evidence unavailable: /etc/doas.conf could not be read as doas.conf(5) (line 1: No "
+        "closing quotation): who doas lets run commands as root is unknown",
+    )

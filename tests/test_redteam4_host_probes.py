@@ -1343,9 +1343,6 @@ def _doas_collected() -> bool:
     )
 
 
-@xfail(
-    "H96: HVA-142 reads sudoers and polkit only; OpenDoas (Debian/Ubuntu package opendoas, installed here) grants root through /etc/doas.conf, which is neither read nor asked about"
-)
 def test_doas_grants_root_to_a_group(host_scan) -> None:
     """doas.conf(5) (OpenDoas 6.8.2, Ubuntu's manpage, found with `search`): rules `permit|deny
     [options] identity [as target] [cmd command ...]`; "Groups may be specified by prepending a

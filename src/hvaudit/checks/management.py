@@ -1154,12 +1154,14 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-14"]},
-    remediation="Trim sudoers and the sudo/wheel/admin/libvirt groups to the named administrators.",
+    remediation="Trim sudoers, /etc/doas.conf and the sudo/wheel/admin/libvirt groups to the "
+    "named administrators.",
     platforms=LINUX_HOST,
 )
 def few_admins(ctx: Context) -> Iterator[Outcome]:
-    """sudo rights and membership of the libvirt group are root-equivalent on a hypervisor host;
-    they count against the same bare minimum."""
+    """sudo rights, doas rights (doas.conf(5): `permit` an identity, `as target` "The default is
+    all users", root among them) and membership of the libvirt group are root-equivalent on a
+    hypervisor host; they count against the same bare minimum."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

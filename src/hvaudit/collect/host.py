@@ -71,6 +71,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/passwd"),
     FileProbe("/etc/group"),
     FileProbe("/etc/nsswitch.conf"),
+    # doas(1)'s rules (OpenDoas, Debian/Ubuntu package opendoas; OpenBSD's doas.conf(5) SYNOPSIS
+    # /etc/doas.conf): who may run commands as root besides sudoers. Users and groups, no secrets.
+    FileProbe("/etc/doas.conf"),
     FileProbe("/etc/ssh/sshd_config"),
     # RHEL/Fedora's sshd_config.d/50-redhat.conf includes the crypto-policies back end (ciphers,
     # MACs, key exchange: no secrets); read so that its Include does not leave sshd unjudged.

@@ -1339,6 +1339,34 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     for user_list in lists:
         for item in user_list:
             add(item, frozenset())
+    doas = ev.get(_file("/etc/doas.conf"))
+    doas_src: list[Source] = []
+    if doas.state == "failed":
+        return Fact.failed(f"/etc/doas.conf: {doas.reason}", doas.source)
+    if doas.state == "ok":
+        try:
+            rules = _doas_rules(doas.text)
+        except ValueError as err:
+            return Fact.unavailable(
+                f"/etc/doas.conf could not be read as doas.conf(5) ({err}): who doas lets run "
+                "commands as root is unknown",
+                doas.source,
+            )
+        doas_src.append(doas.source)
+        # doas.conf(5): "The last matching rule determines the action taken": a later deny of
+        # every command as root takes back what an earlier permit gave
+        granted: set[str] = set()
+        for permit, identity, target, restricted in rules:
+            who = _doas_identity(identity, ev, groups, gid_names)
+            if target not in (None, "root", "0"):
+                if permit:
+                    # doas as another account: an administrator only if that account is one
+                    chained.append(([m.removesuffix(UNRESOLVED) for m in who], {target}))
+            elif permit:
+                granted |= who
+            elif not restricted:
+                granted -= {m for m in who if not m.endswith(UNRESOLVED)}
+        principals |= granted
     polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
     # Docker: "The docker group grants privileges equivalent to the root user"; LXD: "all
     # members of the lxd group can interact with the local daemon" (full control): while the
@@ -1360,7 +1388,71 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 for item in users:
                     add(item, frozenset())
                 grown = grown or len(principals) > before
-    return Fact.of(tuple(sorted(principals)), got.source, Source(_file("/etc/group")), *polkit_src)
+    return Fact.of(
+        tuple(sorted(principals)),
+        got.source,
+        Source(_file("/etc/group")),
+        *doas_src,
+        *polkit_src,
+    )
+
+
+def _doas_identity(
+    identity: str, ev: HostEvidence, groups: dict[str, set[str]], gid_names: dict[str, str]
+) -> set[str]:
+    """The accounts a doas.conf identity matches: a user (a numeric ID is the account with that
+    uid), or with a leading ':' a group's members (a numeric group ID is the group with that
+    gid); a group with no members in the evidence is marked unresolved."""
+    if identity.startswith(":"):
+        name = gid_names.get(identity[1:], identity[1:])
+        return set(groups[name]) if groups.get(name) else {f"%{name}{UNRESOLVED}"}
+    if identity.isdigit():
+        passwd = ev.get(_file("/etc/passwd"))
+        for line in passwd.text.splitlines() if passwd.state == "ok" else ():
+            parts = line.split(":")
+            if len(parts) >= 3 and parts[2].strip() == identity:
+                return {parts[0]}
+    return {identity}
+
+
+def _doas_rules(text: str) -> list[tuple[bool, str, str | None, bool]]:
+    """/etc/doas.conf's rules as (permit, identity, target or None, restricted to a command). doas.conf(5) (OpenDoas 6.8.2, found with `search`): `permit|deny
+    [options] identity [as target] [cmd command [args ...]]`; options nopass, nolog, persist,
+    keepenv and `setenv { ... }`; identity "The username to match. Groups may be specified by
+    prepending a colon (':'). Numeric IDs are also accepted."; `as target` "The default is all
+    users" (root among them); `cmd` "The default is all commands". A `#` starts a comment and a
+    backslash escapes the next character, a newline too; double quotes group words. ValueError when a rule does
+    not read as that grammar (doas itself then refuses the whole file, but the file is judged
+    unread rather than harmless)."""
+    rules: list[tuple[bool, str, str | None, bool]] = []
+    for n, line in enumerate(text.replace("\\\n", " ").splitlines(), 1):
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as err:
+            raise ValueError(f"line {n}: {err}") from None
+        if not words:
+            continue
+        if words[0] not in ("permit", "deny"):
+            raise ValueError(f"line {n}: {words[0]!r} is neither permit nor deny")
+        i = 1
+        while i < len(words) and words[i] in ("nopass", "nolog", "persist", "keepenv", "setenv"):
+            if words[i] == "setenv":
+                while i < len(words) and not words[i].endswith("}"):
+                    i += 1
+            i += 1
+        if i >= len(words):
+            raise ValueError(f"line {n}: no identity")
+        item = words[i]
+        rest = words[i + 1 :]
+        target = None
+        if rest[:1] == ["as"]:
+            if len(rest) < 2:
+                raise ValueError(f"line {n}: `as` without a target")
+            target, rest = rest[1], rest[2:]
+        if rest and rest[0] != "cmd":
+            raise ValueError(f"line {n}: unexpected {rest[0]!r}")
+        rules.append((words[0] == "permit", item, target, bool(rest)))
+    return rules
 
 
 def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], list[Source]]:
