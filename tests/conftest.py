@@ -28,7 +28,13 @@ from typing import Any
 import pytest
 
 from hvaudit.bundle import Bundle, BundleWriter
-from hvaudit.collect.host import COMMANDS, QEMU_EXE_ARGV, QEMU_STATUS_ARGV, HostCollector
+from hvaudit.collect.host import (
+    COMMANDS,
+    QEMU_EXE_ARGV,
+    QEMU_LABEL_ARGV,
+    QEMU_STATUS_ARGV,
+    HostCollector,
+)
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.collect.runner import RunResult
 from hvaudit.engine import Assessment, assess
@@ -172,6 +178,11 @@ def with_current_kernel(lines: str) -> str:
     )
 
 
+#: `grep -a -H "" /proc/1200/attr/current /proc/1200/attr/apparmor/current` on an SELinux host
+#: (no AppArmor file: grep exits 2).
+SELINUX_QEMU_LABEL = "/proc/1200/attr/current:system_u:system_r:svirt_t:s0:c392,c662\0\n"
+
+
 #: A hardened Debian 12 KVM host, as its artefacts read. Keys: file paths or probe names.
 HARDENED_HOST: dict[str, Any] = {
     "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\n"
@@ -311,6 +322,11 @@ HARDENED_HOST: dict[str, Any] = {
         "/usr/bin/qemu-system-x86_64\n",
         0,
     ),
+    "qemu-label-1200": (
+        f"/proc/1200/attr/current:libvirt-{WEB01_UUID} (enforce)\n"
+        f"/proc/1200/attr/apparmor/current:libvirt-{WEB01_UUID} (enforce)\n",
+        0,
+    ),
     "processes": (
         "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
         "  700 root     /usr/sbin/libvirtd --timeout 120\n"
@@ -395,6 +411,9 @@ class ReplayRunner:
         if argv[:-1] == QEMU_EXE_ARGV and argv[-1].startswith("/proc/"):
             pid = argv[-1].split("/")[2]
             return self._answer(f"qemu-exe-{pid}", False)
+        if argv[: len(QEMU_LABEL_ARGV)] == QEMU_LABEL_ARGV and argv[-1].startswith("/proc/"):
+            pid = argv[-1].split("/")[2]
+            return self._answer(f"qemu-label-{pid}", False)
         return self._answer(_PROBE_BY_ARGV[argv], False)
 
 
@@ -465,6 +484,12 @@ def build_bundle(
         writer.meta["collector"]["libvirt"]["simulated"] = False
         writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
         _replay_secmodel(writer, host.get("secmodel", "apparmor"))
+        if (
+            host.get("secmodel") == "selinux"
+            and host.get("qemu-label-1200") == HARDENED_HOST["qemu-label-1200"]
+        ):
+            # web01's QEMU as sVirt labels it on an SELinux host (the context ends in a NUL)
+            host = dict(host, **{"qemu-label-1200": (SELINUX_QEMU_LABEL, 2)})
         HostCollector(ReplayRunner(host)).collect(writer)
     return writer.close(complete=True)
 

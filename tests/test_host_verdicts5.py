@@ -5,9 +5,11 @@ message."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes, with_current_kernel
+from conftest import HARDENED_HOST, WEB01_UUID, messages, outcomes, with_current_kernel
 from hvaudit.engine import Assessment
 
 VULNS = "/sys/devices/system/cpu/vulnerabilities/"
@@ -178,3 +180,141 @@ def test_doas_conf_unparsable(host_scan) -> None:
         "evidence unavailable: /etc/doas.conf could not be read as doas.conf(5) (line 1: No "
         "closing quotation): who doas lets run commands as root is unknown",
     )
+
+
+# --- HVA-043: every running QEMU, not only libvirt's system VMs (H99) --------------------------------
+
+SCRATCH = (
+    " 1300 alice    /usr/bin/qemu-system-x86_64 -name guest=scratch,debug-threads=on "
+    "-m 4096 -vnc 0.0.0.0:1 -drive file=/home/alice/scratch.qcow2\n"
+)
+SCRATCH_STATUS = "/proc/1300/status:Seccomp:\t0\n/proc/1300/status:CapEff:\t0000000000000000\n"
+
+
+def _scratch(label: str | None, **more: Any) -> dict[str, Any]:
+    over: dict[str, Any] = {
+        "processes": (HARDENED_HOST["processes"][0] + SCRATCH, 0),
+        "qemu-status-1300": (SCRATCH_STATUS, 0),
+        "qemu-label-1300": None if label is None else (f"/proc/1300/attr/current:{label}\n", 2),
+    }
+    return dict(over, **more)
+
+
+PASS_043 = "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s) enforcing"
+
+
+@pytest.mark.parametrize(
+    ("label", "status", "message"),
+    [
+        (
+            "unconfined",
+            "fail",
+            "QEMU process(es) not confined: scratch (pid 1300, user alice, unconfined)",
+        ),
+        (
+            "/usr/bin/qemu-system-x86_64 (complain)",
+            "fail",
+            "QEMU process(es) not confined: scratch (pid 1300, user alice, "
+            "/usr/bin/qemu-system-x86_64 (complain))",
+        ),
+        (
+            None,
+            "manual",
+            "QEMU process(es) that are none of libvirt's running VMs, their confinement not "
+            "read: scratch (pid 1300, user alice)",
+        ),
+        (
+            "/usr/local/bin/qemu-scratch (enforce)",
+            "manual",
+            "QEMU process(es) under a label libvirt does not give: scratch (pid 1300, user "
+            "alice, /usr/local/bin/qemu-scratch (enforce))",
+        ),
+        # a libvirt-<uuid> profile in enforce mode confines it whoever started it
+        ("libvirt-9a4b1c52-0d6e-4f1a-8b2c-3d4e5f607182 (enforce)", "pass", PASS_043),
+        ("libvirt-9a4b1c52-0d6e-4f1a-8b2c-3d4e5f607182 (kill)", "pass", PASS_043),
+    ],
+    ids=["unconfined", "complain", "unread", "other-profile", "libvirt-profile", "kill"],
+)
+def test_qemu_outside_libvirt_on_apparmor(
+    host_scan, label: str | None, status: str, message: str
+) -> None:
+    a = host_scan(_scratch(label))
+    assert verdict(a, "HVA-043") == (status, message)
+    if status == "manual":
+        assert question(a, "HVA-043") == (
+            "Is every QEMU process on host hv1 confined by an AppArmor profile in enforce (or "
+            "kill) mode? Evidence: `cat /proc/<pid>/attr/current` on hv1 for pid 1300 (or `ps "
+            "-eZ`). Pass: each prints an AppArmor profile in enforce (or kill) mode; fail: one "
+            "prints unconfined, a complain-mode profile or an unconfined type."
+        )
+
+
+def test_libvirt_vm_whose_qemu_runs_unconfined(host_scan) -> None:
+    """web01's profile is loaded and enforcing, but its QEMU runs unconfined (started before the
+    profile was loaded, or moved out of it): the process decides, not the profile list."""
+    a = host_scan({"qemu-label-1200": ("/proc/1200/attr/current:unconfined\n", 2)})
+    assert verdict(a, "HVA-043") == (
+        "fail",
+        "QEMU process(es) not confined: web01 (pid 1200, user libvirt+, unconfined)",
+    )
+
+
+def test_apparmor_own_file_wins_over_attr_current(host_scan) -> None:
+    """With LSM stacking attr/current may be another module's; attr/apparmor/current is
+    AppArmor's own (aa-unconfined reads only it where it exists)."""
+    a = host_scan(
+        {
+            "qemu-label-1200": (
+                f"/proc/1200/attr/current:libvirt-{'0' * 8}-0000-4000-8000-{'0' * 12} (enforce)\n"
+                "/proc/1200/attr/apparmor/current:unconfined\n",
+                0,
+            )
+        }
+    )
+    assert verdict(a, "HVA-043") == (
+        "fail",
+        "QEMU process(es) not confined: web01 (pid 1200, user libvirt+, unconfined)",
+    )
+
+
+@pytest.mark.parametrize("label", [None, "libvirt-LABEL (enforce)"])
+def test_libvirt_vm_process_passes(host_scan, label: str | None) -> None:
+    """web01's own QEMU: its label unread falls back to its loaded libvirt-<uuid> profile."""
+    value = (
+        None
+        if label is None
+        else (f"/proc/1200/attr/current:{label.replace('LABEL', WEB01_UUID)}\n", 0)
+    )
+    a = host_scan({"qemu-label-1200": value})
+    assert verdict(a, "HVA-043") == ("pass", PASS_043)
+
+
+SELINUX = {"secmodel": "selinux", "/sys/fs/selinux/enforce": "1\n", "selinux-permissive": ("", 0)}
+SELINUX_PASS = (
+    "libvirt confines QEMU with SELinux, enforcing; no VM domain type permissive "
+    "(svirt_t, svirt_tcg_t)"
+)
+
+
+@pytest.mark.parametrize(
+    ("label", "status", "message"),
+    [
+        (
+            "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023\0",
+            "fail",
+            "QEMU process(es) not confined: scratch (pid 1300, user alice, "
+            "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023)",
+        ),
+        (
+            "unconfined_u:unconfined_r:user_t:s0\0",
+            "manual",
+            "QEMU process(es) under a label libvirt does not give: scratch (pid 1300, user "
+            "alice, unconfined_u:unconfined_r:user_t:s0)",
+        ),
+        ("system_u:system_r:svirt_tcg_t:s0:c1,c2\0", "pass", SELINUX_PASS),
+    ],
+    ids=["unconfined_t", "user_t", "svirt_tcg_t"],
+)
+def test_qemu_outside_libvirt_on_selinux(host_scan, label: str, status: str, message: str) -> None:
+    a = host_scan(_scratch(label, **SELINUX))
+    assert verdict(a, "HVA-043") == (status, message)

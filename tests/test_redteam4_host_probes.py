@@ -1414,9 +1414,6 @@ def test_iptables_accept_every_local_destination(host_scan) -> None:
 # --- HVA-043: a QEMU process that is none of libvirt's system VMs --------------------------------------
 
 
-@xfail(
-    "H99: HVA-043 judges confinement by libvirt's system VMs and their libvirt-<uuid> profiles; a running QEMU that is none of them (started by hand or by a user's qemu:///session) has no such profile and passes unnoticed"
-)
 def test_qemu_process_outside_libvirts_view(host_scan) -> None:
     """libvirt docs drvqemu.rst (found with `search`): the QEMU driver is "a multi-instance
     driver, providing a single system wide privileged driver (the "system" instance), and

@@ -558,6 +558,12 @@ class QemuProcess:
     binary_replaced: bool | None = None
     """True when the executable was deleted or replaced since the process started (an update
     installed a new QEMU it does not run), None when not read."""
+    label: str | None = None
+    """The LSM label confining the process (/proc/<pid>/attr/current): an AppArmor profile
+    and its mode ("libvirt-<uuid> (enforce)", "unconfined") or an SELinux context; None when
+    not read."""
+    uuid: str = ""
+    """The `-uuid` QEMU was started with (libvirt passes the domain's), "" when none."""
 
 
 #: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under

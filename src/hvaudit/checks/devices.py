@@ -8,6 +8,7 @@ arguments, and an IOMMU for every passed-through device.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Status,
     Subject,
     check,
     failed,
@@ -593,7 +595,8 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         ),
     },
     remediation="Enable AppArmor or SELinux on the host and leave qemu.conf security_driver unset or "
-    'set it to "apparmor"/"selinux" (never "none").',
+    'set it to "apparmor"/"selinux" (never "none"); run VMs only through libvirt\'s system '
+    "instance, or stop QEMU processes that run unconfined.",
 )
 def security_driver(ctx: Context) -> Iterator[Outcome]:
     """sVirt gives each QEMU process its own label so that an escaped guest can touch only its own
@@ -607,7 +610,19 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
     type can be made permissive ("a process domain that is not enforced", semanage-permissive(8);
     `semanage permissive -a svirt_t`), so the types the VMs run in (svirt_t, svirt_tcg_t and
     those the VMs' labels name) must not be in `semanage permissive -l`; where that list was not
-    read, or only semodule's permissive_<type> modules were, the host is one question."""
+    read, or only semodule's permissive_<type> modules were, the host is one question.
+
+    libvirt's labels cover the VMs of its system instance only: the QEMU driver is "a
+    multi-instance driver, providing a single system wide privileged driver (the "system"
+    instance), and per-user unprivileged drivers (the "session" instance)" (docs/drvqemu.rst),
+    and a QEMU started by hand or by a user's qemu:///session gets no libvirt-<uuid> profile or
+    sVirt label. So every running QEMU process is judged by the label the kernel confines it
+    with (/proc/<pid>/attr/current: AppArmor prints "unconfined" where no profile applies, and
+    a profile in complain mode "will not enforce policy", apparmor(7); SELinux an unconfined
+    type): any such process fails, named. A label libvirt does not give (another AppArmor
+    profile, a non-VM SELinux domain) is a question. Where the label was not read, a QEMU
+    process that is none of the host's running VMs (by its -uuid, else its -name) is a
+    question, never a pass."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -654,7 +669,7 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                     "or Disabled.",
                 )
             elif se.get():
-                yield _selinux_domains_outcome(ctx, h)
+                yield _with_every_qemu(ctx, h, "selinux", _selinux_domains_outcome(ctx, h))
             elif se.get() is None:
                 yield failed(s, "the selinux driver is reported but SELinux is off", *se.sources)
             else:
@@ -664,7 +679,7 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                     *se.sources,
                 )
         elif model.get() == "apparmor":
-            yield _apparmor_outcome(ctx, h)
+            yield _with_every_qemu(ctx, h, "apparmor", _apparmor_outcome(ctx, h))
         else:
             yield manual(
                 s,
@@ -677,6 +692,75 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                 "the module enforces; fail: a QEMU process is unlabelled or unconfined, or the "
                 "module only logs.",
             )
+
+
+def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Outcome:
+    """HVA-043's outcome for the host's VMs joined with the confinement of every running QEMU
+    process: an unconfined one fails (over a pass or a question); one under a label libvirt
+    does not give, or outside libvirt's view with its label unread, is a question (over a
+    pass)."""
+    if outcome.status is Status.FAIL:
+        return outcome
+    procs = h.facts.qemu_processes
+    if not procs.known:
+        return outcome
+    s = host_subject(h)
+    running = [v for v in ctx.deployment.vms if v.host == h.name and v.running]
+    uuids = {v.uuid.lower() for v in running}
+    names = {v.name for v in running}
+    vm_types = _vm_selinux_types(ctx, h)
+    bad: list[str] = []
+    odd: list[tuple[int, str]] = []
+    unread: list[tuple[int, str]] = []
+    for p in procs.get():
+        who = f"{p.guest or 'unnamed'} (pid {p.pid}, user {p.user}"
+        if p.label is None:
+            if not (p.uuid in uuids if p.uuid else p.guest in names):
+                unread.append((p.pid, who + ")"))
+            continue
+        if model == "apparmor":
+            m = re.fullmatch(r"(.+) \((\w+)\)", p.label)
+            if p.label == "unconfined" or (m and m.group(2) not in APPARMOR_ENFORCING):
+                bad.append(f"{who}, {p.label})")
+            elif not m or not m.group(1).startswith("libvirt-"):
+                odd.append((p.pid, f"{who}, {p.label})"))
+        else:
+            parts = p.label.split(":")
+            if len(parts) >= 3 and parts[2] in UNCONFINED_TYPES:
+                bad.append(f"{who}, {p.label})")
+            elif len(parts) < 3 or parts[2] not in vm_types:
+                odd.append((p.pid, f"{who}, {p.label})"))
+    if bad:
+        return failed(s, f"QEMU process(es) not confined: {', '.join(bad[:5])}", *procs.sources)
+    if outcome.status is not Status.PASS or not (odd or unread):
+        return outcome
+    what = (
+        "an AppArmor profile in enforce (or kill) mode"
+        if model == "apparmor"
+        else f"an SELinux VM domain ({', '.join(vm_types)})"
+    )
+    said = []
+    if unread:
+        said.append(
+            "QEMU process(es) that are none of libvirt's running VMs, their confinement not "
+            f"read: {', '.join(w for _, w in unread[:5])}"
+        )
+    if odd:
+        said.append(
+            f"QEMU process(es) under a label libvirt does not give: "
+            f"{', '.join(w for _, w in odd[:5])}"
+        )
+    pids = ", ".join(str(pid) for pid, _ in (unread + odd)[:10])
+    return manual(
+        s,
+        "; ".join(said),
+        *procs.sources,
+        *outcome.evidence,
+        question=f"Is every QEMU process on host {h.name} confined by {what}? Evidence: `cat "
+        f"/proc/<pid>/attr/current` on {h.name} for pid {pids} (or `ps -eZ`). Pass: each "
+        f"prints {what}; fail: one prints unconfined, a complain-mode profile or an unconfined "
+        "type.",
+    )
 
 
 def _vm_selinux_types(ctx: Context, h: Host) -> list[str]:

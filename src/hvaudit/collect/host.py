@@ -17,6 +17,7 @@ __all__ = [
     "FILES",
     "LIBVIRT_DAEMONS",
     "QEMU_EXE_ARGV",
+    "QEMU_LABEL_ARGV",
     "QEMU_STATUS_ARGV",
     "HostCollector",
     "command_artefact",
@@ -333,6 +334,12 @@ COMMANDS: tuple[CommandProbe, ...] = (
 QEMU_STATUS_ARGV: tuple[str, ...] = ("grep", "-H", "-E", "^(Seccomp|CapEff):")
 #: Per running QEMU process: the binary it runs; "(deleted)" when an update replaced it since.
 QEMU_EXE_ARGV: tuple[str, ...] = ("ls", "-l")
+#: Per running QEMU process: the security label the LSM confines it with, /proc/<pid>/attr/
+#: current (AppArmor prints the profile and its mode, "libvirt-<uuid> (enforce)" or
+#: "unconfined"; SELinux the context, NUL-terminated, hence -a) and AppArmor's own
+#: attr/apparmor/current where the kernel has it (aa-unconfined reads only that one when it
+#: exists: AppArmor merge request 801). Two files: the pid is appended to each.
+QEMU_LABEL_ARGV: tuple[str, ...] = ("grep", "-a", "-H", "")
 
 
 def file_artefact(path: str) -> str:
@@ -399,6 +406,18 @@ class HostCollector:
                 command_artefact(f"qemu-exe-{int(pid)}"),
                 " ".join(exe),
                 self.runner.run(exe, 5.0),
+                allow_rc=True,
+            )
+            label = (
+                *QEMU_LABEL_ARGV,
+                f"/proc/{int(pid)}/attr/current",
+                f"/proc/{int(pid)}/attr/apparmor/current",
+            )
+            self._store(
+                writer,
+                command_artefact(f"qemu-label-{int(pid)}"),
+                " ".join(label),
+                self.runner.run(label, 5.0),
                 allow_rc=True,
             )
 

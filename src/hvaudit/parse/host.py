@@ -2587,6 +2587,8 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         replaced = (
             "(deleted)" in exe.text if exe.state == "ok" and exe.rc == 0 and exe.text else None
         )
+        label = _qemu_label(ev.get(_cmd(f"qemu-label-{pid}")), pid)
+        uuid = re.search(r"-uuid\s+([0-9a-fA-F-]{36})(?:\s|$)", args)
         out.append(
             QemuProcess(
                 pid,
@@ -2596,9 +2598,31 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 int(seccomp.group(1)) if seccomp else None,
                 int(caps.group(1), 16) if caps else None,
                 replaced,
+                label,
+                uuid.group(1).lower() if uuid else "",
             )
         )
     return Fact.of(tuple(out), *processes.sources)
+
+
+def _qemu_label(got: Got, pid: int) -> str | None:
+    """The LSM label of a QEMU process from `grep -a -H "" /proc/<pid>/attr/current
+    /proc/<pid>/attr/apparmor/current`: AppArmor's own file where the kernel has it (with LSM
+    stacking attr/current may be another module's: aa-unconfined reads only attr/apparmor/current
+    when it exists, AppArmor merge request 801), else attr/current; the NUL that ends an SELinux
+    context dropped. None when neither was read (grep exits 2 for the file a kernel lacks)."""
+    if got.state != "ok":
+        return None
+    found: dict[str, str] = {}
+    for line in got.text.splitlines():
+        path, colon, value = line.partition(":")
+        value = value.replace("\0", "").strip()
+        if colon and value:
+            found.setdefault(path, value)
+    for path in (f"/proc/{pid}/attr/apparmor/current", f"/proc/{pid}/attr/current"):
+        if path in found:
+            return found[path]
+    return None
 
 
 def _json_list(g: Got) -> Fact[list[dict[str, Any]]]:
