@@ -5,6 +5,7 @@ message."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -318,3 +319,76 @@ SELINUX_PASS = (
 def test_qemu_outside_libvirt_on_selinux(host_scan, label: str, status: str, message: str) -> None:
     a = host_scan(_scratch(label, **SELINUX))
     assert verdict(a, "HVA-043") == (status, message)
+
+
+# --- HVA-311 (Proxmox VE): what a separated token can do, not its flag (H93) -------------------------
+
+TERRAFORM_ACL = "acl:1:/pool/web:alice@corp!terraform:PVEVMAdmin:"
+TOKENS_PASS = (
+    "2 API token(s): none with a privileged user's full rights (privsep 0, or an administering "
+    "role on / for both token and user)"
+)
+
+
+def _pve_users(tmp_path: Path, old: str, new: str) -> Assessment:
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    text = users.read_text()
+    assert old in text
+    users.write_text(text.replace(old, new))
+    return pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "status", "message"),
+    [
+        (  # alice holds Administrator on / through group admins
+            TERRAFORM_ACL,
+            "acl:1:/:alice@corp!terraform:Administrator:",
+            "fail",
+            "tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own "
+            "ACL grants Administrator on / and its user holds Administrator there: the "
+            "intersection administers the cluster)",
+        ),
+        (  # a custom role holding Permissions.Modify administers too
+            TERRAFORM_ACL,
+            "role:Grantor:Permissions.Modify,VM.Audit:\nacl:1:/:alice@corp!terraform:Grantor:",
+            "fail",
+            "tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own "
+            "ACL grants Grantor on / and its user holds Administrator there: the intersection "
+            "administers the cluster)",
+        ),
+        # on / but not propagated: / itself, none of the nodes, VMs or storage below
+        (TERRAFORM_ACL, "acl:0:/:alice@corp!terraform:Administrator:", "pass", TOKENS_PASS),
+        # Administrator below /: the intersection stays below it
+        (TERRAFORM_ACL, "acl:1:/vms:alice@corp!terraform:Administrator:", "pass", TOKENS_PASS),
+        # a VM role on /: it operates every VM, it does not administer the cluster
+        (TERRAFORM_ACL, "acl:1:/:alice@corp!terraform:PVEVMAdmin:", "pass", TOKENS_PASS),
+        (TERRAFORM_ACL, TERRAFORM_ACL, "pass", TOKENS_PASS),
+    ],
+    ids=["administrator", "custom-admin-role", "no-propagate", "below-root", "vm-role", "as-is"],
+)
+def test_separated_token_rights(
+    tmp_path: Path, old: str, new: str, status: str, message: str
+) -> None:
+    a = _pve_users(tmp_path, old, new)
+    assert verdict(a, "HVA-311", "pve-h1") == (status, message)
+
+
+def test_separated_token_of_a_user_without_admin_on_root(tmp_path: Path) -> None:
+    """The token holds Administrator on /, but its user only operates the web pool: the
+    intersection is the user's (pveum.adoc), so the token administers nothing more."""
+    a = _pve_users(
+        tmp_path,
+        "token:alice@corp!terraform:0:1:infrastructure as code:",
+        "token:alice@corp!terraform:0:1:infrastructure as code:\n"
+        "token:bob@corp!ci:0:1:ci:\nacl:1:/:bob@corp!ci:Administrator:",
+    )
+    assert verdict(a, "HVA-311", "pve-h1") == (
+        "pass",
+        TOKENS_PASS.replace("2 API token(s)", "3 API token(s)"),
+    )

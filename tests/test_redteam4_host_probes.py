@@ -1251,9 +1251,6 @@ def test_kernel_that_reports_none_of_the_newer_flaws(host_scan) -> None:
 # --- HVA-311 (Proxmox VE): a privilege-separated token granted Administrator on / ---------------------
 
 
-@xfail(
-    "H93: HVA-311 judges the privsep flag, not what the token can do: a privilege-separated token granted Administrator on / (the usual Terraform recipe) holds its user's full rights and passes"
-)
 def test_separated_token_granted_administrator(tmp_path: Path) -> None:
     """pveum.adoc, "API Tokens" (found with `find_string`): "Separated privileges: The token
     needs to be given explicit access with ACLs. Its effective permissions are calculated by

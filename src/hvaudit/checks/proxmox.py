@@ -97,6 +97,31 @@ def _privileged_users(cfg: UserConfig, now: float | None = None) -> dict[str, li
     }
 
 
+def _root_admin_roles(cfg: UserConfig, who: str) -> list[str]:
+    """The administering roles (FULL_ADMIN_ROLES, or a custom role with an ADMIN_PRIVILEGES
+    privilege) a user (directly or through a group) or a token holds on `/`, propagated to every
+    path below; root@pam holds them all ("Administrator" here)."""
+    if who == "root@pam":
+        return ["Administrator"]
+    out: list[str] = []
+    for acl in cfg.acls:
+        if acl["path"] != "/" or not acl["propagate"]:
+            continue
+        holders: list[str] = acl["who"]  # type: ignore[assignment]
+        if who not in holders and not any(
+            h.startswith("@") and who in cfg.groups.get(h[1:], []) for h in holders
+        ):
+            continue
+        roles: list[str] = acl["roles"]  # type: ignore[assignment]
+        for role in roles:
+            admin = role in FULL_ADMIN_ROLES or (
+                role in cfg.roles and _administers(cfg.roles[role])
+            )
+            if admin and role not in out:
+                out.append(role)
+    return out
+
+
 def _changes_something(role: str, custom: dict[str, list[str]]) -> bool:
     if role in ("NoAccess", "PVEAuditor"):
         return False
@@ -777,7 +802,16 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
     to narrow them (pveum.adoc "API Tokens"; user.cfg `token:<user>!<id>:<expire>:<privsep>:`, the
     privsep field defaulting to 1: pve-access-control `token-privsep`). On a privileged user (root@pam,
     or any role beyond auditing) it is an unattended full-rights credential, usually stored in a
-    script or CI system."""
+    script or CI system.
+
+    The flag alone does not narrow anything: a separated token "needs to be given explicit
+    access with ACLs. Its effective permissions are calculated by intersecting user and token
+    permissions" (pveum.adoc "API Tokens", found with `find_string`). A privsep 1 token granted
+    an administering role (Administrator, PVEAdmin, or a custom role with a
+    cluster-administration privilege) on `/`, propagated, whose user holds one there too (root@pam
+    holds every privilege), keeps administration of the whole cluster in the intersection: the
+    same unattended full-rights credential, the usual "grant the Terraform token Administrator"
+    recipe. It fails, naming the token and both grants."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -792,15 +826,25 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
         bad = []
         for tid, tok in sorted(cfg.tokens.items()):
             user = tid.split("!", 1)[0]
-            if tok.get("privsep", "1") == "0" and user in privileged and not _expired(tok, now):
+            if _expired(tok, now) or user not in privileged:
+                continue
+            if tok.get("privsep", "1") == "0":
                 bad.append(f"{tid} (privsep 0: {'; '.join(privileged[user][:3])})")
+                continue
+            own, users = _root_admin_roles(cfg, tid), _root_admin_roles(cfg, user)
+            if own and users:
+                bad.append(
+                    f"{tid} (privsep 1, but its own ACL grants {'/'.join(own)} on / and its "
+                    f"user holds {'/'.join(users)} there: the intersection administers the "
+                    "cluster)"
+                )
         if bad:
             yield failed(s, "tokens with their user's full rights: " + ", ".join(bad), *f.sources)
         elif cfg.tokens:
             yield passed(
                 s,
-                f"{len(cfg.tokens)} API token(s): none without privilege separation on a "
-                "privileged user",
+                f"{len(cfg.tokens)} API token(s): none with a privileged user's full rights "
+                "(privsep 0, or an administering role on / for both token and user)",
                 *f.sources,
             )
         else:
