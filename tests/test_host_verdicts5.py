@@ -392,3 +392,50 @@ def test_separated_token_of_a_user_without_admin_on_root(tmp_path: Path) -> None
         "pass",
         TOKENS_PASS.replace("2 API token(s)", "3 API token(s)"),
     )
+
+
+# --- HVA-301 / HVA-313 (Proxmox VE): -i of the uplink restricts nothing (H108, -i case) ---------------
+
+GATEWAY_IF = "(-i vmbr1: the default gateway's interface)"
+ONLY_IF = "(-i eno3: the only interface with the node's addresses)"
+
+
+@pytest.mark.parametrize(
+    ("rule", "hva301", "hva313"),
+    [
+        (  # vmbr1 carries `gateway 10.0.0.1` in /etc/network/interfaces
+            "IN ACCEPT -i vmbr1",
+            "fail: cluster firewall on, input policy DROP, but cluster.fw line 19 `IN ACCEPT -i "
+            f"vmbr1` accepts every inbound packet {GATEWAY_IF} before the policy",
+            "fail: cluster.fw line 19 `IN ACCEPT -i vmbr1` accepts every inbound packet "
+            f"{GATEWAY_IF}, management ports included",
+        ),
+        (  # the node's only addressed interface at run time (ip -j addr: eno3 10.0.0.10)
+            "IN ACCEPT -i eno3",
+            "fail: cluster firewall on, input policy DROP, but cluster.fw line 19 `IN ACCEPT -i "
+            f"eno3` accepts every inbound packet {ONLY_IF} before the policy",
+            "fail: cluster.fw line 19 `IN ACCEPT -i eno3` accepts every inbound packet "
+            f"{ONLY_IF}, management ports included",
+        ),
+        (  # the VM bridge: no address, no gateway
+            "IN ACCEPT -i vmbr0",
+            "pass: cluster firewall on, input policy DROP",
+            "pass: IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens "
+            "management ports wider",
+        ),
+        (  # a source narrows it again
+            "IN ACCEPT -i vmbr1 -source 10.0.0.0/24",
+            "pass: cluster firewall on, input policy DROP",
+            "pass: IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens "
+            "management ports wider",
+        ),
+    ],
+    ids=["gateway-bridge", "only-addressed", "vm-bridge", "with-source"],
+)
+def test_cluster_rule_by_interface(tmp_path: Path, rule: str, hva301: str, hva313: str) -> None:
+    from test_redteam4_host_probes import _cluster_rule_scan
+
+    a = _cluster_rule_scan(tmp_path, rule)
+    for check_id, want in (("HVA-301", hva301), ("HVA-313", hva313)):
+        status, message = verdict(a, check_id, "pve-h1")
+        assert f"{status}: {message}" == want

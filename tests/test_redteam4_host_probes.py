@@ -1759,13 +1759,7 @@ def test_cluster_rule_port_range_covering_management(tmp_path: Path, rule: str) 
     "rule",
     [
         "IN ACCEPT -p tcp -sport 1024:65535",
-        pytest.param(
-            "IN ACCEPT -i vmbr1",
-            marks=xfail(
-                "H108 (-i variant): the node's interface addresses come from "
-                "/etc/network/interfaces on this scan, which HVA-301/313 do not read yet"
-            ),
-        ),
+        "IN ACCEPT -i vmbr1",
     ],
     ids=["client-source-ports", "management-bridge"],
 )

@@ -229,12 +229,17 @@ def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()
     and a /7 or wider source or destination narrows nothing), or one that names only a
     transport protocol, with no port or ports admitting more than half of them (`IN ACCEPT -p
     tcp`, `-dport 1:65535`: every port of the protocol, as HVA-190 judges `-p tcp -j ACCEPT`).
-    An unrestricted DROP or REJECT first closes the file's rules. Each as `where `rule` what`."""
+    An unrestricted DROP or REJECT first closes the file's rules. `-i` restricts nothing when it
+    names the only interface holding the node's addresses, or the interface
+    /etc/network/interfaces gives the default gateway (ifupdown2, Proxmox VE's network stack,
+    addons/address.py: gateway "Default gateway", found with `find_string`): every address
+    beyond the node's own networks reaches it there. Each as `where `rule` what`."""
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     files = [("cluster.fw", cluster)]
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
         files.append(("host.fw", px.host_firewall.get()))
     out = []
+    uplinks = _uplinks(px)
     for where, fw in files:
         if fw is None or cluster is None:
             continue
@@ -254,16 +259,23 @@ def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()
             # 32768-60999): it restricts nothing a client controls
             if "sport" in opts and _pve_ports(str(opts["sport"])) > 32768:
                 narrowing.discard("sport")
-            # -i of the only interface holding the node's addresses is every packet to it
-            if "iface" in opts and addressed and {str(opts["iface"])} == addressed:
+            # -i of the only interface holding the node's addresses is every packet to it, and
+            # -i of the default gateway's interface every packet from beyond the local networks
+            iface, why = str(opts.get("iface") or ""), ""
+            if iface and (iface in uplinks or (addressed and {iface} == addressed)):
                 narrowing.discard("iface")
+                why = (
+                    f" (-i {iface}: the default gateway's interface)"
+                    if iface in uplinks
+                    else f" (-i {iface}: the only interface with the node's addresses)"
+                )
             proto = str(opts.get("proto") or "").lower()
             text = (
                 "IN "
                 + str(r["action"])
                 + "".join(
-                    f" -{'p' if k == 'proto' else k} {opts[k]}"
-                    for k in ("proto", "dport")
+                    f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {opts[k]}"
+                    for k in ("iface", "proto", "dport", "sport")
                     if k in opts
                 )
             )
@@ -283,7 +295,7 @@ def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()
             else:
                 continue
             if r["action"] == "ACCEPT":
-                out.append(f"{where} line {r['line']} `{text}` accepts {what}")
+                out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}")
             break
     return out
 
@@ -294,6 +306,15 @@ MGMT_PORTS = ((22, 22), (8006, 8006), (3128, 3128), (5900, 5999))
 #: Service names of /etc/services (pve-firewall: "You can use service names or simple numbers
 #: (0-65535), as defined in '/etc/services'") for the ports above.
 _PVE_SERVICES = {"ssh": 22}
+
+
+def _uplinks(px: ProxmoxHost) -> frozenset[str]:
+    """The interfaces /etc/network/interfaces gives a default gateway (`gateway`; empty when the
+    file was not read)."""
+    f = px.interfaces
+    if not f.known:
+        return frozenset()
+    return frozenset(name for name, opts in f.get().ifaces.items() if opts.get("gateway"))
 
 
 def _addressed(h: Host) -> frozenset[str]:
