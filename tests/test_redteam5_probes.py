@@ -386,3 +386,65 @@ def test_bridge_on_a_vlan_of_a_single_nic_fails(host_scan) -> None:
     status, msg = verdict(a, "HVA-220")
     assert status == "fail", msg
     assert "br20" in msg, msg
+
+
+# --- HVA-190: iptables matches that admit every source but that hvaudit reads as narrow ---------------
+
+IPT_ONLY = {"nft-ruleset": None}
+
+
+def _ipt_scan(host_scan, rule: str) -> tuple[str, str]:
+    """The hardened host with no nft ruleset and iptables-legacy `-S INPUT` output: policy DROP,
+    loopback accepted, then `rule`; ip6tables drops everything."""
+    rules = f"-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n{rule}\n"
+    a = host_scan(
+        dict(IPT_ONLY, **{"iptables-input": (rules, 0), "ip6tables-input": ("-P INPUT DROP\n", 0)})
+    )
+    return verdict(a, "HVA-190")
+
+
+@xfail("R5-9: -m iprange over every address (or its negation) is read as a narrow match")
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "-A INPUT -m iprange --src-range 0.0.0.0-255.255.255.255 -j ACCEPT",
+        "-A INPUT -m iprange ! --src-range 10.0.0.1-10.0.0.20 -j ACCEPT",
+    ],
+    ids=["whole-range", "negated-range"],
+)
+def test_iptables_iprange_admitting_every_source(host_scan, rule: str) -> None:
+    """iptables-extensions(8), iprange (libxt_iprange.man, found with `search`): "This matches on
+    a given arbitrary range of IP addresses. [!] --src-range from[-to]: Match source IP in the
+    specified range"; the kernel's xt_iprange.c iprange_mt4 matches min_ip <= saddr <= max_ip
+    (inclusive), inverted by `!`. `--src-range 0.0.0.0-255.255.255.255` is every IPv4 source,
+    the iptables spelling of `-s 0.0.0.0/0`, and `! --src-range` of 20 addresses is every source
+    but those, the spelling of `! -s ...`, which hvaudit fails as a broad accept
+    (_iptables_reach: "a negated address ... is _BROAD"). hvaudit's _iptables_reach returns
+    _NARROW for an option it does not judge, so both accepts are skipped and HVA-190 passes
+    "inbound default policy drops". Right: fail."""
+    status, msg = _ipt_scan(host_scan, rule)
+    assert status == "fail", msg
+
+
+@xfail("R5-10: an ACCEPT under -m set (an ipset whose members are not collected) is skipped")
+def test_iptables_accept_from_an_ipset_whose_members_are_unread(host_scan) -> None:
+    """iptables-extensions(8), set: "[!] --match-set setname flag[,flag]... where flags are the
+    comma separated list of src and/or dst specifications": the rule matches the sources the
+    kernel ipset `admins` holds, which `ipset list` shows and the collector does not read (it
+    collects `iptables -S`/`ip6tables -S`, not `ipset list`). The set may hold every address:
+    ipset(8), hash:net (found with `find_string`): "Network address with zero prefix size cannot
+    be stored in this type of sets", but 0.0.0.0/1 and 128.0.0.0/1 can, and cover everything
+    all the same. hvaudit resolves nft's named sets
+    (R3's nft_named_set_of_the_management_subnet_passes) but reads `-m set` as a narrow match,
+    skips the accept and passes. The H88/H89 rule for iptables-nft already says an accept under
+    a match hvaudit cannot read is "a question, never skipped". Right: manual (which sources
+    the set admits is not in the evidence)."""
+    status, msg = _ipt_scan(host_scan, "-A INPUT -m set --match-set admins src -j ACCEPT")
+    assert status == "manual", msg
+
+
+def test_iptables_iprange_of_the_management_hosts_passes(host_scan) -> None:
+    """Twin of R5-9: SSH accepted from 20 management addresses only is narrow: pass."""
+    rule = "-A INPUT -p tcp -m iprange --src-range 10.0.0.1-10.0.0.20 -m tcp --dport 22 -j ACCEPT"
+    status, msg = _ipt_scan(host_scan, rule)
+    assert status == "pass", msg
