@@ -299,7 +299,6 @@ def _ssh_ruleset(networks: list[str]) -> dict[str, Any]:
     return {"firewall": {"incoming_blocked": True, "outgoing_blocked": True, "rulesets": [ruleset]}}
 
 
-@xfail("R5-7: an ESXi ruleset allowed from 0.0.0.0/0 (or its two halves) counts as limited")
 @pytest.mark.parametrize(
     "networks", [["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"]], ids=["prefix-0", "two-halves"]
 )
@@ -312,8 +311,8 @@ def test_esxi_ruleset_allowed_from_every_address(tmp_path: Path, networks: list[
     every IPv4 address: the sshServer ruleset admits SSH from anywhere though "Allow connections
     from any IP address" is unticked, which is what HVA-412 fails for allIp. (The same list is
     failed on Linux hosts: the earlier rounds' nft prefix 0 and both-halves probes.) hvaudit
-    looks at all_ip only and passes "every enabled ruleset limited to listed networks". Right:
-    fail, naming sshServer."""
+    looked at all_ip only and passed "every enabled ruleset limited to listed networks". Right:
+    fail, naming sshServer. (R5-7, fixed on branch rt5: HVA-412 collapses the allowed networks.)"""
     a = _esx_scan(tmp_path, _ssh_ruleset(networks))
     status, msg = vm_verdict(a, "HVA-412", "esx1")
     assert status == "fail", msg
@@ -345,7 +344,6 @@ def _bridge_on(uplink: dict[str, Any]) -> dict[str, Any]:
     return {"ip-link": (json.dumps(links), 0)}
 
 
-@xfail("R5-8: a bridge uplinked by bond0.20 is taken as a bridge without a bond (false fail)")
 def test_bridge_on_a_vlan_of_a_bond_is_redundant(host_scan) -> None:
     """ip-link(8): a VLAN device (`ip link add link DEVICE name NAME type vlan id ID`) sends and
     receives through its `link` device; `ip -j link` reports it as "link": "bond0" with
@@ -356,8 +354,9 @@ def test_bridge_on_a_vlan_of_a_bond_is_redundant(host_scan) -> None:
     give each VM VLAN its bridge over one LACP/active-backup bond. The bridge's frames leave
     through bond0, whose two members (eno1, eno2 on different adapters) are redundant exactly as
     for a bridge on bond0 itself (which passes). hvaudit looks up the bridge port bond0.20 among
-    the bonds, finds nothing and fails "VM bridge(s) without a redundant uplink: br20 (uplinks:
-    bond0.20)". Right: pass (FALSE FAIL)."""
+    the bonds, found nothing and failed "VM bridge(s) without a redundant uplink: br20 (uplinks:
+    bond0.20)". Right: pass (FALSE FAIL; R5-8, fixed on branch rt5: HVA-220 follows a VLAN
+    device to its link)."""
     vlan = {
         "ifindex": 9,
         "ifname": "bond0.20",

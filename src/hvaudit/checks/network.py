@@ -1018,6 +1018,18 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
         yield manual(s, f"host firewall input policy: {seen}", *f.sources)
 
 
+def _below_vlans(dev: str, info: dict[str, tuple[str, str, str]]) -> str:
+    """The device a VLAN device (or a stack of them, 802.1ad over 802.1Q) sends through: its
+    `link` (ip-link(8), type vlan); any other device is itself."""
+    seen = {dev}
+    kind, _, lower = info.get(dev, ("", "", ""))
+    while kind == "vlan" and lower and lower not in seen:
+        dev = lower
+        seen.add(dev)
+        kind, _, lower = info.get(dev, ("", "", ""))
+    return dev
+
+
 @check(
     id="HVA-220",
     title="VM networks have redundant physical uplinks",
@@ -1032,7 +1044,10 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     """One physical NIC per VM bridge is a single point of failure for every VM on it; SP 800-125B
     asks for teams whose members differ in driver, PCI bus and switch (this check sees the team,
     not those differences). An Open vSwitch bridge VMs are defined on lists its ports only in
-    `ovs-vsctl` (each shows `master ovs-system` in `ip link`): asked."""
+    `ovs-vsctl` (each shows `master ovs-system` in `ip link`): asked. A VLAN device in the bridge
+    (`bond0.20`) sends and receives through its `link` device (ip-link(8), type vlan; `ip -j
+    link` reports it as "link"), so the bridge is as redundant as that device: a bridge on a
+    VLAN of a two-member bond (Proxmox VE's admin guide runs `bridge-ports bond0.5`) is teamed."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, bonds, info = h.facts.bridges, h.facts.bonds, h.facts.link_info
@@ -1073,7 +1088,9 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
         weak = []
         for b, members in vm_bridges.items():
             uplinks = [m for m in members if not m.startswith(vm_ports)]
-            teamed = [u for u in uplinks if len(bonds.get().get(u, ())) >= 2]
+            teamed = [
+                u for u in uplinks if len(bonds.get().get(_below_vlans(u, info.get()), ())) >= 2
+            ]
             if not teamed:
                 weak.append(f"{b} (uplinks: {', '.join(uplinks) or 'none'})")
         if weak:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
@@ -376,7 +377,10 @@ def lockdown(ctx: Context) -> Iterator[Outcome]:
 )
 def host_firewall(ctx: Context) -> Iterator[Outcome]:
     """Every enabled ruleset open to any address exposes a service beyond the management
-    network."""
+    network. vSphere API HostFirewallRulesetIpList: allIp ("the ruleset works for all ip
+    addresses") or ipNetwork entries (HostFirewallRulesetIpNetwork, network and prefixLength);
+    networks that together cover every IPv4 or every IPv6 address (0.0.0.0/0, or 0.0.0.0/1 with
+    128.0.0.0/1) admit every source of that family as allIp does."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         fw = esx.firewall
@@ -395,7 +399,7 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
         open_to_all = sorted(
             str(r.get("key"))
             for r in fw.get("rulesets") or []
-            if r.get("enabled") and r.get("all_ip")
+            if r.get("enabled") and (r.get("all_ip") or _every_address(r.get("networks") or []))
         )
         problems = []
         if fw.get("incoming_blocked") is not True:
@@ -409,6 +413,21 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, "incoming blocked; every enabled ruleset limited to listed networks", esx.source
             )
+
+
+def _every_address(networks: list[Any]) -> bool:
+    """Whether the allowed networks cover every IPv4 or every IPv6 address."""
+    blocks: dict[int, list[Any]] = {4: [], 6: []}
+    for n in networks:
+        try:
+            net = ipaddress.ip_network(str(n), strict=False)
+        except ValueError:
+            continue
+        blocks[net.version].append(net)
+    return any(
+        any(b.prefixlen == 0 for b in ipaddress.collapse_addresses(nets))
+        for nets in blocks.values()
+    )
 
 
 # option -> (what a secure value is, a predicate over the reported value)
