@@ -402,7 +402,6 @@ def _ipt_scan(host_scan, rule: str) -> tuple[str, str]:
     return verdict(a, "HVA-190")
 
 
-@xfail("R5-9: -m iprange over every address (or its negation) is read as a narrow match")
 @pytest.mark.parametrize(
     "rule",
     [
@@ -419,8 +418,9 @@ def test_iptables_iprange_admitting_every_source(host_scan, rule: str) -> None:
     the iptables spelling of `-s 0.0.0.0/0`, and `! --src-range` of 20 addresses is every source
     but those, the spelling of `! -s ...`, which hvaudit fails as a broad accept
     (_iptables_reach: "a negated address ... is _BROAD"). hvaudit's _iptables_reach returns
-    _NARROW for an option it does not judge, so both accepts are skipped and HVA-190 passes
-    "inbound default policy drops". Right: fail."""
+    _NARROW for an option it did not judge, so both accepts were skipped and HVA-190 passed
+    "inbound default policy drops". Right: fail. (R5-9, fixed on branch rt5: _iptables_reach
+    reads an iprange as the address blocks it spans.)"""
     status, msg = _ipt_scan(host_scan, rule)
     assert status == "fail", msg
 

@@ -666,7 +666,8 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
     """How much traffic the matches of one `iptables -S` rule select (iptables(8),
     iptables-extensions(8)): no match, `! -i lo`, a /0 source or destination, every address of
     the host as destination, or a conntrack or state match that admits NEW (every new
-    connection) is _ALL; `-p tcp` alone (every port of the protocol), ports admitting more than
+    connection) is _ALL (an iprange `--src-range`/`--dst-range` counts as the addresses it spans);
+    `-p tcp` alone (every port of the protocol), ports admitting more than
     half of the port numbers (`! --dport 22`, `--dport 0:65535`, `--dports 1024:65535`), one of
     the host's addresses as destination, or a negated address or protocol is _BROAD; ports,
     addresses, interfaces, ICMP, ESTABLISHED/RELATED only or an option hvaudit does not judge
@@ -729,6 +730,25 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
             elif every:
                 pass
             elif w in ("-d", "--destination"):
+                reach = min(reach, _destination_reach(blocks, version, own))
+            else:
+                reach = _NARROW
+            i += 2
+        elif w in ("--src-range", "--dst-range"):
+            # iptables-extensions(8) iprange: "[!] --src-range from[-to] Match source IP in the
+            # specified range" (xt_iprange.c: min <= address <= max): the same blocks as -s/-d
+            first, _, last = arg.partition("-")
+            try:
+                low = ipaddress.ip_address(first)
+                high = ipaddress.ip_address(last or first)
+                blocks = list(ipaddress.summarize_address_range(low, high))
+            except (ValueError, TypeError):
+                return _NARROW
+            if negate:
+                reach = min(reach, _BROAD)
+            elif _cover_all(blocks, version):
+                pass
+            elif w == "--dst-range":
                 reach = min(reach, _destination_reach(blocks, version, own))
             else:
                 reach = _NARROW
