@@ -244,7 +244,6 @@ def _sshd_started_with(args: str) -> dict[str, Any]:
     return {"processes": (ps, 0)}
 
 
-@xfail("R5-6: sshd -o 'Keyword value' is read as the keyword with an empty value")
 def test_sshd_option_in_the_config_file_format_single_factor(host_scan) -> None:
     """sshd(8), -o option: "Can be used to give options in the format used in the configuration
     file", and sshd_config(5): "lines of the form 'keyword arguments'" (keyword and arguments
@@ -255,23 +254,24 @@ def test_sshd_option_in_the_config_file_format_single_factor(host_scan) -> None:
     -D -o "AuthenticationMethods any"` shows in ps as `-o AuthenticationMethods any`: every
     login needs one method only (sshd_config(5) AuthenticationMethods: "any" is the default,
     any single method), so a public key alone logs in. hvaudit takes the word after -o as
-    `Keyword=value` only, reads AuthenticationMethods as "" and passes HVA-151 "every SSH login
+    `Keyword=value` only, read AuthenticationMethods as "" and passed HVA-151 "every SSH login
     needs two factors: AuthenticationMethods ". The same option written `-o
-    AuthenticationMethods=any` fails today. Right: fail, naming AuthenticationMethods any."""
+    AuthenticationMethods=any` failed. Right: fail, naming AuthenticationMethods any. (R5-6,
+    fixed on branch rt5: a keyword without '=' takes the words up to the next option.)"""
     a = host_scan(_sshd_started_with("-o AuthenticationMethods any"))
     status, msg = verdict(a, "HVA-151")
     assert status == "fail", msg
     assert "AuthenticationMethods any" in msg, msg
 
 
-@xfail("R5-6: of two -o for one keyword sshd keeps the first, hvaudit the last")
 def test_sshd_first_command_line_option_wins(host_scan) -> None:
     """sshd_config(5): "Unless noted otherwise, for each keyword, the first obtained value will be
     used"; sshd.c runs each -o through process_server_config_line in order (cited above), and
     servconf.c sets PermitRootLogin only while it is unset (`if (*activep && *intptr == -1)
     *intptr = value`). `-o PermitRootLogin=yes -o PermitRootLogin=no` lets root log in.
-    hvaudit's override loop assigns each -o over the previous one and passes HVA-160
-    "PermitRootLogin no". Right: fail, naming PermitRootLogin yes."""
+    hvaudit's override loop assigned each -o over the previous one and passed HVA-160
+    "PermitRootLogin no". Right: fail, naming PermitRootLogin yes. (R5-6, fixed on branch rt5:
+    the first -o of a keyword is kept.)"""
     a = host_scan(_sshd_started_with("-o PermitRootLogin=yes -o PermitRootLogin=no"))
     status, msg = verdict(a, "HVA-160")
     assert status == "fail", msg

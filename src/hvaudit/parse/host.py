@@ -424,10 +424,14 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     overrides = _sshd_command_line_options(processes)
     if overrides and f.sshd.known:
         merged = dict(f.sshd.get())
+        given: set[str] = set()
         for opt in overrides:
             key, _, value = opt.replace("=", " ", 1).partition(" ")
+            if key.strip().lower() in given:
+                continue  # a later -o of the same keyword is not the first obtained value
+            given.add(key.strip().lower())
             merged[key.strip().lower()] = value.strip()
-        merged["-o"] = " ".join(overrides)
+        merged["-o"] = " ".join(o if "=" in o else o.replace(" ", "=", 1) for o in overrides)
         f.sshd = Fact.of(merged, *f.sshd.sources, *processes.sources)
     # `sshd -T` and the files read are the default configuration's; an sshd started with
     # `-f FILE` (sshd(8)) runs another one, which nothing here read.
@@ -2888,19 +2892,34 @@ def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) ->
 
 
 def _sshd_command_line_options(processes: Fact[str]) -> list[str]:
-    """The `-o Keyword=value` options of the running sshd listener (its title keeps its argv:
-    "sshd: /usr/sbin/sshd -D -o ... [listener]"), in order; sshd(8) -o."""
+    """The `-o` options of the running sshd listener (its title keeps its argv joined by spaces:
+    "sshd: /usr/sbin/sshd -D -o ... [listener]"), in order. sshd(8) -o: "Can be used to give
+    options in the format used in the configuration file", so `-o Keyword=value` and `-o
+    "Keyword value"` alike; the title no longer shows the quotes, so the words after a keyword
+    without '=' up to the next option (or the [listener] tag) are its value."""
     if not processes.known:
         return []
     out: list[str] = []
     for _, words in _commands(processes.get()):
         if not words or words[0].rsplit("/", 1)[-1] != "sshd":
             continue
-        for i, w in enumerate(words[1:], 1):
-            if w == "-o" and i + 1 < len(words):
-                out.append(words[i + 1])
+        args, i = words[1:], 0
+        while i < len(args):
+            w = args[i]
+            if w == "-o" and i + 1 < len(args):
+                opt, i = args[i + 1], i + 2
             elif w.startswith("-o") and len(w) > 2:
-                out.append(w[2:])
+                opt, i = w[2:], i + 1
+            else:
+                i += 1
+                continue
+            if "=" not in opt:
+                value = []
+                while i < len(args) and not args[i].startswith(("-", "[")):
+                    value.append(args[i])
+                    i += 1
+                opt = " ".join([opt, *value])
+            out.append(opt)
     return list(dict.fromkeys(out))
 
 
