@@ -447,3 +447,36 @@ def test_iptables_iprange_of_the_management_hosts_passes(host_scan) -> None:
     rule = "-A INPUT -p tcp -m iprange --src-range 10.0.0.1-10.0.0.20 -m tcp --dport 22 -j ACCEPT"
     status, msg = _ipt_scan(host_scan, rule)
     assert status == "pass", msg
+
+
+# --- HVA-307 (Proxmox VE): user.cfg ACL lines read as pve-access-control reads them -------------------
+
+
+@pytest.mark.parametrize(
+    "acl",
+    ["acl:1:/vms/:@webops:PVEVMAdmin:", "acl:2:/vms:@webops:PVEVMAdmin:"],
+    ids=["trailing-slash", "propagate-2"],
+)
+def test_pve_vm_role_on_every_vm_in_another_spelling(tmp_path: Path, acl: str) -> None:
+    """pve-access-control src/PVE/AccessControl.pm parse_user_config (read with `read_file`):
+    for an `acl:` line, `$propagate = $propagate ? 1 : 0` (Perl truth: every value but "" and
+    "0", so `2` propagates) and `if (my $path = normalize_path($pathtxt))`, where normalize_path
+    does `$path =~ s|/+|/|g; $path =~ s|/$||;` (`/vms/` is `/vms`); roles() then applies a
+    propagated ACL of `/vms` to every `/vms/<id>`. So either line gives @webops PVEVMAdmin
+    (VM.Config.*, VM.Migrate, VM.PowerMgmt ...) over every VM of the cluster, which HVA-307
+    fails for `acl:1:/vms:...`. hvaudit kept the path as written and propagate only for "1":
+    `/vms/` was counted as one of the "ACL(s) on VM or pool paths" and `2` as not propagated,
+    and HVA-307 passed "no VM role on '/' or '/vms'". Right: fail, naming /vms. (R5-11, fixed
+    on branch rt5: parse_user_config normalizes both as pve-access-control does.)"""
+    import shutil
+
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    users = tree / "etc/pve/user.cfg"
+    text = users.read_text()
+    users.write_text(text.replace("acl:0:/vms/201:", f"{acl}\nacl:0:/vms/201:"))
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)}, tree)
+    status, msg = verdict(a, "HVA-307", "pve-h1")
+    assert status == "fail", msg
+    assert "PVEVMAdmin for @webops on /vms" in msg, msg

@@ -338,10 +338,13 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             _, propagate, path, who, roles = _fields(line, 5)
             if not path.startswith("/"):
                 raise InputError(f"{name}:{n}: acl path {path!r} does not start with '/'")
+            # pve-access-control AccessControl.pm parse_user_config: `$propagate = $propagate ?
+            # 1 : 0` (Perl: every value but "" and "0" is true) and normalize_path, which
+            # collapses repeated slashes and drops a trailing one (`/vms/` is `/vms`)
             cfg.acls.append(
                 {
-                    "propagate": propagate == "1",
-                    "path": path,
+                    "propagate": propagate not in ("", "0"),
+                    "path": re.sub(r"/+", "/", path).rstrip("/") or "/",
                     "who": _list(who),
                     "roles": _list(roles),
                     "line": n,
