@@ -91,16 +91,16 @@ BOB_CAROL = HARDENED_HOST["/etc/passwd"] + (
 )
 
 
-@xfail("R5-2: only the first Host_List of a `:`-joined sudoers user specification is read")
 def test_sudoers_rule_whose_second_host_section_is_this_host(host_scan) -> None:
     """sudoers(5), "User specification" (read with `find_string`): `User_Spec ::= User_List
     Host_List '=' Cmnd_Spec_List (':' Host_List '=' Cmnd_Spec_List)*` - one user list may carry
     several host sections, each with its own commands. `bob,carol db01=(ALL:ALL) ALL :
     hv1=(ALL:ALL) ALL` gives them every command as root on hv1 (this host,
     /proc/sys/kernel/hostname). H106's fix skips a rule whose Host_List is only other hosts'
-    names, and reads only the text before the first '=': it sees `db01`, drops the rule, and
-    HVA-142 passes "2 administrative principal(s) (limit 3): alice, root". Right: fail, naming
-    bob (4 principals, limit 3)."""
+    names, and read only the text before the first '=': it saw `db01`, dropped the rule, and
+    HVA-142 passed "2 administrative principal(s) (limit 3): alice, root". Right: fail, naming
+    bob (4 principals, limit 3). (R5-2, fixed on branch rt5: each `:`-joined section is judged
+    on its own Host_List.)"""
     sudoers = (
         HARDENED_HOST["sudoers"][0]
         + "/etc/sudoers.d/ops:bob,carol db01=(ALL:ALL) ALL : hv1=(ALL:ALL) ALL\n"
@@ -109,6 +109,23 @@ def test_sudoers_rule_whose_second_host_section_is_this_host(host_scan) -> None:
     status, msg = verdict(a, "HVA-142")
     assert status == "fail", msg
     assert "bob" in msg, msg
+
+
+def test_sudoers_sections_that_give_this_host_no_root(host_scan) -> None:
+    """Twin of R5-2: `bob,carol db01=(ALL:ALL) ALL : web01=(ALL:ALL) ALL` names two other hosts,
+    and `bob hv1=(www-data) ALL : db01=(ALL:ALL) ALL` lets bob act only as www-data here
+    (sudoers(5) Runas_Spec; the ':' of `(ALL:ALL)` and of a `NOPASSWD:` tag separates nothing):
+    neither makes an administrator of hv1, so HVA-142 passes with alice and root."""
+    sudoers = HARDENED_HOST["sudoers"][0] + (
+        "/etc/sudoers.d/ops:bob,carol db01=(ALL:ALL) ALL : web01=(ALL:ALL) ALL\n"
+        "/etc/sudoers.d/ops:bob hv1=(www-data) NOPASSWD: ALL : db01=(ALL:ALL) ALL\n"
+    )
+    passwd = BOB_CAROL + "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+    a = host_scan({"sudoers": (sudoers, 0), "/etc/passwd": passwd})
+    assert verdict(a, "HVA-142") == (
+        "pass",
+        "2 administrative principal(s) (limit 3): alice, root",
+    )
 
 
 # --- HVA-057 / HVA-056 / HVA-031: QEMU's implied option names and JSON -device -----------------------

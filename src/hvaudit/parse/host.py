@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import ipaddress
+import itertools
 import json
 import re
 import shlex
@@ -1112,6 +1113,35 @@ def _sudo_host_applies(hosts: str, ev: HostEvidence) -> bool:
     return False
 
 
+#: One entry of a sudoers Host_List: a name, address or address/mask, an alias, a netgroup or
+#: ALL, perhaps negated (sudoers(5), Host_List); a command path (`/usr/bin/env`) is none.
+_HOST_ITEM = re.compile(r"!*\+?[\w.\-]+(/[\d.]+)?")
+
+
+def _host_sections(spec: str) -> list[tuple[str, str]]:
+    """(Host_List, Cmnd_Spec_List) of each section of a user specification after its User_List.
+    sudoers(5): `User_Spec ::= User_List Host_List '=' Cmnd_Spec_List (':' Host_List '='
+    Cmnd_Spec_List)*`. A ':' inside a Runas_Spec `(ALL:ALL)` or ending a tag (`NOPASSWD:`) is not
+    a separator: only one outside parentheses followed by a Host_List and '=' is."""
+    seps, depth = [], 0
+    for i, ch in enumerate(spec):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == ":" and depth == 0:
+            hosts, eq, _ = spec[i + 1 :].partition("=")
+            items = [h.strip() for h in hosts.split(",")]
+            if eq and all(h and _HOST_ITEM.fullmatch(h) for h in items):
+                seps.append(i)
+    bounds = [-1, *seps, len(spec)]
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        hosts, _, cmnds = spec[a + 1 : b].partition("=")
+        out.append((hosts, cmnds))
+    return out
+
+
 def _gid_names(ev: HostEvidence) -> dict[str, str]:
     """gid -> the first /etc/group name with it."""
     got = ev.get(_file("/etc/group"))
@@ -1308,15 +1338,23 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                     aliases[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
             continue
         m = _USER_LIST.match(stmt)
-        if m and not _sudo_host_applies(stmt[m.end(1) : stmt.find("=", m.end(1))], ev):
-            continue  # a rule for other hosts (sudoers(5): "who where = (as_whom) what")
-        if m:
-            users = [u.strip() for u in m.group(1).split(",") if u.strip()]
-            runas = _sudo_runas(stmt[stmt.find("=", m.end(1)) + 1 :], ev, groups)
-            if runas is None:
-                lists.append(users)
-            else:
-                chained.append((users, runas))
+        if not m:
+            continue
+        # a rule for other hosts (sudoers(5): "who where = (as_whom) what") counts nowhere;
+        # each `:`-joined Host_List section is its own (User_Spec grammar)
+        here = [
+            cmnds
+            for hosts, cmnds in _host_sections(stmt[m.end(1) :])
+            if _sudo_host_applies(hosts, ev)
+        ]
+        if not here:
+            continue
+        users = [u.strip() for u in m.group(1).split(",") if u.strip()]
+        runas_sets = [_sudo_runas(cmnds, ev, groups) for cmnds in here]
+        if any(r is None for r in runas_sets):
+            lists.append(users)
+        else:
+            chained.append((users, set().union(*(r for r in runas_sets if r is not None))))
     principals: set[str] = set()
     gid_names = _gid_names(ev)
 
