@@ -12,11 +12,18 @@ on was read with the `search` tools and is cited in its docstring. Where hvaudit
 probe is `xfail(strict=True, reason="R5-<n>: ...")`; the fix turns it XPASS and the fixer drops
 the mark. None repeats a probe of the first four red teams.
 
-Kinds: a spelling QEMU and OpenSSH accept that hvaudit reads as something else (QEMU's implied
-option names and JSON -device, sshd's `-o "Keyword value"`), a grammar element read only in part
+Kinds: a spelling QEMU, OpenSSH, iptables or pve-access-control accept that hvaudit reads as
+something else (QEMU's implied option names and JSON -device, sshd's `-o "Keyword value"`,
+`-m iprange`, user.cfg's `/vms/` and propagate `2`), a grammar element read only in part
 (sudoers' `:`-joined Host_List sections, the first -o of a keyword), a libvirt VLAN setting that
-turns an access port into a trunk, an allow list that lists everyone, and a bridge topology that
-is redundant but not recognised as such.
+turns an access port into a trunk, an allow list that lists everyone, a match whose members are
+not in the evidence, and a bridge topology that is redundant but not recognised as such.
+
+Findings (R5-n): 1 HVA-192 OVS nativeMode, 2 HVA-142 sudoers sections, 3 HVA-057 -device
+driver=/JSON, 4 HVA-056 -tpmdev type=, 5 HVA-031 -chardev backend=, 6 HVA-151/160 sshd -o, 7
+HVA-412 ESXi 0.0.0.0/0, 8 HVA-220 bridge on a bond VLAN (false fail), 9 HVA-190 iprange, 10
+HVA-190 -m set, 11 HVA-307 user.cfg ACL spelling. Fixed on branch rt5 (mark dropped): 2, 6, 7,
+8, 9, 11.
 """
 
 from __future__ import annotations
