@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -49,6 +50,13 @@ CORPUS = Path(os.environ.get("HVAUDIT_CORPUS", REPO / "tests" / "corpus" / "libv
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # A shell without job control starts a background command (`make test &`, a CI runner's
+    # detached job) with SIGINT ignored, and an ignored signal stays ignored across exec: the
+    # scans the tests start and interrupt with SIGINT would never see it (Python installs its
+    # KeyboardInterrupt handler only over SIG_DFL). Catching it here makes every child start
+    # with the default action, as from a terminal.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if not (CORPUS / "qemu-domains").is_dir():
         raise pytest.UsageError(
             f"the libvirt corpus is missing at {CORPUS}: restore tests/corpus/libvirt-9.0.0 "
