@@ -439,3 +439,16 @@ def test_cluster_rule_by_interface(tmp_path: Path, rule: str, hva301: str, hva31
     for check_id, want in (("HVA-301", hva301), ("HVA-313", hva313)):
         status, message = verdict(a, check_id, "pve-h1")
         assert f"{status}: {message}" == want
+
+
+def test_doas_setenv_values_stay_off_the_bundle(host_scan) -> None:
+    """setenv may set a password for the command it permits: the bundle keeps the rule, never
+    the value, and the rule still counts."""
+    from hvaudit.redact import redact_artefact
+
+    doas = 'permit nopass setenv { PGPASSWORD="s3cr3t pw" -HOME } :operators cmd /usr/bin/psql\n'
+    assert redact_artefact("host/files/etc/doas.conf", doas.encode()) == (
+        b"permit nopass setenv { PGPASSWORD=***REDACTED*** -HOME } :operators cmd /usr/bin/psql\n"
+    )
+    a = host_scan({"/etc/group": OPERATORS, "/etc/passwd": PASSWD, "/etc/doas.conf": doas})
+    assert verdict(a, "HVA-142") == ("fail", FIVE)

@@ -713,6 +713,24 @@ def _redact_qemu_xml(text: str) -> str:
     return _QEMU_PROPERTY.sub(_qemu_property, text)
 
 
+# doas.conf --------------------------------------------------------------------------------------
+
+_DOAS_SETENV = re.compile(r"setenv\s*\{([^}]*)\}")
+_DOAS_ASSIGNMENT = re.compile(r'([A-Za-z_][A-Za-z0-9_]*=)("[^"]*"|[^\s}]+)')
+
+
+def redact_doas_conf(text: str) -> str:
+    """/etc/doas.conf: every value a rule's `setenv { VAR=value }` sets (doas.conf(5): "Keep or
+    set the space-separated specified variables"), whatever the variable's name; the rules'
+    identities, targets and commands stay."""
+
+    def block(m: re.Match[str]) -> str:
+        inner = _DOAS_ASSIGNMENT.sub(lambda a: a.group(1) + REDACTED, m.group(1))
+        return m.group(0).replace(m.group(1), inner, 1)
+
+    return redact_text(_DOAS_SETENV.sub(block, text))
+
+
 # JSON -------------------------------------------------------------------------------------------
 
 
@@ -743,6 +761,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/files/etc/systemd/journal-upload.conf", redact_conf),
     ArtefactFormat("host/files/etc/libvirt/*.conf", redact_conf),
     ArtefactFormat("host/files/etc/rsyslog.conf", redact_syslog),
+    ArtefactFormat("host/files/etc/doas.conf", redact_doas_conf),
     ArtefactFormat("pve/*/user.cfg", redact_user_cfg),
     ArtefactFormat("pve/*/qemu-server/*.conf", redact_pve_vm_conf),
     ArtefactFormat("pve/*/lxc/*.conf", redact_pve_ct_conf),
