@@ -129,13 +129,10 @@ def _file(
 def _flag(text: str | None, default: bool) -> bool:
     """A Proxmox VE boolean as qemu-server reads it (QemuServer.pm check_type: `1` or
     on/yes/true, `0` or off/no/false, any case; pve-common JSONSchema parse_boolean for property
-    strings); absent or unreadable (qemu-server then drops the key): the default (R54)."""
-    value = (text or "").strip().lower()
-    if value in ("1", "on", "yes", "true"):
-        return True
-    if value in ("0", "off", "no", "false"):
-        return False
-    return default
+    strings, both `pve.pve_boolean`); absent or unreadable (qemu-server then drops the key): the
+    default (R54)."""
+    word = pve.pve_boolean(text or "")
+    return default if word is None else word == "1"
 
 
 def _pve_args(text: str) -> tuple[str, ...]:
