@@ -22,8 +22,8 @@ not in the evidence, and a bridge topology that is redundant but not recognised 
 Findings (R5-n): 1 HVA-192 OVS nativeMode, 2 HVA-142 sudoers sections, 3 HVA-057 -device
 driver=/JSON, 4 HVA-056 -tpmdev type=, 5 HVA-031 -chardev backend=, 6 HVA-151/160 sshd -o, 7
 HVA-412 ESXi 0.0.0.0/0, 8 HVA-220 bridge on a bond VLAN (false fail), 9 HVA-190 iprange, 10
-HVA-190 -m set, 11 HVA-307 user.cfg ACL spelling. Fixed on branch rt5 (mark dropped): 2, 6, 7,
-8, 9, 11.
+HVA-190 -m set, 11 HVA-307 user.cfg ACL spelling, 12 HVA-301 on an offline /etc/pve copy. Fixed
+on branch rt5 (mark dropped): 2, 6, 7, 8, 9, 11.
 """
 
 from __future__ import annotations
@@ -504,3 +504,37 @@ def test_pve_vm_role_on_every_vm_in_another_spelling(tmp_path: Path, acl: str) -
     status, msg = verdict(a, "HVA-307", "pve-h1")
     assert status == "fail", msg
     assert "PVEVMAdmin for @webops on /vms" in msg, msg
+
+
+# --- HVA-301 (Proxmox VE): a copied /etc/pve says nothing about the firewall daemon -------------------
+
+
+@xfail("R5-12: HVA-301 passes an offline /etc/pve copy whose firewall daemon state is unknown")
+def test_pve_cluster_firewall_on_an_offline_copy_is_a_question(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """HVA-301's own docstring and R3's fix (test_redteam3_host_probes
+    test_cluster_firewall_on_paper_only): cluster.fw is only what the firewall daemon applies
+    (pve-firewall.adoc: pve-firewall "compiles the rules every 10 s", and removes them when it
+    stops; proxmox-firewall for nftables), so a node whose processes show neither daemon fails.
+    A scan of a copied tree (`pve+dir://`, tests/fixtures/proxmox-hardened: /etc/pve and the
+    node's files, no process list) cannot see whether either runs: hvaudit's check requires
+    `h.facts.programs.known` to fail and otherwise passes "cluster firewall on, input policy
+    DROP" on the strength of the file alone. An auditor must not sign "the firewall drops
+    inbound traffic" from a configuration file no daemon may be applying. Right: manual, asking
+    whether pve-firewall (or proxmox-firewall) runs (`pve-firewall status` on the node). The
+    live twin with the daemon running passes (R3's
+    test_cluster_firewall_with_its_daemon_running_passes)."""
+    from hvaudit.cli import main
+
+    tree = Path(__file__).parent / "fixtures" / "proxmox-hardened"
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, _err = capsys.readouterr()
+    report = json.loads(out)
+    (r,) = [
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-301", "pve-h1")
+    ]
+    assert r["status"] == "manual", r["message"]
+    assert "pve-firewall" in r["message"], r["message"]
