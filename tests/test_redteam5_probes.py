@@ -22,8 +22,9 @@ not in the evidence, and a bridge topology that is redundant but not recognised 
 Findings (R5-n): 1 HVA-192 OVS nativeMode, 2 HVA-142 sudoers sections, 3 HVA-057 -device
 driver=/JSON, 4 HVA-056 -tpmdev type=, 5 HVA-031 -chardev backend=, 6 HVA-151/160 sshd -o, 7
 HVA-412 ESXi 0.0.0.0/0, 8 HVA-220 bridge on a bond VLAN (false fail), 9 HVA-190 iprange, 10
-HVA-190 -m set, 11 HVA-307 user.cfg ACL spelling, 12 HVA-301 on an offline /etc/pve copy. Fixed
-on branch rt5 (mark dropped): 2, 6, 7, 8, 9, 11.
+HVA-190 -m set, 11 HVA-307 user.cfg ACL spelling, 12 HVA-301 on an offline /etc/pve copy, 13
+HVA-302/313/191/303 with no firewall daemon running. Fixed on branch rt5 (mark dropped): 2, 6, 7,
+8, 9, 11.
 """
 
 from __future__ import annotations
@@ -504,6 +505,49 @@ def test_pve_vm_role_on_every_vm_in_another_spelling(tmp_path: Path, acl: str) -
     status, msg = verdict(a, "HVA-307", "pve-h1")
     assert status == "fail", msg
     assert "PVEVMAdmin for @webops on /vms" in msg, msg
+
+
+# --- HVA-302/313/191/303 (Proxmox VE): rules no daemon applies -----------------------------------------
+
+#: The checks that judge pve-firewall's rules on the hardened node, with their subject.
+PVE_FIREWALL_CHECKS = [
+    ("HVA-302", "pve-h1"),
+    ("HVA-313", "pve-h1"),
+    ("HVA-191", "web-10"),
+    ("HVA-303", "web-10"),
+]
+
+
+@xfail("R5-13: with neither firewall daemon running, the node, management and VM firewall pass")
+@pytest.mark.parametrize(("check", "subject"), PVE_FIREWALL_CHECKS)
+def test_pve_firewall_rules_without_the_daemon(tmp_path: Path, check: str, subject: str) -> None:
+    """pve-firewall.adoc (read with `search`, cited by R3's probe): the firewall "service runs on
+    each cluster node"; pve-firewall's daemon compiles cluster.fw, host.fw and <vmid>.fw into
+    iptables/ebtables rules every 10 s and removes them when it stops (proxmox-firewall does the
+    same with nftables). On this live node the process list holds neither daemon, and HVA-301
+    fails for exactly that ("neither pve-firewall nor proxmox-firewall runs on this node: no
+    rule is applied", R3's fix). The same unapplied files are what HVA-302 (node firewall on),
+    HVA-313 (management ports admitted from the `management` IP set only), HVA-191 (MAC/IP/ARP
+    filters "by pve-firewall (macfilter, ipfilter)") and HVA-303 (NIC "behind the VM firewall")
+    judge, and each passes: no host rule, IP set, macfilter or ipfilter is in force, so the
+    node's ports are open to everyone and every guest can spoof. Right: fail, naming the
+    missing daemon (pve-firewall)."""
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)})
+    status, msg = vm_verdict(a, check, subject)
+    assert status == "fail", msg
+    assert "pve-firewall" in msg, msg
+
+
+@pytest.mark.parametrize(("check", "subject"), PVE_FIREWALL_CHECKS)
+def test_pve_firewall_rules_with_the_daemon_pass(tmp_path: Path, check: str, subject: str) -> None:
+    """Twin of R5-13: with pve-firewall running (process title `pve-firewall`, PVE::Daemon, as
+    in R3's twin) the same node passes all four."""
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)})
+    assert vm_verdict(a, check, subject)[0] == "pass"
 
 
 # --- HVA-301 (Proxmox VE): a copied /etc/pve says nothing about the firewall daemon -------------------
