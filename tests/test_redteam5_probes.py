@@ -69,10 +69,12 @@ def _ovs_node(tmp_path: Path, **vlans: str) -> Assessment:
 def test_ovs_native_vlan_without_trunk_list_trunks_every_vlan(tmp_path: Path) -> None:
     """libvirt src/conf/netdev_vlan_conf.c virNetDevVlanParse (read with `read_file`): a single
     <tag> may carry nativeMode='tagged'|'untagged' without trunk='yes' (only an explicit
-    trunk='no' is refused with a native VLAN); trunk stays false for one tag. libvirt
-    src/util/virnetdevopenvswitch.c (virNetDevOpenvswitchAddPort, read with `read_file`) then
-    runs `ovs-vsctl add-port ... vlan_mode=native-untagged tag=42` and, the VLAN not being a
-    trunk, `tag=42` again: no `trunks=`. ovs-vswitchd.conf.db(5), Port table (found with
+    trunk='no' is refused with a native VLAN); trunk stays false for one tag (libvirt 9.0's
+    test driver keeps the definition so, see the twin). libvirt src/util/virnetdevopenvswitch.c
+    (virNetDevOpenvswitchConstructVlans in current libvirt, found with `find_string`;
+    virNetDevOpenvswitchAddPort in older ones, read with `read_file`) then adds
+    `vlan_mode=native-untagged tag=42` and, the VLAN not being a trunk, `tag=42` again: no
+    `trunk=`. ovs-vswitchd.conf.db(5), Port table (found with
     `find_string`): trunks - "For a trunk, native-tagged, or native-untagged port, the 802.1Q
     VLAN or VLANs that this port trunks; if it is empty, then the port trunks all VLANs". So
     `<vlan><tag id='42' nativeMode='untagged'/></vlan>` on an OVS port gives the guest VLAN 42
@@ -372,10 +374,10 @@ def _bridge_on(uplink: dict[str, Any]) -> dict[str, Any]:
 def test_bridge_on_a_vlan_of_a_bond_is_redundant(host_scan) -> None:
     """ip-link(8): a VLAN device (`ip link add link DEVICE name NAME type vlan id ID`) sends and
     receives through its `link` device; `ip -j link` reports it as "link": "bond0" with
-    info_kind vlan. Proxmox VE's admin guide, "Host System Administration > Network
-    Configuration" (pve-network.adoc, found with `search`; the community docs name VLAN devices
-    "bond1.30"), and its "Use VLAN 5 with bond0 for the Proxmox VE management IP with
-    traditional Linux bridge" example run a bridge on `bridge-ports bond0.5`: the standard way to
+    info_kind vlan. Proxmox VE's admin guide, "Network Configuration" (pve-network.adoc, found
+    with `find_string`), "Example: Use VLAN 5 with bond0 for the Proxmox VE management IP with
+    traditional Linux bridge": `iface bond0.5 inet manual` and a bridge with `bridge-ports
+    bond0.5` over `bond0` (bond-slaves eno1 eno2, 802.3ad): the standard way to
     give each VM VLAN its bridge over one LACP/active-backup bond. The bridge's frames leave
     through bond0, whose two members (eno1, eno2 on different adapters) are redundant exactly as
     for a bridge on bond0 itself (which passes). hvaudit looks up the bridge port bond0.20 among
