@@ -1218,11 +1218,6 @@ def test_vsphere_video_card_with_3d_support_fails(
     assert status == "fail", msg
 
 
-@xfail(
-    "R72: HVA-405 still passes a vSphere VM with 3D on: R65's fix matches the device type name "
-    "'VirtualMachineVideoCard' (the WSDL name), but pyVmomi's class is "
-    "vim.vm.device.VirtualVideoCard, so render_vmx never sees a real video card"
-)
 def test_vsphere_real_pyvmomi_video_card_with_3d_support_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1236,14 +1231,67 @@ def test_vsphere_real_pyvmomi_video_card_with_3d_support_fails(
     (VirtualVmxnet3, VirtualUSBXHCIController, VirtualPCIPassthrough). So the branch
     `kind == "VirtualMachineVideoCard"` never matches what the collector receives, and a VM with
     3D on through the API still passes "3D acceleration off". The probe uses the real pyVmomi
-    data object. Right: fail."""
+    data object. Right: fail. (Fixed: render_vmx names a device by pyVmomi's `_wsdlName`,
+    collect/vsphere.py wsdl_type.)"""
     vim = pytest.importorskip("pyVmomi").vim
 
     card = vim.vm.device.VirtualVideoCard(key=500, enable3DSupport=True)
-    status, msg = _rendered_vm_verdict(
+    assert _rendered_vm_verdict(
         tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]}
-    )
-    assert status == "fail", msg
+    ) == ("fail", "the video card has enable3DSupport (vSphere API)")
+
+
+def test_vsphere_real_pyvmomi_video_card_without_3d_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of R72: the same real card with enable3DSupport false is read (rendered FALSE) and
+    passes."""
+    vim = pytest.importorskip("pyVmomi").vim
+
+    card = vim.vm.device.VirtualVideoCard(key=500, enable3DSupport=False)
+    assert _rendered_vm_verdict(
+        tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]}
+    ) == ("pass", "3D acceleration off")
+
+
+def test_render_vmx_names_real_pyvmomi_devices_by_their_wsdl_type() -> None:
+    """R72's class: render_vmx matches devices and backings by their vSphere API (WSDL) type
+    names, and pyVmomi names some classes otherwise (`CreateDataType("vim.vm.device.
+    VirtualVideoCard", "VirtualMachineVideoCard", ...)`, pyVmomi _typeinfo_vim.py;
+    vim.vm.device.VirtualCdrom.AtapiBackingInfo is VirtualCdromAtapiBackingInfo). Real pyVmomi
+    objects of each kind render_vmx reads by a name that differs between the two (the video card,
+    the CD-ROM's host drive backing, a serial port on a host device, a USB device's backing) come
+    out as the .vmx keys the checks read."""
+    vim = pytest.importorskip("pyVmomi").vim
+    from hvaudit.collect.vsphere import render_vmx
+
+    device = vim.vm.device
+    devices = [
+        device.VirtualIDEController(key=200, busNumber=0),
+        device.VirtualCdrom(
+            key=3000,
+            controllerKey=200,
+            unitNumber=0,
+            backing=device.VirtualCdrom.AtapiBackingInfo(deviceName="/dev/cdrom"),
+        ),
+        device.VirtualSerialPort(
+            key=9000, backing=device.VirtualSerialPort.DeviceBackingInfo(deviceName="/dev/ttyS0")
+        ),
+        device.VirtualVideoCard(key=500, enable3DSupport=True),
+        device.VirtualUSB(key=700, backing=device.VirtualUSB.USBBackingInfo(deviceName="1/0")),
+    ]
+    text = render_vmx({"name": "x", "config.hardware.device": devices}, {})
+    assert text.splitlines()[6:] == [
+        'ide0:0.present = "TRUE"',
+        'ide0:0.deviceType = "cdrom-raw"',
+        'ide0:0.fileName = "/dev/cdrom"',
+        'serial0.present = "TRUE"',
+        'serial0.fileType = "device"',
+        'serial0.fileName = "/dev/ttyS0"',
+        'hvaudit.video.enable3DSupport = "TRUE"',
+        'usb:0.present = "TRUE"',
+        'usb:0.deviceType = "VirtualUSBUSBBackingInfo"',
+    ]
 
 
 def test_vsphere_max_mks_connections_one_passes(

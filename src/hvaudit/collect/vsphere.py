@@ -797,7 +797,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
         return counts[kind]
 
     for d in devices:
-        kind = type(d).__name__.rsplit(".", 1)[-1]
+        kind = wsdl_type(d)
         backing = getattr(d, "backing", None)
         if kind in NIC_MODELS:
             n = next_id("ethernet")
@@ -815,7 +815,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
                 out[f"ethernet{n}.address"] = d.macAddress
         elif kind in ("VirtualDisk", "VirtualCdrom"):
             ctrl = controllers.get(getattr(d, "controllerKey", None))
-            bus = _bus(type(ctrl).__name__.rsplit(".", 1)[-1] if ctrl is not None else "")
+            bus = _bus(wsdl_type(ctrl) if ctrl is not None else "")
             if bus is None:
                 continue
             unit = int(getattr(d, "unitNumber", 0) or 0)
@@ -824,7 +824,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
                 unit += 1
                 at = f"{bus}{getattr(ctrl, 'busNumber', 0)}:{unit}"
             out[f"{at}.present"] = "TRUE"
-            backing_kind = type(backing).__name__.rsplit(".", 1)[-1]
+            backing_kind = wsdl_type(backing)
             if kind == "VirtualCdrom":
                 # the host's own drive; a client's drive (Remote*) is not a host device
                 raw = "Remote" not in backing_kind and (
@@ -846,7 +846,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             }[kind]
             n = next_id(name)
             out[f"{name}{n}.present"] = "TRUE"
-            if "DeviceBackingInfo" in type(backing).__name__:
+            if "DeviceBackingInfo" in wsdl_type(backing):
                 out[f"{name}{n}.fileType"] = "device"
                 out[f"{name}{n}.fileName"] = getattr(backing, "deviceName", "") or "?"
         elif kind in ("VirtualEnsoniq1371", "VirtualHdAudioCard", "VirtualSoundBlaster16"):
@@ -868,7 +868,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
         elif kind == "VirtualUSB":
             n = next_id("usb:")
             out[f"usb:{n}.present"] = "TRUE"
-            out[f"usb:{n}.deviceType"] = type(backing).__name__.rsplit(".", 1)[-1] or "?"
+            out[f"usb:{n}.deviceType"] = wsdl_type(backing) or "?"
     rendered = {k.lower() for k in out}
     for option in props.get("config.extraConfig") or []:
         key = str(getattr(option, "key", ""))
@@ -881,6 +881,19 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             rendered.add(key.lower())
             out[key] = getattr(option, "value", "")
     return "".join(f'{k} = "{vmx_escape(v)}"\n' for k, v in out.items())
+
+
+def wsdl_type(obj: object) -> str:
+    """The vSphere API (WSDL) type name of a pyVmomi data object, the name the API reference
+    documents and render_vmx matches on. pyVmomi's class is named by its binding, which is not
+    always the WSDL name: `CreateDataType("vim.vm.device.VirtualVideoCard",
+    "VirtualMachineVideoCard", ...)` (pyVmomi _typeinfo_vim.py; the API reference's "Data Object -
+    VirtualMachineVideoCard(vim.vm.device.VirtualVideoCard)", read with `search`), and a backing
+    is vim.vm.device.VirtualCdrom.AtapiBackingInfo for VirtualCdromAtapiBackingInfo. pyVmomi keeps
+    the WSDL name as the class's `_wsdlName` (R72); an object from elsewhere (a test's stand-in)
+    is named by the last part of its class name."""
+    name = getattr(type(obj), "_wsdlName", None)
+    return name if isinstance(name, str) and name else type(obj).__name__.rsplit(".", 1)[-1]
 
 
 def _snapshots(trees: list[Any]) -> list[str]:
