@@ -231,8 +231,12 @@ def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str]]:
     """The console servers raw QEMU arguments (<qemu:commandline>, Proxmox `args:`) start, which
     libvirt neither configures nor knows of: (option, value) of `-vnc`, `-display vnc=...`
     ("-vnc <display>" is "shorthand for -display vnc=<display>", qemu-options.hx), `-spice`,
-    `-serial`/`-parallel`/`-monitor`/`-qmp` with a tcp: or telnet: backend, `-chardev socket`
-    on TCP, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is "Shorthand for -gdb tcp::1234", R58)."""
+    `-serial`/`-parallel`/`-monitor`/`-qmp` with a network backend, `-chardev socket` on TCP and
+    `-chardev udp`, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is "Shorthand for -gdb tcp::1234",
+    R58). The short backend spellings are QEMU's chardev/char.c qemu_chr_parse_compat (read with
+    `find_string`): `mon:` multiplexes QEMU's monitor onto what follows (`mux=on`); tcp:,
+    telnet:, tn3270: and websocket: are the socket backend, `udp:[remote_host]:remote_port
+    [@[src_ip]:src_port]` the UDP one ("UDP Net Console", qemu-options.hx; R66)."""
     out: list[tuple[str, str]] = []
     for n, a in enumerate(args):
         opt = "-" + a.lstrip("-")
@@ -247,10 +251,24 @@ def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str]]:
             out.append(("-spice", b))
         elif (
             opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb")
-            and b.startswith(("tcp:", "telnet:"))
-        ) or (opt == "-chardev" and b.split(",")[0] == "socket" and "path=" not in b):
+            and b.removeprefix("mon:").startswith((*_TCP_BACKENDS, "udp:"))
+        ) or (
+            opt == "-chardev"
+            and ((b.split(",")[0] == "socket" and "path=" not in b) or b.split(",")[0] == "udp")
+        ):
             out.append((opt, b))
     return out
+
+
+#: qemu_chr_parse_compat's spellings of the socket backend on TCP (chardev/char.c)
+_TCP_BACKENDS = ("tcp:", "telnet:", "tn3270:", "websocket:")
+
+
+def _host_port(text: str) -> tuple[str, str]:
+    """`[host]:port` as qemu_chr_parse_compat scans it (`%64[^:]:%32[^@,]`, else `:%32[...]`):
+    the host ends at the first colon, and may be empty."""
+    host, sep, port = text.partition(":")
+    return (host, port) if sep else ("", host)
 
 
 def _objects(args: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -319,6 +337,16 @@ def _raw_console_verdict(
         else:
             r.proven.append(f"{shown}: TLS port only, with ticketing")
         return
+    if opt == "-chardev" and value.split(",")[0] == "udp":
+        # char-udp.c qemu_chr_parse_udp: host defaults to localhost, and a local address is
+        # bound only when localaddr or localport is given (localaddr "" is every address)
+        o = _options(value.split(",")[1:])
+        local = "localaddr" in o or "localport" in o
+        binds = [(o.get("localaddr", ""), o.get("localport") or "0")] if local else []
+        peer = (o.get("host") or "localhost", o.get("port") or "?")
+        if not _udp_exposure(f"{shown}: a character device", binds, peer, r):
+            r.proven.append(f"{shown}: UDP on the host's loopback only")
+        return
     if opt == "-chardev":
         o = _options(value.split(",")[1:])
         host = o.get("host", "")
@@ -334,24 +362,31 @@ def _raw_console_verdict(
                 "without authentication"
             )
         return
+    if opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb") and value.removeprefix(
+        "mon:"
+    ).startswith("udp:"):
+        # udp:[remote_host]:remote_port[@[src_ip]:src_port] (qemu_chr_parse_compat): the `@`
+        # part is the local address QEMU binds, src_ip empty being every address
+        remote, at, local = value.removeprefix("mon:").removeprefix("udp:").partition("@")
+        peer_host, peer_port = _host_port(remote.split(",")[0])
+        binds = [_host_port(local.split(",")[0])] if at else []
+        peer = (peer_host or "localhost", peer_port or "?")
+        if not _udp_exposure(f"{shown}: {_chardev_role(opt, value)}", binds, peer, r):
+            r.proven.append(f"{shown}: UDP on the host's loopback only")
+        return
     if opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb"):
-        spec, *rest = value.split(",")
+        spec, *rest = value.removeprefix("mon:").split(",")
         o = _options(rest)
-        host = spec.split(":")[1] if spec.count(":") >= 2 else ""
+        host = _host_port(spec.split(":", 1)[1])[0]
         # the gdb stub always listens ("-gdb dev: Accept a gdb connection on device dev")
         if opt != "-gdb" and not (_on(o, "server") or "server" in rest):
             r.proven.append(f"{shown}: connects out, no listener")
         elif host and is_local_address(host):
             r.proven.append(f"{shown}: loopback only")
         else:
-            what = {
-                "-monitor": "QEMU's monitor",
-                "-qmp": "QEMU's monitor",
-                "-gdb": "QEMU's gdb stub (the guest's memory and registers)",
-            }.get(opt, "the guest's console")
             r.fails.append(
-                f"{shown}: {what} as a TCP server on {host or 'every address'}, "
-                "without authentication or TLS"
+                f"{shown}: {_chardev_role(opt, value)} as a TCP server on "
+                f"{host or 'every address'}, without authentication or TLS"
             )
         return
     spec, *rest = value.split(",")
@@ -374,6 +409,19 @@ def _raw_console_verdict(
             f"{shown}: a VNC server on {where} with no password, sasl or "
             "tls-creds option, outside libvirt's <graphics> (qemu.conf's vnc_* do not apply)"
         )
+
+
+def _chardev_role(opt: str, value: str) -> str:
+    """What a raw -serial/-parallel/-monitor/-qmp/-gdb device hands whoever reaches it; `mon:`
+    adds QEMU's monitor to the device (qemu_chr_parse_compat: `mux=on`)."""
+    what = {
+        "-monitor": "QEMU's monitor",
+        "-qmp": "QEMU's monitor",
+        "-gdb": "QEMU's gdb stub (the guest's memory and registers)",
+    }.get(opt, "the guest's console")
+    if value.startswith("mon:") and opt in ("-serial", "-parallel"):
+        what += " and QEMU's monitor (mon:)"
+    return what
 
 
 def _and(items: list[str]) -> str:
@@ -555,21 +603,36 @@ def _udp(group: list[Chardev], r: _Verdict) -> None:
     """One UDP character device (its bind and connect sources): no TLS, no authentication."""
     first = group[0]
     r.refs.append(first.source)
-    binds = [c for c in group if c.mode == "bind"]
     peers = [c for c in group if c.mode == "connect"]
-    peer = peers[0].host if peers and peers[0].host else "localhost"
-    for b in binds:
-        if not is_local_address(b.host):
+    _udp_exposure(
+        first.device,
+        [(c.host or "", c.service or "?") for c in group if c.mode == "bind"],
+        (peers[0].host or "localhost", peers[0].service or "?") if peers else ("localhost", "?"),
+        r,
+    )
+
+
+def _udp_exposure(
+    what: str, binds: list[tuple[str, str]], peer: tuple[str, str], r: _Verdict
+) -> bool:
+    """A UDP character device, built by libvirt (<serial type='udp'>) or by raw arguments
+    (`udp:` or `-chardev udp`): QEMU binds the local address (every address when none is given)
+    and takes what arrives there as input; without a local address it sends to, and reads from,
+    the peer (host `localhost` when none is given). Whether it failed."""
+    before = len(r.fails)
+    for host, port in binds:
+        if not is_local_address(host):
             r.fails.append(
-                f"{b.device} over UDP on {_where(b.host)} port {b.service}: no TLS or "
+                f"{what} over UDP on {_where(host)} port {port}: no TLS or "
                 "authentication, whoever can send to it types into the VM"
             )
-    if not binds and not is_local_address(peer):
+    if not binds and not is_local_address(peer[0]):
         r.fails.append(
-            f"{first.device} over UDP to {peer} port {peers[0].service if peers else '?'}: "
+            f"{what} over UDP to {peer[0]} port {peer[1]}: "
             "the console travels in cleartext, and QEMU takes input on 0.0.0.0 from anyone "
             "sending as that address"
         )
+    return len(r.fails) > before
 
 
 def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
