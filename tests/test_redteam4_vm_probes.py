@@ -1047,11 +1047,6 @@ def test_pve_hostpci_of_a_whole_network_device_is_a_question(tmp_path: Path) -> 
     assert "3b:00" in msg
 
 
-@xfail(
-    "R62: HVA-211 (Proxmox) passes a node whose VM holds a cluster resource mapping "
-    "(`hostpci0: mapping=nic1`): /etc/pve/mapping/pci.cfg is not collected, so the device is "
-    "unknown, yet 'no host address on a bridge with VM ports' passes"
-)
 def test_pve_hostpci_resource_mapping_is_a_question(tmp_path: Path) -> None:
     """R62's third form: qm.conf(5) hostpci[n] `mapping=<mapping-id>` "The ID of a cluster wide
     mapping. Either this or the default-key 'host' must be set" (qm.conf(5) and qemu-server's
@@ -1059,7 +1054,10 @@ def test_pve_hostpci_resource_mapping_is_a_question(tmp_path: Path) -> None:
     /etc/pve/mapping/pci.cfg, the file hvaudit's own HVA-050 message names. HVA-050 already says it
     cannot place "cluster mapping nic1 (/etc/pve/mapping/pci.cfg)" in an IOMMU group (manual,
     probed), but HVA-211 passes the node: the mapped function may be a VF of the management
-    NIC's PF, R40's question. Right: manual naming mapping nic1."""
+    NIC's PF, R40's question. Right: manual naming mapping nic1. (Fixed: HVA-211 asks for the
+    node's map entry of the mapping, then the function's PF, the question it asks for a VF
+    named by address.) The API's map entries are node=, path= (the PCI address) and id=
+    (pulumi proxmoxve hardware/mapping Pci `maps`, read with `search`)."""
     from test_redteam2_probes import PVE_HARDENED
 
     vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
@@ -1071,9 +1069,23 @@ def test_pve_hostpci_resource_mapping_is_a_question(tmp_path: Path) -> None:
     a = run_assessment(bundle)
     host = next(r.outcome.subject.name for r in a.results if r.check.id == "HVA-211")
     assert verdict(a, "HVA-050", "api-11")[0] == "manual"
-    status, msg = verdict(a, "HVA-211", host)
-    assert status == "manual", msg
-    assert "nic1" in msg
+    (r,) = [r for r in a.results if r.check.id == "HVA-211"]
+    assert (r.status.value, r.outcome.message) == (
+        "manual",
+        "PCI function(s) VMs get whose physical function is not in the evidence: cluster "
+        "mapping nic1 (/etc/pve/mapping/pci.cfg: a PCI function this node maps it to): VMs "
+        "api-11",
+    )
+    assert r.outcome.question == (
+        "Is the physical function of the function mapping nic1 gives (and of every other VF or "
+        "mapped function listed; a function that is no VF is its own PF) a NIC that holds none "
+        "of the host's addresses (eno3)? Evidence: for mapping nic1, the path= of its `map` "
+        f"entry with node={host} in /etc/pve/mapping/pci.cfg (`pvesh get "
+        "/cluster/mapping/pci/nic1`); `readlink /sys/bus/pci/devices/<that address>/physfn` on "
+        "the host, then `ls /sys/bus/pci/devices/<that PF>/net` and `ip -br addr`. Pass: yes, "
+        "each VF's PF holds no host address; fail: a VF's PF holds one (the guest shares the "
+        "management NIC's port)."
+    )
 
 
 @pytest.mark.parametrize(

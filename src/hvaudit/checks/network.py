@@ -7,6 +7,7 @@ VM port; these checks file them under HY-SR-19 (the hypervisor's own firewall) a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
@@ -837,6 +838,14 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     orphan.setdefault(f"{p.address} (<interface type='hostdev'>)", []).append(
                         v.name
                     )
+                elif p.kind == "pci" and (m := _MAPPING.fullmatch(p.address)) is not None:
+                    # Proxmox VE hostpci mapping=<id>: the function is the map entry of this
+                    # node in /etc/pve/mapping/pci.cfg, not collected (R62)
+                    orphan.setdefault(
+                        f"cluster mapping {m[1]} (/etc/pve/mapping/pci.cfg: a PCI function this "
+                        "node maps it to)",
+                        [],
+                    ).append(v.name)
                 elif p.kind == "pci":
                     # a network-class function (PCI class 02, from sysfs) passed through whole,
                     # or one whose class the evidence does not give (R62)
@@ -923,16 +932,25 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             )
         elif vf_q and not vlan_q:
             nics = sorted(d for d in held if held[d] and d != "lo")
-            first = vf_q[0].split(" ")[0]
+            mapped = [k.split(" ")[2] for k in sorted(orphan) if k.startswith("cluster mapping ")]
+            listed = [k.split(" ")[0] for k in sorted(orphan) if not k.startswith("cluster ")]
+            first = listed[0] if listed else "<that address>"
+            find = (
+                f"for mapping {mapped[0]}, the path= of its `map` entry with node={h.name} in "
+                f"/etc/pve/mapping/pci.cfg (`pvesh get /cluster/mapping/pci/{mapped[0]}`); "
+                if mapped
+                else ""
+            )
+            what = f"VF {listed[0]}" if listed else f"the function mapping {mapped[0]} gives"
             yield manual(
                 s,
-                "SR-IOV VF(s) named only by PCI address, their PF not in the evidence: "
+                "PCI function(s) VMs get whose physical function is not in the evidence: "
                 + "; ".join(vf_q),
                 *bridges.sources,
                 *addrs.sources,
-                question=f"Is the physical function of VF {first} (and of every other VF listed) "
-                "a NIC that holds none of the host's addresses "
-                f"({', '.join(nics[:6]) or 'none reported'})? Evidence: `readlink "
+                question=f"Is the physical function of {what} (and of every other VF or mapped "
+                "function listed; a function that is no VF is its own PF) a NIC that holds none of the host's addresses "
+                f"({', '.join(nics[:6]) or 'none reported'})? Evidence: {find}`readlink "
                 f"/sys/bus/pci/devices/{first}/physfn` on the host, then `ls "
                 "/sys/bus/pci/devices/<that PF>/net` and `ip -br addr`. Pass: yes, each VF's PF "
                 "holds no host address; fail: a VF's PF holds one (the guest shares the "
@@ -961,6 +979,10 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources
             )
+
+
+#: Proxmox VE's display of a hostpci `mapping=<id>` (parse/proxmox_model.py)
+_MAPPING = re.compile(r"of cluster mapping (\S+) \(/etc/pve/mapping/pci\.cfg\)")
 
 
 def _pci_functions(
