@@ -1499,11 +1499,6 @@ def test_own_address_under_an_empty_mask_matches_every_source(
 # --- HVA-192 (Proxmox): a NIC on a bridge the node's interfaces file does not declare -------------------
 
 
-@xfail(
-    "R67: HVA-192 (Proxmox) passes an untagged NIC on a bridge it has no evidence of (an SDN VNet, "
-    "declared in /etc/pve/sdn/vnets.cfg and /etc/network/interfaces.d/sdn, neither read): a "
-    "VLAN-aware VNet hands such a NIC every VLAN"
-)
 def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1519,7 +1514,9 @@ def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
     /etc/network/interfaces); hvaudit collects neither. api-11 moved to `bridge=vnet1` with no
     tag: the bridge is in none of hvaudit's evidence, yet HVA-192 finds no trunk because
     bridges.get('vnet1') is empty ("not VLAN-aware"). issue 8: never pass on a setting not read.
-    Right: manual naming vnet1 (or fail once the VNet is read as VLAN-aware)."""
+    Right: manual naming vnet1 (or fail once the VNet is read as VLAN-aware). (Fixed: the
+    Proxmox parser marks an untagged NIC on a bridge the interfaces file does not declare, or
+    any when the file was not read, as carrying VLANs the evidence does not give; HVA-192 asks.)"""
     from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 
     vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
@@ -1534,9 +1531,35 @@ def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
             "etc/network/interfaces": interfaces + "\nsource /etc/network/interfaces.d/*\n",
         },
     )
-    status, msg = pve_result(report, "HVA-192", "api-11")
-    assert status == "manual", msg
-    assert "vnet1" in msg
+    (r,) = [
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-192", "api-11")
+    ]
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: "
+        "BC:24:11:00:00:21 on bridge vnet1: not declared in /etc/network/interfaces, so an SDN "
+        "VNet (/etc/pve/sdn/vnets.cfg) or declared in a file it sources, neither read",
+    )
+    assert r["question"] == (
+        "Is bridge vnet1 (and every other bridge listed) on host pve-h1 not VLAN-aware, so the "
+        "untagged NIC gets one VLAN? Evidence: `ip -d link show vnet1` there (vlan_filtering 1 "
+        "is VLAN-aware; an Open vSwitch bridge is `ovs-vsctl br-exists vnet1`), and for an SDN "
+        "VNet its `vlanaware` in /etc/pve/sdn/vnets.cfg. Pass: no, vlan_filtering 0 and no Open "
+        "vSwitch bridge; fail: VLAN-aware or Open vSwitch, where a port without a tag receives "
+        "every VLAN of the bridge."
+    )
+    # the same NIC with a tag is an access port on any bridge (a VLAN-aware VNet, a classic one)
+    report = pve_scan(
+        tmp_path / "tagged",
+        capsys,
+        {
+            "etc/pve/qemu-server/201.conf": conf.replace("bridge=vnet1", "bridge=vnet1,tag=30"),
+            "etc/network/interfaces": interfaces,
+        },
+    )
+    assert pve_result(report, "HVA-192", "api-11") == ("pass", "1 interface(s), none trunked")
 
 
 # --- HVA-042 (hole in R47's fix on branch vmfix2): group disk from qemu.conf, not a label --------------

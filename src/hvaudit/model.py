@@ -222,6 +222,9 @@ class Interface:
     inherited: tuple[tuple[str, str], ...] = ()
     """Settings the interface takes from its network, each with where it came from:
     ("vlan" | "trust" | "bandwidth", "portgroup P of network N" | "network N")."""
+    vlan_unknown: str | None = None
+    """Why the VLANs the port carries are not in the evidence (its bridge is none the parser
+    read, so whether it is VLAN-aware is unknown); None where they are."""
 
     def inherited_from(self, setting: str) -> str | None:
         """Where an inherited setting came from, or None when the interface's own value holds."""

@@ -446,14 +446,18 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     (<interface type='hostdev'>, or a network with <forward mode='hostdev'>) without <vlan> gets
     no port VLAN from libvirt; with none set on the PF the VF sees and sends tagged traffic (Linux
     i40e "Add VF VLAN pruning": "VFs by default are able to see all tagged traffic ... only
-    effective when no PVID is set"): a question naming the VF."""
+    effective when no PVID is set"): a question naming the VF. On Proxmox VE an untagged NIC on a
+    VLAN-aware (or Open vSwitch) bridge receives every VLAN (pve-common PVE::Network tap_plug);
+    a bridge the node's interfaces file does not declare may be an SDN VNet, VLAN-aware by its
+    `vlanaware` option (qemu-server plugs through PVE::Network::SDN::Zones::tap_plug, which looks
+    the name up as a VNet first; Proxmox API /cluster/sdn/vnets `vlanaware`), and is a question."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if not v.interfaces:
             yield not_applicable(s, "no network interface")
             continue
-        bad, refs, unseen, ovs, vfs = [], [], [], [], []
+        bad, refs, unseen, ovs, vfs, unread = [], [], [], [], [], []
         for i in v.interfaces:
             refs.append(i.source_ref)
             net = nets.get((v.host, i.source)) if i.type == "network" else None
@@ -486,6 +490,8 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev")
             ) and not i.vlan_tags:
                 vfs.append(i.mac or i.source)
+            elif i.vlan_unknown is not None and not i.vlan_tags:
+                unread.append((f"{i.mac or i.source} on bridge {i.source}", i.vlan_unknown))
         if bad:
             yield failed(s, "; ".join(bad), *refs)
         elif ovs:
@@ -512,6 +518,21 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 "MAC: 'vlan N'). Pass: yes, every one shows a vlan (the NIC tags and filters for "
                 "it); fail: one shows none, so the guest can tag its own frames onto any VLAN "
                 "the physical port carries.",
+            )
+        elif unread:
+            bridge = unread[0][0].rsplit(" ", 1)[-1]
+            yield manual(
+                s,
+                "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: "
+                + "; ".join(f"{nic}: {why}" for nic, why in unread),
+                *refs,
+                question=f"Is bridge {bridge} (and every other bridge listed) on host {v.host} "
+                "not VLAN-aware, so the untagged NIC gets one VLAN? Evidence: `ip -d link show "
+                f"{bridge}` there (vlan_filtering 1 is VLAN-aware; an Open vSwitch bridge is "
+                f"`ovs-vsctl br-exists {bridge}`), and for an SDN VNet its `vlanaware` in "
+                "/etc/pve/sdn/vnets.cfg. Pass: no, vlan_filtering 0 and no Open vSwitch bridge; "
+                "fail: VLAN-aware or Open vSwitch, where a port without a tag receives every VLAN "
+                "of the bridge.",
             )
         elif unseen:
             names = ", ".join(sorted(set(unseen)))

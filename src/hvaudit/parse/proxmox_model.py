@@ -404,6 +404,22 @@ def _vm(
             # tag is a trunk of every VLAN (ovs-vswitchd.conf.db(5), Port vlan_mode and trunks)
             ovs = bridges.get(bridge, {}).get("ovs_type") == "OVSBridge"
             trunk = bool(nic.get("trunks")) or ((vlan_aware or ovs) and not nic.get("tag"))
+            # A bridge the interfaces file does not declare: qemu-server plugs the NIC through
+            # PVE::Network::SDN::Zones::tap_plug, which takes the name for an SDN VNet first
+            # (/etc/pve/sdn/vnets.cfg, rendered into /etc/network/interfaces.d/sdn; a VNet's
+            # `vlanaware` makes its bridge VLAN-aware), and PVE::Network::tap_plug gives an
+            # untagged port of a VLAN-aware bridge every VLAN. Neither file is read, so an
+            # untagged NIC there carries VLANs the evidence does not give (R67); a tag= makes
+            # an access port on any bridge, trunks= is judged as it is.
+            unknown_vlans = None
+            if bridge and not nic.get("tag") and not nic.get("trunks"):
+                if not px.interfaces.known:
+                    unknown_vlans = "/etc/network/interfaces was not read"
+                elif bridge not in bridges:
+                    unknown_vlans = (
+                        "not declared in /etc/network/interfaces, so an SDN VNet "
+                        "(/etc/pve/sdn/vnets.cfg) or declared in a file it sources, neither read"
+                    )
             interfaces.append(
                 Interface(
                     type="bridge",
@@ -414,6 +430,7 @@ def _vm(
                     filter_parameters=(),
                     vlan_tags=tags,
                     vlan_trunk=trunk,
+                    vlan_unknown=unknown_vlans,
                     trust_guest_rx_filters=False,
                     macvtap_mode=None,
                     port_isolated=None,
