@@ -1639,10 +1639,6 @@ DUAL = (
     not Path("/usr/share/libvirt/nwfilter/no-ipv6-spoofing.xml").is_file(),
     reason="libvirt's shipped nwfilters are not installed",
 )
-@xfail(
-    "R69: HVA-191 passes two VMs on one bridge whose filters are given the same IPV6 parameter: "
-    "each may send IPv6 as the other (R42's fix compares $IP only)"
-)
 def test_two_vms_given_the_same_ipv6_parameter(tmp_path: Path) -> None:
     """/usr/share/libvirt/nwfilter/no-ipv6-spoofing.xml (libvirt 9.0.0 on this machine): chain
     ipv6-ip, `<rule direction='out' action='return' priority='500'><ipv6 srcipaddr='$IPV6'/>`
@@ -1656,7 +1652,8 @@ def test_two_vms_given_the_same_ipv6_parameter(tmp_path: Path) -> None:
     its traffic, the cloned-address case vmfix2's R42 fix now fails for $IP ("the filter's IP
     parameter 10.0.0.5 is VM(s) beta's too", probed: it does with IP shared). _ip_values reads
     `k == "IP"` only. gamma (own IPv6) passes, and the layout passes HVA-191 for all three with
-    distinct addresses. Right: fail alpha and beta, naming 2001:db8::10."""
+    distinct addresses. Right: fail alpha and beta, naming 2001:db8::10. (Fixed: HVA-191 counts
+    $IPV6's values as own addresses where the tree reads $IPV6.)"""
     filters = {**_shipped_filters(), "dual": DUAL}
 
     def nic6(mac: str, ip: str, ip6: str) -> str:
@@ -1677,10 +1674,44 @@ def test_two_vms_given_the_same_ipv6_parameter(tmp_path: Path) -> None:
         filters,
     )
     assert verdict(a, "HVA-191", "gamma")[0] == "pass"
+    for vm, mac, other in (("alpha", "06:01", "beta"), ("beta", "06:02", "alpha")):
+        assert verdict(a, "HVA-191", vm) == (
+            "fail",
+            f"52:54:00:00:{mac}: the filter's IPV6 parameter 2001:db8::10 is VM(s) {other}'s too "
+            "on br0: filter 'dual' admits it as each one's own source, so each can send IPv6 as "
+            "the other",
+        )
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/libvirt/nwfilter/clean-traffic.xml").is_file(),
+    reason="libvirt's shipped nwfilters are not installed",
+)
+def test_the_same_ipv6_parameter_on_a_filter_that_never_reads_it(tmp_path: Path) -> None:
+    """Twin of R69: libvirt 9.0.0's clean-traffic (this machine's
+    /usr/share/libvirt/nwfilter/clean-traffic.xml) has no no-ipv6-spoofing and drops IPv6
+    (no-other-l2-traffic): no rule of its tree reads $IPV6, so an IPV6 parameter two VMs share
+    admits neither to send anything. Distinct IPs, one IPV6 value: pass both, not the clone
+    failure."""
+
+    def nic6(mac: str, ip: str) -> str:
+        return (
+            f"<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+            "<model type='virtio'/><filterref filter='clean-traffic'>"
+            f"<parameter name='IP' value='{ip}'/><parameter name='IPV6' value='2001:db8::10'/>"
+            "</filterref></interface>"
+        )
+
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", nic6("52:54:00:00:06:01", "10.0.0.5")),
+            dev("beta", nic6("52:54:00:00:06:02", "10.0.0.6")),
+        ],
+        _shipped_filters(),
+    )
     for vm in ("alpha", "beta"):
-        status, msg = verdict(a, "HVA-191", vm)
-        assert status == "fail", (vm, msg)
-        assert "2001:db8::10" in msg
+        assert verdict(a, "HVA-191", vm) == ("pass", "1 interface(s) filtered by clean-traffic")
 
 
 # --- HVA-031 (Proxmox, hole in vmfix2's parity work): `args:` is split the way a shell splits -------

@@ -136,11 +136,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     ip_holders.setdefault((v.host, _pve_segment(i), ip), []).append(v.name)
         if hosts[v.host].platform != "kvm-libvirt":
             continue  # $MAC is libvirt nwfilter's variable
-        defs = _filter_defs(hosts[v.host])
         for i in v.interfaces:
             if seg := _segment(v.host, i, bridges):
                 holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
-                for ip in _ip_values(i, defs):
+                for ip in _own_ips(i, hosts[v.host]):
                     ip_holders.setdefault((v.host, seg, ip), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -210,16 +209,22 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             ]:
                 ips = sorted({ip for ip, _ in shared})
                 others = sorted({n for _, n in shared})
+                v6 = [":" in ip for ip in ips]
                 what = (
                     "IP set entry"
                     if hosts[v.host].platform == "proxmox-ve"
-                    else "filter's IP parameter"
+                    else "filter's "
+                    + " and ".join(p for p, on in (("IP", not all(v6)), ("IPV6", any(v6))) if on)
+                    + " parameter"
+                )
+                sends = " and ".join(
+                    x for x, on in (("IPv4 and ARP", not all(v6)), ("IPv6", any(v6))) if on
                 )
                 bad.append(
                     f"{nic}: the {what} {', '.join(ips)} is VM(s) "
                     f"{', '.join(others[:5])}'s too on {_seg_key(v.host, i, bridges, hosts)}: "
                     f"filter {p.via!r} admits it as each one's own source, so each can send "
-                    "IPv4 and ARP as the other"
+                    f"{sends} as the other"
                 )
             else:
                 fine.append(p.via)
@@ -261,11 +266,35 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
 
 
 def _own_ips(i: Interface, h: Host) -> list[str]:
-    """The source addresses an interface's filter admits as the VM's own: libvirt's $IP values,
-    Proxmox VE's ipfilter set entries."""
+    """The source addresses an interface's filter admits as the VM's own: libvirt's $IP values
+    and, where the filter tree reads it, $IPV6's (no-ipv6-spoofing returns IPv6 from `$IPV6`,
+    /usr/share/libvirt/nwfilter/no-ipv6-spoofing.xml; IPV6 is no reserved variable, so only a
+    parameter gives it, R69; a tree that never reads it, such as clean-traffic, admits nothing
+    by it), Proxmox VE's ipfilter set entries."""
     if h.platform == "proxmox-ve":
         return list(i.spoofing.get().allowed) if i.spoofing.known else []
-    return _ip_values(i, _filter_defs(h))
+    defs = _filter_defs(h)
+    v6 = _ip_values(i, defs, "IPV6") if _reads(i.filter, defs, "IPV6") else []
+    return _ip_values(i, defs) + v6
+
+
+def _reads(name: str | None, defs: dict[str, NwFilter], var: str) -> bool:
+    """Whether a rule of filter `name`'s tree compares an attribute with variable `var` (its
+    value, or an element of it: `$VAR[@1]`, formatnwfilter "Usage of variables in filters")."""
+    ref = re.compile(rf"\${var}(?![A-Za-z0-9_])")
+    seen: set[str] = set()
+    todo = [name] if name else []
+    while todo:
+        cur = todo.pop()
+        if cur in seen or cur not in defs:
+            continue
+        seen.add(cur)
+        for e in defs[cur].entries:
+            if isinstance(e, str):
+                todo.append(e)
+            elif any(ref.match(value) for _, value in e.constraints):
+                return True
+    return False
 
 
 def _pve_segment(i: Interface) -> str:
@@ -285,12 +314,12 @@ def _filter_defs(h: Host) -> dict[str, NwFilter]:
     return h.libvirt.nwfilter_defs if h.libvirt is not None else {}
 
 
-def _ip_values(i: Interface, defs: dict[str, NwFilter]) -> list[str]:
-    """The values of $IP an interface's filter tree is instantiated with: the interface's own
-    IP parameters, else those a <filterref> inside the tree passes (nwfilter_gentech_driver.c
-    virNWFilterIncludeDefToRuleInst: `virNWFilterCreateVarsFrom(inc->params, vars)`, the
-    caller's variables win and the include's fill the ones it lacks)."""
-    own = [v for k, v in i.filter_parameters if k == "IP" and v]
+def _ip_values(i: Interface, defs: dict[str, NwFilter], var: str = "IP") -> list[str]:
+    """The values of $IP (or another variable) an interface's filter tree is instantiated with:
+    the interface's own parameters, else those a <filterref> inside the tree passes
+    (nwfilter_gentech_driver.c virNWFilterIncludeDefToRuleInst: `virNWFilterCreateVarsFrom(
+    inc->params, vars)`, the caller's variables win and the include's fill the ones it lacks)."""
+    own = [v for k, v in i.filter_parameters if k == var and v]
     if own or not i.filter:
         return own
     found: list[str] = []
@@ -302,7 +331,7 @@ def _ip_values(i: Interface, defs: dict[str, NwFilter]) -> list[str]:
             continue
         seen.add(name)
         for _, params in defs[name].ref_params:
-            found += [v for k, v in params if k == "IP" and v]
+            found += [v for k, v in params if k == var and v]
         todo += [e for e in defs[name].entries if isinstance(e, str)]
     return list(dict.fromkeys(found))
 
