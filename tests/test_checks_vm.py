@@ -134,7 +134,12 @@ DOMAINS = {
         "macfilter", body="<devices>" + nic("<filterref filter='no-mac-spoofing'/>") + "</devices>"
     ),
     "tenant": domain_xml(
-        "tenant", body="<devices>" + nic("<filterref filter='tenant-guard'/>") + "</devices>"
+        "tenant",
+        body="<devices>"
+        + nic(
+            "<filterref filter='tenant-guard'><parameter name='IP' value='10.0.0.12'/></filterref>"
+        )
+        + "</devices>",
     ),
     "ghostfilter": domain_xml(
         "ghostfilter", body="<devices>" + nic("<filterref filter='ghost'/>") + "</devices>"

@@ -65,7 +65,8 @@ def test_stock_clean_traffic_and_early_accepts(
     )
     nic = (
         "<interface type='network'><source network='lan'/><model type='virtio'/>"
-        "<filterref filter='site'/></interface>"
+        "<filterref filter='site'><parameter name='IP' value='10.0.0.31'/></filterref>"
+        "</interface>"
     )
     uri = write_node(tmp_path / "n.xml", [dev("vm1", nic)], [LAN])
     a = run_assessment(_bundle_with_filters(tmp_path, uri, filters))
@@ -76,7 +77,9 @@ def test_stock_clean_traffic_and_early_accepts(
 def _verdict(tmp_path: Path, filters: dict[str, str], top: str = "site") -> tuple[str, str]:
     nic = (
         "<interface type='network'><mac address='52:54:00:0a:00:01'/><source network='lan'/>"
-        f"<model type='virtio'/><filterref filter='{top}'/></interface>"
+        f"<model type='virtio'/><filterref filter='{top}'>"
+        # an IP parameter: the address is not left to libvirt's learning (R49)
+        "<parameter name='IP' value='10.0.0.31'/></filterref></interface>"
     )
     uri = write_node(tmp_path / "n.xml", [dev("vm1", nic)], [LAN])
     a = run_assessment(_bundle_with_filters(tmp_path, uri, {**STOCK, **filters}))

@@ -868,11 +868,14 @@ def test_accept_all_before_clean_traffic(tmp_path: Path) -> None:
     )
     nic = (
         "<interface type='network'><source network='lan'/><model type='virtio'/>"
-        "<filterref filter='{f}'/></interface>"
+        "<filterref filter='{f}'><parameter name='IP' value='{ip}'/></filterref></interface>"
     )
     uri = write_node(
         tmp_path / "n.xml",
-        [dev("siteopen", nic.format(f="site-open")), dev("clean", nic.format(f="clean-traffic"))],
+        [
+            dev("siteopen", nic.format(f="site-open", ip="10.0.0.41")),
+            dev("clean", nic.format(f="clean-traffic", ip="10.0.0.42")),
+        ],
         [LAN],
     )
     a = run_assessment(_bundle_with_filters(tmp_path, uri, filters))
@@ -1075,14 +1078,15 @@ def test_cloned_mac_defeats_mac_spoofing_filters(tmp_path: Path) -> None:
 
     nic = (
         "<interface type='network'><mac address='{mac}'/><source network='lan'/>"
-        "<model type='virtio'/><filterref filter='clean-traffic'/></interface>"
+        "<model type='virtio'/><filterref filter='clean-traffic'>"
+        "<parameter name='IP' value='{ip}'/></filterref></interface>"
     )
     uri = write_node(
         tmp_path / "n.xml",
         [
-            dev("clone_a", nic.format(mac="52:54:00:aa:bb:cc")),
-            dev("clone_b", nic.format(mac="52:54:00:aa:bb:cc")),
-            dev("own_mac", nic.format(mac="52:54:00:aa:bb:01")),
+            dev("clone_a", nic.format(mac="52:54:00:aa:bb:cc", ip="10.0.0.43")),
+            dev("clone_b", nic.format(mac="52:54:00:aa:bb:cc", ip="10.0.0.44")),
+            dev("own_mac", nic.format(mac="52:54:00:aa:bb:01", ip="10.0.0.45")),
         ],
         [LAN],
     )
@@ -1300,12 +1304,14 @@ def test_nwfilter_on_an_ovs_port_is_a_question(tmp_path: Path) -> None:
             dev(
                 "ovs_ct",
                 "<interface type='bridge'><source bridge='ovsbr0'/><virtualport type='openvswitch'/>"
-                "<model type='virtio'/><filterref filter='clean-traffic'/></interface>",
+                "<model type='virtio'/><filterref filter='clean-traffic'>"
+                "<parameter name='IP' value='10.0.0.46'/></filterref></interface>",
             ),
             dev(
                 "lb_ct",
                 "<interface type='bridge'><source bridge='br0'/><model type='virtio'/>"
-                "<filterref filter='clean-traffic'/></interface>",
+                "<filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.47'/>"
+                "</filterref></interface>",
             ),
         ],
     )

@@ -37,8 +37,13 @@ def xfail(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
-def nic(filt: str = "", *, mac: str = "", source: str = "<source network='lan'/>") -> str:
-    ref = f"<filterref filter='{filt}'/>" if filt else ""
+def nic(
+    filt: str = "", *, mac: str = "", source: str = "<source network='lan'/>", ip: str = ""
+) -> str:
+    """An interface on `source` with filter `filt`, given IP parameter `ip` when one is named
+    (without it libvirt learns $IP: HVA-191 asks about the learned address, R49)."""
+    param = f"<parameter name='IP' value='{ip}'/>" if ip else ""
+    ref = f"<filterref filter='{filt}'>{param}</filterref>" if filt else ""
     addr = f"<mac address='{mac}'/>" if mac else ""
     return f"<interface type='network'>{addr}{source}<model type='virtio'/>{ref}</interface>"
 
@@ -90,7 +95,7 @@ def test_filter_tree_without_an_ipv6_rule_lets_ipv6_spoofing_through(tmp_path: P
     )
     a = filtered_node(
         tmp_path,
-        [dev("v6open", nic("site-guard")), dev("v4clean", nic("clean-traffic"))],
+        [dev("v6open", nic("site-guard")), dev("v4clean", nic("clean-traffic", ip="10.0.0.51"))],
         filters,
     )
     assert verdict(a, "HVA-191", "v4clean")[0] == "pass"
@@ -526,7 +531,8 @@ def test_clean_traffic_on_an_ethernet_tap_depends_on_a_bridge_not_in_the_xml(
             dev(
                 "br_tap",
                 "<interface type='bridge'><source bridge='br0'/><model type='virtio'/>"
-                "<filterref filter='clean-traffic'/></interface>",
+                "<filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.52'/>"
+                "</filterref></interface>",
             ),
         ],
         filters,
@@ -1153,7 +1159,9 @@ def test_vlan_tagged_frames_skip_the_ipv4_and_arp_chains(tmp_path: Path) -> None
         .replace(ipv6_drop, ipv6_drop + vlan_drop)
     )
     a = filtered_node(
-        tmp_path, [dev("tagleak", nic("site")), dev("tagdrop", nic("site2"))], filters
+        tmp_path,
+        [dev("tagleak", nic("site", ip="10.0.0.53")), dev("tagdrop", nic("site2", ip="10.0.0.54"))],
+        filters,
     )
     assert verdict(a, "HVA-191", "tagdrop")[0] == "pass"
     status, msg = verdict(a, "HVA-191", "tagleak")
@@ -1173,7 +1181,7 @@ def test_ipv6_dropped_by_mac_protocolid_is_stopped(tmp_path: Path) -> None:
         "<rule action='drop' direction='out' priority='1000'><mac protocolid='ipv6'/></rule>"
         "<rule action='drop' direction='out' priority='1000'><vlan/></rule>"
     )
-    a = filtered_node(tmp_path, [dev("v6mac", nic("site"))], _site(rules))
+    a = filtered_node(tmp_path, [dev("v6mac", nic("site", ip="10.0.0.55"))], _site(rules))
     status, msg = verdict(a, "HVA-191", "v6mac")
     assert status == "pass", msg
 

@@ -87,7 +87,7 @@ def test_plain_protocol_accept_after_the_ip_check_passes(tmp_path: Path) -> None
     priorities"; the accept is clean-traffic's own at -650, moved by 50): pass."""
     a = filtered_node(
         tmp_path,
-        [dev("plain", nic("site"))],
+        [dev("plain", nic("site", ip="10.0.0.61"))],
         _site(
             "<rule action='accept' direction='out' priority='-600'><mac protocolid='ipv4'/></rule>",
             CT,
@@ -552,11 +552,6 @@ def test_pve_ipfilter_subnet_is_a_question(
     assert "192.0.2.0/24" in msg
 
 
-@xfail(
-    "R49: HVA-191 passes clean-traffic without an IP parameter; libvirt then learns $IP from the "
-    "first packet the guest sends (CTRL_IP_LEARNING 'any'), so the guest picks the address it "
-    "may send from"
-)
 def test_clean_traffic_learning_any_lets_the_guest_pick_its_address(tmp_path: Path) -> None:
     """nwfilter_gentech_driver.c (read with `find_string`): `#define NWFILTER_DFLT_LEARN "any"`;
     virNWFilterDoInstantiate, when IP is the one missing variable: learning "none" refuses to
@@ -569,7 +564,8 @@ def test_clean_traffic_learning_any_lets_the_guest_pick_its_address(tmp_path: Pa
     HVA-191's own remediation asks for "clean-traffic (with an IP parameter)". What stops IP
     spoofing then is outside the definition (which address the guest takes first): a question,
     naming the learning mode, not a pass. Right: manual naming CTRL_IP_LEARNING. The same VM given
-    its IP (R42's gamma) passes."""
+    its IP (R42's gamma) passes. (Fixed, from bdf6479 on vmfix2-next: HVA-191's _learned_ip; the
+    tests whose filters check $IP and are about something else now give an IP parameter.)"""
     a = filtered_node(
         tmp_path,
         [
@@ -577,9 +573,68 @@ def test_clean_traffic_learning_any_lets_the_guest_pick_its_address(tmp_path: Pa
         ],
         dict(STOCK),
     )
-    status, msg = verdict(a, "HVA-191", "learner")
-    assert status == "manual", msg
-    assert "CTRL_IP_LEARNING" in msg
+    (r,) = [r for r in a.results if r.check.id == "HVA-191"]
+    assert (r.status.value, r.outcome.message) == (
+        "manual",
+        "52:54:00:00:04:09: filter 'clean-traffic' checks $IP, which no IP parameter sets: "
+        "CTRL_IP_LEARNING any takes the first address the guest uses",
+    )
+    assert r.outcome.question == (
+        "Is the address libvirt learned for each interface of VM learner the one assigned to it? "
+        "Evidence: the VM's assigned addresses (IPAM or DHCP reservations) against `virsh "
+        "nwfilter-binding-dumpxml` of its interfaces on host hv1 (the IP variable libvirt filled "
+        "in), or an IP parameter in its <filterref>. Pass: yes, each learned address is the VM's "
+        "own; fail: one is another machine's (the guest took it first)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "message"),
+    [
+        # the default spelled out
+        (
+            "<parameter name='CTRL_IP_LEARNING' value='any'/>",
+            "manual",
+            "52:54:00:00:04:09: filter 'clean-traffic' checks $IP, which no IP parameter sets: "
+            "CTRL_IP_LEARNING any takes the first address the guest uses",
+        ),
+        # DHCP snooping: the lease a DHCP server on the segment gives
+        (
+            "<parameter name='CTRL_IP_LEARNING' value='dhcp'/>",
+            "manual",
+            "52:54:00:00:04:09: filter 'clean-traffic' checks $IP, which no IP parameter sets: "
+            "CTRL_IP_LEARNING dhcp takes the address of the lease a DHCP server on the segment "
+            "gives it",
+        ),
+        # no learning: libvirt refuses to instantiate the filter, the VM sends nothing
+        (
+            "<parameter name='CTRL_IP_LEARNING' value='none'/>",
+            "pass",
+            "1 interface(s) filtered by clean-traffic",
+        ),
+        # the address given: nothing is learned
+        (
+            "<parameter name='IP' value='10.0.0.9'/>",
+            "pass",
+            "1 interface(s) filtered by clean-traffic",
+        ),
+    ],
+    ids=["any", "dhcp", "none", "ip-given"],
+)
+def test_clean_traffic_learning_modes(
+    tmp_path: Path, params: str, status: str, message: str
+) -> None:
+    """R49's twins, from the same sources (nwfilter_gentech_driver.c virNWFilterDoInstantiate:
+    the mode is the interface's own CTRL_IP_LEARNING, "any" by default; "dhcp" snoops DHCP, and
+    formatnwfilter leaves which servers may lease to a DHCPSERVER filter of the site's: a
+    question; "none" refuses to instantiate)."""
+    xml = (
+        "<interface type='network'><mac address='52:54:00:00:04:09'/><source network='lan'/>"
+        f"<model type='virtio'/><filterref filter='clean-traffic'>{params}</filterref>"
+        "</interface>"
+    )
+    a = filtered_node(tmp_path, [dev("learner", xml)], dict(STOCK))
+    assert verdict(a, "HVA-191", "learner") == (status, message)
 
 
 # --- HVA-402 (.vmx): a tighter limit than the default --------------------------------------------------
@@ -1491,7 +1546,7 @@ def test_own_address_under_an_empty_mask_matches_every_source(
     nwfilter.py _harmless refuses an own-address match widened by a mask of its own. (The
     suite's STOCK no-ip-spoofing holds only the drop, so there even the plain accept fails.)"""
     accept = f"<rule action='accept' direction='out' priority='-720'>{rule}</rule>"
-    a = filtered_node(tmp_path, [dev("masked", nic("site"))], _site_full_ip(accept))
+    a = filtered_node(tmp_path, [dev("masked", nic("site", ip="10.0.0.62"))], _site_full_ip(accept))
     got, msg = verdict(a, "HVA-191", "masked")
     assert got == status, msg
 

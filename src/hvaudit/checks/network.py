@@ -124,7 +124,11 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     ipfilter-net<N>: `ipfilter: 1` alone does not filter ARP). libvirt's anti-spoofing filters
     compare each frame with the interface's own address ($MAC is "the MAC address of the network
     interface", formatnwfilter "Usage of variables in filters"): two interfaces with one MAC on
-    one switch can each send as the other, so the filter protects neither."""
+    one switch can each send as the other, so the filter protects neither; so can two given one
+    $IP (or $IPV6, where the tree reads it). A filter that checks $IP with no IP parameter leaves
+    the address to libvirt's learning (CTRL_IP_LEARNING, "any" by default: the first address the
+    guest uses; "dhcp": a DHCP server's lease): a question about the learned address, not a
+    pass."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
@@ -154,6 +158,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         fine: list[str] = []
         refs: list[Source] = []
         beyond: list[SpoofProtection] = []  # parts the platform cannot enforce at the port
+        learned: list[str] = []  # $IP left to libvirt's address learning
         for i in nics:
             refs.extend(i.spoofing.sources or (i.source_ref,))
             nic = i.mac or i.source
@@ -226,6 +231,11 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     f"filter {p.via!r} admits it as each one's own source, so each can send "
                     f"{sends} as the other"
                 )
+            elif (learn := _learned_ip(i, _filter_defs(hosts[v.host]))) is not None:
+                learned.append(
+                    f"{nic}: filter {p.via!r} checks $IP, which no IP parameter sets: "
+                    f"CTRL_IP_LEARNING {learn}"
+                )
             else:
                 fine.append(p.via)
         refs = list(dict.fromkeys(refs))
@@ -258,6 +268,37 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 f"Evidence: the configuration of {controls or 'the controls upstream of the port'} "
                 "for this VM's network. Pass: yes, one of them covers this VM's addresses; "
                 "fail: none does, so the VM can send as another machine.",
+            )
+        elif learned:
+            dhcp = any("CTRL_IP_LEARNING dhcp" in x for x in learned)
+            yield manual(
+                s,
+                "; ".join(learned),
+                *refs,
+                question=f"Is the address libvirt learned for each interface of VM {v.name} the "
+                "one assigned to it"
+                + (
+                    ", and can no machine but the site's DHCP server lease the VM an address "
+                    "(CTRL_IP_LEARNING dhcp)"
+                    if dhcp
+                    else ""
+                )
+                + "? Evidence: the VM's assigned addresses (IPAM or DHCP "
+                f"reservations) against `virsh nwfilter-binding-dumpxml` of its interfaces on "
+                f"host {v.host} (the IP variable libvirt filled in), or an IP parameter in its "
+                "<filterref>"
+                + (
+                    "; for dhcp, the DHCP servers reachable on the VM's segment (a filter that "
+                    "drops DHCP replies not from $DHCPSERVER, or no other machine there able to "
+                    "answer DHCP)"
+                    if dhcp
+                    else ""
+                )
+                + ". Pass: yes, each learned address is the VM's own"
+                + (" and only the site's server leases" if dhcp else "")
+                + "; fail: one is another machine's (the guest took it first"
+                + (", or another guest's DHCP server leased it" if dhcp else "")
+                + ").",
             )
         else:
             yield passed(
@@ -308,6 +349,57 @@ def _seg_key(
     if hosts[host].platform == "proxmox-ve":
         return _pve_segment(i)
     return _segment(host, i, bridges) or ""
+
+
+def _learned_ip(i: Interface, defs: dict[str, NwFilter]) -> str | None:
+    """How libvirt fills $IP for an interface whose filter tree checks $IP with no IP parameter
+    given (none on the interface or on an include), when the guest or a machine beside it picks
+    the address; None when an IP parameter is given, the tree does not check $IP, or learning
+    cannot pick a foreign address (R49). nwfilter_gentech_driver.c (read with `find_string`):
+    `#define NWFILTER_DFLT_LEARN "any"`; virNWFilterDoInstantiate, when IP is the one variable
+    missing: "any" starts virNWFilterLearnIPAddress(DETECT_DHCP|DETECT_STATIC), so the first
+    address the guest uses becomes $IP; "dhcp" snoops the DHCP exchange
+    (virNWFilterDHCPSnoopReq): formatnwfilter, "only honor DHCP server-assigned addresses with
+    valid leases", additional security "especially when combined with a filter allowing only
+    trusted DHCP servers ... set the variable DHCPSERVER ... and provide filters that use this
+    variable to filter incoming DHCP responses": the snooping itself takes a DHCPACK from any
+    server (nwfilter_dhcpsnoop.c virNWFilterSnoopDHCPDecode checks only its direction), so which
+    servers reach the VM (a DHCPSERVER filter that drops the others, or another guest able to
+    answer) decides, a question too; "none" refuses to instantiate the filter. libvirt's own
+    no-ip-spoofing and no-arp-ip-spoofing check $IP (src/nwfilter/xml), a rule of any filter may
+    name it itself."""
+    if not i.filter or _ip_values(i, defs):
+        return None
+    if not (_reads(i.filter, defs, "IP") or _reaches(i.filter, defs, _IP_CHECKS)):
+        return None
+    # the interface's own parameter only: `virHashLookup(binding->filterparams,
+    # NWFILTER_VARNAME_CTRL_IP_LEARNING)`, NWFILTER_DFLT_LEARN when absent
+    learn = next((v for k, v in i.filter_parameters if k == "CTRL_IP_LEARNING"), None)
+    mode = (learn or "any").lower()
+    if mode == "any":
+        return "any takes the first address the guest uses"
+    if mode == "dhcp":
+        return "dhcp takes the address of the lease a DHCP server on the segment gives it"
+    return None
+
+
+#: libvirt's filters that check the source against $IP (their shipped definitions)
+_IP_CHECKS = frozenset({"no-ip-spoofing", "no-arp-ip-spoofing"})
+
+
+def _reaches(name: str, defs: dict[str, NwFilter], names: frozenset[str]) -> bool:
+    """Whether filter `name`'s tree references one of `names`."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        cur = todo.pop()
+        if cur in names:
+            return True
+        if cur in seen or cur not in defs:
+            continue
+        seen.add(cur)
+        todo += [e for e in defs[cur].entries if isinstance(e, str)]
+    return False
 
 
 def _filter_defs(h: Host) -> dict[str, NwFilter]:
