@@ -197,6 +197,22 @@ def test_rule_of_two_elements_is_read_whole(tmp_path: Path, elements: str) -> No
     assert "MAC" in msg
 
 
+def test_negated_own_mac_drop_is_a_mac_check(tmp_path: Path) -> None:
+    """Twin of R57/R71: the old no-mac-spoofing (RHEL 6 guide 18.12.2 and "no-arp-spoofing",
+    read with `search`) is a drop of `<mac match='no' srcmacaddr='$MAC'/>` alone: ebtables
+    `-s ! $MAC -j DROP` drops every frame not sent from the interface's MAC, a complete MAC
+    check (what R71's negated-mac drop is in the mac chain, not as the root catch-all). Kept
+    negated attributes must not turn it into a partial one: pass, given its IP."""
+    filters = dict(STOCK)
+    filters["no-mac-spoofing"] = (
+        "<filter name='no-mac-spoofing' chain='mac' priority='-800'>"
+        "<rule action='drop' direction='out' priority='500'>"
+        "<mac match='no' srcmacaddr='$MAC'/></rule></filter>"
+    )
+    a = filtered_node(tmp_path, [dev("oldmac", nic("clean-traffic", ip="10.0.0.63"))], filters)
+    assert verdict(a, "HVA-191", "oldmac") == ("pass", "1 interface(s) filtered by clean-traffic")
+
+
 # --- HVA-191: one address, two VMs ------------------------------------------------------------------
 
 

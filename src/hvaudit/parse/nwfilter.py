@@ -57,6 +57,8 @@ send before it has one (no-ip-spoofing returns UDP from 0.0.0.0, no-ipv6-spoofin
 FE80::/10). An accept or return that requires as much as one of an anti-spoofing filter's own
 returns lets nothing through that the filter would drop."""
 
+_V6_OWN: _Match = frozenset({("srcipaddr", "$IPV6")})
+
 KIND_FRAMES = {
     "mac": ALL_FRAMES,
     "ip": frozenset({"ipv4"}),
@@ -136,7 +138,8 @@ def _own_sources(d: _Inst, sent: list[_Inst]) -> tuple[_Match, ...]:
     return tuple(
         m
         for m in OWN_SOURCE
-        if any(
+        if m == _spares(d)
+        or any(
             a.filter == d.filter
             and a.chain == d.chain
             and a.rule.action in ("accept", "return")
@@ -241,8 +244,22 @@ def _describe(r: _Inst, wheres: list[str], chain_priority: dict[str, int]) -> st
 
 
 def _whole(i: _Inst) -> bool:
-    """A drop that takes every frame of its class: it matches on nothing but the protocol."""
-    return all(k == "protocolid" for k, _ in i.rule.constraints)
+    """A drop that takes every frame of its class: it matches on nothing but the protocol, or
+    spares only the guest's own address (the old no-mac-spoofing's lone drop of `<mac
+    match='no' srcmacaddr='$MAC'/>`, RHEL 6 guide 18.12.2: every frame not from $MAC). Any
+    other negated attribute spares more than the guest's own frames (R71)."""
+    plain = [k for k, _ in i.rule.constraints if not k.startswith("!")]
+    negated = len(plain) < len(i.rule.constraints)
+    return all(k == "protocolid" for k in plain) and (not negated or _spares(i) is not None)
+
+
+def _spares(i: _Inst) -> _Match | None:
+    """The own-address match a drop negates, when that is all it negates (`match='no'` on one
+    own-source attribute: it drops every frame not from the guest's own address), else None.
+    Only a single attribute: ebtables ANDs the negated matches, so `! A ! B` spares what A or B
+    matches, more than the own address."""
+    negated = frozenset((k[1:], v) for k, v in i.rule.constraints if k.startswith("!"))
+    return negated if len(negated) == 1 and negated in OWN_SOURCE else None
 
 
 def _frame_gap(
@@ -271,10 +288,16 @@ def _frame_gap(
             and _bypass(drops, ordered, rank, chain_priority) is None
         ):
             return None
+    # a drop that spares the guest's own address catches this class only when that address is
+    # the class's own source (its IPv6 address): one that spares the guest's MAC lets every
+    # frame from that MAC through, IPv6 from any source and tagged frames alike (R71)
     catch = [
         i
         for i in ordered
-        if i.rule.action in ("drop", "reject") and _whole(i) and frame in i.frames
+        if i.rule.action in ("drop", "reject")
+        and _whole(i)
+        and frame in i.frames
+        and (_spares(i) is None or (frame == "ipv6" and _spares(i) == _V6_OWN))
     ]
     if not catch:
         return (
