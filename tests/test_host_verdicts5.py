@@ -123,6 +123,7 @@ TWO = "2 administrative principal(s) (limit 3): alice, root"
         # cmd narrows the commands, not the rights: root through one hypervisor tool still counts
         ("permit nopass setenv { -ENV PS1=$PS1 } :operators cmd /usr/bin/virsh\n", "fail", FIVE),
         ("# permit :operators\npermit keepenv \\\n  :operators as root\n", "fail", FIVE),
+        ("permit setenv{ PATH } :operators\n", "fail", FIVE),
         # the last matching rule decides: a later deny of everything takes it back
         ("permit persist :operators\ndeny :operators\n", "pass", TWO),
         ("permit persist :operators\ndeny bob\ndeny carol as root\ndeny dave\n", "pass", TWO),
@@ -146,6 +147,7 @@ TWO = "2 administrative principal(s) (limit 3): alice, root"
         "gid",
         "cmd",
         "continued",
+        "setenv-brace",
         "deny-group",
         "deny-each",
         "deny-one-cmd",
@@ -170,6 +172,15 @@ def test_doas_conf_unreadable(host_scan) -> None:
     assert verdict(a, "HVA-142") == (
         "error",
         "evidence could not be collected: /etc/doas.conf: Permission denied",
+    )
+
+
+def test_doas_conf_without_identity(host_scan) -> None:
+    a = host_scan({"/etc/doas.conf": "permit nopass as root\n"})
+    assert verdict(a, "HVA-142") == (
+        "manual",
+        "evidence unavailable: /etc/doas.conf could not be read as doas.conf(5) (line 1: no "
+        "identity): who doas lets run commands as root is unknown",
     )
 
 
@@ -452,3 +463,31 @@ def test_doas_setenv_values_stay_off_the_bundle(host_scan) -> None:
     )
     a = host_scan({"/etc/group": OPERATORS, "/etc/passwd": PASSWD, "/etc/doas.conf": doas})
     assert verdict(a, "HVA-142") == ("fail", FIVE)
+
+
+def test_qemu_tool_is_no_guest(host_scan) -> None:
+    """qemu-img converting an image (run by hand, unconfined) emulates no guest: HVA-043 keeps
+    its pass."""
+    procs = HARDENED_HOST["processes"][0] + (
+        " 1400 root     /usr/bin/qemu-img convert -O qcow2 /srv/a.raw /srv/a.qcow2\n"
+    )
+    a = host_scan(
+        {
+            "processes": (procs, 0),
+            "qemu-label-1400": ("/proc/1400/attr/current:unconfined\n", 2),
+        }
+    )
+    assert verdict(a, "HVA-043") == ("pass", PASS_043)
+
+
+def test_rhel_qemu_kvm_is_an_emulator(host_scan) -> None:
+    procs = HARDENED_HOST["processes"][0] + (
+        " 1500 alice    /usr/libexec/qemu-kvm -name guest=lab,debug-threads=on -m 2048\n"
+    )
+    a = host_scan(
+        {"processes": (procs, 0), "qemu-label-1500": ("/proc/1500/attr/current:unconfined\n", 2)}
+    )
+    assert verdict(a, "HVA-043") == (
+        "fail",
+        "QEMU process(es) not confined: lab (pid 1500, user alice, unconfined)",
+    )

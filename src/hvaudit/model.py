@@ -567,6 +567,9 @@ class QemuProcess:
     not read."""
     uuid: str = ""
     """The `-uuid` QEMU was started with (libvirt passes the domain's), "" when none."""
+    binary: str = ""
+    """The program the process runs, as the process list shows it (/usr/bin/qemu-system-x86_64,
+    /usr/libexec/qemu-kvm, /usr/bin/kvm, or a tool such as qemu-img)."""
 
 
 #: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under

@@ -571,14 +571,14 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                     *osr.sources,
                 )
             else:
-                why: Fact[Any] = (
+                default_user: Fact[Any] = (
                     osr
                     if not osr.known
                     else Fact.unavailable(
                         f"user unset and the build default of distribution {distro or 'unknown'} is not known"
                     )
                 )
-                yield unknown(s, why, "QEMU processes run as a non-root user")
+                yield unknown(s, default_user, "QEMU processes run as a non-root user")
 
 
 @check(
@@ -713,6 +713,8 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
     odd: list[tuple[int, str]] = []
     unread: list[tuple[int, str]] = []
     for p in procs.get():
+        if not _is_emulator(p.binary):
+            continue  # qemu-img, qemu-nbd ...: tools that run no guest
         who = f"{p.guest or 'unnamed'} (pid {p.pid}, user {p.user}"
         if p.label is None:
             if not (p.uuid in uuids if p.uuid else p.guest in names):
@@ -761,6 +763,17 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
         f"prints {what}; fail: one prints unconfined, a complain-mode profile or an unconfined "
         "type.",
     )
+
+
+def _is_emulator(binary: str) -> bool:
+    """A QEMU that runs a guest: qemu-system-<arch> (upstream), qemu-kvm (RHEL's
+    /usr/libexec/qemu-kvm) or kvm (Proxmox VE's /usr/bin/kvm, qemu-server
+    get_command_for_arch); not qemu-img, qemu-nbd or the other tools of the package. An unknown
+    binary ("" when not read) counts."""
+    name = binary.rsplit("/", 1)[-1]
+    if not name:
+        return True
+    return name.startswith("qemu-system-") or name in ("qemu-kvm", "kvm")
 
 
 def _vm_selinux_types(ctx: Context, h: Host) -> list[str]:

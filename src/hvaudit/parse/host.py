@@ -1472,6 +1472,9 @@ def _doas_rules(text: str) -> list[tuple[bool, str, str | None, bool]]:
             words = shlex.split(line, comments=True)
         except ValueError as err:
             raise ValueError(f"line {n}: {err}") from None
+        # `setenv{ A }` as `setenv { A }`: a brace read as a word of its own never hides the
+        # identity behind it (and if doas refuses the spelling, counting it only over-counts)
+        words = [w for word in words for w in re.split(r"([{}])", word) if w]
         if not words:
             continue
         if words[0] not in ("permit", "deny"):
@@ -1482,7 +1485,7 @@ def _doas_rules(text: str) -> list[tuple[bool, str, str | None, bool]]:
                 while i < len(words) and not words[i].endswith("}"):
                     i += 1
             i += 1
-        if i >= len(words):
+        if i >= len(words) or words[i] in ("as", "cmd", "args", "{", "}"):
             raise ValueError(f"line {n}: no identity")
         item = words[i]
         rest = words[i + 1 :]
@@ -2642,6 +2645,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 replaced,
                 label,
                 uuid.group(1).lower() if uuid else "",
+                m.group(3),
             )
         )
     return Fact.of(tuple(out), *processes.sources)
