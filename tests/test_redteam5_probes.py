@@ -63,9 +63,6 @@ def _ovs_node(tmp_path: Path, **vlans: str) -> Assessment:
     return run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), name="b"))
 
 
-@xfail(
-    "R5-1: <tag nativeMode='untagged'/> alone makes OVS vlan_mode=native-untagged with no trunks"
-)
 def test_ovs_native_vlan_without_trunk_list_trunks_every_vlan(tmp_path: Path) -> None:
     """libvirt src/conf/netdev_vlan_conf.c virNetDevVlanParse (read with `read_file`): a single
     <tag> may carry nativeMode='tagged'|'untagged' without trunk='yes' (only an explicit

@@ -836,11 +836,18 @@ def _bandwidth_directions(bandwidth: Element | None) -> frozenset[str]:
 
 
 def _vlan(vlan: Element | None) -> tuple[tuple[int, ...], bool]:
-    """A <vlan>'s tags, and whether it trunks (trunk='yes', or more than one tag)."""
+    """A <vlan>'s tags, and whether it trunks: trunk='yes', more than one tag, or a tag with a
+    nativeMode. libvirt takes nativeMode='tagged'|'untagged' on a single tag without trunk='yes'
+    (netdev_vlan_conf.c virNetDevVlanParse refuses a native VLAN only beside an explicit
+    trunk='no') and gives Open vSwitch `vlan_mode=native-untagged tag=42` with no `trunks=`
+    (virnetdevopenvswitch.c virNetDevOpenvswitchConstructVlans); ovs-vswitchd.conf.db(5), Port
+    trunks: "if it is empty, then the port trunks all VLANs" (R5-1)."""
     if vlan is None:
         return (), False
-    tags = tuple(_int(t.get("id"), -1) for t in vlan.findall("tag"))
-    return tags, _yes(vlan.get("trunk")) or len(tags) > 1
+    found = vlan.findall("tag")
+    tags = tuple(_int(t.get("id"), -1) for t in found)
+    native = any(t.get("nativeMode") for t in found)
+    return tags, _yes(vlan.get("trunk")) or len(tags) > 1 or native
 
 
 def resolve_network_port(itf: Interface, net: Network) -> Interface:
