@@ -341,8 +341,8 @@ def _raw_console_verdict(
         # char-udp.c qemu_chr_parse_udp: host defaults to localhost, and a local address is
         # bound only when localaddr or localport is given (localaddr "" is every address)
         o = _options(value.split(",")[1:])
-        local = "localaddr" in o or "localport" in o
-        binds = [(o.get("localaddr", ""), o.get("localport") or "0")] if local else []
+        binds_local = "localaddr" in o or "localport" in o
+        binds = [(o.get("localaddr", ""), o.get("localport") or "0")] if binds_local else []
         peer = (o.get("host") or "localhost", o.get("port") or "?")
         if not _udp_exposure(f"{shown}: a character device", binds, peer, r):
             r.proven.append(f"{shown}: UDP on the host's loopback only")
@@ -367,9 +367,9 @@ def _raw_console_verdict(
     ).startswith("udp:"):
         # udp:[remote_host]:remote_port[@[src_ip]:src_port] (qemu_chr_parse_compat): the `@`
         # part is the local address QEMU binds, src_ip empty being every address
-        remote, at, local = value.removeprefix("mon:").removeprefix("udp:").partition("@")
+        remote, sep, local = value.removeprefix("mon:").removeprefix("udp:").partition("@")
         peer_host, peer_port = _host_port(remote.split(",")[0])
-        binds = [_host_port(local.split(",")[0])] if at else []
+        binds = [_host_port(local.split(",")[0])] if sep else []
         peer = (peer_host or "localhost", peer_port or "?")
         if not _udp_exposure(f"{shown}: {_chardev_role(opt, value)}", binds, peer, r):
             r.proven.append(f"{shown}: UDP on the host's loopback only")
