@@ -18,6 +18,8 @@ not read, and IP sets whose exceptions leave every other address admitted.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid as uuidlib
 from pathlib import Path
 
@@ -1831,6 +1833,93 @@ def test_pve_quoted_raw_console_arguments(
     status, msg = pve_result(report, "HVA-031", "api-11")
     assert status == "fail", msg
     assert msg == part
+
+
+def test_pve_args_backslash_in_double_quotes_reaches_qemu_unescaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hole in R70's fix (f47b427 split `args:` with Python's shlex): Text::ParseWords
+    parse_line, which shellwords calls (Text-ParseWords 3.31, read with `find_string`), removes
+    a backslash before any character inside double quotes (`$quoted =~ s/\\(.)/$1/sg if
+    ($quote eq '"')`), where POSIX shlex keeps it unless a quote, backslash, $ or ` follows.
+    `-spice "tls-port=5931,addr=0.0.0.0,disable-ticketing=o\n"` reaches QEMU as
+    `disable-ticketing=on` (probed with this machine's perl: `shellwords` gives exactly that):
+    SPICE on every address without authentication. With shlex hvaudit read `o\n`, no flag, and
+    passed "TLS port only, with ticketing". Right: fail, as for the plain spelling."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    args = r'-spice "tls-port=5931,addr=0.0.0.0,disable-ticketing=o\n"'
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/201.conf": vm201 + f"args: {args}\n"})
+    assert pve_result(report, "HVA-031", "api-11") == (
+        "fail",
+        "QEMU argument -spice tls-port=5931,addr=0.0.0.0,disable-ticketing=on: a SPICE server "
+        "on 0.0.0.0 without authentication (disable-ticketing)",
+    )
+
+
+#: (args: text, the words Perl's Text::ParseWords::shellwords 3.31 gives, probed with perl)
+SHELLWORDS = [
+    (
+        r'this   is "a test" of\ parse_line \"for you',
+        ["this", "is", "a test", "of parse_line", '"for', "you"],
+    ),
+    (r'-spice "port=1,disable-ticketing=o\n"', ["-spice", "port=1,disable-ticketing=on"]),
+    # a backslash keeps a single quote from ending the string, and stays
+    (r"-name 'a\' -x ' -vnc 0.0.0.0:1", ["-name", "a\\' -x ", "-vnc", "0.0.0.0:1"]),
+    ("x\"y z\"w  'a b'", ["xy zw", "a b"]),
+    ("  lead  trail  ", ["lead", "trail"]),
+    # unbalanced quote, trailing backslash: nothing
+    ('a "b', []),
+    ("a b\\", []),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), SHELLWORDS)
+def test_pve_args_split_as_perl_shellwords(text: str, words: list[str]) -> None:
+    """R70's class: `args:` is split by Text::ParseWords::shellwords (pve-common PVE::Tools
+    split_args), not by a POSIX shell; proxmox_model.shellwords ports its pattern."""
+    from hvaudit.parse.proxmox_model import shellwords
+
+    assert shellwords(text) == words
+
+
+@pytest.mark.skipif(
+    subprocess.run(
+        ["perl", "-MText::ParseWords", "-MJSON::PP", "-e", "1"], capture_output=True
+    ).returncode
+    != 0
+    if shutil.which("perl")
+    else True,
+    reason="perl with Text::ParseWords and JSON::PP is not installed",
+)
+def test_shellwords_port_agrees_with_perl() -> None:
+    """The port against the real Text::ParseWords on this machine, over 600 strings of blanks,
+    quotes, backslashes and word characters (seeded): the same words for every one."""
+    import json
+    import random
+
+    from hvaudit.parse.proxmox_model import shellwords
+
+    rng = random.Random(70)  # noqa: S311 - test inputs, not secrets
+    alphabet = ["a", " ", '"', "'", "\\", "b", "\t", ",", "="]
+    cases = [text for text, _ in SHELLWORDS] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(600)
+    ]
+    script = (
+        "local $/; my $in = decode_json(<STDIN>); my @out;"
+        " for my $c (@$in) { push @out, [map { defined $_ ? $_ : '' } shellwords($c)] }"
+        " print encode_json(\\@out);"
+    )
+    done = subprocess.run(
+        ["perl", "-MText::ParseWords", "-MJSON::PP", "-e", script],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = json.loads(done.stdout)
+    assert [shellwords(c) for c in cases] == expected
 
 
 # --- HVA-191: a negated drop is not a catch-all --------------------------------------------------------

@@ -13,7 +13,6 @@ import functools
 import ipaddress
 import json
 import re
-import shlex
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -141,10 +140,57 @@ def _pve_args(text: str) -> tuple[str, ...]:
     (read with `find_string`): quotes group words and vanish (R70). Unbalanced quotes make
     shellwords return nothing; the words split on blanks are kept then, so a console the text
     names is still judged (a fail on a file QEMU would not get, never a pass)."""
-    try:
-        return tuple(shlex.split(text, posix=True))
-    except ValueError:
-        return tuple(text.split())
+    words = shellwords(text)
+    return tuple(words) if words or not text.strip() else tuple(text.split())
+
+
+#: Text::ParseWords parse_line's pattern with shellwords' delimiter `\s+` (Text-ParseWords
+#: 3.31, read with `find_string`): a double-quoted string, a single-quoted one (a backslash
+#: escapes the next character in either, so `\'` does not end a single-quoted string), or
+#: unquoted text up to the end, a blank, or a quote.
+_PARSE_LINE = re.compile(
+    r"""(?:
+        (")((?>[^\\"]*(?:\\.[^\\"]*)*))"
+      | (')((?>[^\\']*(?:\\.[^\\']*)*))'
+      | ((?:\\.|[^\\"'])*?)(\Z|\s+|(?<=.)(?=["']))
+    )""",
+    re.S | re.X,
+)
+
+
+def shellwords(text: str) -> list[str]:
+    """Perl's Text::ParseWords::shellwords, as pve-common's split_args calls it: words split on
+    blanks, quotes grouping and removed; a backslash escapes the next character unquoted and
+    inside double quotes (and is removed), inside single quotes it only keeps a quote from
+    ending the string (and stays, $PERL_SINGLE_QUOTE being off). Python's shlex differs there
+    (`"...o\n"` keeps its backslash, `'a\'` ends at the quote), which is how a quoted
+    `disable-ticketing=o\n` reached QEMU as `on` unseen. Text that does not parse (an
+    unbalanced quote, a trailing backslash) gives no words, as shellwords returns ()."""
+    line = re.sub(r"^\s+", "", text)
+    words: list[str | None] = []
+    word: str | None = None
+    while line:
+        m = _PARSE_LINE.match(line)
+        if m is None:
+            return []
+        line = line[m.end() :]
+        quote = m[1] or m[3]
+        quoted = m[2] if m[1] else m[4]
+        unquoted, delim = m[5] or "", m[6] or ""
+        if quote is None and not unquoted and not delim:
+            return []
+        unquoted = re.sub(r"\\(.)", r"\1", unquoted, flags=re.S)
+        if quote == '"':
+            quoted = re.sub(r"\\(.)", r"\1", quoted, flags=re.S)
+        word = (word or "") + (quoted if quote else unquoted)
+        if delim:
+            words.append(word)
+            word = None
+        if not line:
+            words.append(word)
+    if words and words[-1] is None:
+        words.pop()
+    return [w or "" for w in words]
 
 
 def _int(text: str | None, default: int = 0) -> int:
