@@ -496,3 +496,57 @@ def test_iptables_addrtype(host_scan, rule: str, status: str) -> None:
     text = "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n" + rule
     got, msg = _verdict(host_scan(dict(IPT_HOST, **{"iptables-input": (text, 0)})))
     assert got == status, msg
+
+
+_SET_ASK = (
+    "evidence unavailable: IPv4: INPUT (policy DROP) hands traffic to what the rules read do not "
+    "show: "
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "status", "message"),
+    [
+        (
+            "-A INPUT -m set --match-set admins src -j ACCEPT\n",
+            "manual",
+            _SET_ASK + "-A INPUT -m set --match-set admins src -j ACCEPT (under ipset admins, "
+            "whose members only `ipset list admins` shows)",
+        ),
+        (
+            "-A INPUT -m set ! --match-set banned src -j ACCEPT\n",
+            "manual",
+            _SET_ASK + "-A INPUT -m set ! --match-set banned src -j ACCEPT (under ipset banned, "
+            "whose members only `ipset list banned` shows)",
+        ),
+        (
+            "-N mgmt\n-A INPUT -m set --match-set admins src --return-nomatch -j mgmt\n"
+            "-A mgmt -j ACCEPT\n",
+            "manual",
+            _SET_ASK + "-A INPUT -m set --match-set admins src --return-nomatch -j mgmt (under "
+            "ipset admins, whose members only `ipset list admins` shows) -> -A mgmt -j ACCEPT "
+            "(first unconditional rule)",
+        ),
+        (
+            "-A INPUT -p tcp -m set --match-set admins src -m tcp --dport 22 -j ACCEPT\n",
+            "pass",
+            "inbound default policy drops (policy DROP; ip6tables policy DROP)",
+        ),
+        (
+            "-A INPUT -m set --match-set banned src -j DROP\n",
+            "pass",
+            "inbound default policy drops (policy DROP; ip6tables policy DROP)",
+        ),
+    ],
+    ids=["accept-set", "accept-all-but-set", "jump-under-set", "ssh-from-set", "drop-set"],
+)
+def test_iptables_ipset_match(host_scan, rules: str, status: str, message: str) -> None:
+    """R5-10: iptables-extensions(8) set (libxt_set.man, read with `search`): "[!] --match-set
+    setname flag[,flag]... where flags are the comma separated list of src and/or dst
+    specifications": the rule matches the addresses the ipset holds, which `iptables -S` does
+    not show. An accept (or a jump to an accept) under it alone is a question, as an accept
+    under an iptables-nft match nft does not show (H88/H89); narrowed by a port it is a service
+    rule (pass), and a drop of some share decides nothing."""
+    text = "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n" + rules
+    got = _verdict(host_scan(dict(IPT_HOST, **{"iptables-input": (text, 0)})))
+    assert got == (status, message)

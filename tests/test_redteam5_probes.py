@@ -449,7 +449,6 @@ def test_iptables_iprange_admitting_every_source(host_scan, rule: str) -> None:
     assert status == "fail", msg
 
 
-@xfail("R5-10: an ACCEPT under -m set (an ipset whose members are not collected) is skipped")
 def test_iptables_accept_from_an_ipset_whose_members_are_unread(host_scan) -> None:
     """iptables-extensions(8), set: "[!] --match-set setname flag[,flag]... where flags are the
     comma separated list of src and/or dst specifications": the rule matches the sources the
@@ -461,9 +460,14 @@ def test_iptables_accept_from_an_ipset_whose_members_are_unread(host_scan) -> No
     (R3's nft_named_set_of_the_management_subnet_passes) but reads `-m set` as a narrow match,
     skips the accept and passes. The H88/H89 rule for iptables-nft already says an accept under
     a match hvaudit cannot read is "a question, never skipped". Right: manual (which sources
-    the set admits is not in the evidence)."""
+    the set admits is not in the evidence). (R5-10, fixed on branch r5fix: an ipset match is
+    _OPAQUE unless another match of the rule is narrow.)"""
     status, msg = _ipt_scan(host_scan, "-A INPUT -m set --match-set admins src -j ACCEPT")
     assert status == "manual", msg
+    assert msg.endswith(
+        "-A INPUT -m set --match-set admins src -j ACCEPT (under ipset admins, whose members only "
+        "`ipset list admins` shows)"
+    ), msg
 
 
 def test_iptables_iprange_of_the_management_hosts_passes(host_scan) -> None:

@@ -1747,7 +1747,9 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     ports (`tcp dport != 22`, `--dport 0:65535`; nft(8) RELATIONAL, iptables-extensions(8) tcp
     "[!] --dport port[:port]"), every source but some, or every packet to the host's own
     address (the input hook sees only packets addressed to the host). Chains the evidence does
-    not show (an old bundle's `iptables -S INPUT`) or a user-space queue make it a question.
+    not show (an old bundle's `iptables -S INPUT`), a user-space queue, or an accept under an
+    ipset match (`-m set --match-set`, iptables-extensions(8) set: the set's members are in
+    `ipset list`, not in `iptables -S`) make it a question.
     IPv4 and IPv6 are judged apart: an nftables `ip` table sees IPv4 only, `ip6` IPv6 only,
     `inet` both (nftables wiki, "Nftables families"), and iptables has ip6tables beside it;
     IPv6 counts while the host has an IPv6 address other than loopback (a link-local one is
@@ -1762,7 +1764,7 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
                 "does inbound traffic of every IP version the host has an address of end in "
                 "drop? Evidence: `nft list ruleset` (input chains of the ip, ip6 and inet "
                 "families) or `iptables -S` and `ip6tables -S` (INPUT and the chains it jumps "
-                "to), and `ip addr`. Pass: IPv4 and (if the host has an IPv6 address) IPv6 "
+                "to, and `ipset list` for the sets they match), and `ip addr`. Pass: IPv4 and (if the host has an IPv6 address) IPv6 "
                 "input drop by default",
             )
         elif f.get() == "drop":

@@ -647,6 +647,15 @@ _IPT_CONTINUE = frozenset(
 )
 
 
+#: Options of iptables-extensions(8) set that take no value, and those that compare the set
+#: element's counters with a value (libxt_set.man: `--return-nomatch`, `! --update-counters`,
+#: `! --update-subcounters`, `[!] --packets-eq value`, `--packets-lt value` ...).
+_IPT_SET_OPTIONS = frozenset({"--return-nomatch", "--update-counters", "--update-subcounters"})
+_IPT_SET_COUNTERS = frozenset(
+    {"--packets-eq", "--packets-lt", "--packets-gt", "--bytes-eq", "--bytes-lt", "--bytes-gt"}
+)
+
+
 def _ipt_port_intervals(spec: str) -> list[tuple[int, int]] | None:
     """The ports of `port[:port]` (a missing first port is 0, a missing last one 65535,
     iptables-extensions(8) tcp) or a multiport list `a,b:c`; None for a name or a typo."""
@@ -671,8 +680,10 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
     half of the port numbers (`! --dport 22`, `--dport 0:65535`, `--dports 1024:65535`), one of
     the host's addresses as destination, or a negated address or protocol is _BROAD; ports,
     addresses, interfaces, ICMP, ESTABLISHED/RELATED only or an option hvaudit does not judge
-    are _NARROW."""
+    are _NARROW. An ipset match (`-m set [!] --match-set NAME src`) is _OPAQUE unless another
+    match of the rule is _NARROW: the set's members are not in the evidence."""
     reach = _ALL
+    opaque = False  # a match on an ipset, whose members `iptables -S` does not show
     i, negate = 0, False
     while i < len(words):
         w = words[i]
@@ -764,10 +775,24 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
             admits_new = ("NEW" not in states) if negate else ("NEW" in states)
             reach = min(reach, _ALL if admits_new else _NARROW)
             i += 2
+        elif w == "--match-set":
+            # iptables-extensions(8) set (libxt_set.man): "[!] --match-set setname
+            # flag[,flag]... where flags are the comma separated list of src and/or dst
+            # specifications" (`iptables -S` prints --match-set): the rule matches the
+            # addresses the kernel's ipset holds, which `ipset list` shows and `iptables -S`
+            # does not. A set may hold every address (hash:net takes 0.0.0.0/1 and
+            # 128.0.0.0/1), or none; negated, every address but its members
+            opaque = True
+            i += 3
+        elif w in _IPT_SET_OPTIONS:
+            i += 1  # --return-nomatch, ! --update-counters ...: still the set's members
+        elif w in _IPT_SET_COUNTERS:
+            opaque = True  # --packets-gt N: some packets of the set's members
+            i += 2
         else:
             return _NARROW
         negate = False
-    return reach
+    return _OPAQUE if opaque and reach != _NARROW else reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -840,6 +865,22 @@ def _ipt_chain_outcome(
             returned = True
             continue
         if reach == _NARROW:
+            continue
+        if reach == _OPAQUE:
+            # the share of the traffic an ipset admits is open: its accept is a question, never
+            # skipped, as nft's opaque xt matches (a drop of some share decides nothing)
+            sets = " ".join(
+                rule.conds[k + 1] for k, w in enumerate(rule.conds[:-1]) if w == "--match-set"
+            )
+            why = f"{rule.line} (under ipset {sets}, whose members only `ipset list {sets}` shows)"
+            if target in _IPT_ACCEPT or target in _IPT_USERSPACE:
+                unseen.append(why)
+            elif (target in declared or target in rules) and depth < 8:
+                sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own)
+                if sub in ("accept", "unknown"):
+                    unseen.append(f"{why} -> {sub_where}")
+            elif target not in (*_IPT_DROP, *_IPT_CONTINUE, *rules, *declared):
+                unseen.append(f"{rule.line} (chain {target}, whose rules the output does not show)")
             continue
         what = (
             "first unconditional rule"
