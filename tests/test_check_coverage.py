@@ -61,7 +61,10 @@ DEDICATED = {
     ("HVA-133", "fail"): "test_checks_vm.py::test_secrets_must_be_private",
     ("HVA-191", "pass"): "test_checks_vm.py::test_anti_spoofing_follows_filter_references",
     ("HVA-191", "fail"): "test_checks_vm.py::test_anti_spoofing_follows_filter_references",
-    ("HVA-301", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
+    (
+        "HVA-301",
+        "pass",
+    ): "test_proxmox_checks.py::test_cluster_firewall_on_a_live_node_by_its_daemon",
     ("HVA-301", "fail"): "test_proxmox.py::test_firewall_off_untagged_vlan_and_open_ui",
     ("HVA-302", "pass"): "test_proxmox.py::test_fixture_node_outcomes",
     ("HVA-302", "fail"): "test_proxmox.py::test_firewall_off_untagged_vlan_and_open_ui",

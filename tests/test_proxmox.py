@@ -44,7 +44,7 @@ def test_fixture_node_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and report["platform"] == "proxmox-ve"
     g = got(report)
     expected = {
-        ("HVA-301", "pve1"): "pass",
+        ("HVA-301", "pve1"): "manual",  # a copied tree: whether pve-firewall runs is unknown
         ("HVA-302", "pve1"): "pass",
         ("HVA-305", "pve1"): "pass",
         ("HVA-306", "pve1"): "fail",
@@ -73,6 +73,11 @@ def test_fixture_node_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-160", "pve1"): "manual",
     }
     assert {k: g[k] for k in expected} == expected
+    assert msg(report, "HVA-301", "pve1") == (
+        "cluster.fw enables the firewall (input policy DROP), but whether pve-firewall or "
+        "proxmox-firewall applies it on this node is not in the evidence (running processes: a "
+        "copied configuration tree has no live host to read facts from)"
+    )
     assert msg(report, "HVA-306", "pve1") == "administrators without a second factor: alice@pve"
     assert msg(report, "HVA-310", "pve1").startswith("platform limitation:")
     assert msg(report, "HVA-090", "web-01") == (

@@ -324,7 +324,18 @@ def test_token_without_rights_keeps_what_it_could_read(
     assert code == 3
     v = verdicts(report)
     assert v[("HVA-306", "pve1")] == "error" and v[("HVA-307", "pve1")] == "error"
-    assert v[("HVA-046", "legacy-erp")] == "fail" and v[("HVA-301", "pve1")] == "pass"
+    assert v[("HVA-046", "legacy-erp")] == "fail" and v[("HVA-301", "pve1")] == "manual"
+    # cluster.fw was read (on, DROP); whether pve-firewall applies it the API does not say
+    (r301,) = [
+        r["message"]
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-301", "pve1")
+    ]
+    assert r301 == (
+        "cluster.fw enables the firewall (input policy DROP), but whether pve-firewall or "
+        "proxmox-firewall applies it on this node is not in the evidence (running processes: the "
+        "API path reads no host OS facts; collect the node's files over SSH for them)"
+    )
     assert any("403" in n and "user.cfg" in n for n in report["notes"])
 
 

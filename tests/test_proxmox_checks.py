@@ -76,7 +76,7 @@ HARDENED_EXPECTED = {
     ("HVA-191", "web-10"): "pass",
     ("HVA-191", "api-11"): "pass",
     ("HVA-192", "web-10"): "pass",
-    ("HVA-301", "pve-h1"): "pass",
+    ("HVA-301", "pve-h1"): "manual",  # a copied tree: whether pve-firewall runs is a question
     ("HVA-302", "pve-h1"): "pass",
     ("HVA-303", "web-10"): "pass",
     ("HVA-305", "pve-h1"): "pass",
@@ -92,6 +92,14 @@ HARDENED_EXPECTED = {
 }
 
 
+#: HVA-301 on the hardened tree copied offline: cluster.fw is on with DROP, but no process list.
+PVE_H1_DAEMON_UNKNOWN = (
+    "cluster.fw enables the firewall (input policy DROP), but whether pve-firewall or "
+    "proxmox-firewall applies it on this node is not in the evidence (running processes: a copied "
+    "configuration tree has no live host to read facts from)"
+)
+
+
 def test_hardened_node_has_no_failure(capsys: pytest.CaptureFixture[str]) -> None:
     code, report = scan(HARDENED, capsys)
     g = got(report)
@@ -103,6 +111,7 @@ def test_hardened_node_has_no_failure(capsys: pytest.CaptureFixture[str]) -> Non
     assert msg(report, "HVA-313", "pve-h1") == (
         "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports wider"
     )
+    assert msg(report, "HVA-301", "pve-h1") == PVE_H1_DAEMON_UNKNOWN
     # the node's size comes from the copied proc files; VM 200 runs (pid file), 201 is stopped
     assert msg(report, "HVA-060", "pve-h1") == (
         "1 running or autostart VM(s) configured with 8.0 GiB on 125.8 GiB of host RAM: "
@@ -162,11 +171,45 @@ def test_comment_on_a_section_header_no_longer_stops_the_scan(
     assert code == 1  # failures by design, no error
     g = got(report)
     assert (g[("HVA-301", "pve1")], g[("HVA-302", "pve1")], g[("HVA-303", "web-01")]) == (
-        "pass",
+        "manual",
         "pass",
         "pass",
     )
+    # cluster.fw read whole: on, policy DROP; only the daemon is not in a copied tree
+    assert msg(report, "HVA-301", "pve1") == PVE_H1_DAEMON_UNKNOWN
     assert not [r for r in report["results"] if r["status"] == "error"]
+
+
+@pytest.mark.parametrize(
+    ("daemon", "status", "message"),
+    [
+        ("pve-firewall", "pass", "cluster firewall on, input policy DROP"),
+        ("proxmox-firewall", "pass", "cluster firewall on, input policy DROP"),
+        (
+            None,
+            "fail",
+            "cluster.fw enables the firewall (input policy DROP), but neither pve-firewall nor "
+            "proxmox-firewall runs on this node: no rule is applied",
+        ),
+    ],
+    ids=["pve-firewall", "proxmox-firewall", "neither"],
+)
+def test_cluster_firewall_on_a_live_node_by_its_daemon(
+    tmp_path: Path, daemon: str | None, status: str, message: str
+) -> None:
+    """HVA-301 on the hardened node read live (its processes in the evidence): cluster.fw is in
+    force only while pve-firewall (src/PVE/Service/pve_firewall.pm: applies every 10 s, removes
+    its chains on shutdown) or proxmox-firewall runs. The process title is the daemon's name
+    (PVE::Daemon->new('pve-firewall', ...))."""
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    procs = PVE_PROCS + (f"  950 root     {daemon}\n" if daemon else "")
+    a = pve_scan(tmp_path, {"processes": (procs, 0)})
+    assert (outcomes(a, "HVA-301")["pve-h1"], messages(a, "HVA-301")["pve-h1"]) == (
+        status,
+        message,
+    )
 
 
 def test_lines_pve_firewall_ignores_are_notes_and_do_not_apply(

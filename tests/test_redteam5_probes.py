@@ -24,7 +24,7 @@ driver=/JSON, 4 HVA-056 -tpmdev type=, 5 HVA-031 -chardev backend=, 6 HVA-151/16
 HVA-412 ESXi 0.0.0.0/0, 8 HVA-220 bridge on a bond VLAN (false fail), 9 HVA-190 iprange, 10
 HVA-190 -m set, 11 HVA-307 user.cfg ACL spelling, 12 HVA-301 on an offline /etc/pve copy, 13
 HVA-302/313/191/303 with no firewall daemon running. Fixed on branch rt5 (mark dropped): 2, 6, 7,
-8, 9, 11.
+8, 9, 11; on branch r5fix: 10, 12, 13.
 """
 
 from __future__ import annotations
@@ -519,9 +519,25 @@ PVE_FIREWALL_CHECKS = [
     ("HVA-191", "web-10"),
     ("HVA-303", "web-10"),
 ]
+_NO_DAEMON = "neither pve-firewall nor proxmox-firewall runs on this node"
+#: What each says on the node without the daemon (R5-13's fix).
+_WITHOUT_DAEMON = {
+    "HVA-302": "cluster firewall on and host.fw does not disable it, but "
+    f"{_NO_DAEMON}: no node rule is applied",
+    "HVA-313": f"{_NO_DAEMON}: the management IP set filters nothing",
+    "HVA-191": f"BC:24:11:00:00:20: no filter: {_NO_DAEMON}: no rule is applied",
+    "HVA-303": f"BC:24:11:00:00:20: {_NO_DAEMON}: no rule is applied",
+}
+#: What each says on the node with pve-firewall running.
+_WITH_DAEMON = {
+    "HVA-302": "on (cluster firewall on, host.fw does not disable it)",
+    "HVA-313": "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management "
+    "ports wider",
+    "HVA-191": "1 interface(s) filtered by pve-firewall (macfilter, ipfilter)",
+    "HVA-303": "1 interface(s) behind the VM firewall",
+}
 
 
-@xfail("R5-13: with neither firewall daemon running, the node, management and VM firewall pass")
 @pytest.mark.parametrize(("check", "subject"), PVE_FIREWALL_CHECKS)
 def test_pve_firewall_rules_without_the_daemon(tmp_path: Path, check: str, subject: str) -> None:
     """pve-firewall.adoc (read with `search`, cited by R3's probe): the firewall "service runs on
@@ -534,13 +550,12 @@ def test_pve_firewall_rules_without_the_daemon(tmp_path: Path, check: str, subje
     filters "by pve-firewall (macfilter, ipfilter)") and HVA-303 (NIC "behind the VM firewall")
     judge, and each passes: no host rule, IP set, macfilter or ipfilter is in force, so the
     node's ports are open to everyone and every guest can spoof. Right: fail, naming the
-    missing daemon (pve-firewall)."""
+    missing daemon (pve-firewall). (R5-13, fixed on branch r5fix: hvaudit.parse.proxmox_model
+    firewall_daemon_absent, from pve-firewall's src/PVE/Service/pve_firewall.pm.)"""
     from test_redteam3_host_probes import PVE_PROCS, pve_scan
 
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)})
-    status, msg = vm_verdict(a, check, subject)
-    assert status == "fail", msg
-    assert "pve-firewall" in msg, msg
+    assert vm_verdict(a, check, subject) == ("fail", _WITHOUT_DAEMON[check])
 
 
 @pytest.mark.parametrize(("check", "subject"), PVE_FIREWALL_CHECKS)
@@ -550,13 +565,12 @@ def test_pve_firewall_rules_with_the_daemon_pass(tmp_path: Path, check: str, sub
     from test_redteam3_host_probes import PVE_PROCS, pve_scan
 
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)})
-    assert vm_verdict(a, check, subject)[0] == "pass"
+    assert vm_verdict(a, check, subject) == ("pass", _WITH_DAEMON[check])
 
 
 # --- HVA-301 (Proxmox VE): a copied /etc/pve says nothing about the firewall daemon -------------------
 
 
-@xfail("R5-12: HVA-301 passes an offline /etc/pve copy whose firewall daemon state is unknown")
 def test_pve_cluster_firewall_on_an_offline_copy_is_a_question(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -571,7 +585,7 @@ def test_pve_cluster_firewall_on_an_offline_copy_is_a_question(
     inbound traffic" from a configuration file no daemon may be applying. Right: manual, asking
     whether pve-firewall (or proxmox-firewall) runs (`pve-firewall status` on the node). The
     live twin with the daemon running passes (R3's
-    test_cluster_firewall_with_its_daemon_running_passes)."""
+    test_cluster_firewall_with_its_daemon_running_passes). (R5-12, fixed on branch r5fix.)"""
     from hvaudit.cli import main
 
     tree = Path(__file__).parent / "fixtures" / "proxmox-hardened"
@@ -583,5 +597,13 @@ def test_pve_cluster_firewall_on_an_offline_copy_is_a_question(
         for r in report["results"]
         if (r["check_id"], r["subject"]["name"]) == ("HVA-301", "pve-h1")
     ]
-    assert r["status"] == "manual", r["message"]
-    assert "pve-firewall" in r["message"], r["message"]
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "cluster.fw enables the firewall (input policy DROP), but whether pve-firewall or "
+        "proxmox-firewall applies it on this node is not in the evidence (running processes: a "
+        "copied configuration tree has no live host to read facts from)",
+    )
+    assert r["question"].startswith(
+        "Is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and enabled "
+        "on node pve-h1? Evidence: `pve-firewall status` on pve-h1"
+    ), r["question"]

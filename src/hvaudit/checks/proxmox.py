@@ -29,11 +29,9 @@ from hvaudit.checks.base import (
 from hvaudit.model import Container, Host, ProxmoxHost
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile
+from hvaudit.parse.proxmox_model import NO_FIREWALL_DAEMON, firewall_daemon_absent
 
 PVE = ("proxmox-ve",)
-#: The daemons that apply Proxmox's firewall configuration (pve-firewall, iptables;
-#: proxmox-firewall, nftables).
-FIREWALL_DAEMONS = ("pve-firewall", "proxmox-firewall")
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
 
 
@@ -172,7 +170,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     at any level is applied until it is enabled. cluster.fw is only what the firewall daemon
     applies: pve-firewall (iptables; pve_firewall.pm compiles the rules every 10 s and removes
     them when it stops) or proxmox-firewall (nftables). On a node whose processes were read and
-    neither runs, no rule is in force. A DROP policy is no default deny when an IN ACCEPT rule
+    neither runs, no rule is in force (a fail); where they were not read (a copy of /etc/pve, an
+    API scan) whether either runs is a question (`pve-firewall status` prints
+    "Status: enabled/running" or ".../stopped": src/PVE/Service/pve_firewall.pm), never a pass
+    on the strength of the file alone (R5-12). A DROP policy is no default deny when an IN ACCEPT rule
     that restricts nothing (no source, destination, macro, protocol, port or interface:
     pve-firewall's rule options only narrow what a rule matches, pve-firewall.adoc "Firewall
     Rules") comes first in cluster.fw or host.fw: pve-firewall compiles the rules in order and
@@ -196,13 +197,11 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
             )
         elif policy not in ("DROP", "REJECT"):
             yield failed(s, f"cluster firewall on, input policy {policy}", *fw.sources)
-        elif h.facts.programs.known and not any(
-            d in h.facts.programs.get() for d in FIREWALL_DAEMONS
-        ):
+        elif firewall_daemon_absent(h.facts.programs):
             yield failed(
                 s,
-                f"cluster.fw enables the firewall (input policy {policy}), but neither "
-                "pve-firewall nor proxmox-firewall runs on this node: no rule is applied",
+                f"cluster.fw enables the firewall (input policy {policy}), but "
+                f"{NO_FIREWALL_DAEMON}: no rule is applied",
                 *fw.sources,
                 *h.facts.programs.sources,
             )
@@ -212,6 +211,21 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 f"cluster firewall on, input policy {policy}, but {opened[0]} before the policy",
                 *fw.sources,
                 *(px.host_firewall.sources if px.host_firewall.known else ()),
+            )
+        elif not h.facts.programs.known:
+            yield manual(
+                s,
+                f"cluster.fw enables the firewall (input policy {policy}), but whether "
+                "pve-firewall or proxmox-firewall applies it on this node is not in the evidence "
+                f"(running processes: {h.facts.programs.reason})",
+                *fw.sources,
+                *h.facts.programs.sources,
+                question=f"Is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) "
+                f"running and enabled on node {h.name}? Evidence: `pve-firewall status` on "
+                f"{h.name}, and `systemctl is-active pve-firewall proxmox-firewall` and "
+                "`systemctl is-enabled pve-firewall proxmox-firewall`. Pass: the daemon is "
+                "running and enabled (Status: enabled/running); fail: neither runs, or it is "
+                "disabled at boot (no rule of cluster.fw is applied).",
             )
         else:
             yield passed(
@@ -373,7 +387,12 @@ def _pve_ports(spec: str) -> int:
     platforms=PVE,
 )
 def node_firewall(ctx: Context) -> Iterator[Outcome]:
-    """With the cluster firewall on, a node's own firewall runs unless its host.fw says `enable: 0`."""
+    """With the cluster firewall on, a node's own firewall runs unless its host.fw says `enable: 0`,
+    and only where pve-firewall (or proxmox-firewall) runs: the daemon compiles host.fw into the
+    node's chains every 10 s and removes them when it stops (src/PVE/Service/pve_firewall.pm,
+    `shutdown` -> remove_pvefw_chains), so on a node whose processes show neither no node rule
+    is in force (R5-13). Whether the daemon runs where the processes were not read is HVA-301's
+    question."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -389,6 +408,14 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "off: the cluster firewall is off", *refs)
         elif node_off:
             yield failed(s, "host.fw sets enable: 0", *refs)
+        elif firewall_daemon_absent(h.facts.programs):
+            yield failed(
+                s,
+                f"cluster firewall on and host.fw does not disable it, but {NO_FIREWALL_DAEMON}: "
+                "no node rule is applied",
+                *refs,
+                *h.facts.programs.sources,
+            )
         else:
             yield passed(s, "on (cluster firewall on, host.fw does not disable it)", *refs)
 
@@ -406,7 +433,10 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
 def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     """Per-VM rules and the MAC/IP filters only apply to NICs with firewall=1 of a VM whose firewall
     is enabled, on a cluster whose firewall is enabled: SP 800-125B's kernel-based virtual firewall,
-    managed with the platform (VM-FW-R3)."""
+    managed with the platform (VM-FW-R3). Only where pve-firewall (or proxmox-firewall) runs: it
+    applies the VM's rules and removes them when it stops, so on a node whose processes show
+    neither, no NIC is behind a firewall (R5-13; hvaudit.parse.proxmox_model
+    firewall_daemon_absent)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s, px = vm_subject(v), _px(hosts[v.host])
@@ -963,7 +993,10 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     management segment's filter of HY-SR-21: it must exist, hold specific networks, and no rule
     of the cluster or node may accept those ports from anywhere else. The set filters only where
     the host chains are compiled: pve-firewall builds them when the node's firewall is enabled
-    (host.fw `enable`, on by default; the same rule HVA-302 applies)."""
+    (host.fw `enable`, on by default; the same rule HVA-302 applies), and only while its daemon
+    runs (it removes every chain and ipset it made when it stops: src/PVE/Service/pve_firewall.pm
+    `shutdown`, PVE::Firewall::remove_pvefw_chains): on a node whose processes show neither
+    pve-firewall nor proxmox-firewall the set filters nothing (R5-13)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -985,6 +1018,14 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 "host.fw sets enable: 0: the node's firewall is off, so the management IP set "
                 "filters nothing on it",
                 *refs,
+            )
+            continue
+        if firewall_daemon_absent(h.facts.programs):
+            yield failed(
+                s,
+                f"{NO_FIREWALL_DAEMON}: the management IP set filters nothing",
+                *refs,
+                *h.facts.programs.sources,
             )
             continue
         problems = []

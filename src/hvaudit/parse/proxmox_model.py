@@ -52,7 +52,33 @@ from hvaudit.parse.host import parse_host_facts
 from hvaudit.parse.libvirt_xml import I440FX_MACHINES, parse_cpuset
 from hvaudit.parse.proxmox_firewall import IpsetEntry
 
-__all__ = ["build_pve_deployment"]
+__all__ = [
+    "FIREWALL_DAEMONS",
+    "NO_FIREWALL_DAEMON",
+    "build_pve_deployment",
+    "firewall_daemon_absent",
+]
+
+#: The daemons that apply Proxmox's firewall configuration: pve-firewall (iptables, ipset and
+#: ebtables) and proxmox-firewall (nftables, host.fw `nftables: 1`).
+FIREWALL_DAEMONS = ("pve-firewall", "proxmox-firewall")
+#: What a node whose processes show neither daemon has in force of its firewall files: nothing.
+NO_FIREWALL_DAEMON = "neither pve-firewall nor proxmox-firewall runs on this node"
+
+
+def firewall_daemon_absent(programs: Fact[tuple[str, ...]]) -> bool:
+    """The node's processes were read and neither firewall daemon runs. No file under
+    /etc/pve/firewall filters anything by itself: pve-firewall's daemon
+    (src/PVE/Service/pve_firewall.pm, read from github:proxmox/pve-firewall) compiles cluster.fw,
+    host.fw and <vmid>.fw and applies them every `$updatetime = 10` seconds
+    (PVE::Firewall::update: compile, apply_ruleset), and its `shutdown` calls
+    `remove_pvefw_chains` ("clear PVE-generated firewall rules": the PVEFW-* iptables chains,
+    the ipsets and the ebtables chains); its stop command warns "stopping actively removes all
+    Proxmox VE related iptable rules rendering the host potentially unprotected". The daemon's
+    process title is its name (PVE::Daemon->new('pve-firewall', ...)). proxmox-firewall does
+    the same with nftables. Unknown (an offline copy of /etc/pve, an API scan) is not absent."""
+    return programs.known and not any(d in programs.get() for d in FIREWALL_DAEMONS)
+
 
 T = TypeVar("T")
 
@@ -249,6 +275,7 @@ def _spoofing(
     vm_fw: pve.FirewallFile | None,
     src: Source,
     nftables: bool = False,
+    programs: Fact[tuple[str, ...]] | None = None,
 ) -> Fact[SpoofProtection]:
     """What pve-firewall (its iptables/ebtables backend) filters at this NIC, as its source shows.
 
@@ -266,6 +293,9 @@ def _spoofing(
       ebtables rules at all.
     - With `nftables: 1` on the node, proxmox-firewall generates the rules instead; this
       resolution does not cover it (the check says so).
+    - None of it is in force on a node whose processes show neither pve-firewall nor
+      proxmox-firewall (`firewall_daemon_absent`): the daemon applies the rules and removes
+      them when it stops (R5-13).
     """
     if not cluster.known:
         return Fact(cluster.state, None, cluster.sources, f"cluster firewall: {cluster.reason}")
@@ -280,6 +310,14 @@ def _spoofing(
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: the VM firewall is off"), src)
     if not _flag(nic.get("firewall"), False):
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
+    if programs is not None and firewall_daemon_absent(programs):
+        return Fact.of(
+            SpoofProtection(
+                frozenset(), "", f"no filter: {NO_FIREWALL_DAEMON}: no rule is applied"
+            ),
+            src,
+            *programs.sources,
+        )
     if nftables:
         return Fact.unavailable(
             "the node runs proxmox-firewall (host.fw nftables: 1), whose generated MAC, IP and "
@@ -418,6 +456,7 @@ def _vm(
     host: str,
     px: ProxmoxHost,
     run: tuple[dict[str, str] | None, str],
+    programs: Fact[tuple[str, ...]] | None = None,
 ) -> Vm:
     v = cfg.values
 
@@ -493,6 +532,7 @@ def _vm(
                         at(key),
                         px.host_firewall.known
                         and px.host_firewall.get().options.get("nftables") == "1",
+                        programs,
                     ),
                 )
             )
@@ -953,7 +993,7 @@ def _add_node(
             cores=cores,
             threads=threads,
             memory_kib=mem,
-            facts=parse_host_facts(bundle),
+            facts=(facts := parse_host_facts(bundle)),
             source=Source(entry.path if entry is not None else "host/files/proc/cpuinfo"),
             proxmox=px,
             missing=missing,
@@ -975,10 +1015,10 @@ def _add_node(
             '("unable to parse value"), so its default applies'
             for k, n, val in cfg.invalid
         ]
-        vm = _vm(cfg, vm_entry.path, hostname, px, run)
+        vm = _vm(cfg, vm_entry.path, hostname, px, run, facts.programs)
         dep.vms.append(vm)
         if cfg.pending:
-            later = _vm(_with_pending(cfg), vm_entry.path, hostname, px, run)
+            later = _vm(_with_pending(cfg), vm_entry.path, hostname, px, run, facts.programs)
             dep.next_boot[vm.uuid] = dataclasses.replace(
                 later, name=vm.name, uuid=vm.uuid, running=vm.running
             )
