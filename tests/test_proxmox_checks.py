@@ -180,32 +180,71 @@ def test_comment_on_a_section_header_no_longer_stops_the_scan(
     assert not [r for r in report["results"] if r["status"] == "error"]
 
 
+_NO_RULE = "cluster.fw enables the firewall (input policy DROP), but {}: no rule is applied"
+
+
 @pytest.mark.parametrize(
-    ("daemon", "status", "message"),
+    ("daemon", "nftables", "status", "message"),
     [
-        ("pve-firewall", "pass", "cluster firewall on, input policy DROP"),
-        ("proxmox-firewall", "pass", "cluster firewall on, input policy DROP"),
+        ("pve-firewall", False, "pass", "cluster firewall on, input policy DROP"),
+        ("proxmox-firewall", True, "pass", "cluster firewall on, input policy DROP"),
         (
             None,
+            False,
             "fail",
-            "cluster.fw enables the firewall (input policy DROP), but neither pve-firewall nor "
-            "proxmox-firewall runs on this node: no rule is applied",
+            _NO_RULE.format("neither pve-firewall nor proxmox-firewall runs on this node"),
+        ),
+        (
+            "proxmox-firewall",
+            False,
+            "fail",
+            _NO_RULE.format(
+                "pve-firewall does not run on this node, and proxmox-firewall applies nothing "
+                "without host.fw `nftables: 1`"
+            ),
+        ),
+        (
+            "pve-firewall",
+            True,
+            "manual",
+            "cluster.fw enables the firewall (input policy DROP), but whether pve-firewall or "
+            "proxmox-firewall applies it on this node is not in the evidence (host.fw sets "
+            "`nftables: 1` and only pve-firewall runs on this node: it applies the rules only if "
+            "proxmox-firewall is not installed, and removes them if it is)",
         ),
     ],
-    ids=["pve-firewall", "proxmox-firewall", "neither"],
+    ids=[
+        "pve-firewall",
+        "proxmox-firewall-nftables",
+        "neither",
+        "proxmox-firewall-alone",
+        "nft-pve",
+    ],
 )
 def test_cluster_firewall_on_a_live_node_by_its_daemon(
-    tmp_path: Path, daemon: str | None, status: str, message: str
+    tmp_path: Path, daemon: str | None, nftables: bool, status: str, message: str
 ) -> None:
     """HVA-301 on the hardened node read live (its processes in the evidence): cluster.fw is in
-    force only while pve-firewall (src/PVE/Service/pve_firewall.pm: applies every 10 s, removes
-    its chains on shutdown) or proxmox-firewall runs. The process title is the daemon's name
-    (PVE::Daemon->new('pve-firewall', ...))."""
+    force only while the daemon that applies it runs. pve-firewall
+    (src/PVE/Service/pve_firewall.pm: applies every 10 s, removes its chains on shutdown;
+    PVE::Firewall::update removes them too unless `is_enabled_and_not_nftables`, where the
+    `nftables` host option counts once /usr/libexec/proxmox/proxmox-firewall is installed);
+    proxmox-firewall (src/bin/proxmox-firewall.rs, config.rs is_enabled: cluster enabled and
+    host.fw `nftables`) removes its tables without `nftables: 1`. Process titles are the
+    daemons' names (PVE::Daemon->new('pve-firewall', ...); ExecStart=/usr/libexec/proxmox/
+    proxmox-firewall start)."""
     from conftest import messages, outcomes
-    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
 
-    procs = PVE_PROCS + (f"  950 root     {daemon}\n" if daemon else "")
-    a = pve_scan(tmp_path, {"processes": (procs, 0)})
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    if nftables:
+        edit(tree / "etc/pve/nodes/pve-h1/host.fw", "enable: 1", "enable: 1\nnftables: 1")
+    exe = {
+        "pve-firewall": "pve-firewall",
+        "proxmox-firewall": "/usr/libexec/proxmox/proxmox-firewall start",
+    }
+    procs = PVE_PROCS + (f"  950 root     {exe[daemon]}\n" if daemon else "")
+    a = pve_scan(tmp_path, {"processes": (procs, 0)}, tree)
     assert (outcomes(a, "HVA-301")["pve-h1"], messages(a, "HVA-301")["pve-h1"]) == (
         status,
         message,
@@ -592,3 +631,42 @@ def test_nftables_backend_is_not_guessed(
         "the node runs proxmox-firewall (host.fw nftables: 1), whose "
         "generated MAC, IP and ARP filters hvaudit does not resolve",
     )
+
+
+_ONLY_NFT_DAEMON = (
+    "pve-firewall does not run on this node, and proxmox-firewall applies nothing without host.fw "
+    "`nftables: 1`"
+)
+
+
+@pytest.mark.parametrize(
+    ("check", "subject", "message"),
+    [
+        (
+            "HVA-302",
+            "pve-h1",
+            f"cluster firewall on and host.fw does not disable it, but {_ONLY_NFT_DAEMON}: no node "
+            "rule is applied",
+        ),
+        ("HVA-313", "pve-h1", f"{_ONLY_NFT_DAEMON}: the management IP set filters nothing"),
+        (
+            "HVA-191",
+            "web-10",
+            f"BC:24:11:00:00:20: no filter: {_ONLY_NFT_DAEMON}: no rule is applied",
+        ),
+        ("HVA-303", "web-10", f"BC:24:11:00:00:20: {_ONLY_NFT_DAEMON}: no rule is applied"),
+    ],
+)
+def test_proxmox_firewall_without_nftables_applies_nothing(
+    tmp_path: Path, check: str, subject: str, message: str
+) -> None:
+    """proxmox-firewall alone, host.fw without `nftables: 1`: it removes its tables
+    (proxmox-firewall config.rs is_enabled: cluster enabled and host `nftables`), and
+    pve-firewall, which would apply these files, does not run. The node, management and VM
+    firewall judged from the files apply nothing (R5-13's class)."""
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    procs = PVE_PROCS + "  950 root     /usr/libexec/proxmox/proxmox-firewall start\n"
+    a = pve_scan(tmp_path, {"processes": (procs, 0)})
+    assert (outcomes(a, check)[subject], messages(a, check)[subject]) == ("fail", message)

@@ -29,7 +29,7 @@ from hvaudit.checks.base import (
 from hvaudit.model import Container, Host, ProxmoxHost
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile
-from hvaudit.parse.proxmox_model import NO_FIREWALL_DAEMON, firewall_daemon_absent
+from hvaudit.parse.proxmox_model import firewall_daemon
 
 PVE = ("proxmox-ve",)
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
@@ -43,6 +43,14 @@ FULL_ADMIN_ROLES = ("Administrator", "PVEAdmin")
 
 def _px(h: Host) -> ProxmoxHost | None:
     return h.proxmox
+
+
+def _daemon(h: Host, px: ProxmoxHost) -> tuple[str, str]:
+    """Whether the daemon that applies the node's firewall files runs (hvaudit.parse.
+    proxmox_model.firewall_daemon: "running", "absent" or "unknown", with why)."""
+    fw = px.host_firewall
+    nftables = fw.get().options.get("nftables") == "1" if fw.known else None
+    return firewall_daemon(h.facts.programs, nftables)
 
 
 def container_subject(c: Container, host: str) -> Subject:
@@ -169,8 +177,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     """Proxmox ships with the cluster firewall off, and with it every node and VM firewall: no rule
     at any level is applied until it is enabled. cluster.fw is only what the firewall daemon
     applies: pve-firewall (iptables; pve_firewall.pm compiles the rules every 10 s and removes
-    them when it stops) or proxmox-firewall (nftables). On a node whose processes were read and
-    neither runs, no rule is in force (a fail); where they were not read (a copy of /etc/pve, an
+    them when it stops) or proxmox-firewall (nftables), the one host.fw's `nftables` option
+    picks (each removes its rules when the option says the other applies them:
+    hvaudit.parse.proxmox_model.firewall_daemon). On a node whose processes were read and that
+    daemon does not run, no rule is in force (a fail); where they were not read (a copy of /etc/pve, an
     API scan) whether either runs is a question (`pve-firewall status` prints
     "Status: enabled/running" or ".../stopped": src/PVE/Service/pve_firewall.pm), never a pass
     on the strength of the file alone (R5-12). A DROP policy is no default deny when an IN ACCEPT rule
@@ -197,11 +207,11 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
             )
         elif policy not in ("DROP", "REJECT"):
             yield failed(s, f"cluster firewall on, input policy {policy}", *fw.sources)
-        elif firewall_daemon_absent(h.facts.programs):
+        elif (daemon := _daemon(h, px))[0] == "absent":
             yield failed(
                 s,
-                f"cluster.fw enables the firewall (input policy {policy}), but "
-                f"{NO_FIREWALL_DAEMON}: no rule is applied",
+                f"cluster.fw enables the firewall (input policy {policy}), but {daemon[1]}: "
+                "no rule is applied",
                 *fw.sources,
                 *h.facts.programs.sources,
             )
@@ -212,20 +222,15 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *(px.host_firewall.sources if px.host_firewall.known else ()),
             )
-        elif not h.facts.programs.known:
+        elif daemon[0] == "unknown":
             yield manual(
                 s,
                 f"cluster.fw enables the firewall (input policy {policy}), but whether "
                 "pve-firewall or proxmox-firewall applies it on this node is not in the evidence "
-                f"(running processes: {h.facts.programs.reason})",
+                f"({daemon[1]})",
                 *fw.sources,
                 *h.facts.programs.sources,
-                question=f"Is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) "
-                f"running and enabled on node {h.name}? Evidence: `pve-firewall status` on "
-                f"{h.name}, and `systemctl is-active pve-firewall proxmox-firewall` and "
-                "`systemctl is-enabled pve-firewall proxmox-firewall`. Pass: the daemon is "
-                "running and enabled (Status: enabled/running); fail: neither runs, or it is "
-                "disabled at boot (no rule of cluster.fw is applied).",
+                question=_DAEMON_QUESTION.format(node=h.name),
             )
         else:
             yield passed(
@@ -234,6 +239,17 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 + (" (default)" if "policy_in" not in opts else ""),
                 *fw.sources,
             )
+
+
+#: HVA-301's question when whether the firewall daemon runs is not in the evidence.
+_DAEMON_QUESTION = (
+    "Is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and enabled on "
+    "node {node}? Evidence: `pve-firewall status` on {node}, and `systemctl is-active "
+    "pve-firewall proxmox-firewall` and `systemctl is-enabled pve-firewall proxmox-firewall` "
+    "(with `nftables: 1`, `dpkg -s proxmox-firewall`: when it is installed, only it applies the "
+    "rules). Pass: the daemon is running and enabled (Status: enabled/running); fail: neither "
+    "runs, or it is disabled at boot (no rule of cluster.fw is applied)."
+)
 
 
 def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()) -> list[str]:
@@ -408,10 +424,10 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "off: the cluster firewall is off", *refs)
         elif node_off:
             yield failed(s, "host.fw sets enable: 0", *refs)
-        elif firewall_daemon_absent(h.facts.programs):
+        elif (daemon := _daemon(h, px))[0] == "absent":
             yield failed(
                 s,
-                f"cluster firewall on and host.fw does not disable it, but {NO_FIREWALL_DAEMON}: "
+                f"cluster firewall on and host.fw does not disable it, but {daemon[1]}: "
                 "no node rule is applied",
                 *refs,
                 *h.facts.programs.sources,
@@ -436,7 +452,7 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     managed with the platform (VM-FW-R3). Only where pve-firewall (or proxmox-firewall) runs: it
     applies the VM's rules and removes them when it stops, so on a node whose processes show
     neither, no NIC is behind a firewall (R5-13; hvaudit.parse.proxmox_model
-    firewall_daemon_absent)."""
+    firewall_daemon)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s, px = vm_subject(v), _px(hosts[v.host])
@@ -1020,10 +1036,10 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 *refs,
             )
             continue
-        if firewall_daemon_absent(h.facts.programs):
+        if (daemon := _daemon(h, px))[0] == "absent":
             yield failed(
                 s,
-                f"{NO_FIREWALL_DAEMON}: the management IP set filters nothing",
+                f"{daemon[1]}: the management IP set filters nothing",
                 *refs,
                 *h.facts.programs.sources,
             )

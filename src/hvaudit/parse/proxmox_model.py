@@ -56,7 +56,7 @@ __all__ = [
     "FIREWALL_DAEMONS",
     "NO_FIREWALL_DAEMON",
     "build_pve_deployment",
-    "firewall_daemon_absent",
+    "firewall_daemon",
 ]
 
 #: The daemons that apply Proxmox's firewall configuration: pve-firewall (iptables, ipset and
@@ -66,18 +66,52 @@ FIREWALL_DAEMONS = ("pve-firewall", "proxmox-firewall")
 NO_FIREWALL_DAEMON = "neither pve-firewall nor proxmox-firewall runs on this node"
 
 
-def firewall_daemon_absent(programs: Fact[tuple[str, ...]]) -> bool:
-    """The node's processes were read and neither firewall daemon runs. No file under
-    /etc/pve/firewall filters anything by itself: pve-firewall's daemon
+def firewall_daemon(programs: Fact[tuple[str, ...]], nftables: bool | None) -> tuple[str, str]:
+    """Whether the daemon that applies this node's firewall files runs: ("running", ""),
+    ("absent", why) or ("unknown", why); `nftables` is host.fw's `nftables` option (None when
+    host.fw was not read).
+
+    No file under /etc/pve/firewall filters anything by itself. pve-firewall's daemon
     (src/PVE/Service/pve_firewall.pm, read from github:proxmox/pve-firewall) compiles cluster.fw,
     host.fw and <vmid>.fw and applies them every `$updatetime = 10` seconds
-    (PVE::Firewall::update: compile, apply_ruleset), and its `shutdown` calls
-    `remove_pvefw_chains` ("clear PVE-generated firewall rules": the PVEFW-* iptables chains,
-    the ipsets and the ebtables chains); its stop command warns "stopping actively removes all
-    Proxmox VE related iptable rules rendering the host potentially unprotected". The daemon's
-    process title is its name (PVE::Daemon->new('pve-firewall', ...)). proxmox-firewall does
-    the same with nftables. Unknown (an offline copy of /etc/pve, an API scan) is not absent."""
-    return programs.known and not any(d in programs.get() for d in FIREWALL_DAEMONS)
+    (PVE::Firewall::update), and its `shutdown` calls `remove_pvefw_chains` ("clear
+    PVE-generated firewall rules": the PVEFW-* chains, the ipsets and the ebtables chains); its
+    stop command warns "stopping actively removes all Proxmox VE related iptable rules rendering
+    the host potentially unprotected". Its process title is its name (PVE::Daemon->new(
+    'pve-firewall', ...)). Which daemon applies the files: PVE::Firewall::update removes its
+    own chains unless `is_enabled_and_not_nftables` (cluster enabled, and host.fw `nftables` off
+    or /usr/libexec/proxmox/proxmox-firewall not installed); proxmox-firewall
+    (github:proxmox/proxmox-firewall, src/bin/proxmox-firewall.rs run_firewall, config.rs
+    is_enabled: `self.cluster().is_enabled() && self.host().nftables()`) removes its nftables
+    tables unless host.fw sets `nftables: 1`, and removes them when it stops. So without
+    `nftables: 1` only pve-firewall counts; with it, proxmox-firewall, or pve-firewall when
+    proxmox-firewall is not installed (which the evidence does not show). Processes not read
+    (an offline copy of /etc/pve, an API scan) leave it unknown, never absent."""
+    if not programs.known:
+        return "unknown", f"running processes: {programs.reason}"
+    running = [d for d in FIREWALL_DAEMONS if d in programs.get()]
+    if not running:
+        return "absent", NO_FIREWALL_DAEMON
+    if nftables is None:
+        if len(running) == 2:
+            return "running", ""
+        return "unknown", (
+            f"only {running[0]} runs on this node, and host.fw (whose `nftables` option picks "
+            "the daemon that applies the rules) was not read"
+        )
+    if not nftables:
+        if "pve-firewall" in running:
+            return "running", ""
+        return "absent", (
+            "pve-firewall does not run on this node, and proxmox-firewall applies nothing "
+            "without host.fw `nftables: 1`"
+        )
+    if "proxmox-firewall" in running:
+        return "running", ""
+    return "unknown", (
+        "host.fw sets `nftables: 1` and only pve-firewall runs on this node: it applies the rules "
+        "only if proxmox-firewall is not installed, and removes them if it is"
+    )
 
 
 T = TypeVar("T")
@@ -274,7 +308,7 @@ def _spoofing(
     cluster: Fact[pve.FirewallFile],
     vm_fw: pve.FirewallFile | None,
     src: Source,
-    nftables: bool = False,
+    nftables: bool | None = False,
     programs: Fact[tuple[str, ...]] | None = None,
 ) -> Fact[SpoofProtection]:
     """What pve-firewall (its iptables/ebtables backend) filters at this NIC, as its source shows.
@@ -293,9 +327,9 @@ def _spoofing(
       ebtables rules at all.
     - With `nftables: 1` on the node, proxmox-firewall generates the rules instead; this
       resolution does not cover it (the check says so).
-    - None of it is in force on a node whose processes show neither pve-firewall nor
-      proxmox-firewall (`firewall_daemon_absent`): the daemon applies the rules and removes
-      them when it stops (R5-13).
+    - None of it is in force on a node whose processes show that the daemon that applies the
+      rules does not run (`firewall_daemon`): it applies them and removes them when it stops
+      (R5-13).
     """
     if not cluster.known:
         return Fact(cluster.state, None, cluster.sources, f"cluster firewall: {cluster.reason}")
@@ -310,11 +344,10 @@ def _spoofing(
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: the VM firewall is off"), src)
     if not _flag(nic.get("firewall"), False):
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
-    if programs is not None and firewall_daemon_absent(programs):
+    daemon, why = firewall_daemon(programs, nftables) if programs is not None else ("", "")
+    if daemon == "absent" and programs is not None:
         return Fact.of(
-            SpoofProtection(
-                frozenset(), "", f"no filter: {NO_FIREWALL_DAEMON}: no rule is applied"
-            ),
+            SpoofProtection(frozenset(), "", f"no filter: {why}: no rule is applied"),
             src,
             *programs.sources,
         )
@@ -530,8 +563,9 @@ def _vm(
                         px.cluster_firewall,
                         px.vm_firewalls.get(cfg.vmid),
                         at(key),
-                        px.host_firewall.known
-                        and px.host_firewall.get().options.get("nftables") == "1",
+                        px.host_firewall.get().options.get("nftables") == "1"
+                        if px.host_firewall.known
+                        else None,
                         programs,
                     ),
                 )
