@@ -246,9 +246,8 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         elif (gaps and any(g.state is FactState.FAILED for g in gaps)) or (
             gaps and all(g.reason.startswith("the definition of filter") for g in gaps)
         ):
-            yield unknown(
-                s, gaps[0], "the filters at the VM's interfaces stop MAC, IP and ARP spoofing"
-            )
+            names = sorted({i.filter for i in nics if i.filter})
+            yield unknown(s, gaps[0], _filter_definition_question(v.host, names))
         elif gaps:
             yield manual(
                 s,
@@ -470,6 +469,21 @@ def _where_asked(i: Interface) -> tuple[str, str]:
         return ("tunnel", f"every peer of {i.type} tunnel {i.source}")
     dev = i.source if i.type == "direct" else f"the forward device(s) of network {i.source}"
     return ("port", f"the physical switch port behind {dev}")
+
+
+def _filter_definition_question(host: str, names: list[str]) -> str:
+    """The one question of a VM whose interfaces name filters the scan could not read."""
+    shown = ", ".join(repr(n) for n in names) or "of the VM's interfaces"
+    return (
+        f"Do the network filters {shown} on host {host}, with every filter they reference, stop "
+        "MAC, IP and ARP spoofing at this VM's interfaces? Evidence: `virsh nwfilter-dumpxml "
+        f"NAME` on host {host} for each of them and each filter it references, and the "
+        "parameters of the VM's <filterref> (IP, IPV6). Pass: yes, they drop what the guest "
+        "sends from a MAC, IP or ARP sender address that is not the interface's own, and the "
+        "IP parameter names the VM's address (or `virsh nwfilter-binding-dumpxml` shows the "
+        "address libvirt learned is the VM's own); fail: a kind of spoofing passes, or the "
+        "address is another machine's."
+    )
 
 
 def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
