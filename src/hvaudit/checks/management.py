@@ -1069,7 +1069,14 @@ def private_secrets(ctx: Context) -> Iterator[Outcome]:
         f = h.libvirt.secrets
         if not f.known:
             yield unknown(
-                Subject("secret", "(all)", h.name), f, "libvirt secrets are private='yes'"
+                Subject("secret", "(all)", h.name),
+                f,
+                f"Is every libvirt secret on host {h.name} defined with private='yes'? Evidence: "
+                f"`virsh secret-list` on host {h.name} and `virsh secret-dumpxml UUID` of each "
+                "secret it lists (the private attribute of <secret>; absent is 'no', "
+                "formatsecret). Pass: yes, each says private='yes', or there is none; fail: one "
+                "says private='no' or omits it, so a client with read-secure rights reads its "
+                "value.",
             )
             continue
         for sec in f.get():
