@@ -1589,7 +1589,10 @@ def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
     bridges.get('vnet1') is empty ("not VLAN-aware"). issue 8: never pass on a setting not read.
     Right: manual naming vnet1 (or fail once the VNet is read as VLAN-aware). (Fixed: the
     Proxmox parser marks an untagged NIC on a bridge the interfaces file does not declare, or
-    any when the file was not read, as carrying VLANs the evidence does not give; HVA-192 asks.)"""
+    any when the file was not read, as carrying VLANs the evidence does not give; HVA-192 asks.
+    Branch pveifaces reads the sourced files: this copy has no /etc/network/interfaces.d, so the
+    question names it; with /etc/network/interfaces.d/sdn collected the VNet is a known bridge,
+    tests/test_proxmox_sourced.py.)"""
     from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 
     vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
@@ -1612,8 +1615,9 @@ def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
     assert (r["status"], r["message"]) == (
         "manual",
         "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: "
-        "BC:24:11:00:00:21 on bridge vnet1: not declared in /etc/network/interfaces, so an SDN "
-        "VNet (/etc/pve/sdn/vnets.cfg) or declared in a file it sources, neither read",
+        "BC:24:11:00:00:21 on bridge vnet1: a file /etc/network/interfaces sources was not "
+        "read: /etc/network/interfaces.d/* (sourced at /etc/network/interfaces:32: the copied "
+        "tree has no directory /etc/network/interfaces.d)",
     )
     assert r["question"] == (
         "Is bridge vnet1 (and every other bridge listed) on host pve-h1 not VLAN-aware, so the "

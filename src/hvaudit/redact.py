@@ -771,6 +771,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("pve/*/corosync.conf", redact_conf),
     ArtefactFormat("pve/*/default/pveproxy", redact_conf),
     ArtefactFormat("pve/*/network/interfaces", redact_conf),
+    ArtefactFormat("pve/files/etc/network/*", redact_conf),
     ArtefactFormat("vmware/vmx/*", redact_vmx),
     ArtefactFormat("*.json", redact_json),
     ArtefactFormat("*", redact_text),

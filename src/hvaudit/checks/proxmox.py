@@ -198,6 +198,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
             continue
         opts = fw.get().options
         policy = opts.get("policy_in", "DROP")
+        maybe: list[str] = []
         if opts.get("enable", "0") != "1":
             yield failed(
                 s,
@@ -215,7 +216,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *h.facts.programs.sources,
             )
-        elif opened := _accepts_everything(px, _addressed(h)):
+        elif opened := _accepts_everything(px, _addressed(h), maybe):
             yield failed(
                 s,
                 f"cluster firewall on, input policy {policy}, but {opened[0]} before the policy",
@@ -232,6 +233,8 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *h.facts.programs.sources,
                 question=_DAEMON_QUESTION.format(node=h.name),
             )
+        elif maybe:
+            yield _gateway_question(s, h, px, f"cluster firewall on, input policy {policy}", maybe)
         else:
             yield passed(
                 s,
@@ -252,7 +255,9 @@ _DAEMON_QUESTION = (
 )
 
 
-def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()) -> list[str]:
+def _accepts_everything(
+    px: ProxmoxHost, addressed: frozenset[str] = frozenset(), maybe: list[str] | None = None
+) -> list[str]:
     """The first IN rule of cluster.fw and of host.fw that opens the node broadly, when it
     accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
     options -source, -dest, -p, -dport, -sport, -i, -icmp-type and a macro only narrow a rule,
@@ -260,16 +265,19 @@ def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()
     transport protocol, with no port or ports admitting more than half of them (`IN ACCEPT -p
     tcp`, `-dport 1:65535`: every port of the protocol, as HVA-190 judges `-p tcp -j ACCEPT`).
     An unrestricted DROP or REJECT first closes the file's rules. `-i` restricts nothing when it
-    names the only interface holding the node's addresses, or the interface
-    /etc/network/interfaces gives the default gateway (ifupdown2, Proxmox VE's network stack,
-    addons/address.py: gateway "Default gateway", found with `find_string`): every address
-    beyond the node's own networks reaches it there. Each as `where `rule` what`."""
+    names the only interface holding the node's addresses, or an interface
+    /etc/network/interfaces (with the files it sources) gives the default gateway (ifupdown2,
+    Proxmox VE's network stack, addons/address.py: gateway "Default gateway", found with
+    `find_string`): every address beyond the node's own networks reaches it there. Each as
+    `where `rule` what`. When a sourced file was not read, any other `-i` interface may have
+    the gateway there: such a rule that would open the node goes to `maybe`."""
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     files = [("cluster.fw", cluster)]
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
         files.append(("host.fw", px.host_firewall.get()))
     out = []
     uplinks = _uplinks(px)
+    unread = bool(px.interfaces.known and px.interfaces.get().unread)
     for where, fw in files:
         if fw is None or cluster is None:
             continue
@@ -311,23 +319,40 @@ def _accepts_everything(px: ProxmoxHost, addressed: frozenset[str] = frozenset()
             )
             if not wide:
                 continue
-            if not narrowing:
-                what = "every inbound packet"
-            elif (
-                narrowing <= {"proto", "dport"}
-                and proto in ("tcp", "udp", "sctp", "dccp", "udplite", "6", "17")
-                and _pve_ports(str(opts.get("dport") or "0:65535")) > 32768
+            if (
+                maybe is not None
+                and unread
+                and "iface" in narrowing
+                and r["action"] == "ACCEPT"
+                and _opens(narrowing - {"iface"}, proto, opts)
             ):
-                if r["action"] == "ACCEPT":
-                    out.append(f"{where} line {r['line']} `{text}` accepts every {proto} port")
-                    break
+                maybe.append(f"{where} line {r['line']} `{text}`")
+            what = _opens(narrowing, proto, opts)
+            if what is None:
                 continue
-            else:
+            if what != "every inbound packet":
+                if r["action"] == "ACCEPT":
+                    out.append(f"{where} line {r['line']} `{text}` accepts {what}")
+                    break
                 continue
             if r["action"] == "ACCEPT":
                 out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}")
             break
     return out
+
+
+def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str | None:
+    """What a wide IN rule with these narrowing options admits: every inbound packet, every
+    port of one transport protocol, or None (something narrower)."""
+    if not narrowing:
+        return "every inbound packet"
+    if (
+        narrowing <= {"proto", "dport"}
+        and proto in ("tcp", "udp", "sctp", "dccp", "udplite", "6", "17")
+        and _pve_ports(str(opts.get("dport") or "0:65535")) > 32768
+    ):
+        return f"every {proto} port"
+    return None
 
 
 #: The management ports pve-firewall's `management` IP set guards (pve-firewall.adoc "Standard
@@ -339,12 +364,33 @@ _PVE_SERVICES = {"ssh": 22}
 
 
 def _uplinks(px: ProxmoxHost) -> frozenset[str]:
-    """The interfaces /etc/network/interfaces gives a default gateway (`gateway`; empty when the
-    file was not read)."""
+    """The interfaces /etc/network/interfaces and the files it sources give a default gateway
+    (`gateway`, any stanza of the interface; empty when the file was not read)."""
     f = px.interfaces
     if not f.known:
         return frozenset()
     return frozenset(name for name, opts in f.get().ifaces.items() if opts.get("gateway"))
+
+
+def _gateway_question(s: Subject, h: Host, px: ProxmoxHost, head: str, maybe: list[str]) -> Outcome:
+    """The question of a `-i` rule that opens the node if its interface has the default
+    gateway, which a sourced file that was not read may give it (HVA-301, HVA-313)."""
+    unread = px.interfaces.get().unread if px.interfaces.known else []
+    files = ", ".join(path for path, _ in unread[:3]) + (" ..." if len(unread) > 3 else "")
+    return manual(
+        s,
+        f"{head}, but {maybe[0]} accepts every inbound packet if that interface has the "
+        f"node's default gateway, which a file /etc/network/interfaces sources may give it: "
+        f"{unread[0][0]} was not read ({unread[0][1]})",
+        *px.cluster_firewall.sources,
+        *(px.host_firewall.sources if px.host_firewall.known else ()),
+        *px.interfaces.sources,
+        question=f"Does the node's default route leave through an interface other than the one "
+        f"{maybe[0]} names? Evidence: `ip route show default` on {h.name} (its `dev`) and the "
+        f"files /etc/network/interfaces sources there ({files}). Pass: another interface; "
+        "fail: that interface, so the rule admits every packet from beyond the node's own "
+        "networks.",
+    )
 
 
 def _addressed(h: Host) -> frozenset[str]:
@@ -1075,11 +1121,17 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
                     what = f"from {source}" if source else "from any source"
                     problems.append(f"{where}:{r['line']} accepts management ports {what}")
+        maybe: list[str] = []
         problems += [
-            f"{rule}, management ports included" for rule in _accepts_everything(px, _addressed(h))
+            f"{rule}, management ports included"
+            for rule in _accepts_everything(px, _addressed(h), maybe)
         ]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
+        elif maybe:
+            yield _gateway_question(
+                s, h, px, "IP set `management` admits specific networks only", maybe
+            )
         else:
             nets = ", ".join(("!" if e.nomatch else "") + e.cidr for e in entries[:6])
             yield passed(

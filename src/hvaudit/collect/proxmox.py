@@ -2,7 +2,10 @@
 
 Targets: `pve:///` (this node), `pve+ssh://root@node/` (a node over SSH) and `pve+dir:///path`
 (a copy of a node's files, e.g. from a backup: the tree below PATH mirrors `/`). Every file read is
-listed here; directories are listed with `ls -1`. A live node's Linux host facts are collected as
+listed here; directories are listed with `ls -1`. The files /etc/network/interfaces sources
+(`source`, `source-directory`) are read too, under /etc/network only (hvaudit.parse.proxmox
+expands the lines as ifupdown2 does); in a copied tree a missing one is unavailable (the copy is
+not the node), on a live node absent (ifupdown2 skips it). A live node's Linux host facts are collected as
 for a libvirt host; a copied tree has none, except the node's size when the copy holds `proc/cpuinfo`
 and `proc/meminfo` (as an sosreport does). Which VMs run is read from the node's process list
 (QEMU's `-id <vmid>`) and from the pid files qemu-server keeps in /var/run/qemu-server.
@@ -21,13 +24,15 @@ from dataclasses import dataclass
 from hvaudit.bundle import BundleWriter, utc_now
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.runner import LocalRunner, Runner, SshRunner, TreeRunner
-from hvaudit.errors import CollectionError, UsageError
+from hvaudit.errors import CollectionError, InputError, UsageError
+from hvaudit.parse import proxmox as pve
 
 __all__ = [
     "PVE_FILES",
     "RUN_ARTEFACT",
     "ProxmoxFilesCollector",
     "ProxmoxTarget",
+    "listing_artefact",
     "pve_artefact",
 ]
 
@@ -48,6 +53,10 @@ TREE_HOST_FILES = ("/proc/cpuinfo", "/proc/meminfo")
 RUN_DIR = "/var/run/qemu-server"
 """qemu-server's pid files (`<vmid>.pid`), listed to tell which VMs run on a node."""
 RUN_ARTEFACT = "pve/run/qemu-server.list"
+LIST_SOURCED = ("ls", "-1Ab")
+"""How a directory a `source` glob or `source-directory` line expands over is listed: every name
+but . and .. (a wildcard may match a dot file), one a line, unusual characters escaped (`-b`),
+so a name with a newline or a backslash stays one line and is never read as another name."""
 
 
 NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
@@ -57,6 +66,12 @@ NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
 def pve_artefact(path: str) -> str:
     """The bundle path of a node file (the same for every way of collecting it)."""
     return "pve/files" + path
+
+
+def listing_artefact(path: str) -> str:
+    """Where the names in node directory `path` (a `source`d glob's or `source-directory`'s) are
+    kept: `ls -1Ab` output, absent when the directory does not exist."""
+    return f"pve/listings{path}.list"
 
 
 def node_artefact(node: str, path: str) -> str:
@@ -132,6 +147,81 @@ class ProxmoxFilesCollector:
         names = res.stdout.decode("utf-8", errors="replace").split()
         return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
 
+    def _listing(self, writer: BundleWriter, path: str) -> list[str] | None:
+        """The names in `path`, recorded; None when they are not known."""
+        argv = (*LIST_SOURCED, self.prefix + path)
+        res = self.runner.run(argv, 10.0)
+        artefact, origin = listing_artefact(path), " ".join((*LIST_SOURCED, path))
+        if res.status == "ok" and res.rc == 0:
+            writer.add(artefact, res.stdout, origin=origin)
+            return [n for n in res.stdout.decode("utf-8", errors="replace").splitlines() if n]
+        if res.status == "ok" and self.target.mode == "dir":
+            status, reason = "unavailable", f"the copied tree has no directory {path}"
+        elif res.status == "ok" and "No such file" in res.stderr:
+            status, reason = "absent", f"no directory {path} on the node"
+        else:
+            status = "failed" if res.status == "ok" else res.status
+            reason = f"{path} could not be listed: {res.reason or res.stderr or res.rc}"
+        writer.record(artefact, status=status, origin=origin, reason=reason, collected_at=utc_now())
+        return [] if status == "absent" else None
+
+    def _read_sourced(self, writer: BundleWriter, path: str) -> str | None:
+        """Read a file an interfaces file sources; a copied tree without it says so (the node
+        may hold it: the copy is not the node)."""
+        res = self.runner.read_file(self.prefix + path, 10.0)
+        if res.status == "ok":
+            writer.add(pve_artefact(path), res.stdout, origin=path)
+            return res.stdout.decode("utf-8", errors="replace")
+        status, reason = res.status, res.reason
+        if status == "absent" and self.target.mode == "dir":
+            status, reason = "unavailable", f"the copied tree has no {path}"
+        writer.record(
+            pve_artefact(path), status=status, origin=path, reason=reason, collected_at=utc_now()
+        )
+        return None
+
+    def _sourced(self, writer: BundleWriter) -> None:
+        """Follow the `source` and `source-directory` lines of /etc/network/interfaces (and of
+        the files they read) as ifupdown2 does (`pve.resolve_includes` reads them back): each
+        directory a wildcard expands over is listed, each file it names under /etc/network read."""
+        main = writer.files.get(pve_artefact(pve.INTERFACES))
+        if main is None:
+            return
+        queue: list[tuple[str, str, tuple[str, ...]]] = [
+            (pve.INTERFACES, main.decode("utf-8", errors="replace"), (pve.INTERFACES,))
+        ]
+        listed: dict[str, list[str] | None] = {}
+        done = {pve.INTERFACES}
+        while queue:
+            path, text, chain = queue.pop(0)
+            try:
+                includes = pve.parse_interfaces(text, path, path).includes
+            except InputError:
+                continue  # the parser reports the file; what it sources is not followed
+            for inc in includes:
+                if pve.include_problem(inc) is not None:
+                    continue
+                directory = pve.include_directory(inc)
+                names: list[str] = []
+                if directory is not None:
+                    if directory not in listed:
+                        listed[directory] = self._listing(writer, directory)
+                    got = listed[directory]
+                    if got is None:
+                        continue
+                    names = got
+                for sourced in pve.expand_include(inc, names):
+                    if (
+                        sourced in done
+                        or len(chain) > pve.INCLUDE_DEPTH
+                        or pve.storable_path(sourced) is not None
+                    ):
+                        continue
+                    done.add(sourced)
+                    data = self._read_sourced(writer, sourced)
+                    if data is not None:
+                        queue.append((sourced, data, (*chain, sourced)))
+
     def _run_state(self, writer: BundleWriter) -> None:
         """List qemu-server's pid files; a tree without the directory leaves the run state unknown."""
         res = self.runner.run(("ls", "-1", self.prefix + RUN_DIR), 10.0)
@@ -156,6 +246,7 @@ class ProxmoxFilesCollector:
             )
         for path in PVE_FILES:
             self._read(writer, path)
+        self._sourced(writer)
         for name in self._list("/etc/pve/qemu-server"):
             if name.endswith(".conf"):
                 self._read(writer, f"/etc/pve/qemu-server/{name}")

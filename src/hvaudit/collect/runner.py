@@ -221,7 +221,17 @@ class TreeRunner:
         return RunResult("ok", data, 0, "", "", _ms(start))
 
     def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
-        """Only the listings a tree collector asks for: `ls -1 DIR` and `ls -d DIR`."""
+        """Only the listings a tree collector asks for: `ls -1 DIR`, `ls -1Ab DIR` (a name
+        with a character `ls -b` would escape is given with a backslash: it stays one line and
+        is never read) and `ls -d DIR`."""
+        if argv[:2] == ("ls", "-1Ab") and len(argv) == 3:
+            if not self.tree.is_dir(argv[2]):
+                return RunResult("ok", b"", 2, "not a directory", "", 0)
+            shown = [
+                n if n.isprintable() and "\\" not in n else ascii(n)[1:-1]
+                for n in self.tree.listdir(argv[2])
+            ]
+            return RunResult("ok", "".join(n + "\n" for n in shown).encode(), 0, "", "", 0)
         if argv[:2] == ("ls", "-1") and len(argv) == 3:
             if not self.tree.is_dir(argv[2]):
                 return RunResult("ok", b"", 2, "not a directory", "", 0)

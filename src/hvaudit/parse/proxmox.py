@@ -29,6 +29,7 @@ from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, parse_firew
 
 __all__ = [
     "FirewallFile",
+    "InterfacesInclude",
     "IpsetEntry",
     "NetworkInterfaces",
     "QemuConfig",
@@ -431,37 +432,260 @@ def parse_corosync(text: str, name: str) -> dict[str, object]:
     return root
 
 
+#: Where ifupdown2 reads its configuration (ifupdown2.conf `default_interfaces_configfile`).
+INTERFACES = "/etc/network/interfaces"
+#: The only tree hvaudit follows `source` lines into: a path elsewhere is named, not read (a
+#: collector reads only files it can name beforehand; interfaces(5) keeps these under it).
+INTERFACES_ROOT = "/etc/network/"
+#: How deep `source` lines are followed (ifupdown2 has no limit; a loop would not end there).
+INCLUDE_DEPTH = 8
+_SOURCE_DIRECTORY_NAME = re.compile(r"[a-zA-Z0-9_-]+")
+_STORABLE = re.compile(
+    r"/etc/network/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*"
+)
+_GLOB_MAGIC = re.compile(r"[*?[]")
+#: ifupdown2 networkinterfaces.py network_elems (and `allow-*`): a line starting with one of these
+#: ends the stanza before it.
+_KEYWORDS = ("source", "source-directory", "auto", "iface", "vlan")
+#: ifupdown2 utils._string_values: how its addons read a boolean attribute (`bridge-vlan-aware`
+#: through get_boolean_from_string; a value not listed is the default, false). Case matters.
+IFUPDOWN_TRUE = frozenset({"on", "yes", "1", "fast"})
+
+
+@dataclass(frozen=True, slots=True)
+class InterfacesInclude:
+    """A `source PATTERN` or `source-directory DIR` line of an interfaces file."""
+
+    kind: str
+    pattern: str
+    file: str
+    """The node path of the file holding the line."""
+    line: int
+
+
 @dataclass(slots=True)
 class NetworkInterfaces:
-    """/etc/network/interfaces: iface name -> options (and which ones are auto)."""
+    """/etc/network/interfaces as ifupdown2 reads it: iface name -> options, which are auto.
+
+    ifupdown2 (Proxmox VE's network stack) squashes repeated stanzas of one interface into one
+    (ifupdownmain.py `_save_iface_squash`, on by default through `ifaceobj_squash_internal`;
+    iface.py `squash` appends each attribute's values to the first stanza's list) and its
+    addons take the first value of a single-valued attribute (iface.py
+    `get_attr_value_first`: `bridge-vlan-aware`, `bridge-vids`): so `ifaces` keeps the first
+    value of each key, in the order ifupdown2 reads the stanzas (a sourced file at its `source`
+    line), and `values` every value (`address`, `gateway`, `bridge-ports` use them all)."""
 
     ifaces: dict[str, dict[str, str]] = field(default_factory=dict)
     auto: set[str] = field(default_factory=set)
+    includes: list[InterfacesInclude] = field(default_factory=list)
+    """Every `source`/`source-directory` line read (of this file, and of the files it sources
+    once resolved)."""
+    items: list[tuple[str, dict[str, list[str]]] | InterfacesInclude] = field(default_factory=list)
+    """This file's stanzas (name, attribute -> values) and include lines, in file order."""
+    values: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """iface -> attribute -> every value, in reading order."""
+    files: list[str] = field(default_factory=list)
+    """The node paths read, the main file first."""
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    """(file or pattern, why not read) of every sourced file whose text is not in the evidence:
+    what it sets (a VLAN-aware bridge, an address, a gateway) is unknown."""
+
+    def add_stanza(self, name: str, attrs: dict[str, list[str]]) -> None:
+        """Squash one stanza into what is read so far (ifupdown2's order: first value wins)."""
+        into = self.values.setdefault(name, {})
+        for key, vals in attrs.items():
+            into.setdefault(key, []).extend(vals)
+        self.ifaces[name] = {k: v[0] for k, v in into.items() if v}
 
 
-def parse_interfaces(text: str, name: str) -> NetworkInterfaces:
-    """Parse ifupdown's interfaces file (the stanzas Proxmox writes)."""
-    out = NetworkInterfaces()
-    current: dict[str, str] | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].rstrip()
-        if not line.strip():
+def ifupdown_true(value: str | None) -> bool:
+    """A boolean attribute as ifupdown2's addons read it (IFUPDOWN_TRUE; anything else false)."""
+    return value in IFUPDOWN_TRUE
+
+
+def parse_interfaces(text: str, name: str, path: str = INTERFACES) -> NetworkInterfaces:
+    """Parse one ifupdown2 interfaces file (networkinterfaces.py process_interfaces).
+
+    A backslash joins lines (`' '.join(d.strip() for d in filedata.split('\\\\'))`); a line whose
+    first character is `#` is a comment, but a `#` later on a line is part of the value
+    (interfaces(5): "end-of-line comments are NOT supported"); every line after an `iface` line
+    up to the next keyword is one of its attributes, indented or not; a name `eth0:1` is
+    `eth0`. A file ifupdown2 would render as a Mako template (`%` lines, `${...}`) is refused:
+    hvaudit does not evaluate it. `path` is the file's path on the node (for includes)."""
+    out = NetworkInterfaces(files=[path])
+    if "%" in text and re.search(r"^\s*%(?!%)|\$\{|<%", text, re.M):
+        raise InputError(f"{name}: a Mako template (ifupdown2 renders it); not evaluated")
+    if "\\" in text:
+        text = " ".join(d.strip() for d in text.split("\\"))
+    current: dict[str, list[str]] | None = None
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
             continue
-        words = line.split()
-        if words[0] in ("auto", "allow-hotplug") or words[0].startswith("allow-"):
-            out.auto.update(words[1:])
+        words = re.split(r"\s+", line, maxsplit=1)
+        key = words[0]
+        if key in _KEYWORDS or key.split("-")[0] == "allow":
             current = None
-        elif words[0] == "iface":
-            if len(words) < 2:
-                raise InputError(f"{name}:{n}: 'iface' without a name")
-            current = out.ifaces.setdefault(words[1], {})
-            current["method"] = " ".join(words[2:])
-        elif words[0] in ("source", "source-directory"):
-            current = None
-        elif raw[0] in " \t" and current is not None:
-            current[words[0]] = " ".join(words[1:])
+            rest = words[1] if len(words) > 1 else ""
+            if key == "auto" or key.startswith("allow-"):
+                out.auto.update(rest.split())
+            elif key in ("source", "source-directory"):
+                if not rest:
+                    raise InputError(f"{name}:{n}: {key!r} without a path")
+                inc = InterfacesInclude(key, rest.split()[0], path, n)
+                out.includes.append(inc)
+                out.items.append(inc)
+            elif key == "iface":
+                parts = rest.split()
+                if not parts:
+                    raise InputError(f"{name}:{n}: 'iface' without a name")
+                current = {"method": [" ".join(parts[1:])]}
+                out.items.append((parts[0].split(":")[0], current))
+            elif key == "vlan":
+                current = {}  # a bridge-vlan stanza (its own type): not an interface's options
+        elif current is not None and len(words) == 2:
+            # networkinterfaces.py _add_to_iface_config: `attrname.replace("_", "-")`, so
+            # Proxmox SDN's `bridge_ports` is `bridge-ports`
+            current.setdefault(key.replace("_", "-"), []).append(words[1])
         else:
             raise InputError(f"{name}:{n}: expected an iface stanza or option")
+    for item in out.items:
+        if not isinstance(item, InterfacesInclude):
+            out.add_stanza(item[0], item[1])
+    return out
+
+
+def include_directory(inc: InterfacesInclude) -> str | None:
+    """The directory whose listing expands `inc` (None when the line names one file)."""
+    if inc.kind == "source-directory":
+        return inc.pattern.rstrip("/") or "/"
+    head, _, tail = inc.pattern.rpartition("/")
+    return (head or "/") if _GLOB_MAGIC.search(tail) else None
+
+
+def include_problem(inc: InterfacesInclude) -> str | None:
+    """Why hvaudit cannot expand `inc` from a directory listing, or None."""
+    if not inc.pattern.startswith("/"):
+        return (
+            "a relative path, which ifupdown2 globs from its working directory (interfaces(5): "
+            '"Currently only supports absolute path names")'
+        )
+    directory = include_directory(inc)
+    head = inc.pattern if inc.kind == "source-directory" else inc.pattern.rpartition("/")[0]
+    if _GLOB_MAGIC.search(head):
+        return "a wildcard in a directory name, which hvaudit does not expand"
+    if directory is not None and not (
+        directory == INTERFACES_ROOT.rstrip("/") or _STORABLE.fullmatch(directory)
+    ):
+        return f"outside {INTERFACES_ROOT} (or an unusual name): hvaudit reads no file there"
+    return None
+
+
+def expand_include(inc: InterfacesInclude, names: list[str] | None) -> list[str]:
+    """The files `inc` reads, in ifupdown2's order, given the names in its directory.
+
+    `source`: Python's sorted(glob.glob(pattern)) (networkinterfaces.py process_source), where a
+    wildcard does not match a leading `.` unless the pattern's does; a pattern without one is
+    the file itself (read if it exists). `source-directory`: the names matching
+    `^[a-zA-Z0-9_-]+$` (process_source_directory), in os.listdir order, which the file system
+    decides: sorted here, and a clash between them is reported by the resolver."""
+    import fnmatch
+
+    directory = include_directory(inc)
+    if directory is None:
+        return [inc.pattern]
+    base = "" if directory == "/" else directory
+    if inc.kind == "source-directory":
+        return [f"{base}/{n}" for n in sorted(names or []) if _SOURCE_DIRECTORY_NAME.fullmatch(n)]
+    tail = inc.pattern.rpartition("/")[2]
+    return [
+        f"{base}/{n}"
+        for n in sorted(names or [])
+        if fnmatch.fnmatchcase(n, tail) and (not n.startswith(".") or tail.startswith("."))
+    ]
+
+
+def storable_path(path: str) -> str | None:
+    """Why the file at `path` is not collected (None when it is): only files under
+    INTERFACES_ROOT with plain names (a name ending .json would be read as JSON evidence)."""
+    if not _STORABLE.fullmatch(path) or "/../" in path + "/" or "/./" in path + "/":
+        return f"outside {INTERFACES_ROOT} or an unusual file name: hvaudit reads no such file"
+    if path.endswith(".json"):
+        return "a name ending .json, which hvaudit does not store"
+    return None
+
+
+def resolve_includes(
+    main: NetworkInterfaces,
+    listing: Callable[[str], list[str] | str],
+    read: Callable[[str], NetworkInterfaces | str | None],
+) -> NetworkInterfaces:
+    """The interfaces file with every file it sources read in, as ifupdown2 reads them.
+
+    `listing(dir)` gives the names in a directory ([] when it does not exist there) or why they
+    are not known; `read(path)` the parsed file, None when it does not exist (ifupdown2 warns and
+    goes on), or why it was not read. Each sourced file's stanzas are squashed in at the place
+    of its `source` line; what cannot be read is listed in `unread`, never taken as empty."""
+    out = NetworkInterfaces(files=[main.files[0] if main.files else INTERFACES])
+    first: dict[tuple[int, str, str], tuple[str, str]] = {}
+
+    def walk(ni: NetworkInterfaces, chain: tuple[str, ...], group: int | None) -> None:
+        out.auto |= ni.auto
+        for item in ni.items:
+            if isinstance(item, InterfacesInclude):
+                out.includes.append(item)
+                expand(item, chain)
+                continue
+            name, attrs = item
+            if group is not None:
+                # files of one source-directory come in os.listdir order: a clash between
+                # them has no order hvaudit knows
+                for key, vals in attrs.items():
+                    seen = first.setdefault((group, name, key), (chain[-1], vals[0]))
+                    if seen[0] != chain[-1] and seen[1] != vals[0]:
+                        out.unread.append(
+                            (
+                                chain[-1],
+                                f"it and {seen[0]} both set {key} of {name} ({seen[1]!r}, "
+                                f"{vals[0]!r}) and ifupdown2 reads the files of a "
+                                "source-directory in the file system's order, which the "
+                                "evidence does not give",
+                            )
+                        )
+            out.add_stanza(name, attrs)
+
+    def expand(inc: InterfacesInclude, chain: tuple[str, ...]) -> None:
+        where = f"{inc.file}:{inc.line}"
+        problem = include_problem(inc)
+        if problem is not None:
+            out.unread.append((inc.pattern, f"sourced at {where}: {problem}"))
+            return
+        names: list[str] = []
+        directory = include_directory(inc)
+        if directory is not None:
+            got = listing(directory)
+            if isinstance(got, str):
+                out.unread.append((inc.pattern, f"sourced at {where}: {got}"))
+                return
+            names = got
+        group = id(inc) if inc.kind == "source-directory" else None
+        for path in expand_include(inc, names):
+            why = storable_path(path)
+            if why is None and (path in chain or len(chain) > INCLUDE_DEPTH):
+                why = f"sourced again inside itself or deeper than {INCLUDE_DEPTH} levels"
+            if why is not None:
+                out.unread.append((path, f"sourced at {where}: {why}"))
+                continue
+            got_file = read(path)
+            if got_file is None:
+                continue
+            if isinstance(got_file, str):
+                out.unread.append((path, f"sourced at {where}: {got_file}"))
+                continue
+            out.files.append(path)
+            walk(got_file, (*chain, path), group)
+
+    walk(main, (out.files[0],), None)
     return out
 
 

@@ -22,6 +22,7 @@ from hvaudit.collect.proxmox import (
     NODE_NAME,
     RUN_ARTEFACT,
     in_cluster,
+    listing_artefact,
     node_artefact,
     pve_artefact,
 )
@@ -450,6 +451,13 @@ def _every_address(entries: list[IpsetEntry]) -> str:
     return ""
 
 
+def _unread_sourced(unread: list[tuple[str, str]]) -> str:
+    """What the sourced files not read are, for a message (the first three named)."""
+    named = "; ".join(f"{path} ({why})" for path, why in unread[:3])
+    more = f"; and {len(unread) - 3} more" if len(unread) > 3 else ""
+    return f"a file /etc/network/interfaces sources was not read: {named}{more}"
+
+
 def _memory_guarantee(v: dict[str, str], at: Callable[[str], Source]) -> Setting | None:
     """hugepages pre-allocate the VM's memory; `balloon: 0` removes the balloon device, so the
     configured memory is fixed (guarantee = limit: qm.adoc "Memory", qemu-server starts no balloon
@@ -516,27 +524,35 @@ def _vm(
             tags = tuple(_int(t) for t in nic.get("trunks", "").split(";") if t.strip())
             if nic.get("tag"):
                 tags = (_int(nic["tag"]), *tags)
-            vlan_aware = bridges.get(bridge, {}).get("bridge-vlan-aware") == "yes"
+            # ifupdown2's bridge addon reads bridge-vlan-aware with get_boolean_from_string
+            # (yes, on, 1, fast; pve.IFUPDOWN_TRUE), the first value of the squashed stanzas
+            vlan_aware = pve.ifupdown_true(bridges.get(bridge, {}).get("bridge-vlan-aware"))
             # an Open vSwitch bridge: pve-common Network.pm ($ovs_bridge_add_port) sets tag= and
             # trunks= on the VM's OVS port only when the NIC has them, and an OVS port with no
-            # tag is a trunk of every VLAN (ovs-vswitchd.conf.db(5), Port vlan_mode and trunks)
-            ovs = bridges.get(bridge, {}).get("ovs_type") == "OVSBridge"
+            # tag is a trunk of every VLAN (ovs-vswitchd.conf.db(5), Port vlan_mode and trunks);
+            # ifupdown2 reads Proxmox's `ovs_type` as `ovs-type`
+            ovs = bridges.get(bridge, {}).get("ovs-type") == "OVSBridge"
             trunk = bool(nic.get("trunks")) or ((vlan_aware or ovs) and not nic.get("tag"))
-            # A bridge the interfaces file does not declare: qemu-server plugs the NIC through
+            # A bridge no file read declares: qemu-server plugs the NIC through
             # PVE::Network::SDN::Zones::tap_plug, which takes the name for an SDN VNet first
-            # (/etc/pve/sdn/vnets.cfg, rendered into /etc/network/interfaces.d/sdn; a VNet's
-            # `vlanaware` makes its bridge VLAN-aware), and PVE::Network::tap_plug gives an
-            # untagged port of a VLAN-aware bridge every VLAN. Neither file is read, so an
-            # untagged NIC there carries VLANs the evidence does not give (R67); a tag= makes
+            # (/etc/pve/sdn/vnets.cfg, rendered into /etc/network/interfaces.d/sdn, read when
+            # /etc/network/interfaces sources it; a VNet's `vlanaware` writes
+            # `bridge-vlan-aware yes` there), and PVE::Network::tap_plug gives an untagged port
+            # of a VLAN-aware bridge every VLAN. A sourced file that was not read may make any
+            # bridge VLAN-aware (ifupdown2 squashes its stanza into the main file's), so an
+            # untagged NIC then carries VLANs the evidence does not give (R67); a tag= makes
             # an access port on any bridge, trunks= is judged as it is.
             unknown_vlans = None
+            unread = px.interfaces.get().unread if px.interfaces.known else []
             if bridge and not nic.get("tag") and not nic.get("trunks"):
                 if not px.interfaces.known:
                     unknown_vlans = "/etc/network/interfaces was not read"
+                elif unread:
+                    unknown_vlans = _unread_sourced(unread)
                 elif bridge not in bridges:
                     unknown_vlans = (
-                        "not declared in /etc/network/interfaces, so an SDN VNet "
-                        "(/etc/pve/sdn/vnets.cfg) or declared in a file it sources, neither read"
+                        "declared neither in /etc/network/interfaces nor in a file it sources, "
+                        "so an SDN VNet (/etc/pve/sdn/vnets.cfg, not read) not yet applied"
                     )
             interfaces.append(
                 Interface(
@@ -986,12 +1002,14 @@ def _add_node(
     )
     px.interfaces = _file(
         bundle,
-        "/etc/network/interfaces",
+        pve.INTERFACES,
         pve.parse_interfaces,
         problems,
         hostname,
-        artefact=at("/etc/network/interfaces"),
+        artefact=at(pve.INTERFACES),
     )
+    if px.interfaces.known and px.interfaces.get().includes:
+        px.interfaces = _with_sourced(bundle, px.interfaces, problems, hostname)
     px.pveproxy = _file(
         bundle,
         "/etc/default/pveproxy",
@@ -1071,6 +1089,47 @@ def _add_node(
             for k, n, val in ct.invalid
         ]
         px.containers.append(_container(ct, ct_entry.path, run[0]))
+
+
+def _with_sourced(
+    bundle: Bundle,
+    main: Fact[pve.NetworkInterfaces],
+    problems: list[ParseProblem],
+    hostname: str,
+) -> Fact[pve.NetworkInterfaces]:
+    """/etc/network/interfaces with the files it sources read in (`pve.resolve_includes`): from
+    the files collector's listings and copies (`listing_artefact`, `pve_artefact`). A file that
+    was not collected (an older bundle, a copied tree without it, an unreadable one) is listed
+    in `unread`, never read as empty; one that does not exist on the node adds nothing, as in
+    ifupdown2 ("cannot find source file")."""
+
+    def listing(path: str) -> list[str] | str:
+        entry = bundle.entry(listing_artefact(path))
+        if entry is None:
+            return f"the names in {path} were not collected"
+        if entry.status == "absent":
+            return []
+        if entry.status != "ok":
+            return entry.reason or f"{path} could not be listed"
+        return [n for n in bundle.text(entry.path).splitlines() if n]
+
+    def read(path: str) -> pve.NetworkInterfaces | str | None:
+        entry = bundle.entry(pve_artefact(path))
+        if entry is None:
+            return "not collected"
+        if entry.status == "absent":
+            return None
+        if entry.status != "ok":
+            return entry.reason or f"{path} could not be read"
+        try:
+            return pve.parse_interfaces(bundle.text(entry.path), entry.path, path)
+        except InputError as exc:
+            problems.append(ParseProblem("host", hostname, entry.path, str(exc)))
+            return f"not parsed ({exc})"
+
+    merged = pve.resolve_includes(main.get(), listing, read)
+    sources = [*main.sources, *(Source(pve_artefact(p)) for p in merged.files[1:])]
+    return Fact.of(merged, *sources)
 
 
 def _node_run_state(bundle: Bundle, node: str) -> tuple[dict[str, str] | None, str]:
