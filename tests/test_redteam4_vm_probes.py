@@ -987,16 +987,13 @@ def test_named_models_lose_svm_under_kvm(host_scan) -> None:
         ),
         # a PCI device given to the guest, as <hostdev type='pci'> would (simulated host: the
         # IOMMU is a question)
-        # (HVA-056/057/058 fixed by vmfix2's parity work; the PCI device is still open)
-        pytest.param(
+        # (HVA-056/057/058 fixed by vmfix2's parity work)
+        # (R60 fixed on branch rawargs: a raw -device vfio-pci is PCI passthrough)
+        (
             "HVA-050",
             ("-device", "vfio-pci,host=0000:65:00.0"),
             "manual",
             "65:00.0",
-            marks=xfail(
-                "R60: HVA-050 reads only libvirt's elements; a PCI device given by a raw "
-                "-device vfio-pci argument comes out not applicable"
-            ),
         ),
     ],
     ids=["tpm-passthrough", "virtfs-passthrough", "ivshmem", "vfio-pci"],

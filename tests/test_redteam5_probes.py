@@ -24,7 +24,7 @@ driver=/JSON, 4 HVA-056 -tpmdev type=, 5 HVA-031 -chardev backend=, 6 HVA-151/16
 HVA-412 ESXi 0.0.0.0/0, 8 HVA-220 bridge on a bond VLAN (false fail), 9 HVA-190 iprange, 10
 HVA-190 -m set, 11 HVA-307 user.cfg ACL spelling, 12 HVA-301 on an offline /etc/pve copy, 13
 HVA-302/313/191/303 with no firewall daemon running. Fixed on branch rt5 (mark dropped): 2, 6, 7,
-8, 9, 11; on branch r5fix: 10, 12, 13.
+8, 9, 11; on branch r5fix: 10, 12, 13; on branch rawargs: 3, 4, 5.
 """
 
 from __future__ import annotations
@@ -151,7 +151,6 @@ def _raw_domain(name: str, uuid_tail: str, *args: str) -> str:
 SHM_OBJECT = "memory-backend-file,id=shm0,mem-path=/dev/shm/ivs,size=4M,share=on"
 
 
-@xfail("R5-3: -device driver=ivshmem-plain / JSON -device is read as no ivshmem device")
 @pytest.mark.parametrize(
     "device",
     ["driver=ivshmem-plain,memdev=shm0", '{"driver":"ivshmem-plain","memdev":"shm0"}'],
@@ -180,7 +179,6 @@ def test_ivshmem_from_raw_arguments_in_other_spellings(tmp_path: Path, device: s
     assert "ivshmem" in msg, msg
 
 
-@xfail("R5-4: -tpmdev type=passthrough (the implied key spelled out) is read as no TPM")
 def test_tpm_passthrough_with_the_type_key_spelled_out(tmp_path: Path) -> None:
     """QEMU system/vl.c qemu_tpmdev_opts (read with `find_string`): `.name = "tpmdev",
     .implied_opt_name = "type"`, so `-tpmdev type=passthrough,id=tpm0,path=/dev/tpm0` is
@@ -202,7 +200,6 @@ def test_tpm_passthrough_with_the_type_key_spelled_out(tmp_path: Path) -> None:
     assert "passthrough" in msg, msg
 
 
-@xfail("R5-5: -chardev backend=socket (the implied key spelled out) is read as no character device")
 def test_tcp_chardev_with_the_backend_key_spelled_out(tmp_path: Path) -> None:
     """QEMU chardev/char.c qemu_chardev_opts (read with `find_string`): `.name = "chardev",
     .implied_opt_name = "backend"`, so `-chardev backend=socket,id=c0,host=0.0.0.0,port=4444,

@@ -9,8 +9,7 @@ manual question naming the exact settings.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, is_local_address
@@ -29,6 +28,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.guest import esxi_version
 from hvaudit.model import Chardev, Fact, Graphics, Host, Source, Vm
+from hvaudit.parse.qemu_args import QemuOption, parse_option, parse_opts, qemu_options
 
 WILDCARD = ("0.0.0.0", "::", "[::]", "")
 #: libvirt's SPICE channel names (formatdomain, "Graphical framebuffers": main, display,
@@ -165,8 +165,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         for group in datagrams.values():
             _udp(group, r)
         objects = _objects(v.raw_hypervisor_arguments)
-        for opt, value in raw:
-            _raw_console_verdict(opt, value, r, v.source, objects)
+        for opt, value, q in raw:
+            _raw_console_verdict(opt, value, q, r, v.source, objects)
         refs = list(dict.fromkeys(r.refs))
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
@@ -227,36 +227,40 @@ def _vmx_console(v: Vm, h: Host) -> Outcome:
     )
 
 
-def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str]]:
+def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str, QemuOption]]:
     """The console servers raw QEMU arguments (<qemu:commandline>, Proxmox `args:`) start, which
-    libvirt neither configures nor knows of: (option, value) of `-vnc`, `-display vnc=...`
-    ("-vnc <display>" is "shorthand for -display vnc=<display>", qemu-options.hx), `-spice`,
-    `-serial`/`-parallel`/`-monitor`/`-qmp` with a network backend, `-chardev socket` on TCP and
-    `-chardev udp`, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is "Shorthand for -gdb tcp::1234",
-    R58). The short backend spellings are QEMU's chardev/char.c qemu_chr_parse_compat (read with
-    `find_string`): `mon:` multiplexes QEMU's monitor onto what follows (`mux=on`); tcp:,
-    telnet:, tn3270: and websocket: are the socket backend, `udp:[remote_host]:remote_port
-    [@[src_ip]:src_port]` the UDP one ("UDP Net Console", qemu-options.hx; R66)."""
-    out: list[tuple[str, str]] = []
-    for n, a in enumerate(args):
-        opt = "-" + a.lstrip("-")
-        b = args[n + 1] if n + 1 < len(args) else ""
+    libvirt neither configures nor knows of: (option, value, the option as QEMU reads it) of
+    `-vnc`, `-display vnc=...` ("-vnc <display>" is "shorthand for -display vnc=<display>",
+    qemu-options.hx), `-spice`, `-serial`/`-parallel`/`-monitor`/`-qmp` with a network backend,
+    `-chardev socket` on TCP and `-chardev udp`, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is
+    "Shorthand for -gdb tcp::1234", R58). Options are read by hvaudit.parse.qemu_args in every
+    spelling QEMU takes (`--chardev`, `-chardev backend=socket,...`: qemu_chardev_opts' implied
+    key is backend, R5-5). The short backend spellings are QEMU's chardev/char.c
+    qemu_chr_parse_compat (read with `find_string`): `mon:` multiplexes QEMU's monitor onto
+    what follows (`mux=on`); tcp:, telnet:, tn3270: and websocket: are the socket backend,
+    `udp:[remote_host]:remote_port[@[src_ip]:src_port]` the UDP one ("UDP Net Console",
+    qemu-options.hx; R66)."""
+    out: list[tuple[str, str, QemuOption]] = []
+    for o in qemu_options(args):
+        opt, b = "-" + o.name, o.text
         if opt == "-s":
-            out.append(("-gdb", "tcp::1234"))
+            out.append(("-gdb", "tcp::1234", parse_option("gdb", "-gdb", "tcp::1234")))
         elif opt == "-vnc":
-            out.append(("-vnc", b))
+            out.append(("-vnc", b, o))
         elif opt == "-display" and b.startswith("vnc="):
-            out.append(("-display vnc=", b.removeprefix("vnc=")))
+            # system/vl.c parse_display: `-display vnc=X` is vnc_parse(X), as -vnc X
+            value = b.removeprefix("vnc=")
+            out.append(("-display vnc=", value, parse_option("vnc", "-display vnc=", value)))
         elif opt == "-spice":
-            out.append(("-spice", b))
+            out.append(("-spice", b, o))
         elif (
             opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb")
             and b.removeprefix("mon:").startswith((*_TCP_BACKENDS, "udp:"))
         ) or (
             opt == "-chardev"
-            and ((b.split(",")[0] == "socket" and "path=" not in b) or b.split(",")[0] == "udp")
+            and ((o.kind == "socket" and "path" not in o.props) or o.kind == "udp")
         ):
-            out.append((opt, b))
+            out.append((opt, b, o))
     return out
 
 
@@ -272,15 +276,13 @@ def _host_port(text: str) -> tuple[str, str]:
 
 
 def _objects(args: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """The `-object TYPE,id=ID,...` of raw QEMU arguments by id, each with its `qom-type`."""
-    out: dict[str, dict[str, str]] = {}
-    for a, b in itertools.pairwise(args):
-        if "-" + a.lstrip("-") == "-object":
-            kind, *rest = b.split(",")
-            o = _options(rest)
-            if o.get("id"):
-                out[o["id"]] = {**o, "qom-type": kind}
-    return out
+    """The `-object` of raw QEMU arguments by id, each with its `qom-type`, in every spelling
+    QEMU reads (`TYPE,id=...`, `qom-type=TYPE,...`, JSON: hvaudit.parse.qemu_args)."""
+    return {
+        o.props["id"]: {**o.props, "qom-type": o.kind}
+        for o in qemu_options(args)
+        if o.name == "object" and o.props.get("id")
+    }
 
 
 def _authenticating_tls(creds: str, objects: dict[str, dict[str, str]]) -> bool:
@@ -293,20 +295,22 @@ def _authenticating_tls(creds: str, objects: dict[str, dict[str, str]]) -> bool:
         return True
     if o["qom-type"] != "tls-creds-x509":
         return False
-    return o.get("verify-peer", "on").lower() not in ("off", "no", "false")
+    return o.get("verify-peer", "on").lower() not in ("off", "no", "false", "n")
 
 
-def _on(opts: dict[str, str], key: str) -> bool:
-    """A QEMU boolean option: present alone or on/yes/true (QemuOpts' bool parser)."""
-    return key in opts and opts[key].lower() in ("", "on", "yes", "true")
-
-
-def _options(items: list[str]) -> dict[str, str]:
-    return {k: v for k, _, v in (o.partition("=") for o in items)}
+def _on(opts: Mapping[str, str], key: str) -> bool:
+    """A QEMU boolean option: present alone or on/yes/true (QemuOpts' bool parser; y too, read
+    generously: a word QEMU refuses stops QEMU, so reading it as on never hides a listener)."""
+    return key in opts and opts[key].lower() in ("", "on", "yes", "true", "y")
 
 
 def _raw_console_verdict(
-    opt: str, value: str, r: _Verdict, src: Source, objects: dict[str, dict[str, str]]
+    opt: str,
+    value: str,
+    q: QemuOption,
+    r: _Verdict,
+    src: Source,
+    objects: dict[str, dict[str, str]],
 ) -> None:
     """A console server from raw QEMU arguments: qemu.conf's vnc_*, spice_* and chardev_tls
     apply only to what libvirt builds, so only its own options count (qemu-options.hx).
@@ -317,11 +321,12 @@ def _raw_console_verdict(
     address", `port=` is the plaintext port, `disable-ticketing=on` "Allow client connects
     without authentication", `password-secret=`/`sasl=on` authenticate. -serial tcp:[HOST]:PORT,
     server: "If host is omitted, 0.0.0.0 is assumed", no authentication or TLS at all (and a
-    -monitor or -qmp on TCP hands over QEMU itself)."""
+    -monitor or -qmp on TCP hands over QEMU itself). The parameters are QEMU's reading of them
+    (hvaudit.parse.qemu_args: `,,`, flags, the implied first key, a key given twice)."""
     r.refs.append(src)
     shown = f"QEMU argument {opt}{'' if opt.endswith('=') else ' '}{value}"
     if opt == "-spice":
-        o = _options(value.split(","))
+        o = q.props
         host = o.get("addr", "")
         if host and is_local_address(host):
             r.proven.append(f"{shown}: loopback only")
@@ -337,10 +342,10 @@ def _raw_console_verdict(
         else:
             r.proven.append(f"{shown}: TLS port only, with ticketing")
         return
-    if opt == "-chardev" and value.split(",")[0] == "udp":
+    if opt == "-chardev" and q.kind == "udp":
         # char-udp.c qemu_chr_parse_udp: host defaults to localhost, and a local address is
         # bound only when localaddr or localport is given (localaddr "" is every address)
-        o = _options(value.split(",")[1:])
+        o = q.props
         binds_local = "localaddr" in o or "localport" in o
         binds = [(o.get("localaddr", ""), o.get("localport") or "0")] if binds_local else []
         peer = (o.get("host") or "localhost", o.get("port") or "?")
@@ -348,9 +353,9 @@ def _raw_console_verdict(
             r.proven.append(f"{shown}: UDP on the host's loopback only")
         return
     if opt == "-chardev":
-        o = _options(value.split(",")[1:])
+        o = q.props
         host = o.get("host", "")
-        if not (_on(o, "server") or "server" in value.split(",")):
+        if not _on(o, "server"):
             r.proven.append(f"{shown}: connects out, no listener")
         elif host and is_local_address(host):
             r.proven.append(f"{shown}: loopback only")
@@ -375,11 +380,13 @@ def _raw_console_verdict(
             r.proven.append(f"{shown}: UDP on the host's loopback only")
         return
     if opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb"):
-        spec, *rest = value.removeprefix("mon:").split(",")
-        o = _options(rest)
+        # qemu_chr_parse_compat: what follows the address's first comma is QemuOpts (no
+        # implied key)
+        spec, _, rest = value.removeprefix("mon:").partition(",")
+        o = parse_opts(rest)
         host = _host_port(spec.split(":", 1)[1])[0]
         # the gdb stub always listens ("-gdb dev: Accept a gdb connection on device dev")
-        if opt != "-gdb" and not (_on(o, "server") or "server" in rest):
+        if opt != "-gdb" and not _on(o, "server"):
             r.proven.append(f"{shown}: connects out, no listener")
         elif host and is_local_address(host):
             r.proven.append(f"{shown}: loopback only")
@@ -389,12 +396,13 @@ def _raw_console_verdict(
                 f"{host or 'every address'}, without authentication or TLS"
             )
         return
-    spec, *rest = value.split(",")
+    # -vnc (and -display vnc=): qemu_vnc_opts' implied key is vnc, the display
+    o = q.props
+    spec = o.get("vnc", "")
     if spec in ("none", "") or spec.startswith("unix:"):
         r.proven.append(f"{shown}: no TCP listener")
         return
     host = spec.rsplit(":", 1)[0].strip("[]")
-    o = _options(rest)
     auth = [k for k in ("password", "sasl") if _on(o, k)]
     auth += ["password-secret"] if o.get("password-secret") else []
     if o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):

@@ -9,7 +9,6 @@ host's setting is read, and on a simulated or offline host it becomes one manual
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 
@@ -27,6 +26,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Host, Vm
+from hvaudit.parse.qemu_args import qemu_options
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
 #: qemu-system-x86-microvm also /usr/bin/qemu-system-x86_64-microvm), RHEL and Fedora's
@@ -441,21 +441,22 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     (qm.conf(5), read with `search`): `tpmstate0` is the state disk of the VM's own swtpm
     (qemu-server QemuServer.pm add_tpm_device), and qm.conf has no TPM passthrough; only raw
     QEMU arguments (`args: -tpmdev passthrough,...`, qemu-options.hx) can hand over the host's
-    TPM. VMware: `vtpm.present` adds a virtual TPM whose state is the VM's own (encrypted in its
+    TPM, in any spelling QEMU reads (`-tpmdev type=passthrough,...`: qemu_tpmdev_opts'
+    implied key is type; hvaudit.parse.qemu_args, R5-4). VMware: `vtpm.present` adds a virtual TPM whose state is the VM's own (encrypted in its
     .nvram); the .vmx has no key that hands the guest a host TPM."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         platform = hosts[v.host].platform
         raw = [
-            b
-            for a, b in itertools.pairwise(v.raw_hypervisor_arguments)
-            if a in ("-tpmdev", "--tpmdev") and b.split(",")[0] == "passthrough"
+            o
+            for o in qemu_options(v.raw_hypervisor_arguments)
+            if o.name == "tpmdev" and o.kind == "passthrough"
         ]
         if raw:
             yield failed(
                 s,
-                f"QEMU argument -tpmdev {raw[0]}: the guest owns the host's TPM",
+                f"QEMU argument {raw[0].shown()}: the guest owns the host's TPM",
                 v.source,
             )
         elif platform == "vmware-esxi":
@@ -509,7 +510,9 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     "Inter-VM shared memory. Useful for direct communication between VMs, or to the host"):
     qemu-server maps /dev/shm/pve-shm-<name, default the VMID> shared into the VM (QemuServer.pm
     config_to_command: ivshmem-plain over memory-backend-file share=on), and raw QEMU arguments
-    can add an ivshmem device as well. VMware has no shared-memory device; its inter-VM channel
+    can add an ivshmem device as well, in any spelling QEMU reads (`-device
+    driver=ivshmem-plain,...`, the JSON `-device {"driver": "ivshmem-plain", ...}`:
+    hvaudit.parse.qemu_args, R5-3). VMware has no shared-memory device; its inter-VM channel
     was VMCI with `vmci0.unrestricted = TRUE`, which "could communicate with all host endpoints
     and other virtual machines" on ESX/ESXi 4.0 to 5.0 and has no effect as of ESXi 5.1 (VMware's
     VMCI Sockets guide, "VMCI isolation", read with `search`)."""
@@ -530,9 +533,9 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             if (others := [n for n in users[(v.host, path)] if n != v.name])
         ]
         raw = [
-            f"QEMU argument -device {b}"
-            for a, b in itertools.pairwise(v.raw_hypervisor_arguments)
-            if a in ("-device", "--device") and b.split(",")[0].startswith("ivshmem")
+            f"QEMU argument {o.shown()}"
+            for o in qemu_options(v.raw_hypervisor_arguments)
+            if o.name == "device" and o.kind.startswith("ivshmem")
         ]
         if v.shared_memory or files or raw:
             yield failed(
@@ -621,13 +624,12 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         shares = v.shared_directories
-        args = v.raw_hypervisor_arguments
         raw = [
-            f"QEMU argument {a} {b}"
-            for a, b in itertools.pairwise(args)
-            if a.lstrip("-") in ("virtfs", "fsdev")
-            and re.search(r"(^|,)security_model=(passthrough|none)(,|$)", b)
-            and not re.search(r"(^|,)readonly(=on|=true)?(,|$)", b)
+            f"QEMU argument {o.shown()}"
+            for o in qemu_options(v.raw_hypervisor_arguments)
+            if o.name in ("virtfs", "fsdev")
+            and o.props.get("security_model") in ("passthrough", "none")
+            and not o.flag("readonly")
         ]
         if raw:
             yield failed(

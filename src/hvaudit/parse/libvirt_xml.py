@@ -28,6 +28,7 @@ from hvaudit.model import (
     Source,
     Vm,
 )
+from hvaudit.parse.qemu_args import raw_pci_passthrough
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
 
@@ -506,6 +507,9 @@ def parse_domain(
     for tag in ("capabilities", "override", "deprecation"):
         if root.find(f"{QEMU_NS}{tag}") is not None:
             raw_args.append(f"qemu:{tag}")
+    # a PCI function a raw -device vfio-pci hands the guest is passed through as a <hostdev>
+    # would pass it (R60)
+    passthrough += raw_pci_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
 
     os_el = root.find("os")
     secure_boot = False

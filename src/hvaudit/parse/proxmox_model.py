@@ -52,6 +52,7 @@ from hvaudit.parse import proxmox as pve
 from hvaudit.parse.host import parse_host_facts
 from hvaudit.parse.libvirt_xml import I440FX_MACHINES, parse_cpuset
 from hvaudit.parse.proxmox_firewall import IpsetEntry
+from hvaudit.parse.qemu_args import raw_pci_passthrough
 
 __all__ = [
     "FIREWALL_DAEMONS",
@@ -681,6 +682,7 @@ def _vm(
     sev = pve.parse_property_string(v.get("amd-sev", ""), "type")
     tdx = pve.parse_property_string(v.get("intel-tdx", ""), "type")
     running, why = _run_state(cfg.vmid, *run)
+    raw_args = _pve_args(v.get("args", ""))
     # qm.conf(5) affinity: "List of host cores used to execute guest processes": every thread
     # of the VM's QEMU, judged like libvirt pinning (HVA-090: cores no other VM may use)
     pinned = parse_cpuset(v.get("affinity")) if v.get("affinity") else None
@@ -723,13 +725,14 @@ def _vm(
         graphics=tuple(graphics),
         interfaces=tuple(interfaces),
         disks=tuple(disks),
-        passthrough=tuple(passthrough),
+        # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60)
+        passthrough=(*passthrough, *raw_pci_passthrough(raw_args, at("args"))),
         emulated_legacy_devices=tuple(dict.fromkeys(legacy)),
         confinement=Fact.of(
             "none (Proxmox VE runs QEMU as root without a per-VM label)", Source(artefact)
         ),
         confinement_disabled=True,
-        raw_hypervisor_arguments=_pve_args(v.get("args", "")),
+        raw_hypervisor_arguments=raw_args,
         vtpm="tpmstate0" in v,
         # qm.conf tpmstate0: the state disk of the VM's own swtpm (QemuServer.pm add_tpm_device);
         # qemu-server has no TPM passthrough

@@ -1,0 +1,277 @@
+"""Raw QEMU arguments (libvirt <qemu:commandline>, Proxmox VE `args:`) read as QEMU reads them.
+
+libvirt and qemu-server hand these words to QEMU as they are, so a device, backend or object
+they add is judged like the one the management layer would have built. QEMU accepts the same
+option in several spellings; each check used to match one of them by text (`-device
+ivshmem-plain,...` but not `-device driver=ivshmem-plain,...`). This module is the one reading
+every check uses. Each fact below was read in QEMU's source with the `search` tools:
+
+- Option names: system/vl.c lookup_opt, `/* Treat --foo the same as -foo. */ if (r[1] == '-')
+  r++;`, then `strcmp(popt->name, r + 1)` over the whole word: `--device` is `-device`, while
+  `-device=X` (or `---device`) names no option and QEMU exits with "invalid option", so neither
+  is read here. An option's argument is the next word.
+- QemuOpts (util/qemu-option.c get_opt_name_value): a parameter with no `=` before its first
+  `,` is the value of the list's implied key when it comes first (`implied_opt_name`), else a
+  flag (`foo` is foo=on, `nofoo` foo=off); in a value `,,` is a literal comma (get_opt_value,
+  "To specify an option value that contains commas, double each comma"); a key given twice
+  keeps its last value (qemu_opt_find walks the list from its end). The implied keys:
+  `-device` driver (qdev-monitor.c qemu_device_opts), `-chardev` backend (chardev/char.c
+  qemu_chardev_opts), `-tpmdev` type (system/vl.c qemu_tpmdev_opts), `-netdev` type (net/net.c
+  qemu_netdev_opts and netdev_is_modern's dummy_opts), `-fsdev` and `-virtfs` fsdriver
+  (fsdev/qemu-fsdev-opts.c), `-vnc` vnc (ui/vnc.c qemu_vnc_opts). `-spice` is parsed with
+  permit_abbrev false (system/vl.c `qemu_opts_parse_noisily(qemu_find_opts("spice"), optarg,
+  false)`): it has no implied key.
+- JSON (system/vl.c): `-device` `if (optarg[0] == '{') { QObject *obj =
+  qobject_from_json(optarg, ...)` (QEMU 6.2, "vl: Enable JSON syntax for -device"); `-object`
+  qom/object_interfaces.c user_creatable_parse_str, `if (optarg[0] == '{')` JSON, else
+  `keyval_parse(optarg, "qom-type", ...)`; `-netdev` net/net.c netdev_is_modern, JSON when
+  `optstr[0] == '{'` (or type stream/dgram), read by `qobject_input_visitor_new_str(optstr,
+  "type", ...)`; `-blockdev` `qobject_input_visitor_new_str(optarg, "driver", ...)`. `-chardev`
+  and `-tpmdev` are QemuOpts only. QEMU's JSON (qobject/json-lexer.c, "Extensions over RFC
+  8259") also takes single-quoted strings and `\\'` in either kind of string.
+- keyval (`-object`, `-blockdev`, the modern `-netdev`): the same `key=value` and `,,`, the
+  implied key only first; a dotted key names a member of a nested object, as JSON nests it, so
+  both come out as the same dotted keys here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from hvaudit.model import Passthrough, Source
+
+#: Each option's implied first key (QemuOpts implied_opt_name, or the implied key its keyval or
+#: JSON reader is given); an option not here has none.
+IMPLIED_KEY: Mapping[str, str] = {
+    "device": "driver",
+    "chardev": "backend",
+    "tpmdev": "type",
+    "netdev": "type",
+    "object": "qom-type",
+    "blockdev": "driver",
+    "fsdev": "fsdriver",
+    "virtfs": "fsdriver",
+    "vnc": "vnc",
+}
+#: Options whose argument QEMU reads as JSON when it starts with `{`.
+JSON_OPTIONS = frozenset({"device", "object", "netdev", "blockdev"})
+#: Options read as `key=value,...` lists (QemuOpts or keyval).
+LIST_OPTIONS = frozenset({*IMPLIED_KEY, "spice"})
+#: keyval readers take no flags; QemuOpts do (`server` is server=on).
+_KEYVAL = frozenset({"object", "blockdev"})
+
+
+@dataclass(frozen=True, slots=True)
+class QemuOption:
+    """One option of a QEMU command line and its argument as QEMU reads it."""
+
+    name: str
+    """The option without its dashes (`device` for `-device` and `--device`)."""
+    spelled: str
+    """The option word as written."""
+    text: str
+    """Its argument as written."""
+    props: Mapping[str, str] = field(default_factory=dict)
+    """Its parameters, the implied key filled in; JSON values as text (true/false as on/off),
+    nested members under dotted keys. Empty for options not read as parameter lists."""
+    readable: bool = True
+    """False where the argument is JSON that does not parse (QEMU refuses to start then)."""
+
+    @property
+    def kind(self) -> str:
+        """The value of the implied key (the device driver, chardev backend, object type)."""
+        key = IMPLIED_KEY.get(self.name)
+        return self.props.get(key, "") if key else ""
+
+    def flag(self, key: str) -> bool:
+        """A boolean parameter set true (QEMU's bool parser: on, yes, true, y)."""
+        return self.props.get(key, "").lower() in ("on", "yes", "true", "y")
+
+    def shown(self) -> str:
+        """The option as written, for a message."""
+        return f"{self.spelled} {self.text}"
+
+
+def option_name(word: str) -> str | None:
+    """The option a word names, as lookup_opt reads it (`-x` or `--x`), or None."""
+    if not word.startswith("-") or word in ("-", "--"):
+        return None
+    name = word[2:] if word.startswith("--") else word[1:]
+    return None if name.startswith("-") or not name else name
+
+
+def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
+    """Every option word of `args` with the word after it as its argument. Each option word is
+    read with the next word, even where that is itself an option (a word QEMU might take as
+    the argument of an option without one is read both ways: more is judged, never less)."""
+    words = list(args)
+    out: list[QemuOption] = []
+    for n, word in enumerate(words):
+        name = option_name(word)
+        if name is None:
+            continue
+        text = words[n + 1] if n + 1 < len(words) else ""
+        out.append(parse_option(name, word, text))
+    return tuple(out)
+
+
+def parse_option(name: str, spelled: str, text: str) -> QemuOption:
+    """One option's argument read as QEMU reads that option."""
+    if name in JSON_OPTIONS and text.startswith("{"):
+        obj = _qemu_json(text)
+        if not isinstance(obj, dict):
+            return QemuOption(name, spelled, text, {}, readable=False)
+        return QemuOption(name, spelled, text, dict(_flatten(obj)))
+    if name in LIST_OPTIONS:
+        implied = IMPLIED_KEY.get(name)
+        return QemuOption(name, spelled, text, parse_opts(text, implied, name not in _KEYVAL))
+    return QemuOption(name, spelled, text)
+
+
+def parse_opts(text: str, implied: str | None = None, flags: bool = True) -> dict[str, str]:
+    """`key=value,...` as QemuOpts reads it (util/qemu-option.c opts_do_parse and
+    get_opt_name_value): a parameter with no `=` before its first `,` is the implied key's value
+    when it comes first, else a flag (`x` is x=on, `nox` x=off; keyval takes no flags, and QEMU
+    refuses one there); a value runs to the first single comma, `,,` being a comma in it; a key
+    given twice keeps its last value."""
+    out: dict[str, str] = {}
+    p = 0
+    first = True
+    while p < len(text):
+        m = _NAME_END.search(text, p)
+        end = m.start() if m else len(text)
+        if end == len(text) or text[end] != "=":
+            if first and implied:
+                out[implied], p = _opt_value(text, p)
+            else:
+                word, p = text[p:end], end
+                if not flags:
+                    out[word] = ""
+                elif word.startswith("no"):
+                    out[word[2:]] = "off"
+                else:
+                    out[word] = "on"
+        else:
+            out[text[p:end]], p = _opt_value(text, end + 1)
+        p += 1  # the comma that ends the parameter
+        first = False
+    return out
+
+
+_NAME_END = re.compile("[=,]")
+
+
+def _opt_value(text: str, p: int) -> tuple[str, int]:
+    """get_opt_value: the value from `p` to the first single comma, `,,` read as `,`; with the
+    index of that comma (or the end)."""
+    parts: list[str] = []
+    while True:
+        comma = text.find(",", p)
+        if comma < 0:
+            parts.append(text[p:])
+            return "".join(parts), len(text)
+        if text[comma + 1 : comma + 2] != ",":
+            parts.append(text[p:comma])
+            return "".join(parts), comma
+        parts.append(text[p : comma + 1])
+        p = comma + 2
+
+
+def _flatten(obj: Mapping[str, object], prefix: str = "") -> Iterable[tuple[str, str]]:
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{name}.")
+        elif isinstance(value, bool):
+            yield name, "on" if value else "off"
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield from _flatten(item, f"{name}.{i}.")
+                else:
+                    yield f"{name}.{i}", _scalar(item)
+        else:
+            yield name, _scalar(value)
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return "" if value is None else str(value)
+
+
+_STRING = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|[^'"]+""", re.S)
+
+
+def _qemu_json(text: str) -> object:
+    """JSON as qobject_from_json reads it: RFC 8259 plus single-quoted strings and the `\\'`
+    escape (qobject/json-lexer.c). None where it does not parse."""
+    parts: list[str] = []
+    pos = 0
+    while pos < len(text):
+        m = _STRING.match(text, pos)
+        if m is None:
+            return None
+        if m.group(1) is not None or m.group(2) is not None:
+            body = m.group(1) if m.group(1) is not None else m.group(2)
+            body = re.sub(r'\\(.)|"', lambda e: _escape(e.group(1)), body, flags=re.S)
+            parts.append(f'"{body}"')
+        else:
+            parts.append(m.group(0))
+        pos = m.end()
+    try:
+        return json.loads("".join(parts))
+    except ValueError:
+        return None
+
+
+def _escape(after_backslash: str | None) -> str:
+    """One escape of a QEMU JSON string in RFC 8259 form: `\\'` is an apostrophe, a bare `"`
+    (legal inside a single-quoted string) becomes `\\"`."""
+    if after_backslash is None:
+        return '\\"'
+    return "'" if after_backslash == "'" else "\\" + after_backslash
+
+
+def pci_host_address(text: str) -> str:
+    """A host PCI address as vfio-pci's `host` property takes it, `[domain:]bus:slot.function`
+    in hex (the domain 0 when left out), in sysfs form (0000:65:00.0); `sysfsdev` names the
+    device's sysfs directory, whose last part is that form. Text that is neither stays as it
+    is."""
+    tail = text.rstrip("/").rsplit("/", 1)[-1]
+    m = re.fullmatch(
+        r"(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])", tail
+    )
+    if m is None:
+        return tail
+    dom, bus, slot, fn = m.groups()
+    return f"{int(dom or '0', 16):04x}:{int(bus, 16):02x}:{int(slot, 16):02x}.{fn}"
+
+
+#: vfio-pci's device types (hw/vfio/pci.c TYPE_VFIO_PCI and TYPE_VFIO_PCI_NOHOTPLUG)
+VFIO_PCI_DRIVERS = ("vfio-pci", "vfio-pci-nohotplug")
+
+
+def vfio_pci_hosts(options: Iterable[QemuOption]) -> list[str]:
+    """The host PCI functions raw `-device vfio-pci` options hand the guest (host= or
+    sysfsdev=); one given only by a file descriptor (fd=) is named `fd N`."""
+    out: list[str] = []
+    for o in options:
+        if o.name == "device" and o.kind in VFIO_PCI_DRIVERS:
+            where = o.props.get("host") or o.props.get("sysfsdev")
+            if where:
+                out.append(pci_host_address(where))
+            else:
+                out.append(f"fd {o.props.get('fd', '?')}")
+    return out
+
+
+def raw_pci_passthrough(args: Iterable[str], source: Source) -> list[Passthrough]:
+    """The PCI passthrough raw arguments add: each `-device vfio-pci` assigns the host function
+    it names to the guest, the device libvirt builds for a <hostdev type='pci'> (formatdomain,
+    "Host device assignment": VFIO is the default backend) and qemu-server for hostpciN. An
+    IOMMU and a whole IOMMU group are then needed as for those (HVA-050, R60)."""
+    return [Passthrough("pci", addr, source) for addr in vfio_pci_hosts(qemu_options(args))]
