@@ -471,3 +471,69 @@ def test_a_live_node_reads_what_ifupdown2_reads_and_names_what_it_cannot() -> No
             "name: hvaudit reads no such file",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "message"),
+    [
+        (
+            "uplink.cfg",
+            "fail",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -i vmbr2` "
+            "accepts every inbound packet (-i vmbr2: the default gateway's interface) before "
+            "the policy",
+        ),
+        (
+            "up link.cfg",
+            "manual",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -i vmbr2` "
+            "accepts every inbound packet if that interface has the node's default gateway, "
+            "which a file /etc/network/interfaces sources may give it: "
+            "/etc/network/interfaces.d/up link.cfg was not read (sourced at "
+            "/etc/network/interfaces:32: outside /etc/network/ or an unusual file name: hvaudit "
+            "reads no such file)",
+        ),
+    ],
+    ids=["read", "name-not-read"],
+)
+def test_cluster_firewall_on_a_live_node_reads_the_gateway_from_sourced_files(
+    tmp_path: Path, name: str, status: str, message: str
+) -> None:
+    """HVA-301 on the hardened node read live with pve-firewall running: `IN ACCEPT -i vmbr2`
+    before the DROP policy opens the node when a sourced file gives vmbr2 the gateway; a
+    sourced file hvaudit does not read (a name with a space) makes it a question."""
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    (tree / "etc/network/interfaces").write_text(
+        MAIN + "\nsource /etc/network/interfaces.d/*.cfg\n"
+    )
+    (tree / "etc/pve/nodes/pve-h1/host.fw").write_text(HOST_FW + "IN ACCEPT -i vmbr2\n")
+    (tree / "etc/network/interfaces.d").mkdir()
+    (tree / "etc/network/interfaces.d" / name).write_text(
+        "iface vmbr2 inet static\n\taddress 10.9.0.2/24\n\tgateway 10.9.0.1\n"
+    )
+    procs = PVE_PROCS + "  950 root     pve-firewall\n"
+    a = pve_scan(tmp_path, {"processes": (procs, 0)}, tree)
+    assert (outcomes(a, "HVA-301")["pve-h1"], messages(a, "HVA-301")["pve-h1"]) == (
+        status,
+        message,
+    )
+
+
+def test_a_sourced_file_is_redacted_like_the_interfaces_file(tmp_path: Path) -> None:
+    """A sourced file's secrets (`wpa-psk`) are blanked by the bundle writer as those of
+    /etc/network/interfaces are (redact.ARTEFACT_FORMATS); the bundle keeps the names listed."""
+    tree = Path(shutil.copytree(HARDENED, tmp_path / "pve"))
+    (tree / "etc/network/interfaces").write_text(SOURCES_D)
+    (tree / "etc/network/interfaces.d").mkdir()
+    (tree / "etc/network/interfaces.d/wifi").write_text(
+        "iface wlp1s0 inet dhcp\n\twpa-psk hunter2secret\n"
+    )
+    main(["collect", "--connect", f"pve+dir://{tree}", "--output", str(tmp_path / "b")])
+    bundle = tmp_path / "b"
+    assert (bundle / "pve/files/etc/network/interfaces.d/wifi").read_text() == (
+        "iface wlp1s0 inet dhcp\n\twpa-psk ***REDACTED***\n"
+    )
+    assert (bundle / "pve/listings/etc/network/interfaces.d.list").read_text() == "wifi\n"

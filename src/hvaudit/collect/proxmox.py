@@ -159,8 +159,8 @@ class ProxmoxFilesCollector:
             status, reason = "unavailable", f"the copied tree has no directory {path}"
         elif res.status == "ok" and "No such file" in res.stderr:
             status, reason = "absent", f"no directory {path} on the node"
-        else:
-            status = "failed" if res.status == "ok" else res.status
+        else:  # never absent: a runner's `absent` is a missing command, not a missing directory
+            status = "unavailable" if res.status == "unavailable" else "failed"
             reason = f"{path} could not be listed: {res.reason or res.stderr or res.rc}"
         writer.record(artefact, status=status, origin=origin, reason=reason, collected_at=utc_now())
         return [] if status == "absent" else None
