@@ -19,7 +19,7 @@ and is cited in its docstring. Where hvaudit is wrong the probe is
 None repeats a probe of the first five rounds.
 
 Findings (R6-n): 1 HVA-201 passes while the kernel's exclude or user filter drops libvirt's
-VIRT_* audit records; 2 HVA-440 counts an uplink the teaming order leaves unused; 3 HVA-070
+VIRT_* audit records (fixed on branch rt6, mark dropped); 2 HVA-440 counts an uplink the teaming order leaves unused; 3 HVA-070
 fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a "hard limit".
 """
 
@@ -47,7 +47,6 @@ def xfail(reason: str) -> pytest.MarkDecorator:
 AUDIT_RULES = HARDENED_HOST["audit-rules"][0]
 
 
-@xfail("R6-1: HVA-201 passes while an exclude/user filter rule drops libvirt's VIRT_* records")
 @pytest.mark.parametrize(
     "rule",
     ["-a always,exclude -F msgtype=VIRT_CONTROL", "-a never,user"],
@@ -67,12 +66,37 @@ def test_audit_filter_that_drops_libvirts_records(host_scan, rule: str) -> None:
     src/auditctl-listing.c print_rule: "-a %s,%s" of action and list, msgtype by
     audit_msg_type_to_name; read with `read_file`). With either rule loaded, libvirtd's
     audit_level = 2 and a running auditd record no VM start, stop or migration: "libvirt audits
-    VM management actions" is false. hvaudit reads audit_level and auditd only and passes
-    "audit_level = 2, auditd running". Right: fail, naming the rule."""
+    VM management actions" is false. hvaudit read audit_level and auditd only and passed
+    "audit_level = 2, auditd running". Right: fail, naming the rule. (R6-1, fixed on branch
+    rt6: HVA-201 reads the filter lists, management.libvirt_records_filtered.)"""
     a = host_scan({"audit-rules": (AUDIT_RULES + rule + "\n", 0)})
+    assert verdict(a, "HVA-201") == (
+        "fail",
+        "audit_level = 2, auditd running, but the kernel drops libvirt's VIRT_* records before "
+        f"auditd sees them: `{rule}`",
+    )
+
+
+def test_audit_user_filter_admitting_libvirt_first_passes(host_scan) -> None:
+    """Twin of R6-1: kernel/auditfilter.c audit_filter stops at the first matching rule, so an
+    `always,user` rule for VIRT_CONTROL listed before `never,user` lets VIRT_CONTROL records
+    through; VIRT_RESOURCE records still meet the never rule: a fail naming it."""
+    rules = "-a always,user -F msgtype=VIRT_CONTROL\n-a never,user\n"
+    a = host_scan({"audit-rules": (AUDIT_RULES + rules, 0)})
     status, msg = verdict(a, "HVA-201")
     assert status == "fail", msg
-    assert rule in msg, msg
+    assert msg.endswith("`-a never,user`"), msg
+
+
+def test_audit_exclude_limited_to_some_processes_is_a_question(host_scan) -> None:
+    """Twin of R6-1: an exclude rule that also tests the sending process (`-F auid=1000`) drops
+    libvirt's records only if libvirtd is that process, which the evidence does not show: a
+    question naming the rule."""
+    rule = "-a always,exclude -F msgtype=VIRT_CONTROL -F auid=1000"
+    a = host_scan({"audit-rules": (AUDIT_RULES + rule + "\n", 0)})
+    status, msg = verdict(a, "HVA-201")
+    assert status == "manual", msg
+    assert f"`{rule}`" in msg, msg
 
 
 def test_audit_rules_without_a_filter_on_libvirts_records_pass(host_scan) -> None:

@@ -1907,7 +1907,9 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     monolithic daemon, virtqemud.conf for the modular one, both when both run (each reads only
     its own file; libvirt docs/daemons.rst). `audit_level` defaults to 1, audit when the host's
     audit system is enabled: libvirt src/remote/libvirtd.conf.in, the template of every daemon's
-    file (`@DAEMON_NAME@`), section "Auditing", the same in each."""
+    file (`@DAEMON_NAME@`), section "Auditing", the same in each. The records travel from user
+    space through the kernel's user and exclude filter lists, so a loaded `never,user` or
+    exclude rule matching their types drops them before auditd (libvirt_records_filtered)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -1945,12 +1947,103 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
         shown = ", ".join(
             f"{f}: audit_level = {lv}" if named else f"audit_level = {lv}" for f, lv, _ in levels
         )
+        rules = h.facts.audit_rules
+        dropped = libvirt_records_filtered(rules.get()) if rules.known else None
         if off:
             yield failed(s, f"{'; '.join(off)}: libvirt auditing disabled", *srcs)
         elif not auditd.get():
             yield failed(s, f"{shown} but auditd is not running", *srcs, *auditd.sources)
+        elif dropped is not None and dropped[1]:
+            yield failed(
+                s,
+                f"{shown}, auditd running, but the kernel drops libvirt's VIRT_* records before "
+                f"auditd sees them: `{dropped[0]}`",
+                *srcs,
+                *rules.sources,
+            )
+        elif dropped is not None:
+            yield manual(
+                s,
+                f"{shown}, auditd running; the rule `{dropped[0]}` drops the VIRT_* records of "
+                "the processes it matches",
+                *srcs,
+                *rules.sources,
+                question="Does the listed exclude or user-filter audit rule leave the libvirt "
+                "daemon's records alone? Evidence: `auditctl -l` on the host and the daemon's "
+                "pid, uid, gid, exe and SELinux context (`ps -o pid,uid,gid,label,cmd -C "
+                "libvirtd,virtqemud`). Pass: yes, the rule matches none of them; fail: it "
+                "matches the daemon, so VM starts, stops and migrations go unrecorded.",
+            )
         else:
             yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources)
+
+
+#: libvirt's audit record types (libaudit.h AUDIT_VIRT_CONTROL 2500, AUDIT_VIRT_RESOURCE 2501,
+#: AUDIT_VIRT_MACHINE_ID 2502; `auditctl -l` prints them by these names).
+VIRT_RECORD_TYPES = {"VIRT_CONTROL": 2500, "VIRT_RESOURCE": 2501, "VIRT_MACHINE_ID": 2502}
+
+_AUDIT_OPS = ("!=", "<=", ">=", "&=", "=", "<", ">", "&")
+
+
+def _msgtype_matches(field: str, number: int) -> bool | None:
+    """Whether `-F msgtype<op><value>` holds for a record of type `number`; None when the value
+    is a type name hvaudit cannot place on the number line."""
+    rest = field[len("msgtype") :]
+    op = next((o for o in _AUDIT_OPS if rest.startswith(o)), None)
+    if op is None:
+        return None
+    text = rest[len(op) :]
+    value = VIRT_RECORD_TYPES.get(text) or (int(text) if text.isdigit() else None)
+    if value is None:
+        return {"=": False, "!=": True}.get(op)
+    return {
+        "=": number == value,
+        "!=": number != value,
+        "<": number < value,
+        ">": number > value,
+        "<=": number <= value,
+        ">=": number >= value,
+    }.get(op)
+
+
+def libvirt_records_filtered(rules: tuple[str, ...]) -> tuple[str, bool] | None:
+    """The first loaded audit rule that drops libvirt's user-space records, and whether it drops
+    them for every process (False: it also tests the sending process, so whether libvirtd is
+    among them is not seen); None when no rule does.
+
+    Linux kernel/audit.c audit_receive_msg logs a user message only when `audit_filter(type,
+    AUDIT_FILTER_USER)` returns 1, and audit_log_start drops a record whose type the exclude
+    list matches; kernel/auditfilter.c audit_filter: the first rule whose fields all match
+    decides, 0 (dropped) `if (e->rule.action == AUDIT_NEVER || listtype ==
+    AUDIT_FILTER_EXCLUDE)`. So a matching `never,user` rule or any matching exclude rule drops
+    the record; an earlier matching `always,user` rule lets it through the user list."""
+    passed_user: set[str] = set()
+    for line in rules:
+        words = line.split()
+        if "-a" not in words[:-1]:
+            continue
+        parts = set(words[words.index("-a") + 1].split(","))
+        listed = parts & {"exclude", "user"}
+        if not listed:
+            continue
+        fields = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-F"]
+        types = [f for f in fields if f.startswith("msgtype")]
+        others = [f for f in fields if not f.startswith("msgtype")]
+        results = {
+            name: [_msgtype_matches(f, number) for f in types]
+            for name, number in VIRT_RECORD_TYPES.items()
+        }
+        matched = {n for n, r in results.items() if all(x is not False for x in r)}
+        certain = {n for n, r in results.items() if all(x is True for x in r)}
+        if "user" in listed:
+            matched -= passed_user
+            if "always" in parts:
+                if not others:
+                    passed_user |= certain
+                continue
+        if matched:
+            return line, not others and bool(certain & matched)
+    return None
 
 
 @check(
