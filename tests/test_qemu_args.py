@@ -7,7 +7,8 @@ Sources (read with the `search` tools, cited in the module's docstring): QEMU sy
 lookup_opt (`--x` is `-x`; `-x=v` is no option), util/qemu-option.c (implied first key, flags,
 `,,`), the implied keys of qemu_device_opts / qemu_chardev_opts / qemu_tpmdev_opts /
 qemu_netdev_opts / qemu_vnc_opts, JSON for -device / -object / -netdev / -blockdev, and
-qobject/json-lexer.c (single-quoted strings)."""
+qobject/json-lexer.c (single-quoted strings), qemu_set_option (`-set group.id.arg=value`) and ui/vnc.c
+vnc_auto_assign_id (an -vnc without id is `default`)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,29 @@ def test_option_words_as_lookup_opt_reads_them() -> None:
     )
     assert [(o.name, o.kind) for o in got if o.name == "tpmdev"] == [("tpmdev", "passthrough")]
     assert [o.spelled for o in got if o.name == "tpmdev"] == ["--tpmdev"]
+
+
+def test_set_reaches_the_earlier_qemu_opts_option_of_its_id() -> None:
+    """qemu_set_option: group.id.arg=value, the value the rest of the word (commas and all);
+    an -object (keyval) or a JSON -device is out of its reach, and an id given later is not
+    yet defined."""
+    got = qemu_options(
+        (
+            "-chardev", "socket,id=c0,host=127.0.0.1",
+            "-object", "tls-creds-x509,id=c0,verify-peer=on",
+            "-set", "chardev.c0.host=0.0.0.0,,x",
+            "-set", "object.c0.verify-peer=off",
+            "-set", "device.d1.driver=ivshmem-plain",
+            "-device", "virtio-rng-pci,id=d1",
+        )
+    )  # fmt: skip
+    chardev, obj, device = (
+        next(o for o in got if o.name == n) for n in ("chardev", "object", "device")
+    )
+    assert dict(chardev.props) == {"backend": "socket", "id": "c0", "host": "0.0.0.0,,x"}
+    assert chardev.set_by == ("chardev.c0.host=0.0.0.0,,x",)
+    assert (obj.props["verify-peer"], obj.set_by) == ("on", ())
+    assert (device.kind, device.set_by) == ("virtio-rng-pci", ())
 
 
 def test_unparsable_json_is_marked_unreadable() -> None:
@@ -257,6 +281,82 @@ CASES: dict[str, tuple[str, tuple[str, ...], str, str]] = {
         ("-fsdev", "local,id=f0,path=/srv/b,security_model=passthrough,readonly"),
         "not_applicable",
         "no host directory shared",
+    ),
+    # -set group.id.arg=value changes an earlier QemuOpts option of that id, as if written in it
+    "set-host": (
+        "HVA-031",
+        (
+            "-chardev",
+            "socket,id=c0,host=127.0.0.1,port=4444,server=on",
+            "-set",
+            "chardev.c0.host=0.0.0.0",
+        ),
+        "fail",
+        "QEMU argument -chardev socket,id=c0,host=127.0.0.1,port=4444,server=on -set "
+        "chardev.c0.host=0.0.0.0: " + TCP_FAIL,
+    ),
+    "set-loopback": (
+        "HVA-031",
+        (
+            "-chardev",
+            "socket,id=c0,host=0.0.0.0,port=4444,server=on",
+            "-set",
+            "chardev.c0.host=127.0.0.1",
+        ),
+        "pass",
+        "QEMU argument -chardev socket,id=c0,host=0.0.0.0,port=4444,server=on -set "
+        "chardev.c0.host=127.0.0.1: loopback only",
+    ),
+    "set-vnc": (
+        "HVA-031",
+        ("-vnc", "0.0.0.0:1,password=on", "-set", "vnc.default.password=off"),
+        "fail",
+        "QEMU argument -vnc 0.0.0.0:1,password=on -set vnc.default.password=off: " + VNC_FAIL,
+    ),
+    "set-driver": (
+        "HVA-057",
+        (
+            "-object",
+            SHM,
+            "-device",
+            "virtio-rng-pci,id=d0",
+            "-set",
+            "device.d0.driver=ivshmem-plain",
+        ),
+        "fail",
+        "inter-VM shared memory: QEMU argument -device virtio-rng-pci,id=d0 -set "
+        "device.d0.driver=ivshmem-plain",
+    ),
+    # a JSON -device is no QemuOpts: QEMU refuses the -set ("there is no device ... defined")
+    "set-json": (
+        "HVA-057",
+        (
+            "-device",
+            '{"driver":"virtio-rng-pci","id":"d0"}',
+            "-set",
+            "device.d0.driver=ivshmem-plain",
+        ),
+        "pass",
+        "no <shmem> device",
+    ),
+    "set-tpm": (
+        "HVA-056",
+        ("-tpmdev", "emulator,id=tpm0,chardev=c1", "-set", "tpmdev.tpm0.type=passthrough"),
+        "fail",
+        "QEMU argument -tpmdev emulator,id=tpm0,chardev=c1 -set tpmdev.tpm0.type=passthrough: "
+        "the guest owns the host's TPM",
+    ),
+    "set-readonly": (
+        "HVA-058",
+        (
+            "-fsdev",
+            "local,id=f0,path=/srv/c,security_model=passthrough,readonly=on",
+            "-set",
+            "fsdev.f0.readonly=off",
+        ),
+        "fail",
+        "writable 9p share(s) with passthrough ownership: QEMU argument -fsdev "
+        "local,id=f0,path=/srv/c,security_model=passthrough,readonly=on -set fsdev.f0.readonly=off",
     ),
 }
 

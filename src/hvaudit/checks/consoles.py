@@ -324,7 +324,9 @@ def _raw_console_verdict(
     -monitor or -qmp on TCP hands over QEMU itself). The parameters are QEMU's reading of them
     (hvaudit.parse.qemu_args: `,,`, flags, the implied first key, a key given twice)."""
     r.refs.append(src)
-    shown = f"QEMU argument {opt}{'' if opt.endswith('=') else ' '}{value}"
+    shown = f"QEMU argument {opt}{'' if opt.endswith('=') else ' '}{value}" + "".join(
+        f" -set {s}" for s in q.set_by
+    )
     if opt == "-spice":
         o = q.props
         host = o.get("addr", "")

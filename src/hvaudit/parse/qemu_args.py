@@ -32,10 +32,18 @@ every check uses. Each fact below was read in QEMU's source with the `search` to
 - keyval (`-object`, `-blockdev`, the modern `-netdev`): the same `key=value` and `,,`, the
   implied key only first; a dotted key names a member of a nested object, as JSON nests it, so
   both come out as the same dotted keys here.
+- `-set group.id.arg=value` (system/vl.c qemu_set_option: `sscanf(str,
+  "%63[^.].%63[^.].%63[^=]%n", group, id, arg, &offset)`, then `qemu_opts_find(list, id)` and
+  `qemu_opt_set(opts, arg, str + offset + 1, ...)`) sets one parameter of an option given
+  earlier with that id, as if written in it: `-chardev socket,id=c0,host=127.0.0.1,... -set
+  chardev.c0.host=0.0.0.0` listens on every address. It reaches QemuOpts only (is_qemuopts_group;
+  a JSON -device, an -object or a modern -netdev has no QemuOpts of that id, and QEMU exits
+  with "there is no ... defined"); the value is the rest of the word, commas and all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -79,6 +87,8 @@ class QemuOption:
     nested members under dotted keys. Empty for options not read as parameter lists."""
     readable: bool = True
     """False where the argument is JSON that does not parse (QEMU refuses to start then)."""
+    set_by: tuple[str, ...] = ()
+    """The `-set` arguments that changed its parameters, in order."""
 
     @property
     def kind(self) -> str:
@@ -91,8 +101,20 @@ class QemuOption:
         return self.props.get(key, "").lower() in ("on", "yes", "true", "y")
 
     def shown(self) -> str:
-        """The option as written, for a message."""
-        return f"{self.spelled} {self.text}"
+        """The option as written, for a message (with the -set arguments that changed it)."""
+        sets = "".join(f" -set {s}" for s in self.set_by)
+        return f"{self.spelled} {self.text}{sets}"
+
+    @property
+    def qemu_opts(self) -> bool:
+        """Whether QEMU keeps it as QemuOpts, which `-set` reaches (not JSON, not keyval, not a
+        modern -netdev of type stream or dgram: net/net.c netdev_is_modern)."""
+        return (
+            self.name in LIST_OPTIONS
+            and self.name not in _KEYVAL
+            and not self.text.startswith("{")
+            and not (self.name == "netdev" and self.kind in ("stream", "dgram"))
+        )
 
 
 def option_name(word: str) -> str | None:
@@ -115,7 +137,36 @@ def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
             continue
         text = words[n + 1] if n + 1 < len(words) else ""
         out.append(parse_option(name, word, text))
+        if name == "set" and (m := _SET.match(text)) is not None:
+            group, ident, key = m.groups()
+            value = text[m.end() :]
+            ids = _vnc_ids(out)
+            for i, o in enumerate(out):
+                if o.name == group and o.qemu_opts and ids.get(i, o.props.get("id")) == ident:
+                    props = {**o.props, key: value}
+                    out[i] = dataclasses.replace(o, props=props, set_by=(*o.set_by, text))
+                    break
     return tuple(out)
+
+
+def _vnc_ids(options: list[QemuOption]) -> dict[int, str]:
+    """The ids of -vnc options given none: ui/vnc.c vnc_auto_assign_id names the first
+    `default`, later ones vnc2, vnc3, ... (what -set vnc.default.password=off reaches; QEMU
+    releases that assign the id only later refuse such a -set)."""
+    out: dict[int, str] = {}
+    taken = {o.props["id"] for o in options if o.name == "vnc" and o.props.get("id")}
+    for i, o in enumerate(options):
+        if o.name == "vnc" and not o.props.get("id"):
+            ident, n = "default", 2
+            while ident in taken:
+                ident, n = f"vnc{n}", n + 1
+            taken.add(ident)
+            out[i] = ident
+    return out
+
+
+#: qemu_set_option's sscanf pattern
+_SET = re.compile(r"([^.]{1,63})\.([^.]{1,63})\.([^=]{1,63})=")
 
 
 def parse_option(name: str, spelled: str, text: str) -> QemuOption:
