@@ -6,9 +6,9 @@ exact verdict, and the twin spellings of hardened settings that stay a pass.
 Sources (read with the `search` tools, cited in the module's docstring): QEMU system/vl.c
 lookup_opt (`--x` is `-x`; `-x=v` is no option), util/qemu-option.c (implied first key, flags,
 `,,`), the implied keys of qemu_device_opts / qemu_chardev_opts / qemu_tpmdev_opts /
-qemu_netdev_opts / qemu_vnc_opts, JSON for -device / -object / -netdev / -blockdev, and
-qobject/json-lexer.c (single-quoted strings), qemu_set_option (`-set group.id.arg=value`) and ui/vnc.c
-vnc_auto_assign_id (an -vnc without id is `default`)."""
+qemu_netdev_opts / qemu_vnc_opts, JSON for -device / -object / -netdev / -blockdev,
+qobject/json-lexer.c (single-quoted strings), qemu_set_option (`-set group.id.arg=value`) and
+ui/vnc.c vnc_auto_assign_id (a -vnc without an id is `default`)."""
 
 from __future__ import annotations
 
