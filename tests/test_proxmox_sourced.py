@@ -138,6 +138,17 @@ def test_a_sourced_file_not_collected_is_a_question_naming_it(
         "BC:24:11:00:00:21 on bridge vmbr1: a file /etc/network/interfaces sources was not "
         f"read: {missing}",
     )
+    (r,) = [r for r in results if (r["check_id"], r["subject"]["name"]) == ("HVA-192", "api-11")]
+    assert r["question"] == (
+        "Is bridge vmbr1 (and every other bridge listed) on host pve-h1 not VLAN-aware, so the "
+        "untagged NIC gets one VLAN? Evidence: `ip -d link show vmbr1` there (vlan_filtering 1 "
+        "is VLAN-aware; an Open vSwitch bridge is `ovs-vsctl br-exists vmbr1`), and for an SDN "
+        "VNet its `vlanaware` in /etc/pve/sdn/vnets.cfg; the file(s) /etc/network/interfaces "
+        f"sources that were not read: {missing.split(' (sourced')[0]} (a stanza `iface vmbr1` "
+        "there with `bridge-vlan-aware` yes, on, 1 or fast makes it VLAN-aware). Pass: no, "
+        "vlan_filtering 0 and no Open vSwitch bridge; fail: VLAN-aware or Open vSwitch, where a "
+        "port without a tag receives every VLAN of the bridge."
+    )
     # a tagged NIC is an access port whatever the sourced file says: not asked
     assert result(results, "HVA-192", "web-10") == ("pass", "1 interface(s), none trunked")
 

@@ -543,6 +543,14 @@ def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
     )
 
 
+def _unread_sourced(h: Host | None) -> str:
+    """The files a Proxmox VE node's /etc/network/interfaces sources that were not read (the
+    first three), "" when there are none."""
+    f = h.proxmox.interfaces if h is not None and h.proxmox is not None else None
+    unread = f.get().unread if f is not None and f.known else []
+    return ", ".join(p for p, _ in unread[:3]) + (" ..." if len(unread) > 3 else "")
+
+
 @check(
     id="HVA-192",
     title="VM receives no VLAN trunk",
@@ -585,8 +593,13 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     VLAN-aware (or Open vSwitch) bridge receives every VLAN (pve-common PVE::Network tap_plug);
     a bridge the node's interfaces file does not declare may be an SDN VNet, VLAN-aware by its
     `vlanaware` option (qemu-server plugs through PVE::Network::SDN::Zones::tap_plug, which looks
-    the name up as a VNet first; Proxmox API /cluster/sdn/vnets `vlanaware`), and is a question."""
+    the name up as a VNet first; Proxmox API /cluster/sdn/vnets `vlanaware`), and is a question.
+    The interfaces file is read with the files its `source` lines name, as ifupdown2 reads them
+    (Proxmox SDN writes its VNets to /etc/network/interfaces.d/sdn, `bridge-vlan-aware yes` for
+    a `vlanaware` one); a sourced file that was not read may make any bridge VLAN-aware, so an
+    untagged NIC is then a question naming it."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if not v.interfaces:
@@ -656,6 +669,7 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
             )
         elif unread:
             bridge = unread[0][0].rsplit(" ", 1)[-1]
+            sourced = _unread_sourced(hosts.get(v.host))
             yield manual(
                 s,
                 "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: "
@@ -665,9 +679,16 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 "not VLAN-aware, so the untagged NIC gets one VLAN? Evidence: `ip -d link show "
                 f"{bridge}` there (vlan_filtering 1 is VLAN-aware; an Open vSwitch bridge is "
                 f"`ovs-vsctl br-exists {bridge}`), and for an SDN VNet its `vlanaware` in "
-                "/etc/pve/sdn/vnets.cfg. Pass: no, vlan_filtering 0 and no Open vSwitch bridge; "
-                "fail: VLAN-aware or Open vSwitch, where a port without a tag receives every VLAN "
-                "of the bridge.",
+                "/etc/pve/sdn/vnets.cfg"
+                + (
+                    f"; the file(s) /etc/network/interfaces sources that were not read: {sourced} "
+                    f"(a stanza `iface {bridge}` there with `bridge-vlan-aware` yes, on, 1 or "
+                    "fast makes it VLAN-aware)"
+                    if sourced
+                    else ""
+                )
+                + ". Pass: no, vlan_filtering 0 and no Open vSwitch bridge; fail: VLAN-aware or "
+                "Open vSwitch, where a port without a tag receives every VLAN of the bridge.",
             )
         elif unseen:
             names = ", ".join(sorted(set(unseen)))
