@@ -19,8 +19,11 @@ and is cited in its docstring. Where hvaudit is wrong the probe is
 None repeats a probe of the first five rounds.
 
 Findings (R6-n): 1 HVA-201 passes while the kernel's exclude or user filter drops libvirt's
-VIRT_* audit records (fixed on branch rt6, mark dropped); 2 HVA-440 counts an uplink the teaming order leaves unused; 3 HVA-070
-fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a "hard limit".
+VIRT_* audit records; 2 HVA-440 counts an uplink the teaming order leaves unused; 3 HVA-070
+fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a "hard limit";
+4 HVA-215 passes `stdio_handler = "logd"` without virtlogd.conf, whose `max_size = 0` turns
+rollover off; 5 HVA-433 passes a management VLAN another VMkernel adapter (vMotion) shares.
+Fixed on branch rt6 (mark dropped): 1, 2, 5.
 """
 
 from __future__ import annotations
@@ -138,7 +141,6 @@ def _switch_scan(tmp_path: Path, active: list[str], standby: list[str]) -> tuple
     return vm_verdict(a, "HVA-440", "vSwitch0")
 
 
-@xfail("R6-2: HVA-440 counts a bridged uplink that is neither active nor standby")
 def test_second_uplink_unused_by_the_teaming_order(tmp_path: Path) -> None:
     """vSphere Web Services API, HostNicOrderPolicy (read with `search`): "A physical network
     adapter can be in the active list, the standby list, or neither. ... For a virtual switch,
@@ -148,10 +150,13 @@ def test_second_uplink_unused_by_the_teaming_order(tmp_path: Path) -> None:
     A vSwitch bridging vmnic0 and vmnic1 with activeNic [vmnic0] and no standby never moves its
     traffic to vmnic1: when vmnic0 fails, every VM on it is cut off, one path, not the two
     HY-SR-22 asks for. hvaudit's collector records spec.bridge.nicDevice only and HVA-440
-    passes "uplinks: vmnic0, vmnic1". Right: fail, naming the unused uplink."""
-    status, msg = _switch_scan(tmp_path, ["vmnic0"], [])
-    assert status == "fail", msg
-    assert "vmnic1" in msg, msg
+    passed "uplinks: vmnic0, vmnic1". Right: fail, naming the unused uplink. (R6-2, fixed on
+    branch rt6: the collector records the failover order, HVA-440 counts what is in it.)"""
+    assert _switch_scan(tmp_path, ["vmnic0"], []) == (
+        "fail",
+        "standard switch vSwitch0 fails over to no second uplink: vmnic0 active or standby, "
+        "vmnic1 unused",
+    )
 
 
 def test_second_uplink_on_standby_passes(tmp_path: Path) -> None:
@@ -224,3 +229,85 @@ def test_vmware_memory_without_a_reservation_fails(
     status, msg = _vmx_verdict(tmp_path, capsys, text + "\n")
     assert status == "fail", msg
     assert msg.startswith("no memory guarantee"), msg
+
+
+# --- HVA-215: virtlogd's own limit on the files it writes --------------------------------------------
+
+
+@xfail("R6-4: HVA-215 passes stdio_handler = logd without reading virtlogd.conf (max_size = 0)")
+def test_virtlogd_without_a_size_limit(host_scan) -> None:
+    """HVA-215 passes `stdio_handler = "logd"` because virtlogd "rolls the files over" (its
+    docstring). Whether it does is virtlogd's own setting: libvirt src/logging/log_daemon_config.c
+    (found with `find_string`) reads `max_size` with virConfGetValueSizeT and no range check;
+    src/logging/log_handler.c hands it to every QEMU log file
+    (`virRotatingFileWriterNew(path, handler->max_size, handler->max_backups, ...)`); and
+    src/util/virrotatingfile.c virRotatingFileWriterAppend (read with `read_file`) rolls over
+    only `if (file->maxlen != 0)`. So /etc/libvirt/virtlogd.conf `max_size = 0` makes virtlogd
+    append QEMU's output without limit: the disk-filling guest HVA-215 is about. hvaudit's
+    collector does not read virtlogd.conf (host.py FILES: the daemons' own .conf files, not
+    virtlogd's), and the check passes 'stdio_handler = "logd" (default)'. Right: fail, naming
+    max_size (or, with the file unread, a question; served here, it is read)."""
+    a = host_scan({"/etc/libvirt/virtlogd.conf": "max_size = 0\n"})
+    status, msg = verdict(a, "HVA-215")
+    assert status == "fail", msg
+    assert "max_size" in msg, msg
+
+
+# --- HVA-433 (vSphere): the management VLAN shared with another VMkernel adapter ---------------------
+
+SECURE = {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False}
+
+
+def _vmknic_host(vmotion_vlan: int) -> dict[str, Any]:
+    """A host record as collect/vsphere.py writes it: vmk0 (management) on port group
+    "Management Network", VLAN 20; vmk1 (vMotion) on port group "vMotion", `vmotion_vlan`; the
+    VMs on "VM Network", VLAN 30."""
+
+    def pg(name: str, vlan: int) -> dict[str, Any]:
+        return {
+            "name": name,
+            "switch": "vSwitch0",
+            "vlan": [vlan],
+            "trunk": False,
+            "security": SECURE,
+        }
+
+    return {
+        "portgroups": [
+            pg("Management Network", 20),
+            pg("vMotion", vmotion_vlan),
+            pg("VM Network", 30),
+        ],
+        "vmknics": [
+            {"device": "vmk0", "portgroup": "Management Network", "dvs_portgroup": ""},
+            {"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": ""},
+        ],
+        "vmknic_traffic": {"management": ["vmk0"], "vmotion": ["vmk1"]},
+    }
+
+
+def test_management_vlan_shared_with_the_vmotion_vmknic(tmp_path: Path) -> None:
+    """vSphere Networking (docs.vmware.com, "Securing System Traffic", found with `search`):
+    "isolate the vMotion traffic in a separate network that includes only the ESXi hosts that
+    participate in the migration. Isolate the management traffic in a network that only network
+    and security administrators can access", and "Dedicate a separate VMkernel adapter for every
+    traffic type". HVA-433's title asks for management "on a VLAN of its own" (vSphere 8 STIG
+    ESXI-80-000198, its docstring). With vmk1 (vMotion) on VLAN 20 beside vmk0 (management),
+    every vMotion stream - guest memory in clear unless encrypted - crosses the management
+    segment. hvaudit's own HVA-434 fails the same host ("vmk1 VLAN 20 shared with other
+    traffic"), but HVA-433 looks only at VLANs of port groups without a vmknic (_vmknic_vlans
+    `others`) and passed "management alone on vmk0 VLAN 20". Right: fail, naming vmk1. (R6-5,
+    fixed on branch rt6: other VMkernel adapters' VLANs count.)"""
+    a = _esx_scan(tmp_path, _vmknic_host(20))
+    assert vm_verdict(a, "HVA-434", "esx1") == ("fail", "vmk1 VLAN 20 shared with other traffic")
+    assert vm_verdict(a, "HVA-433", "esx1") == (
+        "fail",
+        "vmk0 VLAN 20 shared with VMkernel adapter vmk1",
+    )
+
+
+def test_management_and_vmotion_on_their_own_vlans_pass(tmp_path: Path) -> None:
+    """Twin of R6-5: vMotion on VLAN 40, management alone on VLAN 20: both pass."""
+    a = _esx_scan(tmp_path, _vmknic_host(40))
+    assert vm_verdict(a, "HVA-433", "esx1") == ("pass", "management alone on vmk0 VLAN 20")
+    assert vm_verdict(a, "HVA-434", "esx1") == ("pass", "vMotion alone on vmk1 VLAN 40")

@@ -1627,7 +1627,10 @@ def _alone_question(host: str, service: str) -> str:
 def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-21: the management interface sits on a dedicated segment. vSphere 8 STIG
     ESXI-80-000198 (the management vmknic carries no other traffic type and is on the management
-    VLAN). Properties config.network.vnic and config.virtualNicManagerInfo.netConfig."""
+    VLAN). Properties config.network.vnic and config.virtualNicManagerInfo.netConfig. The VLAN is
+    shared when a VM port group or another VMkernel adapter (vMotion, vSAN, storage) is on it
+    (vSphere Networking, "Securing System Traffic": isolate management and vMotion traffic each
+    in a network of its own)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -1649,6 +1652,12 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         nics, others = _vmknic_vlans(ctx, h, esx)
+        # the other VMkernel adapters' VLANs: their traffic (vMotion, vSAN, IP storage) on the
+        # management segment is sharing it as much as a VM port group is (HVA-434 counts the
+        # management vmknic's VLAN the same way, R6-5)
+        for other, (_, other_vlan) in sorted(nics.items()):
+            if other not in mgmt and other_vlan is not None:
+                others.setdefault(other_vlan, []).append(f"VMkernel adapter {other}")
         bad, unsure = [], []
         for nic in mgmt:
             shared = [t for t in OTHER_TRAFFIC if nic in (esx.vmknic_traffic.get(t) or [])]
@@ -1940,7 +1949,9 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
 )
 def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-22: more than one path from a VM to the enterprise network. The vSwitch's bridge
-    (spec.bridge.nicDevice) lists its physical uplinks. Distributed switches' uplinks are per host
+    (spec.bridge.nicDevice) lists its physical uplinks; of those, only the ones in its teaming
+    order (spec.policy.nicTeaming.nicOrder, active or standby) ever carry traffic: an uplink in
+    neither list is unused (HostNicOrderPolicy, R6-2). A port group's own order is not read. Distributed switches' uplinks are per host
     and not read: their port groups' redundancy stays with the auditor."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
@@ -1953,12 +1964,26 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             s = _switch_subject(name, h.name, "vswitch")
             src = Source(esx.source.artefact, f"vswitch {name}")
             nics = [str(n) for n in sw.get("nics") or []]
+            order = sw.get("failover")
+            unused = (
+                [n for n in nics if n not in {str(x) for x in order}]
+                if isinstance(order, list)
+                else []
+            )
+            used = [n for n in nics if n not in unused]
             if not nics:
                 yield not_applicable(s, f"standard switch {name} has no uplink (internal only)")
             elif len(nics) == 1:
                 yield failed(s, f"standard switch {name} has one uplink ({nics[0]})", src)
+            elif len(used) < 2:
+                yield failed(
+                    s,
+                    f"standard switch {name} fails over to no second uplink: "
+                    f"{', '.join(used) or 'none'} active or standby, {', '.join(unused)} unused",
+                    src,
+                )
             else:
-                yield passed(s, f"standard switch {name} uplinks: {', '.join(nics)}", src)
+                yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}", src)
 
 
 # ---------------------------------------------------------------------------------------------

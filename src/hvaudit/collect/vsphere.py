@@ -610,6 +610,7 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 for n in getattr(getattr(s.spec, "bridge", None), "nicDevice", None)
                 or [str(k).rsplit("-", 1)[-1] for k in s.pnic or []]
             ),
+            "failover": _failover_order(s),
         }
         for s in props.get("config.network.vswitch") or []
     ]
@@ -690,6 +691,20 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         if props.get("capability") is not None
         else None,
     }
+
+
+def _failover_order(switch: Any) -> list[str] | None:
+    """The uplinks a standard vSwitch's team uses, active then standby (HostNicOrderPolicy: "A
+    physical network adapter can be in the active list, the standby list, or neither"; "For a
+    virtual switch, the NicOrderPolicy property is never null when retrieved from the server");
+    None when the switch reports no order."""
+    policy = getattr(getattr(switch, "spec", None), "policy", None)
+    order = getattr(getattr(policy, "nicTeaming", None), "nicOrder", None)
+    if order is None:
+        return None
+    return [str(n) for n in (getattr(order, "activeNic", None) or [])] + [
+        str(n) for n in (getattr(order, "standbyNic", None) or [])
+    ]
 
 
 def _attestation(info: Any) -> dict[str, Any] | None:
