@@ -24,6 +24,7 @@ from hvaudit.bundle import BundleWriter
 from hvaudit.cli import main
 from hvaudit.collect.proxmox import ProxmoxFilesCollector, ProxmoxTarget
 from hvaudit.collect.runner import RunResult
+from hvaudit.errors import InputError
 from hvaudit.parse import proxmox as pve
 from hvaudit.parse.proxmox_model import build_pve_deployment
 
@@ -372,7 +373,8 @@ def test_ifupdown2_reading_of_one_file() -> None:
         "address": "10.0.0.2/24",
     }
     assert ni.values["vmbr0"]["bridge-vlan-aware"] == ["on # not a comment", "no", "Yes"]
-    assert [i.pattern for i in ni.includes] == ["/etc/network/interfaces.d/*"]
+    # line 7 of the file, though lines 3 and 4 were joined into one
+    assert [(i.pattern, i.line) for i in ni.includes] == [("/etc/network/interfaces.d/*", 7)]
     assert not pve.ifupdown_true(ni.ifaces["vmbr0"]["bridge-vlan-aware"])
     assert pve.ifupdown_true("on") and not pve.ifupdown_true("Yes")
 
@@ -548,3 +550,38 @@ def test_a_sourced_file_is_redacted_like_the_interfaces_file(tmp_path: Path) -> 
         "iface wlp1s0 inet dhcp\n\twpa-psk ***REDACTED***\n"
     )
     assert (bundle / "pve/listings/etc/network/interfaces.d.list").read_text() == "wifi\n"
+
+
+def test_source_directory_reads_plain_names_and_reports_an_order_it_cannot_know() -> None:
+    """process_source_directory reads the names matching `^[a-zA-Z0-9_-]+$` (not vlans.cfg) in
+    os.listdir order, which the file system decides: two of its files setting one attribute
+    of one interface differently have no order the evidence gives, so neither value is taken
+    as the first: reported unread. Files that agree are read without a question."""
+    main_ni = pve.parse_interfaces("source-directory /etc/network/parts\n", "interfaces")
+    files = {
+        "/etc/network/parts/a": "iface vmbr1\n\tbridge-vlan-aware no\n\tgateway 10.0.0.1\n",
+        "/etc/network/parts/b": "iface vmbr1\n\tbridge-vlan-aware yes\n\tgateway 10.0.0.1\n",
+        "/etc/network/parts/vlans.cfg": "iface vmbr1\n\tbridge-vlan-aware yes\n",
+    }
+
+    def read(path: str) -> pve.NetworkInterfaces | str | None:
+        return pve.parse_interfaces(files[path], path, path)
+
+    ni = pve.resolve_includes(
+        main_ni, lambda d: ["b", "vlans.cfg", "a"] if d == "/etc/network/parts" else "?", read
+    )
+    assert ni.files == [
+        "/etc/network/interfaces",
+        "/etc/network/parts/a",
+        "/etc/network/parts/b",
+    ]
+    assert ni.unread == [
+        (
+            "/etc/network/parts/b",
+            "it and /etc/network/parts/a both set bridge-vlan-aware of vmbr1 ('no', 'yes') and "
+            "ifupdown2 reads the files of a source-directory in the file system's order, which "
+            "the evidence does not give",
+        )
+    ]
+    with pytest.raises(InputError, match="a Mako template"):
+        pve.parse_interfaces("% for v in [11, 12]:\niface vlan${v}\n% endfor\n", "interfaces")

@@ -515,10 +515,9 @@ def parse_interfaces(text: str, name: str, path: str = INTERFACES) -> NetworkInt
     out = NetworkInterfaces(files=[path])
     if "%" in text and re.search(r"^\s*%(?!%)|\$\{|<%", text, re.M):
         raise InputError(f"{name}: a Mako template (ifupdown2 renders it); not evaluated")
-    if "\\" in text:
-        text = " ".join(d.strip() for d in text.split("\\"))
+    lines, numbers = _joined_lines(text)
     current: dict[str, list[str]] | None = None
-    for n, raw in enumerate(text.split("\n"), 1):
+    for n, raw in zip(numbers, lines, strict=True):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -553,6 +552,29 @@ def parse_interfaces(text: str, name: str, path: str = INTERFACES) -> NetworkInt
         if not isinstance(item, InterfacesInclude):
             out.add_stanza(item[0], item[1])
     return out
+
+
+def _joined_lines(text: str) -> tuple[list[str], list[int]]:
+    """The lines ifupdown2 reads (`' '.join(d.strip() for d in filedata.split('\\\\'))`: every
+    backslash joins what is around it, blanks and line ends included) and the line of the file
+    each starts on."""
+    if "\\" not in text:
+        lines = text.split("\n")
+        return lines, list(range(1, len(lines) + 1))
+    lines, numbers, line = [""], [1], 1
+    for i, piece in enumerate(text.split("\\")):
+        body = piece.strip()
+        line += piece[: len(piece) - len(piece.lstrip())].count("\n")
+        if i == 0:
+            numbers[0] = line
+        first, *rest = body.split("\n")
+        lines[-1] += (" " if i else "") + first
+        for more in rest:
+            line += 1
+            lines.append(more)
+            numbers.append(line)
+        line += piece[len(piece.lstrip()) + len(body) :].count("\n")
+    return lines, numbers
 
 
 def include_directory(inc: InterfacesInclude) -> str | None:
