@@ -30,6 +30,7 @@ from typing import Any
 
 from hvaudit.catalog import EDITIONS, load_catalog
 from hvaudit.model import Deployment, Fact, FactState, Host, Network, Pool, Source, Vm
+from hvaudit.parse.qemu_args import qemu_options
 from hvaudit.profile import Profile
 
 __all__ = [
@@ -391,6 +392,53 @@ def confirm_question(subject: Subject, what: str) -> str:
         "names, read where it lives (the message says why the scan could not). Pass: yes, it "
         "holds; fail: it does not."
     )
+
+
+def qemu_config_unread(what: str) -> Callable[[CheckFunc], CheckFunc]:
+    """For a check that judges a VM's raw QEMU arguments (libvirt <qemu:commandline>, Proxmox VE
+    `args:`): QEMU's `-readconfig FILE` reads devices, chardevs and other options from FILE as if
+    written on the command line (qemu-options.hx: "Read device configuration from file"), and
+    the scan never reads FILE. A pass or n/a of such a VM rests on arguments it did not see: it
+    becomes one question, whether FILE adds `what`. Fails stand. Apply beneath @check."""
+
+    def wrap(func: CheckFunc) -> CheckFunc:
+        @functools.wraps(func)
+        def run(ctx: Context) -> Iterator[Outcome]:
+            files: dict[tuple[str | None, str], list[str]] = {}
+            for v in ctx.deployment.vms:
+                if v.raw_hypervisor_arguments and (found := readconfig_files(v)):
+                    files[(v.host, v.name)] = found
+            for o in func(ctx):
+                names = (
+                    files.get((o.subject.host, o.subject.name))
+                    if files
+                    and o.subject.type == "vm"
+                    and o.status in (Status.PASS, Status.NOT_APPLICABLE)
+                    else None
+                )
+                if not names:
+                    yield o
+                    continue
+                shown = ", ".join(names)
+                yield manual(
+                    o.subject,
+                    f"{o.message}; but QEMU also reads -readconfig {shown}, which the scan did "
+                    "not read",
+                    *o.evidence,
+                    question=f"Does {shown}, which QEMU reads for VM {o.subject.name} "
+                    f"(-readconfig), leave out {what}? Evidence: the file's sections on host "
+                    f"{o.subject.host} ([device], [chardev], [object], ... as QEMU's "
+                    "-readconfig reads them). Pass: yes, it adds none; fail: it adds one.",
+                )
+
+        return run
+
+    return wrap
+
+
+def readconfig_files(v: Vm) -> list[str]:
+    """The files a VM's raw QEMU arguments load with -readconfig, in order."""
+    return [o.text for o in qemu_options(v.raw_hypervisor_arguments) if o.name == "readconfig"]
 
 
 def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:

@@ -23,6 +23,7 @@ from hvaudit.checks.base import (
     manual,
     not_applicable,
     passed,
+    qemu_config_unread,
     unknown,
     vm_subject,
 )
@@ -90,6 +91,9 @@ def _where(addr: str) -> str:
         "use the vSphere console (VMware Remote Console or the web console).",
     },
     platforms=(*QEMU, "vmware-esxi"),
+)
+@qemu_config_unread(
+    "a console that listens on the network (a [vnc] or [spice] section, a socket, udp or telnet [chardev] server, a [device] or [chardev] exposing the monitor or gdb)"
 )
 def console_exposure(ctx: Context) -> Iterator[Outcome]:
     """A VNC or SPICE console gives keyboard, screen and often boot control of the VM; a TCP

@@ -29,6 +29,7 @@ from hvaudit.checks.base import (
     manual,
     not_applicable,
     passed,
+    qemu_config_unread,
     unknown,
     vm_subject,
 )
@@ -1497,6 +1498,9 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     remediation="Enable VT-d/AMD-Vi in the firmware and the kernel (intel_iommu=on), or remove the "
     "<hostdev>/<interface type='hostdev'> from the VM.",
     platforms=ANY,
+)
+@qemu_config_unread(
+    "a passed-through host device (a [device] of driver vfio-pci, usb-host or scsi-generic)"
 )
 def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     """A VM that owns a DMA-capable device can make it write anywhere in host memory unless the

@@ -23,6 +23,7 @@ from hvaudit.checks.base import (
     manual,
     not_applicable,
     passed,
+    qemu_config_unread,
     vm_subject,
 )
 from hvaudit.model import Host, Vm
@@ -434,6 +435,7 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
     },
     platforms=VM_PLATFORMS,
 )
+@qemu_config_unread("a TPM passthrough (a [tpmdev] of type passthrough)")
 def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     """A passthrough TPM gives one guest exclusive use of the host's TPM (libvirt formatdomain,
     "TPM device": backend type passthrough), the root of the host's measured boot and
@@ -500,6 +502,7 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     },
     platforms=VM_PLATFORMS,
 )
+@qemu_config_unread("an ivshmem device (a [device] of driver ivshmem-plain or ivshmem-doorbell)")
 def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     """An ivshmem `<shmem>` device maps one host memory region into every VM (and host process)
     that names it (libvirt formatdomain, "Shared memory device"): a channel between VMs that the
@@ -603,6 +606,9 @@ def _vmci_unrestricted(v: Vm, h: Host) -> Outcome:
         "mounted nosuid,nodev; drop -virtfs/-fsdev QEMU arguments with security_model=passthrough.",
     },
     platforms=LINUX_HOST,
+)
+@qemu_config_unread(
+    "a shared host directory (an [fsdev] or [virtfs] section, a vhost-user-fs device)"
 )
 def shared_directories(ctx: Context) -> Iterator[Outcome]:
     """libvirt formatdomain, "Filesystems": `passthrough` ("The source is accessed with the
