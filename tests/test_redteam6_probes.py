@@ -22,8 +22,9 @@ Findings (R6-n): 1 HVA-201 passes while the kernel's exclude or user filter drop
 VIRT_* audit records; 2 HVA-440 counts an uplink the teaming order leaves unused; 3 HVA-070
 fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a "hard limit";
 4 HVA-215 passes `stdio_handler = "logd"` without virtlogd.conf, whose `max_size = 0` turns
-rollover off; 5 HVA-433 passes a management VLAN another VMkernel adapter (vMotion) shares.
-Fixed on branch rt6 (mark dropped): 1, 2, 5.
+rollover off; 5 HVA-433 passes a management VLAN another VMkernel adapter (vMotion) shares;
+6 HVA-434, the same for the vMotion VLAN and a vSAN adapter. Fixed on branch rt6 (mark
+dropped): 1, 2, 5, 6.
 """
 
 from __future__ import annotations
@@ -311,3 +312,21 @@ def test_management_and_vmotion_on_their_own_vlans_pass(tmp_path: Path) -> None:
     a = _esx_scan(tmp_path, _vmknic_host(40))
     assert vm_verdict(a, "HVA-433", "esx1") == ("pass", "management alone on vmk0 VLAN 20")
     assert vm_verdict(a, "HVA-434", "esx1") == ("pass", "vMotion alone on vmk1 VLAN 40")
+
+
+def test_vmotion_vlan_shared_with_the_vsan_vmknic(tmp_path: Path) -> None:
+    """vSphere Networking, "Securing System Traffic" (as for R6-5): "isolate the vMotion traffic
+    in a separate network that includes only the ESXi hosts that participate in the migration";
+    HVA-434's title: vMotion "on a VLAN of its own". A vSAN adapter vmk2 on vMotion's VLAN 40
+    puts vSAN's storage traffic on the migration segment. hvaudit's HVA-434 compared the vMotion
+    VLAN with the management vmknic's and the VM port groups' only and passed "vMotion alone on
+    vmk1 VLAN 40". Right: fail. (R6-6, the twin of R6-5 for HVA-434, fixed on branch rt6.)"""
+    record = _vmknic_host(40)
+    record["portgroups"].append(
+        {"name": "vSAN", "switch": "vSwitch0", "vlan": [40], "trunk": False, "security": SECURE}
+    )
+    record["vmknics"].append({"device": "vmk2", "portgroup": "vSAN", "dvs_portgroup": ""})
+    record["vmknic_traffic"]["vsan"] = ["vmk2"]
+    a = _esx_scan(tmp_path, record)
+    assert vm_verdict(a, "HVA-434", "esx1") == ("fail", "vmk1 VLAN 40 shared with other traffic")
+    assert vm_verdict(a, "HVA-433", "esx1") == ("pass", "management alone on vmk0 VLAN 20")

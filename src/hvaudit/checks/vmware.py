@@ -1702,7 +1702,9 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
 )
 def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-13: a VM's memory travels over a dedicated segment. vSphere 8 STIG
-    ESXI-80-000160 (the vMotion vmknic carries no other traffic type, on its own VLAN)."""
+    ESXI-80-000160 (the vMotion vmknic carries no other traffic type, on its own VLAN). The VLAN
+    is shared when a VM port group, the management vmknic or any other VMkernel adapter is on it
+    (R6-6)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -1715,6 +1717,10 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
             continue
         nics, others = _vmknic_vlans(ctx, h, esx)
         mgmt_vlans = {nics[n][1] for n in esx.vmknic_traffic.get("management") or [] if n in nics}
+        # any other VMkernel adapter (vSAN, IP storage, FT) on the vMotion VLAN shares it too
+        for other, (_, other_vlan) in sorted(nics.items()):
+            if other not in vmotion and other_vlan is not None:
+                others.setdefault(other_vlan, []).append(f"VMkernel adapter {other}")
         bad, unsure = [], []
         for nic in vmotion:
             shared = [
