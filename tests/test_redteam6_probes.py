@@ -24,7 +24,7 @@ fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a
 4 HVA-215 passes `stdio_handler = "logd"` without virtlogd.conf, whose `max_size = 0` turns
 rollover off; 5 HVA-433 passes a management VLAN another VMkernel adapter (vMotion) shares;
 6 HVA-434, the same for the vMotion VLAN and a vSAN adapter. Fixed on branch rt6 (mark
-dropped): 1, 2, 5, 6.
+dropped): 1, 2, 3, 5, 6.
 """
 
 from __future__ import annotations
@@ -187,13 +187,13 @@ sched.mem.shares = "normal"
 def _vmx_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> tuple[str, str]:
     from test_vmx import scan
 
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "gpu01.vmx").write_text(text)
     _, report = scan(tmp_path, capsys)
     (r,) = [r for r in report["results"] if r["check_id"] == "HVA-070"]
     return r["status"], r["message"]
 
 
-@xfail("R6-3: HVA-070 fails a VMware VM whose memory is reserved in full for want of a limit")
 def test_vmware_memory_reserved_in_full_is_bounded_by_its_size(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -211,10 +211,20 @@ def test_vmware_memory_reserved_in_full_is_bounded_by_its_size(
     is only missing when memory is locked without a hard limit"); under VMware the lock is the
     reservation itself, equal to memSize. hvaudit fails "no memory hard limit (memory is locked
     without one)" though the VM has a guarantee (16384 MiB reserved), a limit (its configured
-    16 GiB) and a priority (shares normal). Right: pass."""
-    status, msg = _vmx_verdict(tmp_path, capsys, PINNED_VMX)
-    assert status == "pass", msg
-    assert "memory reservation (MiB) 16384" in msg, msg
+    16 GiB) and a priority (shares normal). Right: pass. (R6-3, fixed on branch rt6: a .vmx's
+    sched.mem.pin is a reservation of all guest memory, not libvirt's lock.)"""
+    assert _vmx_verdict(tmp_path, capsys, PINNED_VMX) == (
+        "pass",
+        "memory reservation (MiB) 16384; memory shares normal; configured size 16.0 GiB",
+    )
+    without_min = PINNED_VMX.replace('sched.mem.min = "16384"\n', "").replace(
+        'sched.mem.minSize = "16384"\n', ""
+    )
+    assert _vmx_verdict(tmp_path / "pin-only", capsys, without_min) == (
+        "pass",
+        "all guest memory reserved (sched.mem.pin, 16384 MiB); memory shares normal; "
+        "configured size 16.0 GiB",
+    )
 
 
 def test_vmware_memory_without_a_reservation_fails(

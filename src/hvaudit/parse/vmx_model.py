@@ -178,14 +178,25 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         accelerator="binary translation" if exec_mode == "software" else "hardware",
         vcpus_max=vcpus,
         memory_max_kib=memory * 1024,
+        # sched.mem.pin = TRUE is "Reserve all guest memory (All locked)": the reservation is
+        # held at memSize (memoryReservationLockedToMax), a guarantee bounded by the configured
+        # size, not libvirt's <locked/> that needs a hard limit (R6-3)
         memory_guarantee=_setting(
             vmx, artefact, "sched.mem.min", "memory reservation (MiB)", unset=("0",)
+        )
+        or (
+            Setting(
+                f"all guest memory reserved (sched.mem.pin, {memory} MiB)",
+                Source(artefact, f"line {vmx.lines['sched.mem.pin']}: sched.mem.pin"),
+            )
+            if vmx.flag("sched.mem.pin")
+            else None
         ),
         memory_limit=_setting(
             vmx, artefact, "sched.mem.max", "memory limit (MiB)", unset=("unlimited", "-1")
         ),
         memory_priority=_setting(vmx, artefact, "sched.mem.shares", "memory shares", unset=()),
-        memory_locked=vmx.flag("sched.mem.pin"),
+        memory_locked=False,
         cpu_reservation=_setting(vmx, artefact, "sched.cpu.min", "CPU reservation", unset=("0",)),
         cpu_limit=_setting(vmx, artefact, "sched.cpu.max", "CPU limit", unset=("unlimited", "-1")),
         cpu_priority=_setting(vmx, artefact, "sched.cpu.shares", "CPU shares", unset=()),
