@@ -238,7 +238,9 @@ CASES: dict[str, tuple[str, tuple[str, ...], str, str]] = {
             "0.0.0.0:1,tls-creds=t0",
         ),
         "fail",
-        "QEMU argument -vnc 0.0.0.0:1,tls-creds=t0: " + VNC_FAIL,
+        "QEMU argument -vnc 0.0.0.0:1,tls-creds=t0: a VNC server on 0.0.0.0 with TLS credentials "
+        "that authenticate no client and no password or sasl, outside libvirt's <graphics> "
+        "(qemu.conf's vnc_* do not apply)",
     ),
     "x509-key": (
         "HVA-031",

@@ -419,9 +419,14 @@ def _raw_console_verdict(
         r.proven.append(f"{shown}: {', '.join(sorted(auth))}")
     else:
         where = host or "every address"
+        what = (
+            "with TLS credentials that authenticate no client and no password or sasl"
+            if o.get("tls-creds")
+            else "with no password, sasl or tls-creds option"
+        )
         r.fails.append(
-            f"{shown}: a VNC server on {where} with no password, sasl or "
-            "tls-creds option, outside libvirt's <graphics> (qemu.conf's vnc_* do not apply)"
+            f"{shown}: a VNC server on {where} {what}, outside libvirt's <graphics> "
+            "(qemu.conf's vnc_* do not apply)"
         )
 
 
