@@ -194,17 +194,23 @@ def test_a_glob_reads_every_match_in_sorted_order_first_value_wins(
     assert result(results, "HVA-192", "api-11") == expected
 
 
+@pytest.mark.parametrize(
+    "dirs",
+    [("etc/network/interfaces.d",), ("etc/network/interfaces.d/old",)],
+    ids=["empty", "only-a-subdirectory"],
+)
 def test_the_default_layout_with_an_empty_interfaces_d_asks_nothing_new(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dirs: tuple[str, ...]
 ) -> None:
     """Proxmox VE's default file sources an empty /etc/network/interfaces.d: every outcome is
-    the one of the same node without the `source` line (no false manual flood)."""
-    before = scan(tmp_path / "a", capsys, {})
+    the one of the same node without the `source` line (no false manual flood, here with an
+    untagged NIC on vmbr1, the case a file not read makes a question). A directory
+    the glob matches is no file ifupdown2 can read (read_file: "error processing file"): it
+    adds nothing either."""
+    untagged = {"etc/pve/qemu-server/201.conf": _untagged("vmbr1")}
+    before = scan(tmp_path / "a", capsys, untagged)
     after = scan(
-        tmp_path / "b",
-        capsys,
-        {"etc/network/interfaces": SOURCES_D},
-        dirs=("etc/network/interfaces.d",),
+        tmp_path / "b", capsys, {"etc/network/interfaces": SOURCES_D, **untagged}, dirs=dirs
     )
 
     def outcomes(results: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -420,7 +426,7 @@ def test_resolve_reads_sourced_files_at_their_line() -> None:
 
 
 class FakeNode:
-    """A live node's answers to the files collector (what `ls -1Ab` and `cat` give there)."""
+    """A live node's answers to the files collector (what `ls -1Abp` and `cat` give there)."""
 
     description = "fake node"
 
@@ -429,7 +435,7 @@ class FakeNode:
         self.reads: list[str] = []
 
     def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
-        if argv[:2] == ("ls", "-1Ab") and argv[2] in self.dirs:
+        if argv[:2] == ("ls", "-1Abp") and argv[2] in self.dirs:
             names = "".join(n + "\n" for n in self.dirs[argv[2]]).encode()
             return RunResult("ok", names, 0, "", "", 0)
         error = f"ls: cannot access '{argv[-1]}': No such file or directory"

@@ -889,7 +889,7 @@ class _LiveNodeRunner:
         )
 
     def run(self, argv: tuple[str, ...], timeout: float) -> Any:
-        if argv[:2] in (("ls", "-1"), ("ls", "-1Ab"), ("ls", "-d")) and len(argv) == 3:
+        if argv[:2] in (("ls", "-1"), ("ls", "-1Abp"), ("ls", "-d")) and len(argv) == 3:
             return self.tree.run(argv, timeout)
         return self.replay.run(argv, timeout)
 

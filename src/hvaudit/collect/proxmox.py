@@ -53,10 +53,11 @@ TREE_HOST_FILES = ("/proc/cpuinfo", "/proc/meminfo")
 RUN_DIR = "/var/run/qemu-server"
 """qemu-server's pid files (`<vmid>.pid`), listed to tell which VMs run on a node."""
 RUN_ARTEFACT = "pve/run/qemu-server.list"
-LIST_SOURCED = ("ls", "-1Ab")
+LIST_SOURCED = ("ls", "-1Abp")
 """How a directory a `source` glob or `source-directory` line expands over is listed: every name
 but . and .. (a wildcard may match a dot file), one a line, unusual characters escaped (`-b`),
-so a name with a newline or a backslash stays one line and is never read as another name."""
+so a name with a newline or a backslash stays one line and is never read as another name; a
+directory's name ends with `/` (`-p`: ifupdown2 cannot open it as a file, so it adds nothing)."""
 
 
 NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
@@ -70,7 +71,7 @@ def pve_artefact(path: str) -> str:
 
 def listing_artefact(path: str) -> str:
     """Where the names in node directory `path` (a `source`d glob's or `source-directory`'s) are
-    kept: `ls -1Ab` output, absent when the directory does not exist."""
+    kept: `ls -1Abp` output, absent when the directory does not exist."""
     return f"pve/listings{path}.list"
 
 

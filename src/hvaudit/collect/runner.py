@@ -221,14 +221,15 @@ class TreeRunner:
         return RunResult("ok", data, 0, "", "", _ms(start))
 
     def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
-        """Only the listings a tree collector asks for: `ls -1 DIR`, `ls -1Ab DIR` (a name
+        """Only the listings a tree collector asks for: `ls -1 DIR`, `ls -1Abp DIR` (a name
         with a character `ls -b` would escape is given with a backslash: it stays one line and
-        is never read) and `ls -d DIR`."""
-        if argv[:2] == ("ls", "-1Ab") and len(argv) == 3:
+        is never read; a directory's name ends with `/`) and `ls -d DIR`."""
+        if argv[:2] == ("ls", "-1Abp") and len(argv) == 3:
             if not self.tree.is_dir(argv[2]):
                 return RunResult("ok", b"", 2, "not a directory", "", 0)
             shown = [
-                n if n.isprintable() and "\\" not in n else ascii(n)[1:-1]
+                (n if n.isprintable() and "\\" not in n else ascii(n)[1:-1])
+                + ("/" if self.tree.is_dir(f"{argv[2]}/{n}") else "")
                 for n in self.tree.listdir(argv[2])
             ]
             return RunResult("ok", "".join(n + "\n" for n in shown).encode(), 0, "", "", 0)

@@ -610,13 +610,16 @@ def expand_include(inc: InterfacesInclude, names: list[str] | None) -> list[str]
     wildcard does not match a leading `.` unless the pattern's does; a pattern without one is
     the file itself (read if it exists). `source-directory`: the names matching
     `^[a-zA-Z0-9_-]+$` (process_source_directory), in os.listdir order, which the file system
-    decides: sorted here, and a clash between them is reported by the resolver."""
+    decides: sorted here, and a clash between them is reported by the resolver. A name ending
+    with `/` is a directory (`ls -p`): ifupdown2's read_file cannot open it ("error processing
+    file", nothing read), so it reads nothing."""
     import fnmatch
 
     directory = include_directory(inc)
     if directory is None:
         return [inc.pattern]
     base = "" if directory == "/" else directory
+    names = [n for n in names or [] if not n.endswith("/")]
     if inc.kind == "source-directory":
         return [f"{base}/{n}" for n in sorted(names or []) if _SOURCE_DIRECTORY_NAME.fullmatch(n)]
     tail = inc.pattern.rpartition("/")[2]
