@@ -24,7 +24,7 @@ fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a
 4 HVA-215 passes `stdio_handler = "logd"` without virtlogd.conf, whose `max_size = 0` turns
 rollover off; 5 HVA-433 passes a management VLAN another VMkernel adapter (vMotion) shares;
 6 HVA-434, the same for the vMotion VLAN and a vSAN adapter. Fixed on branch rt6 (mark
-dropped): 1, 2, 3, 5, 6.
+dropped): all six.
 """
 
 from __future__ import annotations
@@ -245,7 +245,6 @@ def test_vmware_memory_without_a_reservation_fails(
 # --- HVA-215: virtlogd's own limit on the files it writes --------------------------------------------
 
 
-@xfail("R6-4: HVA-215 passes stdio_handler = logd without reading virtlogd.conf (max_size = 0)")
 def test_virtlogd_without_a_size_limit(host_scan) -> None:
     """HVA-215 passes `stdio_handler = "logd"` because virtlogd "rolls the files over" (its
     docstring). Whether it does is virtlogd's own setting: libvirt src/logging/log_daemon_config.c
@@ -257,11 +256,23 @@ def test_virtlogd_without_a_size_limit(host_scan) -> None:
     append QEMU's output without limit: the disk-filling guest HVA-215 is about. hvaudit's
     collector does not read virtlogd.conf (host.py FILES: the daemons' own .conf files, not
     virtlogd's), and the check passes 'stdio_handler = "logd" (default)'. Right: fail, naming
-    max_size (or, with the file unread, a question; served here, it is read)."""
+    max_size (or, with the file unread, a question; served here, it is read). (R6-4, fixed on
+    branch rt6: the collector reads virtlogd.conf.)"""
     a = host_scan({"/etc/libvirt/virtlogd.conf": "max_size = 0\n"})
-    status, msg = verdict(a, "HVA-215")
-    assert status == "fail", msg
-    assert "max_size" in msg, msg
+    assert verdict(a, "HVA-215") == (
+        "fail",
+        'stdio_handler = "logd" (default), but virtlogd.conf max_size = 0: virtlogd never rolls '
+        "QEMU's log files over",
+    )
+
+
+def test_virtlogd_with_its_default_size_passes(host_scan) -> None:
+    """Twin of R6-4: no virtlogd.conf on the host: its 2 MB default (log_daemon_config.c
+    virLogDaemonConfigNew) rolls the files over: pass."""
+    assert verdict(host_scan(), "HVA-215") == (
+        "pass",
+        'stdio_handler = "logd" (default); virtlogd max_size 2097152 (default)',
+    )
 
 
 # --- HVA-433 (vSphere): the management VLAN shared with another VMkernel adapter ---------------------

@@ -783,6 +783,9 @@ class LibvirtHost:
     """The libvirt daemons in use: running, or started by an enabled socket unit; () if none seen."""
     sockets: Fact[dict[str, str]] = field(default_factory=_na)
     """UNIX socket path -> "mode user group" as the host reports it (the mode in effect)."""
+    virtlogd_conf: Fact[dict[str, object]] = field(default_factory=_na)
+    """virtlogd's settings for the QEMU log files it writes (/etc/libvirt/virtlogd.conf):
+    max_size, with its default when the file or key is absent."""
 
 
 @dataclass(slots=True)

@@ -655,7 +655,8 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
     """With stdio_handler = "file" QEMU writes its output straight to its log file with no size
     limit, so a guest that makes QEMU print fills the host's disk; "logd" (the default,
     src/qemu/qemu_conf.c stdioLogD = true; qemu.conf comments) sends it through virtlogd, which
-    rolls the files over."""
+    rolls the files over at virtlogd.conf's max_size (2 MB by default); max_size = 0 turns the
+    rollover off (src/util/virrotatingfile.c rolls over only `if (file->maxlen != 0)`, R6-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -663,10 +664,32 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, qc, 'qemu.conf stdio_handler is "logd"')
             continue
         handler, src = conf_value(h, "qemu.conf", "stdio_handler")
-        if handler == "logd":
-            yield passed(s, 'stdio_handler = "logd"' + (" (default)" if src.default else ""), src)
-        else:
+        if handler != "logd":
             yield failed(s, f"stdio_handler = {handler!r}: QEMU output is not rolled over", src)
+            continue
+        shown = 'stdio_handler = "logd"' + (" (default)" if src.default else "")
+        logd = h.libvirt.virtlogd_conf if h.libvirt is not None else qc
+        if not logd.known:
+            yield unknown(s, logd, "virtlogd.conf max_size is not 0 (virtlogd rolls files over)")
+            continue
+        size = logd.get().get("max_size")
+        assert h.libvirt is not None
+        msrc = h.libvirt.conf_sources.get("virtlogd.conf.max_size", logd.sources[0])
+        if size == 0:
+            yield failed(
+                s,
+                f"{shown}, but virtlogd.conf max_size = 0: virtlogd never rolls QEMU's log "
+                "files over",
+                src,
+                msrc,
+            )
+        else:
+            yield passed(
+                s,
+                f"{shown}; virtlogd max_size {size}" + (" (default)" if msrc.default else ""),
+                src,
+                msrc,
+            )
 
 
 @check(

@@ -115,6 +115,8 @@ LIBVIRT_DAEMONS: tuple[str, ...] = (
     "virtnwfilterd",
 )
 FILES += tuple(FileProbe(f"/etc/libvirt/{d}.conf") for d in LIBVIRT_DAEMONS)
+# virtlogd writes every QEMU log file and decides when it rolls over (HVA-215, R6-4)
+FILES += (FileProbe("/etc/libvirt/virtlogd.conf"),)
 
 
 def libvirt_socket(daemon: str) -> str:

@@ -2906,6 +2906,35 @@ def _conf(
     return Fact.of(effective, got.source)
 
 
+#: virtlogd's default maximum size of a log file before it rolls over: libvirt
+#: src/logging/log_daemon_config.c virLogDaemonConfigNew `max_size = 1024 * 1024 * 2`, and
+#: virtlogd.conf's comment "Maximum file size before rolling over. Defaults to 2 MB".
+VIRTLOGD_MAX_SIZE = 2 * 1024 * 1024
+
+
+def _virtlogd_conf(ev: HostEvidence, lh: LibvirtHost) -> Fact[dict[str, object]]:
+    """virtlogd.conf's max_size (log_daemon_config.c reads it with virConfGetValueSizeT and no
+    range check; virrotatingfile.c rolls a file over only `if (file->maxlen != 0)`)."""
+    path = "/etc/libvirt/virtlogd.conf"
+    if ev.missing is not None:
+        return ev.missing
+    got = ev.get(_file(path))
+    if got.state == "failed":
+        return Fact.failed(f"{path}: {got.reason}", got.source)
+    if got.state not in ("ok", "absent"):
+        return Fact.unavailable(f"{path}: {got.reason}", got.source)
+    try:
+        values, lines = parse_conf(got.text, path) if got.state == "ok" else ({}, {})
+    except InputError as exc:
+        return Fact.failed(str(exc), got.source)
+    size = values.get("max_size", VIRTLOGD_MAX_SIZE)
+    at = f"line {lines['max_size']}: max_size" if "max_size" in lines else "max_size"
+    lh.conf_sources["virtlogd.conf.max_size"] = Source(
+        got.source.artefact, at, default="max_size" not in lines
+    )
+    return Fact.of({"max_size": size}, got.source)
+
+
 def _kernel_bool(value: str) -> bool:
     """A kernel bool parameter's value as kstrtobool reads it (y/Y/1/t/T, or "on")."""
     v = value.strip()
@@ -3254,6 +3283,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
                 *processes.sources,
             )
     lh.libvirtd_conf = lh.daemon_confs["libvirtd.conf"]
+    lh.virtlogd_conf = _virtlogd_conf(ev, lh)
     lh.daemons = _daemons(ev, processes)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
 
