@@ -656,6 +656,54 @@ _IPT_SET_COUNTERS = frozenset(
 )
 
 
+#: Matches that restrict when or how often a packet matches, never who sends it or to which
+#: port (iptables-extensions(8), read with `search`): limit ("matches at a limited rate"),
+#: hashlimit ("a rate limiting match (like the limit match) for a group of connections";
+#: `--hashlimit-mode srcip` gives each source its own bucket, so every source still gets in),
+#: time ("matches if the packet arrival time/date is within a given range") and pkttype
+#: ("matches the link-layer packet type": unicast, broadcast or multicast, each of them a
+#: share of every source and port). Their accept opens what the rule's other matches reach, at
+#: that rate or in that window; their drop decides nothing (as nft's `limit`, _NFT_SHARE).
+_IPT_PACED = frozenset({"limit", "hashlimit", "time", "pkttype"})
+#: Options of those modules that take no value (libxt_hashlimit.c, libxt_time.c option tables).
+_IPT_PACED_FLAGS = frozenset(
+    {"--hashlimit-rate-match", "--contiguous", "--kerneltz", "--localtz", "--utc"}
+)
+#: iptables-extensions(8) recent: `--rcheck`, `--update` and `--remove` match the sources the
+#: kernel's list holds (/proc/net/xt_recent/NAME, filled by `--set` rules as packets arrive),
+#: which `iptables -S` does not show; "[!] --set ... will always return success (or failure if
+#: ! is passed in)". Options without a value beside them (libxt_recent.c).
+_IPT_RECENT_CHECKS = frozenset({"--rcheck", "--update", "--remove"})
+_IPT_RECENT_FLAGS = frozenset({"--set", "--rsource", "--rdest", "--reap", "--rttl"})
+#: Options that narrow who sends or what is asked for, as the address, interface and port
+#: options do: ICMP types (icmp, icmp6), a source MAC (mac), a bridge port (physdev), a source
+#: address type (addrtype), the connection's original source (conntrack `--ctorigsrc`) and an
+#: output interface (none on the input path).
+_IPT_WHO_OPTIONS = frozenset({"--mac-source", "--physdev-in", "--src-type", "--ctorigsrc"})
+_IPT_NARROW_OPTIONS = _IPT_WHO_OPTIONS | {"--icmp-type", "--icmpv6-type", "-o", "--out-interface"}
+
+
+#: Modules whose options are read above, one by one (`-m` of none: the basic options).
+_IPT_READ_MODULES = frozenset(
+    {"", "tcp", "udp", "sctp", "dccp", "udplite", "multiport", "conntrack", "state"}
+    | {"addrtype", "iprange", "set", "comment", "icmp", "icmp6", "mac", "physdev", "recent"}
+    | _IPT_PACED
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _IptMatches:
+    """What the matches of one `iptables -S` rule select: its reach (_OPAQUE when a match whose
+    share the evidence does not show is not narrowed by another), the unread matches as
+    written, and the matches that pace the rule (-m limit ...) with the reach they left
+    uncapped (_ALL: every packet, up to a rate or in a time window)."""
+
+    reach: int
+    unread: tuple[str, ...] = ()
+    paced: tuple[str, ...] = ()
+    uncapped: int = _NARROW
+
+
 def _ipt_port_intervals(spec: str) -> list[tuple[int, int]] | None:
     """The ports of `port[:port]` (a missing first port is 0, a missing last one 65535,
     iptables-extensions(8) tcp) or a multiport list `a,b:c`; None for a name or a typo."""
@@ -671,7 +719,7 @@ def _ipt_port_intervals(spec: str) -> list[tuple[int, int]] | None:
     return out
 
 
-def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
+def _iptables_reach(words: list[str], version: str, own: Addresses) -> _IptMatches:
     """How much traffic the matches of one `iptables -S` rule select (iptables(8),
     iptables-extensions(8)): no match, `! -i lo`, a /0 source or destination, every address of
     the host as destination, or a conntrack or state match that admits NEW (every new
@@ -679,11 +727,18 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
     `-p tcp` alone (every port of the protocol), ports admitting more than
     half of the port numbers (`! --dport 22`, `--dport 0:65535`, `--dports 1024:65535`), one of
     the host's addresses as destination, or a negated address or protocol is _BROAD; ports,
-    addresses, interfaces, ICMP, ESTABLISHED/RELATED only or an option hvaudit does not judge
-    are _NARROW. An ipset match (`-m set [!] --match-set NAME src`) is _OPAQUE unless another
-    match of the rule is _NARROW: the set's members are not in the evidence."""
+    addresses, interfaces, ICMP types, a source MAC or ESTABLISHED/RELATED only are _NARROW. A
+    pacing match (_IPT_PACED: -m limit, hashlimit, time, pkttype) caps the reach at
+    _BROAD: its accept opens, its drop decides nothing. An ipset match (`-m set [!] --match-set
+    NAME src`), a recent list check (`-m recent --rcheck`) and any match or option hvaudit does
+    not read (-m u32, bpf, string, geoip, mark, connmark, policy, an unknown option of a known
+    module ...) make the rule _OPAQUE unless another match of it is _NARROW: what they admit is
+    not in the evidence, so their accept is a question, never skipped (as nft's xt matches)."""
     reach = _ALL
     opaque = False  # a match on an ipset, whose members `iptables -S` does not show
+    unread: list[str] = []  # other matches whose share the evidence does not show, as written
+    paced: list[str] = []  # -m limit ... : when or how often, not who
+    module = ""  # the module whose options follow (`-m NAME`)
     i, negate = 0, False
     while i < len(words):
         w = words[i]
@@ -693,6 +748,7 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
             i += 1
             continue
         if w in ("-m", "--match"):
+            module = arg
             i += 2  # a module's name: its options are judged below
         elif w in ("--comment", "-c", "--set-counters"):
             i += 2
@@ -723,10 +779,12 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
             i += 2
         elif w == "--limit-iface-in":
             i += 1  # the incoming interface's own addresses: still every packet addressed so
-        elif w in ("--limit", "--limit-burst"):
-            # iptables-extensions(8) limit: matches up to a rate; the rest goes on
-            reach = min(reach, _BROAD)
-            i += 2
+        elif module in _IPT_PACED and w.startswith("--"):
+            # iptables-extensions(8) limit, hashlimit, time, pkttype: when or how often the
+            # rule matches, up to a rate or in a window; the rest goes on (_IPT_PACED)
+            if f"-m {module}" not in paced:
+                paced.append(f"-m {module}")
+            i += 1 if w in _IPT_PACED_FLAGS else 2
         elif w in ("-p", "--protocol"):
             reach = min(reach, _BROAD if negate or arg.lower() in _TRANSPORTS else _NARROW)
             i += 2
@@ -754,7 +812,7 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
                 high = ipaddress.ip_address(last or first)
                 blocks = list(ipaddress.summarize_address_range(low, high))
             except (ValueError, TypeError):
-                return _NARROW
+                return _IptMatches(_NARROW)
             if negate:
                 reach = min(reach, _BROAD)
             elif _cover_all(blocks, version):
@@ -789,10 +847,51 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> int:
         elif w in _IPT_SET_COUNTERS:
             opaque = True  # --packets-gt N: some packets of the set's members
             i += 2
+        elif module == "recent" and w.startswith("--"):
+            # iptables-extensions(8) recent: --rcheck/--update/--remove match the sources of a
+            # list the kernel fills as packets arrive (/proc/net/xt_recent/NAME); `--set`
+            # always matches, `! --set` never does
+            if w in _IPT_RECENT_CHECKS:
+                name = words[words.index("--name", i) + 1] if "--name" in words[i:-1] else ""
+                unread.append(
+                    f"-m recent {'! ' if negate else ''}{w}, whose sources only "
+                    f"/proc/net/xt_recent/{name or 'DEFAULT'} shows"
+                )
+            elif w == "--set" and negate:
+                reach = _NARROW
+            i += 1 if w in _IPT_RECENT_CHECKS | _IPT_RECENT_FLAGS else 2
+        elif w in _IPT_NARROW_OPTIONS:
+            # an ICMP type, a source MAC, bridge port or address type: narrow; every one but
+            # some (`! --mac-source`) is broad, as a negated address
+            reach = min(reach, _BROAD if negate and w in _IPT_WHO_OPTIONS else _NARROW)
+            i += 2
+        elif w in ("-f", "--fragment"):
+            reach = min(reach, _NARROW)  # iptables(8): second and further fragments only
+            i += 1
         else:
-            return _NARROW
+            # a match hvaudit does not read (-m u32, bpf, string, geoip, mark, policy ...): its
+            # options up to the next -m go with it (`iptables -S` prints each module's options
+            # after its -m, the basic options first); an option of a module read above that
+            # hvaudit does not judge (-m tcp --tcp-option 8): it and its values. What either
+            # admits is not in the evidence
+            read = module in _IPT_READ_MODULES
+            end = next(
+                (
+                    k
+                    for k in range(i + 1, len(words))
+                    if (words[k].startswith(("-", "!")) if read else words[k] in ("-m", "--match"))
+                ),
+                len(words),
+            )
+            start = i - 1 if negate else i
+            written = " ".join(words[start:end])
+            unread.append(f"-m {module} {written}" if module else written)
+            i = end
         negate = False
-    return _OPAQUE if opaque and reach != _NARROW else reach
+    capped = min(reach, _BROAD) if paced else reach  # a rate or window: the rest goes on
+    if (opaque or unread) and capped != _NARROW:
+        return _IptMatches(_OPAQUE, tuple(unread), tuple(paced), reach)
+    return _IptMatches(capped, tuple(unread), tuple(paced), reach)
 
 
 @dataclass(frozen=True, slots=True)
@@ -847,7 +946,8 @@ def _ipt_chain_outcome(
     returned = False
     unseen: list[str] = []  # what the evidence cannot follow: the verdict is open from there
     for rule in rules.get(chain, []):
-        target, reach = rule.target, _iptables_reach(rule.conds, version, own)
+        matches = _iptables_reach(rule.conds, version, own)
+        target, reach = rule.target, matches.reach
         if target == "ACCEPT" and len(rule.conds) == 2 and rule.conds[0] in ("-s", "--source"):
             try:
                 accepted += [
@@ -867,12 +967,18 @@ def _ipt_chain_outcome(
         if reach == _NARROW:
             continue
         if reach == _OPAQUE:
-            # the share of the traffic an ipset admits is open: its accept is a question, never
-            # skipped, as nft's opaque xt matches (a drop of some share decides nothing)
+            # the share of the traffic an ipset or an unread match admits is open: its accept is
+            # a question, never skipped, as nft's opaque xt matches (a drop of some share
+            # decides nothing)
             sets = " ".join(
                 rule.conds[k + 1] for k, w in enumerate(rule.conds[:-1]) if w == "--match-set"
             )
-            why = f"{rule.line} (under ipset {sets}, whose members only `ipset list {sets}` shows)"
+            under = [f"ipset {sets}, whose members only `ipset list {sets}` shows"] if sets else []
+            under += [
+                u if u.startswith("-m recent") else f"{u}, a match whose share hvaudit cannot read"
+                for u in matches.unread
+            ]
+            why = f"{rule.line} (under {'; '.join(under)})"
             if target in _IPT_ACCEPT or target in _IPT_USERSPACE:
                 unseen.append(why)
             elif (target in declared or target in rules) and depth < 8:
@@ -889,6 +995,11 @@ def _ipt_chain_outcome(
             if reach == _ALL
             else "matches every port of a protocol or every source but some"
         )
+        if matches.paced and matches.uncapped == _ALL:
+            what = "matches every packet or every new connection"
+        if matches.paced:
+            # -m limit, hashlimit, time, pkttype: when or how often, not who (_IPT_PACED)
+            what += f"; {', '.join(matches.paced)} restricts neither source nor port"
         where = f"{rule.line} ({what})"
         if target in _IPT_USERSPACE:
             unseen.append(f"{rule.line} (a program in user space decides)")
