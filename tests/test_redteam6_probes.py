@@ -23,8 +23,8 @@ VIRT_* audit records; 2 HVA-440 counts an uplink the teaming order leaves unused
 fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a "hard limit";
 4 HVA-215 passes `stdio_handler = "logd"` without virtlogd.conf, whose `max_size = 0` turns
 rollover off; 5 HVA-433 passes a management VLAN another VMkernel adapter (vMotion) shares;
-6 HVA-434, the same for the vMotion VLAN and a vSAN adapter. Fixed on branch rt6 (mark
-dropped): all six.
+6 HVA-434, the same for the vMotion VLAN and a vSAN adapter; 7 HVA-092 passes a VM whose NIC
+is an SR-IOV VF, whose rate only its PF limits. Fixed on branch rt6 (mark dropped): all seven.
 """
 
 from __future__ import annotations
@@ -351,3 +351,41 @@ def test_vmotion_vlan_shared_with_the_vsan_vmknic(tmp_path: Path) -> None:
     a = _esx_scan(tmp_path, record)
     assert vm_verdict(a, "HVA-434", "esx1") == ("fail", "vmk1 VLAN 40 shared with other traffic")
     assert vm_verdict(a, "HVA-433", "esx1") == ("pass", "management alone on vmk0 VLAN 20")
+
+
+# --- HVA-092: an SR-IOV VF's bandwidth is set on its PF, not by libvirt ------------------------------
+
+LIMITED_DISK = (
+    "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+    "<source file='/var/lib/libvirt/images/vf.qcow2'/><target dev='vda' bus='virtio'/>"
+    "<iotune><total_bytes_sec>104857600</total_bytes_sec><total_iops_sec>2000</total_iops_sec>"
+    "</iotune></disk>"
+)
+VF_NIC = (
+    "<interface type='hostdev' managed='yes'><mac address='52:54:00:6d:90:02'/><source>"
+    "<address type='pci' domain='0x0000' bus='0x65' slot='0x00' function='0x1'/></source>"
+    "</interface>"
+)
+
+
+def test_sriov_vf_bandwidth_is_a_question(tmp_path: Path) -> None:
+    """libvirt shapes only interfaces backed by a host network device (virNetDevSupportBandwidth,
+    HVA-092's own docstring); an SR-IOV VF given to the guest (<interface type='hostdev'>)
+    bypasses the host's network stack, and its transmit rate is bounded only by the PF's
+    per-VF limiter: ip-link(8) (found with `search`): "max_tx_rate TXRATE - change the allowed
+    maximum transmit bandwidth, in Mbps, for the specified VF. Setting this parameter to 0
+    disables rate limiting"; the kernel's ndo_set_vf_rate (net-next 2014, "max_tx_rate puts cap
+    on the VF bandwidth"). Its limit is outside the VM's XML, as a vhost-user port's is in its
+    switch, which HVA-092 already asks about. hvaudit filed the VF under "cannot be shaped by
+    libvirt" and passed a VM whose only NIC is the VF: "1 disk(s) and 0 interface(s) limited
+    (outbound) (hostdev interface(s) cannot be shaped by libvirt)". Right: the question, naming
+    the VF. (R6-7, fixed on branch rt6.)"""
+    from conftest import build_bundle, run_assessment, write_node
+    from test_redteam3_vm_probes import dev
+
+    uri = write_node(tmp_path / "n.xml", [dev("vfvm", LIMITED_DISK + VF_NIC)])
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), name="b"))
+    assert vm_verdict(a, "HVA-092", "vfvm") == (
+        "manual",
+        "SR-IOV VF 52:54:00:6d:90:02 is limited by its PF's max_tx_rate, not libvirt",
+    )

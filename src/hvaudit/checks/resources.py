@@ -497,7 +497,9 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     to the VM that causes it. libvirt can shape only interfaces backed by a host network device
     (bridge, network, direct, ethernet; `virNetDevSupportBandwidth` in libvirt
     src/conf/netdev_bandwidth_conf.h); a vhost-user port is shaped by the switch that owns it,
-    and a user-mode or SR-IOV interface cannot be limited by libvirt at all. A limit must cover
+    an SR-IOV VF (<interface type='hostdev'>, a hostdev network) by its PF's VF rate limiter
+    (ip-link(8) `vf N max_tx_rate`, 0 disables it), both asked (R6-7), and a user-mode
+    interface cannot be limited by libvirt at all. A limit must cover
     what the guest sends (`<outbound>`): an inbound-only limit leaves the VM free to flood.
     A read-only disk (<readonly/>) needs only its reads limited. A `<blkiotune><device>` with a
     read or a write limit alone is the same half limit as a one-directional <iotune>.
@@ -515,18 +517,18 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         disks = [d for d in v.disks if d.device in ("disk", "lun")]
-        nics, switched, unshapeable = [], [], []
+        nics, switched, unshapeable, vfs = [], [], [], []
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
-            if net is not None and net.forward_mode == "hostdev":
-                unshapeable.append(i)
+            if i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev"):
+                vfs.append(i)
             elif i.type in SHAPEABLE:
                 nics.append(i)
             elif i.type == "vhostuser":
                 switched.append(i)
             else:
                 unshapeable.append(i)
-        if not disks and not nics and not switched:
+        if not disks and not nics and not switched and not vfs:
             kinds = ", ".join(sorted({i.type for i in unshapeable}))
             yield not_applicable(
                 s,
@@ -576,6 +578,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         ask.extend(
             f"vhost-user port {i.source} is shaped by its switch, not libvirt" for i in switched
         )
+        ask.extend(
+            f"SR-IOV VF {i.mac or i.source or '(no MAC)'} is limited by its PF's max_tx_rate, "
+            "not libvirt"
+            for i in vfs
+        )
         note = (
             f" ({', '.join(sorted({i.type for i in unshapeable}))} interface(s) cannot be "
             "shaped by libvirt)"
@@ -597,11 +604,12 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 "; ".join(ask) + note,
                 v.source,
                 question="Is this VM's I/O limited where libvirt does not do it: a <blkiotune> "
-                "device throttle on the host device under each listed disk, and a rate limit on "
-                "each vhost-user port in its switch? Evidence: `virsh blkiotune` of the VM and "
-                "the switch's port settings (e.g. `ovs-vsctl list interface`: "
-                "ingress_policing_rate). Pass: yes, every listed disk and port is limited; fail: "
-                "any is not.",
+                "device throttle on the host device under each listed disk, a rate limit on "
+                "each vhost-user port in its switch, and a max_tx_rate on each SR-IOV VF? "
+                "Evidence: `virsh blkiotune` of the VM, the switch's port settings (e.g. "
+                "`ovs-vsctl list interface`: ingress_policing_rate) and `ip link show PF` (the "
+                "VF's max_tx_rate, 0 = unlimited). Pass: yes, every listed disk, port and VF is "
+                "limited; fail: any is not.",
             )
         else:
             yield passed(
