@@ -24,7 +24,8 @@ fails a VMware VM whose memory is reserved in full (sched.mem.pin) for want of a
 4 HVA-215 passes `stdio_handler = "logd"` without virtlogd.conf, whose `max_size = 0` turns
 rollover off; 5 HVA-433 passes a management VLAN another VMkernel adapter (vMotion) shares;
 6 HVA-434, the same for the vMotion VLAN and a vSAN adapter; 7 HVA-092 passes a VM whose NIC
-is an SR-IOV VF, whose rate only its PF limits. Fixed on branch rt6 (mark dropped): all seven.
+is an SR-IOV VF, whose rate only its PF limits; 8 HVA-214 passes while an exclude rule drops
+the SYSCALL or PATH records the watches write. Fixed on branch rt6 (mark dropped): all eight.
 """
 
 from __future__ import annotations
@@ -389,3 +390,35 @@ def test_sriov_vf_bandwidth_is_a_question(tmp_path: Path) -> None:
         "manual",
         "SR-IOV VF 52:54:00:6d:90:02 is limited by its PF's max_tx_rate, not libvirt",
     )
+
+
+# --- HVA-214: the watches' own records excluded ---------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["SYSCALL", "PATH"])
+def test_audit_exclude_of_the_watch_records(host_scan, kind: str) -> None:
+    """The twin of R6-1 on the kernel side. A watch (`-w /etc/libvirt -p wa`) reports a write as
+    an event of kernel records: SYSCALL (the call, auid, uid, exe and the rule's key) and PATH
+    (the file). Linux kernel/audit.c audit_log_start (found with `find_string`, as for R6-1)
+    returns no buffer for a record whose type the exclude list matches (kernel/auditfilter.c
+    audit_filter: a matching exclude rule answers 0 whatever its action), and auditctl(8): the
+    exclude list filters "events that you do not want to see". With `-a always,exclude -F
+    msgtype=SYSCALL` no write to /etc/libvirt can be traced to anyone (`ausearch -k` finds
+    nothing: the key is in the SYSCALL record); excluding PATH drops which file changed. hvaudit
+    read the watches only and passed "audit rules watch /etc/libvirt and /etc/polkit-1".
+    Right: fail, naming the rule. (R6-8, fixed on branch rt6.)"""
+    rule = f"-a always,exclude -F msgtype={kind}"
+    a = host_scan({"audit-rules": (AUDIT_RULES + rule + "\n", 0)})
+    assert verdict(a, "HVA-214") == (
+        "fail",
+        "audit rules watch /etc/libvirt and /etc/polkit-1, but the kernel drops the records "
+        f"they write: `{rule}`",
+    )
+
+
+def test_audit_exclude_of_other_records_leaves_the_watches_alone(host_scan) -> None:
+    """Twin of R6-8: excluding CWD and PROCTITLE records (a common noise filter) keeps the
+    SYSCALL and PATH records of every watch: pass."""
+    rules = "-a always,exclude -F msgtype=CWD\n-a always,exclude -F msgtype=PROCTITLE\n"
+    a = host_scan({"audit-rules": (AUDIT_RULES + rules, 0)})
+    assert verdict(a, "HVA-214") == ("pass", "audit rules watch /etc/libvirt and /etc/polkit-1")

@@ -208,3 +208,71 @@ def vm_bridges(ctx: Context, host: str) -> set[str]:
                 if itf.type in ("bridge", "network") and br:
                     out.add(br)
     return out
+
+
+_AUDIT_OPS = ("!=", "<=", ">=", "&=", "=", "<", ">", "&")
+
+
+def _msgtype_matches(field: str, number: int, names: dict[str, int]) -> bool | None:
+    """Whether `-F msgtype<op><value>` holds for a record of type `number`; None when the value
+    is a type name hvaudit cannot place on the number line."""
+    rest = field[len("msgtype") :]
+    op = next((o for o in _AUDIT_OPS if rest.startswith(o)), None)
+    if op is None:
+        return None
+    text = rest[len(op) :]
+    value = names.get(text) or (int(text) if text.isdigit() else None)
+    if value is None:
+        return {"=": False, "!=": True}.get(op)
+    return {
+        "=": number == value,
+        "!=": number != value,
+        "<": number < value,
+        ">": number > value,
+        "<=": number <= value,
+        ">=": number >= value,
+    }.get(op)
+
+
+def audit_records_filtered(
+    rules: tuple[str, ...], types: dict[str, int], *, user: bool
+) -> tuple[str, bool] | None:
+    """The first loaded audit rule (`auditctl -l` lines) that drops records of `types`, and
+    whether it drops them for every process (False: it also tests the process, so whether the
+    one that matters is among them is not seen); None when no rule does. `user`: the records
+    come from user space (they pass the user filter list too).
+
+    Linux kernel/audit.c audit_receive_msg logs a user message only when `audit_filter(type,
+    AUDIT_FILTER_USER)` returns 1, and audit_log_start drops any record whose type the exclude
+    list matches; kernel/auditfilter.c audit_filter: the first rule whose fields all match
+    decides, 0 (dropped) `if (e->rule.action == AUDIT_NEVER || listtype ==
+    AUDIT_FILTER_EXCLUDE)`. So a matching `never,user` rule (user-space records) or any matching
+    exclude rule drops the record; an earlier matching `always,user` rule lets it through the
+    user list."""
+    passed_user: set[str] = set()
+    for line in rules:
+        words = line.split()
+        if "-a" not in words[:-1]:
+            continue
+        parts = set(words[words.index("-a") + 1].split(","))
+        listed = parts & ({"exclude", "user"} if user else {"exclude"})
+        if not listed:
+            continue
+        fields = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-F"]
+        msgtypes = [f for f in fields if f.startswith("msgtype")]
+        others = [f for f in fields if not f.startswith("msgtype")]
+        results = {
+            name: [_msgtype_matches(f, number, types) for f in msgtypes]
+            for name, number in types.items()
+        }
+        matched = {n for n, r in results.items() if all(x is not False for x in r)}
+        certain = {n for n, r in results.items() if all(x is True for x in r)}
+        if "user" in listed:
+            matched -= passed_user
+            if "always" in parts:
+                if not others:
+                    passed_user |= certain
+                continue
+        if matched:
+            return line, not others and bool(certain & matched)
+    return None

@@ -15,6 +15,7 @@ import shlex
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import (
+    audit_records_filtered,
     audit_switched_off,
     conf_fact,
     conf_value,
@@ -591,7 +592,8 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     part of the writes, and so does one limited to some processes (auditctl(8) -F fields are
     ANDed: `-F auid>=1000 -F auid!=-1` misses root's logins and boot-started daemons, `-F exe=`
     every other program); the exit list triggers on the first matching rule, so an earlier
-    `never` rule for the tree suppresses the watch."""
+    `never` rule for the tree suppresses the watch; an exclude rule matching the SYSCALL or PATH
+    record type drops what the watches write (kernel audit_log_start, R6-8)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
@@ -639,8 +641,34 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 ),
                 *f.sources,
             )
+        elif (dropped := audit_records_filtered(f.get(), WATCH_RECORD_TYPES, user=False)) and (
+            dropped[1]
+        ):
+            yield failed(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1, but the kernel drops the "
+                f"records they write: `{dropped[0]}`",
+                *f.sources,
+            )
+        elif dropped is not None:
+            yield manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1; the rule "
+                f"`{dropped[0]}` drops their records for the processes it matches",
+                *f.sources,
+                question="Does the listed exclude audit rule leave the records of writes to "
+                "/etc/libvirt and /etc/polkit-1 alone? Evidence: `auditctl -l` on the host and "
+                "the processes its other fields match. Pass: yes, no administrator's or "
+                "daemon's write is excluded; fail: it excludes writers of those trees.",
+            )
         else:
             yield passed(s, "audit rules watch /etc/libvirt and /etc/polkit-1", *f.sources)
+
+
+#: The records a watch writes that say what changed and who changed it (libaudit.h AUDIT_SYSCALL
+#: 1300: the syscall, auid, uid, exe and the rule's key; AUDIT_PATH 1302: the file). An exclude
+#: rule matching either drops it from every event (audit_log_start, R6-8).
+WATCH_RECORD_TYPES = {"SYSCALL": 1300, "PATH": 1302}
 
 
 @check(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
     LIBVIRT_TLS,
+    audit_records_filtered,
     audit_switched_off,
     conf_fact,
     conf_value,
@@ -1986,68 +1987,11 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
 #: AUDIT_VIRT_MACHINE_ID 2502; `auditctl -l` prints them by these names).
 VIRT_RECORD_TYPES = {"VIRT_CONTROL": 2500, "VIRT_RESOURCE": 2501, "VIRT_MACHINE_ID": 2502}
 
-_AUDIT_OPS = ("!=", "<=", ">=", "&=", "=", "<", ">", "&")
-
-
-def _msgtype_matches(field: str, number: int) -> bool | None:
-    """Whether `-F msgtype<op><value>` holds for a record of type `number`; None when the value
-    is a type name hvaudit cannot place on the number line."""
-    rest = field[len("msgtype") :]
-    op = next((o for o in _AUDIT_OPS if rest.startswith(o)), None)
-    if op is None:
-        return None
-    text = rest[len(op) :]
-    value = VIRT_RECORD_TYPES.get(text) or (int(text) if text.isdigit() else None)
-    if value is None:
-        return {"=": False, "!=": True}.get(op)
-    return {
-        "=": number == value,
-        "!=": number != value,
-        "<": number < value,
-        ">": number > value,
-        "<=": number <= value,
-        ">=": number >= value,
-    }.get(op)
-
 
 def libvirt_records_filtered(rules: tuple[str, ...]) -> tuple[str, bool] | None:
-    """The first loaded audit rule that drops libvirt's user-space records, and whether it drops
-    them for every process (False: it also tests the sending process, so whether libvirtd is
-    among them is not seen); None when no rule does.
-
-    Linux kernel/audit.c audit_receive_msg logs a user message only when `audit_filter(type,
-    AUDIT_FILTER_USER)` returns 1, and audit_log_start drops a record whose type the exclude
-    list matches; kernel/auditfilter.c audit_filter: the first rule whose fields all match
-    decides, 0 (dropped) `if (e->rule.action == AUDIT_NEVER || listtype ==
-    AUDIT_FILTER_EXCLUDE)`. So a matching `never,user` rule or any matching exclude rule drops
-    the record; an earlier matching `always,user` rule lets it through the user list."""
-    passed_user: set[str] = set()
-    for line in rules:
-        words = line.split()
-        if "-a" not in words[:-1]:
-            continue
-        parts = set(words[words.index("-a") + 1].split(","))
-        listed = parts & {"exclude", "user"}
-        if not listed:
-            continue
-        fields = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-F"]
-        types = [f for f in fields if f.startswith("msgtype")]
-        others = [f for f in fields if not f.startswith("msgtype")]
-        results = {
-            name: [_msgtype_matches(f, number) for f in types]
-            for name, number in VIRT_RECORD_TYPES.items()
-        }
-        matched = {n for n, r in results.items() if all(x is not False for x in r)}
-        certain = {n for n, r in results.items() if all(x is True for x in r)}
-        if "user" in listed:
-            matched -= passed_user
-            if "always" in parts:
-                if not others:
-                    passed_user |= certain
-                continue
-        if matched:
-            return line, not others and bool(certain & matched)
-    return None
+    """The first loaded audit rule that drops libvirt's user-space records (R6-1); see
+    audit_records_filtered."""
+    return audit_records_filtered(rules, VIRT_RECORD_TYPES, user=True)
 
 
 @check(
