@@ -392,6 +392,28 @@ def test_sriov_vf_bandwidth_is_a_question(tmp_path: Path) -> None:
     )
 
 
+def test_vdpa_bandwidth_is_a_question(tmp_path: Path) -> None:
+    """Twin of R6-7: a vDPA interface (libvirt formatdomain "vDPA devices": the guest's virtio
+    queues are served by the device, <interface type='vdpa'><source dev='/dev/vhost-vdpa-0'/>)
+    is no type virNetDevSupportBandwidth shapes either; its rate is the NIC's. hvaudit passed it
+    beside a limited disk ("vdpa interface(s) cannot be shaped by libvirt"). Right: the
+    question."""
+    from conftest import build_bundle, run_assessment, write_node
+    from test_redteam3_vm_probes import dev
+
+    vdpa = (
+        "<interface type='vdpa'><mac address='52:54:00:6d:90:03'/>"
+        "<source dev='/dev/vhost-vdpa-0'/><model type='virtio'/></interface>"
+    )
+    uri = write_node(tmp_path / "n.xml", [dev("vdpavm", LIMITED_DISK + vdpa)])
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST), name="b"))
+    assert vm_verdict(a, "HVA-092", "vdpavm") == (
+        "manual",
+        "vDPA device 52:54:00:6d:90:03 is limited by the NIC it is carved from (its VF's "
+        "max_tx_rate or devlink rate), not libvirt",
+    )
+
+
 # --- HVA-214: the watches' own records excluded ---------------------------------------------------
 
 

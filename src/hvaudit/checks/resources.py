@@ -498,8 +498,8 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     (bridge, network, direct, ethernet; `virNetDevSupportBandwidth` in libvirt
     src/conf/netdev_bandwidth_conf.h); a vhost-user port is shaped by the switch that owns it,
     an SR-IOV VF (<interface type='hostdev'>, a hostdev network) by its PF's VF rate limiter
-    (ip-link(8) `vf N max_tx_rate`, 0 disables it), both asked (R6-7), and a user-mode
-    interface cannot be limited by libvirt at all. A limit must cover
+    (ip-link(8) `vf N max_tx_rate`, 0 disables it) and a vDPA device by the NIC it is carved
+    from, all asked (R6-7), and a user-mode interface cannot be limited by libvirt at all. A limit must cover
     what the guest sends (`<outbound>`): an inbound-only limit leaves the VM free to flood.
     A read-only disk (<readonly/>) needs only its reads limited. A `<blkiotune><device>` with a
     read or a write limit alone is the same half limit as a one-directional <iotune>.
@@ -520,7 +520,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         nics, switched, unshapeable, vfs = [], [], [], []
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
-            if i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev"):
+            if i.type in ("hostdev", "vdpa") or (net is not None and net.forward_mode == "hostdev"):
                 vfs.append(i)
             elif i.type in SHAPEABLE:
                 nics.append(i)
@@ -579,8 +579,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             f"vhost-user port {i.source} is shaped by its switch, not libvirt" for i in switched
         )
         ask.extend(
-            f"SR-IOV VF {i.mac or i.source or '(no MAC)'} is limited by its PF's max_tx_rate, "
-            "not libvirt"
+            f"vDPA device {i.mac or i.source or '(no MAC)'} is limited by the NIC it is carved "
+            "from (its VF's max_tx_rate or devlink rate), not libvirt"
+            if i.type == "vdpa"
+            else f"SR-IOV VF {i.mac or i.source or '(no MAC)'} is limited by its PF's "
+            "max_tx_rate, not libvirt"
             for i in vfs
         )
         note = (
