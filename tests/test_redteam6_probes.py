@@ -444,3 +444,28 @@ def test_audit_exclude_of_other_records_leaves_the_watches_alone(host_scan) -> N
     rules = "-a always,exclude -F msgtype=CWD\n-a always,exclude -F msgtype=PROCTITLE\n"
     a = host_scan({"audit-rules": (AUDIT_RULES + rules, 0)})
     assert verdict(a, "HVA-214") == ("pass", "audit rules watch /etc/libvirt and /etc/polkit-1")
+
+
+@pytest.mark.parametrize(
+    ("rules", "status", "message"),
+    [
+        # auditctl absent: the filter lists were not read, so no pass
+        (None, "manual", "evidence unavailable: auditctl is not installed"),
+        # auditctl -l failed (e.g. without CAP_AUDIT_CONTROL): an error, never a pass
+        (("", 1), "error", "evidence could not be collected: auditctl -l exited 1"),
+    ],
+    ids=["absent", "failed"],
+)
+def test_audit_rules_unread_are_not_a_pass(
+    host_scan, rules: tuple[str, int] | None, status: str, message: str
+) -> None:
+    """Twin of R6-1: whether libvirt's records reach auditd is decided by the kernel's exclude
+    and user filter lists, which only `auditctl -l` shows; with them unread HVA-201 cannot pass
+    on audit_level and a running auditd alone."""
+    a = host_scan({"audit-rules": rules})
+    got = verdict(a, "HVA-201")
+    assert got[0] == status, got
+    assert got[1].startswith(message), got
+    if status == "manual":
+        q = next(r.outcome.question for r in a.results if r.check.id == "HVA-201")
+        assert q is not None and q.startswith("Does no loaded audit rule on host ")

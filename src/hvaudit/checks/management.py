@@ -1979,6 +1979,18 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
                 "libvirtd,virtqemud`). Pass: yes, the rule matches none of them; fail: it "
                 "matches the daemon, so VM starts, stops and migrations go unrecorded.",
             )
+        elif not rules.known:
+            # the kernel's exclude and user filter lists decide whether the records reach auditd
+            # (R6-1): a pass needs them read
+            yield unknown(
+                s,
+                rules,
+                f"Does no loaded audit rule on host {h.name} drop libvirt's VIRT_CONTROL, "
+                "VIRT_RESOURCE and VIRT_MACHINE_ID records? Evidence: `auditctl -l` on the host "
+                "(exclude-list rules `-a ...,exclude` naming msgtype, and user-list rules `-a "
+                "never,user`). Pass: yes, no such rule; fail: one drops them, so VM starts, stops "
+                "and migrations go unrecorded.",
+            )
         else:
             yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources)
 
