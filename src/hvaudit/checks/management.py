@@ -1759,9 +1759,11 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     ipset match (`-m set --match-set`, iptables-extensions(8) set: the set's members are in
     `ipset list`, not in `iptables -S`) make it a question, as does an accept under any other
     match hvaudit cannot read as narrowing (`-m recent --rcheck`, whose list the kernel fills as
-    packets arrive; `-m u32`, `bpf`, `string`, `geoip`, `mark`) with no address, interface or
-    port match beside it. A match that restricts only when or how often (iptables-extensions(8)
-    `limit`, `hashlimit`, `time`, `pkttype`) narrows nothing: an accept under it opens the host.
+    packets arrive; `-m u32`, `bpf`, `string`, `geoip`, `mark`; nft `meta mark`, `ct mark`)
+    with no address, interface or port match beside it. A match that restricts only when or how
+    often (iptables-extensions(8) `limit`, `hashlimit`, `time`, `pkttype`; nft `meta hour`,
+    `day`, `time`, `pkttype`, `limit`, a meter, nftables wiki "Meters") narrows nothing: an
+    accept under it opens the host.
     IPv4 and IPv6 are judged apart: an nftables `ip` table sees IPv4 only, `ip6` IPv6 only,
     `inet` both (nftables wiki, "Nftables families"), and iptables has ip6tables beside it;
     IPv6 counts while the host has an IPv6 address other than loopback (a link-local one is

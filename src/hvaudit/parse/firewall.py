@@ -51,12 +51,61 @@ class HostAddresses:
 #: The host's own addresses of one IP version (None when `ip -j addr` was not read).
 Addresses = HostAddresses | None
 
-_NFT_NEUTRAL = ("counter", "log", "comment", "notrack", "meta_set")
+#: Statements that filter nothing: they count, log, or set a field (`meta mark set 1` is
+#: `mangle` in `nft -j`), assign a conntrack helper, timeout or expectation, or copy the packet.
+_NFT_NEUTRAL = (
+    "counter",
+    "log",
+    "comment",
+    "notrack",
+    "meta_set",
+    "mangle",
+    "ct helper",
+    "ct timeout",
+    "ct expectation",
+    "secmark",
+    "dup",
+    "flow",
+)
 #: Statements that let only some packets through to the verdict: `limit rate [over]` and
 #: `quota [over]` (nftables wiki "Limits": a limit matches "only until its rate is exceeded; or
-#: only after its rate is exceeded, if defined as an over limit"). Their drop decides nothing;
-#: their accept still opens what the rule's matches reach, up to a rate.
-_NFT_SHARE = ("limit", "quota")
+#: only after its rate is exceeded, if defined as an over limit"), `ct count [over]` (nftables
+#: wiki "Meters", "Doing connlimit with nft": the number of connections the conntrack table
+#: holds). Their drop decides nothing; their accept still opens what the rule's matches reach,
+#: up to a rate.
+_NFT_SHARE = ("limit", "quota", "ct count")
+#: Statements that update a dynamic set, each key (`ip saddr`) with its own stateful statement:
+#: `meter NAME { ip saddr limit rate 10/second }` and `update @NAME { ... }` / `add @NAME`
+#: (nftables wiki "Meters": "a native replacement for the hashlimit match in iptables ... Note
+#: that the meter keyword is obsolete, the dynamic set and map syntax is now preferred"). Under
+#: a limit, quota or ct count each source gets its own bucket, so every source still gets in
+#: (_NFT_SHARE); with none of them adding an element always matches (a counter only).
+_NFT_SET_UPDATES = ("meter", "set", "map")
+#: meta selectors that restrict when or how a packet arrives, never who sends it or to which
+#: port (nftables wiki "Matching packet metainformation", read with `search`: `pkttype` "packet
+#: type (unicast, broadcast, multicast, other)"; `time`, `day` "day of week", `hour` "hour of
+#: day"; nft(8) META EXPRESSIONS `random`): as iptables' -m limit/time/pkttype (_IPT_PACED).
+_NFT_META_PACED = frozenset({"pkttype", "time", "day", "hour", "random"})
+#: meta selectors that narrow who sends or where a packet arrives, read as before: the input
+#: interface or bridge port (an output interface: none on the input path), the IP version and
+#: transport protocol, the local socket's owner (nft(8) META EXPRESSIONS).
+_NFT_META_NARROW = frozenset(
+    {"iif", "iifname", "iiftype", "iifgroup", "iifkind", "ibrname", "ibrpvid", "ibrvproto"}
+    | {"oif", "oifname", "oiftype", "oifgroup", "oifkind", "obrname", "sdif", "sdifname"}
+    | {"nfproto", "l4proto", "protocol", "skuid", "skgid"}
+)
+#: conntrack keys read as narrowing (nft(8) CONNTRACK EXPRESSIONS): the state (judged by
+#: itself), the status (`ct status dnat`: connections a nat rule of the ruleset rewrote, as
+#: firewalld's filter_INPUT accepts them) and the original or reply tuple (addresses,
+#: protocol, ports). Others (`ct mark`, `label`, `zone`, `helper`, `direction`, `bytes` ...)
+#: hold what rules or helpers set as packets pass: the evidence does not show their share.
+_NFT_CT_NARROW = frozenset(
+    {"state", "status", "saddr", "daddr", "ip saddr", "ip daddr", "ip6 saddr", "ip6 daddr"}
+    | {"l3proto", "protocol", "proto-src", "proto-dst"}
+)
+#: Expressions that pick a share of the packets by number or hash, not by who or which port
+#: (nft(8) NUMGEN and HASH EXPRESSIONS: `numgen random mod 2`, `jhash ip saddr mod 2`).
+_NFT_PACED_EXPRS = frozenset({"numgen", "jhash", "symhash"})
 #: nftables table flags (nft(8) TABLES): a dormant table's base chains are unregistered
 #: (include/uapi/linux/netfilter/nf_tables.h NFT_TABLE_F_DORMANT "this table is not active").
 _NFT_TABLE_FLAGS = frozenset({"dormant", "owner", "persist"})
@@ -324,36 +373,107 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     return _ALL if _cover_all(blocks, version) else _NARROW
 
 
-def _nft_verdict(
-    rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]]
-) -> tuple[str | None, int]:
-    """The rule's final verdict (accept, drop, return, jump:CHAIN ...) and the reach of its
-    matches together (the narrowest of them; _ALL with no match), or (None, _NARROW) for a rule
-    that matches only some packets or has no final verdict. A return is kept whatever its
-    reach: some packets leave the chain there."""
+@dataclass(frozen=True, slots=True)
+class _NftRule:
+    """One nft rule read: its final verdict (accept, drop, return, jump:CHAIN ...; None for
+    none), the reach of its matches together, the matches and statements that pace it (meta
+    hour, limit, a meter ...) with the reach they left uncapped, and the matches whose share
+    the evidence does not show (meta mark, ct mark, an unknown statement ...) as named."""
+
+    verdict: str | None
+    reach: int
+    paced: tuple[str, ...] = ()
+    uncapped: int = _NARROW
+    unread: tuple[str, ...] = ()
+    xt: bool = False
+
+
+def _nft_match_kind(match: Any) -> tuple[str, str] | None:
+    """("paced", name) for a match that restricts only when or how a packet arrives
+    (_NFT_META_PACED, _NFT_PACED_EXPRS); ("unread", name) for one whose share the evidence does
+    not show (a meta or conntrack key outside _NFT_META_NARROW / _NFT_CT_NARROW, a socket, osf,
+    ipsec or rt expression); None for the matches _nft_reach reads."""
+    left = match.get("left") if isinstance(match, dict) else None
+    if not isinstance(left, dict) or len(left) != 1:
+        return None
+    ((kind, arg),) = left.items()
+    if kind == "meta" and isinstance(arg, dict):
+        key = str(arg.get("key"))
+        if key in _NFT_META_PACED:
+            return "paced", f"meta {key}"
+        return None if key in _NFT_META_NARROW else ("unread", f"meta {key}")
+    if kind == "ct" and isinstance(arg, dict):
+        key = str(arg.get("key"))
+        return None if key in _NFT_CT_NARROW else ("unread", f"ct {key}")
+    if kind in _NFT_PACED_EXPRS:
+        return "paced", str(kind)
+    if kind in ("socket", "osf", "ipsec", "rt"):
+        return "unread", str(kind)
+    return None
+
+
+def _nft_update_paced(kind: str, arg: Any) -> bool:
+    """Whether a meter or set update statement holds a limit, quota or ct count for its key."""
+    if not isinstance(arg, dict):
+        return True  # a form hvaudit cannot read: as a limit (some packets get through)
+    inner = arg.get("stmt")
+    stmts = inner if isinstance(inner, list) else [inner] if inner is not None else []
+    return any(isinstance(st, dict) and any(k in _NFT_SHARE for k in st) for st in stmts)
+
+
+def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]]) -> _NftRule:
+    """The rule's final verdict and the reach of its matches together: the narrowest of the
+    matches _nft_reach reads (_ALL with none). A pacing match or statement (meta hour, day,
+    time, pkttype, random, numgen, limit, quota, ct count, a meter or set update under a limit)
+    caps that reach at _BROAD: its accept opens, its drop decides nothing. A match whose share
+    the evidence does not show (an iptables-nft `xt` match, meta mark, ct mark, a statement
+    hvaudit does not know) makes the rule _OPAQUE unless a match beside it is _NARROW (then it
+    can only narrow further): its accept is a question, never skipped. A rule that reaches only
+    some packets has no verdict (None, _NARROW), unless it returns: some packets leave the
+    chain there, whatever its reach."""
     verdict, reach = None, _ALL
+    paced: list[str] = []
+    unread: list[str] = []
+    xt = False
     for expr in rule.get("expr") or []:
         if not isinstance(expr, dict) or len(expr) != 1:
-            return None, _NARROW
+            return _NftRule(None, _NARROW)
         ((kind, arg),) = expr.items()
         if kind in ("accept", "drop", "reject", "return"):
             verdict = kind
         elif kind in ("jump", "goto") and isinstance(arg, dict):
             verdict = f"{kind}:{arg.get('target')}"
         elif kind == "match":
-            reach = min(reach, _nft_reach(arg, walk, sets))
+            judged = _nft_match_kind(arg)
+            if judged is None:
+                reach = min(reach, _nft_reach(arg, walk, sets))
+            elif judged[0] == "paced":
+                paced.append(judged[1])
+            else:
+                unread.append(judged[1])
         elif kind in _NFT_SHARE:
-            reach = min(reach, _BROAD)
+            paced.append(str(kind))
+        elif kind in _NFT_SET_UPDATES:
+            if _nft_update_paced(kind, arg):
+                # `meter NAME`, or the set statement as written (`update @NAME`, `add @NAME`)
+                at = arg if isinstance(arg, dict) else {}
+                if kind == "meter":
+                    paced.append(f"meter {at.get('name')}")
+                else:
+                    paced.append(f"{at.get('op', 'update')} {at.get(kind)}")
         elif kind == "xt":
             # xtables-nft(8): an iptables-nft extension match kept as nft_compat; `nft -j`
             # shows its name only (`-m conntrack --ctstate NEW` as {"xt": {"name":
             # "conntrack"}}), so what it matches is not in this evidence
-            reach = min(reach, _OPAQUE)
+            xt = True
         elif kind not in _NFT_NEUTRAL:
-            reach = min(reach, _NARROW)  # a statement hvaudit does not judge: not catch-all
-    if reach == _NARROW and verdict != "return":
-        return None, _NARROW
-    return verdict, reach
+            unread.append(f"a {kind} statement")  # hvaudit does not judge it: not narrowing
+    capped = min(reach, _BROAD) if paced else reach  # a rate or window: the rest goes on
+    if (unread or xt) and capped != _NARROW:
+        capped = _OPAQUE
+    if capped == _NARROW and verdict != "return":
+        return _NftRule(None, _NARROW)
+    return _NftRule(verdict, capped, tuple(paced), reach, tuple(unread), xt)
 
 
 def _nft_source_accept(
@@ -421,13 +541,16 @@ def _nft_chain_outcome(
     unseen: list[str] = []  # rules whose matches nft does not show: the verdict is open
     maps = {n: e for (f, t, n), e in walk.maps.items() if (f, t) == chain[:2]}
     for rule in (r for each in walk.rules.get(chain, []) for r in _vmap_rules(each, maps)):
-        verdict, reach = _nft_verdict(rule, walk, named)
+        read = _nft_verdict(rule, walk, named)
+        verdict, reach = read.verdict, read.reach
         if reach == _OPAQUE and verdict is not None:
             if verdict in ("drop", "reject"):
                 continue  # a drop of some share decides nothing
+            under = ["an iptables-nft match nft does not show"] if read.xt else []
+            under += [f"{u}, a match whose share hvaudit cannot read" for u in read.unread]
             unseen.append(
-                f"{' '.join(chain)} rule handle {rule.get('handle')} ({verdict} under an "
-                "iptables-nft match nft does not show)"
+                f"{' '.join(chain)} rule handle {rule.get('handle')} ({verdict} under "
+                f"{'; '.join(under)})"
             )
             continue
         if unseen and verdict is not None:
@@ -450,7 +573,15 @@ def _nft_chain_outcome(
             returned = True
             continue
         where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
-        if reach == _BROAD:
+        if read.paced:
+            # meta hour, pkttype, limit, a meter ...: when or how often, not who
+            what = (
+                f"matches every {version} packet"
+                if read.uncapped == _ALL
+                else "matches every port of a protocol or every source but some"
+            )
+            where += f" ({what}; {', '.join(read.paced)} restricts neither source nor port)"
+        elif reach == _BROAD:
             where += " (matches every port of a protocol or every source but some)"
         elif any(isinstance(e, dict) and "match" in e for e in rule.get("expr") or []):
             where += f" (matches every {version} packet)"
