@@ -291,6 +291,8 @@ class Disk:
     """A LUN given raw I/O capability (CAP_SYS_RAWIO for QEMU)."""
     sgio: str | None = None
     """SCSI command filtering of a LUN (filtered, unfiltered)."""
+    protocol: str | None = None
+    """The network protocol of a `<disk type='network'>` source (iscsi, rbd, nbd, ...)."""
     io_directions: frozenset[str] = frozenset()
     """The directions ("read", "write") a rate limit of the disk covers; `io_limited` is both."""
 
@@ -306,6 +308,8 @@ class Passthrough:
     """A SCSI host device with the rawio capability (libvirt `<hostdev type='scsi' rawio='yes'>`)."""
     sgio: str | None = None
     """SG_IO filtering of a SCSI host device as the definition says it (None: not said)."""
+    protocol: str | None = None
+    """The network protocol of a SCSI host device's source (iscsi), None for a host adapter."""
 
 
 @dataclass(frozen=True, slots=True)

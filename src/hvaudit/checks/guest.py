@@ -745,7 +745,12 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     validate an unfiltered one (src/conf/domain_validate.c, virDomainDiskDefValidate: "unfiltered
     sgio is no longer supported"; the 9.0.0 test driver refuses both a LUN and a SCSI host device
     with it), but definitions an older libvirt wrote still carry it and its daemon returns them,
-    so the attribute is judged as read. A SCSI host device
+    so the attribute is judged as read. A LUN or SCSI host device whose source is an iSCSI
+    target (`<disk type='network' device='lun'><source protocol='iscsi'>`, the one network
+    protocol domain_validate.c allows a LUN; `<hostdev type='scsi'><source protocol='iscsi'>`)
+    is opened by QEMU's own initiator: block/iscsi.c iscsi_aio_ioctl sends the guest's SG_IO
+    command block to the target as it is, with no host kernel filter in between, so it is
+    unfiltered whatever sgio says (R7-2). A SCSI host device
     (`<hostdev type='scsi'>`) carries the same two attributes (formatdomain, "USB / PCI / SCSI
     devices": sgio "indicates whether the kernel will filter unprivileged SG_IO commands for the
     disk ... the default is 'filtered'", rawio "indicates whether the lun needs the rawio
@@ -759,11 +764,30 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     (which applies to unprivileged callers, formatdomain sgio above) does not restrict, so it is
     unfiltered raw SCSI access."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    iscsi = "iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)"
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         luns = [d for d in v.disks if d.device == "lun"]
         vhost = [p for p in v.passthrough if p.kind == "scsi_host"]
-        if vhost and not any(d.rawio or d.sgio == "unfiltered" for d in luns):
+        scsi = [p for p in v.passthrough if p.kind == "scsi"]
+        bad = [
+            f"{name}: "
+            + " and ".join(
+                x
+                for x, on in (
+                    ("rawio='yes'", rawio),
+                    ("sgio='unfiltered'", sgio == "unfiltered"),
+                    (iscsi, protocol == "iscsi"),
+                )
+                if on
+            )
+            for name, rawio, sgio, protocol in [
+                *((d.source or "(no source)", d.rawio, d.sgio, d.protocol) for d in luns),
+                *((f"SCSI host device {p.address}", p.rawio, p.sgio, p.protocol) for p in scsi),
+            ]
+            if rawio or sgio == "unfiltered" or protocol == "iscsi"
+        ]
+        if vhost and not bad:
             wwpns = ", ".join(p.address for p in vhost)
             yield manual(
                 s,
@@ -790,37 +814,10 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             else:
                 yield not_applicable(s, "no SCSI LUN passed through (no scsiblock=1)")
             continue
-        scsi = [p for p in v.passthrough if p.kind == "scsi"]
-        if not luns and not scsi:
+        if not luns and not scsi and not vhost:
             yield not_applicable(s, "no SCSI LUN or SCSI host device passed through")
             continue
-        bad = [
-            f"{d.source or '(no source)'}: "
-            + " and ".join(
-                x
-                for x, on in (
-                    ("rawio='yes'", d.rawio),
-                    ("sgio='unfiltered'", d.sgio == "unfiltered"),
-                )
-                if on
-            )
-            for d in luns
-            if d.rawio or d.sgio == "unfiltered"
-        ]
-        bad += [
-            f"SCSI host device {p.address}: "
-            + " and ".join(
-                x
-                for x, on in (
-                    ("rawio='yes'", p.rawio),
-                    ("sgio='unfiltered'", p.sgio == "unfiltered"),
-                )
-                if on
-            )
-            for p in scsi
-            if p.rawio or p.sgio == "unfiltered"
-        ]
-        refs = [d.source_ref for d in luns] + [p.source_ref for p in scsi]
+        refs = [d.source_ref for d in luns] + [p.source_ref for p in (*scsi, *vhost)]
         what = " and ".join(
             f"{n} {kind}"
             for n, kind in ((len(luns), "LUN(s)"), (len(scsi), "SCSI host device(s)"))

@@ -387,6 +387,7 @@ def parse_domain(
                     Source(artefact, f"/domain/devices/hostdev[{i}]"),
                     rawio=_yes(h.get("rawio")),
                     sgio=h.get("sgio"),
+                    protocol=_source_protocol(h),
                 )
             )
         legacy.extend(
@@ -953,6 +954,9 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         source_ref=src,
         rawio=_yes(d.get("rawio")),
         sgio=d.get("sgio"),
+        protocol=(source_el.get("protocol") if source_el is not None else None)
+        if d.get("type") == "network"
+        else None,
         io_directions=frozenset(directions),
     )
 
@@ -994,6 +998,12 @@ def _pci_address(addr: Element | None) -> str:
     return f"{h('domain', 4)}:{h('bus', 2)}:{h('slot', 2)}.{h('function', 1)}"
 
 
+def _source_protocol(h: Element) -> str | None:
+    """The protocol of a host device's <source> (a SCSI host device over iSCSI), else None."""
+    src = h.find("source")
+    return src.get("protocol") if src is not None and h.get("type") == "scsi" else None
+
+
 def _hostdev_addr(h: Element) -> str:
     src = h.find("source")
     if src is None:
@@ -1004,6 +1014,8 @@ def _hostdev_addr(h: Element) -> str:
     addr = src.find("address")
     if addr is not None:
         return ",".join(f"{k}={v}" for k, v in sorted(addr.attrib.items()))
+    if src.get("protocol") == "iscsi":  # <hostdev type='scsi'><source protocol='iscsi' name=…>
+        return f"iscsi {src.get('name') or '?'}"
     if src.get("wwpn"):  # <hostdev type='scsi_host'><source protocol='vhost' wwpn='naa.…'/>
         return src.get("wwpn") or ""
     adapter = src.find("adapter")

@@ -1,0 +1,128 @@
+"""Seventh red-team review, VM side (rt7vm): probes of the least-probed VM checks.
+
+Same harness as tests/test_redteam3_vm_probes.py: libvirt's test driver serves the domains and
+networks (libvirt parses and re-formats every domain before hvaudit reads it) on the replayed
+hardened host. Each probe asserts the verdict its cited source proves right, with the message;
+every fact it rests on was read with the `search`/`find_string` tools and is cited in its
+docstring. Where hvaudit is wrong and was not fixed the probe is `xfail(strict=True,
+reason="R7-N: ...")`. None repeats a probe of the six earlier rounds.
+
+Findings: R7-1 HVA-059 a vhost-scsi target beside a SCSI host device with rawio='yes' was a
+question, not the failure the rawio device is by itself; R7-2 HVA-059 a LUN (or SCSI host device)
+whose source is an iSCSI target passed as "filtered SG_IO": QEMU's own initiator sends the guest's
+commands to the target with no host filter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_assessment, write_node
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import LAN, NESTING_HOST, dev, verdict
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+VHOST = (
+    "<hostdev mode='subsystem' type='scsi_host'>"
+    "<source protocol='vhost' wwpn='naa.5001405df3e54061'/></hostdev>"
+)
+SCSI_RAWIO = (
+    "<hostdev mode='subsystem' type='scsi' rawio='yes'><source><adapter name='scsi_host0'/>"
+    "<address bus='0' target='0' unit='0'/></source></hostdev>"
+)
+ISCSI_LUN = (
+    "<disk type='network' device='lun'><driver name='qemu' type='raw'/>"
+    "<source protocol='iscsi' name='iqn.2013-07.com.example:iscsi-pool/1'>"
+    "<host name='192.0.2.10' port='3260'/></source><target dev='sda' bus='scsi'/></disk>"
+)
+ISCSI_HOSTDEV = (
+    "<hostdev mode='subsystem' type='scsi'>"
+    "<source protocol='iscsi' name='iqn.2014-08.com.example:iscsi-nopool/1'>"
+    "<host name='192.0.2.10' port='3260'/></source></hostdev>"
+)
+BLOCK_LUN = (
+    "<disk type='block' device='lun'><driver name='qemu' type='raw'/>"
+    "<source dev='/dev/sdb'/><target dev='sda' bus='scsi'/></disk>"
+)
+
+DOMAINS = {
+    "vhost_and_rawio": VHOST + SCSI_RAWIO,
+    "vhost_alone": VHOST,
+    "iscsi_lun": ISCSI_LUN,
+    "iscsi_hostdev": ISCSI_HOSTDEV,
+    "block_lun": BLOCK_LUN,
+}
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_checks_vm import _with_filters
+
+    tmp: Path = tmp_path_factory.mktemp("rt7vm")
+    uri = write_node(tmp / "n.xml", [dev(n, d) for n, d in DOMAINS.items()], [LAN])
+    return run_assessment(_with_filters(tmp, uri, NESTING_HOST, "b", {}))
+
+
+# --- HVA-059: raw SCSI access ----------------------------------------------------------------------
+
+
+def test_vhost_target_does_not_hide_a_rawio_scsi_host_device(real: Assessment) -> None:
+    """formatdomain, "USB / PCI / SCSI devices": rawio on a SCSI host device "indicates whether
+    the lun needs the rawio capability" (CAP_SYS_RAWIO for QEMU), a failure of HVA-059 on its own.
+    hvaudit's vhost-scsi branch (a question about the LIO backstore) ran first and looked only at
+    <disk device='lun'> for rawio, so a VM with a vhost-scsi target and a rawio SCSI host device
+    got the backstore question instead of the failure the second device proves. Right: fail,
+    naming the rawio device. (R7-1, fixed: the rawio/sgio reading of LUNs and SCSI host devices
+    runs before the vhost question.)"""
+    assert verdict(real, "HVA-059", "vhost_and_rawio") == (
+        "fail",
+        "SCSI host device bus=0,target=0,unit=0: rawio='yes'",
+    )
+
+
+def test_vhost_target_alone_stays_a_question(real: Assessment) -> None:
+    """Twin of R7-1: a vhost-scsi target with nothing else keeps its backstore question."""
+    status, msg = verdict(real, "HVA-059", "vhost_alone")
+    assert status == "manual"
+    assert msg == (
+        "vhost-scsi target(s) naa.5001405df3e54061: what the guest's SCSI commands reach is the "
+        "target's backstore on the host"
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "name"),
+    [
+        ("iscsi_lun", "iqn.2013-07.com.example:iscsi-pool/1"),
+        ("iscsi_hostdev", "SCSI host device iscsi iqn.2014-08.com.example:iscsi-nopool/1"),
+    ],
+)
+def test_iscsi_lun_is_unfiltered_scsi(real: Assessment, vm: str, name: str) -> None:
+    """libvirt src/conf/domain_validate.c allows device='lun' on a network disk only for
+    protocol iscsi ("disk device='lun' is not supported for protocol='%1$s'"), and a SCSI host
+    device may name an iSCSI source too (formatdomain, "USB / PCI / SCSI devices": <source
+    protocol='iscsi' name=...>). QEMU opens either with its own initiator, and block/iscsi.c
+    iscsi_aio_ioctl turns the guest's SG_IO into an iSCSI task carrying the guest's command block
+    ("Failed to ioctl(SG_IO) to iSCSI lun"): no host kernel SG_IO filter stands in between, so the
+    guest can send any SCSI command (WRITE BUFFER firmware downloads included) to the target.
+    hvaudit passed "1 LUN(s) with filtered SG_IO and no rawio" (no sgio attribute = filtered).
+    Right: fail, naming the iSCSI source. (R7-2, fixed: Disk/Passthrough.protocol.)"""
+    assert verdict(real, "HVA-059", vm) == (
+        "fail",
+        f"{name}: iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)",
+    )
+
+
+def test_block_lun_with_default_sgio_keeps_its_pass(real: Assessment) -> None:
+    """Twin of R7-2: a host block device LUN with the default sgio (filtered: formatdomain
+    "the default is 'filtered'") and no rawio still passes."""
+    assert verdict(real, "HVA-059", "block_lun") == (
+        "pass",
+        "1 LUN(s) with filtered SG_IO and no rawio",
+    )
