@@ -10,7 +10,9 @@ reason="R7-N: ...")`. None repeats a probe of the six earlier rounds.
 Findings: R7-1 HVA-059 a vhost-scsi target beside a SCSI host device with rawio='yes' was a
 question, not the failure the rawio device is by itself; R7-2 HVA-059 a LUN (or SCSI host device)
 whose source is an iSCSI target passed as "filtered SG_IO": QEMU's own initiator sends the guest's
-commands to the target with no host filter.
+commands to the target with no host filter; R7-3 HVA-059 raw QEMU arguments `-device scsi-block`
+/ `scsi-generic` were unread (n/a): under qemu-server (QEMU as root) they are the scsiblock=1
+failure, under libvirt a question. All three fixed on branch rt7vm.
 """
 
 from __future__ import annotations
@@ -125,4 +127,64 @@ def test_block_lun_with_default_sgio_keeps_its_pass(real: Assessment) -> None:
     assert verdict(real, "HVA-059", "block_lun") == (
         "pass",
         "1 LUN(s) with filtered SG_IO and no rawio",
+    )
+
+
+# --- HVA-059: SCSI passthrough devices added by raw QEMU arguments ---------------------------------
+
+
+def test_pve_raw_scsi_block_argument_is_unfiltered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QEMU's device list (hw/scsi/scsi-disk.c, read with `find_string`): scsi-block is "SCSI
+    block device passthrough", the device qemu-server builds for scsiblock=1, which HVA-059
+    already fails on a Proxmox node because QEMU runs as root there and the kernel's SG_IO filter
+    applies to unprivileged callers only (its docstring's sources). `args: -drive
+    file=/dev/sdb,if=none,id=pt0,format=raw -device scsi-block,drive=pt0` (qm.conf(5) `args`:
+    "Arbitrary arguments passed to kvm") builds the same device by hand. hvaudit read only
+    scsiblock=1 and said "no SCSI LUN passed through". Right: fail, naming the argument. (R7-3,
+    fixed: HVA-059 reads raw -device scsi-block/scsi-generic.)"""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    args = "args: -drive file=/dev/sdb,if=none,id=pt0,format=raw -device scsi-block,drive=pt0\n"
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": vm200 + args})
+    assert pve_result(report, "HVA-059", "web-10") == (
+        "fail",
+        "QEMU argument -device scsi-block,drive=pt0: every SCSI command reaches the host "
+        "device, from QEMU running as root (unfiltered SG_IO)",
+    )
+
+
+def test_pve_without_scsi_passthrough_stays_not_applicable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of R7-3: the hardened node's VM (no scsiblock=1, no args) keeps its n/a."""
+    from test_redteam2_probes import pve_result, pve_scan
+
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-059", "web-10") == (
+        "not_applicable",
+        "no SCSI LUN passed through (no scsiblock=1)",
+    )
+
+
+def test_libvirt_raw_scsi_generic_argument_is_a_question(tmp_path: Path) -> None:
+    """Under libvirt QEMU usually runs as an unprivileged user, so whether the kernel filters
+    the guest's commands on a `-device scsi-generic` libvirt did not build depends on QEMU's
+    user and the device's queue/unpriv_sgio (libvirt sets it only for a <disk device='lun'
+    sgio=...> or <hostdev type='scsi'> it builds: formatdomain sgio). hvaudit said "no SCSI LUN
+    or SCSI host device passed through" (n/a). Right: one question naming the argument. (R7-3)"""
+    from test_redteam3_vm_probes import replayed_domains
+    from test_redteam4_vm_probes import _raw
+
+    xml = _raw(
+        "rawsg", "-drive", "file=/dev/sg1,if=none,id=sg0", "-device", "scsi-generic,drive=sg0"
+    )
+    a = run_assessment(replayed_domains(tmp_path, {"rawsg": xml}))
+    status, msg = verdict(a, "HVA-059", "rawsg")
+    assert status == "manual"
+    assert msg == (
+        "QEMU argument(s) -device scsi-generic,drive=sg0: a SCSI passthrough device libvirt did "
+        "not set up (no sgio/rawio of its own)"
     )

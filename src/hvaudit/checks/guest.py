@@ -762,7 +762,14 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     block device" (qm.conf(5), read with `search`): QEMU hands the guest's SCSI commands to the
     host device as SG_IO, and qemu-server runs QEMU as root, whom the kernel's SG_IO filter
     (which applies to unprivileged callers, formatdomain sgio above) does not restrict, so it is
-    unfiltered raw SCSI access."""
+    unfiltered raw SCSI access. Raw QEMU arguments (`<qemu:commandline>`, Proxmox `args:`) can
+    add the same devices: `-device scsi-block` ("SCSI block device passthrough", the device
+    behind scsiblock=1 and device='lun') and `-device scsi-generic` ("pass through generic scsi
+    device (/dev/sg*)") hand the guest's SCSI commands to the host device (QEMU
+    hw/scsi/scsi-disk.c and scsi-generic.c device descriptions, read with `find_string`);
+    under qemu-server (QEMU as root) that is the scsiblock=1 failure, under libvirt whether the
+    kernel filters them depends on QEMU's user and the device's unpriv_sgio, which libvirt sets
+    only for what it builds: a question (R7-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     iscsi = "iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)"
     for v in ctx.deployment.vms:
@@ -787,7 +794,12 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             ]
             if rawio or sgio == "unfiltered" or protocol == "iscsi"
         ]
-        if vhost and not bad:
+        raw = [
+            o
+            for o in qemu_options(v.raw_hypervisor_arguments)
+            if o.name == "device" and o.kind in ("scsi-block", "scsi-generic")
+        ]
+        if vhost and not bad and not raw:
             wwpns = ", ".join(p.address for p in vhost)
             yield manual(
                 s,
@@ -802,20 +814,40 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         if hosts[v.host].platform == "proxmox-ve":
-            if luns:
+            what = (
+                ["scsiblock=1 on " + ", ".join(d.source or "(no source)" for d in luns)]
+                if luns
+                else []
+            ) + [f"QEMU argument {o.shown()}" for o in raw]
+            if what:
                 yield failed(
                     s,
-                    "scsiblock=1 on "
-                    + ", ".join(d.source or "(no source)" for d in luns)
+                    "; ".join(what)
                     + ": every SCSI command reaches the host device, from QEMU running as root "
                     "(unfiltered SG_IO)",
                     *(d.source_ref for d in luns),
+                    *([v.source] if raw else []),
                 )
             else:
                 yield not_applicable(s, "no SCSI LUN passed through (no scsiblock=1)")
             continue
-        if not luns and not scsi and not vhost:
+        if not luns and not scsi and not vhost and not raw:
             yield not_applicable(s, "no SCSI LUN or SCSI host device passed through")
+            continue
+        if raw and not bad:
+            shown = "; ".join(o.shown() for o in raw)
+            yield manual(
+                s,
+                f"QEMU argument(s) {shown}: a SCSI passthrough device libvirt did not set up "
+                "(no sgio/rawio of its own)",
+                v.source,
+                question=f"Does the kernel filter the SG_IO commands that QEMU argument(s) "
+                f"{shown} of VM {v.name} pass to the host device? Evidence: qemu.conf `user` "
+                f"on host {v.host} and `cat /sys/block/DEV/queue/unpriv_sgio` for the device "
+                "the matching -drive/-blockdev opens. Pass: QEMU runs as an unprivileged user "
+                "and unpriv_sgio is 0; fail: QEMU runs as root or with CAP_SYS_RAWIO, or "
+                "unpriv_sgio is 1.",
+            )
             continue
         refs = [d.source_ref for d in luns] + [p.source_ref for p in (*scsi, *vhost)]
         what = " and ".join(
