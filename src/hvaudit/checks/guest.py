@@ -814,15 +814,15 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         if hosts[v.host].platform == "proxmox-ve":
-            what = (
+            found = (
                 ["scsiblock=1 on " + ", ".join(d.source or "(no source)" for d in luns)]
                 if luns
                 else []
             ) + [f"QEMU argument {o.shown()}" for o in raw]
-            if what:
+            if found:
                 yield failed(
                     s,
-                    "; ".join(what)
+                    "; ".join(found)
                     + ": every SCSI command reaches the host device, from QEMU running as root "
                     "(unfiltered SG_IO)",
                     *(d.source_ref for d in luns),
