@@ -710,6 +710,8 @@ class HostFacts:
     """Interface -> (kind, parent device, lower link): ("", "0000:3b:00.0", "") for a PCI NIC,
     ("vlan", "", "bond0") for bond0.20."""
     ovs_bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    ovs_bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Open vSwitch bond port -> its interfaces (none where Open vSwitch is not installed)."""
     """Open vSwitch bridge -> the interfaces of its ports, its own internal one included (from
     ovs-vsctl: `ip link` shows every OVS port under the datapath ovs-system)."""
 
@@ -720,7 +722,7 @@ class LibvirtSecret:
 
     uuid: str
     usage: str
-    private: bool
+    private: bool | None  # None: listed, but its XML could not be read
     ephemeral: bool
     source: Source
 

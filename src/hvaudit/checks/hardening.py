@@ -823,15 +823,20 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
 def bond_diversity(ctx: Context) -> Iterator[Outcome]:
     """Two ports of one dual-port card fail together: the bond is redundant against a cable, not
     against the adapter (checks-catalog SR22-KVM-02). Members are told apart by their PCI device
-    (bus:device, ignoring the function number) as `ip -d link` reports it (parentdev)."""
+    (bus:device, ignoring the function number) as `ip -d link` reports it (parentdev). Open
+    vSwitch bonds (a port of two or more interfaces, `ovs-vsctl add-bond`) count as bonds: the
+    kernel lists their members under ovs-system, not under a bond device."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        bonds, info = h.facts.bonds, h.facts.link_info
+        bonds, info, ovs = h.facts.bonds, h.facts.link_info, h.facts.ovs_bonds
         gap = first_unknown(bonds, info)
+        if gap is None and not ovs.known and "ovs-system" in info.get():
+            gap = ovs  # Open vSwitch's datapath is up, its ports were not read
         if gap is not None:
             yield unknown(s, gap, "bond members are on different adapters")
             continue
-        multi = {b: m for b, m in bonds.get().items() if len(m) >= 2}
+        ovs_bonds = ovs.get() if ovs.known else {}
+        multi = {b: m for b, m in {**ovs_bonds, **bonds.get()}.items() if len(m) >= 2}
         if not multi:
             yield not_applicable(s, "no bond with two or more members", *bonds.sources)
             continue

@@ -1082,7 +1082,19 @@ def private_secrets(ctx: Context) -> Iterator[Outcome]:
             continue
         for sec in f.get():
             subject = Subject("secret", sec.usage, h.name, sec.uuid)
-            if sec.private:
+            if sec.private is None:
+                yield manual(
+                    subject,
+                    f"listed, but its XML could not be read ({sec.source.artefact} not collected)",
+                    sec.source,
+                    question=f"Is libvirt secret {sec.uuid} on host {h.name} defined with "
+                    "private='yes'? Evidence: `virsh secret-dumpxml "
+                    f"{sec.uuid}` on host {h.name}, run by an account allowed to read it (the "
+                    "private attribute of <secret>; absent is 'no', formatsecret). Pass: "
+                    "private='yes'; fail: private='no' or absent, so a client with read-secure "
+                    "rights reads its value.",
+                )
+            elif sec.private:
                 yield passed(
                     subject, "private='yes': the value cannot be read through the API", sec.source
                 )

@@ -401,6 +401,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bridges = _masters(links, ("bridge", "openvswitch"), skip=("ovs-system",))
     f.bonds = _masters(links, ("bond", "team"))
     f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
+    f.ovs_bonds = ev.fact(_cmd("ovs-ports"), lambda g: _ovs_bridges(g, bonds=True))
     f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
     f.host_names = _host_names(ev, f.addresses)
@@ -2764,11 +2765,15 @@ def _masters(
     return Fact.of({k: tuple(v) for k, v in masters.items()}, *links.sources)
 
 
-def _ovs_bridges(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
+def _ovs_bridges(g: Got, *, bonds: bool = False) -> Fact[dict[str, tuple[str, ...]]]:
     """Open vSwitch bridge -> its interfaces, from the three `ovs-vsctl --format=json list`
     tables (Bridge name/ports, Port _uuid/name/interfaces, Interface _uuid/name/type) joined on
-    their uuids; a set of one element is the element itself (RFC 7047 <set>)."""
+    their uuids; a set of one element is the element itself (RFC 7047 <set>). With `bonds`: bond
+    port -> its interfaces, the ports with two or more (ovs-vswitchd.conf.db(5), Port table: "A
+    port that has more than one interface is a 'bonded port'"); none without Open vSwitch."""
     if g.state == "absent":
+        if bonds:
+            return Fact.of({}, Source(g.source.artefact, "ovs-vsctl is not installed"))
         return Fact.unavailable("ovs-vsctl is not installed", g.source)
     if g.rc != 0:
         return Fact.unavailable(f"ovs-vsctl failed: {g.reason.strip()[:200]}", g.source)
@@ -2801,6 +2806,15 @@ def _ovs_bridges(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
         for row in ports
         if isinstance(row, list) and len(row) >= 3 and uuids(row[0])
     }
+    if bonds:
+        port_names = {
+            uuids(row[0])[0]: str(row[1])
+            for row in ports
+            if isinstance(row, list) and len(row) >= 3 and uuids(row[0])
+        }
+        return Fact.of(
+            {port_names[p]: tuple(i) for p, i in port_ifaces.items() if len(i) >= 2}, g.source
+        )
     return Fact.of(
         {
             str(row[0]): tuple(i for p in uuids(row[1]) for i in port_ifaces.get(p, []))
@@ -3261,6 +3275,22 @@ def _secrets(bundle: Bundle) -> Fact[tuple[LibvirtSecret, ...]]:
                 source=Source(path, "/secret/@private"),
             )
         )
+    # a secret listed but whose XML the daemon refused (the polkit access driver's secret:read,
+    # or undefined since the listing) is recorded as failed and left out of the index: it is
+    # unread, not absent (its private attribute may be 'no')
+    read = {o.source.artefact for o in out}
+    for e in bundle.under("libvirt/secrets/"):
+        if e.path.endswith(".xml") and e.path not in read and e.status != "ok":
+            uid = re.sub(r"^\d+-", "", e.path.rsplit("/", 1)[-1][: -len(".xml")])
+            out.append(
+                LibvirtSecret(
+                    uuid=uid,
+                    usage=f"secret {uid}",
+                    private=None,
+                    ephemeral=False,
+                    source=Source(e.path, "/secret/@private"),
+                )
+            )
     return Fact.of(tuple(out), Source(index.path))
 
 
