@@ -9,7 +9,8 @@ the first six red teams.
 
 Kinds probed: evidence the collector recorded as failed that the parser drops without a trace
 (a libvirt secret whose XML the daemon refused: HVA-133, R7H-1), and a second implementation of
-the feature a check reads (an Open vSwitch bond beside Linux bond devices: HVA-230, R7H-2).
+the feature a check reads (an Open vSwitch bond beside Linux bond devices: HVA-230, R7H-2; ptp4l
+with software time stamping, which needs no phc2sys: HVA-202, R7H-3).
 """
 
 from __future__ import annotations
@@ -168,3 +169,43 @@ def test_open_vswitch_datapath_up_but_ports_unread_is_asked(host_scan) -> None:
     exist unseen: a question, not "no bond"."""
     a = host_scan({"ip-link": (OVS_BOND_LINKS, 0), "ovs-ports": ("", 1)})
     assert outcomes(a, "HVA-230")["hv1"] == "manual", messages(a, "HVA-230")
+
+
+# --- HVA-202: ptp4l with software time stamping steers the system clock ---------------------------
+
+PROCS = HARDENED_HOST["processes"][0]
+NO_CHRONY = PROCS.replace("  402 _chrony   /usr/sbin/chronyd -F 1\n", "")
+
+
+def test_ptp4l_software_time_stamping_client_passes(host_scan) -> None:
+    """R7H-3. ptp4l(8) (confirmed with `search`, man.archlinux.org ptp4l.8): "-S Select the
+    software time stamping", "-s" client only; Red Hat's System Administrator's Guide,
+    "Configuring PTP Using ptp4l": "With hardware time stamping, it is used to synchronize the PTP
+    hardware clock to the master clock, and with software time stamping it synchronizes the
+    system clock to the master clock. The phc2sys program is needed only with hardware time
+    stamping". A host kept on PTP by `ptp4l -S -s -i eno1` (no phc2sys) has a synchronised
+    clock; hvaudit failed "no time-synchronisation daemon running": a wrong fail on a hardened
+    host. Right: pass naming ptp4l."""
+    procs = NO_CHRONY + "  410 root     /usr/sbin/ptp4l -S -s -i eno1\n"
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-202") == {"hv1": "pass"}, messages(a, "HVA-202")
+    assert messages(a, "HVA-202")["hv1"] == "ptp4l (PTP, software time stamping) running"
+
+
+def test_ptp4l_with_a_configuration_file_is_asked(host_scan) -> None:
+    """R7H-3, second half: `ptp4l -f /etc/linuxptp/ptp4l.conf -i eno1` alone: the file (not
+    collected) says time_stamping software or hardware, so whether the system clock is steered
+    is not in the evidence (before: fail). Right: the question about ptp4l."""
+    procs = NO_CHRONY + "  410 root     /usr/sbin/ptp4l -f /etc/linuxptp/ptp4l.conf -i eno1\n"
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-202") == {"hv1": "manual"}, messages(a, "HVA-202")
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-202")
+    assert q.startswith("Does ptp4l on host hv1 keep the system clock synchronised? Evidence:")
+
+
+def test_ptp4l_hardware_time_stamping_alone_still_fails(host_scan) -> None:
+    """Twin of R7H-3: `ptp4l -i eno1` (hardware time stamping, the default) with no phc2sys keeps
+    the NIC's clock only: fail as before."""
+    procs = NO_CHRONY + "  410 root     /usr/sbin/ptp4l -i eno1 -m\n"
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")

@@ -36,7 +36,15 @@ from hvaudit.checks.base import (
     pool_subject,
     unknown,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Host, HostFacts, LibvirtHost, Source, SshdMatch
+from hvaudit.model import (
+    UNIT_ENABLED_STATES,
+    FactState,
+    Host,
+    HostFacts,
+    LibvirtHost,
+    Source,
+    SshdMatch,
+)
 from hvaudit.parse import polkit
 from hvaudit.parse.host import EVERY_USER, UNRESOLVED, libvirt_socket
 from hvaudit.parse.polkit import js_without_comments
@@ -2042,7 +2050,20 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
-        if not f.known:
+        if f.state is FactState.UNAVAILABLE and f.reason.startswith("ptp4l"):
+            yield manual(
+                s,
+                f.reason,
+                *f.sources,
+                question=f"Does ptp4l on host {h.name} keep the system clock synchronised? "
+                f"Evidence: ptp4l's command line and its -f configuration file on host {h.name} "
+                "(time_stamping, clientOnly or slaveOnly, free_running), or `timedatectl show "
+                "-p NTPSynchronized`. Pass: software time stamping (-S or time_stamping "
+                "software) as a client, free_running 0, so it steers CLOCK_REALTIME; fail: "
+                "hardware time stamping with no phc2sys setting CLOCK_REALTIME, free_running 1, "
+                "or master only.",
+            )
+        elif not f.known:
             yield unknown(s, f, "a time-synchronisation daemon is running")
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)

@@ -2358,12 +2358,58 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
     a chronyd started with -x serves time but leaves the host clock alone, so it does not count."""
     if not processes.known:
         return processes
+    ptp4l: list[list[str]] = []
+    phc2sys = False
     for exe, words in _commands(processes.get()):
         if exe in TIME_DAEMONS and not (exe == "chronyd" and _clock_left_alone(words)):
             return Fact.of(exe, *processes.sources)
         if exe == "phc2sys" and _phc2sys_sets_system_clock(words):
             return Fact.of("phc2sys (PTP)", *processes.sources)
+        phc2sys |= exe == "phc2sys"
+        if exe == "ptp4l":
+            ptp4l.append(words)
+    modes = {_ptp4l_mode(w) for w in ptp4l}
+    if "system" in modes:
+        return Fact.of("ptp4l (PTP, software time stamping)", *processes.sources)
+    if "unknown" in modes and not phc2sys:  # a phc2sys beside it: ptp4l keeps a PHC
+        # ptp4l(8): -H (hardware time stamping, the default) synchronises the NIC's PHC, -S the
+        # system clock (Red Hat System Administrator's Guide, "Configuring PTP Using ptp4l":
+        # "with software time stamping it synchronizes the system clock to the master clock");
+        # the -f file or a long option may set time_stamping, clientOnly or free_running
+        return Fact.unavailable(
+            "ptp4l runs without a phc2sys that sets the system clock; whether it steers the "
+            "system clock itself (software time stamping, as a PTP client, not free_running) "
+            "is in its configuration, which was not read",
+            *processes.sources,
+        )
     return Fact.of("", *processes.sources)
+
+
+#: ptp4l's short options that take a value (linuxptp ptp4l.c getopt "AEP246HSLf:i:p:sl:mqvh").
+_PTP4L_ARG_OPTS = frozenset("fipl")
+
+
+def _ptp4l_mode(words: list[str]) -> str:
+    """The clock a ptp4l steers: "system" with -S (software time stamping: CLOCK_REALTIME) and
+    -s (client only, so it follows a master and never serves); "phc" with neither -S nor a
+    configuration that could select it (hardware time stamping is the default, ptp4l(8)); else
+    "unknown": a -f file or a long option (every configuration option is also `--name=value`)
+    may set time_stamping, clientOnly or free_running, and -S without -s may be the master."""
+    letters: set[str] = set()
+    for arg in words[1:]:
+        if arg.startswith("--"):
+            return "unknown"
+        if not arg.startswith("-"):
+            continue
+        for letter in arg[1:]:
+            letters.add(letter)
+            if letter in _PTP4L_ARG_OPTS:
+                break
+    if "f" in letters:
+        return "unknown"
+    if "S" in letters:
+        return "system" if "s" in letters else "unknown"
+    return "phc"
 
 
 def _phc2sys_sets_system_clock(words: list[str]) -> bool:
