@@ -12,7 +12,9 @@ question, not the failure the rawio device is by itself; R7-2 HVA-059 a LUN (or 
 whose source is an iSCSI target passed as "filtered SG_IO": QEMU's own initiator sends the guest's
 commands to the target with no host filter; R7-3 HVA-059 raw QEMU arguments `-device scsi-block`
 / `scsi-generic` were unread (n/a): under qemu-server (QEMU as root) they are the scsiblock=1
-failure, under libvirt a question. All three fixed on branch rt7vm.
+failure, under libvirt a question; R7-4 HVA-065 passed a TPM 1.2 vTPM (libvirt version='1.2',
+qm.conf version=v1.2) that HVA-020 fails on the host, and a tpmstate0 without version= whose
+default depends on the qemu-server release. All four fixed on branch rt7vm.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ DOMAINS = {
     "iscsi_lun": ISCSI_LUN,
     "iscsi_hostdev": ISCSI_HOSTDEV,
     "block_lun": BLOCK_LUN,
+    "tpm12": "<tpm model='tpm-tis'><backend type='emulator' version='1.2'/></tpm>",
+    "tpm20": "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>",
 }
 
 
@@ -188,3 +192,67 @@ def test_libvirt_raw_scsi_generic_argument_is_a_question(tmp_path: Path) -> None
         "QEMU argument(s) -device scsi-generic,drive=sg0: a SCSI passthrough device libvirt did "
         "not set up (no sgio/rawio of its own)"
     )
+
+
+# --- HVA-065: a TPM 1.2 vTPM ----------------------------------------------------------------------
+
+
+def test_libvirt_vtpm_version_1_2_fails(real: Assessment) -> None:
+    """formatdomain, "TPM device": the emulator backend's `version` attribute chooses the TPM
+    version ('1.2' or '2.0'). HVA-020 fails a host TPM 1.2 because "1.2 lacks the algorithms
+    attestation needs" (SHA-1 only); the same TPM 1.2 emulated for the guest carries the same
+    limit into the guest's chain of trust, and hvaudit passed it as "per-VM emulated TPM
+    (swtpm)". Right: fail. (R7-4, fixed: Vm.tpm_version.)"""
+    assert verdict(real, "HVA-065", "tpm12") == (
+        "fail",
+        "per-VM emulated TPM 1.2: 1.2 lacks the algorithms attestation needs",
+    )
+
+
+def test_libvirt_vtpm_version_2_0_passes(real: Assessment) -> None:
+    """Twin of R7-4: a TPM 2.0 emulator keeps its pass."""
+    assert verdict(real, "HVA-065", "tpm20") == ("pass", "per-VM emulated TPM (swtpm)")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "tpmstate0: local-lvm:vm-200-disk-2,size=4M,version=v1.2",
+            (
+                "fail",
+                "per-VM emulated TPM 1.2 (tpmstate0 version=v1.2): 1.2 lacks the algorithms "
+                "attestation needs",
+            ),
+        ),
+        (
+            "tpmstate0: local-lvm:vm-200-disk-2,size=4M",
+            (
+                "manual",
+                "tpmstate0 states no version: qm.conf's default was v1.2 and is v2.0 in newer "
+                "qemu-server releases",
+            ),
+        ),
+        (
+            "tpmstate0: local-lvm:vm-200-disk-2,size=4M,version=v2.0",
+            ("pass", "per-VM emulated TPM (swtpm, tpmstate0)"),
+        ),
+    ],
+    ids=["v1.2", "unstated", "v2.0"],
+)
+def test_pve_tpmstate_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, expected: tuple[str, str]
+) -> None:
+    """qm.conf(5) `tpmstate0: [file=]<volume> [,version=<v1.2|v2.0>]`: "The TPM interface
+    version. v2.0 is newer and should be preferred. Note that this cannot be changed later on."
+    Its default differs by release: "(default = v1.2)" in the qm.conf(5) of older qemu-server,
+    `default => 'v2.0'` in newer QemuServer.pm (both read with `find_string`). hvaudit passed
+    every tpmstate0. Right: v1.2 fails as R7-4's libvirt twin, a line without version= is a
+    question (the node's release decides), v2.0 passes. (R7-4)"""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    lines = [x for x in vm200.splitlines() if not x.startswith("tpmstate0:")]
+    conf = "\n".join([*lines, line]) + "\n"
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
+    assert pve_result(report, "HVA-065", "web-10") == expected

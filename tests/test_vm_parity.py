@@ -110,7 +110,12 @@ PVE_CASES = [
     ("HVA-064", "-arch", "pass", "emulator /usr/bin/kvm"),
     # HVA-065: tpmstate0 is the VM's swtpm
     ("HVA-065", "-tpmstate0", "fail", "no virtual TPM (no tpmstate0)"),
-    ("HVA-065", "tpmstate0: local-lvm:vm-200-disk-2", "pass", "per-VM emulated TPM (swtpm, tpm"),
+    (
+        "HVA-065",
+        "tpmstate0: local-lvm:vm-200-disk-2,version=v2.0",
+        "pass",
+        "per-VM emulated TPM (swtpm, tpm",
+    ),
     # HVA-066: OVMF, efitype=4m and pre-enrolled-keys=1 (QemuServer.pm get_ovmf_files)
     (
         "HVA-066",

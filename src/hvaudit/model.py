@@ -405,6 +405,10 @@ class Vm:
     """Backend of each TPM: emulator (per-VM swtpm), passthrough (the host's TPM), external."""
     tpm_external_sockets: tuple[str, ...] = ()
     """The UNIX socket of each TPM with backend type='external' (an swtpm started outside)."""
+    tpm_version: str | None = None
+    """The TPM version of the VM's emulated TPM as its definition states it ("1.2", "2.0"), None
+    where it states none (libvirt's QEMU driver writes the one it chose; qm.conf's default
+    depends on the qemu-server release)."""
     firmware_efi: bool | None = None
     """The VM boots UEFI firmware; None when the definition does not say."""
     launch_security: str | None = None

@@ -922,7 +922,12 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     outside libvirt over a UNIX socket: a software TPM too, but whether that swtpm is this VM's
     alone (its own state, not another VM's) is not in the definition, so it is a question; two
     VMs on the same socket share one TPM and fail. Proxmox VE: `tpmstate0` (qm.conf(5)) is the
-    state of the VM's own swtpm, which the parser reports as the emulator backend. VMware:
+    state of the VM's own swtpm, which the parser reports as the emulator backend. A TPM 1.2
+    (libvirt `<backend type='emulator' version='1.2'>`, qm.conf `tpmstate0: ...,version=v1.2`)
+    fails as a host TPM 1.2 fails HVA-020: it lacks the algorithms attestation needs. qm.conf's
+    default version was v1.2 and is v2.0 in newer qemu-server (the "version=<v1.2 | v2.0>
+    (default = ...)" line of qm.conf(5) in each, read with `find_string`), so a tpmstate0
+    without version= is a question (R7-4); libvirt's QEMU driver writes the version it chose. VMware:
     `vtpm.present = "TRUE"` is the VM's virtual TPM device; a .vmx without it has none."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     shared: dict[tuple[str, str], list[str]] = {}
@@ -938,6 +943,26 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                 yield passed(s, "vtpm.present = TRUE: the VM's own virtual TPM", ref)
             else:
                 yield failed(s, "no virtual TPM (no vtpm.present = TRUE)", ref)
+        elif "emulator" in v.tpm_backends and v.tpm_version == "1.2":
+            yield failed(
+                s,
+                "per-VM emulated TPM 1.2"
+                + (" (tpmstate0 version=v1.2)" if platform == "proxmox-ve" else "")
+                + ": 1.2 lacks the algorithms attestation needs",
+                v.source,
+            )
+        elif "emulator" in v.tpm_backends and platform == "proxmox-ve" and not v.tpm_version:
+            yield manual(
+                s,
+                "tpmstate0 states no version: qm.conf's default was v1.2 and is v2.0 in newer "
+                "qemu-server releases",
+                v.source,
+                question=f"Is the TPM of VM {v.name} a TPM 2.0? Evidence: in the guest, `cat "
+                "/sys/class/tpm/tpm0/tpm_version_major` (or `dmesg | grep -i tpm`), or the "
+                "default of tpmstate0's version in `man qm.conf` on the node. Pass: 2 (v2.0); "
+                "fail: 1 (v1.2; set it when the TPM state disk is recreated, it cannot be "
+                "changed in place).",
+            )
         elif "emulator" in v.tpm_backends:
             yield passed(
                 s,

@@ -352,6 +352,7 @@ def parse_domain(
     shared_files: list[str] = []
     tpm_backends: list[str] = []
     tpm_external: list[str] = []
+    tpm_version: str | None = None
     emulator: str | None = None
     if devices is not None:
         emulator = (devices.findtext("emulator") or "").strip() or None
@@ -450,6 +451,8 @@ def parse_domain(
             backend = t.find("backend")
             kind = (backend.get("type") if backend is not None else None) or "unknown"
             tpm_backends.append(kind)
+            if kind == "emulator" and backend is not None and backend.get("version"):
+                tpm_version = (backend.get("version") or "").strip()
             src_el = backend.find("source") if backend is not None else None
             if kind == "external":
                 tpm_external.append((src_el.get("path") if src_el is not None else None) or "?")
@@ -611,6 +614,7 @@ def parse_domain(
         nested_feature=nested_feature,
         nested_features=tuple(nested_features.items()),
         tpm_backends=tuple(tpm_backends),
+        tpm_version=tpm_version,
         tpm_external_sockets=tuple(tpm_external),
         firmware_efi=efi,
         launch_security=(ls.get("type") or "unknown")

@@ -737,6 +737,13 @@ def _vm(
         # qm.conf tpmstate0: the state disk of the VM's own swtpm (QemuServer.pm add_tpm_device);
         # qemu-server has no TPM passthrough
         tpm_backends=("emulator",) if "tpmstate0" in v else (),
+        # tpmstate0's version=<v1.2 | v2.0>: its default was v1.2 and is v2.0 in newer
+        # qemu-server releases (qm.conf(5) of each, read with `find_string`), so unstated is None
+        tpm_version=(
+            pve.parse_property_string(v["tpmstate0"], "file").get("version", "").lstrip("v") or None
+        )
+        if "tpmstate0" in v
+        else None,
         secure_boot=firmware[0],
         secure_boot_detail=firmware[1],
         firmware_efi=v.get("bios") == "ovmf",
