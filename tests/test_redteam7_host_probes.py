@@ -10,7 +10,8 @@ the first six red teams.
 Kinds probed: evidence the collector recorded as failed that the parser drops without a trace
 (a libvirt secret whose XML the daemon refused: HVA-133, R7H-1), and a second implementation of
 the feature a check reads (an Open vSwitch bond beside Linux bond devices: HVA-230, R7H-2; ptp4l
-with software time stamping, which needs no phc2sys: HVA-202, R7H-3).
+with software time stamping, which needs no phc2sys: HVA-202, R7H-3), and a configuration section
+the daemon does not load (an SSSD domain neither listed nor enabled: HVA-140, R7H-4).
 """
 
 from __future__ import annotations
@@ -209,3 +210,30 @@ def test_ptp4l_hardware_time_stamping_alone_still_fails(host_scan) -> None:
     procs = NO_CHRONY + "  410 root     /usr/sbin/ptp4l -i eno1 -m\n"
     a = host_scan({"processes": (procs, 0)})
     assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")
+
+
+# --- HVA-140: an SSSD domain section SSSD does not run ---------------------------------------------
+
+SSSD_HARDENED = HARDENED_HOST["/etc/sssd/sssd.conf"]
+STALE_DOMAIN = "\n[domain/old.example]\nid_provider = ldap\nldap_uri = ldap://old.example\n"
+
+
+def test_sssd_domain_not_in_domains_is_not_run(host_scan) -> None:
+    """R7H-4. sssd.conf(5) (read with `search`): [sssd] `domains` lists the domains SSSD uses,
+    and a [domain/NAME] section's `enabled` overrides it ("If false, the domain is always
+    disabled"; true enables an unlisted one): a section in neither is not loaded, the same rule
+    hvaudit already applies to decide HVA-150's directory (parse/host.py _sssd_directory). The
+    hardened host's corp.example uses access_provider = ad; a leftover [domain/old.example] with
+    no access_provider, not listed and not enabled, was read as an open domain and failed the
+    host ("every account of the directory may log in: old.example"): a wrong fail on a hardened
+    host. Right: the hardened verdict (pass: root and alice)."""
+    a = host_scan({"/etc/sssd/sssd.conf": SSSD_HARDENED + STALE_DOMAIN})
+    assert outcomes(a, "HVA-140") == {"hv1": "pass"}, messages(a, "HVA-140")
+
+
+def test_sssd_domain_enabled_by_its_section_is_open(host_scan) -> None:
+    """Twin of R7H-4: the same section with `enabled = true` is run (sssd.conf(5)), and with no
+    access_provider it lets every account of old.example log in: fail naming it."""
+    a = host_scan({"/etc/sssd/sssd.conf": SSSD_HARDENED + STALE_DOMAIN + "enabled = true\n"})
+    assert outcomes(a, "HVA-140") == {"hv1": "fail"}, messages(a, "HVA-140")
+    assert "old.example (access_provider unset: permit)" in messages(a, "HVA-140")["hv1"]

@@ -1646,9 +1646,8 @@ def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, .
     except configparser.Error:
         return Fact.unavailable("/etc/sssd/sssd.conf could not be read", conf.source)
     open_domains = []
-    for section in parser.sections():
-        if not section.startswith("domain/"):
-            continue
+    # only the domains SSSD runs (a section neither in [sssd] domains nor enabled is unused)
+    for section in (f"domain/{n}" for n in _sssd_domains(parser)):
         provider = parser.get(section, "id_provider", fallback="").strip().lower()
         if not provider or provider == "files":
             continue
@@ -1687,6 +1686,20 @@ def _runs(ev: HostEvidence, program: str) -> bool:
     return program in {e for e, _ in _commands(ps.text)}
 
 
+def _sssd_domains(parser: configparser.ConfigParser) -> list[str]:
+    """The domains SSSD runs: sssd.conf(5), [sssd] `domains` lists them; a domain's `enabled`
+    overrides the list ("If false, the domain is always disabled"; true enables an unlisted one).
+    A [domain/NAME] section neither listed nor enabled is not used."""
+    listed = [d.strip() for d in parser.get("sssd", "domains", fallback="").split(",") if d.strip()]
+    sections = [x.removeprefix("domain/") for x in parser.sections() if x.startswith("domain/")]
+
+    def enabled(name: str) -> bool:
+        flag = parser.get(f"domain/{name}", "enabled", fallback="").strip().lower()
+        return flag in ("true", "yes", "1") or (name in listed and flag not in ("false", "no", "0"))
+
+    return [n for n in dict.fromkeys([*listed, *sections]) if enabled(n)]
+
+
 def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
     conf = ev.get(_file("/etc/sssd/sssd.conf"))
     if conf.state != "ok":
@@ -1703,14 +1716,7 @@ def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
         return Fact.unavailable(
             f"/etc/sssd/sssd.conf could not be read: {str(e)[:120]}", conf.source
         )
-    listed = [d.strip() for d in parser.get("sssd", "domains", fallback="").split(",") if d.strip()]
-    sections = [x.removeprefix("domain/") for x in parser.sections() if x.startswith("domain/")]
-
-    def enabled(name: str) -> bool:
-        flag = parser.get(f"domain/{name}", "enabled", fallback="").strip().lower()
-        return flag in ("true", "yes", "1") or (name in listed and flag not in ("false", "no", "0"))
-
-    names = [n for n in dict.fromkeys([*listed, *sections]) if enabled(n)]
+    names = _sssd_domains(parser)
     directory = []
     for name in names:
         section = f"domain/{name}"
