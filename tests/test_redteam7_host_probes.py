@@ -11,7 +11,9 @@ Kinds probed: evidence the collector recorded as failed that the parser drops wi
 (a libvirt secret whose XML the daemon refused: HVA-133, R7H-1), and a second implementation of
 the feature a check reads (an Open vSwitch bond beside Linux bond devices: HVA-230, R7H-2; ptp4l
 with software time stamping, which needs no phc2sys: HVA-202, R7H-3), and a configuration section
-the daemon does not load (an SSSD domain neither listed nor enabled: HVA-140, R7H-4).
+the daemon does not load (an SSSD domain neither listed nor enabled: HVA-140, R7H-4), and a
+pass from a file when nsswitch adds a source nobody read (LDAP accounts with uid 0: HVA-141,
+R7H-5).
 """
 
 from __future__ import annotations
@@ -237,3 +239,29 @@ def test_sssd_domain_enabled_by_its_section_is_open(host_scan) -> None:
     a = host_scan({"/etc/sssd/sssd.conf": SSSD_HARDENED + STALE_DOMAIN + "enabled = true\n"})
     assert outcomes(a, "HVA-140") == {"hv1": "fail"}, messages(a, "HVA-140")
     assert "old.example (access_provider unset: permit)" in messages(a, "HVA-140")["hv1"]
+
+
+# --- HVA-141: uid 0 from the directory ------------------------------------------------------------
+
+
+def test_ldap_accounts_uid0_is_asked(host_scan) -> None:
+    """R7H-5. nsswitch.conf(5): `passwd: files ldap` makes getpwnam(3) (and so login, sshd, su)
+    ask nss-pam-ldapd's nslcd after /etc/passwd; an LDAP entry with uidNumber 0 is then a root
+    login with another name, unless nslcd.conf's nss_min_uid filters it, and nslcd.conf is not
+    collected. hvaudit read /etc/passwd alone and passed "root is the only uid-0 account": a
+    pass on evidence it did not have. (SSSD never serves id 0, Red Hat IdM guide "the SSSD
+    service does not handle ID value 0": the hardened host's sss keeps its pass, twin below.)
+    Right: the uid-0 question, naming ldap."""
+    nss = "passwd:         files ldap\ngroup:          files ldap\nhosts: files dns\n"
+    a = host_scan({"/etc/nsswitch.conf": nss})
+    assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
+    assert "through ldap" in messages(a, "HVA-141")["hv1"]
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-141")
+    assert q.startswith("Is root the only account with uid 0 on host hv1, directory accounts")
+
+
+def test_sssd_accounts_keep_the_uid0_pass(host_scan) -> None:
+    """Twin of R7H-5: the hardened host (passwd: files sss, SSSD with corp.example) passes."""
+    a = host_scan()
+    assert outcomes(a, "HVA-141") == {"hv1": "pass"}, messages(a, "HVA-141")
+    assert messages(a, "HVA-141")["hv1"] == "root is the only uid-0 account"

@@ -1162,7 +1162,12 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
     platforms=LINUX_HOST,
 )
 def single_uid0(ctx: Context) -> Iterator[Outcome]:
-    """A second uid-0 account is a hidden root login that escapes every list of administrators."""
+    """A second uid-0 account is a hidden root login that escapes every list of administrators.
+    /etc/passwd is read; accounts nsswitch resolves through LDAP (nss-pam-ldapd's nslcd, its
+    nss_min_uid in /etc/nslcd.conf, not collected) or winbind (smb.conf idmap ranges, not
+    collected) may carry uid 0 too, so there the question is asked. SSSD never serves id 0
+    (Red Hat IdM guide, "the SSSD service does not handle ID value 0"; sssd.conf(5) min_id
+    defaults to 1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.accounts
@@ -1170,7 +1175,21 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "only root has uid 0")
             continue
         zero = [a.name for a in f.get() if a.uid == 0]
-        if zero == ["root"]:
+        d = h.facts.directory
+        if zero == ["root"] and d.known and d.get() in ("ldap", "winbind"):
+            yield manual(
+                s,
+                f"root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves "
+                f"accounts through {d.get()}, whose uid 0 accounts were not read",
+                *f.sources,
+                *d.sources,
+                question=f"Is root the only account with uid 0 on host {h.name}, directory "
+                f"accounts included? Evidence: `getent passwd | awk -F: '$3 == 0'` on host "
+                f"{h.name} (with enumeration on), or the directory's search for uidNumber=0, and "
+                "nss_min_uid in /etc/nslcd.conf or the idmap ranges in smb.conf. Pass: only "
+                "root; fail: any other account has uid 0.",
+            )
+        elif zero == ["root"]:
             yield passed(s, "root is the only uid-0 account", *f.sources)
         else:
             yield failed(s, f"uid-0 accounts: {', '.join(zero) or 'none'}", *f.sources)
