@@ -13,7 +13,7 @@ the feature a check reads (an Open vSwitch bond beside Linux bond devices: HVA-2
 with software time stamping, which needs no phc2sys: HVA-202, R7H-3), and a configuration section
 the daemon does not load (an SSSD domain neither listed nor enabled: HVA-140, R7H-4), and a
 pass from a file when nsswitch adds a source nobody read (LDAP accounts with uid 0: HVA-141,
-R7H-5).
+R7H-5; LDAP accounts that may log in: HVA-140, R7H-6).
 """
 
 from __future__ import annotations
@@ -265,3 +265,27 @@ def test_sssd_accounts_keep_the_uid0_pass(host_scan) -> None:
     a = host_scan()
     assert outcomes(a, "HVA-141") == {"hv1": "pass"}, messages(a, "HVA-141")
     assert messages(a, "HVA-141")["hv1"] == "root is the only uid-0 account"
+
+
+# --- HVA-140: accounts of an LDAP directory -------------------------------------------------------
+
+
+def test_ldap_directory_logins_are_asked(host_scan) -> None:
+    """R7H-6. With `passwd: files ldap` every account of the LDAP directory resolves, and
+    nss-pam-ldapd lets each of them through PAM's account phase unless nslcd.conf(5)
+    pam_authz_search narrows it (not collected; the twin of SSSD's access_provider permit,
+    which hvaudit fails: tests/test_redteam4_host_probes.py). hvaudit counted /etc/passwd's two
+    accounts and passed. Right: the question, naming ldap."""
+    nss = "passwd:         files ldap\ngroup:          files ldap\nhosts: files dns\n"
+    a = host_scan({"/etc/nsswitch.conf": nss})
+    assert outcomes(a, "HVA-140") == {"hv1": "manual"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140")["hv1"] == (
+        "2 account(s) with a login shell (limit 3): root, alice; nsswitch passwd also resolves "
+        "accounts through ldap, whose login restrictions were not read"
+    )
+
+
+def test_sssd_directory_with_ad_access_keeps_the_pass(host_scan) -> None:
+    """Twin of R7H-6: the hardened host (sss, access_provider = ad) keeps its pass."""
+    a = host_scan()
+    assert outcomes(a, "HVA-140") == {"hv1": "pass"}, messages(a, "HVA-140")

@@ -1128,7 +1128,9 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft: a bare minimum (two or three) of accounts with direct host access, and no
     end-user accounts on the host. Accounts resolved through SSSD count too where its access
     provider is permit (set, or the default: sssd.conf(5) "Default: permit"): then every
-    account of the directory logs in."""
+    account of the directory logs in. Accounts resolved through LDAP (nslcd) or winbind are
+    admitted by settings not collected (nslcd.conf pam_authz_search, pam_winbind.conf
+    require_membership_of): a question."""
     limit = ctx.profile.max_interactive_accounts
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1147,6 +1149,24 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 f"{msg}; and every account of the directory may log in: {', '.join(d.get())}",
                 *f.sources,
                 *d.sources,
+            )
+            continue
+        service = h.facts.directory.get() if h.facts.directory.known else ""
+        if len(names) <= limit and not every_user and service in ("ldap", "winbind"):
+            # nss-pam-ldapd (pam_authz_search in /etc/nslcd.conf) and pam_winbind
+            # (require_membership_of) decide which directory accounts log in: neither collected
+            yield manual(
+                s,
+                f"{msg}; nsswitch passwd also resolves accounts through {service}, whose "
+                "login restrictions were not read",
+                *f.sources,
+                *h.facts.directory.sources,
+                question=f"Can at most {limit} accounts log in to host {h.name}, directory "
+                "accounts included? Evidence: pam_authz_search in /etc/nslcd.conf (ldap) or "
+                "require_membership_of in /etc/security/pam_winbind.conf and the PAM account "
+                f"stack (winbind) on host {h.name}, and the members of the groups they admit. "
+                f"Pass: at most {limit} accounts in all; fail: more, or every directory account "
+                "may log in.",
             )
             continue
         yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
