@@ -14,12 +14,15 @@ commands to the target with no host filter; R7-3 HVA-059 raw QEMU arguments `-de
 / `scsi-generic` were unread (n/a): under qemu-server (QEMU as root) they are the scsiblock=1
 failure, under libvirt a question; R7-4 HVA-065 passed a TPM 1.2 vTPM (libvirt version='1.2',
 qm.conf version=v1.2) that HVA-020 fails on the host, and a tpmstate0 without version= whose
-default depends on the qemu-server release. All four fixed on branch rt7vm.
+default depends on the qemu-server release; R7-5 HVA-193 said "no network interface" for a VM
+given a PCI network function whole (`<hostdev type='pci'>`, sysfs class 0x02), which may be an
+SR-IOV VF with trust on. All five fixed on branch rt7vm.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -256,3 +259,49 @@ def test_pve_tpmstate_version(
     conf = "\n".join([*lines, line]) + "\n"
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
     assert pve_result(report, "HVA-065", "web-10") == expected
+
+
+# --- HVA-193: a PCI network function passed through whole -----------------------------------------
+
+PCI_HOSTDEV = (
+    "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+    "<address domain='0x0000' bus='0x3b' slot='0x02' function='0x1'/></source></hostdev>"
+    "</devices>"
+)
+
+
+@pytest.mark.parametrize(
+    ("klass", "expected"),
+    [
+        (
+            "0x020000",
+            (
+                "manual",
+                "PCI function(s) 0000:3b:02.1 passed through whole: a network function that is "
+                "an SR-IOV VF sets its receive filters through its PF's trust flag, not read",
+            ),
+        ),
+        ("0x030000", ("not_applicable", "no network interface")),
+    ],
+    ids=["ethernet-function", "vga-function"],
+)
+def test_pci_network_function_asks_for_its_vf_trust(
+    host_scan: Any, klass: str, expected: tuple[str, str]
+) -> None:
+    """ip-link(8) `vf N trust on|off`: the VF user "can set a specific feature which may impact
+    security and/or performance. (e.g. VF multicast promiscuous mode)"; HVA-193 already asks
+    about it for an `<interface type='hostdev'>` VF (its docstring). A VF is a PCI function
+    like any other, so `<hostdev type='pci'>` (formatdomain, "USB / PCI / SCSI devices") hands
+    it to the guest just as well, without an <interface>; the sysfs class 0x02xxxx (network
+    controller, collected as pci-classes) shows it is a NIC function, and which PF it belongs
+    to (/sys/bus/pci/devices/<vf>/physfn) is not collected (HVA-211's R62 reads the same
+    class). hvaudit said "no network interface" (n/a). Right: one question about its trust
+    flag; a display function (0x03) stays n/a. (R7-5, fixed.)"""
+    from conftest import HARDENED_HOST, domain_xml
+
+    classes, rc = HARDENED_HOST["pci-classes"]
+    a = host_scan(
+        {"pci-classes": (classes + f"/sys/bus/pci/devices/0000:3b:02.1/class:{klass}\n", rc)},
+        domains=[domain_xml("vmpci", body=PCI_HOSTDEV)],
+    )
+    assert verdict(a, "HVA-193", "vmpci") == expected

@@ -728,12 +728,28 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     its physical function (ip-link(8) `vf N trust on`: the VF user "can set a specific feature
     which may impact security and/or performance. (e.g. VF multicast promiscuous mode)"), which
     can be on whatever the XML says: the host's `ip -d link` report of the VF with the VM's MAC
-    decides, and where it was not read the VF is one question."""
+    decides, and where it was not read the VF is one question. So is a PCI function passed
+    through whole (`<hostdev type='pci'>`, Proxmox hostpciN) whose sysfs class is a network
+    controller (0x02) or unknown: an SR-IOV VF is a PCI function like any other, and the guest's
+    VF driver asks its PF for promiscuous or all-multicast mode, which the PF grants only with
+    trust on (ip-link(8) above); the XML names no PF (R7-5)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if not v.interfaces:
+        h = hosts[v.host]
+        known_classes = h.facts.pci_classes.known
+        classes = h.facts.pci_classes.get() if known_classes else {}
+        # a <hostdev type='pci'> (Proxmox hostpciN) of a network function may be an SR-IOV VF
+        # whose trust flag is on; which PF it hangs off is sysfs physfn, not collected (R7-5)
+        functions = [
+            (addr, p)
+            for p in v.passthrough
+            if p.kind == "pci" and not _MAPPING.fullmatch(p.address)
+            for addr, cls in _pci_functions(classes, p.address, known_classes)
+            if cls is None or cls >> 16 == 0x02
+        ]
+        if not v.interfaces and not functions:
             yield not_applicable(s, "no network interface")
             continue
         bad, unread = [], []
@@ -752,9 +768,25 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                     bad.append(f"{i.mac}: VF {vf[1]} of {vf[0]} has trust on")
                 elif vf is None or vf[4] is None:
                     unread.append(i.mac or i.source)
-        refs = [i.source_ref for i in v.interfaces]
+        refs = [i.source_ref for i in v.interfaces] + [p.source_ref for _, p in functions]
         if bad:
             yield failed(s, f"guest-controlled receive filters on {', '.join(bad)}", *refs)
+        elif functions and not unread:
+            addrs = ", ".join(a for a, _ in functions)
+            yield manual(
+                s,
+                f"PCI function(s) {addrs} passed through whole: a network function that is an "
+                "SR-IOV VF sets its receive filters through its PF's trust flag, not read",
+                *refs,
+                *h.facts.pci_classes.sources,
+                question=f"Is each PCI function {addrs} of VM {v.name} either no network "
+                f"function, a whole physical function, or an SR-IOV VF with trust off? Evidence: "
+                f"on host {v.host}, `cat /sys/bus/pci/devices/ADDR/class` (0x02xxxx is a "
+                "network function), `readlink /sys/bus/pci/devices/ADDR/physfn` (a VF names "
+                "its PF) and `ip link show PF` (the 'vf N' line of that VF). Pass: not a "
+                "network function, no physfn, or trust off; fail: a VF with trust on, so the "
+                "guest can turn on promiscuous mode.",
+            )
         elif unread:
             why = vfs.reason if not vfs.known else "the host's `ip -d link` shows no such VF"
             yield manual(
