@@ -16,7 +16,8 @@ failure, under libvirt a question; R7-4 HVA-065 passed a TPM 1.2 vTPM (libvirt v
 qm.conf version=v1.2) that HVA-020 fails on the host, and a tpmstate0 without version= whose
 default depends on the qemu-server release; R7-5 HVA-193 said "no network interface" for a VM
 given a PCI network function whole (`<hostdev type='pci'>`, sysfs class 0x02), which may be an
-SR-IOV VF with trust on. All five fixed on branch rt7vm.
+SR-IOV VF with trust on; R7-6 HVA-194, the same function's embedded-bridge question (was n/a).
+All six fixed on branch rt7vm.
 """
 
 from __future__ import annotations
@@ -305,3 +306,36 @@ def test_pci_network_function_asks_for_its_vf_trust(
         domains=[domain_xml("vmpci", body=PCI_HOSTDEV)],
     )
     assert verdict(a, "HVA-193", "vmpci") == expected
+
+
+@pytest.mark.parametrize(
+    ("klass", "expected"),
+    [
+        (
+            "0x020000",
+            (
+                "manual",
+                "SR-IOV function(s) PCI function 0000:3b:02.1: VFs of one NIC reach each other "
+                "through its embedded bridge unless the PF is in VEPA mode",
+            ),
+        ),
+        ("0x030000", ("not_applicable", "no macvtap or SR-IOV interface")),
+    ],
+    ids=["ethernet-function", "vga-function"],
+)
+def test_pci_network_function_asks_for_the_pf_mode(
+    host_scan: Any, klass: str, expected: tuple[str, str]
+) -> None:
+    """HVA-194's docstring: "SR-IOV functions of one physical NIC are switched by the NIC's own
+    embedded bridge unless the PF is in VEPA mode" (bridge(8) `hwmode {vepa | veb}`), asked for
+    an `<interface type='hostdev'>`. The same VF given as `<hostdev type='pci'>` (network class
+    0x02, R7-5) was "no macvtap or SR-IOV interface" (n/a). Right: the same question; a
+    display function stays n/a. (R7-6, fixed.)"""
+    from conftest import HARDENED_HOST, domain_xml
+
+    classes, rc = HARDENED_HOST["pci-classes"]
+    a = host_scan(
+        {"pci-classes": (classes + f"/sys/bus/pci/devices/0000:3b:02.1/class:{klass}\n", rc)},
+        domains=[domain_xml("vmpci", body=PCI_HOSTDEV)],
+    )
+    assert verdict(a, "HVA-194", "vmpci") == expected

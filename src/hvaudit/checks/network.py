@@ -826,13 +826,28 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     devices without a `<bridge>` is macvtap in bridge mode too, and modes private, vepa and
     passthrough are macvtap in those modes (libvirt formatnetwork, "Direct attachment to
     physical interface"). SR-IOV functions of one physical NIC are switched by the NIC's own
-    embedded bridge unless the PF is in VEPA mode, which only the host shows."""
+    embedded bridge unless the PF is in VEPA mode, which only the host shows; a PCI function of
+    network class (0x02) or unknown class passed through whole (`<hostdev type='pci'>`, Proxmox
+    hostpciN) may be such a VF too (R7-6)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         modes: list[tuple[str, str]] = []
         vfs: list[str] = []
         refs = []
+        h = hosts[v.host]
+        known_classes = h.facts.pci_classes.known
+        classes = h.facts.pci_classes.get() if known_classes else {}
+        # a network function passed through whole may be a VF of a NIC whose embedded bridge
+        # switches it to the other VFs, as <interface type='hostdev'> (R7-6)
+        for p in v.passthrough:
+            if p.kind != "pci" or _MAPPING.fullmatch(p.address):
+                continue
+            for addr, cls in _pci_functions(classes, p.address, known_classes):
+                if cls is None or cls >> 16 == 0x02:
+                    vfs.append(f"PCI function {addr}")
+                    refs.append(p.source_ref)
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
             if i.type == "direct":
