@@ -2943,9 +2943,11 @@ def _monitoring(packages: Fact[dict[str, str]], processes: Fact[str]) -> Fact[tu
     return Fact.of(tuple(sorted(found)), *packages.sources, *processes.sources)
 
 
-def _conf(
-    ev: HostEvidence, path: str, lh: LibvirtHost, prefix: str, daemon: str | None
-) -> Fact[dict[str, object]]:
+def _read_conf(
+    ev: HostEvidence, path: str
+) -> Fact[dict[str, object]] | tuple[Got, dict[str, ConfValue], dict[str, int]]:
+    """A libvirt configuration file read and parsed (an absent one is empty: every key keeps
+    its default), or the Fact that says why it could not be."""
     if ev.missing is not None:
         return ev.missing
     got = ev.get(_file(path))
@@ -2957,10 +2959,19 @@ def _conf(
         values, lines = parse_conf(got.text, path) if got.state == "ok" else ({}, {})
     except InputError as exc:
         return Fact.failed(str(exc), got.source)
+    return got, values, lines
+
+
+def _conf(
+    ev: HostEvidence, path: str, lh: LibvirtHost, prefix: str, daemon: str | None
+) -> Fact[dict[str, object]]:
+    read = _read_conf(ev, path)
+    if isinstance(read, Fact):
+        return read
+    got, values, lines = read
     lh.conf_present[prefix] = got.state == "ok"
-    typed: dict[str, ConfValue] = values
     effective, defaulted = (
-        effective_daemon_conf(daemon, typed) if daemon else effective_qemu_conf(typed)
+        effective_daemon_conf(daemon, values) if daemon else effective_qemu_conf(values)
     )
     for key in effective:
         if key in lines and key not in defaulted:
@@ -2982,17 +2993,10 @@ def _virtlogd_conf(ev: HostEvidence, lh: LibvirtHost) -> Fact[dict[str, object]]
     """virtlogd.conf's max_size (log_daemon_config.c reads it with virConfGetValueSizeT and no
     range check; virrotatingfile.c rolls a file over only `if (file->maxlen != 0)`)."""
     path = "/etc/libvirt/virtlogd.conf"
-    if ev.missing is not None:
-        return ev.missing
-    got = ev.get(_file(path))
-    if got.state == "failed":
-        return Fact.failed(f"{path}: {got.reason}", got.source)
-    if got.state not in ("ok", "absent"):
-        return Fact.unavailable(f"{path}: {got.reason}", got.source)
-    try:
-        values, lines = parse_conf(got.text, path) if got.state == "ok" else ({}, {})
-    except InputError as exc:
-        return Fact.failed(str(exc), got.source)
+    read = _read_conf(ev, path)
+    if isinstance(read, Fact):
+        return read
+    got, values, lines = read
     size = values.get("max_size", VIRTLOGD_MAX_SIZE)
     at = f"line {lines['max_size']}: max_size" if "max_size" in lines else "max_size"
     lh.conf_sources["virtlogd.conf.max_size"] = Source(
