@@ -289,3 +289,16 @@ def test_sssd_directory_with_ad_access_keeps_the_pass(host_scan) -> None:
     """Twin of R7H-6: the hardened host (sss, access_provider = ad) keeps its pass."""
     a = host_scan()
     assert outcomes(a, "HVA-140") == {"hv1": "pass"}, messages(a, "HVA-140")
+
+
+def test_qemu_groups_unread_are_not_a_pass(host_scan) -> None:
+    """HVA-042: libvirt runs QEMU with its account's supplementary groups (virGetGroupList over
+    /etc/group); with /etc/group unread, group root and group disk are not ruled out, so the
+    check asks instead of passing "qemu.conf sets user = ..."."""
+    a = host_scan({"/etc/group": None})
+    assert outcomes(a, "HVA-042") == {"hv1": "manual"}, messages(a, "HVA-042")
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-042")
+    assert q is not None and q.startswith("Is QEMU's account on host hv1 in neither group root")
+    from test_manual_questions import shape_problems
+
+    assert shape_problems(q) == []

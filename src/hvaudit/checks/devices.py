@@ -523,6 +523,21 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 *disk_src,
             )
             continue
+        if (
+            h.facts.groups.state is FactState.UNAVAILABLE
+            or h.facts.groups.state is FactState.FAILED
+        ):
+            # the supplementary groups libvirt gives QEMU (virGetGroupList) come from /etc/group:
+            # unread, neither group root nor group disk is ruled out
+            yield unknown(
+                s,
+                h.facts.groups,
+                f"Is QEMU's account on host {h.name} in neither group root (gid 0) nor group disk? "
+                f"Evidence: /etc/group and /etc/passwd on host {h.name} (`id` of qemu.conf's user, "
+                "or of the user running QEMU). Pass: yes, in neither; fail: in one of them, so "
+                "every VM's QEMU gets that group's files and devices.",
+            )
+            continue
         vtpm_vms = sorted(
             v.name for v in ctx.deployment.vms if v.host == h.name and "emulator" in v.tpm_backends
         )

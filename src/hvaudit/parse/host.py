@@ -1060,7 +1060,10 @@ def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
 
 
 def _group_file(g: Got) -> Fact[dict[str, tuple[int, tuple[str, ...]]]]:
-    """group(5): name:password:GID:user_list (members separated by commas)."""
+    """group(5): name:password:GID:user_list (members separated by commas). A host without the
+    file is not one with no groups: unavailable."""
+    if g.state == "absent":
+        return Fact.unavailable("/etc/group is absent", g.source)
     out: dict[str, tuple[int, tuple[str, ...]]] = {}
     for line in g.text.splitlines():
         parts = line.split(":")
