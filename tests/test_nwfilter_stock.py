@@ -25,15 +25,19 @@ STOCK = {
     "<rule action='return' direction='out' priority='500'><mac srcmacaddr='$MAC'/></rule>"
     "<rule action='drop' direction='out' priority='500'><mac/></rule></filter>",
     "no-ip-spoofing": "<filter name='no-ip-spoofing' chain='ipv4-ip' priority='-710'>"
+    "<rule action='return' direction='out' priority='100'><ip srcipaddr='0.0.0.0' protocol='udp'/>"
+    "</rule><rule direction='out' action='return' priority='500'><ip srcipaddr='$IP'/></rule>"
     "<rule action='drop' direction='out' priority='1000'/></filter>",
     "allow-incoming-ipv4": "<filter name='allow-incoming-ipv4' chain='ipv4' priority='-700'>"
     "<rule action='accept' direction='in' priority='500'/></filter>",
     "no-arp-spoofing": "<filter name='no-arp-spoofing' chain='root'>"
     "<filterref filter='no-arp-mac-spoofing'/><filterref filter='no-arp-ip-spoofing'/></filter>",
     "no-arp-mac-spoofing": "<filter name='no-arp-mac-spoofing' chain='arp-mac' priority='-520'>"
-    "<rule action='drop' direction='out' priority='1000'/></filter>",
+    "<rule action='return' direction='out' priority='350'><arp match='yes' arpsrcmacaddr='$MAC'/>"
+    "</rule><rule action='drop' direction='out' priority='1000'/></filter>",
     "no-arp-ip-spoofing": "<filter name='no-arp-ip-spoofing' chain='arp-ip' priority='-510'>"
-    "<rule action='drop' direction='out' priority='1000'/></filter>",
+    "<rule action='return' direction='out' priority='400'><arp match='yes' arpsrcipaddr='$IP'/>"
+    "</rule><rule action='drop' direction='out' priority='1000'/></filter>",
     "no-other-l2-traffic": "<filter name='no-other-l2-traffic' chain='root'>"
     "<rule action='drop' direction='inout' priority='1000'/></filter>",
     "qemu-announce-self": "<filter name='qemu-announce-self' chain='root'/>",

@@ -125,10 +125,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     compare each frame with the interface's own address ($MAC is "the MAC address of the network
     interface", formatnwfilter "Usage of variables in filters"): two interfaces with one MAC on
     one switch can each send as the other, so the filter protects neither; so can two given one
-    $IP (or $IPV6, where the tree reads it). A filter that checks $IP with no IP parameter leaves
-    the address to libvirt's learning (CTRL_IP_LEARNING, "any" by default: the first address the
-    guest uses; "dhcp": a DHCP server's lease): a question about the learned address, not a
-    pass."""
+    $IP or $IPV6 where both trees read the variable (a parameter no rule reads admits nothing).
+    A filter that checks $IP with no IP parameter leaves the address to libvirt's learning
+    (CTRL_IP_LEARNING, "any" by default: the first address the guest uses; "dhcp": a DHCP
+    server's lease): a question about the learned address, not a pass."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
@@ -306,16 +306,23 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
 
 
 def _own_ips(i: Interface, h: Host) -> list[str]:
-    """The source addresses an interface's filter admits as the VM's own: libvirt's $IP values
-    and, where the filter tree reads it, $IPV6's (no-ipv6-spoofing returns IPv6 from `$IPV6`,
-    /usr/share/libvirt/nwfilter/no-ipv6-spoofing.xml; IPV6 is no reserved variable, so only a
-    parameter gives it, R69; a tree that never reads it, such as clean-traffic, admits nothing
-    by it), Proxmox VE's ipfilter set entries."""
+    """The source addresses an interface's filter admits as the VM's own: libvirt's $IP and
+    $IPV6 values where the filter tree reads the variable (a parameter is a value of a variable
+    the rules reference, formatnwfilter "Usage of variables in filters": shipped
+    no-ip-spoofing and no-arp-ip-spoofing return IPv4 and ARP from `$IP`, no-ipv6-spoofing IPv6
+    from `$IPV6`, /usr/share/libvirt/nwfilter/*.xml; IPV6 is no reserved variable, so only a
+    parameter gives it, R69; a tree none of whose rules reads one, such as clean-traffic for
+    IPV6 or a tree whose IPv4 checks drop every packet, admits nothing by it), Proxmox VE's
+    ipfilter set entries."""
     if h.platform == "proxmox-ve":
         return list(i.spoofing.get().allowed) if i.spoofing.known else []
     defs = _filter_defs(h)
-    v6 = _ip_values(i, defs, "IPV6") if _reads(i.filter, defs, "IPV6") else []
-    return _ip_values(i, defs) + v6
+    return [
+        ip
+        for var in ("IP", "IPV6")
+        if _reads(i.filter, defs, var)
+        for ip in _ip_values(i, defs, var)
+    ]
 
 
 def _reads(name: str | None, defs: dict[str, NwFilter], var: str) -> bool:
@@ -364,12 +371,14 @@ def _learned_ip(i: Interface, defs: dict[str, NwFilter]) -> str | None:
     variable to filter incoming DHCP responses": the snooping itself takes a DHCPACK from any
     server (nwfilter_dhcpsnoop.c virNWFilterSnoopDHCPDecode checks only its direction), so which
     servers reach the VM (a DHCPSERVER filter that drops the others, or another guest able to
-    answer) decides, a question too; "none" refuses to instantiate the filter. libvirt's own
-    no-ip-spoofing and no-arp-ip-spoofing check $IP (src/nwfilter/xml), a rule of any filter may
-    name it itself."""
+    answer) decides, a question too; "none" refuses to instantiate the filter. Only a tree whose
+    rules read $IP learns it (virNWFilterDetermineMissingVarsRec collects the variables the
+    rules reference): libvirt's own no-ip-spoofing and no-arp-ip-spoofing read it
+    (src/nwfilter/xml), a rule of any filter may; a redefinition that reads none learns
+    nothing."""
     if not i.filter or _ip_values(i, defs):
         return None
-    if not (_reads(i.filter, defs, "IP") or _reaches(i.filter, defs, _IP_CHECKS)):
+    if not _reads(i.filter, defs, "IP"):
         return None
     # the interface's own parameter only: `virHashLookup(binding->filterparams,
     # NWFILTER_VARNAME_CTRL_IP_LEARNING)`, NWFILTER_DFLT_LEARN when absent
@@ -380,25 +389,6 @@ def _learned_ip(i: Interface, defs: dict[str, NwFilter]) -> str | None:
     if mode == "dhcp":
         return "dhcp takes the address of the lease a DHCP server on the segment gives it"
     return None
-
-
-#: libvirt's filters that check the source against $IP (their shipped definitions)
-_IP_CHECKS = frozenset({"no-ip-spoofing", "no-arp-ip-spoofing"})
-
-
-def _reaches(name: str, defs: dict[str, NwFilter], names: frozenset[str]) -> bool:
-    """Whether filter `name`'s tree references one of `names`."""
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        cur = todo.pop()
-        if cur in names:
-            return True
-        if cur in seen or cur not in defs:
-            continue
-        seen.add(cur)
-        todo += [e for e in defs[cur].entries if isinstance(e, str)]
-    return False
 
 
 def _filter_defs(h: Host) -> dict[str, NwFilter]:

@@ -1,0 +1,104 @@
+"""Network verdict leads (session 8, helper netfix): each test states the source read, what
+hvaudit did and what is right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_nwfilter_stock import STOCK
+from test_redteam3_vm_probes import dev, filtered_node, verdict
+
+# --- HVA-191: a shared IP parameter only matters where the tree reads $IP -------------------------
+
+#: A site's redefinitions (`virsh nwfilter-define`) of libvirt's IPv4 and ARP address checks
+#: for machines that speak no IPv4: every IPv4 packet and every ARP packet the guest sends is
+#: dropped, no rule reads $IP.
+NO_IPV4 = {
+    "no-ip-spoofing": "<filter name='no-ip-spoofing' chain='ipv4-ip' priority='-710'>"
+    "<rule action='drop' direction='out' priority='1000'/></filter>",
+    "no-arp-ip-spoofing": "<filter name='no-arp-ip-spoofing' chain='arp-ip' priority='-510'>"
+    "<rule action='drop' direction='out' priority='1000'/></filter>",
+}
+
+
+def _nic(mac: str, filt: str, ip: str) -> str:
+    return (
+        f"<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+        f"<model type='virtio'/><filterref filter='{filt}'>"
+        f"<parameter name='IP' value='{ip}'/></filterref></interface>"
+    )
+
+
+def test_shared_ip_parameter_on_a_tree_that_never_reads_ip(tmp_path: Path) -> None:
+    """formatnwfilter, "Usage of variables in filters": a parameter is a value of the variable the
+    filter's rules reference; IP is one such variable. libvirt's shipped no-ip-spoofing returns
+    IPv4 from `$IP` and no-arp-ip-spoofing ARP whose sender is `$IP` (src/nwfilter/xml), so two
+    VMs given one IP parameter may each send as the other (R42). Here both filters are
+    redefined to drop every IPv4 and ARP packet: no rule of alpha's or beta's clean-traffic tree
+    reads $IP, the shared IP parameter admits nothing, and each tree still stops MAC, IP and ARP
+    spoofing (the IPV6 twin, R69, is already judged by whether the tree reads $IPV6). Was: fail
+    both ("the filter's IP parameter 10.0.0.5 is VM(s) beta's too"). Right: pass both."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", _nic("52:54:00:00:08:01", "clean-traffic", "10.0.0.5")),
+            dev("beta", _nic("52:54:00:00:08:02", "clean-traffic", "10.0.0.5")),
+        ],
+        {**STOCK, **NO_IPV4},
+    )
+    for vm in ("alpha", "beta"):
+        assert verdict(a, "HVA-191", vm) == ("pass", "1 interface(s) filtered by clean-traffic")
+
+
+def test_shared_ip_parameter_counts_only_where_a_tree_reads_it(tmp_path: Path) -> None:
+    """Twin: alpha's clean-traffic (shipped rules, reads $IP) is given 10.0.0.5; beta's filter is
+    no-mac-spoofing alone, given the same IP parameter that none of its rules reads: libvirt
+    admits no address by it (beta fails on its own, for IP and ARP spoofing). Was: alpha failed
+    as if beta's filter admitted 10.0.0.5 as beta's own source. Right: alpha passes, beta fails
+    naming what its filter does not stop."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", _nic("52:54:00:00:08:03", "clean-traffic", "10.0.0.5")),
+            dev("beta", _nic("52:54:00:00:08:04", "no-mac-spoofing", "10.0.0.5")),
+        ],
+        dict(STOCK),
+    )
+    assert verdict(a, "HVA-191", "alpha") == ("pass", "1 interface(s) filtered by clean-traffic")
+    assert verdict(a, "HVA-191", "beta") == (
+        "fail",
+        "52:54:00:00:08:04: filter 'no-mac-spoofing' does not stop ARP/IP spoofing",
+    )
+
+
+def test_shared_ip_parameter_on_trees_that_read_ip_still_fails(tmp_path: Path) -> None:
+    """R42 stays: both trees read $IP (the shipped rules), one value: fail both."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", _nic("52:54:00:00:08:05", "clean-traffic", "10.0.0.5")),
+            dev("beta", _nic("52:54:00:00:08:06", "clean-traffic", "10.0.0.5")),
+        ],
+        dict(STOCK),
+    )
+    assert verdict(a, "HVA-191", "alpha") == (
+        "fail",
+        "52:54:00:00:08:05: the filter's IP parameter 10.0.0.5 is VM(s) beta's too on br0: "
+        "filter 'clean-traffic' admits it as each one's own source, so each can send IPv4 and "
+        "ARP as the other",
+    )
+
+
+def test_no_ip_learning_on_a_tree_that_never_reads_ip(tmp_path: Path) -> None:
+    """nwfilter_gentech_driver.c virNWFilterDoInstantiate (read with `read_file`): libvirt learns
+    an address (CTRL_IP_LEARNING) only when IP is the one variable missing, and
+    virNWFilterDetermineMissingVarsRec collects only the variables a rule of the tree reads
+    (`rule->varAccess`). A tree whose redefined IPv4 and ARP checks drop every packet reads no
+    $IP: nothing is learned. Was: a question "checks $IP, which no IP parameter sets"
+    (the names no-ip-spoofing/no-arp-ip-spoofing were taken as reading it). Right: pass."""
+    nic = (
+        "<interface type='network'><mac address='52:54:00:00:08:07'/><source network='lan'/>"
+        "<model type='virtio'/><filterref filter='clean-traffic'/></interface>"
+    )
+    a = filtered_node(tmp_path, [dev("gamma", nic)], {**STOCK, **NO_IPV4})
+    assert verdict(a, "HVA-191", "gamma") == ("pass", "1 interface(s) filtered by clean-traffic")
