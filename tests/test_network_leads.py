@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from conftest import domain_xml
 from test_nwfilter_stock import STOCK
 from test_redteam3_vm_probes import dev, filtered_node, verdict
 
@@ -102,3 +105,88 @@ def test_no_ip_learning_on_a_tree_that_never_reads_ip(tmp_path: Path) -> None:
     )
     a = filtered_node(tmp_path, [dev("gamma", nic)], {**STOCK, **NO_IPV4})
     assert verdict(a, "HVA-191", "gamma") == ("pass", "1 interface(s) filtered by clean-traffic")
+
+
+# --- HVA-031: a UDP chardev takes input only from the peer it is connected to ---------------------
+
+
+def _udp_serial(bind: str, connect: str) -> str:
+    return (
+        f"<serial type='udp'>{bind}<source mode='connect' {connect} service='2445'/>"
+        "<target port='0'/></serial>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("serial", "status", "message"),
+    [
+        # formatdomain's own example: bind 0.0.0.0, connect 0.0.0.0 (connect() to the
+        # unspecified address is this host: the loopback)
+        (
+            _udp_serial("<source mode='bind' host='0.0.0.0' service='2445'/>", "host='0.0.0.0'"),
+            "pass",
+            "serial over UDP bound to 0.0.0.0 (bound to every address) port 2445, connected "
+            "to 0.0.0.0 (this host: the loopback) port 2445: QEMU takes input only from that "
+            "peer, which no other machine can send as",
+        ),
+        # a bind with no host (every address) and a loopback peer
+        (
+            _udp_serial("<source mode='bind' service='2446'/>", "host='127.0.0.1'"),
+            "pass",
+            "serial over UDP bound to * (bound to every address) port 2446, connected to "
+            "127.0.0.1 port 2445: QEMU takes input only from that peer, which no other machine "
+            "can send as",
+        ),
+        # both sides on the loopback (libvirt's serial-tcp-tlsx509-chardev-verify.xml)
+        (
+            _udp_serial(
+                "<source mode='bind' host='127.0.0.1' service='1111'/>", "host='127.0.0.1'"
+            ),
+            "pass",
+            "console(s) reachable only from the host",
+        ),
+        # a peer on the network: whoever sends as it types into the VM
+        (
+            _udp_serial("<source mode='bind' host='0.0.0.0' service='2445'/>", "host='192.0.2.7'"),
+            "fail",
+            "serial over UDP on 0.0.0.0 (bound to every address) port 2445: no TLS or "
+            "authentication, whoever can send to it types into the VM",
+        ),
+        # the unspecified peer of a socket bound to one network address is that address
+        (
+            _udp_serial("<source mode='bind' host='192.0.2.1' service='2445'/>", "host='0.0.0.0'"),
+            "fail",
+            "serial over UDP on 192.0.2.1 port 2445: no TLS or authentication, whoever can "
+            "send to it types into the VM",
+        ),
+    ],
+    ids=[
+        "formatdomain-example",
+        "bind-any-peer-loopback",
+        "both-loopback",
+        "peer-remote",
+        "bound-one",
+    ],
+)
+def test_udp_chardev_judged_by_its_connected_peer(
+    host_scan, serial: str, status: str, message: str
+) -> None:
+    """QEMU util/qemu-sockets.c inet_dgram_saddr (read with `find_string`): a UDP chardev's
+    socket is bound to the local address (localaddr/localport: <source mode='bind'>) and then
+    connect()ed to the remote one (host/port: <source mode='connect'>; char-udp.c
+    qemu_chr_parse_udp defaults host to localhost). connect(2) on a datagram socket makes the
+    peer "the only address from which datagrams are received". A loopback peer admits only
+    the host's own processes: Linux drops an IPv4 packet with a 127/8 source arriving on
+    another interface as martian (net/ipv4/route.c, `ipv4_is_loopback(saddr) &&
+    !IN_DEV_NET_ROUTE_LOCALNET`), and connect() to the unspecified address is loopback
+    (route.c ip_route_output_key_hash_rcu: `fl4->daddr = fl4->saddr`, else INADDR_LOOPBACK;
+    ipv6/datagram.c: "connect() to INADDR_ANY means loopback"). Was: fail for every bind on
+    a non-loopback address, formatdomain's own example included. Right: the bind address
+    decides nothing when the peer is this host."""
+    from conftest import messages, outcomes
+
+    a = host_scan(domains=[domain_xml("udpvm", body=f"<devices>{serial}</devices>")])
+    assert (outcomes(a, "HVA-031")["udpvm"], messages(a, "HVA-031")["udpvm"]) == (
+        status,
+        message,
+    )

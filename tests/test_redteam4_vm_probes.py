@@ -1402,6 +1402,7 @@ def test_vsphere_max_mks_connections_one_passes(
 
 _ANY = "* (bound to every address)"
 _TYPES = "no TLS or authentication, whoever can send to it types into the VM"
+_PEER_ONLY = "QEMU takes input only from that peer, which no other machine can send as"
 _FORGED = (
     "the console travels in cleartext, and QEMU takes input on 0.0.0.0 from anyone sending as "
     "that address"
@@ -1411,12 +1412,14 @@ _FORGED = (
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
-        # a two-way UDP console: QEMU takes the guest's serial input from anyone sending to :4556
+        # a two-way UDP console bound to :4556 and connected to localhost:4555: QEMU takes the
+        # guest's serial input from that loopback peer only (netfix: connect(2) on a datagram
+        # socket; was a fail on port 4556)
         (
             ("-serial", "udp::4555@:4556"),
-            "fail",
-            "QEMU argument -serial udp::4555@:4556: the guest's console over UDP on "
-            f"{_ANY} port 4556: {_TYPES}",
+            "pass",
+            "QEMU argument -serial udp::4555@:4556: UDP bound to "
+            f"{_ANY} port 4556, connected to localhost port 4555: {_PEER_ONLY}",
         ),
         # the same as a parallel port
         (
@@ -1432,12 +1435,12 @@ _FORGED = (
             "QEMU argument -serial udp:198.51.100.7:4555: the guest's console over UDP to "
             f"198.51.100.7 port 4555: {_FORGED}",
         ),
-        # mon: puts QEMU's monitor on the same device
+        # mon: puts QEMU's monitor on the same device; a network peer exposes both
         (
-            ("-serial", "mon:udp::4555@:4556"),
+            ("-serial", "mon:udp:198.51.100.7:4555@:4556"),
             "fail",
-            "QEMU argument -serial mon:udp::4555@:4556: the guest's console and QEMU's monitor "
-            f"(mon:) over UDP on {_ANY} port 4556: {_TYPES}",
+            "QEMU argument -serial mon:udp:198.51.100.7:4555@:4556: the guest's console and "
+            f"QEMU's monitor (mon:) over UDP on {_ANY} port 4556: {_TYPES}",
         ),
         (
             ("-serial", "mon:telnet::4444,server=on,wait=off"),
@@ -1459,12 +1462,19 @@ _FORGED = (
             "QEMU argument -monitor tn3270:0.0.0.0:2323,server: QEMU's monitor as a TCP server "
             "on 0.0.0.0, without authentication or TLS",
         ),
-        # -chardev udp: localport alone binds every address
+        # -chardev udp: localport alone binds every address, the peer a network one
+        (
+            ("-chardev", "udp,id=c0,host=198.51.100.7,port=4555,localport=4556"),
+            "fail",
+            "QEMU argument -chardev udp,id=c0,host=198.51.100.7,port=4555,localport=4556: a "
+            f"character device over UDP on {_ANY} port 4556: {_TYPES}",
+        ),
+        # ... and with the default peer (localhost) nothing but the host sends to it
         (
             ("-chardev", "udp,id=c0,port=4555,localport=4556"),
-            "fail",
-            "QEMU argument -chardev udp,id=c0,port=4555,localport=4556: a character device over "
-            f"UDP on {_ANY} port 4556: {_TYPES}",
+            "pass",
+            "QEMU argument -chardev udp,id=c0,port=4555,localport=4556: UDP bound to "
+            f"{_ANY} port 4556, connected to localhost port 4555: {_PEER_ONLY}",
         ),
         (
             ("-chardev", "udp,id=c0,host=198.51.100.7,port=4555"),
@@ -1493,6 +1503,7 @@ _FORGED = (
         "serial-websocket",
         "monitor-tn3270",
         "chardev-udp-localport",
+        "chardev-udp-localport-default-peer",
         "chardev-udp-peer",
         "serial-udp-loopback",
         "chardev-udp-default-peer",

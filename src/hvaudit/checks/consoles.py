@@ -122,8 +122,10 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     the host sets. A TCP chardev's own `tls='yes'|'no'` overrides chardev_tls (formatdomain,
     "TCP"). A UDP chardev has neither TLS nor authentication: QEMU reads input on the bind
     address, or on 0.0.0.0 when the XML has no bind source (QEMU qemu-system(1), `-chardev
-    udp`: "localaddr ... If not specified it defaults to 0.0.0.0"), from the connect peer (a
-    source address anyone on the path can forge), and sends the console in cleartext.
+    udp`: "localaddr ... If not specified it defaults to 0.0.0.0"), from the connect peer only
+    (the socket is connected, connect(2)): a network peer is a source address anyone on the
+    path can forge, and gets the console in cleartext; a loopback peer (or 0.0.0.0, this host)
+    is the host's own processes whatever the bind address (_udp_exposure).
 
     Proxmox VE: qemu-server starts every VM's VNC server on a UNIX socket with a password
     (`-vnc unix:/var/run/qemu-server/<vmid>.vnc,password=on`) and SPICE on localhost with TLS
@@ -355,8 +357,8 @@ def _raw_console_verdict(
         binds_local = "localaddr" in o or "localport" in o
         binds = [(o.get("localaddr", ""), o.get("localport") or "0")] if binds_local else []
         peer = (o.get("host") or "localhost", o.get("port") or "?")
-        if not _udp_exposure(f"{shown}: a character device", binds, peer, r):
-            r.proven.append(f"{shown}: UDP on the host's loopback only")
+        if note := _udp_exposure(f"{shown}: a character device", binds, peer, r):
+            r.proven.append(f"{shown}: {note}")
         return
     if opt == "-chardev":
         o = q.props
@@ -382,8 +384,8 @@ def _raw_console_verdict(
         peer_host, peer_port = _host_port(remote.split(",")[0])
         binds = [_host_port(local.split(",")[0])] if sep else []
         peer = (peer_host or "localhost", peer_port or "?")
-        if not _udp_exposure(f"{shown}: {_chardev_role(opt, value)}", binds, peer, r):
-            r.proven.append(f"{shown}: UDP on the host's loopback only")
+        if note := _udp_exposure(f"{shown}: {_chardev_role(opt, value)}", binds, peer, r):
+            r.proven.append(f"{shown}: {note}")
         return
     if opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb"):
         # qemu_chr_parse_compat: what follows the address's first comma is QemuOpts (no
@@ -623,35 +625,65 @@ def _udp(group: list[Chardev], r: _Verdict) -> None:
     first = group[0]
     r.refs.append(first.source)
     peers = [c for c in group if c.mode == "connect"]
-    _udp_exposure(
+    note = _udp_exposure(
         first.device,
         [(c.host or "", c.service or "?") for c in group if c.mode == "bind"],
         (peers[0].host or "localhost", peers[0].service or "?") if peers else ("localhost", "?"),
         r,
     )
+    if note is not None and note != _UDP_LOOPBACK:
+        r.proven.append(f"{first.device} over {note}")
+
+
+_UDP_LOOPBACK = "UDP on the host's loopback only"
 
 
 def _udp_exposure(
     what: str, binds: list[tuple[str, str]], peer: tuple[str, str], r: _Verdict
-) -> bool:
+) -> str | None:
     """A UDP character device, built by libvirt (<serial type='udp'>) or by raw arguments
     (`udp:` or `-chardev udp`): QEMU binds the local address (every address when none is given)
-    and takes what arrives there as input; without a local address it sends to, and reads from,
-    the peer (host `localhost` when none is given). Whether it failed."""
+    and connect()s the socket to the peer (host `localhost` when none is given; QEMU
+    util/qemu-sockets.c inet_dgram_saddr: bind, then connect), whom it sends the console to.
+    connect(2): for a datagram socket the peer is "the only address from which datagrams are
+    received", so the peer, not the bind address, decides who types into the VM. A loopback
+    peer is the host's own processes: Linux drops an IPv4 packet with a 127/8 source that
+    arrives on another interface as martian (net/ipv4/route.c: `ipv4_is_loopback(saddr) &&
+    !IN_DEV_NET_ROUTE_LOCALNET`, sysctl route_localnet, off by default) and IPv6 one from ::1
+    (RFC 4291 2.5.3). A peer of 0.0.0.0 or :: is this host: route.c
+    ip_route_output_key_hash_rcu sets the destination to the socket's own source address, else
+    127.0.0.1 over the loopback device; ipv6/datagram.c "connect() to INADDR_ANY means
+    loopback" (so the loopback when the socket is bound to every address or a loopback one;
+    bound to one network address, the peer is that address, judged as a bind there). A
+    network peer is anyone on the path who sends as its address. None when it failed, else
+    what it is."""
     before = len(r.fails)
+    unspecified = peer[0] in WILDCARD and all(
+        h in WILDCARD or is_local_address(h) for h, _ in binds
+    )
+    if is_local_address(peer[0]) or unspecified:
+        if all(is_local_address(h) for h, _ in binds):
+            return _UDP_LOOPBACK
+        shown = f"{peer[0]} (this host: the loopback)" if unspecified else peer[0]
+        return (
+            "UDP bound to "
+            + ", ".join(f"{_where(h)} port {p}" for h, p in binds)
+            + f", connected to {shown} port {peer[1]}: QEMU takes input only from that peer, "
+            "which no other machine can send as"
+        )
     for host, port in binds:
         if not is_local_address(host):
             r.fails.append(
                 f"{what} over UDP on {_where(host)} port {port}: no TLS or "
                 "authentication, whoever can send to it types into the VM"
             )
-    if not binds and not is_local_address(peer[0]):
+    if not binds:
         r.fails.append(
             f"{what} over UDP to {peer[0]} port {peer[1]}: "
             "the console travels in cleartext, and QEMU takes input on 0.0.0.0 from anyone "
             "sending as that address"
         )
-    return len(r.fails) > before
+    return None if len(r.fails) > before else _UDP_LOOPBACK
 
 
 def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
