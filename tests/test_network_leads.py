@@ -190,3 +190,139 @@ def test_udp_chardev_judged_by_its_connected_peer(
         status,
         message,
     )
+
+
+# --- HVA-031: raw network backends that listen on the host ----------------------------------------
+
+NET_CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    # hostaddr left out: slirp_hostfwd binds INADDR_ANY
+    "hostfwd-any": (
+        ("-netdev", "user,id=n0,hostfwd=tcp::2222-:22", "-device", "virtio-net,netdev=n0"),
+        "fail",
+        "QEMU argument -netdev user,id=n0,hostfwd=tcp::2222-:22: host forwarding tcp::2222-:22 "
+        "(TCP port 2222 to the guest's port 22) on every address port 2222, without "
+        "authentication: whoever reaches it reaches the VM",
+    ),
+    # every rule counts (the option is given twice), -nic alike, the type left out is TCP
+    "hostfwd-second": (
+        ("-nic", "user,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=::8080-:80"),
+        "fail",
+        "QEMU argument -nic user,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=::8080-:80: host "
+        "forwarding ::8080-:80 (TCP port 8080 to the guest's port 80) on every address port "
+        "8080, without authentication: whoever reaches it reaches the VM",
+    ),
+    "hostfwd-loopback": (
+        ("-netdev", "user,id=n0,hostfwd=udp:127.0.0.1:5353-:53"),
+        "pass",
+        "QEMU argument -netdev user,id=n0,hostfwd=udp:127.0.0.1:5353-:53: loopback only",
+    ),
+    "hostfwd-json": (
+        ("-netdev", '{"type":"user","id":"n0","hostfwd":[{"str":"tcp:192.0.2.1:2222-:22"}]}'),
+        "fail",
+        'QEMU argument -netdev {"type":"user","id":"n0","hostfwd":[{"str":"tcp:192.0.2.1:'
+        "2222-:22\"}]}: host forwarding tcp:192.0.2.1:2222-:22 (TCP port 2222 to the guest's "
+        "port 22) on 192.0.2.1 port 2222, without authentication: whoever reaches it reaches "
+        "the VM",
+    ),
+    "socket-listen": (
+        ("-netdev", "socket,id=n0,listen=:5555"),
+        "fail",
+        "QEMU argument -netdev socket,id=n0,listen=:5555: a TCP server carrying the VM's "
+        "network on every address port 5555, without authentication: whoever reaches it "
+        "reaches the VM",
+    ),
+    "stream-server": (
+        (
+            "-netdev",
+            "stream,id=n0,server=on,addr.type=inet,addr.host=0.0.0.0,addr.port=5556",
+        ),
+        "fail",
+        "QEMU argument -netdev stream,id=n0,server=on,addr.type=inet,addr.host=0.0.0.0,"
+        "addr.port=5556: a TCP server carrying the VM's network on 0.0.0.0 port 5556, without "
+        "authentication: whoever reaches it reaches the VM",
+    ),
+    "stream-json-loopback": (
+        (
+            "-netdev",
+            '{"type":"stream","id":"n0","server":true,'
+            '"addr":{"type":"inet","host":"127.0.0.1","port":"5556"}}',
+        ),
+        "pass",
+        'QEMU argument -netdev {"type":"stream","id":"n0","server":true,"addr":{"type":"inet",'
+        '"host":"127.0.0.1","port":"5556"}}: loopback only',
+    ),
+    "stream-fd": (
+        ("-netdev", "stream,id=n0,server=on,addr.type=fd,addr.str=3"),
+        "manual",
+        "QEMU argument -netdev stream,id=n0,server=on,addr.type=fd,addr.str=3: a TCP server "
+        "carrying the VM's network on passed socket (fd 3)",
+    ),
+    "dgram-any": (
+        (
+            "-netdev",
+            "dgram,id=n0,local.type=inet,local.host=0.0.0.0,local.port=7000,"
+            "remote.type=inet,remote.host=192.0.2.9,remote.port=7001",
+        ),
+        "fail",
+        "QEMU argument -netdev dgram,id=n0,local.type=inet,local.host=0.0.0.0,local.port=7000,"
+        "remote.type=inet,remote.host=192.0.2.9,remote.port=7001: a UDP socket carrying the "
+        "VM's network on 0.0.0.0 port 7000, without authentication: whoever reaches it "
+        "reaches the VM",
+    ),
+    # a client stream and a UNIX-socket server open no network listener
+    "stream-client": (
+        ("-netdev", "stream,id=n0,addr.type=inet,addr.host=192.0.2.9,addr.port=5556"),
+        "not_applicable",
+        "no VNC, SPICE or RDP console and no TCP or UDP character device",
+    ),
+    "stream-unix": (
+        ("-netdev", "stream,id=n0,server=on,addr.type=unix,addr.path=/run/n0.sock"),
+        "not_applicable",
+        "no VNC, SPICE or RDP console and no TCP or UDP character device",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def raw_net_assessment(tmp_path_factory: pytest.TempPathFactory):
+    from conftest import run_assessment
+    from test_redteam3_vm_probes import replayed_domains
+    from test_redteam4_vm_probes import _raw
+
+    tmp = tmp_path_factory.mktemp("rawnet")
+    return run_assessment(
+        replayed_domains(tmp, {n: _raw(n, *case[0]) for n, case in NET_CASES.items()})
+    )
+
+
+@pytest.mark.parametrize("name", list(NET_CASES))
+def test_raw_network_backend_listeners(raw_net_assessment, name: str) -> None:
+    """Raw `-netdev`/`-nic` backends listen on the host (QEMU net/slirp.c slirp_hostfwd:
+    INADDR_ANY unless hostaddr is given; net/socket.c net_socket_listen_init over
+    parse_host_port, an empty host being every address; net/stream.c net_init_stream server=on
+    and util/qemu-sockets.c inet_listen_saddr, getaddrinfo(NULL) with AI_PASSIVE for an empty
+    host; net/dgram.c net_init_dgram binds local and never connects). libvirt (through
+    <qemu:commandline>) knows none of them. Was: not applicable for every one (HVA-031 read
+    chardevs and consoles only). Right: fail off the loopback, pass on it, a question for a
+    socket passed by fd."""
+    _, status, message = NET_CASES[name]
+    assert verdict(raw_net_assessment, "HVA-031", name) == (status, message)
+
+
+def test_proxmox_args_hostfwd(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same reading of a Proxmox VE `args:` line (qemu-server hands it to QEMU split by
+    shellwords): a user-mode forward of the host's port 2222 on every address fails."""
+    import shutil
+
+    from test_proxmox_checks import HARDENED, msg, result, scan
+
+    tree = Path(shutil.copytree(HARDENED, tmp_path / "node"))
+    conf = tree / "etc/pve/qemu-server/200.conf"
+    conf.write_text(conf.read_text() + "\nargs: -nic user,hostfwd=tcp::2222-:22\n")
+    _, report = scan(tree, capsys)
+    assert (result(report, "HVA-031", "web-10")["status"], msg(report, "HVA-031", "web-10")) == (
+        "fail",
+        "QEMU argument -nic user,hostfwd=tcp::2222-:22: host forwarding tcp::2222-:22 (TCP port "
+        "2222 to the guest's port 22) on every address port 2222, without authentication: "
+        "whoever reaches it reaches the VM",
+    )

@@ -9,6 +9,7 @@ manual question naming the exact settings.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -61,6 +62,8 @@ class _Verdict:
     """Console types whose SASL configuration (a host file hvaudit does not read) decides."""
     refs: list[Source] = field(default_factory=list)
     hidden_password: Fact[bool] | None = None
+    opaque: list[str] = field(default_factory=list)
+    """Raw network backends on a socket the arguments do not show (fd=): what to confirm."""
 
 
 def _where(addr: str) -> str:
@@ -136,7 +139,14 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     at `RemoteDisplay.vnc.port` (admitted by the host firewall's gdbserver or a custom rule),
     speaking plain RFB with at most an 8-character password ("not encrypted when it is sent",
     VMware's remote display help); ESXi 7.0 removed that VNC server ("VNC has been removed in
-    7.0", the Ansible vmware_guest_vnc deprecation), so the host's version decides."""
+    7.0", the Ansible vmware_guest_vnc deprecation), so the host's version decides.
+
+    Raw network backends (-netdev, -nic, -net in <qemu:commandline> or `args:`) open host
+    sockets for the VM too: a user-mode `hostfwd` on every address when hostaddr is left out,
+    a `socket` listen= or udp= socket, a `stream` server, a `dgram` local address
+    (_raw_net_listeners cites the QEMU source). None authenticates: off the loopback, whoever
+    reaches one reaches the VM's network or a guest service (fail); a socket handed over by
+    fd= is a question about where it listens."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -155,7 +165,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             if c.protocol == "udp":
                 datagrams.setdefault(c.source, []).append(c)
         raw = _raw_consoles(v.raw_hypervisor_arguments)
-        if not consoles and not sockets and not outbound and not datagrams and not raw:
+        netl = _raw_net_listeners(v.raw_hypervisor_arguments)
+        if not (consoles or sockets or outbound or datagrams or raw or netl):
             yield not_applicable(
                 s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
             )
@@ -173,6 +184,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         objects = _objects(v.raw_hypervisor_arguments)
         for opt, value, q in raw:
             _raw_console_verdict(opt, value, q, r, v.source, objects)
+        for listener in netl:
+            _raw_net_verdict(listener, r, v.source)
         refs = list(dict.fromkeys(r.refs))
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
@@ -183,6 +196,17 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             )
         elif r.asks:
             yield manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks))
+        elif r.opaque:
+            yield manual(
+                s,
+                "; ".join([*r.proven, *r.opaque]),
+                *refs,
+                question=f"On which address does the socket handed to QEMU for VM {v.name} "
+                f"({_and(r.opaque)}) listen? Evidence: `ss -ltnup` on host {h.name} while the "
+                "VM runs (the QEMU process's sockets). Pass: a loopback address or a UNIX "
+                "socket; fail: any other address, where whoever connects reaches the VM's "
+                "network without authentication.",
+            )
         elif r.hidden_password is not None:
             yield unknown(
                 s,
@@ -272,6 +296,106 @@ def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str, QemuOption]]:
 
 #: qemu_chr_parse_compat's spellings of the socket backend on TCP (chardev/char.c)
 _TCP_BACKENDS = ("tcp:", "telnet:", "tn3270:", "websocket:")
+
+
+@dataclass(frozen=True, slots=True)
+class _NetListener:
+    """A socket a raw network backend (-netdev, -nic, -net) opens on the host."""
+
+    shown: str
+    what: str
+    host: str | None
+    """The address it listens on ("" every address), None when a passed fd decides it."""
+    port: str
+
+
+def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
+    """The host sockets raw network backends open for a VM, which take traffic for the guest
+    from whoever reaches them (QEMU source, read with `read_file`; options read by
+    hvaudit.parse.qemu_args, -nic and -net alike, JSON too):
+    - `user,hostfwd=[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport` (qemu-options.hx:
+      "Redirect incoming TCP or UDP connections to the host port hostport to the guest ...
+      If no connection type is set, TCP is used. This option can be given multiple times"):
+      net/slirp.c slirp_hostfwd sets `host_addr.in.sin_addr.s_addr = INADDR_ANY` and
+      replaces it only when hostaddr is not empty; `unix:` forwards a UNIX socket path.
+    - `socket,listen=[host]:port`: net/socket.c net_socket_listen_init binds a TCP socket at
+      parse_host_port's address (net/net.c: an empty host is `s_addr = 0`, every address)
+      and carries the NIC's frames to whoever connects; `socket,udp=...,localaddr=host:port`
+      (net_socket_udp_init) binds localaddr and reads datagrams without connecting, so from
+      any source.
+    - `stream,server=on,addr.type=inet,addr.host=H,addr.port=P` (net/stream.c
+      net_init_stream: server=on is net_stream_server_init; util/qemu-sockets.c
+      inet_listen_saddr: `getaddrinfo(strlen(saddr->host) ? saddr->host : NULL, ...)` with
+      AI_PASSIVE, every address when empty); `addr.type=fd` listens on a socket the caller
+      opened, which the arguments do not show.
+    - `dgram,local.type=inet,local.host=H,local.port=P,remote...` (net/dgram.c net_init_dgram:
+      the unicast socket is bound to local and never connected, so it reads datagrams from
+      any source; a multicast remote is not judged here); `local.type=fd` as above.
+    None of them authenticates or encrypts."""
+    out: list[_NetListener] = []
+    for o in qemu_options(args):
+        if o.name not in ("netdev", "nic", "net"):
+            continue
+        shown = f"QEMU argument {o.shown()}"
+        p = o.props
+        if o.kind == "user":
+            for rule in o.values("hostfwd"):
+                proto, _, rest = rule.partition(":")
+                if proto not in ("", "tcp", "udp"):
+                    continue  # unix: a UNIX socket path (or a rule QEMU refuses)
+                host, _, rest = rest.partition(":")
+                hport, _, guest = rest.partition("-")
+                what = (
+                    f"host forwarding {rule} ({(proto or 'tcp').upper()} port {hport} to "
+                    f"the guest's port {guest.rpartition(':')[2]})"
+                )
+                out.append(_NetListener(shown, what, host, hport))
+        elif o.kind == "socket" and p.get("listen"):
+            host, _, port = p["listen"].partition(":")
+            out.append(_NetListener(shown, "a TCP server carrying the VM's network", host, port))
+        elif o.kind == "socket" and p.get("udp") and p.get("localaddr"):
+            host, _, port = p["localaddr"].partition(":")
+            out.append(_NetListener(shown, "a UDP socket carrying the VM's network", host, port))
+        elif o.kind == "stream" and o.flag("server"):
+            _socket_address(out, shown, "a TCP server carrying the VM's network", p, "addr")
+        elif o.kind == "dgram" and not _multicast(p.get("remote.host", "")):
+            _socket_address(out, shown, "a UDP socket carrying the VM's network", p, "local")
+    return out
+
+
+def _socket_address(
+    out: list[_NetListener], shown: str, what: str, p: Mapping[str, str], key: str
+) -> None:
+    """A QAPI SocketAddress (`key.type` inet, unix, vsock or fd) a backend listens on."""
+    kind = p.get(f"{key}.type", "")
+    if kind == "inet":
+        out.append(_NetListener(shown, what, p.get(f"{key}.host", ""), p.get(f"{key}.port", "?")))
+    elif kind == "fd":
+        out.append(_NetListener(shown, what, None, p.get(f"{key}.str", "?")))
+
+
+def _multicast(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_multicast
+    except ValueError:
+        return False
+
+
+def _raw_net_verdict(n: _NetListener, r: _Verdict, src: Source) -> None:
+    """A raw network backend's host socket: on a loopback address only the host reaches it (as
+    a raw chardev there); on any other address whoever reaches it sends the VM's network
+    traffic (or reaches a guest service through QEMU) with no authentication; on a passed
+    socket, what it is bound to is not in the arguments."""
+    r.refs.append(src)
+    if n.host is None:
+        r.opaque.append(f"{n.shown}: {n.what} on passed socket (fd {n.port})")
+    elif n.host and is_local_address(n.host):
+        r.proven.append(f"{n.shown}: loopback only")
+    else:
+        r.fails.append(
+            f"{n.shown}: {n.what} on {n.host or 'every address'} port {n.port}, without "
+            "authentication: whoever reaches it reaches the VM"
+        )
 
 
 def _host_port(text: str) -> tuple[str, str]:

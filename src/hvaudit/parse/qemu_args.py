@@ -18,7 +18,10 @@ every check uses. Each fact below was read in QEMU's source with the `search` to
   `-device` driver (qdev-monitor.c qemu_device_opts), `-chardev` backend (chardev/char.c
   qemu_chardev_opts), `-tpmdev` type (system/vl.c qemu_tpmdev_opts), `-netdev` type (net/net.c
   qemu_netdev_opts and netdev_is_modern's dummy_opts), `-fsdev` and `-virtfs` fsdriver
-  (fsdev/qemu-fsdev-opts.c), `-vnc` vnc (ui/vnc.c qemu_vnc_opts). `-spice` is parsed with
+  (fsdev/qemu-fsdev-opts.c), `-vnc` vnc (ui/vnc.c qemu_vnc_opts), `-nic` and `-net` type
+  (net/net.c qemu_nic_opts, qemu_net_opts). A list parameter is given again for each item
+  (qemu-options.hx, -netdev user hostfwd: "This option can be given multiple times"): every
+  value is kept beside the last (QemuOption.values). `-spice` is parsed with
   permit_abbrev false (system/vl.c `qemu_opts_parse_noisily(qemu_find_opts("spice"), optarg,
   false)`): it has no implied key.
 - JSON (system/vl.c): `-device` `if (optarg[0] == '{') { QObject *obj =
@@ -63,6 +66,8 @@ IMPLIED_KEY: Mapping[str, str] = {
     "fsdev": "fsdriver",
     "virtfs": "fsdriver",
     "vnc": "vnc",
+    "nic": "type",
+    "net": "type",
 }
 #: Options whose argument QEMU reads as JSON when it starts with `{`.
 JSON_OPTIONS = frozenset({"device", "object", "netdev", "blockdev"})
@@ -89,6 +94,8 @@ class QemuOption:
     """False where the argument is JSON that does not parse (QEMU refuses to start then)."""
     set_by: tuple[str, ...] = ()
     """The `-set` arguments that changed its parameters, in order."""
+    pairs: tuple[tuple[str, str], ...] = ()
+    """Every parameter in order, a key given twice twice (props keeps the last)."""
 
     @property
     def kind(self) -> str:
@@ -99,6 +106,12 @@ class QemuOption:
     def flag(self, key: str) -> bool:
         """A boolean parameter set true (QEMU's bool parser: on, yes, true, y)."""
         return self.props.get(key, "").lower() in ("on", "yes", "true", "y")
+
+    def values(self, key: str) -> list[str]:
+        """Every value of a list parameter: each time the key is given (QemuOpts), each item of
+        a JSON list (`key: ["v"]` or a StringList's `key: [{"str": "v"}]`), each -set of it."""
+        item = re.compile(rf"{re.escape(key)}\.\d+(?:\.str)?")
+        return [v for k, v in self.pairs if k == key or item.fullmatch(k)]
 
     def shown(self) -> str:
         """The option as written, for a message (with the -set arguments that changed it)."""
@@ -144,7 +157,9 @@ def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
             for i, o in enumerate(out):
                 if o.name == group and o.qemu_opts and ids.get(i, o.props.get("id")) == ident:
                     props = {**o.props, key: value}
-                    out[i] = dataclasses.replace(o, props=props, set_by=(*o.set_by, text))
+                    out[i] = dataclasses.replace(
+                        o, props=props, set_by=(*o.set_by, text), pairs=(*o.pairs, (key, value))
+                    )
                     break
     return tuple(out)
 
@@ -175,10 +190,12 @@ def parse_option(name: str, spelled: str, text: str) -> QemuOption:
         obj = _qemu_json(text)
         if not isinstance(obj, dict):
             return QemuOption(name, spelled, text, {}, readable=False)
-        return QemuOption(name, spelled, text, dict(_flatten(obj)))
+        pairs = tuple(_flatten(obj))
+        return QemuOption(name, spelled, text, dict(pairs), pairs=pairs)
     if name in LIST_OPTIONS:
         implied = IMPLIED_KEY.get(name)
-        return QemuOption(name, spelled, text, parse_opts(text, implied, name not in _KEYVAL))
+        pairs = tuple(opt_pairs(text, implied, name not in _KEYVAL))
+        return QemuOption(name, spelled, text, dict(pairs), pairs=pairs)
     return QemuOption(name, spelled, text)
 
 
@@ -188,7 +205,12 @@ def parse_opts(text: str, implied: str | None = None, flags: bool = True) -> dic
     when it comes first, else a flag (`x` is x=on, `nox` x=off; keyval takes no flags, and QEMU
     refuses one there); a value runs to the first single comma, `,,` being a comma in it; a key
     given twice keeps its last value."""
-    out: dict[str, str] = {}
+    return dict(opt_pairs(text, implied, flags))
+
+
+def opt_pairs(text: str, implied: str | None = None, flags: bool = True) -> list[tuple[str, str]]:
+    """parse_opts' parameters in order, a key given twice kept twice."""
+    out: list[tuple[str, str]] = []
     p = 0
     first = True
     while p < len(text):
@@ -196,17 +218,20 @@ def parse_opts(text: str, implied: str | None = None, flags: bool = True) -> dic
         end = m.start() if m else len(text)
         if end == len(text) or text[end] != "=":
             if first and implied:
-                out[implied], p = _opt_value(text, p)
+                value, p = _opt_value(text, p)
+                out.append((implied, value))
             else:
                 word, p = text[p:end], end
                 if not flags:
-                    out[word] = ""
+                    out.append((word, ""))
                 elif word.startswith("no"):
-                    out[word[2:]] = "off"
+                    out.append((word[2:], "off"))
                 else:
-                    out[word] = "on"
+                    out.append((word, "on"))
         else:
-            out[text[p:end]], p = _opt_value(text, end + 1)
+            key = text[p:end]
+            value, p = _opt_value(text, end + 1)
+            out.append((key, value))
         p += 1  # the comma that ends the parameter
         first = False
     return out
