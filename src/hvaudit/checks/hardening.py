@@ -243,7 +243,10 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
     custom-ga-command, hook-script, cdrom-passthrough, custom-dtb, custom-hypervisor-feature,
     deprecated-config, shell-scripts, disk-probing, external-launch, host-cpu, nbdkit-restart, and
     any flag a newer libvirt adds) fails this check. The subject is the VM, as in every per-VM
-    check."""
+    check. The log is "%s/%s.log" of logDir and the VM's name (qemu_domain.c
+    qemuDomainLogContextNew), and a name may hold a colon (the drivers refuse only a newline
+    and a slash: virXMLCheckIllegalChars, domain_conf.c), so grep's FILE:LINE output is split
+    at the ".log:" that ends the file name, not at its first colon (R8-2)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)

@@ -4,7 +4,9 @@ control, accounts, patching, the host firewall and logging (2014 HY-SR-4, 13..20
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
+import socket
 from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import (
@@ -488,7 +490,11 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     cannot tamper with the images every new VM starts from. A network pool's server is its
     <source><host name> (libvirt formatstorage: the NFS server of a netfs pool, the portal of an
     iSCSI target, ...): a pool served by the host itself (a loopback address or name, the host's
-    own name or one of its addresses) keeps the images on the hypervisor all the same."""
+    own name or one of its addresses) keeps the images on the hypervisor all the same. A
+    numeric server is compared by the address it connects to, not by its text (R8-1): the
+    client's getaddrinfo(3) reads `127.1`, `2130706433` or `10.0.10` with inet_aton, an IPv6
+    address has many spellings, `::ffff:a.b.c.d` is the IPv4 address, and 0.0.0.0 or `::` is
+    loopback to connect(2) (see _numeric_host for the sources)."""
     remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage")
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for p in ctx.deployment.pools:
@@ -522,9 +528,13 @@ def _is_this_host(name: str, h: Host | None) -> bool:
     Its own names are libvirt's (virGetHostname), the kernel's, its FQDN (hostname(1): the name
     getaddrinfo(3) gives gethostname(2)'s) and the hosts(5) names of loopback or of its own
     addresses; a short name is also the first label of any of them (the resolver's search
-    domain completes it)."""
+    domain completes it). An address is compared by value, not by text (R8-1): see
+    `_numeric_host`."""
     n = name.strip("[]").lower().rstrip(".")
-    if n in ("localhost", "localhost.localdomain", "::1") or n.startswith("127."):
+    if n in ("localhost", "localhost.localdomain"):
+        return True
+    addr = _numeric_host(n)
+    if addr is not None and (addr.is_loopback or addr.is_unspecified):
         return True
     if h is None:
         return False
@@ -534,9 +544,42 @@ def _is_this_host(name: str, h: Host | None) -> bool:
     if n in known or ("." not in n and n in {k.split(".", 1)[0] for k in known}):
         return True
     own = h.facts.addresses
-    return own.known and any(
-        n == a.split("/", 1)[0].lower() for addrs in own.get().values() for a in addrs
+    return (
+        addr is not None
+        and own.known
+        and any(
+            addr == mine
+            for addrs in own.get().values()
+            for a in addrs
+            if (mine := _numeric_host(a.split("/", 1)[0].lower())) is not None
+        )
     )
+
+
+def _numeric_host(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a numeric host name connects to, as the NFS, iSCSI or Ceph client's
+    getaddrinfo(3) reads it, or None for a name. glibc reads a numeric IPv4 name with inet_aton
+    (sysdeps/posix/getaddrinfo.c text_to_binary_address: `__inet_aton_exact (name, ...)`), so
+    `127.1`, `2130706433` and `10.0.10` are addresses too (inet_aton(3), "Classful
+    addressing"); an IPv6 address has many spellings of one value (RFC 4291 2.2), and an
+    IPv4-mapped one (`::ffff:a.b.c.d`) is connected to as the IPv4 address (net/ipv6/
+    tcp_ipv6.c tcp_v6_connect: IPV6_ADDR_MAPPED goes to tcp_v4_connect). The unspecified
+    address is loopback to connect(2): "connect() to INADDR_ANY means loopback (BSD'ism)"
+    (tcp_v6_connect; net/ipv4/route.c ip_route_output_key_hash_rcu: `if (!fl4->daddr)
+    fl4->daddr = fl4->saddr = htonl(INADDR_LOOPBACK)`)."""
+    addr: ipaddress.IPv4Address | ipaddress.IPv6Address
+    try:
+        addr = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        if not re.fullmatch(r"[0-9][0-9a-fx.]*", name) or name.endswith("."):
+            return None
+        try:
+            addr = ipaddress.IPv4Address(socket.inet_aton(name))
+        except OSError:
+            return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    return addr
 
 
 @check(

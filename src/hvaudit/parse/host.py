@@ -940,6 +940,11 @@ def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
     return Fact.of(rules, g.source)
 
 
+#: One line of `grep -r -H` over /var/log/libvirt/qemu: the directory (no colon in it), the
+#: VM's name (no slash, colons allowed) up to the first ".log:", then the matching line.
+_LOG_LINE = re.compile(r"(?:[^:]*/)?([^/]*?)\.log:(.*)")
+
+
 def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     """Taint flags of each VM's last start: lines after its log's last "starting up" line."""
     if g.state == "absent":
@@ -948,11 +953,13 @@ def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
         return Fact.failed(f"reading /var/log/libvirt/qemu exited {g.rc}", g.source)
     out: dict[str, list[str]] = {}
     for line in g.text.splitlines():
-        path, _, text = line.partition(":")
-        name = path.rsplit("/", 1)[-1]
-        if not name.endswith(".log"):
+        # grep -H prints FILE:LINE, and the file is "%s/%s.log" of logDir and the domain's
+        # name (qemu_domain.c qemuDomainLogContextNew), which may hold a colon (the drivers
+        # refuse only '\n' and '/' in a name): the file ends at the first ".log:" (R8-2)
+        m = _LOG_LINE.match(line)
+        if m is None:
             continue
-        name = name[: -len(".log")]
+        name, text = m.groups()
         if "starting up" in text:
             out[name] = []
         else:

@@ -1,0 +1,244 @@
+"""Eighth red-team review, VM side (rt8vm): probes of the least-probed VM checks.
+
+Counted per check id over tests/test_redteam*_probes.py, the VM-level checks the seven earlier
+rounds probed least were HVA-054 (taint), HVA-091 (real-time scheduling), HVA-012
+(acceleration), HVA-100 (storage pools), HVA-058 (shared directories), HVA-064 (emulator) and
+the memory guarantee of HVA-070. Same harness as tests/test_redteam3_vm_probes.py: libvirt's
+test driver serves the domains, networks and pools (libvirt parses and re-formats every
+definition before hvaudit reads it) on the replayed hardened host; a domain whose QEMU
+namespace the test driver would drop is replayed as a daemon with the QEMU driver reports it
+(test_redteam3_vm_probes `replayed_domains`). Each probe asserts the verdict its cited source
+proves right, with the message; every fact it rests on was read with the `search` /
+`find_string` / `read_file` tools and is cited in its docstring. Where hvaudit is wrong and was
+not fixed the probe is `xfail(strict=True, reason="R8-N: ...")`. None repeats a probe of the
+seven earlier rounds.
+
+Findings (R8-n): R8-1 HVA-100 passed a pool whose server is this host written as another
+spelling of an address (`::ffff:127.0.0.1`, `0:0:0:0:0:0:0:1`, `0.0.0.0`, `::`, inet_aton's
+`2130706433` and `10.0.10`, hv1's own IPv6 address written out): false pass; R8-2 HVA-054 split
+grep's FILE:LINE output at the first colon, so a VM whose name holds one (libvirt allows it)
+lost its logged taints (a question for a running VM, n/a for a stopped one, where the log
+proves a fail); R8-3 HVA-058 called a VM given a virtiofs share by raw QEMU arguments (`-device
+vhost-user-fs-pci`) "no host directory shared" (wrong n/a); R8-4 HVA-070 and HVA-061 read a VM
+with <hugepages/> as all huge pages though a DIMM of it names the system page size (ordinary,
+swappable, mergeable memory): false pass of both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import verdict
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+# --- HVA-100: the pool's server is this host under another spelling --------------------------------
+
+
+def _pool(name: str, server: str) -> str:
+    return (
+        f"<pool type='netfs'><name>{name}</name><source><host name='{server}'/>"
+        "<dir path='/srv/images'/><format type='nfs'/></source>"
+        f"<target><path>/var/lib/libvirt/{name}</path></target></pool>"
+    )
+
+
+#: hv1 with an IPv6 address beside the fixture's 10.0.0.10 on eno3.
+V6_HOST: dict[str, Any] = dict(
+    HARDENED_HOST,
+    **{
+        "ip-addr": (
+            '[{"ifname": "lo", "addr_info": [{"family": "inet", "local": "127.0.0.1", '
+            '"scope": "host"}]}, {"ifname": "eno3", "addr_info": [{"family": "inet", '
+            '"local": "10.0.0.10", "scope": "global"}, {"family": "inet6", "local": '
+            '"2001:db8:0:1::10", "scope": "global"}]}, {"ifname": "br0", "addr_info": []}]',
+            0,
+        )
+    },
+)
+
+SELF_SPELLINGS = {
+    "mapped_loop": "::ffff:127.0.0.1",  # IPv4-mapped loopback
+    "long_loop6": "0:0:0:0:0:0:0:1",  # ::1 written out
+    "any4": "0.0.0.0",  # connect(2) to INADDR_ANY is loopback
+    "any6": "::",  # likewise for IPv6
+    "short_loop": "127.1",  # inet_aton: a.b with b 24 bits
+    "decimal_loop": "2130706433",  # inet_aton: one 32-bit number
+    "short_own": "10.0.10",  # inet_aton: a.b.c, c 16 bits: hv1's 10.0.0.10
+    "mapped_own": "::ffff:10.0.0.10",  # hv1's address, IPv4-mapped
+    "long_own6": "2001:db8:0:1:0:0:0:10",  # hv1's IPv6 address written out
+}
+
+
+@pytest.fixture(scope="module")
+def pools(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt8pools")
+    uri = write_node(
+        tmp / "n.xml",
+        [domain_xml("web01")],
+        pools=[_pool(n, s) for n, s in SELF_SPELLINGS.items()] + [_pool("remote", "192.0.2.7")],
+    )
+    return run_assessment(build_bundle(tmp, uri, V6_HOST, name="b"))
+
+
+def test_pool_on_a_remote_server_keeps_its_pass(pools: Assessment) -> None:
+    assert verdict(pools, "HVA-100", "remote") == (
+        "pass",
+        "netfs pool: images live off the host",
+    )
+
+
+@pytest.mark.parametrize("pool", sorted(SELF_SPELLINGS))
+def test_pool_served_by_this_host_in_another_spelling(pools: Assessment, pool: str) -> None:
+    """libvirt mounts a netfs pool from `<source><host name>` (formatstorage, "Source
+    elements": host "provides the source for pools backed by storage from a remote server");
+    the NFS client resolves the name with getaddrinfo(3), and glibc's getaddrinfo reads a
+    numeric IPv4 name with inet_aton (sysdeps/posix/getaddrinfo.c text_to_binary_address:
+    `__inet_aton_exact (name, ...)`, read with `find_string`), so `127.1` (a.b, b 24 bits),
+    `2130706433` (one 32-bit number) and `10.0.10` (a.b.c, c 16 bits) are 127.0.0.1 and hv1's
+    own 10.0.0.10 (inet_aton(3), "Classful addressing"). An IPv6 address has many spellings of
+    one value (RFC 4291 2.2: leading zeros and `::`), and an IPv4-mapped one (`::ffff:a.b.c.d`)
+    is connected to as the IPv4 address (net/ipv6/tcp_ipv6.c tcp_v6_connect, IPV6_ADDR_MAPPED
+    goes to tcp_v4_connect). The unspecified address is the host itself: "connect() to
+    INADDR_ANY means loopback (BSD'ism)" (tcp_v6_connect: `usin->sin6_addr =
+    in6addr_loopback`; net/ipv4/route.c ip_route_output_key_hash_rcu: `if (!fl4->daddr)
+    fl4->daddr = fl4->saddr = htonl(INADDR_LOOPBACK)`). Each of these pools is served by hv1
+    itself: fail, as for 127.0.0.1 and hv1's own name."""
+    server = SELF_SPELLINGS[pool]
+    assert verdict(pools, "HVA-100", pool) == (
+        "fail",
+        f"netfs pool served by {server}: this host itself, so the images stay on the hypervisor",
+    )
+
+
+# --- HVA-054: the log of a VM whose name holds a colon -----------------------------------------------
+
+
+def test_taint_of_a_vm_whose_name_holds_a_colon(host_scan) -> None:
+    """libvirt writes a QEMU VM's log to "%s/%s.log" of logDir and the domain's name
+    (src/qemu/qemu_domain.c qemuDomainLogContextNew, read with `find_string`) and appends
+    "Domain id=%d is tainted: %s\\n" to it (qemuDomainObjTaint). A domain name may hold a colon:
+    the drivers refuse only a newline (virXMLCheckIllegalChars("name", def->name, "\\n")) and a
+    slash (domain_conf.c: "name %1$s cannot contain '/'"). `grep -r -H` prints FILE:LINE, so the
+    line of db:prod's log reads /var/log/libvirt/qemu/db:prod.log:2024-...: the file name is
+    everything up to the ".log:" that ends it, not up to the first colon. db:prod's run is
+    tainted custom-monitor (a monitor command that bypassed libvirt): fail, as for any name."""
+    logs = (
+        "/var/log/libvirt/qemu/db:prod.log:2024-11-27 04:00:00.000+0000: starting up libvirt\n"
+        "/var/log/libvirt/qemu/db:prod.log:2024-11-27 05:00:00.000+0000: Domain id=2 is "
+        "tainted: custom-monitor\n",
+        0,
+    )
+    a = host_scan({"qemu-logs": logs}, domains=[domain_xml("db:prod")])
+    assert verdict(a, "HVA-054", "db:prod") == ("fail", "tainted (current run): custom-monitor")
+
+
+# --- HVA-058: a virtiofs share added by raw QEMU arguments ------------------------------------------
+
+
+@xfail("R8-3: HVA-058 reads -virtfs/-fsdev only; a raw -device vhost-user-fs-pci is 'no share'")
+def test_raw_vhost_user_fs_device_is_a_shared_directory(tmp_path: Path) -> None:
+    """QEMU commit 9d59bed1da "virtio: add vhost-user-fs-pci device" (read with `search`):
+    "Launch QEMU like this: qemu -chardev socket,path=/tmp/vhost-fs.sock,id=chr0 -device
+    vhost-user-fs-pci,tag=myfs,chardev=chr0": the guest mounts the directory a virtiofsd on
+    that socket serves (vhost-user-fs-device and vhost-user-fs-ccw are the same device on other
+    buses). libvirt passes <qemu:arg> values to QEMU as they are (formatdomain, "QEMU
+    command-line passthrough"), so the VM has a virtiofs share exactly like a <filesystem> with
+    <source socket> (formatdomain, "Filesystems": a virtiofsd started outside libvirt), which
+    HVA-058 asks about (virtiofs supports passthrough only: is the directory on a nosuid,nodev
+    mount). "no host directory shared" (n/a) is wrong for a subject that exists: the same
+    question, naming the socket and the argument."""
+    from test_redteam4_vm_probes import _raw
+
+    xml = _raw(
+        "rawvfs",
+        "-chardev",
+        "socket,id=vfs0,path=/run/vfsd.sock",
+        "-device",
+        "vhost-user-fs-pci,chardev=vfs0,tag=share",
+    )
+    from test_redteam3_vm_probes import replayed_domains
+
+    a = run_assessment(replayed_domains(tmp_path, {"rawvfs": xml}))
+    assert verdict(a, "HVA-058", "rawvfs") == (
+        "manual",
+        "virtiofs share(s) served by a virtiofsd started outside libvirt on socket(s) "
+        "/run/vfsd.sock (QEMU argument -device vhost-user-fs-pci,chardev=vfs0,tag=share): the "
+        "daemon's options name the directory (virtiofs supports passthrough only)",
+    )
+
+
+# --- HVA-070: hot-pluggable memory outside the huge pages -------------------------------------------
+
+MEMTUNE = (
+    "<memtune><hard_limit unit='MiB'>6144</hard_limit><soft_limit unit='MiB'>3072</soft_limit>"
+    "</memtune>"
+)
+
+
+def _dimm_domain(name: str, page_kib: int) -> str:
+    return domain_xml(
+        name,
+        vcpus=2,
+        memory_mib=2048,
+        body="<maxMemory slots='4' unit='MiB'>8192</maxMemory>"
+        "<memoryBacking><hugepages/></memoryBacking>"
+        + MEMTUNE
+        + "<cpu><numa><cell id='0' cpus='0-1' memory='2048' unit='MiB'/></numa></cpu>"
+        "<devices><memory model='dimm'><source>"
+        f"<pagesize unit='KiB'>{page_kib}</pagesize></source>"
+        "<target><size unit='MiB'>1024</size><node>0</node></target></memory></devices>",
+    )
+
+
+@pytest.fixture(scope="module")
+def dimms(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam3_vm_probes import LAN, NESTING_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt8dimm")
+    uri = write_node(
+        tmp / "n.xml", [_dimm_domain("dimm4k", 4), _dimm_domain("dimm2m", 2048)], [LAN]
+    )
+    host = dict(NESTING_HOST, **{"/sys/kernel/mm/ksm/run": "1\n"})
+    return run_assessment(build_bundle(tmp, uri, host, name="b"))
+
+
+def test_dimm_on_huge_pages_keeps_the_guarantee(dimms: Assessment) -> None:
+    status, msg = verdict(dimms, "HVA-070", "dimm2m")
+    assert status == "pass", msg
+
+
+@xfail("R8-4: a DIMM's own <pagesize> of the system page size is not read: 'all huge pages'")
+def test_dimm_of_system_pages_is_no_guarantee(dimms: Assessment) -> None:
+    """formatdomain, "Memory devices": a dimm's <source><pagesize> "can be used to override
+    the default host page size used for backing the memory device". libvirt
+    src/qemu/qemu_command.c (read with `read_file`): qemuBuildMemoryDimmBackendStr hands
+    qemuBuildMemoryBackendStr `mem->pagesize`, which looks up the domain's <hugepages> only
+    `if (pagesize == 0)`, and then `if (pagesize == system_page_size) { /* ... as if they
+    hasn't specified any huge pages at all */ pagesize = 0; hugepage = NULL; }`: the DIMM is a
+    memory-backend-ram, ordinary anonymous memory, swappable and mergeable. <hugepages/> backs
+    the 2 GiB of node 0 only; the 1 GiB DIMM of 4 KiB pages has no guarantee (no <locked/>).
+    Fail, naming the guarantee; the same domain with a 2 MiB DIMM keeps its pass."""
+    status, msg = verdict(dimms, "HVA-070", "dimm4k")
+    assert status == "fail", msg
+    assert msg.startswith("no memory guarantee ("), msg
+
+
+@xfail("R8-4: HVA-061 counts the VM as hugepage-backed, but its 4 KiB DIMM is mergeable")
+def test_dimm_of_system_pages_is_merged_by_ksm(dimms: Assessment) -> None:
+    """The same DIMM (memory-backend-ram, qemuBuildMemoryBackendStr above) is ordinary
+    anonymous memory QEMU advises MADV_MERGEABLE (every RAM block unless <nosharepages/>;
+    formatdomain, "Memory Backing"), which KSM (run = 1) merges with other VMs' pages (mm/ksm.c
+    merges anonymous private pages; only hugetlb areas are skipped). HVA-061 excuses a VM whose
+    memory is all huge pages; dimm4k's is not: fail, naming it."""
+    status, msg = verdict(dimms, "HVA-061", "hv1")
+    assert status == "fail", msg
+    assert "dimm4k" in msg and "dimm2m" not in msg, msg
