@@ -216,7 +216,6 @@ def test_dimm_on_huge_pages_keeps_the_guarantee(dimms: Assessment) -> None:
     assert status == "pass", msg
 
 
-@xfail("R8-4: a DIMM's own <pagesize> of the system page size is not read: 'all huge pages'")
 def test_dimm_of_system_pages_is_no_guarantee(dimms: Assessment) -> None:
     """formatdomain, "Memory devices": a dimm's <source><pagesize> "can be used to override
     the default host page size used for backing the memory device". libvirt
@@ -232,7 +231,6 @@ def test_dimm_of_system_pages_is_no_guarantee(dimms: Assessment) -> None:
     assert msg.startswith("no memory guarantee ("), msg
 
 
-@xfail("R8-4: HVA-061 counts the VM as hugepage-backed, but its 4 KiB DIMM is mergeable")
 def test_dimm_of_system_pages_is_merged_by_ksm(dimms: Assessment) -> None:
     """The same DIMM (memory-backend-ram, qemuBuildMemoryBackendStr above) is ordinary
     anonymous memory QEMU advises MADV_MERGEABLE (every RAM block unless <nosharepages/>;

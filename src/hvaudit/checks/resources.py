@@ -137,7 +137,7 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     opts out shares nothing between them. Neither is a VM backed by huge pages
     (<memoryBacking><hugepages/>): KSM ignores the merge advice for hugetlb mappings (mm/ksm.c
     ksm_madvise: VM_HUGETLB areas "just ignore the advice"; ksm.rst: "KSM only merges anonymous
-    (private) pages"). ksmtuned turns KSM on by itself: "starts ksm when memory
+    (private) pages"), unless a memory device of it names the system page size (R8-4). ksmtuned turns KSM on by itself: "starts ksm when memory
     committed to qemu processes exceeds a threshold" (the ksmtuned script's header, Red Hat), so
     /sys/kernel/mm/ksm/run = 0 while it runs is a moment, not the host's policy."""
     for h in ctx.deployment.hosts:
@@ -202,7 +202,10 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     configured memory size is always an upper bound for the guest, so the limit is only missing
     when memory is locked without a hard limit (then the guest can pin unbounded host RAM), or
     with one at or above the host's memory, which can never be reached (formatdomain, "Memory
-    Tuning": hard_limit "is the maximum memory the guest can use")."""
+    Tuning": hard_limit "is the maximum memory the guest can use"). Huge pages guarantee the
+    memory only where they back all of it: a hot-pluggable DIMM or virtio-mem device whose own
+    <pagesize> is the system page size is ordinary memory (formatdomain "Memory devices";
+    qemu_command.c qemuBuildMemoryDimmBackendStr, R8-4; hvaudit.parse.libvirt_xml._all_huge)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)

@@ -146,24 +146,47 @@ def _all_huge(root: Element) -> bool:
     """Whether all of the guest's memory is backed by huge pages (formatdomain, "Memory Backing"):
     <hugepages/> alone uses the default huge page size for all of it; each <page> gives its size
     to the guest NUMA nodes of its nodeset, the one without a nodeset to the other nodes, and a
-    node no <page> covers gets ordinary memory (qemuBuildMemoryBackendProps)."""
+    node no <page> covers gets ordinary memory (qemuBuildMemoryBackendProps). A hot-pluggable
+    memory device (dimm, virtio-mem) is guest memory too: its own <source><pagesize> ("can be
+    used to override the default host page size used for backing the memory device",
+    formatdomain "Memory devices") decides, else the <page> of its target node; a page size of
+    the system's is ordinary memory (qemu_command.c: qemuBuildMemoryDimmBackendStr passes
+    mem->pagesize to qemuBuildMemoryBackendStr, which consults <hugepages> only when it is 0,
+    and `if (pagesize == system_page_size)` drops huge pages altogether; R8-4)."""
     hp = root.find("memoryBacking/hugepages")
     if hp is None:
         return False
     pages = hp.findall("page")
-    if not pages:
-        return True
-    cells = [_int(c.get("id"), -1) for c in root.findall("cpu/numa/cell")] or [0]
     generic = next((p for p in pages if not p.get("nodeset")), None)
-    for cell in cells:
-        page = next(
-            (p for p in pages if cell in (parse_cpuset(p.get("nodeset")) or ())),
+
+    def page_for(node: int) -> Element | None:
+        return next(
+            (p for p in pages if node in (parse_cpuset(p.get("nodeset")) or ())),
             generic,
         )
-        if page is None:
-            return False
-        unit = (page.get("unit") or "KiB").lower()
-        if _int(page.get("size")) * _UNIT.get(unit, 1024) // 1024 <= SYSTEM_PAGE_KIB:
+
+    def huge(size: int, unit: str | None) -> bool:
+        return size * _UNIT.get((unit or "KiB").lower(), 1024) // 1024 > SYSTEM_PAGE_KIB
+
+    if pages:
+        cells = [_int(c.get("id"), -1) for c in root.findall("cpu/numa/cell")] or [0]
+        for cell in cells:
+            page = page_for(cell)
+            if page is None or not huge(_int(page.get("size")), page.get("unit")):
+                return False
+    for mem in root.findall("devices/memory"):
+        if mem.get("model") not in ("dimm", "virtio-mem"):
+            continue
+        own = mem.find("source/pagesize")
+        if own is not None:
+            if not huge(_int(own.text), own.get("unit")):
+                return False
+            continue
+        if not pages:
+            continue  # <hugepages/> alone: the default huge page size for every device
+        node = _int(mem.findtext("target/node"), -1)
+        page = generic if node < 0 else page_for(node)
+        if page is None or not huge(_int(page.get("size")), page.get("unit")):
             return False
     return True
 
