@@ -144,7 +144,6 @@ def test_taint_of_a_vm_whose_name_holds_a_colon(host_scan) -> None:
 # --- HVA-058: a virtiofs share added by raw QEMU arguments ------------------------------------------
 
 
-@xfail("R8-3: HVA-058 reads -virtfs/-fsdev only; a raw -device vhost-user-fs-pci is 'no share'")
 def test_raw_vhost_user_fs_device_is_a_shared_directory(tmp_path: Path) -> None:
     """QEMU commit 9d59bed1da "virtio: add vhost-user-fs-pci device" (read with `search`):
     "Launch QEMU like this: qemu -chardev socket,path=/tmp/vhost-fs.sock,id=chr0 -device

@@ -26,7 +26,7 @@ from hvaudit.checks.base import (
     qemu_config_unread,
     vm_subject,
 )
-from hvaudit.model import Host, Vm
+from hvaudit.model import Host, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import qemu_options
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
@@ -625,7 +625,11 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     names per node (/etc/pve/mapping/dir.cfg, not in the VM's file) through a virtiofsd with no
     read-only option, so each share is the same nosuid,nodev question; raw QEMU arguments
     (`args: -virtfs ...,security_model=passthrough|none` or `-fsdev local,...`; qemu-options.hx:
-    passthrough keeps the guest's ownership, none likewise without failing) are 9p shares."""
+    passthrough keeps the guest's ownership, none likewise without failing) are 9p shares.
+    Raw arguments can add a virtiofs share too: `-device vhost-user-fs-pci,chardev=ID` (or
+    vhost-user-fs-device/-ccw) mounts in the guest what the daemon on that chardev's socket
+    serves (QEMU commit 9d59bed1da, "virtio: add vhost-user-fs-pci device"), the external
+    virtiofsd question of a <source socket> (R8-3, was n/a)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -642,6 +646,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 s, "writable 9p share(s) with passthrough ownership: " + "; ".join(raw), v.source
             )
             continue
+        shares = (*shares, *_raw_virtiofs(v))
         mapped = [d for d in shares if d.mapping]
         if mapped:
             names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
@@ -716,6 +721,37 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 + ", ".join(d.host_path for d in shares),
                 *refs,
             )
+
+
+#: QEMU's vhost-user filesystem devices (hw/virtio/vhost-user-fs-pci.c and its bus variants):
+#: the guest mounts what the vhost-user daemon on their chardev serves.
+VHOST_USER_FS = ("vhost-user-fs-pci", "vhost-user-fs-device", "vhost-user-fs-ccw")
+
+
+def _raw_virtiofs(v: Vm) -> list[SharedDirectory]:
+    """The virtiofs shares raw QEMU arguments add (R8-3): each `-device vhost-user-fs-pci,
+    chardev=ID` is served by the daemon on the socket of `-chardev socket,id=ID,path=...`,
+    like a <filesystem> with <source socket> (QEMU commit 9d59bed1da "virtio: add
+    vhost-user-fs-pci device": `-chardev socket,path=/tmp/vhost-fs.sock,id=chr0 -device
+    vhost-user-fs-pci,tag=myfs,chardev=chr0`)."""
+    opts = qemu_options(v.raw_hypervisor_arguments)
+    sockets = {o.props.get("id"): o.props.get("path") for o in opts if o.name == "chardev"}
+    out = []
+    for o in opts:
+        if o.name == "device" and o.kind in VHOST_USER_FS:
+            chardev = o.props.get("chardev", "")
+            path = sockets.get(chardev) or f"of chardev {chardev or '(none named)'}"
+            out.append(
+                SharedDirectory(
+                    driver="virtiofs",
+                    host_path="",
+                    access_mode="passthrough",
+                    readonly=False,
+                    source=v.source,
+                    socket=f"{path} (QEMU argument {o.shown()})",
+                )
+            )
+    return out
 
 
 @check(
