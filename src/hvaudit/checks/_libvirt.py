@@ -120,7 +120,11 @@ def is_local_address(address: str | None) -> bool:
 def is_every_address(address: str | None) -> bool:
     """True for an unset address or one that binds every address: 0.0.0.0 in any spelling the C
     resolver accepts (inet_aton(3): "0", "0.0", "0x0" are all 0.0.0.0; getaddrinfo, which QEMU
-    uses for its listeners, reads IPv4 numbers that way) or the IPv6 unspecified address."""
+    uses for its listeners, reads IPv4 numbers that way) or the IPv6 unspecified address. The
+    IPv4-mapped ::ffff:0.0.0.0 binds every IPv4 address too: Linux net/ipv6/af_inet6.c
+    __inet6_bind takes a mapped address as its IPv4 address ("Binding to v4-mapped address
+    on a v6-only socket makes no sense"; otherwise v4addr = the last 32 bits, and INADDR_ANY
+    is accepted like on an IPv4 socket), so the socket receives on every IPv4 address."""
     if address is None or not address.strip("[] "):
         return True
     a = address.strip("[] ")
@@ -129,9 +133,11 @@ def is_every_address(address: str | None) -> bool:
     except OSError:
         pass
     try:
-        return ipaddress.ip_address(a).is_unspecified
+        ip = ipaddress.ip_address(a)
     except ValueError:
         return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return ip.is_unspecified or (mapped is not None and mapped.is_unspecified)
 
 
 def host_settings_manual(
