@@ -266,7 +266,6 @@ def test_migration_address_v4_mapped_host_address_passes(host_scan) -> None:
 PACKAGES = HARDENED_HOST["dpkg-packages"][0]
 
 
-@xfail("R8H-5: HVA-001 misses xserver-xorg-core-hwe-18.04")
 def test_hwe_x_server_is_a_display_server(host_scan) -> None:
     """R8H-5. Ubuntu's hardware-enablement stack ships the Xorg server as
     xserver-xorg-core-hwe-18.04 (xorg-server's HWE binary package); moving to it removes

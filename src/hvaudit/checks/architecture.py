@@ -46,8 +46,17 @@ DESKTOP_PACKAGES = frozenset(
 
 def is_desktop_package(name: str) -> bool:
     """A package of DESKTOP_PACKAGES, or a Debian desktop task (`task-gnome-desktop`,
-    `task-xfce-desktop`, ...: tasksel's metapackages that install a whole desktop)."""
-    return name in DESKTOP_PACKAGES or (name.startswith("task-") and name.endswith("-desktop"))
+    `task-xfce-desktop`, ...: tasksel's metapackages that install a whole desktop), or Ubuntu's
+    X server of a hardware-enablement or LTS enablement stack (`xserver-xorg-core-hwe-18.04`,
+    `xserver-xorg-core-lts-xenial`): the same Xorg server under the stack's own package name,
+    installed instead of xserver-xorg-core (moving to the HWE stack removes xserver-xorg-core
+    and installs xserver-xorg-core-hwe-18.04: xpra ticket #2190, "Bionic packages do not play
+    well with HWE 18.04")."""
+    return (
+        name in DESKTOP_PACKAGES
+        or (name.startswith("task-") and name.endswith("-desktop"))
+        or name.startswith(("xserver-xorg-core-hwe-", "xserver-xorg-core-lts-"))
+    )
 
 
 @check(
