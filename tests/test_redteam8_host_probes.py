@@ -71,7 +71,6 @@ MOK_SB_STATE_ABSENT = (
 )
 
 
-@xfail("R8H-1: HVA-021 passes Secure Boot with shim's validation disabled (MokSBStateRT = 1)")
 def test_shim_validation_disabled_under_firmware_secure_boot(host_scan) -> None:
     """R8H-1. `mokutil --disable-validation` (confirmed at the next boot in MokManager) makes shim
     verify nothing and publish MokSBStateRT = 1 (shim's GUID 605dab50-e046-4300-abb6-
@@ -91,7 +90,6 @@ def test_shim_validation_disabled_under_firmware_secure_boot(host_scan) -> None:
     )
 
 
-@xfail("R8H-1: HVA-021 does not read shim's state")
 def test_shim_validating_keeps_the_pass(host_scan) -> None:
     """Twin of R8H-1: no MokSBStateRT (od exits 1, no such file; the kernel: "If it fails, we
     don't care why. Default to secure.") or MokSBStateRT = 0: pass."""
@@ -101,7 +99,6 @@ def test_shim_validating_keeps_the_pass(host_scan) -> None:
         assert messages(a, "HVA-021")["hv1"] == "UEFI Secure Boot enabled, shim validating"
 
 
-@xfail("R8H-1: HVA-021 does not read shim's state")
 def test_shim_state_not_collected_is_asked(tmp_path: Path) -> None:
     """Twin of R8H-1: a bundle from a collector without the probe (no shim-validation artefact)
     shows SecureBoot = 1 but not shim's state: a question, never the pass it had."""

@@ -614,6 +614,9 @@ class HostFacts:
     """"2", "1.2", or "" when no TPM is present."""
     uefi: Fact[bool] = field(default_factory=_na)
     secure_boot: Fact[bool] = field(default_factory=_na)
+    shim_validation_off: Fact[bool] = field(default_factory=_na)
+    """shim's validation is switched off (MokSBStateRT = 1, `mokutil --disable-validation`): the
+    firmware's SecureBoot stays 1, shim and the kernel then boot as without Secure Boot."""
     measured_boot_log: Fact[bool] = field(default_factory=_na)
     lockdown: Fact[str] = field(default_factory=_na)
     module_sig_enforce: Fact[bool] = field(default_factory=_na)

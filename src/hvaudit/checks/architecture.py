@@ -347,16 +347,45 @@ def tpm_present(ctx: Context) -> Iterator[Outcome]:
 )
 def secure_boot(ctx: Context) -> Iterator[Outcome]:
     """Secure Boot refuses unsigned boot loaders and kernels, the first links of the chain of trust
-    the recommendation asks for."""
+    the recommendation asks for. The firmware's SecureBoot variable is not the whole answer:
+    shim, the first-stage loader every distribution boots through, can be told to verify nothing
+    (`mokutil --disable-validation`, confirmed at the next boot), and it then sets its volatile
+    MokSBStateRT variable to 1; the firmware keeps SecureBoot = 1, but shim loads any boot loader
+    and the kernel takes the boot as not secure (Linux drivers/firmware/efi/libstub/
+    secureboot.c and arch/x86/xen/efi.c efi_get_secureboot: "See if a user has put the shim
+    into insecure mode ... if (moksbstate == 1) return efi_secureboot_mode_disabled"), so no
+    lockdown follows from it either."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
+        shim = h.facts.shim_validation_off
         gap = first_unknown(h.facts.uefi, h.facts.secure_boot)
+        if gap is None and h.facts.uefi.get() and h.facts.secure_boot.get() and not shim.known:
+            gap = shim
         if gap is not None:
-            yield unknown(s, gap, "the host boots with UEFI Secure Boot enabled")
+            yield unknown(
+                s,
+                gap,
+                "the host boots with UEFI Secure Boot enabled and shim validating "
+                "(`mokutil --sb-state` does not say 'validation is disabled in shim')",
+            )
         elif not h.facts.uefi.get():
             yield failed(s, "legacy BIOS boot: no Secure Boot", *h.facts.uefi.sources)
+        elif h.facts.secure_boot.get() and shim.get():
+            yield failed(
+                s,
+                "UEFI Secure Boot is on in the firmware, but shim's validation is disabled "
+                "(MokSBStateRT = 1, mokutil --disable-validation): shim loads unsigned boot "
+                "loaders and the kernel boots as without Secure Boot",
+                *h.facts.secure_boot.sources,
+                *shim.sources,
+            )
         elif h.facts.secure_boot.get():
-            yield passed(s, "UEFI Secure Boot enabled", *h.facts.secure_boot.sources)
+            yield passed(
+                s,
+                "UEFI Secure Boot enabled, shim validating",
+                *h.facts.secure_boot.sources,
+                *shim.sources,
+            )
         else:
             yield failed(s, "UEFI boot with Secure Boot disabled", *h.facts.secure_boot.sources)
 

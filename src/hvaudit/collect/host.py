@@ -175,6 +175,20 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
         ),
     ),
+    # shim's own state: `mokutil --disable-validation` sets MokSBStateRT (shim's GUID) to 1, and
+    # then shim verifies nothing and the kernel treats the boot as not secure although the
+    # firmware's SecureBoot variable stays 1 (Linux drivers/firmware/efi/libstub/secureboot.c
+    # efi_get_secureboot: "See if a user has put the shim into insecure mode"). Ubuntu's apport
+    # reads it with the same od (4 attribute bytes, then the value); absent when never set.
+    CommandProbe(
+        "shim-validation",
+        (
+            "od",
+            "-An",
+            "-tu1",
+            "/sys/firmware/efi/efivars/MokSBStateRT-605dab50-e046-4300-abb6-3dd810dd8b23",
+        ),
+    ),
     # The TCG event log's length, by reading it: securityfs never sets a file's size, so `ls -l`
     # shows 0 for it on every host (security/inode.c securityfs_create_dentry sets no i_size).
     CommandProbe(

@@ -276,6 +276,14 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(g.rc == 0 and bool(numbers) and numbers[-1] == "1", g.source)
 
     f.secure_boot = ev.fact(_cmd("secure-boot"), secure_boot)
+
+    def shim_off(g: Got) -> Fact[bool]:
+        # The kernel reads a MokSBStateRT it cannot get as unset: "If it fails, we don't care
+        # why. Default to secure." (libstub/secureboot.c); od fails on an absent variable.
+        numbers = g.text.split()
+        return Fact.of(g.rc == 0 and bool(numbers) and numbers[-1] == "1", g.source)
+
+    f.shim_validation_off = ev.fact(_cmd("shim-validation"), shim_off)
     f.measured_boot_log = ev.fact(_cmd("measured-boot-log"), _event_log)
 
     def lockdown(g: Got) -> Fact[str]:
