@@ -135,7 +135,6 @@ def _links(**bond_data: Any) -> str:
     return json.dumps(links)
 
 
-@xfail("R8H-2: HVA-220 counts a bond with miimon 0 and arp_interval 0 as redundant")
 def test_bond_without_link_monitoring_is_no_redundancy(host_scan) -> None:
     """R8H-2. The kernel's Documentation/networking/bonding.rst (found with `find_string`): "It is
     critical that either the miimon or arp_interval and arp_ip_target parameters be specified,
@@ -174,7 +173,6 @@ def _qinq_links(extra: list[dict[str, Any]] | None = None) -> str:
     return json.dumps(links + (extra or []))
 
 
-@xfail("R8H-3: HVA-195 passes vlan_filtering of vlan_protocol 802.1ad")
 def test_bridge_filtering_802_1ad_passes_802_1q_tags(host_scan) -> None:
     """R8H-3. `ip link set br0 type bridge vlan_filtering 1 vlan_protocol 802.1ad` (iproute2
     ip/iplink_bridge.c prints it as info_data "vlan_protocol", read with `find_string`) makes the
@@ -193,7 +191,6 @@ def test_bridge_filtering_802_1ad_passes_802_1q_tags(host_scan) -> None:
     )
 
 
-@xfail("R8H-3: HVA-195 passes vlan_filtering of vlan_protocol 802.1ad")
 def test_bridge_filtering_802_1ad_on_a_trunk_fails(host_scan) -> None:
     """R8H-3 on a trunk: the uplink bond0 also carries the host's VLAN 20 (bond0.20), so it is
     a trunk and a guest's 802.1Q tag 20 reaches that VLAN through the 802.1ad bridge: fail."""

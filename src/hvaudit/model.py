@@ -674,6 +674,9 @@ class HostFacts:
     """Bridge name -> member interfaces."""
     bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bond or team name -> member interfaces."""
+    bonds_unmonitored: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Linux bonds whose link monitoring is off (`ip -d link`: miimon 0 and arp_interval 0):
+    they never notice a failed member, so they never fail over."""
     host_names: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Names that resolve to this host, lower-cased: gethostname(2), its FQDN (`hostname
     --fqdn`), and the /etc/hosts names of a loopback address or one of the host's own."""
@@ -712,7 +715,11 @@ class HostFacts:
     qemu_taints: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """VM name -> libvirt taint flags of its last logged start (/var/log/libvirt/qemu/NAME.log)."""
     bridge_vlan_filtering: Fact[dict[str, bool]] = field(default_factory=_na)
-    """Linux bridge -> vlan_filtering on."""
+    """Linux bridge -> it filters the VMs' 802.1Q tags: vlan_filtering on with vlan_protocol
+    802.1Q (a bridge filtering 802.1ad takes an 802.1Q-tagged frame as untagged and forwards
+    it, tag and all, in its port's PVID)."""
+    bridge_qinq: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Linux bridges with vlan_filtering on and vlan_protocol 802.1ad."""
     link_info: Fact[dict[str, tuple[str, str, str]]] = field(default_factory=_na)
     """Interface -> (kind, parent device, lower link): ("", "0000:3b:00.0", "") for a PCI NIC,
     ("vlan", "", "bond0") for bond0.20."""

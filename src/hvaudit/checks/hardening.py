@@ -740,7 +740,11 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
     host's own VLAN sub-interfaces (eno1.20) is a trunk; whether any other plain uplink's switch
     port is a trunk is outside the host: that case is asked. An Open vSwitch bridge's ports all
     show `master ovs-system` (the datapath), so its uplinks and VLAN tags are only in
-    `ovs-vsctl`: a VM bridge of that kind is asked too."""
+    `ovs-vsctl`: a VM bridge of that kind is asked too. A bridge that filters 802.1ad (QinQ,
+    `vlan_protocol 802.1ad`) does not filter 802.1Q: Linux net/bridge/br_vlan.c
+    __allowed_ingress takes a frame tagged with the other protocol as untagged ("Protocol-
+    mismatch") and forwards it in the port's PVID with the guest's 802.1Q tag still in it, so
+    it counts as a bridge without vlan_filtering."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, vf, info = h.facts.bridges, h.facts.bridge_vlan_filtering, h.facts.link_info
@@ -768,10 +772,15 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
                 tagged = sorted(
                     n for n, (kind, _, lower) in info.get().items() if kind == "vlan" and lower == u
                 )
+                ad = (
+                    ", vlan_filtering of 802.1ad only: 802.1Q tags pass"
+                    if br in (h.facts.bridge_qinq.get() if h.facts.bridge_qinq.known else ())
+                    else ""
+                )
                 if tagged:
-                    trunks.append(f"{br} (uplink {u} also carries VLAN {', '.join(tagged)})")
+                    trunks.append(f"{br} (uplink {u} also carries VLAN {', '.join(tagged)}{ad})")
                 else:
-                    unfiltered.append(f"{br} (uplink {u})")
+                    unfiltered.append(f"{br} (uplink {u}{ad})")
         if trunks:
             yield failed(
                 s,

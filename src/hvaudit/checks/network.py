@@ -1283,10 +1283,16 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     `ovs-vsctl` (each shows `master ovs-system` in `ip link`): asked. A VLAN device in the bridge
     (`bond0.20`) sends and receives through its `link` device (ip-link(8), type vlan; `ip -j
     link` reports it as "link"), so the bridge is as redundant as that device: a bridge on a
-    VLAN of a two-member bond (Proxmox VE's admin guide runs `bridge-ports bond0.5`) is teamed."""
+    VLAN of a two-member bond (Proxmox VE's admin guide runs `bridge-ports bond0.5`) is teamed.
+    A Linux bond with link monitoring off (miimon 0 and arp_interval 0 in `ip -d link`) never
+    notices that a member's link failed and keeps sending through it (the kernel's bonding.rst:
+    "It is critical that either the miimon or arp_interval and arp_ip_target parameters be
+    specified, otherwise serious network degradation will occur during link failures"; miimon
+    "A value of zero disables MII link monitoring"): two members, but no failover."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, bonds, info = h.facts.bridges, h.facts.bonds, h.facts.link_info
+        blind = h.facts.bonds_unmonitored
         gap = first_unknown(bridges, bonds, info)
         if gap is not None:
             yield unknown(s, gap, "VM bridges are uplinked through a bond of two or more NICs")
@@ -1322,12 +1328,19 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         weak = []
+        unmonitored = set(blind.get()) if blind.known else set()
         for b, members in vm_bridges.items():
             uplinks = [m for m in members if not m.startswith(vm_ports)]
-            teamed = [
-                u for u in uplinks if len(bonds.get().get(_below_vlans(u, info.get()), ())) >= 2
-            ]
-            if not teamed:
+            below = {u: _below_vlans(u, info.get()) for u in uplinks}
+            teamed = [u for u in uplinks if len(bonds.get().get(below[u], ())) >= 2]
+            watched = [u for u in teamed if below[u] not in unmonitored]
+            if teamed and not watched:
+                bond = below[teamed[0]]
+                weak.append(
+                    f"{b} (uplink {bond}: miimon 0 and arp_interval 0, the bond detects no "
+                    "link failure and never fails over)"
+                )
+            elif not teamed:
                 weak.append(f"{b} (uplinks: {', '.join(uplinks) or 'none'})")
         if weak:
             yield failed(

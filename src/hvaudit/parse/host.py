@@ -408,6 +408,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # on it is what ties it to VMs)
     f.bridges = _masters(links, ("bridge", "openvswitch"), skip=("ovs-system",))
     f.bonds = _masters(links, ("bond", "team"))
+    f.bonds_unmonitored = _unmonitored_bonds(links)
     f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
     f.ovs_bonds = ev.fact(_cmd("ovs-ports"), lambda g: _ovs_bridges(g, bonds=True))
     f.sriov_vfs = _sriov_vfs(links)
@@ -469,6 +470,12 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
     f.bridge_vlan_filtering = _vlan_filtering(links)
+    qinq = _vlan_filtering(links, qinq=True)
+    f.bridge_qinq = (
+        Fact.of(tuple(b for b, on in qinq.get().items() if on), *qinq.sources)
+        if qinq.known
+        else qinq  # type: ignore[assignment]
+    )
     f.link_info = _link_info(links)
     return f
 
@@ -979,7 +986,38 @@ def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     return Fact.of({k: tuple(v) for k, v in out.items()}, g.source)
 
 
-def _vlan_filtering(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, bool]]:
+def _unmonitored_bonds(links: Fact[list[dict[str, Any]]]) -> Fact[tuple[str, ...]]:
+    """The Linux bonds `ip -j -d link` shows with miimon 0 and arp_interval 0 (iproute2
+    ip/iplink_bond.c prints IFLA_BOND_MIIMON and IFLA_BOND_ARP_INTERVAL as "miimon" and
+    "arp_interval"). The kernel's bonding.rst: "It is critical that either the miimon or
+    arp_interval and arp_ip_target parameters be specified, otherwise serious network degradation
+    will occur during link failures"; miimon "A value of zero disables MII link monitoring", and
+    a bond created over netlink (`ip link add ... type bond`, ifupdown, systemd-networkd) starts
+    with miimon 0 unless it is set. A bond whose listing shows neither value is not judged."""
+    if not links.known:
+        return links  # type: ignore[return-value]
+    out = []
+    for d in links.get():
+        info = d.get("linkinfo") or {}
+        data = info.get("info_data") or {}
+        if info.get("info_kind") != "bond" or "miimon" not in data:
+            continue
+        if not data.get("miimon") and not data.get("arp_interval"):
+            out.append(str(d.get("ifname")))
+    return Fact.of(tuple(out), *links.sources)
+
+
+def _vlan_filtering(
+    links: Fact[list[dict[str, Any]]], *, qinq: bool = False
+) -> Fact[dict[str, bool]]:
+    """Bridge -> it filters 802.1Q tags (with `qinq`: -> it filters 802.1ad tags instead).
+
+    A VLAN-filtering bridge filters the tags of its vlan_protocol only (`ip -d link`:
+    "vlan_protocol" 802.1Q, the default, or 802.1ad; iproute2 ip/iplink_bridge.c). Linux
+    net/bridge/br_vlan.c __allowed_ingress: a frame tagged with the other protocol
+    ("Protocol-mismatch") has its tag pushed back into the payload and is taken as untagged, so
+    it is forwarded in the port's PVID with the guest's 802.1Q tag intact: an 802.1ad bridge does
+    not stop a VM's 802.1Q tags reaching a trunk."""
     if not links.known:
         return links  # type: ignore[return-value]
     out = {}
@@ -987,7 +1025,8 @@ def _vlan_filtering(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, bool]]:
         info = d.get("linkinfo") or {}
         if info.get("info_kind") == "bridge":
             data = info.get("info_data") or {}
-            out[str(d.get("ifname"))] = bool(data.get("vlan_filtering"))
+            ad = str(data.get("vlan_protocol") or "802.1Q").lower() == "802.1ad"
+            out[str(d.get("ifname"))] = bool(data.get("vlan_filtering")) and ad == qinq
     return Fact.of(out, *links.sources)
 
 
