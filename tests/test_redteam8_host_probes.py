@@ -36,8 +36,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from conftest import (
     HARDENED_HOST,
     IP_LINK,
@@ -51,11 +49,6 @@ from conftest import (
 from hvaudit.bundle import BundleWriter
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
-
-
-def xfail(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
 
 # --- HVA-021: shim's validation switched off ---------------------------------------------------
 
@@ -309,7 +302,6 @@ MOVED = {
 QUESTION_START = "Is virtproxyd on 0.0.0.0:16600 on host hv1 libvirt's TLS transport"
 
 
-@xfail("R8H-6: HVA-030 passes, HVA-034/035 n/a, with libvirt on a TCP port its files do not name")
 def test_socket_unit_moves_the_tcp_listener(host_scan) -> None:
     """R8H-6. libvirt docs/remote.rst (found with `find_string`): with socket activation "most of
     the socket related config options in /etc/libvirt/libvirtd.conf will no longer have any

@@ -18,6 +18,8 @@ __all__ = [
     "daemon_files",
     "host_settings_manual",
     "is_local_address",
+    "moved_listener_question",
+    "moved_remote_listeners",
     "remote_ports",
 ]
 
@@ -53,6 +55,43 @@ def remote_ports(host: Host, files: list[str]) -> tuple[set[int], set[int]]:
             if value is not None and str(value).strip().isdigit():
                 ports.add(int(str(value).strip()))
     return tcp, tls
+
+
+def moved_remote_listeners(host: Host, files: list[str]) -> list[str]:
+    """The TCP sockets a remote libvirt daemon (libvirtd, virtproxyd) holds on a non-loopback
+    address at a port that is neither its file's tcp_port nor tls_port nor a default. With
+    socket activation "most of the socket related config options in libvirtd.conf will no
+    longer have any effect" (libvirt docs/remote.rst), the -tcp and -tls socket units' own
+    ListenStream= decide where it listens, and a drop-in can move either; the docs start those
+    units with `systemctl start`, so they need not be enabled. Whether such a port is the TCP
+    or the TLS transport is in the unit (`systemctl show -p Listen`), not in the evidence."""
+    f = host.facts.listeners
+    if not f.known:
+        return []
+    tcp, tls = remote_ports(host, files)
+    return sorted(
+        {
+            f"{lst.process} on {lst.address}:{lst.port}"
+            for lst in f.get()
+            if lst.protocol.startswith("tcp")
+            and lst.process in ROLES["remote"]
+            and not lst.loopback
+            and lst.port not in tcp | tls
+        }
+    )
+
+
+def moved_listener_question(host: str, moved: list[str]) -> str:
+    """The one question of a libvirt daemon listening on TCP where no setting of its file says."""
+    return (
+        f"Is {moved[0]} on host {host} libvirt's TLS transport with client certificates "
+        "verified, not its plain TCP one? Evidence: `systemctl show -p Listen "
+        "virtproxyd-tcp.socket virtproxyd-tls.socket libvirtd-tcp.socket libvirtd-tls.socket` "
+        "(the unit whose ListenStream holds the port) and the daemon file's auth_tcp, "
+        "tcp_min_ssf and tls_no_verify_certificate. Pass: the port is a -tls unit's and "
+        "tls_no_verify_certificate is 0; fail: it is a -tcp unit's (auth_tcp decides how open it "
+        "is) or certificates are not verified."
+    )
 
 
 def conf_fact(host: Host, file: str) -> Fact[dict[str, object]]:

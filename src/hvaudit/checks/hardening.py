@@ -24,6 +24,8 @@ from hvaudit.checks._libvirt import (
     is_every_address,
     is_local_address,
     kernel_audit_off,
+    moved_listener_question,
+    moved_remote_listeners,
     remote_ports,
     vm_bridges,
 )
@@ -68,7 +70,9 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
     """With auth_tcp = "sasl", libvirt's TCP transport is encrypted by the SASL mechanism only as
     strongly as tcp_min_ssf demands. libvirt's default is 56 ("good enough for kerberos",
     src/remote/remote_daemon_config.c daemonConfigNew; lower values are refused), a DES-era
-    strength. The setting matters only where the TCP listener is up or its socket unit enabled."""
+    strength. The setting matters only where the TCP listener is up or its socket unit enabled;
+    a libvirt daemon on a TCP port its files do not name (a socket unit's ListenStream, libvirt
+    docs/remote.rst) may be that listener: a question, not n/a."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -82,6 +86,17 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
             u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES for u, st in units.items()
         )
         tcp_ports = remote_ports(h, files)[0]
+        moved = moved_remote_listeners(h, files)
+        if moved and not ports & tcp_ports and not tcp_unit:
+            yield manual(
+                s,
+                f"libvirt listens on TCP where its files name no port: {', '.join(moved)} (a "
+                "socket unit's ListenStream); on the plain TCP transport tcp_min_ssf decides",
+                *h.facts.listeners.sources,
+                *h.facts.socket_units.sources,
+                question=moved_listener_question(h.name, moved),
+            )
+            continue
         if not ports & tcp_ports and not tcp_unit:
             yield not_applicable(
                 s,

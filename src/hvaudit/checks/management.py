@@ -18,6 +18,8 @@ from hvaudit.checks._libvirt import (
     conf_value,
     daemon_files,
     kernel_audit_off,
+    moved_listener_question,
+    moved_remote_listeners,
     remote_ports,
 )
 from hvaudit.checks.base import (
@@ -98,7 +100,12 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     daemonConfigNew (auth_tcp sasl, tls_no_verify_certificate 0). The ports are 16509/16514 unless
     the file's tcp_port / tls_port moves them (libvirtd.conf.in; confirmed with `search`). A
     program relaying a read-write UNIX socket onto TCP (socat(1) TCP-LISTEN + UNIX-CONNECT)
-    exposes the API the same way: the daemon sees a local peer with the relay's credentials."""
+    exposes the API the same way: the daemon sees a local peer with the relay's credentials.
+    With socket activation the socket units' ListenStream= decide the ports, not the file
+    (libvirt docs/remote.rst: "most of the socket related config options ... will no longer
+    have any effect"; the docs start the units with `systemctl start`, so an active unit may be
+    disabled); a libvirt daemon holding a TCP port that neither its file nor the defaults name
+    is a listener whose transport only the unit shows: a question, never a pass."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -143,8 +150,17 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         if relays:
             refs += list(h.facts.socket_relays.sources)
         outward = _outward_relays(h)
+        moved = moved_remote_listeners(h, files)
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
+        elif moved:
+            yield manual(
+                s,
+                f"libvirt listens on TCP where its files name no port: {', '.join(moved)} (a "
+                "socket unit's ListenStream)",
+                *refs,
+                question=moved_listener_question(h.name, moved),
+            )
         elif outward:
             yield manual(
                 s,
@@ -336,7 +352,9 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     this is an empty list, no client can connect"). The match is g_pattern_match_simple
     (src/rpc/virnettlscontext.c), '*' any string: an entry whose literal parts are only
     attribute names ("*CN=*", "O=*,CN=*") fixes no value and admits every certificate that has
-    those attributes, which is every client certificate."""
+    those attributes, which is every client certificate. A libvirt daemon on a TCP port that
+    neither its file nor the defaults name (a socket unit's ListenStream, libvirt
+    docs/remote.rst) may be the TLS listener: asked where the DN list would not restrict it."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -345,7 +363,8 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, "libvirt's TLS listener admits only listed certificate names")
             continue
         tls = bool(_libvirt_listeners(h, remote_ports(h, files)[1])) or _tls_enabled(h)
-        if not tls:
+        moved = [] if tls else moved_remote_listeners(h, files)
+        if not tls and not moved:
             yield not_applicable(s, "no libvirt TLS listener", *h.facts.listeners.sources)
             continue
         open_files, how, refs = [], [], []
@@ -369,7 +388,17 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
                 how.append(f"auth_tls = sasl ({file})")
             else:
                 open_files.append(f"no tls_allowed_dn_list, auth_tls = none in {file}")
-        if open_files:
+        if open_files and moved:
+            yield manual(
+                s,
+                f"libvirt listens on TCP where its files name no port: {', '.join(moved)} (a "
+                "socket unit's ListenStream); were it TLS, it would admit any certificate the CA "
+                f"signed ({'; '.join(open_files)})",
+                *refs,
+                *h.facts.listeners.sources,
+                question=moved_listener_question(h.name, moved),
+            )
+        elif open_files:
             yield failed(
                 s,
                 f"TLS listener admits any certificate the CA signed ({'; '.join(open_files)})",
