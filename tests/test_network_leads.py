@@ -326,3 +326,118 @@ def test_proxmox_args_hostfwd(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "2222 to the guest's port 22) on every address port 2222, without authentication: "
         "whoever reaches it reaches the VM",
     )
+
+
+# --- HVA-190: the nftables matches left as questions --------------------------------------------
+
+
+def _nft_rules(*rules: list[dict]) -> str:
+    from test_nft_opaque_matches import _ruleset
+
+    return _ruleset(*rules)
+
+
+def _nft(host_scan, *rules: list[dict], extra: list[dict] | None = None) -> tuple[str, str]:
+    import json
+
+    from conftest import messages, outcomes
+
+    ruleset = json.loads(_nft_rules(*rules))
+    ruleset["nftables"] += extra or []
+    a = host_scan({"nft-ruleset": (json.dumps(ruleset), 0)})
+    return outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]
+
+
+NFT_OPEN = (
+    "inbound traffic is accepted by default (inet filter input: policy drop, but inet filter "
+    "input rule handle 9 (matches every IPv4 packet; {} restricts neither source nor port) "
+    "accepts all traffic)"
+)
+NFT_PASS = ("pass", "inbound default policy drops (inet filter input: policy drop)")
+
+
+def _m(left: dict, right: object, op: str = "==") -> dict:
+    return {"match": {"op": op, "left": left, "right": right}}
+
+
+@pytest.mark.parametrize(
+    ("exprs", "status", "message"),
+    [
+        # the sender picks its packets' length: every source, every port
+        (
+            [_m({"meta": {"key": "length"}}, {"range": [0, 1500]}), {"accept": None}],
+            "fail",
+            NFT_OPEN.format("meta length 0-1500"),
+        ),
+        (
+            [_m({"meta": {"key": "cpu"}}, 0), {"accept": None}],
+            "fail",
+            NFT_OPEN.format("meta cpu 0"),
+        ),
+        # every packet a peer sends in its own connection, new ones included
+        (
+            [_m({"ct": {"key": "direction"}}, "original"), {"accept": None}],
+            "fail",
+            "inbound traffic is accepted by default (inet filter input: policy drop, but inet "
+            "filter input rule handle 9 (matches every IPv4 packet) accepts all traffic)",
+        ),
+        # answers to connections opened from the host only
+        ([_m({"ct": {"key": "direction"}}, "reply"), {"accept": None}], *NFT_PASS),
+        # nft's queue: a program in user space decides, as iptables' NFQUEUE
+        (
+            [{"queue": {"num": 3, "flags": ["bypass"]}}],
+            "manual",
+            "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 9 "
+            "(queue num 3 bypass: a program in user space decides)",
+        ),
+        # no nft rule assigns a helper: which connections have one is not in the evidence
+        (
+            [_m({"ct": {"key": "helper"}}, "ftp"), {"accept": None}],
+            "manual",
+            "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 9 "
+            "(accept under ct helper ftp, assigned by no nft rule, a match whose share "
+            "hvaudit cannot read)",
+        ),
+    ],
+    ids=["meta-length", "meta-cpu", "ct-original", "ct-reply", "queue", "ct-helper-unassigned"],
+)
+def test_nft_leftover_matches(host_scan, exprs, status, message) -> None:
+    """nft(8) META EXPRESSIONS `length` ("length of the packet in bytes") and `cpu` ("cpu number
+    processing the packet"; net/netfilter/nft_meta.c: skb->len, smp_processor_id()) say how a
+    packet arrives, never who sends it: an accept under them alone opens the host (was a
+    question, now a fail naming the match and its value). CONNTRACK EXPRESSIONS `direction`
+    ("Direction of the packet relative to the connection"): `original` is what peers send in
+    their own connections, new ones included (fail, as `ct state new`), `reply` only answers to
+    connections the host opened (narrow: the drop policy decides; both were questions). QUEUE
+    STATEMENT: "passes the packet to userspace ... Userspace must then drop or re-inject the
+    packet": a question, as iptables' NFQUEUE (was ignored: a pass on the drop policy).
+    `ct helper "ftp"` with no nft rule assigning a helper stays a question, naming the helper."""
+    assert _nft(host_scan, exprs) == (status, message)
+
+
+def _helper_rule(handle: int, exprs: list[dict]) -> dict:
+    return {
+        "rule": {
+            "family": "inet",
+            "table": "filter",
+            "chain": "pre",
+            "handle": handle,
+            "expr": [*exprs, {"ct helper": "ftp-std"}],
+        }
+    }
+
+
+def test_nft_ct_helper_is_as_narrow_as_its_assignment(host_scan) -> None:
+    """`tcp dport 21 ct helper set "ftp-std"` (nft(8) CT HELPER) gives the FTP helper to
+    connections to port 21 only: `ct helper "ftp" accept` accepts their packets, a service
+    rule (pass; was a question). Assigned to every connection, the same accept is a question
+    still (its share is every connection)."""
+    accept = [_m({"ct": {"key": "helper"}}, "ftp"), {"accept": None}]
+    port21 = _helper_rule(20, [_m({"payload": {"protocol": "tcp", "field": "dport"}}, 21)])
+    assert _nft(host_scan, accept, extra=[port21]) == NFT_PASS
+    everyone = _helper_rule(21, [])
+    assert _nft(host_scan, accept, extra=[port21, everyone]) == (
+        "manual",
+        "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 9 "
+        "(accept under ct helper ftp, a match whose share hvaudit cannot read)",
+    )

@@ -24,6 +24,7 @@ Sources (read with `search`):
 from __future__ import annotations
 
 import ipaddress
+import json
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -84,8 +85,12 @@ _NFT_SET_UPDATES = ("meter", "set", "map")
 #: meta selectors that restrict when or how a packet arrives, never who sends it or to which
 #: port (nftables wiki "Matching packet metainformation", read with `search`: `pkttype` "packet
 #: type (unicast, broadcast, multicast, other)"; `time`, `day` "day of week", `hour` "hour of
-#: day"; nft(8) META EXPRESSIONS `random`): as iptables' -m limit/time/pkttype (_IPT_PACED).
-_NFT_META_PACED = frozenset({"pkttype", "time", "day", "hour", "random"})
+#: day"; nft(8) META EXPRESSIONS `random`, `length` "length of the packet in bytes" and `cpu`
+#: "cpu number processing the packet": the kernel's skb->len and smp_processor_id(),
+#: net/netfilter/nft_meta.c nft_meta_get_eval NFT_META_LEN / NFT_META_CPU; a sender picks its
+#: packets' length, and the CPU is where the NIC's receive hash puts the flow): as iptables'
+#: -m limit/time/pkttype (_IPT_PACED).
+_NFT_META_PACED = frozenset({"pkttype", "time", "day", "hour", "random", "length", "cpu"})
 #: meta selectors that narrow who sends or where a packet arrives, read as before: the input
 #: interface or bridge port (an output interface: none on the input path), the IP version and
 #: transport protocol, the local socket's owner (nft(8) META EXPRESSIONS).
@@ -97,11 +102,16 @@ _NFT_META_NARROW = frozenset(
 #: conntrack keys read as narrowing (nft(8) CONNTRACK EXPRESSIONS): the state (judged by
 #: itself), the status (`ct status dnat`: connections a nat rule of the ruleset rewrote, as
 #: firewalld's filter_INPUT accepts them) and the original or reply tuple (addresses,
-#: protocol, ports). Others (`ct mark`, `label`, `zone`, `helper`, `direction`, `bytes` ...)
-#: hold what rules or helpers set as packets pass: the evidence does not show their share.
+#: protocol, ports), and the direction ("Direction of the packet relative to the connection",
+#: original or reply: `ct direction original` is every packet a peer sends to open or continue
+#: its own connection, read as `ct state new`; `reply` only answers to connections opened from
+#: here). `ct helper` ("Helper associated with the connection") is read by _nft_helper_reach:
+#: a connection has the helpers the ruleset's `ct helper set` rules assign. Others (`ct mark`,
+#: `label`, `zone`, `bytes` ...) hold what rules or helpers set as packets pass: the evidence
+#: does not show their share.
 _NFT_CT_NARROW = frozenset(
     {"state", "status", "saddr", "daddr", "ip saddr", "ip daddr", "ip6 saddr", "ip6 daddr"}
-    | {"l3proto", "protocol", "proto-src", "proto-dst"}
+    | {"l3proto", "protocol", "proto-src", "proto-dst", "direction"}
 )
 #: Expressions that pick a share of the packets by number or hash, not by who or which port
 #: (nft(8) NUMGEN and HASH EXPRESSIONS: `numgen random mod 2`, `jhash ip saddr mod 2`).
@@ -321,6 +331,11 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
             return _BROAD
         return _NARROW
     ct = left.get("ct") if isinstance(left, dict) else None
+    if isinstance(ct, dict) and ct.get("key") == "direction":
+        dirs = {str(x) for x in _nft_values(right, sets) or []}
+        if op in ("==", "in"):
+            return _ALL if "original" in dirs else _NARROW
+        return _ALL if op == "!=" and "original" not in dirs else _NARROW
     if isinstance(ct, dict) and ct.get("key") == "state":
         states = right.get("set") if isinstance(right, dict) else right
         named = {str(x) for x in (states if isinstance(states, list) else [states])}
@@ -400,16 +415,70 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
     if kind == "meta" and isinstance(arg, dict):
         key = str(arg.get("key"))
         if key in _NFT_META_PACED:
-            return "paced", f"meta {key}"
-        return None if key in _NFT_META_NARROW else ("unread", f"meta {key}")
+            return "paced", _nft_match_text(f"meta {key}", match)
+        return (
+            None if key in _NFT_META_NARROW else ("unread", _nft_match_text(f"meta {key}", match))
+        )
     if kind == "ct" and isinstance(arg, dict):
         key = str(arg.get("key"))
-        return None if key in _NFT_CT_NARROW else ("unread", f"ct {key}")
+        return None if key in _NFT_CT_NARROW else ("unread", _nft_match_text(f"ct {key}", match))
     if kind in _NFT_PACED_EXPRS:
         return "paced", str(kind)
     if kind in ("socket", "osf", "ipsec", "rt"):
         return "unread", str(kind)
     return None
+
+
+def _nft_match_text(name: str, match: Mapping[str, Any]) -> str:
+    """A match as nft lists it, its value included (`meta mark 0x1`, `ct helper "ftp"`,
+    `meta length != 0-100`, `meta hour "08:00"-"18:00"`): the operator only when not `==`."""
+    op = str(match.get("op", "=="))
+    value = _nft_value_text(match.get("right"))
+    return f"{name} {value}" if op in ("==", "in") else f"{name} {op} {value}"
+
+
+def _nft_value_text(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return value if value.startswith("@") or value.replace("-", "").isalnum() else f'"{value}"'
+    if isinstance(value, list):
+        return ",".join(_nft_value_text(v) for v in value)
+    if isinstance(value, dict) and len(value) == 1:
+        ((k, v),) = value.items()
+        if k == "set" and isinstance(v, list):
+            return "{ " + ", ".join(_nft_value_text(x) for x in v) + " }"
+        if k == "range" and isinstance(v, list) and len(v) == 2:
+            return f"{_nft_value_text(v[0])}-{_nft_value_text(v[1])}"
+        if k == "prefix" and isinstance(v, dict):
+            return f"{v.get('addr')}/{v.get('len')}"
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _nft_helper_reach(walk: _Walk) -> int | None:
+    """How much traffic the connections given a helper can hold: the widest reach of the rules
+    that assign one (`ct helper set "ftp-std"`, {"ct helper": ...} in `nft -j`: nft(8) CT
+    HELPER; the match `ct helper "ftp"` selects the packets of such connections, so it is as
+    narrow as the rules that assign it). None when no nft rule assigns one: the kernel's
+    automatic assignment (sysctl net.netfilter.nf_conntrack_helper, by the helper's ports) or
+    an iptables `-t raw -j CT --helper` rule, neither in this evidence, decide."""
+    widest: int | None = None
+    for (family, table, _), rules in walk.rules.items():
+        named = {n: e for (f, t, n), e in walk.sets.items() if (f, t) == (family, table)}
+        for rule in rules:
+            exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
+            if not any("ct helper" in e for e in exprs):
+                continue
+            reach = _ALL
+            for e in exprs:
+                if "match" in e:
+                    judged = _nft_match_kind(e["match"])
+                    if judged is None:
+                        reach = min(reach, _nft_reach(e["match"], walk, named))
+            widest = reach if widest is None else max(widest, reach)
+    return widest
 
 
 def _nft_update_paced(kind: str, arg: Any) -> bool:
@@ -441,10 +510,23 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
         ((kind, arg),) = expr.items()
         if kind in ("accept", "drop", "reject", "return"):
             verdict = kind
+        elif kind == "queue":
+            # nft(8) QUEUE STATEMENT: "passes the packet to userspace ... Userspace must then
+            # drop or re-inject the packet" (with `bypass`, accepted when no program listens)
+            at = arg if isinstance(arg, dict) else {}
+            flags = at.get("flags") or []
+            bypass = "bypass" in (flags if isinstance(flags, list) else [flags])
+            verdict = f"queue num {_nft_value_text(at.get('num', 0))}" + (" bypass" * bypass)
         elif kind in ("jump", "goto") and isinstance(arg, dict):
             verdict = f"{kind}:{arg.get('target')}"
         elif kind == "match":
             judged = _nft_match_kind(arg)
+            if judged is not None and judged[1].startswith("ct helper"):
+                helped = _nft_helper_reach(walk)
+                if helped == _NARROW:
+                    judged = None  # as narrow as the rules that assign the helper
+                elif helped is None:
+                    judged = ("unread", f"{judged[1]}, assigned by no nft rule")
             if judged is None:
                 reach = min(reach, _nft_reach(arg, walk, sets))
             elif judged[0] == "paced":
@@ -573,6 +655,10 @@ def _nft_chain_outcome(
             returned = True
             continue
         where = f"{' '.join(chain)} rule handle {rule.get('handle')}"
+        if verdict.startswith("queue"):
+            # as iptables' NFQUEUE: what the program does with the packet is not in evidence
+            unseen.append(f"{where} ({verdict}: a program in user space decides)")
+            continue
         if read.paced:
             # meta hour, pkttype, limit, a meter ...: when or how often, not who
             what = (
