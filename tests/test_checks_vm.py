@@ -1669,7 +1669,8 @@ def test_isolated_ports_on_host_bridges(tmp_path: Path) -> None:
         "Does this VM need layer-2 traffic with another VM on its bridge? Evidence: the "
         "application's data-flow or network design naming the peer VM(s) on that bridge. Pass: "
         "yes, a documented flow to a named peer VM there; fail: no such flow (then set "
-        "<port isolated='yes'/> on its interface)."
+        "<port isolated='yes'/> on its interface, or on Proxmox VE put it on a VNet with "
+        "isolate-ports)."
     )
 
 

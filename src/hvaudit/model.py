@@ -225,6 +225,9 @@ class Interface:
     vlan_unknown: str | None = None
     """Why the VLANs the port carries are not in the evidence (its bridge is none the parser
     read, so whether it is VLAN-aware is unknown); None where they are."""
+    isolation_unobserved: str | None = None
+    """Why a port the configuration isolates may not be isolated now (Proxmox VE sets the flag
+    when it plugs the port, at VM start); None where the configuration is what runs."""
 
     def inherited_from(self, setting: str) -> str | None:
         """Where an inherited setting came from, or None when the interface's own value holds."""
@@ -840,6 +843,15 @@ class ProxmoxHost:
     """domains.cfg: realm -> {'type': pam|pve|ad|ldap|openid, ...}."""
     containers: list[Container] = field(default_factory=list)
     """The node's LXC containers: they share its kernel with every VM."""
+    sdn_vnets: Fact[dict[str, dict[str, str]]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    """The applied SDN VNets (/etc/pve/sdn/.running-config `vnets`): name -> options (zone, tag,
+    vlanaware, isolate-ports)."""
+    bridge_vlan_filtering: dict[str, bool] = field(default_factory=dict)
+    """The node's Linux bridges whose VLAN filtering the kernel reported (the API's SDN bridges
+    endpoint): name -> vlan_filtering; a bridge not listed is not observed."""
+    bridges_source: Source | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
+    QEMU,
     Context,
     Outcome,
     Severity,
@@ -1368,13 +1369,20 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
         "sp800-125b:VM-FW-R2": "port isolation is a filter in the host kernel at the VM port, "
         "the place SP 800-125B gives kernel-based virtual firewalls",
     },
-    remediation="Add <port isolated='yes'/> to the interface (or to the <network>) of VMs that need "
-    "no layer-2 traffic with the other VMs on the same bridge.",
+    remediation={
+        "*": "Add <port isolated='yes'/> to the interface (or to the <network>) of VMs that need "
+        "no layer-2 traffic with the other VMs on the same bridge.",
+        "proxmox-ve": "Attach VMs that need no layer-2 traffic with each other to an SDN VNet with "
+        "Isolate Ports on (Datacenter > SDN > VNets: isolate-ports), apply the SDN configuration "
+        "and restart the VMs so their ports are plugged isolated.",
+    },
     automation="manual",
     question="Does this VM need layer-2 traffic with another VM on its bridge? Evidence: the "
     "application's data-flow or network design naming the peer VM(s) on that bridge. Pass: yes, "
     "a documented flow to a named peer VM there; fail: no such flow (then set "
-    "<port isolated='yes'/> on its interface).",
+    "<port isolated='yes'/> on its interface, or on Proxmox VE put it on a VNet with "
+    "isolate-ports).",
+    platforms=QEMU,
 )
 def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     """`<port isolated='yes'/>` (libvirt >= 6.1, on the interface or inherited from its network)
@@ -1385,7 +1393,14 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     item, never a failure. Isolated ports "cannot communicate between each other, but they can
     still communicate with non-isolated ports" (Linux commit 7d850abd5f4e, "net: bridge: add
     support for port isolation"): an isolated VM beside a VM whose port on the same bridge is not
-    isolated still talks to that VM, so it is the same question, naming that VM."""
+    isolated still talks to that VM, so it is the same question, naming that VM. On Proxmox VE
+    a port is isolated when its bridge is an SDN VNet with `isolate-ports` in the applied SDN
+    configuration (pve-network Zones/Plugin.pm tap_plug `$opts->{isolation} = 1 if
+    $vnet->{'isolate-ports'}`; pve-common PVE::Network::tap_plug `bridge link set dev <port>
+    isolated on`), read from /etc/pve/sdn/.running-config or the API's
+    /cluster/sdn/vnets?running=1; the flag is set when the port is plugged (VM start, NIC
+    hot-plug), so for a running VM whether it was started after the option was applied is a
+    question (`bridge -d link show`), never a pass."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
@@ -1428,6 +1443,9 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
             peers = sorted(
                 {p for _, _, _, b in ports for p in first_open[(v.host, b)] if p != v.name}
             )
+        unobserved = [
+            i.isolation_unobserved for i, _, iso, _ in ports if iso and i.isolation_unobserved
+        ]
         if not open_ and peers:
             yield manual(
                 s,
@@ -1435,8 +1453,21 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 "same bridge are not: isolated ports still exchange frames with them",
                 *refs,
             )
+        elif not open_ and unobserved:
+            yield manual(
+                s,
+                "; ".join(unobserved),
+                *refs,
+                question=f"Is each listed port of this VM isolated on host {v.host} now? "
+                "Evidence: `bridge -d link show` there (the VM's port: fwpr<vmid>p<n> with the "
+                "firewall, else tap<vmid>i<n>), or the VM's start time against the SDN apply. "
+                "Pass: every one shows `isolated on`; fail: one does not (restart the VM to "
+                "plug it isolated).",
+            )
         elif not open_:
-            yield passed(s, f"{len(ports)} bridge port(s) isolated (<port isolated='yes'/>)", *refs)
+            pve = any(h.name == v.host and h.proxmox for h in ctx.deployment.hosts)
+            how = "SDN VNet isolate-ports" if pve else "<port isolated='yes'/>"
+            yield passed(s, f"{len(ports)} bridge port(s) isolated ({how})", *refs)
         else:
             where = ", ".join(f"{mac} on {br or 'its bridge'}" for mac, br in open_)
             yield manual(s, f"port(s) not isolated: {where}", *refs)

@@ -46,6 +46,9 @@ PVE_FILES = (
     "/etc/network/interfaces",
     "/etc/default/pveproxy",
     "/etc/hostname",
+    # the SDN configuration last applied (pve-network PVE::Network::SDN running_config, JSON):
+    # its VNets' isolate-ports and vlanaware are what qemu-server plugs a VM's port with
+    "/etc/pve/sdn/.running-config",
 )
 PVE_DIRS = ("/etc/pve/qemu-server", "/etc/pve/lxc", "/etc/pve/firewall", "/etc/pve/nodes")
 TREE_HOST_FILES = ("/proc/cpuinfo", "/proc/meminfo")

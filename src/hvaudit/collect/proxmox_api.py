@@ -17,7 +17,14 @@ Calls made (all GET): /nodes, /cluster/resources?type=vm (guests and their run s
 /cluster/firewall/{options,rules,ipset,ipset/{name},aliases,groups,groups/{group}},
 /nodes/{node}/firewall/{options,rules}, /cluster/options, /storage,
 /access/{users,groups,roles,acl,tfa,domains}, /cluster/config/totem, /nodes/{node}/network,
-/nodes/{node}/status.
+/nodes/{node}/status, /cluster/sdn/{vnets,zones}?running=1, /nodes/{node}/sdn/zones/{zone}/bridges.
+
+GET /nodes/{node}/network is pve-common's reading of /etc/network/interfaces alone (PVE::Network::
+Interfaces __read_etc_network_interfaces ends a stanza at a `source` line and follows none; INotify
+read_file answers /etc/network/interfaces.new, the changes not yet applied, when it exists): what
+the files it sources set is not in the answer (hvaudit.parse.proxmox_model says so). The live
+bridges (`vlan_filtering` from `ip link`) come from pve-network's bridges endpoint where the node
+has it.
 """
 
 from __future__ import annotations
@@ -33,7 +40,13 @@ from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_ar
 from hvaudit.errors import CollectionError, UsageError, one_line, system_cause
 from hvaudit.redact import remember
 
-__all__ = ["TOKEN_ENV", "ProxmoxApiCollector", "run_state_artefact"]
+__all__ = [
+    "SDN_RUNNING",
+    "TOKEN_ENV",
+    "ProxmoxApiCollector",
+    "bridges_artefact",
+    "run_state_artefact",
+]
 
 TOKEN_ENV = "HVAUDIT_PVE_TOKEN"  # noqa: S105 - the name of an environment variable
 
@@ -41,6 +54,35 @@ TOKEN_ENV = "HVAUDIT_PVE_TOKEN"  # noqa: S105 - the name of an environment varia
 def run_state_artefact(node: str) -> str:
     """Where the API path keeps the run state (`status`) of a node's VMs: vmid -> status."""
     return f"pve/api/run-state/{node}.json"
+
+
+def bridges_artefact(node: str) -> str:
+    """Where the API path keeps a node's live Linux bridges: zone -> the answer of GET
+    /nodes/{node}/sdn/zones/{zone}/bridges (each bridge's `vlan_filtering` as the kernel has it,
+    read from `ip link` by pve-network's API2/Network/SDN/Nodes/Zone.pm `bridges`)."""
+    return f"pve/api/bridges/{node}.json"
+
+
+#: The SDN configuration last applied (pve-network PVE::Network::SDN running_config:
+#: /etc/pve/sdn/.running-config, JSON); qemu-server plugs a VM's port from it
+#: (PVE::Network::SDN::Zones::tap_plug -> Vnets::get_vnet($bridge, 1)).
+SDN_RUNNING = "/etc/pve/sdn/.running-config"
+
+
+def render_sdn_running(vnets: list[dict[str, Any]], zones: list[dict[str, Any]]) -> str:
+    """/etc/pve/sdn/.running-config from GET /cluster/sdn/{vnets,zones}?running=1: the applied
+    VNets and zones under `ids`, as pve-network keeps them."""
+
+    def ids(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+        return {
+            str(i[key]): {k: v for k, v in i.items() if k not in (key, "digest", "state")}
+            for i in items
+            if isinstance(i, dict) and i.get(key)
+        }
+
+    return dump_json(
+        {"vnets": {"ids": ids(vnets, "vnet")}, "zones": {"ids": ids(zones, "zone")}}
+    ).decode()
 
 
 def _one_line(text: object) -> str:
@@ -79,12 +121,14 @@ def _rule(r: dict[str, Any]) -> str:
     head = "|" if str(r.get("enable", 1)) == "0" else ""
     kind = str(r.get("type", "in")).upper()
     action = f"{r['macro']}({r.get('action', '')})" if r.get("macro") else str(r.get("action", ""))
+    # as pve-firewall writes a rule (PVE::Firewall $format_rules, parse_fw_rule: `-i` for the
+    # interface, `-p` for the protocol; a `-iface` it refuses, dropping the rule)
+    flag = {"iface": "i", "proto": "p"}
     opts = [
-        f"-{k} {r[k]}"
-        for k in ("iface", "source", "dest", "proto", "dport", "sport", "log")
+        f"-{flag.get(k, k)} {r[k]}"
+        for k in ("iface", "source", "dest", "proto", "dport", "sport", "icmp-type", "log")
         if r.get(k)
     ]
-    opts = [o.replace("-proto ", "-p ") for o in opts]
     comment = f" # {r['comment']}" if r.get("comment") else ""
     return _one_line(f"{head}{kind} {action} {' '.join(opts)}".rstrip() + comment)
 
@@ -221,7 +265,10 @@ def render_totem(totem: dict[str, Any]) -> str:
 
 
 def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
-    """/etc/network/interfaces from /nodes/{node}/network."""
+    """/etc/network/interfaces from /nodes/{node}/network (pve-common PVE::Network::Interfaces
+    __read_etc_network_interfaces: `ovs_type` and the other Open vSwitch keys as written, an
+    IPv6 address and gateway as `cidr6` and `gateway6`), with an IPv6 one as an `inet6`
+    stanza. Open vSwitch keys are written as ifupdown2 reads them (`ovs-type`)."""
     names = {
         "bridge_ports": "bridge-ports",
         "bridge_stp": "bridge-stp",
@@ -232,6 +279,11 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
         "cidr": "address",
         "gateway": "gateway",
         "vlan-raw-device": "vlan-raw-device",
+        "ovs_type": "ovs-type",
+        "ovs_ports": "ovs-ports",
+        "ovs_bridge": "ovs-bridge",
+        "ovs_bonds": "ovs-bonds",
+        "ovs_options": "ovs-options",
     }
     out = []
     for i in sorted(ifaces, key=lambda i: str(i.get("iface"))):
@@ -245,6 +297,12 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
         ]
         if str(i.get("bridge_vlan_aware", "0")) == "1":
             out.append("\tbridge-vlan-aware yes")
+        six = [(k, i.get(k)) for k in ("cidr6", "gateway6") if i.get(k) not in (None, "")]
+        if six:
+            out.append(f"iface {i['iface']} inet6 {i.get('method6') or 'static'}")
+            out += [
+                f"\t{k.removesuffix('6').replace('cidr', 'address')} {_value(v)}" for k, v in six
+            ]
         out.append("")
     return "\n".join(out)
 
@@ -276,6 +334,8 @@ class ProxmoxApiCollector:
         remember(secret)  # blanked wherever an API error or answer might echo it
         self.verify: bool | str = (ca_file or True) if verify_tls else False
         self.timeout = timeout
+        self._sdn_zones: list[str] = []
+        """The zones of the applied SDN configuration (read with it, before the nodes)."""
 
     def collect(self, writer: BundleWriter) -> None:
         """Collect; an unreachable API or a rejected token raises CollectionError (one line)."""
@@ -390,6 +450,17 @@ class ProxmoxApiCollector:
                 },
             ),
         )
+
+        def sdn() -> str:
+            zones = self._get(api, "cluster/sdn/zones", running=1)
+            self._sdn_zones = [
+                str(z["zone"]) for z in zones if isinstance(z, dict) and z.get("zone")
+            ]
+            return render_sdn_running(self._get(api, "cluster/sdn/vnets", running=1), zones)
+
+        self._store(
+            writer, pve_artefact(SDN_RUNNING), "GET /cluster/sdn/{vnets,zones}?running=1", sdn
+        )
         self._store(
             writer,
             pve_artefact("/etc/pve/domains.cfg"),
@@ -423,6 +494,24 @@ class ProxmoxApiCollector:
             at("/etc/network/interfaces"),
             f"GET /nodes/{node}/network",
             lambda: render_interfaces(self._get(api, f"nodes/{node}/network")),
+        )
+
+        def bridges() -> str:
+            out = {"localnetwork": self._get(api, f"nodes/{node}/sdn/zones/localnetwork/bridges")}
+            for zone in self._sdn_zones:
+                try:
+                    out[zone] = self._get(
+                        api, f"nodes/{node}/sdn/zones/{urllib.parse.quote(zone, safe='')}/bridges"
+                    )
+                except _ApiError:
+                    continue  # that zone's VNets are then judged from the configuration
+            return dump_json(out).decode()
+
+        self._store(
+            writer,
+            bridges_artefact(node),
+            f"GET /nodes/{node}/sdn/zones/{{zone}}/bridges",
+            bridges,
         )
         writer.record(
             at("/etc/default/pveproxy"),
@@ -518,7 +607,12 @@ class ProxmoxApiCollector:
         try:
             text = render()
         except _ApiError as exc:
-            status = "absent" if " 404" in str(exc) or "does not exist" in str(exc) else "failed"
+            # 501: an endpoint this node's Proxmox VE does not have (the SDN bridges of PVE < 9.1)
+            status = (
+                "absent"
+                if any(m in str(exc) for m in (" 404", " 501", "does not exist"))
+                else "failed"
+            )
             writer.record(
                 path,
                 status=status,

@@ -26,7 +26,7 @@ from hvaudit.collect.proxmox import (
     node_artefact,
     pve_artefact,
 )
-from hvaudit.collect.proxmox_api import run_state_artefact
+from hvaudit.collect.proxmox_api import SDN_RUNNING, bridges_artefact, run_state_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
     Container,
@@ -513,6 +513,7 @@ def _vm(
         DEFAULT_MEMORY_MIB,
     )
     bridges = px.interfaces.get().ifaces if px.interfaces.known else {}
+    running_now, why_unknown = _run_state(cfg.vmid, *run)
     interfaces, passthrough, disks, legacy = [], [], [], []
     for key in sorted(v):
         val = v[key]
@@ -533,6 +534,12 @@ def _vm(
             # tag is a trunk of every VLAN (ovs-vswitchd.conf.db(5), Port vlan_mode and trunks);
             # ifupdown2 reads Proxmox's `ovs_type` as `ovs-type`
             ovs = bridges.get(bridge, {}).get("ovs-type") == "OVSBridge"
+            # the kernel's own vlan_filtering, where the node reported it (the API's SDN
+            # bridges endpoint), is what tap_plug reads (/sys/class/net/<bridge>/bridge/
+            # vlan_filtering): it settles the bridge whatever the files say
+            live = px.bridge_vlan_filtering.get(bridge)
+            if live is not None:
+                vlan_aware, ovs = live, False
             trunk = bool(nic.get("trunks")) or ((vlan_aware or ovs) and not nic.get("tag"))
             # A bridge no file read declares: qemu-server plugs the NIC through
             # PVE::Network::SDN::Zones::tap_plug, which takes the name for an SDN VNet first
@@ -545,7 +552,7 @@ def _vm(
             # an access port on any bridge, trunks= is judged as it is.
             unknown_vlans = None
             unread = px.interfaces.get().unread if px.interfaces.known else []
-            if bridge and not nic.get("tag") and not nic.get("trunks"):
+            if bridge and not nic.get("tag") and not nic.get("trunks") and live is None:
                 if not px.interfaces.known:
                     unknown_vlans = "/etc/network/interfaces was not read"
                 elif unread:
@@ -554,6 +561,29 @@ def _vm(
                     unknown_vlans = (
                         "declared neither in /etc/network/interfaces nor in a file it sources, "
                         "so an SDN VNet (/etc/pve/sdn/vnets.cfg, not read) not yet applied"
+                    )
+            # An SDN VNet's `isolate-ports` (pve-network VnetPlugin: "sets the isolated
+            # property for all interfaces on the bridge of this VNet"): Zones/Plugin.pm
+            # tap_plug passes `isolation` from the applied configuration (Vnets::get_vnet(
+            # $bridge, 1), .running-config) and pve-common PVE::Network::tap_plug runs `bridge
+            # link set dev <port> isolated on` on the VM's port (fwpr<vmid>p<n> with the
+            # firewall) when it plugs it: at VM start or NIC hot-plug, so a VM running since
+            # before the option was applied may still have a port that is not isolated.
+            vnet = px.sdn_vnets.get().get(bridge) if px.sdn_vnets.known else None
+            isolated, unobserved = None, None
+            if vnet is not None and _flag(vnet.get("isolate-ports"), False):
+                isolated = True
+                if running_now or why_unknown:
+                    unobserved = (
+                        f"{key} on VNet {bridge}: isolate-ports is set in the applied SDN "
+                        "configuration, which Proxmox VE applies to a port when it plugs it (VM "
+                        "start, NIC hot-plug); "
+                        + (
+                            "whether this running VM was started after it was applied is not in "
+                            "the evidence"
+                            if running_now
+                            else f"whether the VM runs is not in the evidence ({why_unknown})"
+                        )
                     )
             interfaces.append(
                 Interface(
@@ -568,7 +598,8 @@ def _vm(
                     vlan_unknown=unknown_vlans,
                     trust_guest_rx_filters=False,
                     macvtap_mode=None,
-                    port_isolated=None,
+                    port_isolated=isolated,
+                    isolation_unobserved=unobserved,
                     virtualport=None,
                     # pve-common PVE/Network.pm setup_tc_rate_limit: `return if !$rate;`, so a
                     # rate of 0 (or one that is not a number) installs no limit.
@@ -962,6 +993,14 @@ def _cluster_facts(
     cluster_fw = px.cluster_firewall.get() if px.cluster_firewall.known else None
     if cluster_fw is not None:
         notes += [f"pve-firewall: {w}" for w in cluster_fw.warnings]
+    px.sdn_vnets = _file(
+        bundle,
+        SDN_RUNNING,
+        _parse_sdn_vnets,
+        problems,
+        label,
+        lambda: Fact.of({}, Source(pve_artefact(SDN_RUNNING), "absent: no SDN applied")),
+    )
     px.corosync = _file(
         bundle,
         "/etc/pve/corosync.conf",
@@ -998,6 +1037,7 @@ def _add_node(
         corosync=shared.corosync,
         vm_firewalls=shared.vm_firewalls,
         realms=shared.realms,
+        sdn_vnets=shared.sdn_vnets,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
     cluster_fw = shared.cluster_firewall.get() if shared.cluster_firewall.known else None
@@ -1020,6 +1060,8 @@ def _add_node(
     )
     if px.interfaces.known and px.interfaces.get().includes:
         px.interfaces = _with_sourced(bundle, px.interfaces, problems, hostname)
+    px.interfaces = _api_interfaces(bundle, px.interfaces, at(pve.INTERFACES), hostname)
+    px.bridge_vlan_filtering, px.bridges_source = _live_bridges(bundle, hostname)
     px.pveproxy = _file(
         bundle,
         "/etc/default/pveproxy",
@@ -1140,6 +1182,73 @@ def _with_sourced(
     merged = pve.resolve_includes(main.get(), listing, read)
     sources = [*main.sources, *(Source(pve_artefact(p)) for p in merged.files[1:])]
     return Fact.of(merged, *sources)
+
+
+def _parse_sdn_vnets(text: str, name: str) -> dict[str, dict[str, str]]:
+    """The VNets of /etc/pve/sdn/.running-config (pve-network PVE::Network::SDN: JSON, `vnets`
+    -> `ids` -> name -> options); a file that is no JSON object pve-network reads as empty
+    ($parse_running_cfg: `return {} if $@`)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    vnets = data.get("vnets") if isinstance(data, dict) else None
+    ids = vnets.get("ids") if isinstance(vnets, dict) else None
+    if not isinstance(ids, dict):
+        return {}
+    return {
+        str(k): {str(o): str(x) for o, x in v.items()}
+        for k, v in ids.items()
+        if isinstance(v, dict)
+    }
+
+
+#: Why GET /nodes/{node}/network is not the whole network configuration of a node.
+API_INTERFACES_UNREAD = (
+    "/etc/network/interfaces.d/* or any other file it sources",
+    "GET /nodes/{node}/network answers /etc/network/interfaces alone: pve-common "
+    "PVE::Network::Interfaces __read_etc_network_interfaces ends a stanza at a `source` line and "
+    "follows none (a Proxmox VE install sources /etc/network/interfaces.d/*, where SDN writes its "
+    "VNets), and PVE::INotify read_file answers /etc/network/interfaces.new, changes not yet "
+    "applied, when it exists",
+)
+
+
+def _api_interfaces(
+    bundle: Bundle, f: Fact[pve.NetworkInterfaces], artefact: str, node: str
+) -> Fact[pve.NetworkInterfaces]:
+    """The interfaces file as the API answered it: its sourced files are never in the answer,
+    so they are listed in `unread` (what they set is unknown, never empty)."""
+    entry = bundle.entry(artefact)
+    if not f.known or entry is None or not entry.origin.startswith("GET /nodes/"):
+        return f
+    ni = f.get()
+    what, why = API_INTERFACES_UNREAD
+    unread = [*ni.unread, (what, why.replace("{node}", node))]
+    return Fact.of(dataclasses.replace(ni, unread=unread), *f.sources)
+
+
+def _live_bridges(bundle: Bundle, node: str) -> tuple[dict[str, bool], Source | None]:
+    """The Linux bridges whose `vlan_filtering` the node reported through the API (pve-network
+    API2/Network/SDN/Nodes/Zone.pm `bridges`: `ip link`'s linkinfo.info_data.vlan_filtering
+    for each bridge of /etc/network/interfaces, zone localnetwork, and each VNet of a zone);
+    a bridge whose value is missing is left out."""
+    entry = bundle.entry(bridges_artefact(node))
+    if entry is None or entry.status != "ok":
+        return {}, None
+    try:
+        data = json.loads(bundle.text(entry.path))
+    except ValueError:
+        return {}, None
+    out: dict[str, bool] = {}
+    for answer in data.values() if isinstance(data, dict) else ():
+        for b in answer if isinstance(answer, list) else ():
+            if not isinstance(b, dict):
+                continue
+            flag = b.get("vlan_filtering")
+            if b.get("name") and str(flag) in ("0", "1"):
+                out[str(b["name"])] = str(flag) == "1"
+    return out, Source(entry.path)
 
 
 def _node_run_state(bundle: Bundle, node: str) -> tuple[dict[str, str] | None, str]:

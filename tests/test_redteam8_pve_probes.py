@@ -1,0 +1,392 @@
+"""Red team 8, Proxmox VE: leads of the last review and probes of the Proxmox checks (no false pass).
+
+Findings (each pinned below; an open one is an xfail(strict=True) probe):
+
+- P8-1 (false pass, API path): GET /nodes/{node}/network answers an Open vSwitch bridge with
+  `type`/`ovs_type: OVSBridge` (pve-common PVE::Network::Interfaces __read_etc_network_interfaces,
+  `ovs_type` a simple option); the collector rendered the stanza without it, so an untagged NIC on
+  it was judged on a plain Linux bridge: HVA-192 pass. An untagged OVS port trunks every VLAN.
+  Fixed: `ovs_type` and the other OVS keys are rendered as ifupdown2 reads them (`ovs-type`).
+- P8-2 (false pass, API path): the API gives an IPv6 address and gateway as `cidr6`/`gateway6`;
+  the collector dropped them, so an `IN ACCEPT -i <bridge>` rule on the interface holding the
+  IPv6 default gateway was read as narrowed by `-i`: HVA-301 pass. Fixed: an `inet6` stanza.
+- P8-5 (false pass, API path): the collector rendered a rule's interface as `-iface`, which
+  pve-firewall refuses (parse_fw_rule knows `-i`; "unable to parse rule parameters"), so the
+  parser dropped every API rule with an interface: an `IN ACCEPT -i <gateway bridge>` passed
+  HVA-313. Fixed: `-i`, and `-icmp-type` as pve-firewall's $format_rules writes them.
+- P8-3 (false pass, API path; lead 1): GET /nodes/{node}/network is /etc/network/interfaces alone
+  (a `source` line ends the stanza and is followed nowhere; /etc/network/interfaces.new when it
+  exists: PVE::INotify read_file), so what interfaces.d/* sets was taken as nothing: an untagged
+  NIC on a bridge the main file leaves VLAN-unaware passed HVA-192, a `-i` rule on a bridge
+  without a gateway there passed HVA-301/313. Fixed: the model lists the sourced files as not
+  read (a question naming them); the kernel's own `vlan_filtering`, where the node reports it
+  (pve-network's GET /nodes/{node}/sdn/zones/{zone}/bridges, PVE >= 9.1), settles the bridge.
+- P8-4 (lead 3): HVA-197 ran on libvirt only and did not read Proxmox SDN `isolate-ports`
+  (pve-network VnetPlugin; Zones/Plugin.pm tap_plug -> pve-common tap_plug `bridge link set dev
+  <port> isolated on`). Fixed: it runs on Proxmox VE and reads the applied SDN configuration
+  (/etc/pve/sdn/.running-config, collected now; the API's /cluster/sdn/vnets?running=1): a VM not
+  running passes; a running one is asked whether its port was plugged after the option was
+  applied (tap_plug sets the flag when it plugs the port); a port not isolated is the policy
+  question, as on libvirt.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_proxmox_api import CANNED, SECRET, TOKEN, scan, seeded  # noqa: F401 - a fixture
+
+proxmoxer = pytest.importorskip("proxmoxer")
+
+#: GET /nodes/pve1/network of a node whose main interfaces file holds the fixture's bridges
+#: (pve-common's reading of it: `bridge_vlan_aware` 1, `cidr`, `gateway`, `type`).
+NETWORK: list[dict[str, Any]] = [
+    {"iface": "eno1", "type": "eth", "method": "manual", "families": ["inet"]},
+    {"iface": "eno2", "type": "eth", "method": "manual", "families": ["inet"]},
+    {
+        "iface": "bond0",
+        "type": "bond",
+        "method": "manual",
+        "families": ["inet"],
+        "slaves": "eno1 eno2",
+        "bond_mode": "active-backup",
+        "autostart": 1,
+    },
+    {
+        "iface": "vmbr0",
+        "type": "bridge",
+        "method": "manual",
+        "families": ["inet"],
+        "bridge_ports": "bond0",
+        "bridge_stp": "off",
+        "bridge_fd": "0",
+        "bridge_vlan_aware": 1,
+        "bridge_vids": "2-4094",
+        "autostart": 1,
+    },
+    {
+        "iface": "vmbr1",
+        "type": "bridge",
+        "method": "static",
+        "families": ["inet"],
+        "cidr": "10.0.0.11/24",
+        "address": "10.0.0.11",
+        "netmask": "24",
+        "gateway": "10.0.0.1",
+        "bridge_ports": "eno3",
+        "bridge_stp": "off",
+        "bridge_fd": "0",
+        "autostart": 1,
+    },
+]
+
+
+def _api(
+    fakepve: Any,
+    fakepve_cafile: str,
+    target: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    network: list[dict[str, Any]] | None = None,
+    canned: dict[str, Any] | None = None,
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    monkeypatch.setitem(CANNED, "/nodes/{node}/network", network or NETWORK)
+    for k, v in (canned or {}).items():
+        monkeypatch.setitem(CANNED, k, v)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    _, report = scan(target, capsys, "--ca-file", fakepve_cafile)
+    status = {(r["check_id"], r["subject"]["name"]): r["status"] for r in report["results"]}
+    msg = {(r["check_id"], r["subject"]["name"]): r["message"] for r in report["results"]}
+    return status, msg
+
+
+def _admin(fakepve_url: str, fakepve_cafile: str) -> Any:
+    url = urllib.parse.urlsplit(fakepve_url)
+    return proxmoxer.ProxmoxAPI(
+        url.hostname,
+        port=url.port,
+        user="root@pam",
+        password="secret",  # noqa: S106 - fakepve's fixed root password
+        verify_ssl=fakepve_cafile,
+    )
+
+
+# --- P8-1: an Open vSwitch bridge through the API -------------------------------------------------
+
+
+def test_p8_1_untagged_nic_on_api_ovs_bridge_fails_hva192(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass ("1 interface(s), none trunked"): the OVS bridge was rendered as a plain one."""
+    ovs = {
+        "iface": "vmbr2",
+        "type": "OVSBridge",
+        "ovs_type": "OVSBridge",
+        "ovs_ports": "eno4",
+        "method": "manual",
+        "families": ["inet"],
+        "autostart": 1,
+    }
+    fakepve.add_vm(
+        102, "ovs-vm", config={"name": "ovs-vm", "net0": "virtio=BC:24:11:00:01:02,bridge=vmbr2"}
+    )
+    status, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch, [*NETWORK, ovs])
+    assert status[("HVA-192", "ovs-vm")] == "fail", msg[("HVA-192", "ovs-vm")]
+    assert msg[("HVA-192", "ovs-vm")] == (
+        "BC:24:11:00:01:02: untagged on VLAN-aware bridge vmbr2: receives every VLAN"
+    )
+
+
+# --- P8-2: the IPv6 default gateway through the API -----------------------------------------------
+
+
+def test_p8_2_accept_on_the_ipv6_gateway_interface_fails_hva301(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_url: str,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass: `gateway6` was dropped, so `-i vmbr6` looked narrow. ifupdown2 (addons/
+    address.py) gives vmbr6 the IPv6 default route: every IPv6 packet from beyond reaches it."""
+    v6 = {
+        "iface": "vmbr6",
+        "type": "bridge",
+        "method": "manual",
+        "method6": "static",
+        "families": ["inet6"],
+        "cidr6": "2001:db8::11/64",
+        "address6": "2001:db8::11",
+        "netmask6": "64",
+        "gateway6": "2001:db8::1",
+        "bridge_ports": "eno5",
+        "autostart": 1,
+    }
+    _admin_api = _admin(fakepve_url_of(seeded), fakepve_cafile)
+    _admin_api.nodes("pve1").firewall.rules.post(
+        type="in", action="ACCEPT", iface="vmbr6", enable=1
+    )
+    status, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch, [*NETWORK, v6])
+    assert (status[("HVA-301", "pve1")], status[("HVA-313", "pve1")]) == ("fail", "fail"), msg
+    assert msg[("HVA-301", "pve1")] == (
+        "cluster firewall on, input policy DROP, but host.fw line 4 `IN ACCEPT -i vmbr6` accepts "
+        "every inbound packet (-i vmbr6: the default gateway's interface) before the policy"
+    )
+
+
+def test_p8_5_an_api_rule_keeps_its_interface(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass for HVA-313: the rule was rendered `-iface vmbr1`, which pve-firewall's
+    parse_fw_rule refuses ("unable to parse rule parameters"), so the parser dropped the rule that
+    opens every port on the gateway's bridge. pve-firewall writes `-i` ($format_rules)."""
+    admin = _admin(fakepve_url_of(seeded), fakepve_cafile)
+    admin.nodes("pve1").firewall.rules.post(type="in", action="ACCEPT", iface="vmbr1", enable=1)
+    got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch)
+    assert got[("HVA-313", "pve1")] == "fail", msg[("HVA-313", "pve1")]
+    assert msg[("HVA-313", "pve1")] == (
+        "host.fw line 4 `IN ACCEPT -i vmbr1` accepts every inbound packet (-i vmbr1: the default "
+        "gateway's interface), management ports included"
+    )
+
+
+def fakepve_url_of(target: str) -> str:
+    parts = urllib.parse.urlsplit(target)
+    return f"https://{parts.hostname}:{parts.port}"
+
+
+# --- P8-3: what the API's interfaces answer leaves out --------------------------------------------
+
+
+def _untagged_on_vmbr1(fakepve: Any) -> None:
+    fakepve.add_vm(
+        102, "flat-vm", config={"name": "flat-vm", "net0": "virtio=BC:24:11:00:01:03,bridge=vmbr1"}
+    )
+
+
+def test_p8_3_untagged_nic_through_the_api_is_a_question(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass: vmbr1 is VLAN-unaware in the main file, but interfaces.d/* (not in the answer)
+    may make it VLAN-aware (ifupdown2 squashes the stanzas)."""
+    _untagged_on_vmbr1(fakepve)
+    status, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch)
+    assert status[("HVA-192", "flat-vm")] == "manual", msg[("HVA-192", "flat-vm")]
+    assert msg[("HVA-192", "flat-vm")] == (
+        "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: BC:24:11:00:01:03 "
+        f"on bridge vmbr1: a file /etc/network/interfaces sources was not read: {API_UNREAD}"
+    )
+
+
+#: What the API's interfaces answer leaves out, as the model names it.
+API_UNREAD = (
+    "/etc/network/interfaces.d/* or any other file it sources (GET /nodes/pve1/network answers "
+    "/etc/network/interfaces alone: pve-common PVE::Network::Interfaces "
+    "__read_etc_network_interfaces ends a stanza at a `source` line and follows none (a Proxmox "
+    "VE install sources /etc/network/interfaces.d/*, where SDN writes its VNets), and "
+    "PVE::INotify read_file answers /etc/network/interfaces.new, changes not yet applied, when "
+    "it exists)"
+)
+
+
+def _bridges(vmbr1: int) -> dict[str, Any]:
+    """GET /nodes/{node}/sdn/zones/{zone}/bridges of a node whose vmbr1 has this vlan_filtering."""
+    return {
+        "/nodes/{node}/sdn/zones/{zone}/bridges": [
+            {"name": "vmbr0", "vlan_filtering": "1", "ports": []},
+            {"name": "vmbr1", "vlan_filtering": str(vmbr1), "ports": []},
+        ]
+    }
+
+
+@pytest.mark.parametrize(("vlan_filtering", "status"), [(0, "pass"), (1, "fail")])
+def test_p8_3_the_kernels_vlan_filtering_settles_the_bridge(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    vlan_filtering: int,
+    status: str,
+) -> None:
+    """pve-network's bridges endpoint reads `ip link` (linkinfo.info_data.vlan_filtering), what
+    tap_plug itself reads: 0 settles the question (pass), 1 makes the untagged NIC a trunk
+    whatever the main file says (fail)."""
+    _untagged_on_vmbr1(fakepve)
+    got, msg = _api(
+        fakepve, fakepve_cafile, seeded, capsys, monkeypatch, canned=_bridges(vlan_filtering)
+    )
+    assert got[("HVA-192", "flat-vm")] == status, msg[("HVA-192", "flat-vm")]
+    assert msg[("HVA-192", "flat-vm")] == (
+        "1 interface(s), none trunked"
+        if status == "pass"
+        else "BC:24:11:00:01:03: untagged on VLAN-aware bridge vmbr1: receives every VLAN"
+    )
+
+
+def test_p8_3_accept_on_a_bridge_without_gateway_through_the_api_is_a_question(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass for HVA-301 and HVA-313: vmbr0 has no gateway in the main file, but a file it
+    sources may give it one, and then `IN ACCEPT -i vmbr0` admits every packet from beyond."""
+    admin = _admin(fakepve_url_of(seeded), fakepve_cafile)
+    admin.nodes("pve1").firewall.rules.post(type="in", action="ACCEPT", iface="vmbr0", enable=1)
+    got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch)
+    assert (got[("HVA-301", "pve1")], got[("HVA-313", "pve1")]) == ("manual", "manual"), msg
+    assert msg[("HVA-313", "pve1")] == (
+        "IP set `management` admits specific networks only, but host.fw line 4 `IN ACCEPT -i "
+        "vmbr0` accepts every inbound packet if that interface has the node's default gateway, "
+        "which a file /etc/network/interfaces sources may give it: /etc/network/interfaces.d/* "
+        "or any other file it sources was not read (" + API_UNREAD.split(" (", 1)[1]
+    )
+
+
+# --- P8-4: SDN isolate-ports -----------------------------------------------------------------------
+
+#: GET /cluster/sdn/{vnets,zones}?running=1: VNet isonet isolates its ports, flatnet does not.
+SDN = {
+    "/cluster/sdn/vnets": [
+        {"vnet": "isonet", "zone": "simple1", "type": "vnet", "isolate-ports": 1, "digest": "x"},
+        {"vnet": "flatnet", "zone": "simple1", "type": "vnet"},
+    ],
+    "/cluster/sdn/zones": [{"zone": "simple1", "type": "simple", "digest": "x"}],
+}
+
+
+@pytest.mark.parametrize("state", ["stopped", "running"])
+def test_p8_4_isolate_ports_through_the_api(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    state: str,
+) -> None:
+    """Was not judged (HVA-197 ran on libvirt only): a VM not running passes; a running one is asked whether its port was plugged after
+    the option was applied (tap_plug sets the flag when it plugs the port)."""
+    fakepve.add_vm(
+        102,
+        "iso-vm",
+        status=state,
+        config={"name": "iso-vm", "net0": "virtio=BC:24:11:00:02:02,bridge=isonet"},
+    )
+    got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch, canned=SDN)
+    if state == "stopped":
+        assert got[("HVA-197", "iso-vm")] == "pass", msg[("HVA-197", "iso-vm")]
+        assert msg[("HVA-197", "iso-vm")] == "1 bridge port(s) isolated (SDN VNet isolate-ports)"
+    else:
+        assert got[("HVA-197", "iso-vm")] == "manual", msg[("HVA-197", "iso-vm")]
+        assert msg[("HVA-197", "iso-vm")] == (
+            "net0 on VNet isonet: isolate-ports is set in the applied SDN configuration, which "
+            "Proxmox VE applies to a port when it plugs it (VM start, NIC hot-plug); whether this "
+            "running VM was started after it was applied is not in the evidence"
+        )
+
+
+def _iso_tree(tmp_path: Path, bridge: str) -> Path:
+    import shutil
+
+    from test_redteam3_host_probes import PVE_TREE
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    (tree / "etc/pve/sdn").mkdir()
+    (tree / "etc/pve/sdn/.running-config").write_text(
+        json.dumps(
+            {
+                "version": 3,
+                "vnets": {
+                    "ids": {
+                        "isonet": {"type": "vnet", "zone": "simple1", "isolate-ports": 1},
+                        "flatnet": {"type": "vnet", "zone": "simple1"},
+                    }
+                },
+                "zones": {"ids": {"simple1": {"type": "simple"}}},
+            }
+        )
+    )
+    (tree / "etc/pve/qemu-server/202.conf").write_text(
+        f"name: iso-vm\nmemory: 1024\nnet0: virtio=BC:24:11:00:02:02,bridge={bridge}\n"
+    )
+    return tree
+
+
+@pytest.mark.parametrize(
+    ("bridge", "status", "message"),
+    [
+        ("isonet", "pass", "1 bridge port(s) isolated (SDN VNet isolate-ports)"),
+        ("flatnet", "manual", "port(s) not isolated: BC:24:11:00:02:02 on flatnet"),
+    ],
+)
+def test_p8_4_isolate_ports_from_the_nodes_files(
+    tmp_path: Path, bridge: str, status: str, message: str
+) -> None:
+    """/etc/pve/sdn/.running-config is collected with the node's files; VM 202 does not run
+    (the node's processes show only VM 200), so its port is isolated when it starts."""
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)}, _iso_tree(tmp_path, bridge))
+    assert outcomes(a, "HVA-197")["iso-vm"] == status, messages(a, "HVA-197")["iso-vm"]
+    assert messages(a, "HVA-197")["iso-vm"] == message
