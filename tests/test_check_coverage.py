@@ -41,6 +41,15 @@ DEDICATED = {
     ("HVA-066", "fail"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-067", "manual"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-197", "manual"): "test_checks_vm.py::test_isolated_ports_on_host_bridges",
+    # The simulated host's cores are the test driver's: judged on the replayed real host only.
+    (
+        "HVA-080",
+        "pass",
+    ): "test_checks_vm.py::test_vcpus_below_cores_are_judged_on_an_observed_host_only",
+    (
+        "HVA-080",
+        "fail",
+    ): "test_checks_vm.py::test_vcpus_below_cores_are_judged_on_an_observed_host_only",
     ("HVA-090", "pass"): "test_checks_vm.py::test_cpu_reservation_must_be_exclusive",
     ("HVA-090", "fail"): "test_checks_vm.py::test_cpu_reservation_must_be_exclusive",
     ("HVA-050", "pass"): "test_checks_vm.py::test_passthrough_needs_an_iommu",

@@ -182,7 +182,6 @@ EXPECT_ANY_HOST: dict[str, dict[str, str]] = {
     "HVA-046": {"hardened": "manual", "tcg": "manual"},
     "HVA-047": {"legacy": "fail", "hardened": "pass", "openvnc": "fail"},
     "HVA-070": {"hardened": "pass", "lockednolimit": "fail", "tcg": "fail"},
-    "HVA-080": {"bigcpu": "fail", "hardened": "pass"},
     # hardened pins its vCPUs, but every unpinned VM of this node may run on the same CPUs.
     "HVA-090": {"hardened": "fail", "realtime": "fail", "tcg": "fail"},
     "HVA-091": {"realtime": "fail", "hardened": "pass"},
@@ -256,6 +255,20 @@ def test_vm_checks_on_simulated_and_real_host(simulated, real_host, check_id: st
         got = outcomes(a, check_id)
         for vm, status in EXPECT_ANY_HOST[check_id].items():
             assert got[vm] == status, (check_id, vm, messages(a, check_id)[vm])
+
+
+def test_vcpus_below_cores_are_judged_on_an_observed_host_only(simulated, real_host) -> None:
+    """HVA-080: the simulated host's cores are the test driver's invention (its node file's
+    <cpu>), so every VM there is a question about the host's cores; the replayed real host, whose
+    node info was observed, judges them (it passed hardened and failed bigcpu on both before)."""
+    assert {vm: outcomes(simulated, "HVA-080")[vm] for vm in ("bigcpu", "hardened")} == {
+        "bigcpu": "manual",
+        "hardened": "manual",
+    }
+    assert {vm: outcomes(real_host, "HVA-080")[vm] for vm in ("bigcpu", "hardened")} == {
+        "bigcpu": "fail",
+        "hardened": "pass",
+    }
 
 
 def test_vm_confinement_needs_the_host_driver_unless_the_xml_proves_it(simulated, real_host):
@@ -931,7 +944,8 @@ def _pinned(name: str, pins: dict[int, str], vcpus: int, emulator: str | None = 
 
 
 def test_cpu_reservation_must_be_exclusive(tmp_path: Path) -> None:
-    # A 16-CPU node (2 sockets x 4 cores x 2 threads).
+    # A 16-CPU node (2 sockets x 4 cores x 2 threads) of a replayed real host: on a simulated one
+    # the CPU count is the test driver's invention (tests/test_vm_leads.py).
     doms = [
         _pinned("dedicated", {0: "2", 1: "3"}, 2, emulator="2-3"),
         _pinned("twin1", {0: "6"}, 1, emulator="6"),
@@ -940,7 +954,7 @@ def test_cpu_reservation_must_be_exclusive(tmp_path: Path) -> None:
         _pinned("onepinned", {0: "10"}, 4, emulator="10"),
     ]
     uri = write_node(tmp_path / "n.xml", doms)
-    a = run_assessment(build_bundle(tmp_path, uri, None))
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST))
     got, msg = outcomes(a, "HVA-090"), messages(a, "HVA-090")
     assert got == {
         "dedicated": "fail",
@@ -958,7 +972,7 @@ def test_cpu_reservation_must_be_exclusive(tmp_path: Path) -> None:
         tmp_path / "p.xml",
         [_pinned("left", {0: "2", 1: "3"}, 2, "2-3"), _pinned("right", {0: "4"}, 1, "4")],
     )
-    b = run_assessment(build_bundle(tmp_path, uri, None, name="p"))
+    b = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="p"))
     assert outcomes(b, "HVA-090") == {"left": "pass", "right": "pass"}
     assert messages(b, "HVA-090")["left"].startswith(
         "reservation: all 2 vCPU(s) pinned (<vcpupin>) to host CPU(s) 2-3, used by no other"

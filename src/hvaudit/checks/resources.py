@@ -6,6 +6,7 @@ checks hold for any hypervisor whose collector fills them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from hvaudit.checks.base import (
@@ -24,7 +25,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Disk, Setting, Vm
+from hvaudit.model import Disk, Host, Setting, Vm
 
 #: Interface types libvirt can shape (virNetDevSupportBandwidth).
 SHAPEABLE = ("bridge", "network", "direct", "ethernet")
@@ -41,6 +42,20 @@ def _unknown_run_state(ctx: Context, host: str) -> list[Vm]:
         for v in ctx.deployment.vms
         if v.host == host and v.running_unknown and not (v.running or v.autostart)
     ]
+
+
+def _invented(h: Host, what: str) -> str:
+    """What a simulated host's size facts are: the libvirt test driver's node info is fiction, its
+    built-in defaultNodeInfo (src/test/test_driver.c: "i686", 3 GB, 16 CPUs, 2 nodes x 2 sockets x
+    2 cores x 2 threads) or the <cpu> and <memory> of the node file the URI names, never a host's
+    hardware. The project rule for a simulated or offline host: say what the VMs' own definitions
+    prove, and ask for the host fact; never pass on one that was not observed."""
+    return f"the host is simulated (no host evidence): its {what} is the libvirt test driver's, not a host's"
+
+
+def _gib_up(kib: float) -> str:
+    """`kib` in GiB, rounded up to the tenth shown: a threshold never printed below itself."""
+    return f"{math.ceil(kib / 1024 / 1024 * 10) / 10:.1f} GiB"
 
 
 def _names(vms: list[Vm]) -> str:
@@ -62,7 +77,9 @@ def _names(vms: list[Vm]) -> str:
 def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     """When the memory promised to VMs exceeds host RAM by too much, contention forces swapping or
     the OOM killer onto guests: a denial of service one VM can trigger for all. The 2014 draft's
-    example ratio is 1.5:1; Rev. 1 wants over-commit off by default."""
+    example ratio is 1.5:1; Rev. 1 wants over-commit off by default. On a simulated host the RAM
+    is the libvirt test driver's invention (src/test/test_driver.c defaultNodeInfo "3 GB", or the
+    node file's <memory>): the VMs prove the memory configured, and the host's RAM is asked."""
     limit = ctx.profile.ram_overcommit_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -80,6 +97,22 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         total = sum(v.memory_max_kib for v in vms)
+        if h.simulated:
+            maybe = _unknown_run_state(ctx, h.name)
+            total += sum(v.memory_max_kib for v in maybe)
+            unsure = f" (with {_names(maybe)}, run state unknown)" if maybe else ""
+            yield manual(
+                s,
+                f"{len(vms)} running or autostart VM(s){unsure} configured with {_gib(total)}; "
+                + _invented(h, f"memory size ({_gib(h.memory_kib)})"),
+                *(v.source for v in sorted([*vms, *maybe], key=lambda v: v.name)[:8]),
+                question=f"Does host {h.name} have at least {_gib_up(total / limit)} of RAM, so "
+                f"that the {_gib(total)} configured for its running and autostart VMs stays "
+                f"within the over-commit ratio {limit:g}? Evidence: MemTotal in /proc/meminfo "
+                f"(or `free -k`) on {h.name}. Pass: yes, at least {_gib_up(total / limit)}; "
+                "fail: less.",
+            )
+            continue
         ratio = total / h.memory_kib
         msg = (
             f"{len(vms)} running or autostart VM(s) configured with {_gib(total)} on "
@@ -205,12 +238,17 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     Tuning": hard_limit "is the maximum memory the guest can use"). Huge pages guarantee the
     memory only where they back all of it: a hot-pluggable DIMM or virtio-mem device whose own
     <pagesize> is the system page size is ordinary memory (formatdomain "Memory devices";
-    qemu_command.c qemuBuildMemoryDimmBackendStr, R8-4; hvaudit.parse.libvirt_xml._all_huge)."""
+    qemu_command.c qemuBuildMemoryDimmBackendStr, R8-4; hvaudit.parse.libvirt_xml._all_huge).
+    On a simulated host the RAM is the libvirt test driver's invention (src/test/test_driver.c
+    defaultNodeInfo): a locked VM whose guarantee, limit and priority are all set is asked
+    whether its limit is below the host's RAM."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         missing = []
-        host_kib = hosts[v.host].memory_kib if v.host in hosts else 0
+        h = hosts.get(v.host)
+        simulated = h is not None and h.simulated
+        host_kib = h.memory_kib if h is not None and not simulated else 0
         if v.memory_guarantee is None:
             missing.append("guarantee")
         if v.memory_locked and v.memory_limit is None:
@@ -232,6 +270,17 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 v.source,
                 *refs,
             )
+        elif simulated and v.memory_locked and h is not None:
+            yield manual(
+                s,
+                f"{'; '.join([*have, ceiling])}; memory is locked, so the hard limit is the "
+                "bound; " + _invented(h, f"memory size ({_gib(h.memory_kib)})"),
+                *refs,
+                question=f"Is the hard limit of VM {v.name} ({_gib(v.memory_limit_kib)}) below "
+                f"the RAM of host {h.name}? Evidence: MemTotal in /proc/meminfo (or `free -k`) "
+                f"on {h.name}. Pass: yes, the host has more RAM than the limit; fail: the limit "
+                "is at or above it, so the locked guest can pin unbounded host RAM.",
+            )
         else:
             yield passed(s, "; ".join([*have, ceiling]), *refs)
 
@@ -251,11 +300,25 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
 def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     """A VM with as many vCPUs as the host has cores can occupy every core at once, starving the
     host and its neighbours; the 2014 draft asks for strictly fewer. The maximum (hot-pluggable)
-    count is used, not the current one."""
+    count is used, not the current one. On a simulated host the core count is the libvirt test
+    driver's invention (src/test/test_driver.c defaultNodeInfo, or the node file's <cpu>): the VM
+    proves its vCPU count, and the host's cores are asked."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         cores = hosts[v.host].cores
+        if hosts[v.host].simulated:
+            h = hosts[v.host]
+            yield manual(
+                s,
+                f"{v.vcpus_max} vCPU(s) (the VM's maximum); "
+                + _invented(h, f"physical core count ({cores})"),
+                v.source,
+                question=f"Does host {h.name} have more than {v.vcpus_max} physical core(s)? "
+                f"Evidence: `lscpu` on {h.name} (sockets times cores per socket). Pass: yes, "
+                f"more than {v.vcpus_max}; fail: {v.vcpus_max} or fewer.",
+            )
+            continue
         if cores <= 0:
             why = hosts[v.host].missing.get("cores", "no host facts")
             yield manual(
@@ -287,7 +350,9 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
 )
 def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-4: allocations to all VMs together should not exceed a key physical resource
-    such as the number of cores."""
+    such as the number of cores. On a simulated host the core count is the libvirt test driver's
+    invention (src/test/test_driver.c defaultNodeInfo, or the node file's <cpu>): the VMs prove
+    their vCPUs, and the host's cores are asked."""
     limit = ctx.profile.vcpu_to_core_ratio_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -305,6 +370,22 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         total = sum(v.vcpus_max for v in vms)
+        if h.simulated:
+            maybe = _unknown_run_state(ctx, h.name)
+            total += sum(v.vcpus_max for v in maybe)
+            unsure = f" (with {_names(maybe)}, run state unknown)" if maybe else ""
+            need = max(1, math.ceil(total / limit))
+            yield manual(
+                s,
+                f"{total} vCPU(s) across {len(vms)} running or autostart VM(s){unsure}; "
+                + _invented(h, f"core count ({h.cores})"),
+                *(v.source for v in sorted([*vms, *maybe], key=lambda v: v.name)[:8]),
+                question=f"Does host {h.name} have at least {need} physical core(s), so that "
+                f"the {total} vCPU(s) of its running and autostart VMs stay within the ratio "
+                f"{limit:g}? Evidence: `lscpu` on {h.name} (sockets times cores per socket). "
+                f"Pass: yes, at least {need}; fail: fewer.",
+            )
+            continue
         ratio = total / h.cores if h.cores else float("inf")
         msg = (
             f"{total} vCPU(s) across {len(vms)} running or autostart VM(s) on {h.cores} core(s): "
@@ -357,11 +438,16 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     host CPU, pinning some vCPUs only, or sharing the pinned CPUs with another VM reserves
     nothing. Where the platform has no reservation setting at all (Proxmox VE: qm.adoc offers
     cpuunits, cpulimit and affinity only; the catalog's note SR09-PVE-01), that part is stated as
-    a platform limitation: a manual item, never a failure of the VM."""
+    a platform limitation: a manual item, never a failure of the VM. On a simulated host the CPU
+    count is the libvirt test driver's invention (src/test/test_driver.c defaultNodeInfo): any
+    unpinned neighbour may use the pinned CPUs, and a pin no neighbour shares is asked whether
+    the host has CPUs beyond it."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        reservation, why = _reservation(ctx, v, hosts[v.host].threads)
+        h = hosts[v.host]
+        host_cpus = 0 if h.simulated else h.threads
+        reservation, why = _reservation(ctx, v, host_cpus)
         parts = {"reservation": reservation, "limit": v.cpu_limit, "priority": v.cpu_priority}
         missing = [k for k, x in parts.items() if x is None]
         have = [f"{k}: {x.description}" for k, x in parts.items() if x]
@@ -386,6 +472,26 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
         if lacks and "reservation" in missing:
             missing.remove("reservation")
             have.append("reservation: platform limitation, no such setting")
+        aff = v.cpu_affinity
+        if not missing and aff is not None and host_cpus <= 0:
+            pinned = _cpus(set().union(*(c for c in aff.vcpus if c is not None)))
+            yield manual(
+                s,
+                "; ".join(have)
+                + "; "
+                + (
+                    _invented(h, f"CPU count ({h.threads})")
+                    if h.simulated
+                    else "the host's CPU count is unknown"
+                    + f" ({h.missing.get('cores', 'no host facts')})"
+                ),
+                *refs,
+                question=f"Does host {h.name} have logical CPUs other than {pinned}, the ones "
+                f"VM {v.name}'s vCPUs are pinned to? Evidence: `lscpu` or `nproc --all` on "
+                f"{h.name}. Pass: yes, it has others, so the pinned CPUs are reserved; fail: "
+                f"{pinned} are all its CPUs, so the pin reserves nothing.",
+            )
+            continue
         if missing:
             yield failed(
                 s,
