@@ -21,7 +21,10 @@ lost its logged taints (a question for a running VM, n/a for a stopped one, wher
 proves a fail); R8-3 HVA-058 called a VM given a virtiofs share by raw QEMU arguments (`-device
 vhost-user-fs-pci`) "no host directory shared" (wrong n/a); R8-4 HVA-070 and HVA-061 read a VM
 with <hugepages/> as all huge pages though a DIMM of it names the system page size (ordinary,
-swappable, mergeable memory): false pass of both.
+swappable, mergeable memory): false pass of both; R8-5 HVA-092 counted <iotune> on a SCSI LUN
+as a limit, though QEMU's scsi-block sends the guest's I/O as SG_IO ioctls its throttling never
+sees (false pass); R8-6 HVA-092 failed a vhost-user disk for want of <iotune>, which libvirt
+refuses on it (false fail: the backend limits it, a question as for a vhost-user port).
 """
 
 from __future__ import annotations
@@ -239,3 +242,84 @@ def test_dimm_of_system_pages_is_merged_by_ksm(dimms: Assessment) -> None:
     status, msg = verdict(dimms, "HVA-061", "hv1")
     assert status == "fail", msg
     assert "dimm4k" in msg and "dimm2m" not in msg, msg
+
+
+# --- HVA-092: disks whose <iotune> says nothing -----------------------------------------------------
+
+LIMITED_NIC = (
+    "<interface type='network'><source network='lan'/><model type='virtio'/><bandwidth>"
+    "<inbound average='1000'/><outbound average='1000'/></bandwidth></interface>"
+)
+LUN_IOTUNE = (
+    "<disk type='block' device='lun'><driver name='qemu' type='raw'/><source dev='/dev/sdb'/>"
+    "<target dev='sda' bus='scsi'/><iotune><total_bytes_sec>10000000</total_bytes_sec>"
+    "<total_iops_sec>500</total_iops_sec></iotune></disk>"
+)
+DISK_IOTUNE = (
+    "<disk type='block' device='disk'><driver name='qemu' type='raw'/><source dev='/dev/sdc'/>"
+    "<target dev='vda' bus='virtio'/><iotune><total_bytes_sec>10000000</total_bytes_sec>"
+    "<total_iops_sec>500</total_iops_sec></iotune></disk>"
+)
+VHOSTUSER_DISK = (
+    "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='unix' path='/run/vhost-blk.sock'><reconnect enabled='yes' timeout='10'/>"
+    "</source><target dev='vdb' bus='virtio'/></disk>"
+)
+SHARED_MEMORY = "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
+
+
+@pytest.fixture(scope="module")
+def io(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam3_vm_probes import LAN, NESTING_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt8io")
+    doms = [
+        domain_xml("lunio", body=f"<devices>{LUN_IOTUNE}{LIMITED_NIC}</devices>"),
+        domain_xml("blkio", body=f"<devices>{DISK_IOTUNE}{LIMITED_NIC}</devices>"),
+        domain_xml(
+            "vublk", body=f"{SHARED_MEMORY}<devices>{VHOSTUSER_DISK}{LIMITED_NIC}</devices>"
+        ),
+    ]
+    uri = write_node(tmp / "n.xml", doms, [LAN])
+    return run_assessment(build_bundle(tmp, uri, NESTING_HOST, name="b"))
+
+
+def test_block_disk_with_iotune_keeps_its_pass(io: Assessment) -> None:
+    assert verdict(io, "HVA-092", "blkio") == (
+        "pass",
+        "1 disk(s) and 1 interface(s) limited (outbound)",
+    )
+
+
+def test_iotune_on_a_scsi_lun_limits_nothing(io: Assessment) -> None:
+    """A <disk device='lun'> on a SCSI bus is QEMU's scsi-block ("SCSI block device
+    passthrough"), which sends the guest's reads and writes to the host device as SG_IO ioctls:
+    hw/scsi/scsi-disk.c scsi_block_do_sgio ends in `blk_aio_ioctl(s->qdev.conf.blk, SG_IO,
+    io_header, ...)` (read with `find_string`). QEMU's I/O throttling, what <iotune> sets
+    (formatdomain "Hard drives ...", iotune; qemu block_set_io_throttle), is applied only on
+    the read and write paths: block/block-backend.c blk_co_do_preadv_part / pwritev_part,
+    `/* throttling disk I/O */ if (blk->public.throttle_group_member.throttle_state)
+    throttle_group_co_io_limits_intercept(...)`, while blk_co_do_ioctl goes straight to
+    bdrv_co_ioctl. The LUN's rates limit nothing: fail, naming the LUN; the same <iotune> on
+    a plain block disk (blkio) keeps its pass."""
+    assert verdict(io, "HVA-092", "lunio") == (
+        "fail",
+        "LUN /dev/sdb: <iotune> limits nothing (QEMU's scsi-block passes the guest's reads and "
+        "writes to the device as SG_IO ioctls, which its I/O throttling does not intercept)",
+    )
+
+
+def test_vhost_user_disk_is_asked_not_failed(io: Assessment) -> None:
+    """libvirt src/conf/domain_validate.c virDomainDiskVhostUserValidate (read with
+    `read_file`): "iotune is not supported with vhostuser disk" - a <disk type='vhostuser'>
+    (formatdomain, "Hard drives ...": the disk "is provided by a vhost-user-blk backend" on a
+    UNIX socket) cannot carry <iotune>; the backend that serves it (qemu-storage-daemon, SPDK)
+    does the I/O and is where its rate is limited, as a vhost-user NIC is shaped by its
+    switch (HVA-092 asks about that one). "without <iotune> rate limits" fails the VM for a
+    setting libvirt refuses: a wrong fail. Right: the vhost-user question, naming the socket."""
+    status, msg = verdict(io, "HVA-092", "vublk")
+    assert status == "manual", msg
+    assert msg == (
+        "vhost-user disk /run/vhost-blk.sock is limited by its vhost-user backend, not libvirt "
+        "(libvirt refuses <iotune> on it)"
+    )

@@ -298,6 +298,8 @@ class Disk:
     """The network protocol of a `<disk type='network'>` source (iscsi, rbd, nbd, ...)."""
     io_directions: frozenset[str] = frozenset()
     """The directions ("read", "write") a rate limit of the disk covers; `io_limited` is both."""
+    type: str = "file"
+    """The storage type (libvirt <disk type>: file, block, network, vhostuser, ...)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -617,7 +617,12 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     read_* and write_* bytes/iops per second above 0 (formatdomain iotune); size_iops_sec,
     group_name and bursts set none, and a read-only or write-only limit leaves the other
     direction free to saturate the storage (Proxmox mbps/iops, _rd, _wr are QEMU's -drive
-    throttling options: qemu-options.hx). An interface without its own
+    throttling options: qemu-options.hx). <iotune> on a LUN of a SCSI bus limits nothing:
+    QEMU's scsi-block sends the guest's reads and writes as SG_IO ioctls, which its throttling
+    does not intercept (see _iotune_applies, R8-5). A vhost-user disk (<disk type='vhostuser'>)
+    is served by its backend and libvirt refuses <iotune> on it (domain_validate.c
+    virDomainDiskVhostUserValidate: "iotune is not supported with vhostuser disk"): asked, as a
+    vhost-user port is (R8-6). An interface without its own
     `<bandwidth>` takes that of its network's port group (the one it names, else the default='yes'
     one; formatnetwork.rst, "Quality of service": "the <bandwidth> element of the portgroup will
     be applied individually to each guest interface"; bridge_driver.c networkAllocatePort); a
@@ -625,7 +630,10 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        disks = [d for d in v.disks if d.device in ("disk", "lun")]
+        every_disk = [d for d in v.disks if d.device in ("disk", "lun")]
+        # a vhost-user disk's I/O is done by its backend (libvirt refuses <iotune> on it, R8-6)
+        backed = [d for d in every_disk if d.type == "vhostuser"]
+        disks = [d for d in every_disk if d.type != "vhostuser"]
         nics, switched, unshapeable, vfs = [], [], [], []
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
@@ -637,7 +645,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 switched.append(i)
             else:
                 unshapeable.append(i)
-        if not disks and not nics and not switched and not vfs:
+        if not disks and not backed and not nics and not switched and not vfs:
             kinds = ", ".join(sorted({i.type for i in unshapeable}))
             yield not_applicable(
                 s,
@@ -645,8 +653,18 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 + (f" ({kinds} cannot be shaped by libvirt)" if kinds else ""),
             )
             continue
-        bad, ask = [], []
+        bad: list[str] = []
+        ask: list[str] = []
         blkio_half = dict(v.blkio_half_throttles)
+        void = [d for d in disks if not _iotune_applies(d) and d.io_directions]
+        bad.extend(
+            f"LUN {d.source or '(no source)'}: <iotune> limits nothing (QEMU's scsi-block passes "
+            "the guest's reads and writes to the device as SG_IO ioctls, which its I/O "
+            "throttling does not intercept)"
+            for d in void
+            if not _disk_limited(v, d)
+        )
+        disks = [d for d in disks if d not in void]
         half = [d for d in disks if not _disk_limited(v, d) and d.io_directions]
         for d in disks:
             if not _disk_limited(v, d) and not d.io_directions and d.source in blkio_half:
@@ -685,6 +703,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 f"{', '.join(inbound_only)}: inbound limit only, what the guest sends is unlimited"
             )
         ask.extend(
+            f"vhost-user disk {d.source or '(no socket)'} is limited by its vhost-user backend, "
+            "not libvirt (libvirt refuses <iotune> on it)"
+            for d in backed
+        )
+        ask.extend(
             f"vhost-user port {i.source} is shaped by its switch, not libvirt" for i in switched
         )
         ask.extend(
@@ -716,9 +739,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 "; ".join(ask) + note,
                 v.source,
                 question="Is this VM's I/O limited where libvirt does not do it: a <blkiotune> "
-                "device throttle on the host device under each listed disk, a rate limit on "
-                "each vhost-user port in its switch, and a max_tx_rate on each SR-IOV VF? "
-                "Evidence: `virsh blkiotune` of the VM, the switch's port settings (e.g. "
+                "device throttle on the host device under each listed disk, a throttle in the "
+                "backend of each vhost-user disk, a rate limit on each vhost-user port in its "
+                "switch, and a max_tx_rate on each SR-IOV VF? Evidence: `virsh blkiotune` of "
+                "the VM, the vhost-user disk backend's configuration (qemu-storage-daemon "
+                "throttle-group objects, SPDK bdev QoS), the switch's port settings (e.g. "
                 "`ovs-vsctl list interface`: ingress_policing_rate) and `ip link show PF` (the "
                 "VF's max_tx_rate, 0 = unlimited). Pass: yes, every listed disk, port and VF is "
                 "limited; fail: any is not.",
@@ -731,9 +756,18 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+def _iotune_applies(d: Disk) -> bool:
+    """Whether QEMU's I/O throttling (what <iotune> sets) sees the disk's reads and writes. Not
+    for a LUN on a SCSI bus (R8-5): that is QEMU's scsi-block, which sends them to the device as
+    SG_IO ioctls (hw/scsi/scsi-disk.c scsi_block_do_sgio: `blk_aio_ioctl(..., SG_IO, ...)`),
+    and block/block-backend.c throttles only its read and write paths (blk_co_do_preadv_part,
+    blk_co_do_pwritev_part: `throttle_group_co_io_limits_intercept`), never blk_co_do_ioctl."""
+    return not (d.device == "lun" and d.bus in (None, "scsi"))
+
+
 def _disk_limited(v: Vm, d: Disk) -> bool:
     """A disk limited in what the guest can do with it: both directions, or reads alone for a
     read-only disk (formatdomain <readonly/>: the guest cannot write it)."""
-    if d.io_limited or (d.readonly and "read" in (d.io_directions or ())):
+    if _iotune_applies(d) and (d.io_limited or (d.readonly and "read" in (d.io_directions or ()))):
         return True
     return d.source is not None and d.source in v.blkio_throttles

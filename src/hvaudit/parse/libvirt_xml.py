@@ -963,6 +963,7 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
             or source_el.get("dev")
             or source_el.get("name")
             or source_el.get("volume")
+            or source_el.get("path")  # a vhost-user disk's socket
         )
     iotune = d.find("iotune")
     directions: set[str] = set()
@@ -985,6 +986,7 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         if d.get("type") == "network"
         else None,
         io_directions=frozenset(directions),
+        type=d.get("type") or "file",
     )
 
 
