@@ -441,3 +441,112 @@ def test_nft_ct_helper_is_as_narrow_as_its_assignment(host_scan) -> None:
         "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 9 "
         "(accept under ct helper ftp, a match whose share hvaudit cannot read)",
     )
+
+
+# --- HVA-190: ipset members and recent lists read from the host -------------------------------
+
+IPT_PASS = ("pass", "inbound default policy drops (policy DROP; ip6tables policy DROP)")
+IPT_ASK = (
+    "evidence unavailable: IPv4: INPUT (policy DROP) hands traffic to what the rules read do "
+    "not show: "
+)
+SAVE = "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n{}COMMIT\n"
+
+
+def _ipt_lists(
+    host_scan,
+    rule: str,
+    ipsets: str | None = None,
+    recent: tuple[str, int] | None = ("", 1),
+    save_extra: str = "",
+) -> tuple[str, str]:
+    from conftest import messages, outcomes
+
+    text = "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n" + rule
+    overrides: dict = {
+        "nft-ruleset": None,
+        "iptables-input": (text, 0),
+        "ip6tables-input": ("-P INPUT DROP\n", 0),
+        "iptables-save": (SAVE.format(rule) + save_extra, 0),
+        "ip6tables-save": ("*filter\n:INPUT DROP [0:0]\nCOMMIT\n", 0),
+        "xt-recent": recent,
+    }
+    if ipsets is not None:
+        overrides["ipset-list"] = (ipsets, 0)
+    a = host_scan(overrides)
+    return outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]
+
+
+ADMINS = "create admins hash:net family inet hashsize 1024 maxelem 65536\nadd admins 10.0.0.0/24\n"
+EVERYONE = (
+    "create admins hash:net family inet hashsize 1024 maxelem 65536\n"
+    "add admins 0.0.0.0/1\nadd admins 128.0.0.0/1\n"
+)
+
+
+def test_ipset_of_some_sources_is_narrow(host_scan) -> None:
+    """ipset(8): `ipset list -output save` prints each set's `create` line and its `add`
+    entries; iptables-extensions(8) set: `--match-set admins src` matches packets whose source
+    the set holds. A hash:net of 10.0.0.0/24, to which no rule of any table adds
+    (`iptables-save`, -j SET --add-set): the accept admits that network only, the drop policy
+    decides. Was: a question ("whose members only `ipset list admins` shows")."""
+    rule = "-A INPUT -m set --match-set admins src -j ACCEPT\n"
+    assert _ipt_lists(host_scan, rule, ADMINS) == IPT_PASS
+
+
+def test_ipset_of_every_source_opens_the_host(host_scan) -> None:
+    """The same accept over a set holding 0.0.0.0/1 and 128.0.0.0/1 admits every IPv4 source:
+    fail (was a question)."""
+    rule = "-A INPUT -m set --match-set admins src -j ACCEPT\n"
+    assert _ipt_lists(host_scan, rule, EVERYONE) == (
+        "fail",
+        "inbound traffic is accepted by default (-A INPUT -m set --match-set admins src -j "
+        "ACCEPT (matches every packet or every new connection))",
+    )
+
+
+def test_ipset_filled_by_a_rule_or_unread_stays_a_question(host_scan) -> None:
+    """A mangle rule adding the source of every packet to port 22 to the set (iptables-
+    extensions(8) SET --add-set): whoever knocks is in it, so the set's members now decide
+    nothing: a question naming that rule. `ipset list` not read: a question as before."""
+    rule = "-A INPUT -m set --match-set admins src -j ACCEPT\n"
+    knock = (
+        "*mangle\n:PREROUTING ACCEPT [0:0]\n"
+        "-A PREROUTING -p tcp -m tcp --dport 22 -j SET --add-set admins src\nCOMMIT\n"
+    )
+    assert _ipt_lists(host_scan, rule, ADMINS, save_extra=knock) == (
+        "manual",
+        IPT_ASK + "-A INPUT -m set --match-set admins src -j ACCEPT (under ipset admins, to "
+        "which `-A PREROUTING -p tcp -m tcp --dport 22 -j SET --add-set admins src` adds the "
+        "addresses of the packets it matches)",
+    )
+    assert _ipt_lists(host_scan, rule, None) == (
+        "manual",
+        IPT_ASK + "-A INPUT -m set --match-set admins src -j ACCEPT (under ipset admins, "
+        "whose members only `ipset list admins` shows)",
+    )
+
+
+def test_recent_list_no_rule_fills_is_narrow(host_scan) -> None:
+    """iptables-extensions(8) recent: `--rcheck` matches the sources in the list, which `--set`
+    rules fill ("This will add the source address of the packet to the list") or the admin
+    writes one address at a time to /proc/net/xt_recent/NAME. With /proc/net/xt_recent read and
+    no rule of any table adding to `trusted`, the accept admits those written addresses only:
+    pass (was a question). With a `--set` rule filling it from every SYN, a question naming it."""
+    rule = "-A INPUT -m recent --rcheck --name trusted --mask 255.255.255.255 --rsource -j ACCEPT\n"
+    recent = ("/proc/net/xt_recent/trusted:src=10.0.0.7 ttl: 64 last_seen: 1 oldest_pkt: 1\n", 0)
+    assert _ipt_lists(host_scan, rule, ADMINS, recent) == IPT_PASS
+    fill = "-A INPUT -p tcp -m tcp --syn -m recent --set --name trusted --rsource\n"
+    assert _ipt_lists(host_scan, fill + rule, ADMINS, recent) == (
+        "manual",
+        IPT_ASK + "-A INPUT -m recent --rcheck --name trusted --mask 255.255.255.255 --rsource "
+        "-j ACCEPT (under -m recent --rcheck, whose list trusted `-A INPUT -p tcp -m tcp --syn "
+        "-m recent --set --name trusted --rsource` fills with the sources of the packets it "
+        "matches)",
+    )
+    # /proc/net/xt_recent not read: as before
+    assert _ipt_lists(host_scan, rule, ADMINS, None) == (
+        "manual",
+        IPT_ASK + rule.strip() + " (under -m recent --rcheck, whose sources only "
+        "/proc/net/xt_recent/trusted shows)",
+    )

@@ -209,6 +209,14 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # back end) whose rules decide (iptables(8) TARGETS).
     CommandProbe("iptables-input", ("iptables", "-S")),
     CommandProbe("ip6tables-input", ("ip6tables", "-S")),
+    # What -m set and -m recent rules match on: the kernel's ipsets (ipset(8) list, `-output
+    # save`: one `create` and `add` line each), the recent lists (iptables-extensions(8)
+    # recent: /proc/net/xt_recent/NAME, one source a line) and the rules of every table that
+    # add to either (-j SET --add-set, -m recent --set; iptables-save prints every table).
+    CommandProbe("ipset-list", ("ipset", "list", "-output", "save")),
+    CommandProbe("xt-recent", ("grep", "-r", "-H", "", "/proc/net/xt_recent")),
+    CommandProbe("iptables-save", ("iptables-save",)),
+    CommandProbe("ip6tables-save", ("ip6tables-save",)),
     CommandProbe(
         "dpkg-packages", ("dpkg-query", "-W", "-f", "${Package}\t${Version}\t${db:Status-Abbrev}\n")
     ),

@@ -35,8 +35,12 @@ __all__ = [
     "NFT_FAMILIES",
     "Addresses",
     "HostAddresses",
+    "IpSet",
+    "KernelLists",
     "iptables_policy",
+    "list_adders",
     "nft_input_verdicts",
+    "parse_ipset_save",
 ]
 
 
@@ -909,6 +913,124 @@ _IPT_READ_MODULES = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class IpSet:
+    """One ipset as `ipset list -output save` prints it (ipset(8): `create NAME TYPE options`,
+    then `add NAME ENTRY [options]`)."""
+
+    type: str
+    members: tuple[str, ...]
+    nomatch: bool = False
+    """An entry carries `nomatch` (hash:net: "the element is excluded from the set")."""
+
+
+@dataclass(frozen=True, slots=True)
+class KernelLists:
+    """What the kernel's address lists hold and who adds to them, for the iptables matches that
+    name them: the ipsets (`ipset list -output save`; None when not read), whether
+    /proc/net/xt_recent was read, and the rules of every table that add to a set (`-j SET
+    --add-set NAME`) or a recent list (`-m recent --set --name NAME`), by ("set" | "recent",
+    NAME), from `iptables-save` / `ip6tables-save` (None when not read)."""
+
+    ipsets: Mapping[str, IpSet] | None
+    recent_read: bool
+    adders: Mapping[tuple[str, str], tuple[_IptRule, ...]] | None
+
+
+def parse_ipset_save(text: str) -> dict[str, IpSet]:
+    """`ipset list -output save` (or `ipset save`) read into sets by name."""
+    types: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    nomatch: set[str] = set()
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= 3 and words[0] == "create":
+            types[words[1]] = words[2]
+            members.setdefault(words[1], [])
+        elif len(words) >= 3 and words[0] == "add":
+            members.setdefault(words[1], []).append(words[2])
+            if "nomatch" in words[3:]:
+                nomatch.add(words[1])
+    return {n: IpSet(types.get(n, "?"), tuple(members.get(n, [])), n in nomatch) for n in types}
+
+
+def list_adders(texts: Sequence[str]) -> dict[tuple[str, str], tuple[_IptRule, ...]]:
+    """The rules of `iptables-save` / `ip6tables-save` output (every table) that add sources to
+    an ipset (iptables-extensions(8) SET: `--add-set setname flag[,flag...]`) or to a recent
+    list (recent: `--set`, "This will add the source address of the packet to the list"; the
+    list is DEFAULT without `--name`)."""
+    out: dict[tuple[str, str], list[_IptRule]] = {}
+    for line in (x for text in texts for x in text.splitlines()):
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if len(words) < 2 or words[0] != "-A":
+            continue
+        body = words[2:]
+        at = next((k for k, w in enumerate(body) if w in ("-j", "--jump", "-g", "--goto")), None)
+        conds = body[:at] if at is not None else body
+        target = body[at + 1] if at is not None and at + 1 < len(body) else ""
+        rule = _IptRule(line.strip(), conds, "-j", target)
+        if target == "SET" and "--add-set" in body[:-1]:
+            out.setdefault(("set", body[body.index("--add-set") + 1]), []).append(rule)
+        if "--set" in conds and "recent" in conds:
+            at = conds.index("--name") if "--name" in conds[:-1] else -1
+            out.setdefault(("recent", conds[at + 1] if at >= 0 else "DEFAULT"), []).append(rule)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+#: ipset types of one address dimension (ipset(8) SET TYPES: bitmap:ip, hash:ip, hash:net):
+#: a `--match-set NAME src` of them matches the sources they hold.
+_IPSET_ADDRESS_TYPES = frozenset({"bitmap:ip", "hash:ip", "hash:net"})
+
+
+def _first_adder(rules: Sequence[_IptRule]) -> str | None:
+    """The first rule that adds to a list, or None. Whoever can send a packet that rule matches
+    is added, so its port or protocol bounds nothing about who ends up in the list: with one,
+    the list's share is open."""
+    return rules[0].line if rules else None
+
+
+def _ipset_reach(
+    name: str, flags: str, negate: bool, lists: KernelLists, version: str, own: Addresses
+) -> int | str:
+    """How much traffic `[!] --match-set NAME FLAGS` selects, from the set's members, or why it
+    stays open (a text)."""
+    if lists.ipsets is None or lists.adders is None:
+        return f"ipset {name}, whose members only `ipset list {name}` shows"
+    s = lists.ipsets.get(name)
+    if s is None:
+        return f"ipset {name}, which `ipset list` does not show"
+    dims = flags.split(",")
+    if s.type not in _IPSET_ADDRESS_TYPES or len(dims) != 1 or dims[0] not in ("src", "dst"):
+        return f"ipset {name} ({s.type}, {flags}), a set type hvaudit does not read"
+    rule = _first_adder(lists.adders.get(("set", name), ()))
+    if rule is not None:
+        return f"ipset {name}, to which `{rule}` adds the addresses of the packets it matches"
+    entries: list[Any] = []
+    for m in s.members:
+        first, _, last = m.partition("-")
+        try:
+            if last:
+                lo, hi = ipaddress.ip_address(first), ipaddress.ip_address(last)
+                entries += list(ipaddress.summarize_address_range(lo, hi))
+            else:
+                entries.append(ipaddress.ip_network(m, strict=False))
+        except (ValueError, TypeError):
+            return f"ipset {name} entry {m}, which hvaudit does not read"
+    want = 4 if version == "IPv4" else 6
+    blocks = [n for n in entries if n.version == want]
+    covers = _cover_all(blocks, version)
+    if negate:
+        return _NARROW if covers and not s.nomatch else _ALL if not blocks else _BROAD
+    if dims[0] == "dst":
+        return _destination_reach(blocks, version, own)
+    if covers:
+        return _BROAD if s.nomatch else _ALL
+    return _NARROW
+
+
+@dataclass(frozen=True, slots=True)
 class _IptMatches:
     """What the matches of one `iptables -S` rule select: its reach (_OPAQUE when a match whose
     share the evidence does not show is not narrowed by another), the unread matches as
@@ -919,6 +1041,8 @@ class _IptMatches:
     unread: tuple[str, ...] = ()
     paced: tuple[str, ...] = ()
     uncapped: int = _NARROW
+    sets: tuple[str, ...] = ()
+    """The ipset matches whose share stays open, each with why."""
 
 
 def _ipt_port_intervals(spec: str) -> list[tuple[int, int]] | None:
@@ -936,7 +1060,9 @@ def _ipt_port_intervals(spec: str) -> list[tuple[int, int]] | None:
     return out
 
 
-def _iptables_reach(words: list[str], version: str, own: Addresses) -> _IptMatches:
+def _iptables_reach(
+    words: list[str], version: str, own: Addresses, lists: KernelLists | None = None
+) -> _IptMatches:
     """How much traffic the matches of one `iptables -S` rule select (iptables(8),
     iptables-extensions(8)): no match, `! -i lo`, a /0 source or destination, every address of
     the host as destination, or a conntrack or state match that admits NEW (every new
@@ -950,9 +1076,14 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> _IptMatch
     NAME src`), a recent list check (`-m recent --rcheck`) and any match or option hvaudit does
     not read (-m u32, bpf, string, geoip, mark, connmark, policy, an unknown option of a known
     module ...) make the rule _OPAQUE unless another match of it is _NARROW: what they admit is
-    not in the evidence, so their accept is a question, never skipped (as nft's xt matches)."""
+    not in the evidence, so their accept is a question, never skipped (as nft's xt matches).
+    With `lists` read (KernelLists), an ipset of addresses is read from its members (every
+    address, some, every one but some) unless a rule of any table adds to it (then whoever
+    sends what that rule matches is in it: still a question, naming the rule), and a recent
+    list no rule fills holds only addresses written by hand, one each: narrow."""
     reach = _ALL
     opaque = False  # a match on an ipset, whose members `iptables -S` does not show
+    sets: list[str] = []  # why each undecided ipset match stays open
     unread: list[str] = []  # other matches whose share the evidence does not show, as written
     paced: list[str] = []  # -m limit ... : when or how often, not who
     module = ""  # the module whose options follow (`-m NAME`)
@@ -1057,7 +1188,17 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> _IptMatch
             # addresses the kernel's ipset holds, which `ipset list` shows and `iptables -S`
             # does not. A set may hold every address (hash:net takes 0.0.0.0/1 and
             # 128.0.0.0/1), or none; negated, every address but its members
-            opaque = True
+            flags = words[i + 2] if i + 2 < len(words) else ""
+            judged = (
+                _ipset_reach(arg, flags, negate, lists, version, own)
+                if lists is not None
+                else f"ipset {arg}, whose members only `ipset list {arg}` shows"
+            )
+            if isinstance(judged, str):
+                opaque = True
+                sets.append(judged)
+            else:
+                reach = min(reach, judged)
             i += 3
         elif w in _IPT_SET_OPTIONS:
             i += 1  # --return-nomatch, ! --update-counters ...: still the set's members
@@ -1070,10 +1211,27 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> _IptMatch
             # always matches, `! --set` never does
             if w in _IPT_RECENT_CHECKS:
                 name = words[words.index("--name", i) + 1] if "--name" in words[i:-1] else ""
-                unread.append(
-                    f"-m recent {'! ' if negate else ''}{w}, whose sources only "
-                    f"/proc/net/xt_recent/{name or 'DEFAULT'} shows"
+                known = lists is not None and lists.adders is not None and lists.recent_read
+                fill = (
+                    _first_adder(lists.adders.get(("recent", name or "DEFAULT"), ()))
+                    if lists is not None and lists.adders is not None
+                    else None
                 )
+                if known and fill is None and not negate:
+                    # no rule of any table adds to the list: it holds the sources written to
+                    # /proc/net/xt_recent/NAME by hand, one address each
+                    reach = _NARROW
+                elif known and fill is not None:
+                    unread.append(
+                        f"-m recent {'! ' if negate else ''}{w}, whose list "
+                        f"{name or 'DEFAULT'} `{fill}` fills with the sources of the packets it "
+                        "matches"
+                    )
+                else:
+                    unread.append(
+                        f"-m recent {'! ' if negate else ''}{w}, whose sources only "
+                        f"/proc/net/xt_recent/{name or 'DEFAULT'} shows"
+                    )
             elif w == "--set" and negate:
                 reach = _NARROW
             i += 1 if w in _IPT_RECENT_CHECKS | _IPT_RECENT_FLAGS else 2
@@ -1107,8 +1265,8 @@ def _iptables_reach(words: list[str], version: str, own: Addresses) -> _IptMatch
         negate = False
     capped = min(reach, _BROAD) if paced else reach  # a rate or window: the rest goes on
     if (opaque or unread) and capped != _NARROW:
-        return _IptMatches(_OPAQUE, tuple(unread), tuple(paced), reach)
-    return _IptMatches(capped, tuple(unread), tuple(paced), reach)
+        return _IptMatches(_OPAQUE, tuple(unread), tuple(paced), reach, tuple(sets))
+    return _IptMatches(capped, tuple(unread), tuple(paced), reach, tuple(sets))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1154,6 +1312,7 @@ def _ipt_chain_outcome(
     depth: int,
     version: str,
     own: Addresses,
+    lists: KernelLists | None = None,
 ) -> tuple[str | None, str]:
     """The first verdict of the chain that every packet meets (accept, drop, or "unknown" when
     a rule hands a broad share of the traffic to a chain the output does not show or to a
@@ -1163,7 +1322,7 @@ def _ipt_chain_outcome(
     returned = False
     unseen: list[str] = []  # what the evidence cannot follow: the verdict is open from there
     for rule in rules.get(chain, []):
-        matches = _iptables_reach(rule.conds, version, own)
+        matches = _iptables_reach(rule.conds, version, own, lists)
         target, reach = rule.target, matches.reach
         if target == "ACCEPT" and len(rule.conds) == 2 and rule.conds[0] in ("-s", "--source"):
             try:
@@ -1187,10 +1346,7 @@ def _ipt_chain_outcome(
             # the share of the traffic an ipset or an unread match admits is open: its accept is
             # a question, never skipped, as nft's opaque xt matches (a drop of some share
             # decides nothing)
-            sets = " ".join(
-                rule.conds[k + 1] for k, w in enumerate(rule.conds[:-1]) if w == "--match-set"
-            )
-            under = [f"ipset {sets}, whose members only `ipset list {sets}` shows"] if sets else []
+            under = list(matches.sets)
             under += [
                 u if u.startswith("-m recent") else f"{u}, a match whose share hvaudit cannot read"
                 for u in matches.unread
@@ -1199,7 +1355,7 @@ def _ipt_chain_outcome(
             if target in _IPT_ACCEPT or target in _IPT_USERSPACE:
                 unseen.append(why)
             elif (target in declared or target in rules) and depth < 8:
-                sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own)
+                sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own, lists)
                 if sub in ("accept", "unknown"):
                     unseen.append(f"{why} -> {sub_where}")
             elif target not in (*_IPT_DROP, *_IPT_CONTINUE, *rules, *declared):
@@ -1223,7 +1379,7 @@ def _ipt_chain_outcome(
         elif target in declared or target in rules:
             if depth >= 8:
                 continue
-            sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own)
+            sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own, lists)
             via = f"{rule.line} ({what})" if rule.conds else rule.line
             if sub == "unknown":
                 unseen.append(sub_where)
@@ -1246,7 +1402,9 @@ def _ipt_chain_outcome(
     return None, ""
 
 
-def iptables_policy(text: str, version: str, own: Addresses) -> tuple[str, str]:
+def iptables_policy(
+    text: str, version: str, own: Addresses, lists: KernelLists | None = None
+) -> tuple[str, str]:
     """("drop", "accept" or "unknown", why) of `iptables -S` / `ip6tables -S` output (every chain
     of the filter table; older bundles hold INPUT's rules only): the INPUT chain's policy,
     unless a rule decides first. A rule that accepts every packet, every new connection, every
@@ -1257,7 +1415,7 @@ def iptables_policy(text: str, version: str, own: Addresses) -> tuple[str, str]:
     policy, where = "accept", "policy ACCEPT"
     if policies.get("INPUT") in ("DROP", "REJECT"):
         policy, where = "drop", "policy DROP"
-    verdict, why = _ipt_chain_outcome("INPUT", (rules, declared), 0, version, own)
+    verdict, why = _ipt_chain_outcome("INPUT", (rules, declared), 0, version, own, lists)
     if verdict is None:
         return policy, where
     if verdict == "unknown":

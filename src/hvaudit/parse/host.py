@@ -45,8 +45,11 @@ from hvaudit.parse import polkit
 from hvaudit.parse.firewall import (
     Addresses,
     HostAddresses,
+    KernelLists,
     iptables_policy,
+    list_adders,
     nft_input_verdicts,
+    parse_ipset_save,
 )
 from hvaudit.parse.libvirt_conf import (
     ConfValue,
@@ -2624,6 +2627,22 @@ def _both_versions(
     )
 
 
+def _kernel_lists(ev: HostEvidence) -> KernelLists:
+    """The ipsets, whether the recent lists were read, and the rules of every table that add
+    to either (hvaudit.parse.firewall.KernelLists); what was not read stays None, so the
+    matches on it stay questions."""
+    ipset = ev.get(_cmd("ipset-list"))
+    sets = parse_ipset_save(ipset.text) if ipset.state == "ok" and ipset.rc == 0 else None
+    recent = ev.get(_cmd("xt-recent"))
+    # grep exits 1 when every list is empty, 2 when the directory cannot be read
+    recent_read = recent.state == "ok" and recent.rc in (0, 1)
+    saves = [ev.get(_cmd(p)) for p in ("iptables-save", "ip6tables-save")]
+    read = saves[0].state == "ok" and saves[0].rc == 0
+    read = read and (saves[1].state == "absent" or (saves[1].state == "ok" and saves[1].rc == 0))
+    adders = list_adders([g.text for g in saves if g.state == "ok"]) if read else None
+    return KernelLists(sets, recent_read, adders)
+
+
 def _firewall(ev: HostEvidence) -> Fact[str]:
     """ "drop" when the host's input path ends in drop for traffic no rule admits, for IPv4 and
     for IPv6 (when the host has an IPv6 address), "accept" when not (hvaudit.parse.firewall walks
@@ -2632,6 +2651,7 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
     `iptables -S` (IPv4) and `ip6tables -S` (IPv6), every chain of the filter table, INPUT's
     jumps followed."""
     own = _own_addresses(ev)
+    lists = _kernel_lists(ev)
     nft = ev.get(_cmd("nft-ruleset"))
     if nft.state == "ok" and nft.rc == 0:
         try:
@@ -2644,7 +2664,9 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
         for version, probe in (("IPv4", "iptables-input"), ("IPv6", "ip6tables-input")):
             got = ev.get(_cmd(probe))
             ok = got.state == "ok" and got.rc == 0
-            xtables[version] = iptables_policy(got.text, version, own[version]) if ok else None
+            xtables[version] = (
+                iptables_policy(got.text, version, own[version], lists) if ok else None
+            )
         verdicts = nft_input_verdicts(items if isinstance(items, list) else [], own, xtables)
         if verdicts is not None:
             return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
@@ -2653,11 +2675,12 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
         ip6 = ev.get(_cmd("ip6tables-input"))
         v6 = None  # failed or not collected: not read
         if ip6.state == "ok" and ip6.rc == 0:
-            p6, why6 = iptables_policy(ip6.text, "IPv6", own["IPv6"])
+            p6, why6 = iptables_policy(ip6.text, "IPv6", own["IPv6"], lists)
             v6 = (p6, f"ip6tables {why6}")
         elif ip6.state == "absent":  # no nft and no ip6tables: nothing filters IPv6
             v6 = ("accept", "ip6tables not installed")
-        return _both_versions(ev, iptables_policy(ipt.text, "IPv4", own["IPv4"]), v6, ipt.source)
+        v4 = iptables_policy(ipt.text, "IPv4", own["IPv4"], lists)
+        return _both_versions(ev, v4, v6, ipt.source)
     if nft.state == "ok" and nft.rc == 0:
         return Fact.of("accept", Source(nft.source.artefact, "no input-hook chain"))
     if nft.state == "absent" and ipt.state == "absent":
