@@ -24,7 +24,9 @@ with <hugepages/> as all huge pages though a DIMM of it names the system page si
 swappable, mergeable memory): false pass of both; R8-5 HVA-092 counted <iotune> on a SCSI LUN
 as a limit, though QEMU's scsi-block sends the guest's I/O as SG_IO ioctls its throttling never
 sees (false pass); R8-6 HVA-092 failed a vhost-user disk for want of <iotune>, which libvirt
-refuses on it (false fail: the backend limits it, a question as for a vhost-user port).
+refuses on it (false fail: the backend limits it, a question as for a vhost-user port); R8-7
+HVA-059 passed a LUN from an iSCSI pool in mode='direct' as "filtered SG_IO", though libvirt
+opens it with QEMU's own iSCSI initiator exactly as a protocol='iscsi' LUN (false pass).
 """
 
 from __future__ import annotations
@@ -322,4 +324,58 @@ def test_vhost_user_disk_is_asked_not_failed(io: Assessment) -> None:
     assert msg == (
         "vhost-user disk /run/vhost-blk.sock is limited by its vhost-user backend, not libvirt "
         "(libvirt refuses <iotune> on it)"
+    )
+
+
+# --- HVA-059: a LUN from an iSCSI pool in direct mode -----------------------------------------------
+
+ISCSI_POOL = (
+    "<pool type='iscsi'><name>san</name><source><host name='192.0.2.10' port='3260'/>"
+    "<device path='iqn.2013-07.com.example:iscsi-pool'/></source>"
+    "<target><path>/dev/disk/by-path</path></target></pool>"
+)
+
+
+def _volume_lun(mode: str) -> str:
+    return (
+        "<disk type='volume' device='lun'><driver name='qemu' type='raw'/>"
+        f"<source pool='san' volume='unit:0:0:1' mode='{mode}'/>"
+        "<target dev='sda' bus='scsi'/></disk>"
+    )
+
+
+@pytest.fixture(scope="module")
+def volume_luns(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam3_vm_probes import LAN, NESTING_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt8vol")
+    doms = [
+        domain_xml("lun_direct", body=f"<devices>{_volume_lun('direct')}</devices>"),
+        domain_xml("lun_host", body=f"<devices>{_volume_lun('host')}</devices>"),
+    ]
+    uri = write_node(tmp / "n.xml", doms, [LAN], pools=[ISCSI_POOL])
+    return run_assessment(build_bundle(tmp, uri, NESTING_HOST, name="b"))
+
+
+def test_iscsi_pool_lun_through_the_host_initiator_keeps_its_pass(volume_luns: Assessment) -> None:
+    assert verdict(volume_luns, "HVA-059", "lun_host") == (
+        "pass",
+        "1 LUN(s) with filtered SG_IO and no rawio",
+    )
+
+
+def test_iscsi_pool_lun_in_direct_mode_is_unfiltered(volume_luns: Assessment) -> None:
+    """libvirt's storage driver translates a <disk type='volume'> of an iSCSI pool by its
+    `mode` (virStorageSourcePoolMode, "Use the URI from the storage pool source element host
+    attribute. E.g. file=iscsi://demo.org:6000/iqn.1992-01.com.example/1"): mode='direct' sets
+    `actualtype = VIR_STORAGE_TYPE_NETWORK; protocol = VIR_STORAGE_NET_PROTOCOL_ISCSI`, mode
+    'host' (the default) the LUN's /dev/disk/by-path node (virStorageTranslateDiskSourcePool,
+    read with `read_file`). So lun_direct's LUN is opened by QEMU's own iSCSI initiator exactly
+    as a <source protocol='iscsi'> LUN, which R7-2 fails: block/iscsi.c sends the guest's SG_IO
+    command block to the target with no host filter. Fail, as for protocol='iscsi'; the same
+    volume in mode 'host' (the kernel's initiator and its SG_IO filter) keeps its pass."""
+    status, msg = verdict(volume_luns, "HVA-059", "lun_direct")
+    assert status == "fail", msg
+    assert msg == (
+        "unit:0:0:1: iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)"
     )

@@ -300,6 +300,10 @@ class Disk:
     """The directions ("read", "write") a rate limit of the disk covers; `io_limited` is both."""
     type: str = "file"
     """The storage type (libvirt <disk type>: file, block, network, vhostuser, ...)."""
+    pool: str | None = None
+    """The storage pool of a <disk type='volume'> (its <source pool>)."""
+    pool_mode: str | None = None
+    """How a volume of an iSCSI pool is opened (<source mode>: host, the default, or direct)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ host's setting is read, and on a simulated or offline host it becomes one manual
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -26,7 +27,7 @@ from hvaudit.checks.base import (
     qemu_config_unread,
     vm_subject,
 )
-from hvaudit.model import Host, SharedDirectory, Vm
+from hvaudit.model import Disk, Host, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import qemu_options
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
@@ -786,7 +787,9 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     protocol domain_validate.c allows a LUN; `<hostdev type='scsi'><source protocol='iscsi'>`)
     is opened by QEMU's own initiator: block/iscsi.c iscsi_aio_ioctl sends the guest's SG_IO
     command block to the target as it is, with no host kernel filter in between, so it is
-    unfiltered whatever sgio says (R7-2). A SCSI host device
+    unfiltered whatever sgio says (R7-2); so is a LUN from an iSCSI pool in mode='direct' or
+    from an iscsi-direct pool, which libvirt opens the same way (R8-7, _direct_iscsi). A SCSI
+    host device
     (`<hostdev type='scsi'>`) carries the same two attributes (formatdomain, "USB / PCI / SCSI
     devices": sgio "indicates whether the kernel will filter unprivileged SG_IO commands for the
     disk ... the default is 'filtered'", rawio "indicates whether the lun needs the rawio
@@ -807,10 +810,15 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     kernel filters them depends on QEMU's user and the device's unpriv_sgio, which libvirt sets
     only for what it builds: a question (R7-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    pools = {(p.host, p.name): p.type for p in ctx.deployment.pools}
     iscsi = "iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)"
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        luns = [d for d in v.disks if d.device == "lun"]
+        luns = [
+            _direct_iscsi(d, pools.get((v.host, d.pool or "")))
+            for d in v.disks
+            if d.device == "lun"
+        ]
         vhost = [p for p in v.passthrough if p.kind == "scsi_host"]
         scsi = [p for p in v.passthrough if p.kind == "scsi"]
         bad = [
@@ -895,6 +903,20 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "; ".join(bad), *refs)
         else:
             yield passed(s, f"{what} with filtered SG_IO and no rawio", *refs)
+
+
+def _direct_iscsi(d: Disk, pool_type: str | None) -> Disk:
+    """A LUN from a storage pool, with the protocol libvirt's storage driver gives it (R8-7):
+    a volume of an iSCSI pool in mode='direct' becomes a network disk of protocol iscsi
+    (virStorageTranslateDiskSourcePool: `actualtype = VIR_STORAGE_TYPE_NETWORK; protocol =
+    VIR_STORAGE_NET_PROTOCOL_ISCSI`; mode 'host', the default, is the kernel initiator's
+    /dev/disk/by-path node), and an iscsi-direct pool has no host node at all (formatstorage:
+    it "does not use iscsiadm, instead it uses libiscsi"), so QEMU's initiator opens it."""
+    if d.type != "volume" or d.protocol is not None:
+        return d
+    if d.pool_mode == "direct" or pool_type == "iscsi-direct":
+        return dataclasses.replace(d, protocol="iscsi")
+    return d
 
 
 @check(

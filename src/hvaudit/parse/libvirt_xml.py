@@ -987,6 +987,8 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         else None,
         io_directions=frozenset(directions),
         type=d.get("type") or "file",
+        pool=source_el.get("pool") if source_el is not None else None,
+        pool_mode=source_el.get("mode") if source_el is not None else None,
     )
 
 
