@@ -132,3 +132,47 @@ def test_a_pin_no_neighbour_shares_on_a_simulated_host_asks_for_the_cpus(tmp_pat
         "the pinned CPUs are reserved; fail: 0-1 are all its CPUs, so the pin reserves nothing."
     )
     assert messages(a, "HVA-090")["pinned"].endswith("; " + SIM.format("CPU count (16)"))
+
+
+# --- 3. the seccomp default means a filter only where QEMU was built with seccomp ----------------
+
+NO_QEMU = "    1 root     /sbin/init\n  700 root     /usr/sbin/libvirtd --timeout 120\n"
+SECCOMP_Q = (
+    "Do the VMs of host hv1 run under QEMU's seccomp filter? Evidence: `grep Seccomp: "
+    "/proc/<pid>/status` of a running QEMU on hv1, or <flag name='seccomp-sandbox'/> in libvirt's "
+    "QEMU capabilities cache (/var/cache/libvirt/qemu/capabilities/*.xml) there. Pass: yes, "
+    "Seccomp: 2, or the flag is present; fail: Seccomp: 0, or the flag is absent, so QEMU starts "
+    "without -sandbox."
+)
+DEFAULT = (
+    "seccomp_sandbox = -1 (default): libvirt adds -sandbox on only where the QEMU binary supports "
+    "it (built with seccomp), and "
+)
+
+
+@pytest.mark.parametrize(
+    ("override", "why"),
+    [
+        ({"processes": (NO_QEMU, 0)}, "no QEMU process runs to show it"),
+        (
+            {"qemu-status-1200": ("", 2)},
+            "the seccomp mode of running QEMU process(es) web01 was not read",
+        ),
+    ],
+)
+def test_seccomp_default_without_qemu_observed_asks(host_scan, override, why) -> None:
+    """HVA-045 passed "seccomp_sandbox = -1 (default: enabled)" with no QEMU to show the filter:
+    the default asks QEMU for -sandbox only where its binary has it (QEMU_CAPS_SECCOMP_SANDBOX)."""
+    a = host_scan(override)
+    assert outcomes(a, "HVA-045") == {"hv1": "manual"}
+    assert messages(a, "HVA-045") == {"hv1": DEFAULT + why}
+    assert _question(a, "HVA-045", "hv1") == SECCOMP_Q
+
+
+def test_seccomp_observed_or_forced_passes(host_scan) -> None:
+    """A running QEMU with Seccomp: 2 proves it; seccomp_sandbox = 1 forces it (a QEMU without
+    the sandbox does not start); 0 and an unfiltered QEMU still fail."""
+    assert outcomes(host_scan(), "HVA-045") == {"hv1": "pass"}
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "seccomp_sandbox = 1\n"
+    forced = host_scan({"processes": (NO_QEMU, 0), "/etc/libvirt/qemu.conf": conf})
+    assert outcomes(forced, "HVA-045") == {"hv1": "pass"}

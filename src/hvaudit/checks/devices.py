@@ -1340,7 +1340,19 @@ def _foreign_label_question(host: str, foreign: list[tuple[str, str, bool]]) -> 
 )
 def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     """The seccomp sandbox denies QEMU the system calls an exploit needs (spawning processes,
-    raising privileges), narrowing what a compromised device model can do."""
+    raising privileges), narrowing what a compromised device model can do.
+
+    seccomp_sandbox's default (-1, "use QEMU default" in older qemu.conf comments; libvirt's
+    qemu.conf.in: "Unless this option is disabled, QEMU will be run with a seccomp filter") gives
+    QEMU `-sandbox on` only where the binary offers the option: libvirt sets its
+    QEMU_CAPS_SECCOMP_SANDBOX ("seccomp-sandbox" in its capabilities cache) from QEMU's
+    query-command-line-options for "sandbox" (qemu_capabilities.c virQEMUCapsCommandLine), and a
+    QEMU built without libseccomp has no working sandbox (QEMU's parse_sandbox without
+    CONFIG_SECCOMP: "seccomp support is disabled"). So the default proves the filter only with
+    the QEMU side observed: running QEMU processes whose /proc/<pid>/status reads Seccomp: 2.
+    With none running, or their seccomp mode not read, it is one question, never a pass. An
+    explicit seccomp_sandbox = 1 asks for the filter whatever the probe says (a QEMU that cannot
+    give it does not start), so it passes by itself."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -1352,13 +1364,40 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
         if value == 0:
             yield failed(s, "qemu.conf seccomp_sandbox = 0", src)
             continue
-        bare = [p for p in (procs.get() if procs.known else ()) if p.seccomp_mode == 0]
+        running = procs.get() if procs.known else ()
+        bare = [p for p in running if p.seccomp_mode == 0]
+        unread = [p for p in running if p.seccomp_mode is None]
         if bare:
             yield failed(
                 s,
                 f"{len(bare)} running QEMU process(es) without seccomp: "
                 + ", ".join(p.guest or str(p.pid) for p in bare[:5]),
                 *procs.sources,
+            )
+        elif value != 1 and (not running or unread):
+            why = (
+                f"the QEMU processes were not read ({procs.reason})"
+                if not procs.known
+                else "no QEMU process runs to show it"
+                if not running
+                else "the seccomp mode of running QEMU process(es) "
+                + ", ".join(p.guest or str(p.pid) for p in unread[:5])
+                + " was not read"
+            )
+            yield manual(
+                s,
+                f"seccomp_sandbox = {value}"
+                + (" (default)" if src.default else "")
+                + ": libvirt adds -sandbox on only where the QEMU binary supports it (built with "
+                f"seccomp), and {why}",
+                src,
+                *procs.sources,
+                question=f"Do the VMs of host {h.name} run under QEMU's seccomp filter? "
+                f"Evidence: `grep Seccomp: /proc/<pid>/status` of a running QEMU on {h.name}, or "
+                "<flag name='seccomp-sandbox'/> in libvirt's QEMU capabilities cache "
+                f"(/var/cache/libvirt/qemu/capabilities/*.xml) there. Pass: yes, Seccomp: 2, or "
+                "the flag is present; fail: Seccomp: 0, or the flag is absent, so QEMU starts "
+                "without -sandbox.",
             )
         else:
             yield passed(
