@@ -45,14 +45,14 @@ def test_fixture_node_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
     g = got(report)
     expected = {
         ("HVA-301", "pve1"): "manual",  # a copied tree: whether pve-firewall runs is unknown
-        ("HVA-302", "pve1"): "pass",
+        ("HVA-302", "pve1"): "manual",
         ("HVA-305", "pve1"): "pass",
         ("HVA-306", "pve1"): "fail",
         ("HVA-307", "pve1"): "pass",
         ("HVA-308", "pve1"): "pass",
         ("HVA-309", "pve1"): "pass",
         ("HVA-310", "pve1"): "manual",
-        ("HVA-303", "web-01"): "pass",
+        ("HVA-303", "web-01"): "manual",
         ("HVA-303", "legacy-erp"): "fail",
         ("HVA-012", "web-01"): "pass",
         ("HVA-012", "legacy-erp"): "fail",

@@ -284,6 +284,8 @@ def test_an_sdn_vnet_in_interfaces_d_is_a_known_bridge(
 
 
 HOST_FW = (HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
+#: Why a copied tree leaves the firewall daemon unknown (HVA-301's question; P8-6).
+COPY = "running processes: a copied configuration tree has no live host to read facts from"
 
 
 @pytest.mark.parametrize(
@@ -297,9 +299,10 @@ HOST_FW = (HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
         ),
         (
             {"etc/network/interfaces.d/uplink": "iface vmbr2 inet manual\n"},
-            "pass",
+            "manual",
             "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management "
-            "ports wider",
+            "ports wider, but whether pve-firewall or proxmox-firewall applies the rules on node "
+            f"pve-h1 is not in the evidence ({COPY})",
         ),
         (
             None,
@@ -308,7 +311,9 @@ HOST_FW = (HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
             "-i vmbr2` accepts every inbound packet if that interface has the node's default "
             "gateway, which a file /etc/network/interfaces sources may give it: "
             "/etc/network/interfaces.d/* was not read (sourced at /etc/network/interfaces:32: "
-            "the copied tree has no directory /etc/network/interfaces.d)",
+            "the copied tree has no directory /etc/network/interfaces.d); and whether "
+            "pve-firewall or proxmox-firewall applies the rules on node pve-h1 is not in the "
+            f"evidence ({COPY})",
         ),
     ],
     ids=["gateway-in-sourced-file", "no-gateway-there", "sourced-dir-not-in-copy"],
@@ -342,16 +347,20 @@ def test_the_gateway_interface_of_an_accept_rule_is_read_from_sourced_files(
             "accepts every inbound packet (-i vmbr2: the default gateway's interface) before "
             "the policy",
         )
-    if status == "manual":
+    if extra is None:
         (r,) = [
             r for r in results if (r["check_id"], r["subject"]["name"]) == ("HVA-313", "pve-h1")
         ]
         assert r["question"] == (
             "Does the node's default route leave through an interface other than the one "
-            "host.fw line 9 `IN ACCEPT -i vmbr2` names? Evidence: `ip route show default` on "
-            "pve-h1 (its `dev`) and the files /etc/network/interfaces sources there "
-            "(/etc/network/interfaces.d/*). Pass: another interface; fail: that interface, so "
-            "the rule admits every packet from beyond the node's own networks."
+            "host.fw line 9 `IN ACCEPT -i vmbr2` names, and is pve-firewall (or "
+            "proxmox-firewall, with host.fw `nftables: 1`) running and enabled on node pve-h1? "
+            "Evidence: `ip route show default` on pve-h1 (its `dev`) and the files "
+            "/etc/network/interfaces sources there (/etc/network/interfaces.d/*); `pve-firewall "
+            "status` and `systemctl is-active pve-firewall proxmox-firewall`, `systemctl "
+            "is-enabled pve-firewall proxmox-firewall` there. Pass: another interface, and the "
+            "daemon running and enabled; fail: that interface, so the rule admits every packet "
+            "from beyond the node's own networks, or no daemon applies the rules."
         )
 
 

@@ -28,6 +28,12 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   running passes; a running one is asked whether its port was plugged after the option was
   applied (tap_plug sets the flag when it plugs the port); a port not isolated is the policy
   question, as on libvirt.
+- P8-6 (pass on a fact not observed; lead 2): on a node whose processes were not read (a copy
+  of /etc/pve, an API scan) HVA-191, HVA-302, HVA-303 and HVA-313 passed on right files while
+  HVA-301 alone asked whether pve-firewall runs; each daemon removes its rules when it stops
+  (pve_firewall.pm `shutdown` -> remove_pvefw_chains), so right files are not rules in force.
+  Chosen: each is manual with HVA-301's question in the same words (one answer settles all);
+  a `-i` rule whose gateway is unread and an unknown daemon make one question asking both.
 """
 
 from __future__ import annotations
@@ -299,7 +305,10 @@ def test_p8_3_accept_on_a_bridge_without_gateway_through_the_api_is_a_question(
         "IP set `management` admits specific networks only, but host.fw line 4 `IN ACCEPT -i "
         "vmbr0` accepts every inbound packet if that interface has the node's default gateway, "
         "which a file /etc/network/interfaces sources may give it: /etc/network/interfaces.d/* "
-        "or any other file it sources was not read (" + API_UNREAD.split(" (", 1)[1]
+        "or any other file it sources was not read (" + API_UNREAD.split(" (", 1)[1] + "; and "
+        "whether pve-firewall or proxmox-firewall applies the rules on node pve1 is not in the "
+        "evidence (running processes: the API path reads no host OS facts; collect the node's "
+        "files over SSH for them)"
     )
 
 
@@ -390,3 +399,48 @@ def test_p8_4_isolate_ports_from_the_nodes_files(
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)}, _iso_tree(tmp_path, bridge))
     assert outcomes(a, "HVA-197")["iso-vm"] == status, messages(a, "HVA-197")["iso-vm"]
     assert messages(a, "HVA-197")["iso-vm"] == message
+
+
+# --- P8-6: rules whose enforcement was not observed (lead 2) ---------------------------------------
+
+ENFORCED = ("HVA-191", "HVA-302", "HVA-303", "HVA-313")
+
+
+def test_p8_6_right_rules_not_seen_in_force_are_hva301s_question(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was pass on a copied tree for HVA-191 (web-10), 302, 303 (web-10) and 313: the files are
+    right, but no process list shows pve-firewall or proxmox-firewall applying them (each removes
+    its rules when it stops: pve_firewall.pm `shutdown` -> remove_pvefw_chains). The project
+    signs no pass on a fact not observed: each asks HVA-301's question, in the same words, so one
+    answer (`pve-firewall status`) settles all; a wrong rule still fails."""
+    from test_proxmox_checks import HARDENED
+    from test_proxmox_checks import scan as dir_scan
+
+    _, report = dir_scan(HARDENED, capsys)
+    by = {(r["check_id"], r["subject"]["name"]): r for r in report["results"]}
+    question = by[("HVA-301", "pve-h1")]["question"]
+    for check in ENFORCED:
+        subject = "pve-h1" if check in ("HVA-302", "HVA-313") else "web-10"
+        r = by[(check, subject)]
+        assert (r["status"], r["question"]) == ("manual", question), (check, r["message"])
+        assert r["message"].endswith(
+            "but whether pve-firewall or proxmox-firewall applies the rules on node pve-h1 is not "
+            "in the evidence (running processes: a copied configuration tree has no live host to "
+            "read facts from)"
+        ), r["message"]
+
+
+@pytest.mark.parametrize(
+    ("daemon", "status"), [("  950 root     pve-firewall\n", "pass"), ("", "fail")]
+)
+def test_p8_6_a_live_node_settles_them(tmp_path: Path, daemon: str, status: str) -> None:
+    """Twins: on a live node whose processes were read, pve-firewall running passes them all,
+    and none running fails them (R5-13)."""
+    from conftest import outcomes
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + daemon, 0)})
+    got = {c: outcomes(a, c) for c in ENFORCED}
+    assert got["HVA-302"]["pve-h1"] == got["HVA-313"]["pve-h1"] == status
+    assert got["HVA-303"]["web-10"] == got["HVA-191"]["web-10"] == status

@@ -39,6 +39,7 @@ from hvaudit.model import (
     Source,
     SpoofProtection,
 )
+from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -129,7 +130,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     $IP or $IPV6 where both trees read the variable (a parameter no rule reads admits nothing).
     A filter that checks $IP with no IP parameter leaves the address to libvirt's learning
     (CTRL_IP_LEARNING, "any" by default: the first address the guest uses; "dhcp": a DHCP
-    server's lease): a question about the learned address, not a pass."""
+    server's lease): a question about the learned address, not a pass. On a Proxmox VE node
+    whose processes were not read (an offline copy, an API scan), filters the configuration
+    gives are not observed in force (pve-firewall applies them and removes them when it stops):
+    HVA-301's question about the daemon, in its words, never a pass."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
@@ -300,10 +304,34 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 + (", or another guest's DHCP server leased it" if dhcp else "")
                 + ").",
             )
+        elif (why := _pve_daemon_unobserved(hosts[v.host])) is not None:
+            yield manual(
+                s,
+                f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "
+                f"configuration, but whether pve-firewall or proxmox-firewall applies the rules "
+                f"on node {v.host} is not in the evidence ({why})",
+                *refs,
+                *hosts[v.host].facts.programs.sources,
+                question=DAEMON_QUESTION.format(node=v.host),
+            )
         else:
             yield passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
             )
+
+
+def _pve_daemon_unobserved(h: Host) -> str | None:
+    """Why the daemon that applies a Proxmox VE node's firewall rules is not known to run (its
+    processes were not read: an offline copy, an API scan), None when it is known or the host
+    is no Proxmox VE node. pve-firewall's ebtables and iptables filters exist only while it runs
+    (hvaudit.parse.proxmox_model.firewall_daemon); a node known not to run it has no filter
+    already (the parser's `no filter`)."""
+    if h.proxmox is None:
+        return None
+    fw = h.proxmox.host_firewall
+    nftables = fw.get().options.get("nftables") == "1" if fw.known else None
+    state, why = firewall_daemon(h.facts.programs, nftables)
+    return why if state == "unknown" else None
 
 
 def _own_ips(i: Interface, h: Host) -> list[str]:

@@ -26,10 +26,10 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Container, Host, ProxmoxHost
+from hvaudit.model import Container, Host, ProxmoxHost, Source
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile
-from hvaudit.parse.proxmox_model import firewall_daemon
+from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 
 PVE = ("proxmox-ve",)
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
@@ -51,6 +51,21 @@ def _daemon(h: Host, px: ProxmoxHost) -> tuple[str, str]:
     fw = px.host_firewall
     nftables = fw.get().options.get("nftables") == "1" if fw.known else None
     return firewall_daemon(h.facts.programs, nftables)
+
+
+def _unenforced(s: Subject, h: Host, head: str, why: str, *refs: Source) -> Outcome:
+    """The rules are right, but whether the daemon that applies them runs on the node is not in
+    the evidence (its processes were not read): HVA-301's question, asked in the same words so
+    one answer settles every check that depends on it. A pass would state that the rules are in
+    force, which nothing observed; a fail that they are not, which nothing observed either."""
+    return manual(
+        s,
+        f"{head}, but whether pve-firewall or proxmox-firewall applies the rules on node "
+        f"{h.name} is not in the evidence ({why})",
+        *refs,
+        *h.facts.programs.sources,
+        question=DAEMON_QUESTION.format(node=h.name),
+    )
 
 
 def container_subject(c: Container, host: str) -> Subject:
@@ -223,6 +238,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *(px.host_firewall.sources if px.host_firewall.known else ()),
             )
+        elif daemon[0] == "unknown" and maybe:
+            yield _gateway_question(
+                s, h, px, f"cluster firewall on, input policy {policy}", maybe, daemon[1]
+            )
         elif daemon[0] == "unknown":
             yield manual(
                 s,
@@ -231,7 +250,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 f"({daemon[1]})",
                 *fw.sources,
                 *h.facts.programs.sources,
-                question=_DAEMON_QUESTION.format(node=h.name),
+                question=DAEMON_QUESTION.format(node=h.name),
             )
         elif maybe:
             yield _gateway_question(s, h, px, f"cluster firewall on, input policy {policy}", maybe)
@@ -242,17 +261,6 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 + (" (default)" if "policy_in" not in opts else ""),
                 *fw.sources,
             )
-
-
-#: HVA-301's question when whether the firewall daemon runs is not in the evidence.
-_DAEMON_QUESTION = (
-    "Is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and enabled on "
-    "node {node}? Evidence: `pve-firewall status` on {node}, and `systemctl is-active "
-    "pve-firewall proxmox-firewall` and `systemctl is-enabled pve-firewall proxmox-firewall` "
-    "(with `nftables: 1`, `dpkg -s proxmox-firewall`: when it is installed, only it applies the "
-    "rules). Pass: the daemon is running and enabled (Status: enabled/running); fail: neither "
-    "runs, or it is disabled at boot (no rule of cluster.fw is applied)."
-)
 
 
 def _accepts_everything(
@@ -372,24 +380,51 @@ def _uplinks(px: ProxmoxHost) -> frozenset[str]:
     return frozenset(name for name, opts in f.get().ifaces.items() if opts.get("gateway"))
 
 
-def _gateway_question(s: Subject, h: Host, px: ProxmoxHost, head: str, maybe: list[str]) -> Outcome:
+def _gateway_question(
+    s: Subject, h: Host, px: ProxmoxHost, head: str, maybe: list[str], daemon: str | None = None
+) -> Outcome:
     """The question of a `-i` rule that opens the node if its interface has the default
-    gateway, which a sourced file that was not read may give it (HVA-301, HVA-313)."""
+    gateway, which a sourced file that was not read may give it (HVA-301, HVA-313). `daemon`:
+    why whether the firewall daemon runs is unknown too; then one question asks both (an
+    answer to either alone would settle the check on half of what it needs)."""
     unread = px.interfaces.get().unread if px.interfaces.known else []
     files = ", ".join(path for path, _ in unread[:3]) + (" ..." if len(unread) > 3 else "")
+    both = daemon is not None
     return manual(
         s,
         f"{head}, but {maybe[0]} accepts every inbound packet if that interface has the "
         f"node's default gateway, which a file /etc/network/interfaces sources may give it: "
-        f"{unread[0][0]} was not read ({unread[0][1]})",
+        f"{unread[0][0]} was not read ({unread[0][1]})"
+        + (
+            f"; and whether pve-firewall or proxmox-firewall applies the rules on node {h.name} "
+            f"is not in the evidence ({daemon})"
+            if both
+            else ""
+        ),
         *px.cluster_firewall.sources,
         *(px.host_firewall.sources if px.host_firewall.known else ()),
         *px.interfaces.sources,
+        *(h.facts.programs.sources if both else ()),
         question=f"Does the node's default route leave through an interface other than the one "
-        f"{maybe[0]} names? Evidence: `ip route show default` on {h.name} (its `dev`) and the "
-        f"files /etc/network/interfaces sources there ({files}). Pass: another interface; "
-        "fail: that interface, so the rule admits every packet from beyond the node's own "
-        "networks.",
+        f"{maybe[0]} names"
+        + (
+            ", and is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and "
+            f"enabled on node {h.name}"
+            if both
+            else ""
+        )
+        + f"? Evidence: `ip route show default` on {h.name} (its `dev`) and the files "
+        f"/etc/network/interfaces sources there ({files})"
+        + (
+            "; `pve-firewall status` and `systemctl is-active pve-firewall proxmox-firewall`, "
+            "`systemctl is-enabled pve-firewall proxmox-firewall` there"
+            if both
+            else ""
+        )
+        + ". Pass: another interface"
+        + (", and the daemon running and enabled" if both else "")
+        + "; fail: that interface, so the rule admits every packet from beyond the node's own "
+        "networks" + (", or no daemon applies the rules" if both else "") + ".",
     )
 
 
@@ -453,8 +488,10 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
     and only where pve-firewall (or proxmox-firewall) runs: the daemon compiles host.fw into the
     node's chains every 10 s and removes them when it stops (src/PVE/Service/pve_firewall.pm,
     `shutdown` -> remove_pvefw_chains), so on a node whose processes show neither no node rule
-    is in force (R5-13). Whether the daemon runs where the processes were not read is HVA-301's
-    question."""
+    is in force (R5-13). Where the processes were not read (a copy of /etc/pve, an API scan) the
+    files are right but their enforcement was not observed: a pass would sign what nothing
+    showed, so it is HVA-301's question, asked here in the same words (one answer settles
+    both: `pve-firewall status`)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -478,6 +515,10 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 *h.facts.programs.sources,
             )
+        elif daemon[0] == "unknown":
+            yield _unenforced(
+                s, h, "cluster firewall on and host.fw does not disable it", daemon[1], *refs
+            )
         else:
             yield passed(s, "on (cluster firewall on, host.fw does not disable it)", *refs)
 
@@ -498,7 +539,8 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     managed with the platform (VM-FW-R3). Only where pve-firewall (or proxmox-firewall) runs: it
     applies the VM's rules and removes them when it stops, so on a node whose processes show
     neither, no NIC is behind a firewall (R5-13; hvaudit.parse.proxmox_model
-    firewall_daemon)."""
+    firewall_daemon). Where the processes were not read, the configuration is right but not
+    observed in force: HVA-301's question (the same words), never a pass."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s, px = vm_subject(v), _px(hosts[v.host])
@@ -518,10 +560,13 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                 break
         else:
             refs = [i.source_ref for i in v.interfaces]
+            head = f"{len(v.interfaces)} interface(s) behind the VM firewall"
             if notes:
                 yield failed(s, "; ".join(notes), *refs)
+            elif (daemon := _daemon(hosts[v.host], px))[0] == "unknown":
+                yield _unenforced(s, hosts[v.host], head, daemon[1], *refs)
             else:
-                yield passed(s, f"{len(v.interfaces)} interface(s) behind the VM firewall", *refs)
+                yield passed(s, head, *refs)
 
 
 @check(
@@ -1058,7 +1103,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     (host.fw `enable`, on by default; the same rule HVA-302 applies), and only while its daemon
     runs (it removes every chain and ipset it made when it stops: src/PVE/Service/pve_firewall.pm
     `shutdown`, PVE::Firewall::remove_pvefw_chains): on a node whose processes show neither
-    pve-firewall nor proxmox-firewall the set filters nothing (R5-13)."""
+    pve-firewall nor proxmox-firewall the set filters nothing (R5-13). Where the processes were
+    not read, right files are not a set observed filtering: HVA-301's question (the same
+    words), never a pass; a rule or set that is wrong still fails."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1128,6 +1175,19 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         ]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
+        elif daemon[0] == "unknown" and maybe:
+            yield _gateway_question(
+                s, h, px, "IP set `management` admits specific networks only", maybe, daemon[1]
+            )
+        elif daemon[0] == "unknown":
+            nets = ", ".join(("!" if e.nomatch else "") + e.cidr for e in entries[:6])
+            yield _unenforced(
+                s,
+                h,
+                f"IP set `management`: {nets}; no rule opens management ports wider",
+                daemon[1],
+                *refs,
+            )
         elif maybe:
             yield _gateway_question(
                 s, h, px, "IP set `management` admits specific networks only", maybe

@@ -68,6 +68,18 @@ FIREWALL_DAEMONS = ("pve-firewall", "proxmox-firewall")
 NO_FIREWALL_DAEMON = "neither pve-firewall nor proxmox-firewall runs on this node"
 
 
+#: The question when whether the firewall daemon runs on a node is not in the evidence (HVA-301,
+#: and every check whose pass needs the rules in force: HVA-191, 302, 303, 313).
+DAEMON_QUESTION = (
+    "Is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and enabled on "
+    "node {node}? Evidence: `pve-firewall status` on {node}, and `systemctl is-active "
+    "pve-firewall proxmox-firewall` and `systemctl is-enabled pve-firewall proxmox-firewall` "
+    "(with `nftables: 1`, `dpkg -s proxmox-firewall`: when it is installed, only it applies the "
+    "rules). Pass: the daemon is running and enabled (Status: enabled/running); fail: neither "
+    "runs, or it is disabled at boot (no rule of cluster.fw is applied)."
+)
+
+
 def firewall_daemon(programs: Fact[tuple[str, ...]], nftables: bool | None) -> tuple[str, str]:
     """Whether the daemon that applies this node's firewall files runs: ("running", ""),
     ("absent", why) or ("unknown", why); `nftables` is host.fw's `nftables` option (None when
