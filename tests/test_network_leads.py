@@ -550,3 +550,109 @@ def test_recent_list_no_rule_fills_is_narrow(host_scan) -> None:
         IPT_ASK + rule.strip() + " (under -m recent --rcheck, whose sources only "
         "/proc/net/xt_recent/trusted shows)",
     )
+
+
+# --- HVA-181: flaws of another vendor's CPUs, and the STIBP question beside the kernel one ----------
+
+CPU_VULNS = "/sys/devices/system/cpu/vulnerabilities/"
+
+
+def _kernel_without(*flaws: str, spectre_v2: str = "Mitigation: Enhanced / Automatic IBRS") -> str:
+    from conftest import with_current_kernel
+
+    lines = with_current_kernel(f"{CPU_VULNS}spectre_v2:{spectre_v2}\n")
+    return "".join(
+        line
+        for line in lines.splitlines(True)
+        if not line.startswith(tuple(CPU_VULNS + n + ":" for n in flaws))
+    )
+
+
+def _cpu_verdict(a, check_id: str = "HVA-181") -> tuple[str, str, str]:
+    from conftest import messages, outcomes
+
+    q = next(r.outcome.question or "" for r in a.results if r.check.id == check_id)
+    return outcomes(a, check_id)["hv1"], messages(a, check_id)["hv1"], q
+
+
+#: A 6.1 kernel of mid-2023: no GDS, RFDS, ITS, TSA or VMSCAPE file.
+KERNEL_2023 = ("gather_data_sampling", "reg_file_data_sampling", "indirect_target_selection")
+KERNEL_2023 += ("tsa", "vmscape")
+
+
+@pytest.mark.parametrize(
+    ("vendor", "missing", "status", "message"),
+    [
+        # GDS, RFDS and ITS are Intel's only: on AMD the kernel predates only TSA and VMSCAPE
+        (
+            "AuthenticAMD",
+            KERNEL_2023,
+            "manual",
+            "12 CPU vulnerabilities reported, none unmitigated, but this kernel reports nothing "
+            "of tsa, vmscape: it predates them, so it neither reports nor mitigates them on this "
+            "AuthenticAMD CPU",
+        ),
+        # TSA is AMD's only (not even Hygon's)
+        (
+            "HygonGenuine",
+            KERNEL_2023,
+            "manual",
+            "12 CPU vulnerabilities reported, none unmitigated, but this kernel reports nothing "
+            "of vmscape: it predates them, so it neither reports nor mitigates them on this "
+            "HygonGenuine CPU",
+        ),
+        # SRSO and TSA are AMD's: an Intel host whose kernel lacks only them misses nothing
+        (
+            "GenuineIntel",
+            ("spec_rstack_overflow", "tsa"),
+            "pass",
+            "15 CPU vulnerabilities reported, none unmitigated",
+        ),
+    ],
+    ids=["amd", "hygon", "intel-amd-only-flaws"],
+)
+def test_unreported_flaws_of_another_vendor_are_not_asked(
+    host_scan, vendor: str, missing: tuple[str, ...], status: str, message: str
+) -> None:
+    """arch/x86/kernel/cpu/common.c (read with `find_string`): cpu_vuln_whitelist gives every
+    AMD and Hygon family NO_MELTDOWN | NO_L1TF | NO_MDS | NO_ITLB_MULTIHIT | NO_MMIO; SRBDS,
+    GDS, RFDS and ITS are set for Intel models only; TAA needs TSX; SRSO is set for
+    VULNBL_AMD / VULNBL_HYGON families only and TSA `if (c->x86_vendor == X86_VENDOR_AMD)`. A
+    kernel without the file of a flaw that cannot affect the host's CPU leaves nothing open.
+    Was: the question named them too (GDS, RFDS, ITS on AMD; SRSO and TSA on Intel: a manual
+    item on a fully patched Intel host). Right: only the flaws of the host's vendor."""
+    from conftest import HARDENED_HOST
+
+    cpuinfo = HARDENED_HOST["/proc/cpuinfo"].replace("GenuineIntel", vendor)
+    a = host_scan({"cpu-vulnerabilities": (_kernel_without(*missing), 0), "/proc/cpuinfo": cpuinfo})
+    assert _cpu_verdict(a)[:2] == (status, message)
+
+
+def test_stibp_question_is_asked_beside_the_kernel_question(host_scan) -> None:
+    """spectre_v2 "STIBP: disabled" with the SMT state unread is a question (hw-vuln/spectre.rst:
+    "STIBP unused"); a kernel that predates VMSCAPE is another. Was: only the kernel question,
+    the STIBP one dropped (answering it "none affects this CPU" passed the item with SMT and
+    STIBP never asked). Right: one item asking both."""
+    v2 = "Mitigation: Retpolines; IBPB: conditional; STIBP: disabled; RSB filling"
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (_kernel_without("vmscape", spectre_v2=v2), 0),
+            "/sys/devices/system/cpu/smt/control": PermissionError("Permission denied"),
+        }
+    )
+    assert _cpu_verdict(a) == (
+        "manual",
+        "16 CPU vulnerabilities reported, none unmitigated, but this kernel reports nothing of "
+        "vmscape: it predates them, so it neither reports nor mitigates them on this "
+        "GenuineIntel CPU; spectre_v2 reports STIBP: disabled and the SMT state is unknown "
+        "(host/files/sys/devices/system/cpu/smt/control: Permission denied)",
+        "(1) Is this host's CPU affected by any of vmscape? Evidence: the CPU's family, model "
+        "and stepping (/proc/cpuinfo) against the vendor's advisories or the kernel's "
+        "Documentation/admin-guide/hw-vuln, or /sys/devices/system/cpu/vulnerabilities after "
+        'booting a kernel that reports them. Pass: none affects this CPU ("Not affected"); '
+        "fail: one does (the running kernel does not mitigate it). (2) Is SMT off on this host, "
+        "or is STIBP in use? Evidence: `cat /sys/devices/system/cpu/smt/control` and the "
+        "spectre_v2 line of /sys/devices/system/cpu/vulnerabilities. Pass: SMT control is off, "
+        "forceoff or notsupported, or spectre_v2 no longer says STIBP: disabled; fail: SMT is "
+        "on and STIBP is disabled.",
+    )

@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -131,6 +131,27 @@ X86_CPU_FLAWS = (
 )
 #: /proc/cpuinfo vendor_id of the x86 CPUs (arch/x86/kernel/cpu: intel.c, amd.c, hygon.c).
 X86_VENDORS = ("GenuineIntel", "AuthenticAMD", "HygonGenuine")
+#: The flaws of X86_CPU_FLAWS that cannot affect a vendor's CPUs, so a kernel without their file
+#: leaves nothing open there (arch/x86/kernel/cpu/common.c, read with `find_string`):
+#: cpu_vuln_whitelist gives every AMD and Hygon family NO_MELTDOWN | NO_L1TF | NO_MDS |
+#: NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO; SRBDS, GDS and RFDS are set only for the Intel models
+#: of cpu_vuln_blacklist (VULNBL_INTEL_STEPPINGS) and ITS by vulnerable_to_its (Intel only);
+#: TSX Async Abort needs TSX (X86_FEATURE_RTM, an Intel extension; hw-vuln/tsx_async_abort.rst
+#: "Intel processors that support TSX"); SRSO is set for VULNBL_AMD(0x17, 0x19, 0x1a) and
+#: VULNBL_HYGON(0x18) only, TSA only `if (c->x86_vendor == X86_VENDOR_AMD)`.
+X86_FLAWS_NOT_OF: Mapping[str, frozenset[str]] = {
+    "GenuineIntel": frozenset({"spec_rstack_overflow", "tsa"}),
+    "AuthenticAMD": frozenset(
+        {"meltdown", "l1tf", "mds", "tsx_async_abort", "itlb_multihit", "srbds"}
+        | {"mmio_stale_data", "gather_data_sampling", "reg_file_data_sampling"}
+        | {"indirect_target_selection"}
+    ),
+    "HygonGenuine": frozenset(
+        {"meltdown", "l1tf", "mds", "tsx_async_abort", "itlb_multihit", "srbds"}
+        | {"mmio_stale_data", "gather_data_sampling", "reg_file_data_sampling"}
+        | {"indirect_target_selection", "tsa"}
+    ),
+}
 TIME_DAEMONS = ("chronyd", "ntpd", "systemd-timesyncd", "openntpd", "ntpsec")
 
 
@@ -336,7 +357,9 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             return Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
         if vendor not in X86_VENDORS:
             return Fact.of((), cpuinfo.source)
-        missing = tuple(sorted(set(X86_CPU_FLAWS) - set(listed.get())))
+        missing = tuple(
+            sorted(set(X86_CPU_FLAWS) - set(listed.get()) - X86_FLAWS_NOT_OF.get(vendor, set()))
+        )
         return Fact.of(missing, *listed.sources, cpuinfo.source)
 
     f.cpu_flaws_unreported = ev.fact(_cmd("cpu-vulnerabilities"), unreported)
