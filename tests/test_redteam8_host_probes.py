@@ -14,7 +14,10 @@ monitoring never fails over: HVA-220, R8H-2; a VLAN-filtering bridge of the 802.
 802.1Q tags through: HVA-195, R8H-3); another spelling of "every address" (the IPv4-mapped
 ::ffff:0.0.0.0: HVA-036, R8H-4); a package name of the same software (Ubuntu's HWE X server:
 HVA-001, R8H-5); and a systemd socket unit overriding the daemon's file (a libvirt daemon
-listening on a TCP port its configuration does not name: HVA-030/034/035, R8H-6).
+listening on a TCP port its configuration does not name: HVA-030/034/035, R8H-6); an include
+directory the daemon reads and hvaudit did not (SSSD's conf.d snippets override sssd.conf:
+HVA-140, R8H-7); and a verdict given while the file that decides it was not read (HVA-140 on
+an unreadable sssd.conf, R8H-8).
 
 Findings (all false passes or wrong n/a; all fixed in this round):
 - R8H-1 HVA-021 passed "UEFI Secure Boot enabled" with shim's validation disabled
@@ -28,6 +31,11 @@ Findings (all false passes or wrong n/a; all fixed in this round):
 - R8H-6 HVA-030 passed ("local UNIX sockets only"), HVA-034 and HVA-035 said not applicable,
   while virtproxyd listened on 0.0.0.0:16600 from a socket unit started with a moved
   ListenStream: now a question each.
+- R8H-7 HVA-140 passed while /etc/sssd/conf.d/50-helpdesk.conf set access_provider = permit
+  for the directory domain (sssd.conf said ad): conf.d is now collected (secrets blanked) and
+  merged as SSSD merges it; a fail.
+- R8H-8 HVA-140 passed on the local accounts while /etc/sssd/sssd.conf (passwd: files sss)
+  could not be read: now a question.
 """
 
 from __future__ import annotations
@@ -92,24 +100,29 @@ def test_shim_validating_keeps_the_pass(host_scan) -> None:
         assert messages(a, "HVA-021")["hv1"] == "UEFI Secure Boot enabled, shim validating"
 
 
-def test_shim_state_not_collected_is_asked(tmp_path: Path) -> None:
-    """Twin of R8H-1: a bundle from a collector without the probe (no shim-validation artefact)
-    shows SecureBoot = 1 but not shim's state: a question, never the pass it had."""
+def _scan_without(tmp_path: Path, artefact: str, host: dict[str, Any] | None = None) -> Any:
+    """A replayed host (hardened unless `host`) collected by a collector that has no probe for
+    `artefact` (an older hvaudit): the artefact is left out of the bundle."""
     uri = write_node(tmp_path / "node.xml", [domain_xml("web01")])
     writer = BundleWriter(
         tmp_path / "old", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt"
     )
     LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
     writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
-    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
-    artefact = "host/commands/shim-validation.txt"
+    HostCollector(ReplayRunner(dict(host or HARDENED_HOST))).collect(writer)
     writer.entries.pop(artefact)
     writer.files.pop(artefact, None)
     if writer.root is not None and (writer.root / artefact).exists():
         (writer.root / artefact).unlink()
     bundle = writer.close(complete=True)
     assert bundle is not None
-    a = run_assessment(bundle)
+    return run_assessment(bundle)
+
+
+def test_shim_state_not_collected_is_asked(tmp_path: Path) -> None:
+    """Twin of R8H-1: a bundle from a collector without the probe (no shim-validation artefact)
+    shows SecureBoot = 1 but not shim's state: a question, never the pass it had."""
+    a = _scan_without(tmp_path, "host/commands/shim-validation.txt")
     assert outcomes(a, "HVA-021") == {"hv1": "manual"}, messages(a, "HVA-021")
     assert messages(a, "HVA-021")["hv1"] == (
         "evidence unavailable: host/commands/shim-validation.txt was not collected"
@@ -341,3 +354,74 @@ def test_loopback_listener_of_the_daemon_stays_local(host_scan) -> None:
     assert messages(a, "HVA-030")["hv1"] == "libvirt listens on local UNIX sockets only"
     assert outcomes(a, "HVA-034") == {"hv1": "not_applicable"}
     assert outcomes(a, "HVA-035") == {"hv1": "not_applicable"}
+
+
+# --- HVA-140: an SSSD snippet overrides sssd.conf -----------------------------------------------
+
+#: `grep -r -H "" /etc/sssd/conf.d` with one snippet that opens the directory domain.
+PERMIT_SNIPPET = (
+    "/etc/sssd/conf.d/50-helpdesk.conf:[domain/corp.example]\n"
+    "/etc/sssd/conf.d/50-helpdesk.conf:access_provider = permit\n"
+)
+
+
+def test_sssd_snippet_opens_the_directory(host_scan) -> None:
+    """R8H-7. sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY" (found with
+    `search`): "Any file placed in conf.d that ends in ".conf" and does not begin with a dot
+    (".") will be used together with sssd.conf"; "The configuration snippets from conf.d have
+    higher priority than sssd.conf and will override sssd.conf when conflicts occur ... Files
+    included later have higher priority" (Red Hat, "Multiple SSSD configuration files on a
+    per-client basis": SSSD uses the last value read). The hardened sssd.conf says
+    access_provider = ad; /etc/sssd/conf.d/50-helpdesk.conf sets access_provider = permit for
+    the same domain, so every account of the directory may log in (sssd.conf(5): permit "always
+    allow access"). hvaudit read sssd.conf only and passed. Right: fail, as for the same line in
+    sssd.conf."""
+    a = host_scan({"sssd-conf-d": (PERMIT_SNIPPET, 0)})
+    assert outcomes(a, "HVA-140") == {"hv1": "fail"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140")["hv1"] == (
+        "2 account(s) with a login shell (limit 3): root, alice; and every account of the "
+        "directory may log in: corp.example (access_provider permit)"
+    )
+
+
+def test_sssd_snippets_sssd_does_not_read_or_a_later_one_overrides(host_scan) -> None:
+    """Twins of R8H-7: a snippet whose name begins with a dot or does not end in .conf is not
+    read (sssd.conf(5)); a later snippet (90-ad.conf sorts after 50-helpdesk.conf) sets
+    access_provider = ad again and wins; no conf.d at all (grep exits 2). Each keeps the pass."""
+    later = (
+        PERMIT_SNIPPET + "/etc/sssd/conf.d/90-ad.conf:[domain/corp.example]\n"
+        "/etc/sssd/conf.d/90-ad.conf:access_provider = ad\n"
+    )
+    for value in (
+        (PERMIT_SNIPPET.replace("50-helpdesk.conf", ".50-helpdesk.conf"), 0),
+        (PERMIT_SNIPPET.replace("50-helpdesk.conf", "50-helpdesk.conf.rpmsave"), 0),
+        (later, 0),
+        ("", 2, "grep: /etc/sssd/conf.d: No such file or directory\n"),
+    ):
+        a = host_scan({"sssd-conf-d": value})
+        assert outcomes(a, "HVA-140") == {"hv1": "pass"}, (value, messages(a, "HVA-140"))
+        assert messages(a, "HVA-140")["hv1"] == (
+            "2 account(s) with a login shell (limit 3): root, alice"
+        )
+
+
+def test_sssd_snippets_not_collected_are_asked(tmp_path: Path) -> None:
+    """Twin of R8H-7: a bundle without the conf.d listing (an older collector) cannot tell
+    whether a snippet opens the directory: a question, not the pass on sssd.conf alone."""
+    a = _scan_without(tmp_path, "host/commands/sssd-conf-d.txt")
+    assert outcomes(a, "HVA-140") == {"hv1": "manual"}, messages(a, "HVA-140")
+
+
+def test_sssd_conf_unreadable_is_asked(host_scan) -> None:
+    """R8H-8. nsswitch.conf says `passwd: files sss` and sssd runs, but /etc/sssd/sssd.conf
+    could not be read (sssd.conf(5): "sssd.conf must be a regular file, owned by root and only
+    root may read from or write to the file": a scan without root gets permission denied).
+    Whether SSSD's directory accounts may log in (access_provider, default permit) is then
+    unknown, and HVA-140 passed on the two local accounts. Right: a question (never a pass on
+    evidence not read)."""
+    a = host_scan({"/etc/sssd/sssd.conf": OSError("Permission denied")})
+    assert outcomes(a, "HVA-140") == {"hv1": "manual"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140")["hv1"] == (
+        "evidence unavailable: nsswitch passwd names sss, but /etc/sssd/sssd.conf was not read, "
+        "so whether SSSD answers from a directory or from the local files is unknown"
+    )

@@ -14,7 +14,7 @@ Each marker is `Mk<place>Zz`, so a leak names the place it came from. The places
   `pass:X`, `https://user:X@host` and a QEMU command line; rsyslog (`pwd="X"` for
   omelasticsearch and ommysql, legacy `:ommysql:`, `password = X`, omhttp headers, omkafka) and
   syslog-ng (`password("X")`, kafka `config()`, a MongoDB URI) through `grep -H`; qemu.conf
-  (set and commented out), sssd.conf, journal-upload.conf, a systemd credential on the kernel
+  (set and commented out), sssd.conf and its conf.d snippets (`grep -H`), journal-upload.conf, a systemd credential on the kernel
   command line; a failed probe's reason;
 - a `pve+dir` tree: `args:` (the Proxmox args line), `cipassword`, storage.cfg `password` and
   `encryption-key`, a realm password in domains.cfg, a container's `lxc.environment`, a proxy
@@ -134,6 +134,11 @@ HOST: dict[str, Any] = {
     + 'vnc_password = "MkQemuConfVncZz"\nspice_password = "MkQemuConfSpiceZz"\n'
     '#vnc_password = "MkQemuConfCommentedZz"\n',
     "/etc/sssd/sssd.conf": "[domain/example]\nldap_default_authtok = MkSssdAuthtokZz\n",
+    "sssd-conf-d": (
+        "/etc/sssd/conf.d/10-bind.conf:[domain/example]\n"
+        "/etc/sssd/conf.d/10-bind.conf:ldap_default_authtok = MkSssdSnippetAuthtokZz\n",
+        0,
+    ),
     "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://up:MkJournalUrlZz@logs.example\n",
     "/etc/pam.d/common-auth": OSError("cannot read via https://u:MkProbeReasonZz@h/"),
     "/proc/cmdline": HARDENED_HOST["/proc/cmdline"].rstrip("\n")
@@ -217,7 +222,7 @@ def test_sweep_libvirt_and_host_facts(
     planted = _planted(
         QEMU_COMMANDLINE, *LIBVIRT_DOMAINS, *map(str, HOST.values()), "MkTargetUriZz"
     )
-    assert len(planted) == 50
+    assert len(planted) == 51
     assert text.count("***REDACTED***") >= len(planted)  # each one read, and blanked
     # what the checks need survives: passwords are set, raw QEMU arguments exist, -vnc password=on
     assert "passwd='***REDACTED***'" in text and "password=on" in text

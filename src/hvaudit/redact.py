@@ -490,6 +490,18 @@ def redact_conf(text: str, names: SecretNames = CONF_NAMES) -> str:
     return redact_text("".join(out))
 
 
+def redact_grep_conf(text: str) -> str:
+    """`grep -r -H "" DIR` over `key = value` files (sssd's conf.d): each line is `PATH:LINE`,
+    and LINE is blanked as in `redact_conf`."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        path, sep, rest = body.partition(":")
+        body = path + sep + _conf_line(rest, CONF_NAMES) if sep else body
+        out.append(body + line[len(line.rstrip("\r\n")) :])
+    return redact_text("".join(out))
+
+
 def redact_pve_vm_conf(text: str) -> str:
     """A Proxmox VE VM configuration (`qemu-server/<vmid>.conf`): `cipassword` and other secret
     keys, and the QEMU arguments of `args:` as for a process list."""
@@ -758,6 +770,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/commands/rsyslog-config.txt", redact_syslog),
     ArtefactFormat("host/commands/syslog-ng-config.txt", redact_syslog),
     ArtefactFormat("host/files/etc/sssd/sssd.conf", redact_conf),
+    ArtefactFormat("host/commands/sssd-conf-d.txt", redact_grep_conf),
     ArtefactFormat("host/files/etc/systemd/journal-upload.conf", redact_conf),
     ArtefactFormat("host/files/etc/libvirt/*.conf", redact_conf),
     ArtefactFormat("host/files/etc/rsyslog.conf", redact_syslog),

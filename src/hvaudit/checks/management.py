@@ -1202,7 +1202,9 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
     provider is permit (set, or the default: sssd.conf(5) "Default: permit"): then every
     account of the directory logs in. Accounts resolved through LDAP (nslcd) or winbind are
     admitted by settings not collected (nslcd.conf pam_authz_search, pam_winbind.conf
-    require_membership_of): a question."""
+    require_membership_of): a question. SSSD's settings are sssd.conf overridden by its
+    conf.d snippets (sssd.conf(5)); where they were not read, whether the directory's accounts
+    log in is unknown: a question, never a pass on the local count."""
     limit = ctx.profile.max_interactive_accounts
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1221,6 +1223,16 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 f"{msg}; and every account of the directory may log in: {', '.join(d.get())}",
                 *f.sources,
                 *d.sources,
+            )
+            continue
+        if not d.known and len(names) <= limit and not every_user:
+            # whether the directory's accounts log in too was not read (sssd.conf or its
+            # conf.d snippets): the local count alone is no pass
+            yield unknown(
+                s,
+                d,
+                f"{msg}; can at most {limit} accounts log in, directory accounts included "
+                "(SSSD's access_provider in /etc/sssd/sssd.conf and /etc/sssd/conf.d/*.conf)",
             )
             continue
         service = h.facts.directory.get() if h.facts.directory.known else ""

@@ -195,6 +195,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "measured-boot-log", ("wc", "-c", "/sys/kernel/security/tpm0/binary_bios_measurements")
     ),
     CommandProbe("sudoers", ("grep", "-r", "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
+    # sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY": every conf.d/*.conf (not
+    # starting with a dot) overrides sssd.conf, the later in alphabetical order the stronger.
+    # Secret settings (ldap_default_authtok ...) are blanked by the bundle writer.
+    CommandProbe("sssd-conf-d", ("grep", "-r", "-H", "", "/etc/sssd/conf.d")),
     CommandProbe("sshd-effective", ("sshd", "-T")),
     # `sshd -T` applies no Match block: the files are read for those (sshd_config(5) Include:
     # Debian and Fedora include /etc/ssh/sshd_config.d/*.conf).

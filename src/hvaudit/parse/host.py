@@ -1676,6 +1676,62 @@ def _sshd(g: Got) -> Fact[dict[str, str]]:
     return Fact.of(out, g.source)
 
 
+#: SSSD's include directory (sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY").
+SSSD_CONF_D = "/etc/sssd/conf.d/"
+
+
+def _sssd_conf(ev: HostEvidence) -> tuple[configparser.ConfigParser | None, str, list[Source]]:
+    """SSSD's configuration as SSSD reads it: /etc/sssd/sssd.conf, then the snippets of
+    /etc/sssd/conf.d. sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY" (found with
+    `search`): "Any file placed in conf.d that ends in ".conf" and does not begin with a dot
+    (".") will be used together with sssd.conf"; "The configuration snippets from conf.d have
+    higher priority than sssd.conf and will override sssd.conf when conflicts occur. If several
+    snippets are present in conf.d, then they are included in alphabetical order ... Files
+    included later have higher priority." (Red Hat's "Multiple SSSD configuration files on a
+    per-client basis": "SSSD uses the last read parameter".) Only the directory's own files
+    count (libini reads the include directory, not its subdirectories).
+
+    Returns (parser, "", sources), or (None, why it cannot be read, sources)."""
+    conf = ev.get(_file("/etc/sssd/sssd.conf"))
+    snippets = ev.get(_cmd("sssd-conf-d"))
+    sources = [conf.source]
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(conf.text)
+    except configparser.Error as e:
+        return None, f"/etc/sssd/sssd.conf could not be read: {str(e)[:120]}", sources
+    if snippets.state == "uncollected":
+        return None, f"{SSSD_CONF_D} (sssd.conf's snippets) was not collected", sources
+    if snippets.state == "failed" or (
+        snippets.state == "ok" and snippets.rc == 2 and snippets.text
+    ):
+        why = (snippets.reason or "grep exited 2").strip()[:120]
+        return None, f"{SSSD_CONF_D} could not be read: {why}", [*sources, snippets.source]
+    if snippets.state != "ok" or snippets.rc != 0:
+        return parser, "", sources  # no such directory (grep exits 2), or no file in it (1)
+    files: dict[str, list[str]] = {}
+    for line in snippets.text.splitlines():
+        path, sep, rest = line.partition(":")
+        name = path.removeprefix(SSSD_CONF_D)
+        if not sep or not path.startswith(SSSD_CONF_D) or "/" in name:
+            continue
+        if name.endswith(".conf") and not name.startswith("."):
+            files.setdefault(name, []).append(rest)
+    try:
+        for name in sorted(files):
+            parser.read_string("\n".join(files[name]) + "\n", source=SSSD_CONF_D + name)
+    except configparser.Error as e:
+        return (
+            None,
+            f"{SSSD_CONF_D} could not be read: {str(e)[:120]}",
+            [
+                *sources,
+                snippets.source,
+            ],
+        )
+    return parser, "", [*sources, snippets.source] if files else sources
+
+
 def _directory(ev: HostEvidence) -> Fact[str]:
     """The directory service nsswitch resolves accounts through ("" for local files only).
 
@@ -1684,8 +1740,8 @@ def _directory(ev: HostEvidence) -> Fact[str]:
     `id_provider = files` (or `proxy` with `proxy_lib_name = files`) serves the host's local
     accounts. sssd.conf(5): [sssd] `domains` lists the domains in use, each configured in its
     [domain/NAME] section; a domain's `enabled` overrides the list ("If false, the domain is
-    always disabled"; true enables an unlisted one). Snippets in /etc/sssd/conf.d are not
-    collected."""
+    always disabled"; true enables an unlisted one). Snippets in /etc/sssd/conf.d override
+    sssd.conf (`_sssd_conf`)."""
     got = ev.get(_file("/etc/nsswitch.conf"))
     if got.state == "failed":
         return Fact.failed(got.reason, got.source)
@@ -1722,12 +1778,9 @@ def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, .
         return directory  # type: ignore[return-value]
     if directory.get() != "sss":
         return Fact.of((), *directory.sources)
-    conf = ev.get(_file("/etc/sssd/sssd.conf"))
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(conf.text)
-    except configparser.Error:
-        return Fact.unavailable("/etc/sssd/sssd.conf could not be read", conf.source)
+    parser, why, sources = _sssd_conf(ev)
+    if parser is None:
+        return Fact.unavailable(why, *sources)
     open_domains = []
     # only the domains SSSD runs (a section neither in [sssd] domains nor enabled is unused)
     for section in (f"domain/{n}" for n in _sssd_domains(parser)):
@@ -1758,7 +1811,7 @@ def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, .
             # lists are provided, all users are granted access unless they appear in the list"
             how = "access_provider simple without an allow list"
             open_domains.append(f"{section.removeprefix('domain/')} ({how})")
-    return Fact.of(tuple(open_domains), conf.source)
+    return Fact.of(tuple(open_domains), *sources)
 
 
 def _runs(ev: HostEvidence, program: str) -> bool:
@@ -1792,13 +1845,9 @@ def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
             nss,
             conf.source,
         )
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(conf.text)
-    except configparser.Error as e:
-        return Fact.unavailable(
-            f"/etc/sssd/sssd.conf could not be read: {str(e)[:120]}", conf.source
-        )
+    parser, why, sources = _sssd_conf(ev)
+    if parser is None:
+        return Fact.unavailable(why, *sources)
     names = _sssd_domains(parser)
     directory = []
     for name in names:
@@ -1822,7 +1871,9 @@ def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
                 ),
                 ps.source,
             )
-        return Fact.of("sss", Source(conf.source.artefact, f"domains {', '.join(directory)}"))
+        return Fact.of(
+            "sss", Source(conf.source.artefact, f"domains {', '.join(directory)}"), *sources[1:]
+        )
     return Fact.of(
         "",
         Source(
