@@ -23,7 +23,10 @@ DEDICATED = {
     ("HVA-046", "fail"): "test_checks_vm.py::test_raw_qemu_arguments_from_real_domain_xml",
     # Only a real daemon keeps the QEMU namespace; the test driver's XML is a manual item.
     ("HVA-046", "pass"): "test_e2e_libvirtd.py::test_vm_findings_are_exact",
-    ("HVA-049", "pass"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
+    (
+        "HVA-049",
+        "pass",
+    ): "test_checks_vm.py::test_nested_virtualization_follows_the_host_kvm_parameter",
     ("HVA-049", "fail"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-056", "pass"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-056", "fail"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",

@@ -1236,10 +1236,12 @@ def test_guest_features_from_the_domain_definition(tmp_path: Path) -> None:
         # vmx disabled, svm not: on an AMD host svm passes through, and a simulated host has no
         # KVM vendor module to say which (HVA-049 judges the host vendor's flag; redteam2 #6)
         "nestoff": "manual",
-        # no <cpu>: qemu64 carries svm, but under KVM QEMU turns it off on machine types after
-        # 2.1 (kvm_default_props, R56); the definition names none, so QEMU's newest
-        "vtpm": "pass",
+        # no <cpu>: qemu64 carries svm, which KVM keeps only on machine types up to 2.1
+        # (kvm_default_props, R56); the test driver's definition names no machine (a real
+        # daemon always writes one), so which one the VM gets is asked, not taken as the newest
+        "vtpm": "manual",
     }
+    assert "names no machine type" in messages(a, "HVA-049")["vtpm"]
     assert "/sys/module/kvm_intel/parameters/nested" in _question(a, "HVA-049", "nestpt")
     assert pick("HVA-056", "tpmpt", "vtpm", "shm") == {
         "tpmpt": "fail",
@@ -1311,7 +1313,7 @@ def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path
 
     doms = [
         model("epyc", "EPYC-Rome", old),
-        model("epycnew", "EPYC-Rome"),
+        model("epycnew", "EPYC-Rome", "<type arch='x86_64' machine='pc-q35-8.2'>"),
         model("g1", "Opteron_G1"),
         model("k64", "kvm64"),
         model("sky", "Skylake-Client"),
@@ -1348,7 +1350,9 @@ def test_cpu_models_that_carry_svm_nest_on_an_amd_host(host_scan, tmp_path: Path
         tmp_path / "sim.xml",
         [
             domain_xml("plain").replace("<type arch='x86_64'>", old),
-            domain_xml("plainnew"),
+            domain_xml("plainnew").replace(
+                "<type arch='x86_64'>", "<type arch='x86_64' machine='pc-q35-8.2'>"
+            ),
         ],
     )
     sim = run_assessment(build_bundle(tmp_path, uri, None, name="sim"))

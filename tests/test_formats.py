@@ -326,12 +326,14 @@ def test_sufficiency_counts_every_result_once_per_recommendation(outputs: dict[s
 def test_diff_between_two_scans(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()  # the same node file name: the same (simulated) host
-    old_uri = write_node(
-        tmp_path / "old" / "hv.xml", [domain_xml("a", dtype="qemu"), domain_xml("b")]
-    )
-    new_uri = write_node(
-        tmp_path / "new" / "hv.xml", [domain_xml("a"), domain_xml("b", dtype="qemu")]
-    )
+    # each names the machine a real daemon writes (the test driver leaves it out: HVA-049 asks)
+    q35 = "<type arch='x86_64' machine='pc-q35-8.2'>"
+
+    def dom(name: str, dtype: str = "kvm") -> str:
+        return domain_xml(name, dtype=dtype).replace("<type arch='x86_64'>", q35)
+
+    old_uri = write_node(tmp_path / "old" / "hv.xml", [dom("a", "qemu"), dom("b")])
+    new_uri = write_node(tmp_path / "new" / "hv.xml", [dom("a"), dom("b", "qemu")])
     assert (
         main(["scan", "--connect", old_uri, "--format", "json", "-o", str(tmp_path / "old.json")])
         == 1

@@ -176,3 +176,43 @@ def test_seccomp_observed_or_forced_passes(host_scan) -> None:
     conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "seccomp_sandbox = 1\n"
     forced = host_scan({"processes": (NO_QEMU, 0), "/etc/libvirt/qemu.conf": conf})
     assert outcomes(forced, "HVA-045") == {"hv1": "pass"}
+
+
+# --- 2. a definition without a machine type: which machine QEMU gets is unknown ------------------
+
+
+def test_svm_model_without_a_machine_type_is_asked(tmp_path: Path, host_scan) -> None:
+    """HVA-049 took a test-driver domain without <os><type machine=...> as QEMU's newest machine
+    (under KVM svm off: a pass). A real daemon always writes the machine it picks
+    (qemuDomainDefMachinePostParse); without one, qemu64's svm (kept on machine types up to 2.1)
+    is a question on a host that may nest it, and a pass where the host settles it."""
+    from test_redteam2_probes import AMD_NESTING_HOST
+
+    epyc = "<cpu mode='custom' match='exact'><model fallback='forbid'>EPYC-Rome</model></cpu>"
+    doms = [
+        domain_xml("nomachine"),
+        domain_xml("epyc", body=epyc),
+        domain_xml("q35", body=epyc).replace(
+            "<type arch='x86_64'>", "<type arch='x86_64' machine='pc-q35-8.2'>"
+        ),
+    ]
+    sim = _scan(tmp_path, doms)
+    assert outcomes(sim, "HVA-049") == {"nomachine": "manual", "epyc": "manual", "q35": "pass"}
+    assert messages(sim, "HVA-049")["nomachine"] == (
+        "no CPU model: QEMU's default qemu64 carries svm, given to the guest when KVM nests on a "
+        "machine type up to QEMU 2.1 (under KVM newer ones turn svm off), and the definition "
+        "names no machine type: libvirt's QEMU driver always writes the one it picks, so which "
+        "one this VM gets is unknown (simulated host (libvirt test driver))"
+    )
+    assert _question(sim, "HVA-049", "epyc").startswith(
+        "Does VM epyc run on a machine type newer than QEMU 2.1's, or on a host that does not nest "
+        "svm? Evidence: the machine attribute of <os><type> in `virsh dumpxml epyc` on "
+    )
+    amd = host_scan(AMD_NESTING_HOST, domains=doms)
+    assert outcomes(amd, "HVA-049") == {"nomachine": "manual", "epyc": "manual", "q35": "pass"}
+    intel = host_scan({"/sys/module/kvm_intel/parameters/nested": "Y\n"}, domains=doms)
+    assert outcomes(intel, "HVA-049") == {"nomachine": "pass", "epyc": "pass", "q35": "pass"}
+    amd_off = host_scan(
+        {**AMD_NESTING_HOST, "/sys/module/kvm_amd/parameters/nested": "0\n"}, domains=doms
+    )
+    assert outcomes(amd_off, "HVA-049") == {"nomachine": "pass", "epyc": "pass", "q35": "pass"}

@@ -136,10 +136,15 @@ def _carried_svm(v: Vm, h: Host) -> str | None:
     model = _model_base(v.cpu_model or "qemu64")
     if not (model in SVM_MODELS or model.startswith("EPYC")):
         return None
-    if v.hardware_accelerated.known and v.hardware_accelerated.get() and not _svm_machine(v):
+    if (
+        v.hardware_accelerated.known
+        and v.hardware_accelerated.get()
+        and v.machine is not None
+        and not _svm_machine(v)
+    ):
         # under KVM QEMU turns svm off on every named model (kvm_default_props {"svm", "off"}),
         # except on machine types up to 2.1 (pc_compat_2_1: x86_cpu_change_kvm_default("svm",
-        # NULL)) (R56)
+        # NULL)) (R56); a definition without a machine type does not say which (the caller asks)
         return None
     if _vendor_flags(h) and "svm" not in _vendor_flags(h):
         return None
@@ -213,7 +218,11 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     models carry svm (target/i386/cpu.c), but under KVM QEMU turns svm off on every named model
     (kvm_default_props {"svm", "off"}, QEMU 75d373ef97) except on machine types up to 2.1
     (pc_compat_2_1), so only there, or under TCG, such a model nests like host-passthrough on an
-    AMD host (R56); no named model carries vmx. A model
+    AMD host (R56); no named model carries vmx. A definition that names no machine type does not
+    say which: libvirt's QEMU driver always writes the one it picks into the definition
+    (qemu_domain.c qemuDomainDefMachinePostParse: virQEMUCapsGetPreferredMachine when
+    def->os.machine is unset), the test driver leaves it out, so there the machine is unknown:
+    a question where the model carries svm and the host may nest it, never a pass. A model
     hvaudit does not know (a newer QEMU's, or one a site adds to libvirt's cpu_map, where a model
     lists its own <feature>s and may be based on another) may carry either flag: unless the host's
     KVM has nesting off, that is one question about the guest's CPU flags, never a pass.
@@ -289,6 +298,30 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
                 f"/sys/module/kvm_amd/parameters/nested on {h.name}. Pass: yes, the guest sees "
                 "neither (the model carries no such flag, or KVM nesting is off); fail: the guest "
                 "sees vmx or svm, so it can run a hypervisor.",
+            )
+            continue
+        kvm = v.hardware_accelerated.known and v.hardware_accelerated.get()
+        if (
+            carried is not None
+            and kvm
+            and v.machine is None
+            and not (nested.known and not nested.get())
+        ):
+            yield manual(
+                s,
+                f"{carried} on a machine type up to QEMU 2.1 (under KVM newer ones turn svm "
+                "off), and the definition names no machine type: libvirt's QEMU driver always "
+                "writes the one it picks, so which one this VM gets is unknown"
+                + (f" ({nested.reason})" if not nested.known and nested.reason else ""),
+                v.source,
+                *nested.sources,
+                question=f"Does VM {v.name} run on a machine type newer than QEMU 2.1's, or on "
+                f"a host that does not nest svm? Evidence: the machine attribute of <os><type> "
+                f"in `virsh dumpxml {v.name}` on {h.name}, vendor_id in /proc/cpuinfo and "
+                f"/sys/module/kvm_amd/parameters/nested there (or grep -cw svm /proc/cpuinfo in "
+                "the guest). Pass: yes, pc-i440fx-2.2, pc-q35-2.2 or later (or the alias pc or "
+                "q35), a GenuineIntel host, or kvm_amd nested N or 0; fail: a machine type of "
+                "2.1 or older on an AMD host whose kvm_amd nests, so the guest gets svm.",
             )
             continue
         if carried is not None and not _vendor_flags(h) and not (nested.known and not nested.get()):
