@@ -26,7 +26,9 @@ as a limit, though QEMU's scsi-block sends the guest's I/O as SG_IO ioctls its t
 sees (false pass); R8-6 HVA-092 failed a vhost-user disk for want of <iotune>, which libvirt
 refuses on it (false fail: the backend limits it, a question as for a vhost-user port); R8-7
 HVA-059 passed a LUN from an iSCSI pool in mode='direct' as "filtered SG_IO", though libvirt
-opens it with QEMU's own iSCSI initiator exactly as a protocol='iscsi' LUN (false pass).
+opens it with QEMU's own iSCSI initiator exactly as a protocol='iscsi' LUN (false pass); R8-8
+HVA-058 said "no host directory shared" for a VM whose raw -fsdev/-virtfs share maps ownership
+or is read-only (wrong n/a: the pass of the same <filesystem>).
 """
 
 from __future__ import annotations
@@ -378,4 +380,43 @@ def test_iscsi_pool_lun_in_direct_mode_is_unfiltered(volume_luns: Assessment) ->
     assert status == "fail", msg
     assert msg == (
         "unit:0:0:1: iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        (
+            (
+                "-fsdev",
+                "local,id=fs0,path=/srv/share,security_model=mapped-xattr",
+                "-device",
+                "virtio-9p-pci,fsdev=fs0,mount_tag=share",
+            ),
+            "/srv/share",
+        ),
+        (
+            ("-virtfs", "local,path=/srv/ro,mount_tag=ro,security_model=passthrough,readonly=on"),
+            "/srv/ro",
+        ),
+    ],
+)
+def test_raw_9p_share_that_is_safe_is_a_share(
+    tmp_path: Path, args: tuple[str, ...], path: str
+) -> None:
+    """qemu-options.hx, -fsdev/-virtfs (read with `find_string`): `local` "Accesses to the
+    filesystem are done by QEMU", `path=` "Specifies the export path for the file system
+    device. Files under this path will be available to the 9p client on the guest";
+    security_model mapped-xattr/mapped-file store the guest's ownership in attributes instead
+    of applying it, and `readonly=on` "Enables exporting 9p share as a readonly mount for
+    guests". Each VM shares a host directory, safely: HVA-058's pass for a share read-only or
+    with mapped ownership (as for the same <filesystem accessmode='mapped'> or <readonly/>),
+    not "no host directory shared" (n/a for a subject that exists)."""
+    from test_redteam3_vm_probes import replayed_domains
+    from test_redteam4_vm_probes import _raw
+
+    a = run_assessment(replayed_domains(tmp_path, {"raw9p": _raw("raw9p", *args)}))
+    assert verdict(a, "HVA-058", "raw9p") == (
+        "pass",
+        f"shared directories read-only or with mapped ownership: {path}",
     )

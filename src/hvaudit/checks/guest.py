@@ -663,7 +663,9 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     Raw arguments can add a virtiofs share too: `-device vhost-user-fs-pci,chardev=ID` (or
     vhost-user-fs-device/-ccw) mounts in the guest what the daemon on that chardev's socket
     serves (QEMU commit 9d59bed1da, "virtio: add vhost-user-fs-pci device"), the external
-    virtiofsd question of a <source socket> (R8-3, was n/a)."""
+    virtiofsd question of a <source socket> (R8-3, was n/a). A raw 9p share that is read-only or
+    maps ownership is a share all the same: the pass of a <filesystem> so configured, not
+    "no host directory shared" (R8-8)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -680,7 +682,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 s, "writable 9p share(s) with passthrough ownership: " + "; ".join(raw), v.source
             )
             continue
-        shares = (*shares, *_raw_virtiofs(v))
+        shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v))
         mapped = [d for d in shares if d.mapping]
         if mapped:
             names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
@@ -783,6 +785,28 @@ def _raw_virtiofs(v: Vm) -> list[SharedDirectory]:
                     readonly=False,
                     source=v.source,
                     socket=f"{path} (QEMU argument {o.shown()})",
+                )
+            )
+    return out
+
+
+def _raw_9p(v: Vm) -> list[SharedDirectory]:
+    """The 9p shares raw QEMU arguments add that HVA-058 does not fail (R8-8): `-fsdev
+    local,...` or `-virtfs local,...` exports `path=` to the guest (qemu-options.hx: "Files
+    under this path will be available to the 9p client on the guest"), with the guest's
+    ownership stored in attributes (security_model mapped, mapped-xattr, mapped-file) or
+    read-only (`readonly=on`: "Enables exporting 9p share as a readonly mount for guests")."""
+    out = []
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        model = o.props.get("security_model", "")
+        if o.name in ("virtfs", "fsdev") and o.props.get("fsdriver") == "local":
+            out.append(
+                SharedDirectory(
+                    driver="path",
+                    host_path=o.props.get("path") or f"(QEMU argument {o.shown()})",
+                    access_mode="mapped" if model.startswith("mapped") else "passthrough",
+                    readonly=o.flag("readonly"),
+                    source=v.source,
                 )
             )
     return out
