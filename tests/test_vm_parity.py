@@ -89,8 +89,9 @@ PVE_CASES = [
     (
         "HVA-058",
         "args: -virtfs local,path=/srv,mount_tag=s,security_model=mapped-xattr",
-        "not_applicable",
-        "no host directory shared (no virtiofs)",
+        # a share all the same, with the guest's ownership mapped (R8-8: was n/a)
+        "pass",
+        "shared directories read-only or with mapped ownership: /srv",
     ),
     # HVA-059: scsiblock=1 is SG_IO passthrough from QEMU running as root
     (
