@@ -1,4 +1,4 @@
-"""Red team 8, Proxmox VE: leads of the last review and probes of the Proxmox checks (no false pass).
+r"""Red team 8, Proxmox VE: leads of the last review and probes of the Proxmox checks (no false pass).
 
 Findings (each pinned below; an open one is an xfail(strict=True) probe):
 
@@ -34,6 +34,15 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   (pve_firewall.pm `shutdown` -> remove_pvefw_chains), so right files are not rules in force.
   Chosen: each is manual with HVA-301's question in the same words (one answer settles all);
   a `-i` rule whose gateway is unread and an unknown daemon make one question asking both.
+- P8-7 (false pass, quirk): a cluster.fw (host.fw, <vmid>.fw) with CRLF line ends:
+  pve-firewall's `/^\h*(.*?)\h*$/gm` keeps the \r, so no section header matches and every line
+  is skipped (the firewall is off); Python's splitlines() read the file whole. Fixed: lines end
+  at \n only.
+- P8-8 (false pass, quirk): pve-firewall's regexes run on bytes (ASCII \d, \s, /i); Python's
+  are Unicode: `enable: <U+0661>`, `enable:<U+00A0>1` enabled the firewall and `[RULE<U+017F>]`
+  opened a rules section for hvaudit only. Fixed: re.A throughout the firewall parser.
+- P8-9 (false pass, quirk): qemu-server matches `[PENDING]` case-insensitively; a `[pending]`
+  section was read as a snapshot and its changes (applied at the next start) never judged.
 """
 
 from __future__ import annotations
@@ -444,3 +453,86 @@ def test_p8_6_a_live_node_settles_them(tmp_path: Path, daemon: str, status: str)
     got = {c: outcomes(a, c) for c in ENFORCED}
     assert got["HVA-302"]["pve-h1"] == got["HVA-313"]["pve-h1"] == status
     assert got["HVA-303"]["web-10"] == got["HVA-191"]["web-10"] == status
+
+
+# --- P8-7 / P8-8: firewall files read as pve-firewall reads them (bytes, lines at \n) -------------
+
+FW_RUNNING = "  950 root     pve-firewall\n"
+
+
+def _fw_scan(tmp_path: Path, rewrite: Any) -> tuple[str, str]:
+    """HVA-301 on a live node (pve-firewall running) whose cluster.fw is `rewrite(text)`."""
+    import shutil
+
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_bytes(rewrite(fw.read_text()).encode())
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + FW_RUNNING, 0)}, tree)
+    return outcomes(a, "HVA-301")["pve-h1"], messages(a, "HVA-301")["pve-h1"]
+
+
+OFF = (
+    "cluster firewall off (cluster.fw enable is not 1): no firewall rule applies to any node or VM"
+)
+
+
+def test_p8_7_a_crlf_cluster_fw_is_off(tmp_path: Path) -> None:
+    """Was pass. pve-firewall's generic_fw_config_parser reads `/^\\h*(.*?)\\h*$/gm`: lines end at
+    \\n, \\r is no \\h, so `[OPTIONS]\\r` fails `m/^\\[options\\]$/i` (checked with perl: every
+    line of a CRLF file is "skip line - no section"); no `enable: 1` is read and the cluster
+    firewall is off. Python's splitlines() dropped the \\r and read the file whole."""
+    assert _fw_scan(tmp_path, lambda t: t.replace("\n", "\r\n")) == ("fail", OFF)
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda t: t.replace("enable: 1", "enable: \u0661"),  # ARABIC-INDIC DIGIT ONE
+        lambda t: t.replace("enable: 1", "enable:\u00a01"),  # NO-BREAK SPACE
+    ],
+    ids=["unicode-digit", "no-break-space"],
+)
+def test_p8_8_only_ascii_digits_and_blanks_enable_the_firewall(
+    tmp_path: Path, rewrite: Any
+) -> None:
+    """Was pass. parse_clusterfw_option `m/^(enable):\\s*(\\d+)\\s*$/i` runs on the file's bytes:
+    \\d is 0-9 and \\s ASCII blanks, so `enable: <U+0661>` or `enable:<U+00A0>1` is "can't parse option"
+    and the firewall stays off; Python's Unicode \\d and \\s read both as enable 1."""
+    assert _fw_scan(tmp_path, rewrite) == ("fail", OFF)
+
+
+def test_p8_8_a_unicode_case_fold_is_no_section_header(tmp_path: Path) -> None:
+    """Was pass. `[RULE<U+017F>]` (LATIN SMALL LETTER LONG S) is `[RULES]` to Python's Unicode re.I,
+    not to pve-firewall's `m/^\\[rules\\]$/i` on bytes: the options section goes on, so the
+    `policy_in: ACCEPT` after it is the cluster's input policy."""
+    status, msg = _fw_scan(
+        tmp_path, lambda t: t.replace("policy_in: DROP\n", "[RULE\u017f]\npolicy_in: ACCEPT\n")
+    )
+    assert (status, msg) == ("fail", "cluster firewall on, input policy ACCEPT")
+
+
+# --- P8-9: a pending section in any case ------------------------------------------------------------
+
+
+def test_p8_9_a_lower_case_pending_section_is_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. qemu-server parse_vm_config matches `m/^\\[PENDING\\]\\s*$/i`: `[pending]` is the
+    pending section, applied at the VM's next start (vmconfig_apply_pending); hvaudit took it for
+    a snapshot named "pending" and never judged it. Twin of test_pve_pending_raw_arguments_are_
+    judged (tests/test_redteam3_vm_probes.py)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result
+    from test_redteam2_probes import pve_scan as dir_scan
+
+    vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/200.conf": vm200 + "\n[pending]\nargs: -vnc 0.0.0.0:1\n"},
+    )
+    status, msg = pve_result(report, "HVA-046", "web-10")
+    assert status == "fail", msg
+    assert "-vnc" in msg

@@ -254,7 +254,12 @@ def _guest_config(text: str, name: str, known: Callable[[str], bool]) -> QemuCon
             if not label:
                 raise InputError(f"{name}:{n}: empty section name")
             in_main = False
-            section = cfg.pending if label == "PENDING" else cfg.snapshots.setdefault(label, {})
+            # qemu-server parse_vm_config: `m/^\[PENDING\]\s*$/i`, any case (a hand-written
+            # `[pending]` is applied at the next start as qemu-server's own `[PENDING]` is);
+            # any other name (a snapshot, a special or unknown section) is not the current
+            # configuration
+            pending = re.fullmatch(r"\[PENDING\]", line, re.I | re.A)
+            section = cfg.pending if pending else cfg.snapshots.setdefault(label, {})
             continue
         m = _KEY_LINE.match(line)
         if not m:

@@ -71,18 +71,24 @@ _BOOL = r"\s*(0|1)\s*$"
 _OPTIONS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     # (pattern, how the value is normalised: int, lower, upper or raw)
     "vm": (
-        (re.compile(r"^(enable|dhcp|ndp|radv|macfilter|ipfilter|ips):" + _BOOL, re.I), "int"),
-        (re.compile(rf"^(log_level_in|log_level_out):\s*(?:({LOG_LEVELS})\s*)?$", re.I), "lower"),
-        (re.compile(r"^(policy_(?:in|out)):\s*(ACCEPT|DROP|REJECT)\s*$", re.I), "upper"),
-        (re.compile(r"^(ips_queues):\s*(\d+(?::\d+)?)\s*$", re.I), "raw"),
-        (re.compile(r"^(layer2_protocols):\s*((?:\S+,?)+)\s*$", re.I), "raw"),
+        (
+            re.compile(r"^(enable|dhcp|ndp|radv|macfilter|ipfilter|ips):" + _BOOL, re.I | re.A),
+            "int",
+        ),
+        (
+            re.compile(rf"^(log_level_in|log_level_out):\s*(?:({LOG_LEVELS})\s*)?$", re.I | re.A),
+            "lower",
+        ),
+        (re.compile(r"^(policy_(?:in|out)):\s*(ACCEPT|DROP|REJECT)\s*$", re.I | re.A), "upper"),
+        (re.compile(r"^(ips_queues):\s*(\d+(?::\d+)?)\s*$", re.I | re.A), "raw"),
+        (re.compile(r"^(layer2_protocols):\s*((?:\S+,?)+)\s*$", re.I | re.A), "raw"),
     ),
     "host": (
         (
             re.compile(
                 r"^(enable|nosmurfs|tcpflags|ndp|log_nf_conntrack|nf_conntrack_allow_invalid|"
                 r"protection_synflood|nftables):" + _BOOL,
-                re.I,
+                re.I | re.A,
             ),
             "int",
         ),
@@ -90,39 +96,42 @@ _OPTIONS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
             re.compile(
                 r"^(log_level_(?:in|out|forward)|tcp_flags_log_level|smurf_log_level):"
                 rf"\s*(?:({LOG_LEVELS})\s*)?$",
-                re.I,
+                re.I | re.A,
             ),
             "lower",
         ),
-        (re.compile(r"^(nf_conntrack_helpers):\s*((?:\S+,?)+)\s*$", re.I), "lower"),
+        (re.compile(r"^(nf_conntrack_helpers):\s*((?:\S+,?)+)\s*$", re.I | re.A), "lower"),
         (
             re.compile(
                 r"^(nf_conntrack_max|nf_conntrack_tcp_timeout_established|"
                 r"nf_conntrack_tcp_timeout_syn_recv|protection_synflood_rate|"
                 r"protection_synflood_burst|protection_limit):\s*(\d+)\s*$",
-                re.I,
+                re.I | re.A,
             ),
             "int",
         ),
     ),
     "cluster": (
-        (re.compile(r"^(enable):\s*(\d+)\s*$", re.I), "int"),
-        (re.compile(r"^(ebtables):" + _BOOL, re.I), "int"),
-        (re.compile(r"^(policy_(?:in|out|forward)):\s*(ACCEPT|DROP|REJECT)\s*$", re.I), "upper"),
-        (re.compile(r"^(log_ratelimit):\s*(\S+)\s*$"), "raw"),
+        (re.compile(r"^(enable):\s*(\d+)\s*$", re.I | re.A), "int"),
+        (re.compile(r"^(ebtables):" + _BOOL, re.I | re.A), "int"),
+        (
+            re.compile(r"^(policy_(?:in|out|forward)):\s*(ACCEPT|DROP|REJECT)\s*$", re.I | re.A),
+            "upper",
+        ),
+        (re.compile(r"^(log_ratelimit):\s*(\S+)\s*$", re.A), "raw"),
     ),
 }
 
 # parse_fw_rule's parameters, in its order: (pattern, key).
 _RULE_PARAMS = (
-    (re.compile(r"^-i (\S+)\s*"), "iface"),
-    (re.compile(r"^(?:-p|--?proto) (\S+)\s*"), "proto"),
-    (re.compile(r"^--?dport (\S+)\s*"), "dport"),
-    (re.compile(r"^--?sport (\S+)\s*"), "sport"),
-    (re.compile(r"^--?source (\S+)\s*"), "source"),
-    (re.compile(r"^--?dest (\S+)\s*"), "dest"),
-    (re.compile(rf"^--?log ({LOG_LEVELS})\s*"), "log"),
-    (re.compile(r"^--?icmp-type (\S+)\s*"), "icmp-type"),
+    (re.compile(r"^-i (\S+)\s*", re.A), "iface"),
+    (re.compile(r"^(?:-p|--?proto) (\S+)\s*", re.A), "proto"),
+    (re.compile(r"^--?dport (\S+)\s*", re.A), "dport"),
+    (re.compile(r"^--?sport (\S+)\s*", re.A), "sport"),
+    (re.compile(r"^--?source (\S+)\s*", re.A), "source"),
+    (re.compile(r"^--?dest (\S+)\s*", re.A), "dest"),
+    (re.compile(rf"^--?log ({LOG_LEVELS})\s*", re.A), "log"),
+    (re.compile(r"^--?icmp-type (\S+)\s*", re.A), "icmp-type"),
 )
 _PROTOCOLS_WITH_PORTS = {"udp", "17", "udplite", "136", "tcp", "6", "dccp", "33", "sctp", "132"}
 _ICMP = {"icmp", "1", "icmpv6", "ipv6-icmp", "58"}
@@ -218,14 +227,14 @@ def _verify(
             errors.append(f"unknown action '{action}'")
         elif kind == "forward" and action == "REJECT":
             errors.append("cannot define REJECT rules on forward chain")
-    elif not re.fullmatch(NAME, action):
+    elif not re.fullmatch(NAME, action, re.A):
         errors.append("invalid characters in security group name")
     if rule.get("macro") and str(rule["macro"]).lower() not in MACROS:
         errors.append(f"unknown macro '{rule['macro']}'")
     if "iface" in opts:
         if env == "group":
             errors.append("parameter -i not allowed for this rule type")
-        elif env == "vm" and not re.fullmatch(r"net\d+", opts["iface"]):
+        elif env == "vm" and not re.fullmatch(r"net\d+", opts["iface"], re.A):
             errors.append("iface: value does not match the regex pattern 'net\\d+'")
     proto = opts.get("proto", "")
     if "dport" in opts or "sport" in opts:
@@ -240,12 +249,12 @@ def _verify(
             if not item:
                 continue
             if item.startswith("+"):
-                m = re.fullmatch(rf"\+(?:guest/|dc/|sdn/)?({NAME})", item)
+                m = re.fullmatch(rf"\+(?:guest/|dc/|sdn/)?({NAME})", item, re.A)
                 if not m:
                     errors.append(f"{key}: invalid ipset name '{item}'")
                 elif not item.startswith("+sdn/") and not _ipset_known(m.group(1), fw, cluster):
                     errors.append(f"{key}: no such ipset '{m.group(1)}'")
-            elif re.fullmatch(rf"(?:guest/|dc/)?{NAME}", item):
+            elif re.fullmatch(rf"(?:guest/|dc/)?{NAME}", item, re.A):
                 if not _alias_known(item, fw, cluster):
                     errors.append(f"{key}: no such alias '{item}'")
             else:
@@ -259,19 +268,19 @@ def _verify(
 def _rule(line: str, n: int, env: str) -> dict[str, object]:
     """parse_fw_rule: raises ValueError with pve-firewall's message when the line is no rule."""
     comment = ""
-    m = re.search(r"#\s*(.*?)\s*$", line)
+    m = re.search(r"#\s*(.*?)\s*$", line, re.A)
     if m:
         comment, line = m.group(1), line[: m.start()]
     enabled = not line.startswith("|")
     line = line.removeprefix("|")
-    m = re.match(r"^(\S+)\s+(\S+)\s*", line)
+    m = re.match(r"^(\S+)\s+(\S+)\s*", line, re.A)
     if not m:
         raise ValueError(f"unable to parse rule: {line}")
     kind, action = m.group(1).lower(), m.group(2)
     line = line[m.end() :]
     macro = ""
     if kind in ("in", "out", "forward"):
-        mm = re.fullmatch(r"(\S+)\((ACCEPT|DROP|REJECT)\)", action)
+        mm = re.fullmatch(r"(\S+)\((ACCEPT|DROP|REJECT)\)", action, re.A)
         if mm:
             macro, action = mm.group(1), mm.group(2)
     opts: dict[str, str] = {}
@@ -319,15 +328,15 @@ def _ipset_entry(
     line: str, n: int, fw: FirewallFile, cluster: FirewallFile | None, seen: set[str]
 ) -> IpsetEntry:
     comment = ""
-    m = re.search(r"#\s*(.*?)\s*$", line)
+    m = re.search(r"#\s*(.*?)\s*$", line, re.A)
     if m:
         comment, line = m.group(1), line[: m.start()]
-    m = re.fullmatch(r"(!)?\s*(\S+)\s*", line)
+    m = re.fullmatch(r"(!)?\s*(\S+)\s*", line, re.A)
     if not m:
         return IpsetEntry(line.strip(), False, comment, n, ("not one address, network or alias",))
     nomatch, cidr = bool(m.group(1)), m.group(2)
     errors = []
-    if re.fullmatch(rf"(?:dc/|guest/)?{NAME}", cidr):
+    if re.fullmatch(rf"(?:dc/|guest/)?{NAME}", cidr, re.A):
         if not _alias_known(cidr, fw, cluster):
             errors.append(f"no such alias '{cidr}'")
     elif reason := _address(cidr):
@@ -356,15 +365,18 @@ def parse_firewall(
     def warn(n: int, why: str) -> None:
         notes.append((n, why))
 
-    for n, raw in enumerate(text.splitlines(), 1):
+    # pve-firewall reads `while ($raw =~ /^\h*(.*?)\h*$/gm)`: lines end at \n only (a \r stays
+    # in the line, so a CRLF file has no section header it recognises), and its regexes run on
+    # bytes: \s, \d, \S and /i are ASCII (re.A), never Unicode spaces, digits or case folds
+    for n, raw in enumerate(text.split("\n"), 1):
         line = raw.strip(" \t")
         if not line or line.startswith("#"):
             continue
-        header = re.fullmatch(r"\[(options|aliases|rules)\]", line, re.I)
+        header = re.fullmatch(r"\[(options|aliases|rules)\]", line, re.I | re.A)
         if header and header.group(1).lower() in allowed:
             section = header.group(1).lower()
             continue
-        named = re.fullmatch(r"\[(group|ipset)\s+(\S+)\]\s*(?:#\s*(.*?)\s*)?", line, re.I)
+        named = re.fullmatch(r"\[(group|ipset)\s+(\S+)\]\s*(?:#\s*(.*?)\s*)?", line, re.I | re.A)
         if named:
             which = "groups" if named.group(1).lower() == "group" else "ipset"
             if which in allowed:
@@ -375,7 +387,7 @@ def parse_firewall(
                     section = None
                     warn(n, f"{noun} name too long; the section is skipped")
                     continue
-                if not re.fullmatch(NAME, label):
+                if not re.fullmatch(NAME, label, re.A):
                     section = None
                     warn(n, f"invalid {noun} name '{label}'; the section is skipped")
                     continue
@@ -398,9 +410,9 @@ def parse_firewall(
                 key, value = _option(line, kind)
                 fw.options[key] = value
             elif section == "aliases":
-                m = re.match(r"^(.*?)\s*#\s*(.*?)\s*$", line)
+                m = re.match(r"^(.*?)\s*#\s*(.*?)\s*$", line, re.A)
                 body = m.group(1) if m else line
-                am = re.fullmatch(r"(\S+)\s(\S+)", body)
+                am = re.fullmatch(r"(\S+)\s(\S+)", body, re.A)
                 if not am:
                     raise ValueError("expected 'name address'")
                 if reason := _address(am.group(2)):
