@@ -28,7 +28,9 @@ refuses on it (false fail: the backend limits it, a question as for a vhost-user
 HVA-059 passed a LUN from an iSCSI pool in mode='direct' as "filtered SG_IO", though libvirt
 opens it with QEMU's own iSCSI initiator exactly as a protocol='iscsi' LUN (false pass); R8-8
 HVA-058 said "no host directory shared" for a VM whose raw -fsdev/-virtfs share maps ownership
-or is read-only (wrong n/a: the pass of the same <filesystem>).
+or is read-only (wrong n/a: the pass of the same <filesystem>); R8-9 HVA-064 passed
+/usr/bin/qemu-system-x86_64 on a host whose package list holds no QEMU package at all, so the
+binary was installed by hand (false pass).
 """
 
 from __future__ import annotations
@@ -420,3 +422,44 @@ def test_raw_9p_share_that_is_safe_is_a_share(
         "pass",
         f"shared directories read-only or with mapped ownership: {path}",
     )
+
+
+# --- HVA-064: a distribution path that no installed package provides ------------------------------
+
+NO_QEMU_PACKAGE = (
+    "libvirt-daemon\t9.0.0-4+deb12u2\tii \nopenssh-server\t1:9.2p1-2+deb12u3\tii \n"
+    "suricata\t1:6.0.10-1\tii \npuppet-agent\t7.28.0-1\tii \n",
+    0,
+)
+
+
+def test_emulator_path_with_no_qemu_package_installed(host_scan) -> None:
+    """HVA-064's own rule: a device model outside the distribution's packages is not patched by
+    the host's updates. dpkg-query -W lists every package dpkg knows, with its state
+    (dpkg-query(1)); the binaries at the distribution paths come from the QEMU packages only:
+    Debian's qemu-system-* packages ship /usr/bin/qemu-system-$arch (qemu-system-common
+    README.Debian, read with `search`: "we now provide debian-compatible naming scheme for
+    qemu-system-$arch binaries"), Proxmox's pve-qemu-kvm /usr/bin/qemu-system-x86_64 and
+    /usr/bin/kvm (pve-qemu-kvm.links), RHEL/Fedora/SUSE qemu-kvm, qemu-system-x86-core,
+    qemu-x86 - every one a package whose name holds "qemu". On a host whose package list
+    holds none, /usr/bin/qemu-system-x86_64 was put there by hand (a `make install
+    --prefix=/usr` build): no update of the host patches it. Fail, naming the path; the same VM
+    on the fixture host (qemu-system-x86 installed) keeps its pass."""
+    xml = domain_xml(
+        "handbuilt", body="<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>"
+    )
+    a = host_scan({"dpkg-packages": NO_QEMU_PACKAGE}, domains=[xml])
+    status, msg = verdict(a, "HVA-064", "handbuilt")
+    assert status == "fail", msg
+    assert msg == (
+        "emulator /usr/bin/qemu-system-x86_64, but the host's package list holds no QEMU "
+        "package: no update of the host patches it"
+    )
+
+
+def test_emulator_path_from_the_installed_qemu_package_passes(host_scan) -> None:
+    xml = domain_xml(
+        "packaged", body="<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>"
+    )
+    a = host_scan(domains=[xml])
+    assert verdict(a, "HVA-064", "packaged") == ("pass", "emulator /usr/bin/qemu-system-x86_64")

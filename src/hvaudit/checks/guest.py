@@ -998,16 +998,34 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     for the packaged binary (Debian's AppArmor abstraction lists /usr/bin/qemu-system-*). Proxmox
     VE names no binary per VM: qemu-server runs /usr/bin/kvm for the node's own architecture and
     /usr/bin/qemu-system-<arch> for another `arch:` (QemuServer.pm get_command_for_arch, read
-    with `search`), both from the pve-qemu-kvm package; the parser puts that path in the model."""
+    with `search`), both from the pve-qemu-kvm package; the parser puts that path in the model.
+    A distribution path is the distribution's binary only where a package put it there: every
+    package that installs QEMU has "qemu" in its name (Debian/Ubuntu qemu-system-*, whose
+    qemu-system-common README.Debian names the qemu-system-$arch binaries; Proxmox
+    pve-qemu-kvm, whose pve-qemu-kvm.links adds /usr/bin/kvm; RHEL/Fedora/SUSE qemu-kvm,
+    qemu-system-x86-core, qemu-x86), so on a host whose package list (dpkg-query -W, rpm -qa)
+    holds none, the binary was installed by hand and fails (R8-9)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         emu = v.emulator
-        if emu is None:
-            yield passed(s, "no <emulator>: the driver's default binary", v.source)
-        elif DISTRIBUTION_EMULATORS.fullmatch(emu):
-            yield passed(s, f"emulator {emu}", v.source)
-        else:
+        packages = hosts[v.host].facts.packages
+        unpackaged = packages.known and not any("qemu" in name for name in packages.get())
+        if emu is not None and not DISTRIBUTION_EMULATORS.fullmatch(emu):
             yield failed(s, f"custom emulator {emu} (not a distribution path)", v.source)
+        elif unpackaged:
+            what = f"emulator {emu}" if emu else "no <emulator> (the driver's default binary)"
+            yield failed(
+                s,
+                f"{what}, but the host's package list holds no QEMU package: no update of the "
+                "host patches it",
+                v.source,
+                *packages.sources,
+            )
+        elif emu is None:
+            yield passed(s, "no <emulator>: the driver's default binary", v.source)
+        else:
+            yield passed(s, f"emulator {emu}", v.source)
 
 
 @check(
