@@ -839,3 +839,56 @@ def test_host_items_the_simulator_cannot_answer(
             "VMware ESX 4.1.0 build-260247: classic ESX with a Linux service console",
         ),
     }
+
+
+# --- HVA-440 (vSphere): a port group's own teaming order ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("order", "status", "message"),
+    [
+        (
+            "vmnic0:",
+            "fail",
+            "standard switch vSwitch0: port group Backup Network fails over to no second "
+            "uplink: vmnic0 active or standby, vmnic1 unused (its own teaming order)",
+        ),
+        (
+            "vmnic1:vmnic0",
+            "pass",
+            "standard switch vSwitch0 uplinks: vmnic0, vmnic1; port group Backup Network: "
+            "vmnic0, vmnic1",
+        ),
+    ],
+    ids=["override-one-uplink", "override-standby"],
+)
+def test_portgroup_teaming_override(
+    vcsim_binary: Path,
+    credentials: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    order: str,
+    status: str,
+    message: str,
+) -> None:
+    """vSphere Web Services API (pyVmomi's WSDL, read with `search`): HostPortGroupSpec.policy
+    is a HostNetworkPolicy whose nicTeaming (HostNicTeamingPolicy.nicOrder: activeNic,
+    standbyNic) a port group may set for itself, what it leaves unset inherited from its
+    vSwitch; HostPortGroup.computedPolicy is the policy that applies. The hardened host's
+    vSwitch0 teams vmnic0 and vmnic1; its "Backup Network" port group is given its own order
+    (tests/vcsim: -teaming, spec and computedPolicy alike). Active vmnic0 with no standby: that
+    port group's VMs have one path. Was: pass "uplinks: vmnic0, vmnic1" (the collector read the
+    switch's order only). Right: fail naming the port group; with vmnic0 on standby, pass."""
+    sim = Vcsim(vcsim_binary, tmp_path, *PORT_GROUPS, "-teaming", f"DC0_H0/Backup Network={order}")
+    try:
+        _, report = scan(sim, capsys)
+    finally:
+        sim.stop()
+    got = [
+        (r["status"], r["message"])
+        for r in report["results"]
+        if r["check_id"] == "HVA-440"
+        and r["subject"]["name"] == "vSwitch0"
+        and r["subject"].get("host") == "DC0_H0"
+    ]
+    assert got == [(status, message)]

@@ -84,6 +84,49 @@ func applyPolicies(rules policies) error {
 	return nil
 }
 
+// applyTeaming gives existing port groups their own teaming order (-teaming
+// HOST/NAME=ACTIVE[,ACTIVE...]:STANDBY[,STANDBY...]): HostPortGroupSpec.policy.nicTeaming.nicOrder,
+// and the same in computedPolicy, where ESXi reports the order the port group's traffic uses.
+func applyTeaming(rules policies) error {
+	for _, rule := range rules {
+		target, spec, ok := strings.Cut(rule, "=")
+		host, name, ok2 := strings.Cut(target, "/")
+		active, standby, ok3 := strings.Cut(spec, ":")
+		if !ok || !ok2 || !ok3 {
+			return fmt.Errorf("bad -teaming %q: want HOST/NAME=ACTIVE,...:STANDBY,...", rule)
+		}
+		list := func(v string) []string {
+			if v == "" {
+				return nil
+			}
+			return strings.Split(v, ",")
+		}
+		found := false
+		for _, e := range simulator.Map.All("HostSystem") {
+			h := e.(*simulator.HostSystem)
+			if h.Name != host {
+				continue
+			}
+			for i := range h.Config.Network.Portgroup {
+				pg := &h.Config.Network.Portgroup[i]
+				if pg.Spec.Name == name {
+					teaming := &types.HostNicTeamingPolicy{
+						Policy:   "failover_explicit",
+						NicOrder: &types.HostNicOrderPolicy{ActiveNic: list(active), StandbyNic: list(standby)},
+					}
+					pg.Spec.Policy.NicTeaming = teaming
+					pg.ComputedPolicy.NicTeaming = teaming
+					found = true
+				}
+			}
+		}
+		if !found {
+			return fmt.Errorf("-teaming %q: no such host/port group", rule)
+		}
+	}
+	return nil
+}
+
 func main() {
 	esx := flag.Bool("esx", false, "simulate a standalone ESXi host instead of a vCenter")
 	hosts := flag.Int("hosts", 1, "standalone hosts per datacenter (vCenter)")
@@ -94,8 +137,9 @@ func main() {
 	user := flag.String("user", "hvaudit-ro", "the one user name accepted")
 	pass := flag.String("pass", "", "its password (required)")
 	certOut := flag.String("cert", "", "write the server certificate (PEM) here")
-	var rules, lockdown, ssh, restricted, delays, hardenedHosts, weakHosts, vmStates policies
+	var rules, lockdown, ssh, restricted, delays, hardenedHosts, weakHosts, vmStates, teaming policies
 	flag.Var(&rules, "portgroup", "HOST/NAME=VLAN:PROMISC:MAC:FORGED (repeatable)")
+	flag.Var(&teaming, "teaming", "HOST/NAME=ACTIVE,...:STANDBY,... a port group's own teaming order (repeatable)")
 	flag.Var(&lockdown, "lockdown", "put HOST in normal lockdown mode (repeatable)")
 	flag.Var(&ssh, "ssh", "run SSH and the ESXi Shell on HOST, started with the host (repeatable)")
 	flag.Var(&delays, "delay", "METHOD=MILLISECONDS: serve METHOD late (repeatable)")
@@ -200,6 +244,10 @@ func main() {
 		}
 	}
 	if err := applyPolicies(rules); err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)
+		os.Exit(2)
+	}
+	if err := applyTeaming(teaming); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim-hvaudit:", err)
 		os.Exit(2)
 	}

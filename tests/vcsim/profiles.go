@@ -88,13 +88,18 @@ func vswitch(name string, policy *types.HostNetworkSecurityPolicy, nics ...strin
 }
 
 // layout replaces the host's switches, port groups, vmknics and their traffic types.
-// "VM Network" keeps its place (the VMs use it) and its VLAN and policy from -portgroup.
+// "VM Network" keeps its place (the VMs use it) and its VLAN and policy from -portgroup, and
+// inherits the new vSwitch0's teaming order.
 func layout(h *simulator.HostSystem, switches []types.HostVirtualSwitch, groups []types.HostPortGroup,
 	nics []types.HostVirtualNic, traffic map[string][]string) {
 	network := *h.Config.Network
 	keep := []types.HostPortGroup{}
 	for _, pg := range network.Portgroup {
 		if pg.Spec.Name == "VM Network" {
+			// the simulator computed its teaming order (vmnic0 only) for the one-uplink
+			// vSwitch0 replaced here; the port group sets none itself, so it inherits the new
+			// switch's (computedPolicy without nicTeaming: the collector reads the switch's)
+			pg.ComputedPolicy.NicTeaming = nil
 			keep = append(keep, pg)
 		}
 	}

@@ -1957,8 +1957,12 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-22: more than one path from a VM to the enterprise network. The vSwitch's bridge
     (spec.bridge.nicDevice) lists its physical uplinks; of those, only the ones in its teaming
     order (spec.policy.nicTeaming.nicOrder, active or standby) ever carry traffic: an uplink in
-    neither list is unused (HostNicOrderPolicy, R6-2). A port group's own order is not read. Distributed switches' uplinks are per host
-    and not read: their port groups' redundancy stays with the auditor."""
+    neither list is unused (HostNicOrderPolicy, R6-2). A port group may set its own order
+    (HostPortGroupSpec.policy.nicTeaming.nicOrder; HostNetworkPolicy: what a port group leaves
+    unset it inherits from its vSwitch), and ESXi reports the one its traffic uses as
+    HostPortGroup.computedPolicy: each port group's VMs have two paths only if its effective
+    order holds two of the switch's uplinks. Distributed switches' uplinks are per host and not
+    read: their port groups' redundancy stays with the auditor."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(standard switches)", h.name, "vswitch")
@@ -1977,6 +1981,22 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 else []
             )
             used = [n for n in nics if n not in unused]
+            own = _portgroup_orders(sw)
+            short = [
+                f"port group {pg} fails over to no second uplink: "
+                f"{', '.join(n for n in nics if n in pg_order) or 'none'} active or standby, "
+                f"{', '.join(n for n in nics if n not in pg_order)} unused (its own teaming order)"
+                for pg, pg_order in own
+                if sum(n in pg_order for n in nics) < 2
+            ]
+            if nics and len(nics) > 1 and isinstance(sw.get("portgroups"), list):
+                groups = [str(pg.get("name")) for pg in sw["portgroups"] if isinstance(pg, dict)]
+                overridden = {pg for pg, _ in own}
+                if len(used) < 2 and groups and not set(groups) - overridden:
+                    used = nics  # every port group sets its own order: the switch's is unused
+                if short:
+                    yield failed(s, f"standard switch {name}: {'; '.join(short)}", src)
+                    continue
             if not nics:
                 yield not_applicable(s, f"standard switch {name} has no uplink (internal only)")
             elif len(nics) == 1:
@@ -1989,7 +2009,21 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                     src,
                 )
             else:
-                yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}", src)
+                extra = "".join(
+                    f"; port group {pg}: {', '.join(n for n in nics if n in pg_order)}"
+                    for pg, pg_order in own
+                )
+                yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}{extra}", src)
+
+
+def _portgroup_orders(switch: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The port groups of a standard switch record that set their own teaming order, each with
+    that order (the collector's `portgroups`, failover None where the switch's applies)."""
+    return [
+        (str(pg.get("name", "")), [str(n) for n in pg["failover"]])
+        for pg in switch.get("portgroups") or []
+        if isinstance(pg, dict) and isinstance(pg.get("failover"), list)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -611,6 +611,11 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 or [str(k).rsplit("-", 1)[-1] for k in s.pnic or []]
             ),
             "failover": _failover_order(s),
+            "portgroups": [
+                {"name": str(pg.spec.name), "failover": _portgroup_order(pg)}
+                for pg in props.get("config.network.portgroup") or []
+                if pg.spec.vswitchName == s.name
+            ],
         }
         for s in props.get("config.network.vswitch") or []
     ]
@@ -705,6 +710,24 @@ def _failover_order(switch: Any) -> list[str] | None:
     return [str(n) for n in (getattr(order, "activeNic", None) or [])] + [
         str(n) for n in (getattr(order, "standbyNic", None) or [])
     ]
+
+
+def _portgroup_order(pg: Any) -> list[str] | None:
+    """The teaming order a standard port group's traffic uses, active then standby, where the port
+    group sets one: HostPortGroup.computedPolicy ("Computed network policies that are applicable
+    for a port group", the switch's policy with the port group's overrides applied) when it
+    carries one, else the port group's own spec.policy.nicTeaming.nicOrder (HostNetworkPolicy:
+    a port group's unset policy is inherited from its vSwitch). None: the vSwitch's order."""
+    for policy in (
+        getattr(pg, "computedPolicy", None),
+        getattr(getattr(pg, "spec", None), "policy", None),
+    ):
+        order = getattr(getattr(policy, "nicTeaming", None), "nicOrder", None)
+        if order is not None:
+            return [str(n) for n in (getattr(order, "activeNic", None) or [])] + [
+                str(n) for n in (getattr(order, "standbyNic", None) or [])
+            ]
+    return None
 
 
 def _attestation(info: Any) -> dict[str, Any] | None:
