@@ -17,7 +17,8 @@ HVA-001, R8H-5); and a systemd socket unit overriding the daemon's file (a libvi
 listening on a TCP port its configuration does not name: HVA-030/034/035, R8H-6); an include
 directory the daemon reads and hvaudit did not (SSSD's conf.d snippets override sssd.conf:
 HVA-140, R8H-7); and a verdict given while the file that decides it was not read (HVA-140 on
-an unreadable sssd.conf, R8H-8).
+an unreadable sssd.conf, R8H-8); and the device's state now (a bond member that is down: HVA-220,
+R8H-9).
 
 Findings (all false passes or wrong n/a; all fixed in this round):
 - R8H-1 HVA-021 passed "UEFI Secure Boot enabled" with shim's validation disabled
@@ -25,7 +26,8 @@ Findings (all false passes or wrong n/a; all fixed in this round):
 - R8H-2 HVA-220 passed a VM bridge on a two-member bond with miimon 0 and arp_interval 0: now a
   fail naming the bond.
 - R8H-3 HVA-195 passed a bridge whose vlan_filtering is of vlan_protocol 802.1ad: now the
-  plain-uplink question (a fail where the uplink carries other VLANs).
+  plain-uplink question (a fail where the uplink carries other VLANs); HVA-211 asked about a
+  management VLAN interface of such a bridge as if it filtered: now a fail.
 - R8H-4 HVA-036 passed migration_address = "::ffff:0.0.0.0": now a fail (every IPv4 address).
 - R8H-5 HVA-001 passed a host with xserver-xorg-core-hwe-18.04 installed: now a fail.
 - R8H-6 HVA-030 passed ("local UNIX sockets only"), HVA-034 and HVA-035 said not applicable,
@@ -36,6 +38,8 @@ Findings (all false passes or wrong n/a; all fixed in this round):
   merged as SSSD merges it; a fail.
 - R8H-8 HVA-140 passed on the local accounts while /etc/sssd/sssd.conf (passwd: files sss)
   could not be read: now a question.
+- R8H-9 HVA-220 passed a VM bridge on a two-member bond one of whose members was down
+  (operstate DOWN, NO-CARRIER): now a fail naming it.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from typing import Any
 
 from conftest import (
     HARDENED_HOST,
+    IP_ADDR,
     IP_LINK,
     ReplayRunner,
     domain_xml,
@@ -425,3 +430,77 @@ def test_sssd_conf_unreadable_is_asked(host_scan) -> None:
         "evidence unavailable: nsswitch passwd names sss, but /etc/sssd/sssd.conf was not read, "
         "so whether SSSD answers from a directory or from the local files is unknown"
     )
+
+
+def test_management_vlan_interface_of_an_802_1ad_bridge(host_scan) -> None:
+    """R8H-3 on HVA-211: the management address 10.0.0.10 is on br0.10, an 802.1Q interface of
+    br0, whose vlan_filtering is of protocol 802.1ad. A guest's frame tagged 802.1Q 10 is taken
+    as untagged (br_vlan.c __allowed_ingress, "Protocol-mismatch"), forwarded in its PVID to
+    the bridge's own port with the tag in it, and there it is VLAN 10's: the guest reaches
+    the management address. hvaudit asked whether the VM ports' VLANs keep it out ("vlan_filtering
+    on"); right: fail, as for a bridge without filtering."""
+    links = json.loads(_qinq_links())
+    links.append(
+        {
+            "ifindex": 9,
+            "ifname": "br0.10",
+            "link": "br0",
+            "linkinfo": {"info_kind": "vlan", "info_data": {"protocol": "802.1Q", "id": 10}},
+        }
+    )
+    addrs = json.loads(IP_ADDR)
+    for d in addrs:
+        if d["ifname"] == "eno3":
+            d["addr_info"] = []
+    addrs.append(
+        {
+            "ifname": "br0.10",
+            "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}],
+        }
+    )
+    a = host_scan({"ip-link": (json.dumps(links), 0), "ip-addr": (json.dumps(addrs), 0)})
+    assert outcomes(a, "HVA-211") == {"hv1": "fail"}, messages(a, "HVA-211")
+    assert messages(a, "HVA-211")["hv1"] == (
+        "host address on bridge(s) with VM ports: br0.10 (10.0.0.10; a VLAN interface of br0, "
+        "which forwards every 802.1Q tag: vlan_filtering of 802.1ad only)"
+    )
+
+
+# --- HVA-220: a bond member that is down -----------------------------------------------------------
+
+
+def _links_with_down_member() -> str:
+    """The hardened host's links as `ip -j -d link` prints them with operstate and flags: eno2's
+    cable is unplugged (NO-CARRIER, operstate DOWN), the rest up."""
+    links = json.loads(_links(miimon=100, arp_interval=0))
+    for d in links:
+        up = d["ifname"] != "eno2"
+        d["operstate"] = "UP" if up else "DOWN"
+        d["flags"] = (
+            ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"]
+            if up
+            else ["NO-CARRIER", "BROADCAST", "MULTICAST", "SLAVE", "UP"]
+        )
+    return json.dumps(links)
+
+
+def test_bond_with_a_member_down_is_one_nic(host_scan) -> None:
+    """R8H-9. The kernel's Documentation/networking/operstates.rst: operstate DOWN "Interface is
+    unable to transfer data on L1, f.e. ethernet is not plugged or interface is ADMIN down";
+    iproute2 prints it as "operstate" with the NO-CARRIER flag. bond0 has two members, but eno2
+    is down, so br0's VMs reach the network through eno1 alone: one more failure and they are
+    cut off. hvaudit counted the members and passed. Right: fail naming the member."""
+    a = host_scan({"ip-link": (_links_with_down_member(), 0)})
+    assert outcomes(a, "HVA-220") == {"hv1": "fail"}, messages(a, "HVA-220")
+    assert messages(a, "HVA-220")["hv1"] == (
+        "VM bridge(s) without a redundant uplink: br0 (uplink bond0: member(s) eno2 down, 1 "
+        "working)"
+    )
+
+
+def test_bond_with_every_member_up_passes(host_scan) -> None:
+    """Twin of R8H-9: the same listing with eno2 up: pass."""
+    links = _links_with_down_member().replace('"DOWN"', '"UP"').replace('"NO-CARRIER", ', "")
+    a = host_scan({"ip-link": (links, 0)})
+    assert outcomes(a, "HVA-220") == {"hv1": "pass"}, messages(a, "HVA-220")
+    assert messages(a, "HVA-220")["hv1"] == "1 VM bridge(s), each on a bond of two or more NICs"

@@ -683,6 +683,9 @@ class HostFacts:
     """Bridge name -> member interfaces."""
     bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bond or team name -> member interfaces."""
+    links_down: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Interfaces `ip -d link` reports down (operstate DOWN or LOWERLAYERDOWN, or not
+    administratively UP); an interface whose listing has no operstate is not among them."""
     bonds_unmonitored: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Linux bonds whose link monitoring is off (`ip -d link`: miimon 0 and arp_interval 0):
     they never notice a failed member, so they never fail over."""

@@ -1028,7 +1028,9 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         # An 802.1Q interface on such a bridge (br0.10: kind vlan, lower link br0): without
         # vlan_filtering the bridge forwards every tagged frame ("the switch must accept any
         # 802.1Q frames irrespective of their VLAN ID", kernel dsa.rst), so a guest that tags
-        # its frames reaches the address; with filtering, the VM ports' VLANs decide.
+        # its frames reaches the address; with filtering, the VM ports' VLANs decide. Filtering
+        # of vlan_protocol 802.1ad forwards 802.1Q-tagged frames as untagged, tag intact
+        # (net/bridge/br_vlan.c __allowed_ingress, protocol mismatch): no filtering for them.
         links = h.facts.link_info.get() if h.facts.link_info.known else {}
         filtering = (
             h.facts.bridge_vlan_filtering.get() if h.facts.bridge_vlan_filtering.known else {}
@@ -1043,8 +1045,13 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             if not (live or lower in defined):
                 continue
             where = f"{dev} ({', '.join(addrs.get()[dev])}; a VLAN interface of {lower}"
+            qinq = h.facts.bridge_qinq.get() if h.facts.bridge_qinq.known else ()
             if filtering.get(lower):
                 vlan_q.append(f"{where}, vlan_filtering on)")
+            elif lower in qinq:
+                shared.append(
+                    f"{where}, which forwards every 802.1Q tag: vlan_filtering of 802.1ad only)"
+                )
             else:
                 shared.append(f"{where}, which forwards every VLAN tag: no vlan_filtering)")
         # macvtap: the guest's frames leave on the named device itself (formatdomain, "Direct
@@ -1317,11 +1324,14 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     notices that a member's link failed and keeps sending through it (the kernel's bonding.rst:
     "It is critical that either the miimon or arp_interval and arp_ip_target parameters be
     specified, otherwise serious network degradation will occur during link failures"; miimon
-    "A value of zero disables MII link monitoring"): two members, but no failover."""
+    "A value of zero disables MII link monitoring"): two members, but no failover. A member
+    that is down now (operstate DOWN or LOWERLAYERDOWN, or not administratively UP: the kernel's
+    operstates.rst) carries nothing, so a bond left with one working member is one NIC today."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, bonds, info = h.facts.bridges, h.facts.bonds, h.facts.link_info
         blind = h.facts.bonds_unmonitored
+        down = set(h.facts.links_down.get()) if h.facts.links_down.known else set()
         gap = first_unknown(bridges, bonds, info)
         if gap is not None:
             yield unknown(s, gap, "VM bridges are uplinked through a bond of two or more NICs")
@@ -1363,7 +1373,16 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             below = {u: _below_vlans(u, info.get()) for u in uplinks}
             teamed = [u for u in uplinks if len(bonds.get().get(below[u], ())) >= 2]
             watched = [u for u in teamed if below[u] not in unmonitored]
-            if teamed and not watched:
+            working = {u: [m for m in bonds.get()[below[u]] if m not in down] for u in watched}
+            live = [u for u in watched if len(working[u]) >= 2]
+            if watched and not live:
+                bond = below[watched[0]]
+                dead = [m for m in bonds.get()[bond] if m in down]
+                weak.append(
+                    f"{b} (uplink {bond}: member(s) {', '.join(dead)} down, "
+                    f"{len(working[watched[0]])} working)"
+                )
+            elif teamed and not watched:
                 bond = below[teamed[0]]
                 weak.append(
                     f"{b} (uplink {bond}: miimon 0 and arp_interval 0, the bond detects no "

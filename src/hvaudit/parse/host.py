@@ -435,6 +435,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bridges = _masters(links, ("bridge", "openvswitch"), skip=("ovs-system",))
     f.bonds = _masters(links, ("bond", "team"))
     f.bonds_unmonitored = _unmonitored_bonds(links)
+    f.links_down = _links_down(links)
     f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
     f.ovs_bonds = ev.fact(_cmd("ovs-ports"), lambda g: _ovs_bridges(g, bonds=True))
     f.sriov_vfs = _sriov_vfs(links)
@@ -1010,6 +1011,24 @@ def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
                 if m.group(1) not in flags:
                     flags.append(m.group(1))
     return Fact.of({k: tuple(v) for k, v in out.items()}, g.source)
+
+
+def _links_down(links: Fact[list[dict[str, Any]]]) -> Fact[tuple[str, ...]]:
+    """The interfaces that cannot carry traffic now: the kernel's operstate DOWN ("Interface is
+    unable to transfer data on L1, f.e. ethernet is not plugged or interface is ADMIN down") or
+    LOWERLAYERDOWN (Documentation/networking/operstates.rst), or no UP flag (`ip link set DEV
+    down`). iproute2 prints "operstate" and "flags" in `ip -j link`; a listing without
+    operstate says nothing."""
+    if not links.known:
+        return links  # type: ignore[return-value]
+    down = []
+    for d in links.get():
+        state = d.get("operstate")
+        if state is None:
+            continue
+        if state in ("DOWN", "LOWERLAYERDOWN") or "UP" not in (d.get("flags") or ["UP"]):
+            down.append(str(d.get("ifname")))
+    return Fact.of(tuple(down), *links.sources)
 
 
 def _unmonitored_bonds(links: Fact[list[dict[str, Any]]]) -> Fact[tuple[str, ...]]:
