@@ -43,6 +43,9 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   opened a rules section for hvaudit only. Fixed: re.A throughout the firewall parser.
 - P8-9 (false pass, quirk): qemu-server matches `[PENDING]` case-insensitively; a `[pending]`
   section was read as a snapshot and its changes (applied at the next start) never judged.
+- P8-10 (false pass, quirk): user.cfg `enable` is Perl's truth (`$enable ? 1 : 0`): `yes`, `2`,
+  `00` enable a user; hvaudit read only "1" as enabled, so such an administrator without a second
+  factor was left out of HVA-306.
 """
 
 from __future__ import annotations
@@ -536,3 +539,29 @@ def test_p8_9_a_lower_case_pending_section_is_judged(
     status, msg = pve_result(report, "HVA-046", "web-10")
     assert status == "fail", msg
     assert "-vnc" in msg
+
+
+# --- P8-10: user.cfg's enable field is Perl's truth ----------------------------------------------
+
+
+@pytest.mark.parametrize("enable", ["yes", "2", "00"])
+def test_p8_10_an_admin_enabled_by_perls_truth_needs_a_second_factor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], enable: str
+) -> None:
+    """Was pass. pve-access-control parse_user_config: `$enable = $enable ? 1 : 0`, so `yes`,
+    `2` or `00` enable the user; hvaudit took every value but "1" for disabled and left carol,
+    an administrator without a second factor, out of HVA-306."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result
+    from test_redteam2_probes import pve_scan as dir_scan
+
+    users = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+    users = users.replace(
+        "group:admins:alice@corp:",
+        f"user:carol@pve:{enable}:0:Carol:Admin:carol@example.org:::\n\n"
+        "group:admins:alice@corp,carol@pve:",
+    )
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": users})
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: carol@pve",
+    )

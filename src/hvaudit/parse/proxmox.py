@@ -319,7 +319,9 @@ def parse_user_config(text: str, name: str) -> UserConfig:
         if kind == "user":
             _, uid, enable, expire, first, last, email, comment, _keys = _fields(line, 9)
             cfg.users[uid] = {
-                "enable": enable or "0",
+                # pve-access-control parse_user_config: `$enable = $enable ? 1 : 0`, Perl's
+                # truth: every value but "" and "0" enables the user ("yes", "2", "00")
+                "enable": "0" if enable in ("", "0") else "1",
                 "expire": expire or "0",
                 "firstname": first,
                 "lastname": last,
