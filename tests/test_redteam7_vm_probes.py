@@ -278,8 +278,9 @@ PCI_HOSTDEV = (
             "0x020000",
             (
                 "manual",
-                "PCI function(s) 0000:3b:02.1 passed through whole: a network function that is "
-                "an SR-IOV VF sets its receive filters through its PF's trust flag, not read",
+                "PCI function(s) 0000:3b:02.1 (network class 0x020000) passed through whole: a "
+                "network function that is an SR-IOV VF sets its receive filters through its PF's "
+                "trust flag, not read",
             ),
         ),
         ("0x030000", ("not_applicable", "no network interface")),
@@ -315,8 +316,9 @@ def test_pci_network_function_asks_for_its_vf_trust(
             "0x020000",
             (
                 "manual",
-                "SR-IOV function(s) PCI function 0000:3b:02.1: VFs of one NIC reach each other "
-                "through its embedded bridge unless the PF is in VEPA mode",
+                "SR-IOV function(s) PCI function 0000:3b:02.1 (network class 0x020000): VFs of "
+                "one NIC reach each other through its embedded bridge unless the PF is in VEPA "
+                "mode",
             ),
         ),
         ("0x030000", ("not_applicable", "no macvtap or SR-IOV interface")),

@@ -216,3 +216,53 @@ def test_svm_model_without_a_machine_type_is_asked(tmp_path: Path, host_scan) ->
         {**AMD_NESTING_HOST, "/sys/module/kvm_amd/parameters/nested": "0\n"}, domains=doms
     )
     assert outcomes(amd_off, "HVA-049") == {"nomachine": "pass", "epyc": "pass", "q35": "pass"}
+
+
+# --- 4. PCI functions passed through whole whose class the evidence does not give ---------------
+
+PCI = (
+    "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+    "<address domain='0x0000' bus='0x3b' slot='0x02' function='0x1'/></source></hostdev>"
+)
+VF_NIC = (
+    "<interface type='hostdev' managed='yes'><mac address='52:54:00:aa:bb:01'/><source>"
+    "<address type='pci' domain='0x0000' bus='0x3b' slot='0x02' function='0x2'/></source>"
+    "</interface>"
+)
+
+
+def test_pci_function_beside_an_unread_vf_stays_in_the_question(host_scan) -> None:
+    """HVA-193 asked only about the <interface type='hostdev'> VF's trust flag when the VM also
+    had a PCI function passed through whole: a "yes" passed the function unasked. Both are one
+    question now, each function named with what the evidence says of its class (here
+    pci-classes was not collected)."""
+    a = host_scan(
+        {"pci-classes": ("", 2)},
+        domains=[
+            domain_xml("both", body=f"<devices>{PCI}{VF_NIC}</devices>"),
+            domain_xml("pcionly", body=f"<devices>{PCI}</devices>"),
+        ],
+    )
+    unread = "0000:3b:02.1 (class not collected: host/commands/pci-classes.txt: exited 2)"
+    whole = (
+        f"PCI function(s) {unread} passed through whole: a network function that is an SR-IOV "
+        "VF sets its receive filters through its PF's trust flag, not read"
+    )
+    assert outcomes(a, "HVA-193") == {"both": "manual", "pcionly": "manual"}
+    assert messages(a, "HVA-193") == {
+        "both": "SR-IOV VF(s) 52:54:00:aa:bb:01: the VF's trust flag is a host setting not read "
+        "(the host's `ip -d link` shows no such VF); " + whole,
+        "pcionly": whole,
+    }
+    q = _question(a, "HVA-193", "both")
+    assert q.startswith(
+        "Is trust off for the VF behind each of 52:54:00:aa:bb:01 on host hv1, and is each PCI "
+        "function 0000:3b:02.1 of VM both either no network function, a whole physical "
+        "function, or an SR-IOV VF with trust off? Evidence: "
+    )
+    assert outcomes(a, "HVA-194") == {"both": "manual", "pcionly": "manual"}
+    assert messages(a, "HVA-194")["pcionly"] == (
+        f"SR-IOV function(s) PCI function {unread}: VFs of one NIC reach each other through its "
+        "embedded bridge unless the PF is in VEPA mode"
+    )
+    assert outcomes(a, "HVA-211") == {"hv1": "manual"}

@@ -38,6 +38,7 @@ from hvaudit.model import (
     NwFilter,
     Source,
     SpoofProtection,
+    Vm,
 )
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 
@@ -751,23 +752,18 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     through whole (`<hostdev type='pci'>`, Proxmox hostpciN) whose sysfs class is a network
     controller (0x02) or unknown: an SR-IOV VF is a PCI function like any other, and the guest's
     VF driver asks its PF for promiscuous or all-multicast mode, which the PF grants only with
-    trust on (ip-link(8) above); the XML names no PF (R7-5)."""
+    trust on (ip-link(8) above); the XML names no PF (R7-5). Each function is named with what
+    the evidence says of its class (network class, not collected, not among the host's
+    devices), and a VM with both such a function and an unread VF gets one question covering
+    both."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
-        known_classes = h.facts.pci_classes.known
-        classes = h.facts.pci_classes.get() if known_classes else {}
         # a <hostdev type='pci'> (Proxmox hostpciN) of a network function may be an SR-IOV VF
         # whose trust flag is on; which PF it hangs off is sysfs physfn, not collected (R7-5)
-        functions = [
-            (addr, p)
-            for p in v.passthrough
-            if p.kind == "pci" and not _MAPPING.fullmatch(p.address)
-            for addr, cls in _pci_functions(classes, p.address, known_classes)
-            if cls is None or cls >> 16 == 0x02
-        ]
+        functions = _whole_functions(v, h)
         if not v.interfaces and not functions:
             yield not_applicable(s, "no network interface")
             continue
@@ -787,31 +783,59 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                     bad.append(f"{i.mac}: VF {vf[1]} of {vf[0]} has trust on")
                 elif vf is None or vf[4] is None:
                     unread.append(i.mac or i.source)
-        refs = [i.source_ref for i in v.interfaces] + [p.source_ref for _, p in functions]
+        refs = [i.source_ref for i in v.interfaces] + [ref for _, _, ref in functions]
+        whole = (
+            f"PCI function(s) {_functions_text(functions)} passed through whole: a network "
+            "function that is an SR-IOV VF sets its receive filters through its PF's trust "
+            "flag, not read"
+        )
+        addrs = ", ".join(a for a, _, _ in functions)
+        ask_whole = (
+            f"is each PCI function {addrs} of VM {v.name} either no network function, a whole "
+            "physical function, or an SR-IOV VF with trust off"
+        )
+        find_whole = (
+            f"on host {v.host}, `cat "
+            "/sys/bus/pci/devices/ADDR/class` (0x02xxxx is a network function), `readlink "
+            "/sys/bus/pci/devices/ADDR/physfn` (a VF names its PF) and `ip link show PF` (the "
+            "'vf N' line of that VF)"
+        )
         if bad:
             yield failed(s, f"guest-controlled receive filters on {', '.join(bad)}", *refs)
         elif functions and not unread:
-            addrs = ", ".join(a for a, _ in functions)
             yield manual(
                 s,
-                f"PCI function(s) {addrs} passed through whole: a network function that is an "
-                "SR-IOV VF sets its receive filters through its PF's trust flag, not read",
+                whole,
                 *refs,
                 *h.facts.pci_classes.sources,
-                question=f"Is each PCI function {addrs} of VM {v.name} either no network "
-                f"function, a whole physical function, or an SR-IOV VF with trust off? Evidence: "
-                f"on host {v.host}, `cat /sys/bus/pci/devices/ADDR/class` (0x02xxxx is a "
-                "network function), `readlink /sys/bus/pci/devices/ADDR/physfn` (a VF names "
-                "its PF) and `ip link show PF` (the 'vf N' line of that VF). Pass: not a "
-                "network function, no physfn, or trust off; fail: a VF with trust on, so the "
-                "guest can turn on promiscuous mode.",
+                question=f"{ask_whole[0].upper()}{ask_whole[1:]}? Evidence: {find_whole}. Pass: "
+                "not a network function, no physfn, or trust off; fail: a VF with trust on, so "
+                "the guest can turn on promiscuous mode.",
             )
         elif unread:
             why = vfs.reason if not vfs.known else "the host's `ip -d link` shows no such VF"
+            vf_text = (
+                f"SR-IOV VF(s) {', '.join(unread)}: the VF's trust flag is a host setting not "
+                f"read ({why})"
+            )
+            if functions:
+                yield manual(
+                    s,
+                    f"{vf_text}; {whole}",
+                    *refs,
+                    *vfs.sources,
+                    *h.facts.pci_classes.sources,
+                    question=f"Is trust off for the VF behind each of {', '.join(unread)} on "
+                    f"host {v.host}, and {ask_whole}? Evidence: `ip link show PF` on {v.host} "
+                    f"(the 'vf N' line with the VM's MAC); {find_whole}. Pass: yes, trust off "
+                    "for every VF, and each PCI function is no network function, has no physfn "
+                    "or has trust off; fail: any VF with trust on, so the guest can turn on "
+                    "promiscuous mode.",
+                )
+                continue
             yield manual(
                 s,
-                f"SR-IOV VF(s) {', '.join(unread)}: the VF's trust flag is a host setting not "
-                f"read ({why})",
+                vf_text,
                 *refs,
                 *vfs.sources,
                 question=f"Is trust off for the VF behind each of {', '.join(unread)} on host "
@@ -856,17 +880,12 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
         vfs: list[str] = []
         refs = []
         h = hosts[v.host]
-        known_classes = h.facts.pci_classes.known
-        classes = h.facts.pci_classes.get() if known_classes else {}
         # a network function passed through whole may be a VF of a NIC whose embedded bridge
-        # switches it to the other VFs, as <interface type='hostdev'> (R7-6)
-        for p in v.passthrough:
-            if p.kind != "pci" or _MAPPING.fullmatch(p.address):
-                continue
-            for addr, cls in _pci_functions(classes, p.address, known_classes):
-                if cls is None or cls >> 16 == 0x02:
-                    vfs.append(f"PCI function {addr}")
-                    refs.append(p.source_ref)
+        # switches it to the other VFs, as <interface type='hostdev'> (R7-6); so may the
+        # function a Proxmox cluster mapping gives
+        for addr, what, ref in _whole_functions(v, h):
+            vfs.append(f"PCI function {addr} ({what})")
+            refs.append(ref)
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
             if i.type == "direct":
@@ -1254,6 +1273,34 @@ def _pci_functions(
             found = sorted((a, c) for a, c in classes.items() if a.startswith(f"{addr}."))
             out += found if found else [(addr, None)]
     return out
+
+
+def _whole_functions(v: Vm, h: Host) -> list[tuple[str, str, Source]]:
+    """The PCI functions VM `v` gets whole (`<hostdev type='pci'>`) that may be network functions,
+    so possibly SR-IOV VFs: sysfs class 0x02, or a class the evidence does not give (pci-classes
+    not collected, or the address not among the host's devices). Each as (address, what the
+    evidence says of its class, source)."""
+    f = h.facts.pci_classes
+    classes = f.get() if f.known else {}
+    out: list[tuple[str, str, Source]] = []
+    for p in v.passthrough:
+        if p.kind != "pci":
+            continue
+        for addr, cls in _pci_functions(classes, p.address, f.known):
+            if cls is None:
+                what = (
+                    f"class not collected: {f.reason}"
+                    if not f.known
+                    else "not among the host's PCI devices: class unknown"
+                )
+                out.append((addr, what, p.source_ref))
+            elif cls >> 16 == 0x02:
+                out.append((addr, f"network class 0x{cls:06x}", p.source_ref))
+    return out
+
+
+def _functions_text(functions: list[tuple[str, str, Source]]) -> str:
+    return ", ".join(f"{a} ({what})" for a, what, _ in functions)
 
 
 @check(
