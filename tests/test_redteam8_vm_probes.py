@@ -30,7 +30,9 @@ opens it with QEMU's own iSCSI initiator exactly as a protocol='iscsi' LUN (fals
 HVA-058 said "no host directory shared" for a VM whose raw -fsdev/-virtfs share maps ownership
 or is read-only (wrong n/a: the pass of the same <filesystem>); R8-9 HVA-064 passed
 /usr/bin/qemu-system-x86_64 on a host whose package list holds no QEMU package at all, so the
-binary was installed by hand (false pass).
+binary was installed by hand (false pass); R8-10 HVA-058 passed a virtiofs share marked
+<readonly/>, which libvirt once ignored and only a virtiofsd run with --readonly enforces (false
+pass; tests/test_redteam_probes.py had encoded that pass as a hardened spelling).
 """
 
 from __future__ import annotations
@@ -463,3 +465,56 @@ def test_emulator_path_from_the_installed_qemu_package_passes(host_scan) -> None
     )
     a = host_scan(domains=[xml])
     assert verdict(a, "HVA-064", "packaged") == ("pass", "emulator /usr/bin/qemu-system-x86_64")
+
+
+# --- HVA-058: a virtiofs share marked <readonly/> ---------------------------------------------------
+
+VIRTIOFS_RO = (
+    "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+    "<source dir='/srv/ro'/><target dir='ro'/><readonly/></filesystem>"
+)
+NINEP_RO = (
+    "<filesystem type='mount' accessmode='passthrough'><driver type='path'/>"
+    "<source dir='/srv/ro9p'/><target dir='ro9p'/><readonly/></filesystem>"
+)
+
+
+@pytest.fixture(scope="module")
+def readonly_shares(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam3_vm_probes import LAN, NESTING_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt8ro")
+    doms = [
+        domain_xml("vfs_ro", body=f"{SHARED_MEMORY}<devices>{VIRTIOFS_RO}</devices>"),
+        domain_xml("ninep_ro", body=f"<devices>{NINEP_RO}</devices>"),
+    ]
+    uri = write_node(tmp / "n.xml", doms, [LAN])
+    return run_assessment(build_bundle(tmp, uri, NESTING_HOST, name="b"))
+
+
+def test_readonly_9p_share_keeps_its_pass(readonly_shares: Assessment) -> None:
+    """QEMU enforces a read-only 9p export itself (-fsdev readonly=on, which libvirt's
+    <readonly/> sets for driver path)."""
+    assert verdict(readonly_shares, "HVA-058", "ninep_ro") == (
+        "pass",
+        "shared directories read-only or with mapped ownership: /srv/ro9p",
+    )
+
+
+def test_readonly_virtiofs_share_is_a_question(readonly_shares: Assessment) -> None:
+    """A virtiofs share is served by virtiofsd, not QEMU, so only the daemon can refuse the
+    guest's writes. libvirt issue #23, "<filesystem><readonly/><filesystem> does not work for
+    virtiofs" (read with `search`): "Specifying <readonly/> for a virtiofs filesystem does not
+    work. It simply gets ignored, possibly leading to a false sense of security"; libvirt then
+    refused the attribute ("qemu: reject readonly attribute for virtiofs - This is not yet
+    supported by virtiofsd"), and virtiofsd gained a read-only mode only in 1.13.0 ("Add
+    --readonly flag", openSUSE virtiofsd.changes, January 2025). The definition cannot show
+    whether the daemon that serves /srv/ro runs with --readonly: the share is the virtiofs
+    question (nosuid,nodev, or a --readonly daemon), not a pass. The read-only 9p share, which
+    QEMU itself exports read-only, keeps its pass."""
+    status, msg = verdict(readonly_shares, "HVA-058", "vfs_ro")
+    assert status == "manual", msg
+    assert msg == (
+        "virtiofs share(s) /srv/ro marked <readonly/>, which only a virtiofsd run with "
+        "--readonly enforces (virtiofs supports passthrough only)"
+    )

@@ -1235,6 +1235,9 @@ def test_secure_boot_off_fails(host_scan) -> None:
             "pass",
         ),
         ("HVA-191", dev("vm", nic("<target dev='tap7'/>", itype="ethernet")), "fail"),
+        # a virtiofs <readonly/> is enforced only by a virtiofsd run with --readonly, which the
+        # definition does not show (libvirt issue #23: it "simply gets ignored"): asked (R8-10,
+        # tests/test_redteam8_vm_probes.py), no longer a pass
         (
             "HVA-058",
             domain_xml(
@@ -1244,7 +1247,7 @@ def test_secure_boot_off_fails(host_scan) -> None:
                 "<driver type='virtiofs'/><source dir='/srv/r'/><target dir='r'/><readonly/>"
                 "</filesystem></devices>",
             ),
-            "pass",
+            "manual",
         ),
         (
             "HVA-067",

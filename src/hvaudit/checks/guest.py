@@ -665,7 +665,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     serves (QEMU commit 9d59bed1da, "virtio: add vhost-user-fs-pci device"), the external
     virtiofsd question of a <source socket> (R8-3, was n/a). A raw 9p share that is read-only or
     maps ownership is a share all the same: the pass of a <filesystem> so configured, not
-    "no host directory shared" (R8-8)."""
+    "no host directory shared" (R8-8). A virtiofs share's <readonly/> is no pass by itself: the
+    guest's writes reach virtiofsd, not QEMU, and only a daemon run with --readonly refuses them
+    (libvirt issue #23: <readonly/> on virtiofs "simply gets ignored, possibly leading to a false
+    sense of security", after which libvirt refused it; virtiofsd added --readonly in 1.13.0,
+    its changelog "Add --readonly flag"), which the definition does not show: the virtiofs
+    question, naming the mark (R8-10). A read-only 9p share is QEMU's own readonly=on and
+    passes."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -707,7 +713,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 + (" (no virtiofs)" if hosts[v.host].platform == "proxmox-ve" else ""),
             )
             continue
-        risky = [d for d in shares if d.access_mode in ("passthrough", "squash") and not d.readonly]
+        # a virtiofs <readonly/> is enforced by virtiofsd --readonly alone, not shown (R8-10)
+        risky = [
+            d
+            for d in shares
+            if d.access_mode in ("passthrough", "squash")
+            and (not d.readonly or d.driver == "virtiofs")
+        ]
         nine = [d for d in risky if d.driver != "virtiofs"]
         vfs = [d for d in risky if d.driver == "virtiofs"]
         refs = [d.source for d in shares]
@@ -722,9 +734,16 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 *refs,
             )
         elif vfs:
-            own = [d.host_path for d in vfs if d.host_path]
+            own = [d.host_path for d in vfs if d.host_path and not d.readonly]
+            marked = [d.host_path for d in vfs if d.host_path and d.readonly]
             ext = [d.socket or "(no socket named)" for d in vfs if not d.host_path]
             parts = [f"writable virtiofs share(s) {', '.join(own)}"] if own else []
+            if marked:
+                parts.append(
+                    f"virtiofs share(s) {', '.join(marked)} marked <readonly/>, which only a "
+                    "virtiofsd run with --readonly enforces"
+                )
+            own += marked
             if ext:
                 # formatdomain, "Filesystems": <source socket> connects to a virtiofsd started
                 # outside libvirt; which directory it serves, and how, are its own options
@@ -736,6 +755,11 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 [*own, *(f"the directory the virtiofsd on socket {x} serves" for x in ext)]
             )
             evidence = "`findmnt -T PATH -o TARGET,OPTIONS` on the host for each shared path"
+            if marked:
+                evidence += (
+                    " (a share marked <readonly/> whose virtiofsd runs with --readonly, in "
+                    "`ps -o args= -C virtiofsd`, passes)"
+                )
             if ext:
                 evidence += (
                     " (for an external daemon, PATH is its --shared-dir or -o source= in "
