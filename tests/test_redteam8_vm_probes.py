@@ -32,7 +32,10 @@ or is read-only (wrong n/a: the pass of the same <filesystem>); R8-9 HVA-064 pas
 /usr/bin/qemu-system-x86_64 on a host whose package list holds no QEMU package at all, so the
 binary was installed by hand (false pass); R8-10 HVA-058 passed a virtiofs share marked
 <readonly/>, which libvirt once ignored and only a virtiofsd run with --readonly enforces (false
-pass; tests/test_redteam_probes.py had encoded that pass as a hardened spelling).
+pass; tests/test_redteam_probes.py had encoded that pass as a hardened spelling); R8-11
+HVA-064 passed a VM whose running QEMU executes a build outside the distribution paths
+(/proc/<pid>/exe, collected but read only for "(deleted)") because its definition names or
+defaults to the packaged path (false pass).
 """
 
 from __future__ import annotations
@@ -517,4 +520,29 @@ def test_readonly_virtiofs_share_is_a_question(readonly_shares: Assessment) -> N
     assert msg == (
         "virtiofs share(s) /srv/ro marked <readonly/>, which only a virtiofsd run with "
         "--readonly enforces (virtiofs supports passthrough only)"
+    )
+
+
+# --- HVA-064: the binary the running QEMU executes ---------------------------------------------------
+
+
+def test_running_qemu_executes_a_binary_outside_the_distribution(host_scan) -> None:
+    """proc(5), /proc/pid/exe: "a symbolic link containing the actual pathname of the executed
+    command". The collector reads it for each running QEMU (`ls -l /proc/<pid>/exe`), and web01's
+    QEMU (pid 1200, `-name guest=web01`) was started from the path libvirt names, yet executes
+    /opt/qemu-9.2/bin/qemu-system-x86_64: the packaged path is a symlink (or a diversion) to a
+    build of its own, which no update of the host patches - HVA-064's own rule. The definition
+    looks packaged; the process proves it is not: fail, naming the binary and the pid. The
+    fixture's web01, whose QEMU executes /usr/bin/qemu-system-x86_64, keeps its pass
+    (test_emulator_path_from_the_installed_qemu_package_passes)."""
+    exe = (
+        "lrwxrwxrwx 1 libvirt-qemu kvm 0 Nov 27 04:00 /proc/1200/exe -> "
+        "/opt/qemu-9.2/bin/qemu-system-x86_64\n",
+        0,
+    )
+    a = host_scan({"qemu-exe-1200": exe})
+    assert verdict(a, "HVA-064", "web01") == (
+        "fail",
+        "the running QEMU (pid 1200) executes /opt/qemu-9.2/bin/qemu-system-x86_64, not a "
+        "distribution path",
     )

@@ -587,6 +587,9 @@ class QemuProcess:
     binary: str = ""
     """The program the process runs, as the process list shows it (/usr/bin/qemu-system-x86_64,
     /usr/libexec/qemu-kvm, /usr/bin/kvm, or a tool such as qemu-img)."""
+    executable: str | None = None
+    """The file the process executes, /proc/<pid>/exe's target ("the actual pathname of the
+    executed command", proc(5)) without a " (deleted)" mark; None when not read."""
 
 
 #: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under

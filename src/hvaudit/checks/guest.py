@@ -1028,15 +1028,26 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     qemu-system-common README.Debian names the qemu-system-$arch binaries; Proxmox
     pve-qemu-kvm, whose pve-qemu-kvm.links adds /usr/bin/kvm; RHEL/Fedora/SUSE qemu-kvm,
     qemu-system-x86-core, qemu-x86), so on a host whose package list (dpkg-query -W, rpm -qa)
-    holds none, the binary was installed by hand and fails (R8-9)."""
+    holds none, the binary was installed by hand and fails (R8-9). The running QEMU shows what it
+    executes: /proc/<pid>/exe is "a symbolic link containing the actual pathname of the executed
+    command" (proc(5)), so a packaged path that is a symlink to a build of its own fails with
+    that build's path (R8-11)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         emu = v.emulator
         packages = hosts[v.host].facts.packages
         unpackaged = packages.known and not any("qemu" in name for name in packages.get())
+        runs = _running_executable(hosts[v.host], v)
         if emu is not None and not DISTRIBUTION_EMULATORS.fullmatch(emu):
             yield failed(s, f"custom emulator {emu} (not a distribution path)", v.source)
+        elif runs is not None and not DISTRIBUTION_EMULATORS.fullmatch(runs[1]):
+            yield failed(
+                s,
+                f"the running QEMU (pid {runs[0]}) executes {runs[1]}, not a distribution path",
+                v.source,
+                *hosts[v.host].facts.qemu_processes.sources,
+            )
         elif unpackaged:
             what = f"emulator {emu}" if emu else "no <emulator> (the driver's default binary)"
             yield failed(
@@ -1050,6 +1061,21 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "no <emulator>: the driver's default binary", v.source)
         else:
             yield passed(s, f"emulator {emu}", v.source)
+
+
+def _running_executable(h: Host, v: Vm) -> tuple[int, str] | None:
+    """The pid and executed file of the VM's running QEMU (R8-11), matched by the -uuid libvirt
+    passes (else -name), where /proc/<pid>/exe was read: proc(5), "a symbolic link containing
+    the actual pathname of the executed command", so a packaged path that is a symlink to a
+    build of its own shows that build."""
+    procs = h.facts.qemu_processes
+    if not v.running or not procs.known:
+        return None
+    for p in procs.get():
+        mine = p.uuid == v.uuid.lower() if p.uuid else p.guest == v.name
+        if mine and p.executable:
+            return p.pid, p.executable
+    return None
 
 
 @check(

@@ -2858,6 +2858,11 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         replaced = (
             "(deleted)" in exe.text if exe.state == "ok" and exe.rc == 0 and exe.text else None
         )
+        target = (
+            re.search(r" -> (.+?)(?: \(deleted\))?\s*$", exe.text.splitlines()[0])
+            if replaced is not None
+            else None
+        )
         label = _qemu_label(ev.get(_cmd(f"qemu-label-{pid}")), pid)
         uuid = re.search(r"-uuid\s+([0-9a-fA-F-]{36})(?:\s|$)", args)
         out.append(
@@ -2872,6 +2877,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 label,
                 uuid.group(1).lower() if uuid else "",
                 m.group(3),
+                target.group(1) if target else None,
             )
         )
     return Fact.of(tuple(out), *processes.sources)
