@@ -46,6 +46,10 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
 - P8-10 (false pass, quirk): user.cfg `enable` is Perl's truth (`$enable ? 1 : 0`): `yes`, `2`,
   `00` enable a user; hvaudit read only "1" as enabled, so such an administrator without a second
   factor was left out of HVA-306.
+- P8-11 (false pass, quirk): corosync (exec/coroparse.c) takes only a line starting with `#`
+  for a comment and refuses crypto_cipher/crypto_hash/transport values it does not list:
+  `secauth: on # x` implies no crypto (was pass: fail now), `crypto_cipher: aes256 # x` or
+  `AES256` makes corosync refuse the file (was pass: a question about what runs now).
 """
 
 from __future__ import annotations
@@ -565,3 +569,57 @@ def test_p8_10_an_admin_enabled_by_perls_truth_needs_a_second_factor(
         "fail",
         "administrators without a second factor: carol@pve",
     )
+
+
+# --- P8-11: corosync.conf read as corosync reads it ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("totem", "status", "message"),
+    [
+        (
+            "  secauth: on # encrypt\n",
+            "fail",
+            "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)",
+        ),
+        (
+            "  crypto_cipher: aes256 # AES\n  crypto_hash: sha256\n",
+            "manual",
+            "corosync.conf sets totem crypto_cipher 'aes256 # AES', which corosync refuses "
+            '(coroparse.c "Invalid cipher type", "Invalid hash type", totemconfig.c "Invalid '
+            'transport type"; a `#` after a value is part of it): this file is not what corosync '
+            "runs, an earlier configuration or none is",
+        ),
+        (
+            "  crypto_cipher: AES256\n  crypto_hash: sha256\n",
+            "manual",
+            "corosync.conf sets totem crypto_cipher 'AES256', which corosync refuses "
+            '(coroparse.c "Invalid cipher type", "Invalid hash type", totemconfig.c "Invalid '
+            'transport type"; a `#` after a value is part of it): this file is not what corosync '
+            "runs, an earlier configuration or none is",
+        ),
+        (
+            "  # crypto_cipher: none\n  crypto_cipher: aes256\n  crypto_hash: sha256\n",
+            "pass",
+            "crypto_cipher aes256, crypto_hash sha256",
+        ),
+    ],
+    ids=["secauth-with-comment", "cipher-with-comment", "upper-case-cipher", "comment-line"],
+)
+def test_p8_11_corosync_values_as_corosync_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], totem: str, status: str, message: str
+) -> None:
+    """Were pass. corosync's exec/coroparse.c takes only a line starting with `#` as a comment:
+    `secauth: on # encrypt` is secauth `on # encrypt`, which totem_get_crypto does not take for
+    `on` (no crypto: fail); crypto_cipher `aes256 # AES` or `AES256` is "Invalid cipher type"
+    and corosync refuses the file (what runs is an earlier configuration or none: a question).
+    hvaudit cut the comment off and took any cipher but `none` for one."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result
+    from test_redteam2_probes import pve_scan as dir_scan
+
+    conf = (PVE_HARDENED / "etc/pve/corosync.conf").read_text()
+    conf = conf.replace("  crypto_cipher: aes256\n  crypto_hash: sha256\n", totem).replace(
+        "  secauth: on\n", ""
+    )
+    report = dir_scan(tmp_path, capsys, {"etc/pve/corosync.conf": conf})
+    assert pve_result(report, "HVA-309", "pve-h1") == (status, message)

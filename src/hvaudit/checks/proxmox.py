@@ -843,6 +843,15 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+#: The values corosync's parser accepts (exec/coroparse.c main_config_parser_cb; transport:
+#: totemconfig.c knet, udp, udpu); any other makes it refuse corosync.conf.
+COROSYNC_VALUES = {
+    "crypto_cipher": ("none", "aes256", "aes192", "aes128"),
+    "crypto_hash": ("none", "md5", "sha1", "sha256", "sha384", "sha512"),
+    "transport": ("knet", "udp", "udpu"),
+}
+
+
 @check(
     id="HVA-309",
     title="Cluster communication (corosync) is authenticated and encrypted",
@@ -859,7 +868,13 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     effective setting is corosync's (corosync.conf(5) and exec/totemconfig.c `totem_get_crypto`,
     3.1.x as in Proxmox VE 8): crypto_cipher and crypto_hash default to none; `secauth: on` implies
     aes256/sha256 only for what is not set explicitly, so an explicit `none` wins over secauth.
-    Encryption exists only on the knet transport (the default), not on udp/udpu."""
+    Encryption exists only on the knet transport (the default), not on udp/udpu. corosync's
+    parser (exec/coroparse.c) refuses the whole file when crypto_cipher, crypto_hash or
+    transport holds another value ("Invalid cipher type. Should be none, aes256, aes192 or
+    aes128"), a `#` after a value included (only a line starting with `#` is a comment): the
+    running corosync then keeps an earlier configuration, or does not start, so such a file is
+    a question about what runs, never judged as written; `secauth` is matched exactly (`on`),
+    any other value (`on # comment`) implies nothing."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -872,6 +887,26 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
         if not isinstance(totem, dict):
             totem = {}
         secauth = totem.get("secauth") == "on"
+        refused = [
+            f"{key} {totem[key]!r}"
+            for key, allowed in COROSYNC_VALUES.items()
+            if key in totem and totem[key] not in allowed
+        ]
+        if refused:
+            yield manual(
+                s,
+                f"corosync.conf sets totem {', '.join(refused)}, which corosync refuses "
+                '(coroparse.c "Invalid cipher type", "Invalid hash type", totemconfig.c "Invalid transport '
+                'type"; a `#` after a value is part of it): this file is not what corosync '
+                "runs, an earlier configuration or none is",
+                *f.sources,
+                question=f"Which crypto does corosync run with on node {h.name}? Evidence: "
+                "`corosync-cmapctl -g totem.crypto_cipher`, `-g totem.crypto_hash` and `-g "
+                "totem.transport` there (and `corosync-cfgtool -s`). Pass: transport knet with "
+                "a cipher and a hash other than none; fail: none of either, another transport, "
+                "or corosync not running (the node is in no cluster).",
+            )
+            continue
         cipher = totem.get("crypto_cipher", "aes256" if secauth else "none")
         hsh = totem.get("crypto_hash", "sha256" if secauth else "none")
         transport = totem.get("transport", "knet")

@@ -406,12 +406,17 @@ def parse_realms(text: str, name: str) -> dict[str, dict[str, str]]:
 
 
 def parse_corosync(text: str, name: str) -> dict[str, object]:
-    """Parse corosync.conf into nested dicts (repeated blocks such as `node` become lists)."""
+    """Parse corosync.conf into nested dicts (repeated blocks such as `node` become lists).
+
+    As corosync's exec/coroparse.c parse_section reads it: a line whose first character that is
+    not a blank is `#` is a comment, and only such a line (a `#` after a value is part of the
+    value: `secauth: on # yes` is secauth `on # yes`); a line ends at \n, a trailing \r, tab,
+    space or 0xA0 is dropped."""
     root: dict[str, object] = {}
     stack: list[dict[str, object]] = [root]
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.removesuffix("\r").strip(" \t\xa0")
+        if not line or line.startswith("#"):
             continue
         if line.endswith("{"):
             block: dict[str, object] = {}
