@@ -266,3 +266,32 @@ def test_pci_function_beside_an_unread_vf_stays_in_the_question(host_scan) -> No
         "embedded bridge unless the PF is in VEPA mode"
     )
     assert outcomes(a, "HVA-211") == {"hv1": "manual"}
+
+
+# --- 5. a memory device shared through its NUMA cell's memAccess ------------------------------------
+
+
+def _pmem(name: str, device_access: str = "", cell_access: str = "shared") -> str:
+    access = f" access='{device_access}'" if device_access else ""
+    return domain_xml(
+        name,
+        body="<maxMemory slots='4' unit='MiB'>4096</maxMemory><cpu><numa><cell id='0' cpus='0' "
+        f"memory='1024' unit='MiB' memAccess='{cell_access}'/></numa></cpu><devices>"
+        f"<memory model='nvdimm'{access}><source><path>/srv/pmem/exchange.img</path></source>"
+        "<target><size unit='MiB'>128</size><node>0</node></target></memory></devices>",
+    )
+
+
+def test_nvdimm_shared_through_its_numa_cell(tmp_path: Path) -> None:
+    """HVA-057 read only the device's access and <memoryBacking><access>: an nvdimm on NUMA cell
+    0 with memAccess='shared' (formatdomain "CPU model and topology") is mapped MAP_SHARED
+    (qemuBuildMemoryBackendProps takes the target node's memAccess), so two VMs on the same file
+    share memory; both passed. A device that says access='private' itself keeps its own."""
+    a = _scan(
+        tmp_path,
+        [_pmem("cell_a"), _pmem("cell_b"), _pmem("own_private", device_access="private")],
+    )
+    assert outcomes(a, "HVA-057") == {"cell_a": "fail", "cell_b": "fail", "own_private": "pass"}
+    assert messages(a, "HVA-057")["cell_a"] == (
+        "inter-VM shared memory: /srv/pmem/exchange.img (mapped shared by VM(s) cell_b too)"
+    )

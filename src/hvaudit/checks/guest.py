@@ -543,7 +543,10 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     hypervisor's memory isolation does not stand between. So is a host file two VMs map as
     memory with access shared (formatdomain, "Memory devices": an nvdimm or virtio-pmem
     <source><path> is the backing file, `access` "the same as Memory Backing", where shared maps
-    it MAP_SHARED): each sees the other's writes at once. Proxmox VE (qm.conf(5) `ivshmem`:
+    it MAP_SHARED; a device without its own access takes the memAccess of the NUMA <cell> it is
+    plugged into, else <memoryBacking><access mode>: qemu_command.c
+    qemuBuildMemoryBackendProps, hvaudit.parse.libvirt_xml._memory_device_access): each sees the
+    other's writes at once. Proxmox VE (qm.conf(5) `ivshmem`:
     "Inter-VM shared memory. Useful for direct communication between VMs, or to the host"):
     qemu-server maps /dev/shm/pve-shm-<name, default the VMID> shared into the VM (QemuServer.pm
     config_to_command: ivshmem-plain over memory-backend-file share=on), and raw QEMU arguments

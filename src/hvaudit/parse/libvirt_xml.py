@@ -462,12 +462,10 @@ def parse_domain(
                 )
             )
         shmem = [el.get("name") or "(unnamed)" for el in devices.findall("shmem")]
-        backing = root.find("memoryBacking/access")
-        default_access = backing.get("mode") if backing is not None else None
         shared_files = [
             path
             for m in devices.findall("memory")
-            if (m.get("access") or default_access) == "shared"
+            if _memory_device_access(root, m) == "shared"
             and (path := (m.findtext("source/path") or "").strip())
         ]
         for t in devices.findall("tpm"):
@@ -999,6 +997,30 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
 #: (CVE-2015-3456) was in that controller "even when QEMU has been configured with no floppy
 #: drive" (R46).
 I440FX_MACHINES = re.compile(r"pc|isapc|pc-i440fx-[\w.+-]+|pc-\d[\w.+-]*")
+
+
+def _memory_device_access(root: Element, m: Element) -> str | None:
+    """How QEMU maps a memory device's backing (an nvdimm's or virtio-pmem's <source><path>):
+    its own `access`, else the memAccess of the guest NUMA cell it is plugged into (its
+    <target><node>), else the domain's <memoryBacking><access mode>. formatdomain "Memory
+    devices": access's values are "the same as Memory Backing"; "CPU model and topology":
+    memAccess on a <cell> "can control whether the memory is to be mapped as shared or
+    private"; libvirt's qemu_command.c qemuBuildMemoryBackendProps takes a device's mapping
+    from its target node's cell (virDomainNumaGetNodeMemoryAccessMode(def->numa, targetNode)),
+    falling back to def->mem.access."""
+    own = m.get("access")
+    if own:
+        return own
+    node = (m.findtext("target/node") or "").strip()
+    if node.isdigit():
+        cells = root.findall("cpu/numa/cell")
+        cell = next((c for c in cells if (c.get("id") or "").strip() == node), None)
+        if cell is None and all(c.get("id") is None for c in cells) and int(node) < len(cells):
+            cell = cells[int(node)]  # cells without ids are numbered in order (formatdomain)
+        if cell is not None and cell.get("memAccess"):
+            return cell.get("memAccess")
+    backing = root.find("memoryBacking/access")
+    return backing.get("mode") if backing is not None else None
 
 
 def _machine(root: Element) -> str | None:
