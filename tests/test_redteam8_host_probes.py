@@ -40,6 +40,8 @@ Findings (all false passes or wrong n/a; all fixed in this round):
   could not be read: now a question.
 - R8H-9 HVA-220 passed a VM bridge on a two-member bond one of whose members was down
   (operstate DOWN, NO-CARRIER): now a fail naming it.
+- R8H-10 HVA-210 passed a QEMU listener on [::ffff:0.0.0.0] (R8H-4's spelling as `ss` shows
+  it): now a fail.
 """
 
 from __future__ import annotations
@@ -504,3 +506,25 @@ def test_bond_with_every_member_up_passes(host_scan) -> None:
     a = host_scan({"ip-link": (links, 0)})
     assert outcomes(a, "HVA-220") == {"hv1": "pass"}, messages(a, "HVA-220")
     assert messages(a, "HVA-220")["hv1"] == "1 VM bridge(s), each on a bond of two or more NICs"
+
+
+# --- HVA-210: a listener on the v4-mapped unspecified address --------------------------------------
+
+
+def test_qemu_listener_on_the_v4_mapped_any_address(host_scan) -> None:
+    """R8H-10, twin of R8H-4 on the listeners. QEMU's incoming migration (migration_address =
+    "::ffff:0.0.0.0") listens on an IPv6 socket bound to the v4-mapped unspecified address;
+    `ss -H -t -l -n -p` prints it as [::ffff:0.0.0.0]:49152 (inet_ntop of the socket's IPv6
+    address), and it receives on every IPv4 address of the host (net/ipv6/af_inet6.c
+    __inet6_bind: a mapped INADDR_ANY is accepted as on an IPv4 socket). hvaudit knew "*",
+    0.0.0.0, [::] and :: as every address and passed "none on a wildcard address". Right:
+    fail naming QEMU's listener."""
+    listeners = HARDENED_HOST["listeners"][0] + (
+        "tcp   LISTEN 0      1      [::ffff:0.0.0.0]:49152        *:*    "
+        'users:(("qemu-system-x86",pid=1200,fd=40))\n'
+    )
+    a = host_scan({"listeners": (listeners, 0)})
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}, messages(a, "HVA-210")
+    assert messages(a, "HVA-210")["hv1"] == (
+        "listening on all addresses: qemu-system-x86 (tcp/49152)"
+    )

@@ -17,6 +17,7 @@ __all__ = [
     "conf_value",
     "daemon_files",
     "host_settings_manual",
+    "is_every_address",
     "is_local_address",
     "moved_listener_question",
     "moved_remote_listeners",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from hvaudit.checks._libvirt import is_every_address
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks.base import (
     ANY,
@@ -943,7 +944,10 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     too, and so does a socket systemd holds for a management service (socket activation:
     libvirtd-tcp.socket's ListenStream=16509 has no address, so it is every address). An address
     that is a libvirt network's <ip address> is the host's address on the guests' bridge (their
-    gateway in a NAT or routed network; formatnetwork), so a service bound there faces the VMs."""
+    gateway in a NAT or routed network; formatnetwork), so a service bound there faces the VMs.
+    Every address in any spelling counts as such: `ss` shows an IPv6 socket bound to the
+    v4-mapped ::ffff:0.0.0.0 as [::ffff:0.0.0.0], and it receives on every IPv4 address (Linux
+    net/ipv6/af_inet6.c __inet6_bind, see is_every_address)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -957,7 +961,8 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             {
                 name
                 for lst, name in named
-                if name is not None and lst.address in ("*", "0.0.0.0", "[::]", "::")
+                if name is not None
+                and (lst.address in ("*", "[::]", "::") or is_every_address(lst.address))
             }
         )
         vm_nets = {
