@@ -35,7 +35,9 @@ binary was installed by hand (false pass); R8-10 HVA-058 passed a virtiofs share
 pass; tests/test_redteam_probes.py had encoded that pass as a hardened spelling); R8-11
 HVA-064 passed a VM whose running QEMU executes a build outside the distribution paths
 (/proc/<pid>/exe, collected but read only for "(deleted)") because its definition names or
-defaults to the packaged path (false pass).
+defaults to the packaged path (false pass); R8-12 HVA-092 counted a <blkiotune> throttle of a
+SCSI LUN's device as its limit, though SG_IO's passthrough requests never reach the kernel's
+block throttle (false pass, twin of R8-5).
 """
 
 from __future__ import annotations
@@ -545,4 +547,37 @@ def test_running_qemu_executes_a_binary_outside_the_distribution(host_scan) -> N
         "fail",
         "the running QEMU (pid 1200) executes /opt/qemu-9.2/bin/qemu-system-x86_64, not a "
         "distribution path",
+    )
+
+
+def test_blkiotune_on_a_scsi_lun_limits_nothing(tmp_path: Path) -> None:
+    """Twin of R8-5 on the host side. <blkiotune><device> sets the cgroup's block throttle for
+    the host device (formatdomain, "Block I/O Tuning"), which the kernel applies in
+    submit_bio_noacct (block/blk-core.c: `if (blk_throtl_bio(bio)) return;`). A LUN's reads
+    and writes leave QEMU's scsi-block as SG_IO ioctls (scsi_block_do_sgio), which the kernel
+    turns into passthrough requests of REQ_OP_DRV_IN/OUT executed on the queue directly;
+    submit_bio_noacct refuses those ops ("Driver private operations are only used with
+    passthrough requests", read with `find_string`), so they never meet the throttle. The LUN
+    is limited by nothing: fail, naming it."""
+    from test_redteam3_vm_probes import LAN, NESTING_HOST
+
+    lun = (
+        "<disk type='block' device='lun'><driver name='qemu' type='raw'/>"
+        "<source dev='/dev/sdb'/><target dev='sda' bus='scsi'/></disk>"
+    )
+    blkio = (
+        "<blkiotune><device><path>/dev/sdb</path><read_bytes_sec>10000000</read_bytes_sec>"
+        "<write_bytes_sec>10000000</write_bytes_sec></device></blkiotune>"
+    )
+    uri = write_node(
+        tmp_path / "n.xml",
+        [domain_xml("lunblkio", body=f"{blkio}<devices>{lun}{LIMITED_NIC}</devices>")],
+        [LAN],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, NESTING_HOST, name="b"))
+    assert verdict(a, "HVA-092", "lunblkio") == (
+        "fail",
+        "LUN /dev/sdb: <blkiotune> limits nothing (QEMU's scsi-block passes the guest's reads "
+        "and writes to the device as SG_IO ioctls, whose passthrough requests the kernel's "
+        "block throttle does not see)",
     )

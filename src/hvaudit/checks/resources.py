@@ -619,7 +619,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     direction free to saturate the storage (Proxmox mbps/iops, _rd, _wr are QEMU's -drive
     throttling options: qemu-options.hx). <iotune> on a LUN of a SCSI bus limits nothing:
     QEMU's scsi-block sends the guest's reads and writes as SG_IO ioctls, which its throttling
-    does not intercept (see _iotune_applies, R8-5). A vhost-user disk (<disk type='vhostuser'>)
+    does not intercept, nor does <blkiotune> (see _iotune_applies, R8-5, R8-12). A vhost-user disk (<disk type='vhostuser'>)
     is served by its backend and libvirt refuses <iotune> on it (domain_validate.c
     virDomainDiskVhostUserValidate: "iotune is not supported with vhostuser disk"): asked, as a
     vhost-user port is (R8-6). An interface without its own
@@ -656,15 +656,41 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         bad: list[str] = []
         ask: list[str] = []
         blkio_half = dict(v.blkio_half_throttles)
-        void = [d for d in disks if not _iotune_applies(d) and d.io_directions]
-        bad.extend(
-            f"LUN {d.source or '(no source)'}: <iotune> limits nothing (QEMU's scsi-block passes "
-            "the guest's reads and writes to the device as SG_IO ioctls, which its I/O "
-            "throttling does not intercept)"
-            for d in void
-            if not _disk_limited(v, d)
-        )
-        disks = [d for d in disks if d not in void]
+        # a LUN on a SCSI bus is limited by neither <iotune> nor <blkiotune> (R8-5, R8-12)
+        bare_luns = []
+        sees = {
+            "<iotune>": "which its I/O throttling does not intercept",
+            "<blkiotune>": "whose passthrough requests the kernel's block throttle does not see",
+        }
+        for d in (d for d in disks if not _iotune_applies(d)):
+            said = [
+                what
+                for what, on in (
+                    ("<iotune>", bool(d.io_directions)),
+                    (
+                        "<blkiotune>",
+                        d.source is not None
+                        and (d.source in v.blkio_throttles or d.source in blkio_half),
+                    ),
+                )
+                if on
+            ]
+            if not said:
+                bare_luns.append(d.source or "(no source)")
+                continue
+            bad.append(
+                f"LUN {d.source or '(no source)'}: "
+                + (
+                    f"{said[0]} limits nothing (QEMU's scsi-block passes the guest's reads and "
+                    f"writes to the device as SG_IO ioctls, {sees[said[0]]})"
+                    if len(said) == 1
+                    else "<iotune> and <blkiotune> limit nothing (QEMU's scsi-block passes the "
+                    "guest's reads and writes to the device as SG_IO ioctls, which neither "
+                    "QEMU's I/O throttling nor the kernel's block throttle sees)"
+                )
+            )
+        every = len(disks)
+        disks = [d for d in disks if _iotune_applies(d)]
         half = [d for d in disks if not _disk_limited(v, d) and d.io_directions]
         for d in disks:
             if not _disk_limited(v, d) and not d.io_directions and d.source in blkio_half:
@@ -676,13 +702,15 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             for d in disks
             if not _disk_limited(v, d) and not d.io_directions and d.source not in blkio_half
         ]
-        if unlimited and v.blkio_throttles:
+        if unlimited and v.blkio_throttles and not bare_luns:
             ask.append(
                 f"<blkiotune> throttles {', '.join(v.blkio_throttles)}; disk(s) "
                 f"{', '.join(unlimited)} have no <iotune>"
             )
-        elif unlimited:
-            bad.append(f"{len(unlimited)} of {len(disks)} disk(s) without <iotune> rate limits")
+        elif unlimited or bare_luns:
+            bad.append(
+                f"{len(unlimited) + len(bare_luns)} of {every} disk(s) without <iotune> rate limits"
+            )
         for d in half:
             limited = "read" if "read" in d.io_directions else "write"
             other = "writes" if limited == "read" else "reads"
@@ -757,17 +785,22 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
 
 
 def _iotune_applies(d: Disk) -> bool:
-    """Whether QEMU's I/O throttling (what <iotune> sets) sees the disk's reads and writes. Not
-    for a LUN on a SCSI bus (R8-5): that is QEMU's scsi-block, which sends them to the device as
-    SG_IO ioctls (hw/scsi/scsi-disk.c scsi_block_do_sgio: `blk_aio_ioctl(..., SG_IO, ...)`),
-    and block/block-backend.c throttles only its read and write paths (blk_co_do_preadv_part,
-    blk_co_do_pwritev_part: `throttle_group_co_io_limits_intercept`), never blk_co_do_ioctl."""
+    """Whether I/O throttling sees the disk's reads and writes. Not for a LUN on a SCSI bus:
+    that is QEMU's scsi-block, which sends them to the device as SG_IO ioctls (hw/scsi/
+    scsi-disk.c scsi_block_do_sgio: `blk_aio_ioctl(..., SG_IO, ...)`). QEMU's throttling
+    (<iotune>) is applied only on its read and write paths (block/block-backend.c
+    blk_co_do_preadv_part, blk_co_do_pwritev_part: `throttle_group_co_io_limits_intercept`),
+    never in blk_co_do_ioctl (R8-5); the kernel's block throttle (<blkiotune>) is applied in
+    submit_bio_noacct (block/blk-core.c `if (blk_throtl_bio(bio))`), which SG_IO's passthrough
+    requests (REQ_OP_DRV_IN/OUT, "only used with passthrough requests") never pass (R8-12)."""
     return not (d.device == "lun" and d.bus in (None, "scsi"))
 
 
 def _disk_limited(v: Vm, d: Disk) -> bool:
     """A disk limited in what the guest can do with it: both directions, or reads alone for a
     read-only disk (formatdomain <readonly/>: the guest cannot write it)."""
-    if _iotune_applies(d) and (d.io_limited or (d.readonly and "read" in (d.io_directions or ()))):
+    if not _iotune_applies(d):
+        return False  # neither throttle sees a SCSI LUN's SG_IO (R8-5, R8-12)
+    if d.io_limited or (d.readonly and "read" in (d.io_directions or ())):
         return True
     return d.source is not None and d.source in v.blkio_throttles
