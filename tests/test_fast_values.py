@@ -1,7 +1,10 @@
 """The scan's cheap constructions give the same values as the plain ones: outcomes and results
 filled slot by slot (`checks.base._outcome`, `engine.run_check`), groups computed with subjects
 cached across checks (`report.json_report.groups_of`), the clock formatted once a second
-(`bundle.utc_now`). Real checks over a real test-driver deployment."""
+(`bundle.utc_now`), the JSON encoder's pieces shared by message and by evidence identity
+(`ResultEncoder`), two-step XML paths walked in C (`parse.libvirt_xml._first` / `_every`), a
+running domain's id cut out without a regex substitution (`collect.libvirt._without_run_id`).
+Real checks over a real test-driver deployment, libvirt's own corpus of domains."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from conftest import domain_xml, write_node
+from conftest import CORPUS, domain_xml, write_node
 from hvaudit.bundle import utc_now
 from hvaudit.checks.base import (
     Context,
@@ -22,11 +25,14 @@ from hvaudit.checks.base import (
     passed,
 )
 from hvaudit.collect import CollectOptions, collect
+from hvaudit.collect.libvirt import _RUN_ID, _without_run_id
 from hvaudit.engine import Result, plan, run_check
 from hvaudit.model import Source
 from hvaudit.parse import build_deployment
+from hvaudit.parse.libvirt_xml import _every, _first
 from hvaudit.profile import load_profile
-from hvaudit.report.json_report import SubjectKeys, groups_of
+from hvaudit.report.json_report import ResultEncoder, SubjectKeys, groups_of
+from hvaudit.safexml import parse_xml
 
 
 def test_outcome_helpers_give_the_dataclass_values() -> None:
@@ -83,3 +89,66 @@ def test_utc_now_is_the_current_second() -> None:
     after = dt.datetime.now(dt.UTC).replace(microsecond=0)
     assert before <= got <= after
     assert utc_now().endswith("Z") and len(utc_now()) == len("2026-12-01T02:00:00Z")
+
+
+def test_shared_encoder_pieces_are_each_results_own(tmp_path: Path) -> None:
+    """One encoder over every check's results (messages and evidence shared by value and by
+    identity) writes each result as a fresh encoder writes it alone; also for results whose
+    messages are equal but distinct strings, whose evidence holds the same Sources in another
+    order, or equal Sources that are distinct objects."""
+    ctx = _deployment(tmp_path)
+    results = [r for p in plan(ctx.deployment, ctx.profile) for r in run_check(p, ctx)]
+    a, b = Source("libvirt/domains/u-1.xml", "/domain/a"), Source("libvirt/domains/u-1.xml", "/b")
+    s, meta = Subject("vm", "web1", "hv1", "u-1"), results[0].check
+    for o in (
+        failed(s, "".join(["same ", "message"]), a, b),
+        failed(s, "".join(["same ", "message"]), b, a),
+        failed(s, "same message", dataclasses.replace(a), dataclasses.replace(b)),
+        manual(s, "same message", a, b, b, question="Q?"),
+        passed(s, "other message", a, b),
+    ):
+        results.append(Result(meta, o, results[0].severity))
+    digests = ctx.deployment.artefact_digests
+    shared: list[str] = []
+    ResultEncoder(digests, str).pieces(results, shared)
+    alone = []
+    for r in results:
+        pieces: list[str] = []
+        ResultEncoder(digests, str).pieces([r], pieces)
+        alone.append("".join(pieces))
+    assert "".join(shared) == ", ".join(alone)
+
+
+def test_two_step_paths_find_what_elementpath_finds() -> None:
+    """`_first` / `_every` against `find` / `findall` of "parent/child", on libvirt's corpus
+    (every child tag of every element as the parent, each of its children's tags as the child)
+    and on repeated parents (the first child of any of them, in document order)."""
+    docs = [p.read_text() for p in sorted((CORPUS / "qemu-domains").glob("*.xml"))]
+    docs.append("<d><a><x/></a><a><b i='2'/><b i='3'/></a><b i='9'/><a/><a><b i='4'/></a></d>")
+    compared = 0
+    for text in docs:
+        root = parse_xml(text, "corpus")
+        for el in root.iter():
+            for parent in {c.tag for c in el}:
+                for child in {g.tag for c in el.findall(parent) for g in c} | {"nothing"}:
+                    assert _first(el, parent, child) is el.find(f"{parent}/{child}")
+                    assert _every(el, parent, child) == el.findall(f"{parent}/{child}")
+                    compared += 1
+    assert compared > 10_000
+
+
+def test_run_id_cut_is_the_regex_substitution() -> None:
+    texts = [
+        "<domain type='kvm' id='5'><name>a</name></domain>",
+        "<domain id='12' type='kvm'>x</domain>",
+        "<domain type='kvm'><name>a</name></domain>",
+        "<domain type='kvm' id='x'>",
+        " <domain id='1'>",
+        "<domainx id='1'>",
+        "<domain\n  id='7'><name id='8'/></domain>",
+        "<domain type='kvm' id='3' id='4'>",
+    ]
+    texts += [p.read_text() for p in sorted((CORPUS / "qemu-domains").glob("*.xml"))[:200]]
+    texts += [t.replace("<domain ", "<domain id='42' ", 1) for t in texts]
+    for text in texts:
+        assert _without_run_id(text) == _RUN_ID.sub(r"\1", text, count=1)

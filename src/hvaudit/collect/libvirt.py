@@ -270,7 +270,7 @@ class LibvirtCollector:
             if not isinstance(got, str):
                 writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=_msg(got))
                 continue
-            if got == _RUN_ID.sub(r"\1", running, count=1):
+            if got == _without_run_id(running):
                 continue
             writer.add(path, got.encode(), origin="virDomainGetXMLDesc(VIR_DOMAIN_XML_INACTIVE)")
             entry["next_boot"] = path
@@ -317,6 +317,14 @@ class LibvirtCollector:
 
 _RUN_ID = re.compile(r"^(<domain\b[^>]*?) id='[0-9]+'")
 """The run-time id of a running domain's root element (absent from its persistent definition)."""
+
+
+def _without_run_id(xml: str) -> str:
+    """`xml` without its root element's run-time id: `_RUN_ID.sub(r"\1", xml, count=1)`, cut
+    out directly (a third of the time: the substitution expands its template per call)."""
+    m = _RUN_ID.match(xml)
+    return xml if m is None else xml[: m.end(1)] + xml[m.end() :]
+
 
 FETCH_HELPERS = 2
 """Threads that fetch domain definitions beside the collector's own: the daemon answers several

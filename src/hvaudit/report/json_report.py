@@ -413,9 +413,11 @@ class ResultEncoder(Generic[P]):
         self.subjects: dict[Subject, P] = {}
         self.subject_at: dict[int, P] = {}
         self.evidence: dict[tuple[Source, ...], P] = {}
+        self.evidence_at: dict[tuple[int, ...], P] = {}  # by the Sources' identities
         self.one_source_at: dict[int, P] = {}  # the model's Source objects, shared by many
         self.start_at: dict[tuple[int, int, int], P] = {}
         self.tails: dict[tuple[int, str | None], P] = {}  # by the status's identity
+        self.messages: dict[str, P] = {}  # most results share their message with others
         self.alive: list[object] = []  # what the identity caches refer to
         self.sep: P = finish(", ")
 
@@ -430,8 +432,10 @@ class ResultEncoder(Generic[P]):
         subjects = self.subjects
         subject_at = self.subject_at
         evidence = self.evidence
+        evidence_at = self.evidence_at
         one_source_at = self.one_source_at
         tails = self.tails
+        messages = self.messages
         alive = self.alive
         sep = self.sep
         append = out.append
@@ -481,7 +485,12 @@ class ResultEncoder(Generic[P]):
                 subject_at[id(o.subject)] = subject
                 alive.append(o.subject)
             append(subject)
-            append(finish(f', "message": {enc(o.message)}, "evidence": '))
+            message = messages.get(o.message)
+            if message is None:
+                message = messages[o.message] = finish(
+                    f', "message": {enc(o.message)}, "evidence": '
+                )
+            append(message)
             sources = o.evidence
             if len(sources) == 1:
                 ev = one_source_at.get(id(sources[0]))
@@ -491,13 +500,21 @@ class ResultEncoder(Generic[P]):
                     )
                     alive.append(sources[0])
             else:
-                ev = evidence.get(sources)
+                # by the identities of the Sources first (a Source hashes in Python), then by value
+                ids = tuple(map(id, sources))
+                ev = evidence_at.get(ids)
                 if ev is None:
-                    ev = evidence[sources] = finish(
-                        "["
-                        + ", ".join(_evidence_json(src, digests) for src in dict.fromkeys(sources))
-                        + "]"
-                    )
+                    ev = evidence.get(sources)
+                    if ev is None:
+                        ev = evidence[sources] = finish(
+                            "["
+                            + ", ".join(
+                                _evidence_json(src, digests) for src in dict.fromkeys(sources)
+                            )
+                            + "]"
+                        )
+                    evidence_at[ids] = ev
+                    alive.append(sources)
             append(ev)
             if r.waived is None and r.attested is None:
                 tail = tails.get((id(o.status), o.question))
