@@ -50,6 +50,10 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   for a comment and refuses crypto_cipher/crypto_hash/transport values it does not list:
   `secauth: on # x` implies no crypto (was pass: fail now), `crypto_cipher: aes256 # x` or
   `AES256` makes corosync refuse the file (was pass: a question about what runs now).
+- P8-12 (false pass): a `GROUP name` rule in cluster.fw or host.fw [RULES] applies the security
+  group's IN rules to the node (pve-firewall enable_host_firewall -> ruleset_add_group_rule);
+  HVA-301/313 skipped it, so a group accepting everything or SSH from anywhere passed. Fixed: the
+  group's rules are read in its place.
 """
 
 from __future__ import annotations
@@ -623,3 +627,47 @@ def test_p8_11_corosync_values_as_corosync_reads_them(
     )
     report = dir_scan(tmp_path, capsys, {"etc/pve/corosync.conf": conf})
     assert pve_result(report, "HVA-309", "pve-h1") == (status, message)
+
+
+# --- P8-12: a security group in the node's rules ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("group", "check", "message"),
+    [
+        (
+            "IN ACCEPT\n",
+            "HVA-301",
+            "cluster firewall on, input policy DROP, but host.fw line 9 (group opengrp line 28) "
+            "`IN ACCEPT` accepts every inbound packet before the policy",
+        ),
+        (
+            "IN ACCEPT -p tcp -dport 22\n",
+            "HVA-313",
+            "host.fw:9 (group opengrp line 28) accepts management ports from any source",
+        ),
+    ],
+    ids=["accept-all", "ssh-from-anywhere"],
+)
+def test_p8_12_a_security_group_in_host_fw_opens_the_node(
+    tmp_path: Path, group: str, check: str, message: str
+) -> None:
+    """Was pass. pve-firewall's enable_host_firewall applies a `GROUP name` rule of host.fw or
+    cluster.fw by jumping to the group's chain (ruleset_add_group_rule, generate_group_rules: its
+    IN rules); hvaudit skipped every rule whose type is not `in`, so a group accepting every
+    packet, or SSH from anywhere, opened the node unseen."""
+    import shutil
+
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    cluster = tree / "etc/pve/firewall/cluster.fw"
+    cluster.write_text(cluster.read_text() + "\n[group opengrp]\n" + group)
+    host = tree / "etc/pve/nodes/pve-h1/host.fw"
+    host.write_text(host.read_text() + "GROUP opengrp\n")
+    assert host.read_text().splitlines()[8] == "GROUP opengrp"
+    assert cluster.read_text().splitlines()[27] == group.strip()
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + FW_RUNNING, 0)}, tree)
+    assert outcomes(a, check)["pve-h1"] == "fail", messages(a, check)["pve-h1"]
+    assert message in messages(a, check)["pve-h1"]

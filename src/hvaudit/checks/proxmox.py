@@ -278,7 +278,8 @@ def _accepts_everything(
     Proxmox VE's network stack, addons/address.py: gateway "Default gateway", found with
     `find_string`): every address beyond the node's own networks reaches it there. Each as
     `where `rule` what`. When a sourced file was not read, any other `-i` interface may have
-    the gateway there: such a rule that would open the node goes to `maybe`."""
+    the gateway there: such a rule that would open the node goes to `maybe`. A `GROUP name`
+    rule stands for its security group's IN rules (`_host_rules`)."""
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     files = [("cluster.fw", cluster)]
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
@@ -289,7 +290,7 @@ def _accepts_everything(
     for where, fw in files:
         if fw is None or cluster is None:
             continue
-        for r in fw.effective_rules():
+        for r in _host_rules(fw, cluster):
             opts = r["options"]
             assert isinstance(opts, dict)
             if r["type"] != "in" or r["macro"]:
@@ -346,6 +347,35 @@ def _accepts_everything(
             if r["action"] == "ACCEPT":
                 out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}")
             break
+    return out
+
+
+def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, object]]:
+    """The rules of cluster.fw's or host.fw's [RULES] that pve-firewall applies to the node, a
+    `GROUP name` rule standing for its security group's IN rules (pve-firewall
+    enable_host_firewall -> ruleset_add_group_rule -> generate_group_rules: the group's enabled
+    IN rules, in order, behind the group rule's `-i`), each then at `line N (group NAME line
+    M)`."""
+    out: list[dict[str, object]] = []
+    for r in fw.effective_rules():
+        if r["type"] != "group":
+            out.append(r)
+            continue
+        name = str(r["action"]).lower()
+        outer = r["options"]
+        assert isinstance(outer, dict)
+        for g in cluster.groups.get(name, []):
+            inner = g["options"]
+            assert isinstance(inner, dict)
+            if g["type"] != "in" or not g["enabled"] or g.get("errors"):
+                continue
+            out.append(
+                {
+                    **g,
+                    "options": {**inner, **({"iface": outer["iface"]} if "iface" in outer else {})},
+                    "line": f"{r['line']} (group {name} line {g['line']})",
+                }
+            )
     return out
 
 
@@ -1140,7 +1170,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     `shutdown`, PVE::Firewall::remove_pvefw_chains): on a node whose processes show neither
     pve-firewall nor proxmox-firewall the set filters nothing (R5-13). Where the processes were
     not read, right files are not a set observed filtering: HVA-301's question (the same
-    words), never a pass; a rule or set that is wrong still fails."""
+    words), never a pass; a rule or set that is wrong still fails. A `GROUP name` rule of
+    cluster.fw or host.fw is read as its security group's IN rules, which pve-firewall applies
+    there (enable_host_firewall -> ruleset_add_group_rule)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1188,7 +1220,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         if wide:
             problems.append(f"IP set `management` admits {', '.join(wide)}")
         for where, fw in (("cluster.fw", cluster), ("host.fw", node)):
-            for r in fw.effective_rules():
+            for r in _host_rules(fw, cluster):
                 opts = r["options"]
                 assert isinstance(opts, dict)
                 macro = str(r["macro"]).lower()
