@@ -656,3 +656,69 @@ def test_stibp_question_is_asked_beside_the_kernel_question(host_scan) -> None:
         "forceoff or notsupported, or spectre_v2 no longer says STIBP: disabled; fail: SMT is "
         "on and STIBP is disabled.",
     )
+
+
+# --- HVA-031: libvirt's own tunnel interfaces listen on the host too ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("interface", "status", "message"),
+    [
+        # formatdomain's TCP tunnel example: the server end on a network address
+        (
+            "<interface type='server'><mac address='52:54:00:22:c9:42'/>"
+            "<source address='192.168.0.1' port='5558'/></interface>",
+            "fail",
+            "interface 52:54:00:22:c9:42 (type='server'): a TCP server carrying the VM's "
+            "network on 192.168.0.1 port 5558, without authentication: whoever reaches it "
+            "reaches the VM",
+        ),
+        # no address: socket,listen=:5558, every address
+        (
+            "<interface type='server'><mac address='52:54:00:22:c9:43'/>"
+            "<source port='5558'/></interface>",
+            "fail",
+            "interface 52:54:00:22:c9:43 (type='server'): a TCP server carrying the VM's "
+            "network on every address port 5558, without authentication: whoever reaches it "
+            "reaches the VM",
+        ),
+        (
+            "<interface type='server'><mac address='52:54:00:22:c9:44'/>"
+            "<source address='127.0.0.1' port='5558'/></interface>",
+            "pass",
+            "interface 52:54:00:22:c9:44 (type='server'): loopback only",
+        ),
+        # formatdomain's UDP unicast tunnel: bound to <local>, never connected
+        (
+            "<interface type='udp'><mac address='52:54:00:22:c9:45'/>"
+            "<source address='192.168.0.1' port='5558'><local address='0.0.0.0' port='5559'/>"
+            "</source></interface>",
+            "fail",
+            "interface 52:54:00:22:c9:45 (type='udp'): a UDP socket carrying the VM's network "
+            "on 0.0.0.0 port 5559, without authentication: whoever reaches it reaches the VM",
+        ),
+        # the client end listens nowhere
+        (
+            "<interface type='client'><mac address='52:54:00:22:c9:46'/>"
+            "<source address='192.168.0.1' port='5558'/></interface>",
+            "not_applicable",
+            "no VNC, SPICE or RDP console and no TCP or UDP character device",
+        ),
+    ],
+    ids=["server-address", "server-every-address", "server-loopback", "udp-local", "client"],
+)
+def test_libvirt_tunnel_interfaces_listen(
+    host_scan, interface: str, status: str, message: str
+) -> None:
+    """libvirt src/qemu/qemu_command.c qemuBuildHostNetProps (read with `read_file`): a
+    `<interface type='server'>` becomes `-netdev socket,listen=ADDR:PORT` with
+    qemuBuildHostNetSocketAddr's `NULLSTR_EMPTY(net->data.socket.address)` (no address: every
+    address, QEMU net/net.c parse_host_port), a `type='udp'` one `socket,udp=...,localaddr=
+    LOCAL:PORT` (net/socket.c net_socket_udp_init: bound, never connected). Whoever reaches the
+    server's port or sends to the UDP one exchanges Ethernet frames with the VM. Was: not
+    applicable (HVA-031 read consoles and chardevs; HVA-191 only asks about spoofing over the
+    tunnel). Right: judged as the raw -netdev listeners."""
+    from conftest import messages, outcomes
+
+    a = host_scan(domains=[domain_xml("tunvm", body=f"<devices>{interface}</devices>")])
+    assert (outcomes(a, "HVA-031")["tunvm"], messages(a, "HVA-031")["tunvm"]) == (status, message)

@@ -228,6 +228,9 @@ class Interface:
     isolation_unobserved: str | None = None
     """Why a port the configuration isolates may not be isolated now (Proxmox VE sets the flag
     when it plugs the port, at VM start); None where the configuration is what runs."""
+    tunnel_local: str | None = None
+    """A UDP tunnel's local `address:port` (libvirt `<source><local address port>`), which QEMU
+    binds (`-netdev socket,udp=...,localaddr=`); None for other interfaces."""
 
     def inherited_from(self, setting: str) -> str | None:
         """Where an inherited setting came from, or None when the interface's own value holds."""

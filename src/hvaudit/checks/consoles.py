@@ -141,8 +141,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     VMware's remote display help); ESXi 7.0 removed that VNC server ("VNC has been removed in
     7.0", the Ansible vmware_guest_vnc deprecation), so the host's version decides.
 
-    Raw network backends (-netdev, -nic, -net in <qemu:commandline> or `args:`) open host
-    sockets for the VM too: a user-mode `hostfwd` on every address when hostaddr is left out,
+    libvirt's TCP server and UDP tunnel interfaces (`<interface type='server'>`, `'udp'`) and
+    raw network backends (-netdev, -nic, -net in <qemu:commandline> or `args:`) open host
+    sockets for the VM too (_tunnel_listeners): a user-mode `hostfwd` on every address when hostaddr is left out,
     a `socket` listen= or udp= socket, a `stream` server, a `dgram` local address
     (_raw_net_listeners cites the QEMU source). None authenticates: off the loopback, whoever
     reaches one reaches the VM's network or a guest service (fail); a socket handed over by
@@ -165,7 +166,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             if c.protocol == "udp":
                 datagrams.setdefault(c.source, []).append(c)
         raw = _raw_consoles(v.raw_hypervisor_arguments)
-        netl = _raw_net_listeners(v.raw_hypervisor_arguments)
+        netl = [*_tunnel_listeners(v), *_raw_net_listeners(v.raw_hypervisor_arguments)]
         if not (consoles or sockets or outbound or datagrams or raw or netl):
             yield not_applicable(
                 s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
@@ -360,6 +361,26 @@ def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
             _socket_address(out, shown, "a TCP server carrying the VM's network", p, "addr")
         elif o.kind == "dgram" and not _multicast(p.get("remote.host", "")):
             _socket_address(out, shown, "a UDP socket carrying the VM's network", p, "local")
+    return out
+
+
+def _tunnel_listeners(v: Vm) -> list[_NetListener]:
+    """The sockets libvirt's own tunnel interfaces open on the host (formatdomain, "TCP
+    tunnel": the VM with `<interface type='server'>` "provides the server end of the
+    network"; "UDP unicast tunnel": `<source address port><local address port/></source>`).
+    libvirt's qemu_command.c qemuBuildHostNetProps builds `-netdev socket,listen=ADDR:PORT`
+    for a server (qemuBuildHostNetSocketAddr: `NULLSTR_EMPTY(net->data.socket.address)`, so no
+    address is every address, as parse_host_port reads it) and `socket,udp=...,localaddr=
+    LOCAL:PORT` for a UDP tunnel: judged as the raw backends below."""
+    out: list[_NetListener] = []
+    for i in v.interfaces:
+        shown = f"interface {i.mac or '(no MAC)'} (type='{i.type}')"
+        if i.type == "server":
+            host, _, port = i.source.rpartition(":")
+            out.append(_NetListener(shown, "a TCP server carrying the VM's network", host, port))
+        elif i.type == "udp" and i.tunnel_local is not None:
+            host, _, port = i.tunnel_local.rpartition(":")
+            out.append(_NetListener(shown, "a UDP socket carrying the VM's network", host, port))
     return out
 
 

@@ -819,6 +819,7 @@ def _interface(itf: Element, src: Source) -> Interface:
     itype = itf.get("type") or "unknown"
     source_el = itf.find("source")
     source = ""
+    tunnel_local = None
     mode = None
     if source_el is not None:
         source = (
@@ -832,6 +833,9 @@ def _interface(itf: Element, src: Source) -> Interface:
             # formatdomain, "Multicast tunnel" / "TCP tunnel" / "UDP unicast tunnel": the
             # <source address port> QEMU listens on, connects or multicasts to.
             source = f"{source_el.get('address') or ''}:{source_el.get('port') or ''}"
+            local = source_el.find("local")
+            if itype == "udp" and local is not None:
+                tunnel_local = f"{local.get('address') or ''}:{local.get('port') or ''}"
         mode = source_el.get("mode")
         if itype == "direct" and mode is None:
             mode = "vepa"
@@ -869,6 +873,7 @@ def _interface(itf: Element, src: Source) -> Interface:
         bandwidth_limited=bandwidth is not None and len(bandwidth) > 0,
         source_ref=src,
         bandwidth_directions=_bandwidth_directions(bandwidth),
+        tunnel_local=tunnel_local,
     )
 
 
