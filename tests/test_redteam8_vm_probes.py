@@ -472,6 +472,25 @@ def test_emulator_path_from_the_installed_qemu_package_passes(host_scan) -> None
     assert verdict(a, "HVA-064", "packaged") == ("pass", "emulator /usr/bin/qemu-system-x86_64")
 
 
+def test_an_empty_dpkg_beside_rpm_is_not_a_host_without_qemu(host_scan) -> None:
+    """An RPM distribution may carry the `dpkg` package (Fedora and EPEL ship it) with an empty
+    database: dpkg-query -W prints nothing and exits 0 (dpkg-query(1): it lists the packages
+    in the database). That dpkg does not manage the host; rpm -qa's list, which holds
+    qemu-kvm, is the package list, so the packaged emulator keeps its pass (the fail of R8-9
+    is for a host whose package manager lists no QEMU)."""
+    xml = domain_xml(
+        "rpmhost", body="<devices><emulator>/usr/libexec/qemu-kvm</emulator></devices>"
+    )
+    a = host_scan(
+        {
+            "dpkg-packages": ("", 0),
+            "rpm-packages": ("qemu-kvm\t8.2.0-11.el9_4\tii\nlibvirt\t10.0.0-6.el9_4\tii\n", 0),
+        },
+        domains=[xml],
+    )
+    assert verdict(a, "HVA-064", "rpmhost") == ("pass", "emulator /usr/libexec/qemu-kvm")
+
+
 # --- HVA-058: a virtiofs share marked <readonly/> ---------------------------------------------------
 
 VIRTIOFS_RO = (

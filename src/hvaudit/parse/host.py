@@ -1098,10 +1098,15 @@ _PACKAGE_ON_DISK = frozenset("iUFHWt")
 
 
 def _packages(ev: HostEvidence) -> Fact[dict[str, str]]:
+    """The installed packages, from dpkg, else rpm. A dpkg that knows no installed package (the
+    `dpkg` package of an RPM distribution, its database empty: dpkg-query -W prints nothing and
+    exits 0) does not manage this host's software: rpm's list is read instead, and an empty
+    list is the answer only when neither lists a package."""
+    empty: Fact[dict[str, str]] | None = None
     for name in ("dpkg-packages", "rpm-packages"):
         got = ev.get(_cmd(name))
         if got.state == "ok" and got.rc == 0:
-            out = {}
+            out: dict[str, str] = {}
             for line in got.text.splitlines():
                 parts = line.split("\t")
                 # ${db:Status-Abbrev} (dpkg-query(1), the `dpkg -l` columns): desired action
@@ -1109,8 +1114,10 @@ def _packages(ev: HostEvidence) -> Fact[dict[str, str]]:
                 # whatever is wanted of it (hi: on hold, ri: to be removed)
                 if len(parts) >= 3 and parts[2][1:2] in _PACKAGE_ON_DISK:
                     out[parts[0]] = parts[1]
-            return Fact.of(out, got.source)
-    return Fact.unavailable("neither dpkg nor rpm answered")
+            if out:
+                return Fact.of(out, got.source)
+            empty = empty or Fact.of(out, got.source)
+    return empty or Fact.unavailable("neither dpkg nor rpm answered")
 
 
 def _updates(ev: HostEvidence) -> Fact[tuple[str, ...]]:
