@@ -54,6 +54,10 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   group's IN rules to the node (pve-firewall enable_host_firewall -> ruleset_add_group_rule);
   HVA-301/313 skipped it, so a group accepting everything or SSH from anywhere passed. Fixed: the
   group's rules are read in its place.
+- P8-13 (false pass, API path): GET /nodes/{node}/qemu/{vmid}/config answers the configuration
+  "with pending configuration changes applied" unless `current` is set (qemu-server API2/Qemu.pm
+  vm_config): a running VM was judged on values it does not run, and its pending section was
+  never judged. Fixed: config?current=1 and .../pending, rendered as the node's own file.
 """
 
 from __future__ import annotations
@@ -671,3 +675,47 @@ def test_p8_12_a_security_group_in_host_fw_opens_the_node(
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS + FW_RUNNING, 0)}, tree)
     assert outcomes(a, check)["pve-h1"] == "fail", messages(a, check)["pve-h1"]
     assert message in messages(a, check)["pve-h1"]
+
+
+# --- P8-13: the API's config is the current one, its pending changes beside it ---------------------
+
+
+def test_p8_13_pending_changes_through_the_api_are_judged(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass. qemu-server's GET .../config answers "with pending configuration changes
+    applied" unless `current` is set (API2/Qemu.pm vm_config), so the collector judged neither
+    a running VM's current values (the pending ones instead) nor its pending section. It now
+    reads config?current=1 and .../pending into the file qemu-server keeps: here the pending
+    `args: -vnc 0.0.0.0:1` (QEMU's raw -vnc at the next start) fails HVA-046, as the same
+    [PENDING] line in a node's own file does."""
+    fakepve.add_vm(
+        102,
+        "pend-vm",
+        status="running",
+        config={"name": "pend-vm", "memory": "1024"},
+        pending={"args": "-vnc 0.0.0.0:1"},
+    )
+    got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch)
+    assert got[("HVA-046", "pend-vm")] == "fail", msg[("HVA-046", "pend-vm")]
+    assert "-vnc" in msg[("HVA-046", "pend-vm")]
+
+
+def test_p8_13_rendered_pending_section() -> None:
+    """The [PENDING] section as qemu-server writes it: values, then `delete:` (2 forces: `!`)."""
+    from hvaudit.collect.proxmox_api import render_config
+
+    text = render_config(
+        {"name": "a", "args": "-nodefaults", "digest": "x"},
+        [
+            {"key": "args", "value": "-nodefaults", "delete": 1},
+            {"key": "cores", "value": 2, "pending": 4},
+            {"key": "tablet", "value": 1, "delete": 2},
+            {"key": "name", "value": "a"},
+        ],
+    )
+    assert text == ("args: -nodefaults\nname: a\n\n[PENDING]\ncores: 4\ndelete: args,!tablet\n")

@@ -12,7 +12,7 @@ paths as the files collector, so one parser and one model serve both paths. What
 expose (`/etc/default/pveproxy`) is recorded as unavailable, not guessed.
 
 Calls made (all GET): /nodes, /cluster/resources?type=vm (guests and their run state),
-/nodes/{node}/qemu/{vmid}/config, /nodes/{node}/lxc/{vmid}/config,
+/nodes/{node}/qemu/{vmid}/config?current=1 and /pending, /nodes/{node}/lxc/{vmid}/config?current=1,
 /nodes/{node}/qemu/{vmid}/firewall/{options,rules,aliases,ipset,ipset/{name}},
 /cluster/firewall/{options,rules,ipset,ipset/{name},aliases,groups,groups/{group}},
 /nodes/{node}/firewall/{options,rules}, /cluster/options, /storage,
@@ -99,8 +99,11 @@ def _value(v: Any) -> str:
     return _one_line(v)
 
 
-def render_config(config: dict[str, Any]) -> str:
-    """A qemu-server configuration file from an API config dict."""
+def render_config(config: dict[str, Any], pending: list[dict[str, Any]] | None = None) -> str:
+    """A qemu-server configuration file from an API config dict (the current values, GET
+    .../config?current=1) and, when given, the answer of GET .../pending as its `[PENDING]`
+    section: each `pending` value, and the keys to delete (`delete` 2 forces: `!key`), as
+    qemu-server writes them."""
     lines = [f"#{line}" for line in str(config.get("description", "")).splitlines()]
     lines += [
         f"{k}: {_value(v)}"
@@ -114,6 +117,19 @@ def render_config(config: dict[str, Any]) -> str:
             for kv in raw
             if isinstance(kv, list) and len(kv) == 2 and str(kv[0]).startswith("lxc.")
         ]
+    changed = [p for p in pending or [] if isinstance(p, dict) and p.get("key")]
+    later = [
+        f"{_one_line(p['key'])}: {_value(p['pending'])}"
+        for p in changed
+        if "pending" in p and p["key"] not in ("digest", "delete")
+    ]
+    gone = [
+        ("!" if str(p["delete"]) == "2" else "") + _one_line(p["key"])
+        for p in changed
+        if str(p.get("delete", "0")) not in ("", "0")
+    ]
+    if later or gone:
+        lines += ["", "[PENDING]", *later, *([f"delete: {','.join(gone)}"] if gone else [])]
     return "\n".join(lines) + "\n"
 
 
@@ -569,7 +585,14 @@ class ProxmoxApiCollector:
         )
 
     def _vm_config(self, api: Any, base: str) -> str:
-        return render_config(self._get(api, f"{base}/config"))
+        # GET .../config answers "with pending configuration changes applied" unless `current`
+        # is set (qemu-server API2/Qemu.pm vm_config; AbstractConfig load_current_config): the
+        # current values are what a running guest runs, the pending ones what it starts with
+        # next, so both are read, as a node's own file keeps them
+        config = self._get(api, f"{base}/config", current=1)
+        if "/qemu/" not in base:
+            return render_config(config)
+        return render_config(config, self._get(api, f"{base}/pending"))
 
     def _vm_firewall(self, api: Any, base: str) -> str:
         return render_firewall(
