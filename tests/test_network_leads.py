@@ -269,6 +269,33 @@ NET_CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "VM's network on 0.0.0.0 port 7000, without authentication: whoever reaches it "
         "reaches the VM",
     ),
+    # a multicast tunnel: joined on the interface the kernel's route picks
+    "socket-mcast": (
+        ("-netdev", "socket,id=n0,mcast=230.0.0.1:1234"),
+        "fail",
+        "QEMU argument -netdev socket,id=n0,mcast=230.0.0.1:1234: a multicast tunnel on "
+        "multicast group 230.0.0.1 port 1234, joined on the interface its route picks, without "
+        "authentication: every machine on that segment that sends to the group reaches the VM",
+    ),
+    "dgram-mcast": (
+        (
+            "-netdev",
+            "dgram,id=n0,remote.type=inet,remote.host=224.0.0.1,remote.port=1234,"
+            "local.type=inet,local.host=192.0.2.1",
+        ),
+        "fail",
+        "QEMU argument -netdev dgram,id=n0,remote.type=inet,remote.host=224.0.0.1,"
+        "remote.port=1234,local.type=inet,local.host=192.0.2.1: a multicast tunnel on "
+        "multicast group 224.0.0.1 port 1234, joined on the interface of 192.0.2.1, without "
+        "authentication: every machine on that segment that sends to the group reaches the VM",
+    ),
+    # joined on lo: whether another socket joined the group on a network interface is asked
+    "socket-mcast-lo": (
+        ("-netdev", "socket,id=n0,mcast=230.0.0.1:1234,localaddr=127.0.0.1"),
+        "manual",
+        "QEMU argument -netdev socket,id=n0,mcast=230.0.0.1:1234,localaddr=127.0.0.1: a "
+        "multicast tunnel, group 230.0.0.1 port 1234 joined on 127.0.0.1",
+    ),
     # a client stream and a UNIX-socket server open no network listener
     "stream-client": (
         ("-netdev", "stream,id=n0,addr.type=inet,addr.host=192.0.2.9,addr.port=5556"),
@@ -307,6 +334,26 @@ def test_raw_network_backend_listeners(raw_net_assessment, name: str) -> None:
     socket passed by fd."""
     _, status, message = NET_CASES[name]
     assert verdict(raw_net_assessment, "HVA-031", name) == (status, message)
+
+
+def test_multicast_on_loopback_asks_about_the_hosts_memberships(raw_net_assessment) -> None:
+    """A group joined on lo: Linux delivers a datagram to every socket bound to its group and
+    port once the interface it arrived on joined the group, so whether another socket of the
+    host joined it on a network interface decides; `ip maddr show` answers it."""
+    (q,) = [
+        r.outcome.question
+        for r in raw_net_assessment.results
+        if r.check.id == "HVA-031" and r.outcome.subject.name == "socket-mcast-lo"
+    ]
+    assert q == (
+        "Does any other socket on host n join the multicast group(s) of VM socket-mcast-lo "
+        "(QEMU argument -netdev socket,id=n0,mcast=230.0.0.1:1234,localaddr=127.0.0.1: a "
+        "multicast tunnel, group 230.0.0.1 port 1234 joined on 127.0.0.1) on a network "
+        "interface? Evidence: `ip maddr show` on host n (Linux hands a datagram to every "
+        "socket bound to its group and port once any socket joined the group on the interface "
+        "it arrived on). Pass: the group is joined on lo only; fail: it is joined on a network "
+        "interface, where any machine on that segment sends the VM frames."
+    )
 
 
 def test_proxmox_args_hostfwd(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -697,6 +744,16 @@ def test_stibp_question_is_asked_beside_the_kernel_question(host_scan) -> None:
             "interface 52:54:00:22:c9:45 (type='udp'): a UDP socket carrying the VM's network "
             "on 0.0.0.0 port 5559, without authentication: whoever reaches it reaches the VM",
         ),
+        # formatdomain's multicast tunnel: the group is joined on the routed interface
+        (
+            "<interface type='mcast'><mac address='52:54:00:6d:90:01'/>"
+            "<source address='230.0.0.1' port='5558'/></interface>",
+            "fail",
+            "interface 52:54:00:6d:90:01 (type='mcast'): a multicast tunnel on multicast group "
+            "230.0.0.1 port 5558, joined on the interface its route picks, without "
+            "authentication: every machine on that segment that sends to the group reaches the "
+            "VM",
+        ),
         # the client end listens nowhere
         (
             "<interface type='client'><mac address='52:54:00:22:c9:46'/>"
@@ -705,7 +762,14 @@ def test_stibp_question_is_asked_beside_the_kernel_question(host_scan) -> None:
             "no VNC, SPICE or RDP console and no TCP or UDP character device",
         ),
     ],
-    ids=["server-address", "server-every-address", "server-loopback", "udp-local", "client"],
+    ids=[
+        "server-address",
+        "server-every-address",
+        "server-loopback",
+        "udp-local",
+        "mcast",
+        "client",
+    ],
 )
 def test_libvirt_tunnel_interfaces_listen(
     host_scan, interface: str, status: str, message: str

@@ -64,6 +64,9 @@ class _Verdict:
     hidden_password: Fact[bool] | None = None
     opaque: list[str] = field(default_factory=list)
     """Raw network backends on a socket the arguments do not show (fd=): what to confirm."""
+    loop_groups: list[str] = field(default_factory=list)
+    """Multicast tunnels joined on a loopback interface: whether other multicast traffic of
+    the host reaches them is the question."""
 
 
 def _where(addr: str) -> str:
@@ -197,16 +200,31 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             )
         elif r.asks:
             yield manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks))
-        elif r.opaque:
+        elif r.opaque or r.loop_groups:
+            asked = []
+            if r.opaque:
+                asked.append(
+                    f"On which address does the socket handed to QEMU for VM {v.name} "
+                    f"({_and(r.opaque)}) listen? Evidence: `ss -ltnup` on host {h.name} while "
+                    "the VM runs (the QEMU process's sockets). Pass: a loopback address or a "
+                    "UNIX socket; fail: any other address, where whoever connects reaches the "
+                    "VM's network without authentication."
+                )
+            if r.loop_groups:
+                asked.append(
+                    f"Does any other socket on host {h.name} join the multicast group(s) of VM "
+                    f"{v.name} ({_and(r.loop_groups)}) on a network interface? Evidence: `ip "
+                    f"maddr show` on host {h.name} (Linux hands a datagram to every socket "
+                    "bound to its group and port once any socket joined the group on the "
+                    "interface it arrived on). Pass: the group is joined on lo only; fail: it "
+                    "is joined on a network interface, where any machine on that segment "
+                    "sends the VM frames."
+                )
             yield manual(
                 s,
-                "; ".join([*r.proven, *r.opaque]),
+                "; ".join([*r.proven, *r.opaque, *r.loop_groups]),
                 *refs,
-                question=f"On which address does the socket handed to QEMU for VM {v.name} "
-                f"({_and(r.opaque)}) listen? Evidence: `ss -ltnup` on host {h.name} while the "
-                "VM runs (the QEMU process's sockets). Pass: a loopback address or a UNIX "
-                "socket; fail: any other address, where whoever connects reaches the VM's "
-                "network without authentication.",
+                question=asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}",
             )
         elif r.hidden_password is not None:
             yield unknown(
@@ -308,6 +326,9 @@ class _NetListener:
     host: str | None
     """The address it listens on ("" every address), None when a passed fd decides it."""
     port: str
+    group: str | None = None
+    """A multicast tunnel's group (host is then the interface address it joins on, "" the
+    one the kernel's route picks)."""
 
 
 def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
@@ -331,7 +352,14 @@ def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
       opened, which the arguments do not show.
     - `dgram,local.type=inet,local.host=H,local.port=P,remote...` (net/dgram.c net_init_dgram:
       the unicast socket is bound to local and never connected, so it reads datagrams from
-      any source; a multicast remote is not judged here); `local.type=fd` as above.
+      any source); `local.type=fd` as above.
+    - `socket,mcast=GROUP:PORT[,localaddr=A]` and a `dgram` whose remote is a multicast
+      address (net/socket.c net_socket_mcast_create, net/dgram.c net_dgram_mcast_create: bind
+      GROUP:PORT, IP_ADD_MEMBERSHIP on localaddr's interface or INADDR_ANY, the one the
+      kernel's route picks): every machine on that segment that sends to the group reaches
+      the VM. Joined on a loopback address, whether the group is joined on a network
+      interface by another socket of the host is a question (Linux delivers to every socket
+      bound to the group once the interface joined it).
     None of them authenticates or encrypts."""
     out: list[_NetListener] = []
     for o in qemu_options(args):
@@ -359,7 +387,15 @@ def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
             out.append(_NetListener(shown, "a UDP socket carrying the VM's network", host, port))
         elif o.kind == "stream" and o.flag("server"):
             _socket_address(out, shown, "a TCP server carrying the VM's network", p, "addr")
-        elif o.kind == "dgram" and not _multicast(p.get("remote.host", "")):
+        elif o.kind == "socket" and p.get("mcast"):
+            group, _, port = p["mcast"].partition(":")
+            local = p.get("localaddr", "")
+            out.append(_NetListener(shown, "a multicast tunnel", local, port, group))
+        elif o.kind == "dgram" and _multicast(p.get("remote.host", "")):
+            local = p.get("local.host", "") if p.get("local.type") == "inet" else ""
+            group, port = p["remote.host"], p.get("remote.port", "?")
+            out.append(_NetListener(shown, "a multicast tunnel", local, port, group))
+        elif o.kind == "dgram":
             _socket_address(out, shown, "a UDP socket carrying the VM's network", p, "local")
     return out
 
@@ -371,7 +407,9 @@ def _tunnel_listeners(v: Vm) -> list[_NetListener]:
     libvirt's qemu_command.c qemuBuildHostNetProps builds `-netdev socket,listen=ADDR:PORT`
     for a server (qemuBuildHostNetSocketAddr: `NULLSTR_EMPTY(net->data.socket.address)`, so no
     address is every address, as parse_host_port reads it) and `socket,udp=...,localaddr=
-    LOCAL:PORT` for a UDP tunnel: judged as the raw backends below."""
+    LOCAL:PORT` for a UDP tunnel, `socket,mcast=GROUP:PORT` for a multicast one ("Any VMs
+    whose network devices are in the same multicast group can talk to each other even across
+    hosts"): judged as the raw backends below."""
     out: list[_NetListener] = []
     for i in v.interfaces:
         shown = f"interface {i.mac or '(no MAC)'} (type='{i.type}')"
@@ -381,6 +419,9 @@ def _tunnel_listeners(v: Vm) -> list[_NetListener]:
         elif i.type == "udp" and i.tunnel_local is not None:
             host, _, port = i.tunnel_local.rpartition(":")
             out.append(_NetListener(shown, "a UDP socket carrying the VM's network", host, port))
+        elif i.type == "mcast":
+            group, _, port = i.source.rpartition(":")
+            out.append(_NetListener(shown, "a multicast tunnel", "", port, group))
     return out
 
 
@@ -408,6 +449,18 @@ def _raw_net_verdict(n: _NetListener, r: _Verdict, src: Source) -> None:
     traffic (or reaches a guest service through QEMU) with no authentication; on a passed
     socket, what it is bound to is not in the arguments."""
     r.refs.append(src)
+    if n.group is not None:
+        where = f"group {n.group} port {n.port}"
+        if n.host and is_local_address(n.host):
+            r.loop_groups.append(f"{n.shown}: {n.what}, {where} joined on {n.host}")
+        else:
+            on = f"the interface of {n.host}" if n.host else "the interface its route picks"
+            r.fails.append(
+                f"{n.shown}: {n.what} on multicast {where}, joined on {on}, without "
+                "authentication: every machine on that segment that sends to the group reaches "
+                "the VM"
+            )
+        return
     if n.host is None:
         r.opaque.append(f"{n.shown}: {n.what} on passed socket (fd {n.port})")
     elif n.host and is_local_address(n.host):
