@@ -20,7 +20,7 @@ HVA-140, R8H-7); and a verdict given while the file that decides it was not read
 an unreadable sssd.conf, R8H-8); and the device's state now (a bond member that is down: HVA-220,
 R8H-9).
 
-Findings (all false passes or wrong n/a; all fixed in this round):
+Findings (false passes and wrong n/a but R8H-11, a wrong fail; all fixed in this round):
 - R8H-1 HVA-021 passed "UEFI Secure Boot enabled" with shim's validation disabled
   (MokSBStateRT = 1): now a fail naming it.
 - R8H-2 HVA-220 passed a VM bridge on a two-member bond with miimon 0 and arp_interval 0: now a
@@ -42,6 +42,8 @@ Findings (all false passes or wrong n/a; all fixed in this round):
   (operstate DOWN, NO-CARRIER): now a fail naming it.
 - R8H-10 HVA-210 passed a QEMU listener on [::ffff:0.0.0.0] (R8H-4's spelling as `ss` shows
   it): now a fail.
+- R8H-11 (wrong fail) HVA-020 failed "no TPM visible" on a kernel older than 5.6 (no
+  tpm_version_major) with a TPM 2.0: /dev/tpmrm0 now proves 2.0 (pass), /dev/tpm0 alone asks.
 """
 
 from __future__ import annotations
@@ -528,3 +530,50 @@ def test_qemu_listener_on_the_v4_mapped_any_address(host_scan) -> None:
     assert messages(a, "HVA-210")["hv1"] == (
         "listening on all addresses: qemu-system-x86 (tcp/49152)"
     )
+
+
+# --- HVA-020: a TPM 2.0 under a kernel older than tpm_version_major -------------------------------
+
+NO_VERSION_FILE = {"/sys/class/tpm/tpm0/tpm_version_major": None}
+
+
+def test_tpm2_on_a_kernel_without_the_version_file(host_scan) -> None:
+    """R8H-11 (a wrong fail on a hardened host). /sys/class/tpm/tpm0/tpm_version_major came with
+    Linux 5.6 ("tpm: Add tpm_version_major sysfs file", Jan 2020, found with `find_string`); a
+    host on an older kernel (Debian 10's 4.19, Proxmox VE 6's 5.4) with a TPM 2.0 has no such
+    file, and hvaudit failed "no TPM visible to the kernel". The kernel shows the chip as
+    /dev/tpm0 and, for a TPM 2.0 only, /dev/tpmrm0 (drivers/char/tpm/tpm-chip.c
+    tpm_add_char_device: the resource manager's device is added "if (chip->flags &
+    TPM_CHIP_FLAG_TPM2)", read with `find_string`). Right: pass, TPM 2.0."""
+    a = host_scan({**NO_VERSION_FILE, "tpm-devices": ("/dev/tpm0\n/dev/tpmrm0\n", 0)})
+    assert outcomes(a, "HVA-020") == {"hv1": "pass"}, messages(a, "HVA-020")
+    assert messages(a, "HVA-020")["hv1"] == "TPM 2.0 present"
+
+
+def test_tpm_of_unknown_version_is_asked(host_scan) -> None:
+    """R8H-11, second half: /dev/tpm0 without /dev/tpmrm0 and no version file is a TPM 1.2 or a
+    kernel older than 4.12: the TPM exists, its version is the question (not "no TPM")."""
+    a = host_scan(
+        {
+            **NO_VERSION_FILE,
+            "tpm-devices": (
+                "/dev/tpm0\n",
+                2,
+                "ls: cannot access '/dev/tpmrm0': No such file or directory\n",
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-020") == {"hv1": "manual"}, messages(a, "HVA-020")
+    assert messages(a, "HVA-020")["hv1"] == (
+        "evidence unavailable: a TPM is present (/dev/tpm0) but the kernel reports no version: "
+        "no tpm_version_major (Linux < 5.6) and no /dev/tpmrm0 (a TPM 1.2, or Linux < 4.12)"
+    )
+
+
+def test_no_tpm_device_keeps_the_fail(host_scan) -> None:
+    """Twin of R8H-11: neither the file nor a TPM device: no TPM, fail as before."""
+    a = host_scan(
+        {**NO_VERSION_FILE, "tpm-devices": ("", 2, "ls: cannot access '/dev/tpm0': No such file\n")}
+    )
+    assert outcomes(a, "HVA-020") == {"hv1": "fail"}, messages(a, "HVA-020")
+    assert messages(a, "HVA-020")["hv1"] == "no TPM visible to the kernel"

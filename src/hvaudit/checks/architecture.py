@@ -308,7 +308,10 @@ def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
 )
 def tpm_present(ctx: Context) -> Iterator[Outcome]:
     """Measured launch needs a root of trust for storage and reporting: the TPM holds the boot
-    measurements an attestation verifies."""
+    measurements an attestation verifies. The version is /sys/class/tpm/tpm0/tpm_version_major
+    (Linux 5.6 and later); on an older kernel /dev/tpmrm0, which the kernel creates for a TPM 2.0
+    only (drivers/char/tpm/tpm-chip.c tpm_add_char_device), proves 2.0, and a /dev/tpm0 without
+    it leaves the version to be asked, never "no TPM"."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.tpm_version

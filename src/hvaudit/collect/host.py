@@ -165,6 +165,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "+",
         ),
     ),
+    # The TPM's character devices: /dev/tpmrm0 (the kernel's resource manager) exists only for
+    # a TPM 2.0 (drivers/char/tpm/tpm-chip.c tpm_add_char_device: "if (chip->flags &
+    # TPM_CHIP_FLAG_TPM2)"), which tells the version where the kernel predates the
+    # tpm_version_major file (Linux 5.6).
+    CommandProbe("tpm-devices", ("ls", "-1", "/dev/tpm0", "/dev/tpmrm0")),
     CommandProbe("efi", ("ls", "-d", "/sys/firmware/efi")),
     CommandProbe(
         "secure-boot",

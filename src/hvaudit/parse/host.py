@@ -289,10 +289,29 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         _cmd("pci-drivers"), lambda g: _sysfs_pairs(g, "/sys/bus/pci/drivers/", None)
     )
     f.pci_classes = ev.fact(_cmd("pci-classes"), _pci_classes)
-    f.tpm_version = ev.fact(
-        _file("/sys/class/tpm/tpm0/tpm_version_major"),
-        lambda g: Fact.of(_first(g) if g.state == "ok" else "", g.source),
-    )
+
+    def tpm_version(g: Got) -> Fact[str]:
+        # tpm_version_major came with Linux 5.6 ("tpm: Add tpm_version_major sysfs file", 2020);
+        # an older kernel shows a TPM only as /dev/tpm0, and a TPM 2.0 also as /dev/tpmrm0
+        # (tpm-chip.c tpm_add_char_device adds the resource manager for TPM2 chips only)
+        if g.state == "ok":
+            return Fact.of(_first(g), g.source)
+        devices = ev.get(_cmd("tpm-devices"))
+        if devices.state != "ok":
+            return Fact.of("", g.source)
+        names = set(devices.text.split())
+        if "/dev/tpmrm0" in names:
+            return Fact.of("2", g.source, devices.source)
+        if "/dev/tpm0" in names:
+            return Fact.unavailable(
+                "a TPM is present (/dev/tpm0) but the kernel reports no version: no "
+                "tpm_version_major (Linux < 5.6) and no /dev/tpmrm0 (a TPM 1.2, or Linux < 4.12)",
+                g.source,
+                devices.source,
+            )
+        return Fact.of("", g.source, devices.source)
+
+    f.tpm_version = ev.fact(_file("/sys/class/tpm/tpm0/tpm_version_major"), tpm_version)
     f.uefi = ev.fact(_cmd("efi"), lambda g: Fact.of(g.rc == 0, g.source))
 
     def secure_boot(g: Got) -> Fact[bool]:
