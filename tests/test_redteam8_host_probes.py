@@ -44,6 +44,9 @@ Findings (false passes and wrong n/a but R8H-11, a wrong fail; all fixed in this
   it): now a fail.
 - R8H-11 (wrong fail) HVA-020 failed "no TPM visible" on a kernel older than 5.6 (no
   tpm_version_major) with a TPM 2.0: /dev/tpmrm0 now proves 2.0 (pass), /dev/tpm0 alone asks.
+- R8H-12 HVA-201 passed "auditd running" while auditd.conf said write_logs = no and no
+  dispatcher plugin was active (every record discarded): now a fail; with an active plugin, a
+  question.
 """
 
 from __future__ import annotations
@@ -577,3 +580,53 @@ def test_no_tpm_device_keeps_the_fail(host_scan) -> None:
     )
     assert outcomes(a, "HVA-020") == {"hv1": "fail"}, messages(a, "HVA-020")
     assert messages(a, "HVA-020")["hv1"] == "no TPM visible to the kernel"
+
+
+# --- HVA-201: auditd that keeps nothing ---------------------------------------------------------
+
+#: Debian's stock auditd.conf head with write_logs switched off.
+AUDITD_NO_LOGS = (
+    "#\n# This file controls the configuration of the audit daemon\n#\n\nlocal_events = yes\n"
+    "write_logs = no\nlog_file = /var/log/audit/audit.log\nlog_group = adm\n"
+)
+
+
+def test_auditd_that_writes_no_log(host_scan) -> None:
+    """R8H-12. auditd.conf(5) (found with `search`): "write_logs: This yes/no keyword determines
+    whether or not to write logs to the disk. Normally you want this so the default is yes";
+    "All option names and values are case insensitive". With write_logs = no, and no dispatcher
+    plugin active (auditd-plugins(5): a plugins.d file with `active = yes`), auditd receives
+    libvirt's VIRT_* records and keeps none. hvaudit saw audit_level 2 and auditd running and
+    passed. Right: fail."""
+    a = host_scan({"/etc/audit/auditd.conf": AUDITD_NO_LOGS})
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
+    assert messages(a, "HVA-201")["hv1"] == (
+        "audit_level = 2, auditd running, but it writes no log (write_logs = no) and no "
+        "dispatcher plugin is active: libvirt's records are discarded"
+    )
+
+
+def test_auditd_without_a_log_but_with_a_plugin_is_asked(host_scan) -> None:
+    """Twin of R8H-12: write_logs = no with the syslog plugin active (au-remote inactive): the
+    records go where that plugin sends them: a question naming it."""
+    plugins = (
+        "/etc/audit/plugins.d/syslog.conf:active = yes\n"
+        "/etc/audit/plugins.d/syslog.conf:path = /sbin/audisp-syslog\n"
+        "/etc/audit/plugins.d/au-remote.conf:active = no\n",
+        0,
+    )
+    a = host_scan({"/etc/audit/auditd.conf": AUDITD_NO_LOGS, "audit-plugins": plugins})
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}, messages(a, "HVA-201")
+    assert messages(a, "HVA-201")["hv1"] == (
+        "audit_level = 2, auditd running, but it writes no log (write_logs = no); only its "
+        "active plugin(s) syslog receive the records"
+    )
+
+
+def test_auditd_writing_its_log_passes(host_scan) -> None:
+    """Twin of R8H-12: write_logs = YES (values are case insensitive), or no auditd.conf (the
+    default yes): pass."""
+    for conf in (AUDITD_NO_LOGS.replace("write_logs = no", "write_logs = YES"), None):
+        a = host_scan({"/etc/audit/auditd.conf": conf})
+        assert outcomes(a, "HVA-201") == {"hv1": "pass"}, messages(a, "HVA-201")
+        assert messages(a, "HVA-201")["hv1"] == "audit_level = 2, auditd running"

@@ -674,6 +674,9 @@ class HostFacts:
     log_forwarding: Fact[tuple[tuple[str, bool], ...]] = field(default_factory=_na)
     """(target, uses TLS) for every remote log destination."""
     audit_daemon: Fact[bool] = field(default_factory=_na)
+    audit_sink: Fact[tuple[bool, tuple[str, ...]]] = field(default_factory=_na)
+    """(auditd writes its log, the dispatcher plugins that are active): auditd.conf write_logs
+    (default yes) and the plugins.d files with `active = yes`."""
     audit_enabled: Fact[int] = field(default_factory=_na)
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     time_sync: Fact[str] = field(default_factory=_na)

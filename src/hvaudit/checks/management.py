@@ -2078,7 +2078,10 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     audit system is enabled: libvirt src/remote/libvirtd.conf.in, the template of every daemon's
     file (`@DAEMON_NAME@`), section "Auditing", the same in each. The records travel from user
     space through the kernel's user and exclude filter lists, so a loaded `never,user` or
-    exclude rule matching their types drops them before auditd (libvirt_records_filtered)."""
+    exclude rule matching their types drops them before auditd (libvirt_records_filtered).
+    auditd itself keeps them only where it writes its log (auditd.conf(5) write_logs, default
+    yes) or hands them to an active dispatcher plugin (auditd-plugins(5)): write_logs = no with
+    no plugin active discards every record."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -2117,11 +2120,43 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
             f"{f}: audit_level = {lv}" if named else f"audit_level = {lv}" for f, lv, _ in levels
         )
         rules = h.facts.audit_rules
+        sink = h.facts.audit_sink
         dropped = libvirt_records_filtered(rules.get()) if rules.known else None
         if off:
             yield failed(s, f"{'; '.join(off)}: libvirt auditing disabled", *srcs)
         elif not auditd.get():
             yield failed(s, f"{shown} but auditd is not running", *srcs, *auditd.sources)
+        elif not sink.known:
+            yield unknown(
+                s,
+                sink,
+                f"Does auditd on host {h.name} keep the records it receives? Evidence: "
+                "write_logs in /etc/audit/auditd.conf (default yes) and the `active` lines of "
+                "/etc/audit/plugins.d/*.conf. Pass: write_logs is yes or unset; fail: it is no "
+                "and no plugin is active",
+            )
+        elif not sink.get()[0] and not sink.get()[1]:
+            yield failed(
+                s,
+                f"{shown}, auditd running, but it writes no log (write_logs = no) and no "
+                "dispatcher plugin is active: libvirt's records are discarded",
+                *srcs,
+                *sink.sources,
+            )
+        elif not sink.get()[0]:
+            plugins = ", ".join(sink.get()[1])
+            yield manual(
+                s,
+                f"{shown}, auditd running, but it writes no log (write_logs = no); only its "
+                f"active plugin(s) {plugins} receive the records",
+                *srcs,
+                *sink.sources,
+                question=f"Do the active audit plugins ({plugins}) on host {h.name} store or "
+                "forward libvirt's records to a log that is kept? Evidence: "
+                "/etc/audit/plugins.d/*.conf (path, args) and the receiving end's configuration "
+                "(syslog rules, au-remote's remote server). Pass: yes; fail: they discard them "
+                "or send them nowhere kept.",
+            )
         elif dropped is not None and dropped[1]:
             yield failed(
                 s,
@@ -2156,7 +2191,7 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
                 "and migrations go unrecorded.",
             )
         else:
-            yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources)
+            yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources, *sink.sources)
 
 
 #: libvirt's audit record types (libaudit.h AUDIT_VIRT_CONTROL 2500, AUDIT_VIRT_RESOURCE 2501,

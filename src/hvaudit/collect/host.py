@@ -97,6 +97,8 @@ FILES: tuple[FileProbe, ...] = (
     # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200).
     FileProbe("/etc/systemd/journald.conf"),
     FileProbe("/etc/libvirt/qemu.conf"),
+    # Where auditd puts the records it receives: write_logs (auditd.conf(5), default yes).
+    FileProbe("/etc/audit/auditd.conf"),
 )
 
 #: The libvirt daemons whose configuration file hvaudit reads: the monolithic libvirtd, then the
@@ -265,6 +267,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # repository sections' own exclude= filters that repository's packages (dnf.conf(5),
     # "Options for both [main] and Repo")
     CommandProbe("yum-repos", ("grep", "-r", "-H", "", "/etc/yum.repos.d")),
+    # auditd's dispatcher plugins (audit 3: /etc/audit/plugins.d, audit 2: /etc/audisp/plugins.d):
+    # each file's `active = yes` hands every record to that plugin (syslog, au-remote ...)
+    CommandProbe(
+        "audit-plugins", ("grep", "-r", "-H", "", "/etc/audit/plugins.d", "/etc/audisp/plugins.d")
+    ),
     # the kernel's enabled flag: `auditctl -e 0` switches auditing off with the rules loaded
     CommandProbe("audit-status", ("auditctl", "-s")),
     CommandProbe(

@@ -514,6 +514,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.overcommit_memory = ev.fact(_file("/proc/sys/vm/overcommit_memory"), _int_file)
     f.audit_rules = ev.fact(_cmd("audit-rules"), _audit_rules)
     f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
+    f.audit_sink = _audit_sink(ev)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
     f.bridge_vlan_filtering = _vlan_filtering(links)
     qinq = _vlan_filtering(links, qinq=True)
@@ -1030,6 +1031,40 @@ def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
                 if m.group(1) not in flags:
                     flags.append(m.group(1))
     return Fact.of({k: tuple(v) for k, v in out.items()}, g.source)
+
+
+def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
+    """Whether auditd keeps what it receives. auditd.conf(5) (found with `search`): "write_logs:
+    This yes/no keyword determines whether or not to write logs to the disk. Normally you want
+    this so the default is yes"; "All option names and values are case insensitive" (the first
+    `=` splits a line, `#` starts a comment line). With write_logs = no the records reach only
+    the dispatcher's plugins whose file says `active = yes` (auditd-plugins(5))."""
+    conf = ev.get(_file("/etc/audit/auditd.conf"))
+    plugins = ev.get(_cmd("audit-plugins"))
+    if conf.state == "uncollected":
+        return Fact.unavailable("/etc/audit/auditd.conf was not collected", conf.source)
+    if conf.state == "failed":
+        return Fact.failed(f"/etc/audit/auditd.conf: {conf.reason}", conf.source)
+    write = True
+    for line in conf.text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and not key.strip().startswith("#") and key.strip().lower() == "write_logs":
+            write = value.strip().lower() != "no"
+    if write:
+        return Fact.of((True, ()), conf.source)
+    if plugins.state in ("uncollected", "failed"):
+        return Fact.unavailable(
+            "auditd writes no log (write_logs = no) and its plugins were not read",
+            conf.source,
+            plugins.source,
+        )
+    active: list[str] = []
+    for line in plugins.text.splitlines() if plugins.state == "ok" else ():
+        path, sep, rest = line.partition(":")
+        key, eq, value = rest.partition("=")
+        if sep and eq and key.strip().lower() == "active" and value.strip().lower() == "yes":
+            active.append(path.rsplit("/", 1)[-1].removesuffix(".conf"))
+    return Fact.of((False, tuple(dict.fromkeys(active))), conf.source, plugins.source)
 
 
 def _links_down(links: Fact[list[dict[str, Any]]]) -> Fact[tuple[str, ...]]:
