@@ -58,6 +58,9 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   "with pending configuration changes applied" unless `current` is set (qemu-server API2/Qemu.pm
   vm_config): a running VM was judged on values it does not run, and its pending section was
   never judged. Fixed: config?current=1 and .../pending, rendered as the node's own file.
+- P8-14 (unjudged subject, quirk): pve-container reads a raw key as `lxc.KEY = VALUE` too; such
+  a line made the container's file a parse problem and HVA-314 never judged it (an
+  `lxc.apparmor.profile = unconfined` container had no result). Fixed: read as pve-container does.
 """
 
 from __future__ import annotations
@@ -719,3 +722,23 @@ def test_p8_13_rendered_pending_section() -> None:
         ],
     )
     assert text == ("args: -nodefaults\nname: a\n\n[PENDING]\ncores: 4\ndelete: args,!tablet\n")
+
+
+# --- P8-14: a raw LXC key written with `=` ------------------------------------------------------------
+
+
+def test_p8_14_a_raw_lxc_key_with_an_equals_sign_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was no HVA-314 result for the container (the line was "expected 'key: value'", the file
+    a parse problem). pve-container parse_pct_config reads a raw key as `lxc.KEY: VALUE` or
+    `lxc.KEY = VALUE` (`m/^(lxc\\.[a-z0-9_\\-\\.]+)(:|\\s*=)\\s*(.*?)\\s*$/`): the container runs
+    unconfined."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result
+    from test_redteam2_probes import pve_scan as dir_scan
+
+    ct = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text()
+    report = dir_scan(
+        tmp_path, capsys, {"etc/pve/lxc/300.conf": ct + "lxc.apparmor.profile = unconfined\n"}
+    )
+    assert pve_result(report, "HVA-314", "dns-01") == ("fail", "lxc.apparmor.profile: unconfined")

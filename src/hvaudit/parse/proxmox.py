@@ -227,7 +227,9 @@ def parse_lxc_config(text: str, name: str) -> QemuConfig:
     Same line format as qemu-server's; raw `lxc.*` keys may repeat (`lxc.mount.entry`), so a
     repeated raw key keeps every value, one per line, in `values` joined by newlines.
     """
-    return _guest_config(text, name, lambda k: k in _LXC_KEYS or bool(_LXC_INDEXED.match(k)))
+    return _guest_config(
+        text, name, lambda k: k in _LXC_KEYS or bool(_LXC_INDEXED.match(k)), raw_lxc=True
+    )
 
 
 def parse_qemu_config(text: str, name: str) -> QemuConfig:
@@ -235,7 +237,14 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
     return _guest_config(text, name, lambda k: k in _QEMU_KEYS or bool(_QEMU_INDEXED.match(k)))
 
 
-def _guest_config(text: str, name: str, known: Callable[[str], bool]) -> QemuConfig:
+#: pve-container parse_pct_config's raw LXC key line: `lxc.KEY: VALUE` or `lxc.KEY = VALUE`
+#: (`m/^(lxc\.[a-z0-9_\-\.]+)(:|\s*=)\s*(.*?)\s*$/`).
+_LXC_RAW = re.compile(r"^(lxc\.[a-z0-9_\-.]+)(?::|\s*=)\s*(.*?)\s*$", re.A)
+
+
+def _guest_config(
+    text: str, name: str, known: Callable[[str], bool], *, raw_lxc: bool = False
+) -> QemuConfig:
     vmid = name.rsplit("/", 1)[-1].removesuffix(".conf")
     cfg = QemuConfig(vmid, {}, {})
     section: dict[str, str] = cfg.values
@@ -261,7 +270,7 @@ def _guest_config(text: str, name: str, known: Callable[[str], bool]) -> QemuCon
             pending = re.fullmatch(r"\[PENDING\]", line, re.I | re.A)
             section = cfg.pending if pending else cfg.snapshots.setdefault(label, {})
             continue
-        m = _KEY_LINE.match(line)
+        m = (_LXC_RAW.match(line) if raw_lxc else None) or _KEY_LINE.match(line)
         if not m:
             raise InputError(f"{name}:{n}: expected 'key: value'")
         key, value = m.group(1), m.group(2)
