@@ -786,3 +786,57 @@ def test_libvirt_tunnel_interfaces_listen(
 
     a = host_scan(domains=[domain_xml("tunvm", body=f"<devices>{interface}</devices>")])
     assert (outcomes(a, "HVA-031")["tunvm"], messages(a, "HVA-031")["tunvm"]) == (status, message)
+
+
+PASST = {
+    # RHEL's passt example: host TCP port 2022 to the guest's 22, no address
+    "passt-any": (
+        "<interface type='user'><mac address='52:54:00:98:d8:b7'/><backend type='passt'/>"
+        "<portForward proto='tcp'><range start='2022' to='22'/></portForward></interface>",
+        "fail",
+        "interface 52:54:00:98:d8:b7 (type='user'): passt forwarding TCP 2022:22 to the "
+        "guest on every address port 2022, without authentication: whoever reaches it "
+        "reaches the VM",
+    ),
+    "passt-lo": (
+        "<interface type='user'><mac address='52:54:00:98:d8:b8'/><backend type='passt'/>"
+        "<portForward proto='udp' address='127.0.0.1'><range start='5000' end='5020' "
+        "to='6000'/></portForward></interface>",
+        "pass",
+        "interface 52:54:00:98:d8:b8 (type='user'): loopback only",
+    ),
+    # libvirt refuses a <portForward> off the passt backend (qemu_validate.c)
+    "slirp-forward": (
+        "<interface type='user'><mac address='52:54:00:98:d8:b9'/>"
+        "<portForward proto='tcp'><range start='2022' to='22'/></portForward></interface>",
+        "not_applicable",
+        "no VNC, SPICE or RDP console and no TCP or UDP character device",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PASST))
+def test_passt_port_forwards_listen(tmp_path: Path, name: str) -> None:
+    """libvirt src/qemu/qemu_passt.c qemuPasstStart (read with `read_file`) hands each
+    `<portForward>` of a passt interface to passt as `--tcp-ports`/`--udp-ports
+    [ADDRESS[%DEV]/]RANGES` (`all` with no range); passt's usage (conf.c): "-t 22 Forward
+    local port 22 to 22 on guest", "-t 192.0.2.1/5 Bind port 5 of 192.0.2.1 to guest", so no
+    address is every local address. libvirt's qemu_validate.c refuses a <portForward> on any
+    other backend. Was: not applicable (HVA-031 did not read <portForward>). Right: a
+    forward off the loopback fails, on it passes. (Replayed as a daemon with the QEMU driver
+    reports it: the test driver of this libvirt predates the passt backend.)"""
+    import uuid
+
+    from test_redteam3_vm_probes import replayed_domains
+
+    iface, status, message = PASST[name]
+    uid = uuid.uuid5(uuid.NAMESPACE_DNS, name)
+    xml = (
+        f"<domain type='kvm'><name>{name}</name><uuid>{uid}</uuid>"
+        "<memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>"
+        f"<devices>{iface}</devices></domain>"
+    )
+    from conftest import run_assessment
+
+    a = run_assessment(replayed_domains(tmp_path, {name: xml}))
+    assert verdict(a, "HVA-031", name) == (status, message)

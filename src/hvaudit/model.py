@@ -231,6 +231,9 @@ class Interface:
     tunnel_local: str | None = None
     """A UDP tunnel's local `address:port` (libvirt `<source><local address port>`), which QEMU
     binds (`-netdev socket,udp=...,localaddr=`); None for other interfaces."""
+    port_forwards: tuple[tuple[str, str, str], ...] = ()
+    """A passt user interface's host port forwards (libvirt `<portForward>`), each (protocol,
+    host address or "" for none, ports as passt's -t/-u takes them: `2022:22`, `all`)."""
 
     def inherited_from(self, setting: str) -> str | None:
         """Where an inherited setting came from, or None when the interface's own value holds."""

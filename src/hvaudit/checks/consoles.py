@@ -409,7 +409,10 @@ def _tunnel_listeners(v: Vm) -> list[_NetListener]:
     address is every address, as parse_host_port reads it) and `socket,udp=...,localaddr=
     LOCAL:PORT` for a UDP tunnel, `socket,mcast=GROUP:PORT` for a multicast one ("Any VMs
     whose network devices are in the same multicast group can talk to each other even across
-    hosts"): judged as the raw backends below."""
+    hosts"): judged as the raw backends below. A passt user interface's `<portForward>`
+    (hvaudit.parse.libvirt_xml._port_forwards) has passt listen on the host's ports: with no
+    address on every one (passt conf.c usage: "-t 22 Forward local port 22 to 22 on guest",
+    "-t 192.0.2.1/5 Bind port 5 of 192.0.2.1 to guest")."""
     out: list[_NetListener] = []
     for i in v.interfaces:
         shown = f"interface {i.mac or '(no MAC)'} (type='{i.type}')"
@@ -419,7 +422,12 @@ def _tunnel_listeners(v: Vm) -> list[_NetListener]:
         elif i.type == "udp" and i.tunnel_local is not None:
             host, _, port = i.tunnel_local.rpartition(":")
             out.append(_NetListener(shown, "a UDP socket carrying the VM's network", host, port))
-        elif i.type == "mcast":
+        for proto, addr, ports in i.port_forwards:
+            host = addr.split("%", 1)[0]
+            what = f"passt forwarding {proto.upper()} {ports} to the guest"
+            listened = ",".join(p.split(":", 1)[0] for p in ports.split(","))
+            out.append(_NetListener(shown, what, host, listened))
+        if i.type == "mcast":
             group, _, port = i.source.rpartition(":")
             out.append(_NetListener(shown, "a multicast tunnel", "", port, group))
     return out

@@ -874,7 +874,35 @@ def _interface(itf: Element, src: Source) -> Interface:
         source_ref=src,
         bandwidth_directions=_bandwidth_directions(bandwidth),
         tunnel_local=tunnel_local,
+        port_forwards=_port_forwards(itf) if itype == "user" else (),
     )
+
+
+def _port_forwards(itf: Element) -> tuple[tuple[str, str, str], ...]:
+    """The host ports a `<interface type='user'>` with `<backend type='passt'/>` forwards
+    (formatdomain, "Userspace connection using passt": `<portForward proto address dev>` with
+    `<range start end to exclude>`), as libvirt hands them to passt (src/qemu/qemu_passt.c
+    qemuPasstStart: `--tcp-ports`/`--udp-ports` `[ADDRESS[%DEV]/]` then each range, `~` for an
+    exclusion, `all` with no range). libvirt refuses a <portForward> on any other backend
+    (qemu_validate.c: "The <portForward> element can only be used with <interface
+    type='user'> and its 'passt' backend")."""
+    backend = itf.find("backend")
+    if backend is None or backend.get("type") != "passt":
+        return ()
+    out = []
+    for pf in itf.findall("portForward"):
+        ranges = []
+        for r in pf.findall("range"):
+            start, end, to = r.get("start") or "", r.get("end"), r.get("to")
+            text = ("~" if r.get("exclude") == "yes" else "") + start + (f"-{end}" if end else "")
+            if to:
+                text += f":{to}"
+            ranges.append(text)
+        addr = pf.get("address") or ""
+        if addr and pf.get("dev"):
+            addr += f"%{pf.get('dev')}"
+        out.append((pf.get("proto") or "tcp", addr, ",".join(ranges) or "all"))
+    return tuple(out)
 
 
 def _bandwidth_directions(bandwidth: Element | None) -> frozenset[str]:
