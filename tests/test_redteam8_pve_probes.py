@@ -61,6 +61,11 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
 - P8-14 (unjudged subject, quirk): pve-container reads a raw key as `lxc.KEY = VALUE` too; such
   a line made the container's file a parse problem and HVA-314 never judged it (an
   `lxc.apparmor.profile = unconfined` container had no result). Fixed: read as pve-container does.
+- P8-15 (false pass, quirk): domains.cfg read as pve-common SectionConfig reads it: an empty
+  line ends a realm's section (a `tfa` after it belongs to none), a repeated attribute keeps its
+  first value, and a `tfa` value PVE::Auth::Plugin's $tfa_format refuses (type other than yubico
+  or oath, no `type=`, digits outside 6-8) is dropped: HVA-306 counted the realm's users as
+  forced to a second factor (pass); fails now.
 """
 
 from __future__ import annotations
@@ -742,3 +747,47 @@ def test_p8_14_a_raw_lxc_key_with_an_equals_sign_is_read(
         tmp_path, capsys, {"etc/pve/lxc/300.conf": ct + "lxc.apparmor.profile = unconfined\n"}
     )
     assert pve_result(report, "HVA-314", "dns-01") == ("fail", "lxc.apparmor.profile: unconfined")
+
+
+# --- P8-15: a realm's tfa as pve-access-control reads domains.cfg -------------------------------
+
+
+@pytest.mark.parametrize(
+    "realm",
+    [
+        "ad: corp\n\tdomain corp.example.org\n\tserver1 dc1.corp.example.org\n\tsecure 1\n\n"
+        "\ttfa type=oath\n",
+        "ad: corp\n\tdomain corp.example.org\n\tserver1 dc1.corp.example.org\n\tsecure 1\n"
+        "\ttfa type=totp\n",
+        "ad: corp\n\tdomain corp.example.org\n\tserver1 dc1.corp.example.org\n\tsecure 1\n"
+        "\ttfa oath\n",
+        "ad: corp\n\tdomain corp.example.org\n\tserver1 dc1.corp.example.org\n\tsecure 1\n"
+        "\ttfa type=oath,digits=4\n",
+    ],
+    ids=["after-an-empty-line", "unknown-type", "no-type-key", "digits-out-of-range"],
+)
+def test_p8_15_a_realm_tfa_pve_refuses_enforces_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], realm: str
+) -> None:
+    """Was pass ("... by their realm's tfa setting"). pve-common SectionConfig parse_config ends
+    a section at an empty line (`while ($line = $nextline->())`), so a `tfa` after one belongs to
+    no realm; and a value PVE::Auth::Plugin's $tfa_format refuses (type yubico or oath required,
+    digits 6-8) is dropped ("unable to parse value of 'tfa'"). Either way corp's users log in
+    without a second factor: here alice@corp, an administrator without keys of her own."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result
+    from test_redteam2_probes import pve_scan as dir_scan
+
+    domains = (PVE_HARDENED / "etc/pve/domains.cfg").read_text()
+    head = domains.split("ad: corp")[0]
+    users = (
+        (PVE_HARDENED / "etc/pve/user.cfg")
+        .read_text()
+        .replace("Platform team:x!oath:", "Platform team::")
+    )
+    report = dir_scan(
+        tmp_path, capsys, {"etc/pve/domains.cfg": head + realm, "etc/pve/user.cfg": users}
+    )
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: alice@corp",
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from collections.abc import Iterator, Mapping
 
 from hvaudit.checks.base import (
@@ -726,7 +727,8 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     sets `tfa` (type=oath or yubico) has one whether or not user.cfg lists keys:
     pve-access-control's AccessControl.pm user_get_tfa dies "missing required 2nd keys" for such
     a user without keys, so no login of theirs succeeds on the password alone (read with
-    `find_string`)."""
+    `find_string`). Only a `tfa` pve-access-control accepts counts (`_realm_tfa`), in the realm's
+    section as SectionConfig reads it (an empty line ends the section)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -758,7 +760,9 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         # a realm with `tfa` (domains.cfg) refuses its users' logins without a second factor:
         # AccessControl.pm user_get_tfa, `die "missing required 2nd keys\n"` for a user without
         # keys, the realm's TOTP/YubiKey challenge for one with them
-        enforced = {u for u in enabled if realms.get(u.rsplit("@", 1)[-1], {}).get("tfa")}
+        enforced = {
+            u for u in enabled if _realm_tfa(realms.get(u.rsplit("@", 1)[-1], {}).get("tfa", ""))
+        }
         missing = sorted(u for u in enabled - enforced if not cfg.users.get(u, {}).get("tfa_keys"))
         refs = (*f.sources, *(px.realms.sources if enforced else ()))
         if missing:
@@ -770,6 +774,34 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(enabled)} administrator(s), all with a second factor{by_realm}", *refs
             )
+
+
+def _realm_tfa(value: str) -> bool:
+    """A domains.cfg `tfa` value pve-access-control accepts (PVE::Auth::Plugin $tfa_format, read
+    with parse_property_string: `type` required, yubico or oath; only id, key, url, digits 6-8
+    and step >= 10 beside it): SectionConfig refuses any other ("unable to parse value of
+    'tfa'"), and the realm then enforces no second factor."""
+    keys = [item.split("=", 1)[0].strip() for item in value.split(",") if item.strip()]
+    if len(keys) != len(set(keys)):
+        return False  # parse_property_string: "duplicate key in comma-separated list property"
+    opts = parse_property_string(value)
+    if opts.get("type") not in ("yubico", "oath") or not set(opts) <= {
+        "type",
+        "id",
+        "key",
+        "url",
+        "digits",
+        "step",
+    }:
+        return False
+    for key, low, high in (("digits", 6, 8), ("step", 10, None)):
+        if key in opts:
+            if not re.fullmatch(r"[+-]?\d+", opts[key], re.A):
+                return False
+            number = int(opts[key])
+            if number < low or (high is not None and number > high):
+                return False
+    return True
 
 
 @check(

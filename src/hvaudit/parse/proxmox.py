@@ -390,17 +390,28 @@ def parse_datacenter(text: str, name: str) -> dict[str, str]:
 
 
 def parse_storage(text: str, name: str) -> dict[str, dict[str, str]]:
-    """Parse /etc/pve/storage.cfg: storage id -> {'type': ..., option: value}."""
+    """Parse /etc/pve/storage.cfg: storage id -> {'type': ..., option: value}.
+
+    As pve-common's SectionConfig parse_config reads it: lines end at \n; a line starting with
+    blanks and `#` is a comment; an empty line ends the section (`while ($line =
+    $nextline->())`), so an indented line after it belongs to none and is ignored; an attribute
+    given twice keeps its first value ("duplicate attribute": the second is refused)."""
     out: dict[str, dict[str, str]] = {}
     current: dict[str, str] | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
+    ended = False
+    for n, raw in enumerate(text.split("\n"), 1):
+        if raw == "":
+            ended, current = current is not None or ended, None
+            continue
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         if raw[0] in " \t":
+            if current is None and ended:
+                continue  # SectionConfig: no section header, "ignore config line"
             if current is None:
                 raise InputError(f"{name}:{n}: option before any storage definition")
             key, _, value = raw.strip().partition(" ")
-            current[key] = value.strip()
+            current.setdefault(key, value.strip())
             continue
         m = re.match(r"^([a-z0-9]+):\s*(\S+)\s*$", raw)
         if not m:
