@@ -295,3 +295,54 @@ def test_nvdimm_shared_through_its_numa_cell(tmp_path: Path) -> None:
     assert messages(a, "HVA-057")["cell_a"] == (
         "inter-VM shared memory: /srv/pmem/exchange.img (mapped shared by VM(s) cell_b too)"
     )
+
+
+# --- 6. the helpers libvirt starts beside QEMU are confined (or asked about) ----------------------
+
+PROCS = HARDENED_HOST["processes"][0]
+SWTPM = " 1300 tss      /usr/bin/swtpm socket --tpmstate dir=/var/lib/libvirt/swtpm/x/tpm2\n"
+VIRTIOFSD = " 1301 root     /usr/libexec/virtiofsd --fd=25 -o source=/srv/share\n"
+TPM = "<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>"
+
+
+def test_an_unconfined_helper_process_fails_and_an_unread_one_asks(host_scan) -> None:
+    """HVA-043 judged QEMU's own label only: swtpm and virtiofsd, which libvirt starts and labels
+    for a VM (qemuSecurityCommandRun), ran unconfined under a pass. Their labels are read now:
+    an unconfined one fails like an unconfined QEMU, one whose label was not read asks."""
+    unconfined = host_scan(
+        {
+            "processes": (PROCS + SWTPM, 0),
+            "qemu-label-1300": ("/proc/1300/attr/current:unconfined\n", 0),
+        }
+    )
+    assert outcomes(unconfined, "HVA-043") == {"hv1": "fail"}
+    assert messages(unconfined, "HVA-043") == {
+        "hv1": "QEMU or helper process(es) not confined: swtpm (pid 1300, user tss, unconfined)"
+    }
+    unread = host_scan({"processes": (PROCS + VIRTIOFSD, 0)})
+    assert outcomes(unread, "HVA-043") == {"hv1": "manual"}
+    assert messages(unread, "HVA-043") == {
+        "hv1": "helper process(es) libvirt starts for VMs, their confinement not read: "
+        "virtiofsd (pid 1301, user root)"
+    }
+    assert ", and every helper libvirt starts for a VM" in _question(unread, "HVA-043", "hv1")
+    confined = host_scan(
+        {
+            "processes": (PROCS + SWTPM, 0),
+            "qemu-label-1300": ("/proc/1300/attr/current:libvirt-x//swtpm (enforce)\n", 0),
+        }
+    )
+    assert outcomes(confined, "HVA-043") == {"hv1": "pass"}
+
+
+def test_helpers_of_running_vms_are_asked_when_the_process_list_is_unread(host_scan) -> None:
+    """Without the process list, a pass on libvirt's profiles says nothing of the swtpm a running
+    VM with an emulated TPM has: a question naming the VM."""
+    a = host_scan(
+        {"processes": TimeoutError("ps timed out")}, domains=[domain_xml("web01", body=TPM)]
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "manual"}
+    assert messages(a, "HVA-043")["hv1"].endswith(
+        "; the process list was not read (host/commands/processes.txt: ps timed out), so the labels "
+        "of the helpers libvirt starts for running VM(s) web01 (swtpm) were not judged"
+    )

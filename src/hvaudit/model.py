@@ -691,6 +691,9 @@ class HostFacts:
     """(pid, program, libvirt socket path, command line) of each process other than libvirt's
     own daemons whose command line names a libvirt read-write socket (socat, ssh -R ...)."""
     qemu_processes: Fact[tuple[QemuProcess, ...]] = field(default_factory=_na)
+    vm_helpers: Fact[tuple[QemuProcess, ...]] = field(default_factory=_na)
+    """The helpers libvirt starts and labels for VMs (virtiofsd, swtpm, passt, its dbus-daemon,
+    qemu-pr-helper), with their LSM label where read."""
     bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bridge name -> member interfaces."""
     bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)

@@ -638,7 +638,17 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
     type): any such process fails, named. A label libvirt does not give (another AppArmor
     profile, a non-VM SELinux domain) is a question. Where the label was not read, a QEMU
     process that is none of the host's running VMs (by its -uuid, else its -name) is a
-    question, never a pass."""
+    question, never a pass.
+
+    libvirt starts helpers beside QEMU for a VM and labels them for it (qemu_passt.c,
+    qemu_dbus.c, qemu_virtiofs.c, qemu_tpm.c: qemuSecurityCommandRun, which sets the child's
+    security label): passt, its own dbus-daemon (--config-file under /run/libvirt/qemu/dbus/),
+    virtiofsd, swtpm, and qemu-pr-helper. They handle the guest's I/O as QEMU does, so each is
+    judged by the label read from its /proc/<pid>/attr like QEMU's (unconfined or complain:
+    fail; a label libvirt does not give: a question); one whose label was not read is a
+    question. Where the process list itself was not read, a pass on libvirt's profiles says
+    nothing of them: running VMs with a virtiofs filesystem or an emulated TPM make it one
+    question."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -719,7 +729,7 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
         return outcome
     procs = h.facts.qemu_processes
     if not procs.known:
-        return outcome
+        return _helpers_unseen(ctx, h, outcome)
     s = host_subject(h)
     running = [v for v in ctx.deployment.vms if v.host == h.name and v.running]
     uuids = {v.uuid.lower() for v in running}
@@ -728,12 +738,19 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
     bad: list[str] = []
     odd: list[tuple[int, str]] = []
     unread: list[tuple[int, str]] = []
-    for p in procs.get():
-        if not _is_emulator(p.binary):
+    helpers = h.facts.vm_helpers.get() if h.facts.vm_helpers.known else ()
+    helper_pids = {p.pid for p in helpers}
+    for p in [*procs.get(), *helpers]:
+        helper = p.pid in helper_pids
+        if not helper and not _is_emulator(p.binary):
             continue  # qemu-img, qemu-nbd ...: tools that run no guest
-        who = f"{p.guest or 'unnamed'} (pid {p.pid}, user {p.user}"
+        who = (
+            f"{p.binary.rsplit('/', 1)[-1]} (pid {p.pid}, user {p.user}"
+            if helper
+            else f"{p.guest or 'unnamed'} (pid {p.pid}, user {p.user}"
+        )
         if p.label is None:
-            if not (p.uuid in uuids if p.uuid else p.guest in names):
+            if helper or not (p.uuid in uuids if p.uuid else p.guest in names):
                 unread.append((p.pid, who + ")"))
             continue
         if model == "apparmor":
@@ -749,7 +766,13 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
             elif len(parts) < 3 or parts[2] not in vm_types:
                 odd.append((p.pid, f"{who}, {p.label})"))
     if bad:
-        return failed(s, f"QEMU process(es) not confined: {', '.join(bad[:5])}", *procs.sources)
+        helper_names = {p.binary.rsplit("/", 1)[-1] for p in helpers}
+        kind = (
+            "QEMU or helper process(es)"
+            if any(b.split(" ", 1)[0] in helper_names for b in bad)
+            else "QEMU process(es)"
+        )
+        return failed(s, f"{kind} not confined: {', '.join(bad[:5])}", *procs.sources)
     if outcome.status is not Status.PASS or not (odd or unread):
         return outcome
     what = (
@@ -758,10 +781,17 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
         else f"an SELinux VM domain ({', '.join(vm_types)})"
     )
     said = []
-    if unread:
+    strays = [(pid, w) for pid, w in unread if pid not in helper_pids]
+    unlabelled = [(pid, w) for pid, w in unread if pid in helper_pids]
+    if strays:
         said.append(
             "QEMU process(es) that are none of libvirt's running VMs, their confinement not "
-            f"read: {', '.join(w for _, w in unread[:5])}"
+            f"read: {', '.join(w for _, w in strays[:5])}"
+        )
+    if unlabelled:
+        said.append(
+            "helper process(es) libvirt starts for VMs, their confinement not read: "
+            + ", ".join(w for _, w in unlabelled[:5])
         )
     if odd:
         said.append(
@@ -774,10 +804,65 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
         "; ".join(said),
         *procs.sources,
         *outcome.evidence,
-        question=f"Is every QEMU process on host {h.name} confined by {what}? Evidence: `cat "
-        f"/proc/<pid>/attr/current` on {h.name} for pid {pids} (or `ps -eZ`). Pass: each "
-        f"prints {what}; fail: one prints unconfined, a complain-mode profile or an unconfined "
-        "type.",
+        question=f"Is every QEMU process on host {h.name} confined by {what}"
+        + (
+            ", and every helper libvirt starts for a VM (virtiofsd, swtpm, passt, "
+            "qemu-pr-helper, its dbus-daemon) by a confining label"
+            if unlabelled or any(pid in helper_pids for pid, _ in odd)
+            else ""
+        )
+        + f"? Evidence: `cat /proc/<pid>/attr/current` on {h.name} for pid {pids} (or `ps "
+        f"-eZ`). Pass: each prints {what}"
+        + (
+            " (a helper: its own profile or domain in enforcing mode)"
+            if unlabelled or any(pid in helper_pids for pid, _ in odd)
+            else ""
+        )
+        + "; fail: one prints unconfined, a complain-mode profile or an unconfined type.",
+    )
+
+
+#: The helper processes libvirt starts for a VM and labels for it (qemuSecurityCommandRun ->
+#: virSecurityManagerSetChildProcessLabel): virtiofsd for a <filesystem> whose driver is
+#: virtiofs and that names no externally started daemon's socket (formatdomain "Filesystems"),
+#: swtpm for <tpm><backend type='emulator'> (formatdomain "TPM device").
+def _vm_helper_users(ctx: Context, h: Host) -> list[str]:
+    """The running VMs of `h` for which libvirt starts virtiofsd or swtpm, with which."""
+    out = []
+    for v in ctx.deployment.vms:
+        if v.host != h.name or not v.running:
+            continue
+        kinds = [
+            *(
+                ["virtiofsd"]
+                if any(d.driver == "virtiofs" and not d.socket for d in v.shared_directories)
+                else []
+            ),
+            *(["swtpm"] if "emulator" in v.tpm_backends else []),
+        ]
+        if kinds:
+            out.append(f"{v.name} ({', '.join(kinds)})")
+    return out
+
+
+def _helpers_unseen(ctx: Context, h: Host, outcome: Outcome) -> Outcome:
+    """HVA-043 where the process list was not read: a pass judged libvirt's profiles or QEMU's
+    domain, not the helpers libvirt starts beside QEMU for VMs that use virtiofs or an emulated
+    TPM, which run as their own processes under their own label; say so, as a question."""
+    users = _vm_helper_users(ctx, h) if outcome.status is Status.PASS else []
+    if not users:
+        return outcome
+    procs = h.facts.qemu_processes
+    return manual(
+        host_subject(h),
+        f"{outcome.message}; the process list was not read ({procs.reason}), so the labels of "
+        f"the helpers libvirt starts for running VM(s) {', '.join(users[:5])} were not judged",
+        *outcome.evidence,
+        question=f"Does every virtiofsd and swtpm process on host {h.name} run under a "
+        f"confining label? Evidence: `ps -eZ` on {h.name} (the label of each virtiofsd and "
+        "swtpm process). Pass: yes, each runs under libvirt's per-VM profile, its own profile "
+        "in enforce mode, or an SELinux domain that is not unconfined; fail: one is "
+        "unconfined or in complain mode.",
     )
 
 

@@ -395,6 +395,14 @@ def command_artefact(name: str) -> str:
 #: A QEMU process: "qemu" in its binary's name, or Proxmox's /usr/bin/kvm (qemu-server
 #: QemuServer.pm get_command_for_arch returns /usr/bin/kvm for the node's own architecture).
 _QEMU = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s|$)")
+#: A helper libvirt starts beside a VM's QEMU and labels for it (qemuSecurityCommandRun):
+#: virtiofsd (<filesystem> virtiofs), swtpm (<tpm><backend type='emulator'>), passt (<interface
+#: type='user'><backend type='passt'>) and libvirt's own dbus-daemon (its config under
+#: /run/libvirt/qemu/dbus/); qemu-pr-helper is matched by _QEMU. Only its label is read.
+VM_HELPER = re.compile(
+    r"^\s*(\d+)\s+(\S+)\s+(\S*/)?(virtiofsd|swtpm|passt)(\s|$)"
+    r"|^\s*(\d+)\s+(\S+)\s+\S*dbus-daemon\s.*/libvirt/qemu/dbus/"
+)
 
 
 class HostCollector:
@@ -430,7 +438,22 @@ class HostCollector:
         if entry is None or entry.status != "ok":
             return
         listing = writer.files[entry.path].decode("utf-8", errors="replace")
-        pids = [m.group(1) for m in map(_QEMU.match, listing.splitlines()) if m]
+        lines = listing.splitlines()
+        pids = [m.group(1) for m in map(_QEMU.match, lines) if m]
+        helpers = [m.group(1) or m.group(6) for m in map(VM_HELPER.match, lines) if m]
+        for pid in helpers[:4096]:
+            label = (
+                *QEMU_LABEL_ARGV,
+                f"/proc/{int(pid)}/attr/current",
+                f"/proc/{int(pid)}/attr/apparmor/current",
+            )
+            self._store(
+                writer,
+                command_artefact(f"qemu-label-{int(pid)}"),
+                " ".join(label),
+                self.runner.run(label, 5.0),
+                allow_rc=True,
+            )
         for pid in pids[:4096]:
             argv = (*QEMU_STATUS_ARGV, f"/proc/{int(pid)}/status")
             self._store(

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     LIBVIRT_DAEMONS,
+    VM_HELPER,
     command_artefact,
     file_artefact,
     libvirt_socket,
@@ -431,6 +432,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.firewall_input_policy = _firewall(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.qemu_processes = _qemu(ev, processes)
+    f.vm_helpers = _vm_helpers(ev, processes, f.qemu_processes)
     f.programs = (
         Fact.of(tuple(sorted({exe for exe, _ in _commands(processes.get())})), *processes.sources)
         if processes.known
@@ -2941,6 +2943,30 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 target.group(1) if target else None,
             )
         )
+    return Fact.of(tuple(out), *processes.sources)
+
+
+def _vm_helpers(
+    ev: HostEvidence, processes: Fact[str], qemu: Fact[tuple[QemuProcess, ...]]
+) -> Fact[tuple[QemuProcess, ...]]:
+    """The helper processes libvirt starts beside a VM's QEMU (virtiofsd, swtpm, passt, its own
+    dbus-daemon, and qemu-pr-helper from the QEMU list), each with the label read from its
+    /proc/<pid>/attr (None when not read)."""
+    if not processes.known:
+        return processes  # type: ignore[return-value]
+    out = [
+        p
+        for p in (qemu.get() if qemu.known else ())
+        if p.binary.rsplit("/", 1)[-1] == "qemu-pr-helper"
+    ]
+    for line in processes.get().splitlines():
+        m = VM_HELPER.match(line)
+        if not m:
+            continue
+        pid, user = int(m.group(1) or m.group(6)), m.group(2) or m.group(7)
+        binary = line.split(None, 2)[2].split()[0]
+        label = _qemu_label(ev.get(_cmd(f"qemu-label-{pid}")), pid)
+        out.append(QemuProcess(pid, user, "", False, None, label=label, binary=binary))
     return Fact.of(tuple(out), *processes.sources)
 
 
