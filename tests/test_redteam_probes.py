@@ -178,7 +178,10 @@ DOMAINS = {
         "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'/></os><features><smm state='on'/>"
         "</features>",
     ),
-    "d_tablet_virtio": dev("d_tablet_virtio", "<input type='tablet' bus='virtio'/>"),
+    # the machine a real daemon writes (without one HVA-047 asks about i440FX's floppy)
+    "d_tablet_virtio": dev("d_tablet_virtio", "<input type='tablet' bus='virtio'/>").replace(
+        "<type arch='x86_64'>", "<type arch='x86_64' machine='pc-q35-8.2'>"
+    ),
     "d_tablet_usb": dev("d_tablet_usb", "<input type='tablet' bus='usb'/>"),
     # HVA-092: limits that limit nothing, and limits inherited from a portgroup.
     "d_iotune_zero": dev(

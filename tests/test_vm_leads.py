@@ -346,3 +346,23 @@ def test_helpers_of_running_vms_are_asked_when_the_process_list_is_unread(host_s
         "; the process list was not read (host/commands/processes.txt: ps timed out), so the labels "
         "of the helpers libvirt starts for running VM(s) web01 (swtpm) were not judged"
     )
+
+
+# --- (found on the way) HVA-047: a definition without a machine type may be an i440FX ----------
+
+
+def test_no_machine_type_asks_about_the_i440fx_floppy_controller(tmp_path: Path) -> None:
+    """HVA-047 passed a test-driver domain without <os><type machine=...> and without legacy
+    devices; QEMU's default x86 machine, which libvirt's QEMU driver writes into such a
+    definition, is pc (i440FX), whose board builds the ISA floppy controller (VENOM) with no
+    drive attached. A q35 definition still passes."""
+    q35 = "<type arch='x86_64' machine='pc-q35-8.2'>"
+    a = _scan(
+        tmp_path,
+        [domain_xml("nomachine"), domain_xml("q35").replace("<type arch='x86_64'>", q35)],
+    )
+    assert outcomes(a, "HVA-047") == {"nomachine": "manual", "q35": "pass"}
+    assert messages(a, "HVA-047")["nomachine"].endswith(
+        "; the definition names no machine type (libvirt's QEMU driver always writes the one it "
+        "picks), and an i440FX machine, QEMU's default on x86, builds a floppy controller itself"
+    )

@@ -1564,12 +1564,34 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     emulation to devices whose complexity is manageable. Legacy devices have a long CVE history
     (floppy: VENOM; rtl8139 and cirrus have had guest-to-host memory corruption bugs, and the USB
     tablet brings a whole emulated USB host controller). QEMU's security documentation counts only
-    virtio and a few modern devices in its virtualization use case."""
+    virtio and a few modern devices in its virtualization use case.
+
+    An i440FX machine ("pc", "pc-i440fx-X.Y", "isapc") builds the ISA floppy controller itself
+    (hvaudit.parse.libvirt_xml.I440FX_MACHINES). A libvirt definition that names no machine
+    type (the test driver keeps it so; libvirt's QEMU driver always writes the machine it picks,
+    qemuDomainDefMachinePostParse: QEMU's default, which on x86 is "pc", i440FX) does not say
+    whether it has one: with no other legacy device that is one question, not a pass."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
+        h = hosts.get(v.host)
         if v.emulated_legacy_devices:
             yield failed(
                 s, "emulated legacy devices: " + ", ".join(v.emulated_legacy_devices), v.source
+            )
+        elif v.machine is None and h is not None and h.platform == "kvm-libvirt":
+            yield manual(
+                s,
+                "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
+                "cirrus video or USB tablet; the definition names no machine type (libvirt's "
+                "QEMU driver always writes the one it picks), and an i440FX machine, QEMU's "
+                "default on x86, builds a floppy controller itself",
+                v.source,
+                question=f"Does VM {v.name} run on a machine type without the ISA floppy "
+                f"controller? Evidence: the machine attribute of <os><type> in `virsh dumpxml "
+                f"{v.name}` on host {v.host}. Pass: yes, a q35 machine (pc-q35-*, q35), microvm "
+                "or a non-x86 machine; fail: pc, pc-i440fx-* or isapc, whose floppy controller "
+                "is there with no drive attached.",
             )
         else:
             yield passed(
