@@ -66,6 +66,13 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   first value, and a `tfa` value PVE::Auth::Plugin's $tfa_format refuses (type other than yubico
   or oath, no `type=`, digits outside 6-8) is dropped: HVA-306 counted the realm's users as
   forced to a second factor (pass); fails now.
+
+Open (xfail strict):
+- P8-16 (false pass at the next start): a container's `[pve:pending]` section (pve-container
+  parse_pct_config) is read as a snapshot; pending `features: nesting=1` is never judged.
+- P8-17 (wrong fail, API path on PVE < 9.1): GET /nodes/{node}/network gives bridge_vlan_aware 1
+  for any bridge-vlan-aware line, `no` included; without the bridges endpoint's vlan_filtering
+  an untagged NIC on such a bridge fails HVA-192 where it should be a question.
 """
 
 from __future__ import annotations
@@ -791,3 +798,49 @@ def test_p8_15_a_realm_tfa_pve_refuses_enforces_nothing(
         "fail",
         "administrators without a second factor: alice@corp",
     )
+
+
+# --- open probes (xfail strict: the day they pass, the fix landed) ----------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="P8-16: a container's [pve:pending] section is not judged")
+def test_p8_16_a_containers_pending_nesting_is_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-container parse_pct_config: `[pve:pending]` holds the changes a running container takes
+    at its next start (vmconfig_apply_pending); `features: nesting=1` there turns nesting on then.
+    hvaudit reads the section as a snapshot and judges the current configuration only (HVA-314
+    pass). Right: fail at the next start, as a VM's [PENDING] is judged (dep.next_boot has VMs
+    only)."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result
+    from test_redteam2_probes import pve_scan as dir_scan
+
+    ct = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text()
+    report = dir_scan(
+        tmp_path, capsys, {"etc/pve/lxc/300.conf": ct + "\n[pve:pending]\nfeatures: nesting=1\n"}
+    )
+    assert pve_result(report, "HVA-314", "dns-01")[0] == "fail"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="P8-17: the API's bridge_vlan_aware 1 is any bridge-vlan-aware line"
+)
+def test_p8_17_api_vlan_aware_flag_is_no_proof(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pve-common __read_etc_network_interfaces sets `bridge_vlan_aware = 1` for any
+    `bridge-vlan-aware` line, `no` and `off` included (`} elsif ($id eq 'bridge_vlan_aware') {
+    $d->{$id} = 1;`), while ifupdown2 reads those as false. On a node without pve-network's
+    bridges endpoint (PVE < 9.1) the API cannot tell, yet an untagged NIC on such a bridge
+    fails HVA-192 (a wrong fail on `bridge-vlan-aware no`). Right: a question (`ip -d link show
+    vmbr1`: vlan_filtering), not a fail."""
+    fakepve.add_vm(
+        102, "flat-vm", config={"name": "flat-vm", "net0": "virtio=BC:24:11:00:01:03,bridge=vmbr1"}
+    )
+    network = [dict(i, bridge_vlan_aware=1) if i["iface"] == "vmbr1" else i for i in NETWORK]
+    got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch, network)
+    assert got[("HVA-192", "flat-vm")] == "manual", msg[("HVA-192", "flat-vm")]
