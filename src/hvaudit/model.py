@@ -328,6 +328,18 @@ class Passthrough:
 
 
 @dataclass(frozen=True, slots=True)
+class VirtiofsDaemon:
+    """A running virtiofsd as its command line shows it."""
+
+    shared_dir: str
+    """`--shared-dir` (or the legacy `-o source=`), "" when not shown."""
+    socket: str
+    """`--socket-path` (or the deprecated `--socket`), "" for a daemon handed its socket (`--fd`)."""
+    readonly: bool
+    """Run with `--readonly`: it refuses every change to the shared directory."""
+
+
+@dataclass(frozen=True, slots=True)
 class VmwareVm:
     """The VMware extension of a VM: its .vmx advanced settings (lower-cased keys), where read."""
 
@@ -655,6 +667,10 @@ class HostFacts:
     (vfio_iommu_type1 allow_unsafe_interrupts on), "" when it is not."""
     ksm_tuner: Fact[str] = field(default_factory=_na)
     """The running daemon that switches KSM on under memory pressure (ksmtuned), "" if none."""
+    ceph_osd: Fact[bool] = field(default_factory=_na)
+    """A Ceph OSD daemon (ceph-osd), which stores a Ceph cluster's objects, runs on the host."""
+    virtiofs_daemons: Fact[tuple[VirtiofsDaemon, ...]] = field(default_factory=_na)
+    """Each running virtiofsd: the directory it serves, its socket and whether it refuses writes."""
     kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The words of the running kernel's command line (/proc/cmdline)."""
     os_release: Fact[dict[str, str]] = field(default_factory=_na)

@@ -27,7 +27,7 @@ from hvaudit.checks.base import (
     qemu_config_unread,
     vm_subject,
 )
-from hvaudit.model import Disk, Host, SharedDirectory, Vm
+from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import qemu_options
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
@@ -673,7 +673,11 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     (libvirt issue #23: <readonly/> on virtiofs "simply gets ignored, possibly leading to a false
     sense of security", after which libvirt refused it; virtiofsd added --readonly in 1.13.0,
     its changelog "Add --readonly flag"), which the definition does not show: the virtiofs
-    question, naming the mark (R8-10). A read-only 9p share is QEMU's own readonly=on and
+    question, naming the mark (R8-10). The host's process list settles it for a running VM:
+    a share whose every running virtiofsd (serving its directory, `--shared-dir` or the legacy
+    `-o source=`, or listening on its <source socket>) runs with `--readonly` is read-only and
+    passes; the legacy `-o` list has no readonly word (virtiofsd main.rs parse_compat exits on
+    it), so nothing else proves it (R9-3). A read-only 9p share is QEMU's own readonly=on and
     passes."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -716,12 +720,19 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 + (" (no virtiofs)" if hosts[v.host].platform == "proxmox-ve" else ""),
             )
             continue
-        # a virtiofs <readonly/> is enforced by virtiofsd --readonly alone, not shown (R8-10)
+        # a virtiofs <readonly/> is enforced by virtiofsd --readonly alone (R8-10), which the
+        # running VM's daemons show (R9-3)
+        enforced = {
+            id(d): how
+            for d in shares
+            if d.driver == "virtiofs" and (how := _readonly_daemon(v, hosts[v.host], d))
+        }
         risky = [
             d
             for d in shares
             if d.access_mode in ("passthrough", "squash")
             and (not d.readonly or d.driver == "virtiofs")
+            and id(d) not in enforced
         ]
         nine = [d for d in risky if d.driver != "virtiofs"]
         vfs = [d for d in risky if d.driver == "virtiofs"]
@@ -781,9 +792,36 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s,
                 "shared directories read-only or with mapped ownership: "
-                + ", ".join(d.host_path for d in shares),
+                + ", ".join(
+                    (d.host_path or f"socket {d.socket}")
+                    + (f" ({enforced[id(d)]})" if id(d) in enforced else "")
+                    for d in shares
+                ),
                 *refs,
+                *(hosts[v.host].facts.virtiofs_daemons.sources if enforced else ()),
             )
+
+
+def _readonly_daemon(v: Vm, h: Host, d: SharedDirectory) -> str:
+    """How a running VM's virtiofs share is shown read-only, or "" when it is not: every running
+    virtiofsd serving its directory (`--shared-dir`, or `-o source=` that virtiofsd's
+    parse_compat reads as it) or listening on its <source socket> runs with `--readonly`
+    (virtiofsd src/main.rs: "Prevent the guest from making modifications to the filesystem"),
+    and there is at least one (R9-3). A stopped VM has no daemon of its own: another VM's
+    daemon for the same directory says nothing of the one its next start gets."""
+    f = h.facts.virtiofs_daemons
+    if not v.running or not f.known:
+        return ""
+    path = d.host_path.rstrip("/")
+    sock = (d.socket or "").split(" (QEMU argument", 1)[0]
+    serving = [
+        x
+        for x in f.get()
+        if (path and x.shared_dir.rstrip("/") == path) or (sock and x.socket == sock)
+    ]
+    if serving and all(x.readonly for x in serving):
+        return "served by virtiofsd --readonly"
+    return ""
 
 
 #: QEMU's vhost-user filesystem devices (hw/virtio/vhost-user-fs-pci.c and its bus variants):
@@ -892,7 +930,13 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     hw/scsi/scsi-disk.c and scsi-generic.c device descriptions, read with `find_string`);
     under qemu-server (QEMU as root) that is the scsiblock=1 failure, under libvirt whether the
     kernel filters them depends on QEMU's user and the device's unpriv_sgio, which libvirt sets
-    only for what it builds: a question (R7-3)."""
+    only for what it builds: a question (R7-3). A whole PCI storage controller passed through
+    (<hostdev type='pci'>, or a raw -device vfio-pci, whose function sysfs gives base class
+    0x01, mass storage: pci_ids.h PCI_BASE_CLASS_STORAGE) is driven by the guest's own driver
+    through VFIO, so every command it builds, firmware downloads included, reaches the disks
+    behind it with no host kernel and no SG_IO filter in between: the sgio='unfiltered' failure
+    (R9-1, was "no SCSI LUN passed through"); a passed-through function whose class the
+    evidence lacks is asked about, not taken for a non-storage device."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p.type for p in ctx.deployment.pools}
     iscsi = "iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)"
@@ -927,6 +971,14 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             for o in qemu_options(v.raw_hypervisor_arguments)
             if o.name == "device" and o.kind in ("scsi-block", "scsi-generic")
         ]
+        controllers, unclassed = _storage_controllers(v, hosts[v.host])
+        if hosts[v.host].platform != "proxmox-ve":
+            bad += [
+                f"PCI storage controller {c} passed through: the guest drives it and sends "
+                "any command, firmware updates included, to the disks behind it, with no host "
+                "kernel (no SG_IO filter) in between"
+                for c in controllers
+            ]
         if vhost and not bad and not raw:
             wwpns = ", ".join(p.address for p in vhost)
             yield manual(
@@ -959,7 +1011,19 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             else:
                 yield not_applicable(s, "no SCSI LUN passed through (no scsiblock=1)")
             continue
-        if not luns and not scsi and not vhost and not raw:
+        if unclassed and not bad:
+            addrs = ", ".join(p.address for p in unclassed)
+            yield manual(
+                s,
+                f"PCI device(s) {addrs} passed through, of a class the evidence does not show",
+                *(p.source_ref for p in unclassed),
+                question=f"Is any of PCI device(s) {addrs} passed through to VM {v.name} a "
+                f"storage controller? Evidence: `cat /sys/bus/pci/devices/ADDRESS/class` on "
+                f"host {v.host} for each. Pass: none is of base class 0x01 (mass storage); "
+                "fail: one is, so the guest sends any command to the disks behind it.",
+            )
+            continue
+        if not luns and not scsi and not vhost and not raw and not bad:
             yield not_applicable(s, "no SCSI LUN or SCSI host device passed through")
             continue
         if raw and not bad:
@@ -978,6 +1042,7 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         refs = [d.source_ref for d in luns] + [p.source_ref for p in (*scsi, *vhost)]
+        refs += [p.source_ref for p in v.passthrough if p.kind == "pci" and controllers]
         what = " and ".join(
             f"{n} {kind}"
             for n, kind in ((len(luns), "LUN(s)"), (len(scsi), "SCSI host device(s)"))
@@ -987,6 +1052,45 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "; ".join(bad), *refs)
         else:
             yield passed(s, f"{what} with filtered SG_IO and no rawio", *refs)
+
+
+#: PCI base class 0x01, mass storage controllers, by subclass (Linux include/linux/pci_ids.h
+#: PCI_BASE_CLASS_STORAGE and PCI_CLASS_STORAGE_*).
+STORAGE_SUBCLASSES = {
+    0x00: "SCSI",
+    0x01: "IDE",
+    0x02: "floppy",
+    0x03: "IPI",
+    0x04: "RAID",
+    0x05: "ATA",
+    0x06: "SATA",
+    0x07: "SAS",
+    0x08: "NVMe",
+    0x09: "UFS",
+}
+
+
+def _storage_controllers(v: Vm, h: Host) -> tuple[list[str], list[Passthrough]]:
+    """The PCI functions passed through to `v` (<hostdev type='pci'>, a raw -device vfio-pci)
+    that are storage controllers by the class sysfs gives them (`0x01xxxx`, base class mass
+    storage: pci_ids.h PCI_BASE_CLASS_STORAGE), and those whose class the evidence lacks (R9-1).
+    VFIO hands the guest the whole function: its own driver programs the controller, so every
+    command it builds reaches the disks behind it without passing the host kernel's SG_IO
+    filter (block/scsi_ioctl.c, the filter formatdomain's sgio='filtered' relies on), as with
+    sgio='unfiltered'."""
+    f = h.facts.pci_classes
+    classes = f.get() if f.known else {}
+    storage, unclassed = [], []
+    for p in v.passthrough:
+        if p.kind != "pci":
+            continue
+        cls = classes.get(p.address.lower())
+        if cls is None:
+            unclassed.append(p)
+        elif cls >> 16 == 0x01:
+            kind = STORAGE_SUBCLASSES.get((cls >> 8) & 0xFF, "mass storage")
+            storage.append(f"{p.address} (class 0x{cls:06x}, {kind})")
+    return storage, unclassed
 
 
 def _direct_iscsi(d: Disk, pool_type: str | None) -> Disk:
@@ -1114,11 +1218,13 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     default version was v1.2 and is v2.0 in newer qemu-server (the "version=<v1.2 | v2.0>
     (default = ...)" line of qm.conf(5) in each, read with `find_string`), so a tpmstate0
     without version= is a question (R7-4); libvirt's QEMU driver writes the version it chose. VMware:
-    `vtpm.present = "TRUE"` is the VM's virtual TPM device; a .vmx without it has none."""
+    `vtpm.present = "TRUE"` is the VM's virtual TPM device; a .vmx without it has none. Raw
+    QEMU arguments `-tpmdev emulator,chardev=ID` connect the VM to an swtpm on that chardev's
+    socket (qemu-options.hx), the external backend's question, not "no virtual TPM" (R9-6)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     shared: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
-        for sock in v.tpm_external_sockets:
+        for sock in (*v.tpm_external_sockets, *(sock for sock, _ in _raw_tpm_emulators(v))):
             shared.setdefault((v.host, sock), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1188,12 +1294,55 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
             yield failed(
                 s, f"TPM backend {', '.join(v.tpm_backends)} is not a per-VM vTPM", v.source
             )
+        elif raw := _raw_tpm_emulators(v):
+            socks = ", ".join(sock for sock, _ in raw)
+            shown = "; ".join(arg for _, arg in raw)
+            others = sorted(
+                {n for sock, _ in raw for n in shared.get((v.host, sock), []) if n != v.name}
+            )
+            if others:
+                yield failed(
+                    s,
+                    f"TPM emulator socket {socks} (QEMU argument {shown}) is shared with "
+                    f"{', '.join(others)}: one TPM for several VMs",
+                    v.source,
+                )
+            else:
+                yield manual(
+                    s,
+                    f"swtpm at {socks} (QEMU argument {shown}, started outside libvirt)",
+                    v.source,
+                    question=f"Is the swtpm listening on {socks} this VM's own emulator, with "
+                    "state no other VM uses? Evidence: the unit or script that starts swtpm for "
+                    "that socket (its --tpmstate dir) and `ss -xlp` for the socket's process. "
+                    "Pass: yes, one swtpm with its own state for this VM; fail: it is shared or "
+                    "is not a TPM emulator.",
+                )
         else:
             yield failed(
                 s,
                 "no virtual TPM" + (" (no tpmstate0)" if platform == "proxmox-ve" else ""),
                 v.source,
             )
+
+
+def _raw_tpm_emulators(v: Vm) -> list[tuple[str, str]]:
+    """The TPM emulators raw QEMU arguments connect (R9-6): `-tpmdev emulator,id=ID,chardev=DEV`
+    "Enable[s] access to a TPM emulator using Unix domain socket based chardev backend", the
+    socket being the `-chardev socket,id=DEV,path=...` it names (qemu-options.hx, -tpmdev
+    emulator: `-chardev socket,id=chrtpm,path=/tmp/swtpm-sock -tpmdev
+    emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0`): a software TPM started
+    outside libvirt, as <backend type='external'> is. (socket, the argument) each."""
+    opts = qemu_options(v.raw_hypervisor_arguments)
+    sockets = {o.props.get("id"): o.props.get("path") for o in opts if o.name == "chardev"}
+    out = []
+    for o in opts:
+        if o.name == "tpmdev" and o.kind == "emulator":
+            chardev = o.props.get("chardev", "")
+            out.append(
+                (sockets.get(chardev) or f"of chardev {chardev or '(none named)'}", o.shown())
+            )
+    return out
 
 
 @check(

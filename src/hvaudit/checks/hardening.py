@@ -228,7 +228,10 @@ def device_acl(ctx: Context) -> Iterator[Outcome]:
 #: - custom-argv ("Custom ARGV passthrough from XML": <qemu:commandline> args or env) and
 #:   custom-device ("hypervisor device config customized": <qemu:override>) are HVA-046;
 #: - high-privileges ("Running with undesirably high privileges": qemu.conf user or group root,
-#:   src/qemu/qemu_domain.c qemuDomainObjCheckTaint) is HVA-042.
+#:   src/qemu/qemu_domain.c qemuDomainObjCheckTaint) is HVA-042; libvirt sets it also for
+#:   clear_emulator_capabilities = 0, harmless unless QEMU runs as root (virSetUIDGIDWithCaps
+#:   clears every capability of a non-root uid), and for a rawio='yes' disk or SCSI host device
+#:   (qemuDomainObjCheckDiskTaint, qemuDomainObjCheckHostdevTaint), which HVA-059 judges (R9-5).
 TAINTS_JUDGED_ELSEWHERE = {
     "custom-argv": "HVA-046",
     "custom-device": "HVA-046",
@@ -261,7 +264,9 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
     check. The log is "%s/%s.log" of logDir and the VM's name (qemu_domain.c
     qemuDomainLogContextNew), and a name may hold a colon (the drivers refuse only a newline
     and a slash: virXMLCheckIllegalChars, domain_conf.c), so grep's FILE:LINE output is split
-    at the ".log:" that ends the file name, not at its first colon (R8-2)."""
+    at the ".log:" that ends the file name, not at its first colon (R8-2). libvirt taints
+    high-privileges also for a rawio='yes' disk or SCSI host device (qemu_domain.c
+    qemuDomainObjCheckDiskTaint), which HVA-059 judges: the message names it (R9-5)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -293,7 +298,13 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
         flags = f.get()[v.name]
         when = "current run" if v.running else "last run"
         own = [x for x in flags if x not in TAINTS_JUDGED_ELSEWHERE]
-        elsewhere = [f"{x} (judged by {TAINTS_JUDGED_ELSEWHERE[x]})" for x in flags if x not in own]
+        # a rawio='yes' LUN or SCSI host device taints high-privileges too (R9-5), and HVA-059
+        # judges rawio
+        rawio = any(d.rawio for d in v.disks) or any(p.rawio for p in v.passthrough)
+        judges = dict(TAINTS_JUDGED_ELSEWHERE)
+        if rawio:
+            judges["high-privileges"] = "HVA-042 and HVA-059"
+        elsewhere = [f"{x} (judged by {judges[x]})" for x in flags if x not in own]
         also = f"; also {', '.join(elsewhere)}" if elsewhere else ""
         if own:
             yield failed(s, f"tainted ({when}): {', '.join(own)}{also}", *f.sources)

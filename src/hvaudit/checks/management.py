@@ -46,6 +46,7 @@ from hvaudit.model import (
     Host,
     HostFacts,
     LibvirtHost,
+    Pool,
     Source,
     SshdMatch,
 )
@@ -523,7 +524,11 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     numeric server is compared by the address it connects to, not by its text (R8-1): the
     client's getaddrinfo(3) reads `127.1`, `2130706433` or `10.0.10` with inet_aton, an IPv6
     address has many spellings, `::ffff:a.b.c.d` is the IPv4 address, and 0.0.0.0 or `::` is
-    loopback to connect(2) (see _numeric_host for the sources)."""
+    loopback to connect(2) (see _numeric_host for the sources). An rbd pool's hosts are its Ceph
+    monitors, which keep the cluster map while OSDs keep the objects (docs.ceph.com, "Ceph
+    Storage Cluster"): a monitor on this host proves no image here (R9-2, was a fail) and a
+    ceph-osd running here may hold the pool whichever monitors it names (R9-4, was a pass), a
+    question about its placement groups (see _rbd_pool)."""
     remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage")
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for p in ctx.deployment.pools:
@@ -537,6 +542,8 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
                 f"holds {', '.join(p.content) or 'nothing'}: no ISO images or templates",
                 p.source,
             )
+        elif p.type == "rbd" and (h := hosts.get(p.host)) is not None:
+            yield _rbd_pool(p, h, here)
         elif p.type in remote and here:
             yield failed(
                 s,
@@ -550,6 +557,53 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
             yield failed(
                 s, f"{p.type} pool at {p.target or '(no path)'} keeps images on the host", p.source
             )
+
+
+def _rbd_pool(p: Pool, h: Host, here: list[str]) -> Outcome:
+    """An rbd pool's <source><host> names are the Ceph monitors (formatstorage, "Source
+    elements": for rbd the host element names the monitor), and "a Ceph Monitor (MON)
+    maintains a master copy of the cluster map" while "a Ceph OSD Daemon (OSD) stores data as
+    objects on a storage node" (docs.ceph.com, "Ceph Storage Cluster"): a monitor on this host
+    keeps no image data, and an OSD on it may keep the pool's objects whichever monitors the
+    pool names (R9-2, R9-4). Which OSDs hold a pool is its CRUSH rule's placement, which
+    `ceph pg ls-by-pool` shows and the scan does not collect: a host that runs ceph-osd is
+    asked about, one with monitors only passes."""
+    s = pool_subject(p)
+    osd = h.facts.ceph_osd
+    mons = f" (its Ceph monitor(s) {', '.join(here)} on this host keep the cluster map only)"
+    question = (
+        f"Do OSDs on host {h.name} hold placement groups of the Ceph pool behind libvirt pool "
+        f"{p.name}? Evidence: `ceph pg ls-by-pool POOL` (the acting OSDs of each placement "
+        "group; POOL is the libvirt pool's <source><name>) and `ceph osd tree` (the host of "
+        f"each OSD). Pass: none of them is on {h.name}; fail: any is, so images are stored on "
+        "the hypervisor's own disks."
+    )
+    if osd.known and osd.get():
+        return manual(
+            s,
+            "rbd pool; a Ceph OSD (ceph-osd) runs on this host, so the pool's objects may be "
+            "stored here" + (mons if here else ""),
+            p.source,
+            *osd.sources,
+            question=question,
+        )
+    if here and not osd.known:
+        return manual(
+            s,
+            f"rbd pool whose Ceph monitor(s) {', '.join(here)} are this host: monitors keep the "
+            "cluster map, not image data; whether OSDs here store the pool's objects is not in "
+            "the evidence",
+            p.source,
+            question=question,
+        )
+    if here:
+        return passed(
+            s,
+            "rbd pool: images live off the host" + mons + "; no ceph-osd runs here",
+            p.source,
+            *osd.sources,
+        )
+    return passed(s, f"{p.type} pool: images live off the host", p.source)
 
 
 def _is_this_host(name: str, h: Host | None) -> bool:

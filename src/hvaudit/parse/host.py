@@ -41,6 +41,7 @@ from hvaudit.model import (
     QemuProcess,
     Source,
     SshdMatch,
+    VirtiofsDaemon,
 )
 from hvaudit.parse import polkit
 from hvaudit.parse.firewall import (
@@ -433,6 +434,8 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.qemu_processes = _qemu(ev, processes)
     f.vm_helpers = _vm_helpers(ev, processes, f.qemu_processes)
+    f.ceph_osd = _running(processes, ("ceph-osd",), lambda names: bool(names))
+    f.virtiofs_daemons = _virtiofs_daemons(processes)
     f.programs = (
         Fact.of(tuple(sorted({exe for exe, _ in _commands(processes.get())})), *processes.sources)
         if processes.known
@@ -2691,6 +2694,78 @@ def _running(
             if script in names:
                 found.append(script)
     return Fact.of(make(found), *processes.sources)
+
+
+#: virtiofsd options that take a value as the next word (virtiofsd src/main.rs `struct Opt`,
+#: clap long options without `=`); a word after one of them is its value, not a flag.
+_VIRTIOFSD_VALUED = frozenset(
+    [
+        "--shared-dir",
+        "--tag",
+        "--socket",
+        "--socket-path",
+        "--socket-group",
+        "--fd",
+        "--thread-pool-size",
+        "--xattrmap",
+        "--sandbox",
+        "--seccomp",
+        "--inode-file-handles",
+        "--cache",
+        "--modcaps",
+        "--log-level",
+        "--rlimit-nofile",
+        "-o",
+        "--uid-map",
+        "--gid-map",
+        "--translate-uid",
+        "--translate-gid",
+        "--migration-mode",
+        "--migration-on-error",
+    ]
+)
+
+
+def _virtiofs_daemons(processes: Fact[str]) -> Fact[tuple[VirtiofsDaemon, ...]]:
+    """Each running virtiofsd (the Rust daemon, virtiofsd src/main.rs `struct Opt`): the
+    directory it serves (`--shared-dir`, or the legacy `-o source=` that parse_compat maps to
+    it; libvirt qemu_virtiofs.c qemuVirtioFSBuildCommandLine passes one or the other), the
+    socket it listens on (`--socket-path`, deprecated `--socket`; libvirt hands it `--fd`
+    instead), and `--readonly` ("Prevent the guest from making modifications to the
+    filesystem"), a flag only: the legacy `-o` list has no readonly (parse_compat exits on an
+    unknown `-o` word), so a running daemon is read-only by `--readonly` alone."""
+    if not processes.known:
+        return processes  # type: ignore[return-value]
+    out = []
+    for exe, words in _commands(processes.get()):
+        if exe != "virtiofsd":
+            continue
+        opts: dict[str, str] = {}
+        readonly = False
+        args = iter(words[1:])
+        for w in args:
+            name, eq, value = w.partition("=")
+            if w.startswith("-o") and w != "-o" and not w.startswith("--"):
+                name, eq, value = "-o", "=", w[2:]
+            if name in _VIRTIOFSD_VALUED:
+                value = value if eq else next(args, "")
+                if name == "-o":
+                    for item in value.split(","):
+                        key, _, val = item.partition("=")
+                        if key == "source":
+                            opts["--shared-dir"] = val
+                else:
+                    opts[name] = value
+            elif w == "--readonly":
+                readonly = True
+        out.append(
+            VirtiofsDaemon(
+                shared_dir=opts.get("--shared-dir", ""),
+                socket=opts.get("--socket-path") or opts.get("--socket", ""),
+                readonly=readonly,
+            )
+        )
+    return Fact.of(tuple(out), *processes.sources)
 
 
 def _ipv6_addresses(ev: HostEvidence) -> tuple[str, ...] | None:
