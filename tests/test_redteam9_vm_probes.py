@@ -26,7 +26,11 @@ Findings (R9-n): R9-1 HVA-059 n/a for a VM given a PCI SAS/NVMe controller (wron
 by the check's own rule); R9-2 HVA-100 failed an rbd pool as "served by this host" because a
 monitor runs here (wrong fail); R9-3 HVA-058 asked about a virtiofs share whose running daemon
 the evidence shows read-only (wrong question: the evidence settles it); R9-4 HVA-100 passed an
-rbd pool on a host that runs ceph-osd (false pass).
+rbd pool on a host that runs ceph-osd (false pass); R9-5 HVA-054 named HVA-042 alone as the
+judge of a high-privileges taint that a rawio='yes' LUN caused, which HVA-059 judges (other: the
+message); R9-6 HVA-065 failed "no virtual TPM" for a VM given an swtpm by raw `-tpmdev
+emulator` arguments (wrong fail: the external-swtpm question, or a fail when two VMs share the
+socket).
 """
 
 from __future__ import annotations
