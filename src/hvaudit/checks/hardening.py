@@ -45,7 +45,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Source
+from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 
 #: Minimum SASL strength for libvirt's TCP transport: 112 bits (NIST SP 800-131A's floor for
@@ -622,7 +622,15 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     ANDed: `-F auid>=1000 -F auid!=-1` misses root's logins and boot-started daemons, `-F exe=`
     every other program); the exit list triggers on the first matching rule, so an earlier
     `never` rule for the tree suppresses the watch; an exclude rule matching the SYSCALL or PATH
-    record type drops what the watches write (kernel audit_log_start, R6-8)."""
+    record type drops what the watches write (kernel audit_log_start, R6-8).
+
+    The records must also be kept (R9H-1, the twin of HVA-201's R8H-12): with no auditd
+    connected the kernel holds them in a queue bounded by the backlog limit and prints them via
+    printk_ratelimit() only, "audit_log_lost(\"printk limit exceeded\")" otherwise (Linux
+    kernel/audit.c kauditd_hold_skb, kauditd_printk_skb), so a stopped auditd fails; auditd
+    keeps them only where it writes its log (auditd.conf(5) write_logs, default yes) or hands
+    them to an active dispatcher plugin (auditd-plugins(5)): write_logs = no with no plugin
+    active fails, with one a question naming it."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
@@ -670,6 +678,8 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 ),
                 *f.sources,
             )
+        elif (kept := _audit_records_kept(h, f.sources)) is not None:
+            yield kept
         elif (dropped := audit_records_filtered(f.get(), WATCH_RECORD_TYPES, user=False)) and (
             dropped[1]
         ):
@@ -691,7 +701,64 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "daemon's write is excluded; fail: it excludes writers of those trees.",
             )
         else:
-            yield passed(s, "audit rules watch /etc/libvirt and /etc/polkit-1", *f.sources)
+            yield passed(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1",
+                *f.sources,
+                *h.facts.audit_daemon.sources,
+                *h.facts.audit_sink.sources,
+            )
+
+
+def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome | None:
+    """The outcome of HVA-214 when the watches' records are not (or not known to be) kept: no
+    auditd running, auditd writing no log (write_logs = no), or its configuration unread; None
+    when auditd runs and writes its log."""
+    s = host_subject(host)
+    auditd, sink = host.facts.audit_daemon, host.facts.audit_sink
+    if not auditd.known:
+        return unknown(s, auditd, "auditd runs and keeps the records the audit watches write")
+    if not auditd.get():
+        return failed(
+            s,
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd is not running: the "
+            "kernel only prints their records to its log, rate-limited, and drops the rest",
+            *rule_sources,
+            *auditd.sources,
+        )
+    if not sink.known:
+        return unknown(
+            s,
+            sink,
+            f"Does auditd on host {host.name} keep the records it receives? Evidence: "
+            "write_logs in /etc/audit/auditd.conf (default yes) and the `active` lines of "
+            "/etc/audit/plugins.d/*.conf. Pass: write_logs is yes or unset; fail: it is no and "
+            "no plugin is active",
+        )
+    write, plugins = sink.get()
+    if write:
+        return None
+    if not plugins:
+        return failed(
+            s,
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
+            "(write_logs = no) and no dispatcher plugin is active: their records are discarded",
+            *rule_sources,
+            *sink.sources,
+        )
+    names = ", ".join(plugins)
+    return manual(
+        s,
+        "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
+        f"(write_logs = no); only its active plugin(s) {names} receive their records",
+        *rule_sources,
+        *sink.sources,
+        question=f"Do the active audit plugins ({names}) on host {host.name} store or forward "
+        "the records of writes to /etc/libvirt and /etc/polkit-1 to a log that is kept? "
+        "Evidence: /etc/audit/plugins.d/*.conf (path, args) and the receiving end's "
+        "configuration (syslog rules, au-remote's remote server). Pass: yes; fail: they "
+        "discard them or send them nowhere kept.",
+    )
 
 
 #: The records a watch writes that say what changed and who changed it (libaudit.h AUDIT_SYSCALL

@@ -1,0 +1,79 @@
+"""Ninth red-team review, host side (rt9host): new probes of the least-probed host checks and
+the leads round 8 left.
+
+Same harness as tests/test_redteam8_host_probes.py: libvirt's test driver serves one plain VM,
+and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where
+a probe says so), so every artefact goes through the real collector, parser and engine. Each
+probe asserts the verdict its cited source proves right, with its exact message. Where hvaudit
+is wrong and not fixed the probe is `xfail(strict=True, reason="R9H-<n>: ...")`. None repeats a
+probe of the first eight red teams (tests/test_redteam*_probes.py, test_host_verdicts2..5.py).
+
+Findings:
+- R9H-1 (false pass, round 8's lead (a)) HVA-214 passed "audit rules watch /etc/libvirt and
+  /etc/polkit-1" while auditd was not running (the kernel only printk()s the records,
+  rate-limited) or wrote no log (write_logs = no, no plugin active): now a fail each; with an
+  active plugin, a question naming it. Fixed.
+"""
+
+from __future__ import annotations
+
+from conftest import messages, outcomes
+
+# --- HVA-214: the watches' records must be kept (lead (a)) --------------------------------------
+
+AUDITD_NO_LOGS = "local_events = yes\nwrite_logs = no\nlog_file = /var/log/audit/audit.log\n"
+NO_AUDITD = (
+    "    1 root     /sbin/init\n  700 root     /usr/sbin/libvirtd --timeout 120\n"
+    "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n",
+    0,
+)
+
+
+def test_audit_watches_without_auditd(host_scan) -> None:
+    """R9H-1. The rules are in the kernel (`auditctl -l` lists them), but no auditd runs. Linux
+    kernel/audit.c (read with `find_string`): with no auditd connection a record goes to
+    kauditd_hold_skb, which "try[s] to send the message via printk" (kauditd_printk_skb:
+    `if (printk_ratelimit()) pr_notice(...) else audit_log_lost("printk limit exceeded")`) and
+    holds it only up to the backlog limit. Writes to /etc/libvirt beyond printk's rate limit are
+    never recorded. HVA-201 already fails the same host ("auditd is not running"); HVA-214
+    passed. Right: fail."""
+    a = host_scan({"processes": NO_AUDITD})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"] == (
+        "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd is not running: the "
+        "kernel only prints their records to its log, rate-limited, and drops the rest"
+    )
+
+
+def test_audit_watches_with_auditd_writing_no_log(host_scan) -> None:
+    """R9H-1, second spelling. auditd.conf(5): "write_logs: This yes/no keyword determines
+    whether or not to write logs to the disk"; with no plugin `active = yes`
+    (auditd-plugins(5)) every record the watches write is discarded. HVA-214 passed. Right:
+    fail."""
+    a = host_scan({"/etc/audit/auditd.conf": AUDITD_NO_LOGS})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"] == (
+        "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
+        "(write_logs = no) and no dispatcher plugin is active: their records are discarded"
+    )
+
+
+def test_audit_watches_with_only_a_plugin_are_asked(host_scan) -> None:
+    """Twin of R9H-1: write_logs = no with au-remote active: the records go where the plugin
+    sends them, which the bundle does not show: a question naming it."""
+    plugins = ("/etc/audit/plugins.d/au-remote.conf:active = yes\n", 0)
+    a = host_scan({"/etc/audit/auditd.conf": AUDITD_NO_LOGS, "audit-plugins": plugins})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"] == (
+        "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
+        "(write_logs = no); only its active plugin(s) au-remote receive their records"
+    )
+
+
+def test_audit_watches_with_auditd_logging_pass(host_scan) -> None:
+    """Twin of R9H-1: auditd running, write_logs = yes (or no auditd.conf: the default yes):
+    pass, unchanged."""
+    for conf in (AUDITD_NO_LOGS.replace("= no", "= yes"), None):
+        a = host_scan({"/etc/audit/auditd.conf": conf})
+        assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+        assert messages(a, "HVA-214")["hv1"] == "audit rules watch /etc/libvirt and /etc/polkit-1"
