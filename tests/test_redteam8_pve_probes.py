@@ -61,6 +61,9 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
 - P8-14 (unjudged subject, quirk): pve-container reads a raw key as `lxc.KEY = VALUE` too; such
   a line made the container's file a parse problem and HVA-314 never judged it (an
   `lxc.apparmor.profile = unconfined` container had no result). Fixed: read as pve-container does.
+- P8-17 (wrong fail, API path on PVE < 9.1): GET /nodes/{node}/network gives bridge_vlan_aware 1
+  for any bridge-vlan-aware line, `no` included; without the bridges endpoint's vlan_filtering
+  an untagged NIC on such a bridge failed HVA-192. Fixed: a question naming why.
 - P8-15 (false pass, quirk): domains.cfg read as pve-common SectionConfig reads it: an empty
   line ends a realm's section (a `tfa` after it belongs to none), a repeated attribute keeps its
   first value, and a `tfa` value PVE::Auth::Plugin's $tfa_format refuses (type other than yubico
@@ -70,9 +73,6 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
 Open (xfail strict):
 - P8-16 (false pass at the next start): a container's `[pve:pending]` section (pve-container
   parse_pct_config) is read as a snapshot; pending `features: nesting=1` is never judged.
-- P8-17 (wrong fail, API path on PVE < 9.1): GET /nodes/{node}/network gives bridge_vlan_aware 1
-  for any bridge-vlan-aware line, `no` included; without the bridges endpoint's vlan_filtering
-  an untagged NIC on such a bridge fails HVA-192 where it should be a question.
 """
 
 from __future__ import annotations
@@ -822,9 +822,6 @@ def test_p8_16_a_containers_pending_nesting_is_judged(
     assert pve_result(report, "HVA-314", "dns-01")[0] == "fail"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="P8-17: the API's bridge_vlan_aware 1 is any bridge-vlan-aware line"
-)
 def test_p8_17_api_vlan_aware_flag_is_no_proof(
     seeded: str,  # noqa: F811
     fakepve: Any,
@@ -836,11 +833,19 @@ def test_p8_17_api_vlan_aware_flag_is_no_proof(
     `bridge-vlan-aware` line, `no` and `off` included (`} elsif ($id eq 'bridge_vlan_aware') {
     $d->{$id} = 1;`), while ifupdown2 reads those as false. On a node without pve-network's
     bridges endpoint (PVE < 9.1) the API cannot tell, yet an untagged NIC on such a bridge
-    fails HVA-192 (a wrong fail on `bridge-vlan-aware no`). Right: a question (`ip -d link show
-    vmbr1`: vlan_filtering), not a fail."""
+    failed HVA-192 (a wrong fail on `bridge-vlan-aware no`). Now a question (`ip -d link show
+    vmbr1`: vlan_filtering), not a fail; the kernel's answer settles it where the node gives it
+    (test_p8_3_the_kernels_vlan_filtering_settles_the_bridge)."""
     fakepve.add_vm(
         102, "flat-vm", config={"name": "flat-vm", "net0": "virtio=BC:24:11:00:01:03,bridge=vmbr1"}
     )
     network = [dict(i, bridge_vlan_aware=1) if i["iface"] == "vmbr1" else i for i in NETWORK]
     got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch, network)
     assert got[("HVA-192", "flat-vm")] == "manual", msg[("HVA-192", "flat-vm")]
+    assert msg[("HVA-192", "flat-vm")] == (
+        "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: BC:24:11:00:01:03 "
+        "on bridge vmbr1: GET /nodes/pve1/network reports bridge_vlan_aware 1 for any "
+        "bridge-vlan-aware line, `no` and `off` included (pve-common "
+        "__read_etc_network_interfaces), and the node reported no vlan_filtering for it "
+        "(pve-network's bridges endpoint, Proxmox VE 9.1 or later)"
+    )

@@ -892,6 +892,8 @@ class ProxmoxHost:
     """The node's Linux bridges whose VLAN filtering the kernel reported (the API's SDN bridges
     endpoint): name -> vlan_filtering; a bridge not listed is not observed."""
     bridges_source: Source | None = None
+    interfaces_from_api: bool = False
+    """/etc/network/interfaces is the API's reading of it (GET /nodes/{node}/network)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -618,7 +618,12 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     The interfaces file is read with the files its `source` lines name, as ifupdown2 reads them
     (Proxmox SDN writes its VNets to /etc/network/interfaces.d/sdn, `bridge-vlan-aware yes` for
     a `vlanaware` one); a sourced file that was not read may make any bridge VLAN-aware, so an
-    untagged NIC is then a question naming it."""
+    untagged NIC is then a question naming it. Through the Proxmox API the interfaces file is the
+    main one alone (its sourced files are unread: the same question), and its bridge_vlan_aware 1
+    stands for any bridge-vlan-aware line, `no` included (pve-common
+    __read_etc_network_interfaces), so it proves nothing; the kernel's own vlan_filtering, which
+    pve-network's GET /nodes/{node}/sdn/zones/{zone}/bridges reports, settles a bridge either
+    way."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:

@@ -565,7 +565,18 @@ def _vm(
             unknown_vlans = None
             unread = px.interfaces.get().unread if px.interfaces.known else []
             if bridge and not nic.get("tag") and not nic.get("trunks") and live is None:
-                if not px.interfaces.known:
+                if px.interfaces_from_api and vlan_aware and not ovs:
+                    # pve-common __read_etc_network_interfaces: `} elsif ($id eq
+                    # 'bridge_vlan_aware') { $d->{$id} = 1;` for any value, `no` included,
+                    # which ifupdown2 reads as false: the API's 1 proves no VLAN filtering
+                    trunk = False
+                    unknown_vlans = (
+                        "GET /nodes/{node}/network reports bridge_vlan_aware 1 for any "
+                        "bridge-vlan-aware line, `no` and `off` included (pve-common "
+                        "__read_etc_network_interfaces), and the node reported no vlan_filtering "
+                        "for it (pve-network's bridges endpoint, Proxmox VE 9.1 or later)"
+                    ).replace("{node}", host)
+                elif not px.interfaces.known:
                     unknown_vlans = "/etc/network/interfaces was not read"
                 elif unread:
                     unknown_vlans = _unread_sourced(unread)
@@ -1073,6 +1084,8 @@ def _add_node(
     if px.interfaces.known and px.interfaces.get().includes:
         px.interfaces = _with_sourced(bundle, px.interfaces, problems, hostname)
     px.interfaces = _api_interfaces(bundle, px.interfaces, at(pve.INTERFACES), hostname)
+    entry = bundle.entry(at(pve.INTERFACES))
+    px.interfaces_from_api = entry is not None and entry.origin.startswith("GET /nodes/")
     px.bridge_vlan_filtering, px.bridges_source = _live_bridges(bundle, hostname)
     px.pveproxy = _file(
         bundle,
