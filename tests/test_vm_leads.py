@@ -17,6 +17,7 @@ from conftest import (
     run_assessment,
     write_node,
 )
+from hvaudit.checks.base import Severity
 from hvaudit.engine import Assessment
 
 
@@ -366,3 +367,26 @@ def test_no_machine_type_asks_about_the_i440fx_floppy_controller(tmp_path: Path)
         "; the definition names no machine type (libvirt's QEMU driver always writes the one it "
         "picks), and an i440FX machine, QEMU's default on x86, builds a floppy controller itself"
     )
+
+
+def test_the_terminal_report_shows_each_subjects_own_question(sizes_sim) -> None:
+    """The terminal report printed the first subject's question for a whole check: HVA-080's
+    "more than 1 physical core(s)" stood for the 8-vCPU VM too, whose answer decides at 8."""
+    from hvaudit.report.terminal import render_terminal
+
+    text = " ".join(render_terminal(sizes_sim, color=False, fail_on=Severity.LOW).split())
+    assert "have more than 1 physical core(s)? " in text
+    assert "have more than 8 physical core(s)? " in text
+
+
+def test_the_markdown_report_lists_each_subjects_own_question(tmp_path: Path) -> None:
+    """A grouped manual item (three VMs or more) in Markdown carried the first VM's question for
+    all; with questions that differ each subject is listed with its own."""
+    from hvaudit.report.formats import render_markdown
+
+    a = _scan(tmp_path, [domain_xml(f"v{n}", vcpus=n) for n in (1, 2, 4)])
+    md = render_markdown(a)
+    line = next(x for x in md.splitlines() if x.startswith("- **HVA-080**"))
+    assert line.endswith("(listed below): each subject's own question, listed below with it")
+    for n in (1, 2, 4):
+        assert f"more than {n} physical core(s)? Evidence:" in md

@@ -419,7 +419,12 @@ def render_markdown(a: Assessment) -> str:
     for item in group_results(manual, within=a.results):
         if isinstance(item, Group):
             listed.append(item)
-            q = item.results[0].outcome.question or item.check.question or ""
+            asked = {r.outcome.question or item.check.question or "" for r in item.results}
+            q = (
+                next(iter(asked))
+                if len(asked) == 1
+                else "each subject's own question, listed below with it"
+            )
             out.append(f"- **{item.check.id}** {_md(item.headline)} (listed below): {_md(q)}")
             continue
         r = item
@@ -434,9 +439,11 @@ def render_markdown(a: Assessment) -> str:
         shared = g.message
         if shared is not None:
             out += [_md(shared), ""]
+        own = len({r.outcome.question or g.check.question or "" for r in g.results}) > 1
         out += [
             f"- {_md(r.outcome.subject.label)}"
             + ("" if shared is not None else f": {_md(r.outcome.message)}")
+            + (f" Question: {_md(r.outcome.question or '')}" if own else "")
             for r in g.results
         ]
     notes = [

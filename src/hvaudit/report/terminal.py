@@ -460,8 +460,13 @@ def _manual(rep: _Report, a: Assessment, opts: _Options, of: dict[str, Counter[s
         )
         if opts.summary:
             continue
-        rep.line("? ", clean(rs[0].outcome.question or meta.question or ""), indent=4)
-        _subject_lines(rep, rs, evidence=False)
+        # subjects asked different questions (each VM's own threshold) keep their own
+        by_question: dict[str, list[Result]] = {}
+        for r in rs:
+            by_question.setdefault(r.outcome.question or meta.question or "", []).append(r)
+        for question, asked in by_question.items():
+            rep.line("? ", clean(question), indent=4)
+            _subject_lines(rep, asked, evidence=False)
 
 
 def _sufficiency(rep: _Report, a: Assessment) -> None:
