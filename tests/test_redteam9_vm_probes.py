@@ -30,7 +30,9 @@ rbd pool on a host that runs ceph-osd (false pass); R9-5 HVA-054 named HVA-042 a
 judge of a high-privileges taint that a rawio='yes' LUN caused, which HVA-059 judges (other: the
 message); R9-6 HVA-065 failed "no virtual TPM" for a VM given an swtpm by raw `-tpmdev
 emulator` arguments (wrong fail: the external-swtpm question, or a fail when two VMs share the
-socket).
+socket); R9-7 HVA-064 passed a distribution path on a host whose only QEMU-named packages
+ship no emulator (libvirt-daemon-driver-qemu, qemu-utils, qemu-system-common): false pass, now
+the question of which package installed it.
 """
 
 from __future__ import annotations
@@ -333,4 +335,36 @@ def test_raw_tpm_emulator_socket_of_two_vms_is_one_tpm(tmp_path: Path) -> None:
         "fail",
         "TPM emulator socket /run/swtpm/shared.sock (QEMU argument -tpmdev "
         "emulator,id=tpm0,chardev=chrtpm) is shared with tpm_b: one TPM for several VMs",
+    )
+
+
+# --- HVA-064: QEMU-named packages that ship no emulator ------------------------------------------
+
+TOOLS_ONLY = (
+    "libvirt-daemon\t9.0.0-4+deb12u2\tii \nlibvirt-daemon-driver-qemu\t9.0.0-4+deb12u2\tii \n"
+    "qemu-utils\t1:7.2+dfsg-7+deb12u7\tii \nqemu-system-common\t1:7.2+dfsg-7+deb12u7\tii \n"
+    "openssh-server\t1:9.2p1-2+deb12u3\tii \n",
+    0,
+)
+
+
+def test_qemu_named_packages_without_an_emulator_do_not_prove_the_binary(host_scan) -> None:
+    """R9-7. R8-9 fails a distribution path on a host whose package list holds no package named
+    for QEMU, and passed it when any package name held "qemu". But every Debian libvirt QEMU host
+    has libvirt-daemon-driver-qemu (libvirt's own driver), and packages.debian.org's file list
+    of qemu-utils (read with `search`) is /usr/bin/qemu-img, qemu-io, qemu-nbd and
+    qemu-storage-daemon only; qemu-system-common holds the shared files while the binaries are
+    in the qemu-system-$arch packages (its README.Debian, cited by R8-9). None of this host's
+    packages ships /usr/bin/qemu-system-x86_64, so which one installed it is unknown: a
+    question (`dpkg -S`), not the pass it was. The fixture host (qemu-system-x86 installed)
+    keeps its pass (test_redteam8_vm_probes)."""
+    xml = domain_xml(
+        "toolsonly", body="<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>"
+    )
+    a = host_scan({"dpkg-packages": TOOLS_ONLY}, domains=[xml])
+    assert verdict(a, "HVA-064", "toolsonly") == (
+        "manual",
+        "emulator /usr/bin/qemu-system-x86_64; the host's QEMU-named packages "
+        "(libvirt-daemon-driver-qemu, qemu-system-common, qemu-utils) are none of the packages "
+        "that ship a QEMU emulator",
     )

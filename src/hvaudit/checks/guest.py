@@ -40,6 +40,18 @@ DISTRIBUTION_EMULATORS = re.compile(
     r"/usr/bin/qemu-system-[a-z0-9_]+(-microvm)?|/usr/(bin|libexec)/qemu-kvm"
     r"|/usr/bin/kvm(-spice)?|/usr/bin/qemu"
 )
+#: The packages that ship a QEMU system emulator: Debian/Ubuntu and Arch qemu-system-<arch>
+#: (Debian qemu-system-common README.Debian: "qemu-system-$arch" packages hold the binaries;
+#: not qemu-system-common, -data, -gui or -modules-*, which hold none), Fedora
+#: qemu-system-<arch>-core, RHEL qemu-kvm and qemu-kvm-core (/usr/libexec/qemu-kvm), SUSE
+#: qemu-<arch>, Arch qemu-full/qemu-base/qemu-desktop, Proxmox pve-qemu-kvm, the old Debian
+#: "qemu". Other QEMU-named packages ship tools, not the emulator: Debian qemu-utils holds
+#: qemu-img, qemu-io, qemu-nbd and qemu-storage-daemon only (packages.debian.org file list),
+#: libvirt-daemon-driver-qemu is libvirt's driver, qemu-guest-agent runs in guests (R9-7).
+EMULATOR_PACKAGES = re.compile(
+    r"qemu-system-(?!common$|data$|gui$|modules)[a-z0-9_-]+|qemu-kvm(-core)?|pve-qemu-kvm"
+    r"|qemu-(x86|arm|ppc|s390x|extra|full|base|desktop|headless)|qemu|qemu-system"
+)
 NESTING_MODES = ("host-passthrough", "maximum", "host-model", "custom match='minimum'")
 #: Every platform whose VMs these checks judge: libvirt domain XML, Proxmox VE qm.conf, VMware .vmx.
 VM_PLATFORMS = (*LINUX_HOST, "vmware-esxi")
@@ -1138,13 +1150,19 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     holds none, the binary was installed by hand and fails (R8-9). The running QEMU shows what it
     executes: /proc/<pid>/exe is "a symbolic link containing the actual pathname of the executed
     command" (proc(5)), so a packaged path that is a symlink to a build of its own fails with
-    that build's path (R8-11)."""
+    that build's path (R8-11). A package named for QEMU need not ship the emulator (Debian
+    qemu-utils holds qemu-img and its kin only, libvirt-daemon-driver-qemu is libvirt's own
+    driver): a host whose QEMU-named packages are none of the emulator packages
+    (EMULATOR_PACKAGES) is asked which package installed the binary, not passed (R9-7)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         emu = v.emulator
         packages = hosts[v.host].facts.packages
         unpackaged = packages.known and not any("qemu" in name for name in packages.get())
+        # a package named for QEMU need not ship an emulator (R9-7)
+        others = sorted(n for n in (packages.get() if packages.known else ()) if "qemu" in n)
+        unproven = bool(others) and not any(EMULATOR_PACKAGES.fullmatch(n) for n in others)
         runs = _running_executable(hosts[v.host], v)
         if emu is not None and not DISTRIBUTION_EMULATORS.fullmatch(emu):
             yield failed(s, f"custom emulator {emu} (not a distribution path)", v.source)
@@ -1163,6 +1181,20 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
                 "host patches it",
                 v.source,
                 *packages.sources,
+            )
+        elif unproven:
+            what = f"emulator {emu}" if emu else "no <emulator> (the driver's default binary)"
+            path = emu or "the qemu-system binary libvirt picks"
+            yield manual(
+                s,
+                f"{what}; the host's QEMU-named packages ({', '.join(others[:6])}) are none of "
+                "the packages that ship a QEMU emulator",
+                v.source,
+                *packages.sources,
+                question=f"Which package installed {path} on host {v.host}? Evidence: `dpkg -S "
+                f"{emu or '/usr/bin/qemu-system-x86_64'}` (or `rpm -qf` of it) on {v.host}. "
+                "Pass: a distribution package the host's updates cover; fail: none, so it was "
+                "installed by hand.",
             )
         elif emu is None:
             yield passed(s, "no <emulator>: the driver's default binary", v.source)
