@@ -69,10 +69,9 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
   first value, and a `tfa` value PVE::Auth::Plugin's $tfa_format refuses (type other than yubico
   or oath, no `type=`, digits outside 6-8) is dropped: HVA-306 counted the realm's users as
   forced to a second factor (pass); fails now.
-
-Open (xfail strict):
 - P8-16 (false pass at the next start): a container's `[pve:pending]` section (pve-container
-  parse_pct_config) is read as a snapshot; pending `features: nesting=1` is never judged.
+  parse_pct_config) was read as a snapshot; pending `features: nesting=1` was never judged.
+  Fixed: HVA-314 reports what the next start adds.
 """
 
 from __future__ import annotations
@@ -800,18 +799,16 @@ def test_p8_15_a_realm_tfa_pve_refuses_enforces_nothing(
     )
 
 
-# --- open probes (xfail strict: the day they pass, the fix landed) ----------------------------------
+# --- P8-16 / P8-17 (were open probes) ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="P8-16: a container's [pve:pending] section is not judged")
 def test_p8_16_a_containers_pending_nesting_is_judged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """pve-container parse_pct_config: `[pve:pending]` holds the changes a running container takes
     at its next start (vmconfig_apply_pending); `features: nesting=1` there turns nesting on then.
-    hvaudit reads the section as a snapshot and judges the current configuration only (HVA-314
-    pass). Right: fail at the next start, as a VM's [PENDING] is judged (dep.next_boot has VMs
-    only)."""
+    hvaudit read the section as a snapshot and judged the current configuration only (HVA-314
+    pass). Now: fail naming what the next start adds, as a VM's [PENDING] is judged."""
     from test_redteam2_probes import PVE_HARDENED, pve_result
     from test_redteam2_probes import pve_scan as dir_scan
 
@@ -819,7 +816,10 @@ def test_p8_16_a_containers_pending_nesting_is_judged(
     report = dir_scan(
         tmp_path, capsys, {"etc/pve/lxc/300.conf": ct + "\n[pve:pending]\nfeatures: nesting=1\n"}
     )
-    assert pve_result(report, "HVA-314", "dns-01")[0] == "fail"
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "fail",
+        "at its next start ([pve:pending]): nesting on (host procfs and sysfs exposed)",
+    )
 
 
 def test_p8_17_api_vlan_aware_flag_is_no_proof(

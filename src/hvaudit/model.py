@@ -918,6 +918,8 @@ class Container:
     running: bool | None
     autostart: bool
     source: Source
+    next_start: Container | None = None
+    """The container as it starts next, when its `[pve:pending]` section changes it."""
 
 
 @dataclass(frozen=True, slots=True)

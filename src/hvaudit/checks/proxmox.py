@@ -1341,28 +1341,19 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
     unconfined` removes the AppArmor profile; the `nesting` feature relaxes it (it exposes the
     host's procfs and sysfs); `devN`, `mpN` with a host path, `lxc.mount.entry` and
     `lxc.cgroup2.devices.allow` hand host devices and files in; any raw `lxc.*` key is outside
-    Proxmox's control. Every one of them is reported, per container."""
+    Proxmox's control. Every one of them is reported, per container, and so is one the
+    container's `[pve:pending]` section adds at its next start (pve-container parse_pct_config
+    `[pve:pending]` header, any case; vmconfig_apply_pending at start), as a VM's [PENDING] is."""
     for h in ctx.deployment.hosts:
         px = _px(h)
         if px is None:
             continue
         for c in px.containers:
             s = container_subject(c, h.name)
-            bad = []
-            if c.privileged:
-                bad.append("privileged (unprivileged not set: container root is root on the node)")
-            if c.apparmor == "unconfined":
-                bad.append("lxc.apparmor.profile: unconfined")
-            elif c.apparmor:
-                bad.append(f"lxc.apparmor.profile: {c.apparmor} (not Proxmox's generated profile)")
-            if c.nesting:
-                bad.append("nesting on (host procfs and sysfs exposed)")
-            if c.devices:
-                bad.append(f"host devices: {', '.join(c.devices[:4])}")
-            if c.host_mounts:
-                bad.append(f"host paths mounted: {', '.join(c.host_mounts[:4])}")
-            if c.raw_keys:
-                bad.append(f"raw LXC keys: {', '.join(c.raw_keys[:4])}")
+            bad = _unconfined(c)
+            later = [b for b in _unconfined(c.next_start) if b not in bad] if c.next_start else []
+            if later:
+                bad.append(f"at its next start ([pve:pending]): {'; '.join(later)}")
             if bad:
                 yield failed(s, "; ".join(bad), c.source)
             else:
@@ -1373,3 +1364,23 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
                     + (f" (features: {', '.join(extra)})" if extra else ""),
                     c.source,
                 )
+
+
+def _unconfined(c: Container) -> list[str]:
+    """What lets a container reach beyond its confinement (HVA-314), each as it is reported."""
+    bad = []
+    if c.privileged:
+        bad.append("privileged (unprivileged not set: container root is root on the node)")
+    if c.apparmor == "unconfined":
+        bad.append("lxc.apparmor.profile: unconfined")
+    elif c.apparmor:
+        bad.append(f"lxc.apparmor.profile: {c.apparmor} (not Proxmox's generated profile)")
+    if c.nesting:
+        bad.append("nesting on (host procfs and sysfs exposed)")
+    if c.devices:
+        bad.append(f"host devices: {', '.join(c.devices[:4])}")
+    if c.host_mounts:
+        bad.append(f"host paths mounted: {', '.join(c.host_mounts[:4])}")
+    if c.raw_keys:
+        bad.append(f"raw LXC keys: {', '.join(c.raw_keys[:4])}")
+    return bad

@@ -267,7 +267,10 @@ def _guest_config(
             # `[pending]` is applied at the next start as qemu-server's own `[PENDING]` is);
             # any other name (a snapshot, a special or unknown section) is not the current
             # configuration
-            pending = re.fullmatch(r"\[PENDING\]", line, re.I | re.A)
+            # (pve-container parse_pct_config: `m/^\[pve:pending\]\s*$/i`)
+            pending = re.fullmatch(
+                r"\[pve:pending\]" if raw_lxc else r"\[PENDING\]", line, re.I | re.A
+            )
             section = cfg.pending if pending else cfg.snapshots.setdefault(label, {})
             continue
         m = (_LXC_RAW.match(line) if raw_lxc else None) or _KEY_LINE.match(line)

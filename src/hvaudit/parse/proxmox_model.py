@@ -1165,7 +1165,14 @@ def _add_node(
             f"{ct_entry.path}:{n}: {k}: {val!r} is not a boolean; read as unset (its default)"
             for k, n, val in ct.invalid
         ]
-        px.containers.append(_container(ct, ct_entry.path, run[0]))
+        now = _container(ct, ct_entry.path, run[0])
+        if ct.pending:
+            # pve-container: `[pve:pending]` holds what a running container takes at its next
+            # start (vmconfig_apply_pending), as a VM's [PENDING] does
+            now = dataclasses.replace(
+                now, next_start=_container(_with_pending(ct), ct_entry.path, run[0])
+            )
+        px.containers.append(now)
 
 
 def _with_sourced(
