@@ -64,6 +64,9 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
 - P8-17 (wrong fail, API path on PVE < 9.1): GET /nodes/{node}/network gives bridge_vlan_aware 1
   for any bridge-vlan-aware line, `no` included; without the bridges endpoint's vlan_filtering
   an untagged NIC on such a bridge failed HVA-192. Fixed: a question naming why.
+- P8-18 (false pass): a rule's `-source +set` was judged by its text, never wide; pve-firewall
+  matches the set's entries, so a set of 0.0.0.0/1 and 128.0.0.0/1 admits every source:
+  HVA-301/313 passed an accept from it. Fixed: a set is as wide as its widest entry.
 - P8-15 (false pass, quirk): domains.cfg read as pve-common SectionConfig reads it: an empty
   line ends a realm's section (a `tfa` after it belongs to none), a repeated attribute keeps its
   first value, and a `tfa` value PVE::Auth::Plugin's $tfa_format refuses (type other than yubico
@@ -849,3 +852,49 @@ def test_p8_17_api_vlan_aware_flag_is_no_proof(
         "__read_etc_network_interfaces), and the node reported no vlan_filtering for it "
         "(pve-network's bridges endpoint, Proxmox VE 9.1 or later)"
     )
+
+
+# --- P8-18: a rule's source that is a wide IP set ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "check", "message"),
+    [
+        (
+            "IN ACCEPT -source +anywhere -p tcp -dport 8006",
+            "HVA-313",
+            "host.fw:9 accepts management ports from +anywhere",
+        ),
+        (
+            "IN ACCEPT -source +anywhere",
+            "HVA-301",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+            "inbound packet before the policy",
+        ),
+    ],
+    ids=["web-ui-from-a-wide-set", "everything-from-a-wide-set"],
+)
+def test_p8_18_an_ip_set_source_is_as_wide_as_its_entries(
+    tmp_path: Path, rule: str, check: str, message: str
+) -> None:
+    """Was pass. pve-firewall matches `-source +name` against the IP set's entries; a set holding
+    0.0.0.0/1 and 128.0.0.0/1 admits every IPv4 source, yet hvaudit judged the `+name` text, never
+    wide, as a narrowing source."""
+    import shutil
+
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    cluster = tree / "etc/pve/firewall/cluster.fw"
+    cluster.write_text(
+        cluster.read_text().replace(
+            "[RULES]", "[IPSET anywhere]\n0.0.0.0/1\n128.0.0.0/1\n\n[RULES]", 1
+        )
+    )
+    host = tree / "etc/pve/nodes/pve-h1/host.fw"
+    host.write_text(host.read_text() + rule + "\n")
+    assert host.read_text().splitlines()[8] == rule
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + FW_RUNNING, 0)}, tree)
+    assert outcomes(a, check)["pve-h1"] == "fail", messages(a, check)["pve-h1"]
+    assert message in messages(a, check)["pve-h1"]

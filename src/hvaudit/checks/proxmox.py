@@ -297,7 +297,7 @@ def _accepts_everything(
             if r["type"] != "in" or r["macro"]:
                 continue
             wide = all(
-                _is_wide(_resolve_alias(x.strip(), cluster))
+                _wide(x, cluster)
                 for key in ("source", "dest")
                 for x in str(opts.get(key) or "").split(",")
                 if x.strip()
@@ -1204,7 +1204,8 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     not read, right files are not a set observed filtering: HVA-301's question (the same
     words), never a pass; a rule or set that is wrong still fails. A `GROUP name` rule of
     cluster.fw or host.fw is read as its security group's IN rules, which pve-firewall applies
-    there (enable_host_firewall -> ruleset_add_group_rule)."""
+    there (enable_host_firewall -> ruleset_add_group_rule). A rule's source that is an IP set
+    (`+name`) is as wide as the set's widest entry (`_wide`)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1261,9 +1262,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                     lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
                 )
                 source = str(opts.get("source") or "")
-                every = not source or any(
-                    _is_wide(_resolve_alias(x.strip(), cluster)) for x in source.split(",")
-                )
+                every = not source or any(_wide(x, cluster) for x in source.split(","))
                 if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
                     what = f"from {source}" if source else "from any source"
                     problems.append(f"{where}:{r['line']} accepts management ports {what}")
@@ -1304,6 +1303,21 @@ def _resolve_alias(text: str, cluster: FirewallFile) -> str:
     source/dest), `dc/name` the datacenter's; an address or unknown name is returned as is."""
     name = text.strip().lower().removeprefix("dc/")
     return cluster.aliases.get(name, text.strip())
+
+
+def _wide(item: str, cluster: FirewallFile) -> bool:
+    """A rule's -source/-dest item that admits a /7 or wider network: an address, an alias, or
+    an IP set (`+name`, `+dc/name`: pve-firewall matches the set's entries, so a set holding a
+    wide entry, or an alias of one, is as wide; its `!` exceptions take out only their own
+    addresses). A host.fw has no IP sets of its own: a set named there is the cluster's."""
+    text = item.strip()
+    if text.startswith("+"):
+        name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
+        return any(
+            not e.nomatch and _is_wide(_resolve_alias(e.cidr, cluster))
+            for e in cluster.usable(name)
+        )
+    return _is_wide(_resolve_alias(text, cluster))
 
 
 def _is_wide(cidr: str) -> bool:
