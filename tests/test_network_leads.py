@@ -257,6 +257,13 @@ NET_CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "QEMU argument -netdev stream,id=n0,server=on,addr.type=fd,addr.str=3: a TCP server "
         "carrying the VM's network on passed socket (fd 3)",
     ),
+    # a socket passed by descriptor: net_socket_fd_init reads its type, not its address
+    "socket-fd": (
+        ("-netdev", "socket,id=n0,fd=3"),
+        "manual",
+        "QEMU argument -netdev socket,id=n0,fd=3: a socket carrying the VM's network on passed "
+        "socket (fd 3)",
+    ),
     "dgram-any": (
         (
             "-netdev",

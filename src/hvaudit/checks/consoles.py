@@ -350,6 +350,8 @@ def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
       inet_listen_saddr: `getaddrinfo(strlen(saddr->host) ? saddr->host : NULL, ...)` with
       AI_PASSIVE, every address when empty); `addr.type=fd` listens on a socket the caller
       opened, which the arguments do not show.
+    - `socket,fd=N` (net_init_socket: net_socket_fd_init of a socket the caller opened,
+      datagram or stream): where it is bound is not in the arguments, a question.
     - `dgram,local.type=inet,local.host=H,local.port=P,remote...` (net/dgram.c net_init_dgram:
       the unicast socket is bound to local and never connected, so it reads datagrams from
       any source); `local.type=fd` as above.
@@ -387,6 +389,12 @@ def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
             out.append(_NetListener(shown, "a UDP socket carrying the VM's network", host, port))
         elif o.kind == "stream" and o.flag("server"):
             _socket_address(out, shown, "a TCP server carrying the VM's network", p, "addr")
+        elif o.kind == "socket" and p.get("fd"):
+            # net/socket.c net_init_socket: fd= (exclusive of listen=, connect=, mcast= and
+            # localaddr=) is net_socket_fd_init of a socket the caller opened, datagram (its
+            # bound address, multicast ones cloned by net_socket_fd_init_dgram) or stream;
+            # where it is bound is not in the arguments
+            out.append(_NetListener(shown, "a socket carrying the VM's network", None, p["fd"]))
         elif o.kind == "socket" and p.get("mcast"):
             group, _, port = p["mcast"].partition(":")
             local = p.get("localaddr", "")
