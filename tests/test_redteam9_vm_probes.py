@@ -32,7 +32,9 @@ message); R9-6 HVA-065 failed "no virtual TPM" for a VM given an swtpm by raw `-
 emulator` arguments (wrong fail: the external-swtpm question, or a fail when two VMs share the
 socket); R9-7 HVA-064 passed a distribution path on a host whose only QEMU-named packages
 ship no emulator (libvirt-daemon-driver-qemu, qemu-utils, qemu-system-common): false pass, now
-the question of which package installed it.
+the question of which package installed it; R9-8 HVA-050 said "no device passthrough" for a
+VM with a <disk type='nvme'>, whose NVMe controller libvirt detaches from the host and QEMU's
+userspace driver programs through VFIO (wrong n/a: its IOMMU group is judged as a <hostdev>'s).
 """
 
 from __future__ import annotations
@@ -368,3 +370,74 @@ def test_qemu_named_packages_without_an_emulator_do_not_prove_the_binary(host_sc
         "(libvirt-daemon-driver-qemu, qemu-system-common, qemu-utils) are none of the packages "
         "that ship a QEMU emulator",
     )
+
+
+# --- HVA-050: an NVMe controller QEMU drives itself ----------------------------------------------
+
+NVME_DISK = (
+    "<disk type='nvme' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='pci' managed='yes' namespace='1'>"
+    "<address domain='0x0000' bus='0x04' slot='0x00' function='0x0'/></source>"
+    "<target dev='vda' bus='virtio'/></disk>"
+)
+
+
+def _nvme_host(group_text: str) -> dict[str, Any]:
+    """The hardened host with an NVMe controller 0000:04:00.0 bound to vfio-pci."""
+    return dict(
+        HARDENED_HOST,
+        **{
+            "iommu-groups": ("0\n1\n2\n3\n7\n", 0),
+            "iommu-group-devices": (HARDENED_HOST["iommu-group-devices"][0] + group_text, 0),
+            "pci-drivers": (
+                HARDENED_HOST["pci-drivers"][0] + "/sys/bus/pci/drivers/vfio-pci/0000:04:00.0\n"
+                "/sys/bus/pci/drivers/ixgbe/0000:04:00.1\n",
+                0,
+            ),
+            "pci-classes": (
+                HARDENED_HOST["pci-classes"][0]
+                + "/sys/bus/pci/devices/0000:04:00.0/class:0x010802\n"
+                "/sys/bus/pci/devices/0000:04:00.1/class:0x020000\n",
+                0,
+            ),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        (
+            "/sys/kernel/iommu_groups/7/devices/0000:04:00.0\n",
+            (
+                "pass",
+                "IOMMU active; each IOMMU group of nvme controller (disk type='nvme') "
+                "0000:04:00.0 goes wholly to this VM or is unused",
+            ),
+        ),
+        (
+            "/sys/kernel/iommu_groups/7/devices/0000:04:00.0\n"
+            "/sys/kernel/iommu_groups/7/devices/0000:04:00.1\n",
+            (
+                "fail",
+                "0000:04:00.0 shares IOMMU group 7 with 0000:04:00.1 (driver ixgbe), left to the host",
+            ),
+        ),
+    ],
+)
+def test_nvme_disk_hands_qemu_a_whole_pci_controller(
+    tmp_path: Path, members: str, expected: tuple[str, str]
+) -> None:
+    """R9-8. formatdomain, "Hard drives, floppy disks, CDROMs": a disk of type 'nvme' names an
+    NVMe controller by its PCI address (<source type='pci' managed='yes' namespace='1'>), and
+    libvirt detaches it from the host for QEMU (virhostdev.c virHostdevPrepareNVMeDevices,
+    "track which NVMe devices are free to be used by a domain"), whose userspace NVMe driver
+    programs it through VFIO (QEMU qapi/block-core.json BlockdevOptionsNVMe: "the PCI @device
+    must have been unbound from any host kernel driver"; read with `search`). The controller
+    does DMA on QEMU's behalf: what confines it is the IOMMU and its group, exactly HVA-050's
+    subject for a passed-through PCI device. Was n/a "no device passthrough"; now the group is
+    judged: alone in its group with vfio-pci it passes, beside a function the host keeps (a NIC
+    with no vfio driver) it fails as a <hostdev> would."""
+    xml = domain_xml("nvmedisk", body=f"<devices>{NVME_DISK}</devices>")
+    a = _scan(tmp_path, _nvme_host(members), [xml])
+    assert verdict(a, "HVA-050", "nvmedisk") == expected

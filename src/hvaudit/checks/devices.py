@@ -34,9 +34,10 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Fact, FactState, Host, Passthrough, SecurityLabel, Source, Vm
+from hvaudit.parse.libvirt_xml import NVME_DISK
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
-DMA_KINDS = ("pci", "sr-iov/pci network function")
+DMA_KINDS = ("pci", "sr-iov/pci network function", NVME_DISK)
 #: Drivers that leave a PCI device unused by the host, VFIO's viability rule: since Linux 5.19 a
 #: group can be owned by user space when each member is driverless or bound to a driver that sets
 #: `driver_managed_dma`: vfio-pci and its variant drivers (mlx5_vfio_pci, nvgrace_gpu_vfio_pci,
@@ -1696,7 +1697,11 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     remapping is not isolation either: VFIO refuses such an IOMMU unless vfio_iommu_type1's
     allow_unsafe_interrupts is on ("Enable VFIO IOMMU support for on platforms without interrupt
     remapping support", drivers/vfio/vfio_iommu_type1.c), and then the device can send arbitrary
-    MSIs to the host: fail, read from sysfs or the kernel command line."""
+    MSIs to the host: fail, read from sysfs or the kernel command line. A `<disk type='nvme'>`
+    hands the whole NVMe controller to QEMU's userspace driver through VFIO (libvirt
+    virHostdevPrepareNVMeDevices detaches it; QEMU BlockdevOptionsNVMe: the device "must have
+    been unbound from any host kernel driver"): a DMA-capable PCI device QEMU programs, judged
+    like a passed-through one (R9-8, was "no device passthrough")."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}

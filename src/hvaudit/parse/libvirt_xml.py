@@ -412,6 +412,15 @@ def parse_domain(
                 )
         for i, d in enumerate(devices.findall("disk"), 1):
             disks.append(_disk(d, Source(artefact, f"/domain/devices/disk[{i}]"), groups))
+            if d.get("type") == "nvme":
+                # QEMU's userspace NVMe driver owns the whole controller through VFIO (R9-8)
+                passthrough.append(
+                    Passthrough(
+                        NVME_DISK,
+                        _pci_address(d.find("source/address")),
+                        Source(artefact, f"/domain/devices/disk[{i}]"),
+                    )
+                )
             if d.get("device") == "floppy":
                 legacy.append(LEGACY_DEVICES["floppy"])
             tgt = d.find("target")
@@ -664,6 +673,13 @@ def parse_domain(
         emulator=emulator,
     )
 
+
+#: The passthrough kind of a <disk type='nvme'>: libvirt detaches the NVMe controller it names
+#: from the host and hands it to QEMU's userspace driver through VFIO (formatdomain, "Hard
+#: drives, floppy disks, CDROMs": type nvme; virhostdev.c virHostdevPrepareNVMeDevices; QEMU
+#: qapi/block-core.json BlockdevOptionsNVMe: "the PCI @device must have been unbound from any
+#: host kernel driver"), so the controller's DMA is confined by the IOMMU alone (R9-8).
+NVME_DISK = "nvme controller (disk type='nvme')"
 
 #: Variable store templates without keys, Secure Boot disabled (Debian ovmf README.Debian:
 #: "OVMF_VARS_4M.fd: This is an empty variable store template, which means it has no built-in
