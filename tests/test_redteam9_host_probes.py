@@ -13,11 +13,17 @@ Findings:
   /etc/polkit-1" while auditd was not running (the kernel only printk()s the records,
   rate-limited) or wrote no log (write_logs = no, no plugin active): now a fail each; with an
   active plugin, a question naming it. Fixed.
+- R9H-2 (wrong fail, round 8's lead (d)) HVA-151 failed "publickey,keyboard-interactive alone
+  logs in" for AuthenticationMethods publickey,keyboard-interactive over a PAM stack `auth
+  sufficient pam_unix` then `auth required pam_u2f`: every way through that stack proves a
+  password or a token, so every login is a key plus a second factor of another kind. hvaudit
+  asked for one factor kind present on every run of the stack. Now a pass naming both; the same
+  stack behind keyboard-interactive alone still fails (a password alone logs in). Fixed.
 """
 
 from __future__ import annotations
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 
 # --- HVA-214: the watches' records must be kept (lead (a)) --------------------------------------
 
@@ -77,3 +83,56 @@ def test_audit_watches_with_auditd_logging_pass(host_scan) -> None:
         a = host_scan({"/etc/audit/auditd.conf": conf})
         assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
         assert messages(a, "HVA-214")["hv1"] == "audit rules watch /etc/libvirt and /etc/polkit-1"
+
+
+# --- HVA-151: a second factor that differs between runs of the PAM stack (lead (d)) ------------
+
+EITHER_STACK = "auth sufficient pam_unix.so\nauth required pam_u2f.so cue\n"
+
+
+def test_key_then_password_or_token_is_two_factors(host_scan) -> None:
+    """R9H-2. sshd_config(5) AuthenticationMethods: "publickey,keyboard-interactive" requires
+    both methods to succeed, in order; UsePAM runs the auth stack for keyboard-interactive.
+    pam.conf(5): sufficient "if such a module succeeds and no prior required module has failed
+    the PAM framework returns success to the application ... immediately"; on its failure the
+    stack goes on, so pam_u2f (required) decides. The runs that log in: key + password (pam_unix
+    succeeds) or key + token (pam_u2f succeeds): a second factor of another kind on each, as
+    the check's docstring asks (possession by key plus knowledge or OTP). hvaudit failed it
+    because neither kind is on every run. Right: pass."""
+    a = host_scan({"/etc/pam.d/sshd": EITHER_STACK})
+    assert outcomes(a, "HVA-151") == {"hv1": "pass"}, messages(a, "HVA-151")
+    assert messages(a, "HVA-151")["hv1"] == (
+        "every SSH login needs two factors: AuthenticationMethods "
+        "publickey,keyboard-interactive, PAM requires pam_unix (knowledge) or pam_u2f (otp)"
+    )
+
+
+def test_password_or_token_alone_stays_one_factor(host_scan) -> None:
+    """Twin of R9H-2: the same stack behind keyboard-interactive alone lets a password alone in
+    (pam_unix sufficient): fail, as before."""
+    eff = HARDENED_HOST["sshd-effective"][0].replace(
+        "authenticationmethods publickey,keyboard-interactive",
+        "authenticationmethods keyboard-interactive",
+    )
+    a = host_scan({"/etc/pam.d/sshd": EITHER_STACK, "sshd-effective": (eff, 0)})
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}, messages(a, "HVA-151")
+    assert messages(a, "HVA-151")["hv1"] == (
+        "SSH logins need a single factor: keyboard-interactive alone logs in "
+        "(AuthenticationMethods keyboard-interactive); pam_u2f (required) does not fail the "
+        "login when the factor is missing"
+    )
+
+
+def test_key_then_a_stack_that_may_prove_nothing_fails(host_scan) -> None:
+    """Twin of R9H-2: `auth sufficient pam_unix` then `auth optional pam_u2f` then `auth
+    required pam_permit`: with both failing, pam_permit lets the run succeed (pam.conf(5)
+    optional: its failure is ignored), so a key alone logs in: fail."""
+    stack = "auth sufficient pam_unix.so\nauth optional pam_u2f.so\nauth required pam_permit.so\n"
+    a = host_scan({"/etc/pam.d/sshd": stack})
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}, messages(a, "HVA-151")
+    assert messages(a, "HVA-151")["hv1"] == (
+        "SSH logins need a single factor: publickey,keyboard-interactive alone logs in "
+        "(AuthenticationMethods publickey,keyboard-interactive); PAM's auth stack is not run "
+        "for public-key logins; pam_u2f (optional) does not fail the login when the factor is "
+        "missing"
+    )

@@ -1443,7 +1443,10 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     requires a module is evaluated with pam.conf(5)'s control semantics (an unlisted return code
     is `bad`; `sufficient` ends the stack on success; `done`/`die` in a substack end only the
     substack): a `sufficient` password module before the OTP module, `optional`, pam_u2f
-    `nouserok` or pam_google_authenticator `nullok` leave a way in without it. pam_duo's
+    `nouserok` or pam_google_authenticator `nullok` leave a way in without it. The factor PAM
+    adds may differ between runs: a key then `auth sufficient pam_unix`, `auth required
+    pam_u2f` is a key plus a password or a key plus a token, two kinds on every run, a pass
+    (R9H-2); a list is one factor only where some run of the stack adds no second kind. pam_duo's
     failmode (default "safe", allow access, pam_duo(8)) lives in a file hvaudit does not read,
     so a factor resting on it is a manual item. `sshd -T` applies no Match block (sshd(8) -T,
     -C), so each Match block of sshd_config (and its includes) that sets an authentication

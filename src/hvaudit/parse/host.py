@@ -59,7 +59,14 @@ from hvaudit.parse.libvirt_conf import (
     effective_qemu_conf,
     parse_conf,
 )
-from hvaudit.parse.pam import OTP_MODULES, parse_stack, required_factors, unread_auth_files
+from hvaudit.parse.pam import (
+    KNOWLEDGE_MODULES,
+    OTP_MODULES,
+    parse_stack,
+    required_factors,
+    succeeds_with_only,
+    unread_auth_files,
+)
 from hvaudit.parse.rsyslog import rsyslog_forwarding
 from hvaudit.safexml import parse_xml
 
@@ -2124,22 +2131,29 @@ def _mfa_one(
         )
     pam = required_factors(stack) if uses_pam else {}
 
-    def factors(method: str) -> frozenset[str] | None:
-        """The factor kinds a method proves; None when it can never succeed."""
-        base = method.split(":", 1)[0]
-        if base in PAM_METHODS and use_pam:
-            if pam is None:
-                return None
-            return frozenset(pam)
-        return METHOD_FACTORS.get(base, frozenset({base}))
+    def by_pam(method: str) -> bool:
+        return method.split(":", 1)[0] in PAM_METHODS and use_pam
 
     single = []
     for lst in lists:
-        kinds = [factors(m) for m in lst]
-        if any(k is None for k in kinds):
+        if pam is None and any(by_pam(m) for m in lst):
             continue  # a list with a method PAM never lets succeed is no way in
-        got: set[str] = set().union(*(k for k in kinds if k is not None))
-        if len(got) < 2:
+        # the kinds the list's other methods prove, then each way through PAM's stack: a list
+        # is one factor where some run of the stack adds no kind beyond one (R9H-2: PAM's
+        # factor may differ between runs, `sufficient pam_unix` then `required pam_u2f`)
+        got: set[str] = set()
+        for m in lst:
+            if not by_pam(m):
+                base = m.split(":", 1)[0]
+                got |= METHOD_FACTORS.get(base, frozenset({base}))
+        if not any(by_pam(m) for m in lst):
+            weak_list = len(got) < 2
+        else:
+            weak_list = any(
+                len(got | extra) < 2 and succeeds_with_only(stack, frozenset(extra))
+                for extra in (set(), {"knowledge"}, {"otp"})
+            )
+        if weak_list:
             single.append(",".join(lst))
     otp_rules = [r for r in stack.rules() if r.module in OTP_MODULES]
     needed = {r.module for rules in (pam or {}).values() for r in rules}
@@ -2153,6 +2167,16 @@ def _mfa_one(
         return Fact.of((False, why), *evidence)
     otp = {r.module for r in (pam or {}).get("otp", ())}
     pam_lists = [lst for lst in lists if any(m.split(":", 1)[0] in PAM_METHODS for m in lst)]
+    # no factor on every run, but one of several on each (R9H-2): the modules that supply them
+    either = (
+        {
+            factor: sorted({r.module for r in stack.rules() if r.module in mods and not r.bypass})
+            for factor, mods in (("knowledge", KNOWLEDGE_MODULES), ("otp", OTP_MODULES))
+        }
+        if uses_pam and pam_lists and not pam and not succeeds_with_only(stack, frozenset())
+        else {}
+    )
+    otp = otp or set(either.get("otp", ()))
     if uses_pam and pam_lists and otp and otp <= set(UNREAD_OTP):
         return Fact.unavailable(
             "the second factor rests on "
@@ -2164,6 +2188,10 @@ def _mfa_one(
         how += ", PAM requires " + " and ".join(
             f"{'/'.join(sorted({r.module for r in rules}))} ({factor})"
             for factor, rules in sorted(pam.items(), key=lambda kv: kv[0] != "knowledge")
+        )
+    elif either:
+        how += ", PAM requires " + " or ".join(
+            f"{'/'.join(mods)} ({factor})" for factor, mods in either.items() if mods
         )
     return Fact.of((True, how), *evidence)
 

@@ -37,6 +37,7 @@ __all__ = [
     "can_succeed",
     "parse_stack",
     "required_factors",
+    "succeeds_with_only",
 ]
 
 OTP_MODULES = (
@@ -307,3 +308,23 @@ def required_factors(stack: Stack) -> dict[str, tuple[PamRule, ...]] | None:
         if not can_succeed(stack, forced):
             out[factor] = members
     return out
+
+
+def succeeds_with_only(stack: Stack, kinds: frozenset[str]) -> bool:
+    """Whether some run of `stack` succeeds while every factor module of a kind outside `kinds`
+    ("knowledge", "otp") fails: a way through it that proves no factor but those. A module that
+    steps aside for users without a token (`bypass`) supplies nothing and may return anything.
+    With `required_factors` a kind must hold on every path; this finds a path with none of the
+    others, so `auth sufficient pam_unix` then `auth required pam_u2f` is no path without a
+    factor: a password or a token on each (pam.conf(5) sufficient, R9H-2)."""
+    groups = {"knowledge": KNOWLEDGE_MODULES, "otp": OTP_MODULES}
+    failing = tuple(
+        r
+        for r in stack.rules()
+        if not r.bypass and any(r.module in m for k, m in groups.items() if k not in kinds)
+    )
+
+    def forced(rule: PamRule) -> tuple[str, ...]:
+        return FAILURES if rule in failing else _free(rule)
+
+    return can_succeed(stack, forced)
