@@ -1262,7 +1262,12 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                     lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
                 )
                 source = str(opts.get("source") or "")
-                every = not source or any(_wide(x, cluster) for x in source.split(","))
+                # a wide `management` set is reported above, with its entries
+                every = not source or any(
+                    _wide(x, cluster)
+                    for x in source.split(",")
+                    if x.strip().lower() not in ("+management", "+dc/management")
+                )
                 if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
                     what = f"from {source}" if source else "from any source"
                     problems.append(f"{where}:{r['line']} accepts management ports {what}")
