@@ -67,6 +67,9 @@ Findings (each pinned below; an open one is an xfail(strict=True) probe):
 - P8-18 (false pass): a rule's `-source +set` was judged by its text, never wide; pve-firewall
   matches the set's entries, so a set of 0.0.0.0/1 and 128.0.0.0/1 admits every source:
   HVA-301/313 passed an accept from it. Fixed: a set is as wide as its widest entry.
+- P8-19 (false pass, quirk): /etc/default/pveproxy is evaluated by bash, where `#` starts a
+  comment only at a word's start; shlex(comments=True) cut `ALLOW_FROM=10.0.0.0/24#,0.0.0.0/0`
+  at the `#` (HVA-305 pass) where pveproxy reads an entry Net::IP refuses. Now a question.
 - P8-15 (false pass, quirk): domains.cfg read as pve-common SectionConfig reads it: an empty
   line ends a realm's section (a `tfa` after it belongs to none), a repeated attribute keeps its
   first value, and a `tfa` value PVE::Auth::Plugin's $tfa_format refuses (type other than yubico
@@ -898,3 +901,29 @@ def test_p8_18_an_ip_set_source_is_as_wide_as_its_entries(
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS + FW_RUNNING, 0)}, tree)
     assert outcomes(a, check)["pve-h1"] == "fail", messages(a, check)["pve-h1"]
     assert message in messages(a, check)["pve-h1"]
+
+
+# --- P8-19: a `#` inside a word of /etc/default/pveproxy ----------------------------------------------
+
+
+def test_p8_19_a_hash_inside_a_word_is_no_comment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass ("ALLOW_FROM 10.0.0.0/24, everything else denied"). pveproxy evaluates the file
+    with bash (pve-http-server read_proxy_config), where `#` starts a comment only at the start
+    of a word: `ALLOW_FROM=10.0.0.0/24#,0.0.0.0/0` is that whole text, whose entry
+    `10.0.0.0/24#` Net::IP refuses (read_proxy_config dies): the file is not what pveproxy runs.
+    Python's shlex(comments=True) cut it at the `#`. Now a question."""
+    from test_redteam2_probes import pve_result
+    from test_redteam2_probes import pve_scan as dir_scan
+
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/default/pveproxy": 'ALLOW_FROM=10.0.0.0/24#,0.0.0.0/0\nDENY_FROM="all"\n'},
+    )
+    assert pve_result(report, "HVA-305", "pve-h1") == (
+        "manual",
+        "/etc/default/pveproxy: ALLOW_FROM '10.0.0.0/24#,0.0.0.0/0', DENY_FROM 'all', POLICY '' "
+        "hold a value hvaudit cannot read as pveproxy does",
+    )

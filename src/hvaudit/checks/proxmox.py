@@ -618,7 +618,9 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
     only DENY_FROM denied, neither or both: POLICY decides. So with POLICY allow the admitted
     addresses are ALLOW_FROM plus everything DENY_FROM leaves out; with POLICY deny, ALLOW_FROM
     minus DENY_FROM. PVE::APIServer::Utils read_proxy_config splits the lists on commas and
-    parses each entry with Net::IP (an entry it cannot parse stops pveproxy's configuration).
+    parses each entry with Net::IP (an entry it cannot parse stops pveproxy's configuration). The
+    file is evaluated by bash, so `#` starts a comment only at a word's start
+    (`ALLOW_FROM=a#,b` is `a#,b`: hvaudit.parse.proxmox._bash_uncomment).
     Pass only when, in both address families, what is admitted lies within ALLOW_FROM and
     ALLOW_FROM is not the whole family (ALLOW_FROM="all" or "0.0.0.0/0" designates nothing)."""
     for h in ctx.deployment.hosts:

@@ -749,6 +749,28 @@ def resolve_includes(
     return out
 
 
+def _bash_uncomment(value: str) -> str:
+    """`value` without its comment as bash reads one: a `#` starts a comment only where a word
+    starts (at the beginning or after a blank) outside quotes; `ALLOW_FROM=a#,b` is the value
+    `a#,b` (bash(1) COMMENTS: "a word beginning with #"), where shlex's comments=True would cut
+    at any `#`."""
+    quote = ""
+    escaped = False
+    for i, ch in enumerate(value):
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or value[i - 1] in " \t"):
+            return value[:i]
+    return value
+
+
 def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:
     """Parse /etc/default/pveproxy (shell variable assignments).
 
@@ -767,7 +789,7 @@ def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:
         if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
             raise InputError(f"{name}:{n}: expected NAME=value")
         try:
-            words = shlex.split(value, comments=True)
+            words = shlex.split(_bash_uncomment(value))
         except ValueError as exc:
             raise InputError(f"{name}:{n}: {exc}") from None
         out[key] = " ".join(words)
