@@ -19,6 +19,10 @@ Findings:
   password or a token, so every login is a key plus a second factor of another kind. hvaudit
   asked for one factor kind present on every run of the stack. Now a pass naming both; the same
   stack behind keyboard-interactive alone still fails (a password alone logs in). Fixed.
+- R9H-3 (false pass, round 8's lead (c)) HVA-161 passed `AllowGroups users` on a SUSE host
+  where users (gid 100) is the primary group of every local login account (useradd's GROUP
+  default): sshd matches the primary group too, so the list admits everyone. Now a fail naming
+  the group and the accounts; a group whose members are listed keeps its pass. Fixed.
 """
 
 from __future__ import annotations
@@ -136,3 +140,52 @@ def test_key_then_a_stack_that_may_prove_nothing_fails(host_scan) -> None:
         "for public-key logins; pam_u2f (optional) does not fail the login when the factor is "
         "missing"
     )
+
+
+# --- HVA-161: AllowGroups naming every account's primary group (lead (c)) -----------------------
+
+SUSE_PASSWD = (
+    "root:x:0:0:root:/root:/bin/bash\n"
+    "alice:x:1000:100:Alice Admin:/home/alice:/bin/bash\n"
+    "bob:x:1001:100:Bob Builder:/home/bob:/bin/bash\n"
+    "carol:x:1002:100:Carol Clerk:/home/carol:/bin/bash\n"
+)
+SUSE_GROUP = "root:x:0:\nusers:x:100:\nwheel:x:10:alice\nsshadmins:x:1500:alice\n"
+
+
+def _allow_groups(groups: str) -> dict[str, object]:
+    eff = HARDENED_HOST["sshd-effective"][0].replace(
+        "allowgroups sshadmins", f"allowgroups {groups}"
+    )
+    return {
+        "/etc/passwd": SUSE_PASSWD,
+        "/etc/group": SUSE_GROUP,
+        "sshd-effective": (eff, 0),
+        "/etc/ssh/sshd_config": HARDENED_HOST["/etc/ssh/sshd_config"].replace(
+            "AllowGroups sshadmins", f"AllowGroups {groups}"
+        ),
+    }
+
+
+def test_allow_groups_users_admits_every_account(host_scan) -> None:
+    """R9H-3. A SUSE host: useradd(8) with USERGROUPS_ENAB no gives each new account "the GROUP
+    variable in /etc/default/useradd, or 100 by default" (found with `find_string`), the group
+    `users`. sshd matches AllowGroups against the primary group as well (OpenSSH
+    groupaccess.c ga_init: getgrouplist(user, base, ...) with base = pw->pw_gid, read with
+    `find_string`), so `AllowGroups users` admits alice, bob and carol and every account created
+    later: no named list. hvaudit passed "allowgroups users". Right: fail."""
+    a = host_scan(_allow_groups("users"))
+    assert outcomes(a, "HVA-161") == {"hv1": "fail"}, messages(a, "HVA-161")
+    assert messages(a, "HVA-161")["hv1"] == (
+        "AllowGroups users: users (gid 100) is the primary group of every local login account "
+        "of uid 1000 and up (alice, bob, carol): it admits every account, not named "
+        "administrators"
+    )
+
+
+def test_allow_groups_of_named_members_keeps_the_pass(host_scan) -> None:
+    """Twin of R9H-3: on the same host `AllowGroups sshadmins` (alice listed, no one's primary
+    group) names its members: pass, as before."""
+    a = host_scan(_allow_groups("sshadmins"))
+    assert outcomes(a, "HVA-161") == {"hv1": "pass"}, messages(a, "HVA-161")
+    assert messages(a, "HVA-161")["hv1"] == "allowgroups sshadmins"

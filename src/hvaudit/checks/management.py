@@ -1627,7 +1627,14 @@ def _deny_users_root(entries: str) -> str:
 def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft: restrict remote access to a named list of administrator accounts. A list
     whose pattern matches every name (`AllowUsers *`, `*@10.0.0.0/8`) names nobody; with both
-    lists set sshd requires both (sshd_config(5)), so one restrictive list suffices."""
+    lists set sshd requires both (sshd_config(5)), so one restrictive list suffices.
+
+    AllowGroups matches a user's primary group too (OpenSSH groupaccess.c ga_init:
+    getgrouplist(user, base = pw_gid)), so a group that is the primary group of every local
+    login account (uid 1000 and up, two or more of them) names nobody either: with
+    USERGROUPS_ENAB no, useradd(8) gives each new account "the GROUP variable in
+    /etc/default/useradd, or 100 by default" (SUSE's `users`), so `AllowGroups users` admits
+    every account there is or will be (R9H-3, round 8's lead (c))."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -1647,6 +1654,14 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
                 )
             elif not allow:
                 yield failed(s, "neither AllowUsers nor AllowGroups is set", *f.sources)
+            elif (everyones := _primary_group_of_everyone(h, allow, everyone)) is not None:
+                yield failed(
+                    s,
+                    f"AllowGroups {allow['allowgroups']}: {everyones}",
+                    *f.sources,
+                    *h.facts.accounts.sources,
+                    *h.facts.groups.sources,
+                )
             elif not (blocks := h.facts.sshd_match).known:
                 yield unknown(
                     s,
@@ -1691,6 +1706,31 @@ def _match_blocks_admitting_everyone(
             sets = ", ".join(f"{k} {v}" for k, v in own.items())
             out.append(f"Match {b.criteria} ({b.where}) sets {sets}, which admits every name")
     return out
+
+
+def _primary_group_of_everyone(
+    h: Host, allow: dict[str, str], everyone: dict[str, str]
+) -> str | None:
+    """Why the AllowGroups list admits every local login account through their shared primary
+    group (R9H-3), when no restrictive AllowUsers narrows it; None otherwise or when /etc/passwd
+    or /etc/group was not read."""
+    groups, accounts = h.facts.groups, h.facts.accounts
+    if "allowgroups" not in allow or ("allowusers" in allow and "allowusers" not in everyone):
+        return None
+    if not groups.known or not accounts.known:
+        return None
+    people = [a for a in accounts.get() if a.interactive and a.uid >= 1000 and a.uid != 65534]
+    if len(people) < 2:
+        return None
+    for entry in allow["allowgroups"].split():
+        got = groups.get().get(entry)
+        if got is not None and all(a.gid == got[0] for a in people):
+            names = ", ".join(a.name for a in people[:6])
+            return (
+                f"{entry} (gid {got[0]}) is the primary group of every local login account of uid 1000 and up "
+                f"({names}): it admits every account, not named administrators"
+            )
+    return None
 
 
 def _admits_everyone(entries: str) -> str:
