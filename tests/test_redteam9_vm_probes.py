@@ -34,7 +34,10 @@ socket); R9-7 HVA-064 passed a distribution path on a host whose only QEMU-named
 ship no emulator (libvirt-daemon-driver-qemu, qemu-utils, qemu-system-common): false pass, now
 the question of which package installed it; R9-8 HVA-050 said "no device passthrough" for a
 VM with a <disk type='nvme'>, whose NVMe controller libvirt detaches from the host and QEMU's
-userspace driver programs through VFIO (wrong n/a: its IOMMU group is judged as a <hostdev>'s).
+userspace driver programs through VFIO (wrong n/a: its IOMMU group is judged as a <hostdev>'s);
+R9-9 HVA-044 passed a static SELinux label with relabel='no' (libvirt's default for a static
+label) as "unique on the host", though libvirt then leaves the labels of the VM's disks as they
+are and no evidence shows they carry its categories (false pass, now a question).
 """
 
 from __future__ import annotations
@@ -441,3 +444,70 @@ def test_nvme_disk_hands_qemu_a_whole_pci_controller(
     xml = domain_xml("nvmedisk", body=f"<devices>{NVME_DISK}</devices>")
     a = _scan(tmp_path, _nvme_host(members), [xml])
     assert verdict(a, "HVA-050", "nvmedisk") == expected
+
+
+EXTERNAL_VFS = (
+    "<filesystem type='mount'><driver type='virtiofs' queue='1024'/>"
+    "<source socket='/run/vfsd-share.sock'/><target dir='share'/></filesystem>"
+)
+
+
+def test_external_virtiofsd_running_read_only_passes(tmp_path: Path) -> None:
+    """R9-3, the external daemon. formatdomain, "Filesystems": <source socket> connects QEMU to
+    a virtiofsd started outside libvirt, whose own options decide (R3's question). The process
+    list shows the daemon on that socket (`--socket-path`, virtiofsd main.rs) run with
+    `--readonly`: the guest cannot change the directory it serves, so the ownership it would
+    leave there is moot: the pass of a read-only share (was the external-daemon question)."""
+    daemon = (
+        " 1300 root     /usr/libexec/virtiofsd --socket-path=/run/vfsd-share.sock "
+        "--shared-dir /srv/share --readonly\n"
+    )
+    xml = domain_xml("extro", body=f"{SHARED_MEMORY}<devices>{EXTERNAL_VFS}</devices>")
+    a = _scan(tmp_path, _with_processes(daemon), [xml])
+    assert verdict(a, "HVA-058", "extro") == (
+        "pass",
+        "shared directories read-only or with mapped ownership: socket /run/vfsd-share.sock "
+        "(served by virtiofsd --readonly)",
+    )
+
+
+# --- HVA-044: a static SELinux label whose files libvirt does not relabel ------------------------
+
+
+@pytest.mark.parametrize(("relabel", "written"), [(" relabel='no'", "no"), ("", "no (default)")])
+def test_static_label_without_relabel_leaves_the_disks_labels_unproven(
+    host_scan, relabel: str, written: str
+) -> None:
+    """R9-9. formatdomain, "Security label" (the RHEL guide's copy of it, read with `search`):
+    "With static label assignment, by default, the administrator or application must ensure
+    labels are set correctly on any resources. However, automatic relabeling can be enabled if
+    desired" (relabel='yes'); libvirt writes relabel='no' into a static label that says nothing
+    (the test driver's definition of this VM shows it). The label confines this VM's QEMU, but
+    sVirt's other half, its disks labelled with its own categories so no other VM can open
+    them, is then whatever the files carry: svirt_image_t:s0 without categories is open to
+    every VM (MCS: a process reaches a file whose categories are a subset of its own). Not in
+    the evidence: the question of the disks' labels, not the pass "unique on the host". The
+    same label with relabel='yes' keeps its pass."""
+    from test_redteam_probes import SELINUX_HOST
+
+    label = (
+        f"<seclabel type='static' model='selinux'{relabel}>"
+        "<label>system_u:system_r:svirt_t:s0:c10,c20</label></seclabel>"
+    )
+    kept = (
+        "<seclabel type='static' model='selinux' relabel='yes'>"
+        "<label>system_u:system_r:svirt_t:s0:c11,c21</label></seclabel>"
+    )
+    a = host_scan(
+        SELINUX_HOST,
+        domains=[domain_xml("handlabel", body=label), domain_xml("relabelled", body=kept)],
+    )
+    assert verdict(a, "HVA-044", "handlabel") == (
+        "manual",
+        "static selinux label system_u:system_r:svirt_t:s0:c10,c20 with relabel='no': libvirt "
+        "leaves the labels of the VM's disks and devices as they are",
+    ), written
+    assert verdict(a, "HVA-044", "relabelled") == (
+        "pass",
+        "static selinux label system_u:system_r:svirt_t:s0:c11,c21, unique on the host",
+    )

@@ -1067,7 +1067,12 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     labels of the host's VMs and with the dynamic labels running VMs hold (their live XML: the
     categories libvirt reserved for them). Finally a label confines only where the host enforces
     it: with SELinux permissive or off, or the VM's AppArmor profile loaded in complain mode
-    (HVA-043's rule, per VM), the VM fails, as one on a host with security_driver = "none"."""
+    (HVA-043's rule, per VM), the VM fails, as one on a host with security_driver = "none".
+    A static label confines QEMU, but "with static label assignment, by default, the
+    administrator or application must ensure labels are set correctly on any resources"
+    (formatdomain, "Security label"; libvirt writes relabel='no' for a static label that says
+    nothing): unless relabel='yes', whether the VM's disks carry its own categories, not s0
+    alone (which every VM's categories dominate), is not in the evidence, a question (R9-9)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     static_users: dict[tuple[str, str, object], list[str]] = {}
     running_dynamic: dict[tuple[str, str, object], list[str]] = {}
@@ -1194,6 +1199,24 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         static = [x for x in mac if x.type == "static" and x.label]
+        # a static SELinux label without relabel leaves the VM's files as labelled by hand (R9-9)
+        unlabelled = [x for x in static if not x.relabel and ":" in (x.label or "")]
+        if unlabelled:
+            lbl = unlabelled[0]
+            mcs = (lbl.label or "").split(":", 3)[3] if (lbl.label or "").count(":") >= 3 else ""
+            yield manual(
+                s,
+                f"static selinux label {lbl.label} with relabel='no': libvirt leaves the labels "
+                "of the VM's disks and devices as they are",
+                lbl.source,
+                question=f"Does every disk image and device of VM {v.name} on host {v.host} "
+                f"carry an SELinux label with exactly the MCS categories of its label"
+                f"{f' ({mcs})' if mcs else ''}? Evidence: `ls -Z` of each <source> path in "
+                f"`virsh dumpxml {v.name}`. Pass: yes, each is svirt_image_t (or another image "
+                "type) with those categories; fail: any has none (s0 alone, open to every VM) or "
+                "another VM's.",
+            )
+            continue
         if static:
             yield passed(
                 s,
