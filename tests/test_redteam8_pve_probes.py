@@ -927,3 +927,33 @@ def test_p8_19_a_hash_inside_a_word_is_no_comment(
         "/etc/default/pveproxy: ALLOW_FROM '10.0.0.0/24#,0.0.0.0/0', DENY_FROM 'all', POLICY '' "
         "hold a value hvaudit cannot read as pveproxy does",
     )
+
+
+def test_sdn_answers_refused_leave_the_scan_complete(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The SDN configuration and the kernel's bridges only ever settle a question or show a port
+    isolated: a token without SDN.Audit (403) leaves them unobserved, the verdicts questions,
+    and the scan complete (exit 1: findings, not 3: incomplete)."""
+    fakepve.fail("GET", "/cluster/sdn/zones", 403, "Permission check failed (/sdn, SDN.Audit)")
+    fakepve.fail(
+        "GET",
+        "/nodes/pve1/sdn/zones/localnetwork/bridges",
+        403,
+        "Permission check failed (/sdn/zones/localnetwork, SDN.Audit)",
+    )
+    _untagged_on_vmbr1(fakepve)
+    monkeypatch.setitem(CANNED, "/nodes/{node}/network", NETWORK)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    code, report = scan(seeded, capsys, "--ca-file", fakepve_cafile)
+    assert code == 1, report["notes"]
+    (r,) = [
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-192", "flat-vm")
+    ]
+    assert r["status"] == "manual", r["message"]

@@ -467,16 +467,27 @@ class ProxmoxApiCollector:
             ),
         )
 
-        def sdn() -> str:
+        # the applied SDN configuration only ever shows a port isolated: without it (no SDN on
+        # the cluster, a token without SDN.Audit) no port is, and the scan is not incomplete
+        origin = "GET /cluster/sdn/{vnets,zones}?running=1"
+        try:
             zones = self._get(api, "cluster/sdn/zones", running=1)
+            vnets = self._get(api, "cluster/sdn/vnets", running=1)
+        except _ApiError as exc:
+            writer.record(
+                pve_artefact(SDN_RUNNING),
+                status="unavailable",
+                origin=origin,
+                reason=str(exc),
+                collected_at=utc_now(),
+            )
+        else:
             self._sdn_zones = [
                 str(z["zone"]) for z in zones if isinstance(z, dict) and z.get("zone")
             ]
-            return render_sdn_running(self._get(api, "cluster/sdn/vnets", running=1), zones)
-
-        self._store(
-            writer, pve_artefact(SDN_RUNNING), "GET /cluster/sdn/{vnets,zones}?running=1", sdn
-        )
+            writer.add(
+                pve_artefact(SDN_RUNNING), render_sdn_running(vnets, zones).encode(), origin=origin
+            )
         self._store(
             writer,
             pve_artefact("/etc/pve/domains.cfg"),
@@ -512,23 +523,28 @@ class ProxmoxApiCollector:
             lambda: render_interfaces(self._get(api, f"nodes/{node}/network")),
         )
 
-        def bridges() -> str:
-            out = {"localnetwork": self._get(api, f"nodes/{node}/sdn/zones/localnetwork/bridges")}
-            for zone in self._sdn_zones:
-                try:
-                    out[zone] = self._get(
-                        api, f"nodes/{node}/sdn/zones/{urllib.parse.quote(zone, safe='')}/bridges"
+        # The kernel's bridges are an aid, not the configuration: a node without the endpoint
+        # (Proxmox VE < 9.1) or a token without SDN.Audit leaves them unobserved, which the
+        # model turns into questions, never an incomplete scan
+        origin = f"GET /nodes/{node}/sdn/zones/{{zone}}/bridges"
+        out: dict[str, Any] = {}
+        for zone in ["localnetwork", *self._sdn_zones]:
+            try:
+                out[zone] = self._get(
+                    api, f"nodes/{node}/sdn/zones/{urllib.parse.quote(zone, safe='')}/bridges"
+                )
+            except _ApiError as exc:
+                if zone == "localnetwork":
+                    writer.record(
+                        bridges_artefact(node),
+                        status="unavailable",
+                        origin=origin,
+                        reason=str(exc),
+                        collected_at=utc_now(),
                     )
-                except _ApiError:
-                    continue  # that zone's VNets are then judged from the configuration
-            return dump_json(out).decode()
-
-        self._store(
-            writer,
-            bridges_artefact(node),
-            f"GET /nodes/{node}/sdn/zones/{{zone}}/bridges",
-            bridges,
-        )
+                    break
+        else:
+            writer.add(bridges_artefact(node), dump_json(out), origin=origin)
         writer.record(
             at("/etc/default/pveproxy"),
             status="unavailable",
