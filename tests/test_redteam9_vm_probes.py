@@ -511,3 +511,74 @@ def test_static_label_without_relabel_leaves_the_disks_labels_unproven(
         "pass",
         "static selinux label system_u:system_r:svirt_t:s0:c11,c21, unique on the host",
     )
+
+
+# --- HVA-031: VNC listen addresses in other spellings (no finding) -------------------------------
+
+LISTEN_SPELLINGS = {
+    # reachable from the host only: loopback written otherwise
+    "mapped_loop": ("::ffff:127.0.0.1", "pass"),
+    "long_loop6": ("0:0:0:0:0:0:0:1", "pass"),
+    "short_loop": ("127.1", "pass"),
+    "decimal_loop": ("2130706433", "pass"),
+    # every address: the unspecified address written otherwise
+    "long_any6": ("0:0:0:0:0:0:0:0", "fail"),
+    "zero": ("0", "fail"),
+    "short_any": ("0.0", "fail"),
+    "any6_zero": ("::0", "fail"),
+}
+
+
+@pytest.fixture(scope="module")
+def spelled_consoles(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt9vnc")
+    doms = [
+        domain_xml(
+            name,
+            body=f"<devices><graphics type='vnc' port='-1' autoport='yes' listen='{addr}'>"
+            f"<listen type='address' address='{addr}'/></graphics></devices>",
+        )
+        for name, (addr, _) in LISTEN_SPELLINGS.items()
+    ]
+    return _scan(tmp, HARDENED_HOST, doms)
+
+
+@pytest.mark.parametrize("vm", sorted(LISTEN_SPELLINGS))
+def test_vnc_listen_address_in_another_spelling(spelled_consoles: Assessment, vm: str) -> None:
+    """QEMU binds a VNC listen address with getaddrinfo(3) (util/qemu-sockets.c
+    inet_listen_saddr, AI_PASSIVE), and glibc reads a numeric IPv4 name with inet_aton
+    (sysdeps/posix/getaddrinfo.c text_to_binary_address, the source R8-1 cites), so `127.1`
+    and `2130706433` are 127.0.0.1 while `0` and `0.0` are 0.0.0.0; an IPv6 address has many
+    spellings of one value (RFC 4291 2.2) and `::ffff:127.0.0.1` is the IPv4 loopback mapped.
+    A console on a loopback spelling is reachable from the host only (pass); one on an
+    unspecified spelling listens on every address without a password (fail). HVA-031 already
+    reads all of them by value: no finding, a guard against regressions of R8-1's class."""
+    addr, status = LISTEN_SPELLINGS[vm]
+    assert verdict(spelled_consoles, "HVA-031", vm) == (
+        (status, "console(s) reachable only from the host")
+        if status == "pass"
+        else (status, f"vnc on {addr} without a password")
+    )
+
+
+# --- HVA-091: one real-time class among non-real-time ones (no finding) --------------------------
+
+
+def test_round_robin_iothread_beside_batch_and_idle_threads(host_scan) -> None:
+    """formatdomain, "CPU Tuning": the scheduler of <vcpusched>, <emulatorsched> and
+    <iothreadsched> is one of batch, idle, fifo and rr, the last two real-time (sched(7):
+    SCHED_FIFO and SCHED_RR are the real-time policies; SCHED_BATCH and SCHED_IDLE run below
+    normal threads). vCPUs batch and an idle emulator starve nothing, but I/O thread 1 under
+    rr pre-empts every normal thread on its CPUs: fail, naming only it."""
+    xml = domain_xml(
+        "mixedsched",
+        vcpus=2,
+        body="<iothreads>1</iothreads><cputune><vcpusched vcpus='0-1' scheduler='batch'/>"
+        "<emulatorsched scheduler='idle'/>"
+        "<iothreadsched iothreads='1' scheduler='rr' priority='5'/></cputune>",
+    )
+    a = host_scan(domains=[xml])
+    assert verdict(a, "HVA-091", "mixedsched") == (
+        "fail",
+        "real-time scheduling: iothreads 1 rr (<iothreadsched>)",
+    )
