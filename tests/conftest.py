@@ -354,6 +354,17 @@ HARDENED_HOST: dict[str, Any] = {
     ),
     "ip-addr": (IP_ADDR, 0),
     "ip-link": (IP_LINK, 0),
+    # bond0's members in the slots of two root ports (sysfs-class-net symlinks)
+    "net-devices": (
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 bond0 -> ../../devices/virtual/net/bond0\n"
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 br0 -> ../../devices/virtual/net/br0\n"
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 eno1 -> "
+        "../../devices/pci0000:3a/0000:3a:00.0/0000:3b:00.0/net/eno1\n"
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 eno2 -> "
+        "../../devices/pci0000:5d/0000:5d:00.0/0000:5e:00.0/net/eno2\n"
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 lo -> ../../devices/virtual/net/lo\n",
+        0,
+    ),
     "polkit-rules": (
         "/etc/polkit-1/rules.d/80-libvirt-acl.rules:polkit.addRule(function(action, subject) {\n"
         '/etc/polkit-1/rules.d/80-libvirt-acl.rules:  if (action.id.indexOf("org.libvirt.api.domain.") == 0 &&\n'

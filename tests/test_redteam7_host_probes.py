@@ -160,9 +160,16 @@ def test_open_vswitch_bond_on_one_card_fails(host_scan) -> None:
 
 
 def test_open_vswitch_bond_across_cards_passes(host_scan) -> None:
-    """Twin of R7H-2: the same OVS bond with eno3 on another card passes."""
+    """Twin of R7H-2: the same OVS bond with eno3 on another card, below another root port
+    (`ls -l /sys/class/net`, R9H-4), passes."""
     links = OVS_BOND_LINKS.replace("0000:3b:00.1", "0000:5e:00.0")
-    a = host_scan({"ip-link": (links, 0), "ovs-ports": (OVS_TABLES, 0)})
+    paths = (
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 eno2 -> "
+        "../../devices/pci0000:3a/0000:3a:00.0/0000:3b:00.0/net/eno2\n"
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 eno3 -> "
+        "../../devices/pci0000:5d/0000:5d:00.0/0000:5e:00.0/net/eno3\n"
+    )
+    a = host_scan({"ip-link": (links, 0), "ovs-ports": (OVS_TABLES, 0), "net-devices": (paths, 0)})
     assert outcomes(a, "HVA-230")["hv1"] == "pass", messages(a, "HVA-230")
     assert messages(a, "HVA-230")["hv1"] == "1 bond(s), members on different adapters"
 

@@ -23,11 +23,17 @@ Findings:
   where users (gid 100) is the primary group of every local login account (useradd's GROUP
   default): sshd matches the primary group too, so the list admits everyone. Now a fail naming
   the group and the accounts; a group whose members are listed keeps its pass. Fixed.
+- R9H-4 (false pass, round 8's lead (b)) HVA-230 passed a bond whose members were the two
+  ports of one dual-controller card with its own PCIe switch (0000:3c:00.0 and 0000:3d:00.0:
+  two buses, one slot): members were told apart by bus:device only. The interfaces' sysfs
+  paths are now collected (`ls -l /sys/class/net`, read-only): members below different root
+  ports pass, members all below one root port are a question, paths not read a question.
+  Fixed.
 """
 
 from __future__ import annotations
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, IP_LINK, messages, outcomes
 
 # --- HVA-214: the watches' records must be kept (lead (a)) --------------------------------------
 
@@ -189,3 +195,73 @@ def test_allow_groups_of_named_members_keeps_the_pass(host_scan) -> None:
     a = host_scan(_allow_groups("sshadmins"))
     assert outcomes(a, "HVA-161") == {"hv1": "pass"}, messages(a, "HVA-161")
     assert messages(a, "HVA-161")["hv1"] == "allowgroups sshadmins"
+
+
+# --- HVA-230: two ports of one card behind its own PCIe switch (lead (b)) -----------------------
+
+
+def _net_devices(eno1: str, eno2: str) -> tuple[str, int]:
+    """`ls -l /sys/class/net` with eno1 and eno2 at the given /sys/devices paths."""
+    return (
+        "lrwxrwxrwx 1 root root 0 Nov 27 04:00 bond0 -> ../../devices/virtual/net/bond0\n"
+        f"lrwxrwxrwx 1 root root 0 Nov 27 04:00 eno1 -> ../../devices/{eno1}/net/eno1\n"
+        f"lrwxrwxrwx 1 root root 0 Nov 27 04:00 eno2 -> ../../devices/{eno2}/net/eno2\n",
+        0,
+    )
+
+
+#: One dual-controller card in root port 0000:3a:00.0: its PCIe switch's upstream port
+#: 0000:3b:00.0 and downstream ports 0000:3c:00.0, 0000:3c:01.0, a controller behind each.
+ONE_CARD_PATHS = _net_devices(
+    "pci0000:3a/0000:3a:00.0/0000:3b:00.0/0000:3c:00.0/0000:3d:00.0",
+    "pci0000:3a/0000:3a:00.0/0000:3b:00.0/0000:3c:01.0/0000:3e:00.0",
+)
+
+
+def _switched_links() -> str:
+    return IP_LINK.replace('"0000:3b:00.0"', '"0000:3d:00.0"').replace(
+        '"0000:5e:00.0"', '"0000:3e:00.0"'
+    )
+
+
+def test_two_ports_behind_one_cards_switch_are_asked(host_scan) -> None:
+    """R9H-4. A dual-port card built from two single-port controllers behind an on-card PCIe
+    switch (a PLX/PEX bridge) shows its ports as 0000:3d:00.0 and 0000:3e:00.0: two buses, each
+    behind a downstream port of the switch, all in one slot (one root port, 0000:3a:00.0). The
+    card fails as one. sysfs-class-net (Linux Documentation/ABI/testing/sysfs-class-net):
+    /sys/class/net/<iface> is a symlink to the device's directory in /sys/devices, whose path
+    runs through every PCI bridge above it. hvaudit compared bus:device (3d:00 vs 3e:00) and
+    passed. Two cards behind a switch on the main board look the same, so the right verdict is
+    a question, not a fail."""
+    a = host_scan({"ip-link": (_switched_links(), 0), "net-devices": ONE_CARD_PATHS})
+    assert outcomes(a, "HVA-230") == {"hv1": "manual"}, messages(a, "HVA-230")
+    assert messages(a, "HVA-230")["hv1"] == (
+        "bond members on different PCI devices, all below one PCIe root port: bond0 (eno1, "
+        "eno2 below 0000:3a:00.0)"
+    )
+
+
+def test_bond_paths_not_collected_are_asked(host_scan) -> None:
+    """Twin of R9H-4: `ls -l /sys/class/net` failed (or an older collector did not run it):
+    members on two buses may be one card: a question, never the pass."""
+    a = host_scan({"net-devices": ("", 2, "ls: cannot access '/sys/class/net'\n")})
+    assert outcomes(a, "HVA-230") == {"hv1": "manual"}, messages(a, "HVA-230")
+    assert messages(a, "HVA-230")["hv1"] == (
+        "bond members of bond0 are on different PCI devices, but the PCI bridges above them "
+        "were not read (`ls -l /sys/class/net` exited 2)"
+    )
+
+
+def test_bond_members_below_two_root_ports_pass(host_scan) -> None:
+    """Twin of R9H-4: the hardened host's eno1 and eno2 hang below root ports 0000:3a:00.0 and
+    0000:5d:00.0 (two slots), and two on-board NICs on the root complex itself (0000:00:19.0,
+    0000:00:1f.6) are two devices: pass."""
+    a = host_scan()
+    assert outcomes(a, "HVA-230") == {"hv1": "pass"}, messages(a, "HVA-230")
+    assert messages(a, "HVA-230")["hv1"] == "1 bond(s), members on different adapters"
+    links = IP_LINK.replace('"0000:3b:00.0"', '"0000:00:19.0"').replace(
+        '"0000:5e:00.0"', '"0000:00:1f.6"'
+    )
+    paths = _net_devices("pci0000:00/0000:00:19.0", "pci0000:00/0000:00:1f.6")
+    a = host_scan({"ip-link": (links, 0), "net-devices": paths})
+    assert outcomes(a, "HVA-230") == {"hv1": "pass"}, messages(a, "HVA-230")

@@ -766,6 +766,9 @@ class HostFacts:
     link_info: Fact[dict[str, tuple[str, str, str]]] = field(default_factory=_na)
     """Interface -> (kind, parent device, lower link): ("", "0000:3b:00.0", "") for a PCI NIC,
     ("vlan", "", "bond0") for bond0.20."""
+    net_device_paths: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Interface -> the PCI addresses from the root port down to its device (`ls -l
+    /sys/class/net`): ("0000:00:1c.0", "0000:03:00.0") for a card in root port 00:1c.0."""
     ovs_bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     ovs_bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Open vSwitch bond port -> its interfaces (none where Open vSwitch is not installed)."""

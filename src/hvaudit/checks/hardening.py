@@ -930,7 +930,14 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
     against the adapter (checks-catalog SR22-KVM-02). Members are told apart by their PCI device
     (bus:device, ignoring the function number) as `ip -d link` reports it (parentdev). Open
     vSwitch bonds (a port of two or more interfaces, `ovs-vsctl add-bond`) count as bonds: the
-    kernel lists their members under ovs-system, not under a bond device."""
+    kernel lists their members under ovs-system, not under a bond device.
+
+    A card may carry its own PCIe switch (dual-controller cards with a PLX or PEX bridge) and
+    then its ports sit on two buses behind one upstream bridge in one slot (R9H-4, round 8's
+    lead (b)): members on different devices pass only where the sysfs paths of the interfaces
+    (`ls -l /sys/class/net`, sysfs-class-net: each a symlink into /sys/devices through the
+    bridges above the device) hang below different root ports; members all below one root port
+    may be one card, a question; paths not read, a question."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bonds, info, ovs = h.facts.bonds, h.facts.link_info, h.facts.ovs_bonds
@@ -945,7 +952,8 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
         if not multi:
             yield not_applicable(s, "no bond with two or more members", *bonds.sources)
             continue
-        same, unknown_dev = [], []
+        same, unknown_dev, one_port, untold = [], [], [], []
+        paths = h.facts.net_device_paths
         for bond, members in sorted(multi.items()):
             devs = [info.get().get(m, ("", "", ""))[1] for m in members]
             if not all(devs):
@@ -954,8 +962,43 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
             cards = {d.rsplit(".", 1)[0] for d in devs}
             if len(cards) < 2:
                 same.append(f"{bond} ({', '.join(members)} on {sorted(cards)[0]})")
+                continue
+            chains = [paths.get().get(m, ()) if paths.known else () for m in members]
+            if not all(chains):
+                untold.append(bond)
+                continue
+            # the root port above each member (a device on the root complex is its own)
+            roots = {c[0] if len(c) > 1 else c[0].rsplit(".", 1)[0] for c in chains}
+            if len(roots) < 2:
+                one_port.append(f"{bond} ({', '.join(members)} below {sorted(roots)[0]})")
         if same:
             yield failed(s, f"bond members on one adapter: {', '.join(same)}", *bonds.sources)
+        elif one_port:
+            yield manual(
+                s,
+                "bond members on different PCI devices, all below one PCIe root port: "
+                + ", ".join(one_port),
+                *bonds.sources,
+                *paths.sources,
+                question="Are the members of each listed bond ports of different network "
+                "adapters, though they sit below one PCIe root port (a card with its own PCIe "
+                "switch shows its ports on two buses)? Evidence: `lspci -tv` on the host and the "
+                "cards in the server's slots. Pass: the ports belong to different cards (behind "
+                "a switch on the main board); fail: they are ports of one card.",
+            )
+        elif untold:
+            yield manual(
+                s,
+                f"bond members of {', '.join(untold)} are on different PCI devices, but the "
+                f"PCI bridges above them were not read ({paths.reason or 'no sysfs path'})",
+                *bonds.sources,
+                *paths.sources,
+                question="Are the members of each listed bond ports of different network "
+                "adapters? Evidence: `ls -l /sys/class/net` (each interface's path through the "
+                "PCI bridges) or `lspci -tv` on the host. Pass: the members hang below different "
+                "PCIe root ports or are ports of different cards; fail: they are ports of one "
+                "card (a card with its own PCIe switch shows its ports on two buses).",
+            )
         elif unknown_dev:
             yield manual(
                 s,
@@ -968,4 +1011,9 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
                 "members of a bond are ports of one adapter.",
             )
         else:
-            yield passed(s, f"{len(multi)} bond(s), members on different adapters", *bonds.sources)
+            yield passed(
+                s,
+                f"{len(multi)} bond(s), members on different adapters",
+                *bonds.sources,
+                *paths.sources,
+            )

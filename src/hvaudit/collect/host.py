@@ -172,6 +172,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # TPM_CHIP_FLAG_TPM2)"), which tells the version where the kernel predates the
     # tpm_version_major file (Linux 5.6).
     CommandProbe("tpm-devices", ("ls", "-1", "/dev/tpm0", "/dev/tpmrm0")),
+    # each interface's symlink into /sys/devices: the chain of PCI bridges above its device
+    # (sysfs-class-net; R9H-4: two ports of one card behind its own PCIe switch sit on two
+    # buses, and only the shared bridge above them tells)
+    CommandProbe("net-devices", ("ls", "-l", "/sys/class/net")),
     CommandProbe("efi", ("ls", "-d", "/sys/firmware/efi")),
     CommandProbe(
         "secure-boot",

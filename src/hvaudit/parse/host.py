@@ -536,6 +536,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         else qinq  # type: ignore[assignment]
     )
     f.link_info = _link_info(links)
+    f.net_device_paths = ev.fact(_cmd("net-devices"), _net_device_paths)
     return f
 
 
@@ -1139,6 +1140,26 @@ def _vlan_filtering(
             ad = str(data.get("vlan_protocol") or "802.1Q").lower() == "802.1ad"
             out[str(d.get("ifname"))] = bool(data.get("vlan_filtering")) and ad == qinq
     return Fact.of(out, *links.sources)
+
+
+_PCI_ADDRESS = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$")
+
+
+def _net_device_paths(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
+    """`ls -l /sys/class/net`: every entry is a symlink into /sys/devices (sysfs-class-net),
+    "eno1 -> ../../devices/pci0000:00/0000:00:1c.0/0000:03:00.0/net/eno1"; the PCI addresses
+    on the way are the bridges (root port, switch ports) above the device and the device."""
+    if g.state != "ok" or g.rc != 0:
+        why = f"exited {g.rc}" if g.state == "ok" else (g.reason or g.state)
+        return Fact.unavailable(f"`ls -l /sys/class/net` {why}", g.source)
+    out: dict[str, tuple[str, ...]] = {}
+    for line in g.text.splitlines():
+        name, arrow, target = line.partition(" -> ")
+        if not arrow:
+            continue
+        iface = name.split()[-1] if name.split() else ""
+        out[iface] = tuple(p for p in target.strip().split("/") if _PCI_ADDRESS.match(p))
+    return Fact.of(out, g.source)
 
 
 def _link_info(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[str, str, str]]]:
