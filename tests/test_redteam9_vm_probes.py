@@ -37,7 +37,9 @@ VM with a <disk type='nvme'>, whose NVMe controller libvirt detaches from the ho
 userspace driver programs through VFIO (wrong n/a: its IOMMU group is judged as a <hostdev>'s);
 R9-9 HVA-044 passed a static SELinux label with relabel='no' (libvirt's default for a static
 label) as "unique on the host", though libvirt then leaves the labels of the VM's disks as they
-are and no evidence shows they carry its categories (false pass, now a question).
+are and no evidence shows they carry its categories (false pass, now a question); R9-10 HVA-059
+n/a for a passed-through Fibre Channel HBA (PCI class 0x0c04, a serial-bus class), which R9-1's
+mass-storage class missed (wrong n/a, the same fail).
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ HBA_HOST: dict[str, Any] = dict(
         "pci-classes": (
             HARDENED_HOST["pci-classes"][0] + "/sys/bus/pci/devices/0000:03:00.0/class:0x010700\n"
             "/sys/bus/pci/devices/0000:04:00.0/class:0x010802\n"
-            "/sys/bus/pci/devices/0000:05:00.0/class:0x020000\n",
+            "/sys/bus/pci/devices/0000:05:00.0/class:0x020000\n"
+            "/sys/bus/pci/devices/0000:07:00.0/class:0x0c0400\n",
             0,
         )
     },
@@ -100,6 +103,7 @@ def hba(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
         domain_xml("nvme", body=f"<devices>{_pci(4)}</devices>"),
         domain_xml("nicvm", body=f"<devices>{_pci(5)}</devices>"),
         domain_xml("mystery", body=f"<devices>{_pci(6)}</devices>"),
+        domain_xml("fcvm", body=f"<devices>{_pci(7)}</devices>"),
     ]
     return _scan(tmp, HBA_HOST, doms)
 
@@ -107,6 +111,7 @@ def hba(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
 @pytest.mark.parametrize(
     ("vm", "what"),
     [
+        ("fcvm", "0000:07:00.0 (class 0x0c0400, Fibre Channel)"),
         ("nas", "0000:03:00.0 (class 0x010700, SAS)"),
         ("nvme", "0000:04:00.0 (class 0x010802, NVMe)"),
     ],
@@ -124,7 +129,9 @@ def test_pci_storage_controller_passed_through_is_raw_access(
     sgio='unfiltered' failure. sysfs gives each function's class, base class 0x01 being mass
     storage (Linux include/linux/pci_ids.h: PCI_BASE_CLASS_STORAGE 0x01, PCI_CLASS_STORAGE_SAS
     0x0107, PCI_CLASS_STORAGE_EXPRESS 0x0108, read with `find_string`). Was n/a "no SCSI LUN or
-    SCSI host device passed through"."""
+    SCSI host device passed through". R9-10: a Fibre Channel HBA is class 0x0c04
+    (PCI_CLASS_SERIAL_FIBER, under the serial-bus base class, not storage), yet what it carries
+    to the SAN's LUNs is SCSI (FCP): the same fail."""
     assert verdict(hba, "HVA-059", vm) == (
         "fail",
         f"PCI storage controller {what} passed through: the guest drives it and sends any "

@@ -944,7 +944,8 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     kernel filters them depends on QEMU's user and the device's unpriv_sgio, which libvirt sets
     only for what it builds: a question (R7-3). A whole PCI storage controller passed through
     (<hostdev type='pci'>, or a raw -device vfio-pci, whose function sysfs gives base class
-    0x01, mass storage: pci_ids.h PCI_BASE_CLASS_STORAGE) is driven by the guest's own driver
+    0x01, mass storage: pci_ids.h PCI_BASE_CLASS_STORAGE, or a Fibre Channel HBA, class 0x0c04
+    PCI_CLASS_SERIAL_FIBER, R9-10) is driven by the guest's own driver
     through VFIO, so every command it builds, firmware downloads included, reaches the disks
     behind it with no host kernel and no SG_IO filter in between: the sgio='unfiltered' failure
     (R9-1, was "no SCSI LUN passed through"); a passed-through function whose class the
@@ -1031,7 +1032,7 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                 *(p.source_ref for p in unclassed),
                 question=f"Is any of PCI device(s) {addrs} passed through to VM {v.name} a "
                 f"storage controller? Evidence: `cat /sys/bus/pci/devices/ADDRESS/class` on "
-                f"host {v.host} for each. Pass: none is of base class 0x01 (mass storage); "
+                f"host {v.host} for each. Pass: none is of base class 0x01 (mass storage) or class 0x0c04 (Fibre Channel); "
                 "fail: one is, so the guest sends any command to the disks behind it.",
             )
             continue
@@ -1085,7 +1086,9 @@ STORAGE_SUBCLASSES = {
 def _storage_controllers(v: Vm, h: Host) -> tuple[list[str], list[Passthrough]]:
     """The PCI functions passed through to `v` (<hostdev type='pci'>, a raw -device vfio-pci)
     that are storage controllers by the class sysfs gives them (`0x01xxxx`, base class mass
-    storage: pci_ids.h PCI_BASE_CLASS_STORAGE), and those whose class the evidence lacks (R9-1).
+    storage: pci_ids.h PCI_BASE_CLASS_STORAGE; or 0x0c04, PCI_CLASS_SERIAL_FIBER, a Fibre
+    Channel HBA, whose traffic to the SAN's LUNs is SCSI, R9-10), and those whose class the
+    evidence lacks (R9-1).
     VFIO hands the guest the whole function: its own driver programs the controller, so every
     command it builds reaches the disks behind it without passing the host kernel's SG_IO
     filter (block/scsi_ioctl.c, the filter formatdomain's sgio='filtered' relies on), as with
@@ -1102,6 +1105,9 @@ def _storage_controllers(v: Vm, h: Host) -> tuple[list[str], list[Passthrough]]:
         elif cls >> 16 == 0x01:
             kind = STORAGE_SUBCLASSES.get((cls >> 8) & 0xFF, "mass storage")
             storage.append(f"{p.address} (class 0x{cls:06x}, {kind})")
+        elif cls >> 8 == 0x0C04:
+            # a Fibre Channel HBA carries SCSI (FCP) to the SAN's LUNs (R9-10)
+            storage.append(f"{p.address} (class 0x{cls:06x}, Fibre Channel)")
     return storage, unclassed
 
 
