@@ -29,6 +29,10 @@ Findings:
   paths are now collected (`ls -l /sys/class/net`, read-only): members below different root
   ports pass, members all below one root port are a question, paths not read a question.
   Fixed.
+- R9H-5 (false pass) HVA-040 passed "kernel lockdown 'integrity' enforces signed modules" on a
+  kernel without /sys/module/module/parameters/sig_enforce, i.e. built without
+  CONFIG_MODULE_SIG, where lockdown checks no module signature at all: now a question (the
+  kernel may have no loadable modules either, which the evidence does not tell). Fixed.
 """
 
 from __future__ import annotations
@@ -265,3 +269,37 @@ def test_bond_members_below_two_root_ports_pass(host_scan) -> None:
     paths = _net_devices("pci0000:00/0000:00:19.0", "pci0000:00/0000:00:1f.6")
     a = host_scan({"ip-link": (links, 0), "net-devices": paths})
     assert outcomes(a, "HVA-230") == {"hv1": "pass"}, messages(a, "HVA-230")
+
+
+# --- HVA-040: lockdown on a kernel that checks no module signature ------------------------------
+
+
+def test_lockdown_without_module_signing_is_asked(host_scan) -> None:
+    """R9H-5. Linux kernel/module/Makefile: `obj-$(CONFIG_MODULE_SIG) += signing.o`; signing.c
+    defines both the sig_enforce parameter and module_sig_check, the only caller of
+    security_locked_down(LOCKDOWN_MODULE_SIGNATURE); kernel/module/internal.h: without
+    CONFIG_MODULE_SIG, `static inline int module_sig_check(...) { return 0; }` (both read with
+    `find_string`). So a kernel with no /sys/module/module/parameters/sig_enforce loads any
+    module whatever lockdown says. hvaudit passed "kernel lockdown 'integrity' enforces signed
+    modules". A kernel without CONFIG_MODULES has no sig_enforce either and loads nothing, so
+    the right verdict is a question."""
+    a = host_scan(
+        {
+            "/sys/module/module/parameters/sig_enforce": None,
+            "/sys/kernel/security/lockdown": "none [integrity] confidentiality\n",
+        }
+    )
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040")["hv1"] == (
+        "kernel lockdown 'integrity', but the kernel has no sig_enforce parameter: it was built "
+        "without module signing (CONFIG_MODULE_SIG), so lockdown checks no module's signature, "
+        "or without loadable modules"
+    )
+
+
+def test_lockdown_with_module_signing_passes(host_scan) -> None:
+    """Twin of R9H-5: sig_enforce N (signing built, not forced) under lockdown integrity: the
+    lockdown refuses unsigned modules (signing.c module_sig_check): pass, unchanged."""
+    a = host_scan({"/sys/kernel/security/lockdown": "none [integrity] confidentiality\n"})
+    assert outcomes(a, "HVA-040") == {"hv1": "pass"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040")["hv1"] == "kernel lockdown 'integrity' enforces signed modules"

@@ -650,6 +650,9 @@ class HostFacts:
     measured_boot_log: Fact[bool] = field(default_factory=_na)
     lockdown: Fact[str] = field(default_factory=_na)
     module_sig_enforce: Fact[bool] = field(default_factory=_na)
+    module_signing: Fact[bool] = field(default_factory=_na)
+    """The kernel checks module signatures at all: its sig_enforce parameter exists (defined in
+    kernel/module/signing.c, built only with CONFIG_MODULE_SIG)."""
     kernel_taint: Fact[int] = field(default_factory=_na)
     cpu_vulnerabilities: Fact[dict[str, str]] = field(default_factory=_na)
     smt_control: Fact[str] = field(default_factory=_na)

@@ -356,15 +356,36 @@ NON_ROOT_BUILDS = (
 )
 def module_signatures(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft asks for a boot option that refuses uncertified drivers. On Linux that is
-    module signature enforcement, directly or through kernel lockdown."""
+    module signature enforcement, directly or through kernel lockdown.
+
+    Lockdown refuses an unsigned module only from inside module_sig_check (LOCKDOWN_MODULE_
+    SIGNATURE), which kernel/module/signing.c defines; that file, and with it the sig_enforce
+    parameter, is built only with CONFIG_MODULE_SIG (kernel/module/Makefile `obj-$(CONFIG_
+    MODULE_SIG) += signing.o`; internal.h: without it module_sig_check "return 0"). A kernel
+    with lockdown but no sig_enforce parameter checks no signature, unless it loads no modules at
+    all (CONFIG_MODULES unset), which the evidence does not tell: a question (R9H-5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         sig, lock = h.facts.module_sig_enforce, h.facts.lockdown
+        built = h.facts.module_signing
         gap = first_unknown(sig, lock)
         if gap is not None:
             yield unknown(s, gap, "the kernel enforces module signatures")
         elif sig.get():
             yield passed(s, "module.sig_enforce is on", *sig.sources)
+        elif lock.get() in ("integrity", "confidentiality") and built.known and not built.get():
+            yield manual(
+                s,
+                f"kernel lockdown '{lock.get()}', but the kernel has no sig_enforce parameter: "
+                "it was built without module signing (CONFIG_MODULE_SIG), so lockdown checks "
+                "no module's signature, or without loadable modules",
+                *sig.sources,
+                *lock.sources,
+                question="Does this host's kernel load modules at all? Evidence: /proc/modules "
+                "and CONFIG_MODULES, CONFIG_MODULE_SIG in /boot/config-$(uname -r). Pass: "
+                "CONFIG_MODULES is not set (no module can be loaded); fail: modules load and "
+                "their signatures are not checked.",
+            )
         elif lock.get() in ("integrity", "confidentiality"):
             yield passed(
                 s, f"kernel lockdown '{lock.get()}' enforces signed modules", *lock.sources

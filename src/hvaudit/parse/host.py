@@ -349,6 +349,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         _file("/sys/module/module/parameters/sig_enforce"),
         lambda g: Fact.of(_first(g) == "Y", g.source),
     )
+    f.module_signing = ev.fact(
+        _file("/sys/module/module/parameters/sig_enforce"),
+        lambda g: Fact.of(g.state != "absent", g.source),
+    )
 
     def taint(g: Got) -> Fact[int]:
         try:
