@@ -296,6 +296,15 @@ HARDENED_HOST: dict[str, Any] = {
         'users:(("chronyd",pid=402,fd=5))\n',
         0,
     ),
+    # net.ipv4.conf.*.route_localnet off everywhere (the kernel's default)
+    "route-localnet": (
+        "/proc/sys/net/ipv4/conf/all/route_localnet:0\n"
+        "/proc/sys/net/ipv4/conf/default/route_localnet:0\n"
+        "/proc/sys/net/ipv4/conf/bond0/route_localnet:0\n"
+        "/proc/sys/net/ipv4/conf/br0/route_localnet:0\n"
+        "/proc/sys/net/ipv4/conf/lo/route_localnet:0\n",
+        0,
+    ),
     "nft-ruleset": (NFT_DROP, 0),
     "dpkg-packages": (
         "libvirt-daemon\t9.0.0-4+deb12u2\tii \nqemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n"

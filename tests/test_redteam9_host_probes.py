@@ -33,6 +33,12 @@ Findings:
   kernel without /sys/module/module/parameters/sig_enforce, i.e. built without
   CONFIG_MODULE_SIG, where lockdown checks no module signature at all: now a question (the
   kernel may have no loadable modules either, which the evidence does not tell). Fixed.
+- R9H-6 (false pass) HVA-033 passed while redis-server listened on 127.0.0.1:6379 and
+  net.ipv4.conf.br0.route_localnet was 1: the kernel then routes 127/8 arriving on br0, so the
+  segment's neighbours reach it (CVE-2020-8558's mechanism). route_localnet is now collected
+  read-only (grep of /proc/sys/net/ipv4/conf); a loopback listener of an unapproved process
+  fails where it is on, is a question where it was not read. Fixed for HVA-033 only: the
+  other listener checks (HVA-030, HVA-210) still take 127/8 as local (open, see report).
 """
 
 from __future__ import annotations
@@ -303,3 +309,57 @@ def test_lockdown_with_module_signing_passes(host_scan) -> None:
     a = host_scan({"/sys/kernel/security/lockdown": "none [integrity] confidentiality\n"})
     assert outcomes(a, "HVA-040") == {"hv1": "pass"}, messages(a, "HVA-040")
     assert messages(a, "HVA-040")["hv1"] == "kernel lockdown 'integrity' enforces signed modules"
+
+
+# --- HVA-033: 127/8 routed from the network (route_localnet) -------------------------------------
+
+LISTENERS_WITH_REDIS = (
+    HARDENED_HOST["listeners"][0]
+    + "tcp   LISTEN 0      511        127.0.0.1:6379      0.0.0.0:*    "
+    'users:(("redis-server",pid=900,fd=6))\n',
+    0,
+)
+
+
+def test_loopback_listener_with_route_localnet_is_exposed(host_scan) -> None:
+    """R9H-6. Linux Documentation/networking/ip-sysctl.rst (read with `find_string`):
+    route_localnet "Do not consider loopback addresses as martian source or destination while
+    routing. This enables the use of 127/8 for local routing purposes. default FALSE"; the kernel
+    applies it per interface OR `all`. With it on br0, a machine on br0's segment that sends a
+    packet for 127.0.0.1 to the host's MAC reaches redis-server on 127.0.0.1:6379 (kube-proxy set
+    it and this was CVE-2020-8558, kubernetes issue 90259, found with `find_string`). hvaudit took
+    127.0.0.1 as local only and passed "1 non-loopback listener(s), all approved". Right: fail
+    naming redis and the interface."""
+    localnet = (
+        "/proc/sys/net/ipv4/conf/all/route_localnet:0\n"
+        "/proc/sys/net/ipv4/conf/br0/route_localnet:1\n"
+        "/proc/sys/net/ipv4/conf/lo/route_localnet:0\n",
+        0,
+    )
+    a = host_scan({"listeners": LISTENERS_WITH_REDIS, "route-localnet": localnet})
+    assert outcomes(a, "HVA-033") == {"hv1": "fail"}, messages(a, "HVA-033")
+    assert messages(a, "HVA-033")["hv1"] == (
+        "unapproved listeners: redis-server (tcp/6379) (route_localnet = 1 on br0: 127/8 is "
+        "reachable from the network)"
+    )
+
+
+def test_loopback_listener_with_route_localnet_unread_is_asked(host_scan) -> None:
+    """Twin of R9H-6: route_localnet not read (grep failed): an unapproved 127.0.0.1 listener
+    is a question, not a pass."""
+    a = host_scan(
+        {"listeners": LISTENERS_WITH_REDIS, "route-localnet": ("", 2, "grep: permission\n")}
+    )
+    assert outcomes(a, "HVA-033") == {"hv1": "manual"}, messages(a, "HVA-033")
+    assert messages(a, "HVA-033")["hv1"] == (
+        "unapproved listeners on 127/8: redis-server (tcp/6379); whether the kernel routes 127/8 "
+        "from the network is not known (net.ipv4.conf.*.route_localnet was not read (exited 2))"
+    )
+
+
+def test_loopback_listener_with_route_localnet_off_passes(host_scan) -> None:
+    """Twin of R9H-6: route_localnet 0 everywhere (the default; lo's value does not matter):
+    127.0.0.1 stays local: pass, as before."""
+    a = host_scan({"listeners": LISTENERS_WITH_REDIS})
+    assert outcomes(a, "HVA-033") == {"hv1": "pass"}, messages(a, "HVA-033")
+    assert messages(a, "HVA-033")["hv1"] == "1 non-loopback listener(s), all approved"

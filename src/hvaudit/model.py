@@ -650,6 +650,9 @@ class HostFacts:
     measured_boot_log: Fact[bool] = field(default_factory=_na)
     lockdown: Fact[str] = field(default_factory=_na)
     module_sig_enforce: Fact[bool] = field(default_factory=_na)
+    route_localnet: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The interfaces other than lo that accept packets for 127/8 from the wire
+    (net.ipv4.conf.IFACE.route_localnet = 1; "all" = 1 is every interface)."""
     module_signing: Fact[bool] = field(default_factory=_na)
     """The kernel checks module signatures at all: its sig_enforce parameter exists (defined in
     kernel/module/signing.c, built only with CONFIG_MODULE_SIG)."""

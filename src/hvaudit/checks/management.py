@@ -46,6 +46,7 @@ from hvaudit.model import (
     Host,
     HostFacts,
     LibvirtHost,
+    Listener,
     Pool,
     Source,
     SshdMatch,
@@ -480,7 +481,15 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     """Every network listener on the host is attack surface of the management console; the 2014
     draft wants few exposed interfaces and a firewall open only for enabled services. A socket
     systemd holds for an approved service (ssh.socket, libvirt's socket units) is that service's
-    (socket activation, systemd.socket(5))."""
+    (socket activation, systemd.socket(5)).
+
+    A listener on 127/8 is local only while the kernel drops packets for 127/8 that arrive on
+    a real interface: net.ipv4.conf.IFACE.route_localnet = 1 (or `all`) stops that ("Do not
+    consider loopback addresses as martian source or destination while routing", Linux
+    Documentation/networking/ip-sysctl.rst; kube-proxy's setting behind CVE-2020-8558,
+    kubernetes issue 90259: neighbours reached 127.0.0.1 services), so the IPv4 loopback
+    listeners count as exposed then; with route_localnet unread, an unapproved one is a
+    question (R9H-6)."""
     allowed = set(ctx.profile.allowed_listeners)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -488,19 +497,53 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "only approved services listen on non-loopback addresses")
             continue
-        exposed = [lst for lst in f.get() if not lst.loopback]
         sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
         ssh_ports = {int(p) for p in sshd.get("port", "22").split() if p.isdigit()}
-        extra = sorted(
-            {
-                f"{lst.process} ({lst.protocol}/{lst.port})"
-                for lst in exposed
-                if lst.process not in allowed
+
+        def unapproved(lst: Listener, ssh_ports: set[int] = ssh_ports) -> bool:
+            return (
+                lst.process not in allowed
                 and not set(_socket_services(lst.process, lst.port, ssh_ports)) & allowed
-            }
+            )
+
+        localnet = h.facts.route_localnet
+        local4 = [
+            lst
+            for lst in f.get()
+            if lst.loopback and not lst.address.strip("[]").lower().startswith(("::1", "local"))
+        ]
+        routed = localnet.get() if localnet.known else ()
+        exposed = [lst for lst in f.get() if not lst.loopback] + (local4 if routed else [])
+        extra = sorted(
+            {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed if unapproved(lst)}
         )
+        if extra and routed:
+            yield failed(
+                s,
+                f"unapproved listeners: {', '.join(extra[:12])} (route_localnet = 1 on "
+                f"{', '.join(routed)}: 127/8 is reachable from the network)",
+                *f.sources,
+                *localnet.sources,
+            )
+            continue
         if extra:
             yield failed(s, f"unapproved listeners: {', '.join(extra[:12])}", *f.sources)
+            continue
+        hidden = sorted(
+            {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in local4 if unapproved(lst)}
+        )
+        if hidden and not localnet.known:
+            yield manual(
+                s,
+                f"unapproved listeners on 127/8: {', '.join(hidden[:12])}; whether the kernel "
+                f"routes 127/8 from the network is not known ({localnet.reason})",
+                *f.sources,
+                *localnet.sources,
+                question="Is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every interface "
+                "of this host? Evidence: `grep -r . /proc/sys/net/ipv4/conf/*/route_localnet`. "
+                "Pass: 0 everywhere (127/8 stays local); fail: 1 on `all` or an interface, so "
+                "its neighbours reach the listed services.",
+            )
         else:
             yield passed(s, f"{len(exposed)} non-loopback listener(s), all approved", *f.sources)
 

@@ -219,6 +219,13 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ("systemctl", "is-active", "ssh.service", "sshd.service", "ssh.socket", "sshd.socket"),
     ),
     CommandProbe("listeners", ("ss", "-H", "-t", "-u", "-l", "-n", "-p")),
+    # net.ipv4.conf.*.route_localnet (ip-sysctl.rst: "Do not consider loopback addresses as
+    # martian source or destination while routing"): on an interface, its neighbours reach
+    # 127/8 listeners (R9H-6, CVE-2020-8558)
+    CommandProbe(
+        "route-localnet",
+        ("grep", "-r", "--include=route_localnet", ".", "/proc/sys/net/ipv4/conf"),
+    ),
     CommandProbe("nft-ruleset", ("nft", "-j", "list", "ruleset")),
     # Every chain of the filter table: INPUT jumps to user chains (ufw, firewalld's iptables
     # back end) whose rules decide (iptables(8) TARGETS).

@@ -541,6 +541,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     )
     f.link_info = _link_info(links)
     f.net_device_paths = ev.fact(_cmd("net-devices"), _net_device_paths)
+    f.route_localnet = ev.fact(_cmd("route-localnet"), _route_localnet)
     return f
 
 
@@ -1144,6 +1145,24 @@ def _vlan_filtering(
             ad = str(data.get("vlan_protocol") or "802.1Q").lower() == "802.1ad"
             out[str(d.get("ifname"))] = bool(data.get("vlan_filtering")) and ad == qinq
     return Fact.of(out, *links.sources)
+
+
+def _route_localnet(g: Got) -> Fact[tuple[str, ...]]:
+    """`grep -r --include=route_localnet . /proc/sys/net/ipv4/conf`: "PATH:VALUE" per interface.
+    The kernel routes 127/8 from an interface when its own or the `all` value is set
+    (IN_DEV_ORCONF(in_dev, ROUTE_LOCALNET), ip_route_input_slow: a loopback destination is a
+    martian unless it is); `default` is only the template of interfaces created later, `lo`
+    is the loopback itself."""
+    if g.state != "ok" or g.rc not in (0, 1):
+        why = f"exited {g.rc}" if g.state == "ok" else (g.reason or g.state)
+        return Fact.unavailable(f"net.ipv4.conf.*.route_localnet was not read ({why})", g.source)
+    on = []
+    for line in g.text.splitlines():
+        path, _, value = line.rpartition(":")
+        iface = path.rsplit("/", 2)[-2] if path.count("/") >= 2 else ""
+        if value.strip() not in ("", "0") and iface not in ("", "lo", "default"):
+            on.append(iface)
+    return Fact.of(tuple(dict.fromkeys(on)), g.source)
 
 
 _PCI_ADDRESS = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$")
