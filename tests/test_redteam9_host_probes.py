@@ -37,8 +37,11 @@ Findings:
   net.ipv4.conf.br0.route_localnet was 1: the kernel then routes 127/8 arriving on br0, so the
   segment's neighbours reach it (CVE-2020-8558's mechanism). route_localnet is now collected
   read-only (grep of /proc/sys/net/ipv4/conf); a loopback listener of an unapproved process
-  fails where it is on, is a question where it was not read. Fixed for HVA-033 only: the
-  other listener checks (HVA-030, HVA-210) still take 127/8 as local (open, see report).
+  fails where it is on, is a question where it was not read. Fixed.
+- R9H-7 (false pass, R9H-6's twin) HVA-210 passed a QEMU VNC listener on 127.0.0.1:5900 with
+  route_localnet = 1 on the VM bridge br0: every guest on br0 reaches it. Now a fail naming
+  the listener and the interface. Fixed where route_localnet was read (unread, the pass stays:
+  see the report); the VM console checks (HVA-031, is_local_address) still take 127/8 as local.
 """
 
 from __future__ import annotations
@@ -363,3 +366,31 @@ def test_loopback_listener_with_route_localnet_off_passes(host_scan) -> None:
     a = host_scan({"listeners": LISTENERS_WITH_REDIS})
     assert outcomes(a, "HVA-033") == {"hv1": "pass"}, messages(a, "HVA-033")
     assert messages(a, "HVA-033")["hv1"] == "1 non-loopback listener(s), all approved"
+
+
+ROUTE_LOCALNET_BR0 = (
+    "/proc/sys/net/ipv4/conf/all/route_localnet:0\n/proc/sys/net/ipv4/conf/br0/route_localnet:1\n",
+    0,
+)
+
+
+def test_management_listener_on_loopback_routed_from_the_vm_bridge(host_scan) -> None:
+    """R9H-7. QEMU's VNC server on 127.0.0.1:5900 (a management interface of its VM, HVA-210's
+    docstring) while net.ipv4.conf.br0.route_localnet = 1: ip-sysctl.rst route_localnet "Do not
+    consider loopback addresses as martian source or destination while routing", so a guest on
+    br0 that sends to 127.0.0.1 through the host's MAC reaches the console. hvaudit passed "1
+    management listener(s), none on a wildcard address". Right: fail naming it and br0."""
+    listeners = (
+        HARDENED_HOST["listeners"][0]
+        + "tcp   LISTEN 0      1          127.0.0.1:5900      0.0.0.0:*    "
+        'users:(("qemu-system-x86",pid=1200,fd=20))\n',
+        0,
+    )
+    a = host_scan({"listeners": listeners, "route-localnet": ROUTE_LOCALNET_BR0})
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}, messages(a, "HVA-210")
+    assert messages(a, "HVA-210")["hv1"] == (
+        "listening on 127/8, which route_localnet = 1 on br0 opens to the network: "
+        "qemu-system-x86 (tcp/5900) on 127.0.0.1"
+    )
+    a = host_scan({"listeners": listeners})
+    assert outcomes(a, "HVA-210") == {"hv1": "pass"}, messages(a, "HVA-210")

@@ -952,13 +952,19 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     gateway in a NAT or routed network; formatnetwork), so a service bound there faces the VMs.
     Every address in any spelling counts as such: `ss` shows an IPv6 socket bound to the
     v4-mapped ::ffff:0.0.0.0 as [::ffff:0.0.0.0], and it receives on every IPv4 address (Linux
-    net/ipv6/af_inet6.c __inet6_bind, see is_every_address)."""
+    net/ipv6/af_inet6.c __inet6_bind, see is_every_address). A listener on 127/8 is local
+    only while the kernel drops 127/8 arriving on a real interface; net.ipv4.conf.IFACE.
+    route_localnet = 1 (or `all`) stops that (Linux ip-sysctl.rst, "Do not consider loopback
+    addresses as martian source or destination while routing"; CVE-2020-8558), so a management
+    service on 127/8 then faces that interface's network (R9H-7)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
         if not f.known:
             yield unknown(s, f, "management services listen only on management addresses")
             continue
+        localnet = h.facts.route_localnet
+        routed = localnet.get() if localnet.known else ()
         sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
         ssh_ports = {int(p) for p in sshd.get("port", "22").split() if p.isdigit()}
         named = [(lst, _management_listener(lst, ssh_ports)) for lst in f.get()]
@@ -980,14 +986,29 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 if name is not None and lst.address.strip("[]") in vm_nets
             }
         )
-        if wild or on_vm_net:
+        on_loop = sorted(
+            {
+                f"{name} on {lst.address}"
+                for lst, name in named
+                if name is not None
+                and routed
+                and lst.loopback
+                and not lst.address.strip("[]").lower().startswith(("::1", "local"))
+            }
+        )
+        if wild or on_vm_net or on_loop:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
+            if on_loop:
+                parts.append(
+                    f"listening on 127/8, which route_localnet = 1 on {', '.join(routed)} "
+                    f"opens to the network: {', '.join(on_loop)}"
+                )
             if on_vm_net:
                 parts.append(
                     "listening on a VM network's host address (every guest on it reaches it): "
                     + ", ".join(on_vm_net)
                 )
-            yield failed(s, "; ".join(parts), *f.sources)
+            yield failed(s, "; ".join(parts), *f.sources, *(localnet.sources if on_loop else ()))
         else:
             mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
             yield passed(
