@@ -42,9 +42,15 @@ Findings:
   route_localnet = 1 on the VM bridge br0: every guest on br0 reaches it. Now a fail naming
   the listener and the interface. Fixed where route_localnet was read (unread, the pass stays:
   see the report); the VM console checks (HVA-031, is_local_address) still take 127/8 as local.
+- R9H-8 (false pass, OPEN) HVA-182 passes "1 QEMU process(es) run the installed binary" while
+  the QEMU process still maps a shared library an update replaced (libgnutls.so.30 (deleted)
+  in /proc/PID/maps: the TLS of its VNC and migration unpatched until a restart). Only
+  /proc/PID/exe is read. xfail(strict).
 """
 
 from __future__ import annotations
+
+import pytest
 
 from conftest import HARDENED_HOST, IP_LINK, messages, outcomes
 
@@ -394,3 +400,28 @@ def test_management_listener_on_loopback_routed_from_the_vm_bridge(host_scan) ->
     )
     a = host_scan({"listeners": listeners})
     assert outcomes(a, "HVA-210") == {"hv1": "pass"}, messages(a, "HVA-210")
+
+
+# --- HVA-182: a replaced shared library still mapped ---------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="R9H-8: HVA-182 reads /proc/PID/exe only, not the libraries in /proc/PID/maps",
+)
+def test_qemu_mapping_a_replaced_library_is_not_patched(host_scan) -> None:
+    """R9H-8. proc(5) /proc/pid/maps: the pathname column of a mapped file, with " (deleted)"
+    after it when the file was unlinked (the Linux kernel's show_map_vma / d_path append it);
+    needrestart and checkrestart find processes that still run replaced libraries this way.
+    An update of libgnutls30 replaces /usr/lib/x86_64-linux-gnu/libgnutls.so.30.34.3; QEMU
+    (pid 1200) keeps the old mapped copy, so its VNC and migration TLS stay unpatched until the
+    VM restarts, while /proc/1200/exe (the QEMU binary, not updated) is current. hvaudit passes.
+    Right: a fail naming the library (the artefact name qemu-maps-PID is this probe's proposal
+    for a `grep -F '(deleted)' /proc/PID/maps` probe)."""
+    maps = (
+        "7f3a1c000000-7f3a1c0a2000 r-xp 00000000 fd:01 1311 "
+        "/usr/lib/x86_64-linux-gnu/libgnutls.so.30.34.3 (deleted)\n",
+        0,
+    )
+    a = host_scan({"qemu-maps-1200": maps})
+    assert outcomes(a, "HVA-182") == {"hv1": "fail"}, messages(a, "HVA-182")
