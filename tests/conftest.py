@@ -33,6 +33,7 @@ from hvaudit.collect.host import (
     COMMANDS,
     QEMU_EXE_ARGV,
     QEMU_LABEL_ARGV,
+    QEMU_MAPS_ARGV,
     QEMU_STATUS_ARGV,
     HostCollector,
 )
@@ -339,6 +340,8 @@ HARDENED_HOST: dict[str, Any] = {
         "/usr/bin/qemu-system-x86_64\n",
         0,
     ),
+    # grep -F " (deleted)" /proc/1200/maps: nothing (exit 1)
+    "qemu-maps-1200": ("", 1),
     "qemu-label-1200": (
         f"/proc/1200/attr/current:libvirt-{WEB01_UUID} (enforce)\n"
         f"/proc/1200/attr/apparmor/current:libvirt-{WEB01_UUID} (enforce)\n",
@@ -439,6 +442,9 @@ class ReplayRunner:
         if argv[:-1] == QEMU_EXE_ARGV and argv[-1].startswith("/proc/"):
             pid = argv[-1].split("/")[2]
             return self._answer(f"qemu-exe-{pid}", False)
+        if argv[:-1] == QEMU_MAPS_ARGV and argv[-1].startswith("/proc/"):
+            pid = argv[-1].split("/")[2]
+            return self._answer(f"qemu-maps-{pid}", False)
         if argv[: len(QEMU_LABEL_ARGV)] == QEMU_LABEL_ARGV and argv[-1].startswith("/proc/"):
             pid = argv[-1].split("/")[2]
             return self._answer(f"qemu-label-{pid}", False)

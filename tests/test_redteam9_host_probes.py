@@ -42,15 +42,14 @@ Findings:
   route_localnet = 1 on the VM bridge br0: every guest on br0 reaches it. Now a fail naming
   the listener and the interface. Fixed where route_localnet was read (unread, the pass stays:
   see the report); the VM console checks (HVA-031, is_local_address) still take 127/8 as local.
-- R9H-8 (false pass, OPEN) HVA-182 passes "1 QEMU process(es) run the installed binary" while
-  the QEMU process still maps a shared library an update replaced (libgnutls.so.30 (deleted)
-  in /proc/PID/maps: the TLS of its VNC and migration unpatched until a restart). Only
-  /proc/PID/exe is read. xfail(strict).
+- R9H-8 (false pass) HVA-182 passed "1 QEMU process(es) run the installed binary" while the
+  QEMU process still mapped a shared library an update replaced (libgnutls.so.30 (deleted) in
+  /proc/PID/maps: the TLS of its VNC and migration unpatched until a restart); only
+  /proc/PID/exe was read. The maps' deleted entries are now collected read-only per QEMU
+  process; a replaced .so fails, unlinked guest memory does not count, maps unread ask. Fixed.
 """
 
 from __future__ import annotations
-
-import pytest
 
 from conftest import HARDENED_HOST, IP_LINK, messages, outcomes
 
@@ -405,19 +404,15 @@ def test_management_listener_on_loopback_routed_from_the_vm_bridge(host_scan) ->
 # --- HVA-182: a replaced shared library still mapped ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="R9H-8: HVA-182 reads /proc/PID/exe only, not the libraries in /proc/PID/maps",
-)
 def test_qemu_mapping_a_replaced_library_is_not_patched(host_scan) -> None:
     """R9H-8. proc(5) /proc/pid/maps: the pathname column of a mapped file, with " (deleted)"
     after it when the file was unlinked (the Linux kernel's show_map_vma / d_path append it);
     needrestart and checkrestart find processes that still run replaced libraries this way.
     An update of libgnutls30 replaces /usr/lib/x86_64-linux-gnu/libgnutls.so.30.34.3; QEMU
     (pid 1200) keeps the old mapped copy, so its VNC and migration TLS stay unpatched until the
-    VM restarts, while /proc/1200/exe (the QEMU binary, not updated) is current. hvaudit passes.
-    Right: a fail naming the library (the artefact name qemu-maps-PID is this probe's proposal
-    for a `grep -F '(deleted)' /proc/PID/maps` probe)."""
+    VM restarts, while /proc/1200/exe (the QEMU binary, not updated) is current. hvaudit passed.
+    Right: a fail naming the library; `grep -F ' (deleted)' /proc/PID/maps` is now collected
+    read-only per QEMU process."""
     maps = (
         "7f3a1c000000-7f3a1c0a2000 r-xp 00000000 fd:01 1311 "
         "/usr/lib/x86_64-linux-gnu/libgnutls.so.30.34.3 (deleted)\n",
@@ -425,3 +420,31 @@ def test_qemu_mapping_a_replaced_library_is_not_patched(host_scan) -> None:
     )
     a = host_scan({"qemu-maps-1200": maps})
     assert outcomes(a, "HVA-182") == {"hv1": "fail"}, messages(a, "HVA-182")
+    assert messages(a, "HVA-182")["hv1"] == (
+        "1 QEMU process(es) run shared libraries replaced by an update: web01 "
+        "(libgnutls.so.30.34.3)"
+    )
+
+
+def test_qemu_deleted_guest_memory_is_no_stale_library(host_scan) -> None:
+    """Twin of R9H-8: guest RAM that libvirt backs with an unlinked file (memfd, hugetlbfs)
+    shows as " (deleted)" too and is no update: pass, unchanged."""
+    maps = (
+        "7f0000000000-7f0040000000 rw-s 00000000 00:01 2048 /memfd:pc.ram (deleted)\n"
+        "7e0000000000-7e0040000000 rw-s 00000000 00:2f 9 "
+        "/dev/hugepages/libvirt/qemu/1-web01/qemu_back_mem.pc.ram.Ab12 (deleted)\n",
+        0,
+    )
+    a = host_scan({"qemu-maps-1200": maps})
+    assert outcomes(a, "HVA-182") == {"hv1": "pass"}, messages(a, "HVA-182")
+    assert messages(a, "HVA-182")["hv1"] == "1 QEMU process(es) run the installed binary"
+
+
+def test_qemu_maps_unread_is_asked(host_scan) -> None:
+    """Twin of R9H-8: the maps could not be read (grep exit 2): a question, not the pass."""
+    a = host_scan({"qemu-maps-1200": ("", 2, "grep: /proc/1200/maps: Permission denied\n")})
+    assert outcomes(a, "HVA-182") == {"hv1": "manual"}, messages(a, "HVA-182")
+    assert messages(a, "HVA-182")["hv1"] == (
+        "1 QEMU process(es) run the installed binary; the libraries 1 of them map were not "
+        "read: web01"
+    )

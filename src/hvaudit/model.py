@@ -608,6 +608,9 @@ class QemuProcess:
     executable: str | None = None
     """The file the process executes, /proc/<pid>/exe's target ("the actual pathname of the
     executed command", proc(5)) without a " (deleted)" mark; None when not read."""
+    replaced_libraries: tuple[str, ...] | None = None
+    """The shared libraries the process maps that were deleted since it mapped them (an update
+    replaced them), from /proc/<pid>/maps; None when not read."""
 
 
 #: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under

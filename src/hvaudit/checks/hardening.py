@@ -371,7 +371,10 @@ def overcommit_memory(ctx: Context) -> Iterator[Outcome]:
 def stale_qemu(ctx: Context) -> Iterator[Outcome]:
     """An update replaces QEMU's binary, but a running VM keeps the old one until it is
     restarted or migrated: the patch is installed and not in effect. /proc/PID/exe of such a
-    process points to a deleted file ("(deleted)")."""
+    process points to a deleted file ("(deleted)"). The same holds for the shared libraries it
+    maps (proc(5) /proc/pid/maps, " (deleted)" after a replaced file's path; what needrestart
+    reads): a process on an unlinked libgnutls keeps the unpatched TLS of its consoles and
+    migration (R9H-8). A bundle without the maps asks about the libraries."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.qemu_processes
@@ -384,12 +387,35 @@ def stale_qemu(ctx: Context) -> Iterator[Outcome]:
             continue
         stale = [p for p in procs if p.binary_replaced]
         unread = [p for p in procs if p.binary_replaced is None]
+        libs = [p for p in procs if p.replaced_libraries]
         if stale:
             names = ", ".join(p.guest or str(p.pid) for p in stale[:8])
             yield failed(
                 s,
                 f"{len(stale)} QEMU process(es) run a binary replaced by an update: {names}",
                 *f.sources,
+            )
+        elif libs:
+            names = ", ".join(
+                f"{p.guest or p.pid} ({', '.join((p.replaced_libraries or ())[:4])})"
+                for p in libs[:8]
+            )
+            yield failed(
+                s,
+                f"{len(libs)} QEMU process(es) run shared libraries replaced by an update: {names}",
+                *f.sources,
+            )
+        elif not unread and (maps_unread := [p for p in procs if p.replaced_libraries is None]):
+            names = ", ".join(p.guest or str(p.pid) for p in maps_unread[:8])
+            yield manual(
+                s,
+                f"{len(procs)} QEMU process(es) run the installed binary; the libraries "
+                f"{len(maps_unread)} of them map were not read: {names}",
+                *f.sources,
+                question="Do the QEMU processes listed map only the shared libraries installed "
+                "now? Evidence: `grep -F ' (deleted)' /proc/PID/maps` on the host for each "
+                "listed process (or `needrestart -b`). Pass: no .so path ends in '(deleted)'; "
+                "fail: one does, so that VM still runs a library an update replaced.",
             )
         elif unread:
             names = ", ".join(p.guest or str(p.pid) for p in unread[:8])

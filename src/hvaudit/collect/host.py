@@ -18,6 +18,7 @@ __all__ = [
     "LIBVIRT_DAEMONS",
     "QEMU_EXE_ARGV",
     "QEMU_LABEL_ARGV",
+    "QEMU_MAPS_ARGV",
     "QEMU_STATUS_ARGV",
     "HostCollector",
     "command_artefact",
@@ -385,6 +386,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
 QEMU_STATUS_ARGV: tuple[str, ...] = ("grep", "-H", "-E", "^(Seccomp|CapEff):")
 #: Per running QEMU process: the binary it runs; "(deleted)" when an update replaced it since.
 QEMU_EXE_ARGV: tuple[str, ...] = ("ls", "-l")
+#: Per running QEMU process: the files it maps that were deleted since, " (deleted)" after the
+#: path in /proc/<pid>/maps (proc(5)): a shared library an update replaced (R9H-8).
+QEMU_MAPS_ARGV: tuple[str, ...] = ("grep", "-F", " (deleted)")
 #: Per running QEMU process: the security label the LSM confines it with, /proc/<pid>/attr/
 #: current (AppArmor prints the profile and its mode, "libvirt-<uuid> (enforce)" or
 #: "unconfined"; SELinux the context, NUL-terminated, hence -a) and AppArmor's own
@@ -480,6 +484,14 @@ class HostCollector:
                 command_artefact(f"qemu-exe-{int(pid)}"),
                 " ".join(exe),
                 self.runner.run(exe, 5.0),
+                allow_rc=True,
+            )
+            maps = (*QEMU_MAPS_ARGV, f"/proc/{int(pid)}/maps")
+            self._store(
+                writer,
+                command_artefact(f"qemu-maps-{int(pid)}"),
+                " ".join(maps),
+                self.runner.run(maps, 5.0),
                 allow_rc=True,
             )
             label = (

@@ -3074,6 +3074,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
             else None
         )
         label = _qemu_label(ev.get(_cmd(f"qemu-label-{pid}")), pid)
+        libraries = _replaced_libraries(ev.get(_cmd(f"qemu-maps-{pid}")))
         uuid = re.search(r"-uuid\s+([0-9a-fA-F-]{36})(?:\s|$)", args)
         out.append(
             QemuProcess(
@@ -3088,9 +3089,29 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 uuid.group(1).lower() if uuid else "",
                 m.group(3),
                 target.group(1) if target else None,
+                libraries,
             )
         )
     return Fact.of(tuple(out), *processes.sources)
+
+
+_SHARED_LIBRARY = re.compile(r"^/.*\.so(?:\.[\w.+-]*)?$")
+
+
+def _replaced_libraries(g: Got) -> tuple[str, ...] | None:
+    """`grep -F " (deleted)" /proc/PID/maps`: the mapped files unlinked since (proc(5): the
+    pathname column, " (deleted)" appended). Only shared libraries count: guest RAM in memfd,
+    /dev/shm or hugetlbfs files that libvirt unlinks on purpose is not an update. grep exits 1
+    when it finds none; None when the file was not read."""
+    if g.state != "ok" or g.rc not in (0, 1):
+        return None
+    found = []
+    for line in g.text.splitlines():
+        fields = line.split(None, 5)
+        path = fields[5].removesuffix(" (deleted)").strip() if len(fields) == 6 else ""
+        if _SHARED_LIBRARY.match(path) and not path.startswith(("/dev/", "/memfd:")):
+            found.append(path.rsplit("/", 1)[-1])
+    return tuple(dict.fromkeys(found))
 
 
 def _vm_helpers(
