@@ -47,6 +47,9 @@ Findings:
   /proc/PID/maps: the TLS of its VNC and migration unpatched until a restart); only
   /proc/PID/exe was read. The maps' deleted entries are now collected read-only per QEMU
   process; a replaced .so fails, unlinked guest memory does not count, maps unread ask. Fixed.
+- R9H-9 (false pass) HVA-041 passed "taint value 2: no unreviewed module loaded": bit 1 (F) is
+  a module force-loaded past the kernel's version checks (`insmod -f`), one not built for this
+  kernel, and on a kernel without CONFIG_MODULE_SIG no E bit comes with it. Now a fail. Fixed.
 """
 
 from __future__ import annotations
@@ -448,3 +451,25 @@ def test_qemu_maps_unread_is_asked(host_scan) -> None:
         "1 QEMU process(es) run the installed binary; the libraries 1 of them map were not "
         "read: web01"
     )
+
+
+# --- HVA-041: a force-loaded module -------------------------------------------------------------
+
+
+def test_force_loaded_module_taints(host_scan) -> None:
+    """R9H-9. Linux Documentation/admin-guide/tainted-kernels.rst (read with `find_string`):
+    bit 1, value 2, "F if any module was force loaded by insmod -f": the module skipped the
+    vermagic/modversions checks, so it was built for another kernel, not the distribution's
+    module for this one; TAINT_UNSIGNED_MODULE (E) is "Supported only on kernels built with
+    CONFIG_MODULE_SIG", so on such a kernel F is the only trace. hvaudit read bits 0, 12, 13 and
+    passed "taint value 2: no unreviewed module loaded". Right: fail."""
+    a = host_scan({"/proc/sys/kernel/tainted": "2\n"})
+    assert outcomes(a, "HVA-041") == {"hv1": "fail"}, messages(a, "HVA-041")
+    assert messages(a, "HVA-041")["hv1"] == "kernel tainted (2): force-loaded module (F)"
+
+
+def test_warning_taint_is_no_module(host_scan) -> None:
+    """Twin of R9H-9: bit 9 (W, 512, "kernel issued warning") says nothing of modules: pass."""
+    a = host_scan({"/proc/sys/kernel/tainted": "512\n"})
+    assert outcomes(a, "HVA-041") == {"hv1": "pass"}, messages(a, "HVA-041")
+    assert messages(a, "HVA-041")["hv1"] == "taint value 512: no unreviewed module loaded"

@@ -328,7 +328,12 @@ def _static_key(model: str, label: str) -> object:
     return label.strip()
 
 
-TAINT_BITS = {0: "proprietary module (P)", 12: "out-of-tree module (O)", 13: "unsigned module (E)"}
+TAINT_BITS = {
+    0: "proprietary module (P)",
+    1: "force-loaded module (F)",
+    12: "out-of-tree module (O)",
+    13: "unsigned module (E)",
+}
 NON_ROOT_BUILDS = (
     "debian",
     "ubuntu",
@@ -411,7 +416,11 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
 )
 def kernel_taint(ctx: Context) -> Iterator[Outcome]:
     """A tainted kernel runs driver code that has not been through the distribution's review or
-    signing: exactly the uncertified drivers the recommendation wants kept out."""
+    signing: exactly the uncertified drivers the recommendation wants kept out. Bits from Linux
+    Documentation/admin-guide/tainted-kernels.rst: 0 P (proprietary), 1 F ("module was force
+    loaded", `insmod -f`: past the version checks, a module not built for this kernel, R9H-9;
+    its E bit is set only on kernels built with CONFIG_MODULE_SIG), 12 O (out of tree), 13 E
+    (unsigned)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.kernel_taint
