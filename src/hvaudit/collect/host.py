@@ -420,6 +420,15 @@ VM_HELPER = re.compile(
 )
 
 
+def _label_argv(pid: str) -> tuple[str, ...]:
+    """The argv that reads a process's security label (SELinux, else AppArmor)."""
+    return (
+        *QEMU_LABEL_ARGV,
+        f"/proc/{int(pid)}/attr/current",
+        f"/proc/{int(pid)}/attr/apparmor/current",
+    )
+
+
 class HostCollector:
     """Collects every probe through a runner into a bundle; one failing probe never stops the rest."""
 
@@ -457,55 +466,24 @@ class HostCollector:
         pids = [m.group(1) for m in map(_QEMU.match, lines) if m]
         helpers = [m.group(1) or m.group(6) for m in map(VM_HELPER.match, lines) if m]
         for pid in helpers[:4096]:
-            label = (
-                *QEMU_LABEL_ARGV,
-                f"/proc/{int(pid)}/attr/current",
-                f"/proc/{int(pid)}/attr/apparmor/current",
-            )
-            self._store(
-                writer,
-                command_artefact(f"qemu-label-{int(pid)}"),
-                " ".join(label),
-                self.runner.run(label, 5.0),
-                allow_rc=True,
-            )
+            self._pid_probe(writer, "qemu-label", pid, _label_argv(pid))
         for pid in pids[:4096]:
-            argv = (*QEMU_STATUS_ARGV, f"/proc/{int(pid)}/status")
-            self._store(
-                writer,
-                command_artefact(f"qemu-status-{int(pid)}"),
-                " ".join(argv),
-                self.runner.run(argv, 5.0),
-                allow_rc=True,
+            self._pid_probe(
+                writer, "qemu-status", pid, (*QEMU_STATUS_ARGV, f"/proc/{int(pid)}/status")
             )
-            exe = (*QEMU_EXE_ARGV, f"/proc/{int(pid)}/exe")
-            self._store(
-                writer,
-                command_artefact(f"qemu-exe-{int(pid)}"),
-                " ".join(exe),
-                self.runner.run(exe, 5.0),
-                allow_rc=True,
-            )
-            maps = (*QEMU_MAPS_ARGV, f"/proc/{int(pid)}/maps")
-            self._store(
-                writer,
-                command_artefact(f"qemu-maps-{int(pid)}"),
-                " ".join(maps),
-                self.runner.run(maps, 5.0),
-                allow_rc=True,
-            )
-            label = (
-                *QEMU_LABEL_ARGV,
-                f"/proc/{int(pid)}/attr/current",
-                f"/proc/{int(pid)}/attr/apparmor/current",
-            )
-            self._store(
-                writer,
-                command_artefact(f"qemu-label-{int(pid)}"),
-                " ".join(label),
-                self.runner.run(label, 5.0),
-                allow_rc=True,
-            )
+            self._pid_probe(writer, "qemu-exe", pid, (*QEMU_EXE_ARGV, f"/proc/{int(pid)}/exe"))
+            self._pid_probe(writer, "qemu-maps", pid, (*QEMU_MAPS_ARGV, f"/proc/{int(pid)}/maps"))
+            self._pid_probe(writer, "qemu-label", pid, _label_argv(pid))
+
+    def _pid_probe(self, writer: BundleWriter, name: str, pid: str, argv: tuple[str, ...]) -> None:
+        """One read-only probe of a process, stored as `<name>-<pid>` whatever it exits with."""
+        self._store(
+            writer,
+            command_artefact(f"{name}-{int(pid)}"),
+            " ".join(argv),
+            self.runner.run(argv, 5.0),
+            allow_rc=True,
+        )
 
     @staticmethod
     def _store(
