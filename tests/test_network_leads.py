@@ -847,3 +847,63 @@ def test_passt_port_forwards_listen(tmp_path: Path, name: str) -> None:
 
     a = run_assessment(replayed_domains(tmp_path, {name: xml}))
     assert verdict(a, "HVA-031", name) == (status, message)
+
+
+# --- HVA-031: loopback consoles on a host that routes 127/8 (route_localnet) ---------------------
+
+ROUTED_BR0 = (
+    "/proc/sys/net/ipv4/conf/all/route_localnet:0\n/proc/sys/net/ipv4/conf/br0/route_localnet:1\n",
+    0,
+)
+
+
+@pytest.mark.parametrize(
+    ("device", "status", "message"),
+    [
+        # a password-less VNC server on 127.0.0.1
+        (
+            "<graphics type='vnc' port='5901' autoport='no' listen='127.0.0.1'>"
+            "<listen type='address' address='127.0.0.1'/></graphics>",
+            "fail",
+            "vnc on 127.0.0.1 without a password; 127/8 is reachable from the network: "
+            "route_localnet = 1 on br0",
+        ),
+        # a UDP console whose peer is 127.0.0.1: the network can send as it
+        (
+            _udp_serial("<source mode='bind' service='2446'/>", "host='127.0.0.1'"),
+            "fail",
+            "serial over UDP on * (bound to every address) port 2446: no TLS or "
+            "authentication, whoever can send to it types into the VM; 127/8 is reachable "
+            "from the network: route_localnet = 1 on br0",
+        ),
+        # ::1 has no such switch: still only the host
+        (
+            "<graphics type='vnc' port='5901' autoport='no' listen='::1'>"
+            "<listen type='address' address='::1'/></graphics>",
+            "pass",
+            "console(s) reachable only from the host",
+        ),
+    ],
+    ids=["vnc-127", "udp-peer-127", "vnc-ipv6-loopback"],
+)
+def test_loopback_consoles_where_the_host_routes_127(
+    host_scan, device: str, status: str, message: str
+) -> None:
+    """Linux ip-sysctl.rst, route_localnet: "Do not consider loopback addresses as martian
+    source or destination while routing. This enables the use of 127/8 for local routing
+    purposes" - with it set on br0, a machine on br0's network sends packets to 127.0.0.1 (and
+    as 127.0.0.1) that the host accepts (CVE-2020-8558, kube-proxy's route_localnet=1). A
+    console bound to 127.0.0.1, or a UDP console connected to a 127.0.0.1 peer, is then
+    judged as on the network (was a pass: "loopback only", R9H-7's VM twin); ::1 stays local
+    (RFC 4291 2.5.3). The same consoles on the fixture host (route_localnet 0 everywhere)
+    keep their pass (tests above)."""
+    from conftest import messages, outcomes
+
+    a = host_scan(
+        {"route-localnet": ROUTED_BR0},
+        domains=[domain_xml("loopvm", body=f"<devices>{device}</devices>")],
+    )
+    assert (outcomes(a, "HVA-031")["loopvm"], messages(a, "HVA-031")["loopvm"]) == (
+        status,
+        message,
+    )

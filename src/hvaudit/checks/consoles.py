@@ -67,6 +67,31 @@ class _Verdict:
     loop_groups: list[str] = field(default_factory=list)
     """Multicast tunnels joined on a loopback interface: whether other multicast traffic of
     the host reaches them is the question."""
+    routed: tuple[str, ...] = ()
+    """The host's interfaces with net.ipv4.conf.IFACE.route_localnet = 1 (read): 127/8 is
+    reachable from their networks, so an IPv4 loopback address is no protection there."""
+    demoted: list[str] = field(default_factory=list)
+    """IPv4 loopback addresses judged as network addresses because of `routed`."""
+
+
+def _local(r: _Verdict, address: str | None) -> bool:
+    """Whether only the host reaches `address` (is_local_address), unless it is an IPv4
+    loopback address on a host where route_localnet = 1 on an interface: Linux then stops
+    treating 127/8 as martian source or destination on it (ip-sysctl.rst route_localnet, "Do
+    not consider loopback addresses as martian source or destination while routing"; the
+    mechanism of CVE-2020-8558), so a machine on that network sends to 127.0.0.1 and as
+    127.0.0.1. ::1 has no such switch (RFC 4291 2.5.3: never sent outside a node)."""
+    if not is_local_address(address):
+        return False
+    a = (address or "").strip("[]")
+    try:
+        ipv6_loopback = ipaddress.ip_address(a) == ipaddress.IPv6Address("::1")
+    except ValueError:
+        ipv6_loopback = False
+    if r.routed and not ipv6_loopback:
+        r.demoted.append(a)
+        return False
+    return True
 
 
 def _where(addr: str) -> str:
@@ -150,7 +175,14 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     a `socket` listen= or udp= socket, a `stream` server, a `dgram` local address
     (_raw_net_listeners cites the QEMU source). None authenticates: off the loopback, whoever
     reaches one reaches the VM's network or a guest service (fail); a socket handed over by
-    fd= is a question about where it listens."""
+    fd= is a question about where it listens.
+
+    "Loopback only" holds while the kernel treats 127/8 as martian on the host's real
+    interfaces: where the host was read with net.ipv4.conf.IFACE.route_localnet = 1 (or `all`),
+    a machine on that network reaches 127.0.0.1 and sends as it (ip-sysctl.rst; CVE-2020-8558),
+    so an IPv4 loopback console or UDP peer is judged as a network one there (_local); ::1 has
+    no such switch. Where route_localnet was not read the loopback stands, as in HVA-210, and
+    HVA-033 asks."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -176,7 +208,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         h = hosts[v.host]
-        r = _Verdict()
+        localnet = h.facts.route_localnet
+        r = _Verdict(routed=localnet.get() if localnet.known else ())
         for g in consoles:
             _graphics(h, g, r)
         for c in sockets:
@@ -190,7 +223,16 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _raw_console_verdict(opt, value, q, r, v.source, objects)
         for listener in netl:
             _raw_net_verdict(listener, r, v.source)
-        refs = list(dict.fromkeys(r.refs))
+        if r.demoted:
+            refs_localnet = list(localnet.sources)
+            if r.fails:
+                r.fails.append(
+                    f"127/8 is reachable from the network: route_localnet = 1 on "
+                    f"{', '.join(r.routed)}"
+                )
+        else:
+            refs_localnet = []
+        refs = list(dict.fromkeys([*r.refs, *refs_localnet]))
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
             yield failed(s, "; ".join(r.fails), *refs)
@@ -467,7 +509,7 @@ def _raw_net_verdict(n: _NetListener, r: _Verdict, src: Source) -> None:
     r.refs.append(src)
     if n.group is not None:
         where = f"group {n.group} port {n.port}"
-        if n.host and is_local_address(n.host):
+        if n.host and _local(r, n.host):
             r.loop_groups.append(f"{n.shown}: {n.what}, {where} joined on {n.host}")
         else:
             on = f"the interface of {n.host}" if n.host else "the interface its route picks"
@@ -479,7 +521,7 @@ def _raw_net_verdict(n: _NetListener, r: _Verdict, src: Source) -> None:
         return
     if n.host is None:
         r.opaque.append(f"{n.shown}: {n.what} on passed socket (fd {n.port})")
-    elif n.host and is_local_address(n.host):
+    elif n.host and _local(r, n.host):
         r.proven.append(f"{n.shown}: loopback only")
     else:
         r.fails.append(
@@ -550,7 +592,7 @@ def _raw_console_verdict(
     if opt == "-spice":
         o = q.props
         host = o.get("addr", "")
-        if host and is_local_address(host):
+        if host and _local(r, host):
             r.proven.append(f"{shown}: loopback only")
         elif _on(o, "disable-ticketing"):
             r.fails.append(
@@ -579,7 +621,7 @@ def _raw_console_verdict(
         host = o.get("host", "")
         if not _on(o, "server"):
             r.proven.append(f"{shown}: connects out, no listener")
-        elif host and is_local_address(host):
+        elif host and _local(r, host):
             r.proven.append(f"{shown}: loopback only")
         elif o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
             r.proven.append(f"{shown}: TLS with client certificates")
@@ -610,7 +652,7 @@ def _raw_console_verdict(
         # the gdb stub always listens ("-gdb dev: Accept a gdb connection on device dev")
         if opt != "-gdb" and not _on(o, "server"):
             r.proven.append(f"{shown}: connects out, no listener")
-        elif host and is_local_address(host):
+        elif host and _local(r, host):
             r.proven.append(f"{shown}: loopback only")
         else:
             r.fails.append(
@@ -629,7 +671,7 @@ def _raw_console_verdict(
     auth += ["password-secret"] if o.get("password-secret") else []
     if o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
         auth.append("tls-creds")
-    if host and is_local_address(host):
+    if host and _local(r, host):
         r.proven.append(f"{shown}: loopback only")
     elif auth:
         r.proven.append(f"{shown}: {', '.join(sorted(auth))}")
@@ -715,7 +757,7 @@ def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
             value, src = conf_value(h, "qemu.conf", f"{t}_listen")
             r.refs.append(src)
             addr = str(value)
-        if lst.kind != "network" and is_local_address(addr):
+        if lst.kind != "network" and _local(r, addr):
             continue
         where = (
             f"the address of network {addr.removeprefix('network:')}"
@@ -800,7 +842,7 @@ def _chardev(h: Host, c: Chardev, r: _Verdict) -> None:
     """A character device QEMU listens for on TCP: no password, so TLS with client
     certificates is the only protection."""
     r.refs.append(c.source)
-    if is_local_address(c.host):
+    if _local(r, c.host):
         return
     what = f"{c.device} on {_where(c.host)} port {c.service}"
     if c.tls is False:
@@ -872,11 +914,13 @@ def _udp_exposure(
     network peer is anyone on the path who sends as its address. None when it failed, else
     what it is."""
     before = len(r.fails)
-    unspecified = peer[0] in WILDCARD and all(
-        h in WILDCARD or is_local_address(h) for h, _ in binds
-    )
-    if is_local_address(peer[0]) or unspecified:
-        if all(is_local_address(h) for h, _ in binds):
+    unspecified = peer[0] in WILDCARD and all(h in WILDCARD or _local(r, h) for h, _ in binds)
+    if unspecified and r.routed and peer[0] not in ("::", "[::]"):
+        # connect() to 0.0.0.0 is 127.0.0.1, which route_localnet lets the network send as
+        unspecified = False
+        r.demoted.append(peer[0])
+    if _local(r, peer[0]) or unspecified:
+        if all(_local(r, h) for h, _ in binds):
             return _UDP_LOOPBACK
         shown = f"{peer[0]} (this host: the loopback)" if unspecified else peer[0]
         return (
@@ -886,7 +930,7 @@ def _udp_exposure(
             "which no other machine can send as"
         )
     for host, port in binds:
-        if not is_local_address(host):
+        if not _local(r, host):
             r.fails.append(
                 f"{what} over UDP on {_where(host)} port {port}: no TLS or "
                 "authentication, whoever can send to it types into the VM"
