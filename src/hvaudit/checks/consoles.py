@@ -181,8 +181,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     interfaces: where the host was read with net.ipv4.conf.IFACE.route_localnet = 1 (or `all`),
     a machine on that network reaches 127.0.0.1 and sends as it (ip-sysctl.rst; CVE-2020-8558),
     so an IPv4 loopback console or UDP peer is judged as a network one there (_local); ::1 has
-    no such switch. Where route_localnet was not read the loopback stands, as in HVA-210, and
-    HVA-033 asks."""
+    no such switch. Where route_localnet was not read (a simulated host, an older bundle) the
+    loopback stands on the kernel's default, ip-sysctl.rst "route_localnet - BOOLEAN ...
+    default FALSE", as in HVA-210, and HVA-033 asks the host's question."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)

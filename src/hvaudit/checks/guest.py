@@ -1322,11 +1322,7 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                     s,
                     f"external swtpm at {socks} (started outside libvirt)",
                     v.source,
-                    question=f"Is the swtpm listening on {socks} this VM's own emulator, with "
-                    "state no other VM uses? Evidence: the unit or script that starts swtpm for "
-                    "that socket (its --tpmstate dir) and `ss -xlp` for the socket's process. "
-                    "Pass: yes, one swtpm with its own state for this VM; fail: it is shared or "
-                    "is not a TPM emulator.",
+                    question=_swtpm_question(socks),
                 )
         elif v.tpm_backends:
             yield failed(
@@ -1350,11 +1346,7 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                     s,
                     f"swtpm at {socks} (QEMU argument {shown}, started outside libvirt)",
                     v.source,
-                    question=f"Is the swtpm listening on {socks} this VM's own emulator, with "
-                    "state no other VM uses? Evidence: the unit or script that starts swtpm for "
-                    "that socket (its --tpmstate dir) and `ss -xlp` for the socket's process. "
-                    "Pass: yes, one swtpm with its own state for this VM; fail: it is shared or "
-                    "is not a TPM emulator.",
+                    question=_swtpm_question(socks),
                 )
         else:
             yield failed(
@@ -1362,6 +1354,16 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                 "no virtual TPM" + (" (no tpmstate0)" if platform == "proxmox-ve" else ""),
                 v.source,
             )
+
+
+def _swtpm_question(socks: str) -> str:
+    """The one question an emulator TPM on a socket libvirt did not start for the VM asks."""
+    return (
+        f"Is the swtpm listening on {socks} this VM's own emulator, with state no other VM "
+        "uses? Evidence: the unit or script that starts swtpm for that socket (its --tpmstate "
+        "dir) and `ss -xlp` for the socket's process. Pass: yes, one swtpm with its own state "
+        "for this VM; fail: it is shared or is not a TPM emulator."
+    )
 
 
 def _raw_tpm_emulators(v: Vm) -> list[tuple[str, str]]:
