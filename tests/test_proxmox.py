@@ -141,16 +141,22 @@ def test_secrets_are_redacted(
     assert b"***REDACTED***" in blob
 
 
-def test_malformed_config_is_an_error_result_naming_file_and_line(
+def test_a_line_qemu_server_skips_is_a_note_naming_file_and_line(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tree / "etc/pve/qemu-server/102.conf").write_text("memory: 1024\nthis is not a setting\n")
+    """qemu-server parse_vm_config warns "unable to parse config" and reads the rest of the VM's
+    file: the VM is judged on it, and the note names the file and line."""
+    (tree / "etc/pve/qemu-server/102.conf").write_text(
+        "name: odd\nmemory: 1024\nthis is not a setting\n"
+    )
     code, report = scan(tree, capsys)
-    assert code == 3
-    errors = [(r["check_id"], r["message"]) for r in report["results"] if r["status"] == "error"]
-    assert errors == [
-        ("HVA-000", "pve/files/etc/pve/qemu-server/102.conf:2: expected 'key: value'")
-    ]
+    assert code == 1  # findings, and no evidence error (3)
+    assert [r for r in report["results"] if r["status"] == "error"] == []
+    assert got(report)[("HVA-192", "odd")] == "not_applicable"
+    assert (
+        "pve/files/etc/pve/qemu-server/102.conf:3: unable to parse config (qemu-server "
+        "parse_vm_config)" in report["notes"]
+    )
 
 
 def test_not_a_proxmox_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

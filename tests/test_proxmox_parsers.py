@@ -58,16 +58,29 @@ def test_qemu_config_sections_property_strings_and_unknown_keys() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("text", "values", "skipped"),
     [
-        ("memory: 1024\nthis line is broken\n", "100.conf:2: expected 'key: value'"),
-        ("memory: 1024\nmemory: 2048\n", "100.conf:2: duplicate key 'memory'"),
-        ("memory: 1024\n[]\n", "100.conf:2: empty section name"),
+        (
+            "memory: 1024\nthis line is broken\n",
+            {"memory": "1024"},
+            [(2, "unable to parse config")],
+        ),
+        (
+            "memory: 1024\nmemory: 2048\n",
+            {"memory": "2048"},
+            [(2, "memory given again: qemu-server keeps this later value")],
+        ),
+        ("memory: 1024\n[]\nargs: -S\n", {"memory": "1024"}, []),
     ],
+    ids=["unparsed-line", "duplicate-key", "unknown-section"],
 )
-def test_qemu_config_errors_name_file_and_line(text: str, fragment: str) -> None:
-    with pytest.raises(InputError, match=fragment):
-        proxmox.parse_qemu_config(text, "qemu-server/100.conf")
+def test_qemu_config_lines_qemu_server_skips(
+    text: str, values: dict[str, str], skipped: list[tuple[int, str]]
+) -> None:
+    """qemu-server parse_vm_config warns and goes on: a line of no form is skipped, a key given
+    twice keeps the later value, the lines of an unknown section (`[]`) are read into nothing."""
+    cfg = proxmox.parse_qemu_config(text, "qemu-server/100.conf")
+    assert (cfg.values, cfg.skipped) == (values, skipped)
 
 
 def test_user_config() -> None:

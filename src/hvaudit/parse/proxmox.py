@@ -208,6 +208,8 @@ class QemuConfig:
     invalid: list[tuple[str, int, str]] = field(default_factory=list)
     """(key, line, value) of boolean options whose value is not a boolean: dropped, as
     qemu-server drops them."""
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    """(line, why) of the lines qemu-server warns about: skipped, or a key given again."""
 
 
 # pct's container keys (pct.adoc / pve-container PVE::LXC::Config); `lxc.*` are raw LXC keys.
@@ -232,9 +234,78 @@ def parse_lxc_config(text: str, name: str) -> QemuConfig:
     )
 
 
+#: qemu-server parse_vm_config's line forms (PVE/QemuServer.pm; Perl on the file's bytes, so
+#: ASCII classes): `m/^\[PENDING\]\s*$/i`, `m/^\[special:(cloudinit|fleecing)\]\s*$/i`, a
+#: snapshot `m/^\[([a-z][a-z0-9_\-]+)\]\s*$/i`, any other `m/^\[([^\]]*)\]\s*$/` an unknown
+#: section whose lines are skipped, and `m/^([a-z][a-z_\-]*\d*):\s*(.+?)\s*$/` a key.
+_QM_PENDING = re.compile(r"\[PENDING\]\s*", re.I | re.A)
+_QM_SPECIAL = re.compile(r"\[special:(?:cloudinit|fleecing)\]\s*", re.I | re.A)
+_QM_SNAPSHOT = re.compile(r"\[([a-z][a-z0-9_\-]+)\]\s*", re.I | re.A)
+_QM_SECTION = re.compile(r"\[([^\]]*)\]\s*", re.A)
+_QM_KEY = re.compile(r"([a-z][a-z_\-]*\d*):\s*(.+?)\s*", re.A)
+_QM_SNAPSTATE = re.compile(r"snapstate:\s*(?:prepare|delete)\s*$", re.A)
+
+
 def parse_qemu_config(text: str, name: str) -> QemuConfig:
-    """Parse a qemu-server VM configuration file."""
-    return _guest_config(text, name, lambda k: k in _QEMU_KEYS or bool(_QEMU_INDEXED.match(k)))
+    """Parse a qemu-server VM configuration file as qemu-server's parse_vm_config reads it.
+
+    Lines end at \\n only (`split(/\\n/, $raw)`: a form feed or U+2028 inside a line is part of
+    it); a line of none of its forms (_QM_*) is warned about and skipped ("unable to parse
+    config") without leaving the section it is in, so `[snap]x]` or an indented `[PENDING]` opens
+    nothing; a key given twice keeps the later value (`$conf->{$key} = $value`, a boolean value
+    check_type refuses excepted); `cdrom` is `ide2` (`$key = 'ide2' if $key eq 'cdrom'`); a
+    repeated section replaces the earlier one ("duplicate section", then `= {}`); a line
+    ending `snapstate: prepare|delete` is only that (its unanchored match comes first)."""
+    vmid = name.rsplit("/", 1)[-1].removesuffix(".conf")
+    cfg = QemuConfig(vmid, {}, {})
+    section: dict[str, str] | None = cfg.values
+    description: list[str] = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if re.fullmatch(r"\s*", line, re.A):
+            continue
+        if _QM_PENDING.fullmatch(line):
+            section = cfg.pending = {}
+            continue
+        if (m := _QM_SPECIAL.fullmatch(line) or _QM_SNAPSHOT.fullmatch(line)) is not None:
+            section = cfg.snapshots[line.strip()[1:-1] if m.re is _QM_SPECIAL else m.group(1)] = {}
+            continue
+        if _QM_SECTION.fullmatch(line):
+            section = None  # "skipping unknown section": its lines are read into nothing
+            continue
+        if section is None:
+            continue
+        if line.startswith("#"):
+            if section is cfg.values:
+                description.append(line[1:])
+            continue
+        if line.startswith("description:") or _QM_SNAPSTATE.search(line):
+            continue
+        m = _QM_KEY.fullmatch(line)
+        if not m:
+            cfg.skipped.append((n, "unable to parse config"))
+            continue
+        key, value = m.group(1), m.group(2)
+        if key == "delete" and section is not cfg.pending:
+            cfg.skipped.append((n, "property 'delete' is only allowed in [PENDING]"))
+            continue
+        if key in _BOOLEAN_OPTIONS:
+            # check_type reads on/yes/true and off/no/false too; a value it cannot read is
+            # warned about and dropped ("unable to parse value of '$key'"): what was read holds
+            flag = pve_boolean(value)
+            if flag is None:
+                cfg.invalid.append((key, n, value))
+                continue
+            value = flag
+        key = "ide2" if key == "cdrom" else key
+        if key in section:
+            cfg.skipped.append((n, f"{key} given again: qemu-server keeps this later value"))
+        section[key] = value
+        if section is cfg.values:
+            cfg.lines[key] = n
+        if not (key in _QEMU_KEYS or _QEMU_INDEXED.match(key)):
+            cfg.unknown.append((key, n))
+    cfg.description = "\n".join(description)
+    return cfg
 
 
 #: pve-container parse_pct_config's raw LXC key line: `lxc.KEY: VALUE` or `lxc.KEY = VALUE`

@@ -1144,6 +1144,9 @@ def _add_node(
             '("unable to parse value"), so its default applies'
             for k, n, val in cfg.invalid
         ]
+        dep.notes += [
+            f"{vm_entry.path}:{n}: {why} (qemu-server parse_vm_config)" for n, why in cfg.skipped
+        ]
         vm = _vm(cfg, vm_entry.path, hostname, px, run, facts.programs)
         dep.vms.append(vm)
         if cfg.pending:
