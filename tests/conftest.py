@@ -211,6 +211,7 @@ HARDENED_HOST: dict[str, Any] = {
     "/sys/kernel/security/lockdown": "none [integrity] confidentiality\n",
     "/sys/module/kvm_intel/parameters/ept": "Y\n",
     "/sys/kernel/mm/ksm/run": "0\n",
+    "/sys/kernel/mm/ksm/pages_shared": "0\n",
     "/sys/devices/system/cpu/smt/control": "on\n",
     "/sys/class/tpm/tpm0/tpm_version_major": "2\n",
     "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n',
@@ -305,6 +306,16 @@ HARDENED_HOST: dict[str, Any] = {
         "/proc/sys/net/ipv4/conf/br0/route_localnet:0\n"
         "/proc/sys/net/ipv4/conf/lo/route_localnet:0\n",
         0,
+    ),
+    # modprobe.d: Debian 12's systemd.conf only (grep exits 2 for the directories not there)
+    "modprobe-d": (
+        "/lib/modprobe.d/systemd.conf:# Unlike other network interfaces, bonding and dummy "
+        "create one device at load\n"
+        "/lib/modprobe.d/systemd.conf:options bonding max_bonds=0\n"
+        "/lib/modprobe.d/systemd.conf:options dummy numdummies=0\n",
+        2,
+        "grep: /run/modprobe.d: No such file or directory\n"
+        "grep: /usr/local/lib/modprobe.d: No such file or directory\n",
     ),
     "nft-ruleset": (NFT_DROP, 0),
     "dpkg-packages": (

@@ -671,6 +671,9 @@ class HostFacts:
     that is not x86."""
     page_merging: Fact[bool] = field(default_factory=_na)
     """Kernel same-page merging (KSM) is running."""
+    ksm_pages_shared: Fact[int] = field(default_factory=_na)
+    """The pages KSM merged that are still shared (/sys/kernel/mm/ksm/pages_shared): ksmd stopped
+    with run = 0 keeps them merged; 0 after run = 2 (unmerged) or on a kernel without KSM."""
     vfio_unsafe_interrupts: Fact[str] = field(default_factory=_na)
     """Where VFIO is allowed to pass devices through without interrupt remapping
     (vfio_iommu_type1 allow_unsafe_interrupts on), "" when it is not."""

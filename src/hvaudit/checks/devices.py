@@ -1750,8 +1750,11 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     remapping is not isolation either: VFIO refuses such an IOMMU unless vfio_iommu_type1's
     allow_unsafe_interrupts is on ("Enable VFIO IOMMU support for on platforms without interrupt
     remapping support", drivers/vfio/vfio_iommu_type1.c), and then the device can send arbitrary
-    MSIs to the host: fail, read from sysfs or the kernel command line. A `<disk type='nvme'>`
-    hands the whole NVMe controller to QEMU's userspace driver through VFIO (libvirt
+    MSIs to the host: fail, read from sysfs while the module is loaded, else from what its next
+    load will take: modprobe.d's `options vfio_iommu_type1` lines (modprobe.d(5); the common
+    Proxmox VE GPU passthrough write-ups put it in /etc/modprobe.d/iommu_unsafe_interrupts.conf)
+    and then the kernel command line (R10H-2); unread, a question where the groups would pass.
+    A `<disk type='nvme'>` hands the whole NVMe controller to QEMU's userspace driver through VFIO (libvirt
     virHostdevPrepareNVMeDevices detaches it; QEMU BlockdevOptionsNVMe: the device "must have
     been unbound from any host kernel driver"): a DMA-capable PCI device QEMU programs, judged
     like a passed-through one (R9-8, was "no device passthrough")."""
@@ -1810,7 +1813,23 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
                 *unsafe.sources,
             )
             continue
-        yield _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
+        outcome = _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
+        if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
+            yield manual(
+                s,
+                f"{outcome.message}; but {unsafe.reason}",
+                *outcome.evidence,
+                *unsafe.sources,
+                question=f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
+                "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
+                "allow_unsafe_interrupts` once the module is loaded, else the `options "
+                "vfio_iommu_type1` lines of /etc/modprobe.d, /run/modprobe.d, /usr/lib/modprobe.d "
+                "and /lib/modprobe.d (`modprobe -c | grep vfio_iommu_type1`) and "
+                "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y or "
+                "allow_unsafe_interrupts=1.",
+            )
+            continue
+        yield outcome
 
 
 def _group_outcome(

@@ -158,8 +158,9 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
             "HY-SR-3."
         ),
     },
-    remediation="echo 0 > /sys/kernel/mm/ksm/run and disable ksm/ksmtuned services; or mark sensitive "
-    "VMs <memoryBacking><nosharepages/>.",
+    remediation="echo 2 > /sys/kernel/mm/ksm/run (stops ksmd and unmerges the pages it merged; 0 "
+    "keeps them shared) and disable ksm/ksmtuned services; or mark sensitive VMs "
+    "<memoryBacking><nosharepages/>.",
     platforms=LINUX_HOST,
 )
 def ksm_off(ctx: Context) -> Iterator[Outcome]:
@@ -172,7 +173,11 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     ksm_madvise: VM_HUGETLB areas "just ignore the advice"; ksm.rst: "KSM only merges anonymous
     (private) pages"), unless a memory device of it names the system page size (R8-4). ksmtuned turns KSM on by itself: "starts ksm when memory
     committed to qemu processes exceeds a threshold" (the ksmtuned script's header, Red Hat), so
-    /sys/kernel/mm/ksm/run = 0 while it runs is a moment, not the host's policy."""
+    /sys/kernel/mm/ksm/run = 0 while it runs is a moment, not the host's policy. run = 0 is not
+    "off" either where pages were merged before: it stops ksmd "but keep[s] merged pages"
+    (Documentation/admin-guide/mm/ksm.rst, run; only 2 "unmerge[s] all pages currently merged"),
+    so the guests' merged pages stay shared until written: /sys/kernel/mm/ksm/pages_shared ("how
+    many shared pages are being used") above 0 is judged as merging (R10H-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.page_merging
@@ -183,16 +188,28 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
         if not f.get() and not tuner.known:
             yield unknown(s, tuner, "KSM is off and no ksmtuned runs to switch it on")
             continue
+        kept = h.facts.ksm_pages_shared
         if not f.get() and not tuner.get():
-            yield passed(s, "KSM is off", *f.sources, *tuner.sources)
-            continue
-        merging = (
-            "KSM is merging guest memory pages"
-            if f.get()
-            else f"KSM is off now, but {tuner.get()} runs and switches it on when memory "
-            "committed to QEMU exceeds its threshold"
-        )
-        refs = (*f.sources, *(tuner.sources if not f.get() else ()))
+            if not kept.known:
+                yield unknown(s, kept, "KSM is off and keeps no merged page (pages_shared 0)")
+                continue
+            if not kept.get():
+                yield passed(s, "KSM is off", *f.sources, *tuner.sources, *kept.sources)
+                continue
+        if f.get():
+            merging, refs = "KSM is merging guest memory pages", tuple(f.sources)
+        elif tuner.get():
+            merging = (
+                f"KSM is off now, but {tuner.get()} runs and switches it on when memory "
+                "committed to QEMU exceeds its threshold"
+            )
+            refs = (*f.sources, *tuner.sources)
+        else:
+            merging = (
+                f"KSM is stopped (run = 0), but the {kept.get()} page(s) it merged stay shared "
+                "(pages_shared; run = 2 unmerges them)"
+            )
+            refs = (*f.sources, *kept.sources)
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
         shared = sorted(v.name for v in vms if not (v.nosharepages or v.hugepage_backed))
         if shared:
@@ -203,7 +220,13 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
                 *refs,
             )
         else:
-            who = "KSM runs" if f.get() else f"{tuner.get()} may switch KSM on"
+            who = (
+                "KSM runs"
+                if f.get()
+                else f"{tuner.get()} may switch KSM on"
+                if tuner.get()
+                else f"KSM keeps {kept.get()} merged page(s)"
+            )
             yield passed(
                 s,
                 f"{who}, but all {len(vms)} running or autostart VM(s) opt out (<nosharepages/>)"

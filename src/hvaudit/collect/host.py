@@ -16,6 +16,7 @@ __all__ = [
     "COMMANDS",
     "FILES",
     "LIBVIRT_DAEMONS",
+    "MODPROBE_D",
     "QEMU_EXE_ARGV",
     "QEMU_LABEL_ARGV",
     "QEMU_MAPS_ARGV",
@@ -67,6 +68,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/sys/module/kvm_amd/parameters/nested"),
     FileProbe("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts"),
     FileProbe("/sys/kernel/mm/ksm/run"),
+    # The pages KSM merged and still shares: run = 0 stops ksmd "but keep[s] merged pages"
+    # (Documentation/admin-guide/mm/ksm.rst; pages_shared "how many shared pages are being used")
+    FileProbe("/sys/kernel/mm/ksm/pages_shared"),
     FileProbe("/sys/devices/system/cpu/smt/control"),
     FileProbe("/sys/class/tpm/tpm0/tpm_version_major"),
     FileProbe("/etc/os-release"),
@@ -120,6 +124,17 @@ LIBVIRT_DAEMONS: tuple[str, ...] = (
 FILES += tuple(FileProbe(f"/etc/libvirt/{d}.conf") for d in LIBVIRT_DAEMONS)
 # virtlogd writes every QEMU log file and decides when it rolls over (HVA-215, R6-4)
 FILES += (FileProbe("/etc/libvirt/virtlogd.conf"),)
+
+
+#: modprobe.d(5) SYNOPSIS, in its order of precedence: a file of a name read from one directory
+#: hides the files of that name in the later ones ("CONFIGURATION DIRECTORIES AND PRECEDENCE").
+MODPROBE_D: tuple[str, ...] = (
+    "/etc/modprobe.d",
+    "/run/modprobe.d",
+    "/usr/local/lib/modprobe.d",
+    "/usr/lib/modprobe.d",
+    "/lib/modprobe.d",
+)
 
 
 def libvirt_socket(daemon: str) -> str:
@@ -207,6 +222,19 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "measured-boot-log", ("wc", "-c", "/sys/kernel/security/tpm0/binary_bios_measurements")
     ),
     CommandProbe("sudoers", ("grep", "-r", "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
+    # modprobe.d(5): the options modprobe gives a module each time it loads it (a module not
+    # loaded now takes them at its next load: vfio_iommu_type1's allow_unsafe_interrupts, R10H-2)
+    CommandProbe(
+        "modprobe-d",
+        (
+            "grep",
+            "-r",
+            "-H",
+            "--include=*.conf",
+            "",
+            *MODPROBE_D,
+        ),
+    ),
     # sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY": every conf.d/*.conf (not
     # starting with a dot) overrides sssd.conf, the later in alphabetical order the stronger.
     # Secret settings (ldap_default_authtok ...) are blanked by the bundle writer.

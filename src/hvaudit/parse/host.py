@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     LIBVIRT_DAEMONS,
+    MODPROBE_D,
     VM_HELPER,
     command_artefact,
     file_artefact,
@@ -407,6 +408,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.page_merging = ev.fact(
         _file("/sys/kernel/mm/ksm/run"), lambda g: Fact.of(_first(g) == "1", g.source)
     )
+    f.ksm_pages_shared = _ksm_pages_shared(ev)
 
     f.kernel_cmdline = ev.fact(
         _file("/proc/cmdline"),
@@ -592,6 +594,31 @@ def _kvm_modules(ev: HostEvidence, ept: Got, npt: Got) -> Fact[tuple[str, ...]]:
     if mods.state == "failed":
         return Fact.failed(f"/proc/modules: {mods.reason}", mods.source)
     return Fact.unavailable("/proc/modules could not be read", mods.source)
+
+
+def _ksm_pages_shared(ev: HostEvidence) -> Fact[int]:
+    """The pages KSM merged and still shares. Documentation/admin-guide/mm/ksm.rst, run: "set to
+    0 to stop ksmd from running but keep merged pages", "set to 2 to stop ksmd and unmerge all
+    pages currently merged" (mm/ksm.c run_store falls back to 0 when the unmerge fails, so 2 is
+    read only after it succeeded); pages_shared: "how many shared pages are being used". No run
+    file: a kernel without KSM, which merges nothing."""
+    run = ev.get(_file("/sys/kernel/mm/ksm/run"))
+    if run.state == "absent":
+        return Fact.of(0, Source(run.source.artefact, "no KSM in this kernel"))
+    if run.state == "ok" and _first(run) == "2":
+        return Fact.of(0, run.source)
+
+    def count(g: Got) -> Fact[int]:
+        value = _first(g)
+        if g.state != "ok" or not value.isdigit():
+            return Fact.unavailable(
+                "/sys/kernel/mm/ksm/pages_shared could not be read "
+                f"({g.reason or repr(value[:20])})",
+                g.source,
+            )
+        return Fact.of(int(value), g.source)
+
+    return ev.fact(_file("/sys/kernel/mm/ksm/pages_shared"), count)
 
 
 def _int_file(g: Got) -> Fact[int]:
@@ -3445,11 +3472,54 @@ def _kernel_bool(value: str) -> bool:
     return v[:1] in ("y", "Y", "1", "t", "T") or v.lower() == "on"
 
 
+def _modprobe_options(ev: HostEvidence, module: str) -> Fact[tuple[tuple[str, str], ...]]:
+    """The (file, option word) pairs modprobe.d gives `module` at each load, in the order modprobe
+    passes them. modprobe.d(5): "options modulename option..." adds options "every time it is
+    inserted into the kernel"; module names take - or _ alike; '#' starts a comment line and a
+    '\\' at a line's end continues it; "Once a file of a given filename is loaded, any file of
+    the same name in subsequent directories will be ignored. All configuration files are
+    sorted in lexicographic order, regardless of the directory they reside in" (kmod
+    conf_files_list). The kernel command line's `module.option` words come after them
+    (libkmod-config.c kmod_config_new parses /proc/cmdline last)."""
+    got = ev.get(_cmd("modprobe-d"))
+    if got.state == "uncollected":
+        return Fact.unavailable(f"{_cmd('modprobe-d')} was not collected")
+    # grep -r exits 2 for the directories a host does not have ("No such file or directory"),
+    # and for a file it could not read, which leaves the options unknown
+    errors = [e for e in got.reason.splitlines() if "No such file or directory" not in e]
+    if got.state != "ok" or got.rc not in (0, 1, 2) or (got.rc == 2 and errors):
+        why = (errors[0] if errors else got.reason) or got.state
+        return Fact.unavailable(f"modprobe.d could not be read ({why})", got.source)
+    chosen: dict[str, tuple[str, list[str]]] = {}
+    files = _by_file(got.text)
+    for root in MODPROBE_D:
+        for path, lines in files.items():
+            name = path.rsplit("/", 1)[-1]
+            if path == f"{root}/{name}" and name.endswith(".conf") and name not in chosen:
+                chosen[name] = (path, lines)
+    out: list[tuple[str, str]] = []
+    for name in sorted(chosen):
+        path, lines = chosen[name]
+        text = "\n".join(lines).replace("\\\n", " ")
+        for line in text.splitlines():
+            words = line.split()
+            if len(words) < 3 or words[0] != "options" or line.lstrip().startswith("#"):
+                continue
+            if words[1].replace("-", "_") == module:
+                out.extend((path, w) for w in words[2:])
+    return Fact.of(tuple(out), got.source)
+
+
 def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) -> Fact[str]:
     """Whether vfio_iommu_type1 lets devices be passed through without interrupt remapping: its
-    module parameter as sysfs shows it (set by modprobe.d or the command line), else the kernel
-    command line (vfio_iommu_type1.c: allow_unsafe_interrupts "Enable VFIO IOMMU support for on
-    platforms without interrupt remapping support")."""
+    module parameter as sysfs shows it (set by modprobe.d or the command line) while the module
+    is loaded; before its next load, what modprobe will give it: modprobe.d's `options` lines,
+    then the kernel command line (`_modprobe_options`), the last value of the parameter winning
+    (kernel/params.c parse_args sets each in turn). vfio_iommu_type1.c: allow_unsafe_interrupts
+    "Enable VFIO IOMMU support for on platforms without interrupt remapping support"; the common
+    Proxmox VE GPU passthrough write-ups set it with `echo "options vfio_iommu_type1
+    allow_unsafe_interrupts=1" > /etc/modprobe.d/iommu_unsafe_interrupts.conf`, which sysfs
+    shows only once a VM has loaded the module (R10H-2)."""
     param = "vfio_iommu_type1.allow_unsafe_interrupts"
     got = ev.get(_file("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts"))
     if got.state == "ok":
@@ -3459,8 +3529,33 @@ def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) ->
         words = [w for w in cmdline.get() if w.startswith(param + "=")]
         if words and _kernel_bool(words[-1].split("=", 1)[1]):
             return Fact.of(words[-1], *cmdline.sources)
-        if got.state == "absent":  # module not loaded: the command line is what it will read
+        if got.state == "absent" and words:  # the command line's word comes last
             return Fact.of("", *cmdline.sources, got.source)
+        if got.state == "absent":  # module not loaded: modprobe.d gives it its options
+            options = _modprobe_options(ev, "vfio_iommu_type1")
+            if not options.known:
+                return Fact.unavailable(
+                    f"vfio_iommu_type1 is not loaded and {options.reason}: the "
+                    "allow_unsafe_interrupts it will load with is not known",
+                    *options.sources,
+                    got.source,
+                )
+            given = [
+                (path, word, value)
+                for path, word in options.get()
+                for name, _, value in [word.partition("=")]
+                if name.replace("-", "_") == "allow_unsafe_interrupts"
+            ]
+            # a bare name sets a bool parameter (kernel/params.c param_set_bool: "No equals
+            # means "set"")
+            if given and _kernel_bool(given[-1][2].strip('"') or "1"):
+                path, word, _ = given[-1]
+                return Fact.of(
+                    f"options vfio_iommu_type1 {word} ({path}, applied when a VM loads the module)",
+                    *options.sources,
+                    got.source,
+                )
+            return Fact.of("", *cmdline.sources, *options.sources, got.source)
     return Fact.unavailable(
         f"{param} could not be read ({got.reason or got.state})", got.source, *cmdline.sources
     )

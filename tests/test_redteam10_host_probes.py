@@ -1,0 +1,168 @@
+"""Tenth red-team review, host side (rt10host): new probes of the least-probed host checks.
+
+Same harness as tests/test_redteam9_host_probes.py: libvirt's test driver serves one plain VM,
+and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where
+a probe says so), so every artefact goes through the real collector, parser and engine. Each
+probe asserts the verdict its cited source proves right, with its exact message. Where hvaudit
+is wrong and not fixed the probe is `xfail(strict=True, reason="R10H-<n>: ...")`. None repeats a
+probe of the first nine red teams (tests/test_redteam*_probes.py, test_host_verdicts2..5.py,
+test_network_leads.py).
+
+Kinds probed: a state the kernel keeps after the switch hvaudit reads is turned off (KSM's
+merged pages after run = 0: HVA-061, R10H-1); configuration a daemon or tool applies later that
+the running state does not show yet (modprobe.d options of a module not loaded: HVA-050,
+R10H-2).
+
+Findings:
+- R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
+  pages_shared was 48213: run = 0 stops ksmd "but keep[s] merged pages" (ksm.rst), so the
+  guests' merged pages stay shared. pages_shared is now collected; above 0 it is judged as
+  merging (a fail where a VM does not opt out), unread a question. Fixed.
+- R10H-2 (false pass) HVA-050 passed a VM with a GPU passed through while
+  /etc/modprobe.d/iommu_unsafe_interrupts.conf said `options vfio_iommu_type1
+  allow_unsafe_interrupts=1` and the module was not loaded (no VM using VFIO running): the VM's
+  next start loads it with interrupt remapping off. Only sysfs and the kernel command line were
+  read. modprobe.d is now collected (`grep -r -H --include=*.conf`) and read as kmod reads it
+  (same-name precedence, sorted, - and _ alike, a bare bool name sets it, the command line
+  last); unreadable with the module not loaded, a question. Fixed.
+"""
+
+from __future__ import annotations
+
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+
+# --- HVA-061: KSM stopped with its merged pages kept (R10H-1) -----------------------------------
+
+
+def test_ksm_stopped_with_merged_pages_kept(host_scan) -> None:
+    """R10H-1. Linux Documentation/admin-guide/mm/ksm.rst (read with `find_string`), run: "set
+    to 0 to stop ksmd from running but keep merged pages", "set to 2 to stop ksmd and unmerge
+    all pages currently merged"; sysfs-kernel-mm-ksm: "pages_shared: how many shared pages are
+    being used". A host where an administrator followed the check's own old remediation (`echo
+    0 > /sys/kernel/mm/ksm/run`) after KSM ran keeps every merged guest page shared until a
+    guest writes it: the over-commit and the cross-VM side channel the check is about. hvaudit
+    read run only and passed "KSM is off". Right: judged as merging, a fail for web01 (no
+    <nosharepages/>)."""
+    a = host_scan({"/sys/kernel/mm/ksm/pages_shared": "48213\n"})
+    assert outcomes(a, "HVA-061") == {"hv1": "fail"}, messages(a, "HVA-061")
+    assert messages(a, "HVA-061")["hv1"] == (
+        "KSM is stopped (run = 0), but the 48213 page(s) it merged stay shared (pages_shared; "
+        "run = 2 unmerges them); 1 of 1 running or autostart VM(s) without <nosharepages/>: web01"
+    )
+
+
+def test_ksm_stopped_with_merged_pages_unread_is_asked(host_scan) -> None:
+    """Twin of R10H-1: run = 0 and pages_shared not read (a bundle of an older collector):
+    whether merged pages remain is not known, so not a pass."""
+    a = host_scan({"/sys/kernel/mm/ksm/pages_shared": OSError("Permission denied")})
+    assert outcomes(a, "HVA-061") == {"hv1": "error"}, messages(a, "HVA-061")
+    a = host_scan({"/sys/kernel/mm/ksm/pages_shared": None})
+    assert outcomes(a, "HVA-061") == {"hv1": "manual"}, messages(a, "HVA-061")
+    assert messages(a, "HVA-061")["hv1"] == (
+        "evidence unavailable: /sys/kernel/mm/ksm/pages_shared could not be read (no such file)"
+    )
+
+
+def test_ksm_off_and_unmerged_passes(host_scan) -> None:
+    """Twins of R10H-1: run = 0 with pages_shared 0, and run = 2 (ksmd stopped and every page
+    unmerged: mm/ksm.c run_store sets 2 only after unmerge_and_remove_all_rmap_items succeeded),
+    and no KSM in the kernel at all (no run file): pass."""
+    for overrides in (
+        {},
+        {"/sys/kernel/mm/ksm/run": "2\n", "/sys/kernel/mm/ksm/pages_shared": None},
+        {"/sys/kernel/mm/ksm/run": None, "/sys/kernel/mm/ksm/pages_shared": None},
+    ):
+        a = host_scan(overrides)
+        assert outcomes(a, "HVA-061") == {"hv1": "pass"}, (overrides, messages(a, "HVA-061"))
+        assert messages(a, "HVA-061")["hv1"] == "KSM is off"
+
+
+# --- HVA-050: vfio_iommu_type1 options in modprobe.d (R10H-2) -----------------------------------
+
+PCI_GPU = (
+    "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+    "<address domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source></hostdev></devices>"
+)
+NO_DIRS = (
+    "grep: /run/modprobe.d: No such file or directory\n"
+    "grep: /usr/local/lib/modprobe.d: No such file or directory\n"
+)
+
+
+def _modprobe(*lines: str) -> dict[str, object]:
+    """The modprobe.d listing (`grep -r -H --include=*.conf "" DIRS`) with `lines` added."""
+    return {"modprobe-d": ("".join(f"{line}\n" for line in lines), 2, NO_DIRS)}
+
+
+def test_unsafe_interrupts_from_modprobe_d(host_scan) -> None:
+    """R10H-2. drivers/vfio/vfio_iommu_type1.c: allow_unsafe_interrupts "Enable VFIO IOMMU
+    support for on platforms without interrupt remapping support"; modprobe.d(5): "options
+    modulename option..." adds the options "every time it is inserted into the kernel". The GPU
+    0000:65:00.0 is bound to vfio-pci (pci-drivers) but no VM holds a VFIO container now, so
+    vfio_iommu_type1 is not loaded (no /sys/module/vfio_iommu_type1/parameters): the next start
+    of VM gpu loads it with /etc/modprobe.d/iommu_unsafe_interrupts.conf's option, the file the
+    common Proxmox VE GPU passthrough write-ups have administrators write for hosts without
+    interrupt remapping (read with `find_string`). hvaudit read the kernel command line only and judged the IOMMU groups (a
+    pass). Right: fail, as for the command line's word."""
+    a = host_scan(
+        _modprobe(
+            "/etc/modprobe.d/iommu_unsafe_interrupts.conf:"
+            "options vfio_iommu_type1 allow_unsafe_interrupts=1"
+        ),
+        domains=[domain_xml("gpu", body=PCI_GPU)],
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050")["gpu"] == (
+        "passthrough of pci 0000:65:00.0 with options vfio_iommu_type1 "
+        "allow_unsafe_interrupts=1 (/etc/modprobe.d/iommu_unsafe_interrupts.conf, applied when "
+        "a VM loads the module): the device's interrupts (MSIs) are not remapped, so it can "
+        "inject interrupts into the host"
+    )
+
+
+def test_unsafe_interrupts_bare_option_with_dashes(host_scan) -> None:
+    """R10H-2, second spelling. modprobe.d(5): module names "can have - or _ in them: both are
+    interchangeable"; kernel/params.c param_set_bool: "No equals means "set"" (`if (!val) val
+    = "1"`), so a bare `allow_unsafe_interrupts` turns it on. Right: fail."""
+    a = host_scan(
+        _modprobe("/usr/lib/modprobe.d/vfio.conf:options vfio-iommu-type1 allow_unsafe_interrupts"),
+        domains=[domain_xml("gpu", body=PCI_GPU)],
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050")["gpu"] == (
+        "passthrough of pci 0000:65:00.0 with options vfio_iommu_type1 allow_unsafe_interrupts "
+        "(/usr/lib/modprobe.d/vfio.conf, applied when a VM loads the module): the device's "
+        "interrupts (MSIs) are not remapped, so it can inject interrupts into the host"
+    )
+
+
+def test_unsafe_interrupts_overridden_or_unread(host_scan) -> None:
+    """Twins of R10H-2. modprobe.d(5), "CONFIGURATION DIRECTORIES AND PRECEDENCE": "Once a file
+    of a given filename is loaded, any file of the same name in subsequent directories will be
+    ignored": /etc/modprobe.d/vfio.conf hides /lib/modprobe.d/vfio.conf. The kernel command
+    line's word comes after modprobe.d's options (libkmod-config.c kmod_config_new parses
+    /proc/cmdline after the files) and the last value of a parameter wins (parse_args): `=0`
+    there keeps it off. Both: the IOMMU groups decide (a pass). modprobe.d unreadable with the
+    module not loaded: not a pass, the one question of interrupt remapping."""
+    gpu = [domain_xml("gpu", body=PCI_GPU)]
+    hidden = _modprobe(
+        "/etc/modprobe.d/vfio.conf:options vfio_iommu_type1 allow_unsafe_interrupts=0",
+        "/lib/modprobe.d/vfio.conf:options vfio_iommu_type1 allow_unsafe_interrupts=1",
+    )
+    last = _modprobe("/etc/modprobe.d/a.conf:options vfio_iommu_type1 allow_unsafe_interrupts=1")
+    last["/proc/cmdline"] = HARDENED_HOST["/proc/cmdline"].replace(
+        "quiet", "quiet vfio_iommu_type1.allow_unsafe_interrupts=0"
+    )
+    for overrides in (hidden, last, {}):
+        a = host_scan(overrides, domains=gpu)
+        assert outcomes(a, "HVA-050") == {"gpu": "pass"}, (overrides, messages(a, "HVA-050"))
+    a = host_scan(
+        {"modprobe-d": ("", 2, "grep: /etc/modprobe.d/vfio.conf: Permission denied\n")},
+        domains=gpu,
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "manual"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050")["gpu"].endswith(
+        "; but vfio_iommu_type1 is not loaded and modprobe.d could not be read (grep: "
+        "/etc/modprobe.d/vfio.conf: Permission denied): the allow_unsafe_interrupts it will "
+        "load with is not known"
+    ), messages(a, "HVA-050")
