@@ -214,7 +214,8 @@ NET_CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "hostfwd-loopback": (
         ("-netdev", "user,id=n0,hostfwd=udp:127.0.0.1:5353-:53"),
         "pass",
-        "QEMU argument -netdev user,id=n0,hostfwd=udp:127.0.0.1:5353-:53: loopback only",
+        "QEMU argument -netdev user,id=n0,hostfwd=udp:127.0.0.1:5353-:53: loopback only"
+        " (127/8 taken as local: route_localnet not read, the kernel's default is 0)",
     ),
     "hostfwd-json": (
         ("-netdev", '{"type":"user","id":"n0","hostfwd":[{"str":"tcp:192.0.2.1:2222-:22"}]}'),
@@ -249,7 +250,8 @@ NET_CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
         ),
         "pass",
         'QEMU argument -netdev {"type":"stream","id":"n0","server":true,"addr":{"type":"inet",'
-        '"host":"127.0.0.1","port":"5556"}}: loopback only',
+        '"host":"127.0.0.1","port":"5556"}}: loopback only'
+        " (127/8 taken as local: route_localnet not read, the kernel's default is 0)",
     ),
     "stream-fd": (
         ("-netdev", "stream,id=n0,server=on,addr.type=fd,addr.str=3"),
@@ -810,7 +812,8 @@ PASST = {
         "<portForward proto='udp' address='127.0.0.1'><range start='5000' end='5020' "
         "to='6000'/></portForward></interface>",
         "pass",
-        "interface 52:54:00:98:d8:b8 (type='user'): loopback only",
+        "interface 52:54:00:98:d8:b8 (type='user'): loopback only"
+        " (127/8 taken as local: route_localnet not read, the kernel's default is 0)",
     ),
     # libvirt refuses a <portForward> off the passt backend (qemu_validate.c)
     "slirp-forward": (

@@ -199,7 +199,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str, str]] = {
         ("-chardev", "backend=socket,id=c0,host=127.0.0.1,port=4444,server=on,wait=off"),
         "pass",
         "QEMU argument -chardev backend=socket,id=c0,host=127.0.0.1,port=4444,server=on,wait=off: "
-        "loopback only",
+        "loopback only"
+        " (127/8 taken as local: route_localnet not read, the kernel's default is 0)",
     ),
     # a word QEMU takes for no option starts nothing
     "chr-equals": (
@@ -308,7 +309,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str, str]] = {
         ),
         "pass",
         "QEMU argument -chardev socket,id=c0,host=0.0.0.0,port=4444,server=on -set "
-        "chardev.c0.host=127.0.0.1: loopback only",
+        "chardev.c0.host=127.0.0.1: loopback only"
+        " (127/8 taken as local: route_localnet not read, the kernel's default is 0)",
     ),
     "set-vnc": (
         "HVA-031",
@@ -411,5 +413,5 @@ def test_proxmox_args_in_other_spellings(
     assert (result(report, "HVA-031", "api-11")["status"], msg(report, "HVA-031", "api-11")) == (
         "pass",
         "QEMU argument -chardev backend=socket,id=c0,host=127.0.0.1,port=4444,server=on: "
-        "loopback only",
+        "loopback only (127/8 taken as local: route_localnet not read, the kernel's default is 0)",
     )

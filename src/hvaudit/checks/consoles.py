@@ -14,6 +14,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, is_local_address
+from hvaudit.checks._loopback import (
+    LOCALNET_QUESTION,
+    LoopbackScope,
+    is_ipv4_loopback,
+    loopback_scope,
+)
 from hvaudit.checks.base import (
     QEMU,
     Context,
@@ -67,30 +73,29 @@ class _Verdict:
     loop_groups: list[str] = field(default_factory=list)
     """Multicast tunnels joined on a loopback interface: whether other multicast traffic of
     the host reaches them is the question."""
-    routed: tuple[str, ...] = ()
-    """The host's interfaces with net.ipv4.conf.IFACE.route_localnet = 1 (read): 127/8 is
-    reachable from their networks, so an IPv4 loopback address is no protection there."""
+    scope: LoopbackScope = field(default_factory=lambda: LoopbackScope((), None, True, ()))
+    """How far 127/8 reaches on the VM's host (hvaudit.checks._loopback)."""
     demoted: list[str] = field(default_factory=list)
-    """IPv4 loopback addresses judged as network addresses because of `routed`."""
+    """IPv4 loopback addresses judged as network addresses: route_localnet = 1 was read."""
+    credited: list[str] = field(default_factory=list)
+    """IPv4 loopback addresses taken as local (route_localnet read as 0, or not collectable)."""
 
 
 def _local(r: _Verdict, address: str | None) -> bool:
-    """Whether only the host reaches `address` (is_local_address), unless it is an IPv4
-    loopback address on a host where route_localnet = 1 on an interface: Linux then stops
-    treating 127/8 as martian source or destination on it (ip-sysctl.rst route_localnet, "Do
-    not consider loopback addresses as martian source or destination while routing"; the
+    """Whether only the host reaches `address` (is_local_address), by the one rule of
+    hvaudit.checks._loopback for IPv4 loopback addresses: on a host read with route_localnet
+    = 1 on an interface, Linux stops treating 127/8 as martian there (ip-sysctl.rst; the
     mechanism of CVE-2020-8558), so a machine on that network sends to 127.0.0.1 and as
     127.0.0.1. ::1 has no such switch (RFC 4291 2.5.3: never sent outside a node)."""
     if not is_local_address(address):
         return False
     a = (address or "").strip("[]")
-    try:
-        ipv6_loopback = ipaddress.ip_address(a) == ipaddress.IPv6Address("::1")
-    except ValueError:
-        ipv6_loopback = False
-    if r.routed and not ipv6_loopback:
+    if not is_ipv4_loopback(a):
+        return True
+    if r.scope.routed:
         r.demoted.append(a)
         return False
+    r.credited.append(a)
     return True
 
 
@@ -181,9 +186,11 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     interfaces: where the host was read with net.ipv4.conf.IFACE.route_localnet = 1 (or `all`),
     a machine on that network reaches 127.0.0.1 and sends as it (ip-sysctl.rst; CVE-2020-8558),
     so an IPv4 loopback console or UDP peer is judged as a network one there (_local); ::1 has
-    no such switch. Where route_localnet was not read (a simulated host, an older bundle) the
-    loopback stands on the kernel's default, ip-sysctl.rst "route_localnet - BOOLEAN ...
-    default FALSE", as in HVA-210, and HVA-033 asks the host's question."""
+    no such switch. Where the probe ran and did not answer, such a console is the host's
+    question; where route_localnet was not collectable (a simulated host, a bundle older than
+    the probe) the loopback stands on the kernel's default, ip-sysctl.rst "route_localnet -
+    BOOLEAN ... default FALSE", and the pass says so: the one rule of hvaudit.checks._loopback,
+    as in HVA-033, HVA-210, HVA-030 and HVA-036."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -209,8 +216,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         h = hosts[v.host]
-        localnet = h.facts.route_localnet
-        r = _Verdict(routed=localnet.get() if localnet.known else ())
+        r = _Verdict(scope=loopback_scope(h))
         for g in consoles:
             _graphics(h, g, r)
         for c in sockets:
@@ -224,12 +230,12 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _raw_console_verdict(opt, value, q, r, v.source, objects)
         for listener in netl:
             _raw_net_verdict(listener, r, v.source)
-        if r.demoted:
-            refs_localnet = list(localnet.sources)
-            if r.fails:
+        if r.demoted or r.credited:
+            refs_localnet = list(r.scope.sources)
+            if r.fails and r.demoted:
                 r.fails.append(
                     f"127/8 is reachable from the network: route_localnet = 1 on "
-                    f"{', '.join(r.routed)}"
+                    f"{', '.join(r.scope.routed)}"
                 )
         else:
             refs_localnet = []
@@ -279,10 +285,18 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 "not), else vnc_password / spice_password in /etc/libvirt/qemu.conf there. Pass: "
                 "yes, each has a non-empty password; fail: one has none or an empty one.",
             )
-        elif r.proven:
-            yield passed(s, "; ".join(r.proven), *refs)
+        elif r.credited and r.scope.unread is not None:
+            on = f"console(s) or socket(s) on {_and(r.credited)}"
+            yield manual(
+                s,
+                "; ".join([*r.proven, f"{on}: {r.scope.why_unread()}"]),
+                *refs,
+                question=LOCALNET_QUESTION.replace("this host", f"host {h.name}"),
+            )
         else:
-            yield passed(s, "console(s) reachable only from the host", *refs)
+            what = "; ".join(r.proven) or "console(s) reachable only from the host"
+            note = f" ({r.scope.note})" if r.credited and r.scope.assumed else ""
+            yield passed(s, what + note, *refs)
 
 
 def _vmx_console(v: Vm, h: Host) -> Outcome:
@@ -916,10 +930,13 @@ def _udp_exposure(
     what it is."""
     before = len(r.fails)
     unspecified = peer[0] in WILDCARD and all(h in WILDCARD or _local(r, h) for h, _ in binds)
-    if unspecified and r.routed and peer[0] not in ("::", "[::]"):
+    if unspecified and peer[0] not in ("::", "[::]"):
         # connect() to 0.0.0.0 is 127.0.0.1, which route_localnet lets the network send as
-        unspecified = False
-        r.demoted.append(peer[0])
+        if r.scope.routed:
+            unspecified = False
+            r.demoted.append(peer[0])
+        else:
+            r.credited.append(f"{peer[0] or '0.0.0.0'} (127.0.0.1)")
     if _local(r, peer[0]) or unspecified:
         if all(_local(r, h) for h, _ in binds):
             return _UDP_LOOPBACK

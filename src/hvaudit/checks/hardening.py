@@ -29,6 +29,7 @@ from hvaudit.checks._libvirt import (
     remote_ports,
     vm_bridges,
 )
+from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
     LINUX_HOST,
     QEMU,
@@ -134,7 +135,10 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     incoming migration listens on every network the host touches; "0" or "0.0" is the same
     address (inet_aton(3), read by getaddrinfo). migrate_tls_x509_verify
     defaults to default_tls_x509_verify when that is set, else 1 (libvirt src/qemu/qemu_conf.c,
-    virQEMUDriverConfigSetDefaults); 0 lets any TLS client send a VM's state."""
+    virQEMUDriverConfigSetDefaults); 0 lets any TLS client send a VM's state. A migration
+    address on 127/8 is local by the one rule of hvaudit.checks._loopback: on the network of an
+    interface read with route_localnet = 1 (ip-sysctl.rst; CVE-2020-8558), a question where
+    the probe ran and did not answer, the kernel's default (0) where it was not collectable."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -159,17 +163,35 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 + (" (default)" if asrc.default else "")
                 + ": incoming migrations listen on every address"
             )
+        scope = loopback_scope(h)
+        loop4 = addr is not None and is_ipv4_loopback(str(addr))
+        if loop4 and scope.routed:
+            problems.append(
+                f"migration_address = {addr}: route_localnet = 1 on {', '.join(scope.routed)} "
+                "opens 127/8 to the network"
+            )
         if verify == 0:
             problems.append("migrate_tls_x509_verify = 0: TLS migration clients are not verified")
         if problems:
-            yield failed(s, "; ".join(problems), asrc, vsrc)
-        else:
-            where = "loopback" if is_local_address(str(addr)) else str(addr)
-            yield passed(
+            yield failed(s, "; ".join(problems), asrc, vsrc, *(scope.sources if loop4 else ()))
+        elif loop4 and scope.unread is not None:
+            yield manual(
                 s,
-                f"migration_address = {where}, migrate_tls_x509_verify = {verify}",
+                f"migration_address = {addr}; {scope.why_unread()}",
                 asrc,
                 vsrc,
+                *scope.sources,
+                question=LOCALNET_QUESTION,
+            )
+        else:
+            where = "loopback" if is_local_address(str(addr)) else str(addr)
+            note = f" ({scope.note})" if loop4 and scope.assumed else ""
+            yield passed(
+                s,
+                f"migration_address = {where}, migrate_tls_x509_verify = {verify}{note}",
+                asrc,
+                vsrc,
+                *(scope.sources if loop4 else ()),
             )
 
 

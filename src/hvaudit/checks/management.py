@@ -22,6 +22,7 @@ from hvaudit.checks._libvirt import (
     moved_remote_listeners,
     remote_ports,
 )
+from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -107,7 +108,10 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     (libvirt docs/remote.rst: "most of the socket related config options ... will no longer
     have any effect"; the docs start the units with `systemctl start`, so an active unit may be
     disabled); a libvirt daemon holding a TCP port that neither its file nor the defaults name
-    is a listener whose transport only the unit shows: a question, never a pass."""
+    is a listener whose transport only the unit shows: a question, never a pass. A relay onto
+    127/8 is HVA-132's (every local user) unless route_localnet = 1 opens 127/8 to an
+    interface's network (ip-sysctl.rst; CVE-2020-8558): then it is on the network here too, by
+    the one rule of hvaudit.checks._loopback (unread, a question)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -149,12 +153,28 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
         relays = _relays_onto_tcp(h)
         problems += relays
+        scope = loopback_scope(h)
         if relays:
             refs += list(h.facts.socket_relays.sources)
+            refs += list(scope.sources) if scope.routed else []
         outward = _outward_relays(h)
         moved = moved_remote_listeners(h, files)
+        local4 = [
+            f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}"
+            for pid, program, path, ports in _loopback4_relays(h)
+        ]
+        note = f" ({scope.note}: {'; '.join(local4)})" if local4 and scope.assumed else ""
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
+        elif local4 and scope.unread is not None:
+            yield manual(
+                s,
+                f"{'; '.join(local4)}; {scope.why_unread()}",
+                *refs,
+                *h.facts.socket_relays.sources,
+                *scope.sources,
+                question=LOCALNET_QUESTION,
+            )
         elif moved:
             yield manual(
                 s,
@@ -177,11 +197,12 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         elif ports:
             yield passed(
                 s,
-                f"only TLS {', '.join(map(str, tls_up))} listening, client certificates verified",
+                f"only TLS {', '.join(map(str, tls_up))} listening, client certificates "
+                f"verified{note}",
                 *refs,
             )
         else:
-            yield passed(s, "libvirt listens on local UNIX sockets only", *refs)
+            yield passed(s, f"libvirt listens on local UNIX sockets only{note}", *refs)
 
 
 def _relays_onto_tcp(h: Host) -> list[str]:
@@ -189,11 +210,30 @@ def _relays_onto_tcp(h: Host) -> list[str]:
     (socat(1) `TCP-LISTEN:... UNIX-CONNECT:/run/libvirt/libvirt-sock`): the daemon sees a local
     peer with the relay's credentials, so whoever reaches the port holds the socket's full API
     without libvirt's TCP authentication or any encryption."""
-    return [
+    out = [
         f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}: libvirt's full API "
         "without authentication or encryption"
         for pid, program, path, ports in _relay_ports(h, loopback=False)
     ]
+    routed = loopback_scope(h).routed
+    if routed:
+        out += [
+            f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}, on 127/8 that "
+            f"route_localnet = 1 on {', '.join(routed)} opens to the network: libvirt's full "
+            "API without authentication or encryption"
+            for pid, program, path, ports in _loopback4_relays(h)
+        ]
+    return out
+
+
+def _loopback4_relays(h: Host) -> list[tuple[int, str, str, list[str]]]:
+    """The socket relays onto TCP on IPv4 loopback addresses (hvaudit.checks._loopback)."""
+    out = []
+    for pid, program, path, ports in _relay_ports(h, loopback=True):
+        v4 = [p for p in ports if is_ipv4_loopback(p.rpartition(":")[0])]
+        if v4:
+            out.append((pid, program, path, v4))
+    return out
 
 
 def _relay_ports(h: Host, *, loopback: bool) -> list[tuple[int, str, str, list[str]]]:
@@ -489,7 +529,8 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     Documentation/networking/ip-sysctl.rst; kube-proxy's setting behind CVE-2020-8558,
     kubernetes issue 90259: neighbours reached 127.0.0.1 services), so the IPv4 loopback
     listeners count as exposed then; with route_localnet unread, an unapproved one is a
-    question (R9H-6)."""
+    question (R9H-6), or rests on the kernel's default where it was not collectable
+    (hvaudit.checks._loopback states the one rule)."""
     allowed = set(ctx.profile.allowed_listeners)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -506,13 +547,9 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 and not set(_socket_services(lst.process, lst.port, ssh_ports)) & allowed
             )
 
-        localnet = h.facts.route_localnet
-        local4 = [
-            lst
-            for lst in f.get()
-            if lst.loopback and not lst.address.strip("[]").lower().startswith(("::1", "local"))
-        ]
-        routed = localnet.get() if localnet.known else ()
+        scope = loopback_scope(h)
+        local4 = [lst for lst in f.get() if lst.loopback and is_ipv4_loopback(lst.address)]
+        routed = scope.routed
         exposed = [lst for lst in f.get() if not lst.loopback] + (local4 if routed else [])
         extra = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed if unapproved(lst)}
@@ -523,7 +560,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 f"unapproved listeners: {', '.join(extra[:12])} (route_localnet = 1 on "
                 f"{', '.join(routed)}: 127/8 is reachable from the network)",
                 *f.sources,
-                *localnet.sources,
+                *scope.sources,
             )
             continue
         if extra:
@@ -532,20 +569,19 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         hidden = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in local4 if unapproved(lst)}
         )
-        if hidden and not localnet.known:
+        if hidden and scope.unread is not None:
             yield manual(
                 s,
-                f"unapproved listeners on 127/8: {', '.join(hidden[:12])}; whether the kernel "
-                f"routes 127/8 from the network is not known ({localnet.reason})",
+                f"unapproved listeners on 127/8: {', '.join(hidden[:12])}; {scope.why_unread()}",
                 *f.sources,
-                *localnet.sources,
-                question="Is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every interface "
-                "of this host? Evidence: `grep -r . /proc/sys/net/ipv4/conf/*/route_localnet`. "
-                "Pass: 0 everywhere (127/8 stays local); fail: 1 on `all` or an interface, so "
-                "its neighbours reach the listed services.",
+                *scope.sources,
+                question=LOCALNET_QUESTION,
             )
         else:
-            yield passed(s, f"{len(exposed)} non-loopback listener(s), all approved", *f.sources)
+            note = f"; {scope.note}: {', '.join(hidden[:12])}" if hidden and scope.assumed else ""
+            yield passed(
+                s, f"{len(exposed)} non-loopback listener(s), all approved{note}", *f.sources
+            )
 
 
 @check(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from hvaudit.checks._libvirt import is_every_address
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
+from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -956,15 +957,16 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     only while the kernel drops 127/8 arriving on a real interface; net.ipv4.conf.IFACE.
     route_localnet = 1 (or `all`) stops that (Linux ip-sysctl.rst, "Do not consider loopback
     addresses as martian source or destination while routing"; CVE-2020-8558), so a management
-    service on 127/8 then faces that interface's network (R9H-7)."""
+    service on 127/8 then faces that interface's network (R9H-7); route_localnet unread is a
+    question, not collectable the kernel's default (hvaudit.checks._loopback, the one rule)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
         if not f.known:
             yield unknown(s, f, "management services listen only on management addresses")
             continue
-        localnet = h.facts.route_localnet
-        routed = localnet.get() if localnet.known else ()
+        scope = loopback_scope(h)
+        routed = scope.routed
         sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
         ssh_ports = {int(p) for p in sshd.get("port", "22").split() if p.isdigit()}
         named = [(lst, _management_listener(lst, ssh_ports)) for lst in f.get()]
@@ -986,16 +988,14 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 if name is not None and lst.address.strip("[]") in vm_nets
             }
         )
-        on_loop = sorted(
+        local4 = sorted(
             {
                 f"{name} on {lst.address}"
                 for lst, name in named
-                if name is not None
-                and routed
-                and lst.loopback
-                and not lst.address.strip("[]").lower().startswith(("::1", "local"))
+                if name is not None and lst.loopback and is_ipv4_loopback(lst.address)
             }
         )
+        on_loop = local4 if routed else []
         if wild or on_vm_net or on_loop:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
             if on_loop:
@@ -1008,11 +1008,22 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     "listening on a VM network's host address (every guest on it reaches it): "
                     + ", ".join(on_vm_net)
                 )
-            yield failed(s, "; ".join(parts), *f.sources, *(localnet.sources if on_loop else ()))
+            yield failed(s, "; ".join(parts), *f.sources, *(scope.sources if on_loop else ()))
+        elif local4 and scope.unread is not None:
+            yield manual(
+                s,
+                f"listening on 127/8: {', '.join(local4)}; {scope.why_unread()}",
+                *f.sources,
+                *scope.sources,
+                question=LOCALNET_QUESTION,
+            )
         else:
             mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
+            note = f"; {scope.note}: {', '.join(local4)}" if local4 and scope.assumed else ""
             yield passed(
-                s, f"{len(mgmt)} management listener(s), none on a wildcard address", *f.sources
+                s,
+                f"{len(mgmt)} management listener(s), none on a wildcard address{note}",
+                *f.sources,
             )
 
 

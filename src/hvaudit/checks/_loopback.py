@@ -1,0 +1,93 @@
+"""Whether a loopback address is local on a host: the one rule every check that credits
+"loopback only" (a console, a listener, a relay, a migration address on 127/8) applies.
+
+Linux drops a packet for or from 127/8 that arrives on a real interface as martian, unless
+net.ipv4.conf.IFACE.route_localnet (or `all`) is 1: Documentation/networking/ip-sysctl.rst,
+"route_localnet - BOOLEAN: Do not consider loopback addresses as martian source or destination
+while routing. This enables the use of 127/8 for local routing purposes. default FALSE"
+(confirmed with `find_string`). kube-proxy set it, and neighbours reached services bound to
+127.0.0.1 (CVE-2020-8558, kubernetes issues 90259 and 92315). ::1 has no such switch (RFC 4291
+2.5.3: never sent outside a node).
+
+The rule (README, "Defaults"):
+- read, 1 on `all` or an interface: an IPv4 loopback address is on that interface's network,
+  for every check;
+- read, 0 everywhere: 127/8 is local;
+- the probe ran and did not answer (its error is in the bundle): the check asks the host's
+  question instead of passing on it;
+- not collectable here (a simulated host, a platform or API path without the host's /proc, a
+  bundle made by a collector older than the probe): the kernel's documented default (0) is
+  taken, and a pass that rests on it says so in its message.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+
+from hvaudit.model import FactState, Host, Source
+
+__all__ = ["LOCALNET_QUESTION", "LoopbackScope", "is_ipv4_loopback", "loopback_scope"]
+
+LOCALNET_QUESTION = (
+    "Is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every interface of this host? "
+    "Evidence: `grep -r . /proc/sys/net/ipv4/conf/*/route_localnet`. Pass: 0 everywhere (127/8 "
+    "stays local); fail: 1 on `all` or an interface, so its neighbours reach what listens on "
+    "127/8."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoopbackScope:
+    """How far an IPv4 loopback address reaches on one host."""
+
+    routed: tuple[str, ...]
+    """The interfaces (or `all`) read with route_localnet = 1: 127/8 is on their networks."""
+    unread: str | None
+    """Why route_localnet is not known although the probe ran: a question, never a pass."""
+    assumed: bool
+    """route_localnet was not collectable: the kernel's default (0) is taken."""
+    sources: tuple[Source, ...]
+
+    @property
+    def note(self) -> str:
+        """What a pass that credits 127/8 adds when it rests on the kernel's default."""
+        return "127/8 taken as local: route_localnet not read, the kernel's default is 0"
+
+    def why_unread(self) -> str:
+        """The reason a question gives for 127/8 not being settled."""
+        return f"whether the kernel routes 127/8 from the network is not known ({self.unread})"
+
+
+def loopback_scope(h: Host) -> LoopbackScope:
+    """The rule of this module applied to host `h`'s route_localnet fact. A fact with no
+    source was never collected (a simulated host is not applicable; a bundle without the
+    artefact predates the probe); one with a source is a probe that ran and failed."""
+    f = h.facts.route_localnet
+    if f.known:
+        return LoopbackScope(f.get(), None, False, f.sources)
+    if f.state is FactState.NOT_APPLICABLE or (f.state is FactState.UNAVAILABLE and not f.sources):
+        return LoopbackScope((), None, True, f.sources)
+    return LoopbackScope((), f.reason, False, f.sources)
+
+
+def is_ipv4_loopback(address: str | None) -> bool:
+    """True for an address that is (or may be) IPv4's 127/8: any inet_aton(3) spelling
+    ("127.1"), its IPv4-mapped IPv6 form, `ss`'s "127.0.0.53%lo", or `localhost` (which
+    hosts(5) files map to 127.0.0.1 as well as ::1). ::1 alone is not."""
+    a = (address or "").strip("[]").lower().partition("%")[0]
+    if a in ("localhost", "localhost.localdomain"):
+        return True
+    if not a or any(c.isspace() for c in a):
+        return False
+    try:
+        return socket.inet_aton(a)[0] == 127
+    except OSError:
+        pass
+    try:
+        ip = ipaddress.ip_address(a)
+    except ValueError:
+        return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return mapped is not None and mapped.is_loopback

@@ -1,0 +1,228 @@
+"""Session 10 leads (leads10): one route_localnet rule for every check that credits "loopback
+only", and the VM leads left open by the red-team rounds.
+
+route_localnet (hvaudit.checks._loopback): Linux Documentation/networking/ip-sysctl.rst
+(read with `find_string`), "route_localnet - BOOLEAN: Do not consider loopback addresses as
+martian source or destination while routing. This enables the use of 127/8 for local routing
+purposes. default FALSE"; kube-proxy's route_localnet = 1 let neighbours reach services on
+127.0.0.1 (CVE-2020-8558, kubernetes issues 90259 and 92315, read with `search`). The rule: read
+as 1 on an interface, IPv4 loopback is on the network; read as 0, local; the probe ran and did
+not answer, the host's question; not collectable (simulated host, a bundle older than the
+probe), the kernel's default, said in the message.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import (
+    HARDENED_HOST,
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.collect.host import command_artefact
+
+ROUTED_BR0 = (
+    "/proc/sys/net/ipv4/conf/all/route_localnet:0\n/proc/sys/net/ipv4/conf/br0/route_localnet:1\n",
+    0,
+)
+#: the probe ran and grep could not read the files (its error is in the bundle)
+UNREAD = ("", 2, "grep: /proc/sys/net/ipv4/conf: Permission denied\n")
+ASSUMED = "127/8 taken as local: route_localnet not read, the kernel's default is 0"
+WHY = (
+    "whether the kernel routes 127/8 from the network is not known "
+    "(net.ipv4.conf.*.route_localnet was not read (exited 2))"
+)
+QUESTION = (
+    "Is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every interface of this host? "
+    "Evidence: `grep -r . /proc/sys/net/ipv4/conf/*/route_localnet`. Pass: 0 everywhere (127/8 "
+    "stays local); fail: 1 on `all` or an interface, so its neighbours reach what listens on "
+    "127/8."
+)
+PROCS = HARDENED_HOST["processes"][0]
+VNC_127 = (
+    "<graphics type='vnc' port='5901' autoport='no' listen='127.0.0.1' passwd='x'>"
+    "<listen type='address' address='127.0.0.1'/></graphics>"
+)
+
+
+def _question(a, check: str, subject: str) -> str:
+    return next(
+        str(r.outcome.question)
+        for r in a.results
+        if r.check.id == check and r.outcome.subject.name == subject
+    )
+
+
+@pytest.fixture
+def older_bundle_scan(tmp_path: Path):
+    """host_scan with the route-localnet artefact taken out of the bundle: a bundle written
+    by a collector older than the probe (the collector of this version always records it,
+    answered or not)."""
+
+    def scan(overrides: dict[str, Any], domains: tuple[str, ...] = ()) -> Any:
+        stamp = time.monotonic_ns()
+        uri = write_node(tmp_path / f"node-{stamp}.xml", domains or [domain_xml("web01")], ())
+        bundle = build_bundle(tmp_path, uri, {**HARDENED_HOST, **overrides}, name=f"b-{stamp}")
+        gone = command_artefact("route-localnet")
+        manifest = json.loads((bundle / "manifest.json").read_text())
+        before = len(manifest["artefacts"])
+        manifest["artefacts"] = [e for e in manifest["artefacts"] if e["path"] != gone]
+        assert len(manifest["artefacts"]) == before - 1
+        (bundle / gone).unlink(missing_ok=True)
+        (bundle / "manifest.json").write_text(json.dumps(manifest))
+        return run_assessment(bundle)
+
+    return scan
+
+
+def test_loopback_console_with_route_localnet_unread_is_asked(host_scan) -> None:
+    """HVA-031 passed a VNC console on 127.0.0.1 ("console(s) reachable only from the host")
+    where the route_localnet probe ran and failed: a pass on a setting that was not read.
+    Right: the host's question, as HVA-033 asks it."""
+    a = host_scan(
+        {"route-localnet": UNREAD},
+        domains=[domain_xml("loopvm", body=f"<devices>{VNC_127}</devices>")],
+    )
+    assert (outcomes(a, "HVA-031")["loopvm"], messages(a, "HVA-031")["loopvm"]) == (
+        "manual",
+        f"console(s) or socket(s) on 127.0.0.1: {WHY}",
+    )
+    assert _question(a, "HVA-031", "loopvm") == QUESTION.replace("this host", "host hv1")
+
+
+def test_loopback_console_with_route_localnet_uncollected_names_the_default(
+    older_bundle_scan,
+) -> None:
+    """A bundle without the route-localnet artefact (made before the probe existed): the
+    kernel's default (0) is taken, and the pass says so (was silent)."""
+    a = older_bundle_scan({}, domains=(domain_xml("loopvm", body=f"<devices>{VNC_127}</devices>"),))
+    assert (outcomes(a, "HVA-031")["loopvm"], messages(a, "HVA-031")["loopvm"]) == (
+        "pass",
+        f"console(s) reachable only from the host ({ASSUMED})",
+    )
+
+
+QEMU_VNC_127 = (
+    HARDENED_HOST["listeners"][0]
+    + "tcp   LISTEN 0      1          127.0.0.1:5900      0.0.0.0:*    "
+    'users:(("qemu-system-x86",pid=1200,fd=20))\n',
+    0,
+)
+
+
+def test_management_listener_on_loopback_with_route_localnet_unread_is_asked(
+    host_scan, older_bundle_scan
+) -> None:
+    """HVA-210 passed QEMU's VNC server on 127.0.0.1:5900 where the probe failed (R9H-7 fixed
+    only the read case). Right: the host's question; uncollected, the pass names the default."""
+    a = host_scan({"listeners": QEMU_VNC_127, "route-localnet": UNREAD})
+    assert (outcomes(a, "HVA-210")["hv1"], messages(a, "HVA-210")["hv1"]) == (
+        "manual",
+        f"listening on 127/8: qemu-system-x86 (tcp/5900) on 127.0.0.1; {WHY}",
+    )
+    assert _question(a, "HVA-210", "hv1") == QUESTION
+    b = older_bundle_scan({"listeners": QEMU_VNC_127})
+    assert (outcomes(b, "HVA-210")["hv1"], messages(b, "HVA-210")["hv1"]) == (
+        "pass",
+        "1 management listener(s), none on a wildcard address; "
+        f"{ASSUMED}: qemu-system-x86 (tcp/5900) on 127.0.0.1",
+    )
+
+
+REDIS_127 = (
+    HARDENED_HOST["listeners"][0]
+    + "tcp   LISTEN 0      511        127.0.0.1:6379      0.0.0.0:*    "
+    'users:(("redis-server",pid=900,fd=6))\n',
+    0,
+)
+
+
+def test_unapproved_loopback_listener_in_an_older_bundle_rests_on_the_default(
+    older_bundle_scan,
+) -> None:
+    """HVA-033 asked when route_localnet was not in the bundle at all (a collector older than
+    the probe), where HVA-031 and HVA-210 passed on the kernel's default: one rule now, the
+    default named in the pass. (The probe failing still asks: test_redteam9_host_probes.)"""
+    a = older_bundle_scan({"listeners": REDIS_127})
+    assert (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"]) == (
+        "pass",
+        f"1 non-loopback listener(s), all approved; {ASSUMED}: redis-server (tcp/6379)",
+    )
+
+
+RELAY_127 = {
+    "processes": (
+        PROCS + "  991 root     /usr/bin/socat TCP-LISTEN:16600,bind=127.0.0.1,fork "
+        "UNIX-CONNECT:/run/libvirt/libvirt-sock\n",
+        0,
+    ),
+    "listeners": (
+        HARDENED_HOST["listeners"][0]
+        + "tcp   LISTEN 0      5          127.0.0.1:16600        0.0.0.0:*    "
+        'users:(("socat",pid=991,fd=5))\n',
+        0,
+    ),
+}
+
+
+def test_loopback_relay_of_the_api_with_route_localnet_is_on_the_network(host_scan) -> None:
+    """HVA-030 passed "libvirt listens on local UNIX sockets only" while socat relayed
+    libvirt-sock onto 127.0.0.1:16600 and route_localnet = 1 on br0: br0's neighbours reach the
+    port, and with it the socket's full API. Right: fail naming the relay and br0; the probe
+    failing, the host's question."""
+    a = host_scan({**RELAY_127, "route-localnet": ROUTED_BR0})
+    assert (outcomes(a, "HVA-030")["hv1"], messages(a, "HVA-030")["hv1"]) == (
+        "fail",
+        "socat (pid 991) relays /run/libvirt/libvirt-sock onto TCP 127.0.0.1:16600, on 127/8 "
+        "that route_localnet = 1 on br0 opens to the network: libvirt's full API without "
+        "authentication or encryption",
+    )
+    b = host_scan({**RELAY_127, "route-localnet": UNREAD})
+    assert (outcomes(b, "HVA-030")["hv1"], messages(b, "HVA-030")["hv1"]) == (
+        "manual",
+        "socat (pid 991) relays /run/libvirt/libvirt-sock onto TCP 127.0.0.1:16600; " + WHY,
+    )
+    c = host_scan(RELAY_127)
+    assert (outcomes(c, "HVA-030")["hv1"], messages(c, "HVA-030")["hv1"]) == (
+        "pass",
+        "libvirt listens on local UNIX sockets only",
+    )
+
+
+def _migration_on(addr: str) -> dict[str, object]:
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
+        'migration_address = "10.0.1.10"', f'migration_address = "{addr}"'
+    )
+    assert f'"{addr}"' in conf
+    return {"/etc/libvirt/qemu.conf": conf}
+
+
+def test_loopback_migration_address_with_route_localnet(host_scan) -> None:
+    """HVA-036 passed "migration_address = loopback" with route_localnet = 1 on br0: an
+    incoming migration's port on 127.0.0.1 is open to br0's network. Right: fail; the probe
+    failing, the question; read as 0, the pass as before."""
+    a = host_scan({**_migration_on("127.0.0.1"), "route-localnet": ROUTED_BR0})
+    assert (outcomes(a, "HVA-036")["hv1"], messages(a, "HVA-036")["hv1"]) == (
+        "fail",
+        "migration_address = 127.0.0.1: route_localnet = 1 on br0 opens 127/8 to the network",
+    )
+    b = host_scan({**_migration_on("127.0.0.1"), "route-localnet": UNREAD})
+    assert (outcomes(b, "HVA-036")["hv1"], messages(b, "HVA-036")["hv1"]) == (
+        "manual",
+        f"migration_address = 127.0.0.1; {WHY}",
+    )
+    c = host_scan(_migration_on("127.0.0.1"))
+    assert (outcomes(c, "HVA-036")["hv1"], messages(c, "HVA-036")["hv1"]) == (
+        "pass",
+        "migration_address = loopback, migrate_tls_x509_verify = 1",
+    )
