@@ -191,7 +191,8 @@ func weak(h *simulator.HostSystem) {
 	imageLevel(h, "community")
 }
 
-// vmState: "secure" = encrypted, vMotion encryption required, one snapshot an hour old;
+// vmState: "secure" = encrypted (VM Home and every disk), vMotion encryption required, one
+// snapshot an hour old;
 // "weak" = vMotion encryption disabled, three snapshots 30 days old.
 func vmState(vm *simulator.VirtualMachine, state string) {
 	now := time.Now().UTC()
@@ -205,6 +206,13 @@ func vmState(vm *simulator.VirtualMachine, state string) {
 	case "secure":
 		vm.Config.MigrateEncryption = "required"
 		vm.Config.KeyId = &types.CryptoKeyId{KeyId: "8f1c-key", ProviderId: &types.KeyProviderId{Id: "kms-cluster"}}
+		for _, d := range vm.Config.Hardware.Device {
+			if disk, ok := d.(*types.VirtualDisk); ok {
+				if b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo); ok {
+					b.KeyId = vm.Config.KeyId
+				}
+			}
+		}
 		vm.Snapshot = &types.VirtualMachineSnapshotInfo{RootSnapshotList: []types.VirtualMachineSnapshotTree{tree("pre-patch", time.Hour)}}
 	case "weak":
 		vm.Config.MigrateEncryption = "disabled"

@@ -29,6 +29,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.parse.vmx import vmx_bool
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
 #: qemu-system-x86-microvm also /usr/bin/qemu-system-x86_64-microvm), RHEL and Fedora's
@@ -611,7 +612,9 @@ def _vmci_unrestricted(v: Vm, h: Host) -> Outcome:
     s = vm_subject(v)
     settings = v.vmware.settings if v.vmware is not None else {}
     ref = v.vmware.at("vmci0.unrestricted") if v.vmware is not None else v.source
-    if settings.get("vmci0.unrestricted", "").strip().lower() not in ("true", "yes", "1", "on"):
+    unrestricted = settings.get("vmci0.unrestricted")
+    # read as VMware reads a boolean (vmx_bool: "t", "y" and "" are TRUE too); absent is FALSE
+    if unrestricted is None or not vmx_bool(unrestricted):
         return passed(s, "no shared-memory device and no vmci0.unrestricted = TRUE", ref)
     version = esxi_version(h)
     if version is not None and version >= (5, 1):

@@ -28,6 +28,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Fact, Host, Source, Vm, VmwareHost, VmwareVm
+from hvaudit.parse.vmx import vmx_bool
 
 __all__: list[str] = []
 
@@ -52,7 +53,15 @@ def _vmware(ctx: Context) -> Iterator[tuple[Vm, VmwareVm]]:
 
 
 def _false(value: str | None) -> bool:
-    return value is not None and value.strip().lower() in ("false", "no", "0", "off")
+    """A key that is set and reads FALSE to VMware: "false", "f", "no", "n", "off", "0", or any
+    text its dictionary does not know as a boolean (vmx_bool: VMware then uses FALSE)."""
+    return value is not None and not vmx_bool(value)
+
+
+def _on(value: str | None) -> bool:
+    """A key that is set and reads TRUE to VMware (vmx_bool: "", "true", "t", "yes", "y", "on",
+    "1")."""
+    return value is not None and vmx_bool(value)
 
 
 @check(
@@ -128,7 +137,7 @@ def tools_information(ctx: Context) -> Iterator[Outcome]:
         value = limit.strip() if limit is not None else SETINFO_LIMIT
         if not (value.isdigit() and int(value) <= int(SETINFO_LIMIT)):
             bad.append(f"tools.setInfo.sizeLimit = {value[:20]} (above {SETINFO_LIMIT})")
-        if host_info is not None and not _false(host_info):
+        if host_info is not None and _on(host_info):
             bad.append(f"tools.guestlib.enableHostInfo = {host_info.strip()[:20]}")
         refs = (vm.at("tools.setInfo.sizeLimit"), vm.at("tools.guestlib.enableHostInfo"))
         if bad:
@@ -283,14 +292,14 @@ def no_3d(ctx: Context) -> Iterator[Outcome]:
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         card = vm.settings.get("hvaudit.video.enable3dsupport")
-        if card is not None and not _false(card):
+        if _on(card):
             yield failed(
                 s, "the video card has enable3DSupport (vSphere API)", vm.at("hvaudit.video")
             )
             continue
         value = vm.settings.get("mks.enable3d")
         ref = vm.at("mks.enable3d")
-        if value is not None and not _false(value):
+        if value is not None and _on(value):
             yield failed(s, f"mks.enable3d = {value.strip()[:20]}", ref)
         else:
             yield passed(s, "3D acceleration off", ref)
@@ -323,19 +332,28 @@ def _gap(what: str, src: Source) -> Fact[bool]:
 )
 def shell_services(ctx: Context) -> Iterator[Outcome]:
     """A shell on the host bypasses vCenter's roles and its audit trail; HY-SR-4 keeps the
-    management interfaces few."""
+    management interfaces few. vSphere 8 STIG ESXI-80-000193 (ESXi Shell, service TSM) and
+    ESXI-80-000194 (SSH, TSM-SSH): stopped, policy off. A service absent from the host's list is
+    not known to be off (as HVA-431)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
-        if esx.services is None:
+        states = _service_states(esx, ("TSM", "TSM-SSH"))
+        if states is None:
             yield unknown(s, _gap("config.service", esx.source), "SSH and the ESXi Shell are off")
             continue
+        found, missing = states
         bad = [
             f"{key} ({'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')})"
-            for key, svc in sorted(esx.services.items())
-            if key in ("TSM", "TSM-SSH") and (svc.get("running") or svc.get("policy") != "off")
+            for key, svc in sorted(found.items())
+            if svc.get("running") or svc.get("policy") != "off"
         ]
         if bad:
             yield failed(s, "shell access enabled: " + ", ".join(bad), esx.source)
+        elif missing:
+            gap = Fact[bool].unavailable(
+                f"{', '.join(missing)} not in the host's service list", esx.source
+            )
+            yield unknown(s, gap, f"{', '.join(missing)} stopped and disabled")
         else:
             yield passed(s, "TSM and TSM-SSH stopped, policy off", esx.source)
 
@@ -554,9 +572,12 @@ def mob_off(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"{key} = {str(values[key])[:12]}", src)
 
 
-# Privileges that administer VMs (beyond looking at them).
+# Privileges that administer VMs (beyond looking at them). Guest operations run programs and
+# move files inside the guest (StartProgramInGuest needs VirtualMachine.GuestOperations.Execute,
+# InitiateFileTransferToGuest .Modify: vSphere API reference, read with `search`).
 VM_ADMIN_PREFIXES = (
     "VirtualMachine.Config.",
+    "VirtualMachine.GuestOperations.",
     "VirtualMachine.Interact.",
     "VirtualMachine.Inventory.",
     "VirtualMachine.Provisioning.",
@@ -754,7 +775,11 @@ def switch_security(ctx: Context) -> Iterator[Outcome]:
             pg.get("security"),
             f"distributed port group {pg.get('name')}",
             Source(src.artefact, f"dvportgroup {pg.get('name')}"),
-            overrides.get("securityPolicyOverrideAllowed"),
+            # securityPolicyOverrideAllowed is "Deprecated. As of vSphere API 6.7.1, use
+            # macManagementOverrideAllowed" (VMwareDVSPortgroupPolicy): either lets a port
+            # override the port group's policy
+            overrides.get("securityPolicyOverrideAllowed") is True
+            or overrides.get("macManagementOverrideAllowed") is True,
         )
 
 
@@ -2085,15 +2110,35 @@ def vm_encryption(ctx: Context) -> Iterator[Outcome]:
     """VM files (disks, memory snapshots, the .vmx) copied off a datastore are readable unless the
     VM is encrypted. An encrypted VM reports config.keyId (rendered hvaudit.encryption.keyId; an
     offline .vmx carries encryption.keySafe). Unencrypted is not a failure by itself: the files may
-    be protected by vSAN or array encryption, which the API does not show per VM."""
+    be protected by vSAN or array encryption, which the API does not show per VM.
+
+    config.keyId and encryption.keySafe are the VM Home files' key: a vTPM "depends on virtual
+    machine encryption ... When you configure a vTPM, the virtual machine files are encrypted but
+    not the disks" (vSphere 8.0 Virtual Machine Administration, "Virtual Trusted Platform Module
+    Overview", read with `search`). Each disk has its own key (VirtualDiskFlatVer2BackingInfo.keyId,
+    rendered as the counts hvaudit.encryption.disks and .disksEncrypted): the VM passes only when
+    every disk is encrypted too; an offline .vmx does not show its disks' keys."""
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         key = vm.settings.get("hvaudit.encryption.keyid")
-        if key is not None or vm.settings.get("encryption.keysafe") is not None:
-            ref = vm.at("hvaudit.encryption.keyId" if key is not None else "encryption.keySafe")
-            yield passed(s, f"encrypted (key {key or 'in the key safe'})", ref)
-        else:
+        if key is None and vm.settings.get("encryption.keysafe") is None:
             yield manual(s, "not encrypted with VM encryption", vm.at("hvaudit.encryption.keyId"))
+            continue
+        ref = vm.at("hvaudit.encryption.keyId" if key is not None else "encryption.keySafe")
+        disks = _int(vm.settings.get("hvaudit.encryption.disks") or "")
+        sealed = _int(vm.settings.get("hvaudit.encryption.disksencrypted") or "")
+        home = f"VM Home encrypted (key {key or 'in the key safe'})"
+        if key is None or disks is None or sealed is None:
+            yield manual(s, f"{home}; whether its disks are is not in the evidence", ref)
+        elif sealed < disks:
+            yield manual(
+                s,
+                f"{home}; {disks - sealed} of {disks} disk(s) not encrypted with VM encryption",
+                ref,
+                vm.at("hvaudit.encryption.disks"),
+            )
+        else:
+            yield passed(s, f"encrypted (key {key}), and each of its {disks} disk(s)", ref)
 
 
 SNAPSHOTS_MAX = 3

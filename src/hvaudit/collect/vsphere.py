@@ -470,11 +470,20 @@ def _call_error(method: str, exc: Exception, privilege: str) -> dict[str, Any]:
 
 
 def _dv_security(port: Any) -> dict[str, bool | None]:
+    """A distributed port's security policy from both places the API keeps it: securityPolicy
+    (BoolPolicy values; "Deprecated. As of vSphere API 6.7, use DVSMacManagementPolicy") and
+    macManagementPolicy (DVSMacManagementPolicy, plain booleans, since 6.7; VMwareDVSPortSetting
+    in the vSphere API reference, read with `search`). A policy either one accepts is accepted;
+    a key neither reports is None."""
     sec = getattr(port, "securityPolicy", None)
-    return {
-        k: _bool_policy(getattr(sec, k, None))
-        for k in ("allowPromiscuous", "macChanges", "forgedTransmits")
-    }
+    mac = getattr(port, "macManagementPolicy", None)
+    out: dict[str, bool | None] = {}
+    for k in ("allowPromiscuous", "macChanges", "forgedTransmits"):
+        legacy = _bool_policy(getattr(sec, k, None))
+        current = getattr(mac, k, None)
+        seen = [v for v in (legacy, current) if isinstance(v, bool)]
+        out[k] = any(seen) if seen else None
+    return out
 
 
 def _dv_vlan(port: Any) -> dict[str, Any]:
@@ -528,7 +537,11 @@ def _dvs_record(
                 "vlan": _dv_vlan(port) if port is not None else {"kind": None},
                 "overrides": {
                     k: getattr(policy, k, None)
-                    for k in ("securityPolicyOverrideAllowed", "vlanOverrideAllowed")
+                    for k in (
+                        "securityPolicyOverrideAllowed",
+                        "macManagementOverrideAllowed",
+                        "vlanOverrideAllowed",
+                    )
                 }
                 if policy is not None
                 else None,
@@ -578,12 +591,7 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         )
     for key, dv in sorted(dvpgs.items()):
         port = dv.get("config.defaultPortConfig")
-        sec = getattr(port, "securityPolicy", None)
-        security = {
-            "allowPromiscuous": _bool_policy(getattr(sec, "allowPromiscuous", None)),
-            "macChanges": _bool_policy(getattr(sec, "macChanges", None)),
-            "forgedTransmits": _bool_policy(getattr(sec, "forgedTransmits", None)),
-        }
+        security = _dv_security(port)
         vlan_spec = getattr(port, "vlan", None)
         dv_vlan = getattr(vlan_spec, "vlanId", None)
         vlan: list[int] = []
@@ -829,6 +837,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
     devices = props.get("config.hardware.device") or []
     controllers = {d.key: d for d in devices}
     counts: dict[str, int] = {}
+    disks = encrypted_disks = 0
 
     def next_id(kind: str) -> int:
         counts[kind] = counts.get(kind, -1) + 1
@@ -852,6 +861,12 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             if getattr(d, "macAddress", None):
                 out[f"ethernet{n}.address"] = d.macAddress
         elif kind in ("VirtualDisk", "VirtualCdrom"):
+            if kind == "VirtualDisk":
+                # the disk's own key (VirtualDiskFlatVer2BackingInfo.keyId, CryptoKeyId: set on
+                # an encrypted disk); config.keyId alone is the VM Home files (a vTPM encrypts
+                # those "but not the disks", vSphere VM Administration 8.0)
+                disks += 1
+                encrypted_disks += getattr(backing, "keyId", None) is not None
             ctrl = controllers.get(getattr(d, "controllerKey", None))
             bus = _bus(wsdl_type(ctrl) if ctrl is not None else "")
             if bus is None:
@@ -907,6 +922,9 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             n = next_id("usb:")
             out[f"usb:{n}.present"] = "TRUE"
             out[f"usb:{n}.deviceType"] = wsdl_type(backing) or "?"
+    if props.get("config.hardware.device") is not None:
+        out["hvaudit.encryption.disks"] = disks
+        out["hvaudit.encryption.disksEncrypted"] = encrypted_disks
     rendered = {k.lower() for k in out}
     for option in props.get("config.extraConfig") or []:
         key = str(getattr(option, "key", ""))

@@ -2,10 +2,14 @@
 
 The format as libvirt's VMX driver and VMware's files use it: `#` starts a comment line, values are
 double-quoted (an unquoted value is accepted), and characters VMware cannot store literally are
-written as `|XX` hex escapes (`|22` is `"`, `|7C` is `|`). A key set twice keeps the last value, as
-VMware does. A line that is not `key = value` is an error naming the file and line. Keys are
-lower-cased; every key is kept, known or not (a .vmx carries hundreds of keys hvaudit never
-assesses, so unknown keys are not reported one by one).
+written as `|XX` hex escapes (`|22` is `"`, `|7C` is `|`). A key set twice keeps its FIRST value, as
+VMware's dictionary does: its hash table is keyed case-insensitively (HASH_ISTRING_KEY), and a
+line naming a key already defined is not entered ("Variable ... is already defined", the load
+flagged as failed; VMware View Open Client 2.1.1's lib/dict/dictionary.c, LGPL,
+DictionaryParseReadLine). The repeats are kept in `duplicates` so the report can say so. A line
+that is not `key = value` is an error naming the file and line. Keys are lower-cased; every key
+is kept, known or not (a .vmx carries hundreds of keys hvaudit never assesses, so unknown keys
+are not reported one by one). Booleans are read as VMware reads them (`vmx_bool`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 
 from hvaudit.errors import InputError
 
-__all__ = ["OWN_PREFIX", "VmxFile", "parse_vmx"]
+__all__ = ["OWN_PREFIX", "VmxFile", "parse_vmx", "vmx_bool"]
 
 _LINE = re.compile(r'\s*([A-Za-z0-9_.:\-\[\]]+)\s*=\s*(?:"([^"]*)"|([^"\s#][^"#]*?))?\s*(?:#.*)?')
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
@@ -26,22 +30,35 @@ _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
 OWN_PREFIX = "hvaudit."
 
 
+VMX_TRUE = frozenset({"", "true", "t", "yes", "y", "on", "1"})
+"""What VMware's dictionary reads as TRUE (Dictionary_StringToBool, lib/dict/dictionary.c of
+VMware View Open Client 2.1.1, LGPL): the empty string, "true", "t", "yes", "y", "on" in any case,
+and "1". "false", "f", "no", "n", "off" and "0" are FALSE, and so is any other text ("is not a
+valid boolean value. Using value FALSE"). Quoted values keep their spaces (DictLL), so " TRUE" is
+not TRUE."""
+
+
+def vmx_bool(value: str) -> bool:
+    """A .vmx value as VMware reads it where it expects a boolean (VMX_TRUE, else FALSE)."""
+    return value.lower() in VMX_TRUE
+
+
 @dataclass(slots=True)
 class VmxFile:
     """One .vmx: lower-cased key -> decoded value, and the line each key was last set on."""
 
     values: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    duplicates: dict[str, list[int]] = field(default_factory=dict)
+    """A key set again -> the lines that repeat it (VMware keeps the first value)."""
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.values.get(key.lower(), default)
 
     def flag(self, key: str, default: bool = False) -> bool:
-        """A VMware boolean: TRUE/true/yes/1 (any case)."""
+        """A VMware boolean (`vmx_bool`); `default` where the key is absent."""
         value = self.values.get(key.lower())
-        if value is None:
-            return default
-        return value.strip().lower() in ("true", "yes", "1", "on")
+        return default if value is None else vmx_bool(value)
 
     def number(self, key: str) -> int | None:
         value = self.values.get(key.lower())
@@ -78,6 +95,9 @@ def parse_vmx(text: str, name: str) -> VmxFile:
         if m is None:
             raise InputError(f"{name}:{number}: not a 'key = \"value\"' line: {line[:60]!r}")
         key = m.group(1).lower()
+        if key in out.values:
+            out.duplicates.setdefault(key, []).append(number)
+            continue
         value = m.group(2) if m.group(2) is not None else (m.group(3) or "")
         out.values[key] = _decode(value)
         out.lines[key] = number

@@ -37,7 +37,7 @@ from hvaudit.model import (
 )
 from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse.host import parse_host_facts
-from hvaudit.parse.vmx import OWN_PREFIX, VmxFile, parse_vmx
+from hvaudit.parse.vmx import OWN_PREFIX, VmxFile, parse_vmx, vmx_bool
 
 __all__ = ["OFFLINE_HOST", "build_vmx_deployment", "vmx_to_vm"]
 
@@ -71,7 +71,7 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
     vcpus = vmx.number("numvcpus") or 1
     interfaces, disks, passthrough, legacy = [], [], [], []
     for nic_id, nic in sorted(vmx.prefixed(r"ethernet\d+").items()):
-        if nic.get("present", "false").lower() != "true":
+        if not vmx_bool(nic.get("present", "FALSE")):
             continue
         kind = nic.get("connectiontype", "bridged").lower()
         source = nic.get("networkname") or nic.get("dvs.portgroupid") or kind
@@ -104,7 +104,7 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
             )
         )
     for dev_id, dev in sorted(vmx.prefixed(DISK_BUS.pattern).items()):
-        if dev.get("present", "false").lower() != "true":
+        if not vmx_bool(dev.get("present", "FALSE")):
             continue
         kind = dev.get("devicetype", "disk").lower()
         disks.append(
@@ -124,7 +124,7 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
                 Passthrough("block", dev.get("filename", "?"), at(f"{dev_id}.present"))
             )
     for pci_id, pci in sorted(vmx.prefixed(r"pcipassthru\d+").items()):
-        if pci.get("present", "false").lower() == "true":
+        if vmx_bool(pci.get("present", "FALSE")):
             address = pci.get("id") or pci.get("deviceid") or "?"
             passthrough.append(Passthrough("pci", address, at(f"{pci_id}.present")))
     for kind, pattern, label in (
@@ -134,8 +134,8 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
     ):
         for dev_id, dev in sorted(vmx.prefixed(pattern).items()):
             # floppy0 is present unless switched off; serial and parallel ports only when on
-            default = "true" if kind == "floppy" else "false"
-            if dev.get("present", default).lower() != "true":
+            default = "TRUE" if kind == "floppy" else "FALSE"
+            if not vmx_bool(dev.get("present", default)):
                 continue
             legacy.append(label)
             if dev.get("filetype", "").lower() == "device" and kind != "floppy":
@@ -147,7 +147,7 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
     # USB: a controller (usb = UHCI, ehci = USB 2, usb_xhci = USB 3) and devices usb:N
     if any(vmx.flag(k) for k in ("usb.present", "ehci.present", "usb_xhci.present")):
         legacy.append("USB controller")
-    if any(d.get("present", "").lower() == "true" for d in vmx.prefixed(r"usb:\d+").values()):
+    if any(vmx_bool(d.get("present", "FALSE")) for d in vmx.prefixed(r"usb:\d+").values()):
         legacy.append("USB device")
     graphics = []
     if vmx.flag("remotedisplay.vnc.enabled"):
@@ -476,12 +476,24 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
             for k in forged:
                 del vmx.values[k]
                 vmx.lines.pop(k, None)
+                vmx.duplicates.pop(k, None)
             if forged:
                 dep.notes.append(
                     f"{entry.path}: {', '.join(forged)} ignored: hvaudit's collector writes those "
                     "names from the vSphere API; in a .vmx file read offline they prove nothing"
                 )
             vm = vmx_to_vm(vmx, entry.path, OFFLINE_HOST)
+        if vmx.duplicates:
+            # VMware's dictionary keeps a key's first value and refuses the repeat ("Variable
+            # ... is already defined"): the first value is what the VM runs with, if it loads
+            repeated = ", ".join(
+                f"{k} (line {vmx.lines[k]}; again on line {', '.join(map(str, n))})"
+                for k, n in sorted(vmx.duplicates.items())
+            )
+            dep.notes.append(
+                f"{entry.path}: keys set more than once, judged by their first value as VMware "
+                f"reads them (it reports the file's repeats as errors): {repeated}"
+            )
         dep.vms.append(vm)
     dep.notes += collection_notes(bundle)
     return dep, problems

@@ -1,0 +1,447 @@
+"""Red-team round 10 on VMware (issue 8): the .vmx parser and offline collector, the vSphere
+collector's rendering and host records, HVA-401..443 and the generic VM checks as they read a
+VMware model. Each probe names the source it rests on (read with `search`, `find_string`,
+`read_file`) and asserts the exact verdict; each failed on the code before its fix.
+
+Findings:
+
+- V10-1 (false pass): .vmx booleans were read as "true"/"yes"/"1"/"on" only (and device
+  `present` keys as "true" only). VMware's dictionary (Dictionary_StringToBool) also reads "t",
+  "y" and the empty string as TRUE, "f" and "n" as FALSE, and any other text as FALSE.
+  `isolation.tools.copy.disable = "f"` opens the clipboard but HVA-401 passed; a serial port with
+  `present = "yes"` was not seen (HVA-047 passed); `vhv.enable = "t"` passed HVA-049.
+- V10-2 (false pass): a key set twice kept its LAST value; VMware's dictionary keeps the FIRST
+  (keys case-insensitive) and reports the repeat as an error. `isolation.tools.copy.disable =
+  "FALSE"` followed by `ISOLATION.TOOLS.COPY.DISABLE = "TRUE"` passed HVA-401.
+- V10-3 (false pass): HVA-410 passed "TSM and TSM-SSH stopped, policy off" for a host whose
+  service list did not contain TSM-SSH (nothing read about SSH).
+- V10-4 (false pass): HVA-416 did not count VirtualMachine.GuestOperations.* (run programs in,
+  copy files into and out of every guest) as VM administration: such a role on the root folder
+  passed.
+- V10-5 (false pass): distributed port groups were judged on the deprecated securityPolicy and
+  securityPolicyOverrideAllowed only; macManagementPolicy (API 6.7) accepting forged transmits,
+  or macManagementOverrideAllowed (6.7.1) letting each port override, passed HVA-417.
+- V10-6 (false pass): HVA-442 passed "encrypted" on config.keyId / encryption.keySafe, the VM
+  Home key: a VM whose vTPM encrypted its VM Home "but not the disks" passed.
+
+Probes written: see the module's tests; the count and those that found nothing are in the
+report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_assessment
+from hvaudit.bundle import BundleWriter
+from hvaudit.engine import Assessment
+from test_vmx import FIXTURES, scan
+
+WEB01 = (FIXTURES / "web-01" / "web-01.vmx").read_text()
+
+
+def _vmx_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Scan one .vmx offline (vmx+dir://): (check, subject) -> (status, message)."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    (folder / "web-01.vmx").write_text(text)
+    _, report = scan(folder, capsys)
+    return {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in report["results"]
+    }
+
+
+def _with(*lines: str, before: str = "uuid.bios") -> str:
+    """web-01's .vmx (tests/fixtures/vmx) with `lines` inserted before the `before` key."""
+    out = []
+    for line in WEB01.splitlines():
+        if line.startswith(before):
+            out += lines
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+# --- V10-1: .vmx booleans as VMware's dictionary reads them -------------------------------------------
+
+DICT_SOURCE = (
+    "VMware's dictionary library, lib/dict/dictionary.c as published (LGPL) in VMware View Open "
+    "Client 2.1.1, read with `find_string`/`read_file`"
+)
+
+
+def test_isolation_key_set_to_f_opens_the_clipboard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """VMware's dictionary library (lib/dict/dictionary.c, VMware View Open Client 2.1.1, LGPL),
+    Dictionary_StringToBool: TRUE for "", "true", "t", "yes", "y", "on" (case-insensitive) and
+    "1"; FALSE for "false", "f", "no", "n", "off", "0"; any other text "is not a valid boolean
+    value. Using value FALSE". A DICT_BOOL entry is narrowed through it (DictionaryNarrowValue).
+    `isolation.tools.copy.disable = "f"` is FALSE: guest-to-host copy is open (vSphere 8 STIG
+    VMCH-80-000189 wants TRUE or absent). hvaudit's _false knew "false", "no", "0", "off" only and
+    HVA-401 passed "every isolation key is TRUE or absent". Right: fail."""
+    got = _vmx_scan(tmp_path, capsys, WEB01.replace('copy.disable = "TRUE"', 'copy.disable = "f"'))
+    assert got[("HVA-401", "web-01")] == ("fail", "set to FALSE: isolation.tools.copy.disable")
+
+
+def test_isolation_key_with_unknown_text_is_false(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same source as above: text that is no boolean ("disabled") is read as FALSE, with an error
+    message; the channel is open. Was: pass. Right: fail."""
+    got = _vmx_scan(
+        tmp_path, capsys, WEB01.replace('copy.disable = "TRUE"', 'copy.disable = "disabled"')
+    )
+    assert got[("HVA-401", "web-01")] == ("fail", "set to FALSE: isolation.tools.copy.disable")
+
+
+def test_serial_port_present_yes_is_a_legacy_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dictionary_StringToBool (above): `serial0.present = "yes"` is TRUE, the port exists
+    (vSphere 8 STIG VMCH-80-000211: serial ports removed). vmx_model compared `present` with
+    "true" only, dropped the port, and HVA-047 passed "no floppy, IDE, sound, ...". Right: fail
+    naming the serial port. (libvirt's VMX driver refuses such a value, virVMXGetConfigBoolean
+    "true|false"; VMware does not.)"""
+    got = _vmx_scan(
+        tmp_path,
+        capsys,
+        _with('serial0.present = "yes"', 'serial0.fileType = "file"', 'serial0.fileName = "c.log"'),
+    )
+    assert got[("HVA-047", "web-01")] == ("fail", "emulated legacy devices: serial port")
+
+
+def test_nested_virtualization_set_to_t(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Dictionary_StringToBool (above): `vhv.enable = "t"` is TRUE, the guest gets VT-x/AMD-V.
+    VmxFile.flag read "true", "yes", "1", "on" only, and HVA-049 passed "no vhv.enable = TRUE".
+    Right: fail."""
+    got = _vmx_scan(tmp_path, capsys, _with('vhv.enable = "t"'))
+    assert got[("HVA-049", "web-01")] == (
+        "fail",
+        "vhv.enable = TRUE: the guest is given VT-x/AMD-V and can run a hypervisor",
+    )
+
+
+def test_host_info_set_to_garbage_is_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of V10-1 on the other side (a wrong fail): `tools.guestlib.enableHostInfo = "nope"`
+    is no boolean, so VMware uses FALSE: no host information reaches the guest. HVA-402 failed any
+    value but "false", "no", "0", "off". Right: pass."""
+    got = _vmx_scan(tmp_path, capsys, _with('tools.guestlib.enableHostInfo = "nope"'))
+    assert got[("HVA-402", "web-01")] == (
+        "pass",
+        "size limit at its default and no host information for the guest",
+    )
+
+
+# --- V10-2: a key set twice: VMware keeps the first ---------------------------------------------------
+
+
+def test_key_set_twice_keeps_the_first_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """VMware's dictionary (lib/dict/dictionary.c, above): entries live in a hash table keyed
+    case-insensitively (HashTable_Alloc(..., HASH_ISTRING_KEY, ...)); DictionaryParseReadLine,
+    finding a name already defined, posts "File ... line N: Variable ... is already defined.",
+    keeps the existing entry and only records the line, and the load is flagged as failed
+    ("Duplicate keys are errors"). So `isolation.tools.copy.disable = "FALSE"` followed by
+    `ISOLATION.TOOLS.COPY.DISABLE = "TRUE"` is FALSE wherever the file loads. hvaudit's parser kept
+    the last value "as VMware does" and HVA-401 passed. Right: fail, and the report says which
+    keys were repeated."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    text = WEB01.replace(
+        'isolation.tools.copy.disable = "TRUE"',
+        'isolation.tools.copy.disable = "FALSE"\nISOLATION.TOOLS.COPY.DISABLE = "TRUE"',
+    )
+    (folder / "web-01.vmx").write_text(text)
+    _, report = scan(folder, capsys)
+    got = {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in report["results"]
+    }
+    assert got[("HVA-401", "web-01")] == ("fail", "set to FALSE: isolation.tools.copy.disable")
+    assert (
+        "vmware/vmx/web-01.vmx: keys set more than once, judged by their first value as VMware "
+        "reads them (it reports the file's repeats as errors): isolation.tools.copy.disable "
+        "(line 28; again on line 29)"
+    ) in report["notes"]
+
+
+# --- vSphere bundles written as collect/vsphere.py writes them --------------------------------------
+
+
+def _vsphere(
+    tmp_path: Path,
+    host: dict[str, Any],
+    *,
+    access: dict[str, Any] | None = None,
+    dvs: dict[str, Any] | None = None,
+    vmx: str | None = None,
+) -> Assessment:
+    writer = BundleWriter(tmp_path / "b", target="vsphere://vc.example", platform="vmware-esxi")
+    writer.add(
+        "vmware/hosts/host-1.json", json.dumps({"name": "esx1", **host}).encode(), origin="t"
+    )
+    if access is not None:
+        writer.add("vmware/access.json", json.dumps(access).encode(), origin="t")
+    if dvs is not None:
+        writer.add("vmware/dvs.json", json.dumps(dvs).encode(), origin="t")
+    if vmx is not None:
+        writer.add("vmware/vmx/host-1/vm-1.vmx", vmx.encode(), origin="t")
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def _verdicts(a: Assessment, check_id: str) -> dict[str, tuple[str, str]]:
+    return {
+        r.outcome.subject.name: (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == check_id
+    }
+
+
+# --- V10-3: HVA-410 with SSH missing from the service list ------------------------------------------
+
+
+def test_ssh_service_not_reported_is_not_a_pass(tmp_path: Path) -> None:
+    """vSphere 8 STIG ESXI-80-000193 (ESXi Shell, service key TSM) and ESXI-80-000194 (SSH,
+    TSM-SSH): stopped and policy off (checks-catalog SR04-ESX-01, service keys as in the SCG audit
+    script). A host record whose config.service lists TSM (stopped, off) but not TSM-SSH says
+    nothing about SSH; HVA-431 already treats "a service absent from the host's list" as not
+    known to be off. HVA-410 built its failures from the services present only and passed "TSM
+    and TSM-SSH stopped, policy off". Right: a manual item naming TSM-SSH."""
+    a = _vsphere(tmp_path, {"services": {"TSM": {"running": False, "policy": "off"}}})
+    assert _verdicts(a, "HVA-410")["esx1"] == (
+        "manual",
+        "evidence unavailable: TSM-SSH not in the host's service list",
+    )
+
+
+def test_ssh_and_shell_reported_off_pass(tmp_path: Path) -> None:
+    """Twin of V10-3 (held): both reported stopped with policy off: pass."""
+    off = {"running": False, "policy": "off"}
+    a = _vsphere(tmp_path, {"services": {"TSM": off, "TSM-SSH": off}})
+    assert _verdicts(a, "HVA-410")["esx1"] == ("pass", "TSM and TSM-SSH stopped, policy off")
+
+
+# --- V10-4: HVA-416 and guest operations on the root folder -----------------------------------------
+
+
+def _access(privileges: list[str]) -> dict[str, Any]:
+    """AuthorizationManager's roles and permissions as collect/vsphere.py records them: a custom
+    role 1001 with `privileges`, granted to CORP\\helpdesk on the root folder, propagated."""
+    return {
+        "root": "group-d1",
+        "roles": {"1001": {"name": "GuestOps", "privileges": ["System.Read", *privileges]}},
+        "permissions": [
+            {
+                "entity": "group-d1",
+                "entity_type": "Folder",
+                "principal": "CORP\\helpdesk",
+                "group": True,
+                "role": "1001",
+                "propagate": True,
+            }
+        ],
+    }
+
+
+def test_guest_operations_on_the_root_folder(tmp_path: Path) -> None:
+    """vSphere Web Services API (read with `search`): StartProgramInGuest "Required privileges:
+    VirtualMachine.GuestOperations.Execute", InitiateFileTransferToGuest "...Modify",
+    InitiateFileTransferFromGuest "...Query". A role holding them on the root folder, propagated,
+    runs programs in and copies files into and out of every VM of the inventory (with guest
+    credentials): inventory-wide VM administration, what HY-SR-13 (HVA-416) keeps per VM, folder
+    or pool. VM_ADMIN_PREFIXES had Config, Interact, Inventory, Provisioning and State only, so
+    the grant was not a VM role and HVA-416 passed "0 VM role grant(s), none on the root folder
+    or a datacenter". Right: fail naming the grant."""
+    a = _vsphere(
+        tmp_path,
+        {},
+        access=_access(
+            ["VirtualMachine.GuestOperations.Execute", "VirtualMachine.GuestOperations.Modify"]
+        ),
+    )
+    assert _verdicts(a, "HVA-416")["esx1"] == (
+        "fail",
+        "VM administration granted inventory-wide: CORP\\helpdesk (GuestOps on the root folder)",
+    )
+
+
+def test_read_only_custom_role_on_the_root_folder_passes(tmp_path: Path) -> None:
+    """Twin of V10-4 (held): a role that only reads (System.Read) on the root folder administers
+    no VM: pass."""
+    a = _vsphere(tmp_path, {}, access=_access([]))
+    assert _verdicts(a, "HVA-416")["esx1"] == (
+        "pass",
+        "0 VM role grant(s), none on the root folder or a datacenter",
+    )
+
+
+# --- V10-5: distributed port groups: macManagementPolicy and its override ---------------------------
+
+
+def _dv_portgroup(
+    *, forged_mac: bool = False, mac_override: bool = False
+) -> tuple[list[Any], dict[str, Any]]:
+    """A distributed switch and port group as pyVmomi returns them (real vim data objects), run
+    through collect/vsphere.py's _dvs_record: the legacy securityPolicy rejects everything and
+    securityPolicyOverrideAllowed is False; macManagementPolicy.forgedTransmits and
+    macManagementOverrideAllowed are the probe's."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _dvs_record
+
+    dvs = vim.dvs.VmwareDistributedVirtualSwitch
+    reject = vim.BoolPolicy(value=False)
+    port = dvs.VmwarePortConfigPolicy(
+        securityPolicy=dvs.SecurityPolicy(
+            allowPromiscuous=reject, macChanges=reject, forgedTransmits=reject
+        ),
+        macManagementPolicy=dvs.MacManagementPolicy(
+            allowPromiscuous=False, macChanges=False, forgedTransmits=forged_mac
+        ),
+        vlan=dvs.VlanIdSpec(vlanId=120),
+    )
+    switch = vim.DistributedVirtualSwitch("dvs-7")
+    props = {
+        "name": "dv-app",
+        "key": "dvportgroup-12",
+        "config.defaultPortConfig": port,
+        "config.distributedVirtualSwitch": switch,
+        "config.policy": dvs.VMwarePortgroupPolicy(
+            securityPolicyOverrideAllowed=False,
+            macManagementOverrideAllowed=mac_override,
+            vlanOverrideAllowed=False,
+        ),
+        "config.uplink": False,
+    }
+    record = _dvs_record(
+        [(switch, {"name": "DSwitch-hv", "config.defaultPortConfig": port})],
+        {"dvportgroup-12": props},
+    )
+    return [switch], record
+
+
+@pytest.mark.parametrize(
+    ("forged_mac", "mac_override", "message"),
+    [
+        (True, False, "distributed port group dv-app accepts forged transmits"),
+        (
+            False,
+            True,
+            "distributed port group dv-app accepts each port may override the port group's "
+            "security policy",
+        ),
+    ],
+    ids=["mac-management-forged", "mac-management-override"],
+)
+def test_distributed_mac_management_policy(
+    tmp_path: Path, forged_mac: bool, mac_override: bool, message: str
+) -> None:
+    """vSphere API reference, VMwareDVSPortSetting (read with `search`): securityPolicy is
+    "Deprecated. As of vSphere API 6.7, use DVSMacManagementPolicy"; macManagementPolicy (since
+    6.7) holds allowPromiscuous, macChanges and forgedTransmits as plain booleans.
+    VMwareDVSPortgroupPolicy: securityPolicyOverrideAllowed "Deprecated. As of vSphere API 6.7.1,
+    use macManagementOverrideAllowed", which allows "the setting of macManagementPolicy for an
+    individual port to override the setting in defaultPortConfig of a portgroup" (checks-catalog
+    SR19-ESX-03: "read both"). The collector read securityPolicy and its override flag only: a
+    port group whose macManagementPolicy accepts forged transmits, or whose ports may override it,
+    passed HVA-417 "rejects promiscuous mode, MAC address changes and forged transmits" (vCenter
+    STIG VCSA-80-000269 and the override rule VCSA-80-000301 want them rejected and locked).
+    Right: fail."""
+    _, record = _dv_portgroup(forged_mac=forged_mac, mac_override=mac_override)
+    a = _vsphere(tmp_path, {}, dvs=json.loads(json.dumps(record)))
+    assert _verdicts(a, "HVA-417")["dv-app"] == ("fail", message)
+
+
+def test_distributed_policies_rejected_in_both_places_pass(tmp_path: Path) -> None:
+    """Twin of V10-5 (held): both policies reject, no override: pass."""
+    _, record = _dv_portgroup()
+    a = _vsphere(tmp_path, {}, dvs=json.loads(json.dumps(record)))
+    assert _verdicts(a, "HVA-417")["dv-app"] == (
+        "pass",
+        "distributed port group dv-app rejects promiscuous mode, MAC address changes and forged "
+        "transmits",
+    )
+
+
+# --- V10-6: HVA-442: VM Home encrypted is not the disks encrypted -----------------------------------
+
+
+def _encrypted_home_vm(disk_key: bool) -> str:
+    """A VM as render_vmx renders it from pyVmomi objects: config.keyId set (the VM Home files'
+    key) and one VirtualDisk on a flat backing, with or without its own keyId."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    key = vim.encryption.CryptoKeyId(
+        keyId="8f1c", providerId=vim.encryption.KeyProviderId(id="nkp")
+    )
+    backing = vim.vm.device.VirtualDisk.FlatVer2BackingInfo(
+        fileName="[ds1] vm-1/vm-1.vmdk", diskMode="persistent", keyId=key if disk_key else None
+    )
+    devices = [
+        vim.vm.device.ParaVirtualSCSIController(key=1000, busNumber=0),
+        vim.vm.device.VirtualDisk(key=2000, controllerKey=1000, unitNumber=0, backing=backing),
+        vim.vm.device.VirtualTPM(key=11000),
+    ]
+    props = {
+        "name": "vm-1",
+        "config.uuid": "4221aa00-0000-4000-8000-000000000442",
+        "config.keyId": key,
+        "config.hardware.device": devices,
+        "config.extraConfig": [],
+    }
+    return render_vmx(props, {})
+
+
+def test_vtpm_home_encryption_is_not_disk_encryption(tmp_path: Path) -> None:
+    """vSphere 8.0 Virtual Machine Administration, "Virtual Trusted Platform Module Overview"
+    (docs.vmware.com, read with `search`): "A vTPM depends on virtual machine encryption to secure
+    vital TPM data ... When you configure a vTPM, the virtual machine files are encrypted but not
+    the disks", and "Only the virtual machine files (VM Home) are encrypted". config.keyId is that
+    VM Home key; a disk's own is VirtualDiskFlatVer2BackingInfo.keyId (CryptoKeyId: "Property of
+    ... VirtualDiskFlatVer2BackingInfo, VirtualMachineConfigInfo"; VmDiskFileEncryptionInfo:
+    "Unset if the virtual disk is not encrypted"). A VM with a vTPM and a plain disk passed HVA-442
+    "encrypted (key nkp/8f1c)": its disk, the data, is readable off the datastore. Right: the
+    check's manual question (is the datastore encrypted?), saying the disk is not."""
+    a = _vsphere(tmp_path, {}, vmx=_encrypted_home_vm(disk_key=False))
+    assert _verdicts(a, "HVA-442")["vm-1"] == (
+        "manual",
+        "VM Home encrypted (key nkp/8f1c); 1 of 1 disk(s) not encrypted with VM encryption",
+    )
+
+
+def test_vm_and_disks_encrypted_pass(tmp_path: Path) -> None:
+    """Twin of V10-6 (held in substance): VM Home and its disk encrypted: pass."""
+    a = _vsphere(tmp_path, {}, vmx=_encrypted_home_vm(disk_key=True))
+    assert _verdicts(a, "HVA-442")["vm-1"] == (
+        "pass",
+        "encrypted (key nkp/8f1c), and each of its 1 disk(s)",
+    )
+
+
+def test_offline_key_safe_does_not_show_the_disks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """V10-6 offline: a .vmx's encryption.keySafe is the VM Home files' key safe (as above, a vTPM
+    puts one there with the disks unencrypted); whether the disks are encrypted is not in the
+    .vmx. HVA-442 passed "encrypted (key in the key safe)". Right: manual."""
+    got = _vmx_scan(
+        tmp_path, capsys, _with('encryption.keySafe = "vmware:key/list/(pair/(null/x))"')
+    )
+    assert got[("HVA-442", "web-01")] == (
+        "manual",
+        "VM Home encrypted (key in the key safe); whether its disks are is not in the evidence",
+    )
