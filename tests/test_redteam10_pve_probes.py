@@ -12,6 +12,15 @@ Findings (each pinned below):
   starts the VM with was never judged: HVA-046 pass. Also: a key given twice keeps the later
   value (`$conf->{$key} = $value`), where hvaudit refused the file (an evidence error, the VM
   unjudged); `cdrom` is `ide2`.
+- P10-2 (false pass; lead a): a role holds what Proxmox VE gives it (AccessControl.pm
+  create_roles from $privgroups, userconfig_force_defaults, parse_user_config): a user.cfg
+  `role:PVEVMAdmin:VM.Audit:` line only adds to the built-in role, where hvaudit read it as the
+  role's whole list and passed HVA-311 on a PVEVMAdmin holder's privsep 0 token (HVA-312 too);
+  PVEUserAdmin on `/` (User.Modify: resets any user's password, deletes their second factors)
+  is an administrator, where HVA-306 judged only custom roles by their privileges and passed.
+  ACL precedence itself (a user's ACL over a group's at one level, the deepest level with a
+  grant winning, NoAccess alone; AccessControl.pm roles()) can only take privileges away, so
+  hvaudit's reading of every grant as held errs on the fail side: no false pass there.
 """
 
 from __future__ import annotations
@@ -68,4 +77,57 @@ def test_p10_1_a_key_given_twice_keeps_the_later_value(
     assert (
         "pve/files/etc/pve/qemu-server/200.conf:26: args given again: qemu-server keeps this "
         "later value (qemu-server parse_vm_config)" in report["notes"]
+    )
+
+
+# --- P10-2: a role holds what Proxmox VE gives it ----------------------------------------------------
+
+USERS = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+
+
+def test_p10_2_a_role_line_only_adds_to_a_built_in_role(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass ("none with a privileged user's full rights"). userconfig_force_defaults installs
+    the built-in roles and parse_user_config's `role` branch only adds privileges to a role that
+    exists (`$cfg->{roles}->{$role} = {} if !$cfg->{roles}->{$role}`, then `->{$priv} = 1`), so
+    `role:PVEVMAdmin:VM.Audit:` leaves PVEVMAdmin every VM privilege; hvaudit read the line as
+    the role's whole list (audit only), took carol for unprivileged and skipped her privsep 0
+    token."""
+    users = (
+        USERS.replace(
+            "role:WebOperator:",
+            "user:carol@pve:1:0:Carol:Ops:::\ntoken:carol@pve!ci:0:0:ci:\n"
+            "role:PVEVMAdmin:VM.Audit:\nrole:WebOperator:",
+        )
+        + "acl:1:/pool/web:carol@pve:PVEVMAdmin:\n"
+    )
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": users})
+    assert pve_result(report, "HVA-311", "pve-h1") == (
+        "fail",
+        "tokens with their user's full rights: carol@pve!ci (privsep 0: PVEVMAdmin on /pool/web)",
+    )
+    assert pve_result(report, "HVA-312", "pve-h1") == (
+        "fail",
+        "privileged users outside the directory: carol@pve (directory realms: corp)",
+    )
+
+
+def test_p10_2_a_user_admin_on_root_is_an_administrator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass ("2 administrator(s), all with a second factor"). PVEUserAdmin holds User.Modify
+    and Realm.AllocateUser (create_roles from $privgroups): on `/` it changes any other user's
+    password (API2/AccessControl.pm change_password: Realm.AllocateUser and User.Modify on the
+    user's group) and deletes their second factors (API2/TFA.pm delete_tfa: User.Modify), so
+    it takes over every administrator of the pve realm; hvaudit judged only custom roles by
+    their privileges."""
+    users = (
+        USERS.replace("role:WebOperator:", "user:dave@pve:1:0:Dave:Accounts:::\nrole:WebOperator:")
+        + "acl:1:/:dave@pve:PVEUserAdmin:\n"
+    )
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": users})
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: dave@pve",
     )

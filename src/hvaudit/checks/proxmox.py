@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from hvaudit.checks.base import (
     Context,
@@ -120,8 +120,8 @@ def _privileged_users(cfg: UserConfig, now: float | None = None) -> dict[str, li
 
 
 def _root_admin_roles(cfg: UserConfig, who: str) -> list[str]:
-    """The administering roles (FULL_ADMIN_ROLES, or a custom role with an ADMIN_PRIVILEGES
-    privilege) a user (directly or through a group) or a token holds on `/`, propagated to every
+    """The administering roles (FULL_ADMIN_ROLES, or a role holding an ADMIN_PRIVILEGES
+    privilege: `_privileges`) a user (directly or through a group) or a token holds on `/`, propagated to every
     path below; root@pam holds them all ("Administrator" here)."""
     if who == "root@pam":
         return ["Administrator"]
@@ -136,20 +136,74 @@ def _root_admin_roles(cfg: UserConfig, who: str) -> list[str]:
             continue
         roles: list[str] = acl["roles"]  # type: ignore[assignment]
         for role in roles:
-            admin = role in FULL_ADMIN_ROLES or (
-                role in cfg.roles and _administers(cfg.roles[role])
-            )
+            admin = role in FULL_ADMIN_ROLES or _administers(_privileges(role, cfg.roles) or [])
             if admin and role not in out:
                 out.append(role)
     return out
 
 
+def _privgroup_roles() -> dict[str, frozenset[str]]:
+    """The built-in roles' privileges, as pve-access-control's create_roles builds them from
+    $privgroups (AccessControl.pm, github:proxmox/pve-access-control): PVE<cat>Admin holds its
+    category's admin, user and audit privileges, PVE<cat>User its user and audit ones (where the
+    category has user privileges), PVEAdmin every category's admin, user and audit privileges but
+    Mapping.Modify, PVEAuditor every audit privilege; the root privileges (Sys.PowerMgmt,
+    Sys.Modify, Sys.Incoming, Sys.AccessNetwork, Realm.Allocate) are Administrator's alone."""
+    groups = {  # category: (admin, user, audit)
+        "VM": (
+            "VM.Config.Disk VM.Config.CPU VM.Config.Memory VM.Config.Network VM.Config.HWType "
+            "VM.Config.Options VM.Allocate VM.Clone VM.GuestAgent.Unrestricted VM.Migrate "
+            "VM.Replicate VM.Snapshot VM.Snapshot.Rollback",
+            "VM.Config.CDROM VM.Config.Cloudinit VM.Console VM.Backup VM.GuestAgent.FileRead "
+            "VM.GuestAgent.FileSystemMgmt VM.GuestAgent.FileWrite VM.PowerMgmt",
+            "VM.Audit VM.GuestAgent.Audit",
+        ),
+        "Sys": ("Sys.Console Sys.Syslog", "", "Sys.Audit"),
+        "Datastore": (
+            "Datastore.Allocate Datastore.AllocateTemplate",
+            "Datastore.AllocateSpace",
+            "Datastore.Audit",
+        ),
+        "SDN": ("SDN.Allocate SDN.Audit", "SDN.Use", "SDN.Audit"),
+        "User": ("User.Modify Group.Allocate Realm.AllocateUser", "", ""),
+        "Pool": ("Pool.Allocate", "Pool.Audit", "Pool.Audit"),
+        "Mapping": ("Mapping.Modify", "Mapping.Use", "Mapping.Audit"),
+    }
+    roles: dict[str, set[str]] = {"PVEAdmin": set(), "PVEAuditor": set(), "NoAccess": set()}
+    for cat, (admin, user, audit) in groups.items():
+        roles[f"PVE{cat}Admin"] = {*admin.split(), *user.split(), *audit.split()}
+        roles["PVEAdmin"] |= roles[f"PVE{cat}Admin"]
+        if user:
+            roles[f"PVE{cat}User"] = {*user.split(), *audit.split()}
+        roles["PVEAuditor"] |= set(audit.split())
+    roles["PVEAdmin"].discard("Mapping.Modify")
+    roles["PVETemplateUser"] = {"VM.Clone", "VM.Audit"}
+    roles["Administrator"] = set().union(*roles.values()) | {
+        "Permissions.Modify", "Sys.PowerMgmt", "Sys.Modify", "Sys.Incoming",
+        "Sys.AccessNetwork", "Realm.Allocate",
+    }  # fmt: skip
+    return {r: frozenset(p) for r, p in roles.items()}
+
+
+BUILTIN_ROLES = _privgroup_roles()
+
+
+def _privileges(role: str, custom: dict[str, list[str]]) -> frozenset[str] | None:
+    """A role's privileges as Proxmox VE holds them: a built-in role's own (BUILTIN_ROLES) plus
+    what a user.cfg `role:` line of the same name lists (userconfig_force_defaults installs the
+    built-in role, and parse_user_config's `role` branch only adds privileges to a role that
+    exists: `$cfg->{roles}->{$role}->{$priv} = 1`), a custom role's listed ones; None for a
+    role defined nowhere (its ACL is ignored: "ignore invalid acl role")."""
+    if role not in BUILTIN_ROLES and role not in custom:
+        return None
+    return BUILTIN_ROLES.get(role, frozenset()) | frozenset(custom.get(role, []))
+
+
 def _changes_something(role: str, custom: dict[str, list[str]]) -> bool:
-    if role in ("NoAccess", "PVEAuditor"):
-        return False
-    if role not in custom:
-        return True  # every other built-in role holds a privilege that changes something
-    return any(not p.endswith(".Audit") for p in custom[role])
+    privileges = _privileges(role, custom)
+    if privileges is None:
+        return True  # a role hvaudit does not know: counted, never left out
+    return any(not p.endswith(".Audit") for p in privileges)
 
 
 #: Privileges that administer the whole cluster when held on `/` (pveum.adoc "Privileges"):
@@ -166,8 +220,8 @@ ADMIN_PRIVILEGES = (
 )
 
 
-def _administers(privileges: list[str]) -> bool:
-    """A custom role holding a cluster-administration privilege (ADMIN_PRIVILEGES)."""
+def _administers(privileges: Iterable[str]) -> bool:
+    """A role holding a cluster-administration privilege (ADMIN_PRIVILEGES)."""
     return any(p in ADMIN_PRIVILEGES for p in privileges)
 
 
@@ -176,7 +230,9 @@ def _operates_vms(role: str, custom: dict[str, list[str]]) -> bool:
         return False
     if role in VM_ROLES:
         return True
-    return any(p.startswith("VM.") and p != "VM.Audit" for p in custom.get(role, []))
+    return any(
+        p.startswith("VM.") and not p.endswith(".Audit") for p in _privileges(role, custom) or ()
+    )
 
 
 @check(
@@ -724,8 +780,11 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     """A Proxmox administrator controls every VM of the cluster; the 2014 draft asks for robust
     multi-factor authentication of such accounts. user.cfg marks users that have a second factor.
     Administrators are the holders of the built-in administration roles (ADMIN_ROLES) anywhere
-    and of any role on `/` with a cluster-administration privilege (ADMIN_PRIVILEGES; a custom
-    role is judged by what it holds, not by its name). A user of a realm whose domains.cfg entry
+    and of any role on `/` with a cluster-administration privilege (ADMIN_PRIVILEGES; a role is
+    judged by what it holds, not by its name: PVEUserAdmin's User.Modify resets other users'
+    passwords and deletes their second factors, pve-access-control API2/AccessControl.pm
+    change_password and API2/TFA.pm delete_tfa; a user.cfg `role:` line only adds to a built-in
+    role, `_privileges`). A user of a realm whose domains.cfg entry
     sets `tfa` (type=oath or yubico) has one whether or not user.cfg lists keys:
     pve-access-control's AccessControl.pm user_get_tfa dies "missing required 2nd keys" for such
     a user without keys, so no login of theirs succeeds on the password alone (read with
@@ -744,7 +803,8 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         for acl in cfg.acls:
             roles = acl["roles"]
             if any(
-                r in ADMIN_ROLES or (str(acl["path"]) == "/" and _administers(cfg.roles.get(r, [])))
+                r in ADMIN_ROLES
+                or (str(acl["path"]) == "/" and _administers(_privileges(r, cfg.roles) or ()))
                 for r in roles  # type: ignore[attr-defined]
             ):
                 for who in acl["who"]:  # type: ignore[attr-defined]
