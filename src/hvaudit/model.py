@@ -433,9 +433,11 @@ class Vm:
     tpm_external_sockets: tuple[str, ...] = ()
     """The UNIX socket of each TPM with backend type='external' (an swtpm started outside)."""
     tpm_version: str | None = None
-    """The TPM version of the VM's emulated TPM as its definition states it ("1.2", "2.0"), None
-    where it states none (libvirt's QEMU driver writes the one it chose; qm.conf's default
-    depends on the qemu-server release)."""
+    """The TPM version of the VM's emulated TPM ("1.2", "2.0"): as its definition states it, or
+    the one libvirt's QEMU driver gives a libvirt TPM that states none (tpm_version_default);
+    None where it is not known (qm.conf's default depends on the qemu-server release)."""
+    tpm_version_default: bool = False
+    """tpm_version is libvirt's default for a TPM whose definition states no version (R10-1)."""
     firmware_efi: bool | None = None
     """The VM boots UEFI firmware; None when the definition does not say."""
     launch_security: str | None = None

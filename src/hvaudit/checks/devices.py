@@ -1609,8 +1609,9 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
         ),
     },
     remediation="Remove floppy drives, IDE buses, sound cards, USB redirection and smartcards the "
-    "workload does not need; replace rtl8139/ne2k_pci/pcnet NICs, cirrus video and the USB tablet "
-    "with virtio devices (virtio-net, virtio-gpu or VGA, virtio-tablet).",
+    "workload does not need; replace rtl8139/ne2k/pcnet NICs, cirrus video and USB tablets, mice "
+    "and keyboards with virtio devices (virtio-net, virtio-gpu or VGA, virtio-tablet, "
+    "virtio-mouse, virtio-keyboard).",
     platforms=ANY,
 )
 def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
@@ -1618,7 +1619,12 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     emulation to devices whose complexity is manageable. Legacy devices have a long CVE history
     (floppy: VENOM; rtl8139 and cirrus have had guest-to-host memory corruption bugs, and the USB
     tablet brings a whole emulated USB host controller). QEMU's security documentation counts only
-    virtio and a few modern devices in its virtualization use case.
+    virtio and a few modern devices in its virtualization use case. A device is judged by the
+    emulation it runs, whatever its name: the ISA NE2000 (ne2k_isa) is the NE2000 of ne2k_pci on
+    another bus (QEMU hw/net/ne2000-isa.c wraps hw/net/ne2000.c's NE2000State; R10-3), and a USB
+    mouse or keyboard is the USB tablet's device model (hw/usb/dev-hid.c: usb-tablet, usb-mouse
+    and usb-kbd are each a TYPE_USB_HID; formatdomain, "Input devices": type mouse, tablet or
+    keyboard on bus usb) on the same USB host controller (R10-4).
 
     An i440FX machine ("pc", "pc-i440fx-X.Y", "isapc") builds the ISA floppy controller itself
     (hvaudit.parse.libvirt_xml.I440FX_MACHINES). A libvirt definition that names no machine
@@ -1637,7 +1643,7 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
             yield manual(
                 s,
                 "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
-                "cirrus video or USB tablet; the definition names no machine type (libvirt's "
+                "cirrus video or USB tablet, mouse or keyboard; the definition names no machine type (libvirt's "
                 "QEMU driver always writes the one it picks), and an i440FX machine, QEMU's "
                 "default on x86, builds a floppy controller itself",
                 v.source,
@@ -1651,7 +1657,7 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s,
                 "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
-                "cirrus video or USB tablet",
+                "cirrus video or USB tablet, mouse or keyboard",
                 v.source,
             )
 

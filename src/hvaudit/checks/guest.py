@@ -53,6 +53,20 @@ EMULATOR_PACKAGES = re.compile(
     r"qemu-system-(?!common$|data$|gui$|modules)[a-z0-9_-]+|qemu-kvm(-core)?|pve-qemu-kvm"
     r"|qemu-(x86|arm|ppc|s390x|extra|full|base|desktop|headless)|qemu|qemu-system"
 )
+
+
+def same_file(path: str) -> str:
+    """A host path as the kernel resolves it, as far as the spelling alone decides (R10-2): POSIX
+    (XBD Definitions, "Pathname") "Multiple successive slashes are considered to be the same as one
+    slash", and a `.` component names the directory it is in (glibc manual, "File Name
+    Resolution": "The file name component . ("dot") refers to the directory itself"). libvirt
+    keeps a <source><path> as written (its domain parser, the test driver's and the QEMU
+    driver's alike, returns /dev/shm//pm unchanged), so two VMs can name one file in two
+    spellings. `..` is left alone: through a symbolic link it is not the lexical parent."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    return ("/" if path.startswith("/") else "") + "/".join(parts)
+
+
 NESTING_MODES = ("host-passthrough", "maximum", "host-model", "custom match='minimum'")
 #: Every platform whose VMs these checks judge: libvirt domain XML, Proxmox VE qm.conf, VMware .vmx.
 VM_PLATFORMS = (*LINUX_HOST, "vmware-esxi")
@@ -559,7 +573,8 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     it MAP_SHARED; a device without its own access takes the memAccess of the NUMA <cell> it is
     plugged into, else <memoryBacking><access mode>: qemu_command.c
     qemuBuildMemoryBackendProps, hvaudit.parse.libvirt_xml._memory_device_access): each sees the
-    other's writes at once. Proxmox VE (qm.conf(5) `ivshmem`:
+    other's writes at once. One file is one file in any spelling the kernel resolves alike
+    (`//`, `/./`; same_file, R10-2). Proxmox VE (qm.conf(5) `ivshmem`:
     "Inter-VM shared memory. Useful for direct communication between VMs, or to the host"):
     qemu-server maps /dev/shm/pve-shm-<name, default the VMID> shared into the VM (QemuServer.pm
     config_to_command: ivshmem-plain over memory-backend-file share=on), and raw QEMU arguments
@@ -573,7 +588,7 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     users: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         for path in v.shared_memory_files:
-            users.setdefault((v.host, path), []).append(v.name)
+            users.setdefault((v.host, same_file(path)), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
@@ -583,7 +598,7 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         files = [
             f"{path} (mapped shared by VM(s) {', '.join(sorted(set(others))[:5])} too)"
             for path in v.shared_memory_files
-            if (others := [n for n in users[(v.host, path)] if n != v.name])
+            if (others := [n for n in users[(v.host, same_file(path))] if n != v.name])
         ]
         raw = [
             f"QEMU argument {o.shown()}"
@@ -1258,7 +1273,10 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     fails as a host TPM 1.2 fails HVA-020: it lacks the algorithms attestation needs. qm.conf's
     default version was v1.2 and is v2.0 in newer qemu-server (the "version=<v1.2 | v2.0>
     (default = ...)" line of qm.conf(5) in each, read with `find_string`), so a tpmstate0
-    without version= is a question (R7-4); libvirt's QEMU driver writes the version it chose. VMware:
+    without version= is a question (R7-4); libvirt's QEMU driver writes the version it chose,
+    and a libvirt TPM that states none is judged at that version (qemu_domain.c
+    qemuDomainTPMDefPostParse: "tpm-tis on x86 defaults to TPM 1.2 to preserve the historical
+    behavior", tpm-crb and the others 2.0; the test driver leaves the version out: R10-1). VMware:
     `vtpm.present = "TRUE"` is the VM's virtual TPM device; a .vmx without it has none. Raw
     QEMU arguments `-tpmdev emulator,chardev=ID` connect the VM to an swtpm on that chardev's
     socket (qemu-options.hx), the external backend's question, not "no virtual TPM" (R9-6)."""
@@ -1266,7 +1284,7 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     shared: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         for sock in (*v.tpm_external_sockets, *(sock for sock, _ in _raw_tpm_emulators(v))):
-            shared.setdefault((v.host, sock), []).append(v.name)
+            shared.setdefault((v.host, same_file(sock)), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         platform = hosts[v.host].platform
@@ -1281,6 +1299,11 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                 s,
                 "per-VM emulated TPM 1.2"
                 + (" (tpmstate0 version=v1.2)" if platform == "proxmox-ve" else "")
+                + (
+                    " (no version= on a tpm-tis TPM: libvirt's QEMU driver gives it 1.2 on x86)"
+                    if v.tpm_version_default
+                    else ""
+                )
                 + ": 1.2 lacks the algorithms attestation needs",
                 v.source,
             )
@@ -1309,7 +1332,7 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                 {
                     n
                     for sock in v.tpm_external_sockets
-                    for n in shared.get((v.host, sock), [])
+                    for n in shared.get((v.host, same_file(sock)), [])
                     if n != v.name
                 }
             )
@@ -1335,7 +1358,12 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
             socks = ", ".join(sock for sock, _ in raw)
             shown = "; ".join(arg for _, arg in raw)
             others = sorted(
-                {n for sock, _ in raw for n in shared.get((v.host, sock), []) if n != v.name}
+                {
+                    n
+                    for sock, _ in raw
+                    for n in shared.get((v.host, same_file(sock)), [])
+                    if n != v.name
+                }
             )
             if others:
                 yield failed(
@@ -1419,7 +1447,9 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     take the host's highest-priority Secure Boot descriptor, with keys or without (libvirt matches
     only the features the domain names), so it is the same manual item unless the XML already
     carries the resolved loader and template. A definition that names no firmware boots SeaBIOS
-    on x86 (libvirt's default). Proxmox VE: the parser resolves qm.conf's bios ("default =
+    on x86 (libvirt's default), and so does <os firmware='bios'> whatever its <firmware> lists:
+    autoselection takes only a firmware of the interface asked, and no BIOS has Secure Boot
+    (qemu_firmware.c qemuFirmwareMatchDomain; R10-5). Proxmox VE: the parser resolves qm.conf's bios ("default =
     seabios") and efidisk0 (efitype "default = 2m", pre-enrolled-keys with efitype=4m picks the
     template "with distribution-specific and Microsoft Standard keys enrolled" that "will enable
     Secure Boot by default"; QemuServer.pm get_ovmf_files). VMware: `firmware = "efi"` with

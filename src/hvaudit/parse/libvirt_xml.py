@@ -67,9 +67,16 @@ LEGACY_DEVICES = {
 LEGACY_MODELS = {
     ("interface", "rtl8139"): "rtl8139 NIC",
     ("interface", "ne2k_pci"): "ne2k_pci NIC",
+    # the ISA NE2000 runs the same emulation as ne2k_pci (QEMU hw/net/ne2000-isa.c wraps the
+    # NE2000State of hw/net/ne2000.c; R10-3)
+    ("interface", "ne2k_isa"): "ne2k_isa NIC",
     ("interface", "pcnet"): "pcnet NIC",
     ("video", "cirrus"): "cirrus video",
+    # usb-tablet, usb-mouse and usb-kbd are one device model (QEMU hw/usb/dev-hid.c, each a
+    # TYPE_USB_HID) on the same emulated USB host controller (R10-4)
     ("input", "tablet"): "USB tablet",
+    ("input", "mouse"): "USB mouse",
+    ("input", "keyboard"): "USB keyboard",
 }
 
 #: Interface types that join the guest's Ethernet to other QEMU processes over a socket
@@ -392,6 +399,7 @@ def parse_domain(
     tpm_backends: list[str] = []
     tpm_external: list[str] = []
     tpm_version: str | None = None
+    tpm_version_default = False
     emulator: str | None = None
     if devices is not None:
         emulator = (devices.findtext("emulator") or "").strip() or None
@@ -499,6 +507,9 @@ def parse_domain(
             tpm_backends.append(kind)
             if kind == "emulator" and backend is not None and backend.get("version"):
                 tpm_version = (backend.get("version") or "").strip()
+            elif kind == "emulator":
+                tpm_version = _default_tpm_version(root, t.get("model"))
+                tpm_version_default = True
             src_el = backend.find("source") if backend is not None else None
             if kind == "external":
                 tpm_external.append((src_el.get("path") if src_el is not None else None) or "?")
@@ -583,7 +594,13 @@ def parse_domain(
             if fw is not None
             else {}
         )
-        if feats.get("secure-boot") and "enrolled-keys" not in feats:
+        if efi is False:
+            # <os firmware='bios'> autoselects only a firmware whose interface is bios, and a
+            # <firmware> that requires secure-boot matches none of them (qemu_firmware.c
+            # qemuFirmwareMatchDomain: "No matching interface", then "User requested Secure
+            # Boot, firmware '%s' doesn't support it"): no Secure Boot, whatever it lists (R10-5)
+            pass
+        elif feats.get("secure-boot") and "enrolled-keys" not in feats:
             # Autoselection then takes the highest-priority firmware descriptor with Secure Boot,
             # enrolled keys or not (libvirt qemu_firmware.c matches only the features the domain
             # names; descriptor order is the host's): a loader and template already resolved in
@@ -661,6 +678,7 @@ def parse_domain(
         nested_features=tuple(nested_features.items()),
         tpm_backends=tuple(tpm_backends),
         tpm_version=tpm_version,
+        tpm_version_default=tpm_version_default,
         tpm_external_sockets=tuple(tpm_external),
         firmware_efi=efi,
         launch_security=(ls.get("type") or "unknown")
@@ -672,6 +690,23 @@ def parse_domain(
         shared_directories=tuple(shared_dirs),
         emulator=emulator,
     )
+
+
+def _default_tpm_version(root: Element, model: str | None) -> str:
+    """The TPM version libvirt's QEMU driver gives an emulated TPM whose definition states none
+    (R10-1). qemu_domain.c qemuDomainTPMDefPostParse: a TPM without a model is tpm-spapr on
+    ppc64 and tpm-tis elsewhere; "tpm-tis on x86 defaults to TPM 1.2 to preserve the historical
+    behavior, but in all other scenarios we want TPM 2.0 instead". The QEMU driver writes the
+    version it chose into the definition; the test driver runs no such post-parse and leaves
+    it out. A definition without <os><type arch> is an x86 one: the QEMU driver always writes
+    the arch, and the test driver picks i686 (formatdomain, "BIOS bootloader": "For the test,
+    ESX and VMWare hypervisor drivers, however, the i686 arch will always be chosen")."""
+    os_type = _first(root, "os", "type")
+    arch = (os_type.get("arch") if os_type is not None else None) or "i686"
+    tis = (model or "default") == "tpm-tis" or (
+        (model or "default") == "default" and not arch.startswith("ppc64")
+    )
+    return "1.2" if tis and arch in ("i686", "x86_64") else "2.0"
 
 
 #: The passthrough kind of a <disk type='nvme'>: libvirt detaches the NVMe controller it names

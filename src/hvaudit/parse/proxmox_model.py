@@ -532,7 +532,8 @@ def _vm(
         if re.fullmatch(r"net\d+", key):
             nic = pve.parse_property_string(val)
             model = next((m for m in nic if m in NIC_MODELS), None)
-            if model in ("rtl8139", "ne2k_pci", "pcnet"):  # libvirt's LEGACY_MODELS too
+            # libvirt's LEGACY_MODELS too (ne2k_isa: the NE2000 of ne2k_pci on ISA, R10-3)
+            if model in ("rtl8139", "ne2k_pci", "ne2k_isa", "pcnet"):
                 legacy.append(f"{model} NIC")
             bridge = nic.get("bridge", "")
             tags = tuple(_int(t) for t in nic.get("trunks", "").split(";") if t.strip())

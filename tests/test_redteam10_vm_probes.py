@@ -1,0 +1,289 @@
+"""Tenth red-team review, VM side (rt10vm): probes of the VM checks the nine earlier rounds
+probed least, and of definition features they did not try.
+
+Counted per check id over tests/test_redteam*_probes.py, tests/test_vm_leads.py and
+tests/test_verdict_fixes.py, the libvirt VM checks named least were HVA-012, HVA-091, HVA-054,
+HVA-056, HVA-066, HVA-067, HVA-080, HVA-194 and HVA-057. This round tries what libvirt fills
+in or keeps as written: a default a driver's post-parse chooses (the TPM version), a host path
+two definitions spell differently, device models that are another name for a flagged one, and
+a firmware element whose attribute contradicts it. Same harness as
+tests/test_redteam3_vm_probes.py: libvirt's test driver serves the domains (libvirt parses and
+re-formats every definition before hvaudit reads it) on the replayed hardened host of conftest,
+changed only where a probe says so; a Proxmox VE node is the hardened fixture read through
+`pve+dir://` (tests/test_redteam2_probes.pve_scan). Each probe asserts the verdict its cited
+source proves right, with the message; every fact it rests on was read with the `search` /
+`find_string` / `read_file` tools and is cited in its docstring. None repeats a probe of the
+nine earlier rounds.
+
+Findings (R10-n): R10-1 HVA-065 passed an emulated TPM whose definition states no version
+("per-VM emulated TPM"), though libvirt's QEMU driver makes a tpm-tis (or model-less) TPM on
+x86 a TPM 1.2, which the check fails when the version is written (false pass); R10-2 HVA-057
+passed two VMs that map one host file shared under two spellings (/dev/shm//pm and
+/dev/shm/pm, /srv/./dot/x and /srv/dot/x), and HVA-065 asked about an external swtpm socket two
+VMs name in two spellings instead of failing it as shared (false pass; wrong question); R10-3
+HVA-047 passed a VM with an ne2k_isa NIC, the NE2000 of the flagged ne2k_pci on the ISA bus,
+on libvirt and on Proxmox VE (false pass: its message even said "no ... ne2k NIC"); R10-4
+HVA-047 passed a USB mouse and a USB keyboard, QEMU's USB tablet device model on the same USB
+host controller that makes the tablet fail (false pass); R10-5 HVA-066 passed <os
+firmware='bios'> whose <firmware> lists secure-boot and enrolled-keys: libvirt autoselects only
+a BIOS firmware there, none of which has Secure Boot (false pass). All five fixed on branch
+rt10vm.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
+from hvaudit.engine import Assessment
+from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+from test_redteam3_vm_probes import verdict
+
+
+def _scan(tmp_path: Path, domains: list[str], host: dict[str, Any] = HARDENED_HOST) -> Assessment:
+    uri = write_node(tmp_path / "n.xml", domains)
+    return run_assessment(build_bundle(tmp_path, uri, host, name="b"))
+
+
+def q35(name: str, body: str = "", os_el: str | None = None) -> str:
+    """A domain on a q35 machine (so HVA-047 judges its devices, not the unnamed machine)."""
+    xml = domain_xml(name, body=body)
+    return xml.replace(
+        "<os><type arch='x86_64'>hvm</type></os>",
+        os_el or "<os><type arch='x86_64' machine='q35'>hvm</type></os>",
+    )
+
+
+# --- R10-1: HVA-065, the TPM version libvirt's QEMU driver chooses ----------------------------
+
+
+@pytest.fixture(scope="module")
+def tpms(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt10tpm")
+    return _scan(
+        tmp,
+        [
+            q35("tis", "<devices><tpm model='tpm-tis'><backend type='emulator'/></tpm></devices>"),
+            q35("nomodel", "<devices><tpm><backend type='emulator'/></tpm></devices>"),
+            q35("crb", "<devices><tpm model='tpm-crb'><backend type='emulator'/></tpm></devices>"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("vm", ["tis", "nomodel"])
+def test_tpm_tis_without_a_version_is_a_tpm_1_2(tpms: Assessment, vm: str) -> None:
+    """R10-1. libvirt's QEMU driver picks the version of an emulated TPM whose definition
+    states none (src/qemu/qemu_domain.c qemuDomainTPMDefPostParse, read with `find_string`): a
+    TPM without a model becomes tpm-tis (tpm-spapr on ppc64), and "tpm-tis on x86 defaults to
+    TPM 1.2 to preserve the historical behavior, but in all other scenarios we want TPM 2.0
+    instead". The QEMU driver writes that version into the definition; the test driver runs no
+    such post-parse and returns <backend type='emulator'/> as written, so hvaudit saw no
+    version and passed "per-VM emulated TPM (swtpm)". HVA-065 fails a TPM 1.2 ("1.2 lacks the
+    algorithms attestation needs", R7-4), and this one is a TPM 1.2."""
+    assert verdict(tpms, "HVA-065", vm) == (
+        "fail",
+        "per-VM emulated TPM 1.2 (no version= on a tpm-tis TPM: libvirt's QEMU driver gives it "
+        "1.2 on x86): 1.2 lacks the algorithms attestation needs",
+    )
+
+
+def test_tpm_crb_without_a_version_is_a_tpm_2_0(tpms: Assessment) -> None:
+    """Holds (no finding): the same post-parse gives a tpm-crb TPM version 2.0 ("in all other
+    scenarios we want TPM 2.0"): the pass stays."""
+    assert verdict(tpms, "HVA-065", "crb") == ("pass", "per-VM emulated TPM (swtpm)")
+
+
+# --- R10-2: one host file in two spellings --------------------------------------------------
+
+NUMA = (
+    "<maxMemory slots='2' unit='MiB'>4096</maxMemory><cpu><numa>"
+    "<cell id='0' cpus='0' memory='1024' unit='MiB'/></numa></cpu>"
+)
+
+
+def _nvdimm(path: str) -> str:
+    return (
+        f"{NUMA}<devices><memory model='nvdimm' access='shared'><source><path>{path}</path>"
+        "</source><target><size unit='MiB'>128</size><node>0</node></target></memory></devices>"
+    )
+
+
+def _external_tpm(path: str) -> str:
+    return (
+        "<devices><tpm model='tpm-crb'><backend type='external'>"
+        f"<source type='unix' mode='connect' path='{path}'/></backend></tpm></devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt10paths")
+    return _scan(
+        tmp,
+        [
+            q35("pm1", _nvdimm("/dev/shm//pm")),
+            q35("pm2", _nvdimm("/dev/shm/pm")),
+            q35("dot1", _nvdimm("/srv/./dot/x")),
+            q35("dot2", _nvdimm("/srv/dot/x")),
+            q35("own", _nvdimm("/srv/dot/y")),
+            q35("sw1", _external_tpm("/run/swtpm//vm.sock")),
+            q35("sw2", _external_tpm("/run/swtpm/./vm.sock")),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "path", "other"),
+    [
+        ("pm1", "/dev/shm//pm", "pm2"),
+        ("pm2", "/dev/shm/pm", "pm1"),
+        ("dot1", "/srv/./dot/x", "dot2"),
+        ("dot2", "/srv/dot/x", "dot1"),
+    ],
+)
+def test_one_shared_file_in_two_spellings_is_shared(
+    spellings: Assessment, vm: str, path: str, other: str
+) -> None:
+    """R10-2. An nvdimm's <source><path> mapped with access='shared' is a file every VM naming
+    it sees the writes of (formatdomain, "Memory devices"; HVA-057's own rule). libvirt keeps
+    the path as written: its domain parser, which the test and QEMU drivers share, returns
+    /dev/shm//pm and /srv/./dot/x unchanged. The kernel resolves both to the other VM's file:
+    "multiple successive '/' characters are equivalent to a single '/' character" and "the file
+    name component . refers to the directory itself" (glibc manual, "File Name Resolution";
+    POSIX, "Pathname": "Multiple successive slashes are considered to be the same as one
+    slash"). hvaudit compared the strings and passed both VMs, "no <shmem> device"."""
+    assert verdict(spellings, "HVA-057", vm) == (
+        "fail",
+        f"inter-VM shared memory: {path} (mapped shared by VM(s) {other} too)",
+    )
+
+
+def test_a_file_of_its_own_stays_a_pass(spellings: Assessment) -> None:
+    """Holds: /srv/dot/y is no other VM's file, whatever the spellings around it."""
+    assert verdict(spellings, "HVA-057", "own") == ("pass", "no <shmem> device")
+
+
+@pytest.mark.parametrize(
+    ("vm", "path", "other"),
+    [("sw1", "/run/swtpm//vm.sock", "sw2"), ("sw2", "/run/swtpm/./vm.sock", "sw1")],
+)
+def test_one_swtpm_socket_in_two_spellings_is_shared(
+    spellings: Assessment, vm: str, path: str, other: str
+) -> None:
+    """R10-2, the same spelling on HVA-065: an external TPM's <source path> is the swtpm's UNIX
+    socket (formatdomain, "TPM device", backend type external, since 9.0.0), and two VMs on one
+    socket share one TPM, which HVA-065 fails. Spelt /run/swtpm//vm.sock and
+    /run/swtpm/./vm.sock the socket is one file (the path resolution above); hvaudit saw two and
+    asked the external-swtpm question of each."""
+    assert verdict(spellings, "HVA-065", vm) == (
+        "fail",
+        f"external TPM socket {path} is shared with {other}: one TPM for several VMs",
+    )
+
+
+# --- R10-3, R10-4: HVA-047, a flagged device model under another name -------------------------
+
+PASS_047 = (
+    "pass",
+    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video or "
+    "USB tablet, mouse or keyboard",
+)
+
+
+@pytest.fixture(scope="module")
+def legacy(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt10legacy")
+    return _scan(
+        tmp,
+        [
+            q35(
+                "isa",
+                "<devices><interface type='user'><model type='ne2k_isa'/>"
+                "<address type='isa' iobase='0x300' irq='9'/></interface></devices>",
+            ),
+            q35(
+                "usbhid",
+                "<devices><input type='mouse' bus='usb'/><input type='keyboard' bus='usb'/></devices>",
+            ),
+            q35(
+                "virtioin",
+                "<devices><input type='mouse' bus='virtio'/><input type='keyboard' bus='virtio'/>"
+                "<input type='tablet' bus='virtio'/><input type='mouse' bus='ps2'/>"
+                "<input type='keyboard' bus='ps2'/></devices>",
+            ),
+        ],
+    )
+
+
+def test_isa_ne2000_is_the_ne2k_nic(legacy: Assessment) -> None:
+    """R10-3. HVA-047 fails an ne2k_pci NIC for the NE2000 emulation it runs; QEMU's ne2k_isa is
+    that emulation on the ISA bus (hw/net/ne2000-isa.c, read with `find_string`: TYPE_ISA_NE2000
+    "ne2k_isa" wraps the NE2000State of hw/net/ne2000.c and receives with ne2000_receive).
+    libvirt hands a model it has no enum value for to QEMU by name (the test driver keeps
+    <model type='ne2k_isa'/>), with the ISA address given. Was a pass whose message said "no
+    ... rtl8139/ne2k/pcnet NIC"."""
+    assert verdict(legacy, "HVA-047", "isa") == ("fail", "emulated legacy devices: ne2k_isa NIC")
+
+
+def test_usb_mouse_and_keyboard_are_the_tablets_device(legacy: Assessment) -> None:
+    """R10-4. HVA-047 fails the USB tablet because it "brings a whole emulated USB host
+    controller" (its docstring). formatdomain, "Input devices": type mouse, tablet or keyboard
+    on bus usb; QEMU hw/usb/dev-hid.c (read with `find_string`) defines usb-tablet, usb-mouse
+    and usb-kbd alike, each with `.parent = TYPE_USB_HID`: one device model on the same USB
+    host controller. A USB mouse and keyboard passed."""
+    assert verdict(legacy, "HVA-047", "usbhid") == (
+        "fail",
+        "emulated legacy devices: USB mouse, USB keyboard",
+    )
+
+
+def test_virtio_and_ps2_input_stay_a_pass(legacy: Assessment) -> None:
+    """Holds: virtio-input devices (bus virtio, the remediation's replacement) and the PS/2
+    mouse and keyboard libvirt adds to every x86 guest (qemu_domain.c
+    qemuDomainDefAddImplicitInputDevice: i8042 on the machine itself) are no USB device."""
+    assert verdict(legacy, "HVA-047", "virtioin") == PASS_047
+
+
+def test_proxmox_ne2k_isa_nic_is_legacy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R10-3 on Proxmox VE: qm.conf(5) net[n] model takes "e1000 | ... | i82559er | ne2k_isa |
+    ne2k_pci | pcnet | rtl8139 | virtio | vmxnet3" (pve-docs, read with `find_string`), and
+    hvaudit failed ne2k_pci but passed ne2k_isa."""
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    assert "net0: virtio=BC:24:11:00:00:21," in vm201
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/pve/qemu-server/201.conf": vm201.replace(
+                "net0: virtio=BC:24:11:00:00:21,", "net0: ne2k_isa=BC:24:11:00:00:21,"
+            )
+        },
+    )
+    assert pve_result(report, "HVA-047", "api-11") == (
+        "fail",
+        "emulated legacy devices: ne2k_isa NIC",
+    )
+
+
+# --- R10-5: HVA-066, <os firmware='bios'> with Secure Boot features ---------------------------
+
+
+def test_bios_firmware_with_secure_boot_features_is_bios(tmp_path: Path) -> None:
+    """R10-5. formatdomain, "BIOS bootloader": the firmware attribute asks for autoselection of
+    a bios or efi firmware, and the <firmware> features "limit what firmware should be
+    automatically selected" (read with `read_file`). libvirt's qemu_firmware.c
+    qemuFirmwareMatchDomain (read with `find_string`) takes only a descriptor whose interface
+    is the one asked ("No matching interface") and, with secure-boot required, only one that
+    has it ("User requested Secure Boot, firmware '%s' doesn't support it"): a BIOS has none,
+    so the VM boots no Secure Boot firmware (the QEMU driver refuses to select one at all).
+    hvaudit read the features and passed "UEFI Secure Boot with enrolled keys"."""
+    os_el = (
+        "<os firmware='bios'><type arch='x86_64' machine='q35'>hvm</type><firmware>"
+        "<feature enabled='yes' name='secure-boot'/><feature enabled='yes' name='enrolled-keys'/>"
+        "</firmware></os>"
+    )
+    a = _scan(tmp_path, [q35("bios", os_el=os_el)])
+    assert verdict(a, "HVA-066", "bios") == ("fail", "BIOS firmware: no Secure Boot")
