@@ -11,7 +11,8 @@ test_network_leads.py).
 Kinds probed: a state the kernel keeps after the switch hvaudit reads is turned off (KSM's
 merged pages after run = 0: HVA-061, R10H-1); configuration a daemon or tool applies later that
 the running state does not show yet (modprobe.d options of a module not loaded: HVA-050,
-R10H-2).
+R10H-2); a name service nsswitch.conf lists that hvaudit read as local files (NIS: HVA-140,
+HVA-141, R10H-3).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -25,6 +26,10 @@ Findings:
   read. modprobe.d is now collected (`grep -r -H --include=*.conf`) and read as kmod reads it
   (same-name precedence, sorted, - and _ alike, a bare bool name sets it, the command line
   last); unreadable with the module not loaded, a question. Fixed.
+- R10H-3 (false pass) HVA-141 passed "root is the only uid-0 account" and HVA-140 passed on
+  the local count where nsswitch.conf said `passwd: files nis` (or `compat` with a `+` entry in
+  /etc/passwd): the NIS passwd map's accounts, uid 0 ones included, resolve and log in. NIS is
+  now read as a directory like LDAP: the questions; HVA-150 fails it naming NIS. Fixed.
 """
 
 from __future__ import annotations
@@ -166,3 +171,64 @@ def test_unsafe_interrupts_overridden_or_unread(host_scan) -> None:
         "/etc/modprobe.d/vfio.conf: Permission denied): the allow_unsafe_interrupts it will "
         "load with is not known"
     ), messages(a, "HVA-050")
+
+
+# --- HVA-140/141/150: accounts from NIS (R10H-3) -------------------------------------------------
+
+NIS_NSSWITCH = "passwd:         files nis\ngroup:          files nis\nhosts: files dns\n"
+COMPAT_NSSWITCH = "passwd:         compat\ngroup:          compat\nhosts: files dns\n"
+NIS_PROCS = (
+    str(HARDENED_HOST["processes"][0]).replace(
+        "  510 root     /usr/sbin/sssd",
+        "  505 root     /usr/sbin/ypbind\n  510 root     /usr/sbin/sssd",
+    ),
+    0,
+)
+
+
+def test_nis_accounts_uid0_are_asked(host_scan) -> None:
+    """R10H-3. nsswitch.conf(5) (Linux man-pages, read with `search`): a passwd source may be
+    "nis" (glibc's libnss_nis, the NIS passwd map ypbind binds to), besides files. Every account
+    of the NIS map then resolves on the host, with its own uid: a uid-0 entry there is a second
+    root /etc/passwd does not show. hvaudit asked this for ldap and winbind (R7H-5) but read
+    `files nis` as local files only and passed "root is the only uid-0 account". Right: the
+    question, as for LDAP."""
+    a = host_scan({"/etc/nsswitch.conf": NIS_NSSWITCH, "processes": NIS_PROCS})
+    assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
+    assert messages(a, "HVA-141")["hv1"] == (
+        "root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves accounts "
+        "through nis, whose uid 0 accounts were not read"
+    )
+
+
+def test_nis_accounts_logins_are_asked(host_scan) -> None:
+    """R10H-3, HVA-140: the NIS map's accounts log in too (pam_unix checks their NIS password
+    hash; sshd takes any account getpwnam resolves). hvaudit counted /etc/passwd's one login
+    account (alice) and passed. Right: the question of the directory's logins."""
+    a = host_scan({"/etc/nsswitch.conf": NIS_NSSWITCH, "processes": NIS_PROCS})
+    assert outcomes(a, "HVA-140") == {"hv1": "manual"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140")["hv1"] == (
+        "2 account(s) with a login shell (limit 3): root, alice; nsswitch passwd also resolves "
+        "accounts through nis, whose login restrictions were not read"
+    )
+    # HVA-150 failed it before as "local accounts only"; NIS is a directory without the robust
+    # authentication (Kerberos) the 2014 HY-SR-15 names: still a fail, saying why
+    assert outcomes(a, "HVA-150") == {"hv1": "fail"}, messages(a, "HVA-150")
+    assert messages(a, "HVA-150")["hv1"] == (
+        "accounts resolved through nis: NIS serves its password hashes to any client and gives "
+        "no robust authentication"
+    )
+
+
+def test_compat_plus_entry_is_nis(host_scan) -> None:
+    """R10H-3, second spelling. nsswitch.conf(5), "Compatibility mode (compat)": with `passwd:
+    compat`, "+" in /etc/passwd includes every entry of the NIS passwd map ("+user" one,
+    "+@netgroup" a netgroup's). hvaudit skipped `+` lines and read compat as local files.
+    Right: the same question; compat without a `+` line stays local (pass)."""
+    plus = str(HARDENED_HOST["/etc/passwd"]) + "+::::::\n"
+    a = host_scan(
+        {"/etc/nsswitch.conf": COMPAT_NSSWITCH, "/etc/passwd": plus, "processes": NIS_PROCS}
+    )
+    assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
+    a = host_scan({"/etc/nsswitch.conf": COMPAT_NSSWITCH, "processes": NIS_PROCS})
+    assert outcomes(a, "HVA-141") == {"hv1": "pass"}, messages(a, "HVA-141")

@@ -1331,7 +1331,9 @@ def private_secrets(ctx: Context) -> Iterator[Outcome]:
 )
 def few_accounts(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft: a bare minimum (two or three) of accounts with direct host access, and no
-    end-user accounts on the host. Accounts resolved through SSSD count too where its access
+    end-user accounts on the host. Accounts resolved through NIS (nsswitch.conf(5) `nis`, or
+    `compat` with a `+` entry in /etc/passwd) log in as well, under rules not collected: a
+    question (R10H-3). Accounts resolved through SSSD count too where its access
     provider is permit (set, or the default: sssd.conf(5) "Default: permit"): then every
     account of the directory logs in. Accounts resolved through LDAP (nslcd) or winbind are
     admitted by settings not collected (nslcd.conf pam_authz_search, pam_winbind.conf
@@ -1369,7 +1371,7 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         service = h.facts.directory.get() if h.facts.directory.known else ""
-        if len(names) <= limit and not every_user and service in ("ldap", "winbind"):
+        if len(names) <= limit and not every_user and service in ("ldap", "winbind", "nis"):
             # nss-pam-ldapd (pam_authz_search in /etc/nslcd.conf) and pam_winbind
             # (require_membership_of) decide which directory accounts log in: neither collected
             yield manual(
@@ -1379,9 +1381,11 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *h.facts.directory.sources,
                 question=f"Can at most {limit} accounts log in to host {h.name}, directory "
-                "accounts included? Evidence: pam_authz_search in /etc/nslcd.conf (ldap) or "
+                "accounts included? Evidence: pam_authz_search in /etc/nslcd.conf (ldap), "
                 "require_membership_of in /etc/security/pam_winbind.conf and the PAM account "
-                f"stack (winbind) on host {h.name}, and the members of the groups they admit. "
+                "stack (winbind), or the NIS passwd map (`ypcat passwd`) with the PAM account "
+                f"stack and /etc/security/access.conf (nis) on host {h.name}, and the members "
+                "of the groups they admit. "
                 f"Pass: at most {limit} accounts in all; fail: more, or every directory account "
                 "may log in.",
             )
@@ -1401,8 +1405,9 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
 def single_uid0(ctx: Context) -> Iterator[Outcome]:
     """A second uid-0 account is a hidden root login that escapes every list of administrators.
     /etc/passwd is read; accounts nsswitch resolves through LDAP (nss-pam-ldapd's nslcd, its
-    nss_min_uid in /etc/nslcd.conf, not collected) or winbind (smb.conf idmap ranges, not
-    collected) may carry uid 0 too, so there the question is asked. SSSD never serves id 0
+    nss_min_uid in /etc/nslcd.conf, not collected), winbind (smb.conf idmap ranges, not
+    collected) or NIS (nsswitch.conf(5) `nis`, or `compat` with a `+` entry: the NIS passwd
+    map, not collected; R10H-3) may carry uid 0 too, so there the question is asked. SSSD never serves id 0
     (Red Hat IdM guide, "the SSSD service does not handle ID value 0"; sssd.conf(5) min_id
     defaults to 1)."""
     for h in ctx.deployment.hosts:
@@ -1413,7 +1418,7 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
             continue
         zero = [a.name for a in f.get() if a.uid == 0]
         d = h.facts.directory
-        if zero == ["root"] and d.known and d.get() in ("ldap", "winbind"):
+        if zero == ["root"] and d.known and d.get() in ("ldap", "winbind", "nis"):
             yield manual(
                 s,
                 f"root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves "
@@ -1422,8 +1427,9 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
                 *d.sources,
                 question=f"Is root the only account with uid 0 on host {h.name}, directory "
                 f"accounts included? Evidence: `getent passwd | awk -F: '$3 == 0'` on host "
-                f"{h.name} (with enumeration on), or the directory's search for uidNumber=0, and "
-                "nss_min_uid in /etc/nslcd.conf or the idmap ranges in smb.conf. Pass: only "
+                f"{h.name} (with enumeration on), the directory's search for uidNumber=0 or "
+                "`ypcat passwd` (NIS), and nss_min_uid in /etc/nslcd.conf or the idmap ranges in "
+                "smb.conf. Pass: only "
                 "root; fail: any other account has uid 0.",
             )
         elif zero == ["root"]:
@@ -1485,12 +1491,23 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
 )
 def directory_accounts(ctx: Context) -> Iterator[Outcome]:
     """Directory integration gives central password policy and prompt removal of leavers' accounts
-    (no zombie accounts on hypervisor hosts)."""
+    (no zombie accounts on hypervisor hosts). The 2014 draft's HY-SR-15 names robust
+    authentication such as Kerberos: NIS (nsswitch `nis`, or `compat` with `+` entries) is a
+    directory without it, a fail."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.directory
         if not f.known:
             yield unknown(s, f, "host accounts come from the enterprise directory")
+        elif f.get() == "nis":
+            # NIS hands every client the map's password hashes and authenticates nothing itself
+            # (no Kerberos, no central policy): not the robust directory HY-SR-15 describes
+            yield failed(
+                s,
+                "accounts resolved through nis: NIS serves its password hashes to any client "
+                "and gives no robust authentication",
+                *f.sources,
+            )
         elif f.get():
             yield passed(s, f"accounts resolved through {f.get()}", *f.sources)
         else:

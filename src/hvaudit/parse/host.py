@@ -1908,10 +1908,21 @@ def _directory(ev: HostEvidence) -> Fact[str]:
     got = ev.get(_file("/etc/nsswitch.conf"))
     if got.state == "failed":
         return Fact.failed(got.reason, got.source)
+    compat_via = _nsswitch_sources(got.text, "passwd_compat")
     for line in got.text.splitlines():
         if line.strip().startswith("passwd:"):
             services = line.split(":", 1)[1].split()
-            for service in ("ldap", "winbind", "systemd-homed"):
+            # nsswitch.conf(5): "nis" (and "nisplus") resolve the NIS passwd map; "compat"
+            # reads /etc/passwd's "+" entries ("+" every entry of the NIS map, "+user",
+            # "+@netgroup") from NIS, or from the passwd_compat database's source (R10H-3)
+            passwd = ev.get(_file("/etc/passwd"))
+            plus = any(ln.startswith("+") for ln in passwd.text.splitlines())
+            if "compat" in services and plus:
+                via = compat_via[0] if compat_via else "nis"
+                services = [*services, "nis" if via == "nisplus" else via]
+            if "nisplus" in services:
+                services = [*services, "nis"]
+            for service in ("ldap", "winbind", "nis", "systemd-homed"):
                 if service in services:
                     if service == "winbind" and not _runs(ev, "winbindd"):
                         # winbindd(8): "The service provided by winbindd is called `winbind'":
