@@ -21,6 +21,13 @@ Findings (each pinned below):
   ACL precedence itself (a user's ACL over a group's at one level, the deepest level with a
   grant winning, NoAccess alone; AccessControl.pm roles()) can only take privileges away, so
   hvaudit's reading of every grant as held errs on the fail side: no false pass there.
+- P10-3 (no result for an existing subject; lead d): HVA-193 (guest-controlled receive
+  filters) and HVA-194 (NIC-embedded or macvtap bridging) ran on libvirt only, though their
+  own reasoning names Proxmox's hostpciN: a VM given a PCI function whole, possibly an SR-IOV
+  VF, had no result. They run on Proxmox VE now; a hostpci `mapping=` counts as a function
+  whose class is unknown (/etc/pve/mapping/pci.cfg, not collected), where `_whole_functions`
+  skipped it. A bridge NIC is a tap (qemu-server has no macvtap and no receive-filter
+  hand-off): HVA-193 pass, HVA-194 n/a.
 """
 
 from __future__ import annotations
@@ -130,4 +137,55 @@ def test_p10_2_a_user_admin_on_root_is_an_administrator(
     assert pve_result(report, "HVA-306", "pve-h1") == (
         "fail",
         "administrators without a second factor: dave@pve",
+    )
+
+
+# --- P10-3: promiscuous mode and NIC-embedded bridges on Proxmox VE ----------------------------------
+
+
+def test_p10_3_hva193_194_judge_proxmox_vms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was no result (both checks ran on libvirt only): a Proxmox VE VM given a PCI function
+    whole (qm.conf hostpciN, a cluster mapping's too) may get an SR-IOV VF whose PF's trust flag
+    lets the guest turn on promiscuous mode (ip-link(8) `vf N trust`) and whose NIC's embedded
+    bridge switches it to the other VFs; neither is in the evidence of a copied tree, and a
+    mapping's function is in /etc/pve/mapping/pci.cfg (not collected): questions. A VM with
+    bridge NICs only: qemu-server plugs a tap into the bridge (no macvtap, no receive-filter
+    hand-off: github:proxmox/qemu-server searched), pass and n/a."""
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/pve/qemu-server/200.conf": VM200 + "hostpci0: 0000:65:00.0,pcie=1\n",
+            "etc/pve/qemu-server/201.conf": vm201 + "hostpci0: mapping=nic1\n",
+        },
+    )
+    unread = "class not collected: a copied configuration tree has no live host to read facts from"
+    mapped = "its function is in /etc/pve/mapping/pci.cfg, not read"
+    assert pve_result(report, "HVA-193", "web-10") == (
+        "manual",
+        f"PCI function(s) 0000:65:00.0 ({unread}) passed through whole: a network function "
+        "that is an SR-IOV VF sets its receive filters through its PF's trust flag, not read",
+    )
+    assert pve_result(report, "HVA-193", "api-11") == (
+        "manual",
+        f"PCI function(s) cluster mapping nic1 ({mapped}) passed through whole: a network "
+        "function that is an SR-IOV VF sets its receive filters through its PF's trust flag, "
+        "not read",
+    )
+    assert pve_result(report, "HVA-194", "api-11") == (
+        "manual",
+        f"SR-IOV function(s) PCI function cluster mapping nic1 ({mapped}): VFs of one NIC reach "
+        "each other through its embedded bridge unless the PF is in VEPA mode",
+    )
+    plain = dir_scan(tmp_path / "plain", capsys, {})
+    assert pve_result(plain, "HVA-193", "web-10") == (
+        "pass",
+        "no interface trusts guest receive filters",
+    )
+    assert pve_result(plain, "HVA-194", "web-10") == (
+        "not_applicable",
+        "no macvtap or SR-IOV interface",
     )

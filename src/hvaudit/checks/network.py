@@ -740,8 +740,13 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
             "deciding that it is needed."
         ),
     },
-    remediation="Remove trustGuestRxFilters='yes' from the interface (and the network) unless the "
-    "guest is an approved monitoring appliance.",
+    remediation={
+        "*": "Remove trustGuestRxFilters='yes' from the interface (and the network) unless the "
+        "guest is an approved monitoring appliance.",
+        "proxmox-ve": "Turn trust off for an SR-IOV VF passed through to the VM (ip link set PF vf "
+        "N trust off) unless the guest is an approved monitoring appliance.",
+    },
+    platforms=QEMU,
 )
 def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     """trustGuestRxFilters passes the guest's MAC and promiscuous-mode changes to the host device:
@@ -762,7 +767,12 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     trust on (ip-link(8) above); the XML names no PF (R7-5). Each function is named with what
     the evidence says of its class (network class, not collected, not among the host's
     devices), and a VM with both such a function and an unread VF gets one question covering
-    both."""
+    both. On Proxmox VE a VM's NIC is a tap device qemu-server plugs into a Linux or Open vSwitch
+    bridge (`-netdev type=tap` with /var/lib/qemu-server/pve-bridge, pve-common
+    PVE::Network::tap_plug); qemu-server has no setting that hands the guest's receive filter
+    to a host device (no macvtap, no NIC_RX_FILTER_CHANGED handling: github:proxmox/qemu-server
+    searched), so only its hostpciN functions can be such VFs, a cluster mapping's (mapping=,
+    /etc/pve/mapping/pci.cfg, not collected) included."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -867,8 +877,14 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
             "such firewall."
         ),
     },
-    remediation="Use mode='vepa' (with reflective relay on the switch) or 'private' for macvtap "
-    "interfaces of VMs that must not talk to each other directly.",
+    remediation={
+        "*": "Use mode='vepa' (with reflective relay on the switch) or 'private' for macvtap "
+        "interfaces of VMs that must not talk to each other directly.",
+        "proxmox-ve": "Put the physical function of SR-IOV VFs passed through in VEPA mode "
+        "(bridge link set dev PF hwmode vepa, with reflective relay on the switch), or give VMs "
+        "that must not talk to each other VFs of different NICs.",
+    },
+    platforms=QEMU,
 )
 def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     """In macvtap 'bridge' mode, VMs on the same physical device exchange frames inside the host,
@@ -878,7 +894,9 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     physical interface"). SR-IOV functions of one physical NIC are switched by the NIC's own
     embedded bridge unless the PF is in VEPA mode, which only the host shows; a PCI function of
     network class (0x02) or unknown class passed through whole (`<hostdev type='pci'>`, Proxmox
-    hostpciN) may be such a VF too (R7-6)."""
+    hostpciN, a cluster mapping's included) may be such a VF too (R7-6). Proxmox VE plugs
+    every VM NIC into a bridge as a tap device (no macvtap: HVA-193), so only its passed-through
+    functions are judged there."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -1327,6 +1345,17 @@ def _whole_functions(v: Vm, h: Host) -> list[tuple[str, str, Source]]:
     out: list[tuple[str, str, Source]] = []
     for p in v.passthrough:
         if p.kind != "pci":
+            continue
+        if (m := _MAPPING.fullmatch(p.address)) is not None:
+            # Proxmox VE hostpci mapping=<id>: the function is this node's entry of the mapping
+            # in /etc/pve/mapping/pci.cfg, not collected (as HVA-211 reads it)
+            out.append(
+                (
+                    f"cluster mapping {m[1]}",
+                    "its function is in /etc/pve/mapping/pci.cfg, not read",
+                    p.source_ref,
+                )
+            )
             continue
         for addr, cls in _pci_functions(classes, p.address, f.known):
             if cls is None:
