@@ -16,6 +16,10 @@ VCENTER = "test_vsphere.py::test_vcenter_scan_exact_vm_findings"
 DEDICATED = {
     ("HVA-054", "pass"): "test_checks_host.py::test_vm_taint_flags_of_the_last_start",
     ("HVA-054", "fail"): "test_checks_host.py::test_vm_taint_flags_of_the_last_start",
+    (
+        "HVA-051",
+        "fail",
+    ): "test_leads10.py::test_relaxed_acs_check_matters_only_for_legacy_kvm_assignment",
     ("HVA-031", "pass"): "test_checks_vm.py::test_console_exposure",
     ("HVA-031", "fail"): "test_checks_vm.py::test_console_exposure",
     ("HVA-044", "pass"): "test_checks_vm.py::test_static_labels_unconfined_or_shared_fail",

@@ -226,3 +226,42 @@ def test_loopback_migration_address_with_route_localnet(host_scan) -> None:
         "pass",
         "migration_address = loopback, migrate_tls_x509_verify = 1",
     )
+
+
+# --- HVA-051: relaxed_acs_check acts on legacy KVM assignment only ------------------------------
+
+
+def _hostdev(driver: str) -> str:
+    return (
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'>"
+        f"{driver}<source><address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>"
+        "</source></hostdev></devices>"
+    )
+
+
+def test_relaxed_acs_check_matters_only_for_legacy_kvm_assignment(host_scan) -> None:
+    """qemu.conf.in: "By default, PCI devices below non-ACS switch are not allowed to be
+    assigned to guests. By setting relaxed_acs_check to 1 such devices will be allowed";
+    libvirt's virhostdev.c virHostdevPreparePCIDevicesImpl makes that check only `if
+    (!usesVFIO && !virPCIDeviceIsAssignable(pci, strict_acs_check))` (read with
+    `find_string`), and current qemu_hostdev.c refuses the other backend ("host doesn't
+    support legacy PCI passthrough"). hvaudit failed relaxed_acs_check = 1 on a host whose only
+    passthrough is VFIO: a wrong fail. Right: a pass naming why; a <driver name='kvm'/> device
+    keeps the fail."""
+    conf = {
+        "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"]
+        + "relaxed_acs_check = 1\n"
+    }
+    a = host_scan(conf, domains=[domain_xml("gpu", body=_hostdev("<driver name='vfio'/>"))])
+    assert (outcomes(a, "HVA-051")["hv1"], messages(a, "HVA-051")["hv1"]) == (
+        "pass",
+        "relaxed_acs_check = 1, but no VM assigns a PCI device by legacy KVM assignment "
+        "(driver name='kvm'), the only assignment libvirt checks ACS for: VFIO devices are "
+        "isolated by IOMMU group",
+    )
+    b = host_scan(conf, domains=[domain_xml("gpu", body=_hostdev("<driver name='kvm'/>"))])
+    assert (outcomes(b, "HVA-051")["hv1"], messages(b, "HVA-051")["hv1"]) == (
+        "fail",
+        "relaxed_acs_check = 1 and legacy KVM assignment (driver name='kvm') of pci "
+        "0000:03:00.0 to gpu: libvirt assigns it below a PCIe switch without ACS",
+    )

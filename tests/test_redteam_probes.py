@@ -1366,13 +1366,6 @@ def test_modular_log_outputs_are_read_from_virtqemud(host_scan) -> None:
         ({"/etc/libvirt/qemu.conf": 'user = "+0"\ngroup = "+0"\nvnc_tls = 1\n'}, "HVA-042"),
         (
             {
-                "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"]
-                + "relaxed_acs_check = 1\n"
-            },
-            "HVA-051",
-        ),
-        (
-            {
                 "/proc/cmdline": "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro intel_iommu=on "
                 "pcie_acs_override=downstream,multifunction\n"
             },

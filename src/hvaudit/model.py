@@ -325,6 +325,9 @@ class Passthrough:
     """SG_IO filtering of a SCSI host device as the definition says it (None: not said)."""
     protocol: str | None = None
     """The network protocol of a SCSI host device's source (iscsi), None for a host adapter."""
+    backend: str | None = None
+    """A PCI device's assignment backend as the definition names it (libvirt `<driver
+    name='vfio'|'kvm'|'xen'/>`), None when not named."""
 
 
 @dataclass(frozen=True, slots=True)

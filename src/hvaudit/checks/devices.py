@@ -1961,11 +1961,21 @@ def _group_question(h: Host, devices: str) -> str:
             "passed-through device's memory access isolated (Rev. 1 HY-SR-2 and 6C name it)."
         ),
     },
-    remediation="Remove relaxed_acs_check = 1 from /etc/libvirt/qemu.conf.",
+    remediation="Remove relaxed_acs_check = 1 from /etc/libvirt/qemu.conf and assign PCI devices "
+    "through VFIO (<driver name='vfio'/> or none).",
 )
 def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
-    """Relaxing ACS lets libvirt assign a device whose IOMMU group it shares with devices the host
-    (or another VM) still uses, so DMA isolation between them is lost."""
+    """qemu.conf.in: "By default, PCI devices below non-ACS switch are not allowed to be
+    assigned to guests. By setting relaxed_acs_check to 1 such devices will be allowed". libvirt
+    makes that check only for a device not assigned through VFIO: virhostdev.c
+    virHostdevPreparePCIDevicesImpl, `if (!usesVFIO && !virPCIDeviceIsAssignable(pci,
+    strict_acs_check))`, strict unless relaxed_acs_check; a VFIO device is isolated by its IOMMU
+    group instead (the kernel's group viability, judged by HVA-050). The other backend is
+    legacy KVM assignment (`<driver name='kvm'/>`), which the QEMU driver of current libvirt
+    refuses ("host doesn't support legacy PCI passthrough", qemu_hostdev.c). So the setting
+    weakens isolation where a VM of the host assigns a PCI device with name='kvm' (fail: below
+    a switch without ACS its DMA reaches its neighbours); with none, relaxed_acs_check = 1 has
+    no device to act on (pass naming that; it was a fail, a wrong one on VFIO-only hosts)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -1973,10 +1983,33 @@ def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, qc, "qemu.conf relaxed_acs_check is not 1")
             continue
         value, src = conf_value(h, "qemu.conf", "relaxed_acs_check")
-        if value == 1:
-            yield failed(s, "relaxed_acs_check = 1", src)
-        else:
+        if value != 1:
             yield passed(s, f"relaxed_acs_check = {value}", src)
+            continue
+        legacy = [
+            (v, p)
+            for v in ctx.deployment.vms
+            if v.host == h.name
+            for p in v.passthrough
+            if p.kind in ("pci", "sr-iov/pci network function") and p.backend == "kvm"
+        ]
+        if legacy:
+            yield failed(
+                s,
+                "relaxed_acs_check = 1 and legacy KVM assignment (driver name='kvm') of "
+                + ", ".join(f"pci {p.address} to {v.name}" for v, p in legacy[:8])
+                + ": libvirt assigns it below a PCIe switch without ACS",
+                src,
+                *(p.source_ref for _, p in legacy[:8]),
+            )
+        else:
+            yield passed(
+                s,
+                "relaxed_acs_check = 1, but no VM assigns a PCI device by legacy KVM assignment "
+                "(driver name='kvm'), the only assignment libvirt checks ACS for: VFIO devices "
+                "are isolated by IOMMU group",
+                src,
+            )
 
 
 @check(

@@ -416,6 +416,7 @@ def parse_domain(
                         "sr-iov/pci network function",
                         addr,
                         Source(artefact, f"/domain/devices/interface[{i}]"),
+                        backend=next((d.get("name") for d in itf.findall("driver")[:1]), None),
                     )
                 )
         for i, d in enumerate(devices.findall("disk"), 1):
@@ -445,6 +446,7 @@ def parse_domain(
                     rawio=_yes(h.get("rawio")),
                     sgio=h.get("sgio"),
                     protocol=_source_protocol(h),
+                    backend=next((d.get("name") for d in h.findall("driver")[:1]), None),
                 )
             )
         legacy.extend(
