@@ -23,6 +23,9 @@ Findings:
   or macManagementOverrideAllowed (6.7.1) letting each port override, passed HVA-417.
 - V10-6 (false pass): HVA-442 passed "encrypted" on config.keyId / encryption.keySafe, the VM
   Home key: a VM whose vTPM encrypted its VM Home "but not the disks" passed.
+- V10-7 (other: a wrong manual question on VMware, and test_vsphere broken on main): HVA-050's
+  new interrupt-remapping rule (R10H-2) asked ESXi hosts about Linux's vfio_iommu_type1 and
+  modprobe.d. ESXi's remapper is the VMkernel boot option iovDisableIR; the question names it.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -444,4 +447,44 @@ def test_offline_key_safe_does_not_show_the_disks(
     assert got[("HVA-442", "web-01")] == (
         "manual",
         "VM Home encrypted (key in the key safe); whether its disks are is not in the evidence",
+    )
+
+
+# --- V10-7: HVA-050 on ESXi asks about ESXi's interrupt remapper, not Linux's vfio ------------------
+
+
+def test_esxi_passthrough_asks_about_iovdisableir(tmp_path: Path) -> None:
+    """Broadcom KB 317585 (VMware KB 2149592, "ESXi IO connectivity issues or PSOD with VT-d
+    interrupt remapper disabled", read with `search`): "The ESXi host has the VT-d interrupt
+    remapper disabled (ESXi boot option iovDisableIR set to TRUE)", and without the remapper
+    "ESXi performs I/O device interrupt migration by modifying the PCI MSI/MSI-X registers in the
+    I/O device(s)"; `esxcli system settings kernel list -o iovDisableIR` shows it. ESXi has no
+    vfio_iommu_type1. A VM passing through an active DirectPath I/O device (the IOMMU shown by
+    pciPassthruInfo) was asked "Does vfio_iommu_type1 on host esx1 refuse an IOMMU without
+    interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/...` ... /etc/modprobe.d",
+    which no ESXi host can answer (and "but not collected" said nothing about what). Right: the
+    same manual item asking for iovDisableIR."""
+    host = {
+        "pci_passthrough": [
+            {
+                "id": "0000:3b:00.0",
+                "dependent": "",
+                "capable": True,
+                "enabled": True,
+                "active": True,
+            }
+        ]
+    }
+    vmx = 'displayName = "vm-1"\npciPassthru0.present = "TRUE"\npciPassthru0.id = "0000:3b:00.0"\n'
+    a = _vsphere(tmp_path, host, vmx=vmx)
+    (r,) = [r for r in a.results if r.check.id == "HVA-050"]
+    assert (r.status.value, r.outcome.message) == (
+        "manual",
+        "IOMMU active; each IOMMU group of pci 0000:3b:00.0 goes wholly to this VM or is unused; "
+        "but the VMkernel boot option iovDisableIR (ESXi's VT-d interrupt remapper) is not read",
+    )
+    assert r.outcome.question == (
+        "Does ESXi host esx1 use the VT-d interrupt remapper? Evidence: `esxcli system settings "
+        "kernel list -o iovDisableIR` there (Configured and Runtime). Pass: FALSE in both; fail: "
+        "TRUE (interrupt remapping off: a passed-through device's interrupts are not remapped)."
     )

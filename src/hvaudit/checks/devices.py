@@ -1821,6 +1821,22 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
             continue
         outcome = _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
         if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
+            if h.platform == "vmware-esxi":
+                # no vfio on ESXi: its interrupt remapper is the boot option iovDisableIR
+                # (Broadcom KB 317585: "VT-d interrupt remapper disabled (ESXi boot option
+                # iovDisableIR set to TRUE)"; `esxcli system settings kernel list -o
+                # iovDisableIR`)
+                yield manual(
+                    s,
+                    f"{outcome.message}; but {unsafe.reason}",
+                    *outcome.evidence,
+                    *unsafe.sources,
+                    question=f"Does ESXi host {h.name} use the VT-d interrupt remapper? "
+                    "Evidence: `esxcli system settings kernel list -o iovDisableIR` there "
+                    "(Configured and Runtime). Pass: FALSE in both; fail: TRUE (interrupt "
+                    "remapping off: a passed-through device's interrupts are not remapped).",
+                )
+                continue
             yield manual(
                 s,
                 f"{outcome.message}; but {unsafe.reason}",

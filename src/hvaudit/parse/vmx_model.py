@@ -39,9 +39,12 @@ from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse.host import parse_host_facts
 from hvaudit.parse.vmx import OWN_PREFIX, VmxFile, parse_vmx, vmx_bool
 
-__all__ = ["OFFLINE_HOST", "build_vmx_deployment", "vmx_to_vm"]
+__all__ = ["ESXI_INTERRUPT_REMAPPING", "OFFLINE_HOST", "build_vmx_deployment", "vmx_to_vm"]
 
 OFFLINE_HOST = "offline-vmx"
+ESXI_INTERRUPT_REMAPPING = (
+    "the VMkernel boot option iovDisableIR (ESXi's VT-d interrupt remapper) is not read"
+)
 DEFAULT_MEMORY_MIB = 32
 DISK_BUS = re.compile(r"(scsi|ide|sata|nvme)\d+:\d+")
 
@@ -302,6 +305,10 @@ def _host(
                 "(pciPassthruInfo.passthruEnabled only says it is reserved for passthrough)",
                 src,
             ),
+            # ESXi has no vfio_iommu_type1: its VT-d interrupt remapper is the VMkernel boot
+            # option iovDisableIR (Broadcom KB 317585 / 2149592: "ESXi boot option iovDisableIR
+            # set to TRUE" disables it), which hvaudit does not read
+            vfio_unsafe_interrupts=Fact.unavailable(ESXI_INTERRUPT_REMAPPING, src),
         ),
         source=src,
         vmware=VmwareHost(
