@@ -26,8 +26,11 @@ on libvirt and on Proxmox VE (false pass: its message even said "no ... ne2k NIC
 HVA-047 passed a USB mouse and a USB keyboard, QEMU's USB tablet device model on the same USB
 host controller that makes the tablet fail (false pass); R10-5 HVA-066 passed <os
 firmware='bios'> whose <firmware> lists secure-boot and enrolled-keys: libvirt autoselects only
-a BIOS firmware there, none of which has Secure Boot (false pass). All five fixed on branch
-rt10vm.
+a BIOS firmware there, none of which has Secure Boot (false pass); R10-6 HVA-047 passed legacy
+devices that raw QEMU arguments add (`-device rtl8139`, `-device isa-fdc`, a JSON `-device
+{"driver": "cirrus-vga"}`, `-nic user,model=ne2k_pci`; Proxmox VE `args: -device
+usb-tablet`), though QEMU builds them as it builds the ones a definition names (false pass).
+All fixed on branch rt10vm.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ import pytest
 from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
-from test_redteam3_vm_probes import verdict
+from test_redteam3_vm_probes import QEMU_NS, replayed_domains, verdict
 
 
 def _scan(tmp_path: Path, domains: list[str], host: dict[str, Any] = HARDENED_HOST) -> Assessment:
@@ -287,3 +290,65 @@ def test_bios_firmware_with_secure_boot_features_is_bios(tmp_path: Path) -> None
     )
     a = _scan(tmp_path, [q35("bios", os_el=os_el)])
     assert verdict(a, "HVA-066", "bios") == ("fail", "BIOS firmware: no Secure Boot")
+
+
+# --- R10-6: HVA-047, legacy devices added by raw QEMU arguments -------------------------------
+
+
+def test_legacy_devices_added_by_raw_qemu_arguments(tmp_path: Path) -> None:
+    """R10-6. libvirt passes <qemu:arg> values to QEMU verbatim (formatdomain, "QEMU
+    command-line passthrough"), and QEMU builds a device they name as it builds the one libvirt
+    would: `-device rtl8139` is hw/net/rtl8139.c (TYPE_RTL8139 "rtl8139"), `-device isa-fdc` the
+    ISA floppy controller of VENOM (include/hw/block/fdc.h TYPE_ISA_FDC "isa-fdc"), JSON
+    `-device {"driver": "cirrus-vga"}` the Cirrus VGA (hw/pci/pci.c pci_vga_init
+    `pci_create_simple(bus, -1, "cirrus-vga")`; JSON -device since QEMU 6.2), and `-nic
+    user,model=ne2k_pci` an NE2000 NIC (qemu-options.hx, -nic model=). HVA-047 fails each of
+    them in a definition; as raw arguments they passed on a q35 machine, "no floppy, IDE, ...".
+    HVA-046 fails the raw arguments as such; HVA-047 must not call the devices absent (R8-3's
+    rule for raw virtiofs, R5-3's for raw ivshmem). Replayed as a daemon with the QEMU driver
+    reports it (the test driver drops the QEMU namespace)."""
+    args = [
+        "-device",
+        "rtl8139,netdev=n1",
+        "-device",
+        "isa-fdc",
+        "-device",
+        '{"driver": "cirrus-vga", "id": "v1"}',
+        "-nic",
+        "user,model=ne2k_pci",
+    ]
+    xml = (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>rawold</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-0000000a1006</uuid><memory unit='MiB'>512</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc-q35-8.2'>hvm</type></os>"
+        "<qemu:commandline>"
+        + "".join(f"<qemu:arg value='{a}'/>" for a in args)
+        + "</qemu:commandline></domain>"
+    )
+    a = run_assessment(replayed_domains(tmp_path, {"rawold": xml}))
+    assert verdict(a, "HVA-047", "rawold") == (
+        "fail",
+        "emulated legacy devices: rtl8139 NIC (QEMU argument -device rtl8139,netdev=n1), floppy "
+        "controller (QEMU argument -device isa-fdc), cirrus video (QEMU argument -device "
+        '{"driver": "cirrus-vga", "id": "v1"}), ne2k_pci NIC (QEMU argument -nic '
+        "user,model=ne2k_pci)",
+    )
+
+
+def test_proxmox_args_usb_tablet_is_legacy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R10-6 on Proxmox VE: qm.conf(5) `args:` "Arbitrary arguments passed to kvm" reach QEMU as
+    written, so `args: -device usb-tablet` adds the USB tablet that `tablet: 0` left out
+    (hw/usb/dev-hid.c "usb-tablet"). Was a pass."""
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    assert "tablet: 0" in vm201 and "args:" not in vm201
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/201.conf": vm201 + "args: -device usb-tablet\n"},
+    )
+    assert pve_result(report, "HVA-047", "api-11") == (
+        "fail",
+        "emulated legacy devices: USB tablet (QEMU argument -device usb-tablet)",
+    )

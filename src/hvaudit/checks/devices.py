@@ -35,6 +35,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Fact, FactState, Host, Passthrough, SecurityLabel, Source, Vm
 from hvaudit.parse.libvirt_xml import NVME_DISK
+from hvaudit.parse.qemu_args import qemu_options
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
 DMA_KINDS = ("pci", "sr-iov/pci network function", NVME_DISK)
@@ -1595,6 +1596,66 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "no qemu:commandline, qemu:capabilities or qemu:override", v.source)
 
 
+#: QEMU device drivers that are the legacy devices HVA-047 fails in a definition, as raw
+#: arguments add them (`-device DRIVER`, R10-6): the names QEMU gives them (hw/net/rtl8139.c
+#: TYPE_RTL8139 "rtl8139", ne2k_pci and hw/net/ne2000-isa.c "ne2k_isa", pcnet; hw/pci/pci.c
+#: pci_vga_init creates "cirrus-vga" for -vga cirrus, "isa-cirrus-vga" on ISA; include/hw/block/
+#: fdc.h TYPE_ISA_FDC "isa-fdc" and its "floppy" drive; hw/usb/dev-hid.c usb-tablet, usb-mouse,
+#: usb-kbd; usb-redir; the CCID reader usb-ccid; the sound cards; the PIIX IDE controllers).
+RAW_LEGACY = {
+    "isa-fdc": "floppy controller",
+    "floppy": "floppy drive",
+    "piix3-ide": "IDE bus",
+    "piix4-ide": "IDE bus",
+    "isa-ide": "IDE bus",
+    "rtl8139": "rtl8139 NIC",
+    "ne2k_pci": "ne2k_pci NIC",
+    "ne2k_isa": "ne2k_isa NIC",
+    "pcnet": "pcnet NIC",
+    "cirrus-vga": "cirrus video",
+    "isa-cirrus-vga": "cirrus video",
+    "usb-tablet": "USB tablet",
+    "usb-mouse": "USB mouse",
+    "usb-kbd": "USB keyboard",
+    "usb-redir": "USB redirection",
+    "usb-ccid": "smartcard",
+    **dict.fromkeys(
+        (
+            "AC97",
+            "ES1370",
+            "intel-hda",
+            "ich9-intel-hda",
+            "sb16",
+            "cs4231a",
+            "gus",
+            "adlib",
+            "usb-audio",
+        ),
+        "sound card",
+    ),
+}
+
+
+def _raw_legacy(v: Vm) -> list[str]:
+    """The legacy devices raw QEMU arguments add (R10-6): `-device DRIVER` of RAW_LEGACY (in any
+    spelling qemu_args reads), a NIC of a legacy model given by `-nic ...,model=` or `-net
+    nic,model=` (qemu-options.hx: "model=" names the emulated NIC), and a floppy drive by
+    `-fda`/`-fdb` ("Use file as floppy disk 0/1 image")."""
+    out = []
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        what = None
+        if o.name == "device":
+            what = RAW_LEGACY.get(o.kind)
+        elif o.name == "nic" or (o.name == "net" and o.kind == "nic"):
+            what = RAW_LEGACY.get(o.props.get("model", ""))
+            what = what if what and what.endswith(" NIC") else None
+        elif o.name in ("fda", "fdb"):
+            what = "floppy drive"
+        if what:
+            out.append(f"{what} (QEMU argument {o.shown()})")
+    return out
+
+
 @check(
     id="HVA-047",
     title="VM exposes no legacy emulated devices",
@@ -1624,7 +1685,10 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     another bus (QEMU hw/net/ne2000-isa.c wraps hw/net/ne2000.c's NE2000State; R10-3), and a USB
     mouse or keyboard is the USB tablet's device model (hw/usb/dev-hid.c: usb-tablet, usb-mouse
     and usb-kbd are each a TYPE_USB_HID; formatdomain, "Input devices": type mouse, tablet or
-    keyboard on bus usb) on the same USB host controller (R10-4).
+    keyboard on bus usb) on the same USB host controller (R10-4). Raw QEMU arguments (libvirt's
+    <qemu:commandline>, Proxmox VE `args:`) add devices too, and QEMU builds them as it builds
+    the ones the definition names: `-device rtl8139`, `-device isa-fdc`, `-nic user,model=
+    ne2k_pci`, `-fda` (RAW_LEGACY; hvaudit.parse.qemu_args reads every spelling; R10-6).
 
     An i440FX machine ("pc", "pc-i440fx-X.Y", "isapc") builds the ISA floppy controller itself
     (hvaudit.parse.libvirt_xml.I440FX_MACHINES). A libvirt definition that names no machine
@@ -1635,9 +1699,12 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts.get(v.host)
-        if v.emulated_legacy_devices:
+        raw = _raw_legacy(v)
+        if v.emulated_legacy_devices or raw:
             yield failed(
-                s, "emulated legacy devices: " + ", ".join(v.emulated_legacy_devices), v.source
+                s,
+                "emulated legacy devices: " + ", ".join([*v.emulated_legacy_devices, *raw]),
+                v.source,
             )
         elif v.machine is None and h is not None and h.platform == "kvm-libvirt":
             yield manual(
