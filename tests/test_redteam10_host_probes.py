@@ -12,7 +12,8 @@ Kinds probed: a state the kernel keeps after the switch hvaudit reads is turned 
 merged pages after run = 0: HVA-061, R10H-1); configuration a daemon or tool applies later that
 the running state does not show yet (modprobe.d options of a module not loaded: HVA-050,
 R10H-2); a name service nsswitch.conf lists that hvaudit read as local files (NIS: HVA-140,
-HVA-141, R10H-3).
+HVA-141, R10H-3); a value libvirt documents as a placeholder in some cases (nodeinfo's cores,
+the CPU count on an "unusual" topology: HVA-080, HVA-081, R10H-4).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -30,6 +31,11 @@ Findings:
   the local count where nsswitch.conf said `passwd: files nis` (or `compat` with a `+` entry in
   /etc/passwd): the NIS passwd map's accounts, uid 0 ones included, resolve and log in. NIS is
   now read as a directory like LDAP: the questions; HVA-150 fails it naming NIS. Fixed.
+- R10H-4 (false pass) HVA-080 and HVA-081 took libvirt nodeinfo's cores as physical cores;
+  on a topology libvirt cannot express (a hybrid CPU: 8 two-thread and 8 one-thread cores, 24
+  CPUs) it reports nodes 1, sockets 1, threads 1 and cores = 24 CPUs, so a 20-vCPU VM passed
+  on a 16-core host. That shape is now checked against /proc/cpuinfo's (physical id, core id)
+  pairs: 16 cores, both fail. Fixed.
 """
 
 from __future__ import annotations
@@ -232,3 +238,68 @@ def test_compat_plus_entry_is_nis(host_scan) -> None:
     assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
     a = host_scan({"/etc/nsswitch.conf": COMPAT_NSSWITCH, "processes": NIS_PROCS})
     assert outcomes(a, "HVA-141") == {"hv1": "pass"}, messages(a, "HVA-141")
+
+
+# --- HVA-080/081: libvirt's fallback topology counts logical CPUs as cores (R10H-4) ----------------
+
+
+def _hybrid_cpuinfo() -> str:
+    """/proc/cpuinfo of a hybrid Intel CPU, 8 performance cores with two threads each and 8
+    efficiency cores with one (24 processors, 16 physical cores), as x86 Linux prints it
+    (arch/x86/kernel/cpu/proc.c show_cpuinfo: "physical id", "core id" per processor)."""
+    cores = [*(c for c in range(8) for _ in range(2)), *range(16, 24)]
+    flags = str(HARDENED_HOST["/proc/cpuinfo"]).split("\n", 1)[1]
+    return "".join(
+        f"processor\t: {n}\nvendor_id\t: GenuineIntel\nphysical id\t: 0\ncore id\t\t: {c}\n"
+        + flags
+        + "\n"
+        for n, c in enumerate(cores)
+    )
+
+
+def test_fallback_topology_logical_cpus_are_not_cores(host_scan, tmp_path) -> None:
+    """R10H-4. libvirt src/util/virhostcpu.c virHostCPUGetInfoPopulateLinux (read with
+    `find_string`): where nodes x sockets x cores x threads is not the CPU count ("the AMD
+    Bulldozer architecture ... exposes their Clustered integer core modules as both threads and
+    cores"; a hybrid CPU whose efficiency cores have one thread and performance cores two), "we're
+    going to lie about the detected topology": nodes 1, sockets 1, cores = every CPU, threads 1;
+    libvirt-host.h virNodeInfo: cores is the "total number of processors in case of unusual NUMA
+    topology". hvaudit took nodeinfo's cores as physical cores: 24 on this 16-core host, so VM big
+    (20 vCPUs) passed HVA-080 "20 vCPU(s) on a host with 24 physical core(s)" and HVA-081 passed
+    ratio 0.83. /proc/cpuinfo (collected) names each processor's core. Right: 16 cores, HVA-080
+    fails and HVA-081 fails at 1.25."""
+    from conftest import build_bundle, run_assessment, write_node
+
+    host = dict(HARDENED_HOST, **{"/proc/cpuinfo": _hybrid_cpuinfo()})
+    big = domain_xml("web01", vcpus=20)
+    uri = write_node(tmp_path / "node.xml", [big], sockets=1, cores=24, threads=1)
+    a = run_assessment(build_bundle(tmp_path, uri, host))
+    assert outcomes(a, "HVA-080") == {"web01": "fail"}, messages(a, "HVA-080")
+    assert messages(a, "HVA-080")["web01"] == "20 vCPU(s) on a host with 16 physical core(s)"
+    assert outcomes(a, "HVA-081") == {"hv1": "fail"}, messages(a, "HVA-081")
+    assert messages(a, "HVA-081")["hv1"] == (
+        "20 vCPU(s) across 1 running or autostart VM(s) on 16 core(s): ratio 1.25 (limit 1)"
+    )
+
+
+def test_fallback_shape_of_a_plain_host_keeps_its_cores(host_scan, tmp_path) -> None:
+    """Twin of R10H-4: nodes 1, sockets 1, threads 1 is also what a one-socket host without SMT
+    reports; its /proc/cpuinfo names as many cores as processors (or, off x86, no core id), so
+    nodeinfo's count stands: 20 vCPUs on 24 cores pass."""
+    from conftest import build_bundle, run_assessment, write_node
+
+    flags = str(HARDENED_HOST["/proc/cpuinfo"]).split("\n", 1)[1]
+    plain = "".join(
+        f"processor\t: {n}\nvendor_id\t: GenuineIntel\nphysical id\t: 0\ncore id\t\t: {n}\n"
+        + flags
+        + "\n"
+        for n in range(24)
+    )
+    for cpuinfo in (plain, HARDENED_HOST["/proc/cpuinfo"]):
+        host = dict(HARDENED_HOST, **{"/proc/cpuinfo": cpuinfo})
+        uri = write_node(
+            tmp_path / "node.xml", [domain_xml("web01", vcpus=20)], sockets=1, cores=24, threads=1
+        )
+        a = run_assessment(build_bundle(tmp_path, uri, host, name=f"b{len(cpuinfo)}"))
+        assert outcomes(a, "HVA-080") == {"web01": "pass"}, messages(a, "HVA-080")
+        assert messages(a, "HVA-080")["web01"] == "20 vCPU(s) on a host with 24 physical core(s)"

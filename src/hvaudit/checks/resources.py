@@ -325,7 +325,10 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     host and its neighbours; the 2014 draft asks for strictly fewer. The maximum (hot-pluggable)
     count is used, not the current one. On a simulated host the core count is the libvirt test
     driver's invention (src/test/test_driver.c defaultNodeInfo, or the node file's <cpu>): the VM
-    proves its vCPU count, and the host's cores are asked."""
+    proves its vCPU count, and the host's cores are asked. libvirt's nodeinfo counts every CPU
+    as a core where it cannot express the topology (virhostcpu.c: nodes, sockets and threads 1,
+    "cores = cpus + offline"; a hybrid CPU's one- and two-thread cores): there /proc/cpuinfo's
+    (physical id, core id) pairs give the physical cores (R10H-4)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -375,7 +378,9 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-4: allocations to all VMs together should not exceed a key physical resource
     such as the number of cores. On a simulated host the core count is the libvirt test driver's
     invention (src/test/test_driver.c defaultNodeInfo, or the node file's <cpu>): the VMs prove
-    their vCPUs, and the host's cores are asked."""
+    their vCPUs, and the host's cores are asked. Where libvirt's nodeinfo reports its fallback
+    topology (every CPU counted as a core), /proc/cpuinfo's (physical id, core id) pairs give the
+    physical cores, as for HVA-080 (R10H-4)."""
     limit = ctx.profile.vcpu_to_core_ratio_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)

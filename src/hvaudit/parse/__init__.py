@@ -7,11 +7,13 @@ engine reports as an `error` result on the subject it belongs to.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
+from hvaudit.collect.host import file_artefact
 from hvaudit.errors import BundleError, InputError
 from hvaudit.model import (
     Deployment,
@@ -79,6 +81,25 @@ def _parse_each(
         except InputError as exc:
             problems.append(ParseProblem(kind[:-1], str(d.get("name", path)), path, str(exc)))
     return out
+
+
+def _cpuinfo_cores(bundle: Bundle) -> int:
+    """The physical cores /proc/cpuinfo names: distinct (physical id, core id) pairs of its
+    processors (x86's show_cpuinfo prints both for each); 0 where it was not read or a processor
+    names no core (other architectures)."""
+    entry = bundle.entry(file_artefact("/proc/cpuinfo"))
+    if entry is None or entry.status != "ok":
+        return 0
+    pairs: set[tuple[str, str]] = set()
+    for block in re.split(r"\n\s*\n", bundle.text(entry.path)):
+        if not re.search(r"^processor\s*:", block, re.M):
+            continue
+        package = re.search(r"^physical id\s*:\s*(\d+)", block, re.M)
+        core = re.search(r"^core id\s*:\s*(\d+)", block, re.M)
+        if package is None or core is None:
+            return 0
+        pairs.add((package.group(1), core.group(1)))
+    return len(pairs)
 
 
 def _domain_args(manifest: Mapping[str, Any], target: str) -> tuple[str, bool, bool]:
@@ -274,6 +295,21 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
     hostname, secure_xml, namespace_visible = _domain_args(bundle.manifest, bundle.target)
     facts = parse_host_facts(bundle)
     libvirt_host = parse_libvirt_host(bundle, secmodels, simulated)
+    host_source = Source("libvirt/nodeinfo.json")
+    fallback = (int(node["nodes"]), int(node["sockets"]), int(node["threads"])) == (1, 1, 1)
+    physical = _cpuinfo_cores(bundle) if fallback and not simulated else 0
+    if 0 < physical < cores:
+        # virhostcpu.c virHostCPUGetInfoPopulateLinux: a topology whose product is not the CPU
+        # count is reported as nodes 1, sockets 1, cores = every CPU, threads 1 (virNodeInfo:
+        # cores is the "total number of processors in case of unusual NUMA topology"), so its
+        # cores may be logical CPUs: /proc/cpuinfo's (physical id, core id) pairs count the
+        # physical cores (R10H-4)
+        host_source = Source(
+            file_artefact("/proc/cpuinfo"),
+            f"{physical} (physical id, core id) pairs; libvirt's nodeinfo reports the fallback "
+            f"topology (nodes, sockets, threads 1) with cores = {cores} CPUs",
+        )
+        cores = physical
     host = Host(
         name=hostname,
         platform="kvm-libvirt",
@@ -285,7 +321,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         memory_kib=memory_kib,
         facts=facts,
         libvirt=libvirt_host,
-        source=Source("libvirt/nodeinfo.json"),
+        source=host_source,
     )
     dep = Deployment(
         target=bundle.target,
