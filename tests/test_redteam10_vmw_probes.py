@@ -26,6 +26,9 @@ Findings:
 - V10-7 (other: a wrong manual question on VMware, and test_vsphere broken on main): HVA-050's
   new interrupt-remapping rule (R10H-2) asked ESXi hosts about Linux's vfio_iommu_type1 and
   modprobe.d. ESXi's remapper is the VMkernel boot option iovDisableIR; the question names it.
+- V10-8 (false pass): HVA-031 passed "the console is reached through vSphere only" for a VM with
+  a network serial port it serves on the host (`serial0.fileType = "network"`, endPoint server,
+  telnet://). Offline and through the API (render_vmx did not render URI backings).
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -487,4 +490,74 @@ def test_esxi_passthrough_asks_about_iovdisableir(tmp_path: Path) -> None:
         "Does ESXi host esx1 use the VT-d interrupt remapper? Evidence: `esxcli system settings "
         "kernel list -o iovDisableIR` there (Configured and Runtime). Pass: FALSE in both; fail: "
         "TRUE (interrupt remapping off: a passed-through device's interrupts are not remapped)."
+    )
+
+
+# --- V10-8: HVA-031 and a network serial port the VM serves on the host -----------------------------
+
+SERVED_SERIAL = (
+    'serial0.present = "TRUE"',
+    'serial0.fileType = "network"',
+    'serial0.fileName = "telnet://:2001"',
+    'serial0.network.endPoint = "server"',
+)
+SERIAL_QUESTION_MESSAGE = (
+    "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only; but "
+    "network serial port(s) served on the host: serial0 (telnet://:2001)"
+)
+
+
+def test_network_serial_port_served_on_the_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """libvirt's src/vmx/vmx.c (its table of .vmx keys, read with `find_string`/`read_file`):
+    "serials: network, server (since vSphere 4.1)": `serial0.fileType = "network"`,
+    `serial0.fileName = "<protocol>://<host>:<service>"` (e.g. "telnet://0.0.0.0:42001"),
+    `serial0.network.endPoint = "server"` ("defaults to "server""), `serial0.vspc` ("defaults
+    to <not present>"); the corpus's serial-network-client.vmx is the client twin. vSphere API,
+    VirtualSerialPortURIBackingInfo (read with `search`): "A network serial port is a virtual
+    serial port that uses a network socket on the host computer"; as a server the VM "accepts a
+    connection"; telnet:// is "telnet over TCP" and tcp:// "unencrypted TCP connection". The VM's
+    serial console listens on the ESXi host, plaintext and without a password. HVA-031's VMware
+    branch knew only RemoteDisplay.vnc and passed "no RemoteDisplay.vnc.enabled = TRUE: the
+    console is reached through vSphere only". Right: a question for the host firewall's 'VM
+    serial port connected over network' service and the URI scheme (ESXi blocks it unless
+    opened), never a pass. (HVA-047 already fails the serial port as a legacy device; HVA-031 is
+    the console's exposure.)"""
+    got = _vmx_scan(tmp_path, capsys, _with(*SERVED_SERIAL))
+    assert got[("HVA-031", "web-01")] == ("manual", SERIAL_QUESTION_MESSAGE)
+
+
+def test_network_serial_port_through_a_concentrator_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of V10-8 (held): with a virtual serial port concentrator (`serial0.vspc`) the VM
+    connects out to the concentrator and "forwards the direction and serviceURI" to it
+    (VirtualSerialPortURIBackingInfo): nothing listens on the host. HVA-031 passes as before."""
+    got = _vmx_scan(tmp_path, capsys, _with(*SERVED_SERIAL, 'serial0.vspc = "telnet://vspc:13370"'))
+    assert got[("HVA-031", "web-01")] == (
+        "pass",
+        "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only",
+    )
+
+
+def test_network_serial_port_from_the_api(tmp_path: Path) -> None:
+    """V10-8 through the vSphere collector: a VirtualSerialPort with a URIBackingInfo
+    (serviceURI telnet://:2001, direction server, no proxyURI) was rendered as `serial0.present`
+    only, and HVA-031 passed. Right: the same manual item as offline."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    port = vim.vm.device.VirtualSerialPort(
+        key=9000,
+        backing=vim.vm.device.VirtualSerialPort.URIBackingInfo(
+            serviceURI="telnet://:2001", direction="server"
+        ),
+    )
+    props = {"name": "vm-1", "config.hardware.device": [port], "config.extraConfig": []}
+    a = _vsphere(tmp_path, {}, vmx=render_vmx(props, {}))
+    assert _verdicts(a, "HVA-031")["vm-1"] == (
+        "manual",
+        SERIAL_QUESTION_MESSAGE,
     )

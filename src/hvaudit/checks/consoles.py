@@ -10,6 +10,7 @@ manual question naming the exact settings.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Status,
     check,
     failed,
     manual,
@@ -37,6 +39,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.guest import esxi_version
 from hvaudit.model import Chardev, Fact, Graphics, Host, Source, Vm
 from hvaudit.parse.qemu_args import QemuOption, parse_option, parse_opts, qemu_options
+from hvaudit.parse.vmx import vmx_bool
 
 WILDCARD = ("0.0.0.0", "::", "[::]", "")
 #: libvirt's SPICE channel names (formatdomain, "Graphical framebuffers": main, display,
@@ -299,8 +302,59 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, what + note, *refs)
 
 
+def _vmx_network_serials(v: Vm) -> list[tuple[str, str]]:
+    """The VM's network serial ports it serves itself on its ESXi host, as (port, URI): present,
+    `serialN.fileType = "network"`, `serialN.network.endPoint` "server" (its default) and no
+    virtual serial port concentrator (`serialN.vspc`, "defaults to <not present>"): libvirt's
+    src/vmx/vmx.c table of .vmx serial keys, read with `find_string`. The vSphere API's
+    VirtualSerialPortURIBackingInfo: "A network serial port is a virtual serial port that uses a
+    network socket on the host computer"; as server "it accepts a connection"; telnet:// and
+    tcp:// are plaintext; with a proxyURI the VM connects out to the concentrator instead."""
+    if v.vmware is None:
+        return []
+    settings = v.vmware.settings
+    out = []
+    for key, value in sorted(settings.items()):
+        m = re.fullmatch(r"(serial\d+)\.present", key)
+        if m is None or not vmx_bool(value):
+            continue
+        port = m.group(1)
+        if (
+            settings.get(f"{port}.filetype", "").lower() == "network"
+            and settings.get(f"{port}.network.endpoint", "server").lower() == "server"
+            and not settings.get(f"{port}.vspc")
+        ):
+            out.append((port, settings.get(f"{port}.filename", "?")[:80]))
+    return out
+
+
 def _vmx_console(v: Vm, h: Host) -> Outcome:
-    """HVA-031 for a VMware VM: its only network console of its own is RemoteDisplay.vnc."""
+    """HVA-031 for a VMware VM: its network consoles of its own are RemoteDisplay.vnc and a
+    network serial port it serves on the host; a pass on the first stands only without the
+    second, which is a question for the host's firewall and the port's protocol."""
+    outcome = _vmx_vnc(v, h)
+    served = _vmx_network_serials(v)
+    if outcome.status is not Status.PASS or not served:
+        return outcome
+    ports = ", ".join(f"{port} ({uri})" for port, uri in served)
+    assert v.vmware is not None
+    return manual(
+        vm_subject(v),
+        f"{outcome.message}; but network serial port(s) served on the host: {ports}",
+        *outcome.evidence,
+        *(v.vmware.at(f"{port}.fileType") for port, _ in served),
+        question=f"Can only administrators reach the network serial port(s) {ports} that VM "
+        f"{v.name} serves on ESXi host {h.name}? Evidence: the host's firewall (vSphere Client, "
+        f"host {h.name} > Configure > Firewall: the 'VM serial port connected over network' "
+        "service and its allowed IP addresses) and each port's URI scheme. Pass: that service is "
+        "disabled, or admits only the management network and each URI is ssl:// or telnets://; "
+        "fail: it admits other networks, or a URI is telnet://, tcp:// or bare host:port "
+        "(plaintext, no password).",
+    )
+
+
+def _vmx_vnc(v: Vm, h: Host) -> Outcome:
+    """HVA-031 for a VMware VM's RemoteDisplay.vnc."""
     s = vm_subject(v)
     vnc = [g for g in v.graphics if g.type == "vnc"]
     if not vnc:

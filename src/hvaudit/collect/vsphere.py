@@ -902,6 +902,16 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             if "DeviceBackingInfo" in wsdl_type(backing):
                 out[f"{name}{n}.fileType"] = "device"
                 out[f"{name}{n}.fileName"] = getattr(backing, "deviceName", "") or "?"
+            elif wsdl_type(backing) == "VirtualSerialPortURIBackingInfo":
+                # a network serial port (serviceURI, direction server|client, proxyURI of a
+                # concentrator), written as a .vmx has it (libvirt src/vmx/vmx.c: fileType
+                # "network", fileName the URI, network.endPoint, vspc)
+                out[f"{name}{n}.fileType"] = "network"
+                out[f"{name}{n}.fileName"] = getattr(backing, "serviceURI", "") or "?"
+                out[f"{name}{n}.network.endPoint"] = getattr(backing, "direction", "") or "server"
+                proxy = getattr(backing, "proxyURI", None)
+                if proxy:
+                    out[f"{name}{n}.vspc"] = proxy
         elif kind in ("VirtualEnsoniq1371", "VirtualHdAudioCard", "VirtualSoundBlaster16"):
             out["sound.present"] = "TRUE"
         elif kind == "VirtualMachineVideoCard":
