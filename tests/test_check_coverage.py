@@ -44,7 +44,7 @@ DEDICATED = {
     ("HVA-064", "fail"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-065", "pass"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-065", "fail"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
-    ("HVA-066", "pass"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
+    ("HVA-066", "pass"): "test_vm_parity.py::test_vmx_vm_checks",
     ("HVA-066", "fail"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-067", "manual"): "test_checks_vm.py::test_guest_features_from_the_domain_definition",
     ("HVA-197", "manual"): "test_checks_vm.py::test_isolated_ports_on_host_bridges",

@@ -265,3 +265,42 @@ def test_relaxed_acs_check_matters_only_for_legacy_kvm_assignment(host_scan) -> 
         "relaxed_acs_check = 1 and legacy KVM assignment (driver name='kvm') of pci "
         "0000:03:00.0 to gpu: libvirt assigns it below a PCIe switch without ACS",
     )
+
+
+# --- HVA-066: the template seeds the variable store; the store decides -------------------------
+
+
+def test_secure_boot_template_is_not_the_variable_store(host_scan) -> None:
+    """libvirt kbase "Secure Boot" (read with `find_string`), "Changing an existing VM": "Once
+    the VM has been created, updating the XML configuration as described above is **not**
+    enough to change the Secure Boot status: the NVRAM file associated with the VM has to be
+    regenerated from its template as well" (virsh start --reset-nvram); Proxmox VE qm.conf(5)
+    pre-enrolled-keys: "this will enable Secure Boot by default, though it can still be turned
+    off from within the VM". hvaudit passed a definition asking for enrolled keys, which is
+    only the template its store was created from: a VM defined without keys and edited since
+    (hvaudit's own remediation) boots with Secure Boot off. Right: the question of the store."""
+    a = host_scan(
+        domains=[
+            domain_xml(
+                "sbvm",
+                dtype="kvm",
+                body="<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><firmware>"
+                "<feature enabled='yes' name='secure-boot'/>"
+                "<feature enabled='yes' name='enrolled-keys'/></firmware></os>"
+                "<features><smm state='on'/></features>",
+            )
+        ]
+    )
+    assert (outcomes(a, "HVA-066")["sbvm"], messages(a, "HVA-066")["sbvm"]) == (
+        "manual",
+        "UEFI Secure Boot with enrolled keys; the VM's variable store was created from that "
+        "template, whether Secure Boot is on now is in the store",
+    )
+    assert _question(a, "HVA-066", "sbvm") == (
+        "Does the UEFI variable store of VM sbvm hold enrolled keys with Secure Boot on now? "
+        "Evidence: `mokutil --sb-state` in the guest, or the store on the host (`virt-fw-vars "
+        "--input <its NVRAM file or efidisk> --print`: PK enrolled, SecureBootEnable set). "
+        "Pass: Secure Boot enabled with the template's keys; fail: disabled or no PK (a store "
+        "created before the definition asked for enrolled keys keeps its old variables, and "
+        "the guest can turn Secure Boot off)."
+    )

@@ -940,9 +940,10 @@ def test_fedora_secboot_vars_template_has_keys_enrolled(tmp_path: Path) -> None:
     from test_checks_vm import _with_filters
 
     a = run_assessment(_with_filters(tmp_path, uri, NESTING_HOST, "b"))
-    assert verdict(a, "HVA-066", "sb_debian")[0] == "pass"
+    # enrolled templates, both read as such; the store they seeded settles it (leads10)
+    assert verdict(a, "HVA-066", "sb_debian")[0] == "manual"
     status, msg = verdict(a, "HVA-066", "sb_fedora")
-    assert status == "pass", msg
+    assert status == "manual", msg
     assert "OVMF_VARS.secboot.fd" in msg
 
 

@@ -1693,7 +1693,12 @@ def test_debian_ms_firmware_is_secure_boot(host_scan) -> None:
             )
         ]
     )
-    assert outcomes(a, "HVA-066") == {"msboot": "pass"}
+    assert outcomes(a, "HVA-066") == {"msboot": "manual"}
+    assert messages(a, "HVA-066")["msboot"] == (
+        "UEFI Secure Boot with enrolled keys: loader OVMF_CODE_4M.ms.fd with template "
+        "OVMF_VARS_4M.ms.fd (keys enrolled); the VM's variable store was created from that "
+        "template, whether Secure Boot is on now is in the store"
+    )
 
 
 def test_secure_boot_without_enrolled_keys_fails(host_scan) -> None:

@@ -1454,10 +1454,37 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     template "with distribution-specific and Microsoft Standard keys enrolled" that "will enable
     Secure Boot by default"; QemuServer.pm get_ovmf_files). VMware: `firmware = "efi"` with
     `uefi.secureBoot.enabled = "TRUE"` (the .vmx keys of Boot Options > Secure Boot; a .vmx
-    without `firmware` boots BIOS)."""
+    without `firmware` boots BIOS).
+
+    On QEMU the definition shows only the template a VM's variable store was created from:
+    libvirt kbase "Secure Boot", "Changing an existing VM": "updating the XML configuration
+    ... is **not** enough to change the Secure Boot status: the NVRAM file associated with the
+    VM has to be regenerated from its template" (`virsh start --reset-nvram`), and Proxmox VE's
+    pre-enrolled-keys "will enable Secure Boot by default, though it can still be turned off
+    from within the VM" (qm.conf(5)). Whether keys are enrolled and Secure Boot is on is in the
+    store (PK, SecureBootEnable), which hvaudit does not read: a definition that asks for
+    enrolled keys is a question about the store, never a pass; one that rules them out fails."""
+    platforms = {h.name: h.platform for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if v.secure_boot:
+        if v.secure_boot and platforms.get(v.host) != "vmware-esxi":
+            asked = "UEFI Secure Boot with enrolled keys" + (
+                f": {v.secure_boot_detail}" if v.secure_boot_detail else ""
+            )
+            yield manual(
+                s,
+                f"{asked}; the VM's variable store was created from that template, whether "
+                "Secure Boot is on now is in the store",
+                v.source,
+                question=f"Does the UEFI variable store of VM {v.name} hold enrolled keys with "
+                "Secure Boot on now? Evidence: `mokutil --sb-state` in the guest, or the store "
+                "on the host (`virt-fw-vars --input <its NVRAM file or efidisk> --print`: PK "
+                "enrolled, SecureBootEnable set). Pass: Secure Boot enabled with the "
+                "template's keys; fail: disabled or no PK (a store created before the "
+                "definition asked for enrolled keys keeps its old variables, and the guest can "
+                "turn Secure Boot off).",
+            )
+        elif v.secure_boot:
             yield passed(
                 s,
                 "UEFI Secure Boot with enrolled keys"
