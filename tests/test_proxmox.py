@@ -138,6 +138,7 @@ def test_secrets_are_redacted(
     capsys.readouterr()
     blob = b"".join(p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert b"s3cr3tHash" not in blob and b"x!oath" not in blob
+    assert b"JBSWY3DPEHPK3PXP" not in blob and b"otpauth" not in blob  # tfa.cfg: kinds only
     assert b"***REDACTED***" in blob
 
 
@@ -177,6 +178,13 @@ def test_tfa_acl_granularity_and_corosync_variants(
         "user:alice@pve:1:0:Alice:Admin:alice@example.com:Platform team:x:",
     )
     users.write_text(text + "acl:1:/vms:@operators:PVEVMUser:\ngroup:operators:bob@pve::\n")
+    # the marker alone is no factor: alice's entry is in /etc/pve/priv/tfa.cfg (P10-4)
+    tfa = tree / "etc/pve/priv/tfa.cfg"
+    tfa.write_text(
+        tfa.read_text().replace(
+            '{"users":{', '{"users":{"alice@pve":{"webauthn":[{"id":"wa-1","created":1,"entry":{}}]},'
+        )
+    )
     coro = tree / "etc/pve/corosync.conf"
     coro.write_text(coro.read_text().replace("crypto_cipher: aes256", "crypto_cipher: none"))
     _, report = scan(tree, capsys)

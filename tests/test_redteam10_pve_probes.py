@@ -28,14 +28,25 @@ Findings (each pinned below):
   whose class is unknown (/etc/pve/mapping/pci.cfg, not collected), where `_whole_functions`
   skipped it. A bridge NIC is a tap (qemu-server has no macvtap and no receive-filter
   hand-off): HVA-193 pass, HVA-194 n/a.
+- P10-4 (false pass; lead c): HVA-306 passed an administrator on user.cfg's keys field, which
+  since Proxmox VE 7 is the `x` marker API2/TFA.pm writes when an entry is added (a disabled
+  entry leaves it), and the API path counted any GET /access/tfa entry, disabled ones too. The
+  factor is /etc/pve/priv/tfa.cfg's entry: proxmox-tfa asks nothing where every entry is
+  disabled, nor for a WebAuthn/U2F entry without that configuration, nor for a user without
+  entries (the password alone logs in). Fixed: tfa.cfg is read, reduced by the collector to
+  each entry's kind and enable flag (no secret reaches the bundle), the API's list likewise;
+  where it is not in the evidence (a copied tree without it) a marked administrator is a
+  question.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from test_proxmox_api import CANNED, SECRET, TOKEN, scan, seeded  # noqa: F401 - a fixture
 from test_redteam2_probes import PVE_HARDENED, pve_result
 from test_redteam2_probes import pve_scan as dir_scan
 
@@ -188,4 +199,103 @@ def test_p10_3_hva193_194_judge_proxmox_vms(
     assert pve_result(plain, "HVA-194", "web-10") == (
         "not_applicable",
         "no macvtap or SR-IOV interface",
+    )
+
+
+# --- P10-4: a second factor is an entry of tfa.cfg Proxmox VE asks for ------------------------------
+
+TFA = (PVE_HARDENED / "etc/pve/priv/tfa.cfg").read_text()
+
+
+@pytest.mark.parametrize(
+    "tfa",
+    [
+        TFA.replace('"created":1735689600,', '"created":1735689600,"enable":false,'),
+        TFA.replace('"totp":', '"webauthn":').split(',"webauthn":{')[0] + "}",
+        '{"users":{}}',
+    ],
+    ids=["only-entry-disabled", "webauthn-not-configured", "no-entry-marker-only"],
+)
+def test_p10_4_root_without_a_factor_proxmox_asks_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tfa: str
+) -> None:
+    """Was pass ("2 administrator(s), all with a second factor ..."): user.cfg's keys field of
+    root@pam is the `x!oath` marker, and hvaudit read only it. The factor is tfa.cfg's entry:
+    pve-access-control authenticate_2nd_new_do asks `$tfa_cfg->authentication_challenge`, and
+    proxmox-tfa TfaUserData::challenge asks nothing where every entry is disabled ("This happens
+    if 2nd factors exist but are all disabled"), nor for a WebAuthn entry without a WebAuthn
+    configuration (get_webauthn: None; configure_u2f_and_wa takes it from datacenter.cfg, and
+    tfa.cfg keeps none here), nor for a user without entries: the password alone logs in.
+    (API2/TFA.pm writes the marker when an entry is added and clears it only when the last is
+    deleted.)"""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/priv/tfa.cfg": tfa})
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: root@pam",
+    )
+
+
+def test_p10_4_a_copy_without_tfa_cfg_asks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass on the user.cfg marker: a copied tree without /etc/pve/priv/tfa.cfg does not say
+    whether root@pam's entry exists or is enabled: one question."""
+    import shutil
+
+    from hvaudit.cli import main
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (tree / "etc/pve/priv/tfa.cfg").unlink()
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    import json
+
+    report = json.loads(capsys.readouterr()[0])
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-306", "pve-h1")
+    )
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "administrators whose second factor is not in the evidence: root@pam (user.cfg marks "
+        "one; /etc/pve/priv/tfa.cfg: the copied tree has no /etc/pve/priv/tfa.cfg)",
+    )
+    assert r["question"].startswith(
+        "Does each of root@pam have a second factor Proxmox VE asks for at login?"
+    )
+
+
+def test_p10_4_api_entries_all_disabled_are_no_factor(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass: the API path counted a user with any GET /access/tfa entry, disabled ones too
+    (`enable: 0`, PVE::API2::TFA list_tfa; TfaInfo writes `enable` only when false); proxmox-tfa
+    asks nothing for them and root@pam logs in with the password alone. alice@pve, the other
+    administrator, has an enabled TOTP entry."""
+    monkeypatch.setitem(
+        CANNED,
+        "/access/tfa",
+        [
+            {
+                "userid": "root@pam",
+                "entries": [
+                    {"type": "totp", "id": "totp-1", "enable": 0},
+                    {"type": "webauthn", "id": "wa-1", "enable": 0},
+                ],
+            },
+            {"userid": "alice@pve", "entries": [{"type": "totp", "id": "totp-2"}]},
+        ],
+    )
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    _, report = scan(seeded, capsys, "--ca-file", fakepve_cafile)
+    r = next(
+        r for r in report["results"] if (r["check_id"], r["subject"]["name"]) == ("HVA-306", "pve1")
+    )
+    assert (r["status"], r["message"]) == (
+        "fail",
+        "administrators without a second factor: root@pam",
     )

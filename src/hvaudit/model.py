@@ -911,6 +911,10 @@ class ProxmoxHost:
     bridge_vlan_filtering: dict[str, bool] = field(default_factory=dict)
     """The node's Linux bridges whose VLAN filtering the kernel reported (the API's SDN bridges
     endpoint): name -> vlan_filtering; a bridge not listed is not observed."""
+    tfa: Fact[dict[str, Any]] = field(default_factory=lambda: Fact.unavailable("not collected"))
+    """The users' second factors (/etc/pve/priv/tfa.cfg, or GET /access/tfa) as
+    hvaudit.parse.proxmox.tfa_entries_from_file summarises them: `users` -> kind -> enable flags,
+    `recovery`, `other`; `webauthn`/`u2f`: the file holds that configuration (None: not shown)."""
     bridges_source: Source | None = None
     interfaces_from_api: bool = False
     """/etc/network/interfaces is the API's reading of it (GET /nodes/{node}/network)."""

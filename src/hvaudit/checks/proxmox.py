@@ -12,6 +12,7 @@ import datetime as dt
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from hvaudit.checks.base import (
     Context,
@@ -27,7 +28,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Container, Host, ProxmoxHost, Source
+from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
@@ -778,8 +779,9 @@ def _covers(nets: list[_Net], everything: _Net) -> bool:
 )
 def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     """A Proxmox administrator controls every VM of the cluster; the 2014 draft asks for robust
-    multi-factor authentication of such accounts. user.cfg marks users that have a second factor.
-    Administrators are the holders of the built-in administration roles (ADMIN_ROLES) anywhere
+    multi-factor authentication of such accounts. A user's second factors are the entries of
+    /etc/pve/priv/tfa.cfg that Proxmox VE asks for at login (`_second_factor`; user.cfg's keys
+    field is only a marker). Administrators are the holders of the built-in administration roles (ADMIN_ROLES) anywhere
     and of any role on `/` with a cluster-administration privilege (ADMIN_PRIVILEGES; a role is
     judged by what it holds, not by its name: PVEUserAdmin's User.Modify resets other users'
     passwords and deletes their second factors, pve-access-control API2/AccessControl.pm
@@ -825,10 +827,35 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         enforced = {
             u for u in enabled if _realm_tfa(realms.get(u.rsplit("@", 1)[-1], {}).get("tfa", ""))
         }
-        missing = sorted(u for u in enabled - enforced if not cfg.users.get(u, {}).get("tfa_keys"))
-        refs = (*f.sources, *(px.realms.sources if enforced else ()))
+        dc = px.datacenter.get() if px.datacenter.known else {}
+        missing, asked = [], []
+        for u in sorted(enabled - enforced):
+            has = _second_factor(u, px.tfa, dc, cfg.users.get(u, {}).get("tfa_keys", ""))
+            if has is False:
+                missing.append(u)
+            elif isinstance(has, str):
+                asked.append(f"{u} ({has})")
+        refs = (
+            *f.sources,
+            *(px.realms.sources if enforced else ()),
+            *px.tfa.sources,
+        )
         if missing:
             yield failed(s, f"administrators without a second factor: {', '.join(missing)}", *refs)
+        elif asked:
+            yield manual(
+                s,
+                f"administrators whose second factor is not in the evidence: {'; '.join(asked)}",
+                *refs,
+                question="Does each of "
+                + ", ".join(a.split(" (", 1)[0] for a in asked)
+                + " have a second factor Proxmox VE asks for at login? Evidence: `pveum user tfa "
+                "list USER` (or GET /access/tfa) for each, and datacenter.cfg `webauthn`/`u2f` "
+                "for a WebAuthn or U2F entry. Pass: each has an entry of type totp, yubico or "
+                "recovery, or a webauthn/u2f one datacenter.cfg configures, that is not "
+                "disabled; fail: any has none, or only disabled ones (proxmox-tfa then asks for "
+                "no second factor and the password alone logs in).",
+            )
         else:
             by_realm = (
                 f" ({', '.join(sorted(enforced))} by their realm's tfa setting)" if enforced else ""
@@ -836,6 +863,48 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(enabled)} administrator(s), all with a second factor{by_realm}", *refs
             )
+
+
+def _second_factor(
+    user: str, tfa: Fact[dict[str, Any]], dc: Mapping[str, str], marker: str
+) -> bool | str:
+    """Does a login of `user` need a second factor? True, False, or why the evidence does not
+    say. A user's factors are /etc/pve/priv/tfa.cfg's entries (pve-access-control
+    AccessControl.pm authenticate_2nd_new_do: `$tfa_cfg->authentication_challenge($username)`,
+    no challenge and the password alone logs in); user.cfg's keys field is only the `x` marker
+    API2/TFA.pm set_user_tfa_enabled writes when an entry is added (a disabled entry leaves it),
+    or old keys that user_get_tfa uses only under a realm `tfa` ("we just ignore them"). proxmox-
+    tfa TfaUserData::challenge: a disabled entry asks nothing ("This happens if 2nd factors exist
+    but are all disabled": no challenge), a WebAuthn or U2F entry only where that is configured
+    (get_webauthn / get_u2f: None without a configuration, which configure_u2f_and_wa takes from
+    datacenter.cfg `webauthn`/`u2f` or tfa.cfg keeps), recovery keys always (rust-proxmox-tfa
+    4.0.0: "once they're used up, login becomes impossible"; older releases dropped a used-up
+    set, so that one is asked)."""
+    if not tfa.known:
+        return f"user.cfg marks one; {tfa.reason}" if marker else False
+    entry = tfa.get()["users"].get(user)
+    if not isinstance(entry, dict):
+        return False
+    if (
+        any(any(entry.get(k) or ()) for k in ("totp", "yubico"))
+        or entry.get("recovery") == "unused"
+    ):
+        return True
+    unknown = [str(o) for o in entry.get("other") or ()]
+    for kind in ("webauthn", "u2f"):
+        if not any(entry.get(kind) or ()):
+            continue
+        configured = bool(dc.get(kind)) or tfa.get().get(kind)
+        if configured:
+            return True
+        if configured is None:
+            unknown.append(
+                f"a {kind} entry, datacenter.cfg has no `{kind}` and whether tfa.cfg keeps one "
+                "is not in the API's answer"
+            )
+    if entry.get("recovery") == "used-up":
+        unknown.append("recovery keys all used")
+    return "; ".join(unknown) if unknown else False
 
 
 def _realm_tfa(value: str) -> bool:

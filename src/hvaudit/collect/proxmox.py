@@ -30,6 +30,8 @@ from hvaudit.parse import proxmox as pve
 __all__ = [
     "PVE_FILES",
     "RUN_ARTEFACT",
+    "TFA_ARTEFACT",
+    "TFA_FILE",
     "ProxmoxFilesCollector",
     "ProxmoxTarget",
     "listing_artefact",
@@ -53,6 +55,11 @@ PVE_FILES = (
 PVE_DIRS = ("/etc/pve/qemu-server", "/etc/pve/lxc", "/etc/pve/firewall", "/etc/pve/nodes")
 TREE_HOST_FILES = ("/proc/cpuinfo", "/proc/meminfo")
 """Host facts a copied tree may hold (an sosreport keeps them): the node's size."""
+TFA_FILE = "/etc/pve/priv/tfa.cfg"
+TFA_ARTEFACT = "pve/tfa-entries.json"
+"""What the collector keeps of TFA_FILE (`pve.tfa_entries_from_file`): each user's second-factor
+entries by kind and enable flag, never a secret; the API path writes the same from GET
+/access/tfa."""
 RUN_DIR = "/var/run/qemu-server"
 """qemu-server's pid files (`<vmid>.pid`), listed to tell which VMs run on a node."""
 RUN_ARTEFACT = "pve/run/qemu-server.list"
@@ -226,6 +233,21 @@ class ProxmoxFilesCollector:
                     if data is not None:
                         queue.append((sourced, data, (*chain, sourced)))
 
+    def _tfa(self, writer: BundleWriter) -> None:
+        """The users' second factors (TFA_FILE), reduced before they reach the bundle."""
+        origin = f"{TFA_FILE} (entry kinds and enable flags only)"
+        res = self.runner.read_file(self.prefix + TFA_FILE, 10.0)
+        if res.status == "ok":
+            summary = pve.tfa_entries_from_file(res.stdout.decode("utf-8", errors="replace"))
+            writer.add(TFA_ARTEFACT, summary.encode(), origin=origin)
+            return
+        status, reason = res.status, res.reason
+        if status == "absent" and self.target.mode == "dir":
+            status, reason = "unavailable", f"the copied tree has no {TFA_FILE}"
+        writer.record(
+            TFA_ARTEFACT, status=status, origin=origin, reason=reason, collected_at=utc_now()
+        )
+
     def _run_state(self, writer: BundleWriter) -> None:
         """List qemu-server's pid files; a tree without the directory leaves the run state unknown."""
         res = self.runner.run(("ls", "-1", self.prefix + RUN_DIR), 10.0)
@@ -250,6 +272,7 @@ class ProxmoxFilesCollector:
             )
         for path in PVE_FILES:
             self._read(writer, path)
+        self._tfa(writer)
         self._sourced(writer)
         for name in self._list("/etc/pve/qemu-server"):
             if name.endswith(".conf"):

@@ -36,8 +36,15 @@ from collections.abc import Callable
 from typing import Any
 
 from hvaudit.bundle import BundleWriter, dump_json, utc_now
-from hvaudit.collect.proxmox import NODE_NAME, in_cluster, node_artefact, pve_artefact
+from hvaudit.collect.proxmox import (
+    NODE_NAME,
+    TFA_ARTEFACT,
+    in_cluster,
+    node_artefact,
+    pve_artefact,
+)
 from hvaudit.errors import CollectionError, UsageError, one_line, system_cause
+from hvaudit.parse import proxmox as pve
 from hvaudit.redact import remember
 
 __all__ = [
@@ -447,6 +454,12 @@ class ProxmoxApiCollector:
                 self._get(api, "access/acl"),
                 {t["userid"] for t in self._get(api, "access/tfa") if t.get("entries")},
             ),
+        )
+        self._store(
+            writer,
+            TFA_ARTEFACT,
+            "GET /access/tfa (entry kinds and enable flags)",
+            lambda: pve.tfa_entries_from_api(self._get(api, "access/tfa")),
         )
         self._store(
             writer,

@@ -19,10 +19,12 @@ Nothing is dropped silently: a qemu-server key this parser does not know is kept
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from hvaudit.errors import InputError
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, parse_firewall
@@ -44,7 +46,10 @@ __all__ = [
     "parse_qemu_config",
     "parse_realms",
     "parse_storage",
+    "parse_tfa_entries",
     "parse_user_config",
+    "tfa_entries_from_api",
+    "tfa_entries_from_file",
 ]
 
 # qemu-server keys (qm.adoc / qemu-server PVE::QemuServer), indexed ones as patterns.
@@ -865,3 +870,94 @@ def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:
             raise InputError(f"{name}:{n}: {exc}") from None
         out[key] = " ".join(words)
     return out
+
+
+#: The second-factor kinds of /etc/pve/priv/tfa.cfg (proxmox-tfa TfaUserData: totp, u2f,
+#: webauthn, yubico lists of entries; recovery one set of keys).
+TFA_KINDS = ("totp", "webauthn", "u2f", "yubico")
+
+
+def _tfa_user(
+    kinds: dict[str, list[bool]], recovery: str | None, other: list[str]
+) -> dict[str, object]:
+    return {**kinds, "recovery": recovery, "other": other}
+
+
+def tfa_entries_from_file(raw: str) -> str:
+    """What HVA-306 needs of /etc/pve/priv/tfa.cfg, without a secret: per user, each entry's
+    kind and enable flag, whether recovery keys remain, and whether the file holds a WebAuthn
+    or U2F configuration (JSON). The collector writes only this: the file's TOTP secrets,
+    WebAuthn credentials and recovery hashes never reach the bundle.
+
+    tfa.cfg is proxmox-tfa's TfaConfig as JSON (pve-access-control AccessControl.pm
+    parse_priv_tfa_config: PVE::RS::TFA->new($raw)): `users` -> TfaUserData (`totp`,
+    `webauthn`, `u2f`, `yubico` lists of entries whose `enable` defaults to true and is written
+    only when false: TfaInfo `is_default_tfa_enable`; `recovery` an object whose `entries` turn
+    null once used), `webauthn` and `u2f` the file's own configuration. A user in another form
+    (an older file's `type`/`keys`) is listed under `other`, not read."""
+    try:
+        data = json.loads(raw) if raw.strip() else {}
+    except ValueError as exc:
+        return json.dumps({"error": f"not JSON: {type(exc).__name__}"})
+    if not isinstance(data, dict):
+        return json.dumps({"error": "not a JSON object"})
+    users: dict[str, dict[str, object]] = {}
+    for uid, u in (data.get("users") or {}).items():
+        if not isinstance(u, dict):
+            users[str(uid)] = _tfa_user({}, None, ["not an object"])
+            continue
+        kinds = {
+            k: [not (isinstance(e, dict) and e.get("enable") is False) for e in u.get(k) or []]
+            for k in TFA_KINDS
+        }
+        rec = u.get("recovery")
+        recovery = None
+        if isinstance(rec, dict):
+            recovery = (
+                "unused" if any(x is not None for x in rec.get("entries") or []) else "used-up"
+            )
+        other = sorted(str(k) for k in u if k not in (*TFA_KINDS, "recovery"))
+        users[str(uid)] = _tfa_user(kinds, recovery, [f"key {k!r}" for k in other])
+    return json.dumps(
+        {"users": users, "webauthn": bool(data.get("webauthn")), "u2f": bool(data.get("u2f"))},
+        sort_keys=True,
+    )
+
+
+def tfa_entries_from_api(listing: list[dict[str, Any]]) -> str:
+    """The same summary from GET /access/tfa (PVE::API2::TFA list_tfa: per user, `entries` of
+    `type` totp, u2f, webauthn, recovery or yubico, with `enable` only when false). The API does
+    not show whether tfa.cfg holds a WebAuthn or U2F configuration: null."""
+    users: dict[str, dict[str, object]] = {}
+    for t in listing:
+        if not isinstance(t, dict) or not t.get("userid"):
+            continue
+        kinds: dict[str, list[bool]] = {k: [] for k in TFA_KINDS}
+        recovery, other = None, []
+        for e in t.get("entries") or []:
+            kind = str(e.get("type", "")) if isinstance(e, dict) else ""
+            enabled = not (isinstance(e, dict) and e.get("enable") in (False, 0, "0"))
+            if kind in kinds:
+                kinds[kind].append(enabled)
+            elif kind == "recovery":
+                # listed while the set exists (proxmox-tfa api/methods.rs to_data), used up or
+                # not: either way no login succeeds without a key of it (rust-proxmox-tfa 4.0.0:
+                # "once they're used up, login becomes impossible")
+                recovery = "unused"
+            else:
+                other.append(f"entry type {kind!r}")
+        users[str(t["userid"])] = _tfa_user(kinds, recovery, other)
+    return json.dumps({"users": users, "webauthn": None, "u2f": None}, sort_keys=True)
+
+
+def parse_tfa_entries(text: str, name: str) -> dict[str, Any]:
+    """The summary `tfa_entries_from_file` or `tfa_entries_from_api` wrote."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise InputError(f"{name}: not JSON") from None
+    if not isinstance(data, dict) or "error" in data or not isinstance(data.get("users"), dict):
+        raise InputError(
+            f"{name}: {data.get('error', 'no users') if isinstance(data, dict) else 'not an object'}"
+        )
+    return data

@@ -21,6 +21,8 @@ from hvaudit.collect.host import command_artefact, file_artefact
 from hvaudit.collect.proxmox import (
     NODE_NAME,
     RUN_ARTEFACT,
+    TFA_ARTEFACT,
+    TFA_FILE,
     in_cluster,
     listing_artefact,
     node_artefact,
@@ -1003,6 +1005,18 @@ def _cluster_facts(
             Source(pve_artefact("/etc/pve/domains.cfg"), "absent: the built-in pam and pve realms"),
         ),
     )
+    px.tfa = _file(
+        bundle,
+        TFA_FILE,
+        pve.parse_tfa_entries,
+        problems,
+        label,
+        lambda: Fact.of(
+            {"users": {}, "webauthn": False, "u2f": False},
+            Source(TFA_ARTEFACT, "absent: no user has a second factor"),
+        ),
+        artefact=TFA_ARTEFACT,
+    )
     px.cluster_firewall = _file(
         bundle,
         "/etc/pve/firewall/cluster.fw",
@@ -1061,6 +1075,7 @@ def _add_node(
         corosync=shared.corosync,
         vm_firewalls=shared.vm_firewalls,
         realms=shared.realms,
+        tfa=shared.tfa,
         sdn_vnets=shared.sdn_vnets,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
