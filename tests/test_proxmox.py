@@ -182,7 +182,8 @@ def test_tfa_acl_granularity_and_corosync_variants(
     tfa = tree / "etc/pve/priv/tfa.cfg"
     tfa.write_text(
         tfa.read_text().replace(
-            '{"users":{', '{"users":{"alice@pve":{"webauthn":[{"id":"wa-1","created":1,"entry":{}}]},'
+            '{"users":{',
+            '{"users":{"alice@pve":{"webauthn":[{"id":"wa-1","created":1,"entry":{}}]},',
         )
     )
     coro = tree / "etc/pve/corosync.conf"
