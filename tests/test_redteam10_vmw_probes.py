@@ -29,6 +29,9 @@ Findings:
 - V10-8 (false pass): HVA-031 passed "the console is reached through vSphere only" for a VM with
   a network serial port it serves on the host (`serial0.fileType = "network"`, endPoint server,
   telnet://). Offline and through the API (render_vmx did not render URI backings).
+- V10-9 (false pass): HVA-418 passed a port group on a VLAN physical switches commonly reserve
+  (1001-1024, 3968-4094: vCenter STIG VCSA-80-000274, ESXi STIG ESXI-70-000065), though its
+  docstring cites the reserved-VLAN rule; now a question for the physical switches.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -561,3 +564,41 @@ def test_network_serial_port_from_the_api(tmp_path: Path) -> None:
         "manual",
         SERIAL_QUESTION_MESSAGE,
     )
+
+
+# --- V10-9: HVA-418 and VLANs physical switches reserve ----------------------------------------------
+
+SECURE = {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False}
+
+
+@pytest.mark.parametrize("vlan", [1002, 4094], ids=["catalyst-1002", "catalyst-nexus-4094"])
+def test_port_group_on_a_reserved_vlan(tmp_path: Path, vlan: int) -> None:
+    """DISA vSphere 8.0 vCenter STIG V-258941 (VCSA-80-000274) and vSphere 7.0 ESXi STIG
+    V-256426 (ESXI-70-000065, standard switches), read with `search`: "Certain physical switches
+    reserve certain VLAN IDs for internal purposes and often disallow traffic configured to these
+    values. For example, Cisco Catalyst switches typically reserve VLANs 1001 to 1024 and 4094,
+    while Nexus switches typically reserve 3968 to 4094 ... Using a reserved VLAN might result in
+    a denial of service on the network ... If any port group is configured with a reserved VLAN
+    ID, this is a finding." HVA-418's docstring cites "the vSphere 8 Security Configuration
+    Guide's port-group VLAN rules (native VLAN, VGT, reserved VLANs)" but passed "port group
+    Backup on VLAN {vlan}". Which ids are reserved depends on the switch model: right is a
+    question naming the VLAN."""
+    pg = {
+        "name": "Backup",
+        "switch": "vSwitch0",
+        "vlan": [vlan],
+        "trunk": False,
+        "security": SECURE,
+    }
+    a = _vsphere(tmp_path, {"portgroups": [pg]})
+    assert _verdicts(a, "HVA-418")["Backup"] == (
+        "manual",
+        f"port group Backup is on VLAN {vlan}, which physical switches often reserve",
+    )
+
+
+def test_port_group_on_an_ordinary_vlan_passes(tmp_path: Path) -> None:
+    """Twin of V10-9 (held): VLAN 120 passes."""
+    pg = {"name": "Backup", "switch": "vSwitch0", "vlan": [120], "trunk": False, "security": SECURE}
+    a = _vsphere(tmp_path, {"portgroups": [pg]})
+    assert _verdicts(a, "HVA-418")["Backup"] == ("pass", "port group Backup is on VLAN 120")

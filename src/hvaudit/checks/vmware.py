@@ -786,6 +786,12 @@ def switch_security(ctx: Context) -> Iterator[Outcome]:
 NATIVE_VLAN = 1
 """The native (untagged) VLAN of most physical switches as shipped: a port group on it mixes
 with every untagged frame of the uplink."""
+RESERVED_VLANS = ((1001, 1024), (3968, 4094))
+"""VLAN ids physical switches commonly reserve: vSphere 8 vCenter STIG VCSA-80-000274
+(V-258941) and vSphere 7 ESXi STIG ESXI-70-000065, read with `search`: "Cisco Catalyst switches
+typically reserve VLANs 1001 to 1024 and 4094, while Nexus switches typically reserve 3968 to
+4094 ... If any port group is configured with a reserved VLAN ID, this is a finding". Which are
+reserved depends on the switch: a port group on one is a question."""
 
 
 def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Source) -> Outcome:
@@ -814,6 +820,16 @@ def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Sourc
             "the host's Physical adapters). Pass: yes, an access port whose VLAN carries only "
             "this port group; fail: a trunk whose native VLAN other traffic shares.",
         )
+    if any(lo <= vlan <= hi for lo, hi in RESERVED_VLANS):
+        return manual(
+            s,
+            f"{what} is on VLAN {vlan}, which physical switches often reserve",
+            src,
+            question=f"Is VLAN {vlan} an ordinary VLAN (not reserved) on the physical switches "
+            f"{what}'s uplinks reach? Evidence: those switches' model and documentation and "
+            "their VLAN table (`show vlan`; Cisco Catalyst typically reserves 1001-1024 and "
+            "4094, Nexus 3968-4094). Pass: yes, not reserved there; fail: reserved.",
+        )
     return passed(s, f"{what} is on VLAN {vlan}", src)
 
 
@@ -840,7 +856,8 @@ def portgroup_vlans(ctx: Context) -> Iterator[Outcome]:
     its guests, which can then tag their way into other segments; one on the native VLAN mixes with
     the uplink's untagged traffic. vSphere 8 STIG ESXI-80-000220 (VGT on standard switches); the
     vSphere 8 Security Configuration Guide's port-group VLAN rules (native VLAN, VGT, reserved
-    VLANs). Uplink port groups carry trunks by design and are not judged."""
+    VLANs: an id in RESERVED_VLANS is a question for the physical switches, vCenter STIG
+    VCSA-80-000274). Uplink port groups carry trunks by design and are not judged."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(port groups)", h.name, "portgroup")
