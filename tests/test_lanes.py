@@ -85,7 +85,7 @@ def _serial(bundle: Path) -> bytes:
     return clean_json(render_json(a)).encode()
 
 
-@pytest.mark.parametrize("n", [2, 3, 5])
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
 def test_lanes_give_the_serial_bytes(bundle_path: Path, n: int) -> None:
     serial = _serial(bundle_path)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
@@ -225,7 +225,7 @@ def test_lane_count(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_small_scan_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Below AUTO_MIN_VMS (and for other formats) the serial path runs: no fork at all."""
+    """Below AUTO_MIN_VMS (and for other formats) the scan stays in its own process: no fork."""
     from hvaudit import cli
 
     monkeypatch.delenv("HVAUDIT_WORKERS", raising=False)
@@ -239,6 +239,36 @@ def test_a_small_scan_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.M
     assert code in (0, 1)
     assert forks == []
     assert {r["status"] for r in json.loads(out.read_bytes())["results"]} >= {Status.PASS.value}
+
+
+def test_a_json_report_in_one_process_is_written_in_pieces(
+    bundle_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """In one process too (HVAUDIT_WORKERS=1, a scan below AUTO_MIN_VMS, a fleet's targets) a
+    JSON-only report is written check by check from the encoder's cached pieces, as a lane writes
+    it: never built as one string, cleaned into a second and encoded into a third (issue 12: 177
+    MB each at 5,000 VMs). The bytes are the serial renderer's."""
+    import hvaudit.report.json_report as json_report
+    from hvaudit import cli
+
+    serial = _serial(bundle_path)
+
+    def whole(_a: object) -> str:
+        raise AssertionError("the report was rendered as one string")
+
+    monkeypatch.setattr(json_report, "render_json", whole)
+    monkeypatch.setenv("HVAUDIT_WORKERS", "1")
+    forks: list[int] = []
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or -1)
+    out = tmp_path / "r.json"
+    code = cli.main(["assess", str(bundle_path), "--format", "json", "-o", str(out)])
+    assert (code, capsys.readouterr().err, forks) == (3, "", [])  # HVA-000 is an error
+    got = out.read_bytes()
+    stamp = json.loads(got)["scanned_at"].encode()
+    assert got.replace(stamp, b"2026-12-01T00:00:00Z", 1) == serial
 
 
 def _run(snippet: str) -> subprocess.CompletedProcess[str]:

@@ -16,11 +16,12 @@ A worker that fails (killed, out of memory, a bug outside a check) loses nothing
 every check whose output it did not receive itself and says so on standard error. A check that
 raises is an error result in a lane exactly as in the serial path.
 
-HVAUDIT_WORKERS=1 turns it off (every check in the scan's own process); HVAUDIT_WORKERS=N asks
-for N lanes whatever the deployment's size; unset, a scan of at least `AUTO_MIN_VMS` VMs uses one
-lane per CPU it may run on (at most `MAX_LANES`), smaller ones stay serial (a fork is not worth
-it). Only the JSON report is rendered in lanes, without waivers, attestations or a selection;
-everything else takes the serial path.
+HVAUDIT_WORKERS=1 keeps every check in the scan's own process (one lane, no fork);
+HVAUDIT_WORKERS=N asks for N lanes whatever the deployment's size; unset, a scan of at least
+`AUTO_MIN_VMS` VMs uses one lane per CPU it may run on (at most `MAX_LANES`), smaller ones one
+lane (a fork is not worth it). Only the JSON report is rendered this way, without waivers,
+attestations or a selection; everything else takes the serial path (the whole assessment, then
+each report rendered from it).
 """
 
 from __future__ import annotations
