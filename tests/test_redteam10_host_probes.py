@@ -13,7 +13,9 @@ merged pages after run = 0: HVA-061, R10H-1); configuration a daemon or tool app
 the running state does not show yet (modprobe.d options of a module not loaded: HVA-050,
 R10H-2); a name service nsswitch.conf lists that hvaudit read as local files (NIS: HVA-140,
 HVA-141, R10H-3); a value libvirt documents as a placeholder in some cases (nodeinfo's cores,
-the CPU count on an "unusual" topology: HVA-080, HVA-081, R10H-4).
+the CPU count on an "unusual" topology: HVA-080, HVA-081, R10H-4); a filter whose input
+metadata may be missing altogether (dnf's --security over repositories without advisories:
+HVA-180, R10H-5).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -36,6 +38,10 @@ Findings:
   CPUs) it reports nodes 1, sockets 1, threads 1 and cores = 24 CPUs, so a 20-vCPU VM passed
   on a 16-core host. That shape is now checked against /proc/cpuinfo's (physical id, core id)
   pairs: 16 cores, both fail. Fixed.
+- R10H-5 (false pass) HVA-180 passed "no pending security update" on a CentOS Stream 9 host:
+  `dnf updateinfo list --security --available` is empty there whatever is pending, because
+  the repositories publish no advisories (updateinfo). `dnf updateinfo list --all` is now
+  collected; empty (or, not collected, os-release ID centos) makes it a question. Fixed.
 """
 
 from __future__ import annotations
@@ -303,3 +309,59 @@ def test_fallback_shape_of_a_plain_host_keeps_its_cores(host_scan, tmp_path) -> 
         a = run_assessment(build_bundle(tmp_path, uri, host, name=f"b{len(cpuinfo)}"))
         assert outcomes(a, "HVA-080") == {"web01": "pass"}, messages(a, "HVA-080")
         assert messages(a, "HVA-080")["web01"] == "20 vCPU(s) on a host with 24 physical core(s)"
+
+
+# --- HVA-180: dnf's security filter over repositories without advisories (R10H-5) ----------------
+
+STREAM_HOST = {
+    "/etc/os-release": 'NAME="CentOS Stream"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="9"\n',
+    "apt-upgrade-simulation": None,
+    "apt-held": None,
+    "dpkg-packages": None,
+    "rpm-packages": ("qemu-kvm\t9.0.0-10.el9\tii\nopenssh-server\t8.7p1-41.el9\tii\n", 0),
+    "dnf-security-updates": ("", 0),
+}
+
+
+def test_dnf_security_filter_without_advisories_is_asked(host_scan) -> None:
+    """R10H-5. dnf's --security "Consider[s] only content contained in security advisories"
+    (dnf5-advisory(8), read with `search`): the repositories' updateinfo decides what is a
+    security update. CentOS Stream's repositories publish none ("The repository lacks
+    updateinfo to provide errata": `dnf updateinfo list security --installed` returned empty on
+    CentOS Stream 9 while openssh-8.7p1-42.el9, the regreSSHion fix, was pending; mdleom.com,
+    2024-07-15), nor does a mirror made by reposync without its metadata. `dnf updateinfo list
+    --security --available` then prints nothing whatever is pending, and hvaudit passed "no
+    pending security update". `dnf updateinfo list --all` ("advisories containing any version
+    of installed packages") empty shows the repositories carry no advisories at all. Right: a
+    question."""
+    a = host_scan(dict(STREAM_HOST, **{"dnf-advisories": ("", 0)}))
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "`dnf updateinfo list --security` lists nothing, but the repositories publish no "
+        "advisories (`dnf updateinfo list --all` is empty): dnf cannot tell a security update"
+    )
+
+
+def test_dnf_security_filter_without_advisories_unread_on_centos(host_scan) -> None:
+    """R10H-5, where the advisory listing was not collected (an older bundle): CentOS (ID
+    centos in os-release) publishes no advisories, so the same question; RHEL keeps its pass."""
+    a = host_scan(STREAM_HOST)
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "`dnf updateinfo list --security` lists nothing, but CentOS publishes no advisories in "
+        "its repositories: dnf cannot tell a security update"
+    )
+    rhel = dict(STREAM_HOST, **{"/etc/os-release": 'NAME="Red Hat Enterprise Linux"\nID="rhel"\n'})
+    a = host_scan(rhel)
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+def test_dnf_with_advisories_passes(host_scan) -> None:
+    """Twin of R10H-5: the repositories publish advisories (the installed openssh's), none
+    pending: pass."""
+    advisories = ("RHSA-2024:4312 Important/Sec. openssh-server-8.7p1-38.el9_4.1.x86_64\n", 0)
+    a = host_scan(dict(STREAM_HOST, **{"dnf-advisories": advisories}))
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "no pending security update (as of the package lists on the host)"
+    )

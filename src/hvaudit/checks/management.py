@@ -53,7 +53,7 @@ from hvaudit.model import (
     SshdMatch,
 )
 from hvaudit.parse import polkit
-from hvaudit.parse.host import EVERY_USER, UNRESOLVED, libvirt_socket
+from hvaudit.parse.host import DNF_BLIND, EVERY_USER, UNRESOLVED, libvirt_socket
 from hvaudit.parse.polkit import js_without_comments
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
@@ -1892,11 +1892,26 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     """Unpatched kernel, QEMU and libvirt flaws are how VM escapes happen in practice. The host is
     asked with `apt-get -s dist-upgrade`, which installs the new packages a kernel or QEMU update
     needs; whatever it still keeps back, and every package on hold (apt-mark showhold), is an
-    update that will not be installed."""
+    update that will not be installed. dnf hosts are asked with `dnf updateinfo list
+    --security`, which sees only what the repositories' advisories (updateinfo) call security
+    updates: where they publish none (`dnf updateinfo list --all` empty; CentOS Stream, a
+    mirror synced without its metadata) an empty list proves nothing, a question (R10H-5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages
         gap = first_unknown(f, held)
+        if gap is f and f.state is FactState.UNAVAILABLE and f.reason.startswith(DNF_BLIND):
+            yield manual(
+                s,
+                f.reason,
+                *f.sources,
+                question=f"Is no update pending on host {h.name} that fixes a security flaw? "
+                f"Evidence: `dnf check-update` on {h.name} and, for each package it lists, the "
+                "changelog of the pending version (`dnf changelog --upgrades PACKAGE`) or the "
+                "upstream advisory of that version. Pass: nothing is pending, or no pending "
+                "update fixes a CVE; fail: a pending update fixes one.",
+            )
+            continue
         if gap is not None:
             yield unknown(s, gap, "no security update is pending and no package is held back")
             continue

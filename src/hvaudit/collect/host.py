@@ -283,6 +283,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ("dnf", "-q", "updateinfo", "list", "--security", "--available"),
         120,
     ),
+    # Whether the repositories publish advisories at all ("--all: Show advisories containing any
+    # version of installed packages", dnf5-advisory(8)): without updateinfo (CentOS Stream, a
+    # mirror synced without its metadata) --security finds nothing whatever is pending (R10H-5)
+    CommandProbe("dnf-advisories", ("dnf", "-q", "updateinfo", "list", "--all"), 120),
     CommandProbe(
         "libvirt-socket-units",
         (

@@ -1277,10 +1277,49 @@ def _updates(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             for ln in dnf.text.splitlines()
             if ln.strip() and not ln.startswith("Last")
         ]
+        blind = "" if names else _dnf_without_advisories(ev)
+        if blind:
+            return Fact.unavailable(blind, dnf.source)
         return Fact.of(tuple(names), dnf.source)
     if apt.state == "failed":
         return Fact.failed(apt.reason, apt.source)
     return Fact.unavailable("no supported package manager (apt, dnf) to ask for security updates")
+
+
+DNF_BLIND = "`dnf updateinfo list --security` lists nothing, but "
+"""How the reason of a dnf security listing that cannot see security updates begins."""
+
+
+def _dnf_without_advisories(ev: HostEvidence) -> str:
+    """Why an empty `dnf updateinfo list --security --available` proves nothing, or "". dnf
+    knows a security update only from the repositories' advisories (updateinfo; dnf5-advisory(8)
+    --security: "Consider only content contained in security advisories"); `updateinfo list
+    --all` lists every advisory of any version of an installed package, so empty there means
+    the repositories publish none. CentOS Stream's do not ("The repository lacks updateinfo to
+    provide errata", mdleom.com 2024-07-15: openssh-8.7p1-42.el9 pending and unseen), which
+    decides where that listing was not collected (R10H-5)."""
+    adv = ev.get(_cmd("dnf-advisories"))
+    if adv.state == "ok" and adv.rc == 0:
+        listed = [ln for ln in adv.text.splitlines() if ln.strip() and not ln.startswith("Last")]
+        if listed:
+            return ""
+        return (
+            DNF_BLIND + "the repositories publish no advisories (`dnf updateinfo list --all` is "
+            "empty): dnf cannot tell a security update"
+        )
+    release = ev.get(_file("/etc/os-release"))
+    ids = {
+        v.strip().strip('"')
+        for line in release.text.splitlines()
+        for k, _, v in [line.partition("=")]
+        if k.strip() == "ID"
+    }
+    if "centos" in ids:
+        return (
+            DNF_BLIND + "CentOS publishes no advisories in its repositories: dnf cannot tell a "
+            "security update"
+        )
+    return ""
 
 
 def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
