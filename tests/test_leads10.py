@@ -304,3 +304,30 @@ def test_secure_boot_template_is_not_the_variable_store(host_scan) -> None:
         "created before the definition asked for enrolled keys keeps its old variables, and "
         "the guest can turn Secure Boot off)."
     )
+
+
+# --- HVA-054: host-cpu is a host-passthrough CPU -------------------------------------------------
+
+
+def test_host_cpu_taint_is_the_host_passthrough_cpu(host_scan) -> None:
+    """libvirt qemu_domain.c qemuDomainObjCheckTaint (read with `find_string`): `if
+    (obj->def->cpu && obj->def->cpu->mode == VIR_CPU_MODE_HOST_PASSTHROUGH)
+    qemuDomainObjTaint(driver, obj, VIR_DOMAIN_TAINT_HOST_CPU, ...)`, domain_conf.h "Host CPU
+    passthrough in use" (newer: "... after migration"): the flag is the CPU mode itself, a
+    statement about migrating the guest to other hardware, not a weakened isolation. hvaudit
+    failed 'tainted (current run): host-cpu'. Right: named as HVA-049's (what a
+    host-passthrough CPU exposes, VT-x/AMD-V for nesting), not failed a second time."""
+    logs = (
+        "/var/log/libvirt/qemu/web01.log:2024-11-27 04:00:00.000+0000: starting up libvirt\n"
+        "/var/log/libvirt/qemu/web01.log:2024-11-27 04:00:01.000+0000: Domain id=1 is tainted: "
+        "host-cpu\n",
+        0,
+    )
+    a = host_scan(
+        {"qemu-logs": logs},
+        domains=[domain_xml("web01", body="<cpu mode='host-passthrough'/>")],
+    )
+    assert (outcomes(a, "HVA-054")["web01"], messages(a, "HVA-054")["web01"]) == (
+        "pass",
+        "no taint of its own in the current run's log; host-cpu (judged by HVA-049)",
+    )

@@ -253,11 +253,19 @@ def device_acl(ctx: Context) -> Iterator[Outcome]:
 #:   src/qemu/qemu_domain.c qemuDomainObjCheckTaint) is HVA-042; libvirt sets it also for
 #:   clear_emulator_capabilities = 0, harmless unless QEMU runs as root (virSetUIDGIDWithCaps
 #:   clears every capability of a non-root uid), and for a rawio='yes' disk or SCSI host device
-#:   (qemuDomainObjCheckDiskTaint, qemuDomainObjCheckHostdevTaint), which HVA-059 judges (R9-5).
+#:   (qemuDomainObjCheckDiskTaint, qemuDomainObjCheckHostdevTaint), which HVA-059 judges (R9-5);
+#: - host-cpu is the configuration <cpu mode='host-passthrough'>, no weakening of its own:
+#:   qemuDomainObjCheckTaint taints it `if (obj->def->cpu && obj->def->cpu->mode ==
+#:   VIR_CPU_MODE_HOST_PASSTHROUGH)` ("Host CPU passthrough in use"; newer domain_conf.h "Host
+#:   CPU passthrough in use after migration", the check then given incomingMigration): the
+#:   guest sees the host's exact CPU, whose migration to other hardware libvirt cannot vouch
+#:   for. What that exposes to the guest (VT-x/AMD-V for nesting) is HVA-049's (leads10, was a
+#:   fail 'tainted: host-cpu').
 TAINTS_JUDGED_ELSEWHERE = {
     "custom-argv": "HVA-046",
     "custom-device": "HVA-046",
     "high-privileges": "HVA-042",
+    "host-cpu": "HVA-049",
 }
 
 
@@ -281,8 +289,11 @@ def vm_taint(ctx: Context) -> Iterator[Outcome]:
     overrides) and high-privileges (HVA-042, QEMU as root). Those are named in the message but
     not failed here, so one condition is reported once; every other flag (custom-monitor,
     custom-ga-command, hook-script, cdrom-passthrough, custom-dtb, custom-hypervisor-feature,
-    deprecated-config, shell-scripts, disk-probing, external-launch, host-cpu, nbdkit-restart, and
-    any flag a newer libvirt adds) fails this check. The subject is the VM, as in every per-VM
+    deprecated-config, shell-scripts, disk-probing, external-launch, nbdkit-restart, and any
+    flag a newer libvirt adds) fails this check. host-cpu marks a host-passthrough CPU
+    (qemu_domain.c qemuDomainObjCheckTaint; domain_conf.h "Host CPU passthrough in use"), a
+    migration-compatibility warning whose security side, nesting, HVA-049 judges: named, not
+    failed. The subject is the VM, as in every per-VM
     check. The log is "%s/%s.log" of logDir and the VM's name (qemu_domain.c
     qemuDomainLogContextNew), and a name may hold a colon (the drivers refuse only a newline
     and a slash: virXMLCheckIllegalChars, domain_conf.c), so grep's FILE:LINE output is split
