@@ -29,8 +29,12 @@ firmware='bios'> whose <firmware> lists secure-boot and enrolled-keys: libvirt a
 a BIOS firmware there, none of which has Secure Boot (false pass); R10-6 HVA-047 passed legacy
 devices that raw QEMU arguments add (`-device rtl8139`, `-device isa-fdc`, a JSON `-device
 {"driver": "cirrus-vga"}`, `-nic user,model=ne2k_pci`; Proxmox VE `args: -device
-usb-tablet`), though QEMU builds them as it builds the ones a definition names (false pass).
-All fixed on branch rt10vm.
+usb-tablet`), though QEMU builds them as it builds the ones a definition names (false pass);
+R10-7 HVA-049 judged the definition's <cpu> (or qm.conf `cpu:`) though a raw `-cpu` comes after
+it and replaces it: `-cpu host` over a named model on a nesting host, `-cpu
+Skylake-Client,+vmx`, Proxmox `args: -cpu kvm64,+svm` passed (false pass), and `-cpu
+host,...,-vmx,svm=off` over a definition requiring vmx failed (wrong fail). All fixed on branch
+rt10vm.
 """
 
 from __future__ import annotations
@@ -40,10 +44,21 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
+from conftest import (
+    HARDENED_HOST,
+    ReplayRunner,
+    _replay_secmodel,
+    build_bundle,
+    domain_xml,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter, dump_json
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.engine import Assessment
 from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
-from test_redteam3_vm_probes import QEMU_NS, replayed_domains, verdict
+from test_redteam3_vm_probes import NESTING_HOST, QEMU_NS, replayed_domains, verdict
 
 
 def _scan(tmp_path: Path, domains: list[str], host: dict[str, Any] = HARDENED_HOST) -> Assessment:
@@ -351,4 +366,117 @@ def test_proxmox_args_usb_tablet_is_legacy(
     assert pve_result(report, "HVA-047", "api-11") == (
         "fail",
         "emulated legacy devices: USB tablet (QEMU argument -device usb-tablet)",
+    )
+
+
+# --- R10-7: HVA-049, a raw -cpu replaces the definition's CPU ---------------------------------
+
+
+def _replayed_on(tmp_path: Path, host: dict[str, Any], domains: dict[str, str]) -> Path:
+    """`domains` as a daemon with the QEMU driver reports them (it keeps the QEMU namespace
+    the test driver drops), on the replayed host `host` (hv1): replayed_domains' artefacts with
+    conftest.build_bundle's host."""
+    uri = write_node(tmp_path / "n.xml", [domain_xml("plain")])
+    writer = BundleWriter(
+        tmp_path / "b", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt"
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    del writer.entries["libvirt/domains/index.json"]
+    assert writer.root is not None
+    (writer.root / "libvirt/domains/index.json").unlink()
+    index = []
+    for name, xml in domains.items():
+        path = f"libvirt/domains/{name}.xml"
+        writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
+        index.append({"uuid": name, "file": path, "autostart": False})
+    writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
+    writer.meta["collector"]["libvirt"]["simulated"] = False
+    writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    _replay_secmodel(writer, host.get("secmodel", "apparmor"))
+    HostCollector(ReplayRunner(host)).collect(writer)
+    return writer.close(complete=True)
+
+
+def _raw_cpu_domain(name: str, cpu_xml: str, *args: str) -> str:
+    return (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>{name}</name>"
+        f"<uuid>6a2f1c2e-0000-4000-8000-{abs(hash(name)) % 10**12:012d}</uuid>"
+        "<memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+        "<os><type arch='x86_64' machine='pc-q35-8.2'>hvm</type></os>"
+        f"{cpu_xml}<qemu:commandline>"
+        + "".join(f"<qemu:arg value='{a}'/>" for a in args)
+        + "</qemu:commandline></domain>"
+    )
+
+
+SKYLAKE = "<cpu mode='custom' match='exact'><model fallback='forbid'>Skylake-Client</model></cpu>"
+RAW_CPUS = {
+    "rawhost": _raw_cpu_domain("rawhost", SKYLAKE, "-cpu", "host"),
+    "rawvmx": _raw_cpu_domain("rawvmx", SKYLAKE, "-cpu", "Skylake-Client,+vmx"),
+    "rawoff": _raw_cpu_domain(
+        "rawoff",
+        "<cpu mode='host-passthrough'><feature policy='require' name='vmx'/></cpu>",
+        "-cpu",
+        "host,vmx=on,-vmx,svm=off",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def raw_cpus(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rt10cpu"), NESTING_HOST, RAW_CPUS))
+
+
+def test_raw_cpu_host_replaces_a_named_model(raw_cpus: Assessment) -> None:
+    """R10-7. QEMU keeps the last -cpu it is given (system/vl.c, read with `find_string`: `case
+    QEMU_OPTION_cpu: /* hw initialization will check this */ cpu_option = optarg;`), and
+    libvirt adds the <qemu:arg> values after its own arguments, -cpu included (qemu_command.c
+    qemuBuildCommandLine, read with `read_file`: the `qemucmd->args` loop comes after the
+    devices, near the end). So `-cpu host` replaces <model>Skylake-Client</model>: the guest
+    gets the host's CPUID, vmx included where KVM nests (formatdomain, host-passthrough), and
+    this host's kvm_intel nested reads Y. Was a pass, "CPU mode custom without vmx/svm"."""
+    assert verdict(raw_cpus, "HVA-049", "rawhost") == (
+        "fail",
+        "QEMU argument -cpu host replaces the <cpu> definition: CPU mode host-passthrough passes "
+        "the host's vmx/svm through when KVM nests, and the host's KVM has nested on",
+    )
+
+
+def test_raw_cpu_turning_vmx_on_fails(raw_cpus: Assessment) -> None:
+    """R10-7: `+vmx` turns the flag on in QEMU's feature syntax (target/i386/cpu.c
+    x86_cpu_parse_featurestr, "Parse \"+feature,-feature,feature=foo\" CPU feature string"),
+    what <feature policy='require' name='vmx'/> does in a definition, which HVA-049 fails."""
+    assert verdict(raw_cpus, "HVA-049", "rawvmx") == (
+        "fail",
+        "QEMU argument -cpu Skylake-Client,+vmx turns vmx on: the guest can run a hypervisor",
+    )
+
+
+def test_raw_cpu_turning_both_flags_off_passes(raw_cpus: Assessment) -> None:
+    """R10-7, the hardened twin: the definition requires vmx, but the raw `-cpu` that replaces
+    it turns vmx off with `-vmx`, which "overwrites any feature set by feat=on|feat even if the
+    later is parsed after +-feat" (QEMU target/i386/cpu.c, above x86_cpu_parse_featurestr), and
+    svm with svm=off: the guest gets neither. Was a fail on the definition's policy='require'."""
+    assert verdict(raw_cpus, "HVA-049", "rawoff") == (
+        "pass",
+        "QEMU argument -cpu host,vmx=on,-vmx,svm=off replaces the <cpu> definition: vmx/svm "
+        "policy='disable'",
+    )
+
+
+def test_proxmox_args_cpu_turning_svm_on_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R10-7 on Proxmox VE: qemu-server pushes `args:` after the -cpu it builds from `cpu:`
+    (QemuServer.pm config_to_command, "# add custom args", read with `find_string`), so
+    `args: -cpu kvm64,+svm` replaces `cpu: x86-64-v2-AES` and turns svm on. Was a pass, "cpu:
+    x86-64-v2-AES (a named model ...)"."""
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    assert "cpu: x86-64-v2-AES" in vm201 and "args:" not in vm201
+    report = pve_scan(
+        tmp_path, capsys, {"etc/pve/qemu-server/201.conf": vm201 + "args: -cpu kvm64,+svm\n"}
+    )
+    assert pve_result(report, "HVA-049", "api-11") == (
+        "fail",
+        "QEMU argument -cpu kvm64,+svm turns svm on: the guest can run a hypervisor",
     )

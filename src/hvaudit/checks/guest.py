@@ -262,127 +262,196 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     every named model (target/i386 kvm_default_props {"svm", "off"}, QEMU 75d373ef97 "Disable
     SVM by default in KVM mode"), while under TCG (kvm: 0) qemu64 and the AMD models keep svm.
     VMware: `vhv.enable = "TRUE"` ("Expose hardware assisted virtualization to the guest OS")
-    gives the guest VT-x/AMD-V whatever the host; without it the guest has none."""
+    gives the guest VT-x/AMD-V whatever the host; without it the guest has none. A raw QEMU
+    `-cpu` (libvirt <qemu:commandline>, Proxmox VE `args:`) comes after the management layer's
+    own and replaces its CPU: the VM is judged with the CPU that argument defines (_raw_cpu,
+    R10-7)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
-        s = vm_subject(v)
-        if hosts[v.host].platform == "vmware-esxi":
+        h = hosts[v.host]
+        if h.platform == "vmware-esxi":
             yield _vmx_nesting(v)
             continue
-        if hosts[v.host].platform == "proxmox-ve":
-            yield _pve_nesting(v, hosts[v.host])
+        raw = _raw_cpu(v)
+        if raw is None:
+            yield from _nesting(v, h)
             continue
-        feat = _nesting_policy(v, hosts[v.host])
-        carried = _carried_svm(v, hosts[v.host]) if feat is None else None
-        unknown = _unknown_model(v) if feat is None else None
-        if feat in ("require", "force"):
+        as_read, shown, turned_on = raw
+        if turned_on:
             yield failed(
-                s,
-                f"<cpu> feature vmx/svm policy='{feat}': the guest can run a hypervisor",
+                vm_subject(v),
+                f"QEMU argument {shown} turns {'/'.join(turned_on)} on: the guest can run a "
+                "hypervisor",
                 v.source,
             )
             continue
-        if feat in ("disable", "forbid") or (
-            v.cpu_mode not in NESTING_MODES
-            and feat != "optional"
-            and carried is None
-            and unknown is None
-        ):
-            why = (
-                f"vmx/svm policy='{feat}'"
-                if feat in ("disable", "forbid")
-                else f"CPU mode {v.cpu_mode or 'default (no <cpu>)'} without vmx/svm"
+        for out in _nesting(as_read, h):
+            yield dataclasses.replace(
+                out, message=f"QEMU argument {shown} replaces the <cpu> definition: {out.message}"
             )
-            yield passed(s, why, v.source)
-            continue
-        h = hosts[v.host]
-        nested = h.facts.nested_virtualization
-        what = (
-            "<cpu> feature vmx/svm policy='optional' is given whenever the host's KVM offers it"
-            if feat == "optional"
-            else carried
-            or (f"CPU model {unknown} may carry vmx or svm" if unknown else None)
-            or f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
-        )
-        if unknown is not None and not (nested.known and not nested.get()):
-            yield manual(
-                s,
-                f"CPU model {unknown} is neither one of QEMU's built-in x86 models nor one of "
-                "libvirt's cpu_map that hvaudit knows: whether it carries vmx or svm is unknown"
-                + (
-                    ", and the host's KVM has nested on"
-                    if nested.known
-                    else f" ({nested.reason})"
-                    if nested.reason
-                    else ""
-                ),
-                v.source,
-                *nested.sources,
-                question=f"Does the guest CPU of VM {v.name} lack both the vmx and the svm flag? "
-                f"Evidence: grep -cwE 'vmx|svm' /proc/cpuinfo inside the running guest, or the "
-                f"definition of CPU model {unknown} (libvirt's cpu_map x86_{unknown}.xml and the "
-                f"model it is based on) with /sys/module/kvm_intel/parameters/nested or "
-                f"/sys/module/kvm_amd/parameters/nested on {h.name}. Pass: yes, the guest sees "
-                "neither (the model carries no such flag, or KVM nesting is off); fail: the guest "
-                "sees vmx or svm, so it can run a hypervisor.",
-            )
-            continue
-        kvm = v.hardware_accelerated.known and v.hardware_accelerated.get()
-        if (
-            carried is not None
-            and kvm
-            and v.machine is None
-            and not (nested.known and not nested.get())
-        ):
-            yield manual(
-                s,
-                f"{carried} on a machine type up to QEMU 2.1 (under KVM newer ones turn svm "
-                "off), and the definition names no machine type: libvirt's QEMU driver always "
-                "writes the one it picks, so which one this VM gets is unknown"
-                + (f" ({nested.reason})" if not nested.known and nested.reason else ""),
-                v.source,
-                *nested.sources,
-                question=f"Does VM {v.name} run on a machine type newer than QEMU 2.1's, or on "
-                f"a host that does not nest svm? Evidence: the machine attribute of <os><type> "
-                f"in `virsh dumpxml {v.name}` on {h.name}, vendor_id in /proc/cpuinfo and "
-                f"/sys/module/kvm_amd/parameters/nested there (or grep -cw svm /proc/cpuinfo in "
-                "the guest). Pass: yes, pc-i440fx-2.2, pc-q35-2.2 or later (or the alias pc or "
-                "q35), a GenuineIntel host, or kvm_amd nested N or 0; fail: a machine type of "
-                "2.1 or older on an AMD host whose kvm_amd nests, so the guest gets svm.",
-            )
-            continue
-        if carried is not None and not _vendor_flags(h) and not (nested.known and not nested.get()):
-            # Only svm comes with the model, and whether the host is an AMD one was not read.
-            yield manual(
-                s,
-                f"{what}; the host's KVM vendor module was not read"
-                + (f" ({nested.reason})" if not nested.known and nested.reason else ""),
-                v.source,
-                *nested.sources,
-                question=f"Is the CPU of host {h.name} an Intel one, or is nested virtualization "
-                f"off in its kvm_amd module? Evidence: vendor_id in /proc/cpuinfo on {h.name} "
-                "(GenuineIntel or AuthenticAMD) and /sys/module/kvm_amd/parameters/nested there. "
-                "Pass: yes, GenuineIntel (the model carries no vmx), or kvm_amd nested reads N "
-                "or 0; fail: an AMD CPU whose kvm_amd nested reads Y or 1, so the VM gets svm.",
-            )
-            continue
-        if not nested.known:
-            yield host_settings_manual(
-                s,
-                h,
-                nested,
-                what,
-                f"Is nested virtualization off in KVM on host {h.name}? Evidence: "
-                f"/sys/module/kvm_intel/parameters/nested (Intel) or "
-                f"/sys/module/kvm_amd/parameters/nested (AMD) on {h.name}. Pass: yes, it reads "
-                "N or 0; fail: it reads Y or 1, so this VM's CPU definition hands it vmx/svm (a "
-                "VM approved to run hypervisors is a waiver, not a pass).",
-                v.source,
-            )
-        elif nested.get():
-            yield failed(s, f"{what}, and the host's KVM has nested on", v.source, *nested.sources)
+
+
+def _raw_cpu(v: Vm) -> tuple[Vm, str, list[str]] | None:
+    """The guest CPU raw QEMU arguments give the VM (R10-7): QEMU keeps the last `-cpu` it is
+    given (system/vl.c: `case QEMU_OPTION_cpu: /* hw initialization will check this */
+    cpu_option = optarg;`), and libvirt adds the <qemu:arg> values after its own arguments
+    (qemu_command.c qemuBuildCommandLine: `for (i = 0; i < qemucmd->num_args; i++)
+    virCommandAddArg(cmd, qemucmd->args[i])` after the devices), qemu-server its `args:` after
+    the -cpu it builds (QemuServer.pm config_to_command, "# add custom args"), so a raw `-cpu`
+    replaces the definition's CPU. Its model is `host` (host-passthrough), `max` (maximum) or a
+    named model, and each feature after it is `+f` (on), `-f` (off), `f=on|off` or a bare `f`
+    (on); "+-feat overwrites any feature set by feat=on|feat even if the later is parsed after
+    +-feat" (QEMU target/i386/cpu.c, above x86_cpu_parse_featurestr). A flag given both `+`
+    and `-` counts as on (more is judged, never less). The VM as that argument defines its
+    CPU, the argument as shown, and the flags among vmx/svm it turns on; None without a raw
+    `-cpu`."""
+    opts = [o for o in qemu_options(v.raw_hypervisor_arguments) if o.name == "cpu"]
+    if not opts:
+        return None
+    o = opts[-1]
+    model, *parts = o.text.split(",")
+    state: dict[str, bool] = {}
+    plus, minus = set(), set()
+    for part in parts:
+        if part.startswith("+"):
+            plus.add(part[1:])
+        elif part.startswith("-"):
+            minus.add(part[1:])
         else:
-            yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
+            key, eq, val = part.partition("=")
+            state[key] = val.lower() in ("on", "true", "yes") if eq else True
+    state.update(dict.fromkeys(minus, False))
+    state.update(dict.fromkeys(plus, True))
+    flags = [f for f in ("vmx", "svm") if f in state]
+    feats = tuple((f, "require" if state[f] else "disable") for f in flags)
+    mode = {"host": "host-passthrough", "max": "maximum"}.get(model, "custom")
+    as_read = dataclasses.replace(
+        v,
+        cpu_mode=mode,
+        cpu_model=model if mode == "custom" else None,
+        nested_features=feats,
+        nested_feature=feats[0][1] if feats else None,
+    )
+    return as_read, o.shown(), [f for f in flags if state[f]]
+
+
+def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
+    """HVA-049's verdict of one libvirt or Proxmox VE VM as its CPU definition stands."""
+    s = vm_subject(v)
+    if h.platform == "proxmox-ve":
+        yield _pve_nesting(v, h)
+        return
+    feat = _nesting_policy(v, h)
+    carried = _carried_svm(v, h) if feat is None else None
+    unknown = _unknown_model(v) if feat is None else None
+    if feat in ("require", "force"):
+        yield failed(
+            s,
+            f"<cpu> feature vmx/svm policy='{feat}': the guest can run a hypervisor",
+            v.source,
+        )
+        return
+    if feat in ("disable", "forbid") or (
+        v.cpu_mode not in NESTING_MODES
+        and feat != "optional"
+        and carried is None
+        and unknown is None
+    ):
+        why = (
+            f"vmx/svm policy='{feat}'"
+            if feat in ("disable", "forbid")
+            else f"CPU mode {v.cpu_mode or 'default (no <cpu>)'} without vmx/svm"
+        )
+        yield passed(s, why, v.source)
+        return
+    h = h
+    nested = h.facts.nested_virtualization
+    what = (
+        "<cpu> feature vmx/svm policy='optional' is given whenever the host's KVM offers it"
+        if feat == "optional"
+        else carried
+        or (f"CPU model {unknown} may carry vmx or svm" if unknown else None)
+        or f"CPU mode {v.cpu_mode} passes the host's vmx/svm through when KVM nests"
+    )
+    if unknown is not None and not (nested.known and not nested.get()):
+        yield manual(
+            s,
+            f"CPU model {unknown} is neither one of QEMU's built-in x86 models nor one of "
+            "libvirt's cpu_map that hvaudit knows: whether it carries vmx or svm is unknown"
+            + (
+                ", and the host's KVM has nested on"
+                if nested.known
+                else f" ({nested.reason})"
+                if nested.reason
+                else ""
+            ),
+            v.source,
+            *nested.sources,
+            question=f"Does the guest CPU of VM {v.name} lack both the vmx and the svm flag? "
+            f"Evidence: grep -cwE 'vmx|svm' /proc/cpuinfo inside the running guest, or the "
+            f"definition of CPU model {unknown} (libvirt's cpu_map x86_{unknown}.xml and the "
+            f"model it is based on) with /sys/module/kvm_intel/parameters/nested or "
+            f"/sys/module/kvm_amd/parameters/nested on {h.name}. Pass: yes, the guest sees "
+            "neither (the model carries no such flag, or KVM nesting is off); fail: the guest "
+            "sees vmx or svm, so it can run a hypervisor.",
+        )
+        return
+    kvm = v.hardware_accelerated.known and v.hardware_accelerated.get()
+    if (
+        carried is not None
+        and kvm
+        and v.machine is None
+        and not (nested.known and not nested.get())
+    ):
+        yield manual(
+            s,
+            f"{carried} on a machine type up to QEMU 2.1 (under KVM newer ones turn svm "
+            "off), and the definition names no machine type: libvirt's QEMU driver always "
+            "writes the one it picks, so which one this VM gets is unknown"
+            + (f" ({nested.reason})" if not nested.known and nested.reason else ""),
+            v.source,
+            *nested.sources,
+            question=f"Does VM {v.name} run on a machine type newer than QEMU 2.1's, or on "
+            f"a host that does not nest svm? Evidence: the machine attribute of <os><type> "
+            f"in `virsh dumpxml {v.name}` on {h.name}, vendor_id in /proc/cpuinfo and "
+            f"/sys/module/kvm_amd/parameters/nested there (or grep -cw svm /proc/cpuinfo in "
+            "the guest). Pass: yes, pc-i440fx-2.2, pc-q35-2.2 or later (or the alias pc or "
+            "q35), a GenuineIntel host, or kvm_amd nested N or 0; fail: a machine type of "
+            "2.1 or older on an AMD host whose kvm_amd nests, so the guest gets svm.",
+        )
+        return
+    if carried is not None and not _vendor_flags(h) and not (nested.known and not nested.get()):
+        # Only svm comes with the model, and whether the host is an AMD one was not read.
+        yield manual(
+            s,
+            f"{what}; the host's KVM vendor module was not read"
+            + (f" ({nested.reason})" if not nested.known and nested.reason else ""),
+            v.source,
+            *nested.sources,
+            question=f"Is the CPU of host {h.name} an Intel one, or is nested virtualization "
+            f"off in its kvm_amd module? Evidence: vendor_id in /proc/cpuinfo on {h.name} "
+            "(GenuineIntel or AuthenticAMD) and /sys/module/kvm_amd/parameters/nested there. "
+            "Pass: yes, GenuineIntel (the model carries no vmx), or kvm_amd nested reads N "
+            "or 0; fail: an AMD CPU whose kvm_amd nested reads Y or 1, so the VM gets svm.",
+        )
+        return
+    if not nested.known:
+        yield host_settings_manual(
+            s,
+            h,
+            nested,
+            what,
+            f"Is nested virtualization off in KVM on host {h.name}? Evidence: "
+            f"/sys/module/kvm_intel/parameters/nested (Intel) or "
+            f"/sys/module/kvm_amd/parameters/nested (AMD) on {h.name}. Pass: yes, it reads "
+            "N or 0; fail: it reads Y or 1, so this VM's CPU definition hands it vmx/svm (a "
+            "VM approved to run hypervisors is a waiver, not a pass).",
+            v.source,
+        )
+    elif nested.get():
+        yield failed(s, f"{what}, and the host's KVM has nested on", v.source, *nested.sources)
+    else:
+        yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
 
 
 def _vmx_nesting(v: Vm) -> Outcome:
