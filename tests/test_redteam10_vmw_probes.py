@@ -32,6 +32,11 @@ Findings:
 - V10-9 (false pass): HVA-418 passed a port group on a VLAN physical switches commonly reserve
   (1001-1024, 3968-4094: vCenter STIG VCSA-80-000274, ESXi STIG ESXI-70-000065), though its
   docstring cites the reserved-VLAN rule; now a question for the physical switches.
+- V10-10 (wrong fail on a hardened host): HVA-412 failed every ESXi 8.0 U2+ host for a system
+  ruleset open to all whose allowed-IP list ESXi does not let a user change
+  (ipListUserConfigurable false); the STIG holds only user-configurable rulesets to listed
+  networks. Such rulesets are now named in the pass; configurable (or older, unreported) ones
+  still fail.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -602,3 +607,78 @@ def test_port_group_on_an_ordinary_vlan_passes(tmp_path: Path) -> None:
     pg = {"name": "Backup", "switch": "vSwitch0", "vlan": [120], "trunk": False, "security": SECURE}
     a = _vsphere(tmp_path, {"portgroups": [pg]})
     assert _verdicts(a, "HVA-418")["Backup"] == ("pass", "port group Backup is on VLAN 120")
+
+
+# --- V10-10: HVA-412 and system rulesets whose IP list ESXi keeps fixed ------------------------------
+
+
+def _firewall(configurable: bool | None) -> dict[str, Any]:
+    """A host firewall as pyVmomi returns it (vim.host.FirewallInfo), through collect/vsphere.py's
+    _host_record: incoming blocked, sshServer limited to 10.0.0.0/24, and a second enabled
+    ruleset (called dhcp here) open to all addresses with ipListUserConfigurable `configurable`."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record
+
+    ip = vim.host.Ruleset.IpList
+    info = vim.host.FirewallInfo(
+        defaultPolicy=vim.host.FirewallInfo.DefaultPolicy(
+            incomingBlocked=True, outgoingBlocked=True
+        ),
+        ruleset=[
+            vim.host.Ruleset(
+                key="sshServer",
+                label="SSH Server",
+                required=False,
+                enabled=True,
+                rule=[vim.host.Ruleset.Rule(port=22, direction="inbound", protocol="tcp")],
+                allowedHosts=ip(
+                    allIp=False,
+                    ipNetwork=[vim.host.Ruleset.IpNetwork(network="10.0.0.0", prefixLength=24)],
+                ),
+                ipListUserConfigurable=True,
+            ),
+            vim.host.Ruleset(
+                key="dhcp",
+                label="DHCP Client",
+                required=False,
+                enabled=True,
+                rule=[vim.host.Ruleset.Rule(port=68, direction="inbound", protocol="udp")],
+                allowedHosts=ip(allIp=True),
+                ipListUserConfigurable=configurable,
+            ),
+        ],
+    )
+    record = _host_record({"name": "esx1", "config.firewall": info}, {})
+    return json.loads(json.dumps({"firewall": record["firewall"]}))
+
+
+def test_system_ruleset_with_a_fixed_ip_list(tmp_path: Path) -> None:
+    """vSphere Web Services API 8.0U3, HostFirewallRuleset (read with `search`):
+    ipListUserConfigurable, "Flag indicating whether user can modify the allowed IP list of the
+    firewall ruleset. Since vSphere API Release 8.0.2.0". The vSphere 8 STIG's firewall rule
+    ESXI-80-000239 applies to the rulesets whose list a user can configure
+    (/work/shared/reference/checks-catalog.md SR19-ESX-02: "rules are user- or system-owned since
+    8.0U2; the STIG applies only to user-configurable ones"). A hardened 8.0 U2 host whose every
+    configurable ruleset is limited, with a system ruleset whose list ESXi keeps open to all, was
+    failed "1 enabled ruleset(s) open to any address: dhcp": a finding no administrator can
+    remove. Right: pass, naming that ruleset."""
+    a = _vsphere(tmp_path, _firewall(configurable=False))
+    assert _verdicts(a, "HVA-412")["esx1"] == (
+        "pass",
+        "incoming blocked; every enabled ruleset a user may restrict is limited to listed "
+        "networks; 1 system ruleset(s) ESXi keeps open to all (ipListUserConfigurable false): dhcp",
+    )
+
+
+@pytest.mark.parametrize("configurable", [True, None], ids=["configurable", "older-host"])
+def test_configurable_ruleset_open_to_all_still_fails(
+    tmp_path: Path, configurable: bool | None
+) -> None:
+    """Twin of V10-10 (held): a ruleset a user may restrict, or one of a host older than 8.0 U2
+    (the flag unset), open to all still fails."""
+    a = _vsphere(tmp_path, _firewall(configurable=configurable))
+    assert _verdicts(a, "HVA-412")["esx1"] == (
+        "fail",
+        "1 enabled ruleset(s) open to any address: dhcp",
+    )

@@ -398,7 +398,11 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     network. vSphere API HostFirewallRulesetIpList: allIp ("the ruleset works for all ip
     addresses") or ipNetwork entries (HostFirewallRulesetIpNetwork, network and prefixLength);
     networks that together cover every IPv4 or every IPv6 address (0.0.0.0/0, or 0.0.0.0/1 with
-    128.0.0.0/1) admit every source of that family as allIp does."""
+    128.0.0.0/1) admit every source of that family as allIp does. Since API 8.0.2 a ruleset says
+    whether a user may change its list (ipListUserConfigurable: "Flag indicating whether user can
+    modify the allowed IP list of the firewall ruleset"); vSphere 8 STIG ESXI-80-000239 holds only
+    those to listed networks (checks-catalog SR19-ESX-02): a system ruleset open to all whose list
+    ESXi keeps fixed is named in the message, not failed."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         fw = esx.firewall
@@ -414,10 +418,16 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
                 "allows all addresses; fail: one does.",
             )
             continue
-        open_to_all = sorted(
-            str(r.get("key"))
+        open_all = [
+            r
             for r in fw.get("rulesets") or []
             if r.get("enabled") and (r.get("all_ip") or _every_address(r.get("networks") or []))
+        ]
+        fixed = sorted(
+            str(r.get("key")) for r in open_all if r.get("ip_list_configurable") is False
+        )
+        open_to_all = sorted(
+            str(r.get("key")) for r in open_all if r.get("ip_list_configurable") is not False
         )
         problems = []
         if fw.get("incoming_blocked") is not True:
@@ -428,9 +438,15 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
         if problems:
             yield failed(s, "; ".join(problems), esx.source)
         else:
-            yield passed(
-                s, "incoming blocked; every enabled ruleset limited to listed networks", esx.source
-            )
+            what = "every enabled ruleset limited to listed networks"
+            if fixed:
+                shown = ", ".join(fixed[:8]) + (" ..." if len(fixed) > 8 else "")
+                what = (
+                    "every enabled ruleset a user may restrict is limited to listed networks; "
+                    f"{len(fixed)} system ruleset(s) ESXi keeps open to all "
+                    f"(ipListUserConfigurable false): {shown}"
+                )
+            yield passed(s, f"incoming blocked; {what}", esx.source)
 
 
 def _every_address(networks: list[Any]) -> bool:
