@@ -37,6 +37,11 @@ Findings (each pinned below):
   each entry's kind and enable flag (no secret reaches the bundle), the API's list likewise;
   where it is not in the evidence (a copied tree without it) a marked administrator is a
   question.
+- P10-5 (false pass, and its wrong-fail twin): datacenter.cfg read as pve-common's
+  parse_config reads it: a value its schema refuses is dropped (`delete $cfg->{$k}`), so a
+  `migration: secure,network=10.0.2.0` (no mask) or `secure, network=...` (a key with a blank)
+  leaves the deprecated `migration_unsecure: 1` in force: insecure migration passed HVA-308;
+  a refused `insecure, network=...` failed it where the default, secure, holds.
 """
 
 from __future__ import annotations
@@ -299,3 +304,52 @@ def test_p10_4_api_entries_all_disabled_are_no_factor(
         "fail",
         "administrators without a second factor: root@pam",
     )
+
+
+# --- P10-5: a datacenter.cfg value pve-cluster refuses is dropped ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("migration", "status", "message"),
+    [
+        (
+            "migration: secure,network=10.0.2.0\nmigration_unsecure: 1\n",
+            "fail",
+            "migration type insecure (migration_unsecure; datacenter.cfg `migration: secure,"
+            "network=10.0.2.0` is refused (network '10.0.2.0' is no CIDR) and dropped by "
+            "pve-cluster): guest memory crosses the network in cleartext",
+        ),
+        (
+            "migration: secure, network=10.0.2.0/24\nmigration_unsecure: yes\n",
+            "fail",
+            "migration type insecure (migration_unsecure; datacenter.cfg `migration: secure, "
+            "network=10.0.2.0/24` is refused (invalid key ' network') and dropped by "
+            "pve-cluster): guest memory crosses the network in cleartext",
+        ),
+        (
+            "migration: insecure, network=10.0.2.0/24\n",
+            "pass",
+            "migration type secure (default) (no dedicated network); datacenter.cfg `migration: "
+            "insecure, network=10.0.2.0/24` is refused (invalid key ' network') and dropped by "
+            "pve-cluster",
+        ),
+    ],
+    ids=["network-without-mask", "blank-after-comma", "refused-insecure-is-the-default"],
+)
+def test_p10_5_a_migration_value_pve_refuses_is_dropped(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    migration: str,
+    status: str,
+    message: str,
+) -> None:
+    """Were pass, pass and fail. pve-common JSONSchema.pm parse_config checks every key against
+    datacenter.cfg's schema and `delete $cfg->{$k}` on an error; `migration`'s format
+    (DataCenterConfig.pm $migration_format through parse_property_string, parts not trimmed)
+    refuses a network without a mask (pve_verify_cidr) and a key ` network`. The value gone,
+    parse_datacenter_config takes the deprecated `migration_unsecure` ("for backwards
+    compatibility only"), or the default, secure."""
+    dc = (PVE_HARDENED / "etc/pve/datacenter.cfg").read_text()
+    dc = dc.replace("migration: secure,network=10.0.2.0/24\n", migration)
+    report = dir_scan(tmp_path, capsys, {"etc/pve/datacenter.cfg": dc})
+    assert pve_result(report, "HVA-308", "pve-h1") == (status, message)

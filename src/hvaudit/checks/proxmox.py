@@ -1008,7 +1008,10 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     wants a dedicated network segment. The deprecated `migration_unsecure: 1` (any boolean word:
     parse_config reads it with parse_boolean, H100) still makes migration
     insecure when `migration` sets no type (pve-cluster DataCenterConfig.pm
-    `parse_datacenter_config`: "new migration property has precedence")."""
+    `parse_datacenter_config`: "new migration property has precedence"). A `migration` value
+    its schema refuses is dropped whole (pve-common JSONSchema.pm parse_config: check_prop's
+    errors are warned about and `delete $cfg->{$k}`), so `migration_unsecure`, or the default,
+    decides then (`_migration_setting`)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1018,7 +1021,13 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "migration is of type secure")
             continue
         dc = f.get()
-        mig = parse_property_string(dc.get("migration", ""), "type")
+        mig, refused = _migration_setting(dc["migration"]) if "migration" in dc else ({}, "")
+        dropped = (
+            f"; datacenter.cfg `migration: {dc['migration']}` is refused ({refused}) and "
+            "dropped by pve-cluster"
+            if refused
+            else ""
+        )
         kind, via = mig.get("type"), "migration"
         if kind is None and "migration_unsecure" in dc:
             kind = "insecure" if pve_boolean(dc["migration_unsecure"]) == "1" else "secure"
@@ -1027,13 +1036,54 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         if kind == "insecure":
             yield failed(
                 s,
-                f"migration type insecure ({via}): guest memory crosses the network in cleartext",
+                f"migration type insecure ({via}{dropped}): guest memory crosses the network in "
+                "cleartext",
                 *f.sources,
             )
         else:
             yield passed(
-                s, f"migration type secure{' (default)' if kind is None else ''}{net}", *f.sources
+                s,
+                f"migration type secure{' (default)' if kind is None else ''}{net}{dropped}",
+                *f.sources,
             )
+
+
+def _migration_setting(value: str) -> tuple[dict[str, str], str]:
+    """datacenter.cfg `migration` as pve-cluster reads it (DataCenterConfig.pm $migration_format
+    through pve-common JSONSchema.pm parse_property_string, no part trimmed): `type` the default
+    key, `secure` or `insecure`; `network` a CIDR (pve_verify_cidr: a v4 or v6 address with a
+    mask above 7); no other key, none twice. Returns the setting, or {} and why it is refused."""
+    out: dict[str, str] = {}
+    for part in value.split(","):
+        if re.fullmatch(r"\s*", part, re.A):
+            continue
+        key, eq, val = part.partition("=")
+        if not eq:
+            key, val = "type", part
+        if not key or not val:
+            return {}, "a key or a value is missing"
+        if key not in ("type", "network"):
+            return {}, f"invalid key {key!r}"
+        if key in out:
+            return {}, f"duplicate key {key!r}"
+        out[key] = val
+    if out.get("type", "secure") not in ("secure", "insecure"):
+        return {}, f"type {out['type']!r} is neither secure nor insecure"
+    if "network" in out and not _pve_cidr(out["network"]):
+        return {}, f"network {out['network']!r} is no CIDR"
+    return out, ""
+
+
+def _pve_cidr(text: str) -> bool:
+    """pve-common pve_verify_cidr: an IPv4 or IPv6 address, `/`, a mask above 7."""
+    addr, slash, mask = text.partition("/")
+    if not slash or not re.fullmatch(r"\d+", mask, re.A):
+        return False
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return 7 < int(mask) <= ip.max_prefixlen
 
 
 #: The values corosync's parser accepts (exec/coroparse.c main_config_parser_cb; transport:
