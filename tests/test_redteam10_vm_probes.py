@@ -33,8 +33,9 @@ usb-tablet`), though QEMU builds them as it builds the ones a definition names (
 R10-7 HVA-049 judged the definition's <cpu> (or qm.conf `cpu:`) though a raw `-cpu` comes after
 it and replaces it: `-cpu host` over a named model on a nesting host, `-cpu
 Skylake-Client,+vmx`, Proxmox `args: -cpu kvm64,+svm` passed (false pass), and `-cpu
-host,...,-vmx,svm=off` over a definition requiring vmx failed (wrong fail). All fixed on branch
-rt10vm.
+host,...,-vmx,svm=off` over a definition requiring vmx failed (wrong fail); R10-8 HVA-080 (and
+HVA-081's sum) counted <vcpu> though a raw `-smp 64,maxcpus=64,...`, merged after libvirt's own,
+gives the guest 64 vCPUs (false pass). All fixed on branch rt10vm.
 """
 
 from __future__ import annotations
@@ -479,4 +480,26 @@ def test_proxmox_args_cpu_turning_svm_on_fails(
     assert pve_result(report, "HVA-049", "api-11") == (
         "fail",
         "QEMU argument -cpu kvm64,+svm turns svm on: the guest can run a hypervisor",
+    )
+
+
+# --- R10-8: HVA-080, a raw -smp gives the guest more vCPUs than <vcpu> -------------------------
+
+
+def test_raw_smp_gives_more_vcpus_than_the_definition(tmp_path: Path) -> None:
+    """R10-8. QEMU merges every -smp into one set of values, a later key winning (system/vl.c
+    machine_parse_property_opt -> keyval_merge, read with `find_string`: "for scalar values,
+    @merged wins"; older QEMU's qemu_smp_opts `.merge_lists = true`, implied key cpus), and
+    libvirt adds the <qemu:arg> values after its own -smp (qemu_command.c qemuBuildCommandLine).
+    `-smp 64,maxcpus=64,sockets=64,cores=1,threads=1` over <vcpu>2</vcpu> runs 64 vCPUs on a
+    host whose physical cores are far fewer. Was a pass, "2 vCPU(s) on a host with ...", and
+    HVA-081 counted 2."""
+    xml = _raw_cpu_domain(
+        "rawsmp", "", "-smp", "64,maxcpus=64,sockets=64,cores=1,threads=1"
+    ).replace("<vcpu>1</vcpu>", "<vcpu>2</vcpu>")
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"rawsmp": xml}))
+    assert verdict(a, "HVA-080", "rawsmp") == (
+        "fail",
+        "64 vCPU(s) (QEMU argument -smp 64,maxcpus=64,sockets=64,cores=1,threads=1) on a host "
+        "with 8 physical core(s)",
     )

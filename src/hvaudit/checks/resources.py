@@ -26,6 +26,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Disk, Host, Setting, Vm
+from hvaudit.parse.qemu_args import qemu_options
 
 #: Interface types libvirt can shape (virNetDevSupportBandwidth).
 SHAPEABLE = ("bridge", "network", "direct", "ethernet")
@@ -308,6 +309,27 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "; ".join([*have, ceiling]), *refs)
 
 
+def vcpus_of(v: Vm) -> tuple[int, str]:
+    """The VM's maximum vCPU count, with a raw QEMU `-smp` taken into account (R10-8), and the
+    note that names it. QEMU merges every -smp into one set of values, a later key winning
+    (system/vl.c machine_parse_property_opt -> keyval_merge: "for scalar values, @merged wins";
+    older QEMU: qemu_smp_opts `.merge_lists = true`, implied key cpus), and libvirt adds the
+    <qemu:arg> values after its own -smp (qemu_command.c qemuBuildCommandLine), qemu-server
+    its `args:` after its own (QemuServer.pm, "# add custom args"). So a raw `-smp N` or
+    `maxcpus=N` can give the guest N vCPUs whatever <vcpu> says; the largest count any of them
+    names is taken (more is judged, never less)."""
+    raw = [o for o in qemu_options(v.raw_hypervisor_arguments) if o.name == "smp"]
+    counts = [
+        int(n)
+        for o in raw
+        for key in ("cpus", "maxcpus")
+        if (n := o.props.get(key, "").strip()).isdigit()
+    ]
+    if not counts or max(counts) <= v.vcpus_max:
+        return v.vcpus_max, ""
+    return max(counts), f" (QEMU argument {raw[-1].shown()})"
+
+
 @check(
     id="HVA-080",
     title="VM has fewer vCPUs than the host has physical cores",
@@ -328,21 +350,23 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     proves its vCPU count, and the host's cores are asked. libvirt's nodeinfo counts every CPU
     as a core where it cannot express the topology (virhostcpu.c: nodes, sockets and threads 1,
     "cores = cpus + offline"; a hybrid CPU's one- and two-thread cores): there /proc/cpuinfo's
-    (physical id, core id) pairs give the physical cores (R10H-4)."""
+    (physical id, core id) pairs give the physical cores (R10H-4). A raw QEMU `-smp` can give
+    the guest more vCPUs than <vcpu> (vcpus_of, R10-8)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         cores = hosts[v.host].cores
+        vcpus, raw = vcpus_of(v)
         if hosts[v.host].simulated:
             h = hosts[v.host]
             yield manual(
                 s,
-                f"{v.vcpus_max} vCPU(s) (the VM's maximum); "
+                f"{vcpus} vCPU(s) (the VM's maximum{raw}); "
                 + _invented(h, f"physical core count ({cores})"),
                 v.source,
-                question=f"Does host {h.name} have more than {v.vcpus_max} physical core(s)? "
+                question=f"Does host {h.name} have more than {vcpus} physical core(s)? "
                 f"Evidence: `lscpu` on {h.name} (sockets times cores per socket). Pass: yes, "
-                f"more than {v.vcpus_max}; fail: {v.vcpus_max} or fewer.",
+                f"more than {vcpus}; fail: {vcpus} or fewer.",
             )
             continue
         if cores <= 0:
@@ -357,8 +381,8 @@ def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
                 "more.",
             )
             continue
-        msg = f"{v.vcpus_max} vCPU(s) on a host with {cores} physical core(s)"
-        if v.vcpus_max < cores:
+        msg = f"{vcpus} vCPU(s){raw} on a host with {cores} physical core(s)"
+        if vcpus < cores:
             yield passed(s, msg, v.source, hosts[v.host].source)
         else:
             yield failed(s, msg, v.source, hosts[v.host].source)
@@ -397,10 +421,10 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 "exceeds it.",
             )
             continue
-        total = sum(v.vcpus_max for v in vms)
+        total = sum(vcpus_of(v)[0] for v in vms)
         if h.simulated:
             maybe = _unknown_run_state(ctx, h.name)
-            total += sum(v.vcpus_max for v in maybe)
+            total += sum(vcpus_of(v)[0] for v in maybe)
             unsure = f" (with {_names(maybe)}, run state unknown)" if maybe else ""
             need = max(1, math.ceil(total / limit))
             yield manual(
@@ -420,7 +444,7 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
             f"ratio {ratio:.2f} (limit {limit:g})"
         )
         maybe = _unknown_run_state(ctx, h.name)
-        worst = (total + sum(v.vcpus_max for v in maybe)) / h.cores
+        worst = (total + sum(vcpus_of(v)[0] for v in maybe)) / h.cores
         if ratio > limit:
             yield failed(s, msg, h.source)
         elif maybe and worst > limit:
