@@ -330,6 +330,17 @@ HARDENED_HOST: dict[str, Any] = {
         0,
     ),
     "apt-held": ("", 0),
+    # `apt-cache policy`: Debian 12's main and security archives
+    "apt-policy": (
+        "Package files:\n 100 /var/lib/dpkg/status\n     release a=now\n"
+        " 500 http://security.debian.org/debian-security bookworm-security/main amd64 Packages\n"
+        "     release v=12,o=Debian,a=stable-security,n=bookworm-security,l=Debian-Security,"
+        "c=main,b=amd64\n     origin security.debian.org\n"
+        " 500 http://deb.debian.org/debian bookworm/main amd64 Packages\n"
+        "     release v=12.8,o=Debian,a=stable,n=bookworm,l=Debian,c=main,b=amd64\n"
+        "     origin deb.debian.org\nPinned packages:\n",
+        0,
+    ),
     "libvirt-socket-units": (
         "libvirtd.socket        enabled enabled\nlibvirtd-ro.socket     enabled enabled\n"
         "libvirtd-admin.socket  enabled enabled\nlibvirtd-tcp.socket    disabled disabled\n"

@@ -15,7 +15,7 @@ R10H-2); a name service nsswitch.conf lists that hvaudit read as local files (NI
 HVA-141, R10H-3); a value libvirt documents as a placeholder in some cases (nodeinfo's cores,
 the CPU count on an "unusual" topology: HVA-080, HVA-081, R10H-4); a filter whose input
 metadata may be missing altogether (dnf's --security over repositories without advisories:
-HVA-180, R10H-5).
+HVA-180, R10H-5; apt without a security archive: HVA-180, R10H-6).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -42,6 +42,10 @@ Findings:
   `dnf updateinfo list --security --available` is empty there whatever is pending, because
   the repositories publish no advisories (updateinfo). `dnf updateinfo list --all` is now
   collected; empty (or, not collected, os-release ID centos) makes it a question. Fixed.
+- R10H-6 (false pass) HVA-180 passed a Debian host whose package sources named no security
+  archive (bookworm and bookworm-updates only): the simulation can never show a security
+  update there. `apt-cache policy` is now collected; no release whose archive, codename or
+  label names security makes it a question. Fixed.
 """
 
 from __future__ import annotations
@@ -365,3 +369,45 @@ def test_dnf_with_advisories_passes(host_scan) -> None:
     assert messages(a, "HVA-180")["hv1"] == (
         "no pending security update (as of the package lists on the host)"
     )
+
+
+# --- HVA-180: apt without a security archive (R10H-6) -------------------------------------------
+
+NO_SECURITY_POLICY = (
+    "Package files:\n 100 /var/lib/dpkg/status\n     release a=now\n"
+    " 500 http://deb.debian.org/debian bookworm/main amd64 Packages\n"
+    "     release v=12.8,o=Debian,a=stable,n=bookworm,l=Debian,c=main,b=amd64\n"
+    "     origin deb.debian.org\n"
+    " 500 http://deb.debian.org/debian bookworm-updates/main amd64 Packages\n"
+    "     release v=12-updates,o=Debian,a=stable-updates,n=bookworm-updates,l=Debian,c=main,"
+    "b=amd64\n     origin deb.debian.org\nPinned packages:\n",
+    0,
+)
+
+
+def test_apt_without_security_archive_is_asked(host_scan) -> None:
+    """R10H-6. hvaudit counts an `Inst` line of `apt-get -s dist-upgrade` as a security update
+    when its archive says so (`Debian-Security:12/stable-security`, `Ubuntu:22.04/
+    jammy-security`): the security archive is where Debian publishes its security updates
+    (wiki.debian.org LTS/Using, read with `search`: "To receive security updates ... deb
+    https://deb.debian.org/debian-security bookworm-security main"; stable itself "only updated
+    during a point release", jwiltshire.org.uk "Debian stable updates explained"). A host whose sources name no security archive (`apt-cache policy`
+    lists every source with its release line: here only bookworm and bookworm-updates) never
+    sees a pending DSA, so the simulation has no security line to find, and hvaudit passed "no
+    pending security update". Right: a question (a site mirror may carry them under another
+    name)."""
+    a = host_scan({"apt-policy": NO_SECURITY_POLICY})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "`apt-get -s dist-upgrade` names no security update, but no package source is a "
+        "security archive (`apt-cache policy`: no release with 'security' in its archive, "
+        "codename or label): the host does not see security updates"
+    )
+
+
+def test_apt_with_security_archive_passes(host_scan) -> None:
+    """Twin of R10H-6: the hardened host's sources include bookworm-security: pass, unchanged;
+    `apt-cache policy` not collected (an older bundle): unchanged too."""
+    for overrides in ({}, {"apt-policy": None}):
+        a = host_scan(overrides)
+        assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")

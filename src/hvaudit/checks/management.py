@@ -53,7 +53,7 @@ from hvaudit.model import (
     SshdMatch,
 )
 from hvaudit.parse import polkit
-from hvaudit.parse.host import DNF_BLIND, EVERY_USER, UNRESOLVED, libvirt_socket
+from hvaudit.parse.host import APT_BLIND, DNF_BLIND, EVERY_USER, UNRESOLVED, libvirt_socket
 from hvaudit.parse.polkit import js_without_comments
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
@@ -1895,7 +1895,9 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     update that will not be installed. dnf hosts are asked with `dnf updateinfo list
     --security`, which sees only what the repositories' advisories (updateinfo) call security
     updates: where they publish none (`dnf updateinfo list --all` empty; CentOS Stream, a
-    mirror synced without its metadata) an empty list proves nothing, a question (R10H-5)."""
+    mirror synced without its metadata) an empty list proves nothing, a question (R10H-5).
+    Likewise an apt host whose sources (`apt-cache policy`) include no security archive never
+    sees a security update pending: a question (R10H-6)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages
@@ -1910,6 +1912,20 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 "changelog of the pending version (`dnf changelog --upgrades PACKAGE`) or the "
                 "upstream advisory of that version. Pass: nothing is pending, or no pending "
                 "update fixes a CVE; fail: a pending update fixes one.",
+            )
+            continue
+        if gap is f and f.state is FactState.UNAVAILABLE and f.reason.startswith(APT_BLIND):
+            yield manual(
+                s,
+                f.reason,
+                *f.sources,
+                question=f"Does host {h.name} receive its distribution's security updates, with "
+                f"none pending? Evidence: /etc/apt/sources.list and /etc/apt/sources.list.d on "
+                f"{h.name} (a security archive such as debian-security bookworm-security, or a "
+                "site mirror that carries it), and the security advisories (DSA/USN) for the "
+                "installed kernel, QEMU, libvirt and OpenSSH versions. Pass: the security "
+                "archive (or its mirror) is a source and no advisory is unapplied; fail: it is "
+                "not a source, or an advisory's fix is not installed.",
             )
             continue
         if gap is not None:

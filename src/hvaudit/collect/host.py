@@ -278,6 +278,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
         120,
     ),
     CommandProbe("apt-held", ("apt-mark", "showhold")),
+    # Every package source with its release line (o=, a=, n=, l=): whether a security archive
+    # is among them, without which the simulation never names a security update (R10H-6).
+    # URI user information is redacted by the bundle writer.
+    CommandProbe("apt-policy", ("apt-cache", "policy")),
     CommandProbe(
         "dnf-security-updates",
         ("dnf", "-q", "updateinfo", "list", "--security", "--available"),

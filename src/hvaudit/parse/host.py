@@ -1269,6 +1269,9 @@ def _updates(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             for line in apt.text.splitlines()
             if line.startswith("Inst ") and re.search(r"security", line, re.I)
         ]
+        blind = "" if names else _apt_without_security_archive(ev)
+        if blind:
+            return Fact.unavailable(blind, apt.source, Source(_cmd("apt-policy")))
         return Fact.of(tuple(names), apt.source)
     dnf = ev.get(_cmd("dnf-security-updates"))
     if dnf.state == "ok" and dnf.rc == 0:
@@ -1288,6 +1291,37 @@ def _updates(ev: HostEvidence) -> Fact[tuple[str, ...]]:
 
 DNF_BLIND = "`dnf updateinfo list --security` lists nothing, but "
 """How the reason of a dnf security listing that cannot see security updates begins."""
+APT_BLIND = "`apt-get -s dist-upgrade` names no security update, but "
+"""How the reason of an apt simulation that cannot see security updates begins."""
+
+
+def _apt_without_security_archive(ev: HostEvidence) -> str:
+    """Why an apt simulation without a security line proves nothing, or "". A pending update
+    counts as a security one by its archive (`Debian-Security:12/stable-security`,
+    `Ubuntu:22.04/jammy-security`), and Debian publishes its security updates in the security
+    archive (wiki.debian.org LTS/Using: "To receive security updates ... deb
+    https://deb.debian.org/debian-security bookworm-security main"; stable itself changes only
+    at point releases). `apt-cache policy` lists every source with its release line (v=, o=,
+    a=, n=, l=): none whose archive, codename or label names security means no security update
+    can show (R10H-6). Not collected (an older bundle): "" (unchanged)."""
+    got = ev.get(_cmd("apt-policy"))
+    if got.state != "ok" or got.rc != 0:
+        return ""
+    fields = [
+        value.lower()
+        for line in got.text.splitlines()
+        if line.strip().startswith("release ")
+        for item in line.strip()[len("release ") :].split(",")
+        for key, _, value in [item.partition("=")]
+        if key.strip() in ("a", "n", "l")
+    ]
+    if any("security" in v for v in fields):
+        return ""
+    return (
+        APT_BLIND + "no package source is a security archive (`apt-cache policy`: no release "
+        "with 'security' in its archive, codename or label): the host does not see security "
+        "updates"
+    )
 
 
 def _dnf_without_advisories(ev: HostEvidence) -> str:
