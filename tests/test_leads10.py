@@ -331,3 +331,31 @@ def test_host_cpu_taint_is_the_host_passthrough_cpu(host_scan) -> None:
         "pass",
         "no taint of its own in the current run's log; host-cpu (judged by HVA-049)",
     )
+
+
+# --- HVA-056: -set retyping libvirt's own tpmdev --------------------------------------------------
+
+
+def test_set_retyping_libvirts_tpmdev_to_passthrough(tmp_path: Path) -> None:
+    """QEMU system/vl.c qemu_set_option (`-set group.id.arg=value`) changes a parameter of a
+    QemuOpts option given earlier; libvirt starts an emulated TPM as `-tpmdev
+    emulator,id=tpm-tpm0,chardev=chrtpm` (its generated command lines, read with
+    `find_string`) and puts <qemu:commandline> arguments after its own. `-set
+    tpmdev.tpm-tpm0.type=passthrough` so hands the guest the host's TPM while the XML shows
+    the emulator: hvaudit passed "TPM backend(s): emulator". Right: fail naming the -set."""
+    from test_redteam3_vm_probes import QEMU_NS, replayed_domains, verdict
+
+    xml = (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>tpmset</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-00000010a056</uuid><memory unit='MiB'>512</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc-q35-8.2'>hvm</type></os>"
+        "<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>"
+        "<qemu:commandline><qemu:arg value='-set'/>"
+        "<qemu:arg value='tpmdev.tpm-tpm0.type=passthrough'/></qemu:commandline></domain>"
+    )
+    a = run_assessment(replayed_domains(tmp_path, {"tpmset": xml}))
+    assert verdict(a, "HVA-056", "tpmset") == (
+        "fail",
+        "QEMU argument -set tpmdev.tpm-tpm0.type=passthrough: it turns the TPM backend libvirt "
+        "starts (-tpmdev ...,id=tpm-ALIAS) into passthrough, so the guest owns the host's TPM",
+    )

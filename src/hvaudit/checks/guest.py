@@ -544,6 +544,11 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
     )
 
 
+#: `-set tpmdev.ID.type=VALUE` (qemu_set_option's "%63[^.].%63[^.].%63[^=]" with group tpmdev
+#: and arg type, tpmdev's implied key).
+_TPMDEV_TYPE_SET = re.compile(r"tpmdev\.([^.]{1,63})\.type=(.*)\Z", re.S)
+
+
 @check(
     id="HVA-056",
     title="VM is not given the host's TPM",
@@ -574,21 +579,38 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     (qemu-server QemuServer.pm add_tpm_device), and qm.conf has no TPM passthrough; only raw
     QEMU arguments (`args: -tpmdev passthrough,...`, qemu-options.hx) can hand over the host's
     TPM, in any spelling QEMU reads (`-tpmdev type=passthrough,...`: qemu_tpmdev_opts'
-    implied key is type; hvaudit.parse.qemu_args, R5-4). VMware: `vtpm.present` adds a virtual TPM whose state is the VM's own (encrypted in its
+    implied key is type; hvaudit.parse.qemu_args, R5-4), or `-set tpmdev.ID.type=passthrough`,
+    which QEMU applies to a -tpmdev given earlier (system/vl.c qemu_set_option): libvirt's own
+    is `-tpmdev emulator,id=tpm-tpm0,chardev=chrtpm` (tpm-<device alias>) and <qemu:commandline>
+    arguments come after it, so such a -set of an id no raw -tpmdev has retypes libvirt's
+    backend. VMware: `vtpm.present` adds a virtual TPM whose state is the VM's own (encrypted in its
     .nvram); the .vmx has no key that hands the guest a host TPM."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         platform = hosts[v.host].platform
-        raw = [
-            o
-            for o in qemu_options(v.raw_hypervisor_arguments)
-            if o.name == "tpmdev" and o.kind == "passthrough"
+        opts = qemu_options(v.raw_hypervisor_arguments)
+        raw = [o for o in opts if o.name == "tpmdev" and o.kind == "passthrough"]
+        own_ids = {o.props.get("id") for o in opts if o.name == "tpmdev"}
+        retyped = [
+            o.text
+            for o in opts
+            if o.name == "set"
+            and (m := _TPMDEV_TYPE_SET.match(o.text)) is not None
+            and m.group(1) not in own_ids
+            and m.group(2) == "passthrough"
         ]
         if raw:
             yield failed(
                 s,
                 f"QEMU argument {raw[0].shown()}: the guest owns the host's TPM",
+                v.source,
+            )
+        elif retyped:
+            yield failed(
+                s,
+                f"QEMU argument -set {retyped[0]}: it turns the TPM backend libvirt starts "
+                "(-tpmdev ...,id=tpm-ALIAS) into passthrough, so the guest owns the host's TPM",
                 v.source,
             )
         elif platform == "vmware-esxi":
