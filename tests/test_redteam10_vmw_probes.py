@@ -37,6 +37,9 @@ Findings:
   (ipListUserConfigurable false); the STIG holds only user-configurable rulesets to listed
   networks. Such rulesets are now named in the pass; configurable (or older, unreported) ones
   still fail.
+- V10-11 (wrong n/a): a VM with an SR-IOV passthrough NIC (VirtualSriovEthernetCard) was "no
+  device passthrough" for HVA-050: render_vmx wrote it as an ordinary NIC. Its virtual function
+  is a PCI function passed through; now judged like DirectPath I/O.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -681,4 +684,54 @@ def test_configurable_ruleset_open_to_all_still_fails(
     assert _verdicts(a, "HVA-412")["esx1"] == (
         "fail",
         "1 enabled ruleset(s) open to any address: dhcp",
+    )
+
+
+# --- V10-11: HVA-050 and an SR-IOV passthrough NIC from the API --------------------------------------
+
+
+def test_sriov_passthrough_nic_is_passthrough(tmp_path: Path) -> None:
+    """vSphere API (read with `search`): VirtualSriovEthernetCard is "a SR-IOV enabled Ethernet
+    card"; its sriovBacking, VirtualSriovEthernetCardSriovBackingInfo, "contains information
+    about the SR-IOV physical function and virtual function backing for a passthrough NIC", each
+    a VirtualPCIPassthroughDeviceBackingInfo; VirtualMachineSriovInfo extends
+    VirtualMachinePciPassthroughInfo. The VF is a PCI function the guest drives directly (DMA),
+    judged by HVA-050 like libvirt's <interface type='hostdev'> ("sr-iov/pci network function"
+    is one of its DMA kinds). render_vmx wrote the card as `ethernet0.virtualDev = "sriov"` only
+    and HVA-050 said "no device passthrough" (not applicable) for a VM that has one. Right: judged
+    as passthrough of the VF: here the ESXi question, the VF not being in the host's
+    pciPassthruInfo."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    function = vim.vm.device.VirtualPCIPassthrough.DeviceBackingInfo
+    card = vim.vm.device.VirtualSriovEthernetCard(
+        key=4000,
+        backing=vim.vm.device.VirtualEthernetCard.NetworkBackingInfo(deviceName="VM Network"),
+        sriovBacking=vim.vm.device.VirtualSriovEthernetCard.SriovBackingInfo(
+            physicalFunctionBacking=function(
+                id="0000:3b:00.0", deviceId="0", systemId="x", vendorId=0, deviceName=""
+            ),
+            virtualFunctionBacking=function(
+                id="0000:3b:10.1", deviceId="0", systemId="x", vendorId=0, deviceName=""
+            ),
+        ),
+    )
+    props = {"name": "vm-1", "config.hardware.device": [card], "config.extraConfig": []}
+    host = {
+        "pci_passthrough": [
+            {
+                "id": "0000:3b:00.0",
+                "dependent": "",
+                "capable": True,
+                "enabled": True,
+                "active": True,
+            }
+        ]
+    }
+    a = _vsphere(tmp_path, host, vmx=render_vmx(props, {}))
+    assert _verdicts(a, "HVA-050")["vm-1"] == (
+        "manual",
+        "IOMMU active for pci 0000:3b:10.1; 0000:3b:10.1 is in no IOMMU group on this host",
     )

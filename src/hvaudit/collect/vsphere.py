@@ -863,6 +863,13 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             out[f"ethernet{n}.networkName"] = name
             if getattr(d, "macAddress", None):
                 out[f"ethernet{n}.address"] = d.macAddress
+            if kind == "VirtualSriovEthernetCard":
+                # "SR-IOV physical function and virtual function backing for a passthrough NIC"
+                # (VirtualSriovEthernetCardSriovBackingInfo): a PCI function given to the VM
+                sriov = getattr(d, "sriovBacking", None)
+                vf = getattr(getattr(sriov, "virtualFunctionBacking", None), "id", None)
+                pf = getattr(getattr(sriov, "physicalFunctionBacking", None), "id", None)
+                out[f"{OWN_PREFIX}ethernet{n}.sriovFunction"] = vf or pf or "?"
         elif kind in ("VirtualDisk", "VirtualCdrom"):
             if kind == "VirtualDisk":
                 # the disk's own key (VirtualDiskFlatVer2BackingInfo.keyId, CryptoKeyId: set on

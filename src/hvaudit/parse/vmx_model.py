@@ -82,6 +82,11 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
             # VMware KB 1001805: "Vlance: An emulated version of the AMD 79C970 PCnet32 LANCE
             # NIC"; "Flexible" boots as a Vlance adapter. The pcnet model HVA-047 names legacy.
             legacy.append("pcnet NIC (vlance)")
+        function = vmx.get(f"{OWN_PREFIX}{nic_id}.sriovFunction")
+        if function is not None:
+            # an SR-IOV passthrough NIC (vSphere API VirtualSriovEthernetCard, rendered by the
+            # collector): its virtual function is a PCI function passed through to the VM
+            passthrough.append(Passthrough("pci", function, at(f"{nic_id}.present")))
         mac = nic.get("generatedaddress") or nic.get("address")
         interfaces.append(
             Interface(
