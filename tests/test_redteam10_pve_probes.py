@@ -42,6 +42,9 @@ Findings (each pinned below):
   `migration: secure,network=10.0.2.0` (no mask) or `secure, network=...` (a key with a blank)
   leaves the deprecated `migration_unsecure: 1` in force: insecure migration passed HVA-308;
   a refused `insecure, network=...` failed it where the default, secure, holds.
+- P10-6 (false pass): HVA-313 took only the SSH, SPICEproxy and VNC macros to open management
+  ports; pve-firewall's PMG macro is tcp 8006 (the node's web UI and API) and Squid tcp 3128
+  (its SPICE proxy): `IN PMG(ACCEPT)` from anywhere passed on a node running pve-firewall.
 """
 
 from __future__ import annotations
@@ -353,3 +356,29 @@ def test_p10_5_a_migration_value_pve_refuses_is_dropped(
     dc = dc.replace("migration: secure,network=10.0.2.0/24\n", migration)
     report = dir_scan(tmp_path, capsys, {"etc/pve/datacenter.cfg": dc})
     assert pve_result(report, "HVA-308", "pve-h1") == (status, message)
+
+
+# --- P10-6: a macro opens what its ports open ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("macro", ["PMG", "squid"])
+def test_p10_6_a_macro_on_a_management_port_from_anywhere_fails_hva313(
+    tmp_path: Path, macro: str
+) -> None:
+    """Was pass ("IP set `management`: admin-lan, vpn-pool, !10.0.8.13; ..."). pve-firewall's
+    $pve_fw_macros (src/PVE/Firewall.pm): PMG is "Proxmox Mail Gateway web interface", tcp 8006,
+    the node's own web UI and API port; Squid is tcp 3128, the SPICE proxy's; names match in any
+    case. hvaudit knew only SSH, SPICEproxy and VNC as macros on management ports."""
+    import shutil
+
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    fw = tree / "etc/pve/firewall/cluster.fw"
+    fw.write_text(fw.read_text().replace("[RULES]\n", f"[RULES]\n\nIN {macro}(ACCEPT)\n"))
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    assert (outcomes(a, "HVA-313")["pve-h1"], messages(a, "HVA-313")["pve-h1"]) == (
+        "fail",
+        "cluster.fw:19 accepts management ports from any source",
+    )

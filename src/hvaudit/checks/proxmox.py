@@ -454,6 +454,11 @@ def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str |
 #: The management ports pve-firewall's `management` IP set guards (pve-firewall.adoc "Standard
 #: IP set management"): SSH, the web UI and API, the SPICE proxy and the VNC web consoles.
 MGMT_PORTS = ((22, 22), (8006, 8006), (3128, 3128), (5900, 5999))
+#: pve-firewall's macros ($pve_fw_macros in src/PVE/Firewall.pm) whose ports include one of
+#: MGMT_PORTS: SSH (tcp 22), PMG ("Proxmox Mail Gateway web interface", tcp 8006, the port of
+#: Proxmox VE's own web interface and API too), SPICEproxy and Squid (tcp 3128), VNC (tcp
+#: 5900:5999). Names match case-insensitively, as pve-firewall's do.
+MGMT_MACROS = frozenset({"ssh", "pmg", "spiceproxy", "squid", "vnc"})
 #: Service names of /etc/services (pve-firewall: "You can use service names or simple numbers
 #: (0-65535), as defined in '/etc/services'") for the ports above.
 _PVE_SERVICES = {"ssh": 22}
@@ -1386,7 +1391,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     words), never a pass; a rule or set that is wrong still fails. A `GROUP name` rule of
     cluster.fw or host.fw is read as its security group's IN rules, which pve-firewall applies
     there (enable_host_firewall -> ruleset_add_group_rule). A rule's source that is an IP set
-    (`+name`) is as wide as the set's widest entry (`_wide`)."""
+    (`+name`) is as wide as the set's widest entry (`_wide`). A macro rule opens the management
+    ports its macro's do (MGMT_MACROS: PMG's 8006 and Squid's 3128 as well as SSH, SPICEproxy
+    and VNC)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1439,7 +1446,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 assert isinstance(opts, dict)
                 macro = str(r["macro"]).lower()
                 ports = _pve_port_intervals(str(opts.get("dport", "")))
-                opens_mgmt = macro in ("ssh", "spiceproxy", "vnc") or any(
+                opens_mgmt = macro in MGMT_MACROS or any(
                     lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
                 )
                 source = str(opts.get("source") or "")
