@@ -35,7 +35,10 @@ it and replaces it: `-cpu host` over a named model on a nesting host, `-cpu
 Skylake-Client,+vmx`, Proxmox `args: -cpu kvm64,+svm` passed (false pass), and `-cpu
 host,...,-vmx,svm=off` over a definition requiring vmx failed (wrong fail); R10-8 HVA-080 (and
 HVA-081's sum) counted <vcpu> though a raw `-smp 64,maxcpus=64,...`, merged after libvirt's own,
-gives the guest 64 vCPUs (false pass). All fixed on branch rt10vm.
+gives the guest 64 vCPUs (false pass); R10-9 HVA-057 did not read a raw `-object
+memory-backend-file,mem-path=PATH,share=on`, so a VM mapping another VM's nvdimm file that way,
+and that other VM, both passed (false pass; two raw backends on one mem-path, which may be a
+directory, are now a question). All fixed on branch rt10vm.
 """
 
 from __future__ import annotations
@@ -503,3 +506,66 @@ def test_raw_smp_gives_more_vcpus_than_the_definition(tmp_path: Path) -> None:
         "64 vCPU(s) (QEMU argument -smp 64,maxcpus=64,sockets=64,cores=1,threads=1) on a host "
         "with 8 physical core(s)",
     )
+
+
+# --- R10-9: HVA-057, a file raw QEMU arguments map shared -------------------------------------
+
+
+def _ns_domain(name: str, body: str, *args: str) -> str:
+    return _raw_cpu_domain(name, body, *args)
+
+
+@pytest.fixture(scope="module")
+def raw_memory(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    backend = "memory-backend-file,id=m0,mem-path={},share={},size=128M"
+    domains = {
+        "rawpm": _ns_domain(
+            "rawpm",
+            "",
+            "-object",
+            backend.format("/dev/shm/pm", "on"),
+            "-device",
+            "nvdimm,memdev=m0",
+        ),
+        "xmlpm": _ns_domain("xmlpm", _nvdimm("/dev/shm/pm")),
+        "rawc": _ns_domain("rawc", "", "-object", backend.format("/srv/mem", "on")),
+        "rawd": _ns_domain("rawd", "", "-object", backend.format("/srv/mem", "on")),
+        "rawe": _ns_domain("rawe", "", "-object", backend.format("/dev/shm/pm", "off")),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rt10mem"), HARDENED_HOST, domains))
+
+
+def test_raw_memory_backend_sharing_an_nvdimm_file(raw_memory: Assessment) -> None:
+    """R10-9. qemu-options.hx, -object memory-backend-file (read with `find_string`): "The
+    mem-path provides the path to either a shared memory or huge page filesystem mount", and
+    "The share boolean option determines whether the memory region is marked as private to
+    QEMU, or shared"; libvirt passes <qemu:arg> values verbatim. xmlpm maps /dev/shm/pm as its
+    nvdimm (a file, formatdomain "Memory devices"), and rawpm maps the same file with share=on:
+    each sees the other's writes. Both passed, "no <shmem> device" (rawpm's mapping unread,
+    xmlpm's partner unseen)."""
+    arg = "-object memory-backend-file,id=m0,mem-path=/dev/shm/pm,share=on,size=128M"
+    assert verdict(raw_memory, "HVA-057", "rawpm") == (
+        "fail",
+        f"inter-VM shared memory: QEMU argument {arg} (mapped shared by VM(s) xmlpm too)",
+    )
+    assert verdict(raw_memory, "HVA-057", "xmlpm") == (
+        "fail",
+        "inter-VM shared memory: /dev/shm/pm (mapped shared by VM(s) rawpm too)",
+    )
+
+
+def test_raw_memory_backends_on_one_path_are_a_question(raw_memory: Assessment) -> None:
+    """R10-9: a mem-path only raw arguments name may be a directory ("a shared memory or huge
+    page filesystem mount"), in which QEMU maps a file of each VM's own, or a file both map:
+    the evidence does not say which, so one question (was a pass)."""
+    arg = "-object memory-backend-file,id=m0,mem-path=/srv/mem,share=on,size=128M"
+    assert verdict(raw_memory, "HVA-057", "rawc") == (
+        "manual",
+        f"memory backend(s) shared by raw QEMU arguments of several VMs: QEMU argument {arg} "
+        "(mapped shared by VM(s) rawd too)",
+    )
+
+
+def test_raw_memory_backend_kept_private_stays_a_pass(raw_memory: Assessment) -> None:
+    """Holds: share=off maps the file private to QEMU (qemu-options.hx above): no channel."""
+    assert verdict(raw_memory, "HVA-057", "rawe") == ("pass", "no <shmem> device")

@@ -665,7 +665,10 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     plugged into, else <memoryBacking><access mode>: qemu_command.c
     qemuBuildMemoryBackendProps, hvaudit.parse.libvirt_xml._memory_device_access): each sees the
     other's writes at once. One file is one file in any spelling the kernel resolves alike
-    (`//`, `/./`; same_file, R10-2). Proxmox VE (qm.conf(5) `ivshmem`:
+    (`//`, `/./`; same_file, R10-2). Raw QEMU arguments map one the same way: `-object
+    memory-backend-file,mem-path=PATH,share=on` (R10-9); a mem-path may also be a directory,
+    where QEMU maps a file of the VM's own, so a path only raw arguments share is a question,
+    and one a definition maps as its nvdimm is a file. Proxmox VE (qm.conf(5) `ivshmem`:
     "Inter-VM shared memory. Useful for direct communication between VMs, or to the host"):
     qemu-server maps /dev/shm/pve-shm-<name, default the VMID> shared into the VM (QemuServer.pm
     config_to_command: ivshmem-plain over memory-backend-file share=on), and raw QEMU arguments
@@ -676,21 +679,29 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     and other virtual machines" on ESX/ESXi 4.0 to 5.0 and has no effect as of ESXi 5.1 (VMware's
     VMCI Sockets guide, "VMCI isolation", read with `search`)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
-    users: dict[tuple[str, str], list[str]] = {}
+    users: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     for v in ctx.deployment.vms:
-        for path in v.shared_memory_files:
-            users.setdefault((v.host, same_file(path)), []).append(v.name)
+        for path, raw_arg in _mapped_files(v):
+            users.setdefault((v.host, same_file(path)), []).append((v.name, bool(raw_arg)))
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
         if h.platform == "vmware-esxi":
             yield _vmci_unrestricted(v, h)
             continue
-        files = [
-            f"{path} (mapped shared by VM(s) {', '.join(sorted(set(others))[:5])} too)"
-            for path in v.shared_memory_files
-            if (others := [n for n in users[(v.host, same_file(path))] if n != v.name])
-        ]
+        files: list[tuple[str, str]] = []
+        unsure: list[tuple[str, str]] = []
+        for path, raw_arg in _mapped_files(v):
+            use = users[(v.host, same_file(path))]
+            others = sorted({n for n, _ in use if n != v.name})
+            if not others:
+                continue
+            text = (f"QEMU argument {raw_arg}" if raw_arg else path) + (
+                f" (mapped shared by VM(s) {', '.join(others[:5])} too)"
+            )
+            # a raw mem-path may be a directory, in which QEMU maps a file of its own (R10-9);
+            # a definition's nvdimm or virtio-pmem path is the file itself
+            (unsure if all(by_raw for _, by_raw in use) else files).append((path, text))
         raw = [
             f"QEMU argument {o.shown()}"
             for o in qemu_options(v.raw_hypervisor_arguments)
@@ -699,12 +710,40 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         if v.shared_memory or files or raw:
             yield failed(
                 s,
-                "inter-VM shared memory: " + ", ".join([*v.shared_memory, *files, *raw]),
+                "inter-VM shared memory: "
+                + ", ".join([*v.shared_memory, *(t for _, t in files), *raw]),
                 v.source,
+            )
+        elif unsure:
+            paths = ", ".join(sorted({p for p, _ in unsure}))
+            yield manual(
+                s,
+                "memory backend(s) shared by raw QEMU arguments of several VMs: "
+                + ", ".join(t for _, t in unsure),
+                v.source,
+                question=f"Is each mem-path {paths} on host {v.host} a directory, not a file? "
+                f"Evidence: `stat -c %F PATH` on {v.host}. Pass: yes, a directory, in which "
+                "QEMU maps a file of each VM's own; fail: a file, which every VM naming it maps "
+                "shared and writes into.",
             )
         else:
             none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
             yield passed(s, none, v.source)
+
+
+def _mapped_files(v: Vm) -> list[tuple[str, str]]:
+    """The host files the VM maps as shared memory, each with the raw QEMU argument that maps
+    it ("" for the definition's own): the nvdimm and virtio-pmem paths mapped shared, and raw
+    `-object memory-backend-file,mem-path=PATH,share=on` (R10-9; qemu-options.hx: "The
+    mem-path provides the path to either a shared memory or huge page filesystem mount", and
+    "The share boolean option determines whether the memory region is marked as private to
+    QEMU, or shared"; the JSON and keyval spellings alike, hvaudit.parse.qemu_args)."""
+    out = [(path, "") for path in v.shared_memory_files]
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        path = o.props.get("mem-path", "").strip()
+        if o.name == "object" and o.kind == "memory-backend-file" and o.flag("share") and path:
+            out.append((path, o.shown()))
+    return out
 
 
 def esxi_version(h: Host) -> tuple[int, int] | None:
