@@ -359,3 +359,43 @@ def test_set_retyping_libvirts_tpmdev_to_passthrough(tmp_path: Path) -> None:
         "QEMU argument -set tpmdev.tpm-tpm0.type=passthrough: it turns the TPM backend libvirt "
         "starts (-tpmdev ...,id=tpm-ALIAS) into passthrough, so the guest owns the host's TPM",
     )
+
+
+# --- HVA-161: one login account whose primary group is a shared one ------------------------------
+
+
+def test_allow_groups_primary_group_of_the_only_account_is_asked(host_scan) -> None:
+    """R9H-3 fails AllowGroups naming the primary group of every local login account, from two
+    accounts on. With one (alice, gid 100, group `users`), sshd admits her through her primary
+    group (OpenSSH groupaccess.c ga_init: getgrouplist(user, pw_gid)), and useradd(8) gives
+    the next account "a user group with the same name as the user" only with USERGROUPS_ENAB
+    yes, else the GROUP of /etc/default/useradd, 100 by default (read with `find_string`):
+    whether `AllowGroups users` names alice or everyone to come is in files hvaudit does not
+    read. hvaudit passed "allowgroups users". Right: the question; a group named as the
+    account (its own) keeps the pass."""
+    from test_redteam9_host_probes import _allow_groups
+
+    one = {
+        "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\n"
+        "alice:x:1000:100:Alice Admin:/home/alice:/bin/bash\n",
+        "/etc/group": "root:x:0:\nusers:x:100:\nalice:x:1000:\n",
+    }
+    a = host_scan({**_allow_groups("users"), **one})
+    assert (outcomes(a, "HVA-161")["hv1"], messages(a, "HVA-161")["hv1"]) == (
+        "manual",
+        "AllowGroups users: users (gid 100) is the primary group of the only local login "
+        "account of uid 1000 and up (alice), not a group of its own: useradd gives it to "
+        "accounts created later where USERGROUPS_ENAB is no",
+    )
+    assert _question(a, "HVA-161", "hv1") == (
+        "Does useradd on host hv1 give each new account a group of its own? Evidence: "
+        "USERGROUPS_ENAB in /etc/login.defs and GROUP in /etc/default/useradd. Pass: "
+        "USERGROUPS_ENAB yes, or GROUP is not 100; fail: USERGROUPS_ENAB no and GROUP is 100 "
+        "or unset (100 by default), so AllowGroups users admits every account created later."
+    )
+    own = {**one, "/etc/passwd": one["/etc/passwd"].replace(":1000:100:", ":1000:1000:")}
+    b = host_scan({**_allow_groups("alice"), **own})
+    assert (outcomes(b, "HVA-161")["hv1"], messages(b, "HVA-161")["hv1"]) == (
+        "pass",
+        "allowgroups alice",
+    )

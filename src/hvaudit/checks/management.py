@@ -1730,7 +1730,9 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
     login account (uid 1000 and up, two or more of them) names nobody either: with
     USERGROUPS_ENAB no, useradd(8) gives each new account "the GROUP variable in
     /etc/default/useradd, or 100 by default" (SUSE's `users`), so `AllowGroups users` admits
-    every account there is or will be (R9H-3, round 8's lead (c))."""
+    every account there is or will be (R9H-3, round 8's lead (c)). With one such account the
+    group may be its own or everyone's: a group named otherwise than the account (not useradd's
+    user private group) is the question of what useradd gives the next account (leads10)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -1757,6 +1759,24 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
                     *f.sources,
                     *h.facts.accounts.sources,
                     *h.facts.groups.sources,
+                )
+            elif (shared := _shared_primary_group_of_one(h, allow, everyone)) is not None:
+                entry, gid, name = shared
+                yield manual(
+                    s,
+                    f"AllowGroups {allow['allowgroups']}: {entry} (gid {gid}) is the primary "
+                    f"group of the only local login account of uid 1000 and up ({name}), not a "
+                    "group of its own: useradd gives it to accounts created later where "
+                    "USERGROUPS_ENAB is no",
+                    *f.sources,
+                    *h.facts.accounts.sources,
+                    *h.facts.groups.sources,
+                    question=f"Does useradd on host {h.name} give each new account a group of "
+                    "its own? Evidence: USERGROUPS_ENAB in /etc/login.defs and GROUP in "
+                    f"/etc/default/useradd. Pass: USERGROUPS_ENAB yes, or GROUP is not {gid}; "
+                    f"fail: USERGROUPS_ENAB no and GROUP is {gid}"
+                    + (" or unset (100 by default)" if gid == 100 else "")
+                    + f", so AllowGroups {entry} admits every account created later.",
                 )
             elif not (blocks := h.facts.sshd_match).known:
                 yield unknown(
@@ -1826,6 +1846,31 @@ def _primary_group_of_everyone(
                 f"{entry} (gid {got[0]}) is the primary group of every local login account of uid 1000 and up "
                 f"({names}): it admits every account, not named administrators"
             )
+    return None
+
+
+def _shared_primary_group_of_one(
+    h: Host, allow: dict[str, str], everyone: dict[str, str]
+) -> tuple[str, int, str] | None:
+    """(group, gid, account) where the AllowGroups list names the primary group of the only
+    local login account and that group is not the account's own (its name differs: useradd(8)
+    with USERGROUPS_ENAB yes creates a group "with the same name as the user"; with no it gives
+    "the GROUP variable in /etc/default/useradd, or 100 by default"). One account cannot show
+    whether the group is everyone's (R9H-3 needs two); what useradd gives the next is a
+    question."""
+    groups, accounts = h.facts.groups, h.facts.accounts
+    if "allowgroups" not in allow or ("allowusers" in allow and "allowusers" not in everyone):
+        return None
+    if not groups.known or not accounts.known:
+        return None
+    people = [a for a in accounts.get() if a.interactive and a.uid >= 1000 and a.uid != 65534]
+    if len(people) != 1:
+        return None
+    one = people[0]
+    for entry in allow["allowgroups"].split():
+        got = groups.get().get(entry)
+        if got is not None and one.gid == got[0] and entry != one.name:
+            return entry, got[0], one.name
     return None
 
 
