@@ -40,6 +40,9 @@ Findings:
 - V10-11 (wrong n/a): a VM with an SR-IOV passthrough NIC (VirtualSriovEthernetCard) was "no
   device passthrough" for HVA-050: render_vmx wrote it as an ordinary NIC. Its virtual function
   is a PCI function passed through; now judged like DirectPath I/O.
+- V10-12 (wrong fail on a hardened host): HVA-419 failed a host whose clock is synchronised by
+  PTP (systemClockProtocol ptp, ptpd running, policy on) as "no NTP server configured; ntpd
+  stopped"; the collector now records the protocol and the check judges ptpd there.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -734,4 +737,53 @@ def test_sriov_passthrough_nic_is_passthrough(tmp_path: Path) -> None:
     assert _verdicts(a, "HVA-050")["vm-1"] == (
         "manual",
         "IOMMU active for pci 0000:3b:10.1; 0000:3b:10.1 is in no IOMMU group on this host",
+    )
+
+
+# --- V10-12: HVA-419 and a host synchronised by PTP ---------------------------------------------------
+
+
+def _ptp_host(ptpd_running: bool) -> dict[str, Any]:
+    """A host record from collect/vsphere.py's _host_record over a real vim.host.DateTimeInfo
+    (systemClockProtocol ptp, no NTP server) with ntpd stopped and ptpd as given."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record
+
+    info = vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=[]), systemClockProtocol="ptp")
+    service = vim.host.ServiceInfo(
+        service=[
+            vim.host.Service(
+                key=k, label=k, required=False, uninstallable=False, running=r, policy=p
+            )
+            for k, r, p in (("ntpd", False, "off"), ("ptpd", ptpd_running, "on"))
+        ]
+    )
+    record = _host_record(
+        {"name": "esx1", "config.dateTimeInfo": info, "config.service": service}, {}
+    )
+    return json.loads(json.dumps({k: record[k] for k in ("ntp", "services")}))
+
+
+def test_clock_synchronised_by_ptp(tmp_path: Path) -> None:
+    """vSphere 7.0 host management (docs.vmware.com, read with `search`): "configure the time
+    settings of the ESXi host manually or synchronize the time and date of the host with an NTP or
+    PTP server"; HostDateTimeInfo.systemClockProtocol, "The system clock synchronization
+    protocol" (HostDateTimeInfoProtocolEnum; ptpConfig "Since vSphere API Release 7.0.3.0").
+    checks-catalog SR20-ESX-04 (vSphere 8 STIG ESXI-80-000124): "PTP instead of NTP is
+    acceptable". A host on PTP with ptpd running and started with the host was failed "no NTP
+    server configured; ntpd stopped, policy off". Right: pass, naming PTP."""
+    a = _vsphere(tmp_path, _ptp_host(ptpd_running=True))
+    assert _verdicts(a, "HVA-419")["esx1"] == (
+        "pass",
+        "clock synchronised by PTP: ptpd running, policy on",
+    )
+
+
+def test_ptp_with_its_daemon_stopped_fails(tmp_path: Path) -> None:
+    """Twin of V10-12: PTP chosen but ptpd stopped: fail (was a fail for NTP's reasons)."""
+    a = _vsphere(tmp_path, _ptp_host(ptpd_running=False))
+    assert _verdicts(a, "HVA-419")["esx1"] == (
+        "fail",
+        "clock protocol PTP, but ptpd stopped, policy on",
     )

@@ -973,8 +973,11 @@ def _service_states(
 )
 def ntp(ctx: Context) -> Iterator[Outcome]:
     """Log records from hosts whose clocks disagree cannot be correlated. vSphere 8 STIG
-    ESXI-80-000124 (ntpd running, policy on, site NTP servers); property
-    config.dateTimeInfo.ntpConfig.server and the service ntpd."""
+    ESXI-80-000124 (ntpd running, policy on, site NTP servers; PTP instead of NTP acceptable,
+    checks-catalog SR20-ESX-04); property config.dateTimeInfo.ntpConfig.server and the service
+    ntpd. vSphere documents both ("synchronize the time and date of the host with an NTP or PTP
+    server"); a host whose config.dateTimeInfo.systemClockProtocol is ptp (API 7.0.3) is judged
+    on its PTP daemon (service ptpd) instead."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -988,6 +991,18 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 "running, 'Start and stop with host'; fail: no server, stopped, or another "
                 "policy.",
             )
+            continue
+        if esx.ntp.get("protocol") == "ptp":
+            ptp = _service_states(esx, ("ptpd",))
+            if ptp is None or ptp[1]:
+                yield unknown(s, _gap("the ptpd service", esx.source), "ptpd runs, policy on")
+                continue
+            svc = ptp[0]["ptpd"]
+            state = f"{'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
+            if svc.get("running") and svc.get("policy") == "on":
+                yield passed(s, f"clock synchronised by PTP: ptpd {state}", esx.source)
+            else:
+                yield failed(s, f"clock protocol PTP, but ptpd {state}", esx.source)
             continue
         states = _service_states(esx, ("ntpd",))
         if states is None or states[1]:

@@ -754,7 +754,13 @@ def _attestation(info: Any) -> dict[str, Any] | None:
 def _ntp(info: Any) -> dict[str, Any] | None:
     if info is None:
         return None
-    return {"servers": [str(s) for s in getattr(info.ntpConfig, "server", None) or []]}
+    # systemClockProtocol (HostDateTimeInfoProtocolEnum ntp | ptp; vSphere API 7.0.3): the
+    # protocol the host's clock is synchronised by
+    protocol = getattr(info, "systemClockProtocol", None)
+    return {
+        "servers": [str(s) for s in getattr(info.ntpConfig, "server", None) or []],
+        "protocol": str(protocol) if protocol else None,
+    }
 
 
 def _directory(info: Any) -> list[dict[str, Any]] | None:
