@@ -317,6 +317,8 @@ HARDENED_HOST: dict[str, Any] = {
         "grep: /run/modprobe.d: No such file or directory\n"
         "grep: /usr/local/lib/modprobe.d: No such file or directory\n",
     ),
+    # `timedatectl show -p NTPSynchronized --value`: chronyd keeps the clock synchronised
+    "time-synchronized": ("yes\n", 0),
     "nft-ruleset": (NFT_DROP, 0),
     "dpkg-packages": (
         "libvirt-daemon\t9.0.0-4+deb12u2\tii \nqemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n"

@@ -15,7 +15,9 @@ R10H-2); a name service nsswitch.conf lists that hvaudit read as local files (NI
 HVA-141, R10H-3); a value libvirt documents as a placeholder in some cases (nodeinfo's cores,
 the CPU count on an "unusual" topology: HVA-080, HVA-081, R10H-4); a filter whose input
 metadata may be missing altogether (dnf's --security over repositories without advisories:
-HVA-180, R10H-5; apt without a security archive: HVA-180, R10H-6).
+HVA-180, R10H-5; apt without a security archive: HVA-180, R10H-6); a daemon that runs while
+the state it should keep does not hold (a time daemon with the kernel's clock unsynchronised:
+HVA-202, R10H-7).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -46,6 +48,10 @@ Findings:
   archive (bookworm and bookworm-updates only): the simulation can never show a security
   update there. `apt-cache policy` is now collected; no release whose archive, codename or
   label names security makes it a question. Fixed.
+- R10H-7 (false pass) HVA-202 passed "chronyd running" on the process list alone while the
+  kernel reported the clock unsynchronised (no source reachable: adjtimex()'s maximum error at
+  16 s). `timedatectl show -p NTPSynchronized --value` is now collected; "no" fails the
+  running daemon, unread keeps the daemon's verdict. Fixed.
 """
 
 from __future__ import annotations
@@ -411,3 +417,32 @@ def test_apt_with_security_archive_passes(host_scan) -> None:
     for overrides in ({}, {"apt-policy": None}):
         a = host_scan(overrides)
         assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+# --- HVA-202: a time daemon that runs but keeps no time (R10H-7) ----------------------------------
+
+
+def test_time_daemon_running_unsynchronised_fails(host_scan) -> None:
+    """R10H-7. hvaudit passed "chronyd running" on the process list alone. A chronyd whose
+    chrony.conf names no reachable `server`/`pool` (an air-gapped host whose pool line was
+    removed) runs and never steers the clock. The kernel tells: systemd-timedated's
+    NTPSynchronized is adjtimex()'s maximum error below 16 s (systemd time-util.c ntp_synced,
+    read with `find_string`: "Consider the system clock synchronized if the reported maximum
+    error is smaller than the maximum value (16 seconds)"), an error the kernel grows every
+    second no daemon corrects it (kernel/time/ntp.c). `timedatectl show -p NTPSynchronized
+    --value` printing "no" while chronyd runs: the clock is not synchronised. Right: fail."""
+    a = host_scan({"time-synchronized": ("no\n", 0)})
+    assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")
+    assert messages(a, "HVA-202")["hv1"] == (
+        "chronyd running, but the kernel reports the clock unsynchronised (timedatectl "
+        "NTPSynchronized=no: its maximum error has reached 16 s, no source is steering it)"
+    )
+
+
+def test_time_daemon_running_synchronised_passes(host_scan) -> None:
+    """Twins of R10H-7: NTPSynchronized=yes, or not read (no systemd-timedated, an older
+    bundle): the running daemon passes, unchanged."""
+    for overrides in ({}, {"time-synchronized": None}):
+        a = host_scan(overrides)
+        assert outcomes(a, "HVA-202") == {"hv1": "pass"}, messages(a, "HVA-202")
+        assert messages(a, "HVA-202")["hv1"] == "chronyd running"

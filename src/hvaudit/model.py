@@ -717,6 +717,9 @@ class HostFacts:
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     time_sync: Fact[str] = field(default_factory=_na)
     """The running time-sync daemon, or ""."""
+    clock_synchronized: Fact[bool] = field(default_factory=_na)
+    """Whether the kernel reports the clock synchronised (`timedatectl show -p NTPSynchronized`:
+    adjtimex()'s maximum error below 16 s)."""
     firewall_input_policy: Fact[str] = field(default_factory=_na)
     """"drop" when inbound traffic is denied by default, "accept" when not."""
     listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)

@@ -2492,10 +2492,15 @@ def libvirt_records_filtered(rules: tuple[str, ...]) -> tuple[str, bool] | None:
 def time_sync(ctx: Context) -> Iterator[Outcome]:
     """Logs from many hosts can only be correlated when their clocks agree. A chronyd started
     with -x only serves time and never adjusts the host clock (chronyd(8)), so it does not
-    count."""
+    count. A daemon that runs with no source it reaches (a chrony.conf without a reachable
+    server or pool) keeps no time: where `timedatectl show -p NTPSynchronized` says no (systemd
+    time-util.c ntp_synced: adjtimex()'s maximum error is 16 s or more, which the kernel's
+    ntp.c reaches when nothing corrects the clock), the running daemon fails (R10H-7); not
+    read, the daemon decides as before."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
+        synced = h.facts.clock_synchronized
         if f.state is FactState.UNAVAILABLE and f.reason.startswith("ptp4l"):
             yield manual(
                 s,
@@ -2511,6 +2516,15 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
             )
         elif not f.known:
             yield unknown(s, f, "a time-synchronisation daemon is running")
+        elif f.get() and synced.known and not synced.get():
+            yield failed(
+                s,
+                f"{f.get()} running, but the kernel reports the clock unsynchronised "
+                "(timedatectl NTPSynchronized=no: its maximum error has reached 16 s, no source "
+                "is steering it)",
+                *f.sources,
+                *synced.sources,
+            )
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)
         else:

@@ -416,6 +416,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # hostname(1): "The FQDN is the name getaddrinfo(3) returns for the host name returned by
     # gethostname(2)" (from /etc/hosts, DNS or NIS as the resolver is set up).
     CommandProbe("hostname-fqdn", ("hostname", "--fqdn")),
+    # Whether the kernel holds the clock synchronised (systemd time-util.c ntp_synced:
+    # adjtimex()'s maximum error below 16 s), whichever daemon steers it (R10H-7)
+    CommandProbe(
+        "time-synchronized", ("timedatectl", "show", "--property=NTPSynchronized", "--value")
+    ),
 )
 
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).

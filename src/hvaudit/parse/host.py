@@ -439,6 +439,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes)
+    f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
     f.vfio_unsafe_interrupts = _vfio_unsafe_interrupts(ev, f.kernel_cmdline)
     f.ksm_tuner = _running(
         processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
@@ -2759,6 +2760,19 @@ def _clock_left_alone(args: list[str]) -> bool:
             if letter in _CHRONYD_ARG_OPTS:
                 break
     return False
+
+
+def _clock_synchronized(g: Got) -> Fact[bool]:
+    """`timedatectl show -p NTPSynchronized --value`: "yes" or "no" (systemd time-util.c
+    ntp_synced: adjtimex()'s maxerror below 16 s; kernel/time/ntp.c grows it every second no
+    daemon corrects it). Anything else (no systemd-timedated, a systemd before 239 without
+    `show`) is unread."""
+    value = _first(g)
+    if g.state == "ok" and g.rc == 0 and value in ("yes", "no"):
+        return Fact.of(value == "yes", g.source)
+    return Fact.unavailable(
+        f"`timedatectl show` did not answer ({g.reason or value[:40] or g.state})", g.source
+    )
 
 
 def _time_sync(processes: Fact[str]) -> Fact[str]:
