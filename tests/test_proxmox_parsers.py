@@ -99,8 +99,12 @@ def test_user_config() -> None:
     assert cfg.pools == {"web": {"vms": ["100"], "storage": ["local-lvm"]}}
     with pytest.raises(InputError, match=re.escape("user.cfg:1: unknown entry type 'usr'")):
         proxmox.parse_user_config("usr:bob@pve:1:0:::", "user.cfg")
-    with pytest.raises(InputError, match="does not start with '/'"):
-        proxmox.parse_user_config("acl:1:vms:bob@pve:PVEAdmin:", "user.cfg")
+    # normalize_path: `vms` is `/vms`; a path of other characters, or "0", is ignored
+    acls = proxmox.parse_user_config(
+        "acl:1:vms:bob@pve:PVEAdmin:\nacl:1:/vms/1%0:bob@pve:PVEAdmin:\nacl:1:0:bob@pve:PVEAdmin:",
+        "user.cfg",
+    ).acls
+    assert [a["path"] for a in acls] == ["/vms"]
 
 
 def test_firewall_files() -> None:

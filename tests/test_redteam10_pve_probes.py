@@ -45,6 +45,9 @@ Findings (each pinned below):
 - P10-6 (false pass): HVA-313 took only the SSH, SPICEproxy and VNC macros to open management
   ports; pve-firewall's PMG macro is tcp 8006 (the node's web UI and API) and Squid tcp 3128
   (its SPICE proxy): `IN PMG(ACCEPT)` from anywhere passed on a node running pve-firewall.
+- P10-7 (evidence error where Proxmox VE reads the file): user.cfg `acl:1:vms:...` is /vms
+  to pve-access-control's normalize_path (a `/` put before it); hvaudit refused the file, so
+  every account check was an error. A path of other characters, or "0", is ignored as there.
 """
 
 from __future__ import annotations
@@ -381,4 +384,25 @@ def test_p10_6_a_macro_on_a_management_port_from_anywhere_fails_hva313(
     assert (outcomes(a, "HVA-313")["pve-h1"], messages(a, "HVA-313")["pve-h1"]) == (
         "fail",
         "cluster.fw:19 accepts management ports from any source",
+    )
+
+
+# --- P10-7: an ACL path as normalize_path reads it -----------------------------------------------------
+
+
+def test_p10_7_an_acl_path_without_its_slash_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was an evidence error (HVA-306, 307, 311 and 312 unjudged, the scan incomplete).
+    pve-access-control normalize_path puts a `/` before a path without one
+    (`$path = "/$path" if $path !~ m|^/|`), so `acl:1:vms:...` grants on /vms: every VM."""
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/user.cfg": USERS + "acl:1:vms:@webops:PVEVMUser:\n"},
+    )
+    assert pve_result(report, "HVA-307", "pve-h1") == (
+        "fail",
+        "VM roles granted cluster-wide: PVEVMUser for @webops on /vms (3 per-VM or pool ACL(s) "
+        "do not narrow them)",
     )

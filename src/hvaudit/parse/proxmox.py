@@ -432,15 +432,20 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             cfg.roles[rid] = _list(privs)
         elif kind == "acl":
             _, propagate, path, who, roles = _fields(line, 5)
-            if not path.startswith("/"):
-                raise InputError(f"{name}:{n}: acl path {path!r} does not start with '/'")
             # pve-access-control AccessControl.pm parse_user_config: `$propagate = $propagate ?
             # 1 : 0` (Perl: every value but "" and "0" is true) and normalize_path, which
-            # collapses repeated slashes and drops a trailing one (`/vms/` is `/vms`)
+            # collapses repeated slashes, drops a trailing one (`/vms/` is `/vms`), puts a `/`
+            # before a path without one (`vms` is `/vms`) and refuses an empty or "0" path or
+            # one of other characters than `[[:alnum:]\.\-\_\/]` ("ignore invalid path in acl")
+            if path in ("", "0"):
+                continue
+            path = re.sub(r"/+", "/", path).removesuffix("/") or "/"
+            if not re.fullmatch(r"[A-Za-z0-9._/-]+", path, re.A):
+                continue
             cfg.acls.append(
                 {
                     "propagate": propagate not in ("", "0"),
-                    "path": re.sub(r"/+", "/", path).rstrip("/") or "/",
+                    "path": path if path.startswith("/") else "/" + path,
                     "who": _list(who),
                     "roles": _list(roles),
                     "line": n,
