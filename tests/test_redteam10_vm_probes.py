@@ -38,7 +38,9 @@ HVA-081's sum) counted <vcpu> though a raw `-smp 64,maxcpus=64,...`, merged afte
 gives the guest 64 vCPUs (false pass); R10-9 HVA-057 did not read a raw `-object
 memory-backend-file,mem-path=PATH,share=on`, so a VM mapping another VM's nvdimm file that way,
 and that other VM, both passed (false pass; two raw backends on one mem-path, which may be a
-directory, are now a question). All fixed on branch rt10vm.
+directory, are now a question); R10-10 HVA-060 summed <memory> though a raw `-m 65536`,
+merged after libvirt's own, gives the guest 64 GiB (false pass of the host's over-commit).
+All fixed on branch rt10vm.
 """
 
 from __future__ import annotations
@@ -376,7 +378,9 @@ def test_proxmox_args_usb_tablet_is_legacy(
 # --- R10-7: HVA-049, a raw -cpu replaces the definition's CPU ---------------------------------
 
 
-def _replayed_on(tmp_path: Path, host: dict[str, Any], domains: dict[str, str]) -> Path:
+def _replayed_on(
+    tmp_path: Path, host: dict[str, Any], domains: dict[str, str], autostart: bool = False
+) -> Path:
     """`domains` as a daemon with the QEMU driver reports them (it keeps the QEMU namespace
     the test driver drops), on the replayed host `host` (hv1): replayed_domains' artefacts with
     conftest.build_bundle's host."""
@@ -392,7 +396,7 @@ def _replayed_on(tmp_path: Path, host: dict[str, Any], domains: dict[str, str]) 
     for name, xml in domains.items():
         path = f"libvirt/domains/{name}.xml"
         writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
-        index.append({"uuid": name, "file": path, "autostart": False})
+        index.append({"uuid": name, "file": path, "autostart": autostart})
     writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
     writer.meta["collector"]["libvirt"]["simulated"] = False
     writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
@@ -569,3 +573,22 @@ def test_raw_memory_backends_on_one_path_are_a_question(raw_memory: Assessment) 
 def test_raw_memory_backend_kept_private_stays_a_pass(raw_memory: Assessment) -> None:
     """Holds: share=off maps the file private to QEMU (qemu-options.hx above): no channel."""
     assert verdict(raw_memory, "HVA-057", "rawe") == ("pass", "no <shmem> device")
+
+
+# --- R10-10: HVA-060, a raw -m gives the guest more memory than <memory> -----------------------
+
+
+def test_raw_m_counts_in_the_memory_overcommit(tmp_path: Path) -> None:
+    """R10-10. QEMU merges every -m into one set of values (system/vl.c, read with
+    `find_string`: `case QEMU_OPTION_m: opts = qemu_opts_parse_noisily(qemu_find_opts("memory"),
+    optarg, true)`, qemu_mem_opts `.implied_opt_name = "size"`, `.merge_lists = true`), and
+    libvirt adds the <qemu:arg> values after its own -m (qemu_command.c qemuBuildCommandLine),
+    so `-m 65536` (qemu-options.hx "-m [size=]megs", MiB without a suffix) gives the autostart
+    guest 64 GiB whatever <memory unit='MiB'>512</memory> says. HVA-060 summed 512 MiB."""
+    xml = _raw_cpu_domain("rawmem", "", "-m", "65536")
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"rawmem": xml}, autostart=True))
+    assert verdict(a, "HVA-060", "hv1") == (
+        "fail",
+        "1 running or autostart VM(s) configured with 64.0 GiB on 16.0 GiB of host RAM: ratio "
+        "4.00 (limit 1.5)",
+    )

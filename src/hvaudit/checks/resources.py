@@ -7,6 +7,7 @@ checks hold for any hypervisor whose collector fills them.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 from hvaudit.checks.base import (
@@ -65,6 +66,29 @@ def _names(vms: list[Vm]) -> str:
     )
 
 
+#: qemu_strtosz's suffixes (util/cutils.c: B, K, M, G, T, P, E, any case) in KiB.
+_SIZE_KIB = {"b": 1 / 1024, "k": 1, "m": 1024, "g": 1024**2, "t": 1024**3, "p": 1024**4}
+
+
+def memory_of(v: Vm) -> int:
+    """The VM's maximum memory in KiB, with a raw QEMU `-m` taken into account (R10-10): QEMU
+    merges every -m into one set of values, a later key winning (system/vl.c qemu_mem_opts
+    `.merge_lists = true`, implied key size; later QEMU machine_merge_property("memory", ...)),
+    and libvirt adds <qemu:arg> values after its own `-m` (qemu_command.c
+    qemuBuildCommandLine), so a raw `-m 65536` gives the guest 64 GiB whatever <memory> says;
+    qemu-options.hx: "-m [size=]megs[,slots=n,maxmem=size]", a size without a suffix in MiB.
+    The largest size or maxmem any -m names is taken (more is judged, never less)."""
+    best = v.memory_max_kib
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name != "m":
+            continue
+        for key in ("size", "maxmem"):
+            m = re.fullmatch(r"(\d+)([bkmgtp]?)", o.props.get(key, "").strip().lower())
+            if m:
+                best = max(best, int(int(m.group(1)) * _SIZE_KIB[m.group(2) or "m"]))
+    return best
+
+
 @check(
     id="HVA-060",
     title="Memory configured for VMs stays within the over-commit ratio",
@@ -80,7 +104,8 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     the OOM killer onto guests: a denial of service one VM can trigger for all. The 2014 draft's
     example ratio is 1.5:1; Rev. 1 wants over-commit off by default. On a simulated host the RAM
     is the libvirt test driver's invention (src/test/test_driver.c defaultNodeInfo "3 GB", or the
-    node file's <memory>): the VMs prove the memory configured, and the host's RAM is asked."""
+    node file's <memory>): the VMs prove the memory configured, and the host's RAM is asked.
+    A raw QEMU `-m` can give a guest more memory than <memory> (memory_of, R10-10)."""
     limit = ctx.profile.ram_overcommit_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -97,10 +122,10 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 "it.",
             )
             continue
-        total = sum(v.memory_max_kib for v in vms)
+        total = sum(memory_of(v) for v in vms)
         if h.simulated:
             maybe = _unknown_run_state(ctx, h.name)
-            total += sum(v.memory_max_kib for v in maybe)
+            total += sum(memory_of(v) for v in maybe)
             unsure = f" (with {_names(maybe)}, run state unknown)" if maybe else ""
             yield manual(
                 s,
@@ -120,7 +145,7 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
             f"{_gib(h.memory_kib)} of host RAM: ratio {ratio:.2f} (limit {limit:g})"
         )
         maybe = _unknown_run_state(ctx, h.name)
-        worst = (total + sum(v.memory_max_kib for v in maybe)) / h.memory_kib
+        worst = (total + sum(memory_of(v) for v in maybe)) / h.memory_kib
         if ratio > limit:
             yield failed(s, msg, h.source)
         elif maybe and worst > limit:

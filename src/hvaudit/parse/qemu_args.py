@@ -20,7 +20,8 @@ every check uses. Each fact below was read in QEMU's source with the `search` to
   qemu_netdev_opts and netdev_is_modern's dummy_opts), `-fsdev` and `-virtfs` fsdriver
   (fsdev/qemu-fsdev-opts.c), `-vnc` vnc (ui/vnc.c qemu_vnc_opts), `-nic` and `-net` type
   (net/net.c qemu_nic_opts, qemu_net_opts), `-smp` cpus (system/vl.c qemu_smp_opts
-  `.implied_opt_name = "cpus"`, read by keyval_parse with that key since QEMU 6.2). A list parameter is given again for each item
+  `.implied_opt_name = "cpus"`, read by keyval_parse with that key since QEMU 6.2), `-m` size
+  (qemu_mem_opts `.implied_opt_name = "size"`). A list parameter is given again for each item
   (qemu-options.hx, -netdev user hostfwd: "This option can be given multiple times"): every
   value is kept beside the last (QemuOption.values). `-spice` is parsed with
   permit_abbrev false (system/vl.c `qemu_opts_parse_noisily(qemu_find_opts("spice"), optarg,
@@ -70,6 +71,7 @@ IMPLIED_KEY: Mapping[str, str] = {
     "nic": "type",
     "net": "type",
     "smp": "cpus",
+    "m": "size",
 }
 #: Options whose argument QEMU reads as JSON when it starts with `{`.
 JSON_OPTIONS = frozenset({"device", "object", "netdev", "blockdev"})
