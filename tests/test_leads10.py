@@ -399,3 +399,42 @@ def test_allow_groups_primary_group_of_the_only_account_is_asked(host_scan) -> N
         "pass",
         "allowgroups alice",
     )
+
+
+# --- HVA-151: an OTP module hvaudit judges beside one whose verdict is in an unread file ---------
+
+
+def test_otp_alternatives_one_resting_on_an_unread_file_is_asked(host_scan) -> None:
+    """pam.conf(5): `[success=1 default=ignore]` skips the next rule when the module succeeds.
+    After common-auth (pam_unix), pam_google_authenticator's success skips pam_duo; its failure
+    leaves pam_duo required: a run with a wrong or missing TOTP code passes on pam_duo alone,
+    whose failmode "safe" (allow access when Duo cannot be reached, pam_duo(8)) is in
+    /etc/duo/pam_duo.conf, not collected. hvaudit asked only when every OTP module was such a
+    one, and passed this stack "PAM requires ... pam_duo/pam_google_authenticator (otp)".
+    Right: the question, as for pam_duo alone."""
+    from test_checks_host import SSHD_KBD_ONLY
+
+    a = host_scan(
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "@include common-auth\n"
+            "auth [success=1 default=ignore] pam_google_authenticator.so\n"
+            "auth required pam_duo.so\n",
+        }
+    )
+    assert (outcomes(a, "HVA-151")["hv1"], messages(a, "HVA-151")["hv1"]) == (
+        "manual",
+        "evidence unavailable: the second factor rests on pam_duo, whose /etc/duo/pam_duo.conf "
+        '(not collected) decides failmode, default "safe": allow access when Duo cannot be '
+        "reached, and groups, who is asked at all (pam_duo(8)) (on the runs that pass without "
+        "pam_google_authenticator)",
+    )
+    # both required one after the other: pam_google_authenticator proves the code on every run
+    b = host_scan(
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "@include common-auth\n"
+            "auth required pam_google_authenticator.so\nauth required pam_duo.so\n",
+        }
+    )
+    assert outcomes(b, "HVA-151")["hv1"] == "pass", messages(b, "HVA-151")

@@ -1544,7 +1544,8 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     pam_u2f` is a key plus a password or a key plus a token, two kinds on every run, a pass
     (R9H-2); a list is one factor only where some run of the stack adds no second kind. pam_duo's
     failmode (default "safe", allow access, pam_duo(8)) lives in a file hvaudit does not read,
-    so a factor resting on it is a manual item. `sshd -T` applies no Match block (sshd(8) -T,
+    so a factor resting on it on any run of the stack is a manual item, beside another OTP
+    module too where a run passes with that one failing (pam.succeeds_without; leads10). `sshd -T` applies no Match block (sshd(8) -T,
     -C), so each Match block of sshd_config (and its includes) that sets an authentication
     keyword is judged too, with its settings over the global ones (sshd_config(5), Match); a
     single-factor block fails the host, and unread blocks leave a global pass a manual item.

@@ -66,6 +66,7 @@ from hvaudit.parse.pam import (
     parse_stack,
     required_factors,
     succeeds_with_only,
+    succeeds_without,
     unread_auth_files,
 )
 from hvaudit.parse.rsyslog import rsyslog_forwarding
@@ -2333,10 +2334,22 @@ def _mfa_one(
         else {}
     )
     otp = otp or set(either.get("otp", ()))
-    if uses_pam and pam_lists and otp and otp <= set(UNREAD_OTP):
+    # a run whose only OTP module is one whose verdict lives in an unread file (pam_duo's
+    # failmode, a RADIUS server) rests on that file, whatever other OTP module the stack lists:
+    # the stack succeeds with every OTP module hvaudit can judge failing
+    judged = frozenset(m for m in OTP_MODULES if m not in UNREAD_OTP)
+    resting = sorted(
+        {r.module for r in stack.rules() if r.module in UNREAD_OTP and not r.bypass} & otp
+    )
+    if uses_pam and pam_lists and resting and succeeds_without(stack, judged):
         return Fact.unavailable(
             "the second factor rests on "
-            + " and ".join(f"{m}, {UNREAD_OTP[m]}" for m in sorted(otp)),
+            + " and ".join(f"{m}, {UNREAD_OTP[m]}" for m in resting)
+            + (
+                f" (on the runs that pass without {'/'.join(sorted(otp - set(resting)))})"
+                if otp - set(resting)
+                else ""
+            ),
             *evidence,
         )
     how = f"AuthenticationMethods {conf['authenticationmethods']}"

@@ -38,6 +38,7 @@ __all__ = [
     "parse_stack",
     "required_factors",
     "succeeds_with_only",
+    "succeeds_without",
 ]
 
 OTP_MODULES = (
@@ -323,6 +324,19 @@ def succeeds_with_only(stack: Stack, kinds: frozenset[str]) -> bool:
         for r in stack.rules()
         if not r.bypass and any(r.module in m for k, m in groups.items() if k not in kinds)
     )
+
+    def forced(rule: PamRule) -> tuple[str, ...]:
+        return FAILURES if rule in failing else _free(rule)
+
+    return can_succeed(stack, forced)
+
+
+def succeeds_without(stack: Stack, modules: frozenset[str]) -> bool:
+    """Whether some run of `stack` succeeds while every rule of `modules` fails (a rule that
+    steps aside for users without a token, `bypass`, may still return anything): the stack does
+    not need those modules on every run. With two OTP modules, a run that passes with the one
+    hvaudit can judge failing rests on the other (pam.conf(5) control values)."""
+    failing = tuple(r for r in stack.rules() if not r.bypass and r.module in modules)
 
     def forced(rule: PamRule) -> tuple[str, ...]:
         return FAILURES if rule in failing else _free(rule)
