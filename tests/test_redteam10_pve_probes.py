@@ -48,6 +48,11 @@ Findings (each pinned below):
 - P10-7 (evidence error where Proxmox VE reads the file): user.cfg `acl:1:vms:...` is /vms
   to pve-access-control's normalize_path (a `/` put before it); hvaudit refused the file, so
   every account check was an error. A path of other characters, or "0", is ignored as there.
+- P10-8 (false pass, quirk): P10-1's twin for containers: pve-container's parse_pct_config has
+  only `[pve:pending]` and the snapshot form for sections and splits at \n only, so `[x]`,
+  `[snap] # comment` or a form feed in a description line opens nothing; hvaudit opened a
+  snapshot at any bracketed line and never judged the `lxc.apparmor.profile: unconfined`
+  after it (HVA-314 pass). A key given twice keeps the later value (was an evidence error).
 """
 
 from __future__ import annotations
@@ -405,4 +410,32 @@ def test_p10_7_an_acl_path_without_its_slash_is_read(
         "fail",
         "VM roles granted cluster-wide: PVEVMUser for @webops on /vms (3 per-VM or pool ACL(s) "
         "do not narrow them)",
+    )
+
+
+# --- P10-8: a container's configuration as pve-container reads it -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["[x]\n", "#note\x0c[snap]\n", "[snap] # taken before the upgrade\n"],
+    ids=["one-letter-name", "form-feed-in-description", "comment-after-header"],
+)
+def test_p10_8_a_line_pve_container_reads_as_no_header_keeps_the_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], before: str
+) -> None:
+    """Was pass ("unprivileged, Proxmox's AppArmor profile, ..."). pve-container
+    parse_pct_config splits at \\n only and knows two section forms, `[pve:pending]` and
+    `m/^\\[([a-z][a-z0-9_\\-]+)\\]\\s*$/i`; any other line of brackets is "unable to parse config",
+    skipped inside the current section, so the raw `lxc.apparmor.profile: unconfined` after it
+    is the container's. hvaudit opened a snapshot at any `[...]` line (and at a form feed)."""
+    ct = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text()
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/lxc/300.conf": ct + before + "lxc.apparmor.profile: unconfined\n"},
+    )
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "fail",
+        "lxc.apparmor.profile: unconfined",
     )

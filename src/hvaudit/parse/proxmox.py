@@ -229,14 +229,61 @@ _LXC_INDEXED = re.compile(r"^(dev|mp|net|unused)\d+$")
 
 
 def parse_lxc_config(text: str, name: str) -> QemuConfig:
-    """Parse a pve-container configuration file (/etc/pve/lxc/<vmid>.conf).
+    r"""Parse a pve-container configuration file (/etc/pve/lxc/<vmid>.conf) as pve-container's
+    parse_pct_config reads it (PVE/LXC/Config.pm, github:proxmox/pve-container; Perl on bytes).
 
-    Same line format as qemu-server's; raw `lxc.*` keys may repeat (`lxc.mount.entry`), so a
-    repeated raw key keeps every value, one per line, in `values` joined by newlines.
-    """
-    return _guest_config(
-        text, name, lambda k: k in _LXC_KEYS or bool(_LXC_INDEXED.match(k)), raw_lxc=True
-    )
+    Lines end at \n only; a section is `[pve:pending]` (any case) or a snapshot
+    `m/^\[([a-z][a-z0-9_\-]+)\]\s*$/i`, each replacing one read before; it has no other
+    section form, so any other `[...]` line is "unable to parse config", skipped without leaving
+    the section it is in; a raw key `lxc.KEY: VALUE` or `lxc.KEY = VALUE` may repeat
+    (`lxc.mount.entry`: every value kept, joined by newlines); a key `m/^([a-z][a-z_]*\d*):\s*
+    (.+?)\s*$/` keeps its later value; a line ending `snapstate: prepare|delete` is only that."""
+    vmid = name.rsplit("/", 1)[-1].removesuffix(".conf")
+    cfg = QemuConfig(vmid, {}, {})
+    section: dict[str, str] = cfg.values
+    description: list[str] = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if re.fullmatch(r"\s*", line, re.A):
+            continue
+        if _PCT_PENDING.fullmatch(line):
+            section = cfg.pending = {}
+            continue
+        if (m := _QM_SNAPSHOT.fullmatch(line)) is not None:
+            section = cfg.snapshots[m.group(1)] = {}
+            continue
+        if line.startswith("#"):
+            if section is cfg.values:
+                description.append(line[1:])
+            continue
+        if (m := _LXC_RAW.match(line)) is not None:
+            key, value = m.group(1), m.group(2)
+            section[key] = f"{section[key]}\n{value}" if key in section else value
+            continue
+        if line.startswith("description:") or _QM_SNAPSTATE.search(line):
+            continue
+        m = _PCT_KEY.fullmatch(line)
+        if not m:
+            cfg.skipped.append((n, "unable to parse config"))
+            continue
+        key, value = m.group(1), m.group(2)
+        if key == "delete" and section is not cfg.pending:
+            cfg.skipped.append((n, "property 'delete' is only allowed in [pve:pending]"))
+            continue
+        if key in _BOOLEAN_OPTIONS:
+            flag = pve_boolean(value)
+            if flag is None:
+                cfg.invalid.append((key, n, value))
+                continue
+            value = flag
+        if key in section:
+            cfg.skipped.append((n, f"{key} given again: pve-container keeps this later value"))
+        section[key] = value
+        if section is cfg.values:
+            cfg.lines[key] = n
+        if not (key in _LXC_KEYS or _LXC_INDEXED.match(key)):
+            cfg.unknown.append((key, n))
+    cfg.description = "\n".join(description)
+    return cfg
 
 
 #: qemu-server parse_vm_config's line forms (PVE/QemuServer.pm; Perl on the file's bytes, so
@@ -249,6 +296,9 @@ _QM_SNAPSHOT = re.compile(r"\[([a-z][a-z0-9_\-]+)\]\s*", re.I | re.A)
 _QM_SECTION = re.compile(r"\[([^\]]*)\]\s*", re.A)
 _QM_KEY = re.compile(r"([a-z][a-z_\-]*\d*):\s*(.+?)\s*", re.A)
 _QM_SNAPSTATE = re.compile(r"snapstate:\s*(?:prepare|delete)\s*$", re.A)
+#: pve-container parse_pct_config: `m/^\[pve:pending\]\s*$/i` and `m/^([a-z][a-z_]*\d*):\s*(.+?)\s*$/`.
+_PCT_PENDING = re.compile(r"\[pve:pending\]\s*", re.I | re.A)
+_PCT_KEY = re.compile(r"([a-z][a-z_]*\d*):\s*(.+?)\s*", re.A)
 
 
 def parse_qemu_config(text: str, name: str) -> QemuConfig:
@@ -316,63 +366,6 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
 #: pve-container parse_pct_config's raw LXC key line: `lxc.KEY: VALUE` or `lxc.KEY = VALUE`
 #: (`m/^(lxc\.[a-z0-9_\-\.]+)(:|\s*=)\s*(.*?)\s*$/`).
 _LXC_RAW = re.compile(r"^(lxc\.[a-z0-9_\-.]+)(?::|\s*=)\s*(.*?)\s*$", re.A)
-
-
-def _guest_config(
-    text: str, name: str, known: Callable[[str], bool], *, raw_lxc: bool = False
-) -> QemuConfig:
-    vmid = name.rsplit("/", 1)[-1].removesuffix(".conf")
-    cfg = QemuConfig(vmid, {}, {})
-    section: dict[str, str] = cfg.values
-    description: list[str] = []
-    in_main = True
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip()
-        if not line.strip():
-            continue
-        if line.startswith("#"):
-            if in_main:
-                description.append(line[1:])
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            label = line[1:-1].strip()
-            if not label:
-                raise InputError(f"{name}:{n}: empty section name")
-            in_main = False
-            # qemu-server parse_vm_config: `m/^\[PENDING\]\s*$/i`, any case (a hand-written
-            # `[pending]` is applied at the next start as qemu-server's own `[PENDING]` is);
-            # any other name (a snapshot, a special or unknown section) is not the current
-            # configuration
-            # (pve-container parse_pct_config: `m/^\[pve:pending\]\s*$/i`)
-            pending = re.fullmatch(
-                r"\[pve:pending\]" if raw_lxc else r"\[PENDING\]", line, re.I | re.A
-            )
-            section = cfg.pending if pending else cfg.snapshots.setdefault(label, {})
-            continue
-        m = (_LXC_RAW.match(line) if raw_lxc else None) or _KEY_LINE.match(line)
-        if not m:
-            raise InputError(f"{name}:{n}: expected 'key: value'")
-        key, value = m.group(1), m.group(2)
-        if key in section and key.startswith("lxc."):
-            section[key] += "\n" + value
-            continue
-        if key in section:
-            raise InputError(f"{name}:{n}: duplicate key {key!r}")
-        if key in _BOOLEAN_OPTIONS:
-            # check_type reads on/yes/true and off/no/false too; a value it cannot read is
-            # warned about and dropped ("unable to parse value of '$key'"), so the default holds
-            flag = pve_boolean(value)
-            if flag is None:
-                cfg.invalid.append((key, n, value))
-                continue
-            value = flag
-        section[key] = value
-        if section is cfg.values:
-            cfg.lines[key] = n
-        if not known(key) and not key.startswith("lxc."):
-            cfg.unknown.append((key, n))
-    cfg.description = "\n".join(description)
-    return cfg
 
 
 @dataclass(slots=True)

@@ -1183,6 +1183,8 @@ def _add_node(
         dep.notes += [
             f"{ct_entry.path}:{n}: {k}: {val!r} is not a boolean; read as unset (its default)"
             for k, n, val in ct.invalid
+        ] + [
+            f"{ct_entry.path}:{n}: {why} (pve-container parse_pct_config)" for n, why in ct.skipped
         ]
         now = _container(ct, ct_entry.path, run[0])
         if ct.pending:
