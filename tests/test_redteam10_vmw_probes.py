@@ -43,6 +43,9 @@ Findings:
 - V10-12 (wrong fail on a hardened host): HVA-419 failed a host whose clock is synchronised by
   PTP (systemClockProtocol ptp, ptpd running, policy on) as "no NTP server configured; ntpd
   stopped"; the collector now records the protocol and the check judges ptpd there.
+- V10-13 (false pass): HVA-433 (and HVA-434) passed "management alone on vmk0 VLAN 20" while a
+  VM port group trunked VLAN 20 to its guests (standard VLAN 4095, or distributed trunk ranges
+  covering 20): only port groups exactly on VLAN 20 counted as sharing it.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -787,3 +790,87 @@ def test_ptp_with_its_daemon_stopped_fails(tmp_path: Path) -> None:
         "fail",
         "clock protocol PTP, but ptpd stopped, policy on",
     )
+
+
+# --- V10-13: HVA-433 and a VM port group that trunks the management VLAN -----------------------------
+
+
+def _mgmt_host(extra_pg: dict[str, Any]) -> dict[str, Any]:
+    """A host record as collect/vsphere.py writes it: vmk0 (management) on "Management
+    Network", VLAN 20, and one VM port group `extra_pg`."""
+    mgmt = {
+        "name": "Management Network",
+        "switch": "vSwitch0",
+        "vlan": [20],
+        "trunk": False,
+        "security": SECURE,
+    }
+    return {
+        "portgroups": [mgmt, extra_pg],
+        "vmknics": [{"device": "vmk0", "portgroup": "Management Network", "dvs_portgroup": ""}],
+        "vmknic_traffic": {"management": ["vmk0"]},
+    }
+
+
+def test_management_vlan_trunked_to_guests_by_vgt(tmp_path: Path) -> None:
+    """HVA-418's own docstring and vSphere 8 STIG ESXI-80-000220: a port group on VLAN 4095 hands
+    every VLAN to its guests (Virtual Guest Tagging), "which can then tag their way into other
+    segments"; HVA-433's (ESXI-80-000198; vSphere Networking, "Securing System Traffic": isolate
+    management traffic "in a network that only network and security administrators can
+    access") VLAN "of its own" is then reachable from that port group's guests. _vmknic_vlans
+    compared VLAN ids exactly (4095 != 20) and HVA-433 passed "management alone on vmk0 VLAN
+    20". Right: fail, naming the trunking port group."""
+    vgt = {"name": "Trunk", "switch": "vSwitch0", "vlan": [], "trunk": True, "security": SECURE}
+    a = _vsphere(tmp_path, _mgmt_host(vgt))
+    assert _verdicts(a, "HVA-433")["esx1"] == (
+        "fail",
+        "vmk0 VLAN 20 shared with port group Trunk (VLAN 4095: every VLAN)",
+    )
+
+
+def test_management_vlan_in_a_distributed_trunk(tmp_path: Path) -> None:
+    """V10-13 with a distributed port group trunking VLANs 10-30 (VmwareDistributedVirtualSwitch
+    TrunkVlanSpec): its vlan_of was None, so it was not counted at all. Right: fail."""
+    dvs = {
+        "switches": [],
+        "portgroups": [
+            {
+                "key": "dvportgroup-9",
+                "name": "dv-trunk",
+                "switch": "DSwitch",
+                "uplink": False,
+                "security": SECURE,
+                "vlan": {"kind": "trunk", "ranges": [[10, 30]]},
+                "overrides": {},
+            }
+        ],
+    }
+    host = _mgmt_host(
+        {
+            "name": "VM Network",
+            "switch": "vSwitch0",
+            "vlan": [40],
+            "trunk": False,
+            "security": SECURE,
+        }
+    )
+    a = _vsphere(tmp_path, host, dvs=dvs)
+    assert _verdicts(a, "HVA-433")["esx1"] == (
+        "fail",
+        "vmk0 VLAN 20 shared with distributed port group dv-trunk (trunk 10-30)",
+    )
+
+
+def test_management_vlan_outside_every_trunk_passes(tmp_path: Path) -> None:
+    """Twin of V10-13 (held): the VM port group on VLAN 40 only: pass."""
+    host = _mgmt_host(
+        {
+            "name": "VM Network",
+            "switch": "vSwitch0",
+            "vlan": [40],
+            "trunk": False,
+            "security": SECURE,
+        }
+    )
+    a = _vsphere(tmp_path, host)
+    assert _verdicts(a, "HVA-433")["esx1"] == ("pass", "management alone on vmk0 VLAN 20")

@@ -8,8 +8,9 @@ encryption and snapshots), by tests/vcsim/profiles.go; scanned through `vsphere:
 Known gaps of the simulator, each asserted as the manual item it becomes: no
 capability.uefiSecureBoot (govmomi 0.24 predates vSphere API 8.0), a summary.tpmAttestation
 pyVmomi cannot read, no HostAccessManager, no image configuration manager on unseeded hosts. It
-does not mark its distributed uplink port group (config.uplink unset), which is therefore judged
-like any port group and not asserted. It accepts every call from its one user (it does not
+does not mark its distributed uplink port group (config.uplink unset, the switch's
+config.uplinkPortgroup empty): tests/vcsim lists it in config.uplinkPortgroup, as vCenter does, so
+its trunk of VLANs 0-4094 is not taken for a VM port group's (V10-13). It accepts every call from its one user (it does not
 enforce the Read-only role): the privileges are documented, not proven, here. The items it
 cannot answer are also tested as an ESXi 8 host answers them, written into a collected bundle."""
 

@@ -29,8 +29,41 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
+
+// uplinkMarker lists each distributed switch's uplink port group in its config.uplinkPortgroup,
+// as vCenter does: the simulator creates "<switch>-DVUplinks-<n>" (trunking VLANs 0-4094) but
+// leaves that list empty, so its uplinks looked like a VM port group trunking every VLAN.
+type uplinkMarker struct{}
+
+func (uplinkMarker) Reference() types.ManagedObjectReference {
+	return types.ManagedObjectReference{Type: "HvauditUplinkMarker", Value: "uplink-marker"}
+}
+
+func (uplinkMarker) PutObject(item mo.Reference) { markUplink(item) }
+
+func (uplinkMarker) UpdateObject(mo.Reference, []types.PropertyChange) {}
+
+func (uplinkMarker) RemoveObject(types.ManagedObjectReference) {}
+
+func markUplink(item mo.Reference) {
+	pg, ok := item.(*simulator.DistributedVirtualPortgroup)
+	if !ok || !strings.Contains(pg.Name, "-DVUplinks") {
+		return
+	}
+	for _, kind := range []string{"VmwareDistributedVirtualSwitch", "DistributedVirtualSwitch"} {
+		for _, e := range simulator.Map.All(kind) {
+			dvs, ok := e.(*simulator.DistributedVirtualSwitch)
+			if !ok || dvs.Config == nil || !strings.HasPrefix(pg.Name, dvs.Name+"-DVUplinks") {
+				continue
+			}
+			info := dvs.Config.GetDVSConfigInfo()
+			info.UplinkPortgroup = append(info.UplinkPortgroup, pg.Self)
+		}
+	}
+}
 
 // policies collects -portgroup HOST/NAME=VLAN:PROMISCUOUS:MACCHANGES:FORGED rules.
 type policies []string
@@ -180,6 +213,10 @@ func main() {
 		os.Exit(1)
 	}
 	defer model.Remove()
+	for _, e := range simulator.Map.All("DistributedVirtualPortgroup") {
+		markUplink(e)
+	}
+	simulator.Map.AddHandler(uplinkMarker{})
 	for _, e := range simulator.Map.All("HostSystem") {
 		h := e.(*simulator.HostSystem)
 		for _, name := range lockdown {

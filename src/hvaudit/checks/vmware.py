@@ -1631,9 +1631,16 @@ OTHER_TRAFFIC = (
 
 def _vmknic_vlans(
     ctx: Context, h: Host, esx: VmwareHost
-) -> tuple[dict[str, tuple[str, int | None]], dict[int, list[str]]]:
-    """Each vmknic's port group and VLAN (None: not known), and the VLANs of the port groups
-    that carry no vmknic (VM port groups) -> their names."""
+) -> tuple[
+    dict[str, tuple[str, int | None]],
+    dict[int, list[str]],
+    list[tuple[str, list[tuple[int, int]]]],
+]:
+    """Each vmknic's port group and VLAN (None: not known), the VLANs of the port groups that
+    carry no vmknic (VM port groups) -> their names, and those of them that trunk VLANs to their
+    guests with the ranges they trunk: a standard port group on VLAN 4095 hands every VLAN to
+    the guest (VGT, HVA-418), a distributed one its trunk ranges; a guest there can tag its
+    frames onto any VLAN in them."""
     standard = {
         n.name: n for n in ctx.deployment.networks if n.host == h.name and n.bridge != "dvs"
     }
@@ -1669,7 +1676,27 @@ def _vmknic_vlans(
         v = vlan_of(pg)
         if key not in used and not pg.get("uplink") and v is not None:
             others.setdefault(v, []).append(str(pg.get("name")))
-    return nics, others
+    trunks: list[tuple[str, list[tuple[int, int]]]] = [
+        (f"port group {name} (VLAN 4095: every VLAN)", [(1, 4094)])
+        for name, net in standard.items()
+        if name not in used and net.vlan_trunk
+    ]
+    for key, pg in dvpgs.items():
+        vlan = pg.get("vlan") or {}
+        if key not in used and not pg.get("uplink") and vlan.get("kind") == "trunk":
+            ranges = [(int(r[0]), int(r[1])) for r in vlan.get("ranges") or []]
+            shown = ", ".join(f"{lo}-{hi}" if lo != hi else str(lo) for lo, hi in ranges)
+            trunks.append((f"distributed port group {pg.get('name')} (trunk {shown})", ranges))
+    return nics, others, trunks
+
+
+def _sharing(
+    vlan: int, others: dict[int, list[str]], trunks: list[tuple[str, list[tuple[int, int]]]]
+) -> list[str]:
+    """The port groups with `vlan`: on it, or trunking it to their guests."""
+    return sorted(others.get(vlan, [])) + [
+        name for name, ranges in trunks if any(lo <= vlan <= hi for lo, hi in ranges)
+    ]
 
 
 def _alone_question(host: str, service: str) -> str:
@@ -1701,7 +1728,9 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-21: the management interface sits on a dedicated segment. vSphere 8 STIG
     ESXI-80-000198 (the management vmknic carries no other traffic type and is on the management
     VLAN). Properties config.network.vnic and config.virtualNicManagerInfo.netConfig. The VLAN is
-    shared when a VM port group or another VMkernel adapter (vMotion, vSAN, storage) is on it
+    shared when a VM port group or another VMkernel adapter (vMotion, vSAN, storage) is on it, or
+    a VM port group trunks it to its guests (VLAN 4095 on a standard switch, trunk ranges on a
+    distributed one: the guest tags its own frames, HVA-418)
     (vSphere Networking, "Securing System Traffic": isolate management and vMotion traffic each
     in a network of its own)."""
     for h, esx in _esx_hosts(ctx):
@@ -1724,7 +1753,7 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
                 "VLAN with VMs.",
             )
             continue
-        nics, others = _vmknic_vlans(ctx, h, esx)
+        nics, others, trunks = _vmknic_vlans(ctx, h, esx)
         # the other VMkernel adapters' VLANs: their traffic (vMotion, vSAN, IP storage) on the
         # management segment is sharing it as much as a VM port group is (HVA-434 counts the
         # management vmknic's VLAN the same way, R6-5)
@@ -1743,8 +1772,8 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
                 unsure.append(
                     f"{nic} (port group {pg}): {'untagged' if vlan == 0 else 'VLAN 4095'}"
                 )
-            elif vlan in others:
-                bad.append(f"{nic} VLAN {vlan} shared with {', '.join(sorted(others[vlan]))}")
+            elif shared_with := _sharing(vlan, others, trunks):
+                bad.append(f"{nic} VLAN {vlan} shared with {', '.join(shared_with)}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
         elif unsure:
@@ -1777,7 +1806,7 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-13: a VM's memory travels over a dedicated segment. vSphere 8 STIG
     ESXI-80-000160 (the vMotion vmknic carries no other traffic type, on its own VLAN). The VLAN
     is shared when a VM port group, the management vmknic or any other VMkernel adapter is on it
-    (R6-6)."""
+    (R6-6), or a VM port group trunks it to its guests (as HVA-433)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -1788,7 +1817,7 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
         if not vmotion:
             yield not_applicable(s, "no vmknic is tagged for vMotion")
             continue
-        nics, others = _vmknic_vlans(ctx, h, esx)
+        nics, others, trunks = _vmknic_vlans(ctx, h, esx)
         mgmt_vlans = {nics[n][1] for n in esx.vmknic_traffic.get("management") or [] if n in nics}
         # any other VMkernel adapter (vSAN, IP storage, FT) on the vMotion VLAN shares it too
         for other, (_, other_vlan) in sorted(nics.items()):
@@ -1807,7 +1836,7 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
             pg, vlan = nics.get(nic, ("?", None))
             if vlan is None or vlan in (0, 4095):
                 unsure.append(f"{nic} (port group {pg}): VLAN {vlan if vlan is not None else '?'}")
-            elif vlan in mgmt_vlans or vlan in others:
+            elif vlan in mgmt_vlans or _sharing(vlan, others, trunks):
                 bad.append(f"{nic} VLAN {vlan} shared with other traffic")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
