@@ -237,6 +237,9 @@ HARDENED_HOST: dict[str, Any] = {
     'migrate_tls_force = 1\nmigration_address = "10.0.1.10"\nvnc_tls = 1\nspice_tls = 1\n',
     "/etc/libvirt/libvirtd.conf": 'access_drivers = [ "polkit" ]\naudit_level = 2\n'
     'auth_unix_rw = "polkit"\n',
+    # libvirt's shipped SASL configuration (src/remote/libvirtd.sasl)
+    "/etc/sasl2/libvirt.conf": "# If you want to use the non-TLS socket, then you *must* pick a\n"
+    "mech_list: gssapi\nkeytab: /etc/libvirt/krb5.tab\n",
     "dev-kvm": ("crw-rw---- 1 root kvm 10, 232 Nov 27 04:00 /dev/kvm\n", 0),
     "cpu-vulnerabilities": (
         "/sys/devices/system/cpu/vulnerabilities/meltdown:Not affected\n"

@@ -17,7 +17,8 @@ the CPU count on an "unusual" topology: HVA-080, HVA-081, R10H-4); a filter whos
 metadata may be missing altogether (dnf's --security over repositories without advisories:
 HVA-180, R10H-5; apt without a security archive: HVA-180, R10H-6); a daemon that runs while
 the state it should keep does not hold (a time daemon with the kernel's clock unsynchronised:
-HVA-202, R10H-7).
+HVA-202, R10H-7); a second file of the same daemon that decides what the first one's number
+means (the SASL mechanism behind tcp_min_ssf: HVA-035, R10H-8).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -52,6 +53,10 @@ Findings:
   kernel reported the clock unsynchronised (no source reachable: adjtimex()'s maximum error at
   16 s). `timedatectl show -p NTPSynchronized --value` is now collected; "no" fails the
   running daemon, unread keeps the daemon's verdict. Fixed.
+- R10H-8 (false pass) HVA-035 passed "SASL on TCP demands SSF >= 112" with
+  /etc/sasl2/libvirt.conf `mech_list: digest-md5`, whose RC4/3DES security layer reaches that
+  SSF and which libvirt's own libvirtd.sasl says "should no longer be used" (RFC 6331). The
+  file is now collected: digest-md5 fails, no file or no mech_list is a question. Fixed.
 """
 
 from __future__ import annotations
@@ -446,3 +451,49 @@ def test_time_daemon_running_synchronised_passes(host_scan) -> None:
         a = host_scan(overrides)
         assert outcomes(a, "HVA-202") == {"hv1": "pass"}, messages(a, "HVA-202")
         assert messages(a, "HVA-202")["hv1"] == "chronyd running"
+
+
+# --- HVA-035: the SASL mechanism behind tcp_min_ssf (R10H-8) --------------------------------------
+
+TCP_SASL = {
+    "/etc/libvirt/libvirtd.conf": "listen_tcp = 1\ntcp_min_ssf = 112\n",
+    "listeners": (
+        'tcp LISTEN 0 128 10.0.0.10:16509 0.0.0.0:* users:(("libvirtd",pid=700,fd=3))\n',
+        0,
+    ),
+}
+
+
+def test_digest_md5_behind_the_ssf_fails(host_scan) -> None:
+    """R10H-8. libvirt's own /etc/sasl2/libvirt.conf (src/remote/libvirtd.sasl, read with
+    `read_file`): "If you want to use the non-TLS socket, then you *must* pick a mechanism which
+    provides session encryption ... previously DIGEST-MD5 was set as the default mechanism for
+    libvirt. Per RFC 6331 this is vulnerable to many serious security flaws and should no longer
+    be used. Thus GSSAPI is now the default." DIGEST-MD5's security layer reaches SSF 112 and 128
+    with 3DES and RC4 (its "3des" and "rc4" ciphers), so tcp_min_ssf = 112 admits it, and the
+    how-tos that still set `mech_list: digest-md5` for `auth_tcp = "sasl"` (openEuler's
+    virtualisation guide, found with `find_string`) get exactly that. hvaudit read tcp_min_ssf
+    alone and passed "SASL on TCP demands SSF >= 112". Right: fail naming the mechanism."""
+    a = host_scan(dict(TCP_SASL, **{"/etc/sasl2/libvirt.conf": "mech_list: digest-md5\n"}))
+    assert outcomes(a, "HVA-035") == {"hv1": "fail"}, messages(a, "HVA-035")
+    assert messages(a, "HVA-035")["hv1"] == (
+        "TCP transport weaker than SSF 112: /etc/sasl2/libvirt.conf mech_list offers "
+        "digest-md5 (RFC 6331, historic; its security layer is RC4 or 3DES at that strength)"
+    )
+
+
+def test_sasl_mechanisms_unread_or_unset_are_asked(host_scan) -> None:
+    """Twins of R10H-8: /etc/sasl2/libvirt.conf absent, or without mech_list: the mechanisms
+    SASL offers are its installed plugins', which the bundle does not list: a question. libvirt's
+    shipped `mech_list: gssapi` passes, unchanged."""
+    for conf in (None, "keytab: /etc/libvirt/krb5.tab\n"):
+        a = host_scan(dict(TCP_SASL, **{"/etc/sasl2/libvirt.conf": conf}))
+        assert outcomes(a, "HVA-035") == {"hv1": "manual"}, (conf, messages(a, "HVA-035"))
+        assert messages(a, "HVA-035")["hv1"].startswith(
+            "SASL on TCP demands SSF >= 112, but /etc/sasl2/libvirt.conf "
+        ), messages(a, "HVA-035")
+    a = host_scan(TCP_SASL)
+    assert outcomes(a, "HVA-035") == {"hv1": "pass"}, messages(a, "HVA-035")
+    assert messages(a, "HVA-035")["hv1"] == (
+        "SASL on TCP demands SSF >= 112 (/etc/sasl2/libvirt.conf mech_list: gssapi)"
+    )

@@ -73,7 +73,11 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
     src/remote/remote_daemon_config.c daemonConfigNew; lower values are refused), a DES-era
     strength. The setting matters only where the TCP listener is up or its socket unit enabled;
     a libvirt daemon on a TCP port its files do not name (a socket unit's ListenStream, libvirt
-    docs/remote.rst) may be that listener: a question, not n/a."""
+    docs/remote.rst) may be that listener: a question, not n/a. The strength is the SASL
+    mechanism's too: /etc/sasl2/libvirt.conf mech_list (libvirt's libvirtd.sasl ships gssapi: "previously DIGEST-MD5 was set as the default mechanism for
+    libvirt. Per RFC 6331 this is vulnerable to many serious security flaws and should no longer
+    be used"; its RC4/3DES layer reaches SSF 112-128, so tcp_min_ssf admits it): digest-md5
+    fails, a mech_list not read or unset (the installed plugins decide) is a question (R10H-8)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -114,10 +118,35 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
                 weak.append(f"{file}: tcp_min_ssf = {ssf}" + (" (default)" if src.default else ""))
             elif auth != "sasl":
                 weak.append(f"{file}: auth_tcp = {auth!r}, no SASL encryption at all")
+        mechs = h.facts.libvirt_sasl_mechanisms
+        refs += list(mechs.sources)
+        historic = [m for m in mechs.get() if m == "digest-md5"] if mechs.known else []
+        if historic:
+            weak.append(
+                "/etc/sasl2/libvirt.conf mech_list offers digest-md5 (RFC 6331, historic; its "
+                "security layer is RC4 or 3DES at that strength)"
+            )
         if weak:
             yield failed(s, f"TCP transport weaker than SSF {MIN_SSF}: {'; '.join(weak)}", *refs)
+        elif not mechs.known:
+            yield manual(
+                s,
+                f"SASL on TCP demands SSF >= {MIN_SSF}, but /etc/sasl2/libvirt.conf "
+                f"{mechs.reason}: the mechanisms offered are the installed SASL plugins'",
+                *refs,
+                question=f"Does libvirt's TCP transport on host {h.name} offer only SASL "
+                "mechanisms with a strong security layer? Evidence: the mech_list line of "
+                f"/etc/sasl2/libvirt.conf on {h.name} (none: every installed plugin, "
+                "`pluginviewer -s` or /usr/lib*/sasl2). Pass: gssapi only (Kerberos with AES "
+                "enctypes); fail: digest-md5 is offered.",
+            )
         else:
-            yield passed(s, f"SASL on TCP demands SSF >= {MIN_SSF}", *refs)
+            yield passed(
+                s,
+                f"SASL on TCP demands SSF >= {MIN_SSF} (/etc/sasl2/libvirt.conf mech_list: "
+                f"{' '.join(mechs.get())})",
+                *refs,
+            )
 
 
 @check(

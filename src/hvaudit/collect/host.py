@@ -102,6 +102,9 @@ FILES: tuple[FileProbe, ...] = (
     # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200).
     FileProbe("/etc/systemd/journald.conf"),
     FileProbe("/etc/libvirt/qemu.conf"),
+    # The SASL mechanisms libvirt's TCP transport offers (libvirtd.sasl: mech_list, keytab and
+    # sasldb paths; no secrets): tcp_min_ssf alone admits DIGEST-MD5's RC4/3DES layer (R10H-8)
+    FileProbe("/etc/sasl2/libvirt.conf"),
     # Where auditd puts the records it receives: write_logs (auditd.conf(5), default yes).
     FileProbe("/etc/audit/auditd.conf"),
 )

@@ -441,6 +441,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes)
     f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
+    f.libvirt_sasl_mechanisms = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_mechanisms)
     f.vfio_unsafe_interrupts = _vfio_unsafe_interrupts(ev, f.kernel_cmdline)
     f.ksm_tuner = _running(
         processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
@@ -2773,6 +2774,23 @@ def _clock_left_alone(args: list[str]) -> bool:
             if letter in _CHRONYD_ARG_OPTS:
                 break
     return False
+
+
+LIBVIRT_SASL_CONF = "/etc/sasl2/libvirt.conf"
+
+
+def _sasl_mechanisms(g: Got) -> Fact[tuple[str, ...]]:
+    """mech_list of libvirt's SASL configuration (Cyrus SASL `option: value` lines, `#`
+    comments; the mechanisms separated by blanks): libvirt's libvirtd.sasl ships `mech_list:
+    gssapi`. Without the file or the option, the mechanisms are the installed plugins', not
+    listed here."""
+    if g.state != "ok":
+        return Fact.unavailable(f"is absent ({g.reason or g.state})", g.source)
+    for line in g.text.splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip().lower() == "mech_list" and not key.lstrip().startswith("#"):
+            return Fact.of(tuple(value.lower().replace(",", " ").split()), g.source)
+    return Fact.unavailable("has no mech_list", g.source)
 
 
 def _clock_synchronized(g: Got) -> Fact[bool]:
