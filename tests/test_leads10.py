@@ -438,3 +438,39 @@ def test_otp_alternatives_one_resting_on_an_unread_file_is_asked(host_scan) -> N
         }
     )
     assert outcomes(b, "HVA-151")["hv1"] == "pass", messages(b, "HVA-151")
+
+
+# --- HVA-190: ipsets of an address and a port, interface or second address ----------------------
+
+
+def test_ipset_of_address_and_port_or_interface_is_read(host_scan) -> None:
+    """ipset(8) SET TYPES: hash:net,port stores "IP network address, protocol and port" and
+    hash:net,iface "IP network address and interface name pairs" (read with `find_string`);
+    an element is `ADDRESS,PORT` / `ADDRESS,IFACE`, and `--match-set NAME src,dst` /
+    `src,src` gives a flag per dimension (iptables-extensions(8) set). A packet matches only
+    where its source is a member's address, so 10.0.0.0/24 bounds the accept: the drop policy
+    decides (was a question "a set type hvaudit does not read"). A set whose addresses cover
+    every source stays that question: its port or interface may narrow it."""
+    from test_network_leads import IPT_ASK, IPT_PASS, _ipt_lists
+
+    by_port = (
+        "create admins hash:net,port family inet hashsize 1024 maxelem 65536\n"
+        "add admins 10.0.0.0/24,tcp:22\n"
+    )
+    rule = "-A INPUT -m set --match-set admins src,dst -j ACCEPT\n"
+    assert _ipt_lists(host_scan, rule, by_port) == IPT_PASS
+    by_iface = (
+        "create admins hash:net,iface family inet hashsize 1024 maxelem 65536\n"
+        "add admins 10.0.0.0/24,eth0\n"
+    )
+    rule = "-A INPUT -m set --match-set admins src,src -j ACCEPT\n"
+    assert _ipt_lists(host_scan, rule, by_iface) == IPT_PASS
+    wide = (
+        "create admins hash:net,iface family inet hashsize 1024 maxelem 65536\n"
+        "add admins 0.0.0.0/1,eth0\nadd admins 128.0.0.0/1,eth0\n"
+    )
+    assert _ipt_lists(host_scan, rule, wide) == (
+        "manual",
+        IPT_ASK + "-A INPUT -m set --match-set admins src,src -j ACCEPT (under ipset admins "
+        "(hash:net,iface, src,src), a set type hvaudit does not read)",
+    )

@@ -982,6 +982,25 @@ def list_adders(texts: Sequence[str]) -> dict[tuple[str, str], tuple[_IptRule, .
 #: ipset types of one address dimension (ipset(8) SET TYPES: bitmap:ip, hash:ip, hash:net):
 #: a `--match-set NAME src` of them matches the sources they hold.
 _IPSET_ADDRESS_TYPES = frozenset({"bitmap:ip", "hash:ip", "hash:net"})
+#: ipset types whose first dimension is an IP address or network and whose others are a port,
+#: an interface, a second address or a mark (ipset(8) SET TYPES: "hash:net,iface ... IP network
+#: address and interface name pairs", hash:ip,port, hash:net,port, hash:ip,port,ip,
+#: hash:ip,port,net, hash:net,port,net, hash:net,net, hash:ip,mark; an element is written
+#: `ADDRESS,OTHER[,OTHER]`, and `--match-set NAME src,dst[,...]` gives one flag per dimension,
+#: iptables-extensions(8) set). A packet matches only where its address is a member's, so
+#: the members' addresses bound the set's share.
+_IPSET_FIRST_ADDRESS_TYPES = frozenset(
+    {
+        "hash:ip,port",
+        "hash:net,port",
+        "hash:net,iface",
+        "hash:ip,port,ip",
+        "hash:ip,port,net",
+        "hash:net,port,net",
+        "hash:net,net",
+        "hash:ip,mark",
+    }
+)
 
 
 def _first_adder(rules: Sequence[_IptRule]) -> str | None:
@@ -1002,13 +1021,25 @@ def _ipset_reach(
     if s is None:
         return f"ipset {name}, which `ipset list` does not show"
     dims = flags.split(",")
-    if s.type not in _IPSET_ADDRESS_TYPES or len(dims) != 1 or dims[0] not in ("src", "dst"):
-        return f"ipset {name} ({s.type}, {flags}), a set type hvaudit does not read"
+    unread = f"ipset {name} ({s.type}, {flags}), a set type hvaudit does not read"
+    # a set whose first dimension is an address and whose others (port, interface, a second
+    # address, a mark) only narrow it: its members' addresses bound what it matches
+    combined = (
+        s.type in _IPSET_FIRST_ADDRESS_TYPES
+        and len(dims) == s.type.count(",") + 1
+        and dims[0] in ("src", "dst")
+        and not negate
+    )
+    if not combined and (
+        s.type not in _IPSET_ADDRESS_TYPES or len(dims) != 1 or dims[0] not in ("src", "dst")
+    ):
+        return unread
     rule = _first_adder(lists.adders.get(("set", name), ()))
     if rule is not None:
         return f"ipset {name}, to which `{rule}` adds the addresses of the packets it matches"
     entries: list[Any] = []
-    for m in s.members:
+    for element in s.members:
+        m = element.split(",", 1)[0] if combined else element
         first, _, last = m.partition("-")
         try:
             if last:
@@ -1021,6 +1052,15 @@ def _ipset_reach(
     want = 4 if version == "IPv4" else 6
     blocks = [n for n in entries if n.version == want]
     covers = _cover_all(blocks, version)
+    if combined:
+        # the other dimensions may narrow a wide address dimension further: only a narrow one
+        # settles the share (the set matches no more than its members' addresses)
+        by_address = (
+            _destination_reach(blocks, version, own)
+            if dims[0] == "dst"
+            else (_BROAD if covers else _NARROW)
+        )
+        return _NARROW if by_address == _NARROW else unread
     if negate:
         return _NARROW if covers and not s.nomatch else _ALL if not blocks else _BROAD
     if dims[0] == "dst":
