@@ -39,8 +39,11 @@ gives the guest 64 vCPUs (false pass); R10-9 HVA-057 did not read a raw `-object
 memory-backend-file,mem-path=PATH,share=on`, so a VM mapping another VM's nvdimm file that way,
 and that other VM, both passed (false pass; two raw backends on one mem-path, which may be a
 directory, are now a question); R10-10 HVA-060 summed <memory> though a raw `-m 65536`,
-merged after libvirt's own, gives the guest 64 GiB (false pass of the host's over-commit).
-All fixed on branch rt10vm.
+merged after libvirt's own, gives the guest 64 GiB (false pass of the host's over-commit);
+R10-11 HVA-191 said "no bridged or virtual-network interface" for a VM whose raw `-netdev
+bridge,br=br0` puts an unfiltered tap on br0 (wrong n/a, a fail) or whose raw `-netdev tap` is
+configured by a script (now a question), and HVA-056 said "no TPM device" for a raw `-tpmdev
+emulator` (wrong n/a, a pass). All fixed on branch rt10vm.
 """
 
 from __future__ import annotations
@@ -591,4 +594,75 @@ def test_raw_m_counts_in_the_memory_overcommit(tmp_path: Path) -> None:
         "fail",
         "1 running or autostart VM(s) configured with 64.0 GiB on 16.0 GiB of host RAM: ratio "
         "4.00 (limit 1.5)",
+    )
+
+
+# --- R10-11: a tap or TPM that raw QEMU arguments add is there --------------------------------
+
+
+@pytest.fixture(scope="module")
+def raw_taps(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    domains = {
+        "rawbr": _ns_domain(
+            "rawbr", "", "-netdev", "bridge,id=n1,br=br0", "-device", "virtio-net-pci,netdev=n1"
+        ),
+        "rawtap": _ns_domain(
+            "rawtap", "", "-netdev", "tap,id=n2,ifname=vm9", "-device", "virtio-net-pci,netdev=n2"
+        ),
+        "rawslirp": _ns_domain("rawslirp", "", "-nic", "user,model=virtio-net-pci"),
+        "rawtpm": _ns_domain(
+            "rawtpm",
+            "",
+            "-chardev",
+            "socket,id=c1,path=/run/sw.sock",
+            "-tpmdev",
+            "emulator,id=t1,chardev=c1",
+            "-device",
+            "tpm-crb,tpmdev=t1",
+        ),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rt10tap"), HARDENED_HOST, domains))
+
+
+def test_raw_bridge_tap_has_no_spoofing_filter(raw_taps: Assessment) -> None:
+    """R10-11. qemu-options.hx (read with `find_string`): `-netdev bridge,id=id[,br=bridge]`
+    "Connect a host TAP network interface to a host bridge device ... the default bridge device
+    is br0". libvirt's nwfilter binds filters to the interfaces libvirt starts (hvaudit.parse
+    _spoofing: qemu_interface.c calls virDomainConfNWFilterInstantiate from
+    qemuInterfaceBridgeConnect and qemuInterfaceEthernetConnect only), so this tap on br0 has no
+    MAC, IP or ARP filter. Was n/a, "no bridged or virtual-network interface"."""
+    assert verdict(raw_taps, "HVA-191", "rawbr") == (
+        "fail",
+        "QEMU argument -netdev bridge,id=n1,br=br0: a tap on bridge br0 that no libvirt nwfilter "
+        "covers",
+    )
+
+
+def test_raw_scripted_tap_is_a_question(raw_taps: Assessment) -> None:
+    """R10-11: `-netdev tap` without helper= runs "the network script file to configure it"
+    ("The default network configure script is /etc/qemu-ifup", qemu-options.hx): which bridge
+    it joins and what filters it is the script's, not in the evidence. One question (was n/a)."""
+    assert verdict(raw_taps, "HVA-191", "rawtap") == (
+        "manual",
+        "host tap(s) opened by raw arguments, configured by a script or a passed file "
+        "descriptor: QEMU argument -netdev tap,id=n2,ifname=vm9",
+    )
+
+
+def test_raw_user_mode_nic_stays_not_applicable(raw_taps: Assessment) -> None:
+    """Holds: a user-mode (SLIRP) NIC's frames end in QEMU's own network stack, with no switch
+    port to spoof from (hvaudit.parse._spoofing): n/a stays right."""
+    assert verdict(raw_taps, "HVA-191", "rawslirp") == (
+        "not_applicable",
+        "no bridged or virtual-network interface",
+    )
+
+
+def test_raw_tpm_emulator_is_no_host_tpm(raw_taps: Assessment) -> None:
+    """R10-11: `-tpmdev emulator,chardev=ID` "Enable[s] access to a TPM emulator using Unix
+    domain socket based chardev backend" (qemu-options.hx): the VM has a TPM, an emulated one,
+    not the host's. HVA-056 said "no TPM device" (n/a of a device that exists)."""
+    assert verdict(raw_taps, "HVA-056", "rawtpm") == (
+        "pass",
+        "QEMU argument -tpmdev emulator,id=t1,chardev=c1: an emulated TPM (swtpm), not the host's",
     )

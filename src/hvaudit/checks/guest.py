@@ -583,7 +583,9 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     which QEMU applies to a -tpmdev given earlier (system/vl.c qemu_set_option): libvirt's own
     is `-tpmdev emulator,id=tpm-tpm0,chardev=chrtpm` (tpm-<device alias>) and <qemu:commandline>
     arguments come after it, so such a -set of an id no raw -tpmdev has retypes libvirt's
-    backend. VMware: `vtpm.present` adds a virtual TPM whose state is the VM's own (encrypted in its
+    backend. A raw `-tpmdev emulator` connects an swtpm, a TPM that is not the host's: a pass,
+    not "no TPM device" (R10-11). VMware: `vtpm.present` adds a virtual TPM whose state is the
+    VM's own (encrypted in its
     .nvram); the .vmx has no key that hands the guest a host TPM."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -611,6 +613,15 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"QEMU argument -set {retyped[0]}: it turns the TPM backend libvirt starts "
                 "(-tpmdev ...,id=tpm-ALIAS) into passthrough, so the guest owns the host's TPM",
+                v.source,
+            )
+        elif not v.tpm_backends and (emulated := _raw_tpm_emulators(v)):
+            # an swtpm that raw arguments connect is a TPM, and not the host's (R10-11)
+            yield passed(
+                s,
+                "QEMU argument "
+                + "; ".join(arg for _, arg in emulated)
+                + ": an emulated TPM (swtpm), not the host's",
                 v.source,
             )
         elif platform == "vmware-esxi":

@@ -43,6 +43,7 @@ from hvaudit.model import (
     Vm,
 )
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
+from hvaudit.parse.qemu_args import qemu_options
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -97,6 +98,29 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     }
 
 
+def _raw_taps(v: Vm) -> tuple[list[str], list[str]]:
+    """The host taps raw QEMU arguments open (R10-11), as (on a known bridge, decided by a
+    script or a passed fd). qemu-options.hx: `-netdev bridge,id=id[,br=bridge][,helper=helper]`
+    "Connect a host TAP network interface to a host bridge device ... the default bridge device
+    is br0"; `-netdev tap` runs "the network script file to configure it" ("The default network
+    configure script is /etc/qemu-ifup"), or with helper= "configure[s] the TAP interface and
+    attach[es] it to the bridge" (br=, default br0), or takes "fd=h ... an already opened host
+    TAP interface". `-nic` and `-net` take the same backends. libvirt's nwfilter binds only the
+    interfaces libvirt itself starts (qemuInterfaceBridgeConnect), so no filter covers these."""
+    known, unsure = [], []
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name not in ("netdev", "nic", "net"):
+            continue
+        if o.kind == "bridge" or (o.kind == "tap" and o.props.get("helper")):
+            known.append(
+                f"QEMU argument {o.shown()}: a tap on bridge {o.props.get('br') or 'br0'} that "
+                "no libvirt nwfilter covers"
+            )
+        elif o.kind == "tap":
+            unsure.append(f"QEMU argument {o.shown()}")
+    return known, unsure
+
+
 @check(
     id="HVA-191",
     title="VM interface filters MAC, IP and ARP spoofing",
@@ -136,7 +160,9 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     server's lease): a question about the learned address, not a pass. On a Proxmox VE node
     whose processes were not read (an offline copy, an API scan), filters the configuration
     gives are not observed in force (pve-firewall applies them and removes them when it stops):
-    HVA-301's question about the daemon, in its words, never a pass."""
+    HVA-301's question about the daemon, in its words, never a pass. A tap that raw QEMU
+    arguments open (`-netdev bridge`, `-netdev tap`) has no filter at all (_raw_taps, R10-11):
+    on a named bridge a fail, through a script or passed fd a question, never "no interface"."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
@@ -156,7 +182,8 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
-        if not nics:
+        raw_known, raw_unsure = _raw_taps(v)
+        if not nics and not raw_known and not raw_unsure:
             yield not_applicable(s, "no bridged or virtual-network interface")
             continue
         vfs = hosts[v.host].facts.sriov_vfs
@@ -246,8 +273,23 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 )
             else:
                 fine.append(p.via)
-        refs = list(dict.fromkeys(refs))
+        refs = list(dict.fromkeys(refs or [v.source]))
         cannot = "/".join(sorted({k for p in beyond for k in p.beyond})).upper()
+        bad += raw_known
+        if raw_unsure and not bad:
+            yield manual(
+                s,
+                "host tap(s) opened by raw arguments, configured by a script or a passed file "
+                f"descriptor: {', '.join(raw_unsure)}",
+                *refs,
+                question=f"What stops spoofing from the tap(s) that {', '.join(raw_unsure)} of "
+                f"VM {v.name} open on host {v.host}? Evidence: the script each runs "
+                "(/etc/qemu-ifup unless script= names another) or the process passing its fd, "
+                f"and the bridge's ebtables or nftables rules for that tap on {v.host}. Pass: a "
+                "rule on the tap's port admits only the VM's own MAC, IP and ARP; fail: none, so "
+                "the guest can send as another machine.",
+            )
+            continue
         if bad:
             extra = f" ({cannot} spoofing: not enforceable at the port)" if cannot else ""
             yield failed(s, "; ".join(bad) + extra, *refs)
