@@ -53,6 +53,12 @@ Findings (each pinned below):
   `[snap] # comment` or a form feed in a description line opens nothing; hvaudit opened a
   snapshot at any bracketed line and never judged the `lxc.apparmor.profile: unconfined`
   after it (HVA-314 pass). A key given twice keeps the later value (was an evidence error).
+- P10-9 (false pass): a node whose /etc/hostname holds its FQDN: hvaudit named the node
+  `pve-h1.example.org` and looked for /etc/pve/nodes/pve-h1.example.org/host.fw, which does
+  not exist; Proxmox VE's node name drops the domain (pve-common INotify nodename), so the
+  node's host.fw (`IN ACCEPT` first) was never read and HVA-301 passed on a node running
+  pve-firewall and proxmox-firewall (Proxmox VE 8.2's default pair). HVA-301 no longer passes
+  where host.fw is not read at all (its rules come before the policy too): a question.
 """
 
 from __future__ import annotations
@@ -438,4 +444,34 @@ def test_p10_8_a_line_pve_container_reads_as_no_header_keeps_the_section(
     assert pve_result(report, "HVA-314", "dns-01") == (
         "fail",
         "lxc.apparmor.profile: unconfined",
+    )
+
+
+# --- P10-9: the node's name is its host name without the domain -------------------------------------
+
+
+def test_p10_9_an_fqdn_hostname_still_finds_the_nodes_host_fw(tmp_path: Path) -> None:
+    """Was pass ("cluster firewall on, input policy DROP") on a node running pve-firewall and
+    proxmox-firewall whose host.fw opens everything: /etc/hostname holds the FQDN, and hvaudit looked for
+    /etc/pve/nodes/pve-h1.example.org/host.fw, read none and judged cluster.fw alone. The node's
+    name is the host name without the domain part (pve-common PVE::INotify nodename:
+    `$nodename =~ s/\\..*$//`), so its firewall file is /etc/pve/nodes/pve-h1/host.fw."""
+    import shutil
+
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    (tree / "etc/hostname").write_text("pve-h1.example.org\n")
+    host_fw = tree / "etc/pve/nodes/pve-h1/host.fw"
+    host_fw.write_text(host_fw.read_text().replace("[RULES]\n", "[RULES]\nIN ACCEPT\n"))
+    both = "  950 root     pve-firewall\n  951 root     proxmox-firewall\n"
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + both, 0)}, tree)
+    # one node, named as Proxmox VE names it (the subject was pve-h1.example.org)
+    assert (outcomes(a, "HVA-301"), messages(a, "HVA-301")) == (
+        {"pve-h1": "fail"},
+        {
+            "pve-h1": "cluster firewall on, input policy DROP, but host.fw line 8 `IN ACCEPT` "
+            "accepts every inbound packet before the policy"
+        },
     )

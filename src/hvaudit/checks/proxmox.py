@@ -260,7 +260,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     that restricts nothing (no source, destination, macro, protocol, port or interface:
     pve-firewall's rule options only narrow what a rule matches, pve-firewall.adoc "Firewall
     Rules") comes first in cluster.fw or host.fw: pve-firewall compiles the rules in order and
-    the policy last, so it accepts every inbound packet."""
+    the policy last, so it accepts every inbound packet. host.fw not read at all is a question,
+    never a pass: its rules come before the policy too. The node's host.fw is
+    /etc/pve/nodes/<node name>/host.fw, the node name being the host name without its domain
+    (pve-common PVE::INotify nodename)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -295,6 +298,11 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 f"cluster firewall on, input policy {policy}, but {opened[0]} before the policy",
                 *fw.sources,
                 *(px.host_firewall.sources if px.host_firewall.known else ()),
+            )
+        elif not px.host_firewall.known:
+            # host.fw's rules come before the policy too (a rule there may open the node)
+            yield unknown(
+                s, px.host_firewall, "no rule of the node's host.fw opens it before the policy"
             )
         elif daemon[0] == "unknown" and maybe:
             yield _gateway_question(

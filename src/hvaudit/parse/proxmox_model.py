@@ -886,8 +886,13 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         first = cluster[0]
     else:
         entry = bundle.entry(pve_artefact("/etc/hostname"))
+        # the node's name is its host name without the domain part (pve-common PVE::INotify
+        # nodename: `$nodename =~ s/\..*$//; # strip domain part, if any`): /etc/pve/nodes/<it>
+        # holds its host.fw, so an FQDN in /etc/hostname names no node directory
         first = (
-            bundle.text(entry.path).strip() if entry and entry.status == "ok" else ""
+            bundle.text(entry.path).strip().split(".", 1)[0]
+            if entry and entry.status == "ok"
+            else ""
         ) or bundle.target
     shared_notes: list[str] = []
     shared = _cluster_facts(bundle, problems, first, shared_notes)
