@@ -46,6 +46,10 @@ Findings:
 - V10-13 (false pass): HVA-433 (and HVA-434) passed "management alone on vmk0 VLAN 20" while a
   VM port group trunked VLAN 20 to its guests (standard VLAN 4095, or distributed trunk ranges
   covering 20): only port groups exactly on VLAN 20 counted as sharing it.
+- V10-14 (false pass): HVA-192 passed "1 interface(s), none trunked" for a VM on a distributed
+  port group that lets each port override its VLAN (vlanOverrideAllowed): the VM's own port is
+  not read. Now a question for the port; likewise HVA-191 no longer credits the port group's
+  security policy where ports may override it.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -874,3 +878,86 @@ def test_management_vlan_outside_every_trunk_passes(tmp_path: Path) -> None:
     )
     a = _vsphere(tmp_path, host)
     assert _verdicts(a, "HVA-433")["esx1"] == ("pass", "management alone on vmk0 VLAN 20")
+
+
+# --- V10-14: a VM on a distributed port group whose ports may override its VLAN or policy ---------
+
+
+def _dv_override_scan(tmp_path: Path, **overrides: bool) -> Assessment:
+    """A VM (render_vmx) with one vmxnet3 NIC on distributed port group dv-app (VLAN 120,
+    everything rejected), whose VMwareDVSPortgroupPolicy has `overrides`; the host record's and
+    dvs.json's entries as collect/vsphere.py writes them."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    nic = vim.vm.device.VirtualVmxnet3(
+        key=4000,
+        macAddress="00:50:56:aa:00:01",
+        backing=vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo(
+            port=vim.dvs.PortConnection(portgroupKey="dvportgroup-12", switchUuid="u")
+        ),
+    )
+    dvpgs = {"dvportgroup-12": {"name": "dv-app"}}
+    props = {"name": "vm-1", "config.hardware.device": [nic], "config.extraConfig": []}
+    vmx = render_vmx(props, dvpgs)
+    host = {
+        "portgroups": [
+            {"name": "dv-app", "switch": "dvs", "vlan": [120], "trunk": False, "security": SECURE}
+        ]
+    }
+    dvs = {
+        "switches": [],
+        "portgroups": [
+            {
+                "key": "dvportgroup-12",
+                "name": "dv-app",
+                "switch": "DSwitch",
+                "uplink": False,
+                "security": SECURE,
+                "vlan": {"kind": "vlan", "id": 120},
+                "overrides": {
+                    "securityPolicyOverrideAllowed": False,
+                    "macManagementOverrideAllowed": False,
+                    "vlanOverrideAllowed": False,
+                    **overrides,
+                },
+            }
+        ],
+    }
+    return _vsphere(tmp_path, host, dvs=dvs, vmx=vmx)
+
+
+def test_vm_port_may_override_its_vlan(tmp_path: Path) -> None:
+    """vSphere API, VMwareDVSPortgroupPolicy (read with `search`): vlanOverrideAllowed, "Allow
+    the setting of vlanId, trunk vlanId, or pvlanId for an individual port to override the
+    setting in defaultPortConfig of a portgroup". With it the VM's own distributed port may carry
+    a trunk; hvaudit reads the port group's default only (HVA-418 fails the port group for the
+    override), yet HVA-192 told the VM's auditor "1 interface(s), none trunked". Right: a question
+    for the VM's port."""
+    a = _dv_override_scan(tmp_path, vlanOverrideAllowed=True)
+    assert _verdicts(a, "HVA-192")["vm-1"] == (
+        "manual",
+        "00:50:56:aa:00:01: distributed port group dv-app lets each port override its VLAN "
+        "(vlanOverrideAllowed); the VM's own port is not read",
+    )
+
+
+def test_vm_port_may_override_its_security_policy(tmp_path: Path) -> None:
+    """Same source: securityPolicyOverrideAllowed / macManagementOverrideAllowed let the VM's
+    port accept forged transmits whatever the port group says. HVA-191 credited the port group
+    ("stops MAC spoofing") and asked only about IP and ARP. Right: the port's policy is not
+    known (a manual item saying so)."""
+    a = _dv_override_scan(tmp_path, macManagementOverrideAllowed=True)
+    status, message = _verdicts(a, "HVA-191")["vm-1"]
+    assert (status, message) == (
+        "manual",
+        "distributed port group dv-app lets each port override its security policy; the VM's "
+        "own port is not read",
+    )
+
+
+def test_vm_on_a_locked_distributed_port_group(tmp_path: Path) -> None:
+    """Twin of V10-14 (held): no override allowed: HVA-192 passes as before."""
+    a = _dv_override_scan(tmp_path)
+    assert _verdicts(a, "HVA-192")["vm-1"] == ("pass", "1 interface(s), none trunked")

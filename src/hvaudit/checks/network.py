@@ -736,6 +736,22 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 "it); fail: one shows none, so the guest can tag its own frames onto any VLAN "
                 "the physical port carries.",
             )
+        elif unread and hosts.get(v.host) is not None and hosts[v.host].platform == "vmware-esxi":
+            # a distributed port group that lets each port override its VLAN (vmx_model)
+            yield manual(
+                s,
+                "; ".join(
+                    f"{i.mac or i.source}: {i.vlan_unknown}"
+                    for i in v.interfaces
+                    if i.vlan_unknown is not None and not i.vlan_tags
+                ),
+                *refs,
+                question=f"Does the distributed port of each listed NIC of VM {v.name} keep its "
+                "port group's VLAN? Evidence: the vSphere Client, the distributed switch > Ports "
+                "(the VLAN of this VM's ports), or PowerCLI `Get-VDPort -VM VM | Select Name, "
+                "VlanConfiguration`. Pass: yes, each port has its port group's single VLAN; "
+                "fail: a port overrides it with a trunk or another VLAN.",
+            )
         elif unread:
             bridge = unread[0][0].rsplit(" ", 1)[-1]
             sourced = _unread_sourced(hosts.get(v.host))

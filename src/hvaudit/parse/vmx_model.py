@@ -368,6 +368,36 @@ SPOOF_COMPENSATING = (
 )
 
 
+def _port_overrides(itf: Interface, over: dict[str, Any] | None) -> Interface:
+    """A NIC on a distributed port group that lets each port override its policies
+    (VMwareDVSPortgroupPolicy vlanOverrideAllowed; securityPolicyOverrideAllowed, or
+    macManagementOverrideAllowed since API 6.7.1: "Allow the setting of ... for an individual port
+    to override the setting in defaultPortConfig of a portgroup"): the VM's own port
+    (DistributedVirtualPort) is not read, so the port group's VLAN and security policy are not
+    known to be the port's."""
+    if not over:
+        return itf
+    if over.get("vlanOverrideAllowed") is True and itf.vlan_unknown is None:
+        itf = dataclasses.replace(
+            itf,
+            vlan_unknown=f"distributed port group {itf.source} lets each port override its VLAN "
+            "(vlanOverrideAllowed); the VM's own port is not read",
+        )
+    if (
+        over.get("securityPolicyOverrideAllowed") is True
+        or over.get("macManagementOverrideAllowed") is True
+    ):
+        itf = dataclasses.replace(
+            itf,
+            spoofing=Fact[SpoofProtection].unavailable(
+                f"distributed port group {itf.source} lets each port override its security "
+                "policy; the VM's own port is not read",
+                itf.source_ref,
+            ),
+        )
+    return itf
+
+
 def _port_spoofing(itf: Interface, net: Network | None) -> Fact[SpoofProtection]:
     """What the port group stops: with forged transmits and MAC changes rejected, frames from any
     MAC but the VM's own. No vSphere switch (standard or distributed) filters a forged IP or ARP
@@ -461,6 +491,11 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
     by_port = {(n.host, n.name): n for n in networks}
+    overrides = {
+        str(pg.get("name")): pg.get("overrides")
+        for pg in (distributed or {}).get("portgroups") or []
+        if isinstance(pg, dict) and isinstance(pg.get("overrides"), dict)
+    }
     for entry in bundle.under("vmware/vmx/"):
         if entry.status != "ok":
             continue
@@ -476,8 +511,11 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
             host_name = host_by_id.get(host_id, host_id)
             vm = vmx_to_vm(vmx, entry.path, host_name)
             vm.interfaces = tuple(
-                dataclasses.replace(
-                    i, spoofing=_port_spoofing(i, by_port.get((host_name, i.source)))
+                _port_overrides(
+                    dataclasses.replace(
+                        i, spoofing=_port_spoofing(i, by_port.get((host_name, i.source)))
+                    ),
+                    overrides.get(i.source),
                 )
                 for i in vm.interfaces
             )
