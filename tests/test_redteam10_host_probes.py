@@ -57,6 +57,12 @@ Findings:
   /etc/sasl2/libvirt.conf `mech_list: digest-md5`, whose RC4/3DES security layer reaches that
   SSF and which libvirt's own libvirtd.sasl says "should no longer be used" (RFC 6331). The
   file is now collected: digest-md5 fails, no file or no mech_list is a question. Fixed.
+
+Probes that found nothing: a qemu.conf key set twice (libvirt keeps the first value, as
+hvaudit does: HVA-032), and modprobe.d's continued and commented lines (R10H-2's reader). Of
+the 22 probes in this file, 15 failed on the code before their fix (the findings' own and the
+questions they now ask where the evidence is missing), 5 are twins whose verdict was right
+already and stays, and 2 found nothing.
 """
 
 from __future__ import annotations
@@ -497,3 +503,42 @@ def test_sasl_mechanisms_unread_or_unset_are_asked(host_scan) -> None:
     assert messages(a, "HVA-035")["hv1"] == (
         "SASL on TCP demands SSF >= 112 (/etc/sasl2/libvirt.conf mech_list: gssapi)"
     )
+
+
+# --- Probes that found nothing (verdicts already right) -------------------------------------------
+
+
+def test_qemu_conf_key_set_twice_first_wins(host_scan) -> None:
+    """No finding. libvirt src/util/virconf.c: virConfAddEntry appends each entry and
+    virConfGetValue returns the first whose name matches, so `migrate_tls_force = 0` before a
+    later `= 1` leaves TLS unforced: HVA-032 fails (hvaudit.parse.libvirt_conf parse_conf keeps
+    the first value)."""
+    conf = str(HARDENED_HOST["/etc/libvirt/qemu.conf"]).replace(
+        "migrate_tls_force = 1\n", "migrate_tls_force = 0\nmigrate_tls_force = 1\n"
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-032") == {"hv1": "fail"}, messages(a, "HVA-032")
+    assert messages(a, "HVA-032")["hv1"] == (
+        "migrate_tls_force = 0: migrations run in cleartext unless the caller asks for TLS "
+        "(migration_address 10.0.1.10)"
+    )
+
+
+def test_modprobe_options_continued_or_commented(host_scan) -> None:
+    """No finding (R10H-2's reader). modprobe.d(5): "A '\\' at the end of a line causes it to
+    continue on the next line" and lines starting with '#' are comments: the continued option
+    fails, the commented one passes."""
+    gpu = [domain_xml("gpu", body=PCI_GPU)]
+    a = host_scan(
+        _modprobe(
+            "/etc/modprobe.d/vfio.conf:options vfio_iommu_type1 \\",
+            "/etc/modprobe.d/vfio.conf:    allow_unsafe_interrupts=Y",
+        ),
+        domains=gpu,
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    a = host_scan(
+        _modprobe("/etc/modprobe.d/vfio.conf:#options vfio_iommu_type1 allow_unsafe_interrupts=1"),
+        domains=gpu,
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
