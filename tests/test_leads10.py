@@ -474,3 +474,42 @@ def test_ipset_of_address_and_port_or_interface_is_read(host_scan) -> None:
         IPT_ASK + "-A INPUT -m set --match-set admins src,src -j ACCEPT (under ipset admins "
         "(hash:net,iface, src,src), a set type hvaudit does not read)",
     )
+
+
+# --- HVA-230: a slot split x8x8 gives one card two root ports ------------------------------------
+
+
+def test_bond_members_below_two_root_ports_of_one_slot_are_asked(host_scan) -> None:
+    """A card of two controllers without a switch of its own in a x16 slot the firmware splits
+    x8x8 (bifurcation) shows them below two root ports, 0000:00:01.0 and 0000:00:01.1: hvaudit
+    passed "members on different adapters". sysfs-bus-pci: /sys/bus/pci/slots/<name>/address
+    names what each physical slot holds (drivers/pci/slot.c address_read_file,
+    domain:bus:device), and a slot number the firmware gives twice is registered as "<n>-1"
+    (make_slot_name: `sprintf(new_name, "%s-%d", name, dup++)`, read with `find_string`): both
+    controllers in slot 2. Two cards the firmware numbers alike look the same: a question.
+    Slots 2 and 3 keep the pass."""
+    from conftest import IP_LINK
+    from test_redteam9_host_probes import _net_devices
+
+    links = IP_LINK.replace('"0000:3b:00.0"', '"0000:01:00.0"').replace(
+        '"0000:5e:00.0"', '"0000:02:00.0"'
+    )
+    paths = _net_devices(
+        "pci0000:00/0000:00:01.0/0000:01:00.0", "pci0000:00/0000:00:01.1/0000:02:00.0"
+    )
+    slots = (
+        "/sys/bus/pci/slots/2/address:0000:01:00\n/sys/bus/pci/slots/2-1/address:0000:02:00\n",
+        0,
+    )
+    a = host_scan({"ip-link": (links, 0), "net-devices": paths, "pci-slots": slots})
+    assert (outcomes(a, "HVA-230")["hv1"], messages(a, "HVA-230")["hv1"]) == (
+        "manual",
+        "bond members below different PCIe root ports of one physical slot: bond0 (eno1, eno2 "
+        "in slot 2)",
+    )
+    two = ("/sys/bus/pci/slots/2/address:0000:01:00\n/sys/bus/pci/slots/3/address:0000:02:00\n", 0)
+    b = host_scan({"ip-link": (links, 0), "net-devices": paths, "pci-slots": two})
+    assert (outcomes(b, "HVA-230")["hv1"], messages(b, "HVA-230")["hv1"]) == (
+        "pass",
+        "1 bond(s), members on different adapters",
+    )

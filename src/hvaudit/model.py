@@ -792,6 +792,10 @@ class HostFacts:
     net_device_paths: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Interface -> the PCI addresses from the root port down to its device (`ls -l
     /sys/class/net`): ("0000:00:1c.0", "0000:03:00.0") for a card in root port 00:1c.0."""
+    pci_slots: Fact[dict[str, str]] = field(default_factory=_na)
+    """Physical slot name -> the address of what it holds, "0000:17:00" (domain:bus:device;
+    /sys/bus/pci/slots/<name>/address). A second slot the firmware gives the same number is
+    named "<name>-1" (Linux drivers/pci/slot.c make_slot_name)."""
     ovs_bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     ovs_bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Open vSwitch bond port -> its interfaces (none where Open vSwitch is not installed)."""

@@ -46,7 +46,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Host, Source
+from hvaudit.model import UNIT_ENABLED_STATES, Fact, Host, Source
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 
 #: Minimum SASL strength for libvirt's TCP transport: 112 bits (NIST SP 800-131A's floor for
@@ -1000,6 +1000,29 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+def _one_slot(chains: list[tuple[str, ...]], slots: Fact[dict[str, str]]) -> str | None:
+    """The physical slot every member's card sits in, when they share one: the slot whose
+    address is the device below each root port (sysfs-bus-pci /sys/bus/pci/slots/<name>/
+    address, domain:bus:device or domain:bus), with a duplicate's "-N" (drivers/pci/slot.c
+    make_slot_name: a slot number the firmware gives twice) read as its first's. None when
+    the slots were not read, a member is in none, or they differ."""
+    if not slots.known:
+        return None
+    names = slots.get()
+    by_address = {a: n for n, a in names.items()}
+    found = set()
+    for c in chains:
+        if len(c) < 2:
+            return None
+        below = c[1]
+        name = by_address.get(below[:10]) or by_address.get(below[:7])
+        if name is None:
+            return None
+        m = re.match(r"(.+)-\d+\Z", name)
+        found.add(m.group(1) if m and m.group(1) in names else name)
+    return found.pop() if len(found) == 1 else None
+
+
 @check(
     id="HVA-230",
     title="Bond members sit on different network adapters",
@@ -1025,7 +1048,11 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
     lead (b)): members on different devices pass only where the sysfs paths of the interfaces
     (`ls -l /sys/class/net`, sysfs-class-net: each a symlink into /sys/devices through the
     bridges above the device) hang below different root ports; members all below one root port
-    may be one card, a question; paths not read, a question."""
+    may be one card, a question; paths not read, a question. A slot split by bifurcation
+    (x8x8) gives one card two root ports: where the firmware's slots (/sys/bus/pci/slots,
+    sysfs-bus-pci) put every member's root port in one physical slot (the kernel names a
+    number given twice "<n>-1", drivers/pci/slot.c make_slot_name), that is the same question
+    (leads10); slots not read, or none described, leave the root ports to decide."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bonds, info, ovs = h.facts.bonds, h.facts.link_info, h.facts.ovs_bonds
@@ -1040,7 +1067,7 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
         if not multi:
             yield not_applicable(s, "no bond with two or more members", *bonds.sources)
             continue
-        same, unknown_dev, one_port, untold = [], [], [], []
+        same, unknown_dev, one_port, untold, one_slot = [], [], [], [], []
         paths = h.facts.net_device_paths
         for bond, members in sorted(multi.items()):
             devs = [info.get().get(m, ("", "", ""))[1] for m in members]
@@ -1059,6 +1086,10 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
             roots = {c[0] if len(c) > 1 else c[0].rsplit(".", 1)[0] for c in chains}
             if len(roots) < 2:
                 one_port.append(f"{bond} ({', '.join(members)} below {sorted(roots)[0]})")
+                continue
+            slot = _one_slot(chains, h.facts.pci_slots)
+            if slot is not None:
+                one_slot.append(f"{bond} ({', '.join(members)} in slot {slot})")
         if same:
             yield failed(s, f"bond members on one adapter: {', '.join(same)}", *bonds.sources)
         elif one_port:
@@ -1073,6 +1104,21 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
                 "switch shows its ports on two buses)? Evidence: `lspci -tv` on the host and the "
                 "cards in the server's slots. Pass: the ports belong to different cards (behind "
                 "a switch on the main board); fail: they are ports of one card.",
+            )
+        elif one_slot:
+            yield manual(
+                s,
+                "bond members below different PCIe root ports of one physical slot: "
+                + ", ".join(one_slot),
+                *bonds.sources,
+                *paths.sources,
+                *h.facts.pci_slots.sources,
+                question="Are the members of each listed bond ports of different network "
+                "adapters, though their root ports lead to one physical slot (a slot split "
+                "x8x8 by bifurcation gives one card two root ports)? Evidence: the server's "
+                "slot map and `lspci -tv` / `lspci -vv` (Physical Slot) on the host. Pass: "
+                "the ports belong to different cards (the firmware numbers two slots alike); "
+                "fail: they are ports of one card.",
             )
         elif untold:
             yield manual(

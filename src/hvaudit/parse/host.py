@@ -546,6 +546,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     )
     f.link_info = _link_info(links)
     f.net_device_paths = ev.fact(_cmd("net-devices"), _net_device_paths)
+    f.pci_slots = ev.fact(_cmd("pci-slots"), _pci_slots)
     f.route_localnet = ev.fact(_cmd("route-localnet"), _route_localnet)
     return f
 
@@ -1212,6 +1213,21 @@ def _net_device_paths(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
             continue
         iface = name.split()[-1] if name.split() else ""
         out[iface] = tuple(p for p in target.strip().split("/") if _PCI_ADDRESS.match(p))
+    return Fact.of(out, g.source)
+
+
+def _pci_slots(g: Got) -> Fact[dict[str, str]]:
+    """`grep -r --include=address . /sys/bus/pci/slots`: "/sys/bus/pci/slots/2-1/address:
+    0000:17:00" per slot (sysfs-bus-pci; drivers/pci/slot.c address_read_file prints
+    domain:bus:slot, or domain:bus for a slot without a number); exit 1 is no slot at all."""
+    if g.state != "ok" or g.rc not in (0, 1):
+        why = f"exited {g.rc}" if g.state == "ok" else (g.reason or g.state)
+        return Fact.unavailable(f"/sys/bus/pci/slots was not read ({why})", g.source)
+    out: dict[str, str] = {}
+    for line in g.text.splitlines():
+        path, sep, value = line.partition("/address:")
+        if sep and "/" in path:
+            out[path.rsplit("/", 1)[-1]] = value.strip().lower()
     return Fact.of(out, g.source)
 
 
