@@ -42,8 +42,10 @@ directory, are now a question); R10-10 HVA-060 summed <memory> though a raw `-m 
 merged after libvirt's own, gives the guest 64 GiB (false pass of the host's over-commit);
 R10-11 HVA-191 said "no bridged or virtual-network interface" for a VM whose raw `-netdev
 bridge,br=br0` puts an unfiltered tap on br0 (wrong n/a, a fail) or whose raw `-netdev tap` is
-configured by a script (now a question), and HVA-056 said "no TPM device" for a raw `-tpmdev
-emulator` (wrong n/a, a pass). All fixed on branch rt10vm.
+configured by a script (now a question), HVA-197 said "no interface on a Linux host bridge" for
+that tap and passed an isolated VM on the same bridge as "isolated" (false pass: isolated ports
+talk to non-isolated ones), and HVA-056 said "no TPM device" for a raw `-tpmdev emulator`
+(wrong n/a, a pass). All fixed on branch rt10vm.
 """
 
 from __future__ import annotations
@@ -610,6 +612,11 @@ def raw_taps(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
             "rawtap", "", "-netdev", "tap,id=n2,ifname=vm9", "-device", "virtio-net-pci,netdev=n2"
         ),
         "rawslirp": _ns_domain("rawslirp", "", "-nic", "user,model=virtio-net-pci"),
+        "isobr": _ns_domain(
+            "isobr",
+            "<devices><interface type='bridge'><source bridge='br0'/>"
+            "<mac address='52:54:00:10:00:01'/><port isolated='yes'/></interface></devices>",
+        ),
         "rawtpm": _ns_domain(
             "rawtpm",
             "",
@@ -665,4 +672,23 @@ def test_raw_tpm_emulator_is_no_host_tpm(raw_taps: Assessment) -> None:
     assert verdict(raw_taps, "HVA-056", "rawtpm") == (
         "pass",
         "QEMU argument -tpmdev emulator,id=t1,chardev=c1: an emulated TPM (swtpm), not the host's",
+    )
+
+
+def test_raw_bridge_tap_is_a_port_nothing_isolates(raw_taps: Assessment) -> None:
+    """R10-11 on HVA-197: the tap `-netdev bridge,br=br0` adds is a port of br0 whose isolated
+    flag nothing sets (qemu-bridge-helper only adds it to the bridge; libvirt's <port
+    isolated='yes'/> is for its own interfaces, formatdomain "Isolating guests's network traffic
+    from each other"), so rawbr has the non-isolated port's question (was n/a, "no interface on
+    a Linux host bridge"), and isobr's isolated port on br0 still exchanges frames with it:
+    "isolated ports ... can still communicate with non-isolated ports" (Linux 7d850abd5f4e, the
+    check's docstring). isobr passed, "1 bridge port(s) isolated"."""
+    assert verdict(raw_taps, "HVA-197", "rawbr") == (
+        "manual",
+        "port(s) not isolated: QEMU argument -netdev bridge,id=n1,br=br0 on br0",
+    )
+    assert verdict(raw_taps, "HVA-197", "isobr") == (
+        "manual",
+        "1 bridge port(s) isolated, but VM(s) rawbr on the same bridge are not: isolated ports "
+        "still exchange frames with them",
     )

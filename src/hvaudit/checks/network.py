@@ -98,24 +98,23 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     }
 
 
-def _raw_taps(v: Vm) -> tuple[list[str], list[str]]:
-    """The host taps raw QEMU arguments open (R10-11), as (on a known bridge, decided by a
-    script or a passed fd). qemu-options.hx: `-netdev bridge,id=id[,br=bridge][,helper=helper]`
-    "Connect a host TAP network interface to a host bridge device ... the default bridge device
-    is br0"; `-netdev tap` runs "the network script file to configure it" ("The default network
-    configure script is /etc/qemu-ifup"), or with helper= "configure[s] the TAP interface and
-    attach[es] it to the bridge" (br=, default br0), or takes "fd=h ... an already opened host
-    TAP interface". `-nic` and `-net` take the same backends. libvirt's nwfilter binds only the
-    interfaces libvirt itself starts (qemuInterfaceBridgeConnect), so no filter covers these."""
-    known, unsure = [], []
+def _raw_taps(v: Vm) -> tuple[list[tuple[str, str]], list[str]]:
+    """The host taps raw QEMU arguments open (R10-11): (the option as shown, its bridge) of
+    those on a known bridge, and the options whose tap a script or a passed fd configures.
+    qemu-options.hx: `-netdev bridge,id=id[,br=bridge][,helper=helper]` "Connect a host TAP
+    network interface to a host bridge device ... the default bridge device is br0"; `-netdev
+    tap` runs "the network script file to configure it" ("The default network configure script
+    is /etc/qemu-ifup"), or with helper= "configure[s] the TAP interface and attach[es] it to
+    the bridge" (br=, default br0), or takes "fd=h ... an already opened host TAP interface".
+    `-nic` and `-net` take the same backends. libvirt's nwfilter binds only the interfaces
+    libvirt itself starts (qemuInterfaceBridgeConnect), and sets no port isolation on them."""
+    known: list[tuple[str, str]] = []
+    unsure: list[str] = []
     for o in qemu_options(v.raw_hypervisor_arguments):
         if o.name not in ("netdev", "nic", "net"):
             continue
         if o.kind == "bridge" or (o.kind == "tap" and o.props.get("helper")):
-            known.append(
-                f"QEMU argument {o.shown()}: a tap on bridge {o.props.get('br') or 'br0'} that "
-                "no libvirt nwfilter covers"
-            )
+            known.append((o.shown(), o.props.get("br") or "br0"))
         elif o.kind == "tap":
             unsure.append(f"QEMU argument {o.shown()}")
     return known, unsure
@@ -275,7 +274,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 fine.append(p.via)
         refs = list(dict.fromkeys(refs or [v.source]))
         cannot = "/".join(sorted({k for p in beyond for k in p.beyond})).upper()
-        bad += raw_known
+        bad += [
+            f"QEMU argument {shown}: a tap on bridge {br} that no libvirt nwfilter covers"
+            for shown, br in raw_known
+        ]
         if raw_unsure and not bad:
             yield manual(
                 s,
@@ -1623,7 +1625,8 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     isolated on`), read from /etc/pve/sdn/.running-config or the API's
     /cluster/sdn/vnets?running=1; the flag is set when the port is plugged (VM start, NIC
     hot-plug), so for a running VM whether it was started after the option was applied is a
-    question (`bridge -d link show`), never a pass."""
+    question (`bridge -d link show`), never a pass. A tap that raw QEMU arguments put on a
+    bridge (`-netdev bridge,br=`) is a port there that nothing isolates (_raw_taps, R10-11)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
@@ -1645,17 +1648,22 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 if not isolated:
                     open_on.setdefault((v.host, bridge), set()).add(v.name)
         ports_of[v.name + "\0" + v.host] = ports
+        # a tap raw QEMU arguments put on a bridge is a port there, not isolated (R10-11)
+        for _, br in _raw_taps(v)[0]:
+            open_on.setdefault((v.host, br), set()).add(v.name)
     first_open: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         ports = ports_of[v.name + "\0" + v.host]
-        if not ports:
+        raw_ports = [(f"QEMU argument {shown}", br) for shown, br in _raw_taps(v)[0]]
+        if not ports and not raw_ports:
             yield not_applicable(s, "no interface on a Linux host bridge")
             continue
         refs = [i.source_ref for i, _, _, _ in ports] + [n.source for _, n, _, _ in ports if n]
+        refs = refs or [v.source]
         open_ = [
             (i.mac or i.source, n.bridge if n else i.source) for i, n, iso, _ in ports if not iso
-        ]
+        ] + raw_ports
         peers: list[str] = []
         if not open_:
             # the first names of each bridge's sorted list are enough for the six named here
