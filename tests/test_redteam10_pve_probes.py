@@ -475,3 +475,35 @@ def test_p10_9_an_fqdn_hostname_still_finds_the_nodes_host_fw(tmp_path: Path) ->
             "accepts every inbound packet before the policy"
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("webauthn", "status", "message"),
+    [
+        (
+            "webauthn: rp=pve.example.org,origin=https://pve.example.org:8006,id=pve.example.org\n",
+            "pass",
+            "2 administrator(s), all with a second factor (alice@corp by their realm's tfa setting)",
+        ),
+        (
+            "webauthn: rp=pve.example.org, origin=https://pve.example.org:8006\n",
+            "fail",
+            "administrators without a second factor: root@pam",
+        ),
+    ],
+    ids=["configured", "refused-configuration"],
+)
+def test_p10_4_a_webauthn_entry_counts_where_datacenter_cfg_configures_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    webauthn: str,
+    status: str,
+    message: str,
+) -> None:
+    """configure_u2f_and_wa hands proxmox-tfa datacenter.cfg's `webauthn`; a value with a key
+    $webauthn_format does not know (` origin`: parse_property_string trims nothing) is refused
+    and dropped by pve-common parse_config, so a WebAuthn-only root@pam is asked nothing."""
+    tfa = TFA.replace('"totp":', '"webauthn":').split(',"webauthn":{')[0] + "}"
+    dc = (PVE_HARDENED / "etc/pve/datacenter.cfg").read_text() + webauthn
+    report = dir_scan(tmp_path, capsys, {"etc/pve/priv/tfa.cfg": tfa, "etc/pve/datacenter.cfg": dc})
+    assert pve_result(report, "HVA-306", "pve-h1") == (status, message)

@@ -907,7 +907,7 @@ def _second_factor(
     for kind in ("webauthn", "u2f"):
         if not any(entry.get(kind) or ()):
             continue
-        configured = bool(dc.get(kind)) or tfa.get().get(kind)
+        configured = _tfa_configured(dc.get(kind, ""), kind) or tfa.get().get(kind)
         if configured:
             return True
         if configured is None:
@@ -918,6 +918,21 @@ def _second_factor(
     if entry.get("recovery") == "used-up":
         unknown.append("recovery keys all used")
     return "; ".join(unknown) if unknown else False
+
+
+#: The keys of datacenter.cfg `webauthn` and `u2f` (pve-cluster DataCenterConfig.pm
+#: $webauthn_format, $u2f_format); a value with another key, or one twice, is refused by
+#: parse_property_string and dropped from datacenter.cfg (pve-common parse_config).
+_TFA_CONFIG_KEYS = {
+    "webauthn": {"rp", "origin", "id", "allow-subdomains"},
+    "u2f": {"appid", "origin"},
+}
+
+
+def _tfa_configured(value: str, kind: str) -> bool:
+    """datacenter.cfg configures `kind` (webauthn or u2f) with a value pve-cluster keeps."""
+    keys = [p.partition("=")[0] for p in value.split(",") if p.strip()]
+    return bool(keys) and len(keys) == len(set(keys)) and set(keys) <= _TFA_CONFIG_KEYS[kind]
 
 
 def _realm_tfa(value: str) -> bool:
