@@ -282,6 +282,7 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         "proxmox-ve": "Remove `kvm: 0` from the VM's configuration (qm set <vmid> --kvm 1).",
     },
     platforms=ANY,
+    per_vm=True,
 )
 def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
     """A domain of type 'qemu' runs under TCG, QEMU's binary translator: every guest instruction

@@ -244,6 +244,12 @@ class Check:
 
     meta: CheckMeta
     func: CheckFunc = field(repr=False)
+    per_vm: bool = False
+    """Whether the check judges each VM by itself: its outcomes on any deployment are, in order,
+    those it gives on each VM alone (a deployment holding that VM, its host, networks and pools,
+    and no other VM). The engine then judges a VM's next start alone without re-running the check
+    over every other VM (`engine.run_check`); tests/test_next_start_worlds.py holds every check
+    declared so to it."""
 
 
 REGISTRY: list[Check] = []
@@ -271,13 +277,16 @@ def check(
     automation: str = "automatic",
     platforms: Iterable[str] = ("kvm-libvirt",),
     question: str | None = None,
+    per_vm: bool = False,
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Declare a check and register it.
 
     `recommendations` maps an edition to the ids the check serves in it; `interpretations` maps
     `"EDITION:REC"` (one of those) to why hvaudit maps the check there when the recommendation's
     text does not say so itself; `hvaudit_threats` names hvaudit-own threats (HVA-T5/T6) the cited
-    catalog entries do not carry. Functions and threats come from the catalog.
+    catalog entries do not carry. Functions and threats come from the catalog. `per_vm` declares
+    that the check judges each VM by itself, reading no other VM (`Check.per_vm`); a check that
+    compares VMs, or judges a host by its VMs, leaves it False.
     """
     unknown = set(recommendations) - set(EDITIONS)
     if unknown:
@@ -322,7 +331,7 @@ def check(
         )
         if any(c.meta.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id}")
-        REGISTRY.append(Check(meta, func))
+        REGISTRY.append(Check(meta, func, per_vm))
         return func
 
     return register

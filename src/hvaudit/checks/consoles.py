@@ -130,6 +130,7 @@ def _where(addr: str) -> str:
         "use the vSphere console (VMware Remote Console or the web console).",
     },
     platforms=(*QEMU, "vmware-esxi"),
+    per_vm=True,
 )
 @qemu_config_unread(
     "a console that listens on the network (a [vnc] or [spice] section, a socket, udp or telnet [chardev] server, a [device] or [chardev] exposing the monitor or gdb)"

@@ -1568,6 +1568,7 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
         "supported options instead.",
     },
     platforms=QEMU,
+    per_vm=True,
 )
 def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     """Arguments handed straight to QEMU bypass libvirt's device whitelist and labelling: they can
@@ -1674,6 +1675,7 @@ def _raw_legacy(v: Vm) -> list[str]:
     "and keyboards with virtio devices (virtio-net, virtio-gpu or VGA, virtio-tablet, "
     "virtio-mouse, virtio-keyboard).",
     platforms=ANY,
+    per_vm=True,
 )
 def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     """Every emulated device is QEMU code reachable from the guest; Rev. 1 HY-SR-6A keeps

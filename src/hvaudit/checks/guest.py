@@ -224,6 +224,7 @@ def _nesting_policy(v: Vm, h: Host) -> str | None:
         "guest OS') unless the VM is approved to run hypervisors.",
     },
     platforms=VM_PLATFORMS,
+    per_vm=True,
 )
 def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     """A guest that can run its own hypervisor drives KVM's nested VMX/SVM emulation, a large and
@@ -569,6 +570,7 @@ _TPMDEV_TYPE_SET = re.compile(r"tpmdev\.([^.]{1,63})\.type=(.*)\Z", re.S)
         "vmware-esxi": "No change needed: a vTPM is the VM's own.",
     },
     platforms=VM_PLATFORMS,
+    per_vm=True,
 )
 @qemu_config_unread("a TPM passthrough (a [tpmdev] of type passthrough)")
 def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
@@ -814,6 +816,7 @@ def _vmci_unrestricted(v: Vm, h: Host) -> Outcome:
         "mounted nosuid,nodev; drop -virtfs/-fsdev QEMU arguments with security_model=passthrough.",
     },
     platforms=LINUX_HOST,
+    per_vm=True,
 )
 @qemu_config_unread(
     "a shared host directory (an [fsdev] or [virtfs] section, a vhost-user-fs device)"
@@ -1067,6 +1070,7 @@ def _raw_9p(v: Vm) -> list[SharedDirectory]:
         "guest an emulated SCSI disk).",
     },
     platforms=LINUX_HOST,
+    per_vm=True,
 )
 def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     """`rawio='yes'` gives the VM's QEMU process CAP_SYS_RAWIO, and `sgio='unfiltered'` lets the
@@ -1299,6 +1303,7 @@ def _direct_iscsi(d: Disk, pool_type: str | None) -> Disk:
     remediation="Remove the custom <emulator> (libvirt then picks the distribution's binary) or "
     "install the build as a package the host's patch process covers.",
     platforms=LINUX_HOST,
+    per_vm=True,
 )
 def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     """The `<emulator>` is the program that runs the guest's devices. One outside the
@@ -1576,6 +1581,7 @@ def _raw_tpm_emulators(v: Vm) -> list[tuple[str, str]]:
         "Options, Secure Boot).",
     },
     platforms=VM_PLATFORMS,
+    per_vm=True,
 )
 def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     """Only UEFI firmware with the secure-boot feature and enrolled keys makes the guest's firmware
@@ -1670,6 +1676,7 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     "domcapabilities` offers a launch security type, e.g. <sev supported='yes'>, and give it "
     "<launchSecurity>).",
     platforms=VM_PLATFORMS,
+    per_vm=True,
 )
 def launch_security(ctx: Context) -> Iterator[Outcome]:
     """`<launchSecurity>` runs the guest with its memory encrypted by the CPU (AMD SEV, s390

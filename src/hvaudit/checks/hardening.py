@@ -308,6 +308,7 @@ TAINTS_JUDGED_ELSEWHERE = {
     "that rewrite the domain, host CD-ROM passthrough, deprecated configuration ...) and restart "
     "the VM.",
     platforms=("kvm-libvirt",),
+    per_vm=True,
 )
 def vm_taint(ctx: Context) -> Iterator[Outcome]:
     """libvirt taints a VM it starts with a configuration it cannot vouch for and writes

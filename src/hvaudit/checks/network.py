@@ -637,6 +637,7 @@ def _unread_sourced(h: Host | None) -> str:
         "approved router or firewall appliance.",
     },
     platforms=ANY,
+    per_vm=True,
 )
 def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     """A guest that receives a trunk can tag its own frames and reach every VLAN on it: VLAN
@@ -807,6 +808,7 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
         "N trust off) unless the guest is an approved monitoring appliance.",
     },
     platforms=QEMU,
+    per_vm=True,
 )
 def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     """trustGuestRxFilters passes the guest's MAC and promiscuous-mode changes to the host device:
@@ -945,6 +947,7 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
         "that must not talk to each other VFs of different NICs.",
     },
     platforms=QEMU,
+    per_vm=True,
 )
 def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     """In macvtap 'bridge' mode, VMs on the same physical device exchange frames inside the host,

@@ -633,6 +633,7 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
     remediation="Enable the VM's firewall (VM > Firewall > Options > Firewall: yes) and set "
     "firewall=1 on each network device (qm set <vmid> --net0 ...,firewall=1).",
     platforms=PVE,
+    per_vm=True,
 )
 def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     """Per-VM rules and the MAC/IP filters only apply to NICs with firewall=1 of a VM whose firewall

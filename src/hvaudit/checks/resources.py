@@ -277,6 +277,7 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
         "guarantee, and set shares: as its priority under memory pressure.",
     },
     platforms=ANY,
+    per_vm=True,
 )
 def memory_controls(ctx: Context) -> Iterator[Outcome]:
     """A guarantee keeps the VM's memory resident, a limit bounds what it can take, and a priority
@@ -366,6 +367,7 @@ def vcpus_of(v: Vm) -> tuple[int, str]:
         "proxmox-ve": "Lower the VM's sockets x cores below the node's physical core count.",
     },
     platforms=ANY,
+    per_vm=True,
 )
 def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     """A VM with as many vCPUs as the host has cores can occupy every core at once, starving the
@@ -651,6 +653,7 @@ def _reservation(ctx: Context, v: Vm, host_cpus: int) -> tuple[Setting | None, s
     },
     remediation="Remove scheduler='fifo'|'rr' from <vcpusched>, <emulatorsched> and <iothreadsched> "
     "unless host CPUs are reserved for those threads.",
+    per_vm=True,
 )
 def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
     """Real-time (FIFO/RR) threads pre-empt everything else on their CPUs and can starve the host
@@ -677,6 +680,7 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
         "proxmox-ve": "Set mbps_rd/mbps_wr or iops_rd/iops_wr on disks and rate= on network devices.",
     },
     platforms=QEMU,  # VMware keeps NIC limits on the switch (Network I/O Control), not the VM
+    per_vm=True,
 )
 def io_limits(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-8: per-VM limits on network and I/O bandwidth keep a denial of service local
