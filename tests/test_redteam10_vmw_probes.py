@@ -50,6 +50,8 @@ Findings:
   port group that lets each port override its VLAN (vlanOverrideAllowed): the VM's own port is
   not read. Now a question for the port; likewise HVA-191 no longer credits the port group's
   security policy where ports may override it.
+- V10-15 (false pass): HVA-423 passed a Security.PasswordQualityControl with similar=permit (a
+  new password may be similar to the old one), which the STIG's value (similar=deny) forbids.
 
 Probes written: see the module's tests; the count and those that found nothing are in the
 report of round 10 (tests that pass on the code before the round are marked "twin" or "held").
@@ -961,3 +963,49 @@ def test_vm_on_a_locked_distributed_port_group(tmp_path: Path) -> None:
     """Twin of V10-14 (held): no override allowed: HVA-192 passes as before."""
     a = _dv_override_scan(tmp_path)
     assert _verdicts(a, "HVA-192")["vm-1"] == ("pass", "1 interface(s), none trunked")
+
+
+# --- V10-15: HVA-423 and passwdqc's similar=permit ----------------------------------------------------
+
+PASSWORD_POLICY = {
+    "Security.AccountLockFailures": 3,
+    "Security.AccountUnlockTime": 900,
+    "Security.PasswordHistory": 5,
+}
+
+
+def test_password_policy_permitting_similar_passwords(tmp_path: Path) -> None:
+    """passwdqc.conf(5) / pam_passwdqc(8) (read with `search`/`find_string`): "similar=permit|deny
+    ... whether a new password is allowed to be similar to the old one" (default deny). The
+    vSphere 8 Security Configuration Guide / STIG ESXI-80-000035 value (Tenable's SCG 8.0 audit,
+    read with `search`): "similar=deny retry=3 min=disabled,disabled,disabled,disabled,15
+    max=64". With similar=permit a user may change `Winter-2026-Pass!` to `Winter-2027-Pass!`.
+    HVA-423 read the length only and passed "locks after 3 failures for 900 s; history 5".
+    Right: fail naming similar=permit."""
+    quality = "similar=permit retry=3 min=disabled,disabled,disabled,disabled,15 max=64"
+    a = _vsphere(
+        tmp_path,
+        {"advanced": PASSWORD_POLICY | {"Security.PasswordQualityControl": quality}},
+    )
+    assert _verdicts(a, "HVA-423")["esx1"] == (
+        "fail",
+        "Security.PasswordQualityControl lets a new password be similar to the old "
+        "(similar=permit)",
+    )
+
+
+def test_password_policy_of_the_stig_passes(tmp_path: Path) -> None:
+    """Twin of V10-15 (held): the STIG's string passes; so does one without similar= (deny is
+    passwdqc's default)."""
+    for quality in (
+        "similar=deny retry=3 min=disabled,disabled,disabled,disabled,15 max=64",
+        "retry=3 min=disabled,disabled,disabled,disabled,15",
+    ):
+        a = _vsphere(
+            tmp_path / str(len(quality)),
+            {"advanced": PASSWORD_POLICY | {"Security.PasswordQualityControl": quality}},
+        )
+        assert _verdicts(a, "HVA-423")["esx1"] == (
+            "pass",
+            "locks after 3 failures for 900 s; history 5",
+        )

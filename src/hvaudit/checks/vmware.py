@@ -1206,7 +1206,9 @@ PASSWORD_LENGTH_MIN = 15
 def password_policy(ctx: Context) -> Iterator[Outcome]:
     """The host's own accounts (root, the exception users) are the ones a directory does not
     protect. vSphere 8 STIG ESXI-80-000005 (3 failures), ESXI-80-000111 (unlock after 900 s),
-    ESXI-80-000043 (history 5), ESXI-80-000035 (password quality: 15 characters)."""
+    ESXI-80-000043 (history 5), ESXI-80-000035 (password quality "similar=deny retry=3
+    min=disabled,disabled,disabled,disabled,15 max=64": 15 characters, and no new password
+    similar to the old, passwdqc's similar=deny, its default; an explicit similar=permit fails)."""
     keys = [
         "Security.AccountLockFailures",
         "Security.AccountUnlockTime",
@@ -1250,6 +1252,11 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         ]
         if not lengths or lengths[-1] is None or lengths[-1] < PASSWORD_LENGTH_MIN:
             bad.append(f"{keys[3]} does not require {PASSWORD_LENGTH_MIN} characters")
+        # passwdqc similar=permit|deny ("whether a new password is allowed to be similar to the
+        # old one", default deny); the STIG's value has similar=deny
+        similar = [part[8:] for part in quality.split() if part.startswith("similar=")]
+        if similar and similar[-1].lower() == "permit":
+            bad.append(f"{keys[3]} lets a new password be similar to the old (similar=permit)")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
         else:
