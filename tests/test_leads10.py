@@ -482,7 +482,7 @@ def test_ipset_of_address_and_port_or_interface_is_read(host_scan) -> None:
 def test_bond_members_below_two_root_ports_of_one_slot_are_asked(host_scan) -> None:
     """A card of two controllers without a switch of its own in a x16 slot the firmware splits
     x8x8 (bifurcation) shows them below two root ports, 0000:00:01.0 and 0000:00:01.1: hvaudit
-    passed "members on different adapters". sysfs-bus-pci: /sys/bus/pci/slots/<name>/address
+    passed "members on different adapters". Linux drivers/pci/slot.c: /sys/bus/pci/slots/<name>/address
     names what each physical slot holds (drivers/pci/slot.c address_read_file,
     domain:bus:device), and a slot number the firmware gives twice is registered as "<n>-1"
     (make_slot_name: `sprintf(new_name, "%s-%d", name, dup++)`, read with `find_string`): both

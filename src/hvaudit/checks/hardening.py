@@ -1003,7 +1003,7 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
 
 def _one_slot(chains: list[tuple[str, ...]], slots: Fact[dict[str, str]]) -> str | None:
     """The physical slot every member's card sits in, when they share one: the slot whose
-    address is the device below each root port (sysfs-bus-pci /sys/bus/pci/slots/<name>/
+    address is the device below each root port (drivers/pci/slot.c: /sys/bus/pci/slots/<name>/
     address, domain:bus:device or domain:bus), with a duplicate's "-N" (drivers/pci/slot.c
     make_slot_name: a slot number the firmware gives twice) read as its first's. None when
     the slots were not read, a member is in none, or they differ."""
@@ -1051,7 +1051,7 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
     bridges above the device) hang below different root ports; members all below one root port
     may be one card, a question; paths not read, a question. A slot split by bifurcation
     (x8x8) gives one card two root ports: where the firmware's slots (/sys/bus/pci/slots,
-    sysfs-bus-pci) put every member's root port in one physical slot (the kernel names a
+    drivers/pci/slot.c) put every member's root port in one physical slot (the kernel names a
     number given twice "<n>-1", drivers/pci/slot.c make_slot_name), that is the same question
     (leads10); slots not read, or none described, leave the root ports to decide."""
     for h in ctx.deployment.hosts:

@@ -195,9 +195,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # (sysfs-class-net; R9H-4: two ports of one card behind its own PCIe switch sit on two
     # buses, and only the shared bridge above them tells)
     CommandProbe("net-devices", ("ls", "-l", "/sys/class/net")),
-    # the physical slots the firmware describes and the PCI address each holds
-    # (Documentation/ABI/testing/sysfs-bus-pci: /sys/bus/pci/slots/<name>/address), read-only:
-    # two root ports of one slot split by bifurcation (x8x8) share its slot number
+    # the physical slots the firmware describes and the PCI address each holds, read-only
+    # (/sys/bus/pci/slots/<name>/address: Linux drivers/pci/slot.c pci_slot_attr_address):
+    # two root ports of one slot split by bifurcation (x8x8) may carry its one slot number
     CommandProbe("pci-slots", ("grep", "-r", "--include=address", ".", "/sys/bus/pci/slots")),
     CommandProbe("efi", ("ls", "-d", "/sys/firmware/efi")),
     CommandProbe(

@@ -1218,7 +1218,7 @@ def _net_device_paths(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
 
 def _pci_slots(g: Got) -> Fact[dict[str, str]]:
     """`grep -r --include=address . /sys/bus/pci/slots`: "/sys/bus/pci/slots/2-1/address:
-    0000:17:00" per slot (sysfs-bus-pci; drivers/pci/slot.c address_read_file prints
+    0000:17:00" per slot (Linux drivers/pci/slot.c address_read_file prints
     domain:bus:slot, or domain:bus for a slot without a number); exit 1 is no slot at all."""
     if g.state != "ok" or g.rc not in (0, 1):
         why = f"exited {g.rc}" if g.state == "ok" else (g.reason or g.state)
