@@ -462,7 +462,7 @@ def parse_domain(
                     if tag == "input"
                     else (model_el.get("type") if model_el is not None else None)
                 )
-                if tag == "input" and (el.get("bus") or "usb") != "usb":
+                if tag == "input" and (el.get("bus") or _input_bus(root, mtype)) != "usb":
                     continue
                 label = LEGACY_MODELS.get((tag, mtype or ""))
                 if label:
@@ -692,6 +692,22 @@ def parse_domain(
         shared_directories=tuple(shared_dirs),
         emulator=emulator,
     )
+
+
+def _input_bus(root: Element, kind: str | None) -> str:
+    """The bus libvirt gives an <input> that names none: on an x86 HVM guest a mouse or keyboard
+    is PS/2, everything else USB (domain_conf.c virDomainInputDefParseXML: "if (STREQ(ostype,
+    "hvm")) { if (def->type == VIR_DOMAIN_INPUT_TYPE_MOUSE) def->bus = VIR_DOMAIN_INPUT_BUS_PS2;
+    else ... USB }", read with `find_string`; libvirt 9.0.0's test driver, run here, writes
+    bus='ps2' for a bus-less mouse and keyboard of an x86_64 HVM domain and bus='usb' for a
+    tablet). A non-HVM (Xen PV) guest's input is on the xen bus. libvirt writes the bus it chose,
+    so only a definition that did not pass through libvirt lacks it."""
+    os_type = _first(root, "os", "type")
+    if os_type is not None and (os_type.text or "").strip() not in ("", "hvm"):
+        return "xen"
+    arch = (os_type.get("arch") if os_type is not None else None) or "i686"
+    x86 = arch in ("i686", "x86_64")
+    return "ps2" if x86 and kind in ("mouse", "keyboard") else "usb"
 
 
 def _default_tpm_version(root: Element, model: str | None) -> str:
