@@ -59,6 +59,9 @@ Findings (each pinned below):
   node's host.fw (`IN ACCEPT` first) was never read and HVA-301 passed on a node running
   pve-firewall and proxmox-firewall (Proxmox VE 8.2's default pair). HVA-301 no longer passes
   where host.fw is not read at all (its rules come before the policy too): a question.
+- P10-10 (false pass): HVA-307 took a VM role on `/pool` (propagated) for granular; pve-access-
+  control gives a pooled VM the roles of /pool/<pool>, walking `/pool` on the way, so it
+  reaches every VM of every pool.
 """
 
 from __future__ import annotations
@@ -507,3 +510,23 @@ def test_p10_4_a_webauthn_entry_counts_where_datacenter_cfg_configures_it(
     dc = (PVE_HARDENED / "etc/pve/datacenter.cfg").read_text() + webauthn
     report = dir_scan(tmp_path, capsys, {"etc/pve/priv/tfa.cfg": tfa, "etc/pve/datacenter.cfg": dc})
     assert pve_result(report, "HVA-306", "pve-h1") == (status, message)
+
+
+# --- P10-10: a VM role on /pool reaches every pool ---------------------------------------------------
+
+
+def test_p10_10_a_vm_role_on_the_pool_root_is_cluster_wide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass ("no VM role on '/' or '/vms'; 3 ACL(s) on VM or pool paths ..."). pve-access-
+    control RPCEnvironment.pm gives a VM in a pool the roles AccessControl::roles computes for
+    /pool/<pool>, which walks `/`, then `pool`, then the pool's name: a propagated ACL on /pool
+    reaches every VM of every pool, not one pool."""
+    report = dir_scan(
+        tmp_path, capsys, {"etc/pve/user.cfg": USERS + "acl:1:/pool:bob@corp:PVEVMAdmin:\n"}
+    )
+    assert pve_result(report, "HVA-307", "pve-h1") == (
+        "fail",
+        "VM roles granted cluster-wide: PVEVMAdmin for bob@corp on /pool (3 per-VM or pool "
+        "ACL(s) do not narrow them)",
+    )

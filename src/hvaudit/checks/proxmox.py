@@ -978,7 +978,10 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's granular access control: permissions on single VMs or groups of VMs, with
     deny for specific VMs. In Proxmox, ACLs on /vms/<id> or /pool/<name> paths. One such ACL is not
     enough: a role that operates VMs (VM.* privileges beyond VM.Audit) granted on `/` or `/vms`
-    reaches every VM of the cluster, whatever is granted elsewhere. Full administration roles
+    reaches every VM of the cluster, whatever is granted elsewhere; on `/pool` it reaches every
+    VM of every pool (pve-access-control RPCEnvironment.pm: a VM in a pool gets the roles
+    AccessControl::roles computes for /pool/<pool>, walking `/` and `/pool` first). Full
+    administration roles
     (Administrator, PVEAdmin) are the administrators' own and are judged by HVA-306 and HVA-311."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
@@ -992,7 +995,7 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
         broad = []
         for a in cfg.acls:
             path = str(a["path"])
-            if path not in ("/", "/vms") or not a["propagate"]:
+            if path not in ("/", "/vms", "/pool") or not a["propagate"]:
                 continue
             roles = [r for r in a["roles"] if _operates_vms(r, cfg.roles)]  # type: ignore[attr-defined]
             if roles:
@@ -1015,7 +1018,8 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
             paths = sorted({str(a["path"]) for a in granular})
             yield passed(
                 s,
-                f"no VM role on '/' or '/vms'; {len(granular)} ACL(s) on VM or pool paths: "
+                f"no VM role on '/', '/vms' or '/pool'; {len(granular)} ACL(s) on VM or pool "
+                "paths: "
                 f"{', '.join(paths[:8])}",
                 *f.sources,
             )
