@@ -18,7 +18,8 @@ metadata may be missing altogether (dnf's --security over repositories without a
 HVA-180, R10H-5; apt without a security archive: HVA-180, R10H-6); a daemon that runs while
 the state it should keep does not hold (a time daemon with the kernel's clock unsynchronised:
 HVA-202, R10H-7); a second file of the same daemon that decides what the first one's number
-means (the SASL mechanism behind tcp_min_ssf: HVA-035, R10H-8).
+means (the SASL mechanism behind tcp_min_ssf: HVA-035, R10H-8); a host that is itself a guest
+(the CPU's hypervisor flag: HVA-010, R10H-9).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -57,10 +58,14 @@ Findings:
   /etc/sasl2/libvirt.conf `mech_list: digest-md5`, whose RC4/3DES security layer reaches that
   SSF and which libvirt's own libvirtd.sasl says "should no longer be used" (RFC 6331). The
   file is now collected: digest-md5 fails, no file or no mech_list is a question. Fixed.
+- R10H-9 (false pass) HVA-010 passed "kvm_intel drives /dev/kvm, CPU flag vmx present" on a
+  host whose /proc/cpuinfo has the `hypervisor` flag (a cloud VM with nested virtualization):
+  its vmx is the outer hypervisor's nested-VMX emulation, the software HVA-049 counts against
+  HY-SR-2. Now a fail. Fixed.
 
 Probes that found nothing: a qemu.conf key set twice (libvirt keeps the first value, as
 hvaudit does: HVA-032), and modprobe.d's continued and commented lines (R10H-2's reader). Of
-the 22 probes in this file, 15 failed on the code before their fix (the findings' own and the
+the 23 probes in this file, 16 failed on the code before their fix (the findings' own and the
 questions they now ask where the evidence is missing), 5 are twins whose verdict was right
 already and stays, and 2 found nothing.
 """
@@ -542,3 +547,29 @@ def test_modprobe_options_continued_or_commented(host_scan) -> None:
         domains=gpu,
     )
     assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
+
+
+# --- HVA-010: a KVM host that is itself a virtual machine (R10H-9) -------------------------------
+
+
+def test_kvm_host_running_on_a_hypervisor_fails(host_scan) -> None:
+    """R10H-9. Linux arch/x86/include/asm/cpufeatures.h (read with `find_string`):
+    X86_FEATURE_HYPERVISOR, CPUID 1 ECX bit 31, "Running on a hypervisor": /proc/cpuinfo's
+    `hypervisor` flag. Such a host's vmx is the outer hypervisor's: kernel
+    Documentation/virt/kvm/x86/nested-vmx.rst, "Nested VMX" lets a guest "use VMX instructions,
+    and correctly and efficiently emulat[es] them using the single level of VMX available in the
+    hardware"; HVA-049 fails a VM given nesting for exactly that reason ("nesting makes KVM
+    emulate VMX/SVM for the guest in software, the very code HY-SR-2 wants replaced by hardware
+    assistance"). hvaudit passed HVA-010 "kvm_intel drives /dev/kvm, CPU flag vmx present" on
+    a cloud VM with nested virtualization. Right: fail."""
+    cpuinfo = str(HARDENED_HOST["/proc/cpuinfo"]).replace("x2apic\n", "x2apic hypervisor\n", 1)
+    a = host_scan({"/proc/cpuinfo": cpuinfo})
+    assert outcomes(a, "HVA-010") == {"hv1": "fail"}, messages(a, "HVA-010")
+    assert messages(a, "HVA-010")["hv1"] == (
+        "kvm_intel drives /dev/kvm, but the host is itself a virtual machine (CPU flag "
+        "hypervisor): its vmx is the outer hypervisor's nested virtualization, emulated in "
+        "software, not the processor's"
+    )
+    a = host_scan({})
+    assert outcomes(a, "HVA-010") == {"hv1": "pass"}, messages(a, "HVA-010")
+    assert messages(a, "HVA-010")["hv1"] == "kvm_intel drives /dev/kvm, CPU flag vmx present"

@@ -717,6 +717,9 @@ class HostFacts:
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     time_sync: Fact[str] = field(default_factory=_na)
     """The running time-sync daemon, or ""."""
+    on_hypervisor: Fact[bool] = field(default_factory=_na)
+    """The host is itself a virtual machine: /proc/cpuinfo's `hypervisor` flag (CPUID 1 ECX bit
+    31, X86_FEATURE_HYPERVISOR "Running on a hypervisor")."""
     libvirt_sasl_mechanisms: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The SASL mechanisms /etc/sasl2/libvirt.conf's mech_list lets libvirt offer (lower case);
     unavailable where the file or its mech_list is absent."""

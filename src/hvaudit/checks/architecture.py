@@ -191,7 +191,12 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
     does not prove it: KVM without hardware assistance (the kvm_pvm module) provides /dev/kvm on a
     CPU without vmx/svm. The evidence is the KVM vendor module present (kvm_intel or kvm_amd, from
     /proc/modules or its /sys/module parameters) with the CPU flag, as libvirt's
-    virt-host-validate checks."""
+    virt-host-validate checks. A host that is itself a virtual machine (/proc/cpuinfo's
+    `hypervisor` flag: X86_FEATURE_HYPERVISOR, "Running on a hypervisor", Linux
+    arch/x86/include/asm/cpufeatures.h) has the vmx/svm its own hypervisor emulates: kernel
+    Documentation/virt/kvm/x86/nested-vmx.rst, nested VMX lets a guest "use VMX instructions,
+    and correctly and efficiently emulat[es] them using the single level of VMX available in the
+    hardware", the software HVA-049 counts against HY-SR-2: a fail (R10H-9)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, mods = h.facts.cpu_virtualization, h.facts.kvm_modules
@@ -207,7 +212,17 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         vendor = [m for m in mods.get() if m in ("kvm_intel", "kvm_amd")]
         other = [m for m in mods.get() if m.startswith("kvm_") and m not in vendor]
         refs = (*f.sources, *mods.sources)
-        if has_kvm and vendor:
+        nested = h.facts.on_hypervisor
+        if has_kvm and vendor and nested.known and nested.get():
+            yield failed(
+                s,
+                f"{vendor[0]} drives /dev/kvm, but the host is itself a virtual machine (CPU flag "
+                f"hypervisor): its {flag or 'vmx/svm'} is the outer hypervisor's nested "
+                "virtualization, emulated in software, not the processor's",
+                *refs,
+                *nested.sources,
+            )
+        elif has_kvm and vendor:
             yield passed(
                 s,
                 f"{vendor[0]} drives /dev/kvm"

@@ -250,6 +250,11 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(value, cpuinfo.source, got.source)
 
     f.cpu_virtualization = ev.fact(_cmd("dev-kvm"), cpu_virt)
+    f.on_hypervisor = (
+        Fact.of("hypervisor" in flags, cpuinfo.source)
+        if cpuinfo.state == "ok"
+        else Fact.unavailable(f"/proc/cpuinfo: {cpuinfo.reason or cpuinfo.state}", cpuinfo.source)
+    )
 
     ept, npt = (
         ev.get(_file("/sys/module/kvm_intel/parameters/ept")),
