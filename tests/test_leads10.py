@@ -513,3 +513,28 @@ def test_bond_members_below_two_root_ports_of_one_slot_are_asked(host_scan) -> N
         "pass",
         "1 bond(s), members on different adapters",
     )
+
+
+def test_libvirt_daemon_on_an_unnamed_loopback_port_with_route_localnet(host_scan) -> None:
+    """The one rule of hvaudit.checks._loopback for HVA-030's listeners at ports no file names
+    (a socket unit's ListenStream, libvirt docs/remote.rst): libvirtd on 127.0.0.1:16600 where
+    route_localnet = 1 on br0 is on br0's network, so whether it is the TCP or the TLS
+    transport is the question (was a pass 'libvirt listens on local UNIX sockets only'); read
+    as 0, the pass stays."""
+    listen = (
+        HARDENED_HOST["listeners"][0]
+        + "tcp   LISTEN 0      5          127.0.0.1:16600        0.0.0.0:*    "
+        'users:(("libvirtd",pid=700,fd=15))\n',
+        0,
+    )
+    a = host_scan({"listeners": listen, "route-localnet": ROUTED_BR0})
+    assert (outcomes(a, "HVA-030")["hv1"], messages(a, "HVA-030")["hv1"]) == (
+        "manual",
+        "libvirt listens on TCP where its files name no port: libvirtd on 127.0.0.1:16600 (a "
+        "socket unit's ListenStream)",
+    )
+    b = host_scan({"listeners": listen})
+    assert (outcomes(b, "HVA-030")["hv1"], messages(b, "HVA-030")["hv1"]) == (
+        "pass",
+        "libvirt listens on local UNIX sockets only",
+    )

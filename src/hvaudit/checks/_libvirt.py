@@ -6,6 +6,7 @@ import ipaddress
 import socket
 from typing import Any
 
+from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
 from hvaudit.parse.host import LIBVIRT_DAEMONS
@@ -65,18 +66,22 @@ def moved_remote_listeners(host: Host, files: list[str]) -> list[str]:
     longer have any effect" (libvirt docs/remote.rst), the -tcp and -tls socket units' own
     ListenStream= decide where it listens, and a drop-in can move either; the docs start those
     units with `systemctl start`, so they need not be enabled. Whether such a port is the TCP
-    or the TLS transport is in the unit (`systemctl show -p Listen`), not in the evidence."""
+    or the TLS transport is in the unit (`systemctl show -p Listen`), not in the evidence. A
+    listener on 127/8 counts where route_localnet = 1 was read or the probe did not answer
+    (hvaudit.checks._loopback, the one rule)."""
     f = host.facts.listeners
     if not f.known:
         return []
     tcp, tls = remote_ports(host, files)
+    scope = loopback_scope(host)
+    open4 = bool(scope.routed) or scope.unread is not None
     return sorted(
         {
             f"{lst.process} on {lst.address}:{lst.port}"
             for lst in f.get()
             if lst.protocol.startswith("tcp")
             and lst.process in ROLES["remote"]
-            and not lst.loopback
+            and (not lst.loopback or (open4 and is_ipv4_loopback(lst.address)))
             and lst.port not in tcp | tls
         }
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -169,7 +170,15 @@ def host_dedicated(ctx: Context) -> Iterator[Outcome]:
             continue
         f = h.facts.listeners
         if f.known:
-            names = sorted({lst.process for lst in f.get() if not lst.loopback})
+            # 127/8 is on the network where route_localnet = 1 (hvaudit.checks._loopback)
+            routed = bool(loopback_scope(h).routed)
+            names = sorted(
+                {
+                    lst.process
+                    for lst in f.get()
+                    if not lst.loopback or (routed and is_ipv4_loopback(lst.address))
+                }
+            )
             seen = f"processes listening on the network: {', '.join(names) or 'none'}"
         else:
             seen = f"listeners unknown ({f.reason})"
