@@ -669,7 +669,9 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     stands for any bridge-vlan-aware line, `no` included (pve-common
     __read_etc_network_interfaces), so it proves nothing; the kernel's own vlan_filtering, which
     pve-network's GET /nodes/{node}/sdn/zones/{zone}/bridges reports, settles a bridge either
-    way."""
+    way. On vSphere a NIC takes its port group's VLAN; on a distributed port group that lets each
+    port override it (vlanOverrideAllowed: "for an individual port to override the setting in
+    defaultPortConfig") the VM's own port, which is not read, decides: a question."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
