@@ -62,6 +62,16 @@ Findings (each pinned below):
 - P10-10 (false pass): HVA-307 took a VM role on `/pool` (propagated) for granular; pve-access-
   control gives a pooled VM the roles of /pool/<pool>, walking `/pool` on the way, so it
   reaches every VM of every pool.
+
+Probes that found nothing (pinned at the end): `args:` in `[special:cloudinit]` is not the VM's;
+cluster.fw `enable: 01` is on and `enable: 2` off, as pve-firewall reads them.
+
+Left open: HVA-303 passes a VM whose own firewall has `policy_in: ACCEPT` ("behind the VM
+firewall" holds; VM-FW-R2/R3 ask where the firewall is, not what it admits: a rules check would
+be a new issue); HVA-443 (snapshots: few, none older than 72 hours) is VMware's only, though
+qm.conf keeps snapshots with `snaptime` (a new issue); a user ACL overriding a group's at one
+level (roles(): "user privs always override group privs"), or NoAccess beside Administrator,
+still counts the group's grant: a possible wrong fail, never a pass.
 """
 
 from __future__ import annotations
@@ -530,3 +540,37 @@ def test_p10_10_a_vm_role_on_the_pool_root_is_cluster_wide(
         "VM roles granted cluster-wide: PVEVMAdmin for bob@corp on /pool (3 per-VM or pool "
         "ACL(s) do not narrow them)",
     )
+
+
+# --- Probes that found nothing (the verdicts were already right) --------------------------------------
+
+
+def test_no_finding_args_in_the_cloudinit_section_are_not_current(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No finding. qemu-server parse_vm_config reads `[special:cloudinit]` into
+    special-sections ("ignore validation only used for informative purpose": the cloud-init
+    values last applied), not into the configuration the VM starts with: the `args:` there is
+    not the VM's, and HVA-046 passes as it did."""
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/200.conf": VM200 + "[special:cloudinit]\nargs: -vnc 0.0.0.0:1\n"},
+    )
+    assert pve_result(report, "HVA-046", "web-10") == (
+        "pass",
+        "no qemu:commandline, qemu:capabilities or qemu:override",
+    )
+
+
+def test_no_finding_cluster_fw_enable_with_a_leading_zero(tmp_path: Path) -> None:
+    """No finding. parse_clusterfw_option `m/^(enable):\\s*(\\d+)\\s*$/i` then `int($2)`: `enable:
+    01` is 1, the firewall on; `enable: 2` is a time stamp more than 60 s old, off. hvaudit read
+    both as pve-firewall does."""
+    from test_redteam8_pve_probes import OFF, _fw_scan
+
+    assert _fw_scan(tmp_path / "a", lambda t: t.replace("enable: 1", "enable: 01")) == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
+    assert _fw_scan(tmp_path / "b", lambda t: t.replace("enable: 1", "enable: 2")) == ("fail", OFF)
