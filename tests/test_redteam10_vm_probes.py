@@ -45,13 +45,15 @@ bridge,br=br0` puts an unfiltered tap on br0 (wrong n/a, a fail) or whose raw `-
 configured by a script (now a question), HVA-197 said "no interface on a Linux host bridge" for
 that tap and passed an isolated VM on the same bridge as "isolated" (false pass: isolated ports
 talk to non-isolated ones), and HVA-056 said "no TPM device" for a raw `-tpmdev emulator`
-(wrong n/a, a pass). All fixed on branch rt10vm; no xfail remains.
+(wrong n/a, a pass); R10-12 HVA-092 passed a VM whose raw `-netdev bridge` tap or raw
+`-drive` without bps/iops nothing limits (false pass). All fixed on branch rt10vm; no xfail
+remains.
 
-Tally: 33 probe cases (28 test functions). 26 cases pin the eleven findings above (each failed
-on main before its fix); 7 found nothing, the verdict held: a tpm-crb TPM without a version
+Tally: 35 probe cases (30 test functions). 27 cases pin the twelve findings above (each failed
+on main before its fix); 8 found nothing, the verdict held: a tpm-crb TPM without a version
 (2.0), an nvdimm file of a VM's own, virtio and PS/2 input, a raw memory backend with
-share=off, a raw user-mode NIC, a macvtap network named by its dev attribute, and an SEV
-policy with NODBG set. Every finding includes a false pass (R10-10's on the host-level
+share=off, a raw user-mode NIC, a macvtap network named by its dev attribute, an SEV policy
+with NODBG set, and a raw -drive with its own bps/iops. Every finding includes a false pass (R10-10's on the host-level
 HVA-060, R10-11's on HVA-197); beside them R10-2 turned a question into the fail it is, R10-7
 a wrong fail into a pass, and R10-11 two wrong n/a (HVA-191 now a fail, HVA-056 a pass).
 """
@@ -749,3 +751,58 @@ def test_sev_policy_with_nodbg_set_passes(held: Assessment) -> None:
     target/i386/sev.h SEV_POLICY_NODBG, the check's docstring); 0x0003 sets it, so the host
     cannot decrypt the guest through the debug commands: HVA-067 passes."""
     assert verdict(held, "HVA-067", "sevnodbg") == ("pass", "launch security sev")
+
+
+# --- R10-12: HVA-092, a disk or tap raw QEMU arguments add is unlimited ------------------------
+
+LIMITED_DISK = (
+    "<devices><disk type='file' device='disk'>"
+    "<source file='/var/lib/libvirt/images/a.qcow2'/><target dev='vda' bus='virtio'/>"
+    "<iotune><total_bytes_sec>10000000</total_bytes_sec><total_iops_sec>1000</total_iops_sec>"
+    "</iotune></disk></devices>"
+)
+
+
+@pytest.fixture(scope="module")
+def raw_io(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    domains = {
+        "rawnicio": _ns_domain(
+            "rawnicio",
+            LIMITED_DISK,
+            "-netdev",
+            "bridge,id=n1,br=br0",
+            "-device",
+            "virtio-net-pci,netdev=n1",
+        ),
+        "rawdrive": _ns_domain(
+            "rawdrive", LIMITED_DISK, "-drive", "file=/srv/b.img,if=virtio,format=raw"
+        ),
+        "rawthrottled": _ns_domain(
+            "rawthrottled", LIMITED_DISK, "-drive", "file=/srv/c.img,if=virtio,bps=2000000,iops=500"
+        ),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rt10io"), HARDENED_HOST, domains))
+
+
+def test_raw_tap_and_drive_are_unlimited(raw_io: Assessment) -> None:
+    """R10-12. HVA-092 fails a disk without <iotune> rates and an interface without an outbound
+    <bandwidth>. A raw `-netdev bridge,br=br0` tap is shaped by no <bandwidth> (libvirt shapes
+    the interfaces it starts) and QEMU's netdevs take no rate; a raw `-drive` is limited only by
+    its own "bps=b,bps_rd=r,bps_wr=w ... iops=i,iops_rd=r,iops_wr=w" (qemu-options.hx, read
+    with `find_string`). Both VMs passed, "1 disk(s) and 0 interface(s) limited (outbound)"."""
+    assert verdict(raw_io, "HVA-092", "rawnicio") == (
+        "fail",
+        "QEMU argument -netdev bridge,id=n1,br=br0: a tap on br0 no <bandwidth> shapes",
+    )
+    assert verdict(raw_io, "HVA-092", "rawdrive") == (
+        "fail",
+        "QEMU argument -drive file=/srv/b.img,if=virtio,format=raw: no read and write rate limit",
+    )
+
+
+def test_raw_drive_with_its_own_rates_stays_a_pass(raw_io: Assessment) -> None:
+    """Holds: bps= and iops= limit all request types of that drive (qemu-options.hx above)."""
+    assert verdict(raw_io, "HVA-092", "rawthrottled") == (
+        "pass",
+        "1 disk(s) and 0 interface(s) limited (outbound)",
+    )

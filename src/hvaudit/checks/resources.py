@@ -707,7 +707,9 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     `<bandwidth>` takes that of its network's port group (the one it names, else the default='yes'
     one; formatnetwork.rst, "Quality of service": "the <bandwidth> element of the portgroup will
     be applied individually to each guest interface"; bridge_driver.c networkAllocatePort); a
-    network's own `<bandwidth>` is an aggregate for all its guests, not a per-VM limit."""
+    network's own `<bandwidth>` is an aggregate for all its guests, not a per-VM limit. A disk
+    or tap raw QEMU arguments add is unlimited unless its own options limit it (_raw_unlimited,
+    R10-12)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -726,7 +728,16 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 switched.append(i)
             else:
                 unshapeable.append(i)
-        if not disks and not backed and not nics and not switched and not vfs:
+        raw_bad, raw_ask = _raw_unlimited(v)
+        if (
+            not disks
+            and not backed
+            and not nics
+            and not switched
+            and not vfs
+            and not raw_bad
+            and not raw_ask
+        ):
             kinds = ", ".join(sorted({i.type for i in unshapeable}))
             yield not_applicable(
                 s,
@@ -840,6 +851,8 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         ]
         if inherited:
             note += f" ({'; '.join(inherited)})"
+        bad += raw_bad
+        ask += raw_ask
         if bad:
             yield failed(s, "; ".join(bad) + note, v.source)
         elif ask:
@@ -850,12 +863,13 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 question="Is this VM's I/O limited where libvirt does not do it: a <blkiotune> "
                 "device throttle on the host device under each listed disk, a throttle in the "
                 "backend of each vhost-user disk, a rate limit on each vhost-user port in its "
-                "switch, and a max_tx_rate on each SR-IOV VF? Evidence: `virsh blkiotune` of "
+                "switch, a max_tx_rate on each SR-IOV VF, and a tc rate limit on each tap raw "
+                "QEMU arguments open? Evidence: `virsh blkiotune` of "
                 "the VM, the vhost-user disk backend's configuration (qemu-storage-daemon "
                 "throttle-group objects, SPDK bdev QoS), the switch's port settings (e.g. "
                 "`ovs-vsctl list interface`: ingress_policing_rate) and `ip link show PF` (the "
-                "VF's max_tx_rate, 0 = unlimited). Pass: yes, every listed disk, port and VF is "
-                "limited; fail: any is not.",
+                "VF's max_tx_rate, 0 = unlimited), `tc qdisc show dev TAP` for a tap. Pass: yes, "
+                "every listed disk, port, VF and tap is limited; fail: any is not.",
             )
         else:
             yield passed(
@@ -863,6 +877,50 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 f"{len(disks)} disk(s) and {len(nics)} interface(s) limited (outbound)" + note,
                 v.source,
             )
+
+
+#: -drive's throttling parameters per direction (qemu-options.hx -drive: "bps=b,bps_rd=r,
+#: bps_wr=w Specify bandwidth throttling limits in bytes per second, either for all request
+#: types or for reads or writes only", iops likewise, and their throttling.* spellings).
+_DRIVE_RATES = {
+    "bps": ("read", "write"),
+    "iops": ("read", "write"),
+    "throttling.bps-total": ("read", "write"),
+    "throttling.iops-total": ("read", "write"),
+    "bps_rd": ("read",),
+    "iops_rd": ("read",),
+    "throttling.bps-read": ("read",),
+    "throttling.iops-read": ("read",),
+    "bps_wr": ("write",),
+    "iops_wr": ("write",),
+    "throttling.bps-write": ("write",),
+    "throttling.iops-write": ("write",),
+}
+
+
+def _raw_unlimited(v: Vm) -> tuple[list[str], list[str]]:
+    """What raw QEMU arguments add that nothing limits (R10-12), as (fails, questions): a
+    `-drive` (not a CD-ROM) without a read and a write rate among _DRIVE_RATES, and a host tap
+    (`-netdev bridge`, `-netdev tap` with helper=: network._raw_taps), which libvirt's
+    <bandwidth> never shapes (it shapes the interfaces it starts) and QEMU's netdevs cannot; a
+    tap a script or a passed fd sets up may be shaped there: a question."""
+    from hvaudit.checks.network import _raw_taps
+
+    bad: list[str] = []
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name != "drive" or o.props.get("media") == "cdrom":
+            continue
+        dirs = {
+            d
+            for key, covers in _DRIVE_RATES.items()
+            if o.props.get(key, "0").strip() not in ("", "0")
+            for d in covers
+        }
+        if dirs != {"read", "write"}:
+            bad.append(f"QEMU argument {o.shown()}: no read and write rate limit")
+    known, unsure = _raw_taps(v)
+    bad += [f"QEMU argument {shown}: a tap on {br} no <bandwidth> shapes" for shown, br in known]
+    return bad, [f"{arg}: a tap its script or fd sets up" for arg in unsure]
 
 
 def _iotune_applies(d: Disk) -> bool:

@@ -76,7 +76,7 @@ IMPLIED_KEY: Mapping[str, str] = {
 #: Options whose argument QEMU reads as JSON when it starts with `{`.
 JSON_OPTIONS = frozenset({"device", "object", "netdev", "blockdev"})
 #: Options read as `key=value,...` lists (QemuOpts or keyval).
-LIST_OPTIONS = frozenset({*IMPLIED_KEY, "spice"})
+LIST_OPTIONS = frozenset({*IMPLIED_KEY, "spice", "drive"})
 #: keyval readers take no flags; QemuOpts do (`server` is server=on).
 _KEYVAL = frozenset({"object", "blockdev"})
 
