@@ -19,7 +19,7 @@ HVA-180, R10H-5; apt without a security archive: HVA-180, R10H-6); a daemon that
 the state it should keep does not hold (a time daemon with the kernel's clock unsynchronised:
 HVA-202, R10H-7); a second file of the same daemon that decides what the first one's number
 means (the SASL mechanism behind tcp_min_ssf: HVA-035, R10H-8); a host that is itself a guest
-(the CPU's hypervisor flag: HVA-010, R10H-9).
+(the CPU's hypervisor flag: HVA-010, HVA-011, R10H-9).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -58,10 +58,11 @@ Findings:
   /etc/sasl2/libvirt.conf `mech_list: digest-md5`, whose RC4/3DES security layer reaches that
   SSF and which libvirt's own libvirtd.sasl says "should no longer be used" (RFC 6331). The
   file is now collected: digest-md5 fails, no file or no mech_list is a question. Fixed.
-- R10H-9 (false pass) HVA-010 passed "kvm_intel drives /dev/kvm, CPU flag vmx present" on a
-  host whose /proc/cpuinfo has the `hypervisor` flag (a cloud VM with nested virtualization):
-  its vmx is the outer hypervisor's nested-VMX emulation, the software HVA-049 counts against
-  HY-SR-2. Now a fail. Fixed.
+- R10H-9 (false pass) HVA-010 passed "kvm_intel drives /dev/kvm, CPU flag vmx present" and
+  HVA-011 "EPT/NPT enabled in the KVM module" on a host whose /proc/cpuinfo has the
+  `hypervisor` flag (a cloud VM with nested virtualization): its vmx is the outer hypervisor's
+  nested-VMX emulation, the software HVA-049 counts against HY-SR-2, and its EPT runs on that
+  hypervisor's shadow page tables. Now a fail each. Fixed.
 
 Probes that found nothing: a qemu.conf key set twice (libvirt keeps the first value, as
 hvaudit does: HVA-032), and modprobe.d's continued and commented lines (R10H-2's reader). Of
@@ -570,6 +571,17 @@ def test_kvm_host_running_on_a_hypervisor_fails(host_scan) -> None:
         "hypervisor): its vmx is the outer hypervisor's nested virtualization, emulated in "
         "software, not the processor's"
     )
+    # HVA-011, the same host: its EPT is the outer hypervisor's nested paging, run on shadow
+    # page tables (Documentation/virt/kvm/api.rst, KVM_PRE_FAULT_MEMORY: "the guest is using
+    # shadow page tables (for example because it is running a nested guest with nested page
+    # tables)"); hvaudit passed "EPT/NPT enabled in the KVM module"
+    assert outcomes(a, "HVA-011") == {"hv1": "fail"}, messages(a, "HVA-011")
+    assert messages(a, "HVA-011")["hv1"] == (
+        "EPT/NPT enabled in the KVM module, but the host is itself a virtual machine (CPU flag "
+        "hypervisor): the outer hypervisor runs its nested page tables on shadow page tables, "
+        "in software"
+    )
     a = host_scan({})
     assert outcomes(a, "HVA-010") == {"hv1": "pass"}, messages(a, "HVA-010")
     assert messages(a, "HVA-010")["hv1"] == "kvm_intel drives /dev/kvm, CPU flag vmx present"
+    assert outcomes(a, "HVA-011") == {"hv1": "pass"}, messages(a, "HVA-011")

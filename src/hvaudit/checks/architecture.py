@@ -273,15 +273,30 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
 )
 def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     """Without EPT/NPT, KVM falls back to shadow page tables: more emulation code in the hypervisor
-    and the memory-isolation flaws (HYP-DV3) that hardware translation removes."""
+    and the memory-isolation flaws (HYP-DV3) that hardware translation removes. A host that is
+    itself a virtual machine (/proc/cpuinfo's `hypervisor` flag, as in HVA-010) gets its EPT/NPT
+    from the outer hypervisor, which runs such a guest's nested page tables on shadow page
+    tables (kernel Documentation/virt/kvm/api.rst, KVM_PRE_FAULT_MEMORY: "the guest is using
+    shadow page tables (for example because it is running a nested guest with nested page
+    tables)"): a fail (R10H-9)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.memory_virtualization
         mods = h.facts.kvm_modules
         vendor = [m for m in (mods.get() if mods.known else ()) if m in ("kvm_intel", "kvm_amd")]
         other = [m for m in (mods.get() if mods.known else ()) if m.startswith("kvm_")]
+        nested = h.facts.on_hypervisor
         if not f.known:
             yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
+        elif f.get() and nested.known and nested.get():
+            yield failed(
+                s,
+                "EPT/NPT enabled in the KVM module, but the host is itself a virtual machine "
+                "(CPU flag hypervisor): the outer hypervisor runs its nested page tables on "
+                "shadow page tables, in software",
+                *f.sources,
+                *nested.sources,
+            )
         elif f.get():
             yield passed(s, "EPT/NPT enabled in the KVM module", *f.sources)
         elif not vendor and other:
