@@ -28,7 +28,7 @@ from hvaudit.bundle import Bundle
 from hvaudit.checks.base import Check, Context, Outcome
 from hvaudit.cli import main
 from hvaudit.engine import Planned, assess
-from hvaudit.model import Deployment
+from hvaudit.model import Deployment, Vm
 from hvaudit.parse import build_deployment
 from hvaudit.profile import load_profile
 from test_checks_vm import DOMAINS, NETWORKS, _with_filters
@@ -64,6 +64,10 @@ def _bridged(mac: str, extra: str = "") -> str:
     )
 
 
+STATIC = (
+    "<seclabel type='static' model='apparmor' relabel='no'><label>libvirt-shared</label></seclabel>"
+)
+
 # VMs that interact now, and definitions that change how (K = 3 of them redefined).
 RUNNING = [
     domain_xml("tpm-a", body=CONFINED + _tpm("/run/s1")),
@@ -73,6 +77,11 @@ RUNNING = [
     domain_xml("mac1", body=CONFINED + _bridged("52:54:00:00:09:01")),
     domain_xml("mac2", body=CONFINED + _bridged("52:54:00:00:09:02")),
     domain_xml("wide", body=CONFINED + _bridged("52:54:00:00:09:03")),
+    # an isolated port beside the open ones on br0 (HVA-197 names them)
+    domain_xml("iso", body=CONFINED + _bridged("52:54:00:00:09:04", "<port isolated='yes'/>")),
+    # one static AppArmor label for two VMs (HVA-044)
+    domain_xml("st1", body=STATIC),
+    domain_xml("st2", body=STATIC),
 ]
 REDEFINED = {
     # swapped sockets: one TPM for two VMs only while one restarts and the other runs (HVA-065)
@@ -86,6 +95,9 @@ REDEFINED = {
         vcpus=64,
         memory_mib=4096,
     ),
+    # more memory only: read of no other VM by any check but the host's memory sums
+    "mac1": domain_xml("mac1", body=CONFINED + _bridged("52:54:00:00:09:01"), memory_mib=2048),
+    "mac2": domain_xml("mac2", body=CONFINED + _bridged("52:54:00:00:09:02"), memory_mib=2048),
 }
 
 
@@ -118,7 +130,7 @@ PROFILED_HOST = dict(
         ]
         + "".join(
             f"libvirt-{uuid.uuid5(uuid.NAMESPACE_DNS, n)} (enforce)\n"
-            for n in ("tpm-a", "tpm-b", "pm1", "pm2", "mac1", "mac2", "wide")
+            for n in ("tpm-a", "tpm-b", "pm1", "pm2", "mac1", "mac2", "wide", "iso")
         )
     },
 )
@@ -201,6 +213,8 @@ def test_the_deployments_hold_pending_definitions_and_interacting_vms(
     deployments: dict[str, Deployment],
 ) -> None:
     assert sorted(v.name for v in deployments["interacting"].next_boot.values()) == [
+        "mac1",
+        "mac2",
         "tpm-a",
         "tpm-b",
         "wide",
@@ -250,6 +264,92 @@ def test_the_property_tells_a_check_that_compares_vms(
     assert whole != alone
 
 
+PEERS = sorted((c for c in engine.all_checks() if c.peers is not None), key=lambda c: c.meta.id)
+KEPT = {"name", "uuid", "host", "source"}
+"""What a next-start definition keeps (`source`: what it differs in is its file, not a field a
+check reads of another VM)."""
+
+
+def _graft(v: Vm, donor: Vm, peers: frozenset[str]) -> Vm:
+    """VM `v` with every field but those in `peers` (and its name, uuid, host and source) taken
+    from `donor`: a definition that changes anything a check does not read of other VMs."""
+    taken = {f.name for f in dataclasses.fields(Vm)} - peers - KEPT
+    return dataclasses.replace(v, **{f: getattr(donor, f) for f in taken})
+
+
+def _about(outs: list[Outcome], v: Vm, mine: bool) -> list[Outcome]:
+    s = (v.name, v.host, v.uuid)
+    return [o for o in outs if ((o.subject.name, o.subject.host, o.subject.id) == s) is mine]
+
+
+def _peer_violations(
+    chk: Check, peers: frozenset[str], dep: Deployment, *, every_donor: bool = False
+) -> list[str]:
+    """Where `chk` reads more of other VMs than `peers`: for each VM v, v given another VM's
+    other fields (the next VM's, or with `every_donor` each other VM's) must leave every other
+    subject's outcomes as they are, and v's own outcomes must not change when every other VM
+    is given yet another VM's other fields."""
+    out = []
+    vms = dep.vms
+    base = _run(chk, dep)
+    pairs = [
+        (n, v, vms[d])
+        for n, v in enumerate(vms)
+        for d in (range(len(vms)) if every_donor else [(n + 1) % len(vms)])
+        if d != n
+    ]
+    for n, v, donor in pairs:
+        grafted = [_graft(v, donor, peers) if w is v else w for w in vms]
+        one = _run(chk, dataclasses.replace(dep, vms=grafted, next_boot={}))
+        if _about(one, v, False) != _about(base, v, False):
+            out.append(f"{v.name} given {donor.name}'s fields changes another subject's outcomes")
+        others = [
+            w if m == n else _graft(w, vms[(m + 2) % len(vms)], peers)
+            for m, w in enumerate(grafted)
+        ]
+        every = _run(chk, dataclasses.replace(dep, vms=others, next_boot={}))
+        if _about(every, v, True) != _about(one, v, True):
+            out.append(f"{v.name}'s outcomes change with the other VMs' other fields")
+    return out
+
+
+@pytest.mark.parametrize("chk", PEERS, ids=lambda c: c.meta.id)
+def test_a_check_reads_of_other_vms_only_the_fields_it_declares(
+    deployments: dict[str, Deployment], chk: Check
+) -> None:
+    """What `peers=` declares: the fields a check reads of VMs other than the one an outcome is
+    about (a next-start definition that changes none of them changes no other subject's
+    verdict, and its own verdict is the same whatever else the others change)."""
+    assert chk.peers is not None and not chk.per_vm
+    judged = 0
+    for name, dep in deployments.items():
+        if _applies(chk, dep) and len(dep.vms) > 2:
+            assert _peer_violations(chk, chk.peers, dep) == [], (name, chk.meta.id)
+            judged += 1
+    assert judged >= 5
+
+
+@pytest.mark.parametrize(
+    ("check_id", "missing", "deployment"),
+    [
+        ("HVA-065", "tpm_external_sockets", "interacting"),
+        ("HVA-197", "interfaces", "interacting"),
+        ("HVA-044", "security_labels", "interacting"),
+        ("HVA-191", "interfaces", "vm-checks-real-host"),
+    ],
+)
+def test_the_peer_test_tells_a_field_left_out(
+    deployments: dict[str, Deployment], check_id: str, missing: str, deployment: str
+) -> None:
+    """The test above can fail: with a field it compares left out of its declaration, a check
+    breaks it."""
+    (chk,) = [c for c in engine.all_checks() if c.meta.id == check_id]
+    assert chk.peers is not None and missing in chk.peers
+    dep = deployments[deployment]
+    assert _peer_violations(chk, chk.peers, dep, every_donor=True) == []
+    assert _peer_violations(chk, chk.peers - {missing}, dep, every_donor=True) != []
+
+
 def _old_judged(planned: Planned, ctx: Context) -> list[Outcome]:
     """The algorithm before: every check on every next-start world (the reference)."""
     outcomes = engine._outcomes(planned, ctx)
@@ -267,19 +367,21 @@ def _results(dep: Deployment) -> list[tuple[str, Outcome, str]]:
 def pending_sets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, Deployment]]:
     tmp = tmp_path_factory.mktemp("pending")
     out = {}
-    for k, names in ((0, []), (1, ["wide"]), (3, ["tpm-a", "tpm-b", "wide"])):
+    sets = {0: [], 1: ["wide"], 2: ["mac1", "mac2"], 3: ["tpm-a", "tpm-b", "wide"]}
+    for k, names in sets.items():
         (tmp / str(k)).mkdir()
         out[k] = _pending(tmp / str(k), names)
     yield out
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.mark.parametrize("k", [0, 1, 3])
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
 def test_the_assessment_equals_the_old_algorithms(
     pending_sets: dict[int, Deployment], monkeypatch: pytest.MonkeyPatch, k: int
 ) -> None:
-    """Statuses, messages, evidence and questions of every result, with K = 0, 1 and 3 running
-    VMs redefined among VMs that share a TPM socket, an nvdimm file and a bridge."""
+    """Statuses, messages, evidence and questions of every result, with K = 0, 1, 2 and 3 running
+    VMs redefined among VMs that share a TPM socket, an nvdimm file and a bridge (K = 2: more
+    memory only)."""
     dep = pending_sets[k]
     assert len(dep.next_boot) == k
     new = _results(dep)
@@ -291,22 +393,32 @@ def test_the_assessment_equals_the_old_algorithms(
         # the worlds the per-VM checks skip still judge the VMs that compare: each of tpm-a and
         # tpm-b restarted alone shares the other's socket
         assert any(OWN_WORLD in m and "one TPM for several VMs" in m for m in messages)
-    if k:
+    if k in (1, 3):
         assert any(m.startswith("at its next start (its persistent") for m in messages)
 
 
-def test_a_per_vm_check_runs_twice_however_many_vms_are_redefined(
-    pending_sets: dict[int, Deployment],
+@pytest.mark.parametrize(
+    ("k", "expected"),
+    [
+        # tpm-a and tpm-b change their TPM socket, wide its interfaces and labels
+        (3, {"HVA-031": 2, "HVA-080": 2, "HVA-044": 5, "HVA-065": 5, "HVA-197": 5, "HVA-060": 5}),
+        # mac1 and mac2 their memory: only the host's memory sum reads that of other VMs
+        (2, {"HVA-031": 2, "HVA-080": 2, "HVA-044": 2, "HVA-065": 2, "HVA-197": 2, "HVA-060": 4}),
+    ],
+)
+def test_a_check_runs_once_per_world_only_where_it_can_tell(
+    pending_sets: dict[int, Deployment], k: int, expected: dict[str, int]
 ) -> None:
-    """With K = 3 changed definitions there are 1 + 3 next-start worlds: a check that compares
-    VMs runs on the running deployment and on each (5 runs), a per-VM check on the running
+    """With K changed definitions there are 1 + K next-start worlds: a check that compares VMs
+    on a field some definition changes runs on the running deployment and on each (K + 2
+    runs); a per-VM check, or one whose compared fields no definition changes, on the running
     deployment and the all-at-once world only (2)."""
-    dep = pending_sets[3]
+    dep = pending_sets[k]
     ctx = Context(dep, load_profile())
-    assert len(engine._next_worlds(ctx)) == 4
+    assert len(engine._next_worlds(ctx)) == k + 1
     calls: dict[str, int] = {}
     for p in engine.plan(dep, load_profile()):
-        if p.meta.id not in ("HVA-031", "HVA-080", "HVA-065", "HVA-191"):
+        if p.meta.id not in expected:
             continue
 
         def counted(c: Context, func: Any = p.check.func, cid: str = p.meta.id) -> Any:
@@ -315,4 +427,4 @@ def test_a_per_vm_check_runs_twice_however_many_vms_are_redefined(
 
         counting = Planned(dataclasses.replace(p.check, func=counted), p.meta, p.severity)
         assert engine._judged(counting, ctx) == _old_judged(p, ctx)
-    assert calls == {"HVA-031": 2, "HVA-080": 2, "HVA-065": 5, "HVA-191": 5}
+    assert calls == expected

@@ -19,7 +19,7 @@ from hvaudit.bundle import utc_now
 from hvaudit.catalog import EDITIONS
 from hvaudit.checks import all_checks
 from hvaudit.checks.base import Check, CheckMeta, Context, Outcome, Severity, Status, Subject
-from hvaudit.model import OWN_ONLY_FIELDS, Deployment, Source, definition_differences
+from hvaudit.model import OWN_ONLY_FIELDS, Deployment, Source, Vm, definition_differences
 from hvaudit.parse import ParseProblem
 from hvaudit.profile import Profile
 
@@ -196,9 +196,20 @@ class _World:
     """What a VM that starts from its changed definition in this world is told."""
     why_other: str
     """What any other subject is told."""
+    changed: frozenset[str] = frozenset()
+    """The `Vm` fields in which the VMs that start here differ from what runs (their source,
+    the file they were read from, always)."""
 
 
 _NEXT_WORLDS: dict[int, tuple[Deployment, Profile, tuple[_World, ...]]] = {}
+
+
+def _changes(live: Vm, later: Vm) -> frozenset[str]:
+    """The `Vm` fields in which a running VM's next-start definition differs from it, the run
+    state and autostart flag included (`definition_differences` leaves them out)."""
+    out = set(definition_differences(live, later))
+    out.update(f for f in ("running", "autostart") if getattr(live, f) != getattr(later, f))
+    return frozenset(out)
 
 
 def _next_worlds(ctx: Context) -> tuple[_World, ...]:
@@ -217,6 +228,9 @@ def _next_worlds(ctx: Context) -> tuple[_World, ...]:
         return cached[2]
     twins = dep.next_boot
     names = ", ".join(sorted(v.name for v in twins.values()))
+    changed = frozenset({"source"}).union(
+        *(_changes(v, twins[v.uuid]) for v in dep.vms if v.uuid in twins)
+    )
     worlds = [
         _World(
             Context(
@@ -226,6 +240,7 @@ def _next_worlds(ctx: Context) -> tuple[_World, ...]:
             frozenset(twins),
             "at its next start (its persistent definition differs from the running VM)",
             f"at the next start of {names} (persistent definitions differ from the running VMs)",
+            changed,
         )
     ]
     if len(twins) > 1:
@@ -308,12 +323,20 @@ def _judged(planned: Planned, ctx: Context) -> list[Outcome]:
     each subject's outcome at least as bad as each of that world's, and `_settled` checks the
     same of the running ones. Such a world then changes nothing, and is not evaluated: with K
     changed VMs among N that is K runs over N VMs the check does not make (issue: the next-start
-    worlds' O(K x N) cost). A check that crashed on the running deployment or the first world is
-    run on every world, as any other."""
+    worlds' O(K x N) cost). A check that compares VMs (`Check.peers`) is in the same case when
+    no changed definition differs in a field it reads of other VMs: the VM that starts alone is
+    judged on its own definition and the others' fields it reads, the same as in the first
+    world, and every other subject on fields as they are now. A check that crashed on the
+    running deployment or the first world is run on every world, as any other."""
     outcomes, ran = _attempt(planned, ctx)
     now = outcomes
-    for n, world in enumerate(_next_worlds(ctx)):
-        if n == 1 and ran and planned.check.per_vm and _settled(now, outcomes):
+    worlds = _next_worlds(ctx)
+    peers = planned.check.peers
+    alone = planned.check.per_vm or (
+        peers is not None and bool(worlds) and not (worlds[0].changed & peers)
+    )
+    for n, world in enumerate(worlds):
+        if n == 1 and ran and alone and _settled(now, outcomes):
             break
         later, ended = _attempt(planned, world.ctx)
         ran = ran and ended

@@ -250,6 +250,13 @@ class Check:
     and no other VM). The engine then judges a VM's next start alone without re-running the check
     over every other VM (`engine.run_check`); tests/test_next_start_worlds.py holds every check
     declared so to it."""
+    peers: frozenset[str] | None = None
+    """For a check that compares VMs: the fields of the `Vm` model it reads of any VM other than
+    the one an outcome is about, and of any VM for an outcome about another subject (beside the
+    VM's name, uuid and host, which a next-start definition keeps). None: not declared, any. A
+    VM whose next-start definition differs in none of them starts alone to the same verdicts as
+    in the all-at-once world (`engine._judged`); tests/test_next_start_worlds.py holds every
+    check declared so to it."""
 
 
 REGISTRY: list[Check] = []
@@ -278,6 +285,7 @@ def check(
     platforms: Iterable[str] = ("kvm-libvirt",),
     question: str | None = None,
     per_vm: bool = False,
+    peers: Iterable[str] | None = None,
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Declare a check and register it.
 
@@ -286,7 +294,8 @@ def check(
     text does not say so itself; `hvaudit_threats` names hvaudit-own threats (HVA-T5/T6) the cited
     catalog entries do not carry. Functions and threats come from the catalog. `per_vm` declares
     that the check judges each VM by itself, reading no other VM (`Check.per_vm`); a check that
-    compares VMs, or judges a host by its VMs, leaves it False.
+    compares VMs, or judges a host by its VMs, leaves it False and may name in `peers` the `Vm`
+    fields it reads of the other VMs (`Check.peers`).
     """
     unknown = set(recommendations) - set(EDITIONS)
     if unknown:
@@ -331,7 +340,7 @@ def check(
         )
         if any(c.meta.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id}")
-        REGISTRY.append(Check(meta, func, per_vm))
+        REGISTRY.append(Check(meta, func, per_vm, None if peers is None else frozenset(peers)))
         return func
 
     return register

@@ -1062,6 +1062,7 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
     },
     remediation="Remove <seclabel type='none'/> from the domain (virsh edit) so the driver's dynamic "
     "label applies.",
+    peers=("security_labels", "running"),
 )
 def vm_confined(ctx: Context) -> Iterator[Outcome]:
     """A domain can opt out of sVirt with `<seclabel type='none'>`; its QEMU then runs unconfined

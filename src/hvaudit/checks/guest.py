@@ -1405,6 +1405,7 @@ def _running_executable(h: Host, v: Vm) -> tuple[int, str] | None:
         "needs a key provider in vCenter).",
     },
     platforms=VM_PLATFORMS,
+    peers=("tpm_external_sockets", "raw_hypervisor_arguments"),
 )
 def vtpm(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-1: "To extend [the chain of trust] to guest VMs, the hypervisor should expose

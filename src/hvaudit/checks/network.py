@@ -140,6 +140,7 @@ def _raw_taps(v: Vm) -> tuple[list[tuple[str, str]], list[str]]:
         "macfilter on, and enable ipfilter with the VM's addresses in ipset ipfilter-net<N>.",
     },
     platforms=ANY,
+    peers=("interfaces",),
 )
 def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     """Without a filter at the VM port, a rogue guest can send with another VM's MAC or IP address
@@ -1613,6 +1614,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     "<port isolated='yes'/> on its interface, or on Proxmox VE put it on a VNet with "
     "isolate-ports).",
     platforms=QEMU,
+    peers=("interfaces", "raw_hypervisor_arguments"),
 )
 def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     """`<port isolated='yes'/>` (libvirt >= 6.1, on the interface or inherited from its network)
