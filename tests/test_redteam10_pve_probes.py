@@ -62,6 +62,8 @@ Findings (each pinned below):
 - P10-10 (false pass): HVA-307 took a VM role on `/pool` (propagated) for granular; pve-access-
   control gives a pooled VM the roles of /pool/<pool>, walking `/pool` on the way, so it
   reaches every VM of every pool.
+- P10-11 (wrong fail): HVA-307 counted PVEPoolAdmin (Pool.Allocate, Pool.Audit: "allocate
+  pools") among the roles that operate VMs and failed a cluster delegating it on `/`.
 
 Probes that found nothing (pinned at the end): `args:` in `[special:cloudinit]` is not the VM's;
 cluster.fw `enable: 01` is on and `enable: 2` off, as pve-firewall reads them.
@@ -539,6 +541,25 @@ def test_p10_10_a_vm_role_on_the_pool_root_is_cluster_wide(
         "fail",
         "VM roles granted cluster-wide: PVEVMAdmin for bob@corp on /pool (3 per-VM or pool "
         "ACL(s) do not narrow them)",
+    )
+
+
+# --- P10-11: a pool administrator does not operate VMs -----------------------------------------------
+
+
+def test_p10_11_pool_admin_on_root_operates_no_vm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was fail ("VM roles granted cluster-wide: PVEPoolAdmin for bob@corp on /"), a wrong fail
+    on a cluster that delegates pool bookkeeping: PVEPoolAdmin is "allocate pools" (pveum.adoc
+    "Roles"), Pool.Allocate and Pool.Audit (AccessControl.pm create_roles from $privgroups), no
+    VM privilege; hvaudit listed it among the roles that operate VMs."""
+    report = dir_scan(
+        tmp_path, capsys, {"etc/pve/user.cfg": USERS + "acl:1:/:bob@corp:PVEPoolAdmin:\n"}
+    )
+    assert pve_result(report, "HVA-307", "pve-h1") == (
+        "pass",
+        "no VM role on '/', '/vms' or '/pool'; 3 ACL(s) on VM or pool paths: /pool/web, /vms/201",
     )
 
 

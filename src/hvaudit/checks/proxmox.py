@@ -37,9 +37,10 @@ PVE = ("proxmox-ve",)
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
 
 
-# Built-in roles that operate VMs (pveum.adoc "Roles"); a custom role does when it holds a VM.*
-# privilege other than VM.Audit.
-VM_ROLES = ("PVEVMAdmin", "PVEVMUser", "PVETemplateUser", "PVEPoolAdmin")
+# Built-in roles that operate VMs (pveum.adoc "Roles"); any other role does when it holds a VM.*
+# privilege other than an audit one (`_privileges`). PVEPoolAdmin does not: "allocate pools"
+# (pveum.adoc), Pool.Allocate and Pool.Audit only (AccessControl.pm create_roles).
+VM_ROLES = ("PVEVMAdmin", "PVEVMUser", "PVETemplateUser")
 FULL_ADMIN_ROLES = ("Administrator", "PVEAdmin")
 
 
