@@ -204,6 +204,7 @@ HARDENED_HOST: dict[str, Any] = {
     "/proc/modules": "kvm_intel 380928 0 - Live 0x0000000000000000\n"
     "kvm 1142784 1 kvm_intel, Live 0x0000000000000000\n",
     "/proc/sys/vm/overcommit_memory": "0\n",
+    "/proc/sys/kernel/modules_disabled": "0\n",
     "/sys/module/apparmor/parameters/enabled": "Y\n",
     "/sys/kernel/security/apparmor/profiles": f"libvirt-{WEB01_UUID} (enforce)\n"
     "libvirtd (enforce)\n/usr/bin/man (enforce)\n",

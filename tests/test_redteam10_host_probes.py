@@ -19,7 +19,8 @@ HVA-180, R10H-5; apt without a security archive: HVA-180, R10H-6); a daemon that
 the state it should keep does not hold (a time daemon with the kernel's clock unsynchronised:
 HVA-202, R10H-7); a second file of the same daemon that decides what the first one's number
 means (the SASL mechanism behind tcp_min_ssf: HVA-035, R10H-8); a host that is itself a guest
-(the CPU's hypervisor flag: HVA-010, HVA-011, R10H-9).
+(the CPU's hypervisor flag: HVA-010, HVA-011, R10H-9); a stronger setting than the one the check
+asks for (kernel.modules_disabled: HVA-040, R10H-10, a wrong fail).
 
 Findings:
 - R10H-1 (false pass) HVA-061 passed "KSM is off" with /sys/kernel/mm/ksm/run = 0 while
@@ -63,10 +64,13 @@ Findings:
   `hypervisor` flag (a cloud VM with nested virtualization): its vmx is the outer hypervisor's
   nested-VMX emulation, the software HVA-049 counts against HY-SR-2, and its EPT runs on that
   hypervisor's shadow page tables. Now a fail each. Fixed.
+- R10H-10 (wrong fail on a hardened host) HVA-040 failed "unsigned kernel modules can be
+  loaded" with kernel.modules_disabled = 1, under which no module, signed or not, can be loaded
+  until the next boot (proc(5)). The toggle is now collected; 1 passes. Fixed.
 
 Probes that found nothing: a qemu.conf key set twice (libvirt keeps the first value, as
 hvaudit does: HVA-032), and modprobe.d's continued and commented lines (R10H-2's reader). Of
-the 23 probes in this file, 16 failed on the code before their fix (the findings' own and the
+the 24 probes in this file, 17 failed on the code before their fix (the findings' own and the
 questions they now ask where the evidence is missing), 5 are twins whose verdict was right
 already and stays, and 2 found nothing.
 """
@@ -585,3 +589,24 @@ def test_kvm_host_running_on_a_hypervisor_fails(host_scan) -> None:
     assert outcomes(a, "HVA-010") == {"hv1": "pass"}, messages(a, "HVA-010")
     assert messages(a, "HVA-010")["hv1"] == "kvm_intel drives /dev/kvm, CPU flag vmx present"
     assert outcomes(a, "HVA-011") == {"hv1": "pass"}, messages(a, "HVA-011")
+
+
+# --- HVA-040: no module can be loaded at all (R10H-10) --------------------------------------------
+
+
+def test_modules_disabled_refuses_every_module(host_scan) -> None:
+    """R10H-10 (wrong fail on a hardened host). proc(5) (read with `find_string`):
+    /proc/sys/kernel/modules_disabled "A toggle value indicating if modules are allowed to be
+    loaded in an otherwise modular kernel ... Once true, modules can be neither loaded nor
+    unloaded, and the toggle cannot be set back to false" (until the next boot). A host that sets
+    kernel.modules_disabled = 1 once its drivers are loaded refuses every module, signed or not;
+    hvaudit read sig_enforce and lockdown only and failed it "unsigned kernel modules can be
+    loaded". Right: pass. (Modules loaded before the toggle are HVA-041's taint.)"""
+    off = {"/sys/kernel/security/lockdown": "[none] integrity confidentiality\n"}
+    a = host_scan(dict(off, **{"/proc/sys/kernel/modules_disabled": "1\n"}))
+    assert outcomes(a, "HVA-040") == {"hv1": "pass"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040")["hv1"] == (
+        "kernel.modules_disabled = 1: no module can be loaded until the next boot, signed or not"
+    )
+    a = host_scan(off)
+    assert outcomes(a, "HVA-040") == {"hv1": "fail"}, messages(a, "HVA-040")

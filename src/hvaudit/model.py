@@ -717,6 +717,8 @@ class HostFacts:
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     time_sync: Fact[str] = field(default_factory=_na)
     """The running time-sync daemon, or ""."""
+    modules_disabled: Fact[bool] = field(default_factory=_na)
+    """kernel.modules_disabled = 1: no module can be loaded or unloaded until the next boot."""
     on_hypervisor: Fact[bool] = field(default_factory=_na)
     """The host is itself a virtual machine: /proc/cpuinfo's `hypervisor` flag (CPUID 1 ECX bit
     31, X86_FEATURE_HYPERVISOR "Running on a hypervisor")."""

@@ -369,7 +369,10 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
     parameter, is built only with CONFIG_MODULE_SIG (kernel/module/Makefile `obj-$(CONFIG_
     MODULE_SIG) += signing.o`; internal.h: without it module_sig_check "return 0"). A kernel
     with lockdown but no sig_enforce parameter checks no signature, unless it loads no modules at
-    all (CONFIG_MODULES unset), which the evidence does not tell: a question (R9H-5)."""
+    all (CONFIG_MODULES unset), which the evidence does not tell: a question (R9H-5).
+    kernel.modules_disabled = 1 refuses every module, signed or not (proc(5): "Once true,
+    modules can be neither loaded nor unloaded, and the toggle cannot be set back to false"):
+    a pass whatever sig_enforce and lockdown say (R10H-10, was a fail)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         sig, lock = h.facts.module_sig_enforce, h.facts.lockdown
@@ -379,6 +382,13 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, "the kernel enforces module signatures")
         elif sig.get():
             yield passed(s, "module.sig_enforce is on", *sig.sources)
+        elif (off := h.facts.modules_disabled).known and off.get():
+            yield passed(
+                s,
+                "kernel.modules_disabled = 1: no module can be loaded until the next boot, "
+                "signed or not",
+                *off.sources,
+            )
         elif lock.get() in ("integrity", "confidentiality") and built.known and not built.get():
             yield manual(
                 s,

@@ -61,6 +61,8 @@ FILES: tuple[FileProbe, ...] = (
     # mode whatever the profiles file says (security/apparmor/include/policy.h COMPLAIN_MODE).
     FileProbe("/sys/module/apparmor/parameters/mode"),
     FileProbe("/sys/module/module/parameters/sig_enforce"),
+    # kernel.modules_disabled: 1 refuses every module until the next boot (proc(5), R10H-10)
+    FileProbe("/proc/sys/kernel/modules_disabled"),
     FileProbe("/sys/kernel/security/lockdown"),
     FileProbe("/sys/module/kvm_intel/parameters/ept"),
     FileProbe("/sys/module/kvm_amd/parameters/npt"),

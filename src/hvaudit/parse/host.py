@@ -356,6 +356,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         _file("/sys/module/module/parameters/sig_enforce"),
         lambda g: Fact.of(_first(g) == "Y", g.source),
     )
+    f.modules_disabled = ev.fact(
+        _file("/proc/sys/kernel/modules_disabled"),
+        lambda g: Fact.of(g.state == "ok" and _first(g) == "1", g.source),
+    )
     f.module_signing = ev.fact(
         _file("/sys/module/module/parameters/sig_enforce"),
         lambda g: Fact.of(g.state != "absent", g.source),
