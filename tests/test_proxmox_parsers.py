@@ -379,3 +379,19 @@ def test_datacenter_storage_corosync_interfaces_pveproxy() -> None:
         proxmox.parse_storage("\tpath /x\n", "storage.cfg")
     with pytest.raises(InputError, match="pveproxy:1: expected NAME=value"):
         proxmox.parse_pveproxy_defaults("allow from all\n", "pveproxy")
+
+
+def test_tfa_entries_keep_no_secret_and_read_the_lock_out_state() -> None:
+    """tfa.cfg reduced to kinds and enable flags (P10-4): a locked TOTP (TfaUserData
+    `totp-locked`) is still a factor asked for, an unknown key is listed under `other`."""
+    raw = (
+        '{"users":{"a@pve":{"totp":[{"id":"t","created":1,"enable":false,"entry":"otpauth://x'
+        '?secret=SECRETSECRET"},{"id":"u","created":1,"entry":"otpauth://y"}],'
+        '"totp-locked":true,"recovery":{"secret":"s","entries":[null,"h"],"created":1}},'
+        '"b@pve":{"type":"oath","keys":"K"}}}'
+    )
+    out = proxmox.tfa_entries_from_file(raw)
+    assert "SECRET" not in out and "otpauth" not in out
+    users = proxmox.parse_tfa_entries(out, "tfa")["users"]
+    assert users["a@pve"]["totp"] == [False, True] and users["a@pve"]["recovery"] == "unused"
+    assert users["a@pve"]["other"] == [] and users["b@pve"]["other"] == ["key 'keys'", "key 'type'"]

@@ -914,7 +914,10 @@ def tfa_entries_from_file(raw: str) -> str:
             recovery = (
                 "unused" if any(x is not None for x in rec.get("entries") or []) else "used-up"
             )
-        other = sorted(str(k) for k in u if k not in (*TFA_KINDS, "recovery"))
+        # TfaUserData's lock-out state (`totp-locked`, `tfa-locked-until`) asks for a factor
+        # all the same (TfaUserData::challenge does not read it)
+        known = (*TFA_KINDS, "recovery", "totp-locked", "tfa-locked-until")
+        other = sorted(str(k) for k in u if k not in known)
         users[str(uid)] = _tfa_user(kinds, recovery, [f"key {k!r}" for k in other])
     return json.dumps(
         {"users": users, "webauthn": bool(data.get("webauthn")), "u2f": bool(data.get("u2f"))},
