@@ -293,8 +293,9 @@ def test_secure_boot_template_is_not_the_variable_store(host_scan) -> None:
     )
     assert (outcomes(a, "HVA-066")["sbvm"], messages(a, "HVA-066")["sbvm"]) == (
         "manual",
-        "UEFI Secure Boot with enrolled keys; the VM's variable store was created from that "
-        "template, whether Secure Boot is on now is in the store",
+        "UEFI Secure Boot with enrolled keys (firmware features secure-boot and enrolled-keys); "
+        "the VM's variable store was created from the template they select, whether Secure "
+        "Boot is on now is in the store",
     )
     assert _question(a, "HVA-066", "sbvm") == (
         "Does the UEFI variable store of VM sbvm hold enrolled keys with Secure Boot on now? "

@@ -1617,12 +1617,15 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
         s = vm_subject(v)
         if v.secure_boot and platforms.get(v.host) != "vmware-esxi":
             asked = "UEFI Secure Boot with enrolled keys" + (
-                f": {v.secure_boot_detail}" if v.secure_boot_detail else ""
+                f": {v.secure_boot_detail}"
+                if v.secure_boot_detail
+                else " (firmware features secure-boot and enrolled-keys)"
             )
             yield manual(
                 s,
-                f"{asked}; the VM's variable store was created from that template, whether "
-                "Secure Boot is on now is in the store",
+                f"{asked}; the VM's variable store was created from "
+                + ("that template" if v.secure_boot_detail else "the template they select")
+                + ", whether Secure Boot is on now is in the store",
                 v.source,
                 question=f"Does the UEFI variable store of VM {v.name} hold enrolled keys with "
                 "Secure Boot on now? Evidence: `mokutil --sb-state` in the guest, or the store "
