@@ -4,10 +4,14 @@ For each size N and pending count K: a test-driver node of N running VMs (bench_
 opened, K of them are redefined with their memory doubled (`defineXML` on a running domain
 changes only its persistent definition, as `virsh define` does), and the real libvirt collector
 writes a bundle from that connection (so K `<uuid>.next.xml` definitions, each differing in more
-than its CPU). Each bundle is then assessed by a fresh `hvaudit assess --format json` process;
-prints its wall and CPU time (user+sys), best of --repeat by CPU, and the JSON report's size.
+than its CPU); with --change mac they share one MAC address instead (a field the
+checks comparing VMs read of the others, so those keep a world per such VM). Each bundle is then
+assessed by a fresh `hvaudit assess --format json` process; prints its wall and CPU time
+(user+sys), best of --repeat by CPU, and the JSON report's size (one warm-up run of the first
+bundle first, for the bytecode cache: put a small K first).
 
     python benchmarks/bench_next_start.py [--sizes 1000] [--pending 0 10 40] [--repeat 1]
+        [--change memory|mac]
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scan import _env, make_node
 
 
-def make_bundle(tmp: Path, n: int, k: int) -> Path:
+def make_bundle(tmp: Path, n: int, k: int, change: str = "memory") -> Path:
     """A bundle of `n` running VMs, the first `k` of them with a persistent definition whose
-    memory is doubled."""
+    memory is doubled (`change` memory) or whose interface takes MAC address 52:54:00:ff:ff:fe
+    (`change` mac: what the checks comparing VMs' interfaces read of the others)."""
     import libvirt
 
     from hvaudit.bundle import BundleWriter
@@ -42,15 +47,20 @@ def make_bundle(tmp: Path, n: int, k: int) -> Path:
     doms = sorted(conn.listAllDomains(0), key=lambda d: d.name())
     for dom in doms[:k]:
         xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-        mem = re.search(r"<memory unit='KiB'>(\d+)</memory>", xml)
-        assert mem is not None, xml[:300]
-        doubled = xml.replace(mem.group(0), f"<memory unit='KiB'>{2 * int(mem.group(1))}</memory>")
-        doubled = re.sub(r"<currentMemory unit='KiB'>\d+</currentMemory>", "", doubled)
-        conn.defineXML(doubled)
+        if change == "mac":
+            changed = re.sub(r"<mac address='[^']*'/>", "<mac address='52:54:00:ff:ff:fe'/>", xml)
+        else:
+            mem = re.search(r"<memory unit='KiB'>(\d+)</memory>", xml)
+            assert mem is not None, xml[:300]
+            changed = xml.replace(
+                mem.group(0), f"<memory unit='KiB'>{2 * int(mem.group(1))}</memory>"
+            )
+            changed = re.sub(r"<currentMemory unit='KiB'>\d+</currentMemory>", "", changed)
+        conn.defineXML(changed)
     opens = libvirt.open, libvirt.openReadOnly
     libvirt.open = libvirt.openReadOnly = lambda name=None: conn  # the redefined connection
     try:
-        dest = tmp / f"b{n}-{k}"
+        dest = tmp / f"b{n}-{k}-{change}"
         writer = BundleWriter(dest, target=uri, platform="kvm-libvirt")
         LibvirtCollector(LibvirtTarget.parse(uri)).collect(writer)
         writer.record(
@@ -94,18 +104,22 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000])
     ap.add_argument("--pending", type=int, nargs="+", default=[0, 10, 40])
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--change", choices=["memory", "mac"], default="memory")
     ap.add_argument("--keep", type=Path, help="write the bundles here and keep them")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = args.keep or Path(d)
         tmp.mkdir(parents=True, exist_ok=True)
         print(f"load {os.getloadavg()[0]:.2f}")
+        warm = False
         for n in args.sizes:
             for k in args.pending:
-                bundle = tmp / f"b{n}-{k}"
+                bundle = tmp / f"b{n}-{k}-{args.change}"
                 if not bundle.exists():
-                    make_bundle(tmp, n, k)
-                assess_once(bundle, tmp)  # warm-up: the bytecode cache
+                    make_bundle(tmp, n, k, args.change)
+                if not warm:
+                    assess_once(bundle, tmp)  # warm-up: the bytecode cache
+                    warm = True
                 runs = [assess_once(bundle, tmp) for _ in range(args.repeat)]
                 best = min(runs, key=lambda r: r["cpu"])
                 print(

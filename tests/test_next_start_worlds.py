@@ -336,6 +336,8 @@ def test_a_check_reads_of_other_vms_only_the_fields_it_declares(
         ("HVA-197", "interfaces", "interacting"),
         ("HVA-044", "security_labels", "interacting"),
         ("HVA-191", "interfaces", "vm-checks-real-host"),
+        ("HVA-057", "shared_memory_files", "interacting"),
+        ("HVA-090", "cpu_affinity", "demo"),
     ],
 )
 def test_the_peer_test_tells_a_field_left_out(
@@ -401,9 +403,20 @@ def test_the_assessment_equals_the_old_algorithms(
     ("k", "expected"),
     [
         # tpm-a and tpm-b change their TPM socket, wide its interfaces and labels
-        (3, {"HVA-031": 2, "HVA-080": 2, "HVA-044": 5, "HVA-065": 5, "HVA-197": 5, "HVA-060": 5}),
+        (3, {"HVA-031": 2, "HVA-080": 2, "HVA-044": 5, "HVA-065": 5, "HVA-197": 5, "HVA-057": 2}),
         # mac1 and mac2 their memory: only the host's memory sum reads that of other VMs
-        (2, {"HVA-031": 2, "HVA-080": 2, "HVA-044": 2, "HVA-065": 2, "HVA-197": 2, "HVA-060": 4}),
+        (
+            2,
+            {
+                "HVA-031": 2,
+                "HVA-080": 2,
+                "HVA-044": 2,
+                "HVA-065": 2,
+                "HVA-197": 2,
+                "HVA-060": 4,
+                "HVA-090": 2,
+            },
+        ),
     ],
 )
 def test_a_check_runs_once_per_world_only_where_it_can_tell(

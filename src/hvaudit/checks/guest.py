@@ -666,6 +666,7 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
         "5.1 or later, where it has no effect.",
     },
     platforms=VM_PLATFORMS,
+    peers=("shared_memory_files", "raw_hypervisor_arguments"),
 )
 @qemu_config_unread("an ivshmem device (a [device] of driver ivshmem-plain or ivshmem-doorbell)")
 def no_shared_memory(ctx: Context) -> Iterator[Outcome]:

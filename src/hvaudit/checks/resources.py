@@ -505,6 +505,7 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
         "the VM) in the VM's configuration.",
     },
     platforms=ANY,
+    peers=("cpu_affinity", "running", "autostart"),
 )
 def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     """A reservation keeps CPU available for the VM, a limit keeps it from taking everything, a
