@@ -18,6 +18,8 @@ Findings (each pinned below):
   role's whole list and passed HVA-311 on a PVEVMAdmin holder's privsep 0 token (HVA-312 too);
   PVEUserAdmin on `/` (User.Modify: resets any user's password, deletes their second factors)
   is an administrator, where HVA-306 judged only custom roles by their privileges and passed.
+  The API path also dropped the built-in roles of GET /access/roles, whose listed privileges
+  carry such additions (a PVEAuditor given VM.PowerMgmt): they are rendered now.
   ACL precedence itself (a user's ACL over a group's at one level, the deepest level with a
   grant winning, NoAccess alone; AccessControl.pm roles()) can only take privileges away, so
   hvaudit's reading of every grant as held errs on the fail side: no false pass there.
@@ -185,6 +187,41 @@ def test_p10_2_a_user_admin_on_root_is_an_administrator(
     assert pve_result(report, "HVA-306", "pve-h1") == (
         "fail",
         "administrators without a second factor: dave@pve",
+    )
+
+
+def test_p10_2_api_a_built_in_role_holds_what_the_node_lists(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass ("1 API token(s): none with a privileged user's full rights ..."). The API path
+    dropped the built-in (special) roles of GET /access/roles, whose privileges are what the node
+    holds: a user.cfg `role:PVEAuditor:VM.PowerMgmt:` line adds VM.PowerMgmt to PVEAuditor
+    (parse_user_config adds to the built-in role), and API2/Role.pm index lists it. audit@pve
+    holds PVEAuditor on `/`, so its privsep 0 token powers every VM."""
+    users = [dict(u) for u in CANNED["/access/users"]]
+    users[2]["tokens"] = [{"tokenid": "scan", "privsep": 0, "expire": 0}]
+    monkeypatch.setitem(CANNED, "/access/users", users)
+    auditor = "Datastore.Audit,Mapping.Audit,Pool.Audit,SDN.Audit,Sys.Audit,VM.Audit"
+    monkeypatch.setitem(
+        CANNED,
+        "/access/roles",
+        [
+            *CANNED["/access/roles"],
+            {"roleid": "PVEAuditor", "special": 1, "privs": auditor + ",VM.PowerMgmt"},
+        ],
+    )
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    _, report = scan(seeded, capsys, "--ca-file", fakepve_cafile)
+    r = next(
+        r for r in report["results"] if (r["check_id"], r["subject"]["name"]) == ("HVA-311", "pve1")
+    )
+    assert (r["status"], r["message"]) == (
+        "fail",
+        "tokens with their user's full rights: audit@pve!scan (privsep 0: PVEAuditor on /)",
     )
 
 

@@ -255,11 +255,11 @@ def render_users(
         f"group:{field(g['groupid'])}:{field(g.get('users', ''))}:{field(g.get('comment', ''))}:"
         for g in groups
     ]
-    out += [
-        f"role:{field(r['roleid'])}:{field(r.get('privs', ''))}:"
-        for r in roles
-        if not r.get("special")
-    ]
+    # built-in (special) roles too: their privileges are what the node holds, a hand-written
+    # user.cfg `role:` line's additions included (pve-access-control userconfig_force_defaults
+    # installs the built-in role and parse_user_config adds to it; API2/Role.pm index lists
+    # them), and the parser reads a built-in role as its own privileges plus these
+    out += [f"role:{field(r['roleid'])}:{field(r.get('privs', ''))}:" for r in roles]
     for a in acls:
         who = ("@" if a.get("type") == "group" else "") + str(a.get("ugid", ""))
         out.append(
