@@ -69,11 +69,14 @@ def older_bundle_scan(tmp_path: Path):
     by a collector older than the probe (the collector of this version always records it,
     answered or not)."""
 
-    def scan(overrides: dict[str, Any], domains: tuple[str, ...] = ()) -> Any:
+    def scan(
+        overrides: dict[str, Any],
+        domains: tuple[str, ...] = (),
+        gone: str = command_artefact("route-localnet"),
+    ) -> Any:
         stamp = time.monotonic_ns()
         uri = write_node(tmp_path / f"node-{stamp}.xml", domains or [domain_xml("web01")], ())
         bundle = build_bundle(tmp_path, uri, {**HARDENED_HOST, **overrides}, name=f"b-{stamp}")
-        gone = command_artefact("route-localnet")
         manifest = json.loads((bundle / "manifest.json").read_text())
         before = len(manifest["artefacts"])
         manifest["artefacts"] = [e for e in manifest["artefacts"] if e["path"] != gone]
@@ -538,4 +541,28 @@ def test_libvirt_daemon_on_an_unnamed_loopback_port_with_route_localnet(host_sca
     assert (outcomes(b, "HVA-030")["hv1"], messages(b, "HVA-030")["hv1"]) == (
         "pass",
         "libvirt listens on local UNIX sockets only",
+    )
+
+
+def test_default_listen_question_on_a_host_that_routes_127(older_bundle_scan) -> None:
+    """qemu.conf.in: vnc_listen defaults to 127.0.0.1; with qemu.conf not in the bundle a VNC
+    console without a listen address asked whether qemu.conf sets "vnc_listen = 127.0.0.1 (its
+    default) or vnc_auto_unix_socket = 1". On a host read with route_localnet = 1 on br0 the
+    default is on br0's network (the one rule of hvaudit.checks._loopback), so only the UNIX
+    socket passes: the question says so."""
+    from hvaudit.collect.host import file_artefact
+
+    a = older_bundle_scan(
+        {"route-localnet": ROUTED_BR0},
+        domains=(domain_xml("vncvm", body="<devices><graphics type='vnc'/></devices>"),),
+        gone=file_artefact("/etc/libvirt/qemu.conf"),
+    )
+    assert outcomes(a, "HVA-031")["vncvm"] == "manual", messages(a, "HVA-031")
+    assert _question(a, "HVA-031", "vncvm") == (
+        "Does /etc/libvirt/qemu.conf on host hv1 set vnc_auto_unix_socket = 1 (the default "
+        "vnc_listen, 127.0.0.1, is reachable from the network: route_localnet = 1 on br0)? "
+        "Evidence: the first uncommented line of each of these keys in /etc/libvirt/qemu.conf "
+        "on hv1 (libvirt reads the first; a key left out takes the default named here). Pass: "
+        "yes, every one is set so; fail: any is missing or set otherwise, so a console or socket "
+        "listed is reachable without it."
     )

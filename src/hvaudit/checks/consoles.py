@@ -816,7 +816,12 @@ def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
             if not qc.known:
                 r.proven.append(f"{t} has no listen address (qemu.conf decides)")
                 r.settings.append(
-                    f"{t}_listen = 127.0.0.1 (its default) or {t}_auto_unix_socket = 1"
+                    # the default 127.0.0.1 is on the network where route_localnet = 1
+                    f"{t}_auto_unix_socket = 1 (the default {t}_listen, 127.0.0.1, is "
+                    f"reachable from the network: route_localnet = 1 on "
+                    f"{', '.join(r.scope.routed)})"
+                    if r.scope.routed
+                    else f"{t}_listen = 127.0.0.1 (its default) or {t}_auto_unix_socket = 1"
                 )
                 continue
             if t != "rdp":
