@@ -213,17 +213,28 @@ def test_vmware_memory_reserved_in_full_is_bounded_by_its_size(
     reservation itself, equal to memSize. hvaudit fails "no memory hard limit (memory is locked
     without one)" though the VM has a guarantee (16384 MiB reserved), a limit (its configured
     16 GiB) and a priority (shares normal). Right: pass. (R6-3, fixed on branch rt6: a .vmx's
-    sched.mem.pin is a reservation of all guest memory, not libvirt's lock.)"""
+    sched.mem.pin is a reservation of all guest memory, not libvirt's lock.)
+
+    Session 10 (vmwleads, lead 1): shares `normal` is the level every VM gets unless one is
+    chosen, written by ESXi into every .vmx, so it is no priority (hvaudit.parse.vmx_model; the
+    vSphere collector already read SharesInfo level normal so). R6-3's point stands: the pinned
+    VM lacks no hard limit; as copied it lacks a priority only, and with shares `high` it
+    passes."""
     assert _vmx_verdict(tmp_path, capsys, PINNED_VMX) == (
-        "pass",
-        "memory reservation (MiB) 16384; memory shares normal; configured size 16.0 GiB",
+        "fail",
+        "no memory priority (memory reservation (MiB) 16384; configured size 16.0 GiB)",
     )
-    without_min = PINNED_VMX.replace('sched.mem.min = "16384"\n', "").replace(
+    high = PINNED_VMX.replace('sched.mem.shares = "normal"', 'sched.mem.shares = "high"')
+    assert _vmx_verdict(tmp_path / "high", capsys, high) == (
+        "pass",
+        "memory reservation (MiB) 16384; memory shares high; configured size 16.0 GiB",
+    )
+    without_min = high.replace('sched.mem.min = "16384"\n', "").replace(
         'sched.mem.minSize = "16384"\n', ""
     )
     assert _vmx_verdict(tmp_path / "pin-only", capsys, without_min) == (
         "pass",
-        "all guest memory reserved (sched.mem.pin, 16384 MiB); memory shares normal; "
+        "all guest memory reserved (sched.mem.pin, 16384 MiB); memory shares high; "
         "configured size 16.0 GiB",
     )
 

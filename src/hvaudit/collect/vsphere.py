@@ -789,8 +789,10 @@ def _bool_policy(value: Any) -> bool | None:
 def _shares(alloc: Any) -> str | None:
     shares = getattr(alloc, "shares", None)
     level = str(getattr(shares, "level", "") or "")
-    if not level or level == "normal":
-        return None  # the default: not a configured priority (as in a .vmx without the key)
+    if not level:
+        return None
+    # level normal is rendered as ESXi writes it; the parser reads it as no priority (the
+    # default level, hvaudit.parse.vmx_model)
     return str(getattr(shares, "shares", "")) if level == "custom" else level
 
 

@@ -2,8 +2,14 @@
 
 Defaults are VMware's for a key that is absent: one vCPU (`numvcpus`), 32 MiB (`memsize`, as
 libvirt's VMX driver assumes), no reservation (`sched.cpu.min`, `sched.mem.min` = 0), no limit
-(`sched.*.max` = unlimited), shares `normal` (which the file then does not carry: an absent shares
-key is "no priority set"). A NIC's port-group security policy and VLAN live on the host or the
+(`sched.*.max` = unlimited), shares `normal`. Shares `normal` is no priority, written or not: it
+is the level every VM gets unless one is chosen (vSphere Resource Management, "Resource Allocation
+Shares": "the default CPU and memory share values for a virtual machine", Normal = 1000 per vCPU,
+10 per MB of memory; SharesInfo.Level), ESXi and vCenter write `sched.cpu.shares = "normal"` and
+`sched.mem.shares = "normal"` into the .vmx of every VM they create, and shares are relative
+("you always specify the priority for that virtual machine relative to other powered-on virtual
+machines"): normal everywhere gives no VM precedence. The vSphere collector's rendering of
+SharesInfo level normal reads the same. A NIC's port-group security policy and VLAN live on the host or the
 distributed switch, never in the .vmx, so they are unavailable evidence here, not a pass.
 """
 
@@ -203,11 +209,13 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         memory_limit=_setting(
             vmx, artefact, "sched.mem.max", "memory limit (MiB)", unset=("unlimited", "-1")
         ),
-        memory_priority=_setting(vmx, artefact, "sched.mem.shares", "memory shares", unset=()),
+        memory_priority=_setting(
+            vmx, artefact, "sched.mem.shares", "memory shares", unset=("normal",)
+        ),
         memory_locked=False,
         cpu_reservation=_setting(vmx, artefact, "sched.cpu.min", "CPU reservation", unset=("0",)),
         cpu_limit=_setting(vmx, artefact, "sched.cpu.max", "CPU limit", unset=("unlimited", "-1")),
-        cpu_priority=_setting(vmx, artefact, "sched.cpu.shares", "CPU shares", unset=()),
+        cpu_priority=_setting(vmx, artefact, "sched.cpu.shares", "CPU shares", unset=("normal",)),
         realtime_vcpus=False,
         nested_virtualization=vmx.flag("vhv.enable"),
         graphics=tuple(graphics),

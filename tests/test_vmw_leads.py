@@ -1,0 +1,104 @@
+"""VMware leads left by red-team round 10 (tests/test_redteam10_vmw_probes.py), settled in session
+10: the .vmx parser and the vSphere collector read the same VM alike. Each test names the source
+its rule rests on (read with `search`, `find_string`, `read_file`) and asserts the exact verdict;
+each failed on the code before its fix.
+
+- L1 (false pass offline): `sched.mem.shares = "normal"` / `sched.cpu.shares = "normal"` counted
+  as a priority for HVA-070 / HVA-090 offline, while the vSphere path read SharesInfo level normal
+  as none: the same VM passed offline and failed through the API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_redteam10_vmw_probes import _verdicts, _vmx_scan, _vsphere, _with
+
+# --- L1: shares "normal" is the default level, no priority -------------------------------------------
+
+
+def _normal(text: str) -> str:
+    return text.replace('sched.cpu.shares = "high"', 'sched.cpu.shares = "normal"').replace(
+        'sched.mem.shares = "high"', 'sched.mem.shares = "normal"'
+    )
+
+
+def _api_vm(level: str) -> str:
+    """web-01's allocation as pyVmomi returns it, rendered by collect/vsphere.py's render_vmx."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    def alloc(reservation: int, limit: int, shares: int) -> vim.ResourceAllocationInfo:
+        return vim.ResourceAllocationInfo(
+            reservation=reservation, limit=limit, shares=vim.SharesInfo(level=level, shares=shares)
+        )
+
+    props = {
+        "name": "vm-1",
+        "config.uuid": "4221aa00-0000-4000-8000-000000000070",
+        "config.hardware.numCPU": 2,
+        "config.hardware.memoryMB": 4096,
+        "config.cpuAllocation": alloc(1000, 4000, 2000),
+        "config.memoryAllocation": alloc(4096, 4096, 40960),
+        "config.hardware.device": [],
+        "config.extraConfig": [],
+    }
+    return render_vmx(props, {})
+
+
+NO_MEMORY_PRIORITY = (
+    "fail",
+    "no memory priority (memory reservation (MiB) 4096; memory limit (MiB) 4096; "
+    "configured size 4.0 GiB)",
+)
+NO_CPU_PRIORITY = (
+    "fail",
+    "no CPU priority (reservation: CPU reservation 1000; limit: CPU limit 4000)",
+)
+
+
+def test_shares_normal_in_a_vmx_is_no_priority(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """vSphere Resource Management, "Resource Allocation Shares" (docs.vmware.com GUID-C0D2EFAE,
+    read with `search`): High, Normal and Low are "the default CPU and memory share values for a
+    virtual machine" in a 4:2:1 ratio, and "When you assign shares to a virtual machine, you
+    always specify the priority for that virtual machine relative to other powered-on virtual
+    machines"; SharesInfo.Level (vSphere API): normal = 1000 per vCPU, 10 per MB. Every VM gets
+    normal unless a level is chosen, and ESXi/vCenter write `sched.cpu.shares = "normal"` and
+    `sched.mem.shares = "normal"` into each .vmx they create (vCenter-written .vmx files and
+    templates found with `find_string`: vc.uuid beside sched.mem.shares = "normal"). So the key
+    written says no more than the key absent: no VM is put ahead of another. The vSphere path
+    read level normal as no priority; the .vmx path passed HVA-070 "memory shares normal" and
+    HVA-090 "priority: CPU shares normal" for the same VM. Right: both fail on the priority
+    alone."""
+    got = _vmx_scan(tmp_path, capsys, _normal(_with()))
+    assert got[("HVA-070", "web-01")] == NO_MEMORY_PRIORITY
+    assert got[("HVA-090", "web-01")] == NO_CPU_PRIORITY
+
+
+def test_shares_normal_from_the_api_reads_the_same(tmp_path: Path) -> None:
+    """Twin of L1 (held): through the vSphere collector SharesInfo level normal is rendered as
+    ESXi writes it and read as no priority, the verdicts of the .vmx path."""
+    a = _vsphere(tmp_path, {}, vmx=_api_vm("normal"))
+    assert 'sched.mem.shares = "normal"' in _api_vm("normal")
+    assert _verdicts(a, "HVA-070")["vm-1"] == NO_MEMORY_PRIORITY
+    assert _verdicts(a, "HVA-090")["vm-1"] == NO_CPU_PRIORITY
+
+
+def test_shares_high_is_a_priority_on_both_paths(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of L1 (held): a level chosen (high) is a priority, offline and through the API."""
+    got = _vmx_scan(tmp_path, capsys, _with())
+    assert got[("HVA-070", "web-01")] == (
+        "pass",
+        "memory reservation (MiB) 4096; memory limit (MiB) 4096; memory shares high; "
+        "configured size 4.0 GiB",
+    )
+    a = _vsphere(tmp_path / "api", {}, vmx=_api_vm("high"))
+    assert _verdicts(a, "HVA-070")["vm-1"] == got[("HVA-070", "web-01")]
+    assert _verdicts(a, "HVA-090")["vm-1"] == got[("HVA-090", "web-01")]
