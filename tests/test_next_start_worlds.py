@@ -101,6 +101,38 @@ REDEFINED = {
 }
 
 
+def _pci(bus: str, fn: str) -> str:
+    return (
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address "
+        f"domain='0x0000' bus='0x{bus}' slot='0x00' function='0x{fn}'/></source></hostdev></devices>"
+    )
+
+
+# two VMs given functions of one IOMMU group, one its own group (HVA-050 names the other owner)
+IOMMU_DOMAINS = [
+    domain_xml("g1", body=_pci("03", "0")),
+    domain_xml("g2", body=_pci("03", "1")),
+    domain_xml("g3", body=_pci("06", "0")),
+]
+IOMMU_HOST = dict(
+    HARDENED_HOST,
+    **{
+        "iommu-group-devices": (
+            "/sys/kernel/iommu_groups/7/devices/0000:03:00.0\n"
+            "/sys/kernel/iommu_groups/7/devices/0000:03:00.1\n"
+            "/sys/kernel/iommu_groups/9/devices/0000:06:00.0\n",
+            0,
+        ),
+        "pci-drivers": (
+            "/sys/bus/pci/drivers/vfio-pci/0000:03:00.0\n"
+            "/sys/bus/pci/drivers/vfio-pci/0000:03:00.1\n"
+            "/sys/bus/pci/drivers/vfio-pci/0000:06:00.0\n",
+            0,
+        ),
+    },
+)
+
+
 def _libvirt_scan(
     tmp: Path, running: list[str], redefined: list[str], host: dict[str, Any] | None
 ) -> Deployment:
@@ -178,6 +210,9 @@ def deployments(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Deploymen
             ["collect", "--connect", f"pve+dir://{REPO / 'tests/fixtures' / name}", "-o", str(dest)]
         ) in (0, 3)
         out[name] = _bundle_deployment(dest)
+    (tmp / "iommu").mkdir()
+    iommu = write_node(tmp / "iommu" / "n.xml", IOMMU_DOMAINS)
+    out["iommu"] = _bundle_deployment(build_bundle(tmp / "iommu", iommu, IOMMU_HOST))
     (tmp / "pending").mkdir()
     out["interacting"] = _pending(tmp / "pending", list(REDEFINED))
     (tmp / "pending-sim").mkdir()
@@ -338,6 +373,7 @@ def test_a_check_reads_of_other_vms_only_the_fields_it_declares(
         ("HVA-191", "interfaces", "vm-checks-real-host"),
         ("HVA-057", "shared_memory_files", "interacting"),
         ("HVA-090", "cpu_affinity", "demo"),
+        ("HVA-050", "passthrough", "iommu"),
     ],
 )
 def test_the_peer_test_tells_a_field_left_out(

@@ -1799,6 +1799,7 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     remediation="Enable VT-d/AMD-Vi in the firmware and the kernel (intel_iommu=on), or remove the "
     "<hostdev>/<interface type='hostdev'> from the VM.",
     platforms=ANY,
+    peers=("passthrough",),
 )
 @qemu_config_unread(
     "a passed-through host device (a [device] of driver vfio-pci, usb-host or scsi-generic)"
