@@ -31,6 +31,7 @@ import pytest
 from hvaudit.bundle import Bundle, BundleWriter
 from hvaudit.collect.host import (
     COMMANDS,
+    LIBVIRT_DAEMONS,
     QEMU_EXE_ARGV,
     QEMU_LABEL_ARGV,
     QEMU_MAPS_ARGV,
@@ -387,6 +388,35 @@ HARDENED_HOST: dict[str, Any] = {
         " 1200 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=web01,debug-threads=on "
         "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n",
         0,
+    ),
+    # `env LC_ALL=C TZ=UTC0 ps -eo pid=,lstart=`: the host booted on 27 November 2024 at 03:59
+    "process-starts": (
+        "".join(
+            f"{pid:>5} Wed Nov 27 {at} 2024\n"
+            for pid, at in (
+                (1, "03:59:48"),
+                (401, "03:59:52"),
+                (402, "03:59:52"),
+                (403, "03:59:52"),
+                (510, "03:59:53"),
+                (511, "03:59:53"),
+                (512, "03:59:53"),
+                (700, "04:00:00"),
+                (800, "03:59:54"),
+                (1200, "04:00:00"),
+            )
+        ),
+        0,
+    ),
+    # `stat -c '%Y %n'` of the libvirt files: both written on 20 November 2024 at 09:30 UTC,
+    # before libvirtd started; the modular daemons' files are not there (stat exits 1)
+    "libvirt-conf-mtimes": (
+        "1732095000 /etc/libvirt/qemu.conf\n1732095000 /etc/libvirt/libvirtd.conf\n",
+        1,
+        "".join(
+            f"stat: cannot statx '/etc/libvirt/{d}.conf': No such file or directory\n"
+            for d in LIBVIRT_DAEMONS[1:]
+        ),
     ),
     "qemu-status-1200": (
         "/proc/1200/status:Seccomp:\t2\n/proc/1200/status:CapEff:\t0000000000000000\n",

@@ -320,6 +320,23 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ),
     ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),
+    # When each process started, in UTC ("Wed Dec  2 03:54:17 2026", procps lstart in the C
+    # locale), and when each libvirt configuration file was last changed (epoch seconds): a
+    # libvirt daemon reads its .conf and the QEMU driver qemu.conf only when it starts
+    # (remote_daemon.c main: daemonConfigLoadFile; SIGHUP runs virStateReload, whose
+    # qemuStateReload reloads the domain definitions only), so a file changed since is not
+    # what the running daemon applies (R11H-1)
+    CommandProbe("process-starts", ("env", "LC_ALL=C", "TZ=UTC0", "ps", "-eo", "pid=,lstart=")),
+    CommandProbe(
+        "libvirt-conf-mtimes",
+        (
+            "stat",
+            "-c",
+            "%Y %n",
+            "/etc/libvirt/qemu.conf",
+            *(f"/etc/libvirt/{d}.conf" for d in LIBVIRT_DAEMONS),
+        ),
+    ),
     CommandProbe("audit-rules", ("auditctl", "-l")),
     # repository sections' own exclude= filters that repository's packages (dnf.conf(5),
     # "Options for both [main] and Repo")

@@ -16,6 +16,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
@@ -3779,6 +3780,75 @@ def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, l
 _SHORT_F = re.compile(r"^-[DdeiqtT46GrlvnN]*f(.*)$")
 
 
+#: The running libvirt daemons that read each file at their start: every daemon its own .conf,
+#: the QEMU driver's (libvirtd or virtqemud) qemu.conf (qemu_conf.c virQEMUDriverConfigLoadFile,
+#: called from qemuStateInitialize only).
+_CONF_READERS: dict[str, tuple[str, ...]] = {
+    "qemu.conf": ("libvirtd", "virtqemud"),
+    **{f"{d}.conf": (d,) for d in LIBVIRT_DAEMONS},
+}
+
+
+def _changed_since_start(
+    ev: HostEvidence, processes: Fact[str]
+) -> tuple[dict[str, str], list[Source]]:
+    """The libvirt configuration files changed after the running daemon that reads them started
+    (file name -> why), and the artefacts that say so. libvirt src/remote/remote_daemon.c
+    (read with `find_string`/`read_file`): main() calls daemonConfigLoadFile once, and the
+    SIGHUP handler (daemonReloadHandlerThread) only calls virStateReload, whose
+    qemuStateReload reloads the domain definitions, not qemu.conf: the daemon applies the file
+    as it was when it started. A file whose mtime (`stat -c %Y`) is later than the daemon's
+    start (`ps -o lstart` in UTC) may hold settings the daemon does not run. Either artefact
+    missing (a bundle of an older collector) settles nothing: nothing is returned."""
+    if not processes.known:
+        return {}, []
+    starts_got = ev.get(_cmd("process-starts"))
+    mtimes_got = ev.get(_cmd("libvirt-conf-mtimes"))
+    if starts_got.state != "ok" or mtimes_got.state != "ok":
+        return {}, []
+    starts: dict[str, int] = {}
+    for line in starts_got.text.splitlines():
+        parts = line.split()
+        if len(parts) == 6 and parts[0].isdigit():
+            try:
+                when = datetime.strptime(" ".join(parts[1:]), "%a %b %d %H:%M:%S %Y")
+            except ValueError:
+                continue
+            starts[parts[0]] = int(when.replace(tzinfo=UTC).timestamp())
+    mtimes: dict[str, int] = {}
+    for line in mtimes_got.text.splitlines():
+        stamp, _, path = line.strip().partition(" ")
+        if stamp.isdigit() and path.startswith("/etc/libvirt/"):
+            mtimes[path.removeprefix("/etc/libvirt/")] = int(stamp)
+    pids: dict[str, list[str]] = {}
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[0].isdigit() and not _in_container(parts[1]):
+            exe = parts[2].split()[0].rsplit("/", 1)[-1]
+            pids.setdefault(exe, []).append(parts[0])
+    out: dict[str, str] = {}
+    for name, readers in _CONF_READERS.items():
+        if name not in mtimes:
+            continue
+        for daemon in readers:
+            for pid in pids.get(daemon, []):
+                start = starts.get(pid)
+                if start is not None and mtimes[name] > start:
+                    out[name] = (
+                        f"/etc/libvirt/{name} was changed at {_utc(mtimes[name])}, after "
+                        f"{daemon} (pid {pid}) started at {_utc(start)}; the daemon reads it only "
+                        "when it starts, so what it runs may differ from the file"
+                    )
+                    break
+            if name in out:
+                break
+    return out, [starts_got.source, mtimes_got.source]
+
+
+def _utc(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def _daemons(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, ...]]:
     """The libvirt daemons in use: running processes, and daemons whose socket unit is enabled
     (modular daemons exit when idle and are started again by their socket; libvirt
@@ -4050,6 +4120,14 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
                 f"{daemon} runs with --config {', '.join(dict.fromkeys(other))}, a file hvaudit "
                 f"does not collect: /etc/libvirt/{daemon}.conf is not what it reads",
                 *processes.sources,
+            )
+    changed, since_srcs = _changed_since_start(ev, processes)
+    for name, reason in changed.items():
+        if name == "qemu.conf" and lh.qemu_conf.known:
+            lh.qemu_conf = Fact.unavailable(reason, *lh.qemu_conf.sources, *since_srcs)
+        elif name in lh.daemon_confs and lh.daemon_confs[name].known:
+            lh.daemon_confs[name] = Fact.unavailable(
+                reason, *lh.daemon_confs[name].sources, *since_srcs
             )
     lh.libvirtd_conf = lh.daemon_confs["libvirtd.conf"]
     lh.virtlogd_conf = _virtlogd_conf(ev, lh)

@@ -1,0 +1,109 @@
+"""Eleventh red-team review, host side (rt11host): the running daemon against its file.
+
+Same harness as tests/test_redteam10_host_probes.py: libvirt's test driver serves one plain VM,
+and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where
+a probe says so), so every artefact goes through the real collector, parser and engine. Each
+probe asserts the verdict its cited source proves right, with its exact message. None repeats a
+probe of the first ten red teams (tests/test_redteam*_probes.py, test_host_verdicts2..5.py,
+test_network_leads.py, test_leads10.py).
+
+Kind probed: a configuration file changed after the daemon that reads it started, so that the
+file hvaudit reads is not what the daemon runs (libvirtd.conf: HVA-030, HVA-132 and every check
+of the daemon's file; qemu.conf: HVA-032 and every check of the QEMU driver's file; R11H-1).
+
+Findings:
+- R11H-1 (false pass) Every check of /etc/libvirt/libvirtd.conf (HVA-030, 130, 131, 132, 201,
+  213; HVA-034/035 said n/a) and of qemu.conf (HVA-032 ...) passed on the file alone while the
+  file had been changed after the running libvirtd started: libvirtd reads its file once, in
+  main() (remote_daemon.c daemonConfigLoadFile), and qemu.conf once, in qemuStateInitialize
+  (virQEMUDriverConfigLoadFile); SIGHUP only runs virStateReload, whose qemuStateReload reloads
+  the domain definitions. A hardened file written after the start (an administrator who fixed
+  auth_unix_rw or migrate_tls_force and did not restart) was passed while the daemon ran the
+  old settings. The libvirt files' mtimes (`stat -c '%Y %n'`) and the processes' start times
+  (`env LC_ALL=C TZ=UTC0 ps -eo pid=,lstart=`) are now collected; a file changed after a
+  running daemon that reads it started is evidence unavailable (a question) for every check of
+  it. Either artefact missing (a bundle of an older collector) keeps the file's verdict. Fixed.
+"""
+
+from __future__ import annotations
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+_MISSING = HARDENED_HOST["libvirt-conf-mtimes"][2]
+
+
+def _mtimes(qemu: int, libvirtd: int) -> tuple[str, int, str]:
+    """`stat -c '%Y %n'` of the two files the hardened host has (the others missing: exit 1)."""
+    return (
+        f"{qemu} /etc/libvirt/qemu.conf\n{libvirtd} /etc/libvirt/libvirtd.conf\n",
+        1,
+        _MISSING,
+    )
+
+
+#: 2024-11-20 09:30:00 UTC (before libvirtd's start) and 2024-11-27 05:10:00 UTC (after it)
+BEFORE, AFTER = 1732095000, 1732684200
+CHANGED = (
+    "/etc/libvirt/libvirtd.conf was changed at 2024-11-27 05:10:00 UTC, after libvirtd (pid 700) "
+    "started at 2024-11-27 04:00:00 UTC; the daemon reads it only when it starts, so what it runs "
+    "may differ from the file"
+)
+
+
+def test_libvirtd_conf_changed_after_the_daemon_started(host_scan) -> None:
+    """R11H-1. libvirt src/remote/remote_daemon.c (read with `find_string` and `read_file`):
+    main() calls `daemonConfigLoadFile(config, remote_config_file, implicit_conf)` once before
+    the server starts; daemonReloadHandlerThread (SIGHUP) calls only virStateReload() ("Error
+    while reloading drivers"). auth_unix_rw, access_drivers, audit_level, listen_* of a file
+    written after the start are not what the daemon applies until it restarts. libvirtd (pid
+    700) started 2024-11-27 04:00:00 UTC; libvirtd.conf was written at 05:10. hvaudit passed
+    HVA-132 "libvirtd.conf: auth_unix_rw = polkit" and HVA-030 on the file. Right: a question,
+    the file's settings being those of a later start."""
+    a = host_scan({"libvirt-conf-mtimes": _mtimes(BEFORE, AFTER)})
+    for cid in ("HVA-030", "HVA-130", "HVA-131", "HVA-132", "HVA-201", "HVA-213"):
+        assert outcomes(a, cid) == {"hv1": "manual"}, (cid, messages(a, cid))
+        assert messages(a, cid)["hv1"] == f"evidence unavailable: {CHANGED}", cid
+
+
+def test_qemu_conf_changed_after_the_daemon_started(host_scan) -> None:
+    """R11H-1, qemu.conf. libvirt src/qemu/qemu_driver.c (read with `find_string`):
+    qemuStateInitialize reads qemu.conf (`virQEMUDriverConfigLoadFile(cfg, driverConf,
+    privileged)`); qemuStateReload, the QEMU driver's part of SIGHUP, only calls
+    virDomainObjListLoadAllConfigs (the domain definitions). migrate_tls_force = 1 written
+    after libvirtd started is not in force: hvaudit passed HVA-032 on the file. Right: a
+    question."""
+    a = host_scan({"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)})
+    assert outcomes(a, "HVA-032") == {"hv1": "manual"}, messages(a, "HVA-032")
+    assert messages(a, "HVA-032")["hv1"] == (
+        "evidence unavailable: /etc/libvirt/qemu.conf was changed at 2024-11-27 05:10:00 UTC, "
+        "after libvirtd (pid 700) started at 2024-11-27 04:00:00 UTC; the daemon reads it only "
+        "when it starts, so what it runs may differ from the file"
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+
+
+def test_files_older_than_the_daemon_keep_their_verdicts(host_scan) -> None:
+    """Twins of R11H-1: files written before the daemon started (the hardened host), the
+    artefacts not collected (a bundle of an older collector: the file's verdict stays, as for
+    R10H-7's unread clock), and a changed file whose daemon does not run (virtqemud.conf
+    written after libvirtd started: virtqemud reads it at its own next start)."""
+    for overrides in (
+        {},
+        {"libvirt-conf-mtimes": None, "process-starts": None},
+        {"process-starts": None},
+        {
+            "libvirt-conf-mtimes": (
+                f"{BEFORE} /etc/libvirt/qemu.conf\n{BEFORE} /etc/libvirt/libvirtd.conf\n"
+                f"{AFTER} /etc/libvirt/virtqemud.conf\n",
+                1,
+                _MISSING.replace(
+                    "stat: cannot statx '/etc/libvirt/virtqemud.conf': No such file or directory\n",
+                    "",
+                ),
+            )
+        },
+    ):
+        a = host_scan(overrides)
+        for cid in ("HVA-032", "HVA-132"):
+            assert outcomes(a, cid) == {"hv1": "pass"}, (overrides, cid, messages(a, cid))
+    assert messages(a, "HVA-132")["hv1"] == "libvirtd.conf: auth_unix_rw = polkit"
