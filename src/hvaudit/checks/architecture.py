@@ -30,12 +30,21 @@ from hvaudit.checks.base import (
 #: on the host (Debian and Fedora names; each package's own description says which): display
 #: servers (Xorg, Xwayland, Weston; TigerVNC's and TightVNC's X servers, x11vnc, Xvfb), remote
 #: desktops (xrdp, xorgxrdp), display managers, and desktop sessions or window managers.
+#: Wayland compositors (sway "i3-compatible Wayland compositor", wayfire, cage "Kiosk
+#: compositor for Wayland", kwin-wayland, mutter) and the servers that share a running session
+#: (wayvnc "VNC server for wlroots-based Wayland compositors", gnome-remote-desktop "Remote
+#: desktop daemon for GNOME", krfb "Desktop Sharing", vino "VNC server for GNOME",
+#: tigervnc-scraping-server, freerdp2-shadow-x11 "FreeRDP x11 shadowing server"): each name and
+#: description as `apt-cache show` gives it on Debian 12; Fedora packages sway, wayvnc (its
+#: README: "dnf install wayvnc"), gnome-remote-desktop and krfb under the same names.
 DESKTOP_PACKAGES = frozenset(
     {
         "xserver-xorg-core", "xorg-x11-server-Xorg", "xwayland", "xorg-x11-server-Xwayland",
         "weston", "xvfb", "xorg-x11-server-Xvfb",
+        "sway", "wayfire", "cage", "kwin-wayland", "kwin-x11", "mutter",
         "tigervnc-standalone-server", "tigervnc-server", "tightvncserver", "x11vnc",
-        "xrdp", "xorgxrdp",
+        "tigervnc-scraping-server", "wayvnc", "gnome-remote-desktop", "krfb", "vino",
+        "xrdp", "xorgxrdp", "freerdp2-shadow-x11",
         "gdm3", "gdm", "sddm", "lightdm", "xdm", "lxdm", "slim", "nodm",
         "gnome-shell", "gnome-session", "gnome-session-bin", "mate-session-manager",
         "xfce4-session", "lxsession", "lxqt-session", "cinnamon-session", "budgie-desktop",
