@@ -310,6 +310,10 @@ class Disk:
     """The storage pool of a <disk type='volume'> (its <source pool>)."""
     pool_mode: str | None = None
     """How a volume of an iSCSI pool is opened (<source mode>: host, the default, or direct)."""
+    selinux_override: str | None = None
+    """How a per-disk SELinux `<source><seclabel model='selinux'>` overrides the image label
+    libvirt gives the VM's disks: "relabel='no'" (the file keeps the label it has) or the
+    context of its `<label>` (applied instead); None when none does (R11-1)."""
 
 
 @dataclass(frozen=True, slots=True)

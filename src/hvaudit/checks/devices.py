@@ -1114,7 +1114,11 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     administrator or application must ensure labels are set correctly on any resources"
     (formatdomain, "Security label"; libvirt writes relabel='no' for a static label that says
     nothing): unless relabel='yes', whether the VM's disks carry its own categories, not s0
-    alone (which every VM's categories dominate), is not in the evidence, a question (R9-9)."""
+    alone (which every VM's categories dominate), is not in the evidence, a question (R9-9).
+    So is a disk whose <source> carries a <seclabel model='selinux'> of its own on a VM that
+    SELinux otherwise confines: libvirt leaves its file as labelled (relabel='no') or applies
+    that label instead of the VM's (virSecuritySELinuxSetImageLabelInternal), a fail where the
+    label has no MCS category (every VM dominates it; _kept_disk_labels, R11-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     static_users: dict[tuple[str, str, object], list[str]] = {}
     running_dynamic: dict[tuple[str, str, object], list[str]] = {}
@@ -1260,21 +1264,22 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         if static:
-            yield passed(
-                s,
-                f"static {static[0].model or 'default'} label {static[0].label}, unique on the host",
-                static[0].source,
-            )
+            what = f"static {static[0].model or 'default'} label {static[0].label}"
+            if ":" in (static[0].label or "") and (kept := _kept_disk_labels(v, what)):
+                yield kept
+                continue
+            yield passed(s, f"{what}, unique on the host", static[0].source)
             continue
         named = [x for x in mac if x.type == "dynamic" and x.model]
         if named:
             lbl = named[0]
-            yield passed(
-                s,
-                f"dynamic {lbl.model} label"
-                + (f" {lbl.label}" if lbl.label else " (generated at every start)"),
-                lbl.source,
+            what = f"dynamic {lbl.model} label" + (
+                f" {lbl.label}" if lbl.label else " (generated at every start)"
             )
+            if lbl.model == "selinux" and (kept := _kept_disk_labels(v, what)):
+                yield kept
+                continue
+            yield passed(s, what, lbl.source)
             continue
         # No label of its own (or a dynamic one without a model): the host's driver decides.
         explicit = bool(mac)
@@ -1325,6 +1330,10 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             h, str(model.get()), _enforced_name(None, v, model.get()), v.running
         ):
             yield failed(s, f"{what}: driver default, but {gap}", *model.sources, *_mac_sources(h))
+        elif model.get() == "selinux" and (
+            kept := _kept_disk_labels(v, f"{what}: driver default, a dynamic selinux label")
+        ):
+            yield kept
         else:
             yield passed(
                 s,
@@ -1334,6 +1343,56 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
                 dsrc,
                 csrc,
             )
+
+
+def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
+    """The verdict of an SELinux-confined VM some of whose disks keep a label of their own
+    (R11-1), None when none does. sVirt's other half is the VM's disks labelled with its own
+    MCS categories; a disk <source> with its own <seclabel model='selinux'> opts out of it:
+    libvirt's security_selinux.c virSecuritySELinuxSetImageLabelInternal returns without
+    labelling the file for relabel='no', and applies the seclabel's <label> instead of the
+    VM's image label when it names one (formatdomain, "Security label": an alternate label
+    "to allow sharing of some, but not all, resources between domains"). A label with no MCS
+    category is dominated by every VM's label, so any VM's QEMU may open the disk: a fail;
+    a file left as it is, or given categories of its own, is the question of its label."""
+    kept = [d for d in v.disks if d.selinux_override]
+    if not kept:
+        return None
+    s = vm_subject(v)
+    refs = [d.source_ref for d in kept]
+    for d in kept:
+        label = d.selinux_override or ""
+        rng = _mcs_range(label) if label != "relabel='no'" else None
+        if rng is not None and not rng[1][1]:
+            return failed(
+                s,
+                f"{what}, but disk {d.source or '(no source)'} is given SELinux label {label} "
+                "by its own <seclabel>: no MCS category, so every VM's label dominates it and "
+                "any VM may open the disk",
+                *refs,
+            )
+    paths = ", ".join(d.source or "(no source)" for d in kept)
+    return manual(
+        s,
+        f"{what}, but disk(s) keep an SELinux label of their own (<seclabel> on the disk "
+        "source): "
+        + "; ".join(
+            f"{d.source or '(no source)'} "
+            + (
+                "relabel='no' (libvirt leaves its label as it is)"
+                if d.selinux_override == "relabel='no'"
+                else f"label {d.selinux_override} (applied instead of the VM's)"
+            )
+            for d in kept
+        ),
+        *refs,
+        question=f"Does each disk of VM {v.name} on host {v.host} whose own <seclabel> "
+        f"overrides libvirt's labelling ({paths}) carry an SELinux label with the MCS "
+        f"categories of this VM alone? Evidence: `ls -Z PATH` for each on {v.host}, and the "
+        f"VM's label while it runs (`virsh dominfo {v.name}`, Security label). Pass: yes, "
+        "each carries exactly the VM's categories; fail: any carries s0 alone or categories "
+        "another VM's label dominates, so that VM's QEMU may open the disk.",
+    )
 
 
 def _model(model: str) -> str:

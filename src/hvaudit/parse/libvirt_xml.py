@@ -1105,7 +1105,28 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         type=d.get("type") or "file",
         pool=source_el.get("pool") if source_el is not None else None,
         pool_mode=source_el.get("mode") if source_el is not None else None,
+        selinux_override=_selinux_override(source_el),
     )
+
+
+def _selinux_override(source_el: Element | None) -> str | None:
+    """A disk source's own SELinux <seclabel> (formatdomain, "Security label": "it is also
+    possible to fine-tune the labeling done for specific source file names, by either disabling
+    the labeling ... or requesting an alternate label (useful when a management application
+    creates a special label to allow sharing of some, but not all, resources between
+    domains)"). libvirt's security_selinux.c virSecuritySELinuxSetImageLabelInternal returns
+    without labelling the file when that seclabel has relabel='no', and applies its <label>
+    instead of the VM's image label when it has one (R11-1)."""
+    if source_el is None:
+        return None
+    for sl in source_el.findall("seclabel"):
+        if (sl.get("model") or "").strip() != "selinux":
+            continue
+        if (sl.get("relabel") or "yes").strip() == "no":
+            return "relabel='no'"
+        if label := (sl.findtext("label") or "").strip():
+            return label
+    return None
 
 
 #: QEMU's x86 PC machines built on the i440FX/PIIX chipset ("pc", "pc-i440fx-X.Y", the old
