@@ -654,8 +654,13 @@ def _vm(
                 else "?"
             )
             passthrough.append(Passthrough("pci", what, at(key)))
-        elif re.fullmatch(r"usb\d+", key) and ("host=" in val or "mapping=" in val):
-            usb = pve.parse_property_string(val, "host")
+        elif re.fullmatch(r"usb\d+", key) and (
+            (usb := pve.parse_property_string(val, "host")).get("mapping")
+            or usb.get("host", "spice") != "spice"
+        ):
+            # qemu-server USB.pm $usb_fmt: `host` is the default key (`usb0: 046d:c52b`, `usb0:
+            # 1-2.3` name a host device as `host=` does); get_usb_devices makes a usb-redir
+            # device only of host `spice` (`m/^spice$/`), a usb-host device of anything else
             what = usb.get("host") or (
                 f"of cluster mapping {usb['mapping']} (/etc/pve/mapping/usb.cfg)"
                 if usb.get("mapping")
@@ -701,9 +706,10 @@ def _vm(
         for k, val in v.items()
     ):  # qm.conf usb: "spice" adds a SPICE USB redirection device (libvirt: <redirdev>)
         legacy.append("USB redirection")
-    # qemu-server confdesc: tablet "default => 1", "turned off by default if you use spice"
-    # (QemuServer.pm: no tablet for qxl, and none without a VGA device)
-    no_tablet = vga.startswith(("qxl", "serial")) or vga == "none"
+    # qemu-server confdesc: tablet "default => 1", "turned off by default if you use spice";
+    # QemuServer.pm config_to_command turns it off only for qxl (vga_conf_has_spice) and a
+    # serial terminal (`m/^serial\d+$/`): `vga: none` keeps the USB tablet (P11-1)
+    no_tablet = vga.startswith(("qxl", "serial"))
     if _flag(v.get("tablet"), not no_tablet):
         legacy.append("USB tablet")
     graphics = []

@@ -1,0 +1,94 @@
+r"""Red team 11, Proxmox VE: probes of qm.conf device keys (no false pass).
+
+Findings (each pinned below):
+
+- P11-1 (false pass): qemu-server gives a VM the USB tablet unless `tablet: 0`, a qxl display
+  (vga_conf_has_spice) or a serial terminal (`vga: serialN`) turns it off (QemuServer.pm
+  config_to_command, github:proxmox/qemu-server): `$tablet = 0 if $qxlnum; $tablet = 0 if
+  $vga->{type} =~ m/^serial\d+$/`. hvaudit took `vga: none` to turn it off too, so a q35 VM
+  without a display but with the USB tablet passed HVA-047.
+- P11-2 (other: wrong reason, and a redirection counted as a host device): qm.conf usbN's
+  `host` is the default key (USB.pm $usb_fmt `default_key => 1`), so `usb0: 046d:c52b` and
+  `usb0: 1-2.3` pass a host USB device through (get_usb_devices: usb-host for anything but
+  `spice`); hvaudit saw a USB device only where `host=` or `mapping=` was written, and said
+  "no device passthrough" (HVA-050) of a VM holding one; `usb0: host=spice` (a usb-redir
+  device) was listed as a passed-through host device named "spice".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_redteam2_probes import PVE_HARDENED, pve_result
+from test_redteam2_probes import pve_scan as dir_scan
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+NO_LEGACY = (
+    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video or "
+    "USB tablet, mouse or keyboard"
+)
+
+
+def _vm(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> dict:
+    return dir_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": text})
+
+
+# --- P11-1: vga: none keeps the USB tablet ---------------------------------------------------------
+
+
+def test_p11_1_vga_none_keeps_the_usb_tablet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. QemuServer.pm config_to_command: `my $tablet = $conf->{tablet}; if
+    (!defined($tablet)) { $tablet = $defaults->{tablet}; $tablet = 0 if $qxlnum; $tablet = 0 if
+    $vga->{type} =~ m/^serial\\d+$/; }` (confdesc tablet `default => 1`): `vga: none` is
+    neither, so the VM runs `-device usb-tablet`."""
+    assert "vga: std\ntablet: 0\n" in VM200
+    report = _vm(tmp_path, capsys, VM200.replace("vga: std\ntablet: 0\n", "vga: none\n"))
+    assert pve_result(report, "HVA-047", "web-10") == (
+        "fail",
+        "emulated legacy devices: USB tablet",
+    )
+
+
+@pytest.mark.parametrize("vga", ["qxl", "serial0"])
+def test_p11_1_held_qxl_and_serial_terminal_turn_the_tablet_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], vga: str
+) -> None:
+    """Held: the two cases config_to_command turns the default tablet off."""
+    report = _vm(tmp_path, capsys, VM200.replace("vga: std\ntablet: 0\n", f"vga: {vga}\n"))
+    assert pve_result(report, "HVA-047", "web-10") == ("pass", NO_LEGACY)
+
+
+# --- P11-2: usbN's default key is the host device --------------------------------------------------
+
+
+@pytest.mark.parametrize("device", ["046d:c52b", "1-2.3"])
+def test_p11_2_a_usb_device_without_host_key_is_passed_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], device: str
+) -> None:
+    """Was n/a "no device passthrough". USB.pm $usb_fmt: host `default_key => 1`, pattern
+    `vendor_id:product_id` or `bus-port(.port)*`; get_usb_devices -> print_usbdevice_full
+    `usb-host,vendorid=...` / `hostbus=...,hostport=...`."""
+    report = _vm(tmp_path, capsys, VM200 + f"usb0: {device}\n")
+    assert pve_result(report, "HVA-050", "web-10") == (
+        "not_applicable",
+        "no DMA-capable (PCI) passthrough: usb devices stay host-mediated",
+    )
+    assert pve_result(report, "HVA-047", "web-10") == ("pass", NO_LEGACY)
+
+
+def test_p11_2_host_spice_is_redirection_not_a_host_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was "usb devices stay host-mediated" (a host device named spice). get_usb_devices: `if
+    ($d->{host} && $d->{host} =~ m/^spice$/)` makes `-chardev spicevmc` and `usb-redir`, no
+    usb-host device."""
+    report = _vm(tmp_path, capsys, VM200 + "usb0: host=spice\n")
+    assert pve_result(report, "HVA-050", "web-10") == ("not_applicable", "no device passthrough")
+    assert pve_result(report, "HVA-047", "web-10") == (
+        "fail",
+        "emulated legacy devices: USB redirection",
+    )
