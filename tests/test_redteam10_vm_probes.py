@@ -52,7 +52,8 @@ remains.
 Tally: 35 probe cases (30 test functions). 27 cases pin the twelve findings above (each failed
 on main before its fix); 8 found nothing, the verdict held: a tpm-crb TPM without a version
 (2.0), an nvdimm file of a VM's own, virtio and PS/2 input, a raw memory backend with
-share=off, a raw user-mode NIC, a macvtap network named by its dev attribute, an SEV policy
+share=off (later a fail: it maps a file two VMs map shared and reads their writes, mmap(2);
+tests/test_rawnic_probes.py), a raw user-mode NIC, a macvtap network named by its dev attribute, an SEV policy
 with NODBG set, and a raw -drive with its own bps/iops. Every finding includes a false pass (R10-10's on the host-level
 HVA-060, R10-11's on HVA-197); beside them R10-2 turned a question into the fail it is, R10-7
 a wrong fail into a pass, and R10-11 two wrong n/a (HVA-191 now a fail, HVA-056 a pass).
@@ -565,11 +566,13 @@ def test_raw_memory_backend_sharing_an_nvdimm_file(raw_memory: Assessment) -> No
     arg = "-object memory-backend-file,id=m0,mem-path=/dev/shm/pm,share=on,size=128M"
     assert verdict(raw_memory, "HVA-057", "rawpm") == (
         "fail",
-        f"inter-VM shared memory: QEMU argument {arg} (mapped shared by VM(s) xmlpm too)",
+        f"inter-VM shared memory: QEMU argument {arg} (mapped shared by VM(s) xmlpm too; "
+        "mapped private by VM(s) rawe, which read its writes)",
     )
     assert verdict(raw_memory, "HVA-057", "xmlpm") == (
         "fail",
-        "inter-VM shared memory: /dev/shm/pm (mapped shared by VM(s) rawpm too)",
+        "inter-VM shared memory: /dev/shm/pm (mapped shared by VM(s) rawpm too; mapped private "
+        "by VM(s) rawe, which read its writes)",
     )
 
 
@@ -585,9 +588,18 @@ def test_raw_memory_backends_on_one_path_are_a_question(raw_memory: Assessment) 
     )
 
 
-def test_raw_memory_backend_kept_private_stays_a_pass(raw_memory: Assessment) -> None:
-    """Holds: share=off maps the file private to QEMU (qemu-options.hx above): no channel."""
-    assert verdict(raw_memory, "HVA-057", "rawe") == ("pass", "no <shmem> device")
+def test_raw_memory_backend_kept_private_reads_the_sharers_writes(raw_memory: Assessment) -> None:
+    """share=off maps the file private to QEMU (qemu-options.hx above), but xmlpm and rawpm map
+    the same file shared, and a MAP_PRIVATE page shows the file until the VM writes it (mmap(2):
+    "It is unspecified whether changes made to the file after the mmap() call are visible in
+    the mapped region"; on Linux they are): rawe reads their writes. This probe held it a pass
+    ("no channel"); rawnic made it a fail (tests/test_rawnic_probes.py)."""
+    arg = "-object memory-backend-file,id=m0,mem-path=/dev/shm/pm,share=off,size=128M"
+    assert verdict(raw_memory, "HVA-057", "rawe") == (
+        "fail",
+        f"inter-VM shared memory: QEMU argument {arg} (mapped private here, which reads what "
+        "VM(s) rawpm, xmlpm write into it shared)",
+    )
 
 
 # --- R10-10: HVA-060, a raw -m gives the guest more memory than <memory> -----------------------

@@ -287,14 +287,21 @@ def test_nvdimm_shared_through_its_numa_cell(tmp_path: Path) -> None:
     """HVA-057 read only the device's access and <memoryBacking><access>: an nvdimm on NUMA cell
     0 with memAccess='shared' (formatdomain "CPU model and topology") is mapped MAP_SHARED
     (qemuBuildMemoryBackendProps takes the target node's memAccess), so two VMs on the same file
-    share memory; both passed. A device that says access='private' itself keeps its own."""
+    share memory; both passed. A device that says access='private' itself keeps its own
+    mapping, but it maps the same file: what the two sharers write shows in its pages it has not
+    written (mmap(2) MAP_PRIVATE, HVA-057's docstring), so it fails too (rawnic; it passed)."""
     a = _scan(
         tmp_path,
         [_pmem("cell_a"), _pmem("cell_b"), _pmem("own_private", device_access="private")],
     )
-    assert outcomes(a, "HVA-057") == {"cell_a": "fail", "cell_b": "fail", "own_private": "pass"}
+    assert outcomes(a, "HVA-057") == {"cell_a": "fail", "cell_b": "fail", "own_private": "fail"}
     assert messages(a, "HVA-057")["cell_a"] == (
-        "inter-VM shared memory: /srv/pmem/exchange.img (mapped shared by VM(s) cell_b too)"
+        "inter-VM shared memory: /srv/pmem/exchange.img (mapped shared by VM(s) cell_b too; "
+        "mapped private by VM(s) own_private, which read its writes)"
+    )
+    assert messages(a, "HVA-057")["own_private"] == (
+        "inter-VM shared memory: /srv/pmem/exchange.img (mapped private here, which reads what "
+        "VM(s) cell_a, cell_b write into it shared)"
     )
 
 

@@ -457,6 +457,10 @@ class Vm:
     shared_memory_files: tuple[str, ...] = ()
     """Host files the VM maps MAP_SHARED as memory (<memory model='nvdimm'|'virtio-pmem'> with a
     <source><path> and access shared, its own or the domain's <memoryBacking><access>)."""
+    private_memory_files: tuple[str, ...] = ()
+    """Host files the VM maps MAP_PRIVATE as memory (the same devices with access private or
+    none: QEMU's memory-backend-file share defaults to off), which still show what another VM
+    writes into the file through a MAP_SHARED mapping (mmap(2), HVA-057)."""
     memory_limit_kib: int = 0
     """The hard memory limit in KiB (0: none, or the platform states none in KiB)."""
     shared_directories: tuple[SharedDirectory, ...] = ()

@@ -682,7 +682,13 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     (`//`, `/./`; same_file, R10-2). Raw QEMU arguments map one the same way: `-object
     memory-backend-file,mem-path=PATH,share=on` (R10-9); a mem-path may also be a directory,
     where QEMU maps a file of the VM's own, so a path only raw arguments share is a question,
-    and one a definition maps as its nvdimm is a file. Proxmox VE (qm.conf(5) `ivshmem`:
+    and one a definition maps as its nvdimm is a file. A VM that maps such a file private (its
+    nvdimm's access private or unset, a raw backend without share=on) beside a VM that maps it
+    shared reads what that VM writes: mmap(2), MAP_PRIVATE: "It is unspecified whether changes
+    made to the file after the mmap() call are visible in the mapped region", and on Linux a
+    page the private mapper has not written is the file's page, so it is: a channel from the
+    sharing VM to the private one, a fail for both (two private mappers alone write nothing
+    into the file, no channel). Proxmox VE (qm.conf(5) `ivshmem`:
     "Inter-VM shared memory. Useful for direct communication between VMs, or to the host"):
     qemu-server maps /dev/shm/pve-shm-<name, default the VMID> shared into the VM (QemuServer.pm
     config_to_command: ivshmem-plain over memory-backend-file share=on), and raw QEMU arguments
@@ -693,10 +699,11 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     and other virtual machines" on ESX/ESXi 4.0 to 5.0 and has no effect as of ESXi 5.1 (VMware's
     VMCI Sockets guide, "VMCI isolation", read with `search`)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
-    users: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    # (host, file) -> (VM, mapped by raw arguments, mapped shared) of each mapping
+    users: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
     for v in ctx.deployment.vms:
-        for path, raw_arg in _mapped_files(v):
-            users.setdefault((v.host, same_file(path)), []).append((v.name, bool(raw_arg)))
+        for path, raw_arg, shared in _mapped_files(v):
+            users.setdefault((v.host, same_file(path)), []).append((v.name, bool(raw_arg), shared))
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
@@ -705,17 +712,35 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             continue
         files: list[tuple[str, str]] = []
         unsure: list[tuple[str, str]] = []
-        for path, raw_arg in _mapped_files(v):
+        for path, raw_arg, shared in _mapped_files(v):
             use = users[(v.host, same_file(path))]
-            others = sorted({n for n, _ in use if n != v.name})
-            if not others:
+            sharers = sorted({n for n, _, sh in use if n != v.name and sh})
+            readers = sorted({n for n, _, sh in use if n != v.name and not sh})
+            shown = f"QEMU argument {raw_arg}" if raw_arg else path
+            if shared and sharers and readers:
+                text = (
+                    f"{shown} (mapped shared by VM(s) {', '.join(sharers[:5])} too; mapped "
+                    f"private by VM(s) {', '.join(readers[:5])}, which read its writes)"
+                )
+            elif shared and sharers:
+                text = f"{shown} (mapped shared by VM(s) {', '.join(sharers[:5])} too)"
+            elif shared and readers:
+                text = (
+                    f"{shown} (mapped private by VM(s) {', '.join(readers[:5])}, which read "
+                    "its writes)"
+                )
+            elif not shared and sharers:
+                # a MAP_PRIVATE page shows the file until the VM writes it (mmap(2))
+                text = (
+                    f"{shown} (mapped private here, which reads what VM(s) "
+                    f"{', '.join(sharers[:5])} write into it shared)"
+                )
+            else:
                 continue
-            text = (f"QEMU argument {raw_arg}" if raw_arg else path) + (
-                f" (mapped shared by VM(s) {', '.join(others[:5])} too)"
-            )
             # a raw mem-path may be a directory, in which QEMU maps a file of its own (R10-9);
             # a definition's nvdimm or virtio-pmem path is the file itself
-            (unsure if all(by_raw for _, by_raw in use) else files).append((path, text))
+            linked = [u for u in use if u[0] == v.name or u[2] or shared]
+            (unsure if all(by_raw for _, by_raw, _ in linked) else files).append((path, text))
         raw = [
             f"QEMU argument {o.shown()}"
             for o in qemu_options(v.raw_hypervisor_arguments)
@@ -745,18 +770,20 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, none, v.source)
 
 
-def _mapped_files(v: Vm) -> list[tuple[str, str]]:
-    """The host files the VM maps as shared memory, each with the raw QEMU argument that maps
-    it ("" for the definition's own): the nvdimm and virtio-pmem paths mapped shared, and raw
-    `-object memory-backend-file,mem-path=PATH,share=on` (R10-9; qemu-options.hx: "The
-    mem-path provides the path to either a shared memory or huge page filesystem mount", and
-    "The share boolean option determines whether the memory region is marked as private to
-    QEMU, or shared"; the JSON and keyval spellings alike, hvaudit.parse.qemu_args)."""
-    out = [(path, "") for path in v.shared_memory_files]
+def _mapped_files(v: Vm) -> list[tuple[str, str, bool]]:
+    """The host files the VM maps as memory, each with the raw QEMU argument that maps it (""
+    for the definition's own) and whether it maps it shared: the nvdimm and virtio-pmem paths,
+    and raw `-object memory-backend-file,mem-path=PATH` (R10-9; qemu-options.hx: "The mem-path
+    provides the path to either a shared memory or huge page filesystem mount", and "The share
+    boolean option determines whether the memory region is marked as private to QEMU, or
+    shared"; share=on shared, else private; the JSON and keyval spellings alike,
+    hvaudit.parse.qemu_args)."""
+    out = [(path, "", True) for path in v.shared_memory_files]
+    out += [(path, "", False) for path in v.private_memory_files]
     for o in qemu_options(v.raw_hypervisor_arguments):
         path = o.props.get("mem-path", "").strip()
-        if o.name == "object" and o.kind == "memory-backend-file" and o.flag("share") and path:
-            out.append((path, o.shown()))
+        if o.name == "object" and o.kind == "memory-backend-file" and path:
+            out.append((path, o.shown(), o.flag("share")))
     return out
 
 

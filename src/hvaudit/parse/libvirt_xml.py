@@ -396,6 +396,7 @@ def parse_domain(
     shared_dirs: list[SharedDirectory] = []
     shmem: list[str] = []
     shared_files: list[str] = []
+    private_files: list[str] = []
     tpm_backends: list[str] = []
     tpm_external: list[str] = []
     tpm_version: str | None = None
@@ -501,6 +502,12 @@ def parse_domain(
             path
             for m in devices.findall("memory")
             if _memory_device_access(root, m) == "shared"
+            and (path := (m.findtext("source/path") or "").strip())
+        ]
+        private_files = [
+            path
+            for m in devices.findall("memory")
+            if _memory_device_access(root, m) != "shared"
             and (path := (m.findtext("source/path") or "").strip())
         ]
         for t in devices.findall("tpm"):
@@ -689,6 +696,7 @@ def parse_domain(
         launch_security_debug=_launch_debug(ls) if ls is not None else None,
         shared_memory=tuple(shmem),
         shared_memory_files=tuple(shared_files),
+        private_memory_files=tuple(private_files),
         shared_directories=tuple(shared_dirs),
         emulator=emulator,
     )
