@@ -7,9 +7,10 @@ probe asserts the verdict its cited source proves right, with its exact message.
 probe of the first ten red teams (tests/test_redteam*_probes.py, test_host_verdicts2..5.py,
 test_network_leads.py, test_leads10.py).
 
-Kind probed: a configuration file changed after the daemon that reads it started, so that the
-file hvaudit reads is not what the daemon runs (libvirtd.conf: HVA-030, HVA-132 and every check
-of the daemon's file; qemu.conf: HVA-032 and every check of the QEMU driver's file; R11H-1).
+Kind probed: a configuration file changed after the process that applies it started, so that
+the file hvaudit reads is not what runs (libvirtd.conf: HVA-030, HVA-132 and every check of the
+daemon's file; qemu.conf: HVA-032 and every check of the QEMU driver's file, R11H-1; qemu.conf's
+console settings of a VM started before the change: HVA-031, R11H-2).
 
 Findings:
 - R11H-1 (false pass) Every check of /etc/libvirt/libvirtd.conf (HVA-030, 130, 131, 132, 201,
@@ -23,11 +24,17 @@ Findings:
   (`env LC_ALL=C TZ=UTC0 ps -eo pid=,lstart=`) are now collected; a file changed after a
   running daemon that reads it started is evidence unavailable (a question) for every check of
   it. Either artefact missing (a bundle of an older collector) keeps the file's verdict. Fixed.
+- R11H-2 (false pass) HVA-031 passed a VM's VNC console on 10.0.0.10 "with TLS and a password"
+  on qemu.conf's vnc_tls = 1 while the VM's QEMU had started before vnc_tls was written (and
+  libvirtd was restarted since, so R11H-1 does not catch it): libvirt gives a VNC console its
+  TLS credentials when it starts the VM (qemu_domain.c qemuDomainSecretGraphicsPrepare), so the
+  console runs in cleartext until the VM restarts. A running QEMU started before qemu.conf's
+  last change now turns HVA-031's pass into a question about the running QEMU. Fixed.
 """
 
 from __future__ import annotations
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 
 _MISSING = HARDENED_HOST["libvirt-conf-mtimes"][2]
 
@@ -107,3 +114,47 @@ def test_files_older_than_the_daemon_keep_their_verdicts(host_scan) -> None:
         for cid in ("HVA-032", "HVA-132"):
             assert outcomes(a, cid) == {"hv1": "pass"}, (overrides, cid, messages(a, cid))
     assert messages(a, "HVA-132")["hv1"] == "libvirtd.conf: auth_unix_rw = polkit"
+
+
+def _starts(libvirtd: str) -> tuple[str, int]:
+    """The hardened host's process starts with libvirtd (pid 700) started at `libvirtd`."""
+    out, rc = HARDENED_HOST["process-starts"]
+    return out.replace("  700 Wed Nov 27 04:00:00 2024", f"  700 Wed Nov 27 {libvirtd} 2024"), rc
+
+
+VNC = (
+    "<devices><graphics type='vnc' port='5900' autoport='no' passwd='s3cret-Pw'>"
+    "<listen type='address' address='10.0.0.10'/></graphics></devices>"
+)
+
+
+def test_vm_started_before_qemu_conf_changed(host_scan) -> None:
+    """R11H-2. libvirt applies qemu.conf's console settings when it starts a VM
+    (src/qemu/qemu_domain.c qemuDomainSecretGraphicsPrepare, read with `find_string`: `if
+    (!cfg->vncTLS) return 0;` else the console gets its TLS credentials "vnc-tls-creds0"). web01
+    (QEMU pid 1200) started 2024-11-27 04:00; vnc_tls = 1 was written to qemu.conf at 05:10 and
+    libvirtd restarted at 05:20 (so R11H-1 does not apply): web01's VNC on 10.0.0.10 still runs
+    without TLS until the VM is started again. hvaudit passed HVA-031 on the file. Right: a
+    question about the running QEMU."""
+    domain = domain_xml("web01", VNC)
+    a = host_scan(
+        {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE), "process-starts": _starts("05:20:00")},
+        domains=[domain],
+    )
+    assert outcomes(a, "HVA-032") == {"hv1": "pass"}, messages(a, "HVA-032")
+    assert outcomes(a, "HVA-031") == {"web01": "manual"}, messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        "vnc on 10.0.0.10 with TLS and a password, as /etc/libvirt/qemu.conf says now; but its "
+        "QEMU (pid 1200) started at 2024-11-27 04:00:00 UTC, before /etc/libvirt/qemu.conf was "
+        "changed at 2024-11-27 05:10:00 UTC"
+    )
+    # twins: the VM started after the change (QEMU at 05:30), and the times not collected
+    later, rc = _starts("05:20:00")
+    later = later.replace(" 1200 Wed Nov 27 04:00:00 2024", " 1200 Wed Nov 27 05:30:00 2024")
+    for overrides in (
+        {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE), "process-starts": (later, rc)},
+        {"libvirt-conf-mtimes": None},
+    ):
+        a = host_scan(overrides, domains=[domain])
+        assert outcomes(a, "HVA-031") == {"web01": "pass"}, (overrides, messages(a, "HVA-031"))
+        assert messages(a, "HVA-031")["web01"] == "vnc on 10.0.0.10 with TLS and a password"

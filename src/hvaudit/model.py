@@ -624,6 +624,10 @@ class QemuProcess:
     replaced_libraries: tuple[str, ...] | None = None
     """The shared libraries the process maps that were deleted since it mapped them (an update
     replaced them), from /proc/<pid>/maps; None when not read."""
+    predates_qemu_conf: str = ""
+    """Why the process runs settings older than /etc/libvirt/qemu.conf: it started before the
+    file's last change (libvirt applies qemu.conf when it starts QEMU); "" when it did not or
+    the times were not read."""
 
 
 #: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under

@@ -297,10 +297,40 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 question=LOCALNET_QUESTION.replace("this host", f"host {h.name}"),
             )
+        elif (consoles or sockets) and (older := _predates_qemu_conf(h, v)):
+            # R11H-1/2: libvirt applies qemu.conf's console settings when it starts QEMU
+            what = "; ".join(r.proven) or "console(s) reachable only from the host"
+            yield manual(
+                s,
+                f"{what}, as /etc/libvirt/qemu.conf says now; but {older}",
+                *refs,
+                *h.facts.qemu_processes.sources,
+                question=f"Does the running QEMU of VM {v.name} serve its consoles with the "
+                "listen address, TLS and password /etc/libvirt/qemu.conf sets now? Evidence: "
+                f"`ps -o args= -p PID` of its QEMU on host {h.name} (the -vnc, -spice and "
+                "-chardev options: address, tls-creds, password), or the VM restarted since "
+                "the change. Pass: yes, each console runs as the file says; fail: a console "
+                "runs on a network address without the TLS or password the file now sets.",
+            )
         else:
             what = "; ".join(r.proven) or "console(s) reachable only from the host"
             note = f" ({r.scope.note})" if r.credited and r.scope.assumed else ""
             yield passed(s, what + note, *refs)
+
+
+def _predates_qemu_conf(h: Host, v: Vm) -> str:
+    """Why VM `v`'s running QEMU may run console settings older than qemu.conf: it started
+    before the file's last change. libvirt applies qemu.conf's console settings when it starts
+    the VM (read with `find_string`: qemu_domain.c qemuDomainSecretGraphicsPrepare gives a VNC
+    console its TLS credentials "vnc-tls-creds0" only `if (cfg->vncTLS)`; a listen address left
+    out takes cfg->vncListen), so a VM started before the change keeps the old ones until it
+    is started again. "" when it did not, or the times were not read."""
+    procs = h.facts.qemu_processes
+    for p in procs.get() if procs.known else ():
+        mine = p.uuid == v.uuid.lower() if p.uuid else p.guest == v.name
+        if mine and p.predates_qemu_conf:
+            return p.predates_qemu_conf
+    return ""
 
 
 def _vmx_network_serials(v: Vm) -> list[tuple[str, str]]:

@@ -3236,6 +3236,8 @@ def _socket_relays(processes: Fact[str]) -> Fact[tuple[tuple[int, str, str, str]
 def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...]]:
     if not processes.known:
         return processes  # type: ignore[return-value]
+    starts, mtimes = _starts_and_mtimes(ev)
+    qemu_conf = mtimes.get("qemu.conf")
     out = []
     for line in processes.get().splitlines():
         m = re.match(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s.*|)$", line)
@@ -3258,6 +3260,13 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         label = _qemu_label(ev.get(_cmd(f"qemu-label-{pid}")), pid)
         libraries = _replaced_libraries(ev.get(_cmd(f"qemu-maps-{pid}")))
         uuid = re.search(r"-uuid\s+([0-9a-fA-F-]{36})(?:\s|$)", args)
+        start = starts.get(str(pid))
+        older = (
+            f"its QEMU (pid {pid}) started at {_utc(start)}, before /etc/libvirt/qemu.conf was "
+            f"changed at {_utc(qemu_conf)}"
+            if start is not None and qemu_conf is not None and qemu_conf > start
+            else ""
+        )
         out.append(
             QemuProcess(
                 pid,
@@ -3272,6 +3281,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 m.group(3),
                 target.group(1) if target else None,
                 libraries,
+                older,
             )
         )
     return Fact.of(tuple(out), *processes.sources)
@@ -3800,26 +3810,10 @@ def _changed_since_start(
     as it was when it started. A file whose mtime (`stat -c %Y`) is later than the daemon's
     start (`ps -o lstart` in UTC) may hold settings the daemon does not run. Either artefact
     missing (a bundle of an older collector) settles nothing: nothing is returned."""
-    if not processes.known:
+    starts, mtimes = _starts_and_mtimes(ev)
+    if not processes.known or not starts or not mtimes:
         return {}, []
-    starts_got = ev.get(_cmd("process-starts"))
-    mtimes_got = ev.get(_cmd("libvirt-conf-mtimes"))
-    if starts_got.state != "ok" or mtimes_got.state != "ok":
-        return {}, []
-    starts: dict[str, int] = {}
-    for line in starts_got.text.splitlines():
-        parts = line.split()
-        if len(parts) == 6 and parts[0].isdigit():
-            try:
-                when = datetime.strptime(" ".join(parts[1:]), "%a %b %d %H:%M:%S %Y")
-            except ValueError:
-                continue
-            starts[parts[0]] = int(when.replace(tzinfo=UTC).timestamp())
-    mtimes: dict[str, int] = {}
-    for line in mtimes_got.text.splitlines():
-        stamp, _, path = line.strip().partition(" ")
-        if stamp.isdigit() and path.startswith("/etc/libvirt/"):
-            mtimes[path.removeprefix("/etc/libvirt/")] = int(stamp)
+    srcs = [ev.get(_cmd("process-starts")).source, ev.get(_cmd("libvirt-conf-mtimes")).source]
     pids: dict[str, list[str]] = {}
     for line in processes.get().splitlines():
         parts = line.split(None, 2)
@@ -3842,7 +3836,32 @@ def _changed_since_start(
                     break
             if name in out:
                 break
-    return out, [starts_got.source, mtimes_got.source]
+    return out, srcs
+
+
+def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]]:
+    """Each process's start (pid -> epoch seconds, from `ps -o lstart` in UTC) and each libvirt
+    file's last change (file name -> epoch seconds, `stat -c '%Y %n'`); both empty when either
+    was not read (a bundle of an older collector)."""
+    starts_got = ev.get(_cmd("process-starts"))
+    mtimes_got = ev.get(_cmd("libvirt-conf-mtimes"))
+    if starts_got.state != "ok" or mtimes_got.state != "ok":
+        return {}, {}
+    starts: dict[str, int] = {}
+    for line in starts_got.text.splitlines():
+        parts = line.split()
+        if len(parts) == 6 and parts[0].isdigit():
+            try:
+                when = datetime.strptime(" ".join(parts[1:]), "%a %b %d %H:%M:%S %Y")
+            except ValueError:
+                continue
+            starts[parts[0]] = int(when.replace(tzinfo=UTC).timestamp())
+    mtimes: dict[str, int] = {}
+    for line in mtimes_got.text.splitlines():
+        stamp, _, path = line.strip().partition(" ")
+        if stamp.isdigit() and path.startswith("/etc/libvirt/"):
+            mtimes[path.removeprefix("/etc/libvirt/")] = int(stamp)
+    return (starts, mtimes) if starts and mtimes else ({}, {})
 
 
 def _utc(epoch: int) -> str:
