@@ -6,6 +6,10 @@ each failed on the code before its fix.
 - L1 (false pass offline): `sched.mem.shares = "normal"` / `sched.cpu.shares = "normal"` counted
   as a priority for HVA-070 / HVA-090 offline, while the vSphere path read SharesInfo level normal
   as none: the same VM passed offline and failed through the API.
+- L2 (wrong n/a: subjects dropped): VM templates were not assessed at all, and the report did not
+  mention them: the vSphere collector skipped config.template VMs and the offline collector read
+  `*.vmx` only, not a template's `.vmtx`. A template is what VMs are deployed from; each is now
+  assessed as a powered-off VM named "<name> (template)", and a note lists them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from test_redteam10_vmw_probes import _verdicts, _vmx_scan, _vsphere, _with
+from test_redteam10_vmw_probes import WEB01, _verdicts, _vmx_scan, _vsphere, _with
+from test_vmx import scan
+from test_vsphere import (  # noqa: F401 - fixtures
+    Vcsim,
+    _objects,
+    _wait,
+    credentials,
+    vcsim,
+    vcsim_binary,
+)
+from test_vsphere import scan as vcenter_scan
 
 # --- L1: shares "normal" is the default level, no priority -------------------------------------------
 
@@ -102,3 +116,101 @@ def test_shares_high_is_a_priority_on_both_paths(
     a = _vsphere(tmp_path / "api", {}, vmx=_api_vm("high"))
     assert _verdicts(a, "HVA-070")["vm-1"] == got[("HVA-070", "web-01")]
     assert _verdicts(a, "HVA-090")["vm-1"] == got[("HVA-090", "web-01")]
+
+
+# --- L2: VM templates are subjects ----------------------------------------------------------------
+
+TEMPLATE_NOTE = (
+    "1 VM template(s) assessed as powered-off VMs (a template cannot be powered on; the VMs "
+    "deployed from it start with its settings): {}"
+)
+
+
+def test_offline_template_is_assessed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """vSphere Virtual Machine Administration, "Virtual Machine Files" (docs.vmware.com, read with
+    `search`): "A .vmtx file is created when you convert a virtual machine to a template. The
+    .vmtx file replaces the virtual machine configuration file (.vmx file)"; vSphere Web Services
+    SDK Programming Guide, "Creating Virtual Machine Templates": a template "is a virtual machine
+    that cannot be powered on", used "to create multiple clones of the same configuration". A
+    datastore copy holding a template's .vmtx with the clipboard open: the offline collector
+    read `*.vmx` only, and the template was in no result and no note. Right: assessed like a
+    powered-off VM (HVA-401 fails its copy/paste), named as a template, listed in a note."""
+    folder = tmp_path / "ds"
+    (folder / "web-01").mkdir(parents=True)
+    (folder / "base").mkdir()
+    (folder / "web-01" / "web-01.vmx").write_text(WEB01)
+    (folder / "base" / "base.vmtx").write_text(
+        WEB01.replace('displayName = "web-01"', 'displayName = "base-linux"')
+        .replace('isolation.tools.copy.disable = "TRUE"', 'isolation.tools.copy.disable = "FALSE"')
+        .replace("41 b8 90 aa", "41 b8 90 ab")
+    )
+    _, report = scan(folder, capsys)
+    got = {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in report["results"]
+        if r["check_id"] == "HVA-401"
+    }
+    assert got == {
+        ("HVA-401", "web-01"): (
+            "pass",
+            "every isolation key is TRUE or absent (VMware's default is TRUE)",
+        ),
+        ("HVA-401", "base-linux (template)"): (
+            "fail",
+            "set to FALSE: isolation.tools.copy.disable",
+        ),
+    }
+    assert TEMPLATE_NOTE.format("base-linux (template)") in report["notes"]
+
+
+def test_api_template_is_rendered_and_assessed(tmp_path: Path) -> None:
+    """L2 through the vSphere API's properties: config.template ("Flag indicating whether or not
+    a virtual machine is a template", VirtualMachineConfigInfo) is rendered as hvaudit's own key,
+    and the template is judged as a VM that does not run (HVA-070 as for any VM)."""
+    from hvaudit.collect.vsphere import render_vmx
+
+    props = {
+        "name": "tmpl-1",
+        "config.uuid": "4221aa00-0000-4000-8000-000000000002",
+        "config.template": True,
+        "config.hardware.numCPU": 1,
+        "config.hardware.memoryMB": 1024,
+        "runtime.powerState": "poweredOff",
+        "config.hardware.device": [],
+        "config.extraConfig": [],
+    }
+    text = render_vmx(props, {})
+    assert 'hvaudit.template = "TRUE"' in text
+    a = _vsphere(tmp_path, {}, vmx=text)
+    assert _verdicts(a, "HVA-070") == {
+        "tmpl-1 (template)": (
+            "fail",
+            "no memory guarantee, priority (configured size 1.0 GiB)",
+        )
+    }
+    assert TEMPLATE_NOTE.format("tmpl-1 (template)") in a.deployment.notes
+
+
+@pytest.mark.vcsim
+def test_vcenter_template_is_collected(
+    vcsim: Vcsim,  # noqa: F811 - test_vsphere's fixture
+    credentials: None,  # noqa: F811 - test_vsphere's fixture
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """L2 on a vCenter (the govmomi simulator): a VM marked as a template (MarkAsTemplate, on a
+    powered-off VM) was skipped by the collector (`if props.get("config.template"): continue`)
+    and vanished from the report. Right: a subject of every VM check, named as a template."""
+    from pyVim import connect as pyVim_connect
+    from pyVmomi import vim
+
+    si = vcsim.connect()
+    content = si.RetrieveContent()
+    (vm,) = [v for v in _objects(content, vim.VirtualMachine) if v.name == "DC0_H0_VM1"]
+    if vm.runtime.powerState != "poweredOff":
+        _wait(vm.PowerOffVM_Task())
+    vm.MarkAsTemplate()
+    pyVim_connect.Disconnect(si)
+    _, report = vcenter_scan(vcsim, capsys)
+    names = {r["subject"]["name"] for r in report["results"] if r["check_id"] == "HVA-401"}
+    assert "DC0_H0_VM1 (template)" in names and "DC0_H0_VM1" not in names
+    assert TEMPLATE_NOTE.format("DC0_H0_VM1 (template)") in report["notes"]

@@ -1,7 +1,9 @@
 """VMware `.vmx` files read offline: a copy of a datastore, or a folder of exported VM configs.
 
-Target `vmx+dir:///PATH`: every `*.vmx` under PATH (recursively, symbolic links not followed) is
-stored as `vmware/vmx/<path relative to PATH>`, console passwords, the encryption key safe and
+Target `vmx+dir:///PATH`: every `*.vmx` under PATH (recursively, symbolic links not followed), and
+every `*.vmtx` (a VM template's configuration: "The .vmtx file replaces the virtual machine
+configuration file (.vmx file)" when a VM is converted to a template, vSphere Virtual Machine
+Administration, "Virtual Machine Files"), is stored as `vmware/vmx/<path relative to PATH>`, console passwords, the encryption key safe and
 `guestinfo.*` values redacted by the bundle writer. There is no host to read, so host facts are
 recorded as unavailable: what rests on the host (its cores, its memory, its services) becomes a
 manual item. The vSphere API collector (live
@@ -47,7 +49,7 @@ def collect_vmx(uri: str, root: Path, writer: BundleWriter) -> None:
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
         for name in sorted(files):
-            if not name.lower().endswith(".vmx"):
+            if not name.lower().endswith((".vmx", ".vmtx")):
                 continue
             path = Path(folder) / name
             relative = path.relative_to(root).as_posix()

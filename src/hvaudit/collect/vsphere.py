@@ -302,8 +302,6 @@ class VsphereCollector:
             origin="AuthorizationManager.roleList, RetrieveAllPermissions",
         )
         for obj, props in self._retrieve(content, vim.VirtualMachine, VM_PATHS):
-            if props.get("config.template"):
-                continue
             host = props.get("runtime.host")
             hid = hosts.get(host._moId, "unknown-host") if host is not None else "unknown-host"
             text = render_vmx(props, dvpgs)
@@ -807,6 +805,8 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
     }
     if props.get("runtime.powerState") is not None:
         out["hvaudit.powerState"] = str(props["runtime.powerState"])
+    if props.get("config.template"):
+        out[f"{OWN_PREFIX}template"] = "TRUE"  # a template: assessed as a VM, named as one
     for prefix, alloc in (
         ("cpu", props.get("config.cpuAllocation")),
         ("mem", props.get("config.memoryAllocation")),

@@ -69,6 +69,11 @@ def _json_object(bundle: Bundle, path: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _is_template(vmx: VmxFile, artefact: str) -> bool:
+    """A VM template: a .vmtx file, or a .vmx the vSphere collector marked (config.template)."""
+    return artefact.lower().endswith(".vmtx") or vmx.flag(f"{OWN_PREFIX}template")
+
+
 def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
     """One VM from its .vmx."""
 
@@ -76,6 +81,13 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         return Source(artefact, f"line {vmx.lines.get(key.lower(), 0)}: {key}")
 
     name = vmx.get("displayname") or PurePosixPath(artefact).stem
+    # A template (config.template from the API, a .vmtx file offline) "cannot be powered on"
+    # (vSphere Web Services SDK Programming Guide, "Creating Virtual Machine Templates"), and a VM
+    # deployed from it gets its virtual hardware and properties: assessed as a powered-off VM,
+    # named as a template so the report says which subjects are templates.
+    template = _is_template(vmx, artefact)
+    if template:
+        name = f"{name} (template)"
     memory = vmx.number("memsize") or DEFAULT_MEMORY_MIB
     vcpus = vmx.number("numvcpus") or 1
     interfaces, disks, passthrough, legacy = [], [], [], []
@@ -183,9 +195,9 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         uuid=(vmx.get("uuid.bios") or "").replace(" ", "").replace("-", "")
         or artefact.removeprefix("vmware/vmx/"),
         host=host,
-        running=(vmx.get("hvaudit.powerState") or "") == "poweredOn",
+        running=not template and (vmx.get("hvaudit.powerState") or "") == "poweredOn",
         running_unknown=""
-        if vmx.get("hvaudit.powerState")
+        if template or vmx.get("hvaudit.powerState")
         else "runtime.powerState not reported (a .vmx file does not hold it)",
         autostart=False,
         hardware_accelerated=Fact.of(exec_mode != "software", at("monitor.virtual_exec")),
@@ -504,6 +516,7 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         for pg in (distributed or {}).get("portgroups") or []
         if isinstance(pg, dict) and isinstance(pg.get("overrides"), dict)
     }
+    templates: list[str] = []
     for entry in bundle.under("vmware/vmx/"):
         if entry.status != "ok":
             continue
@@ -553,5 +566,14 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                 f"reads them (it reports the file's repeats as errors): {repeated}"
             )
         dep.vms.append(vm)
+        if _is_template(vmx, entry.path):
+            templates.append(vm.name)
+    if templates:
+        dep.notes.append(
+            f"{len(templates)} VM template(s) assessed as powered-off VMs (a template cannot be "
+            "powered on; the VMs deployed from it start with its settings): "
+            + ", ".join(sorted(templates)[:20])
+            + (f" and {len(templates) - 20} more" if len(templates) > 20 else "")
+        )
     dep.notes += collection_notes(bundle)
     return dep, problems
