@@ -10,6 +10,10 @@ each failed on the code before its fix.
   mention them: the vSphere collector skipped config.template VMs and the offline collector read
   `*.vmx` only, not a template's `.vmtx`. A template is what VMs are deployed from; each is now
   assessed as a powered-off VM named "<name> (template)", and a note lists them.
+- L3 (other: the two paths disagreed on a verdict's reason): the vSphere collector rendered a
+  host CD drive in ATAPI emulation (VirtualCdromAtapiBackingInfo) as `cdrom-raw`, passthrough;
+  the .vmx of that drive says `atapi-cdrom`, an emulated CD-ROM. HVA-050 said "block devices
+  stay host-mediated" through the API and "no device passthrough" offline.
 """
 
 from __future__ import annotations
@@ -214,3 +218,74 @@ def test_vcenter_template_is_collected(
     names = {r["subject"]["name"] for r in report["results"] if r["check_id"] == "HVA-401"}
     assert "DC0_H0_VM1 (template)" in names and "DC0_H0_VM1" not in names
     assert TEMPLATE_NOTE.format("DC0_H0_VM1 (template)") in report["notes"]
+
+
+# --- L3: the host's CD drive, emulated or passed through ---------------------------------------------
+
+
+def _cdrom_vm(backing: object) -> str:
+    """A VM with one CD-ROM on IDE 1:0, as render_vmx renders it from pyVmomi objects."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    devices = [
+        vim.vm.device.VirtualIDEController(key=201, busNumber=1),
+        vim.vm.device.VirtualCdrom(key=3000, controllerKey=201, unitNumber=0, backing=backing),
+    ]
+    props = {"name": "web-01", "config.hardware.device": devices, "config.extraConfig": []}
+    return render_vmx(props, {})
+
+
+HOST_DRIVE = "/vmfs/devices/cdrom/mpx.vmhba0:C0:T0:L0"
+
+
+@pytest.mark.parametrize(
+    ("mode", "verdict"),
+    [
+        ("atapi-cdrom", ("not_applicable", "no device passthrough")),
+        (
+            "cdrom-raw",
+            (
+                "not_applicable",
+                "no DMA-capable (PCI) passthrough: block devices stay host-mediated",
+            ),
+        ),
+    ],
+)
+def test_host_cd_drive_reads_alike_on_both_paths(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+    verdict: tuple[str, str],
+) -> None:
+    """vSphere Automation API, Cdrom.DeviceAccessType (read with `search`): a physical CD-ROM
+    backing is EMULATION, "ATAPI or SCSI device emulation", or PASSTHRU, "Raw passthru device
+    access"; the Web Services API names them VirtualCdromAtapiBackingInfo and
+    VirtualCdromPassthroughBackingInfo ("a device pass-through backing for a virtual CD-ROM").
+    A .vmx writes them `atapi-cdrom` and `cdrom-raw` (libvirt src/vmx/vmx.c reads both as the
+    host's CD drive, found with `find_string`). render_vmx wrote the ATAPI backing as cdrom-raw,
+    so the API path counted an emulated drive as passthrough where the .vmx path did not.
+    Right: both paths read the emulated drive as a CD-ROM and the raw one as passed through."""
+    from pyVmomi import vim
+
+    cdrom = vim.vm.device.VirtualCdrom
+    backing = (
+        cdrom.AtapiBackingInfo(deviceName=HOST_DRIVE)
+        if mode == "atapi-cdrom"
+        else cdrom.PassthroughBackingInfo(deviceName=HOST_DRIVE, exclusive=False)
+    )
+    text = _cdrom_vm(backing)
+    assert f'ide1:0.deviceType = "{mode}"' in text
+    api = _verdicts(_vsphere(tmp_path, {}, vmx=text), "HVA-050")["web-01"]
+    (tmp_path / "offline").mkdir()
+    offline = _vmx_scan(
+        tmp_path / "offline",
+        capsys,
+        _with(
+            'ide1:0.present = "TRUE"',
+            f'ide1:0.deviceType = "{mode}"',
+            f'ide1:0.fileName = "{HOST_DRIVE}"',
+        ),
+    )[("HVA-050", "web-01")]
+    assert api == offline == verdict

@@ -897,11 +897,18 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             out[f"{at}.present"] = "TRUE"
             backing_kind = wsdl_type(backing)
             if kind == "VirtualCdrom":
-                # the host's own drive; a client's drive (Remote*) is not a host device
-                raw = "Remote" not in backing_kind and (
-                    "PassthroughBacking" in backing_kind or "AtapiBacking" in backing_kind
+                # the host's own drive, as the .vmx spells it: in passthrough mode ("Raw passthru
+                # device access", vSphere Automation API Cdrom.DeviceAccessType PASSTHRU)
+                # cdrom-raw, emulated ("ATAPI or SCSI device emulation", EMULATION: the
+                # AtapiBacking) atapi-cdrom; a client's drive (Remote*) is not a host device
+                host_drive = "Remote" not in backing_kind
+                out[f"{at}.deviceType"] = (
+                    "cdrom-raw"
+                    if host_drive and "PassthroughBacking" in backing_kind
+                    else "atapi-cdrom"
+                    if host_drive and "AtapiBacking" in backing_kind
+                    else "cdrom-image"
                 )
-                out[f"{at}.deviceType"] = "cdrom-raw" if raw else "cdrom-image"
             file_name = getattr(backing, "fileName", None) or getattr(backing, "deviceName", None)
             if file_name:
                 out[f"{at}.fileName"] = file_name

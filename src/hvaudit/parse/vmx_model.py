@@ -145,6 +145,9 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         )
         if dev_id.startswith("ide"):
             legacy.append("IDE bus")
+        # the host's CD drive in passthrough mode (cdrom-raw: "Raw passthru device access",
+        # vSphere Automation API Cdrom.DeviceAccessType) is passed through; atapi-cdrom is the
+        # same drive emulated ("ATAPI or SCSI device emulation"), an ordinary CD-ROM to the guest
         if kind in ("cdrom-raw", "scsi-passthru", "rawdisk"):
             passthrough.append(
                 Passthrough("block", dev.get("filename", "?"), at(f"{dev_id}.present"))
