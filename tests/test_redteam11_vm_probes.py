@@ -14,11 +14,15 @@ static relabelled, or the driver's default) label though a disk of it carries a
 <seclabel model='selinux'> of its own on its <source>: libvirt then leaves that file's label
 as it is (relabel='no') or applies the given label instead of the VM's image label, so the
 disk no longer carries the VM's MCS categories (false pass; a question, or a fail where the
-given label has no MCS category, which every VM's label dominates).
+given label has no MCS category, which every VM's label dominates); R11-2 HVA-031 said "no VNC,
+SPICE or RDP console and no TCP or UDP character device" for a <graphics type='dbus'> whose
+address connects QEMU's display to a D-Bus bus over tcp: or nonce-tcp:, which carry no
+integrity or confidentiality protection (wrong n/a: a fail off the loopback, a pass on it).
 
-Tally: 7 probe cases (4 test functions). 5 cases pin R11-1 (each failed on main before its
-fix); 2 found nothing, the verdict held: a disk with a DAC-only <seclabel relabel='no'> and a
-disk without an override.
+Tally: 12 probe cases (7 test functions). 8 cases pin R11-1 and R11-2 (each failed on main
+before its fix); 4 found nothing, the verdict held: a disk with a DAC-only <seclabel
+relabel='no'>, a disk without an override, and dbus displays on a unix: bus or libvirt's
+private bus.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_bundle, domain_xml, run_assessment, write_node
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
 from test_redteam_probes import SELINUX_HOST
@@ -161,3 +165,75 @@ def test_dac_override_and_plain_disk_stay_a_pass(kept: Assessment) -> None:
             "pass",
             "dynamic selinux label (generated at every start)",
         )
+
+
+# --- R11-2: HVA-031, a dbus display connected to a bus over TCP ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def buses(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt11dbus")
+    doms = {
+        "dbustcp": "<graphics type='dbus' address='tcp:host=10.0.0.5,port=7000'/>",
+        "dbusnonce": (
+            "<graphics type='dbus' address='unix:path=/run/none.sock;"
+            "nonce-tcp:host=192.0.2.9,port=7001,noncefile=/tmp/n'/>"
+        ),
+        "dbusloop": "<graphics type='dbus' address='tcp:host=127.0.0.1,port=7002'/>",
+        "dbusunix": "<graphics type='dbus' address='unix:path=/run/qemu-bus.sock'/>",
+        "dbusprivate": "<graphics type='dbus'/>",
+    }
+    uri = write_node(
+        tmp / "n.xml",
+        [domain_xml(k, body=f"<devices>{v}</devices>") for k, v in doms.items()],
+    )
+    return run_assessment(build_bundle(tmp, uri, HARDENED_HOST, name="b"))
+
+
+@pytest.mark.parametrize(
+    ("vm", "where"),
+    [
+        ("dbustcp", "10.0.0.5 port 7000 (tcp)"),
+        ("dbusnonce", "192.0.2.9 port 7001 (nonce-tcp)"),
+    ],
+)
+def test_dbus_display_on_a_tcp_bus_is_exposed(buses: Assessment, vm: str, where: str) -> None:
+    """R11-2. formatdomain, "Graphical framebuffers" (docs/formatdomain.rst, read with
+    `read_file`): `dbus` "Export the display over D-Bus. By default, it will use a private
+    bus, except when p2p or address are specified", and `address` "(accepts a D-Bus address),
+    will connect to the specified bus address"; libvirt's domain validation refuses only p2p
+    with an address (domain_validate.c, read with `find_string`: "D-Bus p2p with an address is
+    not supported"), so a tcp: address is accepted, and QEMU's `-display dbus,addr=` is the
+    "D-Bus bus address to connect to" (qemu-options.hx, read with `find_string`). Whoever is
+    on that bus drives the console, and dbus-daemon(1) (read with `find_string`): "the tcp and
+    nonce-tcp transports have no integrity or confidentiality protection, so they should
+    normally only be used across the local loopback interface". HVA-031 said "no VNC, SPICE or
+    RDP console and no TCP or UDP character device" (wrong n/a): now a fail, as it fails a TCP
+    serial console sent in cleartext. An address lists entries tried in turn (`;`): a TCP one
+    among them is enough."""
+    assert verdict(buses, "HVA-031", vm) == (
+        "fail",
+        f"dbus display connected to the D-Bus bus at {where}: D-Bus over TCP has no integrity "
+        "or confidentiality protection, so the console travels in cleartext to that bus's "
+        "clients",
+    )
+
+
+def test_dbus_display_on_a_loopback_bus_passes(buses: Assessment) -> None:
+    """R11-2. The same display on a TCP bus on the loopback is reached from the host only (the
+    hardened host was read with route_localnet = 0: HVA-031's loopback rule): the pass of a
+    loopback console, not n/a."""
+    assert verdict(buses, "HVA-031", "dbusloop") == (
+        "pass",
+        "console(s) reachable only from the host",
+    )
+
+
+@pytest.mark.parametrize("vm", ["dbusunix", "dbusprivate"])
+def test_dbus_display_on_a_unix_bus_stays_not_applicable(buses: Assessment, vm: str) -> None:
+    """Holds: a unix: bus address, or none (libvirt's private bus, a per-VM dbus-daemon on a
+    UNIX socket), opens no network socket."""
+    assert verdict(buses, "HVA-031", vm) == (
+        "not_applicable",
+        "no VNC, SPICE or RDP console and no TCP or UDP character device",
+    )

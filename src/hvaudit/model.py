@@ -132,7 +132,7 @@ class Listen:
     """One address a console listens on."""
 
     kind: str
-    """address, network, socket or none."""
+    """address, network, socket or none; dbus: the D-Bus address a dbus display connects to."""
     address: str | None
 
 

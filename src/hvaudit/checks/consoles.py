@@ -13,6 +13,7 @@ import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, is_local_address
 from hvaudit.checks._loopback import (
@@ -194,7 +195,12 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     question; where route_localnet was not collectable (a simulated host, a bundle older than
     the probe) the loopback stands on the kernel's default, ip-sysctl.rst "route_localnet -
     BOOLEAN ... default FALSE", and the pass says so: the one rule of hvaudit.checks._loopback,
-    as in HVA-033, HVA-210, HVA-030 and HVA-036."""
+    as in HVA-033, HVA-210, HVA-030 and HVA-036.
+
+    A dbus display (<graphics type='dbus' address=...>) connects QEMU's screen, keyboard and
+    pointer to the D-Bus bus at that address; over a `tcp:` or `nonce-tcp:` address off the
+    loopback they travel without "integrity or confidentiality protection" (dbus-daemon(1)): a
+    fail (_dbus_display, R11-2)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -202,6 +208,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             yield _vmx_console(v, hosts[v.host])
             continue
         consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
+        buses = [(g, b) for g in v.graphics if g.type == "dbus" for b in _dbus_tcp(g)]
         sockets = [c for c in v.chardevs if c.protocol == "tcp" and c.mode == "bind"]
         outbound = [
             c
@@ -214,7 +221,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 datagrams.setdefault(c.source, []).append(c)
         raw = _raw_consoles(v.raw_hypervisor_arguments)
         netl = [*_tunnel_listeners(v), *_raw_net_listeners(v.raw_hypervisor_arguments)]
-        if not (consoles or sockets or outbound or datagrams or raw or netl):
+        if not (consoles or buses or sockets or outbound or datagrams or raw or netl):
             yield not_applicable(
                 s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
             )
@@ -223,6 +230,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         r = _Verdict(scope=loopback_scope(h))
         for g in consoles:
             _graphics(h, g, r)
+        for g, (transport, host, port) in buses:
+            _dbus_display(g, transport, host, port, r)
         for c in sockets:
             _chardev(h, c, r)
         for c in outbound:
@@ -870,6 +879,43 @@ def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
             else _where(addr)
         )
         _network_console(h, g, where, r)
+
+
+def _dbus_tcp(g: Graphics) -> list[tuple[str, str, str]]:
+    """The TCP entries (transport, host, port) of the D-Bus address a dbus display connects
+    to. D-Bus specification, "Server Addresses": entries are separated by `;` and tried in
+    turn, each `transport:key=value,...` with values %-escaped; `tcp` and `nonce-tcp` reach a
+    bus over TCP (R11-2)."""
+    out = []
+    for lst in g.listens:
+        if lst.kind != "dbus" or not lst.address:
+            continue
+        for entry in lst.address.split(";"):
+            transport, _, rest = entry.strip().partition(":")
+            if transport.strip() not in ("tcp", "nonce-tcp"):
+                continue
+            keys = dict(kv.partition("=")[::2] for kv in rest.split(",") if kv)
+            out.append(
+                (transport.strip(), unquote(keys.get("host", "")), unquote(keys.get("port", "")))
+            )
+    return out
+
+
+def _dbus_display(g: Graphics, transport: str, host: str, port: str, r: _Verdict) -> None:
+    """A dbus display that QEMU connects to a bus over TCP (formatdomain: the `address` of
+    <graphics type='dbus'> "will connect to the specified bus address"): the bus's clients
+    get the screen, keyboard and pointer (QEMU's org.qemu.Display1 interfaces), and
+    dbus-daemon(1) says of the `tcp` and `nonce-tcp` transports that they "have no integrity
+    or confidentiality protection, so they should normally only be used across the local
+    loopback interface". Off the loopback: a fail (R11-2)."""
+    r.refs.append(g.source)
+    if host and _local(r, host):
+        return
+    r.fails.append(
+        f"dbus display connected to the D-Bus bus at {host or '(no host named)'} port "
+        f"{port or '?'} ({transport}): D-Bus over TCP has no integrity or confidentiality "
+        "protection, so the console travels in cleartext to that bus's clients"
+    )
 
 
 def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:

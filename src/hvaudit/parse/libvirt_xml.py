@@ -868,6 +868,10 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
         listens.append(Listen("socket", g.get("socket")))
     if not listens and gtype in ("vnc", "spice", "rdp"):
         listens.append(Listen("address", None))
+    if gtype == "dbus" and (bus := (g.get("address") or "").strip()):
+        # formatdomain, "Graphical framebuffers": dbus "will connect to the specified bus
+        # address" (a D-Bus address, any transport; R11-2)
+        listens.append(Listen("dbus", bus))
     password: Fact[bool]
     if g.get("passwd") is not None:
         password = Fact.of(True, Source(src.artefact, src.locator + "/@passwd"))
