@@ -96,3 +96,91 @@ def test_two_private_mappers_stay_a_pass(mixed: Assessment, vm: str) -> None:
     """Holds: neither private mapper writes into the file (MAP_PRIVATE "Updates to the mapping
     are not visible to other processes mapping the same file"): no channel."""
     assert verdict(mixed, "HVA-057", vm) == ("pass", "no <shmem> device")
+
+
+# --- HVA-192 / HVA-193: a NIC raw QEMU arguments add is an interface ---------------------------
+
+
+@pytest.fixture(scope="module")
+def raw_nic_vms(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    dev = ("-device", "virtio-net-pci,netdev=n1")
+    domains = {
+        "rbr": _raw_cpu_domain("rbr", "", "-netdev", "bridge,id=n1,br=br0", *dev),
+        "rtap": _raw_cpu_domain("rtap", "", "-netdev", "tap,id=n1,ifname=vm9", *dev),
+        "rhelp": _raw_cpu_domain(
+            "rhelp", "", "-netdev", "tap,id=n1,helper=/usr/local/bin/ovs-helper", *dev
+        ),
+        "ruser": _raw_cpu_domain("ruser", "", "-nic", "user,model=virtio-net-pci"),
+        "rvdpa": _raw_cpu_domain(
+            "rvdpa", "", "-netdev", "vhost-vdpa,id=n1,vhostdev=/dev/vhost-vdpa-0", *dev
+        ),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rawnic"), HARDENED_HOST, domains))
+
+
+def test_raw_bridge_tap_gets_the_default_pvid_only(raw_nic_vms: Assessment) -> None:
+    """`-netdev bridge` runs qemu-bridge-helper, which adds the tap to br0 (qemu-options.hx);
+    the kernel gives a new bridge port the bridge's default PVID alone, untagged
+    (net/bridge/br_vlan.c nbp_vlan_init): one VLAN, as a libvirt <interface type='bridge'> on
+    a Linux bridge. Was n/a, "no network interface" (the NIC exists)."""
+    assert verdict(raw_nic_vms, "HVA-192", "rbr") == (
+        "pass",
+        "1 interface(s), none trunked (QEMU argument -netdev bridge,id=n1,br=br0: a tap on "
+        "Linux bridge br0 with the bridge's default PVID only)",
+    )
+    assert verdict(raw_nic_vms, "HVA-192", "ruser") == (
+        "pass",
+        "1 interface(s), none trunked (QEMU argument -nic user,model=virtio-net-pci: user-mode, "
+        "no switch port)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "arg"),
+    [
+        ("rtap", "-netdev tap,id=n1,ifname=vm9"),
+        ("rhelp", "-netdev tap,id=n1,helper=/usr/local/bin/ovs-helper"),
+        ("rvdpa", "-netdev vhost-vdpa,id=n1,vhostdev=/dev/vhost-vdpa-0"),
+    ],
+)
+def test_raw_tap_set_up_outside_the_arguments_is_a_vlan_question(
+    raw_nic_vms: Assessment, vm: str, arg: str
+) -> None:
+    """A tap its script (/etc/qemu-ifup by default) or another helper sets up may join an Open
+    vSwitch bridge untagged, a trunk of every VLAN (ovs-vswitchd.conf.db(5)); the arguments do
+    not say: one question (was n/a, "no network interface")."""
+    assert verdict(raw_nic_vms, "HVA-192", vm) == (
+        "manual",
+        "host port(s) of raw QEMU NIC(s) whose VLANs the evidence does not show: "
+        f"QEMU argument {arg}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "arg"),
+    [
+        ("rbr", "-netdev bridge,id=n1,br=br0"),
+        ("rtap", "-netdev tap,id=n1,ifname=vm9"),
+        ("ruser", "-nic user,model=virtio-net-pci"),
+    ],
+)
+def test_raw_nic_trusts_no_guest_receive_filter(raw_nic_vms: Assessment, vm: str, arg: str) -> None:
+    """formatdomain <rxfilters trustGuest>: the host trusts the guest's receive-filter changes
+    only where it is set, and only for macvtap connections; a raw NIC has no such setting. Was
+    n/a, "no network interface"."""
+    assert verdict(raw_nic_vms, "HVA-193", vm) == (
+        "pass",
+        f"no interface trusts guest receive filters (QEMU argument {arg}: a raw NIC has no "
+        "trustGuestRxFilters; only the host device of a macvtap or SR-IOV interface takes the "
+        "guest's filter)",
+    )
+
+
+def test_raw_vdpa_nic_is_a_receive_filter_question(raw_nic_vms: Assessment) -> None:
+    """A vhost-vdpa backend hands the guest's virtio control commands to the vDPA device: the
+    device's own handling of promiscuous mode decides, not in the evidence."""
+    assert verdict(raw_nic_vms, "HVA-193", "rvdpa") == (
+        "manual",
+        "vDPA device(s) opened by raw arguments: QEMU argument -netdev vhost-vdpa,id=n1,"
+        "vhostdev=/dev/vhost-vdpa-0: the guest's receive-filter commands reach the device",
+    )

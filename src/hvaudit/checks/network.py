@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from hvaudit.checks._libvirt import is_every_address
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
@@ -43,7 +44,7 @@ from hvaudit.model import (
     Vm,
 )
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
-from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.parse.qemu_args import RawNic, raw_nics
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -108,15 +109,9 @@ def _raw_taps(v: Vm) -> tuple[list[tuple[str, str]], list[str]]:
     the bridge" (br=, default br0), or takes "fd=h ... an already opened host TAP interface".
     `-nic` and `-net` take the same backends. libvirt's nwfilter binds only the interfaces
     libvirt itself starts (qemuInterfaceBridgeConnect), and sets no port isolation on them."""
-    known: list[tuple[str, str]] = []
-    unsure: list[str] = []
-    for o in qemu_options(v.raw_hypervisor_arguments):
-        if o.name not in ("netdev", "nic", "net"):
-            continue
-        if o.kind == "bridge" or (o.kind == "tap" and o.props.get("helper")):
-            known.append((o.shown(), o.props.get("br") or "br0"))
-        elif o.kind == "tap":
-            unsure.append(f"QEMU argument {o.shown()}")
+    nics = raw_nics(v.raw_hypervisor_arguments)
+    known = [(n.shown, n.bridge) for n in nics if n.bridge is not None]
+    unsure = [f"QEMU argument {n.shown}" for n in nics if n.backend == "tap" and n.bridge is None]
     return known, unsure
 
 
@@ -672,14 +667,19 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     pve-network's GET /nodes/{node}/sdn/zones/{zone}/bridges reports, settles a bridge either
     way. On vSphere a NIC takes its port group's VLAN; on a distributed port group that lets each
     port override it (vlanOverrideAllowed: "for an individual port to override the setting in
-    defaultPortConfig") the VM's own port, which is not read, decides: a question."""
+    defaultPortConfig") the VM's own port, which is not read, decides: a question. A NIC raw
+    QEMU arguments add is an interface too, never "no network interface" (_raw_vlans): a tap
+    qemu-bridge-helper puts on a Linux bridge gets the bridge's default PVID only, a user-mode
+    NIC has no port, and any other's port VLANs are a question."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if not v.interfaces:
+        raw = raw_nics(v.raw_hypervisor_arguments)
+        if not v.interfaces and not raw:
             yield not_applicable(s, "no network interface")
             continue
+        raw_fine, raw_ask = _raw_vlans(raw)
         bad, refs, unseen, ovs, vfs, unread = [], [], [], [], [], []
         for i in v.interfaces:
             refs.append(i.source_ref)
@@ -781,6 +781,21 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 + ". Pass: no, vlan_filtering 0 and no Open vSwitch bridge; fail: VLAN-aware or "
                 "Open vSwitch, where a port without a tag receives every VLAN of the bridge.",
             )
+        elif raw_ask:
+            yield manual(
+                s,
+                "host port(s) of raw QEMU NIC(s) whose VLANs the evidence does not show: "
+                + "; ".join(raw_ask),
+                *(refs or [v.source]),
+                question=f"Does the host port of each listed raw QEMU NIC of VM {v.name} carry "
+                f"a single VLAN? Evidence: on host {v.host}, the script or helper that sets up "
+                "each tap (/etc/qemu-ifup unless script= names another) or the process passing "
+                "its fd, and `bridge vlan show dev TAP` (a Linux bridge) or `ovs-vsctl list Port "
+                "TAP` (Open vSwitch: tag, trunks); for a vhost-user or other backend, its "
+                "switch's port settings. Pass: one VLAN (an access port or the bridge's PVID "
+                "only); fail: a trunk, or an Open vSwitch port with no tag, which trunks every "
+                "VLAN.",
+            )
         elif unseen:
             names = ", ".join(sorted(set(unseen)))
             gap = Fact[bool].unavailable(
@@ -788,7 +803,38 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
             )
             yield unknown(s, gap, f"the network(s) {names} give the VM no VLAN trunk")
         else:
-            yield passed(s, f"{len(v.interfaces)} interface(s), none trunked", *refs)
+            yield passed(
+                s,
+                f"{len(v.interfaces) + len(raw)} interface(s), none trunked"
+                + (f" ({'; '.join(raw_fine)})" if raw_fine else ""),
+                *(refs or [v.source]),
+            )
+
+
+def _raw_vlans(nics: list[RawNic]) -> tuple[list[str], list[str]]:
+    """The raw QEMU NICs (hvaudit.parse.qemu_args.raw_nics) that receive one VLAN, and those
+    whose port's VLANs the evidence does not show, each as a message part. A tap that
+    qemu-bridge-helper (`-netdev bridge`, the default helper; qemu-options.hx) adds to a Linux
+    bridge joins it with the bridge's default PVID alone: the helper adds the port (SIOCBRADDIF:
+    br_add_if) and the kernel gives a new port that one VLAN, untagged (net/bridge/br_vlan.c
+    nbp_vlan_init: `nbp_vlan_add(p, p->br->default_pvid, BRIDGE_VLAN_INFO_PVID |
+    BRIDGE_VLAN_INFO_UNTAGGED, ...)`), not the every-VLAN membership qemu-server's tap_plug
+    gives its own ports. A user-mode NIC ends in QEMU's own network stack, with no switch port.
+    Another helper=, a script= or fd= tap, a vhost-user socket and any other backend are set up
+    outside the arguments: a question."""
+    fine: list[str] = []
+    ask: list[str] = []
+    for n in nics:
+        if n.bridge is not None and PurePosixPath(n.helper or "").name == "qemu-bridge-helper":
+            fine.append(
+                f"QEMU argument {n.shown}: a tap on Linux bridge {n.bridge} with the bridge's "
+                "default PVID only"
+            )
+        elif n.backend == "user":
+            fine.append(f"QEMU argument {n.shown}: user-mode, no switch port")
+        else:
+            ask.append(f"QEMU argument {n.shown}")
+    return fine, ask
 
 
 @check(
@@ -837,7 +883,14 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     PVE::Network::tap_plug); qemu-server has no setting that hands the guest's receive filter
     to a host device (no macvtap, no NIC_RX_FILTER_CHANGED handling: github:proxmox/qemu-server
     searched), so only its hostpciN functions can be such VFs, a cluster mapping's (mapping=,
-    /etc/pve/mapping/pci.cfg, not collected) included."""
+    /etc/pve/mapping/pci.cfg, not collected) included. A NIC raw QEMU arguments add (`-netdev`,
+    `-nic`, `-net`: hvaudit.parse.qemu_args.raw_nics) is an interface, never "no network
+    interface": it has no trustGuestRxFilters (formatdomain, `<rxfilters trustGuest>`: the host
+    trusts the guest's "changes to the interface mac address and receive filters" only when it
+    is set, "currently it is only supported for the virtio device model and for macvtap
+    connections on the host"), so a tap, bridge, user-mode, socket or vhost-user backend passes;
+    a raw `-netdev vhost-vdpa` hands the guest's virtio control commands (promiscuous mode
+    among them) to the vDPA device: a question."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -846,7 +899,8 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
         # a <hostdev type='pci'> (Proxmox hostpciN) of a network function may be an SR-IOV VF
         # whose trust flag is on; which PF it hangs off is sysfs physfn, not collected (R7-5)
         functions = _whole_functions(v, h)
-        if not v.interfaces and not functions:
+        raw = raw_nics(v.raw_hypervisor_arguments)
+        if not v.interfaces and not functions and not raw:
             yield not_applicable(s, "no network interface")
             continue
         bad, unread = [], []
@@ -866,6 +920,9 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                 elif vf is None or vf[4] is None:
                     unread.append(i.mac or i.source)
         refs = [i.source_ref for i in v.interfaces] + [ref for _, _, ref in functions]
+        refs = refs or [v.source]
+        # a vDPA device takes the guest's receive-filter commands itself (R10-11 lead)
+        vdpa = [f"QEMU argument {n.shown}" for n in raw if n.backend == "vhost-vdpa"]
         whole = (
             f"PCI function(s) {_functions_text(functions)} passed through whole: a network "
             "function that is an SR-IOV VF sets its receive filters through its PF's trust "
@@ -925,8 +982,32 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                 "VM's MAC: trust off). Pass: yes, trust off for every one; fail: trust on, so "
                 "the guest can turn on promiscuous mode.",
             )
+        elif vdpa:
+            yield manual(
+                s,
+                f"vDPA device(s) opened by raw arguments: {', '.join(vdpa)}: the guest's "
+                "receive-filter commands reach the device",
+                *refs,
+                question=f"Does the vDPA device behind each of {', '.join(vdpa)} of VM "
+                f"{v.name} keep the guest from turning on promiscuous or all-multicast mode? "
+                f"Evidence: on host {v.host}, `vdpa dev show` (the device and its parent) and, "
+                "for a VF's vDPA device, `ip link show PF` (the 'vf N' line: trust). Pass: yes, "
+                "trust off or the device ignores those commands; fail: no, so the guest can "
+                "receive traffic not meant for it.",
+            )
         else:
-            yield passed(s, "no interface trusts guest receive filters", *refs)
+            shown = [f"QEMU argument {n.shown}" for n in raw]
+            yield passed(
+                s,
+                "no interface trusts guest receive filters"
+                + (
+                    f" ({', '.join(shown)}: a raw NIC has no trustGuestRxFilters; only the host "
+                    "device of a macvtap or SR-IOV interface takes the guest's filter)"
+                    if shown
+                    else ""
+                ),
+                *refs,
+            )
 
 
 @check(

@@ -6,6 +6,20 @@ option in several spellings; each check used to match one of them by text (`-dev
 ivshmem-plain,...` but not `-device driver=ivshmem-plain,...`). This module is the one reading
 every check uses. Each fact below was read in QEMU's source with the `search` tools:
 
+- Where the raw arguments stand. libvirt (src/qemu/qemu_command.c qemuBuildCommandLine, read
+  in a libvirt 11 tree, cyberus-technology/libvirt 71699a06, the stored libvirt/libvirt copy
+  being 2014's) adds the <qemu:arg> values (`for (n = qemuxmlns->args; n && *n; n++)
+  virCommandAddArg(cmd, *n)`) after its own -machine, -cpu, -m, -smp, -numa, disks, NICs
+  (qemuBuildNetCommandLine), chardevs, TPMs (qemuBuildTPMsCommandLine), graphics, video,
+  hostdevs, memballoon, RNG and launch security, and before its -sandbox, panic device, <shmem>
+  devices, vsock, crypto, pstore, -run-with async-teardown and -msg. So a raw -cpu replaces
+  libvirt's (the last -cpu wins), a raw -smp or -m merges over libvirt's, and a `-set` reaches
+  libvirt's QemuOpts options given before them (its -tpmdev: HVA-056), never its <shmem> ones,
+  which come after (QEMU exits on an id it has not seen). Proxmox
+  VE's qemu-server appends `args:` last of all (src/PVE/QemuServer.pm config_to_command: `#
+  add custom args` / `push @$cmd, @$aa` from PVE::Tools::split_args, after every option it
+  builds; read at proxmox/qemu-server e6352be6).
+
 - Option names: system/vl.c lookup_opt, `/* Treat --foo the same as -foo. */ if (r[1] == '-')
   r++;`, then `strcmp(popt->name, r + 1)` over the whole word: `--device` is `-device`, while
   `-device=X` (or `---device`) names no option and QEMU exits with "invalid option", so neither
@@ -355,3 +369,38 @@ def raw_pci_passthrough(args: Iterable[str], source: Source) -> list[Passthrough
     "Host device assignment": VFIO is the default backend) and qemu-server for hostpciN. An
     IOMMU and a whole IOMMU group are then needed as for those (HVA-050, R60)."""
     return [Passthrough("pci", addr, source) for addr in vfio_pci_hosts(qemu_options(args))]
+
+
+@dataclass(frozen=True, slots=True)
+class RawNic:
+    """A host network backend raw QEMU arguments add (`-netdev`, `-nic`, `-net` other than the
+    `-net nic` front end), as far as the arguments tell it."""
+
+    shown: str
+    """The option as written, for a message."""
+    backend: str
+    """The backend type: bridge, tap, user, vhost-user, socket, ... ("" when not given)."""
+    bridge: str | None
+    """The Linux bridge its tap joins, where the arguments name it: `bridge` and `tap` with
+    helper= take br= (default br0); None where a script or a passed fd decides."""
+    helper: str | None
+    """The program that puts the tap on that bridge (helper=; `-netdev bridge` runs
+    qemu-bridge-helper when none is named), None where no helper runs."""
+
+
+def raw_nics(args: Iterable[str]) -> list[RawNic]:
+    """The host network backends of raw QEMU arguments. qemu-options.hx: `-netdev
+    bridge,id=id[,br=bridge][,helper=helper]` "Connect a host TAP network interface to a host
+    bridge device ... the default bridge device is br0"; `-netdev tap` runs "the network
+    script file to configure it" (default /etc/qemu-ifup), or with helper= the helper
+    "configure[s] the TAP interface and attach[es] it to the bridge" (br=, default br0), or
+    takes "fd=h ... an already opened host TAP interface"; `-nic` and `-net` take the same
+    backends (`-nic none` and `-net none` add none, `-net nic` is the guest's front end)."""
+    out: list[RawNic] = []
+    for o in qemu_options(args):
+        if o.name not in ("netdev", "nic", "net") or o.kind in ("none", "nic", "hubport"):
+            continue
+        helper = o.props.get("helper") or ("qemu-bridge-helper" if o.kind == "bridge" else None)
+        bridge = (o.props.get("br") or "br0") if helper else None
+        out.append(RawNic(o.shown(), o.kind, bridge, helper))
+    return out
