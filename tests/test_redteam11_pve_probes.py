@@ -13,6 +13,12 @@ Findings (each pinned below):
   `spice`); hvaudit saw a USB device only where `host=` or `mapping=` was written, and said
   "no device passthrough" (HVA-050) of a VM holding one; `usb0: host=spice` (a usb-redir
   device) was listed as a passed-through host device named "spice".
+- P11-3 (false pass, quirk): /etc/default/pveproxy is sourced by bash (pve-http-server
+  PVE::APIServer::Utils read_proxy_config), whose lines end at \n and whose blanks are space and
+  tab; hvaudit split at any Unicode line break and stripped any whitespace, so a comment
+  `# note<FF>DENY_FROM="all"` (one comment to bash) denied the rest (HVA-305 pass, where every
+  address outside ALLOW_FROM is served: fail now), and a vertical tab or CRLF line ends, which
+  leave a value pveproxy refuses (Net::IP, `die "unknown policy"`), passed (a question now).
 """
 
 from __future__ import annotations
@@ -91,4 +97,55 @@ def test_p11_2_host_spice_is_redirection_not_a_host_device(
     assert pve_result(report, "HVA-047", "web-10") == (
         "fail",
         "emulated legacy devices: USB redirection",
+    )
+
+
+# --- P11-3: /etc/default/pveproxy lines as bash reads them -----------------------------------------
+
+PVEPROXY = "etc/default/pveproxy"
+BOTH_FAMILIES_OPEN = (
+    "IPv4 addresses outside ALLOW_FROM and DENY_FROM are admitted; IPv6 addresses outside "
+    "ALLOW_FROM and DENY_FROM are admitted"
+)
+
+
+def test_p11_3_a_comment_runs_on_past_a_form_feed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. pve-http-server PVE::APIServer::Utils read_proxy_config evaluates the file with
+    bash (`. $conffile`, then `echo "DENY_FROM:$DENY_FROM"`); bash ends a line (and a comment)
+    at a newline only, so `# deny the rest<FF>DENY_FROM="all"` is one comment, DENY_FROM stays
+    empty (`next if ... $value eq ''`), and with POLICY allow every address outside ALLOW_FROM
+    is served (AnyEvent.pm check_host_access: no match -> policy). Checked with bash 5: the
+    file below sources to `DENY_FROM:` empty."""
+    text = 'ALLOW_FROM="10.0.0.0/8"\n# deny the rest\x0cDENY_FROM="all"\nPOLICY="allow"\n'
+    report = dir_scan(tmp_path, capsys, {PVEPROXY: text})
+    assert pve_result(report, "HVA-305", "pve-h1") == ("fail", BOTH_FAMILIES_OPEN)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            'ALLOW_FROM="10.0.0.0/8"\x0bDENY_FROM="all"\nPOLICY="allow"\n',
+            "ALLOW_FROM '10.0.0.0/8\\x0bDENY_FROM=all', DENY_FROM '', POLICY 'allow'",
+        ),
+        (
+            'ALLOW_FROM="10.0.0.0/8"\r\nDENY_FROM="all"\r\nPOLICY="allow"\r\n',
+            "ALLOW_FROM '10.0.0.0/8\\r', DENY_FROM 'all\\r', POLICY 'allow\\r'",
+        ),
+    ],
+    ids=["vertical-tab-is-no-blank", "crlf"],
+)
+def test_p11_3_a_character_bash_keeps_in_the_word_is_no_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, values: str
+) -> None:
+    """Was pass. bash's blanks are space and tab: a vertical tab or a \\r after the closing quote
+    is part of the value (ALLOW_FROM `10.0.0.0/8<VT>DENY_FROM=all`, POLICY `allow<CR>`), which
+    read_proxy_config refuses (`Net::IP->new(...) || die`; `die "unknown policy"`): pveproxy
+    does not run this file, so the answer is a question."""
+    report = dir_scan(tmp_path, capsys, {PVEPROXY: text})
+    assert pve_result(report, "HVA-305", "pve-h1") == (
+        "manual",
+        f"/etc/default/pveproxy: {values} hold a value hvaudit cannot read as pveproxy does",
     )

@@ -851,19 +851,25 @@ def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:
     pveproxy sources the file with bash (pve-http-server PVE::APIServer::Utils read_proxy_config:
     ". $conffile" then echoes each variable), so `export NAME=value` assigns as well; a later
     assignment wins, as in bash. Other shell constructs are refused as input hvaudit does not
-    evaluate."""
+    evaluate.
+
+    As bash reads it (P11-3): a line ends at \n only, and its blanks are space and tab, so a form
+    feed, vertical tab or \r is part of a word (a comment runs on past a form feed; a \r after
+    a value is part of the value, which Net::IP refuses)."""
     out: dict[str, str] = {}
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip(" \t")
         if not line or line.startswith("#"):
             continue
         if line.startswith("export") and line[6:7] in (" ", "\t"):
-            line = line[6:].strip()
+            line = line[6:].strip(" \t")
         key, sep, value = line.partition("=")
-        if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
+        if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key, re.A):
             raise InputError(f"{name}:{n}: expected NAME=value")
         try:
-            words = shlex.split(_bash_uncomment(value))
+            lexer = shlex.shlex(_bash_uncomment(value), posix=True)
+            lexer.whitespace, lexer.whitespace_split, lexer.commenters = " \t", True, ""
+            words = list(lexer)
         except ValueError as exc:
             raise InputError(f"{name}:{n}: {exc}") from None
         out[key] = " ".join(words)
