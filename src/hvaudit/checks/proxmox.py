@@ -706,7 +706,8 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
         allow, deny, policy = (
             # bash's blanks only: a \r the parser kept is part of the value (read_proxy_config
             # refuses `allow\r`: `m/^(allow|deny)$/`; P11-3)
-            f.get().get(k, "").strip(" \t") for k in ("ALLOW_FROM", "DENY_FROM", "POLICY")
+            f.get().get(k, "").strip(" \t")
+            for k in ("ALLOW_FROM", "DENY_FROM", "POLICY")
         )
         nets_allow, nets_deny = _net_list(allow), _net_list(deny)
         if nets_allow is None or nets_deny is None or policy not in ("", "allow", "deny"):
