@@ -418,6 +418,9 @@ HARDENED_HOST: dict[str, Any] = {
             for d in LIBVIRT_DAEMONS[1:]
         ),
     ),
+    # `find /etc/sssd -maxdepth 2 -name '*.conf' -printf '%T@ %p\n'`: sssd.conf written on
+    # 20 November 2024, before sssd started
+    "sssd-conf-mtimes": ("1732095000.0000000000 /etc/sssd/sssd.conf\n", 0),
     "qemu-status-1200": (
         "/proc/1200/status:Seccomp:\t2\n/proc/1200/status:CapEff:\t0000000000000000\n",
         0,

@@ -10,7 +10,8 @@ test_network_leads.py, test_leads10.py).
 Kind probed: a configuration file changed after the process that applies it started, so that
 the file hvaudit reads is not what runs (libvirtd.conf: HVA-030, HVA-132 and every check of the
 daemon's file; qemu.conf: HVA-032 and every check of the QEMU driver's file, R11H-1; qemu.conf's
-console settings of a VM started before the change: HVA-031, R11H-2).
+console settings of a VM started before the change: HVA-031, R11H-2; sssd.conf and its
+snippets: HVA-140, HVA-150, R11H-3).
 
 Findings:
 - R11H-1 (false pass) Every check of /etc/libvirt/libvirtd.conf (HVA-030, 130, 131, 132, 201,
@@ -30,6 +31,12 @@ Findings:
   TLS credentials when it starts the VM (qemu_domain.c qemuDomainSecretGraphicsPrepare), so the
   console runs in cleartext until the VM restarts. A running QEMU started before qemu.conf's
   last change now turns HVA-031's pass into a question about the running QEMU. Fixed.
+- R11H-3 (false pass) HVA-140 and HVA-150 passed on /etc/sssd/sssd.conf (or a conf.d
+  snippet) written after the running sssd started: SSSD reads its configuration at start and
+  SIGHUP only reopens its debug logs (sssd(8)), so the access rule that runs is the old one.
+  The files' mtimes are now collected (`find /etc/sssd -maxdepth 2 -name '*.conf' -printf`);
+  one newer than the sssd monitor's start makes SSSD's configuration unavailable (a question);
+  times not read keep the verdict. Fixed.
 """
 
 from __future__ import annotations
@@ -158,3 +165,50 @@ def test_vm_started_before_qemu_conf_changed(host_scan) -> None:
         a = host_scan(overrides, domains=[domain])
         assert outcomes(a, "HVA-031") == {"web01": "pass"}, (overrides, messages(a, "HVA-031"))
         assert messages(a, "HVA-031")["web01"] == "vnc on 10.0.0.10 with TLS and a password"
+
+
+SSSD_CHANGED = (
+    "/etc/sssd/sssd.conf was changed at 2024-11-27 05:10:00 UTC, after sssd started at "
+    "2024-11-27 03:59:53 UTC; SSSD reads its configuration only when it starts, so what it runs "
+    "may differ from the file"
+)
+
+
+def test_sssd_conf_changed_after_sssd_started(host_scan) -> None:
+    """R11H-3. sssd(8) (read with `find_string`): the configuration file is /etc/sssd/sssd.conf
+    unless -c says otherwise, and SIGHUP "Tells the SSSD to stop writing to its current debug
+    file descriptors and to close and reopen them" (no reload). sssd (monitor pid 510) started
+    2024-11-27 03:59:53; sssd.conf, now `access_provider = ad`, was written at 05:10 (say, over
+    `access_provider = permit`): until sssd restarts, the old access rule runs. hvaudit passed
+    HVA-140 and HVA-150 on the file. Right: a question each."""
+    a = host_scan({"sssd-conf-mtimes": (f"{AFTER}.4213 /etc/sssd/sssd.conf\n", 0)})
+    for cid in ("HVA-140", "HVA-150"):
+        assert outcomes(a, cid) == {"hv1": "manual"}, (cid, messages(a, cid))
+        assert messages(a, cid)["hv1"] == f"evidence unavailable: {SSSD_CHANGED}", cid
+
+
+def test_sssd_snippet_changed_and_twins(host_scan) -> None:
+    """R11H-3 for a conf.d snippet (sssd.conf(5): snippets override sssd.conf, read at the same
+    start), and twins: files older than sssd (the hardened host), and the times not collected
+    (a bundle of an older collector): the file's verdict stays."""
+    snippet = "/etc/sssd/conf.d/50-helpdesk.conf"
+    a = host_scan(
+        {
+            "sssd-conf-mtimes": (
+                f"{BEFORE}.0 /etc/sssd/sssd.conf\n{AFTER}.0 {snippet}\n",
+                0,
+            ),
+            "sssd-conf-d": (
+                f"{snippet}:[domain/corp.example]\n{snippet}:access_provider = ad\n",
+                0,
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-140") == {"hv1": "manual"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140")["hv1"] == "evidence unavailable: " + SSSD_CHANGED.replace(
+        "/etc/sssd/sssd.conf", snippet
+    )
+    for overrides in ({}, {"sssd-conf-mtimes": None}, {"process-starts": None}):
+        a = host_scan(overrides)
+        for cid in ("HVA-140", "HVA-150"):
+            assert outcomes(a, cid) == {"hv1": "pass"}, (overrides, cid, messages(a, cid))

@@ -248,6 +248,13 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # starting with a dot) overrides sssd.conf, the later in alphabetical order the stronger.
     # Secret settings (ldap_default_authtok ...) are blanked by the bundle writer.
     CommandProbe("sssd-conf-d", ("grep", "-r", "-H", "", "/etc/sssd/conf.d")),
+    # When sssd.conf and its snippets were last changed: SSSD reads them when it starts, and
+    # SIGHUP only reopens its debug logs (sssd(8) SIGNALS), so a file changed after the running
+    # sssd started is not what it applies (R11H-3; the start times: process-starts)
+    CommandProbe(
+        "sssd-conf-mtimes",
+        ("find", "/etc/sssd", "-maxdepth", "2", "-name", "*.conf", "-printf", "%T@ %p\\n"),
+    ),
     CommandProbe("sshd-effective", ("sshd", "-T")),
     # `sshd -T` applies no Match block: the files are read for those (sshd_config(5) Include:
     # Debian and Fedora include /etc/ssh/sshd_config.d/*.conf).

@@ -1945,6 +1945,44 @@ def _sshd(g: Got) -> Fact[dict[str, str]]:
 SSSD_CONF_D = "/etc/sssd/conf.d/"
 
 
+def _sssd_changed_since_start(ev: HostEvidence) -> tuple[str, list[Source]] | None:
+    """Why SSSD may not run what its files say: a file of /etc/sssd (sssd.conf, a conf.d
+    snippet) changed after the running sssd monitor started. sssd(8): the configuration file
+    is read at start; SIGHUP only makes SSSD "close and reopen" its debug files (SIGNALS, read
+    with `find_string`). None when nothing changed since, or the times were not read."""
+    starts, _ = _starts_and_mtimes(ev)
+    got = ev.get(_cmd("sssd-conf-mtimes"))
+    ps = ev.get(_cmd("processes"))
+    if not starts or got.state != "ok" or ps.state != "ok":
+        return None
+    monitors = [
+        line.split()[0]
+        for line in ps.text.splitlines()
+        if len(line.split()) >= 3
+        and line.split()[0].isdigit()
+        and line.split()[2].rsplit("/", 1)[-1] == "sssd"
+        and not _in_container(line.split()[1])
+    ]
+    begun = [starts[pid] for pid in monitors if pid in starts]
+    if not begun:
+        return None
+    start = min(begun)
+    for line in got.text.splitlines():
+        stamp, _, path = line.strip().partition(" ")
+        try:
+            mtime = int(float(stamp))
+        except ValueError:
+            continue
+        if mtime > start and path.startswith("/etc/sssd/"):
+            return (
+                f"{path} was changed at {_utc(mtime)}, after sssd started at {_utc(start)}; "
+                "SSSD reads its configuration only when it starts, so what it runs may differ "
+                "from the file",
+                [got.source, ev.get(_cmd("process-starts")).source],
+            )
+    return None
+
+
 def _sssd_conf(ev: HostEvidence) -> tuple[configparser.ConfigParser | None, str, list[Source]]:
     """SSSD's configuration as SSSD reads it: /etc/sssd/sssd.conf, then the snippets of
     /etc/sssd/conf.d. sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY" (found with
@@ -1960,6 +1998,9 @@ def _sssd_conf(ev: HostEvidence) -> tuple[configparser.ConfigParser | None, str,
     conf = ev.get(_file("/etc/sssd/sssd.conf"))
     snippets = ev.get(_cmd("sssd-conf-d"))
     sources = [conf.source]
+    changed = _sssd_changed_since_start(ev)
+    if changed:
+        return None, changed[0], [*sources, *changed[1]]
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(conf.text)
