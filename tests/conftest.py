@@ -23,6 +23,8 @@ import threading
 import time
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +196,22 @@ SELINUX_QEMU_LABEL = "/proc/1200/attr/current:system_u:system_r:svirt_t:s0:c392,
 
 
 #: A hardened Debian 12 KVM host, as its artefacts read. Keys: file paths or probe names.
+def _release_date(days: float) -> str:
+    """A Release file's Date: `days` before now (RFC 2822, as the archives write it)."""
+    return format_datetime(datetime.now(UTC) - timedelta(days=days), usegmt=True)
+
+
+_SEC = "/var/lib/apt/lists/security.debian.org_debian-security_dists_bookworm-security_InRelease"
+_MAIN = "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease"
+#: `grep -r -H -E '^(Date|Valid-Until|Suite|Codename|Label):' /var/lib/apt/lists`
+APT_LISTS_RELEASE = (
+    f"{_SEC}:Label: Debian-Security\n{_SEC}:Suite: stable-security\n"
+    f"{_SEC}:Codename: bookworm-security\n{_SEC}:Date: {_release_date(1.05)}\n"
+    f"{_SEC}:Valid-Until: {_release_date(1.05 - 7)}\n"
+    f"{_MAIN}:Label: Debian\n{_MAIN}:Suite: stable\n{_MAIN}:Codename: bookworm\n"
+    f"{_MAIN}:Date: Sat, 09 Nov 2024 10:44:46 UTC\n"
+)
+
 HARDENED_HOST: dict[str, Any] = {
     "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\n"
     "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep vmx ssse3 fma cx16 pcid sse4_1 x2apic\n"
@@ -337,6 +355,10 @@ HARDENED_HOST: dict[str, Any] = {
         0,
     ),
     "apt-held": ("", 0),
+    # The stored Releases of Debian 12's archives (grep -r -H of /var/lib/apt/lists): the
+    # security archive signed a day before the collection (lists fetched daily), the main
+    # archive at its last point release
+    "apt-lists-release": (APT_LISTS_RELEASE, 0),
     # `apt-cache policy`: Debian 12's main and security archives
     "apt-policy": (
         "Package files:\n 100 /var/lib/dpkg/status\n     release a=now\n"

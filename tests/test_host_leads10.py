@@ -3,6 +3,13 @@
 Same harness: conftest's hardened Debian host replayed through the real collector, parser and
 engine, changed only where a test says so; each test asserts the exact status and message.
 
+- HL10-1 (false pass) HVA-180 passed "no pending security update (as of the package lists on
+  the host)" without reading how old those lists were: `apt-get -s` fetches nothing, so lists
+  last fetched months ago name no update published since. The stored Releases' Date,
+  Valid-Until, Suite, Codename and Label are now collected (`grep -r` of /var/lib/apt/lists);
+  the security archive's newest Release older than 7 days (Debian signs it valid for 7 days)
+  or past its Valid-Until makes the empty simulation a question, and so does a bundle without
+  that evidence.
 - HL10-3 (false pass) HVA-001 passed hosts carrying a Wayland compositor or a server that
   shares a desktop session (sway, wayvnc, gnome-remote-desktop, krfb ...): the package list
   knew Xorg-era names only. Added; each name confirmed with `apt-cache show` (Debian 12).
@@ -10,9 +17,11 @@ engine, changed only where a test says so; each test asserts the exact status an
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import APT_LISTS_RELEASE, HARDENED_HOST, messages, outcomes
 
 PACKAGES = HARDENED_HOST["dpkg-packages"][0]
 
@@ -31,3 +40,106 @@ def test_wayland_compositor_or_remote_desktop_fails(host_scan, name: str) -> Non
     a = host_scan({"dpkg-packages": (PACKAGES + f"{name}\t1.0-1\tii \n", 0)})
     assert outcomes(a, "HVA-001") == {"hv1": "fail"}, messages(a, "HVA-001")
     assert messages(a, "HVA-001")["hv1"] == f"desktop/display packages installed: {name}"
+
+
+# --- HVA-180: the age of apt's package lists (HL10-1) ---------------------------------------------
+
+SEC = "/var/lib/apt/lists/security.debian.org_debian-security_dists_bookworm-security_InRelease"
+
+
+def _security_release(date: datetime, until: datetime) -> str:
+    """The stored security Release as the collector's grep prints it (Debian's own fields)."""
+    return (
+        f"{SEC}:Label: Debian-Security\n{SEC}:Suite: stable-security\n"
+        f"{SEC}:Codename: bookworm-security\n"
+        f"{SEC}:Date: {date:%a, %d %b %Y %H:%M:%S} UTC\n"
+        f"{SEC}:Valid-Until: {until:%a, %d %b %Y %H:%M:%S} UTC\n"
+    )
+
+
+QUESTION = (
+    "Are the package lists on host hv1 current, with no security update pending? Evidence: "
+    "`apt-get update && apt-get -s dist-upgrade` run on hv1 now (or the Date: of the security "
+    "archive's InRelease in /var/lib/apt/lists and the time of the last successful `apt-get "
+    "update`). Pass: the lists were fetched within 7 days and the simulation names no security "
+    "update; fail: it names one, or the lists cannot be fetched."
+)
+
+
+def _question(a) -> str:
+    return next(r.outcome.question for r in a.results if r.check.id == "HVA-180")
+
+
+def test_stale_package_lists_are_asked(host_scan) -> None:
+    """HL10-1. The security archive's stored Release was signed 40 days before the collection
+    (Valid-Until 33 days ago): `apt-get update` has not run since, and `apt-get -s` reads only
+    what it stored, so a QEMU or kernel DSA of the last 40 days is not pending to it. The old
+    code passed; right: the question, naming the date."""
+    date = datetime.now(UTC) - timedelta(days=40, hours=2)
+    lists = _security_release(date, date + timedelta(days=7))
+    a = host_scan({"apt-lists-release": (lists, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "`apt-get -s dist-upgrade` names no security update in the package lists on the host, "
+        f"but the newest Release of its security archive in the lists is dated {date:%Y-%m-%d}, "
+        "40 day(s) before the collection: `apt-get update` has not fetched them since"
+    )
+    assert _question(a) == QUESTION
+
+
+def test_expired_release_within_seven_days_is_asked(host_scan) -> None:
+    """HL10-1: a Release signed 3 days ago whose own Valid-Until passed yesterday (an archive
+    that declares a shorter validity): the archive itself calls the lists out of date."""
+    date = datetime.now(UTC) - timedelta(days=3, hours=2)
+    lists = _security_release(date, date + timedelta(days=2))
+    a = host_scan({"apt-lists-release": (lists, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"].endswith(
+        f"is dated {date:%Y-%m-%d}, 3 day(s) before the collection: `apt-get update` has not "
+        "fetched them since"
+    )
+
+
+def test_package_lists_age_unread_is_asked(host_scan) -> None:
+    """HL10-1: the lists' Releases not read (grep missing here; an older collector's bundle has
+    no artefact at all): the age is unknown, and an empty simulation over lists of unknown age
+    is no pass (the old code passed)."""
+    a = host_scan({"apt-lists-release": None})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "`apt-get -s dist-upgrade` names no security update in the package lists on the host, "
+        "but the age of the package lists is unknown (/var/lib/apt/lists: command not found)"
+    )
+    assert _question(a) == QUESTION
+
+
+def test_fresh_package_lists_pass_and_pending_update_fails(host_scan) -> None:
+    """Twins of HL10-1: the hardened host's lists, the security Release signed a day before
+    the collection, pass with the age in the evidence; a pending security update fails
+    whatever the lists' age (the simulation proves it pending)."""
+    assert "Debian-Security" in APT_LISTS_RELEASE
+    a = host_scan()
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "no pending security update (as of the package lists on the host)"
+    )
+    evidence = next(r.outcome.evidence for r in a.results if r.check.id == "HVA-180")
+    assert any(
+        e.artefact == "host/commands/apt-lists-release.txt"
+        and e.locator.endswith("(1 day(s) before the collection)")
+        for e in evidence
+    ), evidence
+    date = datetime.now(UTC) - timedelta(days=40)
+    pending = (
+        "Inst libssl3 [3.0.11-1~deb12u1] (3.0.14-1~deb12u2 Debian-Security:12/stable-security "
+        "[amd64])\n",
+        0,
+    )
+    a = host_scan(
+        {
+            "apt-upgrade-simulation": pending,
+            "apt-lists-release": (_security_release(date, date + timedelta(days=7)), 0),
+        }
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == "1 pending security update(s): libssl3"

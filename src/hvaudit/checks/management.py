@@ -53,7 +53,15 @@ from hvaudit.model import (
     SshdMatch,
 )
 from hvaudit.parse import polkit
-from hvaudit.parse.host import APT_BLIND, DNF_BLIND, EVERY_USER, UNRESOLVED, libvirt_socket
+from hvaudit.parse.host import (
+    APT_BLIND,
+    APT_LISTS_MAX_AGE_DAYS,
+    APT_STALE,
+    DNF_BLIND,
+    EVERY_USER,
+    UNRESOLVED,
+    libvirt_socket,
+)
 from hvaudit.parse.polkit import js_without_comments
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
@@ -1943,7 +1951,12 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     updates: where they publish none (`dnf updateinfo list --all` empty; CentOS Stream, a
     mirror synced without its metadata) an empty list proves nothing, a question (R10H-5).
     Likewise an apt host whose sources (`apt-cache policy`) include no security archive never
-    sees a security update pending: a question (R10H-6)."""
+    sees a security update pending: a question (R10H-6). The simulation fetches nothing: it
+    reads the lists of the last `apt-get update`. Their age is the Date of the newest stored
+    Release of the security archive; older than 7 days before the collection (Debian's security
+    archive signs its Release valid for 7 days: Valid-Until = Date + 7 days), or past its own
+    Valid-Until, the empty simulation is a question, and so is a bundle without that evidence
+    (an older collector's: the age unknown is no pass) (HL10-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages
@@ -1972,6 +1985,20 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 "installed kernel, QEMU, libvirt and OpenSSH versions. Pass: the security "
                 "archive (or its mirror) is a source and no advisory is unapplied; fail: it is "
                 "not a source, or an advisory's fix is not installed.",
+            )
+            continue
+        if gap is f and f.state is FactState.UNAVAILABLE and f.reason.startswith(APT_STALE):
+            yield manual(
+                s,
+                f.reason,
+                *f.sources,
+                question=f"Are the package lists on host {h.name} current, with no security "
+                f"update pending? Evidence: `apt-get update && apt-get -s dist-upgrade` run on "
+                f"{h.name} now (or the Date: of the security archive's InRelease in "
+                "/var/lib/apt/lists and the time of the last successful `apt-get update`). "
+                f"Pass: the lists were fetched within {APT_LISTS_MAX_AGE_DAYS} days and the "
+                "simulation names no security update; fail: it names one, or the lists cannot "
+                "be fetched.",
             )
             continue
         if gap is not None:

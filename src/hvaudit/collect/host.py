@@ -298,6 +298,23 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # is among them, without which the simulation never names a security update (R10H-6).
     # URI user information is redacted by the bundle writer.
     CommandProbe("apt-policy", ("apt-cache", "policy")),
+    # How old the package lists are: `apt-get -s` reads the lists on disk and fetches nothing,
+    # so it cannot name an update published after the last `apt-get update`. Each stored
+    # Release's Date (when the archive signed it), Valid-Until and the names that tell the
+    # security archive; partial/ holds downloads in progress (HL10-1).
+    CommandProbe(
+        "apt-lists-release",
+        (
+            "grep",
+            "-r",
+            "-H",
+            "--include=*Release",
+            "--exclude-dir=partial",
+            "-E",
+            "^(Date|Valid-Until|Suite|Codename|Label):",
+            "/var/lib/apt/lists",
+        ),
+    ),
     CommandProbe(
         "dnf-security-updates",
         ("dnf", "-q", "updateinfo", "list", "--security", "--available"),

@@ -17,6 +17,7 @@ import shlex
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
@@ -1301,7 +1302,12 @@ def _updates(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         blind = "" if names else _apt_without_security_archive(ev)
         if blind:
             return Fact.unavailable(blind, apt.source, Source(_cmd("apt-policy")))
-        return Fact.of(tuple(names), apt.source)
+        if names:
+            return Fact.of(tuple(names), apt.source)
+        stale, lists = _apt_lists_age(ev)
+        if stale:
+            return Fact.unavailable(stale, apt.source, lists)
+        return Fact.of((), apt.source, lists)
     dnf = ev.get(_cmd("dnf-security-updates"))
     if dnf.state == "ok" and dnf.rc == 0:
         names = [
@@ -1351,6 +1357,79 @@ def _apt_without_security_archive(ev: HostEvidence) -> str:
         "with 'security' in its archive, codename or label): the host does not see security "
         "updates"
     )
+
+
+APT_LISTS_MAX_AGE_DAYS = 7
+"""Debian's security archive signs its Release with a Valid-Until 7 days after its Date (the
+bookworm-security InRelease read 2026-12-02: Date Mon, 30 Nov 2026 00:22:33 UTC, Valid-Until
+Mon, 07 Dec 2026 00:22:33 UTC): the archive's own word for how long its index is current."""
+APT_STALE = (
+    "`apt-get -s dist-upgrade` names no security update in the package lists on the host, but "
+)
+"""How the reason of an apt simulation over lists of unknown or excessive age begins."""
+
+
+def _apt_lists_age(ev: HostEvidence) -> tuple[str, Source]:
+    """Why the package lists an empty simulation read may miss a security update, or "", and
+    the source that tells their age. `apt-get -s` fetches nothing: it reads the lists the last
+    `apt-get update` stored, so an update published since is not pending to it (HL10-1). The
+    age is the Date of the newest stored Release of a security archive (its Suite, Codename or
+    Label names security; of any archive where none does): the archive signed it then, so the
+    lists were fetched no earlier. Older than APT_LISTS_MAX_AGE_DAYS before the collection, or
+    past its own Valid-Until, the lists are stale. Not collected (an older bundle) or unreadable:
+    the age is unknown, which is no pass either."""
+    got = ev.get(_cmd("apt-lists-release"))
+    src = Source(_cmd("apt-lists-release"))
+    if got.state != "ok" or got.rc not in (0, 1):
+        why = "not collected" if got.state == "uncollected" else (got.reason or f"rc {got.rc}")
+        return (
+            APT_STALE + f"the age of the package lists is unknown (/var/lib/apt/lists: "
+            f"{why[:120]})",
+            src,
+        )
+    files: dict[str, dict[str, str]] = {}
+    for line in got.text.splitlines():
+        path, sep, rest = line.partition(":")
+        key, sep2, value = rest.partition(":")
+        if sep and sep2 and key in ("Date", "Valid-Until", "Suite", "Codename", "Label"):
+            files.setdefault(path, {}).setdefault(key, value.strip())
+    entry = ev.bundle.entry(_cmd("apt-lists-release"))
+    try:
+        at = datetime.fromisoformat((entry.collected_at if entry else "").replace("Z", "+00:00"))
+    except ValueError:
+        at = None
+
+    def when(text: str) -> datetime | None:
+        try:
+            d = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        return d if d.tzinfo is not None else d.replace(tzinfo=UTC)
+
+    security = [
+        f
+        for f in files.values()
+        if any("security" in f.get(k, "").lower() for k in ("Suite", "Codename", "Label"))
+    ]
+    dated = [(d, f) for f in (security or list(files.values())) if (d := when(f.get("Date", "")))]
+    if not dated or at is None:
+        return (
+            APT_STALE + "the age of the package lists is unknown (no dated Release in "
+            "/var/lib/apt/lists)",
+            src,
+        )
+    newest, release = max(dated, key=lambda x: x[0])
+    days = (at - newest).days
+    kind = "security archive" if security else "archive"
+    said = f"the newest Release of its {kind} in the lists is dated {newest:%Y-%m-%d}"
+    until = when(release.get("Valid-Until", ""))
+    if days > APT_LISTS_MAX_AGE_DAYS or (until is not None and until < at):
+        return (
+            APT_STALE + f"{said}, {days} day(s) before the collection: `apt-get update` has "
+            "not fetched them since",
+            Source(src.artefact, said),
+        )
+    return "", Source(src.artefact, f"{said} ({days} day(s) before the collection)")
 
 
 def _dnf_without_advisories(ev: HostEvidence) -> str:
