@@ -17,12 +17,16 @@ disk no longer carries the VM's MCS categories (false pass; a question, or a fai
 given label has no MCS category, which every VM's label dominates); R11-2 HVA-031 said "no VNC,
 SPICE or RDP console and no TCP or UDP character device" for a <graphics type='dbus'> whose
 address connects QEMU's display to a D-Bus bus over tcp: or nonce-tcp:, which carry no
-integrity or confidentiality protection (wrong n/a: a fail off the loopback, a pass on it).
+integrity or confidentiality protection (wrong n/a: a fail off the loopback, a pass on it);
+R11-3 HVA-031 failed a SPICE console with passwd='' on a network address as "admits plaintext
+channels", though libvirt documents an empty SPICE password as "SPICE access is disabled" and
+spice-server refuses every link while its ticket is empty (wrong fail; the fail stays where
+spice_sasl = 1 lets SASL clients past the ticket).
 
-Tally: 12 probe cases (7 test functions). 8 cases pin R11-1 and R11-2 (each failed on main
-before its fix); 4 found nothing, the verdict held: a disk with a DAC-only <seclabel
-relabel='no'>, a disk without an override, and dbus displays on a unix: bus or libvirt's
-private bus.
+Tally: 14 probe cases (9 test functions). 9 cases pin R11-1, R11-2 and R11-3 (each failed on
+main before its fix); 5 found nothing, the verdict held: a disk with a DAC-only <seclabel
+relabel='no'>, a disk without an override, dbus displays on a unix: bus or libvirt's private
+bus, and an empty SPICE password beside spice_sasl = 1.
 """
 
 from __future__ import annotations
@@ -236,4 +240,51 @@ def test_dbus_display_on_a_unix_bus_stays_not_applicable(buses: Assessment, vm: 
     assert verdict(buses, "HVA-031", vm) == (
         "not_applicable",
         "no VNC, SPICE or RDP console and no TCP or UDP character device",
+    )
+
+
+# --- R11-3: HVA-031, a SPICE console whose empty password admits no one -----------------------
+
+SPICE_OFF = (
+    "<devices><graphics type='spice' port='5901' autoport='no' listen='0.0.0.0' passwd=''>"
+    "<listen type='address' address='0.0.0.0'/></graphics></devices>"
+)
+
+
+def _spice_scan(tmp_path: Path, conf_extra: str) -> Assessment:
+    host = dict(
+        HARDENED_HOST,
+        **{"/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"] + conf_extra},
+    )
+    uri = write_node(tmp_path / "n.xml", [domain_xml("spiceoff", body=SPICE_OFF)])
+    return run_assessment(build_bundle(tmp_path, uri, host, name="b"))
+
+
+def test_spice_with_an_empty_password_admits_no_one(tmp_path: Path) -> None:
+    """R11-3. formatdomain, "Graphical framebuffers" (docs/formatdomain.rst, read with
+    `read_file`): for spice, "If the passwd attribute is set to an empty string, then SPICE
+    access is disabled". spice-server server/reds.cpp reds_handle_ticket (read with
+    `find_string`): `if (reds->config->ticketing_enabled && !link->skip_auth) { ... if
+    (strlen(reds->config->taTicket.password) == 0) { spice_warning("Ticketing is enabled, but
+    no password is set. please set a ticket first"); goto error; }`, error sending
+    SPICE_LINK_ERR_PERMISSION_DENIED: no client gets any channel, plaintext or not. HVA-031
+    failed it "admits plaintext channels (defaultMode='any')" (wrong fail on a VM whose
+    console is switched off as libvirt documents): now a pass naming the empty password."""
+    a = _spice_scan(tmp_path, "")
+    assert verdict(a, "HVA-031", "spiceoff") == (
+        "pass",
+        "spice on 0.0.0.0 (bound to every address) with an empty password (passwd=''): SPICE "
+        "refuses every connection",
+    )
+
+
+def test_spice_with_an_empty_password_and_sasl_stays_a_fail(tmp_path: Path) -> None:
+    """Holds: with spice_sasl = 1 a client that authenticates through SASL skips the ticket
+    (link->skip_auth in the same function), so the plaintext channels of defaultMode='any'
+    are reached again: the fail stays."""
+    a = _spice_scan(tmp_path, "spice_sasl = 1\n")
+    assert verdict(a, "HVA-031", "spiceoff") == (
+        "fail",
+        "spice on 0.0.0.0 (bound to every address) admits plaintext channels "
+        "(defaultMode='any')",
     )

@@ -200,7 +200,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     A dbus display (<graphics type='dbus' address=...>) connects QEMU's screen, keyboard and
     pointer to the D-Bus bus at that address; over a `tcp:` or `nonce-tcp:` address off the
     loopback they travel without "integrity or confidentiality protection" (dbus-daemon(1)): a
-    fail (_dbus_display, R11-2)."""
+    fail (_dbus_display, R11-2). A SPICE console with passwd='' admits no one ("SPICE access
+    is disabled", formatdomain; spice-server refuses a link while its ticket is empty) unless
+    spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail (R11-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -928,6 +930,19 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             "password-less connection"
         )
         return
+    if t == "spice" and g.empty_password and qc.known:
+        # formatdomain: "If the passwd attribute is set to an empty string, then SPICE access
+        # is disabled"; spice-server reds_handle_ticket refuses every link whose ticket is
+        # empty ("Ticketing is enabled, but no password is set") unless SASL authenticated it
+        # (link->skip_auth), so only spice_sasl = 1 lets a client in (R11-3)
+        sasl, ssrc = conf_value(h, "qemu.conf", "spice_sasl")
+        r.refs.append(ssrc)
+        if sasl != 1:
+            r.proven.append(
+                f"spice on {where} with an empty password (passwd=''): SPICE refuses every "
+                "connection"
+            )
+            return
     if t == "spice":
         plain = [n for n, m in g.channel_modes if m == "insecure"]
         modes = dict(g.channel_modes)
