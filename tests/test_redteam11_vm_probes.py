@@ -285,6 +285,5 @@ def test_spice_with_an_empty_password_and_sasl_stays_a_fail(tmp_path: Path) -> N
     a = _spice_scan(tmp_path, "spice_sasl = 1\n")
     assert verdict(a, "HVA-031", "spiceoff") == (
         "fail",
-        "spice on 0.0.0.0 (bound to every address) admits plaintext channels "
-        "(defaultMode='any')",
+        "spice on 0.0.0.0 (bound to every address) admits plaintext channels (defaultMode='any')",
     )
