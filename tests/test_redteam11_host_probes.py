@@ -11,7 +11,8 @@ Kind probed: a configuration file changed after the process that applies it star
 the file hvaudit reads is not what runs (libvirtd.conf: HVA-030, HVA-132 and every check of the
 daemon's file; qemu.conf: HVA-032 and every check of the QEMU driver's file, R11H-1; qemu.conf's
 console settings of a VM started before the change: HVA-031, R11H-2; sssd.conf and its
-snippets: HVA-140, HVA-150, R11H-3).
+snippets: HVA-140, HVA-150, R11H-3); and, apart, words of the kernel command line that are not
+the kernel's (after `--`: HVA-052, HVA-201, HVA-214, R11H-4).
 
 Findings:
 - R11H-1 (false pass) Every check of /etc/libvirt/libvirtd.conf (HVA-030, 130, 131, 132, 201,
@@ -37,6 +38,12 @@ Findings:
   The files' mtimes are now collected (`find /etc/sssd -maxdepth 2 -name '*.conf' -printf`);
   one newer than the sssd monitor's start makes SSSD's configuration unavailable (a question);
   times not read keep the verdict. Fixed.
+- R11H-4 (wrong fail) HVA-201 and HVA-214 failed "the kernel booted with audit=0", and HVA-052
+  failed pcie_acs_override=, for words after `--` on the kernel command line, which the kernel
+  does not parse (kernel/params.c parse_args "Stop at --"; kernel-parameters.rst: "Everything
+  after "--" is passed as an argument to init"). Only the words before `--` count now
+  (modprobe's options from the command line still read the whole line, as libkmod does).
+  Fixed.
 """
 
 from __future__ import annotations
@@ -212,3 +219,34 @@ def test_sssd_snippet_changed_and_twins(host_scan) -> None:
         a = host_scan(overrides)
         for cid in ("HVA-140", "HVA-150"):
             assert outcomes(a, cid) == {"hv1": "pass"}, (overrides, cid, messages(a, cid))
+
+
+def test_words_after_double_dash_go_to_init(host_scan) -> None:
+    """R11H-4 (wrong fail). Linux kernel/params.c parse_args (read with `find_string`): "Stop at
+    --", `if (!val && strcmp(param, "--") == 0) return err ?: args;`; kernel-parameters.rst:
+    "Everything after "--" is passed as an argument to init". `audit=0` and
+    `pcie_acs_override=downstream,multifunction` after `--` (arguments for init, say a
+    systemd.unit or a rescue script) leave kernel auditing on and ACS alone. hvaudit failed
+    HVA-201 and HVA-214 ("the kernel booted with audit=0") and HVA-052 on them. Right: the
+    verdicts of the hardened host."""
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace(
+        "quiet", "quiet audit=1 -- audit=0 pcie_acs_override=downstream,multifunction"
+    )
+    a = host_scan({"/proc/cmdline": cmdline})
+    for cid in ("HVA-201", "HVA-214", "HVA-052"):
+        assert outcomes(a, cid) == {"hv1": "pass"}, (cid, messages(a, cid))
+    assert messages(a, "HVA-052")["hv1"] == (
+        "no pcie_acs_override= among the kernel's parameters "
+        "(pcie_acs_override=downstream,multifunction stands after `--`, an argument to init)"
+    )
+    # twin: the same words before `--` are the kernel's
+    a = host_scan(
+        {
+            "/proc/cmdline": HARDENED_HOST["/proc/cmdline"].replace(
+                "quiet", "quiet audit=0 pcie_acs_override=downstream -- single"
+            )
+        }
+    )
+    for cid in ("HVA-201", "HVA-214", "HVA-052"):
+        assert outcomes(a, cid) == {"hv1": "fail"}, (cid, messages(a, cid))
+    assert messages(a, "HVA-052")["hv1"] == "kernel booted with pcie_acs_override=downstream"

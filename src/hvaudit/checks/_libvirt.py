@@ -20,6 +20,7 @@ __all__ = [
     "host_settings_manual",
     "is_every_address",
     "is_local_address",
+    "kernel_params",
     "moved_listener_question",
     "moved_remote_listeners",
     "remote_ports",
@@ -217,6 +218,15 @@ def host_settings_manual(
     )
 
 
+def kernel_params(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of the kernel command line the kernel itself parses: those before a `--`.
+    Linux kernel/params.c parse_args (read with `find_string`): "Stop at --" (`if (!val &&
+    strcmp(param, "--") == 0) return err ?: args;`), and kernel-parameters.rst: "Everything
+    after "--" is passed as an argument to init". (modprobe reads the whole line: libkmod's
+    kmod_config_parse_kcmdline has no such stop, so module options are not cut here.)"""
+    return words[: words.index("--")] if "--" in words else words
+
+
 def kernel_audit_off(host: Host) -> tuple[str, Source] | None:
     """The `audit=` word of the running kernel's command line that turned kernel auditing off for
     this boot, with its source; None when there is none or the command line was not read.
@@ -229,7 +239,7 @@ def kernel_audit_off(host: Host) -> tuple[str, Source] | None:
     cmdline = host.facts.kernel_cmdline
     if not cmdline.known:
         return None
-    for word in cmdline.get():
+    for word in kernel_params(cmdline.get()):
         name, _, value = word.partition("=")
         if name == "audit" and (value == "0" or value.lower() == "off"):
             return word, cmdline.sources[0]

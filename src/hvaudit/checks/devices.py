@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual
+from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, kernel_params
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -2189,15 +2189,26 @@ def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
 def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
     """The ACS override patch (shipped in Proxmox VE's kernel, a boot option on others) splits IOMMU
     groups the hardware does not isolate: a passed-through device can then reach its neighbours'
-    memory by peer-to-peer DMA, outside the IOMMU."""
+    memory by peer-to-peer DMA, outside the IOMMU. Only the words before a `--` are the
+    kernel's (kernel/params.c parse_args "Stop at --"; kernel-parameters.rst: "Everything after
+    "--" is passed as an argument to init"): one after it overrides nothing (R11H-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         cmdline = h.facts.kernel_cmdline
         if not cmdline.known:
             yield unknown(s, cmdline, "the kernel command line has no pcie_acs_override=")
             continue
-        words = [w for w in cmdline.get() if w.startswith("pcie_acs_override=")]
+        params = kernel_params(cmdline.get())
+        words = [w for w in params if w.startswith("pcie_acs_override=")]
+        for_init = [w for w in cmdline.get()[len(params) :] if w.startswith("pcie_acs_override=")]
         if words:
             yield failed(s, f"kernel booted with {' '.join(words)}", *cmdline.sources)
+        elif for_init:
+            yield passed(
+                s,
+                f"no pcie_acs_override= among the kernel's parameters ({' '.join(for_init)} "
+                "stands after `--`, an argument to init)",
+                *cmdline.sources,
+            )
         else:
             yield passed(s, "no pcie_acs_override= on the kernel command line", *cmdline.sources)

@@ -567,6 +567,8 @@ def _kernel_param(word: str) -> str:
     quotes of a quoted word or value ("Don't include quotes in value"), and parameq treats
     dashes in a parameter's name as underscores (moduleparam.h: "Dashes (-) are considered equal
     to underscores (_)"), so `pcie-acs-override="downstream"` is pcie_acs_override=downstream."""
+    if word == "--":
+        return word  # the end of the kernel's parameters (parse_args "Stop at --"), no name
     word = word.strip('"') if word.startswith('"') else word
     name, eq, value = word.partition("=")
     if value.startswith('"') and value.endswith('"') and len(value) >= 2:
