@@ -19,6 +19,11 @@ Findings (each pinned below):
   `# note<FF>DENY_FROM="all"` (one comment to bash) denied the rest (HVA-305 pass, where every
   address outside ALLOW_FROM is served: fail now), and a vertical tab or CRLF line ends, which
   leave a value pveproxy refuses (Net::IP, `die "unknown policy"`), passed (a question now).
+- P11-4 (false pass, quirk): datacenter.cfg read as pve-common's JSONSchema parse_config reads it
+  (`while ($raw =~ /^\s*(.+?)\s*$/gm)`: lines end at \n only): a comment `# was secure<FF>
+  migration: secure,...` after `migration: insecure,...` is one comment there, so migration
+  runs insecure; hvaudit split at the form feed, took the later `migration: secure` and passed
+  HVA-308.
 """
 
 from __future__ import annotations
@@ -148,4 +153,24 @@ def test_p11_3_a_character_bash_keeps_in_the_word_is_no_address(
     assert pve_result(report, "HVA-305", "pve-h1") == (
         "manual",
         f"/etc/default/pveproxy: {values} hold a value hvaudit cannot read as pveproxy does",
+    )
+
+
+# --- P11-4: datacenter.cfg lines as pve-common parse_config reads them ------------------------------
+
+
+def test_p11_4_a_form_feed_in_a_datacenter_comment_opens_no_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. pve-common PVE::JSONSchema parse_config (DataCenterConfig.pm parses
+    datacenter.cfg with it): `while ($raw =~ /^\\s*(.+?)\\s*$/gm)`, `.` stops only at \\n, and
+    `next if $handle_comment->($line)` (`/^#/`): the second `migration:` is inside a comment."""
+    text = (
+        "keyboard: en-us\nmigration: insecure,network=10.0.2.0/24\n"
+        "# was secure\x0cmigration: secure,network=10.0.2.0/24\n"
+    )
+    report = dir_scan(tmp_path, capsys, {"etc/pve/datacenter.cfg": text})
+    assert pve_result(report, "HVA-308", "pve-h1") == (
+        "fail",
+        "migration type insecure (migration): guest memory crosses the network in cleartext",
     )

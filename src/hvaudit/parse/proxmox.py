@@ -453,17 +453,26 @@ def parse_user_config(text: str, name: str) -> UserConfig:
 
 
 def parse_datacenter(text: str, name: str) -> dict[str, str]:
-    """Parse /etc/pve/datacenter.cfg (`key: value`)."""
+    r"""Parse /etc/pve/datacenter.cfg (`key: value`).
+
+    As pve-common's JSONSchema parse_config reads it (P11-4): `while ($raw =~ /^\s*(.+?)\s*$/gm)`
+    ends a line at \n only (Perl's `.` and `^`/`$` under /m), so a form feed in a comment keeps
+    what follows it in the comment, and `\s` (ASCII: space, \t, \r, \f, \v) is trimmed; a
+    later key wins (`$cfg->{$key} = $value`)."""
     out: dict[str, str] = {}
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip(_PERL_SPACE)
         if not line or line.startswith("#"):
             continue
         m = _KEY_LINE.match(line)
         if not m:
             raise InputError(f"{name}:{n}: expected 'key: value'")
-        out[m.group(1)] = m.group(2).strip()
+        out[m.group(1)] = m.group(2).strip(_PERL_SPACE)
     return out
+
+
+#: Perl's `\s` on bytes (ASCII whitespace; \v since Perl 5.18).
+_PERL_SPACE = " \t\n\r\f\v"
 
 
 def parse_storage(text: str, name: str) -> dict[str, dict[str, str]]:
