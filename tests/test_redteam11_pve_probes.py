@@ -24,6 +24,11 @@ Findings (each pinned below):
   migration: secure,...` after `migration: insecure,...` is one comment there, so migration
   runs insecure; hvaudit split at the form feed, took the later `migration: secure` and passed
   HVA-308.
+- P11-5 (false pass, quirk): user.cfg read as pve-access-control's parse_user_config reads it:
+  lines end at \n, and each `:` field is trimmed of Perl's `\s` on the file's bytes (PVE::Cluster
+  get_config hands the parser undecoded bytes), so `user:mallory@pve:<NBSP>0:...` is enabled
+  (`$enable ? 1 : 0`, the field `\xc2\xa00`); hvaudit's str.strip() made it "0", left the
+  Administrator out of HVA-306 and passed.
 """
 
 from __future__ import annotations
@@ -173,4 +178,24 @@ def test_p11_4_a_form_feed_in_a_datacenter_comment_opens_no_line(
     assert pve_result(report, "HVA-308", "pve-h1") == (
         "fail",
         "migration type insecure (migration): guest memory crosses the network in cleartext",
+    )
+
+
+# --- P11-5: user.cfg fields as parse_user_config trims them ----------------------------------------
+
+USERCFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+
+
+def test_p11_5_a_no_break_space_in_the_enable_field_enables_the_user(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. AccessControl.pm parse_user_config: `foreach my $d (split(/:/, $line)) { $d =~
+    s/^\\s+//; $d =~ s/\\s+$//; ... }` then `$enable = $enable ? 1 : 0`; the bytes C2 A0 30 are
+    no blank to Perl (PVE::Cluster cfs_read_file passes get_config's bytes undecoded), so the
+    field is true and mallory, an Administrator on `/` with no second factor, logs in."""
+    text = USERCFG + "user:mallory@pve:\u00a00:0:::::\nacl:1:/:mallory@pve:Administrator:\n"
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": text})
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: mallory@pve",
     )

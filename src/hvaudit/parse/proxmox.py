@@ -381,19 +381,26 @@ class UserConfig:
 
 
 def _fields(line: str, count: int) -> list[str]:
-    parts = [p.strip() for p in line.split(":")]
+    # parse_user_config: `foreach my $d (split(/:/, $line)) { $d =~ s/^\s+//; $d =~ s/\s+$//;`
+    parts = [p.strip(_PERL_SPACE) for p in line.split(":")]
     return (parts + [""] * count)[:count]
 
 
 def _list(text: str) -> list[str]:
-    return [x for x in re.split(r"[,;\s]+", text) if x]
+    # pve-common PVE::Tools split_list: `,` and `;` as blanks, split on `\s+` (ASCII, bytes)
+    return [x for x in re.split(r"[,;\s]+", text, flags=re.A) if x]
 
 
 def parse_user_config(text: str, name: str) -> UserConfig:
-    """Parse /etc/pve/user.cfg."""
+    r"""Parse /etc/pve/user.cfg.
+
+    As pve-access-control's AccessControl.pm parse_user_config reads it (P11-5): `while ($raw =~
+    /^\s*(.+?)\s*$/gm)` ends a line at \n only, and each `:` field is trimmed of Perl's `\s`
+    on bytes (ASCII whitespace), so a no-break space is part of a field (`\u00a00` enables a
+    user: Perl's truth)."""
     cfg = UserConfig()
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip(_PERL_SPACE)
         if not line or line.startswith("#"):
             continue
         kind = line.split(":", 1)[0]
