@@ -23,10 +23,10 @@ channels", though libvirt documents an empty SPICE password as "SPICE access is 
 spice-server refuses every link while its ticket is empty (wrong fail; the fail stays where
 spice_sasl = 1 lets SASL clients past the ticket).
 
-Tally: 14 probe cases (9 test functions). 9 cases pin R11-1, R11-2 and R11-3 (each failed on
-main before its fix); 5 found nothing, the verdict held: a disk with a DAC-only <seclabel
-relabel='no'>, a disk without an override, dbus displays on a unix: bus or libvirt's private
-bus, and an empty SPICE password beside spice_sasl = 1.
+Tally: 13 probe cases (9 test functions). 9 cases pin R11-1, R11-2 and R11-3 (each failed on
+main before its fix); 4 found nothing, the verdict held (5 configurations): a disk with a
+DAC-only <seclabel relabel='no'> and a disk without an override (one case), dbus displays on a
+unix: bus or libvirt's private bus, and an empty SPICE password beside spice_sasl = 1.
 """
 
 from __future__ import annotations
