@@ -443,6 +443,12 @@ HARDENED_HOST: dict[str, Any] = {
     # `find /etc/sssd -maxdepth 2 -name '*.conf' -printf '%T@ %p\n'`: sssd.conf written on
     # 20 November 2024, before sssd started
     "sssd-conf-mtimes": ("1732095000.0000000000 /etc/sssd/sssd.conf\n", 0),
+    # `find /etc/rsyslog.conf /etc/rsyslog.d -printf '%T@ %p\n'`: all before rsyslogd started
+    "rsyslog-mtimes": (
+        "1732095000.0000000000 /etc/rsyslog.conf\n1732095000.0000000000 /etc/rsyslog.d\n"
+        "1732095000.0000000000 /etc/rsyslog.d/50-remote.conf\n",
+        0,
+    ),
     "qemu-status-1200": (
         "/proc/1200/status:Seccomp:\t2\n/proc/1200/status:CapEff:\t0000000000000000\n",
         0,

@@ -12,7 +12,8 @@ the file hvaudit reads is not what runs (libvirtd.conf: HVA-030, HVA-132 and eve
 daemon's file; qemu.conf: HVA-032 and every check of the QEMU driver's file, R11H-1; qemu.conf's
 console settings of a VM started before the change: HVA-031, R11H-2; sssd.conf and its
 snippets: HVA-140, HVA-150, R11H-3); and, apart, words of the kernel command line that are not
-the kernel's (after `--`: HVA-052, HVA-201, HVA-214, R11H-4).
+the kernel's (after `--`: HVA-052, HVA-201, HVA-214, R11H-4); rsyslog's files (HVA-200,
+R11H-5).
 
 Findings:
 - R11H-1 (false pass) Every check of /etc/libvirt/libvirtd.conf (HVA-030, 130, 131, 132, 201,
@@ -44,6 +45,18 @@ Findings:
   after "--" is passed as an argument to init"). Only the words before `--` count now
   (modprobe's options from the command line still read the whole line, as libkmod does).
   Fixed.
+- R11H-5 (false pass) HVA-200 passed TLS forwarding in /etc/rsyslog.d/50-remote.conf written
+  after the running rsyslogd started: since rsyslog v4 a HUP does not re-read the
+  configuration (rsyslog's v4 compatibility notes), so nothing was forwarded until a restart.
+  rsyslog's files' mtimes are now collected (`find /etc/rsyslog.conf /etc/rsyslog.d -printf`;
+  the directory's own time shows a file added or removed); one newer than rsyslogd's start
+  makes the forwarding a question; times not read keep the verdict. Fixed.
+
+Probes: 8 tests in this file; 7 failed on the code before their fix (R11H-1 twice:
+libvirtd.conf, qemu.conf; R11H-2; R11H-3 twice: sssd.conf, a conf.d snippet; R11H-4; R11H-5),
+and the twins inside them and test_files_older_than_the_daemon_keep_their_verdicts (files older
+than the process, the times not collected, a changed file whose daemon does not run, words
+before `--`) held on the old code and hold now.
 """
 
 from __future__ import annotations
@@ -250,3 +263,31 @@ def test_words_after_double_dash_go_to_init(host_scan) -> None:
     for cid in ("HVA-201", "HVA-214", "HVA-052"):
         assert outcomes(a, cid) == {"hv1": "fail"}, (cid, messages(a, cid))
     assert messages(a, "HVA-052")["hv1"] == "kernel booted with pcie_acs_override=downstream"
+
+
+def test_rsyslog_forwarding_added_after_rsyslogd_started(host_scan) -> None:
+    """R11H-5. rsyslog's "Compatibility Notes for rsyslog v4" (read with `search`, rsyslog.com
+    doc): "With v3 and below ... the configuration file is re-read and the new configuration
+    applied" on HUP; from v4 a HUP does not re-read it ("a re-read of the config file requires
+    a full, very heavy restart"). rsyslogd (pid 403) started 2024-11-27 03:59:52;
+    /etc/rsyslog.d/50-remote.conf, the TLS forwarding, was written at 05:10 without a restart:
+    nothing is forwarded yet. hvaudit passed HVA-200 on the files. Right: a question."""
+    a = host_scan(
+        {
+            "rsyslog-mtimes": (
+                f"{BEFORE}.1 /etc/rsyslog.conf\n{AFTER}.2 /etc/rsyslog.d\n"
+                f"{AFTER}.2 /etc/rsyslog.d/50-remote.conf\n",
+                0,
+            )
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == (
+        "evidence unavailable: /etc/rsyslog.d was changed at 2024-11-27 05:10:00 UTC, after "
+        "rsyslogd started at 2024-11-27 03:59:52 UTC; rsyslogd reads its configuration only "
+        "when it starts (HUP does not re-read it), so its destinations may differ from the files"
+    )
+    # twins: files older than rsyslogd (the hardened host), and the times not collected
+    for overrides in ({}, {"rsyslog-mtimes": None}, {"process-starts": None}):
+        a = host_scan(overrides)
+        assert outcomes(a, "HVA-200") == {"hv1": "pass"}, (overrides, messages(a, "HVA-200"))

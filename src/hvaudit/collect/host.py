@@ -426,6 +426,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "rsyslog-config",
         ("grep", "-r", "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
     ),
+    # When rsyslog's files (and /etc/rsyslog.d itself: a file added or removed) last changed:
+    # rsyslogd reads them at start, HUP does not re-read them since v4 (R11H-5)
+    CommandProbe(
+        "rsyslog-mtimes", ("find", "/etc/rsyslog.conf", "/etc/rsyslog.d", "-printf", "%T@ %p\\n")
+    ),
     CommandProbe("syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng")),
     # journal-upload.conf(5), "Configuration Directories and Precedence": drop-ins override
     # the main file (the one sorted last wins for URL=).

@@ -2031,37 +2031,16 @@ def _sssd_changed_since_start(ev: HostEvidence) -> tuple[str, list[Source]] | No
     snippet) changed after the running sssd monitor started. sssd(8): the configuration file
     is read at start; SIGHUP only makes SSSD "close and reopen" its debug files (SIGNALS, read
     with `find_string`). None when nothing changed since, or the times were not read."""
-    starts, _ = _starts_and_mtimes(ev)
-    got = ev.get(_cmd("sssd-conf-mtimes"))
-    ps = ev.get(_cmd("processes"))
-    if not starts or got.state != "ok" or ps.state != "ok":
+    found = _changed_after(ev, "sssd-conf-mtimes", "sssd", "/etc/sssd/")
+    if found is None:
         return None
-    monitors = [
-        line.split()[0]
-        for line in ps.text.splitlines()
-        if len(line.split()) >= 3
-        and line.split()[0].isdigit()
-        and line.split()[2].rsplit("/", 1)[-1] == "sssd"
-        and not _in_container(line.split()[1])
-    ]
-    begun = [starts[pid] for pid in monitors if pid in starts]
-    if not begun:
-        return None
-    start = min(begun)
-    for line in got.text.splitlines():
-        stamp, _, path = line.strip().partition(" ")
-        try:
-            mtime = int(float(stamp))
-        except ValueError:
-            continue
-        if mtime > start and path.startswith("/etc/sssd/"):
-            return (
-                f"{path} was changed at {_utc(mtime)}, after sssd started at {_utc(start)}; "
-                "SSSD reads its configuration only when it starts, so what it runs may differ "
-                "from the file",
-                [got.source, ev.get(_cmd("process-starts")).source],
-            )
-    return None
+    path, mtime, start = found
+    return (
+        f"{path} was changed at {_utc(mtime)}, after sssd started at {_utc(start)}; "
+        "SSSD reads its configuration only when it starts, so what it runs may differ "
+        "from the file",
+        [ev.get(_cmd("sssd-conf-mtimes")).source, ev.get(_cmd("process-starts")).source],
+    )
 
 
 def _sssd_conf(ev: HostEvidence) -> tuple[configparser.ConfigParser | None, str, list[Source]]:
@@ -2674,6 +2653,20 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 f"rsyslogd runs with -f {', '.join(dict.fromkeys(other))}, a configuration "
                 f"hvaudit does not read (only {RSYSLOG_CONF} and /etc/rsyslog.d)",
                 processes.source,
+            )
+        # rsyslog v4 compatibility notes: since v4 HUP no longer re-reads the configuration
+        # (only v3 and below "re-read and the new configuration applied"), so a file changed
+        # after rsyslogd started is not what it runs (R11H-5)
+        changed = _changed_after(ev, "rsyslog-mtimes", "rsyslogd", "/etc/rsyslog")
+        if changed is not None:
+            path, mtime, start = changed
+            return Fact.unavailable(
+                f"{path} was changed at {_utc(mtime)}, after rsyslogd started at {_utc(start)}; "
+                "rsyslogd reads its configuration only when it starts (HUP does not re-read it), "
+                "so its destinations may differ from the files",
+                processes.source,
+                ev.get(_cmd("rsyslog-mtimes")).source,
+                ev.get(_cmd("process-starts")).source,
             )
     found: dict[str, list[tuple[str, bool]]] = {name: [] for name in FORWARDERS}
     sources: list[Source] = []
@@ -3961,16 +3954,12 @@ def _changed_since_start(
     return out, srcs
 
 
-def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]]:
-    """Each process's start (pid -> epoch seconds, from `ps -o lstart` in UTC) and each libvirt
-    file's last change (file name -> epoch seconds, `stat -c '%Y %n'`); both empty when either
-    was not read (a bundle of an older collector)."""
-    starts_got = ev.get(_cmd("process-starts"))
-    mtimes_got = ev.get(_cmd("libvirt-conf-mtimes"))
-    if starts_got.state != "ok" or mtimes_got.state != "ok":
-        return {}, {}
+def _process_starts(ev: HostEvidence) -> dict[str, int]:
+    """Each process's start, pid -> epoch seconds (`env LC_ALL=C TZ=UTC0 ps -eo pid=,lstart=`);
+    empty when not read (a bundle of an older collector)."""
+    got = ev.get(_cmd("process-starts"))
     starts: dict[str, int] = {}
-    for line in starts_got.text.splitlines():
+    for line in got.text.splitlines() if got.state == "ok" else ():
         parts = line.split()
         if len(parts) == 6 and parts[0].isdigit():
             try:
@@ -3978,6 +3967,52 @@ def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]
             except ValueError:
                 continue
             starts[parts[0]] = int(when.replace(tzinfo=UTC).timestamp())
+    return starts
+
+
+def _changed_after(
+    ev: HostEvidence, probe: str, program: str, prefix: str
+) -> tuple[str, int, int] | None:
+    """(path, its mtime, the program's start) for the first file of `probe` (`find ... -printf
+    '%T@ %p\\n'` lines) under `prefix` changed after the earliest running `program` process
+    started; None when none was, or the times were not read."""
+    starts = _process_starts(ev)
+    got = ev.get(_cmd(probe))
+    ps = ev.get(_cmd("processes"))
+    if not starts or got.state != "ok" or ps.state != "ok":
+        return None
+    begun = []
+    for line in ps.text.splitlines():
+        parts = line.split(None, 2)
+        if (
+            len(parts) == 3
+            and parts[0] in starts
+            and parts[2].split()[0].rsplit("/", 1)[-1] == program
+            and not _in_container(parts[1])
+        ):
+            begun.append(starts[parts[0]])
+    if not begun:
+        return None
+    start = min(begun)
+    for line in got.text.splitlines():
+        stamp, _, path = line.strip().partition(" ")
+        try:
+            mtime = int(float(stamp))
+        except ValueError:
+            continue
+        if mtime > start and path.startswith(prefix):
+            return path, mtime, start
+    return None
+
+
+def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]]:
+    """Each process's start (pid -> epoch seconds, from `ps -o lstart` in UTC) and each libvirt
+    file's last change (file name -> epoch seconds, `stat -c '%Y %n'`); both empty when either
+    was not read (a bundle of an older collector)."""
+    starts = _process_starts(ev)
+    mtimes_got = ev.get(_cmd("libvirt-conf-mtimes"))
+    if not starts or mtimes_got.state != "ok":
+        return {}, {}
     mtimes: dict[str, int] = {}
     for line in mtimes_got.text.splitlines():
         stamp, _, path = line.strip().partition(" ")
