@@ -29,6 +29,11 @@ Findings (each pinned below):
   get_config hands the parser undecoded bytes), so `user:mallory@pve:<NBSP>0:...` is enabled
   (`$enable ? 1 : 0`, the field `\xc2\xa00`); hvaudit's str.strip() made it "0", left the
   Administrator out of HVA-306 and passed.
+- P11-6 (false pass): HVA-100 passed every network storage of storage.cfg ("netfs pool: images
+  live off the host") without reading its server: the model's pools carried no source host on
+  Proxmox VE, so an NFS ISO library served by the node itself (`server 127.0.0.1`), or an iSCSI
+  portal on it, passed. The servers are read now by pve-storage's properties (NFS/CIFS/GlusterFS
+  `server`, `server2`; iSCSI `portal`; RBD/CephFS `monhost`).
 """
 
 from __future__ import annotations
@@ -198,4 +203,47 @@ def test_p11_5_a_no_break_space_in_the_enable_field_enables_the_user(
     assert pve_result(report, "HVA-306", "pve-h1") == (
         "fail",
         "administrators without a second factor: mallory@pve",
+    )
+
+
+# --- P11-6: a network storage's server is read ------------------------------------------------------
+
+STORAGE = (PVE_HARDENED / "etc/pve/storage.cfg").read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "pool", "message"),
+    [
+        (
+            STORAGE.replace("server images.example.internal", "server 127.0.0.1"),
+            "iso-library",
+            "netfs pool served by 127.0.0.1: this host itself, so the images stay on the "
+            "hypervisor",
+        ),
+        (
+            STORAGE + "\niscsi: lun\n\tportal [::1]:3260\n\ttarget iqn.2026-01.org.example:iso\n",
+            "lun",
+            "iscsi pool served by ::1: this host itself, so the images stay on the hypervisor",
+        ),
+    ],
+    ids=["nfs-server-loopback", "iscsi-portal-loopback-with-port"],
+)
+def test_p11_6_a_network_storage_served_by_the_node_keeps_images_on_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, pool: str, message: str
+) -> None:
+    """Was pass "images live off the host". pve-storage NFSPlugin `server` ("Server IP or DNS
+    name."), ISCSIPlugin `portal` ("iSCSI portal (IP or DNS name with optional port).",
+    pve-storage-portal-dns): the storage's data comes from that host."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": text})
+    assert pve_result(report, "HVA-100", pool) == ("fail", message)
+
+
+def test_p11_6_held_a_remote_server_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: the fixture's ISO library on images.example.internal, not this node."""
+    report = dir_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-100", "iso-library") == (
+        "pass",
+        "netfs pool: images live off the host",
     )

@@ -957,6 +957,7 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                     opts.get("path") or opts.get("export") or opts.get("datastore"),
                     Source(pve_artefact("/etc/pve/storage.cfg"), sid),
                     content,
+                    source_hosts=_storage_servers(opts) if opts["type"] in REMOTE_STORAGE else (),
                 )
             )
     for host in dep.hosts:
@@ -973,6 +974,25 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
             dep.notes += [f"pve-firewall: {w}" for w in hf.get().warnings]
     dep.notes += collection_notes(bundle)
     return dep, problems
+
+
+def _storage_servers(opts: dict[str, str]) -> tuple[str, ...]:
+    """The servers a network storage of storage.cfg reads from (P11-6), by pve-storage's own
+    properties: NFS, CIFS and GlusterFS `server` ("Server IP or DNS name", `server2` the Gluster
+    backup server), iSCSI `portal` ("IP or DNS name with optional port"), RBD and CephFS
+    `monhost` ("IP addresses of monitors (for external clusters)", a pve-storage-portal-dns-list
+    that PVE::Tools::split_list splits at `,`, `;` and blanks). A portal's port is dropped: the
+    host is what HVA-100 compares."""
+    names: list[str] = []
+    for key in ("server", "server2", "portal", "monhost"):
+        for item in re.split(r"[,;\s]+", opts.get(key, ""), flags=re.A):
+            if item.startswith("["):
+                item = item[1:].split("]", 1)[0]
+            elif item.count(":") == 1:
+                item = item.split(":", 1)[0]
+            if item:
+                names.append(item)
+    return tuple(dict.fromkeys(names))
 
 
 def _template_storages(dep: Deployment, bundle: Bundle) -> set[str]:
