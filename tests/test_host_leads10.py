@@ -10,6 +10,11 @@ engine, changed only where a test says so; each test asserts the exact status an
   the security archive's newest Release older than 7 days (Debian signs it valid for 7 days)
   or past its Valid-Until makes the empty simulation a question, and so does a bundle without
   that evidence.
+- HL10-2 (false pass) HVA-140 and HVA-141 looked for a nsswitch module "systemd-homed",
+  which does not exist: homed's users and the static drop-in JSON records come through the
+  `systemd` module (nss-systemd(8)), which was read as local files only. The drop-in records
+  (`find` of /etc/userdb, /run/userdb, /run/host/userdb, /usr/lib/userdb) and homed's process
+  now decide: any found, or unread, a question; none, the local verdict stands.
 - HL10-3 (false pass) HVA-001 passed hosts carrying a Wayland compositor or a server that
   shares a desktop session (sway, wayvnc, gnome-remote-desktop, krfb ...): the package list
   knew Xorg-era names only. Added; each name confirmed with `apt-cache show` (Debian 12).
@@ -143,3 +148,77 @@ def test_fresh_package_lists_pass_and_pending_update_fails(host_scan) -> None:
     )
     assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180")["hv1"] == "1 pending security update(s): libssl3"
+
+
+# --- HVA-140/141: nss-systemd's userdb accounts (HL10-2) -----------------------------------------
+
+SYSTEMD_NSS = "passwd:         files systemd\ngroup:          files systemd\nhosts: files dns\n"
+NO_DROPINS = (
+    "",
+    1,
+    "find: '/etc/userdb': No such file or directory\nfind: '/run/userdb': No such file or "
+    "directory\nfind: '/run/host/userdb': No such file or directory\nfind: '/usr/lib/userdb': "
+    "No such file or directory\n",
+)
+
+
+def test_userdb_drop_in_record_is_asked(host_scan) -> None:
+    """HL10-2. nss-systemd(8): with "systemd" on the passwd line the module "makes user and
+    group accounts available to the system that are defined in static drop-in files in the
+    /etc/userdb/, /run/userdb/, /run/host/userdb/ and /usr/lib/userdb/ directories" (NAME.user
+    JSON records). /etc/userdb/ops.user is an account /etc/passwd does not show, with any uid
+    and shell its record states. The old code looked for a module "systemd-homed" (none has
+    that name) and passed both checks on /etc/passwd; right: the questions."""
+    a = host_scan(
+        {
+            "/etc/nsswitch.conf": SYSTEMD_NSS,
+            "userdb-records": ("/etc/userdb/ops.user\n", 1, NO_DROPINS[2].split("\n", 1)[1]),
+        }
+    )
+    assert outcomes(a, "HVA-140") == {"hv1": "manual"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140")["hv1"] == (
+        "2 account(s) with a login shell (limit 3): root, alice; nsswitch passwd also resolves "
+        "accounts through systemd (userdb): it provides ops"
+    )
+    assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
+    assert messages(a, "HVA-141")["hv1"] == (
+        "root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves accounts "
+        "through systemd (userdb): it provides ops"
+    )
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-141")
+    assert q == (
+        "Is root the only account with uid 0 on host hv1, userdb accounts included? Evidence: "
+        "`userdbctl user --output=classic` on host hv1 (the third field is the uid). Pass: only "
+        "root; fail: any other account has uid 0."
+    )
+
+
+def test_systemd_homed_running_is_asked(host_scan) -> None:
+    """HL10-2: systemd-homed runs (its users resolve through nss-systemd, nss-systemd(8):
+    "systemd-homed.service(8)"), no drop-in: HVA-140 asks."""
+    ps = HARDENED_HOST["processes"][0] + "  300 root     /usr/lib/systemd/systemd-homed\n"
+    a = host_scan(
+        {"/etc/nsswitch.conf": SYSTEMD_NSS, "userdb-records": NO_DROPINS, "processes": (ps, 0)}
+    )
+    assert outcomes(a, "HVA-140") == {"hv1": "manual"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140")["hv1"].endswith(
+        "through systemd (userdb): it provides systemd-homed"
+    )
+
+
+def test_userdb_unread_is_asked_and_none_passes(host_scan) -> None:
+    """HL10-2: the drop-in directories not read (an older bundle: not collected) leave the
+    userdb accounts unknown: a question; read and empty with homed not running (Fedora's and
+    Debian's usual `files systemd`), the local verdicts stand: pass."""
+    a = host_scan({"/etc/nsswitch.conf": SYSTEMD_NSS, "userdb-records": None})
+    assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
+    assert messages(a, "HVA-141")["hv1"] == (
+        "root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves accounts "
+        "through systemd (userdb): nsswitch passwd lists systemd, whose drop-in user records "
+        "(/etc/userdb, /run/userdb, /run/host/userdb, /usr/lib/userdb) were not read: command "
+        "not found"
+    )
+    a = host_scan({"/etc/nsswitch.conf": SYSTEMD_NSS, "userdb-records": NO_DROPINS})
+    assert outcomes(a, "HVA-140") == {"hv1": "pass"}, messages(a, "HVA-140")
+    assert outcomes(a, "HVA-141") == {"hv1": "pass"}, messages(a, "HVA-141")
+    assert messages(a, "HVA-141")["hv1"] == "root is the only uid-0 account"

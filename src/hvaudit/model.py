@@ -716,6 +716,10 @@ class HostFacts:
     directory_open: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The SSSD directory domains whose access provider lets every account log in
     ("corp.example (access_provider permit)"); () when none does."""
+    userdb_accounts: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """Where nsswitch passwd lists `systemd`: the accounts nss-systemd adds beyond /etc/passwd
+    that can be logins (the JSON drop-in records' names, "systemd-homed" while homed runs);
+    () when passwd does not list systemd or there are none."""
     """The directory service accounts come from (sss, ldap, winbind), or "" for local files only."""
     mfa: Fact[tuple[bool, str]] = field(default_factory=_na)
     """(every SSH login path needs two factors, why or why not)."""

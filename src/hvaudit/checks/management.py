@@ -1347,7 +1347,11 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
     admitted by settings not collected (nslcd.conf pam_authz_search, pam_winbind.conf
     require_membership_of): a question. SSSD's settings are sssd.conf overridden by its
     conf.d snippets (sssd.conf(5)); where they were not read, whether the directory's accounts
-    log in is unknown: a question, never a pass on the local count."""
+    log in is unknown: a question, never a pass on the local count. nsswitch `systemd`
+    (nss-systemd(8)) adds userdb accounts: static drop-in JSON records (NAME.user in
+    /etc/userdb, /run/userdb, /run/host/userdb, /usr/lib/userdb) and systemd-homed's users;
+    where any is found, or their directories or the process list were not read, a question
+    (HL10-2)."""
     limit = ctx.profile.max_interactive_accounts
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1398,6 +1402,23 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 "may log in.",
             )
             continue
+        u = h.facts.userdb_accounts
+        if len(names) <= limit and not every_user and not (u.known and not u.get()):
+            # nss-systemd (nsswitch passwd `systemd`): homed users and JSON drop-in records
+            # resolve and may log in beyond /etc/passwd (HL10-2)
+            what = f"it provides {', '.join(u.get())}" if u.known else u.reason
+            yield manual(
+                s,
+                f"{msg}; nsswitch passwd also resolves accounts through systemd (userdb): {what}",
+                *f.sources,
+                *u.sources,
+                question=f"Can at most {limit} accounts log in to host {h.name}, userdb "
+                f"accounts included? Evidence: `userdbctl user` on host {h.name} (the "
+                "accounts of systemd-homed and of the JSON drop-ins in /etc/userdb, "
+                "/run/userdb, /run/host/userdb and /usr/lib/userdb) with their shells. "
+                f"Pass: at most {limit} accounts with a login shell in all; fail: more.",
+            )
+            continue
         yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
 
 
@@ -1415,7 +1436,10 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
     /etc/passwd is read; accounts nsswitch resolves through LDAP (nss-pam-ldapd's nslcd, its
     nss_min_uid in /etc/nslcd.conf, not collected), winbind (smb.conf idmap ranges, not
     collected) or NIS (nsswitch.conf(5) `nis`, or `compat` with a `+` entry: the NIS passwd
-    map, not collected; R10H-3) may carry uid 0 too, so there the question is asked. SSSD never serves id 0
+    map, not collected; R10H-3) may carry uid 0 too, so there the question is asked; so do
+    nss-systemd's userdb records (nsswitch `systemd`: nss-systemd(8) drop-in JSON records in
+    /etc/userdb, /run/userdb, /run/host/userdb, /usr/lib/userdb, and systemd-homed's users)
+    where any is found or their directories were not read (HL10-2). SSSD never serves id 0
     (Red Hat IdM guide, "the SSSD service does not handle ID value 0"; sssd.conf(5) min_id
     defaults to 1)."""
     for h in ctx.deployment.hosts:
@@ -1439,6 +1463,20 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
                 "`ypcat passwd` (NIS), and nss_min_uid in /etc/nslcd.conf or the idmap ranges in "
                 "smb.conf. Pass: only "
                 "root; fail: any other account has uid 0.",
+            )
+        elif zero == ["root"] and not ((u := h.facts.userdb_accounts).known and not u.get()):
+            # nss-systemd's drop-in JSON records carry any uid they state (HL10-2)
+            what = f"it provides {', '.join(u.get())}" if u.known else u.reason
+            yield manual(
+                s,
+                "root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves "
+                f"accounts through systemd (userdb): {what}",
+                *f.sources,
+                *u.sources,
+                question=f"Is root the only account with uid 0 on host {h.name}, userdb "
+                f"accounts included? Evidence: `userdbctl user --output=classic` on host "
+                f"{h.name} (the third field is the uid). Pass: only root; fail: any other "
+                "account has uid 0.",
             )
         elif zero == ["root"]:
             yield passed(s, "root is the only uid-0 account", *f.sources)

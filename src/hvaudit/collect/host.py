@@ -21,6 +21,7 @@ __all__ = [
     "QEMU_LABEL_ARGV",
     "QEMU_MAPS_ARGV",
     "QEMU_STATUS_ARGV",
+    "USERDB_DIRS",
     "HostCollector",
     "command_artefact",
     "file_artefact",
@@ -142,6 +143,10 @@ MODPROBE_D: tuple[str, ...] = (
 )
 
 
+#: nss-systemd(8): the directories of static drop-in JSON user records.
+USERDB_DIRS: tuple[str, ...] = ("/etc/userdb", "/run/userdb", "/run/host/userdb", "/usr/lib/userdb")
+
+
 def libvirt_socket(daemon: str) -> str:
     """The read-write UNIX socket a libvirt daemon serves (libvirtd and virtproxyd: libvirt-sock;
     every other modular daemon: <name>-sock, its socket unit's ListenStream)."""
@@ -254,6 +259,19 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe(
         "sssd-conf-mtimes",
         ("find", "/etc/sssd", "-maxdepth", "2", "-name", "*.conf", "-printf", "%T@ %p\\n"),
+    ),
+    # nss-systemd(8), "Static Drop-In JSON User/Group Records": with `systemd` on the passwd
+    # line, NAME.user JSON records in these directories resolve as accounts (names only here)
+    CommandProbe(
+        "userdb-records",
+        (
+            "find",
+            *USERDB_DIRS,
+            "-maxdepth",
+            "1",
+            "-name",
+            "*.user",
+        ),
     ),
     CommandProbe("sshd-effective", ("sshd", "-T")),
     # `sshd -T` applies no Match block: the files are read for those (sshd_config(5) Include:

@@ -447,6 +447,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.admin_principals = _admins(ev)
     f.directory = _directory(ev)
     f.directory_open = _directory_open(ev, f.directory)
+    f.userdb_accounts = _userdb_accounts(ev)
     f.log_forwarding = _log_forwarding(ev)
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
@@ -2125,7 +2126,7 @@ def _directory(ev: HostEvidence) -> Fact[str]:
                 services = [*services, "nis" if via == "nisplus" else via]
             if "nisplus" in services:
                 services = [*services, "nis"]
-            for service in ("ldap", "winbind", "nis", "systemd-homed"):
+            for service in ("ldap", "winbind", "nis"):
                 if service in services:
                     if service == "winbind" and not _runs(ev, "winbindd"):
                         # winbindd(8): "The service provided by winbindd is called `winbind'":
@@ -2142,6 +2143,55 @@ def _directory(ev: HostEvidence) -> Fact[str]:
             if "sss" in services:
                 return _sssd_directory(ev, got.source)
     return Fact.of("", got.source)
+
+
+def _userdb_accounts(ev: HostEvidence) -> Fact[tuple[str, ...]]:
+    """The accounts nss-systemd resolves beyond /etc/passwd that may log in (HL10-2). nsswitch
+    names no module "systemd-homed": nss-systemd(8), `systemd` on the passwd line, serves the
+    User/Group Record Lookup API's records (DynamicUser=, systemd-homed, systemd-machined),
+    the synthesized root and nobody, and static drop-in JSON records NAME.user in /etc/userdb/,
+    /run/userdb/, /run/host/userdb/ and /usr/lib/userdb/. Counted: each drop-in record, and
+    systemd-homed while it runs (its users are interactive by design). Without `systemd` on the
+    line: (). The drop-ins or the process list unread: unknown."""
+    nss = ev.get(_file("/etc/nsswitch.conf"))
+    if nss.state == "failed":
+        return Fact.failed(nss.reason, nss.source)
+    services = next(
+        (
+            line.split(":", 1)[1].split()
+            for line in nss.text.splitlines()
+            if line.strip().startswith("passwd:")
+        ),
+        [],
+    )
+    if "systemd" not in services:
+        return Fact.of((), Source(nss.source.artefact, "passwd:"))
+    got = ev.get(_cmd("userdb-records"))
+    missing_dirs = all("No such file or directory" in ln for ln in got.reason.splitlines())
+    if got.state != "ok" or not (got.rc == 0 or (got.rc == 1 and missing_dirs)):
+        why = "not collected" if got.state == "uncollected" else (got.reason or f"rc {got.rc}")
+        return Fact.unavailable(
+            "nsswitch passwd lists systemd, whose drop-in user records (/etc/userdb, "
+            f"/run/userdb, /run/host/userdb, /usr/lib/userdb) were not read: {why[:120]}",
+            Source(nss.source.artefact, "passwd:"),
+            got.source,
+        )
+    ps = ev.get(_cmd("processes"))
+    if ps.state != "ok" or ps.rc != 0:
+        return Fact.unavailable(
+            "nsswitch passwd lists systemd, and whether systemd-homed runs is unknown (the "
+            "process list was not read)",
+            Source(nss.source.artefact, "passwd:"),
+            ps.source,
+        )
+    names = sorted(
+        ln.strip().rsplit("/", 1)[-1].removesuffix(".user")
+        for ln in got.text.splitlines()
+        if ln.strip().endswith(".user")
+    )
+    if "systemd-homed" in {e for e, _ in _commands(ps.text)}:
+        names.append("systemd-homed")
+    return Fact.of(tuple(names), Source(nss.source.artefact, "passwd:"), got.source, ps.source)
 
 
 def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, ...]]:
