@@ -14,14 +14,20 @@ each failed on the code before its fix.
   host CD drive in ATAPI emulation (VirtualCdromAtapiBackingInfo) as `cdrom-raw`, passthrough;
   the .vmx of that drive says `atapi-cdrom`, an emulated CD-ROM. HVA-050 said "block devices
   stay host-mediated" through the API and "no device passthrough" offline.
+- L4 (false pass): HVA-416 left the Administrator role out entirely (granted on the root folder to
+  any team it passed), and a VM role granted on a datacenter's top VM or host folder, or on a
+  cluster, passed though it reaches every VM of the datacenter or cluster.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from hvaudit.cli import main
 from test_redteam10_vmw_probes import WEB01, _verdicts, _vmx_scan, _vsphere, _with
 from test_vmx import scan
 from test_vsphere import (  # noqa: F401 - fixtures
@@ -32,7 +38,6 @@ from test_vsphere import (  # noqa: F401 - fixtures
     vcsim,
     vcsim_binary,
 )
-from test_vsphere import scan as vcenter_scan
 
 # --- L1: shares "normal" is the default level, no priority -------------------------------------------
 
@@ -199,11 +204,13 @@ def test_api_template_is_rendered_and_assessed(tmp_path: Path) -> None:
 def test_vcenter_template_is_collected(
     vcsim: Vcsim,  # noqa: F811 - test_vsphere's fixture
     credentials: None,  # noqa: F811 - test_vsphere's fixture
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """L2 on a vCenter (the govmomi simulator): a VM marked as a template (MarkAsTemplate, on a
     powered-off VM) was skipped by the collector (`if props.get("config.template"): continue`)
-    and vanished from the report. Right: a subject of every VM check, named as a template."""
+    and vanished from the report. Right: a subject of every VM check, named as a template. The
+    same collection records each datacenter's top VM and host folders (L4)."""
     from pyVim import connect as pyVim_connect
     from pyVmomi import vim
 
@@ -213,8 +220,21 @@ def test_vcenter_template_is_collected(
     if vm.runtime.powerState != "poweredOff":
         _wait(vm.PowerOffVM_Task())
     vm.MarkAsTemplate()
+    (dc,) = _objects(content, vim.Datacenter)
+    folders = {dc.vmFolder._moId: "VM", dc.hostFolder._moId: "host"}
     pyVim_connect.Disconnect(si)
-    _, report = vcenter_scan(vcsim, capsys)
+    bundle = tmp_path / "b"
+    assert (
+        main(["collect", "--connect", vcsim.target, "--ca-file", vcsim.cert, "-o", str(bundle)])
+        == 0
+    )
+    access = json.loads((bundle / "vmware" / "access.json").read_text())
+    assert access["top_folders"] == {
+        moid: f"the top {kind} folder of datacenter DC0" for moid, kind in folders.items()
+    }
+    capsys.readouterr()
+    main(["assess", str(bundle), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
     names = {r["subject"]["name"] for r in report["results"] if r["check_id"] == "HVA-401"}
     assert "DC0_H0_VM1 (template)" in names and "DC0_H0_VM1" not in names
     assert TEMPLATE_NOTE.format("DC0_H0_VM1 (template)") in report["notes"]
@@ -289,3 +309,113 @@ def test_host_cd_drive_reads_alike_on_both_paths(
         ),
     )[("HVA-050", "web-01")]
     assert api == offline == verdict
+
+
+# --- L4: HVA-416: the Administrator role, top folders and clusters -----------------------------------
+
+
+def _grants(*grants: tuple[str, str, str, str, bool]) -> dict[str, Any]:
+    """AuthorizationManager's roles and permissions as collect/vsphere.py records them: the
+    Administrator role (-1, every privilege), a VmOperator role (1001) and `grants` of
+    (principal, role, entity, entity type, group), each propagating; datacenter-1's top VM
+    folder group-v3 and top host folder group-h4."""
+    return {
+        "root": "group-d1",
+        "roles": {
+            "-1": {
+                "name": "Admin",
+                "privileges": ["System.Read", "VirtualMachine.Config.Settings"],
+            },
+            "1001": {"name": "VmOperator", "privileges": ["VirtualMachine.Interact.PowerOn"]},
+        },
+        "permissions": [
+            {
+                "entity": entity,
+                "entity_type": kind,
+                "principal": principal,
+                "group": group,
+                "role": role,
+                "propagate": True,
+            }
+            for principal, role, entity, kind, group in grants
+        ],
+        "top_folders": {
+            "group-v3": "the top VM folder of datacenter dc1",
+            "group-h4": "the top host folder of datacenter dc1",
+        },
+    }
+
+
+ESXI_OWN = [
+    ("root", "-1", "group-d1", "Folder", False),
+    ("vpxuser", "-1", "group-d1", "Folder", False),
+    ("dcui", "-1", "group-d1", "Folder", False),
+]
+
+
+def test_administrator_granted_to_a_team_on_the_root_folder_is_asked_about(
+    tmp_path: Path,
+) -> None:
+    """vSphere Security, "Predefined ESXi Users and Privileges" (read with `search`): root "with
+    the Administrator role", vpxuser (vCenter's; "Do not change its permissions"), dcui "acts
+    with Administrator rights": ESXi grants the Administrator role (every privilege, every VM
+    administration privilege among them) on the root folder to its own accounts. HVA-416 left
+    role -1 out of the VM roles altogether, so CORP\\app-team holding Administrator on the root
+    folder, propagated, passed "0 VM role grant(s)". Whether a holder is one of the platform's
+    administrators (who hold it so by design: "assign the administrator role to a limited number
+    of users", vSphere Security) only the organisation knows. Right: a question naming it; ESXi's
+    own accounts named in the pass (the twin below)."""
+    a = _vsphere(
+        tmp_path,
+        {},
+        access=_grants(*ESXI_OWN, ("CORP\\app-team", "-1", "group-d1", "Folder", True)),
+    )
+    assert _verdicts(a, "HVA-416")["esx1"] == (
+        "manual",
+        "Administrator role granted inventory-wide: group CORP\\app-team (Administrator on the "
+        "root folder)",
+    )
+    (r,) = [r for r in a.results if r.check.id == "HVA-416"]
+    assert r.outcome.question.startswith("Are CORP\\app-team the platform's administrators")
+
+
+def test_esxi_own_administrators_pass(tmp_path: Path) -> None:
+    """Twin of L4 (held, message): root, vpxuser and dcui only: pass, naming them."""
+    a = _vsphere(tmp_path, {}, access=_grants(*ESXI_OWN))
+    assert _verdicts(a, "HVA-416")["esx1"] == (
+        "pass",
+        "0 VM role grant(s), none on the root folder, a datacenter, its top VM or host folder, or "
+        "a cluster; Administrator inventory-wide to ESXi's own accounts only (dcui, root, vpxuser)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("entity", "kind", "where"),
+    [
+        ("group-v3", "Folder", "the top VM folder of datacenter dc1 (group-v3)"),
+        ("group-h4", "Folder", "the top host folder of datacenter dc1 (group-h4)"),
+        ("domain-c7", "ClusterComputeResource", "cluster domain-c7, every VM it runs"),
+    ],
+)
+def test_vm_role_on_a_top_folder_or_a_cluster_fails(
+    tmp_path: Path, entity: str, kind: str, where: str
+) -> None:
+    """vSphere Security, "Hierarchical Inheritance of Permissions" (read with `search`): a
+    permission propagates down the hierarchy; a VM inherits from its VM folder and from its
+    host, cluster and resource pool. A datacenter's top VM folder holds every VM folder of the
+    datacenter, its top host folder every host and cluster (and so every resource pool and VM),
+    a cluster every VM it runs. HVA-416 counted only the root folder and the Datacenter object,
+    and passed VmOperator granted there. Right: fail naming the grant."""
+    a = _vsphere(tmp_path, {}, access=_grants(*ESXI_OWN, ("CORP\\ops", "1001", entity, kind, True)))
+    assert _verdicts(a, "HVA-416")["esx1"] == (
+        "fail",
+        f"VM administration granted inventory-wide: CORP\\ops (VmOperator on {where})",
+    )
+
+
+def test_vm_role_on_a_sub_folder_passes(tmp_path: Path) -> None:
+    """Twin of L4 (held): VmOperator on a team's own VM folder below the top one: pass."""
+    a = _vsphere(
+        tmp_path, {}, access=_grants(*ESXI_OWN, ("CORP\\ops", "1001", "group-v9", "Folder", True))
+    )
+    assert _verdicts(a, "HVA-416")["esx1"][0] == "pass"

@@ -600,6 +600,26 @@ VM_ADMIN_PREFIXES = (
     "VirtualMachine.State.",
 )
 ADMIN_ROLE = "-1"
+#: ESXi's own accounts, each given the Administrator role on the host's root folder by ESXi
+#: itself (vSphere Security, "Predefined ESXi Users and Privileges": root "with the Administrator
+#: role", vpxuser "Do not change its permissions", dcui "acts with Administrator rights").
+ESXI_OWN_ADMINS = ("root", "vpxuser", "dcui")
+
+
+def _reaches_every_vm(p: dict[str, Any], root: object, tops: dict[str, str]) -> str | None:
+    """Where a propagating grant reaches every VM of an inventory or a cluster, else None."""
+    entity, kind = p.get("entity"), str(p.get("entity_type") or "")
+    if not p.get("propagate") or not entity:
+        return None
+    if entity == root:
+        return "the root folder"
+    if kind == "Datacenter":
+        return f"Datacenter {entity}"
+    if entity in tops:
+        return f"{tops[entity]} ({entity})"
+    if kind == "ClusterComputeResource":
+        return f"cluster {entity}, every VM it runs"
+    return None
 
 
 @check(
@@ -614,7 +634,15 @@ ADMIN_ROLE = "-1"
 )
 def granular_permissions(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-13: an operator of some VMs should not hold rights over every VM. Permissions that
-    propagate from the root folder or a datacenter reach every VM below them."""
+    propagate from the root folder or a datacenter reach every VM below them, and so do those on
+    a datacenter's top VM folder or top host folder (a VM inherits from its VM folder and from its
+    resource pool, inside its host or cluster: vSphere Security, "Hierarchical Inheritance of
+    Permissions") and those on a cluster, every VM it runs. The Administrator role holds every
+    privilege: its grants are VM administration too. ESXi gives it to its own accounts root,
+    vpxuser and dcui on the root folder ("Predefined ESXi Users and Privileges"), named in the
+    pass; granted inventory-wide to anyone else it is a question, as the platform's
+    administrators hold it so by design ("assign the administrator role to a limited number of
+    users") and only the organisation knows whether a holder is one of them."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         access = esx.access
@@ -633,13 +661,34 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
             and any(str(p).startswith(VM_ADMIN_PREFIXES) for p in role.get("privileges", []))
         }
         root = access.get("root")
-        broad = sorted(
-            f"{p['principal']} ({roles.get(p['role'], {}).get('name', p['role'])} on "
-            f"{'the root folder' if p['entity'] == root else p['entity_type'] + ' ' + p['entity']})"
+        found = access.get("top_folders")
+        tops: dict[str, str] = (
+            {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+        )
+        reach = {
+            id(p): where
             for p in access["permissions"]
-            if p.get("role") in vm_roles
-            and p.get("propagate")
-            and (p.get("entity") == root or p.get("entity_type") == "Datacenter")
+            if isinstance(p, dict) and (where := _reaches_every_vm(p, root, tops))
+        }
+        broad = sorted(
+            f"{p['principal']} ({roles.get(p['role'], {}).get('name', p['role'])} on {where})"
+            for p in access["permissions"]
+            if p.get("role") in vm_roles and (where := reach.get(id(p)))
+        )
+        admins = [
+            p for p in access["permissions"] if p.get("role") == ADMIN_ROLE and id(p) in reach
+        ]
+        own = sorted(
+            {
+                str(p["principal"])
+                for p in admins
+                if p["principal"] in ESXI_OWN_ADMINS and not p.get("group")
+            }
+        )
+        others = sorted(
+            f"{'group ' if p.get('group') else ''}{p['principal']} (Administrator on {reach[id(p)]})"
+            for p in admins
+            if not (p["principal"] in ESXI_OWN_ADMINS and not p.get("group"))
         )
         scoped = [p for p in access["permissions"] if p.get("role") in vm_roles]
         unplaced = [p for p in scoped if not p.get("entity")]
@@ -660,13 +709,32 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
                 "Are the roles that administer VMs granted on VM folders, resource pools or "
                 "VMs only? Evidence: vCenter's Administration > Access Control > Global "
                 "Permissions and each grant's object (Permissions tab of the root folder and "
-                "datacenters). Pass: yes, none on the vCenter root or a datacenter with "
-                "propagation; fail: one is.",
+                "datacenters). Pass: yes, none on the vCenter root, a datacenter, its top VM or "
+                "host folder, or a cluster with propagation; fail: one is.",
+            )
+        elif others:
+            yield manual(
+                s,
+                "Administrator role granted inventory-wide: " + "; ".join(others),
+                esx.access_source,
+                question="Are "
+                + ", ".join(sorted({str(p["principal"]) for p in admins} - set(own)))
+                + " the platform's administrators, a small group that administers every VM "
+                "by design? Evidence: the organisation's list of vSphere administrators against "
+                "the Administrator grants (vCenter Administration > Access Control > Global "
+                "Permissions, the root folder's Permissions tab). Pass: yes, each is; fail: any "
+                "is a team or account that operates only some VMs.",
             )
         else:
             yield passed(
                 s,
-                f"{len(scoped)} VM role grant(s), none on the root folder or a datacenter",
+                f"{len(scoped)} VM role grant(s), none on the root folder, a datacenter, its "
+                "top VM or host folder, or a cluster"
+                + (
+                    f"; Administrator inventory-wide to ESXi's own accounts only ({', '.join(own)})"
+                    if own
+                    else ""
+                ),
                 esx.access_source,
             )
 

@@ -421,7 +421,23 @@ class VsphereCollector:
             for r in others
             if r["entity"] or (r["principal"], r["group"], r["role"], r["propagate"]) not in seen
         ]
-        return {"root": str(content.rootFolder._moId), "roles": roles, "permissions": permissions}
+        # each datacenter's top VM and host folders: a grant there reaches every VM of the
+        # datacenter, through its VM folders or its hosts, clusters and resource pools
+        from pyVmomi import vim
+
+        top_folders: dict[str, str] = {}
+        for _, dc in self._retrieve(content, vim.Datacenter, ("name", "vmFolder", "hostFolder")):
+            for kind, key in (("VM", "vmFolder"), ("host", "hostFolder")):
+                if dc.get(key) is not None:
+                    top_folders[str(dc[key]._moId)] = (
+                        f"the top {kind} folder of datacenter {dc.get('name', '?')}"
+                    )
+        return {
+            "root": str(content.rootFolder._moId),
+            "roles": roles,
+            "permissions": permissions,
+            "top_folders": top_folders,
+        }
 
     def _advanced(self, content: Any, managers: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """The ADVANCED options of every host, in one retrieval over all option managers."""
