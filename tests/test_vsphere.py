@@ -560,9 +560,16 @@ ESX_HOST = "localhost.localdomain"
 
 
 def harden_standalone(sim: Vcsim) -> None:
-    """Both VMs of the standalone host hardened, and the host's advanced options."""
+    """Both VMs of the standalone host hardened, and the host's advanced options. The
+    simulator's AuthorizationManager grants Administrator on the root folder to its
+    DefaultUserGroup (simulator/user_directory.go: the group "root", the users "root" and
+    "admin"); the group and "admin" are no ESXi account (ESXi's own are root, vpxuser and dcui)
+    and are removed: a hardened host gives Administrator to no one else unasked (HVA-416)."""
     si = sim.connect()
     content = si.RetrieveContent()
+    auth = content.authorizationManager
+    for principal, group in (("root", True), ("admin", False)):
+        auth.RemoveEntityPermission(entity=content.rootFolder, user=principal, isGroup=group)
     for host in _objects(content, vim.HostSystem):
         host.configManager.advancedOption.UpdateOptions(
             changedValue=[
@@ -634,7 +641,11 @@ def test_hardened_standalone_esxi_has_no_failure(
     # (a grant on one VM would be reported without its object by the simulator, and so become a
     # manual item: the pass case here is a host with administrators only)
     granular = next(r for r in report["results"] if r["check_id"] == "HVA-416")
-    assert granular["status"] == "pass" and granular["message"].startswith("0 VM role grant(s)")
+    assert (granular["status"], granular["message"]) == (
+        "pass",
+        "0 VM role grant(s), none on the root folder, a datacenter, its top VM or host folder, or "
+        "a cluster; Administrator inventory-wide to ESXi's own accounts only (root)",
+    )
     assert (
         len({r["subject"]["name"] for r in report["results"] if r["subject"]["type"] == "vm"}) == 2
     )
