@@ -799,6 +799,9 @@ class HostFacts:
     """vm.overcommit_memory: 0 heuristic, 1 always, 2 strict accounting."""
     audit_rules: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Loaded kernel audit rules (auditctl -l), one per line."""
+    audit_rules_persistent: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The audit rules the next boot loads: the lines of /etc/audit/audit.rules and
+    /etc/audit/rules.d/*.rules (augenrules(8) compiles the latter into the former)."""
     qemu_taints: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """VM name -> libvirt taint flags of its last logged start (/var/log/libvirt/qemu/NAME.log)."""
     bridge_vlan_filtering: Fact[dict[str, bool]] = field(default_factory=_na)

@@ -719,7 +719,10 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     kernel/audit.c kauditd_hold_skb, kauditd_printk_skb), so a stopped auditd fails; auditd
     keeps them only where it writes its log (auditd.conf(5) write_logs, default yes) or hands
     them to an active dispatcher plugin (auditd-plugins(5)): write_logs = no with no plugin
-    active fails, with one a question naming it."""
+    active fails, with one a question naming it. The watches must outlive a reboot: auditctl(8)
+    changes only the running kernel's rules, and the boot loads /etc/audit/audit.rules, which
+    augenrules(8) builds from /etc/audit/rules.d/*.rules; watches loaded but in neither are a
+    question (a boot unit of its own may load them), the files unread keep the pass (R11H-6)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
@@ -788,6 +791,22 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "/etc/libvirt and /etc/polkit-1 alone? Evidence: `auditctl -l` on the host and "
                 "the processes its other fields match. Pass: yes, no administrator's or "
                 "daemon's write is excluded; fail: it excludes writers of those trees.",
+            )
+        elif (boot := h.facts.audit_rules_persistent).known and (
+            gone := [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(boot.get(), p)]
+        ):
+            yield manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but neither "
+                "/etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches "
+                f"{', '.join(gone)}: a rule loaded with auditctl alone is gone at the next boot",
+                *f.sources,
+                *boot.sources,
+                question="Does the host load the audit watches of "
+                f"{' and '.join(gone)} again at every boot? Evidence: the files "
+                "/etc/audit/rules.d/*.rules and /etc/audit/audit.rules, and any unit or script "
+                "that runs auditctl at boot (`systemctl cat auditd.service`). Pass: yes, a rule "
+                "file or boot unit loads them; fail: they were loaded by hand only.",
             )
         else:
             yield passed(

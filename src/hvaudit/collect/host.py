@@ -388,6 +388,13 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe(
         "audit-plugins", ("grep", "-r", "-H", "", "/etc/audit/plugins.d", "/etc/audisp/plugins.d")
     ),
+    # The rules the next boot loads: augenrules(8) compiles /etc/audit/rules.d/*.rules into
+    # /etc/audit/audit.rules, which auditd.service loads (augenrules --load or auditctl -R); a
+    # rule added with auditctl alone is gone at the next boot (R11H-6)
+    CommandProbe(
+        "audit-rules-files",
+        ("grep", "-r", "-H", "", "/etc/audit/audit.rules", "/etc/audit/rules.d"),
+    ),
     # the kernel's enabled flag: `auditctl -e 0` switches auditing off with the rules loaded
     CommandProbe("audit-status", ("auditctl", "-s")),
     CommandProbe(

@@ -546,6 +546,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.apparmor_profiles = _apparmor(ev)
     f.overcommit_memory = ev.fact(_file("/proc/sys/vm/overcommit_memory"), _int_file)
     f.audit_rules = ev.fact(_cmd("audit-rules"), _audit_rules)
+    f.audit_rules_persistent = ev.fact(_cmd("audit-rules-files"), _audit_rules_files)
     f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
     f.audit_sink = _audit_sink(ev)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
@@ -1063,6 +1064,27 @@ def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
         return Fact.failed(f"auditctl -l exited {g.rc}: {g.reason[:200]}", g.source)
     rules = tuple(ln.strip() for ln in g.text.splitlines() if ln.strip().startswith("-"))
     return Fact.of(rules, g.source)
+
+
+def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
+    """The rule lines of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules (augenrules(8):
+    "files in /etc/audit/rules.d ... that end in .rules" are merged into audit.rules). grep
+    exits 2 when a path is missing; nothing read at all is unavailable."""
+    if g.state != "ok" or (g.rc == 2 and not g.text):
+        return Fact.unavailable(
+            f"the audit rules files were not read ({g.reason or g.state})", g.source
+        )
+    rules = []
+    for line in g.text.splitlines():
+        path, sep, rule = line.partition(":")
+        if not sep:
+            continue
+        if path.startswith("/etc/audit/rules.d/") and not path.endswith(".rules"):
+            continue
+        rule = rule.strip()
+        if rule.startswith("-"):
+            rules.append(rule)
+    return Fact.of(tuple(rules), g.source)
 
 
 #: One line of `grep -r -H` over /var/log/libvirt/qemu: the directory (no colon in it), the
