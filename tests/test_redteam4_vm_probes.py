@@ -1376,7 +1376,8 @@ def test_render_vmx_names_real_pyvmomi_devices_by_their_wsdl_type() -> None:
     text = render_vmx({"name": "x", "config.hardware.device": devices}, {})
     assert text.splitlines()[6:] == [
         'ide0:0.present = "TRUE"',
-        'ide0:0.deviceType = "cdrom-raw"',
+        # the host's drive, emulated (ATAPI): atapi-cdrom, as its .vmx says (vmwleads L3)
+        'ide0:0.deviceType = "atapi-cdrom"',
         'ide0:0.fileName = "/dev/cdrom"',
         'serial0.present = "TRUE"',
         'serial0.fileType = "device"',
