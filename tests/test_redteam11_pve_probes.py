@@ -34,6 +34,11 @@ Findings (each pinned below):
   Proxmox VE, so an NFS ISO library served by the node itself (`server 127.0.0.1`), or an iSCSI
   portal on it, passed. The servers are read now by pve-storage's properties (NFS/CIFS/GlusterFS
   `server`, `server2`; iSCSI `portal`; RBD/CephFS `monhost`).
+- P11-7 (false pass): an rbd or cephfs storage without `monhost` is the Ceph cluster pveceph runs
+  on the Proxmox VE nodes (pve-storage CephConfig.pm ceph_connect_option: `$pveceph_managed =
+  !defined($scfg->{monhost})`, /etc/pve/ceph.conf), the usual home of a hyperconverged cluster's
+  ISO images (cephfs); HVA-100 passed it "images live off the host". Now the question whether
+  OSDs on the node hold its placement groups, unless the node's processes show no ceph-osd.
 """
 
 from __future__ import annotations
@@ -246,4 +251,55 @@ def test_p11_6_held_a_remote_server_passes(
     assert pve_result(report, "HVA-100", "iso-library") == (
         "pass",
         "netfs pool: images live off the host",
+    )
+
+
+# --- P11-7: a pveceph-managed Ceph storage is on the nodes -----------------------------------------
+
+CEPH_QUESTION = (
+    "Do Ceph OSDs on node pve-h1 hold placement groups of the Ceph pool behind storage {0}? "
+    "Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's `pool` in /etc/pve/storage.cfg, "
+    "or the CephFS data pool) and `ceph osd tree` (the host of each OSD). Pass: none of them is "
+    "on pve-h1; fail: any is, so images are stored on the hypervisor's own disks."
+)
+
+
+@pytest.mark.parametrize(
+    ("stanza", "pool"),
+    [
+        ("cephfs: cephfs\n\tpath /mnt/pve/cephfs\n\tcontent iso,vztmpl,backup\n", "cephfs"),
+        ("rbd: ceph-vm\n\tpool vm\n\tcontent images,iso\n", "ceph-vm"),
+    ],
+    ids=["cephfs", "rbd"],
+)
+def test_p11_7_ceph_storage_without_monhost_is_on_the_nodes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stanza: str, pool: str
+) -> None:
+    """Was pass "images live off the host". pve-storage CephConfig.pm ceph_connect_option:
+    `my $pveceph_managed = !defined($scfg->{monhost}); $cmd_option->{ceph_conf} =
+    '/etc/pve/ceph.conf' if $pveceph_managed;` ("assuming pveceph managed cluster"). The copy
+    of /etc read here shows no processes, so whether ceph-osd runs on the node is not known."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza})
+    r = next(
+        r for r in report["results"] if (r["check_id"], r["subject"]["name"]) == ("HVA-100", pool)
+    )
+    assert (r["status"], r["message"], r["question"]) == (
+        "manual",
+        "Ceph storage without monhost: the Ceph cluster pveceph runs on the Proxmox VE nodes "
+        "(/etc/pve/ceph.conf); whether OSDs on this node store its objects is not in the "
+        "evidence",
+        CEPH_QUESTION.format(pool),
+    )
+
+
+def test_p11_7_held_an_external_ceph_cluster_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: with `monhost` (an external cluster: "IP addresses of monitors (for external
+    clusters)", RBDPlugin) on other hosts, the images live off the node."""
+    stanza = "rbd: ceph-ext\n\tpool vm\n\tmonhost 10.9.9.9\n\tcontent iso\n"
+    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza})
+    assert pve_result(report, "HVA-100", "ceph-ext") == (
+        "pass",
+        "rbd pool: images live off the host",
     )

@@ -547,6 +547,9 @@ class Pool:
     platform does not declare it."""
     source_hosts: tuple[str, ...] = ()
     """The servers a network pool's storage comes from (libvirt <source><host name=...>)."""
+    ceph_on_nodes: bool = False
+    """A Ceph pool of the cluster's own hypervisor nodes (Proxmox VE: an rbd or cephfs storage
+    without `monhost`, which pve-storage reads as "pveceph managed")."""
 
 
 @dataclass(frozen=True, slots=True)

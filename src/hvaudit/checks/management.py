@@ -615,7 +615,10 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     monitors, which keep the cluster map while OSDs keep the objects (docs.ceph.com, "Ceph
     Storage Cluster"): a monitor on this host proves no image here (R9-2, was a fail) and a
     ceph-osd running here may hold the pool whichever monitors it names (R9-4, was a pass), a
-    question about its placement groups (see _rbd_pool)."""
+    question about its placement groups (see _rbd_pool). A Proxmox VE rbd or cephfs storage
+    without `monhost` is the Ceph cluster pveceph runs on the nodes themselves (pve-storage
+    CephConfig.pm ceph_connect_option: "assuming pveceph managed cluster", /etc/pve/ceph.conf):
+    the same question unless no ceph-osd runs on the node (P11-7, was a pass)."""
     remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage")
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for p in ctx.deployment.pools:
@@ -629,7 +632,7 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
                 f"holds {', '.join(p.content) or 'nothing'}: no ISO images or templates",
                 p.source,
             )
-        elif p.type == "rbd" and (h := hosts.get(p.host)) is not None:
+        elif (p.type == "rbd" or p.ceph_on_nodes) and (h := hosts.get(p.host)) is not None:
             yield _rbd_pool(p, h, here)
         elif p.type in remote and here:
             yield failed(
@@ -674,6 +677,36 @@ def _rbd_pool(p: Pool, h: Host, here: list[str]) -> Outcome:
             *osd.sources,
             question=question,
         )
+    if p.ceph_on_nodes:
+        # a Proxmox VE storage of the nodes' own Ceph (P11-7)
+        ask = (
+            f"Do Ceph OSDs on node {h.name} hold placement groups of the Ceph pool behind "
+            f"storage {p.name}? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's "
+            "`pool` in /etc/pve/storage.cfg, or the CephFS data pool) and `ceph osd tree` (the "
+            f"host of each OSD). Pass: none of them is on {h.name}; fail: any is, so images are "
+            "stored on the hypervisor's own disks."
+        )
+        head = (
+            "Ceph storage without monhost: the Ceph cluster pveceph runs on the Proxmox VE nodes "
+            "(/etc/pve/ceph.conf)"
+        )
+        if not osd.known:
+            return manual(
+                s,
+                f"{head}; whether OSDs on this node store its objects is not in the evidence",
+                p.source,
+                question=ask,
+            )
+        if osd.get():
+            return manual(
+                s,
+                f"{head}; a Ceph OSD (ceph-osd) runs on this node, so its objects may be "
+                "stored here",
+                p.source,
+                *osd.sources,
+                question=ask,
+            )
+        return passed(s, f"{head}; no ceph-osd runs on this node", p.source, *osd.sources)
     if here and not osd.known:
         return manual(
             s,

@@ -958,6 +958,10 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                     Source(pve_artefact("/etc/pve/storage.cfg"), sid),
                     content,
                     source_hosts=_storage_servers(opts) if opts["type"] in REMOTE_STORAGE else (),
+                    # pve-storage CephConfig.pm ceph_connect_option: `my $pveceph_managed =
+                    # !defined($scfg->{monhost})` -> /etc/pve/ceph.conf, the Ceph cluster
+                    # pveceph runs on the Proxmox VE nodes themselves (P11-7)
+                    ceph_on_nodes=opts["type"] in ("rbd", "cephfs") and not opts.get("monhost"),
                 )
             )
     for host in dep.hosts:
