@@ -39,6 +39,10 @@ Findings (each pinned below):
   !defined($scfg->{monhost})`, /etc/pve/ceph.conf), the usual home of a hyperconverged cluster's
   ISO images (cephfs); HVA-100 passed it "images live off the host". Now the question whether
   OSDs on the node hold its placement groups, unless the node's processes show no ceph-osd.
+- P11-8 (false pass): qm.conf netN's long form `model=rtl8139,macaddr=...` (qemu-server
+  Network.pm $net_fmt: `model` is the default key, each model name a keyAlias of it holding the
+  MAC) was read as a NIC of no model: HVA-047 passed an rtl8139 NIC, and the NIC was named by
+  its bridge instead of its MAC.
 """
 
 from __future__ import annotations
@@ -302,4 +306,24 @@ def test_p11_7_held_an_external_ceph_cluster_passes(
     assert pve_result(report, "HVA-100", "ceph-ext") == (
         "pass",
         "rbd pool: images live off the host",
+    )
+
+
+# --- P11-8: netN's long form model=...,macaddr=... ----------------------------------------------------
+
+
+def test_p11_8_the_long_form_of_a_nic_names_its_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. qemu-server Network.pm $net_fmt: `model => { ..., enum => $nic_model_list,
+    default_key => 1 }` and `(map { $_ => { keyAlias => 'model', alias => 'macaddr' } }
+    @$nic_model_list)`: `model=rtl8139,macaddr=X` and `rtl8139=X` are one NIC."""
+    text = VM200.replace(
+        "net0: virtio=BC:24:11:00:00:20,", "net0: model=rtl8139,macaddr=BC:24:11:00:00:20,"
+    )
+    assert text != VM200
+    report = _vm(tmp_path, capsys, text)
+    assert pve_result(report, "HVA-047", "web-10") == (
+        "fail",
+        "emulated legacy devices: rtl8139 NIC",
     )

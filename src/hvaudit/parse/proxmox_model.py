@@ -533,7 +533,14 @@ def _vm(
         val = v[key]
         if re.fullmatch(r"net\d+", key):
             nic = pve.parse_property_string(val)
-            model = next((m for m in nic if m in NIC_MODELS), None)
+            # qemu-server Network.pm $net_fmt: `model` (the default key) with `macaddr`, or a
+            # model name as a key holding the MAC (`keyAlias => 'model', alias => 'macaddr'`):
+            # `model=rtl8139,macaddr=...` is the same NIC as `rtl8139=...` (P11-8)
+            model = (
+                nic["model"]
+                if nic.get("model") in NIC_MODELS
+                else next((m for m in nic if m in NIC_MODELS), None)
+            )
             # libvirt's LEGACY_MODELS too (ne2k_isa: the NE2000 of ne2k_pci on ISA, R10-3)
             if model in ("rtl8139", "ne2k_pci", "ne2k_isa", "pcnet"):
                 legacy.append(f"{model} NIC")
@@ -615,7 +622,7 @@ def _vm(
                 Interface(
                     type="bridge",
                     source=bridge,
-                    mac=nic.get(model) if model else None,
+                    mac=(nic.get(model) or nic.get("macaddr") or None) if model else None,
                     model=model,
                     filter="pve-firewall" if _flag(nic.get("firewall"), False) else None,
                     filter_parameters=(),
