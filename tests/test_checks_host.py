@@ -638,8 +638,8 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "/etc/pam.d/sshd": "@include common-auth\nauth required pam_duo.so\n",
         },
         "manual",
-        "the second factor rests on pam_duo, whose /etc/duo/pam_duo.conf (not collected) decides "
-        'failmode, default "safe"',
+        "the second factor rests on pam_duo, whose /etc/duo/pam_duo.conf (unread, or with "
+        'groups or conf= limiting it) decides failmode, default "safe"',
     ),
     (  # sshd -T applies no Match block: a block that lets a key alone in is read from the file
         "HVA-151",

@@ -15,6 +15,10 @@ engine, changed only where a test says so; each test asserts the exact status an
   `systemd` module (nss-systemd(8)), which was read as local files only. The drop-in records
   (`find` of /etc/userdb, /run/userdb, /run/host/userdb, /usr/lib/userdb) and homed's process
   now decide: any found, or unread, a question; none, the local verdict stands.
+- HL10-4 (other: a setting not read) HVA-151 asked about pam_duo's failmode every time:
+  /etc/duo/pam_duo.conf is now collected (skey blanked): failmode safe, set or by default,
+  fails (pam_duo(8): "allow access" when Duo cannot be reached); secure with no groups passes;
+  groups, conf= or unread keep the question.
 - HL10-3 (false pass) HVA-001 passed hosts carrying a Wayland compositor or a server that
   shares a desktop session (sway, wayvnc, gnome-remote-desktop, krfb ...): the package list
   knew Xorg-era names only. Added; each name confirmed with `apt-cache show` (Debian 12).
@@ -27,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from conftest import APT_LISTS_RELEASE, HARDENED_HOST, messages, outcomes
+from hvaudit.redact import redact_artefact
 
 PACKAGES = HARDENED_HOST["dpkg-packages"][0]
 
@@ -222,3 +227,49 @@ def test_userdb_unread_is_asked_and_none_passes(host_scan) -> None:
     assert outcomes(a, "HVA-140") == {"hv1": "pass"}, messages(a, "HVA-140")
     assert outcomes(a, "HVA-141") == {"hv1": "pass"}, messages(a, "HVA-141")
     assert messages(a, "HVA-141")["hv1"] == "root is the only uid-0 account"
+
+
+# --- HVA-151: pam_duo's failmode (HL10-4) ----------------------------------------------------------
+
+SSHD_KBD_ONLY = HARDENED_HOST["sshd-effective"][0].replace(
+    "authenticationmethods publickey,keyboard-interactive",
+    "authenticationmethods keyboard-interactive",
+)
+DUO_STACK = {
+    "sshd-effective": (SSHD_KBD_ONLY, 0),
+    "/etc/pam.d/sshd": "@include common-auth\nauth required pam_duo.so\n",
+}
+SKEY = "4MjRsecretQ2NmRiM2Q1Y"
+
+
+def test_duo_failmode_safe_fails(host_scan, tmp_path) -> None:
+    """HL10-4. pam_duo(8): failmode "On service or configuration errors that prevent Duo
+    authentication, fail 'safe' (allow access) or 'secure' (deny access). Default is 'safe'".
+    A password plus pam_duo with failmode safe (here by default) logs in on the password alone
+    whenever the host cannot reach Duo: no second factor is required. The old code asked; the
+    file is now read: fail. The secret key never reaches the bundle."""
+    conf = f"[duo]\nhost = api-x.duosecurity.com\nikey = DIXXXX\nskey = {SKEY}\n"
+    a = host_scan({**DUO_STACK, "/etc/duo/pam_duo.conf": conf})
+    assert outcomes(a, "HVA-151") == {"hv1": "fail"}, messages(a, "HVA-151")
+    assert messages(a, "HVA-151")["hv1"] == (
+        "SSH logins need a single factor: the second factor rests on pam_duo, whose "
+        "/etc/duo/pam_duo.conf says failmode safe (set, or its default): when Duo cannot be reached pam_duo allows access without the "
+        "second factor (pam_duo(8))"
+    )
+    for f in tmp_path.rglob("*"):
+        if f.is_file():
+            assert SKEY.encode() not in f.read_bytes(), f
+    stored = redact_artefact("host/files/etc/duo/pam_duo.conf", conf.encode())
+    assert stored == conf.replace(SKEY, "***REDACTED***").encode()
+
+
+def test_duo_failmode_secure_passes_and_groups_asks(host_scan) -> None:
+    """Twins of HL10-4: failmode secure (deny access when Duo cannot be reached) with no groups
+    filter: Duo is a second factor for every user, pass; with groups= (Duo "required only for
+    users whose primary group or supplementary group list matches") who is exempt is not in
+    the evidence: the question stays."""
+    conf = "[duo]\nhost = api-x.duosecurity.com\nikey = DIXXXX\nskey = x\nfailmode = secure\n"
+    a = host_scan({**DUO_STACK, "/etc/duo/pam_duo.conf": conf})
+    assert outcomes(a, "HVA-151") == {"hv1": "pass"}, messages(a, "HVA-151")
+    a = host_scan({**DUO_STACK, "/etc/duo/pam_duo.conf": conf + "groups = sshadmins\n"})
+    assert outcomes(a, "HVA-151") == {"hv1": "manual"}, messages(a, "HVA-151")

@@ -429,7 +429,7 @@ def test_otp_alternatives_one_resting_on_an_unread_file_is_asked(host_scan) -> N
     assert (outcomes(a, "HVA-151")["hv1"], messages(a, "HVA-151")["hv1"]) == (
         "manual",
         "evidence unavailable: the second factor rests on pam_duo, whose /etc/duo/pam_duo.conf "
-        '(not collected) decides failmode, default "safe": allow access when Duo cannot be '
+        '(unread, or with groups or conf= limiting it) decides failmode, default "safe": allow access when Duo cannot be '
         "reached, and groups, who is asked at all (pam_duo(8)) (on the runs that pass without "
         "pam_google_authenticator)",
     )

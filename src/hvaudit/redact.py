@@ -112,6 +112,8 @@ def _is_secret(names: SecretNames, name: str) -> bool:
 
 #: Settings files (qemu.conf, sssd.conf, storage.cfg, /etc/network/interfaces ...).
 CONF_NAMES = SecretNames(also=frozenset({"key", "wpa_psk", "cipassword"}))
+#: pam_duo.conf: skey is "Duo secret key" (pam_duo(8)); ikey, the integration key, is an id.
+DUO_NAMES = SecretNames(also=frozenset({"key", "skey"}))
 #: Properties in QEMU's comma-separated option syntax (and the same names in its JSON syntax):
 #: `-object secret,id=s0,data=X[,iv=Y]` (docs/system/secrets.rst), `-spice password=X`
 #: (deprecated for `password-secret`, QEMU commit c47c0bcb), `-iscsi password=X`, curl's
@@ -770,6 +772,9 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/commands/rsyslog-config.txt", redact_syslog),
     ArtefactFormat("host/commands/syslog-ng-config.txt", redact_syslog),
     ArtefactFormat("host/files/etc/sssd/sssd.conf", redact_conf),
+    ArtefactFormat(
+        "host/files/etc/duo/pam_duo.conf", functools.partial(redact_conf, names=DUO_NAMES)
+    ),
     ArtefactFormat("host/commands/sssd-conf-d.txt", redact_grep_conf),
     ArtefactFormat("host/files/etc/systemd/journal-upload.conf", redact_conf),
     ArtefactFormat("host/files/etc/libvirt/*.conf", redact_conf),

@@ -1622,9 +1622,13 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     adds may differ between runs: a key then `auth sufficient pam_unix`, `auth required
     pam_u2f` is a key plus a password or a key plus a token, two kinds on every run, a pass
     (R9H-2); a list is one factor only where some run of the stack adds no second kind. pam_duo's
-    failmode (default "safe", allow access, pam_duo(8)) lives in a file hvaudit does not read,
-    so a factor resting on it on any run of the stack is a manual item, beside another OTP
-    module too where a run passes with that one failing (pam.succeeds_without; leads10). `sshd -T` applies no Match block (sshd(8) -T,
+    failmode (default "safe", allow access, pam_duo(8)) lives in /etc/duo/pam_duo.conf: a
+    factor resting on pam_duo on any run of the stack (beside another OTP module too where a
+    run passes with that one failing: pam.succeeds_without; leads10) fails where the file says
+    failmode safe or leaves it (logins pass on one factor whenever Duo cannot be reached), is
+    judged a second factor where it says secure without groups, and is a manual item where the
+    file is unread, sets groups (Duo asked of those groups only) or the PAM line names another
+    file with conf= (HL10-4). `sshd -T` applies no Match block (sshd(8) -T,
     -C), so each Match block of sshd_config (and its includes) that sets an authentication
     keyword is judged too, with its settings over the global ones (sshd_config(5), Match); a
     single-factor block fails the host, and unread blocks leave a global pass a manual item.

@@ -96,6 +96,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/pam.d/common-session"),
     FileProbe("/etc/pam.d/common-password"),
     FileProbe("/etc/sssd/sssd.conf"),
+    # pam_duo(8)'s default configuration: failmode (default "safe": allow access when Duo
+    # cannot be reached) and groups (who is asked at all). skey is blanked by the bundle writer.
+    FileProbe("/etc/duo/pam_duo.conf"),
     # dnf's package filters: exclude/excludepkgs/includepkgs hide updates from every dnf command
     # (dnf.conf(5)); the versionlock plugin excludes every other version of the locked packages
     FileProbe("/etc/dnf/dnf.conf"),

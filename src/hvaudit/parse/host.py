@@ -2372,8 +2372,9 @@ METHOD_FACTORS = {
 PAM_METHODS = ("password", "keyboard-interactive")
 #: OTP modules whose verdict lives in a file hvaudit does not read, with why it matters.
 UNREAD_OTP = {
-    "pam_duo": 'whose /etc/duo/pam_duo.conf (not collected) decides failmode, default "safe": '
-    "allow access when Duo cannot be reached, and groups, who is asked at all (pam_duo(8))",
+    "pam_duo": "whose /etc/duo/pam_duo.conf (unread, or with groups or conf= limiting it) decides "
+    'failmode, default "safe": allow access when Duo cannot be reached, and groups, who is '
+    "asked at all (pam_duo(8))",
     "pam_radius_auth": "whose RADIUS server (not observed) decides whether the code is a one-time "
     "code or just another password",
 }
@@ -2541,6 +2542,30 @@ def _mfa_one(
     resting = sorted(
         {r.module for r in stack.rules() if r.module in UNREAD_OTP and not r.bypass} & otp
     )
+    duo_rules = [r for r in stack.rules() if r.module == "pam_duo" and not r.bypass]
+    duo_mode, duo_src = _duo_failmode(ev, duo_rules)
+    if "pam_duo" in resting and duo_mode == "secure":
+        # read: Duo is asked of every user and denies access when it cannot be reached
+        resting.remove("pam_duo")
+        judged = judged | {"pam_duo"}
+        evidence = (*evidence, duo_src)
+    elif (
+        "pam_duo" in resting
+        and duo_mode == "safe"
+        and uses_pam
+        and pam_lists
+        and succeeds_without(stack, judged)
+    ):
+        return Fact.of(
+            (
+                False,
+                "the second factor rests on pam_duo, whose /etc/duo/pam_duo.conf says failmode "
+                "safe (set, or its default): when Duo cannot be reached pam_duo allows access "
+                "without the second factor (pam_duo(8))",
+            ),
+            *evidence,
+            duo_src,
+        )
     if uses_pam and pam_lists and resting and succeeds_without(stack, judged):
         return Fact.unavailable(
             "the second factor rests on "
@@ -2563,6 +2588,29 @@ def _mfa_one(
             f"{'/'.join(mods)} ({factor})" for factor, mods in either.items() if mods
         )
     return Fact.of((True, how), *evidence)
+
+
+def _duo_failmode(ev: HostEvidence, rules: list[Any]) -> tuple[str | None, Source]:
+    """("secure" or "safe", source) from /etc/duo/pam_duo.conf, or (None, source) where it does
+    not settle the factor. pam_duo(8): the INI file's [duo] section; failmode "On service or
+    configuration errors that prevent Duo authentication, fail 'safe' (allow access) or
+    'secure' (deny access). Default is 'safe'"; groups "If specified, Duo authentication is
+    required only for users whose primary group or supplementary group list matches" (who is
+    exempt is not in this evidence: None); conf= on the PAM line names another file (None)."""
+    got = ev.get(_file("/etc/duo/pam_duo.conf"))
+    if got.state != "ok" or any(o.startswith("conf=") for r in rules for o in r.options):
+        return None, got.source
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(got.text)
+    except configparser.Error:
+        return None, got.source
+    if not parser.has_section("duo") or parser.get("duo", "groups", fallback="").strip():
+        return None, got.source
+    mode = parser.get("duo", "failmode", fallback="safe").strip().lower()
+    if mode in ("safe", "secure"):
+        return mode, Source(got.source.artefact, f"failmode {mode}")
+    return None, got.source
 
 
 #: The daemon that sends what each forwarding configuration describes (its executable name).
