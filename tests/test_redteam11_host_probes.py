@@ -13,7 +13,8 @@ daemon's file; qemu.conf: HVA-032 and every check of the QEMU driver's file, R11
 console settings of a VM started before the change: HVA-031, R11H-2; sssd.conf and its
 snippets: HVA-140, HVA-150, R11H-3); and, apart, words of the kernel command line that are not
 the kernel's (after `--`: HVA-052, HVA-201, HVA-214, R11H-4); rsyslog's files (HVA-200,
-R11H-5); audit watches loaded but in no rules file the boot loads (HVA-214, R11H-6).
+R11H-5); audit watches loaded but in no rules file the boot loads (HVA-214, R11H-6); a polkit
+condition joined by `||` (HVA-132, R11H-7).
 
 Findings:
 - R11H-1 (false pass) Every check of /etc/libvirt/libvirtd.conf (HVA-030, 130, 131, 132, 201,
@@ -59,11 +60,18 @@ Findings:
   /etc/audit/rules.d`, *.rules only in rules.d); loaded watches in neither file are a question
   (a boot unit of its own may load them); files unread keep the pass. Fixed.
 
-Probes: 9 tests in this file; 8 failed on the code before their fix (R11H-1 twice:
+- R11H-7 (false pass) HVA-132 passed a polkit rule `if (action.id ==
+  "org.libvirt.unix.manage" || subject.isInGroup("libvirt")) return polkit.Result.YES;`, read as
+  a grant to the group: in JavaScript the `||` makes it YES for every account (polkit(8): rules
+  are JavaScript). A top-level `||` operand that takes the action and tests no subject is now a
+  grant to everyone: a fail. Fixed.
+
+Probes: 10 tests in this file; 9 failed on the code before their fix (R11H-1 twice:
 libvirtd.conf, qemu.conf; R11H-2; R11H-3 twice: sssd.conf, a conf.d snippet; R11H-4; R11H-5;
-R11H-6), and the twins inside them and test_files_older_than_the_daemon_keep_their_verdicts
-(files older than the process, the times or files not collected, a changed file whose daemon
-does not run, words before `--`, watches in rules.d only) held on the old code and hold now.
+R11H-6; R11H-7), and the twins inside them and
+test_files_older_than_the_daemon_keep_their_verdicts (files older than the process, the times
+or files not collected, a changed file whose daemon does not run, words before `--`, watches in
+rules.d only, `&&` rules and `||` between subject tests) held on the old code and hold now.
 """
 
 from __future__ import annotations
@@ -329,3 +337,51 @@ def test_audit_watches_loaded_by_hand_only(host_scan) -> None:
     for overrides in ({"audit-rules-files": (rules_d, 0)}, {}, {"audit-rules-files": None}):
         a = host_scan(overrides)
         assert outcomes(a, "HVA-214") == {"hv1": "pass"}, (overrides, messages(a, "HVA-214"))
+
+
+def _rules(*lines: str) -> tuple[str, int]:
+    path = "/etc/polkit-1/rules.d/50-libvirt.rules"
+    return "".join(f"{path}:{line}\n" for line in lines), 0
+
+
+def test_polkit_or_grants_manage_to_everyone(host_scan) -> None:
+    """R11H-7. polkit(8), AUTHORIZATION RULES: a rule is a JavaScript function and "Returning a
+    result is final"; in JavaScript `A || B` holds when either operand does. The rule below
+    (an `&&` mistyped as `||`) returns YES for org.libvirt.unix.manage whoever asks: every local
+    account controls every VM through libvirt's read-write socket. hvaudit read it as a grant
+    to the group libvirt and passed HVA-132. Right: a fail naming the file."""
+    a = host_scan(
+        {
+            "polkit-rules": _rules(
+                "polkit.addRule(function(action, subject) {",
+                '  if (action.id == "org.libvirt.unix.manage" || subject.isInGroup("libvirt")) {',
+                "    return polkit.Result.YES;",
+                "  }",
+                "});",
+            )
+        }
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132")["hv1"] == (
+        "libvirtd.conf: auth_unix_rw = polkit, but /etc/polkit-1/rules.d/50-libvirt.rules "
+        "grant(s) org.libvirt.unix.manage with no subject test: every local user controls "
+        "every VM"
+    )
+    # twins: the `&&` rule, and `||` between two subject tests, grant a group each: pass
+    for cond in (
+        'action.id == "org.libvirt.unix.manage" && subject.isInGroup("libvirt")',
+        'action.id == "org.libvirt.unix.manage" && (subject.isInGroup("libvirt") || '
+        'subject.user == "alice")',
+    ):
+        a = host_scan(
+            {
+                "polkit-rules": _rules(
+                    "polkit.addRule(function(action, subject) {",
+                    f"  if ({cond}) {{",
+                    "    return polkit.Result.YES;",
+                    "  }",
+                    "});",
+                )
+            }
+        )
+        assert outcomes(a, "HVA-132") == {"hv1": "pass"}, (cond, messages(a, "HVA-132"))

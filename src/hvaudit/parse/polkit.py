@@ -239,13 +239,58 @@ def branches(rule: str) -> tuple[list[str], str]:
     return found, "".join(rest)
 
 
+def _disjuncts(stmt: str) -> list[str]:
+    """The top-level `||` operands of an `if (...)` statement's condition (strings and
+    brackets skipped); [the whole condition] when it has none."""
+    start = stmt.find("(")
+    if start < 0:
+        return [stmt]
+    end = _balanced(stmt, start, "(", ")")
+    cond = stmt[start + 1 : end - 1]
+    parts: list[str] = []
+    depth, i, last = 0, 0, 0
+    while i < len(cond):
+        c = cond[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < len(cond) and cond[j] != c:
+                j += 2 if cond[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and cond.startswith("||", i):
+            parts.append(cond[last:i])
+            last = i + 2
+            i += 2
+            continue
+        i += 1
+    parts.append(cond[last:])
+    return parts
+
+
 def function_grants(path: str, rule: str, action: str) -> list[Grant]:
     """Who an addRule() function lets through for `action`: each top-level `if` statement read
     on its own (its condition's action and subject tests), and the function as a whole for a
-    granting return outside them."""
+    granting return outside them. A condition is JavaScript (polkit(8), AUTHORIZATION RULES):
+    `A || B` holds when either does, so an operand that takes the action and tests no subject
+    (`action.id == "..." || subject.isInGroup("g")`) lets every account through (R11H-7)."""
     found, rest = branches(rule)
     out: list[Grant] = []
+    granting_stmt = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
     for stmt in found:
+        ors = _disjuncts(stmt)
+        if (
+            len(ors) > 1
+            and re.search(granting_stmt, stmt)
+            and any(
+                covers_action(d, action) and not re.search(r"\bsubject\s*\.", d) for d in ors
+            )
+        ):
+            out.append(Grant(path, "user", EVERYONE))
+            continue
         if covers_action(stmt, action):
             out += rule_grants(path, stmt)
     granting = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
