@@ -285,9 +285,7 @@ def function_grants(path: str, rule: str, action: str) -> list[Grant]:
         if (
             len(ors) > 1
             and re.search(granting_stmt, stmt)
-            and any(
-                covers_action(d, action) and not re.search(r"\bsubject\s*\.", d) for d in ors
-            )
+            and any(covers_action(d, action) and not re.search(r"\bsubject\s*\.", d) for d in ors)
         ):
             out.append(Grant(path, "user", EVERYONE))
             continue
