@@ -43,6 +43,23 @@ Findings (each pinned below):
   Network.pm $net_fmt: `model` is the default key, each model name a keyAlias of it holding the
   MAC) was read as a NIC of no model: HVA-047 passed an rtl8139 NIC, and the NIC was named by
   its bridge instead of its MAC.
+
+Probes that held (pinned: `vga: qxl` / `vga: serial0` turn the tablet off; an NFS server off the
+node and an external Ceph cluster pass HVA-100; run, not pinned): `cipassword` is blanked in the
+bundle in every spelling tried (no blank after the colon, upper case, tab-indented, CRLF, in
+`[special:cloudinit]`, quoted, a `#` or `;` in the value), and the API masks it itself (API2/Qemu.pm
+vm_config and vm_pending: `**********`); pveproxy's PROXY_REAL_IP_HEADER does not widen ALLOW_FROM
+(AnyEvent.pm accept_connections checks the peer address; the header only feeds the log);
+`usb0: SPICE` is no redirection (get_usb_devices matches `m/^spice$/`, print_usbdevice_full dies:
+the VM does not start).
+
+Left undone (leads): an i440FX VM with `efitype=4m,pre-enrolled-keys=1` gets OVMF_CODE_4M.fd
+without SMM (OVMF.pm get_ovmf_files `4m-no-smm-ms`, smm = q35), and an `amd-sev` std/es VM the
+SEV vars without keys (`4m-sev`), where HVA-0xx Secure Boot passes on the efidisk alone (what the
+non-SMM image enforces needs pve-edk2-firmware's build flags); `hostpciN: ...,mdev=TYPE` is judged
+as a whole function (HVA-050/193/194) though QEMU gets an mdev (`vfio-pci,sysfsdev=/sys/bus/mdev/
+...`), except an NVIDIA `nvidia-NN` type that PCI.pm turns into a VF (host facts decide); `vga:
+virtio-gl` (virglrenderer in QEMU) and a `hookscript` (run as root at each start) have no check.
 """
 
 from __future__ import annotations
