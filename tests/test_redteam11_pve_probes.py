@@ -55,7 +55,7 @@ the VM does not start).
 
 Left undone (leads): an i440FX VM with `efitype=4m,pre-enrolled-keys=1` gets OVMF_CODE_4M.fd
 without SMM (OVMF.pm get_ovmf_files `4m-no-smm-ms`, smm = q35), and an `amd-sev` std/es VM the
-SEV vars without keys (`4m-sev`), where HVA-0xx Secure Boot passes on the efidisk alone (what the
+SEV vars without keys (`4m-sev`), where HVA-066 (guest Secure Boot) passes on the efidisk alone (what the
 non-SMM image enforces needs pve-edk2-firmware's build flags); `hostpciN: ...,mdev=TYPE` is judged
 as a whole function (HVA-050/193/194) though QEMU gets an mdev (`vfio-pci,sysfsdev=/sys/bus/mdev/
 ...`), except an NVIDIA `nvidia-NN` type that PCI.pm turns into a VF (host facts decide); `vga:
