@@ -404,7 +404,13 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     attribute names ("*CN=*", "O=*,CN=*") fixes no value and admits every certificate that has
     those attributes, which is every client certificate. A libvirt daemon on a TCP port that
     neither its file nor the defaults name (a socket unit's ListenStream, libvirt
-    docs/remote.rst) may be the TLS listener: asked where the DN list would not restrict it."""
+    docs/remote.rst) may be the TLS listener: asked where the DN list would not restrict it.
+    tls_no_verify_certificate = 1 turns the whole client-certificate check off, the DN list with
+    it: virNetTLSContextValidCertificate runs virNetTLSContextCheckCertDN, and
+    virNetTLSContextCheckCertificate ignores its failure unless requireValidCert
+    (src/rpc/virnettlscontext.c: "Ignoring bad certificate at user request"), which the daemon
+    sets to `tls_no_verify_certificate ? false : true` (src/remote/remote_daemon.c); so with it
+    a DN list restricts nothing and only auth_tls = sasl still authenticates the client."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -422,9 +428,18 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             dns, src = conf_value(h, file, "tls_allowed_dn_list")
             auth, asrc = conf_value(h, file, "auth_tls")
             refs += [src, asrc]
+            noverify, vsrc = conf_value(h, file, "tls_no_verify_certificate")
+            refs.append(vsrc)
             entries = dns if isinstance(dns, list) else []
             match_all = [d for d in entries if isinstance(d, str) and _dn_any_value(d)]
-            if match_all and auth == "sasl":
+            if noverify == 1 and auth == "sasl":
+                how.append(f"auth_tls = sasl ({file}; tls_no_verify_certificate = 1)")
+            elif noverify == 1:
+                open_files.append(
+                    f"{file}: tls_no_verify_certificate = 1, client certificates (and "
+                    "tls_allowed_dn_list) are not checked"
+                )
+            elif match_all and auth == "sasl":
                 how.append(f"auth_tls = sasl ({file}; the DN list admits every name)")
             elif match_all:
                 open_files.append(
@@ -449,9 +464,11 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
                 question=moved_listener_question(h.name, moved),
             )
         elif open_files:
+            anyone = any("tls_no_verify_certificate = 1" in f for f in open_files)
             yield failed(
                 s,
-                f"TLS listener admits any certificate the CA signed ({'; '.join(open_files)})",
+                f"TLS listener admits any {'client' if anyone else 'certificate the CA signed'} "
+                f"({'; '.join(open_files)})",
                 *refs,
                 *h.facts.listeners.sources,
             )

@@ -1,0 +1,64 @@
+"""Twelfth red-team review, host side (rt12host): TLS, firewall and access-control corners.
+
+Same harness as tests/test_redteam11_host_probes.py: libvirt's test driver serves one plain VM,
+and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where
+a probe says so), so every artefact goes through the real collector, parser and engine. Each
+probe asserts the verdict its cited source proves right, with its exact message. None repeats a
+probe of the first eleven red teams.
+
+Findings:
+- R12H-1 (false pass) HVA-034 passed "TLS clients restricted: tls_allowed_dn_list [...]" with
+  tls_no_verify_certificate = 1 in the same file: libvirt checks the DN list inside
+  virNetTLSContextValidCertificate and ignores that function's failure unless requireValidCert,
+  which tls_no_verify_certificate = 1 clears, so every client (any certificate, or none) is
+  admitted. Now a fail unless auth_tls = sasl. Fixed.
+"""
+
+from __future__ import annotations
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+_TLS_LISTEN = HARDENED_HOST["listeners"][0] + (
+    'tcp   LISTEN 0      50         0.0.0.0:16514      0.0.0.0:*    users:(("libvirtd",pid=700,fd=9))\n'
+)
+
+
+def test_dn_list_with_client_verification_off(host_scan) -> None:
+    """R12H-1. libvirt src/rpc/virnettlscontext.c (read with `find_string` "Ignoring bad
+    certificate at user request" and `read_file`): virNetTLSContextValidCertificate calls
+    virNetTLSContextCheckCertDN(cert, ..., ctxt->x509dnACL) and returns -1 on a name not in the
+    list; virNetTLSContextCheckCertificate then fails the client only `if
+    (ctxt->requireValidCert)`, else logs "Ignoring bad certificate at user request" and admits
+    it. src/remote/remote_daemon.c passes `config->tls_no_verify_certificate ? false : true` as
+    requireValidCert (`find_string` "config->tls_no_verify_certificate"); libvirtd.conf:
+    "Client certificate verification is the primary authentication mechanism ... Uncommenting
+    this will disable verification". hvaudit passed HVA-034 on the DN list. Right: a fail; the
+    twin with auth_tls = sasl (SASL still authenticates) passes, and the DN list with
+    verification on passes as before."""
+    base = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + (
+        'listen_tls = 1\ntls_allowed_dn_list = [ "C=GB,O=Example,CN=mgmt1" ]\n'
+    )
+    listen = {"listeners": (_TLS_LISTEN, 0)}
+    a = host_scan(
+        {"/etc/libvirt/libvirtd.conf": base + "tls_no_verify_certificate = 1\n", **listen}
+    )
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}, messages(a, "HVA-034")
+    assert messages(a, "HVA-034")["hv1"] == (
+        "TLS listener admits any client (libvirtd.conf: tls_no_verify_certificate = 1, client "
+        "certificates (and tls_allowed_dn_list) are not checked)"
+    )
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": base
+            + 'tls_no_verify_certificate = 1\nauth_tls = "sasl"\n',
+            **listen,
+        }
+    )
+    assert outcomes(a, "HVA-034") == {"hv1": "pass"}, messages(a, "HVA-034")
+    assert messages(a, "HVA-034")["hv1"] == (
+        "TLS clients restricted: auth_tls = sasl (libvirtd.conf; tls_no_verify_certificate = 1)"
+    )
+    a = host_scan({"/etc/libvirt/libvirtd.conf": base, **listen})
+    assert messages(a, "HVA-034")["hv1"] == (
+        "TLS clients restricted: tls_allowed_dn_list ['C=GB,O=Example,CN=mgmt1'] (libvirtd.conf)"
+    )
