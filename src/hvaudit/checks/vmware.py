@@ -1374,7 +1374,11 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
     holding a host role (HostAccessManager.RetrieveHostAccessControlEntries) and the lockdown
     exception users (QueryLockdownExceptions, vSphere 8 STIG ESXI-80-000201) are read per host;
     both calls need the Global.Settings privilege on the host (pyVmomi's method metadata), which
-    the Read-only role does not hold."""
+    the Read-only role does not hold. vSphere 8 STIG ESXI-80-000201 (read with `search`): "If the
+    Exception Users list contains accounts that do not require special permissions, this is a
+    finding"; the list "is empty by default and should remain that way except under
+    site-specific circumstances" (a service account such as a backup agent). Whether a listed
+    user needs it is not in the evidence: a non-empty list within the limit is asked."""
     limit = ctx.profile.max_interactive_accounts
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1404,6 +1408,19 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
             msg += f"; lockdown exceptions: {', '.join(exceptions)[:120]}"
         if len(admins) + len(exceptions) > limit:
             yield failed(s, msg + f" (more than {limit})", esx.source)
+        elif exceptions:
+            shown = ", ".join(exceptions)[:120]
+            yield manual(
+                s,
+                msg + ": whether each exception user needs to keep its permissions is not seen",
+                esx.source,
+                question=f"Does each lockdown exception user of host {h.name} ({shown}) need to "
+                "keep its permissions in lockdown mode, as a service account such as a backup "
+                "agent does? Evidence: the vSphere Client, host > Configure > System > Security "
+                "Profile > Lockdown Mode > Exception Users, and the site's record of why each "
+                "was added. Pass: yes, every one is a service account that needs it; fail: one "
+                "is not (a person's account, or one no longer needed).",
+            )
         else:
             yield passed(s, msg, esx.source)
 

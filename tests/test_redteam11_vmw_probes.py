@@ -1,0 +1,92 @@
+"""Red-team round 11 on VMware: the ESXi host records, HVA-401..443 and the generic VM checks as
+they read a VMware model, beyond rounds 10 (tests/test_redteam10_vmw_probes.py) and its leads
+(tests/test_vmw_leads.py). Each probe names the source it rests on (read with `search`,
+`find_string`, `read_file`) and asserts the exact verdict; each finding's probe failed on the code
+before its fix (main e38dc2c).
+
+Findings:
+
+- V11-1 (false pass): HVA-425 passed a host whose lockdown exception users list named accounts,
+  as long as they and the host administrators numbered at most the profile's limit. vSphere 8
+  STIG ESXI-80-000201 makes any exception user that does not need special permissions a finding
+  (the list is empty by default); whether each does is not in the evidence, so a non-empty list
+  within the limit is now a question naming the users.
+
+Probes that held are marked "(held)" in their docstrings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import run_assessment
+from hvaudit.bundle import BundleWriter
+from hvaudit.engine import Assessment
+
+
+def _vsphere(tmp_path: Path, host: dict[str, Any]) -> Assessment:
+    """One ESXi host record as collect/vsphere.py writes it (vmware/hosts/*.json)."""
+    writer = BundleWriter(tmp_path / "b", target="vsphere://vc.example", platform="vmware-esxi")
+    writer.add(
+        "vmware/hosts/host-1.json", json.dumps({"name": "esx1", **host}).encode(), origin="t"
+    )
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def _verdict(a: Assessment, check_id: str, subject: str = "esx1") -> tuple[str, str]:
+    (got,) = [
+        (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == check_id and r.outcome.subject.name == subject
+    ]
+    return got
+
+
+def _question(a: Assessment, check_id: str, subject: str = "esx1") -> str:
+    (got,) = [
+        r.outcome.question
+        for r in a.results
+        if r.check.id == check_id and r.outcome.subject.name == subject
+    ]
+    return str(got)
+
+
+# --- V11-1: HVA-425 and the lockdown exception users -----------------------------------------------
+
+
+def _access(exceptions: list[str]) -> dict[str, Any]:
+    return {
+        "host_access": {
+            "entries": [{"principal": "root", "group": False, "mode": "accessAdmin"}],
+            "lockdown_exceptions": exceptions,
+        }
+    }
+
+
+def test_lockdown_exception_user_is_asked(tmp_path: Path) -> None:
+    """vSphere 8 STIG ESXI-80-000201 (V-258760, read with `search`): "If the Exception Users list
+    contains accounts that do not require special permissions, this is a finding. Note: The
+    Exception Users list is empty by default and should remain that way except under
+    site-specific circumstances" (a service account such as a backup agent). root plus one
+    exception user (2, within the default limit of 3) passed HVA-425 whoever the user is.
+    Right: a question naming the user."""
+    a = _vsphere(tmp_path, _access(["CORP\\jsmith"]))
+    assert _verdict(a, "HVA-425") == (
+        "manual",
+        "1 principal(s) with host administration (root); lockdown exceptions: CORP\\jsmith: "
+        "whether each exception user needs to keep its permissions is not seen",
+    )
+    assert _question(a, "HVA-425").startswith(
+        "Does each lockdown exception user of host esx1 (CORP\\jsmith) need to keep its "
+        "permissions in lockdown mode"
+    )
+
+
+def test_empty_lockdown_exception_list_passes(tmp_path: Path) -> None:
+    """Twin of V11-1 (held): the list empty, as ESXi ships it, and root alone: pass."""
+    a = _vsphere(tmp_path, _access([]))
+    assert _verdict(a, "HVA-425") == ("pass", "1 principal(s) with host administration (root)")
