@@ -1605,7 +1605,8 @@ def _raw_tpm_emulators(v: Vm) -> list[tuple[str, str]]:
         "kvm-libvirt": "Use <os firmware='efi'> with <firmware><feature enabled='yes' "
         "name='secure-boot'/>"
         "<feature enabled='yes' name='enrolled-keys'/></firmware> (and <smm state='on'/>).",
-        "proxmox-ve": "Set bios: ovmf with an efidisk0 of efitype=4m and pre-enrolled-keys=1.",
+        "proxmox-ve": "Set bios: ovmf, machine: q35 (SMM) and an efidisk0 of efitype=4m and "
+        "pre-enrolled-keys=1.",
         "vmware-esxi": 'Set firmware = "efi" and uefi.secureBoot.enabled = "TRUE" (Boot '
         "Options, Secure Boot).",
     },

@@ -871,15 +871,40 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
     that this will enable Secure Boot by default" (efitype "default = 2m"; "'4m' is ... required
     for Secure Boot"); qemu-server picks the -ms vars template only for efitype=4m with
     pre-enrolled-keys (QemuServer.pm get_ovmf_files), and without an efidisk0 starts from a
-    temporary copy of the plain template (print_ovmf_drive_commandlines)."""
+    temporary copy of the plain template (print_ovmf_drive_commandlines).
+
+    The code image follows the machine and amd-sev (qemu-server OVMF.pm get_ovmf_files, called
+    with `$smm` = machine_type_is_q35, i.e. a machine type matching `q35`): an i440FX VM gets
+    `4m-no-smm-ms`, OVMF_CODE_4M.fd, which pve-edk2-firmware builds without SMM_REQUIRE
+    (debian/rules OVMF_4M_FLAGS; only OVMF_CODE_4M.secboot.fd has -DSMM_REQUIRE=TRUE), so the
+    variable store is flash the guest OS writes directly and Secure Boot is not protected from
+    it (libvirt kbase "Secure Boot": secure boot needs the SMM-protected loader); amd-sev
+    std/es get `4m-sev`, OVMF_SEV_CODE_4M.fd (OVMF_SEV_4M_FLAGS, no SMM) with the vars template
+    OVMF_SEV_VARS_4M.fd (no keys enrolled); snp boots `-bios OVMF_SEV_4M.fd`, ignoring the
+    efidisk ("EFI disks are not supported with Confidential Virtual Machines", print_ovmf_
+    commandline): no persistent store, no keys (P12-1)."""
     if v.get("bios") != "ovmf":
         return False, None
+    sev = pve.parse_property_string(v.get("amd-sev", ""), "type").get("type")
+    if v.get("arch", "x86_64") == "x86_64" and sev == "snp":
+        return False, "OVMF_SEV_4M.fd (amd-sev type=snp, -bios): no persistent keys enrolled"
+    if v.get("arch", "x86_64") == "x86_64" and sev in ("std", "es"):
+        return False, (
+            f"OVMF_SEV_CODE_4M.fd (amd-sev type={sev}): built without SMM, vars template "
+            "OVMF_SEV_VARS_4M.fd without keys"
+        )
     if not efi.get("file"):
         return False, "OVMF without efidisk0: a temporary variable store without keys"
     if efi.get("efitype", "2m") != "4m":
         return False, f"OVMF with efitype={efi.get('efitype', '2m')}: no Secure Boot template"
     if not _flag(efi.get("pre-enrolled-keys"), False):
         return False, "OVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled"
+    machine = pve.parse_property_string(v.get("machine", ""), "type").get("type", "")
+    if v.get("arch", "x86_64") == "x86_64" and "q35" not in machine:
+        return False, (
+            "OVMF_CODE_4M.fd on an i440FX machine (no SMM): the guest OS can rewrite the "
+            "variable store, so Secure Boot is not protected"
+        )
     return True, "OVMF efidisk0 efitype=4m, pre-enrolled-keys=1"
 
 

@@ -1,0 +1,91 @@
+"""Red team 12, Proxmox VE: the leads of round 11 settled, and new probes (no false pass).
+
+Findings (each pinned below):
+
+- P12-1 (false pass through the question, and a wrong message): HVA-066 asked whether the
+  variable store holds enrolled keys with Secure Boot on (pass: enabled with the template's keys)
+  of every `bios: ovmf` VM with `efidisk0: ...,efitype=4m,pre-enrolled-keys=1`. qemu-server
+  picks the code image by machine and amd-sev (OVMF.pm get_ovmf_files, `$smm` =
+  machine_type_is_q35, github:proxmox/qemu-server): an i440FX VM gets `4m-no-smm-ms`,
+  OVMF_CODE_4M.fd, which pve-edk2-firmware builds without SMM_REQUIRE (debian/rules
+  OVMF_4M_FLAGS; only OVMF_CODE_4M.secboot.fd has -DSMM_REQUIRE=TRUE, github:proxmox/
+  pve-edk2-firmware), so the guest OS writes the variable flash and turns Secure Boot off at
+  will, and the answer "enabled" passed it; amd-sev std/es get `4m-sev` (OVMF_SEV_CODE_4M.fd,
+  no SMM, vars template OVMF_SEV_VARS_4M.fd without keys), and snp boots `-bios OVMF_SEV_4M.fd`
+  ignoring the efidisk (print_ovmf_commandline: "EFI disks are not supported with Confidential
+  Virtual Machines"): no store with keys at all. Each fails now, naming the image.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_redteam2_probes import PVE_HARDENED, pve_result
+from test_redteam2_probes import pve_scan as dir_scan
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+
+
+def _vm(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> dict:
+    return dir_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": text})
+
+
+# --- P12-1: the OVMF image qemu-server picks ------------------------------------------------------
+
+
+@pytest.mark.parametrize("machine", ["", "machine: pc-i440fx-8.1\n", "machine: pc\n"])
+def test_p12_1_i440fx_secure_boot_without_smm_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], machine: str
+) -> None:
+    """Was manual (pass on "Secure Boot enabled"). get_ovmf_files: `$type = $smm ? "4m" :
+    "4m-no-smm"; $type .= '-ms' if $efidisk->{'pre-enrolled-keys'}`; `4m-no-smm-ms` is
+    OVMF_CODE_4M.fd, built from OVMF_4M_FLAGS (no -DSMM_REQUIRE=TRUE)."""
+    assert "machine: q35\n" in VM200
+    report = _vm(tmp_path, capsys, VM200.replace("machine: q35\n", machine))
+    assert pve_result(report, "HVA-066", "web-10") == (
+        "fail",
+        "UEFI OVMF_CODE_4M.fd on an i440FX machine (no SMM): the guest OS can rewrite the "
+        "variable store, so Secure Boot is not protected",
+    )
+
+
+@pytest.mark.parametrize("sev", ["std", "es"])
+def test_p12_1_amd_sev_boots_the_sev_image_without_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sev: str
+) -> None:
+    """Was manual. get_ovmf_files: `elsif ($cvm_type && ($cvm_type eq 'std' || $cvm_type eq
+    'es')) { $type = "4m-sev"; }` before any efitype test: OVMF_SEV_CODE_4M.fd and
+    OVMF_SEV_VARS_4M.fd (debian/rules build-ovmf-sev: OVMF_SEV_4M_FLAGS = OVMF_4M_FLAGS, the
+    plain OVMF_VARS.fd, no enrolment)."""
+    report = _vm(tmp_path, capsys, VM200 + f"amd-sev: type={sev}\n")
+    assert pve_result(report, "HVA-066", "web-10") == (
+        "fail",
+        f"UEFI OVMF_SEV_CODE_4M.fd (amd-sev type={sev}): built without SMM, vars template "
+        "OVMF_SEV_VARS_4M.fd without keys",
+    )
+
+
+def test_p12_1_amd_sev_snp_ignores_the_efidisk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was manual. print_ovmf_commandline: snp/tdx `push $cmd->@*, '-bios', get_ovmf_files(...)`
+    after warning that EFI disks are ignored; `4m-snp` is OVMF_SEV_4M.fd alone."""
+    report = _vm(tmp_path, capsys, VM200 + "amd-sev: snp\n")
+    assert pve_result(report, "HVA-066", "web-10") == (
+        "fail",
+        "UEFI OVMF_SEV_4M.fd (amd-sev type=snp, -bios): no persistent keys enrolled",
+    )
+
+
+def test_p12_1_held_q35_is_the_store_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: q35 gets `4m-ms` (OVMF_CODE_4M.secboot.fd, SMM): the store decides."""
+    report = _vm(tmp_path, capsys, VM200)
+    status, message = pve_result(report, "HVA-066", "web-10")
+    assert (status, message.split(";")[0]) == (
+        "manual",
+        "UEFI Secure Boot with enrolled keys: OVMF efidisk0 efitype=4m, pre-enrolled-keys=1",
+    )
