@@ -235,6 +235,11 @@ class Interface:
     """A passt user interface's host port forwards (libvirt `<portForward>`), each (protocol,
     host address or "" for none, ports as passt's -t/-u takes them: `2022:22`, `all`)."""
 
+    tap_placed_outside: str | None = None
+    """An <interface type='ethernet'> whose tap something outside libvirt may put on a host
+    bridge: a pre-created tap (`<target managed='no'>`) or an ifup <script>, shown as such;
+    None otherwise (libvirt itself never attaches an ethernet tap to a bridge)."""
+
     def inherited_from(self, setting: str) -> str | None:
         """Where an inherited setting came from, or None when the interface's own value holds."""
         return next((origin for key, origin in self.inherited if key == setting), None)

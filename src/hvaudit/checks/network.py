@@ -1714,7 +1714,12 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     /cluster/sdn/vnets?running=1; the flag is set when the port is plugged (VM start, NIC
     hot-plug), so for a running VM whether it was started after the option was applied is a
     question (`bridge -d link show`), never a pass. A tap that raw QEMU arguments put on a
-    bridge (`-netdev bridge,br=`) is a port there that nothing isolates (_raw_taps, R10-11)."""
+    bridge (`-netdev bridge,br=`) is a port there that nothing isolates (_raw_taps, R10-11).
+    An <interface type='ethernet'> tap is put on no bridge by libvirt, but one created outside
+    it (`<target dev managed='no'>`, as KubeVirt hands over a tap its pod bridge holds) or
+    handed to an ifup `<script>` ("whatever extra host network integration is required",
+    formatdomain "Generic ethernet connection") may be a bridge port: a question, not n/a
+    (R12-1)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
@@ -1744,6 +1749,32 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         s = vm_subject(v)
         ports = ports_of[v.name + "\0" + v.host]
         raw_ports = [(f"QEMU argument {shown}", br) for shown, br in _raw_taps(v)[0]]
+        # an ethernet tap libvirt did not create, or handed to an ifup script, may be a port of
+        # a host bridge nothing in the definition names (R12-1)
+        outside = [
+            i
+            for i in v.interfaces
+            if i.type == "ethernet" and i.tap_placed_outside and i.virtualport != "openvswitch"
+        ]
+        if not ports and not raw_ports and outside:
+            taps = [i.source or "(named at start)" for i in outside]
+            yield manual(
+                s,
+                "; ".join(str(i.tap_placed_outside) for i in outside)
+                + ": whether it is a port of a host bridge is outside the definition",
+                *(i.source_ref for i in outside),
+                question=f"Is tap device(s) {', '.join(taps)} of VM {v.name} a port of a Linux "
+                f"bridge on host {v.host} without port isolation? Evidence: `bridge -d link "
+                f"show dev TAP` on host {v.host} for each (a `master` bridge, and `isolated "
+                "on`). Pass: none is a bridge port, or each shows `isolated on`, or the VM has a "
+                "documented layer-2 flow to a named VM on that bridge; fail: one is a port of a "
+                "bridge without `isolated on` and the VM needs no layer-2 traffic there.",
+            )
+            continue
+        raw_ports += [
+            (i.mac or i.source, f"the host bridge, if any, of {i.tap_placed_outside}")
+            for i in outside
+        ]
         if not ports and not raw_ports:
             yield not_applicable(s, "no interface on a Linux host bridge")
             continue

@@ -956,7 +956,27 @@ def _interface(itf: Element, src: Source) -> Interface:
         bandwidth_directions=_bandwidth_directions(bandwidth),
         tunnel_local=tunnel_local,
         port_forwards=_port_forwards(itf) if itype == "user" else (),
+        tap_placed_outside=_tap_placed_outside(itf) if itype == "ethernet" else None,
     )
+
+
+def _tap_placed_outside(itf: Element) -> str | None:
+    """How an <interface type='ethernet'>'s tap may reach a host bridge without libvirt: a tap
+    created beforehand and handed over with `<target dev managed='no'>` (KubeVirt's pod
+    interfaces: tap1 a port of bridge k6t-net1), or an ifup `<script path>` that "can be used
+    to do whatever extra host network integration is required" (formatdomain, "Generic
+    ethernet connection")."""
+    target = itf.find("target")
+    script = itf.find("script")
+    if target is not None and target.get("managed") == "no":
+        return f"tap {target.get('dev') or '(none named)'} created outside libvirt (managed='no')"
+    if script is not None and script.get("path"):
+        return f"tap {_dev(target)} given to ifup script {script.get('path')}"
+    return None
+
+
+def _dev(target: Element | None) -> str:
+    return (target.get("dev") if target is not None else None) or "(named at start)"
 
 
 def _port_forwards(itf: Element) -> tuple[tuple[str, str, str], ...]:
