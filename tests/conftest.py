@@ -376,7 +376,12 @@ HARDENED_HOST: dict[str, Any] = {
         "libvirtd-tls.socket    disabled disabled\n",
         0,
     ),
-    "libvirt-sockets": ("777 root root /run/libvirt/libvirt-sock\n", 1),
+    # the read-write socket (polkit decides) and the admin socket, owner only (the modular
+    # daemons' sockets are missing: stat exits 1)
+    "libvirt-sockets": (
+        "777 root root /run/libvirt/libvirt-sock\n600 root root /run/libvirt/libvirt-admin-sock\n",
+        1,
+    ),
     "audit-rules": (
         "-w /etc/libvirt -p wa -k libvirt-config\n-w /etc/polkit-1 -p wa -k polkit\n",
         0,

@@ -12,6 +12,12 @@ Findings:
   virNetTLSContextValidCertificate and ignores that function's failure unless requireValidCert,
   which tls_no_verify_certificate = 1 clears, so every client (any certificate, or none) is
   admitted. Now a fail unless auth_tls = sasl. Fixed.
+- R12H-2 (false pass) HVA-132 passed the admin socket of a socket-activated libvirtd
+  (libvirtd-admin.socket enabled) without reading its mode: unix_sock_admin_perms does not
+  apply there and the unit's SocketMode= does, which a drop-in (`SocketMode=0666`) widens. The
+  admin sockets are now stat'ed with the read-write ones (`stat -c '%a %U %G %n'`); a
+  world-writable one fails, whatever made it so; a bundle without it keeps the old verdict.
+  Fixed.
 """
 
 from __future__ import annotations
@@ -62,3 +68,36 @@ def test_dn_list_with_client_verification_off(host_scan) -> None:
     assert messages(a, "HVA-034")["hv1"] == (
         "TLS clients restricted: tls_allowed_dn_list ['C=GB,O=Example,CN=mgmt1'] (libvirtd.conf)"
     )
+
+
+_ADMIN_CONF = HARDENED_HOST["/etc/libvirt/libvirtd.conf"]
+
+
+def test_admin_socket_widened_by_a_socket_unit_drop_in(host_scan) -> None:
+    """R12H-2. systemd.socket(5) (`find_string` "If listening on a file system socket or FIFO,
+    this"): SocketMode= "specifies the file system access mode used when creating the file
+    node"; with socket activation libvirtd takes the sockets systemd made (libvirtd(8) "System
+    socket activation"; hvaudit's own HVA-132 docstring: unix_sock_admin_perms "not honoured
+    under socket activation"), so `/etc/systemd/system/libvirtd-admin.socket.d/override.conf`
+    with SocketMode=0666 opens the admin socket, /run/libvirt/libvirt-admin-sock (libvirt
+    src/remote/remote_daemon.c daemonUnixSocketPaths: `%s/%s-admin-sock`, `find_string`), to
+    every local account; connecting needs write permission on the node (FreeBSD connect(2)
+    EACCES "Write access to the named socket is denied", as HVA-132 reads the read-write
+    socket). hvaudit skipped the admin socket whenever libvirtd-admin.socket was enabled and
+    passed. Right: a fail on the mode stat shows; the hardened host's 600 passes; a bundle
+    without the admin socket's line keeps the pass."""
+    sockets = (
+        "777 root root /run/libvirt/libvirt-sock\n666 root root /run/libvirt/libvirt-admin-sock\n"
+    )
+    a = host_scan({"libvirt-sockets": (sockets, 1)})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132")["hv1"] == (
+        "/run/libvirt/libvirt-admin-sock is mode 666 root root: any local user administers the "
+        "daemon through its admin socket (virt-admin: log outputs, client limits, TLS files)"
+    )
+    for sockets in (
+        HARDENED_HOST["libvirt-sockets"][0],
+        "777 root root /run/libvirt/libvirt-sock\n",
+    ):
+        a = host_scan({"libvirt-sockets": (sockets, 1)})
+        assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")

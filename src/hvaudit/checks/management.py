@@ -60,6 +60,7 @@ from hvaudit.parse.host import (
     DNF_BLIND,
     EVERY_USER,
     UNRESOLVED,
+    libvirt_admin_socket,
     libvirt_socket,
 )
 from hvaudit.parse.polkit import js_without_comments
@@ -1185,7 +1186,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     the socket itself is the evidence when it was collected. The admin socket has no
     authentication of its own: unix_sock_admin_perms (default 0700, libvirtd.conf.in "Default
     allows only owner (root)"; not honoured under socket activation) open to others hands them
-    virt-admin. A relay (socat TCP-LISTEN on a loopback address + UNIX-CONNECT to the socket)
+    virt-admin; the admin socket's own mode, where collected, is what counts (under socket
+    activation the -admin.socket unit's SocketMode=, which a drop-in may widen: systemd.socket(5)
+    SocketMode= "specifies the file system access mode used when creating the file node"; an
+    older bundle without it keeps the file's verdict; without socket activation the file's
+    unix_sock_admin_perms is judged too, the next start applying it). A relay (socat TCP-LISTEN on a loopback address + UNIX-CONNECT to the socket)
     lets every local user in with the relay's credentials, past polkit. With auth_unix_rw =
     "polkit" the daemon asks polkit for org.libvirt.unix.manage (libvirt docs/auth.rst), so a
     rule that answers YES (or AUTH_SELF) for it without testing the subject (polkit(8): the first
@@ -1254,6 +1259,22 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             daemon = file.removesuffix(".conf")
             admin, adsrc = conf_value(h, file, "unix_sock_admin_perms")
             admin_unit = units.get(f"{daemon}-admin.socket") in UNIT_ENABLED_STATES
+            admin_path = libvirt_admin_socket(daemon)
+            if admin_path in socks:
+                # the socket as it is: its unit's SocketMode (a drop-in's) or the daemon's perms
+                mode = socks[admin_path].split()[0]
+                try:
+                    world = int(mode, 8) & 0o002 != 0
+                except ValueError:
+                    world = True
+                if world:
+                    bad.append(
+                        f"{admin_path} is mode {socks[admin_path]}: any local user administers "
+                        "the daemon through its admin socket (virt-admin: log outputs, client "
+                        "limits, TLS files)"
+                    )
+                    continue
+            # the file's perms as well: without socket activation the next start applies them
             if admin is None or admin_unit:
                 continue  # under socket activation the unit's SocketMode applies
             try:

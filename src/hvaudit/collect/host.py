@@ -158,6 +158,13 @@ def libvirt_socket(daemon: str) -> str:
     return f"/run/libvirt/{daemon}-sock"
 
 
+def libvirt_admin_socket(daemon: str) -> str:
+    """A libvirt daemon's admin socket: `<sock_prefix>-admin-sock` beside its read-write
+    `<sock_prefix>-sock` (libvirt src/remote/remote_daemon.c daemonUnixSocketPaths, read with
+    `find_string`; /run/libvirt/libvirt-admin-sock for libvirtd, libvirtd(8) FILES)."""
+    return libvirt_socket(daemon).removesuffix("-sock") + "-admin-sock"
+
+
 COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("dev-kvm", ("ls", "-l", "/dev/kvm")),
     CommandProbe(
@@ -362,6 +369,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "-c",
             "%a %U %G %n",
             *dict.fromkeys(libvirt_socket(d) for d in LIBVIRT_DAEMONS),
+            # the admin sockets: under socket activation their unit's SocketMode (a drop-in
+            # may change it) sets the mode, not unix_sock_admin_perms (R12H-2)
+            *dict.fromkeys(libvirt_admin_socket(d) for d in LIBVIRT_DAEMONS),
         ),
     ),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),

@@ -27,6 +27,7 @@ from hvaudit.collect.host import (
     VM_HELPER,
     command_artefact,
     file_artefact,
+    libvirt_admin_socket,
     libvirt_socket,
 )
 from hvaudit.errors import InputError
@@ -74,7 +75,13 @@ from hvaudit.parse.pam import (
 from hvaudit.parse.rsyslog import rsyslog_forwarding
 from hvaudit.safexml import parse_xml
 
-__all__ = ["LIBVIRT_DAEMONS", "libvirt_socket", "parse_host_facts", "parse_libvirt_host"]
+__all__ = [
+    "LIBVIRT_DAEMONS",
+    "libvirt_admin_socket",
+    "libvirt_socket",
+    "parse_host_facts",
+    "parse_libvirt_host",
+]
 
 T = TypeVar("T")
 
