@@ -14,6 +14,10 @@ Findings (each pinned below):
   no SMM, vars template OVMF_SEV_VARS_4M.fd without keys), and snp boots `-bios OVMF_SEV_4M.fd`
   ignoring the efidisk (print_ovmf_commandline: "EFI disks are not supported with Confidential
   Virtual Machines"): no store with keys at all. Each fails now, naming the image.
+- P12-2 (other: a question about the wrong object): HVA-100's Ceph question for an rbd storage
+  with `monhost` on the node asked about "libvirt pool NAME" and its <source><name>; a Proxmox
+  VE storage's Ceph pool is storage.cfg's `pool` (pve-storage RBDPlugin). It is worded for the
+  storage now, as P11-7's question is.
 """
 
 from __future__ import annotations
@@ -88,4 +92,32 @@ def test_p12_1_held_q35_is_the_store_question(
     assert (status, message.split(";")[0]) == (
         "manual",
         "UEFI Secure Boot with enrolled keys: OVMF efidisk0 efitype=4m, pre-enrolled-keys=1",
+    )
+
+
+# --- P12-2: the Ceph question names a Proxmox VE storage -------------------------------------------
+
+STORAGE = (PVE_HARDENED / "etc/pve/storage.cfg").read_text()
+
+
+def test_p12_2_ceph_question_names_the_storage_not_a_libvirt_pool(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was a question about "libvirt pool ceph-local" and its <source><name>: an rbd storage
+    whose monhost is the node itself (a monitor here, OSDs unknown in a copied /etc) is asked
+    about by storage.cfg's `pool` (pve-storage RBDPlugin properties `pool`, `monhost`)."""
+    stanza = "rbd: ceph-local\n\tpool vm\n\tmonhost 127.0.0.1\n\tcontent iso\n"
+    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza})
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-100", "ceph-local")
+    )
+    assert (r["status"], r["question"]) == (
+        "manual",
+        "Do Ceph OSDs on node pve-h1 hold placement groups of the Ceph pool behind storage "
+        "ceph-local? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's `pool` in "
+        "/etc/pve/storage.cfg, or the CephFS data pool) and `ceph osd tree` (the host of each "
+        "OSD). Pass: none of them is on pve-h1; fail: any is, so images are stored on the "
+        "hypervisor's own disks.",
     )

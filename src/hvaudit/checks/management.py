@@ -679,12 +679,24 @@ def _rbd_pool(p: Pool, h: Host, here: list[str]) -> Outcome:
     s = pool_subject(p)
     osd = h.facts.ceph_osd
     mons = f" (its Ceph monitor(s) {', '.join(here)} on this host keep the cluster map only)"
+    # a Proxmox VE storage is no libvirt pool: its Ceph pool is storage.cfg's `pool` (P12-2)
+    ask = (
+        f"Do Ceph OSDs on node {h.name} hold placement groups of the Ceph pool behind "
+        f"storage {p.name}? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's "
+        "`pool` in /etc/pve/storage.cfg, or the CephFS data pool) and `ceph osd tree` (the "
+        f"host of each OSD). Pass: none of them is on {h.name}; fail: any is, so images are "
+        "stored on the hypervisor's own disks."
+    )
     question = (
-        f"Do OSDs on host {h.name} hold placement groups of the Ceph pool behind libvirt pool "
-        f"{p.name}? Evidence: `ceph pg ls-by-pool POOL` (the acting OSDs of each placement "
-        "group; POOL is the libvirt pool's <source><name>) and `ceph osd tree` (the host of "
-        f"each OSD). Pass: none of them is on {h.name}; fail: any is, so images are stored on "
-        "the hypervisor's own disks."
+        ask
+        if h.platform == "proxmox-ve"
+        else (
+            f"Do OSDs on host {h.name} hold placement groups of the Ceph pool behind libvirt pool "
+            f"{p.name}? Evidence: `ceph pg ls-by-pool POOL` (the acting OSDs of each placement "
+            "group; POOL is the libvirt pool's <source><name>) and `ceph osd tree` (the host of "
+            f"each OSD). Pass: none of them is on {h.name}; fail: any is, so images are stored on "
+            "the hypervisor's own disks."
+        )
     )
     if osd.known and osd.get():
         return manual(
@@ -697,13 +709,6 @@ def _rbd_pool(p: Pool, h: Host, here: list[str]) -> Outcome:
         )
     if p.ceph_on_nodes:
         # a Proxmox VE storage of the nodes' own Ceph (P11-7)
-        ask = (
-            f"Do Ceph OSDs on node {h.name} hold placement groups of the Ceph pool behind "
-            f"storage {p.name}? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's "
-            "`pool` in /etc/pve/storage.cfg, or the CephFS data pool) and `ceph osd tree` (the "
-            f"host of each OSD). Pass: none of them is on {h.name}; fail: any is, so images are "
-            "stored on the hypervisor's own disks."
-        )
         head = (
             "Ceph storage without monhost: the Ceph cluster pveceph runs on the Proxmox VE nodes "
             "(/etc/pve/ceph.conf)"
