@@ -11,6 +11,10 @@ Findings:
   STIG ESXI-80-000201 makes any exception user that does not need special permissions a finding
   (the list is empty by default); whether each does is not in the evidence, so a non-empty list
   within the limit is now a question naming the users.
+- V11-2 (wrong fail on a hardened host): HVA-422 failed a joined host whose
+  Config.HostAgent.plugins.hostsvc.esxAdminsGroup is empty as "the default 'ESX Admins'". The
+  vSphere 8 STIG (ESXI-80-000241) finds only the value 'ESX Admins', and its first release's fix
+  sets the option to the empty string.
 
 Probes that held are marked "(held)" in their docstrings.
 """
@@ -90,3 +94,35 @@ def test_empty_lockdown_exception_list_passes(tmp_path: Path) -> None:
     """Twin of V11-1 (held): the list empty, as ESXi ships it, and root alone: pass."""
     a = _vsphere(tmp_path, _access([]))
     assert _verdict(a, "HVA-425") == ("pass", "1 principal(s) with host administration (root)")
+
+
+# --- V11-2: HVA-422 and an empty esxAdminsGroup --------------------------------------------------
+
+GROUP = "Config.HostAgent.plugins.hostsvc.esxAdminsGroup"
+
+
+def _joined(group: str) -> dict[str, Any]:
+    ad = {"type": "ActiveDirectoryInfo", "enabled": True, "domain": "corp.example", "status": "ok"}
+    return {"directory": [ad], "advanced": {GROUP: group}}
+
+
+def test_empty_esx_admins_group_is_not_the_default(tmp_path: Path) -> None:
+    """vSphere 8 STIG ESXI-80-000241 (V-258796, read with `search`): "If the
+    "Config.HostAgent.plugins.hostsvc.esxAdminsGroup" setting is set to "ESX Admins", this is a
+    finding"; the fix text of its first release (C-62536r933447_chk, SV-258796r933449_rule) runs
+    `Set-AdvancedSetting -Value ""`. HVA-422 counted the empty value as the default group and
+    failed the host so hardened. Right: pass."""
+    a = _vsphere(tmp_path, _joined(""))
+    assert _verdict(a, "HVA-422") == (
+        "pass",
+        f"joined to corp.example; {GROUP} is empty, not the default 'ESX Admins'",
+    )
+
+
+def test_esx_admins_group_in_other_case_fails(tmp_path: Path) -> None:
+    """Twin of V11-2 (held): the default group, spelt in another case, still fails."""
+    a = _vsphere(tmp_path, _joined("esx ADMINS"))
+    assert _verdict(a, "HVA-422") == (
+        "fail",
+        f"joined to corp.example, but {GROUP} is the default 'ESX Admins'",
+    )

@@ -1204,7 +1204,10 @@ def directory_membership(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-15: host accounts come from the enterprise directory (central password policy and
     account removal). vSphere 8 STIG ESXI-80-000049 (joined to AD), ESXI-80-000241 (not the default
     'ESX Admins' group: anyone who may create that group in AD becomes host administrator,
-    CVE-2024-37085). Property config.authenticationManagerInfo.authConfig."""
+    CVE-2024-37085). Property config.authenticationManagerInfo.authConfig. ESXI-80-000241's
+    check (V-258796, read with `search`) is a finding only where the setting "is set to 'ESX
+    Admins'" (double quotes in the STIG), and its first release's fix sets it with
+    `Set-AdvancedSetting -Value ""`: an empty group is that hardened value, not the default."""
     key = "Config.HostAgent.plugins.hostsvc.esxAdminsGroup"
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1233,7 +1236,13 @@ def directory_membership(ctx: Context) -> Iterator[Outcome]:
         group = _option(esx, key)
         if group is None:
             yield _no_option(s, esx, [key], "the AD group granted host administration")
-        elif str(group).strip().lower() in (DEFAULT_ESX_ADMINS, ""):
+        elif not str(group).strip():
+            yield passed(
+                s,
+                f"joined to {ad[0].get('domain')}; {key} is empty, not the default 'ESX Admins'",
+                esx.source,
+            )
+        elif str(group).strip().lower() == DEFAULT_ESX_ADMINS:
             yield failed(
                 s,
                 f"joined to {ad[0].get('domain')}, but {key} is the default 'ESX Admins'",
