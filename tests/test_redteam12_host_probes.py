@@ -18,11 +18,16 @@ Findings:
   admin sockets are now stat'ed with the read-write ones (`stat -c '%a %U %G %n'`); a
   world-writable one fails, whatever made it so; a bundle without it keeps the old verdict.
   Fixed.
+
+Probes that held: an accept-all input chain at a lower priority than the drop chain (HVA-190
+passes, as it must: the later chain still drops).
 """
 
 from __future__ import annotations
 
-from conftest import HARDENED_HOST, messages, outcomes
+import json
+
+from conftest import HARDENED_HOST, NFT_DROP, messages, outcomes
 
 _TLS_LISTEN = HARDENED_HOST["listeners"][0] + (
     'tcp   LISTEN 0      50         0.0.0.0:16514      0.0.0.0:*    users:(("libvirtd",pid=700,fd=9))\n'
@@ -101,3 +106,42 @@ def test_admin_socket_widened_by_a_socket_unit_drop_in(host_scan) -> None:
     ):
         a = host_scan({"libvirt-sockets": (sockets, 1)})
         assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+
+
+def test_accept_all_in_an_earlier_input_chain_does_not_open_the_host(host_scan) -> None:
+    """Held (a wrong-fail probe). nftables wiki "Configuring chains", "Base chain priority"
+    (read with `search`): "Within a given hook, Netfilter performs operations in order of
+    increasing numerical priority", an accepted packet goes on to the hook's next base chain,
+    and "drops are instant, there is no re-evaluation by other hooks". A second table whose input chain (priority -10, before
+    the hardened host's priority 0 drop chain) accepts every packet therefore opens nothing:
+    HVA-190 must still pass, and it does, naming both chains."""
+    items = json.loads(NFT_DROP)["nftables"] + [
+        {"table": {"family": "inet", "name": "early", "handle": 9}},
+        {
+            "chain": {
+                "family": "inet",
+                "table": "early",
+                "name": "input",
+                "handle": 1,
+                "type": "filter",
+                "hook": "input",
+                "prio": -10,
+                "policy": "accept",
+            }
+        },
+        {
+            "rule": {
+                "family": "inet",
+                "table": "early",
+                "chain": "input",
+                "handle": 2,
+                "expr": [{"accept": None}],
+            }
+        },
+    ]
+    a = host_scan({"nft-ruleset": (json.dumps({"nftables": items}), 0)})
+    assert outcomes(a, "HVA-190") == {"hv1": "pass"}, messages(a, "HVA-190")
+    assert messages(a, "HVA-190")["hv1"] == (
+        "inbound default policy drops (inet filter input: policy drop; inet early input: policy "
+        "accept, but inet early input rule handle 2 accepts all traffic)"
+    )
