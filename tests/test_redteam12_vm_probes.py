@@ -9,19 +9,18 @@ Findings (R12-n): R12-1 HVA-197 said "no interface on a Linux host bridge" for a
 <interface type='ethernet'> whose tap was created outside libvirt (`<target dev managed='no'>`)
 or is handed to an ifup `<script>`: such a tap may be a port of a host bridge that the
 definition does not name (KubeVirt's virt-launcher hands libvirt tap1, a port of its bridge
-k6t-net1, read with `find_string`), so the n/a was not proven (wrong n/a; now a question).
+k6t-net1, read with `find_string`), so the n/a was not proven (wrong n/a; now a question). R12-2 HVA-193 passed an
+<interface type='vdpa'> "no interface trusts guest receive filters", though libvirt starts it
+as the `-netdev vhost-vdpa` whose raw form already gets the question: the guest's virtio
+control commands reach the vDPA device (false pass; now the same question).
 
 Held: an ethernet interface whose tap libvirt creates itself, with no script, stays n/a
-(libvirt attaches an ethernet tap to nothing).
-
-Leads examined but not settled in the time (left for round 13): (1) HVA-031 ignores the VNC
-`websocket` port altogether; QEMU ui/vnc.c vnc_display_get_addresses (read with
-`find_string`) copies the VNC host to a port-only websocket only when there is exactly one
-INET listen address ("Historical compat - if only a single listen address was provided, then
-this is used to set the default listen address for websocket too"), so beside a UNIX-socket
-listen the websocket would bind every address; how libvirt's qemu_command.c passes
-`websocket=` for a socket listen was not read (the libvirt snapshot is over the fetch limit).
-(2)-(5) of round 11's leads were not reached.
+(libvirt attaches an ethernet tap to nothing); round 11's lead (1), a VNC websocket beside a
+UNIX-socket listen, is no false pass: QEMU ui/vnc.c vnc_display_get_addresses copies the VNC
+host to a port-only websocket only for a single INET address ("Historical compat - if only a
+single listen address was provided, then this is used to set the default listen address for
+websocket too"), but libvirt's qemuBuildGraphicsVNCCommandLine writes `websocket=` only for an
+address or network listen, so a socket listen opens no websocket.
 
 Tally: 3 probe cases (2 test functions); 2 pin R12-1 (failed on main before the fix), 1 held.
 """
@@ -105,3 +104,69 @@ def test_ethernet_tap_libvirt_creates_stays_not_applicable(taps: Assessment) -> 
         "not_applicable",
         "no interface on a Linux host bridge",
     )
+
+
+# --- R12-2: HVA-193, an <interface type='vdpa'> ---------------------------------------------
+
+
+def test_vdpa_interface_receive_filters_are_a_question(tmp_path: Path) -> None:
+    """R12-2. libvirt starts `<interface type='vdpa'><source dev='/dev/vhost-vdpa-0'/>` as
+    `-add-fd set=3,fd=42,opaque=/dev/vhost-vdpa-0 -netdev vhost-vdpa,vhostdev=/dev/fdset/3`
+    (the command line of such a definition quoted on qemu-devel, "vdpa: set the mac address",
+    read with `find_string`): the backend whose raw `-netdev vhost-vdpa` HVA-193 already asks
+    about, since the guest's virtio control commands (promiscuous and all-multicast mode among
+    them) reach the vDPA device, not a host tap. formatdomain's trustGuestRxFilters applies to
+    virtio on macvtap only, so the definition says nothing of it. HVA-193 passed it "no
+    interface trusts guest receive filters" (false pass): now the raw backend's question."""
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml(
+                "vdpavm",
+                body="<devices><interface type='vdpa'><mac address='52:54:00:12:00:04'/>"
+                "<source dev='/dev/vhost-vdpa-0'/><model type='virtio'/></interface></devices>",
+            )
+        ],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-193", "vdpavm") == (
+        "manual",
+        "vDPA interface(s) /dev/vhost-vdpa-0: the guest's receive-filter commands reach the device",
+    )
+    result = next(
+        r for r in a.results if r.check.id == "HVA-193" and r.outcome.subject.name == "vdpavm"
+    )
+    assert result.outcome.question == (
+        "Does the vDPA device behind each of /dev/vhost-vdpa-0 of VM vdpavm keep the guest from "
+        "turning on promiscuous or all-multicast mode? Evidence: on host hv1, `vdpa dev show` "
+        "(the device and its parent) and, for a VF's vDPA device, `ip link show PF` (the 'vf N' "
+        "line: trust). Pass: yes, trust off or the device ignores those commands; fail: no, so "
+        "the guest can receive traffic not meant for it."
+    )
+
+
+# --- held: HVA-031, a VNC websocket beside a UNIX-socket listen -------------------------------
+
+
+def test_vnc_websocket_beside_a_unix_socket_opens_no_port(tmp_path: Path) -> None:
+    """Holds (round 11's lead 1). QEMU ui/vnc.c vnc_display_get_addresses (read with
+    `find_string`) gives a port-only websocket the VNC host only when there is exactly one INET
+    listen address, so `-vnc unix:PATH,websocket=5701` would bind every address. But libvirt
+    never writes that: src/qemu/qemu_command.c qemuBuildGraphicsVNCCommandLine (read with
+    `read_file`) appends `,websocket=%d` only in the VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS /
+    _NETWORK case, where the websocket follows the one VNC address HVA-031 already judges; a
+    socket listen writes `vnc=unix:` and no websocket. No port opens: HVA-031's verdict of a
+    socket-only console stands."""
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml(
+                "vncws",
+                body="<devices><graphics type='vnc' websocket='5701'>"
+                "<listen type='socket' socket='/run/libvirt/qemu/vncws.sock'/></graphics>"
+                "</devices>",
+            )
+        ],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-031", "vncws") == ("pass", "console(s) reachable only from the host")

@@ -890,7 +890,11 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     is set, "currently it is only supported for the virtio device model and for macvtap
     connections on the host"), so a tap, bridge, user-mode, socket or vhost-user backend passes;
     a raw `-netdev vhost-vdpa` hands the guest's virtio control commands (promiscuous mode
-    among them) to the vDPA device: a question."""
+    among them) to the vDPA device: a question. So does an `<interface type='vdpa'>`, which
+    libvirt starts as the same backend (`-netdev vhost-vdpa,vhostdev=/dev/fdset/N` for
+    `<source dev='/dev/vhost-vdpa-0'/>`, the command line quoted on qemu-devel, "vdpa: set
+    the mac address", read with `find_string`) and which has no trustGuestRxFilters (R12-2,
+    was a pass)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -923,6 +927,8 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
         refs = refs or [v.source]
         # a vDPA device takes the guest's receive-filter commands itself (R10-11 lead)
         vdpa = [f"QEMU argument {n.shown}" for n in raw if n.backend == "vhost-vdpa"]
+        # libvirt opens an <interface type='vdpa'> as that same `-netdev vhost-vdpa` (R12-2)
+        vdpa_def = [i.source or "(no device named)" for i in v.interfaces if i.type == "vdpa"]
         whole = (
             f"PCI function(s) {_functions_text(functions)} passed through whole: a network "
             "function that is an SR-IOV VF sets its receive filters through its PF's trust "
@@ -982,13 +988,15 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                 "VM's MAC: trust off). Pass: yes, trust off for every one; fail: trust on, so "
                 "the guest can turn on promiscuous mode.",
             )
-        elif vdpa:
+        elif vdpa or vdpa_def:
+            parts = [f"vDPA device(s) opened by raw arguments: {', '.join(vdpa)}"] if vdpa else []
+            if vdpa_def:
+                parts.append(f"vDPA interface(s) {', '.join(vdpa_def)}")
             yield manual(
                 s,
-                f"vDPA device(s) opened by raw arguments: {', '.join(vdpa)}: the guest's "
-                "receive-filter commands reach the device",
+                "; ".join(parts) + ": the guest's receive-filter commands reach the device",
                 *refs,
-                question=f"Does the vDPA device behind each of {', '.join(vdpa)} of VM "
+                question=f"Does the vDPA device behind each of {', '.join(vdpa + vdpa_def)} of VM "
                 f"{v.name} keep the guest from turning on promiscuous or all-multicast mode? "
                 f"Evidence: on host {v.host}, `vdpa dev show` (the device and its parent) and, "
                 "for a VF's vDPA device, `ip link show PF` (the 'vf N' line: trust). Pass: yes, "
