@@ -617,7 +617,7 @@ def test_no_finding_args_in_the_cloudinit_section_are_not_current(
     )
     assert pve_result(report, "HVA-046", "web-10") == (
         "pass",
-        "no qemu:commandline, qemu:capabilities or qemu:override",
+        "no args: (raw arguments passed to kvm) in the VM's configuration",
     )
 
 

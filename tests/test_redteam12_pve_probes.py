@@ -18,6 +18,9 @@ Findings (each pinned below):
   with `monhost` on the node asked about "libvirt pool NAME" and its <source><name>; a Proxmox
   VE storage's Ceph pool is storage.cfg's `pool` (pve-storage RBDPlugin). It is worded for the
   storage now, as P11-7's question is.
+- P12-3 (other: wrong reason): HVA-046 passed a Proxmox VE VM with "no qemu:commandline,
+  qemu:capabilities or qemu:override", libvirt's elements; qm.conf's raw arguments are `args:`
+  (QemuServer.pm confdesc: "Arbitrary arguments passed to kvm"), which the pass names now.
 """
 
 from __future__ import annotations
@@ -120,4 +123,47 @@ def test_p12_2_ceph_question_names_the_storage_not_a_libvirt_pool(
         "/etc/pve/storage.cfg, or the CephFS data pool) and `ceph osd tree` (the host of each "
         "OSD). Pass: none of them is on pve-h1; fail: any is, so images are stored on the "
         "hypervisor's own disks.",
+    )
+
+
+# --- P12-3: HVA-046's pass on Proxmox VE names args:, not libvirt's elements -----------------------
+
+
+def test_p12_3_raw_arguments_pass_names_the_qm_conf_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was "no qemu:commandline, qemu:capabilities or qemu:override" (libvirt's namespace) of a
+    qm.conf VM; QemuServer.pm confdesc `args`: "Arbitrary arguments passed to kvm"."""
+    report = _vm(tmp_path, capsys, VM200)
+    assert pve_result(report, "HVA-046", "web-10") == (
+        "pass",
+        "no args: (raw arguments passed to kvm) in the VM's configuration",
+    )
+
+
+# --- Probes that held -------------------------------------------------------------------------------
+
+FW200 = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+
+
+@pytest.mark.parametrize(
+    "fw",
+    [
+        FW200.replace("enable: 1\n", ""),
+        FW200.replace("enable: 1\n", "enable: 0\n"),
+        FW200.replace("enable: 1\n", "enable: 01\n"),
+    ],
+    ids=["unset", "zero", "leading-zero"],
+)
+def test_held_vm_firewall_off_with_nic_firewall_1_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fw: str
+) -> None:
+    """Held. pve-firewall Firewall.pm: the VM's tap chain gets its rules and policy only `if
+    ($options->{enable})`, else `ACCEPT` (generate_tap_rules_direction); parse_vmfw_option takes
+    `enable` only as `(0|1)` (`01` dies "can't parse option", the line skipped): off each time,
+    whatever the NIC's firewall=1."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/firewall/200.fw": fw})
+    assert pve_result(report, "HVA-303", "web-10") == (
+        "fail",
+        "BC:24:11:00:00:20: the VM firewall is off",
     )

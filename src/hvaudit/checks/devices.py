@@ -1643,7 +1643,10 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
 def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
     """Arguments handed straight to QEMU bypass libvirt's device whitelist and labelling: they can
     attach host devices or files the VM's label would otherwise deny (libvirt marks the domain
-    tainted 'custom-argv')."""
+    tainted 'custom-argv'). On Proxmox VE they are qm.conf's `args:` ("Arbitrary arguments
+    passed to kvm", qemu-server QemuServer.pm confdesc `args`); a pass there names that key,
+    not libvirt's elements."""
+    platforms = {h.name: h.platform for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         seen = v.raw_arguments_visible
@@ -1662,6 +1665,12 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
                 "with the QEMU driver keeps the QEMU namespace this scan could not see). Pass: "
                 "yes, no <qemu:commandline>, <qemu:capabilities>, <qemu:override> or "
                 "<qemu:deprecation> element; fail: any of them is there.",
+            )
+        elif platforms.get(v.host) == "proxmox-ve":
+            # qm.conf(5) args: "Arbitrary arguments passed to kvm"; qm.conf has no libvirt
+            # namespace (P12-3)
+            yield passed(
+                s, "no args: (raw arguments passed to kvm) in the VM's configuration", v.source
             )
         else:
             yield passed(s, "no qemu:commandline, qemu:capabilities or qemu:override", v.source)
