@@ -21,6 +21,20 @@ Findings:
 
 Probes that held: an accept-all input chain at a lower priority than the drop chain (HVA-190
 passes, as it must: the later chain still drops).
+
+Probes: 3 tests in this file; 2 failed on the code before their fix (R12H-1, R12H-2), and the
+twins inside them (auth_tls = sasl beside tls_no_verify_certificate = 1, a DN list with
+verification on, the hardened host's 600 admin socket, a bundle without the admin socket's
+line) and test_accept_all_in_an_earlier_input_chain_does_not_open_the_host held on the old
+code and hold now. Checked against the code and left as leads, not probes: an iptables-legacy
+table beside nftables can only drop more (netfilter runs both), so reading nftables alone can
+fail a host wrongly but never pass it wrongly; tls_allowed_dn_list = [] denies every client
+(virNetTLSContextCheckCertDNACL loops over an empty, non-NULL list and fails), as hvaudit
+reads it. Not probed for lack of time: tls_priority (a gnutls string enabling +NULL or
+SSL3.0 is not read), the certificate files under /etc/pki (expiry, key modes: not collected),
+HVA-030 failing tls_no_verify_certificate = 1 where auth_tls = sasl still authenticates
+(libvirtd.conf: "It is possible to make use of any SASL authentication mechanism as well"),
+and .pkla precedence (a later 50-local.d deny overriding a vendor grant).
 """
 
 from __future__ import annotations
