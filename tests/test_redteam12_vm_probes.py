@@ -12,7 +12,10 @@ definition does not name (KubeVirt's virt-launcher hands libvirt tap1, a port of
 k6t-net1, read with `find_string`), so the n/a was not proven (wrong n/a; now a question). R12-2 HVA-193 passed an
 <interface type='vdpa'> "no interface trusts guest receive filters", though libvirt starts it
 as the `-netdev vhost-vdpa` whose raw form already gets the question: the guest's virtio
-control commands reach the vDPA device (false pass; now the same question).
+control commands reach the vDPA device (false pass; now the same question). R12-3 HVA-044
+passed an SELinux-confined VM with a <shareable/> disk, which libvirt labels with the policy's
+shared file context (svirt_image_t:s0, no MCS category), so every VM on the host may open it
+(false pass; now a question, sharing being the disk's purpose).
 
 Held: an ethernet interface whose tap libvirt creates itself, with no script, stays n/a
 (libvirt attaches an ethernet tap to nothing); round 11's lead (1), a VNC websocket beside a
@@ -20,7 +23,9 @@ UNIX-socket listen, is no false pass: QEMU ui/vnc.c vnc_display_get_addresses co
 host to a port-only websocket only for a single INET address ("Historical compat - if only a
 single listen address was provided, then this is used to set the default listen address for
 websocket too"), but libvirt's qemuBuildGraphicsVNCCommandLine writes `websocket=` only for an
-address or network listen, so a socket listen opens no websocket.
+address or network listen, so a socket listen opens no websocket; round 11's lead (4), a disk
+<seclabel relabel='no'/> without a model, is matched by neither security driver
+(virStorageSourceGetSecurityLabelDef compares models), so the pass stands.
 
 Tally: 3 probe cases (2 test functions); 2 pin R12-1 (failed on main before the fix), 1 held.
 """
@@ -34,6 +39,7 @@ import pytest
 from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
+from test_redteam_probes import SELINUX_HOST
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +176,79 @@ def test_vnc_websocket_beside_a_unix_socket_opens_no_port(tmp_path: Path) -> Non
     )
     a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
     assert verdict(a, "HVA-031", "vncws") == ("pass", "console(s) reachable only from the host")
+
+
+# --- R12-3: HVA-044, a <shareable/> disk under SELinux ------------------------------------------
+
+DYNAMIC = "<seclabel type='dynamic' model='selinux'/>"
+
+
+def _disk(name: str, inner: str = "", extra: str = "") -> str:
+    return (
+        "<devices><disk type='file' device='disk'>"
+        f"<source file='/var/lib/libvirt/images/{name}.img'>{inner}</source>"
+        f"<target dev='vda' bus='virtio'/>{extra}</disk></devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt12lbl")
+    doms = {
+        "shared": DYNAMIC + _disk("shared", extra="<shareable/>"),
+        "shdeflt": _disk("shdeflt", extra="<shareable/>"),
+        "nomodel": DYNAMIC + _disk("nomodel", inner="<seclabel relabel='no'/>"),
+    }
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=v) for k, v in doms.items()])
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+@pytest.mark.parametrize(
+    ("vm", "what"),
+    [
+        ("shared", "dynamic selinux label (generated at every start)"),
+        ("shdeflt", "no <seclabel>: driver default, a dynamic selinux label"),
+    ],
+)
+def test_shareable_disk_open_to_every_vm_is_a_question(
+    labelled: Assessment, vm: str, what: str
+) -> None:
+    """R12-3. libvirt src/security/security_selinux.c virSecuritySELinuxSetImageLabelInternal
+    (read with `find_string`): `} else if (parent == src) { if (src->shared) { use_label =
+    data->file_context; } else if (src->readonly) { ... } else if (secdef->imagelabel) {
+    use_label = secdef->imagelabel;`: a <shareable/> disk gets the policy's shared file
+    context (svirt_image_t:s0), not the VM's categories, and a label without categories is
+    dominated by every VM's ("A process can access a file if the set of MCS categories for the
+    file is equal-to *or* a subset-of, the set of MCS categories for the process",
+    virSecuritySELinuxMCSFind, HVA-044's docstring). Every confined VM on the host may open
+    it, not only those sharing it. HVA-044 passed the VM on its label alone (false pass):
+    sharing is the disk's purpose, so who may reach it is a question."""
+    path = f"/var/lib/libvirt/images/{vm}.img"
+    assert verdict(labelled, "HVA-044", vm) == (
+        "manual",
+        f"{what}, but shareable disk(s) {path} get libvirt's shared image label, with no MCS "
+        "category: every VM's label dominates it, so any VM on the host may open them",
+    )
+    result = next(
+        r for r in labelled.results if r.check.id == "HVA-044" and r.outcome.subject.name == vm
+    )
+    assert result.outcome.question == (
+        f"May every VM on host hv1 read and write the shareable disk(s) {path} of VM {vm}? "
+        "Evidence: `ls -Z PATH` on hv1 (svirt_image_t:s0, no MCS category: libvirt's label for "
+        "<shareable/>) and `virsh list --all` on hv1 beside the VMs the disk's data is meant "
+        "for. Pass: yes, every VM on the host may hold that data (or only the VMs sharing the "
+        "disk run there); fail: a VM on the host must not read or write it."
+    )
+
+
+def test_disk_seclabel_without_a_model_changes_nothing(labelled: Assessment) -> None:
+    """Holds (round 11's lead 4). A disk <seclabel relabel='no'/> without a model stays
+    model-less in the definition libvirt keeps (the test driver re-formats it so), and the
+    security drivers look a disk's override up by their own model: src/util/virstoragefile.c
+    virStorageSourceGetSecurityLabelDef (read with `find_string`) returns the seclabel whose
+    `STREQ_NULLABLE(src->seclabels[i]->model, model)`, which a NULL model never matches for
+    "selinux" or "dac". So the disk is labelled with the VM's categories: the pass stands."""
+    assert verdict(labelled, "HVA-044", "nomodel") == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
+    )

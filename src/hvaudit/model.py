@@ -319,6 +319,10 @@ class Disk:
     """How a per-disk SELinux `<source><seclabel model='selinux'>` overrides the image label
     libvirt gives the VM's disks: "relabel='no'" (the file keeps the label it has) or the
     context of its `<label>` (applied instead); None when none does (R11-1)."""
+    shareable: bool = False
+    """The disk has <shareable/> (formatdomain: "the device is expected to be shared between
+    domains"); libvirt's SELinux driver labels it with the policy's shared file context, no
+    MCS category (R12-3)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1118,7 +1118,9 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     So is a disk whose <source> carries a <seclabel model='selinux'> of its own on a VM that
     SELinux otherwise confines: libvirt leaves its file as labelled (relabel='no') or applies
     that label instead of the VM's (virSecuritySELinuxSetImageLabelInternal), a fail where the
-    label has no MCS category (every VM dominates it; _kept_disk_labels, R11-1)."""
+    label has no MCS category (every VM dominates it; _kept_disk_labels, R11-1). A
+    <shareable/> disk is labelled with the policy's shared context, no MCS category, so any VM
+    may open it: a question (_shared_disk_labels, R12-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     static_users: dict[tuple[str, str, object], list[str]] = {}
     running_dynamic: dict[tuple[str, str, object], list[str]] = {}
@@ -1356,9 +1358,9 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     category is dominated by every VM's label, so any VM's QEMU may open the disk: a fail;
     a file left as it is, or given categories of its own, is the question of its label."""
     kept = [d for d in v.disks if d.selinux_override]
-    if not kept:
-        return None
     s = vm_subject(v)
+    if not kept:
+        return _shared_disk_labels(v, what)
     refs = [d.source_ref for d in kept]
     for d in kept:
         label = d.selinux_override or ""
@@ -1392,6 +1394,32 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
         f"VM's label while it runs (`virsh dominfo {v.name}`, Security label). Pass: yes, "
         "each carries exactly the VM's categories; fail: any carries s0 alone or categories "
         "another VM's label dominates, so that VM's QEMU may open the disk.",
+    )
+
+
+def _shared_disk_labels(v: Vm, what: str) -> Outcome | None:
+    """The verdict of an SELinux-confined VM with a <shareable/> disk (R12-3), None without
+    one. libvirt's security_selinux.c virSecuritySELinuxSetImageLabelInternal labels such a
+    disk `use_label = data->file_context` (`if (src->shared)`, before the VM's image label),
+    the policy's shared image context, svirt_image_t:s0 with no MCS category, which every
+    VM's label dominates (virSecuritySELinuxMCSFind, above): any confined VM on the host may
+    open it, not only those that share it. Sharing is the disk's purpose, so whether that
+    reach is acceptable is a question, not a pass."""
+    shared = [d for d in v.disks if d.shareable and not d.selinux_override]
+    if not shared:
+        return None
+    paths = ", ".join(d.source or "(no source)" for d in shared)
+    return manual(
+        vm_subject(v),
+        f"{what}, but shareable disk(s) {paths} get libvirt's shared image label, with no MCS "
+        "category: every VM's label dominates it, so any VM on the host may open them",
+        *(d.source_ref for d in shared),
+        question=f"May every VM on host {v.host} read and write the shareable disk(s) {paths} "
+        f"of VM {v.name}? Evidence: `ls -Z PATH` on {v.host} (svirt_image_t:s0, no MCS "
+        f"category: libvirt's label for <shareable/>) and `virsh list --all` on {v.host} "
+        "beside the VMs the disk's data is meant for. Pass: yes, every VM on the host may "
+        "hold that data (or only the VMs sharing the disk run there); fail: a VM on the host "
+        "must not read or write it.",
     )
 
 

@@ -1138,6 +1138,7 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         pool=source_el.get("pool") if source_el is not None else None,
         pool_mode=source_el.get("mode") if source_el is not None else None,
         selinux_override=_selinux_override(source_el),
+        shareable=d.find("shareable") is not None,
     )
 
 
