@@ -21,6 +21,36 @@ Findings (each pinned below):
 - P12-3 (other: wrong reason): HVA-046 passed a Proxmox VE VM with "no qemu:commandline,
   qemu:capabilities or qemu:override", libvirt's elements; qm.conf's raw arguments are `args:`
   (QemuServer.pm confdesc: "Arbitrary arguments passed to kvm"), which the pass names now.
+- P12-4 (wrong fail, and a question about an ignored store): an `intel-tdx: type=tdx` VM
+  boots `-bios OVMF_TDX_4M.ms.fd` (get_ovmf_files `4m-tdx`; pve-edk2-firmware debian/rules
+  OVMF_TDX_PREENROLLED_IMAGES: the keys enrolled into the image at build), the efidisk ignored
+  (print_ovmf_commandline). Without an efidisk HVA-066 failed it "a temporary variable store
+  without keys"; with one it asked about that disk. It is the question about what the guest
+  sees now (mokutil), naming the image; amd-sev wins over intel-tdx (CPUConfig.pm
+  get_cvm_type), as in the parser.
+
+Probes that held (pinned below where marked): a VM whose <vmid>.fw lacks `enable`, sets it 0, or
+writes `enable: 01` (parse_vmfw_option takes `(0|1)` only; the tap chain gets the VM's rules and
+policy only `if ($options->{enable})`, else ACCEPT, Firewall.pm generate_tap_rules_direction)
+fails HVA-303 (pinned) and HVA-191 "the VM firewall is off", whatever the NIC's firewall=1; a q35
+VM (`4m-ms`, OVMF_CODE_4M.secboot.fd with SMM) stays the store question (pinned); amd-sev's
+`no-debug` default 0 sets policy bit 0 off (CPUConfig.pm `$policy |= 1 << 0 if no-debug`;
+cfg2cmd sev-std `policy=0x8`), so HVA-067's debug note holds.
+
+Decided, not changed: `policy_in: ACCEPT` on a VM stays with HVA-303 passing "behind the VM
+firewall": VM-FW-R2/R3 ask where the firewall is (kernel-based, managed with the platform), not
+what it admits; what a VM's own rules admit is a new check (new issue). A `hookscript:` (run as
+root at pre-start/post-start/pre-stop/post-stop, GuestHelpers exec_hookscript; at pre-start the
+configuration is already loaded, so it cannot add `args:` to that start) is not HVA-046's raw
+QEMU arguments: a new check (new issue). `vga: virtio-gl` has no libvirt counterpart check either
+(accel3d/virgl are judged nowhere): a new issue for both platforms.
+
+Left undone (leads): `hostpciN: ...,mdev=TYPE` is still judged as the whole parent function
+(HVA-050/193/194: manual without host facts; with them the parent held by its host driver may
+fail HVA-050, a possible wrong fail, never a pass); /etc/pve/replication.cfg, /etc/pve/jobs.cfg
+and vzdump.cron are not collected (replication targets and backup storages are judged nowhere:
+new issue); an aarch64 VM's Secure Boot (AAVMF `ms` with pre-enrolled-keys whatever efitype)
+is still failed for efitype 2m (a possible wrong fail on aarch64 nodes).
 """
 
 from __future__ import annotations
@@ -166,4 +196,27 @@ def test_held_vm_firewall_off_with_nic_firewall_1_fails(
     assert pve_result(report, "HVA-303", "web-10") == (
         "fail",
         "BC:24:11:00:00:20: the VM firewall is off",
+    )
+
+
+# --- P12-4: intel-tdx boots the TDX image with its own keys ------------------------------------------
+
+
+@pytest.mark.parametrize("efidisk", [True, False], ids=["efidisk-ignored", "no-efidisk"])
+def test_p12_4_intel_tdx_is_the_question_about_the_image(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], efidisk: bool
+) -> None:
+    """Was fail "OVMF without efidisk0: a temporary variable store without keys" (no efidisk),
+    or the question about an efidisk qemu-server ignores. get_ovmf_files `4m-tdx` ->
+    OVMF_TDX_4M.ms.fd (pve-edk2-firmware debian/rules OVMF_TDX_PREENROLLED_IMAGES, the keys
+    enrolled at build), started with `-bios` (print_ovmf_commandline)."""
+    text = VM200 + "intel-tdx: type=tdx\n"
+    if not efidisk:
+        text = "".join(line for line in text.splitlines(True) if not line.startswith("efidisk0"))
+    report = _vm(tmp_path, capsys, text)
+    status, message = pve_result(report, "HVA-066", "web-10")
+    assert (status, message.split(";")[0]) == (
+        "manual",
+        "UEFI Secure Boot with enrolled keys: OVMF_TDX_4M.ms.fd (intel-tdx, -bios, keys in the "
+        "image, efidisk0 ignored)",
     )

@@ -882,7 +882,9 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
     std/es get `4m-sev`, OVMF_SEV_CODE_4M.fd (OVMF_SEV_4M_FLAGS, no SMM) with the vars template
     OVMF_SEV_VARS_4M.fd (no keys enrolled); snp boots `-bios OVMF_SEV_4M.fd`, ignoring the
     efidisk ("EFI disks are not supported with Confidential Virtual Machines", print_ovmf_
-    commandline): no persistent store, no keys (P12-1)."""
+    commandline): no persistent store, no keys (P12-1). qemu-server's own test
+    src/test/cfg2cmd/sev-std.conf (efitype=4m,pre-enrolled-keys=1 with amd-sev type=std) starts
+    OVMF_SEV_CODE_4M.fd. amd-sev wins over intel-tdx (CPUConfig.pm get_cvm_type)."""
     if v.get("bios") != "ovmf":
         return False, None
     sev = pve.parse_property_string(v.get("amd-sev", ""), "type").get("type")
@@ -893,6 +895,12 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
             f"OVMF_SEV_CODE_4M.fd (amd-sev type={sev}): built without SMM, vars template "
             "OVMF_SEV_VARS_4M.fd without keys"
         )
+    tdx = pve.parse_property_string(v.get("intel-tdx", ""), "type").get("type")
+    if v.get("arch", "x86_64") == "x86_64" and not sev and tdx == "tdx":
+        # get_ovmf_files `4m-tdx`: OVMF_TDX_4M.ms.fd, keys enrolled into the image at build
+        # (pve-edk2-firmware debian/rules OVMF_TDX_PREENROLLED_IMAGES); booted with -bios, the
+        # efidisk ignored (print_ovmf_commandline): what the guest sees is the question (P12-4)
+        return True, "OVMF_TDX_4M.ms.fd (intel-tdx, -bios, keys in the image, efidisk0 ignored)"
     if not efi.get("file"):
         return False, "OVMF without efidisk0: a temporary variable store without keys"
     if efi.get("efitype", "2m") != "4m":
