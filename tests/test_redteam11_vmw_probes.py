@@ -15,6 +15,11 @@ Findings:
   Config.HostAgent.plugins.hostsvc.esxAdminsGroup is empty as "the default 'ESX Admins'". The
   vSphere 8 STIG (ESXI-80-000241) finds only the value 'ESX Admins', and its first release's fix
   sets the option to the empty string.
+- V11-3 (other: a false reason in an n/a): a VM given a USB device attached to its ESXi host
+  (VirtualUSB with VirtualUSBUSBBackingInfo or VirtualUSBRemoteHostBackingInfo) was "no device
+  passthrough" for HVA-050: the collector wrote the backing's type, the .vmx model did not read
+  it. The device is now a USB passthrough of the model (HVA-050 stays n/a, with the reason that
+  USB stays host-mediated); a client's device (RemoteClient backing) is not one.
 
 Probes that held are marked "(held)" in their docstrings.
 """
@@ -27,6 +32,7 @@ from typing import Any
 
 from conftest import run_assessment
 from hvaudit.bundle import BundleWriter
+from hvaudit.collect.vsphere import render_vmx
 from hvaudit.engine import Assessment
 
 
@@ -126,3 +132,52 @@ def test_esx_admins_group_in_other_case_fails(tmp_path: Path) -> None:
         "fail",
         f"joined to corp.example, but {GROUP} is the default 'ESX Admins'",
     )
+
+
+# --- V11-3: a host USB device given to a VM ---------------------------------------------------------
+
+
+def _usb_vm(tmp_path: Path, backing: Any) -> Assessment:
+    from pyVmomi import vim
+
+    usb = vim.vm.device.VirtualUSB(key=4000, backing=backing)
+    props = {
+        "name": "vm1",
+        "config.uuid": "4211aabb-ccdd-eeff-0011-223344556677",
+        "config.hardware.device": [vim.vm.device.VirtualUSBXHCIController(key=14000), usb],
+    }
+    writer = BundleWriter(tmp_path / "b", target="vsphere://vc.example", platform="vmware-esxi")
+    host = {"name": "esx1", "product": "VMware ESXi 8.0.2 build-22380479"}
+    writer.add("vmware/hosts/host-1.json", json.dumps(host).encode(), origin="t")
+    writer.add("vmware/vmx/host-1/vm-1.vmx", render_vmx(props, {}).encode(), origin="t")
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def test_host_usb_device_is_passthrough(tmp_path: Path) -> None:
+    """vSphere API (read with `search`): VirtualUSB, "You can attach a USB device to an ESX host.
+    The device is available to only one virtual machine at a time"; VirtualUSBUSBBackingOption,
+    "a local connection where the virtual machine will remain on the host to which the USB
+    device is attached". HVA-050 said "no device passthrough" for such a VM. Right: the USB
+    device is passed through (not DMA-capable, so still n/a, with that reason)."""
+    from pyVmomi import vim
+
+    backing = vim.vm.device.VirtualUSB.USBBackingInfo(deviceName="path:1/0/3 version:2")
+    a = _usb_vm(tmp_path, backing)
+    assert _verdict(a, "HVA-050", "vm1") == (
+        "not_applicable",
+        "no DMA-capable (PCI) passthrough: usb devices stay host-mediated",
+    )
+    (vm,) = [v for v in a.deployment.vms if v.name == "vm1"]
+    assert [(p.kind, p.address) for p in vm.passthrough] == [("usb", "path:1/0/3 version:2")]
+
+
+def test_client_usb_device_is_not_the_hosts(tmp_path: Path) -> None:
+    """Twin of V11-3 (held): a USB device of the vSphere Client's machine (RemoteClient backing,
+    "Hostname of the remote client where the physical USB device resides") is no host device."""
+    from pyVmomi import vim
+
+    backing = vim.vm.device.VirtualUSB.RemoteClientBackingInfo(deviceName="x", hostname="pc1")
+    a = _usb_vm(tmp_path, backing)
+    assert _verdict(a, "HVA-050", "vm1") == ("not_applicable", "no device passthrough")

@@ -973,6 +973,9 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             n = next_id("usb:")
             out[f"usb:{n}.present"] = "TRUE"
             out[f"usb:{n}.deviceType"] = wsdl_type(backing) or "?"
+            device_name = getattr(backing, "deviceName", None)
+            if device_name:
+                out[f"{OWN_PREFIX}usb:{n}.deviceName"] = device_name
     if props.get("config.hardware.device") is not None:
         out["hvaudit.encryption.disks"] = disks
         out["hvaudit.encryption.disksEncrypted"] = encrypted_disks

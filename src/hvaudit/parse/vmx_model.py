@@ -52,6 +52,7 @@ ESXI_INTERRUPT_REMAPPING = (
     "the VMkernel boot option iovDisableIR (ESXi's VT-d interrupt remapper) is not read"
 )
 DEFAULT_MEMORY_MIB = 32
+HOST_USB_BACKINGS = ("VirtualUSBUSBBackingInfo", "VirtualUSBRemoteHostBackingInfo")
 DISK_BUS = re.compile(r"(scsi|ide|sata|nvme)\d+:\d+")
 
 
@@ -178,6 +179,17 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
         legacy.append("USB controller")
     if any(vmx_bool(d.get("present", "FALSE")) for d in vmx.prefixed(r"usb:\d+").values()):
         legacy.append("USB device")
+    for usb_id, usb in sorted(vmx.prefixed(r"usb:\d+").items()):
+        # a USB device attached to the ESXi host, given to this VM (the vSphere collector writes
+        # the backing's API type): VirtualUSBUSBBackingInfo, "a local connection where the
+        # virtual machine will remain on the host to which the USB device is attached", and
+        # VirtualUSBRemoteHostBackingInfo, "a host and a USB device that is attached to the
+        # host" (vSphere API, read with `search`; VirtualUSB: "The device is available to only
+        # one virtual machine at a time"). A client's device (RemoteClient) is not the host's.
+        backing = usb.get("devicetype", "")
+        if vmx_bool(usb.get("present", "FALSE")) and backing in HOST_USB_BACKINGS:
+            device = vmx.get(f"{OWN_PREFIX}{usb_id}.deviceName") or backing
+            passthrough.append(Passthrough("usb", device, at(f"{usb_id}.present")))
     graphics = []
     if vmx.flag("remotedisplay.vnc.enabled"):
         port = vmx.get("remotedisplay.vnc.port", "")
