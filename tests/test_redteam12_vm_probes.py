@@ -15,7 +15,10 @@ as the `-netdev vhost-vdpa` whose raw form already gets the question: the guest'
 control commands reach the vDPA device (false pass; now the same question). R12-3 HVA-044
 passed an SELinux-confined VM with a <shareable/> disk, which libvirt labels with the policy's
 shared file context (svirt_image_t:s0, no MCS category), so every VM on the host may open it
-(false pass; now a question, sharing being the disk's purpose).
+(false pass; now a question, sharing being the disk's purpose). R12-4 HVA-058 said "no host
+directory shared" for a VM whose raw arguments expose a host directory as a virtual FAT disk
+(`-drive file=fat:rw:DIR`, `-hdb fat:DIR`, `-blockdev driver=vvfat,dir=`) (wrong n/a; now the
+pass of a share with QEMU-owned files, naming it: FAT keeps no owner).
 
 Held: an ethernet interface whose tap libvirt creates itself, with no script, stays n/a
 (libvirt attaches an ethernet tap to nothing); round 11's lead (1), a VNC websocket beside a
@@ -251,4 +254,54 @@ def test_disk_seclabel_without_a_model_changes_nothing(labelled: Assessment) -> 
     assert verdict(labelled, "HVA-044", "nomodel") == (
         "pass",
         "dynamic selinux label (generated at every start)",
+    )
+
+
+# --- R12-4: HVA-058, a host directory raw arguments expose as a virtual FAT disk ----------------
+
+
+@pytest.fixture(scope="module")
+def vvfat(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+
+    domains = {
+        "fatrw": _raw_cpu_domain("fatrw", "", "-drive", "file=fat:rw:/srv/share,format=raw"),
+        "fatro": _raw_cpu_domain("fatro", "", "-hdb", "fat:/srv/iso"),
+        "fatblk": _raw_cpu_domain(
+            "fatblk", "", "-blockdev", "driver=vvfat,node-name=f0,dir=/srv/x,rw=on"
+        ),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rt12fat"), HARDENED_HOST, domains))
+
+
+@pytest.mark.parametrize(
+    ("vm", "shown"),
+    [
+        (
+            "fatrw",
+            "/srv/share (QEMU virtual FAT, written back: QEMU argument -drive "
+            "file=fat:rw:/srv/share,format=raw)",
+        ),
+        ("fatro", "/srv/iso (QEMU virtual FAT: QEMU argument -hdb fat:/srv/iso)"),
+        (
+            "fatblk",
+            "/srv/x (QEMU virtual FAT, written back: QEMU argument -blockdev "
+            "driver=vvfat,node-name=f0,dir=/srv/x,rw=on)",
+        ),
+    ],
+)
+def test_virtual_fat_directory_is_a_shared_directory(
+    vvfat: Assessment, vm: str, shown: str
+) -> None:
+    """R12-4. QEMU's "Virtual FAT disk images" (qemu-options.hx): "QEMU can automatically
+    create a virtual FAT disk image from a directory tree", `fat:rw:` writing the guest's
+    changes back into it; `-blockdev driver=vvfat,dir=,rw=on` is the same driver. A host
+    directory is shared: HVA-058 said "no host directory shared" (wrong n/a). FAT has no owner
+    or mode, and block/vvfat.c commit_one_file (read with `find_string`) creates each file the
+    guest writes as `qemu_open_old(mapping->path, O_RDWR | O_CREAT | O_BINARY, 0666)`, QEMU's
+    own: the hypervisor's permissions (formatdomain's `mapped`), never the guest's set-uid
+    bits or device nodes. So the pass of a share with mapped ownership, naming it."""
+    assert verdict(vvfat, "HVA-058", vm) == (
+        "pass",
+        f"shared directories read-only or with mapped ownership: {shown}",
     )

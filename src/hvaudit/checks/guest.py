@@ -880,7 +880,8 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     `-o source=`, or listening on its <source socket>) runs with `--readonly` is read-only and
     passes; the legacy `-o` list has no readonly word (virtiofsd main.rs parse_compat exits on
     it), so nothing else proves it (R9-3). A read-only 9p share is QEMU's own readonly=on and
-    passes."""
+    passes. A directory raw arguments expose as a virtual FAT disk (`fat:rw:DIR`, vvfat) is
+    written back with QEMU's own ownership, FAT having none: mapped (_raw_vvfat, R12-4)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -897,7 +898,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 s, "writable 9p share(s) with passthrough ownership: " + "; ".join(raw), v.source
             )
             continue
-        shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v))
+        shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v))
         mapped = [d for d in shares if d.mapping]
         if mapped:
             names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
@@ -1076,6 +1077,41 @@ def _raw_9p(v: Vm) -> list[SharedDirectory]:
                     source=v.source,
                 )
             )
+    return out
+
+
+def _raw_vvfat(v: Vm) -> list[SharedDirectory]:
+    """The host directories raw QEMU arguments expose as a virtual FAT disk (R12-4, was "no
+    host directory shared"): `-drive file=fat:[rw:]DIR` (or `-hda fat:...` and the other
+    drive shorthands) and `-blockdev driver=vvfat,dir=DIR[,rw=on]` (qemu-options.hx / QEMU's
+    "Virtual FAT disk images": "QEMU can automatically create a virtual FAT disk image from a
+    directory tree", written back with `rw`). FAT keeps no owner or mode, and block/vvfat.c
+    commit_one_file creates each file the guest writes as QEMU's own (`qemu_open_old(
+    mapping->path, O_RDWR | O_CREAT | O_BINARY, 0666)`): the hypervisor's permissions, what
+    formatdomain calls `mapped`, never the guest's ownership."""
+    out = []
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name == "blockdev" and o.props.get("driver") == "vvfat":
+            path, rw = o.props.get("dir", ""), o.flag("rw")
+        elif o.name in ("drive", "hda", "hdb", "hdc", "hdd", "fda", "fdb") and (
+            spec := (o.props.get("file") if o.name == "drive" else o.text) or ""
+        ).startswith("fat:"):
+            words = spec.split(":")[1:]
+            rw = "rw" in words[:-1]
+            path = words[-1] if words else ""
+        else:
+            continue
+        out.append(
+            SharedDirectory(
+                driver="vvfat",
+                host_path=f"{path or '(no directory)'} (QEMU virtual FAT"
+                + (", written back" if rw else "")
+                + f": QEMU argument {o.shown()})",
+                access_mode="mapped",
+                readonly=not rw,
+                source=v.source,
+            )
+        )
     return out
 
 
