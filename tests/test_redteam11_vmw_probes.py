@@ -21,7 +21,20 @@ Findings:
   it. The device is now a USB passthrough of the model (HVA-050 stays n/a, with the reason that
   USB stays host-mediated); a client's device (RemoteClient backing) is not one.
 
-Probes that held are marked "(held)" in their docstrings.
+Probes: 14 test cases (7 functions). 3 failed on the code before their fix (one per finding);
+11 held, passing before and after: the three twins marked "(held)" (an empty exception list,
+'ESX Admins' in another case, a client's USB device) and 8 insecure extremes of ESXi advanced
+settings (shell time-out 0, lock-out 0 and unlock 0, Mem.ShareForceSalting 0, the MOB on,
+Net.BlockGuestBPDU 0, a UDP syslog target among TLS ones, checkSSLCerts false,
+execInstalledOnly false), each already failed.
+
+Examined without a test, left as leads: tools.setInfo.sizeLimit = 0 passes HVA-402 as "at most
+the 1 MB default" (what 0 means to the VMX is not settled by the sources read); no check reads
+tools.guest.desktop.autolock, log.keepOld / log.rotateSize, ethernetN.filterN.name (VMCH dvFilter
+rule) or Net.DVFilterBindIpAddress as a verdict (ESXI-80-000219: shown only as HVA-438's
+evidence); HVA-427 reads the configured VMkernel.Boot.execInstalledOnly, not
+whether the running boot has it nor its TPM enforcement (ESXI-80-000244's note); HVA-428 trusts
+HostCapability.uefiSecureBoot as the boot state (its API description was not found).
 """
 
 from __future__ import annotations
@@ -29,6 +42,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from conftest import run_assessment
 from hvaudit.bundle import BundleWriter
@@ -181,3 +196,78 @@ def test_client_usb_device_is_not_the_hosts(tmp_path: Path) -> None:
     backing = vim.vm.device.VirtualUSB.RemoteClientBackingInfo(deviceName="x", hostname="pc1")
     a = _usb_vm(tmp_path, backing)
     assert _verdict(a, "HVA-050", "vm1") == ("not_applicable", "no device passthrough")
+
+
+# --- held: ESXi advanced settings at their insecure extremes -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("check_id", "advanced", "want"),
+    [
+        # UserVars.ESXiShellInteractiveTimeOut 0 = never (vSphere 8 STIG ESXI-80-000068: 900)
+        (
+            "HVA-413",
+            {
+                "UserVars.ESXiShellInteractiveTimeOut": 0,
+                "UserVars.ESXiShellTimeOut": 600,
+                "UserVars.DcuiTimeOut": 600,
+                "UserVars.HostClientSessionTimeout": 900,
+            },
+            ("fail", "UserVars.ESXiShellInteractiveTimeOut = 0 (want 1..900)"),
+        ),
+        # Security.AccountLockFailures 0 = never locks (ESXI-80-000005: 3); unlock 0 (000111: 900)
+        (
+            "HVA-423",
+            {
+                "Security.AccountLockFailures": 0,
+                "Security.AccountUnlockTime": 0,
+                "Security.PasswordHistory": 5,
+                "Security.PasswordQualityControl": "similar=deny retry=3 "
+                "min=disabled,disabled,disabled,disabled,15 max=64",
+            },
+            (
+                "fail",
+                "Security.AccountLockFailures = 0 (want 1..3); Security.AccountUnlockTime = 0 "
+                "(want >= 900)",
+            ),
+        ),
+        # KB 2097593: Mem.ShareForceSalting 0 = page sharing between every VM of the host
+        ("HVA-414", {"Mem.ShareForceSalting": 0}, ("fail", "Mem.ShareForceSalting = 0")),
+        (
+            "HVA-415",
+            {"Config.HostAgent.plugins.solo.enableMob": True},
+            ("fail", "Config.HostAgent.plugins.solo.enableMob = True"),
+        ),
+        ("HVA-430", {"Net.BlockGuestBPDU": 0}, ("fail", "Net.BlockGuestBPDU = 0")),
+        # "The protocol must be one of TCP, UDP, or SSL" (vSphere 7.0 ESXi upgrade guide,
+        # Syslog.global.logHost, read with `search`): one UDP target among TLS ones fails
+        (
+            "HVA-420",
+            {
+                "Syslog.global.logHost": "ssl://log1:1514, udp://log2:514",
+                "Syslog.global.certificate.checkSSLCerts": True,
+            },
+            ("fail", "not over TLS: udp://log2:514"),
+        ),
+        (
+            "HVA-420",
+            {
+                "Syslog.global.logHost": "SSL://log1:1514",
+                "Syslog.global.certificate.checkSSLCerts": False,
+            },
+            ("fail", "Syslog.global.certificate.checkSSLCerts = False: any server is trusted"),
+        ),
+        (
+            "HVA-427",
+            {"VMkernel.Boot.execInstalledOnly": False},
+            ("fail", "VMkernel.Boot.execInstalledOnly = False"),
+        ),
+    ],
+)
+def test_insecure_advanced_settings_fail(
+    tmp_path: Path, check_id: str, advanced: dict[str, Any], want: tuple[str, str]
+) -> None:
+    """Held probes: each value is the insecure extreme of a setting (0 = never, 0 = share
+    across VMs, UDP among TLS targets, certificates unchecked), each failed before this round."""
+    a = _vsphere(tmp_path, {"advanced": advanced})
+    assert _verdict(a, check_id) == want
