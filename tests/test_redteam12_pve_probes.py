@@ -28,6 +28,13 @@ Findings (each pinned below):
   without keys"; with one it asked about that disk. It is the question about what the guest
   sees now (mokutil), naming the image; amd-sev wins over intel-tdx (CPUConfig.pm
   get_cvm_type), as in the parser.
+- P12-5 (other: a mediated device judged as a whole function; a possible wrong fail with host
+  facts): `hostpciN: ADDR,mdev=TYPE` makes qemu-server create an mdev instance on the function
+  (PCI.pm prepare_pci_device pci_create_mdev_device, the function left with its host driver) and
+  give QEMU `/sys/bus/mdev/devices/<uuid>`; hvaudit judged the whole function (HVA-050's IOMMU
+  group question, where the parent's host driver would fail it; HVA-193/194's VF questions). It
+  is an `mdev` passthrough now, as libvirt's <hostdev type='mdev'>; an `nvidia-NN` type stays a
+  function (parse_hostpci_devices makes it a whole VF on an NVIDIA function).
 
 Probes that held (pinned below where marked): a VM whose <vmid>.fw lacks `enable`, sets it 0, or
 writes `enable: 01` (parse_vmfw_option takes `(0|1)` only; the tap chain gets the VM's rules and
@@ -45,9 +52,7 @@ configuration is already loaded, so it cannot add `args:` to that start) is not 
 QEMU arguments: a new check (new issue). `vga: virtio-gl` has no libvirt counterpart check either
 (accel3d/virgl are judged nowhere): a new issue for both platforms.
 
-Left undone (leads): `hostpciN: ...,mdev=TYPE` is still judged as the whole parent function
-(HVA-050/193/194: manual without host facts; with them the parent held by its host driver may
-fail HVA-050, a possible wrong fail, never a pass); /etc/pve/replication.cfg, /etc/pve/jobs.cfg
+Left undone (leads): /etc/pve/replication.cfg, /etc/pve/jobs.cfg
 and vzdump.cron are not collected (replication targets and backup storages are judged nowhere:
 new issue); an aarch64 VM's Secure Boot (AAVMF `ms` with pre-enrolled-keys whatever efitype)
 is still failed for efitype 2m (a possible wrong fail on aarch64 nodes).
@@ -220,3 +225,30 @@ def test_p12_4_intel_tdx_is_the_question_about_the_image(
         "UEFI Secure Boot with enrolled keys: OVMF_TDX_4M.ms.fd (intel-tdx, -bios, keys in the "
         "image, efidisk0 ignored)",
     )
+
+
+# --- P12-5: hostpciN mdev=TYPE is a mediated device ------------------------------------------------
+
+
+def test_p12_5_hostpci_mdev_is_a_mediated_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was the IOMMU-group question of the whole function 0000:00:02.0 (HVA-050) and the
+    SR-IOV VF questions (HVA-193/194). qemu-server PCI.pm prepare_pci_device:
+    `pci_create_mdev_device($pciid, $uuid, $mdev)`, the function not bound to vfio; print_
+    hostpci_devices: `$sysfspath = "/sys/bus/mdev/devices/$uuid"`."""
+    report = _vm(tmp_path, capsys, VM200 + "hostpci0: 0000:00:02.0,mdev=i915-GVTg_V5_4\n")
+    assert pve_result(report, "HVA-050", "web-10") == (
+        "not_applicable",
+        "no DMA-capable (PCI) passthrough: mdev devices stay host-mediated",
+    )
+    assert pve_result(report, "HVA-194", "web-10")[0] == "not_applicable"
+
+
+def test_p12_5_held_nvidia_type_is_still_a_function(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held on purpose: parse_hostpci_devices turns `mdev=nvidia-NN` on an NVIDIA function into
+    a whole VF (`$res->{nvidia} = $1; delete $res->{mdev}`), which the copied tree cannot tell."""
+    report = _vm(tmp_path, capsys, VM200 + "hostpci0: 0000:01:00.0,mdev=nvidia-63\n")
+    assert pve_result(report, "HVA-050", "web-10")[0] == "manual"

@@ -660,7 +660,17 @@ def _vm(
                 if pci.get("mapping")
                 else "?"
             )
-            passthrough.append(Passthrough("pci", what, at(key)))
+            mdev = pci.get("mdev")
+            if mdev and pci.get("host") and not re.fullmatch(r"nvidia-\d+", mdev):
+                # qemu-server PCI.pm: with `mdev` an instance of that type is created on the
+                # function (pci_create_mdev_device) and QEMU gets `vfio-pci,sysfsdev=/sys/bus/
+                # mdev/devices/<uuid>`, the function staying with its host driver: a mediated
+                # device, libvirt's <hostdev type='mdev'> (P12-5). An `nvidia-NN` type on an
+                # NVIDIA function becomes a whole VF instead (parse_hostpci_devices), which host
+                # facts not collected decide: judged as a function
+                passthrough.append(Passthrough("mdev", f"{mdev} on {what}", at(key)))
+            else:
+                passthrough.append(Passthrough("pci", what, at(key)))
         elif re.fullmatch(r"usb\d+", key) and (
             (usb := pve.parse_property_string(val, "host")).get("mapping")
             or usb.get("host", "spice") != "spice"
