@@ -18,7 +18,10 @@ shared file context (svirt_image_t:s0, no MCS category), so every VM on the host
 (false pass; now a question, sharing being the disk's purpose). R12-4 HVA-058 said "no host
 directory shared" for a VM whose raw arguments expose a host directory as a virtual FAT disk
 (`-drive file=fat:rw:DIR`, `-hdb fat:DIR`, `-blockdev driver=vvfat,dir=`) (wrong n/a; now the
-pass of a share with QEMU-owned files, naming it: FAT keeps no owner).
+pass of a share with QEMU-owned files, naming it: FAT keeps no owner). R12-5 HVA-047 passed
+VMs whose raw arguments add legacy devices through QEMU's shorthand options, `-vga cirrus`,
+`-audio ...,model=sb16`, `-soundhw ac97` and `-usbdevice tablet`, its message denying them
+(false pass; now the fail `-device` gets).
 
 Held: an ethernet interface whose tap libvirt creates itself, with no script, stays n/a
 (libvirt attaches an ethernet tap to nothing); round 11's lead (1), a VNC websocket beside a
@@ -304,4 +307,54 @@ def test_virtual_fat_directory_is_a_shared_directory(
     assert verdict(vvfat, "HVA-058", vm) == (
         "pass",
         f"shared directories read-only or with mapped ownership: {shown}",
+    )
+
+
+# --- R12-5: HVA-047, legacy devices added by QEMU's shorthand options ---------------------------
+
+
+@pytest.fixture(scope="module")
+def shorthand(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+
+    domains = {
+        "vgacirrus": _raw_cpu_domain("vgacirrus", "", "-vga", "cirrus"),
+        "audiosb16": _raw_cpu_domain("audiosb16", "", "-audio", "driver=none,model=sb16"),
+        "soundhw": _raw_cpu_domain("soundhw", "", "-soundhw", "ac97"),
+        "usbtablet": _raw_cpu_domain("usbtablet", "", "-usbdevice", "tablet"),
+        "vgastd": _raw_cpu_domain("vgastd", "", "-vga", "std", "-audio", "none"),
+    }
+    return run_assessment(
+        _replayed_on(tmp_path_factory.mktemp("rt12short"), HARDENED_HOST, domains)
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "what"),
+    [
+        ("vgacirrus", "cirrus video (QEMU argument -vga cirrus)"),
+        ("audiosb16", "sound card (QEMU argument -audio driver=none,model=sb16)"),
+        ("soundhw", "sound card (QEMU argument -soundhw ac97)"),
+        ("usbtablet", "USB tablet (QEMU argument -usbdevice tablet)"),
+    ],
+)
+def test_legacy_device_by_shorthand_option_fails(shorthand: Assessment, vm: str, what: str) -> None:
+    """R12-5. qemu-options.hx (read with `find_string`): `-vga cirrus` is the "Cirrus Logic
+    GD5446 Video card" (the cirrus-vga device a `-device cirrus-vga` adds, which HVA-047
+    fails); `-audio [driver=]driver,model=value` "specifies the audio backend and device to
+    use" (`-audio pa,model=sb16`), as `-soundhw` did before QEMU 7.1; `-usbdevice devname`
+    "Add[s] the USB device devname", ``tablet`` the "Pointer device that uses absolute
+    coordinates". QEMU builds the same emulated devices as `-device`, so HVA-047 passed VMs
+    with them, its message denying them (false pass, as R10-6 for `-device`)."""
+    assert verdict(shorthand, "HVA-047", vm) == ("fail", f"emulated legacy devices: {what}")
+
+
+def test_standard_vga_and_no_audio_stay_a_pass(shorthand: Assessment) -> None:
+    """Holds: `-vga std` (the Bochs VBE card, not a flagged one) and `-audio none` without a
+    model (only the default audio backend, qemu-options.hx: "-audio none ensures that no audio
+    is produced") add no legacy device."""
+    assert verdict(shorthand, "HVA-047", "vgastd") == (
+        "pass",
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
+        "video or USB tablet, mouse or keyboard",
     )

@@ -1744,11 +1744,27 @@ RAW_LEGACY = {
 }
 
 
+#: `-usbdevice NAME` (qemu-options.hx, "USB convenience options": "Add the USB device devname";
+#: ``mouse`` "Virtual Mouse", ``tablet`` "Pointer device that uses absolute coordinates",
+#: ``keyboard``): the usb-mouse, usb-tablet and usb-kbd of RAW_LEGACY (R12-5).
+RAW_USBDEVICE = {"tablet": "USB tablet", "mouse": "USB mouse", "keyboard": "USB keyboard"}
+
+#: The sound card models of `-audio DRIVER,model=MODEL` (qemu-options.hx: "specifies the audio
+#: backend and device to use", "-audio pa,model=sb16") and of the older `-soundhw MODEL,...`
+#: (removed in QEMU 7.1): the cards RAW_LEGACY names by their device (hda is intel-hda), or
+#: `all` (R12-5).
+RAW_SOUND_MODELS = frozenset(
+    {"ac97", "es1370", "hda", "sb16", "cs4231a", "gus", "adlib", "usb-audio", "all"}
+)
+
+
 def _raw_legacy(v: Vm) -> list[str]:
     """The legacy devices raw QEMU arguments add (R10-6): `-device DRIVER` of RAW_LEGACY (in any
     spelling qemu_args reads), a NIC of a legacy model given by `-nic ...,model=` or `-net
     nic,model=` (qemu-options.hx: "model=" names the emulated NIC), and a floppy drive by
-    `-fda`/`-fdb` ("Use file as floppy disk 0/1 image")."""
+    `-fda`/`-fdb` ("Use file as floppy disk 0/1 image"). The shorthands add them too (R12-5):
+    `-vga cirrus` ("Cirrus Logic GD5446 Video card", the cirrus-vga device), `-usbdevice
+    tablet|mouse|keyboard`, and a sound card by `-audio ...,model=` or `-soundhw`."""
     out = []
     for o in qemu_options(v.raw_hypervisor_arguments):
         what = None
@@ -1759,6 +1775,18 @@ def _raw_legacy(v: Vm) -> list[str]:
             what = what if what and what.endswith(" NIC") else None
         elif o.name in ("fda", "fdb"):
             what = "floppy drive"
+        elif o.name == "vga" and o.text.strip() == "cirrus":
+            what = "cirrus video"
+        elif o.name == "usbdevice":
+            what = RAW_USBDEVICE.get(o.text.strip())
+        elif o.name in ("audio", "soundhw"):
+            words = [w.strip() for w in o.text.split(",")]
+            models = (
+                [w.removeprefix("model=") for w in words if w.startswith("model=")]
+                if o.name == "audio"
+                else words
+            )
+            what = "sound card" if any(m in RAW_SOUND_MODELS for m in models) else None
         if what:
             out.append(f"{what} (QEMU argument {o.shown()})")
     return out
