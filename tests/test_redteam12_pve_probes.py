@@ -42,7 +42,10 @@ policy only `if ($options->{enable})`, else ACCEPT, Firewall.pm generate_tap_rul
 fails HVA-303 (pinned) and HVA-191 "the VM firewall is off", whatever the NIC's firewall=1; a q35
 VM (`4m-ms`, OVMF_CODE_4M.secboot.fd with SMM) stays the store question (pinned); amd-sev's
 `no-debug` default 0 sets policy bit 0 off (CPUConfig.pm `$policy |= 1 << 0 if no-debug`;
-cfg2cmd sev-std `policy=0x8`), so HVA-067's debug note holds.
+cfg2cmd sev-std `policy=0x8`), so HVA-067's debug note holds; a host.fw rule admitting tcp
+8006 from a cluster IP set of /1 entries, named `+wide`, `+dc/wide` or through a cluster alias,
+fails HVA-313 (pinned; a /0 entry is refused by pve-firewall itself, Firewall.pm
+generic_fw_config_parser "a zero prefix is not allowed in ipset entries", as the parser does).
 
 Decided, not changed: `policy_in: ACCEPT` on a VM stays with HVA-303 passing "behind the VM
 firewall": VM-FW-R2/R3 ask where the firewall is (kernel-based, managed with the platform), not
@@ -52,9 +55,8 @@ configuration is already loaded, so it cannot add `args:` to that start) is not 
 QEMU arguments: a new check (new issue). `vga: virtio-gl` has no libvirt counterpart check either
 (accel3d/virgl are judged nowhere): a new issue for both platforms.
 
-Left undone (leads): /etc/pve/replication.cfg, /etc/pve/jobs.cfg
-and vzdump.cron are not collected (replication targets and backup storages are judged nowhere:
-new issue); an aarch64 VM's Secure Boot (AAVMF `ms` with pre-enrolled-keys whatever efitype)
+Left undone (leads): /etc/pve/replication.cfg, /etc/pve/jobs.cfg and vzdump.cron are not
+collected (replication targets and backup storages are judged nowhere: new issue); an aarch64 VM's Secure Boot (AAVMF `ms` with pre-enrolled-keys whatever efitype)
 is still failed for efitype 2m (a possible wrong fail on aarch64 nodes).
 """
 
@@ -252,3 +254,31 @@ def test_p12_5_held_nvidia_type_is_still_a_function(
     a whole VF (`$res->{nvidia} = $1; delete $res->{mdev}`), which the copied tree cannot tell."""
     report = _vm(tmp_path, capsys, VM200 + "hostpci0: 0000:01:00.0,mdev=nvidia-63\n")
     assert pve_result(report, "HVA-050", "web-10")[0] == "manual"
+
+
+CLUSTER_FW = (PVE_HARDENED / "etc/pve/firewall/cluster.fw").read_text()
+HOST_FW = (PVE_HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
+
+
+@pytest.mark.parametrize("source", ["+dc/wide", "+wide", "+viaalias"])
+def test_held_host_rule_naming_a_cluster_ip_set_is_as_wide_as_the_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    """Held. A host.fw rule's `+name` is the cluster's IP set (host.fw has no [IPSET] section;
+    `dc/` names the datacenter scope), an entry may be a cluster alias; pve-firewall refuses a
+    zero prefix in a set ("a zero prefix is not allowed in ipset entries", Firewall.pm
+    generic_fw_config_parser), so /1 entries are the widest a set admits."""
+    cluster = (
+        CLUSTER_FW.replace("vpn-pool 10.0.8.0/24", "vpn-pool 10.0.8.0/24\nhalf 0.0.0.0/1")
+        + "\n[IPSET wide]\n0.0.0.0/1\n128.0.0.0/1\n\n[IPSET viaalias]\nhalf\n"
+    )
+    host = HOST_FW + f"IN ACCEPT -source {source} -p tcp -dport 8006\n"
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/firewall/cluster.fw": cluster, "etc/pve/nodes/pve-h1/host.fw": host},
+    )
+    assert pve_result(report, "HVA-313", "pve-h1") == (
+        "fail",
+        f"host.fw:9 accepts management ports from {source}",
+    )
