@@ -21,7 +21,8 @@ directory shared" for a VM whose raw arguments expose a host directory as a virt
 pass of a share with QEMU-owned files, naming it: FAT keeps no owner). R12-5 HVA-047 passed
 VMs whose raw arguments add legacy devices through QEMU's shorthand options, `-vga cirrus`,
 `-audio ...,model=sb16`, `-soundhw ac97` and `-usbdevice tablet`, its message denying them
-(false pass; now the fail `-device` gets).
+(false pass; now the fail `-device` gets). R12-6 HVA-047 likewise passed a floppy drive added
+by `-drive ...,if=floppy`, though it fails the same drive added by `-fda` (false pass).
 
 Held: an ethernet interface whose tap libvirt creates itself, with no script, stays n/a
 (libvirt attaches an ethernet tap to nothing); round 11's lead (1), a VNC websocket beside a
@@ -322,6 +323,9 @@ def shorthand(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
         "audiosb16": _raw_cpu_domain("audiosb16", "", "-audio", "driver=none,model=sb16"),
         "soundhw": _raw_cpu_domain("soundhw", "", "-soundhw", "ac97"),
         "usbtablet": _raw_cpu_domain("usbtablet", "", "-usbdevice", "tablet"),
+        "drvfloppy": _raw_cpu_domain(
+            "drvfloppy", "", "-drive", "file=/srv/f.img,if=floppy,format=raw"
+        ),
         "vgastd": _raw_cpu_domain("vgastd", "", "-vga", "std", "-audio", "none"),
     }
     return run_assessment(
@@ -336,6 +340,10 @@ def shorthand(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
         ("audiosb16", "sound card (QEMU argument -audio driver=none,model=sb16)"),
         ("soundhw", "sound card (QEMU argument -soundhw ac97)"),
         ("usbtablet", "USB tablet (QEMU argument -usbdevice tablet)"),
+        (
+            "drvfloppy",
+            "floppy drive (QEMU argument -drive file=/srv/f.img,if=floppy,format=raw)",
+        ),
     ],
 )
 def test_legacy_device_by_shorthand_option_fails(shorthand: Assessment, vm: str, what: str) -> None:
@@ -345,7 +353,9 @@ def test_legacy_device_by_shorthand_option_fails(shorthand: Assessment, vm: str,
     use" (`-audio pa,model=sb16`), as `-soundhw` did before QEMU 7.1; `-usbdevice devname`
     "Add[s] the USB device devname", ``tablet`` the "Pointer device that uses absolute
     coordinates". QEMU builds the same emulated devices as `-device`, so HVA-047 passed VMs
-    with them, its message denying them (false pass, as R10-6 for `-device`)."""
+    with them, its message denying them (false pass, as R10-6 for `-device`). R12-6: `-drive
+    ...,if=floppy` ("Available types are: ide, scsi, sd, mtd, floppy, pflash, virtio, none")
+    is the floppy drive `-fda` adds, which HVA-047 already failed."""
     assert verdict(shorthand, "HVA-047", vm) == ("fail", f"emulated legacy devices: {what}")
 
 

@@ -1764,7 +1764,9 @@ def _raw_legacy(v: Vm) -> list[str]:
     nic,model=` (qemu-options.hx: "model=" names the emulated NIC), and a floppy drive by
     `-fda`/`-fdb` ("Use file as floppy disk 0/1 image"). The shorthands add them too (R12-5):
     `-vga cirrus` ("Cirrus Logic GD5446 Video card", the cirrus-vga device), `-usbdevice
-    tablet|mouse|keyboard`, and a sound card by `-audio ...,model=` or `-soundhw`."""
+    tablet|mouse|keyboard`, and a sound card by `-audio ...,model=` or `-soundhw`; a floppy
+    drive by `-drive ...,if=floppy` (`if=interface`: "Available types are: ide, scsi, sd, mtd,
+    floppy, pflash, virtio, none"), which `-fda` is the short form of (R12-6)."""
     out = []
     for o in qemu_options(v.raw_hypervisor_arguments):
         what = None
@@ -1773,7 +1775,7 @@ def _raw_legacy(v: Vm) -> list[str]:
         elif o.name == "nic" or (o.name == "net" and o.kind == "nic"):
             what = RAW_LEGACY.get(o.props.get("model", ""))
             what = what if what and what.endswith(" NIC") else None
-        elif o.name in ("fda", "fdb"):
+        elif o.name in ("fda", "fdb") or (o.name == "drive" and o.props.get("if") == "floppy"):
             what = "floppy drive"
         elif o.name == "vga" and o.text.strip() == "cirrus":
             what = "cirrus video"
