@@ -45,7 +45,11 @@ VM (`4m-ms`, OVMF_CODE_4M.secboot.fd with SMM) stays the store question (pinned)
 cfg2cmd sev-std `policy=0x8`), so HVA-067's debug note holds; a host.fw rule admitting tcp
 8006 from a cluster IP set of /1 entries, named `+wide`, `+dc/wide` or through a cluster alias,
 fails HVA-313 (pinned; a /0 entry is refused by pve-firewall itself, Firewall.pm
-generic_fw_config_parser "a zero prefix is not allowed in ipset entries", as the parser does).
+generic_fw_config_parser "a zero prefix is not allowed in ipset entries", as the parser does). Run, not
+pinned: 200.fw without `macfilter` keeps the MAC filter (Firewall.pm vm option macfilter
+`default => 1`; HVA-191 unchanged), `macfilter: 0` fails HVA-191 for MAC spoofing, and without
+`ipfilter: 1` the existing `[IPSET ipfilter-net0]` still filters (generate_tap_rules_direction
+uses the set when it exists): HVA-191 unchanged.
 
 Decided, not changed: `policy_in: ACCEPT` on a VM stays with HVA-303 passing "behind the VM
 firewall": VM-FW-R2/R3 ask where the firewall is (kernel-based, managed with the platform), not
