@@ -22,7 +22,9 @@ pass of a share with QEMU-owned files, naming it: FAT keeps no owner). R12-5 HVA
 VMs whose raw arguments add legacy devices through QEMU's shorthand options, `-vga cirrus`,
 `-audio ...,model=sb16`, `-soundhw ac97` and `-usbdevice tablet`, its message denying them
 (false pass; now the fail `-device` gets). R12-6 HVA-047 likewise passed a floppy drive added
-by `-drive ...,if=floppy`, though it fails the same drive added by `-fda` (false pass).
+by `-drive ...,if=floppy`, though it fails the same drive added by `-fda` (false pass). R12-7
+HVA-058 said "no host directory shared" for a `<disk type='dir'>`, which libvirt exposes as a
+read-only virtual FAT of the directory (wrong n/a; now the pass naming it).
 
 Held: an ethernet interface whose tap libvirt creates itself, with no script, stays n/a
 (libvirt attaches an ethernet tap to nothing); round 11's lead (1), a VNC websocket beside a
@@ -367,4 +369,26 @@ def test_standard_vga_and_no_audio_stay_a_pass(shorthand: Assessment) -> None:
         "pass",
         "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
         "video or USB tablet, mouse or keyboard",
+    )
+
+
+# --- R12-7: HVA-058, a <disk type='dir'> -----------------------------------------------------
+
+
+def test_directory_disk_is_a_read_only_shared_directory(tmp_path: Path) -> None:
+    """R12-7. libvirt's QEMU driver builds a `<disk type='dir'>` as `file=fat:` (`fat:floppy:`
+    for a floppy), QEMU's virtual FAT of the host directory, and refuses it writable: "cannot
+    create virtual FAT disks in read-write mode" (src/qemu/qemu_command.c, read with
+    `find_string`). A host directory is shared with the guest, read-only: HVA-058 said "no host
+    directory shared" (wrong n/a); now the pass naming it."""
+    disk = (
+        "<devices><disk type='dir' device='disk'><driver name='qemu' type='fat'/>"
+        "<source dir='/srv/share'/><target dev='vdb' bus='virtio'/><readonly/></disk></devices>"
+    )
+    uri = write_node(tmp_path / "n.xml", [domain_xml("dirdisk", body=disk)])
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-058", "dirdisk") == (
+        "pass",
+        "shared directories read-only or with mapped ownership: /srv/share (<disk type='dir'>, "
+        "a read-only virtual FAT)",
     )

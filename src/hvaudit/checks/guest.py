@@ -881,7 +881,9 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     passes; the legacy `-o` list has no readonly word (virtiofsd main.rs parse_compat exits on
     it), so nothing else proves it (R9-3). A read-only 9p share is QEMU's own readonly=on and
     passes. A directory raw arguments expose as a virtual FAT disk (`fat:rw:DIR`, vvfat) is
-    written back with QEMU's own ownership, FAT having none: mapped (_raw_vvfat, R12-4)."""
+    written back with QEMU's own ownership, FAT having none: mapped (_raw_vvfat, R12-4); a
+    `<disk type='dir'>` is such a virtual FAT, which libvirt keeps read-only (_fat_disks,
+    R12-7)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -898,7 +900,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 s, "writable 9p share(s) with passthrough ownership: " + "; ".join(raw), v.source
             )
             continue
-        shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v))
+        shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v), *_fat_disks(v))
         mapped = [d for d in shares if d.mapping]
         if mapped:
             names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
@@ -1078,6 +1080,25 @@ def _raw_9p(v: Vm) -> list[SharedDirectory]:
                 )
             )
     return out
+
+
+def _fat_disks(v: Vm) -> list[SharedDirectory]:
+    """A `<disk type='dir'>`: libvirt's QEMU driver exposes the directory as QEMU's virtual FAT
+    (`file=fat:` or `fat:floppy:`) and refuses it writable ("cannot create virtual FAT disks in
+    read-write mode", qemu_command.c, read with `find_string`): a read-only shared directory
+    (R12-7, was "no host directory shared")."""
+    return [
+        SharedDirectory(
+            driver="vvfat",
+            host_path=f"{d.source or '(no directory)'} (<disk type='dir'>, a read-only "
+            "virtual FAT)",
+            access_mode="mapped",
+            readonly=True,
+            source=d.source_ref,
+        )
+        for d in v.disks
+        if d.type == "dir"
+    ]
 
 
 def _raw_vvfat(v: Vm) -> list[SharedDirectory]:

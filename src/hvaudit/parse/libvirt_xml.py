@@ -1112,6 +1112,7 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
             or source_el.get("name")
             or source_el.get("volume")
             or source_el.get("path")  # a vhost-user disk's socket
+            or source_el.get("dir")  # a <disk type='dir'>: QEMU's virtual FAT of it (R12-7)
         )
     iotune = d.find("iotune")
     directions: set[str] = set()
