@@ -1385,6 +1385,8 @@ def test_render_vmx_names_real_pyvmomi_devices_by_their_wsdl_type() -> None:
         'hvaudit.video.enable3DSupport = "TRUE"',
         'usb:0.present = "TRUE"',
         'usb:0.deviceType = "VirtualUSBUSBBackingInfo"',
+        # the host USB device's name, recorded since V11-3 (a host device is passthrough)
+        'hvaudit.usb:0.deviceName = "1/0"',
         'hvaudit.encryption.disks = "0"',  # no VirtualDisk (V10-6: disk keys counted)
         'hvaudit.encryption.disksEncrypted = "0"',
     ]
