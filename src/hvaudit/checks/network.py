@@ -99,6 +99,13 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     }
 
 
+def _bridge_helper(n: RawNic) -> bool:
+    """Whether qemu-bridge-helper puts the raw NIC's tap on its bridge: `-netdev bridge` runs
+    it unless helper= names another (qemu-options.hx, "the default helper"); it only adds the
+    tap to the bridge (SIOCBRADDIF), setting no filter or flag on the port."""
+    return PurePosixPath(n.helper or "").name == "qemu-bridge-helper"
+
+
 def _raw_taps(v: Vm) -> tuple[list[tuple[str, str]], list[str]]:
     """The host taps raw QEMU arguments open (R10-11): (the option as shown, its bridge) of
     those on a known bridge, and the options whose tap a script or a passed fd configures.
@@ -157,7 +164,9 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     gives are not observed in force (pve-firewall applies them and removes them when it stops):
     HVA-301's question about the daemon, in its words, never a pass. A tap that raw QEMU
     arguments open (`-netdev bridge`, `-netdev tap`) has no filter at all (_raw_taps, R10-11):
-    on a named bridge a fail, through a script or passed fd a question, never "no interface"."""
+    on a named bridge by qemu-bridge-helper a fail (it only adds the tap, _bridge_helper), through
+    a script, a passed fd or another helper= program (which may filter the port, qemu-options.hx
+    "configure the TAP interface") a question, never "no interface"."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
@@ -178,7 +187,16 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
         raw_known, raw_unsure = _raw_taps(v)
-        if not nics and not raw_known and not raw_unsure:
+        # a helper other than qemu-bridge-helper may filter the port it sets up (as HVA-192 asks)
+        raw_helped = [
+            f"QEMU argument {n.shown}"
+            for n in raw_nics(v.raw_hypervisor_arguments)
+            if n.bridge is not None and not _bridge_helper(n)
+        ]
+        raw_known = [
+            (shown, br) for shown, br in raw_known if f"QEMU argument {shown}" not in raw_helped
+        ]
+        if not nics and not raw_known and not raw_unsure and not raw_helped:
             yield not_applicable(s, "no bridged or virtual-network interface")
             continue
         vfs = hosts[v.host].facts.sriov_vfs
@@ -274,18 +292,37 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             f"QEMU argument {shown}: a tap on bridge {br} that no libvirt nwfilter covers"
             for shown, br in raw_known
         ]
-        if raw_unsure and not bad:
+        if (raw_unsure or raw_helped) and not bad:
+            by = " or ".join(
+                x
+                for x, on in (
+                    ("a script or a passed file descriptor", raw_unsure),
+                    ("a helper other than qemu-bridge-helper", raw_helped),
+                )
+                if on
+            )
+            taps = ", ".join(raw_unsure + raw_helped)
+            runs = " or ".join(
+                x
+                for x, on in (
+                    (
+                        "the script each runs (/etc/qemu-ifup unless script= names another) or the "
+                        "process passing its fd",
+                        raw_unsure,
+                    ),
+                    ("the helper= program each names", raw_helped),
+                )
+                if on
+            )
             yield manual(
                 s,
-                "host tap(s) opened by raw arguments, configured by a script or a passed file "
-                f"descriptor: {', '.join(raw_unsure)}",
+                f"host tap(s) opened by raw arguments, configured by {by}: {taps}",
                 *refs,
-                question=f"What stops spoofing from the tap(s) that {', '.join(raw_unsure)} of "
-                f"VM {v.name} open on host {v.host}? Evidence: the script each runs "
-                "(/etc/qemu-ifup unless script= names another) or the process passing its fd, "
-                f"and the bridge's ebtables or nftables rules for that tap on {v.host}. Pass: a "
-                "rule on the tap's port admits only the VM's own MAC, IP and ARP; fail: none, so "
-                "the guest can send as another machine.",
+                question=f"What stops spoofing from the tap(s) that {taps} of "
+                f"VM {v.name} open on host {v.host}? Evidence: {runs}, "
+                f"and the switch's ebtables, nftables or OpenFlow rules for that tap on {v.host}. "
+                "Pass: a rule on the tap's port admits only the VM's own MAC, IP and ARP; fail: "
+                "none, so the guest can send as another machine.",
             )
             continue
         if bad:
