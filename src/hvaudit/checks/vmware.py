@@ -1157,7 +1157,10 @@ AUDIT_CAPACITY_MIB = 100
 def audit_records(ctx: Context) -> Iterator[Outcome]:
     """ESXi's audit records (logins, configuration changes) are off by default. vSphere 8 STIG
     ESXI-80-000232 (storageEnable), ESXI-80-000113 (storageCapacity 100 MiB), ESXI-80-000233
-    (remoteEnable)."""
+    (remoteEnable). Forwarded records go to "the global syslog servers configured elsewhere"
+    (ESXI-80-000233's discussion, read with `search`): Syslog.global.logHost, and "If the
+    loghost=<str> field is blank, no logs are forwarded" (vSphere 7.0 ESXi syslog options, read
+    with `search`). remoteEnable with no log host forwards nothing."""
     keys = [
         "Syslog.global.auditRecord.storageEnable",
         "Syslog.global.auditRecord.storageCapacity",
@@ -1178,10 +1181,17 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"storage capacity {str(values[keys[1]])[:12]} MiB (want {AUDIT_CAPACITY_MIB})"
             )
+        loghost = _option(esx, "Syslog.global.logHost")
         if _true(values[keys[2]]) is not True:
             bad.append("audit records not forwarded")
+        elif loghost is not None and not str(loghost).strip():
+            bad.append("audit records not forwarded: Syslog.global.logHost is empty")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
+        elif loghost is None:
+            yield _no_option(
+                s, esx, ["Syslog.global.logHost"], "audit records are forwarded to a syslog server"
+            )
         else:
             yield passed(s, f"audit records stored ({capacity} MiB) and forwarded", esx.source)
 
