@@ -11,19 +11,23 @@ Findings:
   audit records go to the global syslog servers (vSphere 8 STIG ESXI-80-000233), and a blank
   log host forwards nothing (ESXi syslog options); an unreported log host is now a gap.
 
-Probes: 4 test cases (4 functions). 2 failed on the code before the fix (the empty log host, and
-the log host not reported, which passed); 2 held, passing before and after: remoteEnable with
-an ssl:// log host (the twin), and HVA-426 at CommunitySupported.
+Probes: 10 test cases (6 functions). 2 failed on the code before the fix (the empty log host,
+and the log host not reported, which passed); 8 held, passing before and after: remoteEnable with
+an ssl:// log host (the twin), HVA-426 at CommunitySupported, HVA-403 with "1 " (VMware's
+dictionary runs it as 1), 0 and 2, and HVA-405 with "" and "yes" (TRUE) and FALSE-then-TRUE
+(the first value kept).
 
-Examined without a test (read in the code, no false pass found in the time): HVA-403 (only "1"
-passes; the API's maxMksConnections decides when positive), HVA-405 (enable3DSupport or
-mks.enable3d read as VMware's boolean), HVA-441 (absent migrate.encryptionMode is not passed),
+Examined without a test (read in the code, no false pass found in the time): HVA-441 (an absent
+migrate.encryptionMode is not passed; other case or spaces around a valid mode pass, and if the
+VMX reads the key as a string enum, Dict_GetStringEnum compares exactly and falls back to the
+default, which the API gives as opportunistic: no false pass either way),
 HVA-424 (DCUI.Access comma list, root only), HVA-443 (snapshot trees walked recursively). Leads
 not settled: HVA-404 passes a VM without a salt at Mem.ShareForceSalting 2 on the vc.uuid rule of
 KB 2097593, whose case for a VM without vc.uuid was not read; HVA-432 reads
 UserVars.ESXiVPsDisabledProtocols on any host that reports it, though 8.0 Update 3 moved TLS to
 profiles (vSphere 8.0 security guide, "TLS profiles"): whether U3 still honours the option was
-not settled.
+not settled. Noted, out of this round's scope (a wrong fail): strtol base 0 runs
+RemoteDisplay.maxConnections = "0x1", "01" or "1abc" as 1, and HVA-403 fails them.
 """
 
 from __future__ import annotations
@@ -32,9 +36,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import run_assessment
 from hvaudit.bundle import BundleWriter
 from hvaudit.engine import Assessment
+from test_vmx import FIXTURES, scan
 
 AUDIT = {
     "Syslog.global.auditRecord.storageEnable": True,
@@ -103,3 +110,67 @@ def test_community_acceptance_fails(tmp_path: Path) -> None:
         "fail",
         "acceptance level community: unsigned VIBs install",
     )
+
+
+# --- held: .vmx values VMware's dictionary reads (HVA-403, HVA-405) ------------------------------
+
+WEB01 = (FIXTURES / "web-01" / "web-01.vmx").read_text()
+MAXCONN = 'RemoteDisplay.maxConnections = "1"'
+
+
+def _vmx_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Scan one .vmx offline (vmx+dir://): (check, subject) -> (status, message)."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    (folder / "web-01.vmx").write_text(text)
+    _, report = scan(folder, capsys)
+    return {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in report["results"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        ("1 ", ("pass", "RemoteDisplay.maxConnections = 1")),
+        ("0", ("fail", "RemoteDisplay.maxConnections = 0")),
+        ("2", ("fail", "RemoteDisplay.maxConnections = 2")),
+    ],
+)
+def test_console_connection_limit_as_vmware_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, want: tuple[str, str]
+) -> None:
+    """Held: VMware's dictionary (lib/dict/dictionary.c, VMware View Open Client 2.1.1, LGPL,
+    DictionaryNarrowValue, read with `find_string`/`read_file`) reads a DICT_LONG with
+    strtol(s, &p, 0) and, on trailing text, posts "is not a valid integer value. Using value"
+    with the number parsed so far: "1 " runs as 1 (pass is right). 0 and 2 are not one session
+    (fail)."""
+    got = _vmx_scan(
+        tmp_path, capsys, WEB01.replace(MAXCONN, f'RemoteDisplay.maxConnections = "{value}"')
+    )
+    assert got[("HVA-403", "web-01")] == want
+
+
+@pytest.mark.parametrize(
+    ("lines", "want"),
+    [
+        (('mks.enable3d = ""',), ("fail", "mks.enable3d = ")),
+        (('mks.enable3d = "yes"',), ("fail", "mks.enable3d = yes")),
+        (('mks.enable3d = "FALSE"', 'MKS.Enable3D = "TRUE"'), ("pass", "3D acceleration off")),
+    ],
+)
+def test_3d_flag_as_vmware_reads_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lines: tuple[str, ...],
+    want: tuple[str, str],
+) -> None:
+    """Held: Dictionary_StringToBool (same source) reads "" and "yes" as TRUE, so 3D is on (fail);
+    a key set twice keeps its first value (keys case-insensitive, the repeat refused), so FALSE
+    then TRUE runs with 3D off (pass). Each passed before and after this round."""
+    text = WEB01.replace("uuid.bios", "\n".join(lines) + "\nuuid.bios", 1)
+    got = _vmx_scan(tmp_path, capsys, text)
+    assert got[("HVA-405", "web-01")] == want
