@@ -6,7 +6,7 @@ import ipaddress
 import socket
 from typing import Any
 
-from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope
+from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_version
 from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
 from hvaudit.parse.host import LIBVIRT_DAEMONS
@@ -147,20 +147,7 @@ def is_local_address(address: str | None) -> bool:
     if address is None:
         return False
     a = address.strip("[]")
-    if a == "localhost":
-        return True
-    if not a or any(c.isspace() for c in a):
-        return False
-    try:
-        return socket.inet_aton(a)[0] == 127
-    except OSError:
-        pass
-    try:
-        ip = ipaddress.ip_address(a)
-    except ValueError:
-        return False
-    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-    return ip.is_loopback or (mapped is not None and mapped.is_loopback)
+    return a == "localhost" or loopback_version(a) is not None
 
 
 def is_every_address(address: str | None) -> bool:

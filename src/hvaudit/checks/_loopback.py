@@ -28,7 +28,13 @@ from dataclasses import dataclass
 
 from hvaudit.model import FactState, Host, Source
 
-__all__ = ["LOCALNET_QUESTION", "LoopbackScope", "is_ipv4_loopback", "loopback_scope"]
+__all__ = [
+    "LOCALNET_QUESTION",
+    "LoopbackScope",
+    "is_ipv4_loopback",
+    "loopback_scope",
+    "loopback_version",
+]
 
 LOCALNET_QUESTION = (
     "Is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every interface of this host? "
@@ -72,6 +78,27 @@ def loopback_scope(h: Host) -> LoopbackScope:
     return LoopbackScope((), f.reason, False, f.sources)
 
 
+def loopback_version(literal: str) -> int | None:
+    """4 for an IPv4 127/8 address in any spelling inet_aton(3) reads ("127.1") or its
+    IPv4-mapped IPv6 form, 6 for ::1, None for anything else (a host name included). `literal`
+    is already stripped of brackets and zone; the one parser behind is_ipv4_loopback and
+    hvaudit.checks._libvirt.is_local_address."""
+    if not literal or any(c.isspace() for c in literal):
+        return None
+    try:
+        return 4 if socket.inet_aton(literal)[0] == 127 else None
+    except OSError:
+        pass
+    try:
+        ip = ipaddress.ip_address(literal)
+    except ValueError:
+        return None
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    if mapped is not None:
+        return 4 if mapped.is_loopback else None
+    return 6 if ip.is_loopback else None
+
+
 def is_ipv4_loopback(address: str | None) -> bool:
     """True for an address that is (or may be) IPv4's 127/8: any inet_aton(3) spelling
     ("127.1"), its IPv4-mapped IPv6 form, `ss`'s "127.0.0.53%lo", or `localhost` (which
@@ -79,15 +106,4 @@ def is_ipv4_loopback(address: str | None) -> bool:
     a = (address or "").strip("[]").lower().partition("%")[0]
     if a in ("localhost", "localhost.localdomain"):
         return True
-    if not a or any(c.isspace() for c in a):
-        return False
-    try:
-        return socket.inet_aton(a)[0] == 127
-    except OSError:
-        pass
-    try:
-        ip = ipaddress.ip_address(a)
-    except ValueError:
-        return False
-    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-    return mapped is not None and mapped.is_loopback
+    return loopback_version(a) == 4
