@@ -461,12 +461,12 @@ def test_time_daemon_running_unsynchronised_fails(host_scan) -> None:
 
 
 def test_time_daemon_running_synchronised_passes(host_scan) -> None:
-    """Twins of R10H-7: NTPSynchronized=yes, or not read (no systemd-timedated, an older
-    bundle): the running daemon passes, unchanged."""
-    for overrides in ({}, {"time-synchronized": None}):
-        a = host_scan(overrides)
-        assert outcomes(a, "HVA-202") == {"hv1": "pass"}, messages(a, "HVA-202")
-        assert messages(a, "HVA-202")["hv1"] == "chronyd running"
+    """Twin of R10H-7: NTPSynchronized=yes: the running daemon passes, unchanged. (Where
+    timedatectl is missing, the probe ran and did not answer: a question since the
+    integrator's review, below.)"""
+    a = host_scan({})
+    assert outcomes(a, "HVA-202") == {"hv1": "pass"}, messages(a, "HVA-202")
+    assert messages(a, "HVA-202")["hv1"] == "chronyd running"
 
 
 # --- HVA-035: the SASL mechanism behind tcp_min_ssf (R10H-8) --------------------------------------
@@ -610,3 +610,16 @@ def test_modules_disabled_refuses_every_module(host_scan) -> None:
     )
     a = host_scan(off)
     assert outcomes(a, "HVA-040") == {"hv1": "fail"}, messages(a, "HVA-040")
+
+
+def test_time_daemon_with_synchronisation_probe_unanswered_is_asked(host_scan) -> None:
+    """R10H-7's third twin (integrator's review): the probe ran and did not answer
+    (timedatectl without systemd-timedated on the bus). A running daemon is not a synchronised
+    clock, and the one fact that tells was not read: a question, not a pass."""
+    bus_down = ("Failed to connect to bus: No such file or directory\n", 1)
+    for answer in (bus_down, None):  # None: timedatectl not found (a host without systemd)
+        a = host_scan({"time-synchronized": answer})
+        assert outcomes(a, "HVA-202") == {"hv1": "manual"}, messages(a, "HVA-202")
+        assert messages(a, "HVA-202")["hv1"].startswith(
+            "chronyd running; `timedatectl show` did not answer"
+        )

@@ -2655,8 +2655,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     count. A daemon that runs with no source it reaches (a chrony.conf without a reachable
     server or pool) keeps no time: where `timedatectl show -p NTPSynchronized` says no (systemd
     time-util.c ntp_synced: adjtimex()'s maximum error is 16 s or more, which the kernel's
-    ntp.c reaches when nothing corrects the clock), the running daemon fails (R10H-7); not
-    read, the daemon decides as before."""
+    ntp.c reaches when nothing corrects the clock), the running daemon fails (R10H-7); the
+    probe ran and did not answer, a question (a running daemon is not a synchronised clock);
+    not collected (a bundle older than the probe), the daemon decides as before."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -2684,6 +2685,18 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 "is steering it)",
                 *f.sources,
                 *synced.sources,
+            )
+        elif f.get() and not synced.known and synced.sources:
+            # the probe ran and did not answer: the daemon's presence is not its clock's state
+            yield manual(
+                s,
+                f"{f.get()} running; {synced.reason}",
+                *f.sources,
+                *synced.sources,
+                question=f"Is the system clock of host {h.name} synchronised by {f.get()}? "
+                f"Evidence: `chronyc tracking` (Leap status) or `timedatectl show -p "
+                f"NTPSynchronized` on {h.name}. Pass: Leap status Normal or NTPSynchronized=yes; "
+                "fail: Not synchronised, or NTPSynchronized=no.",
             )
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)
