@@ -9,10 +9,12 @@ in `hvaudit.parse.libvirt_conf`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import shlex
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from hvaudit.checks._libvirt import (
     audit_records_filtered,
@@ -29,7 +31,12 @@ from hvaudit.checks._libvirt import (
     remote_ports,
     vm_bridges,
 )
-from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
+from hvaudit.checks._loopback import (
+    LOCALNET_QUESTION,
+    LoopbackScope,
+    is_ipv4_loopback,
+    loopback_scope,
+)
 from hvaudit.checks.base import (
     LINUX_HOST,
     QEMU,
@@ -46,8 +53,9 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Fact, Host, Source
+from hvaudit.model import UNIT_ENABLED_STATES, Fact, Host, Source, Vm
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
+from hvaudit.parse.qemu_args import raw_incoming
 
 #: Minimum SASL strength for libvirt's TCP transport: 112 bits (NIST SP 800-131A's floor for
 #: symmetric keys; the catalog's SR04-KVM-02 target), above libvirt's default of 56.
@@ -167,11 +175,31 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     virQEMUDriverConfigSetDefaults); 0 lets any TLS client send a VM's state. A migration
     address on 127/8 is local by the one rule of hvaudit.checks._loopback: on the network of an
     interface read with route_localnet = 1 (ip-sysctl.rst; CVE-2020-8558), a question where
-    the probe ran and did not answer, the kernel's default (0) where it was not collectable."""
+    the probe ran and did not answer, the kernel's default (0) where it was not collectable.
+
+    A VM's raw QEMU arguments (<qemu:commandline>) can make its QEMU wait for a migration stream
+    at every start, beside libvirt's own: `-incoming tcp:0.0.0.0:4444` (qemu-options.hx,
+    "prepare for incoming migration, listen on specified protocol and socket address"; read by
+    hvaudit.parse.qemu_args.raw_incoming, the channel forms of QEMU 10 too). qemu.conf's
+    migration_address does not reach it, and it listens until a stream comes, whatever runs;
+    whoever connects first sends the state the VM then runs. So it is judged here as
+    migration_address is: on every address (an empty host too) a fail, on 127/8 the loopback
+    rule, on another address the host's migration address (named in the pass); a socket handed
+    over (`fd:`) or a vsock port (`vsock:`, which the host's guests connect to) is a question
+    about who reaches it (leads13: HVA-210 reads such a listener only from `ss` while the VM
+    waits, HVA-046 only says raw arguments are there)."""
+    vms_of: dict[str, list[Vm]] = {}
+    for v in ctx.deployment.vms:
+        vms_of.setdefault(v.host, []).append(v)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
+        scope = loopback_scope(h)
+        raw = _raw_migration_listeners(vms_of.get(h.name, []), scope)
         qc = conf_fact(h, "qemu.conf")
         if not qc.known:
+            if raw.fails:
+                yield failed(s, "; ".join(raw.fails), *raw.refs, *raw.scope_refs(scope))
+                continue
             yield unknown(
                 s,
                 qc,
@@ -192,7 +220,6 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 + (" (default)" if asrc.default else "")
                 + ": incoming migrations listen on every address"
             )
-        scope = loopback_scope(h)
         loop4 = addr is not None and is_ipv4_loopback(str(addr))
         if loop4 and scope.routed:
             problems.append(
@@ -201,27 +228,87 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
             )
         if verify == 0:
             problems.append("migrate_tls_x509_verify = 0: TLS migration clients are not verified")
+        problems += raw.fails
+        loop_refs = scope.sources if loop4 or raw.loop4 else ()
+        refs = (asrc, vsrc, *raw.refs, *loop_refs)
         if problems:
-            yield failed(s, "; ".join(problems), asrc, vsrc, *(scope.sources if loop4 else ()))
-        elif loop4 and scope.unread is not None:
+            yield failed(s, "; ".join(problems), *refs)
+        elif raw.opaque:
             yield manual(
                 s,
-                f"migration_address = {addr}; {scope.why_unread()}",
-                asrc,
-                vsrc,
-                *scope.sources,
+                f"migration_address = {addr}; " + "; ".join(raw.opaque),
+                *refs,
+                question=f"Who can connect to the migration listener(s) raw QEMU arguments give "
+                f"VMs on host {h.name} ({'; '.join(raw.opaque)})? Evidence: `ss -ltnp` and `ss "
+                f"-l --vsock -p` on host {h.name} while the VM waits for its stream (the QEMU "
+                "process's sockets), or the program that hands QEMU the socket. Pass: only the "
+                "host (a loopback address or a UNIX socket) or the host's address on the "
+                "migration network; fail: every address, another network, or a vsock port the "
+                "host's guests connect to.",
+            )
+        elif (loop4 or raw.loop4) and scope.unread is not None:
+            on = [f"migration_address = {addr}"] if loop4 else []
+            yield manual(
+                s,
+                "; ".join([*on, *raw.loop4, scope.why_unread()]),
+                *refs,
                 question=LOCALNET_QUESTION,
             )
         else:
             where = "loopback" if is_local_address(str(addr)) else str(addr)
-            note = f" ({scope.note})" if loop4 and scope.assumed else ""
+            note = f" ({scope.note})" if (loop4 or raw.loop4) and scope.assumed else ""
             yield passed(
                 s,
-                f"migration_address = {where}, migrate_tls_x509_verify = {verify}{note}",
-                asrc,
-                vsrc,
-                *(scope.sources if loop4 else ()),
+                f"migration_address = {where}, migrate_tls_x509_verify = {verify}{note}"
+                + "".join(f"; {n}" for n in raw.notes),
+                *refs,
             )
+
+
+@dataclass
+class _RawMigration:
+    """The incoming-migration listeners raw QEMU arguments give the VMs of one host, sorted by
+    verdict (HVA-036)."""
+
+    fails: list[str] = dataclasses.field(default_factory=list)
+    opaque: list[str] = dataclasses.field(default_factory=list)
+    loop4: list[str] = dataclasses.field(default_factory=list)
+    """Those on IPv4 loopback, local by the route_localnet rule."""
+    notes: list[str] = dataclasses.field(default_factory=list)
+    refs: list[Source] = dataclasses.field(default_factory=list)
+
+    def scope_refs(self, scope: LoopbackScope) -> tuple[Source, ...]:
+        return tuple(scope.sources) if self.loop4 else ()
+
+
+def _raw_migration_listeners(vms: list[Vm], scope: LoopbackScope) -> _RawMigration:
+    """Each raw `-incoming` of the host's VMs judged as migration_address is (HVA-036)."""
+    out = _RawMigration()
+    for v in vms:
+        for r in raw_incoming(v.raw_hypervisor_arguments):
+            shown = f"VM {v.name}'s QEMU argument {r.shown}"
+            waits = f"{shown}: QEMU waits for a migration stream ({r.channel} channel)"
+            if r.kind == "inet":
+                out.refs.append(v.source)
+                if is_every_address(r.host):
+                    out.fails.append(
+                        f"{waits} on every address (port {r.port}) at each start of the VM, "
+                        "beside qemu.conf's migration_address"
+                    )
+                elif is_ipv4_loopback(r.host) and scope.routed:
+                    out.fails.append(
+                        f"{waits} on {r.host}, which route_localnet = 1 on "
+                        f"{', '.join(scope.routed)} opens to the network"
+                    )
+                elif is_ipv4_loopback(r.host):
+                    out.loop4.append(f"{waits} on {r.host}")
+                elif not is_local_address(r.host):
+                    out.notes.append(f"{waits} on {r.host} port {r.port}")
+            elif r.kind in ("fd", "vsock"):
+                out.refs.append(v.source)
+                what = "a socket handed to QEMU" if r.kind == "fd" else "a vsock port"
+                out.opaque.append(f"{waits} on {what}")
+    return out
 
 
 @check(

@@ -404,3 +404,91 @@ def raw_nics(args: Iterable[str]) -> list[RawNic]:
         bridge = (o.props.get("br") or "br0") if helper else None
         out.append(RawNic(o.shown(), o.kind, bridge, helper))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class RawIncoming:
+    """Where raw QEMU arguments have QEMU wait for an incoming migration stream (`-incoming`)."""
+
+    shown: str
+    """The option as written, for a message."""
+    channel: str
+    """The migration channel: main, or cpr (QEMU 10's CPR state channel)."""
+    transport: str
+    """socket, rdma, exec or file."""
+    kind: str
+    """For a socket or rdma: inet, unix, vsock or fd ("" otherwise)."""
+    host: str
+    """An inet address as written ("" is every address), else the path, CID or fd name."""
+    port: str
+
+
+def raw_incoming(args: Iterable[str]) -> list[RawIncoming]:
+    """The incoming-migration channels of raw QEMU arguments, as QEMU starts them (qemu-options.hx:
+    "-incoming tcp:[host]:port[,to=maxport][,ipv4=on|off][,ipv6=on|off]", "-incoming
+    rdma:host:port", "-incoming unix:socketpath": "prepare for incoming migration, listen on
+    specified protocol and socket address"; "-incoming fd:fd", "file:filename", "exec:cmdline";
+    "-incoming defer": "wait for the URI to be specified via migrate_incoming"). system/vl.c
+    incoming_option_parse: "defer" is no channel, a URI is migration/migration.c
+    migrate_uri_parse (exec:, rdma: read by inet_parse, tcp:/unix:/vsock:/fd: by socket_parse,
+    file:), anything else a MigrationChannel in JSON or keyval (`qobject_input_visitor_new_str(str,
+    "channel-type", ...)`: `main,addr.transport=socket,addr.type=inet,addr.host=H,addr.port=P`);
+    "New incoming spec replaces the previous" per channel type (older QEMU: `incoming = optarg`,
+    the last one). inet_parse (util/qemu-sockets.c): `[host]:port` or `host:port`, the port
+    ending at a comma; an empty host listens on every address (inet_listen_saddr: `getaddrinfo(
+    strlen(saddr->host) ? saddr->host : NULL, ...)` with AI_PASSIVE)."""
+    channels: dict[str, RawIncoming | None] = {}
+    for o in qemu_options(args):
+        if o.name != "incoming":
+            continue
+        text, shown = o.text, o.shown()
+        if text == "defer":
+            channels["main"] = None
+            continue
+        scheme, colon, rest = text.partition(":")
+        if colon and scheme.isalpha():
+            got = _incoming_uri(shown, scheme, rest)
+            if got is not None:
+                channels["main"] = got
+            continue
+        if text.startswith("{"):
+            obj = _qemu_json(text)
+            props = dict(_flatten(obj)) if isinstance(obj, dict) else {}
+        else:
+            props = dict(opt_pairs(text, "channel-type", flags=False))
+        channel = props.get("channel-type", "")
+        transport = props.get("addr.transport", "")
+        if not channel or not transport:
+            continue  # QEMU refuses a channel without them
+        kind = props.get("addr.type", "") if transport == "socket" else ""
+        if transport == "rdma":
+            kind = "inet"
+        host = props.get("addr.host", props.get("addr.path", props.get("addr.str", "")))
+        if kind == "vsock":
+            host = props.get("addr.cid", "")
+        channels[channel] = RawIncoming(
+            shown, channel, transport, kind, host, props.get("addr.port", "")
+        )
+    return [c for c in channels.values() if c is not None]
+
+
+def _incoming_uri(shown: str, scheme: str, rest: str) -> RawIncoming | None:
+    """One `-incoming` URI as migrate_uri_parse reads it (None for a scheme QEMU refuses)."""
+    if scheme in ("tcp", "rdma"):
+        if rest.startswith("["):
+            host, _, after = rest[1:].partition("]")
+            after = after.removeprefix(":")
+        else:
+            host, _, after = rest.partition(":")
+        port = after.split(",", 1)[0]
+        return RawIncoming(
+            shown, "main", "socket" if scheme == "tcp" else "rdma", "inet", host, port
+        )
+    if scheme == "vsock":
+        cid, _, port = rest.partition(":")
+        return RawIncoming(shown, "main", "socket", "vsock", cid, port)
+    if scheme in ("unix", "fd"):
+        return RawIncoming(shown, "main", "socket", scheme, rest, "")
+    if scheme in ("exec", "file"):
+        return RawIncoming(shown, "main", scheme, "", rest, "")
+    return None

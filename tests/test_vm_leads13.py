@@ -1,0 +1,111 @@
+"""Session 13 VM leads (leads-vm): what the round-12 VM red team left
+(tests/test_redteam12_vm_probes.py's "Leads left") and two raw-NIC leads.
+
+L13-1 (HVA-036, false pass): a VM's raw `-incoming tcp:0.0.0.0:4444` (<qemu:commandline>) has
+its QEMU wait for a migration stream on every address at each start. qemu-options.hx (read with
+`find_string`): "-incoming tcp:[host]:port[,to=maxport][,ipv4=on|off][,ipv6=on|off]",
+"-incoming rdma:host:port", "-incoming unix:socketpath": "prepare for incoming migration, listen
+on specified protocol and socket address"; "-incoming defer": "wait for the URI to be specified
+via migrate_incoming"; QEMU 10's "-incoming <channel>" in JSON or keyval ("If multiple
+-incoming options are specified for a channel type, the last one takes precedence"). system/vl.c
+incoming_option_parse ("New incoming spec replaces the previous") and migration/migration.c
+migrate_uri_parse (tcp:, unix:, vsock:, fd: by socket_parse, rdma: by inet_parse, exec:,
+file:). HVA-036 (migration bound to the migration network, HY-SR-13) passed
+"migration_address = 10.0.1.10" on the host; HVA-031 rightly does not count it as a console,
+HVA-210 sees it only in `ss` while the VM waits and HVA-046 only says raw arguments are there.
+Now HVA-036 judges each raw listener as it judges migration_address: every address a fail
+naming the VM and the option, a socket handed over (`fd:`) a question; loopback and `defer`
+hold the pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import HARDENED_HOST, run_assessment
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+
+
+def _one(tmp: Path, *args: str, host: dict | None = None) -> Assessment:
+    domains = {"mig": _raw_cpu_domain("mig", "", *args)}
+    return run_assessment(_replayed_on(tmp, host or HARDENED_HOST, domains))
+
+
+def _outcome(a: Assessment, check: str, subject: str) -> object:
+    return next(
+        r.outcome for r in a.results if r.check.id == check and r.outcome.subject.name == subject
+    )
+
+
+WAITS = "VM mig's QEMU argument -incoming {}: QEMU waits for a migration stream (main channel)"
+
+
+@pytest.mark.parametrize(
+    ("arg", "shown"),
+    [
+        ("tcp:0.0.0.0:4444", "tcp:0.0.0.0:4444"),
+        # inet_parse: an empty host is every address (inet_listen_saddr, AI_PASSIVE)
+        ("tcp::4444,ipv4=on", "tcp::4444,ipv4=on"),
+        ("tcp:[::]:4444", "tcp:[::]:4444"),
+        # QEMU 10's channel, keyval (implied key channel-type)
+        (
+            "main,addr.transport=socket,addr.type=inet,addr.host=0,addr.port=4444",
+            "main,addr.transport=socket,addr.type=inet,addr.host=0,addr.port=4444",
+        ),
+    ],
+)
+def test_raw_incoming_on_every_address_fails_hva036(tmp_path: Path, arg: str, shown: str) -> None:
+    """L13-1: passed 'migration_address = 10.0.1.10, migrate_tls_x509_verify = 1'."""
+    a = _one(tmp_path, "-incoming", arg)
+    status, message = verdict(a, "HVA-036", "hv1")
+    assert status == "fail", message
+    port = "4444"
+    assert message == (
+        WAITS.format(shown) + f" on every address (port {port}) at each start of the VM, "
+        "beside qemu.conf's migration_address"
+    )
+
+
+def test_raw_incoming_json_channel_last_one_wins(tmp_path: Path) -> None:
+    """L13-1: a JSON main channel on every address after a loopback URI replaces it
+    (incoming_option_parse keeps the last spec per channel type)."""
+    chan = (
+        '{"channel-type": "main", "addr": {"transport": "socket", "type": "inet", '
+        '"host": "::", "port": "4445"}}'
+    )
+    a = _one(tmp_path, "-incoming", "tcp:127.0.0.1:4444", "-incoming", chan)
+    assert verdict(a, "HVA-036", "hv1") == (
+        "fail",
+        WAITS.format(chan) + " on every address (port 4445) at each start of the VM, "
+        "beside qemu.conf's migration_address",
+    )
+
+
+def test_raw_incoming_on_a_passed_socket_is_a_question(tmp_path: Path) -> None:
+    """L13-1: `-incoming fd:N` reads a socket the caller opened; where it listens is not in
+    the arguments: a question, not the pass."""
+    a = _one(tmp_path, "-incoming", "fd:7")
+    o = _outcome(a, "HVA-036", "hv1")
+    assert o.status.value == "manual", o.message
+    assert o.message == (
+        "migration_address = 10.0.1.10; " + WAITS.format("fd:7") + " on a socket handed to QEMU"
+    )
+    assert str(o.question).startswith(
+        "Who can connect to the migration listener(s) raw QEMU arguments give VMs on host hv1 "
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [("-incoming", "tcp:127.0.0.1:4444"), ("-incoming", "tcp:0:1", "-incoming", "defer")]
+)
+def test_raw_incoming_held_local_or_deferred(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """Held: a loopback listener (route_localnet read 0 on the hardened host) and a listener
+    replaced by `defer` (libvirt's own migration then, judged by migration_address) keep the
+    pass."""
+    status, message = verdict(_one(tmp_path, *args), "HVA-036", "hv1")
+    assert status == "pass", message
+    assert message.startswith("migration_address = 10.0.1.10, migrate_tls_x509_verify = 1")
