@@ -1531,7 +1531,9 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
     /etc/userdb, /run/userdb, /run/host/userdb, /usr/lib/userdb, and systemd-homed's users)
     where any is found or their directories were not read (HL10-2). SSSD never serves id 0
     (Red Hat IdM guide, "the SSSD service does not handle ID value 0"; sssd.conf(5) min_id
-    defaults to 1)."""
+    defaults to 1). nsswitch.conf is read as glibc reads it (nss_database.c: `passwd files nis`
+    without the colon counts, and of two passwd lines glibc 2.33 and later take the last; with
+    the version unread, the question, R13H-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.accounts
@@ -1553,6 +1555,20 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
                 "`ypcat passwd` (NIS), and nss_min_uid in /etc/nslcd.conf or the idmap ranges in "
                 "smb.conf. Pass: only "
                 "root; fail: any other account has uid 0.",
+            )
+        elif zero == ["root"] and not d.known and d.reason == h.facts.userdb_accounts.reason:
+            # the passwd line itself is in doubt (R13H-1: two lines, glibc version unread)
+            yield manual(
+                s,
+                "root is the only uid-0 account in /etc/passwd; which sources nsswitch passwd "
+                f"resolves accounts through is unknown: {d.reason}",
+                *f.sources,
+                *d.sources,
+                question=f"Is root the only account with uid 0 on host {h.name}, accounts of "
+                f"every nsswitch source included? Evidence: `getent passwd | awk -F: '$3 == 0'` "
+                f"and `ldd --version` (glibc 2.33 and later use the last passwd line of "
+                f"/etc/nsswitch.conf) on host {h.name}. Pass: only root; fail: any other "
+                "account has uid 0.",
             )
         elif zero == ["root"] and not ((u := h.facts.userdb_accounts).known and not u.get()):
             # nss-systemd's drop-in JSON records carry any uid they state (HL10-2)

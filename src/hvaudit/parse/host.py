@@ -1763,7 +1763,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             group_file.source,
         )
     nss = ev.get(_file("/etc/nsswitch.conf"))
-    directory = _nsswitch_sources(nss.text, "sudoers") if nss.state == "ok" else []
+    directory = _sudo_nss_sources(nss.text) if nss.state == "ok" else []
     remote = [src for src in directory if src in ("sss", "ldap")]
     if remote:
         # sssd-sudo(5): "sudoers: files sss" makes sudo apply the directory's sudo rules too
@@ -1989,14 +1989,72 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     return groups, users, [got.source] if found else []
 
 
-def _nsswitch_sources(text: str, database: str) -> list[str]:
-    """The sources nsswitch.conf(5) lists for a database ("sudoers: files sss" -> files, sss);
-    `[NOTFOUND=return]`-style actions are not sources."""
+def _sudo_nss_sources(text: str) -> list[str]:
+    """The sources sudo reads its rules from, as sudo reads nsswitch.conf itself (sudo's
+    plugins/sudoers/sudo_nss.c sudo_read_nss, read with `find_string`): the first line that
+    starts with "sudoers:" in any case (strncasecmp; "Only parse the first "sudoers:" line"),
+    its words split at blanks and compared in any case (strcasecmp "sss", "ldap"). Returned
+    lower-cased; `[NOTFOUND=return]`-style actions are not sources."""
     for line in text.splitlines():
-        name, colon, rest = line.split("#", 1)[0].partition(":")
-        if colon and name.strip() == database:
-            return [w for w in rest.split() if not w.startswith("[")]
+        body = line.split("#", 1)[0].strip()
+        if body[:8].lower() == "sudoers:":
+            return [w.lower() for w in body[8:].split() if not w.startswith("[")]
     return []
+
+
+#: glibc 2.33 replaced nsswitch.c's reader by nss/nss_database.c ("Coming in glibc 2.33:
+#: reloadable nsswitch.conf", Red Hat Developer blog, 2021-01-15; DJ Delorie's "nss: Implement
+#: <nss_database.h>"): its process_line stores each line's sources with `data->services[db] =
+#: result`, so a database named on two lines takes the LAST one, where the old nsswitch.c's
+#: __nss_database_lookup returned the first entry for the database (both read with
+#: `read_file`/`find_string`: llvm-project's glibc/nss/nss_database.c, nsswitch.c).
+GLIBC_LAST_NSS_LINE = (2, 33)
+
+
+def _glibc_nss_lines(text: str, database: str) -> list[tuple[int, list[str]]]:
+    """(line number, sources) of each nsswitch.conf line for a glibc database, as
+    nss_database.c process_line reads it: leading blanks skipped, the name runs to a blank or
+    ':' and is compared exactly (`passwd`, not `Passwd`), then every blank and ':' is skipped,
+    so `passwd files ldap` and `passwd : files ldap` name sources as `passwd: files ldap`
+    does; nss_action_parse reads each source name up to a blank or '[' and the `[STATUS=ACTION]`
+    groups are actions, not sources. Text after '#' is a comment (nsswitch.c nss_parse_file:
+    "search forward for the next '#' character and if found make it terminating the line")."""
+    out = []
+    for no, raw in enumerate(text.splitlines(), 1):
+        m = re.match(r"\s*([^\s:]+)([\s:].*)?$", raw.split("#", 1)[0])
+        if m is None or m.group(1) != database:
+            continue
+        rest = re.sub(r"\[[^\]]*\]?", " ", (m.group(2) or "").lstrip(" \t\r\f\v:"))
+        out.append((no, rest.split()))
+    return out
+
+
+def _glibc_version(ev: HostEvidence) -> tuple[int, int] | None:
+    """glibc's version from the package list (Debian's libc6, RPM distributions' glibc)."""
+    packages = _packages(ev)
+    for name in ("libc6", "glibc") if packages.known else ():
+        m = re.match(r"(?:\d+:)?(\d+)\.(\d+)", packages.get().get(name, ""))
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def _nss_database(ev: HostEvidence, text: str, database: str) -> tuple[list[str] | None, str]:
+    """The sources glibc uses for `database` ([] without a line), or None and why it cannot be
+    told: the database named on lines with different sources where the glibc version, which
+    decides between the first (before 2.33) and the last (GLIBC_LAST_NSS_LINE), is unknown."""
+    lines = _glibc_nss_lines(text, database)
+    if len({tuple(sources) for _, sources in lines}) <= 1:
+        return (lines[-1][1] if lines else []), ""
+    version = _glibc_version(ev)
+    if version is None:
+        shown = "; ".join(f"line {n}: {' '.join(s) or '(none)'}" for n, s in lines[:4])
+        return None, (
+            f"/etc/nsswitch.conf names {database} on {len(lines)} lines with different sources "
+            f"({shown}); glibc 2.33 and later use the last, earlier releases the first, and the "
+            "glibc version was not read"
+        )
+    return (lines[-1] if version >= GLIBC_LAST_NSS_LINE else lines[0])[1], ""
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
@@ -2141,36 +2199,37 @@ def _directory(ev: HostEvidence) -> Fact[str]:
     got = ev.get(_file("/etc/nsswitch.conf"))
     if got.state == "failed":
         return Fact.failed(got.reason, got.source)
-    compat_via = _nsswitch_sources(got.text, "passwd_compat")
-    for line in got.text.splitlines():
-        if line.strip().startswith("passwd:"):
-            services = line.split(":", 1)[1].split()
-            # nsswitch.conf(5): "nis" (and "nisplus") resolve the NIS passwd map; "compat"
-            # reads /etc/passwd's "+" entries ("+" every entry of the NIS map, "+user",
-            # "+@netgroup") from NIS, or from the passwd_compat database's source (R10H-3)
-            passwd = ev.get(_file("/etc/passwd"))
-            plus = any(ln.startswith("+") for ln in passwd.text.splitlines())
-            if "compat" in services and plus:
-                via = compat_via[0] if compat_via else "nis"
-                services = [*services, "nis" if via == "nisplus" else via]
-            if "nisplus" in services:
-                services = [*services, "nis"]
-            for service in ("ldap", "winbind", "nis"):
-                if service in services:
-                    if service == "winbind" and not _runs(ev, "winbindd"):
-                        # winbindd(8): "The service provided by winbindd is called `winbind'":
-                        # libnss_winbind asks the daemon, so without it nothing resolves there
-                        return Fact.of(
-                            "",
-                            Source(
-                                got.source.artefact,
-                                "passwd: winbind, but no winbindd process runs: only local "
-                                "accounts resolve",
-                            ),
-                        )
-                    return Fact.of(service, Source(got.source.artefact, "passwd:"))
-            if "sss" in services:
-                return _sssd_directory(ev, got.source)
+    services, why = _nss_database(ev, got.text, "passwd")
+    compat_via, compat_why = _nss_database(ev, got.text, "passwd_compat")
+    if services is None or compat_via is None:
+        return Fact.unavailable(why or compat_why, got.source)
+    if services:
+        # nsswitch.conf(5): "nis" (and "nisplus") resolve the NIS passwd map; "compat"
+        # reads /etc/passwd's "+" entries ("+" every entry of the NIS map, "+user",
+        # "+@netgroup") from NIS, or from the passwd_compat database's source (R10H-3)
+        passwd = ev.get(_file("/etc/passwd"))
+        plus = any(ln.startswith("+") for ln in passwd.text.splitlines())
+        if "compat" in services and plus:
+            via = compat_via[0] if compat_via else "nis"
+            services = [*services, "nis" if via == "nisplus" else via]
+        if "nisplus" in services:
+            services = [*services, "nis"]
+        for service in ("ldap", "winbind", "nis"):
+            if service in services:
+                if service == "winbind" and not _runs(ev, "winbindd"):
+                    # winbindd(8): "The service provided by winbindd is called `winbind'":
+                    # libnss_winbind asks the daemon, so without it nothing resolves there
+                    return Fact.of(
+                        "",
+                        Source(
+                            got.source.artefact,
+                            "passwd: winbind, but no winbindd process runs: only local "
+                            "accounts resolve",
+                        ),
+                    )
+                return Fact.of(service, Source(got.source.artefact, "passwd:"))
+        if "sss" in services:
+            return _sssd_directory(ev, got.source)
     return Fact.of("", got.source)
 
 
@@ -2185,14 +2244,9 @@ def _userdb_accounts(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     nss = ev.get(_file("/etc/nsswitch.conf"))
     if nss.state == "failed":
         return Fact.failed(nss.reason, nss.source)
-    services = next(
-        (
-            line.split(":", 1)[1].split()
-            for line in nss.text.splitlines()
-            if line.strip().startswith("passwd:")
-        ),
-        [],
-    )
+    services, why = _nss_database(ev, nss.text, "passwd")
+    if services is None:
+        return Fact.unavailable(why, Source(nss.source.artefact, "passwd:"))
     if "systemd" not in services:
         return Fact.of((), Source(nss.source.artefact, "passwd:"))
     got = ev.get(_cmd("userdb-records"))
