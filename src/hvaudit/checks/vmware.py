@@ -135,7 +135,8 @@ def tools_information(ctx: Context) -> Iterator[Outcome]:
         host_info = vm.settings.get("tools.guestlib.enablehostinfo")
         bad = []
         value = limit.strip() if limit is not None else SETINFO_LIMIT
-        if not (value.isdigit() and int(value) <= int(SETINFO_LIMIT)):
+        # ASCII digits only: str.isdigit() is also true of "²", which int() refuses (V13-4)
+        if not (value.isascii() and value.isdigit() and int(value) <= int(SETINFO_LIMIT)):
             bad.append(f"tools.setInfo.sizeLimit = {value[:20]} (above {SETINFO_LIMIT})")
         if host_info is not None and _on(host_info):
             bad.append(f"tools.guestlib.enableHostInfo = {host_info.strip()[:20]}")
@@ -1295,7 +1296,15 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
     protect. vSphere 8 STIG ESXI-80-000005 (3 failures), ESXI-80-000111 (unlock after 900 s),
     ESXI-80-000043 (history 5), ESXI-80-000035 (password quality "similar=deny retry=3
     min=disabled,disabled,disabled,disabled,15 max=64": 15 characters, and no new password
-    similar to the old, passwdqc's similar=deny, its default; an explicit similar=permit fails)."""
+    similar to the old, passwdqc's similar=deny, its default; an explicit similar=permit fails).
+    ESXi hands the option to pam_passwdqc ("See the man page for pam_passwdqc for details",
+    vSphere 8.0 Security, "Changing Default Password Restrictions"), whose enforce= option
+    (passwdqc.conf(5), PAM module options, and passwdqc_parse.c, read with `read_file` in
+    github:openwall/passwdqc) turns enforcement off: enforce=none only warns of a weak password,
+    and enforce=users enforces it for non-root users only (pam_passwdqc.c: when am_root() the
+    module enforces only with F_ENFORCE_ROOT, which "users" lacks), so a password root sets
+    (its own, or any local account's) is only warned about. Either fails; the STIG's value
+    leaves the default, everyone."""
     keys = [
         "Security.AccountLockFailures",
         "Security.AccountUnlockTime",
@@ -1344,6 +1353,17 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         similar = [part[8:] for part in quality.split() if part.startswith("similar=")]
         if similar and similar[-1].lower() == "permit":
             bad.append(f"{keys[3]} lets a new password be similar to the old (similar=permit)")
+        # passwdqc enforce=none|users|everyone (V13-1): "The PAM module can be configured to warn
+        # of weak passwords only, but not actually enforce strong passwords. The users setting
+        # will enforce strong passwords for invocations by non-root users only" (default
+        # everyone); the last enforce= wins (passwdqc_parse.c clears the mode at each one)
+        enforce = [part[8:] for part in quality.split() if part.startswith("enforce=")]
+        if enforce and enforce[-1] != "everyone":
+            who = "anyone" if enforce[-1] == "none" else "root"
+            bad.append(
+                f"{keys[3]} has enforce={enforce[-1][:12]}: weak passwords are only warned "
+                f"about when {who} sets them"
+            )
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
         else:
@@ -1397,7 +1417,14 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
     Exception Users list contains accounts that do not require special permissions, this is a
     finding"; the list "is empty by default and should remain that way except under
     site-specific circumstances" (a service account such as a backup agent). Whether a listed
-    user needs it is not in the evidence: a non-empty list within the limit is asked."""
+    user needs it is not in the evidence: a non-empty list within the limit is asked. An entry
+    of access mode accessOther holds "a combination of one or more roles/permissions which are
+    none of the above" (HostAccessMode, vSphere API, read with `search`): accessAdmin is the
+    propagating Admin role on the root folder "and no other non-Admin role on any other
+    object", so a custom role with every privilege, or the Admin role with another role beside
+    it, is accessOther. Which privileges it holds is
+    not read: where counting such principals as administrators would exceed the limit, the
+    count is a question (V13-2)."""
     limit = ctx.profile.max_interactive_accounts
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1422,11 +1449,33 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
             if str(e.get("mode")) in ("accessAdmin", "admin")
         )
         exceptions = list(info.get("lockdown_exceptions") or [])
+        # accessOther: "a combination of one or more roles/permissions which are none of the
+        # above" (HostAccessMode): a custom role on the host, which may hold every privilege
+        custom = sorted(
+            str(e.get("principal"))
+            for e in info.get("entries") or []
+            if str(e.get("mode")) == "accessOther"
+        )
         msg = f"{len(admins)} principal(s) with host administration ({', '.join(admins)[:120]})"
         if exceptions:
             msg += f"; lockdown exceptions: {', '.join(exceptions)[:120]}"
         if len(admins) + len(exceptions) > limit:
             yield failed(s, msg + f" (more than {limit})", esx.source)
+        elif custom and len(admins) + len(exceptions) + len(custom) > limit:
+            shown = ", ".join(custom)[:120]
+            yield manual(
+                s,
+                msg + f"; with other roles on the host (accessOther): {shown}: whether they "
+                "administer it is not read",
+                esx.source,
+                question=f"Do the roles of {shown} on host {h.name} (access mode accessOther: "
+                "custom roles) leave them without administration of the host, so that at most "
+                f"{limit} principals, lockdown exception users included, administer it? "
+                "Evidence: the host client's Manage > Security & users > Users and roles (each "
+                "listed principal's role and its privileges) or vCenter's permissions on the "
+                f"host. Pass: yes, none of them holds host configuration, shell or VM "
+                f"administration privileges; fail: enough of them do to exceed {limit}.",
+            )
         elif exceptions:
             shown = ", ".join(exceptions)[:120]
             yield manual(

@@ -1,0 +1,180 @@
+"""Red-team round 13 on VMware: ground rounds 10-12 (tests/test_redteam1{0,1,2}_vmw_probes.py) and
+their leads (tests/test_vmw_leads.py) did not probe. Each probe names the source it rests on (read
+with `search`, `find_string`, `read_file`) and asserts the exact verdict; each finding's probe
+failed on the code before its fix (main 47c8398).
+
+Findings:
+
+- V13-1 (false pass): HVA-423 passed a Security.PasswordQualityControl with passwdqc's
+  enforce=none (weak passwords only warned about) or enforce=users (not enforced for root); the
+  check read min= and similar= only. Either now fails.
+- V13-2 (false pass): HVA-425 counted accessAdmin entries only; a principal of access mode
+  accessOther (a custom role on the host, which may hold every privilege) was neither counted nor
+  named. Where counting them would exceed the limit, the count is now a question naming them.
+- V13-4 (robustness): HVA-402 crashed on `tools.setInfo.sizeLimit = "²"` (str.isdigit() is true
+  of it, int() refuses it); only ASCII digits are read as a number now.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_assessment
+from hvaudit.bundle import BundleWriter
+from hvaudit.engine import Assessment
+from test_vmx import scan
+
+
+def _vsphere(
+    tmp_path: Path,
+    host: dict[str, Any],
+    *,
+    dvs: dict[str, Any] | None = None,
+    vmx: str | None = None,
+) -> Assessment:
+    """One ESXi host record as collect/vsphere.py writes it (vmware/hosts/host-1.json), with
+    vCenter's distributed switches and one VM's rendered .vmx when given."""
+    writer = BundleWriter(tmp_path / "b", target="vsphere://vc.example", platform="vmware-esxi")
+    writer.add(
+        "vmware/hosts/host-1.json", json.dumps({"name": "esx1", **host}).encode(), origin="t"
+    )
+    if dvs is not None:
+        writer.add("vmware/dvs.json", json.dumps(dvs).encode(), origin="t")
+    if vmx is not None:
+        writer.add("vmware/vmx/host-1/vm-1.vmx", vmx.encode(), origin="t")
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def _verdict(a: Assessment, check_id: str, subject: str = "esx1") -> tuple[str, str]:
+    (got,) = [
+        (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == check_id and r.outcome.subject.name == subject
+    ]
+    return got
+
+
+def _question(a: Assessment, check_id: str, subject: str = "esx1") -> str:
+    (got,) = [
+        r.outcome.question
+        for r in a.results
+        if r.check.id == check_id and r.outcome.subject.name == subject
+    ]
+    return str(got)
+
+
+# --- V13-1: HVA-423 and passwdqc's enforce= ---------------------------------------------------------
+
+LOCKOUT = {
+    "Security.AccountLockFailures": 3,
+    "Security.AccountUnlockTime": 900,
+    "Security.PasswordHistory": 5,
+}
+STIG_QUALITY = "similar=deny retry=3 min=disabled,disabled,disabled,disabled,15 max=64"
+
+
+@pytest.mark.parametrize(
+    ("enforce", "who"),
+    [("none", "anyone"), ("users", "root")],
+)
+def test_password_quality_not_enforced(tmp_path: Path, enforce: str, who: str) -> None:
+    """passwdqc.conf(5), PAM module options (github:openwall/passwdqc, read with `read_file`):
+    "enforce=none|users|everyone (default: enforce=everyone) The PAM module can be configured to
+    warn of weak passwords only, but not actually enforce strong passwords. The users setting
+    will enforce strong passwords for invocations by non-root users only"; pam_passwdqc.c (read
+    with `find_string`): `if (am_root(pamh)) enforce = params.pam.flags & F_ENFORCE_ROOT`.
+    ESXi passes Security.PasswordQualityControl to pam_passwdqc (vSphere 8.0 Security, "See the
+    man page for pam_passwdqc for details", read with `search`). The STIG's value with
+    enforce=none appended accepts `password` as root's password with a warning; HVA-423 read
+    min= and similar= only and passed "locks after 3 failures for 900 s; history 5". Right:
+    fail naming enforce=."""
+    quality = f"{STIG_QUALITY} enforce={enforce}"
+    a = _vsphere(tmp_path, {"advanced": LOCKOUT | {"Security.PasswordQualityControl": quality}})
+    assert _verdict(a, "HVA-423") == (
+        "fail",
+        f"Security.PasswordQualityControl has enforce={enforce}: weak passwords are only "
+        f"warned about when {who} sets them",
+    )
+
+
+def test_password_quality_enforced_for_everyone(tmp_path: Path) -> None:
+    """Twin of V13-1 (held): enforce=users then enforce=everyone (passwdqc_parse.c clears the
+    mode at each enforce=, so the last one holds): pass, as before."""
+    quality = f"enforce=users {STIG_QUALITY} enforce=everyone"
+    a = _vsphere(tmp_path, {"advanced": LOCKOUT | {"Security.PasswordQualityControl": quality}})
+    assert _verdict(a, "HVA-423") == ("pass", "locks after 3 failures for 900 s; history 5")
+
+
+# --- V13-2: HVA-425 and principals with other roles on the host (accessOther) -----------------------
+
+
+def _host_access(*others: str) -> dict[str, Any]:
+    entries = [
+        {"principal": "root", "group": False, "mode": "accessAdmin"},
+        {"principal": "vpxuser", "group": False, "mode": "accessAdmin"},
+        {"principal": "dcui", "group": False, "mode": "accessAdmin"},
+    ]
+    entries += [{"principal": p, "group": False, "mode": "accessOther"} for p in others]
+    return {"host_access": {"entries": entries, "lockdown_exceptions": []}}
+
+
+def test_custom_role_principals_are_not_left_out(tmp_path: Path) -> None:
+    """vSphere API, HostAccessMode (read with `search`): accessAdmin "Describes a propagating
+    Admin role on the root inventory object (root folder) on the host, and no other non-Admin
+    role on any other object"; accessOther "Describes a combination of one or more
+    roles/permissions which are none of the above": a custom role holding every privilege is
+    accessOther. root, vpxuser and dcui (3, the default limit) plus `ops` with such a role
+    passed HVA-425 as "3 principal(s) with host administration": ops was not counted nor
+    named. Right: a question naming ops."""
+    a = _vsphere(tmp_path, _host_access("ops"))
+    assert _verdict(a, "HVA-425") == (
+        "manual",
+        "3 principal(s) with host administration (dcui, root, vpxuser); with other roles on "
+        "the host (accessOther): ops: whether they administer it is not read",
+    )
+    assert _question(a, "HVA-425").startswith(
+        "Do the roles of ops on host esx1 (access mode accessOther: custom roles) leave them "
+        "without administration of the host"
+    )
+
+
+def test_custom_role_within_the_limit_passes(tmp_path: Path) -> None:
+    """Twin of V13-2 (held): root plus `ops` with a custom role: 2 even if ops administers the
+    host, within the limit of 3: pass, as before."""
+    access = _host_access("ops")
+    access["host_access"]["entries"] = [
+        e for e in access["host_access"]["entries"] if e["principal"] in ("root", "ops")
+    ]
+    a = _vsphere(tmp_path, access)
+    assert _verdict(a, "HVA-425") == ("pass", "1 principal(s) with host administration (root)")
+
+
+# --- V13-4: HVA-402 and a size limit of non-ASCII digits -------------------------------------------
+
+
+def test_setinfo_size_limit_in_superscript_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python's str.isdigit() is true of "²" (Unicode digit, not decimal), which int() refuses:
+    HVA-402 crashed on `tools.setInfo.sizeLimit = "²"` ("check crashed: ValueError", the
+    scan's exit code 3). VMware reads the limit as a number (strtol reads no digit there); what
+    it then uses is not settled, so the value is not known to be at most 1 MB. Right: fail
+    naming the value, as for any other text."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    (folder / "v1.vmx").write_text(
+        'displayName = "v1"\ntools.setInfo.sizeLimit = "\u00b2"\nRemoteDisplay.maxConnections = "1"\n'
+    )
+    _, report = scan(folder, capsys)
+    (got,) = [
+        (r["status"], r["message"])
+        for r in report["results"]
+        if r["check_id"] == "HVA-402" and r["subject"]["name"] == "v1"
+    ]
+    assert got == ("fail", "tools.setInfo.sizeLimit = \u00b2 (above 1048576)")
