@@ -28,7 +28,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Fact, Host, Source, Vm, VmwareHost, VmwareVm
-from hvaudit.parse.vmx import vmx_bool
+from hvaudit.parse.vmx import vmx_bool, vmx_long
 
 __all__: list[str] = []
 
@@ -171,7 +171,9 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
     connections"; past it the API refuses a console ticket with MksConnectionLimitReached, read
     with `search`). A positive limit read there decides; -1 and 0 are not documented as a
     number of sessions (the vcenter simulator reports 0 for every VM), so the advanced setting
-    decides then."""
+    decides then. The setting is a number as VMware's dictionary reads one (`vmx_long`: strtol
+    base 0, the number before any trailing text), so "0x1", "01" and "1abc" run as 1 and pass,
+    "0x2" runs as 2 and fails."""
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         api = (vm.settings.get("hvaudit.maxmksconnections") or "").strip()
@@ -182,16 +184,32 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
             else:
                 yield failed(s, f"maxMksConnections = {api} (vSphere API): {api} sessions", ref)
             continue
-        value = (vm.settings.get("remotedisplay.maxconnections") or "").strip()
+        raw = vm.settings.get("remotedisplay.maxconnections") or ""
+        value = raw.strip()
         ref = vm.at("RemoteDisplay.maxConnections")
-        if value == "1":
-            yield passed(s, "RemoteDisplay.maxConnections = 1", ref)
-        elif not value:
+        if not value:
             yield failed(
                 s, "RemoteDisplay.maxConnections is not set: unlimited console sessions", ref
             )
+            continue
+        n, _ = vmx_long(raw)
+        if value == "1":
+            yield passed(s, "RemoteDisplay.maxConnections = 1", ref)
+        elif n == 1:
+            yield passed(s, f"RemoteDisplay.maxConnections = {value[:20]} (VMware reads 1)", ref)
+        elif n is None:
+            yield manual(
+                s,
+                f"RemoteDisplay.maxConnections = {value[:20]}: beyond a 32-bit number",
+                ref,
+                question="Does this VM admit one console connection at a time? Evidence: the "
+                "VM's vmware.log at its last power-on (the value VMware reports for "
+                "RemoteDisplay.maxConnections) or a second console session opened while one is "
+                "open. Pass: the second session is refused; fail: it is admitted.",
+            )
         else:
-            yield failed(s, f"RemoteDisplay.maxConnections = {value[:20]}", ref)
+            read = "" if value == str(n) else f" (VMware reads {n})"
+            yield failed(s, f"RemoteDisplay.maxConnections = {value[:20]}{read}", ref)
 
 
 @check(

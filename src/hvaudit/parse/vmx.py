@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from hvaudit.errors import InputError
 
-__all__ = ["OWN_PREFIX", "VmxFile", "parse_vmx", "vmx_bool"]
+__all__ = ["OWN_PREFIX", "VmxFile", "parse_vmx", "vmx_bool", "vmx_long"]
 
 _LINE = re.compile(r'\s*([A-Za-z0-9_.:\-\[\]]+)\s*=\s*(?:"([^"]*)"|([^"\s#][^"#]*?))?\s*(?:#.*)?')
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
@@ -41,6 +41,44 @@ not TRUE."""
 def vmx_bool(value: str) -> bool:
     """A .vmx value as VMware reads it where it expects a boolean (VMX_TRUE, else FALSE)."""
     return value.lower() in VMX_TRUE
+
+
+_C_SPACE = " \t\n\v\f\r"
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _strtol(text: str) -> tuple[int, str]:
+    """C strtol(text, &p, 0) in the C locale, without the range check: the number and the rest
+    (leading white space and a sign; "0x" or "0X" then hex digits, a leading 0 octal, else
+    decimal; no digit at all is 0 with the whole text left)."""
+    s = text.lstrip(_C_SPACE)
+    sign = -1 if s[:1] == "-" else 1
+    if s[:1] in "+-" and s:
+        s = s[1:]
+    base = 10
+    if s[:2].lower() == "0x" and s[2:3].lower() in _DIGITS[:16] and s[2:3]:
+        base, s = 16, s[2:]
+    elif s[:1] == "0":
+        base = 8
+    n = 0
+    i = 0
+    while i < len(s) and s[i].lower() in _DIGITS[:base]:
+        n = n * base + _DIGITS.index(s[i].lower())
+        i += 1
+    if i == 0:
+        return 0, text
+    return sign * n, s[i:]
+
+
+def vmx_long(value: str) -> tuple[int | None, bool]:
+    """A .vmx value as VMware reads it where it expects a number (DICT_LONG): lib/dict/
+    dictionary.c's DictionaryNarrowValue runs strtol(s, &p, 0) and, on text after the number,
+    posts "is not a valid integer value. Using value" with the number read so far; "0x1",
+    "01", " 1" and "1abc" run as 1. Returns that number and whether VMware complains about
+    trailing text; the number is None where it does not fit the entry's int32 (what a 64-bit
+    VMX then keeps is not settled by that source)."""
+    n, rest = _strtol(value)
+    return (n if -(2**31) <= n < 2**31 else None), bool(rest)
 
 
 @dataclass(slots=True)
