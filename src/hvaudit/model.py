@@ -473,6 +473,10 @@ class Vm:
     memory_limit_kib: int = 0
     """The hard memory limit in KiB (0: none, or the platform states none in KiB)."""
     shared_directories: tuple[SharedDirectory, ...] = ()
+    chardev_selinux_overrides: tuple[tuple[str, str, str, Source], ...] = ()
+    """Character devices whose host file carries a `<source><seclabel model='selinux'>` of its
+    own, as (device element, path, override, where): the override as Disk.selinux_override
+    says it (R13-1)."""
     emulator: str | None = None
     """The device-model binary the VM names (libvirt <emulator>)."""
     machine: str | None = None

@@ -1118,7 +1118,9 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     So is a disk whose <source> carries a <seclabel model='selinux'> of its own on a VM that
     SELinux otherwise confines: libvirt leaves its file as labelled (relabel='no') or applies
     that label instead of the VM's (virSecuritySELinuxSetImageLabelInternal), a fail where the
-    label has no MCS category (every VM dominates it; _kept_disk_labels, R11-1). A
+    label has no MCS category (every VM dominates it; _kept_disk_labels, R11-1), and so is a
+    character device whose <source> (a file, host device, pipe or socket QEMU connects to)
+    carries one (virSecuritySELinuxSetChardevLabel does the same; R13-1). A
     <shareable/> disk is labelled with the policy's shared context, no MCS category, so any VM
     may open it: a question (_shared_disk_labels, R12-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
@@ -1348,52 +1350,72 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
 
 
 def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
-    """The verdict of an SELinux-confined VM some of whose disks keep a label of their own
-    (R11-1), None when none does. sVirt's other half is the VM's disks labelled with its own
-    MCS categories; a disk <source> with its own <seclabel model='selinux'> opts out of it:
-    libvirt's security_selinux.c virSecuritySELinuxSetImageLabelInternal returns without
-    labelling the file for relabel='no', and applies the seclabel's <label> instead of the
-    VM's image label when it names one (formatdomain, "Security label": an alternate label
-    "to allow sharing of some, but not all, resources between domains"). A label with no MCS
-    category is dominated by every VM's label, so any VM's QEMU may open the disk: a fail;
-    a file left as it is, or given categories of its own, is the question of its label."""
-    kept = [d for d in v.disks if d.selinux_override]
+    """The verdict of an SELinux-confined VM some of whose disks or character devices keep a
+    label of their own (R11-1, R13-1), None when none does. sVirt's other half is the VM's
+    files labelled with its own MCS categories; a disk <source> with its own <seclabel
+    model='selinux'> opts out of it: libvirt's security_selinux.c
+    virSecuritySELinuxSetImageLabelInternal returns without labelling the file for
+    relabel='no', and applies the seclabel's <label> instead of the VM's image label when it
+    names one (formatdomain, "Security label": an alternate label "to allow sharing of some,
+    but not all, resources between domains"). A character device's <source> (a serial,
+    console, parallel or channel on a file, host device, pipe or a unix socket QEMU connects
+    to) does the same through virSecuritySELinuxSetChardevLabel (`if (chr_seclabel &&
+    !chr_seclabel->relabel) return 0;`, else `imagelabel = chr_seclabel->label`; R13-1). A
+    label with no MCS category is dominated by every VM's label, so any VM's QEMU may open the
+    file: a fail; a file left as it is, or given categories of its own, is the question of its
+    label."""
+    items = [
+        ("disk", d.source or "(no source)", d.selinux_override, d.source_ref)
+        for d in v.disks
+        if d.selinux_override
+    ] + [(dev, path, kept, ref) for dev, path, kept, ref in v.chardev_selinux_overrides]
     s = vm_subject(v)
-    if not kept:
+    if not items:
         return _shared_disk_labels(v, what)
-    refs = [d.source_ref for d in kept]
-    for d in kept:
-        label = d.selinux_override or ""
+    refs = [ref for *_, ref in items]
+    disks_only = all(kind == "disk" for kind, *_ in items)
+    for kind, path, label, _ref in items:
         rng = _mcs_range(label) if label != "relabel='no'" else None
         if rng is not None and not rng[1][1]:
+            thing = "disk" if kind == "disk" else "device"
             return failed(
                 s,
-                f"{what}, but disk {d.source or '(no source)'} is given SELinux label {label} "
-                "by its own <seclabel>: no MCS category, so every VM's label dominates it and "
-                "any VM may open the disk",
+                f"{what}, but {kind} {path} is given SELinux label {label} by its own "
+                f"<seclabel>: no MCS category, so every VM's label dominates it and any VM may "
+                f"open the {thing}",
                 *refs,
             )
-    paths = ", ".join(d.source or "(no source)" for d in kept)
+    paths = ", ".join(path for _, path, *_ in items)
+    listed = "; ".join(
+        (path if disks_only else f"{kind} {path}")
+        + (
+            " relabel='no' (libvirt leaves its label as it is)"
+            if label == "relabel='no'"
+            else f" label {label} (applied instead of the VM's)"
+        )
+        for kind, path, label, _ in items
+    )
+    if disks_only:
+        said = "disk(s) keep an SELinux label of their own (<seclabel> on the disk source)"
+        which, it = "disk", "the disk"
+    else:
+        kinds = (
+            "character device(s)"
+            if not any(kind == "disk" for kind, *_ in items)
+            else "disk(s) and character device(s)"
+        )
+        said = f"{kinds} keep an SELinux label of their own (<seclabel> on the device source)"
+        which, it = "disk or character device file", "the file"
     return manual(
         s,
-        f"{what}, but disk(s) keep an SELinux label of their own (<seclabel> on the disk "
-        "source): "
-        + "; ".join(
-            f"{d.source or '(no source)'} "
-            + (
-                "relabel='no' (libvirt leaves its label as it is)"
-                if d.selinux_override == "relabel='no'"
-                else f"label {d.selinux_override} (applied instead of the VM's)"
-            )
-            for d in kept
-        ),
+        f"{what}, but {said}: {listed}",
         *refs,
-        question=f"Does each disk of VM {v.name} on host {v.host} whose own <seclabel> "
+        question=f"Does each {which} of VM {v.name} on host {v.host} whose own <seclabel> "
         f"overrides libvirt's labelling ({paths}) carry an SELinux label with the MCS "
         f"categories of this VM alone? Evidence: `ls -Z PATH` for each on {v.host}, and the "
         f"VM's label while it runs (`virsh dominfo {v.name}`, Security label). Pass: yes, "
         "each carries exactly the VM's categories; fail: any carries s0 alone or categories "
-        "another VM's label dominates, so that VM's QEMU may open the disk.",
+        f"another VM's label dominates, so that VM's QEMU may open {it}.",
     )
 
 

@@ -393,6 +393,7 @@ def parse_domain(
     groups = _throttle_groups(root)
     graphics, interfaces, disks, passthrough, legacy = [], [], [], [], []
     chardevs: list[Chardev] = []
+    chr_kept: list[tuple[str, str, str, Source]] = []
     shared_dirs: list[SharedDirectory] = []
     shmem: list[str] = []
     shared_files: list[str] = []
@@ -471,6 +472,9 @@ def parse_domain(
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
                 chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+                kept = _chardev_selinux_override(el)
+                if kept is not None and not any(k[1:3] == kept for k in chr_kept):
+                    chr_kept.append((tag, *kept, Source(artefact, f"/domain/devices/{tag}[{i}]")))
         # formatdomain: a passthrough smartcard and an EGD random-number backend are character
         # devices too ("Smartcard devices", "Random number generator device").
         for i, el in enumerate(devices.findall("smartcard"), 1):
@@ -698,6 +702,7 @@ def parse_domain(
         shared_memory_files=tuple(shared_files),
         private_memory_files=tuple(private_files),
         shared_directories=tuple(shared_dirs),
+        chardev_selinux_overrides=tuple(chr_kept),
         emulator=emulator,
     )
 
@@ -1161,6 +1166,25 @@ def _selinux_override(source_el: Element | None) -> str | None:
         if label := (sl.findtext("label") or "").strip():
             return label
     return None
+
+
+def _chardev_selinux_override(el: Element) -> tuple[str, str] | None:
+    """The host file of a character device and how its own `<source><seclabel
+    model='selinux'>` overrides the VM's image label, None when it does not (R13-1). libvirt
+    src/security/security_selinux.c virSecuritySELinuxSetChardevLabel, as for a disk
+    (_selinux_override): `if (chr_seclabel && !chr_seclabel->relabel) return 0;` (the file keeps
+    its label), else `imagelabel = chr_seclabel->label` before the VM's `seclabel->imagelabel`;
+    it labels the path of a file, dev or pipe source (pipe: PATH.in and PATH.out) and of a
+    unix socket QEMU connects to (not one it binds: QEMU creates that socket itself)."""
+    ctype = el.get("type") or ""
+    src = el.find("source")
+    if src is None or ctype not in ("file", "dev", "pipe", "unix"):
+        return None
+    if ctype == "unix" and (src.get("mode") or "connect") == "bind":
+        return None
+    path = (src.get("path") or "").strip()
+    override = _selinux_override(src)
+    return (path or "(no path)", override) if override is not None else None
 
 
 #: QEMU's x86 PC machines built on the i440FX/PIIX chipset ("pc", "pc-i440fx-X.Y", the old
