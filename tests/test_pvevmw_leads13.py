@@ -9,6 +9,13 @@ verdict; each finding's test failed on the code before its fix.
   value. Using value"; VMware View Open Client 2.1.1, LGPL, read with `find_string`/`read_file`):
   each runs as 1 session. Now they pass with "VMware reads 1"; "0x2" fails as 2; a number past
   32 bits (the entry's int32) is a question.
+- L13-2 (HVA-404, wrong fail; and the lead held): ESXi's own description of
+  Mem.ShareForceSalting (the host's advanced option list, 8.0 to 9.0.1, as
+  lamw/esxi-advanced-and-kernel-settings records it, read with `fetch`): at 2 "VMs that do not
+  have the sched.mem.pshare.salt option set cannot share memory with any other VM", with or
+  without vc.uuid: the pass for a VM without vc.uuid held. "If the sched.mem.pshare.salt is
+  present but empty, the VM gets its own unique salt": an empty salt failed as "set"; at 1 or 2
+  it now passes, at 0 it fails with the host.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from test_redteam10_vmw_probes import _verdicts, _vsphere
 from test_redteam12_vmw_probes import MAXCONN, WEB01, _vmx_scan
 
 # --- L13-1: HVA-403 reads the limit as VMware's dictionary does ----------------------------------
@@ -48,3 +56,78 @@ def test_console_limit_read_as_vmware_reads_a_number(
         tmp_path, capsys, WEB01.replace(MAXCONN, f'RemoteDisplay.maxConnections = "{value}"')
     )
     assert got[("HVA-403", "web-01")] == want
+
+
+# --- L13-2: HVA-404 and ESXi's own description of Mem.ShareForceSalting ------------------------------
+
+
+def _salted(salt: str | None) -> str:
+    """web-01 (it has no vc.uuid) with a sched.mem.pshare.salt line, or none."""
+    assert "vc.uuid" not in WEB01
+    if salt is None:
+        return WEB01
+    return WEB01.replace("uuid.bios", f'sched.mem.pshare.salt = "{salt}"\nuuid.bios', 1)
+
+
+def test_vm_without_vc_uuid_at_salting_2_passes(tmp_path: Path) -> None:
+    """Held (the lead): at Mem.ShareForceSalting 2, "VMs that do not have the
+    sched.mem.pshare.salt option set cannot share memory with any other VM" (ESXi's option
+    description): a VM with neither the salt nor vc.uuid shares with no other VM. Pass is right."""
+    a = _vsphere(tmp_path, {"advanced": {"Mem.ShareForceSalting": 2}}, vmx=_salted(None))
+    assert _verdicts(a, "HVA-404")["web-01"] == (
+        "pass",
+        "no sched.mem.pshare.salt, host Mem.ShareForceSalting = 2: pages shared within the VM only",
+    )
+
+
+@pytest.mark.parametrize(
+    ("forced", "want"),
+    [
+        (
+            2,
+            (
+                "pass",
+                "sched.mem.pshare.salt is empty, host Mem.ShareForceSalting = 2: the VM gets its "
+                "own unique salt",
+            ),
+        ),
+        (
+            1,
+            (
+                "pass",
+                "sched.mem.pshare.salt is empty, host Mem.ShareForceSalting = 1: the VM gets its "
+                "own unique salt",
+            ),
+        ),
+        (0, ("fail", "host Mem.ShareForceSalting = 0: pages are shared with every VM of the host")),
+    ],
+)
+def test_empty_salt_is_a_salt_of_its_own(
+    tmp_path: Path, forced: int, want: tuple[str, str]
+) -> None:
+    """L13-2: "If the sched.mem.pshare.salt is present but empty, the VM gets its own unique
+    salt" (ESXi's option description). An empty salt failed as "set: pages may be shared with
+    other VMs"; with salting on (1 or 2) it is a salt no other VM has. At 0 nothing is salted."""
+    a = _vsphere(tmp_path, {"advanced": {"Mem.ShareForceSalting": forced}}, vmx=_salted(""))
+    assert _verdicts(a, "HVA-404")["web-01"] == want
+
+
+def test_salt_with_text_still_fails(tmp_path: Path) -> None:
+    """Twin of L13-2 (held): a salt with text is one other VMs can share; it fails at 2."""
+    a = _vsphere(tmp_path, {"advanced": {"Mem.ShareForceSalting": 2}}, vmx=_salted("team-a"))
+    assert _verdicts(a, "HVA-404")["web-01"] == (
+        "fail",
+        "sched.mem.pshare.salt is set: pages may be shared with other VMs",
+    )
+
+
+def test_empty_salt_offline_is_asked_for_1_or_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """L13-2 offline: no host, so the empty salt's verdict waits on the host's salting (1 or 2)."""
+    got = _vmx_scan(tmp_path, capsys, _salted(""))
+    assert got[("HVA-404", "web-01")] == (
+        "manual",
+        "an empty sched.mem.pshare.salt; host Mem.ShareForceSalting unknown: offline .vmx files "
+        "hold no host",
+    )

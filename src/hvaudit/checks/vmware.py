@@ -238,27 +238,39 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
     """A salt shared between VMs re-enables transparent page sharing across them: a side channel
     that has leaked cryptographic keys between VMs.
 
-    VMware KB 2097593 ("Additional Transparent Page Sharing management capabilities and new
-    default settings", read via `search`): with the host's Mem.ShareForceSalting at 0 every VM
-    of the host takes part in TPS whatever its salt; with 1 or 2, two VMs share a page only when
-    their salts are the same; at 2 (the default) a VM without sched.mem.pshare.salt is salted
-    with its own vc.uuid, so its pages are shared within the VM only. What salt 1 does for a VM
-    without the option is not settled by the sources read, so that case is asked. The VM's
-    .vmx proves a salt override (fail); the absence of one passes only with the host at 2."""
+    ESXi's own description of Mem.ShareForceSalting (the host's advanced option list, 8.0 to
+    9.0.1, as lamw/esxi-advanced-and-kernel-settings records it, read with `fetch`): "0 - no
+    salting or isolation between VMs; 1 - VMs that have the sched.mem.pshare.salt option set are
+    able to share memory with VMs with the same salt; 2 - VMs that do not have the
+    sched.mem.pshare.salt option set cannot share memory with any other VM, page sharing is
+    possible only inside the VM. If the sched.mem.pshare.salt is present but empty, the VM gets
+    its own unique salt." So at 2 a VM without the option shares with no other VM whether or not
+    it has a vc.uuid (KB 2097593 names vc.uuid as the default salt, read via `search`), and an
+    empty salt at 1 or 2 is a salt of its own. What 1 does for a VM without the option is not
+    said, so that case is asked. A salt with text proves an override (fail); the absence of one
+    passes only with the host at 2."""
     hosts = {h.name: esx for h, esx in _esx_hosts(ctx)}
     key = "Mem.ShareForceSalting"
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         salt = vm.settings.get("sched.mem.pshare.salt")
         ref = vm.at("sched.mem.pshare.salt")
-        if salt is not None:
+        if salt:
             yield failed(s, "sched.mem.pshare.salt is set: pages may be shared with other VMs", ref)
             continue
         esx = hosts.get(v.host)
         value = None if esx is None or esx.advanced is None else esx.advanced.get(key)
         forced = _int(value) if value is not None else None
         host_src = esx.source if esx is not None else ref
-        if forced == 2:
+        if salt == "" and forced in (1, 2):
+            yield passed(
+                s,
+                f"sched.mem.pshare.salt is empty, host {key} = {forced}: the VM gets its own "
+                "unique salt",
+                ref,
+                host_src,
+            )
+        elif forced == 2:
             yield passed(
                 s,
                 f"no sched.mem.pshare.salt, host {key} = 2: pages shared within the VM only",
@@ -270,20 +282,22 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
                 s, f"host {key} = 0: pages are shared with every VM of the host", ref, host_src
             )
         else:
+            what = "an empty sched.mem.pshare.salt" if salt == "" else "no sched.mem.pshare.salt"
             if esx is None or not esx.source.artefact:
                 where = f"host {key} unknown: {OFFLINE}"
             elif value is not None:
                 where = f"host {key} = {str(value)[:12]}: a VM without a salt is not settled"
             else:
                 where = f"host {key} not reported by the host, or not collected"
+            want, bad = ("1 or 2", "0") if salt == "" else ("2", "0 or 1")
             yield manual(
                 s,
-                f"no sched.mem.pshare.salt; {where}",
+                f"{what}; {where}",
                 ref,
                 host_src,
-                question=f"Is {key} 2 on the host that runs this VM? Evidence: `esxcli system "
-                "settings advanced list -o /Mem/ShareForceSalting` (Int Value) on that host. "
-                "Pass: yes, 2, so the VM is salted with its own vc.uuid; fail: 0 or 1.",
+                question=f"Is {key} {want} on the host that runs this VM? Evidence: `esxcli "
+                "system settings advanced list -o /Mem/ShareForceSalting` (Int Value) on that "
+                f"host. Pass: yes, {want}, so the VM shares pages with no other VM; fail: {bad}.",
             )
 
 
