@@ -27,6 +27,7 @@ from hvaudit.checks.base import (
     qemu_config_unread,
     vm_subject,
 )
+from hvaudit.checks.network import _pci_functions
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import qemu_options
 from hvaudit.parse.vmx import vmx_bool
@@ -1183,7 +1184,13 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     block device" (qm.conf(5), read with `search`): QEMU hands the guest's SCSI commands to the
     host device as SG_IO, and qemu-server runs QEMU as root, whom the kernel's SG_IO filter
     (which applies to unprivileged callers, formatdomain sgio above) does not restrict, so it is
-    unfiltered raw SCSI access. Raw QEMU arguments (`<qemu:commandline>`, Proxmox `args:`) can
+    unfiltered raw SCSI access; qemu-server gives scsi-block only to a host path that answers a
+    SCSI INQUIRY as a disk, never to a storage volume (Drive.pm get_scsi_device_type: `if
+    ($drive->{file} =~ m|^/|) { ... if ($info->{type} == 0 && $drive->{scsiblock})`), and
+    makes a host path that answers as a tape `scsi-generic` without any option (`elsif
+    ($info->{type} == 1) { # tape`): a tape node (/dev/stN, /dev/tape/...) fails, a SCSI
+    generic node (/dev/sgN) is asked about (P13-2). A hostpciN function is judged as a
+    <hostdev type='pci'> is below, by its sysfs class (P13-1). Raw QEMU arguments (`<qemu:commandline>`, Proxmox `args:`) can
     add the same devices: `-device scsi-block` ("SCSI block device passthrough", the device
     behind scsiblock=1 and device='lun') and `-device scsi-generic` ("pass through generic scsi
     device (/dev/sg*)") hand the guest's SCSI commands to the host device (QEMU
@@ -1255,20 +1262,44 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         if hosts[v.host].platform == "proxmox-ve":
+            tapes, generic = _pve_scsi_generic(v)
             found = (
-                ["scsiblock=1 on " + ", ".join(d.source or "(no source)" for d in luns)]
-                if luns
-                else []
-            ) + [f"QEMU argument {o.shown()}" for o in raw]
-            if found:
+                (
+                    ["scsiblock=1 on " + ", ".join(d.source or "(no source)" for d in luns)]
+                    if luns
+                    else []
+                )
+                + [f"{d.source} (a SCSI tape: qemu-server makes it scsi-generic)" for d in tapes]
+                + [f"QEMU argument {o.shown()}" for o in raw]
+            )
+            refs = [*(d.source_ref for d in (*luns, *tapes)), *([v.source] if raw else [])]
+            if found or controllers:
                 yield failed(
                     s,
-                    "; ".join(found)
-                    + ": every SCSI command reaches the host device, from QEMU running as root "
-                    "(unfiltered SG_IO)",
-                    *(d.source_ref for d in luns),
-                    *([v.source] if raw else []),
+                    "; ".join(
+                        [
+                            *(
+                                [
+                                    "; ".join(found) + ": every SCSI command reaches the host "
+                                    "device, from QEMU running as root (unfiltered SG_IO)"
+                                ]
+                                if found
+                                else []
+                            ),
+                            *(
+                                f"PCI storage controller {c} passed through (hostpci): the "
+                                "guest drives it and sends any command, firmware updates "
+                                "included, to the disks behind it, with no host kernel (no "
+                                "SG_IO filter) in between"
+                                for c in controllers
+                            ),
+                        ]
+                    ),
+                    *refs,
+                    *(p.source_ref for p in v.passthrough if p.kind == "pci" and controllers),
                 )
+            elif generic or unclassed:
+                yield _pve_scsi_question(v, generic, unclassed)
             else:
                 yield not_applicable(s, "no SCSI LUN passed through (no scsiblock=1)")
             continue
@@ -1331,6 +1362,72 @@ STORAGE_SUBCLASSES = {
 }
 
 
+#: The names of the Linux SCSI tape driver's nodes (st.c binds only TYPE_TAPE devices: st_probe
+#: `if (SDp->type != TYPE_TAPE) return -ENODEV`; /dev/stN, /dev/nstN with their l/m/a modes)
+#: and udev's tape links (60-persistent-storage-tape.rules: /dev/tape/by-id, /dev/tape/by-path).
+_PVE_TAPE = re.compile(r"/dev/(?:n?st\d+[lma]?|tape/.+)", re.A)
+#: The SCSI generic driver's nodes: sg binds every SCSI device, tapes included.
+_PVE_SG = re.compile(r"/dev/sg\d+", re.A)
+
+
+def _pve_scsi_generic(v: Vm) -> tuple[list[Disk], list[Disk]]:
+    """The scsiN host paths qemu-server hands the guest as `scsi-generic` (P13-2), and those that
+    may be. qemu-server Drive.pm get_scsi_device_type (github:proxmox/qemu-server; the same since
+    2012's "use scsi inquiry to test if we can use the scsi-block driver"): for a file that is a
+    host path (`m|^/|`, not a CD-ROM) it sends a SCSI INQUIRY (path_is_scsi, SG_IO) and makes
+    the device `scsi-generic` when the peripheral type is 1, a tape (`} elsif ($info->{type} ==
+    1) { # tape $devicetype = 'generic';`), with no scsiblock needed; DriveDevice.pm then gives
+    QEMU `-device scsi-generic`, which passes every SCSI command of the guest to the device
+    (QEMU hw/scsi/scsi-generic.c), from QEMU running as root. A tape driver node (/dev/stN,
+    /dev/nstN, /dev/tape/...) is a tape; a SCSI generic node (/dev/sgN) answers for whatever
+    device it is: a question. A block device (sd binds disks, sr CD-ROMs) is never type 1."""
+    tapes, generic = [], []
+    for d in v.disks:
+        if d.bus != "scsi" or d.device != "disk" or not (d.source or "").startswith("/"):
+            continue
+        if _PVE_TAPE.fullmatch(d.source or ""):
+            tapes.append(d)
+        elif _PVE_SG.fullmatch(d.source or ""):
+            generic.append(d)
+    return tapes, generic
+
+
+def _pve_scsi_question(v: Vm, generic: list[Disk], unclassed: list[Passthrough]) -> Outcome:
+    """HVA-059's question on a Proxmox VE VM: SCSI generic nodes whose device type is unknown,
+    PCI functions passed through whose class is unknown."""
+    parts, asks, evidence, rules = [], [], [], []
+    if generic:
+        nodes = ", ".join(d.source or "" for d in generic)
+        parts.append(
+            f"{nodes} given as scsiN: qemu-server makes a SCSI tape scsi-generic (every SCSI "
+            "command passed through), another device scsi-hd"
+        )
+        asks.append(f"none of SCSI node(s) {nodes} of VM {v.name} a SCSI tape")
+        evidence.append(f"`cat /sys/class/scsi_generic/sgN/device/type` on node {v.host}")
+        rules.append("no node reads 1 (tape)")
+    if unclassed:
+        addrs = ", ".join(p.address for p in unclassed)
+        parts.append(f"PCI device(s) {addrs} passed through, of a class the evidence does not show")
+        asks.append(
+            f"none of PCI device(s) {addrs} passed through to VM {v.name} a storage controller"
+        )
+        evidence.append(
+            f"`cat /sys/bus/pci/devices/ADDRESS/class` on node {v.host} for each (a mapping's "
+            "address is this node's entry in /etc/pve/mapping/pci.cfg)"
+        )
+        rules.append("no class of base 0x01 (mass storage) or 0x0c04 (Fibre Channel)")
+    question = "Is " + ", and is ".join(asks)
+    return manual(
+        vm_subject(v),
+        "; ".join(parts),
+        *(d.source_ref for d in generic),
+        *(p.source_ref for p in unclassed),
+        question=f"{question}? Evidence: {'; '.join(evidence)}. Pass: "
+        f"{'; and '.join(rules)}; fail: a tape or a storage controller, whose guest sends any "
+        "SCSI command to the device.",
+    )
+
+
 def _storage_controllers(v: Vm, h: Host) -> tuple[list[str], list[Passthrough]]:
     """The PCI functions passed through to `v` (<hostdev type='pci'>, a raw -device vfio-pci)
     that are storage controllers by the class sysfs gives them (`0x01xxxx`, base class mass
@@ -1347,15 +1444,22 @@ def _storage_controllers(v: Vm, h: Host) -> tuple[list[str], list[Passthrough]]:
     for p in v.passthrough:
         if p.kind != "pci":
             continue
-        cls = classes.get(p.address.lower())
-        if cls is None:
+        if p.address.startswith("of cluster mapping"):
+            # Proxmox VE hostpci mapping=<id>: this node's function of it is in
+            # /etc/pve/mapping/pci.cfg, not collected (P13-1)
             unclassed.append(p)
-        elif cls >> 16 == 0x01:
-            kind = STORAGE_SUBCLASSES.get((cls >> 8) & 0xFF, "mass storage")
-            storage.append(f"{p.address} (class 0x{cls:06x}, {kind})")
-        elif cls >> 8 == 0x0C04:
-            # a Fibre Channel HBA carries SCSI (FCP) to the SAN's LUNs (R9-10)
-            storage.append(f"{p.address} (class 0x{cls:06x}, Fibre Channel)")
+            continue
+        # a Proxmox VE hostpci address may omit the domain and the function (every function
+        # of the device) and join several with `;` (_pci_functions; P13-1)
+        for addr, cls in _pci_functions(classes, p.address, f.known):
+            if cls is None:
+                unclassed.append(dataclasses.replace(p, address=addr))
+            elif cls >> 16 == 0x01:
+                kind = STORAGE_SUBCLASSES.get((cls >> 8) & 0xFF, "mass storage")
+                storage.append(f"{addr} (class 0x{cls:06x}, {kind})")
+            elif cls >> 8 == 0x0C04:
+                # a Fibre Channel HBA carries SCSI (FCP) to the SAN's LUNs (R9-10)
+                storage.append(f"{addr} (class 0x{cls:06x}, Fibre Channel)")
     return storage, unclassed
 
 

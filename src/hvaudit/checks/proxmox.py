@@ -1546,8 +1546,26 @@ def _wide(item: str, cluster: FirewallFile) -> bool:
 
 
 def _is_wide(cidr: str) -> bool:
-    """A network of /7 or wider (0.0.0.0/0 is every IPv4 address)."""
-    return cidr.endswith(("/0", "/1", "/2", "/3", "/4", "/5", "/6", "/7"))
+    """A network of /7 or wider (0.0.0.0/0 is every IPv4 address), or an address range holding
+    at least as many addresses as a /7 of its family. A rule's -source/-dest may be a range
+    `A-B` (pve-firewall parse_address_list takes one `-` element through Net::IP, "you can't
+    use a range in a list"; ruleset_generate_match makes it `-m iprange --src-range A-B`,
+    github:proxmox/pve-firewall src/PVE/Firewall.pm), so `0.0.0.0-255.255.255.255` admits
+    every IPv4 source as 0.0.0.0/0 does (P13-3). The prefix is read as a number, as Net::IP
+    and iptables read it (`/07` is /7)."""
+    text = cidr.strip()
+    if "-" in text:
+        lo, _, hi = text.partition("-")
+        try:
+            a, b = ipaddress.ip_address(lo.strip()), ipaddress.ip_address(hi.strip())
+        except ValueError:
+            return False
+        if a.version != b.version:
+            return False
+        bits = 32 if a.version == 4 else 128
+        return int(b) - int(a) + 1 >= 2 ** (bits - 7)
+    m = re.search(r"/(\d+)$", text, re.A)
+    return m is not None and int(m.group(1)) <= 7
 
 
 @check(

@@ -688,8 +688,17 @@ def _vm(
             d = pve.parse_property_string(val, "file")
             media = d.get("media", "disk")
             # scsiN scsiblock=1: "use scsi-block for full passthrough of host block device"
-            # (qm.conf): QEMU sends the guest's SCSI commands to the host device as SG_IO
-            lun = m.group(1) == "scsi" and _flag(d.get("scsiblock"), False)
+            # (qm.conf): QEMU sends the guest's SCSI commands to the host device as SG_IO. Only
+            # a host path is ever that (qemu-server Drive.pm get_scsi_device_type, the same since
+            # 2012: scsi-block where `$drive->{file} =~ m|^/|` answers a SCSI INQUIRY as type 0
+            # with scsiblock; a storage volume `store:vol` is never inquired, so it is scsi-hd
+            # whatever scsiblock says, and so is a CD-ROM) (P13-2)
+            lun = (
+                m.group(1) == "scsi"
+                and media != "cdrom"
+                and (d.get("file") or "").startswith("/")
+                and _flag(d.get("scsiblock"), False)
+            )
             disks.append(
                 Disk(
                     device="cdrom" if media == "cdrom" else "lun" if lun else "disk",

@@ -1,0 +1,221 @@
+"""Red team 13, Proxmox VE: new probes of qm.conf keys, firewall, access and cluster files.
+
+(Findings, held probes and tally at the end of this docstring, filled in as the round goes.)
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_redteam2_probes import PVE_HARDENED, pve_result
+from test_redteam2_probes import pve_scan as dir_scan
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+
+
+def _vm(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> dict:
+    return dir_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": text})
+
+
+def _result(report: dict, check_id: str, subject: str) -> dict[str, Any]:
+    return next(
+        r for r in report["results"] if (r["check_id"], r["subject"]["name"]) == (check_id, subject)
+    )
+
+
+def _live(tmp_path: Path, vm200: str, overrides: dict[str, Any]) -> tuple[str, str, str]:
+    """A live node (pve+ssh, its commands replayed) whose VM 200 is `vm200`: HVA-059's verdict."""
+    from test_redteam3_host_probes import pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / "etc/pve/qemu-server/200.conf").write_text(vm200)
+    a = pve_scan(tmp_path, overrides, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-059", "web-10"))
+    return r.status.value, r.outcome.message, r.outcome.question or ""
+
+
+# --- P13-1: HVA-059 on a hostpci storage controller ------------------------------------------------
+
+NVME = "/sys/bus/pci/devices/0000:03:00.0/class:0x010802\n"
+HBA = "/sys/bus/pci/devices/0000:04:00.0/class:0x010700\n/sys/bus/pci/devices/0000:04:00.1/class:0x010700\n"
+
+
+@pytest.mark.parametrize(
+    ("hostpci", "classes", "controller"),
+    [
+        ("hostpci0: 0000:03:00.0,pcie=1\n", NVME, "0000:03:00.0 (class 0x010802, NVMe)"),
+        ("hostpci0: 03:00.0\n", NVME, "0000:03:00.0 (class 0x010802, NVMe)"),
+        ("hostpci0: host=04:00,pcie=1\n", HBA, "0000:04:00.0 (class 0x010700, SAS)"),
+    ],
+    ids=["full", "no-domain", "all-functions"],
+)
+def test_p13_1_hostpci_storage_controller_fails(
+    tmp_path: Path, hostpci: str, classes: str, controller: str
+) -> None:
+    """Was not applicable "no SCSI LUN passed through (no scsiblock=1)". qm.conf hostpciN gives
+    the VM the PCI function whole through vfio-pci (qemu-server PCI.pm print_hostpci_devices);
+    the guest's own driver programs an NVMe or SAS controller and every command reaches the
+    disks behind it with no host SG_IO filter, which HVA-059 fails on libvirt (R9-1). The
+    address may omit the domain (0000) and the function (every function of the device)."""
+    from conftest import HARDENED_HOST
+
+    pci = HARDENED_HOST["pci-classes"][0] + classes
+    status, message, _ = _live(tmp_path, VM200 + hostpci, {"pci-classes": (pci, 0)})
+    assert status == "fail"
+    assert message.startswith(f"PCI storage controller {controller} passed through (hostpci)")
+
+
+@pytest.mark.parametrize(
+    ("hostpci", "address"),
+    [
+        ("hostpci0: 0000:03:00.0\n", "0000:03:00.0"),
+        ("hostpci0: mapping=hba\n", "of cluster mapping hba (/etc/pve/mapping/pci.cfg)"),
+    ],
+    ids=["unclassed", "mapping"],
+)
+def test_p13_1_hostpci_of_unknown_class_is_a_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], hostpci: str, address: str
+) -> None:
+    """Was not applicable. A copied /etc/pve gives no sysfs class (and a mapping's function is
+    in /etc/pve/mapping/pci.cfg): whether the function is a storage controller is asked."""
+    r = _result(_vm(tmp_path, capsys, VM200 + hostpci), "HVA-059", "web-10")
+    assert r["status"] == "manual"
+    assert r["message"] == (
+        f"PCI device(s) {address} passed through, of a class the evidence does not show"
+    )
+    assert r["question"].startswith(
+        f"Is none of PCI device(s) {address} passed through to VM web-10 a storage controller? "
+        "Evidence: "
+    )
+
+
+def test_p13_1_held_hostpci_gpu_stays_not_applicable(tmp_path: Path) -> None:
+    """Held twin: a VGA function (class 0x030000) is no storage controller."""
+    status, message, _ = _live(tmp_path, VM200 + "hostpci0: 0000:65:00.0\n", {})
+    assert (status, message) == ("not_applicable", "no SCSI LUN passed through (no scsiblock=1)")
+
+
+# --- P13-2: HVA-059 on scsiN host paths as qemu-server types them ----------------------------------
+
+
+@pytest.mark.parametrize("path", ["/dev/st0", "/dev/nst0", "/dev/tape/by-id/scsi-3500e09e-nst"])
+def test_p13_2_scsi_tape_is_scsi_generic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str
+) -> None:
+    """Was not applicable. get_scsi_device_type: a host path answering SCSI INQUIRY with
+    peripheral type 1 (a tape) is `scsi-generic` without scsiblock (`} elsif ($info->{type} ==
+    1) { # tape`), and QEMU's scsi-generic passes every command through, from root."""
+    report = _vm(tmp_path, capsys, VM200 + f"scsi1: {path}\n")
+    assert pve_result(report, "HVA-059", "web-10") == (
+        "fail",
+        f"{path} (a SCSI tape: qemu-server makes it scsi-generic): every SCSI command reaches "
+        "the host device, from QEMU running as root (unfiltered SG_IO)",
+    )
+
+
+def test_p13_2_scsi_generic_node_is_a_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was not applicable. /dev/sgN answers INQUIRY for whatever device it is: a tape makes it
+    scsi-generic, anything else scsi-hd."""
+    r = _result(_vm(tmp_path, capsys, VM200 + "scsi1: /dev/sg3\n"), "HVA-059", "web-10")
+    assert r["status"] == "manual"
+    assert r["question"].startswith(
+        "Is none of SCSI node(s) /dev/sg3 of VM web-10 a SCSI tape? Evidence: `cat "
+        "/sys/class/scsi_generic/"
+    )
+
+
+def test_p13_2_scsiblock_on_a_storage_volume_is_scsi_hd(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was a fail (wrong fail). get_scsi_device_type inquires only a host path (`m|^/|`); a
+    storage volume takes the `PVE::Storage::path` branch, where scsiblock is never read: the
+    guest gets scsi-hd."""
+    text = VM200.replace(
+        "scsi0: local-lvm:vm-200-disk-1,", "scsi0: local-lvm:vm-200-disk-1,scsiblock=1,"
+    )
+    report = _vm(tmp_path, capsys, text)
+    assert pve_result(report, "HVA-059", "web-10") == (
+        "not_applicable",
+        "no SCSI LUN passed through (no scsiblock=1)",
+    )
+
+
+@pytest.mark.parametrize(
+    "disk",
+    ["scsi1: /dev/disk/by-id/ata-ST4000-1,scsiblock=1\n", "scsi1: /dev/sdb,scsiblock=on\n"],
+)
+def test_p13_2_held_scsiblock_on_a_host_path_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], disk: str
+) -> None:
+    """Held: scsiblock=1 on a host block device is scsi-block (a disk answers type 0)."""
+    report = _vm(tmp_path, capsys, VM200 + disk)
+    status, message = pve_result(report, "HVA-059", "web-10")
+    assert status == "fail" and message.startswith("scsiblock=1 on /dev/"), message
+
+
+def test_p13_2_held_host_block_device_without_scsiblock_is_scsi_hd(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: a block device (sd binds disks only, never a tape) without scsiblock is scsi-hd."""
+    report = _vm(tmp_path, capsys, VM200 + "scsi1: /dev/disk/by-id/ata-ST4000-1\n")
+    assert pve_result(report, "HVA-059", "web-10") == (
+        "not_applicable",
+        "no SCSI LUN passed through (no scsiblock=1)",
+    )
+
+
+# --- P13-3: a rule's source given as an address range ----------------------------------------------
+
+CLUSTER_FW = (PVE_HARDENED / "etc/pve/firewall/cluster.fw").read_text()
+HOST_FW = (PVE_HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["0.0.0.0-255.255.255.255", "1.0.0.0-223.255.255.255", "::-ffff:ffff:ffff:ffff::"],
+)
+def test_p13_3_range_source_admitting_everyone_fails_hva_313(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    """Was pass "IP set `management`: ...". pve-firewall parse_address_list takes a single
+    `A-B` range through Net::IP and ruleset_generate_match makes it `-m iprange --src-range
+    A-B`: the web UI port is open to (nearly) every address, as from 0.0.0.0/0."""
+    host = HOST_FW + f"IN ACCEPT -source {source} -p tcp -dport 8006\n"
+    report = dir_scan(tmp_path, capsys, {"etc/pve/nodes/pve-h1/host.fw": host})
+    assert pve_result(report, "HVA-313", "pve-h1") == (
+        "fail",
+        f"host.fw:9 accepts management ports from {source}",
+    )
+
+
+def test_p13_3_range_source_accepting_everything_fails_hva_301(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was a question about the daemon only (the rule read as narrowed by its source): an `IN
+    ACCEPT` from every IPv4 address before the DROP policy admits every inbound packet."""
+    cluster = CLUSTER_FW.replace(
+        "[RULES]\n\n", "[RULES]\n\nIN ACCEPT -source 0.0.0.0-255.255.255.255\n"
+    )
+    report = dir_scan(tmp_path, capsys, {"etc/pve/firewall/cluster.fw": cluster})
+    assert pve_result(report, "HVA-301", "pve-h1") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but cluster.fw line 19 `IN ACCEPT` accepts "
+        "every inbound packet before the policy",
+    )
+
+
+def test_p13_3_held_narrow_range_is_not_wide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held twin: 10.0.0.1-10.0.0.50 is fifty addresses, no wider than the management set."""
+    base = dir_scan(tmp_path / "a", capsys, {})
+    host = HOST_FW + "IN ACCEPT -source 10.0.0.1-10.0.0.50 -p tcp -dport 8006\n"
+    report = dir_scan(tmp_path / "b", capsys, {"etc/pve/nodes/pve-h1/host.fw": host})
+    assert pve_result(report, "HVA-313", "pve-h1") == pve_result(base, "HVA-313", "pve-h1")
+    assert pve_result(base, "HVA-313", "pve-h1")[0] == "manual"
