@@ -1563,7 +1563,7 @@ def _is_wide(cidr: str) -> bool:
         if a.version != b.version:
             return False
         bits = 32 if a.version == 4 else 128
-        return int(b) - int(a) + 1 >= 2 ** (bits - 7)
+        return bool(int(b) - int(a) + 1 >= 2 ** (bits - 7))
     m = re.search(r"/(\d+)$", text, re.A)
     return m is not None and int(m.group(1)) <= 7
 
