@@ -16,6 +16,18 @@ HVA-210 sees it only in `ss` while the VM waits and HVA-046 only says raw argume
 Now HVA-036 judges each raw listener as it judges migration_address: every address a fail
 naming the VM and the option, a socket handed over (`fd:`) a question; loopback and `defer`
 hold the pass.
+
+L13-2 (HVA-405, false pass by omission): a <video> model virtio with <acceleration
+accel3d='yes'> (libvirt builds QEMU's virtio-vga-gl: its test data tests/qemuxmlconfdata/
+video-virtio-gpu-spice-gl.x86_64-latest.args, read with `read_file`), Proxmox VE's `vga:
+virtio-gl` (qemu-server $vga_map 'virtio-gl' => 'virtio-vga-gl', `find_string`) and a raw
+`-device virtio-vga-gl` give the guest virglrenderer, which runs its command streams through
+the host's GPU driver (QEMU docs/system/devices/virtio-gpu.rst: "For 3D acceleration QEMU must
+be able to access the hosts GPU"; the 'gl' and 'rutabaga' device labels). No check counted it;
+HVA-405 ("VM has no 3D graphics acceleration", HY-SR-5 / Rev. 1 HY-SR-6A: device emulation kept
+to what is needed) judged VMware only. It now judges QEMU VMs too: a fail naming the device. A
+GL display without a 3D device (graphics-spice-gl-auto-rendernode: `-spice gl=on` beside
+cirrus-vga) renders only 2D framebuffers: the pass names it.
 """
 
 from __future__ import annotations
@@ -109,3 +121,75 @@ def test_raw_incoming_held_local_or_deferred(tmp_path: Path, args: tuple[str, ..
     status, message = verdict(_one(tmp_path, *args), "HVA-036", "hv1")
     assert status == "pass", message
     assert message.startswith("migration_address = 10.0.1.10, migrate_tls_x509_verify = 1")
+
+
+# --- L13-2: 3D acceleration (HVA-405) -------------------------------------------------------
+
+SPICE_GL = (
+    "<graphics type='spice' autoport='no'><listen type='none'/>"
+    "<gl enable='yes' rendernode='/dev/dri/renderD128'/></graphics>"
+)
+VIRGL = "<video><model type='virtio' heads='1'><acceleration accel3d='yes'/></model></video>"
+VHOST_VIRGL = (
+    "<video><driver name='vhostuser'/><model type='virtio' heads='1'>"
+    "<acceleration accel3d='yes'/></model></video>"
+)
+
+
+def _devices(name: str, devices: str, *args: str) -> str:
+    return _raw_cpu_domain(name, f"<devices>{devices}</devices>", *args)
+
+
+@pytest.fixture(scope="module")
+def gpus(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    domains = {
+        "virgl": _devices("virgl", SPICE_GL + VIRGL),
+        "vhost": _devices("vhost", "<graphics type='egl-headless'/>" + VHOST_VIRGL),
+        "rawgl": _devices("rawgl", "", "-device", "virtio-gpu-gl-pci,id=gpu1"),
+        "glonly": _devices("glonly", SPICE_GL + "<video><model type='virtio'/></video>"),
+        "plain": _devices("plain", "<video><model type='virtio'/></video>"),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("gpu"), HARDENED_HOST, domains))
+
+
+def test_libvirt_accel3d_fails_hva405(gpus: Assessment) -> None:
+    """L13-2: HVA-405 gave no result for a KVM VM at all."""
+    assert verdict(gpus, "HVA-405", "virgl") == (
+        "fail",
+        "3D-accelerated GPU: <video> model virtio with accel3d='yes' (virglrenderer in QEMU)",
+    )
+    assert verdict(gpus, "HVA-405", "vhost") == (
+        "fail",
+        "3D-accelerated GPU: <video> model virtio with accel3d='yes' (a vhost-user-gpu process)",
+    )
+    assert verdict(gpus, "HVA-405", "rawgl") == (
+        "fail",
+        "3D-accelerated GPU: QEMU argument -device virtio-gpu-gl-pci,id=gpu1",
+    )
+
+
+def test_gl_display_without_3d_device_passes_named(gpus: Assessment) -> None:
+    """L13-2: an OpenGL SPICE display beside a 2D virtio GPU, and a plain virtio GPU, pass."""
+    assert verdict(gpus, "HVA-405", "glonly") == (
+        "pass",
+        "no 3D-accelerated GPU; <graphics type='spice'> with OpenGL on /dev/dri/renderD128 "
+        "shows only the framebuffers of a 2D device",
+    )
+    assert verdict(gpus, "HVA-405", "plain") == ("pass", "no 3D-accelerated GPU")
+
+
+def test_proxmox_vga_virtio_gl_fails_hva405(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """L13-2: `vga: virtio-gl` is QEMU's virtio-vga-gl; `vga: std` passes."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    conf = "etc/pve/qemu-server/200.conf"
+    text = (PVE_HARDENED / conf).read_text()
+    report = pve_scan(tmp_path, capsys, {conf: text.replace("vga: std", "vga: virtio-gl")})
+    assert pve_result(report, "HVA-405", "web-10") == (
+        "fail",
+        "3D-accelerated GPU: vga: virtio-gl (QEMU's virtio-vga-gl, virglrenderer in QEMU)",
+    )
+    report = pve_scan(tmp_path / "std", capsys, {})
+    assert pve_result(report, "HVA-405", "web-10") == ("pass", "no 3D-accelerated GPU")

@@ -397,6 +397,12 @@ class Vm:
     disks: tuple[Disk, ...] = ()
     passthrough: tuple[Passthrough, ...] = ()
     emulated_legacy_devices: tuple[str, ...] = ()
+    accelerated_3d: tuple[str, ...] = ()
+    """The guest's 3D-accelerated GPUs, as the definition names them (libvirt <video> with
+    <acceleration accel3d='yes'>, Proxmox VE vga: virtio-gl)."""
+    gl_displays: tuple[str, ...] = ()
+    """Displays that render with OpenGL on a host render node (libvirt <graphics><gl
+    enable='yes'>, egl-headless)."""
     confinement: Fact[str] = field(default_factory=lambda: Fact.unavailable("not collected"))
     """The per-VM mandatory access control label model (e.g. `apparmor dynamic`), or why none."""
     confinement_disabled: bool = False

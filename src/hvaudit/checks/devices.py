@@ -1780,6 +1780,23 @@ RAW_SOUND_MODELS = frozenset(
 )
 
 
+#: QEMU's accelerated virtio-gpu devices (QEMU docs/system/devices/virtio-gpu.rst: variants
+#: "virtio-vga[-BACKEND]" and "virtio-gpu[-BACKEND][-INTERFACE]", the accelerated backends being
+#: "virglrenderer ('gl' device label) and rutabaga_gfx ('rutabaga' device label)", the
+#: interface pci or device (MMIO)).
+RAW_3D = re.compile(r"virtio-(?:vga|gpu)-(?:gl|rutabaga)(?:-pci|-device)?")
+
+
+def raw_3d(v: Vm) -> list[str]:
+    """The 3D-accelerated GPUs raw QEMU arguments add (`-device virtio-vga-gl`, in any spelling
+    hvaudit.parse.qemu_args reads), for HVA-405."""
+    return [
+        f"QEMU argument {o.shown()}"
+        for o in qemu_options(v.raw_hypervisor_arguments)
+        if o.name == "device" and RAW_3D.fullmatch(o.kind)
+    ]
+
+
 def _raw_legacy(v: Vm) -> list[str]:
     """The legacy devices raw QEMU arguments add (R10-6): `-device DRIVER` of RAW_LEGACY (in any
     spelling qemu_args reads), a NIC of a legacy model given by `-nic ...,model=` or `-net

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hvaudit.checks.base import (
+    QEMU,
     Context,
     Outcome,
     Severity,
@@ -27,6 +28,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
+from hvaudit.checks.devices import raw_3d
 from hvaudit.model import Fact, Host, Source, Vm, VmwareHost, VmwareVm
 from hvaudit.parse.vmx import vmx_bool, vmx_long
 
@@ -314,16 +316,50 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
             "its text)."
         ),
     },
-    remediation="Set mks.enable3d = FALSE (or remove it) unless the VM needs 3D.",
-    platforms=ESX,
+    remediation={
+        "vmware-esxi": "Set mks.enable3d = FALSE (or remove it) unless the VM needs 3D.",
+        "kvm-libvirt": "Remove <acceleration accel3d='yes'/> from the VM's <video> model (and "
+        "<gl enable='yes'/> or an egl-headless <graphics> it needs no more) unless the VM needs "
+        "3D.",
+        "proxmox-ve": "Set vga to std or virtio instead of virtio-gl (qm set <vmid> --vga std) "
+        "unless the VM needs 3D.",
+    },
+    platforms=(*QEMU, *ESX),
 )
 def no_3d(ctx: Context) -> Iterator[Outcome]:
     """3D acceleration exposes a large emulated GPU stack to the guest; several VM escapes went
     through it. A vSphere collection reads the video card's enable3DSupport ("Flag to indicate
     whether the virtual video card supports 3D functions", VirtualMachineVideoCard, vSphere API,
-    read with `search`): the vSphere Client's "Enable 3D Support"."""
-    for v, vm in _vmware(ctx):
+    read with `search`): the vSphere Client's "Enable 3D Support".
+
+    On QEMU the 3D GPU is virtio-gpu with virglrenderer ("a library used by qemu to implement 3D
+    GPU support for the virtio GPU"), which runs the guest's command streams through the host's
+    OpenGL driver and GPU (QEMU docs/system/devices/virtio-gpu.rst: "For 3D acceleration QEMU
+    must be able to access the hosts GPU"); every such VM of a host opens the same render node.
+    libvirt: a <video> model with <acceleration accel3d='yes'> (libvirt builds virtio-vga-gl;
+    hvaudit.parse.libvirt_xml._accelerated_3d); Proxmox VE: `vga: virtio-gl` (qemu-server's
+    $vga_map, 'virtio-gl' => 'virtio-vga-gl'); raw arguments: `-device virtio-vga-gl`,
+    virtio-gpu-gl(-pci), the rutabaga variants (devices.raw_3d). An OpenGL display (<gl
+    enable='yes'>, egl-headless) without such a device renders only the framebuffers the guest
+    gives it: named in the pass, not failed (leads13)."""
+    for v in ctx.deployment.vms:
         s = vm_subject(v)
+        vm = v.vmware
+        if vm is None:
+            found = [*v.accelerated_3d, *raw_3d(v)]
+            if found:
+                yield failed(s, "3D-accelerated GPU: " + ", ".join(found), v.source)
+            elif v.gl_displays:
+                yield passed(
+                    s,
+                    "no 3D-accelerated GPU; "
+                    + ", ".join(v.gl_displays)
+                    + " shows only the framebuffers of a 2D device",
+                    v.source,
+                )
+            else:
+                yield passed(s, "no 3D-accelerated GPU", v.source)
+            continue
         card = vm.settings.get("hvaudit.video.enable3dsupport")
         if _on(card):
             yield failed(

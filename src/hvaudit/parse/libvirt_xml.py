@@ -403,12 +403,15 @@ def parse_domain(
     tpm_version: str | None = None
     tpm_version_default = False
     emulator: str | None = None
+    accel3d: list[str] = []
+    gl_displays: list[str] = []
     if devices is not None:
         emulator = (devices.findtext("emulator") or "").strip() or None
         for i, g in enumerate(devices.findall("graphics"), 1):
             graphics.append(
                 _graphics(g, Source(artefact, f"/domain/devices/graphics[{i}]"), secure_xml)
             )
+        accel3d, gl_displays = _accelerated_3d(devices)
         for i, itf in enumerate(devices.findall("interface"), 1):
             interfaces.append(_interface(itf, Source(artefact, f"/domain/devices/interface[{i}]")))
             if itf.get("type") == "hostdev":
@@ -668,6 +671,8 @@ def parse_domain(
             dict.fromkeys(legacy + ([] if "floppy drive" in legacy else _machine_legacy(root)))
         ),
         machine=_machine(root),
+        accelerated_3d=tuple(accel3d),
+        gl_displays=tuple(gl_displays),
         confinement=confinement,
         confinement_disabled=confinement_disabled,
         raw_hypervisor_arguments=tuple(raw_args),
@@ -1223,6 +1228,43 @@ def _memory_device_access(root: Element, m: Element) -> str | None:
 def _machine(root: Element) -> str | None:
     os_type = _first(root, "os", "type")
     return (os_type.get("machine") or None) if os_type is not None else None
+
+
+def _accelerated_3d(devices: Element) -> tuple[list[str], list[str]]:
+    """The 3D-accelerated GPUs of a definition and its OpenGL displays. formatdomain, "Video
+    devices": <model><acceleration accel3d='yes'/> "enable 3D acceleration"; libvirt's QEMU
+    driver builds a virtio model so as QEMU's virtio-vga-gl or virtio-gpu-gl-pci (its test
+    data tests/qemuxmlconfdata/video-virtio-gpu-spice-gl.x86_64-latest.args: `-device
+    {"driver":"virtio-vga-gl",...}` beside `-spice ...,gl=on,rendernode=/dev/dri/foo`),
+    QEMU's virglrenderer backend ("the 'gl' device label", QEMU docs/system/devices/
+    virtio-gpu.rst, "For 3D acceleration QEMU must be able to access the hosts GPU"); with
+    <driver name='vhostuser'/> the renderer runs in a vhost-user-gpu process ("runs the
+    graphics stack in a separate process for improved isolation"). A display with <gl
+    enable='yes'> (spice, dbus, sdl, gtk) or of type egl-headless renders on the host's GPU
+    (rendernode=, else the first one libvirt finds); without a 3D device the guest gives it
+    only framebuffers to show (graphics-spice-gl-auto-rendernode.x86_64-latest.args: the
+    same -spice gl=on with cirrus-vga)."""
+    accel: list[str] = []
+    for el in devices.findall("video"):
+        model = el.find("model")
+        acc = model.find("acceleration") if model is not None else None
+        if model is None or acc is None or not _yes(acc.get("accel3d")):
+            continue
+        drv = el.find("driver")
+        where = (
+            "a vhost-user-gpu process"
+            if drv is not None and drv.get("name") == "vhostuser"
+            else "virglrenderer in QEMU"
+        )
+        accel.append(f"<video> model {model.get('type') or '?'} with accel3d='yes' ({where})")
+    gl: list[str] = []
+    for g in devices.findall("graphics"):
+        kind = g.get("type") or "?"
+        gl_el = g.find("gl")
+        if kind == "egl-headless" or (gl_el is not None and _yes(gl_el.get("enable"))):
+            node = gl_el.get("rendernode") if gl_el is not None else None
+            gl.append(f"<graphics type='{kind}'> with OpenGL" + (f" on {node}" if node else ""))
+    return accel, gl
 
 
 def _machine_legacy(root: Element) -> list[str]:

@@ -727,6 +727,13 @@ def _vm(
     vga = pve.parse_property_string(v.get("vga", "std"), "type").get("type", "std")
     if vga == "cirrus":  # libvirt's LEGACY_MODELS: cirrus video
         legacy.append("cirrus video")
+    # qemu-server QemuServer.pm $vga_map: 'virtio-gl' => 'virtio-vga-gl', QEMU's virglrenderer
+    # GPU (HVA-405, leads13)
+    accel3d = (
+        ("vga: virtio-gl (QEMU's virtio-vga-gl, virglrenderer in QEMU)",)
+        if vga == "virtio-gl"
+        else ()
+    )
     if any(
         re.fullmatch(r"usb\d+", k) and pve.parse_property_string(val, "host").get("host") == "spice"
         for k, val in v.items()
@@ -817,6 +824,7 @@ def _vm(
         # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60)
         passthrough=(*passthrough, *raw_pci_passthrough(raw_args, at("args"))),
         emulated_legacy_devices=tuple(dict.fromkeys(legacy)),
+        accelerated_3d=accel3d,
         confinement=Fact.of(
             "none (Proxmox VE runs QEMU as root without a per-VM label)", Source(artefact)
         ),
