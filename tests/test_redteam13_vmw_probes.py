@@ -11,6 +11,14 @@ Findings:
 - V13-2 (false pass): HVA-425 counted accessAdmin entries only; a principal of access mode
   accessOther (a custom role on the host, which may hold every privilege) was neither counted nor
   named. Where counting them would exceed the limit, the count is now a question naming them.
+- V13-3 (false pass): a VM's NIC on a distributed port group was rendered and matched by the
+  port group's name, which repeats across datacenters, and the collector records every
+  distributed port group of vCenter on each host: the last one of that name read stood for the
+  VM's. A VM on a trunk named like a VLAN-20 port group elsewhere passed HVA-192 ("none
+  trunked") and was credited by HVA-191 with stopping MAC spoofing; its port-override flags were
+  looked up by name too. The collector now renders `ethernetN.dvs.portgroupId` (the key, as a
+  .vmx records it) and keys the host record's distributed port groups; a name shared on a host
+  becomes "NAME (KEY)", and the NIC and its override flags are matched by key.
 - V13-4 (robustness): HVA-402 crashed on `tools.setInfo.sizeLimit = "²"` (str.isdigit() is true
   of it, int() refuses it); only ASCII digits are read as a number now.
 """
@@ -178,3 +186,108 @@ def test_setinfo_size_limit_in_superscript_digits(
         if r["check_id"] == "HVA-402" and r["subject"]["name"] == "v1"
     ]
     assert got == ("fail", "tools.setInfo.sizeLimit = \u00b2 (above 1048576)")
+
+
+# --- V13-3: two distributed port groups of one name (two datacenters) ------------------------------
+
+
+def _dv_group(name: str, *, trunk: bool, forged: bool, override: bool = False) -> dict[str, Any]:
+    """A distributed port group's properties as the collector retrieves them (DVPG_PATHS), over
+    real pyVmomi objects: on a trunk of every VLAN or on VLAN 20; forged transmits as given."""
+    from pyVmomi import vim
+
+    dvs = vim.dvs.VmwareDistributedVirtualSwitch
+    vlan = (
+        dvs.TrunkVlanSpec(vlanId=[vim.NumericRange(start=0, end=4094)])
+        if trunk
+        else dvs.VlanIdSpec(vlanId=20)
+    )
+    mac = dvs.MacManagementPolicy(allowPromiscuous=False, macChanges=False, forgedTransmits=forged)
+    policy = dvs.VMwarePortgroupPolicy(
+        blockOverrideAllowed=False,
+        shapingOverrideAllowed=False,
+        vendorConfigOverrideAllowed=False,
+        livePortMovingAllowed=False,
+        portConfigResetAtDisconnect=True,
+        vlanOverrideAllowed=False,
+        uplinkTeamingOverrideAllowed=False,
+        securityPolicyOverrideAllowed=False,
+        ipfixOverrideAllowed=False,
+        macManagementOverrideAllowed=override,
+    )
+    return {
+        "name": name,
+        "config.defaultPortConfig": dvs.VmwarePortConfigPolicy(vlan=vlan, macManagementPolicy=mac),
+        "config.policy": policy,
+        "config.uplink": False,
+    }
+
+
+def _two_prods(tmp_path: Path, key: str, *, first: dict[str, bool] | None = None) -> Assessment:
+    """vCenter with two datacenters, each with a distributed port group named Prod:
+    dvportgroup-10 (trunks every VLAN, accepts forged transmits) and dvportgroup-20 (VLAN 20,
+    rejects all). One VM on `key`. The host record (_host_record), dvs.json (_dvs_record) and
+    the VM's .vmx (render_vmx) are the collector's own, over pyVmomi objects."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _dvs_record, _host_record, render_vmx
+
+    dvpgs = {
+        "dvportgroup-10": _dv_group("Prod", **(first or {"trunk": True, "forged": True})),
+        "dvportgroup-20": _dv_group("Prod", trunk=False, forged=False),
+    }
+    nic = vim.vm.device.VirtualVmxnet3(
+        key=4000,
+        macAddress="00:50:56:aa:00:01",
+        backing=vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo(
+            port=vim.dvs.PortConnection(portgroupKey=key, switchUuid="u")
+        ),
+    )
+    props = {"name": "vm-1", "config.hardware.device": [nic], "config.extraConfig": []}
+    host = _host_record({"name": "esx1"}, dvpgs)
+    return _vsphere(tmp_path, host, dvs=_dvs_record([], dvpgs), vmx=render_vmx(props, dvpgs))
+
+
+def test_vm_on_a_trunk_named_like_another_port_group(tmp_path: Path) -> None:
+    """vSphere API: a distributed port group is known by its key ("dvportgroup-N", the
+    PortConnection.portgroupKey of a VM's NIC); a .vmx records that key
+    (`ethernet0.dvs.portgroupId = "dvportgroup-75"`, VMware .vmx files read with
+    `find_string`). Its name is unique only within its datacenter's network folder, and the
+    collector records every distributed port group of vCenter on every host. The VM's NIC was
+    rendered by name only and matched by (host, name): the last "Prod" read (dvportgroup-20,
+    VLAN 20) stood for the VM's dvportgroup-10, which trunks every VLAN, and HVA-192 passed
+    "1 interface(s), none trunked", and HVA-191 asked about IP and ARP only, saying "MAC
+    spoofing stopped at the port" of a port group that accepts forged transmits. Right: the NIC
+    is matched by key, and both fail."""
+    a = _two_prods(tmp_path, "dvportgroup-10")
+    assert _verdict(a, "HVA-192", "vm-1") == (
+        "fail",
+        "00:50:56:aa:00:01: inherits trunk of VLANs [0] from network Prod (dvportgroup-10)",
+    )
+    assert _verdict(a, "HVA-191", "vm-1") == (
+        "fail",
+        "00:50:56:aa:00:01: filter 'port group Prod (dvportgroup-10) security policy' does not "
+        "stop MAC spoofing (ARP/IP spoofing: not enforceable at the port)",
+    )
+
+
+def test_vm_on_the_secure_one_of_two_port_groups_named_alike(tmp_path: Path) -> None:
+    """Twin of V13-3 (held in verdict): the VM on dvportgroup-20 (VLAN 20): HVA-192 passes."""
+    a = _two_prods(tmp_path, "dvportgroup-20")
+    assert _verdict(a, "HVA-192", "vm-1") == ("pass", "1 interface(s), none trunked")
+
+
+def test_vm_port_override_read_from_its_own_port_group(tmp_path: Path) -> None:
+    """V13-3, the port-override flags (VMwareDVSPortgroupPolicy macManagementOverrideAllowed,
+    V10-14): both Prod port groups on VLAN 20 rejecting forged transmits, dvportgroup-10 (the
+    VM's) letting each port override its policy. dvs.json's overrides were looked up by name, so
+    dvportgroup-20's (no override) stood for the VM's and HVA-191 credited the port group with
+    stopping MAC spoofing. Right: the port's policy is not known."""
+    a = _two_prods(
+        tmp_path, "dvportgroup-10", first={"trunk": False, "forged": False, "override": True}
+    )
+    assert _verdict(a, "HVA-191", "vm-1") == (
+        "manual",
+        "distributed port group Prod (dvportgroup-10) lets each port override its security "
+        "policy; the VM's own port is not read",
+    )

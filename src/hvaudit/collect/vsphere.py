@@ -617,6 +617,8 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         portgroups.append(
             {
                 "name": dv.get("name", key),
+                # the port group's key: names repeat across datacenters, keys are vCenter-wide
+                "key": key,
                 "switch": "dvs",
                 "vlan": vlan,
                 "trunk": trunk,
@@ -885,6 +887,11 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             else:
                 name = getattr(backing, "deviceName", "") or ""
             out[f"ethernet{n}.networkName"] = name
+            if port is not None:
+                # the key a .vmx itself records (`ethernet0.dvs.portgroupId = "dvportgroup-75"`
+                # beside dvs.switchId and dvs.portId in VMware .vmx files, read with
+                # `find_string`): the key, not the name, says which port group it is (V13-3)
+                out[f"ethernet{n}.dvs.portgroupId"] = port.portgroupKey
             if getattr(d, "macAddress", None):
                 out[f"ethernet{n}.address"] = d.macAddress
             if kind == "VirtualSriovEthernetCard":

@@ -75,8 +75,11 @@ def _is_template(vmx: VmxFile, artefact: str) -> bool:
     return artefact.lower().endswith(".vmtx") or vmx.flag(f"{OWN_PREFIX}template")
 
 
-def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
-    """One VM from its .vmx."""
+def vmx_to_vm(
+    vmx: VmxFile, artefact: str, host: str, portgroups: dict[str, str] | None = None
+) -> Vm:
+    """One VM from its .vmx. `portgroups`: the host's distributed port groups, key -> the name
+    of their Network, for a NIC whose `dvs.portgroupId` names one (V13-3)."""
 
     def at(key: str) -> Source:
         return Source(artefact, f"line {vmx.lines.get(key.lower(), 0)}: {key}")
@@ -97,6 +100,8 @@ def vmx_to_vm(vmx: VmxFile, artefact: str, host: str) -> Vm:
             continue
         kind = nic.get("connectiontype", "bridged").lower()
         source = nic.get("networkname") or nic.get("dvs.portgroupid") or kind
+        if portgroups and nic.get("dvs.portgroupid") in portgroups:
+            source = portgroups[nic["dvs.portgroupid"]]
         if nic.get("virtualdev", "").lower() in ("vlance", "flexible"):
             # VMware KB 1001805: "Vlance: An emulated version of the AMD 79C970 PCnet32 LANCE
             # NIC"; "Flexible" boots as a Vlance adapter. The pcnet model HVA-047 names legacy.
@@ -318,13 +323,32 @@ def _passthrough_groups(record: dict[str, Any], src: Source) -> Fact[dict[str, s
     )
 
 
+def _portgroup_names(records: list[Any]) -> list[str]:
+    """The name each port group of a host record takes as a Network: its own, or, for a
+    distributed port group whose name another port group of the record also has, "NAME (KEY)".
+    vCenter keeps distributed port groups apart by key (dvportgroup-N); their names repeat
+    across datacenters (each datacenter has its own network folder), and the collector records
+    every distributed port group of vCenter on each host, so two named "Prod" may both be there,
+    or one may share a standard port group's name (V13-3)."""
+    names = [str(pg.get("name", "")) if isinstance(pg, dict) else "" for pg in records]
+    out = []
+    for pg, name in zip(records, names, strict=True):
+        key = pg.get("key") if isinstance(pg, dict) else None
+        if key and pg.get("switch") == "dvs" and names.count(name) > 1:
+            out.append(f"{name} ({key})")
+        else:
+            out.append(name)
+    return out
+
+
 def _host(
     bundle: Bundle,
     path: str,
     access: dict[str, Any] | None,
     distributed: dict[str, Any] | None = None,
-) -> tuple[Host, list[Network]]:
-    """A host and its port groups from a vSphere host artefact."""
+) -> tuple[Host, list[Network], dict[str, str]]:
+    """A host, its port groups, and its distributed port groups' Network names by key, from a
+    vSphere host artefact."""
     record = _json_object(bundle, path)
     name = str(record.get("name") or PurePosixPath(path).stem)
     src = Source(path)
@@ -374,14 +398,18 @@ def _host(
         ),
     )
     networks = []
-    for pg in record.get("portgroups") or []:
+    by_key: dict[str, str] = {}
+    records = record.get("portgroups") or []
+    for pg, pg_name in zip(records, _portgroup_names(records), strict=True):
         if not isinstance(pg, dict):
             continue
+        if pg.get("key") and pg.get("switch") == "dvs":
+            by_key[str(pg["key"])] = pg_name
         raw = pg.get("security")
         security: dict[str, object] = raw if isinstance(raw, dict) else {}
         networks.append(
             Network(
-                name=str(pg.get("name", "")),
+                name=pg_name,
                 host=name,
                 forward_mode="bridge",
                 bridge=str(pg.get("switch", "")),
@@ -391,11 +419,11 @@ def _host(
                 vlan_trunk=bool(pg.get("trunk")),
                 forward_devices=(),
                 trust_guest_rx_filters=security.get("macChanges") is True,
-                source=Source(path, f"port group {pg.get('name', '')}"),
+                source=Source(path, f"port group {pg_name}"),
                 guest_policy={k: v for k, v in security.items() if isinstance(v, bool)},
             )
         )
-    return host, networks
+    return host, networks, by_key
 
 
 SPOOF_COMPENSATING = (
@@ -471,6 +499,7 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
     hosts: list[Host] = []
     networks: list[Network] = []
     host_by_id: dict[str, str] = {}
+    dv_names: dict[str, dict[str, str]] = {}
     access_entry = bundle.entry("vmware/access.json")
     access = (
         _json_object(bundle, access_entry.path)
@@ -487,7 +516,7 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         if entry.status != "ok":
             continue
         try:
-            host, found = _host(bundle, entry.path, access, distributed)
+            host, found, keyed = _host(bundle, entry.path, access, distributed)
         except (ValueError, TypeError) as exc:
             problems.append(
                 ParseProblem("host", entry.path, entry.path, f"unreadable host record: {exc}")
@@ -496,6 +525,7 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         hosts.append(host)
         networks += found
         host_by_id[PurePosixPath(entry.path).stem] = host.name
+        dv_names[host.name] = keyed
     live = bool(host_by_id)
     if not live:
         hosts.append(
@@ -526,11 +556,14 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
     by_port = {(n.host, n.name): n for n in networks}
-    overrides = {
-        str(pg.get("name")): pg.get("overrides")
+    dv_groups = [
+        pg
         for pg in (distributed or {}).get("portgroups") or []
         if isinstance(pg, dict) and isinstance(pg.get("overrides"), dict)
-    }
+    ]
+    # by key where the host record names it (V13-3), else by name (a bundle from before keys)
+    overrides_by_key = {str(pg.get("key")): pg.get("overrides") for pg in dv_groups}
+    overrides = {str(pg.get("name")): pg.get("overrides") for pg in dv_groups}
     templates: list[str] = []
     for entry in bundle.under("vmware/vmx/"):
         if entry.status != "ok":
@@ -545,13 +578,17 @@ def build_vmx_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         if live:
             host_id = entry.path.removeprefix("vmware/vmx/").split("/", 1)[0]
             host_name = host_by_id.get(host_id, host_id)
-            vm = vmx_to_vm(vmx, entry.path, host_name)
+            keyed = dv_names.get(host_name, {})
+            vm = vmx_to_vm(vmx, entry.path, host_name, keyed)
+            key_of = {name: key for key, name in keyed.items()}
             vm.interfaces = tuple(
                 _port_overrides(
                     dataclasses.replace(
                         i, spoofing=_port_spoofing(i, by_port.get((host_name, i.source)))
                     ),
-                    overrides.get(i.source),
+                    overrides_by_key.get(key_of.get(i.source, ""))
+                    if keyed
+                    else overrides.get(i.source),
                 )
                 for i in vm.interfaces
             )
