@@ -16,6 +16,15 @@ verdict; each finding's test failed on the code before its fix.
   without vc.uuid: the pass for a VM without vc.uuid held. "If the sched.mem.pshare.salt is
   present but empty, the VM gets its own unique salt": an empty salt failed as "set"; at 1 or 2
   it now passes, at 0 it fails with the host.
+- L13-3 (HVA-432, false pass): an ESXi 8.0 Update 3 host passed on
+  UserVars.ESXiVPsDisabledProtocols, though from 8.0 Update 3 "vSphere supports TLS 1.3 and 1.2
+  through the use of TLS profiles" (vSphere 8.0 Security, "TLS profiles", read with `search`),
+  the host lists the option as "(Deprecated)" from 8.0 Update 1 (its advanced option list,
+  lamw/esxi-advanced-and-kernel-settings, read with `fetch`) and vSphere 8 STIG ESXI-80-000247
+  (vmware/dod-compliance-and-automation, read with `read_file`) reads the profile with
+  `esxcli system tls server get`. The option is not what such a host runs, and a MANUAL profile
+  sets its own protocol versions: on 8.0.3 and later (config.product.fullName) the profile is
+  asked for; before it the option is still judged (STIG ESXI-80-000161).
 """
 
 from __future__ import annotations
@@ -130,4 +139,43 @@ def test_empty_salt_offline_is_asked_for_1_or_2(
         "manual",
         "an empty sched.mem.pshare.salt; host Mem.ShareForceSalting unknown: offline .vmx files "
         "hold no host",
+    )
+
+
+# --- L13-3: HVA-432 on 8.0 Update 3 and later -------------------------------------------------------
+
+DISABLED = {"UserVars.ESXiVPsDisabledProtocols": "sslv3,tlsv1,tlsv1.1"}
+TLS_QUESTION = (
+    "Does host esx1's TLS server profile refuse SSLv3, TLS 1.0 and TLS 1.1? Evidence: `esxcli "
+    "system tls server get --show-current-boot-profile` on the host (Profile and Protocol "
+    "Versions; vSphere 8 STIG ESXI-80-000247). Pass: yes, the current boot profile is NIST_2024 "
+    "or COMPATIBLE, or MANUAL with protocol versions tls1.2 and tls1.3 only; fail: a protocol "
+    "version below tls1.2."
+)
+
+
+@pytest.mark.parametrize(
+    "product", ["VMware ESXi 8.0.3 build-24022510", "VMware ESXi 9.0.0 build-1"]
+)
+def test_tls_on_a_profile_host_is_asked_not_passed_on_the_option(
+    tmp_path: Path, product: str
+) -> None:
+    """L13-3: 8.0 Update 3 and later set TLS by profile; the deprecated option passed the host."""
+    a = _vsphere(tmp_path, {"product": product, "build": "1", "advanced": DISABLED})
+    (result,) = [r for r in a.results if r.check.id == "HVA-432"]
+    assert (result.status.value, result.outcome.message) == (
+        "manual",
+        f"{product} sets TLS by profile (8.0 Update 3 and later); the profile is not collected, "
+        "and UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1 is deprecated",
+    )
+    assert result.outcome.question == TLS_QUESTION
+
+
+def test_tls_option_still_judged_before_update_3(tmp_path: Path) -> None:
+    """Twin of L13-3 (held): 8.0 Update 2 has no TLS profiles; the option is judged (ESXI-80-000161)."""
+    product = "VMware ESXi 8.0.2 build-22380479"
+    a = _vsphere(tmp_path, {"product": product, "build": "22380479", "advanced": DISABLED})
+    assert _verdicts(a, "HVA-432")["esx1"] == (
+        "pass",
+        "UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import ipaddress
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -1800,6 +1801,15 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
 
 
 OLD_PROTOCOLS = ("sslv3", "tlsv1", "tlsv1.1")
+TLS_PROFILES = (8, 0, 3)
+"""The first ESXi release that sets TLS by profile (8.0 Update 3)."""
+TLS_RELEASE = re.compile(r"\bESXi\s+(\d+)\.(\d+)\.(\d+)\b", re.IGNORECASE)
+
+
+def _esxi_release(product: str) -> tuple[int, int, int] | None:
+    """The release in the host's config.product.fullName ("VMware ESXi 8.0.3 build-24022510")."""
+    m = TLS_RELEASE.search(product)
+    return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
 @check(
@@ -1821,13 +1831,35 @@ OLD_PROTOCOLS = ("sslv3", "tlsv1", "tlsv1.1")
 )
 def tls_protocols(ctx: Context) -> Iterator[Outcome]:
     """Remote management sessions should use current TLS only. vSphere 7 STIG ESXI-70-000074
-    (UserVars.ESXiVPsDisabledProtocols = tlsv1,tlsv1.1,sslv3); on 8.0 Update 3 the TLS profile
-    (vSphere 8 STIG ESXI-80-000247) is read by esxcli only, so a host that no longer reports the
-    option is a manual item."""
+    and vSphere 8 STIG ESXI-80-000161 (UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1).
+    From 8.0 Update 3 TLS is set by profile: "Starting in 8.0 Update 3, vSphere supports TLS 1.3
+    and 1.2 through the use of TLS profiles" (vSphere 8.0 Security, "TLS profiles", read with
+    `search`); the host describes the option as "(Deprecated). All protocols prior to tlsv1.2
+    are no longer supported" from 8.0 Update 1 (its advanced option list, as
+    lamw/esxi-advanced-and-kernel-settings records it, read with `fetch`), and vSphere 8 STIG
+    ESXI-80-000247 reads the profile (`esxcli system tls server get`). The profile is not
+    collected and a MANUAL profile sets its own protocol versions, so on 8.0.3 and later
+    (config.product.fullName) the stale option is not judged: the profile is asked for."""
     key = "UserVars.ESXiVPsDisabledProtocols"
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         value = _option(esx, key)
+        release = _esxi_release(h.hypervisor)
+        if release is not None and release >= TLS_PROFILES:
+            shown = "not reported" if value is None else f"= {str(value)[:60]}"
+            yield manual(
+                s,
+                f"{h.hypervisor[:60]} sets TLS by profile (8.0 Update 3 and later); the profile "
+                f"is not collected, and {key} {shown} is deprecated",
+                esx.source,
+                question=f"Does host {h.name}'s TLS server profile refuse SSLv3, TLS 1.0 and TLS "
+                "1.1? Evidence: `esxcli system tls server get --show-current-boot-profile` on "
+                "the host (Profile and Protocol Versions; vSphere 8 STIG ESXI-80-000247). Pass: "
+                "yes, the current boot profile is NIST_2024 or COMPATIBLE, or MANUAL with "
+                "protocol versions tls1.2 and tls1.3 only; fail: a protocol version below "
+                "tls1.2.",
+            )
+            continue
         if value is None:
             yield _no_option(
                 s,
