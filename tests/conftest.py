@@ -38,6 +38,7 @@ from hvaudit.collect.host import (
     QEMU_LABEL_ARGV,
     QEMU_MAPS_ARGV,
     QEMU_STATUS_ARGV,
+    VIRT_ADMIN_LOG_OUTPUTS,
     HostCollector,
 )
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
@@ -382,6 +383,18 @@ HARDENED_HOST: dict[str, Any] = {
         "777 root root /run/libvirt/libvirt-sock\n600 root root /run/libvirt/libvirt-admin-sock\n",
         1,
     ),
+    # `systemctl cat --no-pager libvirtd.service virtqemud.service`: Debian 12's libvirtd unit
+    # (libvirt's src/remote/libvirtd.service.in with initconfdir /etc/default), no drop-in;
+    # no virtqemud unit installed (systemctl exits 1)
+    "libvirt-units": (
+        "# /lib/systemd/system/libvirtd.service\n[Unit]\nDescription=Virtualization daemon\n"
+        "Requires=virtlogd.socket\n\n[Service]\nType=notify\n"
+        'Environment=LIBVIRTD_ARGS="--timeout 120"\nEnvironmentFile=-/etc/default/libvirtd\n'
+        "ExecStart=/usr/sbin/libvirtd $LIBVIRTD_ARGS\nExecReload=/bin/kill -HUP $MAINPID\n"
+        "KillMode=process\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n",
+        1,
+        "No files found for virtqemud.service.\n",
+    ),
     "audit-rules": (
         "-w /etc/libvirt -p wa -k libvirt-config\n-w /etc/polkit-1 -p wa -k polkit\n",
         0,
@@ -557,6 +570,9 @@ class ReplayRunner:
         if argv[: len(QEMU_LABEL_ARGV)] == QEMU_LABEL_ARGV and argv[-1].startswith("/proc/"):
             pid = argv[-1].split("/")[2]
             return self._answer(f"qemu-label-{pid}", False)
+        if argv[: len(VIRT_ADMIN_LOG_OUTPUTS)] == VIRT_ADMIN_LOG_OUTPUTS:
+            daemon = argv[len(VIRT_ADMIN_LOG_OUTPUTS)].split(":", 1)[0]
+            return self._answer(f"libvirt-log-outputs-{daemon}", False)
         return self._answer(_PROBE_BY_ARGV[argv], False)
 
 

@@ -21,6 +21,16 @@ Findings:
   in nsswitch.conf: sudo reads that line itself, in any case (sudo_nss.c sudo_read_nss:
   strncasecmp "sudoers:", strcasecmp "sss"), so it applies the directory's sudo rules, which
   are not read. Now the question, as for `sudoers: files sss`. Fixed.
+- R13H-3 (false pass) HVA-213 passed "libvirtd.conf: log_outputs unset (the journal)" while
+  the daemon logged to a file only: libvirt applies "cmdline > environment > config"
+  (virdaemon.c virDaemonSetupLogging), so LIBVIRT_LOG_OUTPUTS in the unit's environment
+  (EnvironmentFile=-/etc/default/libvirtd, a drop-in's Environment=) replaces log_outputs, and
+  `virt-admin daemon-log-outputs OUTPUTS` replaces a running daemon's outputs until it
+  restarts. The running libvirtd/virtqemud's outputs are now read with `virt-admin -q -c
+  NAME:///system daemon-log-outputs` (only a daemon seen running: connecting would start an
+  idle one), an idle one's environment from `systemctl cat` and its EnvironmentFile
+  (/etc/default or /etc/sysconfig); the outputs in force are judged, virt-admin not answering
+  is a question. Fixed.
 """
 
 from __future__ import annotations
@@ -128,3 +138,94 @@ def test_sudoers_line_in_capitals_applies_the_directory_rules(host_scan) -> None
         "evidence unavailable: /etc/nsswitch.conf `sudoers: files sss`: sudo also applies the "
         "sudo rules of the directory (sss), which hvaudit does not read"
     )
+
+
+# --- HVA-213: log outputs the daemon takes from its environment or at run time (R13H-3) -----------
+
+#: the hardened host's process list without libvirtd (socket-activated, exited after --timeout)
+IDLE_PROCS = (
+    str(HARDENED_HOST["processes"][0]).replace(
+        "  700 root     /usr/sbin/libvirtd --timeout 120\n", ""
+    ),
+    0,
+)
+UNITS = HARDENED_HOST["libvirt-units"]
+#: `virt-admin -q -c libvirtd:///system daemon-log-outputs` where the running libvirtd logs to
+#: the journal (log_outputs unset: virLogSetDefaultOutput at the default priority 3); the
+#: replayed host has no virt-admin otherwise (its units' environment decides)
+JOURNAL = {"libvirt-log-outputs-libvirtd": ("3:journald\n", 0)}
+
+
+def test_running_daemon_outputs_changed_with_virt_admin(host_scan) -> None:
+    """R13H-3. libvirt docs/kbase/debuglogs.rst (read with `find_string`): `virt-admin
+    daemon-log-outputs "1:file:/var/log/libvirt/libvirtd.log"` replaces a running daemon's
+    outputs ("Log setting is not persisted, so a restart ... clears this setting"), and
+    virt-admin's cmdDaemonLogOutputs without an argument prints them
+    (virAdmConnectGetLoggingOutputs). The hardened libvirtd.conf leaves log_outputs unset and
+    hvaudit passed "log_outputs unset (the journal)" while the running daemon wrote to a file
+    only. Right: a fail on the outputs the daemon uses; unanswered, the question."""
+    a = host_scan({"libvirt-log-outputs-libvirtd": ("1:file:/var/log/libvirt/libvirtd.log\n", 0)})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213")["hv1"] == (
+        "libvirtd (running, virt-admin daemon-log-outputs): log_outputs "
+        "'1:file:/var/log/libvirt/libvirtd.log' writes only to files or stderr"
+    )
+    a = host_scan({"libvirt-log-outputs-libvirtd": ("", 1, "error: failed to connect\n")})
+    assert outcomes(a, "HVA-213") == {"hv1": "manual"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213")["hv1"] == (
+        "evidence unavailable: the running libvirtd's log outputs were not read (`virt-admin -c "
+        "libvirtd:///system daemon-log-outputs`: error: failed to connect)"
+    )
+
+
+def test_log_outputs_from_the_units_environment(host_scan) -> None:
+    """R13H-3, the environment. libvirt src/util/virdaemon.c virDaemonSetupLogging (read with
+    `read_file`): "Libvirtd's order of precedence is: cmdline > environment > config", the
+    file's log_outputs then virLogSetFromEnv's LIBVIRT_LOG_OUTPUTS; libvirt's units read
+    `EnvironmentFile=-@initconfdir@/@service@` (virtd.service.in, found with `search`;
+    /etc/default on Debian), and a drop-in's Environment= adds to the unit's. With libvirtd idle
+    (socket activation, --timeout 120) hvaudit passed on libvirtd.conf alone while the next
+    start logs to a file only. Right: a fail naming where the value comes from."""
+    a = host_scan(
+        {
+            "processes": IDLE_PROCS,
+            "/etc/default/libvirtd": '# debugging\nLIBVIRT_LOG_OUTPUTS="3:file:/var/log/lv.log"\n',
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213")["hv1"] == (
+        "libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs "
+        "'3:file:/var/log/lv.log' writes only to files or stderr"
+    )
+    dropin = (
+        str(UNITS[0]) + "\n# /etc/systemd/system/libvirtd.service.d/debug.conf\n[Service]\n"
+        'Environment="LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log"\n',
+        1,
+        UNITS[2],
+    )
+    a = host_scan({"processes": IDLE_PROCS, "libvirt-units": dropin})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213")["hv1"] == (
+        "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): log_outputs "
+        "'1:file:/var/log/libvirt/debug.log' writes only to files or stderr"
+    )
+
+
+def test_log_outputs_to_the_journal_keep_their_pass(host_scan) -> None:
+    """R13H-3's twins: the running daemon reporting the journal, an idle daemon whose unit sets
+    no LIBVIRT_LOG_OUTPUTS, no systemctl (the file decides) and an environment file that sets a
+    journald output keep the pass (held on the old code); and, new, a file that sets a file
+    output while the running daemon logs to the journal passes on what runs."""
+    expected = "libvirtd.conf: log_outputs unset (the journal)"
+    for overrides in (JOURNAL, {"processes": IDLE_PROCS}, {"libvirt-units": None}):
+        a = host_scan(overrides)
+        assert messages(a, "HVA-213") == {"hv1": expected}, overrides
+        assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+    a = host_scan(
+        {"processes": IDLE_PROCS, "/etc/default/libvirtd": "LIBVIRT_LOG_OUTPUTS=3:journald\n"}
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
+    a = host_scan({**JOURNAL, "/etc/libvirt/libvirtd.conf": 'log_outputs = "3:file:/x.log"\n'})
+    assert messages(a, "HVA-213") == {
+        "hv1": "libvirtd (running, virt-admin daemon-log-outputs): log_outputs '3:journald'"
+    }

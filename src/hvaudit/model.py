@@ -925,6 +925,10 @@ class LibvirtHost:
     virtlogd_conf: Fact[dict[str, object]] = field(default_factory=_na)
     """virtlogd's settings for the QEMU log files it writes (/etc/libvirt/virtlogd.conf):
     max_size, with its default when the file or key is absent."""
+    log_outputs_override: dict[str, Fact[tuple[str, str]]] = field(default_factory=dict)
+    """Per QEMU-driver daemon (libvirtd, virtqemud): the log outputs in force instead of its
+    file's log_outputs and where they come from (the running daemon, LIBVIRT_LOG_OUTPUTS in its
+    unit's environment); absent where the file decides."""
 
 
 @dataclass(slots=True)

@@ -598,12 +598,22 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     driver's daemon is read: libvirtd, or virtqemud with the modular daemons. A `stderr` output
     reaches the journal on a systemd host: libvirt's units set no StandardError, which then
     inherits StandardOutput, the journal by default (systemd.exec(5)); without systemd it does
-    not."""
+    not. The file is not the last word (R13H-3): libvirt's virDaemonSetupLogging applies
+    "cmdline > environment > config", so LIBVIRT_LOG_OUTPUTS in the unit's environment
+    (Environment=, EnvironmentFile=-/etc/default/<daemon> or /etc/sysconfig/<daemon>) replaces
+    log_outputs, and `virt-admin daemon-log-outputs OUTPUTS` replaces a running daemon's outputs
+    until it restarts (libvirt docs/kbase/debuglogs.rst): a running daemon's outputs are read
+    with `virt-admin daemon-log-outputs`, an idle one's environment from its units."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
         units = h.facts.socket_units
-        gap = first_unknown(*(conf_fact(h, f) for f in files), units)
+        overrides = h.libvirt.log_outputs_override if h.libvirt else {}
+        gap = first_unknown(
+            *(conf_fact(h, f) for f in files),
+            units,
+            *(o for f in files if (o := overrides.get(f.removesuffix(".conf"))) is not None),
+        )
         if gap is not None:
             yield unknown(s, gap, "libvirt log_outputs include journald or syslog")
             continue
@@ -614,20 +624,29 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             outputs, src = conf_value(h, file, "log_outputs")
             level, lsrc = conf_value(h, file, "log_level")
             refs += [src, lsrc]
+            name = file
+            override = overrides.get(file.removesuffix(".conf"))
+            if override is not None:
+                value, where = override.get()
+                refs += list(override.sources)
+                default = outputs is None and log_destinations(value) == ["journald"] and systemd
+                if value != outputs and not default:
+                    # the outputs in force are not the file's: judge them, named by their source
+                    name, outputs = f"{file.removesuffix('.conf')} ({where})", value
             dests = None if outputs is None else log_destinations(str(outputs))
             if outputs is None or dests == []:
                 if systemd:
-                    ok.append(f"{file}: log_outputs unset (the journal)")
+                    ok.append(f"{name}: log_outputs unset (the journal)")
                 else:
-                    problems.append(f"{file}: log_outputs unset on a host without systemd (a file)")
+                    problems.append(f"{name}: log_outputs unset on a host without systemd (a file)")
             elif dests is None:
-                malformed.append((file, str(outputs)))
+                malformed.append((name, str(outputs)))
             elif "journald" in dests or "syslog" in dests:
-                ok.append(f"{file}: log_outputs {outputs!r}")
+                ok.append(f"{name}: log_outputs {outputs!r}")
             elif "stderr" in dests and systemd:
-                ok.append(f"{file}: log_outputs {outputs!r} (stderr goes to the journal)")
+                ok.append(f"{name}: log_outputs {outputs!r} (stderr goes to the journal)")
             else:
-                problems.append(f"{file}: log_outputs {outputs!r} writes only to files or stderr")
+                problems.append(f"{name}: log_outputs {outputs!r} writes only to files or stderr")
             if level == 1:
                 problems.append(f"{file}: log_level = 1 (debug, floods the log)")
         if problems:

@@ -16,12 +16,14 @@ __all__ = [
     "COMMANDS",
     "FILES",
     "LIBVIRT_DAEMONS",
+    "LOG_DAEMONS",
     "MODPROBE_D",
     "QEMU_EXE_ARGV",
     "QEMU_LABEL_ARGV",
     "QEMU_MAPS_ARGV",
     "QEMU_STATUS_ARGV",
     "USERDB_DIRS",
+    "VIRT_ADMIN_LOG_OUTPUTS",
     "HostCollector",
     "command_artefact",
     "file_artefact",
@@ -133,6 +135,25 @@ LIBVIRT_DAEMONS: tuple[str, ...] = (
 FILES += tuple(FileProbe(f"/etc/libvirt/{d}.conf") for d in LIBVIRT_DAEMONS)
 # virtlogd writes every QEMU log file and decides when it rolls over (HVA-215, R6-4)
 FILES += (FileProbe("/etc/libvirt/virtlogd.conf"),)
+
+#: The QEMU driver's daemons, whose log outputs HVA-213 judges (libvirtd, or virtqemud with the
+#: modular daemons).
+LOG_DAEMONS: tuple[str, ...] = ("libvirtd", "virtqemud")
+#: Their units' EnvironmentFile= (libvirt's src/remote/libvirtd.service.in and the modular
+#: daemons' virtd.service.in: `EnvironmentFile=-@initconfdir@/@service@`, initconfdir
+#: /etc/default on Debian and Ubuntu, /etc/sysconfig on RPM distributions): a
+#: LIBVIRT_LOG_OUTPUTS there replaces log_outputs (virdaemon.c virDaemonSetupLogging, "cmdline >
+#: environment > config", R13H-3). Shell-style variable assignments, no secrets.
+FILES += tuple(
+    FileProbe(f"{d}/{daemon}") for daemon in LOG_DAEMONS for d in ("/etc/default", "/etc/sysconfig")
+)
+
+#: Per running QEMU-driver daemon: the log outputs it uses now, whatever set them (its file, its
+#: environment, or `virt-admin daemon-log-outputs OUTPUTS` at run time; libvirt
+#: docs/kbase/debuglogs.rst). Read-only without an argument (virt-admin's cmdDaemonLogOutputs
+#: calls virAdmConnectGetLoggingOutputs); -q drops the "Logging outputs:" label. Only a daemon
+#: seen running is asked: connecting to an idle daemon's admin socket would start it.
+VIRT_ADMIN_LOG_OUTPUTS: tuple[str, ...] = ("virt-admin", "-q", "-c")
 
 
 #: modprobe.d(5) SYNOPSIS, in its order of precedence: a file of a name read from one directory
@@ -393,6 +414,15 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ),
     ),
     CommandProbe("audit-rules", ("auditctl", "-l")),
+    # The QEMU driver daemons' unit files and drop-ins as systemd merges them (systemctl(1)
+    # cat: each file after a "# PATH" line): their Environment= and EnvironmentFile=, whose
+    # LIBVIRT_LOG_OUTPUTS replaces log_outputs when the daemon starts (R13H-3). `systemctl show
+    # -p Environment` prints "[unprintable]" for a value with a space (systemd
+    # bus-print-properties.c), so the files are read.
+    CommandProbe(
+        "libvirt-units",
+        ("systemctl", "cat", "--no-pager", *(f"{d}.service" for d in LOG_DAEMONS)),
+    ),
     # repository sections' own exclude= filters that repository's packages (dnf.conf(5),
     # "Options for both [main] and Repo")
     CommandProbe("yum-repos", ("grep", "-r", "-H", "", "/etc/yum.repos.d")),
@@ -554,6 +584,10 @@ VM_HELPER = re.compile(
 )
 
 
+#: A running libvirtd or virtqemud (the `ps -eo pid=,user:32=,args=` line).
+_LOG_DAEMON = re.compile(r"^\s*\d+\s+\S+\s+(\S*/)?(libvirtd|virtqemud)(\s|$)")
+
+
 def _label_argv(pid: str) -> tuple[str, ...]:
     """The argv that reads a process's security label (SELinux, else AppArmor)."""
     return (
@@ -601,6 +635,15 @@ class HostCollector:
         helpers = [m.group(1) or m.group(6) for m in map(VM_HELPER.match, lines) if m]
         for pid in helpers[:4096]:
             self._pid_probe(writer, "qemu-label", pid, _label_argv(pid))
+        for daemon in dict.fromkeys(m.group(2) for m in map(_LOG_DAEMON.match, lines) if m):
+            argv = (*VIRT_ADMIN_LOG_OUTPUTS, f"{daemon}:///system", "daemon-log-outputs")
+            self._store(
+                writer,
+                command_artefact(f"libvirt-log-outputs-{daemon}"),
+                " ".join(argv),
+                self.runner.run(argv, 10.0),
+                allow_rc=True,
+            )
         for pid in pids[:4096]:
             self._pid_probe(
                 writer, "qemu-status", pid, (*QEMU_STATUS_ARGV, f"/proc/{int(pid)}/status")

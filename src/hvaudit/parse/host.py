@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     LIBVIRT_DAEMONS,
+    LOG_DAEMONS,
     MODPROBE_D,
     VM_HELPER,
     command_artefact,
@@ -4228,6 +4229,134 @@ def _daemons(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, ...]]:
     )
 
 
+def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]]:
+    """The Environment= variables and EnvironmentFile= paths of `<daemon>.service` in `systemctl
+    cat` output (each file after a "# PATH" line, the unit file first, then its drop-ins in the
+    order systemd applies them). systemd.exec(5) (read with `search`): Environment= may be given
+    more than once, quoted words hold blanks, the empty string resets the list, a later
+    assignment of a variable wins; EnvironmentFile= accumulates (empty resets), a "-" prefix
+    ignores a missing file."""
+    env: dict[str, str] = {}
+    files: list[str] = []
+    unit, section = "", ""
+    for line in text.splitlines():
+        header = re.fullmatch(r"# (/\S+)", line)
+        if header:
+            path = header.group(1)
+            base = path.split(".service.d/", 1)[0] if ".service.d/" in path else path
+            unit, section = base.rsplit("/", 1)[-1].removesuffix(".service"), ""
+            continue
+        body = line.strip()
+        if unit != daemon or not body or body[0] in "#;":
+            continue
+        if body.startswith("["):
+            section = body
+            continue
+        key, eq, value = body.partition("=")
+        if section != "[Service]" or not eq:
+            continue
+        key, value = key.strip(), value.strip()
+        if key == "Environment" and not value:
+            env.clear()
+        elif key == "Environment":
+            try:
+                words = shlex.split(value)
+            except ValueError:
+                words = value.split()
+            env.update(w.split("=", 1) for w in words if "=" in w)  # type: ignore[misc]
+        elif key == "EnvironmentFile":
+            files = [*files, value] if value else []
+    return env, files
+
+
+def _environment_file(text: str) -> dict[str, str]:
+    """A systemd EnvironmentFile's variables (systemd.exec(5): "Lines beginning with ; or # will
+    be ignored"; `VAR=VALUE` with shell-style quotes; the last assignment wins)."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        body = line.strip()
+        if not body or body[0] in "#;":
+            continue
+        key, eq, value = body.removeprefix("export ").partition("=")
+        if not eq:
+            continue
+        try:
+            out[key.strip()] = " ".join(shlex.split(value))
+        except ValueError:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _log_outputs_override(
+    ev: HostEvidence, processes: Fact[str]
+) -> dict[str, Fact[tuple[str, str]]]:
+    """Per QEMU-driver daemon (libvirtd, virtqemud), the log outputs that replace its file's
+    log_outputs, with where they come from; a daemon whose outputs come from its file is absent.
+
+    libvirt src/util/virdaemon.c virDaemonSetupLogging (read with `read_file`): "Libvirtd's order
+    of precedence is: cmdline > environment > config": the file's log_outputs is set, then
+    virLogSetFromEnv replaces it with a non-empty LIBVIRT_LOG_OUTPUTS (virlog.c). The units pass
+    their environment (Environment=, EnvironmentFile=-@initconfdir@/@service@; systemd.exec(5):
+    an environment file's variables win over Environment=), and `virt-admin daemon-log-outputs
+    OUTPUTS` changes a running daemon's outputs until it restarts (docs/kbase/debuglogs.rst).
+    So: a running daemon's outputs are read from it (virt-admin; not answered, unavailable;
+    virt-admin not installed, its environment); a daemon not running takes its units'
+    environment at its next start. A bundle without these
+    artefacts (an older collector) leaves the file to decide (R13H-3)."""
+    out: dict[str, Fact[tuple[str, str]]] = {}
+    running = _running(processes, LOG_DAEMONS, lambda names: names)
+    names = set(running.get()) if running.known else set()
+    units = ev.get(_cmd("libvirt-units"))
+    for daemon in LOG_DAEMONS:
+        if daemon in names:
+            got = ev.get(_cmd(f"libvirt-log-outputs-{daemon}"))
+            value = got.text.strip().removeprefix("Logging outputs:").strip()
+            if got.state == "ok" and got.rc == 0 and value:
+                out[daemon] = Fact.of((value, "running, virt-admin daemon-log-outputs"), got.source)
+                continue
+            if got.state not in ("uncollected", "absent"):
+                # (virt-admin not installed, or an older collector: the environment decides)
+                why = got.reason.strip()[:120] or f"rc {got.rc}, no outputs"
+                out[daemon] = Fact.unavailable(
+                    f"the running {daemon}'s log outputs were not read (`virt-admin -c "
+                    f"{daemon}:///system daemon-log-outputs`: {why})",
+                    got.source,
+                )
+                continue
+        if units.state in ("uncollected", "absent"):
+            continue  # an older collector, or no systemctl: no unit passes an environment
+        if units.state != "ok":
+            out[daemon] = Fact.unavailable(
+                f"{daemon}.service's environment was not read ({units.reason})", units.source
+            )
+            continue
+        env, files = _unit_environment(units.text, daemon)
+        where = f"{daemon}.service Environment=" if "LIBVIRT_LOG_OUTPUTS" in env else ""
+        sources, unread = [units.source], ""
+        for spec in files:
+            path = spec.lstrip("-")
+            if path not in (f"/etc/default/{daemon}", f"/etc/sysconfig/{daemon}"):
+                unread = f"{daemon}.service reads EnvironmentFile={spec}, which was not collected"
+                break
+            got = ev.get(_file(path))
+            if got.state == "ok":
+                variables = _environment_file(got.text)
+                if "LIBVIRT_LOG_OUTPUTS" in variables:
+                    where = path
+                env.update(variables)
+                sources.append(got.source)
+            elif got.state != "absent":
+                unread = f"{path} could not be read ({got.reason or got.state})"
+                break
+        if unread:
+            out[daemon] = Fact.unavailable(unread, *sources)
+        elif env.get("LIBVIRT_LOG_OUTPUTS"):
+            out[daemon] = Fact.of(
+                (env["LIBVIRT_LOG_OUTPUTS"], f"LIBVIRT_LOG_OUTPUTS in {where}"), *sources
+            )
+    return out
+
+
 def _sockets(g: Got) -> Fact[dict[str, str]]:
     if g.state == "absent":
         return Fact.unavailable("stat is not installed", g.source)
@@ -4489,6 +4618,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.libvirtd_conf = lh.daemon_confs["libvirtd.conf"]
     lh.virtlogd_conf = _virtlogd_conf(ev, lh)
     lh.daemons = _daemons(ev, processes)
+    lh.log_outputs_override = _log_outputs_override(ev, processes)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
 
     def polkit_rules(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
