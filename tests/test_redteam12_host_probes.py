@@ -75,13 +75,16 @@ def test_dn_list_with_client_verification_off(host_scan) -> None:
     a = host_scan(
         {
             "/etc/libvirt/libvirtd.conf": base
-            + 'tls_no_verify_certificate = 1\nauth_tls = "sasl"\n',
+            + 'tls_no_verify_certificate = 1\nauth_tls = "sasl"\n'
+            # a realm's every principal is no restriction (HL13-1): the list names them
+            + 'sasl_allowed_username_list = [ "admin@EXAMPLE.COM" ]\n',
             **listen,
         }
     )
     assert outcomes(a, "HVA-034") == {"hv1": "pass"}, messages(a, "HVA-034")
     assert messages(a, "HVA-034")["hv1"] == (
-        "TLS clients restricted: auth_tls = sasl (libvirtd.conf; tls_no_verify_certificate = 1)"
+        "TLS clients restricted: auth_tls = sasl (libvirtd.conf; tls_no_verify_certificate = 1; "
+        "SASL gssapi, sasl_allowed_username_list ['admin@EXAMPLE.COM'] (libvirtd.conf))"
     )
     a = host_scan({"/etc/libvirt/libvirtd.conf": base, **listen})
     assert messages(a, "HVA-034")["hv1"] == (

@@ -34,8 +34,12 @@ def test_tls_without_client_verification_but_sasl_is_not_exposed(host_scan) -> N
     assert outcomes(a, "HVA-030") == {"hv1": "pass"}, messages(a, "HVA-030")
     assert messages(a, "HVA-030")["hv1"] == (
         "only TLS 16514 listening, clients authenticated by SASL: auth_tls = sasl "
-        "(libvirtd.conf; tls_no_verify_certificate = 1)"
+        "(libvirtd.conf; tls_no_verify_certificate = 1; SASL gssapi: Kerberos principals)"
     )
+    # any principal of the realm is no named client (HL13-1); a username list names them
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}
+    users = 'sasl_allowed_username_list = [ "admin@EXAMPLE.COM" ]\n'
+    a = host_scan({"/etc/libvirt/libvirtd.conf": base + 'auth_tls = "sasl"\n' + users, **listen})
     assert outcomes(a, "HVA-034") == {"hv1": "pass"}
     # without SASL nothing authenticates the client: the fail holds
     a = host_scan({"/etc/libvirt/libvirtd.conf": base, **listen})

@@ -763,6 +763,9 @@ class HostFacts:
     libvirt_sasl_mechanisms: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The SASL mechanisms /etc/sasl2/libvirt.conf's mech_list lets libvirt offer (lower case);
     unavailable where the file or its mech_list is absent."""
+    libvirt_sasl_options: Fact[dict[str, str]] = field(default_factory=_na)
+    """Every option of /etc/sasl2/libvirt.conf (pwcheck_method, auxprop_plugin, ...), first
+    line of a key kept; unavailable where the file is absent."""
     clock_synchronized: Fact[bool] = field(default_factory=_na)
     """Whether the kernel reports the clock synchronised (`timedatectl show -p NTPSynchronized`:
     adjtimex()'s maximum error below 16 s)."""

@@ -114,6 +114,10 @@ def _is_secret(names: SecretNames, name: str) -> bool:
 CONF_NAMES = SecretNames(also=frozenset({"key", "wpa_psk", "cipassword"}))
 #: pam_duo.conf: skey is "Duo secret key" (pam_duo(8)); ikey, the integration key, is an id.
 DUO_NAMES = SecretNames(also=frozenset({"key", "skey"}))
+#: Cyrus SASL application files (/etc/sasl2/libvirt.conf): ldapdb_pw is the password of the
+#: ldapdb auxprop plugin's own LDAP bind (plugins/ldapdb.c getopt "ldapdb_pw"); sql_passwd
+#: (plugins/sql.c) is caught by the common words.
+SASL_NAMES = SecretNames(also=frozenset({"ldapdb_pw"}))
 #: Properties in QEMU's comma-separated option syntax (and the same names in its JSON syntax):
 #: `-object secret,id=s0,data=X[,iv=Y]` (docs/system/secrets.rst), `-spice password=X`
 #: (deprecated for `password-secret`, QEMU commit c47c0bcb), `-iscsi password=X`, curl's
@@ -778,6 +782,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/commands/sssd-conf-d.txt", redact_grep_conf),
     ArtefactFormat("host/files/etc/systemd/journal-upload.conf", redact_conf),
     ArtefactFormat("host/files/etc/libvirt/*.conf", redact_conf),
+    ArtefactFormat("host/files/etc/sasl2/*.conf", functools.partial(redact_conf, names=SASL_NAMES)),
     ArtefactFormat("host/files/etc/rsyslog.conf", redact_syslog),
     ArtefactFormat("host/files/etc/doas.conf", redact_doas_conf),
     ArtefactFormat("pve/*/user.cfg", redact_user_cfg),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
+from dataclasses import dataclass
 from typing import Any
 
 from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_version
@@ -24,6 +26,8 @@ __all__ = [
     "moved_listener_question",
     "moved_remote_listeners",
     "remote_ports",
+    "sasl_clients",
+    "sasl_question",
 ]
 
 #: Which daemons read the settings of a role: the remote listeners (TCP/TLS) are libvirtd's or,
@@ -324,3 +328,171 @@ def audit_records_filtered(
         if matched:
             return line, not others and bool(certain & matched)
     return None
+
+
+#: Cyrus SASL mechanisms whose identities are a Kerberos realm's principals (plugins/gssapi.c
+#: GSSAPI and GSS-SPNEGO, plugins/gs2.c GS2-KRB5 and GS2-IAKERB): any principal that obtains a
+#: ticket for the host's libvirt service authenticates.
+SASL_KERBEROS = frozenset({"gssapi", "gss-spnego", "gs2-krb5", "gs2-iakerb"})
+#: Mechanisms that check a shared secret through the auxiliary property store (auxprop_plugin:
+#: sasldb unless another is configured): plugins/scram.c, digest-md5.c, cram.c, srp.c,
+#: passdss.c, otp.c.
+SASL_AUXPROP = frozenset(
+    {
+        *(
+            f"scram-sha-{n}{plus}"
+            for n in ("1", "224", "256", "384", "512")
+            for plus in ("", "-plus")
+        ),
+        "digest-md5",
+        "cram-md5",
+        "srp",
+        "passdss",
+        "otp",
+    }
+)
+#: Mechanisms that send the password itself (plugins/plain.c, login.c); Cyrus checks it with
+#: pwcheck_method (default auxprop; saslauthd hands it to PAM, shadow or LDAP).
+SASL_PLAINTEXT = frozenset({"plain", "login"})
+
+
+@dataclass(frozen=True, slots=True)
+class SaslClients:
+    """Whom libvirt's SASL authentication admits on a secure transport (TLS or a UNIX socket,
+    where libvirt lets every mechanism in: remote_daemon_dispatch.c remoteDispatchAuthSaslInit
+    calls virNetSASLSessionSecProps(sasl, 0, 0, true), whose allowAnonymous drops
+    SASL_SEC_NOANONYMOUS | SASL_SEC_NOPLAINTEXT, src/rpc/virnetsaslcontext.c)."""
+
+    anyone: str | None
+    """Why anyone gets in without credentials (ANONYMOUS offered, its identity admitted)."""
+    unread: str | None
+    """Why the mechanisms or their accounts cannot be judged from the evidence."""
+    realm: str | None
+    """Why every account of a wider population (a Kerberos realm) gets in: no username list."""
+    how: str
+    """What authenticates the client, for a pass."""
+    sources: tuple[Source, ...]
+
+
+def _glob(pattern: str, text: str) -> bool:
+    """GLib g_pattern_match_simple: `*` any string, `?` one character, nothing else special
+    (libvirt matches sasl_allowed_username_list with it, virNetSASLContextCheckIdentity)."""
+    rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(rx, text, re.S) is not None
+
+
+def sasl_clients(host: Host, file: str) -> SaslClients:
+    """Who authenticates to the daemon of `file` (libvirtd.conf, virtproxyd.conf) where its
+    auth_* is "sasl", from /etc/sasl2/libvirt.conf (the SASL service "libvirt", one file for
+    every daemon: virnetsaslcontext.c `sasl_server_init(NULL, "libvirt")`) and the file's
+    sasl_allowed_username_list.
+
+    libvirt's shipped file offers gssapi only (src/remote/libvirtd.sasl); "If you are only
+    using TLS, then you can turn on any mechanisms you like for authentication". Cyrus's
+    ANONYMOUS mechanism logs anyone in as "anonymous" (plugins/anonymous.c anonymous_id), and
+    libvirt then checks only the username list: "By default, no Username's are checked"
+    (libvirtd.conf.in), virNetSASLContextCheckIdentity "No ACL, allow all"; an empty list
+    admits no one ("If this is an empty list, no client can connect"). Without the file or
+    its mech_list Cyrus offers every installed plugin (an unread set)."""
+    mechs = host.facts.libvirt_sasl_mechanisms
+    opts = host.facts.libvirt_sasl_options
+    users, usrc = conf_value(host, file, "sasl_allowed_username_list")
+    srcs = (*mechs.sources, usrc)
+    listed = [str(u) for u in users] if isinstance(users, list) else None
+    if listed == []:
+        return SaslClients(
+            None,
+            None,
+            None,
+            f"sasl_allowed_username_list [] ({file}: no SASL client can connect)",
+            srcs,
+        )
+    if not mechs.known:
+        why = (
+            "was not collected (not in this bundle)"
+            if mechs.reason.endswith("was not collected")
+            else mechs.reason
+        )
+        return SaslClients(None, f"/etc/sasl2/libvirt.conf {why}", None, "", srcs)
+    every = listed is None or all(not u.strip("*?@") for u in listed)
+
+    def admits(identity: str) -> bool:
+        return listed is None or any(_glob(u, identity) for u in listed)
+
+    offered = list(mechs.get())
+    names = f"mech_list {' '.join(offered)}"
+    if "anonymous" in offered and admits("anonymous"):
+        why = (
+            "no sasl_allowed_username_list"
+            if listed is None
+            else f"sasl_allowed_username_list {listed} admits 'anonymous'"
+        )
+        return SaslClients(
+            f"/etc/sasl2/libvirt.conf {names} offers ANONYMOUS (anyone logs in as "
+            f"'anonymous'; {why} in {file})",
+            None,
+            None,
+            "",
+            srcs,
+        )
+    rest = [m for m in offered if m != "anonymous"]
+    known = SASL_KERBEROS | SASL_AUXPROP | SASL_PLAINTEXT
+    odd = [m for m in rest if m not in known]
+    if not rest or odd:
+        what = ", ".join(odd) if odd else "nothing but ANONYMOUS (refused by the username list)"
+        return SaslClients(
+            None, f"/etc/sasl2/libvirt.conf {names}: whom {what} admits is not read", None, "", srcs
+        )
+    who = f"sasl_allowed_username_list {listed} ({file})" if not every else ""
+    if who:
+        return SaslClients(None, None, None, f"SASL {' '.join(rest)}, {who}", srcs)
+    o = opts.get() if opts.known else {}
+    srcs = (*srcs, *opts.sources)
+    store: list[str] = []
+    if any(m in SASL_AUXPROP for m in rest) or (
+        any(m in SASL_PLAINTEXT for m in rest)
+        and o.get("pwcheck_method", "auxprop") in ("auxprop", "auxprop-hashed")
+    ):
+        plugin = o.get("auxprop_plugin", "sasldb")
+        if plugin.split() != ["sasldb"] and plugin:
+            store.append(f"auxprop_plugin {plugin}")
+    if any(m in SASL_PLAINTEXT for m in rest):
+        check = o.get("pwcheck_method", "auxprop")
+        if check not in ("auxprop", "auxprop-hashed"):
+            store.append(
+                f"pwcheck_method {check} (plain/login passwords checked outside libvirt's sasldb)"
+            )
+    kerberos = [m for m in rest if m in SASL_KERBEROS]
+    realm = (
+        f"/etc/sasl2/libvirt.conf {names}: any principal of the Kerberos realm (no "
+        f"sasl_allowed_username_list in {file})"
+        if kerberos
+        else None
+    )
+    if store:
+        return SaslClients(
+            None,
+            f"/etc/sasl2/libvirt.conf {names}, {', '.join(store)}: which accounts that store "
+            "holds is not read",
+            realm,
+            "",
+            srcs,
+        )
+    whom = ["Kerberos principals"] if kerberos else []
+    if len(kerberos) < len(rest):
+        whom.append(f"the accounts of {o.get('sasldb_path', '/etc/sasldb2')}")
+    return SaslClients(None, None, realm, f"SASL {' '.join(rest)}: {' and '.join(whom)}", srcs)
+
+
+def sasl_question(host: str, files: list[str]) -> str:
+    """The one question of SASL authentication whose mechanisms or accounts were not read."""
+    return (
+        f"Does libvirt's SASL authentication on host {host} admit only named clients with "
+        "credentials? Evidence: /etc/sasl2/libvirt.conf (mech_list; unset, every installed "
+        "plugin: `pluginviewer -s`; pwcheck_method, auxprop_plugin) and sasl_allowed_username_list "
+        f"in {' and '.join(files)}. Pass: mech_list names only mechanisms that check credentials "
+        "(gssapi, scram-sha-256) against libvirt's own accounts or a sasl_allowed_username_list "
+        "of the administrators; fail: ANONYMOUS is offered (or the anonymous plugin is installed "
+        "and mech_list unset) and no username list refuses 'anonymous', or any account of a "
+        "realm or directory is admitted."
+    )

@@ -21,6 +21,8 @@ from hvaudit.checks._libvirt import (
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
+    sasl_clients,
+    sasl_question,
 )
 from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
@@ -125,7 +127,13 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     auth_tls = sasl the client still authenticates ("It is possible to make use of any SASL
     authentication mechanism as well", libvirtd.conf, auth_tls) inside TLS's encryption ("TLS
     sockets already have encryption provided by the TLS layer"): not exposed, as HVA-034 judges
-    it (the mechanisms, /etc/sasl2/libvirt.conf mech_list, are HVA-035's)."""
+    it, unless SASL lets anyone in. On TLS libvirt offers every mechanism of
+    /etc/sasl2/libvirt.conf's mech_list, ANONYMOUS too (remote_daemon_dispatch.c
+    remoteDispatchAuthSaslInit: virNetSASLSessionSecProps(sasl, 0, 0, true) for a "secure"
+    client, no SASL_SEC_NOANONYMOUS), which logs anyone in as "anonymous" (cyrus-sasl
+    plugins/anonymous.c) unless sasl_allowed_username_list refuses that name: a fail; the file
+    not read (an older bundle, absent: every installed plugin) or a mechanism not known is a
+    question (hvaudit.checks._libvirt.sasl_clients)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -143,6 +151,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         )
         problems = []
         sasl: list[str] = []  # TLS whose clients SASL authenticates, certificates unchecked
+        sasl_unread: list[str] = []  # ... where who SASL admits was not read
         refs: list[Source] = [*h.facts.listeners.sources, *h.facts.socket_units.sources]
         for file in files:
             auth_tcp, tsrc = conf_value(h, file, "auth_tcp")
@@ -166,7 +175,22 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                     f"{auth_tcp!r}{where} {tcp} from the next start"
                 )
             if (tls_up or _tls_enabled(h)) and noverify == 1 and auth_tls == "sasl":
-                sasl.append(f"auth_tls = sasl ({file}; tls_no_verify_certificate = 1)")
+                sc = sasl_clients(h, file)
+                refs += list(sc.sources)
+                if sc.anyone:
+                    problems.append(
+                        f"TLS with tls_no_verify_certificate = 1{where} and auth_tls = sasl, "
+                        f"but {sc.anyone}: anyone who reaches the port controls every VM"
+                    )
+                elif sc.unread:
+                    sasl_unread.append(
+                        f"TLS with tls_no_verify_certificate = 1{where}: auth_tls = sasl, but "
+                        f"{sc.unread}"
+                    )
+                else:
+                    sasl.append(
+                        f"auth_tls = sasl ({file}; tls_no_verify_certificate = 1; {sc.how})"
+                    )
             elif (tls_up or _tls_enabled(h)) and noverify == 1:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
         relays = _relays_onto_tcp(h)
@@ -184,6 +208,8 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         note = f" ({scope.note}: {'; '.join(local4)})" if local4 and scope.assumed else ""
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
+        elif sasl_unread:
+            yield manual(s, "; ".join(sasl_unread), *refs, question=sasl_question(h.name, files))
         elif local4 and scope.unread is not None:
             yield manual(
                 s,
@@ -425,7 +451,14 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     virNetTLSContextCheckCertificate ignores its failure unless requireValidCert
     (src/rpc/virnettlscontext.c: "Ignoring bad certificate at user request"), which the daemon
     sets to `tls_no_verify_certificate ? false : true` (src/remote/remote_daemon.c); so with it
-    a DN list restricts nothing and only auth_tls = sasl still authenticates the client."""
+    a DN list restricts nothing and only auth_tls = sasl still authenticates the client. Where
+    SASL is what restricts, whom it admits decides (hvaudit.checks._libvirt.sasl_clients): an
+    ANONYMOUS mechanism whose "anonymous" identity sasl_allowed_username_list does not refuse
+    admits anyone; Kerberos (gssapi) with no username list admits any principal of the realm
+    ("By default, no Username's are checked", libvirtd.conf.in), the counterpart of no DN list;
+    both fail. A username list, or password mechanisms over libvirt's own sasldb (libvirtd.sasl:
+    "saslpasswd2 -a libvirt [username]"), pass; a store outside it (pwcheck_method saslauthd,
+    an ldapdb or sql auxprop_plugin), an unknown mechanism or the file unread is a question."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -438,7 +471,8 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
         if not tls and not moved:
             yield not_applicable(s, "no libvirt TLS listener", *h.facts.listeners.sources)
             continue
-        open_files, how, refs = [], [], []
+        open_files, how, asks, refs = [], [], [], []
+        kinds: set[str] = set()
         for file in files:
             dns, src = conf_value(h, file, "tls_allowed_dn_list")
             auth, asrc = conf_value(h, file, "auth_tls")
@@ -447,16 +481,42 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             refs.append(vsrc)
             entries = dns if isinstance(dns, list) else []
             match_all = [d for d in entries if isinstance(d, str) and _dn_any_value(d)]
-            if noverify == 1 and auth == "sasl":
-                how.append(f"auth_tls = sasl ({file}; tls_no_verify_certificate = 1)")
+            sasl_label = (
+                "tls_no_verify_certificate = 1"
+                if noverify == 1
+                else "the DN list admits every name"
+                if match_all
+                else ""
+                if not dns and not isinstance(dns, list)
+                else None
+            )
+            if auth == "sasl" and sasl_label is not None:
+                sc = sasl_clients(h, file)
+                refs += list(sc.sources)
+                cert = (
+                    "client certificates not checked"
+                    if noverify == 1
+                    else "any certificate the CA signed"
+                )
+                if sc.anyone:
+                    kinds.add("client" if noverify == 1 else "certificate the CA signed")
+                    open_files.append(f"{file}: auth_tls = sasl ({cert}), but {sc.anyone}")
+                elif sc.realm:
+                    kinds.add("principal of the Kerberos realm")
+                    open_files.append(f"{file}: auth_tls = sasl ({cert}), {sc.realm}")
+                elif sc.unread:
+                    asks.append(f"{file}: auth_tls = sasl ({cert}), but {sc.unread}")
+                else:
+                    label = f"{sasl_label}; " if sasl_label else ""
+                    how.append(f"auth_tls = sasl ({file}; {label}{sc.how})")
             elif noverify == 1:
+                kinds.add("client")
                 open_files.append(
                     f"{file}: tls_no_verify_certificate = 1, client certificates (and "
                     "tls_allowed_dn_list) are not checked"
                 )
-            elif match_all and auth == "sasl":
-                how.append(f"auth_tls = sasl ({file}; the DN list admits every name)")
             elif match_all:
+                kinds.add("certificate the CA signed")
                 open_files.append(
                     f"{file}: tls_allowed_dn_list entry {match_all[0]!r} matches every name"
                 )
@@ -464,9 +524,8 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
                 how.append(f"tls_allowed_dn_list [] ({file}: no TLS client can connect)")
             elif dns:
                 how.append(f"tls_allowed_dn_list {dns} ({file})")
-            elif auth == "sasl":
-                how.append(f"auth_tls = sasl ({file})")
             else:
+                kinds.add("certificate the CA signed")
                 open_files.append(f"no tls_allowed_dn_list, auth_tls = none in {file}")
         if open_files and moved:
             yield manual(
@@ -479,13 +538,21 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
                 question=moved_listener_question(h.name, moved),
             )
         elif open_files:
-            anyone = any("tls_no_verify_certificate = 1" in f for f in open_files)
+            order = ("client", "certificate the CA signed", "principal of the Kerberos realm")
+            kind = next(k for k in order if k in kinds)
             yield failed(
                 s,
-                f"TLS listener admits any {'client' if anyone else 'certificate the CA signed'} "
-                f"({'; '.join(open_files)})",
+                f"TLS listener admits any {kind} ({'; '.join(open_files)})",
                 *refs,
                 *h.facts.listeners.sources,
+            )
+        elif asks:
+            yield manual(
+                s,
+                "; ".join(asks + how),
+                *refs,
+                *h.facts.listeners.sources,
+                question=sasl_question(h.name, files),
             )
         else:
             yield passed(s, f"TLS clients restricted: {'; '.join(how)}", *refs)
@@ -1214,7 +1281,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     "polkit" the daemon asks polkit for org.libvirt.unix.manage (libvirt docs/auth.rst), so a
     rule that answers YES (or AUTH_SELF) for it without testing the subject (polkit(8): the first
     rule returning a result decides), or a .pkla Identity `unix-user:*`, opens the socket to
-    every local account; with the rules unread that is a question."""
+    every local account; with the rules unread that is a question. With auth_unix_rw = "sasl"
+    a UNIX socket is a secure channel to libvirt, so every mechanism is offered, ANONYMOUS too
+    (remoteDispatchAuthSaslInit): ANONYMOUS that sasl_allowed_username_list does not refuse is
+    judged as "none" (the socket's mode decides), mechanisms unread are a question
+    (hvaudit.checks._libvirt.sasl_clients)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -1226,7 +1297,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         assert lh is not None
         socks = lh.sockets.get() if lh.sockets.known else {}
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
-        bad, open_q, rules_q, ok = [], [], [], []
+        bad, open_q, rules_q, sasl_q, ok = [], [], [], [], []
         refs: list[Source] = [*lh.sockets.sources]
         for file in files:
             daemon = file.removesuffix(".conf")
@@ -1249,15 +1320,27 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                     f"({lh.polkit_manage.reason})"
                 )
                 continue
-            if auth != "none":
-                ok.append(f"{file}: auth_unix_rw = {auth}")
+            label = f"auth_unix_rw = {auth}"
+            if auth == "sasl":
+                # a UNIX socket is "secure" to libvirt: every SASL mechanism, ANONYMOUS too
+                sc = sasl_clients(h, file)
+                refs += list(sc.sources)
+                if sc.unread:
+                    sasl_q.append(f"{file}: auth_unix_rw = sasl, but {sc.unread}")
+                    continue
+                if not sc.anyone:
+                    ok.append(f"{file}: auth_unix_rw = sasl ({sc.how})")
+                    continue
+                label = f"auth_unix_rw = sasl, but {sc.anyone}"
+            elif auth != "none":
+                ok.append(f"{file}: {label}")
                 continue
             if path in socks:
                 mode = socks[path].split()[0]
                 origin = f"{path} is mode {socks[path]}"
             elif units.get(f"{daemon}.socket") in UNIT_ENABLED_STATES:
                 open_q.append(
-                    f"{file}: auth_unix_rw = none and {daemon}.socket creates the socket "
+                    f"{file}: {label} and {daemon}.socket creates the socket "
                     "(its SocketMode applies, not unix_sock_rw_perms)"
                 )
                 continue
@@ -1269,11 +1352,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             except ValueError:
                 world = True
             if world:
-                bad.append(
-                    f"{file}: auth_unix_rw = none, {origin}: any local user controls every VM"
-                )
+                bad.append(f"{file}: {label}, {origin}: any local user controls every VM")
             else:
-                ok.append(f"{file}: auth_unix_rw = none, {origin}")
+                ok.append(f"{file}: {label}, {origin}")
         for file in files:
             daemon = file.removesuffix(".conf")
             admin, adsrc = conf_value(h, file, "unix_sock_admin_perms")
@@ -1326,6 +1407,8 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 "/run/libvirt/virtqemud-sock` and the members of its group. Pass: yes, no local "
                 "user outside the administrators can write to it; fail: anyone else can.",
             )
+        elif sasl_q:
+            yield manual(s, "; ".join(sasl_q + ok), *refs, question=sasl_question(h.name, files))
         elif rules_q:
             yield manual(
                 s,

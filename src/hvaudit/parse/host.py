@@ -462,6 +462,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.time_sync = _time_sync(processes)
     f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
     f.libvirt_sasl_mechanisms = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_mechanisms)
+    f.libvirt_sasl_options = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_options)
     f.vfio_unsafe_interrupts = _vfio_unsafe_interrupts(ev, f.kernel_cmdline)
     f.ksm_tuner = _running(
         processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
@@ -3114,6 +3115,22 @@ def _sasl_mechanisms(g: Got) -> Fact[tuple[str, ...]]:
         if colon and key.strip().lower() == "mech_list" and not key.lstrip().startswith("#"):
             return Fact.of(tuple(value.lower().replace(",", " ").split()), g.source)
     return Fact.unavailable("has no mech_list", g.source)
+
+
+def _sasl_options(g: Got) -> Fact[dict[str, str]]:
+    """Every `option: value` of libvirt's SASL configuration (Cyrus SASL lib/config.c: keys
+    lower case, `#` comments; sasl_config_getstring returns the first line of a key, so the
+    first is kept). libvirt's daemons, virtproxyd's too, read this one file: the SASL service
+    is "libvirt" (src/rpc/virnetsaslcontext.c `sasl_server_init(NULL, "libvirt")`)."""
+    if g.state != "ok":
+        return Fact.unavailable(f"is absent ({g.reason or g.state})", g.source)
+    out: dict[str, str] = {}
+    for line in g.text.splitlines():
+        key, colon, value = line.partition(":")
+        key = key.strip().lower()
+        if colon and key and not key.startswith("#"):
+            out.setdefault(key, value.strip())
+    return Fact.of(out, g.source)
 
 
 def _clock_synchronized(g: Got) -> Fact[bool]:

@@ -1,0 +1,220 @@
+"""Known leads on the KVM/libvirt host side (issue 8, session 11), taken up by leads-host.
+
+Same harness as tests/test_host_leads10.py: conftest's hardened Debian host replayed through the
+real collector, parser and engine, changed only where a test says so; each test asserts the
+exact status and message.
+
+- HL13-1 (false pass) HVA-030, HVA-034 and HVA-132 passed auth_tls / auth_unix_rw = "sasl"
+  without reading whom SASL admits. libvirt lets every mechanism in on TLS and UNIX sockets
+  (src/remote/remote_daemon_dispatch.c remoteDispatchAuthSaslInit: `virNetSASLSessionSecProps(
+  sasl, 0, 0, true)` where the client "IsSecure", whose allowAnonymous clears
+  SASL_SEC_NOANONYMOUS | SASL_SEC_NOPLAINTEXT, src/rpc/virnetsaslcontext.c; plain TCP gets
+  tcp_min_ssf and "No anonymous", so there HVA-035 stands), Cyrus's ANONYMOUS logs anyone in as
+  "anonymous" (cyrus-sasl plugins/anonymous.c anonymous_id), and libvirt then checks only
+  sasl_allowed_username_list ("By default, no Username's are checked", libvirtd.conf.in;
+  virNetSASLContextCheckIdentity "No ACL, allow all", g_pattern_match_simple). All daemons read
+  /etc/sasl2/libvirt.conf (`sasl_server_init(NULL, "libvirt")`), collected since R10H-8 and now
+  blanked of ldapdb_pw. Now: ANONYMOUS admitted fails (HVA-030 where certificates are not
+  checked, HVA-034, HVA-132 on a socket others can open); mechanisms unread (the file not in
+  the bundle, absent, no mech_list, a mechanism hvaudit does not know) or a password store
+  outside libvirt's sasldb are the question; HVA-034 fails Kerberos with no username list (any
+  principal of the realm, as no DN list admits any certificate the CA signed) and passes a
+  username list or libvirt's own sasldb accounts (libvirtd.sasl: "Use 'saslpasswd2 -a libvirt
+  [username]' to add entries").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.collect.host import file_artefact
+from hvaudit.redact import redact_artefact
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
+from test_redteam12_host_probes import _TLS_LISTEN
+
+SASL = "/etc/sasl2/libvirt.conf"
+CONF = "/etc/libvirt/libvirtd.conf"
+BASE = HARDENED_HOST[CONF] + 'listen_tls = 1\nauth_tls = "sasl"\n'
+NOVERIFY = BASE + "tls_no_verify_certificate = 1\n"
+LISTEN = {"listeners": (_TLS_LISTEN, 0)}
+ADMINS = 'sasl_allowed_username_list = [ "admin@EXAMPLE.COM" ]\n'
+
+QUESTION = (
+    "Does libvirt's SASL authentication on host hv1 admit only named clients with credentials? "
+    "Evidence: /etc/sasl2/libvirt.conf (mech_list; unset, every installed plugin: `pluginviewer "
+    "-s`; pwcheck_method, auxprop_plugin) and sasl_allowed_username_list in libvirtd.conf. Pass: "
+    "mech_list names only mechanisms that check credentials (gssapi, scram-sha-256) against "
+    "libvirt's own accounts or a sasl_allowed_username_list of the administrators; fail: "
+    "ANONYMOUS is offered (or the anonymous plugin is installed and mech_list unset) and no "
+    "username list refuses 'anonymous', or any account of a realm or directory is admitted."
+)
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+def test_anonymous_sasl_over_unverified_tls_fails(host_scan) -> None:
+    """HL13-1. TLS without client-certificate checks and auth_tls = sasl with `mech_list:
+    anonymous`: libvirt offers ANONYMOUS on TLS (allowAnonymous), no username list refuses
+    "anonymous", so whoever reaches 16514 controls every VM. The old code passed HVA-030
+    ("clients authenticated by SASL") and HVA-034 ("TLS clients restricted")."""
+    a = host_scan({CONF: NOVERIFY, SASL: "mech_list: anonymous gssapi\n", **LISTEN})
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "TLS with tls_no_verify_certificate = 1 and auth_tls = sasl, but /etc/sasl2/libvirt.conf "
+        "mech_list anonymous gssapi offers ANONYMOUS (anyone logs in as 'anonymous'; no "
+        "sasl_allowed_username_list in libvirtd.conf): anyone who reaches the port controls "
+        "every VM"
+    )
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}
+    assert messages(a, "HVA-034")["hv1"] == (
+        "TLS listener admits any client (libvirtd.conf: auth_tls = sasl (client certificates "
+        "not checked), but /etc/sasl2/libvirt.conf mech_list anonymous gssapi offers ANONYMOUS "
+        "(anyone logs in as 'anonymous'; no sasl_allowed_username_list in libvirtd.conf))"
+    )
+    # a username list that admits 'anonymous' ("*") refuses nothing
+    a = host_scan(
+        {
+            CONF: NOVERIFY + 'sasl_allowed_username_list = [ "*" ]\n',
+            SASL: "mech_list: anonymous\n",
+            **LISTEN,
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}, messages(a, "HVA-030")
+    assert "sasl_allowed_username_list ['*'] admits 'anonymous'" in messages(a, "HVA-030")["hv1"]
+
+
+def test_anonymous_refused_by_the_username_list_passes(host_scan) -> None:
+    """HL13-1 twin: the same ANONYMOUS with sasl_allowed_username_list naming the
+    administrators: virNetSASLContextCheckIdentity refuses the identity "anonymous", so only
+    gssapi logs in, and only the listed principal. Both checks pass, naming why."""
+    a = host_scan({CONF: NOVERIFY + ADMINS, SASL: "mech_list: anonymous gssapi\n", **LISTEN})
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "only TLS 16514 listening, clients authenticated by SASL: auth_tls = sasl (libvirtd.conf; "
+        "tls_no_verify_certificate = 1; SASL gssapi, sasl_allowed_username_list "
+        "['admin@EXAMPLE.COM'] (libvirtd.conf))"
+    )
+    assert outcomes(a, "HVA-034") == {"hv1": "pass"}, messages(a, "HVA-034")
+
+
+def test_sasl_file_not_in_an_older_bundle_is_asked(older_bundle_scan) -> None:  # noqa: F811
+    """HL13-1. A bundle without /etc/sasl2/libvirt.conf (a collector before R10H-8): which
+    mechanisms libvirt offers is unknown (ANONYMOUS among them, for all the bundle says). The old
+    code passed HVA-030 and HVA-034; right: the question, saying the file was not collected."""
+    a = older_bundle_scan({CONF: NOVERIFY, **LISTEN}, gone=file_artefact(SASL))
+    assert outcomes(a, "HVA-030") == {"hv1": "manual"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "TLS with tls_no_verify_certificate = 1: auth_tls = sasl, but /etc/sasl2/libvirt.conf "
+        "was not collected (not in this bundle)"
+    )
+    assert _question(a, "HVA-030") == QUESTION
+    assert outcomes(a, "HVA-034") == {"hv1": "manual"}, messages(a, "HVA-034")
+    assert _question(a, "HVA-034") == QUESTION
+
+
+def test_sasl_file_absent_on_the_host_is_asked(host_scan) -> None:
+    """HL13-1. No /etc/sasl2/libvirt.conf on the host: Cyrus offers every installed plugin
+    (ANONYMOUS where cyrus-sasl's anonymous plugin is installed). Was a pass; the question."""
+    a = host_scan({CONF: NOVERIFY, SASL: None, **LISTEN})
+    assert outcomes(a, "HVA-030") == {"hv1": "manual"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "TLS with tls_no_verify_certificate = 1: auth_tls = sasl, but /etc/sasl2/libvirt.conf "
+        "is absent (no such file)"
+    )
+
+
+def test_kerberos_without_username_list_admits_the_realm(host_scan) -> None:
+    """HL13-1. HVA-034 (clients restricted to known names), no DN list, auth_tls = sasl with the
+    shipped `mech_list: gssapi` and no sasl_allowed_username_list: any principal of the realm
+    with a certificate the CA signed controls the hypervisor, as no DN list admits any
+    certificate; the old code passed "auth_tls = sasl". A username list passes; so does a
+    password mechanism over libvirt's own sasldb (its accounts are added one by one)."""
+    a = host_scan({CONF: BASE, **LISTEN})
+    assert outcomes(a, "HVA-034") == {"hv1": "fail"}, messages(a, "HVA-034")
+    assert messages(a, "HVA-034")["hv1"] == (
+        "TLS listener admits any principal of the Kerberos realm (libvirtd.conf: auth_tls = sasl "
+        "(any certificate the CA signed), /etc/sasl2/libvirt.conf mech_list gssapi: any "
+        "principal of the Kerberos realm (no sasl_allowed_username_list in libvirtd.conf))"
+    )
+    # HVA-030 asks only that the client authenticates: certificates are verified here
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}
+    a = host_scan({CONF: BASE + ADMINS, **LISTEN})
+    assert outcomes(a, "HVA-034") == {"hv1": "pass"}, messages(a, "HVA-034")
+    assert messages(a, "HVA-034")["hv1"] == (
+        "TLS clients restricted: auth_tls = sasl (libvirtd.conf; SASL gssapi, "
+        "sasl_allowed_username_list ['admin@EXAMPLE.COM'] (libvirtd.conf))"
+    )
+    scram = "mech_list: scram-sha-256\nsasldb_path: /etc/libvirt/passwd.db\n"
+    a = host_scan({CONF: BASE, SASL: scram, **LISTEN})
+    assert outcomes(a, "HVA-034") == {"hv1": "pass"}, messages(a, "HVA-034")
+    assert messages(a, "HVA-034")["hv1"] == (
+        "TLS clients restricted: auth_tls = sasl (libvirtd.conf; SASL scram-sha-256: the "
+        "accounts of /etc/libvirt/passwd.db)"
+    )
+    # an empty username list: "no client can connect"
+    a = host_scan({CONF: BASE + "sasl_allowed_username_list = []\n", **LISTEN})
+    assert outcomes(a, "HVA-034") == {"hv1": "pass"}, messages(a, "HVA-034")
+
+
+@pytest.mark.parametrize(
+    ("sasl", "why"),
+    [
+        (
+            "mech_list: plain\npwcheck_method: saslauthd\n",
+            "mech_list plain, pwcheck_method saslauthd (plain/login passwords checked outside "
+            "libvirt's sasldb): which accounts that store holds is not read",
+        ),
+        (
+            "mech_list: scram-sha-256\nauxprop_plugin: ldapdb\nldapdb_pw: x\n",
+            "mech_list scram-sha-256, auxprop_plugin ldapdb: which accounts that store holds is "
+            "not read",
+        ),
+        ("mech_list: external\n", "mech_list external: whom external admits is not read"),
+    ],
+)
+def test_password_store_outside_sasldb_is_asked(host_scan, sasl: str, why: str) -> None:
+    """HL13-1. Passwords checked by saslauthd (PAM, shadow, LDAP: every host or directory
+    account) or a directory auxprop store, or a mechanism hvaudit does not know: whom SASL
+    admits is not in the evidence. Was a pass ("auth_tls = sasl"); the question."""
+    a = host_scan({CONF: BASE, SASL: sasl, **LISTEN})
+    assert outcomes(a, "HVA-034") == {"hv1": "manual"}, messages(a, "HVA-034")
+    assert messages(a, "HVA-034")["hv1"] == (
+        f"libvirtd.conf: auth_tls = sasl (any certificate the CA signed), but "
+        f"/etc/sasl2/libvirt.conf {why}"
+    )
+    assert _question(a, "HVA-034") == QUESTION
+
+
+def test_anonymous_sasl_on_the_read_write_socket_fails(host_scan) -> None:
+    """HL13-1. auth_unix_rw = "sasl" with ANONYMOUS offered: a UNIX socket is "secure" to
+    libvirt (allowAnonymous), and the socket is 0777 (unix_sock_rw_perms' default, the system
+    daemon's built-in auth being polkit): any local user logs in as "anonymous". The old code
+    passed HVA-132 ("auth_unix_rw = sasl"); a gssapi-only twin passes."""
+    conf = HARDENED_HOST[CONF].replace('auth_unix_rw = "polkit"', 'auth_unix_rw = "sasl"')
+    a = host_scan({CONF: conf, SASL: "mech_list: anonymous\n"})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132")["hv1"].startswith(
+        "libvirtd.conf: auth_unix_rw = sasl, but /etc/sasl2/libvirt.conf mech_list anonymous "
+        "offers ANONYMOUS (anyone logs in as 'anonymous'; no sasl_allowed_username_list in "
+        "libvirtd.conf), "
+    )
+    assert messages(a, "HVA-132")["hv1"].endswith(": any local user controls every VM")
+    a = host_scan({CONF: conf})
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132")["hv1"] == (
+        "libvirtd.conf: auth_unix_rw = sasl (SASL gssapi: Kerberos principals)"
+    )
+
+
+def test_sasl_file_ldapdb_password_is_blanked() -> None:
+    """HL13-1. /etc/sasl2/libvirt.conf may carry the ldapdb plugin's bind password (cyrus-sasl
+    plugins/ldapdb.c getopt "ldapdb_pw"); the bundle keeps the option names, not the value.
+    The old writer passed the file through the generic text redactor, which kept it."""
+    text = b"mech_list: plain\nauxprop_plugin: ldapdb\nldapdb_id: libvirt\nldapdb_pw: hunter2\n"
+    out = redact_artefact(file_artefact(SASL), text).decode()
+    assert out == (
+        "mech_list: plain\nauxprop_plugin: ldapdb\nldapdb_id: libvirt\nldapdb_pw: ***REDACTED***\n"
+    )
