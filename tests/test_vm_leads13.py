@@ -28,6 +28,19 @@ HVA-405 ("VM has no 3D graphics acceleration", HY-SR-5 / Rev. 1 HY-SR-6A: device
 to what is needed) judged VMware only. It now judges QEMU VMs too: a fail naming the device. A
 GL display without a 3D device (graphics-spice-gl-auto-rendernode: `-spice gl=on` beside
 cirrus-vga) renders only 2D framebuffers: the pass names it.
+
+L13-3 (HVA-067, a verdict without its evidence): <watchdog action='dump'> has libvirt write the
+guest's memory into qemu.conf's auto_dump_path each time the guest lets the watchdog fire
+(qemu_driver.c processWatchdogEvent: "%s/%s-%u" of autoDumpPath, name and time; qemu.conf
+"Default value is /var/lib/libvirt/qemu/dump"; both read with `find_string`), <on_crash>
+coredump-destroy|coredump-restart ("The crashed domain's core will be dumped", formatdomain)
+dumps it on a crash, and <memory dumpCore='on'> or qemu.conf dump_guest_core = 1 ("By default
+guest RAM will be excluded if a new enough QEMU is present") puts it in QEMU's core dumps. The
+owner is HVA-067 (VM memory against the host, where the data requires it: a question of the
+data's classification for an unencrypted VM): its question stands, and its message now names
+each path of the memory to the host's disk, the evidence the classification is weighed
+against. Held: an encrypted VM's pass (its memory dumps are ciphertext) and the default
+dump_guest_core (0).
 """
 
 from __future__ import annotations
@@ -193,3 +206,51 @@ def test_proxmox_vga_virtio_gl_fails_hva405(
     )
     report = pve_scan(tmp_path / "std", capsys, {})
     assert pve_result(report, "HVA-405", "web-10") == ("pass", "no 3D-accelerated GPU")
+
+
+# --- L13-3: guest memory written to the host's disk (HVA-067) -------------------------------
+
+DUMP_HOST = {
+    **HARDENED_HOST,
+    "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"]
+    + 'auto_dump_path = "/srv/dumps"\ndump_guest_core = 1\n',
+}
+
+
+@pytest.fixture(scope="module")
+def dumps(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    wd = "<watchdog model='i6300esb' action='dump'/>"
+    domains = {
+        "wdump": _devices("wdump", wd),
+        "crash": _raw_cpu_domain("crash", "<on_crash>coredump-restart</on_crash>"),
+        "nocore": _raw_cpu_domain("nocore", "").replace(
+            "<memory unit='MiB'>", "<memory dumpCore='off' unit='MiB'>"
+        ),
+        "reset": _devices("reset", "<watchdog model='i6300esb' action='reset'/>"),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("dump"), DUMP_HOST, domains))
+
+
+READABLE = "no <launchSecurity>: guest memory is readable by the host"
+CORE = "qemu.conf dump_guest_core = 1 (a core dump of its QEMU holds guest RAM)"
+
+
+def test_memory_dumps_named_in_hva067(dumps: Assessment) -> None:
+    """L13-3: the message said only 'guest memory is readable by the host'."""
+    assert verdict(dumps, "HVA-067", "wdump") == (
+        "manual",
+        f"{READABLE}; written to its disk too: <watchdog model='i6300esb' action='dump'> "
+        f"(libvirt writes the guest's memory into /srv/dumps each time it fires); {CORE}",
+    )
+    assert verdict(dumps, "HVA-067", "crash") == (
+        "manual",
+        f"{READABLE}; written to its disk too: <on_crash>coredump-restart</on_crash> (libvirt "
+        f"dumps the crashed guest's memory); {CORE}",
+    )
+    # dumpCore='off' overrides qemu.conf (qemu.conf: "ignored if the guest XML has set the
+    # dumpcore attribute"); a reset watchdog writes nothing
+    assert verdict(dumps, "HVA-067", "nocore") == ("manual", READABLE)
+    assert verdict(dumps, "HVA-067", "reset") == (
+        "manual",
+        f"{READABLE}; written to its disk too: {CORE}",
+    )

@@ -403,6 +403,12 @@ class Vm:
     gl_displays: tuple[str, ...] = ()
     """Displays that render with OpenGL on a host render node (libvirt <graphics><gl
     enable='yes'>, egl-headless)."""
+    memory_dumps: tuple[str, ...] = ()
+    """What writes the guest's memory to the host's disk (libvirt <watchdog action='dump'>,
+    <on_crash>coredump-*), as the definition names it."""
+    dump_core: bool | None = None
+    """<memory dumpCore='on'|'off'>: guest RAM in a core dump of its QEMU; None when unset
+    (qemu.conf dump_guest_core decides)."""
     confinement: Fact[str] = field(default_factory=lambda: Fact.unavailable("not collected"))
     """The per-VM mandatory access control label model (e.g. `apparmor dynamic`), or why none."""
     confinement_disabled: bool = False

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from hvaudit.checks._libvirt import host_settings_manual
+from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual
 from hvaudit.checks.base import (
     LINUX_HOST,
     Context,
@@ -1888,7 +1888,17 @@ def launch_security(ctx: Context) -> Iterator[Outcome]:
     snp` with `no-debug` "default = 0": qemu-server sets SEV's NODBG bit only with no-debug=1 and
     SEV-SNP's DEBUG bit unless no-debug=1, so without no-debug=1 the host may debug the guest;
     `intel-tdx: type=tdx` sets no debug attribute. VMware: the .vmx keys of SEV-ES are not read
-    by hvaudit, so a VMware VM is always the question."""
+    by hvaudit, so a VMware VM is always the question.
+
+    Where the memory is not encrypted, the message names what writes it to the host's disk as
+    well (leads13), the evidence the data classification is weighed against: a <watchdog
+    action='dump'> (libvirt's processWatchdogEvent writes the VM's memory into qemu.conf's
+    auto_dump_path, default /var/lib/libvirt/qemu/dump, each time the guest lets its watchdog
+    fire, and resumes it), <on_crash>coredump-destroy|coredump-restart</on_crash> ("The
+    crashed domain's core will be dumped", formatdomain), and guest RAM in a core dump of its
+    QEMU: <memory dumpCore='on'>, else qemu.conf dump_guest_core = 1 ("By default guest RAM will
+    be excluded if a new enough QEMU is present ... ignored if the guest XML has set the
+    dumpcore attribute"; hvaudit.parse.libvirt_xml._memory_dumps)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1907,4 +1917,29 @@ def launch_security(ctx: Context) -> Iterator[Outcome]:
                 if hosts[v.host].platform == "proxmox-ve"
                 else "no <launchSecurity>"
             )
-            yield manual(s, f"{what}: guest memory is readable by the host", v.source)
+            dumps = _memory_to_host_disk(v, hosts[v.host])
+            also = f"; written to its disk too: {'; '.join(dumps)}" if dumps else ""
+            yield manual(s, f"{what}: guest memory is readable by the host{also}", v.source)
+
+
+def _memory_to_host_disk(v: Vm, h: Host) -> list[str]:
+    """What writes this VM's memory to its host's disk (HVA-067): the definition's dumps and
+    a QEMU core dump holding guest RAM (<memory dumpCore>, else qemu.conf dump_guest_core)."""
+    known = conf_fact(h, "qemu.conf").known if h.libvirt is not None else False
+    where = "qemu.conf auto_dump_path (default /var/lib/libvirt/qemu/dump)"
+    core = None
+    if known:
+        path, psrc = conf_value(h, "qemu.conf", "auto_dump_path")
+        where = str(path) if path and not psrc.default else "/var/lib/libvirt/qemu/dump"
+        core = conf_value(h, "qemu.conf", "dump_guest_core")[0]
+    out = [
+        f"{d} (libvirt writes the guest's memory into {where} each time it fires)"
+        if d.startswith("<watchdog")
+        else f"{d} (libvirt dumps the crashed guest's memory)"
+        for d in v.memory_dumps
+    ]
+    if v.dump_core:
+        out.append("<memory dumpCore='on'> (a core dump of its QEMU holds guest RAM)")
+    elif v.dump_core is None and core == 1:
+        out.append("qemu.conf dump_guest_core = 1 (a core dump of its QEMU holds guest RAM)")
+    return out

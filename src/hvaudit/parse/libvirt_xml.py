@@ -672,6 +672,8 @@ def parse_domain(
         ),
         machine=_machine(root),
         accelerated_3d=tuple(accel3d),
+        memory_dumps=tuple(_memory_dumps(root)),
+        dump_core=_dump_core(root),
         gl_displays=tuple(gl_displays),
         confinement=confinement,
         confinement_disabled=confinement_disabled,
@@ -1228,6 +1230,35 @@ def _memory_device_access(root: Element, m: Element) -> str | None:
 def _machine(root: Element) -> str | None:
     os_type = _first(root, "os", "type")
     return (os_type.get("machine") or None) if os_type is not None else None
+
+
+def _memory_dumps(root: Element) -> list[str]:
+    """What has libvirt write the guest's memory to the host's disk. formatdomain, "Watchdog
+    devices": action `dump` ("Automatically dump the guest"); libvirt's QEMU driver
+    (qemu_driver.c processWatchdogEvent, VIR_DOMAIN_WATCHDOG_ACTION_DUMP, read with
+    `find_string`) writes "%s/%s-%u" of auto_dump_path, the VM's name and the time, then
+    resumes the guest; qemu.conf: "libvirtd will save dump files in directory specified by
+    auto_dump_path. Default value is /var/lib/libvirt/qemu/dump". formatdomain, "Events
+    configuration": on_crash `coredump-destroy` / `coredump-restart`, "The crashed domain's
+    core will be dumped"."""
+    devices = root.find("devices")
+    out = [
+        f"<watchdog model='{w.get('model') or '?'}' action='dump'>"
+        for w in (devices.findall("watchdog") if devices is not None else ())
+        if (w.get("action") or "reset") == "dump"
+    ]
+    crash = (root.findtext("on_crash") or "").strip()
+    if crash.startswith("coredump-"):
+        out.append(f"<on_crash>{crash}</on_crash>")
+    return out
+
+
+def _dump_core(root: Element) -> bool | None:
+    """<memory dumpCore='on'|'off'> (formatdomain, "Memory Allocation": "whether the guest
+    memory should be included in the generated coredump or not"); None when unset."""
+    mem = root.find("memory")
+    value = mem.get("dumpCore") if mem is not None else None
+    return None if value is None else value == "on"
 
 
 def _accelerated_3d(devices: Element) -> tuple[list[str], list[str]]:
