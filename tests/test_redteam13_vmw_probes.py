@@ -21,6 +21,10 @@ Findings:
   becomes "NAME (KEY)", and the NIC and its override flags are matched by key.
 - V13-4 (robustness): HVA-402 crashed on `tools.setInfo.sizeLimit = "²"` (str.isdigit() is true
   of it, int() refuses it); only ASCII digits are read as a number now.
+- V13-5 (wrong fail on a hardened host): HVA-431 failed every running SNMP agent; vSphere 8 STIG
+  ESXI-80-000212 finds SNMP only when unused or not on v3 targets with authentication, which
+  only esxcli shows. SLP and CIM stay strict (ESXI-80-000231, ESXI-80-000228); an SNMP agent
+  that runs beside them stopped is now a question for its versions and targets.
 """
 
 from __future__ import annotations
@@ -290,4 +294,166 @@ def test_vm_port_override_read_from_its_own_port_group(tmp_path: Path) -> None:
         "manual",
         "distributed port group Prod (dvportgroup-10) lets each port override its security "
         "policy; the VM's own port is not read",
+    )
+
+
+# --- V13-5: HVA-431 and an SNMP agent on SNMPv3 ----------------------------------------------------
+
+OFF = {"running": False, "policy": "off"}
+ON = {"running": True, "policy": "on"}
+
+
+def test_snmp_agent_running_is_a_question(tmp_path: Path) -> None:
+    """vSphere 8 STIG ESXI-80-000212 (SV-258767, the DISA check text as published in an InSpec
+    profile, read with `find_string`/`read_file`): "If SNMP is not in use and is enabled, this is
+    a finding. If SNMP is enabled and is not using v3 targets with authentication, this is a
+    finding. Note: SNMP v3 targets can only be viewed and configured via the esxcli command."
+    A host whose SNMP agent runs for its monitoring system on SNMPv3 with authentication meets
+    it; HVA-431 failed every running snmpd ("enabled: SNMP (snmpd: running, policy on)"), a
+    wrong fail on such a host. Right: a question for its SNMP configuration (SLP and CIM stay
+    strict: ESXI-80-000231, ESXI-80-000228 "does not have a Policy of off or is running")."""
+    a = _vsphere(tmp_path, {"services": {"slpd": OFF, "sfcbd-watchdog": OFF, "snmpd": ON}})
+    assert _verdict(a, "HVA-431") == (
+        "manual",
+        "slpd and sfcbd-watchdog stopped, policy off; enabled: SNMP (snmpd: running, policy "
+        "on): its SNMP versions and targets are not read",
+    )
+    assert _question(a, "HVA-431").startswith(
+        "Is SNMP on host esx1 in use, with v3 targets with authentication only?"
+    )
+
+
+def test_cim_running_beside_snmp_still_fails(tmp_path: Path) -> None:
+    """Twin of V13-5 (held): CIM running as well: fail, naming both, as before."""
+    a = _vsphere(tmp_path, {"services": {"slpd": OFF, "sfcbd-watchdog": ON, "snmpd": ON}})
+    assert _verdict(a, "HVA-431") == (
+        "fail",
+        "enabled: CIM (sfcbd-watchdog: running, policy on), SNMP (snmpd: running, policy on)",
+    )
+
+
+# --- held: probes of the same kinds that hvaudit already answered right ----------------------------
+
+SSH_OFF = {"TSM": OFF}
+
+
+@pytest.mark.parametrize(
+    ("check_id", "host", "want"),
+    [
+        # ESXI-80-000194: SSH stopped AND policy off; "automatic" starts it with its ports
+        (
+            "HVA-410",
+            {"services": SSH_OFF | {"TSM-SSH": {"running": False, "policy": "automatic"}}},
+            ("fail", "shell access enabled: TSM-SSH (stopped, policy automatic)"),
+        ),
+        # ESXI-80-000124: ntpd running with policy on ("Start and stop with host")
+        (
+            "HVA-419",
+            {
+                "ntp": {"servers": ["ntp1.example"], "protocol": "ntp"},
+                "services": {"ntpd": {"running": True, "policy": "automatic"}},
+            },
+            ("fail", "ntpd running, policy automatic"),
+        ),
+        # HostFirewallRulesetIpNetwork ::/0 admits every IPv6 source, as allIp does
+        (
+            "HVA-412",
+            {
+                "firewall": {
+                    "incoming_blocked": True,
+                    "rulesets": [
+                        {
+                            "key": "sshServer",
+                            "enabled": True,
+                            "all_ip": False,
+                            "networks": ["10.0.0.0/24", "::/0"],
+                            "ip_list_configurable": True,
+                        }
+                    ],
+                }
+            },
+            ("fail", "1 enabled ruleset(s) open to any address: sshServer"),
+        ),
+        # domainMembershipStatus other than ok (HostActiveDirectoryInfo)
+        (
+            "HVA-422",
+            {
+                "directory": [
+                    {
+                        "type": "ActiveDirectoryInfo",
+                        "enabled": True,
+                        "domain": "corp.example",
+                        "status": "clientTrustBroken",
+                    }
+                ],
+                "advanced": {"Config.HostAgent.plugins.hostsvc.esxAdminsGroup": "esx-ops"},
+            },
+            ("fail", "joined to corp.example, membership clientTrustBroken"),
+        ),
+        # ESXI-80-000189: DCUI.Access lists root only
+        (
+            "HVA-424",
+            {"advanced": {"DCUI.Access": "root, ops"}},
+            ("fail", "DCUI.Access = ops, root"),
+        ),
+        # ESXI-80-000133: CommunitySupported installs unsigned VIBs
+        (
+            "HVA-426",
+            {"acceptance": {"level": "community"}},
+            ("fail", "acceptance level community: unsigned VIBs install"),
+        ),
+    ],
+)
+def test_host_settings_held(
+    tmp_path: Path, check_id: str, host: dict[str, Any], want: tuple[str, str]
+) -> None:
+    """Held probes (V13-H1..H6): each an insecure value of a kind earlier rounds did not try;
+    each already failed before this round."""
+    assert _verdict(_vsphere(tmp_path, host), check_id) == want
+
+
+def test_extra_config_key_in_another_case_held(tmp_path: Path) -> None:
+    """Held (V13-H7): an advanced setting whose key the API reports in another case
+    (`Isolation.Tools.Paste.Disable = FALSE`, extraConfig "transferred directly to the .vmx
+    file"; VMware's dictionary is case-insensitive) is read by render_vmx and the parser as the
+    key HVA-401 checks: fail."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    props = {
+        "name": "vm-1",
+        "config.extraConfig": [
+            vim.option.OptionValue(key="Isolation.Tools.Paste.Disable", value="FALSE")
+        ],
+    }
+    a = _vsphere(tmp_path, {}, vmx=render_vmx(props, {}))
+    assert _verdict(a, "HVA-401", "vm-1") == (
+        "fail",
+        "set to FALSE: isolation.tools.paste.disable",
+    )
+
+
+def test_network_serial_port_in_upper_case_held(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held (V13-H8): a network serial port it serves, spelled `NETWORK` / `SERVER` (VMware's
+    string values compared without case by hvaudit, as V10-8's libvirt vmx.c table reads them):
+    HVA-031 asks about it, as for the lower-case spelling."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    (folder / "v1.vmx").write_text(
+        'displayName = "v1"\nserial0.present = "TRUE"\nserial0.fileType = "NETWORK"\n'
+        'serial0.fileName = "telnet://:2323"\nserial0.network.endPoint = "SERVER"\n'
+    )
+    _, report = scan(folder, capsys)
+    (got,) = [
+        (r["status"], r["message"])
+        for r in report["results"]
+        if r["check_id"] == "HVA-031" and r["subject"]["name"] == "v1"
+    ]
+    assert got == (
+        "manual",
+        "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only; but "
+        "network serial port(s) served on the host: serial0 (telnet://:2323)",
     )

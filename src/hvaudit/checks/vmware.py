@@ -1759,6 +1759,9 @@ def bpdu_filter(ctx: Context) -> Iterator[Outcome]:
 
 
 UNNEEDED_SERVICES = {"slpd": "SLP", "sfcbd-watchdog": "CIM", "snmpd": "SNMP"}
+#: Services the STIG finds whenever they run or start with the host; SNMP it finds only when
+#: unused or not on v3 with authentication (ESXI-80-000212)
+ALWAYS_OFF = ("slpd", "sfcbd-watchdog")
 
 
 @check(
@@ -1775,7 +1778,13 @@ UNNEEDED_SERVICES = {"slpd": "SLP", "sfcbd-watchdog": "CIM", "snmpd": "SNMP"}
 def unneeded_services(ctx: Context) -> Iterator[Outcome]:
     """Each is a network service on the management plane: OpenSLP was the ESXiArgs ransomware's
     way in (CVE-2021-21974). vSphere 8 STIG ESXI-80-000231 (SLP), ESXI-80-000228 (CIM),
-    ESXI-80-000212 (SNMP v1/v2c). A service absent from the host's list is not known to be off."""
+    ESXI-80-000212 (SNMP v1/v2c). A service absent from the host's list is not known to be off.
+    SLP and CIM fail when running or not policy off (ESXI-80-000228: "If the CIM Server service
+    does not have a Policy of off or is running, this is a finding"). SNMP does not: ESXI-80-000212
+    (SV-258767, read with `find_string`) finds it only "If SNMP is not in use and is enabled" or
+    "If SNMP is enabled and is not using v3 targets with authentication", and "SNMP v3 targets
+    can only be viewed and configured via the esxcli command", which hvaudit does not run: an
+    SNMP agent that runs is a question (V13-5; it failed, a host on SNMPv3 included)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         states = _service_states(esx, tuple(UNNEEDED_SERVICES))
@@ -1783,19 +1792,32 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, _gap("config.service", esx.source), "SLP, CIM and SNMP are off")
             continue
         found, missing = states
-        bad = [
-            f"{UNNEEDED_SERVICES[k]} ({k}: {'running' if v.get('running') else 'stopped'}, "
+        enabled = {
+            k: f"{UNNEEDED_SERVICES[k]} ({k}: {'running' if v.get('running') else 'stopped'}, "
             f"policy {v.get('policy')})"
             for k, v in sorted(found.items())
             if v.get("running") or v.get("policy") != "off"
-        ]
-        if bad:
-            yield failed(s, "enabled: " + ", ".join(bad), esx.source)
+        }
+        if any(k in ALWAYS_OFF for k in enabled):
+            yield failed(s, "enabled: " + ", ".join(enabled.values()), esx.source)
         elif missing:
             gap = Fact[bool].unavailable(
                 f"{', '.join(missing)} not in the host's service list", esx.source
             )
             yield unknown(s, gap, f"{', '.join(missing)} stopped and disabled")
+        elif enabled:
+            yield manual(
+                s,
+                f"slpd and sfcbd-watchdog stopped, policy off; enabled: {enabled['snmpd']}: "
+                "its SNMP versions and targets are not read",
+                esx.source,
+                question=f"Is SNMP on host {h.name} in use, with v3 targets with authentication "
+                "only? Evidence: `esxcli system snmp get` on that host (communities, "
+                "v3targets, authentication, privacy) and the site's monitoring system that "
+                "polls it. Pass: yes, SNMP is in use, no community is set (no v1 or v2c) and "
+                "every target is v3 with authentication; fail: a community is set, a v3 target "
+                "has no authentication, or nothing uses SNMP (then it must be off).",
+            )
         else:
             yield passed(s, "slpd, sfcbd-watchdog and snmpd stopped, policy off", esx.source)
 
