@@ -25,6 +25,14 @@ verdict; each finding's test failed on the code before its fix.
   `esxcli system tls server get`. The option is not what such a host runs, and a MANUAL profile
   sets its own protocol versions: on 8.0.3 and later (config.product.fullName) the profile is
   asked for; before it the option is still judged (STIG ESXI-80-000161).
+- L13-4 (HVA-421, false pass): audit records "stored" passed wherever they were kept. The
+  directory defaults to "[] /scratch/auditLog" (the host's option list), and without a
+  persistent scratch location /scratch is "A ramdisk at /tmp/scratch/", whose content "does not
+  persist across reboots" (VMware KB 1033696, read with `search`); the vSphere 8 Security
+  Configuration Guide wants the directory persistent (esxi-8.logs-audit-persistent, read with
+  `find_string`). The collector now reads Syslog.global.auditRecord.storageDirectory and
+  ScratchConfig.CurrentScratchLocation: a store on the RAM disk fails, one on a datastore or
+  /vmfs/volumes passes, anything else (or either option unreported) is asked.
 """
 
 from __future__ import annotations
@@ -178,4 +186,106 @@ def test_tls_option_still_judged_before_update_3(tmp_path: Path) -> None:
     assert _verdicts(a, "HVA-432")["esx1"] == (
         "pass",
         "UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1",
+    )
+
+
+# --- L13-4: HVA-421 and where the audit records are kept ---------------------------------------------
+
+AUDITED = {
+    "Syslog.global.auditRecord.storageEnable": True,
+    "Syslog.global.auditRecord.storageCapacity": 100,
+    "Syslog.global.auditRecord.remoteEnable": True,
+    "Syslog.global.logHost": "ssl://log1:1514",
+    "Syslog.global.auditRecord.storageDirectory": "[] /scratch/auditLog",
+}
+OSDATA = "/vmfs/volumes/667ad4d8-5d107aae-9c5a-00505681a373"
+STORE_QUESTION = (
+    "Are host esx1's audit records stored on persistent storage? Evidence: `esxcli system "
+    "auditrecords get` (the storage directory) and `esxcli system syslog config get` (Local Log "
+    "Output Is Persistent) on the host, or its advanced options "
+    "Syslog.global.auditRecord.storageDirectory and ScratchConfig.CurrentScratchLocation. Pass: "
+    "the directory is on a datastore or under a scratch location on /vmfs/volumes; fail: it is on "
+    "the RAM disk (/tmp/scratch), lost at reboot."
+)
+
+
+def _audit(tmp_path: Path, **options: object) -> tuple[str, str, str | None]:
+    advanced = {k: v for k, v in {**AUDITED, **options}.items() if v is not None}
+    a = _vsphere(tmp_path, {"advanced": advanced})
+    (r,) = [r for r in a.results if r.check.id == "HVA-421"]
+    return r.status.value, r.outcome.message, r.outcome.question
+
+
+def test_audit_store_on_the_ram_disk_fails(tmp_path: Path) -> None:
+    """L13-4: /scratch on the RAM disk (/tmp/scratch, KB 1033696): the records go at reboot.
+    It passed as "audit records stored (100 MiB) and forwarded"."""
+    got = _audit(tmp_path, **{"ScratchConfig.CurrentScratchLocation": "/tmp/scratch"})
+    assert got == (
+        "fail",
+        "audit records on the RAM disk, lost at reboot: /scratch/auditLog, scratch at /tmp/scratch",
+        None,
+    )
+
+
+def test_audit_store_directly_on_the_ram_disk_fails(tmp_path: Path) -> None:
+    """L13-4: a directory under /tmp/scratch itself is the RAM disk, whatever scratch is."""
+    got = _audit(
+        tmp_path,
+        **{
+            "Syslog.global.auditRecord.storageDirectory": "[] /tmp/scratch/auditLog",
+            "ScratchConfig.CurrentScratchLocation": OSDATA,
+        },
+    )
+    assert got == (
+        "fail",
+        "audit records on the RAM disk, lost at reboot: /tmp/scratch/auditLog",
+        None,
+    )
+
+
+def test_audit_store_under_persistent_scratch_passes(tmp_path: Path) -> None:
+    """Twin of L13-4: the default directory with scratch on a VMFS (OSData) volume persists."""
+    got = _audit(tmp_path, **{"ScratchConfig.CurrentScratchLocation": OSDATA})
+    assert got == (
+        "pass",
+        f"audit records stored (100 MiB, /scratch/auditLog, scratch at {OSDATA}) and forwarded",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "where"),
+    [
+        (
+            {"Syslog.global.auditRecord.storageDirectory": None},
+            "Syslog.global.auditRecord.storageDirectory not reported",
+        ),
+        (
+            {},
+            "Syslog.global.auditRecord.storageDirectory = [] /scratch/auditLog; "
+            "ScratchConfig.CurrentScratchLocation not reported",
+        ),
+        (
+            {"ScratchConfig.CurrentScratchLocation": ""},
+            "Syslog.global.auditRecord.storageDirectory = [] /scratch/auditLog; "
+            "ScratchConfig.CurrentScratchLocation = ",
+        ),
+        (
+            {"Syslog.global.auditRecord.storageDirectory": "[] /var/log/audit"},
+            "Syslog.global.auditRecord.storageDirectory = [] /var/log/audit",
+        ),
+    ],
+)
+def test_audit_store_not_known_to_persist_is_asked(
+    tmp_path: Path, options: dict[str, object], where: str
+) -> None:
+    """L13-4: a directory not reported (an older bundle), a scratch location not reported or
+    empty, or a directory elsewhere: whether the store outlives a reboot is a question. Each
+    passed before."""
+    got = _audit(tmp_path, **options)
+    assert got == (
+        "manual",
+        "audit records stored (100 MiB) and forwarded; whether the store survives a reboot is "
+        f"not known: {where}",
+        STORE_QUESTION,
     )

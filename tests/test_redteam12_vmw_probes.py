@@ -97,9 +97,22 @@ def test_audit_records_with_unreported_log_host_are_asked(tmp_path: Path) -> Non
 
 
 def test_audit_records_with_tls_log_host_pass(tmp_path: Path) -> None:
-    """Twin of V12-1 (held): remoteEnable with an ssl:// log host passes."""
-    a = _vsphere(tmp_path, {"advanced": {**AUDIT, "Syslog.global.logHost": "ssl://log1:1514"}})
-    assert _verdict(a, "HVA-421") == ("pass", "audit records stored (100 MiB) and forwarded")
+    """Twin of V12-1 (held): remoteEnable with an ssl:// log host passes (with the store on a
+    datastore: session 11's L13-4 asks where the records are kept)."""
+    a = _vsphere(
+        tmp_path,
+        {
+            "advanced": {
+                **AUDIT,
+                "Syslog.global.logHost": "ssl://log1:1514",
+                "Syslog.global.auditRecord.storageDirectory": "[datastore1] audit",
+            }
+        },
+    )
+    assert _verdict(a, "HVA-421") == (
+        "pass",
+        "audit records stored (100 MiB, datastore datastore1) and forwarded",
+    )
 
 
 def test_community_acceptance_fails(tmp_path: Path) -> None:

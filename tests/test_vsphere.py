@@ -133,6 +133,9 @@ HARDENED_OPTIONS: dict[str, object] = {
     "Syslog.global.auditRecord.storageEnable": True,
     "Syslog.global.auditRecord.storageCapacity": 100,
     "Syslog.global.auditRecord.remoteEnable": True,
+    # ESXi's default directory, on a host whose scratch is on a datastore (HVA-421)
+    "Syslog.global.auditRecord.storageDirectory": "[] /scratch/auditLog",
+    "ScratchConfig.CurrentScratchLocation": "/vmfs/volumes/667ad4d8-5d107aae-9c5a-00505681a373",
     "Net.BlockGuestBPDU": 1,
     "Net.DVFilterBindIpAddress": "",
     "Security.AccountLockFailures": 3,
@@ -154,6 +157,7 @@ INSECURE_OPTIONS = HARDENED_OPTIONS | {
     "Syslog.global.auditRecord.storageEnable": False,
     "Syslog.global.auditRecord.storageCapacity": 4,
     "Syslog.global.auditRecord.remoteEnable": False,
+    "ScratchConfig.CurrentScratchLocation": "/tmp/scratch",
     "Net.BlockGuestBPDU": 0,
     "Security.AccountLockFailures": 0,
     "Security.AccountUnlockTime": 120,

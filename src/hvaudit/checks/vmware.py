@@ -1221,7 +1221,9 @@ AUDIT_CAPACITY_MIB = 100
     },
     remediation="Set Syslog.global.auditRecord.storageEnable = true, "
     "Syslog.global.auditRecord.storageCapacity = 100 and Syslog.global.auditRecord.remoteEnable "
-    "= true (esxcli system auditrecords local enable / remote enable).",
+    "= true (esxcli system auditrecords local enable / remote enable), and keep "
+    "Syslog.global.auditRecord.storageDirectory on persistent storage (a datastore, or /scratch "
+    "where the host has a persistent scratch location, not the /tmp/scratch RAM disk).",
     platforms=ESX,
 )
 def audit_records(ctx: Context) -> Iterator[Outcome]:
@@ -1230,7 +1232,18 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
     (remoteEnable). Forwarded records go to "the global syslog servers configured elsewhere"
     (ESXI-80-000233's discussion, read with `search`): Syslog.global.logHost, and "If the
     loghost=<str> field is blank, no logs are forwarded" (vSphere 7.0 ESXi syslog options, read
-    with `search`). remoteEnable with no log host forwards nothing."""
+    with `search`). remoteEnable with no log host forwards nothing.
+
+    Records kept on the host must outlive a reboot (vSphere 8 Security Configuration Guide
+    esxi-8.logs-audit-persistent, "Syslog.global.auditRecord.storageDirectory=<persistent>", as
+    public SCG tables give it, read with `find_string`). The directory defaults to
+    "[] /scratch/auditLog" (the host's advanced option list, read with `fetch`), and /scratch is
+    wherever the host put its scratch space: without a persistent location "a ramdisk at
+    /tmp/scratch/", and "Information stored on a ramdisk does not persist across reboots"
+    (VMware KB 1033696, read with `search`). ScratchConfig.CurrentScratchLocation ("The directory
+    currently being used for scratch space") tells which: a directory on a datastore or under
+    /vmfs/volumes persists, one under /tmp/scratch is the RAM disk (fail); anything else, or
+    either option not reported, is asked."""
     keys = [
         "Syslog.global.auditRecord.storageEnable",
         "Syslog.global.auditRecord.storageCapacity",
@@ -1256,14 +1269,80 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             bad.append("audit records not forwarded")
         elif loghost is not None and not str(loghost).strip():
             bad.append("audit records not forwarded: Syslog.global.logHost is empty")
+        store = _audit_store(esx)
+        if store is not None and store[0] == "ramdisk":
+            bad.append(f"audit records on the RAM disk, lost at reboot: {store[1]}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
         elif loghost is None:
             yield _no_option(
                 s, esx, ["Syslog.global.logHost"], "audit records are forwarded to a syslog server"
             )
+        elif store is None or store[0] != "persistent":
+            where = store[1] if store is not None else f"{AUDIT_DIRECTORY} not reported"
+            yield manual(
+                s,
+                f"audit records stored ({capacity} MiB) and forwarded; whether the store "
+                f"survives a reboot is not known: {where}",
+                esx.source,
+                question=f"Are host {h.name}'s audit records stored on persistent storage? "
+                "Evidence: `esxcli system auditrecords get` (the storage directory) and `esxcli "
+                "system syslog config get` (Local Log Output Is Persistent) on the host, or "
+                "its advanced options Syslog.global.auditRecord.storageDirectory and "
+                "ScratchConfig.CurrentScratchLocation. Pass: the directory is on a datastore or "
+                "under a scratch location on /vmfs/volumes; fail: it is on the RAM disk "
+                "(/tmp/scratch), lost at reboot.",
+            )
         else:
-            yield passed(s, f"audit records stored ({capacity} MiB) and forwarded", esx.source)
+            yield passed(
+                s, f"audit records stored ({capacity} MiB, {store[1]}) and forwarded", esx.source
+            )
+
+
+AUDIT_DIRECTORY = "Syslog.global.auditRecord.storageDirectory"
+SCRATCH = "ScratchConfig.CurrentScratchLocation"
+RAMDISK_SCRATCH = "/tmp/scratch"  # noqa: S108 - a path on the ESXi host, named, not opened
+"""ESXi's scratch space when it has no persistent location: "A ramdisk at /tmp/scratch/" (KB
+1033696)."""
+_DATASTORE_PATH = re.compile(r"\s*\[([^\]]*)\]\s*(.*)")
+
+
+def _under(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip("/") + "/")
+
+
+def _audit_store(esx: VmwareHost) -> tuple[str, str] | None:
+    """Where the host keeps its audit records: ("persistent" | "ramdisk" | "unknown", what was
+    read), or None where the directory is not reported."""
+    directory = _option(esx, AUDIT_DIRECTORY)
+    if directory is None:
+        return None
+    text = str(directory)
+    shown = f"{AUDIT_DIRECTORY} = {text[:80]}"
+    m = _DATASTORE_PATH.fullmatch(text)
+    datastore, path = (m[1].strip(), m[2].strip()) if m else ("", text.strip())
+    if datastore:
+        return "persistent", f"datastore {datastore}"
+    path = "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
+    if ".." in path.split("/"):
+        return "unknown", shown
+    if _under(path, "/vmfs/volumes"):
+        return "persistent", path
+    if _under(path, RAMDISK_SCRATCH):
+        return "ramdisk", path
+    if not _under(path, "/scratch"):
+        return "unknown", shown
+    scratch = _option(esx, SCRATCH)
+    if scratch is None:
+        return "unknown", f"{shown}; {SCRATCH} not reported"
+    current = "/" + "/".join(p for p in str(scratch).split("/") if p not in ("", "."))
+    if ".." in current.split("/") or current == "/":
+        return "unknown", f"{shown}; {SCRATCH} = {str(scratch)[:80]}"
+    if _under(current, RAMDISK_SCRATCH):
+        return "ramdisk", f"{path}, scratch at {current}"
+    if _under(current, "/vmfs/volumes"):
+        return "persistent", f"{path}, scratch at {current}"
+    return "unknown", f"{shown}; {SCRATCH} = {str(scratch)[:80]}"
 
 
 DEFAULT_ESX_ADMINS = "esx admins"

@@ -96,6 +96,8 @@ ADVANCED = (
     "Syslog.global.auditRecord.storageEnable",
     "Syslog.global.auditRecord.storageCapacity",
     "Syslog.global.auditRecord.remoteEnable",
+    "Syslog.global.auditRecord.storageDirectory",
+    "ScratchConfig.CurrentScratchLocation",
     "Net.BlockGuestBPDU",
     "Net.DVFilterBindIpAddress",
     "Security.AccountLockFailures",
