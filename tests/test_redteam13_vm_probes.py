@@ -12,10 +12,16 @@ Findings (R13-n): R13-1 HVA-044 passed an SELinux-confined VM whose serial, cons
 parallel or channel <source> carries a <seclabel model='selinux'> of its own, which libvirt's
 virSecuritySELinuxSetChardevLabel honours as it does a disk's (R11-1): relabel='no' leaves the
 file's label as it is, a <label> replaces the VM's image label (false pass; a fail where the
-label has no MCS category, else R11-1's question, naming the device).
+label has no MCS category, else R11-1's question, naming the device). R13-2 HVA-066 asked of a
+Secure Boot VM that boots a kernel directly (<os><kernel>, raw `-kernel`) only whether its
+variable store has Secure Boot on, though OVMF's legacy Linux loader boots a kernel that fails
+verification unless the firmware has, and keeps off, its EnableLegacyLoader option (edk2
+pull requests #10628 and #11873, CVE-2025-2296): a pass by that question's answer was false
+(wrong question; now the firmware's question, naming the kernel and the option).
 
 Held: a unix channel QEMU binds (libvirt labels no listen socket), a DAC-only chardev
-seclabel.
+seclabel, a Secure Boot VM that boots from disk (the store's question), a BIOS VM that boots a
+kernel directly (the fail it had).
 """
 
 from __future__ import annotations
@@ -24,9 +30,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_bundle, domain_xml, run_assessment, write_node
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
-from test_redteam3_vm_probes import verdict
+from test_redteam3_vm_probes import QEMU_NS, verdict
+from test_redteam10_vm_probes import _replayed_on
 from test_redteam_probes import SELINUX_HOST
 
 DYNAMIC = "<seclabel type='dynamic' model='selinux'/>"
@@ -147,3 +154,159 @@ def test_listen_socket_and_dac_override_keep_the_pass(chardevs: Assessment, vm: 
         "pass",
         "dynamic selinux label (generated at every start)",
     )
+
+
+# --- R13-2: HVA-066, a Secure Boot VM that boots a kernel directly ---------------------------
+
+SB_OS = (
+    "<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><firmware>"
+    "<feature enabled='yes' name='secure-boot'/><feature enabled='yes' name='enrolled-keys'/>"
+    "</firmware>{boot}</os><features><smm state='on'/></features>"
+)
+KERNEL = (
+    "<kernel>/var/lib/libvirt/boot/vmlinuz</kernel><initrd>/var/lib/libvirt/boot/initrd.img"
+    "</initrd><cmdline>console=ttyS0 root=/dev/vda1</cmdline>"
+)
+PLAIN_OS = "<os><type arch='x86_64'>hvm</type></os>"
+ASKED = (
+    "UEFI Secure Boot with enrolled keys (firmware features secure-boot and enrolled-keys); "
+    "the VM's variable store was created from the template they select, whether Secure Boot is "
+    "on now is in the store"
+)
+
+
+def _kernel_question(vm: str) -> str:
+    return (
+        f"Does the UEFI firmware of VM {vm} on host hv1 refuse a directly booted kernel that "
+        "fails Secure Boot verification, with Secure Boot on in the VM's variable store? "
+        "Evidence: the OVMF (edk2) package on the host and whether its build has the "
+        "opt/org.tianocore/EnableLegacyLoader option (tianocore/edk2 pull request #10628) and "
+        "which default (off since pull request #11873), the VM's <sysinfo type='fwcfg'> entry "
+        f"of that name (`virsh dumpxml {vm}`), and `mokutil --sb-state` in the guest. Pass: the "
+        "firmware has the option, the legacy loader is off (its default there, or the entry is "
+        "no, n, false, disable, disabled or 0) and Secure Boot is enabled; fail: the firmware "
+        "predates the option or the legacy loader is on (a kernel that fails verification boots "
+        "anyway), or Secure Boot is off in the store."
+    )
+
+
+@pytest.fixture(scope="module")
+def kernels(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt13krn")
+    doms = {
+        "sbkernel": (SB_OS.format(boot=KERNEL), ""),
+        "sbknob": (
+            SB_OS.format(boot=KERNEL),
+            "<sysinfo type='fwcfg'><entry name='opt/org.tianocore/EnableLegacyLoader'>no"
+            "</entry></sysinfo>",
+        ),
+        "sbdisk": (SB_OS.format(boot="<boot dev='hd'/>"), ""),
+        "biosker": (PLAIN_OS.replace("</os>", KERNEL + "</os>"), ""),
+    }
+    uri = write_node(
+        tmp / "n.xml",
+        [domain_xml(k, body=body).replace(PLAIN_OS, os_xml) for k, (os_xml, body) in doms.items()],
+    )
+    return run_assessment(build_bundle(tmp, uri, HARDENED_HOST, name="b"))
+
+
+@pytest.mark.parametrize(
+    ("vm", "said"),
+    [
+        ("sbkernel", "the VM does not set opt/org.tianocore/EnableLegacyLoader"),
+        (
+            "sbknob",
+            "the VM sets opt/org.tianocore/EnableLegacyLoader, its value redacted from the bundle",
+        ),
+    ],
+)
+def test_direct_kernel_boot_under_secure_boot_asks_about_the_legacy_loader(
+    kernels: Assessment, vm: str, said: str
+) -> None:
+    """R13-2. formatdomain's direct kernel boot (<os><kernel>, <initrd>, <cmdline>: QEMU's
+    `-kernel`) hands OVMF a kernel from a host file through fw_cfg. edk2 OvmfPkg/Library/
+    X86QemuLoadImageLib/X86QemuLoadImageLib.c QemuLoadKernelImage (read with `find_string`):
+    after LoadImage returns EFI_SECURITY_VIOLATION or EFI_ACCESS_DENIED, "We are running with
+    UEFI secure boot enabled, and the image failed to authenticate. For compatibility reasons,
+    we fall back to the legacy loader in this case"; OvmfPkg/RUNTIME_CONFIG.md ("Security:
+    opt/org.tianocore/EnableLegacyLoader", read with `read_file`): "The legacy loader will not
+    do secure boot verification though. Disabling the legacy loader using this option will
+    plug that hole ... For now the legacy loader is enabled by default". tianocore/edk2 pull
+    request #10628 added the option, #11873 (2025-12-10) turned its default off, citing
+    GHSA-6pp6-cm5h-86g5 and CVE-2025-2296 (read with `search`); OVMF reads the entry's value
+    with QemuFwCfgParseBool (QemuFwCfgSimpleParser.c mFalseString: false, no, n, disable,
+    disabled, 0). HVA-066 asked only whether the store has Secure Boot on, whose pass answer
+    ("Secure Boot enabled with the template's keys") passes a VM whose firmware boots any
+    kernel the host names (wrong question, a false pass by its answer). Now the question is
+    the firmware's; a definition that sets the option (its value redacted from the bundle, as
+    every fw_cfg entry's: hvaudit.redact.redact_xml) still needs firmware that has it (an
+    older OVMF ignores the entry)."""
+    status, msg = verdict(kernels, "HVA-066", vm)
+    assert (status, msg) == (
+        "manual",
+        f"{ASKED}; but the VM boots kernel /var/lib/libvirt/boot/vmlinuz (<os><kernel>) "
+        "directly, which OVMF's legacy Linux loader starts without Secure Boot verification "
+        f"when verification fails ({said})",
+    )
+    result = next(
+        r for r in kernels.results if r.check.id == "HVA-066" and r.outcome.subject.name == vm
+    )
+    assert result.outcome.question == _kernel_question(vm)
+
+
+@pytest.mark.parametrize(
+    ("vm", "status", "msg"),
+    [
+        ("sbdisk", "manual", ASKED),
+        ("biosker", "fail", "BIOS firmware: no Secure Boot"),
+    ],
+)
+def test_disk_boot_and_bios_kernel_boot_keep_their_verdicts(
+    kernels: Assessment, vm: str, status: str, msg: str
+) -> None:
+    """Holds. Without a direct kernel the store's question stands; a BIOS VM that boots a
+    kernel directly has no Secure Boot at all, the fail it had."""
+    assert verdict(kernels, "HVA-066", vm) == (status, msg)
+
+
+def test_raw_kernel_beside_a_resolved_secure_loader_asks_about_the_legacy_loader(
+    tmp_path: Path,
+) -> None:
+    """R13-2, raw arguments. A raw `-kernel` (libvirt <qemu:commandline>, added after
+    libvirt's own options) boots that kernel the same way, and a raw `-fw_cfg
+    name=opt/org.tianocore/EnableLegacyLoader,string=no` is the option QEMU hands OVMF
+    (qemu-options.hx `-fw_cfg [name=]name,string=str`; OvmfPkg/RUNTIME_CONFIG.md's own usage
+    line). The definition names the SMM loader and the variable store template with enrolled
+    keys (Debian's OVMF_VARS_4M.ms.fd), whose store question HVA-066 asked alone. The raw
+    option is seen, its value redacted like a <sysinfo> entry's (hvaudit.redact), and no
+    firmware older than the option honours it: still the question."""
+    xml = (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>rawkern</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-000000001302</uuid><memory unit='MiB'>1024</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type>"
+        "<loader readonly='yes' secure='yes' type='pflash'>"
+        "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader>"
+        "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.ms.fd'>"
+        "/var/lib/libvirt/qemu/nvram/rawkern_VARS.fd</nvram></os>"
+        "<features><smm state='on'/></features><qemu:commandline>"
+        "<qemu:arg value='-kernel'/><qemu:arg value='/srv/boot/vmlinuz-custom'/>"
+        "<qemu:arg value='-fw_cfg'/>"
+        "<qemu:arg value='name=opt/org.tianocore/EnableLegacyLoader,string=no'/>"
+        "</qemu:commandline></domain>"
+    )
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"rawkern": xml}))
+    status, msg = verdict(a, "HVA-066", "rawkern")
+    assert (status, msg) == (
+        "manual",
+        "UEFI Secure Boot with enrolled keys: loader OVMF_CODE_4M.secboot.fd with template "
+        "OVMF_VARS_4M.ms.fd (keys enrolled); the VM's variable store was created from that "
+        "template, whether Secure Boot is on now is in the store; but the VM boots kernel "
+        "/srv/boot/vmlinuz-custom (QEMU argument -kernel /srv/boot/vmlinuz-custom) directly, "
+        "which OVMF's legacy Linux loader starts without Secure Boot verification when "
+        "verification fails (the VM sets opt/org.tianocore/EnableLegacyLoader, its value "
+        "redacted from the bundle)",
+    )
+    result = next(
+        r for r in a.results if r.check.id == "HVA-066" and r.outcome.subject.name == "rawkern"
+    )
+    assert result.outcome.question == _kernel_question("rawkern")

@@ -485,6 +485,12 @@ class Vm:
     memory_limit_kib: int = 0
     """The hard memory limit in KiB (0: none, or the platform states none in KiB)."""
     shared_directories: tuple[SharedDirectory, ...] = ()
+    direct_kernel: str | None = None
+    """The kernel the VM boots directly from a host file (libvirt <os><kernel>), None if none."""
+    fw_cfg: tuple[tuple[str, str], ...] = ()
+    """The named firmware configuration entries the definition gives the guest (libvirt
+    <sysinfo type='fwcfg'><entry name>), as (name, value); a file entry's value is
+    "file PATH"."""
     chardev_selinux_overrides: tuple[tuple[str, str, str, Source], ...] = ()
     """Character devices whose host file carries a `<source><seclabel model='selinux'>` of its
     own, as (device element, path, override, where): the override as Disk.selinux_override

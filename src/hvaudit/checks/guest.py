@@ -19,6 +19,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Status,
     check,
     failed,
     manual,
@@ -31,6 +32,7 @@ from hvaudit.checks.network import _pci_functions
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import qemu_options
 from hvaudit.parse.vmx import vmx_bool
+from hvaudit.redact import REDACTED
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
 #: qemu-system-x86-microvm also /usr/bin/qemu-system-x86_64-microvm), RHEL and Fedora's
@@ -1801,53 +1803,150 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     pre-enrolled-keys "will enable Secure Boot by default, though it can still be turned off
     from within the VM" (qm.conf(5)). Whether keys are enrolled and Secure Boot is on is in the
     store (PK, SecureBootEnable), which hvaudit does not read: a definition that asks for
-    enrolled keys is a question about the store, never a pass; one that rules them out fails."""
+    enrolled keys is a question about the store, never a pass; one that rules them out fails.
+    A VM that boots a kernel directly (<os><kernel>, raw `-kernel`) is asked about its firmware
+    too: OVMF's legacy Linux loader boots a kernel that fails verification unless the firmware
+    has, and keeps off, its EnableLegacyLoader option (_direct_boot_question, R13-2)."""
     platforms = {h.name: h.platform for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
-        s = vm_subject(v)
-        if v.secure_boot and platforms.get(v.host) != "vmware-esxi":
-            asked = "UEFI Secure Boot with enrolled keys" + (
-                f": {v.secure_boot_detail}"
-                if v.secure_boot_detail
-                else " (firmware features secure-boot and enrolled-keys)"
-            )
-            yield manual(
-                s,
-                f"{asked}; the VM's variable store was created from "
-                + ("that template" if v.secure_boot_detail else "the template they select")
-                + ", whether Secure Boot is on now is in the store",
-                v.source,
-                question=f"Does the UEFI variable store of VM {v.name} hold enrolled keys with "
-                "Secure Boot on now? Evidence: `mokutil --sb-state` in the guest, or the store "
-                "on the host (`virt-fw-vars --input <its NVRAM file or efidisk> --print`: PK "
-                "enrolled, SecureBootEnable set). Pass: Secure Boot enabled with the "
-                "template's keys; fail: disabled or no PK (a store created before the "
-                "definition asked for enrolled keys keeps its old variables, and the guest can "
-                "turn Secure Boot off).",
-            )
-        elif v.secure_boot:
-            yield passed(
-                s,
-                "UEFI Secure Boot with enrolled keys"
-                + (f": {v.secure_boot_detail}" if v.secure_boot_detail else ""),
-                v.source,
-            )
-        elif v.secure_boot_unsettled:
-            yield manual(
-                s,
-                f"{v.secure_boot_detail}: whether Secure Boot is on is in the VM's NVRAM file",
-                v.source,
-                question="Does this VM's UEFI variable store (its <nvram> file) hold enrolled "
-                "PK/KEK/db keys with Secure Boot enabled? Evidence: in the guest, `mokutil "
-                "--sb-state` (or `bootctl status`) output. Pass: it reports SecureBoot enabled "
-                "and the keys are not test (snakeoil) keys.",
-            )
-        elif v.secure_boot_detail:
-            yield failed(s, f"UEFI {v.secure_boot_detail}", v.source)
-        elif v.firmware_efi:
-            yield failed(s, "UEFI firmware without Secure Boot and enrolled keys", v.source)
-        else:
-            yield failed(s, "BIOS firmware: no Secure Boot", v.source)
+        outcome = _secure_boot_outcome(v, platforms.get(v.host))
+        booted = _direct_kernel(v)
+        if booted is not None and outcome.status is not Status.FAIL:
+            outcome = _direct_boot_question(v, outcome, *booted)
+        yield outcome
+
+
+def _secure_boot_outcome(v: Vm, platform: str | None) -> Outcome:
+    """HVA-066's verdict on the firmware and variable store alone."""
+    s = vm_subject(v)
+    if v.secure_boot and platform != "vmware-esxi":
+        asked = "UEFI Secure Boot with enrolled keys" + (
+            f": {v.secure_boot_detail}"
+            if v.secure_boot_detail
+            else " (firmware features secure-boot and enrolled-keys)"
+        )
+        return manual(
+            s,
+            f"{asked}; the VM's variable store was created from "
+            + ("that template" if v.secure_boot_detail else "the template they select")
+            + ", whether Secure Boot is on now is in the store",
+            v.source,
+            question=f"Does the UEFI variable store of VM {v.name} hold enrolled keys with "
+            "Secure Boot on now? Evidence: `mokutil --sb-state` in the guest, or the store "
+            "on the host (`virt-fw-vars --input <its NVRAM file or efidisk> --print`: PK "
+            "enrolled, SecureBootEnable set). Pass: Secure Boot enabled with the "
+            "template's keys; fail: disabled or no PK (a store created before the "
+            "definition asked for enrolled keys keeps its old variables, and the guest can "
+            "turn Secure Boot off).",
+        )
+    elif v.secure_boot:
+        return passed(
+            s,
+            "UEFI Secure Boot with enrolled keys"
+            + (f": {v.secure_boot_detail}" if v.secure_boot_detail else ""),
+            v.source,
+        )
+    elif v.secure_boot_unsettled:
+        return manual(
+            s,
+            f"{v.secure_boot_detail}: whether Secure Boot is on is in the VM's NVRAM file",
+            v.source,
+            question="Does this VM's UEFI variable store (its <nvram> file) hold enrolled "
+            "PK/KEK/db keys with Secure Boot enabled? Evidence: in the guest, `mokutil "
+            "--sb-state` (or `bootctl status`) output. Pass: it reports SecureBoot enabled "
+            "and the keys are not test (snakeoil) keys.",
+        )
+    elif v.secure_boot_detail:
+        return failed(s, f"UEFI {v.secure_boot_detail}", v.source)
+    elif v.firmware_efi:
+        return failed(s, "UEFI firmware without Secure Boot and enrolled keys", v.source)
+    else:
+        return failed(s, "BIOS firmware: no Secure Boot", v.source)
+
+
+#: The fw_cfg entry that turns OVMF's legacy Linux loader off (edk2 OvmfPkg/RUNTIME_CONFIG.md,
+#: "Security: opt/org.tianocore/EnableLegacyLoader"), read by QemuFwCfgParseBool, whose false
+#: words are false, no, n, disable, disabled and 0, compared case-insensitively (OvmfPkg/Library/
+#: QemuFwCfgSimpleParserLib/QemuFwCfgSimpleParser.c mFalseString).
+LEGACY_LOADER = "opt/org.tianocore/EnableLegacyLoader"
+
+
+def _direct_kernel(v: Vm) -> tuple[str, str | None] | None:
+    """The kernel the VM boots directly, as said in a message, and the value the definition
+    gives OVMF's EnableLegacyLoader entry (None when it gives none): libvirt <os><kernel>
+    (formatdomain, "Direct kernel boot"; QEMU `-kernel`), or a raw `-kernel` (libvirt
+    <qemu:commandline>, Proxmox VE `args:`), whose later option wins; <sysinfo type='fwcfg'>
+    entries are QEMU's `-fw_cfg name=NAME,string=VALUE` (formatdomain, "SMBIOS System
+    Information": type fwcfg), raw `-fw_cfg` likewise."""
+    opts = qemu_options(v.raw_hypervisor_arguments)
+    raw = [o for o in opts if o.name == "kernel" and o.text.strip()]
+    if raw:
+        kernel = f"{raw[-1].text.strip()} (QEMU argument {raw[-1].shown()})"
+    elif v.direct_kernel:
+        kernel = f"{v.direct_kernel} (<os><kernel>)"
+    else:
+        return None
+    entries = list(v.fw_cfg)
+    for o in opts:
+        if o.name != "fw_cfg":
+            continue
+        pairs = [p.partition("=") for p in o.text.split(",")]
+        name = next((val for k, _, val in pairs if k == "name"), None) or (
+            pairs[0][0] if pairs and not pairs[0][1] else ""
+        )
+        value = next(
+            (
+                f"file {val}" if k == "file" else val
+                for k, _, val in pairs
+                if k in ("string", "file")
+            ),
+            "",
+        )
+        entries.append((name, value))
+    setting = next((val for name, val in reversed(entries) if name == LEGACY_LOADER), None)
+    return kernel, setting
+
+
+def _direct_boot_question(v: Vm, outcome: Outcome, kernel: str, setting: str | None) -> Outcome:
+    """HVA-066 for a VM that boots a kernel directly (R13-2). OVMF's x86 loader first hands
+    the kernel to the UEFI LoadImage, which verifies its signature under Secure Boot, and on
+    EFI_SECURITY_VIOLATION or EFI_ACCESS_DENIED falls back to the legacy Linux loader: "We are
+    running with UEFI secure boot enabled, and the image failed to authenticate. For
+    compatibility reasons, we fall back to the legacy loader in this case" (edk2 OvmfPkg/
+    Library/X86QemuLoadImageLib/X86QemuLoadImageLib.c QemuLoadKernelImage, read with
+    `find_string`); "The legacy loader will not do secure boot verification though. Disabling
+    the legacy loader using this option will plug that hole" (OvmfPkg/RUNTIME_CONFIG.md,
+    opt/org.tianocore/EnableLegacyLoader, "For now the legacy loader is enabled by default").
+    The option came with tianocore/edk2 pull request #10628 (2025) and its default was turned
+    off by #11873 (December 2025, citing GHSA-6pp6-cm5h-86g5 / CVE-2025-2296), both read with
+    `search`; firmware built before #10628 has no such option. So a kernel that fails
+    verification boots all the same unless the host's firmware is recent enough and the
+    option is off: whether Secure Boot guards this VM's kernel is a question of the firmware
+    build, never a pass, and the store's question alone (pass: Secure Boot enabled) would pass
+    it."""
+    if setting is None:
+        said = f"the VM does not set {LEGACY_LOADER}"
+    elif setting == REDACTED:
+        # the collector blanks every fw_cfg entry's value, raw or not (hvaudit.redact)
+        said = f"the VM sets {LEGACY_LOADER}, its value redacted from the bundle"
+    else:
+        said = f"the VM sets {LEGACY_LOADER} to {setting!r}"
+    return manual(
+        outcome.subject,
+        f"{outcome.message}; but the VM boots kernel {kernel} directly, which OVMF's legacy "
+        f"Linux loader starts without Secure Boot verification when verification fails ({said})",
+        *outcome.evidence,
+        question=f"Does the UEFI firmware of VM {v.name} on host {v.host} refuse a directly "
+        "booted kernel that fails Secure Boot verification, with Secure Boot on in the VM's "
+        "variable store? Evidence: the OVMF (edk2) package on the host and whether its build "
+        f"has the {LEGACY_LOADER} option (tianocore/edk2 pull request #10628) and which "
+        "default (off since pull request #11873), the VM's <sysinfo type='fwcfg'> entry of "
+        f"that name (`virsh dumpxml {v.name}`), and `mokutil --sb-state` in the guest. Pass: "
+        "the firmware has the option, the legacy loader is off (its default there, or the "
+        "entry is no, n, false, disable, disabled or 0) and Secure Boot is enabled; fail: the "
+        "firmware predates the option or the legacy loader is on (a kernel that fails "
+        "verification boots anyway), or Secure Boot is off in the store.",
+    )
 
 
 @check(

@@ -710,6 +710,18 @@ def parse_domain(
         private_memory_files=tuple(private_files),
         shared_directories=tuple(shared_dirs),
         chardev_selinux_overrides=tuple(chr_kept),
+        direct_kernel=((os_el.findtext("kernel") or "").strip() or None)
+        if os_el is not None
+        else None,
+        fw_cfg=tuple(
+            (
+                (e.get("name") or "").strip(),
+                f"file {e.get('file')}" if e.get("file") else (e.text or "").strip(),
+            )
+            for si in root.findall("sysinfo")
+            if si.get("type") == "fwcfg"
+            for e in si.findall("entry")
+        ),
         emulator=emulator,
     )
 
