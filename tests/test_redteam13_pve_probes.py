@@ -219,3 +219,61 @@ def test_p13_3_held_narrow_range_is_not_wide(
     report = dir_scan(tmp_path / "b", capsys, {"etc/pve/nodes/pve-h1/host.fw": host})
     assert pve_result(report, "HVA-313", "pve-h1") == pve_result(base, "HVA-313", "pve-h1")
     assert pve_result(base, "HVA-313", "pve-h1")[0] == "manual"
+
+
+# --- P13-4: account-administration privileges held below `/` ---------------------------------------
+
+USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+
+
+def _users(extra: str) -> str:
+    return (
+        USER_CFG.replace("\ngroup:", "\nuser:helpdesk@pve:1:0::::service desk::\ngroup:", 1) + extra
+    )
+
+
+@pytest.mark.parametrize(
+    "acl",
+    [
+        "acl:1:/access:helpdesk@pve:PVEUserAdmin:\n",
+        "acl:0:/access/groups:helpdesk@pve:PVEUserAdmin:\n",
+        "role:RealmOps:Realm.Allocate:\nacl:0:/access/realm:helpdesk@pve:RealmOps:\n",
+        "role:AclOps:Permissions.Modify:\nacl:0:/access:helpdesk@pve:AclOps:\n",
+    ],
+    ids=["useradmin-access", "useradmin-groups", "realm-allocate", "permissions-modify"],
+)
+def test_p13_4_account_admin_below_root_needs_a_second_factor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], acl: str
+) -> None:
+    """Was pass "2 administrator(s), all with a second factor". User.Modify is checked on
+    /access/groups for every user (RPCEnvironment 'userid-group' check_any), which delete_tfa
+    and change_password need: PVEUserAdmin on /access (propagated) removes any user's second
+    factor as it does on `/` (P10-2). Realm.Allocate on /access/realm rewrites any realm (its
+    `tfa` too); Permissions.Modify on /access grants its holder the other two there."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": _users(acl)})
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: helpdesk@pve",
+    )
+
+
+@pytest.mark.parametrize(
+    "acl",
+    [
+        "acl:0:/access:helpdesk@pve:PVEUserAdmin:\n",
+        "acl:1:/access/groups/webops:helpdesk@pve:PVEUserAdmin:\n",
+        "acl:1:/vms:helpdesk@pve:PVEVMUser:\n",
+    ],
+    ids=["access-not-propagated", "one-group", "vm-user"],
+)
+def test_p13_4_held_narrow_grants_are_no_administrator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], acl: str
+) -> None:
+    """Held twins: User.Modify on /access without propagation is not on /access/groups
+    (check_any reads the path and propagated ancestors), one group's members are that group's
+    (filter_groups), and a VM role administers no account."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": _users(acl)})
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "pass",
+        "2 administrator(s), all with a second factor (alice@corp by their realm's tfa setting)",
+    )

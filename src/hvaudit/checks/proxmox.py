@@ -227,6 +227,36 @@ def _administers(privileges: Iterable[str]) -> bool:
     return any(p in ADMIN_PRIVILEGES for p in privileges)
 
 
+#: The paths below `/` where pve-access-control checks an account-administration privilege
+#: (github:proxmox/pve-access-control, P13-4): User.Modify on `/access/groups` (RPCEnvironment.pm
+#: exec_api2_perm_check 'userid-group': `check_any($username, "/access/groups", $privs)` for
+#: every user, which API2/TFA.pm delete_tfa and add_tfa_entry, API2/User.pm update_user and
+#: API2/AccessControl.pm change_password require), Realm.Allocate on `/access/realm`
+#: (API2/Domains.pm create/update/delete: `['perm', '/access/realm', ['Realm.Allocate']]`, a
+#: realm's `tfa` included), Permissions.Modify on the ACL path it edits (check_perm_modify:
+#: `check_any($username, $path, ['Permissions.Modify'])`), so on `/access` or either of those
+#: it grants its holder the other two there. A grant on an ancestor counts when propagated.
+ACCOUNT_ADMIN_PATHS = {
+    "User.Modify": ("/access/groups",),
+    "Realm.Allocate": ("/access/realm",),
+    "Permissions.Modify": ("/access", "/access/groups", "/access/realm"),
+}
+
+
+def _administers_at(path: str, propagate: bool, privileges: Iterable[str]) -> bool:
+    """A role that administers the cluster from an ACL on `path`: on `/` any ADMIN_PRIVILEGES
+    privilege; below it, one of ACCOUNT_ADMIN_PATHS held where pve-access-control checks it
+    (`/access` propagated reaches `/access/groups` and `/access/realm`)."""
+    held = list(privileges)
+    if path == "/":
+        return _administers(held)
+    return any(
+        path == target or (propagate and target.startswith(path + "/"))
+        for p in held
+        for target in ACCOUNT_ADMIN_PATHS.get(p, ())
+    )
+
+
 def _operates_vms(role: str, custom: dict[str, list[str]]) -> bool:
     if role in FULL_ADMIN_ROLES:
         return False
@@ -804,7 +834,10 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     judged by what it holds, not by its name: PVEUserAdmin's User.Modify resets other users'
     passwords and deletes their second factors, pve-access-control API2/AccessControl.pm
     change_password and API2/TFA.pm delete_tfa; a user.cfg `role:` line only adds to a built-in
-    role, `_privileges`). A user of a realm whose domains.cfg entry
+    role, `_privileges`), and of a role holding User.Modify, Realm.Allocate or Permissions.Modify
+    where pve-access-control checks it below `/` (`/access` propagated, `/access/groups`,
+    `/access/realm`: ACCOUNT_ADMIN_PATHS, P13-4: PVEUserAdmin on `/access` deletes any user's
+    second factors as it does on `/`). A user of a realm whose domains.cfg entry
     sets `tfa` (type=oath or yubico) has one whether or not user.cfg lists keys:
     pve-access-control's AccessControl.pm user_get_tfa dies "missing required 2nd keys" for such
     a user without keys, so no login of theirs succeeds on the password alone (read with
@@ -824,7 +857,9 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             roles = acl["roles"]
             if any(
                 r in ADMIN_ROLES
-                or (str(acl["path"]) == "/" and _administers(_privileges(r, cfg.roles) or ()))
+                or _administers_at(
+                    str(acl["path"]), bool(acl["propagate"]), _privileges(r, cfg.roles) or ()
+                )
                 for r in roles  # type: ignore[attr-defined]
             ):
                 for who in acl["who"]:  # type: ignore[attr-defined]
