@@ -21,6 +21,15 @@ exact status and message.
   principal of the realm, as no DN list admits any certificate the CA signed) and passes a
   username list or libvirt's own sasldb accounts (libvirtd.sasl: "Use 'saslpasswd2 -a libvirt
   [username]' to add entries").
+- HL13-2 (false pass) HVA-030 passed a TLS listener whatever tls_priority said: the GnuTLS
+  priority string of every libvirt TLS session (src/rpc/virnettlscontext.c virNetTLSSessionNew
+  `ctxt->priority ? ctxt->priority : TLS_PRIORITY`; default "NORMAL" upstream,
+  libvirtd.conf.in). HVA-030 owns it (the TLS transport's encryption). Now: `+VERS-SSL3.0`,
+  `+NULL`, RC4, DES/3DES, export RSA, MD5, LEGACY ("the allowed DH primes are considered weak
+  today", gnutls_priority_init2(3)), %UNSAFE_RENEGOTIATION, %VERIFY_ALLOW_BROKEN ... fail;
+  an `@profile` other than SYSTEM/LIBVIRT or an algorithm hvaudit does not know is the
+  question; NORMAL, SECURE256, @LIBVIRT,SYSTEM and NORMAL:%COMPAT (the man page's own
+  "for compatibility") pass as before.
 """
 
 from __future__ import annotations
@@ -217,4 +226,73 @@ def test_sasl_file_ldapdb_password_is_blanked() -> None:
     out = redact_artefact(file_artefact(SASL), text).decode()
     assert out == (
         "mech_list: plain\nauxprop_plugin: ldapdb\nldapdb_id: libvirt\nldapdb_pw: ***REDACTED***\n"
+    )
+
+
+# --- HVA-030: tls_priority (HL13-2) ---------------------------------------------------------------
+
+VERIFIED = HARDENED_HOST[CONF] + 'listen_tls = 1\ntls_allowed_dn_list = [ "CN=mgmt1" ]\n'
+
+
+@pytest.mark.parametrize(
+    ("priority", "weak"),
+    [
+        ("NORMAL:+VERS-SSL3.0", "+VERS-SSL3.0"),
+        ("NORMAL:+NULL", "+NULL"),
+        ("NORMAL:+ARCFOUR-128:+3DES-CBC", "+ARCFOUR-128 +3DES-CBC"),
+        ("LEGACY", "LEGACY"),
+        ("NORMAL:%UNSAFE_RENEGOTIATION", "%UNSAFE_RENEGOTIATION"),
+        ("NORMAL:%VERIFY_ALLOW_BROKEN", "%VERIFY_ALLOW_BROKEN"),
+    ],
+)
+def test_weak_tls_priority_fails(host_scan, priority: str, weak: str) -> None:
+    """HL13-2. A verified-certificate TLS listener (the pass of HVA-030) whose tls_priority
+    switches on SSL 3.0 (RFC 7568), the NULL cipher (no encryption), RC4 (RFC 7465), 3DES,
+    GnuTLS's LEGACY set, renegotiation without RFC 5746 or broken certificate signatures.
+    The old code passed "only TLS 16514 listening, client certificates verified"."""
+    conf = VERIFIED + f'tls_priority = "{priority}"\n'
+    a = host_scan({CONF: conf, **LISTEN})
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        f"TLS with tls_priority = {priority!r}: {weak} switch(es) on protocols, ciphers or "
+        "checks retired as insecure"
+    )
+
+
+def test_unknown_tls_priority_token_is_asked(host_scan) -> None:
+    """HL13-2. `@CUSTOM` names an /etc/gnutls/config [priorities] entry, not collected, and
+    `+VERS-TLS1.0` an old protocol hvaudit does not place: the question. Was a pass."""
+    conf = VERIFIED + 'tls_priority = "@CUSTOM:+VERS-TLS1.0"\n'
+    a = host_scan({CONF: conf, **LISTEN})
+    assert outcomes(a, "HVA-030") == {"hv1": "manual"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "tls_priority = '@CUSTOM:+VERS-TLS1.0': what @CUSTOM +VERS-TLS1.0 enables is not read"
+    )
+    assert _question(a, "HVA-030") == (
+        "Does libvirt's tls_priority on host hv1 enable only protocols and ciphers GnuTLS counts "
+        "as secure? Evidence: the tls_priority line of libvirtd.conf, /etc/gnutls/config "
+        "([priorities], [overrides]) and `gnutls-cli --priority '<the string>' --list`. Pass: no "
+        "SSL 3.0, TLS 1.0 or 1.1 (RFC 8996), NULL, RC4, DES/3DES, export or MD5 entry is listed; "
+        "fail: one is."
+    )
+
+
+@pytest.mark.parametrize(
+    "priority",
+    [
+        "NORMAL",
+        "SECURE256:-VERS-TLS1.2",
+        "@LIBVIRT,SYSTEM",
+        "NORMAL:%COMPAT",
+        "NONE:+VERS-TLS1.3:+AES-256-GCM:+ECDHE-RSA:+SHA384:+GROUP-ALL:+SIGN-ALL",
+    ],
+)
+def test_sound_tls_priority_still_passes(host_scan, priority: str) -> None:
+    """HL13-2 twins: GnuTLS's secure sets, the distribution policy Fedora builds libvirt with,
+    NORMAL:%COMPAT and an explicit TLS 1.3 AEAD list weaken nothing: the pass stands."""
+    conf = VERIFIED + f'tls_priority = "{priority}"\n'
+    a = host_scan({CONF: conf, **LISTEN})
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "only TLS 16514 listening, client certificates verified"
     )

@@ -496,3 +496,132 @@ def sasl_question(host: str, files: list[str]) -> str:
         "and mech_list unset) and no username list refuses 'anonymous', or any account of a "
         "realm or directory is admitted."
     )
+
+
+#: GnuTLS priority-string additions that switch on what RFCs have retired: SSL 3.0 (RFC 7568),
+#: the NULL cipher (no encryption), RC4 (RFC 7465), single and triple DES (NIST SP 800-131A
+#: Rev. 2 disallows 3DES for encryption after 2023; Sweet32), export-grade RSA and MD5 MACs
+#: or signatures (GnuTLS manual, "Priority strings": algorithms are enabled with `+` and
+#: disabled with `-` or `!`).
+TLS_WEAK_ADDITIONS = frozenset(
+    {
+        "VERS-SSL3.0",
+        "NULL",
+        "ARCFOUR-128",
+        "ARCFOUR-40",
+        "ARCFOUR",
+        "3DES-CBC",
+        "DES-CBC",
+        "RC2-40",
+        "RSA-EXPORT",
+        "MD5",
+        "SIGN-RSA-MD5",
+    }
+)
+#: GnuTLS special keywords that weaken the handshake or the peer-certificate verification
+#: (GnuTLS manual, "Priority strings", special keywords): renegotiation without RFC 5746's
+#: protection (CVE-2009-3555), broken or MD5 signature algorithms accepted in certificates,
+#: and the weakest certificate-verification profiles.
+TLS_WEAK_SPECIALS = frozenset(
+    {
+        "UNSAFE_RENEGOTIATION",
+        "DISABLE_SAFE_RENEGOTIATION",
+        "VERIFY_ALLOW_BROKEN",
+        "VERIFY_ALLOW_SIGN_RSA_MD5",
+        "PROFILE_VERY_WEAK",
+        "PROFILE_LOW",
+    }
+)
+#: Base keywords (GnuTLS manual): all but LEGACY select only algorithms GnuTLS calls secure;
+#: LEGACY is "the NORMAL settings that were used for GnuTLS 3.2.x or earlier. There is no
+#: verification profile set, and the allowed DH primes are considered weak today", EXPORT the
+#: pre-3.x export-grade set.
+TLS_BASES = frozenset(
+    {
+        "NORMAL",
+        "PFS",
+        "SECURE",
+        "SECURE128",
+        "SECURE192",
+        "SECURE256",
+        "SUITEB128",
+        "SUITEB192",
+        "PERFORMANCE",
+        "NONE",
+    }
+)
+TLS_WEAK_BASES = frozenset({"LEGACY", "EXPORT"})
+#: Specials that change no security property (compatibility, ticket and record-size knobs).
+TLS_NEUTRAL_SPECIALS = frozenset(
+    {
+        "COMPAT",
+        "SERVER_PRECEDENCE",
+        "NO_TICKETS",
+        "NO_TICKETS_TLS12",
+        "SAFE_RENEGOTIATION",
+        "PARTIAL_RENEGOTIATION",
+        "DISABLE_WILDCARDS",
+        "LATEST_RECORD_VERSION",
+        "SSL3_RECORD_VERSION",
+        "ALLOW_SMALL_RECORDS",
+        "FORCE_ETM",
+        "NO_EXTENSIONS",
+        "DUMBFW",
+        "STATELESS_COMPRESSION",
+        "PROFILE_MEDIUM",
+        "PROFILE_HIGH",
+        "PROFILE_ULTRA",
+        "PROFILE_FUTURE",
+        "PROFILE_SUITEB128",
+        "PROFILE_SUITEB192",
+    }
+)
+#: Names of algorithms whose addition weakens nothing GnuTLS's secure sets hold (AEAD and CBC
+#: AES, ChaCha20, Camellia, GOST; forward-secret and PSK key exchanges; TLS 1.2/1.3; groups,
+#: curves, SHA-2 MACs and signatures).
+_TLS_SAFE_ADDITION = re.compile(
+    r"^(?:AES-|CHACHA20-|CAMELLIA-|GOST|MAGMA|KUZNYECHIK|ECDHE-|DHE-|RSA$|PSK$|RSA-PSK$|SRP"
+    r"|VERS-TLS1\.[23]$|VERS-TLS-ALL$|VERS-DTLS|VERS-ALL$|GROUP-|CURVE-|SIGN-(?!RSA-MD5)|SHA|AEAD$"
+    r"|COMP-|CTYPE-|MAC-ALL$|CIPHER-ALL$|KX-ALL$|SIGN-ALL$|UMAC)"
+)
+
+
+def tls_priority_weakness(value: str) -> tuple[list[str], list[str]]:
+    """The weakenings a libvirt tls_priority string switches on, and the tokens whose effect is
+    not read (a system profile `@NAME` other than SYSTEM, an unknown algorithm or keyword).
+    libvirt hands the string to gnutls_priority_set_direct for every session
+    (src/rpc/virnettlscontext.c virNetTLSSessionNew: `ctxt->priority ? ctxt->priority :
+    TLS_PRIORITY`, and only X.509 credentials, so no anonymous key exchange), the
+    built-in default being the build's tls_priority ("NORMAL" upstream, libvirtd.conf.in
+    "The default is usually "NORMAL" unless overridden at build time"); a string GnuTLS
+    rejects makes every TLS session fail, which weakens nothing."""
+    weak: list[str] = []
+    unread: list[str] = []
+    for i, token in enumerate(t.strip() for t in value.split(":")):
+        if not token:
+            continue
+        head, name = token[0], token[1:].upper()
+        if head == "+":
+            if name in TLS_WEAK_ADDITIONS:
+                weak.append(token)
+            elif not _TLS_SAFE_ADDITION.match(name):
+                unread.append(token)
+        elif head in "-!":
+            continue  # removing an algorithm weakens nothing
+        elif head == "%":
+            if name in TLS_WEAK_SPECIALS:
+                weak.append(token)
+            elif name not in TLS_NEUTRAL_SPECIALS:
+                unread.append(token)
+        elif head == "@":
+            # @NAME[,NAME...]: /etc/gnutls/config [priorities] entries, the first that exists;
+            # SYSTEM is the distribution's crypto policy, LIBVIRT the entry libvirt's
+            # packages may add before it (Fedora builds with "@LIBVIRT,SYSTEM")
+            names = {n.strip().upper() for n in token[1:].split(",")}
+            if not names <= {"SYSTEM", "LIBVIRT"}:
+                unread.append(token)
+        elif token.upper() in TLS_WEAK_BASES:
+            weak.append(token)
+        elif token.upper() not in TLS_BASES or i:
+            unread.append(token)
+    return weak, unread

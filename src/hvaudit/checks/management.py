@@ -23,6 +23,7 @@ from hvaudit.checks._libvirt import (
     remote_ports,
     sasl_clients,
     sasl_question,
+    tls_priority_weakness,
 )
 from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
@@ -133,7 +134,14 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     client, no SASL_SEC_NOANONYMOUS), which logs anyone in as "anonymous" (cyrus-sasl
     plugins/anonymous.c) unless sasl_allowed_username_list refuses that name: a fail; the file
     not read (an older bundle, absent: every installed plugin) or a mechanism not known is a
-    question (hvaudit.checks._libvirt.sasl_clients)."""
+    question (hvaudit.checks._libvirt.sasl_clients). Where TLS listens, tls_priority is the
+    GnuTLS priority string of every session (src/rpc/virnettlscontext.c virNetTLSSessionNew;
+    unset, the build's default, "NORMAL" upstream): one that adds SSL 3.0, the NULL cipher,
+    RC4, DES/3DES, export RSA or MD5, selects LEGACY, or allows unsafe renegotiation or broken
+    certificate signatures fails; a token whose effect is not read (an @profile other than
+    SYSTEM/LIBVIRT, an unknown algorithm) is a question; %COMPAT is GnuTLS's own
+    "NORMAL:%COMPAT for compatibility" (gnutls_priority_init2(3)) and weakens nothing
+    (hvaudit.checks._libvirt.tls_priority_weakness)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -152,6 +160,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         problems = []
         sasl: list[str] = []  # TLS whose clients SASL authenticates, certificates unchecked
         sasl_unread: list[str] = []  # ... where who SASL admits was not read
+        tls_unread: list[str] = []  # tls_priority tokens whose effect is not read
         refs: list[Source] = [*h.facts.listeners.sources, *h.facts.socket_units.sources]
         for file in files:
             auth_tcp, tsrc = conf_value(h, file, "auth_tcp")
@@ -174,6 +183,20 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                     f"{', '.join(tcp_units)} enabled: TCP {LIBVIRT_TCP} with auth_tcp = "
                     f"{auth_tcp!r}{where} {tcp} from the next start"
                 )
+            priority, psrc = conf_value(h, file, "tls_priority")
+            if (tls_up or _tls_enabled(h)) and isinstance(priority, str):
+                refs.append(psrc)
+                weak, unread = tls_priority_weakness(priority)
+                if weak:
+                    problems.append(
+                        f"TLS with tls_priority = {priority!r}{where}: {' '.join(weak)} switch(es) "
+                        "on protocols, ciphers or checks retired as insecure"
+                    )
+                elif unread:
+                    tls_unread.append(
+                        f"tls_priority = {priority!r}{where}: what {' '.join(unread)} enables "
+                        "is not read"
+                    )
             if (tls_up or _tls_enabled(h)) and noverify == 1 and auth_tls == "sasl":
                 sc = sasl_clients(h, file)
                 refs += list(sc.sources)
@@ -210,6 +233,18 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
         elif sasl_unread:
             yield manual(s, "; ".join(sasl_unread), *refs, question=sasl_question(h.name, files))
+        elif tls_unread:
+            yield manual(
+                s,
+                "; ".join(tls_unread),
+                *refs,
+                question=f"Does libvirt's tls_priority on host {h.name} enable only protocols "
+                "and ciphers GnuTLS counts as secure? Evidence: the tls_priority line of "
+                f"{' and '.join(files)}, /etc/gnutls/config ([priorities], [overrides]) and "
+                "`gnutls-cli --priority '<the string>' --list`. Pass: no SSL 3.0, TLS 1.0 or "
+                "1.1 (RFC 8996), NULL, RC4, DES/3DES, export or MD5 entry is listed; fail: one "
+                "is.",
+            )
         elif local4 and scope.unread is not None:
             yield manual(
                 s,
