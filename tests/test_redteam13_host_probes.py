@@ -31,6 +31,11 @@ Findings:
   idle one), an idle one's environment from `systemctl cat` and its EnvironmentFile
   (/etc/default or /etc/sysconfig); the outputs in force are judged, virt-admin not answering
   is a question. Fixed.
+- R13H-4 (false pass) HVA-214 passed "audit rules watch /etc/libvirt and /etc/polkit-1" and
+  HVA-201 "audit_level = 2, auditd running" while /etc/audit/rules.d/99-finalize.rules held
+  `-e 0`: augenrules(8) emits the last -e as the last line of the rules the boot loads, so the
+  next boot loads the watches and switches auditing off; `auditctl -s` (enabled 1 now) does not
+  show it. A `-e 0` in the boot rules is now a question for both. Fixed.
 """
 
 from __future__ import annotations
@@ -229,3 +234,41 @@ def test_log_outputs_to_the_journal_keep_their_pass(host_scan) -> None:
     assert messages(a, "HVA-213") == {
         "hv1": "libvirtd (running, virt-admin daemon-log-outputs): log_outputs '3:journald'"
     }
+
+
+# --- HVA-201/214: the rules the next boot loads switch auditing off (R13H-4) ----------------------
+
+BOOT_RULES = str(HARDENED_HOST["audit-rules-files"][0])
+
+
+def test_boot_rules_that_switch_auditing_off_are_asked(host_scan) -> None:
+    """R13H-4. augenrules(8) (read with `find_string`): "The last processed -e directive, if
+    present, is always emitted as the last line in the resultant file", the file auditd.service
+    loads at boot; auditctl(8) -e: "When 0 is passed, this can be used to temporarily disable
+    auditing". With /etc/audit/rules.d/99-finalize.rules holding `-e 0` the next boot loads the
+    watches and then switches auditing off, which `auditctl -s` (enabled 1 now) does not show.
+    hvaudit passed HVA-214 and HVA-201 on the running state (R11H-6 asked only about watches
+    missing from the files). Right: the question for each (a later unit may run `auditctl -e
+    1`)."""
+    files = (BOOT_RULES + "/etc/audit/rules.d/99-finalize.rules:-e 0\n", 0)
+    a = host_scan({"audit-rules-files": files})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"] == (
+        "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but a rules file the "
+        "boot loads switches auditing off (`-e 0`)"
+    )
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}, messages(a, "HVA-201")
+    assert messages(a, "HVA-201")["hv1"] == (
+        "audit_level = 2, auditd running, but a rules file the boot loads switches auditing off "
+        "(`-e 0`)"
+    )
+
+
+def test_boot_rules_that_keep_auditing_on_pass(host_scan) -> None:
+    """R13H-4's twins (held on the old code, hold now): `-e 1` and the immutable `-e 2` at the
+    end of the boot rules keep auditing on: HVA-214 and HVA-201 pass."""
+    for flag in ("1", "2"):
+        files = (BOOT_RULES + f"/etc/audit/rules.d/99-finalize.rules:-e {flag}\n", 0)
+        a = host_scan({"audit-rules-files": files})
+        assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+        assert outcomes(a, "HVA-201") == {"hv1": "pass"}, messages(a, "HVA-201")

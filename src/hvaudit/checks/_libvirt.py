@@ -249,6 +249,21 @@ def audit_switched_off(host: Host) -> tuple[str, Source] | None:
     return None
 
 
+def audit_off_at_next_boot(host: Host) -> tuple[str, Source] | None:
+    """A rules file the boot loads that switches kernel auditing off: `-e 0` in
+    /etc/audit/audit.rules or /etc/audit/rules.d/*.rules (auditctl(8) -e: "When 0 is passed,
+    this can be used to temporarily disable auditing"; augenrules(8): "The last processed -e
+    directive, if present, is always emitted as the last line in the resultant file", so it
+    applies after every watch is loaded). Running auditing (`auditctl -s` enabled 1) does not
+    show it until the next boot (R13H-4). None when no such line is read."""
+    boot = host.facts.audit_rules_persistent
+    for rule in boot.get() if boot.known else ():
+        words = rule.split()
+        if len(words) >= 2 and words[0] == "-e" and words[1] == "0":
+            return rule, boot.sources[0]
+    return None
+
+
 def vm_bridges(ctx: Context, host: str) -> set[str]:
     """Bridges VM ports are on now, or VMs are defined on (directly or via a libvirt network)."""
     nets = {n.name: n.bridge for n in ctx.deployment.networks if n.host == host and n.bridge}

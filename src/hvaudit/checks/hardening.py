@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hvaudit.checks._libvirt import (
+    audit_off_at_next_boot,
     audit_records_filtered,
     audit_switched_off,
     conf_fact,
@@ -828,7 +829,9 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     active fails, with one a question naming it. The watches must outlive a reboot: auditctl(8)
     changes only the running kernel's rules, and the boot loads /etc/audit/audit.rules, which
     augenrules(8) builds from /etc/audit/rules.d/*.rules; watches loaded but in neither are a
-    question (a boot unit of its own may load them), the files unread keep the pass (R11H-6)."""
+    question (a boot unit of its own may load them), the files unread keep the pass (R11H-6);
+    a boot rules file that switches auditing off (`-e 0`, which augenrules(8) applies last) is
+    a question too (R13H-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
@@ -913,6 +916,19 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "/etc/audit/rules.d/*.rules and /etc/audit/audit.rules, and any unit or script "
                 "that runs auditctl at boot (`systemctl cat auditd.service`). Pass: yes, a rule "
                 "file or boot unit loads them; fail: they were loaded by hand only.",
+            )
+        elif (next_boot := audit_off_at_next_boot(h)) is not None:
+            yield manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but a rules "
+                f"file the boot loads switches auditing off (`{next_boot[0]}`)",
+                *f.sources,
+                next_boot[1],
+                question=f"Does kernel auditing on host {h.name} stay on after a reboot, although a "
+                "rules file the boot loads holds `-e 0`? Evidence: /etc/audit/audit.rules and "
+                "/etc/audit/rules.d/*.rules (augenrules(8) emits the last -e last) and any "
+                "unit that runs `auditctl -e 1` after auditd.service. Pass: a later rule or unit "
+                "enables it again; fail: the next boot runs with auditing off.",
             )
         else:
             yield passed(

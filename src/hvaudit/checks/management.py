@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
     LIBVIRT_TLS,
+    audit_off_at_next_boot,
     audit_records_filtered,
     audit_switched_off,
     conf_fact,
@@ -2644,7 +2645,8 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     exclude rule matching their types drops them before auditd (libvirt_records_filtered).
     auditd itself keeps them only where it writes its log (auditd.conf(5) write_logs, default
     yes) or hands them to an active dispatcher plugin (auditd-plugins(5)): write_logs = no with
-    no plugin active discards every record."""
+    no plugin active discards every record. A boot rules file with `-e 0` (augenrules(8) applies
+    the last -e last) switches auditing off at the next boot: a question (R13H-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -2752,6 +2754,19 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
                 "(exclude-list rules `-a ...,exclude` naming msgtype, and user-list rules `-a "
                 "never,user`). Pass: yes, no such rule; fail: one drops them, so VM starts, stops "
                 "and migrations go unrecorded.",
+            )
+        elif (next_boot := audit_off_at_next_boot(h)) is not None:
+            yield manual(
+                s,
+                f"{shown}, auditd running, but a rules file the boot loads switches auditing "
+                f"off (`{next_boot[0]}`)",
+                *srcs,
+                next_boot[1],
+                question=f"Does kernel auditing on host {h.name} stay on after a reboot, although a "
+                "rules file the boot loads holds `-e 0`? Evidence: /etc/audit/audit.rules and "
+                "/etc/audit/rules.d/*.rules (augenrules(8) emits the last -e last) and any "
+                "unit that runs `auditctl -e 1` after auditd.service. Pass: a later rule or unit "
+                "enables it again; fail: the next boot runs with auditing off.",
             )
         else:
             yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources, *sink.sources)
