@@ -17,11 +17,15 @@ Secure Boot VM that boots a kernel directly (<os><kernel>, raw `-kernel`) only w
 variable store has Secure Boot on, though OVMF's legacy Linux loader boots a kernel that fails
 verification unless the firmware has, and keeps off, its EnableLegacyLoader option (edk2
 pull requests #10628 and #11873, CVE-2025-2296): a pass by that question's answer was false
-(wrong question; now the firmware's question, naming the kernel and the option).
+(wrong question; now the firmware's question, naming the kernel and the option). R13-3
+HVA-047 passed QEMU's VMware SVGA adapter (libvirt <video><model type='vmvga'>, raw `-vga
+vmware` / `-device vmware-svga`, Proxmox VE `vga: vmware`), a legacy VGA emulation with
+cirrus's kind of history (CVE-2014-3689) beside the cirrus card it fails (false pass; now the
+fail "vmvga video").
 
 Held: a unix channel QEMU binds (libvirt labels no listen socket), a DAC-only chardev
 seclabel, a Secure Boot VM that boots from disk (the store's question), a BIOS VM that boots a
-kernel directly (the fail it had).
+kernel directly (the fail it had), the std VGA on q35.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import pytest
 
 from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
+from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam3_vm_probes import QEMU_NS, verdict
 from test_redteam10_vm_probes import _replayed_on
 from test_redteam_probes import SELINUX_HOST
@@ -310,3 +315,83 @@ def test_raw_kernel_beside_a_resolved_secure_loader_asks_about_the_legacy_loader
         r for r in a.results if r.check.id == "HVA-066" and r.outcome.subject.name == "rawkern"
     )
     assert result.outcome.question == _kernel_question("rawkern")
+
+
+# --- R13-3: HVA-047, QEMU's VMware SVGA adapter -------------------------------------------
+
+Q35_OS = "<os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>"
+
+
+@pytest.mark.parametrize(
+    ("model", "status", "msg"),
+    [
+        ("vmvga", "fail", "emulated legacy devices: vmvga video"),
+        (
+            "vga",
+            "pass",
+            "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
+            "video or USB tablet, mouse or keyboard",
+        ),
+    ],
+)
+def test_vmware_svga_video_is_legacy(tmp_path: Path, model: str, status: str, msg: str) -> None:
+    """R13-3. libvirt's <video><model type='vmvga'> is QEMU's vmware-svga device (libvirt
+    qemu_capabilities.c "vmware-svga" QEMU_CAPS_DEVICE_VMWARE_SVGA; qemu-options.hx `-vga
+    vmware`: "VMWare SVGA-II compatible adapter", both read with `find_string`), a second
+    legacy VGA emulation beside cirrus, with its own guest-reachable bugs ("CVE-2014-3689
+    vmware_vga: insufficient parameter validation in rectangle functions", Fedora's qemu.spec
+    changelog, read with `find_string`). HVA-047 fails cirrus video for that reason and
+    passed vmvga (false pass); the std VGA on the same q35 machine holds its pass."""
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml(
+                "svga", body=f"<devices><video><model type='{model}'/></video></devices>"
+            ).replace(PLAIN_OS, Q35_OS)
+        ],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-047", "svga") == (status, msg)
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("-vga", "vmware"), "-vga vmware"),
+        (("-device", "vmware-svga,id=video1"), "-device vmware-svga,id=video1"),
+    ],
+)
+def test_raw_vmware_svga_is_legacy(tmp_path: Path, args: tuple[str, str], shown: str) -> None:
+    """R13-3, raw arguments: `-vga vmware` and `-device vmware-svga` build the same adapter
+    (qemu-options.hx, above), as `-vga cirrus` and `-device cirrus-vga` build the cirrus card
+    HVA-047 already fails in its raw spellings (R10-6, R12-5)."""
+    xml = (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>rawsvga</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-000000001303</uuid><memory unit='MiB'>1024</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>"
+        "<qemu:commandline>"
+        + "".join(f"<qemu:arg value='{a}'/>" for a in args)
+        + "</qemu:commandline></domain>"
+    )
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"rawsvga": xml}))
+    assert verdict(a, "HVA-047", "rawsvga") == (
+        "fail",
+        f"emulated legacy devices: vmvga video (QEMU argument {shown})",
+    )
+
+
+def test_proxmox_vga_vmware_is_legacy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R13-3 on Proxmox VE: qm.conf's `vga: vmware` is the same device (qemu-server
+    QemuServer.pm $vga_map: 'vmware' => 'vmware-svga', read with `find_string`); hvaudit
+    failed `vga: cirrus` and passed it."""
+    vm201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
+    assert "vga: std" in vm201
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/201.conf": vm201.replace("vga: std", "vga: vmware")},
+    )
+    assert pve_result(report, "HVA-047", "api-11") == (
+        "fail",
+        "emulated legacy devices: vmvga video",
+    )

@@ -1744,6 +1744,7 @@ RAW_LEGACY = {
     "pcnet": "pcnet NIC",
     "cirrus-vga": "cirrus video",
     "isa-cirrus-vga": "cirrus video",
+    "vmware-svga": "vmvga video",
     "usb-tablet": "USB tablet",
     "usb-mouse": "USB mouse",
     "usb-kbd": "USB keyboard",
@@ -1765,6 +1766,10 @@ RAW_LEGACY = {
     ),
 }
 
+
+#: `-vga TYPE` (qemu-options.hx: "cirrus: Cirrus Logic GD5446 Video card", "vmware: VMWare SVGA-II
+#: compatible adapter"): the cirrus-vga and vmware-svga of RAW_LEGACY (R12-5, R13-3).
+RAW_VGA = {"cirrus": "cirrus video", "vmware": "vmvga video"}
 
 #: `-usbdevice NAME` (qemu-options.hx, "USB convenience options": "Add the USB device devname";
 #: ``mouse`` "Virtual Mouse", ``tablet`` "Pointer device that uses absolute coordinates",
@@ -1816,8 +1821,8 @@ def _raw_legacy(v: Vm) -> list[str]:
             what = what if what and what.endswith(" NIC") else None
         elif o.name in ("fda", "fdb") or (o.name == "drive" and o.props.get("if") == "floppy"):
             what = "floppy drive"
-        elif o.name == "vga" and o.text.strip() == "cirrus":
-            what = "cirrus video"
+        elif o.name == "vga" and o.text.strip() in RAW_VGA:
+            what = RAW_VGA[o.text.strip()]
         elif o.name == "usbdevice":
             what = RAW_USBDEVICE.get(o.text.strip())
         elif o.name in ("audio", "soundhw"):
@@ -1847,7 +1852,8 @@ def _raw_legacy(v: Vm) -> list[str]:
         ),
     },
     remediation="Remove floppy drives, IDE buses, sound cards, USB redirection and smartcards the "
-    "workload does not need; replace rtl8139/ne2k/pcnet NICs, cirrus video and USB tablets, mice "
+    "workload does not need; replace rtl8139/ne2k/pcnet NICs, cirrus or vmvga video and USB "
+    "tablets, mice "
     "and keyboards with virtio devices (virtio-net, virtio-gpu or VGA, virtio-tablet, "
     "virtio-mouse, virtio-keyboard).",
     platforms=ANY,
@@ -1857,8 +1863,10 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     """Every emulated device is QEMU code reachable from the guest; Rev. 1 HY-SR-6A keeps
     emulation to devices whose complexity is manageable. Legacy devices have a long CVE history
     (floppy: VENOM; rtl8139 and cirrus have had guest-to-host memory corruption bugs, and the USB
-    tablet brings a whole emulated USB host controller). QEMU's security documentation counts only
-    virtio and a few modern devices in its virtualization use case. A device is judged by the
+    tablet brings a whole emulated USB host controller; QEMU's VMware SVGA (vmvga, vmware-svga)
+    is a second legacy VGA with cirrus's kind of history, CVE-2014-3689 "vmware_vga:
+    insufficient parameter validation in rectangle functions", R13-3). QEMU's security
+    documentation counts only virtio and a few modern devices in its virtualization use case. A device is judged by the
     emulation it runs, whatever its name: the ISA NE2000 (ne2k_isa) is the NE2000 of ne2k_pci on
     another bus (QEMU hw/net/ne2000-isa.c wraps hw/net/ne2000.c's NE2000State; R10-3), and a USB
     mouse or keyboard is the USB tablet's device model (hw/usb/dev-hid.c: usb-tablet, usb-mouse

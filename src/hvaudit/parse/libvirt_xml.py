@@ -72,6 +72,11 @@ LEGACY_MODELS = {
     ("interface", "ne2k_isa"): "ne2k_isa NIC",
     ("interface", "pcnet"): "pcnet NIC",
     ("video", "cirrus"): "cirrus video",
+    # QEMU's VMware SVGA II emulation (libvirt type vmvga: the vmware-svga device, libvirt
+    # qemu_capabilities.c QEMU_CAPS_DEVICE_VMWARE_SVGA), a second legacy VGA with cirrus's
+    # history: "CVE-2014-3689 vmware_vga: insufficient parameter validation in rectangle
+    # functions" (Fedora qemu.spec changelog, read with `find_string`; R13-3)
+    ("video", "vmvga"): "vmvga video",
     # usb-tablet, usb-mouse and usb-kbd are one device model (QEMU hw/usb/dev-hid.c, each a
     # TYPE_USB_HID) on the same emulated USB host controller (R10-4)
     ("input", "tablet"): "USB tablet",

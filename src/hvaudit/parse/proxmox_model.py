@@ -727,6 +727,8 @@ def _vm(
     vga = pve.parse_property_string(v.get("vga", "std"), "type").get("type", "std")
     if vga == "cirrus":  # libvirt's LEGACY_MODELS: cirrus video
         legacy.append("cirrus video")
+    elif vga == "vmware":  # QemuServer.pm $vga_map: 'vmware' => 'vmware-svga' (R13-3)
+        legacy.append("vmvga video")
     # qemu-server QemuServer.pm $vga_map: 'virtio-gl' => 'virtio-vga-gl', QEMU's virglrenderer
     # GPU (HVA-405, leads13)
     accel3d = (
