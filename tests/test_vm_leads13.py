@@ -254,3 +254,57 @@ def test_memory_dumps_named_in_hva067(dumps: Assessment) -> None:
         "manual",
         f"{READABLE}; written to its disk too: {CORE}",
     )
+
+
+# --- L13-4: HVA-197 and a raw tap set up outside the arguments ------------------------------
+
+
+@pytest.fixture(scope="module")
+def raw_taps_scan(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    nic = ("-device", "virtio-net-pci,netdev=n0")
+    domains = {
+        "script": _raw_cpu_domain("script", "", "-netdev", "tap,id=n0", *nic),
+        "fd": _raw_cpu_domain("fd", "", "-netdev", "tap,id=n0,fd=7", *nic),
+        "made": _raw_cpu_domain(
+            "made", "", "-netdev", "tap,id=n0,ifname=tap9,script=no,downscript=no", *nic
+        ),
+        "helper": _raw_cpu_domain("helper", "", "-netdev", "bridge,id=n0,br=br1", *nic),
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rawtap"), HARDENED_HOST, domains))
+
+
+@pytest.mark.parametrize(
+    ("vm", "arg", "setup"),
+    [
+        ("script", "tap,id=n0", "script /etc/qemu-ifup"),
+        ("fd", "tap,id=n0,fd=7", "the process passing fd 7"),
+        (
+            "made",
+            "tap,id=n0,ifname=tap9,script=no,downscript=no",
+            "whoever made tap tap9 beforehand",
+        ),
+    ],
+)
+def test_raw_tap_set_up_outside_is_hva197_question(
+    raw_taps_scan: Assessment, vm: str, arg: str, setup: str
+) -> None:
+    """L13-4: HVA-197 said n/a 'no interface on a Linux host bridge' (R12-1 fixed only the
+    <interface type='ethernet'> form)."""
+    o = _outcome(raw_taps_scan, "HVA-197", vm)
+    assert o.status.value == "manual", o.message
+    assert o.message == (
+        f"QEMU argument -netdev {arg}: a tap {setup} sets up: whether it is a port of a host "
+        "bridge is outside the definition"
+    )
+    assert str(o.question).startswith(
+        f"Is tap device(s) the one QEMU argument -netdev {arg} opens of VM {vm} a port of a "
+        "Linux bridge on host hv1 without port isolation?"
+    )
+
+
+def test_raw_tap_on_named_bridge_held(raw_taps_scan: Assessment) -> None:
+    """Held (R10-11): qemu-bridge-helper's tap on br1 is a port there, not isolated."""
+    assert verdict(raw_taps_scan, "HVA-197", "helper") == (
+        "manual",
+        "port(s) not isolated: QEMU argument -netdev bridge,id=n0,br=br1 on br1",
+    )

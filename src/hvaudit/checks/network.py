@@ -44,7 +44,7 @@ from hvaudit.model import (
     Vm,
 )
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
-from hvaudit.parse.qemu_args import RawNic, raw_nics
+from hvaudit.parse.qemu_args import RawNic, raw_nics, raw_taps
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -106,22 +106,6 @@ def _bridge_helper(n: RawNic) -> bool:
     return PurePosixPath(n.helper or "").name == "qemu-bridge-helper"
 
 
-def _raw_taps(v: Vm) -> tuple[list[tuple[str, str]], list[str]]:
-    """The host taps raw QEMU arguments open (R10-11): (the option as shown, its bridge) of
-    those on a known bridge, and the options whose tap a script or a passed fd configures.
-    qemu-options.hx: `-netdev bridge,id=id[,br=bridge][,helper=helper]` "Connect a host TAP
-    network interface to a host bridge device ... the default bridge device is br0"; `-netdev
-    tap` runs "the network script file to configure it" ("The default network configure script
-    is /etc/qemu-ifup"), or with helper= "configure[s] the TAP interface and attach[es] it to
-    the bridge" (br=, default br0), or takes "fd=h ... an already opened host TAP interface".
-    `-nic` and `-net` take the same backends. libvirt's nwfilter binds only the interfaces
-    libvirt itself starts (qemuInterfaceBridgeConnect), and sets no port isolation on them."""
-    nics = raw_nics(v.raw_hypervisor_arguments)
-    known = [(n.shown, n.bridge) for n in nics if n.bridge is not None]
-    unsure = [f"QEMU argument {n.shown}" for n in nics if n.backend == "tap" and n.bridge is None]
-    return known, unsure
-
-
 @check(
     id="HVA-191",
     title="VM interface filters MAC, IP and ARP spoofing",
@@ -163,7 +147,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     whose processes were not read (an offline copy, an API scan), filters the configuration
     gives are not observed in force (pve-firewall applies them and removes them when it stops):
     HVA-301's question about the daemon, in its words, never a pass. A tap that raw QEMU
-    arguments open (`-netdev bridge`, `-netdev tap`) has no filter at all (_raw_taps, R10-11):
+    arguments open (`-netdev bridge`, `-netdev tap`) has no filter at all (qemu_args.raw_taps, R10-11):
     on a named bridge by qemu-bridge-helper a fail (it only adds the tap, _bridge_helper), through
     a script, a passed fd or another helper= program (which may filter the port, qemu-options.hx
     "configure the TAP interface") a question, never "no interface"."""
@@ -186,16 +170,11 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
-        raw_known, raw_unsure = _raw_taps(v)
+        on_bridge, set_up = raw_taps(raw_nics(v.raw_hypervisor_arguments))
+        raw_unsure = [f"QEMU argument {n.shown}" for n in set_up]
         # a helper other than qemu-bridge-helper may filter the port it sets up (as HVA-192 asks)
-        raw_helped = [
-            f"QEMU argument {n.shown}"
-            for n in raw_nics(v.raw_hypervisor_arguments)
-            if n.bridge is not None and not _bridge_helper(n)
-        ]
-        raw_known = [
-            (shown, br) for shown, br in raw_known if f"QEMU argument {shown}" not in raw_helped
-        ]
+        raw_helped = [f"QEMU argument {n.shown}" for n in on_bridge if not _bridge_helper(n)]
+        raw_known = [(n.shown, str(n.bridge)) for n in on_bridge if _bridge_helper(n)]
         if not nics and not raw_known and not raw_unsure and not raw_helped:
             yield not_applicable(s, "no bridged or virtual-network interface")
             continue
@@ -1759,12 +1738,15 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     /cluster/sdn/vnets?running=1; the flag is set when the port is plugged (VM start, NIC
     hot-plug), so for a running VM whether it was started after the option was applied is a
     question (`bridge -d link show`), never a pass. A tap that raw QEMU arguments put on a
-    bridge (`-netdev bridge,br=`) is a port there that nothing isolates (_raw_taps, R10-11).
+    bridge (`-netdev bridge,br=`) is a port there that nothing isolates (qemu_args.raw_taps,
+    R10-11).
     An <interface type='ethernet'> tap is put on no bridge by libvirt, but one created outside
     it (`<target dev managed='no'>`, as KubeVirt hands over a tap its pod bridge holds) or
     handed to an ifup `<script>` ("whatever extra host network integration is required",
     formatdomain "Generic ethernet connection") may be a bridge port: a question, not n/a
-    (R12-1)."""
+    (R12-1). So may the raw form, a `-netdev tap` set up by its script (qemu-options.hx: "The
+    default network configure script is /etc/qemu-ifup"), by the process passing its fd=, or
+    made beforehand (script=no, ifname=): the same question (qemu_args.raw_taps, leads13)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
@@ -1787,13 +1769,14 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                     open_on.setdefault((v.host, bridge), set()).add(v.name)
         ports_of[v.name + "\0" + v.host] = ports
         # a tap raw QEMU arguments put on a bridge is a port there, not isolated (R10-11)
-        for _, br in _raw_taps(v)[0]:
-            open_on.setdefault((v.host, br), set()).add(v.name)
+        for n in raw_taps(raw_nics(v.raw_hypervisor_arguments))[0]:
+            open_on.setdefault((v.host, str(n.bridge)), set()).add(v.name)
     first_open: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         ports = ports_of[v.name + "\0" + v.host]
-        raw_ports = [(f"QEMU argument {shown}", br) for shown, br in _raw_taps(v)[0]]
+        on_bridge, set_up = raw_taps(raw_nics(v.raw_hypervisor_arguments))
+        raw_ports = [(f"QEMU argument {n.shown}", str(n.bridge)) for n in on_bridge]
         # an ethernet tap libvirt did not create, or handed to an ifup script, may be a port of
         # a host bridge nothing in the definition names (R12-1)
         outside = [
@@ -1801,13 +1784,20 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
             for i in v.interfaces
             if i.type == "ethernet" and i.tap_placed_outside and i.virtualport != "openvswitch"
         ]
-        if not ports and not raw_ports and outside:
-            taps = [i.source or "(named at start)" for i in outside]
+        # so may a raw tap its script, a passed fd or a tap made beforehand sets up (leads13)
+        placed = [str(i.tap_placed_outside) for i in outside] + [
+            f"QEMU argument {n.shown}: a tap {n.setup} sets up" for n in set_up
+        ]
+        if not ports and not raw_ports and placed:
+            taps = [i.source or "(named at start)" for i in outside] + [
+                f"the one QEMU argument {n.shown} opens" for n in set_up
+            ]
             yield manual(
                 s,
-                "; ".join(str(i.tap_placed_outside) for i in outside)
+                "; ".join(placed)
                 + ": whether it is a port of a host bridge is outside the definition",
                 *(i.source_ref for i in outside),
+                *([v.source] if set_up else []),
                 question=f"Is tap device(s) {', '.join(taps)} of VM {v.name} a port of a Linux "
                 f"bridge on host {v.host} without port isolation? Evidence: `bridge -d link "
                 f"show dev TAP` on host {v.host} for each (a `master` bridge, and `isolated "
@@ -1819,6 +1809,9 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         raw_ports += [
             (i.mac or i.source, f"the host bridge, if any, of {i.tap_placed_outside}")
             for i in outside
+        ] + [
+            (f"QEMU argument {n.shown}", f"the host bridge, if any, {n.setup} puts it on")
+            for n in set_up
         ]
         if not ports and not raw_ports:
             yield not_applicable(s, "no interface on a Linux host bridge")

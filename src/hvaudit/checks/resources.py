@@ -27,7 +27,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Disk, Host, Setting, Vm
-from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.parse.qemu_args import qemu_options, raw_nics, raw_taps
 
 #: Interface types libvirt can shape (virNetDevSupportBandwidth).
 SHAPEABLE = ("bridge", "network", "direct", "ethernet")
@@ -902,11 +902,9 @@ _DRIVE_RATES = {
 def _raw_unlimited(v: Vm) -> tuple[list[str], list[str]]:
     """What raw QEMU arguments add that nothing limits (R10-12), as (fails, questions): a
     `-drive` (not a CD-ROM) without a read and a write rate among _DRIVE_RATES, and a host tap
-    (`-netdev bridge`, `-netdev tap` with helper=: network._raw_taps), which libvirt's
+    (`-netdev bridge`, `-netdev tap` with helper=: qemu_args.raw_taps), which libvirt's
     <bandwidth> never shapes (it shapes the interfaces it starts) and QEMU's netdevs cannot; a
     tap a script or a passed fd sets up may be shaped there: a question."""
-    from hvaudit.checks.network import _raw_taps
-
     bad: list[str] = []
     for o in qemu_options(v.raw_hypervisor_arguments):
         if o.name != "drive" or o.props.get("media") == "cdrom":
@@ -919,9 +917,9 @@ def _raw_unlimited(v: Vm) -> tuple[list[str], list[str]]:
         }
         if dirs != {"read", "write"}:
             bad.append(f"QEMU argument {o.shown()}: no read and write rate limit")
-    known, unsure = _raw_taps(v)
-    bad += [f"QEMU argument {shown}: a tap on {br} no <bandwidth> shapes" for shown, br in known]
-    return bad, [f"{arg}: a tap its script or fd sets up" for arg in unsure]
+    known, unsure = raw_taps(raw_nics(v.raw_hypervisor_arguments))
+    bad += [f"QEMU argument {n.shown}: a tap on {n.bridge} no <bandwidth> shapes" for n in known]
+    return bad, [f"QEMU argument {n.shown}: a tap its script or fd sets up" for n in unsure]
 
 
 def _iotune_applies(d: Disk) -> bool:

@@ -386,6 +386,14 @@ class RawNic:
     helper: str | None
     """The program that puts the tap on that bridge (helper=; `-netdev bridge` runs
     qemu-bridge-helper when none is named), None where no helper runs."""
+    setup: str | None = None
+    """For a tap whose bridge the arguments do not name: what sets it up on the host (its
+    script, a passed fd, a tap made beforehand), None for any other backend."""
+
+    @property
+    def on_named_bridge(self) -> bool:
+        """A host tap the arguments put on a named Linux bridge (bridge, or tap with helper=)."""
+        return self.bridge is not None
 
 
 def raw_nics(args: Iterable[str]) -> list[RawNic]:
@@ -402,8 +410,32 @@ def raw_nics(args: Iterable[str]) -> list[RawNic]:
             continue
         helper = o.props.get("helper") or ("qemu-bridge-helper" if o.kind == "bridge" else None)
         bridge = (o.props.get("br") or "br0") if helper else None
-        out.append(RawNic(o.shown(), o.kind, bridge, helper))
+        setup = _tap_setup(o.props) if o.kind == "tap" and bridge is None else None
+        out.append(RawNic(o.shown(), o.kind, bridge, helper, setup))
     return out
+
+
+def raw_taps(nics: Iterable[RawNic]) -> tuple[list[RawNic], list[RawNic]]:
+    """The host taps among raw NICs, as every NIC check reads them (R10-11, leads13): those on
+    a bridge the arguments name (`-netdev bridge`, `-netdev tap,helper=`), and those a script,
+    a passed fd or a tap made beforehand sets up, whose bridge, if any, is outside the
+    arguments."""
+    nics = list(nics)
+    return [n for n in nics if n.bridge is not None], [n for n in nics if n.setup is not None]
+
+
+def _tap_setup(props: Mapping[str, str]) -> str:
+    """What sets up a `-netdev tap` without helper= (qemu-options.hx: "fd=h can be used to
+    specify the handle of an already opened host TAP interface"; "The default network
+    configure script is /etc/qemu-ifup"; "Use script=no to disable script execution", the tap
+    ifname= then being one made beforehand)."""
+    fd = props.get("fd") or props.get("fds")
+    if fd:
+        return f"the process passing fd {fd}"
+    script = props.get("script", "/etc/qemu-ifup")
+    if script in ("no", ""):
+        return f"whoever made tap {props.get('ifname') or '(named by the kernel)'} beforehand"
+    return f"script {script}"
 
 
 @dataclass(frozen=True, slots=True)
