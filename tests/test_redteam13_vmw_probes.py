@@ -25,6 +25,11 @@ Findings:
   ESXI-80-000212 finds SNMP only when unused or not on v3 targets with authentication, which
   only esxcli shows. SLP and CIM stay strict (ESXI-80-000231, ESXI-80-000228); an SNMP agent
   that runs beside them stopped is now a question for its versions and targets.
+- V13-6 (false pass): HVA-433 and HVA-434 counted every distributed port group of vCenter on the
+  management (vMotion) VLAN but only this host's standard port groups: esx1's management passed
+  "alone on vmk0 VLAN 20" while esx2's VM port group was on VLAN 20. Another host's VM port
+  group on that VLAN id (or on VLAN 4095) is now a question for the physical network (in the
+  vcsim world, DC0_H1's VLAN 4095 Sniffer makes DC0_H0's HVA-433/434 that question).
 """
 
 from __future__ import annotations
@@ -457,3 +462,72 @@ def test_network_serial_port_in_upper_case_held(
         "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only; but "
         "network serial port(s) served on the host: serial0 (telnet://:2323)",
     )
+
+
+# --- V13-6: HVA-433 and another host's VM port group on the management VLAN ------------------------
+
+SECURE = {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False}
+
+
+def _mgmt_host(name: str, mgmt_vlan: int, *extra: dict[str, Any]) -> dict[str, Any]:
+    """A host record (collect/vsphere.py) whose vmk0 carries management alone on a standard port
+    group of VLAN `mgmt_vlan`, with the `extra` port groups beside it."""
+    return {
+        "name": name,
+        "portgroups": [
+            {
+                "name": "Management Network",
+                "switch": "vSwitch0",
+                "vlan": [mgmt_vlan],
+                "trunk": False,
+                "security": SECURE,
+            },
+            *extra,
+        ],
+        "vmknics": [{"device": "vmk0", "portgroup": "Management Network", "dvs_portgroup": ""}],
+        "vmknic_traffic": {"management": ["vmk0"]},
+    }
+
+
+def _two_hosts(tmp_path: Path, legacy_vlan: int) -> Assessment:
+    writer = BundleWriter(tmp_path / "b", target="vsphere://vc.example", platform="vmware-esxi")
+    legacy = {
+        "name": "Legacy",
+        "switch": "vSwitch0",
+        "vlan": [legacy_vlan],
+        "trunk": False,
+        "security": SECURE,
+    }
+    for hid, record in (
+        ("host-1", _mgmt_host("esx1", 20)),
+        ("host-2", _mgmt_host("esx2", 30, legacy)),
+    ):
+        writer.add(f"vmware/hosts/{hid}.json", json.dumps(record).encode(), origin="t")
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def test_management_vlan_on_another_hosts_vm_port_group(tmp_path: Path) -> None:
+    """vSphere API HostPortGroupSpec.vlanId (read with `search`): "The VLAN ID for ports using
+    this port group": the id tags the frames on the physical network the host's uplinks reach,
+    where it is one segment for every host that network carries it to. HVA-433 counts every
+    distributed port group of vCenter (R10-13) but only this host's standard ones: esx1's
+    management on VLAN 20 passed "management alone on vmk0 VLAN 20" while esx2's VM port group
+    Legacy is on VLAN 20 (esx2's own management on VLAN 30 passed too). Whether one physical
+    network carries VLAN 20 to both is not in the evidence. Right: a question naming it."""
+    a = _two_hosts(tmp_path, 20)
+    assert _verdict(a, "HVA-433") == (
+        "manual",
+        "vmk0 VLAN 20 is also on port group Legacy of host esx2",
+    )
+    assert _question(a, "HVA-433").startswith(
+        "Do the listed port groups of other hosts reach a different physical network from host "
+        "esx1's management VMkernel adapter"
+    )
+
+
+def test_management_vlan_not_on_another_hosts_port_groups(tmp_path: Path) -> None:
+    """Twin of V13-6 (held): esx2's Legacy on VLAN 40: esx1 passes, as before."""
+    a = _two_hosts(tmp_path, 40)
+    assert _verdict(a, "HVA-433") == ("pass", "management alone on vmk0 VLAN 20")

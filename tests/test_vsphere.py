@@ -344,7 +344,11 @@ HOST_EXPECTED = {
     ("HVA-416", "DC0_H0"): "fail",  # VmOperator on the root folder
     # the host items of issue 10: hardened DC0_H0, weak DC0_H1, the cluster's defaults
     **{(f"HVA-{n}", "DC0_H0"): "pass" for n in (419, 420, 421, 422, 423, 424, 426, 427)},
-    **{(f"HVA-{n}", "DC0_H0"): "pass" for n in (430, 431, 432, 433, 434, 436)},
+    **{(f"HVA-{n}", "DC0_H0"): "pass" for n in (430, 431, 432, 436)},
+    # DC0_H1's Sniffer port group (VLAN 4095) receives every VLAN trunked to DC0_H1, DC0_H0's
+    # management and vMotion VLANs included where one physical network carries them: a question
+    # for the physical switches (V13-6)
+    **{(f"HVA-{n}", "DC0_H0"): "manual" for n in (433, 434)},
     **{(f"HVA-{n}", "DC0_H1"): "fail" for n in (419, 420, 421, 422, 423, 424, 426, 427)},
     **{(f"HVA-{n}", "DC0_H1"): "fail" for n in (429, 430, 431, 432, 433, 434)},
     # what the simulator cannot answer is a manual item naming what is missing

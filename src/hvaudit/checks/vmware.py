@@ -2060,6 +2060,44 @@ def _sharing(
     ]
 
 
+def _elsewhere(ctx: Context, h: Host) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The VM port groups of the OTHER hosts' standard switches, each with the VLANs it carries
+    (its VLAN, or every VLAN for VLAN 4095): a standard port group lives on one host, but its
+    VLAN id tags frames on the physical network the host's uplinks reach, where the same id is
+    the same segment for every host trunked to it (HostPortGroupSpec.vlanId: "The VLAN ID for
+    ports using this port group"). Distributed port groups are already counted vCenter-wide
+    (_vmknic_vlans). Only hosts whose VMkernel adapters were read are looked at, so that a port
+    group carrying that host's own vmknic (its management or vMotion) is not taken for a VM's
+    (V13-6)."""
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    for other, esx in _esx_hosts(ctx):
+        if other.name == h.name or esx.vmknics is None:
+            continue
+        used = {str(n.get("portgroup")) for n in esx.vmknics if not n.get("dvs_portgroup")}
+        for n in ctx.deployment.networks:
+            if n.host != other.name or n.bridge == "dvs" or n.name in used:
+                continue
+            if n.vlan_trunk:
+                out.append((f"port group {n.name} of host {other.name} (VLAN 4095)", [(1, 4094)]))
+            elif n.vlan_tags:
+                v = n.vlan_tags[0]
+                out.append((f"port group {n.name} of host {other.name}", [(v, v)]))
+    return out
+
+
+def _remote_question(host: str, service: str) -> str:
+    """The question of a VMkernel VLAN that other hosts' VM port groups carry (V13-6)."""
+    return (
+        f"Do the listed port groups of other hosts reach a different physical network from "
+        f"host {host}'s {service} VMkernel adapter, so that their VMs are not on its VLAN? "
+        "Evidence: the physical switches' configuration of the ports each host's uplinks are "
+        "cabled to (the VLANs trunked to them) and the vSphere Client's CDP/LLDP neighbours "
+        "under each host's Physical adapters. Pass: yes, that VLAN id is a separate segment "
+        f"there (another site or fabric); fail: the same physical network carries it, so those "
+        f"VMs share the {service} segment."
+    )
+
+
 def _alone_question(host: str, service: str) -> str:
     """The question of a host whose VMkernel adapters were not read (HVA-433, HVA-434)."""
     return (
@@ -2093,7 +2131,9 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     a VM port group trunks it to its guests (VLAN 4095 on a standard switch, trunk ranges on a
     distributed one: the guest tags its own frames, HVA-418)
     (vSphere Networking, "Securing System Traffic": isolate management and vMotion traffic each
-    in a network of its own)."""
+    in a network of its own). A VM port group of ANOTHER host's standard switch on the same VLAN
+    id is the same segment where one physical network carries that VLAN to both hosts, which the
+    evidence does not show: a question (V13-6; it passed)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -2121,7 +2161,8 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
         for other, (_, other_vlan) in sorted(nics.items()):
             if other not in mgmt and other_vlan is not None:
                 others.setdefault(other_vlan, []).append(f"VMkernel adapter {other}")
-        bad, unsure = [], []
+        bad, unsure, remote = [], [], []
+        elsewhere = _elsewhere(ctx, h)
         for nic in mgmt:
             shared = [t for t in OTHER_TRAFFIC if nic in (esx.vmknic_traffic.get(t) or [])]
             if shared:
@@ -2135,12 +2176,18 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
                 )
             elif shared_with := _sharing(vlan, others, trunks):
                 bad.append(f"{nic} VLAN {vlan} shared with {', '.join(shared_with)}")
+            elif far := [n for n, ranges in elsewhere if any(a <= vlan <= b for a, b in ranges)]:
+                remote.append(f"{nic} VLAN {vlan} is also on {', '.join(far)}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
+        elif remote and not unsure:
+            yield manual(
+                s, "; ".join(remote), esx.source, question=_remote_question(h.name, "management")
+            )
         elif unsure:
             yield manual(
                 s,
-                "; ".join(unsure),
+                "; ".join(unsure + remote),
                 esx.source,
                 question="Is the management vmknic's untagged or trunked segment dedicated to "
                 "management at the physical switch? Evidence: the physical switch's "
@@ -2167,7 +2214,8 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-13: a VM's memory travels over a dedicated segment. vSphere 8 STIG
     ESXI-80-000160 (the vMotion vmknic carries no other traffic type, on its own VLAN). The VLAN
     is shared when a VM port group, the management vmknic or any other VMkernel adapter is on it
-    (R6-6), or a VM port group trunks it to its guests (as HVA-433)."""
+    (R6-6), or a VM port group trunks it to its guests (as HVA-433); another host's VM port
+    group on that VLAN id is a question (V13-6, as HVA-433)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -2184,7 +2232,8 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
         for other, (_, other_vlan) in sorted(nics.items()):
             if other not in vmotion and other_vlan is not None:
                 others.setdefault(other_vlan, []).append(f"VMkernel adapter {other}")
-        bad, unsure = [], []
+        bad, unsure, remote = [], [], []
+        elsewhere = _elsewhere(ctx, h)
         for nic in vmotion:
             shared = [
                 t
@@ -2199,12 +2248,18 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
                 unsure.append(f"{nic} (port group {pg}): VLAN {vlan if vlan is not None else '?'}")
             elif vlan in mgmt_vlans or _sharing(vlan, others, trunks):
                 bad.append(f"{nic} VLAN {vlan} shared with other traffic")
+            elif far := [n for n, ranges in elsewhere if any(a <= vlan <= b for a, b in ranges)]:
+                remote.append(f"{nic} VLAN {vlan} is also on {', '.join(far)}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
+        elif remote and not unsure:
+            yield manual(
+                s, "; ".join(remote), esx.source, question=_remote_question(h.name, "vMotion")
+            )
         elif unsure:
             yield manual(
                 s,
-                "; ".join(unsure),
+                "; ".join(unsure + remote),
                 esx.source,
                 question="Is the vMotion vmknic's segment dedicated to vMotion at the physical "
                 "switch? Evidence: the physical switch's configuration of the ports the vMotion "
