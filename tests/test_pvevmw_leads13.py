@@ -33,6 +33,13 @@ verdict; each finding's test failed on the code before its fix.
   `find_string`). The collector now reads Syslog.global.auditRecord.storageDirectory and
   ScratchConfig.CurrentScratchLocation: a store on the RAM disk fails, one on a datastore or
   /vmfs/volumes passes, anything else (or either option unreported) is asked.
+- L13-5 (HVA-416, wrong fail): vCenter's predefined "No cryptography administrator" role
+  (NoCryptoAdmin, "Full access without Cryptographic operations privileges") granted to the
+  administrators' group on the root folder failed as "VM administration granted
+  inventory-wide", while Administrator there is a question; the vSphere STIG
+  (VCSA-70-000284 / SV-256364, read with `find_string`) has "normal vSphere administrators ...
+  assigned the 'No Cryptography Administrator' role or more restrictive", so a hardened vCenter
+  failed. NoCryptoAdmin and NoTrustedAdmin are now asked about as Administrator is.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ import pytest
 
 from test_redteam10_vmw_probes import _verdicts, _vsphere
 from test_redteam12_vmw_probes import MAXCONN, WEB01, _vmx_scan
+from test_vmw_leads import ESXI_OWN, _grants
 
 # --- L13-1: HVA-403 reads the limit as VMware's dictionary does ----------------------------------
 
@@ -288,4 +296,43 @@ def test_audit_store_not_known_to_persist_is_asked(
         "audit records stored (100 MiB) and forwarded; whether the store survives a reboot is "
         f"not known: {where}",
         STORE_QUESTION,
+    )
+
+
+# --- L13-5: HVA-416 and the administrator roles the vCenter STIG prescribes -------------------------
+
+
+def _with_role(access: dict[str, object], rid: str, name: str) -> dict[str, object]:
+    roles = dict(access["roles"])  # type: ignore[call-overload]
+    roles[rid] = {"name": name, "privileges": ["System.Read", "VirtualMachine.Config.Settings"]}
+    return {**access, "roles": roles}
+
+
+def test_no_crypto_admin_for_the_administrators_is_asked_not_failed(tmp_path: Path) -> None:
+    """L13-5: NoCryptoAdmin (every privilege but cryptography) on the root folder for the
+    administrators' group, as the vCenter STIG has it: the Administrator role's question, not a
+    fail. It failed as "VM administration granted inventory-wide"."""
+    access = _grants(*ESXI_OWN, ("VSPHERE.LOCAL\\Administrators", "-6", "group-d1", "Folder", True))
+    a = _vsphere(tmp_path, {}, access=_with_role(access, "-6", "NoCryptoAdmin"))
+    (r,) = [r for r in a.results if r.check.id == "HVA-416"]
+    assert (r.status.value, r.outcome.message) == (
+        "manual",
+        "Administrator role granted inventory-wide: group VSPHERE.LOCAL\\Administrators "
+        "(NoCryptoAdmin on the root folder)",
+    )
+    assert r.outcome.question is not None
+    assert r.outcome.question.startswith(
+        "Are VSPHERE.LOCAL\\Administrators the platform's administrators"
+    )
+
+
+def test_custom_role_with_vm_privileges_on_the_root_still_fails(tmp_path: Path) -> None:
+    """Twin of L13-5 (held): a custom role holding VM privileges, whatever it is called, on the
+    root folder is VM administration inventory-wide."""
+    access = _grants(*ESXI_OWN, ("CORP\\ops", "1002", "group-d1", "Folder", True))
+    a = _vsphere(tmp_path, {}, access=_with_role(access, "1002", "NoCryptoAdminClone"))
+    assert _verdicts(a, "HVA-416")["esx1"] == (
+        "fail",
+        "VM administration granted inventory-wide: CORP\\ops (NoCryptoAdminClone on the root "
+        "folder)",
     )

@@ -670,6 +670,12 @@ VM_ADMIN_PREFIXES = (
     "VirtualMachine.State.",
 )
 ADMIN_ROLE = "-1"
+#: vCenter's predefined roles that are the Administrator role less one privilege group: "No
+#: cryptography administrator" (NoCryptoAdmin, "Full access without Cryptographic operations
+#: privileges") and "No Trusted Infrastructure administrator" (NoTrustedAdmin). vSphere STIG
+#: VCSA-70-000284 / SV-256364 (read with `find_string`): "normal vSphere administrators are
+#: assigned the 'No Cryptography Administrator' role": a hardened vCenter grants them there.
+ADMIN_EQUIVALENT_ROLES = ("NoCryptoAdmin", "NoTrustedAdmin")
 #: ESXi's own accounts, each given the Administrator role on the host's root folder by ESXi
 #: itself (vSphere Security, "Predefined ESXi Users and Privileges": root "with the Administrator
 #: role", vpxuser "Do not change its permissions", dcui "acts with Administrator rights").
@@ -708,7 +714,10 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
     a datacenter's top VM folder or top host folder (a VM inherits from its VM folder and from its
     resource pool, inside its host or cluster: vSphere Security, "Hierarchical Inheritance of
     Permissions") and those on a cluster, every VM it runs. The Administrator role holds every
-    privilege: its grants are VM administration too. ESXi gives it to its own accounts root,
+    privilege: its grants are VM administration too, and so are those of NoCryptoAdmin and
+    NoTrustedAdmin, the Administrator role less the cryptographic or Trusted Infrastructure
+    privileges (ADMIN_EQUIVALENT_ROLES), which the vCenter STIG gives normal administrators
+    instead of Administrator: the same question, not a fail. ESXi gives it to its own accounts root,
     vpxuser and dcui on the root folder ("Predefined ESXi Users and Privileges"), named in the
     pass; granted inventory-wide to anyone else it is a question, as the platform's
     administrators hold it so by design ("assign the administrator role to a limited number of
@@ -724,10 +733,13 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         roles = access.get("roles") or {}
+        admin_roles = {ADMIN_ROLE} | {
+            rid for rid, role in roles.items() if role.get("name") in ADMIN_EQUIVALENT_ROLES
+        }
         vm_roles = {
             rid
             for rid, role in roles.items()
-            if rid != ADMIN_ROLE
+            if rid not in admin_roles
             and any(str(p).startswith(VM_ADMIN_PREFIXES) for p in role.get("privileges", []))
         }
         root = access.get("root")
@@ -746,19 +758,23 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
             if p.get("role") in vm_roles and (where := reach.get(id(p)))
         )
         admins = [
-            p for p in access["permissions"] if p.get("role") == ADMIN_ROLE and id(p) in reach
+            p for p in access["permissions"] if p.get("role") in admin_roles and id(p) in reach
         ]
-        own = sorted(
-            {
-                str(p["principal"])
-                for p in admins
-                if p["principal"] in ESXI_OWN_ADMINS and not p.get("group")
-            }
-        )
+
+        def own_account(p: dict[str, Any]) -> bool:
+            return (
+                p.get("role") == ADMIN_ROLE
+                and p["principal"] in ESXI_OWN_ADMINS
+                and not p.get("group")
+            )
+
+        own = sorted({str(p["principal"]) for p in admins if own_account(p)})
         others = sorted(
-            f"{'group ' if p.get('group') else ''}{p['principal']} (Administrator on {reach[id(p)]})"
+            f"{'group ' if p.get('group') else ''}{p['principal']} "
+            f"({'Administrator' if p['role'] == ADMIN_ROLE else roles[p['role']]['name']} on "
+            f"{reach[id(p)]})"
             for p in admins
-            if not (p["principal"] in ESXI_OWN_ADMINS and not p.get("group"))
+            if not own_account(p)
         )
         scoped = [p for p in access["permissions"] if p.get("role") in vm_roles]
         unplaced = [p for p in scoped if not p.get("entity")]
@@ -788,7 +804,7 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
                 "Administrator role granted inventory-wide: " + "; ".join(others),
                 esx.access_source,
                 question="Are "
-                + ", ".join(sorted({str(p["principal"]) for p in admins} - set(own)))
+                + ", ".join(sorted({str(p["principal"]) for p in admins if not own_account(p)}))
                 + " the platform's administrators, a small group that administers every VM "
                 "by design? Evidence: the organisation's list of vSphere administrators against "
                 "the Administrator grants (vCenter Administration > Access Control > Global "
