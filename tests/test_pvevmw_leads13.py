@@ -40,6 +40,13 @@ verdict; each finding's test failed on the code before its fix.
   (VCSA-70-000284 / SV-256364, read with `find_string`) has "normal vSphere administrators ...
   assigned the 'No Cryptography Administrator' role or more restrictive", so a hardened vCenter
   failed. NoCryptoAdmin and NoTrustedAdmin are now asked about as Administrator is.
+- L13-6 (HVA-066, wrong fail): an aarch64 Proxmox VE VM (`arch: aarch64`) with an efidisk0
+  of pre-enrolled-keys=1 failed "efitype=2m: no Secure Boot template" unless it said
+  efitype=4m. qemu-server's get_ovmf_files (9.2.6, src/PVE/QemuServer/OVMF.pm, read with
+  `fetch`) reads no efitype on aarch64: pre-enrolled-keys selects `ms`, AAVMF_CODE.secboot.fd
+  with AAVMF_VARS.ms.fd, where the node's pve-edk2-firmware-aarch64 ships the secboot image
+  (else a warning and the keys dropped). It is now the store question, naming that condition;
+  without pre-enrolled-keys it fails.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from pathlib import Path
 
 import pytest
 
+from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam10_vmw_probes import _verdicts, _vsphere
 from test_redteam12_vmw_probes import MAXCONN, WEB01, _vmx_scan
 from test_vmw_leads import ESXI_OWN, _grants
@@ -335,4 +343,51 @@ def test_custom_role_with_vm_privileges_on_the_root_still_fails(tmp_path: Path) 
         "fail",
         "VM administration granted inventory-wide: CORP\\ops (NoCryptoAdminClone on the root "
         "folder)",
+    )
+
+
+# --- L13-6: HVA-066 on an aarch64 Proxmox VE VM ----------------------------------------------------
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+EFIDISK = "efidisk0: local-lvm:vm-200-disk-0,efitype=4m,pre-enrolled-keys=1,size=4M\n"
+AAVMF = (
+    "UEFI Secure Boot with enrolled keys: AAVMF efidisk0 pre-enrolled-keys=1 (aarch64: efitype "
+    "does not apply): AAVMF_VARS.ms.fd where the node's pve-edk2-firmware-aarch64 ships "
+    "AAVMF_CODE.secboot.fd (after 4.2025.05-2, else the keys are dropped)"
+)
+
+
+def _aarch64(tmp_path: Path, capsys: pytest.CaptureFixture[str], efidisk: str) -> tuple[str, str]:
+    assert EFIDISK in VM200
+    text = "arch: aarch64\n" + VM200.replace(EFIDISK, efidisk).replace("machine: q35\n", "")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": text})
+    return pve_result(report, "HVA-066", "web-10")
+
+
+@pytest.mark.parametrize(
+    "efidisk",
+    [
+        "efidisk0: local-lvm:vm-200-disk-0,pre-enrolled-keys=1,size=4M\n",
+        "efidisk0: local-lvm:vm-200-disk-0,efitype=2m,pre-enrolled-keys=1,size=4M\n",
+        EFIDISK,
+    ],
+)
+def test_aarch64_pre_enrolled_keys_is_the_store_question_whatever_efitype(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], efidisk: str
+) -> None:
+    """L13-6: get_ovmf_files on aarch64 reads pre-enrolled-keys, not efitype, and picks `ms`
+    (AAVMF_CODE.secboot.fd, AAVMF_VARS.ms.fd). efitype 2m (stated or the default) failed."""
+    status, message = _aarch64(tmp_path, capsys, efidisk)
+    assert (status, message.split(";")[0]) == ("manual", AAVMF)
+
+
+def test_aarch64_without_pre_enrolled_keys_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of L13-6: without pre-enrolled-keys, get_ovmf_files keeps `default`
+    (AAVMF_CODE.fd, AAVMF_VARS.fd): no keys."""
+    efidisk = "efidisk0: local-lvm:vm-200-disk-0,efitype=4m,size=4M\n"
+    assert _aarch64(tmp_path, capsys, efidisk) == (
+        "fail",
+        "UEFI AAVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled",
     )

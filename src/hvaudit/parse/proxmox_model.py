@@ -913,7 +913,11 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
     efidisk ("EFI disks are not supported with Confidential Virtual Machines", print_ovmf_
     commandline): no persistent store, no keys (P12-1). qemu-server's own test
     src/test/cfg2cmd/sev-std.conf (efitype=4m,pre-enrolled-keys=1 with amd-sev type=std) starts
-    OVMF_SEV_CODE_4M.fd. amd-sev wins over intel-tdx (CPUConfig.pm get_cvm_type)."""
+    OVMF_SEV_CODE_4M.fd. amd-sev wins over intel-tdx (CPUConfig.pm get_cvm_type). An aarch64 VM
+    (`arch: aarch64`) takes AAVMF: get_ovmf_files reads no efitype there, and pre-enrolled-keys
+    selects `ms`, AAVMF_CODE.secboot.fd with AAVMF_VARS.ms.fd, if the node's firmware package
+    ships the secboot image (qemu-server 9.2.6 OVMF.pm, read with `fetch`); what the store holds
+    is the check's question either way (L13-6)."""
     if v.get("bios") != "ovmf":
         return False, None
     sev = pve.parse_property_string(v.get("amd-sev", ""), "type").get("type")
@@ -932,6 +936,17 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
         return True, "OVMF_TDX_4M.ms.fd (intel-tdx, -bios, keys in the image, efidisk0 ignored)"
     if not efi.get("file"):
         return False, "OVMF without efidisk0: a temporary variable store without keys"
+    if v.get("arch", "x86_64") == "aarch64":
+        # get_ovmf_files on aarch64 reads pre-enrolled-keys only, not efitype: with it, `ms`
+        # (AAVMF_CODE.secboot.fd, AAVMF_VARS.ms.fd) where the node has the secboot image, else a
+        # warning and the keys dropped (pve-edk2-firmware-aarch64 <= 4.2025.05-2 lacks it)
+        if not _flag(efi.get("pre-enrolled-keys"), False):
+            return False, "AAVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled"
+        return True, (
+            "AAVMF efidisk0 pre-enrolled-keys=1 (aarch64: efitype does not apply): "
+            "AAVMF_VARS.ms.fd where the node's pve-edk2-firmware-aarch64 ships "
+            "AAVMF_CODE.secboot.fd (after 4.2025.05-2, else the keys are dropped)"
+        )
     if efi.get("efitype", "2m") != "4m":
         return False, f"OVMF with efitype={efi.get('efitype', '2m')}: no Secure Boot template"
     if not _flag(efi.get("pre-enrolled-keys"), False):
