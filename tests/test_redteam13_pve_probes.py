@@ -277,3 +277,41 @@ def test_p13_4_held_narrow_grants_are_no_administrator(
         "pass",
         "2 administrator(s), all with a second factor (alice@corp by their realm's tfa setting)",
     )
+
+
+# --- P13-5: qm.conf values qemu-server tests with Perl's truth -------------------------------------
+
+
+def test_p13_5_affinity_zero_pins_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "reservation: affinity 0, used by no other running or autostart VM". pve-cpuset
+    takes "0" (CPU 0), but QemuServer.pm runs taskset only `if ($conf->{affinity})`, and "0" is
+    false in Perl: the VM runs on every host CPU. No reservation is left: the platform's
+    question, as for a VM without affinity."""
+    report = _vm(tmp_path, capsys, VM200 + "affinity: 0\n")
+    r = _result(report, "HVA-090", "web-10")
+    assert r["status"] == "manual"
+    assert r["message"].startswith(
+        "platform limitation: the platform has no CPU reservation setting; limit: cpulimit 2"
+    )
+
+
+def test_p13_5_held_affinity_one_pins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Held twin: `affinity: 1` is true to Perl, taskset --cpu-list 1 pins the VM."""
+    report = _vm(tmp_path, capsys, VM200 + "affinity: 1\n")
+    status, message = pve_result(report, "HVA-090", "web-10")
+    assert status == "pass"
+    assert message.startswith("reservation: affinity 1, used by no other running or autostart VM")
+
+
+def test_p13_5_hugepages_zero_guarantees_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass ("hugepages 0" taken for a guarantee). check_type keeps a string key's value
+    unchecked against its enum (any, 2, 1024), and Memory.pm print_mem_object backs the VM with
+    memory-backend-ram unless `$conf->{hugepages}` is true: "0" is not."""
+    report = _vm(tmp_path, capsys, VM200.replace("hugepages: 2\n", "hugepages: 0\n"))
+    status, message = pve_result(report, "HVA-070", "web-10")
+    assert status == "fail"
+    assert message.startswith("no memory guarantee (memory shares 2000"), message

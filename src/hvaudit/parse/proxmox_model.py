@@ -473,11 +473,23 @@ def _unread_sourced(unread: list[tuple[str, str]]) -> str:
     return f"a file /etc/network/interfaces sources was not read: {named}{more}"
 
 
+def _perl_true(value: str | None) -> bool:
+    """A qm.conf value as qemu-server tests it with Perl's truth (`if ($conf->{KEY})`): every
+    string but "" and "0". check_type returns a string key's value unchecked against its enum
+    (QemuServer.pm check_type: `$type eq 'string'` without a format: `return $value`), and
+    pve-cpuset accepts "0", so `hugepages: 0` and `affinity: 0` are kept in the configuration
+    and then read as unset: Memory.pm print_mem_object `if ($conf->{hugepages})` backs the VM
+    with ordinary RAM, and QemuServer.pm `if ($conf->{affinity}) { push @$cmd,
+    '/usr/bin/taskset', ...}` pins nothing (P13-5; github:proxmox/qemu-server)."""
+    return value is not None and value not in ("", "0")
+
+
 def _memory_guarantee(v: dict[str, str], at: Callable[[str], Source]) -> Setting | None:
     """hugepages pre-allocate the VM's memory; `balloon: 0` removes the balloon device, so the
     configured memory is fixed (guarantee = limit: qm.adoc "Memory", qemu-server starts no balloon
-    device for balloon 0). A non-zero balloon below memory guarantees only the balloon target."""
-    if v.get("hugepages"):
+    device for balloon 0). A non-zero balloon below memory guarantees only the balloon target.
+    `hugepages: 0` backs nothing (`_perl_true`, P13-5)."""
+    if _perl_true(v.get("hugepages")):
         return Setting(f"hugepages {v['hugepages']}", at("hugepages"))
     if "balloon" in v and _int(v["balloon"], -1) == 0:
         return Setting(
@@ -783,7 +795,8 @@ def _vm(
     raw_args = _pve_args(v.get("args", ""))
     # qm.conf(5) affinity: "List of host cores used to execute guest processes": every thread
     # of the VM's QEMU, judged like libvirt pinning (HVA-090: cores no other VM may use)
-    pinned = parse_cpuset(v.get("affinity")) if v.get("affinity") else None
+    # `affinity: 0` pins nothing: qemu-server runs taskset only `if ($conf->{affinity})` (P13-5)
+    pinned = parse_cpuset(v.get("affinity")) if _perl_true(v.get("affinity")) else None
     affinity = (
         CpuAffinity((pinned,) * max(sockets * cores, 1), pinned, at("affinity"), (pinned,))
         if pinned
@@ -807,7 +820,7 @@ def _vm(
         else None,
         memory_locked=False,
         cpu_reservation=Setting(f"affinity {v['affinity']}", at("affinity"))
-        if v.get("affinity")
+        if _perl_true(v.get("affinity"))
         else None,
         # cpulimit is in host CPUs ("If the computer has 2 CPUs, it has total of '2' CPU time",
         # the PVE API schema's cpulimit description, found with `search`); at or above
@@ -868,7 +881,7 @@ def _vm(
         # qm.conf allow-ksm: "Allow memory pages of this guest to be merged via KSM (Kernel
         # Samepage Merging)" (default 1); hugepages: "Enables hugepages memory" (R64)
         nosharepages=not _flag(v.get("allow-ksm"), True),
-        hugepage_backed=bool(v.get("hugepages")),
+        hugepage_backed=_perl_true(v.get("hugepages")),
     )
 
 
