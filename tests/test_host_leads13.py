@@ -30,6 +30,23 @@ exact status and message.
   an `@profile` other than SYSTEM/LIBVIRT or an algorithm hvaudit does not know is the
   question; NORMAL, SECURE256, @LIBVIRT,SYSTEM and NORMAL:%COMPAT (the man page's own
   "for compatibility") pass as before.
+- HL13-6 (wrong question) HVA-200 asked whenever any entry of /etc/rsyslog.conf or
+  /etc/rsyslog.d had an mtime after rsyslogd started, files rsyslogd never reads included (a
+  README, a `.50-remote.conf.swp` an editor keeps: rsyslog's includes are glob(3) patterns,
+  which skip hidden names, hvaudit.parse.rsyslog). Now only the files it reads and the
+  directories holding them count. The directory's own mtime stays: it is the only trace of an
+  include removed or renamed after the start, which the running daemon still has, so an
+  editor's swap file created and deleted there is indistinguishable from a removal and keeps
+  the question (no ctime or birth time settles it; `find -printf %T@` is what is collected).
+- HL13-5 (held, no change) route_localnet = 1 with rp_filter = 1 or 0 does not change the
+  loopback rule of hvaudit.checks._loopback: Linux net/ipv4/route.c ip_route_input_slow lets a
+  packet for 127/8 through when route_localnet is on (`if (ipv4_is_loopback(daddr)) { if
+  (!IN_DEV_NET_ROUTE_LOCALNET(in_dev, net)) goto martian_destination; }`) and then, for a
+  local destination, fib_validate_source checks the packet's *source*, the neighbour's own
+  address, which is reachable through the interface it came in on: strict reverse-path
+  filtering passes it (CVE-2020-8558's reproduction in kubernetes issue 90259 needed only
+  route_localnet). rp_filter only drops spoofed 127/8 *sources*. No test: rp_filter is not an
+  input of any verdict, rightly.
 """
 
 from __future__ import annotations
@@ -40,6 +57,7 @@ from conftest import HARDENED_HOST, messages, outcomes
 from hvaudit.collect.host import file_artefact
 from hvaudit.redact import redact_artefact
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
+from test_redteam11_host_probes import AFTER, BEFORE
 from test_redteam12_host_probes import _TLS_LISTEN
 
 SASL = "/etc/sasl2/libvirt.conf"
@@ -295,4 +313,29 @@ def test_sound_tls_priority_still_passes(host_scan, priority: str) -> None:
     assert outcomes(a, "HVA-030") == {"hv1": "pass"}, messages(a, "HVA-030")
     assert messages(a, "HVA-030")["hv1"] == (
         "only TLS 16514 listening, client certificates verified"
+    )
+
+
+# --- HVA-200: files rsyslogd does not read (HL13-6) ------------------------------------------------
+
+
+def test_rsyslog_file_never_read_does_not_ask(host_scan) -> None:
+    """HL13-6. /etc/rsyslog.d/README appended to after rsyslogd started (the directory
+    unchanged): rsyslogd reads no README (its include is a glob of *.conf files here, the only
+    file collected), so what it runs is what the files say. The old code asked ("README was
+    changed ... after rsyslogd started"); right: the pass of the hardened host."""
+    mtimes = (
+        f"{BEFORE}.1 /etc/rsyslog.conf\n{BEFORE}.2 /etc/rsyslog.d\n"
+        f"{BEFORE}.2 /etc/rsyslog.d/50-remote.conf\n{AFTER}.2 /etc/rsyslog.d/README\n"
+    )
+    a = host_scan({"rsyslog-mtimes": (mtimes, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
+    # an editor's swap file: created after the start, so the directory changed too, which a
+    # removed include would also do: the question stays, naming the directory
+    swap = mtimes.replace(f"{BEFORE}.2 /etc/rsyslog.d\n", f"{AFTER}.1 /etc/rsyslog.d\n")
+    swap = swap.replace("README", ".50-remote.conf.swp")
+    a = host_scan({"rsyslog-mtimes": (swap, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"].startswith(
+        "evidence unavailable: /etc/rsyslog.d was changed at 2024-11-27 05:10:00 UTC"
     )

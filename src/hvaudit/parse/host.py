@@ -2840,7 +2840,9 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         # rsyslog v4 compatibility notes: since v4 HUP no longer re-reads the configuration
         # (only v3 and below "re-read and the new configuration applied"), so a file changed
         # after rsyslogd started is not what it runs (R11H-5)
-        changed = _changed_after(ev, "rsyslog-mtimes", "rsyslogd", "/etc/rsyslog")
+        changed = _changed_after(
+            ev, "rsyslog-mtimes", "rsyslogd", "/etc/rsyslog", _rsyslog_reads(ev)
+        )
         if changed is not None:
             path, mtime, start = changed
             return Fact.unavailable(
@@ -4169,12 +4171,34 @@ def _process_starts(ev: HostEvidence) -> dict[str, int]:
     return starts
 
 
+def _rsyslog_reads(ev: HostEvidence) -> Callable[[str], bool] | None:
+    """Which entries of the rsyslog-mtimes probe can change what rsyslogd runs: the files it
+    reads (rsyslog.conf and what its includes name, hvaudit.parse.rsyslog: a glob skips
+    hidden names, glob(3), so an editor's `.50-remote.conf.swp` or a `README` is never read)
+    and the directories holding them (their mtime is the only trace of a file added, renamed
+    or removed there, which the running daemon still has: kept). None (every entry counts)
+    where the files were not read."""
+    rs = ev.get(_cmd("rsyslog-config"))
+    if rs.state != "ok":
+        return None
+    read = set(rsyslog_forwarding(_by_file(rs.text)).read_files)
+    if not read:
+        return None
+    dirs = {f.rsplit("/", i)[0] for f in read for i in range(1, f.count("/"))}
+    return lambda path: path in read or path.rstrip("/") in dirs
+
+
 def _changed_after(
-    ev: HostEvidence, probe: str, program: str, prefix: str
+    ev: HostEvidence,
+    probe: str,
+    program: str,
+    prefix: str,
+    counts: Callable[[str], bool] | None = None,
 ) -> tuple[str, int, int] | None:
     """(path, its mtime, the program's start) for the first file of `probe` (`find ... -printf
     '%T@ %p\\n'` lines) under `prefix` changed after the earliest running `program` process
-    started; None when none was, or the times were not read."""
+    started; None when none was, or the times were not read. With `counts`, only the paths it
+    accepts (the files the program reads and the directories holding them) are weighed."""
     starts = _process_starts(ev)
     got = ev.get(_cmd(probe))
     ps = ev.get(_cmd("processes"))
@@ -4199,7 +4223,7 @@ def _changed_after(
             mtime = int(float(stamp))
         except ValueError:
             continue
-        if mtime > start and path.startswith(prefix):
+        if mtime > start and path.startswith(prefix) and (counts is None or counts(path)):
             return path, mtime, start
     return None
 

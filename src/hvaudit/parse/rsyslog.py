@@ -102,6 +102,8 @@ class RsyslogForwarding:
     only when it reads the system socket (its `SysSock.Use` is on, the default)."""
     main_read: bool = False
     """Whether /etc/rsyslog.conf was among the files read (else `inputs` may be incomplete)."""
+    read_files: tuple[str, ...] = ()
+    """The collected files rsyslogd reads (rsyslog.conf and what its includes name)."""
 
 
 @dataclass(slots=True)
@@ -484,6 +486,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
         tuple(dict.fromkeys(unread)),
         tuple(dict.fromkeys(loaded)),
         RSYSLOG_MAIN in files,
+        tuple(sorted(seen)),
     )
 
 
