@@ -21,11 +21,15 @@ pull requests #10628 and #11873, CVE-2025-2296): a pass by that question's answe
 HVA-047 passed QEMU's VMware SVGA adapter (libvirt <video><model type='vmvga'>, raw `-vga
 vmware` / `-device vmware-svga`, Proxmox VE `vga: vmware`), a legacy VGA emulation with
 cirrus's kind of history (CVE-2014-3689) beside the cirrus card it fails (false pass; now the
-fail "vmvga video").
+fail "vmvga video"). R13-4 HVA-044 passed an SELinux-confined VM whose UEFI variable store
+(`<os><nvram type='file'><source>`) carries a <seclabel> of its own, which libvirt honours as
+a disk's (virSecuritySELinuxSetAllLabel labels the store with virSecuritySELinuxSetImageLabel):
+with no MCS category any VM may rewrite its Secure Boot variables (false pass; the fail, or
+R11-1's question for relabel='no').
 
 Held: a unix channel QEMU binds (libvirt labels no listen socket), a DAC-only chardev
 seclabel, a Secure Boot VM that boots from disk (the store's question), a BIOS VM that boots a
-kernel directly (the fail it had), the std VGA on q35.
+kernel directly (the fail it had), the std VGA on q35, a variable store without an override.
 """
 
 from __future__ import annotations
@@ -394,4 +398,78 @@ def test_proxmox_vga_vmware_is_legacy(tmp_path: Path, capsys: pytest.CaptureFixt
     assert pve_result(report, "HVA-047", "api-11") == (
         "fail",
         "emulated legacy devices: vmvga video",
+    )
+
+
+# --- R13-4: HVA-044, a UEFI variable store that keeps an SELinux label of its own ------------
+
+
+def _nvram_os(vm: str, seclabel: str) -> str:
+    return (
+        "<os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type>"
+        "<loader readonly='yes' secure='yes' type='pflash'>"
+        "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader>"
+        "<nvram type='file' template='/usr/share/OVMF/OVMF_VARS_4M.ms.fd'>"
+        f"<source file='/var/lib/libvirt/qemu/nvram/{vm}_VARS.fd'>{seclabel}</source></nvram>"
+        "</os><features><smm state='on'/></features>"
+    )
+
+
+@pytest.fixture(scope="module")
+def nvrams(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt13nv")
+    doms = {"nvopen": NO_MCS, "nvkeep": KEEP, "nvplain": ""}
+    uri = write_node(
+        tmp / "n.xml",
+        [
+            domain_xml(vm, body=DYNAMIC).replace(PLAIN_OS, _nvram_os(vm, label))
+            for vm, label in doms.items()
+        ],
+    )
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+def test_nvram_given_a_label_without_categories_fails(nvrams: Assessment) -> None:
+    """R13-4. libvirt 9.0 parses `<nvram type='file'><source file=...>` as a storage source,
+    <seclabel> included (its test driver, run here, keeps it), and labels it as a disk image:
+    src/security/security_selinux.c virSecuritySELinuxSetAllLabel, `if (def->os.loader &&
+    def->os.loader->nvram) { if (virSecuritySELinuxSetImageLabel(mgr, def,
+    def->os.loader->nvram, ...` (read with `read_file`), the function whose per-source override
+    R11-1 read on disks. So the VM's UEFI variable store is labelled svirt_image_t:s0, which
+    every VM's label dominates: any VM's QEMU may open it and rewrite this VM's Secure Boot
+    variables (PK, db, SecureBootEnable). HVA-044 passed "dynamic selinux label (generated at
+    every start)" (false pass)."""
+    assert verdict(nvrams, "HVA-044", "nvopen") == (
+        "fail",
+        "dynamic selinux label (generated at every start), but nvram "
+        "/var/lib/libvirt/qemu/nvram/nvopen_VARS.fd is given SELinux label "
+        "system_u:object_r:svirt_image_t:s0 by its own <seclabel>: no MCS category, so every "
+        "VM's label dominates it and any VM may open the file",
+    )
+
+
+def test_nvram_left_unlabelled_is_a_question(nvrams: Assessment) -> None:
+    """R13-4. relabel='no' on the variable store's source: virSecuritySELinuxSetImageLabelInternal
+    returns without labelling it (R11-1), so whether it carries this VM's categories is the
+    question."""
+    path = "/var/lib/libvirt/qemu/nvram/nvkeep_VARS.fd"
+    assert verdict(nvrams, "HVA-044", "nvkeep") == (
+        "manual",
+        "dynamic selinux label (generated at every start), but the UEFI variable store (NVRAM) "
+        "keeps an SELinux label of its own (<seclabel> on the device source): nvram "
+        f"{path} relabel='no' (libvirt leaves its label as it is)",
+    )
+    result = next(
+        r for r in nvrams.results if r.check.id == "HVA-044" and r.outcome.subject.name == "nvkeep"
+    )
+    assert result.outcome.question == _question("nvkeep", path).replace(
+        "each disk or character device file", "each file"
+    )
+
+
+def test_nvram_without_an_override_keeps_the_pass(nvrams: Assessment) -> None:
+    """Holds: a variable store libvirt labels with the VM's own image label."""
+    assert verdict(nvrams, "HVA-044", "nvplain") == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
     )

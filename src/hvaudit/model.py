@@ -491,10 +491,10 @@ class Vm:
     """The named firmware configuration entries the definition gives the guest (libvirt
     <sysinfo type='fwcfg'><entry name>), as (name, value); a file entry's value is
     "file PATH"."""
-    chardev_selinux_overrides: tuple[tuple[str, str, str, Source], ...] = ()
-    """Character devices whose host file carries a `<source><seclabel model='selinux'>` of its
-    own, as (device element, path, override, where): the override as Disk.selinux_override
-    says it (R13-1)."""
+    device_selinux_overrides: tuple[tuple[str, str, str, Source], ...] = ()
+    """Character devices (R13-1) and the UEFI variable store (`<os><nvram type='file'>`, R13-4)
+    whose host file carries a `<source><seclabel model='selinux'>` of its own, as (element,
+    path, override, where): the override as Disk.selinux_override says it."""
     emulator: str | None = None
     """The device-model binary the VM names (libvirt <emulator>)."""
     machine: str | None = None

@@ -1120,7 +1120,8 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     that label instead of the VM's (virSecuritySELinuxSetImageLabelInternal), a fail where the
     label has no MCS category (every VM dominates it; _kept_disk_labels, R11-1), and so is a
     character device whose <source> (a file, host device, pipe or socket QEMU connects to)
-    carries one (virSecuritySELinuxSetChardevLabel does the same; R13-1). A
+    carries one (virSecuritySELinuxSetChardevLabel does the same; R13-1), and the UEFI
+    variable store's <source> (labelled as a disk image; R13-4). A
     <shareable/> disk is labelled with the policy's shared context, no MCS category, so any VM
     may open it: a question (_shared_disk_labels, R12-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
@@ -1357,7 +1358,10 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     virSecuritySELinuxSetImageLabelInternal returns without labelling the file for
     relabel='no', and applies the seclabel's <label> instead of the VM's image label when it
     names one (formatdomain, "Security label": an alternate label "to allow sharing of some,
-    but not all, resources between domains"). A character device's <source> (a serial,
+    but not all, resources between domains"). libvirt labels the UEFI variable store
+    (<os><nvram type='file'><source>) with that same function, so its own <seclabel> does
+    the same (virSecuritySELinuxSetAllLabel; R13-4): another VM that may open it can rewrite
+    the VM's Secure Boot variables. A character device's <source> (a serial,
     console, parallel or channel on a file, host device, pipe or a unix socket QEMU connects
     to) does the same through virSecuritySELinuxSetChardevLabel (`if (chr_seclabel &&
     !chr_seclabel->relabel) return 0;`, else `imagelabel = chr_seclabel->label`; R13-1). A
@@ -1368,7 +1372,7 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
         ("disk", d.source or "(no source)", d.selinux_override, d.source_ref)
         for d in v.disks
         if d.selinux_override
-    ] + [(dev, path, kept, ref) for dev, path, kept, ref in v.chardev_selinux_overrides]
+    ] + [(dev, path, kept, ref) for dev, path, kept, ref in v.device_selinux_overrides]
     s = vm_subject(v)
     if not items:
         return _shared_disk_labels(v, what)
@@ -1377,7 +1381,7 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     for kind, path, label, _ref in items:
         rng = _mcs_range(label) if label != "relabel='no'" else None
         if rng is not None and not rng[1][1]:
-            thing = "disk" if kind == "disk" else "device"
+            thing = {"disk": "disk", "nvram": "file"}.get(kind, "device")
             return failed(
                 s,
                 f"{what}, but {kind} {path} is given SELinux label {label} by its own "
@@ -1399,13 +1403,24 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
         said = "disk(s) keep an SELinux label of their own (<seclabel> on the disk source)"
         which, it = "disk", "the disk"
     else:
-        kinds = (
-            "character device(s)"
-            if not any(kind == "disk" for kind, *_ in items)
-            else "disk(s) and character device(s)"
+        present = {"disk" if k == "disk" else "nvram" if k == "nvram" else "chr" for k, *_ in items}
+        kinds = " and ".join(
+            word
+            for key, word in (
+                ("disk", "disk(s)"),
+                ("chr", "character device(s)"),
+                ("nvram", "the UEFI variable store (NVRAM)"),
+            )
+            if key in present
         )
-        said = f"{kinds} keep an SELinux label of their own (<seclabel> on the device source)"
-        which, it = "disk or character device file", "the file"
+        verb = (
+            "keeps an SELinux label of its own"
+            if present == {"nvram"}
+            else ("keep an SELinux label of their own")
+        )
+        said = f"{kinds} {verb} (<seclabel> on the device source)"
+        which = "disk or character device file" if "nvram" not in present else "file"
+        it = "the file"
     return manual(
         s,
         f"{what}, but {said}: {listed}",

@@ -594,6 +594,13 @@ def parse_domain(
     passthrough += raw_pci_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
 
     os_el = root.find("os")
+    nvram_src = os_el.find("nvram/source") if os_el is not None else None
+    if (nvram_kept := _selinux_override(nvram_src)) is not None and nvram_src is not None:
+        # libvirt labels the variable store as a disk image (security_selinux.c
+        # virSecuritySELinuxSetAllLabel: virSecuritySELinuxSetImageLabel(mgr, def,
+        # def->os.loader->nvram, ...)), its own <source><seclabel> included (R13-4)
+        path = (nvram_src.get("file") or nvram_src.get("name") or "").strip() or "(no path)"
+        chr_kept.append(("nvram", path, nvram_kept, at("/domain/os/nvram/source")))
     secure_boot = False
     sb_detail: str | None = None
     sb_unsettled = False
@@ -714,7 +721,7 @@ def parse_domain(
         shared_memory_files=tuple(shared_files),
         private_memory_files=tuple(private_files),
         shared_directories=tuple(shared_dirs),
-        chardev_selinux_overrides=tuple(chr_kept),
+        device_selinux_overrides=tuple(chr_kept),
         direct_kernel=((os_el.findtext("kernel") or "").strip() or None)
         if os_el is not None
         else None,
