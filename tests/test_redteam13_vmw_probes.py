@@ -30,6 +30,10 @@ Findings:
   "alone on vmk0 VLAN 20" while esx2's VM port group was on VLAN 20. Another host's VM port
   group on that VLAN id (or on VLAN 4095) is now a question for the physical network (in the
   vcsim world, DC0_H1's VLAN 4095 Sniffer makes DC0_H0's HVA-433/434 that question).
+- V13-7 (false pass): HVA-425 counted a directory group with the Admin role on the host as one
+  principal: root plus CORP\vsphere-admins passed "2 principal(s)" whatever the group holds.
+  HY-SR-14 counts accounts; an administrators' group within the limit is now a question for its
+  members.
 """
 
 from __future__ import annotations
@@ -531,3 +535,49 @@ def test_management_vlan_not_on_another_hosts_port_groups(tmp_path: Path) -> Non
     """Twin of V13-6 (held): esx2's Legacy on VLAN 40: esx1 passes, as before."""
     a = _two_hosts(tmp_path, 40)
     assert _verdict(a, "HVA-433") == ("pass", "management alone on vmk0 VLAN 20")
+
+
+# --- V13-7: HVA-425 and a group with the Admin role ------------------------------------------------
+
+
+def test_admin_group_members_are_not_counted_as_one(tmp_path: Path) -> None:
+    """vSphere API HostAccessControlEntry (read with `search`): principal "User or group having
+    the described access mode", group "True if 'principal' describes a group account"; HY-SR-14
+    counts the accounts with direct host access (two or three). root plus the directory group
+    CORP\\vsphere-admins with accessAdmin (every member an administrator of the host) passed
+    HVA-425 as "2 principal(s) with host administration", within the limit of 3, whatever the
+    group holds. Right: a question for the group's members."""
+    access = {
+        "host_access": {
+            "entries": [
+                {"principal": "root", "group": False, "mode": "accessAdmin"},
+                {"principal": "CORP\\vsphere-admins", "group": True, "mode": "accessAdmin"},
+            ],
+            "lockdown_exceptions": [],
+        }
+    }
+    a = _vsphere(tmp_path, access)
+    assert _verdict(a, "HVA-425") == (
+        "manual",
+        "2 principal(s) with host administration (CORP\\vsphere-admins, root): group(s) "
+        "CORP\\vsphere-admins among them, whose members are not read",
+    )
+    assert _question(a, "HVA-425").startswith(
+        "Do at most 3 accounts administer host esx1 directly, the members of group(s) "
+        "CORP\\vsphere-admins and the lockdown exception users included?"
+    )
+
+
+def test_admin_group_beyond_the_limit_fails(tmp_path: Path) -> None:
+    """Twin of V13-7 (held): root, vpxuser, dcui and an admin group: 4 principals, more than 3,
+    fail, as before (the group counts at least once)."""
+    access = _host_access()
+    access["host_access"]["entries"].append(
+        {"principal": "CORP\\vsphere-admins", "group": True, "mode": "accessAdmin"}
+    )
+    a = _vsphere(tmp_path, access)
+    assert _verdict(a, "HVA-425") == (
+        "fail",
+        "4 principal(s) with host administration (CORP\\vsphere-admins, dcui, root, vpxuser) "
+        "(more than 3)",
+    )

@@ -1588,7 +1588,10 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
     object", so a custom role with every privilege, or the Admin role with another role beside
     it, is accessOther. Which privileges it holds is
     not read: where counting such principals as administrators would exceed the limit, the
-    count is a question (V13-2)."""
+    count is a question (V13-2). HY-SR-14 counts accounts: an entry for a group
+    (HostAccessControlEntry.group, "True if 'principal' describes a group account") admits all
+    its members, which the host does not list, so an administrators' group within the limit is
+    a question for its membership (V13-7), as directory accounts are on Linux hosts (HVA-140)."""
     limit = ctx.profile.max_interactive_accounts
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1623,8 +1626,27 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
         msg = f"{len(admins)} principal(s) with host administration ({', '.join(admins)[:120]})"
         if exceptions:
             msg += f"; lockdown exceptions: {', '.join(exceptions)[:120]}"
+        # a group holding the Admin role admits every member, which the entry does not list
+        groups = sorted(
+            str(e.get("principal"))
+            for e in info.get("entries") or []
+            if str(e.get("mode")) in ("accessAdmin", "admin") and e.get("group") is True
+        )
         if len(admins) + len(exceptions) > limit:
             yield failed(s, msg + f" (more than {limit})", esx.source)
+        elif groups:
+            shown = ", ".join(groups)[:120]
+            yield manual(
+                s,
+                msg + f": group(s) {shown} among them, whose members are not read",
+                esx.source,
+                question=f"Do at most {limit} accounts administer host {h.name} directly, the "
+                f"members of group(s) {shown} and the lockdown exception users included? "
+                "Evidence: each group's members in the directory (Active Directory Users and "
+                "Computers, or `Get-ADGroupMember -Recursive GROUP`) and the host client's "
+                "Manage > Security & users > Users and roles. Pass: yes, at most "
+                f"{limit} accounts in all; fail: more.",
+            )
         elif custom and len(admins) + len(exceptions) + len(custom) > limit:
             shown = ", ".join(custom)[:120]
             yield manual(
