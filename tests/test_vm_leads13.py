@@ -41,6 +41,25 @@ data's classification for an unencrypted VM): its question stands, and its messa
 each path of the memory to the host's disk, the evidence the classification is weighed
 against. Held: an encrypted VM's pass (its memory dumps are ciphertext) and the default
 dump_guest_core (0).
+
+L13-4 (HVA-197, wrong n/a): a raw `-netdev tap` without helper= is set up by its script
+(qemu-options.hx: "The default network configure script is /etc/qemu-ifup"), by the process
+passing fd= ("fd=h can be used to specify the handle of an already opened host TAP
+interface"), or is a tap made beforehand (script=no, ifname=): its bridge, if any, is outside
+the arguments, as R12-1's <interface type='ethernet'> tap is. HVA-197 said "no interface on a
+Linux host bridge"; it now asks R12-1's question, naming what sets the tap up. Held: a
+qemu-bridge-helper tap on br1 stays "not isolated" (R10-11).
+
+L13-5 (one reading of raw NICs; HVA-211 and HVA-195 false passes): the private
+network._raw_taps, which HVA-191, HVA-197 and (through a private import) HVA-092 used beside
+raw_nics, is hvaudit.parse.qemu_args.raw_taps now, over raw_nics (RawNic.setup says what sets
+up a tap whose bridge is not named); verdicts of those checks unchanged (the VM red-team probe
+suites and tests/test_rawnic_probes.py pass). Every check that counts the bridges VMs are
+defined on now counts a raw tap's named bridge too: HVA-211 passed "no host address on a bridge
+with VM ports" for a host whose management bridge br0 a stopped VM's `-netdev bridge,br=br0`
+joins at its start (an <interface type='bridge'> there already failed it), and HVA-195
+(_libvirt.vm_bridges) skipped br0 ("every VM bridge with an uplink filters VLANs"); now the
+fail and the plain-uplink question.
 """
 
 from __future__ import annotations
@@ -307,4 +326,44 @@ def test_raw_tap_on_named_bridge_held(raw_taps_scan: Assessment) -> None:
     assert verdict(raw_taps_scan, "HVA-197", "helper") == (
         "manual",
         "port(s) not isolated: QEMU argument -netdev bridge,id=n0,br=br1 on br1",
+    )
+
+
+# --- L13-5: a raw tap on a named bridge is a VM port of that bridge for host checks ---------
+
+BR0_LINKS = (
+    '[{"ifname": "br0", "linkinfo": {"info_kind": "bridge"}}, {"ifname": "eno1", "master": "br0"}]'
+)
+BR0_ADDR = '[{"ifname": "br0", "addr_info": [{"local": "10.0.0.10", "scope": "global"}]}]'
+
+
+@pytest.fixture(scope="module")
+def raw_on_br0(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    host = {**HARDENED_HOST, "ip-link": (BR0_LINKS, 0), "ip-addr": (BR0_ADDR, 0)}
+    domains = {
+        "rawbr": _raw_cpu_domain(
+            "rawbr", "", "-netdev", "bridge,id=n0,br=br0", "-device", "virtio-net-pci,netdev=n0"
+        )
+    }
+    return run_assessment(_replayed_on(tmp_path_factory.mktemp("rawbr0"), host, domains))
+
+
+def test_raw_bridge_tap_counts_for_management_segment(raw_on_br0: Assessment) -> None:
+    """L13-5: a VM whose raw `-netdev bridge,br=br0` puts its tap on br0 at its start shares
+    the host's management bridge; HVA-211 passed 'no host address on a bridge with VM ports'
+    while the VM was not running (a <interface type='bridge'> on br0 already failed it,
+    tests/test_checks_host.py::test_bridge_a_stopped_vm_is_defined_on_counts)."""
+    assert verdict(raw_on_br0, "HVA-211", "hv1") == (
+        "fail",
+        "host address on bridge(s) with VM ports: br0 (10.0.0.10; VMs defined on it: rawbr)",
+    )
+
+
+def test_raw_bridge_tap_counts_for_bridge_vlan_filtering(raw_on_br0: Assessment) -> None:
+    """L13-5: HVA-195 judges the bridges VMs are defined on (_libvirt.vm_bridges); br0, which
+    the raw tap joins, was skipped: 'every VM bridge with an uplink filters VLANs or carries one
+    VLAN'. Now its plain uplink is the question an <interface type='bridge'> gets."""
+    assert verdict(raw_on_br0, "HVA-195", "hv1") == (
+        "manual",
+        "VM bridge(s) without vlan_filtering on a plain uplink: br0 (uplink eno1)",
     )

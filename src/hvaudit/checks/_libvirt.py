@@ -12,6 +12,7 @@ from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_
 from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
 from hvaudit.parse.host import LIBVIRT_DAEMONS
+from hvaudit.parse.qemu_args import raw_nics, raw_taps
 
 __all__ = [
     "LIBVIRT_TCP",
@@ -265,7 +266,8 @@ def audit_off_at_next_boot(host: Host) -> tuple[str, Source] | None:
 
 
 def vm_bridges(ctx: Context, host: str) -> set[str]:
-    """Bridges VM ports are on now, or VMs are defined on (directly or via a libvirt network)."""
+    """Bridges VM ports are on now, or VMs are defined on (directly, via a libvirt network, or
+    by a tap raw QEMU arguments put on a named bridge: hvaudit.parse.qemu_args.raw_taps)."""
     nets = {n.name: n.bridge for n in ctx.deployment.networks if n.host == host and n.bridge}
     out: set[str] = set()
     for v in ctx.deployment.vms:
@@ -274,6 +276,7 @@ def vm_bridges(ctx: Context, host: str) -> set[str]:
                 br = itf.source if itf.type == "bridge" else nets.get(itf.source)
                 if itf.type in ("bridge", "network") and br:
                     out.add(br)
+            out.update(str(n.bridge) for n in raw_taps(raw_nics(v.raw_hypervisor_arguments))[0])
     return out
 
 

@@ -1266,6 +1266,9 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     br = net_bridges.get(itf.source)
                 if br:
                     defined.setdefault(br, []).append(v.name)
+            # a tap raw QEMU arguments put on a named bridge joins it at the VM's start (L13-5)
+            for n in raw_taps(raw_nics(v.raw_hypervisor_arguments))[0]:
+                defined.setdefault(str(n.bridge), []).append(v.name)
         shared = []
         for b, members in bridges.get().items():
             if b in internal or not addrs.get().get(b):
