@@ -21,6 +21,11 @@ exact status and message.
   principal of the realm, as no DN list admits any certificate the CA signed) and passes a
   username list or libvirt's own sasldb accounts (libvirtd.sasl: "Use 'saslpasswd2 -a libvirt
   [username]' to add entries").
+- HL13-1b (held) over plain TCP libvirt refuses what TLS allows: remoteDispatchAuthSaslInit
+  gives a client that is not "secure" `virNetSASLSessionSecProps(sasl, tcp_min_ssf, 100000,
+  false)` ("No anonymous": SASL_SEC_NOANONYMOUS | SASL_SEC_NOPLAINTEXT) and remoteSASLFinish
+  refuses an SSF under 56, so `mech_list: anonymous plain` on TCP admits no one; HVA-030 fails
+  the TCP listener whatever SASL offers and HVA-035 judges the strength. Held (test below).
 - HL13-2 (false pass) HVA-030 passed a TLS listener whatever tls_priority said: the GnuTLS
   priority string of every libvirt TLS session (src/rpc/virnettlscontext.c virNetTLSSessionNew
   `ctxt->priority ? ctxt->priority : TLS_PRIORITY`; default "NORMAL" upstream,
@@ -338,4 +343,25 @@ def test_rsyslog_file_never_read_does_not_ask(host_scan) -> None:
     assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
     assert messages(a, "HVA-200")["hv1"].startswith(
         "evidence unavailable: /etc/rsyslog.d was changed at 2024-11-27 05:10:00 UTC"
+    )
+
+
+def test_anonymous_or_plain_over_plain_tcp_is_refused_by_libvirt(host_scan) -> None:
+    """HL13-1b (held). TCP 16509 with auth_tcp = sasl, tcp_min_ssf = 112 and `mech_list:
+    anonymous plain`: libvirt sets NOANONYMOUS | NOPLAINTEXT and a minimum SSF on TCP, so
+    neither mechanism is offered there. HVA-030 fails the plain TCP listener as before (it
+    never credits SASL on TCP) and HVA-035 passes (nothing weaker than SSF 112 is admitted)."""
+    tcp = HARDENED_HOST["listeners"][0] + (
+        "tcp   LISTEN 0      50         0.0.0.0:16509      0.0.0.0:*    "
+        'users:(("libvirtd",pid=700,fd=8))\n'
+    )
+    conf = HARDENED_HOST[CONF] + "listen_tcp = 1\ntcp_min_ssf = 112\n"
+    a = host_scan({CONF: conf, SASL: "mech_list: anonymous plain\n", "listeners": (tcp, 0)})
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "TCP 16509 listening with auth_tcp = 'sasl' (cleartext unless SASL encrypts)"
+    )
+    assert outcomes(a, "HVA-035") == {"hv1": "pass"}, messages(a, "HVA-035")
+    assert messages(a, "HVA-035")["hv1"] == (
+        "SASL on TCP demands SSF >= 112 (/etc/sasl2/libvirt.conf mech_list: anonymous plain)"
     )
