@@ -47,6 +47,15 @@ verdict; each finding's test failed on the code before its fix.
   with AAVMF_VARS.ms.fd, where the node's pve-edk2-firmware-aarch64 ships the secboot image
   (else a warning and the keys dropped). It is now the store question, naming that condition;
   without pre-enrolled-keys it fails.
+- L13-7 (HVA-311, wrong fail): a privilege-separated token granted Administrator on `/` failed
+  when its user's group held Administrator there, though the user's own ACL on `/` (PVEAuditor,
+  or NoAccess) replaces the group's: pve-access-control 9.1.1 AccessControl.pm `roles` (read with
+  `fetch`) walks the path and at each node "user privs always override group privs", and
+  NoAccess among the roles leaves nothing, so the intersection with the token's is auditing.
+  The roles on `/` are now taken as `roles` takes them (`_roles_on`); the group-only twin still
+  fails. Examined without a finding: granular_acls (HVA-307) fails a VM role on `/`, `/vms`,
+  `/pool` propagated, which reaches VMs not overridden deeper (no false pass); a deeper ACL
+  overriding it for some VMs does not narrow it for the rest.
 """
 
 from __future__ import annotations
@@ -390,4 +399,43 @@ def test_aarch64_without_pre_enrolled_keys_fails(
     assert _aarch64(tmp_path, capsys, efidisk) == (
         "fail",
         "UEFI AAVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled",
+    )
+
+
+# --- L13-7: the roles on / as pve-access-control computes them ------------------------------------
+
+USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+TOKEN_ADMIN = "acl:1:/:alice@corp!terraform:Administrator:\n"
+
+
+@pytest.mark.parametrize("own", ["PVEAuditor", "NoAccess"])
+def test_token_whose_user_is_not_an_administrator_on_root_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], own: str
+) -> None:
+    """L13-7: alice@corp is in @admins (Administrator on /), but her own ACL on / gives her
+    `own`, which replaces the group's at that node (AccessControl.pm `roles`: "user privs
+    always override group privs"; NoAccess leaves nothing). Her privsep token's Administrator
+    intersects with that: no administration. It failed as "the intersection administers the
+    cluster"."""
+    text = USER_CFG + f"acl:1:/:alice@corp:{own}:\n" + TOKEN_ADMIN
+    report = pve_scan(tmp_path, capsys, {"etc/pve/user.cfg": text})
+    assert pve_result(report, "HVA-311", "pve-h1") == (
+        "pass",
+        "2 API token(s): none with a privileged user's full rights (privsep 0, or an "
+        "administering role on / for both token and user)",
+    )
+
+
+def test_token_whose_group_administers_root_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of L13-7 (held): with no ACL of her own on /, alice@corp's group Administrator
+    applies, and the token's Administrator intersects with it: fail."""
+    report = pve_scan(tmp_path, capsys, {"etc/pve/user.cfg": USER_CFG + TOKEN_ADMIN})
+    status, message = pve_result(report, "HVA-311", "pve-h1")
+    assert (status, message) == (
+        "fail",
+        "tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own ACL "
+        "grants Administrator on / and its user holds Administrator there: the intersection "
+        "administers the cluster)",
     )

@@ -121,27 +121,52 @@ def _privileged_users(cfg: UserConfig, now: float | None = None) -> dict[str, li
     }
 
 
+def _roles_on(cfg: UserConfig, who: str, path: str, final: bool) -> dict[str, bool] | None:
+    """The roles (role -> propagate) the ACLs of `path` itself give `who` (a user or a token),
+    as pve-access-control AccessControl.pm `roles` takes them at one node of its walk: a role
+    applies at the path it is granted on (`final`) or, propagated, below it; the node's own
+    ACLs for the user or token replace those of its groups ("user privs always override group
+    privs"); None where the node gives it nothing, so what is inherited stays. parse_user_config
+    keeps the last `acl:` line for a principal, role and path (`$acl_node->{users}->{$ug}
+    ->{$role} = $propagate`) and ignores a role defined nowhere ("ignore invalid acl role")."""
+    direct: dict[str, bool] = {}
+    groups: dict[str, dict[str, bool]] = {}
+    for acl in cfg.acls:
+        if acl["path"] != path:
+            continue
+        for role in acl["roles"]:  # type: ignore[attr-defined]
+            if _privileges(role, cfg.roles) is None:
+                continue
+            for holder in acl["who"]:  # type: ignore[attr-defined]
+                if holder == who:
+                    direct[role] = bool(acl["propagate"])
+                elif holder.startswith("@") and who in cfg.groups.get(holder[1:], []):
+                    groups.setdefault(holder, {})[role] = bool(acl["propagate"])
+    applied = {r: prop for r, prop in direct.items() if final or prop}
+    if applied:
+        return applied
+    merged: dict[str, bool] = {}
+    for held in groups.values():
+        merged.update({r: prop for r, prop in held.items() if final or prop})
+    return merged or None
+
+
 def _root_admin_roles(cfg: UserConfig, who: str) -> list[str]:
     """The administering roles (FULL_ADMIN_ROLES, or a role holding an ADMIN_PRIVILEGES
-    privilege: `_privileges`) a user (directly or through a group) or a token holds on `/`, propagated to every
-    path below; root@pam holds them all ("Administrator" here)."""
+    privilege: `_privileges`) a user (directly or through a group) or a token holds on `/`,
+    propagated to every path below (`_roles_on` `/` as a step of the walk: its own grants over
+    its groups', and NoAccess among them leaving nothing, AccessControl.pm `roles`); root@pam
+    holds them all ("Administrator" here)."""
     if who == "root@pam":
         return ["Administrator"]
-    out: list[str] = []
-    for acl in cfg.acls:
-        if acl["path"] != "/" or not acl["propagate"]:
-            continue
-        holders: list[str] = acl["who"]  # type: ignore[assignment]
-        if who not in holders and not any(
-            h.startswith("@") and who in cfg.groups.get(h[1:], []) for h in holders
-        ):
-            continue
-        roles: list[str] = acl["roles"]  # type: ignore[assignment]
-        for role in roles:
-            admin = role in FULL_ADMIN_ROLES or _administers(_privileges(role, cfg.roles) or [])
-            if admin and role not in out:
-                out.append(role)
-    return out
+    roles = _roles_on(cfg, who, "/", final=False) or {}
+    if "NoAccess" in roles:
+        return []
+    return [
+        role
+        for role in roles
+        if role in FULL_ADMIN_ROLES or _administers(_privileges(role, cfg.roles) or [])
+    ]
 
 
 def _privgroup_roles() -> dict[str, frozenset[str]]:
