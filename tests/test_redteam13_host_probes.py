@@ -36,6 +36,12 @@ Findings:
   `-e 0`: augenrules(8) emits the last -e as the last line of the rules the boot loads, so the
   next boot loads the watches and switches auditing off; `auditctl -s` (enabled 1 now) does not
   show it. A `-e 0` in the boot rules is now a question for both. Fixed.
+- R13H-5 (false pass) HVA-160 passed "PermitRootLogin no" (`sshd -T`) with ssh.socket active
+  and /etc/default/ssh `SSHD_OPTS="-o PermitRootLogin=yes"`: Debian's ssh.service and
+  ssh@.service start sshd with $SSHD_OPTS from that file, and with no listener process no
+  command line showed the option. /etc/default/ssh (SSHD_OPTS) and /etc/sysconfig/sshd
+  (OPTIONS, RHEL) are now collected; where no sshd listener runs their -o options are applied
+  as a command line's. Fixed.
 """
 
 from __future__ import annotations
@@ -272,3 +278,58 @@ def test_boot_rules_that_keep_auditing_on_pass(host_scan) -> None:
         a = host_scan({"audit-rules-files": files})
         assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
         assert outcomes(a, "HVA-201") == {"hv1": "pass"}, messages(a, "HVA-201")
+
+
+# --- HVA-160: sshd's options from its unit's environment file (R13H-5) ----------------------------
+
+#: ssh.socket active and no sshd process (socket activation: systemd holds port 22 and starts
+#: sshd per connection, ssh@.service `sshd -i $SSHD_OPTS`)
+SOCKET_SSHD = {
+    "processes": (
+        str(HARDENED_HOST["processes"][0]).replace(
+            "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n", ""
+        ),
+        0,
+    ),
+    "listeners": (
+        str(HARDENED_HOST["listeners"][0]).replace(
+            'users:(("sshd",pid=800,fd=3))', 'users:(("systemd",pid=1,fd=52))'
+        ),
+        0,
+    ),
+    "sshd-units": ("inactive\ninactive\nactive\ninactive\n", 3),
+}
+
+
+def test_sshd_options_in_the_units_environment_file(host_scan) -> None:
+    """R13H-5. Debian and Ubuntu's /lib/systemd/system/ssh.service (quoted verbatim in public
+    pages found with `find_string` "ExecStart=/usr/sbin/sshd -D $SSHD_OPTS") reads
+    `EnvironmentFile=-/etc/default/ssh` and starts `/usr/sbin/sshd -D $SSHD_OPTS`, and
+    ssh@.service, under ssh.socket, `sshd -i $SSHD_OPTS`; sshd(8) -o gives options "in the
+    format used in the configuration file", ahead of it ("the first obtained value will be
+    used", sshd_config(5)). With ssh.socket active no sshd process shows its command line, and
+    hvaudit passed "PermitRootLogin no" from `sshd -T` while every connection's sshd ran with
+    `-o PermitRootLogin=yes`. Right: a fail naming the file."""
+    a = host_scan(
+        {
+            **SOCKET_SSHD,
+            "/etc/default/ssh": '# Options to pass to sshd\nSSHD_OPTS="-o PermitRootLogin=yes"\n',
+        }
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin yes (SSHD_OPTS in /etc/default/ssh: -o PermitRootLogin=yes)"
+    )
+
+
+def test_sshd_options_of_a_running_listener_or_none_keep_the_pass(host_scan) -> None:
+    """R13H-5's twins (held on the old code, hold now): socket activation with Debian's stock
+    /etc/default/ssh (SSHD_OPTS empty) passes; a running listener's own command line, which
+    shows the options it was started with, decides over a file written since (the next start's
+    world)."""
+    stock = "# Default settings for openssh-server.\nSSHD_OPTS=\n"
+    a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": stock})
+    assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin no"}
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}
+    a = host_scan({"/etc/default/ssh": 'SSHD_OPTS="-o PermitRootLogin=yes"\n'})
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")

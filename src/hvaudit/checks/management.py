@@ -1875,7 +1875,10 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     PermitRootLogin to anything but no (for an address, a host, a group or root itself) is read
     from sshd_config and the files it includes; when those cannot be read the answer is manual.
     Options on the running sshd's command line (`-o PermitRootLogin=yes`, sshd(8)) come first and
-    win over the file ("the first obtained value will be used", sshd_config(5)). `DenyUsers root`
+    win over the file ("the first obtained value will be used", sshd_config(5)); where no sshd
+    listener runs (socket activation: ssh@.service starts `sshd -i $SSHD_OPTS` per connection),
+    the -o options of the unit's environment file (/etc/default/ssh SSHD_OPTS, /etc/sysconfig/sshd
+    OPTIONS) are that command line (R13H-5). `DenyUsers root`
     denies root too (sshd_config(5): "Login is disallowed for user names that match one of the
     patterns"; auth.c allowed_user() refuses the account before any authentication method), so
     it passes whatever PermitRootLogin says, unless a Match block that may apply to root replaces
@@ -1962,10 +1965,11 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
             cmdline = [
                 o for o in f.get().get("-o", "").split() if o.lower().startswith("permitrootlogin")
             ]
+            origin = f.get().get("-o origin", "sshd's command line")
             yield failed(
                 s,
                 f"PermitRootLogin {f.get().get('permitrootlogin', 'prohibit-password')}"
-                + (f" (sshd's command line: -o {cmdline[0]})" if cmdline else ""),
+                + (f" ({origin}: -o {cmdline[0]})" if cmdline else ""),
                 *f.sources,
             )
 

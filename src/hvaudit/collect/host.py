@@ -89,6 +89,10 @@ FILES: tuple[FileProbe, ...] = (
     # RHEL/Fedora's sshd_config.d/50-redhat.conf includes the crypto-policies back end (ciphers,
     # MACs, key exchange: no secrets); read so that its Include does not leave sshd unjudged.
     FileProbe("/etc/crypto-policies/back-ends/opensshserver.config"),
+    # sshd's unit environment: the -o options in SSHD_OPTS (Debian) or OPTIONS (RHEL) reach an
+    # sshd started by its unit, a socket-activated one included (R13H-5)
+    FileProbe("/etc/default/ssh"),
+    FileProbe("/etc/sysconfig/sshd"),
     FileProbe("/etc/pam.d/sshd"),
     FileProbe("/etc/pam.d/common-auth"),
     FileProbe("/etc/pam.d/password-auth"),

@@ -521,6 +521,11 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # `-o Keyword=value` on the running sshd's command line comes before the file: "the first
     # obtained value will be used" (sshd_config(5)), and `sshd -T` run by hvaudit has no -o.
     overrides = _sshd_command_line_options(processes)
+    origin, unit_srcs = "sshd's command line", list[Source]()
+    if not overrides and processes.known and not _sshd_listener_runs(processes):
+        # no listener shows its command line (stopped, or started per connection by a socket
+        # unit): the unit's environment file gives the options it starts with (R13H-5)
+        overrides, origin, unit_srcs = _sshd_unit_options(ev)
     if overrides and f.sshd.known:
         merged = dict(f.sshd.get())
         given: set[str] = set()
@@ -531,7 +536,8 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             given.add(key.strip().lower())
             merged[key.strip().lower()] = value.strip()
         merged["-o"] = " ".join(o if "=" in o else o.replace(" ", "=", 1) for o in overrides)
-        f.sshd = Fact.of(merged, *f.sshd.sources, *processes.sources)
+        merged["-o origin"] = origin
+        f.sshd = Fact.of(merged, *f.sshd.sources, *processes.sources, *unit_srcs)
     # `sshd -T` and the files read are the default configuration's; an sshd started with
     # `-f FILE` (sshd(8)) runs another one, which nothing here read.
     other = [p for p in _config_options(processes, ("sshd",)).get("sshd", []) if p != SSHD_CONFIG]
@@ -4054,24 +4060,68 @@ def _sshd_command_line_options(processes: Fact[str]) -> list[str]:
     for _, words in _commands(processes.get()):
         if not words or words[0].rsplit("/", 1)[-1] != "sshd":
             continue
-        args, i = words[1:], 0
-        while i < len(args):
-            w = args[i]
-            if w == "-o" and i + 1 < len(args):
-                opt, i = args[i + 1], i + 2
-            elif w.startswith("-o") and len(w) > 2:
-                opt, i = w[2:], i + 1
-            else:
-                i += 1
-                continue
-            if "=" not in opt:
-                value = []
-                while i < len(args) and not args[i].startswith(("-", "[")):
-                    value.append(args[i])
-                    i += 1
-                opt = " ".join([opt, *value])
-            out.append(opt)
+        out += _sshd_o_options(words[1:])
     return list(dict.fromkeys(out))
+
+
+def _sshd_listener_runs(processes: Fact[str]) -> bool:
+    """Whether an sshd listener process runs (its title's first word is the sshd binary)."""
+    return processes.known and any(
+        words and words[0].rsplit("/", 1)[-1] == "sshd" for _, words in _commands(processes.get())
+    )
+
+
+#: The environment files of the distributions' sshd units and the variable whose words the unit
+#: appends to sshd's command line: Debian and Ubuntu's /lib/systemd/system/ssh.service
+#: `EnvironmentFile=-/etc/default/ssh` `ExecStart=/usr/sbin/sshd -D $SSHD_OPTS` (and ssh@.service
+#: `sshd -i $SSHD_OPTS` under socket activation; both quoted verbatim in public pages found with
+#: `find_string`), RHEL and Fedora's sshd.service `EnvironmentFile=-/etc/sysconfig/sshd`
+#: `ExecStart=/usr/sbin/sshd -D $OPTIONS`.
+SSHD_ENV_FILES: tuple[tuple[str, str], ...] = (
+    ("/etc/default/ssh", "SSHD_OPTS"),
+    ("/etc/sysconfig/sshd", "OPTIONS"),
+)
+
+
+def _sshd_unit_options(ev: HostEvidence) -> tuple[list[str], str, list[Source]]:
+    """The `-o` options sshd's unit passes it from its environment file at its next start
+    (SSHD_ENV_FILES), where they come from, and the files' sources (R13H-5)."""
+    for path, var in SSHD_ENV_FILES:
+        got = ev.get(_file(path))
+        if got.state != "ok":
+            continue
+        value = _environment_file(got.text).get(var, "")
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = value.split()
+        options = _sshd_o_options(words)
+        if options:
+            return options, f"{var} in {path}", [got.source]
+    return [], "", []
+
+
+def _sshd_o_options(args: list[str]) -> list[str]:
+    """The `-o` options among sshd's arguments, in order (see _sshd_command_line_options)."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        w = args[i]
+        if w == "-o" and i + 1 < len(args):
+            opt, i = args[i + 1], i + 2
+        elif w.startswith("-o") and len(w) > 2:
+            opt, i = w[2:], i + 1
+        else:
+            i += 1
+            continue
+        if "=" not in opt:
+            value = []
+            while i < len(args) and not args[i].startswith(("-", "[")):
+                value.append(args[i])
+                i += 1
+            opt = " ".join([opt, *value])
+        out.append(opt)
+    return out
 
 
 def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, list[str]]:
