@@ -29,7 +29,24 @@ R11-1's question for relabel='no').
 
 Held: a unix channel QEMU binds (libvirt labels no listen socket), a DAC-only chardev
 seclabel, a Secure Boot VM that boots from disk (the store's question), a BIOS VM that boots a
-kernel directly (the fail it had), the std VGA on q35, a variable store without an override.
+kernel directly (the fail it had), the std VGA on q35, a variable store without an override,
+and a raw `-sandbox off` after libvirt's `-sandbox on` (QEMU runs parse_sandbox for each
+-sandbox and a loaded seccomp filter stays: HVA-045's host pass stands, HVA-046 fails the
+argument).
+
+Tally: 19 probe cases (13 test functions). 12 cases pin R13-1..R13-4 (each failed on main
+before its fix: R13-1 3, R13-2 3, R13-3 4, R13-4 2); 7 found nothing, the verdict held.
+
+Leads left (not settled in the time): libvirt 9.0's test driver drops a <seclabel> on the
+source of a passthrough <smartcard>, a <redirdev> and an EGD <rng>, though libvirt's
+security_selinux.c labels a passthrough smartcard with virSecuritySELinuxSetChardevLabel: if a
+daemon reports such a seclabel, hvaudit does not read it (R13-1 reads serial, console,
+parallel, channel and redirdev sources); every fw_cfg value is redacted from the bundle
+(hvaudit.redact.redact_xml), so a definition's opt/org.tianocore/EnableLegacyLoader=no can
+never be read, and the host's OVMF build is not collected (R13-2 stays a question where both
+would settle it); <input type='evdev'> hands the host's own keyboard or mouse to the guest and
+no check reads it; HVA-047 does not flag other old emulations with a CVE history (vmxnet3,
+the eepro100 family i82551/i82557b/i82559er, the ISA ib700 watchdog), a catalog decision.
 """
 
 from __future__ import annotations
@@ -473,3 +490,26 @@ def test_nvram_without_an_override_keeps_the_pass(nvrams: Assessment) -> None:
         "pass",
         "dynamic selinux label (generated at every start)",
     )
+
+
+# --- held: HVA-045, a raw `-sandbox off` after libvirt's own -sandbox --------------------------
+
+
+def test_raw_sandbox_off_does_not_undo_libvirts_sandbox(tmp_path: Path) -> None:
+    """Holds. A raw `-sandbox off` comes after libvirt's own `-sandbox on,...` (qemu:commandline
+    arguments follow libvirt's). QEMU's qemu_sandbox_opts has no merge_lists (qemu-seccomp.c,
+    read with `find_string` and `read_file`), so each -sandbox is its own option group, and
+    parse_sandbox runs for each: `if (qemu_opt_get_bool(opts, "enable", false)) {... seccomp_start
+    ...}`, doing nothing for enable=off; a loaded seccomp filter cannot be removed. The VM's
+    QEMU is sandboxed all the same, so HVA-045's host pass stands (the raw argument itself is
+    HVA-046's fail)."""
+    xml = (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>nosandbox</name>"
+        "<uuid>6a2f1c2e-0000-4000-8000-000000001305</uuid><memory unit='MiB'>1024</memory>"
+        "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>"
+        "<qemu:commandline><qemu:arg value='-sandbox'/><qemu:arg value='off'/>"
+        "</qemu:commandline></domain>"
+    )
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"nosandbox": xml}))
+    assert verdict(a, "HVA-045", "hv1") == ("pass", "seccomp_sandbox = -1 (default: enabled)")
+    assert verdict(a, "HVA-046", "nosandbox") == ("fail", "raw QEMU arguments: -sandbox off")
