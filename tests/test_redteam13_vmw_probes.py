@@ -34,6 +34,9 @@ Findings:
   principal: root plus CORP\vsphere-admins passed "2 principal(s)" whatever the group holds.
   HY-SR-14 counts accounts; an administrators' group within the limit is now a question for its
   members.
+- V13-8 (wrong n/a): a .vmx saved with a UTF-8 byte order mark was refused at its first line and
+  the whole VM dropped (every VM check n/a "no vm on this host to evaluate", one parse error);
+  the mark is now skipped.
 """
 
 from __future__ import annotations
@@ -581,3 +584,29 @@ def test_admin_group_beyond_the_limit_fails(tmp_path: Path) -> None:
         "4 principal(s) with host administration (CORP\\vsphere-admins, dcui, root, vpxuser) "
         "(more than 3)",
     )
+
+
+# --- V13-8: a .vmx saved with a UTF-8 byte order mark -----------------------------------------------
+
+
+def test_vmx_with_a_byte_order_mark_is_assessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A .vmx edited and saved by an editor that writes a UTF-8 byte order mark (U+FEFF, the
+    encoding's signature) began `\\ufeff.encoding = "UTF-8"`; the parser refused that first line
+    as "not a 'key = "value"' line" and dropped the whole VM, so every VM check was n/a "no vm on
+    this host to evaluate" (with one parse error) for a VM whose clipboard is open. Right: the
+    mark is skipped and the VM assessed."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    (folder / "v3.vmx").write_bytes(
+        b'\xef\xbb\xbf.encoding = "UTF-8"\ndisplayName = "bom"\n'
+        b'isolation.tools.copy.disable = "FALSE"\n'
+    )
+    _, report = scan(folder, capsys)
+    (got,) = [
+        (r["subject"]["name"], r["status"], r["message"])
+        for r in report["results"]
+        if r["check_id"] == "HVA-401"
+    ]
+    assert got == ("bom", "fail", "set to FALSE: isolation.tools.copy.disable")

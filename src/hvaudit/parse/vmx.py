@@ -125,6 +125,10 @@ def _decode(value: str) -> str:
 def parse_vmx(text: str, name: str) -> VmxFile:
     """Parse one .vmx; `name` is used in error messages."""
     out = VmxFile()
+    # a UTF-8 byte order mark (U+FEFF, which an editor such as Notepad may put at the start of a
+    # file it saves) is the encoding's signature, not part of the first key: refusing the line
+    # left the whole VM unassessed (V13-8)
+    text = text.removeprefix("\ufeff")
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
