@@ -60,6 +60,13 @@ with VM ports" for a host whose management bridge br0 a stopped VM's `-netdev br
 joins at its start (an <interface type='bridge'> there already failed it), and HVA-195
 (_libvirt.vm_bridges) skipped br0 ("every VM bridge with an uplink filters VLANs"); now the
 fail and the plain-uplink question.
+
+L13-6 (HVA-308, false pass): the Proxmox VE counterpart of L13-1. qemu-server appends `args:`
+after every option it builds (QemuServer.pm config_to_command), so `args: -incoming
+tcp:0.0.0.0:60000` has each start of the VM wait for a plaintext migration stream on every
+address, outside the SSH tunnel of `migration: secure`; HVA-308 ("Live migration is
+encrypted", HY-SR-13) passed "migration type secure (default)". It judges the raw listener as
+HVA-036 does now (hardening.raw_migration_listeners).
 """
 
 from __future__ import annotations
@@ -110,7 +117,7 @@ def test_raw_incoming_on_every_address_fails_hva036(tmp_path: Path, arg: str, sh
     port = "4444"
     assert message == (
         WAITS.format(shown) + f" on every address (port {port}) at each start of the VM, "
-        "beside qemu.conf's migration_address"
+        "outside the host's migration settings"
     )
 
 
@@ -125,7 +132,7 @@ def test_raw_incoming_json_channel_last_one_wins(tmp_path: Path) -> None:
     assert verdict(a, "HVA-036", "hv1") == (
         "fail",
         WAITS.format(chan) + " on every address (port 4445) at each start of the VM, "
-        "beside qemu.conf's migration_address",
+        "outside the host's migration settings",
     )
 
 
@@ -366,4 +373,27 @@ def test_raw_bridge_tap_counts_for_bridge_vlan_filtering(raw_on_br0: Assessment)
     assert verdict(raw_on_br0, "HVA-195", "hv1") == (
         "manual",
         "VM bridge(s) without vlan_filtering on a plain uplink: br0 (uplink eno1)",
+    )
+
+
+# --- L13-6: Proxmox VE `args: -incoming` (HVA-308) ------------------------------------------
+
+
+def test_proxmox_args_incoming_fails_hva308(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """L13-6: HVA-308 (Live migration is encrypted, HY-SR-13) passed 'migration type secure
+    (default)' for a node whose VM 200 has `args: -incoming tcp:0.0.0.0:60000`: a plaintext
+    migration listener on every address outside qemu-server's SSH tunnel, at each start."""
+    from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+    conf = "etc/pve/qemu-server/200.conf"
+    text = (PVE_HARDENED / conf).read_text() + "args: -incoming tcp:0.0.0.0:60000\n"
+    report = pve_scan(tmp_path, capsys, {conf: text})
+    status, message = pve_result(report, "HVA-308", "pve-h1")
+    assert status == "fail", message
+    assert message == (
+        "VM web-10's QEMU argument -incoming tcp:0.0.0.0:60000: QEMU waits for a migration "
+        "stream (main channel) on every address (port 60000) at each start of the VM, outside "
+        "the host's migration settings"
     )

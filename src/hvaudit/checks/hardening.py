@@ -195,7 +195,7 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         scope = loopback_scope(h)
-        raw = _raw_migration_listeners(vms_of.get(h.name, []), scope)
+        raw = raw_migration_listeners(vms_of.get(h.name, []), scope)
         qc = conf_fact(h, "qemu.conf")
         if not qc.known:
             if raw.fails:
@@ -267,9 +267,9 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
 
 
 @dataclass
-class _RawMigration:
+class RawMigration:
     """The incoming-migration listeners raw QEMU arguments give the VMs of one host, sorted by
-    verdict (HVA-036)."""
+    verdict (HVA-036, and HVA-308 for Proxmox VE's `args:`)."""
 
     fails: list[str] = dataclasses.field(default_factory=list)
     opaque: list[str] = dataclasses.field(default_factory=list)
@@ -282,9 +282,10 @@ class _RawMigration:
         return tuple(scope.sources) if self.loop4 else ()
 
 
-def _raw_migration_listeners(vms: list[Vm], scope: LoopbackScope) -> _RawMigration:
-    """Each raw `-incoming` of the host's VMs judged as migration_address is (HVA-036)."""
-    out = _RawMigration()
+def raw_migration_listeners(vms: list[Vm], scope: LoopbackScope) -> RawMigration:
+    """Each raw `-incoming` of the host's VMs judged as migration_address is (HVA-036,
+    HVA-308)."""
+    out = RawMigration()
     for v in vms:
         for r in raw_incoming(v.raw_hypervisor_arguments):
             shown = f"VM {v.name}'s QEMU argument {r.shown}"
@@ -294,7 +295,7 @@ def _raw_migration_listeners(vms: list[Vm], scope: LoopbackScope) -> _RawMigrati
                 if is_every_address(r.host):
                     out.fails.append(
                         f"{waits} on every address (port {r.port}) at each start of the VM, "
-                        "beside qemu.conf's migration_address"
+                        "outside the host's migration settings"
                     )
                 elif is_ipv4_loopback(r.host) and scope.routed:
                     out.fails.append(

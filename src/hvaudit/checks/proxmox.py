@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from hvaudit.checks._loopback import loopback_scope
 from hvaudit.checks.base import (
     Context,
     Outcome,
@@ -28,7 +29,8 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source
+from hvaudit.checks.hardening import raw_migration_listeners
+from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
@@ -1108,13 +1110,27 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     `parse_datacenter_config`: "new migration property has precedence"). A `migration` value
     its schema refuses is dropped whole (pve-common JSONSchema.pm parse_config: check_prop's
     errors are warned about and `delete $cfg->{$k}`), so `migration_unsecure`, or the default,
-    decides then (`_migration_setting`)."""
+    decides then (`_migration_setting`).
+
+    A VM's `args:` (appended after every option qemu-server builds, so its `-incoming` is the
+    one QEMU keeps) can make its QEMU wait for a migration stream at each start, outside the
+    SSH tunnel: `-incoming tcp:0.0.0.0:4444` (hvaudit.parse.qemu_args.raw_incoming), judged as
+    HVA-036 judges it (hardening.raw_migration_listeners: every address a fail, a passed fd or
+    vsock a question; leads13)."""
+    vms_of: dict[str, list[Vm]] = {}
+    for v in ctx.deployment.vms:
+        vms_of.setdefault(v.host, []).append(v)
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
+        scope = loopback_scope(h)
+        raw = raw_migration_listeners(vms_of.get(h.name, []), scope)
         f = px.datacenter
         if not f.known:
+            if raw.fails:
+                yield failed(s, "; ".join(raw.fails), *raw.refs, *raw.scope_refs(scope))
+                continue
             yield unknown(s, f, "migration is of type secure")
             continue
         dc = f.get()
@@ -1130,18 +1146,37 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             kind = "insecure" if pve_boolean(dc["migration_unsecure"]) == "1" else "secure"
             via = "migration_unsecure"
         net = f" on {mig['network']}" if mig.get("network") else " (no dedicated network)"
-        if kind == "insecure":
-            yield failed(
+        refs = (*f.sources, *raw.refs, *raw.scope_refs(scope))
+        if kind == "insecure" or raw.fails:
+            insecure = (
+                [
+                    f"migration type insecure ({via}{dropped}): guest memory crosses the network "
+                    "in cleartext"
+                ]
+                if kind == "insecure"
+                else []
+            )
+            yield failed(s, "; ".join([*insecure, *raw.fails]), *refs)
+        elif raw.opaque or (raw.loop4 and scope.unread is not None):
+            what = [*raw.opaque, *raw.loop4]
+            yield manual(
                 s,
-                f"migration type insecure ({via}{dropped}): guest memory crosses the network in "
-                "cleartext",
-                *f.sources,
+                f"migration type secure{net}; " + "; ".join(what),
+                *refs,
+                question=f"Who can connect to the migration listener(s) raw QEMU arguments give "
+                f"VMs on node {h.name} ({'; '.join(what)})? Evidence: `ss -ltnp` and `ss -l "
+                f"--vsock -p` on node {h.name} while the VM waits for its stream (the QEMU "
+                "process's sockets), and net.ipv4.conf.*.route_localnet there. Pass: only the "
+                "node itself (loopback with route_localnet 0, a UNIX socket) or its address on "
+                "the migration network; fail: every address, another network, or a vsock port "
+                "the node's guests connect to.",
             )
         else:
             yield passed(
                 s,
-                f"migration type secure{' (default)' if kind is None else ''}{net}{dropped}",
-                *f.sources,
+                f"migration type secure{' (default)' if kind is None else ''}{net}{dropped}"
+                + "".join(f"; {n}" for n in raw.notes),
+                *refs,
             )
 
 
