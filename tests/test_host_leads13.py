@@ -35,6 +35,16 @@ exact status and message.
   an `@profile` other than SYSTEM/LIBVIRT or an algorithm hvaudit does not know is the
   question; NORMAL, SECURE256, @LIBVIRT,SYSTEM and NORMAL:%COMPAT (the man page's own
   "for compatibility") pass as before.
+- HL13-4 (wrong fail) HVA-132 counted every .pkla section granting org.libvirt.unix.manage
+  to `unix-user:*`, even one a later entry takes back. polkit 0.105's local authority
+  (polkitbackendlocalauthority.c check_authorization_sync: "First lookup for all groups the
+  user belong to", then the user, each over the stores 10-vendor.d ... 90-mandatory.d, a
+  store's known result replacing the one so far; polkitbackendlocalauthorizationstore.c: "keep
+  going since subsequent authorization entries may modify the result"). Now a grant to every
+  account counts only where it is the last word for every account (a vendor grant a
+  50-local.d deny overrides passes; a deny a later grant overrides fails, as before; a
+  `unix-group:*` deny does not override a `unix-user:*` grant: users are looked up last).
+  Same-named directories under /var/lib and /etc: either order granting counts.
 - HL13-6 (wrong question) HVA-200 asked whenever any entry of /etc/rsyslog.conf or
   /etc/rsyslog.d had an mtime after rsyslogd started, files rsyslogd never reads included (a
   README, a `.50-remote.conf.swp` an editor keeps: rsyslog's includes are glob(3) patterns,
@@ -365,3 +375,53 @@ def test_anonymous_or_plain_over_plain_tcp_is_refused_by_libvirt(host_scan) -> N
     assert messages(a, "HVA-035")["hv1"] == (
         "SASL on TCP demands SSF >= 112 (/etc/sasl2/libvirt.conf mech_list: anonymous plain)"
     )
+
+
+# --- HVA-132: .pkla precedence (HL13-4) ------------------------------------------------------------
+
+
+def _pkla(path: str, identity: str, results: str) -> str:
+    """One .pkla file as the polkit-rules probe prints it (`grep -r -H ""` lines)."""
+    lines = ["[libvirt]", f"Identity={identity}", "Action=org.libvirt.unix.manage", results]
+    return "".join(f"{path}:{line}\n" for line in lines)
+
+
+VENDOR = "/etc/polkit-1/localauthority/10-vendor.d/libvirt.pkla"
+LOCAL = "/etc/polkit-1/localauthority/50-local.d/deny.pkla"
+DENY = "ResultAny=no\nResultInactive=no\nResultActive=no"
+
+
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [
+        # a vendor grant to everyone that 50-local.d takes back: no one is granted
+        (
+            _pkla(VENDOR, "unix-user:*", "ResultActive=yes")
+            + _pkla(LOCAL, "unix-user:*", DENY.replace("\n", f"\n{LOCAL}:")),
+            "pass",
+        ),
+        # the reverse: a local grant after a vendor deny grants everyone
+        (
+            _pkla(VENDOR, "unix-user:*", DENY.replace("\n", f"\n{VENDOR}:"))
+            + _pkla(LOCAL, "unix-user:*", "ResultActive=yes"),
+            "fail",
+        ),
+        # a deny for every group is looked up before the user: the user grant stands
+        (
+            _pkla(VENDOR, "unix-user:*", "ResultActive=yes")
+            + _pkla(LOCAL, "unix-group:*", DENY.replace("\n", f"\n{LOCAL}:")),
+            "fail",
+        ),
+    ],
+)
+def test_pkla_later_entry_decides(host_scan, files: str, status: str) -> None:
+    """HL13-4. The first case was a fail ("libvirt.pkla grant(s) org.libvirt.unix.manage with
+    no subject test"), though 50-local.d's entry for every account answers no for every
+    session; the other two keep the fail."""
+    base = HARDENED_HOST["polkit-rules"][0]
+    a = host_scan({"polkit-rules": (base + files, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": status}, messages(a, "HVA-132")
+    if status == "fail":
+        assert (
+            "grant(s) org.libvirt.unix.manage with no subject test" in messages(a, "HVA-132")["hv1"]
+        )

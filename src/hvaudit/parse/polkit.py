@@ -297,16 +297,86 @@ def function_grants(path: str, rule: str, action: str) -> list[Grant]:
     return out
 
 
+_PKLA_KINDS = ("resultany", "resultinactive", "resultactive")
+
+
+def _pkla_everyone(files: dict[str, list[str]], action: str, roots: tuple[str, ...]) -> str:
+    """The .pkla file whose entry finally grants `action` to an arbitrary account through a
+    wildcard identity (`unix-group:*`, `unix-user:*`), "" when the last word is not a grant.
+
+    polkit 0.105 src/polkitbackend/polkitbackendlocalauthority.c
+    check_authorization_sync: "First lookup for all groups the user belong to", then the user
+    itself (user_for_subject), each over the authorization stores (the localauthority subdirectories, in
+    order: 10-vendor.d ... 90-mandatory.d) and a store's result replaces the one so far unless
+    it is unknown; polkitbackendlocalauthorizationstore.c lookup: "keep going since subsequent
+    authorization entries may modify the result", so a store's last matching entry counts.
+    `roots` is the order of the two roots (/var/lib and /etc) for directories of one name."""
+    stores: dict[tuple[str, int], list[tuple[str, list[str], dict[str, str], str]]] = {}
+    for path in sorted(p for p in files if is_local_authority(p) and p.endswith(".pkla")):
+        parts = path.split("/")
+        if len(parts) < 3:
+            continue
+        root = next((i for i, r in enumerate(roots) if path.startswith(r)), len(roots))
+        entries = stores.setdefault((parts[-2], root), [])
+        for ident, actions, results in _pkla_entries(files[path]):
+            if any(fnmatch.fnmatchcase(action, a) for a in actions):
+                entries.append((ident, actions, results, path))
+    final: dict[str, tuple[str, str]] = {}
+    for phase in ("group", "user"):
+        for key in sorted(stores):
+            last = None
+            for ident, _, results, path in stores[key]:
+                names = [w.strip() for w in re.split(r"[;,\s]+", ident)]
+                if f"unix-{phase}:*" in names:
+                    last = (results, path)
+            if last is None:
+                continue
+            for kind in _PKLA_KINDS:
+                value = last[0].get(kind, "")
+                if value:  # an unset result is unknown: the earlier answer stands
+                    final[kind] = (value, last[1])
+    granted = [path for value, path in final.values() if value in _PKLA_GRANTING]
+    return granted[0] if granted else ""
+
+
+def _pkla_entries(lines: list[str]) -> Iterator[tuple[str, list[str], dict[str, str]]]:
+    """(Identity, Action patterns, {resultany/resultinactive/resultactive: value}) of every
+    section of a .pkla file, values lower case ("" unset)."""
+    section: dict[str, str] = {}
+    for line in [*lines, "[end]"]:
+        text = line.strip()
+        if text.startswith("[") and section:
+            actions = [a.strip() for a in section.get("action", "").split(";") if a.strip()]
+            results = {k: section.get(k, "").lower() for k in _PKLA_KINDS}
+            yield section.get("identity", ""), actions, results
+            section = {}
+        elif "=" in text and not text.startswith("#"):
+            key, _, value = text.partition("=")
+            section[key.strip().lower()] = value.strip()
+
+
+_PKLA_ROOTS = ("/var/lib/polkit-1/localauthority/", "/etc/polkit-1/localauthority/")
+
+
 def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
     """Every grant of `action` (YES or AUTH_SELF, no administrator needed) in the probe's files:
-    addRule() functions of .rules files and .pkla sections whose Action globs match it."""
+    addRule() functions of .rules files and .pkla sections whose Action globs match it. A .pkla
+    grant to every account (`unix-user:*`, `unix-group:*`) counts only where no later entry for
+    every account takes it back (_pkla_everyone; of two same-named directories under the two
+    roots, whose order is not read, either order granting counts)."""
     out: list[Grant] = []
+    everyone = {_pkla_everyone(files, action, r) for r in (_PKLA_ROOTS, _PKLA_ROOTS[::-1])}
+    everyone.discard("")
     for path, lines in files.items():
         if is_local_authority(path):
             if path.endswith(".pkla"):
                 for ident, actions, granted in pkla_sections(lines):
                     if granted and any(fnmatch.fnmatchcase(action, a) for a in actions):
-                        out += _identities(path, ident)
+                        out += [
+                            g
+                            for g in _identities(path, ident)
+                            if g.name != EVERYONE or path in everyone
+                        ]
             continue
         code = js_without_comments("\n".join(lines))
         for rule in rule_functions(code):
