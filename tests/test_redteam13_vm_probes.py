@@ -30,18 +30,19 @@ R11-1's question for relabel='no').
 Held: a unix channel QEMU binds (libvirt labels no listen socket), a DAC-only chardev
 seclabel, a Secure Boot VM that boots from disk (the store's question), a BIOS VM that boots a
 kernel directly (the fail it had), the std VGA on q35, a variable store without an override,
-and a raw `-sandbox off` after libvirt's `-sandbox on` (QEMU runs parse_sandbox for each
+a raw `-sandbox off` after libvirt's `-sandbox on` (QEMU runs parse_sandbox for each
 -sandbox and a loaded seccomp filter stays: HVA-045's host pass stands, HVA-046 fails the
-argument).
+argument), and an rbd or nbd disk whose <source> carries an SELinux <seclabel> (libvirt labels
+no network storage, so it overrides nothing: the pass stands).
 
-Tally: 19 probe cases (13 test functions). 12 cases pin R13-1..R13-4 (each failed on main
-before its fix: R13-1 3, R13-2 3, R13-3 4, R13-4 2); 7 found nothing, the verdict held.
+Tally: 21 probe cases (14 test functions). 12 cases pin R13-1..R13-4 (each failed on main
+before its fix: R13-1 3, R13-2 3, R13-3 4, R13-4 2); 9 found nothing, the verdict held.
 
-Leads left (not settled in the time): libvirt 9.0's test driver drops a <seclabel> on the
-source of a passthrough <smartcard>, a <redirdev> and an EGD <rng>, though libvirt's
-security_selinux.c labels a passthrough smartcard with virSecuritySELinuxSetChardevLabel: if a
-daemon reports such a seclabel, hvaudit does not read it (R13-1 reads serial, console,
-parallel, channel and redirdev sources); every fw_cfg value is redacted from the bundle
+Leads left (not settled in the time): libvirt 9.0's domain parser (the test driver's, run
+here) drops a <seclabel> on the source of a passthrough <smartcard>, a <redirdev> and an EGD
+<rng>; whether a later libvirt keeps one there (security_selinux.c labels a passthrough
+smartcard with virSecuritySELinuxSetChardevLabel, which would honour it) was not read, and
+R13-1 reads no smartcard or rng source; every fw_cfg value is redacted from the bundle
 (hvaudit.redact.redact_xml), so a definition's opt/org.tianocore/EnableLegacyLoader=no can
 never be read, and the host's OVMF build is not collected (R13-2 stays a question where both
 would settle it); <input type='evdev'> hands the host's own keyboard or mouse to the guest and
@@ -513,3 +514,40 @@ def test_raw_sandbox_off_does_not_undo_libvirts_sandbox(tmp_path: Path) -> None:
     a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"nosandbox": xml}))
     assert verdict(a, "HVA-045", "hv1") == ("pass", "seccomp_sandbox = -1 (default: enabled)")
     assert verdict(a, "HVA-046", "nosandbox") == ("fail", "raw QEMU arguments: -sandbox off")
+
+
+# --- held: HVA-044, a network disk's own SELinux <seclabel> -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vm", "source"),
+    [
+        (
+            "rbdopen",
+            f"<source protocol='rbd' name='vms/rbdopen'><host name='10.0.0.5' port='6789'/>"
+            f"{NO_MCS}</source>",
+        ),
+        (
+            "nbdkeep",
+            f"<source protocol='nbd' name='exp'><host name='10.0.0.6' port='10809'/>{KEEP}</source>",
+        ),
+    ],
+)
+def test_network_disk_seclabel_changes_no_label(tmp_path: Path, vm: str, source: str) -> None:
+    """Holds. libvirt labels no network storage: security_selinux.c
+    virSecuritySELinuxSetImageLabelInternal returns first thing `if (src->type !=
+    VIR_STORAGE_TYPE_NVME && (!src->path || !virStorageSourceIsLocalStorage(src)))` (read with
+    `read_file`), so an rbd or nbd disk has no host file whose label a <seclabel> could change
+    (R11-1 concerns local files). The VM's own label decides: the pass stands."""
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml(
+                vm,
+                body=DYNAMIC + f"<devices><disk type='network' device='disk'>{source}"
+                "<target dev='vda' bus='virtio'/></disk></devices>",
+            )
+        ],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, SELINUX_HOST, name="b"))
+    assert verdict(a, "HVA-044", vm) == ("pass", "dynamic selinux label (generated at every start)")
