@@ -53,7 +53,8 @@ verdict; each finding's test failed on the code before its fix.
   `fetch`) walks the path and at each node "user privs always override group privs", and
   NoAccess among the roles leaves nothing, so the intersection with the token's is auditing.
   The roles on `/` are now taken as `roles` takes them (`_roles_on`); the group-only twin still
-  fails. Examined without a finding: granular_acls (HVA-307) fails a VM role on `/`, `/vms`,
+  fails. The same rule now decides who counts as privileged (`_privileged_users`, HVA-311/312):
+  a group's role on a path where the user's own NoAccess replaces it gives the user nothing. Examined without a finding: granular_acls (HVA-307) fails a VM role on `/`, `/vms`,
   `/pool` propagated, which reaches VMs not overridden deeper (no false pass); a deeper ACL
   overriding it for some VMs does not narrow it for the rest.
 """
@@ -438,4 +439,33 @@ def test_token_whose_group_administers_root_fails(
         "tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own ACL "
         "grants Administrator on / and its user holds Administrator there: the intersection "
         "administers the cluster)",
+    )
+
+
+def test_group_role_replaced_by_the_users_own_no_access_is_not_privilege(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """L13-7 (privileged users): audit@pve is a pve-realm user; put in @webops (WebOperator on
+    /pool/web) with its own NoAccess on /pool/web, it holds nothing there (`roles`: its own ACL
+    replaces the group's; NoAccess leaves nothing), so HVA-312 does not count it as a privileged
+    pve-realm account. It failed as one."""
+    text = USER_CFG.replace("group:webops:bob@corp::", "group:webops:bob@corp,audit@pve::")
+    text += "acl:1:/pool/web:audit@pve:NoAccess:\n"
+    report = pve_scan(tmp_path, capsys, {"etc/pve/user.cfg": text})
+    assert pve_result(report, "HVA-312", "pve-h1") == (
+        "pass",
+        "directory realm(s) corp; no privileged pam or pve user but root@pam",
+    )
+
+
+def test_group_role_reaching_a_pve_user_is_privilege(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin (held): the same membership without the user's own NoAccess: WebOperator reaches
+    audit@pve, a privileged pve-realm account: fail."""
+    text = USER_CFG.replace("group:webops:bob@corp::", "group:webops:bob@corp,audit@pve::")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/user.cfg": text})
+    assert pve_result(report, "HVA-312", "pve-h1") == (
+        "fail",
+        "privileged users outside the directory: audit@pve (directory realms: corp)",
     )

@@ -103,7 +103,9 @@ def _expired(entry: Mapping[str, object], now: float | None) -> bool:
 
 def _privileged_users(cfg: UserConfig, now: float | None = None) -> dict[str, list[str]]:
     """Enabled users who can change something (a role beyond *.Audit and NoAccess), with the
-    roles and paths that make them so; root@pam always."""
+    roles and paths that make them so; root@pam always. A grant counts where it reaches the
+    user: a group's role on a path where the user's own ACL replaces it, or NoAccess holds,
+    gives the user nothing there (pve-access-control `roles`, L13-7)."""
     out: dict[str, list[str]] = {"root@pam": ["root@pam (built-in superuser)"]}
     for acl in cfg.acls:
         roles = [r for r in acl["roles"] if _changes_something(r, cfg.roles)]  # type: ignore[attr-defined]
@@ -114,7 +116,16 @@ def _privileged_users(cfg: UserConfig, now: float | None = None) -> dict[str, li
             for user in members:
                 if "!" in user:
                     continue  # a token's own ACL: judged through its user
-                out.setdefault(user, []).append(f"{'/'.join(roles)} on {acl['path']}")
+                # what the path's own ACLs leave the user there and below (`_roles_on`): its
+                # own grants replace its groups', NoAccess leaves nothing
+                held = set()
+                for final in (True, False):
+                    there = _roles_on(cfg, user, str(acl["path"]), final) or {}
+                    if "NoAccess" not in there:
+                        held |= set(there)
+                kept = [r for r in roles if r in held]
+                if kept:
+                    out.setdefault(user, []).append(f"{'/'.join(kept)} on {acl['path']}")
     return {
         u: why
         for u, why in out.items()
@@ -130,15 +141,14 @@ def _roles_on(cfg: UserConfig, who: str, path: str, final: bool) -> dict[str, bo
     ACLs for the user or token replace those of its groups ("user privs always override group
     privs"); None where the node gives it nothing, so what is inherited stays. parse_user_config
     keeps the last `acl:` line for a principal, role and path (`$acl_node->{users}->{$ug}
-    ->{$role} = $propagate`) and ignores a role defined nowhere ("ignore invalid acl role")."""
+    ->{$role} = $propagate`). It ignores a role defined nowhere ("ignore invalid acl role"); one
+    hvaudit does not know is kept here (a newer built-in role), so no grant is left out."""
     direct: dict[str, bool] = {}
     groups: dict[str, dict[str, bool]] = {}
     for acl in cfg.acls:
         if acl["path"] != path:
             continue
         for role in acl["roles"]:  # type: ignore[attr-defined]
-            if _privileges(role, cfg.roles) is None:
-                continue
             for holder in acl["who"]:  # type: ignore[attr-defined]
                 if holder == who:
                     direct[role] = bool(acl["propagate"])
