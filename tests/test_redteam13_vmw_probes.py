@@ -31,12 +31,47 @@ Findings:
   group on that VLAN id (or on VLAN 4095) is now a question for the physical network (in the
   vcsim world, DC0_H1's VLAN 4095 Sniffer makes DC0_H0's HVA-433/434 that question).
 - V13-7 (false pass): HVA-425 counted a directory group with the Admin role on the host as one
-  principal: root plus CORP\vsphere-admins passed "2 principal(s)" whatever the group holds.
+  principal: root plus CORP\\vsphere-admins passed "2 principal(s)" whatever the group holds.
   HY-SR-14 counts accounts; an administrators' group within the limit is now a question for its
   members.
 - V13-8 (wrong n/a): a .vmx saved with a UTF-8 byte order mark was refused at its first line and
   the whole VM dropped (every VM check n/a "no vm on this host to evaluate", one parse error);
   the mark is now skipped.
+
+Held (passing before and after): the twins of V13-1 (enforce=users then everyone), V13-2
+(accessOther within the limit), V13-3 (the VM on the VLAN-20 one of two "Prod"), V13-5 (CIM
+beside SNMP fails), V13-6 (another host's port group on another VLAN), V13-7 (an admin group
+beyond the limit fails); V13-H1..H6 (TSM-SSH policy automatic, ntpd policy automatic, a ruleset
+open to ::/0, AD membership clientTrustBroken, DCUI.Access beyond root, CommunitySupported VIBs);
+V13-H7 (an extraConfig isolation key in another case); V13-H8 (a network serial port spelled
+NETWORK/SERVER).
+
+Probes: 24 test cases (18 functions). 10 failed on the code at the start of the round (main
+47c8398), at least one per finding; 14 held.
+
+Leads left (not settled in the time):
+- HVA-434: a vmknic on the vMotion TCP/IP stack may carry vMotion without being listed under
+  virtualNicManagerInfo's vmotion nicType; the check would then be n/a "no vmknic is tagged for
+  vMotion" (not verified against an ESXi host).
+- HVA-433/434 count every distributed port group of vCenter and (V13-6) other hosts' standard
+  ones; hosts in separate physical networks (another site) are not told apart: the host's switch
+  membership (config.network.proxySwitch; vcsim records DvsName only) is not read.
+- SNMP (V13-5): through a direct host connection HostSnmpSystem.configuration shows
+  readOnlyCommunities (v1/v2c); reading it would turn the question into a fail where a community
+  is set.
+- str.isdigit() accepts "²", which int() refuses (V13-4): the same guard appears outside the
+  VMware checks (checks/resources.py, hardening.py, devices.py, management.py, network.py,
+  proxmox.py, parse/host.py); each may crash on such a value (not checked one by one).
+- HVA-425 counts an exception user who also holds accessAdmin twice (a wrong fail only where the
+  distinct accounts are within the limit).
+- HVA-422 passes a domain-qualified 'CORP\\ESX Admins' as a dedicated group; whether ESXi resolves
+  it to the group CVE-2024-37085 abuses was not settled.
+- The .vmx parser drops a whole VM for any line it cannot read; what VMware's dictionary does
+  with such a line (skip it, or refuse the file) was not read.
+- Not read by any check: VM fault-tolerance encryption (config.ftEncryptionMode), VM logging
+  (logging, log.keepOld, log.rotateSize), tools.guest.desktop.autolock, ethernetN.filterN.name,
+  the ESXi SSH daemon settings (ESXI-80-000202..211), key persistence and the dcui account's
+  shell (vSphere 8 STIG V2R1 additions V-265975, V-265976).
 """
 
 from __future__ import annotations
