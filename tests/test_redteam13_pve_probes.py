@@ -315,3 +315,29 @@ def test_p13_5_hugepages_zero_guarantees_nothing(
     status, message = pve_result(report, "HVA-070", "web-10")
     assert status == "fail"
     assert message.startswith("no memory guarantee (memory shares 2000"), message
+
+
+# --- P13-6: a VM of another architecture than the node's runs under TCG ----------------------------
+
+
+def test_p13_6_foreign_arch_runs_under_tcg(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "hardware virtualization (kvm)". config_to_command: `$kvm //= 1 if
+    is_native_arch($arch)`, then `-accel tcg` `if (!$kvm)`: an aarch64 VM on the x86_64 node
+    (its /proc/cpuinfo has vendor_id) is emulated instruction by instruction."""
+    report = _vm(tmp_path, capsys, VM200 + "arch: aarch64\n")
+    assert pve_result(report, "HVA-012", "web-10") == (
+        "fail",
+        "software emulation (TCG: arch aarch64 on an x86_64 node, where qemu-server turns KVM "
+        "on by default only for the node's own architecture)",
+    )
+
+
+@pytest.mark.parametrize("arch", ["", "arch: x86_64\n"])
+def test_p13_6_held_native_arch_keeps_kvm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arch: str
+) -> None:
+    """Held twin: the node's own architecture, named or not, gets KVM."""
+    report = _vm(tmp_path, capsys, VM200 + arch)
+    assert pve_result(report, "HVA-012", "web-10") == ("pass", "hardware virtualization (kvm)")

@@ -518,6 +518,24 @@ def _with_pending(cfg: pve.QemuConfig) -> pve.QemuConfig:
     return dataclasses.replace(cfg, values=values, pending={})
 
 
+def _node_arch(bundle: Bundle) -> str:
+    """The node's architecture as qemu-server's get_host_arch sees it (uname's machine): aarch64
+    where /proc/cpuinfo has the arm64 kernel's `CPU architecture` lines and no x86 `vendor_id`,
+    else x86_64, the architecture Proxmox VE is released for (pve-docs "System Requirements":
+    "Intel EMT64 or AMD64"; qemu-server CPUConfig.pm speaks of "our unofficial aarch64
+    support")."""
+    for artefact in (file_artefact("/proc/cpuinfo"), pve_artefact("/proc/cpuinfo")):
+        entry = bundle.entry(artefact)
+        if entry is not None and entry.status == "ok":
+            info = bundle.text(entry.path)
+            if re.search(r"^CPU architecture\s*:", info, re.M) and not re.search(
+                r"^vendor_id\s*:", info, re.M
+            ):
+                return "aarch64"
+            break
+    return "x86_64"
+
+
 def _vm(
     cfg: pve.QemuConfig,
     artefact: str,
@@ -525,8 +543,17 @@ def _vm(
     px: ProxmoxHost,
     run: tuple[dict[str, str] | None, str],
     programs: Fact[tuple[str, ...]] | None = None,
+    node_arch: str = "x86_64",
 ) -> Vm:
     v = cfg.values
+    # qemu-server config_to_command: `$kvm //= 1 if is_native_arch($arch)` (CPUConfig.pm
+    # is_native_arch: get_host_arch() eq $arch), then `-accel tcg` / `accel=tcg` `if (!$kvm)`:
+    # a VM of another architecture than the node's (`arch: aarch64` on an x86_64 node) runs
+    # under TCG unless `kvm` is set, and /usr/bin/kvm is the binary only for the node's own
+    # architecture (Helpers.pm get_command_for_arch) (P13-6; github:proxmox/qemu-server)
+    arch = v.get("arch") or node_arch
+    native = arch == node_arch
+    kvm_on = _flag(v.get("kvm"), native)
 
     def at(key: str) -> Source:
         return Source(artefact, f"line {cfg.lines.get(key, 0)}: {key}")
@@ -809,8 +836,13 @@ def _vm(
         running=running,
         running_unknown=why,
         autostart=_flag(v.get("onboot"), False),
-        hardware_accelerated=Fact.of(_flag(v.get("kvm"), True), at("kvm")),
-        accelerator="kvm" if _flag(v.get("kvm"), True) else f"TCG, kvm: {v.get('kvm')}",
+        hardware_accelerated=Fact.of(kvm_on, at("kvm" if "kvm" in v or native else "arch")),
+        accelerator="kvm"
+        if kvm_on
+        else f"TCG, kvm: {v.get('kvm')}"
+        if "kvm" in v
+        else f"TCG: arch {arch} on an {node_arch} node, where qemu-server turns KVM on by "
+        "default only for the node's own architecture",
         vcpus_max=sockets * cores,
         memory_max_kib=memory * 1024,
         memory_guarantee=_memory_guarantee(v, at),
@@ -870,9 +902,10 @@ def _vm(
         # qemu-server runs /usr/bin/kvm for the host's own architecture, else
         # /usr/bin/qemu-system-<arch> (QemuServer.pm get_command_for_arch); qm.conf has no key
         # that names another binary
-        emulator=f"/usr/bin/qemu-system-{v['arch']}" if v.get("arch") else "/usr/bin/kvm",
+        emulator="/usr/bin/kvm" if native else f"/usr/bin/qemu-system-{arch}",
         cpu_mode=_PVE_CPU_MODES.get(cpu.get("cputype", ""), "custom"),
         # CPUConfig.pm get_default_cpu_type: kvm64 with KVM, qemu64 without (kvm: 0)
+        # (an x86 default: a foreign architecture's default model is HVA-049's open lead)
         cpu_model=cpu.get("cputype") or ("kvm64" if _flag(v.get("kvm"), True) else "qemu64"),
         nested_features=_pve_nesting(cpu.get("flags", "")),
         source=Source(artefact),
@@ -1277,6 +1310,7 @@ def _add_node(
         )
     )
     run = _node_run_state(bundle, hostname)
+    node_arch = _node_arch(bundle)
     for vm_entry in bundle.under(vm_dir):
         if vm_entry.status != "ok" or "/" in vm_entry.path.removeprefix(vm_dir):
             continue
@@ -1295,10 +1329,12 @@ def _add_node(
         dep.notes += [
             f"{vm_entry.path}:{n}: {why} (qemu-server parse_vm_config)" for n, why in cfg.skipped
         ]
-        vm = _vm(cfg, vm_entry.path, hostname, px, run, facts.programs)
+        vm = _vm(cfg, vm_entry.path, hostname, px, run, facts.programs, node_arch)
         dep.vms.append(vm)
         if cfg.pending:
-            later = _vm(_with_pending(cfg), vm_entry.path, hostname, px, run, facts.programs)
+            later = _vm(
+                _with_pending(cfg), vm_entry.path, hostname, px, run, facts.programs, node_arch
+            )
             dep.next_boot[vm.uuid] = dataclasses.replace(
                 later, name=vm.name, uuid=vm.uuid, running=vm.running
             )
