@@ -3,7 +3,8 @@ filled slot by slot (`checks.base._outcome`, `engine.run_check`), groups compute
 cached across checks (`report.json_report.groups_of`), the clock formatted once a second
 (`bundle.utc_now`), the JSON encoder's pieces shared by message and by evidence identity
 (`ResultEncoder`), two-step XML paths walked in C (`parse.libvirt_xml._first` / `_every`), a
-running domain's id cut out without a regex substitution (`collect.libvirt._without_run_id`).
+running domain's id cut out without a regex substitution (`collect.libvirt._without_run_id`),
+the model's frozen dataclasses built through their slots' descriptors (`model._quick_inits`).
 Real checks over a real test-driver deployment, libvirt's own corpus of domains."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import CORPUS, domain_xml, write_node
+from hvaudit import model
 from hvaudit.bundle import utc_now
 from hvaudit.checks.base import (
     Context,
@@ -27,9 +29,9 @@ from hvaudit.checks.base import (
 from hvaudit.collect import CollectOptions, collect
 from hvaudit.collect.libvirt import _RUN_ID, _without_run_id
 from hvaudit.engine import Result, plan, run_check
-from hvaudit.model import Source
+from hvaudit.model import SLOW_INITS, Source
 from hvaudit.parse import build_deployment
-from hvaudit.parse.libvirt_xml import _every, _first
+from hvaudit.parse.libvirt_xml import _every, _first, parse_domain
 from hvaudit.profile import load_profile
 from hvaudit.report.json_report import ResultEncoder, SubjectKeys, groups_of
 from hvaudit.safexml import parse_xml
@@ -152,3 +154,73 @@ def test_run_id_cut_is_the_regex_substitution() -> None:
     texts += [t.replace("<domain ", "<domain id='42' ", 1) for t in texts]
     for text in texts:
         assert _without_run_id(text) == _RUN_ID.sub(r"\1", text, count=1)
+
+
+def test_quick_constructors_give_the_dataclass_values() -> None:
+    """Each frozen model class whose constructor `_quick_init` replaced: every field given
+    positionally, by keyword, and each defaulted field left out (a default factory called anew
+    each time, as the dataclass does), against the dataclass-generated constructor."""
+    assert {model.Source, model.Fact, model.Interface, model.Disk, model.Graphics} <= set(
+        SLOW_INITS
+    )
+    for cls, slow in SLOW_INITS.items():
+        fs = dataclasses.fields(cls)
+        values = [object() for _ in fs]
+        calls: list[tuple[list[object], dict[str, object]]] = [
+            (values, {}),
+            ([], {f.name: v for f, v in zip(fs, values, strict=True)}),
+        ]
+        required = [f for f in fs if f.default is f.default_factory is dataclasses.MISSING]
+        calls.append((values[: len(required)], {}))
+        for args, kwargs in calls:
+            quick = cls(*args, **kwargs)
+            plain = object.__new__(cls)
+            slow(plain, *args, **kwargs)
+            given = {f.name for f in fs[: len(args)]} | set(kwargs)
+            for f in fs:
+                got, want = getattr(quick, f.name), getattr(plain, f.name)
+                if f.name in given or f.default_factory is dataclasses.MISSING:
+                    assert got is want, (cls.__name__, f.name)
+                else:  # a default factory's value: made anew for each object
+                    assert got == want and got is not want, (cls.__name__, f.name)
+            assert quick == plain and repr(quick) == repr(plain)
+        try:
+            cls(*values, object())
+        except TypeError:
+            pass
+        else:
+            raise AssertionError(f"{cls.__name__} took one argument too many")
+
+
+def test_quick_constructors_parse_the_corpus_as_the_dataclass_ones() -> None:
+    """Every domain of libvirt's corpus parsed with the quick constructors and with the
+    dataclass-generated ones: the same VMs (repr shows every nested value)."""
+    docs = sorted((CORPUS / "qemu-domains").glob("*.xml"))[:400]
+
+    def parse_all() -> list[str]:
+        out = []
+        for path in docs:
+            try:
+                vm = parse_domain(
+                    path.read_text(),
+                    f"libvirt/domains/{path.stem}.xml",
+                    "hv1",
+                    autostart=False,
+                    secure_xml=False,
+                )
+            except Exception as exc:
+                out.append(f"{type(exc).__name__}: {exc}")
+            else:
+                out.append(repr(vm))
+        return out
+
+    quick = {cls: vars(cls)["__init__"] for cls in SLOW_INITS}
+    fast = parse_all()
+    try:
+        for cls, slow in SLOW_INITS.items():
+            cls.__init__ = slow
+        plain = parse_all()
+    finally:
+        for cls, init in quick.items():
+            cls.__init__ = init
+    assert len(fast) == len(docs) > 100 and fast == plain

@@ -22,6 +22,7 @@ The rule (README, "Defaults"):
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -78,11 +79,13 @@ def loopback_scope(h: Host) -> LoopbackScope:
     return LoopbackScope((), f.reason, False, f.sources)
 
 
+@functools.lru_cache(maxsize=4096)
 def loopback_version(literal: str) -> int | None:
     """4 for an IPv4 127/8 address in any spelling inet_aton(3) reads ("127.1") or its
     IPv4-mapped IPv6 form, 6 for ::1, None for anything else (a host name included). `literal`
     is already stripped of brackets and zone; the one parser behind is_ipv4_loopback and
-    hvaudit.checks._libvirt.is_local_address."""
+    hvaudit.checks._libvirt.is_local_address. A function of the text alone, cached: a scan asks
+    it about each VM's listen addresses, a few distinct ones among thousands of VMs."""
     if not literal or any(c.isspace() for c in literal):
         return None
     try:
