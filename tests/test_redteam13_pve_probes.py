@@ -1,6 +1,55 @@
-"""Red team 13, Proxmox VE: new probes of qm.conf keys, firewall, access and cluster files.
+"""Red team 13, Proxmox VE: new probes of qm.conf keys, firewall rules and ACL paths (no false pass).
 
-(Findings, held probes and tally at the end of this docstring, filled in as the round goes.)
+Findings (each pinned below; sources from github:proxmox/qemu-server, pve-firewall and
+pve-access-control as fetched this round):
+
+- P13-1 (wrong n/a): HVA-059 said "no SCSI LUN passed through" of a VM with a hostpciN NVMe or
+  SAS controller, which the guest drives through VFIO with no SG_IO filter (libvirt's
+  <hostdev type='pci'> fails, R9-1). Fixed: hostpci addresses read as qemu-server writes them
+  (no domain, no function, `;` lists) and by sysfs class: 0x01/0x0c04 fails, an unknown class
+  or a `mapping=` is a question.
+- P13-2 (wrong n/a and a wrong fail): qemu-server Drive.pm get_scsi_device_type makes a scsiN
+  host path that answers INQUIRY as a tape `scsi-generic` with no option, and gives scsi-block
+  only to a host path (a storage volume is never inquired: scsi-hd whatever scsiblock says).
+  Fixed: a tape node fails, /dev/sgN is a question, scsiblock=1 on a volume is no LUN.
+- P13-3 (false pass): a rule's `-source A-B` (pve-firewall parse_address_list, `-m iprange
+  --src-range`) was never wide: `IN ACCEPT -source 0.0.0.0-255.255.255.255` passed HVA-301 and
+  HVA-313. Fixed: _is_wide counts a range's addresses (a /7's or more is wide).
+- P13-4 (false pass): HVA-306 counted User.Modify, Realm.Allocate and Permissions.Modify only on
+  `/`; pve-access-control checks them on /access/groups ('userid-group' check_any: delete_tfa,
+  change_password), /access/realm (Domains.pm) and the ACL path (check_perm_modify), so
+  PVEUserAdmin on /access without a second factor passed. Fixed: _administers_at.
+- P13-5 (false pass): qemu-server tests `affinity` and `hugepages` with Perl's truth (check_type
+  keeps a string key unchecked against its enum): `affinity: 0` pins nothing (HVA-090 passed a
+  reservation), `hugepages: 0` backs nothing (HVA-070 passed a guarantee; HVA-061 counted the
+  VM as never merged). Fixed: _perl_true.
+- P13-6 (false pass): `$kvm //= 1 if is_native_arch($arch)`: an `arch: aarch64` VM on an
+  x86_64 node runs under TCG; HVA-012 passed "hardware virtualization (kvm)". Fixed: the node's
+  architecture from /proc/cpuinfo (else x86_64, Proxmox VE's), the emulator /usr/bin/kvm only
+  for it.
+
+Probes that held (pinned): a hostpci VGA function stays n/a; scsiblock=1 on a host path fails;
+a host block device without scsiblock is scsi-hd; a narrow address range is not wide; User.Modify
+on /access unpropagated, on one group, and a VM role are no administrator; `affinity: 1` pins;
+the native architecture (named or not) keeps KVM; an empty token privsep field is privsep 0
+(HVA-311 fail); `Enable: 0` in host.fw turns the node firewall off (HVA-302 fail); a capitalised
+`Args:` is not read by qemu-server (HVA-046 pass). Run, not pinned: cluster `policy_in: accept` (upper-cased as pve-firewall does),
+unknown `[x y]` sections skipping their lines (qemu-server 248349f2), /etc/services names
+(only `ssh` maps to a management port on Debian), macros overlapping management ports (PMG,
+SMB's udp sport 137 only, SPICEproxy, SSH, Squid, VNC: the set hvaudit knows).
+
+Tally: 35 cases; 21 failed on the code before this round (main with P13-1..6 reverted), 14 held.
+
+Leads left: an iscsidirect storage volume on scsiN with a machine version below 4.1 is
+scsi-generic too (get_scsi_device_type "for compatibility only"; needs the storage type and
+pinned machine at model time); an aarch64 VM's default CPU (host under KVM, max under TCG,
+CPUConfig.pm get_default_cpu_type) is still judged by HVA-049 as x86 kvm64/qemu64; `shares: 0`
+("Using zero disables auto-ballooning") is taken as a memory priority by HVA-070; an NFS/CIFS
+storage served by another node of the same cluster passes HVA-100 (it is a hypervisor too:
+a scope question for the check); a storage `nodes:` restriction and the esxi import type
+(content `import`, a remote source) are judged as the first node's local library (wrong fail);
+Realm.Allocate on /access/realm/<realm> and User.Modify on /access/groups/<g> (a realm's or a
+group's administration) are left out of HVA-306 on purpose.
 """
 
 from __future__ import annotations
@@ -341,3 +390,40 @@ def test_p13_6_held_native_arch_keeps_kvm(
     """Held twin: the node's own architecture, named or not, gets KVM."""
     report = _vm(tmp_path, capsys, VM200 + arch)
     assert pve_result(report, "HVA-012", "web-10") == ("pass", "hardware virtualization (kvm)")
+
+
+# --- Probes that held --------------------------------------------------------------------------------
+
+
+def test_held_token_with_an_empty_privsep_field_is_not_separated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held. parse_user_config `$privsep = $privsep ? 1 : 0`: an empty field is privsep 0, so
+    alice's token carries her Administrator rights."""
+    users = USER_CFG.replace("token:alice@corp!terraform:0:1:", "token:alice@corp!terraform:0::")
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": users})
+    status, message = pve_result(report, "HVA-311", "pve-h1")
+    assert status == "fail"
+    assert message.startswith("tokens with their user's full rights: alice@corp!terraform")
+
+
+def test_held_host_fw_option_names_match_in_any_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held. parse_hostfw_option matches `^(enable|...):\\s*(0|1)\\s*$/i`: `Enable: 0` turns the
+    node's firewall off."""
+    host = HOST_FW.replace("enable: 1\n", "Enable: 0\n")
+    report = dir_scan(tmp_path, capsys, {"etc/pve/nodes/pve-h1/host.fw": host})
+    assert pve_result(report, "HVA-302", "pve-h1")[0] == "fail"
+
+
+def test_held_capitalised_args_key_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held. parse_vm_config matches keys with `m/^([a-z][a-z_\\-]*\\d*):/` (no /i): `Args:` is
+    "unable to parse config" and QEMU gets no raw arguments."""
+    report = _vm(tmp_path, capsys, VM200 + "Args: -vnc 0.0.0.0:1\n")
+    assert pve_result(report, "HVA-046", "web-10") == (
+        "pass",
+        "no args: (raw arguments passed to kvm) in the VM's configuration",
+    )
