@@ -67,6 +67,16 @@ tcp:0.0.0.0:60000` has each start of the VM wait for a plaintext migration strea
 address, outside the SSH tunnel of `migration: secure`; HVA-308 ("Live migration is
 encrypted", HY-SR-13) passed "migration type secure (default)". It judges the raw listener as
 HVA-036 does now (hardening.raw_migration_listeners).
+
+Tally: 19 cases (13 test functions); 16 pin L13-1..L13-6 (each failed on main before its fix),
+3 held (a loopback -incoming, -incoming defer, a qemu-bridge-helper tap on br1).
+
+Leads left: raw `-device vhost-user-gpu`/`vhost-user-vga` (the renderer's 3D is the backend
+process's option, not in the arguments) and the pre-6.1 `virgl=on` property of virtio-vga are
+not read by HVA-405; a guest that lets its dump watchdog fire again and again has libvirt write
+its whole memory to auto_dump_path each time (a host-disk exhaustion no check judges: new
+check); `<watchdog model='ib700'>` is an ISA device HVA-047 does not list; Proxmox VE raw NICs
+(`args: -netdev bridge`) and HVA-303 (behind the Proxmox firewall) were not probed.
 """
 
 from __future__ import annotations
