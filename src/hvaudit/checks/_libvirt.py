@@ -13,6 +13,7 @@ from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
 from hvaudit.model import Fact, FactState, Host, Source
 from hvaudit.parse.host import LIBVIRT_DAEMONS
 from hvaudit.parse.qemu_args import raw_nics, raw_taps
+from hvaudit.textsafe import digits
 
 __all__ = [
     "LIBVIRT_TCP",
@@ -60,7 +61,7 @@ def remote_ports(host: Host, files: list[str]) -> tuple[set[int], set[int]]:
             continue
         for key, ports in (("tcp_port", tcp), ("tls_port", tls)):
             value = fact.get().get(key)
-            if value is not None and str(value).strip().isdigit():
+            if value is not None and digits(str(value).strip()):
                 ports.add(int(str(value).strip()))
     return tcp, tls
 
@@ -291,7 +292,7 @@ def _msgtype_matches(field: str, number: int, names: dict[str, int]) -> bool | N
     if op is None:
         return None
     text = rest[len(op) :]
-    value = names.get(text) or (int(text) if text.isdigit() else None)
+    value = names.get(text) or (int(text) if digits(text) else None)
     if value is None:
         return {"=": False, "!=": True}.get(op)
     return {

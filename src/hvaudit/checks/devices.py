@@ -36,6 +36,7 @@ from hvaudit.checks.base import (
 from hvaudit.model import Fact, FactState, Host, Passthrough, SecurityLabel, Source, Vm
 from hvaudit.parse.libvirt_xml import NVME_DISK
 from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.textsafe import digits
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
 DMA_KINDS = ("pci", "sr-iov/pci network function", NVME_DISK)
@@ -85,12 +86,12 @@ def _zero_id(value: object, ids: dict[str, int] | None) -> str | None:
     looked up with getpwnam_r / getgrnam_r (`ids`: the passwd or group file's name -> id)."""
     text = str(value).strip()
     if text.startswith("+"):
-        return "number" if text[1:].isdigit() and int(text[1:]) == 0 else None
+        return "number" if digits(text[1:]) and int(text[1:]) == 0 else None
     if ids is not None and text in ids:
         return "name" if ids[text] == 0 else None
     if text == "root":
         return "name"
-    return "number" if text.isdigit() and int(text) == 0 else None
+    return "number" if digits(text) and int(text) == 0 else None
 
 
 def _uids(h: Host) -> dict[str, int] | None:
@@ -253,7 +254,7 @@ def _disk_group(value: str, groups: dict[str, int] | None) -> bool:
     text = value.strip()
     if text == "disk":
         return True
-    gid = int(text[1:]) if text.startswith("+") and text[1:].isdigit() else None
+    gid = int(text[1:]) if text.startswith("+") and digits(text[1:]) else None
     if gid is None and groups is not None and text in groups:
         gid = groups[text]
     return gid is not None and groups is not None and groups.get("disk") == gid

@@ -57,6 +57,7 @@ from hvaudit.checks.base import (
 from hvaudit.model import UNIT_ENABLED_STATES, Fact, Host, Source, Vm
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
+from hvaudit.textsafe import digits
 
 #: Minimum SASL strength for libvirt's TCP transport: 112 bits (NIST SP 800-131A's floor for
 #: symmetric keys; the catalog's SR04-KVM-02 target), above libvirt's default of 56.
@@ -684,7 +685,7 @@ def log_destinations(value: str) -> list[str] | None:
             continue
         tokens = output.split(":")
         prio, dest = tokens[0], tokens[1] if len(tokens) > 1 else ""
-        if not (prio.isdigit() and 1 <= int(prio) <= 4):
+        if not (digits(prio) and 1 <= int(prio) <= 4):
             return None
         if len(tokens) != {"stderr": 2, "journald": 2, "syslog": 3, "file": 3}.get(dest):
             return None

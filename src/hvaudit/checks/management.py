@@ -68,6 +68,7 @@ from hvaudit.parse.host import (
     libvirt_socket,
 )
 from hvaudit.parse.polkit import js_without_comments
+from hvaudit.textsafe import digits
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
 
@@ -682,7 +683,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "only approved services listen on non-loopback addresses")
             continue
         sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
-        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if p.isdigit()}
+        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
 
         def unapproved(lst: Listener, ssh_ports: set[int] = ssh_ports) -> bool:
             return (

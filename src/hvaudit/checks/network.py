@@ -45,6 +45,7 @@ from hvaudit.model import (
 )
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 from hvaudit.parse.qemu_args import RawNic, raw_nics, raw_taps
+from hvaudit.textsafe import digits
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -1157,7 +1158,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         scope = loopback_scope(h)
         routed = scope.routed
         sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
-        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if p.isdigit()}
+        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
         named = [(lst, _management_listener(lst, ssh_ports)) for lst in f.get()]
         wild = sorted(
             {

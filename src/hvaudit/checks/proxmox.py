@@ -34,6 +34,7 @@ from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
+from hvaudit.textsafe import digits
 
 PVE = ("proxmox-ve",)
 ADMIN_ROLES = ("Administrator", "PVEAdmin", "PVESysAdmin", "PVEVMAdmin")
@@ -829,12 +830,7 @@ def _net_list(value: str) -> list[_Net] | None:
                 nets += ipaddress.summarize_address_range(first, last)
                 continue
             head, slash, bits = entry.partition("/")
-            if (
-                slash
-                and ":" not in head
-                and head.count(".") < 3
-                and head.replace(".", "").isdigit()
-            ):
+            if slash and ":" not in head and head.count(".") < 3 and digits(head.replace(".", "")):
                 head = ".".join([*head.split("."), "0", "0", "0"][:4])
             net = ipaddress.ip_network(f"{head}{slash}{bits}", strict=False)
         except (ValueError, TypeError):

@@ -28,6 +28,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Disk, Host, Setting, Vm
 from hvaudit.parse.qemu_args import qemu_options, raw_nics, raw_taps
+from hvaudit.textsafe import digits
 
 #: Interface types libvirt can shape (virNetDevSupportBandwidth).
 SHAPEABLE = ("bridge", "network", "direct", "ethernet")
@@ -349,7 +350,7 @@ def vcpus_of(v: Vm) -> tuple[int, str]:
         int(n)
         for o in raw
         for key in ("cpus", "maxcpus")
-        if (n := o.props.get(key, "").strip()).isdigit()
+        if digits(n := o.props.get(key, "").strip())
     ]
     if not counts or max(counts) <= v.vcpus_max:
         return v.vcpus_max, ""

@@ -32,6 +32,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.devices import raw_3d
 from hvaudit.model import Fact, Host, Source, Vm, VmwareHost, VmwareVm
 from hvaudit.parse.vmx import vmx_bool, vmx_long
+from hvaudit.textsafe import digits
 
 __all__: list[str] = []
 
@@ -180,7 +181,7 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         api = (vm.settings.get("hvaudit.maxmksconnections") or "").strip()
-        if api.isdigit() and int(api) >= 1:
+        if digits(api) and int(api) >= 1:
             ref = vm.at("hvaudit.maxMksConnections")
             if api == "1":
                 yield passed(s, "maxMksConnections = 1 (vSphere API)", ref)

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from hvaudit.textsafe import digits
+
 __all__ = [
     "NFT_FAMILIES",
     "Addresses",
@@ -261,7 +263,7 @@ def _nft_port_intervals(values: list[Any]) -> tuple[list[tuple[int, int]], int] 
             return None
         if isinstance(value, int):
             out.append((value, value))
-        elif isinstance(value, str) and value.isdigit():
+        elif isinstance(value, str) and digits(value):
             out.append((int(value), int(value)))
         elif isinstance(value, str):
             names += 1

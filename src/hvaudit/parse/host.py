@@ -75,6 +75,7 @@ from hvaudit.parse.pam import (
 )
 from hvaudit.parse.rsyslog import rsyslog_forwarding
 from hvaudit.safexml import parse_xml
+from hvaudit.textsafe import digits
 
 __all__ = [
     "LIBVIRT_DAEMONS",
@@ -605,7 +606,7 @@ def _event_log(g: Got) -> Fact[bool]:
     if first.startswith(("-", "l")):  # ls -l
         return Fact.of(True, g.source)
     size = first.split()[0] if first.split() else ""
-    return Fact.of(size.isdigit() and int(size) > 0, g.source)
+    return Fact.of(digits(size) and int(size) > 0, g.source)
 
 
 def _kvm_modules(ev: HostEvidence, ept: Got, npt: Got) -> Fact[tuple[str, ...]]:
@@ -644,7 +645,7 @@ def _ksm_pages_shared(ev: HostEvidence) -> Fact[int]:
 
     def count(g: Got) -> Fact[int]:
         value = _first(g)
-        if g.state != "ok" or not value.isdigit():
+        if g.state != "ok" or not digits(value):
             return Fact.unavailable(
                 "/sys/kernel/mm/ksm/pages_shared could not be read "
                 f"({g.reason or repr(value[:20])})",
@@ -1514,7 +1515,7 @@ def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
             uid = int(parts[2])
         except ValueError:
             continue
-        gid = int(parts[3]) if parts[3].strip().isdigit() else None
+        gid = int(parts[3]) if digits(parts[3].strip()) else None
         # passwd(5): an empty shell field "defaults to the value /bin/sh" (so does OpenSSH,
         # session.c _PATH_BSHELL): an account with no shell named can log in
         shell = parts[6].strip() or "/bin/sh"
@@ -1531,7 +1532,7 @@ def _group_file(g: Got) -> Fact[dict[str, tuple[int, tuple[str, ...]]]]:
     out: dict[str, tuple[int, tuple[str, ...]]] = {}
     for line in g.text.splitlines():
         parts = line.split(":")
-        if len(parts) < 4 or line.startswith(("#", "+", "-")) or not parts[2].strip().isdigit():
+        if len(parts) < 4 or line.startswith(("#", "+", "-")) or not digits(parts[2].strip()):
             continue
         members = tuple(m.strip() for m in parts[3].split(",") if m.strip())
         out[parts[0]] = (int(parts[2]), members)
@@ -1641,7 +1642,7 @@ def _sudo_runas(specs: str, ev: HostEvidence, groups: dict[str, set[str]]) -> se
     passwd = ev.get(_file("/etc/passwd"))
     for line in passwd.text.splitlines() if passwd.state == "ok" else ():
         parts = line.split(":")
-        if len(parts) >= 4 and parts[2].strip().isdigit():
+        if len(parts) >= 4 and digits(parts[2].strip()):
             uids[parts[0]] = (int(parts[2]), parts[3].strip())
     gids = _gid_names(ev)
     admins = {m for g in ADMIN_GROUPS for m in groups.get(g, set())}
@@ -1732,7 +1733,7 @@ def _sudoers_statements(text: str) -> Iterator[str]:
         pending = ""
         for line in lines:
             body = line.strip()
-            if not pending and (not body or (body.startswith("#") and not body[1:2].isdigit())):
+            if not pending and (not body or (body.startswith("#") and not digits(body[1:2]))):
                 continue
             if body.endswith("\\"):
                 pending += body[:-1] + " "
@@ -1829,7 +1830,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     def add(item: str, seen: frozenset[str]) -> None:
         if item.startswith("!"):
             return
-        if item.startswith("%#") and item[2:].isdigit() and item[2:] in gid_names:
+        if item.startswith("%#") and digits(item[2:]) and item[2:] in gid_names:
             # sudoers(5) User_List: "%#gid" is the group with that gid
             item = "%" + gid_names[item[2:]]
         if item in aliases and item not in seen:
@@ -1916,7 +1917,7 @@ def _doas_identity(
     if identity.startswith(":"):
         name = gid_names.get(identity[1:], identity[1:])
         return set(groups[name]) if groups.get(name) else {f"%{name}{UNRESOLVED}"}
-    if identity.isdigit():
+    if digits(identity):
         passwd = ev.get(_file("/etc/passwd"))
         for line in passwd.text.splitlines() if passwd.state == "ok" else ():
             parts = line.split(":")
@@ -2075,7 +2076,7 @@ def _socket_groups(ev: HostEvidence) -> list[str]:
     st = ev.get(_cmd("libvirt-sockets"))
     for line in st.text.splitlines() if st.state == "ok" else []:
         parts = line.split()
-        if len(parts) == 4 and parts[0].isdigit():
+        if len(parts) == 4 and digits(parts[0]):
             stats[parts[3]] = (parts[0], parts[2])
     out: list[str] = []
     for daemon in LIBVIRT_DAEMONS:
@@ -2785,7 +2786,7 @@ _LOG_LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "de
 
 def _log_level(value: str) -> int | None:
     v = value.strip().lower()
-    if v.isdigit() and int(v) < len(_LOG_LEVELS):
+    if digits(v) and int(v) < len(_LOG_LEVELS):
         return int(v)
     return _LOG_LEVELS.index(v) if v in _LOG_LEVELS else None
 
@@ -3247,7 +3248,7 @@ def _in_container(user: str) -> bool:
     """A process of an unprivileged container: ps prints a uid without a host account as a
     number, and container uids are mapped from 100000 up (Proxmox/LXC idmap root:100000:65536,
     subuid(5) ranges); such a process is the container's, not a host daemon."""
-    return user.isdigit() and int(user) >= 100000
+    return digits(user) and int(user) >= 100000
 
 
 def _running(
@@ -3543,7 +3544,7 @@ def _socket_relays(processes: Fact[str]) -> Fact[tuple[tuple[int, str, str, str]
     out = []
     for line in processes.get().splitlines():
         parts = line.split(None, 2)
-        if len(parts) < 3 or not parts[0].isdigit():
+        if len(parts) < 3 or not digits(parts[0]):
             continue
         words = parts[2].split()
         exe = words[0].rstrip(":").rsplit("/", 1)[-1] if words else ""
@@ -3739,7 +3740,7 @@ def _sriov_vfs(
             out.append(
                 (
                     str(link.get("ifname", "")),
-                    int(vf.get("vf", -1)) if str(vf.get("vf", "")).isdigit() else -1,
+                    int(vf.get("vf", -1)) if digits(str(vf.get("vf", ""))) else -1,
                     str(vf.get("address", "")).lower(),
                     spoof if isinstance(spoof, bool) else None,
                     trust if isinstance(trust, bool) else None,
@@ -4183,7 +4184,7 @@ def _changed_since_start(
     pids: dict[str, list[str]] = {}
     for line in processes.get().splitlines():
         parts = line.split(None, 2)
-        if len(parts) == 3 and parts[0].isdigit() and not _in_container(parts[1]):
+        if len(parts) == 3 and digits(parts[0]) and not _in_container(parts[1]):
             exe = parts[2].split()[0].rsplit("/", 1)[-1]
             pids.setdefault(exe, []).append(parts[0])
     out: dict[str, str] = {}
@@ -4212,7 +4213,7 @@ def _process_starts(ev: HostEvidence) -> dict[str, int]:
     starts: dict[str, int] = {}
     for line in got.text.splitlines() if got.state == "ok" else ():
         parts = line.split()
-        if len(parts) == 6 and parts[0].isdigit():
+        if len(parts) == 6 and digits(parts[0]):
             try:
                 when = datetime.strptime(" ".join(parts[1:]), "%a %b %d %H:%M:%S %Y")
             except ValueError:
@@ -4289,7 +4290,7 @@ def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]
     mtimes: dict[str, int] = {}
     for line in mtimes_got.text.splitlines():
         stamp, _, path = line.strip().partition(" ")
-        if stamp.isdigit() and path.startswith("/etc/libvirt/"):
+        if digits(stamp) and path.startswith("/etc/libvirt/"):
             mtimes[path.removeprefix("/etc/libvirt/")] = int(stamp)
     return (starts, mtimes) if starts and mtimes else ({}, {})
 
@@ -4454,7 +4455,7 @@ def _sockets(g: Got) -> Fact[dict[str, str]]:
     out = {}
     for line in g.text.splitlines():
         parts = line.split()
-        if len(parts) == 4 and parts[0].isdigit():
+        if len(parts) == 4 and digits(parts[0]):
             out[parts[3]] = " ".join(parts[:3])
     return Fact.of(out, g.source)
 

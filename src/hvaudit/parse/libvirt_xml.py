@@ -31,6 +31,7 @@ from hvaudit.model import (
 from hvaudit.parse.qemu_args import raw_pci_passthrough
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
+from hvaudit.textsafe import digits
 
 __all__ = ["parse_cpuset", "parse_domain", "parse_network", "parse_pool", "resolve_network_port"]
 
@@ -1240,7 +1241,7 @@ def _memory_device_access(root: Element, m: Element) -> str | None:
     if own:
         return own
     node = (m.findtext("target/node") or "").strip()
-    if node.isdigit():
+    if digits(node):
         cells = root.findall("cpu/numa/cell")
         cell = next((c for c in cells if (c.get("id") or "").strip() == node), None)
         if cell is None and all(c.get("id") is None for c in cells) and int(node) < len(cells):

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from hvaudit.textsafe import digits
+
 __all__ = [
     "KNOWLEDGE_MODULES",
     "OTP_MODULES",
@@ -260,7 +262,7 @@ def can_succeed(stack: Stack, results: Outcomes) -> bool:
             actions = item.actions
             for code in results(item):
                 action = actions.get(code, actions["default"])
-                if action.isdigit() and int(action) > 0:
+                if digits(action) and int(action) > 0:
                     todo.append((i + 1 + int(action), state))
                 elif action in ("ok", "done"):
                     new = state if state == "bad" else "ok"

@@ -55,6 +55,7 @@ from hvaudit.parse.host import parse_host_facts
 from hvaudit.parse.libvirt_xml import I440FX_MACHINES, parse_cpuset
 from hvaudit.parse.proxmox_firewall import IpsetEntry
 from hvaudit.parse.qemu_args import raw_pci_passthrough
+from hvaudit.textsafe import digits
 
 __all__ = [
     "FIREWALL_DAEMONS",
@@ -1214,7 +1215,7 @@ def _cluster_facts(
     )
     for entry in bundle.under(pve_artefact("/etc/pve/firewall/")):
         vmid = entry.path.rsplit("/", 1)[-1].removesuffix(".fw")
-        if vmid.isdigit() and entry.status == "ok":
+        if digits(vmid) and entry.status == "ok":
             fw = pve.parse_firewall(bundle.text(entry.path), entry.path, "vm", cluster_fw)
             px.vm_firewalls[vmid] = fw
             notes += [f"pve-firewall: {w}" for w in fw.warnings]
