@@ -171,6 +171,6 @@ class Lines:
 def digits(text: str) -> bool:
     """True when `text` is one or more ASCII digits, the only digits the C programs whose
     settings hvaudit reads (strtol, atoi, strtonum) accept. `str.isdigit` is also true of "²"
-    and "٣": int() refuses the first (a crash on a hostile field, V13-4) and reads the second as
-    3, a number the scanned program never saw."""
+    and of U+0663 (Arabic-Indic three): int() refuses the first (a crash on a hostile field,
+    V13-4) and reads the second as 3, a number the scanned program never saw."""
     return text.isascii() and text.isdigit()
