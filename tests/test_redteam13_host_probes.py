@@ -42,6 +42,40 @@ Findings:
   command line showed the option. /etc/default/ssh (SSHD_OPTS) and /etc/sysconfig/sshd
   (OPTIONS, RHEL) are now collected; where no sshd listener runs their -o options are applied
   as a command line's. Fixed.
+
+Wrong questions fixed with them (twins that failed on the old code): `passwd: files sss # nis
+...` was asked about NIS (nsswitch.c cuts the line at '#'; R13H-1's reader does too), and
+`sudoers : files sss` (no sudoers line for sudo, which matches "sudoers:") was asked about the
+directory's sudo rules (R13H-2); a libvirtd.conf file output while the running daemon logs to
+the journal (virt-admin) now passes on what runs (R13H-3).
+
+Probes that held: a libvirt key in another case (`Migrate_TLS_Force = 1`: virconf.c matches
+keys with STREQ, HVA-032 fails as without the key); `-e 1` and `-e 2` ending the boot audit
+rules (HVA-201/214 pass); a running sshd listener's own command line over an environment file
+written since, and Debian's stock empty SSHD_OPTS (HVA-160 pass); the R13H-3 twins already right
+before (the journal from an idle daemon's units, no systemctl, an environment file naming
+journald) and Debian 11's glibc 2.31 keeping the first passwd line.
+
+Tally: 14 tests in this file; 11 failed on the code before this round's fixes (R13H-1 three
+times, R13H-2, R13H-3 three, R13H-4, R13H-5, and the two wrong-question twins), 3 held
+(test_libvirt_keys_are_case_sensitive, test_boot_rules_that_keep_auditing_on_pass,
+test_sshd_options_of_a_running_listener_or_none_keep_the_pass).
+
+Leads left (not probed or not fixed for lack of time):
+- HVA-213: LIBVIRT_DEBUG in the unit's environment sets the default priority (virlog.c
+  virLogSetFromEnv), so `LIBVIRT_DEBUG=1` floods the log as `log_level = 1` does, which only
+  the file is read for; a running daemon's level is not readable with virt-admin.
+- R13H-3 reads an idle daemon's environment from its units; for a running daemon without
+  virt-admin installed the units are read too, though the process may have started with an
+  older environment (/proc/PID/environ, LIBVIRT_* only, would tell).
+- R13H-5: SSHD_OPTS may hold `-f FILE` (another configuration), which the environment-file path
+  does not treat as _config_options treats a running sshd's -f.
+- nsswitch.conf: glibc 2.33+'s nss_action_parse has no comment handling of its own (read in
+  llvm-project's copy); whether a trailing `# word` reaches it as a source on current glibc was
+  not settled, so '#' still ends the line as in nsswitch.c.
+- HVA-142: `group: files [SUCCESS=merge] sss` merges the directory's members into a local
+  group (glibc NSS_ACTION_MERGE), so a local sudo group may have more members than /etc/group
+  lists.
 """
 
 from __future__ import annotations
@@ -333,3 +367,38 @@ def test_sshd_options_of_a_running_listener_or_none_keep_the_pass(host_scan) -> 
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}
     a = host_scan({"/etc/default/ssh": 'SSHD_OPTS="-o PermitRootLogin=yes"\n'})
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
+
+
+# --- Spellings the real program reads: a held probe and two twins ---------------------------------
+
+
+def test_libvirt_keys_are_case_sensitive(host_scan) -> None:
+    """Held. libvirt src/util/virconf.c virConfGetValue (read with `find_string`) matches a key
+    with STREQ (STRCASEEQ only for VMX files), so `Migrate_TLS_Force = 1` in qemu.conf sets
+    nothing and migrate_tls_force keeps its default 0. hvaudit reads it the same way: HVA-032
+    fails, as for a file without the key."""
+    conf = str(HARDENED_HOST["/etc/libvirt/qemu.conf"]).replace(
+        "migrate_tls_force = 1", "Migrate_TLS_Force = 1"
+    )
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-032") == {"hv1": "fail"}, messages(a, "HVA-032")
+
+
+def test_sudoers_line_with_a_blank_before_its_colon_is_not_sudos(host_scan) -> None:
+    """R13H-2's twin (a wrong question before the fix). sudo_read_nss matches the eight
+    characters "sudoers:" (strncasecmp), so `sudoers : files sss` is no sudoers line for sudo,
+    which then reads /etc/sudoers only ("Default to files only if no matches"). hvaudit asked
+    about the directory's rules; now HVA-142 passes on /etc/sudoers, as sudo runs."""
+    a = host_scan({"/etc/nsswitch.conf": NSSWITCH + "sudoers : files sss\n"})
+    assert outcomes(a, "HVA-142") == {"hv1": "pass"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142")["hv1"] == "2 administrative principal(s) (limit 3): alice, root"
+
+
+def test_comment_after_the_passwd_sources_names_no_source(host_scan) -> None:
+    """R13H-1's twin (a wrong question before the fix). nsswitch.c nss_parse_file: "search
+    forward for the next '#' character and if found make it terminating the line", so `passwd:
+    files sss # nis (old cluster)` names files and sss only. hvaudit read "nis" from the comment
+    and asked the NIS question; now HVA-141 passes (SSSD serves no uid 0)."""
+    nss = NSSWITCH.replace("passwd:         files sss", "passwd: files sss # nis (old cluster)")
+    a = host_scan({"/etc/nsswitch.conf": nss, "processes": NIS_PROCS})
+    assert outcomes(a, "HVA-141") == {"hv1": "pass"}, messages(a, "HVA-141")
