@@ -69,7 +69,8 @@ Leads left (not probed or not fixed for lack of time):
   virt-admin installed the units are read too, though the process may have started with an
   older environment (/proc/PID/environ, LIBVIRT_* only, would tell).
 - R13H-5: SSHD_OPTS may hold `-f FILE` (another configuration), which the environment-file path
-  does not treat as _config_options treats a running sshd's -f.
+  did not treat as _config_options treats a running sshd's -f (closed by the integrator:
+  test_sshd_configuration_file_in_the_units_environment_file).
 - nsswitch.conf: glibc 2.33+'s nss_action_parse has no comment handling of its own (read in
   llvm-project's copy); whether a trailing `# word` reaches it as a source on current glibc was
   not settled, so '#' still ends the line as in nsswitch.c.
@@ -366,6 +367,24 @@ def test_sshd_options_of_a_running_listener_or_none_keep_the_pass(host_scan) -> 
     assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin no"}
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}
     a = host_scan({"/etc/default/ssh": 'SSHD_OPTS="-o PermitRootLogin=yes"\n'})
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
+
+
+def test_sshd_configuration_file_in_the_units_environment_file(host_scan) -> None:
+    """R13H-5's lead, closed: SSHD_OPTS="-f /etc/ssh/sshd_config.legacy" under socket activation
+    makes every connection's `sshd -i $SSHD_OPTS` read another file (sshd(8) -f config_file),
+    which `sshd -T` (run on the default file) never showed; hvaudit passed "PermitRootLogin no".
+    Right: what a running sshd started with -f gets, a question naming the file and the
+    environment file; `-f /etc/ssh/sshd_config` (the file read) keeps the pass."""
+    a = host_scan(
+        {**SOCKET_SSHD, "/etc/default/ssh": 'SSHD_OPTS="-f /etc/ssh/sshd_config.legacy"\n'}
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "manual"}, messages(a, "HVA-160")
+    assert (
+        "SSHD_OPTS in /etc/default/ssh starts sshd with -f /etc/ssh/sshd_config.legacy"
+        in (messages(a, "HVA-160")["hv1"])
+    )
+    a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": 'SSHD_OPTS="-f/etc/ssh/sshd_config"\n'})
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
 
 

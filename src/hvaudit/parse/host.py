@@ -542,10 +542,18 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # `sshd -T` and the files read are the default configuration's; an sshd started with
     # `-f FILE` (sshd(8)) runs another one, which nothing here read.
     other = [p for p in _config_options(processes, ("sshd",)).get("sshd", []) if p != SSHD_CONFIG]
+    other_from, why_srcs = "an sshd runs with", list(processes.sources)
+    if not other and processes.known and not _sshd_listener_runs(processes):
+        # no listener shows its command line: the unit's environment file may name another
+        # configuration file (SSHD_OPTS="-f /etc/ssh/other_config"), which each connection's
+        # `sshd -i $SSHD_OPTS` (ssh@.service) or the next start reads instead
+        other, unit_origin, unit_f_srcs = _sshd_unit_config_files(ev)
+        other_from = f"{unit_origin} starts sshd with"
+        why_srcs += unit_f_srcs
     foreign = _other_sshd_binaries(processes)
     if other or foreign:
         why = (
-            f"an sshd runs with -f {', '.join(dict.fromkeys(other))}, a configuration hvaudit "
+            f"{other_from} -f {', '.join(dict.fromkeys(other))}, a configuration hvaudit "
             f"does not read (`sshd -T` shows {SSHD_CONFIG} only)"
             if other
             else f"an sshd runs from {', '.join(foreign)}, not the distribution's "
@@ -553,8 +561,8 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             "it (OpenSSH's INSTALL: a default build's is /usr/local/etc/sshd_config), which "
             f"hvaudit does not read (`sshd -T` and {SSHD_CONFIG} are the distribution's)"
         )
-        f.sshd = Fact.unavailable(why, *processes.sources)
-        f.sshd_match = Fact.unavailable(why, *processes.sources)
+        f.sshd = Fact.unavailable(why, *why_srcs)
+        f.sshd_match = Fact.unavailable(why, *why_srcs)
     f.mfa = _mfa(ev, f.sshd, f.sshd_match)
     f.held_packages = _held(ev)
     f.selinux_enforcing = ev.fact(_file("/sys/fs/selinux/enforce"), _selinux)
@@ -4084,9 +4092,9 @@ SSHD_ENV_FILES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _sshd_unit_options(ev: HostEvidence) -> tuple[list[str], str, list[Source]]:
-    """The `-o` options sshd's unit passes it from its environment file at its next start
-    (SSHD_ENV_FILES), where they come from, and the files' sources (R13H-5)."""
+def _sshd_unit_words(ev: HostEvidence) -> Iterator[tuple[list[str], str, Source]]:
+    """The arguments sshd's unit appends from each environment file (SSHD_ENV_FILES) that was
+    read, with where they come from."""
     for path, var in SSHD_ENV_FILES:
         got = ev.get(_file(path))
         if got.state != "ok":
@@ -4096,9 +4104,26 @@ def _sshd_unit_options(ev: HostEvidence) -> tuple[list[str], str, list[Source]]:
             words = shlex.split(value)
         except ValueError:
             words = value.split()
+        yield words, f"{var} in {path}", got.source
+
+
+def _sshd_unit_options(ev: HostEvidence) -> tuple[list[str], str, list[Source]]:
+    """The `-o` options sshd's unit passes it from its environment file at its next start
+    (SSHD_ENV_FILES), where they come from, and the files' sources (R13H-5)."""
+    for words, origin, source in _sshd_unit_words(ev):
         options = _sshd_o_options(words)
         if options:
-            return options, f"{var} in {path}", [got.source]
+            return options, origin, [source]
+    return [], "", []
+
+
+def _sshd_unit_config_files(ev: HostEvidence) -> tuple[list[str], str, list[Source]]:
+    """The configuration files (`-f FILE`, sshd(8)) other than SSHD_CONFIG that sshd's unit
+    passes it from its environment file, where they come from, and the files' sources."""
+    for words, origin, source in _sshd_unit_words(ev):
+        files = [p for p in _config_file_args(words) if p != SSHD_CONFIG]
+        if files:
+            return files, origin, [source]
     return [], "", []
 
 
@@ -4136,18 +4161,27 @@ def _config_options(processes: Fact[str], names: tuple[str, ...]) -> dict[str, l
         exe = words[0].rsplit("/", 1)[-1] if words else ""
         if exe not in names:
             continue
-        for i, w in enumerate(words[1:], 1):
-            attached = _SHORT_F.match(w)
-            if w in ("-f", "--config") and i + 1 < len(words):
-                out.setdefault(exe, []).append(words[i + 1])
-            elif w.startswith("--config="):
-                out.setdefault(exe, []).append(w.split("=", 1)[1])
-            elif attached and attached.group(1):
-                # getopt(3): an option's argument is "the following text in the same
-                # argv-element, or the text of the following argv-element"
-                out.setdefault(exe, []).append(attached.group(1))
-            elif attached and i + 1 < len(words):
-                out.setdefault(exe, []).append(words[i + 1])
+        for path in _config_file_args(words[1:]):
+            out.setdefault(exe, []).append(path)
+    return out
+
+
+def _config_file_args(args: list[str]) -> list[str]:
+    """The configuration files among a program's arguments (`-f FILE`, `-fFILE`, a cluster
+    ending in f, `--config FILE`, `--config=FILE`), in order."""
+    out: list[str] = []
+    for i, w in enumerate(args):
+        attached = _SHORT_F.match(w)
+        if w in ("-f", "--config") and i + 1 < len(args):
+            out.append(args[i + 1])
+        elif w.startswith("--config="):
+            out.append(w.split("=", 1)[1])
+        elif attached and attached.group(1):
+            # getopt(3): an option's argument is "the following text in the same
+            # argv-element, or the text of the following argv-element"
+            out.append(attached.group(1))
+        elif attached and i + 1 < len(args):
+            out.append(args[i + 1])
     return out
 
 
