@@ -85,6 +85,7 @@ import pytest
 from conftest import run_assessment
 from hvaudit.bundle import BundleWriter
 from hvaudit.engine import Assessment
+from test_redteam11_vmw_probes import _question, _verdict
 from test_vmx import scan
 
 
@@ -108,24 +109,6 @@ def _vsphere(
     bundle = writer.close(complete=True)
     assert bundle is not None
     return run_assessment(bundle)
-
-
-def _verdict(a: Assessment, check_id: str, subject: str = "esx1") -> tuple[str, str]:
-    (got,) = [
-        (r.status.value, r.outcome.message)
-        for r in a.results
-        if r.check.id == check_id and r.outcome.subject.name == subject
-    ]
-    return got
-
-
-def _question(a: Assessment, check_id: str, subject: str = "esx1") -> str:
-    (got,) = [
-        r.outcome.question
-        for r in a.results
-        if r.check.id == check_id and r.outcome.subject.name == subject
-    ]
-    return str(got)
 
 
 # --- V13-1: HVA-423 and passwdqc's enforce= ---------------------------------------------------------

@@ -266,6 +266,17 @@ def audit_off_at_next_boot(host: Host) -> tuple[str, Source] | None:
     return None
 
 
+def audit_off_question(host_name: str) -> str:
+    """The question for a host whose boot rules switch auditing off (audit_off_at_next_boot)."""
+    return (
+        f"Does kernel auditing on host {host_name} stay on after a reboot, although a rules file "
+        "the boot loads holds `-e 0`? Evidence: /etc/audit/audit.rules and "
+        "/etc/audit/rules.d/*.rules (augenrules(8) emits the last -e last) and any unit that runs "
+        "`auditctl -e 1` after auditd.service. Pass: a later rule or unit enables it again; "
+        "fail: the next boot runs with auditing off."
+    )
+
+
 def vm_bridges(ctx: Context, host: str) -> set[str]:
     """Bridges VM ports are on now, or VMs are defined on (directly, via a libvirt network, or
     by a tap raw QEMU arguments put on a named bridge: hvaudit.parse.qemu_args.raw_taps)."""

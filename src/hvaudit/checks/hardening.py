@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from hvaudit.checks._libvirt import (
     audit_off_at_next_boot,
+    audit_off_question,
     audit_records_filtered,
     audit_switched_off,
     conf_fact,
@@ -926,11 +927,7 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 f"file the boot loads switches auditing off (`{next_boot[0]}`)",
                 *f.sources,
                 next_boot[1],
-                question=f"Does kernel auditing on host {h.name} stay on after a reboot, although a "
-                "rules file the boot loads holds `-e 0`? Evidence: /etc/audit/audit.rules and "
-                "/etc/audit/rules.d/*.rules (augenrules(8) emits the last -e last) and any "
-                "unit that runs `auditctl -e 1` after auditd.service. Pass: a later rule or unit "
-                "enables it again; fail: the next boot runs with auditing off.",
+                question=audit_off_question(h.name),
             )
         else:
             yield passed(

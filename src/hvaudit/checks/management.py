@@ -13,6 +13,7 @@ from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
     LIBVIRT_TLS,
     audit_off_at_next_boot,
+    audit_off_question,
     audit_records_filtered,
     audit_switched_off,
     conf_fact,
@@ -2767,11 +2768,7 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
                 f"off (`{next_boot[0]}`)",
                 *srcs,
                 next_boot[1],
-                question=f"Does kernel auditing on host {h.name} stay on after a reboot, although a "
-                "rules file the boot loads holds `-e 0`? Evidence: /etc/audit/audit.rules and "
-                "/etc/audit/rules.d/*.rules (augenrules(8) emits the last -e last) and any "
-                "unit that runs `auditctl -e 1` after auditd.service. Pass: a later rule or unit "
-                "enables it again; fail: the next boot runs with auditing off.",
+                question=audit_off_question(h.name),
             )
         else:
             yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources, *sink.sources)
