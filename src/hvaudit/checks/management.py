@@ -64,6 +64,7 @@ from hvaudit.parse.host import (
     APT_STALE,
     DNF_BLIND,
     EVERY_USER,
+    MERGED,
     UNRESOLVED,
     libvirt_admin_socket,
     libvirt_socket,
@@ -1724,7 +1725,10 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
 def few_admins(ctx: Context) -> Iterator[Outcome]:
     """sudo rights, doas rights (doas.conf(5): `permit` an identity, `as target` "The default is
     all users", root among them) and membership of the libvirt group are root-equivalent on a
-    hypervisor host; they count against the same bare minimum."""
+    hypervisor host; they count against the same bare minimum. A group into which nsswitch
+    merges a directory's members (`group: files [SUCCESS=merge] sss`, glibc NSS_ACTION_MERGE)
+    may have more members than /etc/group lists, perhaps none: not counted, but never a pass
+    on the local list alone (HVA-142 lead, session 12)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1732,12 +1736,28 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, f"at most {limit} principals hold administrative rights")
             continue
-        names = list(f.get())
+        merged = [n.split(MERGED, 1) for n in f.get() if MERGED in n]
+        names = [n for n in f.get() if MERGED not in n]
         msg = f"{len(names)} administrative principal(s) (limit {limit}): {', '.join(names[:15]) or 'none'}"
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
         groups = [n.removesuffix(UNRESOLVED) for n in names if n.endswith(UNRESOLVED)]
         if len(names) > limit or every_user:
             yield failed(s, msg, *f.sources)
+        elif merged:
+            where = merged[0][1].strip(" )")
+            also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
+            local = ", ".join([*groups, *(g for g, _ in merged)])
+            yield manual(
+                s,
+                f"{msg}{also}; nsswitch merges the members {where} holds into "
+                f"{', '.join(g for g, _ in merged)}, which are not in the evidence",
+                *f.sources,
+                question=f"Do the members of {local} as the host resolves them, together with "
+                f"the other principals listed, number at most {limit} named administrators? "
+                f"Evidence: `getent group` for each on the host (nsswitch.conf's group line "
+                f"merges {where}'s members into the local groups). Pass: at most {limit} "
+                "principals in all; fail: more.",
+            )
         elif groups:
             yield manual(
                 s,

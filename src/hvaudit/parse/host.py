@@ -1547,18 +1547,48 @@ def _group_file(g: Got) -> Fact[dict[str, tuple[int, tuple[str, ...]]]]:
     return Fact.of(out, g.source)
 
 
+def _group_merge_sources(text: str) -> list[str]:
+    """The sources whose members glibc merges into a group found before them on nsswitch.conf's
+    group line (any line naming the database, whichever glibc reads).
+
+    glibc's NSS_ACTION_MERGE (nsswitch.conf(5) "merge"; the "nsswitch: Add group merging
+    support" patch, libc-alpha 2016: "When a group is located in the first of the two group
+    entries, processing will continue on to the next one. If the group is also found in the
+    next entry (and the group name and GID are an exact match), the member list of the second
+    entry will be added"); nss_action_parse reads the action name case-insensitively
+    (`__strncasecmp (name, "MERGE", 5)`, read with `find_string`), blanks allowed around '='.
+    So `group: files [SUCCESS=merge] sss` gives a local group the directory's members too."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        m = re.match(r"\s*([^\s:]+)([\s:].*)?$", raw.split("#", 1)[0])
+        if m is None or m.group(1) != "group":
+            continue
+        merging = False
+        for word in re.findall(r"\[[^\]]*\]?|[^\s:\[]+", m.group(2) or ""):
+            if word.startswith("["):
+                merging = merging or re.search(r"=\s*merge(?![a-z])", word, re.I) is not None
+            elif merging and word != "files" and word not in out:
+                out.append(word)
+    return out
+
+
 def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     """Group name -> its members: those /etc/group lists and the accounts whose primary group
     (passwd(5), fourth field) it is; getgrouplist(3), which sudo and login use for the group
     vector, adds the primary group "if it was not among the groups defined for user in the group
-    database"."""
+    database". Where nsswitch merges another source's members into local groups
+    (_group_merge_sources), each group also holds a marker that its members are not all read."""
     got = ev.get(_file("/etc/group"))
+    nss = ev.get(_file("/etc/nsswitch.conf"))
+    merged = _group_merge_sources(nss.text) if nss.state == "ok" else []
     groups: dict[str, set[str]] = {}
     by_gid: dict[str, str] = {}
     for line in got.text.splitlines():
         parts = line.split(":")
         if len(parts) >= 4:
             groups[parts[0]] = {m for m in parts[3].strip().split(",") if m}
+            if merged:
+                groups[parts[0]].add(f"%{parts[0]}{MERGED} {', '.join(merged)})")
             by_gid.setdefault(parts[2].strip(), parts[0])
     passwd = ev.get(_file("/etc/passwd"))
     for line in passwd.text.splitlines() if passwd.state == "ok" else ():
@@ -1686,6 +1716,9 @@ def _by_file(text: str) -> dict[str, list[str]]:
 
 UNRESOLVED = " (members not read)"
 """Marks a sudoers group or netgroup whose members the evidence does not list."""
+MERGED = " (+members merged from"
+"""Marks a local group into which nsswitch merges the members of another source (the sources
+follow, then ")"): those members are not in the evidence, and there may be none."""
 EVERY_USER = "ALL (every user)"
 """The principal a sudoers rule for ALL users grants."""
 _SUDOERS_SKIP = ("Runas_Alias", "Host_Alias", "Cmnd_Alias", "Cmd_Alias")
@@ -1907,10 +1940,12 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 for item in users:
                     add(item, frozenset())
                 grown = grown or len(principals) > before
+    merge_src = [nss.source] if nss.state == "ok" and _group_merge_sources(nss.text) else []
     return Fact.of(
         tuple(sorted(principals)),
         got.source,
         Source(_file("/etc/group")),
+        *merge_src,
         *doas_src,
         *polkit_src,
     )
