@@ -1383,7 +1383,14 @@ def directory_membership(ctx: Context) -> Iterator[Outcome]:
     CVE-2024-37085). Property config.authenticationManagerInfo.authConfig. ESXI-80-000241's
     check (V-258796, read with `search`) is a finding only where the setting "is set to 'ESX
     Admins'" (double quotes in the STIG), and its first release's fix sets it with
-    `Set-AdvancedSetting -Value ""`: an empty group is that hardened value, not the default."""
+    `Set-AdvancedSetting -Value ""`: an empty group is that hardened value, not the default.
+    CVE-2024-37085 abuses the group's NAME: whoever may create a group called
+    'ESX Admins' in the domain becomes host administrator, whether or not the group existed when
+    the host joined. A domain-qualified value ('CORP\\ESX Admins', 'ESX Admins@corp.example')
+    names that same group in that domain: were ESXi to resolve the qualified form, the abused
+    group is the one granted; were it not, no group is granted and the setting is no
+    site-specific group either. Either way it is not the dedicated group ESXI-80-000241 asks
+    for: a fail (L14-6; it passed as a dedicated group)."""
     key = "Config.HostAgent.plugins.hostsvc.esxAdminsGroup"
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1424,12 +1431,26 @@ def directory_membership(ctx: Context) -> Iterator[Outcome]:
                 f"joined to {ad[0].get('domain')}, but {key} is the default 'ESX Admins'",
                 esx.source,
             )
+        elif _group_name(str(group)) == DEFAULT_ESX_ADMINS:
+            yield failed(
+                s,
+                f"joined to {ad[0].get('domain')}, but {key} is {str(group).strip()[:80]!r}: "
+                "the default group name 'ESX Admins', qualified by a domain",
+                esx.source,
+            )
         else:
             yield passed(
                 s,
                 f"joined to {ad[0].get('domain')}; administrators group {str(group)[:60]}",
                 esx.source,
             )
+
+
+def _group_name(value: str) -> str:
+    """The group name of an esxAdminsGroup value without a domain qualifier (`DOMAIN\\name`,
+    `name@domain`), case-folded: Active Directory compares names case-insensitively."""
+    name = value.strip().rsplit("\\", 1)[-1]
+    return name.split("@", 1)[0].strip().lower()
 
 
 LOCK_FAILURES_MAX = 3
@@ -1592,7 +1613,9 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
     count is a question (V13-2). HY-SR-14 counts accounts: an entry for a group
     (HostAccessControlEntry.group, "True if 'principal' describes a group account") admits all
     its members, which the host does not list, so an administrators' group within the limit is
-    a question for its membership (V13-7), as directory accounts are on Linux hosts (HVA-140)."""
+    a question for its membership (V13-7), as directory accounts are on Linux hosts (HVA-140).
+    A lockdown exception user who also holds a host role is one account, counted once (L14-5:
+    root listed in both was counted twice, a wrong fail within the limit)."""
     limit = ctx.profile.max_interactive_accounts
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1633,7 +1656,10 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
             for e in info.get("entries") or []
             if str(e.get("mode")) in ("accessAdmin", "admin") and e.get("group") is True
         )
-        if len(admins) + len(exceptions) > limit:
+        # HY-SR-14 counts accounts: an exception user who also holds the Admin role is one
+        # account, not two (HVA-425 counted it twice)
+        accounts = len(set(admins) | set(exceptions))
+        if accounts > limit:
             yield failed(s, msg + f" (more than {limit})", esx.source)
         elif groups:
             shown = ", ".join(groups)[:120]
@@ -1648,7 +1674,7 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
                 "Manage > Security & users > Users and roles. Pass: yes, at most "
                 f"{limit} accounts in all; fail: more.",
             )
-        elif custom and len(admins) + len(exceptions) + len(custom) > limit:
+        elif custom and len(set(admins) | set(exceptions) | set(custom)) > limit:
             shown = ", ".join(custom)[:120]
             yield manual(
                 s,
@@ -2254,16 +2280,33 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     ESXI-80-000160 (the vMotion vmknic carries no other traffic type, on its own VLAN). The VLAN
     is shared when a VM port group, the management vmknic or any other VMkernel adapter is on it
     (R6-6), or a VM port group trunks it to its guests (as HVA-433); another host's VM port
-    group on that VLAN id is a question (V13-6, as HVA-433)."""
+    group on that VLAN id is a question (V13-6, as HVA-433). A VMkernel adapter on the vMotion
+    TCP/IP stack (HostVirtualNicSpec.netStackInstanceKey `vmotion`, "Stack key used for vMotion
+    applications", HostNetStackInstanceSystemStackKey, read with `search`) carries vMotion
+    whether or not virtualNicManagerInfo lists it under the vmotion nicType: the vMotion
+    service is selected per adapter only on the default stack, and no adapter is selected for
+    it once one is on the vMotion stack (community.vmware vmware_vmkernel, enable_vmotion:
+    "only allowed if the default TCP/IP stack is used. You cannot enable vMotion on an
+    additional adapter if you already have an adapter with the vMotion TCP/IP stack
+    configured", read with `read_file`). Such an adapter is judged as a tagged one (L14-7: was
+    not applicable "no vmknic is tagged for vMotion")."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
             what = "config.network.vnic" if esx.vmknics is None else "config.virtualNicManagerInfo"
             yield unknown(s, _gap(what, esx.source), _alone_question(h.name, "vMotion"))
             continue
-        vmotion = esx.vmknic_traffic.get("vmotion") or []
+        tagged = esx.vmknic_traffic.get("vmotion") or []
+        stack = [
+            str(n.get("device"))
+            for n in esx.vmknics
+            if n.get("netstack") == "vmotion" and str(n.get("device")) not in tagged
+        ]
+        vmotion = [*tagged, *stack]
         if not vmotion:
-            yield not_applicable(s, "no vmknic is tagged for vMotion")
+            yield not_applicable(
+                s, "no vmknic is tagged for vMotion or on the vMotion TCP/IP stack"
+            )
             continue
         nics, others, trunks = _vmknic_vlans(ctx, h, esx)
         mgmt_vlans = {nics[n][1] for n in esx.vmknic_traffic.get("management") or [] if n in nics}

@@ -695,6 +695,9 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 "dvs_portgroup": str(getattr(n.spec.distributedVirtualPort, "portgroupKey", ""))
                 if getattr(n.spec, "distributedVirtualPort", None) is not None
                 else "",
+                # HostVirtualNicSpec.netStackInstanceKey: the TCP/IP stack, `vmotion` "Stack
+                # key used for vMotion applications" (HostNetStackInstanceSystemStackKey)
+                "netstack": str(getattr(n.spec, "netStackInstanceKey", None) or ""),
             }
             for n in props.get("config.network.vnic") or []
         ]

@@ -1,0 +1,172 @@
+"""Leads of red-team round 13 (tests/test_redteam13_pve_probes.py and
+tests/test_redteam13_vmw_probes.py, "Leads left") settled in session 14 (issue 8: verdicts an
+auditor can sign). Each test names the source it rests on and asserts the exact verdict; each
+finding's test failed on main before its fix.
+
+VMware:
+- L14-5 (wrong fail): HVA-425 counted a lockdown exception user who also holds the Admin role
+  on the host twice; accounts are counted once.
+- L14-6 (false pass): HVA-422 passed esxAdminsGroup 'CORP\\ESX Admins' (or 'ESX
+  Admins@corp.example') as a dedicated group; it names the group CVE-2024-37085 abuses.
+- L14-7 (wrong n/a): HVA-434 said "no vmknic is tagged for vMotion" of a host whose vMotion
+  runs on a VMkernel adapter of the vMotion TCP/IP stack, which virtualNicManagerInfo need
+  not list under the vmotion nicType.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_redteam11_vmw_probes import GROUP, _joined, _question, _verdict
+from test_redteam13_vmw_probes import SECURE, _vsphere
+
+# --- L14-5: HVA-425 and an exception user who is also an administrator ------------------------------
+
+
+def _admins_and_exceptions(admins: list[str], exceptions: list[str]) -> dict[str, Any]:
+    return {
+        "host_access": {
+            "entries": [{"principal": p, "group": False, "mode": "accessAdmin"} for p in admins],
+            "lockdown_exceptions": exceptions,
+        }
+    }
+
+
+def test_exception_user_who_is_an_admin_counts_once(tmp_path: Path) -> None:
+    """HY-SR-14 counts accounts with direct host access. root, vpxuser and svc-backup hold the
+    Admin role (3, the default limit) and svc-backup is also a lockdown exception user (vSphere 8
+    STIG ESXI-80-000201: the exception list keeps its users' permissions in lockdown mode; it
+    adds no account). HVA-425 added the two lists' lengths and failed "(more than 3)" with 3
+    distinct accounts. Right: the exception user is asked about, as for any exception within
+    the limit."""
+    a = _vsphere(
+        tmp_path, _admins_and_exceptions(["root", "vpxuser", "svc-backup"], ["svc-backup"])
+    )
+    assert _verdict(a, "HVA-425") == (
+        "manual",
+        "3 principal(s) with host administration (root, svc-backup, vpxuser); lockdown "
+        "exceptions: svc-backup: whether each exception user needs to keep its permissions is "
+        "not seen",
+    )
+    assert _question(a, "HVA-425").startswith(
+        "Does each lockdown exception user of host esx1 (svc-backup) need to keep its "
+        "permissions in lockdown mode"
+    )
+
+
+def test_distinct_exception_user_beyond_the_limit_fails(tmp_path: Path) -> None:
+    """Twin of L14-5 (held): a fourth, distinct account as the exception user: fail."""
+    a = _vsphere(tmp_path, _admins_and_exceptions(["root", "vpxuser", "dcui"], ["svc-backup"]))
+    assert _verdict(a, "HVA-425") == (
+        "fail",
+        "3 principal(s) with host administration (dcui, root, vpxuser); lockdown exceptions: "
+        "svc-backup (more than 3)",
+    )
+
+
+# --- L14-6: HVA-422 and a domain-qualified 'ESX Admins' ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "group", ["CORP\\ESX Admins", "ESX Admins@corp.example", "corp\\esx admins"]
+)
+def test_domain_qualified_esx_admins_fails(tmp_path: Path, group: str) -> None:
+    """CVE-2024-37085: ESXi joined to Active Directory grants full administration to the members
+    of the domain group named 'ESX Admins', whoever created it (vSphere 8 STIG ESXI-80-000241,
+    V-258796, read with `search`: "all user/group accounts assigned to the Active Directory
+    group "ESX Admins" will have full administrative access ... the default group must be
+    changed to a site-specific Active Directory group"). A domain prefix or suffix names the
+    same group in that domain; HVA-422 compared the whole value with 'ESX Admins' and passed
+    "administrators group CORP\\ESX Admins". Right: fail."""
+    a = _vsphere(tmp_path, _joined(group))
+    assert _verdict(a, "HVA-422") == (
+        "fail",
+        f"joined to corp.example, but {GROUP} is {group!r}: the default group name "
+        "'ESX Admins', qualified by a domain",
+    )
+
+
+def test_domain_qualified_dedicated_group_passes(tmp_path: Path) -> None:
+    """Twin of L14-6 (held): a site-specific group, qualified by its domain: pass."""
+    a = _vsphere(tmp_path, _joined("CORP\\esx-host-admins"))
+    assert _verdict(a, "HVA-422") == (
+        "pass",
+        "joined to corp.example; administrators group CORP\\esx-host-admins",
+    )
+
+
+# --- L14-7: HVA-434 and the vMotion TCP/IP stack ----------------------------------------------------
+
+
+def _vmotion_stack_host(vmotion_vlan: int, *, tagged: bool = False) -> dict[str, Any]:
+    """A host record (collect/vsphere.py) with vmk0 management on VLAN 20 and vmk1 on the vMotion
+    TCP/IP stack on port group vMotion of VLAN `vmotion_vlan`; vmk1 listed under the vmotion
+    nicType only when `tagged`."""
+
+    def pg(name: str, vlan: int) -> dict[str, Any]:
+        return {
+            "name": name,
+            "switch": "vSwitch0",
+            "vlan": [vlan],
+            "trunk": False,
+            "security": SECURE,
+        }
+
+    return {
+        "portgroups": [pg("Management Network", 20), pg("vMotion", vmotion_vlan)],
+        "vmknics": [
+            {
+                "device": "vmk0",
+                "portgroup": "Management Network",
+                "dvs_portgroup": "",
+                "netstack": "defaultTcpipStack",
+            },
+            {"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": "", "netstack": "vmotion"},
+        ],
+        "vmknic_traffic": {"management": ["vmk0"], **({"vmotion": ["vmk1"]} if tagged else {})},
+    }
+
+
+@pytest.mark.parametrize(
+    ("vlan", "verdict"),
+    [
+        (30, ("pass", "vMotion alone on vmk1 VLAN 30")),
+        (20, ("fail", "vmk1 VLAN 20 shared with other traffic")),
+    ],
+    ids=["own-vlan", "management-vlan"],
+)
+def test_vmotion_stack_vmknic_is_a_vmotion_vmknic(
+    tmp_path: Path, vlan: int, verdict: tuple[str, str]
+) -> None:
+    """vSphere API HostNetStackInstanceSystemStackKey (read with `search`): `vmotion` is the
+    "Stack key used for vMotion applications"; an adapter's stack is HostVirtualNicSpec.
+    netStackInstanceKey. The vMotion service is selected per adapter only on the default stack
+    (community.vmware vmware_vmkernel, enable_vmotion: "only allowed if the default TCP/IP stack
+    is used. You cannot enable vMotion on an additional adapter if you already have an adapter
+    with the vMotion TCP/IP stack configured", read with `read_file`), so virtualNicManagerInfo
+    need not list it. HVA-434 read the nicType only and said not applicable "no vmknic is
+    tagged for vMotion", on VLAN 30 of its own as on the management VLAN 20. Right: judged as a
+    vMotion adapter."""
+    a = _vsphere(tmp_path, _vmotion_stack_host(vlan))
+    assert _verdict(a, "HVA-434") == verdict
+
+
+def test_tagged_vmotion_vmknic_on_the_stack_counts_once(tmp_path: Path) -> None:
+    """Twin of L14-7 (held): the same adapter also listed under the vmotion nicType: pass,
+    named once."""
+    a = _vsphere(tmp_path, _vmotion_stack_host(30, tagged=True))
+    assert _verdict(a, "HVA-434") == ("pass", "vMotion alone on vmk1 VLAN 30")
+
+
+def test_no_vmotion_vmknic_is_not_applicable(tmp_path: Path) -> None:
+    """Twin of L14-7 (held): no adapter tagged for vMotion nor on its stack: not applicable."""
+    host = _vmotion_stack_host(30)
+    host["vmknics"][1]["netstack"] = "defaultTcpipStack"
+    a = _vsphere(tmp_path, host)
+    assert _verdict(a, "HVA-434") == (
+        "not_applicable",
+        "no vmknic is tagged for vMotion or on the vMotion TCP/IP stack",
+    )
