@@ -556,21 +556,27 @@ def redact_user_cfg(text: str) -> str:
     return redact_text("\n".join(lines) + "\n")
 
 
-_VMX_LINE = re.compile(r'^(\s*)([A-Za-z0-9_.:\-\[\]]+)(\s*=\s*)"(.*)"(\s*)$')
-
-
 def redact_vmx(text: str) -> str:
     """A `.vmx`: console passwords, the VNC key, the key safe and encrypted data of an encrypted
-    VM, every `guestinfo.*` value and any other secret-named key."""
+    VM, every `guestinfo.*` value and any other secret-named key. Lines are read as VMware reads
+    them (hvaudit.parse.vmx.VMX_LINE and VMX_LINE_END, from its dictll.c and vmstdio.c): a value
+    may be unquoted, and only "\\r\\n", "\\n" and "\\r" end a line, so a value holding U+2028
+    or a form feed is one value, redacted whole (V14-4)."""
+    from hvaudit.parse.vmx import VMX_LINE, VMX_LINE_END
+
     out = []
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        m = _VMX_LINE.match(body)
-        if m and m.group(4) and m.group(4) != REDACTED and VMX_NAMES(m.group(2)):
-            out.append(f'{m.group(1)}{m.group(2)}{m.group(3)}"{REDACTED}"{m.group(5)}')
-            out.append(line[len(body) :])
-        else:
-            out.append(line)
+    pieces = VMX_LINE_END.split(text)
+    ends = [*VMX_LINE_END.findall(text), ""]
+    for body, end in zip(pieces, ends, strict=True):
+        m = VMX_LINE.fullmatch(body.split("\x00", 1)[0])
+        if m is not None and VMX_NAMES(m[1]):
+            # the value's span, with its quotes where it has them
+            quoted = m.group(2) is not None
+            value = m[2] if quoted else m[3]
+            start, end_at = (m.start(2) - 1, m.end(2) + 1) if quoted else (m.start(3), m.end(3))
+            if value and value != REDACTED:
+                body = f'{body[:start]}"{REDACTED}"{body[end_at:]}'
+        out.append(body + end)
     return redact_text("".join(out))
 
 

@@ -7,7 +7,8 @@ VMware's dictionary does: its hash table is keyed case-insensitively (HASH_ISTRI
 line naming a key already defined is not entered ("Variable ... is already defined", the load
 flagged as failed; VMware View Open Client 2.1.1's lib/dict/dictionary.c, LGPL,
 DictionaryParseReadLine). The repeats are kept in `duplicates` so the report can say so. A line
-that is not `key = value` is an error naming the file and line. Keys are lower-cased; every key
+that is not `key = value` is an error naming the file and line (VMware's dictionary calls it a
+"Syntax error" and gives up on the file). Keys are lower-cased; every key
 is kept, known or not (a .vmx carries hundreds of keys hvaudit never assesses, so unknown keys
 are not reported one by one). Booleans are read as VMware reads them (`vmx_bool`).
 """
@@ -19,9 +20,37 @@ from dataclasses import dataclass, field
 
 from hvaudit.errors import InputError
 
-__all__ = ["OWN_PREFIX", "VmxFile", "parse_vmx", "vmx_bool", "vmx_long"]
+__all__ = [
+    "OWN_PREFIX",
+    "VMX_LINE",
+    "VMX_LINE_END",
+    "VmxFile",
+    "parse_vmx",
+    "vmx_bool",
+    "vmx_long",
+]
 
-_LINE = re.compile(r'\s*([A-Za-z0-9_.:\-\[\]]+)\s*=\s*(?:"([^"]*)"|([^"\s#][^"#]*?))?\s*(?:#.*)?')
+#: One line as VMware's dictionary reads it (DictLL_UnmarshalLine, bora/lib/dict/dictll.c as
+#: published LGPL in open-vm-tools, read with `find_string`/`read_file`): "<ws> <name> <ws> = <ws>
+#: <value> <ws> <comment>" where <ws> is "a sequence spaces and/or tabs" (its ws_in table: space
+#: and tab, nothing else), the name runs to the first space, tab, `=` or `#`, a value that opens
+#: with `"` runs to the next `"`, an unquoted one to the first space, tab or `#`, and only white
+#: space and a comment may follow. Python's \s (form feed, vertical tab, U+0085, U+2028 ...)
+#: is none of these (V14-1).
+VMX_LINE = re.compile(
+    r'[ \t]*([^ \t=#]+)[ \t]*=[ \t]*(?:"([^"]*)"|([^ \t#"][^ \t#]*)?)[ \t]*(?:#.*)?', re.S
+)
+_BLANK = re.compile(r"[ \t]*(?:#.*)?", re.S)
+#: The line ends VMware's reader knows (StdIO_ReadNextLine, bora/lib/misc/vmstdio.c in
+#: open-vm-tools: "\r\n", "\n", and "\r (the legacy Mac (pre-OS X) way)"); str.splitlines()
+#: also breaks at form feed, vertical tab, \x1c-\x1e, U+0085, U+2028 and U+2029, which VMware
+#: reads as text of the line (V14-1).
+VMX_LINE_END = re.compile(r"\r\n|\n|\r")
+#: Keys compare as VMware's hash table compares them: HASH_ISTRING_KEY hashes `tolower()` of each
+#: byte (bora/lib/misc/hashTable.c in open-vm-tools, read with `find_string`), ASCII letters only
+#: in the C locale. str.lower() also folds non-ASCII letters onto ASCII ones (the Kelvin sign
+#: U+212A to "k"), which VMware keeps apart (V14-2).
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
 
 
@@ -129,14 +158,19 @@ def parse_vmx(text: str, name: str) -> VmxFile:
     # file it saves) is the encoding's signature, not part of the first key: refusing the line
     # left the whole VM unassessed (V13-8)
     text = text.removeprefix("\ufeff")
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+    lines = VMX_LINE_END.split(text)
+    if lines and not lines[-1]:
+        lines.pop()  # the break that ends the last line starts no line of its own
+    for number, raw in enumerate(lines, 1):
+        # C strings: the reader's scan of a line stops at a NUL byte as at its end
+        line = raw.split("\x00", 1)[0]
+        if _BLANK.fullmatch(line):
             continue
-        m = _LINE.fullmatch(line)
+        m = VMX_LINE.fullmatch(line)
         if m is None:
-            raise InputError(f"{name}:{number}: not a 'key = \"value\"' line: {line[:60]!r}")
-        key = m.group(1).lower()
+            shown = line.strip(" \t")[:60]
+            raise InputError(f"{name}:{number}: not a 'key = \"value\"' line: {shown!r}")
+        key = m.group(1).translate(_ASCII_LOWER)
         if key in out.values:
             out.duplicates.setdefault(key, []).append(number)
             continue

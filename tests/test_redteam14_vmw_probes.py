@@ -1,0 +1,233 @@
+"""Red-team round 14 on VMware: ground rounds 10-13 (tests/test_redteam1{0,1,2,3}_vmw_probes.py)
+did not probe. Each probe names the source it rests on (read with `search`, `find_string`,
+`read_file`) and asserts the exact verdict; each finding's probe failed on the code before its
+fix (main 5e36599).
+
+Findings:
+
+- V14-1 (false pass; and a dropped VM): parse_vmx split a .vmx with str.splitlines() and
+  stripped with str.strip(). VMware's reader ends a line at "\r\n", "\n" or "\r" only
+  (StdIO_ReadNextLine) and skips only spaces and tabs (DictLL_UnmarshalLine): a form feed or
+  U+2028 inside a comment, or a form feed before a key, made hvaudit read
+  `isolation.tools.copy.disable = "TRUE"` ahead of the real `= "FALSE"` (the first value wins),
+  and HVA-401 passed; an unquoted `TRUE<form feed>` (FALSE to VMware) passed too; and a
+  vSphere advanced setting whose value holds U+2028 dropped the VM from the scan. Lines are now
+  read with VMware's line ends and white space.
+- V14-2 (false pass): keys were folded with str.lower(), which maps the Kelvin sign (U+212A) to
+  "k"; VMware folds ASCII letters only (HASH_ISTRING_KEY, tolower() per byte): a
+  `isolation.tools.dis<U+212A>shrink.disable = "TRUE"` shadowed the real diskShrink key.
+- V14-3 (wrong n/a: a VM dropped): a key holding a byte outside [A-Za-z0-9_.:-[]]
+  (`guestinfo.svc/endpoint`) was refused as a bad line and the whole VM left unassessed;
+  VMware's names exclude only white space, `=` and `#`.
+- V14-4 (other: secrets in the bundle): redact_vmx matched quoted values only and split lines
+  with str.splitlines(): an unquoted `RemoteDisplay.vnc.password` and a `guestinfo.*` value
+  holding U+2028 reached the bundle in clear. It now reads lines as parse_vmx does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hvaudit.cli import main
+from test_redteam11_vmw_probes import _verdict
+from test_redteam13_vmw_probes import _vsphere
+from test_vmx import scan
+
+# VMware's own reader of .vmx files, as published (LGPL) in open-vm-tools (read with
+# `find_string`/`read_file`): bora/lib/dict/dictll.c DictLL_UnmarshalLine ("<ws> is a sequence
+# spaces and/or tabs"; its ws_in table holds space and tab only), bora/lib/misc/vmstdio.c
+# StdIO_ReadNextLine (a line ends at "\r\n", "\n" or "\r"), bora/lib/misc/hashTable.c
+# (HASH_ISTRING_KEY: `tolower()` of each byte).
+
+
+def _offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, check_id: str
+) -> list[tuple[str, str, str]]:
+    """One .vmx read offline (vmx+dir://): (subject, status, message) of `check_id`."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    (folder / "v1.vmx").write_bytes(data)
+    _, report = scan(folder, capsys)
+    return [
+        (r["subject"]["name"], r["status"], r["message"])
+        for r in report["results"]
+        if r["check_id"] == check_id
+    ]
+
+
+OPEN_CLIPBOARD = ("v1", "fail", "set to FALSE: isolation.tools.copy.disable")
+
+
+# --- V14-1: line ends and white space VMware does not know -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        # form feed inside a comment: one comment line to VMware, two lines to str.splitlines()
+        b'# moved from the old cluster\x0cisolation.tools.copy.disable = "TRUE"\n',
+        # U+2028 LINE SEPARATOR inside a comment (UTF-8 e2 80 a8)
+        b'# note\xe2\x80\xa8isolation.tools.copy.disable = "TRUE"\n',
+        # a key that begins with a form feed: another key to VMware (its name runs from the
+        # first byte that is not a space or a tab), the isolation key to str.strip()
+        b'\x0cisolation.tools.copy.disable = "TRUE"\n',
+    ],
+    ids=["form-feed-in-comment", "line-separator-in-comment", "form-feed-before-key"],
+)
+def test_hidden_line_does_not_shadow_the_real_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], hidden: bytes
+) -> None:
+    """VMware reads a line to "\\r\\n", "\\n" or "\\r" (StdIO_ReadNextLine) and skips only spaces
+    and tabs (DictLL_UnmarshalLine's ws_in). parse_vmx split with str.splitlines(), which also
+    breaks at form feed, vertical tab, \\x1c-\\x1e, U+0085, U+2028 and U+2029, and stripped
+    with str.strip(): text VMware reads as a comment, or as another key, became
+    `isolation.tools.copy.disable = "TRUE"` ahead of the real `= "FALSE"`, and since the first
+    value of a key wins (V10-2) HVA-401 passed "every isolation key is TRUE or absent" for a VM
+    whose clipboard VMware opens. Right: fail."""
+    data = b'displayName = "v1"\n' + hidden + b'isolation.tools.copy.disable = "FALSE"\n'
+    assert _offline(tmp_path, capsys, data, "HVA-401") == [OPEN_CLIPBOARD]
+
+
+def test_unquoted_value_ends_at_a_space_or_tab_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """V14-1, the value: an unquoted value runs to the first space, tab or `#`
+    (DictLL_UnmarshalLine: wsp_out, "Everything but NUL, space, tab and pound"), so
+    `TRUE<form feed>` is the value "TRUE\\f", no boolean, which VMware reads as FALSE
+    (Dictionary_StringToBool, V10-1). str.strip() made it "TRUE": pass. Right: fail."""
+    data = b'displayName = "v1"\nisolation.tools.copy.disable = TRUE\x0c\n'
+    assert _offline(tmp_path, capsys, data, "HVA-401") == [OPEN_CLIPBOARD]
+
+
+# --- V14-2: keys folded to lower case beyond ASCII ---------------------------------------------------
+
+
+def test_kelvin_sign_key_is_not_the_isolation_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """VMware's dictionary keys are case-insensitive through HASH_ISTRING_KEY, which hashes
+    `tolower()` of each byte (ASCII letters only in the C locale). str.lower() maps the Kelvin
+    sign U+212A to "k": `isolation.tools.dis\u212ashrink.disable = "TRUE"` was read as the
+    diskShrink key ahead of the real `= "FALSE"` (the first value wins), and HVA-401 passed.
+    To VMware it is another key, and disk shrinking is open. Right: fail."""
+    data = (
+        'displayName = "v1"\nisolation.tools.dis\u212ashrink.disable = "TRUE"\n'
+        'isolation.tools.diskShrink.disable = "FALSE"\n'
+    ).encode()
+    assert _offline(tmp_path, capsys, data, "HVA-401") == [
+        ("v1", "fail", "set to FALSE: isolation.tools.diskShrink.disable")
+    ]
+
+
+# --- V14-3: a key VMware accepts dropped the whole VM -----------------------------------------------
+
+
+def test_key_with_other_characters_keeps_the_vm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DictLL_UnmarshalLine: "<name> does not contain any whitespace or = or #"; any other byte
+    may be in a key (an advanced setting added by hand or through the API, "transferred
+    directly to the .vmx file"). parse_vmx took keys of [A-Za-z0-9_.:-[]] only and refused
+    `guestinfo.svc/endpoint = "..."` as a bad line: the whole VM was dropped, and every VM check
+    said "no vm on this host to evaluate" (one parse error) for a VM whose clipboard is open.
+    Right: the VM is assessed: fail."""
+    data = (
+        b'displayName = "v1"\nguestinfo.svc/endpoint = "https://x"\n'
+        b'isolation.tools.copy.disable = "FALSE"\n'
+    )
+    assert _offline(tmp_path, capsys, data, "HVA-401") == [OPEN_CLIPBOARD]
+
+
+# --- held: the reader's rules that hvaudit already followed ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "want"),
+    [
+        # DOS line ends (StdIO_ReadNextLine: "\r\n")
+        (
+            b'displayName = "v1"\r\nisolation.tools.copy.disable = "FALSE"\r\n',
+            OPEN_CLIPBOARD,
+        ),
+        # a lone "\r" ends a line too ("the legacy Mac (pre-OS X) way")
+        (
+            b'displayName = "v1"\r# c\risolation.tools.copy.disable = "FALSE"\r',
+            OPEN_CLIPBOARD,
+        ),
+        # `|22` decodes to `"` inside a value: "TRUE" in quotes is no boolean, FALSE
+        (
+            b'displayName = "v1"\nisolation.tools.copy.disable = "|22TRUE|22"\n',
+            OPEN_CLIPBOARD,
+        ),
+        # a tab around `=` and before a comment is white space to VMware
+        (
+            b'displayName = "v1"\nisolation.tools.copy.disable\t=\t"FALSE"\t# x\n',
+            OPEN_CLIPBOARD,
+        ),
+    ],
+    ids=["crlf", "lone-cr", "escaped-quotes", "tabs"],
+)
+def test_reader_rules_held(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    data: bytes,
+    want: tuple[str, str, str],
+) -> None:
+    """Held probes (V14-H1..H4): each already failed before this round."""
+    assert _offline(tmp_path, capsys, data, "HVA-401") == [want]
+
+
+def test_api_value_with_a_line_separator_keeps_the_vm(tmp_path: Path) -> None:
+    """V14-1 through the vSphere API: an advanced setting's value is any text ("transferred
+    directly to the .vmx file", OptionValue extraConfig), and ESXi writes non-ASCII bytes as
+    they are (DictLL_MarshalLine escapes `"`, `|`, 0x7F and control characters but tab: "0x80 to
+    0xff are unescaped so characters in encodings like UTF-8 will be displayed normally").
+    render_vmx does the same, so `guestinfo.note = "a<U+2028>b"` reached parse_vmx, whose
+    str.splitlines() cut it into two bad lines: the VM was dropped from the scan (every VM check
+    "no vm on this host to evaluate", one parse error) for a VM whose clipboard is open.
+    Right: the VM is assessed: fail."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    props = {
+        "name": "vm-1",
+        "config.extraConfig": [
+            vim.option.OptionValue(key="guestinfo.note", value="a\u2028b"),
+            vim.option.OptionValue(key="isolation.tools.copy.disable", value="FALSE"),
+        ],
+    }
+    a = _vsphere(tmp_path, {}, vmx=render_vmx(props, {}))
+    assert _verdict(a, "HVA-401", "vm-1") == (
+        "fail",
+        "set to FALSE: isolation.tools.copy.disable",
+    )
+
+
+# --- V14-4: secrets of a .vmx that the bundle kept ---------------------------------------------------
+
+
+def test_unquoted_and_multiline_looking_secrets_are_redacted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DictLL_UnmarshalLine reads `<name> = <value>` unquoted as well as quoted, and only
+    "\\r\\n", "\\n" and "\\r" end a line (StdIO_ReadNextLine). redact_vmx matched quoted values
+    only and split with str.splitlines(): an unquoted console password
+    (`RemoteDisplay.vnc.password = hunter3-fake`) and a `guestinfo.*` value holding U+2028 were
+    written into the bundle in clear. Right: both redacted."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    (folder / "v1.vmx").write_text(
+        'displayName = "v1"\nRemoteDisplay.vnc.enabled = "TRUE"\n'
+        "RemoteDisplay.vnc.password = hunter3-fake\n"
+        'guestinfo.token = "tok3-fake\u2028more"\n',
+        encoding="utf-8",
+    )
+    bundle = tmp_path / "b"
+    assert main(["collect", "--connect", f"vmx+dir://{folder}", "-o", str(bundle)]) == 0
+    capsys.readouterr()
+    blob = b"".join(p.read_bytes() for p in bundle.rglob("*") if p.is_file())
+    assert b"hunter3-fake" not in blob and b"tok3-fake" not in blob
+    assert blob.count(b"***REDACTED***") == 2
