@@ -464,6 +464,10 @@ class Vm:
     """The TPM version of the VM's emulated TPM ("1.2", "2.0"): as its definition states it, or
     the one libvirt's QEMU driver gives a libvirt TPM that states none (tpm_version_default);
     None where it is not known (qm.conf's default depends on the qemu-server release)."""
+    tpm_pcr_banks: tuple[str, ...] = ()
+    """The PCR banks the definition has libvirt activate in the VM's emulated TPM 2.0 before
+    each start (libvirt <backend><active_pcr_banks>: sha1, sha256, sha384, sha512); empty where
+    it names none, and the TPM's state keeps the banks it had."""
     tpm_version_default: bool = False
     """tpm_version is libvirt's default for a TPM whose definition states no version (R10-1)."""
     firmware_efi: bool | None = None
@@ -475,6 +479,9 @@ class Vm:
     or the platform has no such policy bit."""
     shared_memory: tuple[str, ...] = ()
     """Inter-VM shared memory devices (ivshmem <shmem> names)."""
+    shmem_files: tuple[str, ...] = ()
+    """The host file each of the VM's ivshmem-plain <shmem> devices maps shared: libvirt's QEMU
+    driver backs one named NAME with /dev/shm/NAME (memory-backend-file share=on, HVA-057)."""
     shared_memory_files: tuple[str, ...] = ()
     """Host files the VM maps MAP_SHARED as memory (<memory model='nvdimm'|'virtio-pmem'> with a
     <source><path> and access shared, its own or the domain's <memoryBacking><access>)."""

@@ -697,7 +697,14 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     config_to_command: ivshmem-plain over memory-backend-file share=on), and raw QEMU arguments
     can add an ivshmem device as well, in any spelling QEMU reads (`-device
     driver=ivshmem-plain,...`, the JSON `-device {"driver": "ivshmem-plain", ...}`:
-    hvaudit.parse.qemu_args, R5-3). VMware has no shared-memory device; its inter-VM channel
+    hvaudit.parse.qemu_args, R5-3). A libvirt ivshmem-plain `<shmem name='NAME'>` maps such a
+    file too: the QEMU driver backs it with a memory-backend-file of mem-path /dev/shm/NAME and
+    share=on (qemu_command.c qemuBuildShmemBackendMemProps; libvirt's
+    tests/qemuxml2argvdata/shmem-plain-doorbell.x86_64-latest.args and virt-aa-helper's copy of
+    the path, read with `read_file` / `find_string`), so a VM that maps /dev/shm/NAME by an
+    nvdimm or a raw memory backend shares memory with the <shmem> VM (R14-1, was "no <shmem>
+    device"); an ivshmem-doorbell device's memory is its ivshmem-server's, which no definition
+    names. VMware has no shared-memory device; its inter-VM channel
     was VMCI with `vmci0.unrestricted = TRUE`, which "could communicate with all host endpoints
     and other virtual machines" on ESX/ESXi 4.0 to 5.0 and has no effect as of ESXi 5.1 (VMware's
     VMCI Sockets guide, "VMCI isolation", read with `search`)."""
@@ -707,6 +714,9 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         for path, raw_arg, shared in _mapped_files(v):
             users.setdefault((v.host, same_file(path)), []).append((v.name, bool(raw_arg), shared))
+        # an ivshmem-plain <shmem>'s own file: a peer for the VMs that map it otherwise (R14-1)
+        for path in v.shmem_files:
+            users.setdefault((v.host, same_file(path)), []).append((v.name, False, True))
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
@@ -1617,7 +1627,16 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     behavior", tpm-crb and the others 2.0; the test driver leaves the version out: R10-1). VMware:
     `vtpm.present = "TRUE"` is the VM's virtual TPM device; a .vmx without it has none. Raw
     QEMU arguments `-tpmdev emulator,chardev=ID` connect the VM to an swtpm on that chardev's
-    socket (qemu-options.hx), the external backend's question, not "no virtual TPM" (R9-6)."""
+    socket (qemu-options.hx), the external backend's question, not "no virtual TPM" (R9-6). A
+    TPM 2.0 whose definition activates the SHA-1 PCR bank alone (libvirt `<backend
+    type='emulator' version='2.0'><active_pcr_banks><sha1/></active_pcr_banks>`: "the set of
+    active PCR banks is 'enforced' by running swtpm_setup before every start of the VM", the
+    libvirt patch that added it, libvir-list 2022, read with `search`; domain_validate.c
+    virDomainTPMDevValidate allows it on TPM 2.0 only, read with `find_string`) has the firmware
+    and the guest measure into SHA-1 PCRs only, the 160-bit digests of a TPM 1.2: it fails as
+    1.2 does (R14-2). A definition without the element leaves the banks the state was created
+    with (swtpm_setup.conf `active_pcr_banks = @DEFAULT_PCR_BANKS@`, a build option: swtpm
+    samples/swtpm_setup.conf.in, read with `search`), which the definition does not show."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     shared: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
@@ -1643,6 +1662,14 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                     else ""
                 )
                 + ": 1.2 lacks the algorithms attestation needs",
+                v.source,
+            )
+        elif "emulator" in v.tpm_backends and set(v.tpm_pcr_banks) == {"sha1"}:
+            yield failed(
+                s,
+                "per-VM emulated TPM 2.0 with the SHA-1 PCR bank alone active "
+                "(<active_pcr_banks><sha1/>): its measurements are SHA-1 digests, as a TPM "
+                "1.2's, which lacks the algorithms attestation needs",
                 v.source,
             )
         elif "emulator" in v.tpm_backends and platform == "proxmox-ve" and not v.tpm_version:

@@ -402,12 +402,14 @@ def parse_domain(
     chr_kept: list[tuple[str, str, str, Source]] = []
     shared_dirs: list[SharedDirectory] = []
     shmem: list[str] = []
+    shmem_files: list[str] = []
     shared_files: list[str] = []
     private_files: list[str] = []
     tpm_backends: list[str] = []
     tpm_external: list[str] = []
     tpm_version: str | None = None
     tpm_version_default = False
+    tpm_banks: list[str] = []
     emulator: str | None = None
     accel3d: list[str] = []
     gl_displays: list[str] = []
@@ -511,6 +513,16 @@ def parse_domain(
                 )
             )
         shmem = [el.get("name") or "(unnamed)" for el in devices.findall("shmem")]
+        # libvirt's QEMU driver backs an ivshmem-plain device with `-object
+        # memory-backend-file,mem-path=/dev/shm/NAME,share=on` (qemuBuildShmemBackendMemProps;
+        # tests/qemuxml2argvdata/shmem-plain-doorbell.x86_64-latest.args); a doorbell device's
+        # memory is its ivshmem-server's (R14-1)
+        shmem_files = [
+            f"/dev/shm/{el.get('name', '').strip()}"  # noqa: S108 - a path on the host, named
+            for el in devices.findall("shmem")
+            if el.get("name", "").strip()
+            and any(m.get("type") == "ivshmem-plain" for m in el.findall("model"))
+        ]
         shared_files = [
             path
             for m in devices.findall("memory")
@@ -532,6 +544,8 @@ def parse_domain(
             elif kind == "emulator":
                 tpm_version = _default_tpm_version(root, t.get("model"))
                 tpm_version_default = True
+            if kind == "emulator" and backend is not None:
+                tpm_banks += [b.tag for b in _every(backend, "active_pcr_banks", "*")]
             src_el = backend.find("source") if backend is not None else None
             if kind == "external":
                 tpm_external.append((src_el.get("path") if src_el is not None else None) or "?")
@@ -712,6 +726,7 @@ def parse_domain(
         tpm_backends=tuple(tpm_backends),
         tpm_version=tpm_version,
         tpm_version_default=tpm_version_default,
+        tpm_pcr_banks=tuple(dict.fromkeys(tpm_banks)),
         tpm_external_sockets=tuple(tpm_external),
         firmware_efi=efi,
         launch_security=(ls.get("type") or "unknown")
@@ -719,6 +734,7 @@ def parse_domain(
         else None,
         launch_security_debug=_launch_debug(ls) if ls is not None else None,
         shared_memory=tuple(shmem),
+        shmem_files=tuple(shmem_files),
         shared_memory_files=tuple(shared_files),
         private_memory_files=tuple(private_files),
         shared_directories=tuple(shared_dirs),

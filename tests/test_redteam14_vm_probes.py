@@ -1,0 +1,173 @@
+"""Fourteenth red-team review, VM side (rt14vm): definition elements no earlier round probed.
+
+Same harness as tests/test_redteam3_vm_probes.py and round 10's helpers
+(tests/test_redteam10_vm_probes._scan, _replayed_on): libvirt's test driver serves the domains
+on the replayed hardened host of conftest; raw QEMU arguments go through _replayed_on. Every
+fact a probe rests on was read with the `search` / `find_string` / `read_file` tools and is
+cited in its docstring.
+
+Findings (R14-n): R14-1 HVA-057 passed "no <shmem> device" for a VM whose nvdimm (or raw
+memory backend) maps /dev/shm/NAME, the file libvirt backs another VM's ivshmem-plain
+<shmem name='NAME'> with (false pass; now the inter-VM fail naming that VM). R14-2 HVA-065
+passed a TPM 2.0 whose <active_pcr_banks> is SHA-1 alone, the digests of the TPM 1.2 it fails
+(false pass; now the fail).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import HARDENED_HOST, domain_xml, run_assessment
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _ns_domain, _nvdimm, _replayed_on, _scan
+
+
+def _shmem(name: str, model: str = "ivshmem-plain") -> str:
+    return (
+        f"<devices><shmem name='{name}'><model type='{model}'/><size unit='M'>4</size></shmem>"
+        "</devices>"
+    )
+
+
+# --- R14-1: HVA-057, a file that is another VM's ivshmem-plain memory ------------------------
+
+
+@pytest.fixture(scope="module")
+def shmems(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    return _scan(
+        tmp_path_factory.mktemp("rt14shm"),
+        [
+            domain_xml("ivsh", body=_shmem("chan0")),
+            domain_xml("nvpeer", body=_nvdimm("/dev/shm/chan0")),
+            domain_xml("ivsh2", body=_shmem("chan2")),
+            domain_xml(
+                "nvread",
+                body=_nvdimm("/dev/shm//chan2").replace("access='shared'", "access='private'"),
+            ),
+            domain_xml("nvalone", body=_nvdimm("/dev/shm/solo")),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "msg"),
+    [
+        (
+            "nvpeer",
+            "inter-VM shared memory: /dev/shm/chan0 (mapped shared by VM(s) ivsh too)",
+        ),
+        (
+            "nvread",
+            "inter-VM shared memory: /dev/shm//chan2 (mapped private here, which reads what "
+            "VM(s) ivsh2 write into it shared)",
+        ),
+    ],
+)
+def test_memory_file_of_another_vms_ivshmem_is_shared(
+    shmems: Assessment, vm: str, msg: str
+) -> None:
+    """R14-1. libvirt's QEMU driver backs an ivshmem-plain `<shmem name='chan0'>` with
+    `-object memory-backend-file,mem-path=/dev/shm/chan0,share=on` (libvirt
+    tests/qemuxml2argvdata/shmem-plain-doorbell.x86_64-latest.args, read with `read_file`:
+    `"mem-path":"/dev/shm/shmem0",...,"share":true` for `<shmem name='shmem0'>`; virt-aa-helper
+    "recreate[s] qemuBuildShmemBackendMemProps" as `/dev/shm/%s` of the name for the AppArmor
+    profile, read with `find_string`). A second VM whose nvdimm maps that file shared writes
+    into the same memory; one that maps it private reads what the first writes (mmap(2),
+    HVA-057's rule for a file two VMs map). HVA-057 matched an nvdimm path against other nvdimm
+    and raw mem-paths only, never against a <shmem>'s file, and passed both VMs "no <shmem>
+    device" (false pass; the <shmem> VM itself failed)."""
+    assert verdict(shmems, "HVA-057", vm) == ("fail", msg)
+
+
+@pytest.mark.parametrize(
+    ("vm", "status", "msg"),
+    [
+        ("ivsh", "fail", "inter-VM shared memory: chan0"),
+        ("nvalone", "pass", "no <shmem> device"),
+    ],
+)
+def test_shmem_vm_and_a_file_of_its_own_keep_their_verdicts(
+    shmems: Assessment, vm: str, status: str, msg: str
+) -> None:
+    """Holds: the <shmem> VM fails as it did; an nvdimm file no other VM maps stays a pass."""
+    assert verdict(shmems, "HVA-057", vm) == (status, msg)
+
+
+def test_raw_memory_backend_on_a_shmem_file_is_shared(tmp_path: Path) -> None:
+    """R14-1, raw arguments: `-object memory-backend-file,mem-path=/dev/shm/chan0,share=on`
+    (qemu-options.hx) maps the file the <shmem> VM's QEMU maps, the same object libvirt builds
+    for it: a file, not a directory of the VM's own (R10-9's question), so the fail."""
+    a = run_assessment(
+        _replayed_on(
+            tmp_path,
+            HARDENED_HOST,
+            {
+                "ivsh": domain_xml("ivsh", body=_shmem("chan0")),
+                "rawshm": _ns_domain(
+                    "rawshm",
+                    "",
+                    "-object",
+                    "memory-backend-file,id=m0,mem-path=/dev/shm/chan0,share=on,size=4M",
+                ),
+            },
+        )
+    )
+    assert verdict(a, "HVA-057", "rawshm") == (
+        "fail",
+        "inter-VM shared memory: QEMU argument -object memory-backend-file,id=m0,"
+        "mem-path=/dev/shm/chan0,share=on,size=4M (mapped shared by VM(s) ivsh too)",
+    )
+
+
+# --- R14-2: HVA-065, a TPM 2.0 that measures into the SHA-1 bank alone ------------------------
+
+
+def _tpm2(banks: str) -> str:
+    return (
+        "<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'>"
+        f"{banks}</backend></tpm></devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def pcr_banks(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    return _scan(
+        tmp_path_factory.mktemp("rt14pcr"),
+        [
+            domain_xml("sha1only", body=_tpm2("<active_pcr_banks><sha1/></active_pcr_banks>")),
+            domain_xml(
+                "sha1256",
+                body=_tpm2("<active_pcr_banks><sha1/><sha256/></active_pcr_banks>"),
+            ),
+            domain_xml("nobanks", body=_tpm2("")),
+        ],
+    )
+
+
+def test_tpm2_with_only_the_sha1_bank_fails_as_tpm_1_2(pcr_banks: Assessment) -> None:
+    """R14-2. libvirt's `<active_pcr_banks>` (on an emulated TPM 2.0 only: domain_validate.c
+    virDomainTPMDevValidate, "<active_pcr_banks/> requires TPM version '2.0'", read with
+    `find_string`) has libvirt run swtpm_setup before every start to activate exactly those
+    banks ("the set of active PCR banks is 'enforced' by running swtpm_setup before every start
+    of the VM", the patch that added it, libvir-list, read with `search`); libvirt 9.0's test
+    driver keeps the element. With <sha1/> alone the firmware and guest extend SHA-1 PCRs only,
+    the 160-bit digests a TPM 1.2 holds, which HVA-065 fails ("1.2 lacks the algorithms
+    attestation needs"); it passed "per-VM emulated TPM (swtpm)" (false pass)."""
+    assert verdict(pcr_banks, "HVA-065", "sha1only") == (
+        "fail",
+        "per-VM emulated TPM 2.0 with the SHA-1 PCR bank alone active "
+        "(<active_pcr_banks><sha1/>): its measurements are SHA-1 digests, as a TPM 1.2's, which "
+        "lacks the algorithms attestation needs",
+    )
+
+
+@pytest.mark.parametrize("vm", ["sha1256", "nobanks"])
+def test_tpm2_with_a_sha256_bank_or_no_banks_named_keeps_the_pass(
+    pcr_banks: Assessment, vm: str
+) -> None:
+    """Holds: a SHA-256 bank beside SHA-1 gives the attestation its SHA-256 PCRs; a definition
+    naming no banks leaves those the state was created with, which it does not show."""
+    assert verdict(pcr_banks, "HVA-065", vm) == ("pass", "per-VM emulated TPM (swtpm)")
