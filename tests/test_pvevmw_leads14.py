@@ -11,6 +11,12 @@ VMware:
 - L14-7 (wrong n/a): HVA-434 said "no vmknic is tagged for vMotion" of a host whose vMotion
   runs on a VMkernel adapter of the vMotion TCP/IP stack, which virtualNicManagerInfo need
   not list under the vmotion nicType.
+
+Proxmox VE:
+- L14-1 (wrong fail, wrong question, false pass): an aarch64 VM was judged by HVA-049 as an
+  x86 kvm64/qemu64 VM (qemu-server gives it `host` under KVM, `max` under TCG), and a VM with
+  no `arch` on an aarch64 node as x86_64 (HVA-047's i440FX floppy); a raw `-machine
+  virtualization=on` (EL2) passed.
 """
 
 from __future__ import annotations
@@ -20,8 +26,11 @@ from typing import Any
 
 import pytest
 
+from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam11_vmw_probes import GROUP, _joined, _question, _verdict
 from test_redteam13_vmw_probes import SECURE, _vsphere
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 
 # --- L14-5: HVA-425 and an exception user who is also an administrator ------------------------------
 
@@ -170,3 +179,121 @@ def test_no_vmotion_vmknic_is_not_applicable(tmp_path: Path) -> None:
         "not_applicable",
         "no vmknic is tagged for vMotion or on the vMotion TCP/IP stack",
     )
+
+
+# --- L14-1: HVA-049 and an aarch64 VM's default CPU -------------------------------------------------
+
+ARM_CPUINFO = (
+    "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32\n"
+    "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x3\nCPU part\t: 0xd0c\n"
+    "CPU revision\t: 1\n\n"
+)
+
+
+def _arm_vm(cpu: str = "", machine: str = "machine: q35\n") -> str:
+    """VM 200 without its x86 cpu and machine lines, with `cpu` and `machine` instead."""
+    lines = [
+        ln for ln in VM200.splitlines(keepends=True) if not ln.startswith(("cpu:", "machine:"))
+    ]
+    return "".join(lines) + cpu + machine
+
+
+def test_aarch64_vm_default_cpu_on_an_aarch64_node(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qemu-server CPUConfig.pm get_default_cpu_type (fetched): "KVM on aarch64 only accepts
+    'host'/'max' ... use 'host' to pass the real host CPU through. Without KVM, the emulated
+    'max' works instead"; Helpers.pm get_vm_arch: `$conf->{arch} // get_host_arch()`. A VM
+    without `arch` or `cpu` on an aarch64 node runs `-cpu host`, on QEMU's virt board, whose
+    `virtualization` (Arm Virtualization Extensions, EL2) "default is off" (QEMU
+    docs/system/arm/virt.rst) and which qemu-server never turns on. HVA-049 judged it as the x86
+    default kvm64: pass "cpu: kvm64 (a named model ...)". Right: pass for the right reason, with
+    the model qemu-server gives it."""
+    report = pve_scan(
+        tmp_path, capsys, {"proc/cpuinfo": ARM_CPUINFO, "etc/pve/qemu-server/200.conf": _arm_vm()}
+    )
+    assert pve_result(report, "HVA-049", "web-10") == (
+        "pass",
+        "arch aarch64, cpu host: QEMU's virt board gives the guest no EL2 (virtualization "
+        "defaults to off, which qemu-server does not set)",
+    )
+
+
+def test_aarch64_vm_under_tcg_is_no_svm_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An `arch: aarch64` VM with `kvm: 0` on the x86_64 node runs `-cpu max` under TCG
+    (get_default_cpu_type). HVA-049 took its CPU for x86 qemu64, which carries svm under TCG,
+    and failed "kvm: 0 runs the VM under TCG, and cpu qemu64 carries svm there" (a wrong fail).
+    Right: pass."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/200.conf": _arm_vm(machine="arch: aarch64\nkvm: 0\n")},
+    )
+    assert pve_result(report, "HVA-049", "web-10") == (
+        "pass",
+        "arch aarch64, cpu max: QEMU's virt board gives the guest no EL2 (virtualization "
+        "defaults to off, which qemu-server does not set)",
+    )
+
+
+def test_aarch64_vm_with_cpu_host_asks_nothing_of_kvm_intel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cpu: host` on an aarch64 node: HVA-049 asked whether /sys/module/kvm_intel (or kvm_amd)
+    /parameters/nested is off, modules an Arm node has not (a wrong question). Right: pass."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"proc/cpuinfo": ARM_CPUINFO, "etc/pve/qemu-server/200.conf": _arm_vm("cpu: host\n")},
+    )
+    assert pve_result(report, "HVA-049", "web-10") == (
+        "pass",
+        "arch aarch64, cpu host: QEMU's virt board gives the guest no EL2 (virtualization "
+        "defaults to off, which qemu-server does not set)",
+    )
+
+
+def test_aarch64_vm_with_raw_virtualization_on_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of L14-1: `args: -machine virtualization=on` merges into qemu-server's -machine and
+    gives the guest EL2: fail."""
+    vm = _arm_vm(machine="args: -machine virtualization=on\n")
+    report = pve_scan(
+        tmp_path, capsys, {"proc/cpuinfo": ARM_CPUINFO, "etc/pve/qemu-server/200.conf": vm}
+    )
+    assert pve_result(report, "HVA-049", "web-10") == (
+        "fail",
+        "QEMU argument -machine virtualization=on gives the aarch64 guest EL2: it can run a "
+        "hypervisor",
+    )
+
+
+def test_aarch64_node_default_arch_has_no_i440fx_floppy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Machine.pm default_machine_for_arch: `virt` for aarch64, i440FX `pc` for x86_64; the VM's
+    arch is the node's when `arch` is absent (get_vm_arch). A VM without `arch` or `machine` on
+    an aarch64 node failed HVA-047 with "floppy controller (i440FX machine)", the x86 default.
+    Right: pass."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"proc/cpuinfo": ARM_CPUINFO, "etc/pve/qemu-server/200.conf": _arm_vm(machine="")},
+    )
+    assert pve_result(report, "HVA-047", "web-10") == (
+        "pass",
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
+        "video or USB tablet, mouse or keyboard",
+    )
+
+
+def test_x86_node_vm_without_machine_keeps_its_floppy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin (held): the same VM on the x86_64 node is an i440FX machine with its floppy."""
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": _arm_vm(machine="")})
+    status, message = pve_result(report, "HVA-047", "web-10")
+    assert (status, "floppy controller (i440FX machine)" in message) == ("fail", True)

@@ -506,6 +506,9 @@ class Vm:
     """The device-model binary the VM names (libvirt <emulator>)."""
     machine: str | None = None
     """The machine type the definition names (libvirt <os><type machine=...>), None if none."""
+    arch: str | None = None
+    """The guest CPU architecture (Proxmox VE `arch`, else the node's: qemu-server Helpers.pm
+    get_vm_arch), None where the parser does not resolve it."""
 
 
 @dataclass(frozen=True, slots=True)

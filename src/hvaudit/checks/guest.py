@@ -30,7 +30,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.network import _pci_functions
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
-from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.parse.qemu_args import parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
 from hvaudit.redact import REDACTED
 
@@ -484,8 +484,20 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
     "off", "features that are automatically added/removed from all CPU models when KVM is
     enabled"; upstream QEMU 75d373ef97 "Disable SVM by default in KVM mode", read with `search`)
     and no named model carries vmx; under TCG (kvm: 0) only vme is turned off, so qemu64 and the
-    AMD models keep the svm TCG emulates."""
+    AMD models keep the svm TCG emulates.
+
+    An aarch64 VM (`arch: aarch64`, or no `arch` on an aarch64 node: get_vm_arch) gets `host`
+    under KVM and `max` under TCG by default (CPUConfig.pm get_default_cpu_type), and no vmx or
+    svm whatever its model: on Arm a guest runs a hypervisor at EL2, which QEMU's `virt` board
+    gives it only with the machine option `virtualization=on` ("Set on/off to enable/disable
+    emulating a guest CPU which implements the Arm Virtualization Extensions. The default is
+    off", QEMU docs/system/arm/virt.rst, read with `read_file`), and qemu-server never sets it
+    (config_to_command's machine flags, fetched). A raw `-machine ...,virtualization=on` in
+    `args:` does (L14-1: was judged as an x86 kvm64/qemu64 VM, a fail under kvm: 0 and a
+    question about kvm_intel's `nested` for `host`)."""
     s = vm_subject(v)
+    if v.arch == "aarch64":
+        return _pve_arm_nesting(v)
     feats = dict(v.nested_features)
     model = v.cpu_model or "kvm64"
     if feats.get("vmx") == "require":
@@ -544,6 +556,30 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
         s,
         f"cpu: {model} (a named model; QEMU turns svm off on named models under KVM, and none "
         "carries vmx)",
+        v.source,
+    )
+
+
+def _pve_arm_nesting(v: Vm) -> Outcome:
+    """HVA-049 on an aarch64 Proxmox VE VM: EL2 only where raw arguments turn the virt board's
+    `virtualization` on (QEMU merges every -machine/-M into one set of machine options, the
+    last value of a key winning)."""
+    s = vm_subject(v)
+    machine: dict[str, str] = {}
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name in ("machine", "M"):
+            machine.update(parse_opts(o.text, "type"))
+    if machine.get("virtualization", "").lower() in ("on", "yes", "true", "y"):
+        return failed(
+            s,
+            "QEMU argument -machine virtualization=on gives the aarch64 guest EL2: it can run "
+            "a hypervisor",
+            v.source,
+        )
+    return passed(
+        s,
+        f"arch aarch64, cpu {v.cpu_model}: QEMU's virt board gives the guest no EL2 "
+        "(virtualization defaults to off, which qemu-server does not set)",
         v.source,
     )
 

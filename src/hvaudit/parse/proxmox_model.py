@@ -759,7 +759,7 @@ def _vm(
     # whose board has the ISA floppy controller drive or not (libvirt_xml.I440FX_MACHINES, R46)
     machine = pve.parse_property_string(v.get("machine", ""), "type").get("type", "")
     if (
-        v.get("arch", "x86_64") == "x86_64"
+        arch == "x86_64"
         and (not machine or I440FX_MACHINES.fullmatch(machine))
         and not any(re.fullmatch(r"floppy\d*", k) for k in v)
     ):
@@ -799,7 +799,14 @@ def _vm(
             )
         )
     efi = pve.parse_property_string(v.get("efidisk0", ""), "file")
-    firmware = _pve_firmware(v, efi)
+    firmware = _pve_firmware(v, efi, arch)
+    # CPUConfig.pm get_default_cpu_type($arch, $kvm): kvm64 with KVM, qemu64 without; on aarch64
+    # `host` with KVM, `max` without ("KVM on aarch64 only accepts 'host'/'max' ... Without KVM,
+    # the emulated 'max' works instead"); $kvm is the VM's `kvm`, else 1 for the node's own
+    # architecture only (config_to_command, L14-1; github:proxmox/qemu-server)
+    cpu_type = cpu.get("cputype") or (
+        ("host" if kvm_on else "max") if arch == "aarch64" else ("kvm64" if kvm_on else "qemu64")
+    )
     shares = tuple(
         SharedDirectory(
             "virtiofs",
@@ -904,10 +911,9 @@ def _vm(
         # /usr/bin/qemu-system-<arch> (QemuServer.pm get_command_for_arch); qm.conf has no key
         # that names another binary
         emulator="/usr/bin/kvm" if native else f"/usr/bin/qemu-system-{arch}",
-        cpu_mode=_PVE_CPU_MODES.get(cpu.get("cputype", ""), "custom"),
-        # CPUConfig.pm get_default_cpu_type: kvm64 with KVM, qemu64 without (kvm: 0)
-        # (an x86 default: a foreign architecture's default model is HVA-049's open lead)
-        cpu_model=cpu.get("cputype") or ("kvm64" if _flag(v.get("kvm"), True) else "qemu64"),
+        cpu_mode=_PVE_CPU_MODES.get(cpu_type, "custom"),
+        cpu_model=cpu_type,
+        arch=arch,
         nested_features=_pve_nesting(cpu.get("flags", "")),
         source=Source(artefact),
         platform_lacks=frozenset({"cpu_reservation"}),
@@ -939,7 +945,7 @@ def _pve_nesting(flags: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | None]:
+def _pve_firmware(v: dict[str, str], efi: dict[str, str], arch: str) -> tuple[bool, str | None]:
     """Whether the VM boots OVMF with Secure Boot keys enrolled, and what the message says.
 
     qm.conf bios "default = seabios"; efidisk0 pre-enrolled-keys: "Use am EFI vars template with
@@ -968,22 +974,22 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
     if v.get("bios") != "ovmf":
         return False, None
     sev = pve.parse_property_string(v.get("amd-sev", ""), "type").get("type")
-    if v.get("arch", "x86_64") == "x86_64" and sev == "snp":
+    if arch == "x86_64" and sev == "snp":
         return False, "OVMF_SEV_4M.fd (amd-sev type=snp, -bios): no persistent keys enrolled"
-    if v.get("arch", "x86_64") == "x86_64" and sev in ("std", "es"):
+    if arch == "x86_64" and sev in ("std", "es"):
         return False, (
             f"OVMF_SEV_CODE_4M.fd (amd-sev type={sev}): built without SMM, vars template "
             "OVMF_SEV_VARS_4M.fd without keys"
         )
     tdx = pve.parse_property_string(v.get("intel-tdx", ""), "type").get("type")
-    if v.get("arch", "x86_64") == "x86_64" and not sev and tdx == "tdx":
+    if arch == "x86_64" and not sev and tdx == "tdx":
         # get_ovmf_files `4m-tdx`: OVMF_TDX_4M.ms.fd, keys enrolled into the image at build
         # (pve-edk2-firmware debian/rules OVMF_TDX_PREENROLLED_IMAGES); booted with -bios, the
         # efidisk ignored (print_ovmf_commandline): what the guest sees is the question (P12-4)
         return True, "OVMF_TDX_4M.ms.fd (intel-tdx, -bios, keys in the image, efidisk0 ignored)"
     if not efi.get("file"):
         return False, "OVMF without efidisk0: a temporary variable store without keys"
-    if v.get("arch", "x86_64") == "aarch64":
+    if arch == "aarch64":
         # get_ovmf_files on aarch64 reads pre-enrolled-keys only, not efitype: with it, `ms`
         # (AAVMF_CODE.secboot.fd, AAVMF_VARS.ms.fd) where the node has the secboot image, else a
         # warning and the keys dropped (pve-edk2-firmware-aarch64 <= 4.2025.05-2 lacks it)
@@ -999,7 +1005,7 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str]) -> tuple[bool, str | N
     if not _flag(efi.get("pre-enrolled-keys"), False):
         return False, "OVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled"
     machine = pve.parse_property_string(v.get("machine", ""), "type").get("type", "")
-    if v.get("arch", "x86_64") == "x86_64" and "q35" not in machine:
+    if arch == "x86_64" and "q35" not in machine:
         return False, (
             "OVMF_CODE_4M.fd on an i440FX machine (no SMM): the guest OS can rewrite the "
             "variable store, so Secure Boot is not protected"
