@@ -10,7 +10,10 @@ Findings (R14-n): R14-1 HVA-057 passed "no <shmem> device" for a VM whose nvdimm
 memory backend) maps /dev/shm/NAME, the file libvirt backs another VM's ivshmem-plain
 <shmem name='NAME'> with (false pass; now the inter-VM fail naming that VM). R14-2 HVA-065
 passed a TPM 2.0 whose <active_pcr_banks> is SHA-1 alone, the digests of the TPM 1.2 it fails
-(false pass; now the fail).
+(false pass; now the fail). R14-3 HVA-050 said "no device passthrough" for a VM given the
+host's own input event device (<input type='evdev'>, <input type='passthrough'>, raw `-object
+input-linux` / `-device virtio-input-host-pci`), round 13's lead: HVA-047 does not claim such
+input, HVA-050 judges passthrough (wrong n/a message; the n/a now names it, host-mediated).
 """
 
 from __future__ import annotations
@@ -171,3 +174,61 @@ def test_tpm2_with_a_sha256_bank_or_no_banks_named_keeps_the_pass(
     """Holds: a SHA-256 bank beside SHA-1 gives the attestation its SHA-256 PCRs; a definition
     naming no banks leaves those the state was created with, which it does not show."""
     assert verdict(pcr_banks, "HVA-065", vm) == ("pass", "per-VM emulated TPM (swtpm)")
+
+
+# --- R14-3: HVA-050, the host's own input device handed to the guest --------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<input type='evdev'><source dev='/dev/input/event3' grab='all' repeat='on' "
+        "grabToggle='ctrl-ctrl'/></input>",
+        "<input type='passthrough' bus='virtio'><source evdev='/dev/input/event3'/></input>",
+    ],
+)
+def test_host_input_device_is_passthrough_without_dma(tmp_path: Path, body: str) -> None:
+    """R14-3 (round 13's lead on <input type='evdev'>). libvirt hands the guest a host input
+    event device two ways: `<input type='passthrough' bus='virtio'><source evdev=...>` (libvirt
+    issue #142 quotes this syntax), QEMU's virtio-input-host, and `<input type='evdev'><source
+    dev=...>`, QEMU's input-linux object (libvirt issue #529: "evdev input devices", whose QMP
+    form is object-add of qom-type input-linux with evdev=). QEMU commit e0d2bd51 "input: linux
+    evdev support": input-linux reads "input events directly from linux evdev devices and
+    forward[s] them to the guest", virtio-input-host "simply passes on all events to the
+    guest"; ui/input-linux.c takes the device from the host with ioctl EVIOCGRAB (all read with
+    `search`). The VM gets the host's own keyboard or mouse. HVA-047 does not claim it (its
+    message names emulated USB tablets, mice and keyboards; PS/2 and virtio input stay out of
+    it, round 10); HVA-050 judges passthrough and said "no device passthrough" (wrong n/a: there
+    is one). The host's input driver mediates it, no DMA: the n/a stays, naming it, as for a
+    USB host device."""
+    a = _scan(tmp_path, [domain_xml("evdev", body=f"<devices>{body}</devices>")])
+    assert verdict(a, "HVA-050", "evdev") == (
+        "not_applicable",
+        "no DMA-capable (PCI) passthrough: evdev input devices stay host-mediated",
+    )
+
+
+def test_raw_input_linux_object_is_passthrough_without_dma(tmp_path: Path) -> None:
+    """R14-3, raw arguments: `-object input-linux,id=kbd,evdev=PATH,grab_all=on,repeat=on`
+    (the Arch wiki / r/VFIO recipe libvirt issue #142 quotes) and `-device
+    virtio-input-host-pci,evdev=PATH` build the same two objects."""
+    a = run_assessment(
+        _replayed_on(
+            tmp_path,
+            HARDENED_HOST,
+            {
+                "rawkbd": _ns_domain(
+                    "rawkbd",
+                    "",
+                    "-object",
+                    "input-linux,id=kbd1,evdev=/dev/input/by-id/usb-kbd-event-kbd,grab_all=on",
+                    "-device",
+                    "virtio-input-host-pci,evdev=/dev/input/event7",
+                )
+            },
+        )
+    )
+    assert verdict(a, "HVA-050", "rawkbd") == (
+        "not_applicable",
+        "no DMA-capable (PCI) passthrough: evdev input devices stay host-mediated",
+    )

@@ -2033,7 +2033,11 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     A `<disk type='nvme'>` hands the whole NVMe controller to QEMU's userspace driver through VFIO (libvirt
     virHostdevPrepareNVMeDevices detaches it; QEMU BlockdevOptionsNVMe: the device "must have
     been unbound from any host kernel driver"): a DMA-capable PCI device QEMU programs, judged
-    like a passed-through one (R9-8, was "no device passthrough")."""
+    like a passed-through one (R9-8, was "no device passthrough"). A host input event device
+    given to the guest (libvirt `<input type='evdev'>` or `type='passthrough'`, raw `-object
+    input-linux` or `-device virtio-input-host-pci`; hvaudit.parse.qemu_args.HOST_INPUT) is
+    passthrough the host's own input driver mediates, no DMA: named in the n/a, not "no device
+    passthrough" (R14-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}

@@ -28,7 +28,7 @@ from hvaudit.model import (
     Source,
     Vm,
 )
-from hvaudit.parse.qemu_args import raw_pci_passthrough
+from hvaudit.parse.qemu_args import HOST_INPUT, raw_input_passthrough, raw_pci_passthrough
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
 from hvaudit.textsafe import digits
@@ -462,6 +462,18 @@ def parse_domain(
                     backend=next((d.get("name") for d in h.findall("driver")[:1]), None),
                 )
             )
+        for i, el in enumerate(devices.findall("input"), 1):
+            # a host input event device given to the guest (R14-3; HOST_INPUT)
+            attr = {"evdev": "dev", "passthrough": "evdev"}.get(el.get("type") or "")
+            src_el = el.find("source")
+            if attr and src_el is not None:
+                passthrough.append(
+                    Passthrough(
+                        HOST_INPUT,
+                        (src_el.get(attr) or "").strip() or "(no device named)",
+                        Source(artefact, f"/domain/devices/input[{i}]"),
+                    )
+                )
         legacy.extend(
             LEGACY_DEVICES[tag]
             for tag in ("sound", "redirdev", "smartcard")
@@ -607,6 +619,7 @@ def parse_domain(
     # a PCI function a raw -device vfio-pci hands the guest is passed through as a <hostdev>
     # would pass it (R60)
     passthrough += raw_pci_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
+    passthrough += raw_input_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
 
     os_el = root.find("os")
     nvram_src = os_el.find("nvram/source") if os_el is not None else None

@@ -373,6 +373,30 @@ def raw_pci_passthrough(args: Iterable[str], source: Source) -> list[Passthrough
     return [Passthrough("pci", addr, source) for addr in vfio_pci_hosts(qemu_options(args))]
 
 
+#: The passthrough kind of a host input event device (/dev/input/eventN) QEMU reads and hands
+#: the guest: libvirt `<input type='evdev'><source dev=...>` (QEMU's input-linux object) and
+#: `<input type='passthrough'><source evdev=...>` (virtio-input-host; libvirt issues #142 and
+#: #529); QEMU commit e0d2bd51 "input: linux evdev support": input-linux reads "input events
+#: directly from linux evdev devices and forward[s] them to the guest" and grabs the device
+#: from the host (ui/input-linux.c, EVIOCGRAB), virtio-input-host "simply passes on all
+#: events". The host kernel drives the device: no DMA.
+HOST_INPUT = "evdev input"
+
+
+def raw_input_passthrough(args: Iterable[str], source: Source) -> list[Passthrough]:
+    """The host input devices raw arguments hand the guest: `-object input-linux,evdev=PATH`
+    and `-device virtio-input-host-pci,evdev=PATH` (or its -device/-ccw variants), the objects
+    libvirt builds for its evdev and passthrough inputs (R14-3)."""
+    out = []
+    for o in qemu_options(args):
+        if (o.name == "object" and o.kind == "input-linux") or (
+            o.name == "device" and o.kind.startswith("virtio-input-host")
+        ):
+            path = o.props.get("evdev", "").strip()
+            out.append(Passthrough(HOST_INPUT, path or f"(QEMU argument {o.shown()})", source))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class RawNic:
     """A host network backend raw QEMU arguments add (`-netdev`, `-nic`, `-net` other than the
