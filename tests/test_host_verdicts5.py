@@ -374,15 +374,34 @@ def _pve_users(tmp_path: Path, old: str, new: str) -> Assessment:
             "ACL grants Grantor on / and its user holds Administrator there: the intersection "
             "administers the cluster)",
         ),
-        # on / but not propagated: / itself, none of the nodes, VMs or storage below
-        (TERRAFORM_ACL, "acl:0:/:alice@corp!terraform:Administrator:", "pass", TOKENS_PASS),
+        # on / but not propagated: / itself, where Permissions.Modify lets the token grant
+        # itself Administrator propagated (API2/ACL.pm update_acl; P14-4, was pass)
+        (
+            TERRAFORM_ACL,
+            "acl:0:/:alice@corp!terraform:Administrator:",
+            "fail",
+            "tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own "
+            "ACL grants Administrator on / and its user holds Administrator there, propagated or "
+            "not: the intersection holds Permissions.Modify on /, with which the token grants "
+            "itself any role, Administrator propagated included)",
+        ),
+        # PVEAdmin on / itself only: no Permissions.Modify, none of the nodes, VMs or storage
+        (TERRAFORM_ACL, "acl:0:/:alice@corp!terraform:PVEAdmin:", "pass", TOKENS_PASS),
         # Administrator below /: the intersection stays below it
         (TERRAFORM_ACL, "acl:1:/vms:alice@corp!terraform:Administrator:", "pass", TOKENS_PASS),
         # a VM role on /: it operates every VM, it does not administer the cluster
         (TERRAFORM_ACL, "acl:1:/:alice@corp!terraform:PVEVMAdmin:", "pass", TOKENS_PASS),
         (TERRAFORM_ACL, TERRAFORM_ACL, "pass", TOKENS_PASS),
     ],
-    ids=["administrator", "custom-admin-role", "no-propagate", "below-root", "vm-role", "as-is"],
+    ids=[
+        "administrator",
+        "custom-admin-role",
+        "no-propagate",
+        "no-propagate-pveadmin",
+        "below-root",
+        "vm-role",
+        "as-is",
+    ],
 )
 def test_separated_token_rights(
     tmp_path: Path, old: str, new: str, status: str, message: str

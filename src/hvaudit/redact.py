@@ -37,6 +37,7 @@ __all__ = [
     "SecretNames",
     "redact_artefact",
     "redact_conf",
+    "redact_domains_cfg",
     "redact_json",
     "redact_message",
     "redact_process_list",
@@ -543,6 +544,29 @@ def redact_pve_ct_conf(text: str) -> str:
     return redact_text("".join(out))
 
 
+#: domains.cfg: an OpenID realm's `client-key`, the client secret pve-access-control keeps in
+#: the file itself (PVE::Auth::OpenId properties "OpenID Client Key"; an LDAP or AD bind password
+#: is in /etc/pve/priv/realm/, not here).
+DOMAINS_NAMES = SecretNames(also=frozenset({"key", "cipassword", "client_key"}))
+#: A realm's `tfa` property string: `key` is the "Yubico API Key" (PVE::Auth::Plugin $tfa_format).
+_TFA_KEY = re.compile(r"((?:^|,)[ \t]*key[ \t]*=)([^,]+)")
+
+
+def redact_domains_cfg(text: str) -> str:
+    """Proxmox VE `domains.cfg`: an OpenID realm's `client-key` and the Yubico API key inside a
+    realm's `tfa` value (its other keys, which the checks read, are kept) (P14-6)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        m = re.match(r"^([ \t]+tfa[ \t]+)(.*)$", body)
+        if m:
+            new = m.group(1) + _TFA_KEY.sub(lambda k: k.group(1) + REDACTED, m.group(2))
+        else:
+            new = _conf_line(body, DOMAINS_NAMES)
+        out.append(new + line[len(body) :])
+    return redact_text("".join(out))
+
+
 _USER_LINE = re.compile(r"^(user:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:)([^:]+)(:?.*)$")
 
 
@@ -796,7 +820,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("pve/*/lxc/*.conf", redact_pve_ct_conf),
     ArtefactFormat("pve/*/storage.cfg", redact_conf),
     ArtefactFormat("pve/*/datacenter.cfg", redact_conf),
-    ArtefactFormat("pve/*/domains.cfg", redact_conf),
+    ArtefactFormat("pve/*/domains.cfg", redact_domains_cfg),
     ArtefactFormat("pve/*/corosync.conf", redact_conf),
     ArtefactFormat("pve/*/default/pveproxy", redact_conf),
     ArtefactFormat("pve/*/network/interfaces", redact_conf),

@@ -182,6 +182,18 @@ def _root_admin_roles(cfg: UserConfig, who: str) -> list[str]:
     ]
 
 
+def _acl_modifiers_on_root(cfg: UserConfig, who: str) -> list[str]:
+    """The roles that give a user or token Permissions.Modify on `/` itself, propagated or not
+    (`_roles_on` with `final`: what AccessControl.pm `roles` applies at the path; NoAccess
+    leaves nothing); root@pam holds it ("Administrator")."""
+    if who == "root@pam":
+        return ["Administrator"]
+    roles = _roles_on(cfg, who, "/", final=True) or {}
+    if "NoAccess" in roles:
+        return []
+    return [r for r in roles if "Permissions.Modify" in (_privileges(r, cfg.roles) or ())]
+
+
 def _privgroup_roles() -> dict[str, frozenset[str]]:
     """The built-in roles' privileges, as pve-access-control's create_roles builds them from
     $privgroups (AccessControl.pm, github:proxmox/pve-access-control): PVE<cat>Admin holds its
@@ -281,6 +293,24 @@ ACCOUNT_ADMIN_PATHS = {
 }
 
 
+#: What makes the built-in ADMIN_ROLES administrators wherever they are granted, judged in any
+#: role that holds it (a role is what it holds, not its name; P14-3): the VM category's admin
+#: privileges (pve-access-control AccessControl.pm $privgroups `VM => { admin => [...] }`:
+#: VM.Config.*, VM.Allocate, VM.Migrate, VM.Snapshot ..., what PVEVMAdmin holds beyond
+#: PVEVMUser), the Sys category's admin ones (Sys.Console, Sys.Syslog: PVESysAdmin's) and its
+#: root ones that change or power off a node (Sys.Modify "edit/change node settings",
+#: Sys.PowerMgmt), and Permissions.Modify: with it on a path, API2/ACL.pm update_acl skips
+#: its "superset of privileges" filter (`if (!defined($auth_user_privs->{'Permissions.Modify'}))`)
+#: and its holder grants any role there, Administrator included, to anyone, itself too.
+ADMIN_ANYWHERE = (BUILTIN_ROLES["PVEVMAdmin"] - BUILTIN_ROLES["PVEVMUser"]) | {
+    "Sys.Console",
+    "Sys.Syslog",
+    "Sys.Modify",
+    "Sys.PowerMgmt",
+    "Permissions.Modify",
+}
+
+
 def _administers_at(path: str, propagate: bool, privileges: Iterable[str]) -> bool:
     """A role that administers the cluster from an ACL on `path`: on `/` any ADMIN_PRIVILEGES
     privilege; below it, one of ACCOUNT_ADMIN_PATHS held where pve-access-control checks it
@@ -361,7 +391,7 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *h.facts.programs.sources,
             )
-        elif opened := _accepts_everything(px, _addressed(h), maybe):
+        elif opened := _accepts_everything(px, _addressed(h), maybe, _own_addresses(h, px)):
             yield failed(
                 s,
                 f"cluster firewall on, input policy {policy}, but {opened[0]} before the policy",
@@ -399,7 +429,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
 
 
 def _accepts_everything(
-    px: ProxmoxHost, addressed: frozenset[str] = frozenset(), maybe: list[str] | None = None
+    px: ProxmoxHost,
+    addressed: frozenset[str] = frozenset(),
+    maybe: list[str] | None = None,
+    own: Mapping[_Addr, str] | None = None,
 ) -> list[str]:
     """The first IN rule of cluster.fw and of host.fw that opens the node broadly, when it
     accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
@@ -414,7 +447,13 @@ def _accepts_everything(
     `find_string`): every address beyond the node's own networks reaches it there. Each as
     `where `rule` what`. When a sourced file was not read, any other `-i` interface may have
     the gateway there: such a rule that would open the node goes to `maybe`. A `GROUP name`
-    rule stands for its security group's IN rules (`_host_rules`)."""
+    rule stands for its security group's IN rules (`_host_rules`).
+
+    A -source or -dest list (`a,b,c`: pve-firewall parse_address_list, each element matched)
+    is as wide as its widest element: `10.0.0.0/8,0.0.0.0/0` admits every source (P14-1). A
+    -dest holding an address the node has on the default gateway's interface (`own`,
+    `_own_addresses`) narrows nothing: the host's INPUT chain sees only packets for the node's
+    own addresses, and every address beyond its networks reaches that one (P14-2)."""
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     files = [("cluster.fw", cluster)]
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
@@ -430,11 +469,21 @@ def _accepts_everything(
             assert isinstance(opts, dict)
             if r["type"] != "in" or r["macro"]:
                 continue
+            # each list as wide as its widest element (P14-1); a -dest holding the node's
+            # address on its gateway interface is every packet to the node (P14-2)
+            held = next(
+                (
+                    (x.strip(), a, i)
+                    for x in str(opts.get("dest") or "").split(",")
+                    for a, i in (own or {}).items()
+                    if x.strip() and _holds(x, a, cluster)
+                ),
+                None,
+            )
             wide = all(
-                _wide(x, cluster)
+                any(_wide(x, cluster) for x in str(opts[key]).split(",") if x.strip())
                 for key in ("source", "dest")
-                for x in str(opts.get(key) or "").split(",")
-                if x.strip()
+                if str(opts.get(key) or "").strip() and not (key == "dest" and held)
             )
             narrowing = set(opts) - {"log", "source", "dest"}
             # a -sport of more than half the ports is every client's ephemeral port (Linux
@@ -451,6 +500,9 @@ def _accepts_everything(
                     if iface in uplinks
                     else f" (-i {iface}: the only interface with the node's addresses)"
                 )
+            if held:
+                why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]}, "
+                why += "the default gateway's interface)"
             proto = str(opts.get("proto") or "").lower()
             text = (
                 "IN "
@@ -596,6 +648,56 @@ def _gateway_question(
         + "; fail: that interface, so the rule admits every packet from beyond the node's own "
         "networks" + (", or no daemon applies the rules" if both else "") + ".",
     )
+
+
+_Addr = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _own_addresses(h: Host, px: ProxmoxHost) -> dict[_Addr, str]:
+    """The node's addresses (address -> interface) on an interface with the default gateway
+    (`_uplinks`: /etc/network/interfaces `address` lines, with the files it sources, and the
+    addresses the node reported there): every host beyond the node's own networks reaches
+    them (P14-2)."""
+    uplinks = _uplinks(px)
+    out: dict[_Addr, str] = {}
+    texts: list[tuple[str, str]] = []
+    if px.interfaces.known:
+        for iface, attrs in px.interfaces.get().values.items():
+            if iface in uplinks:
+                texts += [(iface, a) for a in attrs.get("address", [])]
+    if h.facts.addresses.known:
+        for iface, addrs in h.facts.addresses.get().items():
+            if iface in uplinks:
+                texts += [(iface, a) for a in addrs]
+    for iface, text in texts:
+        try:
+            out.setdefault(ipaddress.ip_interface(text.strip()).ip, iface)
+        except ValueError:
+            continue
+    return out
+
+
+def _holds(item: str, addr: _Addr, cluster: FirewallFile | None) -> bool:
+    """Does a rule's -dest element (an address, network, `A-B` range, alias or `+set`) match
+    `addr`? A set matches it through an entry that holds it, unless a `!` entry does too."""
+    text = item.strip()
+    if cluster is not None and text.startswith("+"):
+        name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
+        entries = cluster.usable(name)
+        if any(e.nomatch and _holds(e.cidr, addr, cluster) for e in entries):
+            return False
+        return any(not e.nomatch and _holds(e.cidr, addr, cluster) for e in entries)
+    if cluster is not None:
+        text = _resolve_alias(text, cluster)
+    try:
+        if "-" in text:
+            lo, _, hi = text.partition("-")
+            a, b = ipaddress.ip_address(lo.strip()), ipaddress.ip_address(hi.strip())
+            return a.version == b.version == addr.version and int(a) <= int(addr) <= int(b)
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return net.version == addr.version and addr in net
 
 
 def _addressed(h: Host) -> frozenset[str]:
@@ -862,8 +964,10 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     """A Proxmox administrator controls every VM of the cluster; the 2014 draft asks for robust
     multi-factor authentication of such accounts. A user's second factors are the entries of
     /etc/pve/priv/tfa.cfg that Proxmox VE asks for at login (`_second_factor`; user.cfg's keys
-    field is only a marker). Administrators are the holders of the built-in administration roles (ADMIN_ROLES) anywhere
-    and of any role on `/` with a cluster-administration privilege (ADMIN_PRIVILEGES; a role is
+    field is only a marker). Administrators are the holders of the built-in administration roles (ADMIN_ROLES) anywhere,
+    and of any role holding what makes those administrators (ADMIN_ANYWHERE: a VM or Sys admin
+    privilege, Sys.Modify, Sys.PowerMgmt, or Permissions.Modify, which grants its holder any
+    role on its path; P14-3), and of any role on `/` with a cluster-administration privilege (ADMIN_PRIVILEGES; a role is
     judged by what it holds, not by its name: PVEUserAdmin's User.Modify resets other users'
     passwords and deletes their second factors, pve-access-control API2/AccessControl.pm
     change_password and API2/TFA.pm delete_tfa; a user.cfg `role:` line only adds to a built-in
@@ -890,6 +994,7 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             roles = acl["roles"]
             if any(
                 r in ADMIN_ROLES
+                or bool(ADMIN_ANYWHERE & (_privileges(r, cfg.roles) or frozenset()))
                 or _administers_at(
                     str(acl["path"]), bool(acl["propagate"]), _privileges(r, cfg.roles) or ()
                 )
@@ -1385,7 +1490,11 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
     cluster-administration privilege) on `/`, propagated, whose user holds one there too (root@pam
     holds every privilege), keeps administration of the whole cluster in the intersection: the
     same unattended full-rights credential, the usual "grant the Terraform token Administrator"
-    recipe. It fails, naming the token and both grants."""
+    recipe. It fails, naming the token and both grants. So does a privsep 1 token whose
+    intersection with its user holds Permissions.Modify on `/` itself, even unpropagated
+    (`acl:0:/:user!token:Administrator:`): API2/ACL.pm update_acl checks it on the ACL's path
+    (RPCEnvironment check_perm_modify) and then lets the token grant any role there, to itself
+    too, so it makes itself an administrator of the cluster at will (P14-4)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1411,6 +1520,18 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
                     f"{tid} (privsep 1, but its own ACL grants {'/'.join(own)} on / and its "
                     f"user holds {'/'.join(users)} there: the intersection administers the "
                     "cluster)"
+                )
+                continue
+            # Permissions.Modify on `/` itself, propagated or not, in both: the intersection
+            # holds it there, and with it API2/ACL.pm update_acl lets the token grant any role
+            # on `/`, to itself too (P14-4)
+            own, users = _acl_modifiers_on_root(cfg, tid), _acl_modifiers_on_root(cfg, user)
+            if own and users:
+                bad.append(
+                    f"{tid} (privsep 1, but its own ACL grants {'/'.join(own)} on / and its user "
+                    f"holds {'/'.join(users)} there, propagated or not: the intersection holds "
+                    "Permissions.Modify on /, with which the token grants itself any role, "
+                    "Administrator propagated included)"
                 )
         if bad:
             yield failed(s, "tokens with their user's full rights: " + ", ".join(bad), *f.sources)
@@ -1595,7 +1716,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         maybe: list[str] = []
         problems += [
             f"{rule}, management ports included"
-            for rule in _accepts_everything(px, _addressed(h), maybe)
+            for rule in _accepts_everything(px, _addressed(h), maybe, _own_addresses(h, px))
         ]
         if problems:
             yield failed(s, "; ".join(problems), *refs)

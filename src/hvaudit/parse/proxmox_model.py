@@ -1520,8 +1520,13 @@ def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None)
         if re.fullmatch(r"dev\d+", k)
     ]
     mounts = []
+    # rootfs is a mount point as mpN are (pve-container Config.pm $rootfs_desc `volume`:
+    # "Volume, device or directory to mount into the container"; foreach_volume gives it to
+    # LXC.pm mountpoint_mount, which classify_mountpoint makes a `device` mount of a /dev/ path
+    # and a `bind` mount of any other host path): a host path as the root is a host path
+    # mounted (P14-5)
     for k, val in sorted(v.items()):
-        if re.fullmatch(r"mp\d+", k):
+        if re.fullmatch(r"mp\d+", k) or k == "rootfs":
             vol = pve.parse_property_string(val, "volume").get("volume", "")
             if vol.startswith("/dev/"):
                 devices.append(vol)

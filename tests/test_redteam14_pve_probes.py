@@ -1,0 +1,367 @@
+"""Red team 14, Proxmox VE: firewall address lists, ACL semantics, container mounts, realm secrets.
+
+Findings (each pinned below; sources from github:proxmox/pve-firewall 6f1311f3,
+pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
+
+- P14-1 (false pass): HVA-301/313 judged a rule's -source and -dest lists as wide only when
+  every element was (`all` over both lists); pve-firewall parse_address_list takes a comma list
+  and matches each element, so `IN ACCEPT -source 10.0.0.0/8,0.0.0.0/1,128.0.0.0/1` (or
+  `192.0.2.7,0.0.0.0/0`) admits every source. Fixed: a list is as wide as its widest element.
+- P14-2 (false pass): host rules are compiled into PVEFW-HOST-IN (enable_host_firewall), which
+  sees only packets for the node's own addresses; `IN ACCEPT -dest 10.0.0.21`, the node's
+  address on the default gateway's interface (or a network, range or IP set holding it),
+  admits every packet from anywhere, and hvaudit read the -dest as narrowing. Fixed
+  (`_own_addresses`, `_holds`): such a -dest narrows nothing.
+- P14-3 (false pass): HVA-306 made PVEVMAdmin/PVESysAdmin holders administrators anywhere by
+  the role's name, but not a custom role with the same VM admin privileges (AccessControl.pm
+  $privgroups VM `admin`), Sys.Modify/Sys.PowerMgmt on a node, or Permissions.Modify below `/`
+  (API2/ACL.pm update_acl skips its "superset of privileges" filter for it: its holder grants
+  itself Administrator on that path). Fixed: ADMIN_ANYWHERE, judged by privileges.
+- P14-4 (false pass): a privsep 1 token granted Administrator (or any role with
+  Permissions.Modify) on `/` without propagation passed HVA-311; AccessControl.pm `roles`
+  applies an unpropagated grant at the path itself (`$final || $propagate`), so the token's
+  intersection with its Administrator user holds Permissions.Modify on `/` and update_acl lets
+  it grant itself Administrator propagated. Fixed; test_host_verdicts5's `no-propagate` case,
+  which pinned the pass, now fails, with a PVEAdmin twin that passes.
+- P14-5 (false pass): HVA-314 read host paths of mpN only; rootfs is a mount point too
+  (valid_volume_keys starts with `rootfs`; mountpoint_mount/classify_mountpoint make `/dev/...`
+  a device mount and any other absolute path a bind mount of the host directory): `rootfs: /`
+  passed "no host devices or paths". Fixed.
+- P14-6 (secret in the bundle): domains.cfg went through the generic settings redactor, which
+  kept an OpenID realm's `client-key` (PVE::Auth::OpenId, stored in domains.cfg itself) and the
+  "Yubico API Key" inside a realm's `tfa` value. Fixed: redact_domains_cfg blanks both and
+  keeps the `tfa` keys HVA-306 reads.
+
+Probes that held (pinned): a list of narrow networks stays narrow; a -dest the node does not
+hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage and a backup role are no
+administrators; PVEAdmin unpropagated on `/` gives a token no Permissions.Modify, nor does an
+Administrator token whose user's own ACL on `/` (an auditor's) replaces her group's; a rootfs
+storage volume in the `volume=` form; container `features: nesting=off` / `nesting=no`
+(parse_property_string reads booleans with parse_boolean).
+
+Tally: 26 cases; 16 failed on main before this round's fixes, 10 held.
+
+Leads left: (see the end of the round).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_redteam2_probes import PVE_HARDENED, pve_result
+from test_redteam2_probes import pve_scan as dir_scan
+
+HOST_FW = (PVE_HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
+USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+CT300 = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text()
+
+
+def _live(tmp_path: Path, edits: dict[str, str], check_id: str) -> tuple[str, str]:
+    """A live node (pve+ssh, its commands replayed, pve-firewall running) with files replaced:
+    the verdict of `check_id` on the node."""
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    for rel, text in edits.items():
+        (tree / rel).write_text(text)
+    running = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}
+    a = pve_scan(tmp_path, running, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == (check_id, "pve-h1"))
+    return r.status.value, r.outcome.message
+
+
+def _host_rule(rule: str) -> dict[str, str]:
+    return {"etc/pve/nodes/pve-h1/host.fw": HOST_FW + rule + "\n"}
+
+
+# --- P14-1: a -source list is as wide as its widest element ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source", ["10.0.0.0/8,0.0.0.0/1,128.0.0.0/1", "192.0.2.7,0.0.0.0/0"], ids=["halves", "all"]
+)
+def test_p14_1_source_list_with_a_wide_element_accepts_everything(
+    tmp_path: Path, source: str
+) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). pve-firewall
+    parse_address_list takes a comma list of addresses and networks (only a range may not be
+    in a list) and the rule matches each element: `IN ACCEPT -source 10.0.0.0/8,0.0.0.0/1,...`
+    admits every IPv4 source. hvaudit asked every element of -source and -dest to be wide at
+    once (`all`), so one narrow element made the rule narrow."""
+    rule = f"IN ACCEPT -source {source}"
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports included",
+    )
+
+
+def test_p14_1_held_list_of_narrow_networks_stays_narrow(tmp_path: Path) -> None:
+    """Held twin: 10.0.0.0/8 and 10.2.0.0/16 are narrower than a /7; the rule opens nothing
+    the checks count."""
+    rule = "IN ACCEPT -source 10.0.0.0/8,10.2.0.0/16"
+    assert _live(tmp_path, _host_rule(rule), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
+
+
+# --- P14-2: a -dest holding the node's own address narrows nothing --------------------------------
+
+
+@pytest.mark.parametrize("dest", ["10.0.0.21", "10.0.0.0/24", "10.0.0.20-10.0.0.30"])
+def test_p14_2_dest_of_the_nodes_address_accepts_everything(tmp_path: Path, dest: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). The node's host
+    rules go to PVEFW-HOST-IN (pve-firewall enable_host_firewall), on the INPUT path: every
+    packet there is for one of the node's own addresses. 10.0.0.21 is the node's address on
+    vmbr1, the interface with the default gateway (/etc/network/interfaces), so `IN ACCEPT
+    -dest 10.0.0.21` admits every packet from anywhere to every port of the node; hvaudit read
+    the -dest as narrowing the rule."""
+    rule = f"IN ACCEPT -dest {dest}"
+    why = f"(-dest {dest}: holds 10.0.0.21, the node's address on vmbr1, the default gateway's interface)"
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        f"inbound packet {why} before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        f"host.fw line 9 `IN ACCEPT` accepts every inbound packet {why}, management ports included",
+    )
+
+
+def test_p14_2_dest_through_an_ip_set_of_the_nodes_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same -dest through a cluster IP set holding the node's address (a set matches
+    through its entries; pve-firewall ruleset_generate_match `--match-set ... dst`)."""
+    cluster = (PVE_HARDENED / "etc/pve/firewall/cluster.fw").read_text()
+    cluster = cluster.replace("[RULES]", "[IPSET nodes]\n10.0.0.21\n10.0.0.22\n\n[RULES]")
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/firewall/cluster.fw": cluster, **_host_rule("IN ACCEPT -dest +nodes")},
+    )
+    assert pve_result(report, "HVA-313", "pve-h1") == (
+        "fail",
+        "host.fw line 9 `IN ACCEPT` accepts every inbound packet (-dest +nodes: holds "
+        "10.0.0.21, the node's address on vmbr1, the default gateway's interface), management "
+        "ports included",
+    )
+
+
+def test_p14_2_held_dest_of_another_address_narrows(tmp_path: Path) -> None:
+    """Held twin: a -dest the node does not hold (10.0.1.5) matches no packet for the node."""
+    assert _live(tmp_path, _host_rule("IN ACCEPT -dest 10.0.1.5"), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
+
+
+# --- P14-3: HVA-306 judges a role by what it holds, below `/` too ----------------------------------
+
+
+def _users(extra: str) -> dict[str, str]:
+    users = USER_CFG.replace("\ngroup:", "\nuser:ops@pve:1:0::::operator::\ngroup:", 1)
+    return {"etc/pve/user.cfg": users + extra}
+
+
+VMOPS = (
+    "role:VMOps:VM.Allocate,VM.Config.Disk,VM.Config.CPU,VM.Config.Memory,VM.Config.Network,"
+    "VM.Config.HWType,VM.Config.Options,VM.Migrate,VM.Snapshot,VM.PowerMgmt,VM.Console,VM.Audit:\n"
+)
+
+
+@pytest.mark.parametrize(
+    "acl",
+    [
+        VMOPS + "acl:1:/vms:ops@pve:VMOps:\n",
+        "role:AclOps:Permissions.Modify:\nacl:1:/vms:ops@pve:AclOps:\n",
+        "role:AclOps:Permissions.Modify:\nacl:0:/pool/web:ops@pve:AclOps:\n",
+        "role:NodeOps:Sys.Modify,Sys.PowerMgmt,Sys.Audit:\nacl:1:/nodes/pve-h1:ops@pve:NodeOps:\n",
+    ],
+    ids=["vm-admin-clone", "acl-modify-vms", "acl-modify-pool", "node-ops"],
+)
+def test_p14_3_custom_administering_role_needs_a_second_factor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], acl: str
+) -> None:
+    """Was pass "2 administrator(s), all with a second factor". PVEVMAdmin or PVESysAdmin
+    anywhere made an administrator, but a custom role with the same VM admin privileges
+    (AccessControl.pm $privgroups VM `admin`), or Sys.Modify and Sys.PowerMgmt on a node
+    (stronger than PVESysAdmin's Sys.Console), did not; nor did Permissions.Modify below `/`,
+    with which API2/ACL.pm update_acl lets its holder grant itself Administrator on that path
+    (the "superset of privileges" filter is skipped for it)."""
+    report = dir_scan(tmp_path, capsys, _users(acl))
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: ops@pve",
+    )
+
+
+@pytest.mark.parametrize(
+    "acl",
+    [
+        "acl:1:/vms:ops@pve:PVEVMUser:\n",
+        "acl:1:/storage:ops@pve:PVEDatastoreAdmin:\n",
+        "role:Backup:VM.Backup,VM.Audit,Datastore.AllocateSpace:\nacl:1:/vms:ops@pve:Backup:\n",
+    ],
+    ids=["vm-user", "datastore-admin", "backup-operator"],
+)
+def test_p14_3_held_operators_are_no_administrators(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], acl: str
+) -> None:
+    """Held twins: a VM user's privileges ($privgroups VM `user`: console, power, backup) and a
+    storage administrator's are no administration of VMs or nodes."""
+    report = dir_scan(tmp_path, capsys, _users(acl))
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "pass",
+        "2 administrator(s), all with a second factor (alice@corp by their realm's tfa setting)",
+    )
+
+
+# --- P14-4: an unpropagated Permissions.Modify on `/` in a token's intersection ---------------------
+
+
+@pytest.mark.parametrize(
+    ("acl", "role"),
+    [
+        ("acl:0:/:alice@corp!terraform:Administrator:\n", "Administrator"),
+        ("role:AclOps:Permissions.Modify:\nacl:0:/:alice@corp!terraform:AclOps:\n", "AclOps"),
+    ],
+    ids=["administrator", "acl-modify"],
+)
+def test_p14_4_token_with_unpropagated_acl_rights_on_root_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], acl: str, role: str
+) -> None:
+    """Was pass "none with a privileged user's full rights". A privsep 1 token's rights are
+    its own ACLs' intersected with its user's, path by path (pveum.adoc "API Tokens"); at `/`
+    itself an unpropagated grant applies (AccessControl.pm roles: `$final`), so alice's token
+    holds Permissions.Modify on `/`, and update_acl (check 'perm-modify', then no subset
+    filter) lets it grant itself Administrator on `/`, propagated: the cluster's."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": USER_CFG + acl})
+    assert pve_result(report, "HVA-311", "pve-h1") == (
+        "fail",
+        f"tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own ACL "
+        f"grants {role} on / and its user holds Administrator there, propagated or not: the "
+        "intersection holds Permissions.Modify on /, with which the token grants itself any "
+        "role, Administrator propagated included)",
+    )
+
+
+@pytest.mark.parametrize(
+    "acl",
+    [
+        "acl:0:/:alice@corp!terraform:PVEAdmin:\n",
+        "acl:0:/:alice@corp!terraform:Administrator:\nacl:0:/:alice@corp:PVEAuditor:\n",
+    ],
+    ids=["pveadmin", "user-auditor-on-root"],
+)
+def test_p14_4_held_unpropagated_grants_without_acl_rights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], acl: str
+) -> None:
+    """Held twins: PVEAdmin has no Permissions.Modify; and where alice's own ACL on `/` (an
+    auditor's) replaces her group's Administrator there ("user privs always override group
+    privs"), the intersection holds no Permissions.Modify on `/`."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": USER_CFG + acl})
+    assert pve_result(report, "HVA-311", "pve-h1") == (
+        "pass",
+        "2 API token(s): none with a privileged user's full rights (privsep 0, or an "
+        "administering role on / for both token and user)",
+    )
+
+
+# --- P14-5: a container's rootfs on a host path ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rootfs", "message"),
+    [
+        ("rootfs: /srv/ct300", "host paths mounted: /srv/ct300"),
+        ("rootfs: volume=/,size=8G", "host paths mounted: /"),
+        ("rootfs: /dev/sdb1,size=8G", "host devices: /dev/sdb1"),
+    ],
+    ids=["directory", "host-root", "device"],
+)
+def test_p14_5_rootfs_on_a_host_path_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rootfs: str, message: str
+) -> None:
+    """Was pass "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or
+    paths". pve-container valid_volume_keys starts with `rootfs`; mount_all hands every volume
+    to mountpoint_mount, where classify_mountpoint makes a /dev/ path a `device` mount and any
+    other absolute path a `bind` mount of the host directory (Config.pm $rootfs_desc: "Volume,
+    device or directory to mount into the container"). hvaudit read host paths of mpN only."""
+    text = CT300.replace("rootfs: local-lvm:vm-300-disk-0,size=8G", rootfs)
+    report = dir_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": text})
+    assert pve_result(report, "HVA-314", "dns-01") == ("fail", message)
+
+
+def test_p14_5_held_rootfs_on_a_storage_volume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held twin: a storage volume, in the `volume=` form too, is the container's own disk."""
+    text = CT300.replace("rootfs: local-lvm:", "rootfs: volume=local-lvm:")
+    report = dir_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": text})
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "pass",
+        "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths "
+        "(features: keyctl)",
+    )
+
+
+# --- P14-6: secrets domains.cfg keeps ---------------------------------------------------------------
+
+DOMAINS = (
+    "pam: pam\n\tcomment Linux PAM standard authentication\n\n"
+    "openid: sso\n\tissuer-url https://sso.example.org/realms/pve\n\tclient-id proxmox\n"
+    "\tclient-key MkPveOidcClientKeyZz\n\tautocreate 1\n\n"
+    "ad: corp\n\tdomain corp.example.org\n\tserver1 dc1.corp.example.org\n"
+    "\ttfa type=yubico,id=4711,key=MkPveYubicoKeyZz,url=https://api.yubico.com/wsapi/2.0/verify\n"
+)
+
+
+def test_p14_6_realm_secrets_never_reach_the_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was leaked into the bundle verbatim. An OpenID realm's `client-key` (PVE::Auth::OpenId
+    "OpenID Client Key", stored in domains.cfg itself: no on_add_hook moves it to priv/ as the
+    LDAP plugins do their bind password) and a realm `tfa` value's `key` ("Yubico API Key",
+    PVE::Auth::Plugin $tfa_format) are secrets; domains.cfg went through the generic settings
+    redactor, which knows neither. The `tfa` value's other keys stay: HVA-306 still counts the
+    realm's users as held to a second factor."""
+    from hvaudit.cli import main
+    from test_secret_sweep import _leaks, _tree_text
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (tree / "etc/pve/domains.cfg").write_text(DOMAINS)
+    bundle = tmp_path / "bundle"
+    assert main(["collect", "--connect", f"pve+dir://{tree}", "-o", str(bundle)]) == 0
+    text = _tree_text(bundle)
+    assert _leaks(capsys.readouterr().err + text) == []
+    assert "\tclient-key ***REDACTED***\n" in text
+    assert "\ttfa type=yubico,id=4711,key=***REDACTED***,url=https://api.yubico.com" in text
+    report = dir_scan(tmp_path / "scan", capsys, {"etc/pve/domains.cfg": DOMAINS})
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "pass",
+        "2 administrator(s), all with a second factor (alice@corp by their realm's tfa setting)",
+    )
+
+
+# --- Probes that held --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("features", ["nesting=off,keyctl=1", "keyctl=1,nesting=no"])
+def test_held_container_nesting_off_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], features: str
+) -> None:
+    """Held. pve-common parse_property_string reads a boolean with parse_boolean (`off`, `no`
+    are 0): nesting stays off."""
+    text = CT300.replace("features: keyctl=1", f"features: {features}")
+    report = dir_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": text})
+    assert pve_result(report, "HVA-314", "dns-01")[0] == "pass"
