@@ -34,6 +34,7 @@ from hvaudit.bundle import Bundle, BundleWriter
 from hvaudit.collect.host import (
     COMMANDS,
     LIBVIRT_DAEMONS,
+    LIBVIRT_ENVIRON_ARGV,
     QEMU_EXE_ARGV,
     QEMU_LABEL_ARGV,
     QEMU_MAPS_ARGV,
@@ -431,6 +432,9 @@ HARDENED_HOST: dict[str, Any] = {
         f"/proc/1200/attr/apparmor/current:libvirt-{WEB01_UUID} (enforce)\n",
         0,
     ),
+    # the logging variables of libvirtd's environment (grep -z on /proc/700/environ): none set,
+    # grep exits 1
+    "libvirt-environ-700": ("", 1),
     "processes": (
         "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
         "  700 root     /usr/sbin/libvirtd --timeout 120\n"
@@ -570,6 +574,9 @@ class ReplayRunner:
         if argv[: len(QEMU_LABEL_ARGV)] == QEMU_LABEL_ARGV and argv[-1].startswith("/proc/"):
             pid = argv[-1].split("/")[2]
             return self._answer(f"qemu-label-{pid}", False)
+        if argv[: len(LIBVIRT_ENVIRON_ARGV)] == LIBVIRT_ENVIRON_ARGV:
+            pid = argv[-1].split("/")[2]
+            return self._answer(f"libvirt-environ-{pid}", False)
         if argv[: len(VIRT_ADMIN_LOG_OUTPUTS)] == VIRT_ADMIN_LOG_OUTPUTS:
             daemon = argv[len(VIRT_ADMIN_LOG_OUTPUTS)].split(":", 1)[0]
             return self._answer(f"libvirt-log-outputs-{daemon}", False)

@@ -11,6 +11,14 @@ exact status and message.
   reads MERGE case-insensitively) gives the local sudo and libvirt groups the directory's
   members too. Now the question naming the merged groups (their directory members are not
   counted: there may be none). Fixed.
+- HL14-1 (false pass) HVA-213 judged log_level in libvirtd.conf only: libvirt's
+  virLogSetFromEnv (src/util/virlog.c) sets the default priority from LIBVIRT_DEBUG after the
+  file (virdaemon.c virDaemonSetupLogging, "cmdline > environment > config"), so
+  `LIBVIRT_DEBUG=1` in /etc/default/libvirtd (or a running daemon started with it) logs at
+  debug as `log_level = 1` does. The collector now keeps, per running libvirtd/virtqemud, the
+  LIBVIRT_DEBUG, LIBVIRT_LOG_FILTERS and LIBVIRT_LOG_OUTPUTS of /proc/PID/environ (grep -z on
+  the host: no other variable leaves it); "1" or "debug" there or in the unit's environment
+  fails, an unreadable environment is the question. Fixed.
 """
 
 from __future__ import annotations
@@ -78,3 +86,81 @@ def test_group_merge_over_the_limit_still_fails(host_scan) -> None:
     assert messages(a, "HVA-142") == {
         "hv1": "4 administrative principal(s) (limit 3): alice, bob, carol, root"
     }
+
+
+# --- HVA-213: LIBVIRT_DEBUG (HL14-1) ---------------------------------------------------------------
+
+JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
+DEBUG_UNIT = {
+    "/etc/default/libvirtd": 'LIBVIRTD_ARGS="--timeout 120"\nLIBVIRT_DEBUG=1\n',
+}
+
+
+def test_libvirt_debug_in_the_units_environment_file_fails(host_scan) -> None:
+    """HL14-1. /etc/default/libvirtd `LIBVIRT_DEBUG=1`: virLogSetFromEnv sets the default log
+    priority to debug after the file's log_level, as `log_level = 1` does. hvaudit read only
+    libvirtd.conf and passed."""
+    a = host_scan(DEBUG_UNIT)
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": "LIBVIRT_DEBUG=1 in /etc/default/libvirtd (debug, floods the log)"
+    }
+
+
+def test_libvirt_debug_in_the_running_daemons_environment_fails(host_scan) -> None:
+    """HL14-1. The running libvirtd started with LIBVIRT_DEBUG=debug (a `systemctl
+    set-environment`, a drop-in since removed): its /proc/PID/environ shows it, the units do
+    not. Only libvirt's logging variables are collected (grep -z on the host)."""
+    environ = "LIBVIRT_LOG_OUTPUTS=3:journald\0LIBVIRT_DEBUG=debug\0"
+    a = host_scan({"libvirt-environ-700": (environ, 0)})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": "running libvirtd's environment: LIBVIRT_DEBUG=debug (debug, floods the log)"
+    }
+
+
+@pytest.mark.parametrize("value", ["3", "warning", " 1", "DEBUG"])
+def test_libvirt_debug_at_another_level_passes(host_scan, value: str) -> None:
+    """Only "1" and "debug" set the debug priority (virLogParseDefaultPriority compares
+    exactly; a value it does not know is refused)."""
+    a = host_scan(
+        {
+            "/etc/default/libvirtd": f"LIBVIRT_DEBUG={value!r}\n".replace("'", '"'),
+            "libvirt-environ-700": (f"LIBVIRT_DEBUG={value}\0", 0),
+        }
+    )
+    assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+def test_running_daemons_environment_unreadable_is_asked(host_scan) -> None:
+    """grep could not read /proc/PID/environ (exit 2): whether the daemon logs at debug is
+    unknown, never a pass."""
+    a = host_scan({"libvirt-environ-700": ("", 2, "grep: /proc/700/environ: Permission denied\n")})
+    assert outcomes(a, "HVA-213") == {"hv1": "manual"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": "evidence unavailable: the running libvirtd's environment was not read "
+        "(/proc/PID/environ: grep: /proc/700/environ: Permission denied)"
+    }
+    assert _question(a, "HVA-213") == (
+        "Does this hold for this host: libvirt log_outputs include journald or syslog? "
+        "Evidence: the setting, file or command output it names, read where it lives (the "
+        "message says why the scan could not). Pass: yes, it holds; fail: it does not."
+    )
+
+
+def test_collector_keeps_only_libvirts_logging_variables() -> None:
+    """The probe's argv keeps the three variables virLogSetFromEnv reads and nothing else of
+    the daemon's environment (run here with grep on a real NUL-separated environment)."""
+    import subprocess
+    import tempfile
+
+    from hvaudit.collect.host import LIBVIRT_ENVIRON_ARGV
+
+    env = b"PATH=/usr/bin\0LIBVIRT_DEBUG=1\0LIBVIRT_AUTH_FILE=/root/.auth\0AWS_SECRET=x\0"
+    env += b"LIBVIRT_LOG_OUTPUTS=1:file:/var/log/l.log\0XLIBVIRT_DEBUG=1\0"
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(env)
+        f.flush()
+        got = subprocess.run([*LIBVIRT_ENVIRON_ARGV, f.name], capture_output=True, check=True)
+    assert got.stdout == b"LIBVIRT_DEBUG=1\0LIBVIRT_LOG_OUTPUTS=1:file:/var/log/l.log\0"

@@ -954,6 +954,10 @@ class LibvirtHost:
     """Per QEMU-driver daemon (libvirtd, virtqemud): the log outputs in force instead of its
     file's log_outputs and where they come from (the running daemon, LIBVIRT_LOG_OUTPUTS in its
     unit's environment); absent where the file decides."""
+    log_debug_env: dict[str, Fact[tuple[str, ...]]] = field(default_factory=dict)
+    """Per QEMU-driver daemon (libvirtd, virtqemud): where LIBVIRT_DEBUG in its environment
+    (the running daemon's, its unit's for the next start) sets its log priority to debug; ()
+    where it does not; absent where neither was read."""
 
 
 @dataclass(slots=True)

@@ -607,16 +607,21 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     (Environment=, EnvironmentFile=-/etc/default/<daemon> or /etc/sysconfig/<daemon>) replaces
     log_outputs, and `virt-admin daemon-log-outputs OUTPUTS` replaces a running daemon's outputs
     until it restarts (libvirt docs/kbase/debuglogs.rst): a running daemon's outputs are read
-    with `virt-admin daemon-log-outputs`, an idle one's environment from its units."""
+    with `virt-admin daemon-log-outputs`, an idle one's environment from its units. Likewise
+    LIBVIRT_DEBUG sets the log priority over log_level (virlog.c virLogSetFromEnv), so
+    `LIBVIRT_DEBUG=1` (or `debug`) in the running daemon's environment (/proc/PID/environ) or
+    its unit's floods the log as `log_level = 1` does."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
         units = h.facts.socket_units
         overrides = h.libvirt.log_outputs_override if h.libvirt else {}
+        debug_env = h.libvirt.log_debug_env if h.libvirt else {}
         gap = first_unknown(
             *(conf_fact(h, f) for f in files),
             units,
             *(o for f in files if (o := overrides.get(f.removesuffix(".conf"))) is not None),
+            *(d for f in files if (d := debug_env.get(f.removesuffix(".conf"))) is not None),
         )
         if gap is not None:
             yield unknown(s, gap, "libvirt log_outputs include journald or syslog")
@@ -653,6 +658,10 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 problems.append(f"{name}: log_outputs {outputs!r} writes only to files or stderr")
             if level == 1:
                 problems.append(f"{file}: log_level = 1 (debug, floods the log)")
+            debug = debug_env.get(file.removesuffix(".conf"))
+            if debug is not None:
+                refs += list(debug.sources)
+                problems += [f"{where} (debug, floods the log)" for where in debug.get()]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif malformed:

@@ -158,6 +158,20 @@ FILES += tuple(
 #: calls virAdmConnectGetLoggingOutputs); -q drops the "Logging outputs:" label. Only a daemon
 #: seen running is asked: connecting to an idle daemon's admin socket would start it.
 VIRT_ADMIN_LOG_OUTPUTS: tuple[str, ...] = ("virt-admin", "-q", "-c")
+#: Per running QEMU-driver daemon: the logging variables of the environment it started with,
+#: /proc/<pid>/environ (proc(5): NUL-separated `NAME=value` strings). Only the three names
+#: libvirt's virLogSetFromEnv reads (src/util/virlog.c: LIBVIRT_DEBUG sets the default
+#: priority, LIBVIRT_LOG_FILTERS the filters, LIBVIRT_LOG_OUTPUTS the outputs, each replacing
+#: the file's value: virdaemon.c virDaemonSetupLogging, "cmdline > environment > config") are
+#: kept, by grep on the host: no other variable of the daemon's environment leaves it. -z reads
+#: and writes NUL-ended records; exit 1 means none is set. The pid is appended.
+LIBVIRT_ENVIRON_ARGV: tuple[str, ...] = (
+    "grep",
+    "-a",
+    "-z",
+    "-E",
+    "^LIBVIRT_(DEBUG|LOG_FILTERS|LOG_OUTPUTS)=",
+)
 
 
 #: modprobe.d(5) SYNOPSIS, in its order of precedence: a file of a name read from one directory
@@ -589,7 +603,7 @@ VM_HELPER = re.compile(
 
 
 #: A running libvirtd or virtqemud (the `ps -eo pid=,user:32=,args=` line).
-_LOG_DAEMON = re.compile(r"^\s*\d+\s+\S+\s+(\S*/)?(libvirtd|virtqemud)(\s|$)")
+_LOG_DAEMON = re.compile(r"^\s*(\d+)\s+\S+\s+(\S*/)?(libvirtd|virtqemud)(\s|$)")
 
 
 def _label_argv(pid: str) -> tuple[str, ...]:
@@ -639,13 +653,25 @@ class HostCollector:
         helpers = [m.group(1) or m.group(6) for m in map(VM_HELPER.match, lines) if m]
         for pid in helpers[:4096]:
             self._pid_probe(writer, "qemu-label", pid, _label_argv(pid))
-        for daemon in dict.fromkeys(m.group(2) for m in map(_LOG_DAEMON.match, lines) if m):
+        daemons: dict[str, str] = {}
+        for m in map(_LOG_DAEMON.match, lines):
+            if m:
+                daemons.setdefault(m.group(3), m.group(1))
+        for daemon, pid in daemons.items():
             argv = (*VIRT_ADMIN_LOG_OUTPUTS, f"{daemon}:///system", "daemon-log-outputs")
             self._store(
                 writer,
                 command_artefact(f"libvirt-log-outputs-{daemon}"),
                 " ".join(argv),
                 self.runner.run(argv, 10.0),
+                allow_rc=True,
+            )
+            argv = (*LIBVIRT_ENVIRON_ARGV, f"/proc/{int(pid)}/environ")
+            self._store(
+                writer,
+                command_artefact(f"libvirt-environ-{daemon}"),
+                " ".join(argv),
+                self.runner.run(argv, 5.0),
                 allow_rc=True,
             )
         for pid in pids[:4096]:

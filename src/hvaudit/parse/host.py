@@ -4491,30 +4491,101 @@ def _log_outputs_override(
                 f"{daemon}.service's environment was not read ({units.reason})", units.source
             )
             continue
-        env, files = _unit_environment(units.text, daemon)
-        where = f"{daemon}.service Environment=" if "LIBVIRT_LOG_OUTPUTS" in env else ""
-        sources, unread = [units.source], ""
-        for spec in files:
-            path = spec.lstrip("-")
-            if path not in (f"/etc/default/{daemon}", f"/etc/sysconfig/{daemon}"):
-                unread = f"{daemon}.service reads EnvironmentFile={spec}, which was not collected"
-                break
-            got = ev.get(_file(path))
-            if got.state == "ok":
-                variables = _environment_file(got.text)
-                if "LIBVIRT_LOG_OUTPUTS" in variables:
-                    where = path
-                env.update(variables)
-                sources.append(got.source)
-            elif got.state != "absent":
-                unread = f"{path} could not be read ({got.reason or got.state})"
-                break
+        env, where, sources, unread = _daemon_unit_env(ev, units, daemon)
         if unread:
             out[daemon] = Fact.unavailable(unread, *sources)
         elif env.get("LIBVIRT_LOG_OUTPUTS"):
             out[daemon] = Fact.of(
-                (env["LIBVIRT_LOG_OUTPUTS"], f"LIBVIRT_LOG_OUTPUTS in {where}"), *sources
+                (
+                    env["LIBVIRT_LOG_OUTPUTS"],
+                    f"LIBVIRT_LOG_OUTPUTS in {where['LIBVIRT_LOG_OUTPUTS']}",
+                ),
+                *sources,
             )
+    return out
+
+
+def _daemon_unit_env(
+    ev: HostEvidence, units: Got, daemon: str
+) -> tuple[dict[str, str], dict[str, str], list[Source], str]:
+    """The environment `<daemon>.service` starts the daemon with (its Environment= and
+    EnvironmentFile= /etc/default or /etc/sysconfig, whose variables win: systemd.exec(5)),
+    where each variable is set, the sources read, and why it cannot be told ("" when it can)."""
+    env, files = _unit_environment(units.text, daemon)
+    where = dict.fromkeys(env, f"{daemon}.service Environment=")
+    sources, unread = [units.source], ""
+    for spec in files:
+        path = spec.lstrip("-")
+        if path not in (f"/etc/default/{daemon}", f"/etc/sysconfig/{daemon}"):
+            unread = f"{daemon}.service reads EnvironmentFile={spec}, which was not collected"
+            break
+        got = ev.get(_file(path))
+        if got.state == "ok":
+            variables = _environment_file(got.text)
+            where.update(dict.fromkeys(variables, path))
+            env.update(variables)
+            sources.append(got.source)
+        elif got.state != "absent":
+            unread = f"{path} could not be read ({got.reason or got.state})"
+            break
+    return env, where, sources, unread
+
+
+#: libvirt src/util/virlog.c virLogParseDefaultPriority (read with `find_string`): the values
+#: LIBVIRT_DEBUG may take (compared exactly, STREQ) and the priority each sets.
+LIBVIRT_DEBUG_LEVELS = {
+    "1": 1,
+    "debug": 1,
+    "2": 2,
+    "info": 2,
+    "3": 3,
+    "warning": 3,
+    "4": 4,
+    "error": 4,
+}
+
+
+def _log_debug_env(ev: HostEvidence, processes: Fact[str]) -> dict[str, Fact[tuple[str, ...]]]:
+    """Per QEMU-driver daemon (libvirtd, virtqemud): where LIBVIRT_DEBUG sets its default log
+    priority to debug ("1" or "debug"), now and at its next start; () where it does not.
+
+    libvirt src/util/virlog.c virLogSetFromEnv (read with `find_string`): a non-empty
+    LIBVIRT_DEBUG sets the default priority (virLogParseDefaultPriority), after the file's
+    log_level (virdaemon.c virDaemonSetupLogging, "cmdline > environment > config"), so
+    `LIBVIRT_DEBUG=1` logs at debug as `log_level = 1` does. A running daemon's environment is
+    the one it started with (its /proc/PID/environ, of which the collector keeps only libvirt's
+    logging variables); its units' give the next start's. The running daemon's environment not
+    read (an older collector: no artefact) leaves the units to decide; unreadable, unknown."""
+    out: dict[str, Fact[tuple[str, ...]]] = {}
+    running = _running(processes, LOG_DAEMONS, lambda names: names)
+    names = set(running.get()) if running.known else set()
+    units = ev.get(_cmd("libvirt-units"))
+    for daemon in LOG_DAEMONS:
+        found: list[str] = []
+        sources: list[Source] = []
+        if daemon in names:
+            got = ev.get(_cmd(f"libvirt-environ-{daemon}"))
+            if got.state == "ok" and got.rc in (0, 1):
+                sources.append(got.source)
+                for record in got.text.split("\0"):
+                    name, _, value = record.strip("\n").partition("=")
+                    if name == "LIBVIRT_DEBUG" and LIBVIRT_DEBUG_LEVELS.get(value) == 1:
+                        found.append(f"running {daemon}'s environment: LIBVIRT_DEBUG={value}")
+            elif got.state not in ("uncollected", "absent"):
+                why = (got.reason.strip() or f"rc {got.rc}")[:120]
+                out[daemon] = Fact.unavailable(
+                    f"the running {daemon}'s environment was not read (/proc/PID/environ: {why})",
+                    got.source,
+                )
+                continue
+        if units.state == "ok":
+            env, where, unit_srcs, unread = _daemon_unit_env(ev, units, daemon)
+            sources += unit_srcs
+            value = env.get("LIBVIRT_DEBUG", "")
+            if not unread and LIBVIRT_DEBUG_LEVELS.get(value) == 1:
+                found.append(f"LIBVIRT_DEBUG={value} in {where['LIBVIRT_DEBUG']}")
+        if sources:
+            out[daemon] = Fact.of(tuple(found), *sources)
     return out
 
 
@@ -4780,6 +4851,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.virtlogd_conf = _virtlogd_conf(ev, lh)
     lh.daemons = _daemons(ev, processes)
     lh.log_outputs_override = _log_outputs_override(ev, processes)
+    lh.log_debug_env = _log_debug_env(ev, processes)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
 
     def polkit_rules(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
