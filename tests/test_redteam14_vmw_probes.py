@@ -22,6 +22,9 @@ Findings:
 - V14-4 (other: secrets in the bundle): redact_vmx matched quoted values only and split lines
   with str.splitlines(): an unquoted `RemoteDisplay.vnc.password` and a `guestinfo.*` value
   holding U+2028 reached the bundle in clear. It now reads lines as parse_vmx does.
+- V14-5 (false pass): a .vmx with no floppy0 key passed HVA-047 "no floppy"; floppy0.present
+  defaults to TRUE (libvirt's vmx.c and its commit 4a39762, which is why ESXi and libvirt write
+  `floppy0.present = "FALSE"`). The drive is now counted unless the key switches it off.
 """
 
 from __future__ import annotations
@@ -231,3 +234,37 @@ def test_unquoted_and_multiline_looking_secrets_are_redacted(
     blob = b"".join(p.read_bytes() for p in bundle.rglob("*") if p.is_file())
     assert b"hunter3-fake" not in blob and b"tok3-fake" not in blob
     assert blob.count(b"***REDACTED***") == 2
+
+
+# --- V14-5: floppy0 is present unless a .vmx says otherwise ------------------------------------------
+
+
+def test_vmx_without_floppy_keys_has_the_drive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """libvirt commit 4a39762 (read with `search`): "floppy0.present defaults to true.
+    Therefore, it needs to be explicitly set to false when the XML config doesn't specify the
+    corresponding floppy device"; its src/vmx/vmx.c (virVMXFormatConfig, read with
+    `read_file`) writes `floppy0.present = "false"` for that reason ("defaults to true, disable
+    it explicitly"), as ESXi does for a VM without a floppy drive. A .vmx with no floppy0 key
+    (libvirt's minimal-64bit.vmx, a hand-written or converted VM) passed HVA-047 "no floppy":
+    the drive was counted only where some floppy0.* key was written. Right: fail naming it."""
+    data = b'displayName = "v1"\nvirtualHW.version = "4"\nguestOS = "other-64"\n'
+    assert _offline(tmp_path, capsys, data, "HVA-047") == [
+        ("v1", "fail", "emulated legacy devices: floppy drive")
+    ]
+
+
+def test_vmx_with_floppy_switched_off_held(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of V14-5 (held): `floppy0.present = "FALSE"`: pass, as before."""
+    data = b'displayName = "v1"\nfloppy0.present = "FALSE"\n'
+    assert _offline(tmp_path, capsys, data, "HVA-047") == [
+        (
+            "v1",
+            "pass",
+            "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
+            "video or USB tablet, mouse or keyboard",
+        )
+    ]

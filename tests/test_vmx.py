@@ -105,7 +105,8 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert (
         msg[("HVA-047", "legacy-db")]
-        == "emulated legacy devices: IDE bus, serial port, sound card, USB controller"
+        == "emulated legacy devices: IDE bus, serial port, floppy drive, sound card, USB "
+        "controller"
     )
     assert msg[("HVA-012", "legacy-db")] == "software emulation (binary translation)"
     assert msg[("HVA-401", "legacy-db")] == (

@@ -167,7 +167,16 @@ def vmx_to_vm(
         ("parallel", r"parallel\d+", "parallel port"),
         ("floppy", r"floppy\d+", "floppy drive"),
     ):
-        for dev_id, dev in sorted(vmx.prefixed(pattern).items()):
+        found = vmx.prefixed(pattern)
+        if kind == "floppy":
+            # "floppy0.present defaults to true. Therefore, it needs to be explicitly set to
+            # false when the XML config doesn't specify the corresponding floppy device"
+            # (libvirt commit 4a39762, src/vmx/vmx.c virVMXFormatConfig: "floppy[0..1].present
+            # defaults to true, disable it explicitly"; read with `search`/`read_file`); ESXi
+            # writes floppy0.present = "FALSE" into the .vmx of a VM without one. A .vmx with no
+            # floppy0 key at all has the drive (V14-5).
+            found.setdefault("floppy0", {})
+        for dev_id, dev in sorted(found.items()):
             # floppy0 is present unless switched off; serial and parallel ports only when on
             default = "TRUE" if kind == "floppy" else "FALSE"
             if not vmx_bool(dev.get("present", default)):
