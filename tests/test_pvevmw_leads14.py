@@ -17,6 +17,8 @@ Proxmox VE:
   x86 kvm64/qemu64 VM (qemu-server gives it `host` under KVM, `max` under TCG), and a VM with
   no `arch` on an aarch64 node as x86_64 (HVA-047's i440FX floppy); a raw `-machine
   virtualization=on` (EL2) passed.
+- L14-2 (wrong n/a): HVA-059 said "no SCSI LUN passed through" of an iscsidirect (or ZFS over
+  iSCSI) volume on scsiN of a machine pinned below 4.1, which qemu-server makes scsi-generic.
 """
 
 from __future__ import annotations
@@ -297,3 +299,72 @@ def test_x86_node_vm_without_machine_keeps_its_floppy(
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": _arm_vm(machine="")})
     status, message = pve_result(report, "HVA-047", "web-10")
     assert (status, "floppy controller (i440FX machine)" in message) == ("fail", True)
+
+
+# --- L14-2: HVA-059 and an iSCSI volume on an old machine version ------------------------------------
+
+STORAGE = (PVE_HARDENED / "etc/pve/storage.cfg").read_text() + (
+    "\niscsidirect: san\n\tportal 10.0.50.10\n\ttarget iqn.2024-01.example:san\n"
+    "\tcontent images\n\nzfs: zsan\n\tportal 10.0.50.11\n\ttarget iqn.2024-01.example:zsan\n"
+    "\tpool tank\n\tiscsiprovider LIO\n\tlio_tpg tpg1\n\tcontent images\n"
+)
+
+
+def _iscsi_vm(machine: str, disk: str = "san:0.0.0.scsi-36001405aaaa") -> str:
+    return _arm_vm(machine=f"machine: {machine}\nscsi1: {disk},size=100G\n")
+
+
+@pytest.mark.parametrize(
+    ("machine", "disk", "storage"),
+    [
+        ("pc-i440fx-4.0", "san:0.0.0.scsi-36001405aaaa", "iscsi-direct"),
+        ("pc-q35-3.1+pve1", "zsan:vm-200-disk-1", "zfs"),
+    ],
+    ids=["iscsidirect", "zfs-over-iscsi"],
+)
+def test_iscsi_volume_on_machine_below_4_1_is_scsi_generic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], machine: str, disk: str, storage: str
+) -> None:
+    """qemu-server Drive.pm get_scsi_device_type (fetched): `if ($path =~ m/^iscsi\\:\\/\\// &&
+    !min_version($machine_version, 4, 1)) { $devicetype = 'generic'; }` ("for compatibility
+    only, we prefer scsi-hd"); pve-storage ISCSIDirectPlugin.pm and ZFSPlugin.pm `path` return
+    `iscsi://$portal/$target/$lun`; the machine version is the pinned type's (Machine.pm
+    extract_version). QEMU's scsi-generic then passes every SCSI command of the guest through
+    libiscsi to the target. HVA-059 said not applicable "no SCSI LUN passed through (no
+    scsiblock=1)". Right: fail."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/storage.cfg": STORAGE, "etc/pve/qemu-server/200.conf": _iscsi_vm(machine, disk)},
+    )
+    assert pve_result(report, "HVA-059", "web-10") == (
+        "fail",
+        f"{disk} (storage {disk.split(':')[0]}, {storage}) on machine {machine}, below 4.1: "
+        "qemu-server makes an iSCSI volume scsi-generic there, and QEMU's libiscsi sends every "
+        "SCSI command of the guest to the target",
+    )
+
+
+@pytest.mark.parametrize(
+    ("machine", "disk"),
+    [
+        ("pc-i440fx-4.1", "san:0.0.0.scsi-36001405aaaa"),
+        ("q35", "san:0.0.0.scsi-36001405aaaa"),
+        ("pc-i440fx-4.0", "local-lvm:vm-200-disk-3"),
+    ],
+    ids=["machine-4.1", "unpinned", "lvm-volume"],
+)
+def test_iscsi_volume_scsi_hd_is_no_lun(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], machine: str, disk: str
+) -> None:
+    """Twins of L14-2 (held): an iSCSI volume on machine 4.1 or an unpinned one (the node's QEMU,
+    at least 6.0), and an LVM volume on machine 4.0, are scsi-hd: not applicable."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/storage.cfg": STORAGE, "etc/pve/qemu-server/200.conf": _iscsi_vm(machine, disk)},
+    )
+    assert pve_result(report, "HVA-059", "web-10") == (
+        "not_applicable",
+        "no SCSI LUN passed through (no scsiblock=1)",
+    )

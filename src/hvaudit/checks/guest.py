@@ -1237,7 +1237,10 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     ($drive->{file} =~ m|^/|) { ... if ($info->{type} == 0 && $drive->{scsiblock})`), and
     makes a host path that answers as a tape `scsi-generic` without any option (`elsif
     ($info->{type} == 1) { # tape`): a tape node (/dev/stN, /dev/tape/...) fails, a SCSI
-    generic node (/dev/sgN) is asked about (P13-2). A hostpciN function is judged as a
+    generic node (/dev/sgN) is asked about (P13-2). A volume of an iscsidirect or ZFS over
+    iSCSI storage on scsiN of a machine pinned below version 4.1 is scsi-generic over QEMU's
+    libiscsi (get_scsi_device_type "for compatibility only"): fail (L14-2, _pve_iscsi_generic;
+    was not applicable). A hostpciN function is judged as a
     <hostdev type='pci'> is below, by its sysfs class (P13-1). Raw QEMU arguments (`<qemu:commandline>`, Proxmox `args:`) can
     add the same devices: `-device scsi-block` ("SCSI block device passthrough", the device
     behind scsiblock=1 and device='lun') and `-device scsi-generic` ("pass through generic scsi
@@ -1255,6 +1258,8 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     evidence lacks is asked about, not taken for a non-storage device."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p.type for p in ctx.deployment.pools}
+    # Proxmox VE's storage.cfg is the cluster's: a VM on any node names its storages by id
+    storages = {p.name: p.type for p in ctx.deployment.pools}
     iscsi = "iSCSI (QEMU's libiscsi sends every SCSI command of the guest to the target)"
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1311,6 +1316,7 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             continue
         if hosts[v.host].platform == "proxmox-ve":
             tapes, generic = _pve_scsi_generic(v)
+            iscsi_generic = _pve_iscsi_generic(v, storages)
             found = (
                 (
                     ["scsiblock=1 on " + ", ".join(d.source or "(no source)" for d in luns)]
@@ -1320,8 +1326,11 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                 + [f"{d.source} (a SCSI tape: qemu-server makes it scsi-generic)" for d in tapes]
                 + [f"QEMU argument {o.shown()}" for o in raw]
             )
-            refs = [*(d.source_ref for d in (*luns, *tapes)), *([v.source] if raw else [])]
-            if found or controllers:
+            refs = [
+                *(d.source_ref for d in (*luns, *tapes, *iscsi_generic)),
+                *([v.source] if raw else []),
+            ]
+            if found or controllers or iscsi_generic:
                 yield failed(
                     s,
                     "; ".join(
@@ -1333,6 +1342,13 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                                 ]
                                 if found
                                 else []
+                            ),
+                            *(
+                                f"{d.source} (storage {d.pool}, {storages.get(d.pool or '')}) on "
+                                f"machine {v.machine}, below 4.1: qemu-server makes an iSCSI "
+                                "volume scsi-generic there, and QEMU's libiscsi sends every "
+                                "SCSI command of the guest to the target"
+                                for d in iscsi_generic
                             ),
                             *(
                                 f"PCI storage controller {c} passed through (hostpci): the "
@@ -1438,6 +1454,37 @@ def _pve_scsi_generic(v: Vm) -> tuple[list[Disk], list[Disk]]:
         elif _PVE_SG.fullmatch(d.source or ""):
             generic.append(d)
     return tapes, generic
+
+
+#: pve-storage types whose volume path is `iscsi://PORTAL/TARGET/LUN`, opened by QEMU's
+#: libiscsi (ISCSIDirectPlugin.pm and ZFSPlugin.pm, ZFS over iSCSI, `path`), by Pool.type.
+_PVE_ISCSI_URL_STORAGE = ("iscsi-direct", "zfs")
+#: qemu-server Machine.pm extract_version_parts: a pinned machine type's version.
+_PVE_MACHINE_VERSION = re.compile(r"(?:pc(?:-i440fx|-q35)?|virt)-(\d+)\.(\d+)", re.A)
+
+
+def _pve_iscsi_generic(v: Vm, storages: dict[str, str]) -> list[Disk]:
+    r"""The scsiN volumes qemu-server hands the guest as `scsi-generic` over QEMU's iSCSI
+    initiator (L14-2). qemu-server Drive.pm get_scsi_device_type (fetched): `if ($path =~
+    m/^iscsi\:\/\// && !min_version($machine_version, 4, 1)) { $devicetype = 'generic'; }` ("for
+    compatibility only, we prefer scsi-hd (#2408, #2355, #2380)"); pve-storage gives an
+    `iscsi://` path to the volumes of iscsidirect and zfs (ZFS over iSCSI) storages. The machine
+    version is the pinned type's (Machine.pm extract_version: `pc-i440fx-4.0`, `pc-q35-3.1+pve1`);
+    an unpinned machine runs at the node's QEMU version (at least 6.0, config_to_command), and
+    get_vm_machine pins a Windows VM without one to 5.1 or later, both above 4.1. QEMU's
+    scsi-generic passes every SCSI command the guest builds to the device (hw/scsi/scsi-generic.c),
+    here through libiscsi to the target with no kernel filter (block/iscsi.c
+    iscsi_aio_ioctl, R7-2)."""
+    m = _PVE_MACHINE_VERSION.match(v.machine or "")
+    if m is None or (int(m.group(1)), int(m.group(2))) >= (4, 1):
+        return []
+    return [
+        d
+        for d in v.disks
+        if d.bus == "scsi"
+        and d.device == "disk"
+        and storages.get(d.pool or "") in _PVE_ISCSI_URL_STORAGE
+    ]
 
 
 def _pve_scsi_question(v: Vm, generic: list[Disk], unclassed: list[Passthrough]) -> Outcome:

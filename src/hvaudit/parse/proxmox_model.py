@@ -739,11 +739,14 @@ def _vm(
                 and (d.get("file") or "").startswith("/")
                 and _flag(d.get("scsiblock"), False)
             )
+            # a volume `STORAGE:VOLUME` of storage.cfg (pve-storage parse_volume_id)
+            store = _PVE_VOLUME.fullmatch(d.get("file") or "")
             disks.append(
                 Disk(
                     device="cdrom" if media == "cdrom" else "lun" if lun else "disk",
                     bus=m.group(1),
                     source=d.get("file"),
+                    pool=store.group(1) if store else None,
                     readonly=_flag(d.get("ro"), False),
                     io_limited={"read", "write"} <= _pve_io_directions(d),
                     source_ref=at(key),
@@ -914,6 +917,9 @@ def _vm(
         cpu_mode=_PVE_CPU_MODES.get(cpu_type, "custom"),
         cpu_model=cpu_type,
         arch=arch,
+        # qm.conf machine "[[type=]<machine type>]": the type as pinned, None when unpinned
+        # (qemu-server then runs the newest version its QEMU has, Machine.pm get_vm_machine)
+        machine=machine or None,
         nested_features=_pve_nesting(cpu.get("flags", "")),
         source=Source(artefact),
         platform_lacks=frozenset({"cpu_reservation"}),
@@ -924,6 +930,10 @@ def _vm(
         hugepage_backed=_perl_true(v.get("hugepages")),
     )
 
+
+#: A storage volume id, `STORAGE:VOLUME` (pve-storage PVE::Storage parse_volume_id:
+#: `m/^([a-z][a-z0-9\-\_\.]*[a-z0-9]):(.+)$/i`).
+_PVE_VOLUME = re.compile(r"([a-z][a-z0-9\-_.]*[a-z0-9]):(.+)", re.I | re.A | re.S)
 
 #: qm.conf cpu: `host` passes the host CPU through and `max` enables every feature the
 #: accelerator supports (QEMU's "max"); every other cputype is a named model.
