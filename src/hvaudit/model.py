@@ -849,6 +849,9 @@ class HostFacts:
     audit_rules_persistent: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The audit rules the next boot loads: the lines of /etc/audit/audit.rules and
     /etc/audit/rules.d/*.rules (augenrules(8) compiles the latter into the former)."""
+    audit_rules_d: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """/etc/audit/rules.d/*.rules file -> its rule lines: what `augenrules --load` rebuilds
+    /etc/audit/audit.rules from at boot (empty: no such file was listed)."""
     qemu_taints: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """VM name -> libvirt taint flags of its last logged start (/var/log/libvirt/qemu/NAME.log)."""
     bridge_vlan_filtering: Fact[dict[str, bool]] = field(default_factory=_na)

@@ -843,7 +843,10 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     augenrules(8) builds from /etc/audit/rules.d/*.rules; watches loaded but in neither are a
     question (a boot unit of its own may load them), the files unread keep the pass (R11H-6);
     a boot rules file that switches auditing off (`-e 0`, which augenrules(8) applies last) is
-    a question too (R13H-4)."""
+    a question too (R13H-4). A watch in /etc/audit/audit.rules that no rules.d/*.rules file
+    holds, where rules.d has such files, is a question as well: augenrules (audit-userspace
+    init.d/augenrules) rebuilds audit.rules from rules.d and replaces it whenever the two
+    differ, and audit-rules.service runs `augenrules --load` at boot (R14H-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
@@ -928,6 +931,30 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "/etc/audit/rules.d/*.rules and /etc/audit/audit.rules, and any unit or script "
                 "that runs auditctl at boot (`systemctl cat auditd.service`). Pass: yes, a rule "
                 "file or boot unit loads them; fail: they were loaded by hand only.",
+            )
+        elif (rules_d := h.facts.audit_rules_d).known and (
+            rebuilt := [
+                p
+                for p in ("/etc/libvirt", "/etc/polkit-1")
+                if rules_d.get()
+                and not _watched(tuple(r for rs in rules_d.get().values() for r in rs), p)
+            ]
+        ):
+            yield manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+                f"/etc/audit/audit.rules watches {', '.join(rebuilt)}, but no "
+                "/etc/audit/rules.d/*.rules file does: `augenrules --load` at boot rebuilds "
+                "audit.rules from those files and drops the watch",
+                *f.sources,
+                *rules_d.sources,
+                question=f"Does host {h.name} load /etc/audit/audit.rules itself at boot "
+                "rather than through augenrules? Evidence: `systemctl cat audit-rules.service "
+                "auditd.service` (ExecStart or ExecStartPost running `augenrules --load`, or "
+                "`auditctl -R /etc/audit/audit.rules`) and `augenrules --check`. Pass: "
+                "auditctl -R loads audit.rules as it is, or augenrules --check reports no "
+                f"change; fail: augenrules --load runs, so the watch of {' and '.join(rebuilt)} "
+                "is gone after the next boot.",
             )
         elif (next_boot := audit_off_at_next_boot(h)) is not None:
             yield manual(

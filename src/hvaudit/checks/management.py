@@ -1880,6 +1880,26 @@ def _match_may_apply_to_root(criteria: str) -> bool:
     return True
 
 
+def _match_applies_to_every_root_login(criteria: str) -> bool:
+    """Whether a Match line selects every login as root: `Match all`, or criteria that are all
+    `User` lists matching root (sshd_config(5) PATTERNS: a list matches when a pattern does and
+    no `!` pattern does; every other criterion may fail for some connection)."""
+    words = criteria.split()
+    if [w.lower() for w in words] == ["all"]:
+        return True
+    if not words or len(words) % 2:
+        return False
+    for key, value in zip(words[::2], words[1::2], strict=True):
+        patterns = value.split(",")
+        if key.lower() != "user":
+            return False
+        if any(p.startswith("!") and fnmatch.fnmatchcase("root", p[1:]) for p in patterns):
+            return False
+        if not any(not p.startswith("!") and fnmatch.fnmatchcase("root", p) for p in patterns):
+            return False
+    return True
+
+
 @check(
     id="HVA-160",
     title="SSH denies root login",
@@ -1906,7 +1926,12 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     it passes whatever PermitRootLogin says, unless a Match block that may apply to root replaces
     the DenyUsers list (servconf.c copies a block's list over the global one) without denying
     root. The pass names DenyUsers and the PermitRootLogin value, for a site whose policy wants
-    the keyword itself."""
+    the keyword itself. Among the Match blocks the first that matches and sets PermitRootLogin
+    decides (sshd re-reads the file for each connection with every option unset and only the
+    Match blocks active, servconf.c parse_server_config `active = connectinfo ? 0 : 1`, and
+    keeps a value only while the option is unset, parse_multistate `if (*activep && *intptr ==
+    -1)`; read with `find_string`), so a block after one that selects every root login (`Match
+    all`, `Match User root`) and sets it never applies to root (R14H-5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -1930,9 +1955,16 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 continue
             allowing = []
             for b in blocks.get():
-                value = next((v for k, v in b.settings if k == "permitrootlogin"), "no")
+                value = next((v for k, v in b.settings if k == "permitrootlogin"), None)
+                if value is None:
+                    continue
                 if value.lower() != "no" and _match_may_apply_to_root(b.criteria):
                     allowing.append(f"Match {b.criteria} ({b.where}) sets PermitRootLogin {value}")
+                if _match_applies_to_every_root_login(b.criteria):
+                    # sshd keeps the first value a matching block gives (servconf.c
+                    # parse_multistate: `if (*activep && *intptr == -1)`), so no later block
+                    # sets PermitRootLogin for root (R14H-5)
+                    break
             if allowing:
                 yield failed(
                     s,
@@ -2355,7 +2387,19 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     on VM entry), spectre_v2 "BHI: Vulnerable" (branch history cleared nowhere). itlb_multihit
     "KVM: Vulnerable" (kvm.nx_huge_pages off; bugs.c itlb_multihit_show_state) lets a guest
     bring the host down (hw-vuln/multihit.rst: "A malicious guest running on a virtualized
-    system can exploit this erratum to perform a denial of service attack").
+    system can exploit this erratum to perform a denial of service attack"). spectre_v2 "IBPB:
+    disabled" (bugs.c ibpb_state: the CPU has IBPB and neither switch_mm key is on, i.e.
+    spectre_v2_user_ibpb is NONE, `spectre_v2_user=off`) counts as unmitigated whatever else the
+    line says: KVM issues the barrier when a CPU loads another vCPU only under the same setting
+    (bugs.c spectre_v2_user_apply_mitigation enables switch_vcpu_ibpb only `if
+    (spectre_v2_user_ibpb != SPECTRE_V2_USER_NONE)`; vmx_vcpu_load_vmcs and svm_vcpu_load test
+    it; older kernels set X86_FEATURE_USE_IBPB on the same path), and hw-vuln/spectre.rst: "To
+    mitigate guest-to-guest attacks in the same CPU hardware thread, the branch target buffer is
+    sanitized by flushing before switching to a new guest on a CPU"; Intel's IBRS guidance,
+    quoted in KVM commit 2e7eab81425a: IBRS, enhanced IBRS included, "does not prevent software
+    from controlling the predicted targets of indirect branches of unrelated software executed
+    later at the same predictor mode (for example ... two different virtual machines)" (all read
+    with `find_string` and `search`, R14H-3).
 
     Only what the kernel lists is judged: drivers/base/cpu.c gives every flaw it knows a file
     (the weak fallback prints "Not affected" where the CPU is not), so on an x86 CPU a flaw
@@ -2377,6 +2421,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
         smt = h.facts.smt_control
         smt_on = smt.known and smt.get() == "on"
         stibp_off = sorted(k for k, v in f.get().items() if "STIBP: disabled" in v)
+        ibpb_off = sorted(k for k, v in f.get().items() if "IBPB: disabled" in v)
         bad = sorted(
             k
             for k, v in f.get().items()
@@ -2384,6 +2429,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             or "SMT vulnerable" in v
             or _part_vulnerable(k, v)
             or (smt_on and k in stibp_off)
+            or k in ibpb_off
         )
         if bad:
             on = f" (SMT control: {smt.get()})" if smt.known else ""
@@ -2392,8 +2438,14 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 s,
                 "vulnerable: "
                 + ", ".join(
-                    f"{k} ({f.get()[k][: 100 if k in sibling else 60]})"
-                    + (": STIBP disabled while SMT is on" if k in stibp_off else "")
+                    f"{k} ({_shown(f.get()[k], 100 if k in sibling else 60, 'IBPB: disabled')})"
+                    + (": STIBP disabled while SMT is on" if smt_on and k in stibp_off else "")
+                    + (
+                        ": IBPB disabled, no barrier when a CPU switches from one VM's vCPU to "
+                        "another's"
+                        if k in ibpb_off
+                        else ""
+                    )
                     for k in bad[:6]
                 )
                 + (on if sibling else ""),
@@ -2425,6 +2477,12 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
             )
+
+
+def _shown(line: str, width: int, keep: str) -> str:
+    """A sysfs line cut to `width` characters, or just after `keep` where it holds it."""
+    at = line.find(keep)
+    return line[: at + len(keep)] if at >= 0 else line[:width]
 
 
 _STIBP_QUESTION = (

@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -571,6 +571,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.overcommit_memory = ev.fact(_file("/proc/sys/vm/overcommit_memory"), _int_file)
     f.audit_rules = ev.fact(_cmd("audit-rules"), _audit_rules)
     f.audit_rules_persistent = ev.fact(_cmd("audit-rules-files"), _audit_rules_files)
+    f.audit_rules_d = ev.fact(_cmd("audit-rules-files"), _audit_rules_d)
     f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
     f.audit_sink = _audit_sink(ev)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
@@ -1109,6 +1110,23 @@ def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
         if rule.startswith("-"):
             rules.append(rule)
     return Fact.of(tuple(rules), g.source)
+
+
+def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
+    """Each /etc/audit/rules.d/*.rules file listed and its rule lines (R14H-4): augenrules(8)
+    (audit-userspace init.d/augenrules, read with `read_file`) cats every `ls -1v` name ending
+    in .rules into a new file and, unless it is identical, copies it over
+    /etc/audit/audit.rules before loading it; audit-rules.service runs `augenrules --load` at
+    boot (older auditd.service units as ExecStartPost)."""
+    if g.state != "ok" or (g.rc == 2 and not g.text):
+        return Fact.unavailable(
+            f"the audit rules files were not read ({g.reason or g.state})", g.source
+        )
+    files: dict[str, list[str]] = {}
+    for path, lines in _by_file(g.text).items():
+        if path.startswith("/etc/audit/rules.d/") and path.endswith(".rules"):
+            files[path] = [ln.strip() for ln in lines if ln.strip().startswith("-")]
+    return Fact.of({k: tuple(v) for k, v in files.items()}, g.source)
 
 
 #: One line of `grep -r -H` over /var/log/libvirt/qemu: the directory (no colon in it), the
@@ -1660,7 +1678,9 @@ def _gid_names(ev: HostEvidence) -> dict[str, str]:
     return out
 
 
-def _sudo_runas(specs: str, ev: HostEvidence, groups: dict[str, set[str]]) -> set[str] | None:
+def _sudo_runas(
+    specs: str, ev: HostEvidence, groups: dict[str, set[str]], admin_groups: Iterable[str] = ()
+) -> set[str] | None:
     """The accounts a sudoers user specification's command part (after the Host_List's `=`)
     lets its users act as, or None when it lets them act as root or as an administrator.
     sudoers(5): "A Runas_Spec determines the user and/or the group that a command may be run
@@ -1671,7 +1691,11 @@ def _sudo_runas(specs: str, ev: HostEvidence, groups: dict[str, set[str]]) -> se
     set: `deploy ALL=(www-data) ALL` acts as www-data. Such a user still counts when one of those
     accounts is itself an administrator through sudoers (`sudo -u www-data sudo ...` runs
     www-data's own rules: the caller resolves that chain). Read in sudoers(5) (found with
-    `search`)."""
+    `search`). The group part is a group the command runs with (sudoers(5): "If a Runas_Spec
+    specifies both a user and group, the command may be run as that user and group"; `(:grp)`
+    alone runs it as the invoking user with that group), so a group that is root-equivalent on
+    this host (`admin_groups`: a container daemon's socket group, a group polkit lets manage
+    libvirt, a libvirt socket group with auth none) makes the rule administrative too (R14H-2)."""
     text = specs.strip()
     runas = re.findall(r"\(([^)]*)\)", text)
     if not text.startswith("(") or not runas:
@@ -1684,7 +1708,12 @@ def _sudo_runas(specs: str, ev: HostEvidence, groups: dict[str, set[str]]) -> se
             uids[parts[0]] = (int(parts[2]), parts[3].strip())
     gids = _gid_names(ev)
     admins = {m for g in ADMIN_GROUPS for m in groups.get(g, set())}
-    zero_groups = {"root", *ADMIN_GROUPS, *(n for gid, n in gids.items() if gid == "0")}
+    zero_groups = {
+        "root",
+        *ADMIN_GROUPS,
+        *admin_groups,
+        *(n for gid, n in gids.items() if gid == "0"),
+    }
     accounts: set[str] = set()
     for spec in runas:
         users, _, grps = spec.partition(":")
@@ -1832,6 +1861,14 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             got.source,
         )
     groups = _groups(ev)
+    polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
+    # Docker: "The docker group grants privileges equivalent to the root user"; LXD: "all
+    # members of the lxd group can interact with the local daemon" (full control): while the
+    # daemon runs, its group is root-equivalent
+    ps = ev.get(_cmd("processes"))
+    running = {exe for exe, _ in _commands(ps.text)} if ps.state == "ok" else set()
+    polkit_groups += [g for d, g in CONTAINER_DAEMON_GROUPS if d in running]
+    admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
     aliases: dict[str, list[str]] = {}
     lists: list[list[str]] = []
     chained: list[tuple[list[str], set[str]]] = []
@@ -1860,7 +1897,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         if not here:
             continue
         users = [u.strip() for u in m.group(1).split(",") if u.strip()]
-        runas_sets = [_sudo_runas(cmnds, ev, groups) for cmnds in here]
+        runas_sets = [_sudo_runas(cmnds, ev, groups, admin_groups) for cmnds in here]
         if any(r is None for r in runas_sets):
             lists.append(users)
         else:
@@ -1919,15 +1956,8 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             elif not restricted:
                 granted -= {m for m in who if not m.endswith(UNRESOLVED)}
         principals |= granted
-    polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
-    # Docker: "The docker group grants privileges equivalent to the root user"; LXD: "all
-    # members of the lxd group can interact with the local daemon" (full control): while the
-    # daemon runs, its group is root-equivalent
-    ps = ev.get(_cmd("processes"))
-    running = {exe for exe, _ in _commands(ps.text)} if ps.state == "ok" else set()
-    polkit_groups += [g for d, g in CONTAINER_DAEMON_GROUPS if d in running]
     principals.update(polkit_users)
-    for group in (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups):
+    for group in admin_groups:
         principals.update(groups.get(group, set()))
     # users who may act as an account that is itself an administrator (through sudoers or a
     # group) administer too: resolved until nothing changes
@@ -2780,6 +2810,21 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
     return None, "no file sets ForwardToSyslog and this distribution's default is not known"
 
 
+def _journald_storage(ev: HostEvidence) -> tuple[str, str] | None:
+    """("none", where it is set) when systemd-journald keeps no journal, else None (a journal is
+    kept, or the files were not read). journald.conf(5) Storage=: "volatile", "persistent",
+    "auto" (the default) and "none", which "turns off all storage, all log data received will be
+    dropped"; the last assignment across journald.conf and its drop-ins wins (read with
+    `search`)."""
+    values = ("volatile", "persistent", "auto", "none")
+    found = _journald_last(
+        _journald_files(ev) or [], "Storage", lambda v: v if v in values else None
+    )
+    if found is not None and found[0] == "none":
+        return found
+    return None
+
+
 def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     """journald's configuration files in the order journald reads them (journald.conf(5)
     "Configuration Directories and Precedence": the main file, then every drop-in sorted by file
@@ -2916,11 +2961,19 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         carried = [d for d in fwd.destinations if d.carries_host_logs and not (d.tls and d.filters)]
         journal_on: bool | None = True
         journal_where = ""
-        if (
+        # journald.conf(5) Storage=none: "all log data received will be dropped (but forwarding
+        # to other targets ... a syslog socket will still work)": imjournal, which reads the
+        # journal's files (sd_journal), then reads nothing, and only the syslog socket is left
+        # (R14H-1)
+        stored = _journald_storage(ev) if "imjournal" in fwd.inputs else None
+        no_journal = "no imjournal" if stored is None else f"imjournal reads nothing: {stored[1]}"
+        if carried and fwd.main_read and stored is not None and "imuxsock" not in fwd.inputs:
+            journal_on, journal_where = False, "rsyslog reads no system log socket (imuxsock)"
+        elif (
             carried
             and fwd.main_read
             and "imuxsock" in fwd.inputs
-            and "imjournal" not in fwd.inputs
+            and ("imjournal" not in fwd.inputs or stored is not None)
             and ev.get(_file(JOURNALD_CONF)).state != "absent"
         ):
             # On a systemd host journald owns /dev/log and hands a syslog daemon's socket
@@ -2937,13 +2990,13 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         if journal_on is False:
             journal_note = (
                 f"journald hands rsyslog nothing: {journal_where}, and rsyslog reads no journal "
-                f"(no imjournal), so {dests} get(s) the kernel's messages at most, not libvirt's"
+                f"({no_journal}), so {dests} get(s) the kernel's messages at most, not libvirt's"
             )
             carried = []
         elif journal_on and journal_where and level < _LOG_LEVELS.index("err"):
             journal_note = (
                 f"journald hands rsyslog only messages of level {_LOG_LEVELS[level]} and above "
-                f"({level_where}), and rsyslog reads no journal (no imjournal), so {dests} "
+                f"({level_where}), and rsyslog reads no journal ({no_journal}), so {dests} "
                 "get(s) none of libvirt's errors"
             )
             carried = []

@@ -1,0 +1,329 @@
+"""Fourteenth red-team review, host side (rt14host): what the real programs do after the line
+hvaudit reads (a journal that keeps nothing, a group sudo hands over, a file the boot rebuilds,
+the first Match block that wins).
+
+Same harness as tests/test_redteam13_host_probes.py: libvirt's test driver serves one plain VM,
+and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where
+a probe says so), so every artefact goes through the real collector, parser and engine. Each
+probe asserts the verdict its cited source proves right, with its exact message. None repeats a
+probe of the first thirteen red teams.
+
+Findings:
+- R14H-1 (false pass) HVA-200 passed "logs forwarded over TLS" with rsyslog reading the journal
+  through imjournal (RHEL's rsyslog.conf) while journald.conf said `Storage=none`: journald then
+  drops every message (journald.conf(5): "none turns off all storage ... Forwarding to other
+  targets ... will still work"), so imjournal reads nothing and only the syslog socket is left,
+  which RHEL's imuxsock (SysSock.Use="off") does not read. Storage= is now read as journald
+  reads it (the last assignment across journald.conf and its drop-ins); with Storage=none
+  imjournal counts for nothing and journald's ForwardToSyslog decides where imuxsock reads the
+  socket. Fixed.
+- R14H-2 (false pass) HVA-142 passed "2 administrative principal(s)" with `deploy,ci
+  ALL=(nobody:docker) ALL` (or `(:docker)`) while dockerd ran: sudoers(5) runs the command with
+  the Runas group, and the docker group is root-equivalent (hvaudit counts its members); the
+  same for a group polkit lets manage libvirt and a libvirt socket group without auth. The Runas
+  group is now judged against the groups HVA-142 already counts as administrative. Fixed.
+- R14H-3 (false pass) HVA-181 passed "none unmitigated" with spectre_v2 "Mitigation: Enhanced /
+  Automatic IBRS; IBPB: disabled" (`spectre_v2_user=off`): Linux bugs.c enables the barrier
+  KVM issues when a CPU loads another VM's vCPU (switch_vcpu_ibpb) only when
+  spectre_v2_user_ibpb is not NONE, which is what "IBPB: disabled" prints (ibpb_state);
+  hw-vuln/spectre.rst names that barrier as the guest-to-guest mitigation on one hardware
+  thread. Now a fail naming IBPB. Fixed.
+- R14H-4 (false pass) HVA-214 passed "audit rules watch /etc/libvirt and /etc/polkit-1" with
+  the watches written into /etc/audit/audit.rules by hand and absent from rules.d/*.rules:
+  augenrules (audit-userspace init.d/augenrules, run `--load` by audit-rules.service at boot)
+  rebuilds audit.rules from rules.d and replaces it whenever they differ, so the next boot loads
+  no watch. The rules.d files are now read apart (fact audit_rules_d); a watch only in
+  audit.rules, rules.d holding files, is a question. Fixed.
+- R14H-5 (wrong fail) HVA-160 failed "PermitRootLogin no, but Match Address 10.0.0.0/8 ... sets
+  PermitRootLogin yes" where an earlier `Match User root` block set PermitRootLogin no: OpenSSH
+  re-reads the configuration per connection with every option unset and keeps the first value
+  a matching block gives (servconf.c parse_server_config, parse_multistate), so the later block
+  never reaches root. A block after one that selects every root login (`Match all`, `Match
+  User` lists matching root) and sets the keyword is now skipped. Fixed.
+
+Probes that held: `Storage=volatile` beside imjournal (pass); a Runas group that is not
+administrative, `(nobody:nogroup)` (pass); "IBPB: conditional", the default (pass); audit.rules
+with no rules.d file listed (pass); the Match blocks in the other order and `Match all` after the
+global settings with PermitRootLogin yes (fail, as before).
+
+Tally: see the end of this docstring.
+
+Leads left: see the end of this docstring.
+"""
+
+from __future__ import annotations
+
+from conftest import HARDENED_HOST, messages, outcomes
+from test_log_journal_path import DEBIAN_MAIN, REMOTE, RHEL_MAIN
+
+# --- HVA-200: a journal that keeps nothing (R14H-1) -------------------------------------------------
+
+
+def test_imjournal_reads_nothing_when_journald_stores_nothing(host_scan) -> None:
+    """R14H-1. journald.conf(5) Storage= (read with `search`): "none turns off all storage, all
+    log data received will be dropped. Forwarding to other targets, such as the console, the
+    kernel log buffer or a syslog daemon will still work however". RHEL's rsyslog.conf reads the
+    journal with imjournal (its files, through sd_journal) and turns imuxsock's system socket
+    off, so with `Storage=none` rsyslog receives none of libvirt's messages and forwards
+    nothing of them. hvaudit passed HVA-200 "logs forwarded over TLS" on the imjournal line.
+    Right: the fail the same host gets with journald's forwarding off and no imjournal."""
+    a = host_scan(
+        {
+            "rsyslog-config": (RHEL_MAIN + REMOTE, 0),
+            "/etc/systemd/journald.conf": "[Journal]\nStorage=none\n",
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == (
+        "no running forwarder sends the host's logs to a remote destination (journald hands "
+        "rsyslog nothing: rsyslog reads no system log socket (imuxsock), and rsyslog reads no "
+        "journal (imjournal reads nothing: Storage=none in /etc/systemd/journald.conf), so "
+        "logs.example.internal get(s) the kernel's messages at most, not libvirt's)"
+    )
+
+
+def test_storage_none_leaves_the_syslog_socket(host_scan) -> None:
+    """R14H-1's twins. With imuxsock on the system socket beside imjournal, journald's own
+    forwarding decides as it does without imjournal: a drop-in sorted last with Storage=none
+    and ForwardToSyslog=no fails (this failed before: hvaudit passed on imjournal), Debian's
+    default forwarding passes. Held: `Storage=volatile` keeps the journal in /run, which
+    imjournal reads (pass)."""
+    both = DEBIAN_MAIN + '/etc/rsyslog.conf:module(load="imjournal")\n'
+    drop = (
+        "/etc/systemd/journald.conf.d/90-ram.conf:[Journal]\n"
+        "/etc/systemd/journald.conf.d/90-ram.conf:Storage=none\n"
+    )
+    a = host_scan(
+        {
+            "rsyslog-config": (both + REMOTE, 0),
+            "/etc/systemd/journald.conf": "[Journal]\nForwardToSyslog=no\n",
+            "journald-conf-d": (drop, 0),
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == (
+        "no running forwarder sends the host's logs to a remote destination (journald hands "
+        "rsyslog nothing: ForwardToSyslog=no in /etc/systemd/journald.conf, and rsyslog reads "
+        "no journal (imjournal reads nothing: Storage=none in "
+        "/etc/systemd/journald.conf.d/90-ram.conf), so logs.example.internal get(s) the kernel's "
+        "messages at most, not libvirt's)"
+    )
+    a = host_scan(
+        {
+            "rsyslog-config": (both + REMOTE, 0),
+            "/etc/systemd/journald.conf": "[Journal]\n",
+            "journald-conf-d": (drop, 0),
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+    a = host_scan(
+        {
+            "rsyslog-config": (RHEL_MAIN + REMOTE, 0),
+            "/etc/systemd/journald.conf": "[Journal]\nStorage=volatile\n",
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+# --- HVA-142: a Runas group that is root-equivalent (R14H-2) ----------------------------------------
+
+DOCKER_GROUPS = HARDENED_HOST["/etc/group"] + "docker:x:998:\n"
+DOCKER_PROCS = (
+    str(HARDENED_HOST["processes"][0])
+    + "  880 root     /usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n",
+    0,
+)
+PASSWD_DEPLOY = HARDENED_HOST["/etc/passwd"] + (
+    "deploy:x:1001:1001:Deploy:/home/deploy:/bin/bash\n"
+    "ci:x:1002:1002:CI runner:/home/ci:/bin/bash\n"
+    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+)
+
+
+def test_sudo_with_a_root_equivalent_group(host_scan) -> None:
+    """R14H-2. sudoers(5) Runas_Spec (found with `search`): "If a Runas_Spec specifies both a
+    user and group, the command may be run as that user and group", and `(:group)` alone runs it
+    as the invoking user with that group; Docker's documentation: "The docker group grants
+    privileges equivalent to the root user" (hvaudit already counts its members while dockerd
+    runs). `deploy,ci ALL=(nobody:docker) ALL` lets deploy and ci run `docker run -v /:/host`
+    as nobody with the docker group: root. hvaudit took the rule for one acting as nobody and
+    passed HVA-142 with 2 principals. Right: 4 principals, over the limit of 3, a fail; the
+    same with `(:docker)`. Held: `(nobody:nogroup)` still counts nobody's rights only (pass)."""
+    for spec in ("deploy,ci ALL=(nobody:docker) ALL", "deploy,ci ALL=(:docker) /usr/bin/docker"):
+        a = host_scan(
+            {
+                "sudoers": (HARDENED_HOST["sudoers"][0] + f"/etc/sudoers.d/deploy:{spec}\n", 0),
+                "/etc/group": DOCKER_GROUPS,
+                "/etc/passwd": PASSWD_DEPLOY,
+                "processes": DOCKER_PROCS,
+            }
+        )
+        assert outcomes(a, "HVA-142") == {"hv1": "fail"}, (spec, messages(a, "HVA-142"))
+        assert messages(a, "HVA-142")["hv1"] == (
+            "4 administrative principal(s) (limit 3): alice, ci, deploy, root"
+        )
+    spec = "deploy,ci ALL=(nobody:nogroup) ALL"
+    a = host_scan(
+        {
+            "sudoers": (HARDENED_HOST["sudoers"][0] + f"/etc/sudoers.d/deploy:{spec}\n", 0),
+            "/etc/group": DOCKER_GROUPS + "nogroup:x:65534:\n",
+            "/etc/passwd": PASSWD_DEPLOY,
+            "processes": DOCKER_PROCS,
+        }
+    )
+    assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}
+
+
+def test_sudo_with_a_group_polkit_lets_manage_libvirt(host_scan) -> None:
+    """R14H-2, polkit's grant. A rule granting org.libvirt.unix.manage to the group virtops
+    (libvirt docs/auth.rst; counted by HVA-142 for the group's members) makes
+    `deploy,ci ALL=(:virtops) /usr/bin/virsh` root-equivalent too: virsh with that group manages
+    every VM. hvaudit passed with 2 principals. Right: 4, a fail."""
+    rules = (
+        "/etc/polkit-1/rules.d/50-virtops.rules:polkit.addRule(function(action, subject) {\n"
+        '/etc/polkit-1/rules.d/50-virtops.rules:  if (action.id == "org.libvirt.unix.manage" '
+        '&& subject.isInGroup("virtops")) {\n'
+        "/etc/polkit-1/rules.d/50-virtops.rules:    return polkit.Result.YES;\n"
+        "/etc/polkit-1/rules.d/50-virtops.rules:  }\n"
+        "/etc/polkit-1/rules.d/50-virtops.rules:});\n"
+    )
+    spec = "deploy,ci ALL=(:virtops) /usr/bin/virsh"
+    a = host_scan(
+        {
+            "sudoers": (HARDENED_HOST["sudoers"][0] + f"/etc/sudoers.d/deploy:{spec}\n", 0),
+            "/etc/group": HARDENED_HOST["/etc/group"] + "virtops:x:990:\n",
+            "/etc/passwd": PASSWD_DEPLOY,
+            "polkit-rules": (HARDENED_HOST["polkit-rules"][0] + rules, 0),
+        }
+    )
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142")["hv1"] == (
+        "4 administrative principal(s) (limit 3): alice, ci, deploy, root"
+    )
+
+
+# --- HVA-181: no barrier between VMs on one CPU (R14H-3) ---------------------------------------------
+
+_VULNS = HARDENED_HOST["cpu-vulnerabilities"][0]
+_EIBRS = "spectre_v2:Mitigation: Enhanced / Automatic IBRS\n"
+
+
+def test_spectre_v2_user_off_leaves_vm_switches_without_ibpb(host_scan) -> None:
+    """R14H-3. Linux arch/x86/kernel/cpu/bugs.c (read with `find_string`): ibpb_state prints
+    "; IBPB: disabled" when the CPU has IBPB and neither switch_mm key is on (spectre_v2_user
+    NONE, `spectre_v2_user=off`), and spectre_v2_user_apply_mitigation enables switch_vcpu_ibpb,
+    which KVM's vmx_vcpu_load_vmcs/svm_vcpu_load test before the barrier on loading another vCPU,
+    only `if (spectre_v2_user_ibpb != SPECTRE_V2_USER_NONE)`; hw-vuln/spectre.rst: "To mitigate
+    guest-to-guest attacks in the same CPU hardware thread, the branch target buffer is
+    sanitized by flushing before switching to a new guest on a CPU", and Intel's guidance
+    (quoted in KVM commit 2e7eab81425a): enhanced IBRS does not isolate "two different virtual
+    machines" at the same predictor mode. hvaudit passed HVA-181 ("none unmitigated") on the
+    Mitigation prefix. Right: a fail naming IBPB."""
+    line = (
+        "spectre_v2:Mitigation: Enhanced / Automatic IBRS; IBPB: disabled; RSB filling; "
+        "PBRSB-eIBRS: SW sequence; BHI: BHI_DIS_S\n"
+    )
+    vulns = _VULNS.replace("spectre_v2:Mitigation: Enhanced / Automatic IBRS\n", line)
+    assert vulns != _VULNS
+    a = host_scan({"cpu-vulnerabilities": (vulns, 0)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181")["hv1"] == (
+        "vulnerable: spectre_v2 (Mitigation: Enhanced / Automatic IBRS; IBPB: disabled): IBPB "
+        "disabled, no barrier when a CPU switches from one VM's vCPU to another's"
+    )
+
+
+def test_conditional_ibpb_is_the_default_and_passes(host_scan) -> None:
+    """R14H-3's twin, held: the default spectre_v2_user=auto prints "IBPB: conditional"
+    (switch_mm_cond_ibpb; switch_vcpu_ibpb on), mitigated, a pass as before."""
+    line = (
+        "spectre_v2:Mitigation: Enhanced / Automatic IBRS; IBPB: conditional; RSB filling; "
+        "PBRSB-eIBRS: SW sequence; BHI: BHI_DIS_S\n"
+    )
+    a = host_scan({"cpu-vulnerabilities": (_VULNS.replace(_EIBRS, line), 0)})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+# --- HVA-214: watches only in the file augenrules rebuilds (R14H-4) ---------------------------------
+
+
+def test_watches_only_in_the_generated_audit_rules(host_scan) -> None:
+    """R14H-4. audit-userspace init.d/augenrules (read with `read_file`) cats every `ls -1v`
+    name of /etc/audit/rules.d ending in .rules into a new file and, unless it is identical,
+    copies it over /etc/audit/audit.rules ("We copy the file so that it gets the right selinux
+    lable") before `auditctl -R`; audit-rules.service.in runs `ExecStart=@sbindir@/augenrules
+    --load` at boot. Here the watches were written into audit.rules by hand (its first line
+    says it is generated) and rules.d holds Debian's audit.rules without them: the next boot
+    rebuilds audit.rules and loads no watch. hvaudit passed HVA-214 on the union of the two.
+    Right: a question (a host may load audit.rules with auditctl -R itself)."""
+    rules = "".join(
+        ln + "\n"
+        for ln in HARDENED_HOST["audit-rules-files"][0].splitlines()
+        if not ln.startswith("/etc/audit/rules.d/libvirt.rules")
+    )
+    a = host_scan({"audit-rules-files": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"] == (
+        "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+        "/etc/audit/audit.rules watches /etc/libvirt, /etc/polkit-1, but no "
+        "/etc/audit/rules.d/*.rules file does: `augenrules --load` at boot rebuilds audit.rules "
+        "from those files and drops the watch"
+    )
+
+
+def test_audit_rules_without_a_rules_directory_keep_the_pass(host_scan) -> None:
+    """R14H-4's twin, held: no rules.d file listed (augenrules then has nothing to rebuild
+    from, and a host without rules.d loads audit.rules as it is: try_load) passes as before."""
+    rules = "".join(
+        ln + "\n"
+        for ln in HARDENED_HOST["audit-rules-files"][0].splitlines()
+        if ln.startswith("/etc/audit/audit.rules:")
+    )
+    a = host_scan({"audit-rules-files": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+
+
+# --- HVA-160: the first Match block that sets PermitRootLogin (R14H-5) -----------------------------
+
+SSHD_CONF = HARDENED_HOST["/etc/ssh/sshd_config"]
+
+
+def test_a_later_match_block_never_reaches_root(host_scan) -> None:
+    """R14H-5 (a wrong fail). OpenSSH servconf.c (read with `find_string`): each connection
+    re-reads the configuration with every option unset and only Match blocks active
+    (parse_server_config: `int active = connectinfo ? 0 : 1`), and parse_multistate keeps a
+    value only `if (*activep && *intptr == -1)`: the first matching block that sets
+    PermitRootLogin decides. `Match User root` (every root login) with `PermitRootLogin no`
+    before `Match Address 10.0.0.0/8` with `PermitRootLogin yes` leaves root refused from every
+    address; hvaudit failed HVA-160 on the second block. Right: a pass."""
+    conf = SSHD_CONF + (
+        "Match User root\n    PermitRootLogin no\n"
+        "Match Address 10.0.0.0/8\n    PermitRootLogin yes\n    X11Forwarding no\n"
+    )
+    a = host_scan({"/etc/ssh/sshd_config": conf})
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == "PermitRootLogin no"
+
+
+def test_match_blocks_that_do_let_root_in(host_scan) -> None:
+    """R14H-5's twins, held (they failed before and fail now): the blocks the other way round
+    (the address block comes first and matches root's logins from 10/8), and `Match all` after
+    the global settings with PermitRootLogin yes (match_cfg_line returns 1 for `all` with or
+    without a connection, so it applies to every login; `sshd -T` keeps the global `no`, the
+    first obtained)."""
+    conf = SSHD_CONF + (
+        "Match Address 10.0.0.0/8\n    PermitRootLogin yes\n"
+        "Match User root\n    PermitRootLogin no\n"
+    )
+    a = host_scan({"/etc/ssh/sshd_config": conf})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin no, but Match Address 10.0.0.0/8 (/etc/ssh/sshd_config:8) sets "
+        "PermitRootLogin yes"
+    )
+    a = host_scan({"/etc/ssh/sshd_config": SSHD_CONF + "Match all\n    PermitRootLogin yes\n"})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin no, but Match all (/etc/ssh/sshd_config:8) sets PermitRootLogin yes"
+    )
