@@ -14,6 +14,9 @@ passed a TPM 2.0 whose <active_pcr_banks> is SHA-1 alone, the digests of the TPM
 host's own input event device (<input type='evdev'>, <input type='passthrough'>, raw `-object
 input-linux` / `-device virtio-input-host-pci`), round 13's lead: HVA-047 does not claim such
 input, HVA-050 judges passthrough (wrong n/a message; the n/a now names it, host-mediated).
+R14-4 HVA-044 passed an SELinux-confined VM whose disk's backing file carries a <seclabel> of
+its own without MCS categories (libvirt labels each layer of the chain with its own seclabel
+first): any VM may rewrite the base image (false pass; now the fail naming the backing file).
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST, domain_xml, run_assessment
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _ns_domain, _nvdimm, _replayed_on, _scan
+from test_redteam13_vm_probes import DYNAMIC, KEEP, NO_MCS
+from test_redteam_probes import SELINUX_HOST
 
 
 def _shmem(name: str, model: str = "ivshmem-plain") -> str:
@@ -231,4 +236,76 @@ def test_raw_input_linux_object_is_passthrough_without_dma(tmp_path: Path) -> No
     assert verdict(a, "HVA-050", "rawkbd") == (
         "not_applicable",
         "no DMA-capable (PCI) passthrough: evdev input devices stay host-mediated",
+    )
+
+
+# --- R14-4: HVA-044, a backing file that keeps an SELinux label of its own -------------------
+
+
+def _chain(vm: str, seclabel: str, bs_type: str = "file") -> str:
+    base = (
+        f"<source file='/var/lib/libvirt/images/base-{vm}.qcow2'>{seclabel}</source>"
+        if bs_type == "file"
+        else f"<source protocol='rbd' name='pool/base-{vm}'><host name='10.0.0.5'/>"
+        f"{seclabel}</source>"
+    )
+    return (
+        f"{DYNAMIC}<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        f"<source file='/var/lib/libvirt/images/{vm}.qcow2'/><backingStore type='{bs_type}'>"
+        f"<format type='qcow2'/>{base}<backingStore/></backingStore>"
+        "<target dev='vda' bus='virtio'/></disk></devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def chains(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt14bs")
+    content = NO_MCS.replace("svirt_image_t", "virt_content_t")
+    doms = {
+        "bsopen": _chain("bsopen", NO_MCS),
+        "bscontent": _chain("bscontent", content),
+        "bskeep": _chain("bskeep", KEEP),
+        "bsrbd": _chain("bsrbd", NO_MCS, "network"),
+        "bsplain": _chain("bsplain", ""),
+    }
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=v) for k, v in doms.items()])
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+def test_backing_file_given_a_label_without_categories_fails(chains: Assessment) -> None:
+    """R14-4. libvirt labels every layer of a disk's backing chain: security_selinux.c
+    virSecuritySELinuxSetAllLabel calls virSecuritySELinuxSetImageLabel with
+    VIR_SECURITY_DOMAIN_IMAGE_LABEL_BACKING_CHAIN (read with `read_file`), whose ...Relative
+    walks `for (n = src; virStorageSourceIsBacking(n); n = n->backingStore)`, and
+    ...Internal takes a layer's own seclabel first: `if (disk_seclabel &&
+    (!disk_seclabel->relabel || disk_seclabel->label)) { ... use_label =
+    disk_seclabel->label; }`, else the top's, else `data->content_context` for a layer below
+    the top (read with `find_string`). libvirt 9.0's test driver keeps a <backingStore>'s
+    <source><seclabel>. So this base image is labelled svirt_image_t:s0, which every VM's
+    label dominates (R11-1): any VM's QEMU may open it read-write and rewrite the base this
+    VM's disk reads through. HVA-044 read only the top <source> and passed "dynamic selinux
+    label (generated at every start)" (false pass)."""
+    assert verdict(chains, "HVA-044", "bsopen") == (
+        "fail",
+        "dynamic selinux label (generated at every start), but backing file "
+        "/var/lib/libvirt/images/base-bsopen.qcow2 is given SELinux label "
+        "system_u:object_r:svirt_image_t:s0 by its own <seclabel>: no MCS category, so every "
+        "VM's label dominates it and any VM may open the file",
+    )
+
+
+@pytest.mark.parametrize("vm", ["bscontent", "bskeep", "bsrbd", "bsplain"])
+def test_backing_file_labels_that_open_nothing_more_keep_the_pass(
+    chains: Assessment, vm: str
+) -> None:
+    """Holds. A backing file labelled virt_content_t:s0 is what libvirt gives every layer
+    below the top itself (contexts/virtual_image_context's second line, the read-only
+    content label: the SELinux notebook, read with `find_string`); an rbd layer is not
+    labelled at all (virSecuritySELinuxSetImageLabelInternal returns first for storage that
+    is not local, R13's held probe); a layer with no seclabel gets the content label. A layer
+    with relabel='no' keeps its label, which may be anything: not judged this round (its
+    question differs from R11-1's, the content label being a pass there; a lead)."""
+    assert verdict(chains, "HVA-044", vm) == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
     )

@@ -499,7 +499,8 @@ class Vm:
     <sysinfo type='fwcfg'><entry name>), as (name, value); a file entry's value is
     "file PATH"."""
     device_selinux_overrides: tuple[tuple[str, str, str, Source], ...] = ()
-    """Character devices (R13-1) and the UEFI variable store (`<os><nvram type='file'>`, R13-4)
+    """Character devices (R13-1), the UEFI variable store (`<os><nvram type='file'>`, R13-4)
+    and local backing files of disks (element "backing file", a label override only: R14-4)
     whose host file carries a `<source><seclabel model='selinux'>` of its own, as (element,
     path, override, where): the override as Disk.selinux_override says it."""
     emulator: str | None = None

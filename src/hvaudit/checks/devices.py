@@ -1368,12 +1368,31 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     !chr_seclabel->relabel) return 0;`, else `imagelabel = chr_seclabel->label`; R13-1). A
     label with no MCS category is dominated by every VM's label, so any VM's QEMU may open the
     file: a fail; a file left as it is, or given categories of its own, is the question of its
-    label."""
+    label. Every local layer of a disk's backing chain is labelled the same way, its own
+    `<backingStore><source><seclabel>` first (virSecuritySELinuxSetImageLabelRelative and
+    ...Internal, read with `find_string`); without one a layer below the top gets the read-only
+    content label (virt_content_t:s0), so only a label that opens it further counts: one with
+    no MCS category of another type (svirt_image_t:s0, which "all svirt_t processes are
+    allowed to write", Red Hat's sVirt label table) lets any VM rewrite the base image this
+    VM's disk reads through (R14-4, was the pass)."""
     items = [
         ("disk", d.source or "(no source)", d.selinux_override, d.source_ref)
         for d in v.disks
         if d.selinux_override
     ] + [(dev, path, kept, ref) for dev, path, kept, ref in v.device_selinux_overrides]
+    # a backing file's own label counts where it opens the file to every VM: no MCS category,
+    # and not the read-only content label libvirt gives every layer below the top anyway
+    # (contexts/virtual_image_context's second line, system_u:object_r:virt_content_t:s0)
+    items = [
+        item
+        for item in items
+        if item[0] != "backing file"
+        or (
+            (rng := _mcs_range(item[2])) is not None
+            and not rng[1][1]
+            and item[2].split(":")[2:3] != ["virt_content_t"]
+        )
+    ]
     s = vm_subject(v)
     if not items:
         return _shared_disk_labels(v, what)
@@ -1382,7 +1401,7 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     for kind, path, label, _ref in items:
         rng = _mcs_range(label) if label != "relabel='no'" else None
         if rng is not None and not rng[1][1]:
-            thing = {"disk": "disk", "nvram": "file"}.get(kind, "device")
+            thing = {"disk": "disk", "nvram": "file", "backing file": "file"}.get(kind, "device")
             return failed(
                 s,
                 f"{what}, but {kind} {path} is given SELinux label {label} by its own "

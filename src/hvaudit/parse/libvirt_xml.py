@@ -434,6 +434,7 @@ def parse_domain(
                 )
         for i, d in enumerate(devices.findall("disk"), 1):
             disks.append(_disk(d, Source(artefact, f"/domain/devices/disk[{i}]"), groups))
+            chr_kept.extend(_backing_overrides(d, Source(artefact, f"/domain/devices/disk[{i}]")))
             if d.get("type") == "nvme":
                 # QEMU's userspace NVMe driver owns the whole controller through VFIO (R9-8)
                 passthrough.append(
@@ -1227,6 +1228,29 @@ def _selinux_override(source_el: Element | None) -> str | None:
         if label := (sl.findtext("label") or "").strip():
             return label
     return None
+
+
+def _backing_overrides(d: Element, src: Source) -> list[tuple[str, str, str, Source]]:
+    """The local backing files of a disk whose own `<backingStore><source><seclabel
+    model='selinux'>` names a label (R14-4), as device_selinux_overrides entries ("backing file",
+    path, label, where). libvirt labels every layer of a disk's chain
+    (security_selinux.c virSecuritySELinuxSetAllLabel: VIR_SECURITY_DOMAIN_IMAGE_LABEL_BACKING_
+    CHAIN; virSecuritySELinuxSetImageLabelRelative walks `n->backingStore`), and
+    virSecuritySELinuxSetImageLabelInternal gives a layer its own seclabel's label before
+    anything else (`use_label = disk_seclabel->label`), else the read-only content label
+    (data->content_context) every layer below the top gets; a network layer is not labelled."""
+    out = []
+    for bs in d.iter("backingStore"):
+        source_el = bs.find("source")
+        path = (
+            (source_el.get("file") or source_el.get("dev") or "").strip()
+            if source_el is not None and (bs.get("type") or "file") in ("file", "block")
+            else ""
+        )
+        kept = _selinux_override(source_el)
+        if path and kept and kept != "relabel='no'":
+            out.append(("backing file", path, kept, src))
+    return out
 
 
 def _chardev_selinux_override(el: Element) -> tuple[str, str] | None:
