@@ -19,6 +19,8 @@ Proxmox VE:
   virtualization=on` (EL2) passed.
 - L14-2 (wrong n/a): HVA-059 said "no SCSI LUN passed through" of an iscsidirect (or ZFS over
   iSCSI) volume on scsiN of a machine pinned below 4.1, which qemu-server makes scsi-generic.
+- L14-4 (false pass): HVA-070 took `shares: 0` ("Using zero disables auto-ballooning") for a
+  memory priority.
 """
 
 from __future__ import annotations
@@ -367,4 +369,36 @@ def test_iscsi_volume_scsi_hd_is_no_lun(
     assert pve_result(report, "HVA-059", "web-10") == (
         "not_applicable",
         "no SCSI LUN passed through (no scsiblock=1)",
+    )
+
+
+# --- L14-4: HVA-070 and shares: 0 --------------------------------------------------------------------
+
+
+def test_shares_zero_is_no_memory_priority(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """qm.conf shares (qemu-server QemuServer.pm, fetched): "Amount of memory shares for
+    auto-ballooning. The larger the number is, the more memory this VM gets ... Using zero
+    disables auto-ballooning. Auto-ballooning is done by pvestatd"; pve-manager AutoBalloon.pm
+    compute_alg1 (read with `find_string`) skips the VM: `next if defined($d->{shares}) &&
+    ($d->{shares} == 0); # skip if shares set to zero`. The VM then takes no part in the
+    arbitration of memory under pressure: it has no priority there. HVA-070 passed VM 200
+    (hugepages 2, shares 0) with "memory shares 0" as its priority. Right: fail."""
+    vm = VM200.replace("shares: 2000\n", "shares: 0\n")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": vm})
+    assert pve_result(report, "HVA-070", "web-10") == (
+        "fail",
+        "no memory priority (hugepages 2; configured size 8.0 GiB)",
+    )
+
+
+def test_shares_nonzero_is_a_memory_priority(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of L14-4 (held): `shares: 2000`, as in the hardened node: pass."""
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-070", "web-10") == (
+        "pass",
+        "hugepages 2; memory shares 2000; configured size 8.0 GiB",
     )

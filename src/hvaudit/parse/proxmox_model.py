@@ -858,8 +858,13 @@ def _vm(
         memory_max_kib=memory * 1024,
         memory_guarantee=_memory_guarantee(v, at),
         memory_limit=None,
+        # qm.conf shares: "Amount of memory shares for auto-ballooning ... Using zero disables
+        # auto-ballooning"; pve-manager AutoBalloon.pm compute_alg1 skips such a VM ("skip if
+        # shares set to zero"), so it takes no part in pvestatd's arbitration under memory
+        # pressure: no priority (L14-4; github:proxmox/qemu-server, pve-manager read with
+        # `find_string`)
         memory_priority=Setting(f"memory shares {v['shares']}", at("shares"))
-        if "shares" in v
+        if "shares" in v and not (digits(v["shares"]) and int(v["shares"]) == 0)
         else None,
         memory_locked=False,
         cpu_reservation=Setting(f"affinity {v['affinity']}", at("affinity"))
