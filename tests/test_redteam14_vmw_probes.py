@@ -25,11 +25,15 @@ Findings:
 - V14-5 (false pass): a .vmx with no floppy0 key passed HVA-047 "no floppy"; floppy0.present
   defaults to TRUE (libvirt's vmx.c and its commit 4a39762, which is why ESXi and libvirt write
   `floppy0.present = "FALSE"`). The drive is now counted unless the key switches it off.
+- V14-6 (wrong question): HVA-404 asked whether Mem.ShareForceSalting is 2 of a VM without a
+  salt on a host that reports 1 ("a VM without a salt is not settled"). vSphere 8.0 Resource
+  Management settles it: at 1 such a VM's salt is 0, shared with every unsalted VM. Now a fail.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -268,3 +272,47 @@ def test_vmx_with_floppy_switched_off_held(
             "video or USB tablet, mouse or keyboard",
         )
     ]
+
+
+# --- V14-6: HVA-404 at Mem.ShareForceSalting 1 -------------------------------------------------------
+
+
+def _salted(tmp_path: Path, forced: int, extra: list[Any]) -> tuple[str, str]:
+    """HVA-404 of one VM (its .vmx rendered by the collector from `extra` advanced settings) on a
+    host whose Mem.ShareForceSalting is `forced`."""
+    from hvaudit.collect.vsphere import render_vmx
+
+    props = {"name": "vm-1", "config.extraConfig": extra}
+    a = _vsphere(
+        tmp_path, {"advanced": {"Mem.ShareForceSalting": forced}}, vmx=render_vmx(props, {})
+    )
+    return _verdict(a, "HVA-404", "vm-1")
+
+
+def test_no_salt_at_share_force_salting_1_shares_with_every_unsalted_vm(tmp_path: Path) -> None:
+    """vSphere 8.0 Resource Management, "Advanced Memory Attributes" (docs.vmware.com
+    GUID-D98E6EC9, read with `search`): at Mem.ShareForceSalting 1 "the salt value is taken from
+    sched.mem.pshare.salt; if it is not specified, it falls back to the old (inter-VM) TPS
+    behaviour, treating the VM's salt values as 0" (and KB 2097593's table has the same row).
+    HVA-404 asked "Is Mem.ShareForceSalting 2 on the host ... fail: 0 or 1" of a VM whose host
+    reports 1, "a VM without a salt is not settled": a question the evidence answers. Right:
+    fail."""
+    assert _salted(tmp_path, 1, []) == (
+        "fail",
+        "no sched.mem.pshare.salt, host Mem.ShareForceSalting = 1: the VM's salt is 0, shared "
+        "with every VM of the host that has no salt",
+    )
+
+
+def test_empty_salt_at_share_force_salting_1_held(tmp_path: Path) -> None:
+    """Twin of V14-6 (held): an empty salt is a salt of the VM's own ("If the
+    sched.mem.pshare.salt is present but empty, the VM gets its own unique salt", the host's
+    option description): pass, as before."""
+    from pyVmomi import vim
+
+    salt = vim.option.OptionValue(key="sched.mem.pshare.salt", value="")
+    assert _salted(tmp_path, 1, [salt]) == (
+        "pass",
+        "sched.mem.pshare.salt is empty, host Mem.ShareForceSalting = 1: the VM gets its own "
+        "unique salt",
+    )

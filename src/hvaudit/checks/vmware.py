@@ -250,9 +250,13 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
     possible only inside the VM. If the sched.mem.pshare.salt is present but empty, the VM gets
     its own unique salt." So at 2 a VM without the option shares with no other VM whether or not
     it has a vc.uuid (KB 2097593 names vc.uuid as the default salt, read via `search`), and an
-    empty salt at 1 or 2 is a salt of its own. What 1 does for a VM without the option is not
-    said, so that case is asked. A salt with text proves an override (fail); the absence of one
-    passes only with the host at 2."""
+    empty salt at 1 or 2 is a salt of its own. At 1 a VM without the option takes salt 0: vSphere
+    8.0 Resource Management, "Advanced Memory Attributes" (GUID-D98E6EC9, read with `search`):
+    "Mem.ShareForceSalting 1: by default the salt value is taken from sched.mem.pshare.salt; if
+    it is not specified, it falls back to the old (inter-VM) TPS behaviour, treating the VM's
+    salt as 0", so it shares pages with every VM of the host that has no salt either (a fail,
+    V14-6; it was asked). A salt with text proves an override (fail); the absence of one passes
+    only with the host at 2."""
     hosts = {h.name: esx for h, esx in _esx_hosts(ctx)}
     key = "Mem.ShareForceSalting"
     for v, vm in _vmware(ctx):
@@ -284,6 +288,14 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
         elif forced == 0:
             yield failed(
                 s, f"host {key} = 0: pages are shared with every VM of the host", ref, host_src
+            )
+        elif forced == 1 and salt is None:
+            yield failed(
+                s,
+                f"no sched.mem.pshare.salt, host {key} = 1: the VM's salt is 0, shared with every "
+                "VM of the host that has no salt",
+                ref,
+                host_src,
             )
         else:
             what = "an empty sched.mem.pshare.salt" if salt == "" else "no sched.mem.pshare.salt"
