@@ -31,15 +31,26 @@ pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
   kept an OpenID realm's `client-key` (PVE::Auth::OpenId, stored in domains.cfg itself) and the
   "Yubico API Key" inside a realm's `tfa` value. Fixed: redact_domains_cfg blanks both and
   keeps the `tfa` keys HVA-306 reads.
+- P14-7 (false pass): pve-firewall compile adds the local network to the `management` IP set
+  whatever the set holds (`push @{ $cluster_conf->{ipset}->{management} }, { cidr =>
+  $localnet }`, the cluster.fw alias `local_network` where defined; proxmox-firewall
+  create_management_ipset likewise), and HVA-313 judged the set's listed entries only: a
+  `local_network 0.0.0.0/1` alias passed. Fixed: such an alias fails HVA-313, and a rule's
+  `-source +management` is as wide as it (HVA-301).
+- P14-8 (wrong fail): pve-container's parse_pct_config keeps a boolean value its check_type
+  refuses (a warning, then `$conf->{$key} = $value`) and LXC.pm tests `unprivileged` with
+  Perl's truth: `unprivileged: 2` runs the container unprivileged, where hvaudit dropped the
+  value as qemu-server does and failed it "privileged". Read as 1 now, with a note.
 
 Probes that held (pinned): a list of narrow networks stays narrow; a -dest the node does not
 hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage and a backup role are no
 administrators; PVEAdmin unpropagated on `/` gives a token no Permissions.Modify, nor does an
 Administrator token whose user's own ACL on `/` (an auditor's) replaces her group's; a rootfs
 storage volume in the `volume=` form; container `features: nesting=off` / `nesting=no`
-(parse_property_string reads booleans with parse_boolean).
+(parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
+node's /24; `unprivileged: 0`, `off`, `No` stay privileged.
 
-Tally: 26 cases; 16 failed on main before this round's fixes, 10 held.
+Tally: 35 cases; 21 failed on main before this round's fixes, 14 held.
 
 Leads left: (see the end of the round).
 """
@@ -365,3 +376,88 @@ def test_held_container_nesting_off_in_words(
     text = CT300.replace("features: keyctl=1", f"features: {features}")
     report = dir_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": text})
     assert pve_result(report, "HVA-314", "dns-01")[0] == "pass"
+
+
+# --- P14-7: the local network pve-firewall adds to the management IP set ----------------------------
+
+CLUSTER_FW = (PVE_HARDENED / "etc/pve/firewall/cluster.fw").read_text()
+
+
+def _local_network(cidr: str) -> dict[str, str]:
+    aliases = CLUSTER_FW.replace(
+        "vpn-pool 10.0.8.0/24\n", f"vpn-pool 10.0.8.0/24\nlocal_network {cidr}\n"
+    )
+    return {"etc/pve/firewall/cluster.fw": aliases}
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/1", "8.0.0.0/5"])
+def test_p14_7_wide_local_network_alias_opens_management(tmp_path: Path, cidr: str) -> None:
+    """Was pass "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management
+    ports wider". pve-firewall compile: `push @{ $cluster_conf->{ipset}->{management} }, {
+    cidr => $localnet }`, $localnet the cluster.fw alias local_network where defined
+    (proxmox-firewall create_management_ipset likewise): the web UI, SSH, SPICE and VNC ports
+    are admitted from it, whatever the set lists."""
+    assert _live(tmp_path, _local_network(cidr), "HVA-313") == (
+        "fail",
+        f"IP set `management` admits local_network {cidr}: pve-firewall and proxmox-firewall add "
+        "the cluster.fw alias local_network to the set",
+    )
+
+
+def test_p14_7_wide_local_network_through_a_management_rule(tmp_path: Path) -> None:
+    """The same set named by a rule: `IN ACCEPT -source +management` (no port) admits every
+    packet from the local network, here half of all IPv4 addresses (a /0 is left out: the
+    kernel's hash:net set takes no zero prefix, which pve-firewall refuses in a set itself)."""
+    edits = {**_local_network("0.0.0.0/1"), **_host_rule("IN ACCEPT -source +management")}
+    assert _live(tmp_path, edits, "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+
+
+def test_p14_7_held_narrow_local_network(tmp_path: Path) -> None:
+    """Held twin: the node's own /24 as local_network is the management network Proxmox VE
+    means it to be."""
+    status, message = _live(tmp_path, _local_network("10.0.0.0/24"), "HVA-313")
+    assert (status, message) == (
+        "pass",
+        "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports "
+        "wider",
+    )
+
+
+# --- P14-8: a container boolean pve-container cannot read is kept, and true -------------------------
+
+
+@pytest.mark.parametrize("value", ["2", "enabled"])
+def test_p14_8_unreadable_unprivileged_is_true_to_pve_container(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """Was fail "privileged (unprivileged not set: container root is root on the node)" (a
+    wrong fail). Unlike qemu-server, pve-container's parse_pct_config assigns a value its
+    check_type refuses (`eval { $value = ...->check_type($key, $value); }; $handle_error->(...)
+    if $@; $conf->{$key} = $value;`: a warning only, not strict when the file is loaded), and
+    LXC.pm tests it with Perl's truth (`$conf->{unprivileged} || $custom_idmap`, `if
+    (!@$id_map && $conf->{unprivileged})` maps root to 100000): the container runs
+    unprivileged. The report says how the value was read."""
+    text = CT300.replace("unprivileged: 1", f"unprivileged: {value}")
+    report = dir_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": text})
+    assert pve_result(report, "HVA-314", "dns-01")[0] == "pass"
+    assert (
+        f"pve/files/etc/pve/lxc/300.conf:11: unprivileged: {value!r} is not a boolean; "
+        "pve-container keeps it anyway and tests it with Perl's truth: read as 1"
+    ) in report["notes"]
+
+
+@pytest.mark.parametrize("value", ["0", "off", "No"])
+def test_p14_8_held_false_words_stay_privileged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """Held twins: check_type reads 0, off, no (any case) as 0: privileged."""
+    text = CT300.replace("unprivileged: 1", f"unprivileged: {value}")
+    report = dir_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": text})
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "fail",
+        "privileged (unprivileged not set: container root is root on the node)",
+    )

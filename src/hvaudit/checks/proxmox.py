@@ -1647,7 +1647,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     there (enable_host_firewall -> ruleset_add_group_rule). A rule's source that is an IP set
     (`+name`) is as wide as the set's widest entry (`_wide`). A macro rule opens the management
     ports its macro's do (MGMT_MACROS: PMG's 8006 and Squid's 3128 as well as SSH, SPICEproxy
-    and VNC)."""
+    and VNC). Both daemons add the local network to the set whatever it holds
+    (MANAGEMENT_LOCAL_NETWORK): a cluster.fw alias `local_network` of a /7 or wider network
+    fails (P14-7)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1694,6 +1696,12 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         ]
         if wide:
             problems.append(f"IP set `management` admits {', '.join(wide)}")
+        local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
+        if local and _is_wide(local):
+            problems.append(
+                f"IP set `management` admits local_network {local}: pve-firewall and "
+                "proxmox-firewall add the cluster.fw alias local_network to the set"
+            )
         for where, fw in (("cluster.fw", cluster), ("host.fw", node)):
             for r in _host_rules(fw, cluster):
                 opts = r["options"]
@@ -1744,6 +1752,16 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+#: pve-firewall compile (src/PVE/Firewall.pm) adds the local network to the `management` IP set
+#: whatever the set holds: `push @{ $cluster_conf->{ipset}->{management} }, { cidr => $localnet
+#: }`, $localnet being cluster.fw's alias `local_network` where it is defined, else the network
+#: of the node's own address (local_network(), at most a /8); proxmox-firewall
+#: create_management_ipset does the same (firewall.rs: the `local_network` alias, else the
+#: node's management addresses). A `local_network` alias of a /7 or wider network opens the
+#: management ports to it (P14-7).
+MANAGEMENT_LOCAL_NETWORK = "local_network"
+
+
 def _resolve_alias(text: str, cluster: FirewallFile) -> str:
     """An IP set entry or rule source as the address it stands for: pve-firewall aliases
     ("IP Aliases": a name for an address or network, usable inside IP sets and in rules'
@@ -1756,10 +1774,14 @@ def _wide(item: str, cluster: FirewallFile) -> bool:
     """A rule's -source/-dest item that admits a /7 or wider network: an address, an alias, or
     an IP set (`+name`, `+dc/name`: pve-firewall matches the set's entries, so a set holding a
     wide entry, or an alias of one, is as wide; its `!` exceptions take out only their own
-    addresses). A host.fw has no IP sets of its own: a set named there is the cluster's."""
+    addresses). A host.fw has no IP sets of its own: a set named there is the cluster's.
+    The `management` set also holds the local network (MANAGEMENT_LOCAL_NETWORK)."""
     text = item.strip()
     if text.startswith("+"):
         name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
+        local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
+        if name == "management" and local and _is_wide(local):
+            return True
         return any(
             not e.nomatch and _is_wide(_resolve_alias(e.cidr, cluster))
             for e in cluster.usable(name)

@@ -270,10 +270,15 @@ def parse_lxc_config(text: str, name: str) -> QemuConfig:
             cfg.skipped.append((n, "property 'delete' is only allowed in [pve:pending]"))
             continue
         if key in _BOOLEAN_OPTIONS:
+            # unlike qemu-server, parse_pct_config assigns a value check_type refuses anyway
+            # (`eval { $value = ...->check_type($key, $value) }; $handle_error->(...) if $@;
+            # $conf->{$key} = $value;`, a warning only), and pve-container tests it with Perl's
+            # truth (`$conf->{unprivileged} || $custom_idmap`): any text but "0" is true, and
+            # "0" is a boolean check_type reads (P14-8)
             flag = pve_boolean(value)
             if flag is None:
                 cfg.invalid.append((key, n, value))
-                continue
+                flag = "1"
             value = flag
         if key in section:
             cfg.skipped.append((n, f"{key} given again: pve-container keeps this later value"))

@@ -1371,7 +1371,8 @@ def _add_node(
             problems.append(ParseProblem("host", hostname, ct_entry.path, str(exc)))
             continue
         dep.notes += [
-            f"{ct_entry.path}:{n}: {k}: {val!r} is not a boolean; read as unset (its default)"
+            f"{ct_entry.path}:{n}: {k}: {val!r} is not a boolean; pve-container keeps it "
+            "anyway and tests it with Perl's truth: read as 1"
             for k, n, val in ct.invalid
         ] + [
             f"{ct_entry.path}:{n}: {why} (pve-container parse_pct_config)" for n, why in ct.skipped
