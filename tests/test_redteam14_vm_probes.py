@@ -17,6 +17,11 @@ input, HVA-050 judges passthrough (wrong n/a message; the n/a now names it, host
 R14-4 HVA-044 passed an SELinux-confined VM whose disk's backing file carries a <seclabel> of
 its own without MCS categories (libvirt labels each layer of the chain with its own seclabel
 first): any VM may rewrite the base image (false pass; now the fail naming the backing file).
+R14-5 HVA-058 passed "read-only or with mapped ownership" for a share of a directory holding
+another VM's disk image (/, /var/lib/libvirt/images): virt-aa-helper puts the whole tree into
+the VM's AppArmor profile and every running VM's image belongs to the one QEMU user, so the
+guest opens the other VM's disk (false pass; now a fail on a non-SELinux host, a question where
+the security driver is unknown; SELinux hosts keep the pass).
 """
 
 from __future__ import annotations
@@ -308,4 +313,80 @@ def test_backing_file_labels_that_open_nothing_more_keep_the_pass(
     assert verdict(chains, "HVA-044", vm) == (
         "pass",
         "dynamic selinux label (generated at every start)",
+    )
+
+
+# --- R14-5: HVA-058, a shared directory that holds another VM's disk image -------------------
+
+
+def _share(path: str, extra: str = "", mode: str = "mapped") -> str:
+    return (
+        f"<devices><filesystem type='mount' accessmode='{mode}'><source dir='{path}'/>"
+        f"<target dir='hostshare'/>{extra}</filesystem></devices>"
+    )
+
+
+OWNER = (
+    "<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+    "<source file='/var/lib/libvirt/images/owner.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+    "</devices>"
+)
+
+
+def _shares_on(tmp: Path, host: dict[str, object]) -> Assessment:
+    doms = {
+        "owner": OWNER,
+        "imgshare": _share("/var/lib/libvirt/images"),
+        "rootro": _share("/", "<readonly/>", "passthrough"),
+        "ownshare": _share("/srv/share"),
+    }
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=v) for k, v in doms.items()])
+    return run_assessment(build_bundle(tmp, uri, host, name="b"))
+
+
+@pytest.fixture(scope="module")
+def dirshares(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    return _shares_on(tmp_path_factory.mktemp("rt14fs"), HARDENED_HOST)
+
+
+@pytest.mark.parametrize(
+    ("vm", "path"),
+    [("imgshare", "/var/lib/libvirt/images"), ("rootro", "/")],
+)
+def test_share_holding_another_vms_disk_fails(dirshares: Assessment, vm: str, path: str) -> None:
+    """R14-5. libvirt's virt-aa-helper (src/security/virt-aa-helper.c get_files, read with
+    `find_string` / `read_file`) adds a 9p share to the VM's AppArmor profile as its whole tree:
+    `vah_add_path(&buf, fs->src->path, fs->readonly ? "R" : "rwl", true)` writes `"DIR/**"
+    rwl` (`r` read-only); valid_path refuses only paths under /bin/, /etc/, /lib, /usr/...,
+    so / and /var/lib/libvirt/images pass. libvirt's DAC driver chowns every running VM's
+    image to the one QEMU user (qemu.conf dynamic_ownership = 1, its default), so through a
+    mapped share (QEMU's own access) or even a read-only one this guest opens VM owner's disk.
+    HVA-058 judged ownership alone and passed "shared directories read-only or with mapped
+    ownership" (false pass: the hardened host here is AppArmor-confined)."""
+    status, msg = verdict(dirshares, "HVA-058", vm)
+    assert (status, msg) == (
+        "fail",
+        f"disk images of other VMs in the host directories it shares: {path} (VM owner: "
+        "/var/lib/libvirt/images/owner.qcow2): the guest reaches them through the share",
+    )
+
+
+def test_share_of_a_directory_without_other_vms_disks_keeps_the_pass(
+    dirshares: Assessment,
+) -> None:
+    """Holds: a mapped share of a directory no other VM's disk is in."""
+    assert verdict(dirshares, "HVA-058", "ownshare") == (
+        "pass",
+        "shared directories read-only or with mapped ownership: /srv/share",
+    )
+
+
+def test_share_holding_another_vms_disk_under_selinux_keeps_the_pass(tmp_path: Path) -> None:
+    """Holds under SELinux: libvirt labels each VM's image with that VM's MCS categories
+    (HVA-044), which the sharing VM's label does not dominate, so the share opens nothing of
+    another VM's."""
+    a = _shares_on(tmp_path, SELINUX_HOST)
+    assert verdict(a, "HVA-058", "imgshare") == (
+        "pass",
+        "shared directories read-only or with mapped ownership: /var/lib/libvirt/images",
     )

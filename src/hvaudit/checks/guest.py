@@ -932,7 +932,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     passes. A directory raw arguments expose as a virtual FAT disk (`fat:rw:DIR`, vvfat) is
     written back with QEMU's own ownership, FAT having none: mapped (_raw_vvfat, R12-4); a
     `<disk type='dir'>` is such a virtual FAT, which libvirt keeps read-only (_fat_disks,
-    R12-7)."""
+    R12-7). Whatever the ownership mode, a share of a directory that holds another VM's disk
+    image (a share of /, of /var/lib/libvirt/images) hands the guest that image: virt-aa-helper
+    puts the whole shared tree into the VM's AppArmor profile and libvirt's DAC driver gives
+    every running VM's image to the one QEMU user (_shares_holding_disks, R14-5, was the pass
+    "read-only or with mapped ownership"): a fail, unless SELinux confines the VMs (each image
+    keeps its own VM's MCS categories); where the host's security driver was not read, a
+    question."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -950,6 +956,35 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v), *_fat_disks(v))
+        held = _shares_holding_disks(ctx.deployment.vms, v, shares)
+        lv = hosts[v.host].libvirt
+        model = lv.security_model if lv is not None else None
+        if held and not (model is not None and model.known and model.get() == "selinux"):
+            listed = "; ".join(
+                f"{path} ({', '.join(f'VM {vm}: {disk}' for vm, disk in disks[:5])})"
+                for path, disks in held
+            )
+            what = "disk images of other VMs in the host directories it shares"
+            if model is not None and model.known:
+                yield failed(
+                    s,
+                    f"{what}: {listed}: the guest reaches them through the share",
+                    *(d.source for d in shares),
+                    *model.sources,
+                )
+            else:
+                yield manual(
+                    s,
+                    f"{what}: {listed}; the host's security driver is not in the evidence",
+                    *(d.source for d in shares),
+                    question=f"Does SELinux confine the VMs on host {v.host}, so that VM "
+                    f"{v.name}'s QEMU cannot open the other VMs' disk images in the directory it "
+                    f"shares? Evidence: `virsh capabilities` on {v.host} (its <secmodel>). Pass: "
+                    "selinux (each image carries its own VM's MCS categories); fail: apparmor "
+                    "or none (the share's AppArmor rule covers the directory and every running "
+                    "VM's image belongs to the one QEMU user).",
+                )
+            continue
         mapped = [d for d in shares if d.mapping]
         if mapped:
             names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
@@ -1054,6 +1089,35 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 *(hosts[v.host].facts.virtiofs_daemons.sources if enforced else ()),
             )
+
+
+def _shares_holding_disks(
+    vms: list[Vm], v: Vm, shares: tuple[SharedDirectory, ...]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The shared host directories of `v` that hold a local disk image of another VM on its host
+    (R14-5), each with (VM, image). A 9p share is put into the VM's AppArmor profile as the
+    whole tree, `"DIR/**" rwl` (or `r` read-only), by virt-aa-helper (get_files: `vah_add_path(
+    &buf, fs->src->path, fs->readonly ? "R" : "rwl", true)`, whose valid_path refuses only
+    /bin, /etc, /lib, /usr/... and lets / and /var/lib/libvirt/images through, read with
+    `read_file`), and libvirt's DAC driver hands every running VM's image to the one QEMU user
+    (qemu.conf dynamic_ownership, default 1): through such a share the guest opens the other
+    VMs' images with its QEMU's access. virtiofsd serves a share as root. SELinux keeps them
+    apart (each image carries its own VM's MCS categories), so that host is not judged here."""
+    mine = [p.rstrip("/") for p in (same_file(d.host_path) for d in shares) if p.startswith("/")]
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    for path in dict.fromkeys(mine):
+        disks = [
+            (o.name, d.source)
+            for o in vms
+            if o.host == v.host and o.name != v.name
+            for d in o.disks
+            if d.type in ("file", "block")
+            and d.source
+            and (same_file(d.source) + "/").startswith(path + "/")
+        ]
+        if disks:
+            out.append((path or "/", disks))
+    return out
 
 
 def _readonly_daemon(v: Vm, h: Host, d: SharedDirectory) -> str:
