@@ -19,6 +19,9 @@ Proxmox VE:
   virtualization=on` (EL2) passed.
 - L14-2 (wrong n/a): HVA-059 said "no SCSI LUN passed through" of an iscsidirect (or ZFS over
   iSCSI) volume on scsiN of a machine pinned below 4.1, which qemu-server makes scsi-generic.
+- L14-3 (wrong fail, false pass): HVA-100 failed an `esxi` import storage (its images are on
+  the remote ESXi host) and a storage restricted with `nodes` to another node as the scanned
+  node's local library; a network storage served by another node of the same cluster passed.
 - L14-4 (false pass): HVA-070 took `shares: 0` ("Using zero disables auto-ballooning") for a
   memory priority.
 """
@@ -401,4 +404,82 @@ def test_shares_nonzero_is_a_memory_priority(
     assert pve_result(report, "HVA-070", "web-10") == (
         "pass",
         "hugepages 2; memory shares 2000; configured size 8.0 GiB",
+    )
+
+
+# --- L14-3: HVA-100, storage.cfg nodes, esxi import storage, a library served by a cluster node ------
+
+BASE_STORAGE = (PVE_HARDENED / "etc/pve/storage.cfg").read_text()
+
+
+def _storage(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str) -> dict:
+    return pve_scan(tmp_path, capsys, {"etc/pve/storage.cfg": BASE_STORAGE + "\n" + extra})
+
+
+def test_esxi_import_storage_lives_on_the_esxi_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-storage ESXiPlugin.pm (fetched): type `esxi`, content `import` only, options `server`,
+    `username`: it reads the VMs of that ESXi host for import. HVA-100 knew no such type and
+    failed "esxi pool at (no path) keeps images on the host". Right: a network pool served by
+    the ESXi host: pass."""
+    report = _storage(
+        tmp_path,
+        capsys,
+        "esxi: esx-import\n\tserver 192.0.2.50\n\tusername root\n\tcontent import\n",
+    )
+    assert pve_result(report, "HVA-100", "esx-import") == (
+        "pass",
+        "esxi pool: images live off the host",
+    )
+
+
+def test_storage_of_another_node_is_named_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pve-storage Plugin.pm `nodes`: "List of nodes for which the storage configuration
+    applies". A directory of ISO images restricted to pve-h2, scanned on pve-h1: HVA-100 said
+    "dir pool at /srv/iso keeps images on the host" of pve-h1, which has no such storage.
+    Right: fail naming pve-h2, a hypervisor of the same cluster."""
+    report = _storage(
+        tmp_path, capsys, "dir: iso-h2\n\tpath /srv/iso\n\tcontent iso\n\tnodes pve-h2\n"
+    )
+    assert pve_result(report, "HVA-100", "iso-h2") == (
+        "fail",
+        "dir pool at /srv/iso keeps images on node(s) pve-h2 (storage.cfg nodes), "
+        "hypervisor(s) of this cluster",
+    )
+
+
+@pytest.mark.parametrize("server", ["pve-h2", "10.0.1.22", "pve-h2.example.internal"])
+def test_library_served_by_another_cluster_node_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], server: str
+) -> None:
+    """An NFS storage of ISO images whose server is pve-h2 (corosync.conf nodelist: name
+    pve-h2, ring0_addr 10.0.1.22), a node of the scanned node's own cluster. HY-SR-10 (2014
+    draft) keeps the image library off hypervisor hosts; a compromised pve-h2 could tamper with
+    every image the cluster starts. HVA-100 compared the server with the scanned node only and
+    passed "netfs pool: images live off the host". Right: fail."""
+    report = _storage(
+        tmp_path,
+        capsys,
+        f"nfs: iso-peer\n\texport /export/iso\n\tpath /mnt/pve/iso-peer\n\tserver {server}\n"
+        "\tcontent iso\n",
+    )
+    assert pve_result(report, "HVA-100", "iso-peer") == (
+        "fail",
+        f"netfs pool served by {server} (node pve-h2 of this cluster): a hypervisor too, so the "
+        "images stay on a hypervisor",
+    )
+
+
+def test_library_on_an_image_server_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twin of L14-3 (held): the hardened node's NFS library on images.example.internal, no
+    cluster node: pass."""
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-100", "iso-library") == (
+        "pass",
+        "netfs pool: images live off the host",
     )

@@ -592,6 +592,9 @@ class Pool:
     ceph_on_nodes: bool = False
     """A Ceph pool of the cluster's own hypervisor nodes (Proxmox VE: an rbd or cephfs storage
     without `monhost`, which pve-storage reads as "pveceph managed")."""
+    nodes: tuple[str, ...] = ()
+    """The nodes a cluster-wide storage is restricted to (Proxmox VE storage.cfg `nodes`: "List
+    of nodes for which the storage configuration applies"), empty for every node."""
 
 
 @dataclass(frozen=True, slots=True)

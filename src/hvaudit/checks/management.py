@@ -756,12 +756,29 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     question about its placement groups (see _rbd_pool). A Proxmox VE rbd or cephfs storage
     without `monhost` is the Ceph cluster pveceph runs on the nodes themselves (pve-storage
     CephConfig.pm ceph_connect_option: "assuming pveceph managed cluster", /etc/pve/ceph.conf):
-    the same question unless no ceph-osd runs on the node (P11-7, was a pass)."""
-    remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage")
+    the same question unless no ceph-osd runs on the node (P11-7, was a pass).
+
+    Proxmox VE (L14-3): a storage restricted with `nodes` ("List of nodes for which the storage
+    configuration applies", pve-storage Plugin.pm) exists on those nodes only, so a local one
+    keeps its images on them, each a hypervisor of the cluster, and is named so (it was put on
+    the first scanned node). An `esxi` storage (pve-storage ESXiPlugin.pm, content `import`
+    only) reads the VMs of the ESXi host `server` for import: its images live there, judged as a
+    network pool by that server. A network storage served by another node of the same cluster
+    (a corosync.conf nodelist `name` or `ringN_addr`) keeps the library on a hypervisor all the
+    same: HY-SR-10 keeps images off hypervisor hosts, not only off the one that runs the VM, and
+    a compromised node serving the library can tamper with every image the cluster starts: a
+    fail, as for the host itself."""
+    remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage", "esxi")
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for p in ctx.deployment.pools:
         s = pool_subject(p)
         here = [n for n in p.source_hosts if _is_this_host(n, hosts.get(p.host))]
+        peers = [
+            f"{n} (node {node} of this cluster)"
+            for n in p.source_hosts
+            if n not in here and (node := _cluster_node(n, hosts.get(p.host))) is not None
+        ]
+        elsewhere = p.nodes and p.host not in p.nodes
         if p.name in ctx.profile.runtime_pools:
             yield not_applicable(s, "listed in the profile's runtime_pools (VM disks, not images)")
         elif p.content is not None and not {"iso", "templates"} & set(p.content):
@@ -779,12 +796,51 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
                 "stay on the hypervisor",
                 p.source,
             )
+        elif p.type in remote and peers:
+            yield failed(
+                s,
+                f"{p.type} pool served by {', '.join(peers)}: a hypervisor too, so the images "
+                "stay on a hypervisor",
+                p.source,
+            )
         elif p.type in remote:
             yield passed(s, f"{p.type} pool: images live off the host", p.source)
+        elif elsewhere:
+            yield failed(
+                s,
+                f"{p.type} pool at {p.target or '(no path)'} keeps images on node(s) "
+                f"{', '.join(p.nodes)} (storage.cfg nodes), hypervisor(s) of this cluster",
+                p.source,
+            )
         else:
             yield failed(
                 s, f"{p.type} pool at {p.target or '(no path)'} keeps images on the host", p.source
             )
+
+
+def _cluster_node(name: str, h: Host | None) -> str | None:
+    """The node of the host's Proxmox VE cluster (corosync.conf nodelist: each node's `name`
+    and `ringN_addr`) that a storage server name or address is, other than the host itself;
+    None for none. A name matches a node whose name is its first label (PVE node names carry no
+    domain: pve-common nodename strips it); an address is compared by value (_numeric_host)."""
+    if h is None or h.proxmox is None or not h.proxmox.corosync.known:
+        return None
+    nodelist = h.proxmox.corosync.get().get("nodelist")
+    nodes = nodelist.get("node") if isinstance(nodelist, dict) else None
+    n = name.strip("[]").lower().rstrip(".")
+    addr = _numeric_host(n)
+    for node in nodes if isinstance(nodes, list) else [nodes] if isinstance(nodes, dict) else []:
+        node_name = str(node.get("name", ""))
+        if not node_name or node_name.lower() == h.name.lower():
+            continue
+        if addr is None and n.split(".", 1)[0] == node_name.lower():
+            return node_name  # the node's name, or a domain name whose first label it is
+        for key, value in node.items():
+            if re.fullmatch(r"ring\d+_addr", str(key)):
+                ring = str(value).strip("[]").lower()
+                if ring == n or (addr is not None and _numeric_host(ring) == addr):
+                    return node_name
+    return None
 
 
 def _rbd_pool(p: Pool, h: Host, here: list[str]) -> Outcome:

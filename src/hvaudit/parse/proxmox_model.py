@@ -158,6 +158,9 @@ REMOTE_STORAGE = {
     "rbd": "rbd",
     "iscsi": "iscsi",
     "iscsidirect": "iscsi-direct",
+    # pve-storage ESXiPlugin.pm: an ESXi host (`server`) whose VMs are imported (content
+    # `import` only): the images stay on that ESXi host (L14-3)
+    "esxi": "esxi",
 }
 DEFAULT_MEMORY_MIB = 512
 # storage.cfg `content` values -> the model's content kinds (pvesm.adoc, "Storage Types" content).
@@ -1101,10 +1104,15 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                 )
             if content is not None and sid in templates and "templates" not in content:
                 content = (*content, "templates")
+            # storage.cfg `nodes`: "List of nodes for which the storage configuration applies"
+            # (pve-storage Plugin.pm, a pve-node-list split at `,`, `;` and blanks): the storage
+            # exists on those nodes only; it is put on the first of them this scan has (L14-3)
+            nodes = tuple(n for n in re.split(r"[,;\s]+", opts.get("nodes", ""), flags=re.A) if n)
+            scanned = [n for n in nodes if any(h.name == n for h in dep.hosts)]
             dep.pools.append(
                 Pool(
                     sid,
-                    first,
+                    scanned[0] if scanned else first,
                     kind,
                     opts.get("path") or opts.get("export") or opts.get("datastore"),
                     Source(pve_artefact("/etc/pve/storage.cfg"), sid),
@@ -1114,6 +1122,7 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                     # !defined($scfg->{monhost})` -> /etc/pve/ceph.conf, the Ceph cluster
                     # pveceph runs on the Proxmox VE nodes themselves (P11-7)
                     ceph_on_nodes=opts["type"] in ("rbd", "cephfs") and not opts.get("monhost"),
+                    nodes=nodes,
                 )
             )
     for host in dep.hosts:
