@@ -333,7 +333,7 @@ OWNER = (
 )
 
 
-def _shares_on(tmp: Path, host: dict[str, object]) -> Assessment:
+def _shares_on(tmp: Path, host: dict[str, object] | None) -> Assessment:
     doms = {
         "owner": OWNER,
         "imgshare": _share("/var/lib/libvirt/images"),
@@ -389,4 +389,46 @@ def test_share_holding_another_vms_disk_under_selinux_keeps_the_pass(tmp_path: P
     assert verdict(a, "HVA-058", "imgshare") == (
         "pass",
         "shared directories read-only or with mapped ownership: /var/lib/libvirt/images",
+    )
+
+
+def test_share_holding_another_vms_disk_with_the_driver_unread_is_a_question(
+    tmp_path: Path,
+) -> None:
+    """R14-5 where the host was not scanned (the test driver's node alone, no <secmodel>
+    collected): whether SELinux keeps the images apart is the host's, so the question."""
+    a = _shares_on(tmp_path, None)
+    assert verdict(a, "HVA-058", "imgshare") == (
+        "manual",
+        "disk images of other VMs in the host directories it shares: /var/lib/libvirt/images "
+        "(VM owner: /var/lib/libvirt/images/owner.qcow2); the host's security driver is not in "
+        "the evidence",
+    )
+    result = next(
+        r for r in a.results if r.check.id == "HVA-058" and r.outcome.subject.name == "imgshare"
+    )
+    assert result.outcome.question == (
+        "Does SELinux confine the VMs on host n, so that VM imgshare's QEMU cannot open the "
+        "other VMs' disk images in the directory it shares? Evidence: `virsh capabilities` on n "
+        "(its <secmodel>). Pass: selinux (each image carries its own VM's MCS categories); fail: "
+        "apparmor or none (the share's AppArmor rule covers the directory and every running "
+        "VM's image belongs to the one QEMU user)."
+    )
+
+
+def test_virtiofs_share_holding_another_vms_disk_is_not_judged_so(tmp_path: Path) -> None:
+    """Held back, not a finding: virt-aa-helper adds a share to the profile only for the 9p
+    drivers (`fsdriver == ..._PATH || ..._DEFAULT`, read with `find_string`); a virtiofs share
+    is served by virtiofsd, whose reach the definition does not show, so HVA-058 keeps the
+    virtiofs question (R8-10) rather than claim the other VM's disk."""
+    vfs = "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>" + _share(
+        "/var/lib/libvirt/images", "<driver type='virtiofs'/>", "passthrough"
+    )
+    uri = write_node(
+        tmp_path / "n.xml", [domain_xml("owner", body=OWNER), domain_xml("vfs", body=vfs)]
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-058", "vfs") == (
+        "manual",
+        "writable virtiofs share(s) /var/lib/libvirt/images (virtiofs supports passthrough only)",
     )

@@ -932,7 +932,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     passes. A directory raw arguments expose as a virtual FAT disk (`fat:rw:DIR`, vvfat) is
     written back with QEMU's own ownership, FAT having none: mapped (_raw_vvfat, R12-4); a
     `<disk type='dir'>` is such a virtual FAT, which libvirt keeps read-only (_fat_disks,
-    R12-7). Whatever the ownership mode, a share of a directory that holds another VM's disk
+    R12-7). Whatever the ownership mode, a 9p share of a directory that holds another VM's disk
     image (a share of /, of /var/lib/libvirt/images) hands the guest that image: virt-aa-helper
     puts the whole shared tree into the VM's AppArmor profile and libvirt's DAC driver gives
     every running VM's image to the one QEMU user (_shares_holding_disks, R14-5, was the pass
@@ -956,7 +956,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v), *_fat_disks(v))
-        held = _shares_holding_disks(ctx.deployment.vms, v, shares)
+        held = _shares_holding_disks(ctx.deployment.vms, v, v.shared_directories)
         lv = hosts[v.host].libvirt
         model = lv.security_model if lv is not None else None
         if held and not (model is not None and model.known and model.get() == "selinux"):
@@ -969,14 +969,14 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 yield failed(
                     s,
                     f"{what}: {listed}: the guest reaches them through the share",
-                    *(d.source for d in shares),
+                    *(d.source for d in v.shared_directories),
                     *model.sources,
                 )
             else:
                 yield manual(
                     s,
                     f"{what}: {listed}; the host's security driver is not in the evidence",
-                    *(d.source for d in shares),
+                    *(d.source for d in v.shared_directories),
                     question=f"Does SELinux confine the VMs on host {v.host}, so that VM "
                     f"{v.name}'s QEMU cannot open the other VMs' disk images in the directory it "
                     f"shares? Evidence: `virsh capabilities` on {v.host} (its <secmodel>). Pass: "
@@ -1101,9 +1101,12 @@ def _shares_holding_disks(
     /bin, /etc, /lib, /usr/... and lets / and /var/lib/libvirt/images through, read with
     `read_file`), and libvirt's DAC driver hands every running VM's image to the one QEMU user
     (qemu.conf dynamic_ownership, default 1): through such a share the guest opens the other
-    VMs' images with its QEMU's access. virtiofsd serves a share as root. SELinux keeps them
-    apart (each image carries its own VM's MCS categories), so that host is not judged here."""
-    mine = [p.rstrip("/") for p in (same_file(d.host_path) for d in shares) if p.startswith("/")]
+    VMs' images with its QEMU's access. SELinux keeps them apart (each image carries its own
+    VM's MCS categories), so that host is not judged here. A virtiofs share (served by
+    virtiofsd, which virt-aa-helper adds nothing for) and a 9p share of raw arguments (no
+    profile rule at all) are not judged this way."""
+    nine = [d.host_path for d in shares if d.driver != "virtiofs"]
+    mine = [p.rstrip("/") for p in (same_file(h) for h in nine) if p.startswith("/")]
     out: list[tuple[str, list[tuple[str, str]]]] = []
     for path in dict.fromkeys(mine):
         disks = [
