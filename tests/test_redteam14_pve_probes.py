@@ -41,6 +41,12 @@ pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
   refuses (a warning, then `$conf->{$key} = $value`) and LXC.pm tests `unprivileged` with
   Perl's truth: `unprivileged: 2` runs the container unprivileged, where hvaudit dropped the
   value as qemu-server does and failed it "privileged". Read as 1 now, with a note.
+- P14-9 (false pass, and its wrong-fail twin): HVA-306 passed an OpenID-realm administrator on
+  a tfa.cfg TOTP entry or a realm `tfa` line, and failed one without; API2/OpenId.pm login
+  returns assemble_ticket after the provider's answer and asks neither (PVE::Auth::OpenId has
+  no `tfa` option), so the second factor is the identity provider's. Now the question about
+  the provider's policy, naming the realm's issuer; a local administrator without a factor
+  still fails.
 
 Probes that held (pinned): a list of narrow networks stays narrow; a -dest the node does not
 hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage and a backup role are no
@@ -50,7 +56,7 @@ storage volume in the `volume=` form; container `features: nesting=off` / `nesti
 (parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
 node's /24; `unprivileged: 0`, `off`, `No` stay privileged.
 
-Tally: 35 cases; 21 failed on main before this round's fixes, 14 held.
+Tally: 39 cases; 25 failed on main before this round's fixes (P14-9's local-administrator case by\nits message only), 14 held.
 
 Leads left: (see the end of the round).
 """
@@ -460,4 +466,80 @@ def test_p14_8_held_false_words_stay_privileged(
     assert pve_result(report, "HVA-314", "dns-01") == (
         "fail",
         "privileged (unprivileged not set: container root is root on the node)",
+    )
+
+
+# --- P14-9: an OpenID realm's second factor is the identity provider's -----------------------------
+
+SSO = "openid: sso\n\tissuer-url https://sso.example.org/realms/pve\n\tclient-id proxmox\n"
+TFA_CFG = (PVE_HARDENED / "etc/pve/priv/tfa.cfg").read_text()
+CAROL_TOTP = (
+    '"carol@sso":{"totp":[{"id":"totp-1","description":"phone","created":1735689600,'
+    '"entry":"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"}]},'
+)
+
+
+def _sso(realm: str, tfa: str) -> dict[str, str]:
+    domains = (PVE_HARDENED / "etc/pve/domains.cfg").read_text() + "\n" + realm
+    users = USER_CFG.replace("\ngroup:", "\nuser:carol@sso:1:0::::SRE::\ngroup:", 1)
+    return {
+        "etc/pve/domains.cfg": domains,
+        "etc/pve/user.cfg": users + "acl:1:/:carol@sso:Administrator:\n",
+        "etc/pve/priv/tfa.cfg": tfa,
+    }
+
+
+@pytest.mark.parametrize(
+    ("realm", "tfa", "was"),
+    [
+        (SSO, TFA_CFG.replace('{"users":{', '{"users":{' + CAROL_TOTP), "pass"),
+        (SSO + "\ttfa type=oath\n", TFA_CFG, "pass"),
+        (SSO, TFA_CFG, "fail"),
+    ],
+    ids=["totp-entry", "realm-tfa", "no-entry"],
+)
+def test_p14_9_openid_administrator_is_the_providers_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], realm: str, tfa: str, was: str
+) -> None:
+    """Was pass ("all with a second factor") on a tfa.cfg TOTP entry or a realm `tfa`, and fail
+    without either. API2/OpenId.pm login verifies the provider's authorization code and
+    returns `assemble_ticket($username)`: no tfa.cfg entry and no realm `tfa` is asked
+    (PVE::Auth::OpenId options have no `tfa`; authenticate_user dies "OpenID realm does not
+    allow password verification"), so the second factor is whatever the provider demands."""
+    assert was in ("pass", "fail")
+    report = dir_scan(tmp_path, capsys, _sso(realm, tfa))
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-306", "pve-h1")
+    )
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "administrators of OpenID realms, whose login Proxmox VE completes without a second "
+        "factor of its own: realm sso (https://sso.example.org/realms/pve): carol@sso",
+    )
+    assert r["question"] == (
+        "Does the identity provider of OpenID realm sso require a second factor at every login "
+        "of carol@sso? Evidence: the provider's authentication policy for the realm's client-id "
+        "(domains.cfg; the flow or conditional-access policy bound to that client) and the "
+        "realm's `acr-values`. Pass: the provider refuses a login without a second factor; "
+        "fail: a password alone logs in (Proxmox VE's own tfa.cfg entries are never asked at "
+        "an OpenID login)."
+    )
+
+
+def test_p14_9_local_administrator_without_a_factor_still_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was fail naming carol@sso too. An OpenID administrator beside a pve-realm one without a
+    second factor: the verdict holds on the pve one alone (a fail outranks the question)."""
+    edits = _sso(SSO, TFA_CFG)
+    edits["etc/pve/user.cfg"] = (
+        edits["etc/pve/user.cfg"].replace("\ngroup:", "\nuser:ops@pve:1:0::::operator::\ngroup:", 1)
+        + "acl:1:/:ops@pve:PVEAdmin:\n"
+    )
+    report = dir_scan(tmp_path, capsys, edits)
+    assert pve_result(report, "HVA-306", "pve-h1") == (
+        "fail",
+        "administrators without a second factor: ops@pve",
     )

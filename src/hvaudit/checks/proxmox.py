@@ -979,7 +979,11 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     pve-access-control's AccessControl.pm user_get_tfa dies "missing required 2nd keys" for such
     a user without keys, so no login of theirs succeeds on the password alone (read with
     `find_string`). Only a `tfa` pve-access-control accepts counts (`_realm_tfa`), in the realm's
-    section as SectionConfig reads it (an empty line ends the section)."""
+    section as SectionConfig reads it (an empty line ends the section). A user of an OpenID
+    realm logs in through the identity provider alone: API2/OpenId.pm login assembles the
+    ticket from its answer and asks no tfa.cfg entry or realm `tfa` (PVE::Auth::OpenId has no
+    such option), so whether that login needs a second factor is the provider's policy, not in
+    the evidence: a question, never a pass on a tfa.cfg entry (P14-9)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1015,12 +1019,19 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         # a realm with `tfa` (domains.cfg) refuses its users' logins without a second factor:
         # AccessControl.pm user_get_tfa, `die "missing required 2nd keys\n"` for a user without
         # keys, the realm's TOTP/YubiKey challenge for one with them
+        # an OpenID realm's login is the identity provider's: API2/OpenId.pm login assembles
+        # the ticket from the provider's answer (assemble_ticket), asking no second factor of
+        # Proxmox VE's own (tfa.cfg, a realm `tfa`: PVE::Auth::OpenId has no `tfa` option)
+        # (P14-9)
+        idp = {u for u in enabled if realms.get(u.rsplit("@", 1)[-1], {}).get("type") == "openid"}
         enforced = {
-            u for u in enabled if _realm_tfa(realms.get(u.rsplit("@", 1)[-1], {}).get("tfa", ""))
+            u
+            for u in enabled - idp
+            if _realm_tfa(realms.get(u.rsplit("@", 1)[-1], {}).get("tfa", ""))
         }
         dc = px.datacenter.get() if px.datacenter.known else {}
         missing, asked = [], []
-        for u in sorted(enabled - enforced):
+        for u in sorted(enabled - enforced - idp):
             has = _second_factor(u, px.tfa, dc, cfg.users.get(u, {}).get("tfa_keys", ""))
             if has is False:
                 missing.append(u)
@@ -1033,7 +1044,7 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         )
         if missing:
             yield failed(s, f"administrators without a second factor: {', '.join(missing)}", *refs)
-        elif asked:
+        elif asked and not idp:
             yield manual(
                 s,
                 f"administrators whose second factor is not in the evidence: {'; '.join(asked)}",
@@ -1047,6 +1058,8 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
                 "disabled; fail: any has none, or only disabled ones (proxmox-tfa then asks for "
                 "no second factor and the password alone logs in).",
             )
+        elif idp:
+            yield _idp_question(s, sorted(idp), realms, asked, (*refs, *px.realms.sources))
         else:
             by_realm = (
                 f" ({', '.join(sorted(enforced))} by their realm's tfa setting)" if enforced else ""
@@ -1054,6 +1067,62 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(enabled)} administrator(s), all with a second factor{by_realm}", *refs
             )
+
+
+def _idp_question(
+    s: Subject,
+    users: list[str],
+    realms: Mapping[str, Mapping[str, str]],
+    asked: list[str],
+    refs: Iterable[Source],
+) -> Outcome:
+    """HVA-306's question for administrators of OpenID realms, whose second factor is the
+    identity provider's (P14-9), with the tfa.cfg question of `asked` where there are both."""
+    by_realm: dict[str, list[str]] = {}
+    for u in users:
+        by_realm.setdefault(u.rsplit("@", 1)[-1], []).append(u)
+    names = "; ".join(
+        f"realm {r} ({realms.get(r, {}).get('issuer-url') or 'issuer not in the evidence'}): "
+        + ", ".join(us)
+        for r, us in sorted(by_realm.items())
+    )
+    head = (
+        f"administrators of OpenID realms, whose login Proxmox VE completes without a second "
+        f"factor of its own: {names}"
+    )
+    also = f"; administrators whose second factor is not in the evidence: {'; '.join(asked)}"
+    tfa_q = (
+        "does each of "
+        + ", ".join(a.split(" (", 1)[0] for a in asked)
+        + " have a second factor Proxmox VE asks for at login"
+    )
+    return manual(
+        s,
+        head + (also if asked else ""),
+        *refs,
+        question="Does the identity provider of "
+        + ", ".join(f"OpenID realm {r}" for r in sorted(by_realm))
+        + " require a second factor at every login of "
+        + ", ".join(users)
+        + (f", and {tfa_q}" if asked else "")
+        + "? Evidence: the provider's authentication policy for the realm's client-id "
+        "(domains.cfg; the flow or conditional-access policy bound to that client) and the "
+        "realm's `acr-values`"
+        + (
+            "; `pveum user tfa list USER` for the others and datacenter.cfg `webauthn`/`u2f`"
+            if asked
+            else ""
+        )
+        + ". Pass: the provider refuses a login without a second factor"
+        + (
+            " and each other administrator has an enabled totp, yubico, recovery or configured webauthn/u2f entry"
+            if asked
+            else ""
+        )
+        + "; fail: a password alone logs in"
+        + (", or any other administrator has no enabled entry" if asked else "")
+        + " (Proxmox VE's own tfa.cfg entries are never asked at an OpenID login).",
+    )
 
 
 def _second_factor(
