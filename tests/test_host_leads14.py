@@ -19,6 +19,13 @@ exact status and message.
   LIBVIRT_DEBUG, LIBVIRT_LOG_FILTERS and LIBVIRT_LOG_OUTPUTS of /proc/PID/environ (grep -z on
   the host: no other variable leaves it); "1" or "debug" there or in the unit's environment
   fails, an unreadable environment is the question. Fixed.
+- HL14-4 (wrong reading) Python's `\d` in a str pattern matches every Unicode decimal digit
+  and int() reads them ("\u0663" is 3), where glibc, dpkg, QEMU's option parser, ps and
+  VMware's .vmx reader know only 0-9. The regular expressions that read numbers, versions,
+  indices and pids from scanned text now say [0-9] (those with re.ASCII already were); the
+  .vmx number reader takes ASCII digits only (textsafe.digits). One test per class: a version
+  (glibc's, the question as when unread), a size (a raw QEMU -m), a pid (the collector's ps
+  lines). Fixed.
 """
 
 from __future__ import annotations
@@ -164,3 +171,61 @@ def test_collector_keeps_only_libvirts_logging_variables() -> None:
         f.flush()
         got = subprocess.run([*LIBVIRT_ENVIRON_ARGV, f.name], capture_output=True, check=True)
     assert got.stdout == b"LIBVIRT_DEBUG=1\0LIBVIRT_LOG_OUTPUTS=1:file:/var/log/l.log\0"
+
+
+# --- Numbers and indices in scanned text are ASCII digits (HL14-4) -------------------------------
+# Python's `\d` in a str pattern matches every Unicode decimal digit ("\u0663", Arabic-Indic
+# three, is one; int() reads it as 3); the programs whose text hvaudit reads (glibc, dpkg, VMware's
+# .vmx reader, QEMU's option parser, ps) know only 0-9. Each class below: the hostile value gets
+# the verdict of text the program does not understand, never that of the ASCII number.
+
+ARABIC_231 = "\u0662.\u0663\u0661"  # "2.31" in Arabic-Indic digits
+
+
+def test_glibc_version_in_other_digits_is_not_a_version(host_scan) -> None:
+    """A version string: glibc's release decides which of two passwd lines holds. "2.31"
+    written in Arabic-Indic digits was read as 2.31 (the first line: sss, a pass); dpkg has no
+    such version, so the release is unknown and the two lines are the question, as without it."""
+    from test_redteam13_host_probes import NIS_PROCS
+
+    packages = str(HARDENED_HOST["dpkg-packages"][0]) + f"libc6\t{ARABIC_231}-13\tii \n"
+    a = host_scan(
+        {
+            "/etc/nsswitch.conf": NSSWITCH + "passwd: files nis\n",
+            "processes": NIS_PROCS,
+            "dpkg-packages": (packages, 0),
+        }
+    )
+    assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
+    assert messages(a, "HVA-141")["hv1"] == (
+        "root is the only uid-0 account in /etc/passwd; which sources nsswitch passwd resolves "
+        "accounts through is unknown: /etc/nsswitch.conf names passwd on 2 lines with different "
+        "sources (line 1: files sss; line 4: files nis); glibc 2.33 and later use the last, "
+        "earlier releases the first, and the glibc version was not read"
+    )
+
+
+def test_qemu_memory_size_in_other_digits_is_not_a_size() -> None:
+    """A number: a raw `-m size=` in Arabic-Indic digits is no size QEMU reads (qemu_strtosz:
+    strtoull, ASCII digits), so it does not raise the VM's maximum memory (int() read it as
+    65536 MiB)."""
+    from types import SimpleNamespace
+
+    from hvaudit.checks.resources import memory_of
+
+    arabic = "\u0666\u0665\u0665\u0663\u0666"  # 65536
+    vm = SimpleNamespace(memory_max_kib=1024 * 1024, raw_hypervisor_arguments=("-m", arabic))
+    assert memory_of(vm) == 1024 * 1024
+    vm = SimpleNamespace(memory_max_kib=1024 * 1024, raw_hypervisor_arguments=("-m", "65536"))
+    assert memory_of(vm) == 65536 * 1024
+
+
+def test_process_line_with_other_digits_is_not_probed() -> None:
+    """A process id: ps prints ASCII pids; a line starting with other digits is no process of
+    the listing, and the collector reads nothing of /proc for it (int() made it pid 700)."""
+    from hvaudit.collect.host import _LOG_DAEMON, _QEMU
+
+    line = "\u0667\u0660\u0660 root     /usr/sbin/libvirtd --timeout 120"
+    assert _LOG_DAEMON.match(line) is None
+    assert _QEMU.match(line.replace("libvirtd", "qemu-system-x86_64")) is None
+    assert _LOG_DAEMON.match(" 700 root     /usr/sbin/libvirtd --timeout 120") is not None

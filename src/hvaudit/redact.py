@@ -455,7 +455,7 @@ def redact_command_line(line: str) -> str:
     return "".join(out)
 
 
-_PS_LINE = re.compile(r"^(\s*\d+\s+\S+\s+)(.*)$")
+_PS_LINE = re.compile(r"^(\s*[0-9]+\s+\S+\s+)(.*)$")
 
 
 def redact_process_list(text: str) -> str:

@@ -357,7 +357,7 @@ def _vmx_network_serials(v: Vm) -> list[tuple[str, str]]:
     settings = v.vmware.settings
     out = []
     for key, value in sorted(settings.items()):
-        m = re.fullmatch(r"(serial\d+)\.present", key)
+        m = re.fullmatch(r"(serial[0-9]+)\.present", key)
         if m is None or not vmx_bool(value):
             continue
         port = m.group(1)

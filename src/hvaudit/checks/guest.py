@@ -132,7 +132,7 @@ PLAIN_MODELS = frozenset(
 )
 #: The suffixes of QEMU's versioned models and their aliases (`qemu-system-x86_64 -cpu help`:
 #: Haswell-v4, "Haswell-noTSX-IBRS (alias of Haswell-v4)", EPYC-IBPB).
-_MODEL_SUFFIX = re.compile(r"(-v\d+|-noTSX-IBRS|-noTSX|-IBRS|-IBPB)$")
+_MODEL_SUFFIX = re.compile(r"(-v[0-9]+|-noTSX-IBRS|-noTSX|-IBRS|-IBPB)$")
 
 
 def _model_base(model: str) -> str:
@@ -185,7 +185,7 @@ def _carried_svm(v: Vm, h: Host) -> str | None:
 def _svm_machine(v: Vm) -> bool:
     """A machine type of QEMU 2.1 or older (pc-i440fx-2.1, pc-q35-2.0, pc-1.7, pc-0.15), on
     which KVM keeps a named model's svm."""
-    m = re.fullmatch(r"pc-(?:i440fx-|q35-)?(\d+)\.(\d+)", v.machine or "")
+    m = re.fullmatch(r"pc-(?:i440fx-|q35-)?([0-9]+)\.([0-9]+)", v.machine or "")
     return m is not None and (int(m.group(1)), int(m.group(2))) <= (2, 1)
 
 
@@ -839,7 +839,7 @@ def _mapped_files(v: Vm) -> list[tuple[str, str, bool]]:
 def esxi_version(h: Host) -> tuple[int, int] | None:
     """The ESXi major and minor version the host reports (product "VMware ESXi 8.0.2 ..."), or
     None where it is not known (offline .vmx files have no host)."""
-    m = re.search(r"\b(\d+)\.(\d+)(?:\.\d+)?\b", f"{h.hypervisor} {h.hypervisor_version}")
+    m = re.search(r"\b([0-9]+)\.([0-9]+)(?:\.[0-9]+)?\b", f"{h.hypervisor} {h.hypervisor_version}")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 

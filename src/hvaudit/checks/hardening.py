@@ -1195,7 +1195,7 @@ def _one_slot(chains: list[tuple[str, ...]], slots: Fact[dict[str, str]]) -> str
         name = by_address.get(below[:10]) or by_address.get(below[:7])
         if name is None:
             return None
-        m = re.match(r"(.+)-\d+\Z", name)
+        m = re.match(r"(.+)-[0-9]+\Z", name)
         found.add(m.group(1) if m and m.group(1) in names else name)
     return found.pop() if len(found) == 1 else None
 

@@ -362,7 +362,7 @@ def _outward_relays(h: Host) -> list[str]:
             out.append(f"{program} (pid {pid}) forwards {path} to {target} (ssh -R)")
             continue
         # socat(1) TCP:host:port / OPENSSL:host:port dial out: the other end serves the socket
-        dial = [w for w in words if re.match(r"(?i)^(TCP[46]?|OPENSSL|SSL):[^,]+:\d+", w)]
+        dial = [w for w in words if re.match(r"(?i)^(TCP[46]?|OPENSSL|SSL):[^,]+:[0-9]+", w)]
         if program == "socat" and dial:
             target = ":".join(dial[0].split(",", 1)[0].split(":")[1:])
             out.append(f"{program} (pid {pid}) connects {path} to {target} (socat)")

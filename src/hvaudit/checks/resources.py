@@ -84,7 +84,7 @@ def memory_of(v: Vm) -> int:
         if o.name != "m":
             continue
         for key in ("size", "maxmem"):
-            m = re.fullmatch(r"(\d+)([bkmgtp]?)", o.props.get(key, "").strip().lower())
+            m = re.fullmatch(r"([0-9]+)([bkmgtp]?)", o.props.get(key, "").strip().lower())
             if m:
                 best = max(best, int(int(m.group(1)) * _SIZE_KIB[m.group(2) or "m"]))
     return best

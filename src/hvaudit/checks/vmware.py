@@ -1981,7 +1981,7 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
 OLD_PROTOCOLS = ("sslv3", "tlsv1", "tlsv1.1")
 TLS_PROFILES = (8, 0, 3)
 """The first ESXi release that sets TLS by profile (8.0 Update 3)."""
-TLS_RELEASE = re.compile(r"\bESXi\s+(\d+)\.(\d+)\.(\d+)\b", re.IGNORECASE)
+TLS_RELEASE = re.compile(r"\bESXi\s+([0-9]+)\.([0-9]+)\.([0-9]+)\b", re.IGNORECASE)
 
 
 def _esxi_release(product: str) -> tuple[int, int, int] | None:

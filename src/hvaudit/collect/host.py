@@ -591,19 +591,19 @@ def command_artefact(name: str) -> str:
 
 #: A QEMU process: "qemu" in its binary's name, or Proxmox's /usr/bin/kvm (qemu-server
 #: QemuServer.pm get_command_for_arch returns /usr/bin/kvm for the node's own architecture).
-_QEMU = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s|$)")
+_QEMU = re.compile(r"^\s*([0-9]+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s|$)")
 #: A helper libvirt starts beside a VM's QEMU and labels for it (qemuSecurityCommandRun):
 #: virtiofsd (<filesystem> virtiofs), swtpm (<tpm><backend type='emulator'>), passt (<interface
 #: type='user'><backend type='passt'>) and libvirt's own dbus-daemon (its config under
 #: /run/libvirt/qemu/dbus/); qemu-pr-helper is matched by _QEMU. Only its label is read.
 VM_HELPER = re.compile(
-    r"^\s*(\d+)\s+(\S+)\s+(\S*/)?(virtiofsd|swtpm|passt)(\s|$)"
-    r"|^\s*(\d+)\s+(\S+)\s+\S*dbus-daemon\s.*/libvirt/qemu/dbus/"
+    r"^\s*([0-9]+)\s+(\S+)\s+(\S*/)?(virtiofsd|swtpm|passt)(\s|$)"
+    r"|^\s*([0-9]+)\s+(\S+)\s+\S*dbus-daemon\s.*/libvirt/qemu/dbus/"
 )
 
 
 #: A running libvirtd or virtqemud (the `ps -eo pid=,user:32=,args=` line).
-_LOG_DAEMON = re.compile(r"^\s*(\d+)\s+\S+\s+(\S*/)?(libvirtd|virtqemud)(\s|$)")
+_LOG_DAEMON = re.compile(r"^\s*([0-9]+)\s+\S+\s+(\S*/)?(libvirtd|virtqemud)(\s|$)")
 
 
 def _label_argv(pid: str) -> tuple[str, ...]:

@@ -94,8 +94,8 @@ def _cpuinfo_cores(bundle: Bundle) -> int:
     for block in re.split(r"\n\s*\n", bundle.text(entry.path)):
         if not re.search(r"^processor\s*:", block, re.M):
             continue
-        package = re.search(r"^physical id\s*:\s*(\d+)", block, re.M)
-        core = re.search(r"^core id\s*:\s*(\d+)", block, re.M)
+        package = re.search(r"^physical id\s*:\s*([0-9]+)", block, re.M)
+        core = re.search(r"^core id\s*:\s*([0-9]+)", block, re.M)
         if package is None or core is None:
             return 0
         pairs.add((package.group(1), core.group(1)))

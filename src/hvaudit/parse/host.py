@@ -1076,7 +1076,7 @@ def _audit_enabled(g: Got) -> Fact[int]:
     to temporarily disable auditing"; 2 locks the configuration, auditing on)."""
     if g.state != "ok" or g.rc != 0:
         return Fact.unavailable(f"auditctl -s did not answer ({g.state})", g.source)
-    m = re.search(r"(?m)^enabled\s+(\d+)", g.text)
+    m = re.search(r"(?m)^enabled\s+([0-9]+)", g.text)
     if m is None:
         return Fact.unavailable("auditctl -s printed no enabled flag", g.source)
     return Fact.of(int(m.group(1)), g.source)
@@ -1640,7 +1640,7 @@ def _sudo_host_applies(hosts: str, ev: HostEvidence) -> bool:
 
 #: One entry of a sudoers Host_List: a name, address or address/mask, an alias, a netgroup or
 #: ALL, perhaps negated (sudoers(5), Host_List); a command path (`/usr/bin/env`) is none.
-_HOST_ITEM = re.compile(r"!*\+?[\w.\-]+(/[\d.]+)?")
+_HOST_ITEM = re.compile(r"!*\+?[\w.\-]+(/[0-9.]+)?")
 
 
 def _host_sections(spec: str) -> list[tuple[str, str]]:
@@ -2115,7 +2115,7 @@ def _glibc_version(ev: HostEvidence) -> tuple[int, int] | None:
     """glibc's version from the package list (Debian's libc6, RPM distributions' glibc)."""
     packages = _packages(ev)
     for name in ("libc6", "glibc") if packages.known else ():
-        m = re.match(r"(?:\d+:)?(\d+)\.(\d+)", packages.get().get(name, ""))
+        m = re.match(r"(?:[0-9]+:)?([0-9]+)\.([0-9]+)", packages.get().get(name, ""))
         if m:
             return int(m.group(1)), int(m.group(2))
     return None
@@ -3605,7 +3605,7 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
         addr, _, port = local.rpartition(":")
         # users:(("systemd",pid=1,fd=48),("libvirtd",pid=700,fd=3)): every process holding the
         # socket; under socket activation systemd (pid 1) holds it, alone until the service starts.
-        owners = re.findall(r'\("([^"]+)",pid=(\d+)', line.partition("users:")[2])
+        owners = re.findall(r'\("([^"]+)",pid=([0-9]+)', line.partition("users:")[2])
         held = any(name == "systemd" and pid == "1" for name, pid in owners)
         daemons = [name for name, pid in owners if not (name == "systemd" and pid == "1")]
         process = daemons[0] if daemons else "systemd" if held else "unknown"
@@ -3659,13 +3659,13 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
     qemu_conf = mtimes.get("qemu.conf")
     out = []
     for line in processes.get().splitlines():
-        m = re.match(r"^\s*(\d+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s.*|)$", line)
+        m = re.match(r"^\s*([0-9]+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s.*|)$", line)
         if not m:
             continue
         pid, user, args = int(m.group(1)), m.group(2), m.group(3) + m.group(4)
         name = re.search(r"-name\s+(?:guest=)?([^,\s]+)", args)
         status = ev.get(_cmd(f"qemu-status-{pid}"))
-        seccomp = re.search(r"Seccomp:\s*(\d)", status.text)
+        seccomp = re.search(r"Seccomp:\s*([0-9])", status.text)
         caps = re.search(r"CapEff:\s*([0-9a-fA-F]+)", status.text)
         exe = ev.get(_cmd(f"qemu-exe-{pid}"))
         replaced = (
@@ -4861,7 +4861,7 @@ def _secrets(bundle: Bundle) -> Fact[tuple[LibvirtSecret, ...]]:
     read = {o.source.artefact for o in out}
     for e in bundle.under("libvirt/secrets/"):
         if e.path.endswith(".xml") and e.path not in read and e.status != "ok":
-            uid = re.sub(r"^\d+-", "", e.path.rsplit("/", 1)[-1][: -len(".xml")])
+            uid = re.sub(r"^[0-9]+-", "", e.path.rsplit("/", 1)[-1][: -len(".xml")])
             out.append(
                 LibvirtSecret(
                     uuid=uid,

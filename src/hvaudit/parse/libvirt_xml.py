@@ -1278,7 +1278,7 @@ def _chardev_selinux_override(el: Element) -> tuple[str, str] | None:
 #: floppy controller unless the machine class sets no_floppy, which only q35 does); VENOM
 #: (CVE-2015-3456) was in that controller "even when QEMU has been configured with no floppy
 #: drive" (R46).
-I440FX_MACHINES = re.compile(r"pc|isapc|pc-i440fx-[\w.+-]+|pc-\d[\w.+-]*")
+I440FX_MACHINES = re.compile(r"pc|isapc|pc-i440fx-[\w.+-]+|pc-[0-9][\w.+-]*")
 
 
 def _memory_device_access(root: Element, m: Element) -> str | None:

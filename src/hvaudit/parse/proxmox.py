@@ -132,7 +132,7 @@ _QEMU_KEYS = {
     "revert",
 }
 _QEMU_INDEXED = re.compile(
-    r"^(audio|hostpci|ide|ipconfig|net|numa|parallel|sata|scsi|serial|unused|usb|virtio|virtiofs)\d+$"
+    r"^(audio|hostpci|ide|ipconfig|net|numa|parallel|sata|scsi|serial|unused|usb|virtio|virtiofs)[0-9]+$"
 )
 _KEY_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*):\s?(.*)$")
 
@@ -225,7 +225,7 @@ _LXC_KEYS = {
     "template", "timezone", "tty", "unprivileged",
     "parent", "snaptime", "snapstate", "delete", "revert",
 }  # fmt: skip
-_LXC_INDEXED = re.compile(r"^(dev|mp|net|unused)\d+$")
+_LXC_INDEXED = re.compile(r"^(dev|mp|net|unused)[0-9]+$")
 
 
 def parse_lxc_config(text: str, name: str) -> QemuConfig:

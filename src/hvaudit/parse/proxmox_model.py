@@ -305,7 +305,7 @@ def _size(bundle: Bundle) -> tuple[int, int, int, dict[str, str]]:
 
     info, why = text("/proc/cpuinfo")
     if info is not None:
-        pairs = set(re.findall(r"physical id\s*:\s*(\d+)[\s\S]*?core id\s*:\s*(\d+)", info))
+        pairs = set(re.findall(r"physical id\s*:\s*([0-9]+)[\s\S]*?core id\s*:\s*([0-9]+)", info))
         threads = len(re.findall(r"^processor\s*:", info, re.M))
         cores = len(pairs) or threads
         if not cores:
@@ -314,7 +314,7 @@ def _size(bundle: Bundle) -> tuple[int, int, int, dict[str, str]]:
         missing["cores"] = why
     meminfo, why = text("/proc/meminfo")
     if meminfo is not None:
-        m = re.search(r"MemTotal:\s*(\d+)\s*kB", meminfo)
+        m = re.search(r"MemTotal:\s*([0-9]+)\s*kB", meminfo)
         mem = int(m.group(1)) if m else 0
         why = "" if mem else "/proc/meminfo has no MemTotal"
     if not mem:
@@ -410,8 +410,8 @@ def _spoofing(
             "them is this VM's own is not in the evidence",
             src,
         )
-    v4 = [e for e in entries if re.fullmatch(r"[0-9.]+(/\d+)?", e.cidr)]
-    aliased = [e for e in entries if not re.fullmatch(r"[0-9A-Fa-f.:]+(/\d+)?", e.cidr)]
+    v4 = [e for e in entries if re.fullmatch(r"[0-9.]+(/[0-9]+)?", e.cidr)]
+    aliased = [e for e in entries if not re.fullmatch(r"[0-9A-Fa-f.:]+(/[0-9]+)?", e.cidr)]
     note = ""
     if not ebtables:
         note = "cluster option ebtables: 0 turns off pve-firewall's ARP filter"
@@ -574,7 +574,7 @@ def _vm(
     interfaces, passthrough, disks, legacy = [], [], [], []
     for key in sorted(v):
         val = v[key]
-        if re.fullmatch(r"net\d+", key):
+        if re.fullmatch(r"net[0-9]+", key):
             nic = pve.parse_property_string(val)
             # qemu-server Network.pm $net_fmt: `model` (the default key) with `macaddr`, or a
             # model name as a key holding the MAC (`keyAlias => 'model', alias => 'macaddr'`):
@@ -694,7 +694,7 @@ def _vm(
                     ),
                 )
             )
-        elif re.fullmatch(r"hostpci\d+", key):
+        elif re.fullmatch(r"hostpci[0-9]+", key):
             # qm.conf(5) hostpci: host= the device(s), or mapping= "The ID of a cluster wide
             # mapping" (its per-node addresses are in /etc/pve/mapping/pci.cfg)
             pci = pve.parse_property_string(val, "host")
@@ -704,7 +704,7 @@ def _vm(
                 else "?"
             )
             mdev = pci.get("mdev")
-            if mdev and pci.get("host") and not re.fullmatch(r"nvidia-\d+", mdev):
+            if mdev and pci.get("host") and not re.fullmatch(r"nvidia-[0-9]+", mdev):
                 # qemu-server PCI.pm: with `mdev` an instance of that type is created on the
                 # function (pci_create_mdev_device) and QEMU gets `vfio-pci,sysfsdev=/sys/bus/
                 # mdev/devices/<uuid>`, the function staying with its host driver: a mediated
@@ -714,7 +714,7 @@ def _vm(
                 passthrough.append(Passthrough("mdev", f"{mdev} on {what}", at(key)))
             else:
                 passthrough.append(Passthrough("pci", what, at(key)))
-        elif re.fullmatch(r"usb\d+", key) and (
+        elif re.fullmatch(r"usb[0-9]+", key) and (
             (usb := pve.parse_property_string(val, "host")).get("mapping")
             or usb.get("host", "spice") != "spice"
         ):
@@ -727,7 +727,7 @@ def _vm(
                 else "?"
             )
             passthrough.append(Passthrough("usb", what, at(key)))
-        elif (m := re.fullmatch(r"(scsi|virtio|sata|ide)\d+", key)) is not None:
+        elif (m := re.fullmatch(r"(scsi|virtio|sata|ide)[0-9]+", key)) is not None:
             d = pve.parse_property_string(val, "file")
             media = d.get("media", "disk")
             # scsiN scsiblock=1: "use scsi-block for full passthrough of host block device"
@@ -758,7 +758,7 @@ def _vm(
             )
             if m.group(1) == "ide":
                 legacy.append("IDE bus")
-        elif re.fullmatch(r"audio\d+", key):
+        elif re.fullmatch(r"audio[0-9]+", key):
             legacy.append("sound card")
     # qm.conf machine: "[[type=]<machine type>] ..."; without one qemu-server starts x86_64 VMs
     # on QEMU's default i440FX machine (qm.adoc: "the default Intel 440FX or the Q35 chipset"),
@@ -767,7 +767,7 @@ def _vm(
     if (
         arch == "x86_64"
         and (not machine or I440FX_MACHINES.fullmatch(machine))
-        and not any(re.fullmatch(r"floppy\d*", k) for k in v)
+        and not any(re.fullmatch(r"floppy[0-9]*", k) for k in v)
     ):
         legacy.append("floppy controller (i440FX machine)")
     vga = pve.parse_property_string(v.get("vga", "std"), "type").get("type", "std")
@@ -783,7 +783,8 @@ def _vm(
         else ()
     )
     if any(
-        re.fullmatch(r"usb\d+", k) and pve.parse_property_string(val, "host").get("host") == "spice"
+        re.fullmatch(r"usb[0-9]+", k)
+        and pve.parse_property_string(val, "host").get("host") == "spice"
         for k, val in v.items()
     ):  # qm.conf usb: "spice" adds a SPICE USB redirection device (libvirt: <redirdev>)
         legacy.append("USB redirection")
@@ -823,7 +824,7 @@ def _vm(
             mapping=pve.parse_property_string(v[key], "dirid").get("dirid") or "?",
         )
         for key in sorted(v)
-        if re.fullmatch(r"virtiofs\d+", key)
+        if re.fullmatch(r"virtiofs[0-9]+", key)
     )
     # qm.conf ivshmem "size=<integer> [,name=<string>]": "Inter-VM shared memory"; qemu-server
     # maps /dev/shm/pve-shm-<name, default the VMID> with memory-backend-file share=on
@@ -1518,12 +1519,12 @@ def _node_run_state(bundle: Bundle, node: str) -> tuple[dict[str, str] | None, s
     ps = bundle.entry(command_artefact("processes"))
     if ps is not None and ps.status == "ok":
         ids = re.findall(
-            r"^\s*\d+\s+\S+\s+\S*(?:qemu|kvm)\S*.*?\s-id\s+(\d+)", bundle.text(ps.path), re.M
+            r"^\s*[0-9]+\s+\S+\s+\S*(?:qemu|kvm)\S*.*?\s-id\s+([0-9]+)", bundle.text(ps.path), re.M
         )
         return dict.fromkeys(ids, "running"), ""
     pids = bundle.entry(RUN_ARTEFACT)
     if pids is not None and pids.status == "ok":
-        ids = re.findall(r"^(\d+)\.pid$", bundle.text(pids.path), re.M)
+        ids = re.findall(r"^([0-9]+)\.pid$", bundle.text(pids.path), re.M)
         return dict.fromkeys(ids, "running"), ""
     return None, (
         "run state unknown: neither a process list nor /var/run/qemu-server was collected"
@@ -1542,7 +1543,7 @@ def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None)
     devices = [
         pve.parse_property_string(val, "path").get("path", val)
         for k, val in sorted(v.items())
-        if re.fullmatch(r"dev\d+", k)
+        if re.fullmatch(r"dev[0-9]+", k)
     ]
     mounts = []
     # rootfs is a mount point as mpN are (pve-container Config.pm $rootfs_desc `volume`:
@@ -1551,7 +1552,7 @@ def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None)
     # and a `bind` mount of any other host path): a host path as the root is a host path
     # mounted (P14-5)
     for k, val in sorted(v.items()):
-        if re.fullmatch(r"mp\d+", k) or k == "rootfs":
+        if re.fullmatch(r"mp[0-9]+", k) or k == "rootfs":
             vol = pve.parse_property_string(val, "volume").get("volume", "")
             if vol.startswith("/dev/"):
                 devices.append(vol)

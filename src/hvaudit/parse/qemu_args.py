@@ -128,7 +128,7 @@ class QemuOption:
     def values(self, key: str) -> list[str]:
         """Every value of a list parameter: each time the key is given (QemuOpts), each item of
         a JSON list (`key: ["v"]` or a StringList's `key: [{"str": "v"}]`), each -set of it."""
-        item = re.compile(rf"{re.escape(key)}\.\d+(?:\.str)?")
+        item = re.compile(rf"{re.escape(key)}\.[0-9]+(?:\.str)?")
         return [v for k, v in self.pairs if k == key or item.fullmatch(k)]
 
     def shown(self) -> str:

@@ -64,7 +64,7 @@ _OBJECT = re.compile(r"\b(action|global|include|module)\s*\(", re.I)
 _PARAM = re.compile(
     r"""([A-Za-z][\w.]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\[[^\]]*\]|[^\s)"']+)""", re.S
 )
-_LEGACY_FWD = re.compile(r"(?<![\w$])(@@?)(\([^)]*\))?\[?([\w.\-:]+?)\]?(:\d+)?(;\S+)?\s*$")
+_LEGACY_FWD = re.compile(r"(?<![\w$])(@@?)(\([^)]*\))?\[?([\w.\-:]+?)\]?(:[0-9]+)?(;\S+)?\s*$")
 _DIRECTIVE = re.compile(r"\$(\w+)\s*(.*)$")
 
 

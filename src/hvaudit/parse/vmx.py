@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from hvaudit.errors import InputError
+from hvaudit.textsafe import digits
 
 __all__ = [
     "OWN_PREFIX",
@@ -128,11 +129,9 @@ class VmxFile:
         return default if value is None else vmx_bool(value)
 
     def number(self, key: str) -> int | None:
-        value = self.values.get(key.lower())
-        try:
-            return int(value.strip()) if value is not None else None
-        except ValueError:
-            return None
+        # ASCII digits only: int() also takes "\u0663" (Arabic-Indic three), "1_024" and "+4"
+        text = (self.values.get(key.lower()) or "").strip()
+        return int(text) if digits(text) else None
 
     def prefixed(self, pattern: str) -> dict[str, dict[str, str]]:
         """Devices by id for keys like `ethernet0.present`: {'ethernet0': {'present': 'true'}}.

@@ -53,7 +53,7 @@ ESXI_INTERRUPT_REMAPPING = (
 )
 DEFAULT_MEMORY_MIB = 32
 HOST_USB_BACKINGS = ("VirtualUSBUSBBackingInfo", "VirtualUSBRemoteHostBackingInfo")
-DISK_BUS = re.compile(r"(scsi|ide|sata|nvme)\d+:\d+")
+DISK_BUS = re.compile(r"(scsi|ide|sata|nvme)[0-9]+:[0-9]+")
 
 
 def _setting(
@@ -95,7 +95,7 @@ def vmx_to_vm(
     memory = vmx.number("memsize") or DEFAULT_MEMORY_MIB
     vcpus = vmx.number("numvcpus") or 1
     interfaces, disks, passthrough, legacy = [], [], [], []
-    for nic_id, nic in sorted(vmx.prefixed(r"ethernet\d+").items()):
+    for nic_id, nic in sorted(vmx.prefixed(r"ethernet[0-9]+").items()):
         if not vmx_bool(nic.get("present", "FALSE")):
             continue
         kind = nic.get("connectiontype", "bridged").lower()
@@ -158,14 +158,14 @@ def vmx_to_vm(
             passthrough.append(
                 Passthrough("block", dev.get("filename", "?"), at(f"{dev_id}.present"))
             )
-    for pci_id, pci in sorted(vmx.prefixed(r"pcipassthru\d+").items()):
+    for pci_id, pci in sorted(vmx.prefixed(r"pcipassthru[0-9]+").items()):
         if vmx_bool(pci.get("present", "FALSE")):
             address = pci.get("id") or pci.get("deviceid") or "?"
             passthrough.append(Passthrough("pci", address, at(f"{pci_id}.present")))
     for kind, pattern, label in (
-        ("serial", r"serial\d+", "serial port"),
-        ("parallel", r"parallel\d+", "parallel port"),
-        ("floppy", r"floppy\d+", "floppy drive"),
+        ("serial", r"serial[0-9]+", "serial port"),
+        ("parallel", r"parallel[0-9]+", "parallel port"),
+        ("floppy", r"floppy[0-9]+", "floppy drive"),
     ):
         found = vmx.prefixed(pattern)
         if kind == "floppy":
@@ -191,9 +191,9 @@ def vmx_to_vm(
     # USB: a controller (usb = UHCI, ehci = USB 2, usb_xhci = USB 3) and devices usb:N
     if any(vmx.flag(k) for k in ("usb.present", "ehci.present", "usb_xhci.present")):
         legacy.append("USB controller")
-    if any(vmx_bool(d.get("present", "FALSE")) for d in vmx.prefixed(r"usb:\d+").values()):
+    if any(vmx_bool(d.get("present", "FALSE")) for d in vmx.prefixed(r"usb:[0-9]+").values()):
         legacy.append("USB device")
-    for usb_id, usb in sorted(vmx.prefixed(r"usb:\d+").items()):
+    for usb_id, usb in sorted(vmx.prefixed(r"usb:[0-9]+").items()):
         # a USB device attached to the ESXi host, given to this VM (the vSphere collector writes
         # the backing's API type): VirtualUSBUSBBackingInfo, "a local connection where the
         # virtual machine will remain on the host to which the USB device is attached", and
