@@ -19,8 +19,8 @@ exact status and message.
   LIBVIRT_DEBUG, LIBVIRT_LOG_FILTERS and LIBVIRT_LOG_OUTPUTS of /proc/PID/environ (grep -z on
   the host: no other variable leaves it); "1" or "debug" there or in the unit's environment
   fails, an unreadable environment is the question. Fixed.
-- HL14-4 (wrong reading) Python's `\d` in a str pattern matches every Unicode decimal digit
-  and int() reads them ("\u0663" is 3), where glibc, dpkg, QEMU's option parser, ps and
+- HL14-4 (wrong reading) Python's `\\d` in a str pattern matches every Unicode decimal digit
+  and int() reads them ("\\u0663" is 3), where glibc, dpkg, QEMU's option parser, ps and
   VMware's .vmx reader know only 0-9. The regular expressions that read numbers, versions,
   indices and pids from scanned text now say [0-9] (those with re.ASCII already were); the
   .vmx number reader takes ASCII digits only (textsafe.digits). One test per class: a version
