@@ -432,6 +432,12 @@ HARDENED_HOST: dict[str, Any] = {
         f"/proc/1200/attr/apparmor/current:libvirt-{WEB01_UUID} (enforce)\n",
         0,
     ),
+    # no TLS set up: neither /etc/pki nor the default server key exists (stat exits 1)
+    "libvirt-tls-key": (
+        "",
+        1,
+        "stat: cannot statx '/etc/pki': No such file or directory\n",
+    ),
     # the logging variables of libvirtd's environment (grep -z on /proc/700/environ): none set,
     # grep exits 1
     "libvirt-environ-700": ("", 1),

@@ -26,6 +26,13 @@ exact status and message.
   .vmx number reader takes ASCII digits only (textsafe.digits). One test per class: a version
   (glibc's, the question as when unread), a size (a raw QEMU -m), a pid (the collector's ps
   lines). Fixed.
+- HL14-5 (false pass) HVA-030 passed a TLS listener whatever the server key's permissions:
+  libvirtd.conf.in names /etc/pki/libvirt/private/serverkey.pem "The server private key"
+  (key_file moves it); one every local user can read (r for others, every directory above it
+  searchable by others: path_resolution(7)) lets any of them pose as the host to libvirt's
+  clients. The collector now stats the key and its directories (`stat -L -c '%a %U %G %n'`,
+  metadata only, never the key); readable by all fails, a key_file elsewhere is the question.
+  Fixed. Certificate expiry and /etc/gnutls/config are left as leads.
 """
 
 from __future__ import annotations
@@ -229,3 +236,75 @@ def test_process_line_with_other_digits_is_not_probed() -> None:
     assert _LOG_DAEMON.match(line) is None
     assert _QEMU.match(line.replace("libvirtd", "qemu-system-x86_64")) is None
     assert _LOG_DAEMON.match(" 700 root     /usr/sbin/libvirtd --timeout 120") is not None
+
+
+# --- HVA-030: the TLS server key (HL14-5) ----------------------------------------------------------
+
+TLS_CONF = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"]) + "listen_tls = 1\n"
+
+
+def _tls_scan(host_scan, key_stat: str, conf: str = TLS_CONF):
+    from test_redteam12_host_probes import _TLS_LISTEN
+
+    return host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "listeners": (_TLS_LISTEN, 0),
+            "libvirt-tls-key": (key_stat, 0),
+        }
+    )
+
+
+def _key_stat(key: str = "440 root libvirt-qemu", private: str = "750 root libvirt-qemu") -> str:
+    return (
+        "755 root root /etc/pki\n755 root root /etc/pki/libvirt\n"
+        f"{private} /etc/pki/libvirt/private\n{key} /etc/pki/libvirt/private/serverkey.pem\n"
+    )
+
+
+def test_tls_server_key_readable_by_everyone_fails(host_scan) -> None:
+    """HL14-5. The server key (libvirtd.conf.in's default /etc/pki/libvirt/private/
+    serverkey.pem) mode 644 under directories others may search: every local user can read it
+    and pose as this host to libvirt's TLS clients. hvaudit never looked at it and passed."""
+    a = _tls_scan(host_scan, _key_stat(key="644 root root", private="755 root root"))
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030") == {
+        "hv1": "TLS with server key /etc/pki/libvirt/private/serverkey.pem readable by every "
+        "local user (644 root root)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "private"),
+    [("440 root libvirt-qemu", "750 root libvirt-qemu"), ("644 root root", "700 root root")],
+)
+def test_tls_server_key_kept_from_others_passes(host_scan, key: str, private: str) -> None:
+    """Mode 440 (libvirt's own instructions), or a 644 key in a directory others cannot search
+    (path_resolution(7)): others cannot read it; the pass stands."""
+    a = _tls_scan(host_scan, _key_stat(key=key, private=private))
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030") == {
+        "hv1": "only TLS 16514 listening, client certificates verified"
+    }
+
+
+def test_tls_server_key_elsewhere_is_asked(host_scan) -> None:
+    """key_file moves the key where the collector does not look: the question, never a pass."""
+    conf = TLS_CONF + 'key_file = "/srv/pki/key.pem"\n'
+    a = _tls_scan(host_scan, _key_stat(), conf)
+    assert outcomes(a, "HVA-030") == {"hv1": "manual"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030") == {
+        "hv1": "key_file = '/srv/pki/key.pem': its permissions were not collected"
+    }
+    assert _question(a, "HVA-030") == (
+        "Can only root (and the daemon's own group) read libvirt's TLS server key on host hv1? "
+        "Evidence: `stat -L -c '%a %U %G %n'` of the key_file libvirtd.conf names and of each "
+        "directory above it. Pass: the key has no permission for others, or a directory above it "
+        "denies others search (x); fail: every local user can read it."
+    )
+
+
+def test_tls_server_key_not_listening_is_not_judged(host_scan) -> None:
+    """No TLS listener: a readable key serves no one; the hardened host's pass stands."""
+    a = host_scan({"libvirt-tls-key": (_key_stat(key="644 root root", private="755 root root"), 0)})
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}, messages(a, "HVA-030")

@@ -954,6 +954,9 @@ class LibvirtHost:
     """The libvirt daemons in use: running, or started by an enabled socket unit; () if none seen."""
     sockets: Fact[dict[str, str]] = field(default_factory=_na)
     """UNIX socket path -> "mode user group" as the host reports it (the mode in effect)."""
+    tls_key: Fact[dict[str, str]] = field(default_factory=_na)
+    """The default TLS server key (/etc/pki/libvirt/private/serverkey.pem) and the directories
+    above it: path -> "mode user group" as stat reports them; a path not there is absent."""
     virtlogd_conf: Fact[dict[str, object]] = field(default_factory=_na)
     """virtlogd's settings for the QEMU log files it writes (/etc/libvirt/virtlogd.conf):
     max_size, with its default when the file or key is absent."""

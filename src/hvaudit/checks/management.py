@@ -65,6 +65,8 @@ from hvaudit.parse.host import (
     DNF_BLIND,
     EVERY_USER,
     MERGED,
+    TLS_KEY,
+    TLS_KEY_PATHS,
     UNRESOLVED,
     libvirt_admin_socket,
     libvirt_socket,
@@ -145,7 +147,11 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     certificate signatures fails; a token whose effect is not read (an @profile other than
     SYSTEM/LIBVIRT, an unknown algorithm) is a question; %COMPAT is GnuTLS's own
     "NORMAL:%COMPAT for compatibility" (gnutls_priority_init2(3)) and weakens nothing
-    (hvaudit.checks._libvirt.tls_priority_weakness)."""
+    (hvaudit.checks._libvirt.tls_priority_weakness). Where TLS listens, a server key every
+    local user can read (libvirtd.conf.in: "/etc/pki/libvirt/private/serverkey.pem - The
+    server private key" unless key_file moves it; mode r for others under directories others
+    may search) lets any of them pose as this host to its clients: a fail; a key_file
+    elsewhere, whose permissions are not collected, is a question (_tls_key_readable)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -165,6 +171,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         sasl: list[str] = []  # TLS whose clients SASL authenticates, certificates unchecked
         sasl_unread: list[str] = []  # ... where who SASL admits was not read
         tls_unread: list[str] = []  # tls_priority tokens whose effect is not read
+        key_unread: list[str] = []  # a server key whose permissions were not read
         refs: list[Source] = [*h.facts.listeners.sources, *h.facts.socket_units.sources]
         for file in files:
             auth_tcp, tsrc = conf_value(h, file, "auth_tcp")
@@ -201,6 +208,15 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                         f"tls_priority = {priority!r}{where}: what {' '.join(unread)} enables "
                         "is not read"
                     )
+            if tls_up or _tls_enabled(h):
+                key_file, ksrc = conf_value(h, file, "key_file")
+                readable, key_why = _tls_key_readable(h, key_file)
+                if readable:
+                    refs += [ksrc, *h.libvirt.tls_key.sources] if h.libvirt else [ksrc]
+                    problems.append(f"TLS{where} with {readable}")
+                elif key_why:
+                    refs.append(ksrc)
+                    key_unread.append(key_why)
             if (tls_up or _tls_enabled(h)) and noverify == 1 and auth_tls == "sasl":
                 sc = sasl_clients(h, file)
                 refs += list(sc.sources)
@@ -248,6 +264,17 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 "`gnutls-cli --priority '<the string>' --list`. Pass: no SSL 3.0, TLS 1.0 or "
                 "1.1 (RFC 8996), NULL, RC4, DES/3DES, export or MD5 entry is listed; fail: one "
                 "is.",
+            )
+        elif key_unread:
+            yield manual(
+                s,
+                "; ".join(dict.fromkeys(key_unread)),
+                *refs,
+                question=f"Can only root (and the daemon's own group) read libvirt's TLS server "
+                f"key on host {h.name}? Evidence: `stat -L -c '%a %U %G %n'` of the key_file "
+                f"{' and '.join(files)} names and of each directory above it. Pass: the key "
+                "has no permission for others, or a directory above it denies others search "
+                "(x); fail: every local user can read it.",
             )
         elif local4 and scope.unread is not None:
             yield manual(
@@ -456,6 +483,36 @@ def _ssh_off(h: Host, check_id: str = "") -> Outcome | None:
             *h.facts.sshd.sources,
         )
     return None
+
+
+def _tls_key_readable(h: Host, key_file: object) -> tuple[str, str]:
+    """Whether every local user can read the TLS server key (a description of it, else ""), and
+    why that is not known ("" when it is). Others read a file when its mode gives them r and
+    every directory above it x (path_resolution(7): search permission on each directory of the
+    path); whoever holds the key can pose as this host to libvirt's clients (and read their
+    SASL exchanges). The default key is stat'ed with its directories; one that key_file moves
+    elsewhere is not; a default key stat did not find (no file: libvirt then refuses TLS) is no
+    finding."""
+    fact = h.libvirt.tls_key if h.libvirt else None
+    if fact is None:
+        return "", ""
+    if isinstance(key_file, str) and key_file and key_file != TLS_KEY:
+        return "", f"key_file = {key_file[:80]!r}: its permissions were not collected"
+    if not fact.known:
+        return "", f"the TLS server key's permissions were not read ({fact.reason})"
+    stats = fact.get()
+    if TLS_KEY not in stats:
+        return "", ""
+    modes = {}
+    for path in TLS_KEY_PATHS:
+        mode = stats.get(path, "").split(" ", 1)[0]
+        if not re.fullmatch(r"[0-7]{1,4}", mode):
+            return "", f"{path}: stat reported no mode ({stats.get(path, 'absent')[:40]!r})"
+        modes[path] = int(mode, 8)
+    dirs_open = all(modes[d] & 0o001 for d in TLS_KEY_PATHS[:-1])
+    if modes[TLS_KEY] & 0o004 and dirs_open:
+        return f"server key {TLS_KEY} readable by every local user ({stats[TLS_KEY]})", ""
+    return "", ""
 
 
 def _tls_enabled(h: Host) -> bool:

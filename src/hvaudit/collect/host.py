@@ -174,6 +174,19 @@ LIBVIRT_ENVIRON_ARGV: tuple[str, ...] = (
 )
 
 
+#: The TLS server key libvirt's daemons load unless key_file names another (libvirtd.conf.in:
+#: "The default locations for the certificate files is as follows: ... /etc/pki/libvirt/
+#: private/serverkey.pem - The server private key", read with `find_string`), and the
+#: directories above it, outermost first.
+TLS_KEY = "/etc/pki/libvirt/private/serverkey.pem"
+TLS_KEY_PATHS: tuple[str, ...] = (
+    "/etc/pki",
+    "/etc/pki/libvirt",
+    "/etc/pki/libvirt/private",
+    TLS_KEY,
+)
+
+
 #: modprobe.d(5) SYNOPSIS, in its order of precedence: a file of a name read from one directory
 #: hides the files of that name in the later ones ("CONFIGURATION DIRECTORIES AND PRECEDENCE").
 MODPROBE_D: tuple[str, ...] = (
@@ -413,6 +426,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
             *dict.fromkeys(libvirt_admin_socket(d) for d in LIBVIRT_DAEMONS),
         ),
     ),
+    # The TLS server key's mode, owner and group and those of the directories above it, whose
+    # search bits decide whether its mode matters (HVA-030): metadata only, never the key. -L
+    # follows a symbolic link to the file the daemon opens.
+    CommandProbe("libvirt-tls-key", ("stat", "-L", "-c", "%a %U %G %n", *TLS_KEY_PATHS)),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),
     # When each process started, in UTC ("Wed Dec  2 03:54:17 2026", procps lstart in the C
     # locale), and when each libvirt configuration file was last changed (epoch seconds): a

@@ -25,6 +25,8 @@ from hvaudit.collect.host import (
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
     MODPROBE_D,
+    TLS_KEY,
+    TLS_KEY_PATHS,
     VM_HELPER,
     command_artefact,
     file_artefact,
@@ -79,6 +81,8 @@ from hvaudit.textsafe import digits
 
 __all__ = [
     "LIBVIRT_DAEMONS",
+    "TLS_KEY",
+    "TLS_KEY_PATHS",
     "libvirt_admin_socket",
     "libvirt_socket",
     "parse_host_facts",
@@ -4642,6 +4646,21 @@ def _log_debug_env(ev: HostEvidence, processes: Fact[str]) -> dict[str, Fact[tup
     return out
 
 
+def _tls_key(ev: HostEvidence) -> Fact[dict[str, str]]:
+    """The default TLS server key and the directories above it: path -> "mode user group" as
+    stat reports them (a path stat could not find is absent: no key there). A bundle without the
+    artefact (an older collector) holds none of them."""
+    got = ev.get(_cmd("libvirt-tls-key"))
+    if got.state == "uncollected":
+        return Fact.of({}, got.source)
+    if got.state == "failed":
+        return Fact.failed(got.reason, got.source)
+    found = _sockets(got)
+    if not found.known:
+        return found
+    return Fact.of({p: m for p, m in found.get().items() if p in TLS_KEY_PATHS}, got.source)
+
+
 def _sockets(g: Got) -> Fact[dict[str, str]]:
     if g.state == "absent":
         return Fact.unavailable("stat is not installed", g.source)
@@ -4906,6 +4925,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_outputs_override = _log_outputs_override(ev, processes)
     lh.log_debug_env = _log_debug_env(ev, processes)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
+    lh.tls_key = _tls_key(ev)
 
     def polkit_rules(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         files = _by_file(g.text)
