@@ -308,3 +308,35 @@ def test_tls_server_key_not_listening_is_not_judged(host_scan) -> None:
     """No TLS listener: a readable key serves no one; the hardened host's pass stands."""
     a = host_scan({"libvirt-tls-key": (_key_stat(key="644 root root", private="755 root root"), 0)})
     assert outcomes(a, "HVA-030") == {"hv1": "pass"}, messages(a, "HVA-030")
+
+
+# --- HVA-142 / HVA-132: polkit rule files across directories (HL14-3, held) -----------------------
+
+
+def _rules(path: str, body: str) -> str:
+    return "".join(f"{path}:{line}\n" for line in body.splitlines())
+
+
+def _group_rule(group: str) -> str:
+    return (
+        "polkit.addRule(function(action, subject) {\n"
+        f'  if (action.id == "org.libvirt.unix.manage" && subject.isInGroup("{group}"))\n'
+        "    return polkit.Result.YES;\n});"
+    )
+
+
+def test_polkit_rules_of_one_name_in_both_directories_both_count(host_scan) -> None:
+    """HL14-3 (held). polkit loads every .rules file of /etc/polkit-1/rules.d and
+    /usr/share/polkit-1/rules.d, ordered by file name, /etc's first for one name
+    (polkit_backend_common_rules_file_name_cmp: "/etc wins over /usr" only orders the two, read
+    with `find_string`), and runs them until one returns a result: a rule in a file sorting
+    before 49-polkit-pkla-compat.rules, and both files of one name, each grant their group."""
+    rules = str(HARDENED_HOST["polkit-rules"][0])
+    rules += _rules("/etc/polkit-1/rules.d/10-ops.rules", _group_rule("ops"))
+    rules += _rules("/usr/share/polkit-1/rules.d/10-ops.rules", _group_rule("devs"))
+    group = str(HARDENED_HOST["/etc/group"]) + "ops:x:1500:bob\ndevs:x:1501:carol,dave\n"
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/group": group})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {
+        "hv1": "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root"
+    }
