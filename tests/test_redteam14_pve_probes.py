@@ -56,9 +56,20 @@ storage volume in the `volume=` form; container `features: nesting=off` / `nesti
 (parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
 node's /24; `unprivileged: 0`, `off`, `No` stay privileged.
 
-Tally: 39 cases; 25 failed on main before this round's fixes (P14-9's local-administrator case by\nits message only), 14 held.
+Tally: 39 cases; 25 failed on main before this round's fixes (P14-9's local-administrator case by
+its message only), 14 held.
 
-Leads left: (see the end of the round).
+Leads left: pve-firewall's management rules admit the migration ports 60000:60050 from the
+`management` set too (enable_host_firewall; proxmox-firewall does not), which MGMT_PORTS leaves
+out (they listen only under `migration: insecure`, which HVA-308 fails); a VM's `vmstate`
+(RAM snapshot) and suspend-to-disk state (`vmstatestorage`) write the guest's memory to a
+storage, which HVA-067's "written to its disk too" does not name on Proxmox VE; container
+features `mount=`, `fuse`, `mknod`, `force_rw_sys` on an unprivileged container pass HVA-314
+(listed in the message only; pct.adoc: mount "can have negative effects on the container's
+security"); a container's NIC `firewall=1` and its <vmid>.fw are judged by no check (HVA-303 is
+per VM); a `hookscript` (run as root at each start) still has no check (R12's new issue);
+render_users writes the API's `enable`/`privsep` with str(), so a JSON true/false (not 1/0)
+would read as enabled / separated (the API answers integers today).
 """
 
 from __future__ import annotations
