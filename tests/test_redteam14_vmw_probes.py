@@ -28,6 +28,9 @@ Findings:
 - V14-6 (wrong question): HVA-404 asked whether Mem.ShareForceSalting is 2 of a VM without a
   salt on a host that reports 1 ("a VM without a salt is not settled"). vSphere 8.0 Resource
   Management settles it: at 1 such a VM's salt is 0, shared with every unsalted VM. Now a fail.
+- V14-7 (false pass): HVA-433 (and HVA-434, which shares the code) did not count a distributed
+  port group on a private VLAN: its id (the secondary VLAN id) is a VLAN on the uplinks, and
+  management on VLAN 20 beside VMs on PVLAN 20 passed "management alone". Now counted.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import pytest
 
 from hvaudit.cli import main
 from test_redteam11_vmw_probes import _verdict
-from test_redteam13_vmw_probes import _vsphere
+from test_redteam13_vmw_probes import _mgmt_host, _vsphere
 from test_vmx import scan
 
 # VMware's own reader of .vmx files, as published (LGPL) in open-vm-tools (read with
@@ -316,3 +319,43 @@ def test_empty_salt_at_share_force_salting_1_held(tmp_path: Path) -> None:
         "sched.mem.pshare.salt is empty, host Mem.ShareForceSalting = 1: the VM gets its own "
         "unique salt",
     )
+
+
+# --- V14-7: HVA-433 and a private VLAN port group on the management VLAN -----------------------------
+
+
+def _mgmt_beside_pvlan(tmp_path: Path, pvlan: int) -> tuple[str, str]:
+    """HVA-433 of a host whose vmk0 carries management alone on a standard port group of VLAN
+    20, with vCenter's distributed port group Tenants on private VLAN `pvlan`."""
+    host = _mgmt_host("esx1", 20)
+    del host["name"]
+    tenants = {
+        "key": "dvportgroup-9",
+        "name": "Tenants",
+        "switch": "dvs1",
+        "uplink": False,
+        "security": {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False},
+        "vlan": {"kind": "pvlan", "id": pvlan},
+        "overrides": {},
+    }
+    a = _vsphere(tmp_path, host, dvs={"switches": [], "portgroups": [tenants]})
+    return _verdict(a, "HVA-433")
+
+
+def test_private_vlan_port_group_on_the_management_vlan(tmp_path: Path) -> None:
+    """vSphere API (read with `search`): VmwareDistributedVirtualSwitchPvlanSpec.pvlanId "The
+    secondaryVlanId"; VMwareDVSPvlanMapEntry: "The primary VLAN ID. The VLAN IDs of 0 and 4095
+    are reserved", and "A VMwareDVSPvlanMapEntry that has the same value for primaryVlanId and
+    secondaryVlanId is referred to as a primary PVLAN entry" (promiscuous). A private VLAN id is
+    a VLAN id on the uplinks: VMs on the promiscuous PVLAN 20 are on VLAN 20. HVA-433 read only
+    VLAN-id and trunk port groups and passed "management alone on vmk0 VLAN 20" beside such a
+    port group. Right: fail, as for a port group on VLAN 20."""
+    assert _mgmt_beside_pvlan(tmp_path, 20) == (
+        "fail",
+        "vmk0 VLAN 20 shared with Tenants (private VLAN)",
+    )
+
+
+def test_private_vlan_port_group_on_another_vlan_held(tmp_path: Path) -> None:
+    """Twin of V14-7 (held): Tenants on private VLAN 30: pass, as before."""
+    assert _mgmt_beside_pvlan(tmp_path, 30) == ("pass", "management alone on vmk0 VLAN 20")

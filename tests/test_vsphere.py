@@ -766,7 +766,7 @@ def test_host_items_the_simulator_cannot_answer(
         == 0
     )
     attested = {"status": "accepted", "time": "2026-11-30 08:00:00+00:00", "message": ""}
-    # salting 1: whether web-01 (no sched.mem.pshare.salt) shares pages is not settled (HVA-404)
+    # salting 1: web-01 (no sched.mem.pshare.salt) takes salt 0, shared with unsalted VMs (HVA-404)
     advanced = _host_record(bundle, "DC0_H0")["advanced"] | {"Mem.ShareForceSalting": 1}
     _rewrite_host(
         bundle,
@@ -827,10 +827,11 @@ def test_host_items_the_simulator_cannot_answer(
         for r in report["results"]
         if (r["check_id"], r["subject"]["name"]) == ("HVA-404", "web-01")
     )
+    # the simulator's hosts report 1: a VM without a salt takes salt 0 (V14-6)
     assert (salting["status"], salting["message"]) == (
-        "manual",
-        "no sched.mem.pshare.salt; host Mem.ShareForceSalting = 1: a VM without a salt is not "
-        "settled",
+        "fail",
+        "no sched.mem.pshare.salt, host Mem.ShareForceSalting = 1: the VM's salt is 0, shared "
+        "with every VM of the host that has no salt",
     )
     got = {
         (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])

@@ -2090,7 +2090,11 @@ def _vmknic_vlans(
             return None
         if isinstance(pg, dict):
             v = pg.get("vlan") or {}
-            return v.get("id") if v.get("kind") == "vlan" else None
+            # a private VLAN port group's id is a VLAN id too: VmwareDistributedVirtualSwitch
+            # PvlanSpec.pvlanId "The secondaryVlanId", and VMwareDVSPvlanMapEntry's primary and
+            # secondary ids are VLAN ids ("The VLAN IDs of 0 and 4095 are reserved"; vSphere
+            # API, read with `search`): its guests' frames carry it on the uplinks (V14-7)
+            return v.get("id") if v.get("kind") in ("vlan", "pvlan") else None
         return 4095 if pg.vlan_trunk else (pg.vlan_tags[0] if pg.vlan_tags else 0)
 
     nics: dict[str, tuple[str, int | None]] = {}
@@ -2113,7 +2117,10 @@ def _vmknic_vlans(
     for key, pg in dvpgs.items():
         v = vlan_of(pg)
         if key not in used and not pg.get("uplink") and v is not None:
-            others.setdefault(v, []).append(str(pg.get("name")))
+            private = (pg.get("vlan") or {}).get("kind") == "pvlan"
+            others.setdefault(v, []).append(
+                f"{pg.get('name')} (private VLAN)" if private else str(pg.get("name"))
+            )
     trunks: list[tuple[str, list[tuple[int, int]]]] = [
         (f"port group {name} (VLAN 4095: every VLAN)", [(1, 4094)])
         for name, net in standard.items()
@@ -2206,7 +2213,8 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     VLAN). Properties config.network.vnic and config.virtualNicManagerInfo.netConfig. The VLAN is
     shared when a VM port group or another VMkernel adapter (vMotion, vSAN, storage) is on it, or
     a VM port group trunks it to its guests (VLAN 4095 on a standard switch, trunk ranges on a
-    distributed one: the guest tags its own frames, HVA-418)
+    distributed one: the guest tags its own frames, HVA-418); a distributed port group on a
+    private VLAN whose (secondary) id is that VLAN shares it too (V14-7: it was not counted)
     (vSphere Networking, "Securing System Traffic": isolate management and vMotion traffic each
     in a network of its own). A VM port group of ANOTHER host's standard switch on the same VLAN
     id is the same segment where one physical network carries that VLAN to both hosts, which the
