@@ -16,7 +16,8 @@ input-linux` / `-device virtio-input-host-pci`), round 13's lead: HVA-047 does n
 input, HVA-050 judges passthrough (wrong n/a message; the n/a now names it, host-mediated).
 R14-4 HVA-044 passed an SELinux-confined VM whose disk's backing file carries a <seclabel> of
 its own without MCS categories (libvirt labels each layer of the chain with its own seclabel
-first): any VM may rewrite the base image (false pass; now the fail naming the backing file).
+first): any VM may rewrite the base image (false pass; now the fail naming the backing file;
+relabel='no' on a backing layer is R11-1's question, where the content label also passes).
 R14-5 HVA-058 passed "read-only or with mapped ownership" for a share of a directory holding
 another VM's disk image (/, /var/lib/libvirt/images): virt-aa-helper puts the whole tree into
 the VM's AppArmor profile and every running VM's image belongs to the one QEMU user, so the
@@ -299,7 +300,35 @@ def test_backing_file_given_a_label_without_categories_fails(chains: Assessment)
     )
 
 
-@pytest.mark.parametrize("vm", ["bscontent", "bskeep", "bsrbd", "bsplain"])
+def test_backing_file_left_unlabelled_is_a_question(chains: Assessment) -> None:
+    """R14-4. relabel='no' on a backing layer's source: virSecuritySELinuxSetImageLabelInternal
+    returns without labelling it (`if (!disk_seclabel->relabel) return 0;`, above), so the
+    base keeps whatever label it has, which may be svirt_image_t:s0 (every VM may write it) or
+    another VM's categories. The question is R11-1's, except that libvirt's own read-only
+    content label, which a lower layer gets without the seclabel, passes too. HVA-044 passed
+    (false pass by omission: the file's label is not in the evidence)."""
+    path = "/var/lib/libvirt/images/base-bskeep.qcow2"
+    assert verdict(chains, "HVA-044", "bskeep") == (
+        "manual",
+        "dynamic selinux label (generated at every start), but backing file(s) keep an SELinux "
+        "label of their own (<seclabel> on the device source): backing file "
+        f"{path} relabel='no' (libvirt leaves its label as it is)",
+    )
+    result = next(
+        r for r in chains.results if r.check.id == "HVA-044" and r.outcome.subject.name == "bskeep"
+    )
+    assert result.outcome.question == (
+        "Does each file of VM bskeep on host hv1 whose own <seclabel> overrides libvirt's "
+        f"labelling ({path}) carry an SELinux label with the MCS categories of this VM alone? "
+        "Evidence: `ls -Z PATH` for each on hv1, and the VM's label while it runs (`virsh "
+        "dominfo bskeep`, Security label). Pass: yes, each carries exactly the VM's categories "
+        "(a backing file may instead carry libvirt's read-only content label virt_content_t:s0, "
+        "which no VM may write); fail: any carries s0 alone or categories another VM's label "
+        "dominates, so that VM's QEMU may open the file."
+    )
+
+
+@pytest.mark.parametrize("vm", ["bscontent", "bsrbd", "bsplain"])
 def test_backing_file_labels_that_open_nothing_more_keep_the_pass(
     chains: Assessment, vm: str
 ) -> None:
@@ -307,9 +336,7 @@ def test_backing_file_labels_that_open_nothing_more_keep_the_pass(
     below the top itself (contexts/virtual_image_context's second line, the read-only
     content label: the SELinux notebook, read with `find_string`); an rbd layer is not
     labelled at all (virSecuritySELinuxSetImageLabelInternal returns first for storage that
-    is not local, R13's held probe); a layer with no seclabel gets the content label. A layer
-    with relabel='no' keeps its label, which may be anything: not judged this round (its
-    question differs from R11-1's, the content label being a pass there; a lead)."""
+    is not local, R13's held probe); a layer with no seclabel gets the content label."""
     assert verdict(chains, "HVA-044", vm) == (
         "pass",
         "dynamic selinux label (generated at every start)",

@@ -500,7 +500,7 @@ class Vm:
     "file PATH"."""
     device_selinux_overrides: tuple[tuple[str, str, str, Source], ...] = ()
     """Character devices (R13-1), the UEFI variable store (`<os><nvram type='file'>`, R13-4)
-    and local backing files of disks (element "backing file", a label override only: R14-4)
+    and local backing files of disks (element "backing file", R14-4)
     whose host file carries a `<source><seclabel model='selinux'>` of its own, as (element,
     path, override, where): the override as Disk.selinux_override says it."""
     emulator: str | None = None

@@ -1374,24 +1374,20 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     content label (virt_content_t:s0), so only a label that opens it further counts: one with
     no MCS category of another type (svirt_image_t:s0, which "all svirt_t processes are
     allowed to write", Red Hat's sVirt label table) lets any VM rewrite the base image this
-    VM's disk reads through (R14-4, was the pass)."""
+    VM's disk reads through (R14-4, was the pass); a layer left as it is (relabel='no') or
+    given categories is the question, where the content label passes too."""
     items = [
         ("disk", d.source or "(no source)", d.selinux_override, d.source_ref)
         for d in v.disks
         if d.selinux_override
     ] + [(dev, path, kept, ref) for dev, path, kept, ref in v.device_selinux_overrides]
-    # a backing file's own label counts where it opens the file to every VM: no MCS category,
-    # and not the read-only content label libvirt gives every layer below the top anyway
-    # (contexts/virtual_image_context's second line, system_u:object_r:virt_content_t:s0)
+    # a backing file's own label counts unless it is the read-only content label libvirt
+    # gives every layer below the top anyway (contexts/virtual_image_context's second line,
+    # system_u:object_r:virt_content_t:s0); relabel='no' leaves whatever label it has (R14-4)
     items = [
         item
         for item in items
-        if item[0] != "backing file"
-        or (
-            (rng := _mcs_range(item[2])) is not None
-            and not rng[1][1]
-            and item[2].split(":")[2:3] != ["virt_content_t"]
-        )
+        if item[0] != "backing file" or item[2].split(":")[2:3] != ["virt_content_t"]
     ]
     s = vm_subject(v)
     if not items:
@@ -1423,11 +1419,12 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
         said = "disk(s) keep an SELinux label of their own (<seclabel> on the disk source)"
         which, it = "disk", "the disk"
     else:
-        present = {"disk" if k == "disk" else "nvram" if k == "nvram" else "chr" for k, *_ in items}
+        present = {k if k in ("disk", "nvram", "backing file") else "chr" for k, *_ in items}
         kinds = " and ".join(
             word
             for key, word in (
                 ("disk", "disk(s)"),
+                ("backing file", "backing file(s)"),
                 ("chr", "character device(s)"),
                 ("nvram", "the UEFI variable store (NVRAM)"),
             )
@@ -1439,8 +1436,11 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
             else ("keep an SELinux label of their own")
         )
         said = f"{kinds} {verb} (<seclabel> on the device source)"
-        which = "disk or character device file" if "nvram" not in present else "file"
+        which = (
+            "disk or character device file" if not present & {"nvram", "backing file"} else "file"
+        )
         it = "the file"
+    backing = any(kind == "backing file" for kind, *_ in items)
     return manual(
         s,
         f"{what}, but {said}: {listed}",
@@ -1449,7 +1449,14 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
         f"overrides libvirt's labelling ({paths}) carry an SELinux label with the MCS "
         f"categories of this VM alone? Evidence: `ls -Z PATH` for each on {v.host}, and the "
         f"VM's label while it runs (`virsh dominfo {v.name}`, Security label). Pass: yes, "
-        "each carries exactly the VM's categories; fail: any carries s0 alone or categories "
+        "each carries exactly the VM's categories"
+        + (
+            " (a backing file may instead carry libvirt's read-only content label "
+            "virt_content_t:s0, which no VM may write)"
+            if backing
+            else ""
+        )
+        + "; fail: any carries s0 alone or categories "
         f"another VM's label dominates, so that VM's QEMU may open {it}.",
     )
 

@@ -1232,8 +1232,8 @@ def _selinux_override(source_el: Element | None) -> str | None:
 
 def _backing_overrides(d: Element, src: Source) -> list[tuple[str, str, str, Source]]:
     """The local backing files of a disk whose own `<backingStore><source><seclabel
-    model='selinux'>` names a label (R14-4), as device_selinux_overrides entries ("backing file",
-    path, label, where). libvirt labels every layer of a disk's chain
+    model='selinux'>` overrides libvirt's labelling (R14-4), as device_selinux_overrides entries
+    ("backing file", path, override, where). libvirt labels every layer of a disk's chain
     (security_selinux.c virSecuritySELinuxSetAllLabel: VIR_SECURITY_DOMAIN_IMAGE_LABEL_BACKING_
     CHAIN; virSecuritySELinuxSetImageLabelRelative walks `n->backingStore`), and
     virSecuritySELinuxSetImageLabelInternal gives a layer its own seclabel's label before
@@ -1248,7 +1248,7 @@ def _backing_overrides(d: Element, src: Source) -> list[tuple[str, str, str, Sou
             else ""
         )
         kept = _selinux_override(source_el)
-        if path and kept and kept != "relabel='no'":
+        if path and kept:
             out.append(("backing file", path, kept, src))
     return out
 
