@@ -40,11 +40,17 @@ Findings:
   a matching block gives (servconf.c parse_server_config, parse_multistate), so the later block
   never reaches root. A block after one that selects every root login (`Match all`, `Match
   User` lists matching root) and sets the keyword is now skipped. Fixed.
+- R14H-6 (false pass) HVA-180 passed "no pending security update" with the security archive
+  pinned to -1 (or 50) in /etc/apt/preferences, which `apt-cache policy` shows as the source's
+  priority: apt_preferences(5) never lets a version below 100 (the installed version's
+  priority) replace an installed one, so `apt-get -s dist-upgrade` cannot name its updates.
+  Every security archive below 100 is now the question an apt host without a security archive
+  gets. Fixed.
 
 Probes that held: `Storage=volatile` beside imjournal (pass); a Runas group that is not
 administrative, `(nobody:nogroup)` (pass); "IBPB: conditional", the default (pass); audit.rules
 with no rules.d file listed (pass); the Match blocks in the other order and `Match all` after the
-global settings with PermitRootLogin yes (fail, as before).
+global settings with PermitRootLogin yes (fail, as before); the security archive at 500 (pass).
 
 Tally: see the end of this docstring.
 
@@ -327,3 +333,34 @@ def test_match_blocks_that_do_let_root_in(host_scan) -> None:
     assert messages(a, "HVA-160")["hv1"] == (
         "PermitRootLogin no, but Match all (/etc/ssh/sshd_config:8) sets PermitRootLogin yes"
     )
+
+
+# --- HVA-180: a security archive pinned below the installed version (R14H-6) ----------------------
+
+_POLICY = HARDENED_HOST["apt-policy"][0]
+
+
+def test_security_archive_pinned_below_the_installed_version(host_scan) -> None:
+    """R14H-6. apt_preferences(5), "How APT Interprets Priorities" (the installed apt's page):
+    "0 < P < 100 causes a version to be installed only if there is no installed version of the
+    package", "P < 0 prevents the version from being installed"; the installed version has 100
+    (`apt-cache policy`: " 100 /var/lib/dpkg/status"). A `Package: *` / `Pin: release
+    l=Debian-Security` / `Pin-Priority: -1` entry shows as the security archive's priority in
+    `apt-cache policy`, and then `apt-get -s dist-upgrade` never names a security update,
+    however many are published. hvaudit passed HVA-180 on the empty simulation. Right: the
+    question an apt host without a security archive gets. Held: the archive at 500 (pass)."""
+    for prio in ("-1", "50"):
+        policy = _POLICY.replace(
+            " 500 http://security.debian.org", f" {prio} http://security.debian.org"
+        )
+        assert policy != _POLICY
+        a = host_scan({"apt-policy": (policy, 0)})
+        assert outcomes(a, "HVA-180") == {"hv1": "manual"}, (prio, messages(a, "HVA-180"))
+        assert messages(a, "HVA-180")["hv1"] == (
+            "`apt-get -s dist-upgrade` names no security update, but every security archive is "
+            f"pinned below 100 (`apt-cache policy`: {prio} http://security.debian.org/"
+            "debian-security bookworm-security/main amd64 Packages): apt_preferences(5) lets "
+            "none of its versions replace an installed one, so its updates never show as pending"
+        )
+    a = host_scan({})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")

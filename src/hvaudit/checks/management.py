@@ -2389,7 +2389,9 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     updates: where they publish none (`dnf updateinfo list --all` empty; CentOS Stream, a
     mirror synced without its metadata) an empty list proves nothing, a question (R10H-5).
     Likewise an apt host whose sources (`apt-cache policy`) include no security archive never
-    sees a security update pending: a question (R10H-6). The simulation fetches nothing: it
+    sees a security update pending: a question (R10H-6), and so does one whose every security
+    archive apt_preferences(5) pins below 100, the installed version's priority (R14H-6). The
+    simulation fetches nothing: it
     reads the lists of the last `apt-get update`. Their age is the Date of the newest stored
     Release of the security archive; older than 7 days before the collection (Debian's security
     archive signs its Release valid for 7 days: Valid-Until = Date + 7 days), or past its own

@@ -1409,25 +1409,51 @@ def _apt_without_security_archive(ev: HostEvidence) -> str:
     https://deb.debian.org/debian-security bookworm-security main"; stable itself changes only
     at point releases). `apt-cache policy` lists every source with its release line (v=, o=,
     a=, n=, l=): none whose archive, codename or label names security means no security update
-    can show (R10H-6). Not collected (an older bundle): "" (unchanged)."""
+    can show (R10H-6). Each source line carries its priority, pins included (`Package: *`
+    entries of /etc/apt/preferences apply to the file); where every security archive is below
+    100, the installed version's, apt never picks its versions (apt_preferences(5)), so the
+    simulation cannot name them either (R14H-6). Not collected (an older bundle): ""
+    (unchanged)."""
     got = ev.get(_cmd("apt-policy"))
     if got.state != "ok" or got.rc != 0:
         return ""
-    fields = [
-        value.lower()
-        for line in got.text.splitlines()
-        if line.strip().startswith("release ")
-        for item in line.strip()[len("release ") :].split(",")
-        for key, _, value in [item.partition("=")]
-        if key.strip() in ("a", "n", "l")
-    ]
-    if any("security" in v for v in fields):
-        return ""
-    return (
-        APT_BLIND + "no package source is a security archive (`apt-cache policy`: no release "
-        "with 'security' in its archive, codename or label): the host does not see security "
-        "updates"
-    )
+    security: list[tuple[int, str]] = []  # (priority, source line) of each security archive
+    source: tuple[int, str] | None = None
+    for line in got.text.splitlines():
+        if line.startswith("Pinned packages:"):
+            break
+        m = re.match(r"^\s*(-?\d+)\s+(\S.*)$", line)
+        if m:
+            source = (int(m.group(1)), m.group(2).strip())
+            continue
+        if not line.strip().startswith("release ") or source is None:
+            continue
+        fields = [
+            value.lower()
+            for item in line.strip()[len("release ") :].split(",")
+            for key, _, value in [item.partition("=")]
+            if key.strip() in ("a", "n", "l")
+        ]
+        if any("security" in v for v in fields):
+            security.append(source)
+    if not security:
+        return (
+            APT_BLIND + "no package source is a security archive (`apt-cache policy`: no "
+            "release with 'security' in its archive, codename or label): the host does not see "
+            "security updates"
+        )
+    if all(prio < 100 for prio, _ in security):
+        # apt_preferences(5), "How APT Interprets Priorities": "0 < P < 100 causes a version to
+        # be installed only if there is no installed version of the package", "P < 0 prevents
+        # the version from being installed"; the installed version has 100 (/var/lib/dpkg/status
+        # in `apt-cache policy`), so no version of the archive is ever a candidate (R14H-6)
+        pinned = "; ".join(f"{prio} {where}" for prio, where in security[:3])
+        return (
+            APT_BLIND + f"every security archive is pinned below 100 (`apt-cache policy`: "
+            f"{pinned}): apt_preferences(5) lets none of its versions replace an installed one, "
+            "so its updates never show as pending"
+        )
+    return ""
 
 
 APT_LISTS_MAX_AGE_DAYS = 7
