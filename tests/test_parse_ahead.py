@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import random
 import threading
-import uuid as uuidlib
 from pathlib import Path
 
 import pytest
@@ -220,49 +219,3 @@ def test_test_driver_hands_nothing_over(tmp_path: Path) -> None:
     )
     assert calls == []
     assert len(json.loads(result.bundle.files["libvirt/domains/index.json"])["domains"]) == 80
-
-
-@pytest.mark.libvirtd
-def test_daemon_scan_parses_ahead(tmp_path: Path) -> None:
-    """Against libvirtd, every domain definition is handed over in batches during the
-    collection, and the deployment built with them is the one built after it."""
-    import libvirt
-
-    conn = libvirt.open("qemu:///system")
-    names = [f"hvaudit-ahead-{i:02d}" for i in range(70)]
-
-    def cleanup() -> None:
-        for dom in conn.listAllDomains(0):
-            if dom.name() in names and not dom.isActive():
-                dom.undefine()
-
-    cleanup()
-    try:
-        for name in names:
-            conn.defineXML(
-                domain_xml(name, "<devices><graphics type='vnc' listen='0.0.0.0'/></devices>")
-                .replace(str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)), str(uuidlib.uuid4()))
-                .replace("<memory unit='MiB'>1024</memory>", "<memory unit='MiB'>64</memory>")
-            )
-        batches: list[list[tuple[str, bytes, bool]]] = []
-        ahead = ParseAhead()
-
-        def offer(manifest: object, batch: list[tuple[str, bytes, bool]]) -> None:
-            batches.append(batch)
-            ahead.offer(manifest, batch)  # type: ignore[arg-type]
-
-        result = collect(CollectOptions("qemu:///system", facts="none"), None, ahead=offer)
-    finally:
-        cleanup()
-        conn.close()
-    bundle = result.bundle
-    index = json.loads(bundle.files["libvirt/domains/index.json"])["domains"]
-    handed = [p for batch in batches for p, _, _ in batch]
-    assert handed == [d["file"] for d in index]
-    assert len(batches[0]) >= DomainArrivals.BATCH
-    assert len(ahead.vms) == len(index)
-    mine, problems = build_deployment(bundle, ahead)
-    assert not ahead.vms
-    after, problems_after = build_deployment(bundle)
-    assert mine.vms == after.vms and problems == problems_after
-    assert {v.name for v in mine.vms} >= set(names)
