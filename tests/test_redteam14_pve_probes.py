@@ -11,7 +11,8 @@ pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
   sees only packets for the node's own addresses; `IN ACCEPT -dest 10.0.0.21`, the node's
   address on the default gateway's interface (or a network, range or IP set holding it),
   admits every packet from anywhere, and hvaudit read the -dest as narrowing. Fixed
-  (`_own_addresses`, `_holds`): such a -dest narrows nothing.
+  (`_own_addresses`, `_holds`): such a -dest narrows nothing, nor one holding the address of
+  the only interface with the node's addresses where no file names a gateway.
 - P14-3 (false pass): HVA-306 made PVEVMAdmin/PVESysAdmin holders administrators anywhere by
   the role's name, but not a custom role with the same VM admin privileges (AccessControl.pm
   $privgroups VM `admin`), Sys.Modify/Sys.PowerMgmt on a node, or Permissions.Modify below `/`
@@ -56,7 +57,7 @@ storage volume in the `volume=` form; container `features: nesting=off` / `nesti
 (parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
 node's /24; `unprivileged: 0`, `off`, `No` stay privileged.
 
-Tally: 39 cases; 25 failed on main before this round's fixes (P14-9's local-administrator case by
+Tally: 40 cases; 26 failed on main before this round's fixes (P14-9's local-administrator case by
 its message only), 14 held.
 
 Leads left: pve-firewall's management rules admit the migration ports 60000:60050 from the
@@ -182,6 +183,26 @@ def test_p14_2_dest_through_an_ip_set_of_the_nodes_address(
         "host.fw line 9 `IN ACCEPT` accepts every inbound packet (-dest +nodes: holds "
         "10.0.0.21, the node's address on vmbr1, the default gateway's interface), management "
         "ports included",
+    )
+
+
+def test_p14_2_dest_of_the_only_addressed_interface(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was manual (the daemon's question only, a pass once answered). No file names the
+    gateway (a `post-up` route), but 10.0.0.21 is the only address of the node: every packet
+    for the node is for it, as HVA-301 reads `-i` of the only interface with addresses."""
+    interfaces = (PVE_HARDENED / "etc/network/interfaces").read_text()
+    interfaces = interfaces.replace(
+        "\tgateway 10.0.0.1\n", "\tpost-up ip route add default via 10.0.0.1\n"
+    )
+    edits = {"etc/network/interfaces": interfaces, **_host_rule("IN ACCEPT -dest 10.0.0.21")}
+    report = dir_scan(tmp_path, capsys, edits)
+    assert pve_result(report, "HVA-301", "pve-h1") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        "inbound packet (-dest 10.0.0.21: holds 10.0.0.21, the node's address on vmbr1, the "
+        "only interface with the node's addresses) before the policy",
     )
 
 

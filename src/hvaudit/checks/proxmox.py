@@ -501,8 +501,7 @@ def _accepts_everything(
                     else f" (-i {iface}: the only interface with the node's addresses)"
                 )
             if held:
-                why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]}, "
-                why += "the default gateway's interface)"
+                why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]})"
             proto = str(opts.get("proto") or "").lower()
             text = (
                 "IN "
@@ -654,26 +653,35 @@ _Addr = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def _own_addresses(h: Host, px: ProxmoxHost) -> dict[_Addr, str]:
-    """The node's addresses (address -> interface) on an interface with the default gateway
-    (`_uplinks`: /etc/network/interfaces `address` lines, with the files it sources, and the
-    addresses the node reported there): every host beyond the node's own networks reaches
-    them (P14-2)."""
+    """The node's addresses that every packet for the node may be sent to (address -> where,
+    P14-2): those on an interface with the default gateway (`_uplinks`), which every host
+    beyond the node's own networks reaches, and, where no file names a gateway (a DHCP
+    uplink, a route added by a script), those of the only interface holding the node's
+    addresses, as HVA-301 reads `-i` (/etc/network/interfaces `address` lines, with the files
+    it sources, and the addresses the node reported)."""
     uplinks = _uplinks(px)
-    out: dict[_Addr, str] = {}
-    texts: list[tuple[str, str]] = []
+    texts: dict[str, list[str]] = {}
     if px.interfaces.known:
         for iface, attrs in px.interfaces.get().values.items():
-            if iface in uplinks:
-                texts += [(iface, a) for a in attrs.get("address", [])]
+            texts.setdefault(iface, []).extend(attrs.get("address", []))
     if h.facts.addresses.known:
-        for iface, addrs in h.facts.addresses.get().items():
-            if iface in uplinks:
-                texts += [(iface, a) for a in addrs]
-    for iface, text in texts:
-        try:
-            out.setdefault(ipaddress.ip_interface(text.strip()).ip, iface)
-        except ValueError:
-            continue
+        for iface, reported in h.facts.addresses.get().items():
+            texts.setdefault(iface, []).extend(reported)
+    addrs: dict[str, list[_Addr]] = {}
+    for iface, values in texts.items():
+        for text in values:
+            try:
+                ip = ipaddress.ip_interface(text.strip()).ip
+            except ValueError:
+                continue
+            if not (ip.is_loopback or ip.is_link_local):
+                addrs.setdefault(iface, []).append(ip)
+    out: dict[_Addr, str] = {}
+    for iface, ips in addrs.items():
+        if iface in uplinks:
+            out.update((ip, f"{iface}, the default gateway's interface") for ip in ips)
+        elif not uplinks and len(addrs) == 1:
+            out.update((ip, f"{iface}, the only interface with the node's addresses") for ip in ips)
     return out
 
 
