@@ -22,7 +22,43 @@ R14-5 HVA-058 passed "read-only or with mapped ownership" for a share of a direc
 another VM's disk image (/, /var/lib/libvirt/images): virt-aa-helper puts the whole tree into
 the VM's AppArmor profile and every running VM's image belongs to the one QEMU user, so the
 guest opens the other VM's disk (false pass; now a fail on a non-SELinux host, a question where
-the security driver is unknown; SELinux hosts keep the pass).
+the security driver is unknown; SELinux hosts keep the pass; a 9p share only, R14-5 being
+what virt-aa-helper writes for 9p).
+
+Held: the <shmem> VM's own fail and an nvdimm file no other VM maps; a TPM 2.0 with a SHA-256
+bank beside SHA-1, or with no banks named; a backing file labelled virt_content_t:s0 (libvirt's
+own label for lower layers), an rbd backing layer (never labelled) and an unlabelled layer; a
+mapped share of a directory without other VMs' disks; the same share of the images directory on
+an SELinux host (MCS keeps the images apart); a virtiofs share of the images directory keeps
+the virtiofs question (virt-aa-helper adds no rule for virtiofs, what virtiofsd reaches is not
+in the definition). Round 13's lead on smartcard, redirdev and EGD rng seclabels, settled by
+reading security_selinux.c virSecuritySELinuxSetAllLabel (`read_file`): it labels disks,
+hostdevs, inputs, memory devices, TPMs, serial/parallel/channel/console chardevs, smartcards,
+fw_cfg files, the NVRAM and kernel/initrd/dtb/slic, never an rng backend or a redirdev, so a
+seclabel there changes nothing; only a passthrough smartcard's source would be honoured
+(virSecuritySELinuxSetChardevLabel), and libvirt 9.0's parser drops it (R13).
+
+Tally: 22 probe cases (15 test functions). 12 cases pin R14-1..R14-5 (each failed on main
+before its fix: R14-1 3, R14-2 1, R14-3 3, R14-4 2, R14-5 3; the R14-5 question case and the
+virtiofs case pin the fix's own edges); 10 found nothing, the verdict held.
+
+Leads left (not settled in the time): Proxmox VE's `ivshmem:` maps /dev/shm/pve-shm-<name>
+(proxmox_model), which R14-1's peer matching does not yet count (a Proxmox VM's raw mem-path on
+that file still passes); libvirt 10.x lets an emulated TPM name its state file or directory
+(`<backend type='emulator'><source type='file'|'dir' path=...>`, devel list 2024-09, where
+Stefan Berger notes the file backend takes no lock), so two VMs naming one state would share
+one vTPM and HVA-065 passes both (the element's exact form was not confirmed with the tools);
+a `<sysinfo type='fwcfg'><entry file=PATH>` hands a host file to the guest and, under SELinux,
+libvirt relabels PATH with the content label (virSecuritySELinuxSetSysinfoLabel), which no
+check reads (virt-aa-helper refuses /etc/ and the like, SELinux has no such list); a virtiofs
+share of a directory holding other VMs' disks (virtiofsd's reach under each MAC); two VMs whose
+definitions name one disk file without <shareable/> (QEMU's image locking stops concurrent
+writers, not a stopped VM's reader); HVA-043's helper list (_vm_helper_users) counts virtiofsd
+and swtpm only, not passt, the dbus daemon or vhost-user-gpu that libvirt also starts (a host
+check, left to the host reviewer); a virtiofs `<idmap>` mapping guest root to an unprivileged
+range may make the nosuid/nodev question's fail answer too strong (a wrong-fail risk); the
+copy/paste channel of a libvirt VM (`<channel type='qemu-vdagent'>` with <clipboard
+copypaste='yes'>, SPICE vdagent) has no libvirt counterpart of VMware's HVA-401.
 """
 
 from __future__ import annotations
