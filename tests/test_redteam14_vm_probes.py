@@ -31,12 +31,13 @@ own label for lower layers), an rbd backing layer (never labelled) and an unlabe
 mapped share of a directory without other VMs' disks; the same share of the images directory on
 an SELinux host (MCS keeps the images apart); a virtiofs share of the images directory keeps
 the virtiofs question (virt-aa-helper adds no rule for virtiofs, what virtiofsd reaches is not
-in the definition). Round 13's lead on smartcard, redirdev and EGD rng seclabels, settled by
-reading security_selinux.c virSecuritySELinuxSetAllLabel (`read_file`): it labels disks,
-hostdevs, inputs, memory devices, TPMs, serial/parallel/channel/console chardevs, smartcards,
-fw_cfg files, the NVRAM and kernel/initrd/dtb/slic, never an rng backend or a redirdev, so a
-seclabel there changes nothing; only a passthrough smartcard's source would be honoured
-(virSecuritySELinuxSetChardevLabel), and libvirt 9.0's parser drops it (R13).
+in the definition). Round 13's lead on smartcard, redirdev and EGD rng seclabels, partly
+settled by reading security_selinux.c virSecuritySELinuxSetAllLabel (`read_file`): its own
+loops label disks, hostdevs, inputs, memory devices, TPMs, smartcards (a passthrough one's
+source through virSecuritySELinuxSetChardevLabel, which would honour its seclabel), fw_cfg
+files, the NVRAM and kernel/initrd/dtb/slic, plus the chardevs virDomainChrDefForeach walks;
+no loop names a redirdev or an rng, and libvirt 9.0's parser drops a seclabel on all three
+(R13), so nothing is overridden there today.
 
 Tally: 22 probe cases (15 test functions). 12 cases pin R14-1..R14-5 (each failed on main
 before its fix: R14-1 3, R14-2 1, R14-3 3, R14-4 2, R14-5 3; the R14-5 question case and the
@@ -58,7 +59,9 @@ and swtpm only, not passt, the dbus daemon or vhost-user-gpu that libvirt also s
 check, left to the host reviewer); a virtiofs `<idmap>` mapping guest root to an unprivileged
 range may make the nosuid/nodev question's fail answer too strong (a wrong-fail risk); the
 copy/paste channel of a libvirt VM (`<channel type='qemu-vdagent'>` with <clipboard
-copypaste='yes'>, SPICE vdagent) has no libvirt counterpart of VMware's HVA-401.
+copypaste='yes'>, SPICE vdagent) has no libvirt counterpart of VMware's HVA-401; whether
+virDomainChrDefForeach reaches an EGD rng's chardev, and whether a later libvirt keeps a
+passthrough smartcard's source seclabel, were not read.
 """
 
 from __future__ import annotations
