@@ -33,6 +33,10 @@ exact status and message.
   clients. The collector now stats the key and its directories (`stat -L -c '%a %U %G %n'`,
   metadata only, never the key); readable by all fails, a key_file elsewhere is the question.
   Fixed. Certificate expiry and /etc/gnutls/config are left as leads.
+- HL14-6 (false pass) HVA-142 counted no one for a group a polkit rule (or a libvirt socket)
+  names when /etc/group does not hold it, while nsswitch's group line also asks a directory
+  (`group: files sss`): a directory group with members not in the evidence. Now the question,
+  as for a sudoers %group; with `group: files` alone the group does not exist (pass). Fixed.
 """
 
 from __future__ import annotations
@@ -340,3 +344,23 @@ def test_polkit_rules_of_one_name_in_both_directories_both_count(host_scan) -> N
     assert messages(a, "HVA-142") == {
         "hv1": "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root"
     }
+
+
+def test_polkit_group_only_in_the_directory_is_asked(host_scan) -> None:
+    """HL14-6. A polkit rule grants org.libvirt.unix.manage to group ops, which /etc/group does
+    not hold, while nsswitch's group line also asks SSSD (`group: files sss`): ops is a
+    directory group whose members are not in the evidence. hvaudit counted no one for it and
+    passed. Now the question, as for a sudoers %group whose members are not read; with
+    `group: files` alone no such group exists and the pass stands."""
+    rules = str(HARDENED_HOST["polkit-rules"][0])
+    rules += _rules("/etc/polkit-1/rules.d/10-ops.rules", _group_rule("ops"))
+    a = host_scan({"polkit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": "manual"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {
+        "hv1": "3 administrative principal(s) (limit 3): %ops (members not read), alice, root; "
+        "the members of %ops are not in the evidence"
+    }
+    local = NSSWITCH.replace(GROUP_LINE, "group: files")
+    a = host_scan({"polkit-rules": (rules, 0), "/etc/nsswitch.conf": local})
+    assert outcomes(a, "HVA-142") == {"hv1": "pass"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}

@@ -1989,6 +1989,14 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     principals.update(polkit_users)
     for group in admin_groups:
         principals.update(groups.get(group, set()))
+    # a group polkit or a socket names that /etc/group does not hold: where nsswitch's group
+    # line asks another source (sss, ldap, winbind, systemd ...), a directory group whose
+    # members are not in the evidence; with `files` alone no such group exists (HL14-6)
+    group_sources, _ = _nss_database(ev, nss.text, "group") if nss.state == "ok" else ([], "")
+    beyond_files = group_sources is None or any(src != "files" for src in group_sources)
+    for group in dict.fromkeys((*_socket_groups(ev), *polkit_groups)):
+        if group not in groups and beyond_files:
+            principals.add(f"%{group}{UNRESOLVED}")
     # users who may act as an account that is itself an administrator (through sudoers or a
     # group) administer too: resolved until nothing changes
     grown = True
