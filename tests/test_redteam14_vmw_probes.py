@@ -31,6 +31,8 @@ Findings:
 - V14-7 (false pass): HVA-433 (and HVA-434, which shares the code) did not count a distributed
   port group on a private VLAN: its id (the secondary VLAN id) is a VLAN on the uplinks, and
   management on VLAN 20 beside VMs on PVLAN 20 passed "management alone". Now counted.
+- V14-8 (false pass): HVA-418 passed every distributed port group on a private VLAN, on PVLAN 1
+  (the native VLAN) or a reserved id too; a private VLAN id is now judged as a VLAN id is.
 """
 
 from __future__ import annotations
@@ -359,3 +361,60 @@ def test_private_vlan_port_group_on_the_management_vlan(tmp_path: Path) -> None:
 def test_private_vlan_port_group_on_another_vlan_held(tmp_path: Path) -> None:
     """Twin of V14-7 (held): Tenants on private VLAN 30: pass, as before."""
     assert _mgmt_beside_pvlan(tmp_path, 30) == ("pass", "management alone on vmk0 VLAN 20")
+
+
+# --- V14-8: HVA-418 and a private VLAN on the native or a reserved VLAN ------------------------------
+
+
+def _tenants_on(tmp_path: Path, pvlan: int) -> tuple[str, str]:
+    tenants = {
+        "key": "dvportgroup-9",
+        "name": "Tenants",
+        "switch": "dvs1",
+        "uplink": False,
+        "security": {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False},
+        "vlan": {"kind": "pvlan", "id": pvlan},
+        "overrides": {},
+    }
+    a = _vsphere(tmp_path, {}, dvs={"switches": [], "portgroups": [tenants]})
+    return _verdict(a, "HVA-418", "Tenants")
+
+
+@pytest.mark.parametrize(
+    ("pvlan", "want"),
+    [
+        (
+            1,
+            (
+                "fail",
+                "distributed port group Tenants is on private VLAN 1, the physical switches' "
+                "default native VLAN",
+            ),
+        ),
+        (
+            1010,
+            (
+                "manual",
+                "distributed port group Tenants is on private VLAN 1010, which physical "
+                "switches often reserve",
+            ),
+        ),
+    ],
+)
+def test_private_vlan_on_the_native_or_a_reserved_vlan(
+    tmp_path: Path, pvlan: int, want: tuple[str, str]
+) -> None:
+    """VMwareDVSPvlanMapEntry (vSphere API, read with `search`): primary and secondary VLAN ids,
+    of which only "0 and 4095 are reserved and cannot be used"; a port group's pvlanId is "The
+    secondaryVlanId". PVLAN 1 is VLAN 1 on the uplinks, and 1010 is a VLAN Catalyst switches
+    reserve (VCSA-80-000274), yet HVA-418 passed any private VLAN ("is on private VLAN 1"),
+    while the same id as a VLAN fails (native) or is asked (reserved). Right: the same."""
+    assert _tenants_on(tmp_path, pvlan) == want
+
+
+def test_private_vlan_on_an_ordinary_vlan_held(tmp_path: Path) -> None:
+    """Twin of V14-8 (held): private VLAN 30: pass, as before."""
+    assert _tenants_on(tmp_path, 30) == (
+        "pass",
+        "distributed port group Tenants is on private VLAN 30",
+    )

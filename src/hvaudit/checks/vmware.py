@@ -983,14 +983,19 @@ def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Sourc
         return failed(s, f"{what} trunks VLANs {ranges} to its guests", src)
     if kind == "vgt":
         return failed(s, f"{what} is on VLAN 4095: every VLAN trunked to the guest (VGT)", src)
-    if kind == "pvlan":
-        return passed(s, f"{what} is on private VLAN {vlan}", src)
-    if kind != "vlan" or not isinstance(vlan, int):
+    # a private VLAN's id is the secondary VLAN id, a VLAN id like any other on the uplinks
+    # (VmwareDistributedVirtualSwitchPvlanSpec.pvlanId "The secondaryVlanId"; VMwareDVSPvlanMapEntry:
+    # only 0 and 4095 are reserved): on the native VLAN or a reserved one it is judged as a VLAN
+    # port group is (V14-8: it passed)
+    label = "private VLAN" if kind == "pvlan" else "VLAN"
+    if kind not in ("vlan", "pvlan") or not isinstance(vlan, int):
         gap = Fact[bool].unavailable(f"{what}: its VLAN is not reported", src)
         return unknown(s, gap, f"{what} is on one VLAN of its own")
     if vlan == NATIVE_VLAN:
         return failed(
-            s, f"{what} is on VLAN {NATIVE_VLAN}, the physical switches' default native VLAN", src
+            s,
+            f"{what} is on {label} {NATIVE_VLAN}, the physical switches' default native VLAN",
+            src,
         )
     if vlan == 0:
         return manual(
@@ -1006,14 +1011,14 @@ def _vlan_outcome(s: Subject, what: str, kind: str | None, vlan: Any, src: Sourc
     if any(lo <= vlan <= hi for lo, hi in RESERVED_VLANS):
         return manual(
             s,
-            f"{what} is on VLAN {vlan}, which physical switches often reserve",
+            f"{what} is on {label} {vlan}, which physical switches often reserve",
             src,
             question=f"Is VLAN {vlan} an ordinary VLAN (not reserved) on the physical switches "
             f"{what}'s uplinks reach? Evidence: those switches' model and documentation and "
             "their VLAN table (`show vlan`; Cisco Catalyst typically reserves 1001-1024 and "
             "4094, Nexus 3968-4094). Pass: yes, not reserved there; fail: reserved.",
         )
-    return passed(s, f"{what} is on VLAN {vlan}", src)
+    return passed(s, f"{what} is on {label} {vlan}", src)
 
 
 @check(
