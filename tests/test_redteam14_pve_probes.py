@@ -48,6 +48,11 @@ pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
   no `tfa` option), so the second factor is the identity provider's. Now the question about
   the provider's policy, naming the realm's issuer; a local administrator without a factor
   still fails.
+- P14-10 (false pass at the next start, API path): the API collector read a container's
+  config?current=1 only, never GET .../pending (pve-container API2/LXC.pm vm_pending), so a
+  running container's pending `features: nesting=1` (judged from a node's own file since
+  P8-16) passed HVA-314. Fixed: read and rendered as `[pve:pending]`, as write_pct_config
+  writes it.
 
 Probes that held (pinned): a list of narrow networks stays narrow; a -dest the node does not
 hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage and a backup role are no
@@ -57,7 +62,7 @@ storage volume in the `volume=` form; container `features: nesting=off` / `nesti
 (parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
 node's /24; `unprivileged: 0`, `off`, `No` stay privileged.
 
-Tally: 40 cases; 26 failed on main before this round's fixes (P14-9's local-administrator case by
+Tally: 42 cases; 28 failed on main before this round's fixes (P14-9's local-administrator case by
 its message only), 14 held.
 
 Leads left: pve-firewall's management rules admit the migration ports 60000:60050 from the
@@ -77,9 +82,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from test_proxmox_api import seeded  # noqa: F401 - a fixture
 from test_redteam2_probes import PVE_HARDENED, pve_result
 from test_redteam2_probes import pve_scan as dir_scan
 
@@ -575,3 +582,46 @@ def test_p14_9_local_administrator_without_a_factor_still_fails(
         "fail",
         "administrators without a second factor: ops@pve",
     )
+
+
+# --- P14-10: a container's pending changes through the API ------------------------------------------
+
+
+def test_p14_10_container_pending_changes_through_the_api_are_judged(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was pass "unprivileged, Proxmox's AppArmor profile, no nesting, ...". The API collector
+    read a container's config?current=1 only; its pending changes (pve-container API2/LXC.pm
+    vm_pending, GET .../pending), which a running container takes at its next start and which
+    HVA-314 judges in a node's own file ([pve:pending], P8-16), were never read: a pending
+    `features: nesting=1` passed on the API path."""
+    from test_redteam8_pve_probes import _api
+
+    fakepve.add_ct(
+        301,
+        "build-01",
+        status="running",
+        config={"hostname": "build-01", "unprivileged": 1, "ostype": "debian"},
+        pending={"features": "nesting=1"},
+    )
+    status, message = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch)
+    assert (status[("HVA-314", "build-01")], message[("HVA-314", "build-01")]) == (
+        "fail",
+        "at its next start ([pve:pending]): nesting on (host procfs and sysfs exposed)",
+    )
+
+
+def test_p14_10_rendered_container_pending_section() -> None:
+    """The section as pve-container's write_pct_config writes it: `[pve:pending]`."""
+    from hvaudit.collect.proxmox_api import render_config
+
+    text = render_config(
+        {"hostname": "a", "digest": "x"},
+        [{"key": "features", "pending": "nesting=1"}, {"key": "hostname", "value": "a"}],
+        "[pve:pending]",
+    )
+    assert text == "hostname: a\n\n[pve:pending]\nfeatures: nesting=1\n"

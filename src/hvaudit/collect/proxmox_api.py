@@ -106,11 +106,14 @@ def _value(v: Any) -> str:
     return _one_line(v)
 
 
-def render_config(config: dict[str, Any], pending: list[dict[str, Any]] | None = None) -> str:
+def render_config(
+    config: dict[str, Any], pending: list[dict[str, Any]] | None = None, header: str = "[PENDING]"
+) -> str:
     """A qemu-server configuration file from an API config dict (the current values, GET
     .../config?current=1) and, when given, the answer of GET .../pending as its `[PENDING]`
     section: each `pending` value, and the keys to delete (`delete` 2 forces: `!key`), as
-    qemu-server writes them."""
+    qemu-server writes them; a container's section is `[pve:pending]` (`header`), as
+    pve-container's write_pct_config writes it."""
     lines = [f"#{line}" for line in str(config.get("description", "")).splitlines()]
     lines += [
         f"{k}: {_value(v)}"
@@ -136,7 +139,7 @@ def render_config(config: dict[str, Any], pending: list[dict[str, Any]] | None =
         if str(p.get("delete", "0")) not in ("", "0")
     ]
     if later or gone:
-        lines += ["", "[PENDING]", *later, *([f"delete: {','.join(gone)}"] if gone else [])]
+        lines += ["", header, *later, *([f"delete: {','.join(gone)}"] if gone else [])]
     return "\n".join(lines) + "\n"
 
 
@@ -620,7 +623,10 @@ class ProxmoxApiCollector:
         # next, so both are read, as a node's own file keeps them
         config = self._get(api, f"{base}/config", current=1)
         if "/qemu/" not in base:
-            return render_config(config)
+            # a container's pending changes too: pve-container API2/LXC.pm vm_pending (GET
+            # .../pending, "Get container configuration, including pending changes"), what it
+            # takes at its next start (HVA-314 judges them, P14-10)
+            return render_config(config, self._get(api, f"{base}/pending"), "[pve:pending]")
         return render_config(config, self._get(api, f"{base}/pending"))
 
     def _vm_firewall(self, api: Any, base: str) -> str:
