@@ -46,11 +46,16 @@ Findings:
   priority) replace an installed one, so `apt-get -s dist-upgrade` cannot name its updates.
   Every security archive below 100 is now the question an apt host without a security archive
   gets. Fixed.
+- R14H-7 (wrong fail) HVA-160 failed "PermitRootLogin prohibit-password" (Debian's default)
+  with `AllowUsers alice bob@10.0.0.0/8`: auth.c allowed_user() refuses every account no
+  AllowUsers entry names before any authentication method, root included, as for DenyUsers
+  root (already a pass). An AllowUsers list whose user patterns cannot match root now passes,
+  unless a Match block that may apply to root replaces it with one admitting root. Fixed.
 
 Probes that held: `Storage=volatile` beside imjournal (pass); a Runas group that is not
 administrative, `(nobody:nogroup)` (pass); "IBPB: conditional", the default (pass); audit.rules
 with no rules.d file listed (pass); the Match blocks in the other order and `Match all` after the
-global settings with PermitRootLogin yes (fail, as before); the security archive at 500 (pass).
+global settings with PermitRootLogin yes (fail, as before); the security archive at 500 (pass); `AllowUsers *@10.0.0.0/8` (fail: it admits root).
 
 Tally: see the end of this docstring.
 
@@ -364,3 +369,48 @@ def test_security_archive_pinned_below_the_installed_version(host_scan) -> None:
         )
     a = host_scan({})
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+# --- HVA-160: an AllowUsers list without root (R14H-7) ---------------------------------------------
+
+_EFFECTIVE = HARDENED_HOST["sshd-effective"][0]
+
+
+def _allow_users(allow: str) -> dict[str, object]:
+    """Debian's default PermitRootLogin (prohibit-password) with an AllowUsers list."""
+    effective = _EFFECTIVE.replace("permitrootlogin no", "permitrootlogin prohibit-password")
+    conf = SSHD_CONF.replace("PermitRootLogin no\n", f"AllowUsers {allow}\n")
+    return {
+        "sshd-effective": (effective + f"allowusers {allow}\n", 0),
+        "/etc/ssh/sshd_config": conf,
+    }
+
+
+def test_allow_users_without_root_refuses_root(host_scan) -> None:
+    """R14H-7 (a wrong fail). sshd_config(5) AllowUsers: "If specified, login is allowed only
+    for user names that match one of the patterns"; OpenSSH auth.c allowed_user() (read with
+    `find_string`) refuses any other account ("not allowed because not listed in AllowUsers")
+    before an authentication method runs, as it does for DenyUsers, which HVA-160 already
+    passes. `AllowUsers alice bob@10.0.0.0/8` with Debian's PermitRootLogin prohibit-password
+    lets root in nowhere; hvaudit failed "PermitRootLogin prohibit-password". Right: a pass
+    naming the list. Twins: a Match block that may apply to root and replaces the list with one
+    admitting root fails (it failed before too); `*@10.0.0.0/8` admits root and fails (held)."""
+    a = host_scan(_allow_users("alice bob@10.0.0.0/8"))
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "AllowUsers alice bob@10.0.0.0/8 admits no root login (PermitRootLogin prohibit-password "
+        "is not reached)"
+    )
+    over = _allow_users("alice")
+    over["/etc/ssh/sshd_config"] = (
+        str(over["/etc/ssh/sshd_config"]) + "Match Address 10.0.5.0/24\n    AllowUsers root\n"
+    )
+    a = host_scan(over)
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin prohibit-password; AllowUsers alice admits no root login, but Match "
+        "Address 10.0.5.0/24 (/etc/ssh/sshd_config:8) sets AllowUsers root"
+    )
+    a = host_scan(_allow_users("*@10.0.0.0/8"))
+    assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin prohibit-password"}
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}

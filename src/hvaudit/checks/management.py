@@ -2044,7 +2044,11 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     Match blocks active, servconf.c parse_server_config `active = connectinfo ? 0 : 1`, and
     keeps a value only while the option is unset, parse_multistate `if (*activep && *intptr ==
     -1)`; read with `find_string`), so a block after one that selects every root login (`Match
-    all`, `Match User root`) and sets it never applies to root (R14H-5)."""
+    all`, `Match User root`) and sets it never applies to root (R14H-5). An AllowUsers list with
+    no entry whose user pattern matches root refuses root the same way DenyUsers root does
+    (sshd_config(5): "login is allowed only for user names that match one of the patterns";
+    auth.c allowed_user()), unless a Match block that may apply to root replaces it with one
+    that admits root (R14H-7)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -2128,6 +2132,48 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     *f.sources,
                     *blocks.sources,
                 )
+        elif (allow := f.get().get("allowusers", "")) and not _allow_users_root(allow):
+            blocks = h.facts.sshd_match
+            prl = f.get().get("permitrootlogin", "prohibit-password")
+            if not blocks.known:
+                yield unknown(
+                    s,
+                    blocks,
+                    f"sshd -T shows AllowUsers {allow} (no entry for root; PermitRootLogin {prl}) "
+                    "outside Match blocks; does any Match block of /etc/ssh/sshd_config or a file "
+                    "it includes set AllowUsers (which replaces the list) to one admitting root "
+                    "for logins that may be root's? Evidence: those files. Pass: no such Match "
+                    "block",
+                )
+                continue
+            # a Match block's AllowUsers replaces the global list (servconf.c
+            # copy_server_option_strarray): one admitting root, where the block's
+            # PermitRootLogin is not no, lets root in
+            admitting = [
+                f"Match {b.criteria} ({b.where}) sets AllowUsers {v}"
+                for b in blocks.get()
+                for v in [" ".join(v for k, v in b.settings if k == "allowusers")]
+                if v
+                and _allow_users_root(v)
+                and _match_may_apply_to_root(b.criteria)
+                and next((x for k, x in b.settings if k == "permitrootlogin"), prl).lower() != "no"
+            ]
+            if admitting:
+                yield failed(
+                    s,
+                    f"PermitRootLogin {prl}; AllowUsers {allow} admits no root login, but "
+                    + "; ".join(admitting[:4]),
+                    *f.sources,
+                    *blocks.sources,
+                )
+            else:
+                yield passed(
+                    s,
+                    f"AllowUsers {allow} admits no root login (PermitRootLogin {prl} is not "
+                    "reached)",
+                    *f.sources,
+                    *blocks.sources,
+                )
         else:
             cmdline = [
                 o for o in f.get().get("-o", "").split() if o.lower().startswith("permitrootlogin")
@@ -2154,6 +2200,20 @@ def _deny_users_root(entries: str) -> str:
         if host not in ("", "*") or user.startswith("!"):
             continue
         if fnmatch.fnmatchcase("root", user):
+            return entry
+    return ""
+
+
+def _allow_users_root(entries: str) -> str:
+    """The AllowUsers entry that may admit a login as root, or "". sshd_config(5) AllowUsers:
+    "If specified, login is allowed only for user names that match one of the patterns"; auth.c
+    allowed_user() refuses every other account before any authentication method (R14H-7). An
+    entry USER@HOST admits root from those hosts, so the host part does not matter; the user
+    part is one pattern with * and ? (match.c match_pattern: no `!` or character classes, so
+    an entry with `[` is taken to admit root)."""
+    for entry in entries.split():
+        user = entry.partition("@")[0]
+        if "[" in user or fnmatch.fnmatchcase("root", user):
             return entry
     return ""
 
