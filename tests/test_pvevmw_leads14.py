@@ -11,6 +11,9 @@ VMware:
 - L14-7 (wrong n/a): HVA-434 said "no vmknic is tagged for vMotion" of a host whose vMotion
   runs on a VMkernel adapter of the vMotion TCP/IP stack, which virtualNicManagerInfo need
   not list under the vmotion nicType.
+- L14-8 (a question where the evidence can settle it): HVA-431 asked about every running SNMP
+  agent; HostSnmpSystem.configuration is now collected where the host reports it, and a v1/v2c
+  community (read-only or on a trap target) fails.
 
 Proxmox VE:
 - L14-1 (wrong fail, wrong question, false pass): an aarch64 VM was judged by HVA-049 as an
@@ -482,4 +485,94 @@ def test_library_on_an_image_server_passes(
     assert pve_result(report, "HVA-100", "iso-library") == (
         "pass",
         "netfs pool: images live off the host",
+    )
+
+
+# --- L14-8: HVA-431 and the SNMP agent's communities ------------------------------------------------
+
+OFF = {"running": False, "policy": "off"}
+ON = {"running": True, "policy": "on"}
+SNMP_ON = {"slpd": OFF, "sfcbd-watchdog": OFF, "snmpd": ON}
+
+
+def _snmp(config: Any) -> dict[str, Any]:
+    """The host record's `snmp` as the collector writes it from a real pyVmomi HostSnmpConfigSpec."""
+    from hvaudit.collect.vsphere import snmp_record
+
+    return snmp_record(config)
+
+
+def test_snmp_record_keeps_no_community_string() -> None:
+    """The collector keeps whether communities are set, never the strings (shared secrets)."""
+    from pyVmomi import vim
+
+    spec = vim.host.SnmpSystem.SnmpConfigSpec(
+        enabled=True,
+        port=161,
+        readOnlyCommunities=["s3cret-ro"],
+        trapTargets=[
+            vim.host.SnmpSystem.SnmpConfigSpec.Destination(
+                hostName="nms.example", port=162, community="s3cret-trap"
+            )
+        ],
+    )
+    record = _snmp(spec)
+    assert record == {
+        "enabled": True,
+        "communities": 1,
+        "trap_targets": [{"host": "nms.example", "port": 162, "community": True}],
+    }
+    assert "s3cret" not in repr(record)
+
+
+@pytest.mark.parametrize(
+    ("communities", "targets", "what"),
+    [
+        (["public"], [], "1 read-only community"),
+        ([], [("nms.example", "trap")], "trap target(s) nms.example:162 with a community"),
+    ],
+    ids=["read-only-community", "trap-community"],
+)
+def test_snmp_v1_community_fails(
+    tmp_path: Path, communities: list[str], targets: list[tuple[str, str]], what: str
+) -> None:
+    """vSphere API HostSnmpConfigSpec (read with `search`): readOnlyCommunities, trapTargets of
+    HostSnmpDestination (hostName, port, community): the v1/v2c side of the agent, whose only
+    credential is the community string. vSphere 8 STIG ESXI-80-000212: "If SNMP is enabled and
+    is not using v3 targets with authentication, this is a finding". HVA-431 did not read the
+    configuration and asked whether the agent is on v3 only. Right: fail where the host
+    reports a community."""
+    from pyVmomi import vim
+
+    spec = vim.host.SnmpSystem.SnmpConfigSpec(
+        enabled=True,
+        readOnlyCommunities=communities,
+        trapTargets=[
+            vim.host.SnmpSystem.SnmpConfigSpec.Destination(hostName=h, port=162, community=c)
+            for h, c in targets
+        ],
+    )
+    a = _vsphere(tmp_path, {"services": SNMP_ON, "snmp": _snmp(spec)})
+    assert _verdict(a, "HVA-431") == (
+        "fail",
+        "slpd and sfcbd-watchdog stopped, policy off; enabled: SNMP (snmpd: running, policy on) "
+        f"with {what} (SNMP v1/v2c: a community string is the only credential)",
+    )
+
+
+def test_snmp_without_communities_asks_for_v3_targets(tmp_path: Path) -> None:
+    """Twin of L14-8 (held as a question): no community and no trap target: whether its v3
+    targets authenticate is only in esxcli (ESXI-80-000212's note): the question stays."""
+    from pyVmomi import vim
+
+    spec = vim.host.SnmpSystem.SnmpConfigSpec(enabled=True, readOnlyCommunities=[], trapTargets=[])
+    a = _vsphere(tmp_path, {"services": SNMP_ON, "snmp": _snmp(spec)})
+    assert _verdict(a, "HVA-431") == (
+        "manual",
+        "slpd and sfcbd-watchdog stopped, policy off; enabled: SNMP (snmpd: running, policy on): "
+        "no v1/v2c community or trap target (HostSnmpSystem.configuration); its v3 targets are "
+        "not read",
+    )
+    assert _question(a, "HVA-431").startswith(
+        "Is SNMP on host esx1 in use, with v3 targets with authentication only?"
     )

@@ -1079,6 +1079,10 @@ class VmwareHost:
     """{"level": ...} or {"error": ..., "privilege": ...}."""
     host_access: dict[str, Any] | None = None
     """{"entries": [...], "lockdown_exceptions": [...]} or {"error": ..., "privilege": ...}."""
+    snmp: dict[str, Any] | None = None
+    """HostSnmpSystem.configuration without its secrets: {"enabled": ..., "communities": how
+    many read-only communities, "trap_targets": [{"host", "port", "community": set or not}]},
+    or {"error": ..., "privilege": ...}."""
 
 
 @dataclass(slots=True)

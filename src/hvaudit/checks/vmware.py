@@ -1945,7 +1945,13 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
     (SV-258767, read with `find_string`) finds it only "If SNMP is not in use and is enabled" or
     "If SNMP is enabled and is not using v3 targets with authentication", and "SNMP v3 targets
     can only be viewed and configured via the esxcli command", which hvaudit does not run: an
-    SNMP agent that runs is a question (V13-5; it failed, a host on SNMPv3 included)."""
+    SNMP agent that runs is a question (V13-5; it failed, a host on SNMPv3 included). Where the
+    host answers HostSnmpSystem.configuration (configManager.snmpSystem; HostSnmpConfigSpec
+    readOnlyCommunities and trapTargets, each HostSnmpDestination with its `community`, vSphere
+    API, read with `search`; the hardening guides configure it over a single host connection),
+    a read-only community or a trap target with a community is SNMP v1/v2c: a running agent with
+    one fails ("If SNMP is enabled and is not using v3 targets with authentication, this is a
+    finding"), and one with neither is still asked about its v3 targets (L14-8)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         states = _service_states(esx, tuple(UNNEEDED_SERVICES))
@@ -1966,11 +1972,23 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
                 f"{', '.join(missing)} not in the host's service list", esx.source
             )
             yield unknown(s, gap, f"{', '.join(missing)} stopped and disabled")
+        elif enabled and (v1 := _snmp_v1(esx.snmp)):
+            yield failed(
+                s,
+                f"slpd and sfcbd-watchdog stopped, policy off; enabled: {enabled['snmpd']} with "
+                f"{v1} (SNMP v1/v2c: a community string is the only credential)",
+                esx.source,
+            )
         elif enabled:
             yield manual(
                 s,
                 f"slpd and sfcbd-watchdog stopped, policy off; enabled: {enabled['snmpd']}: "
-                "its SNMP versions and targets are not read",
+                + (
+                    "no v1/v2c community or trap target (HostSnmpSystem.configuration); its v3 "
+                    "targets are not read"
+                    if esx.snmp is not None and "communities" in esx.snmp
+                    else "its SNMP versions and targets are not read"
+                ),
                 esx.source,
                 question=f"Is SNMP on host {h.name} in use, with v3 targets with authentication "
                 "only? Evidence: `esxcli system snmp get` on that host (communities, "
@@ -1981,6 +1999,23 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "slpd, sfcbd-watchdog and snmpd stopped, policy off", esx.source)
+
+
+def _snmp_v1(snmp: dict[str, Any] | None) -> str:
+    """What of the SNMP configuration is v1/v2c (read-only communities, trap targets sent with
+    a community), or "" when none is or the configuration was not read."""
+    if snmp is None or "communities" not in snmp:
+        return ""
+    count = snmp.get("communities")
+    parts = [f"{count} read-only communit{'y' if count == 1 else 'ies'}"] if count else []
+    targets = [
+        f"{str(t.get('host'))[:60]}:{t.get('port')}"
+        for t in snmp.get("trap_targets") or []
+        if isinstance(t, dict) and t.get("community")
+    ]
+    if targets:
+        parts.append(f"trap target(s) {', '.join(targets)} with a community")
+    return " and ".join(parts)
 
 
 OLD_PROTOCOLS = ("sslv3", "tlsv1", "tlsv1.1")

@@ -72,6 +72,7 @@ HOST_PATHS = (
     "configManager.advancedOption",
     "configManager.imageConfigManager",
     "configManager.hostAccessManager",
+    "configManager.snmpSystem",
     "runtime.connectionState",
     "config.dateTimeInfo",
     "config.authenticationManagerInfo",
@@ -123,6 +124,8 @@ DVS_PATHS = ("name", "uuid", "config.defaultPortConfig", "config.uplinkPortgroup
 # holds System.Read, not Global.Settings.
 ACCEPTANCE_PRIVILEGE = "System.Read"
 HOST_ACCESS_PRIVILEGE = "Global.Settings"
+# HostSnmpSystem.configuration's privilege (pyVmomi's property metadata)
+SNMP_PRIVILEGE = "Global.Settings"
 
 NIC_MODELS = {
     "VirtualE1000": "e1000",
@@ -280,6 +283,7 @@ class VsphereCollector:
             records[obj._moId]["host_access"] = self._host_access(
                 props.get("configManager.hostAccessManager")
             )
+            records[obj._moId]["snmp"] = self._snmp(props.get("configManager.snmpSystem"))
             if props.get("configManager.advancedOption") is not None:
                 managers[obj._moId] = props["configManager.advancedOption"]
         options = self._advanced(content, managers)
@@ -385,6 +389,21 @@ class VsphereCollector:
             )
         return {"entries": entries, "lockdown_exceptions": exceptions}
 
+    def _snmp(self, system: Any) -> dict[str, Any]:
+        """The host's SNMP agent configuration (HostSnmpSystem.configuration, one call per host):
+        whether it is enabled, how many v1/v2c read-only communities it has and its trap
+        targets. Community strings are shared secrets: only whether one is set is kept."""
+        if system is None:
+            return {"error": "configManager.snmpSystem not reported"}
+        try:
+            self.calls += 1
+            config = system.configuration
+        except Exception as exc:
+            return _call_error("HostSnmpSystem.configuration", exc, SNMP_PRIVILEGE)
+        if config is None:
+            return {"error": "HostSnmpSystem.configuration not reported"}
+        return snmp_record(config)
+
     def _access(self, content: Any) -> dict[str, Any]:
         """Roles (with their privileges) and every permission: who may do what, where."""
         auth = content.authorizationManager
@@ -473,6 +492,24 @@ class VsphereCollector:
             result = content.propertyCollector.ContinueRetrievePropertiesEx(result.token)
             self.calls += 1
         return out
+
+
+def snmp_record(config: Any) -> dict[str, Any]:
+    """A HostSnmpConfigSpec as the host record keeps it: enabled, the number of read-only
+    (v1/v2c) communities, and each trap target with whether it carries a community (vSphere API
+    HostSnmpDestination.community). Community strings are shared secrets and are not kept."""
+    return {
+        "enabled": getattr(config, "enabled", None),
+        "communities": len([c for c in getattr(config, "readOnlyCommunities", None) or [] if c]),
+        "trap_targets": [
+            {
+                "host": str(t.hostName or ""),
+                "port": int(t.port or 0),
+                "community": bool(t.community),
+            }
+            for t in getattr(config, "trapTargets", None) or []
+        ],
+    }
 
 
 def _call_error(method: str, exc: Exception, privilege: str) -> dict[str, Any]:

@@ -404,6 +404,7 @@ def _host(
             tpm_attestation=_dict(record, "tpm_attestation"),
             acceptance=_dict(record, "acceptance"),
             host_access=_dict(record, "host_access"),
+            snmp=_dict(record, "snmp"),
         ),
     )
     networks = []
