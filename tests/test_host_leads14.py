@@ -25,7 +25,8 @@ exact status and message.
   indices and pids from scanned text now say [0-9] (those with re.ASCII already were); the
   .vmx number reader takes ASCII digits only (textsafe.digits). One test per class: a version
   (glibc's, the question as when unread), a size (a raw QEMU -m), a pid (the collector's ps
-  lines). Fixed.
+  lines), a mode (rsyslog's StreamDriverMode="\u0661" passed HVA-200 as TLS: libestr's
+  es_str2num reads ASCII digits only, so rsyslog keeps plain TCP; a false pass). Fixed.
 - HL14-5 (false pass) HVA-030 passed a TLS listener whatever the server key's permissions:
   libvirtd.conf.in names /etc/pki/libvirt/private/serverkey.pem "The server private key"
   (key_file moves it); one every local user can read (r for others, every directory above it
@@ -364,3 +365,21 @@ def test_polkit_group_only_in_the_directory_is_asked(host_scan) -> None:
     a = host_scan({"polkit-rules": (rules, 0), "/etc/nsswitch.conf": local})
     assert outcomes(a, "HVA-142") == {"hv1": "pass"}, messages(a, "HVA-142")
     assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}
+
+
+@pytest.mark.parametrize("mode", ["\u0661", "\uff11"])
+def test_rsyslog_stream_driver_mode_in_other_digits_is_not_tls(host_scan, mode: str) -> None:
+    """HL14-4, a mode number (false pass). rsyslog reads StreamDriverMode with libestr's
+    es_str2num (ASCII `isdigit`, read with `find_string`), so "\u0661" (Arabic-Indic one) or a
+    fullwidth one is "not a proper number" and TLS is not switched on; int() read it as 1 and
+    HVA-200 passed "logs forwarded over TLS". Now the verdict of a mode that is not 1."""
+    conf = str(HARDENED_HOST["rsyslog-config"][0]).replace(
+        'StreamDriverMode="1"', f'StreamDriverMode="{mode}"'
+    )
+    a = host_scan({"rsyslog-config": (conf, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    plain = str(HARDENED_HOST["rsyslog-config"][0]).replace(
+        'StreamDriverMode="1"', 'StreamDriverMode="0"'
+    )
+    b = host_scan({"rsyslog-config": (plain, 0)})
+    assert messages(a, "HVA-200") == messages(b, "HVA-200")

@@ -50,6 +50,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from hvaudit.textsafe import digits
+
 __all__ = ["RSYSLOG_TREE", "RsyslogDestination", "RsyslogForwarding", "rsyslog_forwarding"]
 
 RSYSLOG_MAIN = "/etc/rsyslog.conf"
@@ -218,12 +220,13 @@ def _collected(pattern: str) -> bool:
 
 
 def _mode(raw: str | None) -> int | None:
+    """A StreamDriverMode value: rsyslog reads it with libestr's es_str2num (ASCII `isdigit`),
+    so anything but ASCII digits ("\u0661", a fullwidth one, which int() reads as 1) is no
+    number and leaves plain TCP (0)."""
     if raw is None:
         return None
-    try:
-        return int(_value(raw).strip())
-    except ValueError:
-        return 0
+    value = _value(raw).strip()
+    return int(value) if digits(value) else 0
 
 
 @dataclass(slots=True)
