@@ -1,7 +1,7 @@
 """Red-team round 14 on VMware: ground rounds 10-13 (tests/test_redteam1{0,1,2,3}_vmw_probes.py)
 did not probe. Each probe names the source it rests on (read with `search`, `find_string`,
 `read_file`) and asserts the exact verdict; each finding's probe failed on the code before its
-fix (main 5e36599).
+fix.
 
 Findings:
 
@@ -33,6 +33,41 @@ Findings:
   management on VLAN 20 beside VMs on PVLAN 20 passed "management alone". Now counted.
 - V14-8 (false pass): HVA-418 passed every distributed port group on a private VLAN, on PVLAN 1
   (the native VLAN) or a reserved id too; a private VLAN id is now judged as a VLAN id is.
+
+Held (passing before and after): V14-H1..H4, the reader's rules hvaudit already followed (DOS
+"\r\n" and lone "\r" line ends, `|22` escapes inside a value, tabs around `=`); the twins of
+V14-5 (`floppy0.present = "FALSE"`), V14-6 (an empty salt at 1 is the VM's own), V14-7 (PVLAN 30
+beside management on VLAN 20) and V14-8 (PVLAN 30 passes HVA-418).
+
+Probes: 21 test cases (15 functions). 13 failed on the code before their fix (main 5e36599 for
+V14-1..5; main as it stood just before each of V14-6, V14-7 and V14-8 landed), at least one per
+finding; 8 held.
+
+Leads left (not settled in the time):
+- ESXi's /etc/vmware/config gives every VM of the host defaults for .vmx keys (isolation.tools.*,
+  vhv.enable); HVA-401 and HVA-049 pass an absent key on VMware's built-in default, and neither
+  the vSphere API nor an offline .vmx shows that file (no VMware source read settles which keys
+  it may set).
+- HVA-402: tools.setInfo.sizeLimit = 0 still passes as "at most the 1 MB default" (what 0 means
+  to the VMX is not in any source read); "0x100000" or an octal value fails though VMware's
+  strtol may read it within the limit (a wrong fail, vmx_long would settle it).
+- HVA-428 trusts HostCapability.uefiSecureBoot as the boot state; its API description was not
+  reached (the HostCapability page found stops before it).
+- A distributed trunk port group's ranges reach the host record as their first VLAN only
+  (`vlan: [start, ...]`): HVA-192 says "inherits trunk of VLANs [0]" for a 0-4094 trunk (the
+  verdict is right; the message understates the trunk). PVLAN primaries are not read: VMs on an
+  isolated PVLAN whose primary is the management VLAN are not counted by HVA-433.
+- A NIC without ethernetN.virtualDev: VMware picks a default by guest OS (vlance for some), which
+  HVA-047 does not count as pcnet; the default table was not found.
+- render_vmx drops extraConfig keys outside [A-Za-z0-9_.:-[]] (now harmless to the parser);
+  whether hostd can store a key with leading or trailing white space, which VMware's reader would
+  fold onto the plain key, was not settled.
+- Not read by any check (gaps, not false verdicts): VM fault-tolerance encryption
+  (config.ftEncryptionMode), VM logging (logging, log.keepOld, log.rotateSize),
+  tools.guest.desktop.autolock, ethernetN.filterN.name, the ESXi SSH daemon settings
+  (ESXI-80-000202..211), the dcui account's shell and key persistence, Config.HostAgent.log.level,
+  Syslog.global.certificate.strictX509Compliance, and VirtualMachineVMCIDevice.
+  allowUnrestrictedCommunication through the API (ESXi before 5.1 only).
 """
 
 from __future__ import annotations
