@@ -17,9 +17,9 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from hvaudit import __version__
 from hvaudit.errors import HvauditError, UsageError
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from hvaudit.collect import CollectOptions
     from hvaudit.engine import Assessment
     from hvaudit.lanes import JsonScan
-    from hvaudit.parse import ParseAhead
     from hvaudit.progress import Progress
     from hvaudit.selection import Selection
 
@@ -580,10 +579,7 @@ def _as_of(args: argparse.Namespace) -> dt.date:
 
 
 def _assess_and_report(
-    bundle: Bundle,
-    args: argparse.Namespace,
-    progress: Progress | None = None,
-    ahead: ParseAhead | None = None,
+    bundle: Bundle, args: argparse.Namespace, progress: Progress | None = None
 ) -> int:
     from hvaudit.checks.base import Severity
     from hvaudit.engine import assess
@@ -603,7 +599,7 @@ def _assess_and_report(
         attestations = load_attestations(args.attestations) if args.attestations else []
     with progress or Progress() as shown:
         shown.phase(f"assessing {len(bundle.manifest.get('artefacts', []))} artefact(s)")
-        deployment, problems = build_deployment(bundle, ahead)
+        deployment, problems = build_deployment(bundle)
         outputs: list[tuple[str, Path | None]] = [(args.format, args.output), *reports]
         lanes = _lanes(args, outputs, selection, len(deployment.vms))
         if lanes:
@@ -762,29 +758,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
         load_profile_early(args)
         with Progress() as progress:
             progress.phase(f"collecting from {'the demo' if args.demo else uri}")
-            ahead: list[ParseAhead] = []
-            result = collect(
-                _collect_opts(args, uri),
-                args.bundle,
-                meanwhile=_warm_up(args),
-                ahead=lambda manifest, batch: _parse_ahead(ahead, manifest, batch),
-            )
+            result = collect(_collect_opts(args, uri), args.bundle, meanwhile=_warm_up(args))
             preopen.discard()  # the collector took the connection, or failed before it could
-            return _assess_and_report(result.bundle, args, progress, ahead[0] if ahead else None)
+            return _assess_and_report(result.bundle, args, progress)
     finally:
         preopen.discard()  # a bad flag or a failed collection: a connection nobody took
-
-
-def _parse_ahead(
-    ahead: list[ParseAhead], manifest: Mapping[str, Any], batch: list[tuple[str, bytes, bool]]
-) -> None:
-    """Parse a batch of domain definitions during the collection (`hvaudit.parse.ParseAhead`,
-    made on the first batch: the parser is imported by then, `_warm_up`)."""
-    if not ahead:
-        from hvaudit.parse import ParseAhead
-
-        ahead.append(ParseAhead())
-    ahead[0].offer(manifest, batch)
 
 
 def _warm_up(args: argparse.Namespace) -> Callable[[], None]:

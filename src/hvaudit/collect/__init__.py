@@ -12,13 +12,12 @@ import signal
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hvaudit.bundle import Bundle, BundleWriter
-from hvaudit.collect.libvirt import Arrival, DomainArrivals, LibvirtCollector, LibvirtTarget
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.collect.runner import (
     Deadline,
     LocalRunner,
@@ -85,17 +84,11 @@ def _runner(target: LibvirtTarget, opts: CollectOptions) -> tuple[Runner | None,
     return SshRunner(destination, port, config=opts.ssh_config), ""
 
 
-OnDomains = Callable[[Mapping[str, Any], list[Arrival]], None]
-"""Told, in the calling thread, of a batch of libvirt domain definitions just stored (path,
-redacted content, autostart), with the manifest so far."""
-
-
 def collect(
     opts: CollectOptions,
     dest: Path | None,
     *,
     meanwhile: Callable[[], None] | None = None,
-    ahead: OnDomains | None = None,
 ) -> CollectResult:
     """Collect the deployment `opts.uri` names: a libvirt URI, a Proxmox VE target (pve...) or
     VMware .vmx files (vmx+dir://).
@@ -104,19 +97,14 @@ def collect(
     connection being opened): work that does not need the evidence, such as importing what the
     assessment will use, done while the target answers instead of after. An exception it raises
     is ignored (that work is done again, and fails in its own place, after the collection); it
-    does not delay the deadline.
-
-    `ahead` then gets, in the calling thread, each batch of domain definitions a libvirt daemon's
-    collector stores (`DomainArrivals`), until the collection ends: parsing them while the
-    collector waits on the daemon for the next ones. The test driver answers in-process without
-    waiting, so there nothing is handed over. Exceptions it raises are ignored likewise."""
+    does not delay the deadline."""
     scheme = opts.uri.split(":", 1)[0]
     platform = "kvm-libvirt"
     if scheme in ("pve", "pve+ssh", "pve+dir", "pve+api"):
         platform = "proxmox-ve"
     elif scheme in ("vmx+dir", "vsphere"):
         platform = "vmware-esxi"
-    return _collect_with(opts, dest, platform, meanwhile, ahead)
+    return _collect_with(opts, dest, platform, meanwhile)
 
 
 def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
@@ -125,14 +113,10 @@ def collect_libvirt(opts: CollectOptions, dest: Path | None) -> CollectResult:
 
 
 def _collector(
-    opts: CollectOptions,
-    platform: str,
-    connecting: threading.Event,
-    arrivals: DomainArrivals | None = None,
+    opts: CollectOptions, platform: str, connecting: threading.Event
 ) -> Callable[[BundleWriter], None]:
     """What collects `opts.uri`, with its usage errors raised before anything is written.
-    `connecting` is set when the collector starts waiting on the target; a libvirt daemon's
-    domain definitions go to `arrivals` as they are stored."""
+    `connecting` is set when the collector starts waiting on the target."""
     if platform == "proxmox-ve" and opts.uri.startswith("pve+api:"):
         from hvaudit.collect.proxmox_api import ProxmoxApiCollector
 
@@ -159,12 +143,7 @@ def _collector(
     runner, why_not = _runner(target, opts)
 
     def run(writer: BundleWriter) -> None:
-        LibvirtCollector(
-            target,
-            secure_xml=opts.secure_xml,
-            connecting=connecting,
-            arrivals=None if target.simulated else arrivals,
-        ).collect(writer)
+        LibvirtCollector(target, secure_xml=opts.secure_xml, connecting=connecting).collect(writer)
         if runner is None:
             status = "not_applicable" if target.simulated else "unavailable"
             writer.record("host", status=status, origin="host facts", reason=why_not)
@@ -236,18 +215,16 @@ def _collect_with(
     dest: Path | None,
     platform: str,
     meanwhile: Callable[[], None] | None = None,
-    ahead: OnDomains | None = None,
 ) -> CollectResult:
     """Run the collector in a worker thread that can be abandoned at the deadline (a libvirt
     connection to a silent peer blocks inside C and cannot be interrupted otherwise); every command
     and API call also gets at most the time that remains. While the worker waits on the target,
-    the calling thread runs `meanwhile` and `ahead` (see `collect`), then waits for what remains
-    of the deadline."""
+    the calling thread runs `meanwhile` (see `collect`), then waits for what remains of the
+    deadline."""
     if not 0 < opts.timeout <= MAX_TIMEOUT:
         raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
     connecting = threading.Event()
-    arrivals = DomainArrivals() if ahead is not None else None
-    run = _collector(opts, platform, connecting, arrivals)
+    run = _collector(opts, platform, connecting)
     writer = BundleWriter(dest, target=opts.uri, platform=platform)
     deadline = Deadline(opts.timeout)
     failure: list[BaseException] = []
@@ -260,8 +237,6 @@ def _collect_with(
                 failure.append(exc)
             finally:
                 connecting.set()  # a collector that failed before it connected
-                if arrivals is not None:
-                    arrivals.close()
 
     worker = threading.Thread(target=work, name="hvaudit-collect", daemon=True)
     try:
@@ -273,8 +248,6 @@ def _collect_with(
                 connecting.wait(deadline.remaining())
                 with contextlib.suppress(Exception):
                     meanwhile()
-            if arrivals is not None and ahead is not None:
-                _hand_over(arrivals, ahead, writer.meta, deadline)
             worker.join(deadline.remaining())
     except (KeyboardInterrupt, _Terminated) as exc:
         deadline.expire()
@@ -302,19 +275,6 @@ def _collect_with(
     complete = not writer.meta["errors"]
     path = writer.close(complete=complete)
     return CollectResult(path, complete, tuple(writer.meta["errors"]), writer.bundle())
-
-
-def _hand_over(
-    arrivals: DomainArrivals, ahead: OnDomains, manifest: Mapping[str, Any], deadline: Deadline
-) -> None:
-    """Give `ahead` each batch of definitions as the collector stores them, until the collector
-    is done or the deadline passes (then the caller abandons the collector as ever)."""
-    while (left := deadline.remaining()) > 0:
-        batch = arrivals.take(left)
-        if not batch:
-            return
-        with contextlib.suppress(Exception):
-            ahead(manifest, batch)
 
 
 class CollectionInterrupted(CollectionError):

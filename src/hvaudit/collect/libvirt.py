@@ -25,7 +25,7 @@ from hvaudit import preopen
 from hvaudit.bundle import BundleWriter, dump_json, safe_name, utc_now
 from hvaudit.errors import CollectionError, InputError, UsageError
 
-__all__ = ["DomainArrivals", "LibvirtCollector", "LibvirtTarget"]
+__all__ = ["LibvirtCollector", "LibvirtTarget"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,50 +79,6 @@ def _libvirt() -> Any:
     return libvirt
 
 
-Arrival = tuple[str, bytes, bool]
-"""A domain definition as the bundle stores it: its path, its redacted content, autostart."""
-
-
-class DomainArrivals:
-    """Domain definitions handed from the collector's thread to another thread as they are
-    stored, in batches of at least `batch` (the rest once the collector is done): a hand-off per
-    definition cost that thread more than parsing it saved (35ab18b)."""
-
-    BATCH = 64
-
-    def __init__(self, batch: int = BATCH) -> None:
-        self.batch = batch
-        self._ready = threading.Condition(threading.Lock())
-        self._items: list[Arrival] = []
-        self._closed = False
-
-    def put(self, path: str, data: bytes, autostart: bool) -> None:
-        """One definition stored (in the collector's thread)."""
-        with self._ready:
-            self._items.append((path, data, autostart))
-            if len(self._items) >= self.batch:
-                self._ready.notify()
-
-    def close(self) -> None:
-        """The collector is done (or failed): what is left goes out as the last batch."""
-        with self._ready:
-            self._closed = True
-            self._ready.notify()
-
-    def take(self, timeout: float) -> list[Arrival]:
-        """Every definition stored and not yet taken, once there are at least `batch` of them or
-        the collector is done; [] when it is done and all were taken, or after `timeout`
-        seconds."""
-        with self._ready:
-            self._ready.wait_for(
-                lambda: self._closed or len(self._items) >= self.batch, max(timeout, 0.0)
-            )
-            if not self._closed and len(self._items) < self.batch:
-                return []
-            items, self._items = self._items, []
-            return items
-
-
 class LibvirtCollector:
     """Writes the libvirt view of one deployment into a bundle."""
 
@@ -132,14 +88,11 @@ class LibvirtCollector:
         *,
         secure_xml: bool = False,
         connecting: threading.Event | None = None,
-        arrivals: DomainArrivals | None = None,
     ) -> None:
         self.target = target
         self.secure_xml = secure_xml
         self.connecting = connecting
         """Set when the connection is being opened (`collect(meanwhile=...)` starts then)."""
-        self.arrivals = arrivals
-        """Told of each domain definition stored (`collect(ahead=...)` parses them)."""
 
     def collect(self, writer: BundleWriter) -> None:
         """Collect; per-object failures are recorded and collection goes on."""
@@ -163,8 +116,6 @@ class LibvirtCollector:
         try:
             self._collect(libvirt, conn, writer)
         finally:
-            if self.arrivals is not None:
-                self.arrivals.close()  # the last batch, before any host facts are collected
             with contextlib.suppress(libvirt.libvirtError):
                 conn.close()
 
@@ -284,8 +235,6 @@ class LibvirtCollector:
                 writer.error(f"domain {uuid}: {_msg(got)}")
                 continue
             writer.add(path, got.encode(), origin="virDomainGetXMLDesc")
-            if self.arrivals is not None:
-                self.arrivals.put(path, writer.files[path], uuid in autostart)
             index.append({"uuid": uuid, "file": path, "autostart": uuid in autostart})
             if uuid in redefinable:
                 live[uuid] = (dom, got, index[-1])
@@ -325,8 +274,6 @@ class LibvirtCollector:
                 continue
             writer.add(path, got.encode(), origin="virDomainGetXMLDesc(VIR_DOMAIN_XML_INACTIVE)")
             entry["next_boot"] = path
-            if self.arrivals is not None:
-                self.arrivals.put(path, writer.files[path], bool(entry["autostart"]))
 
     def _objects(
         self, libvirt: Any, writer: BundleWriter, kind: str, call: str, lister: Any

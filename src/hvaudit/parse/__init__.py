@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
@@ -24,7 +24,6 @@ from hvaudit.model import (
     NwFilter,
     Source,
     SpoofProtection,
-    Vm,
     definition_differences,
 )
 from hvaudit.parse.host import parse_host_facts, parse_libvirt_host
@@ -38,7 +37,7 @@ from hvaudit.parse.libvirt_xml import (
 from hvaudit.parse.nwfilter import SPOOF_FILTERS, spoof_coverage
 from hvaudit.safexml import parse_xml
 
-__all__ = ["ParseAhead", "ParseProblem", "build_deployment"]
+__all__ = ["ParseProblem", "build_deployment"]
 
 T = TypeVar("T")
 
@@ -116,78 +115,6 @@ def _domain_args(manifest: Mapping[str, Any], target: str) -> tuple[str, bool, b
     # libvirt's test driver keeps no QEMU namespace in domain XML (it has no QEMU driver).
     driver = str(meta.get("uri", "")).partition(":")[0].partition("+")[0]
     return hostname, bool(meta.get("secure_xml")), driver != "test"
-
-
-@dataclass(slots=True)
-class ParseAhead:
-    """Domain definitions parsed while the collection still runs, for `build_deployment` to take
-    instead of parsing them again (`hvaudit scan` against a daemon: the calling thread parses
-    each batch of definitions the collector's thread has stored while that thread waits on
-    libvirt for the next ones; `hvaudit.collect.DomainArrivals`).
-
-    `parse_domain` is a pure function of the definition's text and four arguments, so a VM parsed
-    ahead is the VM `build_deployment` would parse: it is taken only for the very bytes object
-    the bundle holds at that path and the same arguments (the host's name, autostart,
-    --secure-xml, the driver's namespace), read from the manifest as `build_deployment` reads
-    them, and only once. Anything else (a definition that does not parse, a manifest whose host
-    name the bundle's close redacted) is parsed in its place as without it: the deployment's
-    order and content, and where a failure is reported, do not depend on what was parsed ahead
-    or in which batches (tests/test_parse_ahead.py)."""
-
-    vms: dict[str, tuple[bytes, tuple[str, bool, bool, bool], Vm]] = field(default_factory=dict)
-
-    def offer(self, manifest: Mapping[str, Any], batch: list[tuple[str, bytes, bool]]) -> None:
-        """Parse each `(path, stored content, autostart)` of a libvirt bundle being written
-        (`manifest`: its manifest so far)."""
-        hostname, secure_xml, namespace_visible = _domain_args(
-            manifest, str(manifest.get("target", ""))
-        )
-        for path, data, autostart in batch:
-            try:
-                vm = parse_domain(
-                    data.decode("utf-8", errors="replace"),
-                    path,
-                    hostname,
-                    autostart=autostart,
-                    secure_xml=secure_xml,
-                    namespace_visible=namespace_visible,
-                )
-            except Exception:  # noqa: S112 - parsed again in its place, which reports it
-                continue
-            self.vms[path] = (data, (hostname, autostart, secure_xml, namespace_visible), vm)
-
-    def take(self, path: str, data: bytes, args: tuple[str, bool, bool, bool]) -> Vm | None:
-        """The VM parsed ahead from exactly `data` with exactly `args`, once; else None."""
-        got = self.vms.pop(path, None)
-        if got is None or got[0] is not data or got[1] != args:
-            return None
-        return got[2]
-
-
-def _domain(
-    bundle: Bundle,
-    path: str,
-    ahead: ParseAhead | None,
-    hostname: str,
-    *,
-    autostart: bool,
-    secure_xml: bool,
-    namespace_visible: bool,
-) -> Vm:
-    """`parse_domain` of the bundle's `path`, or what `ahead` parsed of the same bytes."""
-    if ahead is not None:
-        args = (hostname, autostart, secure_xml, namespace_visible)
-        vm = ahead.take(path, bundle.files[path], args)
-        if vm is not None:
-            return vm
-    return parse_domain(
-        bundle.text(path),
-        path,
-        hostname,
-        autostart=autostart,
-        secure_xml=secure_xml,
-        namespace_visible=namespace_visible,
-    )
 
 
 SWITCHED = ("network", "bridge", "ethernet")
@@ -333,11 +260,8 @@ def _spoofing(
     )
 
 
-def build_deployment(
-    bundle: Bundle, ahead: ParseAhead | None = None
-) -> tuple[Deployment, list[ParseProblem]]:
-    """Build the model of a libvirt bundle (with the domains `ahead` parsed during its
-    collection, where they are the bundle's)."""
+def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
+    """Build the model of a libvirt bundle."""
     if bundle.platform == "proxmox-ve":
         from hvaudit.parse.proxmox_model import build_pve_deployment
 
@@ -414,10 +338,9 @@ def build_deployment(
         if bundle.entry(path) is None or path not in bundle.files:
             continue
         try:
-            vm = _domain(
-                bundle,
+            vm = parse_domain(
+                bundle.text(path),
                 path,
-                ahead,
                 hostname,
                 autostart=bool(d.get("autostart")),
                 secure_xml=secure_xml,
@@ -431,10 +354,9 @@ def build_deployment(
         if not nb or nb not in bundle.files:
             continue
         try:
-            twin = _domain(
-                bundle,
+            twin = parse_domain(
+                bundle.text(nb),
                 nb,
-                ahead,
                 hostname,
                 autostart=vm.autostart,
                 secure_xml=secure_xml,
