@@ -23,10 +23,13 @@ another VM's disk image (/, /var/lib/libvirt/images): virt-aa-helper puts the wh
 the VM's AppArmor profile and every running VM's image belongs to the one QEMU user, so the
 guest opens the other VM's disk (false pass; now a fail on a non-SELinux host, a question where
 the security driver is unknown; SELinux hosts keep the pass; a 9p share only, R14-5 being
-what virt-aa-helper writes for 9p).
+what virt-aa-helper writes for 9p). R14-6 HVA-065 passed "per-VM emulated TPM (swtpm)" for
+two VMs whose emulated TPMs name one state file (libvirt 10.x `<backend type='emulator'><source
+type='file' path=...>`): one TPM, endorsement key and sealed secrets, for both (false pass; now
+the fail R10-2 gives two VMs on one external swtpm socket).
 
 Held: the <shmem> VM's own fail and an nvdimm file no other VM maps; a TPM 2.0 with a SHA-256
-bank beside SHA-1, or with no banks named; a backing file labelled virt_content_t:s0 (libvirt's
+bank beside SHA-1, or with no banks named, or with a state directory of its own; a backing file labelled virt_content_t:s0 (libvirt's
 own label for lower layers), an rbd backing layer (never labelled) and an unlabelled layer; a
 mapped share of a directory without other VMs' disks; the same share of the images directory on
 an SELinux host (MCS keeps the images apart); a virtiofs share of the images directory keeps
@@ -39,17 +42,13 @@ files, the NVRAM and kernel/initrd/dtb/slic, plus the chardevs virDomainChrDefFo
 no loop names a redirdev or an rng, and libvirt 9.0's parser drops a seclabel on all three
 (R13), so nothing is overridden there today.
 
-Tally: 22 probe cases (15 test functions). 12 cases pin R14-1..R14-5 (each failed on main
-before its fix: R14-1 3, R14-2 1, R14-3 3, R14-4 2, R14-5 3; the R14-5 question case and the
-virtiofs case pin the fix's own edges); 10 found nothing, the verdict held.
+Tally: 25 probe cases (17 test functions). 14 cases pin R14-1..R14-6 (each failed on main
+before its fix: R14-1 3, R14-2 1, R14-3 3, R14-4 2, R14-5 3, R14-6 2; R14-5's question case
+pins its own edge); 11 found nothing, the verdict held (the virtiofs case among them).
 
 Leads left (not settled in the time): Proxmox VE's `ivshmem:` maps /dev/shm/pve-shm-<name>
 (proxmox_model), which R14-1's peer matching does not yet count (a Proxmox VM's raw mem-path on
-that file still passes); libvirt 10.x lets an emulated TPM name its state file or directory
-(`<backend type='emulator'><source type='file'|'dir' path=...>`, devel list 2024-09, where
-Stefan Berger notes the file backend takes no lock), so two VMs naming one state would share
-one vTPM and HVA-065 passes both (the element's exact form was not confirmed with the tools);
-a `<sysinfo type='fwcfg'><entry file=PATH>` hands a host file to the guest and, under SELinux,
+that file still passes); a `<sysinfo type='fwcfg'><entry file=PATH>` hands a host file to the guest and, under SELinux,
 libvirt relabels PATH with the content label (virSecuritySELinuxSetSysinfoLabel), which no
 check reads (virt-aa-helper refuses /etc/ and the like, SELinux has no such list); a virtiofs
 share of a directory holding other VMs' disks (virtiofsd's reach under each MAC); two VMs whose
@@ -498,3 +497,58 @@ def test_virtiofs_share_holding_another_vms_disk_is_not_judged_so(tmp_path: Path
         "manual",
         "writable virtiofs share(s) /var/lib/libvirt/images (virtiofs supports passthrough only)",
     )
+
+
+# --- R14-6: HVA-065, two VMs that name one emulated TPM state --------------------------------
+
+
+def _tpm_state(kind: str, path: str) -> str:
+    return _tpm2(f"<source type='{kind}' path='{path}'/>")
+
+
+@pytest.fixture(scope="module")
+def tpm_states(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    doms = {
+        "tpma": _tpm_state("file", "/var/lib/swtpm/shared.img"),
+        "tpmb": _tpm_state("file", "/var/lib/swtpm//shared.img"),
+        "tpmc": _tpm_state("dir", "/var/lib/swtpm/own-c"),
+    }
+    return run_assessment(
+        _replayed_on(
+            tmp_path_factory.mktemp("rt14tpm"),
+            HARDENED_HOST,
+            {k: domain_xml(k, body=v) for k, v in doms.items()},
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "path", "other"),
+    [
+        ("tpma", "/var/lib/swtpm/shared.img", "tpmb"),
+        ("tpmb", "/var/lib/swtpm//shared.img", "tpma"),
+    ],
+)
+def test_one_emulated_tpm_state_named_by_two_vms_fails(
+    tpm_states: Assessment, vm: str, path: str, other: str
+) -> None:
+    """R14-6. libvirt 10.x lets an emulated TPM name its state: `<backend type='emulator'>
+    <source type='file'|'dir' path=...>` (libvirt-go-xml DomainTPMBackendEmulator.Source,
+    DomainTPMBackendSourceFile/Dir with a path attribute, read with `find_string` /
+    `read_file`; the devel-list patch "Teach the storage to use custom directory or file source
+    location", where Stefan Berger notes "the file backend does not lock access to the TPM
+    state file like the dir backend does", read with `search`). libvirt 9.0's test driver
+    predates it, so the domains come as a newer daemon reports them (_replayed_on). Two VMs
+    naming one state file (in any spelling, same_file) run one TPM: the same endorsement key,
+    NV indexes and sealed secrets, what HVA-065 fails for two VMs on one external swtpm socket
+    (R10-2); it passed both "per-VM emulated TPM (swtpm)" (false pass)."""
+    assert verdict(tpm_states, "HVA-065", vm) == (
+        "fail",
+        f"emulated TPM state {path} is named by VM(s) {other} too: one TPM (its endorsement "
+        "key, NV and sealed secrets) for several VMs",
+    )
+
+
+def test_an_emulated_tpm_state_of_its_own_keeps_the_pass(tpm_states: Assessment) -> None:
+    """Holds: a state directory no other VM names is the VM's own TPM."""
+    assert verdict(tpm_states, "HVA-065", "tpmc") == ("pass", "per-VM emulated TPM (swtpm)")

@@ -458,6 +458,10 @@ class Vm:
     VT-x flag, svm AMD-V's; each names one CPUID flag)."""
     tpm_backends: tuple[str, ...] = ()
     """Backend of each TPM: emulator (per-VM swtpm), passthrough (the host's TPM), external."""
+    tpm_state_paths: tuple[str, ...] = ()
+    """The state file or directory an emulated TPM names itself (libvirt 10.x `<backend
+    type='emulator'><source type='file'|'dir' path=...>`); empty where libvirt picks its own
+    per-VM directory (/var/lib/libvirt/swtpm/<uuid>)."""
     tpm_external_sockets: tuple[str, ...] = ()
     """The UNIX socket of each TPM with backend type='external' (an swtpm started outside)."""
     tpm_version: str | None = None

@@ -1786,12 +1786,24 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     and the guest measure into SHA-1 PCRs only, the 160-bit digests of a TPM 1.2: it fails as
     1.2 does (R14-2). A definition without the element leaves the banks the state was created
     with (swtpm_setup.conf `active_pcr_banks = @DEFAULT_PCR_BANKS@`, a build option: swtpm
-    samples/swtpm_setup.conf.in, read with `search`), which the definition does not show."""
+    samples/swtpm_setup.conf.in, read with `search`), which the definition does not show. Since
+    libvirt 10.x an emulated TPM may name its own state (`<backend type='emulator'><source
+    type='file'|'dir' path=...>`: libvirt-go-xml DomainTPMBackendSource, File/Dir with a path;
+    the devel-list patch "Teach the storage to use custom directory or file source location",
+    on which Stefan Berger noted "the file backend does not lock access to the TPM state file
+    like the dir backend does", both read with `search` / `read_file`): two VMs that name one
+    state run one TPM, its endorsement key and sealed secrets included, as two VMs on one
+    external socket do: a fail (R14-6, was "per-VM emulated TPM (swtpm)")."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     shared: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         for sock in (*v.tpm_external_sockets, *(sock for sock, _ in _raw_tpm_emulators(v))):
             shared.setdefault((v.host, same_file(sock)), []).append(v.name)
+    # an emulated TPM's own state file or directory (R14-6)
+    states: dict[tuple[str, str], list[str]] = {}
+    for v in ctx.deployment.vms:
+        for path in v.tpm_state_paths:
+            states.setdefault((v.host, same_file(path).rstrip("/")), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         platform = hosts[v.host].platform
@@ -1801,6 +1813,24 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                 yield passed(s, "vtpm.present = TRUE: the VM's own virtual TPM", ref)
             else:
                 yield failed(s, "no virtual TPM (no vtpm.present = TRUE)", ref)
+        elif "emulator" in v.tpm_backends and (
+            together := sorted(
+                {
+                    (path, n)
+                    for path in v.tpm_state_paths
+                    for n in states[(v.host, same_file(path).rstrip("/"))]
+                    if n != v.name
+                }
+            )
+        ):
+            yield failed(
+                s,
+                "emulated TPM state "
+                + ", ".join(sorted({p for p, _ in together}))
+                + f" is named by VM(s) {', '.join(sorted({n for _, n in together}))} too: one "
+                "TPM (its endorsement key, NV and sealed secrets) for several VMs",
+                v.source,
+            )
         elif "emulator" in v.tpm_backends and v.tpm_version == "1.2":
             yield failed(
                 s,

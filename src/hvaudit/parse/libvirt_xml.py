@@ -410,6 +410,7 @@ def parse_domain(
     tpm_version: str | None = None
     tpm_version_default = False
     tpm_banks: list[str] = []
+    tpm_states: list[str] = []
     emulator: str | None = None
     accel3d: list[str] = []
     gl_displays: list[str] = []
@@ -559,6 +560,11 @@ def parse_domain(
                 tpm_version_default = True
             if kind == "emulator" and backend is not None:
                 tpm_banks += [b.tag for b in _every(backend, "active_pcr_banks", "*")]
+                tpm_states += [
+                    path
+                    for st in backend.findall("source")
+                    if (path := (st.get("path") or "").strip())
+                ]
             src_el = backend.find("source") if backend is not None else None
             if kind == "external":
                 tpm_external.append((src_el.get("path") if src_el is not None else None) or "?")
@@ -742,6 +748,7 @@ def parse_domain(
         tpm_version_default=tpm_version_default,
         tpm_pcr_banks=tuple(dict.fromkeys(tpm_banks)),
         tpm_external_sockets=tuple(tpm_external),
+        tpm_state_paths=tuple(tpm_states),
         firmware_efi=efi,
         launch_security=(ls.get("type") or "unknown")
         if (ls := root.find("launchSecurity")) is not None
