@@ -51,6 +51,13 @@ Findings:
   AllowUsers entry names before any authentication method, root included, as for DenyUsers
   root (already a pass). An AllowUsers list whose user patterns cannot match root now passes,
   unless a Match block that may apply to root replaces it with one admitting root. Fixed.
+- R14H-8 (false pass, opened by R14H-5's reading and closed with it) `Include
+  /etc/ssh/sshd_config.d/*.conf` was expanded with Python's fnmatch, whose `*` crosses '/' and
+  matches a leading '.': files sshd never reads (glob(3): sshd_config.d/00-old/lock.conf,
+  .00.conf) were taken as included, and their `Match all` / `PermitRootLogin no` shadowed a
+  real later block that lets root in (HVA-160 passed); before R14H-5 such files could only add
+  blocks (wrong fails, HVA-151 and HVA-161 too). Include patterns are now matched part by part
+  as glob(3) does. Fixed.
 
 Probes that held: `Storage=volatile` beside imjournal (pass); a Runas group that is not
 administrative, `(nobody:nogroup)` (pass); "IBPB: conditional", the default (pass); audit.rules
@@ -414,3 +421,31 @@ def test_allow_users_without_root_refuses_root(host_scan) -> None:
     a = host_scan(_allow_users("*@10.0.0.0/8"))
     assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin prohibit-password"}
     assert outcomes(a, "HVA-160") == {"hv1": "fail"}
+
+
+# --- sshd's Include as glob(3) expands it (R14H-8) --------------------------------------------------
+
+
+def test_include_glob_reads_no_subdirectory_or_hidden_file(host_scan) -> None:
+    """R14H-8. OpenSSH servconf.c expands Include with glob(3) (`glob(arg, 0, NULL, &gbuf)`),
+    whose `*` matches neither a '/' nor a leading '.' (POSIX glob), so
+    `Include /etc/ssh/sshd_config.d/*.conf` reads neither sshd_config.d/old/00-lock.conf nor
+    sshd_config.d/.00-lock.conf. hvaudit matched the collected paths with Python's fnmatch,
+    read those files as included, and with R14H-5 took their `Match all` / `PermitRootLogin no`
+    for a block shadowing 50-lab.conf's `Match Address ... PermitRootLogin yes`: a pass (before
+    R14H-5 the same misreading could only add blocks, a wrong fail). Right: the fail
+    50-lab.conf alone gets. A block in such a file that lets root in is no fail either."""
+    lab = (
+        "/etc/ssh/sshd_config.d/50-lab.conf:Match Address 10.9.0.0/16\n"
+        "/etc/ssh/sshd_config.d/50-lab.conf:    PermitRootLogin yes\n"
+    )
+    for unread in ("/etc/ssh/sshd_config.d/00-old/lock.conf", "/etc/ssh/sshd_config.d/.00.conf"):
+        lock = f"{unread}:Match all\n{unread}:    PermitRootLogin no\n"
+        a = host_scan({"sshd-config-d": (lock + lab, 0)})
+        assert outcomes(a, "HVA-160") == {"hv1": "fail"}, (unread, messages(a, "HVA-160"))
+        assert messages(a, "HVA-160")["hv1"] == (
+            "PermitRootLogin no, but Match Address 10.9.0.0/16 "
+            "(/etc/ssh/sshd_config.d/50-lab.conf:1) sets PermitRootLogin yes"
+        )
+        a = host_scan({"sshd-config-d": (lab.replace("/50-lab.conf", unread[22:]), 0)})
+        assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin no"}, unread

@@ -897,7 +897,7 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
                     if not full.startswith(SSHD_CONFIG_D):
                         unread.append(full)
                         continue
-                    for name in sorted(p for p in dropins if fnmatch.fnmatchcase(p, full)):
+                    for name in sorted(p for p in dropins if _glob_matches(full, p)):
                         read(name, dropins[name], depth + 1, block)
             elif criteria:
                 settings.append((key, _unquote_sshd(value)))
@@ -914,6 +914,23 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
             main.source,
         )
     return Fact.of(tuple(blocks), *sources)
+
+
+def _glob_matches(pattern: str, path: str) -> bool:
+    """Whether glob(3) would return `path` for `pattern` (sshd's Include: servconf.c calls
+    glob(arg, 0, NULL, &gbuf)): each '/'-separated part matched on its own, so `*` never
+    crosses a '/' (a file in a subdirectory of sshd_config.d is not included), and a part
+    beginning with '.' only by a pattern part beginning with '.' (POSIX glob "leading period";
+    Python's fnmatch does neither, R14H-8)."""
+    want, have = pattern.split("/"), path.split("/")
+    if len(want) != len(have):
+        return False
+    for w, h in zip(want, have, strict=True):
+        if h.startswith(".") and not w.startswith("."):
+            return False
+        if not fnmatch.fnmatchcase(h, w):
+            return False
+    return True
 
 
 def _unquote_sshd(value: str) -> str:
