@@ -27,6 +27,22 @@ Proxmox VE:
   node's local library; a network storage served by another node of the same cluster passed.
 - L14-4 (false pass): HVA-070 took `shares: 0` ("Using zero disables auto-ballooning") for a
   memory priority.
+
+Held (same verdict before and after): a distinct fourth account beyond the limit (HVA-425), a
+domain-qualified dedicated group (HVA-422), a vMotion-stack vmknic also tagged (HVA-434), an x86
+VM without `machine` keeping its i440FX floppy (HVA-047), iSCSI volumes on machine 4.1 or an
+unpinned one and an LVM volume on 4.0 (HVA-059), `shares: 2000` (HVA-070), the hardened node's
+NFS library (HVA-100). Two more keep their verdict with a new text (HVA-434's n/a, HVA-431's
+question without a community).
+
+Tally: 33 cases; 24 failed on main 5e36599 (22 for the findings, 2 for the texts), 9 held.
+
+Not settled: HVA-416 and vCenter 8's solution-user grants (which built-in roles with VM
+privileges vCenter grants inventory-wide to solution users was not read); qm.conf `shares`
+without a non-zero `balloon` is inert too (QemuServer.pm vmstatus sets `shares` only `if
+($conf->{balloon})`, AutoBalloon.pm skips a VM without balloon_min), which the hardened
+fixtures' VMs rely on for HVA-070's priority: left for a decision on what a priority means for
+a fully guaranteed VM.
 """
 
 from __future__ import annotations
