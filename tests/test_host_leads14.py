@@ -38,6 +38,14 @@ exact status and message.
   names when /etc/group does not hold it, while nsswitch's group line also asks a directory
   (`group: files sss`): a directory group with members not in the evidence. Now the question,
   as for a sudoers %group; with `group: files` alone the group does not exist (pass). Fixed.
+- HL14-3 (held) polkit loads the .rules files of every rules directory ordered by file name,
+  /etc's first for one name (polkit_backend_common_rules_file_name_cmp); hvaudit reads a grant
+  in any of them, one sorting before 49-polkit-pkla-compat.rules and both files of one name.
+- HL14-7 (wrong fail) HVA-132/HVA-142 counted every grant of org.libvirt.unix.manage, even one
+  polkit never reaches: rules run in that order "until one of them returns a value" and
+  "Returning a result is final" (polkit(8)), so a rule refusing the action to everyone (NO or
+  AUTH_ADMIN, the condition testing the action id alone) ends the files after it and the .pkla
+  files read through 49-polkit-pkla-compat.rules. Now those grants are not counted. Fixed.
 """
 
 from __future__ import annotations
@@ -383,3 +391,69 @@ def test_rsyslog_stream_driver_mode_in_other_digits_is_not_tls(host_scan, mode: 
     )
     b = host_scan({"rsyslog-config": (plain, 0)})
     assert messages(a, "HVA-200") == messages(b, "HVA-200")
+
+
+def _js(path: str, condition: str, result: str) -> str:
+    return _rules(
+        path,
+        "polkit.addRule(function(action, subject) {\n"
+        f"  if ({condition}) {{\n    return polkit.Result.{result};\n  }}\n}});",
+    )
+
+
+MANAGE = 'action.id == "org.libvirt.unix.manage"'
+GRANT_ALL = _js("/usr/share/polkit-1/rules.d/60-libvirt.rules", MANAGE, "YES")
+EVERYONE_FAIL = (
+    "libvirtd.conf: auth_unix_rw = polkit, but /usr/share/polkit-1/rules.d/60-libvirt.rules "
+    "grant(s) org.libvirt.unix.manage with no subject test: every local user controls every VM"
+)
+
+
+@pytest.mark.parametrize(
+    ("deny", "status"),
+    [
+        (_js("/etc/polkit-1/rules.d/00-deny.rules", MANAGE, "NO"), "pass"),
+        (
+            _js("/etc/polkit-1/rules.d/00-deny.rules", MANAGE.replace('"', "'"), "AUTH_ADMIN"),
+            "pass",
+        ),
+        (_js("/etc/polkit-1/rules.d/90-deny.rules", MANAGE, "NO"), "fail"),
+        (
+            _js("/etc/polkit-1/rules.d/00-deny.rules", MANAGE + ' && subject.user != "x"', "NO"),
+            "fail",
+        ),
+        (_js("/etc/polkit-1/rules.d/00-deny.rules.off", MANAGE, "NO"), "fail"),
+    ],
+    ids=["refused-first", "admin-first", "refused-later", "refused-to-some", "not-a-rules-file"],
+)
+def test_polkit_refusal_before_a_grant_ends_it(host_scan, deny: str, status: str) -> None:
+    """HL14-7 (wrong fail). polkit runs the .rules files in name order until a rule returns a
+    result, "Returning a result is final" (polkit(8)): a rule in 00-deny.rules that refuses
+    org.libvirt.unix.manage to everyone (NO, or AUTH_ADMIN: only administrators) leaves the
+    grant of 60-libvirt.rules unreached. hvaudit counted every grant and failed HVA-132. A
+    refusal after the grant, one that tests the subject, or one in a file polkit does not load
+    (not *.rules) changes nothing: the fail stands."""
+    rules = str(HARDENED_HOST["polkit-rules"][0]) + deny + GRANT_ALL
+    a = host_scan({"polkit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": status}, messages(a, "HVA-132")
+    if status == "fail":
+        assert messages(a, "HVA-132") == {"hv1": EVERYONE_FAIL}
+    else:
+        assert messages(a, "HVA-132") == messages(host_scan(), "HVA-132")
+
+
+def test_polkit_refusal_before_the_pkla_compat_rule_ends_a_pkla_grant(host_scan) -> None:
+    """HL14-7. The .pkla files are read through 49-polkit-pkla-compat.rules, in its turn: a
+    refusal in 00-deny.rules leaves a .pkla grant to every account unreached."""
+    pkla = (
+        "/etc/polkit-1/localauthority/50-local.d/libvirt.pkla:[libvirt]\n"
+        "/etc/polkit-1/localauthority/50-local.d/libvirt.pkla:Identity=unix-user:*\n"
+        "/etc/polkit-1/localauthority/50-local.d/libvirt.pkla:Action=org.libvirt.unix.manage\n"
+        "/etc/polkit-1/localauthority/50-local.d/libvirt.pkla:ResultActive=yes\n"
+    )
+    rules = str(HARDENED_HOST["polkit-rules"][0]) + pkla
+    a = host_scan({"polkit-rules": (rules, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    deny = _js("/etc/polkit-1/rules.d/00-deny.rules", MANAGE, "NO")
+    a = host_scan({"polkit-rules": (rules + deny, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")

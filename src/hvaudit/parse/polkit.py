@@ -358,16 +358,59 @@ def _pkla_entries(lines: list[str]) -> Iterator[tuple[str, list[str], dict[str, 
 _PKLA_ROOTS = ("/var/lib/polkit-1/localauthority/", "/etc/polkit-1/localauthority/")
 
 
+def _rules_order(path: str) -> tuple[str, str]:
+    """Where polkit runs a .rules file: by file name, then by path for one name, /etc before
+    /usr (polkit_backend_common_rules_file_name_cmp, read with `find_string`: g_strcmp0 of the
+    base names, then of the paths: "/etc wins over /usr")."""
+    return path.rsplit("/", 1)[-1], path
+
+
+#: An `if` statement that refuses `org.libvirt.unix.manage` to every subject: the condition
+#: tests the action id alone, the consequent returns NO or asks for an administrator.
+_REFUSE_MANAGE = re.compile(
+    r"""if\s*\(\s*action\s*\.\s*id\s*===?\s*(["'])org\.libvirt\.unix\.manage\1\s*\)\s*"""
+    r"""(\{\s*)?return\s+polkit\s*\.\s*Result\s*\.\s*(?:NO|AUTH_ADMIN(?:_KEEP)?)\s*;?\s*\}?\s*"""
+)
+#: The rule through which polkit 0.106 and later consult the .pkla files (polkit-pkla-compat,
+#: Debian's polkitd-pkla): it runs in its file name's turn among the .rules files.
+PKLA_COMPAT = "49-polkit-pkla-compat.rules"
+
+
+def _refused_after(files: dict[str, list[str]], action: str) -> tuple[str, str] | None:
+    """The place (_rules_order) of the first .rules file with an addRule() function that
+    refuses `action` to every subject (only `org.libvirt.unix.manage` is read so), or None.
+    polkit(8): rules run in order "until one of them returns a value"; "Returning a result is
+    final": no rule of a file after it, nor the .pkla files behind PKLA_COMPAT, is reached for
+    that action. The file's own functions still count (read as a whole)."""
+    if action != "org.libvirt.unix.manage":
+        return None
+    for path in sorted((p for p in files if p.endswith(".rules")), key=_rules_order):
+        if is_local_authority(path):
+            continue
+        code = js_without_comments("\n".join(files[path]))
+        for rule in rule_functions(code):
+            if any(_REFUSE_MANAGE.fullmatch(stmt) for stmt in branches(rule)[0]):
+                return _rules_order(path)
+    return None
+
+
 def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
     """Every grant of `action` (YES or AUTH_SELF, no administrator needed) in the probe's files:
     addRule() functions of .rules files and .pkla sections whose Action globs match it. A .pkla
     grant to every account (`unix-user:*`, `unix-group:*`) counts only where no later entry for
     every account takes it back (_pkla_everyone; of two same-named directories under the two
-    roots, whose order is not read, either order granting counts)."""
+    roots, whose order is not read, either order granting counts). Grants in files polkit runs
+    after a rule that refuses the action to everyone are never reached (_refused_after)."""
     out: list[Grant] = []
     everyone = {_pkla_everyone(files, action, r) for r in (_PKLA_ROOTS, _PKLA_ROOTS[::-1])}
     everyone.discard("")
+    cut = _refused_after(files, action)
     for path, lines in files.items():
+        if cut is not None and (
+            (is_local_authority(path) and cut[0] < PKLA_COMPAT)
+            or (not is_local_authority(path) and _rules_order(path) > cut)
+        ):
+            continue
         if is_local_authority(path):
             if path.endswith(".pkla"):
                 for ident, actions, granted in pkla_sections(lines):
