@@ -53,6 +53,10 @@ pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
   running container's pending `features: nesting=1` (judged from a node's own file since
   P8-16) passed HVA-314. Fixed: read and rendered as `[pve:pending]`, as write_pct_config
   writes it.
+- P14-11 (false pass): HVA-301 passed "cluster firewall on, input policy DROP" on a node whose
+  host.fw says `enable: 0`; pve-firewall builds the node's input chain (cluster.fw rules, then
+  policy_in) only `if ($hostfw_enable)` (compile_iptables_filter), proxmox-firewall likewise,
+  so the policy filters none of that node's traffic. Fails now (HVA-302 fails beside it).
 
 Probes that held (pinned): a list of narrow networks stays narrow; a -dest the node does not
 hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage and a backup role are no
@@ -60,10 +64,11 @@ administrators; PVEAdmin unpropagated on `/` gives a token no Permissions.Modify
 Administrator token whose user's own ACL on `/` (an auditor's) replaces her group's; a rootfs
 storage volume in the `volume=` form; container `features: nesting=off` / `nesting=no`
 (parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
-node's /24; `unprivileged: 0`, `off`, `No` stay privileged.
+node's /24; `unprivileged: 0`, `off`, `No` stay privileged; host.fw without `enable`, or with
+`enable: 1`, keeps the node's firewall and HVA-301's pass.
 
-Tally: 42 cases; 28 failed on main before this round's fixes (P14-9's local-administrator case by
-its message only), 14 held.
+Tally: 45 cases; 29 failed on main before this round's fixes (P14-9's local-administrator case by
+its message only), 16 held.
 
 Leads left: pve-firewall's management rules admit the migration ports 60000:60050 from the
 `management` set too (enable_host_firewall; proxmox-firewall does not), which MGMT_PORTS leaves
@@ -625,3 +630,31 @@ def test_p14_10_rendered_container_pending_section() -> None:
         "[pve:pending]",
     )
     assert text == "hostname: a\n\n[pve:pending]\nfeatures: nesting=1\n"
+
+
+# --- P14-11: a node whose host.fw turns its firewall off has no input policy -------------------------
+
+
+def test_p14_11_host_firewall_off_leaves_the_policy_unapplied(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-302 failed the node beside it).
+    pve-firewall compile_iptables_filter builds the node's PVEFW-HOST-IN chain, where
+    cluster.fw's rules and `policy_in` go (enable_host_firewall), only `if ($hostfw_enable)`;
+    proxmox-firewall creates the cluster rules only `if self.config.host().is_enabled()`:
+    with host.fw `enable: 0` the DROP policy filters none of the node's own traffic."""
+    host = HOST_FW.replace("enable: 1\n", "enable: 0\n")
+    assert _live(tmp_path, {"etc/pve/nodes/pve-h1/host.fw": host}, "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw sets enable: 0: no input chain is "
+        "built for this node, so neither the policy nor any cluster rule filters its own traffic",
+    )
+
+
+@pytest.mark.parametrize("enable", ["", "enable: 1\n"], ids=["default", "explicit"])
+def test_p14_11_held_host_firewall_on_by_default(tmp_path: Path, enable: str) -> None:
+    """Held twins: without `enable` host.fw leaves the node's firewall on (`$hostfw_enable` is
+    true unless enable is defined and 0)."""
+    host = HOST_FW.replace("enable: 1\n", enable)
+    assert _live(tmp_path, {"etc/pve/nodes/pve-h1/host.fw": host}, "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )

@@ -362,7 +362,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     the policy last, so it accepts every inbound packet. host.fw not read at all is a question,
     never a pass: its rules come before the policy too. The node's host.fw is
     /etc/pve/nodes/<node name>/host.fw, the node name being the host name without its domain
-    (pve-common PVE::INotify nodename)."""
+    (pve-common PVE::INotify nodename). A host.fw with `enable: 0` fails too: pve-firewall builds
+    the node's input chain, with cluster.fw's rules and its input policy, only for a node whose
+    firewall is on (compile_iptables_filter `if ($hostfw_enable)`; proxmox-firewall likewise),
+    so the DROP policy filters nothing of that node's own traffic (P14-11)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -383,6 +386,19 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
             )
         elif policy not in ("DROP", "REJECT"):
             yield failed(s, f"cluster firewall on, input policy {policy}", *fw.sources)
+        elif px.host_firewall.known and px.host_firewall.get().options.get("enable") == "0":
+            # pve-firewall compile_iptables_filter calls enable_host_firewall (the node's input
+            # chain: cluster.fw and host.fw rules, then policy_in) only `if ($hostfw_enable)`;
+            # proxmox-firewall creates the cluster rules only `if self.config.host().
+            # is_enabled()` (P14-11)
+            yield failed(
+                s,
+                f"cluster firewall on, input policy {policy}, but host.fw sets enable: 0: no "
+                "input chain is built for this node, so neither the policy nor any cluster rule "
+                "filters its own traffic",
+                *fw.sources,
+                *px.host_firewall.sources,
+            )
         elif (daemon := _daemon(h, px))[0] == "absent":
             yield failed(
                 s,
