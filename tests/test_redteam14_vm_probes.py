@@ -42,9 +42,10 @@ files, the NVRAM and kernel/initrd/dtb/slic, plus the chardevs virDomainChrDefFo
 no loop names a redirdev or an rng, and libvirt 9.0's parser drops a seclabel on all three
 (R13), so nothing is overridden there today.
 
-Tally: 25 probe cases (17 test functions). 14 cases pin R14-1..R14-6 (each failed on main
+Tally: 26 probe cases (18 test functions). 14 cases pin R14-1..R14-6 (each failed on main
 before its fix: R14-1 3, R14-2 1, R14-3 3, R14-4 2, R14-5 3, R14-6 2; R14-5's question case
-pins its own edge); 11 found nothing, the verdict held (the virtiofs case among them).
+pins its own edge); 12 found nothing, the verdict held (the virtiofs share and the read-only
+ISO library beside a CD-ROM, R14-5's edges, among them).
 
 Leads left (not settled in the time): Proxmox VE's `ivshmem:` maps /dev/shm/pve-shm-<name>
 (proxmox_model), which R14-1's peer matching does not yet count (a Proxmox VM's raw mem-path on
@@ -552,3 +553,30 @@ def test_one_emulated_tpm_state_named_by_two_vms_fails(
 def test_an_emulated_tpm_state_of_its_own_keeps_the_pass(tpm_states: Assessment) -> None:
     """Holds: a state directory no other VM names is the VM's own TPM."""
     assert verdict(tpm_states, "HVA-065", "tpmc") == ("pass", "per-VM emulated TPM (swtpm)")
+
+
+def test_read_only_share_of_an_iso_library_beside_a_cdrom_keeps_the_pass(tmp_path: Path) -> None:
+    """Held, an edge of R14-5: a read-only share of an ISO directory whose image another VM
+    has in its CD-ROM (libvirt opens a cdrom read-only) reads what that VM cannot write
+    either; the pass stands. A writable share of it would let the guest rewrite that VM's
+    boot medium and fails."""
+    cd = (
+        "<devices><disk type='file' device='cdrom'><source file='/srv/iso/install.iso'/>"
+        "<target dev='sda' bus='sata'/></disk></devices>"
+    )
+    doms = {
+        "cdvm": cd,
+        "isoro": _share("/srv/iso", "<readonly/>", "passthrough"),
+        "isorw": _share("/srv/iso"),
+    }
+    uri = write_node(tmp_path / "n.xml", [domain_xml(k, body=v) for k, v in doms.items()])
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-058", "isoro") == (
+        "pass",
+        "shared directories read-only or with mapped ownership: /srv/iso",
+    )
+    assert verdict(a, "HVA-058", "isorw") == (
+        "fail",
+        "disk images of other VMs in the host directories it shares: /srv/iso (VM cdvm: "
+        "/srv/iso/install.iso): the guest reaches them through the share",
+    )

@@ -938,7 +938,8 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     every running VM's image to the one QEMU user (_shares_holding_disks, R14-5, was the pass
     "read-only or with mapped ownership"): a fail, unless SELinux confines the VMs (each image
     keeps its own VM's MCS categories); where the host's security driver was not read, a
-    question."""
+    question. A read-only share does not count another VM's read-only disk or CD-ROM (an ISO
+    library): it reads what that VM cannot write either."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1105,10 +1106,16 @@ def _shares_holding_disks(
     VM's MCS categories), so that host is not judged here. A virtiofs share (served by
     virtiofsd, which virt-aa-helper adds nothing for) and a 9p share of raw arguments (no
     profile rule at all) are not judged this way."""
-    nine = [d.host_path for d in shares if d.driver != "virtiofs"]
-    mine = [p.rstrip("/") for p in (same_file(h) for h in nine) if p.startswith("/")]
+    # a read-only share of another VM's read-only disk (an ISO library beside a CD-ROM, which
+    # QEMU opens read-only with or without <readonly/>) reads only what that VM cannot write
+    # either: not counted
+    mine: dict[str, bool] = {}
+    for d in shares:
+        path = same_file(d.host_path).rstrip("/")
+        if d.driver != "virtiofs" and d.host_path.startswith("/"):
+            mine[path] = mine.get(path, False) or not d.readonly
     out: list[tuple[str, list[tuple[str, str]]]] = []
-    for path in dict.fromkeys(mine):
+    for path, writable in mine.items():
         disks = [
             (o.name, d.source)
             for o in vms
@@ -1116,6 +1123,7 @@ def _shares_holding_disks(
             for d in o.disks
             if d.type in ("file", "block")
             and d.source
+            and (writable or not (d.readonly or d.device in ("cdrom", "floppy")))
             and (same_file(d.source) + "/").startswith(path + "/")
         ]
         if disks:
