@@ -58,6 +58,13 @@ Findings:
   real later block that lets root in (HVA-160 passed); before R14H-5 such files could only add
   blocks (wrong fails, HVA-151 and HVA-161 too). Include patterns are now matched part by part
   as glob(3) does. Fixed.
+- R14H-9 (false pass) HVA-200 passed "logs forwarded over TLS" with journald.conf saying
+  ForwardToSyslog=no and rsyslog reading only the socket, because a file in a subdirectory of
+  journald.conf.d (old/99-forward.conf), a hidden one (.99-forward.conf) or one not ending in
+  .conf said yes: systemd reads only the directory's own `*.conf` names that do not begin with
+  '.' (conf_files_list, dirent_is_file_with_suffix). journald's and journal-upload's drop-ins
+  are now chosen as systemd chooses them (one helper, _systemd_dropins); the same reading feeds
+  R14H-1's Storage=. Fixed.
 
 Probes that held: `Storage=volatile` beside imjournal (pass); a Runas group that is not
 administrative, `(nobody:nogroup)` (pass); "IBPB: conditional", the default (pass); audit.rules
@@ -449,3 +456,39 @@ def test_include_glob_reads_no_subdirectory_or_hidden_file(host_scan) -> None:
         )
         a = host_scan({"sshd-config-d": (lab.replace("/50-lab.conf", unread[22:]), 0)})
         assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin no"}, unread
+
+
+# --- journald drop-ins systemd does not read (R14H-9) ----------------------------------------------
+
+
+def test_journald_dropin_in_a_subdirectory_or_hidden_is_not_read(host_scan) -> None:
+    """R14H-9. systemd reads a drop-in directory itself, not its subdirectories (conf_files_list),
+    and only names for which dirent_is_file_with_suffix holds (dirent-util.c, read with
+    `find_string`: `if (de->d_name[0] == '.') return false; return endswith(de->d_name,
+    suffix)`). journald.conf says ForwardToSyslog=no; a copy in journald.conf.d/old/ or a
+    hidden .99-forward.conf saying yes is never applied. hvaudit took them by their file name
+    and passed HVA-200 (rsyslog reads only the socket). Right: the fail journald.conf alone
+    gets; a real drop-in with the same text still passes (held)."""
+    for path in (
+        "/etc/systemd/journald.conf.d/old/99-forward.conf",
+        "/etc/systemd/journald.conf.d/.99-forward.conf",
+        "/etc/systemd/journald.conf.d/99-forward.conf.disabled",
+    ):
+        a = host_scan(
+            {
+                "rsyslog-config": (DEBIAN_MAIN + REMOTE, 0),
+                "/etc/systemd/journald.conf": "[Journal]\nForwardToSyslog=no\n",
+                "journald-conf-d": (f"{path}:[Journal]\n{path}:ForwardToSyslog=yes\n", 0),
+            }
+        )
+        assert outcomes(a, "HVA-200") == {"hv1": "fail"}, (path, messages(a, "HVA-200"))
+        assert "ForwardToSyslog=no in /etc/systemd/journald.conf," in messages(a, "HVA-200")["hv1"]
+    path = "/etc/systemd/journald.conf.d/99-forward.conf"
+    a = host_scan(
+        {
+            "rsyslog-config": (DEBIAN_MAIN + REMOTE, 0),
+            "/etc/systemd/journald.conf": "[Journal]\nForwardToSyslog=no\n",
+            "journald-conf-d": (f"{path}:[Journal]\n{path}:ForwardToSyslog=yes\n", 0),
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}

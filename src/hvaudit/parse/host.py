@@ -2889,19 +2889,41 @@ def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     drop = ev.get(_cmd("journald-conf-d"))
     if main.state in ("uncollected", "failed") or drop.state in ("uncollected", "failed"):
         return None
-    by_name: dict[str, tuple[str, list[str]]] = {}
-    order = ("/etc/", "/run/", "/usr/local/lib/", "/usr/lib/")
-
-    def rank(path: str) -> int:
-        return next((i for i, pre in enumerate(order) if path.startswith(pre)), len(order))
-
-    for path, lines in _by_file(drop.text if drop.state == "ok" else "").items():
-        name = path.rsplit("/", 1)[-1]
-        held = by_name.get(name)
-        if name.endswith(".conf") and (held is None or rank(path) < rank(held[0])):
-            by_name[name] = (path, lines)
+    files = _by_file(drop.text if drop.state == "ok" else "")
+    chosen = _systemd_dropins(files, JOURNALD_CONF_D)
     main_lines = main.text.splitlines() if main.state == "ok" else []
-    return [(JOURNALD_CONF, main_lines)] + [by_name[n] for n in sorted(by_name)]
+    return [(JOURNALD_CONF, main_lines)] + [(chosen[n], files[chosen[n]]) for n in sorted(chosen)]
+
+
+#: journald.conf(5) SYNOPSIS: the drop-in directories, in their order of precedence.
+JOURNALD_CONF_D = (
+    "/etc/systemd/journald.conf.d",
+    "/run/systemd/journald.conf.d",
+    "/usr/local/lib/systemd/journald.conf.d",
+    "/usr/lib/systemd/journald.conf.d",
+)
+#: journal-upload.conf(5): its drop-in directories, in their order of precedence.
+JOURNAL_UPLOAD_CONF_D = (
+    "/etc/systemd/journal-upload.conf.d",
+    "/run/systemd/journal-upload.conf.d",
+    "/usr/lib/systemd/journal-upload.conf.d",
+)
+
+
+def _systemd_dropins(files: Mapping[str, object], dirs: tuple[str, ...]) -> dict[str, str]:
+    """File name -> path of each drop-in systemd reads from `dirs` (given in their order of
+    precedence), out of `grep -r -H` paths: conf_files_list reads each directory itself, not
+    its subdirectories, and takes a name only where dirent_is_file_with_suffix holds (systemd
+    dirent-util.c: not beginning with '.', ending in ".conf"; read with `find_string`); a
+    name in an earlier directory masks the same name in a later one (systemd.syntax(7),
+    R14H-9)."""
+    chosen: dict[str, str] = {}
+    for d in dirs:
+        for path in files:
+            where, _, name = path.rpartition("/")
+            if where == d and not name.startswith(".") and name.endswith(".conf"):
+                chosen.setdefault(name, path)
+    return chosen
 
 
 def _journald_last(
@@ -3151,10 +3173,7 @@ def _journal_upload_url(
     if drop.state == "ok":
         sources.append(drop.source)
         files = _by_file(drop.text)
-        chosen: dict[str, str] = {}
-        order = ("/etc/", "/run/", "/usr/lib/")
-        for path in sorted(files, key=lambda p: [p.startswith(o) for o in order], reverse=True):
-            chosen.setdefault(path.rsplit("/", 1)[-1], path)
+        chosen = _systemd_dropins(files, JOURNAL_UPLOAD_CONF_D)
         texts.extend("\n".join(files[chosen[name]]) for name in sorted(chosen))
     elif drop.state in ("absent", "failed", "uncollected"):
         unread = (
