@@ -18,7 +18,8 @@ exact status and message.
   debug as `log_level = 1` does. The collector now keeps, per running libvirtd/virtqemud, the
   LIBVIRT_DEBUG, LIBVIRT_LOG_FILTERS and LIBVIRT_LOG_OUTPUTS of /proc/PID/environ (grep -z on
   the host: no other variable leaves it); "1" or "debug" there or in the unit's environment
-  fails, an unreadable environment is the question. Fixed.
+  fails, an unreadable environment is the question; a valid other level in every environment
+  read overrides the file's `log_level = 1` (was a wrong fail). Fixed.
 - HL14-4 (wrong reading) Python's `\\d` in a str pattern matches every Unicode decimal digit
   and int() reads them ("\\u0663" is 3), where glibc, dpkg, QEMU's option parser, ps and
   VMware's .vmx reader know only 0-9. The regular expressions that read numbers, versions,
@@ -457,3 +458,35 @@ def test_polkit_refusal_before_the_pkla_compat_rule_ends_a_pkla_grant(host_scan)
     deny = _js("/etc/polkit-1/rules.d/00-deny.rules", MANAGE, "NO")
     a = host_scan({"polkit-rules": (rules + deny, 0)})
     assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+
+
+@pytest.mark.parametrize(
+    ("environ", "unit", "status"),
+    [
+        ("LIBVIRT_DEBUG=3\0", "LIBVIRT_DEBUG=warning\n", "pass"),
+        ("LIBVIRT_DEBUG=3\0", "", "fail"),
+        ("", "LIBVIRT_DEBUG=3\n", "fail"),
+        ("LIBVIRT_DEBUG=DEBUG\0", "LIBVIRT_DEBUG=3\n", "fail"),
+    ],
+    ids=["both-override", "next-start-keeps-file", "running-keeps-file", "invalid-value"],
+)
+def test_libvirt_debug_overrides_the_files_log_level(
+    host_scan, environ: str, unit: str, status: str
+) -> None:
+    """HL14-1 twin (wrong fail): LIBVIRT_DEBUG at another valid level replaces the file's
+    `log_level = 1` (virLogSetFromEnv runs after it). Only where every environment read (the
+    running daemon's, the unit's for the next start) overrides it does the file's debug level
+    not count; a value libvirt does not parse ("DEBUG": STREQ) overrides nothing."""
+    conf = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"]) + "log_level = 1\n"
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": conf,
+            "/etc/default/libvirtd": 'LIBVIRTD_ARGS="--timeout 120"\n' + unit,
+            "libvirt-environ-700": (environ, 0 if environ else 1),
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": status}, messages(a, "HVA-213")
+    expected = (
+        JOURNAL_OK if status == "pass" else "libvirtd.conf: log_level = 1 (debug, floods the log)"
+    )
+    assert messages(a, "HVA-213") == {"hv1": expected}

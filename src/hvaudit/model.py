@@ -968,10 +968,10 @@ class LibvirtHost:
     """Per QEMU-driver daemon (libvirtd, virtqemud): the log outputs in force instead of its
     file's log_outputs and where they come from (the running daemon, LIBVIRT_LOG_OUTPUTS in its
     unit's environment); absent where the file decides."""
-    log_debug_env: dict[str, Fact[tuple[str, ...]]] = field(default_factory=dict)
-    """Per QEMU-driver daemon (libvirtd, virtqemud): where LIBVIRT_DEBUG in its environment
-    (the running daemon's, its unit's for the next start) sets its log priority to debug; ()
-    where it does not; absent where neither was read."""
+    log_debug_env: dict[str, Fact[tuple[tuple[str, str], ...]]] = field(default_factory=dict)
+    """Per QEMU-driver daemon (libvirtd, virtqemud): LIBVIRT_DEBUG in each environment read (the
+    running daemon's, its units' for the next start), as (where, value; value "" unset);
+    absent where neither was read."""
 
 
 @dataclass(slots=True)

@@ -56,6 +56,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import UNIT_ENABLED_STATES, Fact, Host, Source, Vm
+from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
 from hvaudit.textsafe import digits
@@ -656,12 +657,18 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 ok.append(f"{name}: log_outputs {outputs!r} (stderr goes to the journal)")
             else:
                 problems.append(f"{name}: log_outputs {outputs!r} writes only to files or stderr")
-            if level == 1:
-                problems.append(f"{file}: log_level = 1 (debug, floods the log)")
             debug = debug_env.get(file.removesuffix(".conf"))
-            if debug is not None:
-                refs += list(debug.sources)
-                problems += [f"{where} (debug, floods the log)" for where in debug.get()]
+            envs = debug.get() if debug is not None else ()
+            refs += list(debug.sources) if debug is not None else []
+            # LIBVIRT_DEBUG at another valid level in every environment read overrides the file
+            overridden = bool(envs) and all(LIBVIRT_DEBUG_LEVELS.get(v, 1) > 1 for _, v in envs)
+            if level == 1 and not overridden:
+                problems.append(f"{file}: log_level = 1 (debug, floods the log)")
+            problems += [
+                f"{where} (debug, floods the log)"
+                for where, v in envs
+                if LIBVIRT_DEBUG_LEVELS.get(v) == 1
+            ]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif malformed:

@@ -81,6 +81,7 @@ from hvaudit.textsafe import digits
 
 __all__ = [
     "LIBVIRT_DAEMONS",
+    "LIBVIRT_DEBUG_LEVELS",
     "TLS_KEY",
     "TLS_KEY_PATHS",
     "libvirt_admin_socket",
@@ -4672,32 +4673,42 @@ LIBVIRT_DEBUG_LEVELS = {
 }
 
 
-def _log_debug_env(ev: HostEvidence, processes: Fact[str]) -> dict[str, Fact[tuple[str, ...]]]:
-    """Per QEMU-driver daemon (libvirtd, virtqemud): where LIBVIRT_DEBUG sets its default log
-    priority to debug ("1" or "debug"), now and at its next start; () where it does not.
+def _log_debug_env(
+    ev: HostEvidence, processes: Fact[str]
+) -> dict[str, Fact[tuple[tuple[str, str], ...]]]:
+    """Per QEMU-driver daemon (libvirtd, virtqemud): LIBVIRT_DEBUG in the environment it runs
+    with now and in the one its units give its next start, as (where it is set, its value; "",
+    "" where it is not), one pair per environment read.
 
     libvirt src/util/virlog.c virLogSetFromEnv (read with `find_string`): a non-empty
-    LIBVIRT_DEBUG sets the default priority (virLogParseDefaultPriority), after the file's
-    log_level (virdaemon.c virDaemonSetupLogging, "cmdline > environment > config"), so
-    `LIBVIRT_DEBUG=1` logs at debug as `log_level = 1` does. A running daemon's environment is
-    the one it started with (its /proc/PID/environ, of which the collector keeps only libvirt's
-    logging variables); its units' give the next start's. The running daemon's environment not
-    read (an older collector: no artefact) leaves the units to decide; unreadable, unknown."""
-    out: dict[str, Fact[tuple[str, ...]]] = {}
+    LIBVIRT_DEBUG sets the default priority (virLogParseDefaultPriority: "1"/"debug" ...
+    "4"/"error", compared exactly), after the file's log_level (virdaemon.c
+    virDaemonSetupLogging, "cmdline > environment > config"), so `LIBVIRT_DEBUG=1` logs at
+    debug as `log_level = 1` does, and `LIBVIRT_DEBUG=3` overrides a file's `log_level = 1`. A
+    running daemon's environment is the one it started with (its /proc/PID/environ, of which the
+    collector keeps only libvirt's logging variables); its units' give the next start's. The
+    running daemon's environment not read (an older collector: no artefact) leaves the units to
+    decide; unreadable, unknown."""
+    out: dict[str, Fact[tuple[tuple[str, str], ...]]] = {}
     running = _running(processes, LOG_DAEMONS, lambda names: names)
     names = set(running.get()) if running.known else set()
     units = ev.get(_cmd("libvirt-units"))
     for daemon in LOG_DAEMONS:
-        found: list[str] = []
+        found: list[tuple[str, str]] = []
         sources: list[Source] = []
         if daemon in names:
             got = ev.get(_cmd(f"libvirt-environ-{daemon}"))
             if got.state == "ok" and got.rc in (0, 1):
                 sources.append(got.source)
-                for record in got.text.split("\0"):
-                    name, _, value = record.strip("\n").partition("=")
-                    if name == "LIBVIRT_DEBUG" and LIBVIRT_DEBUG_LEVELS.get(value) == 1:
-                        found.append(f"running {daemon}'s environment: LIBVIRT_DEBUG={value}")
+                values = [
+                    value
+                    for name, _, value in (
+                        r.strip("\n").partition("=") for r in got.text.split("\0")
+                    )
+                    if name == "LIBVIRT_DEBUG"
+                ]
+                value = values[-1] if values else ""
+                found.append((f"running {daemon}'s environment: LIBVIRT_DEBUG={value}", value))
             elif got.state not in ("uncollected", "absent"):
                 why = (got.reason.strip() or f"rc {got.rc}")[:120]
                 out[daemon] = Fact.unavailable(
@@ -4708,9 +4719,9 @@ def _log_debug_env(ev: HostEvidence, processes: Fact[str]) -> dict[str, Fact[tup
         if units.state == "ok":
             env, where, unit_srcs, unread = _daemon_unit_env(ev, units, daemon)
             sources += unit_srcs
-            value = env.get("LIBVIRT_DEBUG", "")
-            if not unread and LIBVIRT_DEBUG_LEVELS.get(value) == 1:
-                found.append(f"LIBVIRT_DEBUG={value} in {where['LIBVIRT_DEBUG']}")
+            value = "" if unread else env.get("LIBVIRT_DEBUG", "")
+            place = where.get("LIBVIRT_DEBUG", f"{daemon}.service")
+            found.append((f"LIBVIRT_DEBUG={value} in {place}", value))
         if sources:
             out[daemon] = Fact.of(tuple(found), *sources)
     return out
