@@ -57,6 +57,9 @@ pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
   host.fw says `enable: 0`; pve-firewall builds the node's input chain (cluster.fw rules, then
   policy_in) only `if ($hostfw_enable)` (compile_iptables_filter), proxmox-firewall likewise,
   so the policy filters none of that node's traffic. Fails now (HVA-302 fails beside it).
+- P14-12 (false pass): HVA-313 passed "no rule opens management ports wider" with cluster.fw
+  `policy_in: ACCEPT`, which ends the node's input chain (enable_host_firewall) and admits
+  every source to the web UI and SSH; only HVA-301 failed. Fails now.
 
 Probes that held (pinned): a list of narrow networks stays narrow; a -dest the node does not
 hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage and a backup role are no
@@ -65,10 +68,10 @@ Administrator token whose user's own ACL on `/` (an auditor's) replaces her grou
 storage volume in the `volume=` form; container `features: nesting=off` / `nesting=no`
 (parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
 node's /24; `unprivileged: 0`, `off`, `No` stay privileged; host.fw without `enable`, or with
-`enable: 1`, keeps the node's firewall and HVA-301's pass.
+`enable: 1`, keeps the node's firewall and HVA-301's pass; a REJECT policy keeps HVA-313's.
 
-Tally: 45 cases; 29 failed on main before this round's fixes (P14-9's local-administrator case by
-its message only), 16 held.
+Tally: 48 cases; 31 failed on main before this round's fixes (P14-9's local-administrator case by
+its message only), 17 held.
 
 Leads left: pve-firewall's management rules admit the migration ports 60000:60050 from the
 `management` set too (enable_host_firewall; proxmox-firewall does not), which MGMT_PORTS leaves
@@ -657,4 +660,33 @@ def test_p14_11_held_host_firewall_on_by_default(tmp_path: Path, enable: str) ->
     assert _live(tmp_path, {"etc/pve/nodes/pve-h1/host.fw": host}, "HVA-301") == (
         "pass",
         "cluster firewall on, input policy DROP",
+    )
+
+
+# --- P14-12: an ACCEPT input policy admits the management ports from anywhere ------------------------
+
+
+@pytest.mark.parametrize("policy", ["ACCEPT", "accept"])
+def test_p14_12_accept_policy_opens_management_ports(tmp_path: Path, policy: str) -> None:
+    """Was pass "IP set `management`: ...; no rule opens management ports wider" (HVA-301
+    failed beside it). enable_host_firewall ends the node's input chain in cluster.fw's
+    policy_in (`$cluster_options->{policy_in} || 'DROP'`, upper-cased by
+    parse_clusterfw_option): ACCEPT admits every source to the web UI and SSH, whatever the
+    management set lists."""
+    cluster = CLUSTER_FW.replace("policy_in: DROP", f"policy_in: {policy}")
+    assert _live(tmp_path, {"etc/pve/firewall/cluster.fw": cluster}, "HVA-313") == (
+        "fail",
+        "input policy ACCEPT: every source reaches the management ports, the set admits "
+        "nothing the policy does not",
+    )
+
+
+def test_p14_12_held_reject_policy(tmp_path: Path) -> None:
+    """Held twin: REJECT refuses what no rule admits, as DROP does."""
+    cluster = CLUSTER_FW.replace("policy_in: DROP", "policy_in: REJECT")
+    status, message = _live(tmp_path, {"etc/pve/firewall/cluster.fw": cluster}, "HVA-313")
+    assert (status, message) == (
+        "pass",
+        "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports "
+        "wider",
     )

@@ -1742,7 +1742,8 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     ports its macro's do (MGMT_MACROS: PMG's 8006 and Squid's 3128 as well as SSH, SPICEproxy
     and VNC). Both daemons add the local network to the set whatever it holds
     (MANAGEMENT_LOCAL_NETWORK): a cluster.fw alias `local_network` of a /7 or wider network
-    fails (P14-7)."""
+    fails (P14-7). So does an input policy other than DROP or REJECT: the node's input chain
+    ends in it, so it admits every source the rules leave (P14-12)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1775,6 +1776,15 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         problems = []
+        # the node's input chain ends in cluster.fw's policy_in (enable_host_firewall: `my
+        # $policy = $cluster_options->{policy_in} || 'DROP'`): ACCEPT admits every source to
+        # every port the rules leave, the management ports included (P14-12)
+        policy = cluster.options.get("policy_in", "DROP")
+        if policy not in ("DROP", "REJECT"):
+            problems.append(
+                f"input policy {policy}: every source reaches the management ports, the set "
+                "admits nothing the policy does not"
+            )
         entries = cluster.usable("management")
         if "management" not in cluster.ipsets:
             problems.append("no IP set `management`: the node's whole local network is admitted")
