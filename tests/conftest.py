@@ -589,6 +589,10 @@ class ReplayRunner:
         return self._answer(_PROBE_BY_ARGV[argv], False)
 
 
+#: libvirt's QEMU namespace (formatdomain, "QEMU command-line passthrough")
+QEMU_NS_URI = "http://libvirt.org/schemas/domain/qemu/1.0"
+
+
 def domain_xml(
     name: str,
     body: str = "",
@@ -638,8 +642,13 @@ def build_bundle(
     *,
     secure_xml: bool = True,
     name: str = "bundle",
+    qemu_driver: bool = False,
 ) -> Path:
-    """Collect `uri` with the real collectors; with `host`, as a real (replayed) host named hv1."""
+    """Collect `uri` with the real collectors; with `host`, as a real (replayed) host named hv1.
+    A simulated host's bundle keeps the test driver's URI, so raw QEMU arguments are not
+    observable in it (hvaudit.checks.base.raw_arguments_unseen); `qemu_driver` marks it as a
+    daemon with the QEMU driver would report the same definitions (from_qemu_driver), for a
+    test of what the XML alone decides."""
     dest = tmp_path / name
     writer = BundleWriter(
         dest, target=uri if host is None else "qemu+ssh://root@hv1/system", platform="kvm-libvirt"
@@ -652,9 +661,12 @@ def build_bundle(
             origin="host facts",
             reason="simulated host (libvirt test driver)",
         )
+        if qemu_driver:
+            from_qemu_driver(writer, uri)
     else:
         writer.meta["collector"]["libvirt"]["simulated"] = False
         writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+        from_qemu_driver(writer, uri)
         _replay_secmodel(writer, host.get("secmodel", "apparmor"))
         if (
             host.get("secmodel") == "selinux"
@@ -664,6 +676,16 @@ def build_bundle(
             host = dict(host, **{"qemu-label-1200": (SELINUX_QEMU_LABEL, 2)})
         HostCollector(ReplayRunner(host)).collect(writer)
     return writer.close(complete=True)
+
+
+def from_qemu_driver(writer: BundleWriter, node_uri: str | None = None) -> None:
+    """Mark a bundle of a replayed host as its daemon's: the collector's URI is the host's
+    (qemu+ssh://root@hv1/system), whose QEMU driver keeps the QEMU namespace in the XML it
+    reports (hvaudit.parse._domain_args), where the test driver drops it. With `node_uri`
+    (the test driver's node file the domains came from), only when that file has no QEMU
+    namespace to drop; domain artefacts written as collected need no `node_uri`."""
+    if node_uri is None or QEMU_NS_URI not in Path(node_uri.removeprefix("test://")).read_text():
+        writer.meta["collector"]["libvirt"]["uri"] = "qemu+ssh://root@hv1/system"
 
 
 def _replay_secmodel(writer: BundleWriter, model: str) -> None:

@@ -353,7 +353,8 @@ def devices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Assessment]:
     return {
         "nested": run_assessment(build_bundle(d, uri, nesting, name="nested")),
         "flat": run_assessment(build_bundle(d, uri, flat, name="flat")),
-        "sim": run_assessment(build_bundle(d, uri, None, name="sim")),
+        # the simulated host's definitions as a daemon with the QEMU driver reports them
+        "sim": run_assessment(build_bundle(d, uri, None, name="sim", qemu_driver=True)),
     }
 
 

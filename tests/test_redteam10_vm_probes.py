@@ -72,6 +72,7 @@ from conftest import (
     _replay_secmodel,
     build_bundle,
     domain_xml,
+    from_qemu_driver,
     run_assessment,
     write_node,
 )
@@ -416,6 +417,7 @@ def _replayed_on(
     writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
     writer.meta["collector"]["libvirt"]["simulated"] = False
     writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    from_qemu_driver(writer)
     _replay_secmodel(writer, host.get("secmodel", "apparmor"))
     HostCollector(ReplayRunner(host)).collect(writer)
     return writer.close(complete=True)

@@ -836,7 +836,7 @@ def test_page_sharing_on_an_offline_vmx_is_a_question(
 
 def _bundle_with_filters(d: Path, uri: str, filters: dict[str, str]) -> Path:
     """The hardened replayed host whose daemon reports these nwfilter definitions."""
-    from conftest import ReplayRunner
+    from conftest import ReplayRunner, from_qemu_driver
     from hvaudit.bundle import BundleWriter, dump_json
     from hvaudit.collect.host import HostCollector
     from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
@@ -852,6 +852,7 @@ def _bundle_with_filters(d: Path, uri: str, filters: dict[str, str]) -> Path:
     writer.add("libvirt/nwfilters/index.json", dump_json({"nwfilters": index}), origin="test")
     writer.meta["collector"]["libvirt"]["simulated"] = False
     writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    from_qemu_driver(writer, uri)
     HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
     return writer.close(complete=True)
 
@@ -1189,7 +1190,7 @@ def _bundle_with_live_xml(d: Path, host: dict[str, Any], xmls: dict[str, str]) -
     """A replayed host whose daemon returned these domain XML documents verbatim: what a real
     libvirtd reports for running VMs (live XML with the labels it generated), which the test
     driver does not keep. The first red team's raw-argument probe builds its bundle the same way."""
-    from conftest import ReplayRunner, _replay_secmodel
+    from conftest import ReplayRunner, _replay_secmodel, from_qemu_driver
     from hvaudit.bundle import BundleWriter, dump_json
     from hvaudit.collect.host import HostCollector
     from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
@@ -1208,6 +1209,7 @@ def _bundle_with_live_xml(d: Path, host: dict[str, Any], xmls: dict[str, str]) -
     writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
     writer.meta["collector"]["libvirt"]["simulated"] = False
     writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    from_qemu_driver(writer)
     _replay_secmodel(writer, host.get("secmodel", "apparmor"))
     HostCollector(ReplayRunner(host)).collect(writer)
     return writer.close(complete=True)

@@ -23,7 +23,15 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, domain_xml, messages, outcomes, run_assessment, write_node
+from conftest import (
+    HARDENED_HOST,
+    domain_xml,
+    from_qemu_driver,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
 from hvaudit.engine import Assessment
 from test_nwfilter_stock import STOCK
 
@@ -729,6 +737,7 @@ def replayed_domains(tmp_path: Path, domains: dict[str, str]) -> Path:
         writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
         index.append({"uuid": name, "file": path, "autostart": False})
     writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
+    from_qemu_driver(writer)
     writer.record("host", status="not_applicable", origin="host facts", reason="simulated")
     return writer.close(complete=True)
 

@@ -454,6 +454,69 @@ def qemu_config_unread(what: str) -> Callable[[CheckFunc], CheckFunc]:
     return wrap
 
 
+def raw_arguments_unseen(what: str) -> Callable[[CheckFunc], CheckFunc]:
+    """For a VM check whose pass or n/a also rests on the VM's raw QEMU arguments adding no
+    `what` (libvirt <qemu:commandline>; earlier rounds made each such check fail where they are
+    seen to add one): where the collection could not see raw arguments at all
+    (`Vm.raw_arguments_visible` not known: libvirt's test driver has no QEMU driver and drops
+    the QEMU namespace from every definition it parses), that pass or n/a is not proven. It
+    becomes a manual item whose question names `what` and is the same for every VM of a host,
+    so reports tell it once with the VMs listed (issue 8) and one attestation (`subject =
+    "vm:*"`) answers it; the message keeps what the domain XML alone shows and names HVA-046,
+    which asks whether the VM has raw arguments at all (where it has none, each of these
+    questions is answered yes). Fails stand. A VM whose raw arguments were read is judged on
+    them. Real daemons (qemu:///system, qemu+ssh://) keep the namespace in XMLDesc, Proxmox VE's
+    `args:` is read from the VM's configuration and VMware has no raw arguments: none of them is
+    touched. Apply beneath @check."""
+
+    def wrap(func: CheckFunc) -> CheckFunc:
+        @functools.wraps(func)
+        def run(ctx: Context) -> Iterator[Outcome]:
+            unseen: dict[tuple[str | None, str], Fact[bool]] = {
+                (v.host, v.name): v.raw_arguments_visible
+                for v in ctx.deployment.vms
+                if not v.raw_arguments_visible.known and not v.raw_hypervisor_arguments
+            }
+            for o in func(ctx):
+                seen = (
+                    unseen.get((o.subject.host, o.subject.name))
+                    if unseen
+                    and o.subject.type == "vm"
+                    and o.status in (Status.PASS, Status.NOT_APPLICABLE)
+                    else None
+                )
+                if seen is None:
+                    yield o
+                    continue
+                yield manual(
+                    o.subject,
+                    f"{o.message}; raw QEMU arguments not observable on this collection (HVA-046)",
+                    *o.evidence,
+                    *seen.sources,
+                    question=raw_unseen_question(o.subject.host, what),
+                )
+
+        run.__doc__ = (
+            f"{(func.__doc__ or '').rstrip()}\n\n    Where a collection cannot observe raw QEMU "
+            "arguments (libvirt's test driver drops the QEMU namespace), a pass or n/a here is "
+            f"not proven: it becomes the question whether they add {what} "
+            "(hvaudit.checks.base.raw_arguments_unseen; issue 8)."
+        )
+        return run
+
+    return wrap
+
+
+def raw_unseen_question(host: str | None, what: str) -> str:
+    """The question of raw_arguments_unseen: the same text for every VM of `host`."""
+    return (
+        f"Do this VM's raw QEMU arguments, which this collection could not observe, leave out "
+        f"{what}? Evidence: the VM's <qemu:commandline> in `virsh dumpxml` on host {host} (a "
+        "daemon with the QEMU driver keeps the QEMU namespace). Pass: yes, the VM has no raw "
+        "arguments or none adds one; fail: one does."
+    )
+
+
 def readconfig_files(v: Vm) -> list[str]:
     """The files a VM's raw QEMU arguments load with -readconfig, in order."""
     return [o.text for o in qemu_options(v.raw_hypervisor_arguments) if o.name == "readconfig"]

@@ -34,6 +34,7 @@ from hvaudit.checks.base import (
     not_applicable,
     passed,
     qemu_config_unread,
+    raw_arguments_unseen,
     unknown,
     vm_subject,
 )
@@ -135,6 +136,9 @@ def _where(addr: str) -> str:
 )
 @qemu_config_unread(
     "a console that listens on the network (a [vnc] or [spice] section, a socket, udp or telnet [chardev] server, a [device] or [chardev] exposing the monitor or gdb)"
+)
+@raw_arguments_unseen(
+    "a console or listener on the network (-vnc, -spice, -gdb, a TCP, UDP or telnet server of -chardev, -serial, -monitor or -qmp, a -netdev hostfwd or listen)"
 )
 def console_exposure(ctx: Context) -> Iterator[Outcome]:
     """A VNC or SPICE console gives keyboard, screen and often boot control of the VM; a TCP

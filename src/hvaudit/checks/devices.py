@@ -30,6 +30,7 @@ from hvaudit.checks.base import (
     not_applicable,
     passed,
     qemu_config_unread,
+    raw_arguments_unseen,
     unknown,
     vm_subject,
 )
@@ -1753,7 +1754,7 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
                 f"raw QEMU arguments cannot be seen: {seen.reason}",
                 *seen.sources,
                 question="Is this VM's definition on the host that runs it free of raw QEMU "
-                f"arguments? Evidence: `virsh dumpxml {v.uuid}` on host {v.host} (a daemon "
+                f"arguments? Evidence: the VM's `virsh dumpxml` on host {v.host} (a daemon "
                 "with the QEMU driver keeps the QEMU namespace this scan could not see). Pass: "
                 "yes, no <qemu:commandline>, <qemu:capabilities>, <qemu:override> or "
                 "<qemu:deprecation> element; fail: any of them is there.",
@@ -1901,6 +1902,9 @@ def _raw_legacy(v: Vm) -> list[str]:
     platforms=ANY,
     per_vm=True,
 )
+@raw_arguments_unseen(
+    "a legacy device (-device of a floppy, IDE, sound, USB tablet, mouse or redirection, smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus, -fda)"
+)
 def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     """Every emulated device is QEMU code reachable from the guest; Rev. 1 HY-SR-6A keeps
     emulation to devices whose complexity is manageable. Legacy devices have a long CVE history
@@ -2019,6 +2023,7 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
 @qemu_config_unread(
     "a passed-through host device (a [device] of driver vfio-pci, usb-host or scsi-generic)"
 )
+@raw_arguments_unseen("a passed-through PCI device (-device vfio-pci)")
 def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     """A VM that owns a DMA-capable device can make it write anywhere in host memory unless the
     IOMMU remaps and confines its DMA (Rev. 1: DMA remapping is mandatory). Only PCI devices

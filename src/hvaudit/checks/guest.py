@@ -26,6 +26,7 @@ from hvaudit.checks.base import (
     not_applicable,
     passed,
     qemu_config_unread,
+    raw_arguments_unseen,
     vm_subject,
 )
 from hvaudit.checks.network import _pci_functions
@@ -229,6 +230,7 @@ def _nesting_policy(v: Vm, h: Host) -> str | None:
     platforms=VM_PLATFORMS,
     per_vm=True,
 )
+@raw_arguments_unseen("vmx or svm for the guest (a -cpu that adds them, -cpu host or max)")
 def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     """A guest that can run its own hypervisor drives KVM's nested VMX/SVM emulation, a large and
     bug-prone attack surface (several guest-to-host escapes were in it). A CPU definition that
@@ -612,6 +614,7 @@ _TPMDEV_TYPE_SET = re.compile(r"tpmdev\.([^.]{1,63})\.type=(.*)\Z", re.S)
     per_vm=True,
 )
 @qemu_config_unread("a TPM passthrough (a [tpmdev] of type passthrough)")
+@raw_arguments_unseen("a TPM passthrough (-tpmdev passthrough)")
 def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     """A passthrough TPM gives one guest exclusive use of the host's TPM (libvirt formatdomain,
     "TPM device": backend type passthrough), the root of the host's measured boot and
@@ -708,6 +711,9 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     peers=("shared_memory_files", "raw_hypervisor_arguments"),
 )
 @qemu_config_unread("an ivshmem device (a [device] of driver ivshmem-plain or ivshmem-doorbell)")
+@raw_arguments_unseen(
+    "inter-VM shared memory (-device ivshmem-plain or ivshmem-doorbell, -object memory-backend-file with a mem-path)"
+)
 def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     """An ivshmem `<shmem>` device maps one host memory region into every VM (and host process)
     that names it (libvirt formatdomain, "Shared memory device"): a channel between VMs that the
@@ -897,6 +903,9 @@ def _vmci_unrestricted(v: Vm, h: Host) -> Outcome:
 )
 @qemu_config_unread(
     "a shared host directory (an [fsdev] or [virtfs] section, a vhost-user-fs device)"
+)
+@raw_arguments_unseen(
+    "a shared host directory (-fsdev, -virtfs, a vhost-user-fs device, a fat: or vvfat drive)"
 )
 def shared_directories(ctx: Context) -> Iterator[Outcome]:
     """libvirt formatdomain, "Filesystems": `passthrough` ("The source is accessed with the
@@ -1281,6 +1290,7 @@ def _raw_vvfat(v: Vm) -> list[SharedDirectory]:
     platforms=LINUX_HOST,
     per_vm=True,
 )
+@raw_arguments_unseen("a SCSI device passed through (-device scsi-block or scsi-generic)")
 def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     """`rawio='yes'` gives the VM's QEMU process CAP_SYS_RAWIO, and `sgio='unfiltered'` lets the
     guest send any SCSI command to the host device, firmware updates included (libvirt
@@ -1991,6 +2001,7 @@ def _raw_tpm_emulators(v: Vm) -> list[tuple[str, str]]:
     platforms=VM_PLATFORMS,
     per_vm=True,
 )
+@raw_arguments_unseen("a directly booted kernel (-kernel)")
 def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     """Only UEFI firmware with the secure-boot feature and enrolled keys makes the guest's firmware
     refuse unsigned boot loaders; `<loader secure='yes'>` alone marks SMM-protected flash and

@@ -28,6 +28,7 @@ from hvaudit.checks.base import (
     manual,
     not_applicable,
     passed,
+    raw_arguments_unseen,
     unknown,
     vm_subject,
 )
@@ -129,6 +130,7 @@ def _bridge_helper(n: RawNic) -> bool:
     platforms=ANY,
     peers=("interfaces",),
 )
+@raw_arguments_unseen("a network interface no filter covers (-netdev tap or bridge, -nic, -net)")
 def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     """Without a filter at the VM port, a rogue guest can send with another VM's MAC or IP address
     and poison ARP caches: the spoofing half of HYP-T2. Filtering in the host kernel, between vNIC
@@ -651,6 +653,9 @@ def _unread_sourced(h: Host | None) -> str:
     },
     platforms=ANY,
     per_vm=True,
+)
+@raw_arguments_unseen(
+    "a network interface (-netdev tap or bridge, -nic, -net) on more than one VLAN"
 )
 def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     """A guest that receives a trunk can tag its own frames and reach every VLAN on it: VLAN
@@ -1725,6 +1730,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     platforms=QEMU,
     peers=("interfaces", "raw_hypervisor_arguments"),
 )
+@raw_arguments_unseen("a port on a host bridge (-netdev tap or bridge)")
 def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     """`<port isolated='yes'/>` (libvirt >= 6.1, on the interface or inherited from its network)
     sets the Linux bridge port's isolated flag: isolated ports cannot exchange frames with each

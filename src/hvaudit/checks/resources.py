@@ -23,6 +23,7 @@ from hvaudit.checks.base import (
     manual,
     not_applicable,
     passed,
+    raw_arguments_unseen,
     unknown,
     vm_subject,
 )
@@ -370,6 +371,7 @@ def vcpus_of(v: Vm) -> tuple[int, str]:
     platforms=ANY,
     per_vm=True,
 )
+@raw_arguments_unseen("more vCPUs (-smp)")
 def vcpus_below_cores(ctx: Context) -> Iterator[Outcome]:
     """A VM with as many vCPUs as the host has cores can occupy every core at once, starving the
     host and its neighbours; the 2014 draft asks for strictly fewer. The maximum (hot-pluggable)
@@ -683,6 +685,9 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
     },
     platforms=QEMU,  # VMware keeps NIC limits on the switch (Network I/O Control), not the VM
     per_vm=True,
+)
+@raw_arguments_unseen(
+    "a disk or host tap without limits (a -drive without read and write rates, -netdev tap or bridge)"
 )
 def io_limits(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-8: per-VM limits on network and I/O bandwidth keep a denial of service local

@@ -26,6 +26,7 @@ from hvaudit.checks.base import (
     manual,
     not_applicable,
     passed,
+    raw_arguments_unseen,
     unknown,
     vm_subject,
 )
@@ -339,6 +340,9 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
         "unless the VM needs 3D.",
     },
     platforms=(*QEMU, *ESX),
+)
+@raw_arguments_unseen(
+    "a 3D-accelerated GPU (-device virtio-vga-gl, virtio-gpu-gl or a rutabaga variant)"
 )
 def no_3d(ctx: Context) -> Iterator[Outcome]:
     """3D acceleration exposes a large emulated GPU stack to the guest; several VM escapes went
