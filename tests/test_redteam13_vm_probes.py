@@ -241,10 +241,7 @@ def kernels(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
     ("vm", "said"),
     [
         ("sbkernel", "the VM does not set opt/org.tianocore/EnableLegacyLoader"),
-        (
-            "sbknob",
-            "the VM sets opt/org.tianocore/EnableLegacyLoader, its value redacted from the bundle",
-        ),
+        ("sbknob", "the VM sets opt/org.tianocore/EnableLegacyLoader to 'no'"),
     ],
 )
 def test_direct_kernel_boot_under_secure_boot_asks_about_the_legacy_loader(
@@ -265,9 +262,9 @@ def test_direct_kernel_boot_under_secure_boot_asks_about_the_legacy_loader(
     disabled, 0). HVA-066 asked only whether the store has Secure Boot on, whose pass answer
     ("Secure Boot enabled with the template's keys") passes a VM whose firmware boots any
     kernel the host names (wrong question, a false pass by its answer). Now the question is
-    the firmware's; a definition that sets the option (its value redacted from the bundle, as
-    every fw_cfg entry's: hvaudit.redact.redact_xml) still needs firmware that has it (an
-    older OVMF ignores the entry)."""
+    the firmware's; a definition that sets the option off (a boolean word, which the bundle
+    keeps: hvaudit.redact.FW_CFG_BOOLEANS) still needs firmware that has it (an older OVMF
+    ignores the entry)."""
     status, msg = verdict(kernels, "HVA-066", vm)
     assert (status, msg) == (
         "manual",
@@ -305,7 +302,7 @@ def test_raw_kernel_beside_a_resolved_secure_loader_asks_about_the_legacy_loader
     (qemu-options.hx `-fw_cfg [name=]name,string=str`; OvmfPkg/RUNTIME_CONFIG.md's own usage
     line). The definition names the SMM loader and the variable store template with enrolled
     keys (Debian's OVMF_VARS_4M.ms.fd), whose store question HVA-066 asked alone. The raw
-    option is seen, its value redacted like a <sysinfo> entry's (hvaudit.redact), and no
+    option is seen, its boolean value kept like a <sysinfo> entry's (hvaudit.redact), and no
     firmware older than the option honours it: still the question."""
     xml = (
         f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>rawkern</name>"
@@ -330,8 +327,7 @@ def test_raw_kernel_beside_a_resolved_secure_loader_asks_about_the_legacy_loader
         "template, whether Secure Boot is on now is in the store; but the VM boots kernel "
         "/srv/boot/vmlinuz-custom (QEMU argument -kernel /srv/boot/vmlinuz-custom) directly, "
         "which OVMF's legacy Linux loader starts without Secure Boot verification when "
-        "verification fails (the VM sets opt/org.tianocore/EnableLegacyLoader, its value "
-        "redacted from the bundle)",
+        "verification fails (the VM sets opt/org.tianocore/EnableLegacyLoader to 'no')",
     )
     result = next(
         r for r in a.results if r.check.id == "HVA-066" and r.outcome.subject.name == "rawkern"

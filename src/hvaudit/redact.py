@@ -12,7 +12,9 @@ What is secret is data, per format, in the tables below, so a reviewer can read 
 
 - names of settings, options and parameters (`SecretNames`), with what each format adds;
 - QEMU option properties (`-object secret,data=`, `-spice password=`, `-fw_cfg string=`, rbd
-  `:key=`, curl `cookie=`), in `<qemu:arg>`, a process list and Proxmox `args:`;
+  `:key=`, curl `cookie=`), in `<qemu:arg>`, a process list and Proxmox `args:`; of fw_cfg
+  values, only a boolean word of an entry in `FW_CFG_BOOLEANS` is kept (OVMF's
+  EnableLegacyLoader, for HVA-066);
 - command-line forms in a process list (`--password X`, `--password=X`, `mysql -pX`, `curl -u u:p`);
 - syslog forms (rsyslog `pwd="X"`, legacy `:ommysql:host,db,user,X`, syslog-ng `password("X")`),
   after the `grep -H` file-name prefix is taken off;
@@ -322,6 +324,34 @@ _QEMU_HINTS = (
 _JSON_PAIR = re.compile(r'"([A-Za-z0-9_.\-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
 # Options whose argument is wholly or partly secret regardless of names.
 _QEMU_STRING_OPTIONS = frozenset({"-fw_cfg"})
+#: fw_cfg entries whose value is kept when it is a boolean word: OVMF reads
+#: opt/org.tianocore/EnableLegacyLoader with QemuFwCfgParseBool (edk2 OvmfPkg/RUNTIME_CONFIG.md),
+#: which takes only the words of FW_CFG_BOOLEAN_WORDS, so such a value says nothing secret and
+#: HVA-066 needs it (R13-2). fw_cfg names are compared exactly (QemuFwCfgFindFile). Any other
+#: value of it, and every other entry's value, is blanked.
+FW_CFG_BOOLEANS = frozenset({"opt/org.tianocore/EnableLegacyLoader"})
+#: QemuFwCfgParseBool's words, compared case-insensitively (edk2 OvmfPkg/Library/
+#: QemuFwCfgSimpleParserLib/QemuFwCfgSimpleParser.c mTrueString, mFalseString; read with
+#: `read_file`).
+FW_CFG_TRUE_WORDS = frozenset({"true", "yes", "y", "enable", "enabled", "1"})
+FW_CFG_BOOLEAN_WORDS = FW_CFG_TRUE_WORDS | {"false", "no", "n", "disable", "disabled", "0"}
+
+
+def public_fw_cfg(name: str, value: str) -> bool:
+    """True for a fw_cfg entry whose value is kept in the bundle (FW_CFG_BOOLEANS)."""
+    return name in FW_CFG_BOOLEANS and value.lower() in FW_CFG_BOOLEAN_WORDS
+
+
+def _public_fw_cfg_arg(body: str) -> bool:
+    """`name=opt/org.tianocore/EnableLegacyLoader,string=no`, and nothing else, as -fw_cfg's
+    argument."""
+    if ",," in body:
+        return False
+    pairs = [p.partition("=") for p in body.split(",")]
+    props = {k: v for k, eq, v in pairs if eq}
+    return len(props) == len(pairs) == 2 and public_fw_cfg(
+        props.get("name", ""), props.get("string", "")
+    )
 
 
 def _qemu_prop(option: str) -> Callable[[re.Match[str]], str]:
@@ -359,6 +389,8 @@ def _qemu_arg(arg: str, option: str) -> str:
         return arg  # no name that could be secret: most arguments of most command lines
     quote = arg[0] if len(arg) > 1 and arg[0] in "'\"" and arg[-1] == arg[0] else ""
     body = arg[1:-1] if quote else arg
+    if option == "-fw_cfg" and _public_fw_cfg_arg(body):
+        return arg
     if body.startswith("{"):
         body = _JSON_PAIR.sub(_json_pair(QEMU_NAMES), body)
     else:
@@ -700,6 +732,13 @@ def _qemu_property(m: re.Match[str]) -> str:
     return re.sub(r"""(\svalue\s*=\s*)(['"])(.*?)\2""", _blank_attr, tag)
 
 
+def _fw_cfg_entry(m: re.Match[str]) -> str:
+    name = re.search(r"""\sname\s*=\s*(['"])(.*?)\1""", m.group(1))
+    if name is not None and public_fw_cfg(html.unescape(name.group(2)), m.group(2)):
+        return m.group(0)
+    return f"{m.group(1)}{REDACTED}{m.group(3)}"
+
+
 def redact_xml(text: str) -> str:
     """libvirt XML (domains, networks, pools): console passwords, inline secrets and passphrases,
     disk cookies, `?token=` in source names and `query=`, fw_cfg blobs, every `<qemu:env>` value,
@@ -717,11 +756,7 @@ def redact_xml(text: str) -> str:
         )
         if "fwcfg" in text:
             text = _FWCFG.sub(
-                lambda m: (
-                    m.group(1)
-                    + _FWCFG_ENTRY.sub(lambda e: f"{e.group(1)}{REDACTED}{e.group(3)}", m.group(3))
-                    + m.group(4)
-                ),
+                lambda m: m.group(1) + _FWCFG_ENTRY.sub(_fw_cfg_entry, m.group(3)) + m.group(4),
                 text,
             )
         if "query" in text:

@@ -33,7 +33,7 @@ from hvaudit.checks.network import _pci_functions
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
-from hvaudit.redact import REDACTED
+from hvaudit.redact import FW_CFG_TRUE_WORDS, REDACTED
 
 #: Where distributions install QEMU: Debian/Ubuntu/SUSE/Arch /usr/bin/qemu-system-<target> (Ubuntu's
 #: qemu-system-x86-microvm also /usr/bin/qemu-system-x86_64-microvm), RHEL and Fedora's
@@ -2149,11 +2149,21 @@ def _direct_boot_question(v: Vm, outcome: Outcome, kernel: str, setting: str | N
     verification boots all the same unless the host's firmware is recent enough and the
     option is off: whether Secure Boot guards this VM's kernel is a question of the firmware
     build, never a pass, and the store's question alone (pass: Secure Boot enabled) would pass
-    it."""
+    it. Where the VM turns the option on (a true word of QemuFwCfgParseBool, which the bundle
+    keeps: hvaudit.redact.FW_CFG_BOOLEANS), the legacy loader runs whatever the build, which
+    either predates the option or obeys it: a fail."""
+    if setting is not None and setting.lower() in FW_CFG_TRUE_WORDS:
+        return failed(
+            outcome.subject,
+            f"{outcome.message}; but the VM boots kernel {kernel} directly and sets "
+            f"{LEGACY_LOADER} to {setting!r}: OVMF's legacy Linux loader starts it without "
+            "Secure Boot verification when verification fails",
+            *outcome.evidence,
+        )
     if setting is None:
         said = f"the VM does not set {LEGACY_LOADER}"
     elif setting == REDACTED:
-        # the collector blanks every fw_cfg entry's value, raw or not (hvaudit.redact)
+        # the collector blanks every fw_cfg value that is not a boolean word (hvaudit.redact)
         said = f"the VM sets {LEGACY_LOADER}, its value redacted from the bundle"
     else:
         said = f"the VM sets {LEGACY_LOADER} to {setting!r}"
