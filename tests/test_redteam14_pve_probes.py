@@ -62,16 +62,17 @@ pve-access-control 5ccd07d9 and pve-container 94f55852, read with `fetch`):
   every source to the web UI and SSH; only HVA-301 failed. Fails now.
 
 Probes that held (pinned): a list of narrow networks stays narrow; a -dest the node does not
-hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage and a backup role are no
-administrators; PVEAdmin unpropagated on `/` gives a token no Permissions.Modify, nor does an
-Administrator token whose user's own ACL on `/` (an auditor's) replaces her group's; a rootfs
-storage volume in the `volume=` form; container `features: nesting=off` / `nesting=no`
-(parse_property_string reads booleans with parse_boolean); a `local_network` alias of the
-node's /24; `unprivileged: 0`, `off`, `No` stay privileged; host.fw without `enable`, or with
-`enable: 1`, keeps the node's firewall and HVA-301's pass; a REJECT policy keeps HVA-313's.
+hold narrows; PVEVMUser on /vms, PVEDatastoreAdmin on /storage, a backup role and
+PVETemplateUser are no administrators; PVEAdmin unpropagated on `/` gives a token no
+Permissions.Modify, nor does an Administrator token whose user's own ACL on `/` (an auditor's)
+replaces her group's; a rootfs storage volume in the `volume=` form; container `features:
+nesting=off` / `nesting=no` (parse_property_string reads booleans with parse_boolean); a
+`local_network` alias of the node's /24; `unprivileged: 0`, `off`, `No` stay privileged;
+host.fw without `enable`, or with `enable: 1`, keeps the node's firewall and HVA-301's pass; a
+REJECT policy keeps HVA-313's.
 
-Tally: 48 cases; 31 failed on main before this round's fixes (P14-9's local-administrator case by
-its message only), 17 held.
+Tally: 49 cases; 31 failed on main before this round's fixes (P14-9's local-administrator case by
+its message only), 18 held.
 
 Leads left: pve-firewall's management rules admit the migration ports 60000:60050 from the
 `management` set too (enable_host_firewall; proxmox-firewall does not), which MGMT_PORTS leaves
@@ -275,14 +276,16 @@ def test_p14_3_custom_administering_role_needs_a_second_factor(
         "acl:1:/vms:ops@pve:PVEVMUser:\n",
         "acl:1:/storage:ops@pve:PVEDatastoreAdmin:\n",
         "role:Backup:VM.Backup,VM.Audit,Datastore.AllocateSpace:\nacl:1:/vms:ops@pve:Backup:\n",
+        "acl:1:/vms/200:ops@pve:PVETemplateUser:\n",
     ],
-    ids=["vm-user", "datastore-admin", "backup-operator"],
+    ids=["vm-user", "datastore-admin", "backup-operator", "template-user"],
 )
 def test_p14_3_held_operators_are_no_administrators(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], acl: str
 ) -> None:
-    """Held twins: a VM user's privileges ($privgroups VM `user`: console, power, backup) and a
-    storage administrator's are no administration of VMs or nodes."""
+    """Held twins: a VM user's privileges ($privgroups VM `user`: console, power, backup), a
+    storage administrator's and a template user's (VM.Clone, which needs VM.Allocate on the new
+    VM as well) are no administration of VMs or nodes."""
     report = dir_scan(tmp_path, capsys, _users(acl))
     assert pve_result(report, "HVA-306", "pve-h1") == (
         "pass",

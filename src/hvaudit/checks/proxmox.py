@@ -302,7 +302,9 @@ ACCOUNT_ADMIN_PATHS = {
 #: Sys.PowerMgmt), and Permissions.Modify: with it on a path, API2/ACL.pm update_acl skips
 #: its "superset of privileges" filter (`if (!defined($auth_user_privs->{'Permissions.Modify'}))`)
 #: and its holder grants any role there, Administrator included, to anyone, itself too.
-ADMIN_ANYWHERE = (BUILTIN_ROLES["PVEVMAdmin"] - BUILTIN_ROLES["PVEVMUser"]) | {
+#: VM.Clone alone is not: a clone needs VM.Allocate on the new VM too (qemu-server API2/Qemu.pm
+#: clone_vm), and PVETemplateUser ("view and clone templates") holds it with VM.Audit only.
+ADMIN_ANYWHERE = (BUILTIN_ROLES["PVEVMAdmin"] - BUILTIN_ROLES["PVEVMUser"] - {"VM.Clone"}) | {
     "Sys.Console",
     "Sys.Syslog",
     "Sys.Modify",
