@@ -65,15 +65,40 @@ Findings:
   '.' (conf_files_list, dirent_is_file_with_suffix). journald's and journal-upload's drop-ins
   are now chosen as systemd chooses them (one helper, _systemd_dropins); the same reading feeds
   R14H-1's Storage=. Fixed.
+- R14H-10 (false pass) HVA-214 passed "audit rules watch ..." with the watches loaded by hand
+  and kept only in /etc/audit/rules.d/disabled/libvirt.rules or rules.d/.libvirt.rules:
+  augenrules lists its sources with `ls -1v rules.d | grep ".rules$"` (no subdirectory, no
+  hidden name), so the next boot loads none; hvaudit counted every `grep -r` path ending in
+  .rules. Now R11H-6's question. Fixed.
 
 Probes that held: `Storage=volatile` beside imjournal (pass); a Runas group that is not
 administrative, `(nobody:nogroup)` (pass); "IBPB: conditional", the default (pass); audit.rules
 with no rules.d file listed (pass); the Match blocks in the other order and `Match all` after the
 global settings with PermitRootLogin yes (fail, as before); the security archive at 500 (pass); `AllowUsers *@10.0.0.0/8` (fail: it admits root).
 
-Tally: see the end of this docstring.
+Tally: 15 tests in this file; 12 failed on the code before their fix (R14H-1 twice, R14H-2
+twice, R14H-3, R14H-4, R14H-5, R14H-6, R14H-7, R14H-8, R14H-9, R14H-10; each run against an
+archive of main taken before it), 3 held (test_conditional_ibpb_is_the_default_and_passes,
+test_audit_rules_without_a_rules_directory_keep_the_pass, test_match_blocks_that_do_let_root_in).
 
-Leads left: see the end of this docstring.
+Leads left (not probed or not fixed for lack of time):
+- HVA-213: with journald Storage=none and ForwardToSyslog off (RHEL's default), libvirt's
+  journal output is dropped, yet HVA-213 passes "log_outputs unset (the journal)"; not fixed
+  here (HVA-213 was another helper's this round). R14H-1's _journald_storage gives the fact.
+- HVA-160: AllowGroups that root is in no group of refuses root as AllowUsers does (R14H-7),
+  but root's groups may come from sss/ldap (sssd's filter_users default root); not judged.
+- sshd Match blocks: AllowUsers/DenyUsers of several matching blocks append (servconf.c "XXX
+  appends to list; doesn't respect first-match-wins"); hvaudit judges each block alone, which
+  can only err towards a fail.
+- HVA-033 trusts `ss -p` process names: a listener named sshd on a port `sshd -T` does not
+  name passes as approved.
+- sshd_config changed after the listener started: `sshd -T` reads the file, the listener runs
+  what it read at start or SIGHUP, and a reload re-execs in place (start time unchanged), so
+  mtimes against the start cannot tell; not probed.
+- apt "Pinned packages:" (a package pinned to its installed version) hides its security
+  updates as a hold does; only source priorities are read (R14H-6).
+- PAM module arguments in brackets (`[nouserok]`) are not unbracketed before the bypass test.
+- rules.d `never` rules: the boot order is augenrules' `ls -1v`, hvaudit reads grep's order.
 """
 
 from __future__ import annotations
@@ -492,3 +517,31 @@ def test_journald_dropin_in_a_subdirectory_or_hidden_is_not_read(host_scan) -> N
         }
     )
     assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+
+
+# --- audit rules files augenrules does not read (R14H-10) ------------------------------------------
+
+
+def test_audit_watches_in_a_subdirectory_of_rules_d(host_scan) -> None:
+    """R14H-10. augenrules lists its sources with `/bin/ls -1v ${SourceRulesDir} | grep
+    "\\.rules$"` (audit-userspace init.d/augenrules, read with `read_file`): only names directly
+    in /etc/audit/rules.d, none beginning with '.', so rules.d/disabled/libvirt.rules and
+    rules.d/.libvirt.rules load nothing at boot. The watches are loaded now (by hand) and
+    audit.rules has none: R11H-6's question. hvaudit read `grep -r` output, counted the files in
+    the subdirectory and the hidden one as boot rules, and passed HVA-214."""
+    base = "".join(
+        ln + "\n"
+        for ln in HARDENED_HOST["audit-rules-files"][0].splitlines()
+        if " -w " not in f" {ln.partition(':')[2]}"
+    )
+    for path in ("/etc/audit/rules.d/disabled/libvirt.rules", "/etc/audit/rules.d/.libvirt.rules"):
+        rules = base + (
+            f"{path}:-w /etc/libvirt -p wa -k libvirt-config\n{path}:-w /etc/polkit-1 -p wa -k polkit\n"
+        )
+        a = host_scan({"audit-rules-files": (rules, 0)})
+        assert outcomes(a, "HVA-214") == {"hv1": "manual"}, (path, messages(a, "HVA-214"))
+        assert messages(a, "HVA-214")["hv1"] == (
+            "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but neither "
+            "/etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches /etc/libvirt, "
+            "/etc/polkit-1: a rule loaded with auditctl alone is gone at the next boot"
+        )

@@ -1126,12 +1126,21 @@ def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
         path, sep, rule = line.partition(":")
         if not sep:
             continue
-        if path.startswith("/etc/audit/rules.d/") and not path.endswith(".rules"):
+        if path.startswith("/etc/audit/rules.d/") and not _augenrules_reads(path):
             continue
         rule = rule.strip()
         if rule.startswith("-"):
             rules.append(rule)
     return Fact.of(tuple(rules), g.source)
+
+
+def _augenrules_reads(path: str) -> bool:
+    """Whether augenrules reads `path` (audit-userspace init.d/augenrules: `for rules in
+    $(/bin/ls -1v ${SourceRulesDir} | grep "\\.rules$")`): a name directly in
+    /etc/audit/rules.d (ls lists no subdirectory's files, `grep -r` does), not beginning with
+    '.' (ls without -a omits it), ending in .rules (R14H-10)."""
+    where, _, name = path.rpartition("/")
+    return where == "/etc/audit/rules.d" and name.endswith(".rules") and not name.startswith(".")
 
 
 def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
@@ -1146,7 +1155,7 @@ def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
         )
     files: dict[str, list[str]] = {}
     for path, lines in _by_file(g.text).items():
-        if path.startswith("/etc/audit/rules.d/") and path.endswith(".rules"):
+        if _augenrules_reads(path):
             files[path] = [ln.strip() for ln in lines if ln.strip().startswith("-")]
     return Fact.of({k: tuple(v) for k, v in files.items()}, g.source)
 
