@@ -274,17 +274,23 @@ def shellwords(text: str) -> list[str]:
 
 
 def _int(text: str | None, default: int = 0) -> int:
-    try:
-        return int(float(text or ""))
-    except ValueError:
-        return default
+    """A qm.conf integer as qemu-server's check_type reads it (QemuServer.pm, type integer:
+    `m/^(\\d+)$/` on the file's bytes, so ASCII digits only). Any other value is refused: the
+    parser warns "unable to parse value of '$key'" and keeps no value, so the key's default
+    holds, which is `default` here. float() would take "1e400" (then int() raises), "inf" and
+    "\u0663", none of which Proxmox VE ever uses."""
+    t = (text or "").strip()
+    return int(t) if digits(t) else default
 
 
 def _float(text: str | None) -> float:
-    try:
-        return float(text or 0)
-    except ValueError:
-        return 0.0
+    """A qm.conf number as check_type reads it (type number: `m/^(\\d+)(\\.\\d+)?$/`, ASCII);
+    anything else is refused and the key dropped, which reads as 0 (unset) here."""
+    t = (text or "").strip()
+    return float(t) if _PVE_NUMBER.fullmatch(t) else 0.0
+
+
+_PVE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def _size(bundle: Bundle) -> tuple[int, int, int, dict[str, str]]:
