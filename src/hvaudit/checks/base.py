@@ -26,7 +26,7 @@ import enum
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from hvaudit.catalog import EDITIONS, load_catalog
 from hvaudit.model import Deployment, Fact, FactState, Host, Network, Pool, Source, Vm
@@ -419,39 +419,53 @@ def qemu_config_unread(what: str) -> Callable[[CheckFunc], CheckFunc]:
     the scan never reads FILE. A pass or n/a of such a VM rests on arguments it did not see: it
     becomes one question, whether FILE adds `what`. Fails stand. Apply beneath @check."""
 
-    def wrap(func: CheckFunc) -> CheckFunc:
-        @functools.wraps(func)
-        def run(ctx: Context) -> Iterator[Outcome]:
-            files: dict[tuple[str | None, str], list[str]] = {}
-            for v in ctx.deployment.vms:
-                if v.raw_hypervisor_arguments and (found := readconfig_files(v)):
-                    files[(v.host, v.name)] = found
-            for o in func(ctx):
-                names = (
-                    files.get((o.subject.host, o.subject.name))
-                    if files
-                    and o.subject.type == "vm"
-                    and o.status in (Status.PASS, Status.NOT_APPLICABLE)
-                    else None
-                )
-                if not names:
-                    yield o
-                    continue
-                shown = ", ".join(names)
-                yield manual(
-                    o.subject,
-                    f"{o.message}; but QEMU also reads -readconfig {shown}, which the scan did "
-                    "not read",
-                    *o.evidence,
-                    question=f"Does {shown}, which QEMU reads for VM {o.subject.name} "
-                    f"(-readconfig), leave out {what}? Evidence: the file's sections on host "
-                    f"{o.subject.host} ([device], [chardev], [object], ... as QEMU's "
-                    "-readconfig reads them). Pass: yes, it adds none; fail: it adds one.",
-                )
+    def marks(ctx: Context) -> dict[tuple[str | None, str], list[str]]:
+        return {
+            (v.host, v.name): found
+            for v in ctx.deployment.vms
+            if v.raw_hypervisor_arguments and (found := readconfig_files(v))
+        }
 
-        return run
+    def demote(o: Outcome, names: list[str]) -> Outcome:
+        shown = ", ".join(names)
+        return manual(
+            o.subject,
+            f"{o.message}; but QEMU also reads -readconfig {shown}, which the scan did not read",
+            *o.evidence,
+            question=f"Does {shown}, which QEMU reads for VM {o.subject.name} "
+            f"(-readconfig), leave out {what}? Evidence: the file's sections on host "
+            f"{o.subject.host} ([device], [chardev], [object], ... as QEMU's "
+            "-readconfig reads them). Pass: yes, it adds none; fail: it adds one.",
+        )
 
-    return wrap
+    return lambda func: _vm_passes_demoted(func, marks, demote)
+
+
+_Mark = TypeVar("_Mark")
+
+
+def _vm_passes_demoted(
+    func: CheckFunc,
+    marks: Callable[[Context], dict[tuple[str | None, str], _Mark]],
+    demote: Callable[[Outcome, _Mark], Outcome],
+) -> CheckFunc:
+    """`func` with each pass or n/a of a VM that `marks` names (by host and name) replaced by
+    `demote(outcome, mark)`; fails, manual items and other subjects pass through."""
+
+    @functools.wraps(func)
+    def run(ctx: Context) -> Iterator[Outcome]:
+        marked = marks(ctx)
+        for o in func(ctx):
+            mark = (
+                marked.get((o.subject.host, o.subject.name))
+                if marked
+                and o.subject.type == "vm"
+                and o.status in (Status.PASS, Status.NOT_APPLICABLE)
+                else None
+            )
+            yield o if mark is None else demote(o, mark)
+
+    return run
 
 
 def raw_arguments_unseen(what: str) -> Callable[[CheckFunc], CheckFunc]:
@@ -469,33 +483,24 @@ def raw_arguments_unseen(what: str) -> Callable[[CheckFunc], CheckFunc]:
     `args:` is read from the VM's configuration and VMware has no raw arguments: none of them is
     touched. Apply beneath @check."""
 
-    def wrap(func: CheckFunc) -> CheckFunc:
-        @functools.wraps(func)
-        def run(ctx: Context) -> Iterator[Outcome]:
-            unseen: dict[tuple[str | None, str], Fact[bool]] = {
-                (v.host, v.name): v.raw_arguments_visible
-                for v in ctx.deployment.vms
-                if not v.raw_arguments_visible.known and not v.raw_hypervisor_arguments
-            }
-            for o in func(ctx):
-                seen = (
-                    unseen.get((o.subject.host, o.subject.name))
-                    if unseen
-                    and o.subject.type == "vm"
-                    and o.status in (Status.PASS, Status.NOT_APPLICABLE)
-                    else None
-                )
-                if seen is None:
-                    yield o
-                    continue
-                yield manual(
-                    o.subject,
-                    f"{o.message}; raw QEMU arguments not observable on this collection (HVA-046)",
-                    *o.evidence,
-                    *seen.sources,
-                    question=raw_unseen_question(o.subject.host, what),
-                )
+    def marks(ctx: Context) -> dict[tuple[str | None, str], Fact[bool]]:
+        return {
+            (v.host, v.name): v.raw_arguments_visible
+            for v in ctx.deployment.vms
+            if not v.raw_arguments_visible.known and not v.raw_hypervisor_arguments
+        }
 
+    def demote(o: Outcome, seen: Fact[bool]) -> Outcome:
+        return manual(
+            o.subject,
+            f"{o.message}; raw QEMU arguments not observable on this collection (HVA-046)",
+            *o.evidence,
+            *seen.sources,
+            question=raw_unseen_question(o.subject.host, what),
+        )
+
+    def wrap(func: CheckFunc) -> CheckFunc:
+        run = _vm_passes_demoted(func, marks, demote)
         run.__doc__ = (
             f"{(func.__doc__ or '').rstrip()}\n\n    Where a collection cannot observe raw QEMU "
             "arguments (libvirt's test driver drops the QEMU namespace), a pass or n/a here is "

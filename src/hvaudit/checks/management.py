@@ -7,7 +7,7 @@ import fnmatch
 import ipaddress
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
@@ -2104,18 +2104,9 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     "Evidence: those files. Pass: no such Match block",
                 )
                 continue
-            # a Match block's DenyUsers replaces the global list (servconf.c
-            # copy_server_option_strarray): one that no longer refuses root, where the block's
-            # PermitRootLogin is not no, lets root in
-            replacing = [
-                f"Match {b.criteria} ({b.where}) sets DenyUsers {v}"
-                for b in blocks.get()
-                for v in [" ".join(v for k, v in b.settings if k == "denyusers")]
-                if v
-                and not _deny_users_root(v)
-                and _match_may_apply_to_root(b.criteria)
-                and next((x for k, x in b.settings if k == "permitrootlogin"), prl).lower() != "no"
-            ]
+            replacing = _root_admitting_lists(
+                blocks.get(), "DenyUsers", lambda v: not _deny_users_root(v), prl
+            )
             if replacing:
                 yield failed(
                     s,
@@ -2146,18 +2137,7 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     "block",
                 )
                 continue
-            # a Match block's AllowUsers replaces the global list (servconf.c
-            # copy_server_option_strarray): one admitting root, where the block's
-            # PermitRootLogin is not no, lets root in
-            admitting = [
-                f"Match {b.criteria} ({b.where}) sets AllowUsers {v}"
-                for b in blocks.get()
-                for v in [" ".join(v for k, v in b.settings if k == "allowusers")]
-                if v
-                and _allow_users_root(v)
-                and _match_may_apply_to_root(b.criteria)
-                and next((x for k, x in b.settings if k == "permitrootlogin"), prl).lower() != "no"
-            ]
+            admitting = _root_admitting_lists(blocks.get(), "AllowUsers", _allow_users_root, prl)
             if admitting:
                 yield failed(
                     s,
@@ -2185,6 +2165,25 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 + (f" ({origin}: -o {cmdline[0]})" if cmdline else ""),
                 *f.sources,
             )
+
+
+def _root_admitting_lists(
+    blocks: tuple[SshdMatch, ...], name: str, admits_root: Callable[[str], object], prl: str
+) -> list[str]:
+    """The Match blocks whose `name` list (AllowUsers or DenyUsers) lets root in: a block's list
+    replaces the global one (servconf.c copy_server_option_strarray), so one that admits root,
+    in a block that may apply to root's logins and whose PermitRootLogin is not no, undoes the
+    global list's refusal."""
+    key = name.lower()
+    return [
+        f"Match {b.criteria} ({b.where}) sets {name} {v}"
+        for b in blocks
+        for v in [" ".join(v for k, v in b.settings if k == key)]
+        if v
+        and admits_root(v)
+        and _match_may_apply_to_root(b.criteria)
+        and next((x for k, x in b.settings if k == "permitrootlogin"), prl).lower() != "no"
+    ]
 
 
 def _deny_users_root(entries: str) -> str:
