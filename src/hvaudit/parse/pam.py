@@ -174,6 +174,39 @@ def logical_lines(text: str) -> list[str]:
     return out
 
 
+def pam_tokens(text: str) -> list[str]:
+    """A rule's module path and arguments as libpam splits them (libpam/pam_misc.c
+    _pam_tokenize, read with `find_string`): words between blanks, except that a word beginning
+    with '[' runs to the first ']' not preceded by a backslash and is kept without its brackets
+    ("this string is stripped of its edges"; `\\]` becomes `]`), so `[nouserok]` is the
+    argument nouserok and `[cue nouserok]` the single argument "cue nouserok" (pam.conf(5):
+    "surround that argument with square brackets"). R15H-1."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t\n":
+            i += 1
+        if i >= n:
+            break
+        if text[i] == "[":
+            i += 1
+            word: list[str] = []
+            while i < n and text[i] != "]":
+                if text[i] == "\\" and i + 1 < n and text[i + 1] == "]":
+                    i += 1
+                word.append(text[i])
+                i += 1
+            out.append("".join(word))
+            i += 1
+        else:
+            j = i
+            while j < n and text[j] not in " \t\n":
+                j += 1
+            out.append(text[i:j])
+            i = j
+    return out
+
+
 def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
     """The `auth` rules of PAM service file `name` (a key of `texts`: file name -> text), with
     `@include` and `include` inlined and `substack` nested. A file not in `texts` adds nothing."""
@@ -188,13 +221,14 @@ def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
         if not m:
             continue
         control = m.group(1).lower() if not m.group(1).startswith("[") else m.group(1)
-        module = m.group(2).rsplit("/", 1)[-1].removesuffix(".so")
+        words = pam_tokens(f"{m.group(2)}{m.group(3)}")
+        module = words[0].rsplit("/", 1)[-1].removesuffix(".so") if words else ""
         if control == "include":
             items.extend(parse_stack(texts, module, depth + 1).items)
         elif control == "substack":
             items.append(parse_stack(texts, module, depth + 1))
         else:
-            items.append(PamRule(control, module, tuple(m.group(3).split())))
+            items.append(PamRule(control, module, tuple(words[1:])))
     return Stack(tuple(items))
 
 
