@@ -10,7 +10,7 @@ from typing import Any
 
 from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_version
 from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
-from hvaudit.model import Fact, FactState, Host, Source
+from hvaudit.model import Disk, Fact, FactState, Host, Pool, Source
 from hvaudit.parse.host import LIBVIRT_DAEMONS
 from hvaudit.parse.qemu_args import raw_nics, raw_taps
 from hvaudit.textsafe import digits
@@ -21,6 +21,7 @@ __all__ = [
     "conf_fact",
     "conf_value",
     "daemon_files",
+    "disk_file",
     "host_settings_manual",
     "is_every_address",
     "is_local_address",
@@ -43,6 +44,31 @@ ROLES = {
     # access_drivers; each file is the libvirtd.conf.in template, default none).
     "access": tuple(d for d in LIBVIRT_DAEMONS if d != "virtproxyd"),
 }
+
+
+#: The pool types whose volumes are files named after the volume in the pool's target directory:
+#: storage_util.c virStorageBackendVolCreateLocal (the dir, fs and netfs backends' createVol),
+#: `vol->target.path = g_strdup_printf("%s/%s", def->target.path, vol->name)`, with "Volumes
+#: within a directory pools are not recursive; do not allow escape to ../ or a subdir" (a name
+#: with '/' refused), read with `find_string` / `read_file`.
+FILE_POOLS = ("dir", "fs", "netfs")
+
+
+def disk_file(d: Disk, pools: dict[tuple[str, str], Pool], host: str) -> str | None:
+    """The host file a local disk opens: its <source file|dev> for a file or block disk, and for
+    a <disk type='volume'> of a dir, fs or netfs pool the volume's file in the pool's target
+    directory, which libvirt hands QEMU as a file disk at start (the disk source translation:
+    for these pool types `def->src.path = virStorageVolGetPath(vol)`, actual type file, read
+    with `find_string`), labelled and chowned as one (R15-1). None for anything else, or for a
+    volume whose pool the bundle lacks."""
+    if d.type in ("file", "block"):
+        return d.source or None
+    if d.type != "volume" or not d.source or "/" in d.source:
+        return None
+    pool = pools.get((host, d.pool or ""))
+    if pool is None or pool.type not in FILE_POOLS or not (pool.target or "").startswith("/"):
+        return None
+    return f"{(pool.target or '').rstrip('/')}/{d.source}"
 
 
 LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual
+from hvaudit.checks._libvirt import conf_fact, conf_value, disk_file, host_settings_manual
 from hvaudit.checks.base import (
     LINUX_HOST,
     Context,
@@ -966,7 +966,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v), *_fat_disks(v))
-        held = _shares_holding_disks(ctx.deployment.vms, v, v.shared_directories)
+        held = _shares_holding_disks(ctx, v, v.shared_directories)
         lv = hosts[v.host].libvirt
         model = lv.security_model if lv is not None else None
         if held and not (model is not None and model.known and model.get() == "selinux"):
@@ -1102,7 +1102,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
 
 
 def _shares_holding_disks(
-    vms: list[Vm], v: Vm, shares: tuple[SharedDirectory, ...]
+    ctx: Context, v: Vm, shares: tuple[SharedDirectory, ...]
 ) -> list[tuple[str, list[tuple[str, str]]]]:
     """The shared host directories of `v` that hold a local disk image of another VM on its host
     (R14-5), each with (VM, image). A 9p share is put into the VM's AppArmor profile as the
@@ -1114,7 +1114,10 @@ def _shares_holding_disks(
     VMs' images with its QEMU's access. SELinux keeps them apart (each image carries its own
     VM's MCS categories), so that host is not judged here. A virtiofs share (served by
     virtiofsd, which virt-aa-helper adds nothing for) and a 9p share of raw arguments (no
-    profile rule at all) are not judged this way."""
+    profile rule at all) are not judged this way. A <disk type='volume'> of a dir, fs or netfs
+    pool is the file of that name in the pool's directory (disk_file, R15-1: such a disk was not
+    counted, and a share of the pool's directory passed)."""
+    pools = {(p.host, p.name): p for p in ctx.deployment.pools}
     # a read-only share of another VM's read-only disk (an ISO library beside a CD-ROM, which
     # QEMU opens read-only with or without <readonly/>) reads only what that VM cannot write
     # either: not counted
@@ -1126,14 +1129,13 @@ def _shares_holding_disks(
     out: list[tuple[str, list[tuple[str, str]]]] = []
     for path, writable in mine.items():
         disks = [
-            (o.name, d.source)
-            for o in vms
+            (o.name, f)
+            for o in ctx.deployment.vms
             if o.host == v.host and o.name != v.name
             for d in o.disks
-            if d.type in ("file", "block")
-            and d.source
+            if (f := disk_file(d, pools, o.host))
             and (writable or not (d.readonly or d.device in ("cdrom", "floppy")))
-            and (same_file(d.source) + "/").startswith(path + "/")
+            and (same_file(f) + "/").startswith(path + "/")
         ]
         if disks:
             out.append((path or "/", disks))
