@@ -367,7 +367,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     (pve-common PVE::INotify nodename). A host.fw with `enable: 0` fails too: pve-firewall builds
     the node's input chain, with cluster.fw's rules and its input policy, only for a node whose
     firewall is on (compile_iptables_filter `if ($hostfw_enable)`; proxmox-firewall likewise),
-    so the DROP policy filters nothing of that node's own traffic (P14-11)."""
+    so the DROP policy filters nothing of that node's own traffic (P14-11). `-p 0`, `-p ip` and
+    `-p hopopt` (protocol number 0) restrict nothing under pve-firewall, which writes no
+    protocol match for `0` and whose iptables reads protocol 0 as every protocol
+    (IPTABLES_ALL_PROTOCOLS, P15-1)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -477,6 +480,7 @@ def _accepts_everything(
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
         files.append(("host.fw", px.host_firewall.get()))
     out = []
+    nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     uplinks = _uplinks(px)
     unread = bool(px.interfaces.known and px.interfaces.get().unread)
     for where, fw in files:
@@ -520,6 +524,14 @@ def _accepts_everything(
                 )
             if held:
                 why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]})"
+            # protocol 0 is every protocol to pve-firewall's iptables rules, not to
+            # proxmox-firewall's nftables ones (P15-1, IPTABLES_ALL_PROTOCOLS)
+            if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
+                narrowing.discard("proto")
+                why += (
+                    f" (-p {opts['proto']}: protocol number 0, which pve-firewall's iptables "
+                    "rules read as every protocol)"
+                )
             proto = str(opts.get("proto") or "").lower()
             text = (
                 "IN "
@@ -581,6 +593,17 @@ def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, objec
                 }
             )
     return out
+
+
+#: The -p values pve-firewall applies as every protocol (P15-1): verify_rule checks a protocol
+#: only `if ($rule->{proto})` and ipt_rule_to_cmds writes `-p` only `if (my $proto =
+#: $rule->{proto})`, so Perl's false "0" writes no protocol match at all; `ip` and `hopopt` are
+#: /etc/protocols names of number 0 (pve_fw_verify_protocol_spec takes any first-column name of
+#: parse_protocol_file, case-sensitively), and iptables reads protocol 0 as "all" (iptables(8):
+#: "The number zero is equivalent to all"; github:proxmox/pve-firewall src/PVE/Firewall.pm).
+#: proxmox-firewall (host.fw `nftables: 1`) writes `meta l4proto 0` for them
+#: (proxmox-ve-config Protocol::Numeric/Named, proxmox-firewall src/rule.rs), protocol 0 only.
+IPTABLES_ALL_PROTOCOLS = frozenset({"0", "ip", "hopopt"})
 
 
 def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str | None:

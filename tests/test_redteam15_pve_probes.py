@@ -1,0 +1,80 @@
+"""Red team 15, Proxmox VE: firewall protocols, security groups, aliases and sets.
+
+Findings (each pinned below; sources from github:proxmox/pve-firewall 6f1311f3,
+proxmox-ve-rs 840d1ed and proxmox-firewall a752659, read with `fetch`):
+
+- P15-1 (false pass): HVA-301/313 read any `-p` as narrowing a rule; pve-firewall writes no
+  protocol match for `-p 0` (Perl's false "0": `if (my $proto = $rule->{proto})`), and `-p ip`
+  or `-p hopopt` (/etc/protocols names of number 0) become iptables' protocol 0, "all": `IN
+  ACCEPT -p ip` admits every packet. Fails now under pve-firewall; proxmox-firewall's `meta
+  l4proto 0` (host.fw `nftables: 1`) stays narrow.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_redteam2_probes import PVE_HARDENED
+from test_redteam14_pve_probes import HOST_FW, _host_rule, _live
+
+
+def _node(tmp_path: Path, edits: dict[str, str], check_id: str, daemon: str) -> tuple[str, str]:
+    """_live with `daemon` (pve-firewall or proxmox-firewall) the firewall daemon running."""
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    for rel, text in edits.items():
+        (tree / rel).write_text(text)
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + f"  950 root     {daemon}\n", 0)}, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == (check_id, "pve-h1"))
+    return r.status.value, r.outcome.message
+
+
+# --- P15-1: a protocol pve-firewall reads as every protocol -----------------------------------------
+
+
+@pytest.mark.parametrize("proto", ["0", "ip", "hopopt"])
+def test_p15_1_protocol_zero_accepts_everything(tmp_path: Path, proto: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). pve-firewall
+    verify_rule checks a protocol only `if ($rule->{proto})` and ipt_rule_to_cmds adds `-p`
+    only `if (my $proto = $rule->{proto})`: Perl's "0" is false, so `-p 0` adds no match at all;
+    `ip` and `hopopt` are /etc/protocols names of number 0 (pve_fw_verify_protocol_spec takes
+    any name of parse_protocol_file), and iptables' `-p` of protocol 0 is "all" (iptables(8):
+    "The number zero is equivalent to all"). `IN ACCEPT -p ip` admits every packet."""
+    rule = f"IN ACCEPT -p {proto}"
+    why = (
+        f"(-p {proto}: protocol number 0, which pve-firewall's iptables rules read as every "
+        "protocol)"
+    )
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -p {proto}` "
+        f"accepts every inbound packet {why} before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        f"host.fw line 9 `IN ACCEPT -p {proto}` accepts every inbound packet {why}, management "
+        "ports included",
+    )
+
+
+@pytest.mark.parametrize("proto", ["IP", "0"])
+def test_p15_1_held_protocol_zero_under_proxmox_firewall_or_refused(
+    tmp_path: Path, proto: str
+) -> None:
+    """Held twins: `IP` is no /etc/protocols name (parse_protocol_file keys the first column
+    only, case-sensitively): pve-firewall refuses the rule. proxmox-firewall (host.fw
+    `nftables: 1`) makes `-p 0` `meta l4proto 0` (proxmox-ve-config Protocol::Numeric,
+    proxmox-firewall rule.rs), which matches protocol 0 only."""
+    host = HOST_FW + f"IN ACCEPT -p {proto}\n"
+    daemon = "pve-firewall"
+    if proto == "0":
+        host = host.replace("enable: 1\n", "enable: 1\nnftables: 1\n")
+        daemon = "proxmox-firewall"
+    assert _node(tmp_path, {"etc/pve/nodes/pve-h1/host.fw": host}, "HVA-301", daemon) == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
