@@ -1511,7 +1511,14 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
     and enforce=users enforces it for non-root users only (pam_passwdqc.c: when am_root() the
     module enforces only with F_ENFORCE_ROOT, which "users" lacks), so a password root sets
     (its own, or any local account's) is only warned about. Either fails; the STIG's value
-    leaves the default, everyone."""
+    leaves the default, everyone.
+
+    A config=FILE option loads more options from FILE (passwdqc.conf(5): "Load the specified
+    configuration FILE in the passwdqc.conf format. This file may define any options described in
+    this manual"; passwdqc_parse.c parses it in place, so what it sets overrides the options
+    before it): the length, similar= and enforce= then rest on a file the API does not show, and
+    the password part is asked unless all three are set again after it (V15-1: it passed on the
+    options around it)."""
     keys = [
         "Security.AccountLockFailures",
         "Security.AccountUnlockTime",
@@ -1536,7 +1543,7 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
                 "every one; fail: any setting is weaker.",
             )
             continue
-        bad = []
+        bad: list[str] = []
         failures = _int(values[keys[0]])
         if failures is None or not 0 < failures <= LOCK_FAILURES_MAX:
             bad.append(f"{keys[0]} = {str(values[keys[0]])[:12]} (want 1..{LOCK_FAILURES_MAX})")
@@ -1547,6 +1554,14 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         if history is None or history < PASSWORD_HISTORY_MIN:
             bad.append(f"{keys[2]} = {str(values[keys[2]])[:12]} (want >= {PASSWORD_HISTORY_MIN})")
         quality = str(values[keys[3]])
+        # passwdqc config=FILE (V15-1): its options are parsed in place and override the ones
+        # before it; the file is not in the evidence
+        loaded = [part[7:] for part in quality.split() if part.startswith("config=")]
+        if loaded:
+            tail = quality.split()[_last_index(quality.split(), "config=") + 1 :]
+            if all(any(t.startswith(o) for t in tail) for o in ("min=", "similar=", "enforce=")):
+                loaded = []  # every option judged here is set again after the file
+        account_bad = list(bad)
         lengths = [
             _int(x)
             for part in quality.split()
@@ -1571,12 +1586,33 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
                 f"{keys[3]} has enforce={enforce[-1][:12]}: weak passwords are only warned "
                 f"about when {who} sets them"
             )
-        if bad:
+        if loaded and account_bad:
+            yield failed(s, "; ".join(account_bad), esx.source)
+        elif loaded:
+            files = ", ".join(f[:80] for f in loaded)
+            yield manual(
+                s,
+                f"locks after {failures} failures for {unlock} s; history {history}; "
+                f"{keys[3]} loads options from {files} (config=), not in the evidence",
+                esx.source,
+                question=f"Do the options host {h.name}'s {keys[3]} loads from {files} keep "
+                f"passwords to at least {PASSWORD_LENGTH_MIN} characters, similar=deny and "
+                "enforce=everyone? Evidence: that file on the host (`cat` it in the ESXi Shell) "
+                f"and the option's value, read in order (a later option overrides an earlier "
+                f"one). Pass: the last min= ends in {PASSWORD_LENGTH_MIN} or more and no "
+                "similar=permit or enforce=none|users follows; fail: otherwise.",
+            )
+        elif bad:
             yield failed(s, "; ".join(bad), esx.source)
         else:
             yield passed(
                 s, f"locks after {failures} failures for {unlock} s; history {history}", esx.source
             )
+
+
+def _last_index(tokens: list[str], prefix: str) -> int:
+    """The index of the last token that starts with `prefix` (-1: none)."""
+    return max((i for i, t in enumerate(tokens) if t.startswith(prefix)), default=-1)
 
 
 @check(

@@ -1,0 +1,159 @@
+"""Red-team round 15 on VMware: host advanced settings, services, firewall, NTP and syslog
+(ground rounds 10-14, tests/test_redteam1{0,1,2,3,4}_vmw_probes.py, did not probe). Each probe
+names the source it rests on (read with `search`, `find_string`, `read_file`) and asserts the
+exact verdict; each finding's probe failed on the code before its fix.
+
+Findings:
+
+- V15-1 (false pass): HVA-423 passed a Security.PasswordQualityControl that loads passwdqc
+  options from a file (`... min=disabled,disabled,disabled,disabled,15 config=/etc/x.conf`):
+  passwdqc.conf(5) "config=FILE Load the specified configuration FILE ... This file may define
+  any options described in this manual", parsed in place by passwdqc_parse.c, so its min=,
+  similar= or enforce= override the ones before it, and the file is not in the evidence. Now a
+  question (a fail where the lockout settings already fail), unless min=, similar= and enforce=
+  are all set again after the file.
+
+Held (right before and after): V15-H1 (passwdqc min= values must not increase, passwdqc_parse.c
+"if (i && (int)v > params->qc.min[i - 1]) goto parse_error", so a last value of 15 bounds every
+other kind; options after config= that set all three settle the verdict), V15-H2
+(Security.AccountLockFailures = 0, "Zero disables account locking": fail), V15-H3 (TSM-SSH
+policy automatic, stopped: fail), V15-H4 (ntpd running with no NTP server: fail), V15-H5 (an
+enabled firewall ruleset allowing 0.0.0.0/0: fail), V15-H6 (a UserVars time-out of 0, never:
+fail).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_redteam11_vmw_probes import _question, _verdict
+from test_redteam13_vmw_probes import LOCKOUT, STIG_QUALITY, _vsphere
+
+# --- V15-1: HVA-423 and passwdqc's config= ---------------------------------------------------------
+
+
+def _quality(tmp_path: Path, quality: str, **lockout: Any) -> tuple[str, str]:
+    a = _vsphere(
+        tmp_path,
+        {
+            "advanced": {
+                **LOCKOUT,
+                **lockout,
+                "Security.PasswordQualityControl": quality,
+            }
+        },
+    )
+    return _verdict(a, "HVA-423")
+
+
+CONFIG = "/etc/security/passwdqc-site.conf"
+
+
+def test_password_quality_loaded_from_a_file_is_asked(tmp_path: Path) -> None:
+    """passwdqc.conf(5) (github:openwall/passwdqc, read with `read_file`): "config=FILE Load the
+    specified configuration FILE in the passwdqc.conf format. This file may define any options
+    described in this manual"; passwdqc_parse.c parses it where it stands
+    (passwdqc_params_load), so a `min=`, `similar=permit` or `enforce=none` in the file overrides
+    the STIG's values before it. HVA-423 read only the option's own text and passed "locks after
+    3 failures for 900 s; history 5". Right: asked, naming the file."""
+    a = _vsphere(
+        tmp_path,
+        {
+            "advanced": {
+                **LOCKOUT,
+                "Security.PasswordQualityControl": f"{STIG_QUALITY} config={CONFIG}",
+            }
+        },
+    )
+    assert _verdict(a, "HVA-423") == (
+        "manual",
+        "locks after 3 failures for 900 s; history 5; Security.PasswordQualityControl loads "
+        f"options from {CONFIG} (config=), not in the evidence",
+    )
+    assert _question(a, "HVA-423") == (
+        f"Do the options host esx1's Security.PasswordQualityControl loads from {CONFIG} keep "
+        "passwords to at least 15 characters, similar=deny and enforce=everyone? Evidence: that "
+        "file on the host (`cat` it in the ESXi Shell) and the option's value, read in order (a "
+        "later option overrides an earlier one). Pass: the last min= ends in 15 or more and no "
+        "similar=permit or enforce=none|users follows; fail: otherwise."
+    )
+
+
+def test_password_quality_from_a_file_with_lockout_off_fails(tmp_path: Path) -> None:
+    """V15-1 with a settled failure beside it: Security.AccountLockFailures = 0 ("Zero disables
+    account locking", the host's option description) fails whatever the file holds."""
+    assert _quality(tmp_path, f"config={CONFIG}", **{"Security.AccountLockFailures": 0}) == (
+        "fail",
+        "Security.AccountLockFailures = 0 (want 1..3)",
+    )
+
+
+@pytest.mark.parametrize(
+    "quality",
+    [
+        # min= values may not increase (passwdqc_parse.c), so 15 last bounds every kind
+        STIG_QUALITY,
+        # the file first, every judged option set again after it (V15-H1)
+        f"config={CONFIG} {STIG_QUALITY} enforce=everyone",
+    ],
+    ids=["stig", "file-then-all-options"],
+)
+def test_password_quality_held(tmp_path: Path, quality: str) -> None:
+    """Held (V15-H1): pass, as before."""
+    assert _quality(tmp_path, quality) == ("pass", "locks after 3 failures for 900 s; history 5")
+
+
+# --- held: services, NTP, firewall and time-outs ----------------------------------------------------
+
+
+def _svc(running: bool, policy: str) -> dict[str, Any]:
+    return {"running": running, "policy": policy}
+
+
+def test_ssh_started_by_port_usage_fails(tmp_path: Path) -> None:
+    """Held (V15-H3): HostServicePolicy "automatic" ("Service should run if and only if it has
+    open firewall ports") is not off: fail."""
+    a = _vsphere(
+        tmp_path, {"services": {"TSM": _svc(False, "off"), "TSM-SSH": _svc(False, "automatic")}}
+    )
+    assert _verdict(a, "HVA-410") == (
+        "fail",
+        "shell access enabled: TSM-SSH (stopped, policy automatic)",
+    )
+
+
+def test_ntpd_running_without_servers_fails(tmp_path: Path) -> None:
+    """Held (V15-H4): ntpd running with policy on and no server: fail."""
+    a = _vsphere(
+        tmp_path,
+        {"ntp": {"servers": [], "protocol": None}, "services": {"ntpd": _svc(True, "on")}},
+    )
+    assert _verdict(a, "HVA-419") == ("fail", "no NTP server configured")
+
+
+def test_ruleset_listing_every_address_fails(tmp_path: Path) -> None:
+    """Held (V15-H5): allIp false but an ipNetwork 0.0.0.0/0 admits every source: fail."""
+    rule = {"key": "sshServer", "enabled": True, "all_ip": False, "networks": ["0.0.0.0/0"]}
+    a = _vsphere(
+        tmp_path,
+        {"firewall": {"incoming_blocked": True, "outgoing_blocked": True, "rulesets": [rule]}},
+    )
+    assert _verdict(a, "HVA-412") == ("fail", "1 enabled ruleset(s) open to any address: sshServer")
+
+
+def test_shell_time_out_zero_fails(tmp_path: Path) -> None:
+    """Held (V15-H6): UserVars.ESXiShellInteractiveTimeOut = 0 is no time-out: fail."""
+    adv = {
+        "UserVars.ESXiShellInteractiveTimeOut": 0,
+        "UserVars.ESXiShellTimeOut": 600,
+        "UserVars.DcuiTimeOut": 600,
+        "UserVars.HostClientSessionTimeout": 900,
+    }
+    a = _vsphere(tmp_path, {"advanced": adv})
+    assert _verdict(a, "HVA-413") == (
+        "fail",
+        "UserVars.ESXiShellInteractiveTimeOut = 0 (want 1..900)",
+    )
