@@ -270,6 +270,16 @@ def _next_worlds(ctx: Context) -> tuple[_World, ...]:
 _WORSE = {Status.FAIL: 3, Status.ERROR: 2, Status.MANUAL: 1}
 
 
+def _rank(o: Outcome) -> float:
+    """`_WORSE` of `o`'s status; a manual item that withholds a pass or n/a (raw QEMU arguments
+    unseen, `Outcome.withheld`) ranks below any other manual item, so a next start's own
+    question is not hidden behind one that an attestation of HVA-046 turns back into a pass."""
+    w = o.withheld
+    if w is not None and w.status not in _WORSE:
+        return 0.5
+    return _WORSE.get(o.status, 0)
+
+
 def _with_next_boot(now: list[Outcome], later: list[Outcome], world: _World) -> list[Outcome]:
     """The running deployment's outcomes, each replaced by a next start's where that is
     worse (fail > error > manual > pass/n/a): a definition that starts unconfined next time is
@@ -281,15 +291,18 @@ def _with_next_boot(now: list[Outcome], later: list[Outcome], world: _World) -> 
     at = {key(o.subject): i for i, o in enumerate(now)}
     out = list(now)
     for o in later:
-        rank = _WORSE.get(o.status, 0)
+        rank = _rank(o)
         if not rank:
             continue
         i = at.get(key(o.subject))
-        if i is not None and _WORSE.get(out[i].status, 0) >= rank:
+        if i is not None and _rank(out[i]) >= rank:
             continue
         mine = o.subject.type == "vm" and o.subject.id in world.starting
         why = world.why_own if mine else world.why_other
-        o = Outcome(o.subject, o.status, f"{why}: {o.message}", o.evidence, o.question)
+        w = o.withheld
+        if w is not None:
+            w = Outcome(w.subject, w.status, f"{why}: {w.message}", w.evidence, w.question)
+        o = Outcome(o.subject, o.status, f"{why}: {o.message}", o.evidence, o.question, w)
         if i is None:
             at[key(o.subject)] = len(out)
             out.append(o)
@@ -308,8 +321,7 @@ def _settled(now: list[Outcome], out: list[Outcome]) -> bool:
         return (s.type, s.host, s.name, s.id)
 
     at = {key(o.subject): i for i, o in enumerate(now)}
-    worse = _WORSE.get
-    return all(worse(o.status, 0) <= worse(out[at[key(o.subject)]].status, 0) for o in now)
+    return all(_rank(o) <= _rank(out[at[key(o.subject)]]) for o in now)
 
 
 def _judged(planned: Planned, ctx: Context) -> list[Outcome]:
@@ -369,7 +381,7 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
     append = results.append
     for o in outcomes:
         if question and o.status is manual and o.question is None:
-            o = Outcome(o.subject, o.status, o.message, o.evidence, question)
+            o = Outcome(o.subject, o.status, o.message, o.evidence, question, o.withheld)
         # `Result(meta, o, severity)`, its slots filled directly (the frozen dataclass's
         # `__init__` costs about 1 us a result, and a scan of 1,000 VMs has 26,000)
         r = new(Result)

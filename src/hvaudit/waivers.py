@@ -211,7 +211,9 @@ def load_attestations(path: Path) -> list[Attestation]:
 
 
 def apply_attestations(a: Assessment, attestations: list[Attestation], today: dt.date) -> None:
-    """Turn matching manual results into pass/fail; report every attestation's state."""
+    """Turn matching manual results into pass/fail; report every attestation's state. Then
+    answer the raw-arguments questions of each VM that an attestation says has no raw QEMU
+    arguments (`_answer_unseen_raw_arguments`)."""
     for att in attestations:
         expired = today > att.valid_until
         matched = 0
@@ -248,6 +250,60 @@ def apply_attestations(a: Assessment, attestations: list[Attestation], today: dt
                 "valid_until": att.valid_until.isoformat(),
                 "attested_by": att.attested_by,
             }
+        )
+    _answer_unseen_raw_arguments(a)
+
+
+RAW_ARGUMENTS_CHECK = "HVA-046"
+"""The check that asks whether a VM has raw QEMU arguments at all (devices.no_raw_qemu_arguments;
+"yes" passes: the definition on the host has no <qemu:commandline>, <qemu:capabilities>,
+<qemu:override> or <qemu:deprecation>)."""
+
+
+def _answer_unseen_raw_arguments(a: Assessment) -> None:
+    """Where raw QEMU arguments were unobservable, each check that fails on what they add asked
+    whether a VM's arguments leave that out (hvaudit.checks.base.raw_arguments_unseen) and kept
+    the verdict of the XML alone (`Outcome.withheld`). An attestation that answers HVA-046 yes
+    for a VM says it has none: that answers each of those questions of the same VM (same host,
+    name and uuid) at once, and the XML's pass or n/a stands, resting on that attestation (its
+    `Attested` record and message name it and HVA-046). A "no" to HVA-046 (it has raw
+    arguments), an expired attestation or another VM's leaves them open; a fail is never
+    touched, nor an item an attestation of its own already answered."""
+
+    def key(r: Result) -> tuple[str | None, str, str | None]:
+        s = r.outcome.subject
+        return (s.host, s.name, s.id)
+
+    none_by = {
+        key(r): r.attested
+        for r in a.results
+        if r.check.id == RAW_ARGUMENTS_CHECK
+        and r.outcome.subject.type == "vm"
+        and r.attested is not None
+        and r.attested.answer == "yes"
+        and r.status is Status.PASS
+    }
+    if not none_by:
+        return
+    for i, r in enumerate(a.results):
+        o, w = r.outcome, r.outcome.withheld
+        if w is None or r.attested is not None or o.status is not Status.MANUAL:
+            continue
+        if o.subject.type != "vm" or w.status not in (Status.PASS, Status.NOT_APPLICABLE):
+            continue
+        t = none_by.get(key(r))
+        if t is None:
+            continue
+        message = (
+            f"no raw QEMU arguments, attested ('{t.answer}' to {RAW_ARGUMENTS_CHECK}) by "
+            f"{t.attested_by} on {t.attested_at} ({t.evidence}); observed: {o.message}"
+        )
+        a.results[i] = dataclasses.replace(
+            r,
+            outcome=Outcome(o.subject, w.status, message, o.evidence, o.question),
+            attested=dataclasses.replace(
+                t, evidence=f"{RAW_ARGUMENTS_CHECK}: no raw QEMU arguments; {t.evidence}"
+            ),
         )
 
 

@@ -133,6 +133,11 @@ class Outcome:
     message: str
     evidence: tuple[Source, ...] = ()
     question: str | None = None
+    withheld: Outcome | None = None
+    """What the check found on the evidence it saw, held back as this manual item because it
+    also rests on raw QEMU arguments the collection could not observe (raw_arguments_unseen).
+    An attestation that the VM has none (HVA-046 answered yes) restores it
+    (hvaudit.waivers.apply_attestations); nothing else does."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,17 +366,20 @@ def _outcome(
     message: str,
     evidence: tuple[Source, ...],
     question: str | None = None,
+    withheld: Outcome | None = None,
 ) -> Outcome:
-    """`Outcome(subject, status, message, evidence, question)`, its slots filled directly: the
-    frozen dataclass's `__init__` sets each field through `object.__setattr__` (about 1.3 us an
-    outcome; a scan of 1,000 VMs makes 26,000). The same value in every respect."""
+    """`Outcome(subject, status, message, evidence, question, withheld)`, its slots filled
+    directly: the frozen dataclass's `__init__` sets each field through `object.__setattr__`
+    (about 1.3 us an outcome; a scan of 1,000 VMs makes 26,000). The same value in every
+    respect."""
     o = object.__new__(Outcome)
-    set_subject, set_status, set_message, set_evidence, set_question = _SETTERS
+    set_subject, set_status, set_message, set_evidence, set_question, set_withheld = _SETTERS
     set_subject(o, subject)
     set_status(o, status)
     set_message(o, message)
     set_evidence(o, evidence)
     set_question(o, question)
+    set_withheld(o, withheld)
     return o
 
 
@@ -477,8 +485,9 @@ def raw_arguments_unseen(what: str) -> Callable[[CheckFunc], CheckFunc]:
     becomes a manual item whose question names `what` and is the same for every VM of a host,
     so reports tell it once with the VMs listed (issue 8) and one attestation (`subject =
     "vm:*"`) answers it; the message keeps what the domain XML alone shows and names HVA-046,
-    which asks whether the VM has raw arguments at all (where it has none, each of these
-    questions is answered yes). Fails stand. A VM whose raw arguments were read is judged on
+    which asks whether the VM has raw arguments at all: where an attestation answers HVA-046
+    yes (none), each of these questions of that VM is answered with it, and the XML's pass or
+    n/a (kept as `Outcome.withheld`) stands on that attestation. Fails stand. A VM whose raw arguments were read is judged on
     them. Real daemons (qemu:///system, qemu+ssh://) keep the namespace in XMLDesc, Proxmox VE's
     `args:` is read from the VM's configuration and VMware has no raw arguments: none of them is
     touched. Apply beneath @check."""
@@ -491,12 +500,13 @@ def raw_arguments_unseen(what: str) -> Callable[[CheckFunc], CheckFunc]:
         }
 
     def demote(o: Outcome, seen: Fact[bool]) -> Outcome:
-        return manual(
+        return _outcome(
             o.subject,
+            Status.MANUAL,
             f"{o.message}; raw QEMU arguments not observable on this collection (HVA-046)",
-            *o.evidence,
-            *seen.sources,
-            question=raw_unseen_question(o.subject.host, what),
+            (*o.evidence, *seen.sources),
+            raw_unseen_question(o.subject.host, what),
+            o,
         )
 
     def wrap(func: CheckFunc) -> CheckFunc:
