@@ -777,6 +777,9 @@ class HostFacts:
     """(every SSH login path needs two factors, why or why not)."""
     log_forwarding: Fact[tuple[tuple[str, bool], ...]] = field(default_factory=_na)
     """(target, uses TLS) for every remote log destination."""
+    journal_discards: Fact[str] = field(default_factory=_na)
+    """Why systemd-journald keeps and hands on nothing it is sent (Storage=none with no
+    forwarding to a running syslog daemon), or "" when it keeps or forwards it."""
     audit_daemon: Fact[bool] = field(default_factory=_na)
     audit_sink: Fact[tuple[bool, tuple[str, ...]]] = field(default_factory=_na)
     """(auditd writes its log, the dispatcher plugins that are active): auditd.conf write_logs

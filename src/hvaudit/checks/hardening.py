@@ -55,7 +55,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Fact, Host, Source, Vm
+from hvaudit.model import UNIT_ENABLED_STATES, Fact, FactState, Host, Source, Vm
 from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
@@ -611,7 +611,11 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     with `virt-admin daemon-log-outputs`, an idle one's environment from its units. Likewise
     LIBVIRT_DEBUG sets the log priority over log_level (virlog.c virLogSetFromEnv), so
     `LIBVIRT_DEBUG=1` (or `debug`) in the running daemon's environment (/proc/PID/environ) or
-    its unit's floods the log as `log_level = 1` does."""
+    its unit's floods the log as `log_level = 1` does. On a systemd host the journal, stderr
+    and syslog(3) (/dev/log is journald's socket: systemd-journald.service(8)) all end in
+    journald, so journald.conf `Storage=none` ("all log data received will be dropped",
+    journald.conf(5)) without ForwardToSyslog to a running syslog daemon drops libvirt's log:
+    a fail (R15H-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -629,6 +633,7 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             continue
         problems, ok, refs = [], [], []
         malformed: list[tuple[str, str]] = []
+        journalled: list[str] = []  # the ok entries whose messages go through journald
         systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
         for file in files:
             outputs, src = conf_value(h, file, "log_outputs")
@@ -647,14 +652,17 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             if outputs is None or dests == []:
                 if systemd:
                     ok.append(f"{name}: log_outputs unset (the journal)")
+                    journalled.append(ok[-1])
                 else:
                     problems.append(f"{name}: log_outputs unset on a host without systemd (a file)")
             elif dests is None:
                 malformed.append((name, str(outputs)))
             elif "journald" in dests or "syslog" in dests:
                 ok.append(f"{name}: log_outputs {outputs!r}")
+                journalled += ok[-1:] if systemd else []
             elif "stderr" in dests and systemd:
                 ok.append(f"{name}: log_outputs {outputs!r} (stderr goes to the journal)")
+                journalled.append(ok[-1])
             else:
                 problems.append(f"{name}: log_outputs {outputs!r} writes only to files or stderr")
             debug = debug_env.get(file.removesuffix(".conf"))
@@ -669,6 +677,13 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 for where, v in envs
                 if LIBVIRT_DEBUG_LEVELS.get(v) == 1
             ]
+        drops = h.facts.journal_discards
+        if journalled and not problems and drops.state in (FactState.UNAVAILABLE, FactState.FAILED):
+            yield unknown(s, drops, "libvirt's log reaches the system log")
+            continue
+        if journalled and drops.known and drops.get():
+            problems += [f"{entry}, but {drops.get()}" for entry in journalled]
+            refs += list(drops.sources)
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif malformed:

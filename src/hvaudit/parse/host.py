@@ -463,6 +463,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.directory_open = _directory_open(ev, f.directory)
     f.userdb_accounts = _userdb_accounts(ev)
     f.log_forwarding = _log_forwarding(ev)
+    f.journal_discards = _journal_discards(ev)
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes)
@@ -2890,6 +2891,68 @@ def _journald_storage(ev: HostEvidence) -> tuple[str, str] | None:
     return None
 
 
+#: The syslog daemons that read the socket journald forwards to (FORWARDERS' and sysklogd's).
+SYSLOG_DAEMONS = ("rsyslogd", "syslog-ng", "syslogd")
+
+
+def _journal_discards(ev: HostEvidence) -> Fact[str]:
+    """Why systemd-journald drops every message it is sent, or "" when it keeps or forwards them.
+
+    journald.conf(5) Storage=none "turns off all storage, all log data received will be dropped
+    (but forwarding to other targets, such as the console, the kernel log buffer, or a syslog
+    socket will still work)" (R14H-1): then the journal keeps nothing, and what reaches journald
+    (the journal, stderr of a unit, and syslog(3) through /dev/log, which journald owns on a
+    systemd host: systemd-journald.service(8)) survives only if ForwardToSyslog hands it to a
+    syslog daemon that runs. The console and kernel log buffer keep no log. A bundle without
+    journald's files (an older collector) leaves the journal as kept."""
+    main = ev.get(_file(JOURNALD_CONF))
+    drop = ev.get(_cmd("journald-conf-d"))
+    if main.state == "uncollected" or drop.state == "uncollected":
+        return Fact.of("", main.source)
+    if main.state == "failed" or drop.state == "failed":
+        return Fact.unavailable(
+            f"{JOURNALD_CONF} and journald.conf.d were not read, so whether journald keeps "
+            "libvirt's messages is unknown",
+            main.source,
+            drop.source,
+        )
+    stored = _journald_storage(ev)
+    if stored is None:
+        return Fact.of("", main.source, drop.source)
+    on, where = _journald_forwards_to_syslog(ev)
+    if on is None:
+        return Fact.unavailable(
+            f"journald keeps no journal ({stored[1]}) and whether it forwards to syslog is "
+            f"unknown: {where}",
+            main.source,
+            drop.source,
+        )
+    if not on:
+        return Fact.of(
+            f"journald keeps no journal ({stored[1]}) and forwards nothing to syslog ({where})",
+            main.source,
+            drop.source,
+        )
+    processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
+    daemons = _running(processes, SYSLOG_DAEMONS, lambda names: names)
+    if not daemons.known:
+        return Fact.unavailable(
+            f"journald keeps no journal ({stored[1]}) and forwards to syslog ({where}), but the "
+            "process list was not read, so whether a syslog daemon receives it is unknown",
+            main.source,
+            *daemons.sources,
+        )
+    if not daemons.get():
+        return Fact.of(
+            f"journald keeps no journal ({stored[1]}) and forwards to syslog ({where}), but no "
+            f"syslog daemon runs ({', '.join(SYSLOG_DAEMONS)})",
+            main.source,
+            drop.source,
+            *daemons.sources,
+        )
+    return Fact.of("", main.source, drop.source, *daemons.sources)
+
+
 def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     """journald's configuration files in the order journald reads them (journald.conf(5)
     "Configuration Directories and Precedence": the main file, then every drop-in sorted by file
@@ -3116,6 +3179,18 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     sources.extend(ju_sources)
     if ju_unread and running is not None and FORWARDERS["journal-upload"] in running:
         return Fact.unavailable(ju_unread, *sources)
+    ju_stored = _journald_storage(ev) if ju_url else None
+    if ju_url and ju_stored is not None:
+        # systemd-journal-upload(8) "Upload journal entries": it reads the journal's files, which
+        # Storage=none leaves empty ("all log data received will be dropped", journald.conf(5))
+        sources.append(
+            Source(
+                _file(JOURNALD_CONF),
+                f"configured but reading nothing: systemd-journal-upload ({ju_url[0]}) reads the "
+                f"journal, and journald keeps none ({ju_stored[1]})",
+            )
+        )
+        ju_url = None
     if ju_url:
         url, trust_all = ju_url
         # systemd-journal-upload(8) --url: "https is the default"; --trust=all disables

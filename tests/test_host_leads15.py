@@ -1,0 +1,139 @@
+"""Known leads on the KVM/libvirt host side (issue 8, session 12), taken up by leads2-host.
+
+Same harness as tests/test_host_leads14.py: conftest's hardened Debian host replayed through the
+real collector, parser and engine, changed only where a test says so; each test asserts the
+exact status and message.
+
+- R15H-1 (false pass) HVA-213 passed "log_outputs unset (the journal)" with journald.conf
+  `Storage=none` ("all log data received will be dropped", journald.conf(5)) and ForwardToSyslog
+  off (RHEL's compiled-in default): the journal, stderr and syslog(3) (/dev/log is journald's
+  socket on a systemd host) all end in journald, which keeps and forwards nothing. Now a fail;
+  forwarding to syslog with no syslog daemon running fails too, and an unknown forwarding is
+  asked. HVA-200 counted systemd-journal-upload, which reads the journal's files, as forwarding
+  the host's logs: with Storage=none it sends nothing, now "configured but reading nothing".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
+PROCS = str(HARDENED_HOST["processes"][0])
+RSYSLOG_LINE = "  403 root     /usr/sbin/rsyslogd -n -iNONE\n"
+assert RSYSLOG_LINE in PROCS
+RHEL = 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nID_LIKE="fedora"\nVERSION_ID="9.4"\n'
+# RHEL 9's shipped journald.conf: the compile time defaults as comments
+RHEL_JOURNALD = "[Journal]\n#Storage=auto\n#ForwardToSyslog=no\nStorage=none\n"
+DROPPED = (
+    "journald keeps no journal (Storage=none in /etc/systemd/journald.conf) and forwards "
+    "nothing to syslog (the compiled-in default ForwardToSyslog=no (/etc/systemd/journald.conf "
+    "shows the compile time defaults; nothing sets it))"
+)
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+# --- HVA-213: a journal that keeps nothing (R15H-1) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("conf", "entry"),
+    [
+        ("", JOURNAL_OK),
+        ('log_outputs = "3:syslog:libvirtd"\n', "libvirtd.conf: log_outputs '3:syslog:libvirtd'"),
+        (
+            'log_outputs = "3:stderr"\n',
+            "libvirtd.conf: log_outputs '3:stderr' (stderr goes to the journal)",
+        ),
+    ],
+    ids=["unset", "syslog", "stderr"],
+)
+def test_journal_that_keeps_and_forwards_nothing_fails(host_scan, conf: str, entry: str) -> None:
+    """R15H-1. RHEL 9: journald.conf `Storage=none`, ForwardToSyslog at its compiled-in `no`.
+    libvirt's journal output, its stderr and its syslog(3) (through /dev/log, journald's
+    socket) all reach journald, which drops them. hvaudit passed "the journal"."""
+    a = host_scan(
+        {
+            "/etc/os-release": RHEL,
+            "/etc/systemd/journald.conf": RHEL_JOURNALD,
+            "/etc/libvirt/libvirtd.conf": str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"]) + conf,
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {"hv1": f"{entry}, but {DROPPED}"}
+
+
+def test_journal_forwarding_to_no_syslog_daemon_fails(host_scan) -> None:
+    """R15H-1. Debian forwards to syslog by default, but with no syslog daemon running nothing
+    reads the socket journald forwards to: dropped all the same. With rsyslogd running the
+    forwarded messages are kept (held: a pass)."""
+    journald = {"/etc/systemd/journald.conf": "[Journal]\nStorage=none\n"}
+    a = host_scan(journald)
+    assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+    a = host_scan({**journald, "processes": (PROCS.replace(RSYSLOG_LINE, ""), 0)})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": f"{JOURNAL_OK}, but journald keeps no journal (Storage=none in "
+        "/etc/systemd/journald.conf) and forwards to syslog (Debian's default "
+        "ForwardToSyslog=yes (journald.conf sets none)), but no syslog daemon runs (rsyslogd, "
+        "syslog-ng, syslogd)"
+    }
+
+
+def test_journal_forwarding_unknown_is_asked(host_scan) -> None:
+    """R15H-1. Storage=none on a distribution whose default forwarding is not known and with no
+    setting: whether libvirt's messages survive is unknown, never a pass."""
+    a = host_scan(
+        {
+            "/etc/os-release": 'ID="plan9"\n',
+            "/etc/systemd/journald.conf": "[Journal]\nStorage=none\n",
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "manual"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": "evidence unavailable: journald keeps no journal (Storage=none in "
+        "/etc/systemd/journald.conf) and whether it forwards to syslog is unknown: no file sets "
+        "ForwardToSyslog and this distribution's default is not known"
+    }
+
+
+def test_journal_kept_still_passes(host_scan) -> None:
+    """Held: Storage=volatile keeps the journal (in /run) with forwarding off."""
+    a = host_scan(
+        {
+            "/etc/os-release": RHEL,
+            "/etc/systemd/journald.conf": RHEL_JOURNALD.replace("=none", "=volatile"),
+        }
+    )
+    assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+# --- HVA-200: journal-upload reads an empty journal (R15H-1) --------------------------------------
+
+
+def test_journal_upload_reads_nothing_when_journald_stores_nothing(host_scan) -> None:
+    """R15H-1. systemd-journal-upload uploads journal entries it reads from the journal's files;
+    Storage=none leaves none. With rsyslog idle, hvaudit passed HVA-200 on the https URL."""
+    procs = PROCS.replace(RSYSLOG_LINE, "") + (
+        "  420 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+    )
+    upload = {
+        "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal\n",
+        "processes": (procs, 0),
+    }
+    a = host_scan(upload)
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
+    a = host_scan({**upload, "/etc/systemd/journald.conf": "[Journal]\nStorage=none\n"})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {
+        "hv1": "no running forwarder sends the host's logs to a remote destination (configured "
+        "but reading nothing: systemd-journal-upload (https://logs.example.internal) reads the "
+        "journal, and journald keeps none (Storage=none in /etc/systemd/journald.conf); "
+        "configured but not running: rsyslogd (logs.example.internal))"
+    }
