@@ -12,11 +12,21 @@ Findings:
   stripped of its brackets, so pam_u2f receives `nouserok` and lets every user without a
   registered key through. hvaudit split the arguments on blanks and saw `[nouserok]`. They are
   now split as libpam splits them (pam.pam_tokens). Fixed.
+- R15H-2 (false pass) HVA-160 passed "AllowUsers alice admits no root login" where `Match
+  Address 10.0.0.0/8` set PermitRootLogin yes and a later `Match Address 10.0.5.0/24` set
+  AllowUsers root with PermitRootLogin no: sshd keeps the first PermitRootLogin a matching block
+  gives (servconf.c parse_multistate) but the list from the block that sets it, so root logs in
+  from 10.0.5.0/24. A block replacing the list is now judged with every PermitRootLogin an
+  earlier block that may match gives (_root_login_values). Fixed.
+- R15H-3 (wrong fail, the same reading) HVA-160 failed a later block's AllowUsers root with
+  PermitRootLogin yes behind `Match User root` / PermitRootLogin no, which gives every root
+  login no first. Now a pass. Fixed.
 """
 
 from __future__ import annotations
 
 from conftest import messages, outcomes
+from test_redteam14_host_probes import _allow_users
 
 # --- HVA-151: a PAM argument in square brackets (R15H-1) -------------------------------------------
 
@@ -52,3 +62,47 @@ def test_pam_argument_in_brackets_is_the_argument(host_scan) -> None:
         "publickey,keyboard-interactive, PAM requires pam_u2f (otp)"
     }
     assert outcomes(a, "HVA-151") == {"hv1": "pass"}
+
+
+# --- HVA-160: an earlier block's PermitRootLogin for a later block's AllowUsers (R15H-2) ----------
+
+
+def test_allow_users_root_in_a_block_an_earlier_block_opens(host_scan) -> None:
+    """R15H-2. OpenSSH servconf.c parse_multistate keeps PermitRootLogin `if (*activep &&
+    *intptr == -1)` (the first matching block's value wins, R14H-5), while AllowUsers from a
+    matching block replaces the global list (copy_server_option_strarray). Global `AllowUsers
+    alice` (Debian's PermitRootLogin prohibit-password), then `Match Address 10.0.0.0/8` with
+    PermitRootLogin yes, then `Match Address 10.0.5.0/24` with AllowUsers root and
+    PermitRootLogin no: a login as root from 10.0.5.7 matches both, gets yes from the first and
+    the list `root` from the second, and logs in. hvaudit read the second block's own `no` and
+    passed "AllowUsers alice admits no root login". Right: the fail naming the list."""
+    over = _allow_users("alice")
+    over["/etc/ssh/sshd_config"] = str(over["/etc/ssh/sshd_config"]) + (
+        "Match Address 10.0.0.0/8\n    PermitRootLogin yes\n"
+        "Match Address 10.0.5.0/24\n    AllowUsers root\n    PermitRootLogin no\n"
+    )
+    a = host_scan(over)
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin prohibit-password; AllowUsers alice admits no root login, but Match "
+        "Address 10.0.5.0/24 (/etc/ssh/sshd_config:10) sets AllowUsers root"
+    )
+
+
+def test_allow_users_root_after_a_block_closing_every_root_login(host_scan) -> None:
+    """R15H-3 (a wrong fail, R15H-2's twin). `Match User root` with PermitRootLogin no comes
+    first and selects every root login, so root gets `no` there whatever the later block's
+    `PermitRootLogin yes` says (parse_multistate keeps the first), and that block's AllowUsers
+    root admits root to nothing. hvaudit read the later block's own yes and failed. Right: a
+    pass."""
+    over = _allow_users("alice")
+    over["/etc/ssh/sshd_config"] = str(over["/etc/ssh/sshd_config"]) + (
+        "Match User root\n    PermitRootLogin no\n"
+        "Match Address 10.0.5.0/24\n    AllowUsers root\n    PermitRootLogin yes\n"
+    )
+    a = host_scan(over)
+    assert messages(a, "HVA-160") == {
+        "hv1": "AllowUsers alice admits no root login (PermitRootLogin prohibit-password is not "
+        "reached)"
+    }
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}

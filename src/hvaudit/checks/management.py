@@ -2048,7 +2048,8 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     no entry whose user pattern matches root refuses root the same way DenyUsers root does
     (sshd_config(5): "login is allowed only for user names that match one of the patterns";
     auth.c allowed_user()), unless a Match block that may apply to root replaces it with one
-    that admits root (R14H-7)."""
+    that admits root (R14H-7); the PermitRootLogin such a login gets is the first any block that
+    may match gives, an earlier block's included (R15H-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -2177,13 +2178,32 @@ def _root_admitting_lists(
     key = name.lower()
     return [
         f"Match {b.criteria} ({b.where}) sets {name} {v}"
-        for b in blocks
+        for i, b in enumerate(blocks)
         for v in [" ".join(v for k, v in b.settings if k == key)]
         if v
         and admits_root(v)
         and _match_may_apply_to_root(b.criteria)
-        and next((x for k, x in b.settings if k == "permitrootlogin"), prl).lower() != "no"
+        and any(x.lower() != "no" for x in _root_login_values(blocks, i, prl))
     ]
+
+
+def _root_login_values(blocks: tuple[SshdMatch, ...], i: int, prl: str) -> set[str]:
+    """The PermitRootLogin values a root login may get where block `i` applies. sshd keeps the
+    first value any matching block gives (servconf.c parse_multistate `if (*activep && *intptr
+    == -1)`, R14H-5), so an earlier block that may apply to root and sets it may decide for
+    block i's logins too, whatever block i sets: `Match Address 10.0.0.0/8` with PermitRootLogin
+    yes before `Match Address 10.0.5.0/24` with AllowUsers root and PermitRootLogin no lets root
+    in from 10.0.5.0/24 (R15H-2). A block that selects every root login ends the search."""
+    values: set[str] = set()
+    for b in blocks[:i]:
+        value = next((v for k, v in b.settings if k == "permitrootlogin"), None)
+        if value is None or not _match_may_apply_to_root(b.criteria):
+            continue
+        values.add(value)
+        if _match_applies_to_every_root_login(b.criteria):
+            return values
+    values.add(next((v for k, v in blocks[i].settings if k == "permitrootlogin"), prl))
+    return values
 
 
 def _deny_users_root(entries: str) -> str:
