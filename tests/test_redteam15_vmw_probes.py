@@ -13,9 +13,16 @@ Findings:
   question (a fail where the lockout settings already fail), unless min=, similar= and enforce=
   are all set again after the file.
 
+- V15-2 (false pass): HVA-423 passed `... min=disabled,disabled,disabled,disabled,15 max=64
+  random=24`: passwdqc accepts a password holding the passphrase it offers "regardless of other
+  possible restrictions" (passwdqc.conf(5); pam_passwdqc.c skips the check), and 24 bits are two
+  words of 3 to 6 letters (passwdqc_random.c, wordset_4k.c): 7 characters pass. random= below
+  the default 42 (the STIG's value) now fails.
+
 Held (right before and after): V15-H1 (passwdqc min= values must not increase, passwdqc_parse.c
 "if (i && (int)v > params->qc.min[i - 1]) goto parse_error", so a last value of 15 bounds every
-other kind; options after config= that set all three settle the verdict), V15-H2
+other kind; options after config= that set each judged option settle the verdict; random=0
+offers no passphrase), V15-H2
 (Security.AccountLockFailures = 0, "Zero disables account locking": fail), V15-H3 (TSM-SSH
 policy automatic, stopped: fail), V15-H4 (ntpd running with no NTP server: fail), V15-H5 (an
 enabled firewall ruleset allowing 0.0.0.0/0: fail), V15-H6 (a UserVars time-out of 0, never:
@@ -97,13 +104,35 @@ def test_password_quality_from_a_file_with_lockout_off_fails(tmp_path: Path) -> 
         # min= values may not increase (passwdqc_parse.c), so 15 last bounds every kind
         STIG_QUALITY,
         # the file first, every judged option set again after it (V15-H1)
-        f"config={CONFIG} {STIG_QUALITY} enforce=everyone",
+        f"config={CONFIG} {STIG_QUALITY} enforce=everyone random=42",
+        # no offered passphrase at all (random=0)
+        f"{STIG_QUALITY} random=0",
     ],
-    ids=["stig", "file-then-all-options"],
+    ids=["stig", "file-then-all-options", "no-random-passphrase"],
 )
 def test_password_quality_held(tmp_path: Path, quality: str) -> None:
     """Held (V15-H1): pass, as before."""
     assert _quality(tmp_path, quality) == ("pass", "locks after 3 failures for 900 s; history 5")
+
+
+# --- V15-2: HVA-423 and passwdqc's random= -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("random", ["24", "24,only"])
+def test_short_random_passphrase_fails(tmp_path: Path, random: str) -> None:
+    """passwdqc.conf(5): "random=N[,only] (default: random=42) The size of randomly-generated
+    passphrases in bits (24 to 72) ... Any passphrase that contains the offered
+    randomly-generated string will be allowed regardless of other possible restrictions";
+    pam_passwdqc.c calls _passwdqc_check only when the new password does not contain it.
+    passwdqc_random.c builds N bits from words of wordset_4k.c (3 to 6 letters, 12 bits each):
+    random=24 offers two words, `ace bad` at 7 characters. HVA-423 read min= and passed "locks
+    after 3 failures for 900 s; history 5" beside the STIG's 15 characters. Right: fail (the
+    STIG's value keeps the default, 42)."""
+    assert _quality(tmp_path, f"{STIG_QUALITY} random={random}") == (
+        "fail",
+        "Security.PasswordQualityControl has random=24: the offered 24-bit passphrase is "
+        "accepted whatever its length",
+    )
 
 
 # --- held: services, NTP, firewall and time-outs ----------------------------------------------------

@@ -1478,6 +1478,10 @@ LOCK_FAILURES_MAX = 3
 UNLOCK_SECONDS_MIN = 900
 PASSWORD_HISTORY_MIN = 5
 PASSWORD_LENGTH_MIN = 15
+RANDOM_BITS_DEFAULT = 42
+"""passwdqc's random= default (passwdqc_parse.c defaults, passwdqc.conf(5) "default:
+random=42"), which the STIG's Security.PasswordQualityControl value keeps."""
+PASSWDQC_JUDGED = ("min=", "similar=", "enforce=", "random=")
 
 
 @check(
@@ -1517,8 +1521,10 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
     configuration FILE in the passwdqc.conf format. This file may define any options described in
     this manual"; passwdqc_parse.c parses it in place, so what it sets overrides the options
     before it): the length, similar= and enforce= then rest on a file the API does not show, and
-    the password part is asked unless all three are set again after it (V15-1: it passed on the
-    options around it)."""
+    the password part is asked unless each option judged here is set again after it (V15-1: it
+    passed on the options around it). random=N below the default 42 fails (V15-2): the offered
+    random passphrase is accepted "regardless of other possible restrictions" (passwdqc.conf(5)),
+    and 24 bits are two short words."""
     keys = [
         "Security.AccountLockFailures",
         "Security.AccountUnlockTime",
@@ -1559,7 +1565,7 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         loaded = [part[7:] for part in quality.split() if part.startswith("config=")]
         if loaded:
             tail = quality.split()[_last_index(quality.split(), "config=") + 1 :]
-            if all(any(t.startswith(o) for t in tail) for o in ("min=", "similar=", "enforce=")):
+            if all(any(t.startswith(o) for t in tail) for o in PASSWDQC_JUDGED):
                 loaded = []  # every option judged here is set again after the file
         account_bad = list(bad)
         lengths = [
@@ -1585,6 +1591,19 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"{keys[3]} has enforce={enforce[-1][:12]}: weak passwords are only warned "
                 f"about when {who} sets them"
+            )
+        # passwdqc random=N[,only] (V15-2): "Any passphrase that contains the offered
+        # randomly-generated string will be allowed regardless of other possible restrictions"
+        # (passwdqc.conf(5); pam_passwdqc.c skips _passwdqc_check when the new password contains
+        # it). N bits are words of 3 to 6 letters, 12 bits each (passwdqc_random.c,
+        # wordset_4k.c): random=24 offers two words, 7 characters and up. The STIG's value keeps
+        # the default, 42; fewer bits admit a shorter, weaker passphrase. 0 offers none.
+        random = [part[7:] for part in quality.split() if part.startswith("random=")]
+        bits = _int(random[-1].removesuffix(",only")) if random else None
+        if bits is not None and 0 < bits < RANDOM_BITS_DEFAULT:
+            bad.append(
+                f"{keys[3]} has random={bits}: the offered {bits}-bit passphrase is accepted "
+                "whatever its length"
             )
         if loaded and account_bad:
             yield failed(s, "; ".join(account_bad), esx.source)
