@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _scan
 from test_redteam14_vm_probes import _share
 
 # --- R15-1: HVA-058, a share of the directory of another VM's pool volume ---------------------
@@ -66,4 +69,90 @@ def test_share_of_a_pool_directory_holding_another_vms_volume_fails(tmp_path: Pa
         "disk images of other VMs in the host directories it shares: /var/lib/libvirt/images "
         "(VM volowner: /var/lib/libvirt/images/volowner.qcow2): the guest reaches them through "
         "the share",
+    )
+
+
+# --- R15-2: HVA-070, huge pages the guest hands back through free page reporting --------------
+
+MEMTUNE = (
+    "<memtune><hard_limit unit='MiB'>2048</hard_limit><soft_limit unit='MiB'>1024</soft_limit>"
+    "</memtune>"
+)
+REPORTING = "<devices><memballoon model='virtio' freePageReporting='{}'/></devices>"
+
+
+def _huge(pages: str, reporting: str = "on", extra: str = "") -> str:
+    return (
+        f"{MEMTUNE}<memoryBacking><hugepages>{pages}</hugepages>{extra}</memoryBacking>"
+        + REPORTING.format(reporting)
+    )
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    return _scan(
+        tmp_path_factory.mktemp("rt15fpr"),
+        [
+            domain_xml("hp2m", body=_huge("<page size='2' unit='MiB'/>")),
+            domain_xml("hp2mlock", body=_huge("<page size='2048' unit='KiB'/>", extra="<locked/>")),
+            domain_xml("hpdef", body=_huge("")),
+            domain_xml("hp1g", body=_huge("<page size='1' unit='GiB'/>")),
+            domain_xml("hpoff", body=_huge("", "off")),
+        ],
+    )
+
+
+GIVEN_BACK = (
+    "<memballoon freePageReporting='on'>: QEMU gives every free page the guest reports back to "
+    "the host"
+)
+LIMITS = "memtune hard_limit 2097152 KiB; memtune soft_limit 1048576 KiB; configured size 1.0 GiB"
+
+
+@pytest.mark.parametrize("vm", ["hp2m", "hp2mlock"])
+def test_huge_pages_the_guest_reports_free_are_no_guarantee(reported: Assessment, vm: str) -> None:
+    """R15-2. `<memballoon model='virtio' freePageReporting='on'>` (libvirt formatdomain, kept
+    by libvirt 9.0's test driver) turns on QEMU's free page reporting: "letting the guest
+    proactively report free pages to the hypervisor, so the hypervisor can reuse them";
+    virtio_balloon_handle_report calls ram_block_discard_range on each reported range, which
+    for file-backed RAM (hugetlbfs, memfd) is `fallocate(rb->fd, FALLOC_FL_PUNCH_HOLE |
+    FALLOC_FL_KEEP_SIZE, ...)`, and hugetlbfs frees each punched huge page with its
+    reservation (remove_inode_hugepages: `hugetlb_unreserve_pages(inode, next, next + 1, 1)`),
+    all read with `find_string`. The 2 MiB pages a Linux guest reports (its pageblock order on
+    x86) go back to the host's pool, <locked/> or not: HVA-070 passed "backed by pre-reserved
+    huge pages" (false pass; now the guarantee is missing, the reason named)."""
+    assert verdict(reported, "HVA-070", vm) == (
+        "fail",
+        f"no memory guarantee ({LIMITS}): huge pages back the memory, but {GIVEN_BACK}, and its "
+        "2 MiB huge pages are such pages",
+    )
+
+
+def test_default_huge_pages_the_guest_reports_free_are_a_question(reported: Assessment) -> None:
+    """R15-2 where <hugepages/> names no page size: the host's default huge page size backs the
+    memory, which the definition does not show; a 1 GiB page is never a whole free block a
+    guest reports, a 2 MiB one is."""
+    assert verdict(reported, "HVA-070", "hpdef") == (
+        "manual",
+        f"huge pages back the memory, but {GIVEN_BACK}; the host's default huge page size backs "
+        f"it ({LIMITS})",
+    )
+    result = next(
+        r for r in reported.results if r.check.id == "HVA-070" and r.outcome.subject.name == "hpdef"
+    )
+    assert result.outcome.question == (
+        "Is the default huge page size of host hv1 1 GiB? Evidence: Hugepagesize in "
+        "/proc/meminfo on hv1 (or default_hugepagesz= on its kernel command line). Pass: 1 GiB "
+        "(1048576 kB), a page no guest reports free; fail: 2 MiB, whose free pages the guest "
+        "hands back to the host through its balloon's free page reporting."
+    )
+
+
+@pytest.mark.parametrize("vm", ["hp1g", "hpoff"])
+def test_huge_pages_no_guest_reports_keep_the_pass(reported: Assessment, vm: str) -> None:
+    """Holds: 1 GiB pages (QEMU discards only whole pages of the backing's size, and a guest
+    reports 2 MiB blocks) and a balloon with free page reporting off."""
+    assert verdict(reported, "HVA-070", vm) == (
+        "pass",
+        f"backed by pre-reserved huge pages; {LIMITS}",
     )

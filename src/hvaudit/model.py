@@ -446,6 +446,10 @@ class Vm:
     """The VM's memory is excluded from same-page merging (libvirt <nosharepages/>)."""
     hugepage_backed: bool = False
     """The VM's RAM is backed by huge pages (libvirt <memoryBacking><hugepages/>)."""
+    huge_pages_reported: str | None = None
+    """Why the huge pages backing the VM may go back to the host: its virtio balloon's free page
+    reporting (libvirt <memballoon freePageReporting='on'>), with the page size that decides it
+    (R15-2); None when nothing hands them back."""
     cpu_mode: str | None = None
     """The guest CPU model mode (host-passthrough, host-model, maximum, custom; "custom
     match='minimum'" for a custom CPU libvirt fills up with the host's features)."""

@@ -28,6 +28,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Disk, Host, Setting, Vm
+from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES
 from hvaudit.parse.qemu_args import qemu_options, raw_nics, raw_taps
 from hvaudit.textsafe import digits
 
@@ -315,10 +316,25 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
         have = [x.description for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
         refs = [x.source for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
         ceiling = f"configured size {_gib(v.memory_max_kib)}"
-        if missing:
+        given = v.huge_pages_reported
+        if given and DEFAULT_HUGE_PAGES in given and missing == ["guarantee"] and h is not None:
+            # huge pages of the host's default size: whether the guest can report them decides
+            yield manual(
+                s,
+                f"huge pages back the memory, but {given} ({'; '.join([*have, ceiling])})",
+                v.source,
+                *refs,
+                question=f"Is the default huge page size of host {h.name} 1 GiB? Evidence: "
+                f"Hugepagesize in /proc/meminfo on {h.name} (or default_hugepagesz= on its "
+                "kernel command line). Pass: 1 GiB (1048576 kB), a page no guest reports free; "
+                "fail: 2 MiB, whose free pages "
+                "the guest hands back to the host through its balloon's free page reporting.",
+            )
+        elif missing:
             yield failed(
                 s,
-                f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})",
+                f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})"
+                + (f": huge pages back the memory, but {given}" if given else ""),
                 v.source,
                 *refs,
             )

@@ -204,6 +204,55 @@ def _all_huge(root: Element) -> bool:
     return True
 
 
+#: The note of _reported_huge_pages when the host's default huge page size decides.
+DEFAULT_HUGE_PAGES = "the host's default huge page size backs it"
+
+#: 1 GiB in KiB: no guest reports a free block that large (see _reported_huge_pages).
+GIB_KIB = 1024 * 1024
+
+
+def _reported_huge_pages(root: Element) -> str | None:
+    """Why the huge pages of a VM backed by them go back to the host, or None (R15-2). libvirt's
+    `<memballoon model='virtio' freePageReporting='on'>` gives QEMU's virtio-balloon
+    free-page-reporting=on: "letting the guest proactively report free pages to the hypervisor,
+    so the hypervisor can reuse them", and QEMU discards every reported range,
+    virtio_balloon_handle_report -> ram_block_discard_range (Alexander Duyck's QEMU patch that
+    added free page reporting to hw/virtio/virtio-balloon.c, read with `find_string`), which for
+    RAM backed by a file (hugetlbfs, memfd) punches the range out of it, `fallocate(rb->fd,
+    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, ...)` (ram_block_discard_range, read with
+    `find_string`);
+    hugetlbfs frees each huge page so punched and its reservation, remove_inode_hugepages ->
+    `hugetlb_unreserve_pages(inode, next, next + 1, 1)` for a hole (fs/hugetlbfs/inode.c, read
+    with `find_string`). The pages go back to the host's pool for any other process, and the
+    guest's next touch needs a free one again: the huge pages are no guarantee, whatever
+    <locked/> says (locking does not stop a hole punch). A Linux guest reports free blocks of
+    its pageblock order (2 MiB on x86), and QEMU discards only whole pages of the backing's
+    size, so 1 GiB pages stay; <hugepages/> without a <page> uses the host's default huge page
+    size, which the definition does not show (the caller's question)."""
+    balloon = next(iter(root.findall("devices/memballoon")), None)
+    if (
+        balloon is None
+        or not (balloon.get("model") or "").startswith("virtio")
+        or not _yes(balloon.get("freePageReporting"))
+    ):
+        return None
+    hp = _first(root, "memoryBacking", "hugepages")
+    pages = hp.findall("page") if hp is not None else []
+    sizes = [
+        _int(p.get("size")) * _UNIT.get((p.get("unit") or "KiB").lower(), 1024) // 1024
+        for p in pages
+    ]
+    what = "<memballoon freePageReporting='on'>: QEMU gives every free page the guest reports back to the host"
+    if not sizes:
+        return f"{what}; {DEFAULT_HUGE_PAGES}"
+    small = sorted({s for s in sizes if s < GIB_KIB})
+    if not small:
+        return None
+    return (
+        f"{what}, and its {', '.join(f'{s // 1024} MiB' for s in small)} huge pages are such pages"
+    )
+
+
 def _first(el: Element, parent: str, child: str) -> Element | None:
     """`el.find("parent/child")`: the first `child` of any `parent` child, in document order.
     A path of one tag takes ElementTree's C fast path; a longer one goes through ElementPath's
@@ -282,11 +331,12 @@ def parse_domain(
     hard = memtune.find("hard_limit") if memtune is not None else None
     soft = memtune.find("soft_limit") if memtune is not None else None
     guarantee: Setting | None = None
-    if hugepages:
+    reported = _reported_huge_pages(root) if hugepages else None
+    if hugepages and reported is None:
         guarantee = Setting(
             "backed by pre-reserved huge pages", at("/domain/memoryBacking/hugepages")
         )
-    elif locked:
+    elif locked and not hugepages:
         guarantee = Setting("guest memory locked in host RAM", at("/domain/memoryBacking/locked"))
     limit = (
         Setting(f"memtune hard_limit {_kib(hard)} KiB", at("/domain/memtune/hard_limit"))
@@ -739,6 +789,7 @@ def parse_domain(
         blkio_half_throttles=tuple(half_throttles),
         nosharepages=nosharepages,
         hugepage_backed=hugepages,
+        huge_pages_reported=reported,
         cpu_mode=cpu_mode,
         cpu_model=cpu_model,
         nested_feature=nested_feature,
