@@ -8,6 +8,11 @@ proxmox-ve-rs 840d1ed and proxmox-firewall a752659, read with `fetch`):
   or `-p hopopt` (/etc/protocols names of number 0) become iptables' protocol 0, "all": `IN
   ACCEPT -p ip` admits every packet. Fails now under pve-firewall; proxmox-firewall's `meta
   l4proto 0` (host.fw `nftables: 1`) stays narrow.
+- P15-2 (false pass): a `-dest +set` holding the node's address was read as excluded by any
+  `!` (nomatch) entry holding it too; pve-firewall's kernel hash:net ipset stops at the most
+  specific entry, so `10.0.0.21` beside `!10.0.0.0/24` matches and `IN ACCEPT -dest +nodes`
+  admits every packet to the node. Fails now under pve-firewall; proxmox-firewall's `@set` and
+  `!= @set-nomatch` keeps the old reading.
 """
 
 from __future__ import annotations
@@ -75,6 +80,64 @@ def test_p15_1_held_protocol_zero_under_proxmox_firewall_or_refused(
         host = host.replace("enable: 1\n", "enable: 1\nnftables: 1\n")
         daemon = "proxmox-firewall"
     assert _node(tmp_path, {"etc/pve/nodes/pve-h1/host.fw": host}, "HVA-301", daemon) == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
+
+
+# --- P15-2: an IP set's most specific entry decides under pve-firewall ------------------------------
+
+CLUSTER_FW = (PVE_HARDENED / "etc/pve/firewall/cluster.fw").read_text()
+
+
+def _nodes_set(entries: str) -> str:
+    return CLUSTER_FW.replace("[RULES]", f"[IPSET nodes]\n{entries}\n[RULES]")
+
+
+def test_p15_2_address_inside_a_nomatch_network_still_matches(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). hvaudit took any
+    `!` entry holding the node's address as excluding it, but pve-firewall loads the set into a
+    kernel hash:net ipset (generate_ipset_chains: `add NAME CIDR nomatch`), whose lookup stops
+    at the most specific entry holding the address: 10.0.0.21 inside `!10.0.0.0/24` is matched
+    by its own /32, so `IN ACCEPT -dest +nodes` admits every packet to the node."""
+    edits = {
+        "etc/pve/firewall/cluster.fw": _nodes_set("!10.0.0.0/24\n10.0.0.21\n"),
+        **_host_rule("IN ACCEPT -dest +nodes"),
+    }
+    why = (
+        "(-dest +nodes: holds 10.0.0.21, the node's address on vmbr1, the default gateway's "
+        "interface)"
+    )
+    assert _live(tmp_path / "a", edits, "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        f"inbound packet {why} before the policy",
+    )
+    assert _live(tmp_path / "b", edits, "HVA-313") == (
+        "fail",
+        f"host.fw line 9 `IN ACCEPT` accepts every inbound packet {why}, management ports included",
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "daemon"),
+    [("10.0.0.0/16\n!10.0.0.0/24\n", "pve-firewall"), ("!10.0.0.0/24\n10.0.0.21\n", "nft")],
+    ids=["specific-nomatch", "proxmox-firewall"],
+)
+def test_p15_2_held_nomatch_that_decides(tmp_path: Path, entries: str, daemon: str) -> None:
+    """Held twins: the most specific entry holding 10.0.0.21 is the `!` /24 (pve-firewall); and
+    proxmox-firewall (host.fw `nftables: 1`) matches `@nodes` and `!= @nodes-nomatch`
+    (src/rule.rs), so any `!` entry excludes the address."""
+    host = HOST_FW + "IN ACCEPT -dest +nodes\n"
+    running = "pve-firewall"
+    if daemon == "nft":
+        host = host.replace("enable: 1\n", "enable: 1\nnftables: 1\n")
+        running = "proxmox-firewall"
+    edits = {
+        "etc/pve/firewall/cluster.fw": _nodes_set(entries),
+        "etc/pve/nodes/pve-h1/host.fw": host,
+    }
+    assert _node(tmp_path, edits, "HVA-301", running) == (
         "pass",
         "cluster firewall on, input policy DROP",
     )

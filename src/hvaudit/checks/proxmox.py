@@ -474,7 +474,9 @@ def _accepts_everything(
     is as wide as its widest element: `10.0.0.0/8,0.0.0.0/0` admits every source (P14-1). A
     -dest holding an address the node has on the default gateway's interface (`own`,
     `_own_addresses`) narrows nothing: the host's INPUT chain sees only packets for the node's
-    own addresses, and every address beyond its networks reaches that one (P14-2)."""
+    own addresses, and every address beyond its networks reaches that one (P14-2); a -dest IP
+    set holds it as the daemon's set lookup does (`_holds`: the most specific entry decides
+    under pve-firewall, P15-2)."""
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     files = [("cluster.fw", cluster)]
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
@@ -498,7 +500,7 @@ def _accepts_everything(
                     (x.strip(), a, i)
                     for x in str(opts.get("dest") or "").split(",")
                     for a, i in (own or {}).items()
-                    if x.strip() and _holds(x, a, cluster)
+                    if x.strip() and _holds(x, a, cluster, nft)
                 ),
                 None,
             )
@@ -726,16 +728,23 @@ def _own_addresses(h: Host, px: ProxmoxHost) -> dict[_Addr, str]:
     return out
 
 
-def _holds(item: str, addr: _Addr, cluster: FirewallFile | None) -> bool:
+def _holds(item: str, addr: _Addr, cluster: FirewallFile | None, nft: bool = False) -> bool:
     """Does a rule's -dest element (an address, network, `A-B` range, alias or `+set`) match
-    `addr`? A set matches it through an entry that holds it, unless a `!` entry does too."""
+    `addr`? A set matches it through an entry that holds it. Its `!` (nomatch) entries differ
+    by daemon (P15-2): pve-firewall loads the set into a kernel hash:net ipset, whose lookup
+    tries the stored prefixes from the most specific down and stops at the first entry holding
+    the address, so the most specific entry decides (ipset(8) hash:net: "the IP addresses
+    from 192.168.0/24 except 192.168.0/30 match"; `10.0.0.21` inside `!10.0.0.0/24` matches);
+    proxmox-firewall (`nft`) writes `@set` and `!= @set-nomatch` (src/rule.rs: a second set of
+    the nomatch entries), so any `!` entry holding it excludes it."""
     text = item.strip()
     if cluster is not None and text.startswith("+"):
         name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
-        entries = cluster.usable(name)
-        if any(e.nomatch and _holds(e.cidr, addr, cluster) for e in entries):
-            return False
-        return any(not e.nomatch and _holds(e.cidr, addr, cluster) for e in entries)
+        holding = [e for e in cluster.usable(name) if _holds(e.cidr, addr, cluster)]
+        if nft:
+            return bool(holding) and not any(e.nomatch for e in holding)
+        best = max(holding, key=lambda e: _prefix(_resolve_alias(e.cidr, cluster)), default=None)
+        return best is not None and not best.nomatch
     if cluster is not None:
         text = _resolve_alias(text, cluster)
     try:
@@ -747,6 +756,14 @@ def _holds(item: str, addr: _Addr, cluster: FirewallFile | None) -> bool:
     except ValueError:
         return False
     return net.version == addr.version and addr in net
+
+
+def _prefix(cidr: str) -> int:
+    """The prefix length of an IP set entry (an address: its family's full length)."""
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen
+    except ValueError:
+        return -1
 
 
 def _addressed(h: Host) -> frozenset[str]:
