@@ -11,6 +11,12 @@ exact status and message.
   forwarding to syslog with no syslog daemon running fails too, and an unknown forwarding is
   asked. HVA-200 counted systemd-journal-upload, which reads the journal's files, as forwarding
   the host's logs: with Storage=none it sends nothing, now "configured but reading nothing".
+- R15H-2 (false pass) HVA-213 ignored log filters: libvirt gives a source the priority of the
+  first filter whose match is in its name (virlog.c virLogSourceUpdate, `foo` read as `*foo*`),
+  so `log_filters = "1:*"` (or LIBVIRT_LOG_FILTERS, which replaces it: virLogSetFromEnv) logs
+  every source at debug as `log_level = 1` does. It floods the log through an output at
+  priority 1 (each output drops messages below its own priority); the default output never is
+  one (journald's default is at most info). Now a fail naming the filter's place.
 """
 
 from __future__ import annotations
@@ -137,3 +143,82 @@ def test_journal_upload_reads_nothing_when_journald_stores_nothing(host_scan) ->
         "journal, and journald keeps none (Storage=none in /etc/systemd/journald.conf); "
         "configured but not running: rsyslogd (logs.example.internal))"
     }
+
+
+# --- HVA-213: debug log filters (R15H-2) ----------------------------------------------------------
+
+CONF = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"])
+DEBUG_OUT = 'log_outputs = "1:journald"\n'
+
+
+def _filters_scan(host_scan, conf: str = "", unit: str = "", environ: str = ""):
+    return host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": CONF + conf,
+            "/etc/default/libvirtd": 'LIBVIRTD_ARGS="--timeout 120"\n' + unit,
+            "libvirt-environ-700": (environ, 0 if environ else 1),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("conf", "unit", "environ", "expected"),
+    [
+        (DEBUG_OUT + 'log_filters = "1:*"\n', "", "", "libvirtd.conf: log_filters '1:*'"),
+        (
+            DEBUG_OUT + 'log_filters = "3:remote 4:event 1:+qemu"\n',
+            "",
+            "",
+            "libvirtd.conf: log_filters '3:remote 4:event 1:+qemu'",
+        ),
+        (
+            DEBUG_OUT,
+            'LIBVIRT_LOG_FILTERS="1:*"\n',
+            "",
+            "LIBVIRT_LOG_FILTERS=1:* in /etc/default/libvirtd",
+        ),
+        (
+            DEBUG_OUT,
+            "",
+            "LIBVIRT_LOG_FILTERS=1:qemu\0",
+            "running libvirtd's environment: LIBVIRT_LOG_FILTERS=1:qemu",
+        ),
+    ],
+    ids=["file", "file-narrow", "unit-environment", "running-environment"],
+)
+def test_debug_log_filter_with_a_debug_output_fails(
+    host_scan, conf: str, unit: str, environ: str, expected: str
+) -> None:
+    """R15H-2. A filter at priority 1 in libvirtd.conf or the daemon's environment, with an
+    output at priority 1: the sources it matches log at debug. hvaudit passed."""
+    a = _filters_scan(host_scan, conf, unit, environ)
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {"hv1": f"{expected} (debug, floods the log)"}
+
+
+@pytest.mark.parametrize(
+    ("conf", "unit", "environ"),
+    [
+        ('log_filters = "1:*"\n', "", ""),
+        ('log_outputs = "3:journald"\nlog_filters = "1:*"\n', "", ""),
+        (DEBUG_OUT + 'log_filters = "3:* 1:qemu"\n', "", ""),
+        (DEBUG_OUT + 'log_filters = "1:* 0:qemu"\n', "", ""),
+        (
+            DEBUG_OUT + 'log_filters = "1:*"\n',
+            "LIBVIRT_LOG_FILTERS=3:*\n",
+            "LIBVIRT_LOG_FILTERS=3:*\0",
+        ),
+    ],
+    ids=["default-output", "output-at-warning", "shadowed", "rejected", "environment-replaces"],
+)
+def test_debug_log_filter_that_writes_no_debug_passes(
+    host_scan, conf: str, unit: str, environ: str
+) -> None:
+    """Held: no output at priority 1 (the default journald output is at most info), a debug
+    filter after one matching every source, a value libvirt rejects (priority 0), and a file
+    filter every environment replaces: no debug message is written."""
+    a = _filters_scan(host_scan, conf, unit, environ)
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}, messages(a, "HVA-213")
+    level = "3" if "3:journald" in conf else "1"
+    expected = f"libvirtd.conf: log_outputs '{level}:journald'" if "outputs" in conf else JOURNAL_OK
+    assert messages(a, "HVA-213") == {"hv1": expected}

@@ -979,6 +979,8 @@ class LibvirtHost:
     """Per QEMU-driver daemon (libvirtd, virtqemud): LIBVIRT_DEBUG in each environment read (the
     running daemon's, its units' for the next start), as (where, value; value "" unset);
     absent where neither was read."""
+    log_filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]] = field(default_factory=dict)
+    """The same for LIBVIRT_LOG_FILTERS, which replaces the file's log_filters when not empty."""
 
 
 @dataclass(slots=True)

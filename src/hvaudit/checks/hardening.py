@@ -615,18 +615,22 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     and syslog(3) (/dev/log is journald's socket: systemd-journald.service(8)) all end in
     journald, so journald.conf `Storage=none` ("all log data received will be dropped",
     journald.conf(5)) without ForwardToSyslog to a running syslog daemon drops libvirt's log:
-    a fail (R15H-1)."""
+    a fail (R15H-1). A log filter at priority 1 (`log_filters = "1:*"`, or LIBVIRT_LOG_FILTERS
+    in the daemon's environment, which replaces it) logs the sources it matches at debug and
+    floods the log through an output at priority 1 (R15H-2, see _debug_filters)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
         units = h.facts.socket_units
         overrides = h.libvirt.log_outputs_override if h.libvirt else {}
         debug_env = h.libvirt.log_debug_env if h.libvirt else {}
+        filters_env = h.libvirt.log_filters_env if h.libvirt else {}
         gap = first_unknown(
             *(conf_fact(h, f) for f in files),
             units,
             *(o for f in files if (o := overrides.get(f.removesuffix(".conf"))) is not None),
             *(d for f in files if (d := debug_env.get(f.removesuffix(".conf"))) is not None),
+            *(d for f in files if (d := filters_env.get(f.removesuffix(".conf"))) is not None),
         )
         if gap is not None:
             yield unknown(s, gap, "libvirt log_outputs include journald or syslog")
@@ -640,9 +644,11 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             level, lsrc = conf_value(h, file, "log_level")
             refs += [src, lsrc]
             name = file
+            live = outputs  # the outputs in force, even one the default's spelling
             override = overrides.get(file.removesuffix(".conf"))
             if override is not None:
                 value, where = override.get()
+                live = value
                 refs += list(override.sources)
                 default = outputs is None and log_destinations(value) == ["journald"] and systemd
                 if value != outputs and not default:
@@ -677,6 +683,7 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 for where, v in envs
                 if LIBVIRT_DEBUG_LEVELS.get(v) == 1
             ]
+            problems += _debug_filters(h, file, filters_env, live, refs)
         drops = h.facts.journal_discards
         if journalled and not problems and drops.state in (FactState.UNAVAILABLE, FactState.FAILED):
             yield unknown(s, drops, "libvirt's log reaches the system log")
@@ -699,6 +706,66 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "; ".join(ok), *refs)
+
+
+def _debug_filters(
+    h: Host,
+    file: str,
+    filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]],
+    outputs: object,
+    refs: list[Source],
+) -> list[str]:
+    """The debug filters in force for the daemon of `file` when an output in force writes
+    debug messages, each "where (debug, floods the log)".
+
+    libvirt src/util/virlog.c (read with `read_file`): a message is kept when its priority
+    reaches its source's, which is that of the first filter whose match is in the source's name
+    (virLogSourceUpdate; virLogFilterNew makes `foo` the glob `*foo*`), else the default
+    priority (log_level); each output then writes only messages at or above its own priority
+    (virLogVMessage). So `1:*` gives every source the debug priority as `log_level = 1` does, and
+    floods the log only through an output at priority 1: the default output never is one (the
+    journald default is at most info: virLogSetDefaultOutputToJournald; the file default takes
+    log_level). LIBVIRT_LOG_FILTERS, when not empty, replaces the file's log_filters
+    (virLogSetFromEnv after virDaemonSetupLogging's virLogSetFilters)."""
+    if (
+        outputs is None
+        or not any(o.split(":")[0] == "1" for o in str(outputs).split(" ") if o)
+        or log_destinations(str(outputs)) is None
+    ):
+        return []
+    found = filters_env.get(file.removesuffix(".conf"))
+    envs = found.get() if found is not None else ()
+    refs += list(found.sources) if found is not None else []
+    value, src = conf_value(h, file, "log_filters")
+    refs.append(src)
+    candidates = [(where, v) for where, v in envs if v]
+    if value and (not envs or any(not v for _, v in envs)):
+        candidates.append((f"{file}: log_filters {value!r}", str(value)))
+    return [f"{where} (debug, floods the log)" for where, v in candidates if debug_filters(v)]
+
+
+def debug_filters(value: str) -> list[str]:
+    """The matches a libvirt log_filters value logs at debug (priority 1) and no earlier filter
+    takes for every source, [] when libvirt would reject the value.
+
+    libvirt virlog.c virLogParseFilters / virLogParseFilter: filters separated by spaces, each
+    `priority:match` with a priority of 1 to 4 and a match not empty once a leading '+' is
+    dropped (tokens after a second ':' are ignored); one malformed filter rejects the value.
+    The first filter matching a source decides (virLogSourceUpdate), so after a match of only
+    '*' (every source) no later filter is reached."""
+    debug: list[str] = []
+    reached = True
+    for f in value.split(" "):
+        if not f:
+            continue
+        tokens = f.split(":")
+        match = tokens[1].removeprefix("+") if len(tokens) > 1 else ""
+        if not (digits(tokens[0]) and 1 <= int(tokens[0]) <= 4) or not match:
+            return []
+        if reached and int(tokens[0]) == 1:
+            debug.append(match)
+        reached = reached and match.strip("*") != ""
+    return debug
 
 
 def log_destinations(value: str) -> list[str] | None:

@@ -4758,11 +4758,12 @@ LIBVIRT_DEBUG_LEVELS = {
 
 
 def _log_debug_env(
-    ev: HostEvidence, processes: Fact[str]
+    ev: HostEvidence, processes: Fact[str], var: str = "LIBVIRT_DEBUG"
 ) -> dict[str, Fact[tuple[tuple[str, str], ...]]]:
-    """Per QEMU-driver daemon (libvirtd, virtqemud): LIBVIRT_DEBUG in the environment it runs
-    with now and in the one its units give its next start, as (where it is set, its value; "",
-    "" where it is not), one pair per environment read.
+    """Per QEMU-driver daemon (libvirtd, virtqemud): `var` (LIBVIRT_DEBUG, or
+    LIBVIRT_LOG_FILTERS, which virLogSetFromEnv likewise sets over the file's log_filters) in
+    the environment it runs with now and in the one its units give its next start, as (where it
+    is set, its value; "" where it is not), one pair per environment read.
 
     libvirt src/util/virlog.c virLogSetFromEnv (read with `find_string`): a non-empty
     LIBVIRT_DEBUG sets the default priority (virLogParseDefaultPriority: "1"/"debug" ...
@@ -4789,10 +4790,10 @@ def _log_debug_env(
                     for name, _, value in (
                         r.strip("\n").partition("=") for r in got.text.split("\0")
                     )
-                    if name == "LIBVIRT_DEBUG"
+                    if name == var
                 ]
                 value = values[-1] if values else ""
-                found.append((f"running {daemon}'s environment: LIBVIRT_DEBUG={value}", value))
+                found.append((f"running {daemon}'s environment: {var}={value}", value))
             elif got.state not in ("uncollected", "absent"):
                 why = (got.reason.strip() or f"rc {got.rc}")[:120]
                 out[daemon] = Fact.unavailable(
@@ -4803,9 +4804,9 @@ def _log_debug_env(
         if units.state == "ok":
             env, where, unit_srcs, unread = _daemon_unit_env(ev, units, daemon)
             sources += unit_srcs
-            value = "" if unread else env.get("LIBVIRT_DEBUG", "")
-            place = where.get("LIBVIRT_DEBUG", f"{daemon}.service")
-            found.append((f"LIBVIRT_DEBUG={value} in {place}", value))
+            value = "" if unread else env.get(var, "")
+            place = where.get(var, f"{daemon}.service")
+            found.append((f"{var}={value} in {place}", value))
         if sources:
             out[daemon] = Fact.of(tuple(found), *sources)
     return out
@@ -5089,6 +5090,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.daemons = _daemons(ev, processes)
     lh.log_outputs_override = _log_outputs_override(ev, processes)
     lh.log_debug_env = _log_debug_env(ev, processes)
+    lh.log_filters_env = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS")
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
     lh.tls_key = _tls_key(ev)
 
