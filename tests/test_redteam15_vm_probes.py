@@ -18,7 +18,9 @@ from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, wr
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _scan
+from test_redteam13_vm_probes import DYNAMIC
 from test_redteam14_vm_probes import _share
+from test_redteam_probes import SELINUX_HOST
 
 # --- R15-1: HVA-058, a share of the directory of another VM's pool volume ---------------------
 
@@ -155,4 +157,62 @@ def test_huge_pages_no_guest_reports_keep_the_pass(reported: Assessment, vm: str
     assert verdict(reported, "HVA-070", vm) == (
         "pass",
         f"backed by pre-reserved huge pages; {LIMITS}",
+    )
+
+
+# --- R15-3: HVA-044, a host file handed to the guest through fw_cfg ---------------------------
+
+FWCFG = (
+    "<sysinfo type='fwcfg'><entry name='opt/com.coreos/config' "
+    "file='/var/lib/libvirt/images/ign.json'/></sysinfo>"
+)
+
+
+@pytest.fixture(scope="module")
+def fwcfgs(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt15fw")
+    doms = {
+        "fwfile": DYNAMIC + FWCFG,
+        "fwstring": DYNAMIC + "<sysinfo type='fwcfg'><entry name='opt/x'>abc</entry></sysinfo>",
+    }
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=v) for k, v in doms.items()])
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+def test_fw_cfg_file_of_a_selinux_confined_vm_is_a_question(fwcfgs: Assessment) -> None:
+    """R15-3 (round 14's lead). `<sysinfo type='fwcfg'><entry name=... file=PATH>` hands the
+    guest a host file (QEMU `-fw_cfg name=...,file=PATH`; Fedora CoreOS takes its Ignition
+    config this way). libvirt labels it with the read-only content label:
+    security_selinux.c virSecuritySELinuxSetSysinfoLabel calls
+    `virSecuritySELinuxSetFilecon(mgr, f->file, data->content_context, true)` for every
+    fw_cfg file, from virSecuritySELinuxSetAllLabel (read with `find_string`); that label,
+    virt_content_t:s0, has no MCS category, so every VM's label dominates it and any VM's QEMU
+    on the host may read the file, secrets of this VM's or a host file alike. HVA-044 passed
+    "dynamic selinux label (generated at every start)" (false pass; now R12-3's kind of
+    question)."""
+    assert verdict(fwcfgs, "HVA-044", "fwfile") == (
+        "manual",
+        "dynamic selinux label (generated at every start), but fw_cfg file(s) "
+        "/var/lib/libvirt/images/ign.json (<sysinfo type='fwcfg'>) get libvirt's read-only "
+        "content label, with no MCS category: every VM's label dominates it, so any VM on the "
+        "host may read them",
+    )
+    result = next(
+        r for r in fwcfgs.results if r.check.id == "HVA-044" and r.outcome.subject.name == "fwfile"
+    )
+    assert result.outcome.question == (
+        "May every VM on host hv1 read the file(s) /var/lib/libvirt/images/ign.json that VM "
+        "fwfile's <sysinfo type='fwcfg'> hands its guest? Evidence: `ls -Z PATH` on hv1 "
+        "(virt_content_t:s0 once the VM has started: libvirt's label for fw_cfg files) and what "
+        "each file holds. Pass: yes, none holds anything another VM must not read; fail: one is "
+        "a host file (under /etc, /root, a home directory) or holds secrets meant for this VM "
+        "alone (passwords, keys, tokens in an Ignition or cloud-init config)."
+    )
+
+
+def test_fw_cfg_string_entry_keeps_the_pass(fwcfgs: Assessment) -> None:
+    """Holds: a fw_cfg entry with a string value names no host file."""
+    assert verdict(fwcfgs, "HVA-044", "fwstring") == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
     )

@@ -1125,7 +1125,9 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     carries one (virSecuritySELinuxSetChardevLabel does the same; R13-1), and the UEFI
     variable store's <source> (labelled as a disk image; R13-4). A
     <shareable/> disk is labelled with the policy's shared context, no MCS category, so any VM
-    may open it: a question (_shared_disk_labels, R12-3)."""
+    may open it: a question (_shared_disk_labels, R12-3); so is a host file that the VM's
+    <sysinfo type='fwcfg'> hands the guest, which libvirt labels with the read-only content
+    label (virSecuritySELinuxSetSysinfoLabel), readable by every VM (_fw_cfg_labels, R15-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     static_users: dict[tuple[str, str, object], list[str]] = {}
     running_dynamic: dict[tuple[str, str, object], list[str]] = {}
@@ -1472,7 +1474,7 @@ def _shared_disk_labels(v: Vm, what: str) -> Outcome | None:
     reach is acceptable is a question, not a pass."""
     shared = [d for d in v.disks if d.shareable and not d.selinux_override]
     if not shared:
-        return None
+        return _fw_cfg_labels(v, what)
     paths = ", ".join(d.source or "(no source)" for d in shared)
     return manual(
         vm_subject(v),
@@ -1485,6 +1487,37 @@ def _shared_disk_labels(v: Vm, what: str) -> Outcome | None:
         "beside the VMs the disk's data is meant for. Pass: yes, every VM on the host may "
         "hold that data (or only the VMs sharing the disk run there); fail: a VM on the host "
         "must not read or write it.",
+    )
+
+
+def _fw_cfg_labels(v: Vm, what: str) -> Outcome | None:
+    """The verdict of an SELinux-confined VM whose `<sysinfo type='fwcfg'>` hands the guest host
+    files (`<entry name=... file=PATH>`, formatdomain "SMBIOS System Information", QEMU's
+    `-fw_cfg name=...,file=PATH`), None without one (R15-3). libvirt labels each such file
+    with the read-only content label: security_selinux.c virSecuritySELinuxSetSysinfoLabel,
+    `virSecuritySELinuxSetFilecon(mgr, f->file, data->content_context, true)` for every
+    fw_cfg file, called from virSecuritySELinuxSetAllLabel (read with `find_string`), the
+    label of kernels and initrds, virt_content_t:s0 with no MCS category, which every VM's
+    label dominates: any confined VM on the host may read the file, and a host file so named
+    (under /etc, a home directory) is relabelled away from the host services that read it.
+    An Ignition or cloud-init config handed in this way is common and may hold this VM's
+    credentials, so whether that reach is acceptable is a question, not a pass."""
+    files = [val[len("file ") :] for _name, val in v.fw_cfg if val.startswith("file ")]
+    if not files:
+        return None
+    paths = ", ".join(files)
+    return manual(
+        vm_subject(v),
+        f"{what}, but fw_cfg file(s) {paths} (<sysinfo type='fwcfg'>) get libvirt's read-only "
+        "content label, with no MCS category: every VM's label dominates it, so any VM on the "
+        "host may read them",
+        v.source,
+        question=f"May every VM on host {v.host} read the file(s) {paths} that VM {v.name}'s "
+        f"<sysinfo type='fwcfg'> hands its guest? Evidence: `ls -Z PATH` on {v.host} "
+        "(virt_content_t:s0 once the VM has started: libvirt's label for fw_cfg files) and what "
+        "each file holds. Pass: yes, none holds anything another VM must not read; fail: one "
+        "is a host file (under /etc, /root, a home directory) or holds secrets meant for this "
+        "VM alone (passwords, keys, tokens in an Ignition or cloud-init config).",
     )
 
 
