@@ -13,6 +13,12 @@ proxmox-ve-rs 840d1ed and proxmox-firewall a752659, read with `fetch`):
   specific entry, so `10.0.0.21` beside `!10.0.0.0/24` matches and `IN ACCEPT -dest +nodes`
   admits every packet to the node. Fails now under pve-firewall; proxmox-firewall's `@set` and
   `!= @set-nomatch` keeps the old reading.
+- P15-3 (false pass): a rule's `-source 0/0` (or `0/1,128/1`) was refused by hvaudit's address
+  check (Python's ipaddress) and the rule dropped as not applied; pve-firewall's
+  parse_address_list reads each element with Net::IP (`0/0` is pveproxy's own "all") and
+  iptables completes `-s 0/0` with zero octets: every source. Short IPv4 networks are read as
+  Net::IP reads them now (`net_ip`), so `IN ACCEPT -source 0/0` fails HVA-301/313 and `10.1/16`
+  is an applied, narrow rule.
 """
 
 from __future__ import annotations
@@ -141,3 +147,38 @@ def test_p15_2_held_nomatch_that_decides(tmp_path: Path, entries: str, daemon: s
         "pass",
         "cluster firewall on, input policy DROP",
     )
+
+
+# --- P15-3: a short IPv4 network in a rule, as Net::IP and iptables read it --------------------------
+
+
+@pytest.mark.parametrize("source", ["0/0", "0/1,128/1"])
+def test_p15_3_short_ipv4_network_is_every_source(tmp_path: Path, source: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too), with a note that
+    the rule is not applied. pve-firewall verify_rule checks -source with parse_address_list,
+    which takes each element with Net::IP->new (`0/0` is Net::IP's "all": pveproxy's own
+    read_proxy_config builds "all" as `Net::IP->new('0/0')`), and ipt_rule_to_cmds writes it
+    as `-s 0/0`, which iptables completes with zero octets (libxtables numeric_to_ipaddr:
+    "autocomplete, this is a network address"): every source. hvaudit read `0/0` with Python's
+    ipaddress, refused it, and dropped the rule as pve-firewall would not apply it."""
+    rule = f"IN ACCEPT -source {source}"
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports included",
+    )
+
+
+def test_p15_3_short_network_that_narrows_is_applied() -> None:
+    """Was a note "rule not applied" (failed on main too). `10.1/16` is 10.1.0.0/16 to Net::IP and iptables, a narrow network: the rule
+    is applied (no warning) and narrows."""
+    from hvaudit.parse.proxmox_firewall import parse_firewall
+
+    cluster = parse_firewall(CLUSTER_FW, "cluster.fw")
+    host = parse_firewall(HOST_FW + "IN ACCEPT -source 10.1/16\n", "host.fw", cluster=cluster)
+    assert host.warnings == []
+    assert host.effective_rules()[-1]["options"] == {"source": "10.1/16"}

@@ -32,7 +32,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.hardening import raw_migration_listeners
 from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
-from hvaudit.parse.proxmox_firewall import FirewallFile
+from hvaudit.parse.proxmox_firewall import FirewallFile, net_ip
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 from hvaudit.textsafe import digits
 
@@ -747,6 +747,7 @@ def _holds(item: str, addr: _Addr, cluster: FirewallFile | None, nft: bool = Fal
         return best is not None and not best.nomatch
     if cluster is not None:
         text = _resolve_alias(text, cluster)
+    text = net_ip(text)
     try:
         if "-" in text:
             lo, _, hi = text.partition("-")

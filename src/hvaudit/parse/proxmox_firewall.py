@@ -30,7 +30,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["FirewallFile", "IpsetEntry", "firewall_kind", "parse_firewall"]
+__all__ = ["FirewallFile", "IpsetEntry", "firewall_kind", "net_ip", "parse_firewall"]
 
 NAME = r"[A-Za-z][A-Za-z0-9\-_]+"
 """pve-firewall's $ipset_name_pattern, $security_group_name_pattern and $ip_alias_pattern."""
@@ -196,6 +196,18 @@ def _address(text: str) -> str | None:
     return None
 
 
+def net_ip(text: str) -> str:
+    """A rule's -source/-dest element as pve-firewall's parse_address_list (Net::IP->new) and
+    iptables read it: a short IPv4 network (`0/0`, `10/8`, `10.1/16`) is completed with zero
+    octets (Net::IP ip_expand_address; libxtables numeric_to_ipaddr "autocomplete, this is a
+    network address"), so `0/0` is every IPv4 source (P15-3). IP sets and aliases take full
+    addresses only (parse_ip_or_cidr's $IPV4RE)."""
+    head, slash, bits = text.strip().partition("/")
+    if slash and head.count(".") < 3 and re.fullmatch(r"\d+(?:\.\d+){0,2}", head, re.A):
+        return ".".join([*head.split("."), "0", "0", "0"][:4]) + "/" + bits
+    return text.strip()
+
+
 def _alias_known(name: str, fw: FirewallFile, cluster: FirewallFile | None) -> bool:
     scope, _, alias = name.rpartition("/")
     alias = alias.lower()
@@ -259,7 +271,7 @@ def _verify(
                     errors.append(f"{key}: no such alias '{item}'")
             else:
                 for part in item.split("-", 1):
-                    if _address(part):
+                    if _address(net_ip(part)):
                         errors.append(f"{key}: invalid address '{item}'")
                         break
     return errors
