@@ -205,7 +205,13 @@ def vmx(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, drop: st
 
 VMX_CASES = [
     ("HVA-049", 'vhv.enable = "TRUE"', "", "fail", "vhv.enable = TRUE: the guest is given"),
-    ("HVA-049", 'vhv.enable = "FALSE"', "", "pass", "no vhv.enable = TRUE"),
+    (
+        "HVA-049",
+        'vhv.enable = "FALSE"',
+        "",
+        "pass",
+        "vhv.enable is FALSE in the VM's own settings: no VT-x/AMD-V",
+    ),
     (
         "HVA-031",
         'RemoteDisplay.vnc.enabled = "TRUE"\nRemoteDisplay.vnc.port = "5910"',

@@ -30,6 +30,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.network import _pci_functions
+from hvaudit.checks.vmware import host_default_questions
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
@@ -273,10 +274,15 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
     own and replaces its CPU: the VM is judged with the CPU that argument defines (_raw_cpu,
     R10-7)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    relying: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         h = hosts[v.host]
         if h.platform == "vmware-esxi":
-            yield _vmx_nesting(v)
+            vmx = _vmx_nesting(v)
+            if vmx is None:
+                relying.setdefault(v.host, []).append(v)
+            else:
+                yield vmx
             continue
         raw = _raw_cpu(v)
         if raw is None:
@@ -295,6 +301,14 @@ def no_nested_virtualization(ctx: Context) -> Iterator[Outcome]:
             yield dataclasses.replace(
                 out, message=f"QEMU argument {shown} replaces the <cpu> definition: {out.message}"
             )
+    yield from host_default_questions(
+        ctx,
+        relying,
+        "vhv.enable (and ESXi 5.0's vhv.allow)",
+        "them to FALSE",
+        "it sets one to TRUE",
+        "vhv.enable",
+    )
 
 
 def _raw_cpu(v: Vm) -> tuple[Vm, str, list[str]] | None:
@@ -460,18 +474,23 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
         yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
 
 
-def _vmx_nesting(v: Vm) -> Outcome:
+def _vmx_nesting(v: Vm) -> Outcome | None:
     """ESXi: `vhv.enable = "TRUE"` is the .vmx key behind "Expose hardware assisted virtualization
     to the guest OS" (VMware Cloud Director's enableNestedHypervisor: "Expose hardware-assisted
-    CPU virtualization to guest OS"); without it the guest gets no VT-x/AMD-V. No host setting
-    adds it, so the .vmx decides."""
+    CPU virtualization to guest OS"); without it the guest gets no VT-x/AMD-V. A .vmx that leaves
+    the key out takes it from the host's /etc/vmware/config (vmware.HOST_CONFIG; on ESXi 5.0
+    `vhv.allow = "TRUE"` there gave every VM VT-x/AMD-V): None, for the host's question. The
+    vSphere API's config.nestedHVEnabled = false renders as an absent key (it does not say
+    whether the .vmx sets FALSE or leaves the key out)."""
     s = vm_subject(v)
     ref = v.vmware.at("vhv.enable") if v.vmware is not None else v.source
     if v.nested_virtualization:
         return failed(
             s, "vhv.enable = TRUE: the guest is given VT-x/AMD-V and can run a hypervisor", ref
         )
-    return passed(s, "no vhv.enable = TRUE: the guest is not given VT-x/AMD-V", ref)
+    if v.vmware is not None and "vhv.enable" in v.vmware.settings:
+        return passed(s, "vhv.enable is FALSE in the VM's own settings: no VT-x/AMD-V", ref)
+    return None
 
 
 def _pve_nesting(v: Vm, h: Host) -> Outcome:

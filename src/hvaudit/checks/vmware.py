@@ -63,6 +63,40 @@ def _false(value: str | None) -> bool:
     return value is not None and not vmx_bool(value)
 
 
+#: Where a VM's .vmx leaves a key out, the VMX takes it from the host's /etc/vmware/config before
+#: its built-in default: VMware's configuration file hierarchy ("Using a Configuration File
+#: Hierarchy", VMware GSX/ESX documentation, read with `search`) puts the VM's own file first and
+#: "/etc/vmware/config: Lowest precedence. A host default configuration file"; on ESXi 5.0
+#: `vhv.allow = "TRUE"` appended to /etc/vmware/config gave every VM of the host virtualized
+#: VT-x/AMD-V (read with `search`). Neither the vSphere API nor a datastore's .vmx files show that
+#: file, and no hvaudit collector reads it, so a pass that rests on an absent key rests on a file
+#: not seen: one question per host, naming the VMs that rely on it (leads15).
+HOST_CONFIG = "/etc/vmware/config"
+
+
+def host_default_questions(
+    ctx: Context, relying: dict[str, list[Vm]], keys: str, passes: str, fails: str, ref: str
+) -> Iterator[Outcome]:
+    """One manual item per host for the VMs of `relying` (host name -> VMs) whose verdict rests
+    on `keys` being absent from their .vmx: does the host's /etc/vmware/config set them?"""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for name in sorted(relying):
+        vms = relying[name]
+        names = sorted(v.name for v in vms)
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        subject = host_subject(hosts[name]) if name in hosts else Subject("host", name)
+        evidence = [v.vmware.at(ref) for v in vms[:5] if v.vmware is not None]
+        yield manual(
+            subject,
+            f"{len(names)} VM(s) ({shown}) do not set {keys} in their .vmx: the host's "
+            f"{HOST_CONFIG}, not read, decides",
+            *evidence,
+            question=f"Does {HOST_CONFIG} on host {name} leave {keys} out, or set {passes}? "
+            f"Evidence: `grep -i` for these keys in {HOST_CONFIG} on the host (ESXi Shell or SSH). "
+            f"Pass: yes; fail: {fails}.",
+        )
+
+
 def _on(value: str | None) -> bool:
     """A key that is set and reads TRUE to VMware (vmx_bool: "", "true", "t", "yes", "y", "on",
     "1")."""
@@ -93,18 +127,31 @@ def _on(value: str | None) -> bool:
 def tools_isolation(ctx: Context) -> Iterator[Outcome]:
     """Each of these is a channel from the guest into the VMX process on the host: clipboard and
     drag-and-drop transfers, disk shrinking and wiping (host I/O on demand: starvation), and
-    unprivileged guest users disconnecting the VM's NIC or CD drive."""
+    unprivileged guest users disconnecting the VM's NIC or CD drive. A key the VM's .vmx leaves
+    out is TRUE by VMware's built-in default only where the host's /etc/vmware/config does not
+    set it (HOST_CONFIG): those VMs are one question per host, not a pass."""
+    relying: dict[str, list[Vm]] = {}
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         opened = [k for k in ISOLATION_KEYS if _false(vm.settings.get(k.lower()))]
         if opened:
             yield failed(s, f"set to FALSE: {', '.join(opened)}", *(vm.at(k) for k in opened))
-        else:
+        elif all(k.lower() in vm.settings for k in ISOLATION_KEYS):
             yield passed(
                 s,
-                "every isolation key is TRUE or absent (VMware's default is TRUE)",
+                "every isolation key is set TRUE in the VM's own settings",
                 *(vm.at(k) for k in ISOLATION_KEYS),
             )
+        else:
+            relying.setdefault(v.host, []).append(v)
+    yield from host_default_questions(
+        ctx,
+        relying,
+        "each of isolation.tools.*.disable and isolation.device.connectable.disable",
+        "them to TRUE",
+        "it sets one to FALSE (or to text VMware does not read as TRUE)",
+        "isolation.tools.copy.disable",
+    )
 
 
 @check(

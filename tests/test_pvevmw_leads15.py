@@ -1,0 +1,132 @@
+"""Leads of red-team round 14 (tests/test_redteam14_vmw_probes.py and
+tests/test_pvevmw_leads14.py, "Leads left"/"Not settled") settled in session 15 (issue 8:
+verdicts an auditor can sign). Each test names the source it rests on and asserts the exact
+verdict; each finding's test failed on main before its fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_redteam11_vmw_probes import _question, _verdict
+from test_redteam13_vmw_probes import _vsphere
+from test_vmx import scan
+
+ISOLATION_TRUE = "".join(
+    f'{k} = "TRUE"\n'
+    for k in (
+        "isolation.tools.copy.disable",
+        "isolation.tools.paste.disable",
+        "isolation.tools.dnd.disable",
+        "isolation.tools.diskShrink.disable",
+        "isolation.tools.diskWiper.disable",
+        "isolation.device.connectable.disable",
+    )
+)
+
+
+def _offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], vmx: dict[str, str], check_id: str
+) -> list[tuple[str, str, str, str | None]]:
+    """.vmx files read offline (vmx+dir://): (subject, status, message, question) of
+    `check_id`."""
+    folder = tmp_path / "dc"
+    folder.mkdir()
+    for name, text in vmx.items():
+        (folder / f"{name}.vmx").write_text(f'displayName = "{name}"\n{text}')
+    _, report = scan(folder, capsys)
+    return [
+        (r["subject"]["name"], r["status"], r["message"], r.get("question"))
+        for r in report["results"]
+        if r["check_id"] == check_id
+    ]
+
+
+# --- L15-1: keys a .vmx leaves to the host's /etc/vmware/config -------------------------------------
+
+# VMware's configuration file hierarchy ("Using a Configuration File Hierarchy", read with
+# `search`): the VM's own file has the highest precedence, "/etc/vmware/config: Lowest precedence.
+# A host default configuration file"; on ESXi 5.0 `vhv.allow = "TRUE"` appended to
+# /etc/vmware/config gave every VM of the host VT-x/AMD-V. Neither the vSphere API nor a
+# datastore's .vmx shows that file, and no hvaudit collector reads it.
+
+ISOLATION_QUESTION = (
+    "Does /etc/vmware/config on host offline-vmx leave each of isolation.tools.*.disable and "
+    "isolation.device.connectable.disable out, or set them to TRUE? Evidence: `grep -i` for "
+    "these keys in /etc/vmware/config on the host (ESXi Shell or SSH). Pass: yes; fail: it sets "
+    "one to FALSE (or to text VMware does not read as TRUE)."
+)
+
+
+def test_isolation_keys_absent_ask_the_host_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HVA-401 passed two VMs without isolation keys "TRUE or absent (VMware's default is TRUE)";
+    a host /etc/vmware/config setting isolation.tools.copy.disable = "FALSE" opens the clipboard
+    of both. Right: one question for the host naming both VMs; no VM pass."""
+    got = _offline(
+        tmp_path, capsys, {"a1": "", "b2": 'isolation.tools.copy.disable = "TRUE"\n'}, "HVA-401"
+    )
+    assert got == [
+        (
+            "offline-vmx",
+            "manual",
+            "2 VM(s) (a1, b2) do not set each of isolation.tools.*.disable and "
+            "isolation.device.connectable.disable in their .vmx: the host's /etc/vmware/config, "
+            "not read, decides",
+            ISOLATION_QUESTION,
+        )
+    ]
+
+
+def test_isolation_keys_all_set_true_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: a VM whose own .vmx sets every key TRUE passes (the VM's file outranks the host's),
+    and one setting a key FALSE fails; neither needs the host's file."""
+    got = _offline(
+        tmp_path,
+        capsys,
+        {"a1": ISOLATION_TRUE, "b2": 'isolation.tools.paste.disable = "FALSE"\n'},
+        "HVA-401",
+    )
+    assert sorted(got) == [
+        ("a1", "pass", "every isolation key is set TRUE in the VM's own settings", None),
+        ("b2", "fail", "set to FALSE: isolation.tools.paste.disable", None),
+    ]
+
+
+def test_absent_vhv_enable_asks_the_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HVA-049 passed a VM without vhv.enable "no vhv.enable = TRUE: the guest is not given
+    VT-x/AMD-V" (its docstring: "No host setting adds it"); the host's /etc/vmware/config can
+    (vhv.allow on ESXi 5.0). Right: the host's question; an explicit FALSE still passes."""
+    got = _offline(tmp_path, capsys, {"a1": "", "b2": 'vhv.enable = "FALSE"\n'}, "HVA-049")
+    assert sorted(got) == [
+        ("b2", "pass", "vhv.enable is FALSE in the VM's own settings: no VT-x/AMD-V", None),
+        (
+            "offline-vmx",
+            "manual",
+            "1 VM(s) (a1) do not set vhv.enable (and ESXi 5.0's vhv.allow) in their .vmx: the "
+            "host's /etc/vmware/config, not read, decides",
+            "Does /etc/vmware/config on host offline-vmx leave vhv.enable (and ESXi 5.0's "
+            "vhv.allow) out, or set them to FALSE? Evidence: `grep -i` for these keys in "
+            "/etc/vmware/config on the host (ESXi Shell or SSH). Pass: yes; fail: it sets one to "
+            "TRUE.",
+        ),
+    ]
+
+
+def test_vsphere_vm_without_nested_hv_asks_its_host(tmp_path: Path) -> None:
+    """The vSphere API's config.nestedHVEnabled = false (rendered as no vhv.enable) does not say
+    whether the .vmx leaves the key to the host: the question is asked of the VM's host."""
+    a = _vsphere(tmp_path, {}, vmx='displayName = "vm1"\n')
+    assert _verdict(a, "HVA-049") == (
+        "manual",
+        "1 VM(s) (vm1) do not set vhv.enable (and ESXi 5.0's vhv.allow) in their .vmx: the "
+        "host's /etc/vmware/config, not read, decides",
+    )
+    assert _question(a, "HVA-049").startswith("Does /etc/vmware/config on host esx1 leave")
