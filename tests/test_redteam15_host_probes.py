@@ -21,11 +21,19 @@ Findings:
 - R15H-3 (wrong fail, the same reading) HVA-160 failed a later block's AllowUsers root with
   PermitRootLogin yes behind `Match User root` / PermitRootLogin no, which gives every root
   login no first. Now a pass. Fixed.
+- R15H-4 (false pass) HVA-214 passed "audit rules watch ..." with rules.d/10-quiet.rules
+  holding `-a never,exit -F dir=/etc/libvirt` and listed by `grep -r` after libvirt.rules:
+  augenrules cats rules.d in `ls -1v` order and the exit list stops at the first matching rule,
+  so the next boot suppresses the watch. rules.d is now read in `ls -1v` order (gnulib
+  filevercmp, _augenrules_order). Fixed.
+- R15H-5 (wrong question, the same reading) the rule in rules.d/zz-quiet.rules, after the
+  watch in `ls -1v` order but listed first by grep, made HVA-214 ask whether the boot drops the
+  watch. Now a pass. Fixed.
 """
 
 from __future__ import annotations
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 from test_redteam14_host_probes import _allow_users
 
 # --- HVA-151: a PAM argument in square brackets (R15H-1) -------------------------------------------
@@ -106,3 +114,47 @@ def test_allow_users_root_after_a_block_closing_every_root_login(host_scan) -> N
         "reached)"
     }
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}
+
+
+# --- HVA-214: a `never` rule augenrules loads first (R15H-4) ----------------------------------------
+
+
+def test_never_rule_in_a_rules_file_sorted_first(host_scan) -> None:
+    """R15H-4. augenrules cats the rules.d files in `ls -1v` order (audit-userspace
+    init.d/augenrules: `for rules in $(/bin/ls -1v ${SourceRulesDir} | grep "\\.rules$")`), and
+    the exit list stops at the first matching rule (auditctl(8) never), so
+    rules.d/10-quiet.rules with `-a never,exit -F dir=/etc/libvirt` suppresses libvirt.rules'
+    watch from the next boot on. `grep -r` lists a directory in readdir order, here
+    10-quiet.rules last; hvaudit read the files in that order, saw the watch first and passed
+    HVA-214 (audit.rules, not yet rebuilt, still holds the watch alone). Right: R14H-4's
+    question (the boot's rebuild drops the watch). The order is now `ls -1v`'s (gnulib
+    filevercmp, checked against coreutils' `ls -1v` on 17 names)."""
+    rules = (
+        str(HARDENED_HOST["audit-rules-files"][0])
+        + "/etc/audit/rules.d/10-quiet.rules:-a never,exit -F dir=/etc/libvirt -F perm=wa\n"
+    )
+    a = host_scan({"audit-rules-files": (rules, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"] == (
+        "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+        "/etc/audit/audit.rules watches /etc/libvirt, but no /etc/audit/rules.d/*.rules file "
+        "does: `augenrules --load` at boot rebuilds audit.rules from those files and drops the "
+        "watch"
+    )
+
+
+def test_never_rule_in_a_rules_file_sorted_last_keeps_the_pass(host_scan) -> None:
+    """R15H-5 (a wrong question, R15H-4's twin): the same rule in rules.d/zz-quiet.rules, which
+    `ls -1v` puts after libvirt.rules, comes after the watch at boot and suppresses nothing;
+    grep listed it first in rules.d, and hvaudit asked whether the boot drops the watch. Right:
+    a pass."""
+    base = str(HARDENED_HOST["audit-rules-files"][0])
+    first = "/etc/audit/rules.d/audit.rules:-D\n"
+    assert base.count(first) == 1
+    rules = base.replace(
+        first,
+        "/etc/audit/rules.d/zz-quiet.rules:-a never,exit -F dir=/etc/libvirt -F perm=wa\n" + first,
+    )
+    a = host_scan({"audit-rules-files": (rules, 0)})
+    assert messages(a, "HVA-214") == {"hv1": "audit rules watch /etc/libvirt and /etc/polkit-1"}
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}

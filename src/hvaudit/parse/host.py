@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import cmp_to_key
 from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
@@ -1122,16 +1123,15 @@ def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
         return Fact.unavailable(
             f"the audit rules files were not read ({g.reason or g.state})", g.source
         )
-    rules = []
-    for line in g.text.splitlines():
-        path, sep, rule = line.partition(":")
-        if not sep:
-            continue
-        if path.startswith("/etc/audit/rules.d/") and not _augenrules_reads(path):
-            continue
-        rule = rule.strip()
-        if rule.startswith("-"):
-            rules.append(rule)
+    by_file = _by_file(g.text)
+    rules_d = _augenrules_order(p for p in by_file if _augenrules_reads(p))
+    others = [p for p in by_file if not p.startswith("/etc/audit/rules.d/")]
+    rules = [
+        rule
+        for path in [*others, *rules_d]
+        for ln in by_file[path]
+        if (rule := ln.strip()).startswith("-")
+    ]
     return Fact.of(tuple(rules), g.source)
 
 
@@ -1142,6 +1142,67 @@ def _augenrules_reads(path: str) -> bool:
     '.' (ls without -a omits it), ending in .rules (R14H-10)."""
     where, _, name = path.rpartition("/")
     return where == "/etc/audit/rules.d" and name.endswith(".rules") and not name.startswith(".")
+
+
+def _verrevcmp(a: str, b: str) -> int:
+    """gnulib filevercmp.c verrevcmp (coreutils `ls -v`, read with `find_string`): non-digit runs
+    compared character by character with order() (end of string -1, a digit 0, a letter its
+    code, '~' -2, anything else its code + 256), digit runs as numbers (leading zeros dropped)."""
+
+    def order(s: str, i: int) -> int:
+        if i >= len(s):
+            return -1
+        c = s[i]
+        if "0" <= c <= "9":
+            return 0
+        if c.isascii() and c.isalpha():
+            return ord(c)
+        return -2 if c == "~" else ord(c) + 256
+
+    i = j = 0
+    while i < len(a) or j < len(b):
+        while (i < len(a) and not "0" <= a[i] <= "9") or (j < len(b) and not "0" <= b[j] <= "9"):
+            ac, bc = order(a, i), order(b, j)
+            if ac != bc:
+                return ac - bc
+            i, j = i + 1, j + 1
+        while i < len(a) and a[i] == "0":
+            i += 1
+        while j < len(b) and b[j] == "0":
+            j += 1
+        first = 0
+        while i < len(a) and j < len(b) and "0" <= a[i] <= "9" and "0" <= b[j] <= "9":
+            first = first or ord(a[i]) - ord(b[j])
+            i, j = i + 1, j + 1
+        if i < len(a) and "0" <= a[i] <= "9":
+            return 1
+        if j < len(b) and "0" <= b[j] <= "9":
+            return -1
+        if first:
+            return first
+    return 0
+
+
+_FILE_SUFFIX = re.compile(r"(?:\.[A-Za-z~][A-Za-z0-9~]*)*$")
+
+
+def _ls_v_order(a: str, b: str) -> int:
+    r"""`ls -1v`'s order of two file names (gnulib filenvercmp: the names compared without their
+    suffix `(\.[A-Za-z~][A-Za-z0-9~]*)*` first, then whole; hidden names never reach here)."""
+    pa, pb = _FILE_SUFFIX.sub("", a), _FILE_SUFFIX.sub("", b)
+    return _verrevcmp(pa, pb) or _verrevcmp(a, b) or (a > b) - (a < b)
+
+
+def _augenrules_order(paths: Iterable[str]) -> list[str]:
+    """The rules.d files in the order augenrules cats them into audit.rules (`ls -1v`), not
+    grep -r's directory order: the exit list stops at the first matching rule, so a `never`
+    rule in 10-quiet.rules suppresses 50-libvirt.rules' watch at boot whatever order grep
+    listed them in (R15H-4)."""
+
+    def by_name(x: str, y: str) -> int:
+        return _ls_v_order(x.rpartition("/")[2], y.rpartition("/")[2])
+
+    return sorted(paths, key=cmp_to_key(by_name))
 
 
 def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
@@ -1155,9 +1216,9 @@ def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
             f"the audit rules files were not read ({g.reason or g.state})", g.source
         )
     files: dict[str, list[str]] = {}
-    for path, lines in _by_file(g.text).items():
-        if _augenrules_reads(path):
-            files[path] = [ln.strip() for ln in lines if ln.strip().startswith("-")]
+    by_file = _by_file(g.text)
+    for path in _augenrules_order(p for p in by_file if _augenrules_reads(p)):
+        files[path] = [ln.strip() for ln in by_file[path] if ln.strip().startswith("-")]
     return Fact.of({k: tuple(v) for k, v in files.items()}, g.source)
 
 
