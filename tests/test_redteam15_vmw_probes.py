@@ -19,6 +19,13 @@ Findings:
   words of 3 to 6 letters (passwdqc_random.c, wordset_4k.c): 7 characters pass. random= below
   the default 42 (the STIG's value) now fails.
 
+- V15-3 (false pass): HVA-420 passed "logs to ssl://..., certificates verified" and HVA-421
+  counted audit records as forwarded on a host whose firewall blocks outgoing traffic by default
+  with the syslog ruleset disabled: nothing leaves the host (vSphere 8.0 ESXCLI Concepts and
+  Examples: "Configure the firewall to permit outbound syslog transmissions ... --ruleset-id=
+  syslog --enabled=true"). Both now fail there. The simulator's hardened profile
+  (tests/vcsim/profiles.go) enables the syslog ruleset beside its TLS log host.
+
 Held (right before and after): V15-H1 (passwdqc min= values must not increase, passwdqc_parse.c
 "if (i && (int)v > params->qc.min[i - 1]) goto parse_error", so a last value of 15 bounds every
 other kind; options after config= that set each judged option settle the verdict; random=0
@@ -26,7 +33,7 @@ offers no passphrase), V15-H2
 (Security.AccountLockFailures = 0, "Zero disables account locking": fail), V15-H3 (TSM-SSH
 policy automatic, stopped: fail), V15-H4 (ntpd running with no NTP server: fail), V15-H5 (an
 enabled firewall ruleset allowing 0.0.0.0/0: fail), V15-H6 (a UserVars time-out of 0, never:
-fail).
+fail), V15-H7 (the syslog ruleset enabled, or outgoing traffic not blocked: pass).
 """
 
 from __future__ import annotations
@@ -185,4 +192,67 @@ def test_shell_time_out_zero_fails(tmp_path: Path) -> None:
     assert _verdict(a, "HVA-413") == (
         "fail",
         "UserVars.ESXiShellInteractiveTimeOut = 0 (want 1..900)",
+    )
+
+
+# --- V15-3: HVA-420/HVA-421 and the syslog firewall ruleset ------------------------------------------
+
+TLS_SYSLOG = {
+    "Syslog.global.logHost": "ssl://log1.example.org:1514",
+    "Syslog.global.certificate.checkSSLCerts": True,
+    "Syslog.global.auditRecord.storageEnable": True,
+    "Syslog.global.auditRecord.storageCapacity": 100,
+    "Syslog.global.auditRecord.remoteEnable": True,
+    "Syslog.global.auditRecord.storageDirectory": "[datastore1] audit",
+}
+
+
+def _syslog_host(tmp_path: Path, enabled: bool, outgoing_blocked: bool = True) -> Any:
+    ruleset = {"key": "syslog", "enabled": enabled, "all_ip": True, "networks": []}
+    return _vsphere(
+        tmp_path,
+        {
+            "advanced": TLS_SYSLOG,
+            "firewall": {
+                "incoming_blocked": True,
+                "outgoing_blocked": outgoing_blocked,
+                "rulesets": [ruleset],
+            },
+        },
+    )
+
+
+def test_syslog_blocked_by_the_host_firewall_fails(tmp_path: Path) -> None:
+    """vSphere 8.0 ESXCLI Concepts and Examples, "Enable the Transmission of Audit Records to a
+    Remote Host" (read with `search`): "Configure the firewall to permit outbound syslog
+    transmissions. esxcli network firewall ruleset set --ruleset-id=syslog --enabled=true"; vSphere
+    8.0 ESXi Installation: "When configuring remote hosts for syslog, you also need to open some
+    specified ports in the ESXi host firewall to allow the transmission of log messages". With
+    outgoing traffic blocked by default (HostFirewallDefaultPolicy.outgoingBlocked) and the syslog
+    ruleset disabled, HVA-420 passed "logs to ssl://log1.example.org:1514, certificates verified"
+    and HVA-421 counted audit records as forwarded. Right: both fail."""
+    a = _syslog_host(tmp_path, enabled=False)
+    assert _verdict(a, "HVA-420") == (
+        "fail",
+        "logs to ssl://log1.example.org:1514 are blocked: outgoing traffic is blocked by default "
+        "and the syslog firewall ruleset is disabled",
+    )
+    assert _verdict(a, "HVA-421") == (
+        "fail",
+        "audit records not forwarded: outgoing traffic is blocked by default and the syslog "
+        "firewall ruleset is disabled",
+    )
+
+
+@pytest.mark.parametrize(
+    ("enabled", "outgoing_blocked"), [(True, True), (False, False)], ids=["ruleset-on", "out-open"]
+)
+def test_syslog_leaving_the_host_held(
+    tmp_path: Path, enabled: bool, outgoing_blocked: bool
+) -> None:
+    """Held (V15-H7): the syslog ruleset enabled, or outgoing traffic not blocked: pass."""
+    a = _syslog_host(tmp_path, enabled=enabled, outgoing_blocked=outgoing_blocked)
+    assert _verdict(a, "HVA-420") == (
+        "pass",
+        "logs to ssl://log1.example.org:1514, certificates verified",
     )

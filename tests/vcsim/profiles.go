@@ -137,6 +137,19 @@ func hardened(h *simulator.HostSystem) {
 		NtpConfig: &types.HostNtpConfig{Server: []string{"ntp1.example.org", "ntp2.example.org"}},
 	}
 	service(h, "ntpd", true, "on")
+	// beside the TLS log host the hardened options set: "Configure the firewall to permit
+	// outbound syslog transmissions" (vSphere 8.0 ESXCLI Concepts and Examples), the syslog
+	// ruleset enabled (hvaudit V15-3)
+	if h.Config.Firewall != nil {
+		fw := *h.Config.Firewall
+		fw.Ruleset = append([]types.HostFirewallRuleset(nil), fw.Ruleset...)
+		for i := range fw.Ruleset {
+			if fw.Ruleset[i].Key == "syslog" {
+				fw.Ruleset[i].Enabled = true
+			}
+		}
+		h.Config.Firewall = &fw
+	}
 	service(h, "slpd", false, "off")
 	service(h, "sfcbd-watchdog", false, "off")
 	service(h, "snmpd", false, "off")

@@ -1261,7 +1261,8 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-20: logs leave the host in real time, over a secure channel (TLS where possible), so
     that an intruder cannot erase them. vSphere 8 STIG ESXI-80-000114 (Syslog.global.logHost set),
     ESXI-80-000224 (Syslog.global.certificate.checkSSLCerts true). A target without a scheme is
-    UDP (ESXi's default, udp://HOST:514)."""
+    UDP (ESXi's default, udp://HOST:514). Logs blocked by the host's own firewall (outgoing
+    blocked, syslog ruleset disabled: `_syslog_blocked`) do not leave it (V15-3: passed)."""
     keys = ["Syslog.global.logHost", "Syslog.global.certificate.checkSSLCerts"]
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1280,12 +1281,37 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
         verify = _option(esx, keys[1])
         if verify is None:
             yield _no_option(s, esx, keys[1:], "syslog verifies the server's TLS certificate")
+        elif _true(verify) is True and _syslog_blocked(esx):
+            yield failed(
+                s,
+                f"logs to {', '.join(targets)[:200]} are blocked: outgoing traffic is blocked "
+                "by default and the syslog firewall ruleset is disabled",
+                esx.source,
+            )
         elif _true(verify) is True:
             yield passed(
                 s, f"logs to {', '.join(targets)[:200]}, certificates verified", esx.source
             )
         else:
             yield failed(s, f"{keys[1]} = {str(verify)[:12]}: any server is trusted", esx.source)
+
+
+def _syslog_blocked(esx: VmwareHost) -> bool:
+    """Whether the host's firewall, as reported, stops syslog from leaving: outgoing traffic
+    blocked by default (HostFirewallDefaultPolicy.outgoingBlocked) and the `syslog` ruleset
+    disabled. vSphere 8.0 ESXCLI Concepts and Examples, "Enable the Transmission of Audit Records
+    to a Remote Host" (read with `search`): "Configure the firewall to permit outbound syslog
+    transmissions. esxcli network firewall ruleset set --ruleset-id=syslog --enabled=true";
+    vSphere 8.0 ESXi Installation: "When configuring remote hosts for syslog, you also need to
+    open some specified ports in the ESXi host firewall to allow the transmission of log
+    messages" (V15-3). A firewall or ruleset not reported settles nothing."""
+    fw = esx.firewall
+    if not isinstance(fw, dict) or fw.get("outgoing_blocked") is not True:
+        return False
+    return any(
+        isinstance(r, dict) and r.get("key") == "syslog" and r.get("enabled") is False
+        for r in fw.get("rulesets") or []
+    )
 
 
 AUDIT_CAPACITY_MIB = 100
@@ -1317,7 +1343,8 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
     (remoteEnable). Forwarded records go to "the global syslog servers configured elsewhere"
     (ESXI-80-000233's discussion, read with `search`): Syslog.global.logHost, and "If the
     loghost=<str> field is blank, no logs are forwarded" (vSphere 7.0 ESXi syslog options, read
-    with `search`). remoteEnable with no log host forwards nothing.
+    with `search`). remoteEnable with no log host forwards nothing, nor does one the host's
+    firewall blocks (`_syslog_blocked`, V15-3).
 
     Records kept on the host must outlive a reboot (vSphere 8 Security Configuration Guide
     esxi-8.logs-audit-persistent, "Syslog.global.auditRecord.storageDirectory=<persistent>", as
@@ -1354,6 +1381,11 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             bad.append("audit records not forwarded")
         elif loghost is not None and not str(loghost).strip():
             bad.append("audit records not forwarded: Syslog.global.logHost is empty")
+        elif _syslog_blocked(esx):
+            bad.append(
+                "audit records not forwarded: outgoing traffic is blocked by default and the "
+                "syslog firewall ruleset is disabled"
+            )
         store = _audit_store(esx)
         if store is not None and store[0] == "ramdisk":
             bad.append(f"audit records on the RAM disk, lost at reboot: {store[1]}")
