@@ -17,6 +17,11 @@ exact status and message.
   every source at debug as `log_level = 1` does. It floods the log through an output at
   priority 1 (each output drops messages below its own priority); the default output never is
   one (journald's default is at most info). Now a fail naming the filter's place.
+- R15H-3 (false pass) HVA-033 took any listener `ss -p` names "sshd" for the approved SSH
+  server: the name is the task's, which any program (or an sshd run with its own -f
+  configuration) can carry. A listener named sshd on a port `sshd -T` does not list (its
+  `port` lines and the ports of its `listenaddress` lines: OpenSSH servconf.c dump_config) is
+  now the question; on a listed port it passes as before.
 """
 
 from __future__ import annotations
@@ -222,3 +227,59 @@ def test_debug_log_filter_that_writes_no_debug_passes(
     level = "3" if "3:journald" in conf else "1"
     expected = f"libvirtd.conf: log_outputs '{level}:journald'" if "outputs" in conf else JOURNAL_OK
     assert messages(a, "HVA-213") == {"hv1": expected}
+
+
+# --- HVA-033: a listener named sshd on a port sshd does not use (R15H-3) ---------------------------
+
+LISTENERS = str(HARDENED_HOST["listeners"][0])
+SSHD_2222 = (
+    "tcp   LISTEN 0      128        0.0.0.0:2222        0.0.0.0:*    "
+    'users:(("sshd",pid=900,fd=3))\n'
+)
+SSHD_T = str(HARDENED_HOST["sshd-effective"][0])
+
+
+def test_sshd_named_listener_on_another_port_is_asked(host_scan) -> None:
+    """R15H-3. A process named sshd listens on 2222; `sshd -T` lists port 22 only (listenaddress
+    10.0.0.10:22). It may be another binary under that name or an sshd with a configuration of
+    its own. hvaudit passed "2 non-loopback listener(s), all approved"."""
+    a = host_scan({"listeners": (LISTENERS + SSHD_2222, 0)})
+    assert outcomes(a, "HVA-033") == {"hv1": "manual"}, messages(a, "HVA-033")
+    assert messages(a, "HVA-033") == {
+        "hv1": 'a listener named "sshd" on tcp/2222 (pid 900), a port `sshd -T` does not list '
+        "(22): not shown to be the SSH server hvaudit read"
+    }
+    assert _question(a, "HVA-033") == (
+        'Is each process listening as "sshd" on tcp/2222 (pid 900) the distribution\'s OpenSSH '
+        "server, run with the configuration the SSH checks read? Evidence: `ls -l /proc/900/exe` "
+        "and `tr '\\0' ' ' < /proc/900/cmdline` on the host. Pass: /usr/sbin/sshd with no -f "
+        "(its -p or -o Port naming that port); fail: another binary named sshd, or an sshd with "
+        "a configuration of its own (-f), which is an unreviewed SSH service."
+    )
+
+
+@pytest.mark.parametrize(
+    "sshd_t",
+    [
+        SSHD_T.replace("listenaddress 10.0.0.10:22\n", "port 2222\n"),
+        SSHD_T.replace("listenaddress 10.0.0.10:22", "listenaddress 0.0.0.0:2222"),
+    ],
+    ids=["port-line", "listenaddress-port"],
+)
+def test_sshd_listener_on_a_port_sshd_lists_passes(host_scan, sshd_t: str) -> None:
+    """Held: a second Port line, or a ListenAddress with its own port (`sshd -T` prints the port
+    each address resolved to): the listener is on a port sshd's configuration names."""
+    a = host_scan({"listeners": (LISTENERS + SSHD_2222, 0), "sshd-effective": (sshd_t, 0)})
+    assert outcomes(a, "HVA-033") == {"hv1": "pass"}, messages(a, "HVA-033")
+    assert messages(a, "HVA-033") == {"hv1": "2 non-loopback listener(s), all approved"}
+
+
+def test_unapproved_listener_still_fails_beside_a_doubtful_sshd(host_scan) -> None:
+    """Held: an unapproved program fails whatever the sshd-named listener is."""
+    other = (
+        "tcp   LISTEN 0      128        0.0.0.0:8080        0.0.0.0:*    "
+        'users:(("python3",pid=901,fd=3))\n'
+    )
+    a = host_scan({"listeners": (LISTENERS + SSHD_2222 + other, 0)})
+    assert outcomes(a, "HVA-033") == {"hv1": "fail"}, messages(a, "HVA-033")
+    assert messages(a, "HVA-033") == {"hv1": "unapproved listeners: python3 (tcp/8080)"}

@@ -697,6 +697,20 @@ def migration_tls(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+def sshd_ports(h: Host) -> set[int]:
+    """The ports sshd listens on as `sshd -T` reports them: each `port` line and the port of
+    each `listenaddress addr:port` line (OpenSSH servconf.c dump_config prints both, the
+    listen addresses with the port each resolved to, read with `find_string`); port 22, sshd's
+    default, when `sshd -T` was not read."""
+    sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
+    ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
+    for addr in sshd.get("listenaddress", "").split():
+        port = addr.rpartition(":")[2]
+        if digits(port):
+            ports.add(int(port))
+    return ports
+
+
 def _socket_services(process: str, port: int, ssh_ports: set[int]) -> tuple[str, ...]:
     """The services a socket systemd holds is for (socket activation, systemd.socket(5): `ss -p`
     names systemd): sshd on its `sshd -T` ports (ssh.socket), libvirt's daemons on 16509/16514
@@ -733,7 +747,12 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     kubernetes issue 90259: neighbours reached 127.0.0.1 services), so the IPv4 loopback
     listeners count as exposed then; with route_localnet unread, an unapproved one is a
     question (R9H-6), or rests on the kernel's default where it was not collectable
-    (hvaudit.checks._loopback states the one rule)."""
+    (hvaudit.checks._loopback states the one rule).
+
+    A process name is what `ss -p` shows (the task's name, which any program can take), so a
+    listener named "sshd" counts as the approved SSH server only on a port `sshd -T` lists
+    (sshd_ports): on another it may be another program, or an sshd run with a configuration of
+    its own that no SSH check read; that is the question (R15H-3, was a pass)."""
     allowed = set(ctx.profile.allowed_listeners)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -741,8 +760,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "only approved services listen on non-loopback addresses")
             continue
-        sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
-        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
+        ssh_ports = sshd_ports(h)
 
         def unapproved(lst: Listener, ssh_ports: set[int] = ssh_ports) -> bool:
             return (
@@ -768,6 +786,36 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             continue
         if extra:
             yield failed(s, f"unapproved listeners: {', '.join(extra[:12])}", *f.sources)
+            continue
+        doubtful = sorted(
+            {
+                (lst.protocol, lst.port, lst.pid)
+                for lst in exposed
+                if lst.process == "sshd" and "sshd" in allowed and lst.port not in ssh_ports
+            },
+            key=lambda x: (x[0], x[1], x[2] or 0),
+        )
+        if doubtful:
+            named = ", ".join(
+                f"{proto}/{port}" + (f" (pid {pid})" if pid is not None else "")
+                for proto, port, pid in doubtful[:12]
+            )
+            pid = next((p for _, _, p in doubtful if p is not None), None)
+            proc = f"/proc/{pid}" if pid is not None else "/proc/PID"
+            listed = ", ".join(str(p) for p in sorted(ssh_ports)) or "none"
+            yield manual(
+                s,
+                f'a listener named "sshd" on {named}, a port `sshd -T` does not list '
+                f"({listed}): not shown to be the SSH server hvaudit read",
+                *f.sources,
+                *h.facts.sshd.sources,
+                question=f'Is each process listening as "sshd" on {named} the distribution\'s '
+                "OpenSSH server, run with the configuration the SSH checks read? Evidence: "
+                f"`ls -l {proc}/exe` and `tr '\\0' ' ' < {proc}/cmdline` on the host. Pass: "
+                "/usr/sbin/sshd with no -f (its -p or -o Port naming that port); fail: another "
+                "binary named sshd, or an sshd with a configuration of its own (-f), which is "
+                "an unreviewed SSH service.",
+            )
             continue
         hidden = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in local4 if unapproved(lst)}
