@@ -19,6 +19,11 @@ proxmox-ve-rs 840d1ed and proxmox-firewall a752659, read with `fetch`):
   iptables completes `-s 0/0` with zero octets: every source. Short IPv4 networks are read as
   Net::IP reads them now (`net_ip`), so `IN ACCEPT -source 0/0` fails HVA-301/313 and `10.1/16`
   is an applied, narrow rule.
+- P15-4 (false pass): an option of value `0` is Perl's false, which pve-firewall's verify_rule
+  never checks and ipt_rule_to_cmds never writes: `IN ACCEPT -p 0`, `-dport 0` (alone or with
+  `-p tcp`), `-source 0` restrict nothing there, where hvaudit read them as narrowing (or
+  dropped `-dport 0` without a protocol as not applied). Read as unset now under pve-firewall
+  (`perl_false`); proxmox-firewall reads them as written.
 """
 
 from __future__ import annotations
@@ -47,12 +52,9 @@ def _node(tmp_path: Path, edits: dict[str, str], check_id: str, daemon: str) -> 
 # --- P15-1: a protocol pve-firewall reads as every protocol -----------------------------------------
 
 
-@pytest.mark.parametrize("proto", ["0", "ip", "hopopt"])
+@pytest.mark.parametrize("proto", ["ip", "hopopt"])
 def test_p15_1_protocol_zero_accepts_everything(tmp_path: Path, proto: str) -> None:
-    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). pve-firewall
-    verify_rule checks a protocol only `if ($rule->{proto})` and ipt_rule_to_cmds adds `-p`
-    only `if (my $proto = $rule->{proto})`: Perl's "0" is false, so `-p 0` adds no match at all;
-    `ip` and `hopopt` are /etc/protocols names of number 0 (pve_fw_verify_protocol_spec takes
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). `ip` and `hopopt` are /etc/protocols names of number 0 (pve_fw_verify_protocol_spec takes
     any name of parse_protocol_file), and iptables' `-p` of protocol 0 is "all" (iptables(8):
     "The number zero is equivalent to all"). `IN ACCEPT -p ip` admits every packet."""
     rule = f"IN ACCEPT -p {proto}"
@@ -182,3 +184,61 @@ def test_p15_3_short_network_that_narrows_is_applied() -> None:
     host = parse_firewall(HOST_FW + "IN ACCEPT -source 10.1/16\n", "host.fw", cluster=cluster)
     assert host.warnings == []
     assert host.effective_rules()[-1]["options"] == {"source": "10.1/16"}
+
+
+# --- P15-4: an option of value 0 is unset to pve-firewall --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "what"),
+    [
+        (
+            "IN ACCEPT -p 0",
+            "`IN ACCEPT -p 0` accepts every inbound packet (-p 0: Perl's false, which "
+            "pve-firewall reads as no value and writes no match for)",
+        ),
+        (
+            "IN ACCEPT -dport 0",
+            "`IN ACCEPT -dport 0` accepts every inbound packet (-dport 0: Perl's false, which "
+            "pve-firewall reads as no value and writes no match for)",
+        ),
+        ("IN ACCEPT -p tcp -dport 0", "`IN ACCEPT -p tcp -dport 0` accepts every tcp port"),
+    ],
+    ids=["proto", "dport-alone", "tcp-dport"],
+)
+def test_p15_4_zero_option_restricts_nothing(tmp_path: Path, rule: str, what: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too; `-dport 0` alone
+    was dropped as "dport requires proto"). A value `0` is Perl's false: verify_rule checks
+    an option only `if ($rule->{dport})` (`proto`, `sport`, `source`, `dest`, `iface` alike)
+    and ipt_rule_to_cmds writes none for it (`if (my $proto = $rule->{proto})`, `return if
+    !$rule->{dport}`), so `IN ACCEPT -p tcp -dport 0` is `-p tcp -j ACCEPT`: every TCP port."""
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 {what} before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        f"host.fw line 9 {what}, management ports included",
+    )
+
+
+def test_p15_4_zero_source_admits_management_from_anywhere(tmp_path: Path) -> None:
+    """Was pass "IP set `management`: ...; no rule opens management ports wider". `-source 0`
+    writes no `-s` (`if ($rule->{source})`): the web UI is admitted from every source."""
+    rule = "IN ACCEPT -p tcp -dport 8006 -source 0"
+    assert _live(tmp_path, _host_rule(rule), "HVA-313") == (
+        "fail",
+        "host.fw:9 accepts management ports from any source",
+    )
+
+
+def test_p15_4_held_zero_port_under_proxmox_firewall(tmp_path: Path) -> None:
+    """Held twin: proxmox-firewall (host.fw `nftables: 1`) reads `-dport 0` as port 0
+    (proxmox-ve-config Ports), which no connection uses."""
+    host = HOST_FW.replace("enable: 1\n", "enable: 1\nnftables: 1\n")
+    host += "IN ACCEPT -p tcp -dport 0\n"
+    edits = {"etc/pve/nodes/pve-h1/host.fw": host}
+    assert _node(tmp_path, edits, "HVA-301", "proxmox-firewall") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )

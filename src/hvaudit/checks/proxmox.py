@@ -32,7 +32,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.hardening import raw_migration_listeners
 from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
-from hvaudit.parse.proxmox_firewall import FirewallFile, net_ip
+from hvaudit.parse.proxmox_firewall import FirewallFile, net_ip, perl_false
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 from hvaudit.textsafe import digits
 
@@ -370,7 +370,8 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     so the DROP policy filters nothing of that node's own traffic (P14-11). `-p 0`, `-p ip` and
     `-p hopopt` (protocol number 0) restrict nothing under pve-firewall, which writes no
     protocol match for `0` and whose iptables reads protocol 0 as every protocol
-    (IPTABLES_ALL_PROTOCOLS, P15-1)."""
+    (IPTABLES_ALL_PROTOCOLS, P15-1); so does any option of value 0 (`-dport 0`, `-source 0`):
+    Perl's false, which pve-firewall neither checks nor writes (perl_false, P15-4)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -489,10 +490,13 @@ def _accepts_everything(
         if fw is None or cluster is None:
             continue
         for r in _host_rules(fw, cluster):
-            opts = r["options"]
-            assert isinstance(opts, dict)
+            shown = r["options"]
+            assert isinstance(shown, dict)
             if r["type"] != "in" or r["macro"]:
                 continue
+            # an option of value 0 is Perl's false, which pve-firewall reads as unset (P15-4)
+            unset = [] if nft else perl_false(shown)
+            opts = {k: v for k, v in shown.items() if k not in unset}
             # each list as wide as its widest element (P14-1); a -dest holding the node's
             # address on its gateway interface is every packet to the node (P14-2)
             held = next(
@@ -526,6 +530,11 @@ def _accepts_everything(
                 )
             if held:
                 why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]})"
+            why += "".join(
+                f" (-{ {'proto': 'p', 'iface': 'i'}.get(k, k) } 0: Perl's false, which "
+                "pve-firewall reads as no value and writes no match for)"
+                for k in unset
+            )
             # protocol 0 is every protocol to pve-firewall's iptables rules, not to
             # proxmox-firewall's nftables ones (P15-1, IPTABLES_ALL_PROTOCOLS)
             if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
@@ -539,9 +548,9 @@ def _accepts_everything(
                 "IN "
                 + str(r["action"])
                 + "".join(
-                    f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {opts[k]}"
+                    f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {shown[k]}"
                     for k in ("iface", "proto", "dport", "sport")
-                    if k in opts
+                    if k in shown
                 )
             )
             if not wide:
@@ -605,7 +614,7 @@ def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, objec
 #: "The number zero is equivalent to all"; github:proxmox/pve-firewall src/PVE/Firewall.pm).
 #: proxmox-firewall (host.fw `nftables: 1`) writes `meta l4proto 0` for them
 #: (proxmox-ve-config Protocol::Numeric/Named, proxmox-firewall src/rule.rs), protocol 0 only.
-IPTABLES_ALL_PROTOCOLS = frozenset({"0", "ip", "hopopt"})
+IPTABLES_ALL_PROTOCOLS = frozenset({"ip", "hopopt"})
 
 
 def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str | None:
@@ -1848,10 +1857,13 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 f"IP set `management` admits local_network {local}: pve-firewall and "
                 "proxmox-firewall add the cluster.fw alias local_network to the set"
             )
+        nft = node.options.get("nftables") == "1"
         for where, fw in (("cluster.fw", cluster), ("host.fw", node)):
             for r in _host_rules(fw, cluster):
                 opts = r["options"]
                 assert isinstance(opts, dict)
+                # a value 0 is unset to pve-firewall (perl_false, P15-4)
+                opts = {k: v for k, v in opts.items() if nft or k not in perl_false(opts)}
                 macro = str(r["macro"]).lower()
                 ports = _pve_port_intervals(str(opts.get("dport", "")))
                 opens_mgmt = macro in MGMT_MACROS or any(

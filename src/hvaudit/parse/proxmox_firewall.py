@@ -30,7 +30,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["FirewallFile", "IpsetEntry", "firewall_kind", "net_ip", "parse_firewall"]
+__all__ = ["FirewallFile", "IpsetEntry", "firewall_kind", "net_ip", "parse_firewall", "perl_false"]
 
 NAME = r"[A-Za-z][A-Za-z0-9\-_]+"
 """pve-firewall's $ipset_name_pattern, $security_group_name_pattern and $ip_alias_pattern."""
@@ -208,6 +208,16 @@ def net_ip(text: str) -> str:
     return text.strip()
 
 
+def perl_false(opts: dict[str, str]) -> list[str]:
+    """The rule options pve-firewall reads as unset: a value `0` is Perl's false, and
+    verify_rule (`if ($rule->{dport})`, `if ($rule->{source})`, ...) checks none of them while
+    ipt_rule_to_cmds writes no match for any (`if (my $proto = $rule->{proto})`, `return if
+    !$rule->{dport}`, `if ($rule->{source})`, enable_host_firewall `if (my $iface =
+    $rule->{iface})`): `-dport 0` is every port, `-source 0` every source (P15-4).
+    proxmox-firewall (nftables) reads them as written."""
+    return [k for k in ("iface", "proto", "dport", "sport", "source", "dest") if opts.get(k) == "0"]
+
+
 def _alias_known(name: str, fw: FirewallFile, cluster: FirewallFile | None) -> bool:
     scope, _, alias = name.rpartition("/")
     alias = alias.lower()
@@ -243,6 +253,8 @@ def _verify(
         errors.append("invalid characters in security group name")
     if rule.get("macro") and str(rule["macro"]).lower() not in MACROS:
         errors.append(f"unknown macro '{rule['macro']}'")
+    # pve-firewall checks none of the options whose value is Perl's false `0` (perl_false)
+    opts = {k: v for k, v in opts.items() if k not in perl_false(opts)}
     if "iface" in opts:
         if env == "group":
             errors.append("parameter -i not allowed for this rule type")
