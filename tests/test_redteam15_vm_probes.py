@@ -216,3 +216,63 @@ def test_fw_cfg_string_entry_keeps_the_pass(fwcfgs: Assessment) -> None:
         "pass",
         "dynamic selinux label (generated at every start)",
     )
+
+
+# --- R15-4: HVA-192, a macvtap passthrough interface without <vlan> ---------------------------
+
+
+def _direct(mac: str, dev: str, mode: str, vlan: str = "") -> str:
+    return (
+        f"<devices><interface type='direct'><mac address='{mac}'/><source dev='{dev}' "
+        f"mode='{mode}'/>{vlan}<model type='virtio'/></interface></devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def passthru(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    doms = {
+        "macpt": _direct("52:54:00:00:00:01", "ens1f0v2", "passthrough"),
+        "macptv": _direct(
+            "52:54:00:00:00:02", "ens1f0v3", "passthrough", "<vlan><tag id='42'/></vlan>"
+        ),
+        "macvepa": _direct("52:54:00:00:00:03", "eth1", "vepa"),
+    }
+    return _scan(
+        tmp_path_factory.mktemp("rt15pt"), [domain_xml(k, body=v) for k, v in doms.items()]
+    )
+
+
+def test_macvtap_passthrough_without_vlan_is_a_question(passthru: Assessment) -> None:
+    """R15-4. formatdomain, "Setting VLAN tag": "Network connections that support
+    guest-transparent VLAN tagging include ... 2) SRIOV Virtual Functions (VF) used via
+    type='hostdev' (direct device assignment) ..., and 3) SRIOV VFs used via type='direct' with
+    mode='passthrough' (macvtap "passthru" mode)" (read with `find_string`). In passthrough mode
+    the guest has the device to itself; a VF without a port VLAN sees and sends tagged traffic
+    (the i40e text HVA-192 cites for <interface type='hostdev'>), and a whole NIC carries what
+    its switch port carries. HVA-192 asks about a hostdev VF without <vlan> but passed the
+    macvtap one "none trunked" (false pass; now the question)."""
+    assert verdict(passthru, "HVA-192", "macpt") == (
+        "manual",
+        "macvtap passthrough interface(s) without <vlan>: 52:54:00:00:00:01 on ens1f0v2: the "
+        "guest has the device to itself, and an SR-IOV VF with no port VLAN (or a whole NIC) "
+        "sees and sends tagged traffic unless a VLAN is set outside libvirt",
+    )
+    result = next(
+        r for r in passthru.results if r.check.id == "HVA-192" and r.outcome.subject.name == "macpt"
+    )
+    assert result.outcome.question == (
+        "Is the traffic of each listed device held to one VLAN outside libvirt? Evidence: on "
+        "host hv1, `readlink /sys/class/net/DEV/device/physfn` (a VF: then `ip link show PF`, "
+        "the 'vf N' line with the guest's MAC: 'vlan N'), else the physical switch port the NIC "
+        "is cabled to. Pass: each VF shows a vlan, each whole NIC is on an access port; fail: a "
+        "VF shows none, or a NIC's switch port is a trunk, so the guest can tag its own frames "
+        "onto any VLAN the port carries."
+    )
+
+
+@pytest.mark.parametrize("vm", ["macptv", "macvepa"])
+def test_macvtap_with_a_vlan_or_in_vepa_mode_keeps_the_pass(passthru: Assessment, vm: str) -> None:
+    """Holds: a passthrough VF given one <vlan> tag (libvirt sets it as the VF's port VLAN);
+    a VEPA macvtap shares the host's NIC, whose VLANs libvirt cannot set (the Linux bridge
+    stance of HVA-192)."""
+    assert verdict(passthru, "HVA-192", vm) == ("pass", "1 interface(s), none trunked")

@@ -674,7 +674,12 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     (<interface type='hostdev'>, or a network with <forward mode='hostdev'>) without <vlan> gets
     no port VLAN from libvirt; with none set on the PF the VF sees and sends tagged traffic (Linux
     i40e "Add VF VLAN pruning": "VFs by default are able to see all tagged traffic ... only
-    effective when no PVID is set"): a question naming the VF. On Proxmox VE an untagged NIC on a
+    effective when no PVID is set"): a question naming the VF. So is a macvtap interface in
+    passthrough mode (<interface type='direct'> mode='passthrough', or a network with <forward
+    mode='passthrough'>) without <vlan>: formatdomain names "SRIOV VFs used via type='direct'
+    with mode='passthrough' (macvtap "passthru" mode)" among the connections whose VLAN
+    libvirt can set (read with `find_string`), and without one the guest has the VF, or the
+    whole NIC, with whatever VLANs its port carries (R15-4, was "none trunked"). On Proxmox VE an untagged NIC on a
     VLAN-aware (or Open vSwitch) bridge receives every VLAN (pve-common PVE::Network tap_plug);
     a bridge the node's interfaces file does not declare may be an SDN VNet, VLAN-aware by its
     `vlanaware` option (qemu-server plugs through PVE::Network::SDN::Zones::tap_plug, which looks
@@ -703,6 +708,7 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
             continue
         raw_fine, raw_ask = _raw_vlans(raw)
         bad, refs, unseen, ovs, vfs, unread = [], [], [], [], [], []
+        passthru: list[str] = []
         for i in v.interfaces:
             refs.append(i.source_ref)
             net = nets.get((v.host, i.source)) if i.type == "network" else None
@@ -735,6 +741,11 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev")
             ) and not i.vlan_tags:
                 vfs.append(i.mac or i.source)
+            elif (
+                i.macvtap_mode == "passthrough"
+                or (net is not None and net.forward_mode == "passthrough")
+            ) and not i.vlan_tags:
+                passthru.append(f"{i.mac or i.source} on {i.source or 'a device of its network'}")
             elif i.vlan_unknown is not None and not i.vlan_tags:
                 unread.append((f"{i.mac or i.source} on bridge {i.source}", i.vlan_unknown))
         if bad:
@@ -763,6 +774,22 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 "MAC: 'vlan N'). Pass: yes, every one shows a vlan (the NIC tags and filters for "
                 "it); fail: one shows none, so the guest can tag its own frames onto any VLAN "
                 "the physical port carries.",
+            )
+        elif passthru:
+            yield manual(
+                s,
+                "macvtap passthrough interface(s) without <vlan>: "
+                + "; ".join(passthru)
+                + ": the guest has the device to itself, and an SR-IOV VF with no port VLAN (or "
+                "a whole NIC) sees and sends tagged traffic unless a VLAN is set outside libvirt",
+                *refs,
+                question="Is the traffic of each listed device held to one VLAN outside "
+                f"libvirt? Evidence: on host {v.host}, `readlink /sys/class/net/DEV/device/"
+                "physfn` (a VF: then `ip link show PF`, the 'vf N' line with the guest's MAC: "
+                "'vlan N'), else the physical switch port the NIC is cabled to. Pass: each VF "
+                "shows a vlan, each whole NIC is on an access port; fail: a VF shows none, or a "
+                "NIC's switch port is a trunk, so the guest can tag its own frames onto any VLAN "
+                "the port carries.",
             )
         elif unread and hosts.get(v.host) is not None and hosts[v.host].platform == "vmware-esxi":
             # a distributed port group that lets each port override its VLAN (vmx_model)
