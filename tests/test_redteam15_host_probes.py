@@ -29,6 +29,12 @@ Findings:
 - R15H-5 (wrong question, the same reading) the rule in rules.d/zz-quiet.rules, after the
   watch in `ls -1v` order but listed first by grep, made HVA-214 ask whether the boot drops the
   watch. Now a pass. Fixed.
+- R15H-6 (false pass) HVA-180 passed "no pending security update" with a package pinned to its
+  installed version at 1001 (or its security version at -1) in /etc/apt/preferences: the
+  candidate is the version of highest priority, so the simulation names no update for it and
+  lists nothing kept back, and no hold shows. A "Pinned packages:" version outside 100..the
+  security archive's priority is now the question of an apt host blind to security updates.
+  Fixed.
 """
 
 from __future__ import annotations
@@ -158,3 +164,36 @@ def test_never_rule_in_a_rules_file_sorted_last_keeps_the_pass(host_scan) -> Non
     a = host_scan({"audit-rules-files": (rules, 0)})
     assert messages(a, "HVA-214") == {"hv1": "audit rules watch /etc/libvirt and /etc/polkit-1"}
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+
+
+# --- HVA-180: a package pinned past the security archive (R15H-6) ----------------------------------
+
+_POLICY = str(HARDENED_HOST["apt-policy"][0])
+
+
+def test_package_pinned_above_the_security_archive(host_scan) -> None:
+    """R15H-6. apt-cache.cc (Policy, read with `find_string`) prints under "Pinned packages:"
+    each version a package-specific pin gives a priority ("%s -> %s with priority %d");
+    apt_preferences(5): the candidate is the version of highest priority, P >= 1000 even a
+    downgrade, P < 0 "prevents the version from being installed". `Package: openssh-server` /
+    `Pin: version 1:9.2p1-2+deb12u3` / `Pin-Priority: 1001` keeps that version the candidate
+    over the security archive's 500, so `apt-get -s dist-upgrade` names no update for it and
+    does not list it as kept back (the candidate is installed), and `apt-mark showhold` is
+    empty: hvaudit passed HVA-180. The same for the security version pinned to -1. Right: the
+    question of an apt host that cannot see its security updates. Held: a pin at 400, inside
+    100..500, decides nothing against the security archive (pass)."""
+    for pin, prio in (
+        ("openssh-server -> 1:9.2p1-2+deb12u3", "1001"),
+        ("qemu-system-x86 -> 1:7.2+dfsg-7+deb12u7", "-1"),
+    ):
+        a = host_scan({"apt-policy": (_POLICY + f"     {pin} with priority {prio}\n", 0)})
+        assert outcomes(a, "HVA-180") == {"hv1": "manual"}, (pin, messages(a, "HVA-180"))
+        assert messages(a, "HVA-180")["hv1"] == (
+            "`apt-get -s dist-upgrade` names no security update, but apt_preferences(5) pins 1 "
+            "package version(s) outside 100..500, the security archive's priority (`apt-cache "
+            f"policy`, Pinned packages: {pin} with priority {prio}): a pinned package's security "
+            "updates may never show as pending"
+        )
+    pin = "     qemu-system-x86 -> 1:7.2+dfsg-7+deb12u7 with priority 400\n"
+    a = host_scan({"apt-policy": (_POLICY + pin, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")

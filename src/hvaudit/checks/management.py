@@ -2517,8 +2517,11 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     mirror synced without its metadata) an empty list proves nothing, a question (R10H-5).
     Likewise an apt host whose sources (`apt-cache policy`) include no security archive never
     sees a security update pending: a question (R10H-6), and so does one whose every security
-    archive apt_preferences(5) pins below 100, the installed version's priority (R14H-6). The
-    simulation fetches nothing: it
+    archive apt_preferences(5) pins below 100, the installed version's priority (R14H-6), or
+    where a package-specific pin (`apt-cache policy`, "Pinned packages:") lifts a version above
+    the security archive or puts one below 100: the candidate is the version of highest
+    priority, so a pin to the installed version hides its updates as a hold does, without the
+    simulation listing it as kept back (R15H-6). The simulation fetches nothing: it
     reads the lists of the last `apt-get update`. Their age is the Date of the newest stored
     Release of the security archive; older than 7 days before the collection (Debian's security
     archive signs its Release valid for 7 days: Valid-Until = Date + 7 days), or past its own

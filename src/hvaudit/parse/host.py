@@ -1508,9 +1508,17 @@ def _apt_without_security_archive(ev: HostEvidence) -> str:
         return ""
     security: list[tuple[int, str]] = []  # (priority, source line) of each security archive
     source: tuple[int, str] | None = None
+    pins: list[tuple[int, str]] = []  # (priority, "package -> version") of each package pin
+    in_pins = False
     for line in got.text.splitlines():
         if line.startswith("Pinned packages:"):
-            break
+            in_pins = True
+            continue
+        if in_pins:
+            pin = re.match(r"^\s+(\S+ -> \S+) with priority (-?[0-9]+)\s*$", line)
+            if pin:
+                pins.append((int(pin.group(2)), pin.group(1)))
+            continue
         m = re.match(r"^\s*(-?\d+)\s+(\S.*)$", line)
         if m:
             source = (int(m.group(1)), m.group(2).strip())
@@ -1541,6 +1549,22 @@ def _apt_without_security_archive(ev: HostEvidence) -> str:
             APT_BLIND + f"every security archive is pinned below 100 (`apt-cache policy`: "
             f"{pinned}): apt_preferences(5) lets none of its versions replace an installed one, "
             "so its updates never show as pending"
+        )
+    top = max(prio for prio, _ in security)
+    if hiding := [
+        f"{what} with priority {prio}" for prio, what in pins if prio > top or prio < 100
+    ]:
+        # apt-cache.cc Policy prints under "Pinned packages:" every version a package-specific
+        # pin gives a priority; the candidate is the version of highest priority
+        # (apt_preferences(5) "How APT Interprets Priorities"), so a version pinned above the
+        # security archive (a pin to the installed version works as a hold, which apt-get -s
+        # dist-upgrade does not list as kept back: the candidate is installed) or a version
+        # pinned below 100 (the security update itself, P < 0 "prevents the version from being
+        # installed") keeps the package's security updates from showing as pending (R15H-6)
+        return (
+            APT_BLIND + f"apt_preferences(5) pins {len(hiding)} package version(s) outside "
+            f"100..{top}, the security archive's priority (`apt-cache policy`, Pinned packages: "
+            f"{'; '.join(hiding[:3])}): a pinned package's security updates may never show as pending"
         )
     return ""
 
