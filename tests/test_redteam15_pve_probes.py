@@ -24,6 +24,34 @@ proxmox-ve-rs 840d1ed and proxmox-firewall a752659, read with `fetch`):
   `-p tcp`), `-source 0` restrict nothing there, where hvaudit read them as narrowing (or
   dropped `-dport 0` without a protocol as not applied). Read as unset now under pve-firewall
   (`perl_false`); proxmox-firewall reads them as written.
+
+Probes that held (pinned): `-p IP` (no /etc/protocols name: pve-firewall refuses the rule) and
+`-p 0` under proxmox-firewall (`meta l4proto 0`); an IP set whose most specific entry holding
+the node's address is the `!` one, and any `!` entry under proxmox-firewall; `-dport 0` under
+proxmox-firewall. Read, not pinned: pveproxy's PROXY_REAL_IP_HEADER never reaches
+check_host_access (pve-http-server AnyEvent.pm checks the socket's peer), so it bypasses no
+ALLOW_FROM; an unset POLICY is `allow` there (`$self->{policy} = 'allow' if !...`), as HVA-305
+reads it; macros whose template has no port take no -dport that would widen them (apply_macro
+dies on a parameter the template defines); `-i` takes no `+` wildcard (pve_verify_iface); /etc/
+services (netbase 6.4) names no management port but ssh; VNet `isolate-ports` is applied by every
+zone's tap_plug (Zones/Plugin.pm); an ipfilter set's alias entry already fails HVA-191 (no ARP
+filter).
+
+Tally: 16 cases; 11 failed on main (edd8ace) before this round's fixes (P15-3's applied-rule case
+by its note only), 5 held.
+
+Leads left: enable_host_firewall compiles host.fw's rules before cluster.fw's ("add host rules
+first, so that cluster wide rules can be overwritten"), where _accepts_everything reads
+cluster.fw first: an unrestricted host.fw `IN DROP` before a cluster.fw `IN ACCEPT` is a wrong
+fail (and HVA-313's port loop never sees a DROP); hvaudit keeps rules pve-firewall refuses
+(`-p TCP`: protocol names are case-sensitive; `-source +a,+b` or `+set,CIDR`: a set reference
+cannot be in a list; `:8006` or a backwards range; a non-aligned `10.0.0.1/8`, which Net::IP
+refuses) and fails them (wrong fails); `-i` of an altname of the gateway interface
+(PVE::Network::altname_mapping) reads as narrowing; IPv6 wideness is judged by the same /7 as
+IPv4 (`2000::/4` is wide, `2001::/16` not); a VM firewall with `policy_in: ACCEPT` and no rule
+passes HVA-303 ("behind the VM firewall"); pve-firewall's ipset dedupe keeps the later of an
+alias and a literal of the same network (its nomatch flag wins); corosync crypto changed in
+the file but not restarted (remove_ro_entries in older corosync) passes HVA-309 on the file.
 """
 
 from __future__ import annotations
@@ -172,6 +200,17 @@ def test_p15_3_short_ipv4_network_is_every_source(tmp_path: Path, source: str) -
     assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
         "fail",
         "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports included",
+    )
+
+
+def test_p15_3_short_dest_network_holding_the_nodes_address(tmp_path: Path) -> None:
+    """The same reading for -dest: `10.0/16` is 10.0.0.0/16 and holds 10.0.0.21, the node's
+    address on its gateway interface, so the rule admits every packet to the node (P14-2)."""
+    why = "(-dest 10.0/16: holds 10.0.0.21, the node's address on vmbr1, the default gateway's interface)"
+    assert _live(tmp_path, _host_rule("IN ACCEPT -dest 10.0/16"), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        f"inbound packet {why} before the policy",
     )
 
 
