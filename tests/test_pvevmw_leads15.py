@@ -130,3 +130,97 @@ def test_vsphere_vm_without_nested_hv_asks_its_host(tmp_path: Path) -> None:
         "host's /etc/vmware/config, not read, decides",
     )
     assert _question(a, "HVA-049").startswith("Does /etc/vmware/config on host esx1 leave")
+
+
+# --- L15-3: HVA-402's size limit as VMware reads a number ------------------------------------------
+
+# DISA vSphere 8 STIG VMCH-80-000196 (read with `find_string`): "If the virtual machine advanced
+# setting "tools.setinfo.sizeLimit" is not set to "1048576", this is a finding. If [it] does not
+# exist, this is not a finding." No VMware text read says what a limit of 0 does. VMware's
+# dictionary reads a number with strtol(s, &p, 0) (DictionaryNarrowValue, `vmx_long`).
+
+HOST_INFO_OFF = 'tools.guestlib.enableHostInfo = "FALSE"\n'
+
+
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [
+        # was pass "size limit 0 (at most the 1 MB default)"
+        (
+            "0",
+            (
+                "fail",
+                "tools.setInfo.sizeLimit = 0 (no documented limit; VMCH-80-000196 asks for "
+                "1048576)",
+            ),
+        ),
+        # was a fail "(above 1048576)": strtol base 0 reads hex and octal
+        (
+            "0x100000",
+            (
+                "pass",
+                "size limit 0x100000 (VMware reads 1048576: at most the 1 MB default) and no host "
+                "information for the guest",
+            ),
+        ),
+        (
+            "04000000",
+            (
+                "pass",
+                "size limit 04000000 (VMware reads 1048576: at most the 1 MB default) and no host "
+                "information for the guest",
+            ),
+        ),
+    ],
+)
+def test_setinfo_limit_read_as_vmware_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: str, expected: tuple[str, str]
+) -> None:
+    got = _offline(
+        tmp_path,
+        capsys,
+        {"a1": f'tools.setInfo.sizeLimit = "{limit}"\n{HOST_INFO_OFF}'},
+        "HVA-402",
+    )
+    assert [(status, message) for _, status, message, _ in got] == [expected]
+
+
+def test_setinfo_hex_above_the_limit_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held (a fail before, for the text; now for the number): 0x1000000 is 16 MiB."""
+    got = _offline(
+        tmp_path,
+        capsys,
+        {"a1": f'tools.setInfo.sizeLimit = "0x1000000"\n{HOST_INFO_OFF}'},
+        "HVA-402",
+    )
+    assert got == [
+        (
+            "a1",
+            "fail",
+            "tools.setInfo.sizeLimit = 0x1000000 (VMware reads 16777216: above 1048576)",
+            None,
+        )
+    ]
+
+
+def test_setinfo_keys_absent_ask_the_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """L15-1 for HVA-402: a VM without tools.setInfo.sizeLimit passed "size limit at its
+    default"; the host's /etc/vmware/config can raise it or turn enableHostInfo on."""
+    got = _offline(tmp_path, capsys, {"a1": HOST_INFO_OFF}, "HVA-402")
+    assert got == [
+        (
+            "offline-vmx",
+            "manual",
+            "1 VM(s) (a1) do not set tools.setInfo.sizeLimit and tools.guestlib.enableHostInfo in "
+            "their .vmx: the host's /etc/vmware/config, not read, decides",
+            "Does /etc/vmware/config on host offline-vmx leave tools.setInfo.sizeLimit and "
+            "tools.guestlib.enableHostInfo out, or set the limit to at most 1048576 and "
+            "enableHostInfo to FALSE? Evidence: `grep -i` for these keys in /etc/vmware/config on "
+            "the host (ESXi Shell or SSH). Pass: yes; fail: it sets a limit above 1048576 or 0, or "
+            "enableHostInfo TRUE.",
+        )
+    ]

@@ -166,10 +166,18 @@ def test_host_info_set_to_garbage_is_off(
     """Twin of V10-1 on the other side (a wrong fail): `tools.guestlib.enableHostInfo = "nope"`
     is no boolean, so VMware uses FALSE: no host information reaches the guest. HVA-402 failed any
     value but "false", "no", "0", "off". Right: pass."""
-    got = _vmx_scan(tmp_path, capsys, _with('tools.guestlib.enableHostInfo = "nope"'))
+    got = _vmx_scan(
+        tmp_path,
+        capsys,
+        _with(
+            'tools.guestlib.enableHostInfo = "nope"',
+            # set, not left to the host's /etc/vmware/config (leads15)
+            'tools.setInfo.sizeLimit = "1048576"',
+        ),
+    )
     assert got[("HVA-402", "web-01")] == (
         "pass",
-        "size limit at its default and no host information for the guest",
+        "size limit 1048576 (at most the 1 MB default) and no host information for the guest",
     )
 
 

@@ -675,7 +675,12 @@ def test_vmx_smaller_setinfo_limit_is_not_a_failure(
     folder = tmp_path / "vmx"
     (folder / "web-01").mkdir(parents=True)
     text = (FIXTURES / "web-01" / "web-01.vmx").read_text()
-    (folder / "web-01" / "web-01.vmx").write_text(text + 'tools.setInfo.sizeLimit = "65536"\n')
+    (folder / "web-01" / "web-01.vmx").write_text(
+        text
+        + 'tools.setInfo.sizeLimit = "65536"\n'
+        # set, not left to the host's /etc/vmware/config (leads15)
+        + 'tools.guestlib.enableHostInfo = "FALSE"\n'
+    )
     _, report = scan(folder, capsys)
     r = next(
         r

@@ -58,7 +58,7 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-192", "legacy-db"): "manual",
         ("HVA-401", "offline-vmx"): "manual",  # web-01 leaves keys to the host's /etc/vmware/config
         ("HVA-401", "legacy-db"): "fail",
-        ("HVA-402", "web-01"): "pass",
+        ("HVA-402", "offline-vmx"): "manual",  # web-01 leaves both keys to the host
         ("HVA-402", "legacy-db"): "fail",
         ("HVA-403", "web-01"): "pass",
         ("HVA-403", "legacy-db"): "fail",

@@ -180,24 +180,52 @@ def tools_information(ctx: Context) -> Iterator[Outcome]:
     datastore) and, with enableHostInfo, read the host's resource details, which helps an attacker
     plan an escape. vSphere Security guide, "Limit Informational Messages from Virtual Machines to
     VMX Files": the limit is 1 MB by default and applies when the key is absent; a smaller limit
-    bounds the file tighter (R50), a larger one lets the guest grow it further."""
+    bounds the file tighter (R50), a larger one lets the guest grow it further. The limit is a
+    number as VMware's dictionary reads one (`vmx_long`: strtol base 0, the number before any
+    trailing text), so "0x100000" and "04000000" are 1048576. 0 (or text without a number, which
+    strtol reads as 0) fails: no VMware text says what a zero limit does, and DISA's vSphere 8
+    STIG VMCH-80-000196 (read with `find_string`) makes any set value but 1048576 a finding. A
+    key the .vmx leaves out comes from the host's /etc/vmware/config before VMware's default
+    (HOST_CONFIG): one question per host, not a pass."""
+    relying: dict[str, list[Vm]] = {}
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         limit = vm.settings.get("tools.setinfo.sizelimit")
         host_info = vm.settings.get("tools.guestlib.enablehostinfo")
         bad = []
-        value = limit.strip() if limit is not None else SETINFO_LIMIT
-        # ASCII digits only: str.isdigit() is also true of "²", which int() refuses (V13-4)
-        if not (value.isascii() and value.isdigit() and int(value) <= int(SETINFO_LIMIT)):
-            bad.append(f"tools.setInfo.sizeLimit = {value[:20]} (above {SETINFO_LIMIT})")
+        size = ""
+        if limit is not None:
+            value = limit.strip()[:20]
+            n, _ = vmx_long(limit)
+            read = "" if n is None or value == str(n) else f"VMware reads {n}: "
+            if n is None:
+                bad.append(f"tools.setInfo.sizeLimit = {value} (beyond a 32-bit number)")
+            elif n > int(SETINFO_LIMIT):
+                bad.append(f"tools.setInfo.sizeLimit = {value} ({read}above {SETINFO_LIMIT})")
+            elif n <= 0:
+                bad.append(
+                    f"tools.setInfo.sizeLimit = {value} ({read}no documented limit; "
+                    f"VMCH-80-000196 asks for {SETINFO_LIMIT})"
+                )
+            else:
+                size = f"{value} ({read}at most the 1 MB default)"
         if host_info is not None and _on(host_info):
             bad.append(f"tools.guestlib.enableHostInfo = {host_info.strip()[:20]}")
         refs = (vm.at("tools.setInfo.sizeLimit"), vm.at("tools.guestlib.enableHostInfo"))
         if bad:
             yield failed(s, "; ".join(bad), *refs)
+        elif limit is None or host_info is None:
+            relying.setdefault(v.host, []).append(v)
         else:
-            size = "at its default" if limit is None else f"{value} (at most the 1 MB default)"
             yield passed(s, f"size limit {size} and no host information for the guest", *refs)
+    yield from host_default_questions(
+        ctx,
+        relying,
+        "tools.setInfo.sizeLimit and tools.guestlib.enableHostInfo",
+        f"the limit to at most {SETINFO_LIMIT} and enableHostInfo to FALSE",
+        f"it sets a limit above {SETINFO_LIMIT} or 0, or enableHostInfo TRUE",
+        "tools.setInfo.sizeLimit",
+    )
 
 
 @check(
