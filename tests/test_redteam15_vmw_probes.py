@@ -26,6 +26,11 @@ Findings:
   syslog --enabled=true"). Both now fail there. The simulator's hardened profile
   (tests/vcsim/profiles.go) enables the syslog ruleset beside its TLS log host.
 
+- V15-4 (false pass): HVA-419 passed "ntpd running (policy on), servers ..." on a host whose
+  firewall blocks outgoing traffic with the ntpClient ruleset disabled (vSphere 5.5 Security:
+  the NTP service "only works when required ports are opened in the firewall"). Now a fail; the
+  simulator's hardened profile enables ntpClient too.
+
 Held (right before and after): V15-H1 (passwdqc min= values must not increase, passwdqc_parse.c
 "if (i && (int)v > params->qc.min[i - 1]) goto parse_error", so a last value of 15 bounds every
 other kind; options after config= that set each judged option settle the verdict; random=0
@@ -33,7 +38,8 @@ offers no passphrase), V15-H2
 (Security.AccountLockFailures = 0, "Zero disables account locking": fail), V15-H3 (TSM-SSH
 policy automatic, stopped: fail), V15-H4 (ntpd running with no NTP server: fail), V15-H5 (an
 enabled firewall ruleset allowing 0.0.0.0/0: fail), V15-H6 (a UserVars time-out of 0, never:
-fail), V15-H7 (the syslog ruleset enabled, or outgoing traffic not blocked: pass).
+fail), V15-H7 (the syslog ruleset enabled, or outgoing traffic not blocked: pass), V15-H8 (the
+ntpClient ruleset enabled: pass).
 """
 
 from __future__ import annotations
@@ -255,4 +261,40 @@ def test_syslog_leaving_the_host_held(
     assert _verdict(a, "HVA-420") == (
         "pass",
         "logs to ssl://log1.example.org:1514, certificates verified",
+    )
+
+
+# --- V15-4: HVA-419 and the ntpClient firewall ruleset -----------------------------------------------
+
+
+def _ntp_host(tmp_path: Path, enabled: bool) -> Any:
+    ruleset = {"key": "ntpClient", "enabled": enabled, "all_ip": True, "networks": []}
+    return _vsphere(
+        tmp_path,
+        {
+            "ntp": {"servers": ["ntp1.example.org"], "protocol": None},
+            "services": {"ntpd": _svc(True, "on")},
+            "firewall": {"incoming_blocked": True, "outgoing_blocked": True, "rulesets": [ruleset]},
+        },
+    )
+
+
+def test_ntpd_blocked_by_the_host_firewall_fails(tmp_path: Path) -> None:
+    """vSphere 5.5 Security, "Automating Service Behavior Based on Firewall Settings" (read with
+    `search`): "The NTP service ... only works when required ports are opened in the firewall. The
+    service cannot achieve its goal if all ports are closed." ESXi's ntpClient ruleset carries
+    ntpd's outbound UDP 123. With outgoing traffic blocked by default and that ruleset disabled,
+    HVA-419 passed "ntpd running (policy on), servers ntp1.example.org". Right: fail."""
+    assert _verdict(_ntp_host(tmp_path, enabled=False), "HVA-419") == (
+        "fail",
+        "ntpd cannot reach its servers: outgoing traffic is blocked by default and the ntpClient "
+        "firewall ruleset is disabled",
+    )
+
+
+def test_ntpd_with_its_ruleset_enabled_held(tmp_path: Path) -> None:
+    """Held (V15-H8): the ntpClient ruleset enabled: pass."""
+    assert _verdict(_ntp_host(tmp_path, enabled=True), "HVA-419") == (
+        "pass",
+        "ntpd running (policy on), servers ntp1.example.org",
     )

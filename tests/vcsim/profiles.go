@@ -139,12 +139,12 @@ func hardened(h *simulator.HostSystem) {
 	service(h, "ntpd", true, "on")
 	// beside the TLS log host the hardened options set: "Configure the firewall to permit
 	// outbound syslog transmissions" (vSphere 8.0 ESXCLI Concepts and Examples), the syslog
-	// ruleset enabled (hvaudit V15-3)
+	// ruleset enabled (hvaudit V15-3); beside ntpd, its ntpClient ruleset (V15-4)
 	if h.Config.Firewall != nil {
 		fw := *h.Config.Firewall
 		fw.Ruleset = append([]types.HostFirewallRuleset(nil), fw.Ruleset...)
 		for i := range fw.Ruleset {
-			if fw.Ruleset[i].Key == "syslog" {
+			if fw.Ruleset[i].Key == "syslog" || fw.Ruleset[i].Key == "ntpClient" {
 				fw.Ruleset[i].Enabled = true
 			}
 		}

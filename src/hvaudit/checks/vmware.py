@@ -1228,7 +1228,8 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     checks-catalog SR20-ESX-04); property config.dateTimeInfo.ntpConfig.server and the service
     ntpd. vSphere documents both ("synchronize the time and date of the host with an NTP or PTP
     server"); a host whose config.dateTimeInfo.systemClockProtocol is ptp (API 7.0.3) is judged
-    on its PTP daemon (service ptpd) instead."""
+    on its PTP daemon (service ptpd) instead. ntpd behind a firewall that blocks it (outgoing
+    blocked, ruleset ntpClient disabled: `_outbound_blocked`) synchronises nothing (V15-4)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1268,6 +1269,11 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
+        if servers and _outbound_blocked(esx, "ntpClient"):
+            bad.append(
+                "ntpd cannot reach its servers: outgoing traffic is blocked by default and the "
+                "ntpClient firewall ruleset is disabled"
+            )
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
         else:
@@ -1290,7 +1296,7 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
     that an intruder cannot erase them. vSphere 8 STIG ESXI-80-000114 (Syslog.global.logHost set),
     ESXI-80-000224 (Syslog.global.certificate.checkSSLCerts true). A target without a scheme is
     UDP (ESXi's default, udp://HOST:514). Logs blocked by the host's own firewall (outgoing
-    blocked, syslog ruleset disabled: `_syslog_blocked`) do not leave it (V15-3: passed)."""
+    blocked, syslog ruleset disabled: `_outbound_blocked`) do not leave it (V15-3: passed)."""
     keys = ["Syslog.global.logHost", "Syslog.global.certificate.checkSSLCerts"]
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1309,7 +1315,7 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
         verify = _option(esx, keys[1])
         if verify is None:
             yield _no_option(s, esx, keys[1:], "syslog verifies the server's TLS certificate")
-        elif _true(verify) is True and _syslog_blocked(esx):
+        elif _true(verify) is True and _outbound_blocked(esx, "syslog"):
             yield failed(
                 s,
                 f"logs to {', '.join(targets)[:200]} are blocked: outgoing traffic is blocked "
@@ -1324,20 +1330,22 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"{keys[1]} = {str(verify)[:12]}: any server is trusted", esx.source)
 
 
-def _syslog_blocked(esx: VmwareHost) -> bool:
-    """Whether the host's firewall, as reported, stops syslog from leaving: outgoing traffic
-    blocked by default (HostFirewallDefaultPolicy.outgoingBlocked) and the `syslog` ruleset
-    disabled. vSphere 8.0 ESXCLI Concepts and Examples, "Enable the Transmission of Audit Records
-    to a Remote Host" (read with `search`): "Configure the firewall to permit outbound syslog
-    transmissions. esxcli network firewall ruleset set --ruleset-id=syslog --enabled=true";
-    vSphere 8.0 ESXi Installation: "When configuring remote hosts for syslog, you also need to
-    open some specified ports in the ESXi host firewall to allow the transmission of log
-    messages" (V15-3). A firewall or ruleset not reported settles nothing."""
+def _outbound_blocked(esx: VmwareHost, ruleset: str) -> bool:
+    """Whether the host's firewall, as reported, stops a service's traffic from leaving: outgoing
+    traffic blocked by default (HostFirewallDefaultPolicy.outgoingBlocked) and the service's
+    ruleset disabled. vSphere 8.0 ESXCLI Concepts and Examples, "Enable the Transmission of Audit
+    Records to a Remote Host" (read with `search`): "Configure the firewall to permit outbound
+    syslog transmissions. esxcli network firewall ruleset set --ruleset-id=syslog
+    --enabled=true"; vSphere 8.0 ESXi Installation: "When configuring remote hosts for syslog, you
+    also need to open some specified ports in the ESXi host firewall to allow the transmission of
+    log messages" (V15-3); vSphere 5.5 Security: "The NTP service ... only works when required
+    ports are opened in the firewall. The service cannot achieve its goal if all ports are
+    closed" (ruleset ntpClient, V15-4). A firewall or ruleset not reported settles nothing."""
     fw = esx.firewall
     if not isinstance(fw, dict) or fw.get("outgoing_blocked") is not True:
         return False
     return any(
-        isinstance(r, dict) and r.get("key") == "syslog" and r.get("enabled") is False
+        isinstance(r, dict) and r.get("key") == ruleset and r.get("enabled") is False
         for r in fw.get("rulesets") or []
     )
 
@@ -1372,7 +1380,7 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
     (ESXI-80-000233's discussion, read with `search`): Syslog.global.logHost, and "If the
     loghost=<str> field is blank, no logs are forwarded" (vSphere 7.0 ESXi syslog options, read
     with `search`). remoteEnable with no log host forwards nothing, nor does one the host's
-    firewall blocks (`_syslog_blocked`, V15-3).
+    firewall blocks (`_outbound_blocked`, V15-3).
 
     Records kept on the host must outlive a reboot (vSphere 8 Security Configuration Guide
     esxi-8.logs-audit-persistent, "Syslog.global.auditRecord.storageDirectory=<persistent>", as
@@ -1409,7 +1417,7 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             bad.append("audit records not forwarded")
         elif loghost is not None and not str(loghost).strip():
             bad.append("audit records not forwarded: Syslog.global.logHost is empty")
-        elif _syslog_blocked(esx):
+        elif _outbound_blocked(esx, "syslog"):
             bad.append(
                 "audit records not forwarded: outgoing traffic is blocked by default and the "
                 "syslog firewall ruleset is disabled"
