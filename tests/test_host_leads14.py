@@ -420,7 +420,7 @@ EVERYONE_FAIL = (
         ),
         (_js("/etc/polkit-1/rules.d/90-deny.rules", MANAGE, "NO"), "fail"),
         (
-            _js("/etc/polkit-1/rules.d/00-deny.rules", MANAGE + ' && subject.user != "x"', "NO"),
+            _js("/etc/polkit-1/rules.d/00-deny.rules", MANAGE + ' && subject.user == "x"', "NO"),
             "fail",
         ),
         (_js("/etc/polkit-1/rules.d/00-deny.rules.off", MANAGE, "NO"), "fail"),

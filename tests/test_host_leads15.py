@@ -22,6 +22,14 @@ exact status and message.
   configuration) can carry. A listener named sshd on a port `sshd -T` does not list (its
   `port` lines and the ports of its `listenaddress` lines: OpenSSH servconf.c dump_config) is
   now the question; on a listed port it passes as before.
+- R15H-4 (wrong fail) HVA-132/HVA-142: a rule refusing org.libvirt.unix.manage to every
+  subject outside one group or user (`action.id == ... && !subject.isInGroup("G")` or
+  `subject.user != "u"`, NO or AUTH_ADMIN) opening its function ends polkit's rules for the
+  others ("Returning a result is final", polkit(8)): a later grant to every account reaches G
+  (or u) only, and is now read as a grant to them (other later grants are kept whole). HL14-7's
+  refusal to everyone is read only where it opens its function too (R15H-5, false pass: a
+  statement before it may return first, e.g. `if (subject.local) return;`, and leave the later
+  grant reachable).
 """
 
 from __future__ import annotations
@@ -283,3 +291,104 @@ def test_unapproved_listener_still_fails_beside_a_doubtful_sshd(host_scan) -> No
     a = host_scan({"listeners": (LISTENERS + SSHD_2222 + other, 0)})
     assert outcomes(a, "HVA-033") == {"hv1": "fail"}, messages(a, "HVA-033")
     assert messages(a, "HVA-033") == {"hv1": "unapproved listeners: python3 (tcp/8080)"}
+
+
+# --- HVA-132/HVA-142: polkit gates by subject (R15H-4, R15H-5) -----------------------------------
+
+POLKIT = str(HARDENED_HOST["polkit-rules"][0])
+MANAGE = 'action.id == "org.libvirt.unix.manage"'
+EVERYONE_FAIL = (
+    "libvirtd.conf: auth_unix_rw = polkit, but /usr/share/polkit-1/rules.d/60-libvirt.rules "
+    "grant(s) org.libvirt.unix.manage with no subject test: every local user controls every VM"
+)
+
+
+def _rule(path: str, body: str) -> str:
+    text = "polkit.addRule(function(action, subject) {\n" + body + "});"
+    return "".join(f"{path}:{line}\n" for line in text.splitlines())
+
+
+def _if(condition: str, result: str) -> str:
+    return f"  if ({condition}) {{\n    return polkit.Result.{result};\n  }}\n"
+
+
+GRANT_ALL = _rule("/usr/share/polkit-1/rules.d/60-libvirt.rules", _if(MANAGE, "YES"))
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        _rule(
+            "/etc/polkit-1/rules.d/00-gate.rules",
+            _if(MANAGE + ' && !subject.isInGroup("sudo")', "NO"),
+        ),
+        _rule(
+            "/etc/polkit-1/rules.d/00-gate.rules",
+            _if("!subject.isInGroup('sudo') && " + MANAGE.replace("==", "==="), "AUTH_ADMIN"),
+        ),
+    ],
+    ids=["no", "auth-admin-reversed"],
+)
+def test_polkit_gate_before_a_grant_to_everyone_passes(host_scan, gate: str) -> None:
+    """R15H-4 (wrong fail). 00-gate.rules refuses org.libvirt.unix.manage to everyone outside
+    %sudo; 60-libvirt.rules' grant to every account, run after it, reaches %sudo's members
+    only. hvaudit failed HVA-132 "every local user controls every VM"."""
+    a = host_scan({"polkit-rules": (POLKIT + gate + GRANT_ALL, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == messages(host_scan(), "HVA-132")
+    assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}
+
+
+def test_polkit_gate_to_one_user_counts_that_user(host_scan) -> None:
+    """R15H-4. A gate letting user carol alone through: the grant to everyone makes carol an
+    administrator (HVA-142 counts her) and HVA-132 no longer fails."""
+    gate = _rule(
+        "/etc/polkit-1/rules.d/00-gate.rules", _if(MANAGE + ' && subject.user != "carol"', "NO")
+    )
+    a = host_scan({"polkit-rules": (POLKIT + gate + GRANT_ALL, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-142") == {
+        "hv1": "3 administrative principal(s) (limit 3): alice, carol, root"
+    }
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        _rule(
+            "/etc/polkit-1/rules.d/90-gate.rules",
+            _if(MANAGE + ' && !subject.isInGroup("sudo")', "NO"),
+        ),
+        _rule(
+            "/etc/polkit-1/rules.d/00-gate.rules",
+            "  if (subject.local) {\n    return;\n  }\n"
+            + _if(MANAGE + ' && !subject.isInGroup("sudo")', "NO"),
+        ),
+        _rule(
+            "/etc/polkit-1/rules.d/00-gate.rules",
+            _if(MANAGE + ' && !subject.isInGroup("sudo") && subject.user == "x"', "NO"),
+        ),
+    ],
+    ids=["gate-later", "return-before-gate", "refusal-to-one-outsider"],
+)
+def test_polkit_gate_not_reached_first_still_fails(host_scan, gate: str) -> None:
+    """Held: a gate in a file run after the grant, one a statement before it may pre-empt
+    (`return;` ends the function and polkit goes on to the next rule), or a condition that
+    refuses one subject alone (x outside %sudo): the grant to everyone stands, the fail too."""
+    a = host_scan({"polkit-rules": (POLKIT + gate + GRANT_ALL, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {"hv1": EVERYONE_FAIL}
+
+
+def test_polkit_refusal_after_an_early_return_does_not_end_the_grant(host_scan) -> None:
+    """R15H-5 (false pass). HL14-7 read a refusal of org.libvirt.unix.manage to everyone
+    anywhere in its function; `if (subject.local) { return; }` before it lets every local
+    subject (libvirt's socket clients are local) go on to 60-libvirt.rules' grant. hvaudit
+    passed HVA-132; the grant to everyone is counted again."""
+    deny = _rule(
+        "/etc/polkit-1/rules.d/00-deny.rules",
+        "  if (subject.local) {\n    return;\n  }\n" + _if(MANAGE, "NO"),
+    )
+    a = host_scan({"polkit-rules": (POLKIT + deny + GRANT_ALL, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {"hv1": EVERYONE_FAIL}

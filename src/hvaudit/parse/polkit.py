@@ -376,6 +376,61 @@ _REFUSE_MANAGE = re.compile(
 PKLA_COMPAT = "49-polkit-pkla-compat.rules"
 
 
+#: A refusal of `org.libvirt.unix.manage` to every subject outside one group or user (a gate):
+#: `if (action.id == "org.libvirt.unix.manage" && !subject.isInGroup("G")) return NO;` (or
+#: AUTH_ADMIN, or `subject.user != "u"`, the two tests in either order).
+_GATE_IF = re.compile(
+    r"""if\s*\((?P<cond>[^()]*(?:\([^()]*\)[^()]*)?)\)\s*(\{\s*)?"""
+    r"""return\s+polkit\s*\.\s*Result\s*\.\s*(?:NO|AUTH_ADMIN(?:_KEEP)?)\s*;?\s*\}?\s*"""
+)
+_MANAGE_TEST = re.compile(r"""\s*action\s*\.\s*id\s*===?\s*(["'])org\.libvirt\.unix\.manage\1\s*""")
+_NOT_IN_GROUP = re.compile(r"""\s*!\s*subject\s*\.\s*isInGroup\s*\(\s*(["'])([\w.-]+)\1\s*\)\s*""")
+_NOT_USER = re.compile(r"""\s*subject\s*\.\s*user\s*!==?\s*(["'])([\w.-]+)\1\s*""")
+
+
+def _first_statement(rule: str, stmt: str) -> bool:
+    """Whether `stmt` opens the addRule() function's body: no statement before it can return
+    first and leave it unreached."""
+    return rule[rule.find("{") + 1 :].lstrip().startswith(stmt.strip())
+
+
+def _gate(stmt: str) -> tuple[str, str] | None:
+    """("group", G) or ("user", u) when `stmt` refuses org.libvirt.unix.manage to every subject
+    outside group G (polkit(8) subject.isInGroup) or other than user u, else None."""
+    m = _GATE_IF.fullmatch(stmt)
+    parts = m.group("cond").split("&&") if m else []
+    if len(parts) != 2:
+        return None
+    for test, other in (parts, parts[::-1]):
+        if _MANAGE_TEST.fullmatch(test):
+            if g := _NOT_IN_GROUP.fullmatch(other):
+                return "group", g.group(2)
+            if u := _NOT_USER.fullmatch(other):
+                return "user", u.group(2)
+    return None
+
+
+def _gated_after(
+    files: dict[str, list[str]], action: str
+) -> tuple[tuple[str, str], str, str] | None:
+    """The place (_rules_order) of the first .rules file whose addRule() function opens with a
+    gate (_gate) on `action`, and the group or user it lets through, or None. polkit(8):
+    "Returning a result is final", so a subject the gate refuses reaches no rule of a later
+    file (nor the .pkla files behind PKLA_COMPAT): a later grant to every account reaches the
+    gate's group or user only (R15H-4). Only `org.libvirt.unix.manage` is read so."""
+    if action != "org.libvirt.unix.manage":
+        return None
+    for path in sorted((p for p in files if p.endswith(".rules")), key=_rules_order):
+        if is_local_authority(path):
+            continue
+        code = js_without_comments("\n".join(files[path]))
+        for rule in rule_functions(code):
+            stmts = branches(rule)[0]
+            if stmts and _first_statement(rule, stmts[0]) and (found := _gate(stmts[0])):
+                return _rules_order(path), found[0], found[1]
+    return None
+
+
 def _refused_after(files: dict[str, list[str]], action: str) -> tuple[str, str] | None:
     """The place (_rules_order) of the first .rules file with an addRule() function that
     refuses `action` to every subject (only `org.libvirt.unix.manage` is read so), or None.
@@ -389,9 +444,19 @@ def _refused_after(files: dict[str, list[str]], action: str) -> tuple[str, str] 
             continue
         code = js_without_comments("\n".join(files[path]))
         for rule in rule_functions(code):
-            if any(_REFUSE_MANAGE.fullmatch(stmt) for stmt in branches(rule)[0]):
+            stmts = branches(rule)[0]
+            # the refusal must open the function: a statement before it may return first
+            if stmts and _first_statement(rule, stmts[0]) and _REFUSE_MANAGE.fullmatch(stmts[0]):
                 return _rules_order(path)
     return None
+
+
+def _after(path: str, place: tuple[str, str]) -> bool:
+    """Whether polkit reaches `path` only after the .rules file at `place` (_rules_order): a
+    later .rules file, or a .pkla file when `place` sorts before PKLA_COMPAT."""
+    if is_local_authority(path):
+        return place[0] < PKLA_COMPAT
+    return _rules_order(path) > place
 
 
 def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
@@ -400,16 +465,16 @@ def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
     grant to every account (`unix-user:*`, `unix-group:*`) counts only where no later entry for
     every account takes it back (_pkla_everyone; of two same-named directories under the two
     roots, whose order is not read, either order granting counts). Grants in files polkit runs
-    after a rule that refuses the action to everyone are never reached (_refused_after)."""
+    after a rule that refuses the action to everyone are never reached (_refused_after); past a
+    rule that refuses it to all but one group or user, a grant to every account reaches that
+    group or user only (_gated_after)."""
     out: list[Grant] = []
     everyone = {_pkla_everyone(files, action, r) for r in (_PKLA_ROOTS, _PKLA_ROOTS[::-1])}
     everyone.discard("")
     cut = _refused_after(files, action)
+    gate = _gated_after(files, action)
     for path, lines in files.items():
-        if cut is not None and (
-            (is_local_authority(path) and cut[0] < PKLA_COMPAT)
-            or (not is_local_authority(path) and _rules_order(path) > cut)
-        ):
+        if cut is not None and _after(path, cut):
             continue
         if is_local_authority(path):
             if path.endswith(".pkla"):
@@ -424,6 +489,13 @@ def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
         code = js_without_comments("\n".join(lines))
         for rule in rule_functions(code):
             out += function_grants(path, rule, action)
+    if gate is not None and (cut is None or gate[0] < cut):
+        # past the gate only its group or user is let through: a grant to every account there
+        # is a grant to them (any other grant is kept whole: at least who passes)
+        out = [
+            Grant(g.path, gate[1], gate[2]) if g.name == EVERYONE and _after(g.path, gate[0]) else g
+            for g in out
+        ]
     return out
 
 
