@@ -24,11 +24,15 @@ proxmox-ve-rs 840d1ed and proxmox-firewall a752659, read with `fetch`):
   `-p tcp`), `-source 0` restrict nothing there, where hvaudit read them as narrowing (or
   dropped `-dport 0` without a protocol as not applied). Read as unset now under pve-firewall
   (`perl_false`); proxmox-firewall reads them as written.
+- P15-5 (false pass): `GROUP Lockdown` was expanded as `[group lockdown]`; pve-firewall
+  lower-cases the section's name but not the rule's (ruleset_add_group_rule `my $group =
+  $rule->{action}`), so the rule finds no group and its chain is empty. A group's unrestricted
+  DROP read as closing host.fw hid the `IN ACCEPT` after it. The name is matched as written now.
 
 Probes that held (pinned): `-p IP` (no /etc/protocols name: pve-firewall refuses the rule) and
 `-p 0` under proxmox-firewall (`meta l4proto 0`); an IP set whose most specific entry holding
 the node's address is the `!` one, and any `!` entry under proxmox-firewall; `-dport 0` under
-proxmox-firewall. Read, not pinned: pveproxy's PROXY_REAL_IP_HEADER never reaches
+proxmox-firewall; `GROUP lockdown` named as defined. Read, not pinned: pveproxy's PROXY_REAL_IP_HEADER never reaches
 check_host_access (pve-http-server AnyEvent.pm checks the socket's peer), so it bypasses no
 ALLOW_FROM; an unset POLICY is `allow` there (`$self->{policy} = 'allow' if !...`), as HVA-305
 reads it; macros whose template has no port take no -dport that would widen them (apply_macro
@@ -37,8 +41,8 @@ services (netbase 6.4) names no management port but ssh; VNet `isolate-ports` is
 zone's tap_plug (Zones/Plugin.pm); an ipfilter set's alias entry already fails HVA-191 (no ARP
 filter).
 
-Tally: 16 cases; 11 failed on main (edd8ace) before this round's fixes (P15-3's applied-rule case
-by its note only), 5 held.
+Tally: 18 cases; 12 failed on main (edd8ace) before this round's fixes (P15-3's applied-rule case
+by its note only), 6 held.
 
 Leads left: enable_host_firewall compiles host.fw's rules before cluster.fw's ("add host rules
 first, so that cluster wide rules can be overwritten"), where _accepts_everything reads
@@ -281,3 +285,40 @@ def test_p15_4_held_zero_port_under_proxmox_firewall(tmp_path: Path) -> None:
         "pass",
         "cluster firewall on, input policy DROP",
     )
+
+
+# --- P15-5: a GROUP rule names its security group case-sensitively ---------------------------------
+
+
+def test_p15_5_group_named_in_other_case_is_empty(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). pve-firewall
+    lower-cases a `[group NAME]` section's name (generic_fw_config_parser `$group = lc($1)`)
+    but not a `GROUP Name` rule's (parse_fw_rule keeps the action; ruleset_add_group_rule
+    `my $group = $rule->{action}`), so `GROUP Lockdown` finds no group: generate_group_rules
+    warns "no such security group" and builds an empty chain. hvaudit lower-cased the rule's
+    name, read the group's unrestricted DROP as closing host.fw, and missed the `IN ACCEPT`
+    after it, which admits every packet."""
+    cluster = CLUSTER_FW.replace("[RULES]", "[group lockdown]\nIN DROP\n\n[RULES]")
+    edits = {
+        "etc/pve/firewall/cluster.fw": cluster,
+        **_host_rule("GROUP Lockdown\nIN ACCEPT"),
+    }
+    assert _live(tmp_path / "a", edits, "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 10 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+    assert _live(tmp_path / "b", edits, "HVA-313") == (
+        "fail",
+        "host.fw line 10 `IN ACCEPT` accepts every inbound packet, management ports included",
+    )
+
+
+def test_p15_5_held_group_named_as_defined_closes(tmp_path: Path) -> None:
+    """Held twin: `GROUP lockdown` is the group: its DROP comes first and closes host.fw."""
+    cluster = CLUSTER_FW.replace("[RULES]", "[group lockdown]\nIN DROP\n\n[RULES]")
+    edits = {
+        "etc/pve/firewall/cluster.fw": cluster,
+        **_host_rule("GROUP lockdown\nIN ACCEPT"),
+    }
+    assert _live(tmp_path, edits, "HVA-301") == ("pass", "cluster firewall on, input policy DROP")

@@ -588,7 +588,10 @@ def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, objec
         if r["type"] != "group":
             out.append(r)
             continue
-        name = str(r["action"]).lower()
+        # the rule's name as written: pve-firewall lower-cases `[group NAME]` headers but not
+        # the `GROUP Name` rule (ruleset_add_group_rule `my $group = $rule->{action}`), so
+        # `GROUP Lockdown` finds no group and its chain is empty (P15-5)
+        name = str(r["action"])
         outer = r["options"]
         assert isinstance(outer, dict)
         for g in cluster.groups.get(name, []):
