@@ -326,10 +326,13 @@ def test_console_exposure(simulated, real_host) -> None:
     )
     assert _question(simulated, "HVA-031", "openvnc").startswith(
         f"Does /etc/libvirt/qemu.conf on host {_host(simulated)} set vnc_tls = 1 and vnc_password "
-        "(the default password of consoles without one)? Evidence: "
+        "(the default password of consoles without one), and do this VM's raw QEMU arguments, "
+        "which this collection could not observe, leave out a console or listener on the network "
     )
     assert sim["openvncpw"] == "manual"
-    assert "set vnc_tls = 1? Evidence: " in _question(simulated, "HVA-031", "openvncpw")
+    assert "set vnc_tls = 1, and do this VM's raw QEMU arguments" in _question(
+        simulated, "HVA-031", "openvncpw"
+    )
     assert sim["defaultvnc"] == "manual"
     assert "vnc_listen = 127.0.0.1 (its default) or vnc_auto_unix_socket = 1" in _question(
         simulated, "HVA-031", "defaultvnc"
@@ -869,7 +872,8 @@ def test_consoles_on_a_simulated_host_are_manual_with_the_exact_settings(tmp_pat
     assert got["chanlocal"] == "manual"
     assert _question(a, "HVA-031", "serialtcp").startswith(
         f"Does /etc/libvirt/qemu.conf on host {_host(a)} set chardev_tls = 1 and "
-        "chardev_tls_x509_verify = 1 (client certificates required)? Evidence: "
+        "chardev_tls_x509_verify = 1 (client certificates required), and do this VM's raw QEMU "
+        "arguments, which this collection could not observe, leave out a console or listener "
     )
     assert got["spicesecure"] == "manual"
     assert "spice_tls = 1" in _question(a, "HVA-031", "spicesecure")
@@ -1734,5 +1738,6 @@ def test_secure_boot_feature_without_enrolled_keys_is_asked(tmp_path: Path) -> N
     assert outcomes(a, "HVA-066") == {"unstated": "manual", "enrolled": "manual"}
     assert messages(a, "HVA-066")["unstated"] == (
         "firmware secure-boot without enrolled-keys stated (autoselected): whether Secure Boot "
-        "is on is in the VM's NVRAM file"
+        "is on is in the VM's NVRAM file; raw QEMU arguments not observable on this collection "
+        "(HVA-046)"
     )

@@ -324,10 +324,16 @@ def test_host_dependent_items_of_a_simulated_host_ask_one_attestable_question(
     assert asked[("HVA-031", "console")] == (
         "Does /etc/libvirt/qemu.conf on host node set vnc_tls = 1, vnc_password (the default "
         "password of consoles without one), chardev_tls = 1 and chardev_tls_x509_verify = 1 "
-        "(client certificates required)? Evidence: the first uncommented line of each of these "
+        "(client certificates required), and do this VM's raw QEMU arguments, which this "
+        "collection could not observe, leave out a console or listener on the network (-vnc, "
+        "-spice, -gdb, a TCP, UDP or telnet server of -chardev, -serial, -monitor or -qmp, a "
+        "-netdev hostfwd or listen)? Evidence: the first uncommented line of each of these "
         "keys in /etc/libvirt/qemu.conf on node (libvirt reads the first; a key left out takes "
-        "the default named here). Pass: yes, every one is set so; fail: any is missing or set "
-        "otherwise, so a console or socket listed is reachable without it."
+        "the default named here); the VM's <qemu:commandline> in `virsh dumpxml` on host node (a "
+        "daemon with the QEMU driver keeps the QEMU namespace). Pass: yes, every one is set so, "
+        "and the VM has no raw arguments or none adds one; fail: any is missing or set "
+        "otherwise, so a console or socket listed is reachable without it, or a raw argument "
+        "adds one."
     )
 
 

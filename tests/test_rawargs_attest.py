@@ -165,3 +165,87 @@ def test_a_next_starts_own_question_is_not_hidden_behind_an_answered_one(
     assert r.outcome.question.startswith("Does VM hard-1 run on a machine type without the ISA")
     # a check whose next start changes nothing is answered as on any other VM
     assert outcomes(a, "HVA-405") == {"hard-1": "pass"}
+
+
+MACHINE = (
+    "Does VM hard-1 run on a machine type without the ISA floppy controller{also}? Evidence: the "
+    "machine attribute of <os><type> in `virsh dumpxml hard-1` on host hv-sim{more}. Pass: yes, a "
+    "q35 machine (pc-q35-*, q35), microvm or a non-x86 machine{passes}; fail: pc, pc-i440fx-* "
+    "or isapc, whose floppy controller is there with no drive attached{fails}."
+)
+LEGACY = (
+    "a legacy device (-device of a floppy, IDE, sound, USB tablet, mouse or redirection, "
+    "smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus, -fda)"
+)
+MACHINE_MESSAGE = (
+    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video or "
+    "USB tablet, mouse or keyboard; the definition names no machine type (libvirt's QEMU driver "
+    "always writes the one it picks), and an i440FX machine, QEMU's default on x86, builds a "
+    "floppy controller itself"
+)
+
+
+def test_a_checks_own_question_asks_about_unseen_raw_arguments_too(tmp_path: Path) -> None:
+    """HVA-047 asks for the machine type of a VM whose definition names none. Before, an
+    attested yes to that question passed the VM though a raw `-device rtl8139` it could not see
+    fails it (R10-6). Now the question asks both, so its yes answers both; HVA-046's yes makes
+    it the machine-type question alone again, naming that attestation."""
+    domain = HARDENED[0].replace(" machine='pc-q35-8.2'", "", 1)
+    a = _scan_of(tmp_path, [domain])
+    assert outcomes(a, "HVA-047") == {"hard-1": "manual"}
+    assert messages(a, "HVA-047")["hard-1"] == MACHINE_MESSAGE + UNSEEN
+    (r,) = [x for x in a.results if x.check.id == "HVA-047"]
+    assert r.outcome.question == MACHINE.format(
+        also=", and do this VM's raw QEMU arguments, which this collection could not observe, "
+        f"leave out {LEGACY}",
+        more="; the VM's <qemu:commandline> in `virsh dumpxml` on host hv-sim (a daemon with the "
+        "QEMU driver keeps the QEMU namespace)",
+        passes=", and the VM has no raw arguments or none adds one",
+        fails=", or a raw argument adds one",
+    )
+    a = _attest(a, tmp_path, ("HVA-047", "vm:hard-1", "yes", "2026-12-01"))
+    assert outcomes(a, "HVA-047") == {"hard-1": "pass"}
+
+    (tmp_path / "b").mkdir()
+    a = _attest(_scan_of(tmp_path / "b", [domain]), tmp_path, NONE_FOR_ALL)
+    assert outcomes(a, "HVA-047") == {"hard-1": "manual"}
+    assert messages(a, "HVA-047")["hard-1"] == MACHINE_MESSAGE + "; " + ATTESTED.removesuffix(
+        "; observed: "
+    )
+    (r,) = [x for x in a.results if x.check.id == "HVA-047"]
+    assert r.attested is None
+    assert r.outcome.question == MACHINE.format(also="", more="", passes="", fails="")
+
+
+def test_hva197s_own_question_asks_about_unseen_raw_arguments_too(tmp_path: Path) -> None:
+    """HVA-197's question (does the VM need layer-2 traffic with another VM on its bridge?) came
+    from the check's metadata, so it was asked alone: now each of its items carries it, and
+    where raw arguments are unseen it asks whether they add a bridge port too."""
+    vm = _vm_on_bridge()
+    a = _scan_of(tmp_path, [vm])
+    assert outcomes(a, "HVA-197") == {"br-1": "manual"}
+    (r,) = [x for x in a.results if x.check.id == "HVA-197"]
+    assert r.outcome.question is not None
+    assert r.outcome.question.startswith(
+        "Does this VM need layer-2 traffic with another VM on its bridge, and do this VM's raw "
+        "QEMU arguments, which this collection could not observe, leave out a port on a host "
+        "bridge (-netdev tap or bridge)? Evidence: the application's data-flow"
+    )
+    a = _attest(a, tmp_path, NONE_FOR_ALL)
+    (r,) = [x for x in a.results if x.check.id == "HVA-197"]
+    assert r.outcome.question == (
+        "Does this VM need layer-2 traffic with another VM on its bridge? Evidence: the "
+        "application's data-flow or network design naming the peer VM(s) on that bridge. Pass: "
+        "yes, a documented flow to a named peer VM there; fail: no such flow (then set "
+        "<port isolated='yes'/> on its interface, or on Proxmox VE put it on a VNet with "
+        "isolate-ports)."
+    )
+
+
+def _vm_on_bridge() -> str:
+    """A VM with one port on the host bridge br0, not isolated."""
+    return domain_xml(
+        "br-1",
+        "<devices><interface type='bridge'><mac address='52:54:00:00:02:01'/>"
+        "<source bridge='br0'/><model type='virtio'/></interface></devices>",
+    )

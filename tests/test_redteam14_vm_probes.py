@@ -468,17 +468,22 @@ def test_share_holding_another_vms_disk_with_the_driver_unread_is_a_question(
         "manual",
         "disk images of other VMs in the host directories it shares: /var/lib/libvirt/images "
         "(VM owner: /var/lib/libvirt/images/owner.qcow2); the host's security driver is not in "
-        "the evidence",
+        "the evidence; raw QEMU arguments not observable on this collection (HVA-046)",
     )
     result = next(
         r for r in a.results if r.check.id == "HVA-058" and r.outcome.subject.name == "imgshare"
     )
+    # the test driver shows no raw QEMU arguments: the question asks whether they add a share
     assert result.outcome.question == (
         "Does SELinux confine the VMs on host n, so that VM imgshare's QEMU cannot open the "
-        "other VMs' disk images in the directory it shares? Evidence: `virsh capabilities` on n "
-        "(its <secmodel>). Pass: selinux (each image carries its own VM's MCS categories); fail: "
-        "apparmor or none (the share's AppArmor rule covers the directory and every running "
-        "VM's image belongs to the one QEMU user)."
+        "other VMs' disk images in the directory it shares, and do this VM's raw QEMU "
+        "arguments, which this collection could not observe, leave out a shared host directory "
+        "(-fsdev, -virtfs, a vhost-user-fs device, a fat: or vvfat drive)? Evidence: `virsh "
+        "capabilities` on n (its <secmodel>); the VM's <qemu:commandline> in `virsh dumpxml` on "
+        "host n (a daemon with the QEMU driver keeps the QEMU namespace). Pass: selinux (each "
+        "image carries its own VM's MCS categories), and the VM has no raw arguments or none "
+        "adds one; fail: apparmor or none (the share's AppArmor rule covers the directory and "
+        "every running VM's image belongs to the one QEMU user), or a raw argument adds one."
     )
 
 

@@ -61,6 +61,7 @@ def sizes_real(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
     return _scan(tmp_path_factory.mktemp("real"), SIZES, dict(HARDENED_HOST))
 
 
+UNSEEN = "; raw QEMU arguments not observable on this collection (HVA-046)"
 SIM = "the host is simulated (no host evidence): its {} is the libvirt test driver's, not a host's"
 
 
@@ -69,13 +70,17 @@ def test_vcpus_below_cores_on_a_simulated_host_asks_for_the_cores(sizes_sim, siz
     only its vCPU count. A replayed real host keeps its verdicts."""
     assert outcomes(sizes_sim, "HVA-080") == {"small": "manual", "big": "manual"}
     assert messages(sizes_sim, "HVA-080") == {
-        "small": "1 vCPU(s) (the VM's maximum); " + SIM.format("physical core count (8)"),
-        "big": "8 vCPU(s) (the VM's maximum); " + SIM.format("physical core count (8)"),
+        "small": "1 vCPU(s) (the VM's maximum); " + SIM.format("physical core count (8)") + UNSEEN,
+        "big": "8 vCPU(s) (the VM's maximum); " + SIM.format("physical core count (8)") + UNSEEN,
     }
     host = next(iter(outcomes(sizes_sim, "HVA-060")))
     assert _question(sizes_sim, "HVA-080", "big") == (
-        f"Does host {host} have more than 8 physical core(s)? Evidence: `lscpu` on {host} "
-        "(sockets times cores per socket). Pass: yes, more than 8; fail: 8 or fewer."
+        f"Does host {host} have more than 8 physical core(s), and do this VM's raw QEMU "
+        "arguments, which this collection could not observe, leave out more vCPUs (-smp)? "
+        f"Evidence: `lscpu` on {host} (sockets times cores per socket); the VM's "
+        f"<qemu:commandline> in `virsh dumpxml` on host {host} (a daemon with the QEMU driver "
+        "keeps the QEMU namespace). Pass: yes, more than 8, and the VM has no raw arguments or "
+        "none adds one; fail: 8 or fewer, or a raw argument adds one."
     )
     assert outcomes(sizes_real, "HVA-080") == {"small": "pass", "big": "fail"}
     assert messages(sizes_real, "HVA-080")["big"] == "8 vCPU(s) on a host with 8 physical core(s)"
@@ -208,11 +213,13 @@ def test_svm_model_without_a_machine_type_is_asked(tmp_path: Path, host_scan) ->
         "no CPU model: QEMU's default qemu64 carries svm, given to the guest when KVM nests on a "
         "machine type up to QEMU 2.1 (under KVM newer ones turn svm off), and the definition "
         "names no machine type: libvirt's QEMU driver always writes the one it picks, so which "
-        "one this VM gets is unknown (simulated host (libvirt test driver))"
+        "one this VM gets is unknown (simulated host (libvirt test driver))" + UNSEEN
     )
     assert _question(sim, "HVA-049", "epyc").startswith(
         "Does VM epyc run on a machine type newer than QEMU 2.1's, or on a host that does not nest "
-        "svm? Evidence: the machine attribute of <os><type> in `virsh dumpxml epyc` on "
+        "svm, and do this VM's raw QEMU arguments, which this collection could not observe, leave "
+        "out vmx or svm for the guest (a -cpu that adds them, -cpu host or max)? Evidence: the "
+        "machine attribute of <os><type> in `virsh dumpxml epyc` on "
     )
     amd = host_scan(AMD_NESTING_HOST, domains=doms)
     assert outcomes(amd, "HVA-049") == {"nomachine": "manual", "epyc": "manual", "q35": "pass"}
@@ -378,7 +385,8 @@ def test_no_machine_type_asks_about_the_i440fx_floppy_controller(tmp_path: Path)
     assert outcomes(a, "HVA-047") == {"nomachine": "manual", "q35": "manual"}
     assert messages(a, "HVA-047")["nomachine"].endswith(
         "; the definition names no machine type (libvirt's QEMU driver always writes the one it "
-        "picks), and an i440FX machine, QEMU's default on x86, builds a floppy controller itself"
+        "picks), and an i440FX machine, QEMU's default on x86, builds a floppy controller "
+        "itself" + UNSEEN
     )
 
 
@@ -388,8 +396,8 @@ def test_the_terminal_report_shows_each_subjects_own_question(sizes_sim) -> None
     from hvaudit.report.terminal import render_terminal
 
     text = " ".join(render_terminal(sizes_sim, color=False, fail_on=Severity.LOW).split())
-    assert "have more than 1 physical core(s)? " in text
-    assert "have more than 8 physical core(s)? " in text
+    assert "have more than 1 physical core(s), and do this VM's raw QEMU arguments" in text
+    assert "have more than 8 physical core(s), and do this VM's raw QEMU arguments" in text
 
 
 def test_the_markdown_report_lists_each_subjects_own_question(tmp_path: Path) -> None:
@@ -402,4 +410,4 @@ def test_the_markdown_report_lists_each_subjects_own_question(tmp_path: Path) ->
     line = next(x for x in md.splitlines() if x.startswith("- **HVA-080**"))
     assert line.endswith("(listed below): each subject's own question, listed below with it")
     for n in (1, 2, 4):
-        assert f"more than {n} physical core(s)? Evidence:" in md
+        assert f"more than {n} physical core(s), and do this VM's raw QEMU arguments" in md

@@ -266,7 +266,9 @@ def _answer_unseen_raw_arguments(a: Assessment) -> None:
     the verdict of the XML alone (`Outcome.withheld`). An attestation that answers HVA-046 yes
     for a VM says it has none: that answers each of those questions of the same VM (same host,
     name and uuid) at once, and the XML's pass or n/a stands, resting on that attestation (its
-    `Attested` record and message name it and HVA-046). A "no" to HVA-046 (it has raw
+    `Attested` record and message name it and HVA-046). A question of the check's own, which
+    asked whether the raw arguments leave that out as well (base.raw_unseen_also), is asked
+    alone again, its message naming the attestation. A "no" to HVA-046 (it has raw
     arguments), an expired attestation or another VM's leaves them open; a fail is never
     touched, nor an item an attestation of its own already answered."""
 
@@ -289,15 +291,25 @@ def _answer_unseen_raw_arguments(a: Assessment) -> None:
         o, w = r.outcome, r.outcome.withheld
         if w is None or r.attested is not None or o.status is not Status.MANUAL:
             continue
-        if o.subject.type != "vm" or w.status not in (Status.PASS, Status.NOT_APPLICABLE):
-            continue
-        t = none_by.get(key(r))
+        t = none_by.get(key(r)) if o.subject.type == "vm" else None
         if t is None:
             continue
-        message = (
+        said = (
             f"no raw QEMU arguments, attested ('{t.answer}' to {RAW_ARGUMENTS_CHECK}) by "
-            f"{t.attested_by} on {t.attested_at} ({t.evidence}); observed: {o.message}"
+            f"{t.attested_by} on {t.attested_at} ({t.evidence})"
         )
+        if w.status is Status.MANUAL:
+            # the check's own question, which asked about raw arguments too, is asked alone
+            a.results[i] = dataclasses.replace(
+                r,
+                outcome=Outcome(
+                    o.subject, w.status, f"{w.message}; {said}", o.evidence, w.question
+                ),
+            )
+            continue
+        if w.status not in (Status.PASS, Status.NOT_APPLICABLE):
+            continue
+        message = f"{said}; observed: {o.message}"
         a.results[i] = dataclasses.replace(
             r,
             outcome=Outcome(o.subject, w.status, message, o.evidence, o.question),

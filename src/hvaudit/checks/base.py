@@ -456,9 +456,13 @@ def _vm_passes_demoted(
     func: CheckFunc,
     marks: Callable[[Context], dict[tuple[str | None, str], _Mark]],
     demote: Callable[[Outcome, _Mark], Outcome],
+    extend: Callable[[Outcome, _Mark], Outcome] | None = None,
 ) -> CheckFunc:
     """`func` with each pass or n/a of a VM that `marks` names (by host and name) replaced by
-    `demote(outcome, mark)`; fails, manual items and other subjects pass through."""
+    `demote(outcome, mark)`, and each manual item of such a VM by `extend(outcome, mark)` where
+    given; fails, errors and other subjects pass through."""
+    judged = (Status.PASS, Status.NOT_APPLICABLE)
+    asked = (*judged, Status.MANUAL) if extend is not None else judged
 
     @functools.wraps(func)
     def run(ctx: Context) -> Iterator[Outcome]:
@@ -466,12 +470,15 @@ def _vm_passes_demoted(
         for o in func(ctx):
             mark = (
                 marked.get((o.subject.host, o.subject.name))
-                if marked
-                and o.subject.type == "vm"
-                and o.status in (Status.PASS, Status.NOT_APPLICABLE)
+                if marked and o.subject.type == "vm" and o.status in asked
                 else None
             )
-            yield o if mark is None else demote(o, mark)
+            if mark is None:
+                yield o
+            elif o.status is Status.MANUAL:
+                yield extend(o, mark) if extend is not None else o
+            else:
+                yield demote(o, mark)
 
     return run
 
@@ -509,13 +516,25 @@ def raw_arguments_unseen(what: str) -> Callable[[CheckFunc], CheckFunc]:
             o,
         )
 
+    def extend(o: Outcome, seen: Fact[bool]) -> Outcome:
+        if o.question is None or o.withheld is not None:
+            return o
+        return _outcome(
+            o.subject,
+            Status.MANUAL,
+            f"{o.message}; raw QEMU arguments not observable on this collection (HVA-046)",
+            (*o.evidence, *seen.sources),
+            raw_unseen_also(o.question, o.subject.host, what),
+            o,
+        )
+
     def wrap(func: CheckFunc) -> CheckFunc:
-        run = _vm_passes_demoted(func, marks, demote)
+        run = _vm_passes_demoted(func, marks, demote, extend)
         run.__doc__ = (
             f"{(func.__doc__ or '').rstrip()}\n\n    Where a collection cannot observe raw QEMU "
             "arguments (libvirt's test driver drops the QEMU namespace), a pass or n/a here is "
-            f"not proven: it becomes the question whether they add {what} "
-            "(hvaudit.checks.base.raw_arguments_unseen; issue 8)."
+            f"not proven: it becomes the question whether they add {what}, and a question "
+            "asked here asks that too (hvaudit.checks.base.raw_arguments_unseen; issue 8)."
         )
         return run
 
@@ -529,6 +548,26 @@ def raw_unseen_question(host: str | None, what: str) -> str:
         f"{what}? Evidence: the VM's <qemu:commandline> in `virsh dumpxml` on host {host} (a "
         "daemon with the QEMU driver keeps the QEMU namespace). Pass: yes, the VM has no raw "
         "arguments or none adds one; fail: one does."
+    )
+
+
+def raw_unseen_also(question: str, host: str | None, what: str) -> str:
+    """A check's own question of a VM whose raw QEMU arguments were unobservable, asking also
+    whether they leave out `what`: a "yes" to the check's question alone would pass the VM
+    although they may add it. In the house form ("A? Evidence: E. Pass: P; fail: F.") the two
+    become one question; one of another form is followed by raw_unseen_question's."""
+    asked, sep, rest = question.partition("? Evidence: ")
+    evidence, sep2, verdict = rest.partition(" Pass: ")
+    if not (sep and sep2) or "?" in asked:
+        return f"{question} {raw_unseen_question(host, what)}"
+    passes, sep3, fails = verdict.partition("; fail: ")
+    fails = fails.rstrip().rstrip(".") if sep3 else "otherwise"
+    return (
+        f"{asked}, and do this VM's raw QEMU arguments, which this collection could not "
+        f"observe, leave out {what}? Evidence: {evidence.rstrip().rstrip('.')}; the VM's "
+        f"<qemu:commandline> in `virsh dumpxml` on host {host} (a daemon with the QEMU driver "
+        f"keeps the QEMU namespace). Pass: {passes.rstrip().rstrip('.')}, and the VM has no "
+        f"raw arguments or none adds one; fail: {fails}, or a raw argument adds one."
     )
 
 

@@ -1731,6 +1731,17 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+#: HVA-197's question, given with each manual item of its own so that raw_arguments_unseen can
+#: ask it together with whether unobservable raw QEMU arguments add a bridge port.
+EAST_WEST_NEED = (
+    "Does this VM need layer-2 traffic with another VM on its bridge? Evidence: the "
+    "application's data-flow or network design naming the peer VM(s) on that bridge. Pass: yes, "
+    "a documented flow to a named peer VM there; fail: no such flow (then set "
+    "<port isolated='yes'/> on its interface, or on Proxmox VE put it on a VNet with "
+    "isolate-ports)."
+)
+
+
 @check(
     id="HVA-197",
     title="VM ports on a host bridge are isolated from each other where VMs need no east-west traffic",
@@ -1749,11 +1760,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
         "and restart the VMs so their ports are plugged isolated.",
     },
     automation="manual",
-    question="Does this VM need layer-2 traffic with another VM on its bridge? Evidence: the "
-    "application's data-flow or network design naming the peer VM(s) on that bridge. Pass: yes, "
-    "a documented flow to a named peer VM there; fail: no such flow (then set "
-    "<port isolated='yes'/> on its interface, or on Proxmox VE put it on a VNet with "
-    "isolate-ports).",
+    question=EAST_WEST_NEED,
     platforms=QEMU,
     peers=("interfaces", "raw_hypervisor_arguments"),
 )
@@ -1877,6 +1884,7 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 f"{len(ports)} bridge port(s) isolated, but VM(s) {', '.join(peers[:6])} on the "
                 "same bridge are not: isolated ports still exchange frames with them",
                 *refs,
+                question=EAST_WEST_NEED,
             )
         elif not open_ and unobserved:
             yield manual(
@@ -1895,4 +1903,4 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"{len(ports)} bridge port(s) isolated ({how})", *refs)
         else:
             where = ", ".join(f"{mac} on {br or 'its bridge'}" for mac, br in open_)
-            yield manual(s, f"port(s) not isolated: {where}", *refs)
+            yield manual(s, f"port(s) not isolated: {where}", *refs, question=EAST_WEST_NEED)
