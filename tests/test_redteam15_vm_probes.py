@@ -17,7 +17,7 @@ import pytest
 from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
-from test_redteam10_vm_probes import _scan
+from test_redteam10_vm_probes import _replayed_on, _scan
 from test_redteam13_vm_probes import DYNAMIC
 from test_redteam14_vm_probes import _share
 from test_redteam_probes import SELINUX_HOST
@@ -276,3 +276,39 @@ def test_macvtap_with_a_vlan_or_in_vepa_mode_keeps_the_pass(passthru: Assessment
     a VEPA macvtap shares the host's NIC, whose VLANs libvirt cannot set (the Linux bridge
     stance of HVA-192)."""
     assert verdict(passthru, "HVA-192", vm) == ("pass", "1 interface(s), none trunked")
+
+
+# --- R15-5: HVA-066, the question of a Secure Boot loader without a template ------------------
+
+
+def test_secure_boot_loader_without_template_asks_a_whole_question(tmp_path: Path) -> None:
+    """R15-5 (wrong question). A Secure Boot-capable loader whose <nvram> names no template
+    leaves Secure Boot to the variable store the VM already has; HVA-066 asked "Does this VM's
+    UEFI variable store ... Pass: ..." with neither the VM's name nor a fail answer, which the
+    house form ("<question>? Evidence: ... Pass: ...; fail: ...") requires. Same store reading
+    as the question of a store made from a template (virt-fw-vars, mokutil)."""
+    os_el = (
+        "<os><type arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' secure='yes' "
+        "type='pflash'>/usr/share/OVMF/OVMF_CODE.secboot.fd</loader>"
+        "<nvram>/var/lib/libvirt/qemu/nvram/sbvars_VARS.fd</nvram></os>"
+    )
+    xml = domain_xml("sbvars", body="<features><smm state='on'/></features>").replace(
+        "<os><type arch='x86_64'>hvm</type></os>", os_el
+    )
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"sbvars": xml}))
+    assert verdict(a, "HVA-066", "sbvars") == (
+        "manual",
+        "Secure Boot-capable loader OVMF_CODE.secboot.fd without an <nvram template>: whether "
+        "Secure Boot is on is in the VM's NVRAM file",
+    )
+    result = next(
+        r for r in a.results if r.check.id == "HVA-066" and r.outcome.subject.name == "sbvars"
+    )
+    assert result.outcome.question == (
+        "Does the UEFI variable store of VM sbvars on host hv1 (its <nvram> file) hold enrolled "
+        "PK/KEK/db keys with Secure Boot enabled? Evidence: `mokutil --sb-state` (or `bootctl "
+        "status`) in the guest, or the store on the host (`virt-fw-vars --input <its NVRAM "
+        "file> --print`: PK enrolled, SecureBootEnable set). Pass: Secure Boot enabled with "
+        "keys that are not test (snakeoil) keys; fail: disabled, no PK, or snakeoil keys, so "
+        "the firmware starts unsigned boot code."
+    )

@@ -2098,10 +2098,13 @@ def _secure_boot_outcome(v: Vm, platform: str | None) -> Outcome:
             s,
             f"{v.secure_boot_detail}: whether Secure Boot is on is in the VM's NVRAM file",
             v.source,
-            question="Does this VM's UEFI variable store (its <nvram> file) hold enrolled "
-            "PK/KEK/db keys with Secure Boot enabled? Evidence: in the guest, `mokutil "
-            "--sb-state` (or `bootctl status`) output. Pass: it reports SecureBoot enabled "
-            "and the keys are not test (snakeoil) keys.",
+            # R15-5: the question named neither the VM nor a fail answer
+            question=f"Does the UEFI variable store of VM {v.name} on host {v.host} (its <nvram> "
+            "file) hold enrolled PK/KEK/db keys with Secure Boot enabled? Evidence: `mokutil "
+            "--sb-state` (or `bootctl status`) in the guest, or the store on the host "
+            "(`virt-fw-vars --input <its NVRAM file> --print`: PK enrolled, SecureBootEnable "
+            "set). Pass: Secure Boot enabled with keys that are not test (snakeoil) keys; fail: "
+            "disabled, no PK, or snakeoil keys, so the firmware starts unsigned boot code.",
         )
     elif v.secure_boot_detail:
         return failed(s, f"UEFI {v.secure_boot_detail}", v.source)
