@@ -9,37 +9,63 @@ Findings:
   options from a file (`... min=disabled,disabled,disabled,disabled,15 config=/etc/x.conf`):
   passwdqc.conf(5) "config=FILE Load the specified configuration FILE ... This file may define
   any options described in this manual", parsed in place by passwdqc_parse.c, so its min=,
-  similar= or enforce= override the ones before it, and the file is not in the evidence. Now a
-  question (a fail where the lockout settings already fail), unless min=, similar= and enforce=
-  are all set again after the file.
-
+  similar=, enforce= or random= override the ones before it, and the file is not in the
+  evidence. Now a question (a fail where the lockout settings already fail: its twin asserts
+  AccountLockFailures = 0, "Zero disables account locking", alone), unless each of those options
+  is set again after the file.
 - V15-2 (false pass): HVA-423 passed `... min=disabled,disabled,disabled,disabled,15 max=64
   random=24`: passwdqc accepts a password holding the passphrase it offers "regardless of other
   possible restrictions" (passwdqc.conf(5); pam_passwdqc.c skips the check), and 24 bits are two
   words of 3 to 6 letters (passwdqc_random.c, wordset_4k.c): 7 characters pass. random= below
   the default 42 (the STIG's value) now fails.
-
 - V15-3 (false pass): HVA-420 passed "logs to ssl://..., certificates verified" and HVA-421
   counted audit records as forwarded on a host whose firewall blocks outgoing traffic by default
   with the syslog ruleset disabled: nothing leaves the host (vSphere 8.0 ESXCLI Concepts and
   Examples: "Configure the firewall to permit outbound syslog transmissions ... --ruleset-id=
   syslog --enabled=true"). Both now fail there. The simulator's hardened profile
   (tests/vcsim/profiles.go) enables the syslog ruleset beside its TLS log host.
-
 - V15-4 (false pass): HVA-419 passed "ntpd running (policy on), servers ..." on a host whose
   firewall blocks outgoing traffic with the ntpClient ruleset disabled (vSphere 5.5 Security:
   the NTP service "only works when required ports are opened in the firewall"). Now a fail; the
   simulator's hardened profile enables ntpClient too.
 
-Held (right before and after): V15-H1 (passwdqc min= values must not increase, passwdqc_parse.c
-"if (i && (int)v > params->qc.min[i - 1]) goto parse_error", so a last value of 15 bounds every
-other kind; options after config= that set each judged option settle the verdict; random=0
-offers no passphrase), V15-H2
-(Security.AccountLockFailures = 0, "Zero disables account locking": fail), V15-H3 (TSM-SSH
-policy automatic, stopped: fail), V15-H4 (ntpd running with no NTP server: fail), V15-H5 (an
-enabled firewall ruleset allowing 0.0.0.0/0: fail), V15-H6 (a UserVars time-out of 0, never:
-fail), V15-H7 (the syslog ruleset enabled, or outgoing traffic not blocked: pass), V15-H8 (the
-ntpClient ruleset enabled: pass).
+Held (right before and after): V15-H1 (the STIG's value; passwdqc min= values must not
+increase, passwdqc_parse.c "if (i && (int)v > params->qc.min[i - 1]) goto parse_error", so a
+last value of 15 bounds every kind; a file followed by every judged option; random=0 offers no
+passphrase), V15-H3 (TSM-SSH policy automatic, stopped: fail), V15-H4 (ntpd running with no NTP
+server: fail), V15-H5 (an enabled ruleset allowing 0.0.0.0/0: fail), V15-H6 (a UserVars
+time-out of 0, never: fail), V15-H7 (the syslog ruleset enabled, or outgoing traffic not
+blocked: pass), V15-H8 (the ntpClient ruleset enabled: pass).
+
+Probes: 16 test cases (12 functions). 6 failed on the code before their fix (main as it stood
+just before each of V15-1..4 landed), at least one per finding; 10 held.
+
+Leads left (not settled in the time):
+- passwdqc's default random=42 (kept by the STIG's own value) offers three words and two
+  separators, 11 characters and up, accepted whatever min= says: HVA-423's "15 characters" is
+  not strictly what passwdqc enforces even at the STIG value. match=0 (substring checks off) is
+  not judged.
+- `Security.PasswordQualityControl` values passwdqc refuses to parse (`min=8,8,8,8,15`, values
+  increasing; `min=15` alone) make pam_passwdqc abort every password change; HVA-423 passes on
+  the last min= value. Whether ESXi refuses such a value when it is set was not settled.
+- Syslog.global.logHost: a space- or semicolon-separated list (`ssl://a:1514 udp://b:514`) and
+  `ssl://` without a host pass HVA-420 as one TLS target; the documented form is comma-delimited
+  `protocol://host[:port]` and how vmsyslogd treats other text was not found. ESXi 8 log filters
+  (Syslog.global.logFilters, logFiltersEnable) can drop messages before forwarding: not read.
+- HVA-420/419/421 with the firewall not collected still pass on the options alone; the ruleset
+  allow-list of syslog/ntpClient (destinations) is not matched against the log host or NTP
+  servers. HVA-412 counts an enabled outbound-only ruleset (syslog, ntpClient) open to all
+  destinations as "open to any address" (a possible wrong fail on a hardened host).
+- VMkernel.Boot.execInstalledOnly (HVA-427) passes on the configured boot option; whether the
+  running kernel enforces it (a reboot pending) is not read.
+- Security.AccountUnlockTime = 0 fails as "want >= 900"; under pam_faillock 0 means the account
+  stays locked until an administrator unlocks it (stricter). ESXi's meaning was not confirmed.
+- HVA-402: "0x100000" or "01048577" fail though strtol base 0 would read them within the limit
+  (VMware's reading of tools.setInfo.sizeLimit not in any source read); no false pass found
+  (an octal reading is never larger than the decimal one).
+- isolation.device.connectable.disable: the vSphere 8 VM STIG (VMCH-80-000197) "If the setting
+  does not exist no action is needed"; CIS ESXi 5.5 says the prescribed state "is not the
+  default": HVA-401 passes an absent key on any ESXi version.
 """
 
 from __future__ import annotations
