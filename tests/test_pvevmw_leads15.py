@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam11_vmw_probes import _question, _verdict
 from test_redteam13_vmw_probes import _vsphere
 from test_vmx import scan
@@ -224,3 +225,47 @@ def test_setinfo_keys_absent_ask_the_host(
             "enableHostInfo TRUE.",
         )
     ]
+
+
+# --- L15-5: HVA-067 and Proxmox VE's vmstate volumes ------------------------------------------------
+
+# qemu-server's confdesc (read with `find_string`): vmstate "Reference to a volume which stores
+# the VM state. This is used internally for snapshots"; `qm suspend --todisk` "If set, suspends
+# the VM to disk. Will be resumed on next VM start"; vmstatestorage "Default storage for VM state
+# volumes/files".
+
+VM200_PATH = "etc/pve/qemu-server/200.conf"
+VM200_TEXT = (PVE_HARDENED / VM200_PATH).read_text()
+
+
+def test_pve_vmstate_named_as_memory_on_storage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HVA-067's message names what puts an unencrypted guest's memory on the host's disks
+    (leads13); a VM suspended to disk (vmstate in its current configuration) and a snapshot taken
+    with RAM were not named. Right: both named, the verdict still the question."""
+    text = (
+        VM200_TEXT
+        + "vmstate: local-lvm:vm-200-state-suspend-2026-12-02\n"
+        + "\n[pre-upgrade]\nmemory: 8192\nsnaptime: 1700000000\n"
+        + "vmstate: local-lvm:vm-200-state-pre-upgrade\n"
+    )
+    report = pve_scan(tmp_path, capsys, {VM200_PATH: text})
+    assert pve_result(report, "HVA-067", "web-10") == (
+        "manual",
+        "no amd-sev or intel-tdx: guest memory is readable by the host; written to its disk too: "
+        "vmstate: local-lvm:vm-200-state-suspend-2026-12-02 (suspended to disk: the guest's RAM "
+        "is on that volume until the next start); snapshot pre-upgrade with RAM (vmstate: "
+        "local-lvm:vm-200-state-pre-upgrade)",
+    )
+
+
+def test_pve_without_vmstate_names_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: the hardened VM 200 has no vmstate; its message names nothing more."""
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-067", "web-10") == (
+        "manual",
+        "no amd-sev or intel-tdx: guest memory is readable by the host",
+    )

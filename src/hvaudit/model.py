@@ -405,7 +405,8 @@ class Vm:
     enable='yes'>, egl-headless)."""
     memory_dumps: tuple[str, ...] = ()
     """What writes the guest's memory to the host's disk (libvirt <watchdog action='dump'>,
-    <on_crash>coredump-*), as the definition names it."""
+    <on_crash>coredump-*), or holds it there (Proxmox VE vmstate volumes), as the definition
+    names it."""
     dump_core: bool | None = None
     """<memory dumpCore='on'|'off'>: guest RAM in a core dump of its QEMU; None when unset
     (qemu.conf dump_guest_core decides)."""

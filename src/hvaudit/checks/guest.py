@@ -2257,7 +2257,9 @@ def launch_security(ctx: Context) -> Iterator[Outcome]:
     crashed domain's core will be dumped", formatdomain), and guest RAM in a core dump of its
     QEMU: <memory dumpCore='on'>, else qemu.conf dump_guest_core = 1 ("By default guest RAM will
     be excluded if a new enough QEMU is present ... ignored if the guest XML has set the
-    dumpcore attribute"; hvaudit.parse.libvirt_xml._memory_dumps)."""
+    dumpcore attribute"; hvaudit.parse.libvirt_xml._memory_dumps). Proxmox VE: a `vmstate`
+    volume, in the current configuration (suspended to disk) or in a snapshot taken with RAM
+    (hvaudit.parse.proxmox_model._vmstates)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -2295,6 +2297,8 @@ def _memory_to_host_disk(v: Vm, h: Host) -> list[str]:
         f"{d} (libvirt writes the guest's memory into {where} each time it fires)"
         if d.startswith("<watchdog")
         else f"{d} (libvirt dumps the crashed guest's memory)"
+        if d.startswith("<")
+        else d  # Proxmox VE's vmstate volumes name themselves
         for d in v.memory_dumps
     ]
     if v.dump_core:

@@ -546,6 +546,27 @@ def _node_arch(bundle: Bundle) -> str:
     return "x86_64"
 
 
+def _vmstates(cfg: pve.QemuConfig) -> tuple[str, ...]:
+    """The volumes holding this VM's RAM (HVA-067): qm.conf `vmstate` "Reference to a volume
+    which stores the VM state. This is used internally for snapshots" (qemu-server
+    QemuServer.pm's confdesc, read with `find_string`): in the current configuration it is the
+    state `qm suspend --todisk` wrote ("If set, suspends the VM to disk. Will be resumed on next
+    VM start"), in a snapshot section the RAM saved with that snapshot (vmstatestorage: "Default
+    storage for VM state volumes/files")."""
+    out = []
+    if cfg.values.get("vmstate"):
+        out.append(
+            f"vmstate: {cfg.values['vmstate'][:80]} (suspended to disk: the guest's RAM is on "
+            "that volume until the next start)"
+        )
+    out += [
+        f"snapshot {name[:40]} with RAM (vmstate: {snap['vmstate'][:80]})"
+        for name, snap in sorted(cfg.snapshots.items())
+        if snap.get("vmstate")
+    ]
+    return tuple(out)
+
+
 def _vm(
     cfg: pve.QemuConfig,
     artefact: str,
@@ -877,6 +898,7 @@ def _vm(
         if "shares" in v and not (digits(v["shares"]) and int(v["shares"]) == 0)
         else None,
         memory_locked=False,
+        memory_dumps=_vmstates(cfg),
         cpu_reservation=Setting(f"affinity {v['affinity']}", at("affinity"))
         if _perl_true(v.get("affinity"))
         else None,
