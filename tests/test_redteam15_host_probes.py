@@ -35,12 +35,17 @@ Findings:
   lists nothing kept back, and no hold shows. A "Pinned packages:" version outside 100..the
   security archive's priority is now the question of an apt host blind to security updates.
   Fixed.
+- R15H-7 (false pass) HVA-160 passed "DenyUsers root refuses root" (and "AllowUsers alice toor
+  admits no root login", and PermitRootLogin no beside `Match User toor` / PermitRootLogin yes)
+  with a second uid-0 account toor in /etc/passwd: sshd applies PermitRootLogin to uid 0
+  (auth2.c userauth_finish `pw_uid == 0`), the lists and Match User to the name. The other
+  uid-0 accounts are now judged as root is. Fixed.
 """
 
 from __future__ import annotations
 
 from conftest import HARDENED_HOST, messages, outcomes
-from test_redteam14_host_probes import _allow_users
+from test_redteam14_host_probes import _EFFECTIVE, SSHD_CONF, _allow_users
 
 # --- HVA-151: a PAM argument in square brackets (R15H-1) -------------------------------------------
 
@@ -197,3 +202,55 @@ def test_package_pinned_above_the_security_archive(host_scan) -> None:
     pin = "     qemu-system-x86 -> 1:7.2+dfsg-7+deb12u7 with priority 400\n"
     a = host_scan({"apt-policy": (_POLICY + pin, 0)})
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+# --- HVA-160: a second uid-0 account (R15H-7) -------------------------------------------------------
+
+_TOOR = str(HARDENED_HOST["/etc/passwd"]) + "toor:x:0:0:root:/root:/bin/bash\n"
+
+
+def test_deny_users_root_leaves_another_uid0_account(host_scan) -> None:
+    """R15H-7. OpenSSH auth2.c userauth_finish (read with `find_string`): `if (authenticated &&
+    authctxt->pw->pw_uid == 0 && !auth_root_allowed(ssh, method))`: PermitRootLogin holds for
+    every uid-0 account, while DenyUsers and AllowUsers match the login name (auth.c
+    allowed_user). With `toor:x:0:0` in /etc/passwd, `DenyUsers root` and Debian's
+    PermitRootLogin prohibit-password, toor logs in with a key as uid 0; hvaudit passed
+    "DenyUsers root refuses root". The same for `AllowUsers alice toor`, and for PermitRootLogin
+    no with `Match User toor` / PermitRootLogin yes (hvaudit judged Match User lists against the
+    name root only). Right: fails naming toor. Held: `Match User toor` without such an account
+    stays a pass."""
+    effective = _EFFECTIVE.replace("permitrootlogin no", "permitrootlogin prohibit-password")
+    effective = effective.replace("allowgroups sshadmins\n", "")
+    conf = SSHD_CONF.replace("AllowGroups sshadmins\n", "")
+    a = host_scan(
+        {
+            "sshd-effective": (effective + "denyusers root\n", 0),
+            "/etc/ssh/sshd_config": conf.replace("PermitRootLogin no\n", "DenyUsers root\n"),
+            "/etc/passwd": _TOOR,
+        }
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin prohibit-password; DenyUsers root refuses root, but not toor (uid 0 in "
+        "/etc/passwd), to which sshd applies PermitRootLogin as to root"
+    )
+    a = host_scan(
+        {
+            "sshd-effective": (effective + "allowusers alice toor\n", 0),
+            "/etc/ssh/sshd_config": conf.replace("PermitRootLogin no\n", "AllowUsers alice toor\n"),
+            "/etc/passwd": _TOOR,
+        }
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin prohibit-password; AllowUsers alice toor admits no login as root, but "
+        "admits toor (uid 0 in /etc/passwd), to which sshd applies PermitRootLogin as to root"
+    )
+    block = SSHD_CONF + "Match User toor\n    PermitRootLogin yes\n"
+    a = host_scan({"/etc/passwd": _TOOR, "/etc/ssh/sshd_config": block})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160")["hv1"] == (
+        "PermitRootLogin no, but Match User toor (/etc/ssh/sshd_config:8) sets PermitRootLogin yes"
+    )
+    a = host_scan({"/etc/ssh/sshd_config": block})
+    assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin no"}

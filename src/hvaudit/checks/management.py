@@ -7,7 +7,7 @@ import fnmatch
 import ipaddress
 import re
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
@@ -2024,30 +2024,42 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"SSH logins need a single factor: {mfa.get()[1]}", *mfa.sources)
 
 
-def _match_may_apply_to_root(criteria: str) -> bool:
+def _match_may_apply_to_root(criteria: str, names: Iterable[str] = ("root",)) -> bool:
     """Whether a Match line may select a root login: only a `User` list that cannot match root
     rules it out (sshd_config(5) Match and PATTERNS: comma-separated patterns with * and ?, a
     `!` pattern excludes); Address, Host, Group, LocalAddress, LocalPort, RDomain and All
-    criteria may all hold for a login as root."""
-    words = criteria.split()
-    for key, value in zip(words[::2], words[1::2], strict=False):
-        if key.lower() != "user":
-            continue
-        patterns = value.split(",")
-        if any(p.startswith("!") and fnmatch.fnmatchcase("root", p[1:]) for p in patterns):
-            return False
-        if not any(not p.startswith("!") and fnmatch.fnmatchcase("root", p) for p in patterns):
-            return False
-    return True
+    criteria may all hold for a login as root. `names` are the uid-0 accounts (R15H-7): a line
+    that may select any of them may select a root login."""
+    return any(_match_users(criteria, name, every=False) for name in names)
 
 
-def _match_applies_to_every_root_login(criteria: str) -> bool:
+def _match_applies_to_every_root_login(criteria: str, names: Iterable[str] = ("root",)) -> bool:
     """Whether a Match line selects every login as root: `Match all`, or criteria that are all
     `User` lists matching root (sshd_config(5) PATTERNS: a list matches when a pattern does and
-    no `!` pattern does; every other criterion may fail for some connection)."""
-    words = criteria.split()
-    if [w.lower() for w in words] == ["all"]:
+    no `!` pattern does; every other criterion may fail for some connection); with other uid-0
+    accounts in `names`, lists matching each of them."""
+    if [w.lower() for w in criteria.split()] == ["all"]:
         return True
+    return all(_match_users(criteria, name, every=True) for name in names)
+
+
+def _match_users(criteria: str, name: str, every: bool) -> bool:
+    """Whether the Match line's `User` lists may select (every=False) or, being its only
+    criteria, always select (every=True) a login as `name`."""
+    words = criteria.split()
+    if every and (not words or len(words) % 2):
+        return False
+    for key, value in zip(words[::2], words[1::2], strict=False):
+        if key.lower() != "user":
+            if every:
+                return False
+            continue
+        patterns = value.split(",")
+        if any(p.startswith("!") and fnmatch.fnmatchcase(name, p[1:]) for p in patterns):
+            return False
+        if not any(not p.startswith("!") and fnmatch.fnmatchcase(name, p) for p in patterns):
+            return False
+    return True
     if not words or len(words) % 2:
         return False
     for key, value in zip(words[::2], words[1::2], strict=True):
@@ -2097,7 +2109,9 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     (sshd_config(5): "login is allowed only for user names that match one of the patterns";
     auth.c allowed_user()), unless a Match block that may apply to root replaces it with one
     that admits root (R14H-7); the PermitRootLogin such a login gets is the first any block that
-    may match gives, an earlier block's included (R15H-2)."""
+    may match gives, an earlier block's included (R15H-2). Both lists match names, while
+    PermitRootLogin holds for every uid-0 account (auth2.c userauth_finish tests pw_uid == 0):
+    another uid-0 account of /etc/passwd that the list does not refuse fails (R15H-7)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -2120,13 +2134,14 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 )
                 continue
             allowing = []
+            zeros = ("root", *_other_uid0_accounts(h))
             for b in blocks.get():
                 value = next((v for k, v in b.settings if k == "permitrootlogin"), None)
                 if value is None:
                     continue
-                if value.lower() != "no" and _match_may_apply_to_root(b.criteria):
+                if value.lower() != "no" and _match_may_apply_to_root(b.criteria, zeros):
                     allowing.append(f"Match {b.criteria} ({b.where}) sets PermitRootLogin {value}")
-                if _match_applies_to_every_root_login(b.criteria):
+                if _match_applies_to_every_root_login(b.criteria, zeros):
                     # sshd keeps the first value a matching block gives (servconf.c
                     # parse_multistate: `if (*activep && *intptr == -1)`), so no later block
                     # sets PermitRootLogin for root (R14H-5)
@@ -2156,7 +2171,21 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
             replacing = _root_admitting_lists(
                 blocks.get(), "DenyUsers", lambda v: not _deny_users_root(v), prl
             )
-            if replacing:
+            others = [
+                n
+                for n in _other_uid0_accounts(h)
+                if not _deny_users_root(f.get().get("denyusers", ""), n)
+            ]
+            if others:
+                yield failed(
+                    s,
+                    f"PermitRootLogin {prl}; DenyUsers {deny} refuses root, but not "
+                    f"{', '.join(others[:4])} (uid 0 in /etc/passwd), to which sshd applies "
+                    "PermitRootLogin as to root",
+                    *f.sources,
+                    *h.facts.accounts.sources,
+                )
+            elif replacing:
                 yield failed(
                     s,
                     f"PermitRootLogin {prl}; DenyUsers {deny} refuses root, but "
@@ -2187,7 +2216,17 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 )
                 continue
             admitting = _root_admitting_lists(blocks.get(), "AllowUsers", _allow_users_root, prl)
-            if admitting:
+            others = [n for n in _other_uid0_accounts(h) if _allow_users_root(allow, n)]
+            if others:
+                yield failed(
+                    s,
+                    f"PermitRootLogin {prl}; AllowUsers {allow} admits no login as root, but "
+                    f"admits {', '.join(others[:4])} (uid 0 in /etc/passwd), to which sshd "
+                    "applies PermitRootLogin as to root",
+                    *f.sources,
+                    *h.facts.accounts.sources,
+                )
+            elif admitting:
                 yield failed(
                     s,
                     f"PermitRootLogin {prl}; AllowUsers {allow} admits no root login, but "
@@ -2254,7 +2293,7 @@ def _root_login_values(blocks: tuple[SshdMatch, ...], i: int, prl: str) -> set[s
     return values
 
 
-def _deny_users_root(entries: str) -> str:
+def _deny_users_root(entries: str, name: str = "root") -> str:
     """The DenyUsers entry that refuses every login as root, or "". sshd_config(5) DenyUsers:
     "Login is disallowed for user names that match one of the patterns"; auth.c allowed_user()
     runs it in getpwnamallow(), after the Match blocks are applied and before any authentication
@@ -2266,12 +2305,12 @@ def _deny_users_root(entries: str) -> str:
         user, _, host = entry.partition("@")
         if host not in ("", "*") or user.startswith("!"):
             continue
-        if fnmatch.fnmatchcase("root", user):
+        if fnmatch.fnmatchcase(name, user):
             return entry
     return ""
 
 
-def _allow_users_root(entries: str) -> str:
+def _allow_users_root(entries: str, name: str = "root") -> str:
     """The AllowUsers entry that may admit a login as root, or "". sshd_config(5) AllowUsers:
     "If specified, login is allowed only for user names that match one of the patterns"; auth.c
     allowed_user() refuses every other account before any authentication method (R14H-7). An
@@ -2280,9 +2319,21 @@ def _allow_users_root(entries: str) -> str:
     an entry with `[` is taken to admit root)."""
     for entry in entries.split():
         user = entry.partition("@")[0]
-        if "[" in user or fnmatch.fnmatchcase("root", user):
+        if "[" in user or fnmatch.fnmatchcase(name, user):
             return entry
     return ""
+
+
+def _other_uid0_accounts(h: Host) -> list[str]:
+    """The accounts of /etc/passwd other than root with uid 0. OpenSSH applies PermitRootLogin
+    to the uid, not the name (auth2.c userauth_finish: `if (authenticated &&
+    authctxt->pw->pw_uid == 0 && !auth_root_allowed(ssh, method))`, read with `find_string`),
+    while AllowUsers and DenyUsers match the name (auth.c allowed_user), so `DenyUsers root`
+    leaves `toor:x:0:0` to PermitRootLogin (R15H-7)."""
+    accts = h.facts.accounts
+    if not accts.known:
+        return []
+    return sorted({a.name for a in accts.get() if a.uid == 0 and a.name != "root"})
 
 
 @check(
