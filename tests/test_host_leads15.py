@@ -104,6 +104,31 @@ def test_journal_forwarding_to_no_syslog_daemon_fails(host_scan) -> None:
     }
 
 
+def test_journal_forwarded_to_an_rsyslog_without_the_socket_fails(host_scan) -> None:
+    """R15H-1. RHEL's rsyslog.conf turns imuxsock's system socket off and reads the journal
+    (imjournal), which Storage=none leaves empty: journald forwarding to syslog
+    (ForwardToSyslog=yes) reaches no reader. hvaudit passed the journal output."""
+    rsyslog = (
+        '/etc/rsyslog.conf:module(load="imuxsock" SysSock.Use="off")\n'
+        '/etc/rsyslog.conf:module(load="imjournal" StateFile="imjournal.state")\n'
+        "/etc/rsyslog.conf:*.info /var/log/messages\n"
+    )
+    a = host_scan(
+        {
+            "/etc/os-release": RHEL,
+            "/etc/systemd/journald.conf": RHEL_JOURNALD + "ForwardToSyslog=yes\n",
+            "rsyslog-config": (rsyslog, 0),
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": f"{JOURNAL_OK}, but journald keeps no journal (Storage=none in "
+        "/etc/systemd/journald.conf) and forwards to syslog (ForwardToSyslog=yes in "
+        "/etc/systemd/journald.conf), but rsyslog, the only syslog daemon running, reads no "
+        "system log socket (imuxsock)"
+    }
+
+
 def test_journal_forwarding_unknown_is_asked(host_scan) -> None:
     """R15H-1. Storage=none on a distribution whose default forwarding is not known and with no
     setting: whether libvirt's messages survive is unknown, never a pass."""

@@ -2988,7 +2988,8 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
     socket will still work)" (R14H-1): then the journal keeps nothing, and what reaches journald
     (the journal, stderr of a unit, and syslog(3) through /dev/log, which journald owns on a
     systemd host: systemd-journald.service(8)) survives only if ForwardToSyslog hands it to a
-    syslog daemon that runs. The console and kernel log buffer keep no log. A bundle without
+    syslog daemon that runs and reads that socket (rsyslog: imuxsock). The console and kernel
+    log buffer keep no log. A bundle without
     journald's files (an older collector) leaves the journal as kept."""
     main = ev.get(_file(JOURNALD_CONF))
     drop = ev.get(_cmd("journald-conf-d"))
@@ -3035,6 +3036,22 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
             drop.source,
             *daemons.sources,
         )
+    rs = ev.get(_cmd("rsyslog-config"))
+    if set(daemons.get()) == {"rsyslogd"} and rs.state == "ok":
+        # rsyslog takes what journald forwards through imuxsock on the system socket only
+        # (RHEL's rsyslog.conf turns it off, SysSock.Use="off", and reads the journal with
+        # imjournal, which Storage=none leaves empty: R14H-1)
+        fwd = rsyslog_forwarding(_by_file(rs.text))
+        if fwd.main_read and "imuxsock" not in fwd.inputs:
+            return Fact.of(
+                f"journald keeps no journal ({stored[1]}) and forwards to syslog ({where}), "
+                "but rsyslog, the only syslog daemon running, reads no system log socket "
+                "(imuxsock)",
+                main.source,
+                drop.source,
+                rs.source,
+                *daemons.sources,
+            )
     return Fact.of("", main.source, drop.source, *daemons.sources)
 
 
