@@ -6,6 +6,54 @@ libvirt's test driver serves the domains on conftest's replayed hardened host; w
 raw QEMU arguments or a daemon with the QEMU driver goes through _replayed_on. Every fact a
 probe rests on was read with the `search` / `find_string` / `read_file` tools and is cited in
 its docstring.
+
+Findings (R15-n): R15-1 HVA-058 counted only file and block disks as other VMs' images in a
+shared directory: a <disk type='volume'> of a dir (fs, netfs) pool, which libvirt opens as the
+file NAME in the pool's target directory, was missed and a 9p share of that directory passed
+(false pass; now R14-5's fail, _libvirt.disk_file). R15-2 HVA-070 took huge pages as the
+memory guarantee of a VM whose virtio balloon has freePageReporting='on', with which QEMU
+punches every free page the guest reports out of the hugetlbfs file, freeing the page and its
+reservation (false pass; 2 MiB pages now fail "no memory guarantee" naming it, <hugepages/> of
+the host's default size is a question, 1 GiB pages keep the pass). R15-3 HVA-044 passed an
+SELinux-confined VM whose <sysinfo type='fwcfg'><entry file=PATH> hands the guest a host
+file that libvirt labels with the read-only content label, readable by every VM (false pass;
+now R12-3's kind of question; round 14's lead). R15-4 HVA-192 asked about a hostdev VF without
+<vlan> but passed a macvtap passthrough interface (the other VF connection whose VLAN libvirt
+sets) "none trunked" (false pass; now the question). R15-5 HVA-066's question for a Secure
+Boot loader without an <nvram template> named neither the VM nor a fail answer (wrong
+question; now the house form).
+
+Held (kept as tests): 1 GiB huge pages and a balloon with free page reporting off (R15-2's
+edges); a fw_cfg string entry; a passthrough VF with one <vlan> tag and a VEPA macvtap.
+Probed by script, not kept (the verdict was right): HVA-049 for host-passthrough/maximum/
+host-model, features optional/force/require/disable and vmx disabled alone on an Intel host;
+HVA-031 for <listen type='network'|'socket'|'none'>, ::1, ::ffff:127.0.0.1, SPICE with
+plaintext channels, rdp and a D-Bus display over TCP; HVA-050 for mdev (vfio-pci, -ccw, -ap),
+USB and PCI hostdevs with managed='no', vhost-scsi, a capabilities-mode storage hostdev;
+HVA-191/193/194/197 on hostdev VFs, macvtap private/passthrough and an isolated bridge port
+with <driver queues>; HVA-066 for firmware autoselection with and without enrolled keys, an
+empty OVMF_VARS.fd template and SMM off.
+
+Tally: 12 probe cases (8 test functions). 7 cases pin R15-1..R15-5 (each failed on main
+before its fix: R15-1 1, R15-2 3, R15-3 1, R15-4 1, R15-5 1); 5 found nothing, the verdict
+held.
+
+Leads left (not settled in the time): a virtiofs <idmap> maps IDs only for the unprivileged
+daemon (libvirt kbase virtiofs, "Running unprivileged": qemu:///session, since 10.0), so the
+nosuid/nodev question stays right on system scans; a session scan was not probed. Two VMs
+naming one disk file without <shareable/> (no check owns it; a stopped VM's definition reads
+the other's disk). A libvirt clipboard channel (<channel type='qemu-vdagent'> with <clipboard
+copypaste='yes'>, SPICE vdagent) has no counterpart of VMware's HVA-401 (a new check, not a
+verdict). <locked/> memory backed by memfd (<source type='memfd'/>, shared, file-backed) with
+free page reporting may be punched like hugetlbfs (anonymous locked memory is not:
+madvise(2)'s EINVAL for locked pages, not read with the tools). A volume of a logical, disk or
+iSCSI pool (a device node, often a symlink to /dev/dm-N) in a shared /dev directory, and a
+volume whose pool the bundle lacks, are not counted by R15-1. HVA-092 matches a <blkiotune>
+device to a disk by its exact source string (a volume disk's device path is not resolved: a
+wrong-fail risk). HVA-050 says "no device passthrough" for a vDPA interface, whose data path
+is hardware DMA (vhost-vdpa attaches an IOMMU domain): wording. HVA-197 does not count an
+<interface type='ethernet'> tap placed outside libvirt as a possible non-isolated peer on the
+bridge of an isolated VM (it passes "bridge port(s) isolated").
 """
 
 from __future__ import annotations
