@@ -28,11 +28,14 @@ proxmox-ve-rs 840d1ed and proxmox-firewall a752659, read with `fetch`):
   lower-cases the section's name but not the rule's (ruleset_add_group_rule `my $group =
   $rule->{action}`), so the rule finds no group and its chain is empty. A group's unrestricted
   DROP read as closing host.fw hid the `IN ACCEPT` after it. The name is matched as written now.
+- P15-6 (false pass): likewise a rule's `+Name` IP set: pve-firewall looks it up as written
+  among lower-cased set names ("no such ipset"), so `IN DROP -source +Everyone` is not applied;
+  hvaudit's lower-cased lookup made it close host.fw before an `IN ACCEPT`. Matched as written.
 
 Probes that held (pinned): `-p IP` (no /etc/protocols name: pve-firewall refuses the rule) and
 `-p 0` under proxmox-firewall (`meta l4proto 0`); an IP set whose most specific entry holding
 the node's address is the `!` one, and any `!` entry under proxmox-firewall; `-dport 0` under
-proxmox-firewall; `GROUP lockdown` named as defined. Read, not pinned: pveproxy's PROXY_REAL_IP_HEADER never reaches
+proxmox-firewall; `GROUP lockdown` and `+everyone` named as defined. Read, not pinned: pveproxy's PROXY_REAL_IP_HEADER never reaches
 check_host_access (pve-http-server AnyEvent.pm checks the socket's peer), so it bypasses no
 ALLOW_FROM; an unset POLICY is `allow` there (`$self->{policy} = 'allow' if !...`), as HVA-305
 reads it; macros whose template has no port take no -dport that would widen them (apply_macro
@@ -41,8 +44,8 @@ services (netbase 6.4) names no management port but ssh; VNet `isolate-ports` is
 zone's tap_plug (Zones/Plugin.pm); an ipfilter set's alias entry already fails HVA-191 (no ARP
 filter).
 
-Tally: 18 cases; 12 failed on main (edd8ace) before this round's fixes (P15-3's applied-rule case
-by its note only), 6 held.
+Tally: 20 cases; 13 failed on main (edd8ace) before this round's fixes (P15-3's applied-rule case
+by its note only), 7 held.
 
 Leads left: enable_host_firewall compiles host.fw's rules before cluster.fw's ("add host rules
 first, so that cluster wide rules can be overwritten"), where _accepts_everything reads
@@ -322,3 +325,35 @@ def test_p15_5_held_group_named_as_defined_closes(tmp_path: Path) -> None:
         **_host_rule("GROUP lockdown\nIN ACCEPT"),
     }
     assert _live(tmp_path, edits, "HVA-301") == ("pass", "cluster firewall on, input policy DROP")
+
+
+# --- P15-6: a rule names its IP set case-sensitively -----------------------------------------------
+
+
+def _everyone(name: str) -> dict[str, str]:
+    cluster = CLUSTER_FW.replace("[RULES]", "[IPSET everyone]\n0.0.0.0/1\n128.0.0.0/1\n\n[RULES]")
+    return {
+        "etc/pve/firewall/cluster.fw": cluster,
+        **_host_rule(f"IN DROP -source +{name}\nIN ACCEPT"),
+    }
+
+
+def test_p15_6_ip_set_named_in_other_case_is_no_set(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP". pve-firewall keys IP sets by their
+    lower-cased section name but looks a rule's `+Name` up as written (verify_rule
+    check_ipset_or_alias_property `$cluster_conf->{ipset}->{$2}`: "no such ipset"), so `IN
+    DROP -source +Everyone` is not applied and the `IN ACCEPT` after it admits every packet;
+    hvaudit lower-cased the name and read the DROP as closing host.fw."""
+    assert _live(tmp_path, _everyone("Everyone"), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 10 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+
+
+def test_p15_6_held_ip_set_named_as_defined(tmp_path: Path) -> None:
+    """Held twin: `+everyone` is the set; the DROP of every source comes first."""
+    assert _live(tmp_path, _everyone("everyone"), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )

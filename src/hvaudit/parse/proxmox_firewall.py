@@ -231,7 +231,10 @@ def _alias_known(name: str, fw: FirewallFile, cluster: FirewallFile | None) -> b
 
 
 def _ipset_known(name: str, fw: FirewallFile, cluster: FirewallFile | None) -> bool:
-    return name.lower() in fw.ipsets or (cluster is not None and name.lower() in cluster.ipsets)
+    """pve-firewall keys IP sets by their lower-cased section name and looks a rule's `+Name`
+    up as written (verify_rule check_ipset_or_alias_property `$cluster_conf->{ipset}->{$2}`):
+    `+Everyone` is no set (P15-6)."""
+    return name in fw.ipsets or (cluster is not None and name in cluster.ipsets)
 
 
 def _verify(
