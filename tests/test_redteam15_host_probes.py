@@ -40,6 +40,34 @@ Findings:
   with a second uid-0 account toor in /etc/passwd: sshd applies PermitRootLogin to uid 0
   (auth2.c userauth_finish `pw_uid == 0`), the lists and Match User to the name. The other
   uid-0 accounts are now judged as root is. Fixed.
+
+Probes that held: `[cue nouserok]` (one argument pam_u2f does not know: pass); a package pin at
+400, inside 100..500 (pass); `Match User toor` / PermitRootLogin yes on a host without such an
+account (pass). Each sits in the test of its finding.
+
+Tally: 7 tests in this file, all of which failed on the code before their fix (each run against
+main before it landed: R15H-1, R15H-2, R15H-3, R15H-4, R15H-5, R15H-6, R15H-7); the three held
+probes above passed before and after.
+
+Leads left (not probed or not fixed for lack of time):
+- PAM `-auth` lines: pam.conf(5) skips the line silently when the module is missing; HVA-151
+  counts `-auth required pam_u2f.so` as a factor whether or not pam_u2f.so is installed (the
+  module directory is not collected; the package list might tell).
+- HVA-160 AllowGroups: root in no allowed group refuses root as AllowUsers does, but root's
+  groups may come from sss/ldap (sssd.conf filter_users/filter_groups default root); not judged
+  (errs towards a fail only).
+- sshd Match blocks: AllowUsers/DenyUsers of several matching blocks append (servconf.c "XXX
+  appends to list; doesn't respect first-match-wins"); judged per block (errs towards a fail).
+  Match-block lists are judged for root only, not for another uid-0 account (R15H-7 covers the
+  global lists and Match User's PermitRootLogin).
+- HVA-214's rebuild question says "no /etc/audit/rules.d/*.rules file does" also where a file
+  holds the watch and an earlier `never` rule suppresses it (R15H-4): the wording, not the
+  verdict.
+- Not reached: qemu.conf settings beyond those already judged (remember_owner, max_files,
+  set_process_name), virtqemud.conf vs libvirtd.conf precedence, virtlockd/virtlogd configs,
+  kvm_intel nested / vhost_net experimental_zcopytx, /dev/kvm's mode (systemd's udev rule
+  makes it 0666 by default, so a check needs care).
+- `apt-cache policy` source lines are read with `\\d` (Unicode digits, HL14-4's class).
 """
 
 from __future__ import annotations
