@@ -30,6 +30,10 @@ exact status and message.
   refusal to everyone is read only where it opens its function too (R15H-5, false pass: a
   statement before it may return first, e.g. `if (subject.local) return;`, and leave the later
   grant reachable).
+- R15H-6 (false pass) HVA-210 (and HVA-033's socket activation) knew sshd's ports by `sshd -T`'s
+  `port` lines only: a socket systemd holds on the port of a `listenaddress` line (the port that
+  address resolved to) was not named sshd's, so a wildcard SSH socket passed. One helper,
+  sshd_ports, now reads both for HVA-033 and HVA-210.
 """
 
 from __future__ import annotations
@@ -417,3 +421,21 @@ def test_polkit_refusal_after_an_early_return_does_not_end_the_grant(host_scan) 
     a = host_scan({"polkit-rules": (POLKIT + deny + GRANT_ALL, 0)})
     assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
     assert messages(a, "HVA-132") == {"hv1": EVERYONE_FAIL}
+
+
+def test_ssh_socket_on_a_listenaddress_port_is_a_management_listener(host_scan) -> None:
+    """R15H-6 (false pass). Socket activation: systemd holds 0.0.0.0:2222, the port sshd_config's
+    ListenAddress names (`sshd -T`: listenaddress 0.0.0.0:2222; Port stays 22). HVA-210 knew
+    sshd's sockets by the `port` lines only and passed a wildcard SSH socket."""
+    held = (
+        "tcp   LISTEN 0      128        0.0.0.0:2222        0.0.0.0:*    "
+        'users:(("systemd",pid=1,fd=40))\n'
+        "udp   UNCONN 0      0          127.0.0.1:323       0.0.0.0:*    "
+        'users:(("chronyd",pid=402,fd=5))\n'
+    )
+    sshd_t = SSHD_T.replace("listenaddress 10.0.0.10:22", "listenaddress 0.0.0.0:2222")
+    a = host_scan({"listeners": (held, 0), "sshd-effective": (sshd_t, 0)})
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}, messages(a, "HVA-210")
+    assert messages(a, "HVA-210") == {
+        "hv1": "listening on all addresses: sshd socket held by systemd (tcp/2222)"
+    }

@@ -31,6 +31,7 @@ __all__ = [
     "remote_ports",
     "sasl_clients",
     "sasl_question",
+    "sshd_ports",
 ]
 
 #: Which daemons read the settings of a role: the remote listeners (TCP/TLS) are libvirtd's or,
@@ -168,6 +169,20 @@ def conf_value(host: Host, file: str, key: str) -> tuple[Any, Source]:
         f"host/files/etc/libvirt/{file}", key, default=True
     )
     return values.get(key), src
+
+
+def sshd_ports(h: Host) -> set[int]:
+    """The ports sshd listens on as `sshd -T` reports them: each `port` line and the port of
+    each `listenaddress addr:port` line (OpenSSH servconf.c dump_config prints both, the
+    listen addresses with the port each resolved to, read with `find_string`); port 22, sshd's
+    default, when `sshd -T` was not read."""
+    sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
+    ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
+    for addr in sshd.get("listenaddress", "").split():
+        port = addr.rpartition(":")[2]
+        if digits(port):
+            ports.add(int(port))
+    return ports
 
 
 def is_local_address(address: str | None) -> bool:

@@ -25,6 +25,7 @@ from hvaudit.checks._libvirt import (
     remote_ports,
     sasl_clients,
     sasl_question,
+    sshd_ports,
     tls_priority_weakness,
 )
 from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
@@ -72,7 +73,6 @@ from hvaudit.parse.host import (
     libvirt_socket,
 )
 from hvaudit.parse.polkit import js_without_comments
-from hvaudit.textsafe import digits
 
 LIBVIRT_DAEMONS = ("libvirtd", "virtproxyd")
 
@@ -695,20 +695,6 @@ def migration_tls(ctx: Context) -> Iterator[Outcome]:
                 src,
                 asrc,
             )
-
-
-def sshd_ports(h: Host) -> set[int]:
-    """The ports sshd listens on as `sshd -T` reports them: each `port` line and the port of
-    each `listenaddress addr:port` line (OpenSSH servconf.c dump_config prints both, the
-    listen addresses with the port each resolved to, read with `find_string`); port 22, sshd's
-    default, when `sshd -T` was not read."""
-    sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
-    ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
-    for addr in sshd.get("listenaddress", "").split():
-        port = addr.rpartition(":")[2]
-        if digits(port):
-            ports.add(int(port))
-    return ports
 
 
 def _socket_services(process: str, port: int, ssh_ports: set[int]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from hvaudit.checks._libvirt import is_every_address
+from hvaudit.checks._libvirt import is_every_address, sshd_ports
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
@@ -46,7 +46,6 @@ from hvaudit.model import (
 )
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 from hvaudit.parse.qemu_args import RawNic, raw_nics, raw_taps
-from hvaudit.textsafe import digits
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
 SWITCHED = ("network", "bridge", "ethernet")
@@ -81,7 +80,8 @@ def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
     A socket held by systemd alone is socket activation: systemd listens and starts the service on
     the first connection (systemd.socket(5)), so `ss -p` names systemd, not the service. The
     service is known by its port: SOCKET_ACTIVATED_PORTS and the SSH server's ports from
-    `sshd -T` (ssh.socket)."""
+    `sshd -T` (ssh.socket): its `port` lines and the ports of its `listenaddress` lines
+    (sshd_ports)."""
     if lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process):
         return f"{lst.process} ({lst.protocol}/{lst.port})"
     if lst.process == "systemd" and lst.port in SOCKET_ACTIVATED_PORTS:
@@ -1189,8 +1189,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             continue
         scope = loopback_scope(h)
         routed = scope.routed
-        sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
-        ssh_ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
+        ssh_ports = sshd_ports(h)
         named = [(lst, _management_listener(lst, ssh_ports)) for lst in f.get()]
         wild = sorted(
             {
