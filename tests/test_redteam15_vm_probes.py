@@ -21,7 +21,9 @@ now R12-3's kind of question; round 14's lead). R15-4 HVA-192 asked about a host
 <vlan> but passed a macvtap passthrough interface (the other VF connection whose VLAN libvirt
 sets) "none trunked" (false pass; now the question). R15-5 HVA-066's question for a Secure
 Boot loader without an <nvram template> named neither the VM nor a fail answer (wrong
-question; now the house form).
+question; now the house form). R15-6 HVA-197 passed an isolated VM beside another VM's tap set
+up outside libvirt (managed='no', an ifup script, raw taps), which may be a non-isolated port
+of the same bridge (false pass; now the question naming that VM).
 
 Held (kept as tests): 1 GiB huge pages and a balloon with free page reporting off (R15-2's
 edges); a fw_cfg string entry; a passthrough VF with one <vlan> tag and a VEPA macvtap.
@@ -34,9 +36,9 @@ HVA-191/193/194/197 on hostdev VFs, macvtap private/passthrough and an isolated 
 with <driver queues>; HVA-066 for firmware autoselection with and without enrolled keys, an
 empty OVMF_VARS.fd template and SMM off.
 
-Tally: 12 probe cases (8 test functions). 7 cases pin R15-1..R15-5 (each failed on main
-before its fix: R15-1 1, R15-2 3, R15-3 1, R15-4 1, R15-5 1); 5 found nothing, the verdict
-held.
+Tally: 13 probe cases (9 test functions). 8 cases pin R15-1..R15-6 (each failed on main
+before its fix: R15-1 1, R15-2 3, R15-3 1, R15-4 1, R15-5 1, R15-6 1); 5 found nothing, the
+verdict held.
 
 Leads left (not settled in the time): a virtiofs <idmap> maps IDs only for the unprivileged
 daemon (libvirt kbase virtiofs, "Running unprivileged": qemu:///session, since 10.0), so the
@@ -51,9 +53,9 @@ iSCSI pool (a device node, often a symlink to /dev/dm-N) in a shared /dev direct
 volume whose pool the bundle lacks, are not counted by R15-1. HVA-092 matches a <blkiotune>
 device to a disk by its exact source string (a volume disk's device path is not resolved: a
 wrong-fail risk). HVA-050 says "no device passthrough" for a vDPA interface, whose data path
-is hardware DMA (vhost-vdpa attaches an IOMMU domain): wording. HVA-197 does not count an
-<interface type='ethernet'> tap placed outside libvirt as a possible non-isolated peer on the
-bridge of an isolated VM (it passes "bridge port(s) isolated").
+is hardware DMA (vhost-vdpa attaches an IOMMU domain): wording. HVA-197 still passes an
+isolated VM whose bridge holds ports of something other than a VM (a container's veth, a
+host interface), which no definition shows.
 """
 
 from __future__ import annotations
@@ -359,4 +361,39 @@ def test_secure_boot_loader_without_template_asks_a_whole_question(tmp_path: Pat
         "file> --print`: PK enrolled, SecureBootEnable set). Pass: Secure Boot enabled with "
         "keys that are not test (snakeoil) keys; fail: disabled, no PK, or snakeoil keys, so "
         "the firmware starts unsigned boot code."
+    )
+
+
+# --- R15-6: HVA-197, an isolated port beside a tap set up outside libvirt ---------------------
+
+
+def test_isolated_port_beside_a_tap_placed_outside_libvirt_is_a_question(tmp_path: Path) -> None:
+    """R15-6 (noticed this round). HVA-197 asks whether a tap libvirt did not create
+    (`<target dev managed='no'>`, an ifup `<script>`: R12-1) is a port of a host bridge, but
+    did not count it as a possible peer of an isolated VM: isolated ports "cannot communicate
+    between each other, but they can still communicate with non-isolated ports" (Linux commit
+    7d850abd5f4e, cited by HVA-197), so VM isoa on br0 passed "bridge port(s) isolated" while
+    VM ethc's tap may be a non-isolated port of br0 (false pass; now the question naming it)."""
+    doms = {
+        "isoa": "<devices><interface type='bridge'><source bridge='br0'/><port isolated='yes'/>"
+        "</interface></devices>",
+        "ethc": "<devices><interface type='ethernet'><target dev='tapc' managed='no'/>"
+        "</interface></devices>",
+    }
+    a = run_assessment(
+        _replayed_on(tmp_path, HARDENED_HOST, {k: domain_xml(k, body=v) for k, v in doms.items()})
+    )
+    assert verdict(a, "HVA-197", "isoa") == (
+        "manual",
+        "1 bridge port(s) isolated, but VM(s) ethc have taps set up outside libvirt, which may "
+        "be ports of the same bridge without isolation",
+    )
+    result = next(
+        r for r in a.results if r.check.id == "HVA-197" and r.outcome.subject.name == "isoa"
+    )
+    assert result.outcome.question == (
+        "Is any tap of VM(s) ethc on host hv1 a port of bridge(s) br0 without port isolation? "
+        "Evidence: `bridge -d link show` on host hv1 (each tap's `master` and `isolated on`). "
+        "Pass: none is a port of br0, or each that is shows `isolated on`; fail: one is a port "
+        "there without `isolated on`, so VM isoa's isolated port still exchanges frames with it."
     )

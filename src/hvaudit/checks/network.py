@@ -1789,7 +1789,9 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     formatdomain "Generic ethernet connection") may be a bridge port: a question, not n/a
     (R12-1). So may the raw form, a `-netdev tap` set up by its script (qemu-options.hx: "The
     default network configure script is /etc/qemu-ifup"), by the process passing its fd=, or
-    made beforehand (script=no, ifname=): the same question (qemu_args.raw_taps, leads13)."""
+    made beforehand (script=no, ifname=): the same question (qemu_args.raw_taps, leads13). Such
+    a tap of another VM may also be a port, not isolated, of the bridge an isolated VM is on:
+    the isolated VM is then asked about it, not passed (R15-6)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
@@ -1814,6 +1816,15 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         # a tap raw QEMU arguments put on a bridge is a port there, not isolated (R10-11)
         for n in raw_taps(raw_nics(v.raw_hypervisor_arguments))[0]:
             open_on.setdefault((v.host, str(n.bridge)), set()).add(v.name)
+    # the VMs whose taps are set up outside libvirt (R12-1, leads13): each may be a port, not
+    # isolated, of any bridge on its host (R15-6)
+    placed_on: dict[str, set[str]] = {}
+    for v in ctx.deployment.vms:
+        if raw_taps(raw_nics(v.raw_hypervisor_arguments))[1] or any(
+            i.type == "ethernet" and i.tap_placed_outside and i.virtualport != "openvswitch"
+            for i in v.interfaces
+        ):
+            placed_on.setdefault(v.host, set()).add(v.name)
     first_open: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1895,6 +1906,21 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 "firewall, else tap<vmid>i<n>), or the VM's start time against the SDN apply. "
                 "Pass: every one shows `isolated on`; fail: one does not (restart the VM to "
                 "plug it isolated).",
+            )
+        elif not open_ and (maybe := sorted(placed_on.get(v.host, set()) - {v.name})):
+            bridges = ", ".join(sorted({b for _, _, _, b in ports}))
+            names = ", ".join(maybe[:6])
+            yield manual(
+                s,
+                f"{len(ports)} bridge port(s) isolated, but VM(s) {names} have taps set up "
+                "outside libvirt, which may be ports of the same bridge without isolation",
+                *refs,
+                question=f"Is any tap of VM(s) {names} on host {v.host} a port of bridge(s) "
+                f"{bridges} without port isolation? Evidence: `bridge -d link show` on host "
+                f"{v.host} (each tap's `master` and `isolated on`). Pass: none is a port of "
+                f"{bridges}, or each that is shows `isolated on`; fail: one is a port there "
+                f"without `isolated on`, so VM {v.name}'s isolated port still exchanges frames "
+                "with it.",
             )
         elif not open_:
             pve = any(h.name == v.host and h.proxmox for h in ctx.deployment.hosts)
