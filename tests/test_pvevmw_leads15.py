@@ -7,12 +7,13 @@ verdict; each finding's test failed on main before its fix.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam11_vmw_probes import _question, _verdict
-from test_redteam13_vmw_probes import _vsphere
+from test_redteam13_vmw_probes import _mgmt_host, _vsphere
 from test_vmx import scan
 
 ISOLATION_TRUE = "".join(
@@ -268,4 +269,74 @@ def test_pve_without_vmstate_names_nothing(
     assert pve_result(report, "HVA-067", "web-10") == (
         "manual",
         "no amd-sev or intel-tdx: guest memory is readable by the host",
+    )
+
+
+# --- L15-2: HVA-433 and an isolated private VLAN whose primary is the management VLAN -------------
+
+# vSphere API (read with `search`; V14-7): VmwareDistributedVirtualSwitchPvlanSpec.pvlanId "The
+# secondaryVlanId"; VMwareDVSConfigInfo.pvlanConfig lists VMwareDVSPvlanMapEntry (primaryVlanId,
+# secondaryVlanId, pvlanType: promiscuous, isolated or community). An isolated or community
+# secondary VLAN lives inside its primary: its guests reach the primary's promiscuous ports.
+
+
+def _pvlan_record(secondary: int, primary: int, kind: str) -> dict[str, Any]:
+    """vCenter's distributed switch dvs-7 with Tenants on private VLAN `secondary`, mapped in the
+    switch's pvlanConfig to `primary` as `kind`: real pyVmomi data objects through
+    collect/vsphere.py's _dvs_record."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _dvs_record
+
+    dvs = vim.dvs.VmwareDistributedVirtualSwitch
+    port = dvs.VmwarePortConfigPolicy(vlan=dvs.PvlanSpec(pvlanId=secondary))
+    switch = vim.dvs.VmwareDistributedVirtualSwitch("dvs-7")
+    props = {
+        "name": "Tenants",
+        "key": "dvportgroup-9",
+        "config.defaultPortConfig": port,
+        "config.distributedVirtualSwitch": switch,
+        "config.uplink": False,
+    }
+    entries = [
+        vim.dvs.VmwareDistributedVirtualSwitch.PvlanMapEntry(
+            primaryVlanId=primary, secondaryVlanId=primary, pvlanType="promiscuous"
+        ),
+        vim.dvs.VmwareDistributedVirtualSwitch.PvlanMapEntry(
+            primaryVlanId=primary, secondaryVlanId=secondary, pvlanType=kind
+        ),
+    ]
+    return _dvs_record(
+        [(switch, {"name": "DSwitch"})], {"dvportgroup-9": props}, {"dvs-7": entries}
+    )
+
+
+def _mgmt_on_20(tmp_path: Path, dvs: dict[str, Any]) -> tuple[str, str]:
+    host = _mgmt_host("esx1", 20)
+    del host["name"]
+    return _verdict(_vsphere(tmp_path, host, dvs=dvs), "HVA-433")
+
+
+def test_isolated_pvlan_in_the_management_primary(tmp_path: Path) -> None:
+    """Management alone on vmk0, VLAN 20; Tenants on isolated PVLAN 21 of primary 20. HVA-433
+    counted the port group under 21 only (pvlanConfig not read) and passed "management alone".
+    Right: fail, Tenants shares the management VLAN through its primary."""
+    record = _pvlan_record(21, 20, "isolated")
+    assert record["portgroups"][0]["vlan"] == {
+        "kind": "pvlan",
+        "id": 21,
+        "primary": 20,
+        "type": "isolated",
+    }
+    assert _mgmt_on_20(tmp_path, record) == (
+        "fail",
+        "vmk0 VLAN 20 shared with Tenants (private VLAN 21, isolated in primary 20)",
+    )
+
+
+def test_pvlan_in_another_primary_held(tmp_path: Path) -> None:
+    """Held: community PVLAN 31 of primary 30 beside management on VLAN 20 passes."""
+    assert _mgmt_on_20(tmp_path, _pvlan_record(31, 30, "community")) == (
+        "pass",
+        "management alone on vmk0 VLAN 20",
     )

@@ -2331,10 +2331,19 @@ def _vmknic_vlans(
     for key, pg in dvpgs.items():
         v = vlan_of(pg)
         if key not in used and not pg.get("uplink") and v is not None:
-            private = (pg.get("vlan") or {}).get("kind") == "pvlan"
+            vlan = pg.get("vlan") or {}
+            private = vlan.get("kind") == "pvlan"
             others.setdefault(v, []).append(
                 f"{pg.get('name')} (private VLAN)" if private else str(pg.get("name"))
             )
+            # an isolated or community secondary VLAN lives inside its primary: the switch's
+            # pvlanConfig maps it (VMwareDVSPvlanMapEntry primaryVlanId), and its guests'
+            # frames reach the promiscuous ports of the primary VLAN (leads15)
+            primary = vlan.get("primary")
+            if private and isinstance(primary, int) and primary != v:
+                others.setdefault(primary, []).append(
+                    f"{pg.get('name')} (private VLAN {v}, {vlan.get('type')} in primary {primary})"
+                )
     trunks: list[tuple[str, list[tuple[int, int]]]] = [
         (f"port group {name} (VLAN 4095: every VLAN)", [(1, 4094)])
         for name, net in standard.items()

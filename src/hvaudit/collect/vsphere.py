@@ -120,6 +120,7 @@ DVPG_PATHS = (
     "config.uplink",
 )
 DVS_PATHS = ("name", "uuid", "config.defaultPortConfig", "config.uplinkPortgroup")
+PVLAN_PATHS = ("config.pvlanConfig",)
 # The privilege each per-host call needs (pyVmomi's method metadata, privId): the Read-only role
 # holds System.Read, not Global.Settings.
 ACCEPTANCE_PRIVILEGE = "System.Read"
@@ -265,10 +266,20 @@ class VsphereCollector:
             (obj, props)
             for obj, props in self._retrieve(content, vim.DistributedVirtualSwitch, DVS_PATHS)
         ]
+        # VMwareDVSConfigInfo.pvlanConfig ("The PVLAN configuration", a VMwareDVSPvlanMapEntry
+        # list: primaryVlanId, secondaryVlanId, pvlanType): a property of VMware's own
+        # distributed switch only, read in bulk beside the others (leads15)
+        pvlans = {
+            str(obj._moId): props.get("config.pvlanConfig") or []
+            for obj, props in self._retrieve(
+                content, vim.dvs.VmwareDistributedVirtualSwitch, PVLAN_PATHS
+            )
+        }
         writer.add(
             "vmware/dvs.json",
-            dump_json(_dvs_record(switches, dvpgs)),
+            dump_json(_dvs_record(switches, dvpgs, pvlans)),
             origin=f"DistributedVirtualSwitch: {', '.join(DVS_PATHS)}; "
+            f"VmwareDistributedVirtualSwitch: {', '.join(PVLAN_PATHS)}; "
             f"DistributedVirtualPortgroup: {', '.join(DVPG_PATHS)}",
         )
         hosts: dict[str, str] = {}
@@ -556,9 +567,22 @@ def _dv_vlan(port: Any) -> dict[str, Any]:
 
 
 def _dvs_record(
-    switches: list[tuple[Any, dict[str, Any]]], dvpgs: dict[str, dict[str, Any]]
+    switches: list[tuple[Any, dict[str, Any]]],
+    dvpgs: dict[str, dict[str, Any]],
+    pvlans: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
-    """Distributed switches and their port groups, each with its security policy and VLAN."""
+    """Distributed switches and their port groups, each with its security policy and VLAN. A
+    port group on a private VLAN names its switch's primary VLAN and PVLAN type where the
+    switch's pvlanConfig maps its secondary id (`pvlans`: switch moId -> map entries)."""
+    maps: dict[str, dict[int, tuple[int, str]]] = {
+        key: {
+            int(e.secondaryVlanId): (int(e.primaryVlanId), str(e.pvlanType))
+            for e in entries
+            if isinstance(getattr(e, "secondaryVlanId", None), int)
+            and isinstance(getattr(e, "primaryVlanId", None), int)
+        }
+        for key, entries in (pvlans or {}).items()
+    }
     uplinks: set[str] = set()
     out_switches = []
     for obj, props in switches:
@@ -580,6 +604,9 @@ def _dvs_record(
         switch = dv.get("config.distributedVirtualSwitch")
         switch_id = str(switch._moId) if switch is not None else ""
         uplink = dv.get("config.uplink")
+        vlan = _dv_vlan(port) if port is not None else {"kind": None}
+        if vlan.get("kind") == "pvlan" and switch_id in maps and vlan["id"] in maps[switch_id]:
+            vlan["primary"], vlan["type"] = maps[switch_id][vlan["id"]]
         out_groups.append(
             {
                 "key": key,
@@ -587,7 +614,7 @@ def _dvs_record(
                 "switch": names.get(switch_id, switch_id),
                 "uplink": bool(uplink) if uplink is not None else key in uplinks,
                 "security": _dv_security(port) if port is not None else None,
-                "vlan": _dv_vlan(port) if port is not None else {"kind": None},
+                "vlan": vlan,
                 "overrides": {
                     k: getattr(policy, k, None)
                     for k in (
