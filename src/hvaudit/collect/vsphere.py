@@ -604,7 +604,7 @@ def _dvs_record(
         switch = dv.get("config.distributedVirtualSwitch")
         switch_id = str(switch._moId) if switch is not None else ""
         uplink = dv.get("config.uplink")
-        vlan = _dv_vlan(port) if port is not None else {"kind": None}
+        vlan: dict[str, Any] = _dv_vlan(port) if port is not None else {"kind": None}
         if vlan.get("kind") == "pvlan" and switch_id in maps and vlan["id"] in maps[switch_id]:
             vlan["primary"], vlan["type"] = maps[switch_id][vlan["id"]]
         out_groups.append(
