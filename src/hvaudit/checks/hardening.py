@@ -594,7 +594,9 @@ def stale_qemu(ctx: Context) -> Iterator[Outcome]:
     severity=Severity.MEDIUM,
     recommendations={"sp800-125a-2014": ["HY-SR-20"], "sp800-125a-r1": ["HY-SR-17"]},
     remediation='Leave log_outputs unset on a systemd host, or include "journald" or "syslog:" '
-    "outputs in libvirtd.conf / virtqemud.conf; keep log_level at 3 or 4 in production.",
+    "outputs in libvirtd.conf / virtqemud.conf; keep log_level at 3 or 4 and no debug (1:) "
+    "log filter in production; let journald keep its journal (Storage= other than none) or "
+    "forward to a syslog daemon that reads its socket.",
 )
 def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     """What libvirt logs only reaches the forwarding path when it goes to the journal or syslog.
