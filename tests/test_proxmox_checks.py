@@ -133,7 +133,9 @@ def test_hardened_node_has_no_failure(capsys: pytest.CaptureFixture[str]) -> Non
     )
     assert msg(report, "HVA-080", "web-10") == "4 vCPU(s) on a host with 16 physical core(s)"
     assert msg(report, "HVA-070", "api-11") == (
-        "balloon 0: no balloon device, memory fixed at its configured size; memory shares 500; "
+        "balloon 0: no balloon device, memory fixed at its configured size; "
+        "no priority needed: memory fixed, outside pvestatd's auto-ballooning (shares 500 inert "
+        "without a balloon target); "
         "configured size 4.0 GiB"
     )
     assert msg(report, "HVA-191", "web-10") == (
@@ -292,7 +294,9 @@ def test_balloon_zero_is_a_memory_guarantee(weak: Path, capsys: pytest.CaptureFi
     _, report = scan(weak, capsys)
     assert got(report)[("HVA-070", "web-01")] == "pass"
     assert msg(report, "HVA-070", "web-01") == (
-        "balloon 0: no balloon device, memory fixed at its configured size; memory shares 1500; "
+        "balloon 0: no balloon device, memory fixed at its configured size; "
+        "no priority needed: memory fixed, outside pvestatd's auto-ballooning (shares 1500 inert "
+        "without a balloon target); "
         "configured size 8.0 GiB"
     )
     edit(conf, "balloon: 0", "balloon: 2048")  # a balloon below memory guarantees only 2 GiB

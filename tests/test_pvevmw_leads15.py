@@ -340,3 +340,53 @@ def test_pvlan_in_another_primary_held(tmp_path: Path) -> None:
         "pass",
         "management alone on vmk0 VLAN 20",
     )
+
+
+# --- L15-4: HVA-070's Proxmox VE priority is the auto-ballooning weight, which needs a balloon ------
+
+# qemu-server's vmstatus (read with `find_string`): `if ($conf->{balloon}) { $d->{balloon_min} =
+# ...; $d->{shares} = defined($conf->{shares}) ? $conf->{shares} : $defaults->{shares}; }` (1000);
+# pve-manager AutoBalloon.pm skips a VM without a balloon minimum. Without a balloon target
+# `shares` is inert; a VM whose memory is fixed (hugepages, balloon: 0) needs no priority.
+
+
+def _vm200(edits: dict[str, str | None]) -> str:
+    lines = [ln for ln in VM200_TEXT.splitlines() if ln.split(":", 1)[0] not in edits]
+    return "\n".join(lines + [f"{k}: {v}" for k, v in edits.items() if v is not None]) + "\n"
+
+
+def test_balloon_target_without_shares_has_the_default_weight(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A balloon target and no `shares`: the VM takes part in auto-ballooning at weight 1000.
+    HVA-070 failed it "no memory priority". Right: pass, naming the default."""
+    report = pve_scan(tmp_path, capsys, {VM200_PATH: _vm200({"shares": None, "balloon": "2048"})})
+    assert pve_result(report, "HVA-070", "web-10") == (
+        "pass",
+        "hugepages 2; memory shares 1000 (the default, balloon target 2048 MiB); configured size "
+        "8.0 GiB",
+    )
+
+
+def test_shares_without_a_balloon_is_no_priority(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`shares: 2000` on a VM with neither a guarantee nor a balloon target: HVA-070 said "no
+    memory guarantee (memory shares 2000; ...)", naming an inert weight as the priority. Right:
+    neither a guarantee nor a priority."""
+    report = pve_scan(tmp_path, capsys, {VM200_PATH: _vm200({"hugepages": None})})
+    assert pve_result(report, "HVA-070", "web-10") == (
+        "fail",
+        "no memory guarantee, priority (configured size 8.0 GiB)",
+    )
+
+
+def test_hardened_vm_needs_no_priority(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The hardened VM 200 (hugepages 2, shares 2000, no balloon target): pass held, its message
+    no longer calls the inert shares a priority."""
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-070", "web-10") == (
+        "pass",
+        "hugepages 2; no priority needed: memory fixed, outside pvestatd's auto-ballooning "
+        "(shares 2000 inert without a balloon target); configured size 8.0 GiB",
+    )

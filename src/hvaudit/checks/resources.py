@@ -277,7 +277,8 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
         "*": "Guarantee memory (<memoryBacking><hugepages/> or <locked/> with <memtune><hard_limit>), "
         "and set <memtune><soft_limit> as the priority under contention.",
         "proxmox-ve": "Back the VM with huge pages (hugepages:) or disable ballooning (balloon: 0) for a "
-        "guarantee, and set shares: as its priority under memory pressure.",
+        "guarantee (its memory is then fixed and needs no priority); a VM left to auto-ballooning "
+        "(balloon: N) takes its priority from shares: (1000 when absent, 0 opts it out).",
     },
     platforms=ANY,
     per_vm=True,

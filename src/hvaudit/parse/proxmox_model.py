@@ -508,6 +508,37 @@ def _memory_guarantee(v: dict[str, str], at: Callable[[str], Source]) -> Setting
     return None
 
 
+def _memory_priority(v: dict[str, str], at: Callable[[str], Source]) -> Setting | None:
+    """HVA-070's priority: who yields under memory pressure. Only pvestatd's auto-ballooning
+    arbitrates, and only VMs with a non-zero balloon take part: qemu-server's vmstatus sets
+    `balloon_min` and `shares` (`defined($conf->{shares}) ? $conf->{shares} : $defaults->
+    {shares}`, 1000) only `if ($conf->{balloon})`, and pve-manager AutoBalloon.pm skips a VM
+    without a balloon minimum and one whose shares are 0 ("Using zero disables
+    auto-ballooning", qm.conf; L14-4) (github:proxmox/qemu-server, pve-manager, read with
+    `find_string`). So with a balloon target the priority is its shares, absent meaning 1000;
+    without one `shares` is inert, and a VM whose memory is fixed (hugepages, or balloon: 0
+    with no balloon device) yields nothing to that arbitration: no priority is needed, said so;
+    otherwise (the balloon device at its default, no target) there is no priority (leads15)."""
+    shares = v.get("shares")
+    balloon = _int(v.get("balloon"), 0) if "balloon" in v else 0
+    if balloon > 0:
+        if shares is not None and digits(shares) and int(shares) == 0:
+            return None
+        if shares is None:
+            return Setting(
+                f"memory shares 1000 (the default, balloon target {balloon} MiB)", at("balloon")
+            )
+        return Setting(f"memory shares {shares} (balloon target {balloon} MiB)", at("shares"))
+    guarantee = _memory_guarantee(v, at)
+    if guarantee is None:
+        return None
+    inert = f" (shares {shares[:20]} inert without a balloon target)" if shares is not None else ""
+    return Setting(
+        f"no priority needed: memory fixed, outside pvestatd's auto-ballooning{inert}",
+        guarantee.source,
+    )
+
+
 def _run_state(vmid: str, states: dict[str, str] | None, reason: str) -> tuple[bool, str]:
     """(running, why unknown): unknown is never 'not running'."""
     if states is None:
@@ -889,14 +920,7 @@ def _vm(
         memory_max_kib=memory * 1024,
         memory_guarantee=_memory_guarantee(v, at),
         memory_limit=None,
-        # qm.conf shares: "Amount of memory shares for auto-ballooning ... Using zero disables
-        # auto-ballooning"; pve-manager AutoBalloon.pm compute_alg1 skips such a VM ("skip if
-        # shares set to zero"), so it takes no part in pvestatd's arbitration under memory
-        # pressure: no priority (L14-4; github:proxmox/qemu-server, pve-manager read with
-        # `find_string`)
-        memory_priority=Setting(f"memory shares {v['shares']}", at("shares"))
-        if "shares" in v and not (digits(v["shares"]) and int(v["shares"]) == 0)
-        else None,
+        memory_priority=_memory_priority(v, at),
         memory_locked=False,
         memory_dumps=_vmstates(cfg),
         cpu_reservation=Setting(f"affinity {v['affinity']}", at("affinity"))
