@@ -439,3 +439,13 @@ def test_ssh_socket_on_a_listenaddress_port_is_a_management_listener(host_scan) 
     assert messages(a, "HVA-210") == {
         "hv1": "listening on all addresses: sshd socket held by systemd (tcp/2222)"
     }
+
+
+def test_sshd_listener_on_its_command_line_port_passes(host_scan) -> None:
+    """R15H-3 twin (wrong question): sshd(8) -p: the listener started with `-p 2222` listens
+    there whatever Port says (`sshd -T`, run without it, lists 22): its own port, a pass."""
+    procs = PROCS.replace("/usr/sbin/sshd -D [listener]", "/usr/sbin/sshd -D -p 2222 [listener]")
+    assert procs != PROCS
+    a = host_scan({"listeners": (LISTENERS + SSHD_2222, 0), "processes": (procs, 0)})
+    assert outcomes(a, "HVA-033") == {"hv1": "pass"}, messages(a, "HVA-033")
+    assert messages(a, "HVA-033") == {"hv1": "2 non-loopback listener(s), all approved"}

@@ -178,6 +178,7 @@ def sshd_ports(h: Host) -> set[int]:
     default, when `sshd -T` was not read."""
     sshd = h.facts.sshd.get() if h.facts.sshd.known else {}
     ports = {int(p) for p in sshd.get("port", "22").split() if digits(p)}
+    ports |= {int(p) for p in sshd.get("-p", "").split() if digits(p)}  # the listener's -p
     for addr in sshd.get("listenaddress", "").split():
         port = addr.rpartition(":")[2]
         if digits(port):

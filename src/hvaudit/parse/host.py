@@ -546,6 +546,11 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         merged["-o"] = " ".join(o if "=" in o else o.replace(" ", "=", 1) for o in overrides)
         merged["-o origin"] = origin
         f.sshd = Fact.of(merged, *f.sshd.sources, *processes.sources, *unit_srcs)
+    # sshd(8) -p port: "Ports specified in the configuration file with the Port option are
+    # ignored when a command-line port is specified": the listener's own ports (R15H-3)
+    cli_ports = _sshd_command_line_ports(processes)
+    if cli_ports and f.sshd.known:
+        f.sshd = Fact.of({**f.sshd.get(), "-p": " ".join(cli_ports)}, *f.sshd.sources)
     # `sshd -T` and the files read are the default configuration's; an sshd started with
     # `-f FILE` (sshd(8)) runs another one, which nothing here read.
     other = [p for p in _config_options(processes, ("sshd",)).get("sshd", []) if p != SSHD_CONFIG]
@@ -4419,6 +4424,21 @@ def _sshd_command_line_options(processes: Fact[str]) -> list[str]:
         if not words or words[0].rsplit("/", 1)[-1] != "sshd":
             continue
         out += _sshd_o_options(words[1:])
+    return list(dict.fromkeys(out))
+
+
+def _sshd_command_line_ports(processes: Fact[str]) -> list[str]:
+    """The `-p PORT` (or `-pPORT`) options of the running sshd listener's command line."""
+    if not processes.known:
+        return []
+    out: list[str] = []
+    for _, words in _commands(processes.get()):
+        if not words or words[0].rsplit("/", 1)[-1] != "sshd":
+            continue
+        for flag, value in itertools.pairwise([*words[1:], ""]):
+            port = value if flag == "-p" else flag[2:] if flag.startswith("-p") else ""
+            if digits(port):
+                out.append(port)
     return list(dict.fromkeys(out))
 
 
