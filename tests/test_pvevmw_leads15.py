@@ -2,6 +2,39 @@
 tests/test_pvevmw_leads14.py, "Leads left"/"Not settled") settled in session 15 (issue 8:
 verdicts an auditor can sign). Each test names the source it rests on and asserts the exact
 verdict; each finding's test failed on main before its fix.
+
+VMware:
+- L15-1 (false pass): HVA-401 and HVA-049 passed a VM whose .vmx leaves isolation.* or
+  vhv.enable out, on VMware's built-in default; the host's /etc/vmware/config (host defaults,
+  lowest precedence; ESXi 5.0's vhv.allow there nested every VM) can set them, and neither the
+  vSphere API nor a datastore's .vmx shows it. Now one question per host naming the VMs; a VM
+  setting the keys itself passes or fails as before. HVA-402 likewise (L15-3).
+- L15-2 (false pass): HVA-433/434 counted a PVLAN port group under its secondary id only; an
+  isolated/community PVLAN whose primary is the management VLAN passed "management alone". The
+  collector reads VMwareDVSConfigInfo.pvlanConfig in bulk; the port group counts in its primary.
+- L15-3 (false pass; wrong fail): HVA-402 passed tools.setInfo.sizeLimit = 0 "at most the 1 MB
+  default" (now a fail: no documented meaning, STIG VMCH-80-000196 asks for 1048576) and failed
+  0x100000 / 04000000, which VMware's strtol reads as 1048576 (now pass).
+
+Proxmox VE:
+- L15-4 (wrong message, wrong fail): HVA-070 named an inert `shares` (no balloon target) as the
+  VM's priority and failed `balloon: N` without shares (weight 1000). A VM with fixed memory
+  (hugepages, balloon: 0) needs no priority and says so; the hardened VMs keep their pass.
+- L15-5 (incomplete message): HVA-067 did not name vmstate volumes (suspend to disk, snapshots
+  with RAM) among what holds an unencrypted guest's memory on storage.
+
+Held (verdict unchanged): a VM setting every isolation key TRUE, or one FALSE (new pass text);
+0x1000000 still fails (now as 16777216); VM 200 without vmstate; community PVLAN 31 of primary
+30 beside management on VLAN 20; the hardened VM 200 (new text).
+
+Tally: 16 cases; 15 failed on main ceadf4e^ .. 79e9a9b^ (11 for the findings, 4 held verdicts
+for their new text or _dvs_record's new argument); 1 held passed on main too.
+
+Not settled: other VMware VM checks that pass on an absent .vmx key (e.g. HVA-031's
+RemoteDisplay.vnc.enabled, HVA-047's devices, vmci0.unrestricted) could be overridden by the same
+/etc/vmware/config and were not reviewed; a bundle without the PVLAN primary (older collections,
+non-VMware DVS) still counts a PVLAN port group under its secondary only; vcsim was run with the
+new pvlanConfig retrieve (no error) but no mapped PVLAN was configured on it.
 """
 
 from __future__ import annotations
