@@ -4,33 +4,33 @@ Same harness as tests/test_host_leads14.py: conftest's hardened Debian host repl
 real collector, parser and engine, changed only where a test says so; each test asserts the
 exact status and message.
 
-- R15H-1 (false pass) HVA-213 passed "log_outputs unset (the journal)" with journald.conf
+- HL15-1 (false pass) HVA-213 passed "log_outputs unset (the journal)" with journald.conf
   `Storage=none` ("all log data received will be dropped", journald.conf(5)) and ForwardToSyslog
   off (RHEL's compiled-in default): the journal, stderr and syslog(3) (/dev/log is journald's
   socket on a systemd host) all end in journald, which keeps and forwards nothing. Now a fail;
   forwarding to syslog with no syslog daemon running fails too, and an unknown forwarding is
   asked. HVA-200 counted systemd-journal-upload, which reads the journal's files, as forwarding
   the host's logs: with Storage=none it sends nothing, now "configured but reading nothing".
-- R15H-2 (false pass) HVA-213 ignored log filters: libvirt gives a source the priority of the
+- HL15-2 (false pass) HVA-213 ignored log filters: libvirt gives a source the priority of the
   first filter whose match is in its name (virlog.c virLogSourceUpdate, `foo` read as `*foo*`),
   so `log_filters = "1:*"` (or LIBVIRT_LOG_FILTERS, which replaces it: virLogSetFromEnv) logs
   every source at debug as `log_level = 1` does. It floods the log through an output at
   priority 1 (each output drops messages below its own priority); the default output never is
   one (journald's default is at most info). Now a fail naming the filter's place.
-- R15H-3 (false pass) HVA-033 took any listener `ss -p` names "sshd" for the approved SSH
+- HL15-3 (false pass) HVA-033 took any listener `ss -p` names "sshd" for the approved SSH
   server: the name is the task's, which any program (or an sshd run with its own -f
   configuration) can carry. A listener named sshd on a port `sshd -T` does not list (its
   `port` lines and the ports of its `listenaddress` lines: OpenSSH servconf.c dump_config) is
   now the question; on a listed port it passes as before.
-- R15H-4 (wrong fail) HVA-132/HVA-142: a rule refusing org.libvirt.unix.manage to every
+- HL15-4 (wrong fail) HVA-132/HVA-142: a rule refusing org.libvirt.unix.manage to every
   subject outside one group or user (`action.id == ... && !subject.isInGroup("G")` or
   `subject.user != "u"`, NO or AUTH_ADMIN) opening its function ends polkit's rules for the
   others ("Returning a result is final", polkit(8)): a later grant to every account reaches G
   (or u) only, and is now read as a grant to them (other later grants are kept whole). HL14-7's
-  refusal to everyone is read only where it opens its function too (R15H-5, false pass: a
+  refusal to everyone is read only where it opens its function too (HL15-5, false pass: a
   statement before it may return first, e.g. `if (subject.local) return;`, and leave the later
   grant reachable).
-- R15H-6 (false pass) HVA-210 (and HVA-033's socket activation) knew sshd's ports by `sshd -T`'s
+- HL15-6 (false pass) HVA-210 (and HVA-033's socket activation) knew sshd's ports by `sshd -T`'s
   `port` lines only: a socket systemd holds on the port of a `listenaddress` line (the port that
   address resolved to) was not named sshd's, so a wildcard SSH socket passed. One helper,
   sshd_ports, now reads both for HVA-033 and HVA-210.
@@ -60,7 +60,7 @@ def _question(a, check: str) -> str:
     return next(str(r.outcome.question) for r in a.results if r.check.id == check)
 
 
-# --- HVA-213: a journal that keeps nothing (R15H-1) ---------------------------------------------
+# --- HVA-213: a journal that keeps nothing (HL15-1) ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def _question(a, check: str) -> str:
     ids=["unset", "syslog", "stderr"],
 )
 def test_journal_that_keeps_and_forwards_nothing_fails(host_scan, conf: str, entry: str) -> None:
-    """R15H-1. RHEL 9: journald.conf `Storage=none`, ForwardToSyslog at its compiled-in `no`.
+    """HL15-1. RHEL 9: journald.conf `Storage=none`, ForwardToSyslog at its compiled-in `no`.
     libvirt's journal output, its stderr and its syslog(3) (through /dev/log, journald's
     socket) all reach journald, which drops them. hvaudit passed "the journal"."""
     a = host_scan(
@@ -91,7 +91,7 @@ def test_journal_that_keeps_and_forwards_nothing_fails(host_scan, conf: str, ent
 
 
 def test_journal_forwarding_to_no_syslog_daemon_fails(host_scan) -> None:
-    """R15H-1. Debian forwards to syslog by default, but with no syslog daemon running nothing
+    """HL15-1. Debian forwards to syslog by default, but with no syslog daemon running nothing
     reads the socket journald forwards to: dropped all the same. With rsyslogd running the
     forwarded messages are kept (held: a pass)."""
     journald = {"/etc/systemd/journald.conf": "[Journal]\nStorage=none\n"}
@@ -109,7 +109,7 @@ def test_journal_forwarding_to_no_syslog_daemon_fails(host_scan) -> None:
 
 
 def test_journal_forwarded_to_an_rsyslog_without_the_socket_fails(host_scan) -> None:
-    """R15H-1. RHEL's rsyslog.conf turns imuxsock's system socket off and reads the journal
+    """HL15-1. RHEL's rsyslog.conf turns imuxsock's system socket off and reads the journal
     (imjournal), which Storage=none leaves empty: journald forwarding to syslog
     (ForwardToSyslog=yes) reaches no reader. hvaudit passed the journal output."""
     rsyslog = (
@@ -134,7 +134,7 @@ def test_journal_forwarded_to_an_rsyslog_without_the_socket_fails(host_scan) -> 
 
 
 def test_journal_forwarding_unknown_is_asked(host_scan) -> None:
-    """R15H-1. Storage=none on a distribution whose default forwarding is not known and with no
+    """HL15-1. Storage=none on a distribution whose default forwarding is not known and with no
     setting: whether libvirt's messages survive is unknown, never a pass."""
     a = host_scan(
         {
@@ -162,11 +162,11 @@ def test_journal_kept_still_passes(host_scan) -> None:
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}
 
 
-# --- HVA-200: journal-upload reads an empty journal (R15H-1) --------------------------------------
+# --- HVA-200: journal-upload reads an empty journal (HL15-1) --------------------------------------
 
 
 def test_journal_upload_reads_nothing_when_journald_stores_nothing(host_scan) -> None:
-    """R15H-1. systemd-journal-upload uploads journal entries it reads from the journal's files;
+    """HL15-1. systemd-journal-upload uploads journal entries it reads from the journal's files;
     Storage=none leaves none. With rsyslog idle, hvaudit passed HVA-200 on the https URL."""
     procs = PROCS.replace(RSYSLOG_LINE, "") + (
         "  420 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
@@ -187,7 +187,7 @@ def test_journal_upload_reads_nothing_when_journald_stores_nothing(host_scan) ->
     }
 
 
-# --- HVA-213: debug log filters (R15H-2) ----------------------------------------------------------
+# --- HVA-213: debug log filters (HL15-2) ----------------------------------------------------------
 
 CONF = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"])
 DEBUG_OUT = 'log_outputs = "1:journald"\n'
@@ -231,7 +231,7 @@ def _filters_scan(host_scan, conf: str = "", unit: str = "", environ: str = ""):
 def test_debug_log_filter_with_a_debug_output_fails(
     host_scan, conf: str, unit: str, environ: str, expected: str
 ) -> None:
-    """R15H-2. A filter at priority 1 in libvirtd.conf or the daemon's environment, with an
+    """HL15-2. A filter at priority 1 in libvirtd.conf or the daemon's environment, with an
     output at priority 1: the sources it matches log at debug. hvaudit passed."""
     a = _filters_scan(host_scan, conf, unit, environ)
     assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
@@ -266,7 +266,7 @@ def test_debug_log_filter_that_writes_no_debug_passes(
     assert messages(a, "HVA-213") == {"hv1": expected}
 
 
-# --- HVA-033: a listener named sshd on a port sshd does not use (R15H-3) ---------------------------
+# --- HVA-033: a listener named sshd on a port sshd does not use (HL15-3) ---------------------------
 
 LISTENERS = str(HARDENED_HOST["listeners"][0])
 SSHD_2222 = (
@@ -277,7 +277,7 @@ SSHD_T = str(HARDENED_HOST["sshd-effective"][0])
 
 
 def test_sshd_named_listener_on_another_port_is_asked(host_scan) -> None:
-    """R15H-3. A process named sshd listens on 2222; `sshd -T` lists port 22 only (listenaddress
+    """HL15-3. A process named sshd listens on 2222; `sshd -T` lists port 22 only (listenaddress
     10.0.0.10:22). It may be another binary under that name or an sshd with a configuration of
     its own. hvaudit passed "2 non-loopback listener(s), all approved"."""
     a = host_scan({"listeners": (LISTENERS + SSHD_2222, 0)})
@@ -322,7 +322,7 @@ def test_unapproved_listener_still_fails_beside_a_doubtful_sshd(host_scan) -> No
     assert messages(a, "HVA-033") == {"hv1": "unapproved listeners: python3 (tcp/8080)"}
 
 
-# --- HVA-132/HVA-142: polkit gates by subject (R15H-4, R15H-5) -----------------------------------
+# --- HVA-132/HVA-142: polkit gates by subject (HL15-4, HL15-5) -----------------------------------
 
 POLKIT = str(HARDENED_HOST["polkit-rules"][0])
 MANAGE = 'action.id == "org.libvirt.unix.manage"'
@@ -359,7 +359,7 @@ GRANT_ALL = _rule("/usr/share/polkit-1/rules.d/60-libvirt.rules", _if(MANAGE, "Y
     ids=["no", "auth-admin-reversed"],
 )
 def test_polkit_gate_before_a_grant_to_everyone_passes(host_scan, gate: str) -> None:
-    """R15H-4 (wrong fail). 00-gate.rules refuses org.libvirt.unix.manage to everyone outside
+    """HL15-4 (wrong fail). 00-gate.rules refuses org.libvirt.unix.manage to everyone outside
     %sudo; 60-libvirt.rules' grant to every account, run after it, reaches %sudo's members
     only. hvaudit failed HVA-132 "every local user controls every VM"."""
     a = host_scan({"polkit-rules": (POLKIT + gate + GRANT_ALL, 0)})
@@ -369,7 +369,7 @@ def test_polkit_gate_before_a_grant_to_everyone_passes(host_scan, gate: str) -> 
 
 
 def test_polkit_gate_to_one_user_counts_that_user(host_scan) -> None:
-    """R15H-4. A gate letting user carol alone through: the grant to everyone makes carol an
+    """HL15-4. A gate letting user carol alone through: the grant to everyone makes carol an
     administrator (HVA-142 counts her) and HVA-132 no longer fails."""
     gate = _rule(
         "/etc/polkit-1/rules.d/00-gate.rules", _if(MANAGE + ' && subject.user != "carol"', "NO")
@@ -410,7 +410,7 @@ def test_polkit_gate_not_reached_first_still_fails(host_scan, gate: str) -> None
 
 
 def test_polkit_refusal_after_an_early_return_does_not_end_the_grant(host_scan) -> None:
-    """R15H-5 (false pass). HL14-7 read a refusal of org.libvirt.unix.manage to everyone
+    """HL15-5 (false pass). HL14-7 read a refusal of org.libvirt.unix.manage to everyone
     anywhere in its function; `if (subject.local) { return; }` before it lets every local
     subject (libvirt's socket clients are local) go on to 60-libvirt.rules' grant. hvaudit
     passed HVA-132; the grant to everyone is counted again."""
@@ -424,7 +424,7 @@ def test_polkit_refusal_after_an_early_return_does_not_end_the_grant(host_scan) 
 
 
 def test_ssh_socket_on_a_listenaddress_port_is_a_management_listener(host_scan) -> None:
-    """R15H-6 (false pass). Socket activation: systemd holds 0.0.0.0:2222, the port sshd_config's
+    """HL15-6 (false pass). Socket activation: systemd holds 0.0.0.0:2222, the port sshd_config's
     ListenAddress names (`sshd -T`: listenaddress 0.0.0.0:2222; Port stays 22). HVA-210 knew
     sshd's sockets by the `port` lines only and passed a wildcard SSH socket."""
     held = (
@@ -442,7 +442,7 @@ def test_ssh_socket_on_a_listenaddress_port_is_a_management_listener(host_scan) 
 
 
 def test_sshd_listener_on_its_command_line_port_passes(host_scan) -> None:
-    """R15H-3 twin (wrong question): sshd(8) -p: the listener started with `-p 2222` listens
+    """HL15-3 twin (wrong question): sshd(8) -p: the listener started with `-p 2222` listens
     there whatever Port says (`sshd -T`, run without it, lists 22): its own port, a pass."""
     procs = PROCS.replace("/usr/sbin/sshd -D [listener]", "/usr/sbin/sshd -D -p 2222 [listener]")
     assert procs != PROCS

@@ -617,9 +617,9 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     and syslog(3) (/dev/log is journald's socket: systemd-journald.service(8)) all end in
     journald, so journald.conf `Storage=none` ("all log data received will be dropped",
     journald.conf(5)) without ForwardToSyslog to a running syslog daemon drops libvirt's log:
-    a fail (R15H-1). A log filter at priority 1 (`log_filters = "1:*"`, or LIBVIRT_LOG_FILTERS
+    a fail (HL15-1). A log filter at priority 1 (`log_filters = "1:*"`, or LIBVIRT_LOG_FILTERS
     in the daemon's environment, which replaces it) logs the sources it matches at debug and
-    floods the log through an output at priority 1 (R15H-2, see _debug_filters)."""
+    floods the log through an output at priority 1 (HL15-2, see _debug_filters)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")

@@ -738,7 +738,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     A process name is what `ss -p` shows (the task's name, which any program can take), so a
     listener named "sshd" counts as the approved SSH server only on a port `sshd -T` lists
     (sshd_ports): on another it may be another program, or an sshd run with a configuration of
-    its own that no SSH check read; that is the question (R15H-3, was a pass)."""
+    its own that no SSH check read; that is the question (HL15-3, was a pass)."""
     allowed = set(ctx.profile.allowed_listeners)
     for h in ctx.deployment.hosts:
         s = host_subject(h)

@@ -547,7 +547,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         merged["-o origin"] = origin
         f.sshd = Fact.of(merged, *f.sshd.sources, *processes.sources, *unit_srcs)
     # sshd(8) -p port: "Ports specified in the configuration file with the Port option are
-    # ignored when a command-line port is specified": the listener's own ports (R15H-3)
+    # ignored when a command-line port is specified": the listener's own ports (HL15-3)
     cli_ports = _sshd_command_line_ports(processes)
     if cli_ports and f.sshd.known:
         f.sshd = Fact.of({**f.sshd.get(), "-p": " ".join(cli_ports)}, *f.sshd.sources)

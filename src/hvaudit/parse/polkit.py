@@ -417,7 +417,7 @@ def _gated_after(
     gate (_gate) on `action`, and the group or user it lets through, or None. polkit(8):
     "Returning a result is final", so a subject the gate refuses reaches no rule of a later
     file (nor the .pkla files behind PKLA_COMPAT): a later grant to every account reaches the
-    gate's group or user only (R15H-4). Only `org.libvirt.unix.manage` is read so."""
+    gate's group or user only (HL15-4). Only `org.libvirt.unix.manage` is read so."""
     if action != "org.libvirt.unix.manage":
         return None
     for path in sorted((p for p in files if p.endswith(".rules")), key=_rules_order):
