@@ -4417,29 +4417,31 @@ def _sshd_command_line_options(processes: Fact[str]) -> list[str]:
     options in the format used in the configuration file", so `-o Keyword=value` and `-o
     "Keyword value"` alike; the title no longer shows the quotes, so the words after a keyword
     without '=' up to the next option (or the [listener] tag) are its value."""
-    if not processes.known:
-        return []
     out: list[str] = []
-    for _, words in _commands(processes.get()):
-        if not words or words[0].rsplit("/", 1)[-1] != "sshd":
-            continue
-        out += _sshd_o_options(words[1:])
+    for args in _sshd_arguments(processes):
+        out += _sshd_o_options(args)
     return list(dict.fromkeys(out))
 
 
 def _sshd_command_line_ports(processes: Fact[str]) -> list[str]:
     """The `-p PORT` (or `-pPORT`) options of the running sshd listener's command line."""
-    if not processes.known:
-        return []
     out: list[str] = []
-    for _, words in _commands(processes.get()):
-        if not words or words[0].rsplit("/", 1)[-1] != "sshd":
-            continue
-        for flag, value in itertools.pairwise([*words[1:], ""]):
+    for args in _sshd_arguments(processes):
+        for flag, value in itertools.pairwise([*args, ""]):
             port = value if flag == "-p" else flag[2:] if flag.startswith("-p") else ""
             if digits(port):
                 out.append(port)
     return list(dict.fromkeys(out))
+
+
+def _sshd_arguments(processes: Fact[str]) -> Iterator[list[str]]:
+    """The arguments (after the binary) of each running sshd process whose title's first word
+    is the sshd binary; nothing where the process list is unknown."""
+    if not processes.known:
+        return
+    for _, words in _commands(processes.get()):
+        if words and words[0].rsplit("/", 1)[-1] == "sshd":
+            yield list(words[1:])
 
 
 def _sshd_listener_runs(processes: Fact[str]) -> bool:

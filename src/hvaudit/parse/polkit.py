@@ -420,14 +420,9 @@ def _gated_after(
     gate's group or user only (HL15-4). Only `org.libvirt.unix.manage` is read so."""
     if action != "org.libvirt.unix.manage":
         return None
-    for path in sorted((p for p in files if p.endswith(".rules")), key=_rules_order):
-        if is_local_authority(path):
-            continue
-        code = js_without_comments("\n".join(files[path]))
-        for rule in rule_functions(code):
-            stmts = branches(rule)[0]
-            if stmts and _first_statement(rule, stmts[0]) and (found := _gate(stmts[0])):
-                return _rules_order(path), found[0], found[1]
+    for path, stmt in _opening_statements(files):
+        if found := _gate(stmt):
+            return _rules_order(path), found[0], found[1]
     return None
 
 
@@ -439,16 +434,25 @@ def _refused_after(files: dict[str, list[str]], action: str) -> tuple[str, str] 
     that action. The file's own functions still count (read as a whole)."""
     if action != "org.libvirt.unix.manage":
         return None
+    for path, stmt in _opening_statements(files):
+        if _REFUSE_MANAGE.fullmatch(stmt):
+            return _rules_order(path)
+    return None
+
+
+def _opening_statements(files: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+    """(path, statement) for the first statement of each addRule() function, the .rules files
+    in the order polkit runs them (_rules_order; the local authority's compat rule left out):
+    a refusal or gate counts only where it opens its function, since a statement before it may
+    return first (HL15-5)."""
     for path in sorted((p for p in files if p.endswith(".rules")), key=_rules_order):
         if is_local_authority(path):
             continue
         code = js_without_comments("\n".join(files[path]))
         for rule in rule_functions(code):
             stmts = branches(rule)[0]
-            # the refusal must open the function: a statement before it may return first
-            if stmts and _first_statement(rule, stmts[0]) and _REFUSE_MANAGE.fullmatch(stmts[0]):
-                return _rules_order(path)
-    return None
+            if stmts and _first_statement(rule, stmts[0]):
+                yield path, stmts[0]
 
 
 def _after(path: str, place: tuple[str, str]) -> bool:
