@@ -451,6 +451,10 @@ class Vm:
     """Why the huge pages backing the VM may go back to the host: its virtio balloon's free page
     reporting (libvirt <memballoon freePageReporting='on'>), with the page size that decides it
     (R15-2); None when nothing hands them back."""
+    locked_memory_reported: str | None = None
+    """Why the locked memory (libvirt <memoryBacking><locked/>) of the VM may go back to the host:
+    its balloon's free page reporting, with the file backing QEMU punches the pages out of
+    (VL16-1); None when nothing hands them back."""
     cpu_mode: str | None = None
     """The guest CPU model mode (host-passthrough, host-model, maximum, custom; "custom
     match='minimum'" for a custom CPU libvirt fills up with the host's features)."""

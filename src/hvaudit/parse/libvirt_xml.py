@@ -253,6 +253,53 @@ def _reported_huge_pages(root: Element) -> str | None:
     )
 
 
+def _reported_locked_memory(root: Element) -> str | None:
+    """Why the locked memory of a VM goes back to the host, or None (VL16-1). <locked/> has
+    QEMU lock its memory (`-overcommit mem-lock=on`, mlockall), and a locked anonymous page is
+    one the free page reporting of R15-2 cannot take: ram_block_discard_range discards
+    anonymous RAM with madvise(MADV_DONTNEED), which fails with EINVAL on "locked, Huge TLB
+    pages, or VM_PFNMAP pages" (madvise(2); mm/madvise.c madvise_dontneed_free_valid_vma:
+    `forbidden |= VM_LOCKED`). But RAM backed by a file descriptor is punched out of its file
+    first, `fallocate(rb->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, ...)` before any
+    madvise (ram_block_discard_range, `need_fallocate = rb->fd != -1`), and "File truncation
+    or hole punching forcibly unmaps the deleted pages from userspace ... Mlocked pages can be
+    munlocked and deleted in this way" (Documentation/mm/unevictable-lru.rst, "Truncating
+    MLOCKED Pages"; all read with `find_string`). libvirt backs the memory with a file
+    descriptor for `<source type='memfd'/>` (memory-backend-memfd) and for `<source
+    type='file'/>` or any <access mode> of the domain or of a NUMA cell's memAccess
+    (memory-backend-file in qemu.conf's memory_backing_dir): qemu_command.c
+    qemuBuildMemoryBackendProps, read with `read_file`. None without such a backing, without
+    <locked/>, or without a virtio balloon reporting free pages."""
+    backing = root.find("memoryBacking")
+    balloon = next(iter(root.findall("devices/memballoon")), None)
+    if (
+        backing is None
+        or backing.find("locked") is None
+        or balloon is None
+        or not (balloon.get("model") or "").startswith("virtio")
+        or not _yes(balloon.get("freePageReporting"))
+    ):
+        return None
+    source = _first(root, "memoryBacking", "source")
+    kind = (source.get("type") or "") if source is not None else ""
+    access = _first(root, "memoryBacking", "access")
+    mode = (access.get("mode") or "") if access is not None else ""
+    cells = [c.get("memAccess") for n in _every(root, "cpu", "numa") for c in n.findall("cell")]
+    if kind in ("memfd", "file"):
+        how = f"<source type='{kind}'/>"
+    elif mode:
+        how = f"<access mode='{mode}'/>"
+    elif any(cells):
+        how = f"a NUMA <cell memAccess='{next(c for c in cells if c)}'>"
+    else:
+        return None
+    return (
+        "<memballoon freePageReporting='on'>: QEMU gives every free page the guest reports back "
+        f"to the host, and with {how} the memory is a file QEMU punches each such page out of, "
+        "which frees it locked or not"
+    )
+
+
 def _first(el: Element, parent: str, child: str) -> Element | None:
     """`el.find("parent/child")`: the first `child` of any `parent` child, in document order.
     A path of one tag takes ElementTree's C fast path; a longer one goes through ElementPath's
@@ -336,7 +383,8 @@ def parse_domain(
         guarantee = Setting(
             "backed by pre-reserved huge pages", at("/domain/memoryBacking/hugepages")
         )
-    elif locked and not hugepages:
+    locked_reported = _reported_locked_memory(root) if locked and not hugepages else None
+    if locked and not hugepages and locked_reported is None:
         guarantee = Setting("guest memory locked in host RAM", at("/domain/memoryBacking/locked"))
     limit = (
         Setting(f"memtune hard_limit {_kib(hard)} KiB", at("/domain/memtune/hard_limit"))
@@ -790,6 +838,7 @@ def parse_domain(
         nosharepages=nosharepages,
         hugepage_backed=hugepages,
         huge_pages_reported=reported,
+        locked_memory_reported=locked_reported,
         cpu_mode=cpu_mode,
         cpu_model=cpu_model,
         nested_feature=nested_feature,
