@@ -828,9 +828,14 @@ def _vm(
         and not any(re.fullmatch(r"floppy[0-9]*", k) for k in v)
     ):
         legacy.append("floppy controller (i440FX machine)")
-    vga = pve.parse_property_string(v.get("vga", "std"), "type").get("type", "std")
+    named_vga = pve.parse_property_string(v.get("vga", ""), "type").get("type")
+    vga = named_vga or _pve_default_vga(arch, machine, v.get("ostype", ""))
     if vga == "cirrus":  # libvirt's LEGACY_MODELS: cirrus video
-        legacy.append("cirrus video")
+        legacy.append(
+            "cirrus video"
+            if named_vga
+            else f"cirrus video (qemu-server's default for {_pve_cirrus_why(machine, v)})"
+        )
     elif vga == "vmware":  # QemuServer.pm $vga_map: 'vmware' => 'vmware-svga' (R13-3)
         legacy.append("vmvga video")
     # qemu-server QemuServer.pm $vga_map: 'virtio-gl' => 'virtio-vga-gl', QEMU's virglrenderer
@@ -999,6 +1004,49 @@ _PVE_VOLUME = re.compile(r"([a-z][a-z0-9\-_.]*[a-z0-9]):(.+)", re.I | re.A | re.
 #: qm.conf cpu: `host` passes the host CPU through and `max` enables every feature the
 #: accelerator supports (QEMU's "max"); every other cputype is a named model.
 _PVE_CPU_MODES = {"host": "host-passthrough", "max": "maximum"}
+
+
+#: A machine type's QEMU version as qemu-server reads it (Machine.pm extract_version_parts).
+_PVE_MACHINE_VERSION = re.compile(r"(?:pc(?:-i440fx|-q35)?|virt)-([0-9]+)\.([0-9]+)", re.A)
+
+
+def _pve_windows_version(ostype: str) -> int:
+    """qemu-server Helpers.pm windows_version: 5 for wxp, w2k, w2k3; 6 for w2k8, wvista; N for
+    winN; 0 for every other ostype."""
+    if ostype in ("wxp", "w2k3", "w2k"):
+        return 5
+    if ostype in ("w2k8", "wvista"):
+        return 6
+    m = re.fullmatch(r"win([0-9]+)", ostype, re.A)
+    return int(m.group(1)) if m else 0
+
+
+def _pve_old_machine(machine: str) -> bool:
+    """A machine pinned to a QEMU version before 2.9 (qemu-server `min_version($machine_version,
+    2, 9)` false); an unpinned one runs at the node's QEMU version (at least 6.0)."""
+    m = _PVE_MACHINE_VERSION.match(machine)
+    return m is not None and (int(m.group(1)), int(m.group(2))) < (2, 9)
+
+
+def _pve_default_vga(arch: str, machine: str, ostype: str) -> str:
+    """The display qemu-server gives a VM whose `vga` names no type (QemuServer.pm
+    get_vga_properties): virtio on aarch64; else std, but cirrus for Windows before Vista
+    (windows_version below 6) and, on a machine pinned before 2.9, for every guest but Windows
+    Vista and later (`min_version($machine_version, 2, 9) ? (!$winversion || $winversion >= 6)
+    : ($winversion >= 6)`; github:proxmox/qemu-server, P16-1)."""
+    if arch == "aarch64":
+        return "virtio"
+    win = _pve_windows_version(ostype)
+    if _pve_old_machine(machine):
+        return "std" if win >= 6 else "cirrus"
+    return "std" if not win or win >= 6 else "cirrus"
+
+
+def _pve_cirrus_why(machine: str, v: dict[str, str]) -> str:
+    """Why qemu-server's default display is cirrus (`_pve_default_vga`), as the message says it."""
+    if 0 < _pve_windows_version(v.get("ostype", "")) < 6:
+        return f"ostype {v['ostype']} without a vga type"
+    return f"machine {machine}, before 2.9, without a vga type"
 
 
 def _pve_nesting(flags: str) -> tuple[tuple[str, str], ...]:
