@@ -519,8 +519,16 @@ def parse_storage(text: str, name: str) -> dict[str, dict[str, str]]:
 
 
 def parse_realms(text: str, name: str) -> dict[str, dict[str, str]]:
-    """Parse /etc/pve/domains.cfg (same section format as storage.cfg): realm -> {'type': ...}."""
-    return parse_storage(text, name)
+    """Parse /etc/pve/domains.cfg (same section format as storage.cfg): realm -> {'type': ...}.
+
+    pve-access-control's PVE::Auth::Plugin parse_config "add default domains": the realms `pve`
+    and `pam` always exist and are always of their own type (`$cfg->{ids}->{pve}->{type} =
+    'pve'; # force type`, pam likewise), whatever domains.cfg says of them or leaves out (P16-2:
+    `ldap: pve`, or no `pve:` section, does not make pve users directory accounts)."""
+    realms = parse_storage(text, name)
+    for builtin in ("pve", "pam"):
+        realms.setdefault(builtin, {})["type"] = builtin
+    return realms
 
 
 def parse_corosync(text: str, name: str) -> dict[str, object]:
