@@ -1,0 +1,125 @@
+"""Red team 16, Proxmox VE: qemu-server's defaults and pve-access-control's built-in realms.
+
+Findings (each pinned below; sources from github:proxmox/qemu-server e6352be6 and
+pve-access-control 5ccd07d, read with `fetch`):
+
+- P16-1 (false pass): HVA-047 took a VM without a `vga` type as `std`; qemu-server's
+  get_vga_properties gives Windows before Vista (ostype wxp, w2k, w2k3) and, on a machine
+  pinned before 2.9, every guest but Windows Vista and later the cirrus VGA: `ostype: wxp`
+  without `vga` passed "no ... cirrus video". Fails now, naming the default.
+- P16-2 (false pass): HVA-312 read a realm's type from domains.cfg as written; PVE::Auth::Plugin
+  parse_config forces the realms `pve` and `pam` to their own types and adds them when absent,
+  so an Administrator `ops@pve` passed "no privileged pam or pve user" when domains.cfg had no
+  `pve:` section or said `ldap: pve`. Fails now.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+DOMAINS = (PVE_HARDENED / "etc/pve/domains.cfg").read_text()
+USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+
+
+# --- P16-1: qemu-server's default display is cirrus for old Windows and old machines ---------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        (("ostype: l26", "ostype: wxp"), "ostype wxp without a vga type"),
+        (("ostype: l26", "ostype: w2k3"), "ostype w2k3 without a vga type"),
+        (
+            ("machine: q35", "machine: pc-q35-2.8"),
+            "machine pc-q35-2.8, before 2.9, without a vga type",
+        ),
+    ],
+    ids=["wxp", "w2k3", "machine-2.8"],
+)
+def test_p16_1_default_display_is_cirrus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: tuple[str, str], why: str
+) -> None:
+    """Was pass "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC,
+    cirrus video or USB tablet, mouse or keyboard". qemu-server QemuServer.pm
+    get_vga_properties: without a `vga` type, `min_version($machine_version, 2, 9) ?
+    (!$winversion || $winversion >= 6) : ($winversion >= 6)` picks `std`, else `cirrus`;
+    Helpers.pm windows_version makes wxp, w2k and w2k3 version 5; Machine.pm
+    extract_version_parts reads `pc-q35-2.8` as 2.8. $vga_map: 'cirrus' => 'cirrus-vga'."""
+    conf = VM200.replace(*edit).replace("vga: std\n", "")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
+    assert pve_result(report, "HVA-047", "web-10") == (
+        "fail",
+        f"emulated legacy devices: cirrus video (qemu-server's default for {why})",
+    )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("ostype: l26", "ostype: win11"),
+        ("ostype: l26", "ostype: w2k8"),
+        ("vga: std", "vga: memory=32"),
+        ("machine: q35", "machine: pc-q35-2.9"),
+    ],
+    ids=["win11", "w2k8-vista", "memory-only-l26", "machine-2.9"],
+)
+def test_p16_1_held_default_display_is_std(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: tuple[str, str]
+) -> None:
+    """Held twins: Windows 11 and w2k8 (windows_version 11 and 6), a Linux guest whose `vga`
+    sets only memory, and a machine of 2.9 get `std`: HVA-047's pass stays."""
+    conf = VM200.replace(*edit)
+    if edit[0] != "vga: std":
+        conf = conf.replace("vga: std\n", "")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
+    assert pve_result(report, "HVA-047", "web-10") == (
+        "pass",
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video "
+        "or USB tablet, mouse or keyboard",
+    )
+
+
+# --- P16-2: the pve and pam realms are always of their own type --------------------------------------
+
+#: An Administrator of the pve realm beside the hardened node's users.
+OPS_ADMIN = USER_CFG.replace(
+    "acl:1:/:@admins:Administrator:", "acl:1:/:@admins,ops@pve:Administrator:"
+).replace("user:audit@pve", "user:ops@pve:1:0::::platform on-call::\nuser:audit@pve")
+
+
+@pytest.mark.parametrize(
+    "domains",
+    [
+        DOMAINS.replace("pve: pve\n\tcomment Proxmox VE authentication server\n\n", ""),
+        DOMAINS.replace("pve: pve", "ldap: pve"),
+    ],
+    ids=["pve-section-absent", "ldap-pve"],
+)
+def test_p16_2_pve_realm_is_never_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], domains: str
+) -> None:
+    """Was pass "directory realm(s) corp; no privileged pam or pve user but root@pam" (and
+    "corp, pve" for `ldap: pve`). pve-access-control PVE::Auth::Plugin parse_config, "add
+    default domains": `$cfg->{ids}->{pve}->{type} = 'pve'; # force type` and pam likewise,
+    whatever domains.cfg holds: ops@pve is a local account of the pve realm."""
+    report = pve_scan(
+        tmp_path, capsys, {"etc/pve/domains.cfg": domains, "etc/pve/user.cfg": OPS_ADMIN}
+    )
+    assert pve_result(report, "HVA-312", "pve-h1") == (
+        "fail",
+        "privileged users outside the directory: ops@pve (directory realms: corp)",
+    )
+
+
+def test_p16_2_held_hardened_realms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Held: the hardened node's domains.cfg (pam, pve, ad corp) and users keep their pass."""
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-312", "pve-h1") == (
+        "pass",
+        "directory realm(s) corp; no privileged pam or pve user but root@pam",
+    )
