@@ -693,8 +693,9 @@ def test_system_ruleset_with_a_fixed_ip_list(tmp_path: Path) -> None:
     a = _vsphere(tmp_path, _firewall(configurable=False))
     assert _verdicts(a, "HVA-412")["esx1"] == (
         "pass",
-        "incoming blocked; every enabled ruleset a user may restrict is limited to listed "
-        "networks; 1 system ruleset(s) ESXi keeps open to all (ipListUserConfigurable false): dhcp",
+        "incoming and outgoing blocked; every enabled ruleset a user may restrict is limited to "
+        "listed networks; 1 system ruleset(s) ESXi keeps open to all (ipListUserConfigurable "
+        "false): dhcp",
     )
 
 

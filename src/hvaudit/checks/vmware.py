@@ -564,7 +564,16 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     whether a user may change its list (ipListUserConfigurable: "Flag indicating whether user can
     modify the allowed IP list of the firewall ruleset"); vSphere 8 STIG ESXI-80-000239 holds only
     those to listed networks (checks-catalog SR19-ESX-02): a system ruleset open to all whose list
-    ESXi keeps fixed is named in the message, not failed."""
+    ESXi keeps fixed is named in the message, not failed.
+
+    The default policy must block both directions: vSphere 8 STIG ESXI-80-000214 (V-258769,
+    read with `find_string`), "ESXi has a default firewall rule policy to allow or deny incoming
+    and outgoing traffic. Reduce the risk of attack by ensuring this is set to deny incoming and
+    outgoing traffic ... If the Incoming or Outgoing policies are "True", this is a finding"
+    (PowerCLI's Get-VMHostFirewallDefaultPolicy, whose IncomingEnabled/OutgoingEnabled are the
+    API's HostFirewallDefaultPolicy incomingBlocked/outgoingBlocked negated). A host that lets
+    outgoing traffic out by default passed on incomingBlocked alone (V16-1); one whose
+    outgoingBlocked is not reported ("Need not be set") is asked."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         fw = esx.firewall
@@ -594,11 +603,25 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
         problems = []
         if fw.get("incoming_blocked") is not True:
             problems.append("incoming traffic is not blocked by default")
+        if fw.get("outgoing_blocked") is False:
+            problems.append("outgoing traffic is not blocked by default")
         if open_to_all:
             shown = ", ".join(open_to_all[:8]) + (" ..." if len(open_to_all) > 8 else "")
             problems.append(f"{len(open_to_all)} enabled ruleset(s) open to any address: {shown}")
         if problems:
             yield failed(s, "; ".join(problems), esx.source)
+        elif fw.get("outgoing_blocked") is not True:
+            gap = Fact[bool].unavailable(
+                "config.firewall.defaultPolicy.outgoingBlocked not reported", esx.source
+            )
+            yield unknown(
+                s,
+                gap,
+                f"Does host {h.name}'s firewall block outgoing traffic by default? Evidence: "
+                "`esxcli network firewall get` there (Default Action) or PowerCLI "
+                "Get-VMHostFirewallDefaultPolicy (OutgoingEnabled). Pass: yes, DROP "
+                "(OutgoingEnabled False); fail: PASS (OutgoingEnabled True).",
+            )
         else:
             what = "every enabled ruleset limited to listed networks"
             if fixed:
@@ -608,7 +631,7 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
                     f"{len(fixed)} system ruleset(s) ESXi keeps open to all "
                     f"(ipListUserConfigurable false): {shown}"
                 )
-            yield passed(s, f"incoming blocked; {what}", esx.source)
+            yield passed(s, f"incoming and outgoing blocked; {what}", esx.source)
 
 
 def _every_address(networks: list[Any]) -> bool:
