@@ -360,8 +360,11 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     on the strength of the file alone (R5-12). A DROP policy is no default deny when an IN ACCEPT rule
     that restricts nothing (no source, destination, macro, protocol, port or interface:
     pve-firewall's rule options only narrow what a rule matches, pve-firewall.adoc "Firewall
-    Rules") comes first in cluster.fw or host.fw: pve-firewall compiles the rules in order and
-    the policy last, so it accepts every inbound packet. host.fw not read at all is a question,
+    Rules") comes before any unrestricted DROP: pve-firewall compiles host.fw's rules, then
+    cluster.fw's, then the policy (enable_host_firewall "add host rules first"; L16-1), so it
+    accepts every inbound packet. A rule pve-firewall refuses (verify_rule) is not applied,
+    whichever its action (L16-2, L16-3), and a DROP of one IP version closes only that
+    version's chain (L16-4). host.fw not read at all is a question,
     never a pass: its rules come before the policy too. The node's host.fw is
     /etc/pve/nodes/<node name>/host.fw, the node name being the host name without its domain
     (pve-common PVE::INotify nodename). A host.fw with `enable: 0` fails too: pve-firewall builds
@@ -455,14 +458,16 @@ def _accepts_everything(
     addressed: frozenset[str] = frozenset(),
     maybe: list[str] | None = None,
     own: Mapping[_Addr, str] | None = None,
+    walked: list[tuple[str, dict[str, object]]] | None = None,
 ) -> list[str]:
-    """The first IN rule of cluster.fw and of host.fw that opens the node broadly, when it
-    accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
+    """The first IN rule of the node's input chain (host.fw's rules, then cluster.fw's:
+    `_input_chain`) that opens the node broadly, when it accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
     options -source, -dest, -p, -dport, -sport, -i, -icmp-type and a macro only narrow a rule,
     and a /7 or wider source or destination narrows nothing), or one that names only a
     transport protocol, with no port or ports admitting more than half of them (`IN ACCEPT -p
     tcp`, `-dport 1:65535`: every port of the protocol, as HVA-190 judges `-p tcp -j ACCEPT`).
-    An unrestricted DROP or REJECT first closes the file's rules. `-i` restricts nothing when it
+    An unrestricted DROP or REJECT first closes the chain for its IP version (L16-4);
+    `walked` receives each rule reached before that (HVA-313's port loop). `-i` restricts nothing when it
     names the only interface holding the node's addresses, or an interface
     /etc/network/interfaces (with the files it sources) gives the default gateway (ifupdown2,
     Proxmox VE's network stack, addons/address.py: gateway "Default gateway", found with
@@ -478,103 +483,134 @@ def _accepts_everything(
     own addresses, and every address beyond its networks reaches that one (P14-2); a -dest IP
     set holds it as the daemon's set lookup does (`_holds`: the most specific entry decides
     under pve-firewall, P15-2)."""
-    cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
-    files = [("cluster.fw", cluster)]
-    if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
-        files.append(("host.fw", px.host_firewall.get()))
-    out = []
+    out: list[str] = []
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     uplinks = _uplinks(px)
     unread = bool(px.interfaces.known and px.interfaces.get().unread)
-    for where, fw in files:
-        if fw is None or cluster is None:
-            continue
-        for r in _host_rules(fw, cluster):
-            shown = r["options"]
-            assert isinstance(shown, dict)
-            if r["type"] != "in" or r["macro"]:
-                continue
-            # an option of value 0 is Perl's false, which pve-firewall reads as unset (P15-4)
-            unset = [] if nft else perl_false(shown)
-            opts = {k: v for k, v in shown.items() if k not in unset}
-            # each list as wide as its widest element (P14-1); a -dest holding the node's
-            # address on its gateway interface is every packet to the node (P14-2)
-            held = next(
-                (
-                    (x.strip(), a, i)
-                    for x in str(opts.get("dest") or "").split(",")
-                    for a, i in (own or {}).items()
-                    if x.strip() and _holds(x, a, cluster, nft)
-                ),
-                None,
-            )
-            wide = all(
-                any(_wide(x, cluster) for x in str(opts[key]).split(",") if x.strip())
-                for key in ("source", "dest")
-                if str(opts.get(key) or "").strip() and not (key == "dest" and held)
-            )
-            narrowing = set(opts) - {"log", "source", "dest"}
-            # a -sport of more than half the ports is every client's ephemeral port (Linux
-            # 32768-60999): it restricts nothing a client controls
-            if "sport" in opts and _pve_ports(str(opts["sport"])) > 32768:
-                narrowing.discard("sport")
-            # -i of the only interface holding the node's addresses is every packet to it, and
-            # -i of the default gateway's interface every packet from beyond the local networks
-            iface, why = str(opts.get("iface") or ""), ""
-            if iface and (iface in uplinks or (addressed and {iface} == addressed)):
-                narrowing.discard("iface")
-                why = (
-                    f" (-i {iface}: the default gateway's interface)"
-                    if iface in uplinks
-                    else f" (-i {iface}: the only interface with the node's addresses)"
-                )
-            if held:
-                why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]})"
-            why += "".join(
-                f" (-{ {'proto': 'p', 'iface': 'i'}.get(k, k) } 0: Perl's false, which "
-                "pve-firewall reads as no value and writes no match for)"
-                for k in unset
-            )
-            # protocol 0 is every protocol to pve-firewall's iptables rules, not to
-            # proxmox-firewall's nftables ones (P15-1, IPTABLES_ALL_PROTOCOLS)
-            if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
-                narrowing.discard("proto")
-                why += (
-                    f" (-p {opts['proto']}: protocol number 0, which pve-firewall's iptables "
-                    "rules read as every protocol)"
-                )
-            proto = str(opts.get("proto") or "").lower()
-            text = (
-                "IN "
-                + str(r["action"])
-                + "".join(
-                    f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {shown[k]}"
-                    for k in ("iface", "proto", "dport", "sport")
-                    if k in shown
-                )
-            )
-            if not wide:
-                continue
-            if (
-                maybe is not None
-                and unread
-                and "iface" in narrowing
-                and r["action"] == "ACCEPT"
-                and _opens(narrowing - {"iface"}, proto, opts)
-            ):
-                maybe.append(f"{where} line {r['line']} `{text}`")
-            what = _opens(narrowing, proto, opts)
-            if what is None:
-                continue
-            if what != "every inbound packet":
-                if r["action"] == "ACCEPT":
-                    out.append(f"{where} line {r['line']} `{text}` accepts {what}")
-                    break
-                continue
-            if r["action"] == "ACCEPT":
-                out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}")
+    cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
+    # the IP versions an unrestricted DROP or REJECT has closed (L16-4)
+    closed: set[int] = set()
+    for where, r in _input_chain(px):
+        if cluster is None:
             break
+        version = r.get("ipversion")
+        versions = {version} if isinstance(version, int) else {4, 6}
+        reached = versions - closed
+        if not reached:
+            continue
+        if walked is not None:
+            walked.append((where, r))
+        shown = r["options"]
+        assert isinstance(shown, dict)
+        if r["type"] != "in" or r["macro"]:
+            continue
+        # an option of value 0 is Perl's false, which pve-firewall reads as unset (P15-4)
+        unset = [] if nft else perl_false(shown)
+        opts = {k: v for k, v in shown.items() if k not in unset}
+        # each list as wide as its widest element (P14-1); a -dest holding the node's
+        # address on its gateway interface is every packet to the node (P14-2)
+        held = next(
+            (
+                (x.strip(), a, i)
+                for x in str(opts.get("dest") or "").split(",")
+                for a, i in (own or {}).items()
+                if x.strip() and _holds(x, a, cluster, nft)
+            ),
+            None,
+        )
+        wide = all(
+            any(_wide(x, cluster) for x in str(opts[key]).split(",") if x.strip())
+            for key in ("source", "dest")
+            if str(opts.get(key) or "").strip() and not (key == "dest" and held)
+        )
+        narrowing = set(opts) - {"log", "source", "dest"}
+        # a -sport of more than half the ports is every client's ephemeral port (Linux
+        # 32768-60999): it restricts nothing a client controls
+        if "sport" in opts and _pve_ports(str(opts["sport"])) > 32768:
+            narrowing.discard("sport")
+        # -i of the only interface holding the node's addresses is every packet to it, and
+        # -i of the default gateway's interface every packet from beyond the local networks
+        iface, why = str(opts.get("iface") or ""), ""
+        if iface and (iface in uplinks or (addressed and {iface} == addressed)):
+            narrowing.discard("iface")
+            why = (
+                f" (-i {iface}: the default gateway's interface)"
+                if iface in uplinks
+                else f" (-i {iface}: the only interface with the node's addresses)"
+            )
+        if held:
+            why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]})"
+        why += "".join(
+            f" (-{ {'proto': 'p', 'iface': 'i'}.get(k, k) } 0: Perl's false, which "
+            "pve-firewall reads as no value and writes no match for)"
+            for k in unset
+        )
+        # protocol 0 is every protocol to pve-firewall's iptables rules, not to
+        # proxmox-firewall's nftables ones (P15-1, IPTABLES_ALL_PROTOCOLS)
+        if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
+            narrowing.discard("proto")
+            why += (
+                f" (-p {opts['proto']}: protocol number 0, which pve-firewall's iptables "
+                "rules read as every protocol)"
+            )
+        proto = str(opts.get("proto") or "").lower()
+        text = (
+            "IN "
+            + str(r["action"])
+            + "".join(
+                f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {shown[k]}"
+                for k in ("iface", "proto", "dport", "sport")
+                if k in shown
+            )
+        )
+        if not wide:
+            continue
+        if (
+            maybe is not None
+            and unread
+            and "iface" in narrowing
+            and r["action"] == "ACCEPT"
+            and _opens(narrowing - {"iface"}, proto, opts)
+        ):
+            maybe.append(f"{where} line {r['line']} `{text}`")
+        what = _opens(narrowing, proto, opts)
+        if what is None:
+            continue
+        # a rule of both IP versions after an unrestricted DROP of one opens the other
+        family = f"IPv{min(reached)} " if reached != versions else ""
+        if what != "every inbound packet":
+            if r["action"] == "ACCEPT":
+                out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}")
+                return out
+            continue
+        if r["action"] == "ACCEPT":
+            what = f"every inbound {family}packet"
+            out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}")
+            return out
+        closed |= reached
     return out
+
+
+def _input_chain(px: ProxmoxHost) -> list[tuple[str, dict[str, object]]]:
+    """The IN and OUT rules of the node's chains in the order the daemon applies them: host.fw's
+    (when its firewall is on) before cluster.fw's. pve-firewall enable_host_firewall: "add host
+    rules first, so that cluster wide rules can be overwritten" (`foreach my $rule (@$rules,
+    @$cluster_rules)`); proxmox-firewall's input chain jumps to host-in before cluster-in
+    (resources/proxmox-firewall.nft). Under pve-firewall a rule it alone refuses (`-p TCP`:
+    `pve_refused`) is left out (L16-1, L16-3)."""
+    if not px.cluster_firewall.known:
+        return []
+    cluster = px.cluster_firewall.get()
+    nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
+    files = [("cluster.fw", cluster)]
+    if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
+        files.insert(0, ("host.fw", px.host_firewall.get()))
+    return [
+        (where, r)
+        for where, fw in files
+        for r in _host_rules(fw, cluster)
+        if nft or not r.get("pve_refused")
+    ]
 
 
 def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, object]]:
@@ -1861,32 +1897,32 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 "proxmox-firewall add the cluster.fw alias local_network to the set"
             )
         nft = node.options.get("nftables") == "1"
-        for where, fw in (("cluster.fw", cluster), ("host.fw", node)):
-            for r in _host_rules(fw, cluster):
-                opts = r["options"]
-                assert isinstance(opts, dict)
-                # a value 0 is unset to pve-firewall (perl_false, P15-4)
-                opts = {k: v for k, v in opts.items() if nft or k not in perl_false(opts)}
-                macro = str(r["macro"]).lower()
-                ports = _pve_port_intervals(str(opts.get("dport", "")))
-                opens_mgmt = macro in MGMT_MACROS or any(
-                    lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
-                )
-                source = str(opts.get("source") or "")
-                # a wide `management` set is reported above, with its entries
-                every = not source or any(
-                    _wide(x, cluster)
-                    for x in source.split(",")
-                    if x.strip().lower() not in ("+management", "+dc/management")
-                )
-                if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
-                    what = f"from {source}" if source else "from any source"
-                    problems.append(f"{where}:{r['line']} accepts management ports {what}")
         maybe: list[str] = []
-        problems += [
-            f"{rule}, management ports included"
-            for rule in _accepts_everything(px, _addressed(h), maybe, _own_addresses(h, px))
-        ]
+        # the rules the input chain reaches, host.fw's first, up to an unrestricted DROP
+        # (L16-1)
+        walked: list[tuple[str, dict[str, object]]] = []
+        opened = _accepts_everything(px, _addressed(h), maybe, _own_addresses(h, px), walked)
+        for where, r in walked:
+            opts = r["options"]
+            assert isinstance(opts, dict)
+            # a value 0 is unset to pve-firewall (perl_false, P15-4)
+            opts = {k: v for k, v in opts.items() if nft or k not in perl_false(opts)}
+            macro = str(r["macro"]).lower()
+            ports = _pve_port_intervals(str(opts.get("dport", "")))
+            opens_mgmt = macro in MGMT_MACROS or any(
+                lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
+            )
+            source = str(opts.get("source") or "")
+            # a wide `management` set is reported above, with its entries
+            every = not source or any(
+                _wide(x, cluster)
+                for x in source.split(",")
+                if x.strip().lower() not in ("+management", "+dc/management")
+            )
+            if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
+                what = f"from {source}" if source else "from any source"
+                problems.append(f"{where}:{r['line']} accepts management ports {what}")
+        problems += [f"{rule}, management ports included" for rule in opened]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif daemon[0] == "unknown" and maybe:

@@ -135,6 +135,19 @@ _RULE_PARAMS = (
 )
 _PROTOCOLS_WITH_PORTS = {"udp", "17", "udplite", "136", "tcp", "6", "dccp", "33", "sctp", "132"}
 _ICMP = {"icmp", "1", "icmpv6", "ipv6-icmp", "58"}
+# The /etc/protocols names (netbase, first column) of the protocols hvaudit reads a meaning into.
+_KNOWN_PROTOCOLS = {
+    "tcp",
+    "udp",
+    "udplite",
+    "dccp",
+    "sctp",
+    "icmp",
+    "ipv6-icmp",
+    "icmpv6",
+    "ip",
+    "hopopt",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,32 +277,127 @@ def _verify(
         elif env == "vm" and not re.fullmatch(r"net\d+", opts["iface"], re.A):
             errors.append("iface: value does not match the regex pattern 'net\\d+'")
     proto = opts.get("proto", "")
+    # pve_fw_verify_protocol_spec looks the protocol up in parse_protocol_file's first column
+    # and numbers as written: `TCP` (an alias column of netbase's `tcp 6 TCP`) or `06` is an
+    # "unknown protocol" to pve-firewall; proxmox-firewall reads them (Protocol::Named, nft
+    # resolves the alias; Numeric), so only pve-firewall leaves the rule out (L16-3)
+    if proto and (
+        (proto != proto.lower() and proto.lower() in _KNOWN_PROTOCOLS)
+        or re.fullmatch(r"0[0-9]+", proto, re.A)
+    ):
+        rule["pve_refused"] = f"unknown protocol '{proto}'"
     if "dport" in opts or "sport" in opts:
         if not proto:
             errors.append("missing property - 'dport'/'sport' requires 'proto'")
         elif proto not in _PROTOCOLS_WITH_PORTS and proto not in _ICMP:
             errors.append(f"protocol '{proto}' does not support ports")
+    errors.extend(
+        f"{key}: {why}"
+        for key in ("dport", "sport")
+        if key in opts and (why := _port_list(str(opts[key])))
+    )
     if "icmp-type" in opts and proto not in _ICMP:
         errors.append("missing property - 'icmp-type' requires an icmp 'proto'")
+    # the rule's IP version: pve-firewall applies a rule of one version only to that version's
+    # chains, and refuses a rule mixing both (verify_rule $set_ip_version: "detected mixed
+    # ipv4/ipv6 addresses in rule"), icmp being IPv4's and icmpv6 IPv6's
+    versions = {4} if proto == "icmp" else {6} if proto in ("icmpv6", "ipv6-icmp") else set()
     for key in ("source", "dest"):
-        for item in str(opts.get(key, "")).split(","):
-            if not item:
-                continue
-            if item.startswith("+"):
-                m = re.fullmatch(rf"\+(?:guest/|dc/|sdn/)?({NAME})", item, re.A)
-                if not m:
-                    errors.append(f"{key}: invalid ipset name '{item}'")
-                elif not item.startswith("+sdn/") and not _ipset_known(m.group(1), fw, cluster):
-                    errors.append(f"{key}: no such ipset '{m.group(1)}'")
-            elif re.fullmatch(rf"(?:guest/|dc/)?{NAME}", item, re.A):
-                if not _alias_known(item, fw, cluster):
-                    errors.append(f"{key}: no such alias '{item}'")
-            else:
-                for part in item.split("-", 1):
-                    if _address(net_ip(part)):
-                        errors.append(f"{key}: invalid address '{item}'")
-                        break
+        value = str(opts.get(key, ""))
+        if not value:
+            continue
+        why, version = _address_list(value, fw, cluster)
+        if why:
+            errors.append(f"{key}: {why}")
+        elif version:
+            versions.add(version)
+    if len(versions) > 1:
+        errors.append("detected mixed ipv4/ipv6 addresses in rule")
+    elif versions:
+        rule["ipversion"] = versions.pop()
     return errors
+
+
+def _port_list(spec: str) -> str | None:
+    """Why pve-firewall's parse_port_name_number_or_range refuses a -dport/-sport list (None:
+    it does not, as far as hvaudit can tell without the node's /etc/services). An element is
+    `N:M` with N <= M, a number, or a name (a service of /etc/services, an ICMP type): `:8006`
+    or `8006:` is no range and no name ("invalid port"), `9000:8000` a "backwards range", a port
+    above 65535 invalid, and an empty element (`22,`, `,22`) "extraneous commas in list".
+    proxmox-firewall refuses them too (proxmox-ve-config PortEntry: parse_port of each side of
+    the `:`, "start port is greater than end port!"). L16-3."""
+    for item in spec.split(","):
+        if not item:
+            return "extraneous commas in list"
+        m = re.fullmatch(r"([0-9]+):([0-9]+)", item, re.A)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if max(a, b) > 65535:
+                return f"invalid port '{max(a, b)}'"
+            if a > b:
+                return f"backwards range '{item}' not allowed"
+        elif re.fullmatch(r"[0-9]+", item, re.A):
+            if int(item) > 65535:
+                return f"invalid port '{item}'"
+        elif ":" in item:
+            return f"invalid port '{item}'"
+    return None
+
+
+def _address_list(
+    value: str, fw: FirewallFile, cluster: FirewallFile | None
+) -> tuple[str | None, int | None]:
+    """A rule's -source or -dest as pve-firewall reads it (parse_address_list, then verify_rule
+    check_ipset_or_alias_property): why it refuses the value (None: it does not) and the IP
+    version it gives the rule (an alias: its address's; an IP set: none). A set (`+name`) or
+    an alias must be the whole value: in a list, `+a,+b` or `+set,10.0.0.0/8` is an "invalid
+    ipset name" and `10.0.0.0/8,alias` an "invalid IP address" (Net::IP takes no name). Each
+    element of a list goes through Net::IP->new, which refuses a network with host bits set
+    (`10.0.0.1/8`, `0.0.0.1/0`: "Invalid prefix", Net::IP 1.26), a backwards range and an
+    empty element; a list mixes no IPv4 and IPv6 elements and holds no range (L16-2)."""
+    if value.startswith("+"):
+        m = re.fullmatch(rf"\+(?:guest/|dc/|sdn/)?({NAME})", value, re.A)
+        if not m:
+            return f"invalid ipset name '{value}'", None
+        if not value.startswith("+sdn/") and not _ipset_known(m.group(1), fw, cluster):
+            return f"no such ipset '{m.group(1)}'", None
+        return None, None
+    if re.fullmatch(rf"(?:guest/|dc/)?{NAME}", value, re.A):
+        if not _alias_known(value, fw, cluster):
+            return f"no such alias '{value}'", None
+        scope, _, name = value.rpartition("/")
+        local = fw.aliases if fw.kind != "cluster" and scope != "dc" else {}
+        dc = (cluster or fw).aliases if scope != "guest" else {}
+        target = local.get(name.lower()) or dc.get(name.lower()) or ""
+        return None, 6 if ":" in target else 4
+    elements = value.split(",")
+    versions = set()
+    for item in elements:
+        version = _net_ip_version(item)
+        if version is None:
+            return f"invalid IP address '{item}'", None
+        versions.add(version)
+    if len(versions) > 1:
+        return f"detected mixed ipv4/ipv6 addresses in address list '{value}'", None
+    if len(elements) > 1 and any("-" in item for item in elements):
+        return "you can't use a range in a list", None
+    return None, versions.pop()
+
+
+def _net_ip_version(item: str) -> int | None:
+    """The IP version of one address list element as Net::IP->new reads it (an address, a
+    CIDR network without host bits, or a range `A-B` with A <= B), None when it refuses it."""
+    try:
+        if "-" in item:
+            lo, _, hi = item.partition("-")
+            a, b = ipaddress.ip_address(lo), ipaddress.ip_address(hi)
+            return a.version if a.version == b.version and int(a) <= int(b) else None
+        text = net_ip(item)
+        if "/" in text:
+            return ipaddress.ip_network(text, strict=True).version
+        return ipaddress.ip_address(text).version
+    except ValueError:
+        return None
 
 
 def _rule(line: str, n: int, env: str) -> dict[str, object]:
@@ -461,6 +569,8 @@ def parse_firewall(
         errors = r["errors"]
         if isinstance(errors, list) and errors:
             warn(int(str(r["line"])), f"rule not applied: {'; '.join(errors)}")
+        elif r.get("pve_refused"):
+            warn(int(str(r["line"])), f"rule not applied by pve-firewall: {r['pve_refused']}")
     for label, entries in fw.ipsets.items():
         for e in entries:
             if e.errors:

@@ -1,0 +1,220 @@
+"""Leads 16, Proxmox VE: the node's input chain as pve-firewall builds it.
+
+Findings (sources from github:proxmox/pve-firewall 6f1311f, proxmox-firewall a752659 and
+proxmox-ve-rs 840d1ed, read with `fetch`; Net::IP 1.26 run on the refused values):
+
+- L16-1 (wrong fail): pve-firewall enable_host_firewall compiles host.fw's rules before
+  cluster.fw's ("add host rules first, so that cluster wide rules can be overwritten":
+  `foreach my $rule (@$rules, @$cluster_rules)`), and proxmox-firewall's input chain jumps to
+  host-in before cluster-in (resources/proxmox-firewall.nft). hvaudit read cluster.fw first
+  and each file on its own, so an unrestricted host.fw `IN DROP` did not close the cluster.fw
+  rules after it (HVA-301 and HVA-313 failed on a cluster.fw `IN ACCEPT` it shadows), and
+  HVA-313's management-port loop saw no DROP at all. One chain now (`_input_chain`), walked
+  up to the DROP that closes it.
+- L16-2 (false pass): rules pve-firewall refuses were kept, and a refused unrestricted DROP
+  closed the chain before an `IN ACCEPT`: verify_rule's parse_address_list takes each list
+  element with Net::IP->new, which refuses a network with host bits set (`0.0.0.1/0`:
+  "Invalid prefix"), a name (`0.0.0.0/0,admin-lan`), a list mixing IPv4 and IPv6
+  (`0.0.0.0/0,::/0`: "detected mixed ipv4/ipv6 addresses"); a set must be the whole value
+  (`+management,0.0.0.0/0`: check_ipset_or_alias_property "invalid ipset name").
+  proxmox-ve-config's IpList refuses mixed families too. The parser now refuses them
+  (`_address_list`), so the `IN ACCEPT` after them fails HVA-301 and HVA-313.
+- L16-3 (wrong fail): refused ACCEPT rules failed HVA-301/313: `-p TCP` (pve_fw_verify_protocol_
+  spec looks names up in /etc/protocols' first column, case-sensitively: "unknown protocol"),
+  `-dport :8006` and `-dport 9000:8000` (parse_port_name_number_or_range: "invalid port",
+  "backwards range"), `-source 0.0.0.0/0,::/0`. `-p TCP` stays applied under
+  proxmox-firewall (Protocol::Named, which nft resolves through /etc/protocols' alias `TCP`):
+  recorded as `pve_refused`, left out only under pve-firewall.
+- L16-4 (false pass): pve-firewall applies a rule with an IP version only to that version's
+  chain (enable_host_firewall `next if $rule->{ipversion} && ($rule->{ipversion} !=
+  $ipversion)`), so `IN DROP -source ::/0` closes IPv6 only; hvaudit read it as closing the
+  chain, and the `IN ACCEPT` after it, which admits every IPv4 packet, passed. The closing
+  DROP now closes its IP version; a rule of both after it opens the other ("every inbound
+  IPv4 packet").
+
+Probes that held (pinned): a cluster.fw `IN DROP` before a host.fw `IN ACCEPT` (host.fw's
+rules come first, so the ACCEPT still fails); `-p TCP` under proxmox-firewall.
+
+Tally: see the test functions below; every finding's case failed on main d25c728.
+
+Leads left: see the end of this docstring (filled in at the end of the round).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_redteam14_pve_probes import HOST_FW, _host_rule, _live
+from test_redteam15_pve_probes import CLUSTER_FW, _node
+
+
+def _cluster_rule(rule: str) -> str:
+    """cluster.fw with `rule` the last of its [RULES] (line 23)."""
+    return CLUSTER_FW.replace("\n[group webserver]", f"{rule}\n\n[group webserver]")
+
+
+# --- L16-1: host.fw's rules come before cluster.fw's ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("check_id", "rule", "message"),
+    [
+        ("HVA-301", "IN ACCEPT", "cluster firewall on, input policy DROP"),
+        (
+            "HVA-313",
+            "IN ACCEPT -p tcp -dport 8006",
+            "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management "
+            "ports wider",
+        ),
+    ],
+    ids=["accept-all", "web-ui"],
+)
+def test_l16_1_host_drop_closes_the_cluster_rules_after_it(
+    tmp_path: Path, check_id: str, rule: str, message: str
+) -> None:
+    """Was fail "... cluster.fw line 23 `IN ACCEPT` accepts every inbound packet ..." (and
+    "cluster.fw:23 accepts management ports from any source"). pve-firewall
+    enable_host_firewall adds host.fw's rules before cluster.fw's to PVEFW-HOST-IN (`foreach
+    my $rule (@$rules, @$cluster_rules)`: "add host rules first, so that cluster wide rules
+    can be overwritten"), so host.fw's unrestricted `IN DROP` drops every packet before
+    cluster.fw's ACCEPT."""
+    edits = {**_host_rule("IN DROP"), "etc/pve/firewall/cluster.fw": _cluster_rule(rule)}
+    assert _live(tmp_path, edits, check_id) == ("pass", message)
+
+
+def test_l16_1_held_cluster_drop_does_not_close_host_rules(tmp_path: Path) -> None:
+    """Held twin: cluster.fw's `IN DROP` comes after host.fw's rules, so host.fw's `IN ACCEPT`
+    admits every packet first."""
+    edits = {**_host_rule("IN ACCEPT"), "etc/pve/firewall/cluster.fw": _cluster_rule("IN DROP")}
+    assert _live(tmp_path, edits, "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+
+
+# --- L16-2: a DROP pve-firewall refuses closes nothing -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["0.0.0.1/0", "0.0.0.0/0,::/0", "+management,0.0.0.0/0", "0.0.0.0/0,admin-lan"],
+    ids=["host-bits", "mixed-versions", "set-in-list", "alias-in-list"],
+)
+def test_l16_2_refused_drop_closes_nothing(tmp_path: Path, source: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). verify_rule
+    refuses the DROP (parse_address_list: Net::IP->new('0.0.0.1/0') is "Invalid prefix"; a
+    list mixing versions is "detected mixed ipv4/ipv6 addresses"; a set in a list is an
+    "invalid ipset name", a name in a list no IP address), so it is not applied and the
+    `IN ACCEPT` after it admits every packet."""
+    rule = f"IN DROP -source {source}\nIN ACCEPT"
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 10 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        "host.fw line 10 `IN ACCEPT` accepts every inbound packet, management ports included",
+    )
+
+
+def test_l16_2_refusals_are_noted() -> None:
+    """The parser says why pve-firewall leaves each rule out."""
+    from hvaudit.parse.proxmox_firewall import parse_firewall
+
+    cluster = parse_firewall(CLUSTER_FW, "cluster.fw")
+    rules = [
+        "IN DROP -source 0.0.0.1/0",
+        "IN DROP -source 0.0.0.0/0,::/0",
+        "IN DROP -source +management,0.0.0.0/0",
+        "IN ACCEPT -p tcp -dport :8006",
+        "IN ACCEPT -p tcp -dport 9000:8000",
+        "IN ACCEPT -source 10.0.0.0/8 -dest ::1",
+        "IN ACCEPT -p TCP",
+    ]
+    host = parse_firewall(HOST_FW + "\n".join(rules) + "\n", "host.fw", cluster=cluster)
+    assert host.warnings == [
+        "host.fw:9: rule not applied: source: invalid IP address '0.0.0.1/0'",
+        "host.fw:10: rule not applied: source: detected mixed ipv4/ipv6 addresses in address "
+        "list '0.0.0.0/0,::/0'",
+        "host.fw:11: rule not applied: source: invalid ipset name '+management,0.0.0.0/0'",
+        "host.fw:12: rule not applied: dport: invalid port ':8006'",
+        "host.fw:13: rule not applied: dport: backwards range '9000:8000' not allowed",
+        "host.fw:14: rule not applied: detected mixed ipv4/ipv6 addresses in rule",
+        "host.fw:15: rule not applied by pve-firewall: unknown protocol 'TCP'",
+    ]
+
+
+# --- L16-3: an ACCEPT pve-firewall refuses opens nothing ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "IN ACCEPT -p TCP",
+        "IN ACCEPT -p tcp -dport :8006",
+        "IN ACCEPT -p tcp -dport 9000:8000",
+        "IN ACCEPT -source 0.0.0.0/0,::/0",
+    ],
+    ids=["proto-case", "open-range", "backwards-range", "mixed-versions"],
+)
+def test_l16_3_refused_accept_opens_nothing(tmp_path: Path, rule: str) -> None:
+    """Was fail "... `IN ACCEPT -p TCP` accepts every tcp port ..." (HVA-313: "host.fw:9
+    accepts management ports from any source" or "accepts every inbound packet"). pve-firewall
+    refuses the rule: pve_fw_verify_protocol_spec keys /etc/protocols by its first column
+    (`tcp`, not the alias `TCP`), parse_port_name_number_or_range takes `N:M` with N <= M, a
+    number or a service name (`:8006` is none), parse_address_list no mixed versions."""
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "pass",
+        "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports "
+        "wider",
+    )
+
+
+def test_l16_3_held_protocol_case_under_proxmox_firewall(tmp_path: Path) -> None:
+    """Held twin: proxmox-firewall (host.fw `nftables: 1`) makes `-p TCP` Protocol::Named
+    (proxmox-ve-config rule_match.rs), `meta l4proto TCP`, which nft resolves through
+    /etc/protocols' alias column to tcp: every TCP port is accepted."""
+    host = HOST_FW.replace("enable: 1\n", "enable: 1\nnftables: 1\n") + "IN ACCEPT -p TCP\n"
+    edits = {"etc/pve/nodes/pve-h1/host.fw": host}
+    assert _node(tmp_path, edits, "HVA-301", "proxmox-firewall") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 10 `IN ACCEPT -p TCP` accepts "
+        "every tcp port before the policy",
+    )
+
+
+# --- L16-4: a DROP of one IP version closes that version only ----------------------------------------
+
+
+def test_l16_4_ipv6_drop_leaves_ipv4_open(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). `-source ::/0`
+    gives the rule IP version 6 (verify_rule $set_ip_version), and enable_host_firewall skips
+    it in the IPv4 chain (`next if $rule->{ipversion} && ($rule->{ipversion} !=
+    $ipversion)`): the `IN ACCEPT` after it admits every IPv4 packet."""
+    rule = "IN DROP -source ::/0\nIN ACCEPT"
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 10 `IN ACCEPT` accepts every "
+        "inbound IPv4 packet before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        "host.fw line 10 `IN ACCEPT` accepts every inbound IPv4 packet, management ports included",
+    )
+
+
+def test_l16_4_held_drops_of_both_versions_close(tmp_path: Path) -> None:
+    """Held twin: a DROP of each version closes both chains before the `IN ACCEPT`."""
+    rule = "IN DROP -source ::/0\nIN DROP -source 0.0.0.0/0\nIN ACCEPT"
+    assert _live(tmp_path, _host_rule(rule), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
