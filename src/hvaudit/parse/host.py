@@ -1679,37 +1679,68 @@ def _dnf_without_advisories(ev: HostEvidence) -> str:
     return ""
 
 
+#: isspace() in the C locale: the blanks glibc skips before an entry and strtoul before a number
+_C_BLANKS = " \t\n\v\f\r"
+
+
+def _nss_id(field: str) -> int | None:
+    """A uid or gid field as glibc's nss_files reads it (files-parse.c INT_FIELD: strtou32, i.e.
+    strtoul in base 10 with leading blanks and a sign allowed, ASCII digits only, then clamped to
+    0xffffffff, and the whole field used up); None where glibc rejects the entry (Python's int()
+    would also take '0_0' or Unicode digits)."""
+    m = re.fullmatch(r"[ \t\n\v\f\r]*([-+]?)([0-9]+)", field)
+    if m is None:
+        return None
+    value = int(m.group(2))
+    if value >= 2**64:
+        return 0xFFFFFFFF  # strtoul: ULONG_MAX (ERANGE) whatever the sign
+    if m.group(1) == "-":
+        value = -value % 2**64
+    return min(value, 0xFFFFFFFF)
+
+
+def _nss_entries(text: str, fields: int) -> Iterator[tuple[str, int, int | None, list[str]]]:
+    """The entries glibc's nss_files reads from /etc/passwd (fields 7) or /etc/group (fields 4):
+    (name, id, passwd's gid or None, every field). files-XXX.c internal_getent skips the blanks
+    before an entry and ignores empty and `#` lines; files-parse.c STRING_FIELD stops at the end
+    of the line, so missing trailing fields are empty (`toor:x:0:0` is uid 0 with an empty home
+    and shell), and the last field is the rest of the line; an entry whose id (or passwd's gid)
+    is no number is skipped. Names beginning with '+' or '-' are nss_compat's entries, which
+    the files lookups skip (files-pwd.c, files-grp.c)."""
+    for raw in text.split("\n"):
+        line = raw.lstrip(_C_BLANKS)
+        if not line or line.startswith(("#", "+", "-")):
+            continue
+        parts = line.split(":", fields - 1)
+        parts += [""] * (fields - len(parts))
+        ident = _nss_id(parts[2])
+        gid = _nss_id(parts[3]) if fields == 7 else None
+        if ident is None or (fields == 7 and gid is None):
+            continue
+        yield parts[0], ident, gid, parts
+
+
 def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
     out = []
-    for line in g.text.splitlines():
-        parts = line.split(":")
-        if len(parts) < 7 or line.startswith(("#", "+", "-")):
-            continue
-        try:
-            uid = int(parts[2])
-        except ValueError:
-            continue
-        gid = int(parts[3]) if digits(parts[3].strip()) else None
+    for name, uid, gid, parts in _nss_entries(g.text, 7):
         # passwd(5): an empty shell field "defaults to the value /bin/sh" (so does OpenSSH,
         # session.c _PATH_BSHELL): an account with no shell named can log in
         shell = parts[6].strip() or "/bin/sh"
         interactive = not shell.rsplit("/", 1)[-1].startswith(NON_LOGIN_SHELLS)
-        out.append(Account(parts[0], uid, shell, interactive, gid))
+        out.append(Account(name, uid, shell, interactive, gid))
     return Fact.of(tuple(out), g.source)
 
 
 def _group_file(g: Got) -> Fact[dict[str, tuple[int, tuple[str, ...]]]]:
-    """group(5): name:password:GID:user_list (members separated by commas). A host without the
-    file is not one with no groups: unavailable."""
+    """group(5): name:password:GID:user_list (members separated by commas), read as glibc reads
+    it (_nss_entries: `wheel:x:0` is a group without members). A host without the file is not
+    one with no groups: unavailable."""
     if g.state == "absent":
         return Fact.unavailable("/etc/group is absent", g.source)
     out: dict[str, tuple[int, tuple[str, ...]]] = {}
-    for line in g.text.splitlines():
-        parts = line.split(":")
-        if len(parts) < 4 or line.startswith(("#", "+", "-")) or not digits(parts[2].strip()):
-            continue
+    for name, gid, _, parts in _nss_entries(g.text, 4):
         members = tuple(m.strip() for m in parts[3].split(",") if m.strip())
-        out[parts[0]] = (int(parts[2]), members)
+        out[name] = (gid, members)
     return Fact.of(out, g.source)
 
 
@@ -1748,19 +1779,16 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     nss = ev.get(_file("/etc/nsswitch.conf"))
     merged = _group_merge_sources(nss.text) if nss.state == "ok" else []
     groups: dict[str, set[str]] = {}
-    by_gid: dict[str, str] = {}
-    for line in got.text.splitlines():
-        parts = line.split(":")
-        if len(parts) >= 4:
-            groups[parts[0]] = {m for m in parts[3].strip().split(",") if m}
-            if merged:
-                groups[parts[0]].add(f"%{parts[0]}{MERGED} {', '.join(merged)})")
-            by_gid.setdefault(parts[2].strip(), parts[0])
+    by_gid: dict[int, str] = {}
+    for name, gid, _, parts in _nss_entries(got.text, 4):
+        groups[name] = {m.strip() for m in parts[3].split(",") if m.strip()}
+        if merged:
+            groups[name].add(f"%{name}{MERGED} {', '.join(merged)})")
+        by_gid.setdefault(gid, name)
     passwd = ev.get(_file("/etc/passwd"))
-    for line in passwd.text.splitlines() if passwd.state == "ok" else ():
-        parts = line.split(":")
-        if len(parts) >= 4 and parts[3].strip() in by_gid and not line.startswith(("+", "-")):
-            groups[by_gid[parts[3].strip()]].add(parts[0])
+    for name, _, primary, _ in _nss_entries(passwd.text if passwd.state == "ok" else "", 7):
+        if primary in by_gid:
+            groups[by_gid[primary]].add(name)
     return groups
 
 
@@ -1819,10 +1847,8 @@ def _gid_names(ev: HostEvidence) -> dict[str, str]:
     """gid -> the first /etc/group name with it."""
     got = ev.get(_file("/etc/group"))
     out: dict[str, str] = {}
-    for line in got.text.splitlines() if got.state == "ok" else ():
-        parts = line.split(":")
-        if len(parts) >= 4:
-            out.setdefault(parts[2].strip(), parts[0])
+    for name, gid, _, _ in _nss_entries(got.text if got.state == "ok" else "", 4):
+        out.setdefault(str(gid), name)
     return out
 
 
@@ -1850,10 +1876,8 @@ def _sudo_runas(
         return None
     uids = {}
     passwd = ev.get(_file("/etc/passwd"))
-    for line in passwd.text.splitlines() if passwd.state == "ok" else ():
-        parts = line.split(":")
-        if len(parts) >= 4 and digits(parts[2].strip()):
-            uids[parts[0]] = (int(parts[2]), parts[3].strip())
+    for name, uid, gid, _ in _nss_entries(passwd.text if passwd.state == "ok" else "", 7):
+        uids[name] = (uid, str(gid))
     gids = _gid_names(ev)
     admins = {m for g in ADMIN_GROUPS for m in groups.get(g, set())}
     zero_groups = {
@@ -2148,10 +2172,9 @@ def _doas_identity(
         return set(groups[name]) if groups.get(name) else {f"%{name}{UNRESOLVED}"}
     if digits(identity):
         passwd = ev.get(_file("/etc/passwd"))
-        for line in passwd.text.splitlines() if passwd.state == "ok" else ():
-            parts = line.split(":")
-            if len(parts) >= 3 and parts[2].strip() == identity:
-                return {parts[0]}
+        for name, uid, _, _ in _nss_entries(passwd.text if passwd.state == "ok" else "", 7):
+            if uid == _nss_id(identity):
+                return {name}
     return {identity}
 
 
