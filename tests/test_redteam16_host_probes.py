@@ -97,3 +97,43 @@ def test_group_entry_after_blanks_keeps_its_members(host_scan) -> None:
     assert messages(a, "HVA-142") == {
         "hv1": "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root"
     }
+
+
+# --- HVA-045: a seccomp filter QEMU did not load (R16H-3) --------------------------------------
+
+PROCS = str(HARDENED_HOST["processes"][0])
+SANDBOX = " -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
+assert SANDBOX in PROCS
+
+
+@pytest.mark.parametrize("args", ["", " -sandbox off", " -sandbox enable=off"])
+def test_seccomp_filter_without_sandbox_on_is_not_qemus(host_scan, args: str) -> None:
+    """R16H-3. libvirt's qemuBuildSeccompSandboxCommandLine (src/qemu/qemu_command.c) writes
+    `-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny` where
+    it asks QEMU for its filter, `-sandbox off` for seccomp_sandbox = 0 and nothing where QEMU
+    lacks the option; QEMU loads its filter only for `-sandbox on` (qemu-options.hx: "'on'
+    will enable syscall filtering and 'off' will disable it"). /proc/PID/status `Seccomp: 2`
+    shows that some filter applies, and seccomp(2) says children inherit their parent's
+    filters: a QEMU started inside a container or a unit with SystemCallFilter= shows 2 with
+    none of QEMU's own denials. hvaudit passed "seccomp_sandbox = -1 (default: enabled)" on
+    Seccomp: 2 while web01's command line (ps) had no -sandbox on (QemuProcess.sandboxed was
+    read and never used). Right: the fail naming the VM."""
+    a = host_scan({"processes": (PROCS.replace(SANDBOX, args), 0)})
+    assert outcomes(a, "HVA-045") == {"hv1": "fail"}, messages(a, "HVA-045")
+    assert messages(a, "HVA-045") == {
+        "hv1": "1 running QEMU process(es) started without -sandbox on, so without QEMU's "
+        "seccomp filter: web01 (their Seccomp: 2 is a filter inherited from the process that "
+        "started them)"
+    }
+
+
+@pytest.mark.parametrize(
+    "args", [" -sandbox on", " --sandbox enable=yes,spawn=deny", SANDBOX + " -sandbox off"]
+)
+def test_seccomp_with_sandbox_on_keeps_the_pass(host_scan, args: str) -> None:
+    """Held (R16H-3): any -sandbox that enables the filter (qapi_bool_parse: on, yes, true, y;
+    `enable` is the implied name; QEMU takes --option as -option), and a later `-sandbox off`,
+    which cannot unload a filter (R13's held probe)."""
+    a = host_scan({"processes": (PROCS.replace(SANDBOX, args), 0)})
+    assert messages(a, "HVA-045") == {"hv1": "seccomp_sandbox = -1 (default: enabled)"}
+    assert outcomes(a, "HVA-045") == {"hv1": "pass"}

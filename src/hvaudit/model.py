@@ -664,6 +664,7 @@ class QemuProcess:
     user: str
     guest: str
     sandboxed: bool
+    """Whether its command line has a `-sandbox on`, which loads QEMU's own seccomp filter."""
     seccomp_mode: int | None
     capabilities: int | None = None
     """The effective capability mask (CapEff), 0 when the process holds none."""

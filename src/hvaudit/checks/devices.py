@@ -1688,7 +1688,14 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     the QEMU side observed: running QEMU processes whose /proc/<pid>/status reads Seccomp: 2.
     With none running, or their seccomp mode not read, it is one question, never a pass. An
     explicit seccomp_sandbox = 1 asks for the filter whatever the probe says (a QEMU that cannot
-    give it does not start), so it passes by itself."""
+    give it does not start), so it passes by itself. Seccomp: 2 shows a filter, not whose: a
+    filter is inherited across fork and exec (seccomp(2): "If fork(2) or clone(2) is allowed
+    by the filter, any child processes will be constrained by the same system call filters
+    as the parent"), so a QEMU started under a container's or a unit's filter shows 2 without
+    its own. QEMU loads its filter only for `-sandbox on` (qemu-options.hx; libvirt's
+    qemuBuildSeccompSandboxCommandLine writes `-sandbox on,obsolete=deny,...` where it asks for
+    it, `-sandbox off` or nothing where not), so an emulator whose command line has no
+    `-sandbox on` runs without QEMU's filter whatever Seccomp says (R16H-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -1703,11 +1710,24 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
         running = procs.get() if procs.known else ()
         bare = [p for p in running if p.seccomp_mode == 0]
         unread = [p for p in running if p.seccomp_mode is None]
+        # a filter QEMU did not load: its command line has no -sandbox on (R16H-3)
+        inherited = [
+            p for p in running if p.seccomp_mode == 2 and not p.sandboxed and _is_emulator(p.binary)
+        ]
         if bare:
             yield failed(
                 s,
                 f"{len(bare)} running QEMU process(es) without seccomp: "
                 + ", ".join(p.guest or str(p.pid) for p in bare[:5]),
+                *procs.sources,
+            )
+        elif inherited:
+            yield failed(
+                s,
+                f"{len(inherited)} running QEMU process(es) started without -sandbox on, so "
+                "without QEMU's seccomp filter: "
+                + ", ".join(p.guest or str(p.pid) for p in inherited[:5])
+                + " (their Seccomp: 2 is a filter inherited from the process that started them)",
                 *procs.sources,
             )
         elif value != 1 and (not running or unread):

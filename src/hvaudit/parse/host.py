@@ -3941,6 +3941,14 @@ def _socket_relays(processes: Fact[str]) -> Fact[tuple[tuple[int, str, str, str]
     return Fact.of(tuple(out), *processes.sources)
 
 
+#: A `-sandbox` option that loads QEMU's seccomp filter: qemu-options.hx `-sandbox
+#: arg[,obsolete=string]...` ("'on' will enable syscall filtering and 'off' will disable it"),
+#: `enable` being the implied name of the first value (system/qemu-seccomp.c qemu_sandbox_opts)
+#: and a boolean as qapi_bool_parse reads one (on, yes, true, y); QEMU takes `--sandbox` too.
+#: A later `-sandbox off` does not remove a loaded filter (R13-held, parse_sandbox).
+_SANDBOX_ON = re.compile(r"(?:^|\s)--?sandbox\s+(?:enable=)?(?:on|yes|true|y)(?:,|\s|$)")
+
+
 def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...]]:
     if not processes.known:
         return processes  # type: ignore[return-value]
@@ -3980,7 +3988,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 pid,
                 user,
                 name.group(1) if name else "",
-                "-sandbox on" in args,
+                _SANDBOX_ON.search(args) is not None,
                 int(seccomp.group(1)) if seccomp else None,
                 int(caps.group(1), 16) if caps else None,
                 replaced,
