@@ -7,12 +7,14 @@ docstring.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import domain_xml
+from conftest import HARDENED_HOST, domain_xml, run_assessment
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
-from test_redteam10_vm_probes import _scan
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on, _scan
 
 # --- VL16-1: HVA-070, locked memory in a memfd or file the balloon's reporting punches --------
 
@@ -97,3 +99,51 @@ def test_locked_anonymous_memory_or_no_reporting_keeps_the_pass(
         "pass",
         f"guest memory locked in host RAM; {LIMITS}",
     )
+
+
+# --- VL16-6: HVA-050, the wording for a vDPA interface ------------------------------------------
+
+VDPA = (
+    "<devices><interface type='vdpa'><mac address='52:54:00:16:00:06'/>"
+    "<source dev='/dev/vhost-vdpa-0'/></interface></devices>"
+)
+MEDIATED = (
+    "do DMA into the guest's memory, but only through the mappings QEMU sets in vhost-vdpa "
+    "(its IOTLB), on an IOMMU domain of its own or by the parent's driver: not passed through"
+)
+
+
+def test_vdpa_interface_is_named_not_called_no_passthrough(tmp_path: Path) -> None:
+    """VL16-6 (wording; round 15's lead). HVA-050 said "no device passthrough" for a VM whose
+    `<interface type='vdpa'>` (libvirt opens it as `-netdev vhost-vdpa`, R12-2) puts a hardware
+    data path in the guest: the vDPA device DMAs into the guest's memory. The n/a stands, since
+    the guest never sets a DMA address: vhost-vdpa maps only the ranges QEMU gives it
+    (VHOST_IOTLB_UPDATE, "IOTLB API is mandated for vhost-vDPA"), and vhost_vdpa_alloc_domain
+    (drivers/vhost/vdpa.c) attaches a platform-DMA device to an IOMMU domain of its own,
+    returning -ENOTSUPP without an IOMMU ("Failed to allocate domain, device is not IOMMU cache
+    coherent capable"), unless the parent driver maps itself (set_map, dma_map); read with
+    `find_string`. The message now names the device and why it is no passthrough."""
+    a = _scan(tmp_path, [domain_xml("vdpa1", body=VDPA)])
+    assert verdict(a, "HVA-050", "vdpa1") == (
+        "not_applicable",
+        f"no DMA-capable (PCI) passthrough; vDPA device(s) /dev/vhost-vdpa-0 {MEDIATED}",
+    )
+
+
+def test_raw_vhost_vdpa_backend_is_named_too(tmp_path: Path) -> None:
+    """VL16-6 for raw arguments: `-netdev vhost-vdpa,vhostdev=...` (hvaudit.parse.qemu_args.
+    raw_nics) is the same backend."""
+    raw = "vhost-vdpa,id=n1,vhostdev=/dev/vhost-vdpa-1"
+    domains = {"rvdpa": _raw_cpu_domain("rvdpa", "", "-netdev", raw)}
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, domains))
+    assert verdict(a, "HVA-050", "rvdpa") == (
+        "not_applicable",
+        f"no DMA-capable (PCI) passthrough; vDPA device(s) QEMU argument -netdev {raw} {MEDIATED}",
+    )
+
+
+def test_vm_without_devices_keeps_no_device_passthrough(tmp_path: Path) -> None:
+    """Holds: a VM with a plain bridge interface keeps "no device passthrough"."""
+    body = "<devices><interface type='bridge'><source bridge='br0'/></interface></devices>"
+    a = _scan(tmp_path, [domain_xml("plain", body=body)])
+    assert verdict(a, "HVA-050", "plain") == ("not_applicable", "no device passthrough")

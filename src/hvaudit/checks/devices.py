@@ -36,7 +36,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Fact, FactState, Host, Passthrough, SecurityLabel, Source, Vm
 from hvaudit.parse.libvirt_xml import NVME_DISK
-from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.parse.qemu_args import qemu_options, raw_nics
 from hvaudit.textsafe import digits
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
@@ -2121,7 +2121,14 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     given to the guest (libvirt `<input type='evdev'>` or `type='passthrough'`, raw `-object
     input-linux` or `-device virtio-input-host-pci`; hvaudit.parse.qemu_args.HOST_INPUT) is
     passthrough the host's own input driver mediates, no DMA: named in the n/a, not "no device
-    passthrough" (R14-3)."""
+    passthrough" (R14-3). A vDPA interface (`<interface type='vdpa'>`, raw `-netdev
+    vhost-vdpa`) is a device whose data path DMAs into the guest's memory, but through the
+    IOTLB QEMU programs with VHOST_IOTLB_UPDATE, never an address the guest sets: vhost-vdpa
+    (drivers/vhost/vdpa.c vhost_vdpa_alloc_domain) attaches a platform-DMA device to an IOMMU
+    domain of its own and refuses one without an IOMMU ("device is not IOMMU cache coherent
+    capable", -ENOTSUPP), or leaves the mapping to a parent driver with its own set_map or
+    dma_map (read with `find_string`): named in the n/a, not "no device passthrough"
+    (VL16-6)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -2142,13 +2149,34 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
             and n.forward_mode == "hostdev"
         ]
         if not dma and not pooled:
+            # a vDPA device does DMA into the guest, but only where vhost-vdpa maps it (VL16-6)
+            vdpa = [i.source or "(no device named)" for i in v.interfaces if i.type == "vdpa"]
+            vdpa += [
+                f"QEMU argument {n.shown}"
+                for n in raw_nics(v.raw_hypervisor_arguments)
+                if n.backend == "vhost-vdpa"
+            ]
+            mediated = (
+                f"; vDPA device(s) {', '.join(vdpa)} do DMA into the guest's memory, but only "
+                "through the mappings QEMU sets in vhost-vdpa (its IOTLB), on an IOMMU domain "
+                "of its own or by the parent's driver: not passed through"
+                if vdpa
+                else ""
+            )
             if v.passthrough:
                 kinds = ", ".join(sorted({p.kind for p in v.passthrough}))
                 yield not_applicable(
-                    s, f"no DMA-capable (PCI) passthrough: {kinds} devices stay host-mediated"
+                    s,
+                    f"no DMA-capable (PCI) passthrough: {kinds} devices stay host-mediated"
+                    + mediated,
                 )
             else:
-                yield not_applicable(s, "no device passthrough")
+                yield not_applicable(
+                    s,
+                    "no DMA-capable (PCI) passthrough" + mediated
+                    if vdpa
+                    else "no device passthrough",
+                )
             continue
         names = [f"{p.kind} {p.address}" for p in dma] + [
             f"an SR-IOV function of network {n}" for n in pooled
