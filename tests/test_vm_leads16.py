@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST, domain_xml, run_assessment
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on, _scan
+from test_redteam14_vm_probes import _share
+from test_redteam15_vm_probes import _pool, _volume_disk
 
 # --- VL16-1: HVA-070, locked memory in a memfd or file the balloon's reporting punches --------
 
@@ -147,3 +149,132 @@ def test_vm_without_devices_keeps_no_device_passthrough(tmp_path: Path) -> None:
     body = "<devices><interface type='bridge'><source bridge='br0'/></interface></devices>"
     a = _scan(tmp_path, [domain_xml("plain", body=body)])
     assert verdict(a, "HVA-050", "plain") == ("not_applicable", "no device passthrough")
+
+
+# --- VL16-2: HVA-058, volumes the share may hold: a vstorage pool, a pool the bundle lacks ------
+
+
+@pytest.fixture(scope="module")
+def volumes(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("vl16vol")
+    doms = {
+        "volgone": _volume_disk("gone", "volgone.qcow2"),
+        "vzowner": _volume_disk("vz", "vz.qcow2"),
+        "lvowner": _volume_disk("vg0", "lv1"),
+        "imgshare": _share("/var/lib/libvirt/images"),
+        "vzshare": _share("/srv/vz"),
+    }
+    uri = write_node(
+        tmp / "n.xml",
+        [domain_xml(k, body=v) for k, v in doms.items()],
+        pools=[_pool("vz", "vstorage", "/srv/vz"), _pool("vg0", "logical", "/dev/vg0")],
+    )
+    return run_assessment(build_bundle(tmp, uri, HARDENED_HOST, name="b"))
+
+
+def test_share_beside_a_vstorage_volume_fails(volumes: Assessment) -> None:
+    """VL16-2 (false pass; round 15's lead on R15-1). libvirt's vstorage backend
+    (storage_backend_vstorage.c) creates volumes with virStorageBackendVolCreateLocal, the dir
+    backend's own (`vol->target.path = g_strdup_printf("%s/%s", def->target.path,
+    vol->name)`; read with `find_string`): its volume is the file NAME in the pool's target
+    directory, as a dir pool's is. R15-1 counted dir, fs and netfs pools only, so a 9p share of
+    /srv/vz beside VM vzowner's volume passed."""
+    assert verdict(volumes, "HVA-058", "vzshare") == (
+        "fail",
+        "disk images of other VMs in the host directories it shares: /srv/vz (VM vzowner: "
+        "/srv/vz/vz.qcow2): the guest reaches them through the share",
+    )
+
+
+def test_share_beside_a_volume_of_an_unknown_pool_is_a_question(volumes: Assessment) -> None:
+    """VL16-2 (false pass). A `<disk type='volume'>` whose pool the bundle lacks may be a file
+    in the shared directory (any dir, fs, netfs or vstorage pool's volume is) or not: R15-1
+    skipped it and the share of /var/lib/libvirt/images passed "read-only or with mapped
+    ownership". Now the question, naming the volume and how to find its path. A logical
+    pool's volume (VM lvowner) is a device node (a guest's own 9p client makes a special file
+    of its kernel of it: fs/9p/vfs_inode.c v9fs_init_inode, `init_special_inode`): not counted."""
+    gone = "VM volgone: volume volgone.qcow2 of pool gone"
+    assert verdict(volumes, "HVA-058", "imgshare") == (
+        "manual",
+        f"disk volume(s) of other VMs whose pool the evidence lacks ({gone}): where their files "
+        "are is not known, and the directories this VM shares may hold them",
+    )
+    result = next(
+        r
+        for r in volumes.results
+        if r.check.id == "HVA-058" and r.outcome.subject.name == "imgshare"
+    )
+    assert result.outcome.question == (
+        f"Is any of these volumes ({gone}) a file inside a directory VM imgshare shares "
+        "(/var/lib/libvirt/images)? Evidence: `virsh pool-dumpxml POOL` (gone) and `virsh "
+        "vol-path --pool POOL VOLUME` on host hv1. Pass: no volume path is inside a shared "
+        "directory (or SELinux confines the VMs); fail: one is, so the guest reaches that VM's "
+        "disk through the share."
+    )
+
+
+# --- VL16-3: HVA-092, a <blkiotune> device under a volume disk -------------------------------
+
+BANDWIDTH = (
+    "<interface type='bridge'><source bridge='br0'/><bandwidth><inbound average='1000'/>"
+    "<outbound average='1000'/></bandwidth></interface>"
+)
+
+
+def _throttled(rates: str) -> str:
+    return (
+        f"<blkiotune><device><path>/dev/vg0/lv1</path>{rates}</device></blkiotune>"
+        f"<devices>{_volume_disk('vg0', 'lv1')[len('<devices>') : -len('</devices>')]}"
+        f"{BANDWIDTH}</devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def throttled(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("vl16blk")
+    both = "<read_bytes_sec>1000</read_bytes_sec><write_bytes_sec>1000</write_bytes_sec>"
+    doms = {
+        "lvvol": _throttled(both),
+        "lvhalf": _throttled("<read_bytes_sec>1000</read_bytes_sec>"),
+        "lvblock": f"<blkiotune><device><path>/dev/vg0/lv1</path>{both}</device></blkiotune>"
+        "<devices><disk type='block' device='disk'><source dev='/dev/vg0/lv1'/>"
+        f"<target dev='vda' bus='virtio'/></disk>{BANDWIDTH}</devices>",
+    }
+    uri = write_node(
+        tmp / "n.xml",
+        [domain_xml(k, body=v) for k, v in doms.items()],
+        pools=[_pool("vg0", "logical", "/dev/vg0")],
+    )
+    return run_assessment(build_bundle(tmp, uri, HARDENED_HOST, name="b"))
+
+
+def test_blkiotune_on_a_logical_volumes_path_limits_its_disk(throttled: Assessment) -> None:
+    """VL16-3 (wrong question; round 15's lead). A `<blkiotune><device><path>` names a host
+    block device, which libvirt stats for its major:minor (vircgroup.c
+    virCgroupGetBlockDevString: "Path '%1$s' must be a block device"), and a logical pool's
+    volume is the block device TARGET/NAME (storage_backend_logical.c, `vol->target.path =
+    g_strdup_printf("%s/%s", def->target.path, vol->name)`; ZFS likewise; read with
+    `find_string`). HVA-092 matched the throttle against the disk's volume name, so
+    `<source pool='vg0' volume='lv1'>` under a throttle of /dev/vg0/lv1 was asked about
+    ("disk(s) lv1 have no <iotune>") though a `<disk type='block'>` of the same node passed."""
+    assert verdict(throttled, "HVA-092", "lvvol") == (
+        "pass",
+        "1 disk(s) and 1 interface(s) limited (outbound)",
+    )
+
+
+def test_half_blkiotune_on_a_logical_volume_is_named(throttled: Assessment) -> None:
+    """VL16-3: a read-only throttle of the volume's device was reported "1 of 1 disk(s)
+    without <iotune> rate limits"; the fail now says what is limited and what is not."""
+    assert verdict(throttled, "HVA-092", "lvhalf") == (
+        "fail",
+        "disk /dev/vg0/lv1: <blkiotune> read limit only, writes unlimited",
+    )
+
+
+def test_blkiotune_on_a_block_disk_keeps_the_pass(throttled: Assessment) -> None:
+    """Holds: the block disk of the same node, matched as before."""
+    assert verdict(throttled, "HVA-092", "lvblock") == (
+        "pass",
+        "1 disk(s) and 1 interface(s) limited (outbound)",
+    )

@@ -32,6 +32,7 @@ __all__ = [
     "sasl_clients",
     "sasl_question",
     "sshd_ports",
+    "volume_path",
 ]
 
 #: Which daemons read the settings of a role: the remote listeners (TCP/TLS) are libvirtd's or,
@@ -51,8 +52,33 @@ ROLES = {
 #: storage_util.c virStorageBackendVolCreateLocal (the dir, fs and netfs backends' createVol),
 #: `vol->target.path = g_strdup_printf("%s/%s", def->target.path, vol->name)`, with "Volumes
 #: within a directory pools are not recursive; do not allow escape to ../ or a subdir" (a name
-#: with '/' refused), read with `find_string` / `read_file`.
-FILE_POOLS = ("dir", "fs", "netfs")
+#: with '/' refused), read with `find_string` / `read_file`. The vstorage backend
+#: (storage_backend_vstorage.c) creates its volumes with the same virStorageBackendVolCreateLocal
+#: (VL16-2).
+FILE_POOLS = ("dir", "fs", "netfs", "vstorage")
+
+#: The pool types whose volumes are block devices named TARGET/NAME: storage_backend_logical.c
+#: virStorageBackendLogicalMakeVol and storage_backend_zfs.c virStorageBackendZFSCreateVol,
+#: `vol->target.path = g_strdup_printf("%s/%s", def->target.path, vol->name)` (read with
+#: `find_string`). The disk, iSCSI, SCSI and mpath backends name a volume otherwise (a
+#: partition, "unit:0:0:N", a by-path link), so its node is not known from the definition.
+NODE_POOLS = ("logical", "zfs")
+
+
+def volume_path(d: Disk, pools: dict[tuple[str, str], Pool], host: str) -> str | None:
+    """The host path of a `<disk type='volume'>`: the file NAME in the target directory of a
+    FILE_POOLS pool, the block device TARGET/NAME of a NODE_POOLS one; None for any other disk,
+    pool type, or a pool the bundle lacks."""
+    if d.type != "volume" or not d.source or "/" in d.source:
+        return None
+    pool = pools.get((host, d.pool or ""))
+    if (
+        pool is None
+        or pool.type not in (*FILE_POOLS, *NODE_POOLS)
+        or not (pool.target or "").startswith("/")
+    ):
+        return None
+    return f"{(pool.target or '').rstrip('/')}/{d.source}"
 
 
 def disk_file(d: Disk, pools: dict[tuple[str, str], Pool], host: str) -> str | None:
@@ -64,12 +90,8 @@ def disk_file(d: Disk, pools: dict[tuple[str, str], Pool], host: str) -> str | N
     volume whose pool the bundle lacks."""
     if d.type in ("file", "block"):
         return d.source or None
-    if d.type != "volume" or not d.source or "/" in d.source:
-        return None
     pool = pools.get((host, d.pool or ""))
-    if pool is None or pool.type not in FILE_POOLS or not (pool.target or "").startswith("/"):
-        return None
-    return f"{(pool.target or '').rstrip('/')}/{d.source}"
+    return volume_path(d, pools, host) if pool is not None and pool.type in FILE_POOLS else None
 
 
 LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514

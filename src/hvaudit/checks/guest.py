@@ -967,7 +967,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     "read-only or with mapped ownership"): a fail, unless SELinux confines the VMs (each image
     keeps its own VM's MCS categories); where the host's security driver was not read, a
     question. A read-only share does not count another VM's read-only disk or CD-ROM (an ISO
-    library): it reads what that VM cannot write either."""
+    library): it reads what that VM cannot write either. Another VM's volume whose pool the
+    bundle lacks may be a file in the shared directory: a question (_unplaced_volumes, VL16-2).
+    A volume of a logical, disk, iSCSI, SCSI, mpath or ZFS pool is a device node, which a
+    guest's own 9p client makes a special file of its kernel (fs/9p/vfs_inode.c
+    v9fs_init_inode: `init_special_inode(inode, inode->i_mode, inode->i_rdev)` for S_IFBLK),
+    not the host's device: not counted (a guest speaking 9p itself could still ask QEMU to
+    open such a node: not judged)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1013,6 +1019,26 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                     "or none (the share's AppArmor rule covers the directory and every running "
                     "VM's image belongs to the one QEMU user).",
                 )
+            continue
+        unplaced = [] if held else _unplaced_volumes(ctx, v)
+        if unplaced and not (model is not None and model.known and model.get() == "selinux"):
+            listed = ", ".join(
+                f"VM {vm}: volume {vol} of pool {pool}" for vm, pool, vol in unplaced[:5]
+            )
+            pools = " ".join(sorted({pool for _, pool, _ in unplaced}))
+            yield manual(
+                s,
+                f"disk volume(s) of other VMs whose pool the evidence lacks ({listed}): where "
+                "their files are is not known, and the directories this VM shares may hold them",
+                *(d.source for d in v.shared_directories),
+                question=f"Is any of these volumes ({listed}) a file inside a "
+                f"directory VM {v.name} shares ("
+                + ", ".join(d.host_path for d in v.shared_directories if d.host_path)
+                + f")? Evidence: `virsh pool-dumpxml POOL` ({pools}) and `virsh vol-path "
+                f"--pool POOL VOLUME` on host {v.host}. Pass: no volume path is inside a "
+                "shared directory (or SELinux confines the VMs); fail: one is, so the guest "
+                "reaches that VM's disk through the share.",
+            )
             continue
         mapped = [d for d in shares if d.mapping]
         if mapped:
@@ -1159,6 +1185,27 @@ def _shares_holding_disks(
         if disks:
             out.append((path or "/", disks))
     return out
+
+
+def _unplaced_volumes(ctx: Context, v: Vm) -> list[tuple[str, str, str]]:
+    """The `<disk type='volume'>` disks of other VMs on `v`'s host whose pool the bundle lacks,
+    as (VM, pool, volume), when `v` shares a host directory by 9p (VL16-2): such a volume may
+    be a file in that directory (a dir, fs, netfs or vstorage pool) or not, which the evidence
+    cannot tell (R15-1 counts the volumes of the pools it has)."""
+    if not any(
+        d.driver != "virtiofs" and d.host_path.startswith("/") for d in v.shared_directories
+    ):
+        return []
+    known = {(p.host, p.name) for p in ctx.deployment.pools}
+    return sorted(
+        {
+            (o.name, d.pool or "(none named)", d.source or "(none named)")
+            for o in ctx.deployment.vms
+            if o.host == v.host and o.name != v.name
+            for d in o.disks
+            if d.type == "volume" and (o.host, d.pool or "") not in known
+        }
+    )
 
 
 def _readonly_daemon(v: Vm, h: Host, d: SharedDirectory) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
+from hvaudit.checks._libvirt import volume_path
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -740,11 +742,19 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     be applied individually to each guest interface"; bridge_driver.c networkAllocatePort); a
     network's own `<bandwidth>` is an aggregate for all its guests, not a per-VM limit. A disk
     or tap raw QEMU arguments add is unlimited unless its own options limit it (_raw_unlimited,
-    R10-12)."""
+    R10-12). A `<blkiotune><device>` names a host block device by path (libvirt stats it for
+    its major:minor), so a volume disk is matched by its volume's path, the TARGET/NAME of a
+    logical or ZFS pool (hvaudit.checks._libvirt.volume_path, VL16-3), not by its volume name."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
+    pools = {(p.host, p.name): p for p in ctx.deployment.pools}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        every_disk = [d for d in v.disks if d.device in ("disk", "lun")]
+        # a volume disk is throttled by <blkiotune> under its host path, not its name (VL16-3)
+        every_disk = [
+            replace(d, source=path) if (path := volume_path(d, pools, v.host)) else d
+            for d in v.disks
+            if d.device in ("disk", "lun")
+        ]
         # a vhost-user disk's I/O is done by its backend (libvirt refuses <iotune> on it, R8-6)
         backed = [d for d in every_disk if d.type == "vhostuser"]
         disks = [d for d in every_disk if d.type != "vhostuser"]
