@@ -119,8 +119,12 @@ def test_group_merge_over_the_limit_still_fails(host_scan) -> None:
 # --- HVA-213: LIBVIRT_DEBUG (HL14-1) ---------------------------------------------------------------
 
 JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
+#: An output writing debug messages: the default journal output caps itself at info, so a
+#: debug priority floods only through an output at priority 1 (HL16-1)
+DEBUG_OUT = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"]) + 'log_outputs = "1:journald"\n'
 DEBUG_UNIT = {
     "/etc/default/libvirtd": 'LIBVIRTD_ARGS="--timeout 120"\nLIBVIRT_DEBUG=1\n',
+    "/etc/libvirt/libvirtd.conf": DEBUG_OUT,
 }
 
 
@@ -139,8 +143,8 @@ def test_libvirt_debug_in_the_running_daemons_environment_fails(host_scan) -> No
     """HL14-1. The running libvirtd started with LIBVIRT_DEBUG=debug (a `systemctl
     set-environment`, a drop-in since removed): its /proc/PID/environ shows it, the units do
     not. Only libvirt's logging variables are collected (grep -z on the host)."""
-    environ = "LIBVIRT_LOG_OUTPUTS=3:journald\0LIBVIRT_DEBUG=debug\0"
-    a = host_scan({"libvirt-environ-700": (environ, 0)})
+    environ = "LIBVIRT_DEBUG=debug\0"
+    a = host_scan({"libvirt-environ-700": (environ, 0), "/etc/libvirt/libvirtd.conf": DEBUG_OUT})
     assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
     assert messages(a, "HVA-213") == {
         "hv1": "running libvirtd's environment: LIBVIRT_DEBUG=debug (debug, floods the log)"
@@ -477,7 +481,7 @@ def test_libvirt_debug_overrides_the_files_log_level(
     `log_level = 1` (virLogSetFromEnv runs after it). Only where every environment read (the
     running daemon's, the unit's for the next start) overrides it does the file's debug level
     not count; a value libvirt does not parse ("DEBUG": STREQ) overrides nothing."""
-    conf = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"]) + "log_level = 1\n"
+    conf = DEBUG_OUT + "log_level = 1\n"
     a = host_scan(
         {
             "/etc/libvirt/libvirtd.conf": conf,
@@ -487,6 +491,8 @@ def test_libvirt_debug_overrides_the_files_log_level(
     )
     assert outcomes(a, "HVA-213") == {"hv1": status}, messages(a, "HVA-213")
     expected = (
-        JOURNAL_OK if status == "pass" else "libvirtd.conf: log_level = 1 (debug, floods the log)"
+        "libvirtd.conf: log_outputs '1:journald'"
+        if status == "pass"
+        else "libvirtd.conf: log_level = 1 (debug, floods the log)"
     )
     assert messages(a, "HVA-213") == {"hv1": expected}

@@ -619,7 +619,10 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     journald.conf(5)) without ForwardToSyslog to a running syslog daemon drops libvirt's log:
     a fail (HL15-1). A log filter at priority 1 (`log_filters = "1:*"`, or LIBVIRT_LOG_FILTERS
     in the daemon's environment, which replaces it) logs the sources it matches at debug and
-    floods the log through an output at priority 1 (HL15-2, see _debug_filters)."""
+    floods the log through an output at priority 1 (HL15-2, see _debug_filters). So does a
+    debug default priority: the journal output libvirt picks when log_outputs is unset caps
+    itself at info, so `log_level = 1` with the default output floods nothing (HL16-1, see
+    _debug_output)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -678,12 +681,14 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             refs += list(debug.sources) if debug is not None else []
             # LIBVIRT_DEBUG at another valid level in every environment read overrides the file
             overridden = bool(envs) and all(LIBVIRT_DEBUG_LEVELS.get(v, 1) > 1 for _, v in envs)
-            if level == 1 and not overridden:
+            # a debug priority floods the log only through an output writing debug (HL16-1)
+            floods = _debug_output(h, live, systemd)
+            if level == 1 and not overridden and floods:
                 problems.append(f"{file}: log_level = 1 (debug, floods the log)")
             problems += [
                 f"{where} (debug, floods the log)"
                 for where, v in envs
-                if LIBVIRT_DEBUG_LEVELS.get(v) == 1
+                if LIBVIRT_DEBUG_LEVELS.get(v) == 1 and floods
             ]
             problems += _debug_filters(h, file, filters_env, live, refs)
         drops = h.facts.journal_discards
@@ -708,6 +713,38 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "; ".join(ok), *refs)
+
+
+def _debug_output(h: Host, outputs: object, systemd: bool) -> bool:
+    """Whether an output in force writes debug messages (priority 1), so that a debug default
+    priority (`log_level = 1`, LIBVIRT_DEBUG=1) floods the log (HL16-1).
+
+    libvirt src/util/virlog.c (read with `find_string`/`read_file`): each output writes only
+    messages at or above its own priority (virLogVMessage). An explicit output says its
+    priority. With none in force (log_outputs unset or empty, or a value libvirt rejects:
+    virDaemonSetupLogging then sets virLogGetDefaultOutput()) the default output is computed
+    after the priority is set: on a systemd host (the journal's socket, stdin not a tty) it is
+    the journal, and virLogSetDefaultOutputToJournald lowers a debug priority to info ("By
+    default we don't want to log too much stuff into journald"; docs/kbase/debuglogs.rst:
+    `virt-admin daemon-log-outputs ""` gives "2:journald"). That branch for a daemon started
+    without --daemon, as the systemd units start it, is in libvirt's 6.x-era tree; the older
+    virLogSetDefaultOutput gave such a daemon `stderr` at the default priority, and without
+    systemd the default file output takes it too. So the journal default spares debug only
+    where the installed libvirt is 7.0 or later; an older or unknown one is taken to flood."""
+    value = "" if outputs is None else str(outputs)
+    if log_destinations(value):
+        return any(o.split(":")[0] == "1" for o in value.split(" ") if o)
+    return not (systemd and (libvirt_major(h) or 0) >= 7)
+
+
+def libvirt_major(h: Host) -> int | None:
+    """The major version of the installed libvirt daemon package (Debian/Ubuntu and RPM
+    libvirt-daemon, Arch libvirt; an epoch `N:` dropped), None when no package list says."""
+    pk = h.facts.packages
+    found = pk.get() if pk.known else {}
+    version = found.get("libvirt-daemon") or found.get("libvirt") or ""
+    major = version.rpartition(":")[2].split(".")[0]
+    return int(major) if digits(major) else None
 
 
 def _debug_filters(

@@ -1,0 +1,117 @@
+"""Known leads on the KVM/libvirt host side (issue 8, session 13), taken up by leads16-host.
+
+Same harness as tests/test_host_leads15.py: conftest's hardened Debian host replayed through the
+real collector, parser and engine, changed only where a test says so; each test asserts the
+exact status and message.
+
+- HL16-1 (wrong fail) HVA-213 failed `log_level = 1` (and LIBVIRT_DEBUG=1) as "debug, floods
+  the log" whatever the outputs: each output writes only messages at or above its own priority
+  (virlog.c virLogVMessage), and the default output of a daemon systemd starts is the journal,
+  whose priority virLogSetDefaultOutputToJournald lowers from debug to info ("By default we
+  don't want to log too much stuff into journald"; docs/kbase/debuglogs.rst: resetting the
+  outputs gives "2:journald"). So with log_outputs unset (libvirt 7.0 and later), or every
+  output at priority 2 or more, no debug message is written. Now a debug priority fails only
+  through an output at priority 1 (one rule, _debug_output, as HL15-2's filters); an older or
+  unknown libvirt keeps the fail (the older virLogSetDefaultOutput gave a daemon started
+  without --daemon stderr at the default priority, debug, and the journal took it).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
+LIBVIRTD_CONF = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"])
+
+
+# --- HVA-213: a debug priority with outputs that write no debug message (HL16-1) ---------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "ok"),
+    [
+        ("log_level = 1\n", JOURNAL_OK),
+        ('log_level = 1\nlog_outputs = ""\n', JOURNAL_OK),
+        (
+            'log_level = 1\nlog_outputs = "3:syslog:libvirtd 2:journald"\n',
+            "libvirtd.conf: log_outputs '3:syslog:libvirtd 2:journald'",
+        ),
+    ],
+    ids=["unset", "empty", "outputs-at-info-and-above"],
+)
+def test_debug_level_through_outputs_without_debug_passes(host_scan, extra: str, ok: str) -> None:
+    """HL16-1. Debian 12 (libvirt 9.0.0) `log_level = 1`: libvirt's default output under
+    systemd is `2:journald` (virLogSetDefaultOutputToJournald caps debug at info), and an
+    explicit output at priority 2 or 3 drops debug messages (virLogVMessage: `priority >=
+    output->priority`). hvaudit failed "log_level = 1 (debug, floods the log)"."""
+    a = host_scan({"/etc/libvirt/libvirtd.conf": LIBVIRTD_CONF + extra})
+    assert messages(a, "HVA-213") == {"hv1": ok}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+def test_debug_level_with_the_running_default_output_passes(host_scan) -> None:
+    """HL16-1. The running libvirtd reports its outputs as `2:journald` (virt-admin
+    daemon-log-outputs), the default libvirt chose: `log_level = 1` writes no debug message."""
+    a = host_scan(
+        {
+            "/etc/libvirt/libvirtd.conf": LIBVIRTD_CONF + "log_level = 1\n",
+            "libvirt-log-outputs-libvirtd": ("2:journald\n", 0),
+        }
+    )
+    assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+def test_debug_unit_environment_with_the_default_output_passes(host_scan) -> None:
+    """HL16-1 (HL14-1's case): LIBVIRT_DEBUG=1 in /etc/default/libvirtd sets the priority
+    before libvirt picks its default output, which caps it at info as for log_level."""
+    a = host_scan({"/etc/default/libvirtd": 'LIBVIRTD_ARGS="--timeout 120"\nLIBVIRT_DEBUG=1\n'})
+    assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {
+                "/etc/libvirt/libvirtd.conf": LIBVIRTD_CONF
+                + 'log_level = 1\nlog_outputs = "1:journald"\n'
+            },
+            "libvirtd.conf: log_level = 1 (debug, floods the log)",
+        ),
+        (
+            {
+                "/etc/libvirt/libvirtd.conf": LIBVIRTD_CONF + "log_level = 1\n",
+                "libvirt-log-outputs-libvirtd": ("1:stderr\n", 0),
+            },
+            "libvirtd.conf: log_level = 1 (debug, floods the log)",
+        ),
+        (
+            {
+                "/etc/libvirt/libvirtd.conf": LIBVIRTD_CONF + "log_level = 1\n",
+                "dpkg-packages": ("libvirt-daemon\t5.0.0-4+deb10u1\tii \n", 0),
+            },
+            "libvirtd.conf: log_level = 1 (debug, floods the log)",
+        ),
+        (
+            {
+                "/etc/libvirt/libvirtd.conf": LIBVIRTD_CONF + "log_level = 1\n",
+                "dpkg-packages": ("libvirt-daemon\t\u0669.0.0-1\tii \n", 0),
+            },
+            "libvirtd.conf: log_level = 1 (debug, floods the log)",
+        ),
+    ],
+    ids=["output-at-debug", "running-stderr-at-debug", "libvirt-5", "version-not-ascii"],
+)
+def test_debug_level_through_a_debug_output_still_fails(host_scan, overrides, message) -> None:
+    """Held (HL16-1): an output at priority 1 writes every debug message: the file's, the one
+    the running daemon reports (an older libvirt's stderr default at the debug priority), and
+    the default of libvirt 5.0 (Debian 10), whose virLogSetDefaultOutput gave a daemon started
+    without --daemon stderr at the default priority. A version that is not ASCII digits is no
+    version: the fail stays."""
+    a = host_scan(overrides)
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {"hv1": message}
