@@ -1573,7 +1573,11 @@ def test_qemu_conf_spellings(host_scan, extra: str, check_id: str, status: str) 
 
 
 def test_debug_log_level_fails(host_scan) -> None:
-    conf = HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + "log_level = 1\n"
+    """Through an output at priority 1: libvirt's default journal output caps debug at info
+    (HL16-1, tests/test_host_leads16.py)."""
+    conf = (
+        HARDENED_HOST["/etc/libvirt/libvirtd.conf"] + 'log_level = 1\nlog_outputs = "1:journald"\n'
+    )
     a = host_scan({"/etc/libvirt/libvirtd.conf": conf})
     assert outcomes(a, "HVA-213") == {"hv1": "fail"}
 
