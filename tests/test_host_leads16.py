@@ -115,3 +115,48 @@ def test_debug_level_through_a_debug_output_still_fails(host_scan, overrides, me
     a = host_scan(overrides)
     assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
     assert messages(a, "HVA-213") == {"hv1": message}
+
+
+# --- HVA-151: an OTP module that may not be installed (HL16-2) ---------------------------------
+
+TOLERANT = (
+    "-auth [success=ok module_unknown=ignore default=die] pam_u2f.so cue\n"
+    "auth required pam_permit.so\n"
+)
+PACKAGES = str(HARDENED_HOST["dpkg-packages"][0])
+
+
+def test_otp_line_that_tolerates_a_missing_module_is_asked(host_scan) -> None:
+    """HL16-2. Linux-PAM pam_dispatch.c: a rule whose module libpam could not load returns
+    PAM_MODULE_UNKNOWN (`h->func == NULL`), and `module_unknown=ignore` lets the stack go on:
+    where pam_u2f.so is not installed a key alone logs in. hvaudit passed "PAM requires pam_u2f".
+    The package list does not show libpam-u2f: the question."""
+    a = host_scan({"/etc/pam.d/sshd": TOLERANT})
+    assert outcomes(a, "HVA-151") == {"hv1": "manual"}, messages(a, "HVA-151")
+    assert messages(a, "HVA-151") == {
+        "hv1": "evidence unavailable: the second factor rests on pam_u2f being installed: "
+        "`[success=ok module_unknown=ignore default=die] pam_u2f` lets the login through "
+        "without it where libpam cannot load the module (module_unknown), and no package that "
+        "installs it is listed (libpam-u2f, pam-u2f, pam_u2f)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("stack", "packages"),
+    [
+        (TOLERANT, PACKAGES + "libpam-u2f\t1.1.0-1.1+deb12u1\tii \n"),
+        ("-auth required pam_u2f.so cue\nauth required pam_permit.so\n", PACKAGES),
+    ],
+    ids=["package-installed", "dash-required-fails-closed"],
+)
+def test_otp_line_whose_module_is_there_or_required_passes(host_scan, stack, packages) -> None:
+    """Held (HL16-2): with libpam-u2f installed (dpkg `ii`) pam_u2f loads and never returns
+    module_unknown: the pass stands. `-auth required pam_u2f.so` without the module fails closed
+    (module_unknown takes required's default, bad; the dash only keeps the load error out of
+    the log: pam_handlers.c PAM_HT_SILENT_MODULE), so no login passes without the token."""
+    a = host_scan({"/etc/pam.d/sshd": stack, "dpkg-packages": (packages, 0)})
+    assert messages(a, "HVA-151") == {
+        "hv1": "every SSH login needs two factors: AuthenticationMethods "
+        "publickey,keyboard-interactive, PAM requires pam_u2f (otp)"
+    }
+    assert outcomes(a, "HVA-151") == {"hv1": "pass"}

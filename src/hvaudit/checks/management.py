@@ -1993,7 +1993,12 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
     -C), so each Match block of sshd_config (and its includes) that sets an authentication
     keyword is judged too, with its settings over the global ones (sshd_config(5), Match); a
     single-factor block fails the host, and unread blocks leave a global pass a manual item.
-    OpenSSH defaults from sshd_config(5)."""
+    A module libpam cannot load (not installed) returns module_unknown whether or not its line
+    starts with `-` (which only keeps the error out of the log; Linux-PAM pam_dispatch.c): under
+    `required` the login fails closed, but a control giving module_unknown its own action
+    (`[success=ok module_unknown=ignore default=die]`) lets it through without the factor, so
+    such a factor holds only where a package shows the module installed, else the question
+    (HL16-2). OpenSSH defaults from sshd_config(5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         off = _ssh_off(h, "HVA-151")

@@ -70,8 +70,10 @@ from hvaudit.parse.libvirt_conf import (
 from hvaudit.parse.pam import (
     KNOWLEDGE_MODULES,
     OTP_MODULES,
+    missing_tolerated,
     parse_stack,
     required_factors,
+    succeeds_when_missing,
     succeeds_with_only,
     succeeds_without,
     unread_auth_files,
@@ -2701,6 +2703,18 @@ UNREAD_OTP = {
     "code or just another password",
 }
 
+#: The packages that install each OTP PAM module (Debian/Ubuntu names read with `apt-cache
+#: policy` on Debian 12; pam_u2f also Fedora's pam-u2f and SUSE's pam_u2f, packages
+#: .fedoraproject.org and build.opensuse.org): one listed shows the module installed (HL16-2); none
+#: listed shows nothing (a module may come from elsewhere).
+OTP_PACKAGES: dict[str, tuple[str, ...]] = {
+    "pam_u2f": ("libpam-u2f", "pam-u2f", "pam_u2f"),
+    "pam_google_authenticator": ("libpam-google-authenticator",),
+    "pam_oath": ("libpam-oath",),
+    "pam_yubico": ("libpam-yubico",),
+    "pam_radius_auth": ("libpam-radius-auth",),
+    "pam_duo": ("libpam-duo",),
+}
 
 #: sshd_config keywords a Match block may set that change which logins need what (sshd_config(5),
 #: Match: the keywords allowed there include these; ChallengeResponseAuthentication is the old
@@ -2898,6 +2912,33 @@ def _mfa_one(
                 else ""
             ),
             *evidence,
+        )
+    # a control that lets the stack go on when libpam cannot load the OTP module (HL16-2):
+    # the factor holds only where the module is installed, which only a package may show
+    tolerant = missing_tolerated(stack) if uses_pam and pam_lists else ()
+    packages = _packages(ev)
+    installed = packages.get() if packages.known else {}
+    unsure = [
+        r for r in tolerant if not any(p in installed for p in OTP_PACKAGES.get(r.module, ()))
+    ]
+    if unsure and succeeds_when_missing(stack, unsure):
+        names = sorted({r.module for r in unsure})
+        return Fact.unavailable(
+            "the second factor rests on "
+            + " and ".join(names)
+            + " being installed: "
+            + "; ".join(f"`{r.control} {r.module}`" for r in unsure)
+            + " lets the login through without it where libpam cannot load the module "
+            "(module_unknown), and "
+            + (
+                "no package that installs it is listed ("
+                + ", ".join(p for m in names for p in OTP_PACKAGES.get(m, ()))
+                + ")"
+                if packages.known
+                else f"the package list was not read ({packages.reason})"
+            ),
+            *evidence,
+            *packages.sources,
         )
     how = f"AuthenticationMethods {conf['authenticationmethods']}"
     if pam:

@@ -33,12 +33,15 @@ from hvaudit.textsafe import digits
 
 __all__ = [
     "KNOWLEDGE_MODULES",
+    "MODULE_UNKNOWN",
     "OTP_MODULES",
     "PamRule",
     "Stack",
     "can_succeed",
+    "missing_tolerated",
     "parse_stack",
     "required_factors",
+    "succeeds_when_missing",
     "succeeds_with_only",
     "succeeds_without",
 ]
@@ -96,6 +99,15 @@ FAILURES = (
     "abort",
     "try_again",
 )
+#: The code libpam gives a rule whose module it could not load (Linux-PAM libpam/pam_dispatch.c
+#: _pam_dispatch_aux: `h->func == NULL` -> PAM_MODULE_UNKNOWN, read with `find_string`), a module
+#: missing from the system among them. A `-` before the type changes nothing but the log
+#: (pam_handlers.c: `-` sets PAM_HT_SILENT_MODULE, for which _pam_load_module skips its
+#: pam_syslog; pam.conf(5): "will not log to the system log"): the control decides, so
+#: `-auth required pam_u2f.so` fails closed without the module (bad), while a control giving
+#: module_unknown an action of its own (`[success=ok module_unknown=ignore default=die]`) lets
+#: the stack go on without it (HL16-2). No factor module returns it once loaded.
+MODULE_UNKNOWN = "module_unknown"
 SIMPLE_CONTROLS = {
     "required": {"success": "ok", "new_authtok_reqd": "ok", "ignore": "ignore", "default": "bad"},
     "requisite": {"success": "ok", "new_authtok_reqd": "ok", "ignore": "ignore", "default": "die"},
@@ -376,5 +388,34 @@ def succeeds_without(stack: Stack, modules: frozenset[str]) -> bool:
 
     def forced(rule: PamRule) -> tuple[str, ...]:
         return FAILURES if rule in failing else _free(rule)
+
+    return can_succeed(stack, forced)
+
+
+def missing_tolerated(stack: Stack) -> tuple[PamRule, ...]:
+    """The OTP rules whose control gives module_unknown, the code of a module libpam could not
+    load, an action other than bad or die: where that module is not installed, the stack goes
+    on without it (HL16-2; MODULE_UNKNOWN)."""
+    return tuple(
+        r
+        for r in stack.rules()
+        if r.module in OTP_MODULES
+        and not r.bypass
+        and r.control not in SIMPLE_CONTROLS
+        and r.actions.get(MODULE_UNKNOWN, "bad") not in ("bad", "die")
+    )
+
+
+def succeeds_when_missing(stack: Stack, missing: Iterable[PamRule]) -> bool:
+    """Whether some run of `stack` succeeds with the modules of `missing` not installed (each
+    such rule returns module_unknown) and every other OTP module failing: a way in without a
+    second factor on a host that lacks them."""
+    absent = tuple(missing)
+    others = tuple(r for r in stack.rules() if r.module in OTP_MODULES and not r.bypass)
+
+    def forced(rule: PamRule) -> tuple[str, ...]:
+        if rule in absent:
+            return (MODULE_UNKNOWN,)
+        return FAILURES if rule in others else _free(rule)
 
     return can_succeed(stack, forced)
