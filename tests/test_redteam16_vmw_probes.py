@@ -11,6 +11,10 @@ Findings:
   ESXI-80-000214: "ensuring this is set to deny incoming and outgoing traffic ... If the
   Incoming or Outgoing policies are "True", this is a finding". Now a fail; an outgoingBlocked
   the host does not report is asked.
+- V16-2 (false pass): HVA-419 passed "ntpd running (policy on), servers 127.127.1.0" (ntpd's
+  "Undisciplined Local Clock ... a fake driver intended for backup and when no outside source of
+  synchronized time is available") and likewise 127.0.0.1, `localhost` or `127.1`: the host
+  synchronising with its own clock. A server list that is only the host itself now fails.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from test_redteam11_vmw_probes import _question, _verdict
 from test_redteam13_vmw_probes import _vsphere
@@ -94,4 +100,54 @@ def test_both_directions_blocked_held(tmp_path: Path) -> None:
     assert _verdict(a, "HVA-412") == (
         "pass",
         "incoming and outgoing blocked; every enabled ruleset limited to listed networks",
+    )
+
+
+# --- V16-2: HVA-419 and an NTP server that is the host itself -----------------------------------------
+
+
+def _ntp(tmp_path: Path, servers: list[str]) -> tuple[str, str]:
+    a = _vsphere(
+        tmp_path,
+        {
+            "ntp": {"servers": servers, "protocol": "ntp"},
+            "services": {"ntpd": {"running": True, "policy": "on"}},
+        },
+    )
+    return _verdict(a, "HVA-419")
+
+
+@pytest.mark.parametrize(
+    "servers",
+    [["127.127.1.0"], ["127.0.0.1"], ["localhost"], ["127.1", "::1"]],
+    ids=["local-clock-driver", "loopback", "localhost", "other-spellings"],
+)
+def test_ntp_server_that_is_the_host_itself_fails(tmp_path: Path, servers: list[str]) -> None:
+    """vSphere 8 STIG ESXI-80-000124: the host "must synchronize internal information system
+    clocks to an authoritative time source". ntp's stock ntp.conf (read with `find_string`):
+    "server 127.127.1.0 # local clock" under "Undisciplined Local Clock. This is a fake driver
+    intended for backup and when no outside source of synchronized time is available"; ntp.org's
+    reference clock page: the driver "can simulate a reference clock when no external
+    synchronization sources are available". A loopback server (127/8 in any inet_aton(3)
+    spelling, ::1, `localhost`) is the host's own ntpd. HVA-419 passed "ntpd running (policy on),
+    servers ...". Right: fail."""
+    assert _ntp(tmp_path, servers) == (
+        "fail",
+        f"no NTP server off the host: {', '.join(servers)} (loopback or ntpd's local clock "
+        "127.127.1.0: the host's own clock)",
+    )
+
+
+@pytest.mark.parametrize(
+    "servers",
+    [["ntp1.example.org"], ["ntp1.example.org", "127.127.1.0"], ["127.0.0.1.example.org"]],
+    ids=["site-server", "local-clock-as-backup", "name-under-a-domain"],
+)
+def test_ntp_server_off_the_host_held(tmp_path: Path, servers: list[str]) -> None:
+    """Held (V16-H2): a site server, with or without the local clock as a backup beside it (the
+    stock configuration's use), and a name that only starts like a loopback address (resolved
+    by DNS): pass, as before."""
+    assert _ntp(tmp_path, servers) == (
+        "pass",
+        f"ntpd running (policy on), servers {', '.join(servers)}",
     )

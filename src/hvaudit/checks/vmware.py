@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from hvaudit.checks._loopback import loopback_version
 from hvaudit.checks.base import (
     QEMU,
     Context,
@@ -1252,7 +1253,16 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     ntpd. vSphere documents both ("synchronize the time and date of the host with an NTP or PTP
     server"); a host whose config.dateTimeInfo.systemClockProtocol is ptp (API 7.0.3) is judged
     on its PTP daemon (service ptpd) instead. ntpd behind a firewall that blocks it (outgoing
-    blocked, ruleset ntpClient disabled: `_outbound_blocked`) synchronises nothing (V15-4)."""
+    blocked, ruleset ntpClient disabled: `_outbound_blocked`) synchronises nothing (V15-4).
+
+    A server that is the host itself is no time source (V16-2: "servers 127.127.1.0" passed): a
+    loopback address or `localhost` is the host's own ntpd, and 127.127.1.u is ntpd's reference
+    clock address of its "Undisciplined Local Clock. This is a fake driver intended for backup
+    and when no outside source of synchronized time is available" (ntp's stock ntp.conf; ntp.org,
+    "Reference Clock Drivers": it "can simulate a reference clock when no external
+    synchronization sources are available", read with `find_string`), inside 127/8 as every
+    127.127.t.u refclock address is. ESXI-80-000124 asks for "an authoritative time source":
+    where every server is the host itself, it fails (`_own_clock`)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1285,14 +1295,20 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             continue
         svc = states[0]["ntpd"]
         servers = [str(x) for x in esx.ntp.get("servers") or []]
+        own = [x for x in servers if _own_clock(x)]
         bad = []
         if not servers:
             bad.append("no NTP server configured")
+        elif len(own) == len(servers):
+            bad.append(
+                f"no NTP server off the host: {', '.join(own)[:120]} (loopback or ntpd's local "
+                "clock 127.127.1.0: the host's own clock)"
+            )
         if not svc.get("running") or svc.get("policy") != "on":
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
-        if servers and _outbound_blocked(esx, "ntpClient"):
+        if len(own) < len(servers) and _outbound_blocked(esx, "ntpClient"):
             bad.append(
                 "ntpd cannot reach its servers: outgoing traffic is blocked by default and the "
                 "ntpClient firewall ruleset is disabled"
@@ -1301,6 +1317,16 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "; ".join(bad), esx.source)
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
+
+
+def _own_clock(server: str) -> bool:
+    """Whether an NTP server is the host itself: `localhost`, or a loopback address in any
+    spelling the resolver reads (127/8 by inet_aton(3), ::1, IPv4-mapped), which takes in ntpd's
+    refclock addresses 127.127.t.u."""
+    a = server.strip().strip("[]").lower().partition("%")[0]
+    return (
+        a.rstrip(".") in ("localhost", "localhost.localdomain") or loopback_version(a) is not None
+    )
 
 
 @check(
