@@ -42,10 +42,12 @@ Leads left: see the end of this docstring (filled in at the end of the round).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from test_redteam2_probes import PVE_HARDENED
 from test_redteam14_pve_probes import HOST_FW, _host_rule, _live
 from test_redteam15_pve_probes import CLUSTER_FW, _node
 
@@ -218,3 +220,54 @@ def test_l16_4_held_drops_of_both_versions_close(tmp_path: Path) -> None:
         "pass",
         "cluster firewall on, input policy DROP",
     )
+
+
+# --- L16-5: a VM firewall that admits every inbound packet -------------------------------------------
+
+VM200_FW = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+
+
+def _vm(tmp_path: Path, fw: str) -> tuple[str, str]:
+    """HVA-303 of VM 200 (web-10) on the live node, its 200.fw replaced."""
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / "etc/pve/firewall/200.fw").write_text(fw)
+    a = pve_scan(tmp_path, {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-303", "web-10"))
+    return r.status.value, r.outcome.message
+
+
+@pytest.mark.parametrize(
+    "rules",
+    ["", "IN ACCEPT -p tcp -dport 443\n", "GROUP webserver -i net0\n|IN DROP\n"],
+    ids=["no-rule", "accept-only", "group-of-accepts"],
+)
+def test_l16_5_vm_policy_accept_without_a_drop(tmp_path: Path, rules: str) -> None:
+    """Was pass "1 interface(s) behind the VM firewall". pve-firewall's VM chain ends in the
+    VM's policy_in (generate_tap_rules_direction: `$policy = $options->{policy_in} ||
+    'DROP'`); with ACCEPT and no IN rule (its security group's included: webserver holds
+    HTTPS and HTTP ACCEPTs; a disabled `|IN DROP` is not applied) that drops or rejects, the
+    firewall admits every inbound packet: the NIC is behind a firewall that filters nothing."""
+    fw = VM200_FW.replace("policy_in: DROP", "policy_in: ACCEPT").replace(
+        "GROUP webserver -i net0\n", rules
+    )
+    assert _vm(tmp_path, fw) == (
+        "fail",
+        "the VM firewall's input policy is ACCEPT and no IN rule drops or rejects anything: 1 "
+        "interface(s) admit every inbound packet",
+    )
+
+
+@pytest.mark.parametrize(
+    ("policy", "rules"),
+    [("ACCEPT", "IN DROP -p tcp -dport 23\n"), ("DROP", ""), ("REJECT", "")],
+    ids=["deny-list", "drop", "reject"],
+)
+def test_l16_5_held_vm_firewall_that_filters(tmp_path: Path, policy: str, rules: str) -> None:
+    """Held twins: a deny-list (policy ACCEPT with a DROP rule), and the DROP or REJECT
+    policy without rules, filter inbound traffic."""
+    fw = VM200_FW.replace("policy_in: DROP", f"policy_in: {policy}").replace(
+        "GROUP webserver -i net0\n", rules
+    )
+    assert _vm(tmp_path, fw) == ("pass", "1 interface(s) behind the VM firewall")

@@ -928,7 +928,9 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     applies the VM's rules and removes them when it stops, so on a node whose processes show
     neither, no NIC is behind a firewall (R5-13; hvaudit.parse.proxmox_model
     firewall_daemon). Where the processes were not read, the configuration is right but not
-    observed in force: HVA-301's question (the same words), never a pass."""
+    observed in force: HVA-301's question (the same words), never a pass. A VM firewall whose
+    input policy is ACCEPT and whose IN rules drop or reject nothing filters no inbound packet:
+    a fail, not a NIC behind a firewall (`_admits_everything`, L16-5)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s, px = vm_subject(v), _px(hosts[v.host])
@@ -949,12 +951,41 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
         else:
             refs = [i.source_ref for i in v.interfaces]
             head = f"{len(v.interfaces)} interface(s) behind the VM firewall"
+            fw = px.vm_firewalls.get(v.uuid)
             if notes:
                 yield failed(s, "; ".join(notes), *refs)
+            elif fw is not None and _admits_everything(fw, px):
+                yield failed(
+                    s,
+                    f"the VM firewall's input policy is ACCEPT and no IN rule drops or rejects "
+                    f"anything: {len(v.interfaces)} interface(s) admit every inbound packet",
+                    *refs,
+                )
             elif (daemon := _daemon(hosts[v.host], px))[0] == "unknown":
                 yield _unenforced(s, hosts[v.host], head, daemon[1], *refs)
             else:
                 yield passed(s, head, *refs)
+
+
+def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
+    """A VM firewall whose input policy is ACCEPT (qemu-server's default is DROP:
+    pve-firewall generate_tap_rules_direction `$policy = $options->{policy_in} || 'DROP'`) and
+    whose applied IN rules, its security groups' included, drop or reject nothing: its chain
+    ends in ACCEPT after rules that can only accept (L16-5)."""
+    if fw.options.get("policy_in", "DROP") != "ACCEPT":
+        return False
+    groups = px.cluster_firewall.get().groups if px.cluster_firewall.known else {}
+    if not px.cluster_firewall.known and any(r["type"] == "group" for r in fw.effective_rules()):
+        return False
+    for r in fw.effective_rules():
+        inner = groups.get(str(r["action"]), []) if r["type"] == "group" else [r]
+        if any(
+            g["type"] == "in" and g["action"] in ("DROP", "REJECT") and not g.get("pve_refused")
+            for g in inner
+            if g["enabled"] and not g.get("errors")
+        ):
+            return False
+    return True
 
 
 @check(
