@@ -112,14 +112,16 @@ def _salted(salt: str | None) -> str:
     return WEB01.replace("uuid.bios", f'sched.mem.pshare.salt = "{salt}"\nuuid.bios', 1)
 
 
-def test_vm_without_vc_uuid_at_salting_2_passes(tmp_path: Path) -> None:
+def test_vm_without_vc_uuid_at_salting_2_asks_the_host(tmp_path: Path) -> None:
     """Held (the lead): at Mem.ShareForceSalting 2, "VMs that do not have the
     sched.mem.pshare.salt option set cannot share memory with any other VM" (ESXi's option
-    description): a VM with neither the salt nor vc.uuid shares with no other VM. Pass is right."""
+    description): a VM with neither the salt nor vc.uuid shares with no other VM, unless the
+    host's /etc/vmware/config gives every such VM one salt (L16-13): the host's question."""
     a = _vsphere(tmp_path, {"advanced": {"Mem.ShareForceSalting": 2}}, vmx=_salted(None))
-    assert _verdicts(a, "HVA-404")["web-01"] == (
-        "pass",
-        "no sched.mem.pshare.salt, host Mem.ShareForceSalting = 2: pages shared within the VM only",
+    assert _verdicts(a, "HVA-404")["esx1"] == (
+        "manual",
+        "1 VM(s) (web-01) do not set sched.mem.pshare.salt in their .vmx: the host's "
+        "/etc/vmware/config, not read, decides",
     )
 
 

@@ -536,8 +536,9 @@ SERVED_SERIAL = (
     'serial0.fileName = "telnet://:2001"',
     'serial0.network.endPoint = "server"',
 )
+# no host version (VNC until ESXi 7.0): RemoteDisplay.vnc.enabled is the host's question (L16-10)
 SERIAL_QUESTION_MESSAGE = (
-    "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only; but "
+    "no RemoteDisplay.vnc.enabled in the .vmx (the host's /etc/vmware/config decides); but "
     "network serial port(s) served on the host: serial0 (telnet://:2001)"
 )
 
@@ -569,7 +570,10 @@ def test_network_serial_port_through_a_concentrator_passes(
     """Twin of V10-8 (held): with a virtual serial port concentrator (`serial0.vspc`) the VM
     connects out to the concentrator and "forwards the direction and serviceURI" to it
     (VirtualSerialPortURIBackingInfo): nothing listens on the host. HVA-031 passes as before."""
-    got = _vmx_scan(tmp_path, capsys, _with(*SERVED_SERIAL, 'serial0.vspc = "telnet://vspc:13370"'))
+    vnc_off = 'RemoteDisplay.vnc.enabled = "FALSE"'  # else the host's question (L16-10)
+    got = _vmx_scan(
+        tmp_path, capsys, _with(*SERVED_SERIAL, 'serial0.vspc = "telnet://vspc:13370"', vnc_off)
+    )
     assert got[("HVA-031", "web-01")] == (
         "pass",
         "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only",

@@ -489,7 +489,8 @@ def test_network_serial_port_in_upper_case_held(
     ]
     assert got == (
         "manual",
-        "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only; but "
+        # no host version: RemoteDisplay.vnc.enabled is the host's question too (L16-10)
+        "no RemoteDisplay.vnc.enabled in the .vmx (the host's /etc/vmware/config decides); but "
         "network serial port(s) served on the host: serial0 (telnet://:2323)",
     )
 

@@ -1262,7 +1262,11 @@ def test_pve_vms_that_opt_out_of_ksm(tmp_path: Path) -> None:
 
 
 def _rendered_vm_verdict(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], check_id: str, **extra: object
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    check_id: str,
+    subject: str = "api-vm",
+    **extra: object,
 ) -> tuple[str, str]:
     """One VM rendered by hvaudit's vSphere collector (collect/vsphere.py render_vmx) from API
     properties, in a bundle laid out as that collector lays it out (vmware/hosts/<id>.json and
@@ -1289,7 +1293,7 @@ def _rendered_vm_verdict(
     bundle = writer.close(complete=True)
     assert bundle is not None
     a = run_assessment(bundle)
-    (r,) = [r for r in a.results if r.check.id == check_id and r.outcome.subject.name == "api-vm"]
+    (r,) = [r for r in a.results if r.check.id == check_id and r.outcome.subject.name == subject]
     return r.status.value, r.outcome.message
 
 
@@ -1342,14 +1346,19 @@ def test_vsphere_real_pyvmomi_video_card_with_3d_support_fails(
 def test_vsphere_real_pyvmomi_video_card_without_3d_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Twin of R72: the same real card with enable3DSupport false is read (rendered FALSE) and
-    passes."""
+    """Twin of R72: the same real card with enable3DSupport false is read (rendered FALSE); it
+    renders an absent mks.enable3d and FALSE alike, so the host's /etc/vmware/config decides
+    (L16-12): the host's question, not a pass."""
     vim = pytest.importorskip("pyVmomi").vim
 
     card = vim.vm.device.VirtualVideoCard(key=500, enable3DSupport=False)
     assert _rendered_vm_verdict(
-        tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]}
-    ) == ("pass", "3D acceleration off")
+        tmp_path, capsys, "HVA-405", "esx1", **{"config.hardware.device": [card]}
+    ) == (
+        "manual",
+        "1 VM(s) (api-vm) do not set mks.enable3d in their .vmx: the host's /etc/vmware/config, "
+        "not read, decides",
+    )
 
 
 def test_render_vmx_names_real_pyvmomi_devices_by_their_wsdl_type() -> None:

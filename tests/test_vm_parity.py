@@ -220,7 +220,14 @@ VMX_CASES = [
         "RemoteDisplay.vnc.enabled = TRUE: VNC on 0.0.0.0 (bound to every address) port 5910, "
         "no TLS, no password; the host's ESXi version is not in the evidence",
     ),
-    ("HVA-031", "", "", "pass", "no RemoteDisplay.vnc.enabled = TRUE"),
+    # an absent key is the host's question (L16-10, L16-11, tests/test_vmw_leads16.py)
+    (
+        "HVA-031",
+        'RemoteDisplay.vnc.enabled = "FALSE"',
+        "",
+        "pass",
+        "no RemoteDisplay.vnc.enabled = TRUE",
+    ),
     ("HVA-056", "", "", "pass", "vtpm.present = TRUE: a virtual TPM of the VM's own"),
     ("HVA-056", "", "vtpm.present", "not_applicable", "no TPM device (no vtpm.present = TRUE)"),
     ("HVA-065", "", "vtpm.present", "fail", "no virtual TPM (no vtpm.present = TRUE)"),
@@ -232,7 +239,13 @@ VMX_CASES = [
         "manual",
         "vmci0.unrestricted = TRUE; the host's ESXi version is not in the evidence",
     ),
-    ("HVA-057", "", "", "pass", "no shared-memory device and no vmci0.unrestricted = TRUE"),
+    (
+        "HVA-057",
+        'vmci0.unrestricted = "FALSE"',
+        "",
+        "pass",
+        "no shared-memory device and no vmci0.unrestricted = TRUE",
+    ),
     (
         "HVA-066",
         "",

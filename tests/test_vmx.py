@@ -64,7 +64,8 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-403", "legacy-db"): "fail",
         ("HVA-404", "web-01"): "manual",  # no host: Mem.ShareForceSalting unknown
         ("HVA-404", "legacy-db"): "fail",
-        ("HVA-405", "web-01"): "pass",
+        # web-01 leaves mks.enable3d to the host's /etc/vmware/config (L16-12)
+        ("HVA-405", "offline-vmx"): "manual",
         ("HVA-405", "legacy-db"): "fail",
         # an offline copy has no host: what rests on it is for a person to check
         **{(f"HVA-{n}", "offline-vmx"): "manual" for n in range(410, 440) if n not in (417, 418)},
@@ -80,14 +81,15 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-443", "web-01"): "manual",  # snapshots live in the .vmsd, not the .vmx
         ("HVA-443", "legacy-db"): "manual",
         # the VM checks judged from .vmx keys (tests/test_vm_parity.py has the variants)
-        ("HVA-031", "web-01"): "pass",  # no RemoteDisplay.vnc.enabled
+        # neither sets RemoteDisplay.vnc.enabled / vmci0.unrestricted, and no host version is
+        # known (VNC until ESXi 7.0, vmci0.unrestricted until 5.1): the host's config decides
+        ("HVA-031", "offline-vmx"): "manual",
         ("HVA-031", "legacy-db"): "manual",  # VNC on; ESXi 7.0 removed it: the version decides
         ("HVA-049", "offline-vmx"): "manual",  # web-01 has no vhv.enable: the host's config decides
         ("HVA-049", "legacy-db"): "fail",  # vhv.enable = TRUE
         ("HVA-056", "web-01"): "pass",  # a vTPM, the VM's own
         ("HVA-056", "legacy-db"): "not_applicable",  # no TPM at all
-        ("HVA-057", "web-01"): "pass",
-        ("HVA-057", "legacy-db"): "pass",
+        ("HVA-057", "offline-vmx"): "manual",
         ("HVA-065", "web-01"): "pass",
         ("HVA-065", "legacy-db"): "fail",
         ("HVA-066", "web-01"): "pass",  # firmware = efi, uefi.secureBoot.enabled
@@ -274,5 +276,8 @@ def test_video_card_without_3d_passes(tmp_path: Path, capsys: pytest.CaptureFixt
     from test_redteam4_vm_probes import _rendered_vm_verdict
 
     card = type("VirtualMachineVideoCard", (SimpleNamespace,), {})(key=500, enable3DSupport=False)
-    got = _rendered_vm_verdict(tmp_path, capsys, "HVA-405", **{"config.hardware.device": [card]})
-    assert got == ("pass", "3D acceleration off")
+    got = _rendered_vm_verdict(
+        tmp_path, capsys, "HVA-405", "esx1", **{"config.hardware.device": [card]}
+    )
+    # enable3DSupport false renders an absent mks.enable3d and FALSE alike (L16-12)
+    assert got[0] == "manual" and "do not set mks.enable3d" in got[1]

@@ -39,6 +39,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.guest import esxi_version
+from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions
 from hvaudit.model import Chardev, Fact, Graphics, Host, Source, Vm
 from hvaudit.parse.qemu_args import QemuOption, parse_option, parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
@@ -208,10 +209,15 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     is disabled", formatdomain; spice-server refuses a link while its ticket is empty) unless
     spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail (R11-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    relying: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if hosts[v.host].platform == "vmware-esxi":
-            yield _vmx_console(v, hosts[v.host])
+            if _vnc_left_to_host(v, hosts[v.host]):
+                relying.setdefault(v.host, []).append(v)
+            outcome = _vmx_console(v, hosts[v.host])
+            if outcome is not None:
+                yield outcome
             continue
         consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
         buses = [(g, b) for g in v.graphics if g.type == "dbus" for b in _dbus_tcp(g)]
@@ -331,6 +337,15 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             what = "; ".join(r.proven) or "console(s) reachable only from the host"
             note = f" ({r.scope.note})" if r.credited and r.scope.assumed else ""
             yield passed(s, what + note, *refs)
+    yield from host_default_questions(
+        ctx,
+        relying,
+        "RemoteDisplay.vnc.enabled",
+        "it to FALSE",
+        "it sets it to TRUE (or to text VMware reads as TRUE) and the host runs ESXi 6.7 or "
+        "older, which serve VNC",
+        "RemoteDisplay.vnc.enabled",
+    )
 
 
 def _predates_qemu_conf(h: Host, v: Vm) -> str:
@@ -374,20 +389,38 @@ def _vmx_network_serials(v: Vm) -> list[tuple[str, str]]:
     return out
 
 
-def _vmx_console(v: Vm, h: Host) -> Outcome:
+def _vnc_left_to_host(v: Vm, h: Host) -> bool:
+    """A VMware VM whose .vmx leaves RemoteDisplay.vnc.enabled out on a host that may serve VNC
+    (ESXi before 7.0, or a version not in the evidence): the key then comes from the host's
+    /etc/vmware/config (vmware.HOST_CONFIG), which is not read (L16-10)."""
+    if v.vmware is None or "remotedisplay.vnc.enabled" in v.vmware.settings:
+        return False
+    version = esxi_version(h)
+    return version is None or version[0] < 7
+
+
+def _vmx_console(v: Vm, h: Host) -> Outcome | None:
     """HVA-031 for a VMware VM: its network consoles of its own are RemoteDisplay.vnc and a
     network serial port it serves on the host; a pass on the first stands only without the
-    second, which is a question for the host's firewall and the port's protocol."""
+    second, which is a question for the host's firewall and the port's protocol. None: the VNC
+    key is the host's question (_vnc_left_to_host) and there is no network serial port."""
     outcome = _vmx_vnc(v, h)
     served = _vmx_network_serials(v)
-    if outcome.status is not Status.PASS or not served:
+    if outcome is None and not served:
+        return None
+    if outcome is not None and (outcome.status is not Status.PASS or not served):
         return outcome
     ports = ", ".join(f"{port} ({uri})" for port, uri in served)
     assert v.vmware is not None
+    first = (
+        outcome.message
+        if outcome is not None
+        else f"no RemoteDisplay.vnc.enabled in the .vmx (the host's {HOST_CONFIG} decides)"
+    )
     return manual(
         vm_subject(v),
-        f"{outcome.message}; but network serial port(s) served on the host: {ports}",
-        *outcome.evidence,
+        f"{first}; but network serial port(s) served on the host: {ports}",
+        *(outcome.evidence if outcome is not None else (v.vmware.at("RemoteDisplay.vnc.enabled"),)),
         *(v.vmware.at(f"{port}.fileType") for port, _ in served),
         question=f"Can only administrators reach the network serial port(s) {ports} that VM "
         f"{v.name} serves on ESXi host {h.name}? Evidence: the host's firewall (vSphere Client, "
@@ -399,11 +432,14 @@ def _vmx_console(v: Vm, h: Host) -> Outcome:
     )
 
 
-def _vmx_vnc(v: Vm, h: Host) -> Outcome:
-    """HVA-031 for a VMware VM's RemoteDisplay.vnc."""
+def _vmx_vnc(v: Vm, h: Host) -> Outcome | None:
+    """HVA-031 for a VMware VM's RemoteDisplay.vnc; None where the .vmx leaves the key to the
+    host's /etc/vmware/config on a host that may serve VNC (_vnc_left_to_host)."""
     s = vm_subject(v)
     vnc = [g for g in v.graphics if g.type == "vnc"]
     if not vnc:
+        if _vnc_left_to_host(v, h):
+            return None
         ref = v.vmware.at("RemoteDisplay.vnc.enabled") if v.vmware is not None else v.source
         return passed(
             s,

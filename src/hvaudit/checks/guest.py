@@ -778,11 +778,16 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         # an ivshmem-plain <shmem>'s own file: a peer for the VMs that map it otherwise (R14-1)
         for path in v.shmem_files:
             users.setdefault((v.host, same_file(path)), []).append((v.name, False, True))
+    relying: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
         if h.platform == "vmware-esxi":
-            yield _vmci_unrestricted(v, h)
+            vmci = _vmci_unrestricted(v, h)
+            if vmci is None:
+                relying.setdefault(v.host, []).append(v)
+            else:
+                yield vmci
             continue
         files: list[tuple[str, str]] = []
         unsure: list[tuple[str, str]] = []
@@ -842,6 +847,14 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         else:
             none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
             yield passed(s, none, v.source)
+    yield from host_default_questions(
+        ctx,
+        relying,
+        "vmci0.unrestricted",
+        "it to FALSE",
+        "it sets it to TRUE and the host runs ESXi 5.0 or older, where it takes effect",
+        "vmci0.unrestricted",
+    )
 
 
 def _mapped_files(v: Vm) -> list[tuple[str, str, bool]]:
@@ -868,15 +881,20 @@ def esxi_version(h: Host) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def _vmci_unrestricted(v: Vm, h: Host) -> Outcome:
+def _vmci_unrestricted(v: Vm, h: Host) -> Outcome | None:
+    """HVA-057 for a VMware VM. A .vmx that leaves vmci0.unrestricted out takes it from the
+    host's /etc/vmware/config (vmware.HOST_CONFIG): on a host that is not known to run ESXi 5.1
+    or later, where the key has no effect, that is the host's question (None; L16-11)."""
     s = vm_subject(v)
     settings = v.vmware.settings if v.vmware is not None else {}
     ref = v.vmware.at("vmci0.unrestricted") if v.vmware is not None else v.source
     unrestricted = settings.get("vmci0.unrestricted")
-    # read as VMware reads a boolean (vmx_bool: "t", "y" and "" are TRUE too); absent is FALSE
+    version = esxi_version(h)
+    if unrestricted is None and (version is None or version < (5, 1)):
+        return None
+    # read as VMware reads a boolean (vmx_bool: "t", "y" and "" are TRUE too)
     if unrestricted is None or not vmx_bool(unrestricted):
         return passed(s, "no shared-memory device and no vmci0.unrestricted = TRUE", ref)
-    version = esxi_version(h)
     if version is not None and version >= (5, 1):
         return passed(
             s, f"vmci0.unrestricted = TRUE has no effect on ESXi {version[0]}.{version[1]}", ref

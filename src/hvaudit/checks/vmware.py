@@ -332,10 +332,13 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
     "Mem.ShareForceSalting 1: by default the salt value is taken from sched.mem.pshare.salt; if
     it is not specified, it falls back to the old (inter-VM) TPS behaviour, treating the VM's
     salt as 0", so it shares pages with every VM of the host that has no salt either (a fail,
-    V14-6; it was asked). A salt with text proves an override (fail); the absence of one passes
-    only with the host at 2."""
+    V14-6; it was asked). A salt with text proves an override (fail). A VM whose .vmx leaves the
+    salt out on a host at 2 takes it from the host's /etc/vmware/config (HOST_CONFIG), where a
+    salt would be every such VM's, so all of them share pages: one question per host, not a pass
+    (L16-13)."""
     hosts = {h.name: esx for h, esx in _esx_hosts(ctx)}
     key = "Mem.ShareForceSalting"
+    relying: dict[str, list[Vm]] = {}
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
         salt = vm.settings.get("sched.mem.pshare.salt")
@@ -356,12 +359,7 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
                 host_src,
             )
         elif forced == 2:
-            yield passed(
-                s,
-                f"no sched.mem.pshare.salt, host {key} = 2: pages shared within the VM only",
-                ref,
-                host_src,
-            )
+            relying.setdefault(v.host, []).append(v)
         elif forced == 0:
             yield failed(
                 s, f"host {key} = 0: pages are shared with every VM of the host", ref, host_src
@@ -392,6 +390,14 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
                 "system settings advanced list -o /Mem/ShareForceSalting` (Int Value) on that "
                 f"host. Pass: yes, {want}, so the VM shares pages with no other VM; fail: {bad}.",
             )
+    yield from host_default_questions(
+        ctx,
+        relying,
+        "sched.mem.pshare.salt",
+        "it empty (each VM then gets a salt of its own)",
+        "it sets a salt with text, which every VM leaving the key out shares",
+        "sched.mem.pshare.salt",
+    )
 
 
 @check(
@@ -435,7 +441,12 @@ def no_3d(ctx: Context) -> Iterator[Outcome]:
     $vga_map, 'virtio-gl' => 'virtio-vga-gl'); raw arguments: `-device virtio-vga-gl`,
     virtio-gpu-gl(-pci), the rutabaga variants (devices.raw_3d). An OpenGL display (<gl
     enable='yes'>, egl-headless) without such a device renders only the framebuffers the guest
-    gives it: named in the pass, not failed (leads13)."""
+    gives it: named in the pass, not failed (leads13). A VMware VM whose .vmx leaves
+    mks.enable3d out takes it from the host's /etc/vmware/config (HOST_CONFIG): one question per
+    host, not a pass (L16-12); DISA's vSphere 7 STIG VMCH-70-000023 (read with `find_string`)
+    makes an absent key a finding too ("does not exist or is not set to "false""). The vSphere
+    API's enable3DSupport = false renders an absent key or FALSE alike."""
+    relying: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         vm = v.vmware
@@ -464,8 +475,18 @@ def no_3d(ctx: Context) -> Iterator[Outcome]:
         ref = vm.at("mks.enable3d")
         if value is not None and _on(value):
             yield failed(s, f"mks.enable3d = {value.strip()[:20]}", ref)
+        elif value is None:
+            relying.setdefault(v.host, []).append(v)
         else:
             yield passed(s, "3D acceleration off", ref)
+    yield from host_default_questions(
+        ctx,
+        relying,
+        "mks.enable3d",
+        "it to FALSE",
+        "it sets it to TRUE (or to text VMware reads as TRUE)",
+        "mks.enable3d",
+    )
 
 
 def _esx_hosts(ctx: Context) -> Iterator[tuple[Host, VmwareHost]]:
@@ -1718,7 +1739,8 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         if failures is None or not 0 < failures <= LOCK_FAILURES_MAX:
             bad.append(f"{keys[0]} = {str(values[keys[0]])[:12]} (want 1..{LOCK_FAILURES_MAX})")
         unlock = _int(values[keys[1]])
-        if unlock is None or unlock < UNLOCK_SECONDS_MIN:
+        # 0: no automatic unlock (L16-15), a question below, not "want >= 900"
+        if unlock is None or 0 < unlock < UNLOCK_SECONDS_MIN or unlock < 0:
             bad.append(f"{keys[1]} = {str(values[keys[1]])[:12]} (want >= {UNLOCK_SECONDS_MIN})")
         history = _int(values[keys[2]])
         if history is None or history < PASSWORD_HISTORY_MIN:
@@ -1738,7 +1760,16 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
             if part.startswith("min=")
             for x in part[4:].split(",")
         ]
-        if not lengths or lengths[-1] is None or lengths[-1] < PASSWORD_LENGTH_MIN:
+        refused = _passwdqc_refused_min(quality)
+        if refused is not None:
+            # a parse error ends the reading wherever it is, config= or not
+            bad.append(
+                f"{keys[3]} has {refused[:40]}, which pam_passwdqc refuses (min= takes five "
+                "values, each at most the one before): it aborts every password change it "
+                "checks, so no length is enforced as set"
+            )
+            account_bad.append(bad[-1])
+        elif not lengths or lengths[-1] is None or lengths[-1] < PASSWORD_LENGTH_MIN:
             bad.append(f"{keys[3]} does not require {PASSWORD_LENGTH_MIN} characters")
         # passwdqc similar=permit|deny ("whether a new password is allowed to be similar to the
         # old one", default deny); the STIG's value has similar=deny
@@ -1769,28 +1800,95 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
                 f"{keys[3]} has random={bits}: the offered {bits}-bit passphrase is accepted "
                 "whatever its length"
             )
-        if loaded and account_bad:
-            yield failed(s, "; ".join(account_bad), esx.source)
-        elif loaded:
-            files = ", ".join(f[:80] for f in loaded)
-            yield manual(
-                s,
-                f"locks after {failures} failures for {unlock} s; history {history}; "
-                f"{keys[3]} loads options from {files} (config=), not in the evidence",
-                esx.source,
-                question=f"Do the options host {h.name}'s {keys[3]} loads from {files} keep "
+        locks = (
+            f"locks after {failures} failures; {keys[1]} = 0 (PAM's unlock_time never)"
+            if unlock == 0
+            else f"locks after {failures} failures for {unlock} s"
+        )
+        asked = []
+        files = ", ".join(f[:80] for f in loaded)
+        if loaded:
+            asked.append(
+                f"Do the options host {h.name}'s {keys[3]} loads from {files} keep "
                 f"passwords to at least {PASSWORD_LENGTH_MIN} characters, similar=deny and "
                 "enforce=everyone? Evidence: that file on the host (`cat` it in the ESXi Shell) "
                 f"and the option's value, read in order (a later option overrides an earlier "
                 f"one). Pass: the last min= ends in {PASSWORD_LENGTH_MIN} or more and no "
-                "similar=permit or enforce=none|users follows; fail: otherwise.",
+                "similar=permit or enforce=none|users follows; fail: otherwise."
             )
-        elif bad:
+        if unlock == 0:
+            asked.append(UNLOCK_ZERO_QUESTION.format(host=h.name, key=keys[1]))
+        if loaded and account_bad:
+            yield failed(s, "; ".join(account_bad), esx.source)
+        elif bad and not loaded:
             yield failed(s, "; ".join(bad), esx.source)
-        else:
-            yield passed(
-                s, f"locks after {failures} failures for {unlock} s; history {history}", esx.source
+        elif asked:
+            shown = f"{locks}; history {history}"
+            if loaded:
+                shown += f"; {keys[3]} loads options from {files} (config=), not in the evidence"
+            yield manual(
+                s,
+                shown,
+                esx.source,
+                question=asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}",
             )
+        else:
+            yield passed(s, f"{locks}; history {history}", esx.source)
+
+
+#: Security.AccountUnlockTime = 0 (L16-15): VMware documents the option as "Duration in seconds to
+#: lock out a user's account" (the host's option list, lamw/esxi-advanced-and-kernel-settings,
+#: read with `fetch`) and says nothing of 0. The PAM lockout modules read unlock_time=0 as never
+#: (pam_faillock(8): "The value 0 has the same meaning as value never - the access will not be
+#: re-enabled without resetting the faillock entries by the faillock(8) command"; read with
+#: `find_string`): locked until an administrator resets it, stricter than 900 s and what
+#: SP 800-53 AC-7 names ("lock the account or node until released by an administrator"). Which
+#: module ESXi feeds the option to, and whether it hands 0 through, is not in the evidence: a
+#: question, not the "want >= 900" fail.
+UNLOCK_ZERO_QUESTION = (
+    "Does host {host} keep a locked account locked until an administrator resets it, with {key} "
+    "= 0? Evidence: the unlock_time the host gives its PAM lockout module (`grep -r unlock_time "
+    "/etc/pam.d` in the ESXi Shell), or a test account locked by failed logins and tried again "
+    "after 15 minutes. Pass: unlock_time=0 (never) or the test account stays locked; fail: no "
+    "lockout, or the account is unlocked within 900 s."
+)
+
+
+def _passwdqc_refused_min(value: str) -> str | None:
+    """The first min= option of a passwdqc option string that pam_passwdqc refuses, or None.
+    passwdqc_parse.c (github:openwall/passwdqc, read with `fetch`) reads min= as five values,
+    each "disabled" or a number (strtoul base 10), separated by commas, each no larger than the
+    one before (`if (i && (int)v > params->qc.min[i - 1]) goto parse_error`), nothing after the
+    fifth; any other text is a parse error, on which pam_sm_chauthtok says the module is
+    misconfigured and returns PAM_ABORT: no password is checked against a length at all
+    (L16-14: "min=15" and "min=8,8,8,8,15" passed on their last number)."""
+    int_max = 2**31 - 1
+    for token in value.split():
+        if not token.startswith("min="):
+            continue
+        rest = token[4:]
+        values: list[int] = []
+        for i in range(5):
+            if rest.startswith("disabled"):
+                v, rest = int_max, rest[8:]
+            else:
+                m = re.match(r"[+-]?[0-9]*", rest)
+                text = m.group(0) if m else ""
+                number = text.lstrip("+-")
+                v = int(number) if number else 0
+                if text.startswith("-") and v:
+                    v = int_max + 1  # strtoul negates: a value past INT_MAX
+                rest = rest[len(text) if number else 0 :]
+            if i < 4:
+                if not rest.startswith(","):
+                    return token
+                rest = rest[1:]
+            if v > int_max or (values and v > values[-1]):
+                return token
+            values.append(v)
+        if rest:
+            return token
+    return None
 
 
 def _last_index(tokens: list[str], prefix: str) -> int:

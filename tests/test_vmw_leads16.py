@@ -1,0 +1,305 @@
+"""VMware leads of session 15 (tests/test_pvevmw_leads15.py "Not settled",
+tests/test_redteam15_vmw_probes.py "Leads left") settled in session 16 (issue 8: verdicts an
+auditor can sign). Each test names the source it rests on and asserts the exact verdict; each
+finding's test failed on main before its fix.
+
+Findings:
+- L16-10 (false pass): HVA-031 passed a VMware VM whose .vmx leaves RemoteDisplay.vnc.enabled
+  out, "no RemoteDisplay.vnc.enabled = TRUE"; the host's /etc/vmware/config (host defaults,
+  L15-1) can turn VNC on for every VM on an ESXi before 7.0. Now the host's question where the
+  host's version is older than 7.0 or not known; ESXi 7.0 or later (no VNC server) still passes.
+- L16-11 (false pass): HVA-057 likewise for vmci0.unrestricted (takes effect up to ESXi 5.0).
+- L16-12 (false pass): HVA-405 passed "3D acceleration off" on an absent mks.enable3d (and on the
+  vSphere API's enable3DSupport = false, which renders an absent key and FALSE alike); DISA's
+  vSphere 7 STIG VMCH-70-000023 counts an absent key as a finding too. Now the host's question.
+- L16-13 (false pass): HVA-404 passed "no sched.mem.pshare.salt, host Mem.ShareForceSalting = 2":
+  a salt in /etc/vmware/config is every such VM's, and VMs with one salt share pages. Now the
+  host's question; an empty salt (a VM's own) still passes.
+- L16-14 (false pass): HVA-423 passed a Security.PasswordQualityControl whose min= passwdqc
+  refuses ("min=15", "min=8,8,8,8,15": five values, none larger than the one before,
+  passwdqc_parse.c), reading its last number as 15 characters; pam_passwdqc then returns
+  PAM_ABORT for every password change ("misconfigured"). Now a fail naming the option.
+- L16-15 (wrong fail): HVA-423 failed Security.AccountUnlockTime = 0 "want >= 900"; PAM's
+  lockout modules read unlock_time=0 as never (locked until an administrator resets it), which
+  AC-7 allows; how ESXi hands 0 to PAM is not in the evidence: a question.
+
+Held: HVA-031 on ESXi 7.0 without the key and with RemoteDisplay.vnc.enabled = FALSE; HVA-057
+on ESXi 6.5 without the key; HVA-405 with mks.enable3d = FALSE; HVA-404 with an empty salt;
+HVA-423 at the STIG's value and with `min=disabled,disabled,disabled,disabled,15` spelt with a
+`+`; HVA-401 with isolation.device.connectable.disable absent (VMCH-80-000197: "If the setting
+does not exist no action is needed", asked of the host as every absent isolation key since L15-1).
+
+Leads left: see the end of this docstring, kept in step with the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_pvevmw_leads15 import _offline
+from test_redteam11_vmw_probes import _question, _verdict
+from test_redteam13_vmw_probes import LOCKOUT, STIG_QUALITY, _vsphere
+
+# --- L16-10 .. L16-13: more .vmx keys a VM leaves to the host's /etc/vmware/config -----------------
+
+# VMware's configuration file hierarchy ("Using a Configuration File Hierarchy", L15-1): the VM's
+# own file first, "/etc/vmware/config: Lowest precedence. A host default configuration file". On
+# ESXi the VMX still reads it for VM keys: `echo 'vhv.enable = "TRUE"' >> /etc/vmware/config`
+# "enables nested ESXi ... in vSphere 5.1 or higher", `monitor_control.disable_apichv` and
+# `cpuid.brandstring` appended there on ESXi 8 (read with `find_string`), and DISA's vSphere 8
+# STIG ESXI-80-000237 greps it for `vmx.log` keys that "override virtual machine (VM) logger
+# settings". No hvaudit collector reads that file.
+
+
+def _question_for(keys: str, passes: str, fails: str, host: str = "offline-vmx") -> str:
+    return (
+        f"Does /etc/vmware/config on host {host} leave {keys} out, or set {passes}? Evidence: "
+        "`grep -i` for these keys in /etc/vmware/config on the host (ESXi Shell or SSH). Pass: "
+        f"yes; fail: {fails}."
+    )
+
+
+def _message(n: int, names: str, keys: str) -> str:
+    return (
+        f"{n} VM(s) ({names}) do not set {keys} in their .vmx: the host's /etc/vmware/config, "
+        "not read, decides"
+    )
+
+
+def test_vnc_key_absent_asks_the_host(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """L16-10: HVA-031 passed a1 "no RemoteDisplay.vnc.enabled = TRUE: the console is reached
+    through vSphere only"; a host /etc/vmware/config setting it TRUE starts VNC for every VM on
+    ESXi before 7.0 ("VNC has been removed in 7.0"), and .vmx files read offline name no
+    version. Right: the host's question; b2 setting it FALSE itself still passes."""
+    got = _offline(
+        tmp_path,
+        capsys,
+        {"a1": "", "b2": 'RemoteDisplay.vnc.enabled = "FALSE"\n'},
+        "HVA-031",
+    )
+    assert sorted(got) == [
+        (
+            "b2",
+            "pass",
+            "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only",
+            None,
+        ),
+        (
+            "offline-vmx",
+            "manual",
+            _message(1, "a1", "RemoteDisplay.vnc.enabled"),
+            _question_for(
+                "RemoteDisplay.vnc.enabled",
+                "it to FALSE",
+                "it sets it to TRUE (or to text VMware reads as TRUE) and the host runs ESXi 6.7 "
+                "or older, which serve VNC",
+            ),
+        ),
+    ]
+
+
+def _versioned(tmp_path: Path, product: str, vmx: str = 'displayName = "vm1"\n') -> Any:
+    return _vsphere(tmp_path, {"product": product}, vmx=vmx)
+
+
+def test_vnc_key_absent_on_esxi_7_passes(tmp_path: Path) -> None:
+    """Held: ESXi 7.0 has no VNC server, whatever the host's file says: pass as before."""
+    a = _versioned(tmp_path, "VMware ESXi 7.0.3 build-21930508")
+    assert _verdict(a, "HVA-031", "vm1") == (
+        "pass",
+        "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only",
+    )
+
+
+def test_vnc_key_absent_on_esxi_6_5_asks(tmp_path: Path) -> None:
+    """L16-10 through the vSphere collector's host record: ESXi 6.5 serves VNC, so the key the
+    .vmx leaves out is the host's question (was a pass)."""
+    a = _versioned(tmp_path, "VMware ESXi 6.5.0 build-5969303")
+    assert _verdict(a, "HVA-031") == (
+        "manual",
+        _message(1, "vm1", "RemoteDisplay.vnc.enabled"),
+    )
+    assert _question(a, "HVA-031").startswith("Does /etc/vmware/config on host esx1 leave")
+
+
+def test_vmci_key_absent_asks_the_host(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """L16-11: HVA-057 passed a1 "no shared-memory device and no vmci0.unrestricted = TRUE";
+    vmci0.unrestricted = TRUE "could communicate with all host endpoints and other virtual
+    machines" on ESX/ESXi 4.0 to 5.0 (VMCI Sockets guide, "VMCI isolation"), and a host default
+    sets it for every VM. Offline there is no version: the host's question."""
+    got = _offline(tmp_path, capsys, {"a1": "", "b2": 'vmci0.unrestricted = "FALSE"\n'}, "HVA-057")
+    assert sorted(got) == [
+        ("b2", "pass", "no shared-memory device and no vmci0.unrestricted = TRUE", None),
+        (
+            "offline-vmx",
+            "manual",
+            _message(1, "a1", "vmci0.unrestricted"),
+            _question_for(
+                "vmci0.unrestricted",
+                "it to FALSE",
+                "it sets it to TRUE and the host runs ESXi 5.0 or older, where it takes effect",
+            ),
+        ),
+    ]
+
+
+def test_vmci_key_absent_on_esxi_6_5_passes(tmp_path: Path) -> None:
+    """Held: as of ESXi 5.1 vmci0.unrestricted has no effect, whoever sets it: pass."""
+    a = _versioned(tmp_path, "VMware ESXi 6.5.0 build-5969303")
+    assert _verdict(a, "HVA-057", "vm1") == (
+        "pass",
+        "no shared-memory device and no vmci0.unrestricted = TRUE",
+    )
+
+
+def test_3d_key_absent_asks_the_host(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """L16-12: HVA-405 passed a1 "3D acceleration off" on an absent mks.enable3d. DISA vSphere 7
+    STIG VMCH-70-000023 (read with `read_file`): "If the virtual machine advanced setting
+    "mks.enable3d" does not exist or is not set to "false", this is a finding"; the host's
+    /etc/vmware/config can set it. Right: the host's question; FALSE in the .vmx passes."""
+    got = _offline(tmp_path, capsys, {"a1": "", "b2": 'mks.enable3d = "FALSE"\n'}, "HVA-405")
+    assert sorted(got) == [
+        ("b2", "pass", "3D acceleration off", None),
+        (
+            "offline-vmx",
+            "manual",
+            _message(1, "a1", "mks.enable3d"),
+            _question_for(
+                "mks.enable3d",
+                "it to FALSE",
+                "it sets it to TRUE (or to text VMware reads as TRUE)",
+            ),
+        ),
+    ]
+
+
+def test_salt_absent_at_salting_2_asks_the_host(tmp_path: Path) -> None:
+    """L16-13: Mem.ShareForceSalting 2, "VMs that do not have the sched.mem.pshare.salt option
+    set cannot share memory with any other VM" (ESXi's option description, HVA-404's docstring);
+    a salt in the host's /etc/vmware/config is set for each VM that leaves it out, one salt for
+    all, and VMs with one salt share pages ("1 - VMs that have the sched.mem.pshare.salt option
+    set are able to share memory with VMs with the same salt"). HVA-404 passed "no
+    sched.mem.pshare.salt, host Mem.ShareForceSalting = 2". Right: the host's question."""
+    a = _vsphere(tmp_path, {"advanced": {"Mem.ShareForceSalting": 2}}, vmx='displayName = "vm1"\n')
+    assert _verdict(a, "HVA-404") == ("manual", _message(1, "vm1", "sched.mem.pshare.salt"))
+    assert _question(a, "HVA-404") == _question_for(
+        "sched.mem.pshare.salt",
+        "it empty (each VM then gets a salt of its own)",
+        "it sets a salt with text, which every VM leaving the key out shares",
+        host="esx1",
+    )
+
+
+def test_empty_salt_at_salting_2_passes(tmp_path: Path) -> None:
+    """Held: "If the sched.mem.pshare.salt is present but empty, the VM gets its own unique
+    salt": the VM's own key outranks the host's default."""
+    vmx = 'displayName = "vm1"\nsched.mem.pshare.salt = ""\n'
+    a = _vsphere(tmp_path, {"advanced": {"Mem.ShareForceSalting": 2}}, vmx=vmx)
+    assert _verdict(a, "HVA-404", "vm1") == (
+        "pass",
+        "sched.mem.pshare.salt is empty, host Mem.ShareForceSalting = 2: the VM gets its own "
+        "unique salt",
+    )
+
+
+def test_device_connectable_absent_is_the_hosts_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held (lead 6): DISA vSphere 8 STIG VMCH-80-000197 "If the setting does not exist no action
+    is needed" for isolation.device.connectable.disable; HVA-401 neither passes nor fails a VM
+    leaving it out: like every absent isolation key since L15-1 it is the host's question (the
+    host's /etc/vmware/config can set it FALSE), never a fail."""
+    keys = [
+        "isolation.tools.copy.disable",
+        "isolation.tools.paste.disable",
+        "isolation.tools.dnd.disable",
+        "isolation.tools.diskShrink.disable",
+        "isolation.tools.diskWiper.disable",
+    ]
+    got = _offline(tmp_path, capsys, {"a1": "".join(f'{k} = "TRUE"\n' for k in keys)}, "HVA-401")
+    assert [(s, st) for s, st, _, _ in got] == [("offline-vmx", "manual")]
+
+
+# --- L16-14: HVA-423 and min= values passwdqc refuses ---------------------------------------------
+
+# passwdqc_parse.c (github:openwall/passwdqc, read with `fetch`), parse_option "min=": five values,
+# each "disabled" or strtoul(p, &e, 10), `if (i < 4 && *p++ != ',') goto parse_error;`
+# `if (i && (int)v > params->qc.min[i - 1]) goto parse_error;` `if (*p) goto parse_error;`.
+# pam_passwdqc.c pam_sm_chauthtok: on a parse error it says MESSAGE_MISCONFIGURED (or
+# MESSAGE_INVALID_OPTION to root) and `return PAM_ABORT;`: no length is checked at all.
+
+
+@pytest.mark.parametrize("bad_min", ["min=15", "min=8,8,8,8,15", "min=disabled,24,11,8,7,6"])
+def test_refused_min_fails(tmp_path: Path, bad_min: str) -> None:
+    """HVA-423 read the last number of the last min= and passed "locks after 3 failures for 900
+    s; history 5" for min=15 and min=8,8,8,8,15 (and a sixth value); passwdqc refuses each, and
+    pam_passwdqc aborts the password change. Right: fail naming the option."""
+    a = _vsphere(
+        tmp_path,
+        {
+            "advanced": LOCKOUT
+            | {"Security.PasswordQualityControl": f"similar=deny retry=3 {bad_min} max=64"}
+        },
+    )
+    assert _verdict(a, "HVA-423") == (
+        "fail",
+        f"Security.PasswordQualityControl has {bad_min}, which pam_passwdqc refuses (min= takes "
+        "five values, each at most the one before): it aborts every password change it checks, "
+        "so no length is enforced as set",
+    )
+
+
+@pytest.mark.parametrize(
+    "quality",
+    [STIG_QUALITY, "similar=deny retry=3 min=disabled,disabled,disabled,+20,15 max=64"],
+    ids=["stig", "plus-sign"],
+)
+def test_accepted_min_held(tmp_path: Path, quality: str) -> None:
+    """Held: the STIG's value, and values strtoul reads (a leading +), pass as before."""
+    a = _vsphere(tmp_path, {"advanced": LOCKOUT | {"Security.PasswordQualityControl": quality}})
+    assert _verdict(a, "HVA-423") == ("pass", "locks after 3 failures for 900 s; history 5")
+
+
+# --- L16-15: HVA-423 and Security.AccountUnlockTime = 0 -------------------------------------------
+
+
+def test_unlock_time_zero_is_asked(tmp_path: Path) -> None:
+    """HVA-423 failed "Security.AccountUnlockTime = 0 (want >= 900)". pam_faillock(8) (read with
+    `find_string`): "unlock_time=n The access will be re-enabled after n seconds after the lock
+    out. The value 0 has the same meaning as value never - the access will not be re-enabled
+    without resetting the faillock entries"; VMware documents the option only as "Duration in
+    seconds to lock out a user's account" (the host's option list, read with `fetch`). Locked
+    until an administrator releases it is stricter than 900 s (SP 800-53 AC-7); ESXi's hand-over
+    of 0 is not in the evidence. Right: a question, not a fail."""
+    adv = LOCKOUT | {
+        "Security.AccountUnlockTime": 0,
+        "Security.PasswordQualityControl": STIG_QUALITY,
+    }
+    a = _vsphere(tmp_path, {"advanced": adv})
+    assert _verdict(a, "HVA-423") == (
+        "manual",
+        "locks after 3 failures; Security.AccountUnlockTime = 0 (PAM's unlock_time never); "
+        "history 5",
+    )
+    assert _question(a, "HVA-423") == (
+        "Does host esx1 keep a locked account locked until an administrator resets it, with "
+        "Security.AccountUnlockTime = 0? Evidence: the unlock_time the host gives its PAM lockout "
+        "module (`grep -r unlock_time /etc/pam.d` in the ESXi Shell), or a test account locked by "
+        "failed logins and tried again after 15 minutes. Pass: unlock_time=0 (never) or the test "
+        "account stays locked; fail: no lockout, or the account is unlocked within 900 s."
+    )
+
+
+def test_unlock_time_short_still_fails(tmp_path: Path) -> None:
+    """Held: 60 s unlocks within 900 s: fail as before."""
+    adv = LOCKOUT | {
+        "Security.AccountUnlockTime": 60,
+        "Security.PasswordQualityControl": STIG_QUALITY,
+    }
+    assert _verdict(_vsphere(tmp_path, {"advanced": adv}), "HVA-423") == (
+        "fail",
+        "Security.AccountUnlockTime = 60 (want >= 900)",
+    )
