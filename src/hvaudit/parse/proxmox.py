@@ -487,8 +487,35 @@ def parse_datacenter(text: str, name: str) -> dict[str, str]:
 _PERL_SPACE = " \t\n\r\f\v"
 
 
+#: The `local` storage pve-storage puts in place of a missing or other one (Plugin.pm
+#: parse_config), with storage.cfg's `content` spelling.
+PVE_LOCAL_STORAGE = {
+    "type": "dir",
+    "path": "/var/lib/vz",
+    "content": "backup,images,iso,rootdir,snippets,vztmpl",
+}
+
+
 def parse_storage(text: str, name: str) -> dict[str, dict[str, str]]:
     """Parse /etc/pve/storage.cfg: storage id -> {'type': ..., option: value}.
+
+    As pve-storage reads it (Plugin.pm parse_config, P16-3): "make sure we have a reasonable
+    'local:' storage": where storage.cfg has no `local`, or one of another type than `dir` or
+    with another path than /var/lib/vz, pve-storage uses its own (PVE_LOCAL_STORAGE: the node's
+    /var/lib/vz holding ISO images and container templates among the rest); a `local` without
+    a path gets /var/lib/vz, and its `nodes` are dropped ("remove node restrictions for local
+    storage")."""
+    storages = _section_config(text, name)
+    local = storages.get("local")
+    if local is None or local["type"] != "dir" or local.get("path", "/var/lib/vz") != "/var/lib/vz":
+        storages["local"] = dict(PVE_LOCAL_STORAGE)
+    storages["local"].setdefault("path", "/var/lib/vz")
+    storages["local"].pop("nodes", None)
+    return storages
+
+
+def _section_config(text: str, name: str) -> dict[str, dict[str, str]]:
+    """Parse a SectionConfig file (storage.cfg, domains.cfg): id -> {'type': ..., option: value}.
 
     As pve-common's SectionConfig parse_config reads it: lines end at \n; a line starting with
     blanks and `#` is a comment; an empty line ends the section (`while ($line =
@@ -525,7 +552,7 @@ def parse_realms(text: str, name: str) -> dict[str, dict[str, str]]:
     and `pam` always exist and are always of their own type (`$cfg->{ids}->{pve}->{type} =
     'pve'; # force type`, pam likewise), whatever domains.cfg says of them or leaves out (P16-2:
     `ldap: pve`, or no `pve:` section, does not make pve users directory accounts)."""
-    realms = parse_storage(text, name)
+    realms = _section_config(text, name)
     for builtin in ("pve", "pam"):
         realms.setdefault(builtin, {})["type"] = builtin
     return realms
