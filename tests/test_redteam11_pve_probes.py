@@ -259,8 +259,15 @@ def test_p11_6_a_network_storage_served_by_the_node_keeps_images_on_it(
 ) -> None:
     """Was pass "images live off the host". pve-storage NFSPlugin `server` ("Server IP or DNS
     name."), ISCSIPlugin `portal` ("iSCSI portal (IP or DNS name with optional port).",
-    pve-storage-portal-dns): the storage's data comes from that host."""
-    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": text})
+    pve-storage-portal-dns): the storage's data comes from that host. An iSCSI storage holds
+    VM disks only (ISCSIPlugin content `images`, P16-4), so the LUN holds a template's disk
+    (VM 202, `template: 1`): an image library by use."""
+    template = "name: tpl\ntemplate: 1\nscsi0: lun:0.0.1.scsi-36001405aa,size=8G\n"
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/storage.cfg": text, "etc/pve/qemu-server/202.conf": template},
+    )
     assert pve_result(report, "HVA-100", pool) == ("fail", message)
 
 
@@ -285,11 +292,19 @@ CEPH_QUESTION = (
 )
 
 
+def _template(storage: str) -> dict[str, str]:
+    """VM 202, a template whose disk is on `storage`: that storage is an image library by use."""
+    return {
+        "etc/pve/qemu-server/202.conf": f"name: tpl\ntemplate: 1\nscsi0: {storage}:base-202-disk-0,"
+        "size=8G\n"
+    }
+
+
 @pytest.mark.parametrize(
     ("stanza", "pool"),
     [
         ("cephfs: cephfs\n\tpath /mnt/pve/cephfs\n\tcontent iso,vztmpl,backup\n", "cephfs"),
-        ("rbd: ceph-vm\n\tpool vm\n\tcontent images,iso\n", "ceph-vm"),
+        ("rbd: ceph-vm\n\tpool vm\n\tcontent images\n", "ceph-vm"),
     ],
     ids=["cephfs", "rbd"],
 )
@@ -299,8 +314,12 @@ def test_p11_7_ceph_storage_without_monhost_is_on_the_nodes(
     """Was pass "images live off the host". pve-storage CephConfig.pm ceph_connect_option:
     `my $pveceph_managed = !defined($scfg->{monhost}); $cmd_option->{ceph_conf} =
     '/etc/pve/ceph.conf' if $pveceph_managed;` ("assuming pveceph managed cluster"). The copy
-    of /etc read here shows no processes, so whether ceph-osd runs on the node is not known."""
-    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza})
+    of /etc read here shows no processes, so whether ceph-osd runs on the node is not known.
+    An rbd storage holds VM and container disks only (RBDPlugin content: `images`, `rootdir`;
+    Plugin.pm decode_value drops `iso`, P16-4): it is a library by a template's disk (VM 202)."""
+    report = dir_scan(
+        tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza, **_template(pool)}
+    )
     r = next(
         r for r in report["results"] if (r["check_id"], r["subject"]["name"]) == ("HVA-100", pool)
     )
@@ -317,9 +336,12 @@ def test_p11_7_held_an_external_ceph_cluster_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Held: with `monhost` (an external cluster: "IP addresses of monitors (for external
-    clusters)", RBDPlugin) on other hosts, the images live off the node."""
-    stanza = "rbd: ceph-ext\n\tpool vm\n\tmonhost 10.9.9.9\n\tcontent iso\n"
-    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza})
+    clusters)", RBDPlugin) on other hosts, the images (a template's disk, VM 202) live off the
+    node."""
+    stanza = "rbd: ceph-ext\n\tpool vm\n\tmonhost 10.9.9.9\n\tcontent images\n"
+    report = dir_scan(
+        tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza, **_template("ceph-ext")}
+    )
     assert pve_result(report, "HVA-100", "ceph-ext") == (
         "pass",
         "rbd pool: images live off the host",

@@ -149,9 +149,17 @@ def test_p12_2_ceph_question_names_the_storage_not_a_libvirt_pool(
 ) -> None:
     """Was a question about "libvirt pool ceph-local" and its <source><name>: an rbd storage
     whose monhost is the node itself (a monitor here, OSDs unknown in a copied /etc) is asked
-    about by storage.cfg's `pool` (pve-storage RBDPlugin properties `pool`, `monhost`)."""
-    stanza = "rbd: ceph-local\n\tpool vm\n\tmonhost 127.0.0.1\n\tcontent iso\n"
-    report = dir_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE + "\n" + stanza})
+    about by storage.cfg's `pool` (pve-storage RBDPlugin properties `pool`, `monhost`). An rbd
+    storage holds no ISO image (RBDPlugin content `images`, `rootdir`; P16-4): a template's disk
+    makes it a library."""
+    from test_redteam11_pve_probes import _template
+
+    stanza = "rbd: ceph-local\n\tpool vm\n\tmonhost 127.0.0.1\n\tcontent images\n"
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/storage.cfg": STORAGE + "\n" + stanza, **_template("ceph-local")},
+    )
     r = next(
         r
         for r in report["results"]

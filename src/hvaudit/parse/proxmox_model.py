@@ -173,9 +173,47 @@ CONTENT = {
     "snippets": "snippets",
     "import": "iso",
 }
-# What a storage type holds when storage.cfg has no `content` line, where that is fixed by the type:
-# Proxmox Backup Server storage holds backups only (pve-storage PBSPlugin `content`).
-FIXED_CONTENT = {"pbs": ("backup",)}
+# What a storage holds when storage.cfg has no `content` line: pve-storage Plugin.pm parse_config
+# gives it its plugin's default (`$d->{content} = $def->{content}->[1] if !$d->{content}`, the
+# second element of each plugin's `plugindata` content; github:proxmox/pve-storage 0c56bad):
+# never ISO images or templates but for ESXi's import (P16-4: a `dir` storage without `content`
+# holds VM and container disks, no library). A type hvaudit does not know (a third-party
+# plugin) is left unknown.
+DEFAULT_CONTENT = {
+    "dir": "images,rootdir",
+    "btrfs": "images,rootdir",
+    "nfs": "images",
+    "cifs": "images",
+    "cephfs": "backup",
+    "esxi": "import",
+    "iscsi": "images",
+    "iscsidirect": "images",
+    "lvm": "images",
+    "lvmthin": "images,rootdir",
+    "rbd": "images",
+    "zfs": "images",
+    "zfspool": "images,rootdir",
+    "pbs": "backup",
+}
+# The content each storage type supports (the first element of its plugin's `plugindata`
+# content): Plugin.pm decode_value drops any other `content` word ("storage does not support
+# content type"), so an `lvm` storage listing iso holds no ISO image.
+SUPPORTED_CONTENT = {
+    "dir": "images rootdir vztmpl iso backup snippets none import",
+    "btrfs": "images rootdir vztmpl iso backup snippets none import",
+    "nfs": "images rootdir vztmpl iso backup snippets import",
+    "cifs": "images rootdir vztmpl iso backup snippets import",
+    "cephfs": "vztmpl iso backup snippets import",
+    "esxi": "import",
+    "iscsi": "images none",
+    "iscsidirect": "images none",
+    "lvm": "images rootdir",
+    "lvmthin": "images rootdir",
+    "rbd": "images rootdir",
+    "zfs": "images",
+    "zfspool": "images rootdir",
+    "pbs": "backup none",
+}
 
 
 def _file(
@@ -1196,11 +1234,15 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         templates = _template_storages(dep, bundle)
         for sid, opts in storage.get().items():
             kind = REMOTE_STORAGE.get(opts["type"], opts["type"])
-            content: tuple[str, ...] | None = FIXED_CONTENT.get(opts["type"])
-            if "content" in opts:
+            words = opts["content"] if "content" in opts else DEFAULT_CONTENT.get(opts["type"])
+            content: tuple[str, ...] | None = None
+            if words is not None:
+                supported = SUPPORTED_CONTENT.get(opts["type"])
                 content = tuple(
                     dict.fromkeys(
-                        CONTENT.get(c, c) for c in re.split(r"[,;\s]+", opts["content"]) if c
+                        CONTENT.get(c, c)
+                        for c in re.split(r"[,;\s]+", words)
+                        if c and (supported is None or c in supported.split())
                     )
                 )
             if content is not None and sid in templates and "templates" not in content:
