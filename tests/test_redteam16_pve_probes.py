@@ -11,6 +11,18 @@ pve-access-control 5ccd07d, read with `fetch`):
   parse_config forces the realms `pve` and `pam` to their own types and adds them when absent,
   so an Administrator `ops@pve` passed "no privileged pam or pve user" when domains.cfg had no
   `pve:` section or said `ldap: pve`. Fails now.
+- P16-3 (false pass, and a wrong n/a): pve-storage Plugin.pm parse_config puts its own `local`
+  (dir /var/lib/vz holding iso, vztmpl, backup, images, rootdir, snippets) in place of a
+  storage.cfg `local` that is missing, not of type dir, or of another path; hvaudit read the
+  file as written: `nfs: local` passed HVA-100 "netfs pool: images live off the host", a `dir:
+  local` of path /srv/local was n/a "holds backup, snippets", and a file without `local` left
+  the node's library out. Each fails now as the dir pool at /var/lib/vz.
+- P16-4 (wrong fail): a storage without `content` holds its plugin's default (parse_config
+  `$d->{content} = $def->{content}->[1]`: images and rootdir for dir, btrfs, zfspool), never ISO
+  images or templates; HVA-100 failed `dir: fast` without `content` "keeps images on the host".
+  Not applicable now ("holds images"); so is a `content` word the type does not support
+  (Plugin.pm decode_value drops it: `lvm` listing iso), which P11-6/P11-7's iscsi and rbd
+  probes relied on (they now put a template's disk there).
 """
 
 from __future__ import annotations
@@ -24,6 +36,8 @@ from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 DOMAINS = (PVE_HARDENED / "etc/pve/domains.cfg").read_text()
 USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+STORAGE_CFG = (PVE_HARDENED / "etc/pve/storage.cfg").read_text()
+LOCAL = "dir: local\n\tpath /var/lib/vz\n\tcontent backup,snippets\n"
 
 
 # --- P16-1: qemu-server's default display is cirrus for old Windows and old machines ---------------
@@ -122,4 +136,85 @@ def test_p16_2_held_hardened_realms(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert pve_result(report, "HVA-312", "pve-h1") == (
         "pass",
         "directory realm(s) corp; no privileged pam or pve user but root@pam",
+    )
+
+
+# --- P16-3: pve-storage's own `local` storage ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        "",
+        LOCAL.replace("/var/lib/vz", "/srv/local"),
+        "nfs: local\n\texport /export/iso\n\tpath /mnt/pve/local\n\tserver "
+        "images.example.internal\n\tcontent iso,vztmpl\n",
+    ],
+    ids=["absent", "other-path", "nfs-local"],
+)
+def test_p16_3_local_storage_is_pve_storages_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], local: str
+) -> None:
+    """Was: no result for `local` (absent), not_applicable "holds backup, snippets" (other
+    path), pass "netfs pool: images live off the host" (nfs). pve-storage Plugin.pm
+    parse_config, "make sure we have a reasonable 'local:' storage": `if (!$ids->{local} ||
+    $ids->{local}->{type} ne 'dir' || ($ids->{local}->{path} && $ids->{local}->{path} ne
+    '/var/lib/vz'))` it is replaced by a dir storage at /var/lib/vz with content backup, images,
+    iso, rootdir, snippets and vztmpl: the node's own ISO and template library."""
+    storage = STORAGE_CFG.replace(LOCAL, local)
+    report = pve_scan(tmp_path, capsys, {"etc/pve/storage.cfg": storage})
+    assert pve_result(report, "HVA-100", "local") == (
+        "fail",
+        "dir pool at /var/lib/vz keeps images on the host",
+    )
+
+
+def test_p16_3_held_local_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Held: the hardened node's `dir: local` at /var/lib/vz for backups and snippets is kept as
+    written (parse_config replaces only another type or path): not applicable."""
+    report = pve_scan(tmp_path, capsys, {})
+    assert pve_result(report, "HVA-100", "local") == (
+        "not_applicable",
+        "holds backup, snippets: no ISO images or templates",
+    )
+
+
+# --- P16-4: a storage without `content` holds its plugin's default ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "storage",
+    [
+        "dir: fast\n\tpath /srv/fast\n",
+        "zfspool: tank\n\tpool tank/vm\n",
+        "lvm: fast\n\tvgname fast\n\tcontent images,iso\n",
+    ],
+    ids=["dir", "zfspool", "lvm-listing-iso"],
+)
+def test_p16_4_storage_without_content_holds_disks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], storage: str
+) -> None:
+    """Was fail "dir pool at /srv/fast keeps images on the host" ("zfspool pool at (no path)").
+    pve-storage Plugin.pm parse_config: `$d->{content} = $def->{content}->[1] if
+    !$d->{content}`; DirPlugin's default is `{ images => 1, rootdir => 1 }`, ZFSPoolPlugin's
+    the same: VM and container disks, no ISO image or template. A `content` word the type does
+    not support is dropped (decode_value: "storage does not support content type 'iso'"):
+    LVMPlugin holds images and rootdir only."""
+    name = storage.split(": ", 1)[1].split("\n", 1)[0]
+    report = pve_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE_CFG + "\n" + storage})
+    assert pve_result(report, "HVA-100", name) == (
+        "not_applicable",
+        "holds images: no ISO images or templates",
+    )
+
+
+def test_p16_4_held_storage_listing_iso_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: a dir storage whose `content` lists iso keeps its library on the node: fail."""
+    storage = "dir: fast\n\tpath /srv/fast\n\tcontent iso\n"
+    report = pve_scan(tmp_path, capsys, {"etc/pve/storage.cfg": STORAGE_CFG + "\n" + storage})
+    assert pve_result(report, "HVA-100", "fast") == (
+        "fail",
+        "dir pool at /srv/fast keeps images on the host",
     )
