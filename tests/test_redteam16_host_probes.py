@@ -137,3 +137,40 @@ def test_seccomp_with_sandbox_on_keeps_the_pass(host_scan, args: str) -> None:
     a = host_scan({"processes": (PROCS.replace(SANDBOX, args), 0)})
     assert messages(a, "HVA-045") == {"hv1": "seccomp_sandbox = -1 (default: enabled)"}
     assert outcomes(a, "HVA-045") == {"hv1": "pass"}
+
+
+# --- HVA-200: journald's kernel switch spelt with dashes (R16H-4) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "switch",
+    [
+        "systemd.journald.forward-to-syslog=0",
+        '"systemd.journald.forward_to_syslog=no"',
+        'systemd.journald.forward_to_syslog="off"',
+    ],
+)
+def test_journald_switch_with_dashes_or_quotes_turns_forwarding_off(host_scan, switch: str) -> None:
+    """R16H-4. journald reads its kernel switches with proc_cmdline_parse, which unquotes each
+    word (extract_first_word, EXTRACT_UNQUOTE), and compares keys with proc_cmdline_key_streq,
+    "Much like streq(), but considers "-" and "_" the same" (systemd src/basic/proc-cmdline.c and
+    journald-server.c parse_proc_cmdline_item, read with `find_string`). So
+    `systemd.journald.forward-to-syslog=0` (or the switch in quotes) stops journald handing
+    rsyslog's imuxsock any message on Debian, whose default is yes. hvaudit compared the word
+    with `systemd.journald.forward_to_syslog` verbatim and passed HVA-200 "logs forwarded over
+    TLS". Right: the fail the underscore spelling gets (test_log_journal_path, cmdline-off)."""
+    from test_log_journal_path import DEBIAN_MAIN, REMOTE
+
+    a = host_scan(
+        {
+            "rsyslog-config": (DEBIAN_MAIN + REMOTE, 0),
+            "/etc/systemd/journald.conf": "[Journal]\n#ForwardToSyslog=yes\n",
+            "/proc/cmdline": f"BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 ro quiet {switch}\n",
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    value = switch.rsplit("=", 1)[1].strip('"')
+    assert (
+        f"kernel command line systemd.journald.forward_to_syslog={value}"
+        in (messages(a, "HVA-200")["hv1"])
+    )

@@ -2988,6 +2988,17 @@ FORWARDERS = {
 JOURNALD_CONF = "/etc/systemd/journald.conf"
 
 
+def _systemd_cmdline(ev: HostEvidence) -> list[str]:
+    """The kernel command line's words as systemd's services read them: proc_cmdline_parse
+    unquotes each word (extract_first_word with EXTRACT_UNQUOTE) and its callers compare keys
+    with proc_cmdline_key_streq, "Much like streq(), but considers "-" and "_" the same"
+    (systemd src/basic/proc-cmdline.c, read with `find_string`): so
+    `systemd.journald.forward-to-syslog=0` turns journald's forwarding off (R16H-4). Each word
+    comes back with its name's dashes as underscores and its quotes dropped (_kernel_param)."""
+    cmdline = ev.get(_file("/proc/cmdline"))
+    return [_kernel_param(w) for w in (cmdline.text.split() if cmdline.state == "ok" else [])]
+
+
 def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
     """(whether systemd-journald hands its messages to the syslog socket, where that is said),
     (None, why) when the evidence does not settle it. journald.conf(5): ForwardToSyslog= in
@@ -2998,8 +3009,7 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
     shipped file's comment line shows it ("Entries in this file show the compile time
     defaults"); Debian and Ubuntu re-enable it (systemd debian/patches "Re-enable journal
     forwarding to syslog", Martin Pitt 2014, found with `search`)."""
-    cmdline = ev.get(_file("/proc/cmdline"))
-    for w in reversed(cmdline.text.split() if cmdline.state == "ok" else []):
+    for w in reversed(_systemd_cmdline(ev)):
         key, eq, value = w.partition("=")
         if key == "systemd.journald.forward_to_syslog":
             on = _systemd_bool(value) if eq else True
@@ -3204,8 +3214,7 @@ def _journald_max_level_syslog(ev: HostEvidence) -> tuple[int, str]:
     """The most verbose level journald forwards to syslog: journald.conf(5) MaxLevelSyslog=
     ("messages equal or below the log level specified are stored/forwarded, messages above are
     dropped. Defaults to debug"), overridden at boot by `systemd.journald.max_level_syslog=`."""
-    cmdline = ev.get(_file("/proc/cmdline"))
-    for w in reversed(cmdline.text.split() if cmdline.state == "ok" else []):
+    for w in reversed(_systemd_cmdline(ev)):
         key, _, value = w.partition("=")
         if key == "systemd.journald.max_level_syslog" and _log_level(value) is not None:
             return int(_log_level(value) or 0), f"kernel command line {w}"
