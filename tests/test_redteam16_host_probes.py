@@ -174,3 +174,29 @@ def test_journald_switch_with_dashes_or_quotes_turns_forwarding_off(host_scan, s
         f"kernel command line systemd.journald.forward_to_syslog={value}"
         in (messages(a, "HVA-200")["hv1"])
     )
+
+
+# --- HVA-142: a second uid-0 account holds root's rights (R16H-5) -------------------------------
+
+
+def test_other_uid_0_accounts_count_as_administrative_principals(host_scan) -> None:
+    """R16H-5. The kernel grants privilege by uid, not by name (credentials(7): "a process with
+    an effective user ID of 0 (root)" bypasses permission checks), so toor and admin2 with uid
+    0 in /etc/passwd hold root's rights whatever sudoers lists. hvaudit counted sudoers and the
+    administrative groups only and passed HVA-142 "2 administrative principal(s) (limit 3):
+    alice, root" (HVA-141 fails the accounts themselves, R15H-7 judges them for sshd). Right:
+    four principals, a fail naming them. Held: one such account, three in all, is a pass that
+    names it."""
+    extra = "toor:x:0:0:::/bin/sh\nadmin2:x:0:0::/root:/usr/sbin/nologin\n"
+    a = host_scan({"/etc/passwd": PASSWD + extra})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {
+        "hv1": "4 administrative principal(s) (limit 3): alice, root, admin2, toor (admin2, "
+        "toor: uid 0 in /etc/passwd)"
+    }
+    a = host_scan({"/etc/passwd": PASSWD + "toor:x:0:0:::/bin/sh\n"})
+    assert messages(a, "HVA-142") == {
+        "hv1": "3 administrative principal(s) (limit 3): alice, root, toor (toor: uid 0 in "
+        "/etc/passwd)"
+    }
+    assert outcomes(a, "HVA-142") == {"hv1": "pass"}

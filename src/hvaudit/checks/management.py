@@ -1875,7 +1875,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     hypervisor host; they count against the same bare minimum. A group into which nsswitch
     merges a directory's members (`group: files [SUCCESS=merge] sss`, glibc NSS_ACTION_MERGE)
     may have more members than /etc/group lists, perhaps none: not counted, but never a pass
-    on the local list alone (HVA-142 lead, session 12)."""
+    on the local list alone (HVA-142 lead, session 12). An account other than root that
+    /etc/passwd gives uid 0 holds root's rights whatever sudoers says (the kernel checks the
+    uid, not the name; HVA-141 asks for its removal): it counts as a principal (R16H-5)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1885,11 +1887,17 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             continue
         merged = [n.split(MERGED, 1) for n in f.get() if MERGED in n]
         names = [n for n in f.get() if MERGED not in n]
+        # an account /etc/passwd gives uid 0 is root under another name (R16H-5)
+        uid0 = [n for n in _other_uid0_accounts(h) if n not in names]
+        names += uid0
+        refs = (*f.sources, *(h.facts.accounts.sources if uid0 else ()))
         msg = f"{len(names)} administrative principal(s) (limit {limit}): {', '.join(names[:15]) or 'none'}"
+        if uid0:
+            msg += f" ({', '.join(uid0)}: uid 0 in /etc/passwd)"
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
         groups = [n.removesuffix(UNRESOLVED) for n in names if n.endswith(UNRESOLVED)]
         if len(names) > limit or every_user:
-            yield failed(s, msg, *f.sources)
+            yield failed(s, msg, *refs)
         elif merged:
             where = merged[0][1].strip(" )")
             also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
@@ -1898,7 +1906,7 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"{msg}{also}; nsswitch merges the members {where} holds into "
                 f"{', '.join(g for g, _ in merged)}, which are not in the evidence",
-                *f.sources,
+                *refs,
                 question=f"Do the members of {local} as the host resolves them, together with "
                 f"the other principals listed, number at most {limit} named administrators? "
                 f"Evidence: `getent group` for each on the host (nsswitch.conf's group line "
@@ -1909,14 +1917,14 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             yield manual(
                 s,
                 f"{msg}; the members of {', '.join(groups)} are not in the evidence",
-                *f.sources,
+                *refs,
                 question=f"Do {', '.join(groups)} together with the other principals listed "
                 f"number at most {limit} named administrators? Evidence: `getent group` (or "
                 "`getent netgroup`) output for each, with primary-group members. Pass: at most "
                 f"{limit} principals in all; fail: more.",
             )
         else:
-            yield passed(s, msg, *f.sources)
+            yield passed(s, msg, *refs)
 
 
 @check(
