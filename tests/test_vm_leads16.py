@@ -278,3 +278,89 @@ def test_blkiotune_on_a_block_disk_keeps_the_pass(throttled: Assessment) -> None
         "pass",
         "1 disk(s) and 1 interface(s) limited (outbound)",
     )
+
+
+# --- VL16-4: HVA-197, a bridge port of no VM beside an isolated VM ---------------------------
+
+ISOLATED = (
+    "<devices><interface type='bridge'><source bridge='br0'/><port isolated='yes'/>"
+    "</interface></devices>"
+)
+
+
+def _with_port(name: str, kind: str, isolated: bool) -> dict[str, object]:
+    import json
+
+    from conftest import IP_LINK
+
+    links = [
+        *json.loads(IP_LINK),
+        {
+            "ifindex": 40,
+            "ifname": name,
+            "master": "br0",
+            "linkinfo": {
+                "info_kind": kind,
+                "info_slave_kind": "bridge",
+                "info_slave_data": {"state": "forwarding", "isolated": isolated},
+            },
+        },
+    ]
+    return {**HARDENED_HOST, "ip-link": (json.dumps(links), 0)}
+
+
+def test_isolated_vm_beside_a_containers_open_veth_is_a_question(tmp_path: Path) -> None:
+    """VL16-4 (false pass; round 15's lead). Isolated bridge ports "cannot communicate between
+    each other, but they can still communicate with non-isolated ports" (Linux commit
+    7d850abd5f4e), and a bridge may hold ports no VM definition shows: a container's veth
+    (Proxmox VE's veth<ctid>i<n>, a podman or LXC veth), a host tap or dummy. The host
+    collector reads them: `ip -j -d link show` gives each port's master, kind and, for a bridge
+    port, "isolated" (iproute2 iplink_bridge_slave.c: `print_on_off(PRINT_ANY, "isolated",
+    ...)` of IFLA_BRPORT_ISOLATED; read with `find_string`). HVA-197 passed VM isoa on br0
+    "bridge port(s) isolated" beside veth101i0, a non-isolated veth on br0; now the question
+    naming it. VM taps (libvirt's vnetN, VIR_NET_GENERATED_VNET_PREFIX; Proxmox VE's
+    tap<vmid>i<n> and fwpr<vmid>p<n>) and uplinks (a bond, a NIC) are not counted."""
+    a = run_assessment(
+        _replayed_on(
+            tmp_path,
+            _with_port("veth101i0", "veth", False),
+            {"isoa": domain_xml("isoa", body=ISOLATED)},
+        )
+    )
+    assert verdict(a, "HVA-197", "isoa") == (
+        "manual",
+        "1 bridge port(s) isolated, but bridge(s) br0 also hold port(s) veth101i0 (veth) of no "
+        "VM, not isolated: isolated ports still exchange frames with them",
+    )
+    result = next(
+        r for r in a.results if r.check.id == "HVA-197" and r.outcome.subject.name == "isoa"
+    )
+    assert result.outcome.question == (
+        "Is each port veth101i0 (veth) of bridge(s) br0 on host hv1 isolated, or one this VM may "
+        "exchange frames with? Evidence: `bridge -d link show` on host hv1 (`isolated on`) and "
+        "what holds each port (`ip -d link show DEV`; a container's veth: `ip netns identify` or "
+        "the container runtime). Pass: each shows `isolated on`, or belongs to a documented peer "
+        "of VM isoa; fail: one does not, so VM isoa's isolated port still exchanges frames with "
+        "it."
+    )
+
+
+@pytest.mark.parametrize(
+    ("port", "kind", "isolated"),
+    [("veth102i0", "veth", True), ("vnet7", "tun", False), ("tap105i0", "tun", False)],
+)
+def test_isolated_vm_beside_isolated_or_vm_ports_keeps_the_pass(
+    tmp_path: Path, port: str, kind: str, isolated: bool
+) -> None:
+    """Holds: a container's veth that is itself isolated, and taps named as VMs' (libvirt's
+    vnetN, Proxmox VE's tap<vmid>i<n>), which the VMs' own definitions account for; the
+    replayed host's bond0 uplink and vnet0 stay uncounted too."""
+    a = run_assessment(
+        _replayed_on(
+            tmp_path, _with_port(port, kind, isolated), {"isoa": domain_xml("isoa", body=ISOLATED)}
+        )
+    )
+    assert verdict(a, "HVA-197", "isoa") == (
+        "pass",
+        "1 bridge port(s) isolated (<port isolated='yes'/>)",
+    )

@@ -824,6 +824,9 @@ class HostFacts:
     qemu-pr-helper), with their LSM label where read."""
     bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bridge name -> member interfaces."""
+    bridge_foreign_ports: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
+    """Linux bridge name -> its ports that are neither a VM's tap nor an uplink and are not
+    isolated (a container's veth, a tap or dummy of the host), "NAME (KIND)" (VL16-4)."""
     bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bond or team name -> member interfaces."""
     links_down: Fact[tuple[str, ...]] = field(default_factory=_na)

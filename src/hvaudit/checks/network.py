@@ -1576,6 +1576,14 @@ def _whole_functions(v: Vm, h: Host) -> list[tuple[str, str, Source]]:
     return out
 
 
+def _foreign_ports(h: Host, ports: list[tuple[Interface, Network | None, bool, str]]) -> list[str]:
+    """The ports of no VM, not isolated, on the bridges of `ports`, where the host's links were
+    read (hvaudit.parse.host._foreign_ports, VL16-4)."""
+    fact = h.facts.bridge_foreign_ports
+    got = fact.get() if fact.known else {}
+    return sorted({p for _, _, _, b in ports for p in got.get(b, ())})
+
+
 def _functions_text(functions: list[tuple[str, str, Source]]) -> str:
     return ", ".join(f"{a} ({what})" for a, what, _ in functions)
 
@@ -1791,7 +1799,12 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     default network configure script is /etc/qemu-ifup"), by the process passing its fd=, or
     made beforehand (script=no, ifname=): the same question (qemu_args.raw_taps, leads13). Such
     a tap of another VM may also be a port, not isolated, of the bridge an isolated VM is on:
-    the isolated VM is then asked about it, not passed (R15-6)."""
+    the isolated VM is then asked about it, not passed (R15-6). So may a port of the bridge
+    that is no VM's: a container's veth, a tap or dummy of the host (`ip -j -d link`, its
+    master, kind and bridge-port `isolated`; hvaudit.parse.host._foreign_ports): named in a
+    question (VL16-4). Where the host's links were not read, the pass rests on the
+    definitions alone, as before."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
@@ -1921,6 +1934,23 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 f"{bridges}, or each that is shows `isolated on`; fail: one is a port there "
                 f"without `isolated on`, so VM {v.name}'s isolated port still exchanges frames "
                 "with it.",
+            )
+        elif not open_ and (foreign := _foreign_ports(hosts[v.host], ports)):
+            bridges = ", ".join(sorted({b for _, _, _, b in ports}))
+            yield manual(
+                s,
+                f"{len(ports)} bridge port(s) isolated, but bridge(s) {bridges} also hold "
+                f"port(s) {', '.join(foreign[:6])} of no VM, not isolated: isolated ports still "
+                "exchange frames with them",
+                *refs,
+                *hosts[v.host].facts.bridge_foreign_ports.sources,
+                question=f"Is each port {', '.join(foreign[:6])} of bridge(s) {bridges} on host "
+                f"{v.host} isolated, or one this VM may exchange frames with? Evidence: `bridge "
+                f"-d link show` on host {v.host} (`isolated on`) and what holds each port (`ip "
+                "-d link show DEV`; a container's veth: `ip netns identify` or the container "
+                "runtime). Pass: each shows `isolated on`, or belongs to a documented peer of "
+                f"VM {v.name}; fail: one does not, so VM {v.name}'s isolated port still "
+                "exchanges frames with it.",
             )
         elif not open_:
             pve = any(h.name == v.host and h.proxmox for h in ctx.deployment.hosts)

@@ -505,6 +505,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # on it is what ties it to VMs)
     f.bridges = _masters(links, ("bridge", "openvswitch"), skip=("ovs-system",))
     f.bonds = _masters(links, ("bond", "team"))
+    f.bridge_foreign_ports = _foreign_ports(links)
     f.bonds_unmonitored = _unmonitored_bonds(links)
     f.links_down = _links_down(links)
     f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
@@ -4207,6 +4208,46 @@ def _masters(
         if d.get("master") in masters:
             masters[str(d["master"])].append(str(d.get("ifname")))
     return Fact.of({k: tuple(v) for k, v in masters.items()}, *links.sources)
+
+
+#: The names of VM ports on a Linux bridge: libvirt's generated tap names, "vnet" and a digit
+#: (virnetdev.h VIR_NET_GENERATED_VNET_PREFIX, "Used for prefix of ifname of any tap device
+#: name generated dynamically by libvirt"), and Proxmox VE's tap<vmid>i<n> and, with its
+#: firewall, the veth fwpr<vmid>p<n> (pve-common PVE/Network.pm $compute_fwbr_names: `my
+#: $vethfwpeer = "fwpr${vmid}p${devid}"`); read with `find_string`.
+VM_PORT_NAME = re.compile(r"vnet[0-9]+|tap[0-9]+i[0-9]+|fwpr[0-9]+p[0-9]+")
+
+#: The link kinds of a bridge port that is a local endpoint, not an uplink: a veth (the host
+#: end of a container's or namespace's interface; Proxmox VE names a container's
+#: veth<vmid>i<n>), a tun/tap some process holds, a dummy.
+FOREIGN_PORT_KINDS = ("veth", "tun", "dummy")
+
+
+def _foreign_ports(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[str, ...]]]:
+    """Linux bridge -> its ports of a FOREIGN_PORT_KINDS kind not named as a VM's port
+    (VM_PORT_NAME) and not isolated (`ip -j -d link` linkinfo info_slave_data "isolated",
+    iproute2 iplink_bridge_slave.c: `print_on_off(PRINT_ANY, "isolated", ...)` of
+    IFLA_BRPORT_ISOLATED). Isolated ports "can still communicate with non-isolated ports" (Linux
+    commit 7d850abd5f4e): such a port talks to every isolated VM of its bridge (VL16-4)."""
+    if not links.known:
+        return links  # type: ignore[return-value]
+    items = links.get()
+    out: dict[str, list[str]] = {
+        str(d.get("ifname")): []
+        for d in items
+        if (d.get("linkinfo") or {}).get("info_kind") == "bridge"
+    }
+    for d in items:
+        info = d.get("linkinfo") or {}
+        name = str(d.get("ifname"))
+        if (
+            d.get("master") in out
+            and info.get("info_kind") in FOREIGN_PORT_KINDS
+            and not VM_PORT_NAME.fullmatch(name)
+            and (info.get("info_slave_data") or {}).get("isolated") is not True
+        ):
+            out[str(d["master"])].append(f"{name} ({info.get('info_kind')})")
+    return Fact.of({k: tuple(v) for k, v in out.items()}, *links.sources)
 
 
 def _ovs_bridges(g: Got, *, bonds: bool = False) -> Fact[dict[str, tuple[str, ...]]]:
