@@ -15,6 +15,16 @@ Findings:
   "Undisciplined Local Clock ... a fake driver intended for backup and when no outside source of
   synchronized time is available") and likewise 127.0.0.1, `localhost` or `127.1`: the host
   synchronising with its own clock. A server list that is only the host itself now fails.
+- V16-3 (false pass): HVA-433/434 took each distributed port group's VLAN for all its ports;
+  one with vlanOverrideAllowed ("Allow the setting of vlanId, trunk vlanId, or pvlanId for an
+  individual port to override the setting in defaultPortConfig of a portgroup") may have a port
+  on the management (vMotion) VLAN, or trunking it, and its ports are not read: "management
+  alone on vmk0 VLAN 20" passed. Where nothing else is in doubt, it is now a question.
+- V16-4 (false pass): HVA-433/434 looked for six other VMkernel services on the management and
+  vMotion adapters; HostVirtualNicManagerNicType also has nvmeTcp, nvmeRdma, vsanWitness,
+  vsanExternal, vSphereBackupNFC and ptp, and ESXI-80-000198 finds "any services" beside
+  management (DISA's InSpec for it and ESXI-80-000160 counts VSphereBackupNFCEnabled). Every
+  other service now fails.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from typing import Any
 import pytest
 
 from test_redteam11_vmw_probes import _question, _verdict
-from test_redteam13_vmw_probes import _vsphere
+from test_redteam13_vmw_probes import _mgmt_host, _vsphere
 
 # --- V16-1: HVA-412 and the outgoing default policy -------------------------------------------------
 
@@ -151,3 +161,140 @@ def test_ntp_server_off_the_host_held(tmp_path: Path, servers: list[str]) -> Non
         "pass",
         f"ntpd running (policy on), servers {', '.join(servers)}",
     )
+
+
+# --- V16-3: HVA-433/434 and distributed ports that may override their VLAN ---------------------------
+
+
+def _tenants(override: bool) -> dict[str, Any]:
+    return {
+        "key": "dvportgroup-9",
+        "name": "Tenants",
+        "switch": "dvs1",
+        "uplink": False,
+        "security": {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False},
+        "vlan": {"kind": "vlan", "id": 30},
+        "overrides": {"vlanOverrideAllowed": override},
+    }
+
+
+def _beside_tenants(tmp_path: Path, override: bool) -> Any:
+    """A host whose vmk0 carries management alone on a standard port group of VLAN 20 and whose
+    vmk1 carries vMotion alone on VLAN 40, with vCenter's distributed port group Tenants on VLAN
+    30 (its ports allowed to override their VLAN when `override`)."""
+    host = _mgmt_host("esx1", 20)
+    del host["name"]
+    host["portgroups"].append(
+        {"name": "vMotion", "switch": "vSwitch0", "vlan": [40], "trunk": False, "security": {}}
+    )
+    host["vmknics"].append({"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": ""})
+    host["vmknic_traffic"]["vmotion"] = ["vmk1"]
+    return _vsphere(tmp_path, host, dvs={"switches": [], "portgroups": [_tenants(override)]})
+
+
+@pytest.mark.parametrize(
+    ("check_id", "service", "where"),
+    [("HVA-433", "management", "vmk0 VLAN 20"), ("HVA-434", "vMotion", "vmk1 VLAN 40")],
+)
+def test_ports_that_may_override_their_vlan_are_asked(
+    tmp_path: Path, check_id: str, service: str, where: str
+) -> None:
+    """vSphere API, VMwareDVSPortgroupPolicy.vlanOverrideAllowed (read with `search`): "Allow the
+    setting of vlanId, trunk vlanId, or pvlanId for an individual port to override the setting in
+    defaultPortConfig of a portgroup". A port of Tenants may then sit on VLAN 20 (or trunk it)
+    whatever the port group's VLAN 30 says, and the ports are not collected; HVA-418 already
+    fails the port group for it ("each port may override its VLAN"), and HVA-192 does not credit
+    a VM's NIC there (vlan_unknown). HVA-433/434 took the port group's VLAN for every port and
+    passed "management alone on vmk0 VLAN 20" ("vMotion alone on vmk1 VLAN 40"). Right: the
+    question whether any port of Tenants is on that VLAN."""
+    a = _beside_tenants(tmp_path, True)
+    label = "management" if service == "management" else "vMotion"
+    assert _verdict(a, check_id) == (
+        "manual",
+        f"{label} alone on {where} by the port groups' VLANs; distributed port group(s) Tenants "
+        "let each port override its VLAN (vlanOverrideAllowed), and their ports are not read",
+    )
+    vlan = where.rsplit(" ", 1)[1]
+    assert _question(a, check_id) == (
+        f"Is every port of distributed port group(s) Tenants off VLAN(s) {vlan} of host esx1's "
+        f"{service} VMkernel adapter(s), none set to that VLAN or to a trunk or private VLAN that "
+        f"carries it, and does each {service} adapter's own port keep its port group's VLAN? "
+        "Evidence: the vSphere Client, each listed port group's Ports tab (the VLAN ID of each "
+        "port, VMs' and VMkernel adapters'), or each port's config.setting.vlan "
+        "(DistributedVirtualSwitch.FetchDVPorts). Pass: yes; fail: a port of theirs is on, or "
+        f"trunks, that VLAN, or a {service} adapter's port is on another."
+    )
+
+
+@pytest.mark.parametrize(
+    ("check_id", "want"),
+    [("HVA-433", "management alone on vmk0 VLAN 20"), ("HVA-434", "vMotion alone on vmk1 VLAN 40")],
+)
+def test_ports_held_to_their_port_group_vlan_held(tmp_path: Path, check_id: str, want: str) -> None:
+    """Held (V16-H3): Tenants' ports keep its VLAN (vlanOverrideAllowed false): pass, as
+    before."""
+    assert _verdict(_beside_tenants(tmp_path, False), check_id) == ("pass", want)
+
+
+# --- V16-4: HVA-433/434 and the VMkernel services beyond the six they listed --------------------------
+
+
+def _services(tmp_path: Path, mgmt: list[str], vmotion: list[str]) -> Any:
+    """The V16-3 host (vmk0 management on VLAN 20, vmk1 vMotion on VLAN 40, Tenants held to VLAN
+    30), with the further services `mgmt` selected on vmk0 and `vmotion` on vmk1, and NVMe over
+    TCP on a vmk2 of its own (VLAN 50)."""
+    host = _mgmt_host("esx1", 20)
+    del host["name"]
+    host["portgroups"] += [
+        {"name": "vMotion", "switch": "vSwitch0", "vlan": [40], "trunk": False, "security": {}},
+        {"name": "NVMe", "switch": "vSwitch0", "vlan": [50], "trunk": False, "security": {}},
+    ]
+    host["vmknics"] += [
+        {"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": ""},
+        {"device": "vmk2", "portgroup": "NVMe", "dvs_portgroup": ""},
+    ]
+    traffic: dict[str, list[str]] = {
+        "management": ["vmk0"],
+        "vmotion": ["vmk1"],
+        "nvmeTcp": ["vmk2"],
+    }
+    for service in mgmt:
+        traffic.setdefault(service, []).append("vmk0")
+    for service in vmotion:
+        traffic.setdefault(service, []).append("vmk1")
+    host["vmknic_traffic"] = traffic
+    return _vsphere(tmp_path, host, dvs={"switches": [], "portgroups": [_tenants(False)]})
+
+
+@pytest.mark.parametrize("service", ["nvmeTcp", "vSphereBackupNFC", "vsanWitness", "ptp"])
+def test_management_vmknic_with_another_service_fails(tmp_path: Path, service: str) -> None:
+    """vSphere 8 STIG ESXI-80-000198 (read with `read_file`): "If any services are enabled on
+    any Management VMkernel adapter, this is a finding"; DISA's InSpec for it counts
+    VSphereBackupNFCEnabled among them. HostVirtualNicManagerNicType (vSphere API, read with
+    `search`) lists nvmeTcp ("NVMe over TCP traffic"), vSphereBackupNFC, vsanWitness and ptp
+    besides the six HVA-433 looked for (OTHER_TRAFFIC), so a management adapter also carrying
+    one passed "management alone on vmk0 VLAN 20". Right: fail naming it."""
+    a = _services(tmp_path, [service], [])
+    assert _verdict(a, "HVA-433") == ("fail", f"vmk0 also carries {service}")
+
+
+def test_vmotion_vmknic_with_backup_nfc_fails(tmp_path: Path) -> None:
+    """V16-4 for HVA-434: DISA's InSpec for ESXI-80-000160 (read with `read_file`) finds a vMotion
+    adapter with "VSphereBackupNFCEnabled" (or management, FT, vSAN, replication) enabled. It
+    passed "vMotion alone on vmk1 VLAN 40". Right: fail."""
+    a = _services(tmp_path, [], ["vSphereBackupNFC"])
+    assert _verdict(a, "HVA-434") == ("fail", "vmk1 also carries vSphereBackupNFC")
+
+
+def test_services_on_adapters_of_their_own_held(tmp_path: Path) -> None:
+    """Held (V16-H4): NVMe over TCP on an adapter and VLAN of its own: management and vMotion
+    still pass."""
+    a = _services(tmp_path, [], [])
+    assert _verdict(a, "HVA-433") == ("pass", "management alone on vmk0 VLAN 20")
+    assert _verdict(a, "HVA-434") == ("pass", "vMotion alone on vmk1 VLAN 40")
+
+
+def test_known_services_come_first(tmp_path: Path) -> None:
+    """V16-4, the message: the six services HVA-433 listed keep their order, the others follow."""
+    a = _services(tmp_path, ["vSphereBackupNFC", "vmotion"], [])
+    assert _verdict(a, "HVA-433") == ("fail", "vmk0 also carries vmotion, vSphereBackupNFC")

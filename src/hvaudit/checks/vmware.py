@@ -2428,6 +2428,22 @@ OTHER_TRAFFIC = (
 )
 
 
+def _other_services(esx: VmwareHost, nic: str, own: str) -> list[str]:
+    """Every VMkernel service but `own` selected on `nic`, the long-known ones first in their
+    order. HostVirtualNicManagerNicType (vSphere API, read with `search`) has more than
+    OTHER_TRAFFIC: vsanWitness, vsanExternal, vSphereBackupNFC, nvmeTcp, nvmeRdma, ptp.
+    ESXI-80-000198 (read with `read_file`): "If any services are enabled on any Management
+    VMkernel adapter, this is a finding"; DISA's InSpec for it and for ESXI-80-000160 (vMotion)
+    counts VSphereBackupNFCEnabled among them. A management or vMotion adapter that also carried
+    NVMe over TCP or backup NFC traffic passed (V16-4)."""
+    traffic = esx.vmknic_traffic or {}
+    found = [
+        t for t, nics in traffic.items() if t != own and isinstance(nics, list) and nic in nics
+    ]
+    order = ("management", *OTHER_TRAFFIC)
+    return sorted(found, key=lambda t: (order.index(t) if t in order else len(order), t))
+
+
 def _vmknic_vlans(
     ctx: Context, h: Host, esx: VmwareHost
 ) -> tuple[
@@ -2539,6 +2555,35 @@ def _elsewhere(ctx: Context, h: Host) -> list[tuple[str, list[tuple[int, int]]]]
     return out
 
 
+def _overridable(ctx: Context) -> list[str]:
+    """The distributed port groups (not uplinks) whose ports may each set their own VLAN:
+    VMwareDVSPortgroupPolicy.vlanOverrideAllowed, "Allow the setting of vlanId, trunk vlanId, or
+    pvlanId for an individual port to override the setting in defaultPortConfig of a portgroup"
+    (vSphere API, read with `search`). Their ports (VMs' and VMkernel adapters') are not read, so
+    the port group's VLAN does not say which VLAN, or trunk, each port is on (V16-3)."""
+    dist = _distributed(ctx)
+    return sorted(
+        str(pg.get("name"))
+        for pg in (dist[0].get("portgroups") or [] if dist else [])
+        if isinstance(pg, dict)
+        and not pg.get("uplink")
+        and (pg.get("overrides") or {}).get("vlanOverrideAllowed") is True
+    )
+
+
+def _override_question(host: str, service: str, where: str, names: list[str]) -> str:
+    """The question of a VMkernel VLAN that ports of `names` may override their way onto."""
+    return (
+        f"Is every port of distributed port group(s) {', '.join(names)[:160]} off {where} of host "
+        f"{host}'s {service} VMkernel adapter(s), none set to that VLAN or to a trunk or private "
+        f"VLAN that carries it, and does each {service} adapter's own port keep its port group's "
+        "VLAN? Evidence: the vSphere Client, each listed port group's Ports tab (the VLAN ID of "
+        "each port, VMs' and VMkernel adapters'), or each port's config.setting.vlan "
+        "(DistributedVirtualSwitch.FetchDVPorts). Pass: yes; fail: a port of theirs is on, or "
+        f"trunks, that VLAN, or a {service} adapter's port is on another."
+    )
+
+
 def _remote_question(host: str, service: str) -> str:
     """The question of a VMkernel VLAN that other hosts' VM port groups carry (V13-6)."""
     return (
@@ -2588,7 +2633,10 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     (vSphere Networking, "Securing System Traffic": isolate management and vMotion traffic each
     in a network of its own). A VM port group of ANOTHER host's standard switch on the same VLAN
     id is the same segment where one physical network carries that VLAN to both hosts, which the
-    evidence does not show: a question (V13-6; it passed)."""
+    evidence does not show: a question (V13-6; it passed). A distributed port group that lets each
+    port override its VLAN (`_overridable`) may put any of its ports on the management VLAN, or
+    the management adapter's own port elsewhere: where nothing else is in doubt, a question
+    (V16-3; it passed on the port groups' VLANs)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -2619,7 +2667,7 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
         bad, unsure, remote = [], [], []
         elsewhere = _elsewhere(ctx, h)
         for nic in mgmt:
-            shared = [t for t in OTHER_TRAFFIC if nic in (esx.vmknic_traffic.get(t) or [])]
+            shared = _other_services(esx, nic, "management")
             if shared:
                 bad.append(f"{nic} also carries {', '.join(shared)}")
             pg, vlan = nics.get(nic, ("?", None))
@@ -2650,6 +2698,21 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
                 "or native VLAN, and what else uses it). Pass: yes, no VM or other traffic is on "
                 "that segment; fail: VMs or other traffic share it.",
             )
+        elif loose := _overridable(ctx):
+            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in mgmt if n in nics)
+            yield manual(
+                s,
+                f"management alone on {where} by the port groups' VLANs; distributed port "
+                f"group(s) {', '.join(loose)[:160]} let each port override its VLAN "
+                "(vlanOverrideAllowed), and their ports are not read",
+                esx.source,
+                question=_override_question(
+                    h.name,
+                    "management",
+                    "VLAN(s) " + ", ".join(str(nics[n][1]) for n in mgmt if n in nics),
+                    loose,
+                ),
+            )
         else:
             where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in mgmt if n in nics)
             yield passed(s, f"management alone on {where}", esx.source)
@@ -2679,7 +2742,8 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     "only allowed if the default TCP/IP stack is used. You cannot enable vMotion on an
     additional adapter if you already have an adapter with the vMotion TCP/IP stack
     configured", read with `read_file`). Such an adapter is judged as a tagged one (L14-7: was
-    not applicable "no vmknic is tagged for vMotion")."""
+    not applicable "no vmknic is tagged for vMotion"). A distributed port group whose ports may
+    override their VLAN is a question where nothing else is in doubt, as in HVA-433 (V16-3)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -2707,11 +2771,7 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
         bad, unsure, remote = [], [], []
         elsewhere = _elsewhere(ctx, h)
         for nic in vmotion:
-            shared = [
-                t
-                for t in ("management", *OTHER_TRAFFIC)
-                if t != "vmotion" and nic in (esx.vmknic_traffic.get(t) or [])
-            ]
+            shared = _other_services(esx, nic, "vmotion")
             if shared:
                 bad.append(f"{nic} also carries {', '.join(shared)}")
                 continue
@@ -2738,6 +2798,21 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
                 "uplinks are cabled to (their access or native VLAN, and what else uses it). "
                 "Pass: yes, only vMotion is on that segment; fail: management, VMs or other "
                 "traffic share it.",
+            )
+        elif loose := _overridable(ctx):
+            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in vmotion if n in nics)
+            yield manual(
+                s,
+                f"vMotion alone on {where} by the port groups' VLANs; distributed port group(s) "
+                f"{', '.join(loose)[:160]} let each port override its VLAN "
+                "(vlanOverrideAllowed), and their ports are not read",
+                esx.source,
+                question=_override_question(
+                    h.name,
+                    "vMotion",
+                    "VLAN(s) " + ", ".join(str(nics[n][1]) for n in vmotion if n in nics),
+                    loose,
+                ),
             )
         else:
             where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in vmotion if n in nics)
