@@ -271,3 +271,34 @@ def test_l16_5_held_vm_firewall_that_filters(tmp_path: Path, policy: str, rules:
         "GROUP webserver -i net0\n", rules
     )
     assert _vm(tmp_path, fw) == ("pass", "1 interface(s) behind the VM firewall")
+
+
+# --- L16-6: an octet with a leading zero is octal to iptables ----------------------------------------
+
+
+def test_l16_6_leading_zero_network_is_every_source(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too), the rule dropped
+    as not applied. Net::IP->new('00.0.0.0/0') is 0.0.0.0/0 (Net::IP 1.26, run), so
+    verify_rule keeps the rule, and pve-firewall writes it as written (ipt_gen_src_or_dst_match
+    `-s $adr`); iptables reads each octet with strtoumax base 0 (libxtables
+    __numeric_to_ipaddr -> xtables_strtoui): every source. Python's ipaddress refuses leading
+    zeros, so hvaudit refused the rule."""
+    rule = "IN ACCEPT -source 00.0.0.0/0"
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports included",
+    )
+
+
+def test_l16_6_held_octal_octet_is_another_address(tmp_path: Path) -> None:
+    """Held twin: iptables reads `010.0.0.21` as 8.0.0.21 (octal 010), not the node's
+    10.0.0.21, so `-dest 010.0.0.21` narrows the rule to a foreign address."""
+    assert _live(tmp_path, _host_rule("IN ACCEPT -dest 010.0.0.21"), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )

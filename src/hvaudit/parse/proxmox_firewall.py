@@ -216,9 +216,17 @@ def net_ip(text: str) -> str:
     network address"), so `0/0` is every IPv4 source (P15-3). IP sets and aliases take full
     addresses only (parse_ip_or_cidr's $IPV4RE)."""
     head, slash, bits = text.strip().partition("/")
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+){0,3}", head, re.A) and (slash or head.count(".") == 3):
+        # iptables reads each octet with strtoumax base 0 (libxtables xtables_strtoui), so
+        # a leading zero is octal: `00.0.0.0/0` is every source, which Net::IP takes too
+        # (as decimal); Python's ipaddress refuses leading zeros (L16-6)
+        head = ".".join(
+            str(int(o, 8)) if len(o) > 1 and o[0] == "0" and re.fullmatch("[0-7]+", o) else o
+            for o in head.split(".")
+        )
     if slash and head.count(".") < 3 and re.fullmatch(r"\d+(?:\.\d+){0,2}", head, re.A):
         return ".".join([*head.split("."), "0", "0", "0"][:4]) + "/" + bits
-    return text.strip()
+    return head + slash + bits
 
 
 def perl_false(opts: dict[str, str]) -> list[str]:
