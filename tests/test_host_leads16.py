@@ -21,6 +21,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam14_host_probes import _EFFECTIVE, SSHD_CONF
 
 JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
 LIBVIRTD_CONF = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"])
@@ -160,3 +161,81 @@ def test_otp_line_whose_module_is_there_or_required_passes(host_scan, stack, pac
         "publickey,keyboard-interactive, PAM requires pam_u2f (otp)"
     }
     assert outcomes(a, "HVA-151") == {"hv1": "pass"}
+
+
+# --- HVA-160: Match-block user lists and other uid-0 accounts (HL16-3) -------------------------
+
+TOOR = str(HARDENED_HOST["/etc/passwd"]) + "toor:x:0:0:root:/root:/bin/bash\n"
+PRL = _EFFECTIVE.replace("permitrootlogin no", "permitrootlogin prohibit-password").replace(
+    "allowgroups sshadmins\n", ""
+)
+BASE = SSHD_CONF.replace("AllowGroups sshadmins\n", "")
+
+
+def _lists(global_line: str, block: str, passwd: str = TOOR) -> dict[str, object]:
+    """Debian's PermitRootLogin (prohibit-password), a global user list, a Match block."""
+    key, _, value = global_line.partition(" ")
+    return {
+        "sshd-effective": (PRL + f"{key.lower()} {value}\n", 0),
+        "/etc/ssh/sshd_config": BASE.replace("PermitRootLogin no\n", global_line + "\n") + block,
+        "/etc/passwd": passwd,
+    }
+
+
+@pytest.mark.parametrize(
+    ("global_line", "block", "message"),
+    [
+        (
+            "DenyUsers root toor",
+            "Match Address 10.0.0.0/8\n    DenyUsers root\n",
+            "PermitRootLogin prohibit-password; DenyUsers root refuses root, but Match Address "
+            "10.0.0.0/8 (/etc/ssh/sshd_config:7) sets DenyUsers root (admits toor)",
+        ),
+        (
+            "AllowUsers alice",
+            "Match Address 10.0.0.0/8\n    AllowUsers alice toor\n",
+            "PermitRootLogin prohibit-password; AllowUsers alice admits no root login, but Match "
+            "Address 10.0.0.0/8 (/etc/ssh/sshd_config:7) sets AllowUsers alice toor (admits toor)",
+        ),
+        (
+            "DenyUsers root toor",
+            "Match User toor\n    DenyUsers bob\n",
+            "PermitRootLogin prohibit-password; DenyUsers root refuses root, but Match User toor "
+            "(/etc/ssh/sshd_config:7) sets DenyUsers bob (admits toor)",
+        ),
+    ],
+    ids=["deny-block-drops-toor", "allow-block-adds-toor", "match-user-toor"],
+)
+def test_match_block_list_admitting_another_uid0_account_fails(
+    host_scan, global_line: str, block: str, message: str
+) -> None:
+    """HL16-3. A Match block's AllowUsers/DenyUsers replaces the global list for the logins it
+    selects (servconf.c copy_server_option_strarray; the lists of several matching blocks are
+    appended: parse_allowdenyusers "XXX appends to list"), and PermitRootLogin holds for every
+    uid-0 account (auth2.c userauth_finish, R15H-7). toor (uid 0) from 10.0.0.0/8 gets
+    `DenyUsers root` only, or `AllowUsers alice toor`: a uid-0 key login. hvaudit judged the
+    blocks' lists for the name root only and passed "DenyUsers root toor refuses root"."""
+    a = host_scan(_lists(global_line, block))
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160") == {"hv1": message}
+
+
+def test_match_block_lists_without_another_uid0_account_hold(host_scan) -> None:
+    """Held (HL16-3): without toor in /etc/passwd the same blocks refuse every uid-0 login, and
+    with toor a block that denies it too changes nothing."""
+    a = host_scan(
+        _lists(
+            "DenyUsers root toor",
+            "Match Address 10.0.0.0/8\n    DenyUsers root\n",
+            str(HARDENED_HOST["/etc/passwd"]),
+        )
+    )
+    assert messages(a, "HVA-160") == {
+        "hv1": "DenyUsers root refuses root before any authentication method (PermitRootLogin "
+        "prohibit-password is not reached)"
+    }
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}
+    a = host_scan(
+        _lists("DenyUsers root toor", "Match Address 10.0.0.0/8\n    DenyUsers toor root\n")
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")

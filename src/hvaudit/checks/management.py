@@ -2110,7 +2110,9 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     that admits root (R14H-7); the PermitRootLogin such a login gets is the first any block that
     may match gives, an earlier block's included (R15H-2). Both lists match names, while
     PermitRootLogin holds for every uid-0 account (auth2.c userauth_finish tests pw_uid == 0):
-    another uid-0 account of /etc/passwd that the list does not refuse fails (R15H-7)."""
+    another uid-0 account of /etc/passwd that the list does not refuse fails (R15H-7), and so
+    does a Match block whose list admits one (HL16-3; the lists of several matching blocks are
+    appended, servconf.c "XXX appends to list", so a list admits where one block's does)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -2167,8 +2169,9 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     "Evidence: those files. Pass: no such Match block",
                 )
                 continue
+            zeros = ("root", *_other_uid0_accounts(h))
             replacing = _root_admitting_lists(
-                blocks.get(), "DenyUsers", lambda v: not _deny_users_root(v), prl
+                blocks.get(), "DenyUsers", lambda v, n: not _deny_users_root(v, n), prl, zeros
             )
             others = [
                 n
@@ -2214,7 +2217,13 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     "block",
                 )
                 continue
-            admitting = _root_admitting_lists(blocks.get(), "AllowUsers", _allow_users_root, prl)
+            admitting = _root_admitting_lists(
+                blocks.get(),
+                "AllowUsers",
+                _allow_users_root,
+                prl,
+                ("root", *_other_uid0_accounts(h)),
+            )
             others = [n for n in _other_uid0_accounts(h) if _allow_users_root(allow, n)]
             if others:
                 yield failed(
@@ -2255,25 +2264,42 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
 
 
 def _root_admitting_lists(
-    blocks: tuple[SshdMatch, ...], name: str, admits_root: Callable[[str], object], prl: str
+    blocks: tuple[SshdMatch, ...],
+    name: str,
+    admits: Callable[[str, str], object],
+    prl: str,
+    zeros: tuple[str, ...] = ("root",),
 ) -> list[str]:
-    """The Match blocks whose `name` list (AllowUsers or DenyUsers) lets root in: a block's list
-    replaces the global one (servconf.c copy_server_option_strarray), so one that admits root,
-    in a block that may apply to root's logins and whose PermitRootLogin is not no, undoes the
+    """The Match blocks whose `name` list (AllowUsers or DenyUsers) lets a uid-0 account of
+    `zeros` in: the lists of the blocks matching a connection replace the global one
+    (servconf.c copy_server_option_strarray), appended to each other ("XXX appends to list;
+    doesn't respect first-match-wins", parse_allowdenyusers), so a list admits an account
+    where one block's list does (AllowUsers: any entry matching admits) or where none denies
+    it (DenyUsers: judged per block, which can err only towards a fail). A block admitting
+    root or another uid-0 account (PermitRootLogin holds for the uid: R15H-7; HL16-3), that may
+    apply to that account's logins and whose PermitRootLogin for them is not no, undoes the
     global list's refusal."""
     key = name.lower()
-    return [
-        f"Match {b.criteria} ({b.where}) sets {name} {v}"
-        for i, b in enumerate(blocks)
-        for v in [" ".join(v for k, v in b.settings if k == key)]
-        if v
-        and admits_root(v)
-        and _match_may_apply_to_root(b.criteria)
-        and any(x.lower() != "no" for x in _root_login_values(blocks, i, prl))
-    ]
+    out = []
+    for i, b in enumerate(blocks):
+        v = " ".join(v for k, v in b.settings if k == key)
+        who = [
+            n
+            for n in zeros
+            if v
+            and admits(v, n)
+            and _match_may_apply_to_root(b.criteria, (n,))
+            and any(x.lower() != "no" for x in _root_login_values(blocks, i, prl, (n,)))
+        ]
+        if who:
+            extra = "" if who == ["root"] else f" (admits {', '.join(who[:4])})"
+            out.append(f"Match {b.criteria} ({b.where}) sets {name} {v}{extra}")
+    return out
 
 
-def _root_login_values(blocks: tuple[SshdMatch, ...], i: int, prl: str) -> set[str]:
+def _root_login_values(
+    blocks: tuple[SshdMatch, ...], i: int, prl: str, names: tuple[str, ...] = ("root",)
+) -> set[str]:
     """The PermitRootLogin values a root login may get where block `i` applies. sshd keeps the
     first value any matching block gives (servconf.c parse_multistate `if (*activep && *intptr
     == -1)`, R14H-5), so an earlier block that may apply to root and sets it may decide for
@@ -2283,10 +2309,10 @@ def _root_login_values(blocks: tuple[SshdMatch, ...], i: int, prl: str) -> set[s
     values: set[str] = set()
     for b in blocks[:i]:
         value = next((v for k, v in b.settings if k == "permitrootlogin"), None)
-        if value is None or not _match_may_apply_to_root(b.criteria):
+        if value is None or not _match_may_apply_to_root(b.criteria, names):
             continue
         values.add(value)
-        if _match_applies_to_every_root_login(b.criteria):
+        if _match_applies_to_every_root_login(b.criteria, names):
             return values
     values.add(next((v for k, v in blocks[i].settings if k == "permitrootlogin"), prl))
     return values
