@@ -239,3 +239,37 @@ def test_match_block_lists_without_another_uid0_account_hold(host_scan) -> None:
         _lists("DenyUsers root toor", "Match Address 10.0.0.0/8\n    DenyUsers toor root\n")
     )
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
+
+
+# --- HVA-160: AllowGroups and root's directory groups (HL16-4, held) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "nsswitch",
+    [
+        "passwd:         files sss\ngroup:          files sss\nhosts: files dns\n",
+        "passwd:         files ldap\ngroup:          files ldap\nhosts: files dns\n",
+        "passwd:         files\ngroup:          files\nhosts: files dns\n",
+    ],
+    ids=["groups-from-sss", "groups-from-ldap", "groups-local"],
+)
+def test_allow_groups_never_stands_in_for_permit_root_login(host_scan, nsswitch: str) -> None:
+    """Held (HL16-4). `AllowGroups sshadmins` with root in no local sshadmins group: sshd's
+    groupaccess.c asks getgrouplist(3), which reads every group database nsswitch.conf names.
+    SSSD never answers for root (SSSD/sssd#6595, its maintainers: "root user is not handled by
+    SSSD ... permanently stored in negative cache"), but `group: files ldap` (nslcd) may give
+    root a directory group; neither is judged. HVA-160 does not read AllowGroups at all:
+    PermitRootLogin prohibit-password fails whatever the group sources, never a pass (a wrong
+    fail at worst, where no source gives root the group)."""
+    a = host_scan(
+        {
+            "sshd-effective": (
+                _EFFECTIVE.replace("permitrootlogin no", "permitrootlogin prohibit-password"),
+                0,
+            ),
+            "/etc/ssh/sshd_config": SSHD_CONF.replace("PermitRootLogin no\n", ""),
+            "/etc/nsswitch.conf": nsswitch,
+        }
+    )
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin prohibit-password"}
