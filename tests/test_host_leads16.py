@@ -273,3 +273,34 @@ def test_allow_groups_never_stands_in_for_permit_root_login(host_scan, nsswitch:
     )
     assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
     assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin prohibit-password"}
+
+
+# --- HVA-180: `apt-cache policy` priorities are ASCII digits (HL16-5) ---------------------------
+
+
+def test_apt_policy_priority_in_other_digits_is_no_priority(host_scan) -> None:
+    """HL16-5 (HL14-4's class). apt-cache.cc prints each source's priority with %d: ASCII
+    digits. hvaudit read the source lines with `\\d`, which matches every Unicode decimal digit,
+    and int() reads U+0665 U+0660 U+0660 as 500: a source line apt never prints counted as a
+    security archive at 500 and HVA-180 passed. Now [0-9] (hvaudit.textsafe's rule): the line is
+    no source, its release line belongs to none, and no security archive is left (the
+    question R10H-6 asks)."""
+    policy = (
+        "Package files:\n \u0665\u0660\u0660 http://security.debian.org/debian-security "
+        "bookworm-security/main amd64 Packages\n"
+        "     release v=12,o=Debian,a=stable-security,n=bookworm-security,l=Debian-Security,"
+        "c=main,b=amd64\n     origin security.debian.org\n"
+        " 100 /var/lib/dpkg/status\n     release a=now\n"
+        " 500 http://deb.debian.org/debian bookworm/main amd64 Packages\n"
+        "     release v=12.8,o=Debian,a=stable,n=bookworm,l=Debian,c=main,b=amd64\n"
+        "     origin deb.debian.org\nPinned packages:\n"
+    )
+    a = host_scan({"apt-policy": (policy, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "`apt-get -s dist-upgrade` names no security update, but no package source is a "
+        "security archive (`apt-cache policy`: no release with 'security' in its archive, "
+        "codename or label): the host does not see security updates"
+    )
+    a = host_scan({"apt-policy": (policy.replace("\u0665\u0660\u0660", "500"), 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")

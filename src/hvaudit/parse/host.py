@@ -1527,7 +1527,8 @@ def _apt_without_security_archive(ev: HostEvidence) -> str:
             if pin:
                 pins.append((int(pin.group(2)), pin.group(1)))
             continue
-        m = re.match(r"^\s*(-?\d+)\s+(\S.*)$", line)
+        # apt prints the priority with %d, ASCII digits only (HL14-4's class, HL16-5)
+        m = re.match(r"^\s*(-?[0-9]+)\s+(\S.*)$", line)
         if m:
             source = (int(m.group(1)), m.group(2).strip())
             continue
