@@ -239,7 +239,13 @@ STORE_QUESTION = (
 
 def _audit(tmp_path: Path, **options: object) -> tuple[str, str, str | None]:
     advanced = {k: v for k, v in {**AUDITED, **options}.items() if v is not None}
-    a = _vsphere(tmp_path, {"advanced": advanced})
+    # the syslog ruleset lets the records out (a firewall not read is asked, L16-16)
+    firewall = {
+        "incoming_blocked": True,
+        "outgoing_blocked": True,
+        "rulesets": [{"key": "syslog", "enabled": True, "all_ip": True, "networks": []}],
+    }
+    a = _vsphere(tmp_path, {"advanced": advanced, "firewall": firewall})
     (r,) = [r for r in a.results if r.check.id == "HVA-421"]
     return r.status.value, r.outcome.message, r.outcome.question
 

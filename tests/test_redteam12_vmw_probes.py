@@ -106,7 +106,13 @@ def test_audit_records_with_tls_log_host_pass(tmp_path: Path) -> None:
                 **AUDIT,
                 "Syslog.global.logHost": "ssl://log1:1514",
                 "Syslog.global.auditRecord.storageDirectory": "[datastore1] audit",
-            }
+            },
+            # the syslog ruleset lets the records out (a firewall not read is asked, L16-16)
+            "firewall": {
+                "incoming_blocked": True,
+                "outgoing_blocked": True,
+                "rulesets": [{"key": "syslog", "enabled": True, "all_ip": True, "networks": []}],
+            },
         },
     )
     assert _verdict(a, "HVA-421") == (

@@ -122,6 +122,12 @@ def _ntp(tmp_path: Path, servers: list[str]) -> tuple[str, str]:
         {
             "ntp": {"servers": servers, "protocol": "ntp"},
             "services": {"ntpd": {"running": True, "policy": "on"}},
+            # the ntpClient ruleset lets ntpd out (a firewall not read is asked, L16-16)
+            "firewall": {
+                "incoming_blocked": True,
+                "outgoing_blocked": True,
+                "rulesets": [{"key": "ntpClient", "enabled": True, "all_ip": True, "networks": []}],
+            },
         },
     )
     return _verdict(a, "HVA-419")

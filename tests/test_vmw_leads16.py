@@ -303,3 +303,238 @@ def test_unlock_time_short_still_fails(tmp_path: Path) -> None:
         "fail",
         "Security.AccountUnlockTime = 60 (want >= 900)",
     )
+
+
+# --- L16-16: HVA-419/420/421 and the firewall that lets the traffic out ---------------------------
+
+# vSphere 8.0 ESXCLI Concepts and Examples (V15-3): "Configure the firewall to permit outbound
+# syslog transmissions"; vSphere 6.5 Security, "ESXi Firewall Configuration" (read with
+# `search`): "When the NFS Client rule set is enabled, all outbound TCP ports are open for the
+# destination hosts in the list of allowed IP addresses": an outbound ruleset's allowed IP list
+# names the destinations it admits. HostFirewallRulesetIpList (vSphere API): allIp, ipNetwork
+# and ipAddress, the last not collected before L16-16.
+
+TLS = {
+    "Syslog.global.certificate.checkSSLCerts": True,
+    "Syslog.global.auditRecord.storageEnable": True,
+    "Syslog.global.auditRecord.storageCapacity": 100,
+    "Syslog.global.auditRecord.remoteEnable": True,
+    "Syslog.global.auditRecord.storageDirectory": "[datastore1] audit",
+}
+
+
+def _firewall(ruleset: str, networks: list[str], addresses: list[str]) -> dict[str, Any]:
+    """A host firewall blocking both directions, `ruleset` enabled for the listed destinations
+    only: real pyVmomi data objects through collect/vsphere.py's _host_record."""
+    import json
+
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record
+
+    ip = vim.host.Ruleset.IpList
+    nets = []
+    for n in networks:
+        network, prefix = n.split("/")
+        nets.append(vim.host.Ruleset.IpNetwork(network=network, prefixLength=int(prefix)))
+    info = vim.host.FirewallInfo(
+        defaultPolicy=vim.host.FirewallInfo.DefaultPolicy(
+            incomingBlocked=True, outgoingBlocked=True
+        ),
+        ruleset=[
+            vim.host.Ruleset(
+                key=ruleset,
+                label=ruleset,
+                required=False,
+                enabled=True,
+                rule=[vim.host.Ruleset.Rule(port=1514, direction="outbound", protocol="tcp")],
+                allowedHosts=ip(allIp=False, ipNetwork=nets, ipAddress=addresses),
+            )
+        ],
+    )
+    record = _host_record({"name": "esx1", "config.firewall": info}, {})
+    firewall: dict[str, Any] = json.loads(json.dumps(record["firewall"]))
+    return firewall
+
+
+def _syslog(tmp_path: Path, log_host: str, firewall: dict[str, Any] | None, **adv: Any) -> Any:
+    host: dict[str, Any] = {"advanced": TLS | {"Syslog.global.logHost": log_host} | adv}
+    if firewall is not None:
+        host["firewall"] = firewall
+    return _vsphere(tmp_path, host)
+
+
+def test_syslog_with_the_firewall_not_read_is_asked(tmp_path: Path) -> None:
+    """HVA-420 passed "logs to ssl://log1.example.org:1514, certificates verified" (and HVA-421
+    counted the records forwarded) on a host whose firewall was not collected: with outgoing
+    traffic blocked by default and the syslog ruleset disabled nothing leaves (V15-3). Right:
+    asked."""
+    a = _syslog(tmp_path, "ssl://log1.example.org:1514", None)
+    assert _verdict(a, "HVA-420") == (
+        "manual",
+        "logs to ssl://log1.example.org:1514, certificates verified; the host's firewall "
+        "(config.firewall) was not read",
+    )
+    assert _question(a, "HVA-420") == (
+        "Does host esx1's firewall let syslog messages out to ssl://log1.example.org:1514? "
+        "Evidence: `esxcli network firewall get` (Default Action), `esxcli network firewall "
+        "ruleset list -r syslog` and `esxcli network firewall ruleset allowedip list -r syslog` "
+        "on the host (and the targets' addresses where they are names). Pass: outgoing traffic "
+        "is not blocked by default, or the syslog ruleset is enabled and admits all addresses or "
+        "each target's; fail: it is disabled while outgoing traffic is blocked, or its list "
+        "leaves a target out."
+    )
+    assert _verdict(a, "HVA-421")[0] == "manual"
+
+
+def test_syslog_target_outside_the_allowed_list_fails(tmp_path: Path) -> None:
+    """The syslog ruleset enabled for 10.0.0.0/24 only; the log host 192.0.2.10 is outside it.
+    HVA-420 passed (the ruleset is enabled). Right: both HVA-420 and HVA-421 fail."""
+    a = _syslog(tmp_path, "ssl://192.0.2.10:1514", _firewall("syslog", ["10.0.0.0/24"], []))
+    why = (
+        "outgoing traffic is blocked by default and the syslog firewall ruleset admits only "
+        "10.0.0.0/24, not ssl://192.0.2.10:1514"
+    )
+    assert _verdict(a, "HVA-420") == ("fail", f"logs to ssl://192.0.2.10:1514 are blocked: {why}")
+    assert _verdict(a, "HVA-421") == ("fail", f"audit records not forwarded: {why}")
+
+
+def test_syslog_target_among_single_addresses_held(tmp_path: Path) -> None:
+    """Held: the log host is one of the ruleset's single addresses (allowedHosts.ipAddress, now
+    collected) or inside its network: pass."""
+    fw = _firewall("syslog", ["10.0.0.0/24"], ["192.0.2.10"])
+    assert fw["rulesets"][0]["addresses"] == ["192.0.2.10"]
+    for log_host in ("ssl://192.0.2.10:1514", "ssl://10.0.0.5"):
+        a = _syslog(tmp_path / log_host[6:], log_host, fw)
+        assert _verdict(a, "HVA-420") == ("pass", f"logs to {log_host}, certificates verified")
+
+
+def test_syslog_target_by_name_against_a_list_is_asked(tmp_path: Path) -> None:
+    """A log host named by DNS against a ruleset limited to 10.0.0.0/24: its address is not in
+    the evidence. Was a pass; now asked."""
+    a = _syslog(tmp_path, "ssl://log1.example.org", _firewall("syslog", ["10.0.0.0/24"], []))
+    assert _verdict(a, "HVA-420") == (
+        "manual",
+        "logs to ssl://log1.example.org, certificates verified; the syslog ruleset admits only "
+        "10.0.0.0/24; ssl://log1.example.org named by DNS",
+    )
+
+
+def _ntp(tmp_path: Path, firewall: dict[str, Any] | None) -> tuple[str, str]:
+    host: dict[str, Any] = {
+        "ntp": {"servers": ["192.0.2.20"], "protocol": "ntp"},
+        "services": {"ntpd": {"running": True, "policy": "on"}},
+    }
+    if firewall is not None:
+        host["firewall"] = firewall
+    return _verdict(_vsphere(tmp_path, host), "HVA-419")
+
+
+def test_ntp_server_outside_the_allowed_list_fails(tmp_path: Path) -> None:
+    """HVA-419 passed "ntpd running (policy on), servers 192.0.2.20" with the ntpClient ruleset
+    enabled for 10.0.0.0/24 only (and with no firewall read). Right: fail; asked."""
+    assert _ntp(tmp_path, _firewall("ntpClient", ["10.0.0.0/24"], [])) == (
+        "fail",
+        "ntpd cannot reach its servers: outgoing traffic is blocked by default and the ntpClient "
+        "firewall ruleset admits only 10.0.0.0/24, not 192.0.2.20",
+    )
+    assert _ntp(tmp_path / "b", None) == (
+        "manual",
+        "ntpd running (policy on), servers 192.0.2.20; the host's firewall (config.firewall) was "
+        "not read",
+    )
+
+
+def test_outbound_ruleset_open_to_all_still_fails(tmp_path: Path) -> None:
+    """Held (lead 2, HVA-412): an enabled outbound-only ruleset (syslog) allowing all addresses.
+    DISA vSphere 8 STIG ESXI-80-000239 (read with `read_file`): "review the allowed IPs for each
+    service. Check this for "Incoming" and "Outgoing" sections ... If "Allow connections from any
+    IP address" is configured on a user-configurable enabled service, this is a finding": the
+    fail is the STIG's, not a wrong fail."""
+    rule = {"key": "syslog", "enabled": True, "all_ip": True, "networks": [], "addresses": []}
+    fw = {"incoming_blocked": True, "outgoing_blocked": True, "rulesets": [rule]}
+    a = _vsphere(tmp_path, {"firewall": fw})
+    assert _verdict(a, "HVA-412") == ("fail", "1 enabled ruleset(s) open to any address: syslog")
+
+
+# --- L16-17: HVA-420 and Syslog.global.logHost outside its documented form ------------------------
+
+# ESXi's option list (read with `find_string`): Syslog.global.logHost "Comma (,) separated list of
+# remote hosts to transmit messages to. Format is: proto://hostname|ipv4|'['ipv6']'[:port].
+# Protocol must be one of (tcp|udp|ssl)."
+
+OPEN_SYSLOG = {
+    "incoming_blocked": True,
+    "outgoing_blocked": True,
+    "rulesets": [{"key": "syslog", "enabled": True, "all_ip": True, "networks": []}],
+}
+
+
+@pytest.mark.parametrize(
+    "log_host", ["ssl://log1:1514 udp://log2:514", "ssl://log1:1514;udp://log2:514"]
+)
+def test_log_host_list_not_comma_separated_is_asked(tmp_path: Path, log_host: str) -> None:
+    """HVA-420 split on commas only and passed the whole text as one TLS target (it starts with
+    ssl://); how vmsyslogd reads a space or semicolon list is not documented, and the second
+    target is UDP. Right: asked, naming the text."""
+    a = _syslog(tmp_path, log_host, OPEN_SYSLOG)
+    assert _verdict(a, "HVA-420") == (
+        "manual",
+        f"Syslog.global.logHost = {log_host}: {log_host} is not one proto://host[:port] target "
+        "of a comma-separated list",
+    )
+    assert _question(a, "HVA-420").startswith(
+        "To which servers does host esx1's vmsyslogd send its logs with Syslog.global.logHost ="
+    )
+
+
+def test_log_host_without_a_host_fails(tmp_path: Path) -> None:
+    """`ssl://` (and `ssl://:1514`) names no server: HVA-420 passed "logs to ssl://, certificates
+    verified". Right: fail."""
+    a = _syslog(tmp_path, "ssl://, ssl://:1514", OPEN_SYSLOG)
+    assert _verdict(a, "HVA-420") == (
+        "fail",
+        "Syslog.global.logHost = ssl://, ssl://:1514 names no log host",
+    )
+
+
+def test_log_host_ipv6_held(tmp_path: Path) -> None:
+    """Held: the documented bracketed IPv6 form passes."""
+    a = _syslog(tmp_path, "ssl://[2001:db8::10]:1514", OPEN_SYSLOG)
+    assert _verdict(a, "HVA-420") == (
+        "pass",
+        "logs to ssl://[2001:db8::10]:1514, certificates verified",
+    )
+
+
+# --- L16-18: HVA-420 and ESXi's log filters -------------------------------------------------------
+
+
+def test_log_filters_dropping_messages_fail(tmp_path: Path) -> None:
+    """vSphere ESXi upgrade guide, syslog options of 7.0 U1 and later (read with `find_string`):
+    Syslog.global.logFilters "numLogs | ident | logRegexp ... once numLogs is reached, the
+    matching log messages are filtered and ignored"; Syslog.global.logFiltersEnable "Enable the
+    use of log filters". CIS ESXi 8 4.5 (L1) "Host must deactivate log filtering". HVA-420 did not
+    read them and passed. Right: fail."""
+    a = _syslog(
+        tmp_path,
+        "ssl://log1:1514",
+        OPEN_SYSLOG,
+        **{"Syslog.global.logFiltersEnable": True, "Syslog.global.logFilters": "2 | hostd | .*"},
+    )
+    assert _verdict(a, "HVA-420") == (
+        "fail",
+        "log filters on (Syslog.global.logFiltersEnable): messages matching Syslog.global."
+        "logFilters = 2 | hostd | .* are dropped once counted, never forwarded",
+    )
+
+
+def test_log_filters_off_held(tmp_path: Path) -> None:
+    """Held: filters written but not enabled (the default, false) drop nothing: pass."""
+    a = _syslog(
+        tmp_path,
+        "ssl://log1:1514",
+        OPEN_SYSLOG,
+        **{"Syslog.global.logFiltersEnable": False, "Syslog.global.logFilters": "2 | hostd | .*"},
+    )
+    assert _verdict(a, "HVA-420") == ("pass", "logs to ssl://log1:1514, certificates verified")

@@ -343,7 +343,10 @@ HOST_EXPECTED = {
     ("HVA-081", "DC0_H0"): "pass",
     ("HVA-416", "DC0_H0"): "fail",  # VmOperator on the root folder
     # the host items of issue 10: hardened DC0_H0, weak DC0_H1, the cluster's defaults
-    **{(f"HVA-{n}", "DC0_H0"): "pass" for n in (419, 420, 421, 422, 423, 424, 426, 427)},
+    **{(f"HVA-{n}", "DC0_H0"): "pass" for n in (422, 423, 424, 426, 427)},
+    # its log host and NTP servers are names, its syslog and ntpClient rulesets admit 10.0.0.0/24
+    # only (-firewall-restricted): their addresses are a question (L16-16)
+    **{(f"HVA-{n}", "DC0_H0"): "manual" for n in (419, 420, 421)},
     **{(f"HVA-{n}", "DC0_H0"): "pass" for n in (430, 431, 432, 436)},
     # DC0_H1's Sniffer port group (VLAN 4095) receives every VLAN trunked to DC0_H1, DC0_H0's
     # management and vMotion VLANs included where one physical network carries them: a question
@@ -522,6 +525,7 @@ def test_vcenter_scan_exact_vm_findings(
     assert "Global.Settings" in host_msg[("HVA-425", "DC0_H0")]
     assert "System.Read" in host_msg[("HVA-426", "DC0_C0_H0")]
     assert host_msg[("HVA-433", "DC0_H1")] == "vmk0 also carries vmotion"
+    assert host_msg[("HVA-420", "DC0_H0")].endswith("named by DNS"), host_msg[("HVA-420", "DC0_H0")]
     assert host_msg[("HVA-420", "DC0_H1")] == (
         "not over TLS: log.example.org, tcp://log2.example.org:514"
     )
@@ -672,6 +676,9 @@ def test_hardened_standalone_esxi_has_no_failure(
         "HVA-402",  # tools.setInfo.sizeLimit and enableHostInfo likewise
         "HVA-404",  # sched.mem.pshare.salt likewise (L16-13)
         "HVA-405",  # mks.enable3d likewise (L16-12)
+        "HVA-419",  # NTP servers and the log host are names against rulesets limited to
+        "HVA-420",  # 10.0.0.0/24 (-firewall-restricted): their addresses are asked (L16-16)
+        "HVA-421",
         "HVA-425",  # host access entries: the simulator has no HostAccessManager
         "HVA-428",  # capability.uefiSecureBoot: not in govmomi 0.24
         "HVA-429",  # summary.tpmAttestation: govmomi's answer is unreadable to pyVmomi

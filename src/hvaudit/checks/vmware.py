@@ -1274,7 +1274,8 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     ntpd. vSphere documents both ("synchronize the time and date of the host with an NTP or PTP
     server"); a host whose config.dateTimeInfo.systemClockProtocol is ptp (API 7.0.3) is judged
     on its PTP daemon (service ptpd) instead. ntpd behind a firewall that blocks it (outgoing
-    blocked, ruleset ntpClient disabled: `_outbound_blocked`) synchronises nothing (V15-4).
+    blocked, ruleset ntpClient disabled or not admitting a server: `_outbound`) synchronises
+    nothing (V15-4); a firewall not read is asked (L16-16).
 
     A server that is the host itself is no time source (V16-2: "servers 127.127.1.0" passed): a
     loopback address or `localhost` is the host's own ntpd, and 127.127.1.u is ntpd's reference
@@ -1329,13 +1330,19 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
-        if len(own) < len(servers) and _outbound_blocked(esx, "ntpClient"):
-            bad.append(
-                "ntpd cannot reach its servers: outgoing traffic is blocked by default and the "
-                "ntpClient firewall ruleset is disabled"
-            )
+        remote = [x for x in servers if not _own_clock(x)]
+        reach, why = _outbound(esx, "ntpClient", remote) if remote else ("open", "")
+        if reach == "blocked":
+            bad.append(f"ntpd cannot reach its servers: {why}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
+        elif reach == "unknown":
+            yield manual(
+                s,
+                f"ntpd running (policy on), servers {', '.join(servers)}; {why}",
+                esx.source,
+                question=_reach_question(h, "ntpClient", "ntpd's queries", remote),
+            )
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
 
@@ -1366,7 +1373,9 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
     that an intruder cannot erase them. vSphere 8 STIG ESXI-80-000114 (Syslog.global.logHost set),
     ESXI-80-000224 (Syslog.global.certificate.checkSSLCerts true). A target without a scheme is
     UDP (ESXi's default, udp://HOST:514). Logs blocked by the host's own firewall (outgoing
-    blocked, syslog ruleset disabled: `_outbound_blocked`) do not leave it (V15-3: passed)."""
+    blocked, syslog ruleset disabled or not admitting the target: `_outbound`) do not leave it
+    (V15-3: passed); a firewall not read is asked (L16-16). A target outside the documented form
+    is asked (LOG_TARGET, L16-17); log filters that drop messages fail (_log_filters, L16-18)."""
     keys = ["Syslog.global.logHost", "Syslog.global.certificate.checkSSLCerts"]
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -1382,41 +1391,169 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
         if plain:
             yield failed(s, f"not over TLS: {', '.join(plain)[:200]}", esx.source)
             continue
+        odd = [t for t in targets if not LOG_TARGET.fullmatch(t)]
+        if odd and all(not _target_host(t).strip("[]") for t in targets):
+            yield failed(
+                s, f"Syslog.global.logHost = {str(log_host)[:120]} names no log host", esx.source
+            )
+            continue
+        if odd:
+            shown = str(log_host)[:200]
+            yield manual(
+                s,
+                f"Syslog.global.logHost = {shown}: {', '.join(odd)[:200]} is not one "
+                "proto://host[:port] target of a comma-separated list",
+                esx.source,
+                question=f"To which servers does host {h.name}'s vmsyslogd send its logs with "
+                f"Syslog.global.logHost = {shown}? Evidence: `esxcli system syslog reload`, then "
+                "/var/log/.vmsyslogd.err and the log servers' receipt of the host's messages. "
+                "Pass: each intended server receives them over ssl:// with its certificate "
+                "verified; fail: a target is refused, receives nothing, or is sent plain text.",
+            )
+            continue
+        filters = _log_filters(esx)
         verify = _option(esx, keys[1])
         if verify is None:
             yield _no_option(s, esx, keys[1:], "syslog verifies the server's TLS certificate")
-        elif _true(verify) is True and _outbound_blocked(esx, "syslog"):
+        elif _true(verify) is not True:
+            yield failed(s, f"{keys[1]} = {str(verify)[:12]}: any server is trusted", esx.source)
+        elif (reach := _outbound(esx, "syslog", targets))[0] == "blocked":
             yield failed(
-                s,
-                f"logs to {', '.join(targets)[:200]} are blocked: outgoing traffic is blocked "
-                "by default and the syslog firewall ruleset is disabled",
-                esx.source,
+                s, f"logs to {', '.join(targets)[:200]} are blocked: {reach[1]}", esx.source
             )
-        elif _true(verify) is True:
+        elif filters:
+            yield failed(s, filters, esx.source)
+        elif reach[0] == "unknown":
+            yield manual(
+                s,
+                f"logs to {', '.join(targets)[:200]}, certificates verified; {reach[1]}",
+                esx.source,
+                question=_reach_question(h, "syslog", "syslog messages", targets),
+            )
+        else:
             yield passed(
                 s, f"logs to {', '.join(targets)[:200]}, certificates verified", esx.source
             )
-        else:
-            yield failed(s, f"{keys[1]} = {str(verify)[:12]}: any server is trusted", esx.source)
 
 
-def _outbound_blocked(esx: VmwareHost, ruleset: str) -> bool:
-    """Whether the host's firewall, as reported, stops a service's traffic from leaving: outgoing
-    traffic blocked by default (HostFirewallDefaultPolicy.outgoingBlocked) and the service's
-    ruleset disabled. vSphere 8.0 ESXCLI Concepts and Examples, "Enable the Transmission of Audit
-    Records to a Remote Host" (read with `search`): "Configure the firewall to permit outbound
-    syslog transmissions. esxcli network firewall ruleset set --ruleset-id=syslog
-    --enabled=true"; vSphere 8.0 ESXi Installation: "When configuring remote hosts for syslog, you
-    also need to open some specified ports in the ESXi host firewall to allow the transmission of
-    log messages" (V15-3); vSphere 5.5 Security: "The NTP service ... only works when required
-    ports are opened in the firewall. The service cannot achieve its goal if all ports are
-    closed" (ruleset ntpClient, V15-4). A firewall or ruleset not reported settles nothing."""
+#: Syslog.global.logHost as ESXi documents it (the host's option list, read with `find_string`):
+#: "Comma (,) separated list of remote hosts to transmit messages to. Format is:
+#: proto://hostname|ipv4|'['ipv6']'[:port]. Protocol must be one of (tcp|udp|ssl)". A target in
+#: any other form (spaces or semicolons between targets, no host) is not documented: vmsyslogd's
+#: reading of it is asked (L16-17), and a value naming no host at all forwards to no server.
+LOG_TARGET = re.compile(r"(?i)(?:tcp|udp|ssl)://(?:\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::[0-9]{1,5})?")
+
+
+def _log_filters(esx: VmwareHost) -> str:
+    """Why the host's log filters drop messages, or "". ESXi 7.0 U1 and later (vSphere ESXi
+    upgrade guide, syslog options, read with `find_string`): Syslog.global.logFilters holds
+    filters "numLogs | ident | logRegexp" (separated by "||"): once numLogs entries matched, the
+    matching messages "are filtered and ignored"; Syslog.global.logFiltersEnable "Enable the use
+    of log filters" (default false). CIS ESXi 8 "Host must deactivate log filtering" (L1) and
+    the VCF 9 STIG (VCFE-9X-000235, log filtering) keep it off (L16-18)."""
+    enable = _option(esx, "Syslog.global.logFiltersEnable")
+    rules = _option(esx, "Syslog.global.logFilters")
+    if _true(enable) is not True or rules is None or not str(rules).strip():
+        return ""
+    return (
+        "log filters on (Syslog.global.logFiltersEnable): messages matching Syslog.global."
+        f"logFilters = {str(rules).strip()[:120]} are dropped once counted, never forwarded"
+    )
+
+
+def _outbound(esx: VmwareHost, ruleset: str, targets: list[str]) -> tuple[str, str]:
+    """Whether the host's firewall, as reported, lets a service's traffic out to `targets` (host
+    names or addresses): ("open" | "blocked" | "unknown", why). Outgoing traffic blocked by
+    default (HostFirewallDefaultPolicy.outgoingBlocked) leaves only through an enabled ruleset:
+    vSphere 8.0 ESXCLI Concepts and Examples, "Enable the Transmission of Audit Records to a
+    Remote Host" (read with `search`): "Configure the firewall to permit outbound syslog
+    transmissions. esxcli network firewall ruleset set --ruleset-id=syslog --enabled=true";
+    vSphere 8.0 ESXi Installation: "When configuring remote hosts for syslog, you also need to
+    open some specified ports in the ESXi host firewall to allow the transmission of log
+    messages" (V15-3); vSphere 5.5 Security: "The NTP service ... only works when required ports
+    are opened in the firewall" (ruleset ntpClient, V15-4). An outbound ruleset's allowed IP list
+    names the destinations it admits (vSphere 6.5 Security, "ESXi Firewall Configuration": "When
+    the NFS Client rule set is enabled, all outbound TCP ports are open for the destination hosts
+    in the list of allowed IP addresses"), so a target outside the list is blocked (L16-16). A
+    firewall, default policy or ruleset not reported, a list whose single addresses
+    (allowedHosts.ipAddress) were not collected, or a target named by DNS against a list is
+    unknown: the question, not a pass."""
     fw = esx.firewall
-    if not isinstance(fw, dict) or fw.get("outgoing_blocked") is not True:
-        return False
-    return any(
-        isinstance(r, dict) and r.get("key") == ruleset and r.get("enabled") is False
-        for r in fw.get("rulesets") or []
+    if not isinstance(fw, dict):
+        return "unknown", "the host's firewall (config.firewall) was not read"
+    outgoing = fw.get("outgoing_blocked")
+    if outgoing is False:
+        return "open", ""
+    if outgoing is not True:
+        return "unknown", "the firewall's outgoing default policy is not reported"
+    found = [r for r in fw.get("rulesets") or [] if isinstance(r, dict) and r.get("key") == ruleset]
+    if not found:
+        return "unknown", f"the {ruleset} firewall ruleset is not reported"
+    rule = found[0]
+    if rule.get("enabled") is not True:
+        return (
+            "blocked",
+            f"outgoing traffic is blocked by default and the {ruleset} firewall ruleset is "
+            "disabled",
+        )
+    networks = [str(n) for n in rule.get("networks") or []]
+    if rule.get("all_ip") or _every_address(networks):
+        return "open", ""
+    listed = [*networks, *(str(a) for a in rule.get("addresses") or [])]
+    shown = ", ".join(listed)[:120] or "no address"
+    if "addresses" not in rule:
+        return (
+            "unknown",
+            f"the {ruleset} ruleset admits only {shown} and its single addresses "
+            "(allowedHosts.ipAddress) were not collected",
+        )
+    allowed = []
+    for n in listed:
+        try:
+            allowed.append(ipaddress.ip_network(n, strict=False))
+        except ValueError:
+            continue
+    outside, named = [], []
+    for t in targets:
+        try:
+            ip = ipaddress.ip_address(_target_host(t))
+        except ValueError:
+            named.append(t)
+            continue
+        if not any(ip.version == n.version and ip in n for n in allowed):
+            outside.append(t)
+    if outside:
+        return (
+            "blocked",
+            f"outgoing traffic is blocked by default and the {ruleset} firewall ruleset admits "
+            f"only {shown}, not {', '.join(outside)[:120]}",
+        )
+    if named:
+        return (
+            "unknown",
+            f"the {ruleset} ruleset admits only {shown}; {', '.join(named)[:120]} named by DNS",
+        )
+    return "open", ""
+
+
+def _target_host(target: str) -> str:
+    """The host of a log or time target: `proto://host[:port]`, `[v6]:port`, or a bare name."""
+    scheme, sep, rest = target.strip().partition("://")
+    rest = rest if sep else scheme
+    if rest.startswith("["):
+        return rest[1:].partition("]")[0]
+    return rest.rpartition(":")[0] if rest.count(":") == 1 else rest
+
+
+def _reach_question(h: Host, ruleset: str, what: str, targets: list[str]) -> str:
+    return (
+        f"Does host {h.name}'s firewall let {what} out to {', '.join(targets)[:200]}? Evidence: "
+        f"`esxcli network firewall get` (Default Action), `esxcli network firewall ruleset list "
+        f"-r {ruleset}` and `esxcli network firewall ruleset allowedip list -r {ruleset}` on the "
+        "host (and the targets' addresses where they are names). Pass: outgoing traffic is not "
+        f"blocked by default, or the {ruleset} ruleset is enabled and admits all addresses or "
+        "each target's; fail: it is disabled while outgoing traffic is blocked, or its list "
+        "leaves a target out."
     )
 
 
@@ -1450,7 +1587,7 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
     (ESXI-80-000233's discussion, read with `search`): Syslog.global.logHost, and "If the
     loghost=<str> field is blank, no logs are forwarded" (vSphere 7.0 ESXi syslog options, read
     with `search`). remoteEnable with no log host forwards nothing, nor does one the host's
-    firewall blocks (`_outbound_blocked`, V15-3).
+    firewall blocks (`_outbound`, V15-3); a firewall not read is asked (L16-16).
 
     Records kept on the host must outlive a reboot (vSphere 8 Security Configuration Guide
     esxi-8.logs-audit-persistent, "Syslog.global.auditRecord.storageDirectory=<persistent>", as
@@ -1483,15 +1620,14 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
                 f"storage capacity {str(values[keys[1]])[:12]} MiB (want {AUDIT_CAPACITY_MIB})"
             )
         loghost = _option(esx, "Syslog.global.logHost")
+        log_targets = [t.strip() for t in str(loghost or "").split(",") if t.strip()]
+        reach = _outbound(esx, "syslog", log_targets) if log_targets else ("open", "")
         if _true(values[keys[2]]) is not True:
             bad.append("audit records not forwarded")
         elif loghost is not None and not str(loghost).strip():
             bad.append("audit records not forwarded: Syslog.global.logHost is empty")
-        elif _outbound_blocked(esx, "syslog"):
-            bad.append(
-                "audit records not forwarded: outgoing traffic is blocked by default and the "
-                "syslog firewall ruleset is disabled"
-            )
+        elif reach[0] == "blocked":
+            bad.append(f"audit records not forwarded: {reach[1]}")
         store = _audit_store(esx)
         if store is not None and store[0] == "ramdisk":
             bad.append(f"audit records on the RAM disk, lost at reboot: {store[1]}")
@@ -1501,25 +1637,32 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             yield _no_option(
                 s, esx, ["Syslog.global.logHost"], "audit records are forwarded to a syslog server"
             )
-        elif store is None or store[0] != "persistent":
-            where = store[1] if store is not None else f"{AUDIT_DIRECTORY} not reported"
-            yield manual(
-                s,
-                f"audit records stored ({capacity} MiB) and forwarded; whether the store "
-                f"survives a reboot is not known: {where}",
-                esx.source,
-                question=f"Are host {h.name}'s audit records stored on persistent storage? "
-                "Evidence: `esxcli system auditrecords get` (the storage directory) and `esxcli "
-                "system syslog config get` (Local Log Output Is Persistent) on the host, or "
-                "its advanced options Syslog.global.auditRecord.storageDirectory and "
-                "ScratchConfig.CurrentScratchLocation. Pass: the directory is on a datastore or "
-                "under a scratch location on /vmfs/volumes; fail: it is on the RAM disk "
-                "(/tmp/scratch), lost at reboot.",
-            )
         else:
-            yield passed(
-                s, f"audit records stored ({capacity} MiB, {store[1]}) and forwarded", esx.source
-            )
+            asked = []
+            durable = store is not None and store[0] == "persistent"
+            stored = f"audit records stored ({capacity} MiB"
+            stored += f", {store[1]})" if durable and store is not None else ")"
+            message = f"{stored} and forwarded"
+            if reach[0] == "unknown":
+                message += f" to {', '.join(log_targets)[:200]}; {reach[1]}"
+                asked.append(_reach_question(h, "syslog", "audit records", log_targets))
+            if not durable:
+                where = store[1] if store is not None else f"{AUDIT_DIRECTORY} not reported"
+                message += f"; whether the store survives a reboot is not known: {where}"
+                asked.append(
+                    f"Are host {h.name}'s audit records stored on persistent storage? "
+                    "Evidence: `esxcli system auditrecords get` (the storage directory) and "
+                    "`esxcli system syslog config get` (Local Log Output Is Persistent) on the "
+                    "host, or its advanced options Syslog.global.auditRecord.storageDirectory "
+                    "and ScratchConfig.CurrentScratchLocation. Pass: the directory is on a "
+                    "datastore or under a scratch location on /vmfs/volumes; fail: it is on the "
+                    "RAM disk (/tmp/scratch), lost at reboot."
+                )
+            if asked:
+                question = asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}"
+                yield manual(s, message, esx.source, question=question)
+            else:
+                yield passed(s, message, esx.source)
 
 
 AUDIT_DIRECTORY = "Syslog.global.auditRecord.storageDirectory"

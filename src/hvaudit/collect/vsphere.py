@@ -731,6 +731,9 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                         f"{n.network}/{n.prefixLength}"
                         for n in getattr(r.allowedHosts, "ipNetwork", None) or []
                     ],
+                    # HostFirewallRulesetIpList.ipAddress: the single addresses of the allowed
+                    # list beside its networks (L16-16: they were dropped)
+                    "addresses": [str(a) for a in getattr(r.allowedHosts, "ipAddress", None) or []],
                     # HostFirewallRuleset.ipListUserConfigurable (API 8.0.2): "whether user can
                     # modify the allowed IP list"; None on older hosts
                     "ip_list_configurable": getattr(r, "ipListUserConfigurable", None),
