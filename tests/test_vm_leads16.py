@@ -364,3 +364,82 @@ def test_isolated_vm_beside_isolated_or_vm_ports_keeps_the_pass(
         "pass",
         "1 bridge port(s) isolated (<port isolated='yes'/>)",
     )
+
+
+# --- VL16-5: HVA-044, two VMs naming one disk file without <shareable/> ----------------------
+
+
+def _file_disk(path: str, extra: str = "", device: str = "disk") -> str:
+    return (
+        f"<devices><disk type='file' device='{device}'><driver name='qemu' type='qcow2'/>"
+        f"<source file='{path}'/><target dev='vda' bus='virtio'/>{extra}</disk></devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam13_vm_probes import DYNAMIC
+    from test_redteam_probes import SELINUX_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("vl16twin")
+    img = "/var/lib/libvirt/images/app.qcow2"
+    doms = {
+        "app": DYNAMIC + _file_disk(img),
+        "rescue": DYNAMIC + _file_disk("/var/lib/libvirt/images//./app.qcow2"),
+        "isoa": DYNAMIC + _file_disk("/srv/iso/tools.iso", "<readonly/>", "cdrom"),
+        "isob": DYNAMIC + _file_disk("/srv/iso/tools.iso", "<readonly/>", "cdrom"),
+        "clustera": DYNAMIC + _file_disk("/srv/shared.raw", "<shareable/>"),
+        "clusterb": DYNAMIC + _file_disk("/srv/shared.raw", "<shareable/>"),
+    }
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=v) for k, v in doms.items()])
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+@pytest.mark.parametrize(("vm", "other"), [("app", "rescue"), ("rescue", "app")])
+def test_two_vms_naming_one_disk_file_is_a_question(twins: Assessment, vm: str, other: str) -> None:
+    """VL16-5 (false pass; round 15's lead, no check owned it). Two definitions naming one disk
+    file without <shareable/> hand it to whichever VM starts: libvirt's security drivers
+    label every disk of a VM as it starts (virSecurityManagerSetAllLabel; SELinux gives the
+    file that VM's MCS categories, the DAC driver chowns it to the QEMU user, virt-aa-helper
+    adds it to that VM's AppArmor profile), and QEMU's image locking refuses a second writer
+    only while the first runs. So VM rescue's guest reads and writes VM app's data whenever it
+    runs, though both passed HVA-044 "dynamic selinux label (generated at every start)". The
+    owner is HVA-044 (each VM confined to its own resources); the pass is now the question,
+    naming the disk and the other VM; paths are compared as the kernel resolves their
+    spelling (`//`, `.`)."""
+    assert verdict(twins, "HVA-044", vm) == (
+        "manual",
+        "dynamic selinux label (generated at every start); but disk(s) "
+        f"/var/lib/libvirt/images/app.qcow2 (VM(s) {other}) are also other VMs' disks, without "
+        "<shareable/>: libvirt labels a disk for each VM that starts with it, so each of their "
+        "guests reads and writes what the other wrote",
+    )
+    result = next(
+        r for r in twins.results if r.check.id == "HVA-044" and r.outcome.subject.name == vm
+    )
+    assert result.outcome.question == (
+        f"Is each disk VM {vm} shares with another VM on host hv1 "
+        f"(/var/lib/libvirt/images/app.qcow2 (VM(s) {other})) meant for both? Evidence: `virsh "
+        "domblklist` of each VM named, and the purpose of the second definition (a rescue or "
+        "standby VM, a clone not yet given its own copy). Pass: yes, a documented standby or "
+        "rescue definition whose guest may read and write this VM's data; fail: no, so that "
+        "VM's guest reads and writes this VM's disk whenever it runs."
+    )
+
+
+@pytest.mark.parametrize("vm", ["isoa", "isob"])
+def test_one_read_only_iso_in_two_vms_keeps_the_pass(twins: Assessment, vm: str) -> None:
+    """Holds: a CD-ROM image read-only in every VM that names it (an ISO library)."""
+    assert verdict(twins, "HVA-044", vm) == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
+    )
+
+
+def test_shareable_disk_keeps_its_own_question(twins: Assessment) -> None:
+    """Holds: a disk both VMs mark <shareable/> is R12-3's question (libvirt's shared image
+    label), not this one."""
+    status, message = verdict(twins, "HVA-044", "clustera")
+    assert status == "manual"
+    assert "also other VMs' disks" not in message
+    assert "shareable disk(s) /srv/shared.raw" in message

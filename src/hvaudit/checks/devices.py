@@ -9,7 +9,7 @@ arguments, and an IOMMU for every passed-through device.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, kernel_params
@@ -1074,7 +1074,7 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
     },
     remediation="Remove <seclabel type='none'/> from the domain (virsh edit) so the driver's dynamic "
     "label applies.",
-    peers=("security_labels", "running"),
+    peers=("security_labels", "running", "disks"),
 )
 def vm_confined(ctx: Context) -> Iterator[Outcome]:
     """A domain can opt out of sVirt with `<seclabel type='none'>`; its QEMU then runs unconfined
@@ -1127,7 +1127,61 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     <shareable/> disk is labelled with the policy's shared context, no MCS category, so any VM
     may open it: a question (_shared_disk_labels, R12-3); so is a host file that the VM's
     <sysinfo type='fwcfg'> hands the guest, which libvirt labels with the read-only content
-    label (virSecuritySELinuxSetSysinfoLabel), readable by every VM (_fw_cfg_labels, R15-3)."""
+    label (virSecuritySELinuxSetSysinfoLabel), readable by every VM (_fw_cfg_labels, R15-3).
+    A label confines a VM to its own disks only while no other definition names them: a disk
+    file two VMs open without <shareable/> is labelled for whichever starts (the DAC owner, the
+    SELinux categories, the AppArmor rule are that VM's), so each guest reads and writes the
+    other's data; a VM that would pass is asked whether that is meant (_disk_twins, VL16-5)."""
+    twins = _disk_twins(ctx.deployment.vms)
+    for o in _label_verdicts(ctx):
+        got = twins.get((o.subject.host or "", o.subject.name))
+        if o.status is not Status.PASS or not got:
+            yield o
+            continue
+        listed = "; ".join(f"{path} (VM(s) {', '.join(vms[:5])})" for path, vms in got)
+        yield manual(
+            o.subject,
+            f"{o.message}; but disk(s) {listed} are also other VMs' disks, without "
+            "<shareable/>: libvirt labels a disk for each VM that starts with it, so each of "
+            "their guests reads and writes what the other wrote",
+            *o.evidence,
+            question=f"Is each disk VM {o.subject.name} shares with another VM on host "
+            f"{o.subject.host} ({listed}) meant for both? Evidence: `virsh domblklist` of "
+            "each VM named, and the purpose of the second definition (a rescue or standby VM, "
+            "a clone not yet given its own copy). Pass: yes, a documented standby or rescue "
+            "definition whose guest may read and write this VM's data; fail: no, so that VM's "
+            "guest reads and writes this VM's disk whenever it runs.",
+        )
+
+
+def _disk_twins(vms: Iterable[Vm]) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
+    """(host, VM) -> each host file it opens as a disk that another VM on the host opens too,
+    neither with <shareable/>, with those VMs (VL16-5). A disk file read-only for both (a
+    CD-ROM, <readonly/>: an ISO library) is not counted. libvirt's security drivers label a
+    VM's disks for it at each start (virSecurityManagerSetAllLabel: the DAC driver chowns them
+    to the QEMU user, SELinux gives them the VM's categories, AppArmor adds them to its
+    profile), whatever other definitions name them; QEMU's image locking (on by default)
+    refuses a second writer only while the first VM runs."""
+    users: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    for v in vms:
+        for d in v.disks:
+            if d.type not in ("file", "block") or not d.source or d.shareable:
+                continue
+            path = "/" + "/".join(p for p in d.source.split("/") if p not in ("", "."))
+            writable = not (d.readonly or d.device in ("cdrom", "floppy"))
+            users.setdefault((v.host, path), []).append((v.name, writable))
+    out: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+    for (host, path), who in sorted(users.items()):
+        names = sorted({n for n, _ in who})
+        if len(names) < 2 or not any(w for _, w in who):
+            continue
+        for n in names:
+            out.setdefault((host, n), []).append((path, [m for m in names if m != n]))
+    return out
+
+
+def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
+    """HVA-044's verdict of each VM's own label (vm_confined)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     static_users: dict[tuple[str, str, object], list[str]] = {}
     running_dynamic: dict[tuple[str, str, object], list[str]] = {}
