@@ -304,3 +304,87 @@ def test_known_services_come_first(tmp_path: Path) -> None:
     """V16-4, the message: the six services HVA-433 listed keep their order, the others follow."""
     a = _services(tmp_path, ["vSphereBackupNFC", "vmotion"], [])
     assert _verdict(a, "HVA-433") == ("fail", "vmk0 also carries vmotion, vSphereBackupNFC")
+
+
+# --- V16-5: HVA-433/434 and an untagged adapter beside untagged port groups of its own switch ---------
+
+
+def _untagged(tmp_path: Path, vm_vlan: int, vm_switch: str = "vSwitch0") -> Any:
+    """ESXi's default layout (govmomi's simulator esx.HostConfigInfo, as the vcsim cluster hosts
+    show it): "Management Network" (vmk0, management) and "VM Network" on vSwitch0, both VLAN 0;
+    here VM Network is on VLAN `vm_vlan` of `vm_switch`, and vMotion has vmk1 on an untagged
+    port group of vSwitch1."""
+    return _vsphere(
+        tmp_path,
+        {
+            "portgroups": [
+                {"name": "Management Network", "switch": "vSwitch0", "vlan": [], "trunk": False},
+                {
+                    "name": "VM Network",
+                    "switch": vm_switch,
+                    "vlan": [vm_vlan] if vm_vlan else [],
+                    "trunk": False,
+                },
+                {"name": "vMotion", "switch": "vSwitch1", "vlan": [], "trunk": False},
+            ],
+            "vmknics": [
+                {"device": "vmk0", "portgroup": "Management Network", "dvs_portgroup": ""},
+                {"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": ""},
+            ],
+            "vmknic_traffic": {"management": ["vmk0"], "vmotion": ["vmk1"]},
+        },
+    )
+
+
+def test_untagged_management_beside_an_untagged_vm_port_group_fails(tmp_path: Path) -> None:
+    """vSphere API HostPortGroupSpec.vlanId (read with `search`): "A value of 0 specifies that you
+    do not want the port group associated with a VLAN": two such port groups of one standard
+    vSwitch exchange untagged frames inside it, before any physical switch sees them. ESXi's
+    default layout (govmomi's simulator esx.HostConfigInfo) has "VM Network" and "Management
+    Network" both so on vSwitch0: VMs on the management segment (ESXI-80-000198: "If there are
+    any other systems or devices such as VMs on the ESXi management segment, this is a
+    finding"). HVA-433 asked whether the physical switch port keeps the untagged segment to
+    management (a "yes" there passed it). Right: fail naming VM Network."""
+    a = _untagged(tmp_path, 0)
+    assert _verdict(a, "HVA-433") == (
+        "fail",
+        "vmk0 untagged, shared on its switch with port group VM Network",
+    )
+
+
+def test_untagged_adapters_on_switches_of_their_own_held(tmp_path: Path) -> None:
+    """Held (V16-H5): VM Network on VLAN 20, or untagged on another vSwitch (other uplinks, so
+    possibly another physical network): the physical-switch question stays; vMotion alone
+    untagged on vSwitch1 is asked too."""
+    for n, (vlan, switch) in enumerate(((20, "vSwitch0"), (0, "vSwitch2"))):
+        a = _untagged(tmp_path / str(n), vlan, switch)
+        assert _verdict(a, "HVA-433") == (
+            "manual",
+            "vmk0 (port group Management Network): untagged",
+        )
+        assert _verdict(a, "HVA-434") == ("manual", "vmk1 (port group vMotion): VLAN 0")
+
+
+def test_untagged_vmotion_beside_untagged_port_groups_fails(tmp_path: Path) -> None:
+    """V16-5 for HVA-434: vmk1 (vMotion) untagged on vSwitch0 beside the untagged Management
+    Network (vmk0, another service) and VM Network: fail naming both."""
+    b = _vsphere(
+        tmp_path,
+        {
+            "portgroups": [
+                {"name": "Management Network", "switch": "vSwitch0", "vlan": [], "trunk": False},
+                {"name": "VM Network", "switch": "vSwitch0", "vlan": [], "trunk": False},
+                {"name": "vMotion", "switch": "vSwitch0", "vlan": [], "trunk": False},
+            ],
+            "vmknics": [
+                {"device": "vmk0", "portgroup": "Management Network", "dvs_portgroup": ""},
+                {"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": ""},
+            ],
+            "vmknic_traffic": {"management": ["vmk0"], "vmotion": ["vmk1"]},
+        },
+    )
+    assert _verdict(b, "HVA-434") == (
+        "fail",
+        "vmk1 untagged, shared on its switch with port group Management Network, port group VM "
+        "Network",
+    )

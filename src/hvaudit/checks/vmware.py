@@ -2664,6 +2664,48 @@ def _vmknic_vlans(
     return nics, others, trunks
 
 
+def _untagged_beside(ctx: Context, h: Host, esx: VmwareHost, nic: str, own: list[str]) -> list[str]:
+    """What shares `nic`'s untagged segment inside its own switch: the other port groups of that
+    standard vSwitch without a VLAN, and the other VMkernel adapters on them or on its own port
+    group, except those of the same service (`own`). HostPortGroupSpec
+    .vlanId: "A value of 0 specifies that you do not want the port group associated with a
+    VLAN" (vSphere API, read with `search`): such port groups of one switch exchange untagged
+    frames inside it before any physical switch sees them, as ESXi's own default layout puts
+    "VM Network" beside "Management Network" on vSwitch0 (V16-5: asked about the physical
+    switch only)."""
+    record = next((n for n in esx.vmknics or [] if str(n.get("device")) == nic), None)
+    if record is None:
+        return []
+    standard = {
+        n.name: n for n in ctx.deployment.networks if n.host == h.name and n.bridge != "dvs"
+    }
+    on: dict[str, list[str]] = {}  # port group (key or name) -> other services' vmknics on it
+    for n in esx.vmknics or []:
+        if str(n.get("device")) not in own:
+            where = str(n.get("dvs_portgroup") or n.get("portgroup"))
+            on.setdefault(where, []).append(str(n.get("device")))
+    mine = str(record.get("dvs_portgroup") or record.get("portgroup"))
+    peers = [f"VMkernel adapter {d}" for d in on.get(mine, [])]
+    if record.get("dvs_portgroup"):
+        # a distributed switch spans hosts: whose adapters its other untagged port groups carry
+        # is not read here, so the physical-switch question stays
+        return peers
+    net = standard.get(mine)
+    if net is None:
+        return peers
+    used = {str(x.get("portgroup")) for x in esx.vmknics or [] if not x.get("dvs_portgroup")}
+    peers += [
+        f"port group {name}"
+        for name, other in sorted(standard.items())
+        if name != mine
+        and other.bridge == net.bridge
+        and not other.vlan_tags
+        and not other.vlan_trunk
+        and (name in on or name not in used)
+    ]
+    return peers
+
+
 def _sharing(
     vlan: int, others: dict[int, list[str]], trunks: list[tuple[str, list[tuple[int, int]]]]
 ) -> list[str]:
@@ -2776,7 +2818,10 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     (vSphere Networking, "Securing System Traffic": isolate management and vMotion traffic each
     in a network of its own). A VM port group of ANOTHER host's standard switch on the same VLAN
     id is the same segment where one physical network carries that VLAN to both hosts, which the
-    evidence does not show: a question (V13-6; it passed). A distributed port group that lets each
+    evidence does not show: a question (V13-6; it passed). An untagged management adapter is a
+    question for the physical switch unless its own switch already puts another port group or
+    adapter on its untagged segment (`_untagged_beside`: a fail, V16-5). A distributed port group
+    that lets each
     port override its VLAN (`_overridable`) may put any of its ports on the management VLAN, or
     the management adapter's own port elsewhere: where nothing else is in doubt, a question
     (V16-3; it passed on the port groups' VLANs)."""
@@ -2816,6 +2861,8 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
             pg, vlan = nics.get(nic, ("?", None))
             if vlan is None:
                 unsure.append(f"{nic} (port group {pg}): VLAN not reported")
+            elif vlan == 0 and (beside := _untagged_beside(ctx, h, esx, nic, mgmt)):
+                bad.append(f"{nic} untagged, shared on its switch with {', '.join(beside)}")
             elif vlan in (0, 4095):
                 unsure.append(
                     f"{nic} (port group {pg}): {'untagged' if vlan == 0 else 'VLAN 4095'}"
@@ -2919,7 +2966,9 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
                 bad.append(f"{nic} also carries {', '.join(shared)}")
                 continue
             pg, vlan = nics.get(nic, ("?", None))
-            if vlan is None or vlan in (0, 4095):
+            if vlan == 0 and (beside := _untagged_beside(ctx, h, esx, nic, vmotion)):
+                bad.append(f"{nic} untagged, shared on its switch with {', '.join(beside)}")
+            elif vlan is None or vlan in (0, 4095):
                 unsure.append(f"{nic} (port group {pg}): VLAN {vlan if vlan is not None else '?'}")
             elif vlan in mgmt_vlans or _sharing(vlan, others, trunks):
                 bad.append(f"{nic} VLAN {vlan} shared with other traffic")
