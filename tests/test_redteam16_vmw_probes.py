@@ -25,6 +25,43 @@ Findings:
   vsanExternal, vSphereBackupNFC and ptp, and ESXI-80-000198 finds "any services" beside
   management (DISA's InSpec for it and ESXI-80-000160 counts VSphereBackupNFCEnabled). Every
   other service now fails.
+- V16-5 (wrong question): an untagged management (vMotion) adapter beside another untagged port
+  group of its own standard vSwitch (ESXi's default layout: "VM Network" beside "Management
+  Network" on vSwitch0, VLAN 0 both) was asked about the physical switch port, whose "yes"
+  passed it; the vSwitch itself puts those VMs on the management segment. Now a fail naming
+  them (vcsim's DC0_C0_H0 in tests/test_vsphere.py follows).
+
+Held (right before and after): V16-H1 (both directions blocked: pass, the text now names both),
+V16-H2 (a site NTP server, one beside the local clock as a backup, a name under a domain that
+starts like 127.0.0.1), V16-H3 (Tenants' ports held to its VLAN: pass), V16-H4 (NVMe over TCP on
+an adapter and VLAN of its own), V16-H5 (VM Network on VLAN 20 or untagged on another vSwitch,
+vMotion alone untagged on its own vSwitch: the physical-switch question stays).
+
+Probes: 24 test cases (14 functions). 17 failed on main d25c728, the code before V16-1..5: 16 for
+the findings and 1 held probe for its new text (V16-H1); 7 held passed there too.
+
+Leads left (not settled in the time):
+- /etc/vmware/settings: DISA's vSphere 8 STIG ESXI-80-000236 (V-258791, read with `read_file`)
+  says a VM's vmx process reads the host's settings first and they "take precedence over
+  settings in the *.vmx file" (check: `stat -c "%s" /etc/vmware/settings` is 0). Every VM pass
+  that rests on a key the VM's own .vmx sets (HVA-401 "every isolation key is set TRUE in the
+  VM's own settings", HVA-402, HVA-403, HVA-404, HVA-405, HVA-441, the devices of HVA-047 ...)
+  rests on a file neither the vSphere API nor a datastore shows: no check asks it (leads16 works
+  on /etc/vmware/config, the lowest-precedence file, for absent keys). One host question, or a
+  host check mapping ESXI-80-000236 that the VM passes defer to, is the likely shape.
+- HVA-412: the esxcli firewall `Enabled` flag (`esxcli network firewall set --enabled false`, or
+  `unload`: "Default Action: PASS, Enabled: false") is not in the vSphere API; the 2024 STIG
+  release reads it with esxcli only. Whether hostd's defaultPolicy turns to not-blocked when the
+  firewall is disabled was not found: a disabled firewall may still pass.
+- HVA-433/434 (V16-3): where an override-allowing port group meets another doubt (untagged,
+  VLAN 4095, another host's port group), the existing question is asked and the override is
+  only in the message; a distributed switch's untagged port groups (V16-5) stay a physical-switch
+  question, since which hosts' adapters they carry is not read.
+- HVA-419 with PTP: ptpd running with no PTP port configured (HostPtpConfig.port, API 7.0.3,
+  not collected) passes; whether ptpd runs without a port was not settled. The Linux-host NTP
+  check (HVA-202) may have V16-2's loopback/local-clock gap too (not reviewed here).
+- HVA-428 still trusts HostCapability.uefiSecureBoot; its API description (supported or booted
+  with) was again not reached.
 """
 
 from __future__ import annotations
