@@ -302,3 +302,39 @@ def test_l16_6_held_octal_octet_is_another_address(tmp_path: Path) -> None:
         "pass",
         "cluster firewall on, input policy DROP",
     )
+
+
+# --- L16-7: of two entries of the same network, pve-firewall loads the later ------------------------
+
+
+@pytest.mark.parametrize(
+    "entries",
+    ["!10.0.0.21\nnode21\n", "!10.0.0.21\n10.0.0.21/32\n"],
+    ids=["alias-after-nomatch", "host-prefix-duplicate"],
+)
+def test_l16_7_later_entry_of_the_same_network_decides(tmp_path: Path, entries: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (alias case). generate_ipset_chains
+    resolves aliases and keys the set by network, the later entry overwriting the earlier
+    (`$nethash->{$ver}->{$cidr} = { cidr => $cidr, nomatch => ... }`): `node21` (10.0.0.21)
+    after `!10.0.0.21` loads 10.0.0.21 as a match, so `-dest +nodes` holds the node's address.
+    hvaudit took the first of equally specific entries. `10.0.0.21/32` after `!10.0.0.21` is a
+    duplicate to pve-firewall's parser (parse_ip_or_cidr drops /32 first: "duplicate ipset
+    entry"), so `!10.0.0.21` stays and the rule narrows: its held twin."""
+    cluster = CLUSTER_FW.replace("[ALIASES]\n", "[ALIASES]\nnode21 10.0.0.21\n").replace(
+        "[RULES]", f"[IPSET nodes]\n{entries}\n[RULES]"
+    )
+    edits = {"etc/pve/firewall/cluster.fw": cluster, **_host_rule("IN ACCEPT -dest +nodes")}
+    why = (
+        "(-dest +nodes: holds 10.0.0.21, the node's address on vmbr1, the default gateway's "
+        "interface)"
+    )
+    expected = (
+        ("pass", "cluster firewall on, input policy DROP")
+        if "/32" in entries
+        else (
+            "fail",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts "
+            f"every inbound packet {why} before the policy",
+        )
+    )
+    assert _live(tmp_path, edits, "HVA-301") == expected

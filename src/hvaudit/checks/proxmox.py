@@ -791,7 +791,11 @@ def _holds(item: str, addr: _Addr, cluster: FirewallFile | None, nft: bool = Fal
         holding = [e for e in cluster.usable(name) if _holds(e.cidr, addr, cluster)]
         if nft:
             return bool(holding) and not any(e.nomatch for e in holding)
-        best = max(holding, key=lambda e: _prefix(_resolve_alias(e.cidr, cluster)), default=None)
+        # of entries of the same network (an alias and a literal), generate_ipset_chains keeps
+        # the later: `$nethash->{$ver}->{$cidr} = {...}` overwrites (L16-7)
+        best = max(
+            reversed(holding), key=lambda e: _prefix(_resolve_alias(e.cidr, cluster)), default=None
+        )
         return best is not None and not best.nomatch
     if cluster is not None:
         text = _resolve_alias(text, cluster)

@@ -484,11 +484,14 @@ def _ipset_entry(
             errors.append(f"no such alias '{cidr}'")
     elif reason := _address(cidr):
         errors.append(reason)
-    if cidr in seen:
-        errors.append(f"duplicate ipset entry for '{cidr}'")
+    # parse_ip_or_cidr drops a host prefix (`s|/32$||`, `s|/128$||`) before the duplicate
+    # test, so `10.0.0.21/32` after `10.0.0.21` is a duplicate too (L16-7)
+    key = re.sub(r"/32$" if ":" not in cidr else r"/128$", "", cidr)
+    if key in seen:
+        errors.append(f"duplicate ipset entry for '{key}'")
     if re.search(r"/0+$", cidr):
         errors.append("a zero prefix is not allowed in ipset entries")
-    seen.add(cidr)
+    seen.add(key)
     return IpsetEntry(cidr, nomatch, comment, n, tuple(errors))
 
 
