@@ -58,6 +58,28 @@ EMULATOR_PACKAGES = re.compile(
     r"qemu-system-(?!common$|data$|gui$|modules)[a-z0-9_-]+|qemu-kvm(-core)?|pve-qemu-kvm"
     r"|qemu-(x86|arm|ppc|s390x|extra|full|base|desktop|headless)|qemu|qemu-system"
 )
+#: A package that ships the emulators of one architecture family: Debian/Ubuntu
+#: qemu-system-<family> (packages.debian.org file lists, read with `search`: qemu-system-x86
+#: holds /usr/bin/qemu-system-x86_64 and -i386 (-amd64 in sid), qemu-system-arm holds
+#: qemu-system-aarch64 and -arm (-arm64, -armel, -armhf in sid)), Fedora qemu-system-<arch>-core,
+#: Arch qemu-system-<arch>, SUSE qemu-<family> (qemu-x86, qemu-arm, qemu-ppc, qemu-s390x).
+#: Group 1 is the family; qemu-system-misc, qemu-extra and the catch-all packages (qemu,
+#: qemu-full, qemu-kvm, pve-qemu-kvm ...) are not such a package.
+FAMILY_PACKAGE = re.compile(
+    r"qemu-system-(?!misc(?:-|$))([a-z0-9_]+)(?:-[a-z0-9_-]+)?|qemu-(x86|arm|ppc|s390x)"
+)
+#: The qemu-system-<arch> binaries each family's package ships, by the file lists above;
+#: a family not listed ships its own name only.
+FAMILY_ARCHES = {
+    "x86": frozenset({"x86_64", "i386", "amd64"}),
+    "arm": frozenset({"arm", "aarch64", "arm64", "armel", "armhf"}),
+    "aarch64": frozenset({"aarch64", "arm64"}),
+    "ppc": frozenset({"ppc", "ppc64", "ppcle", "ppc64le", "ppc64el"}),
+    "mips": frozenset({"mips", "mipsel", "mips64", "mips64el"}),
+    "sparc": frozenset({"sparc", "sparc64"}),
+    "riscv": frozenset({"riscv32", "riscv64"}),
+}
+SYSTEM_BINARY = re.compile(r"/usr/bin/qemu-system-([a-z0-9_]+?)(?:-microvm)?")
 
 
 def same_file(path: str) -> str:
@@ -1778,7 +1800,13 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     that build's path (R8-11). A package named for QEMU need not ship the emulator (Debian
     qemu-utils holds qemu-img and its kin only, libvirt-daemon-driver-qemu is libvirt's own
     driver): a host whose QEMU-named packages are none of the emulator packages
-    (EMULATOR_PACKAGES) is asked which package installed the binary, not passed (R9-7)."""
+    (EMULATOR_PACKAGES) is asked which package installed the binary, not passed (R9-7). Nor
+    does an emulator package ship every architecture's binary: Debian's qemu-system-x86 holds
+    qemu-system-x86_64 and qemu-system-i386, qemu-system-arm holds qemu-system-aarch64 and
+    qemu-system-arm (packages.debian.org file lists), so a /usr/bin/qemu-system-aarch64 on a
+    host whose only emulator package is qemu-system-x86 came from no package on its list: asked
+    the same way (FAMILY_PACKAGE, R16-1; a catch-all package such as qemu-system-misc, qemu-kvm
+    or pve-qemu-kvm leaves it unjudged)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1821,10 +1849,38 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
                 "Pass: a distribution package the host's updates cover; fail: none, so it was "
                 "installed by hand.",
             )
+        elif (
+            emu is not None
+            and (arch := SYSTEM_BINARY.fullmatch(emu)) is not None
+            and (families := _families_only(others))
+            and not any(arch.group(1) in FAMILY_ARCHES.get(f, {f}) for f in families)
+        ):
+            # the host's emulator packages ship other architectures' binaries only (R16-1)
+            yield manual(
+                s,
+                f"emulator {emu}; the host's QEMU emulator packages ({', '.join(others[:6])}) "
+                f"ship the qemu-system binaries of other architectures, not {arch.group(1)}",
+                v.source,
+                *packages.sources,
+                question=f"Which package installed {emu} on host {v.host}? Evidence: `dpkg -S "
+                f"{emu}` (or `rpm -qf {emu}`) on {v.host}. Pass: a distribution package the "
+                "host's updates cover; fail: none, so it was installed by hand.",
+            )
         elif emu is None:
             yield passed(s, "no <emulator>: the driver's default binary", v.source)
         else:
             yield passed(s, f"emulator {emu}", v.source)
+
+
+def _families_only(names: list[str]) -> list[str]:
+    """The architecture families of the host's QEMU emulator packages when every one of them is
+    a package of one family (FAMILY_PACKAGE), else [] (a catch-all package may ship any
+    architecture's binary)."""
+    emulators = [n for n in names if EMULATOR_PACKAGES.fullmatch(n)]
+    found = [FAMILY_PACKAGE.fullmatch(n) for n in emulators]
+    if not emulators or any(m is None for m in found):
+        return []
+    return [m.group(1) or m.group(2) for m in found if m is not None]
 
 
 def _running_executable(h: Host, v: Vm) -> tuple[int, str] | None:
