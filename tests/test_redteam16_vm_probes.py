@@ -102,3 +102,84 @@ def test_emulator_beside_its_family_package_or_the_meta_package_passes(
     host = dict(HARDENED_HOST, **{"dpkg-packages": (out + extra, rc)})
     a = _scan(tmp_path, [_foreign(*ARM)], host)
     assert verdict(a, "HVA-064", "armvm") == ("pass", "emulator /usr/bin/qemu-system-aarch64")
+
+
+# --- R16-2: HVA-066, a stateless firmware has no variable store to ask about -------------------
+
+SMM = "<features><acpi/><smm state='on'/></features>"
+STATELESS = {
+    "slauto": "<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><firmware>"
+    "<feature enabled='yes' name='secure-boot'/><feature enabled='yes' name='enrolled-keys'/>"
+    "</firmware><loader stateless='yes'/></os>" + SMM,
+    "slcode": "<os><type arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' "
+    "secure='yes' type='pflash' stateless='yes'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+    "</loader></os>" + SMM,
+    "slplain": "<os><type arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' "
+    "type='pflash' stateless='yes'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader></os>",
+    "split": "<os><type arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' "
+    "secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader></os>" + SMM,
+}
+
+
+@pytest.fixture(scope="module")
+def stateless(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    plain = "<os><type arch='x86_64'>hvm</type></os>"
+    return _scan(
+        tmp_path_factory.mktemp("rt16sl"),
+        [domain_xml(name).replace(plain, os_el) for name, os_el in STATELESS.items()],
+    )
+
+
+NO_STORE = (
+    "<loader stateless='yes'>: no variable store, the firmware image's own variables decide, "
+    "and what the guest changes is lost at power-off"
+)
+
+
+@pytest.mark.parametrize(
+    ("vm", "said"),
+    [
+        (
+            "slauto",
+            "UEFI Secure Boot with enrolled keys (firmware features secure-boot and enrolled-keys)",
+        ),
+        ("slcode", "UEFI Secure Boot-capable loader OVMF_CODE_4M.secboot.fd run stateless"),
+    ],
+)
+def test_stateless_firmware_is_asked_about_its_image_not_a_store(
+    stateless: Assessment, vm: str, said: str
+) -> None:
+    """R16-2. libvirt's <loader stateless='yes'> runs a firmware image without a variable
+    store: a stateless image "contains read-only CODE and VARs ... the guest OS can write vars
+    but the firmware will make no attempt to persist them, so any changes will be lost at
+    poweroff" (libvirt commit 32b9d8b0, "qemu: support firmware descriptor flash 'mode' for
+    optional NVRAM", read with `search`; qemu_firmware.c qemuFirmwareMatchDomain discards every
+    descriptor that is not stateless for such a loader, read with `read_file`), and libvirt 9.0
+    refuses an <nvram template> beside it ("NVRAM template is not permitted when loader is
+    stateless", its test driver here). HVA-066 asked of both VMs about "the VM's variable
+    store ... created from the template" or "its <nvram> file", evidence that does not exist
+    (wrong question; now the question names the stateless image and its descriptor)."""
+    assert verdict(stateless, "HVA-066", vm) == ("manual", f"{said}; {NO_STORE}")
+    assert _result(stateless, "HVA-066", vm).outcome.question == (
+        f"Does the stateless UEFI firmware image VM {vm} boots on host hv1 hold enrolled "
+        "PK/KEK/db keys with Secure Boot enabled? Evidence: `mokutil --sb-state` in the guest, "
+        "or the image's firmware descriptor on the host (/usr/share/qemu/firmware/*.json "
+        "naming it: mapping mode stateless, features secure-boot and enrolled-keys). Pass: "
+        "Secure Boot enabled with keys that are not test (snakeoil) keys; fail: disabled or no "
+        "PK (an image of firmware code alone holds no keys), so the firmware starts unsigned "
+        "boot code."
+    )
+
+
+def test_stateless_and_split_loaders_keep_their_verdicts(stateless: Assessment) -> None:
+    """R16-2 held: a stateless loader that is no Secure Boot build keeps its fail, and a split
+    Secure Boot loader without a template keeps the store's question (R15-5)."""
+    assert verdict(stateless, "HVA-066", "slplain") == (
+        "fail",
+        "UEFI firmware without Secure Boot and enrolled keys",
+    )
+    assert verdict(stateless, "HVA-066", "split") == (
+        "manual",
+        "Secure Boot-capable loader OVMF_CODE_4M.secboot.fd without an <nvram template>: "
+        "whether Secure Boot is on is in the VM's NVRAM file",
+    )

@@ -422,6 +422,9 @@ class Vm:
     Boot-capable loader with an empty variable store template, ...)."""
     secure_boot_unsettled: bool = False
     """The definition leaves Secure Boot to a variable store hvaudit cannot see (a manual item)."""
+    firmware_stateless: bool = False
+    """The UEFI firmware runs without a variable store of its own (libvirt <loader
+    stateless='yes'>): its variables are the image's, and changes are lost at power-off."""
     source: Source = field(default_factory=lambda: Source(""))
     vmware: VmwareVm | None = None
     running_unknown: str = ""

@@ -2174,7 +2174,10 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     enrolled keys is a question about the store, never a pass; one that rules them out fails.
     A VM that boots a kernel directly (<os><kernel>, raw `-kernel`) is asked about its firmware
     too: OVMF's legacy Linux loader boots a kernel that fails verification unless the firmware
-    has, and keeps off, its EnableLegacyLoader option (_direct_boot_question, R13-2)."""
+    has, and keeps off, its EnableLegacyLoader option (_direct_boot_question, R13-2). A
+    stateless firmware (<loader stateless='yes'>) has no variable store: the image holds
+    its variables and nothing the guest writes persists (libvirt commit 32b9d8b0, firmware
+    descriptor mode "stateless"), so its question is about the image, not a store (R16-2)."""
     platforms = {h.name: h.platform for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         outcome = _secure_boot_outcome(v, platforms.get(v.host))
@@ -2187,6 +2190,27 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
 def _secure_boot_outcome(v: Vm, platform: str | None) -> Outcome:
     """HVA-066's verdict on the firmware and variable store alone."""
     s = vm_subject(v)
+    if (v.secure_boot or v.secure_boot_unsettled) and v.firmware_stateless:
+        # no variable store to ask about: the image carries its variables (R16-2)
+        said = (
+            "UEFI Secure Boot with enrolled keys (firmware features secure-boot and "
+            "enrolled-keys)"
+            if v.secure_boot and not v.secure_boot_detail
+            else f"UEFI {v.secure_boot_detail}"
+        )
+        return manual(
+            s,
+            f"{said}; <loader stateless='yes'>: no variable store, the firmware image's own "
+            "variables decide, and what the guest changes is lost at power-off",
+            v.source,
+            question=f"Does the stateless UEFI firmware image VM {v.name} boots on host "
+            f"{v.host} hold enrolled PK/KEK/db keys with Secure Boot enabled? Evidence: "
+            "`mokutil --sb-state` in the guest, or the image's firmware descriptor on the host "
+            "(/usr/share/qemu/firmware/*.json naming it: mapping mode stateless, features "
+            "secure-boot and enrolled-keys). Pass: Secure Boot enabled with keys that are not "
+            "test (snakeoil) keys; fail: disabled or no PK (an image of firmware code alone "
+            "holds no keys), so the firmware starts unsigned boot code.",
+        )
     if v.secure_boot and platform != "vmware-esxi":
         asked = "UEFI Secure Boot with enrolled keys" + (
             f": {v.secure_boot_detail}"

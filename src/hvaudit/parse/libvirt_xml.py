@@ -738,9 +738,15 @@ def parse_domain(
     sb_detail: str | None = None
     sb_unsettled = False
     efi: bool | None = None
+    stateless = False
     if os_el is not None:
         fw_attr = os_el.get("firmware")
         loader_el = os_el.find("loader")
+        # a stateless firmware image "contains read-only CODE and VARs ... the guest OS can
+        # write vars but the firmware will make no attempt to persist them, so any changes
+        # will be lost at poweroff" (libvirt commit 32b9d8b0, firmware descriptor mode, read
+        # with `search`); libvirt refuses an <nvram template> beside it (R16-2)
+        stateless = loader_el is not None and _yes(loader_el.get("stateless"))
         if fw_attr:
             efi = fw_attr == "efi"
         elif loader_el is not None and (
@@ -827,6 +833,7 @@ def parse_domain(
         secure_boot=secure_boot,
         secure_boot_detail=sb_detail,
         secure_boot_unsettled=sb_unsettled,
+        firmware_stateless=stateless,
         source=src,
         security_labels=labels,
         raw_arguments_visible=raw_visible,
@@ -935,6 +942,9 @@ def _secure_loader(loader: Element, nvram: Element | None) -> tuple[bool, str | 
     templates are "for testing purposes only", their private key shipped in the package.
     """
     code = (loader.text or "").strip().rsplit("/", 1)[-1] or "(unnamed loader)"
+    if _yes(loader.get("stateless")):
+        # no variable store: the image's own variables decide (R16-2)
+        return False, f"Secure Boot-capable loader {code} run stateless", True
     template = (nvram.get("template") or "").strip() if nvram is not None else ""
     name = template.rsplit("/", 1)[-1]
     if not name:
