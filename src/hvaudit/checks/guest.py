@@ -2193,8 +2193,7 @@ def _secure_boot_outcome(v: Vm, platform: str | None) -> Outcome:
     if (v.secure_boot or v.secure_boot_unsettled) and v.firmware_stateless:
         # no variable store to ask about: the image carries its variables (R16-2)
         said = (
-            "UEFI Secure Boot with enrolled keys (firmware features secure-boot and "
-            "enrolled-keys)"
+            "UEFI Secure Boot with enrolled keys (firmware features secure-boot and enrolled-keys)"
             if v.secure_boot and not v.secure_boot_detail
             else f"UEFI {v.secure_boot_detail}"
         )
