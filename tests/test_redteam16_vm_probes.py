@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, domain_xml
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
-from test_redteam3_vm_probes import verdict
+from test_redteam3_vm_probes import LAN, verdict
 from test_redteam10_vm_probes import _scan
 
 
@@ -182,4 +182,95 @@ def test_stateless_and_split_loaders_keep_their_verdicts(stateless: Assessment) 
         "manual",
         "Secure Boot-capable loader OVMF_CODE_4M.secboot.fd without an <nvram template>: "
         "whether Secure Boot is on is in the VM's NVRAM file",
+    )
+
+
+# --- R16-3: HVA-050/193/194/197, a network whose definition the evidence lacks --------------------
+
+
+def _on_network(name: str, network: str, extra: str = "") -> str:
+    return domain_xml(
+        name,
+        body="<devices><interface type='network'><mac address='52:54:00:16:03:0"
+        f"{len(name) % 10}'/><source network='{network}'/><model type='virtio'/>{extra}"
+        "</interface></devices>",
+    )
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt16net")
+    uri = write_node(
+        tmp / "n.xml", [_on_network("ghost", "lan2"), _on_network("known", "lan")], [LAN]
+    )
+    return run_assessment(build_bundle(tmp, uri, HARDENED_HOST, name="b"))
+
+
+UNSEEN = "interface(s) on network(s) lan2, whose definition is not in the evidence: "
+
+
+@pytest.mark.parametrize(
+    ("check", "msg", "asked"),
+    [
+        (
+            "HVA-193",
+            UNSEEN + "the network's (or its port group's) trustGuestRxFilters and forward mode "
+            "decide",
+            "Does network(s) lan2 on host hv1 leave the guest's receive filters untrusted?",
+        ),
+        (
+            "HVA-194",
+            UNSEEN + "its <forward> decides whether it is macvtap, and in which mode",
+            "Is network(s) lan2 on host hv1 other than macvtap in bridge mode?",
+        ),
+        (
+            "HVA-050",
+            UNSEEN + "a network of forward mode hostdev hands the VM an SR-IOV function (PCI "
+            "passthrough)",
+            "Is network(s) lan2 on host hv1 other than a pool of SR-IOV functions, or are its "
+            "functions isolated by an active IOMMU?",
+        ),
+        (
+            "HVA-197",
+            "port(s) not isolated: 52:54:00:16:03:05 on network lan2 (its definition is not in "
+            "the evidence)",
+            "Does this VM need layer-2 traffic with another VM on its bridge?",
+        ),
+    ],
+)
+def test_interface_on_a_network_the_evidence_lacks_is_asked(
+    unseen: Assessment, check: str, msg: str, asked: str
+) -> None:
+    """R16-3. A domain's <interface type='network'> holds the network's name only (formatdomain,
+    "Virtual network"), which libvirt's network driver looks up when the VM starts
+    (virNetworkObjFindByName; "no network with matching name '%s'" when there is none, read
+    with `find_string`): whether that network is a Linux bridge, macvtap over a device in
+    bridge mode, or a pool of SR-IOV functions (formatnetwork, "Connectivity"), and the
+    trustGuestRxFilters and <port isolated> it gives its ports, are in the network's definition.
+    When the bundle lacks it (a network undefined since the VM was defined, whose name the next
+    start resolves to whatever network then bears it, or one the collector did not get), HVA-192
+    already asked ("the VLAN settings of network(s) lan2 were not collected"), but HVA-193 passed
+    "no interface trusts guest receive filters" (false pass: a macvtap network with
+    trustGuestRxFilters='yes' is the fail), and HVA-194 ("no macvtap or SR-IOV interface"),
+    HVA-050 ("no device passthrough") and HVA-197 ("no interface on a Linux host bridge") were
+    not applicable (wrong n/a). Each now asks about the network."""
+    status, message = verdict(unseen, check, "ghost")
+    assert (status, message) == ("manual", msg)
+    assert _result(unseen, check, "ghost").outcome.question.startswith(asked)
+
+
+def test_interface_on_a_collected_network_keeps_its_verdicts(unseen: Assessment) -> None:
+    """R16-3 held: the same interface on network lan, a bridge network in the bundle, keeps the
+    verdicts its definition settles."""
+    assert verdict(unseen, "HVA-193", "known") == (
+        "pass",
+        "no interface trusts guest receive filters",
+    )
+    assert verdict(unseen, "HVA-194", "known") == (
+        "not_applicable",
+        "no macvtap or SR-IOV interface",
+    )
+    assert verdict(unseen, "HVA-050", "known") == ("not_applicable", "no device passthrough")
+    assert (
+        verdict(unseen, "HVA-197", "known")[1] == "port(s) not isolated: 52:54:00:16:03:05 on br0"
     )

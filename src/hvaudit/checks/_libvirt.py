@@ -10,7 +10,7 @@ from typing import Any
 
 from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_version
 from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
-from hvaudit.model import Disk, Fact, FactState, Host, Pool, Source
+from hvaudit.model import Disk, Fact, FactState, Host, Network, Pool, Source, Vm
 from hvaudit.parse.host import LIBVIRT_DAEMONS
 from hvaudit.parse.qemu_args import raw_nics, raw_taps
 from hvaudit.textsafe import digits
@@ -719,3 +719,18 @@ def tls_priority_weakness(value: str) -> tuple[list[str], list[str]]:
         elif token.upper() not in TLS_BASES or i:
             unread.append(token)
     return weak, unread
+
+
+def unseen_networks(v: Vm, nets: dict[tuple[str, str], Network], platform: str) -> list[str]:
+    """The libvirt networks the VM's interfaces name (<interface type='network'>) whose
+    definitions are not in the evidence (R16-3): one undefined since the VM was defined (libvirt
+    resolves the name at each start, so the next start joins whatever network then bears it) or
+    not collected. Whether such a network is a Linux bridge, macvtap over a device or a pool of
+    SR-IOV functions, and what trust and isolation it gives its ports (formatnetwork,
+    "Connectivity", trustGuestRxFilters, <port isolated>), is then not known. libvirt hosts
+    only: a .vmx names its port group, judged from the host's switches."""
+    if platform != "kvm-libvirt":
+        return []
+    return sorted(
+        {i.source for i in v.interfaces if i.type == "network" and (v.host, i.source) not in nets}
+    )

@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, kernel_params
+from hvaudit.checks._libvirt import (
+    conf_fact,
+    conf_value,
+    host_settings_manual,
+    kernel_params,
+    unseen_networks,
+)
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -2182,7 +2188,9 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     domain of its own and refuses one without an IOMMU ("device is not IOMMU cache coherent
     capable", -ENOTSUPP), or leaves the mapping to a parent driver with its own set_map or
     dma_map (read with `find_string`): named in the n/a, not "no device passthrough"
-    (VL16-6)."""
+    (VL16-6). An interface on a libvirt network whose definition the evidence lacks may be on
+    a pool of SR-IOV functions (<forward mode='hostdev'>): asked, not "no device passthrough"
+    (hvaudit.checks._libvirt.unseen_networks, R16-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -2202,6 +2210,24 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
             and (n := nets.get((v.host, i.source))) is not None
             and n.forward_mode == "hostdev"
         ]
+        if not dma and not pooled and (unseen := unseen_networks(v, nets, hosts[v.host].platform)):
+            # a network whose definition the scan lacks may be a pool of SR-IOV VFs (R16-3)
+            nets_named = ", ".join(unseen)
+            yield manual(
+                s,
+                f"interface(s) on network(s) {nets_named}, whose definition is not in the evidence: "
+                "a network of forward mode hostdev hands the VM an SR-IOV function (PCI "
+                "passthrough)",
+                *(i.source_ref for i in v.interfaces if i.type == "network"),
+                question=f"Is network(s) {nets_named} on host {v.host} other than a pool of SR-IOV "
+                f"functions, or are its functions isolated by an active IOMMU? Evidence: `virsh "
+                f"net-dumpxml NAME` on {v.host} (<forward mode='hostdev'> and its <pf> or "
+                "<address> list) and, for such a pool, /sys/kernel/iommu_groups on the host. "
+                "Pass: another forward mode, or hostdev with the IOMMU active and each function "
+                "alone in its IOMMU group; fail: hostdev without an active IOMMU, or a function "
+                "whose IOMMU group holds a device the host or another VM uses.",
+            )
+            continue
         if not dma and not pooled:
             # a vDPA device does DMA into the guest, but only where vhost-vdpa maps it (VL16-6)
             vdpa = [i.source or "(no device named)" for i in v.interfaces if i.type == "vdpa"]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from hvaudit.checks._libvirt import is_every_address, sshd_ports
+from hvaudit.checks._libvirt import is_every_address, sshd_ports, unseen_networks
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
 from hvaudit.checks.base import (
@@ -943,7 +943,8 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     libvirt starts as the same backend (`-netdev vhost-vdpa,vhostdev=/dev/fdset/N` for
     `<source dev='/dev/vhost-vdpa-0'/>`, the command line quoted on qemu-devel, "vdpa: set
     the mac address", read with `find_string`) and which has no trustGuestRxFilters (R12-2,
-    was a pass)."""
+    was a pass). An interface on a libvirt network whose definition the evidence lacks takes
+    that network's trust, unknown: asked (unseen_networks, R16-3, was a pass)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -1052,6 +1053,22 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                 "trust off or the device ignores those commands; fail: no, so the guest can "
                 "receive traffic not meant for it.",
             )
+        elif unseen := unseen_networks(v, nets, h.platform):
+            # a network whose definition the scan lacks may trust the guest's filters (R16-3)
+            names = ", ".join(unseen)
+            yield manual(
+                s,
+                f"interface(s) on network(s) {names}, whose definition is not in the evidence: "
+                "the network's (or its port group's) trustGuestRxFilters and forward mode decide",
+                *refs,
+                question=f"Does network(s) {names} on host {v.host} leave the guest's receive "
+                f"filters untrusted? Evidence: `virsh net-dumpxml NAME` on {v.host} "
+                "(trustGuestRxFilters on <network> and on the <portgroup> the interface names, "
+                "<forward mode>), and for a forward mode hostdev `ip link show PF` (the 'vf N' "
+                "line with the VM's MAC: trust). Pass: trustGuestRxFilters unset or 'no' and "
+                "no VF with trust on; fail: 'yes' on a macvtap network, or a VF with trust on, "
+                "so the guest can turn on promiscuous mode.",
+            )
         else:
             shown = [f"QEMU argument {n.shown}" for n in raw]
             yield passed(
@@ -1100,7 +1117,9 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     network class (0x02) or unknown class passed through whole (`<hostdev type='pci'>`, Proxmox
     hostpciN, a cluster mapping's included) may be such a VF too (R7-6). Proxmox VE plugs
     every VM NIC into a bridge as a tap device (no macvtap: HVA-193), so only its passed-through
-    functions are judged there."""
+    functions are judged there. An interface on a libvirt network whose definition the evidence
+    lacks may be macvtap in any mode: asked (unseen_networks, R16-3; was "no macvtap or SR-IOV
+    interface")."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -1126,11 +1145,32 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
             elif i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev"):
                 vfs.append(i.mac or i.source)
                 refs.append(i.source_ref)
-        if not modes and not vfs:
+        unseen = unseen_networks(v, nets, h.platform)
+        if not modes and not vfs and not unseen:
             yield not_applicable(s, "no macvtap or SR-IOV interface")
             continue
         bridged = [where for where, mode in modes if mode == "bridge"]
-        if bridged:
+        if unseen and not bridged and not vfs:
+            # a network whose definition the scan lacks may be macvtap in bridge mode (R16-3)
+            names = ", ".join(unseen)
+            yield manual(
+                s,
+                f"interface(s) on network(s) {names}, whose definition is not in the evidence: "
+                "its <forward> decides whether it is macvtap, and in which mode"
+                + (
+                    f" (macvtap modes: {', '.join(sorted({m for _, m in modes}))})" if modes else ""
+                ),
+                *refs,
+                *(i.source_ref for i in v.interfaces if i.type == "network"),
+                question=f"Is network(s) {names} on host {v.host} other than macvtap in bridge "
+                f"mode? Evidence: `virsh net-dumpxml NAME` on {v.host} (<forward mode> and its "
+                "<interface dev> or <pf>, and whether it has a <bridge>). Pass: a network over a "
+                "host bridge (NAT, routed, open, isolated, or mode bridge with <bridge>), or "
+                "macvtap mode vepa, private or passthrough; fail: mode bridge over devices "
+                "without a <bridge>, so VMs on one device talk past the host's firewall (a "
+                "forward mode hostdev is the VEPA question of its physical function).",
+            )
+        elif bridged:
             yield failed(s, f"macvtap bridge mode on {', '.join(bridged)}", *refs)
         elif vfs:
             yield manual(
@@ -1803,7 +1843,9 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     that is no VM's: a container's veth, a tap or dummy of the host (`ip -j -d link`, its
     master, kind and bridge-port `isolated`; hvaudit.parse.host._foreign_ports): named in a
     question (VL16-4). Where the host's links were not read, the pass rests on the
-    definitions alone, as before."""
+    definitions alone, as before. An interface on a libvirt network whose definition the
+    evidence lacks is a port of that network's bridge, if it has one, whose isolation is not
+    known (unseen_networks, R16-3; was "no interface on a Linux host bridge")."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
@@ -1815,13 +1857,23 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
             if i.virtualport == "openvswitch" or (net is not None and net.virtualport):
                 continue
-            if i.type == "bridge" or (
-                net is not None and not net.macvtap and net.forward_mode != "hostdev"
+            # a network whose definition the scan lacks may be a Linux bridge (R16-3)
+            unseen = i.type == "network" and net is None and hosts[v.host].platform == "kvm-libvirt"
+            if (
+                i.type == "bridge"
+                or unseen
+                or (net is not None and not net.macvtap and net.forward_mode != "hostdev")
             ):
                 isolated = bool(i.port_isolated) or (
                     i.port_isolated is None and net is not None and net.port_isolated
                 )
-                bridge = (net.bridge or net.name) if net is not None else i.source
+                bridge = (
+                    (net.bridge or net.name)
+                    if net is not None
+                    else f"network {i.source} (its definition is not in the evidence)"
+                    if unseen
+                    else i.source
+                )
                 ports.append((i, net, isolated, bridge))
                 if not isolated:
                     open_on.setdefault((v.host, bridge), set()).add(v.name)
@@ -1886,7 +1938,9 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         refs = [i.source_ref for i, _, _, _ in ports] + [n.source for _, n, _, _ in ports if n]
         refs = refs or [v.source]
         open_ = [
-            (i.mac or i.source, n.bridge if n else i.source) for i, n, iso, _ in ports if not iso
+            (i.mac or i.source, n.bridge if n else b if i.type == "network" else i.source)
+            for i, n, iso, b in ports
+            if not iso
         ] + raw_ports
         peers: list[str] = []
         if not open_:
