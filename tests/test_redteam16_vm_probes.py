@@ -274,3 +274,30 @@ def test_interface_on_a_collected_network_keeps_its_verdicts(unseen: Assessment)
     assert (
         verdict(unseen, "HVA-197", "known")[1] == "port(s) not isolated: 52:54:00:16:03:05 on br0"
     )
+
+
+def test_interface_on_a_network_the_evidence_lacks_may_take_its_port_groups_limit(
+    unseen: Assessment,
+) -> None:
+    """R16-4. An interface without its own <bandwidth> takes that of its network's port group
+    (formatnetwork, "Quality of service": "the <bandwidth> element of the portgroup will be
+    applied individually to each guest interface"; bridge_driver.c networkAllocatePort, as
+    HVA-092's docstring reads it). On network lan2, whose definition the bundle lacks (R16-3),
+    that limit is not known: HVA-092 failed "1 of 1 interface(s) without <bandwidth>" (wrong
+    fail for a VM whose network's port group limits it; now the question names the network).
+    Held: on the collected bridge network lan, which sets no <bandwidth>, the fail stays."""
+    status, message = verdict(unseen, "HVA-092", "ghost")
+    assert (status, message) == (
+        "manual",
+        "52:54:00:16:03:05 on network lan2, whose definition is not in the evidence: its port "
+        "group's <bandwidth> would apply",
+    )
+    question = _result(unseen, "HVA-092", "ghost").outcome.question
+    assert "an outbound <bandwidth> on the port group each listed interface's network gives" in (
+        question
+    )
+    assert "`virsh net-dumpxml NAME` for each listed network" in question
+    assert verdict(unseen, "HVA-092", "known") == (
+        "fail",
+        "1 of 1 interface(s) without <bandwidth>",
+    )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from hvaudit.checks._libvirt import volume_path
+from hvaudit.checks._libvirt import unseen_networks, volume_path
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -744,9 +744,12 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     or tap raw QEMU arguments add is unlimited unless its own options limit it (_raw_unlimited,
     R10-12). A `<blkiotune><device>` names a host block device by path (libvirt stats it for
     its major:minor), so a volume disk is matched by its volume's path, the TARGET/NAME of a
-    logical or ZFS pool (hvaudit.checks._libvirt.volume_path, VL16-3), not by its volume name."""
+    logical or ZFS pool (hvaudit.checks._libvirt.volume_path, VL16-3), not by its volume name.
+    An interface on a libvirt network whose definition the evidence lacks may take its port
+    group's <bandwidth>: asked, not failed (hvaudit.checks._libvirt.unseen_networks, R16-4)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
+    platforms = {h.name: h.platform for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         # a volume disk is throttled by <blkiotune> under its host path, not its name (VL16-3)
@@ -850,9 +853,18 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             bad.append(f"disk {d.source or '(no source)'}: {limited} limit only, {other} unlimited")
         open_nics: list[str] = []
         inbound_only: list[str] = []
+        # an interface on a network the evidence lacks may take its port group's <bandwidth>
+        # (R16-3's class: unseen_networks)
+        unseen = unseen_networks(v, nets, platforms.get(v.host, ""))
+        net_ask: list[str] = []
         for i in nics:
             dirs = i.bandwidth_directions
-            if dirs is None:
+            if not i.bandwidth_limited and i.type == "network" and i.source in unseen:
+                net_ask.append(
+                    f"{i.mac or i.source} on network {i.source}, whose definition is not in the "
+                    "evidence: its port group's <bandwidth> would apply"
+                )
+            elif dirs is None:
                 if not i.bandwidth_limited:
                     open_nics.append(i.mac or i.source)
             elif "outbound" not in dirs:
@@ -893,7 +905,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         if inherited:
             note += f" ({'; '.join(inherited)})"
         bad += raw_bad
-        ask += raw_ask
+        ask += raw_ask + net_ask
         if bad:
             yield failed(s, "; ".join(bad) + note, v.source)
         elif ask:
@@ -905,12 +917,26 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 "device throttle on the host device under each listed disk, a throttle in the "
                 "backend of each vhost-user disk, a rate limit on each vhost-user port in its "
                 "switch, a max_tx_rate on each SR-IOV VF, and a tc rate limit on each tap raw "
-                "QEMU arguments open? Evidence: `virsh blkiotune` of "
+                "QEMU arguments open"
+                + (
+                    ", and an outbound <bandwidth> on the port group each listed interface's "
+                    "network gives it"
+                    if net_ask
+                    else ""
+                )
+                + "? Evidence: `virsh blkiotune` of "
                 "the VM, the vhost-user disk backend's configuration (qemu-storage-daemon "
                 "throttle-group objects, SPDK bdev QoS), the switch's port settings (e.g. "
                 "`ovs-vsctl list interface`: ingress_policing_rate) and `ip link show PF` (the "
-                "VF's max_tx_rate, 0 = unlimited), `tc qdisc show dev TAP` for a tap. Pass: yes, "
-                "every listed disk, port, VF and tap is limited; fail: any is not.",
+                "VF's max_tx_rate, 0 = unlimited), `tc qdisc show dev TAP` for a tap"
+                + (
+                    ", `virsh net-dumpxml NAME` for each listed network (the <portgroup> the "
+                    "interface names, else its default='yes' one)"
+                    if net_ask
+                    else ""
+                )
+                + ". Pass: yes, every listed disk, port, VF, tap and interface is limited; fail: "
+                "any is not.",
             )
         else:
             yield passed(
