@@ -25,7 +25,8 @@ import pytest
 
 from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
-from test_redteam3_vm_probes import LAN, verdict
+from test_nwfilter_stock import STOCK
+from test_redteam3_vm_probes import LAN, dev, filtered_node, nic, verdict
 from test_redteam10_vm_probes import _scan
 
 
@@ -301,3 +302,43 @@ def test_interface_on_a_network_the_evidence_lacks_may_take_its_port_groups_limi
         "fail",
         "1 of 1 interface(s) without <bandwidth>",
     )
+
+
+# --- R16-5: HVA-191, a filter on a network the evidence lacks ------------------------------------
+
+
+def test_filter_on_a_network_the_evidence_lacks_is_asked(tmp_path: Path) -> None:
+    """R16-5. libvirt instantiates an interface's <filterref> only on a tap it puts on a Linux
+    bridge (formatnwfilter, "Concepts"; qemu_interface.c calls virDomainConfNWFilterInstantiate
+    from qemuInterfaceEthernetConnect and qemuInterfaceBridgeConnect only, as
+    hvaudit.parse._spoofing reads it): on a macvtap, SR-IOV (forward mode hostdev) or Open
+    vSwitch network it filters nothing. Whether network lan2, whose definition the bundle lacks
+    (R16-3), is a Linux bridge network is not known, yet HVA-191 passed the VM whose interface
+    there names the stock clean-traffic with its IP (false pass), and failed "no filter" for
+    one without a filterref, which on an SR-IOV network is the VF's spoofchk question (wrong
+    fail). Both now ask about the network; the same VM on the collected bridge network lan
+    keeps its pass."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("ghostf", nic("clean-traffic", ip="10.0.0.61", source="<source network='lan2'/>")),
+            dev("ghostn", nic(source="<source network='lan2'/>")),
+            dev("lanf", nic("clean-traffic", ip="10.0.0.62")),
+        ],
+        dict(STOCK),
+    )
+    reason = (
+        "network lan2's definition is not in the evidence: libvirt's nwfilter applies on a "
+        "Linux bridge network only, not on a macvtap, SR-IOV or Open vSwitch one"
+    )
+    assert verdict(a, "HVA-191", "ghostf") == ("manual", f"{reason} (filter 'clean-traffic')")
+    assert verdict(a, "HVA-191", "ghostn") == ("manual", f"{reason} (no filter)")
+    assert _result(a, "HVA-191", "ghostf").outcome.question == (
+        "Is MAC, IP and ARP spoofing from this VM stopped at network lan2? Evidence: `virsh "
+        "net-dumpxml NAME` on host hv1 for each such network (<forward mode>, <bridge>, "
+        "<virtualport>: the <filterref> of an interface on a Linux bridge network applies, on a "
+        "macvtap, hostdev or Open vSwitch network it does not) and `virsh nwfilter-dumpxml` of "
+        "that filter and each filter it references. Pass: yes, at every one; fail: any forwards "
+        "frames whose source MAC or IP is not this VM's."
+    )
+    assert verdict(a, "HVA-191", "lanf")[0] == "pass"

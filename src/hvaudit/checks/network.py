@@ -153,7 +153,9 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     arguments open (`-netdev bridge`, `-netdev tap`) has no filter at all (qemu_args.raw_taps, R10-11):
     on a named bridge by qemu-bridge-helper a fail (it only adds the tap, _bridge_helper), through
     a script, a passed fd or another helper= program (which may filter the port, qemu-options.hx
-    "configure the TAP interface") a question, never "no interface"."""
+    "configure the TAP interface") a question, never "no interface". An interface on a libvirt
+    network whose definition the evidence lacks may be on a macvtap, SR-IOV or Open vSwitch
+    network, where no filter applies: asked about the network, its filter or none (R16-5)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
@@ -532,6 +534,8 @@ def _where_asked(i: Interface) -> tuple[str, str]:
     SR-IOV function, ("switch", the socket) for the user-space switch behind a vhost-user port,
     ("tunnel", the address) for the peers of a socket tunnel, ("port", the device) for the
     switch port behind a macvtap device."""
+    if i.type == "network" and "definition is not in the evidence" in i.spoofing.reason:
+        return ("network", f"network {i.source}")  # R16-5
     if "SR-IOV" in i.spoofing.reason:
         return ("vf", f"the VF behind {i.mac or i.source}")
     if i.spoofing.reason.startswith("IP set ipfilter-"):  # Proxmox VE: a subnet in the set
@@ -572,6 +576,13 @@ def _spoof_question(host: str, asks: list[tuple[str, str]]) -> str:
     places = list(dict.fromkeys(where for _, where in asks))
     kinds = {k for k, _ in asks}
     evidence = []
+    if "network" in kinds:
+        evidence.append(
+            f"`virsh net-dumpxml NAME` on host {host} for each such network (<forward mode>, "
+            "<bridge>, <virtualport>: the <filterref> of an interface on a Linux bridge network "
+            "applies, on a macvtap, hostdev or Open vSwitch network it does not) and `virsh "
+            "nwfilter-dumpxml` of that filter and each filter it references"
+        )
     if "vf" in kinds:
         evidence.append(
             f"`ip link show PF` on host {host} (the 'vf N' line with the VM's MAC: spoof "

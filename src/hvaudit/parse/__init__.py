@@ -153,7 +153,8 @@ def _spoofing(
     note on the openvswitch firewall driver). Those become unavailable facts the
     checks turn into precise manual questions (the physical switch, the VF's spoofchk, the
     user-space switch or the tunnel's peers is what can stop spoofing there); only a user-mode
-    (SLIRP) interface, whose frames end in QEMU's own network stack, has no port to spoof from."""
+    (SLIRP) interface, whose frames end in QEMU's own network stack, has no port to spoof from.
+    A network whose definition the evidence lacks may be any of these: unavailable (R16-5)."""
     net = (networks or {}).get(itf.source) if itf.type == "network" else None
     if itf.type == "direct" or (net is not None and net.macvtap):
         where = (
@@ -172,6 +173,15 @@ def _spoofing(
         return Fact.unavailable(
             "an SR-IOV virtual function bypasses the host's software switch: only the VF's "
             "spoofchk (and trust off) on its physical function can stop spoofing",
+            itf.source_ref,
+        )
+    if itf.type == "network" and networks is not None and net is None:
+        # the name is resolved at each start (R16-3): a Linux bridge network takes the filter,
+        # a macvtap, SR-IOV or Open vSwitch one does not (R16-5)
+        return Fact.unavailable(
+            f"network {itf.source}'s definition is not in the evidence: libvirt's nwfilter "
+            "applies on a Linux bridge network only, not on a macvtap, SR-IOV or Open vSwitch "
+            "one" + (f" (filter {itf.filter!r})" if itf.filter else " (no filter)"),
             itf.source_ref,
         )
     if itf.type == "vhostuser":
