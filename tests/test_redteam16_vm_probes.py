@@ -7,13 +7,53 @@ host; what needs raw QEMU arguments or a daemon with the QEMU driver goes throug
 Every fact a probe rests on was read with the `search` / `find_string` / `read_file` tools and
 is cited in its docstring. None repeats a probe of the fifteen earlier rounds.
 
-FINDINGS
+Findings (R16-n): R16-1 HVA-064 passed /usr/bin/qemu-system-aarch64 (or -s390x) on a host
+whose one emulator package, qemu-system-x86, ships only qemu-system-x86_64 and -i386: no package
+on the list put the binary there (false pass; now R9-7's question of which package installed
+it, FAMILY_PACKAGE). R16-2 HVA-066 asked of a stateless firmware (<loader stateless='yes'>,
+autoselected with secure-boot and enrolled-keys, or a Secure Boot loader named by hand) about a
+variable store "created from the template" or "its <nvram> file", which it does not have
+(wrong question; now the question names the stateless image and its firmware descriptor).
+R16-3 an interface on a libvirt network whose definition the bundle lacks (undefined since, or
+not collected): HVA-193 passed "no interface trusts guest receive filters" (false pass), HVA-194,
+HVA-050 and HVA-197 said "no macvtap or SR-IOV interface", "no device passthrough", "no
+interface on a Linux host bridge" (wrong n/a); each now asks about the network
+(_libvirt.unseen_networks; HVA-192 already asked). R16-4 HVA-092 failed such an interface
+"without <bandwidth>", though its network's port group may limit it (wrong fail; now the
+question). R16-5 HVA-191 judged such an interface as a Linux bridge port: clean-traffic passed
+(false pass: on a macvtap, SR-IOV or Open vSwitch network no filter applies) and no filterref
+failed (wrong fail on an SR-IOV network); now the spoofing question names the network.
 
-HELD
+Held (kept as tests): qemu-system-i386 beside qemu-system-x86; qemu-system-aarch64 beside
+qemu-system-arm or the qemu-system meta-package; a stateless loader that is no Secure Boot
+build (fail) and a split Secure Boot loader without a template (R15-5's question); the same
+interfaces on a collected bridge network (HVA-193 pass, HVA-194/HVA-050 n/a, HVA-197's
+question, HVA-092's fail, HVA-191's pass with clean-traffic). Probed by script, not kept (the
+verdict was right): all 494 domains of libvirt 9.0's qemuxml2argv corpus replayed on the
+hardened host (no false pass found beyond R16-1's foreign emulators and R16-2's stateless
+loaders); <vcpu placement='auto' cpuset> (libvirt drops the cpuset, HVA-090 fails); a TCP
+serial or VNC listen on 0, 127.1, 2130706433, 0x7f000001, localhost, a host name, 127.0.0.1.
+and 0.0.0.0%lo (HVA-031 right each time); a hardened q35/UEFI/TPM/hugepages/pinned domain
+(every VM check passes or asks what the definition cannot show).
 
-TALLY
+Tally: 20 probe cases (8 test functions). 13 cases pin R16-1..R16-5 (each failed on main
+before its fix: R16-1 2, R16-2 2, R16-3 4, R16-4 1, R16-5 1 function of 2 assertions, plus
+its fail-side case); 7 found nothing, the verdict held.
 
-LEADS
+Leads left (not settled in the time): on cgroup v2 libvirt writes <memtune><soft_limit> to
+memory.high (vircgroupv2.c virCgroupV2SetMemorySoftLimit, read with `find_string`), a throttle
+limit, not a reclaim priority; HVA-070 counts it as the priority, and the host's cgroup version
+is not collected. HVA-091 fails real-time vCPUs even on host CPUs reserved for them, which its
+own remediation allows (a wrong-fail risk, a judgement). <serial type='dev'><source
+path='/dev/ttyS0'> (or a parallel port) hands the guest a host character device, perhaps the
+host's own console line, and no check reads it. A stateless firmware autoselected with
+secure-boot and enrolled-keys may deserve a pass on libvirt versions that match stateless
+descriptors (qemuFirmwareMatchDomain), but libvirt 9.0 kept only split descriptors (commit
+32b9d8b0); the version is not judged. HVA-012 ignores a raw `-accel tcg` (QEMU falls back to it
+only when KVM fails to initialise) and `-machine accel=` (refused beside libvirt's -accel); the
+libvirt version that moved to -accel was not read. HVA-047's pass message does not name vmvga
+(wording). Whether libvirt versions before and after 9.0 keep <loader stateless='yes'> beside
+secure='yes' was not read.
 """
 
 from __future__ import annotations
