@@ -14,6 +14,52 @@ exact status and message.
   through an output at priority 1 (one rule, _debug_output, as HL15-2's filters); an older or
   unknown libvirt keeps the fail (the older virLogSetDefaultOutput gave a daemon started
   without --daemon stderr at the default priority, debug, and the journal took it).
+- HL16-2 (false pass) HVA-151: a module libpam cannot load returns module_unknown
+  (pam_dispatch.c `h->func == NULL`), `-` or not (the dash only silences the load error:
+  pam_handlers.c PAM_HT_SILENT_MODULE; the lead's "skips the line" is not so). `-auth required
+  pam_u2f.so` without the module fails closed (held), but a control giving module_unknown its
+  own action (`[success=ok module_unknown=ignore default=die]`) lets a key alone in where
+  pam_u2f is not installed. The factor now holds only where a package (libpam-u2f, pam-u2f,
+  pam_u2f, ...) shows the module; otherwise the question.
+- HL16-3 (false pass) HVA-160: Match-block AllowUsers/DenyUsers were judged for root only;
+  they replace the global list (appended across matching blocks, servconf.c "XXX appends to
+  list"), and PermitRootLogin holds for every uid-0 account (R15H-7). `DenyUsers root toor`
+  with `Match Address ...` / `DenyUsers root`, or a block's `AllowUsers alice toor`, let toor
+  in as uid 0 and passed. Append vs per-block: for AllowUsers the union admits where one
+  block's list does (same verdict); for DenyUsers per-block judging can only err towards a
+  fail (a `Match User root` / `DenyUsers root` block appended to another's list).
+- HL16-4 (held) HVA-160 never reads AllowGroups: root's groups from sss (SSSD never answers for
+  root) or ldap cannot make it pass; PermitRootLogin decides.
+- HL16-5 (wrong reading) HVA-180: `apt-cache policy` source priorities were read with `\\d`;
+  now [0-9] (apt prints %d). No other `\\d` outside re.ASCII in host parsers; corosync's
+  `ring\\d+_addr` (Proxmox, checks/management.py _cluster_node) left as is: ASCII-only there
+  would err towards a pass.
+- HL16-6 (false pass) HVA-213: a running libvirtd/virtqemud's outputs were taken from its units'
+  environment now when virt-admin is not installed; the environment it started with
+  (/proc/PID/environ, already collected) sets them: a LIBVIRT_LOG_OUTPUTS file output there
+  passed as "the journal".
+
+Lead 6 of the brief (sshd config changed after sshd started), not changed: every sshd check
+reads `sshd -T` and the files, i.e. the configuration on disk as sshd would load it now. The
+running listener keeps what it read at its start or last SIGHUP (sshd.c sighup_restart execv's
+itself: same pid, so the process start time does not date its configuration), and each
+connection gets the listener's configuration (rexec state; sshd-session since 9.8). A pass
+therefore certifies the files, not necessarily the running daemon.
+
+Leads left (not probed or not fixed for lack of time):
+- sshd running vs on-disk configuration: collect the mtimes of sshd_config and its includes and
+  the ssh unit's last "Server listening on" journal line (logged after each start and SIGHUP);
+  a file newer than it makes every sshd pass a question.
+- HVA-213 with libvirt 6.x or no package list: the journal default's debug cap is taken from
+  libvirt >= 7.0 (the branch is in the 6.x-era tree read; the exact release was not found); an
+  older or unknown libvirt keeps the fail, which may be wrong for 6.x.
+- HL16-2's package map knows Debian names (apt-cache policy) and Fedora/SUSE's for pam_u2f
+  only; an OTP module installed outside a package stays a question.
+- HVA-160 DenyUsers across several matching Match blocks (appended) is judged per block: a
+  wrong fail where a `Match User root` block's DenyUsers root joins another block's list.
+- `_match_users` in checks/management.py keeps dead code after its `return True`.
+- `_other_uid0_accounts` gives [] when /etc/passwd was not read: the uid-0 judgements then
+  assume root is the only uid-0 account (not probed).
 """
 
 from __future__ import annotations
@@ -304,3 +350,24 @@ def test_apt_policy_priority_in_other_digits_is_no_priority(host_scan) -> None:
     )
     a = host_scan({"apt-policy": (policy.replace("\u0665\u0660\u0660", "500"), 0)})
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+# --- HVA-213: the running daemon's LIBVIRT_LOG_OUTPUTS (HL16-6) ---------------------------------
+
+
+def test_running_daemons_environment_outputs_are_its_outputs(host_scan) -> None:
+    """HL16-6. libvirtd started with LIBVIRT_LOG_OUTPUTS=3:file:/var/log/libvirt/l.log (a
+    `systemctl set-environment` since unset): virLogSetFromEnv gives it that output over the
+    file's (virdaemon.c, "cmdline > environment > config"); its /proc/PID/environ shows it.
+    With virt-admin not installed hvaudit took the outputs from the units' environment now
+    (none) and passed "log_outputs unset (the journal)". Held: an empty value is no setting."""
+    environ = "LIBVIRT_LOG_OUTPUTS=3:file:/var/log/libvirt/l.log\0"
+    a = host_scan({"libvirt-environ-700": (environ, 0)})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": "libvirtd (running libvirtd's environment: LIBVIRT_LOG_OUTPUTS): log_outputs "
+        "'3:file:/var/log/libvirt/l.log' writes only to files or stderr"
+    }
+    a = host_scan({"libvirt-environ-700": ("LIBVIRT_LOG_OUTPUTS=\0", 0)})
+    assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}

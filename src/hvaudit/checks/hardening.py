@@ -610,7 +610,8 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     (Environment=, EnvironmentFile=-/etc/default/<daemon> or /etc/sysconfig/<daemon>) replaces
     log_outputs, and `virt-admin daemon-log-outputs OUTPUTS` replaces a running daemon's outputs
     until it restarts (libvirt docs/kbase/debuglogs.rst): a running daemon's outputs are read
-    with `virt-admin daemon-log-outputs`, an idle one's environment from its units. Likewise
+    with `virt-admin daemon-log-outputs` (without virt-admin, from the environment it started
+    with, /proc/PID/environ: HL16-6), an idle one's environment from its units. Likewise
     LIBVIRT_DEBUG sets the log priority over log_level (virlog.c virLogSetFromEnv), so
     `LIBVIRT_DEBUG=1` (or `debug`) in the running daemon's environment (/proc/PID/environ) or
     its unit's floods the log as `log_level = 1` does. On a systemd host the journal, stderr

@@ -4943,6 +4943,25 @@ def _log_outputs_override(
                     got.source,
                 )
                 continue
+            # virt-admin not installed: the environment the running daemon started with
+            # (its /proc/PID/environ) set its outputs, not its units' environment now (HL16-6)
+            env_got = ev.get(_cmd(f"libvirt-environ-{daemon}"))
+            started = [
+                value
+                for name, _, value in (
+                    r.strip("\n").partition("=") for r in env_got.text.split("\0")
+                )
+                if name == "LIBVIRT_LOG_OUTPUTS"
+            ]
+            if env_got.state == "ok" and env_got.rc == 0 and started and started[-1]:
+                out[daemon] = Fact.of(
+                    (
+                        started[-1],
+                        f"running {daemon}'s environment: LIBVIRT_LOG_OUTPUTS",
+                    ),
+                    env_got.source,
+                )
+                continue
         if units.state in ("uncollected", "absent"):
             continue  # an older collector, or no systemctl: no unit passes an environment
         if units.state != "ok":
