@@ -2072,7 +2072,8 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
     of every VM. pct.adoc: a container is privileged unless `unprivileged: 1` (container root is
     then root on the node, kept in only by AppArmor and seccomp); `lxc.apparmor.profile:
     unconfined` removes the AppArmor profile; the `nesting` feature relaxes it (it exposes the
-    host's procfs and sysfs); `devN`, `mpN` with a host path, `lxc.mount.entry` and
+    host's procfs and sysfs), and so does `mount=` (mount rules for the types it lists; pct.adoc:
+    it "can have negative effects on the container's security"); `devN`, `mpN` with a host path, `lxc.mount.entry` and
     `lxc.cgroup2.devices.allow` hand host devices and files in; any raw `lxc.*` key is outside
     Proxmox's control. Every one of them is reported, per container, and so is one the
     container's `[pve:pending]` section adds at its next start (pve-container parse_pct_config
@@ -2110,6 +2111,14 @@ def _unconfined(c: Container) -> list[str]:
         bad.append(f"lxc.apparmor.profile: {c.apparmor} (not Proxmox's generated profile)")
     if c.nesting:
         bad.append("nesting on (host procfs and sysfs exposed)")
+    # features mount=: pve-container make_apparmor_config adds `lxc.apparmor.raw = mount
+    # fstype=FS,` for each listed type, relaxing the profile as nesting does; its description:
+    # "can have negative effects on the container's security. With access to a loop device,
+    # mounting a file can circumvent the mknod permission of the devices cgroup, mounting an NFS
+    # file system can block the host's I/O completely" (LXC/Config.pm $features_desc, P16-5)
+    for f in c.features:
+        if f.startswith("mount="):
+            bad.append(f"features {f} (the AppArmor profile lets the container mount these)")
     if c.devices:
         bad.append(f"host devices: {', '.join(c.devices[:4])}")
     if c.host_mounts:
