@@ -23,6 +23,12 @@ pve-access-control 5ccd07d, read with `fetch`):
   Not applicable now ("holds images"); so is a `content` word the type does not support
   (Plugin.pm decode_value drops it: `lvm` listing iso), which P11-6/P11-7's iscsi and rbd
   probes relied on (they now put a template's disk there).
+- P16-5 (false pass): HVA-314 passed a container with `features: mount=nfs;cifs` "unprivileged,
+  Proxmox's AppArmor profile, no nesting ..."; pve-container make_apparmor_config adds a
+  `mount fstype=` rule per listed type to the generated profile, and its own description says
+  the feature "can have negative effects on the container's security" (a loop-mounted file
+  circumvents the devices cgroup's mknod rule, an NFS mount can block the host's I/O). Fails
+  now, as nesting does.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 DOMAINS = (PVE_HARDENED / "etc/pve/domains.cfg").read_text()
 USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
 STORAGE_CFG = (PVE_HARDENED / "etc/pve/storage.cfg").read_text()
+CT300 = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text()
 LOCAL = "dir: local\n\tpath /var/lib/vz\n\tcontent backup,snippets\n"
 
 
@@ -217,4 +224,37 @@ def test_p16_4_held_storage_listing_iso_fails(
     assert pve_result(report, "HVA-100", "fast") == (
         "fail",
         "dir pool at /srv/fast keeps images on the host",
+    )
+
+
+# --- P16-5: the mount feature relaxes the container's AppArmor profile ----------------------------
+
+
+def test_p16_5_mount_feature_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Was pass "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths
+    (features: keyctl, mount=nfs;cifs)". pve-container LXC.pm make_apparmor_config: `if (my
+    $mount = $features->{mount}) { ... $raw .= "lxc.apparmor.raw = mount fstype=$fs,\n" }`;
+    LXC/Config.pm $features_desc mount: "Note that this can have negative effects on the
+    container's security. With access to a loop device, mounting a file can circumvent the
+    mknod permission of the devices cgroup, mounting an NFS file system can block the host's I/O
+    completely and prevent it from rebooting"."""
+    ct = CT300.replace("features: keyctl=1", "features: keyctl=1,mount=nfs;cifs")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": ct})
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "fail",
+        "features mount=nfs;cifs (the AppArmor profile lets the container mount these)",
+    )
+
+
+def test_p16_5_held_mount_zero_adds_no_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: `mount=0` is Perl's false (`if (my $mount = $features->{mount})`: no rule is
+    added): the pass stays."""
+    ct = CT300.replace("features: keyctl=1", "features: keyctl=1,mount=0")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": ct})
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "pass",
+        "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths "
+        "(features: keyctl)",
     )
