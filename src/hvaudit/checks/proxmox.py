@@ -2116,9 +2116,11 @@ def _unconfined(c: Container) -> list[str]:
     # "can have negative effects on the container's security. With access to a loop device,
     # mounting a file can circumvent the mknod permission of the devices cgroup, mounting an NFS
     # file system can block the host's I/O completely" (LXC/Config.pm $features_desc, P16-5)
-    for f in c.features:
-        if f.startswith("mount="):
-            bad.append(f"features {f} (the AppArmor profile lets the container mount these)")
+    bad += [
+        f"features {f} (the AppArmor profile lets the container mount these)"
+        for f in c.features
+        if f.startswith("mount=")
+    ]
     if c.devices:
         bad.append(f"host devices: {', '.join(c.devices[:4])}")
     if c.host_mounts:
