@@ -1,7 +1,7 @@
-"""Red team 16, Proxmox VE: qemu-server's defaults and pve-access-control's built-in realms.
+"""Red team 16, Proxmox VE: qemu-server's, pve-access-control's and pve-storage's defaults.
 
-Findings (each pinned below; sources from github:proxmox/qemu-server e6352be6 and
-pve-access-control 5ccd07d, read with `fetch`):
+Findings (each pinned below; sources from github:proxmox/qemu-server e6352be6,
+pve-access-control 5ccd07d, pve-storage 0c56bad and pve-container, read with `fetch`):
 
 - P16-1 (false pass): HVA-047 took a VM without a `vga` type as `std`; qemu-server's
   get_vga_properties gives Windows before Vista (ostype wxp, w2k, w2k3) and, on a machine
@@ -29,6 +29,40 @@ pve-access-control 5ccd07d, read with `fetch`):
   the feature "can have negative effects on the container's security" (a loop-mounted file
   circumvents the devices cgroup's mknod rule, an NFS mount can block the host's I/O). Fails
   now, as nesting does.
+
+Probes that held (pinned): `ostype: win11` and `w2k8`, a `vga` setting only memory, and a
+machine of 2.9 keep `std`; the hardened domains.cfg (pam, pve, ad corp); a `dir: local` at
+/var/lib/vz as written; a dir storage listing iso still fails; `features: mount=0`. Read, not
+pinned: a `[PENDING]` `vga: cirrus`, `delete: tablet` or `ostype: wxp` fails HVA-047 at the next
+start; raw `-virtfs`, `-fsdev`, ivshmem and chardev servers in `args:` fail HVA-058/057/031;
+datacenter.cfg `http_proxy` credentials, storage passwords and `cipassword` are redacted in the
+bundle; SEV `no-debug` is read per type as CPUConfig.pm sets the policy bit (bit 0, or SNP's
+bit 19); an explicit `lxc.apparmor.profile: generated` fails rightly (make_apparmor_config then
+drops Proxmox's `deny mount -> /proc/, /sys/` lines).
+
+Tally: 20 cases; 12 failed on main (d25c728) before this round's fixes, 8 held. Four cases of
+test_redteam11/12 (P11-6's iSCSI, P11-7's rbd twice, P12-2) listed `content iso` on storages
+whose type cannot hold it (P16-4) and now put a template's disk there instead.
+
+Leads left: a `-sport` of at most half the ports narrows HVA-301/313 (and HVA-190's reading of
+iptables/nft), but the sender chooses its source port: `IN ACCEPT -p udp -sport 53` admits every
+UDP port to anyone sending from port 53 (a project-wide reading, parse/firewall.py judges
+--sport as --dport); `vga: qxl*`, `virtio` and `virtio-gl` start `-spice tls-port=N,addr=
+<localhost>` (config_to_command `$is_spice = $qxlnum || $vga->{type} =~ /^virtio/`), a TCP
+listener on loopback reached through spiceproxy with a per-connection ticket, which hvaudit
+models as a UNIX socket /var/run/qemu-server/<vmid>.spice (qxl) or not at all (virtio); host
+devices outside hostpci/usb (`serialN: /dev/ttyS0`, `parallelN: /dev/parport0`, a drive
+`cdrom`, the node's optical drive) are judged by no check (libvirt's `<serial type='dev'>`
+neither); container features `fuse` (bind-mounts the node's /dev/fuse and adds `mount
+fstype=fuse`), `mknod` and `force_rw_sys` are listed in HVA-314's pass only; a user whose realm
+was removed from domains.cfg keeps working API tokens (verify_token checks the user, not its
+realm), which HVA-312 does not name; parse_user_config drops a user whose `expire` is not
+digits, which hvaudit keeps as never expiring (wrong fail at worst); corosync.conf with two
+`totem` sections is read as none (fail) where corosync merges them; a template VM (`template:
+1`) starts only for backups with `vga: none` and most options dropped, yet the VM checks judge
+it as a VM; a `dir` storage with `shared 1` or `is_mountpoint` on a network mount made outside
+Proxmox VE (fstab NFS) fails HVA-100 as on the node, where /proc/mounts would settle it; the
+default `scsihw` lsi (lsi53c895a) is in no legacy-device list.
 """
 
 from __future__ import annotations
