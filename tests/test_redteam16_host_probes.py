@@ -200,3 +200,27 @@ def test_other_uid_0_accounts_count_as_administrative_principals(host_scan) -> N
         "/etc/passwd)"
     }
     assert outcomes(a, "HVA-142") == {"hv1": "pass"}
+
+
+# --- HVA-042: QEMU running as uid 0 under another name (R16H-6) ---------------------------------
+
+
+def test_qemu_running_as_a_uid_0_account_listed_before_root(host_scan) -> None:
+    """R16H-6. ps prints a process's user by looking its uid up (procps: the first passwd entry
+    with that uid, as getpwuid(3) returns it, nss_files reading /etc/passwd in order), so with
+    `toor:x:0:0` listed before root a QEMU running as uid 0 shows as toor. hvaudit took only
+    "root" and "0" for root and passed HVA-042 "1 running QEMU process(es), as toor" (qemu.conf
+    left user unset, so the running processes decide). Right: the fail root gets, naming the
+    alias."""
+    conf = QEMU_CONF.replace('user = "libvirt-qemu"\ngroup = "libvirt-qemu"\n', "")
+    a = host_scan(
+        {
+            "/etc/passwd": "toor:x:0:0:::/bin/sh\n" + PASSWD,
+            "/etc/libvirt/qemu.conf": conf,
+            "processes": (PROCS.replace(" 1200 libvirt+ ", " 1200 toor     "), 0),
+        }
+    )
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
+    assert messages(a, "HVA-042") == {
+        "hv1": "1 QEMU process(es) run as root (as toor, uid 0 in /etc/passwd): web01"
+    }

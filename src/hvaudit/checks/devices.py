@@ -491,7 +491,9 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     `+00` and a name the passwd or group file gives id 0 are root), and QEMU's account listed
     in a gid-0 group runs QEMU with that supplementary group (virGetGroupList). A label whose
     group is the host's `disk` group ("Raw access to disks. Mostly equivalent to root access",
-    Debian base-passwd) fails the same way (R47)."""
+    Debian base-passwd) fails the same way (R47). A running QEMU's user is the name ps gives
+    its uid, the first /etc/passwd entry with it: every name passwd gives uid 0 is root there
+    (R16H-6)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         root_vms = [
@@ -603,7 +605,10 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 *(where for _, where in swtpm),
             )
             continue
-        root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in ("root", "0")]
+        # ps names a process's uid by the first passwd entry with it (getpwuid): uid 0 may show
+        # as another name when /etc/passwd lists it before root (R16H-6)
+        zero = {"root", "0", *(n for n, uid in (uids or {}).items() if uid == 0)}
+        root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in zero]
         capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]
         if capable and not root_procs:
             names = ", ".join(
@@ -612,8 +617,13 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"QEMU process(es) hold capabilities: {names}", *procs.sources)
         elif root_procs:
             names = ", ".join(f"{p.guest or p.pid}" for p in root_procs[:5])
+            aliases = sorted({p.user for p in root_procs} - {"root", "0"})
+            alias = f" (as {', '.join(aliases)}, uid 0 in /etc/passwd)" if aliases else ""
             yield failed(
-                s, f"{len(root_procs)} QEMU process(es) run as root: {names}", *procs.sources
+                s,
+                f"{len(root_procs)} QEMU process(es) run as root{alias}: {names}",
+                *procs.sources,
+                *(h.facts.accounts.sources if aliases else ()),
             )
         elif procs.known and procs.get():
             users = sorted({p.user for p in procs.get()})
