@@ -6,14 +6,70 @@ a probe says so), so every artefact goes through the real collector, parser and 
 probe asserts the verdict its cited source proves right, with its exact message.
 
 Findings:
-FINDINGS
+- R16H-1 (false pass) HVA-141 passed "root is the only uid-0 account" with `toor:x:0:0` in
+  /etc/passwd (and HVA-140 left toor out): glibc's nss_files (files-parse.c STRING_FIELD stops
+  at the line's end; INT_FIELD is strtoul) reads an entry with its trailing fields left off,
+  uid 0, shell /bin/sh. /etc/passwd and /etc/group are now read as glibc reads them (one
+  helper, _nss_entries, for accounts, groups, primary groups, sudo Runas and doas uids): short
+  entries count, blanks before an entry are skipped, `  # ...` is a comment, ids are ASCII
+  strtoul numbers (`0_0` and Unicode digits, which int() took, are no uid: wrong fails); a
+  compat `  +::::::` after blanks includes NIS as `+::::::` does (R10H-3's question). Fixed.
+- R16H-2 (false pass, R16H-1's class) HVA-042 passed with qemu.conf `group = "wheel"` and
+  `wheel:x:0` (no member list) in /etc/group: that is gid 0 for glibc. Now the fail group root
+  gets; `  sudo:x:27:...` (blanks first) is group sudo again (its members counted). Fixed.
+- R16H-3 (false pass) HVA-045 passed "seccomp_sandbox = -1 (default: enabled)" on Seccomp: 2
+  while the running QEMU's command line had no `-sandbox on` (none, or `-sandbox off`):
+  filters are inherited (seccomp(2)), so a QEMU started under a container's or a unit's
+  filter shows 2 without QEMU's own. An emulator without `-sandbox on` (read as QEMU reads
+  it: enable=, on/yes/true/y, --sandbox) now fails. Fixed.
+- R16H-4 (false pass) HVA-200 passed "logs forwarded over TLS" with
+  `systemd.journald.forward-to-syslog=0` (or the switch in quotes) on the kernel command line:
+  systemd unquotes the words and compares keys with '-' and '_' alike
+  (proc_cmdline_key_streq), so journald hands rsyslog's imuxsock nothing on Debian. The
+  journald switches are now read as systemd reads them (_systemd_cmdline). Fixed.
+- R16H-5 (false pass) HVA-142 passed "2 administrative principal(s) (limit 3): alice, root"
+  with two more uid-0 accounts in /etc/passwd: each holds root's rights whatever sudoers says.
+  They now count, named in the message. Fixed.
+- R16H-6 (false pass) HVA-042 passed "1 running QEMU process(es), as toor" where toor is uid 0
+  listed before root (ps names a uid by its first passwd entry): every name passwd gives uid 0
+  is root for the running processes now. Fixed.
+- R16H-7 (false pass) HVA-140 left out accounts whose shell's file name merely begins with
+  nologin, false, true ... (/usr/local/bin/nologin, /usr/sbin/nologin-shell, ~/falsetto),
+  which may be any program. Only those names in /bin, /sbin, /usr/bin, /usr/sbin refuse a
+  login now. Fixed.
 
-Probes that held: PROBES_HELD
+Probes that held: `  # toor:...`, `toor:x:0_0:...` and an Arabic-Indic zero as uid (pass,
+were wrong fails); `-sandbox on`, `--sandbox enable=yes` and
+libvirt's `-sandbox on,...` followed by a raw `-sandbox off` (pass); one extra uid-0 account,
+three principals in all (pass, named); /usr/sbin/nologin and /bin/false shells (not counted).
+Probed without a finding: AuthenticationMethods publickey,publickey (fail, as it should),
+keyboard-interactive twice, publickey,password, hostbased/gssapi-with-mic with
+keyboard-interactive (pass: the PAM stack itself demands pam_unix and pam_u2f, or sshd cannot
+satisfy the list); migration_address on the VM bridge (HVA-211 fails the address itself).
 
-Tally: TALLY
+Tally: 23 cases in 11 test functions; 20 failed on main d25c728 before the fixes (R16H-1 7,
+R16H-2 2, R16H-3 3, R16H-4 3, R16H-5 1, R16H-6 1, R16H-7 3: run against an archive of it);
+the 3 held `-sandbox on` cases passed before and after.
 
 Leads left (not probed or not fixed for lack of time):
-LEADS
+- HVA-200/HVA-213 read a host without /etc/systemd/journald.conf as one without journald; newer
+  systemd releases may ship the file only under /usr/lib/systemd (not checked): a running
+  systemd-journald with no /etc file would then be judged as no journal.
+- systemd's config parser joins a line ending in a backslash with the next one (conf-parser.c);
+  journald.conf lines are read one by one (whether a comment line is continued differs by
+  systemd version; not probed).
+- HVA-045's Seccomp: 0 rule counts every process named qemu (qemu-img, qemu-nbd,
+  qemu-storage-daemon, which never get -sandbox), R16H-3's rule emulators only: whether the
+  tools belong in HVA-045 at all was not reviewed.
+- /etc/group entries of one name listed twice: hvaudit keeps the last, getgrnam returns the
+  first and getgrouplist reads both (not probed).
+- Cyrus SASL refuses the whole libvirt.conf for `mech_list :` (a blank before the colon,
+  lib/config.c SASL_CONFIGERR); hvaudit reads the line (errs towards reading a mechanism).
+- The apparmor.mode= kernel switch is read without unquoting (only where the /sys parameter
+  was not read).
+- Not reached this round: virtlockd/virtlogd configs, qemu.conf remember_owner/max_files/
+  set_process_name, vhost_net experimental_zcopytx, /dev/kvm's mode, rsyslog
+  StreamDriverAuthMode values no driver knows (the action fails to connect).
 """
 
 from __future__ import annotations
@@ -60,6 +116,24 @@ def test_passwd_lines_glibc_never_reads_keep_the_pass(host_scan, entry: str) -> 
     a = host_scan({"/etc/passwd": PASSWD + entry + "\n"})
     assert messages(a, "HVA-141") == {"hv1": "root is the only uid-0 account"}
     assert outcomes(a, "HVA-141") == {"hv1": "pass"}
+
+
+def test_compat_include_after_blanks_is_nis(host_scan) -> None:
+    """R16H-1's twin: nss_compat (compat-pwd.c getpwent_next_file) skips the blanks before an
+    entry too, so `  +::::::` with `passwd: compat` includes the NIS passwd map, as `+::::::`
+    does (R10H-3). hvaudit looked for '+' in the first column and passed HVA-141 on the local
+    file. Right: R10H-3's question."""
+    from test_redteam10_host_probes import COMPAT_NSSWITCH, NIS_PROCS
+
+    a = host_scan(
+        {
+            "/etc/nsswitch.conf": COMPAT_NSSWITCH,
+            "/etc/passwd": PASSWD + "  +::::::\n",
+            "processes": NIS_PROCS,
+        }
+    )
+    assert outcomes(a, "HVA-141") == {"hv1": "manual"}, messages(a, "HVA-141")
+    assert "through nis" in messages(a, "HVA-141")["hv1"]
 
 
 # --- HVA-042: a group entry without a member list (R16H-2) -----------------------------------
@@ -223,4 +297,31 @@ def test_qemu_running_as_a_uid_0_account_listed_before_root(host_scan) -> None:
     assert outcomes(a, "HVA-042") == {"hv1": "fail"}, messages(a, "HVA-042")
     assert messages(a, "HVA-042") == {
         "hv1": "1 QEMU process(es) run as root (as toor, uid 0 in /etc/passwd): web01"
+    }
+
+
+# --- HVA-140: a login shell named like nologin (R16H-7) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shell", ["/usr/local/bin/nologin", "/usr/sbin/nologin-shell", "/home/bob/falsetto"]
+)
+def test_shell_named_like_nologin_is_a_login_shell(host_scan, shell: str) -> None:
+    """R16H-7. passwd(5): the shell field names "the program to use as the command interpreter";
+    login and sshd run whatever it names (OpenSSH session.c do_child execs the shell). Only the
+    system's nologin(8), false(1) and the like refuse the login; `cp /bin/bash
+    /usr/local/bin/nologin` (or a program called nologin-shell or falsetto) is a shell like
+    any other. hvaudit took every shell whose file name begins with nologin, false, true ... for
+    one that refuses logins and passed HVA-140 with bob and carol left out. Right: four
+    accounts, a fail. Held: /usr/sbin/nologin and /bin/false keep them out (pass)."""
+    extra = f"bob:x:1001:1001::/home/bob:{shell}\ncarol:x:1002:1002::/home/carol:{shell}\n"
+    a = host_scan({"/etc/passwd": PASSWD + extra})
+    assert outcomes(a, "HVA-140") == {"hv1": "fail"}, messages(a, "HVA-140")
+    assert messages(a, "HVA-140") == {
+        "hv1": "4 account(s) with a login shell (limit 3): root, alice, bob, carol"
+    }
+    held = "bob:x:1001:1001::/home/bob:/usr/sbin/nologin\ncarol:x:1002:1002::/home/c:/bin/false\n"
+    a = host_scan({"/etc/passwd": PASSWD + held})
+    assert messages(a, "HVA-140") == {
+        "hv1": "2 account(s) with a login shell (limit 3): root, alice"
     }

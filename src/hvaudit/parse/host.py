@@ -96,6 +96,10 @@ __all__ = [
 T = TypeVar("T")
 
 NON_LOGIN_SHELLS = ("nologin", "false", "sync", "halt", "shutdown", "true")
+#: Where distributions install those programs (util-linux nologin(8) /sbin or /usr/sbin, Arch's
+#: /usr/bin/nologin; coreutils false and true, sync; systemd's halt and shutdown), merged /usr
+#: or not.
+SYSTEM_BIN_DIRS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin")
 ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt", "disk")
 """Groups whose members are root-equivalent on a hypervisor: sudo's, libvirt's and disk ("Raw
 access to disks. Mostly equivalent to root access", Debian wiki SystemGroups; on a hypervisor the
@@ -1730,7 +1734,10 @@ def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
         # passwd(5): an empty shell field "defaults to the value /bin/sh" (so does OpenSSH,
         # session.c _PATH_BSHELL): an account with no shell named can log in
         shell = parts[6].strip() or "/bin/sh"
-        interactive = not shell.rsplit("/", 1)[-1].startswith(NON_LOGIN_SHELLS)
+        # only the system's own programs refuse a login: a shell merely named like one
+        # (/usr/local/bin/nologin2, ~/false-shell) may be any program (R16H-7)
+        where, _, program = shell.rpartition("/")
+        interactive = not (program in NON_LOGIN_SHELLS and where in SYSTEM_BIN_DIRS)
         out.append(Account(name, uid, shell, interactive, gid))
     return Fact.of(tuple(out), g.source)
 
@@ -2473,7 +2480,8 @@ def _directory(ev: HostEvidence) -> Fact[str]:
         # reads /etc/passwd's "+" entries ("+" every entry of the NIS map, "+user",
         # "+@netgroup") from NIS, or from the passwd_compat database's source (R10H-3)
         passwd = ev.get(_file("/etc/passwd"))
-        plus = any(ln.startswith("+") for ln in passwd.text.splitlines())
+        # nss_compat skips the blanks before an entry as nss_files does (R16H-1)
+        plus = any(ln.lstrip(_C_BLANKS).startswith("+") for ln in passwd.text.split("\n"))
         if "compat" in services and plus:
             via = compat_via[0] if compat_via else "nis"
             services = [*services, "nis" if via == "nisplus" else via]
