@@ -443,3 +443,34 @@ def test_shareable_disk_keeps_its_own_question(twins: Assessment) -> None:
     assert status == "manual"
     assert "also other VMs' disks" not in message
     assert "shareable disk(s) /srv/shared.raw" in message
+
+
+# --- VL16-7: HVA-058 compares VMs, so a next start of another VM is judged -------------------
+
+
+def test_share_beside_a_disk_another_vms_next_start_adds_fails(tmp_path: Path) -> None:
+    """VL16-7 (false pass, noticed this round). HVA-058 was declared to judge each VM by itself
+    (per_vm: the engine then skips the next-start world in which one changed VM starts alone,
+    engine._judged), though R14-5, R15-1 and VL16-2 read the other VMs' disks. VM owner runs
+    with no disk, and its persistent definition (`virsh define`) adds
+    /var/lib/libvirt/images/owner.qcow2; VM imgshare runs with a 9p share of
+    /var/lib/libvirt/images that its persistent definition drops. Restarted together, neither
+    meets the other; but when owner restarts alone, imgshare's running share reaches owner's
+    image, a world the engine skipped for a per-VM check. It now names `disks` as the field it
+    reads of other VMs (Check.peers), and that world is judged."""
+    from hvaudit.engine import assess
+    from hvaudit.profile import load_profile
+    from test_next_start_worlds import _libvirt_scan
+    from test_redteam14_vm_probes import OWNER
+
+    running = [
+        domain_xml("owner", body=""),
+        domain_xml("imgshare", body=_share("/var/lib/libvirt/images")),
+    ]
+    redefined = [domain_xml("owner", body=OWNER), domain_xml("imgshare", body="")]
+    dep = _libvirt_scan(tmp_path, running, redefined, HARDENED_HOST)
+    assert sorted(v.name for v in dep.next_boot.values()) == ["imgshare", "owner"]
+    a = assess(dep, [], load_profile())
+    status, message = verdict(a, "HVA-058", "imgshare")
+    assert status == "fail", message
+    assert "/var/lib/libvirt/images (VM owner: /var/lib/libvirt/images/owner.qcow2)" in message

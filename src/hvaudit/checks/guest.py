@@ -958,7 +958,8 @@ def _vmci_unrestricted(v: Vm, h: Host) -> Outcome | None:
         "mounted nosuid,nodev; drop -virtfs/-fsdev QEMU arguments with security_model=passthrough.",
     },
     platforms=LINUX_HOST,
-    per_vm=True,
+    # R14-5, R15-1 and VL16-2 read the other VMs' disks: not a check of each VM by itself
+    peers=("disks",),
 )
 @qemu_config_unread(
     "a shared host directory (an [fsdev] or [virtfs] section, a vhost-user-fs device)"
