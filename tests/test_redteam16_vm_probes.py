@@ -36,9 +36,9 @@ serial or VNC listen on 0, 127.1, 2130706433, 0x7f000001, localhost, a host name
 and 0.0.0.0%lo (HVA-031 right each time); a hardened q35/UEFI/TPM/hugepages/pinned domain
 (every VM check passes or asks what the definition cannot show).
 
-Tally: 20 probe cases (8 test functions). 13 cases pin R16-1..R16-5 (each failed on main
-before its fix: R16-1 2, R16-2 2, R16-3 4, R16-4 1, R16-5 1 function of 2 assertions, plus
-its fail-side case); 7 found nothing, the verdict held.
+Tally: 15 probe cases (9 test functions). 10 cases pin R16-1..R16-5 (each failed on main
+before its fix: R16-1 2, R16-2 2, R16-3 4, R16-4 1, R16-5 1; R16-4's and R16-5's also assert
+their held twins); 5 found nothing, the verdict held.
 
 Leads left (not settled in the time): on cgroup v2 libvirt writes <memtune><soft_limit> to
 memory.high (vircgroupv2.c virCgroupV2SetMemorySoftLimit, read with `find_string`), a throttle
