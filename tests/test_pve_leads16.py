@@ -338,3 +338,33 @@ def test_l16_7_later_entry_of_the_same_network_decides(tmp_path: Path, entries: 
         )
     )
     assert _live(tmp_path, edits, "HVA-301") == expected
+
+
+# --- L16-8: `-i` of a name no file declares may be the uplink's altname -------------------------------
+
+
+def test_l16_8_undeclared_interface_may_be_an_altname(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-313 pass too). pve-firewall
+    enable_host_firewall maps a rule's `-i` through PVE::Network altname_mapping (`ip -details
+    -json link show` altnames -> the interface): `-i uplink0` may be vmbr1, the default
+    gateway's interface, under another name, and then admits every packet. Neither
+    /etc/network/interfaces nor the node's addresses place `uplink0`: a question."""
+    ((status, message),) = [_live(tmp_path, _host_rule("IN ACCEPT -i uplink0"), "HVA-301")]
+    assert (status, message) == (
+        "manual",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -i uplink0` "
+        "accepts every inbound packet if that interface is an alternative name (altname) of "
+        "the default gateway's interface, which pve-firewall maps to it (PVE::Network "
+        "altname_mapping): /etc/network/interfaces declares no such interface and the node "
+        "reported no address on it",
+    )
+
+
+@pytest.mark.parametrize("iface", ["eno1", "vmbr0"])
+def test_l16_8_held_declared_interface_narrows(tmp_path: Path, iface: str) -> None:
+    """Held twins: eno1 and vmbr0 are declared in /etc/network/interfaces and carry no default
+    gateway (vmbr1 does): `-i` of either narrows the rule."""
+    assert _live(tmp_path, _host_rule(f"IN ACCEPT -i {iface}"), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )

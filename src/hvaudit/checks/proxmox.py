@@ -567,7 +567,7 @@ def _accepts_everything(
             continue
         if (
             maybe is not None
-            and unread
+            and (unread or _unplaced(px, iface, addressed))
             and "iface" in narrowing
             and r["action"] == "ACCEPT"
             and _opens(narrowing - {"iface"}, proto, opts)
@@ -692,6 +692,17 @@ def _uplinks(px: ProxmoxHost) -> frozenset[str]:
     return frozenset(name for name, opts in f.get().ifaces.items() if opts.get("gateway"))
 
 
+def _unplaced(px: ProxmoxHost, iface: str, addressed: frozenset[str]) -> bool:
+    """A rule's `-i` names an interface neither /etc/network/interfaces (read in full) declares
+    nor the node reported addresses on: pve-firewall maps an alternative name to its interface
+    (enable_host_firewall `$rule->{iface_in} = $interface_mapping->{$iface} // $iface`,
+    pve-common PVE::Network altname_mapping: `ip -details -json link show` altnames), so it
+    may be the default gateway's interface under another name (L16-8)."""
+    if not iface or not px.interfaces.known:
+        return False
+    return iface not in px.interfaces.get().ifaces and iface not in addressed
+
+
 def _gateway_question(
     s: Subject, h: Host, px: ProxmoxHost, head: str, maybe: list[str], daemon: str | None = None
 ) -> Outcome:
@@ -702,6 +713,8 @@ def _gateway_question(
     unread = px.interfaces.get().unread if px.interfaces.known else []
     files = ", ".join(path for path, _ in unread[:3]) + (" ..." if len(unread) > 3 else "")
     both = daemon is not None
+    if not unread:
+        return _altname_question(s, h, px, head, maybe, daemon)
     return manual(
         s,
         f"{head}, but {maybe[0]} accepts every inbound packet if that interface has the "
@@ -737,6 +750,47 @@ def _gateway_question(
         + (", and the daemon running and enabled" if both else "")
         + "; fail: that interface, so the rule admits every packet from beyond the node's own "
         "networks" + (", or no daemon applies the rules" if both else "") + ".",
+    )
+
+
+def _altname_question(
+    s: Subject, h: Host, px: ProxmoxHost, head: str, maybe: list[str], daemon: str | None
+) -> Outcome:
+    """_gateway_question for a `-i` interface no file declares (`_unplaced`): is it an
+    alternative name of the default gateway's interface?"""
+    both = daemon is not None
+    return manual(
+        s,
+        f"{head}, but {maybe[0]} accepts every inbound packet if that interface is an "
+        "alternative name (altname) of the default gateway's interface, which pve-firewall "
+        "maps to it (PVE::Network altname_mapping): /etc/network/interfaces declares no such "
+        "interface and the node reported no address on it"
+        + (
+            f"; and whether pve-firewall or proxmox-firewall applies the rules on node {h.name} "
+            f"is not in the evidence ({daemon})"
+            if both
+            else ""
+        ),
+        *px.cluster_firewall.sources,
+        *(px.host_firewall.sources if px.host_firewall.known else ()),
+        *px.interfaces.sources,
+        *(h.facts.programs.sources if both else ()),
+        question=f"Is the interface {maybe[0]} names an altname of the interface of the "
+        f"node's default route"
+        + (
+            ", or is neither pve-firewall nor proxmox-firewall running and enabled on node "
+            f"{h.name}"
+            if both
+            else ""
+        )
+        + f"? Evidence: `ip route show default` and `ip -details link show` on {h.name} (the "
+        "route's `dev` and its `altname` lines)"
+        + ("; `pve-firewall status` there" if both else "")
+        + ". Pass: no"
+        + (", and the daemon running" if both else "")
+        + "; fail: yes, so the rule admits every packet from beyond the node's own networks"
+        + (", or no daemon applies the rules" if both else "")
+        + ".",
     )
 
 
