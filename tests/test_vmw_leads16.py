@@ -22,14 +22,54 @@ Findings:
 - L16-15 (wrong fail): HVA-423 failed Security.AccountUnlockTime = 0 "want >= 900"; PAM's
   lockout modules read unlock_time=0 as never (locked until an administrator resets it), which
   AC-7 allows; how ESXi hands 0 to PAM is not in the evidence: a question.
+- L16-16 (false pass): HVA-419/420/421 passed on the options alone with the host's firewall not
+  read, and with an enabled syslog/ntpClient ruleset whose allowed IP list leaves the log host or
+  NTP server out (an outbound ruleset's list names its destinations, vSphere 6.5 Security); the
+  collector dropped allowedHosts.ipAddress. Now blocked fails, not read / a name against a list
+  is asked, and the single addresses are collected.
+- L16-17 (false pass): HVA-420 passed a Syslog.global.logHost outside ESXi's documented
+  "Comma (,) separated list ... proto://hostname|ipv4|'['ipv6']'[:port]" (a space or semicolon
+  list, read as one TLS target): asked; `ssl://` with no host: fail.
+- L16-18 (false pass): HVA-420 ignored ESXi's log filters (Syslog.global.logFiltersEnable with
+  Syslog.global.logFilters drop matching messages once counted; CIS ESXi 8 4.5 "deactivate log
+  filtering"): fail.
 
 Held: HVA-031 on ESXi 7.0 without the key and with RemoteDisplay.vnc.enabled = FALSE; HVA-057
 on ESXi 6.5 without the key; HVA-405 with mks.enable3d = FALSE; HVA-404 with an empty salt;
-HVA-423 at the STIG's value and with `min=disabled,disabled,disabled,disabled,15` spelt with a
-`+`; HVA-401 with isolation.device.connectable.disable absent (VMCH-80-000197: "If the setting
-does not exist no action is needed", asked of the host as every absent isolation key since L15-1).
+HVA-423 at the STIG's value and with a `+` strtoul reads, and a 60 s unlock time still failing;
+HVA-401 with isolation.device.connectable.disable absent (VMCH-80-000197: "If the setting does
+not exist no action is needed"; asked of the host as every absent isolation key since L15-1,
+never failed); a log host among the ruleset's single addresses or inside its network; the
+bracketed IPv6 log host; log filters written but not enabled; HVA-412 failing an enabled
+outbound ruleset open to all (ESXI-80-000239: "Check this for "Incoming" and "Outgoing""; the
+suspected wrong fail is the STIG's finding).
 
-Leads left: see the end of this docstring, kept in step with the report.
+Tally: 28 cases. 18 failed on main before their fix (5f384ab for L16-10..15: 9 of 16, one of
+them, min=disabled,24,11,8,7,6, on its message only; 264a2e9 for L16-16..18: 9 of 12); 10 held
+cases passed there too.
+
+Leads left:
+- /etc/vmware/settings: DISA vSphere 8 STIG ESXI-80-000236 (read with `find_string`): "a vmx
+  process will look in two locations ... The settings on the ESXi host are read first and take
+  precedence over settings in the *.vmx file"; a public ESXi 6.0 how-to re-enables copy/paste
+  there. A non-empty file overrides even the keys a VM sets, so every VM-key pass (HVA-401, 402,
+  403, 404, 405, 031, 049, 057) rests on it; no check reads or asks it (coverage.md lists it
+  uncovered). Wants one host check (a question per host) or host_default_questions naming both
+  files.
+- HVA-047's device keys (sound.present, usb.present, serialN.present ...) left out of a .vmx:
+  not made host questions; no source read shows a host file adding virtual hardware, and a
+  vSphere collection's devices are hostd's config.hardware.device. monitor.virtual_exec
+  (hardware acceleration) likewise not reviewed.
+- passwdqc's other parse errors (max= below 8, random= 1..23, an unknown option) also make
+  pam_passwdqc abort; only min= is judged, as which passwdqc release ESXi bundles (the options
+  it knows) was not found.
+- Security.AccountUnlockTime = 0: which PAM module ESXi 7/8 configure (pam_tally2 or
+  pam_faillock) and whether 0 reaches it is still the question.
+- HVA-420 with logFiltersEnable true and logFilters not reported is not judged; whether log
+  filters also drop audit records (HVA-421) was not found.
+- The simulator's hardened host names its log host and NTP servers by DNS against rulesets
+  limited to 10.0.0.0/24, so HVA-419/420/421 are now questions there; addresses inside the list
+  (tests/vcsim/profiles.go) would keep a pass in the hardened control.
 """
 
 from __future__ import annotations
