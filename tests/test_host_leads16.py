@@ -38,6 +38,9 @@ exact status and message.
   environment now when virt-admin is not installed; the environment it started with
   (/proc/PID/environ, already collected) sets them: a LIBVIRT_LOG_OUTPUTS file output there
   passed as "the journal".
+- HL16-7 (false pass) HVA-160 passed "DenyUsers root refuses root" (and AllowUsers without
+  root) with /etc/passwd unreadable, as if root were the only uid-0 account
+  (_other_uid0_accounts gave []). Now the unread file is the outcome (error).
 
 Lead 6 of the brief (sshd config changed after sshd started), not changed: every sshd check
 reads `sshd -T` and the files, i.e. the configuration on disk as sshd would load it now. The
@@ -58,8 +61,8 @@ Leads left (not probed or not fixed for lack of time):
 - HVA-160 DenyUsers across several matching Match blocks (appended) is judged per block: a
   wrong fail where a `Match User root` block's DenyUsers root joins another block's list.
 - `_match_users` in checks/management.py keeps dead code after its `return True`.
-- `_other_uid0_accounts` gives [] when /etc/passwd was not read: the uid-0 judgements then
-  assume root is the only uid-0 account (not probed).
+- `_other_uid0_accounts` still gives [] with /etc/passwd unread in the PermitRootLogin-no
+  branch (a `Match User toor` block is then judged for root only).
 """
 
 from __future__ import annotations
@@ -371,3 +374,31 @@ def test_running_daemons_environment_outputs_are_its_outputs(host_scan) -> None:
     a = host_scan({"libvirt-environ-700": ("LIBVIRT_LOG_OUTPUTS=\0", 0)})
     assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+# --- HVA-160: user lists with /etc/passwd unread (HL16-7) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "global_line",
+    [
+        "DenyUsers root",
+        "AllowUsers alice",
+    ],
+    ids=["deny", "allow"],
+)
+def test_user_lists_with_passwd_unread_are_not_passed(host_scan, global_line: str) -> None:
+    """HL16-7. DenyUsers/AllowUsers match names, PermitRootLogin the uid (R15H-7): with
+    /etc/passwd unreadable, another uid-0 account (toor) may be outside the list, and hvaudit
+    passed "DenyUsers root refuses root" as if root were the only one. Now the unread file
+    is the outcome (error, as for any evidence not collected); with
+    /etc/passwd read (no other uid-0 account) the pass stands (held, HL16-3's twin)."""
+    unread = OSError("cat: /etc/passwd: Permission denied")
+    a = host_scan({**_lists(global_line, ""), "/etc/passwd": unread})
+    assert outcomes(a, "HVA-160") == {"hv1": "error"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160") == {
+        "hv1": "evidence could not be collected: host/files/etc/passwd: cat: /etc/passwd: "
+        "Permission denied"
+    }
+    a = host_scan(_lists(global_line, "", str(HARDENED_HOST["/etc/passwd"])))
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")

@@ -2112,7 +2112,8 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
     PermitRootLogin holds for every uid-0 account (auth2.c userauth_finish tests pw_uid == 0):
     another uid-0 account of /etc/passwd that the list does not refuse fails (R15H-7), and so
     does a Match block whose list admits one (HL16-3; the lists of several matching blocks are
-    appended, servconf.c "XXX appends to list", so a list admits where one block's does)."""
+    appended, servconf.c "XXX appends to list", so a list admits where one block's does). With
+    /etc/passwd unreadable no list passes: the unread file is the outcome (HL16-7)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.sshd
@@ -2169,6 +2170,16 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     "Evidence: those files. Pass: no such Match block",
                 )
                 continue
+            if not h.facts.accounts.known:
+                # DenyUsers matches names, PermitRootLogin the uid (R15H-7): unread, another
+                # uid-0 account may be outside the list (HL16-7)
+                yield unknown(
+                    s,
+                    h.facts.accounts,
+                    f"DenyUsers {deny} refuses every uid-0 account of /etc/passwd "
+                    f"(PermitRootLogin {prl} holds for uid 0 whatever the name)",
+                )
+                continue
             zeros = ("root", *_other_uid0_accounts(h))
             replacing = _root_admitting_lists(
                 blocks.get(), "DenyUsers", lambda v, n: not _deny_users_root(v, n), prl, zeros
@@ -2215,6 +2226,14 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     "it includes set AllowUsers (which replaces the list) to one admitting root "
                     "for logins that may be root's? Evidence: those files. Pass: no such Match "
                     "block",
+                )
+                continue
+            if not h.facts.accounts.known:
+                yield unknown(
+                    s,
+                    h.facts.accounts,
+                    f"AllowUsers {allow} admits no uid-0 account of /etc/passwd "
+                    f"(PermitRootLogin {prl} holds for uid 0 whatever the name)",
                 )
                 continue
             admitting = _root_admitting_lists(
