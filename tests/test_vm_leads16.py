@@ -1,8 +1,49 @@
 """Session 16 VM leads (leads16-vm): what the round-15 VM red team left
-(tests/test_redteam15_vm_probes.py's "Leads left").
+(tests/test_redteam15_vm_probes.py's "Leads left"). Each finding's sources are in its test's
+docstring; every fact was read with the `search` / `find_string` / `read_file` tools.
 
-Findings (VL16-n) are in each test's docstring; the tally and what is left open close this
-docstring.
+Findings (VL16-n): VL16-1 HVA-070 took <locked/> memory as the guarantee beside a balloon with
+freePageReporting='on' though its backing is a file (<source type='memfd'|'file'/>, an <access
+mode>, a NUMA cell memAccess), which QEMU punches each reported page out of, locked or not
+(false pass; now "no memory guarantee" naming the backing; anonymous locked memory holds).
+VL16-2 HVA-058 counted dir, fs and netfs pool volumes only: a vstorage pool's volume is a file
+in its target directory too, and a volume whose pool the bundle lacks may be one (false pass;
+now R14-5's fail, and the question naming the volume). VL16-3 HVA-092 matched a <blkiotune>
+device to a volume disk by its volume name, not its device path TARGET/NAME of a logical or
+ZFS pool (wrong question, and a half throttle misreported; _libvirt.volume_path). VL16-4
+HVA-197 passed an isolated VM whose bridge also holds a non-isolated port of no VM (a
+container's veth, a host tap or dummy), which `ip -j -d link` shows (false pass; now the
+question naming the port). VL16-5 (no check owned it) two VMs naming one disk file without
+<shareable/>: HVA-044 passed each on its own label though libvirt labels the file for whichever
+starts (false pass; now the question naming the disk and the other VM). VL16-6 HVA-050 said "no
+device passthrough" for a vDPA interface (wording; the n/a names the device and why its DMA is
+not passthrough). VL16-7 (noticed this round) HVA-058 was declared per_vm though it reads other
+VMs' disks, so the engine skipped a next-start world (false pass; now peers=("disks",)).
+
+Answered without a verdict change: lead 2's device-node volumes (logical, disk, iSCSI, SCSI,
+mpath, ZFS) are not counted by R15-1: a guest's own 9p client makes a device node a special
+file of its kernel (fs/9p/vfs_inode.c v9fs_init_inode, init_special_inode), not the host's
+device. Lead 4's evidence exists: the host collector's `ip -j -d link show` (port master, kind,
+bridge-port "isolated"); where it was not read (an unscanned or API-only host) the pass still
+rests on the definitions.
+
+Tally: 25 cases (16 test functions). 14 pin VL16-1..VL16-7 (each failed on main before its
+fix: VL16-1 4, VL16-2 2, VL16-3 2, VL16-4 1, VL16-5 2, VL16-6 2, VL16-7 1); 11 held (locked
+anonymous memory twice, reporting off, a VM with no passthrough, a block disk under its
+throttle, an isolated veth and two VM-named taps, a read-only ISO in two VMs twice, a
+<shareable/> disk's own question).
+
+Leads left: a guest that speaks 9p itself (not its kernel's client) can send Tlopen for a
+device node in a shared directory, which QEMU's local backend opens on the host: R14-5 counts
+block disks but not device-node pool volumes (logical's TARGET/NAME is a symlink the backend
+does not follow; a disk pool's partition, an iSCSI by-path link), not settled. An isolated VM
+on an unscanned or API-only host still passes on the definitions alone (the bridge's other
+ports unread): whether that must become a question touches many held tests
+(test_checks_vm, test_rawargs_unseen, test_rawargs_attest, the Proxmox API probes). VL16-5
+compares file and block disks only: two VMs naming one pool volume, or one VM's file that is
+another's backing file (a qcow2 <backingStore>), are not compared. Locked memory with
+<source type='memfd'/> under Proxmox VE (qemu-server has no such option) and raw
+`-object memory-backend-memfd` with `-overcommit mem-lock=on` were not probed.
 """
 
 from __future__ import annotations
