@@ -37,6 +37,11 @@ Findings:
   nologin, false, true ... (/usr/local/bin/nologin, /usr/sbin/nologin-shell, ~/falsetto),
   which may be any program. Only those names in /bin, /sbin, /usr/bin, /usr/sbin refuse a
   login now. Fixed.
+- R16H-8 (false pass) HVA-043 passed "libvirt confines QEMU with AppArmor" with
+  `"apparmor.mode=complain"` (or `apparmor.mode="complain"`) on the kernel command line and
+  the run-time parameter unread: the kernel drops the quotes (kernel/params.c next_arg) and
+  puts every profile in complain mode; the word is now read as the kernel reads it
+  (_kernel_param). Fixed.
 
 Probes that held: `  # toor:...`, `toor:x:0_0:...` and an Arabic-Indic zero as uid (pass,
 were wrong fails); `-sandbox on`, `--sandbox enable=yes` and
@@ -47,8 +52,9 @@ keyboard-interactive twice, publickey,password, hostbased/gssapi-with-mic with
 keyboard-interactive (pass: the PAM stack itself demands pam_unix and pam_u2f, or sshd cannot
 satisfy the list); migration_address on the VM bridge (HVA-211 fails the address itself).
 
-Tally: 23 cases in 11 test functions; 20 failed on main d25c728 before the fixes (R16H-1 7,
-R16H-2 2, R16H-3 3, R16H-4 3, R16H-5 1, R16H-6 1, R16H-7 3: run against an archive of it);
+Tally: 25 cases in 12 test functions; 22 failed on main d25c728 before the fixes (R16H-1 7,
+R16H-2 2, R16H-3 3, R16H-4 3, R16H-5 1, R16H-6 1, R16H-7 3, R16H-8 2: run against an archive
+of it);
 the 3 held `-sandbox on` cases passed before and after.
 
 Leads left (not probed or not fixed for lack of time):
@@ -65,8 +71,6 @@ Leads left (not probed or not fixed for lack of time):
   first and getgrouplist reads both (not probed).
 - Cyrus SASL refuses the whole libvirt.conf for `mech_list :` (a blank before the colon,
   lib/config.c SASL_CONFIGERR); hvaudit reads the line (errs towards reading a mechanism).
-- The apparmor.mode= kernel switch is read without unquoting (only where the /sys parameter
-  was not read).
 - Not reached this round: virtlockd/virtlogd configs, qemu.conf remember_owner/max_files/
   set_process_name, vhost_net experimental_zcopytx, /dev/kvm's mode, rsyslog
   StreamDriverAuthMode values no driver knows (the action fails to connect).
@@ -325,3 +329,23 @@ def test_shell_named_like_nologin_is_a_login_shell(host_scan, shell: str) -> Non
     assert messages(a, "HVA-140") == {
         "hv1": "2 account(s) with a login shell (limit 3): root, alice"
     }
+
+
+# --- HVA-043: AppArmor's global mode in quotes on the kernel command line (R16H-8) ---------------
+
+
+@pytest.mark.parametrize("word", ['"apparmor.mode=complain"', 'apparmor.mode="complain"'])
+def test_quoted_apparmor_mode_switch_is_read(host_scan, word: str) -> None:
+    """R16H-8. kernel/params.c next_arg: a quoted word or value loses its quotes ("Don't include
+    quotes in value"), so `"apparmor.mode=complain"` sets AppArmor's global mode to complain
+    (security/apparmor/lsm.c, aa_g_profile_mode), which puts every profile in complain mode
+    whatever /sys/kernel/security/apparmor/profiles says (R3H's reading). With the run-time
+    parameter unread, hvaudit read the word with its quotes, found no switch and passed
+    HVA-043. Right: the fail the unquoted switch gets (test_host_verdicts3)."""
+    cmdline = str(HARDENED_HOST["/proc/cmdline"]).rstrip() + f" {word}\n"
+    a = host_scan({"/proc/cmdline": cmdline})
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert (
+        "(complain: apparmor.mode=complain on the kernel command line)"
+        in (messages(a, "HVA-043")["hv1"])
+    )

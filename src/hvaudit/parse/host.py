@@ -770,7 +770,8 @@ def _apparmor_global_mode(ev: HostEvidence) -> tuple[str, str]:
         return _first(param).lower(), "/sys/module/apparmor/parameters/mode"
     cmdline = ev.get(_file("/proc/cmdline"))
     found = ""
-    for word in cmdline.text.split() if cmdline.state == "ok" else ():
+    for raw in cmdline.text.split() if cmdline.state == "ok" else ():
+        word = _kernel_param(raw)  # the kernel drops the quotes (R16H-8)
         if word.lower().startswith("apparmor.mode="):
             found = word.split("=", 1)[1].lower()
     return (found, f"apparmor.mode={found} on the kernel command line") if found else ("", "")
