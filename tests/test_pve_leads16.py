@@ -32,12 +32,50 @@ proxmox-ve-rs 840d1ed, read with `fetch`; Net::IP 1.26 run on the refused values
   DROP now closes its IP version; a rule of both after it opens the other ("every inbound
   IPv4 packet").
 
+- L16-5 (false pass): HVA-303 passed "behind the VM firewall" for a VM firewall with
+  `policy_in: ACCEPT` and no IN rule that drops or rejects (its security groups' rules
+  included): the VM chain ends in that policy (generate_tap_rules_direction `$options->
+  {policy_in} || 'DROP'`), so it admits every inbound packet. Fails now (`_admits_everything`).
+- L16-6 (false pass): `-source 00.0.0.0/0` is 0.0.0.0/0 to Net::IP and to iptables, which
+  reads each octet with strtoumax base 0 (libxtables __numeric_to_ipaddr, octal after a
+  leading zero); Python's ipaddress refused it and the rule was dropped. `net_ip` reads it as
+  iptables does (`010.0.0.21` is 8.0.0.21).
+- L16-7 (false pass): generate_ipset_chains resolves aliases and keys the kernel set by
+  network, the later entry overwriting the earlier: an alias after a `!` literal of the same
+  address makes it a match. `_holds` takes the later of equally specific entries; the parser
+  refuses a `/32` duplicate of an address as parse_ip_or_cidr does (s|/32$||).
+- L16-8 (false pass): a rule's `-i` goes through PVE::Network altname_mapping (pve-common:
+  `ip -details -json link show` altnames), so `-i uplink0` may be the default gateway's
+  interface; a name neither /etc/network/interfaces declares nor the node reported addresses
+  on is a question now (`_unplaced`, `_altname_question`), not a narrowing.
+- L16-9 (wrong fail): `-dport SSH` was read as port 22 (hvaudit lower-cased service names);
+  pve-firewall's get_etc_services and proxmox-ve-config's NamedPorts key /etc/services
+  case-sensitively, so pve-firewall refuses the rule ("invalid port 'SSH'") and HVA-313 failed
+  on a rule that opens nothing.
+
 Probes that held (pinned): a cluster.fw `IN DROP` before a host.fw `IN ACCEPT` (host.fw's
-rules come first, so the ACCEPT still fails); `-p TCP` under proxmox-firewall.
+rules come first); `-p TCP` under proxmox-firewall; a DROP of each IP version closes both; a
+VM firewall with a deny-list (policy ACCEPT and an IN DROP), or a DROP or REJECT policy;
+`-dest 010.0.0.21` (8.0.0.21 to iptables); a `/32` duplicate after `!10.0.0.21`; `-i eno1`
+and `-i vmbr0` (declared, no gateway). Read, not pinned: VM firewalls default `policy_in`
+to DROP (generate_tap_rules_direction); pmxcfs/corosync crypto reload was not settled.
 
-Tally: see the test functions below; every finding's case failed on main d25c728.
+Tally: 29 cases; 19 failed on main (d25c728 for L16-1..4, then main before each landing),
+10 held.
 
-Leads left: see the end of this docstring (filled in at the end of the round).
+Leads left: IPv6 wideness is still judged by IPv4's /7 (`2000::/4` wide, `2001::/16` not): a
+threshold for IPv6 needs a source (IANA gives RIRs /12s; LIRs hold /19../32), not settled;
+a narrow DROP before an ACCEPT of the same ports (host.fw `IN DROP -p tcp -dport 8006`, then
+cluster.fw's ACCEPT of 8006 from anywhere) is still a wrong fail of HVA-313 (only an
+unrestricted DROP closes the chain); a port list of more than 15 numbers is refused by
+pve-firewall ("too many entries in port list") but not by proxmox-firewall, so hvaudit keeps
+it; a service name hvaudit does not know (anything but `ssh`) counts as no port; whether
+proxmox-firewall maps `-i` altnames as pve-firewall does (L16-8 asks the same question of
+both); corosync crypto changed in /etc/pve/corosync.conf but not applied (HVA-309 passes on
+the file; whether corosync 3 reloads crypto_* at runtime was not settled); an unrestricted
+`IN ACCEPT` early in a VM's own rules under policy DROP still passes HVA-303; container NIC
+`firewall=1` / <vmid>.fw and hookscripts remain unchecked; the migration ports 60000:60050 of
+the management set (they listen only under `migration: insecure`, which HVA-308 fails).
 """
 
 from __future__ import annotations
@@ -367,4 +405,18 @@ def test_l16_8_held_declared_interface_narrows(tmp_path: Path, iface: str) -> No
     assert _live(tmp_path, _host_rule(f"IN ACCEPT -i {iface}"), "HVA-301") == (
         "pass",
         "cluster firewall on, input policy DROP",
+    )
+
+
+# --- L16-9: /etc/services names are case-sensitive ---------------------------------------------------
+
+
+def test_l16_9_service_name_in_other_case_is_no_port(tmp_path: Path) -> None:
+    """Was fail "host.fw:9 accepts management ports from any source". parse_port_name_number_
+    or_range looks a name up in get_etc_services' `byname` hash, keyed as /etc/services writes
+    it (`ssh`), so `-dport SSH` is an "invalid port" and the rule is not applied."""
+    assert _live(tmp_path, _host_rule("IN ACCEPT -p tcp -dport SSH"), "HVA-313") == (
+        "pass",
+        "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports "
+        "wider",
     )

@@ -885,8 +885,10 @@ def _pve_port_intervals(spec: str) -> list[tuple[int, int]]:
     out = []
     for part in spec.split(","):
         part = part.strip()
-        if part.lower() in _PVE_SERVICES:
-            port = _PVE_SERVICES[part.lower()]
+        # /etc/services names match as written: pve-firewall's get_etc_services and
+        # proxmox-ve-config's NamedPorts key them case-sensitively, so `SSH` is no port (L16-9)
+        if part in _PVE_SERVICES:
+            port = _PVE_SERVICES[part]
             out.append((port, port))
             continue
         lo, sep, hi = part.partition(":")
