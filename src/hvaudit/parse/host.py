@@ -1745,14 +1745,18 @@ def _accounts(g: Got) -> Fact[tuple[Account, ...]]:
 
 def _group_file(g: Got) -> Fact[dict[str, tuple[int, tuple[str, ...]]]]:
     """group(5): name:password:GID:user_list (members separated by commas), read as glibc reads
-    it (_nss_entries: `wheel:x:0` is a group without members). A host without the file is not
-    one with no groups: unavailable."""
+    it (_nss_entries: `wheel:x:0` is a group without members). A name listed twice has the gid
+    of its first entry (glibc nss_files files-grp.c: getgrnam's DB_LOOKUP breaks at the first
+    match) and the members of every entry (files-initgroups.c "We have to iterate over the
+    entire file", so getgrouplist gives each listed user that group) (R17H-1). A host without
+    the file is not one with no groups: unavailable."""
     if g.state == "absent":
         return Fact.unavailable("/etc/group is absent", g.source)
     out: dict[str, tuple[int, tuple[str, ...]]] = {}
     for name, gid, _, parts in _nss_entries(g.text, 4):
         members = tuple(m.strip() for m in parts[3].split(",") if m.strip())
-        out[name] = (gid, members)
+        first_gid, before = out.get(name, (gid, ()))
+        out[name] = (first_gid, before + tuple(m for m in members if m not in before))
     return Fact.of(out, g.source)
 
 
@@ -1793,7 +1797,8 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     groups: dict[str, set[str]] = {}
     by_gid: dict[int, str] = {}
     for name, gid, _, parts in _nss_entries(got.text, 4):
-        groups[name] = {m.strip() for m in parts[3].split(",") if m.strip()}
+        # a name listed twice: getgrouplist reads every entry (R17H-1, _group_file)
+        groups.setdefault(name, set()).update(m.strip() for m in parts[3].split(",") if m.strip())
         if merged:
             groups[name].add(f"%{name}{MERGED} {', '.join(merged)})")
         by_gid.setdefault(gid, name)
