@@ -5,7 +5,10 @@ DOCSTRING-PLACEHOLDER
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import HARDENED_HOST, messages, outcomes
+from test_host_leads15 import RHEL
 
 PASSWD = str(HARDENED_HOST["/etc/passwd"])
 GROUP = str(HARDENED_HOST["/etc/group"])
@@ -58,3 +61,70 @@ def test_group_name_listed_twice_counts_every_entrys_members(host_scan) -> None:
     assert messages(a, "HVA-142") == {
         "hv1": "4 administrative principal(s) (limit 3): alice, bob, carol, root"
     }
+
+
+# --- HVA-213: a journald.conf line continued with a backslash (R17H-2) ---------------------------
+
+DROPIN = "/etc/systemd/journald.conf.d/50-quiet.conf"
+RHEL_DEFAULTS = "[Journal]\n#Storage=auto\n#ForwardToSyslog=no\n"
+DROPPED = (
+    "libvirtd.conf: log_outputs unset (the journal), but journald keeps no journal "
+    "(Storage=none in {where}) and forwards nothing to syslog (the compiled-in default "
+    "ForwardToSyslog=no (/etc/systemd/journald.conf shows the compile time defaults; nothing "
+    "sets it))"
+)
+
+
+@pytest.mark.parametrize(
+    ("main", "dropin", "where"),
+    [
+        (RHEL_DEFAULTS + "Storage=\\\n  none\n", "", "/etc/systemd/journald.conf"),
+        (RHEL_DEFAULTS, "[Journal]\nStorage=\\\n# the journal is not wanted\nnone\n", DROPIN),
+    ],
+    ids=["main", "dropin-with-comment"],
+)
+def test_journald_setting_continued_on_the_next_line_is_read(
+    host_scan, main: str, dropin: str, where: str
+) -> None:
+    """R17H-2. systemd.syntax(7): "Lines ending in a backslash are concatenated with the
+    following line while reading and the backslash is replaced by a space character ... When a
+    comment line or lines follow a line ending with a backslash, the comment block is ignored"
+    (systemd src/shared/conf-parser.c config_parse, read with `read_file`; parse_line strips
+    the value), so `Storage=\\` followed by `none` is Storage=none and journald drops
+    everything libvirt logs (HL15-1) on RHEL 9, whose ForwardToSyslog default is no. hvaudit
+    read the lines one by one, saw `Storage=\\` (no valid value) and passed HVA-213 "the
+    journal". Right: HL15-1's fail."""
+    files = "".join(f"{DROPIN}:{line}\n" for line in dropin.splitlines())
+    a = host_scan(
+        {
+            "/etc/os-release": RHEL,
+            "/etc/systemd/journald.conf": main,
+            "journald-conf-d": (files, 0) if files else ("", 2),
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {"hv1": DROPPED.format(where=where)}
+
+
+def test_journald_escaped_backslash_ends_its_line(host_scan) -> None:
+    """R17H-2's twins. `SplitMode=uid\\\\` ends in an escaped backslash (config_parse toggles
+    `escaped` per backslash), so the line is not continued and the next line's Storage=none
+    holds: the fail (held, before and after). `SplitMode=uid\\` is continued: the next line
+    becomes part of SplitMode's value ("uid Storage=none", which journald ignores), so the
+    journal is kept: the pass (hvaudit failed it on the Storage=none it read alone: a wrong
+    fail)."""
+    a = host_scan(
+        {
+            "/etc/os-release": RHEL,
+            "/etc/systemd/journald.conf": RHEL_DEFAULTS + "SplitMode=uid\\\\\nStorage=none\n",
+        }
+    )
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    a = host_scan(
+        {
+            "/etc/os-release": RHEL,
+            "/etc/systemd/journald.conf": RHEL_DEFAULTS + "SplitMode=uid\\\nStorage=none\n",
+        }
+    )
+    assert messages(a, "HVA-213") == {"hv1": "libvirtd.conf: log_outputs unset (the journal)"}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}

@@ -3161,8 +3161,34 @@ def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
         return None
     files = _by_file(drop.text if drop.state == "ok" else "")
     chosen = _systemd_dropins(files, JOURNALD_CONF_D)
-    main_lines = main.text.splitlines() if main.state == "ok" else []
-    return [(JOURNALD_CONF, main_lines)] + [(chosen[n], files[chosen[n]]) for n in sorted(chosen)]
+    main_lines = _systemd_lines(main.text.splitlines() if main.state == "ok" else [])
+    return [(JOURNALD_CONF, main_lines)] + [
+        (chosen[n], _systemd_lines(files[chosen[n]])) for n in sorted(chosen)
+    ]
+
+
+def _systemd_lines(lines: Iterable[str]) -> list[str]:
+    """A systemd configuration file's lines as conf-parser.c config_parse reads them:
+    systemd.syntax(7) "Lines ending in a backslash are concatenated with the following line
+    while reading and the backslash is replaced by a space character ... When a comment line or
+    lines follow a line ending with a backslash, the comment block is ignored, so the continued
+    line is concatenated with whatever follows the comment block" (an escaped `\\\\` ends no
+    line). So `Storage=\\` followed by `none` is Storage=none (R17H-2)."""
+    out: list[str] = []
+    pending: str | None = None
+    for line in lines:
+        if pending is not None and line.lstrip().startswith(("#", ";")):
+            continue
+        joined = line if pending is None else pending + line
+        trailing = len(joined) - len(joined.rstrip("\\"))
+        if trailing % 2 and (pending is not None or not joined.lstrip().startswith(("#", ";"))):
+            pending = joined[:-1] + " "
+            continue
+        out.append(joined)
+        pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
 
 
 #: journald.conf(5) SYNOPSIS: the drop-in directories, in their order of precedence.
@@ -3462,7 +3488,7 @@ def _journal_upload_url(
             "not read, and they override its URL"
         )
     for text in texts:
-        for line in text.splitlines():
+        for line in _systemd_lines(text.splitlines()):
             # systemd conf-parser.c parse_line strips the key and the value around '='
             key, eq, value = line.partition("=")
             if eq and key.strip() == "URL":
