@@ -128,3 +128,48 @@ def test_journald_escaped_backslash_ends_its_line(host_scan) -> None:
     )
     assert messages(a, "HVA-213") == {"hv1": "libvirtd.conf: log_outputs unset (the journal)"}
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+# --- HVA-200: an rsyslog authentication mode no TLS driver knows (R17H-3) -----------------------
+
+RSYSLOG = str(HARDENED_HOST["rsyslog-config"][0])
+REMOTE = "/etc/rsyslog.d/50-remote.conf"
+LEGACY = (
+    f"{REMOTE}:$DefaultNetstreamDriver gtls\n{REMOTE}:$ActionSendStreamDriverMode 1\n"
+    f"{REMOTE}:$ActionSendStreamDriverAuthMode {{}}\n{REMOTE}:*.* @@logs.example.internal:6514\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "mode"),
+    [
+        (RSYSLOG.replace("x509/name", "x509/names"), "x509/names"),
+        (RSYSLOG.replace("x509/name", "name"), "name"),
+        (RSYSLOG.replace("x509/name", "x509/name "), "x509/name "),
+        (LEGACY.format("x509/hostname"), "x509/hostname"),
+    ],
+    ids=["names", "name", "trailing-blank", "legacy"],
+)
+def test_rsyslog_auth_mode_no_driver_knows_sends_nothing(host_scan, config: str, mode: str) -> None:
+    """R17H-3. rsyslog's TLS drivers know four authentication modes: nsd_gtls.c, nsd_ossl.c and
+    nsd_mbedtls.c SetAuthMode compare the value with strcasecmp against "x509/name",
+    "x509/fingerprint", "x509/certvalid" and "anon" and otherwise fail with
+    RS_RET_VALUE_NOT_SUPPORTED ("authentication mode '%s' not supported by gtls netstream
+    driver"); omfwd.c's connection setup calls `CHKiRet(netstrm.SetDrvrAuthMode(...))`, so
+    every connection fails and nothing is forwarded (read in the rsyslog tree, fetched at
+    ee72adc). hvaudit took any value but anon and x509/certvalid for an authenticated server
+    and passed HVA-200 "logs forwarded over TLS". Right: the fail naming the mode."""
+    a = host_scan({"rsyslog-config": (config, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {
+        "hv1": "logs forwarded without authenticated TLS to logs.example.internal "
+        f"(StreamDriverAuthMode '{mode}', which no TLS driver knows: rsyslog fails every "
+        "connection and sends nothing)"
+    }
+
+
+def test_rsyslog_auth_mode_in_other_case_is_known(host_scan) -> None:
+    """R17H-3's held probe: strcasecmp makes `X509/Name` x509/name, so the pass stays."""
+    a = host_scan({"rsyslog-config": (RSYSLOG.replace("x509/name", "X509/Name"), 0)})
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}

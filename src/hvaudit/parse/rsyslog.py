@@ -27,6 +27,8 @@ grammar/rainerscript.c, grammar/lexer.l; confirmed with `search` on the rsyslog 
   authenticates no server (omfwd.c: "server identity is not authenticated, so MITM is possible");
   "x509/certvalid" checks the certificate chain but not the server's name (rsyslog's gtls/ossl
   driver documentation: "weak authentication"), so any certificate of the CA poses as the server.
+- An authentication mode other than those four (compared case-insensitively) fails the driver's
+  SetAuthMode, and omfwd's connection setup with it: such a destination receives nothing.
 - Legacy selectors (`*.* @@host`) take the `$ActionSendStreamDriver`, `...DriverMode` and
   `...DriverAuthMode` values set above them (omfwd.c createInstance and parseSelectorAct copy the
   legacy settings; `$ResetConfigVariables` clears them); action() objects start from the defaults
@@ -61,6 +63,15 @@ RSYSLOG_TREE = "/etc/rsyslog.d"
 TLS_DRIVERS = ("gtls", "ossl", "mbedtls")
 ANON_TLS = "TLS in anon mode: the log server is not authenticated"
 CERTVALID_TLS = "x509/certvalid: any certificate of the CA passes as the log server"
+#: The authentication modes the TLS drivers know (nsd_gtls.c, nsd_ossl.c and nsd_mbedtls.c
+#: SetAuthMode compare with strcasecmp); any other value makes SetAuthMode fail with
+#: RS_RET_VALUE_NOT_SUPPORTED ("authentication mode '%s' not supported"), and omfwd.c's
+#: connection setup (`CHKiRet(netstrm.SetDrvrAuthMode(...))`) with it: nothing is sent (R17H-3).
+AUTH_MODES = ("x509/name", "x509/fingerprint", "x509/certvalid", "anon")
+UNKNOWN_AUTH = (
+    "StreamDriverAuthMode '{}', which no TLS driver knows: rsyslog fails every connection and "
+    "sends nothing"
+)
 
 _OBJECT = re.compile(r"\b(action|global|include|module)\s*\(", re.I)
 _PARAM = re.compile(
@@ -646,6 +657,8 @@ def _judge_tls(p: _Pending, default_driver: str | None, strict: bool) -> Rsyslog
     if mode == 0:
         why = f" (stream driver {driver} in mode 0: plain TCP)" if p.tls_asked else ""
         return RsyslogDestination(p.name + why, False)
+    if p.auth is not None and p.auth not in AUTH_MODES:
+        return RsyslogDestination(f"{p.name} ({UNKNOWN_AUTH.format(p.auth[:40])})", False)
     if p.auth == "anon":
         return RsyslogDestination(f"{p.name} ({ANON_TLS})", False)
     if p.auth == "x509/certvalid":
