@@ -23,7 +23,15 @@ from conftest import build_bundle, domain_xml, messages, outcomes, run_assessmen
 from hvaudit.engine import Assessment
 from hvaudit.waivers import apply_attestations, load_attestations
 from test_next_boot import _scan
-from test_rawargs_unseen import HARDENED, NET, UNSEEN, VMS, XML_ALONE, XML_ALONE_HARDENED
+from test_rawargs_unseen import (
+    HARDENED,
+    LINKS_UNREAD,
+    NET,
+    UNSEEN,
+    VMS,
+    XML_ALONE,
+    XML_ALONE_HARDENED,
+)
 
 WEB = ("web-1", "web-2", "web-3")
 BY = "auditor@example.com"
@@ -71,6 +79,8 @@ def test_no_raw_arguments_attested_on_hva046_answers_every_derived_question(
     a = _attest(_scan_of(tmp_path, domains), tmp_path, NONE_FOR_ALL)
     assert outcomes(a, "HVA-046") == dict.fromkeys(names, "pass")
     for cid, xml, status, _what in cases:
+        if cid in LINKS_UNREAD:
+            continue  # a question of its own remains (test_attested_isolation_keeps_the_links_question)
         assert outcomes(a, cid) == dict.fromkeys(names, status), cid
         assert messages(a, cid)[names[0]] == ATTESTED + xml + UNSEEN
         (r,) = [x for x in a.results if x.check.id == cid and x.outcome.subject.name == names[0]]
@@ -248,4 +258,23 @@ def _vm_on_bridge() -> str:
         "br-1",
         "<devices><interface type='bridge'><mac address='52:54:00:00:02:01'/>"
         "<source bridge='br0'/><model type='virtio'/></interface></devices>",
+    )
+
+
+def test_attested_isolation_keeps_the_links_question(tmp_path: Path) -> None:
+    """HVA-046's attestation answers the raw arguments only: a hardened VM's isolated port on a
+    simulated host, whose links were not read, stays a question about the bridge's ports of no
+    VM (a container's veth, a host tap), the attestation named beside it (lead of VL16-4)."""
+    a = _attest(_scan_of(tmp_path, HARDENED), tmp_path, NONE_FOR_ALL)
+    assert outcomes(a, "HVA-197") == dict.fromkeys(("hard-1", "hard-2", "hard-3"), "manual")
+    assert messages(a, "HVA-197")["hard-1"] == (
+        LINKS_UNREAD["HVA-197"] + "; " + ATTESTED.removesuffix("; observed: ")
+    )
+    (r,) = [x for x in a.results if x.check.id == "HVA-197" and x.outcome.subject.name == "hard-1"]
+    assert r.outcome.question == (
+        "Does bridge(s) virbr0 on host hv-sim hold a port, not isolated, that is no VM's? "
+        "Evidence: `bridge -d link show` on host hv-sim (each port's `master` and `isolated "
+        "on`) and what holds each port (`ip -d link show DEV`). Pass: every port of no VM there "
+        "shows `isolated on`, or belongs to a documented peer of VM hard-1; fail: one does not, "
+        "so VM hard-1's isolated port still exchanges frames with it."
     )

@@ -1853,8 +1853,8 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     the isolated VM is then asked about it, not passed (R15-6). So may a port of the bridge
     that is no VM's: a container's veth, a tap or dummy of the host (`ip -j -d link`, its
     master, kind and bridge-port `isolated`; hvaudit.parse.host._foreign_ports): named in a
-    question (VL16-4). Where the host's links were not read, the pass rests on the
-    definitions alone, as before. An interface on a libvirt network whose definition the
+    question (VL16-4). Where the host's links were not read, the definitions cannot show such
+    a port: the same question, never a pass (lead VL16-4). An interface on a libvirt network whose definition the
     evidence lacks is a port of that network's bridge, if it has one, whose isolation is not
     known (unseen_networks, R16-3; was "no interface on a Linux host bridge")."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
@@ -2016,6 +2016,23 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 "runtime). Pass: each shows `isolated on`, or belongs to a documented peer of "
                 f"VM {v.name}; fail: one does not, so VM {v.name}'s isolated port still "
                 "exchanges frames with it.",
+            )
+        elif not open_ and not hosts[v.host].facts.bridge_foreign_ports.known:
+            # the definitions show no other port; only the host's links show the bridge's
+            # ports of no VM (a container's veth, a host tap): unread, they are a question
+            bridges = ", ".join(sorted({b for _, _, _, b in ports}))
+            yield manual(
+                s,
+                f"{len(ports)} bridge port(s) isolated, but the ports of bridge(s) {bridges} "
+                f"on host {v.host} were not read: a port of no VM there, not isolated, still "
+                "exchanges frames with them",
+                *refs,
+                question=f"Does bridge(s) {bridges} on host {v.host} hold a port, not isolated, "
+                f"that is no VM's? Evidence: `bridge -d link show` on host {v.host} (each "
+                "port's `master` and `isolated on`) and what holds each port (`ip -d link show "
+                "DEV`). Pass: every port of no VM there shows `isolated on`, or belongs to a "
+                f"documented peer of VM {v.name}; fail: one does not, so VM {v.name}'s isolated "
+                "port still exchanges frames with it.",
             )
         elif not open_:
             pve = any(h.name == v.host and h.proxmox for h in ctx.deployment.hosts)
