@@ -323,6 +323,9 @@ class Disk:
     """The disk has <shareable/> (formatdomain: "the device is expected to be shared between
     domains"); libvirt's SELinux driver labels it with the policy's shared file context, no
     MCS category (R12-3)."""
+    backing: tuple[str, ...] = ()
+    """The local files (or block devices) of the disk's `<backingStore>` chain, top first:
+    layers QEMU opens read-only for this VM (R17-1)."""
 
 
 @dataclass(frozen=True, slots=True)

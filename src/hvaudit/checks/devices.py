@@ -42,7 +42,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Fact, FactState, Host, Passthrough, SecurityLabel, Source, Vm
 from hvaudit.parse.libvirt_xml import NVME_DISK
-from hvaudit.parse.qemu_args import qemu_options, raw_nics
+from hvaudit.parse.qemu_args import HOST_CHARDEV, qemu_options, raw_nics
 from hvaudit.textsafe import digits
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
@@ -1177,23 +1177,36 @@ def _disk_twins(vms: Iterable[Vm]) -> dict[tuple[str, str], list[tuple[str, list
     VM's disks for it at each start (virSecurityManagerSetAllLabel: the DAC driver chowns them
     to the QEMU user, SELinux gives them the VM's categories, AppArmor adds them to its
     profile), whatever other definitions name them; QEMU's image locking (on by default)
-    refuses a second writer only while the first VM runs."""
-    users: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    refuses a second writer only while the first VM runs. A layer of a disk's <backingStore>
+    chain is a file this VM reads: libvirt labels it for the VM at each start too (the DAC
+    driver chowns every layer; SELinux gives the layers below the top the read-only content
+    label any VM reads, virSecuritySELinuxSetImageLabelInternal `use_label =
+    data->content_context`), so a backing file that is another VM's writable disk hands this
+    guest that VM's data (R17-1); a base image every VM reads only is not counted."""
+    users: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
     for v in vms:
         for d in v.disks:
+            for layer in d.backing:
+                users.setdefault((v.host, _norm(layer)), []).append((v.name, False, True))
             if d.type not in ("file", "block") or not d.source or d.shareable:
                 continue
-            path = "/" + "/".join(p for p in d.source.split("/") if p not in ("", "."))
             writable = not (d.readonly or d.device in ("cdrom", "floppy"))
-            users.setdefault((v.host, path), []).append((v.name, writable))
+            users.setdefault((v.host, _norm(d.source)), []).append((v.name, writable, False))
     out: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
     for (host, path), who in sorted(users.items()):
-        names = sorted({n for n, _ in who})
-        if len(names) < 2 or not any(w for _, w in who):
+        names = sorted({n for n, _, _ in who})
+        if len(names) < 2 or not any(w for _, w, _ in who):
             continue
         for n in names:
-            out.setdefault((host, n), []).append((path, [m for m in names if m != n]))
+            backing = all(b for m, _, b in who if m == n)
+            shown = f"{path} (its backing file)" if backing else path
+            out.setdefault((host, n), []).append((shown, [m for m in names if m != n]))
     return out
+
+
+def _norm(path: str) -> str:
+    """A host path without empty and `.` components, as the kernel resolves them."""
+    return "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
 
 
 def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
@@ -2200,7 +2213,10 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     dma_map (read with `find_string`): named in the n/a, not "no device passthrough"
     (VL16-6). An interface on a libvirt network whose definition the evidence lacks may be on
     a pool of SR-IOV functions (<forward mode='hostdev'>): asked, not "no device passthrough"
-    (hvaudit.checks._libvirt.unseen_networks, R16-3)."""
+    (hvaudit.checks._libvirt.unseen_networks, R16-3). A host character device a chardev of
+    type='dev' hands the guest (a serial line, parallel port or terminal of the host) has no
+    DMA, but it is the host's own device: the host's console fails, any other line is a
+    question (_host_ttys, R17-2; was "no device passthrough")."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -2237,6 +2253,10 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
                 "alone in its IOMMU group; fail: hostdev without an active IOMMU, or a function "
                 "whose IOMMU group holds a device the host or another VM uses.",
             )
+            continue
+        tty = _host_ttys(s, v, hosts[v.host])
+        if tty is not None and (tty.status is Status.FAIL or not (dma or pooled)):
+            yield tty
             continue
         if not dma and not pooled:
             # a vDPA device does DMA into the guest, but only where vhost-vdpa maps it (VL16-6)
@@ -2327,7 +2347,60 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
                 "allow_unsafe_interrupts=1.",
             )
             continue
-        yield outcome
+        yield tty if tty is not None and outcome.status is Status.PASS else outcome
+
+
+#: Host devices that are the host's own consoles whatever its command line says: the kernel
+#: console (/dev/console) and the virtual terminals (/dev/tty0 the current one, /dev/ttyN the
+#: Nth, where logind's autovt starts a login getty; Documentation/admin-guide/devices.txt,
+#: "4 char ... tty0 Current virtual console, tty1 First virtual console").
+_HOST_CONSOLES = re.compile(r"/dev/(console|tty[0-9]+)")
+
+
+def _host_ttys(s: Subject, v: Vm, h: Host) -> Outcome | None:
+    """The verdict on the host character devices a VM's chardevs of type='dev' hand the guest
+    (hvaudit.parse.qemu_args.HOST_CHARDEV, R17-2), None without any. No DMA, so no IOMMU: what
+    isolates the host from the guest is that the line is not one the host uses itself. libvirt
+    chowns the device to the QEMU user and gives it the VM's label at start (security_dac.c
+    and security_selinux.c, VIR_DOMAIN_CHR_TYPE_DEV), and QEMU reads and writes it: a host
+    console (/dev/console, a virtual terminal /dev/ttyN, or the line a `console=` kernel
+    parameter names, Documentation/admin-guide/serial-console.rst: "console=ttyS1,9600") hands
+    the guest the host's kernel messages and login prompt, so it fails; any other device is the
+    question of what the line is (a host session's pseudo-terminal /dev/pts/N, a line a getty
+    serves, a port wired to hardware the guest drives)."""
+    ttys = [p for p in v.passthrough if p.kind == HOST_CHARDEV]
+    if not ttys:
+        return None
+    cmdline = h.facts.kernel_cmdline
+    named = {
+        "/dev/" + w.split("=", 1)[1].split(",", 1)[0]
+        for w in (kernel_params(cmdline.get()) if cmdline.known else ())
+        if w.startswith("console=")
+    }
+    consoles = [p for p in ttys if _HOST_CONSOLES.fullmatch(p.address) or p.address in named]
+    if consoles:
+        return failed(
+            s,
+            "host character device(s) "
+            + ", ".join(p.address for p in consoles)
+            + " given to the guest: the host's own console (kernel console or virtual terminal), "
+            "whose kernel messages and login prompt the guest reads and answers",
+            *(p.source_ref for p in consoles),
+            *(cmdline.sources if named else ()),
+        )
+    paths = ", ".join(p.address for p in ttys)
+    return manual(
+        s,
+        f"host character device(s) {paths} given to the guest (<serial>, <parallel>, <console> "
+        "or <channel> type='dev'): no DMA, but the guest reads and writes a line of the host",
+        *(p.source_ref for p in ttys),
+        question=f"Is each host device VM {v.name} is given on host {v.host} ({paths}) a line "
+        "the host does not use itself? Evidence: the console= parameters of /proc/cmdline, "
+        f"`systemctl list-units 'serial-getty@*' 'getty@*'` and `fuser -v {ttys[0].address}` on "
+        f"{v.host}. Pass: a port wired only to the hardware the guest drives; fail: the host's "
+        "console or a getty's line, a host session's pseudo-terminal (/dev/pts/N), or a port "
+        "another VM is given.",
+    )
 
 
 def _group_outcome(

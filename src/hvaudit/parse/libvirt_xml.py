@@ -28,7 +28,12 @@ from hvaudit.model import (
     Source,
     Vm,
 )
-from hvaudit.parse.qemu_args import HOST_INPUT, raw_input_passthrough, raw_pci_passthrough
+from hvaudit.parse.qemu_args import (
+    HOST_CHARDEV,
+    HOST_INPUT,
+    raw_input_passthrough,
+    raw_pci_passthrough,
+)
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
 from hvaudit.textsafe import digits
@@ -592,9 +597,23 @@ def parse_domain(
                 label = LEGACY_MODELS.get((tag, mtype or ""))
                 if label:
                     legacy.append(label)
+        host_ttys: set[str] = set()
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
                 chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+                # a host serial line, parallel port or terminal handed to the guest (R17-2); a
+                # <console> repeating the first <serial> names the same device
+                src_el = el.find("source")
+                path = (src_el.get("path") or "").strip() if src_el is not None else ""
+                if el.get("type") == "dev" and (path or "(no path)") not in host_ttys:
+                    host_ttys.add(path or "(no path)")
+                    passthrough.append(
+                        Passthrough(
+                            HOST_CHARDEV,
+                            path or "(no path)",
+                            Source(artefact, f"/domain/devices/{tag}[{i}]"),
+                        )
+                    )
                 kept = _chardev_selinux_override(el)
                 if kept is not None and not any(k[1:3] == kept for k in chr_kept):
                     chr_kept.append((tag, *kept, Source(artefact, f"/domain/devices/{tag}[{i}]")))
@@ -1324,7 +1343,20 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         pool_mode=source_el.get("mode") if source_el is not None else None,
         selinux_override=_selinux_override(source_el),
         shareable=d.find("shareable") is not None,
+        backing=tuple(_backing_files(d)),
     )
+
+
+def _backing_files(d: Element) -> list[str]:
+    """The local layers of a disk's `<backingStore>` chain (file or block; a network layer is
+    no host file), as libvirt's live XML records the chain it found at start (R17-1)."""
+    out = []
+    for bs in d.iter("backingStore"):
+        source_el = bs.find("source")
+        if source_el is not None and (bs.get("type") or "file") in ("file", "block"):
+            if path := (source_el.get("file") or source_el.get("dev") or "").strip():
+                out.append(path)
+    return out
 
 
 def _selinux_override(source_el: Element | None) -> str | None:

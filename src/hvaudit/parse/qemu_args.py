@@ -382,6 +382,14 @@ def raw_pci_passthrough(args: Iterable[str], source: Source) -> list[Passthrough
 #: events". The host kernel drives the device: no DMA.
 HOST_INPUT = "evdev input"
 
+#: The passthrough kind of a host character device a libvirt chardev of type='dev' hands the
+#: guest (formatdomain, "Host device proxy": "The character device is passed through to the
+#: underlying physical character device"): a serial line, parallel port or terminal of the host
+#: that QEMU opens (`-chardev tty|serial|parallel,path=`) after libvirt's DAC driver chowns it to
+#: the QEMU user and SELinux gives it the VM's image label (virSecurityDACSetChardevLabel,
+#: virSecuritySELinuxSetChardevLabel: VIR_DOMAIN_CHR_TYPE_DEV). No DMA (R17-2).
+HOST_CHARDEV = "host character device"
+
 
 def raw_input_passthrough(args: Iterable[str], source: Source) -> list[Passthrough]:
     """The host input devices raw arguments hand the guest: `-object input-linux,evdev=PATH`
