@@ -1353,9 +1353,12 @@ def _backing_files(d: Element) -> list[str]:
     out = []
     for bs in d.iter("backingStore"):
         source_el = bs.find("source")
-        if source_el is not None and (bs.get("type") or "file") in ("file", "block"):
-            if path := (source_el.get("file") or source_el.get("dev") or "").strip():
-                out.append(path)
+        if (
+            source_el is not None
+            and (bs.get("type") or "file") in ("file", "block")
+            and (path := (source_el.get("file") or source_el.get("dev") or "").strip())
+        ):
+            out.append(path)
     return out
 
 
