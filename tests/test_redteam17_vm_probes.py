@@ -16,10 +16,14 @@ R17-2 HVA-050 said "no device passthrough" for a host character device a chardev
 hands the guest (<serial>, <parallel>, <console>, <channel>; round 16's lead: no check read
 it): the host's console (/dev/console, a virtual terminal, the line a console= kernel
 parameter names) gives the guest the host's kernel messages and login prompt (wrong n/a; now a
-fail), any other line is the question of what it is.
+fail), any other line is the question of what it is. R17-3 HVA-056 said "no TPM device" for
+a VM given the host's TPM through such a character device (/dev/tpm0, /dev/tpmrm0 as a
+<channel> or <serial> of type='dev'), which libvirt chowns to the QEMU user and QEMU relays
+the guest's commands to (wrong n/a hiding a fail; now a fail).
 
 Held (kept as tests): two VMs whose overlays share one read-only base image (R17-1's edge);
-a USB hostdev beside no character device keeps its n/a (R17-2's edge).
+a USB hostdev beside no character device keeps its n/a (R17-2's edge); a host serial line is
+no TPM (R17-3's edge).
 Probed by script, not kept (the verdict was right): HVA-031 for an EGD <rng> backend on TCP
 bound to 0.0.0.0 (fail, chardev_tls = 0); HVA-056 for a passthrough TPM (fail); HVA-057 for an
 ivshmem-doorbell with a server (fail); HVA-059 for vhost-scsi (question); HVA-050 for mdev and
@@ -27,8 +31,8 @@ scsi_host (n/a naming them); HVA-049 for Hyper-V evmcs beside vmx disabled (pass
 hv-evmcs needs VMX, so there is no nesting); HVA-067's launch-security policy table (SEV NODBG,
 SEV-SNP DEBUG, TDX attributes; read, not re-probed).
 
-Tally: 7 probe cases (5 test functions). 5 cases pin R17-1..R17-2 (each failed on main before
-its fix: R17-1 2, R17-2 3); 2 held.
+Tally: 10 probe cases (7 test functions). 7 cases pin R17-1..R17-3 (each failed on main
+before its fix: R17-1 2, R17-2 3, R17-3 2); 3 held.
 
 Leads left (not settled in the time): raw QEMU arguments that open a host character device
 (`-serial /dev/ttyS0`, `-chardev tty|serial|parallel,path=`, `-parallel /dev/parport0`) are not
@@ -164,6 +168,8 @@ def ttys(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
             q35("hostcon", _tty("serial", "/dev/ttyS1")),
             q35("vt", _tty("console", "/dev/tty2")),
             q35("line", _tty("parallel", "/dev/parport0")),
+            q35("tpmchan", _tty("channel", "/dev/tpmrm0")),
+            q35("tpmser", _tty("serial", "/dev//tpm0")),
             q35(
                 "usbonly",
                 "<devices><hostdev mode='subsystem' type='usb'><source><vendor "
@@ -223,3 +229,31 @@ def test_usb_hostdev_without_character_device_keeps_its_na(ttys: Assessment) -> 
         "not_applicable",
         "no DMA-capable (PCI) passthrough: usb devices stay host-mediated",
     )
+
+
+# --- R17-3: HVA-056, the host's TPM handed over as a character device --------------------------
+
+
+@pytest.mark.parametrize(("vm", "path"), [("tpmchan", "/dev/tpmrm0"), ("tpmser", "/dev/tpm0")])
+def test_host_tpm_as_a_character_device_fails(ttys: Assessment, vm: str, path: str) -> None:
+    """R17-3 (wrong n/a hiding a fail). HVA-056 read only <tpm><backend type='passthrough'>
+    and raw -tpmdev, so a <channel type='dev'> (or <serial>) whose source is the host's TPM
+    said "no TPM device". libvirt chowns the path to the QEMU user and labels it for the VM
+    (virSecurityDACSetChardevLabel / virSecuritySELinuxSetChardevLabel, `case
+    VIR_DOMAIN_CHR_TYPE_DEV`, read with `find_string`); QEMU's serial chardev opens any path
+    read-write and ignores tty_serial_init's outcome (chardev/char-serial.c
+    qmp_chardev_open_serial: `qmp_chardev_open_file_source(serial->device, O_RDWR |
+    O_NONBLOCK, errp)`, then `tty_serial_init(fd, 115200, 'N', 8, 1)`, read with
+    `find_string`), so the guest's writes reach the host's TPM driver (/dev/tpm%d and the
+    resource manager /dev/tpmrm%d, drivers/char/tpm/tpm-chip.c dev_set_name) and a compromised
+    QEMU owns the TPM outright. The path is compared as the kernel resolves it (`//`)."""
+    assert verdict(ttys, "HVA-056", vm) == (
+        "fail",
+        f"host TPM device {path} given to the guest as a character device (type='dev'): the "
+        "guest sends the host's TPM its commands",
+    )
+
+
+def test_host_serial_line_is_no_tpm(ttys: Assessment) -> None:
+    """R17-3 held: a host serial line handed over is no TPM (HVA-050 judges it)."""
+    assert verdict(ttys, "HVA-056", "hostcon") == ("not_applicable", "no TPM device")

@@ -32,7 +32,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.network import _pci_functions
 from hvaudit.checks.vmware import host_default_questions
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
-from hvaudit.parse.qemu_args import parse_opts, qemu_options
+from hvaudit.parse.qemu_args import HOST_CHARDEV, parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
 from hvaudit.redact import FW_CFG_TRUE_WORDS, REDACTED
 
@@ -629,6 +629,10 @@ def _pve_arm_nesting(v: Vm) -> Outcome:
 
 #: `-set tpmdev.ID.type=VALUE` (qemu_set_option's "%63[^.].%63[^.].%63[^=]" with group tpmdev
 #: and arg type, tpmdev's implied key).
+#: The host's TPM character devices: the raw device and the kernel's resource manager
+#: (drivers/char/tpm/tpm-chip.c: "tpm%d" and "tpmrm%d").
+_HOST_TPM = re.compile(r"/dev/tpm(rm)?[0-9]+")
+
 _TPMDEV_TYPE_SET = re.compile(r"tpmdev\.([^.]{1,63})\.type=(.*)\Z", re.S)
 
 
@@ -671,7 +675,13 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     backend. A raw `-tpmdev emulator` connects an swtpm, a TPM that is not the host's: a pass,
     not "no TPM device" (R10-11). VMware: `vtpm.present` adds a virtual TPM whose state is the
     VM's own (encrypted in its
-    .nvram); the .vmx has no key that hands the guest a host TPM."""
+    .nvram); the .vmx has no key that hands the guest a host TPM. A chardev of type='dev'
+    (<serial>, <channel> ...) whose source is the host's TPM (/dev/tpm0, or the kernel's
+    resource manager /dev/tpmrm0: drivers/char/tpm/tpm-chip.c names them "tpm%d", "tpmrm%d") is
+    the host's TPM too: libvirt chowns it to the QEMU user and labels it for the VM
+    (virSecurityDACSetChardevLabel, virSecuritySELinuxSetChardevLabel, VIR_DOMAIN_CHR_TYPE_DEV),
+    and QEMU relays what the guest writes (a virtio-serial port a whole command at a time) to
+    the host's TPM driver: a fail, not "no TPM device" (R17-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -699,6 +709,17 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
                 f"QEMU argument -set {retyped[0]}: it turns the TPM backend libvirt starts "
                 "(-tpmdev ...,id=tpm-ALIAS) into passthrough, so the guest owns the host's TPM",
                 v.source,
+            )
+        elif host_tpm := [
+            p.address
+            for p in v.passthrough
+            if p.kind == HOST_CHARDEV and _HOST_TPM.fullmatch(p.address)
+        ]:
+            yield failed(
+                s,
+                f"host TPM device {', '.join(host_tpm)} given to the guest as a character device "
+                "(type='dev'): the guest sends the host's TPM its commands",
+                *(p.source_ref for p in v.passthrough if p.address in host_tpm),
             )
         elif not v.tpm_backends and (emulated := _raw_tpm_emulators(v)):
             # an swtpm that raw arguments connect is a TPM, and not the host's (R10-11)

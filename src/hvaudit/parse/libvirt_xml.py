@@ -605,6 +605,8 @@ def parse_domain(
                 # <console> repeating the first <serial> names the same device
                 src_el = el.find("source")
                 path = (src_el.get("path") or "").strip() if src_el is not None else ""
+                if path:  # as the kernel resolves its spelling (`//`, `.`)
+                    path = "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
                 if el.get("type") == "dev" and (path or "(no path)") not in host_ttys:
                     host_ttys.add(path or "(no path)")
                     passthrough.append(
