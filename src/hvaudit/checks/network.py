@@ -7,6 +7,7 @@ VM port; these checks file them under HY-SR-19 (the hypervisor's own firewall) a
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -164,14 +165,15 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         if hosts[v.host].platform == "proxmox-ve":
             for i in v.interfaces:  # the ipfilter sets' addresses, per bridge and VLAN (R63)
                 for ip in _own_ips(i, hosts[v.host]):
-                    ip_holders.setdefault((v.host, _pve_segment(i), ip), []).append(v.name)
+                    key = (v.host, _pve_segment(i), _address_key(ip))
+                    ip_holders.setdefault(key, []).append(v.name)
         if hosts[v.host].platform != "kvm-libvirt":
             continue  # $MAC is libvirt nwfilter's variable
         for i in v.interfaces:
             if seg := _segment(v.host, i, bridges):
                 holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
                 for ip in _own_ips(i, hosts[v.host]):
-                    ip_holders.setdefault((v.host, seg, ip), []).append(v.name)
+                    ip_holders.setdefault((v.host, seg, _address_key(ip)), []).append(v.name)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
@@ -241,7 +243,9 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             elif shared := [
                 (ip, n)
                 for ip in _own_ips(i, hosts[v.host])
-                for n in ip_holders.get((v.host, _seg_key(v.host, i, bridges, hosts), ip), [])
+                for n in ip_holders.get(
+                    (v.host, _seg_key(v.host, i, bridges, hosts), _address_key(ip)), []
+                )
                 if n != v.name
             ]:
                 ips = sorted({ip for ip, _ in shared})
@@ -416,6 +420,31 @@ def _own_ips(i: Interface, h: Host) -> list[str]:
         if _reads(i.filter, defs, var)
         for ip in _ip_values(i, defs, var)
     ]
+
+
+_OCTETS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+
+
+def _address_key(value: str) -> str:
+    """One form of an address however it is written, so that two VMs given one address are seen
+    to share it (R17N-1). libvirt puts a parameter's value on the ebtables command line as
+    written (nwfilter_ebiptables_driver.c printVar); ebtables reads an IPv4 address's octets
+    with strtol base 10 (ebtables useful_functions.c and iptables extensions/libebt_ip.c
+    undot_ip: 10.0.0.005 is 10.0.0.5) and an IPv6 address with inet_pton (libebt_ip6.c
+    xtables_numeric_to_ip6addr: 2001:DB8:0::10 is 2001:db8::10). Anything else (a Proxmox VE
+    IP set's subnet) is kept as written."""
+    text = value.strip()
+    if _OCTETS.fullmatch(text):
+        octets = [int(o) for o in text.split(".")]
+        if max(octets) <= 255:
+            return ".".join(str(o) for o in octets)
+        return text
+    if ":" in text and text.isascii():
+        try:
+            return ipaddress.IPv6Address(text).compressed
+        except ValueError:
+            return text
+    return text
 
 
 def _reads(name: str | None, defs: dict[str, NwFilter], var: str) -> bool:

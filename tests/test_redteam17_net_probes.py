@@ -1,0 +1,105 @@
+"""Seventeenth red-team review, KVM/libvirt virtual network side (rt17-net): HVA-191 to HVA-197
+probed with cases no earlier round tried.
+
+Same harness as rounds 3 and 8 (tests/test_redteam3_vm_probes.py: libvirt's test driver serves
+the domains and networks on conftest's replayed hardened host, whose daemon reports the network
+filters given). Every fact a probe rests on was read with the `search` / `find_string` tools
+and is cited in its docstring.
+
+Findings (R17N-n): see the tests below and the report.
+
+Leads left: see the end of this docstring (filled in at the end of the round).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_nwfilter_stock import STOCK
+from test_redteam3_vm_probes import dev, filtered_node, verdict
+
+#: A dual-stack site filter: libvirt's clean-traffic checks for IPv4 and ARP, and IPv6 only
+#: from $IPV6 (the shape of libvirt's shipped no-ipv6-spoofing, chain ipv6-ip: return IPv6 from
+#: $IPV6, drop the rest; /usr/share/libvirt/nwfilter/no-ipv6-spoofing.xml).
+DUAL = {
+    **STOCK,
+    "no-ipv6-spoofing": "<filter name='no-ipv6-spoofing' chain='ipv6-ip' priority='-610'>"
+    "<rule action='return' direction='out' priority='500'><ipv6 srcipaddr='$IPV6'/></rule>"
+    "<rule action='drop' direction='out' priority='1000'/></filter>",
+    "dual": "<filter name='dual' chain='root'><filterref filter='no-mac-spoofing'/>"
+    "<filterref filter='no-ip-spoofing'/><filterref filter='no-ipv6-spoofing'/>"
+    "<filterref filter='no-arp-spoofing'/>"
+    "<rule action='drop' direction='out' priority='1000'/></filter>",
+}
+
+
+def _nic(mac: str, ip: str, ip6: str = "") -> str:
+    six = f"<parameter name='IPV6' value='{ip6}'/>" if ip6 else ""
+    return (
+        f"<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+        f"<model type='virtio'/><filterref filter='{'dual' if ip6 else 'clean-traffic'}'>"
+        f"<parameter name='IP' value='{ip}'/>{six}</filterref></interface>"
+    )
+
+
+# --- R17N-1 HVA-191: one address written two ways is still one address ---------------------------
+
+
+def test_shared_ip_parameter_written_with_leading_zeros(tmp_path: Path) -> None:
+    """R17N-1. libvirt keeps a <filterref> parameter as the string written (nwfilter_params.c
+    isValidVarValue admits letters, digits, '_', '.', ':') and puts it on the ebtables command
+    line as it is (nwfilter_ebiptables_driver.c printVar copies the variable's value into the
+    rule); ebtables reads each octet of `--ip-src` / `--arp-ip-src` with strtol base 10
+    (ebtables useful_functions.c / iptables extensions/libebt_ip.c undot_ip, read with
+    `find_string`), so 10.0.0.005 is 10.0.0.5. alpha is given IP 10.0.0.5, beta 10.0.0.005 on
+    the same bridge: both stock clean-traffic trees return IPv4 and ARP from that one address,
+    so each sends as the other. hvaudit compared the strings and passed both (false pass).
+    Right: fail both, as R42's shared IP parameter."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", _nic("52:54:00:17:01:01", "10.0.0.5")),
+            dev("beta", _nic("52:54:00:17:01:02", "10.0.0.005")),
+        ],
+        STOCK,
+    )
+    for vm, mac, other in (("alpha", "01:01", "beta"), ("beta", "01:02", "alpha")):
+        status, msg = verdict(a, "HVA-191", vm)
+        assert status == "fail", msg
+        assert msg.startswith(f"52:54:00:17:{mac}: the filter's IP parameter 10.0.0.")
+        assert f"is VM(s) {other}'s too on br0: filter 'clean-traffic' admits it" in msg
+
+
+def test_shared_ipv6_parameter_written_in_another_form(tmp_path: Path) -> None:
+    """R17N-1, IPv6: ebtables reads `--ip6-src` with inet_pton (iptables extensions
+    libebt_ip6.c, xtables_numeric_to_ip6addr), so 2001:DB8:0::10 and 2001:db8::10 are one
+    address; a tree reading $IPV6 (no-ipv6-spoofing's shape) admits it for both VMs. Was: pass
+    both. Right: fail both, naming the IPV6 parameter."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", _nic("52:54:00:17:02:01", "10.0.0.5", "2001:db8::10")),
+            dev("beta", _nic("52:54:00:17:02:02", "10.0.0.6", "2001:DB8:0::10")),
+        ],
+        DUAL,
+    )
+    for vm, other in (("alpha", "beta"), ("beta", "alpha")):
+        status, msg = verdict(a, "HVA-191", vm)
+        assert status == "fail", msg
+        assert "the filter's IPV6 parameter 2001:" in msg
+        assert f"is VM(s) {other}'s too on br0: filter 'dual' admits it" in msg
+
+
+def test_distinct_addresses_in_odd_forms_still_pass(tmp_path: Path) -> None:
+    """Held (R17N-1's twin): 10.0.0.05 and 10.0.0.50 are two addresses, as are 2001:db8::10 and
+    2001:db8::1:0; each VM passes."""
+    a = filtered_node(
+        tmp_path,
+        [
+            dev("alpha", _nic("52:54:00:17:03:01", "10.0.0.05", "2001:db8::10")),
+            dev("beta", _nic("52:54:00:17:03:02", "10.0.0.50", "2001:db8::1:0")),
+        ],
+        DUAL,
+    )
+    for vm in ("alpha", "beta"):
+        assert verdict(a, "HVA-191", vm) == ("pass", "1 interface(s) filtered by dual")
