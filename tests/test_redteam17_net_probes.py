@@ -103,3 +103,40 @@ def test_distinct_addresses_in_odd_forms_still_pass(tmp_path: Path) -> None:
     )
     for vm in ("alpha", "beta"):
         assert verdict(a, "HVA-191", vm) == ("pass", "1 interface(s) filtered by dual")
+
+
+# --- R17N-2 HVA-191: the interface's own MAC given as a parameter in another form -----------------
+
+
+def _mac_nic(mac: str, given: str) -> str:
+    return (
+        f"<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+        "<model type='virtio'/><filterref filter='clean-traffic'>"
+        f"<parameter name='IP' value='10.0.0.21'/><parameter name='MAC' value='{given}'/>"
+        "</filterref></interface>"
+    )
+
+
+def test_own_mac_parameter_in_short_form_passes(tmp_path: Path) -> None:
+    """R17N-2. A MAC parameter replaces $MAC (nwfilter_gentech_driver.c
+    virNWFilterVarHashmapAddStdValue adds the interface's MAC only when none is given), and
+    libvirt puts its value on the ebtables command line as written (printVar), where ebtables
+    reads it with ether_aton (useful_functions.c ebt_get_mac_and_mask: one or two hex digits an
+    octet, either case). 52:54:0:17:4:A1 is the interface's own 52:54:00:17:04:a1: the stock
+    clean-traffic checks frames against the VM's own MAC. Was: fail ("is given MAC
+    52:54:0:17:4:A1, not the interface's own"), a wrong fail. Right: pass."""
+    a = filtered_node(
+        tmp_path, [dev("short", _mac_nic("52:54:00:17:04:a1", "52:54:0:17:4:A1"))], STOCK
+    )
+    assert verdict(a, "HVA-191", "short") == ("pass", "1 interface(s) filtered by clean-traffic")
+
+
+def test_other_mac_parameter_still_fails(tmp_path: Path) -> None:
+    """Held (R17N-2's twin): a MAC parameter that is another address (52:54:0:17:4:a2) lets the
+    guest send as that MAC: fail, as before."""
+    a = filtered_node(
+        tmp_path, [dev("other", _mac_nic("52:54:00:17:04:a1", "52:54:0:17:4:a2"))], STOCK
+    )
+    status, msg = verdict(a, "HVA-191", "other")
+    assert status == "fail"
+    assert "is given MAC 52:54:0:17:4:a2, not the interface's own 52:54:00:17:04:a1" in msg

@@ -225,8 +225,8 @@ def _spoofing(
             "for type='ethernet'",
             itf.source_ref,
         )
-    own_mac = (itf.mac or "").lower()
-    given = [v for k, v in itf.filter_parameters if k == "MAC" and v.lower() != own_mac]
+    own_mac = _mac_key(itf.mac or "")
+    given = [v for k, v in itf.filter_parameters if k == "MAC" and _mac_key(v) != own_mac]
     if given and own_mac:
         # nwfilter_gentech_driver.c virNWFilterVarHashmapAddStdValue: the interface's MAC
         # becomes $MAC only when the <filterref> names none (formatnwfilter: "it is possible to
@@ -268,6 +268,20 @@ def _spoofing(
         (itf.source_ref, *defs.sources),
         f"the definition of filter {itf.filter!r} is unavailable: {defs.reason}",
     )
+
+
+_MAC = re.compile(r"[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2}){5}")
+
+
+def _mac_key(value: str) -> str:
+    """A MAC address in one form: libvirt puts a MAC parameter on the ebtables command line as
+    written (nwfilter_ebiptables_driver.c printVar) and ebtables reads it with ether_aton
+    (useful_functions.c ebt_get_mac_and_mask), one
+    or two hex digits an octet in either case (R17N-2: 52:54:0:0:8:1 is 52:54:00:00:08:01)."""
+    text = value.strip()
+    if _MAC.fullmatch(text):
+        return ":".join(f"{int(o, 16):02x}" for o in text.split(":"))
+    return text.lower()
 
 
 def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
