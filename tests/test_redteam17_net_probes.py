@@ -140,3 +140,54 @@ def test_other_mac_parameter_still_fails(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-191", "other")
     assert status == "fail"
     assert "is given MAC 52:54:0:17:4:a2, not the interface's own 52:54:00:17:04:a1" in msg
+
+
+# --- R17N-3 HVA-191: an include's IP parameter reaches only that include's subtree ----------------
+
+#: A site wrapper: a DHCP helper given IP 10.0.0.9 for its own rules, and stock clean-traffic
+#: referenced without parameters.
+SCOPED = {
+    **STOCK,
+    "site-dhcp": "<filter name='site-dhcp' chain='ipv4' priority='-700'>"
+    "<rule action='accept' direction='in' priority='100'>"
+    "<udp dstipaddr='$IP' srcportstart='67' dstportstart='68'/></rule></filter>",
+    "site": "<filter name='site' chain='root'>"
+    "<filterref filter='site-dhcp'><parameter name='IP' value='10.0.0.9'/></filterref>"
+    "<filterref filter='clean-traffic'/></filter>",
+    "site-all": "<filter name='site-all' chain='root'>"
+    "<filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.9'/></filterref>"
+    "</filter>",
+}
+
+
+def _plain(mac: str, filt: str) -> str:
+    return (
+        f"<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+        f"<model type='virtio'/><filterref filter='{filt}'/></interface>"
+    )
+
+
+def test_include_parameter_does_not_reach_a_sibling_include(tmp_path: Path) -> None:
+    """R17N-3. nwfilter_gentech_driver.c virNWFilterIncludeDefToRuleInst instantiates an
+    included filter with `virNWFilterCreateVarsFrom(inc->params, vars)`: that <filterref>'s
+    parameters under the caller's variables, for that include's rules only; a sibling
+    <filterref filter='clean-traffic'/> gets the caller's variables, which hold no IP
+    (virNWFilterDetermineMissingVarsRec collects IP as missing there), so libvirt learns $IP
+    (CTRL_IP_LEARNING any by default, NWFILTER_DFLT_LEARN) and the learned address, added to the
+    interface's variables, wins over the include's (the caller's variables win). hvaudit took
+    10.0.0.9, given to site-dhcp only, as the address clean-traffic checks and passed. Right:
+    the learned-address question."""
+    a = filtered_node(tmp_path, [dev("scoped", _plain("52:54:00:17:05:01", "site"))], SCOPED)
+    status, msg = verdict(a, "HVA-191", "scoped")
+    assert status == "manual", msg
+    assert msg == (
+        "52:54:00:17:05:01: filter 'site' checks $IP, which no IP parameter sets: "
+        "CTRL_IP_LEARNING any takes the first address the guest uses"
+    )
+
+
+def test_include_parameter_over_the_whole_tree_is_given(tmp_path: Path) -> None:
+    """Held (R17N-3's twin): the wrapper passes IP 10.0.0.9 to clean-traffic itself, so every
+    rule reading $IP gets it: no learning, pass (R42's shared-IP check still sees the value)."""
+    a = filtered_node(tmp_path, [dev("whole", _plain("52:54:00:17:05:02", "site-all"))], SCOPED)
+    assert verdict(a, "HVA-191", "whole") == ("pass", "1 interface(s) filtered by site-all")

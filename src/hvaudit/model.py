@@ -947,8 +947,9 @@ class NwFilter:
     entries: tuple[NwFilterRule | str, ...]
     """Its rules and the names of the filters it references, in document order."""
     ref_params: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    """Each <filterref> with the <parameter>s it passes (name, ((param, value), ...)), in
-    document order: the variables an included filter gets where its caller has none."""
+    """Each <filterref> with the <parameter>s it passes (name, ((param, value), ...); () when
+    it passes none), in document order, one for each name in `entries`: the variables that
+    included filter's subtree gets where its caller has none."""
 
 
 @dataclass(slots=True)

@@ -518,25 +518,50 @@ def _filter_defs(h: Host) -> dict[str, NwFilter]:
 
 
 def _ip_values(i: Interface, defs: dict[str, NwFilter], var: str = "IP") -> list[str]:
-    """The values of $IP (or another variable) an interface's filter tree is instantiated with:
-    the interface's own parameters, else those a <filterref> inside the tree passes
-    (nwfilter_gentech_driver.c virNWFilterIncludeDefToRuleInst: `virNWFilterCreateVarsFrom(
-    inc->params, vars)`, the caller's variables win and the include's fill the ones it lacks)."""
-    own = [v for k, v in i.filter_parameters if k == var and v]
-    if own or not i.filter:
-        return own
-    found: list[str] = []
-    seen: set[str] = set()
-    todo = [i.filter]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in defs:
-            continue
-        seen.add(name)
-        for _, params in defs[name].ref_params:
-            found += [v for k, v in params if k == var and v]
-        todo += [e for e in defs[name].entries if isinstance(e, str)]
-    return list(dict.fromkeys(found))
+    """The values of $IP (or another variable) an interface's filter tree is instantiated with
+    at the rules that read it; [] when one of them has none (for IP, libvirt then learns it).
+    nwfilter_gentech_driver.c: an included filter's subtree gets `virNWFilterCreateVarsFrom(
+    inc->params, vars)` (virNWFilterIncludeDefToRuleInst, virNWFilterDetermineMissingVarsRec):
+    the caller's variables win and that <filterref>'s parameters fill the ones it lacks, for
+    that include alone, not its siblings (R17N-3). A variable missing at any rule that reads
+    it is missing for the interface (virNWFilterDoInstantiate learns IP), and the learned
+    address joins the interface's own variables (virNWFilterInstantiateFilterUpdate,
+    virNWFilterVarHashmapAddStdValue), which win over every include's."""
+    own = tuple(v for k, v in i.filter_parameters if k == var and v)
+    if not i.filter:
+        return list(own)
+    ref = re.compile(rf"\${var}(?![A-Za-z0-9_])")
+    memo: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], bool]] = {}
+
+    def walk(
+        name: str, env: tuple[str, ...], path: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], bool]:
+        f = defs.get(name)
+        if f is None or name in path or len(path) > 64:
+            return (), False
+        if (name, env) in memo:
+            return memo[(name, env)]
+        found: list[str] = []
+        missing = False
+        refs = iter(f.ref_params)
+        for e in f.entries:
+            if isinstance(e, str):
+                given = next(refs, (e, ()))[1]
+                values, lacks = walk(
+                    e, env or tuple(v for k, v in given if k == var and v), (*path, name)
+                )
+                found += values
+                missing = missing or lacks
+            elif any(ref.match(value) for _, value in e.constraints):
+                found += env
+                missing = missing or not env
+        memo[(name, env)] = (tuple(found), missing)
+        return memo[(name, env)]
+
+    values, missing = walk(i.filter, own, ())
+    if own:
+        return list(own)
+    return [] if missing else list(dict.fromkeys(values))
 
 
 def _segment(host: str, i: Interface, bridges: dict[tuple[str, str], str]) -> str | None:

@@ -5187,8 +5187,7 @@ def _nwfilters(
                     (str(p.get("name") or ""), str(p.get("value") or ""))
                     for p in e.findall("parameter")
                 )
-                if given:
-                    params.append((str(e.get("filter")), given))
+                params.append((str(e.get("filter")), given))
             elif e.tag == "rule":
                 entries.append(_rule(e))
         defs[name] = NwFilter(
