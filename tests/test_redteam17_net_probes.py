@@ -6,9 +6,24 @@ the domains and networks on conftest's replayed hardened host, whose daemon repo
 filters given). Every fact a probe rests on was read with the `search` / `find_string` tools
 and is cited in its docstring.
 
-Findings (R17N-n): see the tests below and the report.
+Findings (R17N-n): R17N-1 HVA-191 compared shared IP / IPV6 filter parameters as strings:
+10.0.0.005 and 10.0.0.5, or 2001:DB8:0::10 and 2001:db8::10, are one address to ebtables, so
+two VMs given them each send as the other (false pass; now compared as addresses). R17N-2
+HVA-191 failed an interface given its own MAC as a parameter in ether_aton's short form
+(52:54:0:17:4:A1; wrong fail). R17N-3 HVA-191 took an IP parameter a <filterref> passes to one
+included filter as the address of the whole tree: a sibling include (stock clean-traffic) has
+no IP, so libvirt learns it (false pass; now the learned-address question).
 
-Leads left: see the end of this docstring (filled in at the end of the round).
+Held (kept as tests): distinct addresses in odd forms (10.0.0.05 / 10.0.0.50); a MAC parameter
+that is another address (fail); an IP parameter passed to clean-traffic itself by a wrapper
+(pass).
+
+Leads left: HVA-195 passes a bridge with vlan_filtering on without reading its ports' VLAN
+memberships (`bridge -j vlan show` is not collected: a tap a hook script adds to several VLANs
+is a trunk); whether libvirt >= 9 adds an Open vSwitch port for `<interface type='bridge'>` on
+an OVS bridge without <virtualport> (then HVA-191's filter does not apply) was not settled; an
+accept matching `srcmacaddr='$MAC' srcmacmask='ff:ff:ff:ff:ff:ff'` or `$MAC[@0]` is judged as
+widened (possible wrong fail).
 """
 
 from __future__ import annotations
