@@ -323,6 +323,13 @@ HARDENED_HOST: dict[str, Any] = {
         'users:(("chronyd",pid=402,fd=5))\n',
         0,
     ),
+    # cgroup v1 holds the memory controller (a hybrid hierarchy): <memtune><soft_limit> is
+    # memory.soft_limit_in_bytes, a reclaim priority (HVA-070, VL17-1)
+    "cgroup-mounts": (
+        "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate 0 0\n"
+        "cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0\n",
+        0,
+    ),
     # net.ipv4.conf.*.route_localnet off everywhere (the kernel's default)
     "route-localnet": (
         "/proc/sys/net/ipv4/conf/all/route_localnet:0\n"

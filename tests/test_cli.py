@@ -70,7 +70,8 @@ def test_demo_findings_are_exact(demo_report: dict) -> None:
     assert got[("HVA-192", "ci-runner-03")] == "fail"
     assert got[("HVA-193", "ids-sensor")] == "fail"
     assert got[("HVA-091", "vdi-desktop-07")] == "fail"
-    assert got[("HVA-070", "web-frontend-01")] == "pass"
+    # its soft_limit is a priority on cgroup v1 only, unknown on a simulated host (VL17-1)
+    assert got[("HVA-070", "web-frontend-01")] == "manual"
     # db-primary pins its vCPUs, but unpinned VMs of the same host may use those CPUs too.
     assert got[("HVA-090", "db-primary")] == "fail"
     # The demo host is simulated: its RAM and cores are the test driver's, so both ratios ask.

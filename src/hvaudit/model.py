@@ -449,6 +449,9 @@ class Vm:
     blkio_half_throttles: tuple[tuple[str, str], ...] = ()
     """(host block device, the one direction limited) of a <blkiotune><device> that limits only
     reads or only writes."""
+    memtune_cgroup: bool = False
+    """The VM's memory tuning is a Linux memory cgroup's (libvirt QEMU and LXC domains), whose
+    version decides what <memtune><soft_limit> is (HVA-070, VL17-1)."""
     nosharepages: bool = False
     """The VM's memory is excluded from same-page merging (libvirt <nosharepages/>)."""
     hugepage_backed: bool = False
@@ -768,6 +771,9 @@ class HostFacts:
     """A Ceph OSD daemon (ceph-osd), which stores a Ceph cluster's objects, runs on the host."""
     virtiofs_daemons: Fact[tuple[VirtiofsDaemon, ...]] = field(default_factory=_na)
     """Each running virtiofsd: the directory it serves, its socket and whether it refuses writes."""
+    memory_cgroup: Fact[str] = field(default_factory=_na)
+    """The cgroup version that holds the memory controller: "v1" (a `cgroup` mount whose options
+    name memory), "v2" (otherwise, where a `cgroup2` mount is) or "" (neither mounted)."""
     kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The words of the running kernel's command line (/proc/cmdline)."""
     os_release: Fact[dict[str, str]] = field(default_factory=_na)

@@ -277,7 +277,9 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     recommendations={"sp800-125a-2014": ["HY-SR-7"], "sp800-125a-r1": ["HY-SR-3"]},
     remediation={
         "*": "Guarantee memory (<memoryBacking><hugepages/> or <locked/> with <memtune><hard_limit>), "
-        "and set <memtune><soft_limit> as the priority under contention.",
+        "and set <memtune><soft_limit> as the priority under contention (cgroup v1; on cgroup v2 "
+        "libvirt writes it to memory.high, a throttle: give the VM's scope or the slice of its "
+        "<resource><partition> a systemd MemoryLow= instead).",
         "proxmox-ve": "Back the VM with huge pages (hugepages:) or disable ballooning (balloon: 0) for a "
         "guarantee (its memory is then fixed and needs no priority); a VM left to auto-ballooning "
         "(balloon: N) takes its priority from shares: (1000 when absent, 0 opts it out).",
@@ -299,7 +301,11 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     defaultNodeInfo): a locked VM whose guarantee, limit and priority are all set is asked
     whether its limit is below the host's RAM. Locked memory that the balloon's free page
     reporting punches out of its memfd or file backing is no guarantee either (VL16-1,
-    hvaudit.parse.libvirt_xml._reported_locked_memory)."""
+    hvaudit.parse.libvirt_xml._reported_locked_memory). <memtune><soft_limit> is a priority
+    on cgroup v1 only (memory.soft_limit_in_bytes); on cgroup v2 libvirt writes it to
+    memory.high, a throttle (vircgroupv2.c virCgroupV2SetMemorySoftLimit), and the priority is
+    the VM cgroup's memory.low or memory.min, which no definition sets: asked, as is a host
+    whose cgroup version is not known (VL17-1, hvaudit.parse.host._memory_cgroup)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -316,8 +322,18 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 f"hard limit below the host's memory (memory is locked and the limit, "
                 f"{_gib(v.memory_limit_kib)}, is at or above the host's {_gib(host_kib)})"
             )
+        # <memtune><soft_limit> is a reclaim priority on cgroup v1 only (VL17-1)
+        cgroup = _memory_cgroup(h) if v.memtune_cgroup else "v1"
         if v.memory_priority is None:
             missing.append("priority")
+        elif cgroup == "v2":
+            missing.append(f"priority ({SOFT_LIMIT_V2})")
+        # on cgroup v2 the priority is the VM cgroup's memory.low or memory.min, set outside
+        # the definition (a systemd MemoryLow= of its scope or slice): asked, not failed
+        asked = h is not None and (
+            (cgroup == "v2" and len(missing) == 1 and missing[0].startswith("priority"))
+            or (cgroup == "" and not missing and not (simulated and v.memory_locked))
+        )
         have = [x.description for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
         refs = [x.source for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
         ceiling = f"configured size {_gib(v.memory_max_kib)}"
@@ -334,6 +350,33 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 "kernel command line). Pass: 1 GiB (1048576 kB), a page no guest reports free; "
                 "fail: 2 MiB, whose free pages "
                 "the guest hands back to the host through its balloon's free page reporting.",
+            )
+        elif asked and h is not None:
+            seen = (
+                f"the memory controller of host {h.name} is on cgroup v2"
+                if cgroup == "v2"
+                else f"the cgroup version of host {h.name} is not known ({_cgroup_unknown(h)})"
+            )
+            why = (
+                SOFT_LIMIT_V2
+                if v.memory_priority is not None
+                else "no <memtune><soft_limit>, and there the priority is the VM cgroup's "
+                "memory.low or memory.min, which the definition does not set"
+            )
+            yield manual(
+                s,
+                f"{'; '.join([*have, ceiling])}; {seen}: {why}",
+                v.source,
+                *refs,
+                question=f"Does VM {v.name} have a memory reclaim priority on host {h.name}? "
+                f"Evidence: `grep cgroup /proc/mounts` on {h.name} (a `cgroup` mount whose "
+                "options name memory is v1, else cgroup2 holds it) and, on cgroup v2, "
+                "memory.low and memory.min of the VM's cgroup (`systemctl show -p "
+                "MemoryLow,MemoryMin` of its machine-qemu scope, or of the slice its "
+                "<resource><partition> names). Pass: cgroup v1, where <memtune><soft_limit> is "
+                "memory.soft_limit_in_bytes, or a memory.low or memory.min above 0; fail: cgroup "
+                "v2 with neither, so its soft_limit is memory.high, a throttle, and under "
+                "contention the VM yields like any other.",
             )
         elif missing:
             yield failed(
@@ -361,6 +404,29 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "; ".join([*have, ceiling]), *refs)
+
+
+SOFT_LIMIT_V2 = (
+    "on cgroup v2 libvirt writes <memtune><soft_limit> to memory.high, a throttle that reclaims "
+    "the VM above it whether or not the host is short of memory, not a priority"
+)
+
+
+def _memory_cgroup(h: Host | None) -> str:
+    """The cgroup version holding host h's memory controller, "" when not known (VL17-1)."""
+    if h is None or h.simulated:
+        return ""
+    f = h.facts.memory_cgroup
+    return f.get() if f.known and f.get() in ("v1", "v2") else ""
+
+
+def _cgroup_unknown(h: Host) -> str:
+    f = h.facts.memory_cgroup
+    if h.simulated:
+        return "simulated host"
+    if f.known:
+        return "no cgroup mount holds the memory controller"
+    return f.reason or "the cgroup mounts were not collected"
 
 
 def vcpus_of(v: Vm) -> tuple[int, str]:

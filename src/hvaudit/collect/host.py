@@ -362,6 +362,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # add to either (-j SET --add-set, -m recent --set; iptables-save prints every table).
     CommandProbe("ipset-list", ("ipset", "list", "-output", "save")),
     CommandProbe("xt-recent", ("grep", "-r", "-H", "", "/proc/net/xt_recent")),
+    # The cgroup mounts (fstype cgroup or cgroup2 only: other mounts' options may carry
+    # credentials): libvirt writes <memtune><soft_limit> to memory.soft_limit_in_bytes where a
+    # v1 hierarchy holds the memory controller, to memory.high where cgroup v2 does
+    # (vircgroupv1.c / vircgroupv2.c SetMemorySoftLimit; vircgroup.c virCgroupDetectControllers)
+    CommandProbe("cgroup-mounts", ("grep", "-E", "^[^ ]+ [^ ]+ cgroup2? ", "/proc/mounts")),
     CommandProbe("iptables-save", ("iptables-save",)),
     CommandProbe("ip6tables-save", ("ip6tables-save",)),
     CommandProbe(

@@ -442,6 +442,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         _file("/sys/kernel/mm/ksm/run"), lambda g: Fact.of(_first(g) == "1", g.source)
     )
     f.ksm_pages_shared = _ksm_pages_shared(ev)
+    f.memory_cgroup = ev.fact(_cmd("cgroup-mounts"), _memory_cgroup)
 
     f.kernel_cmdline = ev.fact(
         _file("/proc/cmdline"),
@@ -682,6 +683,29 @@ def _ksm_pages_shared(ev: HostEvidence) -> Fact[int]:
         return Fact.of(int(value), g.source)
 
     return ev.fact(_file("/sys/kernel/mm/ksm/pages_shared"), count)
+
+
+def _memory_cgroup(g: Got) -> Fact[str]:
+    """`grep -E '^[^ ]+ [^ ]+ cgroup2? ' /proc/mounts`: the cgroup version holding the memory
+    controller, as libvirt finds it. libvirt asks its v2 back end first, which claims the
+    controllers a cgroup2 mount lists in cgroup.controllers, then v1, which claims those a
+    `cgroup` mount names in its options (vircgroup.c virCgroupDetectControllers,
+    VIR_CGROUP_BACKEND_TYPE_V2 = 0; virCgroupV2ParseControllersFile;
+    virCgroupV1DetectMounts). A controller bound to a v1 hierarchy is not offered to v2
+    (Documentation/admin-guide/cgroup-v2.rst, "Mounting"), so memory is v1 where a `cgroup`
+    mount names it, else v2 where a cgroup2 mount is. grep exits 1 when nothing matched."""
+    if g.state != "ok" or g.rc not in (0, 1):
+        why = f"exited {g.rc}" if g.state == "ok" else (g.reason or g.state)
+        return Fact.unavailable(f"the cgroup mounts were not read: {why}", g.source)
+    v2 = False
+    for line in g.text.splitlines():
+        fields = line.split(" ")
+        if len(fields) < 4:
+            continue
+        if fields[2] == "cgroup" and "memory" in fields[3].split(","):
+            return Fact.of("v1", g.source)
+        v2 = v2 or fields[2] == "cgroup2"
+    return Fact.of("v2" if v2 else "", g.source)
 
 
 def _int_file(g: Got) -> Fact[int]:

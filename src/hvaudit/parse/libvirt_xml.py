@@ -828,6 +828,7 @@ def parse_domain(
         memory_guarantee=guarantee,
         memory_limit=limit,
         memory_priority=priority,
+        memtune_cgroup=dtype in ("kvm", "qemu", "lxc"),
         memory_locked=locked,
         memory_limit_kib=_kib(hard) if hard is not None else 0,
         cpu_reservation=cpu_reservation,

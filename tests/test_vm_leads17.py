@@ -1,0 +1,127 @@
+"""Session 17 VM leads (leads17-vm): what the round-16 VM red team left
+(tests/test_redteam16_vm_probes.py's "Leads left"). Each finding's sources are in its test's
+docstring; every fact was read with the `search` / `find_string` / `read_file` tools.
+
+FINDINGS-PLACEHOLDER
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import HARDENED_HOST, domain_xml
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _scan
+from test_redteam16_vm_probes import _result
+
+# --- VL17-1: HVA-070, <memtune><soft_limit> is a reclaim priority on cgroup v1 only -----------
+
+MEMORY = (
+    "<memtune><hard_limit unit='MiB'>2048</hard_limit><soft_limit unit='MiB'>1024</soft_limit>"
+    "</memtune><memoryBacking><hugepages/></memoryBacking>"
+)
+NO_SOFT = "<memtune><hard_limit unit='MiB'>2048</hard_limit></memtune><memoryBacking><hugepages/>"
+V2 = (
+    "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate,"
+    "memory_recursiveprot 0 0\n",
+    0,
+)
+HAVE = (
+    "backed by pre-reserved huge pages; memtune hard_limit 2097152 KiB; memtune soft_limit "
+    "1048576 KiB; configured size 1.0 GiB"
+)
+THROTTLE = (
+    "on cgroup v2 libvirt writes <memtune><soft_limit> to memory.high, a throttle that reclaims "
+    "the VM above it whether or not the host is short of memory, not a priority"
+)
+
+
+def _cgroups(tmp_path: Path, mounts: tuple[str, int] | None) -> Assessment:
+    host = {k: v for k, v in HARDENED_HOST.items() if k != "cgroup-mounts"}
+    if mounts is not None:
+        host["cgroup-mounts"] = mounts
+    return _scan(
+        tmp_path,
+        [
+            domain_xml("soft", body=MEMORY),
+            domain_xml("nosoft", body=NO_SOFT + "</memoryBacking>"),
+            domain_xml("bare", body="<memtune><soft_limit unit='MiB'>512</soft_limit></memtune>"),
+        ],
+        host,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mounts", "seen"),
+    [
+        (V2, "the memory controller of host hv1 is on cgroup v2"),
+        (
+            None,
+            "the cgroup version of host hv1 is not known (the cgroup mounts were not read: "
+            "command not found)",
+        ),
+    ],
+)
+def test_soft_limit_is_no_priority_on_cgroup_v2(
+    tmp_path: Path, mounts: tuple[str, int] | None, seen: str
+) -> None:
+    """VL17-1. libvirt writes <memtune><soft_limit> through its cgroup back end: v1
+    memory.soft_limit_in_bytes, v2 memory.high (vircgroupv2.c virCgroupV2SetMemorySoftLimit,
+    read with `find_string`). cgroup-v2.rst: memory.high is the "memory usage throttle limit":
+    above it "the processes of the cgroup are throttled and put under heavy reclaim pressure"
+    at all times, while the v2 reclaim priority is memory.low / memory.min ("best-effort memory
+    protection"), which libvirt's QEMU driver never writes (no "memory.low" in libvirt, read
+    with `find_string`). libvirt asks its v2 back end first (vircgroupbackend.h
+    VIR_CGROUP_BACKEND_TYPE_V2 = 0; vircgroup.c virCgroupDetectControllers), which claims the
+    controllers its mount's cgroup.controllers lists, so memory is v2 unless a v1 `cgroup`
+    mount holds it (the host collector's new cgroup-mounts probe). HVA-070 passed the VM's
+    soft_limit as its priority on any host (false pass on cgroup v2, and on a host whose
+    version is not known); now the question of the VM cgroup's memory.low."""
+    a = _cgroups(tmp_path, mounts)
+    assert verdict(a, "HVA-070", "soft") == ("manual", f"{HAVE}; {seen}: {THROTTLE}")
+    assert _result(a, "HVA-070", "soft").outcome.question == (
+        "Does VM soft have a memory reclaim priority on host hv1? Evidence: `grep cgroup "
+        "/proc/mounts` on hv1 (a `cgroup` mount whose options name memory is v1, else cgroup2 "
+        "holds it) and, on cgroup v2, memory.low and memory.min of the VM's cgroup (`systemctl "
+        "show -p MemoryLow,MemoryMin` of its machine-qemu scope, or of the slice its "
+        "<resource><partition> names). Pass: cgroup v1, where <memtune><soft_limit> is "
+        "memory.soft_limit_in_bytes, or a memory.low or memory.min above 0; fail: cgroup v2 "
+        "with neither, so its soft_limit is memory.high, a throttle, and under contention the "
+        "VM yields like any other."
+    )
+
+
+def test_no_soft_limit_on_cgroup_v2_is_asked_about_memory_low(tmp_path: Path) -> None:
+    """VL17-1, the class: on cgroup v2 the priority is memory.low / memory.min, set outside
+    the definition (a systemd MemoryLow= of the VM's scope or slice), so a VM whose only gap is
+    the priority is asked, not failed (a wrong fail on a v2 host that sets MemoryLow=)."""
+    a = _cgroups(tmp_path, V2)
+    status, message = verdict(a, "HVA-070", "nosoft")
+    assert status == "manual"
+    assert message.endswith(
+        "the memory controller of host hv1 is on cgroup v2: no <memtune><soft_limit>, and there "
+        "the priority is the VM cgroup's memory.low or memory.min, which the definition does not "
+        "set"
+    )
+
+
+def test_soft_limit_holds_on_cgroup_v1(tmp_path: Path) -> None:
+    """VL17-1 held: on conftest's hardened host a v1 `cgroup` mount holds memory, where
+    soft_limit is memory.soft_limit_in_bytes ("control groups are pushed back to their soft
+    limits" under contention, cgroup-v1/memory.rst), so the pass stays."""
+    held = _cgroups(tmp_path, HARDENED_HOST["cgroup-mounts"])
+    assert verdict(held, "HVA-070", "soft") == ("pass", HAVE)
+
+
+def test_other_gaps_on_cgroup_v2_still_fail_naming_the_throttle(tmp_path: Path) -> None:
+    """VL17-1: on cgroup v2 a VM without a guarantee keeps its fail, now naming its soft_limit
+    as no priority (it was counted as one)."""
+    v2 = _cgroups(tmp_path, V2)
+    assert verdict(v2, "HVA-070", "bare") == (
+        "fail",
+        f"no memory guarantee, priority ({THROTTLE}) (memtune soft_limit 524288 KiB; "
+        "configured size 1.0 GiB)",
+    )
