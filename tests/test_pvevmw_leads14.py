@@ -311,8 +311,8 @@ def test_aarch64_node_default_arch_has_no_i440fx_floppy(
     )
     assert pve_result(report, "HVA-047", "web-10") == (
         "pass",
-        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
-        "video or USB tablet, mouse or keyboard",
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga "
+        "(VMware SVGA) video or USB tablet, mouse or keyboard",
     )
 
 

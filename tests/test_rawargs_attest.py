@@ -185,11 +185,11 @@ MACHINE = (
 )
 LEGACY = (
     "a legacy device (-device of a floppy, IDE, sound, USB tablet, mouse or redirection, "
-    "smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus, -fda)"
+    "smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus or vmware, -fda)"
 )
 MACHINE_MESSAGE = (
-    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video or "
-    "USB tablet, mouse or keyboard; the definition names no machine type (libvirt's QEMU driver "
+    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga (VMware SVGA) "
+    "video or USB tablet, mouse or keyboard; the definition names no machine type (libvirt's QEMU driver "
     "always writes the one it picks), and an i440FX machine, QEMU's default on x86, builds a "
     "floppy controller itself"
 )

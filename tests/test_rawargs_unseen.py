@@ -147,11 +147,11 @@ XML_ALONE = [
 XML_ALONE_HARDENED = [
     (
         "HVA-047",
-        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video "
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga (VMware SVGA) video "
         "or USB tablet, mouse or keyboard",
         "pass",
         "a legacy device (-device of a floppy, IDE, sound, USB tablet, mouse or redirection, "
-        "smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus, -fda)",
+        "smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus or vmware, -fda)",
     ),
     (
         "HVA-049",

@@ -229,8 +229,8 @@ def test_one_swtpm_socket_in_two_spellings_is_shared(
 
 PASS_047 = (
     "pass",
-    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video or "
-    "USB tablet, mouse or keyboard",
+    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga (VMware SVGA) "
+    "video or USB tablet, mouse or keyboard",
 )
 
 

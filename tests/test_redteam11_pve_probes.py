@@ -73,8 +73,8 @@ from test_redteam2_probes import pve_scan as dir_scan
 
 VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 NO_LEGACY = (
-    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video or "
-    "USB tablet, mouse or keyboard"
+    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga (VMware SVGA) "
+    "video or USB tablet, mouse or keyboard"
 )
 
 

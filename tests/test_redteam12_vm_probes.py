@@ -382,8 +382,8 @@ def test_standard_vga_and_no_audio_stay_a_pass(shorthand: Assessment) -> None:
     is produced") add no legacy device."""
     assert verdict(shorthand, "HVA-047", "vgastd") == (
         "pass",
-        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
-        "video or USB tablet, mouse or keyboard",
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga "
+        "(VMware SVGA) video or USB tablet, mouse or keyboard",
     )
 
 

@@ -347,8 +347,8 @@ Q35_OS = "<os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>"
         (
             "vga",
             "pass",
-            "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
-            "video or USB tablet, mouse or keyboard",
+            "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga "
+            "(VMware SVGA) video or USB tablet, mouse or keyboard",
         ),
     ],
 )

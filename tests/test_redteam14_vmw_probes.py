@@ -308,8 +308,8 @@ def test_vmx_with_floppy_switched_off_held(
         (
             "v1",
             "pass",
-            "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus "
-            "video or USB tablet, mouse or keyboard",
+            "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga "
+            "(VMware SVGA) video or USB tablet, mouse or keyboard",
         )
     ]
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import HARDENED_HOST, domain_xml
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
-from test_redteam10_vm_probes import _scan
+from test_redteam10_vm_probes import _scan, q35
 from test_redteam16_vm_probes import _result
 
 # --- VL17-1: HVA-070, <memtune><soft_limit> is a reclaim priority on cgroup v1 only -----------
@@ -125,3 +125,28 @@ def test_other_gaps_on_cgroup_v2_still_fail_naming_the_throttle(tmp_path: Path) 
         f"no memory guarantee, priority ({THROTTLE}) (memtune soft_limit 524288 KiB; "
         "configured size 1.0 GiB)",
     )
+
+
+# --- VL17-5: HVA-047, every legacy display model it judges named in its pass ------------------
+
+
+def test_legacy_device_pass_names_every_display_model_it_judges(tmp_path: Path) -> None:
+    """VL17-5 (wording). HVA-047 fails cirrus and vmvga video (LEGACY_MODELS, R13-3: QEMU's
+    vmware-svga, "CVE-2014-3689 vmware_vga: insufficient parameter validation in rectangle
+    functions"), and raw `-vga cirrus` or `-vga vmware` (RAW_VGA; qemu-options.hx "vmware:
+    VMWare SVGA-II compatible adapter"), but its pass said "cirrus video" only, and its
+    question on unseen raw arguments "-vga cirrus" only: an auditor read the pass as silent on
+    VMware SVGA. Both now name it. Held: vmvga itself still fails."""
+    a = _scan(
+        tmp_path,
+        [
+            q35("clean"),
+            q35("svga", "<devices><video><model type='vmvga'/></video></devices>"),
+        ],
+    )
+    assert verdict(a, "HVA-047", "clean") == (
+        "pass",
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or "
+        "vmvga (VMware SVGA) video or USB tablet, mouse or keyboard",
+    )
+    assert verdict(a, "HVA-047", "svga") == ("fail", "emulated legacy devices: vmvga video")

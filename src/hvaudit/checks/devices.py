@@ -2039,7 +2039,7 @@ def _raw_legacy(v: Vm) -> list[str]:
     per_vm=True,
 )
 @raw_arguments_unseen(
-    "a legacy device (-device of a floppy, IDE, sound, USB tablet, mouse or redirection, smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus, -fda)"
+    "a legacy device (-device of a floppy, IDE, sound, USB tablet, mouse or redirection, smartcard, rtl8139, ne2k, pcnet, cirrus or VMware SVGA driver, -vga cirrus or vmware, -fda)"
 )
 def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     """Every emulated device is QEMU code reachable from the guest; Rev. 1 HY-SR-6A keeps
@@ -2078,7 +2078,7 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
             yield manual(
                 s,
                 "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
-                "cirrus video or USB tablet, mouse or keyboard; the definition names no machine type (libvirt's "
+                "cirrus or vmvga (VMware SVGA) video or USB tablet, mouse or keyboard; the definition names no machine type (libvirt's "
                 "QEMU driver always writes the one it picks), and an i440FX machine, QEMU's "
                 "default on x86, builds a floppy controller itself",
                 v.source,
@@ -2092,7 +2092,7 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s,
                 "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
-                "cirrus video or USB tablet, mouse or keyboard",
+                "cirrus or vmvga (VMware SVGA) video or USB tablet, mouse or keyboard",
                 v.source,
             )
 
