@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST, domain_xml
+from conftest import HARDENED_HOST, domain_xml, run_assessment
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
-from test_redteam10_vm_probes import _scan, q35
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on, _scan, q35
 from test_redteam16_vm_probes import _result
 
 # --- VL17-1: HVA-070, <memtune><soft_limit> is a reclaim priority on cgroup v1 only -----------
@@ -150,3 +150,65 @@ def test_legacy_device_pass_names_every_display_model_it_judges(tmp_path: Path) 
         "vmvga (VMware SVGA) video or USB tablet, mouse or keyboard",
     )
     assert verdict(a, "HVA-047", "svga") == ("fail", "emulated legacy devices: vmvga video")
+
+
+# --- VL17-3: HVA-012, raw QEMU arguments that name TCG beside KVM -----------------------------
+
+RAW_ACCEL = {
+    "acceltcg": ("-accel", "tcg"),
+    "machinetcg": ("-machine", "accel=kvm:tcg"),
+    "mtcg": ("-M", "pc-q35-8.2,accel=tcg"),
+    "nokvm": ("-no-kvm",),
+    "accelkvm": ("-accel", "kvm,kernel-irqchip=split"),
+    "machinekvm": ("-machine", "dump-guest-core=off"),
+}
+
+
+@pytest.fixture(scope="module")
+def accels(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp = tmp_path_factory.mktemp("vl17accel")
+    domains = {name: _raw_cpu_domain(name, "", *args) for name, args in RAW_ACCEL.items()}
+    return run_assessment(_replayed_on(tmp, HARDENED_HOST, domains))
+
+
+@pytest.mark.parametrize(
+    ("vm", "shown"),
+    [
+        ("acceltcg", "-accel tcg"),
+        ("machinetcg", "-machine accel=kvm:tcg"),
+        ("mtcg", "-M pc-q35-8.2,accel=tcg"),
+        ("nokvm", "-no-kvm"),
+    ],
+)
+def test_raw_argument_naming_tcg_is_asked(accels: Assessment, vm: str, shown: str) -> None:
+    """VL17-3. QEMU tries each -accel in order: "If there is more than one accelerator
+    specified, the next one is used if the previous one fails to initialize" (qemu-options.hx,
+    -accel, read with `search`). libvirt writes its own -accel kvm before the <qemu:arg>s
+    (qemu_command.c qemuBuildAccelCommandLine, then the raw arguments at the end), so a raw
+    `-accel tcg` runs the guest under TCG whenever KVM fails to initialise. A raw `-machine
+    accel=` is refused beside libvirt's -accel ("The -accel and \\"-machine accel=\\" options
+    are incompatible", libvirt issue #68, NixOS issue #154710, read with `search`) but wins
+    over an older libvirt's `-machine ...,accel=kvm`, QEMU merging every -machine with the last
+    value of a key winning; `-no-kvm` was QEMU's -machine accel=tcg until 5.2 (embox PR #2621
+    quoting docs/about/removed-features.rst). HVA-012 passed each "hardware virtualization
+    (kvm)" on <domain type='kvm'> alone (false pass where the fallback or the older libvirt
+    applies); now the question of what the running QEMU uses."""
+    assert verdict(accels, "HVA-012", vm) == (
+        "manual",
+        f"hardware virtualization (kvm), but QEMU argument(s) {shown} name TCG: QEMU falls "
+        "back to it where KVM fails to initialise, and an older libvirt's -machine accel=kvm "
+        "yields to a later one",
+    )
+    assert _result(accels, "HVA-012", vm).outcome.question == (
+        f"Does VM {vm} run under KVM on host hv1? Evidence: `virsh qemu-monitor-command {vm} "
+        "--hmp 'info kvm'` while it runs (or the QEMU log's command line and any \"failed to "
+        f'initialize kvm" line in /var/log/libvirt/qemu/{vm}.log). Pass: "kvm support: '
+        'enabled"; fail: disabled, so the guest runs under TCG.'
+    )
+
+
+@pytest.mark.parametrize("vm", ["accelkvm", "machinekvm"])
+def test_raw_accelerator_arguments_without_tcg_keep_the_pass(accels: Assessment, vm: str) -> None:
+    """VL17-3 held: a raw -accel kvm (a KVM option) or a -machine without accel= names no
+    software accelerator, so the pass stays."""
+    assert verdict(accels, "HVA-012", vm) == ("pass", "hardware virtualization (kvm)")

@@ -25,6 +25,8 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
+from hvaudit.model import Vm
+from hvaudit.parse.qemu_args import parse_opts, qemu_options
 
 #: Packages that put a display server, a remote desktop, a display manager or a desktop session
 #: on the host (Debian and Fedora names; each package's own description says which): display
@@ -334,16 +336,58 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
 )
 def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
     """A domain of type 'qemu' runs under TCG, QEMU's binary translator: every guest instruction
-    passes through a large software emulator instead of the processor's virtualization mode."""
+    passes through a large software emulator instead of the processor's virtualization mode.
+    Raw QEMU arguments can name TCG beside the accelerator the definition gives (VL17-3): QEMU
+    tries each -accel in order, "the next one is used if the previous one fails to initialize"
+    (qemu-options.hx, -accel), so a raw `-accel tcg` after libvirt's own `-accel kvm` runs the
+    guest under TCG whenever KVM fails to start; a raw `-machine accel=tcg` (or `-no-kvm`,
+    QEMU before 5.2) is refused beside libvirt's -accel ("The -accel and \"-machine accel=\"
+    options are incompatible", libvirt issue #68) but wins where an older libvirt wrote
+    `-machine ...,accel=kvm`, QEMU merging every -machine, the last value of a key winning
+    (the keyval_merge vcpus_of cites). Which ran is the running QEMU's to say: asked."""
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         f = v.hardware_accelerated
+        raw = _raw_tcg(v) if f.known and f.get() else []
         if not f.known:
             yield unknown(s, f, "the VM runs under hardware virtualization")
+        elif raw:
+            yield manual(
+                s,
+                f"hardware virtualization ({v.accelerator}), but QEMU argument(s) "
+                f"{'; '.join(raw)} name TCG: QEMU falls back to it where KVM fails to "
+                "initialise, and an older libvirt's -machine accel=kvm yields to a later one",
+                *f.sources,
+                question=f"Does VM {v.name} run under KVM on host {v.host}? Evidence: `virsh "
+                f"qemu-monitor-command {v.name} --hmp 'info kvm'` while it runs (or the QEMU "
+                'log\'s command line and any "failed to initialize kvm" line in '
+                f'/var/log/libvirt/qemu/{v.name}.log). Pass: "kvm support: enabled"; fail: '
+                "disabled, so the guest runs under TCG.",
+            )
         elif f.get():
             yield passed(s, f"hardware virtualization ({v.accelerator})", *f.sources)
         else:
             yield failed(s, f"software emulation ({v.accelerator})", *f.sources)
+
+
+def _raw_tcg(v: Vm) -> list[str]:
+    """The raw QEMU arguments that name TCG as an accelerator (VL17-3): `-accel tcg` (implied
+    key accel), `-machine`/`-M accel=...:tcg:...` (a colon-separated list QEMU tries in
+    order) and `-no-kvm` (QEMU before 5.2: -machine accel=tcg)."""
+    out = []
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name == "accel":
+            names = [parse_opts(o.text, "accel").get("accel", "")]
+        elif o.name in ("machine", "M"):
+            names = parse_opts(o.text, "type").get("accel", "").split(":")
+        elif o.name == "no-kvm":
+            out.append(o.spelled)
+            continue
+        else:
+            continue
+        if any(n.strip().lower() == "tcg" for n in names):
+            out.append(o.shown())
+    return out
 
 
 @check(
