@@ -19,7 +19,9 @@ parameter names) gives the guest the host's kernel messages and login prompt (wr
 fail), any other line is the question of what it is. R17-3 HVA-056 said "no TPM device" for
 a VM given the host's TPM through such a character device (/dev/tpm0, /dev/tpmrm0 as a
 <channel> or <serial> of type='dev'), which libvirt chowns to the QEMU user and QEMU relays
-the guest's commands to (wrong n/a hiding a fail; now a fail).
+the guest's commands to (wrong n/a hiding a fail; now a fail). R17-4 the same devices opened
+by raw QEMU arguments (`-serial mon:/dev/ttyS1`, `-chardev backend=serial,path=/dev/tpm0`)
+kept HVA-050's and HVA-056's n/a (wrong n/a; hvaudit.parse.qemu_args.raw_chardev_passthrough).
 
 Held (kept as tests): two VMs whose overlays share one read-only base image (R17-1's edge);
 a USB hostdev beside no character device keeps its n/a (R17-2's edge); a host serial line is
@@ -31,12 +33,14 @@ scsi_host (n/a naming them); HVA-049 for Hyper-V evmcs beside vmx disabled (pass
 hv-evmcs needs VMX, so there is no nesting); HVA-067's launch-security policy table (SEV NODBG,
 SEV-SNP DEBUG, TDX attributes; read, not re-probed).
 
-Tally: 10 probe cases (7 test functions). 7 cases pin R17-1..R17-3 (each failed on main
-before its fix: R17-1 2, R17-2 3, R17-3 2); 3 held.
+Tally: 11 probe cases (8 test functions). 8 cases pin R17-1..R17-4 (each failed on main
+before its fix: R17-1 2, R17-2 3, R17-3 2, R17-4 1); 3 held.
 
-Leads left (not settled in the time): raw QEMU arguments that open a host character device
-(`-serial /dev/ttyS0`, `-chardev tty|serial|parallel,path=`, `-parallel /dev/parport0`) are not
-read by R17-2 (HVA-046 fails the raw arguments anyway). An <rng> backend model='random' of
+Leads left (not settled in the time): Proxmox VE's own `serial0: /dev/ttyS0` (qm.conf: a
+host serial device passed through) and `parallel0: /dev/parport0` are not read by R17-2/R17-3
+(the Proxmox parser; its raw `args:` may need raw_chardev_passthrough too). A host keyboard
+given by <input type='evdev'> (R14-3's n/a) lets the guest read what is typed on the host's
+console, grab='all' even hides it from the host: the same question as R17-2, not decided. An <rng> backend model='random' of
 /dev/hwrng (the host's hardware RNG, drained by the guest) is judged by no check. A
 <backingStore> of a *pool volume* another VM uses, and two VMs naming one pool volume, are not
 compared (VL16-5's lead stands for volumes). HVA-044's VL16-5 message says "each of their
@@ -208,9 +212,8 @@ def test_other_host_character_device_is_a_question(ttys: Assessment) -> None:
     tell, so the question in the house form."""
     assert verdict(ttys, "HVA-050", "line") == (
         "manual",
-        "host character device(s) /dev/parport0 given to the guest (<serial>, <parallel>, "
-        "<console> or <channel> type='dev'): no DMA, but the guest reads and writes a line of "
-        "the host",
+        "host character device(s) /dev/parport0 given to the guest as character device(s): no DMA, but the guest reads "
+        "and writes a line of the host",
     )
     assert _result(ttys, "HVA-050", "line").outcome.question == (
         "Is each host device VM line is given on host hv1 (/dev/parport0) a line the host does "
@@ -249,11 +252,42 @@ def test_host_tpm_as_a_character_device_fails(ttys: Assessment, vm: str, path: s
     QEMU owns the TPM outright. The path is compared as the kernel resolves it (`//`)."""
     assert verdict(ttys, "HVA-056", vm) == (
         "fail",
-        f"host TPM device {path} given to the guest as a character device (type='dev'): the "
-        "guest sends the host's TPM its commands",
+        f"host TPM device {path} given to the guest as a character device: the guest "
+        "sends the host's TPM its commands",
     )
 
 
 def test_host_serial_line_is_no_tpm(ttys: Assessment) -> None:
     """R17-3 held: a host serial line handed over is no TPM (HVA-050 judges it)."""
     assert verdict(ttys, "HVA-056", "hostcon") == ("not_applicable", "no TPM device")
+
+
+# --- R17-4: raw QEMU arguments that open a host character device -------------------------------
+
+
+def test_raw_arguments_opening_host_character_devices_are_judged(tmp_path: Path) -> None:
+    """R17-4 (wrong n/a; R17-2's and R17-3's class in raw arguments). QEMU's compatibility
+    parser reads `-serial /dev/NAME` as the serial backend on that path and
+    `-parallel /dev/parportN` as the parallel one, after an optional `mon:` (chardev/char.c
+    qemu_chr_parse_compat: `strstart(filename, "/dev/parport", NULL) || strstart(filename,
+    "/dev/ppi", NULL)` -> parallel, `strstart(filename, "/dev/", NULL)` -> serial, read with
+    `find_string`); `-chardev serial|tty|parallel|parport,path=` names the backend itself. So
+    `<qemu:arg>`s hand the guest the host's console line or TPM as a <serial type='dev'>
+    does: HVA-050 said "no device passthrough" and HVA-056 "no TPM device" (HVA-046 fails
+    the raw arguments, but not for these reasons)."""
+    from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+
+    domains = {
+        "rawcon": _raw_cpu_domain("rawcon", "", "-serial", "mon:/dev/ttyS1"),
+        "rawtpm": _raw_cpu_domain("rawtpm", "", "-chardev", "backend=serial,id=t,path=/dev/tpm0"),
+    }
+    a = run_assessment(_replayed_on(tmp_path, CONSOLE_HOST, domains))
+    status, message = verdict(a, "HVA-050", "rawcon")
+    assert status == "fail"
+    assert message.startswith("host character device(s) /dev/ttyS1 given to the guest")
+    status, message = verdict(a, "HVA-056", "rawtpm")
+    assert (status, message) == (
+        "fail",
+        "host TPM device /dev/tpm0 given to the guest as a character device: the guest "
+        "sends the host's TPM its commands",
+    )

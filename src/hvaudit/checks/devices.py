@@ -2216,7 +2216,8 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     (hvaudit.checks._libvirt.unseen_networks, R16-3). A host character device a chardev of
     type='dev' hands the guest (a serial line, parallel port or terminal of the host) has no
     DMA, but it is the host's own device: the host's console fails, any other line is a
-    question (_host_ttys, R17-2; was "no device passthrough")."""
+    question (_host_ttys, R17-2; was "no device passthrough"), and so is one raw arguments open
+    (`-serial /dev/...`, `-chardev serial,path=`; R17-4)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -2391,8 +2392,8 @@ def _host_ttys(s: Subject, v: Vm, h: Host) -> Outcome | None:
     paths = ", ".join(p.address for p in ttys)
     return manual(
         s,
-        f"host character device(s) {paths} given to the guest (<serial>, <parallel>, <console> "
-        "or <channel> type='dev'): no DMA, but the guest reads and writes a line of the host",
+        f"host character device(s) {paths} given to the guest as character device(s): no DMA, "
+        "but the guest reads and writes a line of the host",
         *(p.source_ref for p in ttys),
         question=f"Is each host device VM {v.name} is given on host {v.host} ({paths}) a line "
         "the host does not use itself? Evidence: the console= parameters of /proc/cmdline, "

@@ -681,7 +681,9 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     the host's TPM too: libvirt chowns it to the QEMU user and labels it for the VM
     (virSecurityDACSetChardevLabel, virSecuritySELinuxSetChardevLabel, VIR_DOMAIN_CHR_TYPE_DEV),
     and QEMU relays what the guest writes (a virtio-serial port a whole command at a time) to
-    the host's TPM driver: a fail, not "no TPM device" (R17-3)."""
+    the host's TPM driver: a fail, not "no TPM device" (R17-3); so do raw `-chardev
+    serial|tty,path=` and `-serial /dev/...` (hvaudit.parse.qemu_args.raw_chardev_passthrough,
+    R17-4)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -717,8 +719,8 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
         ]:
             yield failed(
                 s,
-                f"host TPM device {', '.join(host_tpm)} given to the guest as a character device "
-                "(type='dev'): the guest sends the host's TPM its commands",
+                f"host TPM device {', '.join(host_tpm)} given to the guest as a character device: "
+                "the guest sends the host's TPM its commands",
                 *(p.source_ref for p in v.passthrough if p.address in host_tpm),
             )
         elif not v.tpm_backends and (emulated := _raw_tpm_emulators(v)):

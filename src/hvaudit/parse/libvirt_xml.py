@@ -31,6 +31,7 @@ from hvaudit.model import (
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
     HOST_INPUT,
+    raw_chardev_passthrough,
     raw_input_passthrough,
     raw_pci_passthrough,
 )
@@ -746,6 +747,7 @@ def parse_domain(
     # would pass it (R60)
     passthrough += raw_pci_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_input_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
+    passthrough += raw_chardev_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
 
     os_el = root.find("os")
     nvram_src = os_el.find("nvram/source") if os_el is not None else None

@@ -405,6 +405,31 @@ def raw_input_passthrough(args: Iterable[str], source: Source) -> list[Passthrou
     return out
 
 
+#: The -chardev backends that open a host character device (qapi/char.json ChardevBackend:
+#: serial and parallel, with the legacy aliases tty and parport).
+_HOST_CHARDEV_BACKENDS = ("serial", "tty", "parallel", "parport")
+
+
+def raw_chardev_passthrough(args: Iterable[str], source: Source) -> list[Passthrough]:
+    """The host character devices raw arguments hand the guest (R17-2): `-chardev
+    serial|tty|parallel|parport,path=PATH`, and `-serial` or `-parallel` given a
+    /dev path (chardev/char.c qemu_chr_parse_compat: a name starting /dev/parport or /dev/ppi
+    is the parallel backend, any other /dev/ name the serial one, after an optional `mon:`)."""
+    out = []
+    for o in qemu_options(args):
+        path = ""
+        if o.name == "chardev" and o.kind in _HOST_CHARDEV_BACKENDS:
+            path = o.props.get("path", "").strip() or f"(QEMU argument {o.shown()})"
+        elif o.name in ("serial", "parallel"):
+            text = o.text.removeprefix("mon:")
+            path = text if text.startswith("/dev/") else ""
+        if path.startswith("/"):
+            path = "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
+        if path:
+            out.append(Passthrough(HOST_CHARDEV, path, source))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class RawNic:
     """A host network backend raw QEMU arguments add (`-netdev`, `-nic`, `-net` other than the
