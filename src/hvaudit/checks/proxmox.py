@@ -990,7 +990,10 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     firewall_daemon). Where the processes were not read, the configuration is right but not
     observed in force: HVA-301's question (the same words), never a pass. A VM firewall whose
     input policy is ACCEPT and whose IN rules drop or reject nothing filters no inbound packet:
-    a fail, not a NIC behind a firewall (`_admits_everything`, L16-5)."""
+    a fail, not a NIC behind a firewall (`_admits_everything`, L16-5). Nor does one whose
+    chain reaches an IN ACCEPT that restricts nothing before any rule that drops or rejects,
+    whatever the policy after it: the NIC's chain holds the VM's rules in order, first match
+    (L17-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s, px = vm_subject(v), _px(hosts[v.host])
@@ -1021,6 +1024,19 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                     f"anything: {len(v.interfaces)} interface(s) admit every inbound packet",
                     *refs,
                 )
+            elif fw is not None and (
+                opened := [
+                    o
+                    for i in v.interfaces
+                    if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2]))
+                ]
+            ):
+                yield failed(
+                    s,
+                    f"{len(opened)} of {len(v.interfaces)} interface(s) admit every inbound "
+                    f"packet: " + "; ".join(opened),
+                    *refs,
+                )
             elif (daemon := _daemon(hosts[v.host], px))[0] == "unknown":
                 yield _unenforced(s, hosts[v.host], head, daemon[1], *refs)
             else:
@@ -1046,6 +1062,81 @@ def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
         ):
             return False
     return True
+
+
+def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
+    """Where the VM firewall's input chain of NIC `netid` accepts every inbound packet (of an IP
+    version) before any rule drops or rejects one (L17-1): pve-firewall ruleset_generate_vm_rules
+    adds the VM's rules in order (`next if $rule->{iface} && $rule->{iface} ne $netid`, a rule
+    of one IP version only to that version's chain, a `GROUP` rule jumping to its security
+    group's rules, ruleset_add_group_rule), then the policy (generate_tap_rules_direction);
+    iptables takes the first rule that matches. An IN ACCEPT restricting nothing (no option
+    but -log, a /7 or wider -source or -dest: `_wide`) ahead of every DROP and REJECT of its IP
+    version admits every inbound packet of it whatever the policy; a DROP or REJECT before it,
+    however narrow, is a deny-list (L16-5's held twin). proxmox-firewall applies the rules it
+    alone takes (`pve_refused`)."""
+    nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
+    cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
+    filtered: set[int] = set()
+    for r in fw.effective_rules():
+        iface = r["options"].get("iface") if isinstance(r["options"], dict) else None
+        if iface and iface != netid and (nft or iface != "0"):
+            continue
+        if r["type"] == "group":
+            if cluster is None:
+                return None
+            inner = [
+                {**g, "line": f"{r['line']} (group {r['action']} line {g['line']})"}
+                for g in cluster.groups.get(str(r["action"]), [])
+                if g["enabled"] and not g.get("errors")
+            ]
+        else:
+            inner = [r]
+        for g in inner:
+            if g["type"] != "in" or (g.get("pve_refused") and not nft):
+                continue
+            version = g.get("ipversion")
+            versions = {version} if isinstance(version, int) else {4, 6}
+            if g["action"] in ("DROP", "REJECT"):
+                filtered |= versions
+                continue
+            shown = g["options"]
+            assert isinstance(shown, dict)
+            opts = {k: v for k, v in shown.items() if nft or k not in perl_false(shown)}
+            narrowing = set(opts) - {"log", "source", "dest", "iface"}
+            if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
+                narrowing.discard("proto")
+            wide = cluster is not None and all(
+                any(_vm_wide(x, fw, cluster) for x in str(opts[key]).split(",") if x.strip())
+                for key in ("source", "dest")
+                if str(opts.get(key) or "").strip()
+            )
+            reached = versions - filtered
+            if g["macro"] or narrowing or not wide or not reached:
+                continue
+            family = f"IPv{min(reached)} " if reached != {4, 6} else ""
+            return (
+                f"{netid}: line {g['line']} `IN ACCEPT` accepts every inbound {family}packet "
+                "before any rule drops or rejects"
+            )
+    return None
+
+
+def _vm_wide(item: str, fw: FirewallFile, cluster: FirewallFile) -> bool:
+    """`_wide` of a VM rule's -source/-dest element: pve-firewall ipt_gen_src_or_dst_match looks
+    a `+name` or alias up in the VM's own file first (scope `guest/` or none), then the
+    cluster's (`dc/` or none)."""
+    text = item.strip()
+    scope, _, name = text.lstrip("+").rpartition("/")
+    if scope != "dc" and text.startswith("+") and name in fw.ipsets:
+        return any(
+            not e.nomatch
+            and _is_wide(fw.aliases.get(e.cidr.lower()) or _resolve_alias(e.cidr, cluster))
+            for e in fw.usable(name)
+        )
+    if scope != "dc" and not text.startswith("+") and name.lower() in fw.aliases:
+        return _is_wide(fw.aliases[name.lower()])
+    return _wide(text, cluster)
 
 
 @check(
