@@ -11,6 +11,13 @@ proxmox-ve-rs 840d1ed proxmox-ve-config, read with `fetch`):
   ACCEPT admits every inbound packet and the DROP policy filters nothing. HVA-303 asserts the
   NIC is behind a firewall that filters (L16-5 failed the ACCEPT policy without a DROP for the
   same reason); `_vm_opened` walks each NIC's chain up to the first DROP or REJECT.
+- L17-2 (wrong fail): HVA-313 failed "cluster.fw:22 accepts management ports from any source"
+  when host.fw's `IN DROP -p tcp -dport 8006` came first. enable_host_firewall adds host.fw's
+  rules, then cluster.fw's, then the `management` set's ACCEPTs of 8006, 5900:5999, 3128 and
+  22 (`$mngmntsrc -p tcp --dport 8006`), then the policy: the DROP takes every packet to 8006
+  before the ACCEPT sees one. Only an unrestricted DROP closed the walk; now a DROP or REJECT
+  of every source (no -source, -dest, -i, -sport or macro) takes the management ports of its
+  protocol and IP version out of the ACCEPTs after it.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import pytest
 
 from test_pve_leads16 import VM200_FW
 from test_redteam2_probes import PVE_HARDENED
+from test_redteam14_pve_probes import _host_rule, _live
 from test_redteam15_pve_probes import CLUSTER_FW
 
 
@@ -107,3 +115,68 @@ def test_l17_1_held_vm_chain_that_filters(tmp_path: Path, rules: str) -> None:
     another NIC (skipped for net0's chain), a disabled rule, and ACCEPTs narrowed by source,
     port or macro leave the DROP policy filtering the rest."""
     assert _vm(tmp_path, rules) == HELD_VM
+
+
+# --- L17-2: a DROP of the management ports from every source shadows their later ACCEPT ---------------
+
+PASS_313 = (
+    "pass",
+    "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports wider",
+)
+
+
+def _cluster_rule(rule: str) -> str:
+    """cluster.fw with `rule` the last of its [RULES] (line 22)."""
+    return CLUSTER_FW.replace("\n[group webserver]", f"{rule}\n\n[group webserver]")
+
+
+@pytest.mark.parametrize(
+    ("drop", "accept"),
+    [
+        ("IN DROP -p tcp -dport 8006", "IN ACCEPT -p tcp -dport 8006"),
+        ("IN REJECT -p tcp -dport 22,8006 -log info", "IN ACCEPT -p 6 -dport 8006,22"),
+        ("IN DROP -p tcp -dport 5900:5999\nIN DROP -p tcp", "IN ACCEPT -p tcp -dport 3128,5901"),
+    ],
+    ids=["same-port", "list-reject", "range-then-protocol"],
+)
+def test_l17_2_drop_before_accept_of_the_same_ports(tmp_path: Path, drop: str, accept: str) -> None:
+    """Was fail "cluster.fw:22 accepts management ports from any source". host.fw's rules come
+    first (enable_host_firewall `foreach my $rule (@$rules, @$cluster_rules)`), and iptables
+    takes the first rule that matches: a DROP or REJECT of tcp 8006 from every source leaves
+    cluster.fw's ACCEPT of 8006 no packet (`-p 6` is tcp; a DROP of `-p tcp` without ports
+    takes every tcp port)."""
+    edits = {**_host_rule(drop), "etc/pve/firewall/cluster.fw": _cluster_rule(accept)}
+    assert _live(tmp_path, edits, "HVA-313") == PASS_313
+
+
+@pytest.mark.parametrize(
+    ("drop", "accept"),
+    [
+        ("IN DROP -p tcp -dport 8006 -source 10.0.0.0/8", "IN ACCEPT -p tcp -dport 8006"),
+        ("IN DROP -p udp -dport 8006", "IN ACCEPT -p tcp -dport 8006"),
+        ("IN DROP -p tcp -dport 8006", "IN ACCEPT -p tcp -dport 8006,22"),
+        ("IN DROP -p tcp -dport 8006 -i vmbr0", "IN ACCEPT -p tcp -dport 8006"),
+        ("IN SSH(DROP)", "IN ACCEPT -p tcp -dport 8006"),
+    ],
+    ids=["narrow-source", "other-protocol", "port-left", "one-interface", "other-macro"],
+)
+def test_l17_2_held_drop_that_leaves_the_accept_open(
+    tmp_path: Path, drop: str, accept: str
+) -> None:
+    """Held twins: a DROP of some sources, of udp, of some interface, or of other ports leaves
+    the ACCEPT admitting management ports from every other source."""
+    edits = {**_host_rule(drop), "etc/pve/firewall/cluster.fw": _cluster_rule(accept)}
+    status, message = _live(tmp_path, edits, "HVA-313")
+    assert (status, message) == ("fail", "cluster.fw:22 accepts management ports from any source")
+
+
+def test_l17_2_held_drop_after_the_accept(tmp_path: Path) -> None:
+    """Held twin: cluster.fw's DROP comes after host.fw's ACCEPT."""
+    edits = {
+        **_host_rule("IN ACCEPT -p tcp -dport 8006"),
+        "etc/pve/firewall/cluster.fw": _cluster_rule("IN DROP -p tcp -dport 8006"),
+    }
+    assert _live(tmp_path, edits, "HVA-313") == (
+        "fail",
+        "host.fw:9 accepts management ports from any source",
+    )

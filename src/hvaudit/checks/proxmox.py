@@ -2016,7 +2016,11 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     and VNC). Both daemons add the local network to the set whatever it holds
     (MANAGEMENT_LOCAL_NETWORK): a cluster.fw alias `local_network` of a /7 or wider network
     fails (P14-7). So does an input policy other than DROP or REJECT: the node's input chain
-    ends in it, so it admits every source the rules leave (P14-12)."""
+    ends in it, so it admits every source the rules leave (P14-12). The chain is read in order,
+    first match: a DROP or REJECT of management ports from every source (no -source, -dest,
+    -i, -sport or macro) leaves a later ACCEPT of those ports of its protocol and IP version no
+    packet (enable_host_firewall adds host.fw's rules, cluster.fw's, then the set's ACCEPTs;
+    L17-2)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -2084,6 +2088,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         # (L16-1)
         walked: list[tuple[str, dict[str, object]]] = []
         opened = _accepts_everything(px, _addressed(h), maybe, _own_addresses(h, px), walked)
+        # the management ports (IP version, protocol) -> port numbers a DROP or REJECT of
+        # every source has taken before (L17-2)
+        closed: dict[tuple[int, str], set[int]] = {}
         for where, r in walked:
             opts = r["options"]
             assert isinstance(opts, dict)
@@ -2094,6 +2101,28 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             opens_mgmt = macro in MGMT_MACROS or any(
                 lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
             )
+            version = r.get("ipversion")
+            versions = {version} if isinstance(version, int) else {4, 6}
+            proto = {"6": "tcp", "17": "udp"}.get(str(opts.get("proto")), str(opts.get("proto")))
+            mine = {
+                p
+                for lo, hi in ports or [(0, 65535)]
+                for lo_m, hi_m in MGMT_PORTS
+                for p in range(max(lo, lo_m), min(hi, hi_m) + 1)
+            }
+            if (
+                r["type"] == "in"
+                and r["action"] in ("DROP", "REJECT")
+                and not macro
+                and set(opts) <= {"proto", "dport", "log"}
+            ):
+                # a DROP of these ports from every source on every interface comes first in
+                # the chain: the later ACCEPT of them matches no packet (L17-2)
+                for v in versions:
+                    closed.setdefault((v, proto.lower()), set()).update(mine)
+                continue
+            if not macro and all(mine <= closed.get((v, proto.lower()), set()) for v in versions):
+                continue
             source = str(opts.get("source") or "")
             # a wide `management` set is reported above, with its entries
             every = not source or any(
