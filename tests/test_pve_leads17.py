@@ -18,6 +18,14 @@ proxmox-ve-rs 840d1ed proxmox-ve-config, read with `fetch`):
   before the ACCEPT sees one. Only an unrestricted DROP closed the walk; now a DROP or REJECT
   of every source (no -source, -dest, -i, -sport or macro) takes the management ports of its
   protocol and IP version out of the ACCEPTs after it.
+- L17-5 (wrong fail; false pass for the DROP): a -dport list of more than 15 numbers (a range
+  counts 2) is refused by pve-firewall's parse_port_name_number_or_range ("too many entries in
+  port list (> 15 numbers)", verify_rule: the rule gets errors and enable_host_firewall skips
+  it), while proxmox-ve-config's PortList has no limit and proxmox-firewall applies it.
+  hvaudit kept the rule under both: an ACCEPT of 16 ports with 8006 failed HVA-313 under
+  pve-firewall, which never applies it. Now `pve_refused`, left out under pve-firewall only
+  (as `-p TCP`, L16-3), so such a DROP closes nothing there and its ACCEPT opens 8006 under
+  proxmox-firewall.
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ import pytest
 
 from test_pve_leads16 import VM200_FW
 from test_redteam2_probes import PVE_HARDENED
-from test_redteam14_pve_probes import _host_rule, _live
-from test_redteam15_pve_probes import CLUSTER_FW
+from test_redteam14_pve_probes import HOST_FW, _host_rule, _live
+from test_redteam15_pve_probes import CLUSTER_FW, _node
 
 
 def _vm(tmp_path: Path, rules: str, cluster: str | None = None) -> tuple[str, str]:
@@ -177,6 +185,63 @@ def test_l17_2_held_drop_after_the_accept(tmp_path: Path) -> None:
         "etc/pve/firewall/cluster.fw": _cluster_rule("IN DROP -p tcp -dport 8006"),
     }
     assert _live(tmp_path, edits, "HVA-313") == (
+        "fail",
+        "host.fw:9 accepts management ports from any source",
+    )
+
+
+# --- L17-5: more than 15 port numbers: pve-firewall refuses, proxmox-firewall applies ---------------
+
+#: 16 port numbers (seven ranges of two, then two numbers), 8006 among them
+SIXTEEN = "1:2,3:4,5:6,7:8,9:10,11:12,13:14,443,8006"
+#: 15 port numbers: pve-firewall's limit
+FIFTEEN = "1:2,3:4,5:6,7:8,9:10,11:12,13:14,8006"
+
+
+def test_l17_5_long_port_list_is_refused_by_pve_firewall(tmp_path: Path) -> None:
+    """Was fail "host.fw:9 accepts management ports from any source". parse_port_name_number_or_
+    range counts a range 2 and dies above 15 ("too many entries in port list (> 15 numbers)");
+    verify_rule records it and enable_host_firewall skips a rule with errors."""
+    from hvaudit.parse.proxmox_firewall import parse_firewall
+
+    rule = f"IN ACCEPT -p tcp -dport {SIXTEEN}"
+    assert _live(tmp_path, _host_rule(rule), "HVA-313") == PASS_313
+    host = parse_firewall(
+        HOST_FW + rule + "\n", "host.fw", cluster=parse_firewall(CLUSTER_FW, "cluster.fw")
+    )
+    assert host.warnings == [
+        "host.fw:9: rule not applied by pve-firewall: dport: too many entries in port list "
+        "(> 15 numbers)"
+    ]
+
+
+def test_l17_5_long_port_list_under_proxmox_firewall(tmp_path: Path) -> None:
+    """Held twin: proxmox-ve-config's PortList takes any number of entries, so proxmox-firewall
+    (host.fw `nftables: 1`) accepts 8006 from any source."""
+    host = HOST_FW.replace("enable: 1\n", "enable: 1\nnftables: 1\n")
+    edits = {"etc/pve/nodes/pve-h1/host.fw": host + f"IN ACCEPT -p tcp -dport {SIXTEEN}\n"}
+    assert _node(tmp_path, edits, "HVA-313", "proxmox-firewall") == (
+        "fail",
+        "host.fw:10 accepts management ports from any source",
+    )
+
+
+def test_l17_5_refused_drop_closes_nothing_under_pve_firewall(tmp_path: Path) -> None:
+    """The same list in a DROP: pve-firewall leaves it out, so cluster.fw's ACCEPT of 8006
+    after it admits every source (would pass by L17-2 if it were applied)."""
+    edits = {
+        **_host_rule(f"IN DROP -p tcp -dport {SIXTEEN}"),
+        "etc/pve/firewall/cluster.fw": _cluster_rule("IN ACCEPT -p tcp -dport 8006"),
+    }
+    assert _live(tmp_path, edits, "HVA-313") == (
+        "fail",
+        "cluster.fw:22 accepts management ports from any source",
+    )
+
+
+def test_l17_5_held_fifteen_numbers_are_applied(tmp_path: Path) -> None:
+    """Held twin: 15 numbers are within the limit, the rule is applied."""
+    assert _live(tmp_path, _host_rule(f"IN ACCEPT -p tcp -dport {FIFTEEN}"), "HVA-313") == (
         "fail",
         "host.fw:9 accepts management ports from any source",
     )

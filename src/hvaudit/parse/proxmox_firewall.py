@@ -304,6 +304,14 @@ def _verify(
         for key in ("dport", "sport")
         if key in opts and (why := _port_list(str(opts[key])))
     )
+    # parse_port_name_number_or_range counts a number 1 and a range 2 ("The range 1:100 counts
+    # as 2"): "too many entries in port list (> 15 numbers)" (iptables multiport's limit);
+    # proxmox-ve-config's PortList has no limit, so only pve-firewall leaves the rule out (L17-5)
+    for key in ("dport", "sport"):
+        items = str(opts.get(key, "")).split(",") if key in opts else []
+        count = sum(2 if ":" in x else 1 for x in items if re.fullmatch(r"[0-9:]+", x, re.A))
+        if count > 15 and not rule.get("pve_refused"):
+            rule["pve_refused"] = f"{key}: too many entries in port list (> 15 numbers)"
     if "icmp-type" in opts and proto not in _ICMP:
         errors.append("missing property - 'icmp-type' requires an icmp 'proto'")
     # the rule's IP version: pve-firewall applies a rule of one version only to that version's
