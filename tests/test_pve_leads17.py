@@ -26,6 +26,13 @@ proxmox-ve-rs 840d1ed proxmox-ve-config, read with `fetch`):
   pve-firewall, which never applies it. Now `pve_refused`, left out under pve-firewall only
   (as `-p TCP`, L16-3), so such a DROP closes nothing there and its ACCEPT opens 8006 under
   proxmox-firewall.
+- L17-4 (false pass): a -dport service name other than `ssh` counted as no port. Both
+  daemons take names from the node's /etc/services (pve-firewall get_etc_services, first
+  column of tcp/udp/sctp lines; proxmox-ve-config NamedPorts, names and aliases); of netbase
+  6.4's (Debian 12, Proxmox VE 8's base, read on such a system) only `ssh` is a management
+  port, so netbase names (`https`) stay no management port. A name netbase does not define
+  (`pveui`) is one the node's own /etc/services may give 8006: an ACCEPT of it from any
+  source is a question now (the file is not in the evidence), not a pass.
 """
 
 from __future__ import annotations
@@ -242,6 +249,46 @@ def test_l17_5_refused_drop_closes_nothing_under_pve_firewall(tmp_path: Path) ->
 def test_l17_5_held_fifteen_numbers_are_applied(tmp_path: Path) -> None:
     """Held twin: 15 numbers are within the limit, the rule is applied."""
     assert _live(tmp_path, _host_rule(f"IN ACCEPT -p tcp -dport {FIFTEEN}"), "HVA-313") == (
+        "fail",
+        "host.fw:9 accepts management ports from any source",
+    )
+
+
+# --- L17-4: a service name the stock /etc/services does not define --------------------------------
+
+
+def test_l17_4_local_service_name_is_a_question(tmp_path: Path) -> None:
+    """Was pass "IP set `management`: ...; no rule opens management ports wider". pve-firewall
+    resolves `pveui` only through the node's /etc/services (get_etc_services; it refuses the
+    rule when the name is missing), which may map it to 8006; netbase defines no such name."""
+    status, message = _live(tmp_path, _host_rule("IN ACCEPT -p tcp -dport 443,pveui"), "HVA-313")
+    assert (status, message) == (
+        "manual",
+        "a rule accepts service names from any source that the stock /etc/services (netbase) "
+        "does not define (host.fw line 9: pveui): the node's own /etc/services gives their "
+        "ports",
+    )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "IN ACCEPT -p tcp -dport https,http-alt",
+        "IN ACCEPT -p tcp -dport pveui -source +management",
+        "IN ACCEPT -p icmp -dport echo-request",
+    ],
+    ids=["netbase-names", "management-source", "icmp-type"],
+)
+def test_l17_4_held_names_that_open_no_management_port(tmp_path: Path, rule: str) -> None:
+    """Held twins: netbase's `https` (443) and `http-alt` (8080) are no management port; a name
+    admitted from the `management` set only, and an ICMP type in -dport (pve-firewall's
+    $icmp_type_names), are no question."""
+    assert _live(tmp_path, _host_rule(rule), "HVA-313") == PASS_313
+
+
+def test_l17_4_held_ssh_name_opens_port_22(tmp_path: Path) -> None:
+    """Held twin: `ssh` is 22/tcp in netbase, a management port."""
+    assert _live(tmp_path, _host_rule("IN ACCEPT -p tcp -dport ssh"), "HVA-313") == (
         "fail",
         "host.fw:9 accepts management ports from any source",
     )
