@@ -33,6 +33,12 @@ proxmox-ve-rs 840d1ed proxmox-ve-config, read with `fetch`):
   port, so netbase names (`https`) stay no management port. A name netbase does not define
   (`pveui`) is one the node's own /etc/services may give 8006: an ACCEPT of it from any
   source is a question now (the file is not in the evidence), not a pass.
+- L17-3 (false pass): IPv6 wideness was judged by IPv4's /7, so `IN ACCEPT -source 2001::/16`
+  and a `management` entry `2001:db8::/32` passed HVA-301/313. An IPv6 network of /32 or
+  wider is wide now (IPV6_WIDE_PREFIX): /32 is the registries' minimum allocation to an LIR
+  (APNIC prop-111 "IPv6 minimum allocation size to LIRs is defined as /32"; prop-164: RIPE
+  NCC, LACNIC and AFRINIC list /32), space an ISP delegates to other organisations, a site
+  getting a /48 (RFC 6177); 2001::/16 holds several registries' legacy /23 blocks.
 """
 
 from __future__ import annotations
@@ -291,4 +297,40 @@ def test_l17_4_held_ssh_name_opens_port_22(tmp_path: Path) -> None:
     assert _live(tmp_path, _host_rule("IN ACCEPT -p tcp -dport ssh"), "HVA-313") == (
         "fail",
         "host.fw:9 accepts management ports from any source",
+    )
+
+
+# --- L17-3: IPv6 networks of /32 or wider are wide ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source", ["2001::/16", "2001:db8::/32", "2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"]
+)
+def test_l17_3_wide_ipv6_source_accepts_everything(tmp_path: Path, source: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP": only a /7 or wider counted, IPv4's
+    line, under which 2001::/16 (several registries' blocks) was narrow."""
+    assert _live(tmp_path, _host_rule(f"IN ACCEPT -source {source}"), "HVA-301") == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
+        "inbound packet before the policy",
+    )
+
+
+def test_l17_3_management_set_with_an_lir_allocation(tmp_path: Path) -> None:
+    """Was pass. A `management` entry of a /32 admits a whole LIR allocation to the management
+    ports."""
+    cluster = CLUSTER_FW.replace(
+        "!10.0.8.13 # shared kiosk\n", "!10.0.8.13 # shared kiosk\n2001:db8::/32\n"
+    )
+    status, message = _live(tmp_path, {"etc/pve/firewall/cluster.fw": cluster}, "HVA-313")
+    assert (status, message) == ("fail", "IP set `management` admits 2001:db8::/32")
+
+
+@pytest.mark.parametrize("source", ["2001:db8::/33", "2001:db8:1::/48", "10.0.0.0/8"])
+def test_l17_3_held_narrower_networks(tmp_path: Path, source: str) -> None:
+    """Held twins: a /33 and a site's /48 are narrower than an LIR allocation; IPv4 keeps its
+    /7 line (a /8 narrows)."""
+    assert _live(tmp_path, _host_rule(f"IN ACCEPT -source {source}"), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
     )

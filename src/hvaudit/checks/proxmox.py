@@ -2164,7 +2164,11 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 for v in versions:
                     closed.setdefault((v, proto.lower()), set()).update(mine)
                 continue
-            if not macro and mine and all(mine <= closed.get((v, proto.lower()), set()) for v in versions):
+            if (
+                not macro
+                and mine
+                and all(mine <= closed.get((v, proto.lower()), set()) for v in versions)
+            ):
                 continue
             source = str(opts.get("source") or "")
             # a wide `management` set is reported above, with its entries
@@ -2277,7 +2281,11 @@ def _is_wide(cidr: str) -> bool:
     use a range in a list"; ruleset_generate_match makes it `-m iprange --src-range A-B`,
     github:proxmox/pve-firewall src/PVE/Firewall.pm), so `0.0.0.0-255.255.255.255` admits
     every IPv4 source as 0.0.0.0/0 does (P13-3). The prefix is read as a number, as Net::IP
-    and iptables read it (`/07` is /7)."""
+    and iptables read it (`/07` is /7). An IPv6 network is wide at /32 or wider (L17-3): /32
+    is the regional registries' minimum allocation to an LIR (RIPE NCC, LACNIC, AFRINIC;
+    APNIC prop-111: "IPv6 minimum allocation size to LIRs is defined as /32"), address space
+    an ISP hands out to other organisations, each site a /48 (RFC 6177); IPv4's /7 would
+    leave `2001::/16`, which spans several registries' blocks, narrow."""
     text = cidr.strip()
     if "-" in text:
         lo, _, hi = text.partition("-")
@@ -2287,10 +2295,15 @@ def _is_wide(cidr: str) -> bool:
             return False
         if a.version != b.version:
             return False
-        bits = 32 if a.version == 4 else 128
-        return bool(int(b) - int(a) + 1 >= 2 ** (bits - 7))
+        bits = 32 - 7 if a.version == 4 else 128 - IPV6_WIDE_PREFIX
+        return bool(int(b) - int(a) + 1 >= 2**bits)
     m = re.search(r"/(\d+)$", text, re.A)
-    return m is not None and int(m.group(1)) <= 7
+    return m is not None and int(m.group(1)) <= (IPV6_WIDE_PREFIX if ":" in text else 7)
+
+
+#: The IPv6 prefix length at or below which a -source/-dest or IP set entry is wide (L17-3,
+#: `_is_wide`): the registries' minimum allocation to an LIR.
+IPV6_WIDE_PREFIX = 32
 
 
 @check(
