@@ -463,7 +463,7 @@ def _accepts_everything(
     """The first IN rule of the node's input chain (host.fw's rules, then cluster.fw's:
     `_input_chain`) that opens the node broadly, when it accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
     options -source, -dest, -p, -dport, -sport, -i, -icmp-type and a macro only narrow a rule,
-    and a /7 or wider source or destination narrows nothing), or one that names only a
+    and a /7 or wider source or destination, IPv6 /32: `_is_wide`, narrows nothing), or one that names only a
     transport protocol, with no port or ports admitting more than half of them (`IN ACCEPT -p
     tcp`, `-dport 1:65535`: every port of the protocol, as HVA-190 judges `-p tcp -j ACCEPT`).
     An unrestricted DROP or REJECT first closes the chain for its IP version (L16-4);
@@ -1110,7 +1110,7 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
     of one IP version only to that version's chain, a `GROUP` rule jumping to its security
     group's rules, ruleset_add_group_rule), then the policy (generate_tap_rules_direction);
     iptables takes the first rule that matches. An IN ACCEPT restricting nothing (no option
-    but -log, a /7 or wider -source or -dest: `_wide`) ahead of every DROP and REJECT of its IP
+    but -log, a /7 (IPv6 /32) or wider -source or -dest: `_wide`) ahead of every DROP and REJECT of its IP
     version admits every inbound packet of it whatever the policy; a DROP or REJECT before it,
     however narrow, is a deny-list (L16-5's held twin). proxmox-firewall applies the rules it
     alone takes (`pve_refused`)."""
@@ -2053,7 +2053,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     (`+name`) is as wide as the set's widest entry (`_wide`). A macro rule opens the management
     ports its macro's do (MGMT_MACROS: PMG's 8006 and Squid's 3128 as well as SSH, SPICEproxy
     and VNC). Both daemons add the local network to the set whatever it holds
-    (MANAGEMENT_LOCAL_NETWORK): a cluster.fw alias `local_network` of a /7 or wider network
+    (MANAGEMENT_LOCAL_NETWORK): a cluster.fw alias `local_network` of a /7 (IPv6 /32) or wider network
     fails (P14-7). So does an input policy other than DROP or REJECT: the node's input chain
     ends in it, so it admits every source the rules leave (P14-12). The chain is read in order,
     first match: a DROP or REJECT of management ports from every source (no -source, -dest,
@@ -2242,7 +2242,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
 #: }`, $localnet being cluster.fw's alias `local_network` where it is defined, else the network
 #: of the node's own address (local_network(), at most a /8); proxmox-firewall
 #: create_management_ipset does the same (firewall.rs: the `local_network` alias, else the
-#: node's management addresses). A `local_network` alias of a /7 or wider network opens the
+#: node's management addresses). A `local_network` alias of a /7 (IPv6 /32) or wider network opens the
 #: management ports to it (P14-7).
 MANAGEMENT_LOCAL_NETWORK = "local_network"
 
@@ -2256,7 +2256,7 @@ def _resolve_alias(text: str, cluster: FirewallFile) -> str:
 
 
 def _wide(item: str, cluster: FirewallFile) -> bool:
-    """A rule's -source/-dest item that admits a /7 or wider network: an address, an alias, or
+    """A rule's -source/-dest item that admits a /7 (IPv6 /32) or wider network: an address, an alias, or
     an IP set (`+name`, `+dc/name`: pve-firewall matches the set's entries, so a set holding a
     wide entry, or an alias of one, is as wide; its `!` exceptions take out only their own
     addresses). A host.fw has no IP sets of its own: a set named there is the cluster's.
@@ -2275,7 +2275,7 @@ def _wide(item: str, cluster: FirewallFile) -> bool:
 
 
 def _is_wide(cidr: str) -> bool:
-    """A network of /7 or wider (0.0.0.0/0 is every IPv4 address), or an address range holding
+    """An IPv4 network of /7 or wider (0.0.0.0/0 is every IPv4 address), or an address range holding
     at least as many addresses as a /7 of its family. A rule's -source/-dest may be a range
     `A-B` (pve-firewall parse_address_list takes one `-` element through Net::IP, "you can't
     use a range in a list"; ruleset_generate_match makes it `-m iprange --src-range A-B`,
