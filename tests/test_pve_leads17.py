@@ -39,6 +39,32 @@ proxmox-ve-rs 840d1ed proxmox-ve-config, read with `fetch`):
   (APNIC prop-111 "IPv6 minimum allocation size to LIRs is defined as /32"; prop-164: RIPE
   NCC, LACNIC and AFRINIC list /32), space an ISP delegates to other organisations, a site
   getting a /48 (RFC 6177); 2001::/16 holds several registries' legacy /23 blocks.
+
+Read, not pinned: proxmox-firewall a752659 create_guest_rules adds a guest's rules in order,
+then its default policy (as pve-firewall; L17-1 holds under both daemons).
+
+Probes that held (pinned): a DROP before the VM's ACCEPT (deny-list), an ACCEPT of another
+NIC, disabled, narrowed by source, port or macro; a DROP of some sources, of udp, of one
+interface, of other ports or by macro before an ACCEPT of 8006 (still fails), and a DROP after
+it; 16 port numbers under proxmox-firewall (fails), 15 under pve-firewall (fails); netbase
+names (`https`, `http-alt`), a name from `+management` only, an ICMP type in -dport, `ssh`
+(fails); a /33, a /48 and IPv4's /8 stay narrow.
+
+Tally: 36 cases; 14 failed on main 50472df, 1 more (the refused DROP of L17-5) on bb79dc2
+(L17-2 landed, L17-5 not yet), 21 held. test_l16_9 (`-dport SSH`) is the L17-4 question now.
+
+Leads left: a DROP narrowed by -source/-dest/-i closes nothing for HVA-313 (conservative: a
+DROP from 0.0.0.0/0 written out, or of the gateway interface, still leaves the ACCEPT
+failing), nor does a macro DROP (`SSH(DROP)`); HVA-301's "every tcp port" (`IN ACCEPT -p
+tcp`) is not shadowed by an earlier `IN DROP -p tcp` (same class as L17-2, management ports
+only were done); an ACCEPT of a management port by udp counts as opening it; a name
+netbase defines may be redefined later in the node's /etc/services (both daemons keep the
+last line); collecting /etc/services (and /etc/protocols) from the node would settle L17-4's
+question; an IPv6 /32 that is the organisation's own LIR allocation fails (a wrong fail if
+it is one site's management plane; a question may suit better); VM rules' `-dest` of the
+VM's own address, and a VM-local set resolved by scope, were read but `-p tcp` (every tcp
+port) in a VM chain is not judged; a set holding only IPv4 entries is read as wide for both
+IP versions; container <vmid>.fw and `firewall=1` remain unchecked (L16 lead).
 """
 
 from __future__ import annotations
