@@ -61,9 +61,9 @@ only were done); an ACCEPT of a management port by udp counts as opening it; a n
 netbase defines may be redefined later in the node's /etc/services (both daemons keep the
 last line); collecting /etc/services (and /etc/protocols) from the node would settle L17-4's
 question; an IPv6 /32 that is the organisation's own LIR allocation fails (a wrong fail if
-it is one site's management plane; a question may suit better); VM rules' `-dest` of the
-VM's own address, and a VM-local set resolved by scope, were read but `-p tcp` (every tcp
-port) in a VM chain is not judged; a set holding only IPv4 entries is read as wide for both
+it is one site's management plane; a question may suit better); a VM rule's `-dest` of the
+VM's own address reads as narrowing (it is every packet to that NIC), and `-p tcp` (every
+tcp port) in a VM chain is not judged; a set holding only IPv4 entries is read as wide for both
 IP versions; container <vmid>.fw and `firewall=1` remain unchecked (L16 lead).
 """
 
