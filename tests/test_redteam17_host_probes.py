@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from test_host_leads15 import RHEL
 
 PASSWD = str(HARDENED_HOST["/etc/passwd"])
@@ -173,3 +173,37 @@ def test_rsyslog_auth_mode_in_other_case_is_known(host_scan) -> None:
     a = host_scan({"rsyslog-config": (RSYSLOG.replace("x509/name", "X509/Name"), 0)})
     assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+# --- HVA-049: kvm_amd's `nested` is a number (R17H-4) -------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["2", "-1"])
+def test_kvm_amd_nested_any_non_zero_number_nests(host_scan, value: str) -> None:
+    """R17H-4. kvm_amd's `nested` is an int module parameter (arch/x86/kvm/svm/svm.c `static
+    int nested = true; module_param(nested, int, S_IRUGO)`, read with `find_string`): sysfs
+    prints it with %d, and svm_hardware_setup enables nesting `if (nested)`, so `modprobe
+    kvm_amd nested=2` (or -1) nests as 1 does. hvaudit took only Y and 1 for on and passed
+    HVA-049 "the host's KVM has nested off" for a host-passthrough VM. Right: the fail."""
+    from test_redteam2_probes import AMD_NESTING_HOST
+
+    a = host_scan(
+        {**AMD_NESTING_HOST, "/sys/module/kvm_amd/parameters/nested": value + "\n"},
+        domains=[domain_xml("pt", body="<cpu mode='host-passthrough'/>")],
+    )
+    assert outcomes(a, "HVA-049") == {"pt": "fail"}, messages(a, "HVA-049")
+    assert messages(a, "HVA-049") == {
+        "pt": "CPU mode host-passthrough passes the host's vmx/svm through when KVM nests, and "
+        "the host's KVM has nested on"
+    }
+
+
+def test_kvm_amd_nested_zero_keeps_the_pass(host_scan) -> None:
+    """R17H-4's held probe: nested=0 (and kvm_intel's N) turn nesting off: the pass stays."""
+    from test_redteam2_probes import AMD_NESTING_HOST
+
+    a = host_scan(
+        {**AMD_NESTING_HOST, "/sys/module/kvm_amd/parameters/nested": "0\n"},
+        domains=[domain_xml("pt", body="<cpu mode='host-passthrough'/>")],
+    )
+    assert outcomes(a, "HVA-049") == {"pt": "pass"}, messages(a, "HVA-049")

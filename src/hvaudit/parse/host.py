@@ -310,7 +310,21 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     nested = [ev.get(_file(f"/sys/module/{m}/parameters/nested")) for m in ("kvm_intel", "kvm_amd")]
     on = [g for g in nested if g.state == "ok"]
     if on:
-        f.nested_virtualization = Fact.of(_first(on[0]) in ("Y", "1"), on[0].source)
+        # kvm_intel's `nested` is a bool parameter (sysfs prints Y or N), kvm_amd's an int
+        # (svm/svm.c `static int nested = true; module_param(nested, int, S_IRUGO)`: sysfs
+        # prints it with %d and svm_hardware_setup nests `if (nested)`), so 2 or -1 nest as 1
+        # does (R17H-4); anything else is unread
+        value = _first(on[0])
+        number = re.fullmatch(r"-?[0-9]+", value)
+        if value in ("Y", "N") or number:
+            f.nested_virtualization = Fact.of(
+                value == "Y" or bool(number and int(value)), on[0].source
+            )
+        else:
+            f.nested_virtualization = Fact.unavailable(
+                f"{on[0].source.artefact} reads {value[:20]!r}, neither Y/N nor a number",
+                on[0].source,
+            )
     elif all(g.state == "absent" for g in nested):
         f.nested_virtualization = Fact.unavailable(
             "no kvm_intel or kvm_amd `nested` parameter: the KVM module is not loaded",
