@@ -207,3 +207,69 @@ def test_kvm_amd_nested_zero_keeps_the_pass(host_scan) -> None:
         domains=[domain_xml("pt", body="<cpu mode='host-passthrough'/>")],
     )
     assert outcomes(a, "HVA-049") == {"pt": "pass"}, messages(a, "HVA-049")
+
+
+# --- HVA-202: ntpd whose only source is the host's own clock (R17H-5) ---------------------------
+
+PROCS = str(HARDENED_HOST["processes"][0])
+NTPD = PROCS.replace(
+    "_chrony   /usr/sbin/chronyd -F 1", "ntp      /usr/sbin/ntpd -p /run/ntpd.pid -g -u 106:112"
+)
+assert NTPD != PROCS
+
+
+@pytest.mark.parametrize(
+    ("conf", "path", "shown"),
+    [
+        (
+            "driftfile /var/lib/ntp/ntp.drift\nserver 127.127.1.0\nfudge 127.127.1.0 stratum 10\n",
+            "/etc/ntp.conf",
+            "/etc/ntp.conf: server 127.127.1.0",
+        ),
+        (
+            "refclock local stratum 10\n",
+            "/etc/ntpsec/ntp.conf",
+            "/etc/ntpsec/ntp.conf: refclock local",
+        ),
+        (
+            "server 127.0.0.1 iburst\nserver ::1\n",
+            "/etc/ntp.conf",
+            "/etc/ntp.conf: server 127.0.0.1; /etc/ntp.conf: server ::1",
+        ),
+    ],
+    ids=["local-driver", "ntpsec-refclock-local", "loopback"],
+)
+def test_ntpd_synchronised_to_its_own_clock_fails(
+    host_scan, conf: str, path: str, shown: str
+) -> None:
+    """R17H-5. ntp's LOCAL driver (server 127.127.1.0, ntpsec `refclock local`) is "a hack to
+    allow a machine to use its own system clock as a reference clock, i.e., to free-run using
+    no outside clock discipline source" (ntp driver1.html, read with `search`; ntpsec: "We
+    recommend against using this driver"). ntpd selects it, calls itself synchronised and keeps
+    the kernel's maximum error low, so `timedatectl` shows NTPSynchronized=yes while nothing
+    outside steers the clock; a loopback server is the host itself. hvaudit passed HVA-202
+    "ntpd running" (the class of VMware's V16-2 on Linux). Right: the fail naming the lines."""
+    a = host_scan({"processes": (NTPD, 0), path: conf})
+    assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")
+    assert messages(a, "HVA-202") == {
+        "hv1": f"ntpd running, but its only time source is the host's own clock ({shown}): the "
+        "clock runs free, steered by nothing outside the host"
+    }
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [
+        "server 127.127.1.0\nfudge 127.127.1.0 stratum 10\npool 2.debian.pool.ntp.org iburst\n",
+        "server 127.127.28.0\nfudge 127.127.28.0 refid GPS\n",
+        "includefile /etc/ntp/servers.conf\nserver 127.127.1.0\n",
+    ],
+    ids=["local-as-fallback", "shm-refclock", "includefile"],
+)
+def test_ntpd_with_an_outside_source_keeps_the_pass(host_scan, conf: str) -> None:
+    """R17H-5's held probes: the LOCAL driver as the last resort beside a pool, a real
+    reference clock (127.127.28.0, the SHM driver gpsd feeds) and a file included from
+    elsewhere (not read: not judged) keep the pass."""
+    a = host_scan({"processes": (NTPD, 0), "/etc/ntp.conf": conf})
+    assert messages(a, "HVA-202") == {"hv1": "ntpd running"}
+    assert outcomes(a, "HVA-202") == {"hv1": "pass"}

@@ -821,6 +821,9 @@ class HostFacts:
     libvirt_sasl_options: Fact[dict[str, str]] = field(default_factory=_na)
     """Every option of /etc/sasl2/libvirt.conf (pwcheck_method, auxprop_plugin, ...), first
     line of a key kept; unavailable where the file is absent."""
+    ntp_own_clock: Fact[str] = field(default_factory=_na)
+    """Where ntpd's only time sources are the host's own clock (the LOCAL driver or a loopback
+    address), the lines that say so; "" where it has another source."""
     clock_synchronized: Fact[bool] = field(default_factory=_na)
     """Whether the kernel reports the clock synchronised (`timedatectl show -p NTPSynchronized`:
     adjtimex()'s maximum error below 16 s)."""

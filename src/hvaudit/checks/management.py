@@ -3226,7 +3226,10 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     time-util.c ntp_synced: adjtimex()'s maximum error is 16 s or more, which the kernel's
     ntp.c reaches when nothing corrects the clock), the running daemon fails (R10H-7); the
     probe ran and did not answer, a question (a running daemon is not a synchronised clock);
-    not collected (a bundle older than the probe), the daemon decides as before."""
+    not collected (a bundle older than the probe), the daemon decides as before. An ntpd whose
+    only sources in ntp.conf are the host's own clock (the LOCAL driver 127.127.1.0, a loopback
+    address) reports itself synchronised to it, so NTPSynchronized=yes proves nothing there: a
+    fail (R17H-5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -3266,6 +3269,17 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 f"Evidence: `chronyc tracking` (Leap status) or `timedatectl show -p "
                 f"NTPSynchronized` on {h.name}. Pass: Leap status Normal or NTPSynchronized=yes; "
                 "fail: Not synchronised, or NTPSynchronized=no.",
+            )
+        elif f.get() in ("ntpd", "ntpsec") and (own := h.facts.ntp_own_clock).known and own.get():
+            # the LOCAL driver (or the host itself) as ntpd's only source: ntpd reports itself
+            # synchronised to the host's own clock, so NTPSynchronized=yes proves nothing (R17H-5)
+            yield failed(
+                s,
+                f"{f.get()} running, but its only time source is the host's own clock "
+                f"({own.get()}): "
+                "the clock runs free, steered by nothing outside the host",
+                *f.sources,
+                *own.sources,
             )
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)

@@ -119,6 +119,11 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/sasl2/libvirt.conf"),
     # Where auditd puts the records it receives: write_logs (auditd.conf(5), default yes).
     FileProbe("/etc/audit/auditd.conf"),
+    # ntpd's time sources (ntp.conf(5) server/pool/peer/refclock; ntpsec on Debian reads
+    # /etc/ntpsec/ntp.conf): a host whose only source is its own clock (the LOCAL driver
+    # 127.127.1.0) reports itself synchronised to nothing (R17H-5)
+    FileProbe("/etc/ntp.conf"),
+    FileProbe("/etc/ntpsec/ntp.conf"),
 )
 
 #: The libvirt daemons whose configuration file hvaudit reads: the monolithic libvirtd, then the

@@ -490,6 +490,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes)
     f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
+    f.ntp_own_clock = _ntp_own_clock(ev)
     f.libvirt_sasl_mechanisms = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_mechanisms)
     f.libvirt_sasl_options = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_options)
     f.vfio_unsafe_interrupts = _vfio_unsafe_interrupts(ev, f.kernel_cmdline)
@@ -3668,6 +3669,59 @@ def _clock_synchronized(g: Got) -> Fact[bool]:
     return Fact.unavailable(
         f"`timedatectl show` did not answer ({g.reason or value[:40] or g.state})", g.source
     )
+
+
+#: ntpd's configuration files (ntp's /etc/ntp.conf, ntpsec's on Debian /etc/ntpsec/ntp.conf).
+NTP_CONFS = ("/etc/ntp.conf", "/etc/ntpsec/ntp.conf")
+
+
+def _ntp_own_clock(ev: HostEvidence) -> Fact[str]:
+    """The source lines of ntp.conf where every time source ntpd is given is the host's own
+    clock, "" where one is not, unavailable where that is not known.
+
+    ntp.conf(5): `server`, `pool`, `peer`, `broadcastclient`, `manycastclient` and
+    `multicastclient` name the sources; an address 127.127.t.u is reference clock t, and t = 1
+    is the LOCAL driver, "a hack to allow a machine to use its own system clock as a reference
+    clock, i.e., to free-run using no outside clock discipline source" (ntp driver1.html;
+    ntpsec writes it `refclock local`, "We recommend against using this driver"). ntpd selects
+    it, reports itself synchronised and keeps the kernel's maximum error low (ntp_loopfilter.c
+    local_clock), so timedatectl says NTPSynchronized=yes while nothing outside steers the
+    clock. A loopback address is the host itself. Judged only where every collected ntp.conf
+    that exists gives only such sources and includes no other file (`includefile`)."""
+    found: list[str] = []
+    sources: list[Source] = []
+    for path in NTP_CONFS:
+        got = ev.get(_file(path))
+        if got.state in ("absent", "uncollected"):
+            continue
+        if got.state != "ok":
+            return Fact.unavailable(f"{path} could not be read", got.source)
+        sources.append(got.source)
+        for raw in got.text.splitlines():
+            words = raw.split("#", 1)[0].split()
+            if not words:
+                continue
+            key = words[0].lower()
+            if key == "includefile":
+                return Fact.unavailable(f"{path} includes another file", got.source)
+            if key in ("broadcastclient", "manycastclient", "multicastclient"):
+                return Fact.of("", *sources)
+            if key == "refclock":
+                if words[1:2] != ["local"]:
+                    return Fact.of("", *sources)
+                found.append(f"{path}: {' '.join(words[:2])}")
+            elif key in ("server", "pool", "peer") and len(words) > 1:
+                addr = words[1].lower().strip("[]")
+                local = addr.startswith("127.127.1.")
+                loopback = not addr.startswith("127.127.") and (
+                    addr.startswith("127.") or addr in ("::1", "localhost")
+                )
+                if not (local or loopback):
+                    return Fact.of("", *sources)
+                found.append(f"{path}: {' '.join(words[:2])}")
+    if not sources:
+        return Fact.unavailable("no ntp.conf was read", ev.get(_file(NTP_CONFS[0])).source)
+    return Fact.of("; ".join(found[:4]), *sources)
 
 
 def _time_sync(processes: Fact[str]) -> Fact[str]:
