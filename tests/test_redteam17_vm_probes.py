@@ -46,7 +46,17 @@ console, grab='all' even hides it from the host: the same question as R17-2, not
 compared (VL16-5's lead stands for volumes). HVA-044's VL16-5 message says "each of their
 guests reads and writes what the other wrote" also for R17-1's backing reader, which only
 reads (wording). Network disks (nbd, iscsi, rbd, gluster) without <auth> or TLS carry guest
-data in clear on the storage network; no check owns them.
+data in clear on the storage network; no check owns them. User-mode networking reaches the
+host's loopback: libslirp socket.c sotranslate_out4 rewrites a guest connection to the
+virtual host address (10.0.2.2) to 127.0.0.1 unless disable_host_loopback, and libvirt's
+<interface type='user'> (slirp backend) builds `-netdev user` without restrict=on; so a VM
+with such a NIC reaches every service the host credits as "loopback only" (another VM's VNC
+on 127.0.0.1 that HVA-031 passes, a relay or listener on 127/8), like route_localnet = 1 in
+hvaudit.checks._loopback (probed by script: HVA-031 passes the console, no check names the
+user NIC; passt's --map-host-loopback not read; not fixed in the time). A <channel
+type='tcp'> with <target type='guestfwd'> connecting to 127.0.0.1:16509 was reported by
+HVA-031 as "no TCP or UDP character device" under the test driver (whether the driver or the
+parser drops it was not read).
 """
 
 from __future__ import annotations
