@@ -212,3 +212,94 @@ def test_raw_accelerator_arguments_without_tcg_keep_the_pass(accels: Assessment,
     """VL17-3 held: a raw -accel kvm (a KVM option) or a -machine without accel= names no
     software accelerator, so the pass stays."""
     assert verdict(accels, "HVA-012", vm) == ("pass", "hardware virtualization (kvm)")
+
+
+# --- VL17-2: HVA-091, real-time threads on host CPUs reserved for them ------------------------
+
+
+def _rt(name: str, emulatorpin: str = "<emulatorpin cpuset='0-1'/>") -> str:
+    return domain_xml(
+        name,
+        vcpus=2,
+        body="<cputune><vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='3'/>"
+        f"{emulatorpin}<vcpusched vcpus='0-1' scheduler='fifo' priority='1'/></cputune>",
+    )
+
+
+RT_SAID = "real-time scheduling: vcpus 0 fifo (<vcpusched>), vcpus 1 fifo (<vcpusched>)"
+PINNED = (
+    f"{RT_SAID}; pinned to host CPU(s) 2-3, used by no other thread of this or another running "
+    "or autostart VM"
+)
+
+
+def _isolcpus(value: str) -> dict[str, object]:
+    host = dict(HARDENED_HOST)
+    host["/proc/cmdline"] = (
+        f"BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {value}\n"
+    )
+    return host
+
+
+def test_realtime_vcpus_on_isolated_reserved_cpus_pass(tmp_path: Path) -> None:
+    """VL17-2. libvirt's "KVM Real Time Guest Config" (libvirt.org/kbase/kvm-realtime.html,
+    read with `search`): "some subset of host CPUs need to be reserved exclusively for running
+    KVM guests. This requires that the host kernel be booted using the isolcpus kernel command
+    line parameter. This parameter removes a set of CPUs from the scheduler", each real-time
+    vCPU pinned there and the emulator elsewhere. HVA-091's remediation allows real-time
+    threads "unless host CPUs are reserved for those threads", yet it failed every one
+    (wrong fail on a host built that way). Real-time vCPUs pinned to host CPUs 2-3 that no
+    other thread of the VM and no other VM may use, on a host whose /proc/cmdline isolates
+    them, now pass; `isolcpus=domain,2-3` (domain is the default flag, kernel-parameters.txt)
+    too."""
+    for i, value in enumerate(("isolcpus=2-3", "isolcpus=domain,managed_irq,2-5")):
+        tmp = tmp_path / str(i)
+        tmp.mkdir()
+        a = _scan(tmp, [_rt("rtiso")], _isolcpus(value))
+        assert verdict(a, "HVA-091", "rtiso") == (
+            "pass",
+            f"{PINNED}, isolated from the host's scheduler (isolcpus)",
+        )
+
+
+def test_realtime_vcpus_on_reserved_cpus_without_isolcpus_are_asked(tmp_path: Path) -> None:
+    """VL17-2: the same VM on conftest's hardened host, whose command line isolates nothing (or
+    with isolcpus=nohz,2-3, which without `domain` leaves them to the scheduler): host tasks
+    may share those CPUs, or systemd's CPUAffinity= and a tuned profile keep them off, which
+    the bundle does not show: asked, not failed."""
+    for i, (host, seen) in enumerate(
+        (
+            (HARDENED_HOST, "isolcpus on its kernel command line covers none of them"),
+            (
+                _isolcpus("isolcpus=nohz,2-3"),
+                "isolcpus on its kernel command line covers none of them",
+            ),
+            (_isolcpus("isolcpus=2"), "isolcpus on its kernel command line covers 2"),
+        )
+    ):
+        tmp = tmp_path / str(i)
+        tmp.mkdir()
+        a = _scan(tmp, [_rt("rtpin")], host)
+        assert verdict(a, "HVA-091", "rtpin") == ("manual", f"{PINNED}; {seen}")
+    assert _result(a, "HVA-091", "rtpin").outcome.question.startswith(
+        "Does host hv1 keep its own tasks and kernel threads off host CPU(s) 2-3? Evidence: "
+        "isolcpus= (and nohz_full=) in /proc/cmdline on hv1"
+    )
+
+
+def test_realtime_vcpus_sharing_their_cpus_keep_their_fail(tmp_path: Path) -> None:
+    """VL17-2 held: an unpinned emulator thread may run on the real-time CPUs (starved there),
+    and an unpinned VM beside them may too: both keep the fail, whatever isolcpus says."""
+    host = _isolcpus("isolcpus=2-3")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = _scan(tmp_path / "a", [_rt("rtemu", emulatorpin="")], host)
+    assert verdict(a, "HVA-091", "rtemu") == (
+        "fail",
+        f"{RT_SAID}; the VM's other threads may run on its real-time host CPU(s) 2-3",
+    )
+    b = _scan(tmp_path / "b", [_rt("rtnext"), domain_xml("neighbour")], host)
+    assert verdict(b, "HVA-091", "rtnext") == (
+        "fail",
+        f"{RT_SAID}; host CPU(s) 2-3 also open to VM(s) neighbour",
+    )

@@ -443,6 +443,10 @@ class Vm:
     """Per-vCPU host CPU sets, where the platform's parser reads them."""
     realtime_threads: tuple[str, ...] = ()
     """Threads scheduled fifo/rr: vCPUs, emulator, iothreads (libvirt <*sched>)."""
+    realtime_cpus: frozenset[int] | None = None
+    """The host CPUs the real-time threads may run on; None where one may run on any (VL17-2)."""
+    realtime_others_cpus: frozenset[int] | None = None
+    """The host CPUs the VM's other threads may run on; None where one may run on any."""
     blkio_throttles: tuple[str, ...] = ()
     """Host block devices with a per-VM bandwidth or IOPS limit on reads and writes (libvirt
     <blkiotune><device>)."""

@@ -748,21 +748,119 @@ def _reservation(ctx: Context, v: Vm, host_cpus: int) -> tuple[Setting | None, s
         ),
     },
     remediation="Remove scheduler='fifo'|'rr' from <vcpusched>, <emulatorsched> and <iothreadsched> "
-    "unless host CPUs are reserved for those threads.",
-    per_vm=True,
+    "unless host CPUs are reserved for those threads (isolcpus on the host, each real-time "
+    "thread pinned there, every other thread and VM elsewhere).",
+    peers=("cpu_affinity", "running", "autostart"),
 )
 def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
     """Real-time (FIFO/RR) threads pre-empt everything else on their CPUs and can starve the host
     itself: vCPU threads (`<vcpusched>`), but equally the emulator and I/O threads
-    (`<emulatorsched>`, `<iothreadsched>`; libvirt formatdomain, "CPU Tuning")."""
+    (`<emulatorsched>`, `<iothreadsched>`; libvirt formatdomain, "CPU Tuning"). Where host CPUs
+    are reserved for them, as the remediation allows, they starve nothing: libvirt's "KVM Real
+    Time Guest Config" (kbase/kvm-realtime) reserves host CPUs "exclusively for running KVM
+    guests" with the isolcpus kernel parameter, which "removes a set of CPUs from the
+    scheduler", and pins each real-time thread there, the emulator elsewhere. So real-time
+    threads pinned to host CPUs that no other thread of the VM and no other running or
+    autostart VM may use pass where /proc/cmdline's isolcpus covers them (flags: only
+    `domain`, the default, removes them from scheduling, kernel-parameters.txt), and are asked
+    where it does not show it (VL17-2)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        if v.realtime_threads:
+        if v.realtime_threads and v.realtime_cpus is not None and v.host in hosts:
+            yield _reserved_realtime(ctx, v, hosts[v.host])
+        elif v.realtime_threads:
             yield failed(s, "real-time scheduling: " + ", ".join(v.realtime_threads), v.source)
         elif v.realtime_vcpus:
             yield failed(s, "vCPUs scheduled fifo/rr (real-time)", v.source)
         else:
             yield passed(s, "no real-time scheduling of vCPU, emulator or I/O threads", v.source)
+
+
+def _isolated(h: Host) -> frozenset[int] | None:
+    """The host CPUs isolcpus= removes from the scheduler (kernel-parameters.txt: "isolcpus=
+    [flag-list,]<cpu-list>", flags nohz, domain, managed_irq, "domain" the default); None where
+    the command line is not known or its list does not read."""
+    f = h.facts.kernel_cmdline
+    if not f.known:
+        return None
+    out: set[int] = set()
+    for word in f.get():
+        if not word.startswith("isolcpus="):
+            continue
+        parts = word.split("=", 1)[1].split(",")
+        flags = [p for p in parts if p in ("nohz", "domain", "managed_irq")]
+        if flags and "domain" not in flags:
+            out = set()
+            continue
+        cpus: set[int] = set()
+        for p in parts:
+            if p in flags:
+                continue
+            lo, _, hi = p.partition("-")
+            if not digits(lo) or (hi and not digits(hi)):
+                return None
+            cpus.update(range(int(lo), int(hi or lo) + 1))
+        out = cpus  # the last isolcpus= is the one the kernel keeps
+    return frozenset(out)
+
+
+def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
+    """HVA-091 for real-time threads pinned to host CPUs (VL17-2)."""
+    s = vm_subject(v)
+    rt = v.realtime_cpus or frozenset()
+    said = "real-time scheduling: " + ", ".join(v.realtime_threads)
+    everything = set(range(h.threads)) if h.threads > 0 and not h.simulated else None
+    others = v.realtime_others_cpus
+    if others is None or others & rt:
+        return failed(
+            s,
+            f"{said}; the VM's other threads may run on its real-time host CPU(s) {_cpus(rt)}",
+            v.source,
+        )
+    sharing = []
+    for o in ctx.deployment.vms:
+        if o is v or o.host != v.host or not (o.running or o.autostart):
+            continue
+        oa = o.cpu_affinity
+        sets = [*oa.vcpus, oa.emulator, *oa.iothreads] if oa is not None else [None]
+        if any(c is None or c & rt for c in sets):
+            sharing.append(o.name)
+    if sharing:
+        return failed(
+            s,
+            f"{said}; host CPU(s) {_cpus(rt)} also open to VM(s) {', '.join(sorted(sharing)[:6])}",
+            v.source,
+        )
+    if everything is not None and rt >= everything:
+        return failed(s, f"{said}; pinned to every host CPU ({_cpus(rt)})", v.source)
+    pinned = (
+        f"{said}; pinned to host CPU(s) {_cpus(rt)}, used by no other thread of this or another "
+        "running or autostart VM"
+    )
+    iso = _isolated(h)
+    if iso is not None and rt <= iso:
+        return passed(
+            s,
+            f"{pinned}, isolated from the host's scheduler (isolcpus)",
+            v.source,
+            *h.facts.kernel_cmdline.sources,
+        )
+    seen = (
+        f"isolcpus on its kernel command line covers {_cpus(iso) if iso else 'none of them'}"
+        if iso is not None
+        else "its kernel command line was not read"
+    )
+    return manual(
+        s,
+        f"{pinned}; {seen}",
+        v.source,
+        question=f"Does host {h.name} keep its own tasks and kernel threads off host CPU(s) "
+        f"{_cpus(rt)}? Evidence: isolcpus= (and nohz_full=) in /proc/cmdline on {h.name}, or "
+        "the CPUAffinity= of systemd's system.conf and the tuned profile (cpu-partitioning, "
+        "realtime-virtual-host). Pass: yes, those CPUs are reserved for the VM's real-time "
+        "threads; fail: host tasks share them, and the real-time threads can starve them.",
+    )
 
 
 @check(

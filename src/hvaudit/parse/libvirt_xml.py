@@ -123,6 +123,42 @@ def parse_cpuset(text: str | None) -> frozenset[int] | None:
     return frozenset(cpus - excluded)
 
 
+def _realtime_cpus(
+    rt: list[tuple[str, frozenset[int] | None]], aff: CpuAffinity, io_ids: list[int]
+) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+    """The host CPUs the VM's real-time threads may run on, and those its other threads may
+    (None: any host CPU). A <vcpusched vcpus> or <iothreadsched iothreads> names its threads
+    in cpuset syntax, all of them when absent (formatdomain, "CPU Tuning"); each thread runs
+    where CpuAffinity puts it (VL17-2)."""
+    if not rt:
+        return None, None
+    threads: dict[tuple[str, int], frozenset[int] | None] = {
+        **{("vcpus", i): c for i, c in enumerate(aff.vcpus)},
+        ("emulator", 0): aff.emulator,
+        **{("iothreads", t): c for t, c in zip(io_ids, aff.iothreads, strict=False)},
+    }
+    chosen = {
+        (what, n)
+        for what, ids in rt
+        for (kind, n) in threads
+        if kind == what and (ids is None or n in ids)
+    }
+    mine = [threads[k] for k in chosen]
+    others = [c for k, c in threads.items() if k not in chosen]
+
+    def union(sets: list[frozenset[int] | None]) -> frozenset[int] | None:
+        out: set[int] = set()
+        for c in sets:
+            if c is None:
+                return None
+            out |= c
+        return frozenset(out)
+
+    rt_cpus = union(mine) if mine else None
+    other_cpus = union(others)
+    return rt_cpus, other_cpus
+
+
 CFS_PERIOD_US = 100000
 """The CFS bandwidth period a cgroup has unless set (sched-bwc.rst: cpu.cfs_period_us=100ms)."""
 
@@ -407,6 +443,7 @@ def parse_domain(
     shares = cputune.find("shares") if cputune is not None else None
     quotas = []
     realtime: list[str] = []
+    rt_threads: list[tuple[str, frozenset[int] | None]] = []
     pinned: dict[int, frozenset[int] | None] = {}
     emulator_set: frozenset[int] | None = None
     if cputune is not None:
@@ -437,6 +474,7 @@ def parse_domain(
             for el in cputune.findall(tag):
                 if (el.get("scheduler") or "") in REALTIME:
                     ids = el.get(what) if tag != "emulatorsched" else None
+                    rt_threads.append((what, parse_cpuset(ids) if ids else None))
                     realtime.append(
                         f"{what}{' ' + ids if ids else ''} {el.get('scheduler')} (<{tag}>)"
                     )
@@ -462,6 +500,7 @@ def parse_domain(
         at("/domain/cputune/vcpupin" if pinned else "/domain/vcpu/@cpuset"),
         tuple(io_pins.get(i, default_set) for i in io_ids),
     )
+    rt_cpus, rt_others = _realtime_cpus(rt_threads, affinity, io_ids)
     cpu_reservation = None
     if vcpu_sets and all(c is not None for c in vcpu_sets):
         union = sorted(set().union(*(c for c in vcpu_sets if c is not None)))
@@ -864,6 +903,8 @@ def parse_domain(
         chardevs=tuple(unique),
         cpu_affinity=affinity,
         realtime_threads=tuple(realtime),
+        realtime_cpus=rt_cpus,
+        realtime_others_cpus=rt_others,
         blkio_throttles=tuple(throttles),
         blkio_half_throttles=tuple(half_throttles),
         nosharepages=nosharepages,
