@@ -466,6 +466,8 @@ def _accepts_everything(
     and a /7 or wider source or destination, IPv6 /32: `_is_wide`, narrows nothing), or one that names only a
     transport protocol, with no port or ports admitting more than half of them (`IN ACCEPT -p
     tcp`, `-dport 1:65535`: every port of the protocol, as HVA-190 judges `-p tcp -j ACCEPT`).
+    An ACCEPT's -sport narrows nothing: the sender chooses its source port, so `IN ACCEPT -p
+    udp -sport 53` admits every UDP port to whoever sends from port 53 (P17-1).
     An unrestricted DROP or REJECT first closes the chain for its IP version (L16-4);
     `walked` receives each rule reached before that (HVA-313's port loop). `-i` restricts nothing when it
     names the only interface holding the node's addresses, or an interface
@@ -524,10 +526,6 @@ def _accepts_everything(
             if str(opts.get(key) or "").strip() and not (key == "dest" and held)
         )
         narrowing = set(opts) - {"log", "source", "dest"}
-        # a -sport of more than half the ports is every client's ephemeral port (Linux
-        # 32768-60999): it restricts nothing a client controls
-        if "sport" in opts and _pve_ports(str(opts["sport"])) > 32768:
-            narrowing.discard("sport")
         # -i of the only interface holding the node's addresses is every packet to it, and
         # -i of the default gateway's interface every packet from beyond the local networks
         iface, why = str(opts.get("iface") or ""), ""
@@ -540,6 +538,15 @@ def _accepts_everything(
             )
         if held:
             why += f" (-dest {held[0]}: holds {held[1]}, the node's address on {held[2]})"
+        # the sender chooses its source port (`nmap --source-port 53`): an ACCEPT's -sport
+        # admits whoever sends from it, to every port the rest leaves (pve-firewall sport
+        # "Restrict TCP/UDP source port", iptables `--sport`; P17-1). A DROP's -sport drops
+        # only what a sender chooses to send from there, unless it is every port
+        chosen = ""
+        if "sport" in opts and (r["action"] == "ACCEPT" or _pve_ports(str(opts["sport"])) > 65535):
+            narrowing.discard("sport")
+            if r["action"] == "ACCEPT":
+                chosen = f" (-sport {shown['sport']}: the sender chooses its source port)"
         why += "".join(
             f" (-{ {'proto': 'p', 'iface': 'i'}.get(k, k) } 0: Perl's false, which "
             "pve-firewall reads as no value and writes no match for)"
@@ -580,12 +587,12 @@ def _accepts_everything(
         family = f"IPv{min(reached)} " if reached != versions else ""
         if what != "every inbound packet":
             if r["action"] == "ACCEPT":
-                out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}")
+                out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}{chosen}")
                 return out
             continue
         if r["action"] == "ACCEPT":
             what = f"every inbound {family}packet"
-            out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}")
+            out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}{chosen}")
             return out
         closed |= reached
     return out

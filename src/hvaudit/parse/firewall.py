@@ -306,8 +306,8 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     connection accepts every connection; `ct state established,related` does not).
     _BROAD: a match on the transport protocol alone (`meta l4proto tcp`, `ip protocol udp`,
     `ip6 nexthdr tcp`: every port of that protocol), a port match admitting more than half of
-    the ports (`tcp dport != 22`, `tcp dport 0-65535`, `th dport >= 1024`), a negated address
-    match (`ip saddr != 127.0.0.0/8`: every source but those) and `ip daddr` of one of the
+    the ports (`tcp dport != 22`, `tcp dport 0-65535`, `th dport >= 1024`), any source port
+    match (`udp sport 53`: the sender chooses it), a negated address match (`ip saddr != 127.0.0.0/8`: every source but those) and `ip daddr` of one of the
     host's addresses (every port to it). Anything else is _NARROW."""
     if not isinstance(match, dict):
         return _NARROW
@@ -370,7 +370,15 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     if (
         isinstance(payload, dict)
         and payload.get("protocol") in _PORT_PROTOCOLS
-        and payload.get("field") in ("dport", "sport")
+        and payload.get("field") == "sport"
+    ):
+        # the sender chooses its source port: `udp sport 53` admits whoever sends from port
+        # 53, to every port (P17-1), as the protocol alone does
+        return _BROAD
+    if (
+        isinstance(payload, dict)
+        and payload.get("protocol") in _PORT_PROTOCOLS
+        and payload.get("field") == "dport"
     ):
         admitted = _nft_ports_admitted(str(op), right, sets)
         return _BROAD if admitted > _BROAD_PORTS else _NARROW
@@ -833,6 +841,12 @@ _IPT_PORT_OPTIONS = frozenset(
         "--ports",
     }
 )
+#: Those of them a sender satisfies by choosing its source port: iptables-extensions(8) tcp/udp
+#: "--source-port,--sport port[:port]", multiport "--source-ports" and "--ports port[,port]
+#: ... Match if either the source or destination ports are equal to one of the given ports".
+_IPT_SENDER_PORT_OPTIONS = frozenset(
+    {"--sport", "--source-port", "--sports", "--source-ports", "--ports"}
+)
 #: Targets that end a packet's walk in the filter table's INPUT path (iptables(8) TARGETS,
 #: iptables-extensions(8) REJECT), and those that hand it to a program in user space.
 _IPT_ACCEPT, _IPT_DROP = frozenset({"ACCEPT"}), frozenset({"DROP", "REJECT"})
@@ -1110,7 +1124,8 @@ def _iptables_reach(
     the host as destination, or a conntrack or state match that admits NEW (every new
     connection) is _ALL (an iprange `--src-range`/`--dst-range` counts as the addresses it spans);
     `-p tcp` alone (every port of the protocol), ports admitting more than
-    half of the port numbers (`! --dport 22`, `--dport 0:65535`, `--dports 1024:65535`), one of
+    half of the port numbers (`! --dport 22`, `--dport 0:65535`, `--dports 1024:65535`), any
+    source port (`--sport 53`, multiport `--ports`: the sender chooses it), one of
     the host's addresses as destination, or a negated address or protocol is _BROAD; ports,
     addresses, interfaces, ICMP types, a source MAC or ESTABLISHED/RELATED only are _NARROW. A
     pacing match (_IPT_PACED: -m limit, hashlimit, time, pkttype) caps the reach at
@@ -1211,6 +1226,12 @@ def _iptables_reach(
                 reach = min(reach, _destination_reach(blocks, version, own))
             else:
                 reach = _NARROW
+            i += 2
+        elif w in _IPT_SENDER_PORT_OPTIONS:
+            # the sender chooses its source port (`nmap --source-port 53`): `--sport 53`, and
+            # multiport `--ports` (source or destination port), admit whoever sends from it,
+            # to every port the rest of the rule leaves (P17-1)
+            reach = min(reach, _BROAD)
             i += 2
         elif w in _IPT_PORT_OPTIONS:
             intervals = _ipt_port_intervals(arg)

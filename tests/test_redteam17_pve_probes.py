@@ -1,0 +1,115 @@
+"""Red team 17, Proxmox VE: round 16's leads settled, and new probes of the same kinds.
+
+Findings (each pinned below; sources from github:proxmox/pve-firewall 6f1311f, qemu-server,
+pve-container, pve-access-control and pve-cluster, read with `fetch`):
+
+- P17-1 (false pass): a rule's source port was read as narrowing it, as a destination port
+  does; the sender chooses its source port (`nmap --source-port 53`), so `IN ACCEPT -p udp
+  -sport 53` admits every UDP port of the node to whoever sends from port 53 (pve-firewall
+  sport "Restrict TCP/UDP source port", written as iptables `--sport`). HVA-301/313 passed it;
+  HVA-190 passed `-p udp --sport 53 -j ACCEPT` (iptables, multiport `--ports` too) and nft's
+  `udp sport 53 accept`. An ACCEPT's source port narrows nothing now; a DROP's still does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import messages, outcomes
+from test_firewall_chains import IPT_HOST, UFW, _nft
+from test_redteam14_pve_probes import _host_rule, _live
+
+# --- P17-1: the sender chooses its source port --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "what"),
+    [
+        ("IN ACCEPT -p udp -sport 53", "every udp port (-sport 53"),
+        ("IN ACCEPT -p tcp -sport 80,443", "every tcp port (-sport 80,443"),
+    ],
+    ids=["udp-53", "tcp-80-443"],
+)
+def test_p17_1_source_port_narrows_no_accept(tmp_path: Path, rule: str, what: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" and HVA-313's pass. pve-firewall
+    Firewall.pm sport: "Restrict TCP/UDP source port"; ipt_rule_to_cmds writes it as `--sport`
+    (`--sports` for a list): a packet matches when its own source port is one of them, which
+    the sender sets. pve-firewall's own macros use -sport for replies (DNS's `sport => 53` in
+    its DROP lists), which conntrack's ESTABLISHED rule already admits; as an input ACCEPT it
+    admits every port of the protocol to anyone sending from that port."""
+    text = f"host.fw line 9 `{rule}` accepts {what}: the sender chooses its source port)"
+    assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but {text} before the policy",
+    )
+    assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
+        "fail",
+        f"{text}, management ports included",
+    )
+
+
+def test_p17_1_held_source_port_beside_a_destination_port(tmp_path: Path) -> None:
+    """Held: corosync's `-p udp -sport 5404 -dport 5405` is narrowed by its destination port;
+    the pass stays."""
+    rule = "IN ACCEPT -p udp -sport 5404 -dport 5405 -source 10.0.0.0/24"
+    assert _live(tmp_path, _host_rule(rule), "HVA-301") == (
+        "pass",
+        "cluster firewall on, input policy DROP",
+    )
+
+
+def _hva190(a: Any) -> tuple[str, str]:
+    return outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["-p udp -m udp --sport 53", "-p tcp -m multiport --ports 22,80"],
+    ids=["sport-53", "multiport-ports"],
+)
+def test_p17_1_iptables_source_port_accept_fails(host_scan: Any, rule: str) -> None:
+    """Was pass "inbound default policy drops (...)". iptables-extensions(8) udp "[!]
+    --source-port,--sport port[:port] Source port or port range specification"; multiport
+    "[!] --ports port[,port|,port:port]... Match if either the source or destination ports are
+    equal to one of the given ports": the sender picks the source port, so either admits
+    every port of the protocol."""
+    text = UFW + f"-A ufw-user-input {rule} -j ACCEPT\n"
+    a = host_scan(dict(IPT_HOST, **{"iptables-input": (text, 0)}))
+    assert _hva190(a) == (
+        "fail",
+        "inbound traffic is accepted by default (-A INPUT -j ufw-before-input -> -A "
+        f"ufw-before-input -j ufw-user-input -> -A ufw-user-input {rule} -j ACCEPT (matches "
+        "every port of a protocol or every source but some))",
+    )
+
+
+def test_p17_1_nft_source_port_accept_fails(host_scan: Any) -> None:
+    """Was pass. nft(8) UDP HEADER EXPRESSION `udp sport`: the sender's own port."""
+    sport = {
+        "match": {
+            "op": "==",
+            "left": {"payload": {"protocol": "udp", "field": "sport"}},
+            "right": 53,
+        }
+    }
+    a = host_scan({"nft-ruleset": (_nft([sport, {"accept": None}]), 0)})
+    assert _hva190(a) == (
+        "fail",
+        "inbound traffic is accepted by default (inet filter input: policy drop, but inet "
+        "filter input rule handle 20 (matches every port of a protocol or every source but "
+        "some) accepts that traffic)",
+    )
+
+
+def test_p17_1_held_dhcp_reply_rule_and_source_port_drop(host_scan: Any) -> None:
+    """Held: ufw's DHCP client rule `--sport 67 --dport 68` is narrowed by its destination
+    port, and a DROP of one source port drops nothing a sender must send: ufw's pass stays."""
+    text = UFW.replace(
+        "-A ufw-user-input -p tcp",
+        "-A ufw-user-input -p udp -m udp --sport 53 -j DROP\n-A ufw-user-input -p tcp",
+    )
+    a = host_scan(dict(IPT_HOST, **{"iptables-input": (text, 0)}))
+    assert _hva190(a)[0] == "pass"
