@@ -9,6 +9,10 @@ pve-container, pve-access-control and pve-cluster, read with `fetch`):
   sport "Restrict TCP/UDP source port", written as iptables `--sport`). HVA-301/313 passed it;
   HVA-190 passed `-p udp --sport 53 -j ACCEPT` (iptables, multiport `--ports` too) and nft's
   `udp sport 53 accept`. An ACCEPT's source port narrows nothing now; a DROP's still does.
+- P17-2 (wrong fail): HVA-309 read corosync.conf with two `totem` sections as having none
+  (crypto none: fail); corosync's parser sets every key at its path in one map
+  (exec/coroparse.c, github:corosync/corosync 65235a8), so the blocks merge, the later key
+  winning. Merged now; a value corosync refuses in any block is still the question.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pytest
 
 from conftest import messages, outcomes
 from test_firewall_chains import IPT_HOST, UFW, _nft
+from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam14_pve_probes import _host_rule, _live
 
 # --- P17-1: the sender chooses its source port --------------------------------------------------
@@ -113,3 +118,48 @@ def test_p17_1_held_dhcp_reply_rule_and_source_port_drop(host_scan: Any) -> None
     )
     a = host_scan(dict(IPT_HOST, **{"iptables-input": (text, 0)}))
     assert _hva190(a)[0] == "pass"
+
+
+# --- P17-2: corosync merges repeated totem sections ------------------------------------------------
+
+COROSYNC = (PVE_HARDENED / "etc/pve/corosync.conf").read_text()
+CRYPTO = "  crypto_cipher: aes256\n  crypto_hash: sha256\n"
+
+
+def test_p17_2_second_totem_section_adds_to_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was fail "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash
+    none)": two `totem` blocks were read as none. corosync exec/coroparse.c
+    main_config_parser_cb sets each key at its path (`totem.crypto_cipher`) in one icmap
+    (`icmap_set_string_r(config_map, path, value)`); a second section start of `totem` only
+    sets the parser state again: the blocks merge."""
+    conf = COROSYNC.replace(CRYPTO, "").replace("  secauth: on\n", "")
+    conf += "\ntotem {\n" + CRYPTO + "}\n"
+    report = pve_scan(tmp_path, capsys, {"etc/pve/corosync.conf": conf})
+    assert pve_result(report, "HVA-309", "pve-h1") == (
+        "pass",
+        "crypto_cipher aes256, crypto_hash sha256",
+    )
+
+
+def test_p17_2_held_later_totem_none_wins_and_refused_value_stays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held twins: a later block's `crypto_cipher: none` replaces the first's aes256 (fail),
+    and a value corosync refuses in the first block stays refused though a later block sets a
+    good one (coroparse.c stops at "Invalid cipher type"): a question."""
+    later = COROSYNC + "\ntotem {\n  crypto_cipher: none\n}\n"
+    report = pve_scan(tmp_path / "a", capsys, {"etc/pve/corosync.conf": later})
+    assert pve_result(report, "HVA-309", "pve-h1") == (
+        "fail",
+        "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash sha256)",
+    )
+    bad = COROSYNC.replace("crypto_cipher: aes256", "crypto_cipher: aes512")
+    bad += "\ntotem {\n  crypto_cipher: aes256\n}\n"
+    report = pve_scan(tmp_path / "b", capsys, {"etc/pve/corosync.conf": bad})
+    status, message = pve_result(report, "HVA-309", "pve-h1")
+    assert (status, message.split(",")[0]) == (
+        "manual",
+        "corosync.conf sets totem crypto_cipher 'aes512'",
+    )

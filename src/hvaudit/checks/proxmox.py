@@ -1772,7 +1772,8 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     aes128"), a `#` after a value included (only a line starting with `#` is a comment): the
     running corosync then keeps an earlier configuration, or does not start, so such a file is
     a question about what runs, never judged as written; `secauth` is matched exactly (`on`),
-    any other value (`on # comment`) implies nothing."""
+    any other value (`on # comment`) implies nothing. Repeated `totem` sections merge, a later
+    key winning: the parser sets each key at its path in one map (`_totem`, P17-2)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1781,15 +1782,18 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
         if not f.known:
             yield unknown(s, f, "corosync traffic is encrypted")
             continue
-        totem = f.get().get("totem", {})
-        if not isinstance(totem, dict):
-            totem = {}
+        blocks = _totem(f.get())
+        totem = {k: v for block in blocks for k, v in block.items()}
         secauth = totem.get("secauth") == "on"
-        refused = [
-            f"{key} {totem[key]!r}"
-            for key, allowed in COROSYNC_VALUES.items()
-            if key in totem and totem[key] not in allowed
-        ]
+        # coroparse.c refuses a value as it reads it, whatever a later block sets
+        refused = list(
+            dict.fromkeys(
+                f"{key} {block[key]!r}"
+                for block in blocks
+                for key, allowed in COROSYNC_VALUES.items()
+                if key in block and block[key] not in allowed
+            )
+        )
         if refused:
             yield manual(
                 s,
@@ -1821,6 +1825,15 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"corosync unencrypted or unauthenticated ({settings})", *f.sources)
         else:
             yield passed(s, settings, *f.sources)
+
+
+def _totem(conf: Mapping[str, object]) -> list[dict[str, object]]:
+    """corosync.conf's `totem` blocks in file order. corosync's parser sets each key of a
+    section at the key's path in one map (exec/coroparse.c main_config_parser_cb: the `totem`
+    state, `icmap_set_string_r(config_map, path, value)`), so a second `totem { }` block adds to
+    the first and its keys replace the first's (P17-2), as a repeated key within one does."""
+    blocks = conf.get("totem", {})
+    return [b for b in (blocks if isinstance(blocks, list) else [blocks]) if isinstance(b, dict)]
 
 
 @check(
