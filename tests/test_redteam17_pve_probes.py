@@ -13,6 +13,10 @@ pve-container, pve-access-control and pve-cluster, read with `fetch`):
   (crypto none: fail); corosync's parser sets every key at its path in one map
   (exec/coroparse.c, github:corosync/corosync 65235a8), so the blocks merge, the later key
   winning. Merged now; a value corosync refuses in any block is still the question.
+- P17-3 (false pass): HVA-312 passed a privileged user of a realm domains.cfg no longer
+  defines; it logs in no more, but pve-access-control's verify_token checks the user and the
+  token, never the realm, so its API token acts with the user's roles. Fails now when such a
+  user holds an unexpired token.
 """
 
 from __future__ import annotations
@@ -163,3 +167,52 @@ def test_p17_2_held_later_totem_none_wins_and_refused_value_stays(
         "manual",
         "corosync.conf sets totem crypto_cipher 'aes512'",
     )
+
+
+# --- P17-3: a removed realm's users keep their API tokens ----------------------------------------
+
+USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+#: An Administrator of the realm `oldldap`, which domains.cfg does not define.
+GONE = USER_CFG.replace(
+    "acl:1:/:@admins:Administrator:", "acl:1:/:@admins,ops@oldldap:Administrator:"
+).replace("user:audit@pve", "user:ops@oldldap:1:0::::former directory admin::\nuser:audit@pve")
+
+
+def test_p17_3_removed_realm_user_with_token_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "directory realm(s) corp; no privileged pam or pve user but root@pam".
+    pve-access-control AccessControl.pm verify_token: `check_user_enabled($usercfg,
+    $username); check_token_exist(...)`, then the token's expiry and value: the user's realm
+    is never looked up (parse_user_config keeps users of any syntactically valid realm), so
+    ops@oldldap!ci acts with the Administrator role though no realm authenticates its user."""
+    cfg = GONE.replace(
+        "token:audit@pve!hvaudit", "token:ops@oldldap!ci:0:0::\ntoken:audit@pve!hvaudit"
+    )
+    report = pve_scan(tmp_path, capsys, {"etc/pve/user.cfg": cfg})
+    assert pve_result(report, "HVA-312", "pve-h1") == (
+        "fail",
+        "privileged users outside the directory: ops@oldldap (realm oldldap is not in "
+        "domains.cfg: no login, but its API token(s) ops@oldldap!ci authenticate) (directory "
+        "realms: corp)",
+    )
+
+
+def test_p17_3_held_removed_realm_user_without_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: without a token, with an expired one, or with a privsep 1 token no ACL grants
+    anything (its rights are the intersection with its own ACLs: pveum.adoc "API Tokens"), the
+    user of a removed realm acts in no way: the pass stays."""
+    expired = GONE.replace(
+        "token:audit@pve!hvaudit", "token:ops@oldldap!ci:1000:0::\ntoken:audit@pve!hvaudit"
+    )
+    separated = GONE.replace(
+        "token:audit@pve!hvaudit", "token:ops@oldldap!ci:0:1::\ntoken:audit@pve!hvaudit"
+    )
+    for n, text in enumerate((GONE, expired, separated)):
+        report = pve_scan(tmp_path / str(n), capsys, {"etc/pve/user.cfg": text})
+        assert pve_result(report, "HVA-312", "pve-h1") == (
+            "pass",
+            "directory realm(s) corp; no privileged pam or pve user but root@pam",
+        )

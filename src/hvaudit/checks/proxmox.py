@@ -1988,7 +1988,10 @@ def directory_realm(ctx: Context) -> Iterator[Outcome]:
     authentication. Proxmox VE authenticates against realms (/etc/pve/domains.cfg; pam and pve are
     built in, ad, ldap and openid reach a directory: pveum.adoc "Authentication Realms"). A
     privileged user of the pve or pam realm (other than root@pam) is an account the directory does
-    not govern: a failure. With no directory realm at all and no such user, whether root@pam alone
+    not govern: a failure. So is a privileged user of a realm domains.cfg no longer defines
+    that holds an API token: it logs in no more, but pve-access-control's verify_token checks
+    the user and the token, not the realm, so the token still acts as it (P17-3). With no
+    directory realm at all and no such user, whether root@pam alone
     is administered under the directory's policies cannot be read from the node: a manual item."""
     directory = ("ad", "ldap", "openid")
     for h in ctx.deployment.hosts:
@@ -1999,14 +2002,33 @@ def directory_realm(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "administrators authenticate against the enterprise directory")
             continue
-        realms = px.realms.get()
+        realms, cfg, now = px.realms.get(), px.users.get(), _collected(ctx)
         dir_realms = sorted(r for r, o in realms.items() if o.get("type") in directory)
+        privileged = _privileged_users(cfg, now)
         local = sorted(
             u
-            for u in _privileged_users(px.users.get(), _collected(ctx))
+            for u in privileged
             if u != "root@pam"
             and realms.get(u.rsplit("@", 1)[-1], {}).get("type") in ("pam", "pve")
         )
+        # a user whose realm domains.cfg no longer defines logs in no more, but its API tokens
+        # do: verify_token checks the user (check_user_enabled) and the token, never the realm
+        # (AccessControl.pm, P17-3); a privsep 1 token holds only what its own ACLs grant
+        granted = {w for acl in cfg.acls for w in acl["who"]}  # type: ignore[attr-defined]
+        for u in sorted(privileged):
+            realm = u.rsplit("@", 1)[-1]
+            tokens = [
+                t
+                for t, tok in sorted(cfg.tokens.items())
+                if t.split("!", 1)[0] == u
+                and not _expired(tok, now)
+                and (tok.get("privsep", "1") == "0" or t in granted)
+            ]
+            if realm not in realms and tokens:
+                local.append(
+                    f"{u} (realm {realm} is not in domains.cfg: no login, but its API "
+                    f"token(s) {', '.join(tokens[:3])} authenticate)"
+                )
         refs = (*px.realms.sources, *px.users.sources)
         if local:
             yield failed(
