@@ -17,6 +17,9 @@ pve-container, pve-access-control and pve-cluster, read with `fetch`):
   defines; it logs in no more, but pve-access-control's verify_token checks the user and the
   token, never the realm, so its API token acts with the user's roles. Fails now when such a
   user holds an unexpired token.
+- P17-4 (false pass): HVA-314 passed `features: fuse=1`, which binds the node's /dev/fuse
+  into the container and adds an AppArmor mount rule for fuse (pve-container
+  update_lxc_config), as HVA-314 fails `mount=` and a host device. Fails now.
 """
 
 from __future__ import annotations
@@ -216,3 +219,64 @@ def test_p17_3_held_removed_realm_user_without_token(
             "pass",
             "directory realm(s) corp; no privileged pam or pve user but root@pam",
         )
+
+
+# --- P17-4: container features as pve-container reads them ---------------------------------------
+
+CT300 = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text()
+
+
+def test_p17_4_fuse_feature_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Was pass "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths
+    (features: keyctl, fuse)". pve-container LXC.pm update_lxc_config: `if ($features->{fuse})
+    { $raw .= "lxc.apparmor.raw = mount fstype=fuse,\\n"; $raw .= "lxc.mount.entry = /dev/fuse
+    dev/fuse none bind,create=file 0 0\\n"; }`: the node's device and a mount rule, which
+    HVA-314 fails when written by hand; LXC/Config.pm: "interactions between fuse and the
+    freezer cgroup can potentially cause I/O deadlocks"."""
+    ct = CT300.replace("features: keyctl=1", "features: keyctl=1,fuse=yes")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": ct})
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "fail",
+        "features fuse (the node's /dev/fuse is bound in and the AppArmor profile lets the "
+        "container mount fuse file systems)",
+    )
+
+
+@pytest.mark.parametrize(
+    "features",
+    ["keyctl=1,nesting=off", "keyctl=1,fuse=no", "keyctl=true,nesting=False"],
+    ids=["nesting-off", "fuse-no", "nesting-false"],
+)
+def test_p17_4_held_boolean_features_read_as_pve_common_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], features: str
+) -> None:
+    """Held: `nesting=off`, `fuse=no` are off (hvaudit's parse_property_string). pve-common
+    JSONSchema parse_property_string: `if ($schema->{type} && $schema->{type} eq 'boolean') {
+    $v = parse_boolean($v) // $v; }`, and parse_boolean takes off/no/false (any case) as 0;
+    every feature but `mount` is a boolean in pve-container's $features_desc."""
+    ct = CT300.replace("features: keyctl=1", f"features: {features}")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": ct})
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "pass",
+        "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths "
+        "(features: keyctl)",
+    )
+
+
+@pytest.mark.parametrize("feature", ["mknod=1", "force_rw_sys=1"])
+def test_p17_4_held_mknod_and_force_rw_sys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], feature: str
+) -> None:
+    """Held: `mknod` hands mknod() of char and block nodes to pve-lxc-syscalld through a
+    seccomp notify rule (make_seccomp_config); the devices cgroup still decides which device
+    the node opens. `force_rw_sys` leaves LXC's own default for an unprivileged container,
+    sys:rw (update_lxc_config: "unpriv. CT default to sys:rw"), where the user namespace's
+    root writes no attribute the node's root owns. Neither hands a host device or path in:
+    the pass stays, listing them."""
+    ct = CT300.replace("features: keyctl=1", f"features: keyctl=1,{feature}")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": ct})
+    assert pve_result(report, "HVA-314", "dns-01") == (
+        "pass",
+        "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths "
+        f"(features: keyctl, {feature.split('=')[0]})",
+    )

@@ -2377,7 +2377,8 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
     then root on the node, kept in only by AppArmor and seccomp); `lxc.apparmor.profile:
     unconfined` removes the AppArmor profile; the `nesting` feature relaxes it (it exposes the
     host's procfs and sysfs), and so does `mount=` (mount rules for the types it lists; pct.adoc:
-    it "can have negative effects on the container's security"); `devN`, `mpN` with a host path, `lxc.mount.entry` and
+    it "can have negative effects on the container's security") and `fuse` (the node's
+    /dev/fuse bound in, with a mount rule for fuse); `devN`, `mpN` with a host path, `lxc.mount.entry` and
     `lxc.cgroup2.devices.allow` hand host devices and files in; any raw `lxc.*` key is outside
     Proxmox's control. Every one of them is reported, per container, and so is one the
     container's `[pve:pending]` section adds at its next start (pve-container parse_pct_config
@@ -2425,6 +2426,16 @@ def _unconfined(c: Container) -> list[str]:
         for f in c.features
         if f.startswith("mount=")
     ]
+    # features fuse: pve-container LXC.pm update_lxc_config adds `lxc.apparmor.raw = mount
+    # fstype=fuse,` and `lxc.mount.entry = /dev/fuse dev/fuse none bind,create=file`: the
+    # node's FUSE device handed in and a mount rule, as mount= and a host device are (P17-4;
+    # LXC/Config.pm: "interactions between fuse and the freezer cgroup can potentially cause
+    # I/O deadlocks")
+    if "fuse" in c.features:
+        bad.append(
+            "features fuse (the node's /dev/fuse is bound in and the AppArmor profile lets the "
+            "container mount fuse file systems)"
+        )
     if c.devices:
         bad.append(f"host devices: {', '.join(c.devices[:4])}")
     if c.host_mounts:
