@@ -20,6 +20,11 @@ pve-container, pve-access-control and pve-cluster, read with `fetch`):
 - P17-4 (false pass): HVA-314 passed `features: fuse=1`, which binds the node's /dev/fuse
   into the container and adds an AppArmor mount rule for fuse (pve-container
   update_lxc_config), as HVA-314 fails `mount=` and a host device. Fails now.
+- P17-5 (wrong n/a wording): a VM given the node's serial port (`serial0: /dev/ttyS0`), a
+  parallel port or the node's optical drive (`ide2: cdrom`) was "no device passthrough" in
+  HVA-050; they are host devices QEMU opens (qemu-server $serialdesc "pass through a host
+  serial device", -chardev serial/parallel; Drive.pm get_cdrom_path). Modelled as
+  host-mediated passthrough now, named in HVA-050's n/a.
 """
 
 from __future__ import annotations
@@ -280,3 +285,43 @@ def test_p17_4_held_mknod_and_force_rw_sys(
         "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths "
         f"(features: keyctl, {feature.split('=')[0]})",
     )
+
+
+# --- P17-5: host serial, parallel and optical drives handed to a VM -------------------------------
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+
+
+@pytest.mark.parametrize(
+    ("lines", "kinds"),
+    [
+        ("serial0: /dev/ttyS0\n", "serial"),
+        ("parallel0: /dev/parport0\nserial1: /dev/ttyUSB0\n", "parallel, serial"),
+        ("ide2: cdrom,media=cdrom\n", "cdrom"),
+    ],
+    ids=["serial", "parallel-and-serial", "host-cdrom"],
+)
+def test_p17_5_host_serial_parallel_cdrom_are_passthrough(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, kinds: str
+) -> None:
+    """Was not_applicable "no device passthrough". qemu-server QemuServer.pm $serialdesc:
+    "pass through a host serial device (i.e. /dev/ttyS0)" (config_to_command `-chardev
+    serial,id=serial$i,path=$path`), $paralleldesc "Map host parallel devices" (`-chardev
+    parallel,...`), and a drive `file=cdrom` is the node's own optical drive (Drive.pm
+    get_cdrom_path: /dev/cdrom; QEMU's host_cdrom driver, test cfg2cmd
+    simple-disk-passthrough). Host devices, mediated by QEMU, not DMA-capable."""
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": VM200 + lines})
+    assert pve_result(report, "HVA-050", "web-10") == (
+        "not_applicable",
+        f"no DMA-capable (PCI) passthrough: {kinds} devices stay host-mediated",
+    )
+
+
+def test_p17_5_held_serial_socket_is_no_host_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: `serial0: socket` is a UNIX socket on the node (`qm terminal`), no host device;
+    an ISO image on a storage is no drive of the node."""
+    conf = VM200 + "serial0: socket\nide2: local:iso/debian.iso,media=cdrom\n"
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
+    assert pve_result(report, "HVA-050", "web-10") == ("not_applicable", "no device passthrough")

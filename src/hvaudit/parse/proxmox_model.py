@@ -823,8 +823,18 @@ def _vm(
                 else "?"
             )
             passthrough.append(Passthrough("usb", what, at(key)))
+        elif re.fullmatch(r"(serial|parallel)[0-9]+", key) and val.strip().startswith("/dev/"):
+            # qemu-server $serialdesc "pass through a host serial device (i.e. /dev/ttyS0)" and
+            # $paralleldesc "Map host parallel devices": config_to_command `-chardev
+            # serial,path=$path` (`parallel,path=` for a parport) on an isa-serial or
+            # isa-parallel device: a host device QEMU opens and mediates (P17-5)
+            passthrough.append(Passthrough(key.rstrip("0123456789"), val.strip(), at(key)))
         elif (m := re.fullmatch(r"(scsi|virtio|sata|ide)[0-9]+", key)) is not None:
             d = pve.parse_property_string(val, "file")
+            if d.get("file") == "cdrom":
+                # `file=cdrom` is the node's optical drive (Drive.pm get_cdrom_path: the first
+                # of /dev/cdrom, /dev/cdrom1, /dev/cdrom2; QEMU's host_cdrom driver, P17-5)
+                passthrough.append(Passthrough("cdrom", "/dev/cdrom (the node's drive)", at(key)))
             media = d.get("media", "disk")
             # scsiN scsiblock=1: "use scsi-block for full passthrough of host block device"
             # (qm.conf): QEMU sends the guest's SCSI commands to the host device as SG_IO. Only
