@@ -25,6 +25,10 @@ pve-container, pve-access-control and pve-cluster, read with `fetch`):
   HVA-050; they are host devices QEMU opens (qemu-server $serialdesc "pass through a host
   serial device", -chardev serial/parallel; Drive.pm get_cdrom_path). Modelled as
   host-mediated passthrough now, named in HVA-050's n/a.
+- P17-6 (false pass): HVA-303 passed a VM firewall whose IN rule accepts every inbound packet
+  (`IN ACCEPT`, `-i net0` of its only NIC, a wide source) or every port of a protocol before
+  its DROP policy: generate_tap_rules_direction applies the VM's rules, then the policy. Fails
+  now (`_vm_opened`, as the node's chain is read).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import pytest
 
 from conftest import messages, outcomes
 from test_firewall_chains import IPT_HOST, UFW, _nft
+from test_pve_leads16 import VM200_FW, _vm
 from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam14_pve_probes import _host_rule, _live
 
@@ -325,3 +330,60 @@ def test_p17_5_held_serial_socket_is_no_host_device(
     conf = VM200 + "serial0: socket\nide2: local:iso/debian.iso,media=cdrom\n"
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
     assert pve_result(report, "HVA-050", "web-10") == ("not_applicable", "no device passthrough")
+
+
+# --- P17-6: a VM firewall whose rule accepts everything before its policy --------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "text"),
+    [
+        ("IN ACCEPT\n", "line 12 `IN ACCEPT` accepts every inbound packet"),
+        (
+            "IN ACCEPT -i net0 -log info\n",
+            "line 12 `IN ACCEPT -i net0` accepts every inbound packet",
+        ),
+        (
+            "IN ACCEPT -p udp -sport 53\n",
+            "line 12 `IN ACCEPT -p udp -sport 53` accepts every udp port",
+        ),
+        (
+            "IN ACCEPT -source 0.0.0.0/0 -p tcp\nIN DROP\n",
+            "line 12 `IN ACCEPT -p tcp` accepts every tcp port",
+        ),
+    ],
+    ids=["accept-all", "only-nic", "udp-source-port", "every-tcp-port"],
+)
+def test_p17_6_vm_rule_accepting_everything_before_the_policy(
+    tmp_path: Path, rules: str, text: str
+) -> None:
+    """Was pass "1 interface(s) behind the VM firewall". pve-firewall
+    generate_tap_rules_direction: the VM's rules in order (ruleset_generate_rule), then
+    `$policy = $options->{policy_in} || 'DROP'`: an unrestricted ACCEPT before the policy
+    admits every inbound packet to the NIC, whatever the policy says (`-i net0`, the VM's only
+    NIC, and `-log` narrow nothing; P17-1's source port neither)."""
+    fw = VM200_FW.replace("GROUP webserver -i net0\n", rules)
+    assert _vm(tmp_path, fw) == (
+        "fail",
+        f"200.fw {text} before the VM firewall's input policy: 1 interface(s) behind a "
+        "firewall that filters nothing of it",
+    )
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "GROUP webserver -i net0\n",
+        "IN DROP\nIN ACCEPT\n",
+        "IN ACCEPT -source 10.0.0.0/8\nIN ACCEPT -p tcp -dport 443\n",
+        "|IN ACCEPT\n",
+        "IN ACCEPT -i net1\n",
+    ],
+    ids=["hardened-group", "drop-first", "narrow", "disabled", "other-nic"],
+)
+def test_p17_6_held_vm_rules_that_filter(tmp_path: Path, rules: str) -> None:
+    """Held: the hardened group of macro ACCEPTs, an unrestricted DROP first, rules narrowed by
+    source or port, a disabled rule, and `-i net1` (a NIC VM 200 does not have: whether the
+    rule names another interface is no opening of net0) keep the pass."""
+    fw = VM200_FW.replace("GROUP webserver -i net0\n", rules)
+    assert _vm(tmp_path, fw) == ("pass", "1 interface(s) behind the VM firewall")
