@@ -579,6 +579,8 @@ def test_privileged_and_unconfined_containers_are_found(
     assert msg(report, "HVA-314", "ci-runner") == (
         "privileged (unprivileged not set: container root is root on the node); "
         "lxc.apparmor.profile: unconfined; nesting on (host procfs and sysfs exposed); "
+        "features fuse (the node's /dev/fuse is bound in and the AppArmor profile lets the "
+        "container mount fuse file systems); "
         "host devices: /dev/kvm, lxc.cgroup2.devices.allow: a; "
         "host paths mounted: /srv/ci-cache, /dev/net; raw LXC keys: lxc.cap.drop: "
     )
