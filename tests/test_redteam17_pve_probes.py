@@ -29,6 +29,41 @@ pve-container, pve-access-control and pve-cluster, read with `fetch`):
   (`IN ACCEPT`, `-i net0` of its only NIC, a wide source) or every port of a protocol before
   its DROP policy: generate_tap_rules_direction applies the VM's rules, then the policy. Fails
   now (`_vm_opened`, as the node's chain is read).
+
+Probes that held (pinned): `-sport 5404 -dport 5405` (the destination port narrows); ufw's
+DHCP `--sport 67 --dport 68` and a DROP of one source port; a later `totem` block's `none`
+winning; a removed realm's user without a token, with an expired one, or with a privsep 1
+token no ACL names; `nesting=off`, `fuse=no` (booleans as parse_boolean reads them), `mknod`
+and `force_rw_sys`; `serial0: socket` and an ISO volume; the hardened VM group, a DROP first,
+narrow rules, a disabled rule and `-i` of another NIC in a VM firewall.
+
+Read, not pinned (leads 2, 3 and 6 settled without a change): qemu-server starts `-vnc
+unix:/var/run/qemu-server/<vmid>.vnc,password=on` for every display but none/serialN, and for
+qxl*, virtio and virtio-gl also `-spice tls-port=N,addr=<localhost>,tls-ciphers=HIGH` without
+disable-ticketing (spice-server refuses a link until spiceproxy sets a ticket, expired after
+30 s): hvaudit models that as a UNIX socket (qxl) or nothing (virtio), but the SPICE listener
+is TLS with a one-time ticket wherever 127/8 reaches, so HVA-031's pass holds (the model's
+socket path is wrong: a lead). A template (`template: 1`) starts only for backups with
+config_to_command's minimal config (kvm 0, vga none, disks only, no NIC, args dropped) and
+paused; the VM checks judge its own config, which every clone copies (clone_vm), so no
+verdict is wrong for it. parse_user_config drops a user whose `expire` is not ASCII digits
+("ignore user"), but keeps ACLs naming it; hvaudit keeps such a user as never expiring: a
+wrong fail at worst (HVA-312/306 count an account that cannot log in), not changed.
+
+Tally: 30 cases; 16 failed on main (50472df) before this round's fixes (P17-2's refused-value
+twin among them: it was the "none" fail, now the question), 14 held.
+
+Leads left: the SPICE console's model (a loopback TCP TLS listener with a ticket, beside the
+VNC socket; none for virtio) is still a UNIX socket or absent; a user with a non-digit
+`expire` (dropped by parse_user_config) still counts, and so does an ACL member user.cfg
+does not define (only autocreate realms create it at login: keep counting those); a host
+serial port passed to a VM (`serial0: /dev/ttyS0`, libvirt `<serial type='dev'>`) may be the
+node's own console (`console=ttyS0`), which no check asks; SPICE's vdagent clipboard channel
+(and `clipboard=vnc`) is a guest-to-QEMU channel no check judges (VMware's isolation.tools
+copy/paste is); `_vm_opened` reads `-i` of a VM rule as narrowing unless it names the only NIC,
+but a multi-NIC VM with one ACCEPT per NIC opens all; HVA-190's iptables reading still takes
+`--dport` lists of names as narrow; the nwfilter (libvirt) reading of `srcportstart` was not
+looked at.
 """
 
 from __future__ import annotations
