@@ -25,10 +25,11 @@ pve-container, pve-access-control and pve-cluster, read with `fetch`):
   HVA-050; they are host devices QEMU opens (qemu-server $serialdesc "pass through a host
   serial device", -chardev serial/parallel; Drive.pm get_cdrom_path). Modelled as
   host-mediated passthrough now, named in HVA-050's n/a.
-- P17-6 (false pass): HVA-303 passed a VM firewall whose IN rule accepts every inbound packet
-  (`IN ACCEPT`, `-i net0` of its only NIC, a wide source) or every port of a protocol before
-  its DROP policy: generate_tap_rules_direction applies the VM's rules, then the policy. Fails
-  now (`_vm_opened`, as the node's chain is read).
+- P17-6 (false pass): HVA-303 passed a VM firewall whose IN rule accepts every port of a
+  protocol (`-p tcp`, `-dport 1024:65535`, `-p udp -sport 53`) before its DROP policy:
+  generate_tap_rules_direction applies the VM's rules, then the policy. leads17's L17-1
+  (landed meanwhile) fails a rule that restricts nothing; its `_vm_opened` now reads ports as
+  the node's chain does (`_opens`) and an ACCEPT's -sport as no narrowing.
 
 Probes that held (pinned): `-sport 5404 -dport 5405` (the destination port narrows); ufw's
 DHCP `--sport 67 --dport 68` and a DROP of one source port; a later `totem` block's `none`
@@ -367,41 +368,37 @@ def test_p17_5_held_serial_socket_is_no_host_device(
     assert pve_result(report, "HVA-050", "web-10") == ("not_applicable", "no device passthrough")
 
 
-# --- P17-6: a VM firewall whose rule accepts everything before its policy --------------------------
+# --- P17-6: a VM firewall rule that opens every port of a protocol before the policy --------------
 
 
 @pytest.mark.parametrize(
     ("rules", "text"),
     [
-        ("IN ACCEPT\n", "line 12 `IN ACCEPT` accepts every inbound packet"),
-        (
-            "IN ACCEPT -i net0 -log info\n",
-            "line 12 `IN ACCEPT -i net0` accepts every inbound packet",
-        ),
-        (
-            "IN ACCEPT -p udp -sport 53\n",
-            "line 12 `IN ACCEPT -p udp -sport 53` accepts every udp port",
-        ),
+        ("IN ACCEPT -p udp -sport 53\n", "`IN ACCEPT -p udp -sport 53` accepts every udp port"),
         (
             "IN ACCEPT -source 0.0.0.0/0 -p tcp\nIN DROP\n",
-            "line 12 `IN ACCEPT -p tcp` accepts every tcp port",
+            "`IN ACCEPT -p tcp` accepts IPv4 every tcp port",
+        ),
+        (
+            "IN ACCEPT -p tcp -dport 1024:65535\n",
+            "`IN ACCEPT -p tcp -dport 1024:65535` accepts every tcp port",
         ),
     ],
-    ids=["accept-all", "only-nic", "udp-source-port", "every-tcp-port"],
+    ids=["udp-source-port", "every-tcp-port", "high-tcp-ports"],
 )
-def test_p17_6_vm_rule_accepting_everything_before_the_policy(
+def test_p17_6_vm_rule_opening_every_port_before_the_policy(
     tmp_path: Path, rules: str, text: str
 ) -> None:
-    """Was pass "1 interface(s) behind the VM firewall". pve-firewall
-    generate_tap_rules_direction: the VM's rules in order (ruleset_generate_rule), then
-    `$policy = $options->{policy_in} || 'DROP'`: an unrestricted ACCEPT before the policy
-    admits every inbound packet to the NIC, whatever the policy says (`-i net0`, the VM's only
-    NIC, and `-log` narrow nothing; P17-1's source port neither)."""
+    """Was pass "1 interface(s) behind the VM firewall" (main 50472df, and after L17-1, which
+    fails only a rule that restricts nothing). pve-firewall generate_tap_rules_direction: the
+    VM's rules in order, then the policy; an ACCEPT of every port of a protocol (`-p tcp`, a
+    -dport of more than half the ports, P17-1's -sport) opens the NIC to every service of the
+    guest, as `_accepts_everything` judges the node's chain."""
     fw = VM200_FW.replace("GROUP webserver -i net0\n", rules)
     assert _vm(tmp_path, fw) == (
         "fail",
-        f"200.fw {text} before the VM firewall's input policy: 1 interface(s) behind a "
-        "firewall that filters nothing of it",
+        "1 of 1 interface(s) admit every inbound packet or every port of a protocol: net0: "
+        f"line 12 {text} before any rule drops or rejects",
     )
 
 

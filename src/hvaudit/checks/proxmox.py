@@ -1080,7 +1080,13 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                 yield failed(
                     s,
                     f"{len(opened)} of {len(v.interfaces)} interface(s) admit every inbound "
-                    f"packet: " + "; ".join(opened),
+                    + (
+                        "packet"
+                        if all("accepts every inbound" in o for o in opened)
+                        else "packet or every port of a protocol"
+                    )
+                    + ": "
+                    + "; ".join(opened),
                     *refs,
                 )
             elif (daemon := _daemon(hosts[v.host], px))[0] == "unknown":
@@ -1149,7 +1155,8 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
             shown = g["options"]
             assert isinstance(shown, dict)
             opts = {k: v for k, v in shown.items() if nft or k not in perl_false(shown)}
-            narrowing = set(opts) - {"log", "source", "dest", "iface"}
+            # the sender chooses its source port: an ACCEPT's -sport narrows nothing (P17-1)
+            narrowing = set(opts) - {"log", "source", "dest", "iface", "sport"}
             if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
                 narrowing.discard("proto")
             wide = cluster is not None and all(
@@ -1158,9 +1165,22 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
                 if str(opts.get(key) or "").strip()
             )
             reached = versions - filtered
-            if g["macro"] or narrowing or not wide or not reached:
+            # every port of a transport protocol opens the NIC as it does the node (`_opens`,
+            # P17-6)
+            what = _opens(narrowing, str(opts.get("proto") or "").lower(), opts)
+            if g["macro"] or what is None or not wide or not reached:
                 continue
             family = f"IPv{min(reached)} " if reached != {4, 6} else ""
+            if narrowing:
+                text = "IN ACCEPT" + "".join(
+                    f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
+                    for k in ("proto", "dport", "sport")
+                    if k in shown
+                )
+                return (
+                    f"{netid}: line {g['line']} `{text}` accepts {family}{what} before any "
+                    "rule drops or rejects"
+                )
             return (
                 f"{netid}: line {g['line']} `IN ACCEPT` accepts every inbound {family}packet "
                 "before any rule drops or rejects"
