@@ -51,8 +51,9 @@ verdict is wrong for it. parse_user_config drops a user whose `expire` is not AS
 ("ignore user"), but keeps ACLs naming it; hvaudit keeps such a user as never expiring: a
 wrong fail at worst (HVA-312/306 count an account that cannot log in), not changed.
 
-Tally: 30 cases; 16 failed on main (50472df) before this round's fixes (P17-2's refused-value
-twin among them: it was the "none" fail, now the question), 14 held.
+Tally: 29 cases; 15 failed on main (50472df) before this round's fixes (P17-2's refused-value
+twin among them: it was the "none" fail, now the question; P17-6's three also on 55e64a9,
+after L17-1), 14 held.
 
 Leads left: the SPICE console's model (a loopback TCP TLS listener with a ticket, beside the
 VNC socket; none for virtio) is still a UNIX socket or absent; a user with a non-digit
@@ -61,8 +62,7 @@ does not define (only autocreate realms create it at login: keep counting those)
 serial port passed to a VM (`serial0: /dev/ttyS0`, libvirt `<serial type='dev'>`) may be the
 node's own console (`console=ttyS0`), which no check asks; SPICE's vdagent clipboard channel
 (and `clipboard=vnc`) is a guest-to-QEMU channel no check judges (VMware's isolation.tools
-copy/paste is); `_vm_opened` reads `-i` of a VM rule as narrowing unless it names the only NIC,
-but a multi-NIC VM with one ACCEPT per NIC opens all; HVA-190's iptables reading still takes
+copy/paste is); HVA-190's iptables reading still takes
 `--dport` lists of names as narrow; the nwfilter (libvirt) reading of `srcportstart` was not
 looked at.
 """
