@@ -2,7 +2,48 @@
 (tests/test_redteam16_vm_probes.py's "Leads left"). Each finding's sources are in its test's
 docstring; every fact was read with the `search` / `find_string` / `read_file` tools.
 
-FINDINGS-PLACEHOLDER
+Findings (VL17-n): VL17-1 HVA-070 counted <memtune><soft_limit> as the memory priority on
+any host, but on cgroup v2 libvirt writes it to memory.high, a throttle (vircgroupv2.c
+virCgroupV2SetMemorySoftLimit), and the v2 priority is memory.low / memory.min, which no
+definition sets (false pass; the host collector now reads the cgroup mounts, cgroup-mounts:
+v1 keeps the pass, v2 or an unknown version asks about the VM cgroup's memory.low; a v2 VM
+whose only gap is the priority is asked too, not failed). VL17-2 HVA-091 failed real-time
+threads even pinned to host CPUs no other thread of the VM or other VM may use, which its
+remediation allows (wrong fail; now a pass where /proc/cmdline's isolcpus covers them, per
+libvirt's kbase "KVM Real Time Guest Config", else the question; the check declares its peers).
+VL17-3 HVA-012 passed a KVM domain whose raw arguments name TCG (`-accel tcg`, QEMU's fallback
+when KVM fails to initialise; `-machine accel=...tcg` or `-no-kvm`, which win over an older
+libvirt's -machine accel=kvm) (false pass; now the question of what the running QEMU uses).
+VL17-5 HVA-047's pass and machine-type question named cirrus but not vmvga video, and its
+unseen-raw-argument question `-vga cirrus` but not `-vga vmware` (wording).
+
+Answered without a verdict change: VL17-4, HVA-066 and the libvirt version. libvirt 8.1's
+commit 32b9d8b0 parsed the descriptor 'mode' but matched split descriptors only; <loader
+stateless='yes'> came in 8.6.0 (libvirt.org formatdomain "BIOS bootloader", Nova blueprint
+libvirt-stateless-firmware, read with `search`). On a libvirt that matches only split
+descriptors an autoselected stateless Secure Boot firmware is the CODE image alone (no keys, or
+no match and no start); on one that matches stateless descriptors it is an image whose
+descriptor states enrolled-keys. Either way HVA-066 gives a QEMU VM no pass on its definition
+(R15-5, R16-2: the store or image is asked), and R16-2's question already names both answers
+("an image of firmware code alone holds no keys"), so the version changes no pass.
+
+Tally: 15 cases (10 test functions). 11 pin VL17-1..VL17-5 (each failed on main 50472df before
+its fix: VL17-1 4, VL17-2 2, VL17-3 4, VL17-5 1, whose test also holds vmvga's fail); 4 held
+(soft_limit on cgroup v1, a raw -accel kvm and a -machine without accel=, and real-time vCPUs
+sharing their CPUs with the VM's emulator or a neighbour, whose fail stays: that test fails on
+the old main only because the message now says why).
+
+Leads left: on a host whose cgroup version is unknown a VM without soft_limit still fails "no
+memory priority", though on cgroup v2 a MemoryLow= could give it one (only v2-known hosts ask).
+A simulated host's locked VM asks about its hard limit, not the cgroup version (one question
+per outcome). HVA-012 does not ask when raw arguments are unseen (the test driver): a raw
+-accel tcg only matters when KVM fails or libvirt is old, so it was left a pass. HVA-091 reads
+isolcpus only: a host reserving CPUs with systemd CPUAffinity= and nohz_full (tuned
+cpu-partitioning) is asked; HVA-091 does not check that the real-time CPUs are not the SMT
+siblings of CPUs the host or another VM uses. The libvirt version at which qemuFirmwareMatchDomain
+began matching stateless descriptors was not read, which could turn VL17-4's question into a
+fail on older versions. <serial type='dev'><source path='/dev/ttyS0'> (round 16's lead) was
+not taken up here.
 """
 
 from __future__ import annotations
