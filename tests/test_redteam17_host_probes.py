@@ -273,3 +273,46 @@ def test_ntpd_with_an_outside_source_keeps_the_pass(host_scan, conf: str) -> Non
     a = host_scan({"processes": (NTPD, 0), "/etc/ntp.conf": conf})
     assert messages(a, "HVA-202") == {"hv1": "ntpd running"}
     assert outcomes(a, "HVA-202") == {"hv1": "pass"}
+
+
+# --- HVA-132: virtlogd's and virtlockd's sockets open to every user (R17H-6) --------------------
+
+SOCKETS = str(HARDENED_HOST["libvirt-sockets"][0])
+
+
+@pytest.mark.parametrize(
+    ("line", "reach"),
+    [
+        (
+            "666 root root /run/libvirt/virtlogd-sock",
+            "any local user has virtlogd (root) open, read and append to any file it names "
+            "(log_daemon_dispatch.c takes the path from the client and checks no identity)",
+        ),
+        (
+            "777 root root /run/libvirt/virtlockd-admin-sock",
+            "any local user administers virtlockd through its admin socket (virt-admin: log "
+            "outputs, client limits)",
+        ),
+    ],
+    ids=["virtlogd", "virtlockd-admin"],
+)
+def test_world_writable_virtlogd_socket_fails(host_scan, line: str, reach: str) -> None:
+    """R17H-6. virtlogd runs as root and its protocol takes the log file's path from the client:
+    virLogManagerProtocolDispatchDomainOpenLogFile, ...ReadLogFile and ...AppendLogFile
+    (libvirt src/logging/log_daemon_dispatch.c, read with `read_file`) leave `client` unused,
+    so only the socket's mode keeps other users out; virtlogd.socket.in creates it with
+    SocketMode=0600 (systemd's default without the line is 0666, as a unit written by hand or
+    a drop-in leaves it). hvaudit never looked at virtlogd's or virtlockd's sockets and passed
+    HVA-132 with /run/libvirt/virtlogd-sock at 0666: any local user appends to any file as
+    root. Right: the fail naming the socket (the admin sockets as libvirtd's, R12H-2)."""
+    a = host_scan({"libvirt-sockets": (SOCKETS + line + "\n", 1)})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    path, mode = line.split()[3], " ".join(line.split()[:3])
+    assert messages(a, "HVA-132") == {"hv1": f"{path} is mode {mode}: {reach}"}
+
+
+def test_virtlogd_socket_owner_only_keeps_the_pass(host_scan) -> None:
+    """R17H-6's held probe: the shipped 0600 sockets leave HVA-132's pass as it was."""
+    extra = "600 root root /run/libvirt/virtlogd-sock\n600 root root /run/libvirt/virtlockd-sock\n"
+    a = host_scan({"libvirt-sockets": (SOCKETS + extra, 1)})
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")

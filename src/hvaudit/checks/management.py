@@ -65,6 +65,7 @@ from hvaudit.parse.host import (
     APT_STALE,
     DNF_BLIND,
     EVERY_USER,
+    LOG_LOCK_SOCKETS,
     MERGED,
     TLS_KEY,
     TLS_KEY_PATHS,
@@ -1471,7 +1472,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     a UNIX socket is a secure channel to libvirt, so every mechanism is offered, ANONYMOUS too
     (remoteDispatchAuthSaslInit): ANONYMOUS that sasl_allowed_username_list does not refuse is
     judged as "none" (the socket's mode decides), mechanisms unread are a question
-    (hvaudit.checks._libvirt.sasl_clients)."""
+    (hvaudit.checks._libvirt.sasl_clients). virtlogd's and virtlockd's sockets and admin
+    sockets, where collected, fail when any user may write to them: both daemons run as root
+    and check no client identity (virtlogd opens, reads and appends to the path a client
+    names: log_daemon_dispatch.c), so their socket units' SocketMode=0600 is their only guard
+    (R17H-6)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -1574,6 +1579,17 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                     "daemon through its admin socket (virt-admin: log outputs, client limits, "
                     "TLS files)"
                 )
+        for path in LOG_LOCK_SOCKETS:
+            # virtlogd/virtlockd: root daemons whose protocols check no client identity; only
+            # their sockets' modes keep other users out (R17H-6)
+            if path not in socks:
+                continue
+            try:
+                world = int(socks[path].split()[0], 8) & 0o002 != 0
+            except ValueError:
+                world = True
+            if world:
+                bad.append(f"{path} is mode {socks[path]}: {LOG_LOCK_REACH[path.split('/')[-1]]}")
         for pid, program, path, ports in _relay_ports(h, loopback=True):
             refs += list(h.facts.socket_relays.sources)
             bad.append(
@@ -1611,6 +1627,19 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "; ".join(ok), *refs)
+
+
+#: What a local user does through a world-writable virtlogd/virtlockd socket (R17H-6).
+LOG_LOCK_REACH = {
+    "virtlogd-sock": "any local user has virtlogd (root) open, read and append to any file it "
+    "names (log_daemon_dispatch.c takes the path from the client and checks no identity)",
+    "virtlockd-sock": "any local user takes and holds virtlockd's leases on VM disks, so VMs "
+    "cannot start",
+    "virtlogd-admin-sock": "any local user administers virtlogd through its admin socket "
+    "(virt-admin: log outputs, client limits)",
+    "virtlockd-admin-sock": "any local user administers virtlockd through its admin socket "
+    "(virt-admin: log outputs, client limits)",
+}
 
 
 def _polkit_manage_for_everyone(lh: LibvirtHost) -> list[str]:

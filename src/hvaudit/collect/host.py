@@ -207,6 +207,19 @@ MODPROBE_D: tuple[str, ...] = (
 USERDB_DIRS: tuple[str, ...] = ("/etc/userdb", "/run/userdb", "/run/host/userdb", "/usr/lib/userdb")
 
 
+#: virtlogd's and virtlockd's sockets and admin sockets (their socket units, libvirt
+#: src/logging/virtlogd.socket.in and src/locking/virtlockd.socket.in, create them with
+#: SocketMode=0600; systemd's default without it is 0666): virtlogd opens, reads and appends to
+#: whatever path a client names and checks no identity (log_daemon_dispatch.c), so whoever
+#: can write to its socket writes files as root (R17H-6).
+LOG_LOCK_SOCKETS: tuple[str, ...] = (
+    "/run/libvirt/virtlogd-sock",
+    "/run/libvirt/virtlogd-admin-sock",
+    "/run/libvirt/virtlockd-sock",
+    "/run/libvirt/virtlockd-admin-sock",
+)
+
+
 def libvirt_socket(daemon: str) -> str:
     """The read-write UNIX socket a libvirt daemon serves (libvirtd and virtproxyd: libvirt-sock;
     every other modular daemon: <name>-sock, its socket unit's ListenStream)."""
@@ -434,6 +447,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             # the admin sockets: under socket activation their unit's SocketMode (a drop-in
             # may change it) sets the mode, not unix_sock_admin_perms (R12H-2)
             *dict.fromkeys(libvirt_admin_socket(d) for d in LIBVIRT_DAEMONS),
+            *LOG_LOCK_SOCKETS,
         ),
     ),
     # The TLS server key's mode, owner and group and those of the directories above it, whose

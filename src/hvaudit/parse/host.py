@@ -25,6 +25,7 @@ from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
+    LOG_LOCK_SOCKETS,
     MODPROBE_D,
     TLS_KEY,
     TLS_KEY_PATHS,
@@ -85,6 +86,7 @@ from hvaudit.textsafe import digits
 __all__ = [
     "LIBVIRT_DAEMONS",
     "LIBVIRT_DEBUG_LEVELS",
+    "LOG_LOCK_SOCKETS",
     "TLS_KEY",
     "TLS_KEY_PATHS",
     "libvirt_admin_socket",
