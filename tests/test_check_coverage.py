@@ -14,6 +14,11 @@ from hvaudit.checks import all_checks
 VCENTER = "test_vsphere.py::test_vcenter_scan_exact_vm_findings"
 
 DEDICATED = {
+    # /etc/vmware/settings: ESXi Shell only, one question per host (V17-1)
+    (
+        "HVA-444",
+        "manual",
+    ): "test_redteam17_vmw_probes.py::test_own_key_passes_ask_the_host_settings_file",
     ("HVA-054", "pass"): "test_checks_host.py::test_vm_taint_flags_of_the_last_start",
     ("HVA-054", "fail"): "test_checks_host.py::test_vm_taint_flags_of_the_last_start",
     (

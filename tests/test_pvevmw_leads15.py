@@ -44,10 +44,14 @@ from typing import Any
 
 import pytest
 
+from hvaudit.checks.vmware import settings_question
 from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 from test_redteam11_vmw_probes import _question, _verdict
 from test_redteam13_vmw_probes import _mgmt_host, _vsphere
+from test_redteam17_vmw_probes import own_keys
 from test_vmx import scan
+
+HOST = "offline-vmx"
 
 ISOLATION_TRUE = "".join(
     f'{k} = "TRUE"\n'
@@ -88,10 +92,11 @@ def _offline(
 # datastore's .vmx shows that file, and no hvaudit collector reads it.
 
 ISOLATION_QUESTION = (
-    "Does /etc/vmware/config on host offline-vmx leave each of isolation.tools.*.disable and "
-    "isolation.device.connectable.disable out, or set them to TRUE? Evidence: `grep -i` for "
-    "these keys in /etc/vmware/config on the host (ESXi Shell or SSH). Pass: yes; fail: it sets "
-    "one to FALSE (or to text VMware does not read as TRUE)."
+    "Do /etc/vmware/settings and /etc/vmware/config on host offline-vmx leave each of "
+    "isolation.tools.*.disable and isolation.device.connectable.disable out, or set them to "
+    "TRUE? Evidence: `grep -i` for these keys in /etc/vmware/settings and /etc/vmware/config on "
+    "the host (ESXi Shell or SSH). Pass: yes; fail: it sets one to FALSE (or to text VMware does "
+    "not read as TRUE)."
 )
 
 
@@ -109,8 +114,8 @@ def test_isolation_keys_absent_ask_the_host_once(
             "offline-vmx",
             "manual",
             "2 VM(s) (a1, b2) do not set each of isolation.tools.*.disable and "
-            "isolation.device.connectable.disable in their .vmx: the host's /etc/vmware/config, "
-            "not read, decides",
+            "isolation.device.connectable.disable in their .vmx: the host's /etc/vmware/settings "
+            "and /etc/vmware/config, not read, decide",
             ISOLATION_QUESTION,
         )
     ]
@@ -128,7 +133,12 @@ def test_isolation_keys_all_set_true_pass(
         "HVA-401",
     )
     assert sorted(got) == [
-        ("a1", "pass", "every isolation key is set TRUE in the VM's own settings", None),
+        # V17-1: the pass is withheld as the question of the host's /etc/vmware/settings
+        (
+            "a1",
+            *own_keys(("pass", "every isolation key is set TRUE in the VM's own settings"), HOST),
+            settings_question(HOST),
+        ),
         ("b2", "fail", "set to FALSE: isolation.tools.paste.disable", None),
     ]
 
@@ -141,16 +151,22 @@ def test_absent_vhv_enable_asks_the_host(
     (vhv.allow on ESXi 5.0). Right: the host's question; an explicit FALSE still passes."""
     got = _offline(tmp_path, capsys, {"a1": "", "b2": 'vhv.enable = "FALSE"\n'}, "HVA-049")
     assert sorted(got) == [
-        ("b2", "pass", "vhv.enable is FALSE in the VM's own settings: no VT-x/AMD-V", None),
+        (
+            "b2",
+            *own_keys(
+                ("pass", "vhv.enable is FALSE in the VM's own settings: no VT-x/AMD-V"), HOST
+            ),
+            settings_question(HOST),
+        ),
         (
             "offline-vmx",
             "manual",
             "1 VM(s) (a1) do not set vhv.enable (and ESXi 5.0's vhv.allow) in their .vmx: the "
-            "host's /etc/vmware/config, not read, decides",
-            "Does /etc/vmware/config on host offline-vmx leave vhv.enable (and ESXi 5.0's "
-            "vhv.allow) out, or set them to FALSE? Evidence: `grep -i` for these keys in "
-            "/etc/vmware/config on the host (ESXi Shell or SSH). Pass: yes; fail: it sets one to "
-            "TRUE.",
+            "host's /etc/vmware/settings and /etc/vmware/config, not read, decide",
+            "Do /etc/vmware/settings and /etc/vmware/config on host offline-vmx leave vhv.enable "
+            "(and ESXi 5.0's vhv.allow) out, or set them to FALSE? Evidence: `grep -i` for these "
+            "keys in /etc/vmware/settings and /etc/vmware/config on the host (ESXi Shell or SSH). "
+            "Pass: yes; fail: it sets one to TRUE.",
         ),
     ]
 
@@ -162,9 +178,11 @@ def test_vsphere_vm_without_nested_hv_asks_its_host(tmp_path: Path) -> None:
     assert _verdict(a, "HVA-049") == (
         "manual",
         "1 VM(s) (vm1) do not set vhv.enable (and ESXi 5.0's vhv.allow) in their .vmx: the "
-        "host's /etc/vmware/config, not read, decides",
+        "host's /etc/vmware/settings and /etc/vmware/config, not read, decide",
     )
-    assert _question(a, "HVA-049").startswith("Does /etc/vmware/config on host esx1 leave")
+    assert _question(a, "HVA-049").startswith(
+        "Do /etc/vmware/settings and /etc/vmware/config on host esx1 leave"
+    )
 
 
 # --- L15-3: HVA-402's size limit as VMware reads a number ------------------------------------------
@@ -217,7 +235,7 @@ def test_setinfo_limit_read_as_vmware_reads_it(
         {"a1": f'tools.setInfo.sizeLimit = "{limit}"\n{HOST_INFO_OFF}'},
         "HVA-402",
     )
-    assert [(status, message) for _, status, message, _ in got] == [expected]
+    assert [(status, message) for _, status, message, _ in got] == [own_keys(expected, HOST)]
 
 
 def test_setinfo_hex_above_the_limit_fails(
@@ -251,12 +269,12 @@ def test_setinfo_keys_absent_ask_the_host(
             "offline-vmx",
             "manual",
             "1 VM(s) (a1) do not set tools.setInfo.sizeLimit and tools.guestlib.enableHostInfo in "
-            "their .vmx: the host's /etc/vmware/config, not read, decides",
-            "Does /etc/vmware/config on host offline-vmx leave tools.setInfo.sizeLimit and "
-            "tools.guestlib.enableHostInfo out, or set the limit to at most 1048576 and "
-            "enableHostInfo to FALSE? Evidence: `grep -i` for these keys in /etc/vmware/config on "
-            "the host (ESXi Shell or SSH). Pass: yes; fail: it sets a limit above 1048576 or 0, or "
-            "enableHostInfo TRUE.",
+            "their .vmx: the host's /etc/vmware/settings and /etc/vmware/config, not read, decide",
+            "Do /etc/vmware/settings and /etc/vmware/config on host offline-vmx leave "
+            "tools.setInfo.sizeLimit and tools.guestlib.enableHostInfo out, or set the limit to at "
+            "most 1048576 and enableHostInfo to FALSE? Evidence: `grep -i` for these keys in "
+            "/etc/vmware/settings and /etc/vmware/config on the host (ESXi Shell or SSH). Pass: "
+            "yes; fail: it sets a limit above 1048576 or 0, or enableHostInfo TRUE.",
         )
     ]
 

@@ -35,6 +35,7 @@ from test_redteam3_vm_probes import (
     replayed_domains,
     verdict,
 )
+from test_redteam17_vmw_probes import but
 
 
 def xfail(reason: str) -> pytest.MarkDecorator:
@@ -687,7 +688,10 @@ def test_vmx_smaller_setinfo_limit_is_not_a_failure(
         for r in report["results"]
         if (r["check_id"], r["subject"]["name"]) == ("HVA-402", "web-01")
     )
-    assert r["status"] == "pass", r["message"]
+    # V17-1: a pass on the VM's own keys is the question of the host's /etc/vmware/settings
+    assert (r["status"], r["message"].endswith(but("offline-vmx"))) == ("manual", True), r[
+        "message"
+    ]
 
 
 def test_vmx_larger_setinfo_limit_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1356,8 +1360,8 @@ def test_vsphere_real_pyvmomi_video_card_without_3d_passes(
         tmp_path, capsys, "HVA-405", "esx1", **{"config.hardware.device": [card]}
     ) == (
         "manual",
-        "1 VM(s) (api-vm) do not set mks.enable3d in their .vmx: the host's /etc/vmware/config, "
-        "not read, decides",
+        "1 VM(s) (api-vm) do not set mks.enable3d in their .vmx: the host's /etc/vmware/settings "
+        "and /etc/vmware/config, not read, decide",
     )
 
 
@@ -1424,7 +1428,7 @@ def test_vsphere_max_mks_connections_one_passes(
     status, msg = _rendered_vm_verdict(
         tmp_path, capsys, "HVA-403", **{"config.maxMksConnections": 1}
     )
-    assert status == "pass", msg
+    assert (status, msg.endswith(but("esx1"))) == ("manual", True), msg  # V17-1
 
 
 # --- HVA-031 (hole in R44's fix on branch vmfix2): the UDP net console from raw arguments ------------

@@ -164,8 +164,8 @@ def test_offline_template_is_assessed(tmp_path: Path, capsys: pytest.CaptureFixt
         ("HVA-401", "offline-vmx"): (
             "manual",
             "1 VM(s) (web-01) do not set each of isolation.tools.*.disable and "
-            "isolation.device.connectable.disable in their .vmx: the host's /etc/vmware/config, "
-            "not read, decides",
+            "isolation.device.connectable.disable in their .vmx: the host's /etc/vmware/settings "
+            "and /etc/vmware/config, not read, decide",
         ),
         ("HVA-401", "base-linux (template)"): (
             "fail",

@@ -79,9 +79,11 @@ from typing import Any
 
 import pytest
 
+from hvaudit.checks.vmware import settings_question
 from test_pvevmw_leads15 import _offline
 from test_redteam11_vmw_probes import _question, _verdict
 from test_redteam13_vmw_probes import LOCKOUT, STIG_QUALITY, _vsphere
+from test_redteam17_vmw_probes import own_keys
 
 # --- L16-10 .. L16-13: more .vmx keys a VM leaves to the host's /etc/vmware/config -----------------
 
@@ -96,16 +98,17 @@ from test_redteam13_vmw_probes import LOCKOUT, STIG_QUALITY, _vsphere
 
 def _question_for(keys: str, passes: str, fails: str, host: str = "offline-vmx") -> str:
     return (
-        f"Does /etc/vmware/config on host {host} leave {keys} out, or set {passes}? Evidence: "
-        "`grep -i` for these keys in /etc/vmware/config on the host (ESXi Shell or SSH). Pass: "
-        f"yes; fail: {fails}."
+        f"Do /etc/vmware/settings and /etc/vmware/config on host {host} leave {keys} out, or set "
+        f"{passes}? Evidence: `grep -i` for these keys in /etc/vmware/settings and "
+        "/etc/vmware/config on the host (ESXi Shell or SSH). Pass: yes; fail: "
+        f"{fails}."
     )
 
 
 def _message(n: int, names: str, keys: str) -> str:
     return (
-        f"{n} VM(s) ({names}) do not set {keys} in their .vmx: the host's /etc/vmware/config, "
-        "not read, decides"
+        f"{n} VM(s) ({names}) do not set {keys} in their .vmx: the host's /etc/vmware/settings "
+        "and /etc/vmware/config, not read, decide"
     )
 
 
@@ -121,11 +124,17 @@ def test_vnc_key_absent_asks_the_host(tmp_path: Path, capsys: pytest.CaptureFixt
         "HVA-031",
     )
     assert sorted(got) == [
-        (
+        (  # V17-1: the VM's own key is overridden by the host's /etc/vmware/settings
             "b2",
-            "pass",
-            "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere only",
-            None,
+            *own_keys(
+                (
+                    "pass",
+                    "no RemoteDisplay.vnc.enabled = TRUE: the console is reached through vSphere "
+                    "only",
+                ),
+                "offline-vmx",
+            ),
+            settings_question("offline-vmx"),
         ),
         (
             "offline-vmx",
@@ -162,7 +171,9 @@ def test_vnc_key_absent_on_esxi_6_5_asks(tmp_path: Path) -> None:
         "manual",
         _message(1, "vm1", "RemoteDisplay.vnc.enabled"),
     )
-    assert _question(a, "HVA-031").startswith("Does /etc/vmware/config on host esx1 leave")
+    assert _question(a, "HVA-031").startswith(
+        "Do /etc/vmware/settings and /etc/vmware/config on host esx1 leave"
+    )
 
 
 def test_vmci_key_absent_asks_the_host(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -172,7 +183,13 @@ def test_vmci_key_absent_asks_the_host(tmp_path: Path, capsys: pytest.CaptureFix
     sets it for every VM. Offline there is no version: the host's question."""
     got = _offline(tmp_path, capsys, {"a1": "", "b2": 'vmci0.unrestricted = "FALSE"\n'}, "HVA-057")
     assert sorted(got) == [
-        ("b2", "pass", "no shared-memory device and no vmci0.unrestricted = TRUE", None),
+        (  # V17-1
+            "b2",
+            *own_keys(
+                ("pass", "no shared-memory device and no vmci0.unrestricted = TRUE"), "offline-vmx"
+            ),
+            settings_question("offline-vmx"),
+        ),
         (
             "offline-vmx",
             "manual",
@@ -202,7 +219,11 @@ def test_3d_key_absent_asks_the_host(tmp_path: Path, capsys: pytest.CaptureFixtu
     /etc/vmware/config can set it. Right: the host's question; FALSE in the .vmx passes."""
     got = _offline(tmp_path, capsys, {"a1": "", "b2": 'mks.enable3d = "FALSE"\n'}, "HVA-405")
     assert sorted(got) == [
-        ("b2", "pass", "3D acceleration off", None),
+        (  # V17-1
+            "b2",
+            *own_keys(("pass", "3D acceleration off"), "offline-vmx"),
+            settings_question("offline-vmx"),
+        ),
         (
             "offline-vmx",
             "manual",
@@ -238,10 +259,13 @@ def test_empty_salt_at_salting_2_passes(tmp_path: Path) -> None:
     salt": the VM's own key outranks the host's default."""
     vmx = 'displayName = "vm1"\nsched.mem.pshare.salt = ""\n'
     a = _vsphere(tmp_path, {"advanced": {"Mem.ShareForceSalting": 2}}, vmx=vmx)
-    assert _verdict(a, "HVA-404", "vm1") == (
-        "pass",
-        "sched.mem.pshare.salt is empty, host Mem.ShareForceSalting = 2: the VM gets its own "
-        "unique salt",
+    assert _verdict(a, "HVA-404", "vm1") == own_keys(  # V17-1: the host's settings override
+        (
+            "pass",
+            "sched.mem.pshare.salt is empty, host Mem.ShareForceSalting = 2: the VM gets its own "
+            "unique salt",
+        ),
+        "esx1",
     )
 
 

@@ -60,7 +60,8 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-401", "legacy-db"): "fail",
         ("HVA-402", "offline-vmx"): "manual",  # web-01 leaves both keys to the host
         ("HVA-402", "legacy-db"): "fail",
-        ("HVA-403", "web-01"): "pass",
+        # RemoteDisplay.maxConnections = 1, but the host's /etc/vmware/settings overrides it
+        ("HVA-403", "web-01"): "manual",
         ("HVA-403", "legacy-db"): "fail",
         ("HVA-404", "web-01"): "manual",  # no host: Mem.ShareForceSalting unknown
         ("HVA-404", "legacy-db"): "fail",
@@ -96,6 +97,7 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-066", "legacy-db"): "fail",
         ("HVA-067", "web-01"): "manual",
         ("HVA-067", "legacy-db"): "manual",
+        ("HVA-444", "offline-vmx"): "manual",  # /etc/vmware/settings: ESXi Shell only (V17-1)
     }
     msg = {(r["check_id"], r["subject"]["name"]): r["message"] for r in report["results"]}
     # every 2014 recommendation has a result offline too; what rests on the host says why not
@@ -257,7 +259,9 @@ def test_own_evidence_names_in_an_offline_vmx_are_ignored(
     [(-1, "fail", "RemoteDisplay.maxConnections is not set: unlimited console sessions"),
      (0, "fail", "RemoteDisplay.maxConnections is not set: unlimited console sessions"),
      (2, "fail", "maxMksConnections = 2 (vSphere API): 2 sessions"),
-     (1, "pass", "maxMksConnections = 1 (vSphere API)")],
+     # V17-1: the pass is withheld as the question of esx1's /etc/vmware/settings
+     (1, "manual", "maxMksConnections = 1 (vSphere API); but /etc/vmware/settings on host esx1, "
+      "not read, takes precedence over the VM's own settings (HVA-444)")],
 )  # fmt: skip
 def test_console_limit_read_from_the_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: int, status: str, part: str

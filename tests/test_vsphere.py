@@ -471,7 +471,8 @@ def test_vcenter_scan_exact_vm_findings(
         ("HVA-401", "legacy-db"): "fail",
         # web-01 leaves tools.setInfo.sizeLimit to its host's /etc/vmware/config: a host question
         ("HVA-402", "legacy-db"): "fail",
-        ("HVA-403", "web-01"): "pass",
+        # RemoteDisplay.maxConnections = 1, but the host's /etc/vmware/settings overrides it
+        ("HVA-403", "web-01"): "manual",
         ("HVA-403", "legacy-db"): "fail",
         # web-01 leaves sched.mem.pshare.salt and mks.enable3d to its host's /etc/vmware/config
         # (L16-13, L16-12): host questions
@@ -675,6 +676,7 @@ def test_hardened_standalone_esxi_has_no_failure(
         "HVA-237",
         "HVA-401",  # isolation keys the VMs leave to the host's /etc/vmware/config
         "HVA-402",  # tools.setInfo.sizeLimit and enableHostInfo likewise
+        "HVA-403",  # RemoteDisplay.maxConnections = 1, but /etc/vmware/settings overrides it (V17-1)
         "HVA-404",  # sched.mem.pshare.salt likewise (L16-13)
         "HVA-405",  # mks.enable3d likewise (L16-12)
         "HVA-419",  # NTP servers and the log host are names against rulesets limited to
@@ -687,6 +689,7 @@ def test_hardened_standalone_esxi_has_no_failure(
         "HVA-437",  # VM monitoring, introspection and gold configuration are questions
         "HVA-438",
         "HVA-439",
+        "HVA-444",  # /etc/vmware/settings: ESXi Shell only (V17-1)
         "HVA-480",
     ]
     assert report_problems(report["results"]) == {}  # each one attestable question

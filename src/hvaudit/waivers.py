@@ -39,6 +39,7 @@ from typing import Any
 
 from hvaudit.catalog import EDITIONS
 from hvaudit.checks.base import Outcome, Status
+from hvaudit.checks.vmware import HOST_SETTINGS, HOST_SETTINGS_CHECK, settings_question
 from hvaudit.engine import Assessment, Attested, Result, Waived
 from hvaudit.errors import InputError
 from hvaudit.tomlfile import read_toml
@@ -252,6 +253,47 @@ def apply_attestations(a: Assessment, attestations: list[Attestation], today: dt
             }
         )
     _answer_unseen_raw_arguments(a)
+    _answer_host_settings(a)
+
+
+def _answer_host_settings(a: Assessment) -> None:
+    """A VMware VM's pass that rests on keys its own .vmx sets was withheld as the question of
+    its host's /etc/vmware/settings (hvaudit.checks.vmware.own_keys_pass), which overrides them.
+    An attestation answering HVA-444 yes for a host (the file is empty) answers each of those
+    questions of that host's VMs at once: the withheld pass stands on that attestation (its
+    `Attested` record and message name it and HVA-444). A "no", an expired attestation or
+    another host's leaves them open; an item an attestation of its own answered is not
+    touched."""
+    empty_on = {
+        r.outcome.subject.name: r.attested
+        for r in a.results
+        if r.check.id == HOST_SETTINGS_CHECK
+        and r.outcome.subject.type == "host"
+        and r.attested is not None
+        and r.attested.answer == "yes"
+        and r.status is Status.PASS
+    }
+    if not empty_on:
+        return
+    for i, r in enumerate(a.results):
+        o, w = r.outcome, r.outcome.withheld
+        if w is None or r.attested is not None or o.status is not Status.MANUAL:
+            continue
+        host = o.subject.host
+        t = empty_on.get(host) if host is not None else None
+        if t is None or w.status is not Status.PASS or o.question != settings_question(host):
+            continue
+        said = (
+            f"{HOST_SETTINGS} on host {host} empty, attested ('{t.answer}' to "
+            f"{HOST_SETTINGS_CHECK}) by {t.attested_by} on {t.attested_at} ({t.evidence})"
+        )
+        a.results[i] = dataclasses.replace(
+            r,
+            outcome=Outcome(o.subject, w.status, f"{said}; observed: {w.message}", o.evidence),
+            attested=dataclasses.replace(
+                t, evidence=f"{HOST_SETTINGS_CHECK}: {HOST_SETTINGS} empty; {t.evidence}"
+            ),
+        )
 
 
 RAW_ARGUMENTS_CHECK = "HVA-046"
@@ -292,7 +334,7 @@ def _answer_unseen_raw_arguments(a: Assessment) -> None:
         if w is None or r.attested is not None or o.status is not Status.MANUAL:
             continue
         t = none_by.get(key(r)) if o.subject.type == "vm" else None
-        if t is None:
+        if t is None or o.question == settings_question(o.subject.host):
             continue
         said = (
             f"no raw QEMU arguments, attested ('{t.answer}' to {RAW_ARGUMENTS_CHECK}) by "

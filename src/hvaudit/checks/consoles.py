@@ -39,7 +39,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.guest import esxi_version
-from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions
+from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions, own_keys_pass
 from hvaudit.model import Chardev, Fact, Graphics, Host, Source, Vm
 from hvaudit.parse.qemu_args import QemuOption, parse_option, parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
@@ -409,7 +409,10 @@ def _vmx_console(v: Vm, h: Host) -> Outcome | None:
     if outcome is None and not served:
         return None
     if outcome is not None and (outcome.status is not Status.PASS or not served):
-        return outcome
+        # a pass on the VM's own key holds only where ESXi serves no VNC (7.0 and later);
+        # before that the host's /etc/vmware/settings overrides the key (V17-1)
+        version = esxi_version(h)
+        return outcome if version is not None and version[0] >= 7 else own_keys_pass(outcome)
     ports = ", ".join(f"{port} ({uri})" for port, uri in served)
     assert v.vmware is not None
     first = (

@@ -30,7 +30,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.network import _pci_functions
-from hvaudit.checks.vmware import host_default_questions
+from hvaudit.checks.vmware import host_default_questions, own_keys_pass
 from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import HOST_CHARDEV, parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
@@ -511,7 +511,9 @@ def _vmx_nesting(v: Vm) -> Outcome | None:
             s, "vhv.enable = TRUE: the guest is given VT-x/AMD-V and can run a hypervisor", ref
         )
     if v.vmware is not None and "vhv.enable" in v.vmware.settings:
-        return passed(s, "vhv.enable is FALSE in the VM's own settings: no VT-x/AMD-V", ref)
+        return own_keys_pass(
+            passed(s, "vhv.enable is FALSE in the VM's own settings: no VT-x/AMD-V", ref)
+        )
     return None
 
 
@@ -939,7 +941,9 @@ def _vmci_unrestricted(v: Vm, h: Host) -> Outcome | None:
         return None
     # read as VMware reads a boolean (vmx_bool: "t", "y" and "" are TRUE too)
     if unrestricted is None or not vmx_bool(unrestricted):
-        return passed(s, "no shared-memory device and no vmci0.unrestricted = TRUE", ref)
+        ok = passed(s, "no shared-memory device and no vmci0.unrestricted = TRUE", ref)
+        # the VM's own FALSE decides only where the key takes effect (before ESXi 5.1)
+        return ok if version is not None and version >= (5, 1) else own_keys_pass(ok)
     if version is not None and version >= (5, 1):
         return passed(
             s, f"vmci0.unrestricted = TRUE has no effect on ESXi {version[0]}.{version[1]}", ref

@@ -20,6 +20,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Status,
     Subject,
     check,
     failed,
@@ -75,11 +76,56 @@ def _false(value: str | None) -> bool:
 HOST_CONFIG = "/etc/vmware/config"
 
 
+#: The host file whose settings every VM's vmx process reads first and that "take precedence
+#: over settings in the *.vmx file": DISA's vSphere 8 STIG ESXI-80-000236 (V-258791; vSphere 7
+#: ESXI-70-000092, VCF 9 VCFE-9X-000232, read with `find_string`), "The ESXi host must not be
+#: configured to override virtual machine (VM) configurations ... a vmx process will look in two
+#: locations ... /etc/vmware/settings and the per-vm *.vmx file", check `stat -c "%s"
+#: /etc/vmware/settings` is 0 ("the ESXi setting cannot be easily queried"); a public ESXi 6.0
+#: how-to re-enables copy and paste for every VM there (isolation.tools.copy.disable = "false").
+#: Neither the vSphere API nor a datastore shows it, so a VM's pass that rests on a key its own
+#: .vmx sets is a question of its host (V17-1): HVA-444 asks it once per host, and an
+#: attestation answering HVA-444 yes for a host restores those passes of its VMs
+#: (hvaudit.waivers._answer_host_settings).
+HOST_SETTINGS = "/etc/vmware/settings"
+HOST_SETTINGS_CHECK = "HVA-444"
+
+
+def settings_question(host: str | None) -> str:
+    """HVA-444's question of `host`, asked by every VM pass that rests on its own .vmx keys."""
+    where = "this host" if host is None else f"host {host}"
+    return (
+        f'Is {HOST_SETTINGS} on {where} empty? Evidence: `stat -c "%s" {HOST_SETTINGS}` '
+        "on the host (ESXi Shell or SSH; vSphere 8 STIG ESXI-80-000236). Pass: yes, 0, so no "
+        "host-wide setting overrides the VMs' own .vmx keys; fail: larger, its settings are read "
+        "first and take precedence over every VM's .vmx."
+    )
+
+
+def own_keys_pass(o: Outcome) -> Outcome:
+    """A VMware VM's pass `o` that rests on keys its own .vmx sets, withheld as HVA-444's
+    question of its host (HOST_SETTINGS): the host's /etc/vmware/settings, not read, overrides
+    them. Any other outcome is returned as it is."""
+    if o.status is not Status.PASS:
+        return o
+    host = o.subject.host
+    return Outcome(
+        o.subject,
+        Status.MANUAL,
+        f"{o.message}; but {HOST_SETTINGS} on host {host}, not read, takes precedence over the "
+        f"VM's own settings ({HOST_SETTINGS_CHECK})",
+        o.evidence,
+        settings_question(host),
+        o,
+    )
+
+
 def host_default_questions(
     ctx: Context, relying: dict[str, list[Vm]], keys: str, passes: str, fails: str, ref: str
 ) -> Iterator[Outcome]:
     """One manual item per host for the VMs of `relying` (host name -> VMs) whose verdict rests
-    on `keys` being absent from their .vmx: does the host's /etc/vmware/config set them?"""
+    on `keys` being absent from their .vmx: does the host's /etc/vmware/config set them, or its
+    /etc/vmware/settings (HOST_SETTINGS, which overrides every VM's own keys)?"""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for name in sorted(relying):
         vms = relying[name]
@@ -90,11 +136,11 @@ def host_default_questions(
         yield manual(
             subject,
             f"{len(names)} VM(s) ({shown}) do not set {keys} in their .vmx: the host's "
-            f"{HOST_CONFIG}, not read, decides",
+            f"{HOST_SETTINGS} and {HOST_CONFIG}, not read, decide",
             *evidence,
-            question=f"Does {HOST_CONFIG} on host {name} leave {keys} out, or set {passes}? "
-            f"Evidence: `grep -i` for these keys in {HOST_CONFIG} on the host (ESXi Shell or SSH). "
-            f"Pass: yes; fail: {fails}.",
+            question=f"Do {HOST_SETTINGS} and {HOST_CONFIG} on host {name} leave {keys} out, or "
+            f"set {passes}? Evidence: `grep -i` for these keys in {HOST_SETTINGS} and "
+            f"{HOST_CONFIG} on the host (ESXi Shell or SSH). Pass: yes; fail: {fails}.",
         )
 
 
@@ -138,10 +184,12 @@ def tools_isolation(ctx: Context) -> Iterator[Outcome]:
         if opened:
             yield failed(s, f"set to FALSE: {', '.join(opened)}", *(vm.at(k) for k in opened))
         elif all(k.lower() in vm.settings for k in ISOLATION_KEYS):
-            yield passed(
-                s,
-                "every isolation key is set TRUE in the VM's own settings",
-                *(vm.at(k) for k in ISOLATION_KEYS),
+            yield own_keys_pass(
+                passed(
+                    s,
+                    "every isolation key is set TRUE in the VM's own settings",
+                    *(vm.at(k) for k in ISOLATION_KEYS),
+                )
             )
         else:
             relying.setdefault(v.host, []).append(v)
@@ -218,7 +266,9 @@ def tools_information(ctx: Context) -> Iterator[Outcome]:
         elif limit is None or host_info is None:
             relying.setdefault(v.host, []).append(v)
         else:
-            yield passed(s, f"size limit {size} and no host information for the guest", *refs)
+            yield own_keys_pass(
+                passed(s, f"size limit {size} and no host information for the guest", *refs)
+            )
     yield from host_default_questions(
         ctx,
         relying,
@@ -261,7 +311,7 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
         if digits(api) and int(api) >= 1:
             ref = vm.at("hvaudit.maxMksConnections")
             if api == "1":
-                yield passed(s, "maxMksConnections = 1 (vSphere API)", ref)
+                yield own_keys_pass(passed(s, "maxMksConnections = 1 (vSphere API)", ref))
             else:
                 yield failed(s, f"maxMksConnections = {api} (vSphere API): {api} sessions", ref)
             continue
@@ -275,9 +325,11 @@ def console_connections(ctx: Context) -> Iterator[Outcome]:
             continue
         n, _ = vmx_long(raw)
         if value == "1":
-            yield passed(s, "RemoteDisplay.maxConnections = 1", ref)
+            yield own_keys_pass(passed(s, "RemoteDisplay.maxConnections = 1", ref))
         elif n == 1:
-            yield passed(s, f"RemoteDisplay.maxConnections = {value[:20]} (VMware reads 1)", ref)
+            yield own_keys_pass(
+                passed(s, f"RemoteDisplay.maxConnections = {value[:20]} (VMware reads 1)", ref)
+            )
         elif n is None:
             yield manual(
                 s,
@@ -351,12 +403,14 @@ def page_sharing_salt(ctx: Context) -> Iterator[Outcome]:
         forced = _int(value) if value is not None else None
         host_src = esx.source if esx is not None else ref
         if salt == "" and forced in (1, 2):
-            yield passed(
-                s,
-                f"sched.mem.pshare.salt is empty, host {key} = {forced}: the VM gets its own "
-                "unique salt",
-                ref,
-                host_src,
+            yield own_keys_pass(
+                passed(
+                    s,
+                    f"sched.mem.pshare.salt is empty, host {key} = {forced}: the VM gets its own "
+                    "unique salt",
+                    ref,
+                    host_src,
+                )
             )
         elif forced == 2:
             relying.setdefault(v.host, []).append(v)
@@ -478,7 +532,7 @@ def no_3d(ctx: Context) -> Iterator[Outcome]:
         elif value is None:
             relying.setdefault(v.host, []).append(v)
         else:
-            yield passed(s, "3D acceleration off", ref)
+            yield own_keys_pass(passed(s, "3D acceleration off", ref))
     yield from host_default_questions(
         ctx,
         relying,
@@ -496,6 +550,47 @@ def _esx_hosts(ctx: Context) -> Iterator[tuple[Host, VmwareHost]]:
 
 
 OFFLINE = "offline .vmx files hold no host"
+
+
+@check(
+    id="HVA-444",
+    title="The host overrides no VM's settings (/etc/vmware/settings is empty)",
+    scope="host",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "A host-wide setting can reopen the VMware Tools and device channels HVA-401 and "
+            "HVA-402 close per VM; hvaudit files the file that overrides them with those checks."
+        ),
+        "sp800-125a-r1:HY-SR-7": (
+            "HY-SR-7 limits each VM process to its own devices; a host file read before each "
+            "VM's own settings decides what every VM process is given."
+        ),
+    },
+    remediation="Empty the file from an ESXi shell: `echo -n >/etc/vmware/settings` (vSphere 8 "
+    "STIG ESXI-80-000236), and set what a VM needs in that VM's own advanced settings.",
+    automation="manual",
+    question=settings_question(None),
+    platforms=ESX,
+)
+def host_settings(ctx: Context) -> Iterator[Outcome]:
+    """Every VM's vmx process reads the host's /etc/vmware/settings before the VM's own .vmx,
+    and its settings "take precedence over settings in the *.vmx file" (HOST_SETTINGS, DISA
+    vSphere 8 STIG ESXI-80-000236): a non-empty file can reopen copy and paste, 3D, VNC or page
+    sharing for every VM of the host whatever their own settings say. Neither the vSphere API
+    nor a datastore shows the file ("the ESXi setting cannot be easily queried"), so it is one
+    question per host. The VM checks whose passes rest on keys a VM sets itself (HVA-401 to
+    HVA-405, HVA-031, HVA-049, HVA-057) ask the same question of their VMs and keep their
+    verdict withheld; an attestation answering this check yes for a host restores them
+    (hvaudit.waivers._answer_host_settings)."""
+    for h, esx in _esx_hosts(ctx):
+        yield manual(
+            host_subject(h),
+            f"{HOST_SETTINGS} is not in the evidence (ESXi Shell only)",
+            esx.source,
+            question=settings_question(h.name),
+        )
 
 
 def _gap(what: str, src: Source) -> Fact[bool]:
@@ -1307,7 +1402,22 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             svc = ptp[0]["ptpd"]
             state = f"{'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             if svc.get("running") and svc.get("policy") == "on":
-                yield passed(s, f"clock synchronised by PTP: ptpd {state}", esx.source)
+                # V17-4: ptpd synchronises over the PTP port(s) of config.ptpConfig
+                # (HostPtpConfig.port: deviceType none, virtualNic or pciPassthruNic, API
+                # 7.0.3), which hvaudit does not collect: a ptpd with no port has no master
+                yield manual(
+                    s,
+                    f"clock protocol PTP, ptpd {state}; its PTP port (config.ptpConfig) is not "
+                    "collected",
+                    esx.source,
+                    question=f"Does host {h.name} synchronise its clock with the site's PTP "
+                    "master? Evidence: the vSphere Client, host "
+                    f"{h.name} > Configure > Time Configuration (Precision Time Protocol: its "
+                    "network adapter), or `esxcli system ptp get` and `esxcli system ptp stats "
+                    "get` there. Pass: yes, a PTP port on a VMkernel or passthrough adapter, "
+                    "synchronised to the master; fail: no port (device type none), or not "
+                    "synchronised.",
+                )
             else:
                 yield failed(s, f"clock protocol PTP, but ptpd {state}", esx.source)
             continue
