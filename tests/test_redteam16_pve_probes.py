@@ -134,8 +134,8 @@ def test_p16_1_held_default_display_is_std(
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
     assert pve_result(report, "HVA-047", "web-10") == (
         "pass",
-        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus video "
-        "or USB tablet, mouse or keyboard",
+        "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga "
+        "(VMware SVGA) video or USB tablet, mouse or keyboard",
     )
 
 
