@@ -37,9 +37,11 @@ Findings:
 Probes that held: `X509/Name` (strcasecmp: pass); kvm_amd nested=0 (pass); the LOCAL driver as
 a fallback beside a pool, the SHM refclock 127.127.28.0 and an `includefile` (pass: the included
 file is not read, so not judged); virtlogd/virtlockd sockets at 0600 (pass); an escaped
-`\\\\` ends its line (Storage=none on the next line still fails). Read in the sources, not
-probed: Cyrus SASL `mech_list :` (lib/config.c refuses the whole file, so libvirt's SASL
-cannot start: no pass follows from hvaudit reading the line).
+`\\\\` ends its line (Storage=none on the next line still fails). Probed without a finding:
+a second omfwd action without TLS beside the TLS one (action() over tcp, `& @@host`, `*.* @host`)
+fails HVA-200 naming it. Read in the sources, not probed: Cyrus SASL `mech_list :` (lib/config.c
+refuses the whole file and server.c sasl_server_init returns load_config's error, so libvirt's
+SASL cannot start: no pass follows from hvaudit reading the line).
 
 Tally: 23 cases in 13 test functions; 17 failed on main before their fixes (R17H-1 3, R17H-2 3,
 R17H-3 4, R17H-4 2, R17H-5 3, R17H-6 2: each run with PYTHONPATH=/work/main/src before it
@@ -61,7 +63,8 @@ Leads left (not probed or not fixed for lack of time):
   127.0.0.1` to itself, `allow`/`cmdallow` to all and NTS without `nocerttimecheck` are unjudged.
 - ntpd started with `-c` another file, or ntp.conf includefile: not judged (pass kept).
 - rsyslog `StreamDriverPermittedPeers` wildcards (`*.*.*` matches any three-label name) and
-  `StreamDriver.PermitExpiredCerts="on"`: not judged; syslog-ng destinations not re-probed.
+  `StreamDriver.PermitExpiredCerts="on"` (probed: HVA-200 passes; nsd_gtls accepts an expired
+  server certificate) are not judged; syslog-ng destinations not re-probed.
 - /etc/group gid aliases (two names, one gid): polkit's isInGroup resolves a gid to the first
   name (getgrgid), sudo matches names of the user's gids; not probed.
 - qemu.conf remember_owner / set_process_name / max_files, vhost_net experimental_zcopytx,
