@@ -703,10 +703,10 @@ def test_system_ruleset_with_a_fixed_ip_list(tmp_path: Path) -> None:
     remove. Right: pass, naming that ruleset."""
     a = _vsphere(tmp_path, _firewall(configurable=False))
     assert _verdicts(a, "HVA-412")["esx1"] == (
-        "pass",
+        "manual",  # V17-2: whether the firewall is enabled is not in the API
         "incoming and outgoing blocked; every enabled ruleset a user may restrict is limited to "
         "listed networks; 1 system ruleset(s) ESXi keeps open to all (ipListUserConfigurable "
-        "false): dhcp",
+        "false): dhcp; whether the firewall is enabled is not in the vSphere API",
     )
 
 

@@ -18,6 +18,12 @@ Findings:
   for a host restores them (hvaudit.waivers._answer_host_settings). The host-default questions
   (L15-1, L16-10..13) name /etc/vmware/settings beside /etc/vmware/config.
 
+- V17-2 (false pass): HVA-412 passed "incoming and outgoing blocked; every enabled ruleset
+  limited to listed networks" although the firewall may be off: `esxcli network firewall set
+  --enabled false` (or `unload`) disables it, `esxcli network firewall get` shows "Enabled:
+  false", and HostFirewallInfo carries only defaultPolicy and ruleset (pyVmomi _typeinfo_vim).
+  Now the question whether the firewall is enabled; the fails stand (HVA-412 joins the checks
+  whose pass the platform cannot show, tests/test_check_coverage.py PLATFORM_LIMITATION).
 - V17-4 (false pass): HVA-419 passed "clock synchronised by PTP: ptpd running, policy on" on
   the service state alone; ptpd synchronises over the ports of HostConfigInfo.ptpConfig
   (HostPtpConfig.port[], deviceType none / virtualNic / pciPassthruNic, API 7.0.3), which the
@@ -38,16 +44,14 @@ Settled without a finding:
   script logs "Secure Boot is enabled on the host" for true (both read with `find_string`).
   The pass stays; the API reference's own description was again not reached.
 
-Probes: 9 test cases (6 functions). 5 failed on main (50472df, and b632be8 for V17-4) before
-their fix; the held ESXi 8 case passed there too.
+Probes: 10 test cases (7 functions). 6 failed on main before their fix (50472df for V17-1,
+b632be8 for V17-4, 8554ed2 for V17-2); the held ESXi 8 case passed there too.
 
 Leads left:
-- V17-2, HVA-412 with the firewall disabled (`esxcli network firewall set --enabled false`):
-  the vSphere API's HostFirewallInfo has defaultPolicy and rulesets but no enabled flag, and
-  whether hostd reports a disabled firewall's default policy as not blocked was not found; a
-  disabled firewall may still pass HVA-412 (and HVA-419/420/421's "blocked" reasoning). Making
-  the pass a question (`esxcli network firewall get`, Enabled) is the likely fix; not done in
-  the time.
+- V17-2: whether hostd reports a disabled firewall's default policy as not blocked was not
+  found; where it does, HVA-412 could fail instead of asking. HVA-419/420/421 still reason from
+  the default policy and rulesets ("blocked" fails) of a firewall that may be off (a wrong fail
+  at worst, not a pass).
 - HVA-419 on PTP: collecting config.ptpConfig (port deviceType, device) would let a host with a
   PTP port on a VMkernel adapter pass again; whether govmomi's simulator answers that property
   was not tried. The PTP firewall ruleset (ptpd) is not judged.
@@ -236,4 +240,29 @@ def test_ptpd_running_without_a_known_port_is_asked(tmp_path: Path) -> None:
     assert _verdicts(b, "HVA-419")["esx1"] == (
         "fail",
         "clock protocol PTP, but ptpd stopped, policy on",
+    )
+
+
+# --- V17-2: HVA-412 and a firewall the API cannot show as enabled -----------------------------------
+
+
+def test_firewall_pass_asks_whether_it_is_enabled(tmp_path: Path) -> None:
+    """V17-2: HVA-412 passed "incoming and outgoing blocked; every enabled ruleset limited to
+    listed networks"; `esxcli network firewall set --enabled false` (or `unload`) turns the
+    firewall off ("Enabled: false" in `esxcli network firewall get`) and HostFirewallInfo has
+    only defaultPolicy and ruleset (pyVmomi _typeinfo_vim: no enabled flag), so the API cannot
+    tell a disabled firewall. Right: the question whether it is enabled; a ruleset open to all
+    still fails (V16-1's probes, unchanged)."""
+    from test_redteam16_vmw_probes import _firewall
+
+    a = _vsphere(tmp_path, _firewall(outgoing=True))
+    (r,) = [x for x in a.results if x.check.id == "HVA-412"]
+    assert (r.status.value, r.outcome.message, r.outcome.question) == (
+        "manual",
+        "incoming and outgoing blocked; every enabled ruleset limited to listed networks; "
+        "whether the firewall is enabled is not in the vSphere API",
+        "Is host esx1's firewall enabled? Evidence: `esxcli network firewall get` on the host "
+        "(ESXi Shell or SSH; PowerCLI Get-EsxCli -V2 network.firewall.get). Pass: yes, Enabled: "
+        "true; fail: Enabled: false (the firewall was disabled or unloaded, and every packet "
+        "passes).",
     )

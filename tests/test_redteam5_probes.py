@@ -343,7 +343,8 @@ def test_esxi_ruleset_allowed_from_every_address(tmp_path: Path, networks: list[
 def test_esxi_ruleset_allowed_from_the_management_subnet_passes(tmp_path: Path) -> None:
     """Twin of R5-7: the same ruleset allowed from 10.0.0.0/24 only passes."""
     a = _esx_scan(tmp_path, _ssh_ruleset(["10.0.0.0/24"]))
-    assert vm_verdict(a, "HVA-412", "esx1")[0] == "pass"
+    # V17-2: no fail; whether the firewall is enabled is not in the vSphere API: a question
+    assert vm_verdict(a, "HVA-412", "esx1")[0] == "manual"
 
 
 # --- HVA-220: a VM bridge on a VLAN of a two-member bond ----------------------------------------------

@@ -329,7 +329,7 @@ HOST_EXPECTED = {
     ("HVA-410", "DC0_H1"): "fail",
     ("HVA-411", "DC0_H0"): "pass",
     ("HVA-411", "DC0_H1"): "fail",
-    ("HVA-412", "DC0_H0"): "pass",
+    ("HVA-412", "DC0_H0"): "manual",  # V17-2: whether the firewall is enabled is not in the API
     ("HVA-412", "DC0_H1"): "fail",  # the simulator's rulesets admit any address
     ("HVA-413", "DC0_H0"): "pass",
     ("HVA-413", "DC0_H1"): "fail",
@@ -679,6 +679,7 @@ def test_hardened_standalone_esxi_has_no_failure(
         "HVA-403",  # RemoteDisplay.maxConnections = 1, but /etc/vmware/settings overrides it (V17-1)
         "HVA-404",  # sched.mem.pshare.salt likewise (L16-13)
         "HVA-405",  # mks.enable3d likewise (L16-12)
+        "HVA-412",  # V17-2: whether the firewall is enabled (esxcli only)
         "HVA-419",  # NTP servers and the log host are names against rulesets limited to
         "HVA-420",  # 10.0.0.0/24 (-firewall-restricted): their addresses are asked (L16-16)
         "HVA-421",

@@ -690,7 +690,13 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     (PowerCLI's Get-VMHostFirewallDefaultPolicy, whose IncomingEnabled/OutgoingEnabled are the
     API's HostFirewallDefaultPolicy incomingBlocked/outgoingBlocked negated). A host that lets
     outgoing traffic out by default passed on incomingBlocked alone (V16-1); one whose
-    outgoingBlocked is not reported ("Need not be set") is asked."""
+    outgoingBlocked is not reported ("Need not be set") is asked.
+
+    Whether the firewall runs at all is not in the vSphere API: `esxcli network firewall set
+    --enabled false` (or `unload`) turns it off, `esxcli network firewall get` then reports
+    "Enabled: false", and HostFirewallInfo has no such flag (pyVmomi _typeinfo_vim:
+    defaultPolicy and ruleset only), so a default policy and rulesets that would pass are the
+    question whether it is enabled (V17-2), never a pass."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         fw = esx.firewall
@@ -748,7 +754,16 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
                     f"{len(fixed)} system ruleset(s) ESXi keeps open to all "
                     f"(ipListUserConfigurable false): {shown}"
                 )
-            yield passed(s, f"incoming and outgoing blocked; {what}", esx.source)
+            yield manual(
+                s,
+                f"incoming and outgoing blocked; {what}; whether the firewall is enabled is not "
+                "in the vSphere API",
+                esx.source,
+                question=f"Is host {h.name}'s firewall enabled? Evidence: `esxcli network "
+                "firewall get` on the host (ESXi Shell or SSH; PowerCLI Get-EsxCli -V2 "
+                "network.firewall.get). Pass: yes, Enabled: true; fail: Enabled: false (the "
+                "firewall was disabled or unloaded, and every packet passes).",
+            )
 
 
 def _every_address(networks: list[Any]) -> bool:
