@@ -44,7 +44,7 @@ Settled without a finding:
   script logs "Secure Boot is enabled on the host" for true (both read with `find_string`).
   The pass stays; the API reference's own description was again not reached.
 
-Probes: 10 test cases (7 functions). 6 failed on main before their fix (50472df for V17-1,
+Probes: 7 test cases (6 functions). 6 failed on main before their fix (50472df for V17-1,
 b632be8 for V17-4, 8554ed2 for V17-2); the held ESXi 8 case passed there too.
 
 Leads left:
