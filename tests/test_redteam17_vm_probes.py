@@ -22,6 +22,10 @@ a VM given the host's TPM through such a character device (/dev/tpm0, /dev/tpmrm
 the guest's commands to (wrong n/a hiding a fail; now a fail). R17-4 the same devices opened
 by raw QEMU arguments (`-serial mon:/dev/ttyS1`, `-chardev backend=serial,path=/dev/tpm0`)
 kept HVA-050's and HVA-056's n/a (wrong n/a; hvaudit.parse.qemu_args.raw_chardev_passthrough).
+R17-5 HVA-031 passed a password-less VNC console on 127.0.0.1 beside another VM with
+<interface type='user'>, whose guest reaches the host's 127.0.0.1 through QEMU's slirp (false
+pass; now the loopback console is judged as a network one, naming that VM; HVA-031 declares
+peers interfaces and raw_hypervisor_arguments instead of per_vm).
 
 Held (kept as tests): two VMs whose overlays share one read-only base image (R17-1's edge);
 a USB hostdev beside no character device keeps its n/a (R17-2's edge); a host serial line is
@@ -33,8 +37,9 @@ scsi_host (n/a naming them); HVA-049 for Hyper-V evmcs beside vmx disabled (pass
 hv-evmcs needs VMX, so there is no nesting); HVA-067's launch-security policy table (SEV NODBG,
 SEV-SNP DEBUG, TDX attributes; read, not re-probed).
 
-Tally: 11 probe cases (8 test functions). 8 cases pin R17-1..R17-4 (each failed on main
-before its fix: R17-1 2, R17-2 3, R17-3 2, R17-4 1); 3 held.
+Tally: 13 probe cases (9 test functions). 9 cases pin R17-1..R17-5 (each failed on main
+before its fix: R17-1 2, R17-2 3, R17-3 2, R17-4 1, R17-5 1); 4 held (R17-5's asserts the
+console alone keeps its pass).
 
 Leads left (not settled in the time): Proxmox VE's own `serial0: /dev/ttyS0` (qm.conf: a
 host serial device passed through) and `parallel0: /dev/parport0` are not read by R17-2/R17-3
@@ -46,14 +51,12 @@ console, grab='all' even hides it from the host: the same question as R17-2, not
 compared (VL16-5's lead stands for volumes). HVA-044's VL16-5 message says "each of their
 guests reads and writes what the other wrote" also for R17-1's backing reader, which only
 reads (wording). Network disks (nbd, iscsi, rbd, gluster) without <auth> or TLS carry guest
-data in clear on the storage network; no check owns them. User-mode networking reaches the
-host's loopback: libslirp socket.c sotranslate_out4 rewrites a guest connection to the
-virtual host address (10.0.2.2) to 127.0.0.1 unless disable_host_loopback, and libvirt's
-<interface type='user'> (slirp backend) builds `-netdev user` without restrict=on; so a VM
-with such a NIC reaches every service the host credits as "loopback only" (another VM's VNC
-on 127.0.0.1 that HVA-031 passes, a relay or listener on 127/8), like route_localnet = 1 in
-hvaudit.checks._loopback (probed by script: HVA-031 passes the console, no check names the
-user NIC; passt's --map-host-loopback not read; not fixed in the time). A <channel
+data in clear on the storage network; no check owns them. R17-5 is in HVA-031 only: the
+other checks that credit "loopback only" through hvaudit.checks._loopback (HVA-030, HVA-033,
+HVA-036, HVA-210) do not yet count a user-mode guest as a reach into 127/8; a VM's own guest
+reaching its own loopback listener (a raw `-monitor tcp:127.0.0.1:...,server`) is not counted;
+another VM's loopback port forward (hostfwd, passt) is left as network reach; passt's
+--map-host-loopback default was not read with the tools. A <channel
 type='tcp'> with <target type='guestfwd'> connecting to 127.0.0.1:16509 was reported by
 HVA-031 as "no TCP or UDP character device" under the test driver (whether the driver or the
 parser drops it was not read).
@@ -300,4 +303,39 @@ def test_raw_arguments_opening_host_character_devices_are_judged(tmp_path: Path)
         "fail",
         "host TPM device /dev/tpm0 given to the guest as a character device: the guest "
         "sends the host's TPM its commands",
+    )
+
+
+# --- R17-5: HVA-031, a loopback console beside a guest on user-mode networking -------------------
+
+
+def test_loopback_console_beside_a_user_mode_guest_is_judged_as_a_network_one(
+    tmp_path: Path,
+) -> None:
+    """R17-5 (false pass; found this round). HVA-031 credits a console on 127.0.0.1 as reached
+    by the host alone (hvaudit.checks._loopback), but QEMU's user-mode network stack rewrites a
+    guest's connection to its virtual host address (10.0.2.2) to 127.0.0.1 on the host
+    (libslirp socket.c sotranslate_out4: `sin->sin_addr = loopback_addr` unless
+    disable_host_loopback; read with `find_string`), and libvirt's <interface type='user'>
+    builds `-netdev user` without restrict=on. So VM slirp's guest connects to VM vncloop's
+    password-less VNC on 127.0.0.1:5900, which passed. Now the loopback address is judged as a
+    network one while such a guest runs on the host, naming it."""
+    user_nic = (
+        "<devices><interface type='user'><mac address='52:54:00:17:00:05'/>"
+        "<model type='virtio'/></interface></devices>"
+    )
+    vnc = (
+        "<devices><graphics type='vnc' port='5900' autoport='no' listen='127.0.0.1'>"
+        "<listen type='address' address='127.0.0.1'/></graphics></devices>"
+    )
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "beside").mkdir()
+    alone = _scan(tmp_path / "alone", [q35("vncloop", vnc)])
+    assert verdict(alone, "HVA-031", "vncloop")[0] == "pass"
+    a = _scan(tmp_path / "beside", [q35("vncloop", vnc), q35("slirp", user_nic)])
+    status, message = verdict(a, "HVA-031", "vncloop")
+    assert status == "fail"
+    assert message.endswith(
+        "127/8 is reachable from guests: the user-mode networking of VM slirp (<interface "
+        "type='user'>) turns a guest's connection to its host address into one to 127.0.0.1"
     )

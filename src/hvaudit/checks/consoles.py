@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -85,6 +85,8 @@ class _Verdict:
     """IPv4 loopback addresses judged as network addresses: route_localnet = 1 was read."""
     credited: list[str] = field(default_factory=list)
     """IPv4 loopback addresses taken as local (route_localnet read as 0, or not collectable)."""
+    guests: list[str] = field(default_factory=list)
+    """VMs on the host whose user-mode networking reaches its 127/8 (_loopback_guests, R17-5)."""
 
 
 def _local(r: _Verdict, address: str | None) -> bool:
@@ -98,11 +100,37 @@ def _local(r: _Verdict, address: str | None) -> bool:
     a = (address or "").strip("[]")
     if not is_ipv4_loopback(a):
         return True
-    if r.scope.routed:
+    if r.scope.routed or r.guests:
         r.demoted.append(a)
         return False
     r.credited.append(a)
     return True
+
+
+def _loopback_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
+    """host -> the VMs there whose guests reach the host's 127/8, as (VM, how) (R17-5). QEMU's user-mode
+    network stack rewrites a guest connection to its virtual host address (10.0.2.2 by
+    default) to 127.0.0.1 on the host (libslirp socket.c sotranslate_out4: `if
+    (so->so_faddr.s_addr == s->vhost_addr.s_addr ...) { if (s->disable_host_loopback) return
+    false; sin->sin_addr = loopback_addr; }`, read with `find_string`); QEMU's `restrict=on`
+    ("the guest will be isolated, i.e. it will not be able to contact the host",
+    qemu-options.hx) is the one switch, and libvirt's `<interface type='user'>` sets none (its
+    passt backend maps the gateway to the host's loopback by default too: passt(1)
+    --map-host-loopback, not read with the tools: counted the same). A VM's own guest reaching
+    its own console or port forward gains nothing it lacks, so the check counts the others."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for v in vms:
+        for i in v.interfaces:
+            if i.type == "user":
+                out.setdefault(v.host, []).append(
+                    (v.name, f"VM {v.name} (<interface type='user'>)")
+                )
+        for o in qemu_options(v.raw_hypervisor_arguments):
+            if o.name in ("netdev", "nic", "net") and o.kind == "user" and not o.flag("restrict"):
+                out.setdefault(v.host, []).append(
+                    (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
+                )
+    return out
 
 
 def _where(addr: str) -> str:
@@ -133,7 +161,7 @@ def _where(addr: str) -> str:
         "use the vSphere console (VMware Remote Console or the web console).",
     },
     platforms=(*QEMU, "vmware-esxi"),
-    per_vm=True,
+    peers=("interfaces", "raw_hypervisor_arguments"),
 )
 @qemu_config_unread(
     "a console that listens on the network (a [vnc] or [spice] section, a socket, udp or telnet [chardev] server, a [device] or [chardev] exposing the monitor or gdb)"
@@ -200,7 +228,10 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     question; where route_localnet was not collectable (a simulated host, a bundle older than
     the probe) the loopback stands on the kernel's default, ip-sysctl.rst "route_localnet -
     BOOLEAN ... default FALSE", and the pass says so: the one rule of hvaudit.checks._loopback,
-    as in HVA-033, HVA-210, HVA-030 and HVA-036.
+    as in HVA-033, HVA-210, HVA-030 and HVA-036. Another VM on the host with user-mode
+    networking reaches 127/8 as well (QEMU's slirp maps the guest's host address to
+    127.0.0.1; _loopback_guests), so beside one a loopback console is judged as a network one
+    too, naming that VM (R17-5).
 
     A dbus display (<graphics type='dbus' address=...>) connects QEMU's screen, keyboard and
     pointer to the D-Bus bus at that address; over a `tcp:` or `nonce-tcp:` address off the
@@ -210,6 +241,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail (R11-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     relying: dict[str, list[Vm]] = {}
+    guests = _loopback_guests(ctx.deployment.vms)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if hosts[v.host].platform == "vmware-esxi":
@@ -239,7 +271,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         h = hosts[v.host]
-        r = _Verdict(scope=loopback_scope(h))
+        others = [how for vm, how in guests.get(v.host, []) if vm != v.name]
+        r = _Verdict(scope=loopback_scope(h), guests=others)
         for g in consoles:
             _graphics(h, g, r)
         for g, (transport, host, port) in buses:
@@ -253,14 +286,24 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         objects = _objects(v.raw_hypervisor_arguments)
         for opt, value, q in raw:
             _raw_console_verdict(opt, value, q, r, v.source, objects)
+        # a guest that reaches another VM's port forward on 127/8 reaches that VM's network,
+        # as any network peer does: the guests demote consoles only (R17-5)
+        kept, r.guests = r.guests, []
         for listener in netl:
             _raw_net_verdict(listener, r, v.source)
+        r.guests = kept
         if r.demoted or r.credited:
             refs_localnet = list(r.scope.sources)
-            if r.fails and r.demoted:
+            if r.fails and r.demoted and r.scope.routed:
                 r.fails.append(
                     f"127/8 is reachable from the network: route_localnet = 1 on "
                     f"{', '.join(r.scope.routed)}"
+                )
+            if r.fails and r.demoted and r.guests:
+                r.fails.append(
+                    "127/8 is reachable from guests: the user-mode networking of "
+                    f"{', '.join(r.guests[:5])} turns a guest's connection to its host address "
+                    "into one to 127.0.0.1"
                 )
         else:
             refs_localnet = []
