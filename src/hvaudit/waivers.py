@@ -33,9 +33,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hvaudit.catalog import EDITIONS
 from hvaudit.checks.base import Outcome, Status
@@ -43,6 +44,8 @@ from hvaudit.checks.vmware import HOST_SETTINGS, HOST_SETTINGS_CHECK, settings_q
 from hvaudit.engine import Assessment, Attested, Result, Waived
 from hvaudit.errors import InputError
 from hvaudit.tomlfile import read_toml
+
+_K = TypeVar("_K")
 
 __all__ = [
     "Attestation",
@@ -256,6 +259,23 @@ def apply_attestations(a: Assessment, attestations: list[Attestation], today: dt
     _answer_host_settings(a)
 
 
+def _yes_attested(
+    a: Assessment, check_id: str, subject_type: str, key: Callable[[Result], _K]
+) -> dict[_K, Attested]:
+    """The attestations answering `check_id` yes (its item now a pass) for subjects of
+    `subject_type`, by `key` of their results: what the withheld questions of those subjects
+    rest on (_answer_host_settings, _answer_unseen_raw_arguments)."""
+    return {
+        key(r): r.attested
+        for r in a.results
+        if r.check.id == check_id
+        and r.outcome.subject.type == subject_type
+        and r.attested is not None
+        and r.attested.answer == "yes"
+        and r.status is Status.PASS
+    }
+
+
 def _answer_host_settings(a: Assessment) -> None:
     """A VMware VM's pass that rests on keys its own .vmx sets was withheld as the question of
     its host's /etc/vmware/settings (hvaudit.checks.vmware.own_keys_pass), which overrides them.
@@ -264,15 +284,7 @@ def _answer_host_settings(a: Assessment) -> None:
     `Attested` record and message name it and HVA-444). A "no", an expired attestation or
     another host's leaves them open; an item an attestation of its own answered is not
     touched."""
-    empty_on = {
-        r.outcome.subject.name: r.attested
-        for r in a.results
-        if r.check.id == HOST_SETTINGS_CHECK
-        and r.outcome.subject.type == "host"
-        and r.attested is not None
-        and r.attested.answer == "yes"
-        and r.status is Status.PASS
-    }
+    empty_on = _yes_attested(a, HOST_SETTINGS_CHECK, "host", lambda r: r.outcome.subject.name)
     if not empty_on:
         return
     for i, r in enumerate(a.results):
@@ -318,15 +330,7 @@ def _answer_unseen_raw_arguments(a: Assessment) -> None:
         s = r.outcome.subject
         return (s.host, s.name, s.id)
 
-    none_by = {
-        key(r): r.attested
-        for r in a.results
-        if r.check.id == RAW_ARGUMENTS_CHECK
-        and r.outcome.subject.type == "vm"
-        and r.attested is not None
-        and r.attested.answer == "yes"
-        and r.status is Status.PASS
-    }
+    none_by = _yes_attested(a, RAW_ARGUMENTS_CHECK, "vm", key)
     if not none_by:
         return
     for i, r in enumerate(a.results):
