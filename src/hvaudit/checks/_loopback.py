@@ -25,14 +25,18 @@ from __future__ import annotations
 import functools
 import ipaddress
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hvaudit.model import FactState, Host, Source
+from hvaudit.model import FactState, Host, Source, Vm
+from hvaudit.parse.qemu_args import qemu_options
 
 __all__ = [
     "LOCALNET_QUESTION",
     "LoopbackScope",
+    "guests_reaching",
     "is_ipv4_loopback",
+    "loopback_guests",
     "loopback_scope",
     "loopback_version",
 ]
@@ -110,3 +114,42 @@ def is_ipv4_loopback(address: str | None) -> bool:
     if a in ("localhost", "localhost.localdomain"):
         return True
     return loopback_version(a) == 4
+
+
+def loopback_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
+    """host -> the VMs there whose guests reach the host's 127/8, as (VM, how) (R17-5). QEMU's user-mode
+    network stack rewrites a guest connection to its virtual host address (10.0.2.2 by
+    default) to 127.0.0.1 on the host (libslirp socket.c sotranslate_out4: `if
+    (so->so_faddr.s_addr == s->vhost_addr.s_addr ...) { if (s->disable_host_loopback) return
+    false; sin->sin_addr = loopback_addr; }`, read with `find_string`); QEMU's `restrict=on`
+    ("the guest will be isolated, i.e. it will not be able to contact the host",
+    qemu-options.hx) is the one switch, and libvirt's `<interface type='user'>` sets none (its
+    passt backend maps the gateway to the host's loopback by default too: passt(1)
+    --map-host-loopback, not read with the tools: counted the same). A VM's own guest reaching
+    its own console or port forward gains nothing it lacks, so a check counts the others
+    (guests_reaching). HVA-031, HVA-030, HVA-033, HVA-036 and HVA-210 apply it (R17-5 to R17-9)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for v in vms:
+        for i in v.interfaces:
+            if i.type == "user":
+                out.setdefault(v.host, []).append(
+                    (v.name, f"VM {v.name} (<interface type='user'>)")
+                )
+        for o in qemu_options(v.raw_hypervisor_arguments):
+            if o.name in ("netdev", "nic", "net") and o.kind == "user" and not o.flag("restrict"):
+                out.setdefault(v.host, []).append(
+                    (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
+                )
+    return out
+
+
+def guests_reaching(guests: list[tuple[str, str]], h: Host, pid: int | None = None) -> list[str]:
+    """How each VM of `guests` (loopback_guests of host `h`) reaches a listener on 127/8 held by
+    process `pid`: every one but the VM whose QEMU holds it (its own guest gains nothing)."""
+    q = h.facts.qemu_processes
+    owner = (
+        next((p.guest for p in q.get() if p.pid == pid), None)
+        if pid is not None and q.known
+        else None
+    )
+    return [how for vm, how in guests if vm != owner]

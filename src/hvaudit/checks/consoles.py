@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -20,6 +20,7 @@ from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
     LoopbackScope,
     is_ipv4_loopback,
+    loopback_guests,
     loopback_scope,
 )
 from hvaudit.checks.base import (
@@ -86,7 +87,7 @@ class _Verdict:
     credited: list[str] = field(default_factory=list)
     """IPv4 loopback addresses taken as local (route_localnet read as 0, or not collectable)."""
     guests: list[str] = field(default_factory=list)
-    """VMs on the host whose user-mode networking reaches its 127/8 (_loopback_guests, R17-5)."""
+    """VMs on the host whose user-mode networking reaches its 127/8 (loopback_guests, R17-5)."""
 
 
 def _local(r: _Verdict, address: str | None) -> bool:
@@ -105,32 +106,6 @@ def _local(r: _Verdict, address: str | None) -> bool:
         return False
     r.credited.append(a)
     return True
-
-
-def _loopback_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
-    """host -> the VMs there whose guests reach the host's 127/8, as (VM, how) (R17-5). QEMU's user-mode
-    network stack rewrites a guest connection to its virtual host address (10.0.2.2 by
-    default) to 127.0.0.1 on the host (libslirp socket.c sotranslate_out4: `if
-    (so->so_faddr.s_addr == s->vhost_addr.s_addr ...) { if (s->disable_host_loopback) return
-    false; sin->sin_addr = loopback_addr; }`, read with `find_string`); QEMU's `restrict=on`
-    ("the guest will be isolated, i.e. it will not be able to contact the host",
-    qemu-options.hx) is the one switch, and libvirt's `<interface type='user'>` sets none (its
-    passt backend maps the gateway to the host's loopback by default too: passt(1)
-    --map-host-loopback, not read with the tools: counted the same). A VM's own guest reaching
-    its own console or port forward gains nothing it lacks, so the check counts the others."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for v in vms:
-        for i in v.interfaces:
-            if i.type == "user":
-                out.setdefault(v.host, []).append(
-                    (v.name, f"VM {v.name} (<interface type='user'>)")
-                )
-        for o in qemu_options(v.raw_hypervisor_arguments):
-            if o.name in ("netdev", "nic", "net") and o.kind == "user" and not o.flag("restrict"):
-                out.setdefault(v.host, []).append(
-                    (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
-                )
-    return out
 
 
 def _where(addr: str) -> str:
@@ -230,7 +205,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     BOOLEAN ... default FALSE", and the pass says so: the one rule of hvaudit.checks._loopback,
     as in HVA-033, HVA-210, HVA-030 and HVA-036. Another VM on the host with user-mode
     networking reaches 127/8 as well (QEMU's slirp maps the guest's host address to
-    127.0.0.1; _loopback_guests), so beside one a loopback console is judged as a network one
+    127.0.0.1; loopback_guests), so beside one a loopback console is judged as a network one
     too, naming that VM (R17-5).
 
     A dbus display (<graphics type='dbus' address=...>) connects QEMU's screen, keyboard and
@@ -241,7 +216,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail (R11-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     relying: dict[str, list[Vm]] = {}
-    guests = _loopback_guests(ctx.deployment.vms)
+    guests = loopback_guests(ctx.deployment.vms)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if hosts[v.host].platform == "vmware-esxi":
