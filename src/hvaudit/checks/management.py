@@ -28,7 +28,13 @@ from hvaudit.checks._libvirt import (
     sshd_ports,
     tls_priority_weakness,
 )
-from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
+from hvaudit.checks._loopback import (
+    LOCALNET_QUESTION,
+    guests_reaching,
+    is_ipv4_loopback,
+    loopback_guests,
+    loopback_scope,
+)
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -130,7 +136,10 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     is a listener whose transport only the unit shows: a question, never a pass. A relay onto
     127/8 is HVA-132's (every local user) unless route_localnet = 1 opens 127/8 to an
     interface's network (ip-sysctl.rst; CVE-2020-8558): then it is on the network here too, by
-    the one rule of hvaudit.checks._loopback (unread, a question). tls_no_verify_certificate = 1
+    the one rule of hvaudit.checks._loopback (unread, a question), and beside a VM with
+    user-mode networking, whose guest reaches 127.0.0.1 through QEMU's slirp (loopback_guests:
+    its host address is rewritten to 127.0.0.1), it is that guest's: a fail naming the VM
+    (R17-7). tls_no_verify_certificate = 1
     stops the client-certificate check (as in HVA-034: remote_daemon.c requireValidCert); with
     auth_tls = sasl the client still authenticates ("It is possible to make use of any SASL
     authentication mechanism as well", libvirtd.conf, auth_tls) inside TLS's encryption ("TLS
@@ -153,6 +162,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     server private key" unless key_file moves it; mode r for others under directories others
     may search) lets any of them pose as this host to its clients: a fail; a key_file
     elsewhere, whose permissions are not collected, is a question (_tls_key_readable)."""
+    guests = loopback_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -237,12 +247,15 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                     )
             elif (tls_up or _tls_enabled(h)) and noverify == 1:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
-        relays = _relays_onto_tcp(h)
+        others = guests_reaching(guests.get(h.name, []), h)
+        relays = _relays_onto_tcp(h, others)
         problems += relays
         scope = loopback_scope(h)
         if relays:
             refs += list(h.facts.socket_relays.sources)
             refs += list(scope.sources) if scope.routed else []
+            named = {vm for vm, _ in guests.get(h.name, [])} if others else set()
+            refs += [v.source for v in ctx.deployment.vms if v.host == h.name and v.name in named]
         outward = _outward_relays(h)
         moved = moved_remote_listeners(h, files)
         local4 = [
@@ -321,11 +334,12 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"libvirt listens on local UNIX sockets only{note}", *refs)
 
 
-def _relays_onto_tcp(h: Host) -> list[str]:
+def _relays_onto_tcp(h: Host, guests: list[str]) -> list[str]:
     """Programs that relay a libvirt read-write socket onto a TCP port other machines reach
     (socat(1) `TCP-LISTEN:... UNIX-CONNECT:/run/libvirt/libvirt-sock`): the daemon sees a local
     peer with the relay's credentials, so whoever reaches the port holds the socket's full API
-    without libvirt's TCP authentication or any encryption."""
+    without libvirt's TCP authentication or any encryption; one on 127/8 where route_localnet
+    = 1 or beside a VM whose user-mode guest reaches 127/8 (`guests`, loopback_guests) too."""
     out = [
         f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}: libvirt's full API "
         "without authentication or encryption"
@@ -337,6 +351,14 @@ def _relays_onto_tcp(h: Host) -> list[str]:
             f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}, on 127/8 that "
             f"route_localnet = 1 on {', '.join(routed)} opens to the network: libvirt's full "
             "API without authentication or encryption"
+            for pid, program, path, ports in _loopback4_relays(h)
+        ]
+    elif guests:
+        out += [
+            f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}, on 127/8 that "
+            f"the user-mode networking of {', '.join(guests[:5])} opens to its guest (a "
+            "connection to its host address becomes one to 127.0.0.1): libvirt's full API "
+            "without authentication or encryption"
             for pid, program, path, ports in _loopback4_relays(h)
         ]
     return out
@@ -735,12 +757,17 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     listeners count as exposed then; with route_localnet unread, an unapproved one is a
     question (R9H-6), or rests on the kernel's default where it was not collectable
     (hvaudit.checks._loopback states the one rule).
+    Another VM on the host with user-mode networking reaches 127/8 as well (QEMU's slirp
+    turns its guest's connection to the host address into one to 127.0.0.1;
+    hvaudit.checks._loopback.loopback_guests): beside one, an unapproved IPv4 loopback listener
+    is exposed to that guest and fails, naming the VM (R17-6).
 
     A process name is what `ss -p` shows (the task's name, which any program can take), so a
     listener named "sshd" counts as the approved SSH server only on a port `sshd -T` lists
     (sshd_ports): on another it may be another program, or an sshd run with a configuration of
     its own that no SSH check read; that is the question (HL15-3, was a pass)."""
     allowed = set(ctx.profile.allowed_listeners)
+    guests = loopback_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -758,10 +785,32 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         scope = loopback_scope(h)
         local4 = [lst for lst in f.get() if lst.loopback and is_ipv4_loopback(lst.address)]
         routed = scope.routed
-        exposed = [lst for lst in f.get() if not lst.loopback] + (local4 if routed else [])
+        # a user-mode guest reaches 127/8 too (loopback_guests, R17-6)
+        reached = {id(lst): guests_reaching(guests.get(h.name, []), h, lst.pid) for lst in local4}
+        exposed = [lst for lst in f.get() if not lst.loopback] + (
+            local4 if routed else [lst for lst in local4 if reached[id(lst)]]
+        )
         extra = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed if unapproved(lst)}
         )
+        via = sorted(
+            {
+                how
+                for lst in exposed
+                if not routed and lst.loopback and unapproved(lst)
+                for how in reached.get(id(lst), [])
+            }
+        )
+        if extra and via:
+            yield failed(
+                s,
+                f"unapproved listeners: {', '.join(extra[:12])} (127/8 is reachable from "
+                f"guests: the user-mode networking of {', '.join(via[:5])} turns a guest's "
+                "connection to its host address into one to 127.0.0.1)",
+                *f.sources,
+                *h.facts.qemu_processes.sources,
+            )
+            continue
         if extra and routed:
             yield failed(
                 s,
