@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from hvaudit.checks._libvirt import (
@@ -37,6 +37,7 @@ from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
     LoopbackScope,
     is_ipv4_loopback,
+    loopback_guests,
     loopback_scope,
 )
 from hvaudit.checks.base import (
@@ -179,7 +180,10 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     virQEMUDriverConfigSetDefaults); 0 lets any TLS client send a VM's state. A migration
     address on 127/8 is local by the one rule of hvaudit.checks._loopback: on the network of an
     interface read with route_localnet = 1 (ip-sysctl.rst; CVE-2020-8558), a question where
-    the probe ran and did not answer, the kernel's default (0) where it was not collectable.
+    the probe ran and did not answer, the kernel's default (0) where it was not collectable;
+    beside a VM with user-mode networking, whose guest reaches 127.0.0.1 through QEMU's slirp
+    (loopback_guests: its host address is rewritten to 127.0.0.1), a fail naming the VM, as
+    that guest can send an incoming VM's state (R17-8).
 
     A VM's raw QEMU arguments (<qemu:commandline>) can make its QEMU wait for a migration stream
     at every start, beside libvirt's own: `-incoming tcp:0.0.0.0:4444` (qemu-options.hx,
@@ -195,10 +199,12 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
+    guests = loopback_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         scope = loopback_scope(h)
-        raw = raw_migration_listeners(vms_of.get(h.name, []), scope)
+        near = guests.get(h.name, [])
+        raw = raw_migration_listeners(vms_of.get(h.name, []), scope, near)
         qc = conf_fact(h, "qemu.conf")
         if not qc.known:
             if raw.fails:
@@ -230,11 +236,23 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 f"migration_address = {addr}: route_localnet = 1 on {', '.join(scope.routed)} "
                 "opens 127/8 to the network"
             )
+        elif loop4 and near:
+            problems.append(
+                f"migration_address = {addr}: the user-mode networking of "
+                f"{', '.join(how for _, how in near[:5])} opens 127/8 to its guest (a connection "
+                "to its host address becomes one to 127.0.0.1), which can send an incoming VM's "
+                "state"
+            )
         if verify == 0:
             problems.append("migrate_tls_x509_verify = 0: TLS migration clients are not verified")
         problems += raw.fails
         loop_refs = scope.sources if loop4 or raw.loop4 else ()
-        refs = (asrc, vsrc, *raw.refs, *loop_refs)
+        near_refs = [
+            v.source
+            for v in vms_of.get(h.name, [])
+            if loop4 and near and v.name in {vm for vm, _ in near}
+        ]
+        refs = (asrc, vsrc, *raw.refs, *loop_refs, *near_refs)
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif raw.opaque:
@@ -285,11 +303,15 @@ class RawMigration:
         return tuple(scope.sources) if self.loop4 else ()
 
 
-def raw_migration_listeners(vms: list[Vm], scope: LoopbackScope) -> RawMigration:
+def raw_migration_listeners(
+    vms: list[Vm], scope: LoopbackScope, guests: Sequence[tuple[str, str]] = ()
+) -> RawMigration:
     """Each raw `-incoming` of the host's VMs judged as migration_address is (HVA-036,
-    HVA-308)."""
+    HVA-308). `guests` (loopback_guests of the host) reach 127/8: one on 127/8 beside another
+    VM's user-mode guest fails; the VM's own guest does not run while its QEMU waits."""
     out = RawMigration()
     for v in vms:
+        others = [how for vm, how in guests if vm != v.name]
         for r in raw_incoming(v.raw_hypervisor_arguments):
             shown = f"VM {v.name}'s QEMU argument {r.shown}"
             waits = f"{shown}: QEMU waits for a migration stream ({r.channel} channel)"
@@ -304,6 +326,12 @@ def raw_migration_listeners(vms: list[Vm], scope: LoopbackScope) -> RawMigration
                     out.fails.append(
                         f"{waits} on {r.host}, which route_localnet = 1 on "
                         f"{', '.join(scope.routed)} opens to the network"
+                    )
+                elif is_ipv4_loopback(r.host) and others:
+                    out.fails.append(
+                        f"{waits} on {r.host}, which the user-mode networking of "
+                        f"{', '.join(others[:5])} opens to its guest (a connection to its host "
+                        "address becomes one to 127.0.0.1)"
                     )
                 elif is_ipv4_loopback(r.host):
                     out.loop4.append(f"{waits} on {r.host}")
