@@ -14,7 +14,13 @@ from pathlib import PurePosixPath
 
 from hvaudit.checks._libvirt import is_every_address, sshd_ports, unseen_networks
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
-from hvaudit.checks._loopback import LOCALNET_QUESTION, is_ipv4_loopback, loopback_scope
+from hvaudit.checks._loopback import (
+    LOCALNET_QUESTION,
+    guests_reaching,
+    is_ipv4_loopback,
+    loopback_guests,
+    loopback_scope,
+)
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -1285,7 +1291,12 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     route_localnet = 1 (or `all`) stops that (Linux ip-sysctl.rst, "Do not consider loopback
     addresses as martian source or destination while routing"; CVE-2020-8558), so a management
     service on 127/8 then faces that interface's network (R9H-7); route_localnet unread is a
-    question, not collectable the kernel's default (hvaudit.checks._loopback, the one rule)."""
+    question, not collectable the kernel's default (hvaudit.checks._loopback, the one rule).
+    Another VM on the host with user-mode networking reaches 127/8 as well (QEMU's slirp turns
+    its guest's connection to the host address into one to 127.0.0.1; loopback_guests), so
+    beside one a management service on 127/8 faces that guest: a fail naming the VM, unless
+    the listener is that VM's own QEMU (R17-9)."""
+    guests = loopback_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -1322,19 +1333,40 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             }
         )
         on_loop = local4 if routed else []
-        if wild or on_vm_net or on_loop:
+        # a user-mode guest reaches 127/8 too, but for its own QEMU's listeners (R17-9)
+        reached: dict[str, list[str]] = {}
+        for lst, name in named:
+            if not routed and name is not None and lst.loopback and is_ipv4_loopback(lst.address):
+                hows = guests_reaching(guests.get(h.name, []), h, lst.pid)
+                if hows:
+                    reached.setdefault(f"{name} on {lst.address}", hows)
+        by_guest = sorted(reached)
+        if wild or on_vm_net or on_loop or by_guest:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
             if on_loop:
                 parts.append(
                     f"listening on 127/8, which route_localnet = 1 on {', '.join(routed)} "
                     f"opens to the network: {', '.join(on_loop)}"
                 )
+            if by_guest:
+                hows = sorted({how for hs in reached.values() for how in hs})
+                parts.append(
+                    f"listening on 127/8, which the user-mode networking of "
+                    f"{', '.join(hows[:5])} opens to its guest (a connection to its host "
+                    f"address becomes one to 127.0.0.1): {', '.join(by_guest)}"
+                )
             if on_vm_net:
                 parts.append(
                     "listening on a VM network's host address (every guest on it reaches it): "
                     + ", ".join(on_vm_net)
                 )
-            yield failed(s, "; ".join(parts), *f.sources, *(scope.sources if on_loop else ()))
+            yield failed(
+                s,
+                "; ".join(parts),
+                *f.sources,
+                *(scope.sources if on_loop else ()),
+                *(h.facts.qemu_processes.sources if by_guest else ()),
+            )
         elif local4 and scope.unread is not None:
             yield manual(
                 s,
