@@ -51,9 +51,9 @@ console, grab='all' even hides it from the host: the same question as R17-2, not
 compared (VL16-5's lead stands for volumes). HVA-044's VL16-5 message says "each of their
 guests reads and writes what the other wrote" also for R17-1's backing reader, which only
 reads (wording). Network disks (nbd, iscsi, rbd, gluster) without <auth> or TLS carry guest
-data in clear on the storage network; no check owns them. R17-5 is in HVA-031 only: the
-other checks that credit "loopback only" through hvaudit.checks._loopback (HVA-030, HVA-033,
-HVA-036, HVA-210) do not yet count a user-mode guest as a reach into 127/8; a VM's own guest
+data in clear on the storage network; no check owns them. R17-5 was in HVA-031 only: the
+other checks that credit "loopback only" (HVA-030, HVA-033, HVA-036, HVA-210) count a
+user-mode guest as a reach into 127/8 since R17-6..R17-9 (tests/test_loop17_probes.py); a VM's own guest
 reaching its own loopback listener (a raw `-monitor tcp:127.0.0.1:...,server`) is not counted;
 another VM's loopback port forward (hostfwd, passt) is left as network reach; passt's
 --map-host-loopback default was not read with the tools. A <channel
