@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from hvaudit.checks._loopback import loopback_version
@@ -2881,6 +2881,33 @@ def _overridable(ctx: Context) -> list[str]:
     )
 
 
+def _alone(
+    s: Subject,
+    host: str,
+    ref: Source,
+    service: str,
+    vmks: Iterable[str],
+    nics: dict[str, tuple[str, int | None]],
+    loose: list[str],
+) -> Outcome:
+    """HVA-433/434 where the port groups' VLANs leave `service` alone on its VMkernel adapters
+    `vmks`: a pass, or a question where distributed port groups `loose` let each port override
+    its VLAN (vlanOverrideAllowed) and their ports are not read (V16-3)."""
+    where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in vmks if n in nics)
+    if not loose:
+        return passed(s, f"{service} alone on {where}", ref)
+    return manual(
+        s,
+        f"{service} alone on {where} by the port groups' VLANs; distributed port group(s) "
+        f"{', '.join(loose)[:160]} let each port override its VLAN (vlanOverrideAllowed), and "
+        "their ports are not read",
+        ref,
+        question=_override_question(
+            host, service, "VLAN(s) " + ", ".join(str(nics[n][1]) for n in vmks if n in nics), loose
+        ),
+    )
+
+
 def _override_question(host: str, service: str, where: str, names: list[str]) -> str:
     """The question of a VMkernel VLAN that ports of `names` may override their way onto."""
     return (
@@ -3013,24 +3040,8 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
                 "or native VLAN, and what else uses it). Pass: yes, no VM or other traffic is on "
                 "that segment; fail: VMs or other traffic share it.",
             )
-        elif loose := _overridable(ctx):
-            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in mgmt if n in nics)
-            yield manual(
-                s,
-                f"management alone on {where} by the port groups' VLANs; distributed port "
-                f"group(s) {', '.join(loose)[:160]} let each port override its VLAN "
-                "(vlanOverrideAllowed), and their ports are not read",
-                esx.source,
-                question=_override_question(
-                    h.name,
-                    "management",
-                    "VLAN(s) " + ", ".join(str(nics[n][1]) for n in mgmt if n in nics),
-                    loose,
-                ),
-            )
         else:
-            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in mgmt if n in nics)
-            yield passed(s, f"management alone on {where}", esx.source)
+            yield _alone(s, h.name, esx.source, "management", mgmt, nics, _overridable(ctx))
 
 
 @check(
@@ -3116,24 +3127,8 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
                 "Pass: yes, only vMotion is on that segment; fail: management, VMs or other "
                 "traffic share it.",
             )
-        elif loose := _overridable(ctx):
-            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in vmotion if n in nics)
-            yield manual(
-                s,
-                f"vMotion alone on {where} by the port groups' VLANs; distributed port group(s) "
-                f"{', '.join(loose)[:160]} let each port override its VLAN "
-                "(vlanOverrideAllowed), and their ports are not read",
-                esx.source,
-                question=_override_question(
-                    h.name,
-                    "vMotion",
-                    "VLAN(s) " + ", ".join(str(nics[n][1]) for n in vmotion if n in nics),
-                    loose,
-                ),
-            )
         else:
-            where = ", ".join(f"{n} VLAN {nics[n][1]}" for n in vmotion if n in nics)
-            yield passed(s, f"vMotion alone on {where}", esx.source)
+            yield _alone(s, h.name, esx.source, "vMotion", vmotion, nics, _overridable(ctx))
 
 
 @check(
