@@ -111,8 +111,14 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/dnf/plugins/versionlock.conf"),
     FileProbe("/etc/dnf/plugins/versionlock.list"),
     FileProbe("/etc/systemd/journal-upload.conf"),
-    # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200).
+    # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200). The
+    # main file is the first of these found (journald.conf(5) "Configuration Directories and
+    # Precedence", systemd 256: "only the first file found is used"; newer systemd ships it
+    # under /usr/lib only, HL18-1).
     FileProbe("/etc/systemd/journald.conf"),
+    FileProbe("/run/systemd/journald.conf"),
+    FileProbe("/usr/local/lib/systemd/journald.conf"),
+    FileProbe("/usr/lib/systemd/journald.conf"),
     FileProbe("/etc/libvirt/qemu.conf"),
     # The SASL mechanisms libvirt's TCP transport offers (libvirtd.sasl: mech_list, keytab and
     # sasldb paths; no secrets): tcp_min_ssf alone admits DIGEST-MD5's RC4/3DES layer (R10H-8)

@@ -3043,6 +3043,30 @@ FORWARDERS = {
 
 
 JOURNALD_CONF = "/etc/systemd/journald.conf"
+#: journald.conf(5) "Configuration Directories and Precedence" (systemd 256, read with
+#: `search`): "The main configuration file is loaded from one of the listed directories in order
+#: of priority, only the first file found is used: /etc/systemd/, /run/systemd/,
+#: /usr/local/lib/systemd/, /usr/lib/systemd/" (newer systemd ships no /etc file).
+JOURNALD_MAINS = (
+    JOURNALD_CONF,
+    "/run/systemd/journald.conf",
+    "/usr/local/lib/systemd/journald.conf",
+    "/usr/lib/systemd/journald.conf",
+)
+
+
+def _journald_main(ev: HostEvidence) -> tuple[str, Got]:
+    """The main journald.conf journald reads and its artefact: the first of JOURNALD_MAINS
+    that exists (HL18-1). A file that could not be read is the answer (what it says is
+    unknown); a bundle older than the other paths' probes keeps /etc's file as before."""
+    first = ev.get(_file(JOURNALD_CONF))
+    for path in JOURNALD_MAINS:
+        got = ev.get(_file(path))
+        if got.state == "uncollected" and path != JOURNALD_CONF:
+            break
+        if got.state != "absent":
+            return path, got
+    return JOURNALD_CONF, first
 
 
 def _systemd_cmdline(ev: HostEvidence) -> list[str]:
@@ -3074,11 +3098,11 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
                 return on, f"kernel command line {w}"
     files = _journald_files(ev)
     if files is None:
-        return None, f"{JOURNALD_CONF} and journald.conf.d were not read"
+        return None, f"{_journald_main(ev)[0]} and journald.conf.d were not read"
     found = _journald_last(files, "ForwardToSyslog", _systemd_bool)
     if found is not None:
         return found
-    main_lines = files[0][1]
+    main_path, main_lines = files[0]
     osr = ev.get(_file("/etc/os-release"))
     ids = set()
     for line in osr.text.splitlines() if osr.state == "ok" else []:
@@ -3087,13 +3111,22 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
             ids.update(value.strip().strip("\"'").split())
     if ids & {"debian", "ubuntu"}:
         return True, "Debian's default ForwardToSyslog=yes (journald.conf sets none)"
-    for line in main_lines:
-        m = re.match(r"^#\s*ForwardToSyslog=(\S+)\s*$", line.strip())
-        if m and _systemd_bool(m.group(1)) is not None:
-            return bool(_systemd_bool(m.group(1))), (
-                f"the compiled-in default ForwardToSyslog={m.group(1)} ({JOURNALD_CONF} shows "
-                "the compile time defaults; nothing sets it)"
-            )
+    # the shipped file's comments show the compile time defaults: the main file's, else the
+    # vendor copy's under /usr ("The vendor version of the file contains commented out entries
+    # showing the defaults", journald.conf(5)) where /etc or /run holds the main file
+    shown = [(main_path, main_lines)] + [
+        (vendor, got.text.splitlines())
+        for vendor in JOURNALD_MAINS[2:]
+        if vendor != main_path and (got := ev.get(_file(vendor))).state == "ok"
+    ]
+    for path, lines in shown:
+        for line in lines:
+            m = re.match(r"^#\s*ForwardToSyslog=(\S+)\s*$", line.strip())
+            if m and _systemd_bool(m.group(1)) is not None:
+                return bool(_systemd_bool(m.group(1))), (
+                    f"the compiled-in default ForwardToSyslog={m.group(1)} ({path} shows "
+                    "the compile time defaults; nothing sets it)"
+                )
     return None, "no file sets ForwardToSyslog and this distribution's default is not known"
 
 
@@ -3127,13 +3160,13 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
     syslog daemon that runs and reads that socket (rsyslog: imuxsock). The console and kernel
     log buffer keep no log. A bundle without
     journald's files (an older collector) leaves the journal as kept."""
-    main = ev.get(_file(JOURNALD_CONF))
+    main_path, main = _journald_main(ev)
     drop = ev.get(_cmd("journald-conf-d"))
     if main.state == "uncollected" or drop.state == "uncollected":
         return Fact.of("", main.source)
     if main.state == "failed" or drop.state == "failed":
         return Fact.unavailable(
-            f"{JOURNALD_CONF} and journald.conf.d were not read, so whether journald keeps "
+            f"{main_path} and journald.conf.d were not read, so whether journald keeps "
             "libvirt's messages is unknown",
             main.source,
             drop.source,
@@ -3196,14 +3229,14 @@ def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     "Configuration Directories and Precedence": the main file, then every drop-in sorted by file
     name, a file in /etc hiding one of the same name in /run or /usr/lib), or None when they
     were not read."""
-    main = ev.get(_file(JOURNALD_CONF))
+    main_path, main = _journald_main(ev)
     drop = ev.get(_cmd("journald-conf-d"))
     if main.state in ("uncollected", "failed") or drop.state in ("uncollected", "failed"):
         return None
     files = _by_file(drop.text if drop.state == "ok" else "")
     chosen = _systemd_dropins(files, JOURNALD_CONF_D)
     main_lines = _systemd_lines(main.text.splitlines() if main.state == "ok" else [])
-    return [(JOURNALD_CONF, main_lines)] + [
+    return [(main_path, main_lines)] + [
         (chosen[n], _systemd_lines(files[chosen[n]])) for n in sorted(chosen)
     ]
 
@@ -3387,14 +3420,14 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             and fwd.main_read
             and "imuxsock" in fwd.inputs
             and ("imjournal" not in fwd.inputs or stored is not None)
-            and ev.get(_file(JOURNALD_CONF)).state != "absent"
+            and _journald_main(ev)[1].state != "absent"
         ):
             # On a systemd host journald owns /dev/log and hands a syslog daemon's socket
             # (imuxsock) only what it forwards (systemd-journald.service(8):
             # /run/systemd/journal/syslog); libvirt's daemons log to the journal.
             journal_on, journal_where = (
                 _journald_forwards_to_syslog(ev)
-                if ev.get(_file(JOURNALD_CONF)).state != "uncollected"
+                if _journald_main(ev)[1].state != "uncollected"
                 else (None, f"{JOURNALD_CONF} was not collected")
             )
         names = ", ".join(d.name for d in carried if d.tls)
@@ -3448,7 +3481,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         # Storage=none leaves empty ("all log data received will be dropped", journald.conf(5))
         sources.append(
             Source(
-                _file(JOURNALD_CONF),
+                _journald_main(ev)[1].source.artefact,
                 f"configured but reading nothing: systemd-journal-upload ({ju_url[0]}) reads the "
                 f"journal, and journald keeps none ({ju_stored[1]})",
             )
@@ -3495,7 +3528,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             )
         )
     if journal_note and "rsyslog" not in idle:
-        sources.append(Source(_file(JOURNALD_CONF), journal_note))
+        sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
 
