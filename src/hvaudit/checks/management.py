@@ -1553,6 +1553,15 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                     "every VM"
                 )
                 continue
+            if auth == "polkit" and (unread := _polkit_manage_unresolved(lh)):
+                # a grant whose subject or action test hvaudit does not read may reach every
+                # account (R18H-2): the question, not the pass
+                refs += list(lh.polkit_manage.sources)
+                rules_q.append(
+                    f"{file}: auth_unix_rw = polkit, but {'; '.join(unread[:3])} may grant "
+                    "org.libvirt.unix.manage in a way hvaudit does not read"
+                )
+                continue
             if auth == "polkit" and not lh.polkit_manage.known:
                 refs += list(lh.polkit_manage.sources)
                 rules_q.append(
@@ -1676,6 +1685,16 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "; ".join(ok), *refs)
+
+
+def _polkit_manage_unresolved(lh: LibvirtHost) -> list[str]:
+    """The grants of org.libvirt.unix.manage whose subject test (subject.user.length, a
+    variable, ...) or action test (action_test None) hvaudit does not read, by rule: each may
+    let every account through (R18H-2)."""
+    grants = lh.polkit_manage.get() if lh.polkit_manage.known else ()
+    return list(
+        dict.fromkeys(who.split(":", 1)[1] for _, who in grants if who.startswith("unresolved:"))
+    )
 
 
 #: What a local user does through a world-writable virtlogd/virtlockd socket (R17H-6).

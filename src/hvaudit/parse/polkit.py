@@ -88,24 +88,102 @@ _STR = r"""["']([^"']+)["']"""
 
 def covers_action(rule: str, action: str) -> bool:
     """Whether an addRule() function can answer for `action`: it tests no action id at all
-    (every action), or compares action.id with that id, a prefix of it (indexOf(...) == 0,
-    startsWith) or a regular expression that matches it."""
-    if not re.search(r"\baction\s*\.\s*id\b", rule):
+    (every action), one of its action.id tests (action_test) takes it, or one is of a shape
+    hvaudit does not read (it may)."""
+    return action_test(rule, action) is not False
+
+
+_ID = re.compile(r"\baction\s*\.\s*id\b")
+_REGEX = r"/((?:[^/\\\n]|\\.)+)/[gimsuy]*"
+#: `action.id.METHOD(ARG)` and what follows it, ARG a string literal or a regular expression.
+_METHOD = re.compile(
+    r"\s*\.\s*(indexOf|startsWith|endsWith|includes|search|match)\(\s*(?:"
+    + _STR
+    + "|"
+    + _REGEX
+    + r")\s*\)\s*((?:===?|!==?|>=?|<=?)\s*[-\w.]+)?"
+)
+
+
+def action_test(rule: str, action: str) -> bool | None:
+    """How the function's action.id tests answer for `action`: True when one takes it (or the
+    function tests no action id: every action), False when every test is read and none takes
+    it, None when a test is of a shape hvaudit does not read.
+
+    polkit(8), AUTHORIZATION RULES: a rule is plain JavaScript and action.id a string, so its
+    tests are ECMAScript string operations (ECMA-262 String.prototype): `==` / `!=` compare;
+    indexOf returns the first position or -1 (so `indexOf(s) == 0` is a prefix test and `>= 0`,
+    `> -1`, `!= -1` a substring test); includes, startsWith and endsWith; search returns a
+    position or -1; match and search turn a string argument into a RegExp (in the wild:
+    `action.id.match("org.freedesktop.login1.")`); `/re/.test(action.id)`. A leading `!`
+    negates. Any other use of action.id (substr, split, a variable, switch, ...) is unread:
+    such a rule may answer for the action, and its grants are unresolved (R18H-1)."""
+    spots = list(_ID.finditer(rule))
+    if not spots:
         return True
     if re.search(r"""["']""" + re.escape(action) + r"""["']""", rule):
-        return True
-    for prefix in re.findall(r"action\s*\.\s*id\s*\.\s*(?:indexOf|startsWith)\(\s*" + _STR, rule):
-        if action.startswith(prefix):
+        return True  # the literal id itself (==, a list's indexOf/includes, switch case)
+    unread = False
+    for m in spots:
+        found = _one_action_test(rule[: m.start()], rule[m.end() :], action)
+        if found is True:
             return True
-    for pattern in re.findall(
-        r"/((?:[^/\\\n]|\\.)+)/[gimsuy]*\s*\.\s*test\(\s*action\s*\.\s*id", rule
-    ):
-        if _js_regex_matches(pattern, action):
-            return True
-    for pattern in re.findall(r"action\s*\.\s*id\s*\.\s*match\(\s*/((?:[^/\\\n]|\\.)+)/", rule):
-        if _js_regex_matches(pattern, action):
-            return True
-    return False
+        unread = unread or found is None
+    return None if unread else False
+
+
+def _one_action_test(before: str, after: str, action: str) -> bool | None:
+    """One action.id test (see action_test): `before` and `after` are the code around it."""
+    negated = re.search(r"(?<![!=])!\s*$", before) is not None
+    if m := re.match(r"\s*(===?|!==?)\s*" + _STR, after):
+        if negated:
+            return None
+        return (m.group(2) == action) == m.group(1).startswith("=")
+    if m := re.search(_STR + r"\s*(===?|!==?)\s*$", before):
+        return (m.group(1) == action) == m.group(2).startswith("=")
+    if m := re.search(_REGEX + r"\s*\.\s*test\(\s*$", before):
+        hit = _js_regex_matches(m.group(1), action)
+        return (
+            (not hit)
+            if re.search(r"(?<![!=])!\s*" + _REGEX + r"\s*\.\s*test\(\s*$", before)
+            else hit
+        )
+    if (m := _METHOD.match(after)) is None:
+        return None
+    method, literal, pattern = m.group(1), m.group(2), m.group(3)
+    compare = re.sub(r"\s+", "", m.group(4) or "")
+    if method in ("search", "match"):
+        hit = _js_regex_matches(pattern if pattern is not None else literal, action)
+    elif literal is None:
+        return None  # a RegExp where JavaScript wants a string
+    elif method == "startsWith":
+        hit = action.startswith(literal)
+    elif method == "endsWith":
+        hit = action.endswith(literal)
+    elif method == "includes":
+        hit = literal in action
+    else:  # indexOf
+        if compare in ("==0", "===0"):
+            hit = action.startswith(literal)
+        elif compare in ("!=0", "!==0"):
+            hit = not action.startswith(literal)
+        elif compare in (">=0", ">-1", "!=-1", "!==-1"):
+            hit = literal in action
+        elif compare in ("<0", "==-1", "===-1"):
+            hit = literal not in action
+        else:
+            return None
+        compare = ""
+    if method == "search":
+        if compare in (">=0", ">-1", "!=-1", "!==-1"):
+            pass
+        elif compare in ("<0", "==-1", "===-1"):
+            hit = not hit
+        else:
+            return None
+    elif compare:
+        return None  # e.g. `match(...) == null`: not read
+    return (not hit) if negated else hit
 
 
 def _js_regex_matches(pattern: str, text: str) -> bool:
@@ -282,19 +360,40 @@ def function_grants(path: str, rule: str, action: str) -> list[Grant]:
     granting_stmt = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
     for stmt in found:
         ors = _disjuncts(stmt)
-        if (
-            len(ors) > 1
-            and re.search(granting_stmt, stmt)
-            and any(covers_action(d, action) and not re.search(r"\bsubject\s*\.", d) for d in ors)
-        ):
-            out.append(Grant(path, "user", EVERYONE))
-            continue
-        if covers_action(stmt, action):
-            out += rule_grants(path, stmt)
+        if len(ors) > 1 and re.search(granting_stmt, stmt):
+            open_to_all = [
+                action_test(d, action) for d in ors if not re.search(r"\bsubject\s*\.", d)
+            ]
+            if True in open_to_all:
+                out.append(Grant(path, "user", EVERYONE))
+                continue
+            if None in open_to_all:
+                out.append(_unread_test(path, stmt))
+                continue
+        out += _tested(path, stmt, action)
     granting = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
-    if re.search(granting, rest) and covers_action(rule, action):
-        out += rule_grants(path, rule)
+    if re.search(granting, rest):
+        out += _tested(path, rule, action)
     return out
+
+
+def _tested(path: str, code: str, action: str) -> list[Grant]:
+    """The grants of `code` (rule_grants) where its action tests take `action`; one unresolved
+    grant where they are unread (action_test None) and it grants anything."""
+    test = action_test(code, action)
+    if test is False:
+        return []
+    found = rule_grants(path, code)
+    if test is None and found:
+        return [_unread_test(path, code)]
+    return found
+
+
+def _unread_test(path: str, code: str) -> Grant:
+    """A grant behind an action.id test hvaudit does not read (R18H-1), named by the test."""
+    m = re.search(r"\baction\s*\.\s*id\b(?:\s*\.\s*\w+\s*\([^()]*\))?", code)
+    test = re.sub(r"\s+", " ", m.group(0)).strip() if m else "action.id"
+    return Grant(path, "unresolved", f"{path} (action test {test[:60]} not read)")
 
 
 _PKLA_KINDS = ("resultany", "resultinactive", "resultactive")
@@ -539,6 +638,6 @@ SAMPLE_DOMAIN_ACTION = "org.libvirt.api.domain.start"
 def covers_domain_actions(rule: str) -> bool:
     """Whether an addRule() function answers for some org.libvirt.api.domain.* action: no action
     test, a literal domain action id, a prefix of one, or a regular expression matching one."""
-    if covers_action(rule, SAMPLE_DOMAIN_ACTION):
+    if action_test(rule, SAMPLE_DOMAIN_ACTION) is True:
         return True
     return bool(re.search(r"""["']org\.libvirt\.api\.domain\.[\w-]+["']""", rule))

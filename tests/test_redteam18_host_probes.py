@@ -1,0 +1,141 @@
+"""Eighteenth red-team review, host side (rt18-host).
+
+Same harness as tests/test_redteam17_host_probes.py: libvirt's test driver serves one plain VM,
+and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where
+a probe says so), so every artefact goes through the real collector, parser and engine. Each
+probe asserts the verdict its cited source proves right, with its exact message. This round
+probed the syntax the host parsers read: polkit's JavaScript rules (action.id tests), ...
+
+Findings:
+- R18H-1 (false pass) HVA-132 passed "auth_unix_rw = polkit" and HVA-142 counted no one for a
+  rule granting every account through an action.id test hvaudit did not read:
+  `action.id.indexOf("libvirt") >= 0`, `includes(...)`, `endsWith(".manage")`,
+  `match("libvirt")` (a string: ECMAScript turns it into a RegExp; the form is common in the
+  wild, `action.id.match("org.freedesktop.login1.")`), `search(/libvirt/) >= 0`, and
+  `action.id != "org.freedesktop.login1.reboot"` (every other action). polkit(8): rules are
+  plain JavaScript; only `== literal`, a prefix `indexOf(...) == 0` / startsWith and a
+  `/re/.test` were read, any other test counted as "not this action". Now action_test reads
+  ECMA-262's String.prototype tests (indexOf's -1, includes, startsWith, endsWith, search,
+  match, negation) and a test of any other shape (substr, split, lastIndexOf, a RegExp object,
+  `== false`) makes the rule's grant unresolved: HVA-132 asks, HVA-142 asks. The negation
+  was ignored too (a wrong fail): `!action.id.startsWith("org.libvirt")` granting every other
+  action failed HVA-132 "every local user controls every VM"; now it passes. Fixed.
+- R18H-2 (false pass) HVA-132 passed "auth_unix_rw = polkit" with a grant of
+  org.libvirt.unix.manage whose subject test hvaudit does not read
+  (`subject.user.length > 0`: every account); HVA-142 already asked about it. Now the question
+  naming the rule. Fixed.
+
+Held (kept as tests): ...
+
+Tally: ...
+
+Leads left (not settled in the time): ...
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_host_leads15 import MANAGE, POLKIT, _if, _rule
+
+# --- polkit action.id tests (R18H-1, R18H-2) --------------------------------------------------
+
+RULES = "/etc/polkit-1/rules.d/60-libvirt.rules"
+EVERYONE_FAIL = (
+    f"libvirtd.conf: auth_unix_rw = polkit, but {RULES} grant(s) org.libvirt.unix.manage with "
+    "no subject test: every local user controls every VM"
+)
+HARDENED_132 = "libvirtd.conf: auth_unix_rw = polkit"
+HARDENED_142 = "2 administrative principal(s) (limit 3): alice, root"
+
+
+def _polkit(host_scan, condition: str):
+    return host_scan({"polkit-rules": (POLKIT + _rule(RULES, _if(condition, "YES")), 0)})
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        'action.id.indexOf("libvirt") >= 0',
+        'action.id.indexOf("libvirt.unix") != -1',
+        'action.id.includes("libvirt")',
+        'action.id.endsWith(".manage")',
+        'action.id.match("libvirt")',
+        "action.id.search(/libvirt/) > -1",
+        'action.id != "org.freedesktop.login1.reboot"',
+        '!action.id.startsWith("org.freedesktop.")',
+    ],
+)
+def test_polkit_action_tests_read_as_javascript(host_scan, condition: str) -> None:
+    """R18H-1 (false pass). Each condition takes org.libvirt.unix.manage in JavaScript (ECMA-262
+    String.prototype: indexOf gives -1 when absent, match/search turn a string into a RegExp,
+    a `!` negates) and the rule tests no subject: every local account manages libvirt. hvaudit
+    read only `== literal`, prefixes and `/re/.test`, and passed HVA-132."""
+    a = _polkit(host_scan, condition)
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {"hv1": EVERYONE_FAIL}
+    assert messages(a, "HVA-142") == {
+        "hv1": "3 administrative principal(s) (limit 3): ALL (every user), alice, root"
+    }
+
+
+@pytest.mark.parametrize(
+    ("condition", "test"),
+    [
+        ('action.id.substr(0, 16) == "org.libvirt.unix"', "action.id.substr(0, 16)"),
+        ('action.id.split(".")[1] == "libvirt"', 'action.id.split(".")'),
+        ('action.id.lastIndexOf("manage") > 0', 'action.id.lastIndexOf("manage")'),
+        (
+            'action.id.startsWith("org.freedesktop") == false',
+            'action.id.startsWith("org.freedesktop")',
+        ),
+    ],
+)
+def test_polkit_action_test_not_read_is_a_question(host_scan, condition: str, test: str) -> None:
+    """R18H-1. An action.id test of a shape hvaudit does not read may take the action (each
+    here does): the grant is unresolved, a question for HVA-132 and HVA-142, not a pass."""
+    a = _polkit(host_scan, condition)
+    name = f"{RULES} (action test {test} not read)"
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {
+        "hv1": f"libvirtd.conf: auth_unix_rw = polkit, but {name} may grant "
+        "org.libvirt.unix.manage in a way hvaudit does not read"
+    }
+    assert outcomes(a, "HVA-142") == {"hv1": "manual"}
+    assert messages(a, "HVA-142")["hv1"].startswith(
+        f"3 administrative principal(s) (limit 3): alice, polkit rule {name} (members not read)"
+    )
+
+
+def test_polkit_subject_test_not_read_is_a_question(host_scan) -> None:
+    """R18H-2 (false pass). `subject.user.length > 0` holds for every account; hvaudit cannot
+    read it (HVA-142 asked) but HVA-132 passed. Now HVA-132 asks too."""
+    a = _polkit(host_scan, MANAGE + " && subject.user.length > 0")
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {
+        "hv1": f"libvirtd.conf: auth_unix_rw = polkit, but {RULES} (user) may grant "
+        "org.libvirt.unix.manage in a way hvaudit does not read"
+    }
+    assert outcomes(a, "HVA-142") == {"hv1": "manual"}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        'action.id.indexOf("org.freedesktop.udisks2.") == 0',
+        'action.id.includes("udisks2")',
+        'action.id.match("org.freedesktop.login1.")',
+        '!action.id.startsWith("org.libvirt")',
+        'action.id.indexOf("libvirt") == -1',
+        'action.id.indexOf("libvirt") >= 0 && subject.isInGroup("sudo")',
+    ],
+)
+def test_polkit_other_actions_held(host_scan, condition: str) -> None:
+    """Held: tests that do not take org.libvirt.unix.manage (other prefixes, substrings, a
+    negated libvirt prefix, indexOf == -1), or a libvirt substring test granting %sudo only:
+    the hardened verdicts stand."""
+    a = _polkit(host_scan, condition)
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {"hv1": HARDENED_132}
+    assert messages(a, "HVA-142") == {"hv1": HARDENED_142}
