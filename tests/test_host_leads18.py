@@ -10,6 +10,15 @@ Findings:
   (newer systemd ships the vendor file only) a Storage=none in the file journald uses was
   unseen and the journal passed. Now the first found is read, and the compile time defaults
   (ForwardToSyslog) are taken from the vendor file's comments where /etc or /run holds it.
+- HL18-2 (false pass) HVA-213: libvirt's units (`systemctl cat`) were read line by line, so a
+  drop-in's `Environment=\\` continued with LIBVIRT_LOG_OUTPUTS on the next line (conf-parser.c
+  joins them, systemd.syntax(7)) was unseen and an idle libvirtd's next start to a file
+  passed. Each file systemctl prints is now joined as systemd reads it (_unit_file_lines).
+- HL18-3 (false pass) HVA-160, (wrong question) HVA-213: environment files (/etc/default/ssh,
+  /etc/default/libvirtd) were read line by line with shlex; systemd's parse_env_file_internal
+  eats an escaped newline (unquoted and in double quotes), so `SSHD_OPTS=\\` with `-o
+  PermitRootLogin=yes` on the next line passed. _environment_file now follows env-file.c's
+  state machine.
 """
 
 from __future__ import annotations
@@ -89,3 +98,115 @@ def test_journald_vendor_file_alone_keeps_the_journal(host_scan) -> None:
     )
     assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+# --- HVA-213 / HVA-160: lines continued with a backslash in units and environment files ----------
+
+DROPIN = "\n# /etc/systemd/system/libvirtd.service.d/debug.conf\n[Service]\n"
+DEBUG_FILE = (
+    "libvirtd (LIBVIRT_LOG_OUTPUTS in {where}): log_outputs '{outputs}' writes only to files or "
+    "stderr"
+)
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        'Environment=\\\n  "LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log"\n',
+        "Environment=TZ=UTC \\\n  LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log\n",
+        "Environment=TZ=UTC \\\n# debugging, to be removed\n"
+        "  LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log\n",
+    ],
+    ids=["alone", "second-word", "across-a-comment"],
+)
+def test_unit_environment_continued_on_the_next_line_is_read(host_scan, environment: str) -> None:
+    """HL18-2. systemd reads unit files with conf-parser.c config_parse, as journald.conf:
+    systemd.syntax(7) "Lines ending in a backslash are concatenated with the following line
+    while reading and the backslash is replaced by a space character" (comment lines between
+    are skipped; R17H-2). A drop-in's `Environment=\\` with the variable on the next line sets
+    LIBVIRT_LOG_OUTPUTS for libvirtd's next start (socket-activated, idle now: R13H-3), which
+    replaces log_outputs (virdaemon.c "cmdline > environment > config"). hvaudit read
+    `systemctl cat` line by line, saw an Environment= without a variable and passed HVA-213
+    "log_outputs unset (the journal)". Right: R13H-3's fail."""
+    from test_redteam13_host_probes import IDLE_PROCS, UNITS
+
+    units = (str(UNITS[0]) + DROPIN + environment, 1, UNITS[2])
+    a = host_scan({"processes": IDLE_PROCS, "libvirt-units": units})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": DEBUG_FILE.format(
+            where="libvirtd.service Environment=", outputs="1:file:/var/log/libvirt/debug.log"
+        )
+    }
+
+
+def test_unit_file_dangling_backslash_joins_nothing_of_the_next_file(host_scan) -> None:
+    """HL18-2's held probe: a drop-in ending in `Environment=\\` continues nothing of the next
+    file systemctl prints (each file is parsed alone), so a later file's line is not taken for
+    a variable of the first: the pass stays."""
+    from test_redteam13_host_probes import IDLE_PROCS, UNITS
+
+    units = (
+        str(UNITS[0])
+        + DROPIN
+        + "Environment=\\\n"
+        + "\n# /etc/systemd/system/libvirtd.service.d/zz.conf\n"
+        + "LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log\n",
+        1,
+        UNITS[2],
+    )
+    a = host_scan({"processes": IDLE_PROCS, "libvirt-units": units})
+    assert messages(a, "HVA-213") == {"hv1": JOURNAL_OK}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+def test_environment_file_value_continued_on_the_next_line_is_read(host_scan) -> None:
+    """HL18-3. systemd reads an EnvironmentFile= with parse_env_file_internal (src/basic/
+    env-file.c, read with `read_file`), a character state machine: in an unquoted value a
+    backslash escapes the next character and "Escaped newlines we eat up entirely", so
+    `SSHD_OPTS=\\` with `-o PermitRootLogin=yes` on the next line is one assignment, and
+    Debian's ssh.service (and ssh@.service under ssh.socket) starts `sshd -D $SSHD_OPTS`
+    (R13H-5). hvaudit read the file line by line (shlex), took SSHD_OPTS for a lone backslash
+    and passed HVA-160 "PermitRootLogin no". Right: R13H-5's fail. The same reading gave
+    libvirtd's environment file a question on the value `\\` (HVA-213): now its fail."""
+    from test_redteam13_host_probes import IDLE_PROCS, SOCKET_SSHD
+
+    a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": "SSHD_OPTS=\\\n  -o PermitRootLogin=yes\n"})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160") == {
+        "hv1": "PermitRootLogin yes (SSHD_OPTS in /etc/default/ssh: -o PermitRootLogin=yes)"
+    }
+    env = "LIBVIRT_LOG_OUTPUTS=\\\n3:file:/var/log/lv.log\n"
+    a = host_scan({"processes": IDLE_PROCS, "/etc/default/libvirtd": env})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": DEBUG_FILE.format(where="/etc/default/libvirtd", outputs="3:file:/var/log/lv.log")
+    }
+
+
+def test_environment_file_double_quotes_continued_keep_the_journal(host_scan) -> None:
+    """HL18-3's twin (a wrong question): in double quotes a backslash before a newline is a
+    continuation line too (env-file.c DOUBLE_QUOTE_VALUE_ESCAPE: "Escaped newlines (aka
+    "continuation lines") are eaten up entirely"), so the value is `3:journald
+    3:file:/var/log/lv.log`, which keeps the journal. hvaudit asked whether `"3:journald \\`
+    was a list of outputs libvirt accepts. Right: the pass naming the outputs."""
+    from test_redteam13_host_probes import IDLE_PROCS
+
+    env = 'LIBVIRT_LOG_OUTPUTS="3:journald \\\n3:file:/var/log/lv.log"\n'
+    a = host_scan({"processes": IDLE_PROCS, "/etc/default/libvirtd": env})
+    assert messages(a, "HVA-213") == {
+        "hv1": "libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs "
+        "'3:journald 3:file:/var/log/lv.log'"
+    }
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+def test_environment_file_comment_ending_in_a_backslash_continues_nothing(host_scan) -> None:
+    """HL18-3's held probe: a comment line ending in a backslash ends at its newline (env-file.c
+    COMMENT_ESCAPE, since systemd v254), so the next line's SSHD_OPTS is read: the fail,
+    before and after."""
+    from test_redteam13_host_probes import SOCKET_SSHD
+
+    text = "# options \\\nSSHD_OPTS=-o PermitRootLogin=yes\n"
+    a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": text})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")

@@ -5016,6 +5016,24 @@ def _daemons(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, ...]]:
     )
 
 
+def _unit_file_lines(text: str) -> list[str]:
+    """`systemctl cat` output with each file's lines as systemd's unit parser reads them: unit
+    files go through conf-parser.c config_parse as journald.conf does, so a line ending in a
+    backslash is joined with the next (systemd.syntax(7), _systemd_lines; HL18-2). The "# PATH"
+    line systemctl prints before each file is kept and ends the file before it (a dangling
+    backslash at a file's end joins nothing of the next file)."""
+    out: list[str] = []
+    chunk: list[str] = []
+    for line in text.splitlines():
+        if re.fullmatch(r"# (/\S+)", line):
+            out += _systemd_lines(chunk)
+            out.append(line)
+            chunk = []
+        else:
+            chunk.append(line)
+    return out + _systemd_lines(chunk)
+
+
 def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]]:
     """The Environment= variables and EnvironmentFile= paths of `<daemon>.service` in `systemctl
     cat` output (each file after a "# PATH" line, the unit file first, then its drop-ins in the
@@ -5026,7 +5044,7 @@ def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]
     env: dict[str, str] = {}
     files: list[str] = []
     unit, section = "", ""
-    for line in text.splitlines():
+    for line in _unit_file_lines(text):
         header = re.fullmatch(r"# (/\S+)", line)
         if header:
             path = header.group(1)
@@ -5056,21 +5074,103 @@ def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]
     return env, files
 
 
+#: systemd src/basic/env-file.c: the characters a backslash unescapes inside double quotes
+#: (SHELL_NEED_ESCAPE, as the shell does); before any other character the backslash is kept.
+_SHELL_NEED_ESCAPE = '"\\`$'
+
+
 def _environment_file(text: str) -> dict[str, str]:
-    """A systemd EnvironmentFile's variables (systemd.exec(5): "Lines beginning with ; or # will
-    be ignored"; `VAR=VALUE` with shell-style quotes; the last assignment wins)."""
+    """A systemd EnvironmentFile's variables (the last assignment wins), read as systemd's
+    parse_env_file_internal reads it (src/basic/env-file.c, read with `find_string` and
+    `read_file`; HL18-3): a character state machine, not a line reader. `#` or `;` where a key
+    would start begins a comment to the end of the line (a backslash there continues nothing
+    since v254); an unquoted value runs to the end of the line, its trailing blanks chomped,
+    and a backslash escapes the next character, a newline included ("Escaped newlines we eat up
+    entirely"), so `SSHD_OPTS=\\` followed by `-o ...` on the next line is one value; single
+    quotes keep everything, newlines too; in double quotes a backslash unescapes `"\\`$`, eats
+    a newline ("continuation lines") and is kept before any other character. A line without
+    `=` sets nothing. An `export ` before the key is dropped (hvaudit's reading, as before)."""
     out: dict[str, str] = {}
-    for line in text.splitlines():
-        body = line.strip()
-        if not body or body[0] in "#;":
-            continue
-        key, eq, value = body.removeprefix("export ").partition("=")
-        if not eq:
-            continue
-        try:
-            out[key.strip()] = " ".join(shlex.split(value))
-        except ValueError:
-            out[key.strip()] = value.strip()
+    state, key, value = "pre_key", "", ""
+    chomp: int | None = None  # where an unquoted value's trailing blanks begin
+
+    def push() -> None:
+        name = key.strip().removeprefix("export ").strip()
+        if name:
+            out[name] = value
+
+    for c in text:
+        nl = c in "\n\r"
+        if state == "pre_key":
+            if c in "#;":
+                state = "comment"
+            elif not c.isspace():
+                state, key = "key", c
+        elif state == "key":
+            if nl:
+                state, key = "pre_key", ""
+            elif c == "=":
+                state, value, chomp = "pre_value", "", None
+            else:
+                key += c
+        elif state == "pre_value":
+            if nl:
+                push()
+                state, key = "pre_key", ""
+            elif c == "'":
+                state = "single"
+            elif c == '"':
+                state = "double"
+            elif c == "\\":
+                state = "escape"
+            elif not c.isspace():
+                state, value = "value", value + c
+        elif state == "value":
+            if nl:
+                value = value[:chomp] if chomp is not None else value
+                push()
+                state, key = "pre_key", ""
+            elif c == "\\":
+                state, chomp = "escape", None
+            else:
+                if not c.isspace():
+                    chomp = None
+                elif chomp is None:
+                    chomp = len(value)
+                value += c
+        elif state == "escape":
+            state = "value"
+            if not nl:
+                value += c
+        elif state == "single":
+            if c == "'":
+                state = "pre_value"
+            else:
+                value += c
+        elif state == "double":
+            if c == '"':
+                state = "pre_value"
+            elif c == "\\":
+                state = "double_escape"
+            else:
+                value += c
+        elif state == "double_escape":
+            state = "double"
+            if c in _SHELL_NEED_ESCAPE:
+                value += c
+            elif c != "\n":
+                value += "\\" + c
+        elif state == "comment":
+            if c == "\\":
+                state = "comment_escape"
+            elif nl:
+                state = "pre_key"
+        elif state == "comment_escape":
+            state = "pre_key" if nl else "comment"
+    if state in ("pre_value", "value", "escape", "single", "double", "double_escape"):
+        if state == "value" and chomp is not None:
+            value = value[:chomp]
+        push()
     return out
 
 
