@@ -327,8 +327,8 @@ def test_read_only_custom_role_on_the_root_folder_passes(tmp_path: Path) -> None
     a = _vsphere(tmp_path, {}, access=_access([]))
     assert _verdicts(a, "HVA-416")["esx1"] == (
         "pass",
-        "0 VM role grant(s), none on the root folder, a datacenter, its top VM or host folder, or "
-        "a cluster",
+        "0 VM role grant(s), none on the root folder, a data center folder, a datacenter, its "
+        "top VM or host folder, a cluster or a host",
     )
 
 

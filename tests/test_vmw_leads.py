@@ -387,8 +387,8 @@ def test_esxi_own_administrators_pass(tmp_path: Path) -> None:
     a = _vsphere(tmp_path, {}, access=_grants(*ESXI_OWN))
     assert _verdicts(a, "HVA-416")["esx1"] == (
         "pass",
-        "0 VM role grant(s), none on the root folder, a datacenter, its top VM or host folder, or "
-        "a cluster; Administrator inventory-wide to ESXi's own accounts only (dcui, root, vpxuser)",
+        "0 VM role grant(s), none on the root folder, a data center folder, a datacenter, its "
+        "top VM or host folder, a cluster or a host; Administrator inventory-wide to ESXi's own accounts only (dcui, root, vpxuser)",
     )
 
 

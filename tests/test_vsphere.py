@@ -556,11 +556,11 @@ def test_collection_is_bulk_and_secrets_stay_out(
     assert code == 0
     manifest = json.loads((bundle / "manifest.json").read_text())
     meta = manifest["collector"]["vmware"]
-    # per object type (hosts, VMs, port groups, distributed switches, the hosts' attestation):
-    # view, retrieve, destroy; + options, access, login; + per host, never per VM: the VIB
-    # acceptance level, the host access entries (the lockdown exceptions when those answer) and
-    # the SNMP agent's configuration (L14-8)
-    assert meta["api_calls"] <= 22 + 4 * 5
+    # per object type (hosts, VMs, port groups, distributed switches, the hosts' attestation,
+    # the folders of datacenters, V18-1): view, retrieve, destroy; + options, access, login; +
+    # per host, never per VM: the VIB acceptance level, the host access entries (the lockdown
+    # exceptions when those answer) and the SNMP agent's configuration (L14-8)
+    assert meta["api_calls"] <= 25 + 4 * 5
     blob = b"".join(p.read_bytes() for p in bundle.rglob("*") if p.is_file())
     assert PASSWORD.encode() not in blob and b"hunter2-vcsim" not in blob
     assert (
@@ -658,8 +658,8 @@ def test_hardened_standalone_esxi_has_no_failure(
     granular = next(r for r in report["results"] if r["check_id"] == "HVA-416")
     assert (granular["status"], granular["message"]) == (
         "pass",
-        "0 VM role grant(s), none on the root folder, a datacenter, its top VM or host folder, or "
-        "a cluster; Administrator inventory-wide to ESXi's own accounts only (root)",
+        "0 VM role grant(s), none on the root folder, a data center folder, a datacenter, its "
+        "top VM or host folder, a cluster or a host; Administrator inventory-wide to ESXi's own accounts only (root)",
     )
     assert (
         len({r["subject"]["name"] for r in report["results"] if r["subject"]["type"] == "vm"}) == 2

@@ -930,7 +930,8 @@ ESXI_OWN_ADMINS = ("root", "vpxuser", "dcui")
 
 
 def _reaches_every_vm(p: dict[str, Any], root: object, tops: dict[str, str]) -> str | None:
-    """Where a propagating grant reaches every VM of an inventory or a cluster, else None."""
+    """Where a propagating grant reaches every VM of an inventory, a cluster or a host, else
+    None."""
     entity, kind = p.get("entity"), str(p.get("entity_type") or "")
     if not p.get("propagate") or not entity:
         return None
@@ -942,6 +943,15 @@ def _reaches_every_vm(p: dict[str, Any], root: object, tops: dict[str, str]) -> 
         return f"{tops[entity]} ({entity})"
     if kind == "ClusterComputeResource":
         return f"cluster {entity}, every VM it runs"
+    # "Virtual machines inherit permissions from both the parent virtual machine folder and the
+    # parent host, cluster, or resource pool simultaneously" (vSphere Security, "Hierarchical
+    # Inheritance of Permissions"); a standalone host's root resource pool "always inherit[s] the
+    # permissions of [its] parent" (PowerCLI New-VIPermission): a grant on a host, or on a
+    # standalone host's compute resource, reaches every VM it runs, as one on a cluster (V18-1)
+    if kind == "ComputeResource":
+        return f"standalone host {entity}, every VM it runs"
+    if kind == "HostSystem":
+        return f"host {entity}, every VM it runs"
     return None
 
 
@@ -957,10 +967,11 @@ def _reaches_every_vm(p: dict[str, Any], root: object, tops: dict[str, str]) -> 
 )
 def granular_permissions(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-13: an operator of some VMs should not hold rights over every VM. Permissions that
-    propagate from the root folder or a datacenter reach every VM below them, and so do those on
-    a datacenter's top VM folder or top host folder (a VM inherits from its VM folder and from its
-    resource pool, inside its host or cluster: vSphere Security, "Hierarchical Inheritance of
-    Permissions") and those on a cluster, every VM it runs. The Administrator role holds every
+    propagate from the root folder, a folder of datacenters (the hierarchy's "data center
+    folder") or a datacenter reach every VM below them, and so do those on a datacenter's top VM
+    folder or top host folder (a VM inherits from its VM folder and from its resource pool,
+    inside its host or cluster: vSphere Security, "Hierarchical Inheritance of Permissions") and
+    those on a cluster or a host, every VM it runs (V18-1: the last two passed). The Administrator role holds every
     privilege: its grants are VM administration too, and so are those of NoCryptoAdmin and
     NoTrustedAdmin, the Administrator role less the cryptographic or Trusted Infrastructure
     privileges (ADMIN_EQUIVALENT_ROLES), which the vCenter STIG gives normal administrators
@@ -1042,8 +1053,9 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
                 "Are the roles that administer VMs granted on VM folders, resource pools or "
                 "VMs only? Evidence: vCenter's Administration > Access Control > Global "
                 "Permissions and each grant's object (Permissions tab of the root folder and "
-                "datacenters). Pass: yes, none on the vCenter root, a datacenter, its top VM or "
-                "host folder, or a cluster with propagation; fail: one is.",
+                "datacenters). Pass: yes, none on the vCenter root, a data center folder, a "
+                "datacenter, its top VM or host folder, a cluster or a host with propagation; "
+                "fail: one is.",
             )
         elif others:
             yield manual(
@@ -1061,8 +1073,8 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
         else:
             yield passed(
                 s,
-                f"{len(scoped)} VM role grant(s), none on the root folder, a datacenter, its "
-                "top VM or host folder, or a cluster"
+                f"{len(scoped)} VM role grant(s), none on the root folder, a data center "
+                "folder, a datacenter, its top VM or host folder, a cluster or a host"
                 + (
                     f"; Administrator inventory-wide to ESXi's own accounts only ({', '.join(own)})"
                     if own

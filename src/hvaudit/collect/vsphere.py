@@ -464,6 +464,16 @@ class VsphereCollector:
                     top_folders[str(dc[key]._moId)] = (
                         f"the top {kind} folder of datacenter {dc.get('name', '?')}"
                     )
+        # a folder of datacenters below the root (vSphere Security, "Hierarchical Inheritance of
+        # Permissions": the inventory hierarchy's "data center folder" between the root object
+        # and the data centers; Folder.childType lists "Datacenter" for such a folder): a grant
+        # there reaches every VM of every datacenter in it, as a grant on each of them does (V18-1)
+        for obj, folder in self._retrieve(content, vim.Folder, ("name", "childType")):
+            moid = str(obj._moId)
+            if moid != str(content.rootFolder._moId) and "Datacenter" in (
+                folder.get("childType") or []
+            ):
+                top_folders[moid] = f"the data center folder {folder.get('name', '?')}"
         return {
             "root": str(content.rootFolder._moId),
             "roles": roles,
