@@ -424,7 +424,12 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             }
         elif kind == "group":
             _, gid, users, _comment = _fields(line, 4)
-            cfg.groups[gid] = _list(users)
+            # parse_user_config keeps a group it has seen (`$cfg->{groups}->{$group} = { users
+            # => {} } if !$cfg->{groups}->{$group}`) and adds each listed member to it: a second
+            # `group:` line of one name adds its members to the first's (P18-1); `roles` asks
+            # `$cfg->{groups}->{$g}->{users}->{$user}`, so the first line's members keep its grants
+            members = cfg.groups.setdefault(gid, [])
+            members.extend(u for u in _list(users) if u not in members)
         elif kind == "token":
             _, tid, expire, privsep, comment = _fields(line, 5)
             cfg.tokens[tid] = {
@@ -434,7 +439,11 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             }
         elif kind == "role":
             _, rid, privs = _fields(line, 3)
-            cfg.roles[rid] = _list(privs)
+            # likewise a role (`$cfg->{roles}->{$role} = {} if !$cfg->{roles}->{$role}`, then
+            # `$cfg->{roles}->{$role}->{$priv} = 1` per listed privilege): a second `role:` line
+            # of one name adds its privileges to the first's, never replaces them (P18-2)
+            held = cfg.roles.setdefault(rid, [])
+            held.extend(p for p in _list(privs) if p not in held)
         elif kind == "acl":
             _, propagate, path, who, roles = _fields(line, 5)
             # pve-access-control AccessControl.pm parse_user_config: `$propagate = $propagate ?
