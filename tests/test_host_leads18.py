@@ -19,13 +19,17 @@ Findings:
   eats an escaped newline (unquoted and in double quotes), so `SSHD_OPTS=\\` with `-o
   PermitRootLogin=yes` on the next line passed. _environment_file now follows env-file.c's
   state machine.
+- HL18-4 (false pass) HVA-200: an omfwd TLS action with `streamdriver.permitExpiredCerts` "on"
+  or "warn" accepts an expired server certificate (nsd_gtls/ossl/mbedtls
+  SetPermitExpiredCerts) and passed "logs forwarded over TLS". Now the fail naming the setting
+  (x509/name only: a pinned fingerprint is checked without validity).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 from test_host_leads15 import RHEL
 
 JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
@@ -210,3 +214,56 @@ def test_environment_file_comment_ending_in_a_backslash_continues_nothing(host_s
     text = "# options \\\nSSHD_OPTS=-o PermitRootLogin=yes\n"
     a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": text})
     assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+
+
+# --- HVA-200: an omfwd TLS action that accepts expired certificates (HL18-4) ---------------------
+
+RSYSLOG = str(HARDENED_HOST["rsyslog-config"][0])
+REMOTE = "/etc/rsyslog.d/50-remote.conf"
+
+
+def _expired(value: str, auth: str = "x509/name") -> str:
+    conf = RSYSLOG.replace(
+        'StreamDriverAuthMode="x509/name")',
+        f'StreamDriverAuthMode="{auth}"\n{REMOTE}:       streamdriver.permitExpiredCerts="{value}")',
+    )
+    assert conf != RSYSLOG
+    return conf
+
+
+@pytest.mark.parametrize(("value", "shown"), [("on", "on"), ("Warn", "warn")])
+def test_rsyslog_tls_accepting_expired_certificates_fails(
+    host_scan, value: str, shown: str
+) -> None:
+    """HL18-4. omfwd's `streamdriver.permitExpiredCerts` (tools/omfwd.c, rsyslog at ee72adc read
+    with `fetch`) is handed to the driver's SetPermitExpiredCerts (nsd_gtls.c, nsd_ossl.c,
+    nsd_mbedtls.c: strcasecmp; unset or "off" denies, "warn" logs a warning and accepts, "on"
+    accepts), and in x509/name mode gtlsChkPeerAuth's validity check lets an expired server
+    certificate through (nsd_gtls.c: "Warning, certificate expired but expired certs are
+    permitted"). A CA may drop a revoked certificate from its CRL once it has expired (RFC 5280
+    3.3), so the key of a retired certificate authenticates the log server. hvaudit passed
+    HVA-200 "logs forwarded over TLS". Right: the fail naming the setting."""
+    a = host_scan({"rsyslog-config": (_expired(value), 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {
+        "hv1": "logs forwarded without authenticated TLS to logs.example.internal "
+        f"(streamdriver.permitExpiredCerts '{shown}': the server's certificate is accepted "
+        "after it expires, so a retired key, which CRLs no longer need to list, passes as the "
+        "log server)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "auth"),
+    [("off", "x509/name"), ("bogus", "x509/name"), ("on", "x509/fingerprint")],
+    ids=["off", "invalid-means-off", "pinned-fingerprint"],
+)
+def test_rsyslog_tls_expired_certificates_denied_keeps_the_pass(
+    host_scan, value: str, auth: str
+) -> None:
+    """HL18-4's held probes: "off" denies; a value omfwd does not know is ignored ("ignoring
+    parameter, using 'off' instead", omfwd.c); a pinned fingerprint is checked without the
+    certificate's validity (gtlsChkPeerAuth), so expiry does not weaken it: the pass stays."""
+    a = host_scan({"rsyslog-config": (_expired(value, auth), 0)})
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}

@@ -68,6 +68,19 @@ CERTVALID_TLS = "x509/certvalid: any certificate of the CA passes as the log ser
 #: RS_RET_VALUE_NOT_SUPPORTED ("authentication mode '%s' not supported"), and omfwd.c's
 #: connection setup (`CHKiRet(netstrm.SetDrvrAuthMode(...))`) with it: nothing is sent (R17H-3).
 AUTH_MODES = ("x509/name", "x509/fingerprint", "x509/certvalid", "anon")
+#: omfwd's `streamdriver.permitExpiredCerts` (tools/omfwd.c, the action parameter's only
+#: name; no legacy directive) values with which the drivers accept an expired server
+#: certificate: nsd_gtls.c, nsd_ossl.c and nsd_mbedtls.c SetPermitExpiredCerts compare with
+#: strcasecmp, "off" or unset denies ("default is set to off!"), "warn" only logs a warning and
+#: "on" permits; gtlsChkPeerAuth checks validity (expiry) in x509/name mode, not for a pinned
+#: fingerprint (HL18-4). A CA may drop a revoked certificate from its CRL once it has expired
+#: (RFC 5280 section 3.3: not "until it appears on one regularly scheduled CRL issued beyond the
+#: revoked certificate's validity period"), so an expired certificate's key is checked by nothing.
+EXPIRED_ACCEPTED = ("on", "warn")
+EXPIRED_TLS = (
+    "streamdriver.permitExpiredCerts '{}': the server's certificate is accepted after it "
+    "expires, so a retired key, which CRLs no longer need to list, passes as the log server"
+)
 UNKNOWN_AUTH = (
     "StreamDriverAuthMode '{}', which no TLS driver knows: rsyslog fails every connection and "
     "sends nothing"
@@ -258,6 +271,8 @@ class _Pending:
     stopped_if: tuple[str, ...] = ()
     """`stop` / `~` actions of the same ruleset before this one under a filter hvaudit keeps as
     text (`if $programname startswith "libvirt" then stop`): they take what they match."""
+    expired: str = ""
+    """omfwd's streamdriver.permitExpiredCerts as given ("" unset: off)."""
 
 
 _IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
@@ -583,6 +598,7 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         tls_asked=driver is not None or mode is not None or auth is not None,
         selector=selector,
         filters=filters,
+        expired=_value(params.get("streamdriver.permitexpiredcerts", "")).lower(),
     )
 
 
@@ -663,4 +679,6 @@ def _judge_tls(p: _Pending, default_driver: str | None, strict: bool) -> Rsyslog
         return RsyslogDestination(f"{p.name} ({ANON_TLS})", False)
     if p.auth == "x509/certvalid":
         return RsyslogDestination(f"{p.name} ({CERTVALID_TLS})", False)
+    if p.expired in EXPIRED_ACCEPTED and p.auth in (None, "x509/name"):
+        return RsyslogDestination(f"{p.name} ({EXPIRED_TLS.format(p.expired)})", False)
     return RsyslogDestination(p.name, True)
