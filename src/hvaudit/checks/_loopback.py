@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -132,9 +133,11 @@ def loopback_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
     for v in vms:
         for i in v.interfaces:
             if i.type == "user":
-                out.setdefault(v.host, []).append(
-                    (v.name, f"VM {v.name} (<interface type='user'>)")
-                )
+                # a Proxmox VE NIC without `bridge` is `-netdev type=user` (qemu-server
+                # print_netdev_full, L18-1), named by its key
+                pve = re.fullmatch(r"line [0-9]+: (net[0-9]+)", i.source_ref.locator)
+                how = f"{pve.group(1)} without a bridge" if pve else "<interface type='user'>"
+                out.setdefault(v.host, []).append((v.name, f"VM {v.name} ({how})"))
         for o in qemu_options(v.raw_hypervisor_arguments):
             if o.name in ("netdev", "nic", "net") and o.kind == "user" and not o.flag("restrict"):
                 out.setdefault(v.host, []).append(

@@ -65,9 +65,16 @@ MANAGEMENT_PROCESSES = (
     "cockpit",
     "spiceproxy",
     "pveproxy",
+    "pvedaemon",
+    # PVE::Daemon names each forked worker `$0 = "$self->{name} worker"`, which the kernel keeps
+    # as the first 15 characters (comm): `ss -p` may name a worker first (L18-2)
+    "pveproxy worker",
+    "spiceproxy work",
+    "pvedaemon worke",
 )
-"""Management services, as `ss -p` names them (spiceproxy and pveproxy: Proxmox VE's SPICE proxy
-and web interface)."""
+"""Management services, as `ss -p` names them (spiceproxy, pveproxy and pvedaemon: Proxmox VE's
+SPICE proxy, web interface and its privileged API daemon, which runs as root on 127.0.0.1:85:
+pve-manager PVE/Service/pvedaemon.pm `create_reusable_socket(85, '127.0.0.1')`)."""
 
 
 def _is_qemu(process: str) -> bool:

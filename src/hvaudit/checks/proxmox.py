@@ -1039,7 +1039,8 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     a fail, not a NIC behind a firewall (`_admits_everything`, L16-5). Nor does one whose
     chain reaches an IN ACCEPT that restricts nothing before any rule that drops or rejects,
     whatever the policy after it: the NIC's chain holds the VM's rules in order, first match
-    (L17-1)."""
+    (L17-1). A NIC without `bridge` is QEMU's user-mode network (`-netdev type=user`, no tap,
+    so no firewall bridge and no VM chain): a fail, whatever `firewall=` says (L18-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s, px = vm_subject(v), _px(hosts[v.host])
@@ -1050,7 +1051,16 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
             continue
         notes = []
         for i in v.interfaces:
-            if i.spoofing.known and i.spoofing.get().note.startswith("no filter"):
+            if i.type == "user":
+                # qemu-server gives a NIC without `bridge` `-netdev type=user` and no tap:
+                # pve-firewall's VM chains hook the tap's port (tap_plug through pve-bridge),
+                # so `firewall=1` filters nothing there (L18-1)
+                notes.append(
+                    f"{i.source_ref.locator.rpartition(' ')[2]}: no bridge, so QEMU's user-mode "
+                    "(NATed) network, which pve-firewall does not filter: the guest reaches "
+                    "what the node reaches, as the node, and the node's 127/8"
+                )
+            elif i.spoofing.known and i.spoofing.get().note.startswith("no filter"):
                 notes.append(
                     f"{i.mac or i.source}: {i.spoofing.get().note.removeprefix('no filter: ')}"
                 )

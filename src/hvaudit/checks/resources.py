@@ -1057,7 +1057,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         )
         note = (
             f" ({', '.join(sorted({i.type for i in unshapeable}))} interface(s) cannot be "
-            "shaped by libvirt)"
+            + (
+                "shaped: qemu-server applies `rate` to a bridged NIC's tap only)"
+                if platforms.get(v.host) == "proxmox-ve"
+                else "shaped by libvirt)"
+            )
             if unshapeable
             else ""
         )

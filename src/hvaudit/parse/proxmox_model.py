@@ -366,6 +366,36 @@ def _size(bundle: Bundle) -> tuple[int, int, int, dict[str, str]]:
     return cores, threads, mem, missing
 
 
+def _user_nic(nic: dict[str, str], model: str | None, src: Source) -> Interface:
+    """A NIC without `bridge`: qemu-server Network.pm $net_fmt_bridge_descr "If you do not
+    specify a bridge, we create a kvm user (NATed) network device, which provides DHCP and DNS
+    services" (10.0.2.2 the gateway); print_netdev_full gives it `-netdev
+    type=user,id=netN,hostname=<name>` (no `restrict`), and only a bridged NIC's
+    `type=tap,...,script=/usr/libexec/qemu-server/pve-bridge`, whose tap_plug applies `tag`,
+    `trunks`, `firewall` and `rate` (src/usr/pve-bridge): on this one they do nothing
+    (github:proxmox/qemu-server e6352be, L18-1). libvirt's `<interface type='user'>`: QEMU's
+    own network stack, no switch port, no host filter, no shaping."""
+    return Interface(
+        type="user",
+        source="",
+        mac=(nic.get(model) or nic.get("macaddr") or None) if model else None,
+        model=model,
+        filter=None,
+        filter_parameters=(),
+        vlan_tags=(),
+        vlan_trunk=False,
+        trust_guest_rx_filters=False,
+        macvtap_mode=None,
+        port_isolated=None,
+        virtualport=None,
+        bandwidth_limited=False,
+        source_ref=src,
+        spoofing=Fact.not_applicable(
+            "a user-mode (NATed) NIC is not on a software switch: no bridge, no port to spoof from"
+        ),
+    )
+
+
 def _spoofing(
     nic: dict[str, str],
     index: str,
@@ -683,6 +713,9 @@ def _vm(
             # libvirt's LEGACY_MODELS too (ne2k_isa: the NE2000 of ne2k_pci on ISA, R10-3)
             if model in ("rtl8139", "ne2k_pci", "ne2k_isa", "pcnet"):
                 legacy.append(f"{model} NIC")
+            if not nic.get("bridge"):
+                interfaces.append(_user_nic(nic, model, at(key)))
+                continue
             bridge = nic.get("bridge", "")
             tags = tuple(_int(t) for t in nic.get("trunks", "").split(";") if t.strip())
             if nic.get("tag"):
