@@ -30,16 +30,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hvaudit.model import FactState, Host, Source, Vm
-from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.parse.qemu_args import QemuOption, qemu_options
 
 __all__ = [
     "LOCALNET_QUESTION",
     "LoopbackScope",
+    "guest_loopback",
     "guests_reaching",
     "is_ipv4_loopback",
     "loopback_guests",
     "loopback_scope",
     "loopback_version",
+    "reach_words",
 ]
 
 LOCALNET_QUESTION = (
@@ -117,18 +119,58 @@ def is_ipv4_loopback(address: str | None) -> bool:
     return loopback_version(a) == 4
 
 
-def loopback_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
-    """host -> the VMs there whose guests reach the host's 127/8, as (VM, how) (R17-5). QEMU's user-mode
-    network stack rewrites a guest connection to its virtual host address (10.0.2.2 by
-    default) to 127.0.0.1 on the host (libslirp socket.c sotranslate_out4: `if
-    (so->so_faddr.s_addr == s->vhost_addr.s_addr ...) { if (s->disable_host_loopback) return
-    false; sin->sin_addr = loopback_addr; }`, read with `find_string`); QEMU's `restrict=on`
-    ("the guest will be isolated, i.e. it will not be able to contact the host",
-    qemu-options.hx) is the one switch, and libvirt's `<interface type='user'>` sets none (its
-    passt backend maps the gateway to the host's loopback by default too: passt(1)
-    --map-host-loopback, not read with the tools: counted the same). A VM's own guest reaching
-    its own console or port forward gains nothing it lacks, so a check counts the others
-    (guests_reaching). HVA-031, HVA-030, HVA-033, HVA-036 and HVA-210 apply it (R17-5 to R17-9)."""
+def guest_loopback(address: str | None) -> int | None:
+    """4 when `address` is IPv4's 127/8 (is_ipv4_loopback: any spelling, `localhost`), 6 when it
+    is ::1 (any spelling, in brackets or with a zone), None for any other address: the loopback
+    family a user-mode guest reaches a listener on (loopback_guests)."""
+    if is_ipv4_loopback(address):
+        return 4
+    a = (address or "").strip("[]").lower().partition("%")[0]
+    return 6 if loopback_version(a) == 6 else None
+
+
+def reach_words(versions: Iterable[int]) -> tuple[str, str]:
+    """(the host's loopback, what a guest's connection to its host address becomes) for the
+    loopback families `versions` (4, 6) in a message: ("127/8", "127.0.0.1"), ("::1", "::1"),
+    or both joined."""
+    vs = set(versions)
+    nets = [n for v, n in ((4, "127/8"), (6, "::1")) if v in vs]
+    to = [t for v, t in ((4, "127.0.0.1"), (6, "::1")) if v in vs]
+    return " and ".join(nets), " or ".join(to)
+
+
+def _slirp_families(o: QemuOption) -> tuple[bool, bool]:
+    """(IPv4, IPv6) of a raw `-netdev user` / `-net user`: QEMU's net/slirp.c net_init_slirp
+    turns IPv4 off for `ipv6=on` without ipv4= or for `ipv4=off`, and IPv6 off for `ipv4=on`
+    without ipv6= or for `ipv6=off` (both on when neither is given; qemu-options.hx "If
+    neither is specified both protocols are enabled"; read with `find_string`)."""
+    has4, has6 = "ipv4" in o.props, "ipv6" in o.props
+    v4 = not ((has6 and o.flag("ipv6") and not has4) or (has4 and not o.flag("ipv4")))
+    v6 = not ((has4 and o.flag("ipv4") and not has6) or (has6 and not o.flag("ipv6")))
+    return v4, v6
+
+
+def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple[str, str]]]:
+    """host -> the VMs there whose guests reach the host's loopback of IP `version` (4: 127/8,
+    6: ::1), as (VM, how) (R17-5, VL18-1). QEMU's user-mode network stack rewrites a guest
+    connection to its virtual host address (10.0.2.2 by default) to 127.0.0.1 on the host
+    (libslirp socket.c sotranslate_out4: `if (so->so_faddr.s_addr == s->vhost_addr.s_addr ...)
+    { if (s->disable_host_loopback) return false; sin->sin_addr = loopback_addr; }`, read with
+    `find_string`), and one to any address of its IPv6 prefix (fec0::/64 by default) to ::1
+    (sotranslate_out6: `in6_equal_net(&so->so_faddr6, &s->vprefix_addr6, ...)` ...
+    `sin->sin6_addr = in6addr_loopback`); QEMU's user network has both families unless
+    ipv4=/ipv6= turn one off (_slirp_families). QEMU's `restrict=on` ("the guest will be
+    isolated, i.e. it will not be able to contact the host", qemu-options.hx) is the one
+    switch, and libvirt's `<interface type='user'>` sets none; its passt backend maps the
+    guest's gateway to the host's loopback too (passt(1) --map-host-loopback: "Packets from
+    the guest to addr will be redirected to the host ... both source and destination of
+    127.0.0.1 or ::1 ... Default is to translate the guest's default gateway address, unless
+    --no-map-gw is given", quoted from the man page in a public repository, read with
+    `find_string`; libvirt's qemu_passt.c qemuPasstBuildCommand passes neither option, read
+    with `find_string`), so it counts for both families. A VM's own guest reaching its own
+    console or port forward gains nothing it lacks, so a check counts the others
+    (guests_reaching). HVA-031, HVA-030, HVA-033, HVA-036 and HVA-210 apply it (R17-5 to
+    R17-9, VL18-1)."""
     out: dict[str, list[tuple[str, str]]] = {}
     for v in vms:
         for i in v.interfaces:
@@ -140,6 +182,8 @@ def loopback_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
                 out.setdefault(v.host, []).append((v.name, f"VM {v.name} ({how})"))
         for o in qemu_options(v.raw_hypervisor_arguments):
             if o.name in ("netdev", "nic", "net") and o.kind == "user" and not o.flag("restrict"):
+                if not _slirp_families(o)[version == 6]:
+                    continue
                 out.setdefault(v.host, []).append(
                     (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
                 )

@@ -19,9 +19,11 @@ from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual,
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
     LoopbackScope,
+    guest_loopback,
     is_ipv4_loopback,
     loopback_guests,
     loopback_scope,
+    reach_words,
 )
 from hvaudit.checks.base import (
     QEMU,
@@ -88,6 +90,8 @@ class _Verdict:
     """IPv4 loopback addresses taken as local (route_localnet read as 0, or not collectable)."""
     guests: list[str] = field(default_factory=list)
     """VMs on the host whose user-mode networking reaches its 127/8 (loopback_guests, R17-5)."""
+    guests6: list[str] = field(default_factory=list)
+    """... and its ::1 (loopback_guests of version 6, VL18-1)."""
 
 
 def _local(r: _Verdict, address: str | None) -> bool:
@@ -95,11 +99,15 @@ def _local(r: _Verdict, address: str | None) -> bool:
     hvaudit.checks._loopback for IPv4 loopback addresses: on a host read with route_localnet
     = 1 on an interface, Linux stops treating 127/8 as martian there (ip-sysctl.rst; the
     mechanism of CVE-2020-8558), so a machine on that network sends to 127.0.0.1 and as
-    127.0.0.1. ::1 has no such switch (RFC 4291 2.5.3: never sent outside a node)."""
+    127.0.0.1. ::1 has no such switch (RFC 4291 2.5.3: never sent outside a node), but a
+    user-mode guest reaches it as it reaches 127/8 (loopback_guests, VL18-1)."""
     if not is_local_address(address):
         return False
     a = (address or "").strip("[]")
     if not is_ipv4_loopback(a):
+        if r.guests6 and guest_loopback(a) == 6:
+            r.demoted.append(a)
+            return False
         return True
     if r.scope.routed or r.guests:
         r.demoted.append(a)
@@ -206,7 +214,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     as in HVA-033, HVA-210, HVA-030 and HVA-036. Another VM on the host with user-mode
     networking reaches 127/8 as well (QEMU's slirp maps the guest's host address to
     127.0.0.1; loopback_guests), so beside one a loopback console is judged as a network one
-    too, naming that VM (R17-5).
+    too, naming that VM (R17-5); ::1 as well, which slirp maps the guest's IPv6 host address
+    to (VL18-1).
 
     A dbus display (<graphics type='dbus' address=...>) connects QEMU's screen, keyboard and
     pointer to the D-Bus bus at that address; over a `tcp:` or `nonce-tcp:` address off the
@@ -217,6 +226,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     hosts = {h.name: h for h in ctx.deployment.hosts}
     relying: dict[str, list[Vm]] = {}
     guests = loopback_guests(ctx.deployment.vms)
+    guests6 = loopback_guests(ctx.deployment.vms, version=6)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if hosts[v.host].platform == "vmware-esxi":
@@ -247,7 +257,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             continue
         h = hosts[v.host]
         others = [how for vm, how in guests.get(v.host, []) if vm != v.name]
-        r = _Verdict(scope=loopback_scope(h), guests=others)
+        others6 = [how for vm, how in guests6.get(v.host, []) if vm != v.name]
+        r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6)
         for g in consoles:
             _graphics(h, g, r)
         for g, (transport, host, port) in buses:
@@ -263,10 +274,10 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _raw_console_verdict(opt, value, q, r, v.source, objects)
         # a guest that reaches another VM's port forward on 127/8 reaches that VM's network,
         # as any network peer does: the guests demote consoles only (R17-5)
-        kept, r.guests = r.guests, []
+        kept, r.guests, r.guests6 = (r.guests, r.guests6), [], []
         for listener in netl:
             _raw_net_verdict(listener, r, v.source)
-        r.guests = kept
+        r.guests, r.guests6 = kept
         if r.demoted or r.credited:
             refs_localnet = list(r.scope.sources)
             if r.fails and r.demoted and r.scope.routed:
@@ -274,11 +285,24 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                     f"127/8 is reachable from the network: route_localnet = 1 on "
                     f"{', '.join(r.scope.routed)}"
                 )
-            if r.fails and r.demoted and r.guests:
+            reached = sorted(
+                {
+                    ver
+                    for a in r.demoted
+                    if (ver := guest_loopback(a)) and (r.guests if ver == 4 else r.guests6)
+                }
+            )
+            if r.fails and reached:
+                hows = list(
+                    dict.fromkeys(
+                        [*(r.guests if 4 in reached else []), *(r.guests6 if 6 in reached else [])]
+                    )
+                )
+                nets, to = reach_words(reached)
                 r.fails.append(
-                    "127/8 is reachable from guests: the user-mode networking of "
-                    f"{', '.join(r.guests[:5])} turns a guest's connection to its host address "
-                    "into one to 127.0.0.1"
+                    f"{nets} {'are' if len(reached) > 1 else 'is'} reachable from guests: the "
+                    f"user-mode networking of {', '.join(hows[:5])} turns a guest's connection "
+                    f"to its host address into one to {to}"
                 )
         else:
             refs_localnet = []

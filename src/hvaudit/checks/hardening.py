@@ -36,6 +36,7 @@ from hvaudit.checks._libvirt import (
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
     LoopbackScope,
+    guest_loopback,
     is_ipv4_loopback,
     loopback_guests,
     loopback_scope,
@@ -183,7 +184,8 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     the probe ran and did not answer, the kernel's default (0) where it was not collectable;
     beside a VM with user-mode networking, whose guest reaches 127.0.0.1 through QEMU's slirp
     (loopback_guests: its host address is rewritten to 127.0.0.1), a fail naming the VM, as
-    that guest can send an incoming VM's state (R17-8).
+    that guest can send an incoming VM's state (R17-8); a migration address or raw `-incoming`
+    on ::1 too, which slirp maps the guest's IPv6 host address to (VL18-1).
 
     A VM's raw QEMU arguments (<qemu:commandline>) can make its QEMU wait for a migration stream
     at every start, beside libvirt's own: `-incoming tcp:0.0.0.0:4444` (qemu-options.hx,
@@ -200,11 +202,13 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
     guests = loopback_guests(ctx.deployment.vms)
+    guests6 = loopback_guests(ctx.deployment.vms, version=6)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         scope = loopback_scope(h)
         near = guests.get(h.name, [])
-        raw = raw_migration_listeners(vms_of.get(h.name, []), scope, near)
+        near6 = guests6.get(h.name, [])
+        raw = raw_migration_listeners(vms_of.get(h.name, []), scope, near, near6)
         qc = conf_fact(h, "qemu.conf")
         if not qc.known:
             if raw.fails:
@@ -243,6 +247,13 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 "to its host address becomes one to 127.0.0.1), which can send an incoming VM's "
                 "state"
             )
+        loop6 = addr is not None and guest_loopback(str(addr)) == 6
+        if loop6 and near6:
+            problems.append(
+                f"migration_address = {addr}: the user-mode networking of "
+                f"{', '.join(how for _, how in near6[:5])} opens ::1 to its guest (a connection "
+                "to its host address becomes one to ::1), which can send an incoming VM's state"
+            )
         if verify == 0:
             problems.append("migrate_tls_x509_verify = 0: TLS migration clients are not verified")
         problems += raw.fails
@@ -250,7 +261,8 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
         near_refs = [
             v.source
             for v in vms_of.get(h.name, [])
-            if loop4 and near and v.name in {vm for vm, _ in near}
+            if (loop4 and near and v.name in {vm for vm, _ in near})
+            or (loop6 and v.name in {vm for vm, _ in near6})
         ]
         refs = (asrc, vsrc, *raw.refs, *loop_refs, *near_refs)
         if problems:
@@ -304,14 +316,19 @@ class RawMigration:
 
 
 def raw_migration_listeners(
-    vms: list[Vm], scope: LoopbackScope, guests: Sequence[tuple[str, str]] = ()
+    vms: list[Vm],
+    scope: LoopbackScope,
+    guests: Sequence[tuple[str, str]] = (),
+    guests6: Sequence[tuple[str, str]] = (),
 ) -> RawMigration:
     """Each raw `-incoming` of the host's VMs judged as migration_address is (HVA-036,
-    HVA-308). `guests` (loopback_guests of the host) reach 127/8: one on 127/8 beside another
-    VM's user-mode guest fails; the VM's own guest does not run while its QEMU waits."""
+    HVA-308). `guests` (loopback_guests of the host) reach 127/8, `guests6` ::1: one on either
+    beside another VM's user-mode guest fails (VL18-1 for ::1); the VM's own guest does not run
+    while its QEMU waits."""
     out = RawMigration()
     for v in vms:
         others = [how for vm, how in guests if vm != v.name]
+        others6 = [how for vm, how in guests6 if vm != v.name]
         for r in raw_incoming(v.raw_hypervisor_arguments):
             shown = f"VM {v.name}'s QEMU argument {r.shown}"
             waits = f"{shown}: QEMU waits for a migration stream ({r.channel} channel)"
@@ -335,6 +352,12 @@ def raw_migration_listeners(
                     )
                 elif is_ipv4_loopback(r.host):
                     out.loop4.append(f"{waits} on {r.host}")
+                elif guest_loopback(r.host) == 6 and others6:
+                    out.fails.append(
+                        f"{waits} on {r.host}, which the user-mode networking of "
+                        f"{', '.join(others6[:5])} opens to its guest (a connection to its host "
+                        "address becomes one to ::1)"
+                    )
                 elif not is_local_address(r.host):
                     out.notes.append(f"{waits} on {r.host} port {r.port}")
             elif r.kind in ("fd", "vsock"):

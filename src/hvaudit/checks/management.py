@@ -7,7 +7,7 @@ import fnmatch
 import ipaddress
 import re
 import socket
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
@@ -30,10 +30,12 @@ from hvaudit.checks._libvirt import (
 )
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
+    guest_loopback,
     guests_reaching,
     is_ipv4_loopback,
     loopback_guests,
     loopback_scope,
+    reach_words,
 )
 from hvaudit.checks.base import (
     ANY,
@@ -139,7 +141,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     the one rule of hvaudit.checks._loopback (unread, a question), and beside a VM with
     user-mode networking, whose guest reaches 127.0.0.1 through QEMU's slirp (loopback_guests:
     its host address is rewritten to 127.0.0.1), it is that guest's: a fail naming the VM
-    (R17-7). tls_no_verify_certificate = 1
+    (R17-7); a relay onto ::1 too, which slirp maps the guest's IPv6 host address to (VL18-1). tls_no_verify_certificate = 1
     stops the client-certificate check (as in HVA-034: remote_daemon.c requireValidCert); with
     auth_tls = sasl the client still authenticates ("It is possible to make use of any SASL
     authentication mechanism as well", libvirtd.conf, auth_tls) inside TLS's encryption ("TLS
@@ -163,6 +165,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     may search) lets any of them pose as this host to its clients: a fail; a key_file
     elsewhere, whose permissions are not collected, is a question (_tls_key_readable)."""
     guests = loopback_guests(ctx.deployment.vms)
+    guests6 = loopback_guests(ctx.deployment.vms, version=6)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -248,13 +251,15 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             elif (tls_up or _tls_enabled(h)) and noverify == 1:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
         others = guests_reaching(guests.get(h.name, []), h)
-        relays = _relays_onto_tcp(h, others)
+        others6 = guests_reaching(guests6.get(h.name, []), h)
+        relays = _relays_onto_tcp(h, others, others6)
         problems += relays
         scope = loopback_scope(h)
         if relays:
             refs += list(h.facts.socket_relays.sources)
             refs += list(scope.sources) if scope.routed else []
             named = {vm for vm, _ in guests.get(h.name, [])} if others else set()
+            named |= {vm for vm, _ in guests6.get(h.name, [])} if others6 else set()
             refs += [v.source for v in ctx.deployment.vms if v.host == h.name and v.name in named]
         outward = _outward_relays(h)
         moved = moved_remote_listeners(h, files)
@@ -334,12 +339,13 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"libvirt listens on local UNIX sockets only{note}", *refs)
 
 
-def _relays_onto_tcp(h: Host, guests: list[str]) -> list[str]:
+def _relays_onto_tcp(h: Host, guests: list[str], guests6: Sequence[str] = ()) -> list[str]:
     """Programs that relay a libvirt read-write socket onto a TCP port other machines reach
     (socat(1) `TCP-LISTEN:... UNIX-CONNECT:/run/libvirt/libvirt-sock`): the daemon sees a local
     peer with the relay's credentials, so whoever reaches the port holds the socket's full API
     without libvirt's TCP authentication or any encryption; one on 127/8 where route_localnet
-    = 1 or beside a VM whose user-mode guest reaches 127/8 (`guests`, loopback_guests) too."""
+    = 1 or beside a VM whose user-mode guest reaches 127/8 (`guests`, loopback_guests) too, and
+    one on ::1 beside a VM whose guest reaches ::1 (`guests6`, VL18-1)."""
     out = [
         f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}: libvirt's full API "
         "without authentication or encryption"
@@ -361,16 +367,25 @@ def _relays_onto_tcp(h: Host, guests: list[str]) -> list[str]:
             "without authentication or encryption"
             for pid, program, path, ports in _loopback4_relays(h)
         ]
+    if guests6:
+        out += [
+            f"{program} (pid {pid}) relays {path} onto TCP {', '.join(ports)}, on ::1 that the "
+            f"user-mode networking of {', '.join(guests6[:5])} opens to its guest (a "
+            "connection to its host address becomes one to ::1): libvirt's full API without "
+            "authentication or encryption"
+            for pid, program, path, ports in _loopback4_relays(h, version=6)
+        ]
     return out
 
 
-def _loopback4_relays(h: Host) -> list[tuple[int, str, str, list[str]]]:
-    """The socket relays onto TCP on IPv4 loopback addresses (hvaudit.checks._loopback)."""
+def _loopback4_relays(h: Host, version: int = 4) -> list[tuple[int, str, str, list[str]]]:
+    """The socket relays onto TCP on IPv4 loopback addresses (hvaudit.checks._loopback), or on
+    ::1 for `version` 6."""
     out = []
     for pid, program, path, ports in _relay_ports(h, loopback=True):
-        v4 = [p for p in ports if is_ipv4_loopback(p.rpartition(":")[0])]
-        if v4:
-            out.append((pid, program, path, v4))
+        on = [p for p in ports if guest_loopback(p.rpartition(":")[0]) == version]
+        if on:
+            out.append((pid, program, path, on))
     return out
 
 
@@ -760,7 +775,8 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     Another VM on the host with user-mode networking reaches 127/8 as well (QEMU's slirp
     turns its guest's connection to the host address into one to 127.0.0.1;
     hvaudit.checks._loopback.loopback_guests): beside one, an unapproved IPv4 loopback listener
-    is exposed to that guest and fails, naming the VM (R17-6).
+    is exposed to that guest and fails, naming the VM (R17-6); so is one on ::1, which slirp
+    maps the guest's IPv6 host address to (VL18-1).
 
     A process name is what `ss -p` shows (the task's name, which any program can take), so a
     listener named "sshd" counts as the approved SSH server only on a port `sshd -T` lists
@@ -768,6 +784,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     its own that no SSH check read; that is the question (HL15-3, was a pass)."""
     allowed = set(ctx.profile.allowed_listeners)
     guests = loopback_guests(ctx.deployment.vms)
+    guests6 = loopback_guests(ctx.deployment.vms, version=6)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -784,29 +801,31 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
 
         scope = loopback_scope(h)
         local4 = [lst for lst in f.get() if lst.loopback and is_ipv4_loopback(lst.address)]
+        local6 = [lst for lst in f.get() if lst.loopback and guest_loopback(lst.address) == 6]
         routed = scope.routed
-        # a user-mode guest reaches 127/8 too (loopback_guests, R17-6)
-        reached = {id(lst): guests_reaching(guests.get(h.name, []), h, lst.pid) for lst in local4}
-        exposed = [lst for lst in f.get() if not lst.loopback] + (
-            local4 if routed else [lst for lst in local4 if reached[id(lst)]]
+        # a user-mode guest reaches 127/8 (loopback_guests, R17-6) and ::1 (VL18-1) too
+        reached = {
+            id(lst): guests_reaching((guests if v == 4 else guests6).get(h.name, []), h, lst.pid)
+            for v, group in ((4, local4), (6, local6))
+            for lst in group
+        }
+        by_guest = [lst for lst in [*([] if routed else local4), *local6] if reached[id(lst)]]
+        exposed = (
+            [lst for lst in f.get() if not lst.loopback] + (local4 if routed else []) + by_guest
         )
         extra = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed if unapproved(lst)}
         )
-        via = sorted(
-            {
-                how
-                for lst in exposed
-                if not routed and lst.loopback and unapproved(lst)
-                for how in reached.get(id(lst), [])
-            }
-        )
+        via_lst = [lst for lst in by_guest if unapproved(lst)]
+        via = sorted({how for lst in via_lst for how in reached[id(lst)]})
         if extra and via:
+            nets, to = reach_words({guest_loopback(lst.address) or 4 for lst in via_lst})
+            are = "are" if " and " in nets else "is"
             yield failed(
                 s,
-                f"unapproved listeners: {', '.join(extra[:12])} (127/8 is reachable from "
+                f"unapproved listeners: {', '.join(extra[:12])} ({nets} {are} reachable from "
                 f"guests: the user-mode networking of {', '.join(via[:5])} turns a guest's "
-                "connection to its host address into one to 127.0.0.1)",
+                f"connection to its host address into one to {to})",
                 *f.sources,
                 *h.facts.qemu_processes.sources,
             )

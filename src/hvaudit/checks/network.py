@@ -16,10 +16,12 @@ from hvaudit.checks._libvirt import is_every_address, sshd_ports, unseen_network
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
+    guest_loopback,
     guests_reaching,
     is_ipv4_loopback,
     loopback_guests,
     loopback_scope,
+    reach_words,
 )
 from hvaudit.checks.base import (
     ANY,
@@ -1302,8 +1304,10 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     Another VM on the host with user-mode networking reaches 127/8 as well (QEMU's slirp turns
     its guest's connection to the host address into one to 127.0.0.1; loopback_guests), so
     beside one a management service on 127/8 faces that guest: a fail naming the VM, unless
-    the listener is that VM's own QEMU (R17-9)."""
+    the listener is that VM's own QEMU (R17-9); one on ::1 too, which slirp maps the guest's
+    IPv6 host address to (VL18-1)."""
     guests = loopback_guests(ctx.deployment.vms)
+    guests6 = loopback_guests(ctx.deployment.vms, version=6)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -1340,13 +1344,18 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             }
         )
         on_loop = local4 if routed else []
-        # a user-mode guest reaches 127/8 too, but for its own QEMU's listeners (R17-9)
+        # a user-mode guest reaches 127/8 (R17-9) and ::1 (VL18-1) too, but for its own QEMU's
+        # listeners
         reached: dict[str, list[str]] = {}
+        versions: set[int] = set()
         for lst, name in named:
-            if not routed and name is not None and lst.loopback and is_ipv4_loopback(lst.address):
-                hows = guests_reaching(guests.get(h.name, []), h, lst.pid)
+            ver = guest_loopback(lst.address) if name is not None and lst.loopback else None
+            if ver == 6 or (ver == 4 and not routed):
+                near = (guests if ver == 4 else guests6).get(h.name, [])
+                hows = guests_reaching(near, h, lst.pid)
                 if hows:
-                    reached.setdefault(f"{name} on {lst.address}", hows)
+                    reached.setdefault(f"{name} on {lst.address}", []).extend(hows)
+                    versions.add(ver)
         by_guest = sorted(reached)
         if wild or on_vm_net or on_loop or by_guest:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
@@ -1357,10 +1366,11 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 )
             if by_guest:
                 hows = sorted({how for hs in reached.values() for how in hs})
+                nets, to = reach_words(versions)
                 parts.append(
-                    f"listening on 127/8, which the user-mode networking of "
+                    f"listening on {nets}, which the user-mode networking of "
                     f"{', '.join(hows[:5])} opens to its guest (a connection to its host "
-                    f"address becomes one to 127.0.0.1): {', '.join(by_guest)}"
+                    f"address becomes one to {to}): {', '.join(by_guest)}"
                 )
             if on_vm_net:
                 parts.append(
