@@ -14,6 +14,11 @@ src/PVE/AccessControl.pm, read with `fetch`):
   (`$cfg->{roles}->{$role} = {} if !$cfg->{roles}->{$role}`, then `->{$priv} = 1` per
   privilege: they add up); `role:Ops:Sys.Console,Sys.Modify:` then `role:Ops:VM.Audit:` was
   read as an audit role, and its holder on `/` passed HVA-306 and HVA-312. Merged now.
+- P18-3 (false pass): find_acl_tree_node files an ACL under its path's components, skipping
+  each that is Perl's false (`next if !$p`), so `acl:1:/0:...` is an ACL on `/` (and `0/`,
+  which normalize_path makes `/`; `/0/vms` is `/vms`). hvaudit kept `/0`: PVEUserAdmin on
+  `/0` passed HVA-306, a privsep 1 token's Administrator on `/0` passed HVA-311, and
+  PVEVMAdmin on `/0/vms` passed HVA-307. The parser drops such components now.
 
 Tally: see the end.
 """
@@ -94,3 +99,66 @@ def test_p18_1_held_group_lines_of_other_groups(
         "pass",
         "2 administrator(s), all with a second factor (alice@corp by their realm's tfa setting)",
     )
+
+
+# --- P18-3: an ACL path's `0` components are skipped ----------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/0", "0/", "/0/0"], ids=["slash-0", "0-slash", "0-0"])
+def test_p18_3_acl_on_0_is_the_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str
+) -> None:
+    """Was pass "2 administrator(s), all with a second factor ...". AccessControl.pm
+    normalize_path keeps `/0` (`[[:alnum:]\\.\\-\\_\\/]+`; `0/` loses its slash and, Perl-false,
+    becomes `/`), and parse_user_config files the ACL with find_acl_tree_node, which walks
+    `split("/", $path)` with `next if !$p`: a component "0" is skipped, so the ACL lands on
+    the tree's root, where `roles` finds it for every path. PVEUserAdmin (User.Modify) on `/`
+    administers every account (P13-4); mallory@pve has no second factor."""
+    text = USER_CFG.replace("user:audit@pve", MALLORY) + f"acl:1:{path}:mallory@pve:PVEUserAdmin:\n"
+    assert _users(text, tmp_path, capsys)["HVA-306"] == (
+        "fail",
+        "administrators without a second factor: mallory@pve",
+    )
+
+
+def test_p18_3_token_acl_on_0_is_the_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "2 API token(s): none with a privileged user's full rights ...": the privsep 1
+    token alice@corp!terraform granted Administrator on `/0` (the root, find_acl_tree_node)
+    keeps, with its user's Administrator on `/`, administration of the cluster (P14-4)."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/user.cfg": USER_CFG + "acl:1:/0:alice@corp!terraform:Administrator:\n"},
+    )
+    assert pve_result(report, "HVA-311", "pve-h1") == (
+        "fail",
+        "tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own "
+        "ACL grants Administrator on / and its user holds Administrator there: the intersection "
+        "administers the cluster)",
+    )
+
+
+def test_p18_3_vm_role_on_0_vms_is_cluster_wide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "no VM role on '/', '/vms' or '/pool' ...": `/0/vms` is the tree node `/vms`
+    (find_acl_tree_node skips the "0"), which `roles` walks for every `/vms/<vmid>`."""
+    report = pve_scan(
+        tmp_path, capsys, {"etc/pve/user.cfg": USER_CFG + "acl:1:/0/vms:bob@corp:PVEVMAdmin:\n"}
+    )
+    assert pve_result(report, "HVA-307", "pve-h1") == (
+        "fail",
+        "VM roles granted cluster-wide: PVEVMAdmin for bob@corp on /vms (3 per-VM or pool "
+        "ACL(s) do not narrow them)",
+    )
+
+
+def test_p18_3_held_00_is_a_path_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: "00" is Perl's true, a child node of its own (`/00`), which no permission check
+    walks: the pass stays."""
+    text = USER_CFG.replace("user:audit@pve", MALLORY) + "acl:1:/00:mallory@pve:PVEUserAdmin:\n"
+    assert _users(text, tmp_path, capsys)["HVA-306"][0] == "pass"

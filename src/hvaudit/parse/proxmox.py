@@ -456,10 +456,14 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             path = re.sub(r"/+", "/", path).removesuffix("/") or "/"
             if not re.fullmatch(r"[A-Za-z0-9._/-]+", path, re.A):
                 continue
+            # find_acl_tree_node then files the ACL under its path's components, skipping each
+            # that is Perl's false (`next if !$p`: "" and "0"), so `/0` is the tree's root `/`
+            # and `/0/vms` is `/vms` (P18-3), where `roles` walks the checked path's components
+            path = "/" + "/".join(c for c in path.split("/") if c not in ("", "0"))
             cfg.acls.append(
                 {
                     "propagate": propagate not in ("", "0"),
-                    "path": path if path.startswith("/") else "/" + path,
+                    "path": path,
                     "who": _list(who),
                     "roles": _list(roles),
                     "line": n,
