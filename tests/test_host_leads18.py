@@ -23,6 +23,42 @@ Findings:
   or "warn" accepts an expired server certificate (nsd_gtls/ossl/mbedtls
   SetPermitExpiredCerts) and passed "logs forwarded over TLS". Now the fail naming the setting
   (x509/name only: a pinned fingerprint is checked without validity).
+
+Held (kept as tests): an /etc journald.conf, even empty, hides a vendor file's Storage=none; the
+vendor file with comments only keeps the journal; a drop-in ending in a backslash joins nothing
+of the next file systemctl prints; an environment-file comment ending in a backslash continues
+nothing (v254+); permitExpiredCerts "off", an unknown value (omfwd: "using 'off' instead") and
+x509/fingerprint keep HVA-200's pass.
+
+Probed or read, not kept (the verdict was right):
+- chrony (lead 1): HVA-202 asks for a synchronised clock, not for authenticated sources, so NTS
+  is not its question. chronyd never reports the kernel synchronised to its own clock: local
+  reference mode answers clients but leaves is_synchronised 0 and calls no LCL_SetSyncStatus
+  (reference.c REF_GetReferenceParams / REF_SetUnsynchronised, read with `read_file`), and a
+  `server 127.0.0.1` to itself is dropped as a synchronisation loop (ntp_core.c
+  check_sync_loop: "make sure it is not us"). So timedatectl NTPSynchronized=no already fails
+  such a chronyd (R10H-7); chrony.conf is not needed for the verdict and is not collected.
+- sshd configuration newer than the running sshd (lead 5): answered in tests/test_host_leads16.py
+  (a pass certifies the files as sshd would load them now); not re-probed.
+
+Tally: 18 cases in 10 test functions; 10 failed on main before their fixes (HL18-1 3, HL18-2 3,
+HL18-3 2, HL18-4 2: each run with PYTHONPATH=/work/main/src before it landed); the 8 held cases
+passed before and after.
+
+Leads left (not settled in the time):
+- qemu.conf remember_owner / max_files / max_processes defaults and their effect on checks
+  (lead 6): not reached.
+- Group-writable virtlogd-sock / virtlockd-sock (0660 with a group) and that group's members,
+  root-equivalent but not counted by HVA-142 (lead 7): not reached.
+- HVA-213's libvirt journal debug cap for libvirt 6.x or an unknown version (the 7.0 cutoff of
+  HL16-1; lead 8): not reached.
+- chrony `refclock PHC` on a NIC clock no ptp4l steers (a free-running PHC chronyd calls a
+  reference) and rsyslog older than 8.2012.0, whose drivers accepted expired certificates by
+  default ("warn"): not judged.
+- journal-upload.conf's main file is read from /etc only (journal-upload.conf(5) may list
+  /run and /usr/lib as for journald.conf; not checked).
+- `export KEY=` in environment files is read as KEY (as before); systemd's parser keeps the key
+  "export KEY", which is no valid name (merge_env_file_push) - errs towards reading it.
 """
 
 from __future__ import annotations
