@@ -4,7 +4,8 @@ Same harness as tests/test_redteam17_host_probes.py: libvirt's test driver serve
 and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where
 a probe says so), so every artefact goes through the real collector, parser and engine. Each
 probe asserts the verdict its cited source proves right, with its exact message. This round
-probed the syntax the host parsers read: polkit's JavaScript rules (action.id tests), ...
+probed the syntax the host parsers read: polkit's JavaScript rules (action.id and subject
+tests, file names), and how the collector reads configuration directories (symbolic links).
 
 Findings:
 - R18H-1 (false pass) HVA-132 passed "auth_unix_rw = polkit" and HVA-142 counted no one for a
@@ -24,6 +25,18 @@ Findings:
   org.libvirt.unix.manage whose subject test hvaudit does not read
   (`subject.user.length > 0`: every account); HVA-142 already asked about it. Now the question
   naming the rule. Fixed.
+- R18H-3 (false pass) every configuration directory was read with `grep -r`, which since GNU
+  grep 2.12 (commit c6e3ea6, "grep: -r no longer follows symlinks"; -R, alias
+  --dereference-recursive, does) skips a symbolic link met inside a directory, while the
+  programs open a linked file as any other (polkit load_scripts: each name ending in .rules,
+  g_file_load_contents; sshd's and rsyslog's Include: glob then fopen; sudo's @includedir;
+  augenrules: ls and cat). /etc/sudoers.d/ops linked to a file granting mallory ALL left HVA-142
+  at "2 administrative principal(s)" (pass); a rules.d link granting org.libvirt.unix.manage to
+  everyone left HVA-132 passing. sudoers, sssd conf.d, sshd_config.d, modprobe.d, yum.repos.d,
+  audit plugins and rules, polkit, rsyslog, syslog-ng, journald and journal-upload drop-ins are
+  now read with `grep -R -D skip` (CONFIG_GREP; devices and FIFOs skipped), and rsyslog's mtimes
+  with `find -L` (the target's time). The twin (wrong fail): polkit loads only names ending in
+  .rules, and a grant in 60-libvirt.rules.bak failed HVA-132; such files are now inert. Fixed.
 
 Held (kept as tests): ...
 
@@ -34,9 +47,13 @@ Leads left (not settled in the time): ...
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.collect.host import COMMANDS
+from hvaudit.collect.runner import LocalRunner
 from test_host_leads15 import MANAGE, POLKIT, _if, _rule
 
 # --- polkit action.id tests (R18H-1, R18H-2) --------------------------------------------------
@@ -136,6 +153,74 @@ def test_polkit_other_actions_held(host_scan, condition: str) -> None:
     negated libvirt prefix, indexOf == -1), or a libvirt substring test granting %sudo only:
     the hardened verdicts stand."""
     a = _polkit(host_scan, condition)
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {"hv1": HARDENED_132}
+    assert messages(a, "HVA-142") == {"hv1": HARDENED_142}
+
+
+# --- configuration directories read through their symbolic links (R18H-3) ---------------------
+
+
+def _grep_tree(tmp_path: Path, probe: str, layout: dict[str, str], links: dict[str, str]) -> str:
+    """Run the collector's own argv for `probe` with LocalRunner over a copy of the host's
+    directories under tmp_path (each absolute path of the argv moved there), and give its output
+    with the paths as the host has them."""
+    argv = next(p.argv for p in COMMANDS if p.name == probe)
+    root = tmp_path / "root"
+    for path, text in layout.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_text(text)
+    for path, target in links.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).symlink_to(root / target.lstrip("/"))
+    moved = tuple(f"{root}{a}" if a.startswith("/") else a for a in argv)
+    got = LocalRunner().run(moved, 20)
+    assert got.status == "ok", got
+    return got.stdout.decode().replace(str(root), "")
+
+
+def test_sudoers_file_linked_into_sudoers_d_is_read(host_scan, tmp_path: Path) -> None:
+    """R18H-3 (false pass). /etc/sudoers.d/ops is a symbolic link to /srv/cfg/ops granting
+    mallory ALL; sudo reads it (its includedir opens each name), but `grep -r` skips links met
+    inside a directory (grep 2.12: -r follows command-line links only), so HVA-142 counted
+    "2 administrative principal(s)" and passed. The collector now reads with `grep -R -D skip`."""
+    sudoers = str(HARDENED_HOST["sudoers"][0]).replace("/etc/sudoers:", "")
+    text = _grep_tree(
+        tmp_path,
+        "sudoers",
+        {"/etc/sudoers": sudoers, "/srv/cfg/ops": "mallory ALL=(ALL:ALL) NOPASSWD: ALL\n"},
+        {"/etc/sudoers.d/ops": "/srv/cfg/ops"},
+    )
+    assert "/etc/sudoers.d/ops:mallory ALL=(ALL:ALL) NOPASSWD: ALL" in text
+    a = host_scan({"sudoers": (text, 0)})
+    assert outcomes(a, "HVA-142") == {"hv1": "pass"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {
+        "hv1": "3 administrative principal(s) (limit 3): alice, mallory, root"
+    }
+
+
+def test_polkit_rule_linked_into_rules_d_is_read(host_scan, tmp_path: Path) -> None:
+    """R18H-3 (false pass). /etc/polkit-1/rules.d/60-libvirt.rules links to a file granting
+    org.libvirt.unix.manage to everyone: polkit loads it (load_scripts: every name ending in
+    .rules, g_file_load_contents follows the link); `grep -r` did not, and HVA-132 passed."""
+    body = "polkit.addRule(function(action, subject) {\n" + _if(MANAGE, "YES") + "});\n"
+    text = _grep_tree(
+        tmp_path,
+        "polkit-rules",
+        {"/srv/cfg/libvirt.js": body},
+        {RULES: "/srv/cfg/libvirt.js"},
+    )
+    assert f"{RULES}:polkit.addRule" in text
+    a = host_scan({"polkit-rules": (POLKIT + text, 0)})
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {"hv1": EVERYONE_FAIL}
+
+
+def test_polkit_file_not_named_rules_is_inert(host_scan) -> None:
+    """R18H-3's twin (wrong fail). polkit loads only names ending in .rules (load_scripts:
+    g_str_has_suffix (name, ".rules")): a grant to everyone in 60-libvirt.rules.bak is never
+    run, but hvaudit failed HVA-132 on it. Now the hardened verdicts stand."""
+    a = host_scan({"polkit-rules": (POLKIT + _rule(RULES + ".bak", _if(MANAGE, "YES")), 0)})
     assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
     assert messages(a, "HVA-132") == {"hv1": HARDENED_132}
     assert messages(a, "HVA-142") == {"hv1": HARDENED_142}

@@ -241,6 +241,17 @@ def libvirt_admin_socket(daemon: str) -> str:
     return libvirt_socket(daemon).removesuffix("-sock") + "-admin-sock"
 
 
+#: How the configuration directories are read: `grep -R -D skip`. GNU grep's -r follows a
+#: symbolic link only where it is on the command line (grep 2.12, commit c6e3ea6 "grep: -r no
+#: longer follows symlinks; use fts": "-R acts as before and gets a new alias
+#: --dereference-recursive"), while the programs reading these directories open a linked file
+#: as any other: polkit (polkitbackendjsauthority.c load_scripts: g_dir_read_name, every name
+#: ending in .rules, then g_file_load_contents), sshd's and rsyslog's Include (glob, then
+#: fopen), augenrules (`ls` and `cat`). A rule file linked into rules.d from elsewhere was
+#: never read (R18H-3). `-D skip` leaves devices, FIFOs and sockets unread (a link to /dev/null
+#: masks a systemd drop-in: nothing to read; a FIFO would block).
+CONFIG_GREP: tuple[str, ...] = ("-R", "-D", "skip")
+
 COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("dev-kvm", ("ls", "-l", "/dev/kvm")),
     CommandProbe(
@@ -321,14 +332,14 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe(
         "measured-boot-log", ("wc", "-c", "/sys/kernel/security/tpm0/binary_bios_measurements")
     ),
-    CommandProbe("sudoers", ("grep", "-r", "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
+    CommandProbe("sudoers", ("grep", *CONFIG_GREP, "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
     # modprobe.d(5): the options modprobe gives a module each time it loads it (a module not
     # loaded now takes them at its next load: vfio_iommu_type1's allow_unsafe_interrupts, R10H-2)
     CommandProbe(
         "modprobe-d",
         (
             "grep",
-            "-r",
+            *CONFIG_GREP,
             "-H",
             "--include=*.conf",
             "",
@@ -338,7 +349,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY": every conf.d/*.conf (not
     # starting with a dot) overrides sssd.conf, the later in alphabetical order the stronger.
     # Secret settings (ldap_default_authtok ...) are blanked by the bundle writer.
-    CommandProbe("sssd-conf-d", ("grep", "-r", "-H", "", "/etc/sssd/conf.d")),
+    CommandProbe("sssd-conf-d", ("grep", *CONFIG_GREP, "-H", "", "/etc/sssd/conf.d")),
     # When sssd.conf and its snippets were last changed: SSSD reads them when it starts, and
     # SIGHUP only reopens its debug logs (sssd(8) SIGNALS), so a file changed after the running
     # sssd started is not what it applies (R11H-3; the start times: process-starts)
@@ -362,7 +373,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("sshd-effective", ("sshd", "-T")),
     # `sshd -T` applies no Match block: the files are read for those (sshd_config(5) Include:
     # Debian and Fedora include /etc/ssh/sshd_config.d/*.conf).
-    CommandProbe("sshd-config-d", ("grep", "-r", "-H", "", "/etc/ssh/sshd_config.d")),
+    CommandProbe("sshd-config-d", ("grep", *CONFIG_GREP, "-H", "", "/etc/ssh/sshd_config.d")),
     CommandProbe(
         "sshd-units",
         ("systemctl", "is-active", "ssh.service", "sshd.service", "ssh.socket", "sshd.socket"),
@@ -490,18 +501,19 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     # repository sections' own exclude= filters that repository's packages (dnf.conf(5),
     # "Options for both [main] and Repo")
-    CommandProbe("yum-repos", ("grep", "-r", "-H", "", "/etc/yum.repos.d")),
+    CommandProbe("yum-repos", ("grep", *CONFIG_GREP, "-H", "", "/etc/yum.repos.d")),
     # auditd's dispatcher plugins (audit 3: /etc/audit/plugins.d, audit 2: /etc/audisp/plugins.d):
     # each file's `active = yes` hands every record to that plugin (syslog, au-remote ...)
     CommandProbe(
-        "audit-plugins", ("grep", "-r", "-H", "", "/etc/audit/plugins.d", "/etc/audisp/plugins.d")
+        "audit-plugins",
+        ("grep", *CONFIG_GREP, "-H", "", "/etc/audit/plugins.d", "/etc/audisp/plugins.d"),
     ),
     # The rules the next boot loads: augenrules(8) compiles /etc/audit/rules.d/*.rules into
     # /etc/audit/audit.rules, which auditd.service loads (augenrules --load or auditctl -R); a
     # rule added with auditctl alone is gone at the next boot (R11H-6)
     CommandProbe(
         "audit-rules-files",
-        ("grep", "-r", "-H", "", "/etc/audit/audit.rules", "/etc/audit/rules.d"),
+        ("grep", *CONFIG_GREP, "-H", "", "/etc/audit/audit.rules", "/etc/audit/rules.d"),
     ),
     # the kernel's enabled flag: `auditctl -e 0` switches auditing off with the rules loaded
     CommandProbe("audit-status", ("auditctl", "-s")),
@@ -541,7 +553,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "polkit-rules",
         (
             "grep",
-            "-r",
+            *CONFIG_GREP,
             "-H",
             "",
             "/etc/polkit-1/rules.d",
@@ -557,21 +569,22 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe(
         "rsyslog-config",
-        ("grep", "-r", "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
+        ("grep", *CONFIG_GREP, "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
     ),
     # When rsyslog's files (and /etc/rsyslog.d itself: a file added or removed) last changed:
     # rsyslogd reads them at start, HUP does not re-read them since v4 (R11H-5)
     CommandProbe(
-        "rsyslog-mtimes", ("find", "/etc/rsyslog.conf", "/etc/rsyslog.d", "-printf", "%T@ %p\\n")
+        "rsyslog-mtimes",
+        ("find", "-L", "/etc/rsyslog.conf", "/etc/rsyslog.d", "-printf", "%T@ %p\\n"),
     ),
-    CommandProbe("syslog-ng-config", ("grep", "-r", "-H", "", "/etc/syslog-ng")),
+    CommandProbe("syslog-ng-config", ("grep", *CONFIG_GREP, "-H", "", "/etc/syslog-ng")),
     # journal-upload.conf(5), "Configuration Directories and Precedence": drop-ins override
     # the main file (the one sorted last wins for URL=).
     CommandProbe(
         "journal-upload-conf-d",
         (
             "grep",
-            "-r",
+            *CONFIG_GREP,
             "-H",
             "",
             "/etc/systemd/journal-upload.conf.d",
@@ -584,7 +597,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "journald-conf-d",
         (
             "grep",
-            "-r",
+            *CONFIG_GREP,
             "-H",
             "",
             "/etc/systemd/journald.conf.d",

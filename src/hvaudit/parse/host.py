@@ -5631,7 +5631,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         rules = tuple(
             (p, "\n".join(t))
             for p, t in files.items()
-            if "libvirt" in "\n".join(t) and not polkit.is_local_authority(p)
+            if "libvirt" in "\n".join(t)
+            and not polkit.is_local_authority(p)
+            and p.endswith(".rules")  # polkit loads no other name (load_scripts)
         )
         return Fact.of(rules, g.source)
 

@@ -589,6 +589,8 @@ def grants(files: dict[str, list[str]], action: str) -> list[Grant]:
                             if g.name != EVERYONE or path in everyone
                         ]
             continue
+        if not path.endswith(".rules"):
+            continue  # load_scripts takes only names ending in .rules (a .rules.bak is inert)
         code = js_without_comments("\n".join(lines))
         for rule in rule_functions(code):
             out += function_grants(path, rule, action)
@@ -609,7 +611,7 @@ def admin_identities(files: dict[str, list[str]]) -> list[Grant]:
     (8): files are read in name order and later ones override earlier ones)."""
     out: list[Grant] = []
     for path, lines in files.items():
-        if is_local_authority(path):
+        if is_local_authority(path) or not path.endswith(".rules"):
             continue
         code = js_without_comments("\n".join(lines))
         for rule in rule_functions(code, "addAdminRule"):
