@@ -328,7 +328,7 @@ def test_read_only_custom_role_on_the_root_folder_passes(tmp_path: Path) -> None
     assert _verdicts(a, "HVA-416")["esx1"] == (
         "pass",
         "0 VM role grant(s), none on the root folder, a data center folder, a datacenter, its "
-        "top VM or host folder, a cluster or a host",
+        "top VM folder, a host folder, a cluster or a host",
     )
 
 

@@ -388,7 +388,7 @@ def test_esxi_own_administrators_pass(tmp_path: Path) -> None:
     assert _verdicts(a, "HVA-416")["esx1"] == (
         "pass",
         "0 VM role grant(s), none on the root folder, a data center folder, a datacenter, its "
-        "top VM or host folder, a cluster or a host; Administrator inventory-wide to ESXi's own accounts only (dcui, root, vpxuser)",
+        "top VM folder, a host folder, a cluster or a host; Administrator inventory-wide to ESXi's own accounts only (dcui, root, vpxuser)",
     )
 
 

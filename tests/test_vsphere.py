@@ -659,7 +659,7 @@ def test_hardened_standalone_esxi_has_no_failure(
     assert (granular["status"], granular["message"]) == (
         "pass",
         "0 VM role grant(s), none on the root folder, a data center folder, a datacenter, its "
-        "top VM or host folder, a cluster or a host; Administrator inventory-wide to ESXi's own accounts only (root)",
+        "top VM folder, a host folder, a cluster or a host; Administrator inventory-wide to ESXi's own accounts only (root)",
     )
     assert (
         len({r["subject"]["name"] for r in report["results"] if r["subject"]["type"] == "vm"}) == 2

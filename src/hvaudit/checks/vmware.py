@@ -970,8 +970,10 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
     propagate from the root folder, a folder of datacenters (the hierarchy's "data center
     folder") or a datacenter reach every VM below them, and so do those on a datacenter's top VM
     folder or top host folder (a VM inherits from its VM folder and from its resource pool,
-    inside its host or cluster: vSphere Security, "Hierarchical Inheritance of Permissions") and
-    those on a cluster or a host, every VM it runs (V18-1: the last two passed). The Administrator role holds every
+    inside its host or cluster: vSphere Security, "Hierarchical Inheritance of Permissions"),
+    those on a host folder below it (every VM of its hosts and clusters) and those on a cluster
+    or a host, every VM it runs (V18-1: a data center folder, a lower host folder and a host
+    passed). The Administrator role holds every
     privilege: its grants are VM administration too, and so are those of NoCryptoAdmin and
     NoTrustedAdmin, the Administrator role less the cryptographic or Trusted Infrastructure
     privileges (ADMIN_EQUIVALENT_ROLES), which the vCenter STIG gives normal administrators
@@ -1054,8 +1056,8 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
                 "VMs only? Evidence: vCenter's Administration > Access Control > Global "
                 "Permissions and each grant's object (Permissions tab of the root folder and "
                 "datacenters). Pass: yes, none on the vCenter root, a data center folder, a "
-                "datacenter, its top VM or host folder, a cluster or a host with propagation; "
-                "fail: one is.",
+                "datacenter, its top VM folder, a host folder, a cluster or a host with "
+                "propagation; fail: one is.",
             )
         elif others:
             yield manual(
@@ -1074,7 +1076,7 @@ def granular_permissions(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s,
                 f"{len(scoped)} VM role grant(s), none on the root folder, a data center "
-                "folder, a datacenter, its top VM or host folder, a cluster or a host"
+                "folder, a datacenter, its top VM folder, a host folder, a cluster or a host"
                 + (
                     f"; Administrator inventory-wide to ESXi's own accounts only ({', '.join(own)})"
                     if own

@@ -466,14 +466,19 @@ class VsphereCollector:
                     )
         # a folder of datacenters below the root (vSphere Security, "Hierarchical Inheritance of
         # Permissions": the inventory hierarchy's "data center folder" between the root object
-        # and the data centers; Folder.childType lists "Datacenter" for such a folder): a grant
-        # there reaches every VM of every datacenter in it, as a grant on each of them does (V18-1)
+        # and the data centers; Folder.childType lists "Datacenter" for such a folder), and a
+        # host folder below a datacenter's top one (childType "ComputeResource": it holds hosts
+        # and clusters): a grant there reaches every VM of every datacenter, or of every host
+        # and cluster, in it, as a grant on each of them does (V18-1)
         for obj, folder in self._retrieve(content, vim.Folder, ("name", "childType")):
             moid = str(obj._moId)
-            if moid != str(content.rootFolder._moId) and "Datacenter" in (
-                folder.get("childType") or []
-            ):
+            kinds = folder.get("childType") or []
+            if moid == str(content.rootFolder._moId) or moid in top_folders:
+                continue
+            if "Datacenter" in kinds:
                 top_folders[moid] = f"the data center folder {folder.get('name', '?')}"
+            elif "ComputeResource" in kinds:
+                top_folders[moid] = f"the host folder {folder.get('name', '?')}"
         return {
             "root": str(content.rootFolder._moId),
             "roles": roles,
