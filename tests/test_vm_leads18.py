@@ -13,14 +13,39 @@ passt maps the guest's gateway to 127.0.0.1 or ::1 by default (passt(1) --map-ho
 libvirt passes no --no-map-gw). An unapproved listener, a libvirt-sock relay, a management
 listener, a migration address or raw `-incoming`, and a console on ::1 beside such a guest
 all passed (false passes; now fails naming the VM; hvaudit.checks._loopback.guest_loopback,
-loopback_guests(version=6)).
+loopback_guests(version=6)). VL18-2 HVA-031 passed a VM's raw `-monitor`/`-qmp`
+tcp:127.0.0.1:...,server as "loopback only" beside its own user-mode networking (R17-5 leaves
+the VM's own guest out: its own console gains it nothing), but the guest reaches its own
+QEMU's monitor through slirp's host address, and the monitor's `migrate` runs `exec:` host
+commands (false pass; now the fail naming the VM's own user-mode networking).
 
 Held (kept as tests): each ::1 listener with no user-mode guest keeps its pass; a raw
-`-netdev user,ipv4=on` (IPv6 off) reaches no ::1.
+`-netdev user,ipv4=on` (IPv6 off) reaches no ::1; a VM's own raw `-serial tcp:127.0.0.1`
+console and a monitor beside `-netdev user,restrict=on` keep "loopback only" (VL18-2's edges).
 
-Tally: TALLY
+Probed by script, not kept: a guestfwd <channel type='tcp'> connecting to 127.0.0.1:16509
+is kept by the test driver and parsed (Chardev tcp/connect/127.0.0.1); HVA-031's n/a for it is
+right in substance (a connect to the loopback exposes no listener) but its wording "no TCP or
+UDP character device" is inaccurate; HVA-210 fails libvirtd on 127.0.0.1:16509 there only
+because the VM's own <interface type='user'> reaches it.
 
-Leads left (not settled in the time): LEADS
+Tally: 14 probe cases (6 test functions). 10 pin VL18-1..VL18-2 (each failed on main before
+its fix: VL18-1 7 (HVA-033, HVA-030, HVA-210, HVA-036 three spellings/raw, HVA-031), VL18-2 3);
+4 held (no user-mode guest for ::1 listeners, `ipv4=on`, own serial console, restrict=on).
+
+Leads left (not settled in the time): a connect chardev (guestfwd <channel>, <serial
+type='tcp' mode='connect'>) to a host loopback port gives the guest that one port (a guest
+reach no check counts unless the VM has user-mode networking: port-scoped loopback_guests,
+not built); HVA-031's n/a wording for it. A VM's own guest reaching its own QEMU's gdb stub
+or VNC on loopback (R17-5's "gains nothing" kept); -chardev socket servers backing `-mon
+chardev=` are not yet tied to the monitor (VL18-2 reads -monitor, -qmp and `mon:`); HVA-210
+and HVA-033 still skip the VM's own QEMU listeners for monitors. A listener on 127.0.0.2..
+is counted as guest-reached though slirp maps the host address to 127.0.0.1 only (a guest's
+raw frames to 127.x were not read: kept conservative). With route_localnet = 1 and a ::1
+guest listener HVA-033 names only the guest reason. Not started: <input type='evdev'>
+(lead 4), <rng> model='random' /dev/hwrng (5), network disks without <auth>/TLS (6, the
+qemu.conf nbd_tls/vxhs_tls defaults unread), clipboard channels (7), HVA-070 unknown cgroup
+version without soft_limit and HVA-091 CPUAffinity/nohz_full (8).
 """
 
 from __future__ import annotations
@@ -161,3 +186,61 @@ def test_console_on_ipv6_loopback_beside_a_user_mode_guest_fails(host_scan) -> N
     )
     held = host_scan(domains=[domain_xml("web01", body=vnc)])
     assert outcomes(held, "HVA-031")["web01"] == "pass", messages(held, "HVA-031")
+
+
+# --- VL18-2: a VM's own monitor on loopback, reached by its own user-mode guest -------------
+
+OWN_GUEST = (
+    "; 127/8 is reachable from guests: the user-mode networking of {how} turns a guest's "
+    "connection to its host address into one to 127.0.0.1"
+)
+
+
+def test_own_monitor_on_loopback_reached_by_its_own_user_mode_guest_fails(tmp_path: Path) -> None:
+    """VL18-2, HVA-031 (false pass). VM slirp's raw `-monitor tcp:127.0.0.1:4444,server=on`
+    (and `-qmp`) passed "loopback only": R17-5 leaves out the VM's own guest, which gains
+    nothing from its own console, but through slirp's host address (10.0.2.2 -> 127.0.0.1) it
+    reaches its own QEMU's monitor, whose `migrate` takes `exec:cmdline` ("from given external
+    command", qemu-options.hx -incoming): a host command as QEMU's user. Held: a raw
+    `-serial tcp:127.0.0.1:...,server=on` (the guest's own console) keeps the pass, and a
+    `-netdev user,restrict=on` guest reaches no host address."""
+    cases = {
+        "mon": (USER_NIC, ("-monitor", "tcp:127.0.0.1:4444,server=on,wait=off"), SLIRP),
+        "qmp": (USER_NIC, ("-qmp", "tcp:127.0.0.1:4445,server=on,wait=off"), SLIRP),
+        "raw": (
+            "",
+            ("-netdev", "user,id=n0", "-monitor", "tcp:127.0.0.1:4444,server=on,wait=off"),
+            "VM slirp (QEMU argument -netdev user,id=n0)",
+        ),
+    }
+    for key, (body, args, how) in cases.items():
+        (tmp_path / key).mkdir()
+        a = run_assessment(
+            _replayed_on(
+                tmp_path / key, HARDENED_HOST, {"slirp": _raw_cpu_domain("slirp", body, *args)}
+            )
+        )
+        opt = " ".join(args[-2:])
+        assert verdict(a, "HVA-031", "slirp") == (
+            "fail",
+            f"QEMU argument {opt}: QEMU's monitor as a TCP server on 127.0.0.1, without "
+            "authentication or TLS" + OWN_GUEST.format(how=how),
+        )
+    held = {
+        "serial": (USER_NIC, ("-serial", "tcp:127.0.0.1:4446,server=on,wait=off")),
+        "restrict": (
+            "",
+            ("-netdev", "user,id=n0,restrict=on", "-monitor", "tcp:127.0.0.1:4444,server=on"),
+        ),
+    }
+    for key, (body, args) in held.items():
+        (tmp_path / key).mkdir()
+        a = run_assessment(
+            _replayed_on(
+                tmp_path / key, HARDENED_HOST, {"slirp": _raw_cpu_domain("slirp", body, *args)}
+            )
+        )
+        assert verdict(a, "HVA-031", "slirp") == (
+            "pass",
+            f"QEMU argument {' '.join(args[-2:])}: loopback only",
+        )

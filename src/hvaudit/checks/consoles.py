@@ -92,6 +92,10 @@ class _Verdict:
     """VMs on the host whose user-mode networking reaches its 127/8 (loopback_guests, R17-5)."""
     guests6: list[str] = field(default_factory=list)
     """... and its ::1 (loopback_guests of version 6, VL18-1)."""
+    own: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
+    """The VM's own user-mode guest (127/8, ::1): it reaches its own QEMU's monitor (VL18-2)."""
+    own_reached: set[int] = field(default_factory=set)
+    """The loopback families on which the VM's own guest reaches its monitor (VL18-2)."""
 
 
 def _local(r: _Verdict, address: str | None) -> bool:
@@ -114,6 +118,26 @@ def _local(r: _Verdict, address: str | None) -> bool:
         return False
     r.credited.append(a)
     return True
+
+
+def _local_to_monitor(r: _Verdict, address: str, monitor: bool) -> bool:
+    """_local for a listener that hands over QEMU's monitor (`monitor`): the VM's own
+    user-mode guest counts too (VL18-2). Its own console gains that guest nothing, but the
+    monitor drives QEMU on the host: `migrate` takes the URIs of -incoming, `exec:cmdline`
+    among them ("from given external command", qemu-options.hx), a host command run as QEMU's
+    user."""
+    if not monitor or not (r.own[0] or r.own[1]):
+        return _local(r, address)
+    kept = r.guests, r.guests6
+    r.guests, r.guests6 = [*r.guests, *r.own[0]], [*r.guests6, *r.own[1]]
+    try:
+        local = _local(r, address)
+    finally:
+        r.guests, r.guests6 = kept
+    ver = guest_loopback(address.strip("[]"))
+    if not local and ver is not None and r.own[ver == 6]:
+        r.own_reached.add(ver)
+    return local
 
 
 def _where(addr: str) -> str:
@@ -215,7 +239,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     networking reaches 127/8 as well (QEMU's slirp maps the guest's host address to
     127.0.0.1; loopback_guests), so beside one a loopback console is judged as a network one
     too, naming that VM (R17-5); ::1 as well, which slirp maps the guest's IPv6 host address
-    to (VL18-1).
+    to (VL18-1). A VM's own guest counts for its own QEMU's monitor (-monitor, -qmp, `mon:`)
+    on the loopback: the monitor runs host commands (`migrate "exec:..."`), which the guest
+    lacks (VL18-2).
 
     A dbus display (<graphics type='dbus' address=...>) connects QEMU's screen, keyboard and
     pointer to the D-Bus bus at that address; over a `tcp:` or `nonce-tcp:` address off the
@@ -258,7 +284,11 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         h = hosts[v.host]
         others = [how for vm, how in guests.get(v.host, []) if vm != v.name]
         others6 = [how for vm, how in guests6.get(v.host, []) if vm != v.name]
-        r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6)
+        own = (
+            [how for vm, how in guests.get(v.host, []) if vm == v.name],
+            [how for vm, how in guests6.get(v.host, []) if vm == v.name],
+        )
+        r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6, own=own)
         for g in consoles:
             _graphics(h, g, r)
         for g, (transport, host, port) in buses:
@@ -291,11 +321,17 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                     for a in r.demoted
                     if (ver := guest_loopback(a)) and (r.guests if ver == 4 else r.guests6)
                 }
+                | r.own_reached
             )
             if r.fails and reached:
                 hows = list(
                     dict.fromkeys(
-                        [*(r.guests if 4 in reached else []), *(r.guests6 if 6 in reached else [])]
+                        [
+                            *(r.guests if 4 in reached else []),
+                            *(r.guests6 if 6 in reached else []),
+                            *(r.own[0] if 4 in r.own_reached else []),
+                            *(r.own[1] if 6 in r.own_reached else []),
+                        ]
                     )
                 )
                 nets, to = reach_words(reached)
@@ -848,7 +884,7 @@ def _raw_console_verdict(
         # the gdb stub always listens ("-gdb dev: Accept a gdb connection on device dev")
         if opt != "-gdb" and not _on(o, "server"):
             r.proven.append(f"{shown}: connects out, no listener")
-        elif host and _local(r, host):
+        elif host and _local_to_monitor(r, host, "QEMU's monitor" in _chardev_role(opt, value)):
             r.proven.append(f"{shown}: loopback only")
         else:
             r.fails.append(
