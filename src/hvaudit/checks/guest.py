@@ -31,7 +31,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.network import _pci_functions
 from hvaudit.checks.vmware import host_default_questions, own_keys_pass
-from hvaudit.model import Disk, Host, Passthrough, SharedDirectory, Vm
+from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import HOST_CHARDEV, parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
 from hvaudit.redact import FW_CFG_TRUE_WORDS, REDACTED
@@ -767,14 +767,16 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
         ),
     },
     remediation={
-        "kvm-libvirt": "Remove <shmem> devices unless the VMs sharing them are one trust domain.",
+        "kvm-libvirt": "Remove <shmem> devices, and memory devices (nvdimm, virtio-pmem) backed by "
+        "a file another VM maps or opens as a disk, unless the VMs sharing them are one trust "
+        "domain.",
         "proxmox-ve": "Remove the VM's ivshmem setting (and any ivshmem QEMU argument) unless the "
         "VMs sharing it are one trust domain.",
         "vmware-esxi": "Set vmci0.unrestricted = FALSE (or remove it), or move the host to ESXi "
         "5.1 or later, where it has no effect.",
     },
     platforms=VM_PLATFORMS,
-    peers=("shared_memory_files", "raw_hypervisor_arguments"),
+    peers=("shared_memory_files", "raw_hypervisor_arguments", "disks"),
 )
 @qemu_config_unread("an ivshmem device (a [device] of driver ivshmem-plain or ivshmem-doorbell)")
 @raw_arguments_unseen(
@@ -815,13 +817,31 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     names. VMware has no shared-memory device; its inter-VM channel
     was VMCI with `vmci0.unrestricted = TRUE`, which "could communicate with all host endpoints
     and other virtual machines" on ESX/ESXi 4.0 to 5.0 and has no effect as of ESXi 5.1 (VMware's
-    VMCI Sockets guide, "VMCI isolation", read with `search`)."""
+    VMCI Sockets guide, "VMCI isolation", read with `search`).
+
+    A memory device's file may be another VM's disk image (R18-1): QEMU maps it into this
+    guest's memory (virtio-pmem "whose storage is provided by above memory backend device",
+    QEMU docs/system/devices/virtio-pmem.rst; libvirt's domain_postparse.c
+    virDomainMemoryDefPostParse: "Virtio-pmem mandates shared access so that guest writes get
+    reflected in the underlying file"), and libvirt opens it for this VM at each start
+    (virt-aa-helper adds the nvdimm and virtio-pmem path "rw" to the VM's AppArmor profile, the
+    DAC and SELinux drivers label it, virSecuritySELinuxSetMemoryLabel with the VM's image
+    label, read with `find_string`). A VM writes its disk as a shared mapper writes the file,
+    a read-only disk (a CD-ROM, <readonly/>, a <backingStore> layer) reads it as a private
+    mapper does: a memory map of another VM's writable disk reads that VM's data (a shared
+    one writes into it too), a shared map of a read-only disk writes what its VM reads; a
+    private map of a read-only disk is no channel. Both VMs fail, as for two mappings."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    pools = {(p.host, p.name): p for p in ctx.deployment.pools}
     # (host, file) -> (VM, mapped by raw arguments, mapped shared) of each mapping
     users: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
+    # (host, file) -> (VM, writes it) of each disk image or backing layer (R18-1)
+    disks: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     for v in ctx.deployment.vms:
         for path, raw_arg, shared in _mapped_files(v):
             users.setdefault((v.host, same_file(path)), []).append((v.name, bool(raw_arg), shared))
+        for path, writes in _disk_images(v, pools):
+            disks.setdefault((v.host, same_file(path)), []).append((v.name, writes))
         # an ivshmem-plain <shmem>'s own file: a peer for the VMs that map it otherwise (R14-1)
         for path in v.shmem_files:
             users.setdefault((v.host, same_file(path)), []).append((v.name, False, True))
@@ -867,6 +887,44 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             # a definition's nvdimm or virtio-pmem path is the file itself
             linked = [u for u in use if u[0] == v.name or u[2] or shared]
             (unsure if all(by_raw for _, by_raw, _ in linked) else files).append((path, text))
+        for path, raw_arg, shared in _mapped_files(v):
+            # another VM's disk image mapped as this VM's memory (R18-1): a file, not a directory
+            on_disk = [d for d in disks.get((v.host, same_file(path)), []) if d[0] != v.name]
+            writers = sorted({n for n, w in on_disk if w})
+            readers = sorted({n for n, w in on_disk if not w})
+            shown = f"QEMU argument {raw_arg}" if raw_arg else path
+            if writers:
+                files.append(
+                    (
+                        path,
+                        f"{shown} (the disk image of VM(s) {', '.join(writers[:5])}, whose data "
+                        f"this VM {'reads and writes' if shared else 'reads'})",
+                    )
+                )
+            elif readers and shared:
+                files.append(
+                    (
+                        path,
+                        f"{shown} (a read-only disk image of VM(s) {', '.join(readers[:5])}, "
+                        "which read what this VM writes into it)",
+                    )
+                )
+        for path, writes in _disk_images(v, pools):
+            mappers = [
+                (n, sh)
+                for n, _, sh in users.get((v.host, same_file(path)), [])
+                if n != v.name and (sh or writes)
+            ]
+            if mappers:
+                names = ", ".join(sorted({n for n, _ in mappers})[:5])
+                how = (
+                    "which read and write its data"
+                    if any(sh for _, sh in mappers)
+                    else "which read its data"
+                )
+                files.append(
+                    (path, f"disk image {path} (mapped as memory by VM(s) {names}, {how})")
+                )
         raw = [
             f"QEMU argument {o.shown()}"
             for o in qemu_options(v.raw_hypervisor_arguments)
@@ -902,6 +960,18 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         "it sets it to TRUE and the host runs ESXi 5.0 or older, where it takes effect",
         "vmci0.unrestricted",
     )
+
+
+def _disk_images(v: Vm, pools: dict[tuple[str, str], Pool]) -> list[tuple[str, bool]]:
+    """The host files the VM opens as disk images, each with whether it writes it (R18-1): a
+    local disk's source (_libvirt.disk_file) written unless read-only (<readonly/>, a CD-ROM or
+    floppy), and each layer of its <backingStore> chain, which QEMU opens read-only."""
+    out: list[tuple[str, bool]] = []
+    for d in v.disks:
+        if (path := disk_file(d, pools, v.host)) is not None:
+            out.append((path, not (d.readonly or d.device in ("cdrom", "floppy"))))
+        out += [(layer, False) for layer in d.backing]
+    return out
 
 
 def _mapped_files(v: Vm) -> list[tuple[str, str, bool]]:
