@@ -303,14 +303,17 @@ def test_vmx_without_floppy_keys_has_the_drive(
 def test_vmx_with_floppy_switched_off_held(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Twin of V14-5 (held): `floppy0.present = "FALSE"`: pass, as before."""
+    """Twin of V14-5 (held): `floppy0.present = "FALSE"`: no floppy, as before; the pass is
+    withheld as HVA-444's question since L18-3 (/etc/vmware/settings overrides the VM's own
+    device keys)."""
     data = b'displayName = "v1"\nfloppy0.present = "FALSE"\n'
     assert _offline(tmp_path, capsys, data, "HVA-047") == [
         (
             "v1",
-            "pass",
+            "manual",
             "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga "
-            "(VMware SVGA) video or USB tablet, mouse or keyboard",
+            "(VMware SVGA) video or USB tablet, mouse or keyboard; but /etc/vmware/settings on "
+            "host offline-vmx, not read, takes precedence over the VM's own settings (HVA-444)",
         )
     ]
 

@@ -231,7 +231,8 @@ VMX_CASES = [
     ("HVA-056", "", "", "pass", "vtpm.present = TRUE: a virtual TPM of the VM's own"),
     ("HVA-056", "", "vtpm.present", "not_applicable", "no TPM device (no vtpm.present = TRUE)"),
     ("HVA-065", "", "vtpm.present", "fail", "no virtual TPM (no vtpm.present = TRUE)"),
-    ("HVA-065", "", "", "pass", "vtpm.present = TRUE: the VM's own virtual TPM"),
+    # L18-3: the host's /etc/vmware/settings overrides the VM's own keys
+    ("HVA-065", "", "", "manual", "vtpm.present = TRUE: the VM's own virtual TPM"),
     (
         "HVA-057",
         'vmci0.unrestricted = "TRUE"',
@@ -254,7 +255,7 @@ VMX_CASES = [
         "UEFI firmware without Secure Boot and enrolled keys",
     ),
     ("HVA-066", "", "firmware,uefi.secureBoot.enabled", "fail", "BIOS firmware: no Secure Boot"),
-    ("HVA-066", "", "", "pass", "firmware = efi, uefi.secureBoot.enabled = TRUE"),
+    ("HVA-066", "", "", "manual", "firmware = efi, uefi.secureBoot.enabled = TRUE"),  # L18-3
     ("HVA-067", "", "", "manual", "memory encryption (AMD SEV-ES) is not read from the .vmx"),
 ]
 

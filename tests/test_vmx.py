@@ -35,7 +35,7 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
     assert verdicts(report) == {
         ("HVA-012", "web-01"): "pass",
         ("HVA-012", "legacy-db"): "fail",
-        ("HVA-047", "web-01"): "pass",
+        ("HVA-047", "web-01"): "manual",  # L18-3: /etc/vmware/settings overrides
         ("HVA-047", "legacy-db"): "fail",
         ("HVA-050", "web-01"): "not_applicable",
         ("HVA-050", "legacy-db"): "manual",  # passthrough, and no host to show an IOMMU
@@ -91,9 +91,9 @@ def test_fixture_vms_exact_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ("HVA-056", "web-01"): "pass",  # a vTPM, the VM's own
         ("HVA-056", "legacy-db"): "not_applicable",  # no TPM at all
         ("HVA-057", "offline-vmx"): "manual",
-        ("HVA-065", "web-01"): "pass",
+        ("HVA-065", "web-01"): "manual",  # L18-3: likewise
         ("HVA-065", "legacy-db"): "fail",
-        ("HVA-066", "web-01"): "pass",  # firmware = efi, uefi.secureBoot.enabled
+        ("HVA-066", "web-01"): "manual",  # firmware = efi, uefi.secureBoot.enabled (L18-3)
         ("HVA-066", "legacy-db"): "fail",
         ("HVA-067", "web-01"): "manual",
         ("HVA-067", "legacy-db"): "manual",

@@ -454,7 +454,8 @@ def test_vcenter_scan_exact_vm_findings(
         # not read, so a question (R10H-2 on ESXi, V10-7)
         ("HVA-050", "web-01"): "manual",
         ("HVA-050", "legacy-db"): "manual",  # no pciPassthruInfo: VT-d asked about
-        ("HVA-047", "web-01"): "pass",
+        # no legacy device, but /etc/vmware/settings overrides the VM's device keys (L18-3)
+        ("HVA-047", "web-01"): "manual",
         ("HVA-047", "legacy-db"): "fail",  # a USB 3 controller
         # MAC spoofing stopped; IP/ARP cannot be at a vSphere port: a question, not a failure
         ("HVA-191", "web-01"): "manual",
@@ -667,7 +668,9 @@ def test_hardened_standalone_esxi_has_no_failure(
     manual = sorted({r["check_id"] for r in report["results"] if r["status"] == "manual"})
     assert manual == [
         "HVA-031",  # ESXi 6.5 serves VNC: RemoteDisplay.vnc.enabled is left to /etc/vmware/config
+        "HVA-047",  # no legacy device, but /etc/vmware/settings overrides device keys (L18-3)
         "HVA-049",  # no vhv.enable in the VMs' settings: the host's /etc/vmware/config decides
+        "HVA-066",  # Secure Boot on, but /etc/vmware/settings overrides the keys (L18-3)
         "HVA-067",  # memory encryption (SEV-ES) is not read from a VMware VM: a question
         "HVA-101",  # image signing: a question everywhere
         "HVA-191",  # IP/ARP spoofing: NSX SpoofGuard or DAI, outside the port

@@ -2063,6 +2063,8 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     type (the test driver keeps it so; libvirt's QEMU driver always writes the machine it picks,
     qemuDomainDefMachinePostParse: QEMU's default, which on x86 is "pc", i440FX) does not say
     whether it has one: with no other legacy device that is one question, not a pass."""
+    from hvaudit.checks.vmware import own_keys_pass  # vmware imports this module
+
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -2089,12 +2091,15 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
                 "is there with no drive attached.",
             )
         else:
-            yield passed(
+            ok = passed(
                 s,
                 "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
                 "cirrus or vmvga (VMware SVGA) video or USB tablet, mouse or keyboard",
                 v.source,
             )
+            # a VMware VM's devices are its .vmx keys (sound.present, floppy0.present, ...),
+            # which the host's /etc/vmware/settings overrides (ESXI-80-000236, L18-3)
+            yield own_keys_pass(ok) if h is not None and h.platform == "vmware-esxi" else ok
 
 
 @check(

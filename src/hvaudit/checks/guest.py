@@ -2068,7 +2068,9 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
         if platform == "vmware-esxi":
             ref = v.vmware.at("vtpm.present") if v.vmware is not None else v.source
             if v.vtpm:
-                yield passed(s, "vtpm.present = TRUE: the VM's own virtual TPM", ref)
+                # the host's /etc/vmware/settings is read first and overrides the .vmx's own
+                # keys (ESXI-80-000236), vtpm.present among them (L18-3)
+                yield own_keys_pass(passed(s, "vtpm.present = TRUE: the VM's own virtual TPM", ref))
             else:
                 yield failed(s, "no virtual TPM (no vtpm.present = TRUE)", ref)
         elif "emulator" in v.tpm_backends and (
@@ -2329,11 +2331,15 @@ def _secure_boot_outcome(v: Vm, platform: str | None) -> Outcome:
             "turn Secure Boot off).",
         )
     elif v.secure_boot:
-        return passed(
-            s,
-            "UEFI Secure Boot with enrolled keys"
-            + (f": {v.secure_boot_detail}" if v.secure_boot_detail else ""),
-            v.source,
+        # VMware: firmware and uefi.secureBoot.enabled are .vmx keys the host's
+        # /etc/vmware/settings overrides (ESXI-80-000236, L18-3)
+        return own_keys_pass(
+            passed(
+                s,
+                "UEFI Secure Boot with enrolled keys"
+                + (f": {v.secure_boot_detail}" if v.secure_boot_detail else ""),
+                v.source,
+            )
         )
     elif v.secure_boot_unsettled:
         return manual(

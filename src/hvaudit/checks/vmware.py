@@ -581,8 +581,9 @@ def host_settings(ctx: Context) -> Iterator[Outcome]:
     sharing for every VM of the host whatever their own settings say. Neither the vSphere API
     nor a datastore shows the file ("the ESXi setting cannot be easily queried"), so it is one
     question per host. The VM checks whose passes rest on keys a VM sets itself (HVA-401 to
-    HVA-405, HVA-031, HVA-049, HVA-057) ask the same question of their VMs and keep their
-    verdict withheld; an attestation answering this check yes for a host restores them
+    HVA-405, HVA-031, HVA-049, HVA-057; HVA-047's device keys, HVA-065's vtpm.present and
+    HVA-066's firmware and uefi.secureBoot.enabled, L18-3: the STIG's "configuration items",
+    every key the vmx reads) ask the same question of their VMs and keep their verdict withheld; an attestation answering this check yes for a host restores them
     (hvaudit.waivers._answer_host_settings)."""
     for h, esx in _esx_hosts(ctx):
         yield manual(
