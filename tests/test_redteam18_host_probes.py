@@ -38,11 +38,42 @@ Findings:
   with `find -L` (the target's time). The twin (wrong fail): polkit loads only names ending in
   .rules, and a grant in 60-libvirt.rules.bak failed HVA-132; such files are now inert. Fixed.
 
-Held (kept as tests): ...
+Held (kept as tests): action tests that take other actions (`indexOf("org.freedesktop.
+udisks2.") == 0`, `includes("udisks2")`, `match("org.freedesktop.login1.")`, `indexOf("libvirt")
+== -1`) and a libvirt substring test granting %sudo only: HVA-132 and HVA-142 keep the hardened
+verdicts (the substring grant to %sudo now fails HVA-131, rightly: domain actions on every VM).
 
-Tally: ...
+Probed by script, not kept (the verdict was right): sudoers.d names with a dot or ending in `~`
+(skipped, as sudoers(5) @includedir skips them), `@include`/`#include`/`@includedir` outside
+/etc/sudoers.d (question), a backslash-continued Cmnd_Alias swallowing the next line (not
+counted), User_Alias members (counted); rsyslog.d files not matching the main file's
+`$IncludeConfig *.conf` (`.conf.disabled`, `.conf~`, a subdirectory) and a main file with no or
+another include (fail "no remote log destination"); audit rules.d files not named *.rules, in a
+subdirectory or hidden, and `-a never` rules before or after the watches (HVA-214 asks).
 
-Leads left (not settled in the time): ...
+Tally: 22 cases in 6 test functions; 17 failed on main cfaa631 before the fixes (R18H-1 13, the
+negated-prefix wrong fail among them, R18H-2 1, R18H-3 3: run against an archive of it); the 5
+held cases passed before and after.
+
+Leads left (not settled in the time):
+- rsyslog with /etc/rsyslog.conf absent or empty (grep prints nothing for an empty file): hvaudit
+  reads every collected rsyslog.d file, `50-remote.conf.disabled` too, and passes HVA-200; rsyslog
+  then reads no rsyslog.d file at all. The conftest hardened host has no main-file lines, so a
+  question there would change the baseline.
+- HVA-131 (per-VM rules) still counts a function whose action test hvaudit does not read as not
+  granting domain actions (covers_domain_actions takes only a definite action_test).
+- .pkla keys and results are read case-insensitively (GKeyFile keys are case-sensitive and
+  polkit's result names exact): errs towards a grant (a wrong fail), not probed.
+- sudoers.d subdirectories: sudo's @includedir does not descend, hvaudit (now grep -R) reads
+  them: errs towards counting (a wrong fail), not fixed.
+- Kernel command line: words are split at blanks, while the kernel's next_arg keeps a quoted
+  value with blanks whole (`foo="a audit=0"` is one parameter): hvaudit sees words the kernel
+  does not (errs towards a fail where a word is bad, a pass where a word is good).
+- sshd: `PermitRootLogin no # comment` in a Match block is read as "no # comment" (not "no"):
+  a wrong fail where OpenSSH ends the line at the comment (argv_split terminate_on_comment);
+  the OpenSSH release that added it was not checked.
+- HVA-214's message "audit.rules watches /etc/libvirt, but no rules.d file does" for a later
+  `-a never` rule reads oddly (wording only).
 """
 
 from __future__ import annotations
