@@ -19,6 +19,12 @@ src/PVE/AccessControl.pm, read with `fetch`):
   which normalize_path makes `/`; `/0/vms` is `/vms`). hvaudit kept `/0`: PVEUserAdmin on
   `/0` passed HVA-306, a privsep 1 token's Administrator on `/0` passed HVA-311, and
   PVEVMAdmin on `/0/vms` passed HVA-307. The parser drops such components now.
+- P18-4 (false pass): pve-firewall refuses a rule whose `-p` is neither a first-column name
+  nor a number of the node's /etc/protocols (pve_fw_verify_protocol_spec, parse_protocol_file;
+  github:proxmox/pve-firewall 6f1311f); hvaudit refused only case variants of a few names
+  (L16-3), so `IN DROP -p foo` (or 200, `Gre`) before an unrestricted `IN ACCEPT` was a
+  deny-list and HVA-303 passed. Now `pve_refused` for every protocol netbase 6.4's
+  /etc/protocols (Proxmox VE 8's base, read on such a system) does not list.
 
 Tally: see the end.
 """
@@ -29,6 +35,7 @@ from pathlib import Path
 
 import pytest
 
+from test_pve_leads16 import _vm
 from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 
 USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
@@ -162,3 +169,36 @@ def test_p18_3_held_00_is_a_path_of_its_own(
     walks: the pass stays."""
     text = USER_CFG.replace("user:audit@pve", MALLORY) + "acl:1:/00:mallory@pve:PVEUserAdmin:\n"
     assert _users(text, tmp_path, capsys)["HVA-306"][0] == "pass"
+
+
+# --- P18-4: a protocol netbase's /etc/protocols does not list is refused -----------------------
+
+VM_FW = (
+    "[OPTIONS]\nenable: 1\nmacfilter: 1\nipfilter: 1\npolicy_in: DROP\n\n"
+    "[IPSET ipfilter-net0]\n192.0.2.10\n\n[RULES]\n"
+)
+
+
+@pytest.mark.parametrize("proto", ["foo", "200", "Gre"], ids=["name", "number", "case"])
+def test_p18_4_drop_of_an_unknown_protocol_filters_nothing(tmp_path: Path, proto: str) -> None:
+    """Was pass "1 interface(s) behind the VM firewall" (a DROP before the ACCEPT read as a
+    deny-list). pve-firewall verify_rule runs pve_fw_verify_protocol_spec on `-p`: `die
+    "unknown protocol '$proto'"` unless get_etc_protocols' `byname` (parse_protocol_file:
+    /etc/protocols' first column, `m!^(\\S+)\\s+(\\d+)...!`) or `byid` (its number as written)
+    holds it; netbase 6.4 lists neither `foo`, 200 nor `Gre`. The rule gets errors and
+    ruleset_generate_vm_rules skips it, so the unrestricted `IN ACCEPT` after it admits every
+    inbound packet of the NIC."""
+    fw = VM_FW + f"IN DROP -p {proto}\nIN ACCEPT\n"
+    assert _vm(tmp_path, fw) == (
+        "fail",
+        "1 of 1 interface(s) admit every inbound packet: net0: line 12 `IN ACCEPT` accepts "
+        "every inbound packet before any rule drops or rejects",
+    )
+
+
+@pytest.mark.parametrize("proto", ["gre", "47", "mptcp"], ids=["gre", "47", "mptcp"])
+def test_p18_4_held_drop_of_a_netbase_protocol(tmp_path: Path, proto: str) -> None:
+    """Held: netbase 6.4 lists `gre 47` and `mptcp 262`; the DROP is applied and the VM's chain
+    is a deny-list (L16-5's held twin): the pass stays."""
+    fw = VM_FW + f"IN DROP -p {proto}\nIN ACCEPT -p tcp -dport 443\n"
+    assert _vm(tmp_path, fw) == ("pass", "1 interface(s) behind the VM firewall")
