@@ -24,7 +24,7 @@ from hvaudit.bundle import Bundle, BundleWriter, dump_json
 from hvaudit.checks.base import Severity, Status
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
-from hvaudit.engine import assess
+from hvaudit.engine import Planned, assess, plan
 from hvaudit.parse import build_deployment
 from hvaudit.profile import load_profile
 from hvaudit.report.json_report import render_json
@@ -399,3 +399,58 @@ def test_groups_are_those_of_the_grouping_module(bundle_path: Path) -> None:
         for r in rs:
             by_check.setdefault(r.check.id, []).append(r)
         assert [g for part in by_check.values() for g in groups_of(part)] == expected  # type: ignore[arg-type]
+
+
+def _square(i: int, sink: lanes.Sink) -> int:
+    sink.write([b"x" * i])
+    return i * i
+
+
+def test_jobs_are_taken_in_the_given_order_with_the_same_results() -> None:
+    """`first` orders the queue only: every job is done once, its result in its own place. The
+    workers that said they were done are returned unreaped, and `_reap` reaps them."""
+    results, warnings, files, finished = lanes.run_jobs(
+        40, _square, 3, first=list(reversed(range(40)))
+    )
+    try:
+        assert results == [i * i for i in range(40)]
+        assert warnings == []
+        assert len(files) == 3
+        assert len(finished) <= 2
+        pids = list(finished)
+        lanes._reap(finished)
+        assert finished == []
+        for pid in pids:
+            with pytest.raises(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+    finally:
+        for fd in files:
+            os.close(fd)
+    with pytest.raises(ValueError, match="not an order of the jobs"):
+        lanes.run_jobs(3, _square, 2, first=[0, 0, 1])
+
+
+def test_dearer_checks_are_queued_first_and_workers_reaped_at_close(bundle_path: Path) -> None:
+    """The lanes take the checks that compare VMs first, then the other VM checks, then the rest
+    (the report is the serial one whatever the order: test_lanes_give_the_serial_bytes); the
+    scan's workers are reaped when it is closed."""
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    planned = plan(deployment, load_profile())
+    jobs: list[Planned | None] = [*planned, None]  # None: the evidence check (HVA-000)
+
+    def kind(job: Planned | None) -> int:
+        if job is None or job.meta.scope != "vm":
+            return 2
+        return 0 if job.check.peers else 1
+
+    kinds = [kind(jobs[i]) for i in lanes._heavy_first(jobs)]
+    assert kinds == sorted(kinds)
+    assert kinds[0] == 0 and kinds[-1] == 2 and 1 in kinds
+    scan = lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW)
+    assert lanes.read_all(scan.write) == _serial(bundle_path)
+    pids = list(scan.children)
+    scan.close()
+    assert scan.children == []
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
