@@ -18,6 +18,14 @@ tcp:127.0.0.1:...,server as "loopback only" beside its own user-mode networking 
 the VM's own guest out: its own console gains it nothing), but the guest reaches its own
 QEMU's monitor through slirp's host address, and the monitor's `migrate` runs `exec:` host
 commands (false pass; now the fail naming the VM's own user-mode networking).
+VL18-3 (leads18vm2) HVA-033 and HVA-210 passed a listener on 127.0.0.1 that a VM's TCP
+character device connects to (a `<serial type='tcp'><source mode='connect'
+host='127.0.0.1' service='6379'/>`, a guestfwd `<channel type='tcp'>` to 127.0.0.1:16509):
+QEMU dials the port and relays the guest to it both ways, with no user-mode networking
+(false passes; now fails naming the VM and the device, hvaudit.checks._loopback
+chardev_guests / chardev_reaching, matched by protocol, port and loopback address);
+HVA-031's n/a said "no TCP or UDP character device" for such a VM (wording; now names the
+device connecting to this host only).
 
 Held (kept as tests): each ::1 listener with no user-mode guest keeps its pass; a raw
 `-netdev user,ipv4=on` (IPv6 off) reaches no ::1; a VM's own raw `-serial tcp:127.0.0.1`
@@ -244,3 +252,76 @@ def test_own_monitor_on_loopback_reached_by_its_own_user_mode_guest_fails(tmp_pa
             "pass",
             f"QEMU argument {' '.join(args[-2:])}: loopback only",
         )
+
+
+# --- VL18-3: a character device connecting to a loopback port relays its guest there ---------
+
+
+def _on_lo(address: str, port: int, program: str, pid: int) -> tuple[str, int]:
+    return (
+        LISTENERS + f"tcp   LISTEN 0      511        {address}:{port}      0.0.0.0:*    "
+        f'users:(("{program}",pid={pid},fd=6))\n',
+        0,
+    )
+
+
+def _dial(tag: str, host: str, port: int) -> str:
+    target = (
+        "<target type='guestfwd' address='10.0.2.1' port='4600'/>"
+        if tag == "channel"
+        else "<target port='0'/>"
+    )
+    return (
+        f"<devices><{tag} type='tcp'><source mode='connect' host='{host}' service='{port}'/>"
+        f"<protocol type='raw'/>{target}</{tag}></devices>"
+    )
+
+
+def test_loopback_listener_a_character_device_connects_to_fails(host_scan) -> None:
+    """VL18-3, HVA-033 and HVA-210 (false passes). VM dial's `<serial type='tcp'><source
+    mode='connect' host='127.0.0.1' service='6379'/>` makes QEMU a TCP client of
+    127.0.0.1:6379 and relays the guest's serial line to it both ways (formatdomain, "TCP":
+    the device "acts as a TCP client connecting to a remote server"), and a guestfwd
+    `<channel type='tcp'>` forwards each connection the guest opens to 10.0.2.1:4600 to the
+    host's 127.0.0.1:16509 (formatdomain, "Guest forwarding"); neither needs user-mode
+    networking. The unapproved redis-server and libvirtd's TCP socket (a management
+    listener) passed as loopback-only. Held: a device connecting to another port, or to
+    127.0.0.1 when the listener is on 127.0.0.2, keeps the pass."""
+    dial = "VM dial (<serial type='tcp'> connecting to 127.0.0.1:6379)"
+    a = host_scan(
+        {"listeners": _on_lo("127.0.0.1", 6379, "redis-server", 900)},
+        domains=[domain_xml("dial", body=_dial("serial", "127.0.0.1", 6379))],
+    )
+    assert (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"]) == (
+        "fail",
+        "unapproved listeners: redis-server (tcp/6379) (reached from guests by character "
+        f"devices: redis-server on 127.0.0.1:6379 by {dial})",
+    )
+    b = host_scan(
+        {"listeners": _on_lo("127.0.0.1", 16509, "libvirtd", 700)},
+        domains=[domain_xml("dial", body=_dial("channel", "localhost", 16509))],
+    )
+    assert (outcomes(b, "HVA-210")["hv1"], messages(b, "HVA-210")["hv1"]) == (
+        "fail",
+        "on the loopback, but relayed to a guest by its character device: libvirtd "
+        "(tcp/16509) on 127.0.0.1 by VM dial (<channel type='tcp'> connecting to "
+        "localhost:16509)",
+    )
+    for address, port in (("127.0.0.1", 6380), ("127.0.0.2", 6379)):
+        held = host_scan(
+            {"listeners": _on_lo(address, 6379, "redis-server", 900)},
+            domains=[domain_xml("dial", body=_dial("serial", "127.0.0.1", port))],
+        )
+        assert outcomes(held, "HVA-033")["hv1"] == "pass", messages(held, "HVA-033")
+
+
+def test_console_na_names_a_device_connecting_to_this_host(host_scan) -> None:
+    """VL18-3, HVA-031 (wording; leads18vm's lead). A TCP device connecting to 127.0.0.1
+    listens nowhere, so HVA-031's n/a is right, but it said "no TCP or UDP character device"
+    for a VM that has one: now it names it (what it reaches is HVA-033's and HVA-210's)."""
+    a = host_scan(domains=[domain_xml("dial", body=_dial("serial", "127.0.0.1", 6379))])
+    assert (outcomes(a, "HVA-031")["dial"], messages(a, "HVA-031")["dial"]) == (
+        "not_applicable",
+        "no VNC, SPICE or RDP console and no listening TCP or UDP character device; TCP "
+        "character device(s) connecting to this host only: serial to 127.0.0.1:6379",
+    )

@@ -29,12 +29,14 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hvaudit.model import FactState, Host, Source, Vm
+from hvaudit.model import Chardev, FactState, Host, Listener, Source, Vm
 from hvaudit.parse.qemu_args import QemuOption, qemu_options
 
 __all__ = [
     "LOCALNET_QUESTION",
     "LoopbackScope",
+    "chardev_guests",
+    "chardev_reaching",
     "guest_loopback",
     "guests_reaching",
     "is_ipv4_loopback",
@@ -200,3 +202,65 @@ def guests_reaching(guests: list[tuple[str, str]], h: Host, pid: int | None = No
         else None
     )
     return [how for vm, how in guests if vm != owner]
+
+
+def _loopback_ips(address: str) -> frozenset[str]:
+    """The loopback addresses `address` names, in canonical form: an inet_aton(3) spelling of
+    127/8 or its IPv4-mapped form as dotted quad, ::1 as "::1", `localhost` as both (hosts(5)
+    maps it to 127.0.0.1 and ::1); empty for any other address."""
+    a = (address or "").strip().strip("[]").lower().partition("%")[0]
+    if a in ("localhost", "localhost.localdomain"):
+        return frozenset({"127.0.0.1", "::1"})
+    ver = loopback_version(a)
+    if ver == 6:
+        return frozenset({"::1"})
+    if ver != 4:
+        return frozenset()
+    try:
+        return frozenset({socket.inet_ntoa(socket.inet_aton(a))})
+    except OSError:
+        mapped = ipaddress.ip_address(a)
+        assert isinstance(mapped, ipaddress.IPv6Address) and mapped.ipv4_mapped is not None
+        return frozenset({str(mapped.ipv4_mapped)})
+
+
+def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str, Chardev]]]:
+    """host -> the VMs there with a TCP or UDP character device that connects to the host's
+    loopback, as (VM, how, chardev) (VL18-3). QEMU dials the port itself and relays the
+    guest's serial line, console or channel to it both ways: a `<serial type='tcp'><source
+    mode='connect' host='127.0.0.1' service='6379'/>` hands the guest a byte stream to what
+    listens on 127.0.0.1:6379 (formatdomain, "TCP": "the character device acts as a TCP
+    client connecting to a remote server"; a TCP source without mode connects), and a
+    guestfwd `<channel type='tcp'><target type='guestfwd' address=... port=.../>` does so for
+    every connection the guest opens to that address and port (formatdomain, "Guest
+    forwarding": "TCP traffic sent by the guest to a given IP address and port is forwarded to
+    the channel device on the host"). So the guest reaches that one port of the host's
+    loopback, whatever its networking (read with `search`)."""
+    out: dict[str, list[tuple[str, str, Chardev]]] = {}
+    for v in vms:
+        for c in v.chardevs:
+            if c.mode == "connect" and _loopback_ips(c.host) and c.service.strip().isdigit():
+                how = (
+                    f"VM {v.name} (<{c.device} type='{c.protocol}'> connecting to "
+                    f"{c.host}:{c.service.strip()})"
+                )
+                out.setdefault(v.host, []).append((v.name, how, c))
+    return out
+
+
+def chardev_reaching(chardevs: list[tuple[str, str, Chardev]], h: Host, lst: Listener) -> list[str]:
+    """How each character device of `chardevs` (chardev_guests of host `h`) reaches loopback
+    listener `lst`: one of its protocol connecting to its port on its address (`localhost`
+    names 127.0.0.1 and ::1), but for the VM whose QEMU holds the listener (its guest reaches
+    its own QEMU's socket: guests_reaching's rule)."""
+    at = _loopback_ips(lst.address)
+    if not at:
+        return []
+    mine = [
+        (vm, how)
+        for vm, how, c in chardevs
+        if c.protocol == lst.protocol
+        and int(c.service.strip()) == lst.port
+        and _loopback_ips(c.host) & at
+    ]
+    return guests_reaching(mine, h, lst.pid)

@@ -277,8 +277,19 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         raw = _raw_consoles(v.raw_hypervisor_arguments)
         netl = [*_tunnel_listeners(v), *_raw_net_listeners(v.raw_hypervisor_arguments)]
         if not (consoles or buses or sockets or outbound or datagrams or raw or netl):
+            # a TCP device connecting to this host listens nowhere (VL18-3: the listener it
+            # reaches is HVA-033's and HVA-210's)
+            local = [
+                f"{c.device} to {c.host}:{c.service}"
+                for c in v.chardevs
+                if c.protocol == "tcp" and c.mode == "connect"
+            ]
             yield not_applicable(
-                s, "no VNC, SPICE or RDP console and no TCP or UDP character device"
+                s,
+                "no VNC, SPICE or RDP console and no listening TCP or UDP character device; "
+                f"TCP character device(s) connecting to this host only: {', '.join(local)}"
+                if local
+                else "no VNC, SPICE or RDP console and no TCP or UDP character device",
             )
             continue
         h = hosts[v.host]

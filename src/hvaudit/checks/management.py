@@ -30,6 +30,8 @@ from hvaudit.checks._libvirt import (
 )
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
+    chardev_guests,
+    chardev_reaching,
     guest_loopback,
     guests_reaching,
     is_ipv4_loopback,
@@ -776,7 +778,10 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     turns its guest's connection to the host address into one to 127.0.0.1;
     hvaudit.checks._loopback.loopback_guests): beside one, an unapproved IPv4 loopback listener
     is exposed to that guest and fails, naming the VM (R17-6); so is one on ::1, which slirp
-    maps the guest's IPv6 host address to (VL18-1).
+    maps the guest's IPv6 host address to (VL18-1). A VM's TCP or UDP character device that
+    connects to a loopback port (a <serial type='tcp' mode='connect'> to 127.0.0.1, a guestfwd
+    <channel>) relays its guest to that one port, whatever its networking: an unapproved
+    listener there fails too, naming the VM and the device (chardev_guests, VL18-3).
 
     A process name is what `ss -p` shows (the task's name, which any program can take), so a
     listener named "sshd" counts as the approved SSH server only on a port `sshd -T` lists
@@ -785,6 +790,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     allowed = set(ctx.profile.allowed_listeners)
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
+    dials = chardev_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -810,14 +816,40 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             for lst in group
         }
         by_guest = [lst for lst in [*([] if routed else local4), *local6] if reached[id(lst)]]
+        # a VM's character device that connects to a loopback port hands its guest that port
+        # (chardev_guests, VL18-3)
+        dialled = {
+            id(lst): hows
+            for lst in [*local4, *local6]
+            if (hows := chardev_reaching(dials.get(h.name, []), h, lst))
+        }
+        by_dev = [lst for lst in [*local4, *local6] if id(lst) in dialled]
         exposed = (
-            [lst for lst in f.get() if not lst.loopback] + (local4 if routed else []) + by_guest
+            [lst for lst in f.get() if not lst.loopback]
+            + (local4 if routed else [])
+            + by_guest
+            + [lst for lst in by_dev if lst not in by_guest and not (routed and lst in local4)]
         )
         extra = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed if unapproved(lst)}
         )
         via_lst = [lst for lst in by_guest if unapproved(lst)]
         via = sorted({how for lst in via_lst for how in reached[id(lst)]})
+        dev_lst = [lst for lst in by_dev if unapproved(lst)]
+        devs = (
+            "; reached from guests by character devices: "
+            + ", ".join(
+                sorted(
+                    {
+                        f"{lst.process} on {lst.address}:{lst.port} by {how}"
+                        for lst in dev_lst
+                        for how in dialled[id(lst)]
+                    }
+                )[:5]
+            )
+            if dev_lst
+            else ""
+        )
         if extra and via:
             nets, to = reach_words({guest_loopback(lst.address) or 4 for lst in via_lst})
             are = "are" if " and " in nets else "is"
@@ -825,7 +857,15 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"unapproved listeners: {', '.join(extra[:12])} ({nets} {are} reachable from "
                 f"guests: the user-mode networking of {', '.join(via[:5])} turns a guest's "
-                f"connection to its host address into one to {to})",
+                f"connection to its host address into one to {to}{devs})",
+                *f.sources,
+                *h.facts.qemu_processes.sources,
+            )
+            continue
+        if extra and dev_lst:
+            yield failed(
+                s,
+                f"unapproved listeners: {', '.join(extra[:12])} ({devs[2:]})",
                 *f.sources,
                 *h.facts.qemu_processes.sources,
             )

@@ -16,6 +16,8 @@ from hvaudit.checks._libvirt import is_every_address, sshd_ports, unseen_network
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
+    chardev_guests,
+    chardev_reaching,
     guest_loopback,
     guests_reaching,
     is_ipv4_loopback,
@@ -1305,9 +1307,13 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     its guest's connection to the host address into one to 127.0.0.1; loopback_guests), so
     beside one a management service on 127/8 faces that guest: a fail naming the VM, unless
     the listener is that VM's own QEMU (R17-9); one on ::1 too, which slirp maps the guest's
-    IPv6 host address to (VL18-1)."""
+    IPv6 host address to (VL18-1). A VM's TCP or UDP character device that connects to the
+    port of a management service on the loopback (a <serial type='tcp' mode='connect'>, a
+    guestfwd <channel>) relays its guest to that service: a fail naming the VM and the device
+    (chardev_guests, VL18-3)."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
+    dials = chardev_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -1356,8 +1362,17 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 if hows:
                     reached.setdefault(f"{name} on {lst.address}", []).extend(hows)
                     versions.add(ver)
+        # a character device connecting to a loopback port relays its guest there (VL18-3)
+        dialled = sorted(
+            {
+                f"{name} on {lst.address} by {how}"
+                for lst, name in named
+                if name is not None and lst.loopback
+                for how in chardev_reaching(dials.get(h.name, []), h, lst)
+            }
+        )
         by_guest = sorted(reached)
-        if wild or on_vm_net or on_loop or by_guest:
+        if wild or on_vm_net or on_loop or by_guest or dialled:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
             if on_loop:
                 parts.append(
@@ -1372,6 +1387,11 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     f"{', '.join(hows[:5])} opens to its guest (a connection to its host "
                     f"address becomes one to {to}): {', '.join(by_guest)}"
                 )
+            if dialled:
+                parts.append(
+                    "on the loopback, but relayed to a guest by its character device: "
+                    + ", ".join(dialled[:5])
+                )
             if on_vm_net:
                 parts.append(
                     "listening on a VM network's host address (every guest on it reaches it): "
@@ -1382,7 +1402,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 "; ".join(parts),
                 *f.sources,
                 *(scope.sources if on_loop else ()),
-                *(h.facts.qemu_processes.sources if by_guest else ()),
+                *(h.facts.qemu_processes.sources if by_guest or dialled else ()),
             )
         elif local4 and scope.unread is not None:
             yield manual(
