@@ -1,4 +1,5 @@
-"""Known leads on the KVM/libvirt host side (session 14), taken up by leads18host.
+"""Known leads on the KVM/libvirt host side (session 14), taken up by leads18host (HL18-1..4)
+and leads18h2 (HL18-5 on: the leads this file's first round left).
 
 Same harness as tests/test_host_leads16.py: conftest's hardened Debian host replayed through the
 real collector, parser and engine, changed only where a test says so; each test asserts the
@@ -23,12 +24,22 @@ Findings:
   or "warn" accepts an expired server certificate (nsd_gtls/ossl/mbedtls
   SetPermitExpiredCerts) and passed "logs forwarded over TLS". Now the fail naming the setting
   (x509/name only: a pinned fingerprint is checked without validity).
+- HL18-5 (false pass) HVA-142: virtlogd's and virtlockd's sockets and every admin socket
+  (libvirt-admin-sock, virtqemud-admin-sock, virtlogd/virtlockd-admin-sock) ask for no
+  authorization, so whoever may write to them has root open and append to files (virtlogd),
+  create files and hold every VM disk's lease (virtlockd) or administer the daemon
+  (virt-admin). R17H-6 failed HVA-132 where every user may write; mode 0660 with a group
+  (SocketMode=/SocketGroup= in a socket unit drop-in, or libvirtd.conf's unix_sock_group with
+  unix_sock_admin_perms 0770) hands the same to the group's members, whom HVA-142 did not count
+  (pass with 2 of 3). Now counted (_socket_groups), the socket's stat first, the file's perms
+  where the socket is not there.
 
 Held (kept as tests): an /etc journald.conf, even empty, hides a vendor file's Storage=none; the
 vendor file with comments only keeps the journal; a drop-in ending in a backslash joins nothing
 of the next file systemctl prints; an environment-file comment ending in a backslash continues
 nothing (v254+); permitExpiredCerts "off", an unknown value (omfwd: "using 'off' instead") and
-x509/fingerprint keep HVA-200's pass.
+x509/fingerprint keep HVA-200's pass; a socket group that may only read, group root, and a
+group-writable read-write socket under auth_unix_rw = polkit add no administrator (HL18-5).
 
 Probed or read, not kept (the verdict was right):
 - chrony (lead 1): HVA-202 asks for a synchronised clock, not for authenticated sources, so NTS
@@ -38,18 +49,26 @@ Probed or read, not kept (the verdict was right):
   `server 127.0.0.1` to itself is dropped as a synchronisation loop (ntp_core.c
   check_sync_loop: "make sure it is not us"). So timedatectl NTPSynchronized=no already fails
   such a chronyd (R10H-7); chrony.conf is not needed for the verdict and is not collected.
+- qemu.conf remember_owner / max_files / max_processes / max_core / dynamic_ownership (first
+  round's lead 6): qemu.conf.in (upstream, read with `read_file`): dynamic_ownership "Defaults
+  to 1", remember_owner "Defaults to 1", max_processes and max_files 0 (the host's own limits),
+  max_core "unlimited on Linux where 'dump_guest_core' defaults to false" (older releases 0:
+  docs/kbase/qemu-core-dump.rst "core dumps disabled"); qemu_conf.c virQEMUDriverConfigNew sets
+  dynamicOwnership = privileged. No check reads remember_owner, max_files or max_processes, and
+  none needs to: rlimits and restoring an image's owner after a VM stops change no verdict (every
+  QEMU of a host runs as the one qemu.conf user either way; VMs are kept apart by sVirt,
+  HVA-043/044). dynamic_ownership is the default 1 in the R14-5 share rule's docstring (right).
+  max_core touches HVA-067's note only (per-VM, left to the VM side): "qemu.conf
+  dump_guest_core = 1 (a core dump of its QEMU holds guest RAM)" also where max_core = 0 turns
+  core dumps off (a manual item's wording, no verdict).
 - sshd configuration newer than the running sshd (lead 5): answered in tests/test_host_leads16.py
   (a pass certifies the files as sshd would load them now); not re-probed.
 
-Tally: 18 cases in 10 test functions; 10 failed on main before their fixes (HL18-1 3, HL18-2 3,
-HL18-3 2, HL18-4 2: each run with PYTHONPATH=/work/main/src before it landed); the 8 held cases
-passed before and after.
+Tally: 27 cases in 13 test functions; 16 failed on main before their fixes (HL18-1 3, HL18-2 3,
+HL18-3 2, HL18-4 2, HL18-5 6: each run with PYTHONPATH=/work/main/src before it landed); the 11
+held cases passed before and after.
 
 Leads left (not settled in the time):
-- qemu.conf remember_owner / max_files / max_processes defaults and their effect on checks
-  (lead 6): not reached.
-- Group-writable virtlogd-sock / virtlockd-sock (0660 with a group) and that group's members,
-  root-equivalent but not counted by HVA-142 (lead 7): not reached.
 - HVA-213's libvirt journal debug cap for libvirt 6.x or an unknown version (the 7.0 cutoff of
   HL16-1; lead 8): not reached.
 - chrony `refclock PHC` on a NIC clock no ptp4l steers (a free-running PHC chronyd calls a
@@ -303,3 +322,86 @@ def test_rsyslog_tls_expired_certificates_denied_keeps_the_pass(
     a = host_scan({"rsyslog-config": (_expired(value, auth), 0)})
     assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+# --- HVA-142: groups that write to libvirt's sockets that ask for no authorization (HL18-5) ------
+
+LOGADM = str(HARDENED_HOST["/etc/group"]) + "logadm:x:120:bob,carol,dave\n"
+SOCKETS = "777 root root /run/libvirt/libvirt-sock\n600 root root /run/libvirt/libvirt-admin-sock\n"
+FIVE = "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root"
+
+
+@pytest.mark.parametrize(
+    "socket",
+    [
+        "/run/libvirt/virtlogd-sock",
+        "/run/libvirt/virtlockd-sock",
+        "/run/libvirt/virtlogd-admin-sock",
+        "/run/libvirt/virtlockd-admin-sock",
+        "/run/libvirt/libvirt-admin-sock",
+    ],
+    ids=["virtlogd", "virtlockd", "virtlogd-admin", "virtlockd-admin", "libvirtd-admin"],
+)
+def test_group_writing_to_an_unauthenticated_socket_is_counted(host_scan, socket: str) -> None:
+    """HL18-5. virtlogd and virtlockd run as root and check no client identity (R17H-6):
+    virtlogd opens and appends to the file a client names (log_daemon_dispatch.c), virtlockd
+    creates the lock files and lockspace directories a client names and holds every VM disk's
+    lease (lock_daemon_dispatch.c AcquireResource with AUTOCREATE, CreateResource,
+    CreateLockSpace; virlockspace.c `open(res->path, O_RDWR|O_CREAT, 0600)`; read with
+    `read_file` and `find_string`). A daemon's admin socket has no authentication at all:
+    remote_daemon.c daemonSetupNetworking adds it with REMOTE_AUTH_NONE, unix_sock_admin_perms
+    and the unix_sock_group of the other sockets, so its writers administer the daemon
+    (virt-admin sets its log outputs, files it opens as root). R17H-6 failed HVA-132 for such a
+    socket writable by every user; mode 0660 with a group (a socket unit's SocketMode=0660 and
+    SocketGroup=logadm, or libvirtd.conf's perms) hands the same to the group's members, and
+    HVA-142 counted only root and alice (2 of 3: pass). Right: the members counted (5: fail)."""
+    stat = SOCKETS.replace(
+        "600 root root /run/libvirt/libvirt-admin-sock\n",
+        "" if "libvirt-admin" in socket else "600 root root /run/libvirt/libvirt-admin-sock\n",
+    )
+    a = host_scan(
+        {"/etc/group": LOGADM, "libvirt-sockets": (stat + f"660 root logadm {socket}\n", 1)}
+    )
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {"hv1": FIVE}
+
+
+def test_admin_socket_perms_in_libvirtd_conf_count_its_group(host_scan) -> None:
+    """HL18-5, the file's side: with the admin socket not there (libvirtd not running, no socket
+    unit), its next start creates it with unix_sock_admin_perms and unix_sock_group
+    (daemonSetupNetworking), as the read-write socket's perms are judged (_socket_groups)."""
+    conf = (
+        str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"])
+        + 'unix_sock_group = "logadm"\nunix_sock_admin_perms = "0770"\n'
+    )
+    a = host_scan(
+        {
+            "/etc/group": LOGADM,
+            "/etc/libvirt/libvirtd.conf": conf,
+            "libvirt-sockets": ("777 root root /run/libvirt/libvirt-sock\n", 1),
+        }
+    )
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {"hv1": FIVE}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "640 root logadm /run/libvirt/virtlogd-sock",
+        "660 root root /run/libvirt/virtlogd-sock",
+        "660 root logadm /run/libvirt/libvirt-sock",
+    ],
+    ids=["group-reads-only", "group-root", "rw-socket-under-polkit"],
+)
+def test_socket_group_without_unauthenticated_writes_is_not_counted(host_scan, line: str) -> None:
+    """HL18-5's held probes: a group that may only read a socket cannot connect (a UNIX socket
+    needs write permission), group root adds no one, and the read-write socket under
+    auth_unix_rw = polkit still asks polkit for org.libvirt.unix.manage whoever connects: the
+    pass stays (2 principals)."""
+    stat = SOCKETS.replace("777 root root /run/libvirt/libvirt-sock\n", "") + line + "\n"
+    if "libvirt-sock" not in line:
+        stat = "777 root root /run/libvirt/libvirt-sock\n" + stat
+    a = host_scan({"/etc/group": LOGADM, "libvirt-sockets": (stat, 1)})
+    assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}
+    assert outcomes(a, "HVA-142") == {"hv1": "pass"}

@@ -2377,11 +2377,26 @@ def _nss_database(ev: HostEvidence, text: str, database: str) -> tuple[list[str]
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
-    """Groups that may write to a libvirt read-write socket whose daemon asks for no
-    authorization (auth_unix_rw = "none"): connecting is then administering every VM.
-    libvirtd.conf.in, unix_sock_group: "allow a 'trusted' set of users access to management
-    capabilities without becoming root". The group is the socket's as stat reports it (the mode
-    in effect), else the file's unix_sock_group with a group-writable unix_sock_rw_perms."""
+    """Groups whose members may write to a libvirt socket that asks them for no authorization:
+    connecting is then administering the hypervisor or root's files.
+
+    - A read-write socket whose daemon's auth_unix_rw is "none": every VM. libvirtd.conf.in,
+      unix_sock_group: "allow a 'trusted' set of users access to management capabilities
+      without becoming root".
+    - A daemon's admin socket: remote_daemon.c daemonSetupNetworking adds it with
+      REMOTE_AUTH_NONE, unix_sock_admin_perms and the same unix_sock_gid as the others (read
+      with `read_file`), so whoever writes to it administers the daemon (virt-admin: its log
+      outputs, which it opens as root, client limits, TLS files) (HL18-5).
+    - virtlogd's and virtlockd's sockets and admin sockets (R17H-6): both daemons run as root and
+      check no client identity; virtlogd opens and appends to the file a client names
+      (log_daemon_dispatch.c), virtlockd creates the lock files and lockspace directories a
+      client names and holds every VM disk's lease (lock_daemon_dispatch.c
+      AcquireResource with AUTOCREATE, CreateResource, CreateLockSpace; virlockspace.c open
+      O_CREAT as root) (HL18-5).
+
+    The group is the socket's as stat reports it (the mode in effect, a socket unit's SocketMode=
+    and SocketGroup= included), else, for libvirt's own sockets, the file's unix_sock_group with
+    its group-writable perms. Group root adds no one."""
     stats: dict[str, tuple[str, str]] = {}
     st = ev.get(_cmd("libvirt-sockets"))
     for line in st.text.splitlines() if st.state == "ok" else []:
@@ -2389,29 +2404,40 @@ def _socket_groups(ev: HostEvidence) -> list[str]:
         if len(parts) == 4 and digits(parts[0]):
             stats[parts[3]] = (parts[0], parts[2])
     out: list[str] = []
-    for daemon in LIBVIRT_DAEMONS:
-        conf = ev.get(_file(f"/etc/libvirt/{daemon}.conf"))
-        if conf.state != "ok":
-            continue
-        try:
-            values, _ = parse_conf(conf.text, f"{daemon}.conf")
-        except InputError:
-            continue
-        if values.get("auth_unix_rw") != "none":
-            continue
-        sock = libvirt_socket(daemon)
-        if sock in stats:
-            mode, group = stats[sock]
-        else:
-            mode = str(values.get("unix_sock_rw_perms") or "")
-            group = str(values.get("unix_sock_group") or "")
+
+    def add(mode: str, group: str) -> None:
         try:
             writable = int(mode, 8) & 0o020 != 0
         except ValueError:
             writable = False
         if writable and group and group != "root":
             out.append(group)
-    return out
+
+    for daemon in LIBVIRT_DAEMONS:
+        conf = ev.get(_file(f"/etc/libvirt/{daemon}.conf"))
+        values: dict[str, Any] = {}
+        if conf.state == "ok":
+            try:
+                values, _ = parse_conf(conf.text, f"{daemon}.conf")
+            except InputError:
+                values = {}
+        conf_group = str(values.get("unix_sock_group") or "")
+        admin = libvirt_admin_socket(daemon)
+        if admin in stats:
+            add(*stats[admin])
+        elif values.get("unix_sock_admin_perms") is not None:
+            add(str(values["unix_sock_admin_perms"]), conf_group)
+        if values.get("auth_unix_rw") != "none":
+            continue
+        sock = libvirt_socket(daemon)
+        if sock in stats:
+            add(*stats[sock])
+        else:
+            add(str(values.get("unix_sock_rw_perms") or ""), conf_group)
+    for path in LOG_LOCK_SOCKETS:
+        if path in stats:
+            add(*stats[path])
+    return list(dict.fromkeys(out))
 
 
 def _sshd(g: Got) -> Fact[dict[str, str]]:
