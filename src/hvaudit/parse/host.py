@@ -5397,11 +5397,13 @@ def _sockets(g: Got) -> Fact[dict[str, str]]:
     return Fact.of(out, g.source)
 
 
-#: Default priorities of nwfilter chains, by the protocol prefix of the chain's name
-#: (formatnwfilter, "Filter chain priorities": "A chain with a lower priority value is accessed
-#: before one with a higher value"); a rule's own priority defaults to 500 ("Filter rules").
+#: Default priorities of nwfilter chains, by the protocol prefix of the chain's name, as libvirt
+#: assigns them when a definition gives none (src/conf/nwfilter_conf.c `chain_priorities`, read
+#: with `read_file`: root 0, mac -800, vlan -750, ipv4 -700, ipv6 -600, arp -500, rarp -400; the
+#: map has no stp entry, so an stp chain gets `(NWFILTER_MAX_FILTER_PRIORITY +
+#: NWFILTER_MIN_FILTER_PRIORITY) / 2`, 0, whatever formatnwfilter's table says, R18N-1); a
+#: rule's own priority defaults to 500 ("Filter rules").
 CHAIN_PRIORITIES = {
-    "stp": -810,
     "mac": -800,
     "vlan": -750,
     "ipv4": -700,
@@ -5409,6 +5411,46 @@ CHAIN_PRIORITIES = {
     "arp": -500,
     "rarp": -400,
 }
+#: The chain-name prefixes in the order nwfilter_conf.c virNWFilterIsAllowedChain tries them
+#: (virNWFilterChainSuffix: STRPREFIX on each, 'root' only as the whole name): the prefix, not
+#: the text before a '-', picks the default, so chain 'macfast' is a mac chain at -800.
+_CHAIN_PREFIXES = ("root", "mac", "vlan", "stp", "arp", "rarp", "ipv4", "ipv6")
+#: A rule priority as virStrToLong_i(prio, NULL, 10, ...) reads it: strtol's leading white
+#: space and sign, decimal ASCII digits, nothing after them.
+_RULE_PRIORITY = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
+
+
+def _chain_priority(root: Any) -> int:
+    """A filter's chain priority as libvirt holds it (R18N-1). The evidence is the daemon's
+    XMLDesc, which virNWFilterDefFormat writes with `priority='N'` only `if (def->chainPriority
+    != 0)`: in such a dump (it always carries <uuid> and every rule's priority) a missing
+    priority is 0, not the prefix's default (libvirt 9.0 on this machine: chain 'macfast'
+    defined with priority='0', and chain 'stp' with none, dump with no priority). A definition
+    as written (no <uuid>, or a rule without a priority) gets virNWFilterDefParseXML's default
+    by prefix (CHAIN_PRIORITIES, else 0). An explicit priority outside [-1000, 1000] makes
+    libvirt refuse the definition, so one that is read is kept as written."""
+    text = root.get("priority")
+    if text is not None:
+        return _priority(text, 0)
+    chain = root.get("chain")
+    dumped = root.find("uuid") is not None and all(
+        r.get("priority") is not None for r in root.findall("rule")
+    )
+    if chain is None or dumped:
+        return 0
+    prefix = next((p for p in _CHAIN_PREFIXES if str(chain).startswith(p)), "")
+    return CHAIN_PRIORITIES.get(prefix, 0)
+
+
+def _rule_priority(text: str | None) -> int:
+    """A rule's priority as virNWFilterRuleParse sets it (src/conf/nwfilter_conf.c, read with
+    `read_file`): `ret->priority = MAX_RULE_PRIORITY / 2` (500), replaced only by a value
+    virStrToLong_i reads in [MIN_RULE_PRIORITY, MAX_RULE_PRIORITY] (-1000..1000); anything
+    else is 500 without an error (libvirt 9.0 here: priority='-1500' dumps as 500, R18N-1)."""
+    if text is None or not _RULE_PRIORITY.fullmatch(text):
+        return 500
+    value = int(text.strip(" \t\n\v\f\r"))
+    return value if -1000 <= value <= 1000 else 500
 
 
 def _nwfilters(
@@ -5430,7 +5472,6 @@ def _nwfilters(
             r.get("filter") or "" for r in root.findall("filterref") if r.get("filter")
         )
         chain = root.get("chain") or "root"
-        default = CHAIN_PRIORITIES.get(chain.split("-", 1)[0], 0)
         entries: list[NwFilterRule | str] = []
         params: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         for e in root:
@@ -5443,9 +5484,7 @@ def _nwfilters(
                 params.append((str(e.get("filter")), given))
             elif e.tag == "rule":
                 entries.append(_rule(e))
-        defs[name] = NwFilter(
-            name, chain, _priority(root.get("priority"), default), tuple(entries), tuple(params)
-        )
+        defs[name] = NwFilter(name, chain, _chain_priority(root), tuple(entries), tuple(params))
     return filters, defs
 
 
@@ -5469,7 +5508,7 @@ def _rule(rule: Any) -> NwFilterRule:
     return NwFilterRule(
         action=rule.get("action") or "",
         direction=rule.get("direction") or "",
-        priority=_priority(rule.get("priority"), 500),
+        priority=_rule_priority(rule.get("priority")),
         frames=_frames(rule),
         constraints=constraints,
     )

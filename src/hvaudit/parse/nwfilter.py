@@ -15,8 +15,9 @@ ebiptablesApplyNewRules), which
   subchains[j]->priority <= rules[i]->priority"); the jump only takes the frames of the chain's
   protocol (ebtablesCreateTmpSubChainFW: `-p 0x0800` for ipv4*, 0x0806 for arp*, 0x8035 for rarp*,
   0x8100 for vlan*, `-d` the bridge group address for stp*, every frame for mac*), chain priorities
-  by prefix when unset (formatnwfilter, "Filter chain priorities": stp -810, mac -800, vlan -750,
-  ipv4 -700, ipv6 -600, arp -500, rarp -400);
+  as libvirt holds them (hvaudit.parse.host._chain_priority: a dump omits a priority of 0; a
+  definition without one gets mac -800, vlan -750, ipv4 -700, ipv6 -600, arp -500, rarp -400 by
+  prefix, stp 0, R18N-1);
 - links the root chain from the nat table's PREROUTING (`-i vnet0 -j libvirt-I-vnet0`, frames the
   guest sends: rules of direction out or inout).
 

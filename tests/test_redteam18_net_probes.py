@@ -1,0 +1,157 @@
+"""Eighteenth red-team review, KVM/libvirt virtual network side (rt18-net): HVA-191's reading of
+nwfilter chain and rule priorities and of the matches an accept needs, probed with cases no
+earlier round tried.
+
+Same harness as rounds 3, 8 and 17 (tests/test_redteam3_vm_probes.py: libvirt's test driver
+serves the domains and networks on conftest's replayed hardened host, whose daemon reports the
+network filters given, as `virsh nwfilter-dumpxml` shows them). Every fact a probe rests on was
+read with the `search` / `read_file` tools, or measured on this machine's libvirt 9.0.0
+(`virsh nwfilter-define` then `nwfilter-dumpxml` of throw-away filters), and is cited in its
+docstring.
+
+Findings (R18N-n): R18N-1 HVA-191 read a non-root chain whose dump shows no priority as the
+prefix's default (mac -800, ipv4 -700, stp -810): libvirt's dump omits the priority exactly when
+it is 0 (virNWFilterDefFormat `if (def->chainPriority != 0)`), and an stp chain's default is 0
+(nwfilter_conf.c chain_priorities has no stp). A site's no-ip-spoofing redefined at priority 0
+runs after clean-traffic's root accept of IPv4 at -650: IP spoofing passes, hvaudit passed (false
+pass; now fail); an stp chain's accept was put ahead of the mac chain (wrong fail; now pass). In
+definitions as written, the default follows libvirt's prefix match (chain 'macfast' is a mac
+chain, -800: was 0, a false pass), and a rule priority outside [-1000, 1000] is 500 as libvirt
+sets it (was taken as written: a false pass).
+
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_nwfilter_stock import STOCK
+from test_redteam3_vm_probes import dev, filtered_node, verdict
+
+
+def _nic(mac: str, filt: str, ip: str = "10.0.0.5") -> str:
+    return (
+        f"<interface type='network'><mac address='{mac}'/><source network='lan'/>"
+        f"<model type='virtio'/><filterref filter='{filt}'>"
+        f"<parameter name='IP' value='{ip}'/></filterref></interface>"
+    )
+
+
+# --- R18N-1 HVA-191: chain and rule priorities as libvirt holds them ------------------------------
+
+#: A site's redefinition of no-ip-spoofing at chain priority 0, as `virsh nwfilter-dumpxml` shows
+#: it: with its <uuid>, every rule's priority, and no chain priority (virNWFilterDefFormat writes
+#: none for 0).
+IP_AT_ZERO = {
+    **STOCK,
+    "no-ip-spoofing": "<filter name='no-ip-spoofing' chain='ipv4-ip'>"
+    "<uuid>9a1c2b3d-0000-4000-8000-000000001801</uuid>"
+    "<rule action='return' direction='out' priority='100'><ip srcipaddr='0.0.0.0' protocol='udp'/>"
+    "</rule><rule action='return' direction='out' priority='500'><ip srcipaddr='$IP'/></rule>"
+    "<rule action='drop' direction='out' priority='1000'/></filter>",
+}
+
+
+def test_dumped_chain_without_priority_is_at_zero(tmp_path: Path) -> None:
+    """R18N-1. src/conf/nwfilter_conf.c (libvirt master, read with `read_file`):
+    virNWFilterDefFormat writes `priority='%d'` only `if (def->chainPriority != 0)`; measured on
+    libvirt 9.0.0 here: a filter defined with chain='macfast' priority='0' dumps with no
+    priority, one with chain='macfast' and none dumps priority='-800'. So a dumped ipv4-ip chain
+    with no priority runs at 0. ebiptablesApplyNewRules puts the jump to a sub-chain before the
+    root rules of the same or a higher priority only: clean-traffic's root accept of IPv4 at
+    -650 (`<mac protocolid='ipv4'/>`) runs first and ends the evaluation (formatnwfilter,
+    "accept ... with no further analysis"), so every IPv4 packet passes, any source. hvaudit
+    read the chain at the ipv4 default -700, ahead of the accept, and passed. Right: fail."""
+    a = filtered_node(
+        tmp_path, [dev("zero", _nic("52:54:00:18:01:01", "clean-traffic"))], IP_AT_ZERO
+    )
+    status, msg = verdict(a, "HVA-191", "zero")
+    assert status == "fail", msg
+    assert msg == (
+        "52:54:00:18:01:01: filter 'clean-traffic' accepts what the guest sends at priority "
+        "-650, ahead of the ipv4-ip chain (0): IP spoofing is not stopped"
+    )
+
+
+def test_stp_chain_defaults_to_zero(tmp_path: Path) -> None:
+    """R18N-1, the wrong fail: nwfilter_conf.c `chain_priorities` maps root, mac, vlan, ipv4,
+    ipv6, arp and rarp only; virNWFilterDefParseXML gives a chain whose prefix it lacks
+    `(NWFILTER_MAX_FILTER_PRIORITY + NWFILTER_MIN_FILTER_PRIORITY) / 2`, 0 (libvirt 9.0 here:
+    chain='stp' with no priority dumps with none). A site tree that accepts BPDUs in an stp
+    chain after clean-traffic: the jump to it (frames to the bridge group address) comes after
+    the mac (-800), ipv4-ip (-710) and arp (-520, -510) checks, so it admits nothing they drop.
+    hvaudit put it at formatnwfilter's -810, ahead of the mac chain, and failed ("MAC spoofing
+    is not stopped"). Right: pass."""
+    filters = {
+        **STOCK,
+        "site-stp": "<filter name='site-stp' chain='stp'>"
+        "<uuid>9a1c2b3d-0000-4000-8000-000000001802</uuid>"
+        "<rule action='accept' direction='out' priority='500'><stp/></rule></filter>",
+        "site": "<filter name='site' chain='root'><filterref filter='clean-traffic'/>"
+        "<filterref filter='site-stp'/></filter>",
+    }
+    a = filtered_node(tmp_path, [dev("bpdu", _nic("52:54:00:18:01:02", "site"))], filters)
+    assert verdict(a, "HVA-191", "bpdu") == ("pass", "1 interface(s) filtered by site")
+
+
+def test_chain_default_by_libvirt_prefix(tmp_path: Path) -> None:
+    """R18N-1, a definition as written: virNWFilterIsAllowedChain returns the first of root,
+    mac, vlan, stp, arp, rarp, ipv4, ipv6 the chain name starts with (STRPREFIX, no '-' needed),
+    and that prefix picks the default: chain 'macfast' is a mac chain at -800 (dumped as
+    priority='-800' here). Its accept of IPv4 from the guest's own MAC runs before the ipv4-ip
+    chain (-710): IPv4 from any source address passes. hvaudit split the name at '-', found no
+    'macfast' default, took 0 and passed. Right: fail."""
+    filters = {
+        **STOCK,
+        "site-fast": "<filter name='site-fast' chain='macfast'>"
+        "<rule action='accept' direction='out'><mac srcmacaddr='$MAC' protocolid='ipv4'/></rule>"
+        "</filter>",
+        "site": "<filter name='site' chain='root'><filterref filter='site-fast'/>"
+        "<filterref filter='clean-traffic'/></filter>",
+    }
+    a = filtered_node(tmp_path, [dev("fast", _nic("52:54:00:18:01:03", "site"))], filters)
+    status, msg = verdict(a, "HVA-191", "fast")
+    assert status == "fail", msg
+    assert msg == (
+        "52:54:00:18:01:03: filter 'site-fast' accepts what the guest sends in chain macfast "
+        "(-800) at priority 500, ahead of the ipv4-ip chain (-710): IP spoofing is not stopped"
+    )
+
+
+def test_rule_priority_out_of_range_is_500(tmp_path: Path) -> None:
+    """R18N-1, rule priorities: virNWFilterRuleParse sets `ret->priority = MAX_RULE_PRIORITY /
+    2` and replaces it only with a value in [-1000, 1000]; anything else is 500, silently
+    (libvirt 9.0 here: priority='-1500' and '2000' dump as 500). A redefined no-mac-spoofing
+    whose return and drop are at -1600 and -1500 has both at 500, after a site return at 400
+    of the VRRP MAC 00:00:5e:00:01:01 in the same mac chain: the guest sends as that router.
+    hvaudit ordered -1500 first and passed. Right: fail, naming the return."""
+    filters = {
+        **STOCK,
+        "no-mac-spoofing": "<filter name='no-mac-spoofing' chain='mac' priority='-800'>"
+        "<rule action='return' direction='out' priority='-1600'><mac srcmacaddr='$MAC'/></rule>"
+        "<rule action='drop' direction='out' priority='-1500'/></filter>",
+        "site-vrrp": "<filter name='site-vrrp' chain='mac' priority='-800'>"
+        "<rule action='return' direction='out' priority='400'>"
+        "<mac srcmacaddr='00:00:5e:00:01:01'/></rule></filter>",
+        "site": "<filter name='site' chain='root'><filterref filter='site-vrrp'/>"
+        "<filterref filter='clean-traffic'/></filter>",
+    }
+    a = filtered_node(tmp_path, [dev("vrrp", _nic("52:54:00:18:01:04", "site"))], filters)
+    status, msg = verdict(a, "HVA-191", "vrrp")
+    assert status == "fail", msg
+    assert msg == (
+        "52:54:00:18:01:04: filter 'site-vrrp' returns what the guest sends in chain mac (-800) "
+        "at priority 400, ahead of no-mac-spoofing's drop at priority 500: MAC spoofing is not "
+        "stopped"
+    )
+
+
+def test_dumped_chain_with_its_priority_still_passes(tmp_path: Path) -> None:
+    """Held (R18N-1's twin): the same redefinition dumped with priority='-710' (any nonzero
+    priority is written) runs before the root accept at -650: pass."""
+    filters = dict(IP_AT_ZERO)
+    filters["no-ip-spoofing"] = filters["no-ip-spoofing"].replace(
+        "chain='ipv4-ip'>", "chain='ipv4-ip' priority='-710'>"
+    )
+    a = filtered_node(tmp_path, [dev("held", _nic("52:54:00:18:01:05", "clean-traffic"))], filters)
+    assert verdict(a, "HVA-191", "held") == ("pass", "1 interface(s) filtered by clean-traffic")
