@@ -1,4 +1,8 @@
-"""Red team 18, Proxmox VE: user.cfg read as pve-access-control reads repeated lines.
+r"""Red team 18, Proxmox VE: user.cfg as pve-access-control builds its tree, firewall protocols.
+
+Probed: repeated user.cfg lines (user, group, role, token, acl), ACL paths as
+find_acl_tree_node files them, Perl-truth fields, VM firewall rules pve-firewall refuses
+ahead of an unrestricted ACCEPT, repeated firewall sections, qm.conf device keys.
 
 Findings (each pinned below; sources from github:proxmox/pve-access-control 5ccd07d
 src/PVE/AccessControl.pm, read with `fetch`):
@@ -26,7 +30,41 @@ src/PVE/AccessControl.pm, read with `fetch`):
   deny-list and HVA-303 passed. Now `pve_refused` for every protocol netbase 6.4's
   /etc/protocols (Proxmox VE 8's base, read on such a system) does not list.
 
-Tally: see the end.
+Held (kept as tests): a member added to another group (webops) is no administrator; `/00`
+is a node of its own (Perl's true), not the root; a DROP of `gre`, `47` or `mptcp` (netbase
+names and numbers) keeps the VM chain a deny-list.
+
+Probed by script, not kept (the verdict was right): VM firewall DROPs pve-firewall refuses
+for other reasons (an undefined alias or set, `-dport 99999`, `-icmp-type` or `-dport`
+without `-p`, an unknown macro, an undefined GROUP, `-i eth0`, `-log verbose`) already
+failed HVA-303 before an `IN ACCEPT`; `in DROP` (parse_fw_rule lower-cases the type) and
+`ssh(DROP)` (macros matched case-insensitively) stay a deny-list; a repeated `[IPSET x]` or
+`[group x]` section resets the set as generic_fw_config_parser does (`= []`); token
+`privsep` and ACL `propagate` read with Perl's truth; user and token `expire` through
+Python's int where pve-access-control drops the entry (same outcome: no such account);
+qm.conf `ivshmem:`, `audio0: device=AC97`, `virtiofs0:` judged by HVA-057/047/058; realm
+`tfa` enforcement (authenticate_2nd_new_do "missing required 2nd keys") as HVA-306 reads it.
+
+Tally: 15 cases; 10 failed on main before this round's fixes (cfaa631 for P18-1/2, d1e25ce
+for P18-3, a6063a5 for P18-4), 5 held.
+
+Leads left (not settled in the time): pmxcfs copies /etc/pve/corosync.conf to
+/etc/corosync/corosync.conf only when its config_version (the first `config_version\s*:\s*
+(\d+)` anywhere in the file, a comment included: pve-cluster cfs-utils.c
+cluster_config_version) is non-zero and not below the local file's (dcdb.c
+dcdb_sync_corosync_conf: "unable to parse cluster config_version", "local corosync.conf is
+newer"); HVA-309 reads only /etc/pve's copy, so a file without config_version or with a
+lower one is not what corosync runs (beside leads18pv's reload work, not touched);
+cluster.fw `enable: N` above 1 is the anti-lockout timestamp (parse_clusterfw_option: off
+once more than 60 s old, on while in the future), read as off (a wrong fail for a future
+one only); a second `user:` line replaces the first's entry and drops the tokens read
+between them, a token line before its user's line and an ACL before the role or token it
+names are ignored by parse_user_config, and so are privileges it does not know
+(case-sensitive `$valid_privs`): hvaudit keeps them all (wrong fails at worst); what
+proxmox-firewall (nft) does with a `-p` name /etc/protocols lacks was not settled (P18-4
+refuses it under pve-firewall only); the node's own /etc/protocols is not collected, so a
+protocol a site added there is refused (a wrong fail at worst); `rng0: source=/dev/hwrng`
+gives one VM the node's hardware RNG, judged by no check.
 """
 
 from __future__ import annotations
