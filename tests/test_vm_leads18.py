@@ -29,31 +29,57 @@ device connecting to this host only).
 
 Held (kept as tests): each ::1 listener with no user-mode guest keeps its pass; a raw
 `-netdev user,ipv4=on` (IPv6 off) reaches no ::1; a VM's own raw `-serial tcp:127.0.0.1`
-console and a monitor beside `-netdev user,restrict=on` keep "loopback only" (VL18-2's edges).
+console and a monitor beside `-netdev user,restrict=on` keep "loopback only" (VL18-2's edges). VL18-3: a
+device connecting to another port, or to 127.0.0.1 when the listener is on 127.0.0.2, keeps
+HVA-033's pass.
 
 Probed by script, not kept: a guestfwd <channel type='tcp'> connecting to 127.0.0.1:16509
 is kept by the test driver and parsed (Chardev tcp/connect/127.0.0.1); HVA-031's n/a for it is
 right in substance (a connect to the loopback exposes no listener) but its wording "no TCP or
 UDP character device" is inaccurate; HVA-210 fails libvirtd on 127.0.0.1:16509 there only
 because the VM's own <interface type='user'> reaches it.
+leads18vm2, probed with the test driver and engine, verdict right: <input type='evdev'>
+grab='all' and <input type='passthrough'> keep R14-3's HVA-050 n/a ("evdev input devices
+stay host-mediated", pinned by tests/test_redteam14_vm_probes.py): QEMU's input-linux sends a
+key to the guest only while its grab is active (ui/input-linux.c, "send event to guest when
+grab is active", read with `find_string`), and the grab is toggled by the host-side hotkey
+(grabToggle, ctrl-ctrl by default), which the guest cannot press, so the guest reads only what
+is typed while the operator gave it the keyboard (unlike R17-2's host tty). A listener on
+127.0.0.2.. counted as reached by a user-mode guest is right, not a wrong fail: libslirp's
+sotranslate_out4 rewrites only the guest's host alias (and 255.255.255.255) to 127.0.0.1 and
+leaves any other destination as it is, and tcp_input creates a socket and tcp_fconnect
+connect()s for any SYN the guest sends, with no 127/8 filter in ip_input (utmapp/libslirp
+src/socket.c, src/tcp_input.c, src/ip_input.c, tcp_subr.c tcp_fconnect, read with
+`read_file` / `find_string`): a guest that sends raw frames to 127.0.0.2 reaches it (only
+the message's "into one to 127.0.0.1" is loose for it).
 
-Tally: 14 probe cases (6 test functions). 10 pin VL18-1..VL18-2 (each failed on main before
-its fix: VL18-1 7 (HVA-033, HVA-030, HVA-210, HVA-036 three spellings/raw, HVA-031), VL18-2 3);
-4 held (no user-mode guest for ::1 listeners, `ipv4=on`, own serial console, restrict=on).
+Tally: 20 probe cases (8 test functions). 13 pin VL18-1..VL18-3 (each failed on main before
+its fix: VL18-1 7 (HVA-033, HVA-030, HVA-210, HVA-036 three spellings/raw, HVA-031), VL18-2 3,
+VL18-3 3 (HVA-033 serial, HVA-210 guestfwd channel to localhost, HVA-031 wording)); 6 held
+(no user-mode guest for ::1 listeners, `ipv4=on`, own serial console, restrict=on, another
+port, 127.0.0.2).
 
-Leads left (not settled in the time): a connect chardev (guestfwd <channel>, <serial
-type='tcp' mode='connect'>) to a host loopback port gives the guest that one port (a guest
-reach no check counts unless the VM has user-mode networking: port-scoped loopback_guests,
-not built); HVA-031's n/a wording for it. A VM's own guest reaching its own QEMU's gdb stub
-or VNC on loopback (R17-5's "gains nothing" kept); -chardev socket servers backing `-mon
-chardev=` are not yet tied to the monitor (VL18-2 reads -monitor, -qmp and `mon:`); HVA-210
-and HVA-033 still skip the VM's own QEMU listeners for monitors. A listener on 127.0.0.2..
-is counted as guest-reached though slirp maps the host address to 127.0.0.1 only (a guest's
-raw frames to 127.x were not read: kept conservative). With route_localnet = 1 and a ::1
-guest listener HVA-033 names only the guest reason. Not started: <input type='evdev'>
-(lead 4), <rng> model='random' /dev/hwrng (5), network disks without <auth>/TLS (6, the
-qemu.conf nbd_tls/vxhs_tls defaults unread), clipboard channels (7), HVA-070 unknown cgroup
-version without soft_limit and HVA-091 CPUAffinity/nohz_full (8).
+Leads left (not settled in the time): VL18-3 reads libvirt chardevs only: a raw `-chardev
+socket,host=127.0.0.1,port=N` without server (or `-serial tcp:127.0.0.1:N`) and a raw
+`-netdev user,guestfwd=tcp:...-tcp:127.0.0.1:N` are not yet tied to the listener (HVA-046
+fails raw arguments); a chardev naming its service by name (not a number) is skipped; UDP
+connect chardevs are matched but not probed. HVA-030 (libvirtd's own TCP socket on 127.0.0.1
+with auth_tcp none, reached by such a device) names only its own reasons. -chardev socket
+servers backing `-mon chardev=` are not yet tied to the monitor (VL18-2 reads -monitor, -qmp
+and `mon:`); HVA-210 and HVA-033 still skip the VM's own QEMU listeners for monitors. A VM's
+own guest reaching its own QEMU's gdb stub or VNC on loopback (R17-5's "gains nothing"
+kept). With route_localnet = 1 and a ::1 guest listener HVA-033 names only the guest reason.
+Not settled: <rng><backend model='random'>/dev/hwrng</backend> (probed: no check names it,
+HVA-050 "no device passthrough"; formatdomain once listed /dev/random and /dev/hwrng as the
+only accepted paths; whether it is HVA-092's rate question (<rate period bytes>) or HVA-050's
+host-device question is undecided). Network disks (nbd, iscsi, rbd, http; probed: no check
+names them) without <auth> or TLS: sp800-125a.md puts storage subnets out of 125A's scope
+(deferred to 125B, which leaves VM data protection out too), so owning check and fail vs
+question are undecided; qemu.conf.in's nbd_tls / default_tls_x509_verify not read. Clipboard
+(<graphics type='spice'><clipboard copypaste='yes'/> with a spicevmc channel, <channel
+type='qemu-vdagent'><source><clipboard copypaste='yes'/>): probed, no check names them
+(HVA-031 passes the loopback console). HVA-070 with unknown cgroup version and no
+soft_limit, HVA-091 with CPUAffinity/nohz_full/isolcpus: not started.
 """
 
 from __future__ import annotations
