@@ -10,19 +10,28 @@ virtio-pmem <memory> device maps another VM's disk image as its memory, and for 
 disk it is: QEMU maps the file into the guest (virtio-pmem is shared by libvirt's default),
 libvirt opens it for the mapper at each start, so the mapper's guest reads (and writes) the
 other VM's disk (false pass; HVA-057 compared memory mappings only, VL16-5/R17-1 in HVA-044
-disks only; now both fail "inter-VM shared memory", naming the other VM).
+disks only; now both fail "inter-VM shared memory", naming the other VM). R18-2 HVA-044 passed
+an SELinux-confined running VM whose live definition marks a disk <seclabel model='selinux'
+labelskip='yes'/>: libvirt could not label the file (NFS, a file system without labels, a
+read-only mount) and went on, so the file keeps its file system's label (nfs_t:s0, open to
+every VM through virt_use_nfs), not the VM's categories (false pass: the parser read it as a
+relabel='yes' seclabel; now R11-1's question, naming labelskip).
 
 Held (kept as tests): a private nvdimm mapping of another VM's read-only disk (an ISO) and a
-VM whose memory device maps its own disk keep their pass (R18-1's edges).
+VM whose memory device maps its own disk keep their pass (R18-1's edges); a running VM's disk without a seclabel of its own
+beside the labelskip VM keeps its pass (R18-2's edge).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from conftest import domain_xml, run_assessment
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
-from test_redteam10_vm_probes import _scan, q35
+from test_redteam10_vm_probes import _replayed_on, _scan, q35
 
 IMAGES = "/var/lib/libvirt/images"
 
@@ -119,3 +128,58 @@ def test_private_map_of_a_read_only_disk_and_a_vms_own_disk_keep_the_pass(
     reads nothing that VM writes (neither writes the file), and a VM whose virtio-pmem maps its
     own disk shares it with no other VM."""
     assert verdict(memdisks, "HVA-057", vm) == ("pass", "no <shmem> device")
+
+
+# --- R18-2: HVA-044, a disk libvirt could not label (labelskip='yes') --------------------------
+
+
+def _live_disk(name: str, path: str, seclabel: str) -> str:
+    """A running VM's live definition (id=) with a dynamic SELinux label and one disk whose
+    <source> carries `seclabel`, as libvirt's QEMU driver reports it."""
+    return domain_xml(
+        name,
+        body="<seclabel type='dynamic' model='selinux' relabel='yes'>"
+        "<label>system_u:system_r:svirt_t:s0:c10,c20</label>"
+        "<imagelabel>system_u:object_r:svirt_image_t:s0:c10,c20</imagelabel></seclabel>"
+        "<devices><disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+        f"<source file='{path}'>{seclabel}</source><target dev='vda' bus='virtio'/></disk>"
+        "</devices>",
+    ).replace("<domain type='kvm'>", "<domain type='kvm' id='7'>")
+
+
+def test_disk_libvirt_could_not_label_is_a_question(tmp_path: Path) -> None:
+    """R18-2 (false pass). When setfilecon fails with EOPNOTSUPP, ENOTSUP or EROFS (an NFS
+    mount, a file system without SELinux labels, a read-only mount), libvirt's
+    security_selinux.c virSecuritySELinuxSetFileconImpl goes on ("just ignore it & hope for
+    the best. The user hopefully sets one of the necessary SELinux virt_use_{nfs,usb,pci}
+    boolean tunables to allow it") and virSecuritySELinuxSetImageLabelInternal records that on
+    the disk source ("If we failed to set a label, but virt_use_nfs let us proceed anyway ...
+    disk_seclabel->labelskip = true"; read with `find_string`): the live XML shows <seclabel
+    model='selinux' labelskip='yes'/> (oVirt/vdsm's NFS disks under /rhev/data-center, read
+    with `find_string`). The file then keeps its file system's label (nfs_t:s0 on NFS, which
+    virt_use_nfs opens to every VM), not the VM's MCS categories, yet HVA-044 passed
+    "dynamic selinux label": the parser took the seclabel for a relabel='yes' one. libvirt's
+    test driver drops labelskip, so the VM is replayed as the QEMU driver reports it. Now R11-1's
+    question, naming why libvirt left the label."""
+    from test_redteam_probes import SELINUX_HOST
+
+    a = run_assessment(
+        _replayed_on(
+            tmp_path,
+            SELINUX_HOST,
+            {
+                "nfsvm": _live_disk(
+                    "nfsvm", "/rhev/data/img.raw", "<seclabel model='selinux' labelskip='yes'/>"
+                ),
+                "localvm": _live_disk("localvm", f"{IMAGES}/local.raw", ""),
+            },
+        )
+    )
+    status, msg = verdict(a, "HVA-044", "nfsvm")
+    assert status == "manual"
+    assert msg.endswith(
+        "but disk(s) keep an SELinux label of their own (<seclabel> on the disk source): "
+        "/rhev/data/img.raw labelskip='yes' (libvirt could not label it: its file system, such "
+        "as NFS, takes no SELinux label, so it keeps the file system's)"
+    )
+    assert verdict(a, "HVA-044", "localvm")[0] == "pass"

@@ -317,8 +317,9 @@ class Disk:
     """How a volume of an iSCSI pool is opened (<source mode>: host, the default, or direct)."""
     selinux_override: str | None = None
     """How a per-disk SELinux `<source><seclabel model='selinux'>` overrides the image label
-    libvirt gives the VM's disks: "relabel='no'" (the file keeps the label it has) or the
-    context of its `<label>` (applied instead); None when none does (R11-1)."""
+    libvirt gives the VM's disks: "relabel='no'" (the file keeps the label it has),
+    "labelskip='yes'" (libvirt could not label it, R18-2) or the context of its `<label>`
+    (applied instead); None when none does (R11-1)."""
     shareable: bool = False
     """The disk has <shareable/> (formatdomain: "the device is expected to be shared between
     domains"); libvirt's SELinux driver labels it with the policy's shared file context, no

@@ -1437,6 +1437,16 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+#: The per-source SELinux <seclabel>s that leave a file's label as it is (_selinux_override in
+#: hvaudit.parse.libvirt_xml), each as the question's list shows it: relabel='no' (R11-1), and
+#: labelskip='yes', where libvirt could not label the file at all (R18-2).
+KEPT_LABELS = {
+    "relabel='no'": " relabel='no' (libvirt leaves its label as it is)",
+    "labelskip='yes'": " labelskip='yes' (libvirt could not label it: its file system, such as "
+    "NFS, takes no SELinux label, so it keeps the file system's)",
+}
+
+
 def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     """The verdict of an SELinux-confined VM some of whose disks or character devices keep a
     label of their own (R11-1, R13-1), None when none does. sVirt's other half is the VM's
@@ -1481,7 +1491,7 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     refs = [ref for *_, ref in items]
     disks_only = all(kind == "disk" for kind, *_ in items)
     for kind, path, label, _ref in items:
-        rng = _mcs_range(label) if label != "relabel='no'" else None
+        rng = _mcs_range(label) if label not in KEPT_LABELS else None
         if rng is not None and not rng[1][1]:
             thing = {"disk": "disk", "nvram": "file", "backing file": "file"}.get(kind, "device")
             return failed(
@@ -1494,11 +1504,7 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
     paths = ", ".join(path for _, path, *_ in items)
     listed = "; ".join(
         (path if disks_only else f"{kind} {path}")
-        + (
-            " relabel='no' (libvirt leaves its label as it is)"
-            if label == "relabel='no'"
-            else f" label {label} (applied instead of the VM's)"
-        )
+        + KEPT_LABELS.get(label, f" label {label} (applied instead of the VM's)")
         for kind, path, label, _ in items
     )
     if disks_only:

@@ -1415,12 +1415,23 @@ def _selinux_override(source_el: Element | None) -> str | None:
     creates a special label to allow sharing of some, but not all, resources between
     domains)"). libvirt's security_selinux.c virSecuritySELinuxSetImageLabelInternal returns
     without labelling the file when that seclabel has relabel='no', and applies its <label>
-    instead of the VM's image label when it has one (R11-1)."""
+    instead of the VM's image label when it has one (R11-1). A running VM's live definition
+    also says where libvirt could not label the file (R18-2): when setfilecon fails with
+    EOPNOTSUPP, ENOTSUP or EROFS (an NFS mount, a file system without SELinux labels, a
+    read-only mount: security_selinux.c virSecuritySELinuxSetFileconImpl "just ignore it &
+    hope for the best. The user hopefully sets one of the necessary SELinux
+    virt_use_{nfs,usb,pci} boolean tunables"), virSecuritySELinuxSetImageLabelInternal adds
+    a seclabel with `labelskip = true` to the source ("If we failed to set a label, but
+    virt_use_nfs let us proceed anyway"), which the live XML shows as <seclabel
+    model='selinux' labelskip='yes'/> (oVirt's NFS disks, read with `find_string`): the file
+    keeps its file system's label, as with relabel='no'."""
     if source_el is None:
         return None
     for sl in source_el.findall("seclabel"):
         if (sl.get("model") or "").strip() != "selinux":
             continue
+        if (sl.get("labelskip") or "").strip() == "yes":
+            return "labelskip='yes'"
         if (sl.get("relabel") or "yes").strip() == "no":
             return "relabel='no'"
         if label := (sl.findtext("label") or "").strip():
