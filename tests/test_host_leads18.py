@@ -33,13 +33,21 @@ Findings:
   unix_sock_admin_perms 0770) hands the same to the group's members, whom HVA-142 did not count
   (pass with 2 of 3). Now counted (_socket_groups), the socket's stat first, the file's perms
   where the socket is not there.
+- HL18-6 (false pass) HVA-200: journal-upload.conf(5) (systemd 256/257) reads the first main
+  file found of /etc, /run, /usr/local/lib and /usr/lib/systemd, as journald.conf (HL18-1), and
+  drop-ins from /usr/local/lib/systemd/journal-upload.conf.d too; hvaudit read /etc's main file
+  and three drop-in directories only, so a running systemd-journal-upload's URL=http://... in
+  /run's or /usr/lib's main file or a /usr/local/lib drop-in was unseen and HVA-200 passed on
+  rsyslog's TLS destination. Now collected and read (_first_main), the fail naming the
+  plain-text URL.
 
 Held (kept as tests): an /etc journald.conf, even empty, hides a vendor file's Storage=none; the
 vendor file with comments only keeps the journal; a drop-in ending in a backslash joins nothing
 of the next file systemctl prints; an environment-file comment ending in a backslash continues
 nothing (v254+); permitExpiredCerts "off", an unknown value (omfwd: "using 'off' instead") and
 x509/fingerprint keep HVA-200's pass; a socket group that may only read, group root, and a
-group-writable read-write socket under auth_unix_rw = polkit add no administrator (HL18-5).
+group-writable read-write socket under auth_unix_rw = polkit add no administrator (HL18-5); an
+/etc journal-upload.conf hides a /usr/lib one (HL18-6).
 
 Probed or read, not kept (the verdict was right):
 - chrony (lead 1): HVA-202 asks for a synchronised clock, not for authenticated sources, so NTS
@@ -64,9 +72,9 @@ Probed or read, not kept (the verdict was right):
 - sshd configuration newer than the running sshd (lead 5): answered in tests/test_host_leads16.py
   (a pass certifies the files as sshd would load them now); not re-probed.
 
-Tally: 27 cases in 13 test functions; 16 failed on main before their fixes (HL18-1 3, HL18-2 3,
-HL18-3 2, HL18-4 2, HL18-5 6: each run with PYTHONPATH=/work/main/src before it landed); the 11
-held cases passed before and after.
+Tally: 31 cases in 15 test functions; 19 failed on main before their fixes (HL18-1 3, HL18-2 3,
+HL18-3 2, HL18-4 2, HL18-5 6, HL18-6 3: each run with PYTHONPATH=/work/main/src before it
+landed); the 12 held cases passed before and after.
 
 Leads left (not settled in the time):
 - HVA-213's libvirt journal debug cap for libvirt 6.x or an unknown version (the 7.0 cutoff of
@@ -74,8 +82,6 @@ Leads left (not settled in the time):
 - chrony `refclock PHC` on a NIC clock no ptp4l steers (a free-running PHC chronyd calls a
   reference) and rsyslog older than 8.2012.0, whose drivers accepted expired certificates by
   default ("warn"): not judged.
-- journal-upload.conf's main file is read from /etc only (journal-upload.conf(5) may list
-  /run and /usr/lib as for journald.conf; not checked).
 - `export KEY=` in environment files is read as KEY (as before); systemd's parser keeps the key
   "export KEY", which is no valid name (merge_env_file_push) - errs towards reading it.
 """
@@ -405,3 +411,58 @@ def test_socket_group_without_unauthenticated_writes_is_not_counted(host_scan, l
     a = host_scan({"/etc/group": LOGADM, "libvirt-sockets": (stat, 1)})
     assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}
     assert outcomes(a, "HVA-142") == {"hv1": "pass"}
+
+
+# --- HVA-200: journal-upload.conf outside /etc (HL18-6) -----------------------------------------
+
+UPLOADING = str(HARDENED_HOST["processes"][0]) + (
+    "  420 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+)
+PLAIN_UPLOAD = "logs forwarded without authenticated TLS to http://10.9.9.9:19532"
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"/run/systemd/journal-upload.conf": "[Upload]\nURL=http://10.9.9.9:19532\n"},
+        {"/usr/lib/systemd/journal-upload.conf": "[Upload]\n#URL=\nURL=http://10.9.9.9:19532\n"},
+        {
+            "journal-upload-conf-d": (
+                "/usr/local/lib/systemd/journal-upload.conf.d/50-lab.conf:[Upload]\n"
+                "/usr/local/lib/systemd/journal-upload.conf.d/50-lab.conf:"
+                "URL=http://10.9.9.9:19532\n",
+                0,
+            )
+        },
+    ],
+    ids=["run-main", "usr-lib-main", "usr-local-lib-drop-in"],
+)
+def test_journal_upload_files_outside_etc_are_read(host_scan, files: dict) -> None:
+    """HL18-6. journal-upload.conf(5) (systemd 256 and 257, read with `search`): "The main
+    configuration file is loaded from one of the listed directories in order of priority, only
+    the first file found is used: /etc/systemd/, /run/systemd/, /usr/local/lib/systemd/,
+    /usr/lib/systemd/", as journald.conf (HL18-1); drop-ins come from /usr/lib/systemd/*.conf.d/
+    and /usr/local/lib/systemd/*.conf.d/ too (the page since systemd 245). hvaudit read
+    /etc's main file only and the drop-ins of /etc, /run and /usr/lib, so a running
+    systemd-journal-upload whose URL= (http://, plain text) sits in /run's or /usr/lib's main
+    file or in a /usr/local/lib drop-in was not counted, and HVA-200 passed on rsyslog's TLS
+    destination. Right: the fail naming the plain-text destination."""
+    a = host_scan({"processes": (UPLOADING, 0), **files})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {"hv1": PLAIN_UPLOAD}
+
+
+def test_journal_upload_etc_main_file_hides_the_vendor_one(host_scan) -> None:
+    """HL18-6's held probe: only the first main file found is used, so /etc's https URL hides
+    a /usr/lib file's http one: the pass stays (before and after)."""
+    a = host_scan(
+        {
+            "processes": (UPLOADING, 0),
+            "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal\n",
+            "/usr/lib/systemd/journal-upload.conf": "[Upload]\nURL=http://10.9.9.9:19532\n",
+        }
+    )
+    assert messages(a, "HVA-200") == {
+        "hv1": "logs forwarded over TLS to logs.example.internal, https://logs.example.internal"
+    }
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}

@@ -110,7 +110,13 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/dnf/dnf.conf"),
     FileProbe("/etc/dnf/plugins/versionlock.conf"),
     FileProbe("/etc/dnf/plugins/versionlock.list"),
+    # systemd-journal-upload's main file: the first of these found (journal-upload.conf(5),
+    # "Configuration Directories and Precedence", systemd 256: "only the first file found is
+    # used"; HL18-6)
     FileProbe("/etc/systemd/journal-upload.conf"),
+    FileProbe("/run/systemd/journal-upload.conf"),
+    FileProbe("/usr/local/lib/systemd/journal-upload.conf"),
+    FileProbe("/usr/lib/systemd/journal-upload.conf"),
     # Whether journald hands the syslog socket its messages (ForwardToSyslog=, HVA-200). The
     # main file is the first of these found (journald.conf(5) "Configuration Directories and
     # Precedence", systemd 256: "only the first file found is used"; newer systemd ships it
@@ -579,7 +585,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("syslog-ng-config", ("grep", *CONFIG_GREP, "-H", "", "/etc/syslog-ng")),
     # journal-upload.conf(5), "Configuration Directories and Precedence": drop-ins override
-    # the main file (the one sorted last wins for URL=).
+    # the main file (the one sorted last wins for URL=); /usr/local/lib's too ("configuration
+    # snippets in /usr/lib/systemd/*.conf.d/ or /usr/local/lib/systemd/*.conf.d/", HL18-6).
     CommandProbe(
         "journal-upload-conf-d",
         (
@@ -589,6 +596,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "",
             "/etc/systemd/journal-upload.conf.d",
             "/run/systemd/journal-upload.conf.d",
+            "/usr/local/lib/systemd/journal-upload.conf.d",
             "/usr/lib/systemd/journal-upload.conf.d",
         ),
     ),

@@ -3085,14 +3085,21 @@ def _journald_main(ev: HostEvidence) -> tuple[str, Got]:
     """The main journald.conf journald reads and its artefact: the first of JOURNALD_MAINS
     that exists (HL18-1). A file that could not be read is the answer (what it says is
     unknown); a bundle older than the other paths' probes keeps /etc's file as before."""
-    first = ev.get(_file(JOURNALD_CONF))
-    for path in JOURNALD_MAINS:
+    return _first_main(ev, JOURNALD_MAINS)
+
+
+def _first_main(ev: HostEvidence, mains: tuple[str, ...]) -> tuple[str, Got]:
+    """The first of `mains` (/etc's first) that exists, as systemd's config_parse_standard_file_
+    with_dropins finds a daemon's main file; /etc's when none does or the bundle predates the
+    others' probes."""
+    first = ev.get(_file(mains[0]))
+    for path in mains:
         got = ev.get(_file(path))
-        if got.state == "uncollected" and path != JOURNALD_CONF:
+        if got.state == "uncollected" and path != mains[0]:
             break
         if got.state != "absent":
             return path, got
-    return JOURNALD_CONF, first
+    return mains[0], first
 
 
 def _systemd_cmdline(ev: HostEvidence) -> list[str]:
@@ -3298,11 +3305,24 @@ JOURNALD_CONF_D = (
     "/usr/local/lib/systemd/journald.conf.d",
     "/usr/lib/systemd/journald.conf.d",
 )
-#: journal-upload.conf(5): its drop-in directories, in their order of precedence.
+#: journal-upload.conf(5): its drop-in directories, in their order of precedence (systemd 245's
+#: page: "snippets in /usr/lib/systemd/*.conf.d/ or /usr/local/lib/systemd/*.conf.d/"; HL18-6).
 JOURNAL_UPLOAD_CONF_D = (
     "/etc/systemd/journal-upload.conf.d",
     "/run/systemd/journal-upload.conf.d",
+    "/usr/local/lib/systemd/journal-upload.conf.d",
     "/usr/lib/systemd/journal-upload.conf.d",
+)
+JOURNAL_UPLOAD_CONF = "/etc/systemd/journal-upload.conf"
+#: journal-upload.conf(5) "Configuration Directories and Precedence" (systemd 256 and 257, read
+#: with `search`): "The main configuration file is loaded from one of the listed directories in
+#: order of priority, only the first file found is used: /etc/systemd/, /run/systemd/,
+#: /usr/local/lib/systemd/, /usr/lib/systemd/" (as journald.conf, HL18-1; HL18-6).
+JOURNAL_UPLOAD_MAINS = (
+    JOURNAL_UPLOAD_CONF,
+    "/run/systemd/journal-upload.conf",
+    "/usr/local/lib/systemd/journal-upload.conf",
+    "/usr/lib/systemd/journal-upload.conf",
 )
 
 
@@ -3567,10 +3587,11 @@ def _journal_upload_url(
     journal-upload.conf and its drop-ins (journal-upload.conf(5): drop-ins in
     /etc, /run and /usr/lib .../journal-upload.conf.d override the main file, sorted by file
     name, a file in /etc masking the same name elsewhere; the last URL= wins), then
-    parse_argv(): `-u/--url` sets the URL when the files set none."""
+    parse_argv(): `-u/--url` sets the URL when the files set none. The main file is the first
+    of /etc, /run, /usr/local/lib and /usr/lib found (HL18-6, as journald's: HL18-1)."""
     sources: list[Source] = []
     url = ""
-    main = ev.get(_file("/etc/systemd/journal-upload.conf"))
+    main = _first_main(ev, JOURNAL_UPLOAD_MAINS)[1]
     texts: list[str] = []
     if main.state == "ok":
         sources.append(main.source)
