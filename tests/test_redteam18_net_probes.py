@@ -17,13 +17,19 @@ runs after clean-traffic's root accept of IPv4 at -650: IP spoofing passes, hvau
 pass; now fail); an stp chain's accept was put ahead of the mac chain (wrong fail; now pass). In
 definitions as written, the default follows libvirt's prefix match (chain 'macfast' is a mac
 chain, -800: was 0, a false pass), and a rule priority outside [-1000, 1000] is 500 as libvirt
-sets it (was taken as written: a false pass).
+sets it (was taken as written: a false pass). R18N-2 HVA-191 failed an accept ahead of the
+checks that needs the guest's own address exactly, written with a mask of every bit
+(`srcmacmask='ff:ff:ff:ff:ff:ff'`, `srcipmask='32'` or '255.255.255.255'), with an element of
+$MAC (`$MAC[@0]`), or with a mask on another attribute (`dstipmask='8'`; an IPv6 /32 also failed
+MAC): wrong fails, now pass; a mask with a zero bit still widens.
 
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from test_nwfilter_stock import STOCK
 from test_redteam3_vm_probes import dev, filtered_node, verdict
@@ -155,3 +161,84 @@ def test_dumped_chain_with_its_priority_still_passes(tmp_path: Path) -> None:
     )
     a = filtered_node(tmp_path, [dev("held", _nic("52:54:00:18:01:05", "clean-traffic"))], filters)
     assert verdict(a, "HVA-191", "held") == ("pass", "1 interface(s) filtered by clean-traffic")
+
+
+# --- R18N-2 HVA-191: a mask of every bit, or one element of $MAC, admits only the own address -----
+
+
+def _site(rule: str) -> dict[str, str]:
+    """Stock clean-traffic under a site root filter whose first include holds `rule`."""
+    return {
+        **STOCK,
+        "site-fast": f"<filter name='site-fast' chain='root'>{rule}</filter>",
+        "site": "<filter name='site' chain='root'><filterref filter='site-fast'/>"
+        "<filterref filter='clean-traffic'/></filter>",
+    }
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        # LLDP from the guest's own MAC, the MAC masked with every bit
+        "<rule action='accept' direction='out' priority='-900'><mac srcmacaddr='$MAC' "
+        "srcmacmask='ff:ff:ff:ff:ff:ff' protocolid='0x88cc'/></rule>",
+        # the same with the first element of $MAC
+        "<rule action='accept' direction='out' priority='-900'>"
+        "<mac srcmacaddr='$MAC[@0]' protocolid='0x88cc'/></rule>",
+        # IPv4 from the guest's own MAC and own address /32, ahead of ipv4-ip (-710)
+        "<rule action='accept' direction='out' priority='-720'>"
+        "<ip srcmacaddr='$MAC' srcipaddr='$IP' srcipmask='32'/></rule>",
+        # the same mask written dotted
+        "<rule action='accept' direction='out' priority='-720'>"
+        "<ip srcmacaddr='$MAC' srcipaddr='$IP' srcipmask='255.255.255.255'/></rule>",
+        # own MAC and address to 10/8: a mask on the destination widens no source
+        "<rule action='accept' direction='out' priority='-720'><ip srcmacaddr='$MAC' "
+        "srcipaddr='$IP' dstipaddr='10.0.0.0' dstipmask='8'/></rule>",
+    ],
+)
+def test_full_mask_or_element_is_the_own_address(tmp_path: Path, rule: str) -> None:
+    """R18N-2. An accept ahead of the checks is harmless when it needs the guest's own address
+    (R71). nwfilter_conf.c keeps a mask as the bits written (checkValidMask: ones then zeros;
+    IP masks dotted or CIDR, "display all masks in CIDR format"), and ebtables matches
+    `-s $MAC/ff:ff:ff:ff:ff:ff` or `--ip-src $IP/32` only on that one address; `$MAC[@0]` is an
+    element of the MAC variable's list (formatnwfilter, "Usage of variables in filters":
+    `$VARIABLE[<index>]`, `$VARIABLE[@<iterator id>]`), a value the plain $MAC admits. hvaudit
+    read any mask as widening (one on the destination too) and the indexed variable as another
+    value, and failed ("MAC spoofing is not stopped" / "IP spoofing ..."): a wrong fail.
+    Right: pass."""
+    a = filtered_node(tmp_path, [dev("own", _nic("52:54:00:18:02:01", "site"))], _site(rule))
+    assert verdict(a, "HVA-191", "own") == ("pass", "1 interface(s) filtered by site")
+
+
+@pytest.mark.parametrize(
+    ("rule", "kind"),
+    [
+        # a /24: the guest's neighbours' addresses too
+        (
+            "<rule action='accept' direction='out' priority='-720'>"
+            "<ip srcmacaddr='$MAC' srcipaddr='$IP' srcipmask='24'/></rule>",
+            "IP",
+        ),
+        # a MAC mask that leaves the last octet free
+        (
+            "<rule action='accept' direction='out' priority='-900'><mac srcmacaddr='$MAC' "
+            "srcmacmask='ff:ff:ff:ff:ff:00' protocolid='0x88cc'/></rule>",
+            "MAC",
+        ),
+        # 32 bits of an IPv6 address is a /32 prefix, not one address
+        (
+            "<rule action='accept' direction='out' priority='-900'>"
+            "<ipv6 srcmacaddr='$MAC' srcipaddr='$IPV6' srcipmask='32'/></rule>",
+            "IPv6",
+        ),
+    ],
+)
+def test_partial_masks_still_widen(tmp_path: Path, rule: str, kind: str) -> None:
+    """Held (R18N-2's twins): a mask with a zero bit admits other addresses: fail as before,
+    naming the kind it widens (the IPv6 /32 no longer fails MAC: the rule needs $MAC exactly)."""
+    a = filtered_node(tmp_path, [dev("wide", _nic("52:54:00:18:02:02", "site"))], _site(rule))
+    status, msg = verdict(a, "HVA-191", "wide")
+    assert status == "fail", msg
+    assert msg.startswith("52:54:00:18:02:02: filter 'site-fast' accepts what the guest sends")
+    assert f"{kind} spoofing is not stopped" in msg
+    assert kind == "MAC" or "MAC spoofing" not in msg

@@ -31,6 +31,8 @@ run after the ebtables chains, so they cannot let a spoofed frame past an ebtabl
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
 
 from hvaudit.model import NwFilter, NwFilterRule
@@ -100,6 +102,47 @@ class _Inst:
     def frames(self) -> frozenset[str]:
         return self.rule.frames & _chain_frames(self.chain)
 
+    @property
+    def cons(self) -> frozenset[tuple[str, str]]:
+        """What the rule requires, as narrow as it is written (R18N-2): a variable's element
+        or iterator (`$MAC[@0]`, `$IP[1]`: formatnwfilter "Usage of variables in filters",
+        one value of the list, or each in turn) is one of the values the plain `$MAC`
+        admits, so it is kept as the variable; a mask of every bit (`srcmacmask=
+        'ff:ff:ff:ff:ff:ff'`, `srcipmask='32'` on IPv4, '128' on IPv6; nwfilter_conf.c keeps
+        a mask as the bits given, dotted or CIDR, and ebtables compares `addr & mask`) narrows
+        nothing away and is dropped."""
+        out = set()
+        for k, v in self.rule.constraints:
+            if k.lstrip("!").endswith("mask") and _full_mask(k.lstrip("!"), v, self.rule.frames):
+                continue
+            out.add((k, _INDEXED.sub(r"\1", v)))
+        return frozenset(out)
+
+
+#: A variable with an element index or an iterator id (formatnwfilter: `$VARIABLE[<index>]`,
+#: `$VARIABLE[@<iterator id>]`).
+_INDEXED = re.compile(r"^(\$[A-Za-z_][A-Za-z0-9_]*)\[@?[0-9]+\]$")
+_MAC_MASKS = frozenset({"srcmacmask", "dstmacmask"})
+
+
+def _full_mask(key: str, value: str, frames: frozenset[str]) -> bool:
+    """Whether a mask keeps every bit of its address: a MAC mask of ff:ff:ff:ff:ff:ff, an IP
+    mask of 32 (or 255.255.255.255) on an IPv4 or ARP rule, of 128 (or all ones) on an IPv6
+    rule; a rule of other frames, or any other mask, is taken as widening."""
+    text = value.strip().lower()
+    if key in _MAC_MASKS:
+        return text == "ff:ff:ff:ff:ff:ff"
+    bits = 32 if frames and frames <= {"ipv4", "arp"} else 128 if frames == {"ipv6"} else 0
+    if not bits:
+        return False
+    if text.isascii() and text.isdigit():
+        return int(text) == bits
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return addr.max_prefixlen == bits and int(addr) == (1 << bits) - 1
+
 
 def _instantiate(name: str, defs: dict[str, NwFilter]) -> tuple[list[_Inst], set[str]]:
     """The rules of the tree, in instantiation order, and the names of the filters reached
@@ -144,16 +187,23 @@ def _own_sources(d: _Inst, sent: list[_Inst]) -> tuple[_Match, ...]:
             a.filter == d.filter
             and a.chain == d.chain
             and a.rule.action in ("accept", "return")
-            and m <= a.rule.constraints
+            and m <= a.cons
             for a in sent
         )
     )
 
 
 def _harmless(r: _Inst, own: tuple[_Match, ...]) -> bool:
-    """Whether rule r requires one of these matches, unwidened by a mask of its own."""
-    masks = {k for k, _ in r.rule.constraints if k.endswith("mask")}
-    return any(m <= r.rule.constraints and masks <= {k for k, _ in m} for m in own)
+    """Whether rule r requires one of these matches, unwidened by a mask of its own on the
+    match's address."""
+    masks = {k for k, _ in r.cons if k.endswith("mask")}
+    # a mask widens the address it is written for (srcipmask srcipaddr's, srcmacmask
+    # srcmacaddr's), not the others the rule matches exactly (R18N-2)
+    return any(
+        m <= r.cons and not any(k not in keys and k[: -len("mask")] + "addr" in keys for k in masks)
+        for m in own
+        if (keys := {k for k, _ in m})
+    )
 
 
 def _ahead(r: _Inst, d: _Inst, rank: dict[int, int], chain_priority: dict[str, int]) -> bool:
@@ -249,8 +299,8 @@ def _whole(i: _Inst) -> bool:
     spares only the guest's own address (the old no-mac-spoofing's lone drop of `<mac
     match='no' srcmacaddr='$MAC'/>`, RHEL 6 guide 18.12.2: every frame not from $MAC). Any
     other negated attribute spares more than the guest's own frames (R71)."""
-    plain = [k for k, _ in i.rule.constraints if not k.startswith("!")]
-    negated = len(plain) < len(i.rule.constraints)
+    plain = [k for k, _ in i.cons if not k.startswith("!")]
+    negated = len(plain) < len(i.cons)
     return all(k == "protocolid" for k in plain) and (not negated or _spares(i) is not None)
 
 
@@ -259,7 +309,7 @@ def _spares(i: _Inst) -> _Match | None:
     own-source attribute: it drops every frame not from the guest's own address), else None.
     Only a single attribute: ebtables ANDs the negated matches, so `! A ! B` spares what A or B
     matches, more than the own address."""
-    negated = frozenset((k[1:], v) for k, v in i.rule.constraints if k.startswith("!"))
+    negated = frozenset((k[1:], v) for k, v in i.cons if k.startswith("!"))
     return negated if len(negated) == 1 and negated in OWN_SOURCE else None
 
 
