@@ -351,3 +351,153 @@ def test_console_na_names_a_device_connecting_to_this_host(host_scan) -> None:
         "no VNC, SPICE or RDP console and no listening TCP or UDP character device; TCP "
         "character device(s) connecting to this host only: serial to 127.0.0.1:6379",
     )
+
+
+# --- VL18-4: raw QEMU arguments that connect a guest's chardev to a loopback port -------------
+
+
+def _raw_on(tmp_path: Path, key: str, listeners: tuple[str, int], *args: str, body: str = ""):
+    (tmp_path / key).mkdir()
+    host = {**HARDENED_HOST, "listeners": listeners}
+    return run_assessment(
+        _replayed_on(tmp_path / key, host, {"dial": _raw_cpu_domain("dial", body, *args)})
+    )
+
+
+def test_raw_arguments_connecting_a_guest_to_a_loopback_listener_fail(tmp_path: Path) -> None:
+    """VL18-4, HVA-033 and HVA-210 (false passes). VL18-3 read libvirt's chardevs only; raw
+    arguments that have QEMU dial a loopback port for a guest-facing device passed: `-chardev
+    socket,host=127.0.0.1,port=N` without server (char-socket.c: a client unless server=on),
+    `-serial tcp:127.0.0.1:N` and `telnet:` (qemu_chr_parse_compat `%64[^:]:%32[^,]`, a
+    client without `,server`), and a `-netdev user` guestfwd rule
+    `tcp:10.0.2.100:1234-tcp:127.0.0.1:N` ("Forward guest TCP connections to the IP address
+    server on port port to the character device dev", qemu-options.hx; net/slirp.c
+    slirp_guestfwd opens the device with qemu_chr_new, and restrict=on leaves forwarding rules
+    working). Held: a `-chardev` client that `-mon chardev=` takes hands the port QEMU's
+    monitor, not the guest, and keeps the pass."""
+    cases = {
+        "chardev": (
+            "-chardev",
+            "socket,id=c0,host=127.0.0.1,port={p}",
+            "-device",
+            "isa-serial,chardev=c0",
+        ),
+        "serial": ("-serial", "tcp:127.0.0.1:{p}"),
+        "telnet": ("-serial", "telnet:localhost:{p}"),
+        "guestfwd": (
+            "-netdev",
+            "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:1234-tcp:127.0.0.1:{p}",
+        ),
+    }
+    for key, args in cases.items():
+        a = _raw_on(
+            tmp_path,
+            key,
+            _on_lo("127.0.0.1", 6379, "redis-server", 900),
+            *(x.format(p=6379) for x in args),
+        )
+        shown = {
+            "chardev": "-chardev socket,id=c0,host=127.0.0.1,port=6379",
+            "serial": "-serial tcp:127.0.0.1:6379",
+            "telnet": "-serial telnet:localhost:6379",
+            "guestfwd": "-netdev user,...,guestfwd=tcp:10.0.2.100:1234-tcp:127.0.0.1:6379",
+        }[key]
+        assert verdict(a, "HVA-033", "hv1") == (
+            "fail",
+            "unapproved listeners: redis-server (tcp/6379) (reached from guests by character "
+            f"devices: redis-server on 127.0.0.1:6379 by VM dial (QEMU argument {shown}))",
+        ), key
+        b = _raw_on(
+            tmp_path,
+            f"{key}-mgmt",
+            _on_lo("127.0.0.1", 16509, "libvirtd", 700),
+            *(x.format(p=16509) for x in args),
+        )
+        assert verdict(b, "HVA-210", "hv1") == (
+            "fail",
+            "on the loopback, but relayed to a guest by its character device: libvirtd "
+            f"(tcp/16509) on 127.0.0.1 by VM dial (QEMU argument {shown.replace('6379', '16509')})",
+        ), key
+    held = _raw_on(
+        tmp_path,
+        "mon",
+        _on_lo("127.0.0.1", 6379, "redis-server", 900),
+        "-chardev",
+        "socket,id=c0,host=127.0.0.1,port=6379",
+        "-mon",
+        "chardev=c0",
+    )
+    assert verdict(held, "HVA-033", "hv1")[0] == "pass", verdict(held, "HVA-033", "hv1")
+
+
+# --- VL18-5: a -chardev server taken by -mon is QEMU's monitor --------------------------------
+
+
+def test_mon_chardev_on_loopback_reached_by_its_own_user_mode_guest_fails(tmp_path: Path) -> None:
+    """VL18-5, HVA-031, HVA-033 and HVA-210 (false passes). `-chardev
+    socket,id=m0,host=127.0.0.1,port=4444,server=on -mon chardev=m0` (and
+    `mode=control`, QMP) runs QEMU's monitor on that socket (monitor/monitor.c qemu_mon_opts,
+    implied key chardev), but HVA-031 judged it as a plain chardev server: "loopback only"
+    beside the VM's own user-mode networking, whose guest reaches it through slirp's host
+    address (VL18-2 read -monitor, -qmp and mon: only). HVA-033 and HVA-210 left the VM's own
+    QEMU's listeners out (R17-9: its own guest gains nothing from its own console), the
+    monitor included (raw `-monitor tcp:...,server` too), though the monitor's `migrate`
+    runs `exec:` host commands. Held: the same socket given to `-serial chardev:m0` (the
+    guest's own console) keeps every pass, and without user-mode networking the monitor is
+    loopback only."""
+    web = "VM web01 (<interface type='user'>)"
+    own = (
+        f"127/8 is reachable from guests: the user-mode networking of {web} turns a guest's "
+        "connection to its host address into one to 127.0.0.1"
+    )
+    chardev = "socket,id=m0,host=127.0.0.1,port=4444,server=on,wait=off"
+    qemu = _on_lo("127.0.0.1", 4444, "qemu-system-x86", 1200)
+    cases = {
+        "hmp": ("-chardev", chardev, "-mon", "chardev=m0"),
+        "qmp": ("-chardev", chardev, "-mon", "chardev=m0,mode=control"),
+        "raw": ("-monitor", "tcp:127.0.0.1:4444,server=on,wait=off"),
+    }
+    for key, args in cases.items():
+        (tmp_path / key).mkdir()
+        a = run_assessment(
+            _replayed_on(
+                tmp_path / key,
+                {**HARDENED_HOST, "listeners": qemu},
+                {"web01": _raw_cpu_domain("web01", USER_NIC, *args)},
+            )
+        )
+        if key != "raw":  # VL18-2 pins the raw -monitor's HVA-031
+            assert verdict(a, "HVA-031", "web01") == (
+                "fail",
+                f"QEMU argument -chardev {chardev}: QEMU's monitor (-mon {args[-1]}) as a TCP "
+                f"server on 127.0.0.1 port 4444, without authentication; {own}",
+            ), key
+        assert verdict(a, "HVA-033", "hv1") == (
+            "fail",
+            f"unapproved listeners: qemu-system-x86 (tcp/4444) ({own})",
+        ), key
+        assert verdict(a, "HVA-210", "hv1") == (
+            "fail",
+            f"listening on 127/8, which the user-mode networking of {web} opens to its guest "
+            "(a connection to its host address becomes one to 127.0.0.1): qemu-system-x86 "
+            "(tcp/4444) on 127.0.0.1",
+        ), key
+    held = {
+        "serial": (USER_NIC, ("-chardev", chardev, "-serial", "chardev:m0")),
+        "nonet": ("", ("-chardev", chardev, "-mon", "chardev=m0")),
+    }
+    for key, (body, args) in held.items():
+        (tmp_path / key).mkdir()
+        a = run_assessment(
+            _replayed_on(
+                tmp_path / key,
+                {**HARDENED_HOST, "listeners": qemu},
+                {"web01": _raw_cpu_domain("web01", body, *args)},
+            )
+        )
+        assert verdict(a, "HVA-031", "web01") == (
+            "pass",
+            f"QEMU argument -chardev {chardev}: loopback only",
+        ), key
+        for check in ("HVA-033", "HVA-210"):
+            assert verdict(a, check, "hv1")[0] == "pass", (key, verdict(a, check, "hv1"))

@@ -26,14 +26,16 @@ import functools
 import ipaddress
 import re
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from hvaudit.model import Chardev, FactState, Host, Listener, Source, Vm
-from hvaudit.parse.qemu_args import QemuOption, qemu_options
+from hvaudit.model import FactState, Host, Listener, Source, Vm
+from hvaudit.parse.qemu_args import QemuOption, qemu_options, raw_dials, raw_monitor_ports
 
 __all__ = [
     "LOCALNET_QUESTION",
+    "Dial",
     "LoopbackScope",
     "chardev_guests",
     "chardev_reaching",
@@ -43,6 +45,7 @@ __all__ = [
     "loopback_guests",
     "loopback_scope",
     "loopback_version",
+    "monitor_ports",
     "reach_words",
 ]
 
@@ -192,16 +195,37 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
     return out
 
 
-def guests_reaching(guests: list[tuple[str, str]], h: Host, pid: int | None = None) -> list[str]:
+def guests_reaching(
+    guests: list[tuple[str, str]],
+    h: Host,
+    pid: int | None = None,
+    port: int | None = None,
+    monitors: Mapping[str, frozenset[int]] | None = None,
+) -> list[str]:
     """How each VM of `guests` (loopback_guests of host `h`) reaches a listener on 127/8 held by
-    process `pid`: every one but the VM whose QEMU holds it (its own guest gains nothing)."""
+    process `pid`: every one but the VM whose QEMU holds it (its own guest gains nothing), unless
+    the listener's `port` is one of that VM's own monitors (`monitors`, monitor_ports: its
+    guest then drives its own QEMU, whose `migrate` runs `exec:` host commands; VL18-2,
+    VL18-5)."""
     q = h.facts.qemu_processes
     owner = (
         next((p.guest for p in q.get() if p.pid == pid), None)
         if pid is not None and q.known
         else None
     )
+    if owner is not None and port is not None and port in (monitors or {}).get(owner, ()):
+        owner = None
     return [how for vm, how in guests if vm != owner]
+
+
+def monitor_ports(vms: Iterable[Vm]) -> dict[str, frozenset[int]]:
+    """VM -> the TCP ports its raw arguments have its QEMU's monitor listen on
+    (hvaudit.parse.qemu_args.raw_monitor_ports; libvirt's own monitor is a UNIX socket)."""
+    return {
+        v.name: ports
+        for v in vms
+        if v.raw_hypervisor_arguments and (ports := raw_monitor_ports(v.raw_hypervisor_arguments))
+    }
 
 
 def _loopback_ips(address: str) -> frozenset[str]:
@@ -224,31 +248,51 @@ def _loopback_ips(address: str) -> frozenset[str]:
         return frozenset({str(mapped.ipv4_mapped)})
 
 
-def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str, Chardev]]]:
-    """host -> the VMs there with a TCP or UDP character device that connects to the host's
-    loopback, as (VM, how, chardev) (VL18-3). QEMU dials the port itself and relays the
-    guest's serial line, console or channel to it both ways: a `<serial type='tcp'><source
-    mode='connect' host='127.0.0.1' service='6379'/>` hands the guest a byte stream to what
-    listens on 127.0.0.1:6379 (formatdomain, "TCP": "the character device acts as a TCP
-    client connecting to a remote server"; a TCP source without mode connects), and a
-    guestfwd `<channel type='tcp'><target type='guestfwd' address=... port=.../>` does so for
-    every connection the guest opens to that address and port (formatdomain, "Guest
-    forwarding": "TCP traffic sent by the guest to a given IP address and port is forwarded to
-    the channel device on the host"). So the guest reaches that one port of the host's
-    loopback, whatever its networking (read with `search`)."""
-    out: dict[str, list[tuple[str, str, Chardev]]] = {}
+class Dial(NamedTuple):
+    """A connection QEMU opens to a host port for a guest's character device (chardev_guests)."""
+
+    vm: str
+    how: str
+    """The VM and its device, for a message."""
+    protocol: str
+    host: str
+    service: str
+
+
+def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
+    """host -> the character devices of the VMs there that connect to the host's loopback
+    (VL18-3, VL18-4). QEMU dials the port itself and relays the guest's serial line, console or
+    channel to it both ways: a `<serial type='tcp'><source mode='connect' host='127.0.0.1'
+    service='6379'/>` hands the guest a byte stream to what listens on 127.0.0.1:6379
+    (formatdomain, "TCP": "the character device acts as a TCP client connecting to a remote
+    server"; a TCP source without mode connects), and a guestfwd `<channel type='tcp'><target
+    type='guestfwd' address=... port=.../>` does so for every connection the guest opens to
+    that address and port (formatdomain, "Guest forwarding": "TCP traffic sent by the guest to
+    a given IP address and port is forwarded to the channel device on the host"). So the guest
+    reaches that one port of the host's loopback, whatever its networking (read with
+    `search`). Raw QEMU arguments do the same (hvaudit.parse.qemu_args.raw_dials: a `-chardev
+    socket` client, `-serial tcp:H:P`, a `-netdev user` guestfwd rule; VL18-4)."""
+    out: dict[str, list[Dial]] = {}
     for v in vms:
         for c in v.chardevs:
-            if c.mode == "connect" and _loopback_ips(c.host) and c.service.strip().isdigit():
+            if c.mode == "connect" and _loopback_ips(c.host):
+                service = c.service.strip()
                 how = (
                     f"VM {v.name} (<{c.device} type='{c.protocol}'> connecting to "
-                    f"{c.host}:{c.service.strip()})"
+                    f"{c.host}:{service})"
                 )
-                out.setdefault(v.host, []).append((v.name, how, c))
+                out.setdefault(v.host, []).append(Dial(v.name, how, c.protocol, c.host, service))
+        if v.raw_hypervisor_arguments:
+            for d in raw_dials(v.raw_hypervisor_arguments):
+                if _loopback_ips(d.host):
+                    how = f"VM {v.name} (QEMU argument {d.shown})"
+                    out.setdefault(v.host, []).append(
+                        Dial(v.name, how, d.protocol, d.host, d.port.strip())
+                    )
     return out
 
 
-def chardev_reaching(chardevs: list[tuple[str, str, Chardev]], h: Host, lst: Listener) -> list[str]:
+def chardev_reaching(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:
     """How each character device of `chardevs` (chardev_guests of host `h`) reaches loopback
     listener `lst`: one of its protocol connecting to its port on its address (`localhost`
     names 127.0.0.1 and ::1), but for the VM whose QEMU holds the listener (its guest reaches
@@ -257,10 +301,11 @@ def chardev_reaching(chardevs: list[tuple[str, str, Chardev]], h: Host, lst: Lis
     if not at:
         return []
     mine = [
-        (vm, how)
-        for vm, how, c in chardevs
-        if c.protocol == lst.protocol
-        and int(c.service.strip()) == lst.port
-        and _loopback_ips(c.host) & at
+        (d.vm, d.how)
+        for d in chardevs
+        if d.protocol == lst.protocol
+        and d.service.isdigit()
+        and int(d.service) == lst.port
+        and _loopback_ips(d.host) & at
     ]
     return guests_reaching(mine, h, lst.pid)

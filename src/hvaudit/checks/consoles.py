@@ -44,7 +44,13 @@ from hvaudit.checks.base import (
 from hvaudit.checks.guest import esxi_version
 from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions, own_keys_pass
 from hvaudit.model import Chardev, Fact, Graphics, Host, Source, Vm
-from hvaudit.parse.qemu_args import QemuOption, parse_option, parse_opts, qemu_options
+from hvaudit.parse.qemu_args import (
+    QemuOption,
+    monitor_chardevs,
+    parse_option,
+    parse_opts,
+    qemu_options,
+)
 from hvaudit.parse.vmx import vmx_bool
 
 WILDCARD = ("0.0.0.0", "::", "[::]", "")
@@ -311,8 +317,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         for group in datagrams.values():
             _udp(group, r)
         objects = _objects(v.raw_hypervisor_arguments)
+        mons = monitor_chardevs(qemu_options(v.raw_hypervisor_arguments)) if raw else {}
         for opt, value, q in raw:
-            _raw_console_verdict(opt, value, q, r, v.source, objects)
+            _raw_console_verdict(opt, value, q, r, v.source, objects, mons)
         # a guest that reaches another VM's port forward on 127/8 reaches that VM's network,
         # as any network peer does: the guests demote consoles only (R17-5)
         kept, r.guests, r.guests6 = (r.guests, r.guests6), [], []
@@ -816,6 +823,7 @@ def _raw_console_verdict(
     r: _Verdict,
     src: Source,
     objects: dict[str, dict[str, str]],
+    monitors: Mapping[str, str],
 ) -> None:
     """A console server from raw QEMU arguments: qemu.conf's vnc_*, spice_* and chardev_tls
     apply only to what libvirt builds, so only its own options count (qemu-options.hx).
@@ -860,17 +868,21 @@ def _raw_console_verdict(
             r.proven.append(f"{shown}: {note}")
         return
     if opt == "-chardev":
+        # a socket that `-mon chardev=ID` takes is QEMU's monitor (monitor_chardevs): the VM's
+        # own user-mode guest counts too (_local_to_monitor, VL18-5)
         o = q.props
         host = o.get("host", "")
+        mon = monitors.get(o.get("id", ""))
         if not _on(o, "server"):
             r.proven.append(f"{shown}: connects out, no listener")
-        elif host and _local(r, host):
+        elif host and _local_to_monitor(r, host, mon is not None):
             r.proven.append(f"{shown}: loopback only")
         elif o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
             r.proven.append(f"{shown}: TLS with client certificates")
         else:
+            what = f"QEMU's monitor ({mon}) as a TCP server" if mon else "a TCP server"
             r.fails.append(
-                f"{shown}: a TCP server on {host or 'every address'} port {o.get('port', '?')}, "
+                f"{shown}: {what} on {host or 'every address'} port {o.get('port', '?')}, "
                 "without authentication"
             )
         return

@@ -37,6 +37,7 @@ from hvaudit.checks._loopback import (
     is_ipv4_loopback,
     loopback_guests,
     loopback_scope,
+    monitor_ports,
     reach_words,
 )
 from hvaudit.checks.base import (
@@ -791,6 +792,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
+    monitors = monitor_ports(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -811,7 +813,9 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         routed = scope.routed
         # a user-mode guest reaches 127/8 (loopback_guests, R17-6) and ::1 (VL18-1) too
         reached = {
-            id(lst): guests_reaching((guests if v == 4 else guests6).get(h.name, []), h, lst.pid)
+            id(lst): guests_reaching(
+                (guests if v == 4 else guests6).get(h.name, []), h, lst.pid, lst.port, monitors
+            )
             for v, group in ((4, local4), (6, local6))
             for lst in group
         }

@@ -23,6 +23,7 @@ from hvaudit.checks._loopback import (
     is_ipv4_loopback,
     loopback_guests,
     loopback_scope,
+    monitor_ports,
     reach_words,
 )
 from hvaudit.checks.base import (
@@ -1314,6 +1315,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
+    monitors = monitor_ports(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -1358,7 +1360,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             ver = guest_loopback(lst.address) if name is not None and lst.loopback else None
             if ver == 6 or (ver == 4 and not routed):
                 near = (guests if ver == 4 else guests6).get(h.name, [])
-                hows = guests_reaching(near, h, lst.pid)
+                hows = guests_reaching(near, h, lst.pid, lst.port, monitors)
                 if hows:
                     reached.setdefault(f"{name} on {lst.address}", []).extend(hows)
                     versions.add(ver)

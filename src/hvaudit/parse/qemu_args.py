@@ -35,7 +35,8 @@ every check uses. Each fact below was read in QEMU's source with the `search` to
   (fsdev/qemu-fsdev-opts.c), `-vnc` vnc (ui/vnc.c qemu_vnc_opts), `-nic` and `-net` type
   (net/net.c qemu_nic_opts, qemu_net_opts), `-smp` cpus (system/vl.c qemu_smp_opts
   `.implied_opt_name = "cpus"`, read by keyval_parse with that key since QEMU 6.2), `-m` size
-  (qemu_mem_opts `.implied_opt_name = "size"`). A list parameter is given again for each item
+  (qemu_mem_opts `.implied_opt_name = "size"`), `-mon` chardev (monitor/monitor.c qemu_mon_opts
+  `.implied_opt_name = "chardev"`). A list parameter is given again for each item
   (qemu-options.hx, -netdev user hostfwd: "This option can be given multiple times"): every
   value is kept beside the last (QemuOption.values). `-spice` is parsed with
   permit_abbrev false (system/vl.c `qemu_opts_parse_noisily(qemu_find_opts("spice"), optarg,
@@ -86,6 +87,7 @@ IMPLIED_KEY: Mapping[str, str] = {
     "net": "type",
     "smp": "cpus",
     "m": "size",
+    "mon": "chardev",
 }
 #: Options whose argument QEMU reads as JSON when it starts with `{`.
 JSON_OPTIONS = frozenset({"device", "object", "netdev", "blockdev"})
@@ -583,3 +585,116 @@ def _incoming_uri(shown: str, scheme: str, rest: str) -> RawIncoming | None:
     if scheme in ("exec", "file"):
         return RawIncoming(shown, "main", scheme, "", rest, "")
     return None
+
+
+#: qemu_chr_parse_compat's spellings of the socket backend on TCP (chardev/char.c: `tcp:`,
+#: `telnet:`, `tn3270:`, `websocket:`, each `host:port[,options]`)
+TCP_COMPAT = ("tcp:", "telnet:", "tn3270:", "websocket:")
+
+
+def monitor_chardevs(options: Iterable[QemuOption]) -> dict[str, str]:
+    """The -chardev ids raw `-mon` options give QEMU's monitor, each with its `-mon` as
+    written: `-mon chardev=ID[,mode=readline|control]` (monitor/monitor.c qemu_mon_opts, whose
+    implied key is chardev: `-mon ID` too) runs the human monitor or QMP on that chardev."""
+    return {
+        o.props["chardev"]: o.shown() for o in options if o.name == "mon" and o.props.get("chardev")
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class RawDial:
+    """A connection QEMU opens itself for a chardev of raw arguments and relays to the guest."""
+
+    shown: str
+    """The option as written, for a message."""
+    protocol: str
+    """tcp or udp."""
+    host: str
+    port: str
+
+
+def _compat_dial(spec: str) -> tuple[str, str, str] | None:
+    """(protocol, host, port) a chardev in qemu_chr_parse_compat's short form connects to, None
+    for one that listens or is no network backend. `tcp:host:port[,opts]` (and telnet:,
+    tn3270:, websocket:) is the socket backend, a client unless `server` is among its options
+    (`sscanf(p, "%64[^:]:%32[^,]%n", host, port, &pos)`, then the rest as QemuOpts);
+    `udp:[remote_host]:remote_port[@[src_ip]:src_port]` (`%64[^:]:%32[^@,]`, else
+    `:%32[^@,]`) sends to the remote, which qemu_chr_parse_udp takes as localhost when it is empty (`if (host == NULL ||
+    strlen(host) == 0) host = "localhost"`; chardev/char-udp.c, read with `find_string`)."""
+    spec = spec.removeprefix("mon:")
+    if spec.startswith(TCP_COMPAT):
+        addr, _, rest = spec.partition(",")
+        host, sep, port = addr.split(":", 1)[1].partition(":")
+        if (
+            not sep
+            or not host
+            or parse_opts(rest).get("server", "off").lower() in ("on", "yes", "true", "y")
+        ):
+            return None
+        return "tcp", host, port
+    if spec.startswith("udp:"):
+        remote = spec.removeprefix("udp:").partition("@")[0].split(",", 1)[0]
+        host, sep, port = remote.partition(":")
+        return ("udp", host or "localhost", port) if sep and port else None
+    return None
+
+
+def raw_dials(args: Iterable[str]) -> list[RawDial]:
+    """The connections raw arguments have QEMU open for a guest-facing chardev (VL18-4), the raw
+    forms of libvirt's <serial type='tcp'><source mode='connect'> and guestfwd <channel>:
+    - `-chardev socket,host=H,port=P` without `server` (char-socket.c: a client unless
+      server=on; qemu-options.hx "-chardev socket,id=id[,host=host],port=port ...
+      [,server=on|off]"), and `-chardev udp[,host=H],port=P` (host localhost when not given),
+      unless `-mon` takes it (QEMU's monitor then talks to that port, not the guest:
+      monitor_chardevs);
+    - `-serial` and `-parallel` in the short form (`tcp:H:P`, `telnet:H:P`, `udp:[H]:P`, after
+      an optional `mon:`: _compat_dial); a `-monitor` or `-qmp` that connects out hands the
+      port QEMU's monitor, not the guest;
+    - `guestfwd=[tcp]:server:port-DEV` of `-netdev user` (and `-nic`, `-net`): "Forward guest
+      TCP connections to the IP address server on port port to the character device dev"
+      (qemu-options.hx); net/slirp.c slirp_guestfwd opens DEV with qemu_chr_new(buf, p, NULL),
+      the short form again, or runs `cmd:` (read with `find_string`). A forwarding rule works
+      under restrict=on too ("except for explicitly configured forwarding rules")."""
+    options = qemu_options(args)
+    monitors = monitor_chardevs(options)
+    out: list[RawDial] = []
+    for o in options:
+        if o.name == "chardev" and o.props.get("id", "") not in monitors:
+            p = o.props
+            if o.kind == "socket" and "path" not in p and "fd" not in p and p.get("host"):
+                if not o.flag("server") and p.get("port"):
+                    out.append(RawDial(o.shown(), "tcp", p["host"], p["port"]))
+            elif o.kind == "udp" and p.get("port"):
+                out.append(RawDial(o.shown(), "udp", p.get("host") or "localhost", p["port"]))
+        elif o.name in ("serial", "parallel") and (got := _compat_dial(o.text)):
+            out.append(RawDial(o.shown(), *got))
+        elif o.name in ("netdev", "nic", "net") and o.kind == "user":
+            for rule in o.values("guestfwd"):
+                dev = rule.partition("-")[2]
+                if got := _compat_dial(dev):
+                    out.append(RawDial(f"{o.spelled} {o.kind},...,guestfwd={rule}", *got))
+    return out
+
+
+def raw_monitor_ports(args: Iterable[str]) -> frozenset[int]:
+    """The TCP ports on which raw arguments have QEMU's monitor listen (VL18-5): `-monitor` and
+    `-qmp` in the short form with `server`, `-serial`/`-parallel` `mon:tcp:...,server` (`mon:`
+    multiplexes the monitor onto the device: qemu_chr_parse_compat `mux=on`), and a `-chardev
+    socket,...,server=on` that `-mon chardev=ID` takes (monitor_chardevs). A port QEMU would
+    look up by name is left out (the listener shows a number)."""
+    options = qemu_options(args)
+    monitors = monitor_chardevs(options)
+    ports: set[str] = set()
+    for o in options:
+        if o.name == "chardev" and o.kind == "socket" and o.props.get("id", "") in monitors:
+            if o.flag("server") and "path" not in o.props:
+                ports.add(o.props.get("port", ""))
+        elif o.name in ("monitor", "qmp") or (
+            o.name in ("serial", "parallel") and o.text.startswith("mon:")
+        ):
+            spec = o.text.removeprefix("mon:")
+            if spec.startswith(TCP_COMPAT):
+                addr, _, rest = spec.partition(",")
+                if parse_opts(rest).get("server", "off").lower() in ("on", "yes", "true", "y"):
+                    ports.add(addr.split(":", 1)[1].partition(":")[2])
+    return frozenset(int(p) for p in ports if p.isdigit())
