@@ -25,6 +25,18 @@ Findings:
   names each worker `$0 = "$self->{name} worker"`, which `ss -p` shows cut to 15 characters
   ("pvedaemon worke"). All are management listeners now.
 
+- L18-4P (false pass, and wrong n/a hiding a fail): `serialN: /dev/...` and `parallelN:
+  /dev/...` were kind serial/parallel, "host-mediated" (P17-5): HVA-056 passed `serial0:
+  /dev/tpm0` ("tpmstate0: the VM's own swtpm") and HVA-050 was not_applicable for `serial0:
+  /dev/console`, `/dev/tty1` or the line `console=ttyS0` names. qemu-server QemuServer.pm
+  (e6352be) $serialdesc `pattern => '(/dev/[^,]+|socket)'`, config_to_command `die "no such
+  serial device\n" if !-c $path; ... '-chardev', "serial,id=serial$i,path=$path"` (parallel:
+  `"$devtype,id=parallel$i,path=$path"`), QEMU running as root: the libvirt chardev of
+  type='dev' (R17-2, R17-3). Raw `args:` went through raw_pci_passthrough only, so `-chardev
+  serial,path=/dev/tpm0`, `-serial /dev/ttyS1` and `-object input-linux,evdev=` were "no
+  device passthrough". Now HOST_CHARDEV (and the raw input and chardev passthroughs): the
+  host's TPM fails HVA-056, its console HVA-050, any other line is HVA-050's question.
+
 Read, not pinned (lead a, the SPICE model): qemu-server config_to_command starts `-spice
 tls-port=N,addr=<localhost>,tls-ciphers=HIGH,seamless-migration=on` for qxl* and virtio*
 displays (`$is_spice = $qxlnum || $vga->{type} =~ /^virtio/`), no plaintext port and no
@@ -215,3 +227,109 @@ def test_l18_2_worker_named_proxy_on_every_address(tmp_path: Path, name: str) ->
         "fail",
         f"listening on all addresses: {name} (tcp/{port})",
     )
+
+
+# --- L18-4P: host serial and parallel ports, and raw chardevs, are host character devices ---------
+
+HOST_LINE = (
+    "host character device(s) {} given to the guest as character device(s): no DMA, but the "
+    "guest reads and writes a line of the host"
+)
+HOST_CONSOLE = (
+    "host character device(s) {} given to the guest: the host's own console (kernel console or "
+    "virtual terminal), whose kernel messages and login prompt the guest reads and answers"
+)
+HOST_TPM = (
+    "host TPM device {} given to the guest as a character device: the guest sends the host's "
+    "TPM its commands"
+)
+OWN_SWTPM = ("pass", "tpmstate0: the VM's own swtpm (qm.conf has no TPM passthrough)")
+
+
+def _web10(tmp_path: Path, lines: str, overrides: dict[str, Any] | None = None) -> dict:
+    """HVA-050 and HVA-056 of VM 200 (web-10) on the live node, `lines` added to 200.conf."""
+    got = _node(tmp_path, {"etc/pve/qemu-server/200.conf": C200 + lines}, overrides)
+    return {c: got[(c, "web-10")] for c in ("HVA-050", "HVA-056")}
+
+
+@pytest.mark.parametrize(
+    ("lines", "hva050", "hva056"),
+    [
+        ("serial0: /dev/tpm0\n", ("manual", HOST_LINE.format("/dev/tpm0")), "/dev/tpm0"),
+        ("serial1: /dev//tpmrm0\n", ("manual", HOST_LINE.format("/dev/tpmrm0")), "/dev/tpmrm0"),
+        (
+            "args: -chardev serial,id=t,path=/dev/tpm0 -device virtserialport,chardev=t\n",
+            ("manual", HOST_LINE.format("/dev/tpm0")),
+            "/dev/tpm0",
+        ),
+        ("serial0: /dev/console\n", ("fail", HOST_CONSOLE.format("/dev/console")), None),
+        ("serial0: /dev/tty1\n", ("fail", HOST_CONSOLE.format("/dev/tty1")), None),
+    ],
+    ids=["serial-tpm0", "serial-tpmrm0", "args-chardev-tpm0", "serial-console", "serial-tty1"],
+)
+def test_l18_4p_host_tpm_and_console_on_a_serial_port(
+    tmp_path: Path, lines: str, hva050: tuple[str, str], hva056: str | None
+) -> None:
+    """Was HVA-050 not_applicable "no DMA-capable (PCI) passthrough: serial devices stay
+    host-mediated" (the args: case "no device passthrough") and HVA-056 pass "tpmstate0: the
+    VM's own swtpm". qemu-server QemuServer.pm (e6352be, read with `fetch`) $serialdesc:
+    `pattern => '(/dev/[^,]+|socket)'`, any device path; config_to_command: `die "no such
+    serial device\\n" if !-c $path; push @$devices, '-chardev', "serial,id=serial$i,path=
+    $path"`, and QEMU runs as root on Proxmox VE: the guest's serial port is the node's TPM
+    (drivers/char/tpm/tpm-chip.c "tpm%d", "tpmrm%d") or its console, as libvirt's chardev of
+    type='dev' is (R17-2, R17-3). Raw `args:` went through raw_pci_passthrough only, never
+    raw_chardev_passthrough (R17-4)."""
+    got = _web10(tmp_path, lines)
+    assert got["HVA-050"] == hva050
+    assert got["HVA-056"] == (("fail", HOST_TPM.format(hva056)) if hva056 else OWN_SWTPM)
+
+
+def test_l18_4p_serial_port_named_by_the_kernel_console(tmp_path: Path) -> None:
+    """Was not_applicable "serial devices stay host-mediated". With `console=ttyS0,115200n8`
+    on the node's command line (Documentation/admin-guide/serial-console.rst), /dev/ttyS0 is
+    the node's console: the guest reads its kernel messages and answers its login prompt."""
+    from test_redteam3_host_probes import HARDENED_HOST
+
+    cmdline = HARDENED_HOST["/proc/cmdline"].replace("quiet", "quiet console=ttyS0,115200n8")
+    got = _web10(tmp_path, "serial0: /dev/ttyS0\n", {"/proc/cmdline": cmdline})
+    assert got["HVA-050"] == ("fail", HOST_CONSOLE.format("/dev/ttyS0"))
+    assert got["HVA-056"] == OWN_SWTPM
+
+
+@pytest.mark.parametrize(
+    ("lines", "paths"),
+    [
+        ("serial0: /dev/ttyS0\n", "/dev/ttyS0"),
+        ("parallel0: /dev/parport0\nserial1: /dev/ttyUSB0\n", "/dev/parport0, /dev/ttyUSB0"),
+        ("args: -serial /dev/ttyS1\n", "/dev/ttyS1"),
+        ("args: -parallel /dev/parport1\n", "/dev/parport1"),
+    ],
+    ids=["serial", "parallel-and-serial", "args-serial", "args-parallel"],
+)
+def test_l18_4p_host_line_is_the_question(tmp_path: Path, lines: str, paths: str) -> None:
+    """Was not_applicable ("serial/parallel devices stay host-mediated", P17-5; raw args "no
+    device passthrough"). A line the node's command line does not name may still be a getty's
+    or wired to hardware: the question R17-2 asks of libvirt's. The question names the VM and
+    the node."""
+    got = _web10(tmp_path, lines)
+    assert got["HVA-050"] == ("manual", HOST_LINE.format(paths))
+    assert got["HVA-056"] == OWN_SWTPM
+
+
+def test_l18_4p_raw_evdev_is_named(tmp_path: Path) -> None:
+    """Was not_applicable "no device passthrough": the common Proxmox VE evdev passthrough
+    `args: -object input-linux,id=kbd,evdev=/dev/input/by-id/...` (QEMU ui/input-linux.c
+    grabs the node's device) is host-mediated passthrough, named as libvirt's is (R14-3)."""
+    got = _web10(tmp_path, "args: -object input-linux,id=kbd,evdev=/dev/input/by-id/k-event-kbd\n")
+    assert got["HVA-050"] == (
+        "not_applicable",
+        "no DMA-capable (PCI) passthrough: evdev input devices stay host-mediated",
+    )
+
+
+def test_l18_4p_held_serial_socket(tmp_path: Path) -> None:
+    """Held: `serial0: socket` is qemu-server's UNIX socket /var/run/qemu-server/<vmid>.serial0
+    (`-chardev socket,...,server=on`), no host device; `-serial chardev:serial0` neither."""
+    got = _web10(tmp_path, "serial0: socket\nargs: -serial chardev:serial0\n")
+    assert got["HVA-050"] == ("not_applicable", "no device passthrough")
+    assert got["HVA-056"] == OWN_SWTPM

@@ -335,12 +335,8 @@ VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 
 @pytest.mark.parametrize(
     ("lines", "kinds"),
-    [
-        ("serial0: /dev/ttyS0\n", "serial"),
-        ("parallel0: /dev/parport0\nserial1: /dev/ttyUSB0\n", "parallel, serial"),
-        ("ide2: cdrom,media=cdrom\n", "cdrom"),
-    ],
-    ids=["serial", "parallel-and-serial", "host-cdrom"],
+    [("ide2: cdrom,media=cdrom\n", "cdrom")],
+    ids=["host-cdrom"],
 )
 def test_p17_5_host_serial_parallel_cdrom_are_passthrough(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, kinds: str
@@ -350,7 +346,9 @@ def test_p17_5_host_serial_parallel_cdrom_are_passthrough(
     serial,id=serial$i,path=$path`), $paralleldesc "Map host parallel devices" (`-chardev
     parallel,...`), and a drive `file=cdrom` is the node's own optical drive (Drive.pm
     get_cdrom_path: /dev/cdrom; QEMU's host_cdrom driver, test cfg2cmd
-    simple-disk-passthrough). Host devices, mediated by QEMU, not DMA-capable."""
+    simple-disk-passthrough). Host devices, mediated by QEMU, not DMA-capable. (The serial
+    and parallel cases are host character devices now, judged as libvirt's: L18-4P,
+    tests/test_pve_leads18.py.)"""
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": VM200 + lines})
     assert pve_result(report, "HVA-050", "web-10") == (
         "not_applicable",

@@ -2228,7 +2228,9 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     type='dev' hands the guest (a serial line, parallel port or terminal of the host) has no
     DMA, but it is the host's own device: the host's console fails, any other line is a
     question (_host_ttys, R17-2; was "no device passthrough"), and so is one raw arguments open
-    (`-serial /dev/...`, `-chardev serial,path=`; R17-4)."""
+    (`-serial /dev/...`, `-chardev serial,path=`; R17-4), or a Proxmox VE `serialN: /dev/...`
+    or `parallelN:` (qemu-server config_to_command `-chardev serial|parallel,path=$path`;
+    L18-4P, was "serial devices stay host-mediated")."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -2374,7 +2376,8 @@ def _host_ttys(s: Subject, v: Vm, h: Host) -> Outcome | None:
     (hvaudit.parse.qemu_args.HOST_CHARDEV, R17-2), None without any. No DMA, so no IOMMU: what
     isolates the host from the guest is that the line is not one the host uses itself. libvirt
     chowns the device to the QEMU user and gives it the VM's label at start (security_dac.c
-    and security_selinux.c, VIR_DOMAIN_CHR_TYPE_DEV), and QEMU reads and writes it: a host
+    and security_selinux.c, VIR_DOMAIN_CHR_TYPE_DEV), qemu-server's QEMU opens it as root
+    (serialN/parallelN, L18-4P), and QEMU reads and writes it: a host
     console (/dev/console, a virtual terminal /dev/ttyN, or the line a `console=` kernel
     parameter names, Documentation/admin-guide/serial-console.rst: "console=ttyS1,9600") hands
     the guest the host's kernel messages and login prompt, so it fails; any other device is the

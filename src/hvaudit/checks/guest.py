@@ -653,8 +653,9 @@ _TPMDEV_TYPE_SET = re.compile(r"tpmdev\.([^.]{1,63})\.type=(.*)\Z", re.S)
     remediation={
         "kvm-libvirt": "Replace <backend type='passthrough'> with <backend type='emulator' "
         "version='2.0'/> (a per-VM swtpm).",
-        "proxmox-ve": "Remove the -tpmdev passthrough QEMU argument (args:) and give the VM a "
-        "tpmstate0 disk (a per-VM swtpm) instead.",
+        "proxmox-ve": "Remove the -tpmdev passthrough QEMU argument (args:), and any serialN "
+        "or raw -chardev/-serial of /dev/tpm* or /dev/tpmrm*, and give the VM a tpmstate0 disk "
+        "(a per-VM swtpm) instead.",
         "vmware-esxi": "No change needed: a vTPM is the VM's own.",
     },
     platforms=VM_PLATFORMS,
@@ -685,7 +686,10 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     and QEMU relays what the guest writes (a virtio-serial port a whole command at a time) to
     the host's TPM driver: a fail, not "no TPM device" (R17-3); so do raw `-chardev
     serial|tty,path=` and `-serial /dev/...` (hvaudit.parse.qemu_args.raw_chardev_passthrough,
-    R17-4)."""
+    R17-4), and Proxmox VE's `serialN: /dev/tpm0`: qemu-server's $serialdesc pattern is
+    `(/dev/[^,]+|socket)` and config_to_command checks only `-c $path` before `-chardev
+    serial,id=serialN,path=$path` (QemuServer.pm, qemu-server e6352be), and its QEMU runs as
+    root (L18-4P)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)

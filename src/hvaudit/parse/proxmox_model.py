@@ -54,7 +54,12 @@ from hvaudit.parse import proxmox as pve
 from hvaudit.parse.host import parse_host_facts
 from hvaudit.parse.libvirt_xml import I440FX_MACHINES, parse_cpuset
 from hvaudit.parse.proxmox_firewall import IpsetEntry
-from hvaudit.parse.qemu_args import raw_pci_passthrough
+from hvaudit.parse.qemu_args import (
+    HOST_CHARDEV,
+    raw_chardev_passthrough,
+    raw_input_passthrough,
+    raw_pci_passthrough,
+)
 from hvaudit.textsafe import digits
 
 __all__ = [
@@ -859,9 +864,16 @@ def _vm(
         elif re.fullmatch(r"(serial|parallel)[0-9]+", key) and val.strip().startswith("/dev/"):
             # qemu-server $serialdesc "pass through a host serial device (i.e. /dev/ttyS0)" and
             # $paralleldesc "Map host parallel devices": config_to_command `-chardev
-            # serial,path=$path` (`parallel,path=` for a parport) on an isa-serial or
-            # isa-parallel device: a host device QEMU opens and mediates (P17-5)
-            passthrough.append(Passthrough(key.rstrip("0123456789"), val.strip(), at(key)))
+            # serial,id=serial$i,path=$path` (`parallel,path=` for a parport, `serial` for a
+            # /dev/usb/lpN) on an isa-serial or isa-parallel device, after only `die "no such
+            # serial device\n" if !-c $path`: a host character device QEMU (root) opens, judged
+            # as libvirt's chardev of type='dev' (HOST_CHARDEV: the host's console fails
+            # HVA-050, its TPM HVA-056; L18-4P; was kind serial/parallel, "host-mediated",
+            # P17-5). $serialdesc's pattern `(/dev/[^,]+|socket)` takes any device path.
+            path = val.strip()
+            if path.startswith("/"):
+                path = "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
+            passthrough.append(Passthrough(HOST_CHARDEV, path, at(key)))
         elif (m := re.fullmatch(r"(scsi|virtio|sata|ide)[0-9]+", key)) is not None:
             d = pve.parse_property_string(val, "file")
             if d.get("file") == "cdrom":
@@ -1026,8 +1038,15 @@ def _vm(
         graphics=tuple(graphics),
         interfaces=tuple(interfaces),
         disks=tuple(disks),
-        # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60)
-        passthrough=(*passthrough, *raw_pci_passthrough(raw_args, at("args"))),
+        # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60); a raw `-object
+        # input-linux,evdev=` (R14-3), `-chardev serial,path=` or `-serial /dev/...` (R17-4) a
+        # host input or character device as libvirt's <qemu:commandline> ones are (L18-4P)
+        passthrough=(
+            *passthrough,
+            *raw_pci_passthrough(raw_args, at("args")),
+            *raw_input_passthrough(raw_args, at("args")),
+            *raw_chardev_passthrough(raw_args, at("args")),
+        ),
         emulated_legacy_devices=tuple(dict.fromkeys(legacy)),
         accelerated_3d=accel3d,
         confinement=Fact.of(

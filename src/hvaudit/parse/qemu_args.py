@@ -389,7 +389,9 @@ HOST_INPUT = "evdev input"
 #: underlying physical character device"): a serial line, parallel port or terminal of the host
 #: that QEMU opens (`-chardev tty|serial|parallel,path=`) after libvirt's DAC driver chowns it to
 #: the QEMU user and SELinux gives it the VM's image label (virSecurityDACSetChardevLabel,
-#: virSecuritySELinuxSetChardevLabel: VIR_DOMAIN_CHR_TYPE_DEV). No DMA (R17-2).
+#: virSecuritySELinuxSetChardevLabel: VIR_DOMAIN_CHR_TYPE_DEV). No DMA (R17-2). Proxmox VE's
+#: `serialN: /dev/...` and `parallelN: /dev/...` are the same (`-chardev serial|parallel,
+#: path=`, qemu-server config_to_command; L18-4P).
 HOST_CHARDEV = "host character device"
 
 
