@@ -36,6 +36,32 @@ Findings:
   serial,path=/dev/tpm0`, `-serial /dev/ttyS1` and `-object input-linux,evdev=` were "no
   device passthrough". Now HOST_CHARDEV (and the raw input and chardev passthroughs): the
   host's TPM fails HVA-056, its console HVA-050, any other line is HVA-050's question.
+- L18-5P (false pass; a wrong fail and wording too): `_accepts_everything` let a DROP whose
+  -source was merely wide (`0.0.0.0/1`, a /7, IPv6 /32, a set holding one) close its IP
+  version's chain, so `IN DROP -source 0.0.0.0/1` then `IN ACCEPT -source 0.0.0.0/0` passed
+  HVA-301 and HVA-313; iptables takes the first match, and 128.0.0.0/1 reaches the ACCEPT. A
+  DROP closes a version now only when its -source and -dest hold every address of it. And an
+  IP set's rule was both versions' whatever the set held: pve-firewall splits a set by
+  version (generate_ipset_chains `$nethash->{$ver}`, one ipset per version; the rule's chain
+  matches compute_ipset_chain_name(.., $ipversion): github:proxmox/pve-firewall 6f1311f
+  src/PVE/Firewall.pm), so `IN DROP -source +all4` left IPv6 to a later `IN ACCEPT` (was
+  pass), `IN ACCEPT -source +wide4` after a DROP of every IPv4 source failed "every inbound
+  IPv6 packet" (wrong fail), and an ACCEPT from a set of one version did not name it. HVA-313's
+  management-port walk (L17-2) takes a DROP from `0.0.0.0/0` as every IPv4 source (was a
+  wrong fail, L17's lead).
+- L18-6P (wrong fail): HVA-301/313 failed `IN ACCEPT -p tcp` ("every tcp port") after `IN
+  DROP -p tcp` (or `-dport 1:65535`, or a REJECT of 1:40000, leaving fewer than half of the
+  ports `_opens` asks): the class of L17-2 for "every port". A DROP or REJECT of every source
+  restricted to a transport protocol and ports takes those ports, per IP version, from a later
+  ACCEPT of the protocol.
+
+Read, not pinned (lead 3, `expire`): parse_user_config drops a user whose `expire` is not
+ASCII digits (P17's reading), which hvaudit keeps as never expiring (`_expired`: int() fails):
+an account that cannot log in still counted by HVA-306/312, a wrong fail at worst. A negative
+or signed value (`-5`, `+5`) is dropped by pve-access-control and read as expired by Python's
+int(): neither counts it. `0` is never (check_user_enabled `if ($expire && ...)`), as hvaudit
+reads it; `00` is Perl-true (expired at once), read as never: a wrong fail at worst. No
+verdict is a false pass; not changed.
 
 Read, not pinned (lead a, the SPICE model): qemu-server config_to_command starts `-spice
 tls-port=N,addr=<localhost>,tls-ciphers=HIGH,seamless-migration=on` for qxl* and virtio*
@@ -49,18 +75,34 @@ from `ss` (kvm on 127.0.0.1:61000): beside a user-mode guest it fails naming it 
 below), as R17-9 does for libvirt. No verdict is wrong for the model; its wording is (a lead).
 
 Held (kept as tests): a bridged NIC's HVA-303/092 passes; pvedaemon on 127.0.0.1 with
-route_localnet 0 everywhere and no user-mode guest (HVA-210 passes).
+route_localnet 0 everywhere and no user-mode guest (HVA-210 passes); `serial0: socket` with
+`-serial chardev:serial0` (no host device); a DROP of another protocol or of a third of the
+ports before `IN ACCEPT -p tcp` (still fails); a DROP to the node's own gateway address
+(closes IPv4 by P14-2's premise).
 
-Tally: 8 cases; 6 failed on main 65d4708 before the fix, 2 held.
+Probed by script, not kept (the verdict was right): an ACCEPT of 8006 from a set of an IPv6
+/32 or from `2001:db8::/32` fails HVA-313 (L17-3's /32 is wide; no IPv6 /32 is read as
+narrow); a DROP of 8006 from every source before an ACCEPT of it from an IPv4 set passes.
 
-Leads left (not settled in the time): the SPICE model's wording (a TLS port on the node's
-localhost, not a socket; none for virtio); leads b (host serial/parallel ports and raw `args:`
-chardevs against HVA-050/056) and d (narrow DROPs, a shadowed "every tcp port", IPv4-only
-IP sets, IPv6 /32, a bad `expire`) were not probed in this round.
+Tally: 8 cases for L18-1/2 (6 failed on main 65d4708, 2 held); L18-4P: 12 cases, 11 failed on
+main 4126833, 1 held; L18-5P/6P: 16 cases, 13 failed on main 4126833 (one of them the
+IPv4-only DROP's wording, kept in the held test), 3 held.
+
+Leads left (not settled in the time): the SPICE model (proxmox_model gives qxl a UNIX socket
+/var/run/qemu-server/<vmid>.spice that does not exist and virtio displays none; qemu-server
+starts a loopback TLS port with a spiceproxy ticket): the model and any wording built on it;
+the VM chain (`_vm_opened`) still takes any DROP as a deny-list and an ACCEPT from a set of
+one IP version as both versions'; a DROP to the node's own address (P14-2's premise) closes
+its version though the node's other addresses stay open; a host device reached by another
+name (`/dev/char/10:224`, a /dev/serial/by-id link to the TPM or console) is the question,
+not HVA-056's fail; proxmox-firewall's per-version sets were not read (assumed as
+pve-firewall's); an IP set entry of /0 cannot be loaded into a hash:net ipset (what
+pve-firewall then applies was not looked at).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -333,3 +375,149 @@ def test_l18_4p_held_serial_socket(tmp_path: Path) -> None:
     got = _web10(tmp_path, "serial0: socket\nargs: -serial chardev:serial0\n")
     assert got["HVA-050"] == ("not_applicable", "no device passthrough")
     assert got["HVA-056"] == OWN_SWTPM
+
+
+# --- L18-5P / L18-6P: the node's input chain, first match, by IP version and port ------------------
+
+#: cluster.fw IP sets: every IPv4 address in two halves, an IPv4 /7, an IPv6 /32.
+SETS = "[IPSET all4]\n0.0.0.0/1\n128.0.0.0/1\n\n[IPSET wide4]\n10.0.0.0/7\n\n[IPSET wide6]\n2001:db8::/32\n\n"
+
+
+def _chain(tmp_path: Path, rules: str) -> dict[str, tuple[str, str]]:
+    """HVA-301 and HVA-313 of the live node, host.fw's [RULES] (line 9 on) extended by
+    `rules`, cluster.fw holding SETS."""
+    from test_redteam14_pve_probes import HOST_FW
+    from test_redteam15_pve_probes import CLUSTER_FW
+
+    cluster = CLUSTER_FW.replace("[IPSET management]", SETS + "[IPSET management]")
+    got = _node(
+        tmp_path,
+        {
+            "etc/pve/nodes/pve-h1/host.fw": HOST_FW + rules + "\n",
+            "etc/pve/firewall/cluster.fw": cluster,
+        },
+    )
+    return {c: got[(c, "pve-h1")] for c in ("HVA-301", "HVA-313")}
+
+
+def _opened(line: int, rule: str, what: str) -> dict[str, tuple[str, str]]:
+    """Both checks' fail on host.fw line `line`, the rule shown without its -source."""
+    rule = re.sub(r" -source [^ ]+", "", rule)
+    return {
+        "HVA-301": (
+            "fail",
+            f"cluster firewall on, input policy DROP, but host.fw line {line} `{rule}` accepts "
+            f"{what} before the policy",
+        ),
+        "HVA-313": (
+            "fail",
+            f"host.fw line {line} `{rule}` accepts {what}, management ports included",
+        ),
+    }
+
+
+HELD_CHAIN = {
+    "HVA-301": ("pass", "cluster firewall on, input policy DROP"),
+    "HVA-313": (
+        "pass",
+        "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports "
+        "wider",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("rules", "what"),
+    [
+        ("IN DROP -source 0.0.0.0/1\nIN ACCEPT -source 0.0.0.0/0", "every inbound packet"),
+        ("IN DROP -source 10.0.0.0/7\nIN ACCEPT -source 0.0.0.0/0", "every inbound packet"),
+        ("IN DROP -source 2001:db8::/32\nIN ACCEPT -source ::/0", "every inbound packet"),
+        ("IN DROP -source +wide4\nIN ACCEPT", "every inbound packet"),
+        ("IN DROP -source +all4\nIN ACCEPT", "every inbound IPv6 packet"),
+    ],
+    ids=["half", "ipv4-7", "ipv6-32", "set-of-a-7", "ipv4-set-both-versions"],
+)
+def test_l18_5p_drop_of_some_sources_closes_nothing(tmp_path: Path, rules: str, what: str) -> None:
+    """Was pass (both). `_accepts_everything` let any DROP whose -source was wide (a /7, IPv6
+    /32, or a set holding one) close its IP version's chain, as if it dropped every source:
+    the ACCEPT after it was never read. iptables takes the first rule that matches, so
+    `IN DROP -source 0.0.0.0/1` leaves 128.0.0.0/1 to `IN ACCEPT -source 0.0.0.0/0`.
+    And a set's rule is both versions' (parse/proxmox_firewall: an IP set gives the rule no
+    version), but pve-firewall splits the set by version (generate_ipset_chains
+    `$nethash->{$ver}->{$cidr}`, one ipset per version, compute_ipset_chain_name(..,
+    $ipversion); github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm): `+all4`, every
+    IPv4 address, matches no IPv6 packet, so its DROP left IPv6 open."""
+    rule = rules.rsplit("\n", 1)[1]
+    assert _chain(tmp_path, rules) == _opened(10, rule, what)
+
+
+def test_l18_5p_ipv4_set_accept_is_ipv4_only(tmp_path: Path) -> None:
+    """Was fail "... `IN ACCEPT` accepts every inbound IPv6 packet" (wrong fail): after a DROP
+    of every IPv4 source, an ACCEPT from an IP set of IPv4 entries matches no packet
+    (ipt_gen_src_or_dst_match: the rule's IPv6 chain matches the set's empty -v6 ipset)."""
+    got = _chain(tmp_path, "IN DROP -source 0.0.0.0/0\nIN ACCEPT -source +wide4")
+    assert got == HELD_CHAIN
+
+
+@pytest.mark.parametrize(
+    ("rules", "what"),
+    [("IN ACCEPT -source +wide4", "IPv4"), ("IN ACCEPT -source +wide6", "IPv6")],
+    ids=["ipv4", "ipv6"],
+)
+def test_l18_5p_set_of_one_version_names_it(tmp_path: Path, rules: str, what: str) -> None:
+    """Was "accepts every inbound packet" (wording): the set's other version is empty."""
+    assert _chain(tmp_path, rules) == _opened(9, rules, f"every inbound {what} packet")
+
+
+def test_l18_5p_drop_of_every_ipv4_source_shadows_management_accept(tmp_path: Path) -> None:
+    """Was fail "host.fw:10 accepts management ports from 0.0.0.0/0" (wrong fail, L17's
+    lead): the DROP before it takes tcp/8006 from every IPv4 source, the ACCEPT's only
+    version (the address list makes it IPv4's: verify_rule $set_ip_version)."""
+    rules = (
+        "IN DROP -source 0.0.0.0/0 -p tcp -dport 8006\n"
+        "IN ACCEPT -source 0.0.0.0/0 -p tcp -dport 8006"
+    )
+    assert _chain(tmp_path, rules) == HELD_CHAIN
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "IN DROP -p tcp\nIN ACCEPT -p tcp",
+        "IN DROP -p tcp -dport 1:65535\nIN ACCEPT -p tcp -dport 1024:65535",
+        "IN REJECT -p tcp -dport 1:40000\nIN ACCEPT -p tcp",
+    ],
+    ids=["every-tcp-port", "ports-1-65535", "most-left-to-the-accept-are-dropped"],
+)
+def test_l18_6p_every_tcp_port_accept_after_a_drop(tmp_path: Path, rules: str) -> None:
+    """Was fail "host.fw line 10 `IN ACCEPT -p tcp` accepts every tcp port" (wrong fail, the
+    class of L17-2 for HVA-301's "every port"): the DROP of those ports from every source
+    comes first (enable_host_firewall adds host.fw's rules in order; first match), so the
+    ACCEPT admits no port, or fewer than half (40001-65535), the bar `_opens` sets."""
+    assert _chain(tmp_path, rules) == HELD_CHAIN
+
+
+@pytest.mark.parametrize(
+    ("rules", "what"),
+    [
+        ("IN DROP -p udp\nIN ACCEPT -p tcp", "every tcp port"),
+        ("IN DROP -source 0.0.0.0/0 -p tcp\nIN ACCEPT -p tcp", "IPv6 every tcp port"),
+        ("IN DROP -p tcp -dport 1:20000\nIN ACCEPT -p tcp", "every tcp port"),
+    ],
+    ids=["other-protocol", "ipv4-only", "fewer-than-half-dropped"],
+)
+def test_l18_6p_held_accept_still_open(tmp_path: Path, rules: str, what: str) -> None:
+    """Held: a DROP of another protocol, or of a third of the ports, leaves the ACCEPT opening
+    (more than half of) every port of its protocol. The DROP of every IPv4 source leaves
+    IPv6's (was "every tcp port", naming no version: wording)."""
+    rule = rules.rsplit("\n", 1)[1]
+    assert _chain(tmp_path, rules) == _opened(10, rule, what)
+
+
+def test_l18_5p_held_drop_to_the_nodes_own_address(tmp_path: Path) -> None:
+    """Held (by the model's P14-2 premise, not changed): `IN DROP -dest 10.0.0.21` (the node's
+    address on vmbr1, the default gateway's interface) closes IPv4 as every packet to the node;
+    IPv6 stays open."""
+    assert _chain(tmp_path, "IN DROP -dest 10.0.0.21\nIN ACCEPT") == _opened(
+        10, "IN ACCEPT", "every inbound IPv6 packet"
+    )

@@ -32,7 +32,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.hardening import raw_migration_listeners
 from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
-from hvaudit.parse.proxmox_firewall import FirewallFile, net_ip, perl_false
+from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 from hvaudit.textsafe import digits
 
@@ -364,7 +364,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     cluster.fw's, then the policy (enable_host_firewall "add host rules first"; L16-1), so it
     accepts every inbound packet. A rule pve-firewall refuses (verify_rule) is not applied,
     whichever its action (L16-2, L16-3), and a DROP of one IP version closes only that
-    version's chain (L16-4). host.fw not read at all is a question,
+    version's chain (L16-4); a DROP closes it only when its -source and -dest hold every
+    address of the version (a /7 or an IP set of IPv4 entries leaves the rest to the rules
+    after it), and one of some ports of a protocol takes those ports from a later ACCEPT of
+    every port of it (L18-5P, L18-6P). host.fw not read at all is a question,
     never a pass: its rules come before the policy too. The node's host.fw is
     /etc/pve/nodes/<node name>/host.fw, the node name being the host name without its domain
     (pve-common PVE::INotify nodename). A host.fw with `enable: 0` fails too: pve-firewall builds
@@ -490,8 +493,10 @@ def _accepts_everything(
     uplinks = _uplinks(px)
     unread = bool(px.interfaces.known and px.interfaces.get().unread)
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
-    # the IP versions an unrestricted DROP or REJECT has closed (L16-4)
+    # the IP versions an unrestricted DROP or REJECT has closed (L16-4), and the ports of a
+    # transport protocol one of every source took, per IP version (L18-6P)
     closed: set[int] = set()
+    taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for where, r in _input_chain(px):
         if cluster is None:
             break
@@ -520,11 +525,16 @@ def _accepts_everything(
             ),
             None,
         )
-        wide = all(
-            any(_wide(x, cluster) for x in str(opts[key]).split(",") if x.strip())
-            for key in ("source", "dest")
-            if str(opts.get(key) or "").strip() and not (key == "dest" and held)
+        # the IP versions for which -source and -dest are wide (an ACCEPT) or every address (a
+        # DROP or REJECT: one of some sources leaves the rest to the rules after it); a set
+        # holding one version's entries only matches no packet of the other (L18-5P)
+        eff = _rule_versions(
+            {k: v for k, v in opts.items() if not (k == "dest" and held)},
+            versions,
+            cluster,
+            every=r["action"] != "ACCEPT",
         )
+        wide = bool(eff - closed)
         narrowing = set(opts) - {"log", "source", "dest"}
         # -i of the only interface holding the node's addresses is every packet to it, and
         # -i of the default gateway's interface every packet from beyond the local networks
@@ -580,16 +590,41 @@ def _accepts_everything(
             and _opens(narrowing - {"iface"}, proto, opts)
         ):
             maybe.append(f"{where} line {r['line']} `{text}`")
+        reached = eff - closed
+        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
+        if (
+            r["action"] != "ACCEPT"
+            and "proto" in narrowing
+            and narrowing <= {"proto", "dport"}
+            and key in ("tcp", "udp", "sctp", "dccp", "udplite")
+        ):
+            # a DROP or REJECT of these ports from every source: a later ACCEPT of them
+            # matches no packet of its versions (first match; L18-6P)
+            dport = str(opts.get("dport") or "")
+            for v in reached:
+                taken.setdefault((v, key), []).extend(
+                    _pve_port_intervals(dport) if dport else [(0, 65535)]
+                )
+            continue
         what = _opens(narrowing, proto, opts)
         if what is None:
             continue
+        if what != "every inbound packet":
+            if r["action"] != "ACCEPT":
+                continue
+            # the ports the DROPs before it left: still more than half of them? (L18-6P)
+            reached = {
+                v
+                for v in reached
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+            }
+            if not reached:
+                continue
         # a rule of both IP versions after an unrestricted DROP of one opens the other
         family = f"IPv{min(reached)} " if reached != versions else ""
         if what != "every inbound packet":
-            if r["action"] == "ACCEPT":
-                out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}{chosen}")
-                return out
-            continue
+            out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}{chosen}")
+            return out
         if r["action"] == "ACCEPT":
             what = f"every inbound {family}packet"
             out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}{chosen}")
@@ -2129,9 +2164,10 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     fails (P14-7). So does an input policy other than DROP or REJECT: the node's input chain
     ends in it, so it admits every source the rules leave (P14-12). The chain is read in order,
     first match: a DROP or REJECT of management ports from every source (no -source, -dest,
-    -i, -sport or macro) leaves a later ACCEPT of those ports of its protocol and IP version no
-    packet (enable_host_firewall adds host.fw's rules, cluster.fw's, then the set's ACCEPTs;
-    L17-2). A -dport service name is a port of the node's /etc/services: of the stock
+    -i, -sport or macro; a -source or -dest of every address of an IP version, L18-5P) leaves
+    a later ACCEPT of those ports of its protocol and IP version no packet (enable_host_firewall
+    adds host.fw's rules, cluster.fw's, then the set's ACCEPTs; L17-2); an IP set's rule
+    matches only the versions of the set's entries (L18-5P). A -dport service name is a port of the node's /etc/services: of the stock
     (netbase) names only `ssh` is a management port, and an ACCEPT from any source of a name
     netbase does not define is a question, its port being in a file the evidence lacks
     (_NETBASE_SERVICES, L17-4)."""
@@ -2229,20 +2265,26 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 r["type"] == "in"
                 and r["action"] in ("DROP", "REJECT")
                 and not macro
-                and set(opts) <= {"proto", "dport", "log"}
+                and set(opts) <= {"proto", "dport", "log", "source", "dest"}
             ):
                 # a DROP of these ports from every source on every interface comes first in
-                # the chain: the later ACCEPT of them matches no packet (L17-2)
-                for v in versions:
+                # the chain: the later ACCEPT of them matches no packet (L17-2); a -source or
+                # -dest of every address of an IP version (`0.0.0.0/0`) is every source of it
+                # (L18-5P)
+                for v in _rule_versions(opts, versions, cluster, every=True):
                     closed.setdefault((v, proto.lower()), set()).update(mine)
                 continue
+            source = str(opts.get("source") or "")
+            # the IP versions the ACCEPT admits wide sources of (a set of one version's
+            # entries matches no packet of the other, L18-5P)
+            admitted = _rule_versions({"source": source}, versions, cluster, every=False)
             if (
                 not macro
                 and mine
-                and all(mine <= closed.get((v, proto.lower()), set()) for v in versions)
+                and admitted
+                and all(mine <= closed.get((v, proto.lower()), set()) for v in admitted)
             ):
                 continue
-            source = str(opts.get("source") or "")
             # a wide `management` set is reported above, with its entries
             every = not source or any(
                 _wide(x, cluster)
@@ -2376,6 +2418,103 @@ def _is_wide(cidr: str) -> bool:
 #: The IPv6 prefix length at or below which a -source/-dest or IP set entry is wide (L17-3,
 #: `_is_wide`): the registries' minimum allocation to an LIR.
 IPV6_WIDE_PREFIX = 32
+
+
+def _item_versions(item: str, cluster: FirewallFile, every: bool) -> set[int]:
+    """The IP versions for which a rule's -source/-dest element admits a wide network (`_wide`),
+    or, with `every`, every address of the version: a /0, a range from the first address to
+    the last, an alias of one, or an IP set whose entries of the version together cover every
+    address with no `!` exception among them. pve-firewall splits a set by version
+    (generate_ipset_chains: `$nethash->{$ver}->{$cidr}`, then one ipset PVEFW-<vmid>-<name>-v4
+    and one -v6 per set) and a rule naming a set matches each chain's packets against that
+    version's set (ipt_gen_src_or_dst_match: compute_ipset_chain_name($vmid, $name,
+    $ipversion); github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm): a set holding IPv4
+    entries only matches no IPv6 packet (L18-5P)."""
+    text = item.strip()
+    if not text.startswith("+"):
+        target = _resolve_alias(text, cluster)
+        version = 6 if ":" in target else 4
+        return {version} if (_is_every(target) if every else _is_wide(target)) else set()
+    name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
+    entries: list[tuple[IpsetEntry | None, str]] = [
+        (e, _resolve_alias(e.cidr, cluster)) for e in cluster.usable(name)
+    ]
+    local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
+    if name == "management" and local:
+        entries.append((None, local))
+    out: set[int] = set()
+    for version in (4, 6):
+        mine = [(e, t) for e, t in entries if (":" in t) == (version == 6)]
+        if not every:
+            if any((e is None or not e.nomatch) and _is_wide(t) for e, t in mine):
+                out.add(version)
+            continue
+        if any(e is not None and e.nomatch for e, t in mine):
+            continue
+        nets = [n for _, t in mine if (n := _network(t)) is not None]
+        whole = ipaddress.ip_network("0.0.0.0/0" if version == 4 else "::/0")
+        if whole in list(ipaddress.collapse_addresses(nets)):  # type: ignore[type-var]
+            out.add(version)
+    return out
+
+
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """An IP set entry (an address or a network) as a network, None for a range or a typo."""
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def _is_every(cidr: str) -> bool:
+    """Every address of its IP version: a /0 network or a range from the first address to the
+    last (`0.0.0.0-255.255.255.255`)."""
+    text = cidr.strip()
+    if "-" in text:
+        lo, _, hi = text.partition("-")
+        try:
+            a, b = ipaddress.ip_address(lo.strip()), ipaddress.ip_address(hi.strip())
+        except ValueError:
+            return False
+        return a.version == b.version and int(a) == 0 and int(b) == 2**a.max_prefixlen - 1
+    m = re.search(r"/([0-9]+)$", text, re.A)
+    return m is not None and int(m.group(1)) == 0
+
+
+def _rule_versions(
+    opts: Mapping[str, object], versions: set[int], cluster: FirewallFile, every: bool
+) -> set[int]:
+    """The IP versions of `versions` for which a rule's -source and -dest (each a list, as
+    wide as its widest element, P14-1) are wide, or with `every` cover every address of the
+    version (a DROP that leaves some sources to a later rule closes nothing for it: L18-5P)."""
+    out = set(versions)
+    for key in ("source", "dest"):
+        items = [x for x in str(opts.get(key) or "").split(",") if x.strip()]
+        if items:
+            out &= set().union(*(_item_versions(x, cluster, every) for x in items))
+    return out
+
+
+def _port_count_left(spec: str, taken: list[tuple[int, int]]) -> int:
+    """How many ports of a -dport list (`_pve_ports`; empty: every port) remain when those
+    `taken` (intervals an earlier DROP or REJECT took) are left out."""
+    if not taken:
+        return _pve_ports(spec or "0:65535")
+    left, end = 0, -1
+    for lo, hi in sorted(_pve_port_intervals(spec) if spec else [(0, 65535)]):
+        lo = max(lo, end + 1)
+        end = max(end, hi)
+        if lo > hi:
+            continue
+        # the ports lo..hi no taken interval holds
+        inside, last = 0, lo - 1
+        for a, b in sorted(taken):
+            a, b = max(a, last + 1), min(b, hi)
+            if a <= b:
+                inside += b - a + 1
+                last = b
+        left += hi - lo + 1 - inside
+    return left
 
 
 @check(
