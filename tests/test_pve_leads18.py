@@ -46,7 +46,10 @@ Findings:
   matches compute_ipset_chain_name(.., $ipversion): github:proxmox/pve-firewall 6f1311f
   src/PVE/Firewall.pm), so `IN DROP -source +all4` left IPv6 to a later `IN ACCEPT` (was
   pass), `IN ACCEPT -source +wide4` after a DROP of every IPv4 source failed "every inbound
-  IPv6 packet" (wrong fail), and an ACCEPT from a set of one version did not name it. HVA-313's
+  IPv6 packet" (wrong fail), and an ACCEPT from a set of one version did not name it (P14-7's
+  `+management` and P8-18's `+anywhere`, IPv4 entries only, now read "every inbound IPv4
+  packet"; P15-6's held twin, `IN DROP -source +everyone` of IPv4 halves before `IN ACCEPT`,
+  was a pass and fails now for IPv6). HVA-313's
   management-port walk (L17-2) takes a DROP from `0.0.0.0/0` as every IPv4 source (was a
   wrong fail, L17's lead).
 - L18-6P (wrong fail): HVA-301/313 failed `IN ACCEPT -p tcp` ("every tcp port") after `IN
@@ -96,8 +99,7 @@ one IP version as both versions'; a DROP to the node's own address (P14-2's prem
 its version though the node's other addresses stay open; a host device reached by another
 name (`/dev/char/10:224`, a /dev/serial/by-id link to the TPM or console) is the question,
 not HVA-056's fail; proxmox-firewall's per-version sets were not read (assumed as
-pve-firewall's); an IP set entry of /0 cannot be loaded into a hash:net ipset (what
-pve-firewall then applies was not looked at).
+pve-firewall's).
 """
 
 from __future__ import annotations

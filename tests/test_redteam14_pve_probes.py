@@ -463,12 +463,13 @@ def test_p14_7_wide_local_network_alias_opens_management(tmp_path: Path, cidr: s
 def test_p14_7_wide_local_network_through_a_management_rule(tmp_path: Path) -> None:
     """The same set named by a rule: `IN ACCEPT -source +management` (no port) admits every
     packet from the local network, here half of all IPv4 addresses (a /0 is left out: the
-    kernel's hash:net set takes no zero prefix, which pve-firewall refuses in a set itself)."""
+    kernel's hash:net set takes no zero prefix, which pve-firewall refuses in a set itself).
+    The set holds IPv4 entries only, so the rule admits IPv4 packets only (L18-5P)."""
     edits = {**_local_network("0.0.0.0/1"), **_host_rule("IN ACCEPT -source +management")}
     assert _live(tmp_path, edits, "HVA-301") == (
         "fail",
         "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        "inbound packet before the policy",
+        "inbound IPv4 packet before the policy",
     )
 
 

@@ -352,8 +352,12 @@ def test_p15_6_ip_set_named_in_other_case_is_no_set(tmp_path: Path) -> None:
 
 
 def test_p15_6_held_ip_set_named_as_defined(tmp_path: Path) -> None:
-    """Held twin: `+everyone` is the set; the DROP of every source comes first."""
+    """Held twin: `+everyone` is the set; the DROP of every IPv4 source comes first. The set
+    holds IPv4 entries only, so its DROP matches no IPv6 packet (pve-firewall
+    generate_ipset_chains, one ipset per version) and the ACCEPT admits every IPv6 one: was
+    pass, a fail since L18-5P (tests/test_pve_leads18.py)."""
     assert _live(tmp_path, _everyone("everyone"), "HVA-301") == (
-        "pass",
-        "cluster firewall on, input policy DROP",
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 10 `IN ACCEPT` accepts every "
+        "inbound IPv6 packet before the policy",
     )
