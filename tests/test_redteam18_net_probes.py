@@ -23,6 +23,28 @@ checks that needs the guest's own address exactly, written with a mask of every 
 $MAC (`$MAC[@0]`), or with a mask on another attribute (`dstipmask='8'`; an IPv6 /32 also failed
 MAC): wrong fails, now pass; a mask with a zero bit still widens.
 
+Held (kept as tests): a redefined no-ip-spoofing dumped with its nonzero priority (-710) still
+runs before clean-traffic's root accept at -650 (pass); masks with a zero bit (`srcipmask='24'`,
+`srcmacmask='ff:ff:ff:ff:ff:00'`, an IPv6 `srcipmask='32'`) still widen (fail).
+
+Probed by script, not kept (the verdict was right): an own-IP, own-MAC IPv4 accept in an
+ipv4-fast chain at -750 with `srcipmask='32'` (now pass, in R18N-2's parametrisation by shape).
+Read in the code, not probed: HVA-197 takes an interface's explicit `<port isolated>` over its network's (as libvirt's
+networkAllocatePort fills an absent one from the network); HVA-192 takes a port group named but
+not defined as none (network_conf.c virPortGroupFindByName matches a given name only).
+
+Tally: 2 findings (R18N-1: 3 false passes, on a dump and in as-written definitions, and 1 wrong
+fail; R18N-2: wrong fails), 13 tests, 4 of them held.
+
+Leads left (not settled in the time): HVA-195 without `bridge -j vlan show` evidence (a tap a
+hook script adds to several VLANs of a vlan_filtering bridge is a trunk); whether libvirt >= 9
+plugs `<interface type='bridge'>` on an Open vSwitch bridge without <virtualport> as an OVS port
+(then HVA-191's filter, HVA-197's isolation and HVA-192's VLAN are OVS's); the nwfilter
+instantiation depth limit (libvirt's own cap on filterref depth, confirm in
+nwfilter_gentech_driver.c; hvaudit cuts at 64); the iterator `$A[@1]` beside `$B[@1]` pairing
+values across two list variables (formatnwfilter "combinations"), not judged; ebtables rules of
+`<stp>`/`<vlan>` protocol elements inside a mac chain with srcportstart-like attributes were
+not probed.
 """
 
 from __future__ import annotations
