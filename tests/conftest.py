@@ -214,6 +214,44 @@ APT_LISTS_RELEASE = (
     f"{_MAIN}:Date: Sat, 09 Nov 2024 10:44:46 UTC\n"
 )
 
+#: The hardened host's rsyslog.d file: an omfwd action over TLS that authenticates the server.
+RSYSLOG_REMOTE = (
+    '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" port="6514"\n'
+    '/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'
+    '/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="x509/name")\n'
+)
+#: Debian's /etc/rsyslog.conf as grep prints it (debian/rsyslog.conf of the Debian package, read
+#: with `read_file` in danos/rsyslog: imuxsock and imklog loaded, `$IncludeConfig
+#: /etc/rsyslog.d/*.conf`, rules writing local files). rsyslogd reads /etc/rsyslog.d only through
+#: such an include, and does not start without a main file holding an action (R18H-4).
+DEBIAN_RSYSLOG_MAIN = "".join(
+    f"/etc/rsyslog.conf:{line}\n"
+    for line in (
+        "# /etc/rsyslog.conf configuration file for rsyslog",
+        "",
+        'module(load="imuxsock") # provides support for local system logging',
+        'module(load="imklog")   # provides kernel logging support',
+        "",
+        "$FileOwner root",
+        "$FileGroup adm",
+        "$FileCreateMode 0640",
+        "$DirCreateMode 0755",
+        "$Umask 0022",
+        "$WorkDirectory /var/spool/rsyslog",
+        "",
+        "# Include all config files in /etc/rsyslog.d/",
+        "$IncludeConfig /etc/rsyslog.d/*.conf",
+        "",
+        "*.*;auth,authpriv.none\t\t-/var/log/syslog",
+        "auth,authpriv.*\t\t\t/var/log/auth.log",
+        "cron.*\t\t\t\t-/var/log/cron.log",
+        "kern.*\t\t\t\t-/var/log/kern.log",
+        "mail.*\t\t\t\t-/var/log/mail.log",
+        "user.*\t\t\t\t-/var/log/user.log",
+        "*.emerg\t\t\t\t:omusrmsg:*",
+    )
+)
+
 HARDENED_HOST: dict[str, Any] = {
     "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\n"
     "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep vmx ssse3 fma cx16 pcid sse4_1 x2apic\n"
@@ -529,12 +567,8 @@ HARDENED_HOST: dict[str, Any] = {
     "journal-upload-conf-d": ("", 2),
     # no journald drop-in directory either
     "journald-conf-d": ("", 2),
-    "rsyslog-config": (
-        '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" port="6514"\n'
-        '/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'
-        '/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="x509/name")\n',
-        0,
-    ),
+    # Debian's rsyslog.conf, which includes /etc/rsyslog.d/*.conf, and the TLS forwarding
+    "rsyslog-config": (DEBIAN_RSYSLOG_MAIN + RSYSLOG_REMOTE, 0),
 }
 
 _PROBE_BY_ARGV = {p.argv: p.name for p in COMMANDS}

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import (
+    DEBIAN_RSYSLOG_MAIN,
     HARDENED_HOST,
     IP_LINK,
     NFT_DROP,
@@ -1522,7 +1523,7 @@ RSYSLOG_FWD = (
     ids=["anon", "default-x509-name", "fingerprint"],
 )
 def test_rsyslog_tls_authentication_mode(host_scan, auth: str, status: str, message: str) -> None:
-    a = host_scan({"rsyslog-config": (RSYSLOG_FWD.format(auth=auth), 0)})
+    a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + RSYSLOG_FWD.format(auth=auth), 0)})
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200")["hv1"] == message
 

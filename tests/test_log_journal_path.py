@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST
+from conftest import HARDENED_HOST, RSYSLOG_REMOTE
 from hvaudit.engine import Assessment
 from test_manual_questions import shape_problems
 
-REMOTE = HARDENED_HOST["rsyslog-config"][0]
+REMOTE = RSYSLOG_REMOTE
 DEBIAN_MAIN = (
     '/etc/rsyslog.conf:module(load="imuxsock") # provides support for local system logging\n'
     '/etc/rsyslog.conf:module(load="imklog")   # provides kernel logging support\n'
@@ -201,7 +201,7 @@ def test_journald_files_not_collected_is_a_question(host_scan) -> None:
 
 def test_expression_stop_is_a_question_naming_it(host_scan) -> None:
     pre = '/etc/rsyslog.d/10-quiet.conf:if $programname startswith "libvirt" then stop\n'
-    a = host_scan({"rsyslog-config": (pre + REMOTE, 0)})
+    a = host_scan({"rsyslog-config": (DEBIAN_MAIN + pre + REMOTE, 0)})
     got, msg, question = _hva200(a)
     assert (got, msg) == (
         "manual",
@@ -218,13 +218,13 @@ def test_stop_in_another_ruleset_takes_nothing_here(host_scan) -> None:
         '/etc/rsyslog.d/10-relay.conf:  if $programname startswith "libvirt" then stop\n'
         "/etc/rsyslog.d/10-relay.conf:}\n"
     )
-    a = host_scan({"rsyslog-config": (pre + REMOTE, 0)})
+    a = host_scan({"rsyslog-config": (DEBIAN_MAIN + pre + REMOTE, 0)})
     assert _hva200(a)[:2] == ("pass", "logs forwarded over TLS to logs.example.internal")
 
 
 def test_stop_after_the_forwarding_takes_nothing(host_scan) -> None:
     post = '/etc/rsyslog.d/90-quiet.conf:if $programname startswith "libvirt" then stop\n'
-    a = host_scan({"rsyslog-config": (REMOTE + post, 0)})
+    a = host_scan({"rsyslog-config": (DEBIAN_MAIN + REMOTE + post, 0)})
     assert _hva200(a)[:2] == ("pass", "logs forwarded over TLS to logs.example.internal")
 
 

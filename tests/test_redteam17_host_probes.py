@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, domain_xml, messages, outcomes
 from test_host_leads15 import RHEL
 
 PASSWD = str(HARDENED_HOST["/etc/passwd"])
@@ -202,7 +202,7 @@ def test_journald_escaped_backslash_ends_its_line(host_scan) -> None:
 
 RSYSLOG = str(HARDENED_HOST["rsyslog-config"][0])
 REMOTE = "/etc/rsyslog.d/50-remote.conf"
-LEGACY = (
+LEGACY = DEBIAN_RSYSLOG_MAIN.replace("{", "{{").replace("}", "}}") + (
     f"{REMOTE}:$DefaultNetstreamDriver gtls\n{REMOTE}:$ActionSendStreamDriverMode 1\n"
     f"{REMOTE}:$ActionSendStreamDriverAuthMode {{}}\n{REMOTE}:*.* @@logs.example.internal:6514\n"
 )

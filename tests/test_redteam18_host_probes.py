@@ -37,8 +37,23 @@ Findings:
   now read with `grep -R -D skip` (CONFIG_GREP; devices and FIFOs skipped), and rsyslog's mtimes
   with `find -L` (the target's time). The twin (wrong fail): polkit loads only names ending in
   .rules, and a grant in 60-libvirt.rules.bak failed HVA-132; such files are now inert. Fixed.
+- R18H-4 (false pass) HVA-200 with /etc/rsyslog.conf absent or empty (grep prints no line of
+  it): hvaudit read every collected rsyslog.d file, `50-remote.conf.disabled` too, and passed
+  "logs forwarded over TLS". rsyslogd reads its main file only (tools/rsyslogd.c ConfFile =
+  PATH_CONFFILE; grammar/lexer.l cnfSetLexFile) and rsyslog.d only through an include there,
+  and it does not start without the file or with one holding no action (runtime/rsconf.c
+  load: RS_RET_CONF_FILE_NOT_FOUND, RS_RET_NO_ACTIONS, hard errors tools/rsyslogd.c aborts on;
+  rsyslog tree fetched at ee72adc). A running rsyslogd there read a main file since changed:
+  now the question "its destinations are unknown" naming the file absent or empty (grep's "No
+  such file" on stderr, find -L listing it); a main file grep could not read asks too; an idle
+  rsyslogd's fail no longer names a drop-in's destination as configured (wording). The
+  conftest hardened host ran rsyslogd with an empty main file: it now carries Debian's
+  rsyslog.conf (debian/rsyslog.conf: imuxsock, imklog, `$IncludeConfig /etc/rsyslog.d/*.conf`)
+  as conftest.DEBIAN_RSYSLOG_MAIN, the drop-in as RSYSLOG_REMOTE, and the 40 older tests that
+  gave rsyslog.d lines alone now give a main file too. Fixed.
 
-Held (kept as tests): action tests that take other actions (`indexOf("org.freedesktop.
+Held (kept as tests): Debian's main file with the drop-in, through the real grep and find
+(R18H-4's edge: pass); action tests that take other actions (`indexOf("org.freedesktop.
 udisks2.") == 0`, `includes("udisks2")`, `match("org.freedesktop.login1.")`, `indexOf("libvirt")
 == -1`) and a libvirt substring test granting %sudo only: HVA-132 and HVA-142 keep the hardened
 verdicts (the substring grant to %sudo now fails HVA-131, rightly: domain actions on every VM).
@@ -56,10 +71,6 @@ negated-prefix wrong fail among them, R18H-2 1, R18H-3 3: run against an archive
 held cases passed before and after.
 
 Leads left (not settled in the time):
-- rsyslog with /etc/rsyslog.conf absent or empty (grep prints nothing for an empty file): hvaudit
-  reads every collected rsyslog.d file, `50-remote.conf.disabled` too, and passes HVA-200; rsyslog
-  then reads no rsyslog.d file at all. The conftest hardened host has no main-file lines, so a
-  question there would change the baseline.
 - HVA-131 (per-VM rules) still counts a function whose action test hvaudit does not read as not
   granting domain actions (covers_domain_actions takes only a definite action_test).
 - .pkla keys and results are read case-insensitively (GKeyFile keys are case-sensitive and
@@ -78,11 +89,12 @@ Leads left (not settled in the time):
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
 from hvaudit.collect.host import COMMANDS
 from hvaudit.collect.runner import LocalRunner
 from test_host_leads15 import MANAGE, POLKIT, _if, _rule
@@ -255,3 +267,97 @@ def test_polkit_file_not_named_rules_is_inert(host_scan) -> None:
     assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
     assert messages(a, "HVA-132") == {"hv1": HARDENED_132}
     assert messages(a, "HVA-142") == {"hv1": HARDENED_142}
+
+
+# --- rsyslog reads /etc/rsyslog.d only through its main file (R18H-4) -------------------------
+
+UNKNOWN_200 = (
+    "evidence unavailable: rsyslogd runs, but /etc/rsyslog.conf is {}: rsyslogd does not start "
+    "without it and reads /etc/rsyslog.d only where it includes files, so the running daemon "
+    "read a configuration that has changed since; its destinations are unknown"
+)
+
+
+def _rsyslog_tree(tmp_path: Path, layout: dict[str, str]) -> dict[str, tuple[str, int, str]]:
+    """The collector's rsyslog-config and rsyslog-mtimes probes run with LocalRunner over a copy
+    of the host's files under tmp_path (mtimes set before the fixture's rsyslogd started), as
+    (stdout, rc, stderr) with the host's paths."""
+    root = tmp_path / "root"
+    (root / "etc/rsyslog.d").mkdir(parents=True)
+    for path, text in layout.items():
+        (root / path.lstrip("/")).write_text(text)
+    for path in [*root.rglob("*"), root / "etc/rsyslog.d"]:
+        os.utime(path, (1732095000, 1732095000))
+    out = {}
+    for probe in ("rsyslog-config", "rsyslog-mtimes"):
+        argv = next(p.argv for p in COMMANDS if p.name == probe)
+        got = LocalRunner().run(tuple(f"{root}{a}" if a.startswith("/") else a for a in argv), 20)
+        assert got.status == "ok", got
+        text = got.stdout.decode().replace(str(root), "")
+        out[probe] = (text, got.rc or 0, got.stderr.replace(str(root), ""))
+    return out
+
+
+REMOTE_CONF = "".join(ln.split(":", 1)[1] + "\n" for ln in RSYSLOG_REMOTE.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("layout", "state"),
+    [
+        ({"/etc/rsyslog.d/50-remote.conf": REMOTE_CONF}, "absent"),
+        ({"/etc/rsyslog.d/50-remote.conf.disabled": REMOTE_CONF}, "absent"),
+        ({"/etc/rsyslog.conf": "", "/etc/rsyslog.d/50-remote.conf": REMOTE_CONF}, "empty"),
+    ],
+    ids=["absent", "absent-disabled-file", "empty"],
+)
+def test_rsyslog_without_main_file_reads_no_drop_in(
+    host_scan, tmp_path: Path, layout: dict[str, str], state: str
+) -> None:
+    """R18H-4 (false pass). rsyslogd reads its main file only (tools/rsyslogd.c ConfFile =
+    PATH_CONFFILE "/etc/rsyslog.conf"; grammar/lexer.l cnfSetLexFile opens that one file) and
+    /etc/rsyslog.d only where an `$IncludeConfig`/include() in it names the files; it does not
+    start without the main file (runtime/rsconf.c load: cnfSetLexFile gives 2, "could not open
+    config file", RS_RET_CONF_FILE_NOT_FOUND) nor with one holding no action (RS_RET_NO_ACTIONS,
+    "there are no active actions configured"), both hard errors on which tools/rsyslogd.c
+    aborts (rsyslog tree fetched at ee72adc). grep prints no line of an absent or empty main file,
+    and hvaudit then read every collected file, `50-remote.conf.disabled` too, and passed HVA-200
+    "logs forwarded over TLS". A running rsyslogd there read a main file that has changed since:
+    its destinations are unknown, a question."""
+    probes = _rsyslog_tree(tmp_path, layout)
+    assert "/etc/rsyslog.conf:" not in probes["rsyslog-config"][0]
+    a = host_scan(probes)
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {"hv1": UNKNOWN_200.format(state)}
+
+
+def test_rsyslog_main_file_not_readable_is_a_question(host_scan) -> None:
+    """R18H-4. A main file grep could not read (its error on stderr) is no absent file: its
+    includes decide, and they are unseen. Before: pass on the rsyslog.d file."""
+    err = "grep: /etc/rsyslog.conf: Permission denied\n"
+    a = host_scan({"rsyslog-config": (RSYSLOG_REMOTE, 2, err)})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {
+        "hv1": "evidence unavailable: /etc/rsyslog.conf could not be read (grep: "
+        "/etc/rsyslog.conf: Permission denied), and its includes decide which files of "
+        "/etc/rsyslog.d rsyslogd reads"
+    }
+
+
+def test_rsyslog_main_file_with_include_held(host_scan, tmp_path: Path) -> None:
+    """Held (R18H-4's edge): Debian's rsyslog.conf includes /etc/rsyslog.d/*.conf, and the
+    hardened host's forwarding passes through the real grep and find as from the fixture."""
+    main = "".join(ln.split(":", 1)[1] + "\n" for ln in DEBIAN_RSYSLOG_MAIN.splitlines())
+    layout = {"/etc/rsyslog.conf": main, "/etc/rsyslog.d/50-remote.conf": REMOTE_CONF}
+    a = host_scan(_rsyslog_tree(tmp_path, layout))
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+
+
+def test_rsyslog_idle_without_main_file_names_no_destination(host_scan) -> None:
+    """R18H-4 (wording). rsyslogd not running and no main file: the fail stood, but named
+    "configured but not running: rsyslogd (logs.example.internal)", a destination of a drop-in
+    rsyslogd would never read. Now nothing is configured."""
+    idle = str(HARDENED_HOST["processes"][0]).replace("/usr/sbin/rsyslogd -n -iNONE", "/bin/true")
+    a = host_scan({"processes": (idle, 0), "rsyslog-config": (RSYSLOG_REMOTE, 2, "")})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {"hv1": "no remote log destination configured"}

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from conftest import (
+    DEBIAN_RSYSLOG_MAIN,
     HARDENED_HOST,
     build_bundle,
     domain_xml,
@@ -1462,7 +1463,7 @@ def test_radius_localifdown_is_no_second_factor(host_scan) -> None:
 
 
 JOURNAL_UPLOAD = {
-    "rsyslog-config": ("", 1),
+    "rsyslog-config": (DEBIAN_RSYSLOG_MAIN, 0),
     "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal:19532\n",
 }
 
@@ -1580,7 +1581,7 @@ def test_pam_include_of_an_uncollected_file_is_a_question(host_scan, control: st
 
 RSYSLOG_F = "/etc/rsyslog.d/50-remote.conf:"
 RSYSLOG_TLS = (
-    f"{RSYSLOG_F}$DefaultNetstreamDriver gtls\n"
+    DEBIAN_RSYSLOG_MAIN + f"{RSYSLOG_F}$DefaultNetstreamDriver gtls\n"
     f"{RSYSLOG_F}$DefaultNetstreamDriverCAFile /etc/ssl/certs/log-ca.pem\n"
     f"{RSYSLOG_F}$ActionSendStreamDriverMode 1\n"
     f"{RSYSLOG_F}$ActionSendStreamDriverAuthMode x509/name\n"
@@ -1610,7 +1611,7 @@ def test_rsyslog_certvalid_is_not_server_authentication(host_scan) -> None:
     name. This is weak authentication ... It is highly recommended to use the x509/name mode".
     Any certificate the CA ever signed can pose as the log server - the reasoning by which
     HVA-034 fails a libvirt TLS listener without a DN list. Fail."""
-    cfg = (
+    cfg = DEBIAN_RSYSLOG_MAIN + (
         f'{RSYSLOG_F}action(type="omfwd" target="logs.example.internal" port="6514" '
         'protocol="tcp" StreamDriver="gtls" StreamDriverMode="1" '
         'StreamDriverAuthMode="x509/certvalid")\n'

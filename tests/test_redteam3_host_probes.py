@@ -22,7 +22,14 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, NFT_DROP, messages, outcomes
+from conftest import (
+    DEBIAN_RSYSLOG_MAIN,
+    HARDENED_HOST,
+    NFT_DROP,
+    RSYSLOG_REMOTE,
+    messages,
+    outcomes,
+)
 from hvaudit.engine import Assessment
 
 
@@ -270,7 +277,7 @@ def test_rsyslog_stop_before_forwarding_drops_every_message(host_scan) -> None:
     rs = (
         "/etc/rsyslog.conf:$IncludeConfig /etc/rsyslog.d/*.conf\n"
         "/etc/rsyslog.d/10-local.conf:*.* /var/log/all.log\n"
-        "/etc/rsyslog.d/10-local.conf:& stop\n" + HARDENED_HOST["rsyslog-config"][0]
+        "/etc/rsyslog.d/10-local.conf:& stop\n" + RSYSLOG_REMOTE
     )
     a = host_scan({"rsyslog-config": (rs, 0)})
     status, msg = verdict(a, "HVA-200")
@@ -1092,7 +1099,7 @@ def test_rsyslog_relp_over_tls_passes(host_scan) -> None:
     message goes to logs.example.internal over authenticated TLS (RELP is the reliable
     transport rsyslog recommends over plain TCP). hvaudit says "no remote log destination
     configured": false fail. Pass."""
-    a = host_scan({"rsyslog-config": (RELP_TLS, 0)})
+    a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + RELP_TLS, 0)})
     status, msg = verdict(a, "HVA-200")
     assert status == "pass", msg
 
@@ -1104,7 +1111,7 @@ def test_rsyslog_relp_without_tls_fails(host_scan) -> None:
         '/etc/rsyslog.d/50-remote.conf:       tls.permittedPeer=["logs.example.internal"])\n',
         "/etc/rsyslog.d/50-remote.conf:       )\n",
     )
-    a = host_scan({"rsyslog-config": (plain, 0)})
+    a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + plain, 0)})
     status, msg = verdict(a, "HVA-200")
     assert status == "fail", msg
 
@@ -1887,7 +1894,7 @@ def test_journald_does_not_forward_to_rsyslog(host_scan) -> None:
     /dev/log = the journal. hvaudit passes on the TLS action alone. Right: fail naming
     ForwardToSyslog (the probe serves /etc/systemd/journald.conf, which the collector must
     read)."""
-    config = DEBIAN_RSYSLOG_CONF + HARDENED_HOST["rsyslog-config"][0]
+    config = DEBIAN_RSYSLOG_CONF + RSYSLOG_REMOTE
     a = host_scan(
         {
             "rsyslog-config": (config, 0),
@@ -1901,7 +1908,7 @@ def test_journald_does_not_forward_to_rsyslog(host_scan) -> None:
 
 def test_journald_forwarding_by_debian_default_passes(host_scan) -> None:
     """Twin of H52: the stock journald.conf (every line commented, Debian's default yes)."""
-    config = DEBIAN_RSYSLOG_CONF + HARDENED_HOST["rsyslog-config"][0]
+    config = DEBIAN_RSYSLOG_CONF + RSYSLOG_REMOTE
     a = host_scan(
         {
             "rsyslog-config": (config, 0),

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, NFT_DROP, messages, outcomes
+from conftest import HARDENED_HOST, NFT_DROP, RSYSLOG_REMOTE, messages, outcomes
 from hvaudit.engine import Assessment
 
 
@@ -1298,7 +1298,7 @@ def test_journald_forwards_only_critical_messages(host_scan) -> None:
 
     a = host_scan(
         {
-            "rsyslog-config": (DEBIAN_RSYSLOG_CONF + HARDENED_HOST["rsyslog-config"][0], 0),
+            "rsyslog-config": (DEBIAN_RSYSLOG_CONF + RSYSLOG_REMOTE, 0),
             "/etc/systemd/journald.conf": "[Journal]\nMaxLevelSyslog=crit\n",
         }
     )

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from conftest import (
+    DEBIAN_RSYSLOG_MAIN,
     HARDENED_HOST,
     IP_ADDR,
     build_bundle,
@@ -804,7 +805,8 @@ def test_stdio_handler_file_fails(host_scan) -> None:
 
 
 def test_legacy_rsyslog_forwarding_without_tls_fails(host_scan) -> None:
-    a = host_scan({"rsyslog-config": ("/etc/rsyslog.d/90-fwd.conf:*.* @@logs.example:514\n", 0)})
+    fwd = "/etc/rsyslog.d/90-fwd.conf:*.* @@logs.example:514\n"
+    a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + fwd, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": "fail"}
 
 
@@ -1088,7 +1090,7 @@ def test_unmitigated_cpu_flaw_fails(host_scan) -> None:
 
 
 def test_rsyslog_tls_without_peer_authentication(host_scan) -> None:
-    cfg = (
+    cfg = DEBIAN_RSYSLOG_MAIN + (
         '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" '
         'port="6514"\n/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" '
         'StreamDriverMode="1"\n/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="anon")\n'
@@ -1104,7 +1106,7 @@ def test_journal_upload_over_https_passes(host_scan) -> None:
     )
     a = host_scan(
         {
-            "rsyslog-config": ("", 1),
+            "rsyslog-config": (DEBIAN_RSYSLOG_MAIN, 0),
             "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal:19532\n",
             "processes": (procs, 0),
         }

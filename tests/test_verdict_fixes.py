@@ -21,6 +21,8 @@ def _rsyslog(*files: tuple[str, str]) -> tuple[str, int]:
 
 RS_MAIN = "/etc/rsyslog.conf"
 RS_REMOTE = "/etc/rsyslog.d/50-remote.conf"
+#: rsyslogd reads /etc/rsyslog.d only through an include in rsyslog.conf (R18H-4)
+INCLUDE = "$IncludeConfig /etc/rsyslog.d/*.conf\n"
 TLS_OK = "logs forwarded over TLS to logs.example.internal"
 PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
 
@@ -68,33 +70,36 @@ PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
         ),
         (  # the streamdriver.name / streamdriver.mode aliases (omfwd.c actpdescr)
             [
+                (RS_MAIN, INCLUDE),
                 (
                     RS_REMOTE,
                     'action(type="omfwd" target="logs.example.internal" protocol="tcp" '
                     'streamdriver.name="gtls" streamdriver.mode="1")\n',
-                )
+                ),
             ],
             "pass",
             TLS_OK,
         ),
         (  # protocol defaults to udp: the TLS settings are never used (false pass before)
             [
+                (RS_MAIN, INCLUDE),
                 (
                     RS_REMOTE,
                     'action(type="omfwd" target="logs.example.internal" port="6514" '
                     'StreamDriver="gtls" StreamDriverMode="1")\n',
-                )
+                ),
             ],
             "fail",
             f"{PLAIN} (UDP: omfwd's protocol defaults to udp, which has no TLS)",
         ),
         (  # no driver anywhere: the default is ptcp, plain TCP, whatever the mode says
             [
+                (RS_MAIN, INCLUDE),
                 (
                     RS_REMOTE,
                     'action(type="omfwd" target="logs.example.internal" protocol="tcp" '
                     'StreamDriverMode="1")\n',
-                )
+                ),
             ],
             "fail",
             PLAIN,
@@ -160,12 +165,13 @@ PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
         ),
         (  # a commented-out TLS setting is no setting
             [
+                (RS_MAIN, INCLUDE),
                 (
                     RS_REMOTE,
                     'action(type="omfwd" target="logs.example.internal" protocol="tcp"\n'
                     '       StreamDriverMode="1" # StreamDriver="gtls"\n'
                     '       /* StreamDriver="gtls" */ )\n',
-                )
+                ),
             ],
             "fail",
             PLAIN,

@@ -3440,6 +3440,25 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 ev.get(_cmd("rsyslog-mtimes")).source,
                 ev.get(_cmd("process-starts")).source,
             )
+        gone = _rsyslog_main_missing(ev) if "rsyslogd" in running else ""
+        if gone.startswith("grep"):
+            return Fact.unavailable(
+                f"{RSYSLOG_CONF} could not be read ({gone}), and its includes decide which "
+                "files of /etc/rsyslog.d rsyslogd reads",
+                ev.get(_cmd("rsyslog-config")).source,
+            )
+        if gone:
+            # rsyslogd does not start without its main file, nor with one holding no action
+            # (runtime/rsconf.c load(): RS_RET_CONF_FILE_NOT_FOUND, RS_RET_NO_ACTIONS, on which
+            # tools/rsyslogd.c aborts), and reads /etc/rsyslog.d only through that file's
+            # includes: the running daemon read a main file that has changed since (R18H-4)
+            return Fact.unavailable(
+                f"rsyslogd runs, but {RSYSLOG_CONF} is {gone}: rsyslogd does not start without "
+                "it and reads /etc/rsyslog.d only where it includes files, so the running "
+                "daemon read a configuration that has changed since; its destinations are unknown",
+                processes.source,
+                ev.get(_cmd("rsyslog-config")).source,
+            )
     found: dict[str, list[tuple[str, bool]]] = {name: [] for name in FORWARDERS}
     sources: list[Source] = []
     unread: tuple[str, ...] = ()
@@ -4962,6 +4981,27 @@ def _process_starts(ev: HostEvidence) -> dict[str, int]:
                 continue
             starts[parts[0]] = int(when.replace(tzinfo=UTC).timestamp())
     return starts
+
+
+def _rsyslog_main_missing(ev: HostEvidence) -> str:
+    """How /etc/rsyslog.conf is missing from the rsyslog-config probe ("absent", "empty",
+    "absent or empty"; "" when grep printed its lines or the probe was not read): grep prints
+    no line of an empty file, and names a missing one on stderr ("No such file or directory");
+    the rsyslog-mtimes probe (`find -L`) lists the file when it exists. For a file grep could
+    not read, its error line ("grep: /etc/rsyslog.conf: Permission denied")."""
+    rs = ev.get(_cmd("rsyslog-config"))
+    if rs.state != "ok" or RSYSLOG_CONF in _by_file(rs.text):
+        return ""
+    errors = [ln for ln in rs.reason.splitlines() if f"{RSYSLOG_CONF}:" in ln]
+    if any("No such file" in ln for ln in errors):
+        return "absent"
+    if errors:
+        return errors[0].strip()
+    times = ev.get(_cmd("rsyslog-mtimes"))
+    if times.state == "ok":
+        listed = any(ln.split(None, 1)[-1] == RSYSLOG_CONF for ln in times.text.splitlines())
+        return "empty" if listed else "absent"
+    return "absent or empty"
 
 
 def _rsyslog_reads(ev: HostEvidence) -> Callable[[str], bool] | None:

@@ -501,11 +501,15 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
         for f in _expand(pattern, paths):
             read(f, depth + 1)
 
+    # rsyslogd reads its main file only (tools/rsyslogd.c ConfFile = PATH_CONFFILE,
+    # "/etc/rsyslog.conf", or -f) and /etc/rsyslog.d only where an include in it names the files:
+    # no rsyslog.d file is read without one. A main file that is absent (grep printed none of its
+    # lines) stops rsyslogd at start, and so does one without actions: runtime/rsconf.c load()
+    # aborts with RS_RET_CONF_FILE_NOT_FOUND ("could not open config file") or RS_RET_NO_ACTIONS
+    # ("there are no active actions configured"), hard errors on which tools/rsyslogd.c gives up
+    # (R18H-4). So without the main file nothing is read.
     if RSYSLOG_MAIN in files:
         read(RSYSLOG_MAIN, 0)
-    else:  # no main file collected: every collected file, in order (the best evidence there is)
-        for p in sorted(paths, key=lambda p: p.split("/")):
-            read(p, 0)
     local = _local_rulesets(texts)
     loaded = [i for i in inputs if not i.startswith("-")]
     if "-imuxsock" in inputs:  # legacy $OmitLocalLogging on: imuxsock reads no system socket
