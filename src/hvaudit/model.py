@@ -327,6 +327,10 @@ class Disk:
     backing: tuple[str, ...] = ()
     """The local files (or block devices) of the disk's `<backingStore>` chain, top first:
     layers QEMU opens read-only for this VM (R17-1)."""
+    mirror: str | None = None
+    """The local file (or block device) of a running block job's `<mirror>`, the destination
+    QEMU copies this disk into (job='copy') or commits its top into (job='active-commit'):
+    written by this VM's QEMU, and its disk after a pivot (R19-1)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from hvaudit.checks._libvirt import (
     host_settings_manual,
     kernel_params,
     unseen_networks,
+    volume_path,
 )
 from hvaudit.checks.base import (
     ANY,
@@ -40,7 +41,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, FactState, Host, Passthrough, SecurityLabel, Source, Vm
+from hvaudit.model import Fact, FactState, Host, Passthrough, Pool, SecurityLabel, Source, Vm
 from hvaudit.parse.libvirt_xml import NVME_DISK
 from hvaudit.parse.qemu_args import HOST_CHARDEV, qemu_options, raw_nics
 from hvaudit.textsafe import digits
@@ -1148,7 +1149,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     file two VMs open without <shareable/> is labelled for whichever starts (the DAC owner, the
     SELinux categories, the AppArmor rule are that VM's), so each guest reads and writes the
     other's data; a VM that would pass is asked whether that is meant (_disk_twins, VL16-5)."""
-    twins = _disk_twins(ctx.deployment.vms)
+    twins = _disk_twins(ctx.deployment.vms, {(p.host, p.name): p for p in ctx.deployment.pools})
     for o in _label_verdicts(ctx):
         got = twins.get((o.subject.host or "", o.subject.name))
         if o.status is not Status.PASS or not got:
@@ -1170,7 +1171,9 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
         )
 
 
-def _disk_twins(vms: Iterable[Vm]) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
+def _disk_twins(
+    vms: Iterable[Vm], pools: dict[tuple[str, str], Pool]
+) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
     """(host, VM) -> each host file it opens as a disk that another VM on the host opens too,
     neither with <shareable/>, with those VMs (VL16-5). A disk file read-only for both (a
     CD-ROM, <readonly/>: an ISO library) is not counted. libvirt's security drivers label a
@@ -1182,24 +1185,42 @@ def _disk_twins(vms: Iterable[Vm]) -> dict[tuple[str, str], list[tuple[str, list
     driver chowns every layer; SELinux gives the layers below the top the read-only content
     label any VM reads, virSecuritySELinuxSetImageLabelInternal `use_label =
     data->content_context`), so a backing file that is another VM's writable disk hands this
-    guest that VM's data (R17-1); a base image every VM reads only is not counted."""
-    users: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
+    guest that VM's data (R17-1); a base image every VM reads only is not counted.
+
+    A <disk type='volume'> of a dir, fs, netfs, logical or ZFS pool is the volume's file or
+    block device (volume_path): libvirt's storage translation sets `def->src->path =
+    virStorageVolGetPath(vol)` for these pool types, an actual type file or block (read with
+    `find_string`), so two VMs naming one volume, or one by its volume name and one by its
+    path, open one file (R19-2). A running VM's block job writes into its <mirror>
+    destination ("the mirror location ... will eventually have the same contents as the
+    source", formatdomain), the VM's disk after a pivot: a writable disk of this VM (R19-1)."""
+    # (host, file) -> (VM, writes it, how: "" its disk, "backing" a layer, "mirror" a copy)
+    users: dict[tuple[str, str], list[tuple[str, bool, str]]] = {}
     for v in vms:
         for d in v.disks:
             for layer in d.backing:
-                users.setdefault((v.host, _norm(layer)), []).append((v.name, False, True))
-            if d.type not in ("file", "block") or not d.source or d.shareable:
+                users.setdefault((v.host, _norm(layer)), []).append((v.name, False, "backing"))
+            if d.mirror:
+                users.setdefault((v.host, _norm(d.mirror)), []).append((v.name, True, "mirror"))
+            path = d.source if d.type in ("file", "block") else volume_path(d, pools, v.host)
+            if not path or d.shareable:
                 continue
             writable = not (d.readonly or d.device in ("cdrom", "floppy"))
-            users.setdefault((v.host, _norm(d.source)), []).append((v.name, writable, False))
+            users.setdefault((v.host, _norm(path)), []).append((v.name, writable, ""))
     out: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
     for (host, path), who in sorted(users.items()):
         names = sorted({n for n, _, _ in who})
         if len(names) < 2 or not any(w for _, w, _ in who):
             continue
         for n in names:
-            backing = all(b for m, _, b in who if m == n)
-            shown = f"{path} (its backing file)" if backing else path
+            how = {k for m, _, k in who if m == n}
+            shown = (
+                f"{path} (its backing file)"
+                if how == {"backing"}
+                else f"{path} (its block copy destination)"
+                if how == {"mirror"}
+                else path
+            )
             out.setdefault((host, n), []).append((shown, [m for m in names if m != n]))
     return out
 

@@ -13,7 +13,13 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from hvaudit.checks._libvirt import conf_fact, conf_value, disk_file, host_settings_manual
+from hvaudit.checks._libvirt import (
+    conf_fact,
+    conf_value,
+    disk_file,
+    host_settings_manual,
+    volume_path,
+)
 from hvaudit.checks.base import (
     LINUX_HOST,
     Context,
@@ -969,12 +975,17 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
 def _disk_images(v: Vm, pools: dict[tuple[str, str], Pool]) -> list[tuple[str, bool]]:
     """The host files the VM opens as disk images, each with whether it writes it (R18-1): a
     local disk's source (_libvirt.disk_file) written unless read-only (<readonly/>, a CD-ROM or
-    floppy), and each layer of its <backingStore> chain, which QEMU opens read-only."""
+    floppy), and each layer of its <backingStore> chain, which QEMU opens read-only. A volume of
+    a logical or ZFS pool is its block device (volume_path; libvirt's storage translation:
+    `def->src->path = virStorageVolGetPath(vol)`, actual type block), and a running block
+    job's <mirror> destination is written (R19-1, hvaudit.checks.devices._disk_twins)."""
     out: list[tuple[str, bool]] = []
     for d in v.disks:
-        if (path := disk_file(d, pools, v.host)) is not None:
+        if (path := disk_file(d, pools, v.host) or volume_path(d, pools, v.host)) is not None:
             out.append((path, not (d.readonly or d.device in ("cdrom", "floppy"))))
         out += [(layer, False) for layer in d.backing]
+        if d.mirror:
+            out.append((d.mirror, True))
     return out
 
 
@@ -1912,7 +1923,8 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        emu = v.emulator
+        # one file in any spelling the kernel resolves alike (`//`, `/./`: same_file, R19-3)
+        emu = same_file(v.emulator) if v.emulator else v.emulator
         packages = hosts[v.host].facts.packages
         unpackaged = packages.known and not any("qemu" in name for name in packages.get())
         # a package named for QEMU need not ship an emulator (R9-7)

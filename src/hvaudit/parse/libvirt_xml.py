@@ -1390,7 +1390,28 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         selinux_override=_selinux_override(source_el),
         shareable=d.find("shareable") is not None,
         backing=tuple(_backing_files(d)),
+        mirror=_mirror_file(d),
     )
+
+
+def _mirror_file(d: Element) -> str | None:
+    """The local destination of a disk's `<mirror>` (R19-1). formatdomain ("Hard drives"):
+    "This element is present if the hypervisor has started a long-running block job
+    operation, where the mirror location in the source sub-element will eventually have the
+    same contents as the source ... The job attribute mentions which API started the operation
+    ("copy" for the virDomainBlockRebase API, or "active-commit" for the virDomainBlockCommit
+    API) ... For now, this element only valid in output" (a running VM's live XML), and "for
+    compatibility with older clients, such jobs include redundant information in the
+    attributes file and format in the mirror element". A network destination is no host
+    file."""
+    mirror = d.find("mirror")
+    if mirror is None or (mirror.get("type") or "file") not in ("file", "block"):
+        return None
+    source_el = mirror.find("source")
+    path = (
+        (source_el.get("file") or source_el.get("dev") or "") if source_el is not None else ""
+    ) or (mirror.get("file") or "")
+    return path.strip() or None
 
 
 def _backing_files(d: Element) -> list[str]:
