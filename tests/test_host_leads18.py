@@ -40,6 +40,12 @@ Findings:
   /run's or /usr/lib's main file or a /usr/local/lib drop-in was unseen and HVA-200 passed on
   rsyslog's TLS destination. Now collected and read (_first_main), the fail naming the
   plain-text URL.
+- HL18-7 (false pass) HVA-200: rsyslog 8.1901.0 to 8.2010.0 (Debian 10, Ubuntu 20.04) leave an
+  omfwd action's unset streamdriver.permitExpiredCerts at the driver's zero, PERMIT: omfwd
+  called SetDrvrPermitExpiredCerts only when the parameter was given until 8.2012.0 (commit
+  b5356f8, ChangeLog 2020-11-03). hvaudit took unset as "off" on every release and passed the
+  hardened x509/name action. Now, where the package list shows such a release, the fail naming
+  it (expired_by_default); an explicit "off" passes on every release.
 
 Held (kept as tests): an /etc journald.conf, even empty, hides a vendor file's Storage=none; the
 vendor file with comments only keeps the journal; a drop-in ending in a backslash joins nothing
@@ -47,7 +53,8 @@ of the next file systemctl prints; an environment-file comment ending in a backs
 nothing (v254+); permitExpiredCerts "off", an unknown value (omfwd: "using 'off' instead") and
 x509/fingerprint keep HVA-200's pass; a socket group that may only read, group root, and a
 group-writable read-write socket under auth_unix_rw = polkit add no administrator (HL18-5); an
-/etc journal-upload.conf hides a /usr/lib one (HL18-6).
+/etc journal-upload.conf hides a /usr/lib one (HL18-6); rsyslog 8.2012.0 and later, releases
+before 8.1901.0, an explicit "off" and a pinned fingerprint keep HVA-200's pass (HL18-7).
 
 Probed or read, not kept (the verdict was right):
 - chrony (lead 1): HVA-202 asks for a synchronised clock, not for authenticated sources, so NTS
@@ -72,18 +79,31 @@ Probed or read, not kept (the verdict was right):
 - sshd configuration newer than the running sshd (lead 5): answered in tests/test_host_leads16.py
   (a pass certifies the files as sshd would load them now); not re-probed.
 
-Tally: 31 cases in 15 test functions; 19 failed on main before their fixes (HL18-1 3, HL18-2 3,
-HL18-3 2, HL18-4 2, HL18-5 6, HL18-6 3: each run with PYTHONPATH=/work/main/src before it
-landed); the 12 held cases passed before and after.
+Tally: 39 cases in 17 test functions; 22 failed on main before their fixes (HL18-1 3, HL18-2 3,
+HL18-3 2, HL18-4 2, HL18-5 6, HL18-6 3, HL18-7 3: each run with PYTHONPATH=/work/main/src
+before it landed); the 17 held cases passed before and after.
 
 Leads left (not settled in the time):
-- HVA-213's libvirt journal debug cap for libvirt 6.x or an unknown version (the 7.0 cutoff of
-  HL16-1; lead 8): not reached.
-- chrony `refclock PHC` on a NIC clock no ptp4l steers (a free-running PHC chronyd calls a
-  reference) and rsyslog older than 8.2012.0, whose drivers accepted expired certificates by
-  default ("warn"): not judged.
+- HVA-213's libvirt journal debug cap for libvirt 6.x (the 7.0 cutoff of HL16-1): the branch
+  giving a daemon started without --daemon the journal when stdin is no tty is in an openEuler
+  libvirt 6.2.0 tree (autotools era, read with `read_file`) and not in pre-6.0 trees
+  (virAsprintf era, jason-cyun/libvirt, an Ubuntu 2.1 tree); the upstream release was not
+  pinned (libvirt's repository is too large to `fetch`), so 6.x keeps the fail (log_level = 1
+  is no hardened setting, so this errs towards a fail on unhardened hosts only).
+- HL18-7 with no package list (or no rsyslog package in it): an unset permitExpiredCerts is
+  judged as "off" (the current default); on an 8.1901-8.2010 host without a package list that
+  is a pass the evidence does not settle. A question would need rsyslog in the baseline
+  package lists (golden bundles change). Distribution backports of b5356f8 were not checked.
+- HL18-5: a socket whose owner (not its group) is a non-root account that may write (mode 0600
+  owned by bob) does not count the owner; SocketUser= in a drop-in of a socket not yet created
+  is not read either.
+- HVA-067's note "qemu.conf dump_guest_core = 1 (a core dump of its QEMU holds guest RAM)" also
+  where qemu.conf max_core = 0 turns core dumps off (per-VM check, wording only).
 - `export KEY=` in environment files is read as KEY (as before); systemd's parser keeps the key
-  "export KEY", which is no valid name (merge_env_file_push) - errs towards reading it.
+  "export KEY", which is no valid name (merge_env_file_push) - errs towards reading it, except
+  that an `export KEY=` clearing an earlier KEY= would hide it (not probed).
+- chrony `refclock PHC` on a NIC clock no ptp4l steers (a free-running PHC chronyd calls a
+  reference): not reached.
 """
 
 from __future__ import annotations
@@ -465,4 +485,71 @@ def test_journal_upload_etc_main_file_hides_the_vendor_one(host_scan) -> None:
     assert messages(a, "HVA-200") == {
         "hv1": "logs forwarded over TLS to logs.example.internal, https://logs.example.internal"
     }
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+# --- HVA-200: rsyslog releases whose omfwd accepts expired certificates by default (HL18-7) -----
+
+PACKAGES = str(HARDENED_HOST["dpkg-packages"][0])
+
+
+def _rsyslog(version: str) -> dict:
+    return {"dpkg-packages": (PACKAGES + f"rsyslog\t{version}\tii \n", 0)}
+
+
+@pytest.mark.parametrize(
+    ("version", "shown"),
+    [
+        ("8.1901.0-1+deb10u2", "8.1901.0-1+deb10u2"),
+        ("8.2001.0-1ubuntu1.3", "8.2001.0-1ubuntu1.3"),
+        ("1:8.2010.0-1", "8.2010.0-1"),
+    ],
+    ids=["debian-10", "ubuntu-20.04", "last-affected-with-epoch"],
+)
+def test_rsyslog_before_8_2012_accepts_expired_certificates_by_default(
+    host_scan, version: str, shown: str
+) -> None:
+    """HL18-7. rsyslog at ee72adc (`fetch`, `git show` of each tag): StreamDriver.PermitExpiredCerts
+    came with 8.1901.0 (commit 3d9b8df; 8.40.0's gtls rejected an expired certificate outright),
+    and until 8.2012.0 omfwd called SetDrvrPermitExpiredCerts only when the parameter was given
+    (commit b5356f8; ChangeLog 2020-11-03: "omfwd bug: param StreamDriver.PermitExpiredCerts is
+    not 'off' by default ... could lead to permitting sessions which should not be permitted").
+    Unset, the driver kept its calloc'ed zero, GTLS_EXPIRED_PERMIT / OSSL_EXPIRED_PERMIT
+    (nsd_gtls.h, nsd_ossl.h at v8.2010.0: PERMIT = 0), which gtlsChkPeerAuth lets through
+    silently. So on Debian 10 (8.1901.0) and Ubuntu 20.04 (8.2001.0) the hardened host's
+    x509/name action accepts an expired log server certificate (HL18-4's reach), and HVA-200
+    passed "logs forwarded over TLS". Right: the fail naming the version."""
+    a = host_scan(_rsyslog(version))
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {
+        "hv1": "logs forwarded without authenticated TLS to logs.example.internal "
+        f"(streamdriver.permitExpiredCerts unset, which rsyslog {shown} takes as 'on' (omfwd "
+        "sets no default before 8.2012.0): the server's certificate is accepted after it "
+        "expires, so a retired key, which CRLs no longer need to list, passes as the log server)"
+    }
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        _rsyslog("8.2012.0-1"),
+        _rsyslog("8.2102.0-2+deb11u1"),
+        _rsyslog("8.32.0-1ubuntu4"),
+        {**_rsyslog("8.2001.0-1ubuntu1.3"), "rsyslog-config": (_expired("off"), 0)},
+        {
+            **_rsyslog("8.2001.0-1ubuntu1.3"),
+            "rsyslog-config": (_expired("on", "x509/fingerprint"), 0),
+        },
+    ],
+    ids=["fixed", "debian-11", "before-the-option", "explicit-off", "pinned-fingerprint"],
+)
+def test_rsyslog_expired_certificates_denied_by_default_keeps_the_pass(
+    host_scan, overrides: dict
+) -> None:
+    """HL18-7's held probes: 8.2012.0 and later deny by default, releases before 8.1901.0
+    checked expiry themselves (8.40.0 gtlsChkPeerCertValidity: "not permitted to talk to peer:
+    certificate expired"), an explicit "off" is honoured on every release, and a pinned
+    fingerprint is checked without validity: the pass stays."""
+    a = host_scan(overrides)
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}

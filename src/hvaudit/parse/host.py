@@ -79,7 +79,7 @@ from hvaudit.parse.pam import (
     succeeds_without,
     unread_auth_files,
 )
-from hvaudit.parse.rsyslog import rsyslog_forwarding
+from hvaudit.parse.rsyslog import expired_by_default, rsyslog_forwarding
 from hvaudit.safexml import parse_xml
 from hvaudit.textsafe import digits
 
@@ -3468,7 +3468,12 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
-        fwd = rsyslog_forwarding(_by_file(rs.text))
+        # the installed rsyslog decides an unset permitExpiredCerts (HL18-7)
+        pk = _packages(ev)
+        version = pk.get().get("rsyslog") if pk.known else None
+        fwd = rsyslog_forwarding(_by_file(rs.text), version)
+        if version and any(expired_by_default(version) and not d.tls for d in fwd.destinations):
+            sources.extend(pk.sources)
         carried = [d for d in fwd.destinations if d.carries_host_logs and not (d.tls and d.filters)]
         journal_on: bool | None = True
         journal_where = ""

@@ -81,6 +81,20 @@ EXPIRED_TLS = (
     "streamdriver.permitExpiredCerts '{}': the server's certificate is accepted after it "
     "expires, so a retired key, which CRLs no longer need to list, passes as the log server"
 )
+#: The rsyslog releases whose omfwd leaves an unset permitExpiredCerts at the drivers' zero,
+#: GTLS_EXPIRED_PERMIT / OSSL_EXPIRED_PERMIT (nsd_gtls.h, nsd_ossl.h: PERMIT = 0; objects are
+#: calloc'ed, obj-types.h BEGINobjConstruct): the parameter came with 8.1901.0 (commit 3d9b8df
+#: "add new Option StreamDriver.PermitExpiredCerts"; 8.40.0 rejected expired certificates
+#: outright), and omfwd called SetDrvrPermitExpiredCerts only when it was given until 8.2012.0
+#: (commit b5356f8, ChangeLog 2020-11-03 "omfwd bug: param StreamDriver.PermitExpiredCerts is
+#: not 'off' by default ... could lead to permitting sessions which should not be permitted";
+#: rsyslog at ee72adc read with `fetch`, `git show` of each tag) (HL18-7).
+EXPIRED_DEFAULT_ON = ((8, 1901), (8, 2012))
+EXPIRED_BY_DEFAULT = (
+    "streamdriver.permitExpiredCerts unset, which rsyslog {} takes as 'on' (omfwd sets no "
+    "default before 8.2012.0): the server's certificate is accepted after it expires, so a "
+    "retired key, which CRLs no longer need to list, passes as the log server"
+)
 UNKNOWN_AUTH = (
     "StreamDriverAuthMode '{}', which no TLS driver knows: rsyslog fails every connection and "
     "sends nothing"
@@ -309,8 +323,22 @@ class _Filters:
         return out
 
 
-def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
-    """The destinations of the configuration `files` (path -> lines, as collected)."""
+def expired_by_default(version: str | None) -> bool:
+    """Whether this rsyslog package version (Debian's `8.2001.0-1ubuntu1`, RPM's
+    `8.1911.0-3.el8`, an epoch dropped) is one whose omfwd accepts expired certificates when
+    permitExpiredCerts is unset (EXPIRED_DEFAULT_ON). Unknown: False (the current default)."""
+    upstream = (version or "").rpartition(":")[2].split("-")[0].split(".")
+    if len(upstream) < 2 or not all(digits(x) for x in upstream[:2]):
+        return False
+    found = (int(upstream[0]), int(upstream[1]))
+    return EXPIRED_DEFAULT_ON[0] <= found < EXPIRED_DEFAULT_ON[1]
+
+
+def rsyslog_forwarding(
+    files: dict[str, list[str]], version: str | None = None
+) -> RsyslogForwarding:
+    """The destinations of the configuration `files` (path -> lines, as collected), judged for
+    the installed rsyslog `version` (its package's, None when unknown)."""
     paths = list(files)
     texts = {p: _uncomment(lines) for p, lines in files.items()}
     pending: list[_Pending] = []
@@ -515,7 +543,7 @@ def rsyslog_forwarding(files: dict[str, list[str]]) -> RsyslogForwarding:
     if "-imuxsock" in inputs:  # legacy $OmitLocalLogging on: imuxsock reads no system socket
         loaded = [i for i in loaded if i != "imuxsock"]
     return RsyslogForwarding(
-        tuple(_judge(p, default_driver, strict, local) for p in pending),
+        tuple(_judge(p, default_driver, strict, local, version) for p in pending),
         tuple(dict.fromkeys(unread)),
         tuple(dict.fromkeys(loaded)),
         RSYSLOG_MAIN in files,
@@ -643,13 +671,17 @@ def selects(selector: str, facility: str, priority: str) -> bool | None:
 
 
 def _judge(
-    p: _Pending, default_driver: str | None, strict: bool, local: dict[str, bool]
+    p: _Pending,
+    default_driver: str | None,
+    strict: bool,
+    local: dict[str, bool],
+    version: str | None = None,
 ) -> RsyslogDestination:
     """A destination carries the host's logs when libvirt's daemons' errors (daemon.err: libvirt
     logs to the daemon facility, virlog.c) reach it: its selector lets them through and no
     earlier `stop` under a selector took them (rsyslog "stop": processing of the message ends).
     An earlier stop under a filter kept as text joins the destination's filters."""
-    dest = _judge_tls(p, default_driver, strict)
+    dest = _judge_tls(p, default_driver, strict, version)
     filters = tuple(dict.fromkeys((*p.filters, *p.stopped_if)))
     for f in filters:
         if f.startswith("ruleset ") and not local.get(f[len("ruleset ") :].lower(), False):
@@ -665,7 +697,9 @@ def _judge(
     return RsyslogDestination(dest.name, dest.tls, sel, filters=filters)
 
 
-def _judge_tls(p: _Pending, default_driver: str | None, strict: bool) -> RsyslogDestination:
+def _judge_tls(
+    p: _Pending, default_driver: str | None, strict: bool, version: str | None = None
+) -> RsyslogDestination:
     driver = p.driver or default_driver or "ptcp"
     tls_driver = driver in TLS_DRIVERS
     mode = 1 if (strict and p.tcp and tls_driver and not p.mode_set) else p.mode
@@ -685,4 +719,7 @@ def _judge_tls(p: _Pending, default_driver: str | None, strict: bool) -> Rsyslog
         return RsyslogDestination(f"{p.name} ({CERTVALID_TLS})", False)
     if p.expired in EXPIRED_ACCEPTED and p.auth in (None, "x509/name"):
         return RsyslogDestination(f"{p.name} ({EXPIRED_TLS.format(p.expired)})", False)
+    if not p.expired and p.auth in (None, "x509/name") and expired_by_default(version):
+        why = EXPIRED_BY_DEFAULT.format((version or "").rpartition(":")[2])
+        return RsyslogDestination(f"{p.name} ({why})", False)
     return RsyslogDestination(p.name, True)
