@@ -29,6 +29,19 @@ src/PVE/AccessControl.pm, read with `fetch`):
   (L16-3), so `IN DROP -p foo` (or 200, `Gre`) before an unrestricted `IN ACCEPT` was a
   deny-list and HVA-303 passed. Now `pve_refused` for every protocol netbase 6.4's
   /etc/protocols (Proxmox VE 8's base, read on such a system) does not list.
+- P18-5 (false pass, and a wrong fail): HVA-309 judged /etc/pve/corosync.conf only, but
+  corosync reads the node's /etc/corosync/corosync.conf (github:proxmox/pve-cluster 7091d92
+  src/pmxcfs/cfs-utils.h HOST_CLUSTER_CONF_FN), and pmxcfs copies /etc/pve's there
+  (src/pmxcfs/dcdb.c dcdb_sync_corosync_conf, at its start, a cluster commit and a write of
+  the file) only when it reads a non-zero config_version ("unable to parse cluster
+  config_version") not below the local file's ("local corosync.conf is newer"); the version is
+  the first match of `config_version\\s*:\\s*(\\d+)` anywhere, a comment included
+  (cfs-utils.c cluster_config_version). A hardened /etc/pve copy passed beside a newer local
+  file without crypto (or a copy whose first match is a lower number in a comment, or with no
+  config_version); a weak /etc/pve copy failed beside a newer hardened local file. The
+  collector reads /etc/corosync/corosync.conf now and HVA-309 judges the file corosync runs
+  (both when pmxcfs is about to replace a differing local file; a question when /etc/pve's copy
+  is not installed and the local file was not collected).
 
 Held (kept as tests): a member added to another group (webops) is no administrator; `/00`
 is a node of its own (Perl's true), not the root; a DROP of `gre`, `47` or `mptcp` (netbase
@@ -240,3 +253,173 @@ def test_p18_4_held_drop_of_a_netbase_protocol(tmp_path: Path, proto: str) -> No
     is a deny-list (L16-5's held twin): the pass stays."""
     fw = VM_FW + f"IN DROP -p {proto}\nIN ACCEPT -p tcp -dport 443\n"
     assert _vm(tmp_path, fw) == ("pass", "1 interface(s) behind the VM firewall")
+
+
+# --- P18-5: the corosync.conf corosync runs is the node's own -------------------------------------
+
+COROSYNC = (PVE_HARDENED / "etc/pve/corosync.conf").read_text()
+CRYPTO = "  crypto_cipher: aes256\n  crypto_hash: sha256\n"
+WEAK = COROSYNC.replace(CRYPTO, "  crypto_cipher: none\n  crypto_hash: none\n")
+LOCAL = "etc/corosync/corosync.conf"
+
+
+def _v(text: str, version: str) -> str:
+    return text.replace("  config_version: 4\n", version)
+
+
+def _coro(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared: str, local: str | None
+) -> tuple[str, str]:
+    """HVA-309 of the copied node whose /etc/pve/corosync.conf is `shared` and whose
+    /etc/corosync/corosync.conf is `local` (None: the copy has none)."""
+    import shutil
+
+    from hvaudit.cli import main
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (tree / "etc/pve/corosync.conf").write_text(shared)
+    if local is not None:
+        (tree / LOCAL).parent.mkdir(parents=True)
+        (tree / LOCAL).write_text(local)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    import json
+
+    return pve_result(json.loads(out), "HVA-309", "pve-h1")
+
+
+KEPT_NEWER = (
+    "/etc/corosync/corosync.conf, which corosync reads (pmxcfs does not install "
+    "/etc/pve/corosync.conf: its config_version {new} (the first in the file) is below the "
+    'local file\'s {old} (dcdb.c "local corosync.conf is newer")): /etc/corosync/corosync.conf: '
+)
+
+
+def test_p18_5_local_corosync_conf_newer_is_what_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "crypto_cipher aes256, crypto_hash sha256" from /etc/pve's copy alone.
+    pve-cluster 7091d92 src/pmxcfs/dcdb.c dcdb_sync_corosync_conf reads the config_version of
+    /etc/pve/corosync.conf and of HOST_CLUSTER_CONF_FN (cfs-utils.h: /etc/corosync/corosync.conf,
+    the file corosync reads) and `if (new_version < old_version) { cfs_critical("local
+    corosync.conf is newer"); goto ret; }`: the node keeps its own file, here without crypto."""
+    got = _coro(tmp_path, capsys, COROSYNC, _v(WEAK, "  config_version: 5\n"))
+    assert got == (
+        "fail",
+        KEPT_NEWER.format(new=4, old=5)
+        + "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)",
+    )
+
+
+def test_p18_5_pmxcfs_reads_the_first_config_version_a_comment_included(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. cfs-utils.c cluster_config_version: `g_regex_new("config_version\\\\s*:\\\\s*
+    (\\\\d+)", ...)` matched over the whole file and the first match's number taken: a comment
+    `# config_version: 2` ahead of the totem block's 6 makes pmxcfs read 2 (corosync would skip
+    the comment), below the local file's 5."""
+    shared = "# raised from config_version: 2\n" + _v(COROSYNC, "  config_version: 6\n")
+    got = _coro(tmp_path, capsys, shared, _v(WEAK, "  config_version: 5\n"))
+    assert got == (
+        "fail",
+        KEPT_NEWER.format(new=2, old=5)
+        + "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)",
+    )
+
+
+def test_p18_5_shared_copy_without_config_version_is_not_installed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. dcdb_sync_corosync_conf: `if (!new_version) { cfs_critical("unable to parse
+    cluster config_version"); return; }`: the local file (config_version 1, no crypto) stays."""
+    got = _coro(tmp_path, capsys, _v(COROSYNC, ""), _v(WEAK, "  config_version: 1\n"))
+    assert got == (
+        "fail",
+        "/etc/corosync/corosync.conf, which corosync reads (pmxcfs does not install "
+        "/etc/pve/corosync.conf: it has no non-zero config_version first in the file (dcdb.c "
+        '"unable to parse cluster config_version")): /etc/corosync/corosync.conf: corosync '
+        "unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)",
+    )
+
+
+def test_p18_5_local_older_copy_is_judged_with_the_one_replacing_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. A local file that differs and is not newer is what corosync runs until
+    pmxcfs's next sync (its start, a cluster commit, a write of /etc/pve/corosync.conf) installs
+    /etc/pve's copy; both are judged and the weak one fails."""
+    got = _coro(tmp_path, capsys, COROSYNC, _v(WEAK, "  config_version: 3\n"))
+    assert got == (
+        "fail",
+        "/etc/corosync/corosync.conf, which corosync reads, differs from /etc/pve/corosync.conf, "
+        "which pmxcfs installs over it at its next sync (config_version 4 >= 3): "
+        "/etc/corosync/corosync.conf: corosync unencrypted or unauthenticated (crypto_cipher "
+        "none, crypto_hash none); /etc/pve/corosync.conf: crypto_cipher aes256, crypto_hash sha256",
+    )
+
+
+def test_p18_5_local_newer_hardened_passes_weak_shared_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was fail "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)"
+    (a wrong fail): pmxcfs keeps the node's newer hardened file, which is what corosync runs."""
+    got = _coro(tmp_path, capsys, WEAK, _v(COROSYNC, "  config_version: 5\n"))
+    assert got == (
+        "pass",
+        KEPT_NEWER.format(new=4, old=5) + "crypto_cipher aes256, crypto_hash sha256",
+    )
+
+
+def test_p18_5_shared_copy_pmxcfs_does_not_install_without_the_local_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass. Without the node's /etc/corosync/corosync.conf (a copy that lacks it), a shared
+    copy with no config_version says nothing of what corosync runs: the question."""
+    assert _coro(tmp_path, capsys, _v(COROSYNC, "  # config_version: 0\n"), None) == (
+        "manual",
+        "/etc/pve/corosync.conf has no config_version pmxcfs reads (a non-zero "
+        '`config_version:` first in the file; dcdb.c "unable to parse cluster config_version"), '
+        "so pmxcfs does not install it, and the node's /etc/corosync/corosync.conf, which "
+        "corosync reads, was not collected (/etc/corosync/corosync.conf: the copied tree has no "
+        "/etc/corosync/corosync.conf)",
+    )
+
+
+def test_p18_5_held_same_file_and_no_local_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: the local file identical to /etc/pve's (pmxcfs's steady state) and a copy without
+    the local file (/etc/pve's copy with config_version 4, which pmxcfs installs) both pass as
+    before."""
+    assert _coro(tmp_path / "a", capsys, COROSYNC, COROSYNC) == (
+        "pass",
+        "crypto_cipher aes256, crypto_hash sha256",
+    )
+    assert _coro(tmp_path / "b", capsys, COROSYNC, None) == (
+        "pass",
+        "crypto_cipher aes256, crypto_hash sha256",
+    )
+
+
+def test_p18_5_live_node_reads_its_corosync_conf(tmp_path: Path) -> None:
+    """The collector reads /etc/corosync/corosync.conf on a live node (pve+ssh replayed): the
+    node's own newer file without crypto fails; was pass from /etc/pve's copy."""
+    import shutil
+
+    from test_redteam3_host_probes import pve_scan as live_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / LOCAL).parent.mkdir(parents=True)
+    (tree / LOCAL).write_text(_v(WEAK, "  config_version: 7\n"))
+    a = live_scan(tmp_path, {}, tree)
+    got = next(
+        (r.status.value, r.outcome.message)
+        for r in a.results
+        if (r.check.id, r.outcome.subject.name) == ("HVA-309", "pve-h1")
+    )
+    assert got == (
+        "fail",
+        KEPT_NEWER.format(new=4, old=7)
+        + "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)",
+    )

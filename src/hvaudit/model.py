@@ -1035,6 +1035,18 @@ class ProxmoxHost:
     corosync: Fact[dict[str, Any]] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )
+    """/etc/pve/corosync.conf, the cluster's copy pmxcfs installs on each node."""
+    corosync_version: int | None = None
+    """The config_version pmxcfs reads from /etc/pve/corosync.conf (pve.pmxcfs_config_version);
+    None when its text was not read."""
+    corosync_local: Fact[dict[str, Any]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    """The node's /etc/corosync/corosync.conf, the file corosync itself reads."""
+    corosync_local_version: int | None = None
+    """pmxcfs's config_version of corosync_local; None when its text was not read."""
+    corosync_local_same: bool = False
+    """corosync_local holds the same bytes as /etc/pve/corosync.conf (pmxcfs leaves it then)."""
     interfaces: Fact[pve.NetworkInterfaces] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )

@@ -30,7 +30,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.hardening import raw_migration_listeners
-from hvaudit.model import Container, Fact, Host, ProxmoxHost, Source, Vm
+from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
@@ -1838,58 +1838,134 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     running corosync then keeps an earlier configuration, or does not start, so such a file is
     a question about what runs, never judged as written; `secauth` is matched exactly (`on`),
     any other value (`on # comment`) implies nothing. Repeated `totem` sections merge, a later
-    key winning: the parser sets each key at its path in one map (`_totem`, P17-2)."""
+    key winning: the parser sets each key at its path in one map (`_totem`, P17-2).
+
+    The file judged is the one corosync reads, the node's /etc/corosync/corosync.conf, where
+    it was collected: pmxcfs copies /etc/pve's there only as its config_version allows
+    (`_corosync_runs`, P18-5); a local file pmxcfs is about to replace is judged with the copy
+    that replaces it."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
-        f = px.corosync
-        if not f.known:
+        f, local = px.corosync, px.corosync_local
+        if not f.known and not local.known:
             yield unknown(s, f, "corosync traffic is encrypted")
             continue
-        blocks = _totem(f.get())
-        totem = {k: v for block in blocks for k, v in block.items()}
-        secauth = totem.get("secauth") == "on"
-        # coroparse.c refuses a value as it reads it, whatever a later block sets
-        refused = list(
-            dict.fromkeys(
-                f"{key} {block[key]!r}"
-                for block in blocks
-                for key, allowed in COROSYNC_VALUES.items()
-                if key in block and block[key] not in allowed
-            )
-        )
-        if refused:
-            yield manual(
-                s,
-                f"corosync.conf sets totem {', '.join(refused)}, which corosync refuses "
-                '(coroparse.c "Invalid cipher type", "Invalid hash type", totemconfig.c "Invalid transport '
-                'type"; a `#` after a value is part of it): this file is not what corosync '
-                "runs, an earlier configuration or none is",
-                *f.sources,
-                question=f"Which crypto does corosync run with on node {h.name}? Evidence: "
-                "`corosync-cmapctl -g totem.crypto_cipher`, `-g totem.crypto_hash` and `-g "
-                "totem.transport` there (and `corosync-cfgtool -s`). Pass: transport knet with "
-                "a cipher and a hash other than none; fail: none of either, another transport, "
-                "or corosync not running (the node is in no cluster).",
-            )
+        files, context = _corosync_runs(px)
+        if not files:
+            yield manual(s, context, *f.sources, question=_corosync_question(h.name))
             continue
-        cipher = totem.get("crypto_cipher", "aes256" if secauth else "none")
-        hsh = totem.get("crypto_hash", "sha256" if secauth else "none")
-        transport = totem.get("transport", "knet")
-        settings = f"crypto_cipher {cipher}, crypto_hash {hsh}" + (
-            ", implied by secauth: on"
-            if secauth and not {"crypto_cipher", "crypto_hash"} <= set(totem)
-            else ""
-        )
-        if transport != "knet":
-            yield failed(
-                s, f"transport {transport}: corosync encrypts only knet ({settings})", *f.sources
-            )
-        elif cipher == "none" or hsh == "none":
-            yield failed(s, f"corosync unencrypted or unauthenticated ({settings})", *f.sources)
+        judged = [(name, fact, *_corosync_verdict(fact.get())) for name, fact in files]
+        sources = [src for _, fact in files for src in fact.sources]
+        if len(judged) == 1 and not context:
+            message = judged[0][3]
         else:
-            yield passed(s, settings, *f.sources)
+            message = (context + ": " if context else "") + "; ".join(
+                f"{name}: {text}" for name, _, _, text in judged
+            )
+        statuses = {status for _, _, status, _ in judged}
+        if "fail" in statuses:
+            yield failed(s, message, *sources)
+        elif "refused" in statuses:
+            yield manual(s, message, *sources, question=_corosync_question(h.name))
+        else:
+            yield passed(s, message, *sources)
+
+
+def _corosync_question(node: str) -> str:
+    return (
+        f"Which crypto does corosync run with on node {node}? Evidence: `corosync-cmapctl -g "
+        "totem.crypto_cipher`, `-g totem.crypto_hash` and `-g totem.transport` there (and "
+        "`corosync-cfgtool -s`). Pass: transport knet with a cipher and a hash other than none; "
+        "fail: none of either, another transport, or corosync not running (the node is in no "
+        "cluster)."
+    )
+
+
+def _corosync_runs(px: ProxmoxHost) -> tuple[list[tuple[str, Fact[dict[str, Any]]]], str]:
+    """The corosync.conf files to judge on a node and why (P18-5): corosync reads the node's
+    /etc/corosync/corosync.conf (pve-cluster src/pmxcfs/cfs-utils.h HOST_CLUSTER_CONF_FN), and
+    pmxcfs copies /etc/pve/corosync.conf there (src/pmxcfs/dcdb.c dcdb_sync_corosync_conf, at
+    pmxcfs's start, a cluster commit and each write of the file, reloading corosync with
+    `corosync-cfgtool -R` for its own node's) unless pmxcfs reads no non-zero config_version from
+    it ("unable to parse cluster config_version") or a lower one than from the local file
+    ("local corosync.conf is newer"); cfs-utils.c cluster_config_version takes the first match
+    of `config_version\\s*:\\s*(\\d+)` anywhere, a comment included. So: the same bytes, one
+    file; a local file pmxcfs keeps, that one; a local file pmxcfs would replace, both (corosync
+    runs the local one until the next sync, then /etc/pve's). Without the local file (the API
+    path, a copy without it) /etc/pve's copy is judged when pmxcfs installs it, and a copy pmxcfs
+    does not install leaves the question (no files)."""
+    pve_name, local_name = "/etc/pve/corosync.conf", "/etc/corosync/corosync.conf"
+    f, local = px.corosync, px.corosync_local
+    new = px.corosync_version or 0
+    if not local.known:
+        if f.known and px.corosync_version is not None and not new:
+            return [], (
+                f"{pve_name} has no config_version pmxcfs reads (a non-zero `config_version:` "
+                'first in the file; dcdb.c "unable to parse cluster config_version"), so pmxcfs '
+                f"does not install it, and the node's {local_name}, which corosync reads, was "
+                f"not collected ({local.reason})"
+            )
+        return [(pve_name, f)], ""
+    if not f.known:
+        state = "absent" if f.state is FactState.NOT_APPLICABLE else "not read"
+        return [(local_name, local)], f"{pve_name} {state} ({f.reason})"
+    if px.corosync_local_same:
+        return [(local_name, local)], ""
+    old = px.corosync_local_version or 0
+    if not new:
+        why = (
+            f"pmxcfs does not install {pve_name}: it has no non-zero config_version first in "
+            'the file (dcdb.c "unable to parse cluster config_version")'
+        )
+        return [(local_name, local)], f"{local_name}, which corosync reads ({why})"
+    if new < old:
+        why = (
+            f"pmxcfs does not install {pve_name}: its config_version {new} (the first in the "
+            f'file) is below the local file\'s {old} (dcdb.c "local corosync.conf is newer")'
+        )
+        return [(local_name, local)], f"{local_name}, which corosync reads ({why})"
+    return [(local_name, local), (pve_name, f)], (
+        f"{local_name}, which corosync reads, differs from {pve_name}, which pmxcfs installs "
+        f"over it at its next sync (config_version {new} >= {old})"
+    )
+
+
+def _corosync_verdict(conf: Mapping[str, object]) -> tuple[str, str]:
+    """One corosync.conf's crypto as corosync resolves it: (pass|fail|refused, message)."""
+    blocks = _totem(conf)
+    totem = {k: v for block in blocks for k, v in block.items()}
+    secauth = totem.get("secauth") == "on"
+    # coroparse.c refuses a value as it reads it, whatever a later block sets
+    refused = list(
+        dict.fromkeys(
+            f"{key} {block[key]!r}"
+            for block in blocks
+            for key, allowed in COROSYNC_VALUES.items()
+            if key in block and block[key] not in allowed
+        )
+    )
+    if refused:
+        return "refused", (
+            f"corosync.conf sets totem {', '.join(refused)}, which corosync refuses "
+            '(coroparse.c "Invalid cipher type", "Invalid hash type", totemconfig.c "Invalid '
+            'transport type"; a `#` after a value is part of it): this file is not what corosync '
+            "runs, an earlier configuration or none is"
+        )
+    cipher = totem.get("crypto_cipher", "aes256" if secauth else "none")
+    hsh = totem.get("crypto_hash", "sha256" if secauth else "none")
+    transport = totem.get("transport", "knet")
+    settings = f"crypto_cipher {cipher}, crypto_hash {hsh}" + (
+        ", implied by secauth: on"
+        if secauth and not {"crypto_cipher", "crypto_hash"} <= set(totem)
+        else ""
+    )
+    if transport != "knet":
+        return "fail", f"transport {transport}: corosync encrypts only knet ({settings})"
+    if cipher == "none" or hsh == "none":
+        return "fail", f"corosync unencrypted or unauthenticated ({settings})"
+    return "pass", settings
 
 
 def _totem(conf: Mapping[str, object]) -> list[dict[str, object]]:

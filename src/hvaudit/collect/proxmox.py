@@ -28,6 +28,7 @@ from hvaudit.errors import CollectionError, InputError, UsageError
 from hvaudit.parse import proxmox as pve
 
 __all__ = [
+    "COROSYNC_LOCAL",
     "PVE_FILES",
     "RUN_ARTEFACT",
     "TFA_ARTEFACT",
@@ -52,6 +53,10 @@ PVE_FILES = (
     # its VNets' isolate-ports and vlanaware are what qemu-server plugs a VM's port with
     "/etc/pve/sdn/.running-config",
 )
+COROSYNC_LOCAL = "/etc/corosync/corosync.conf"
+"""The node's own corosync.conf, the file corosync reads (pve-cluster src/pmxcfs/cfs-utils.h
+HOST_CLUSTER_CONF_FN); pmxcfs copies /etc/pve/corosync.conf there only when its config_version
+allows (dcdb.c dcdb_sync_corosync_conf), so the two may differ."""
 PVE_DIRS = ("/etc/pve/qemu-server", "/etc/pve/lxc", "/etc/pve/firewall", "/etc/pve/nodes")
 TREE_HOST_FILES = ("/proc/cpuinfo", "/proc/meminfo")
 """Host facts a copied tree may hold (an sosreport keeps them): the node's size."""
@@ -177,8 +182,8 @@ class ProxmoxFilesCollector:
         return [] if status == "absent" else None
 
     def _read_sourced(self, writer: BundleWriter, path: str) -> str | None:
-        """Read a file an interfaces file sources; a copied tree without it says so (the node
-        may hold it: the copy is not the node)."""
+        """Read a file an interfaces file sources (or COROSYNC_LOCAL); a copied tree without it
+        says so (the node may hold it: the copy is not the node)."""
         res = self.runner.read_file(self.prefix + path, 10.0)
         if res.status == "ok":
             writer.add(pve_artefact(path), res.stdout, origin=path)
@@ -272,6 +277,7 @@ class ProxmoxFilesCollector:
             )
         for path in PVE_FILES:
             self._read(writer, path)
+        self._read_sourced(writer, COROSYNC_LOCAL)
         self._tfa(writer)
         self._sourced(writer)
         for name in self._list("/etc/pve/qemu-server"):

@@ -48,6 +48,7 @@ __all__ = [
     "parse_storage",
     "parse_tfa_entries",
     "parse_user_config",
+    "pmxcfs_config_version",
     "tfa_entries_from_api",
     "tfa_entries_from_file",
 ]
@@ -608,6 +609,23 @@ def parse_corosync(text: str, name: str) -> dict[str, object]:
     if len(stack) != 1:
         raise InputError(f"{name}: unterminated block")
     return root
+
+
+#: pve-cluster src/pmxcfs/cfs-utils.c cluster_config_version: `g_regex_new("config_version\\s*:
+#: \\s*(\\d+)", ...)` matched over the whole file; `\s` as PCRE's (VT included), digits ASCII.
+_PMXCFS_VERSION = re.compile(r"config_version[ \t\n\v\f\r]*:[ \t\n\v\f\r]*([0-9]+)")
+#: strtoull's largest value (it returns ULLONG_MAX for a longer number).
+_ULLONG_MAX = 2**64 - 1
+
+
+def pmxcfs_config_version(text: str) -> int:
+    """The config_version pmxcfs reads from a corosync.conf (pve-cluster src/pmxcfs/cfs-utils.c
+    cluster_config_version, used by dcdb.c dcdb_sync_corosync_conf): the FIRST match of
+    `config_version\\s*:\\s*(\\d+)` anywhere in the text, so in a comment or inside another
+    key's value too (corosync's own parser would skip a comment), read with strtoull; 0 when
+    nothing matches, which pmxcfs takes as "unable to parse cluster config_version"."""
+    m = _PMXCFS_VERSION.search(text)
+    return min(int(m.group(1)), _ULLONG_MAX) if m else 0
 
 
 #: Where ifupdown2 reads its configuration (ifupdown2.conf `default_interfaces_configfile`).

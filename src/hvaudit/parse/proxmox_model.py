@@ -19,6 +19,7 @@ from typing import TypeVar
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import command_artefact, file_artefact
 from hvaudit.collect.proxmox import (
+    COROSYNC_LOCAL,
     NODE_NAME,
     RUN_ARTEFACT,
     TFA_ARTEFACT,
@@ -1448,6 +1449,9 @@ def _cluster_facts(
         label,
         lambda: Fact.not_applicable("a single node: no corosync.conf"),
     )
+    entry = bundle.entry(pve_artefact("/etc/pve/corosync.conf"))
+    if px.corosync.known and entry is not None:
+        px.corosync_version = pve.pmxcfs_config_version(bundle.text(entry.path))
     for entry in bundle.under(pve_artefact("/etc/pve/firewall/")):
         vmid = entry.path.rsplit("/", 1)[-1].removesuffix(".fw")
         if digits(vmid) and entry.status == "ok":
@@ -1455,6 +1459,39 @@ def _cluster_facts(
             px.vm_firewalls[vmid] = fw
             notes += [f"pve-firewall: {w}" for w in fw.warnings]
     return px
+
+
+def _corosync_local(
+    bundle: Bundle,
+    px: ProxmoxHost,
+    problems: list[ParseProblem],
+    hostname: str,
+    at: Callable[[str], str],
+) -> None:
+    """The node's /etc/corosync/corosync.conf, which corosync reads, beside /etc/pve's copy.
+    pmxcfs installs /etc/pve/corosync.conf over it (pve-cluster src/pmxcfs/dcdb.c
+    dcdb_sync_corosync_conf, at pmxcfs's start, a cluster commit and each write of the file)
+    only when pmxcfs reads a non-zero config_version from it and not a lower one than from the
+    local file; the local file is kept otherwise. Its text is read only through a node's files
+    (the API serves /etc/pve's totem only)."""
+    path = COROSYNC_LOCAL
+    px.corosync_local = _file(
+        bundle,
+        path,
+        pve.parse_corosync,
+        problems,
+        hostname,
+        lambda: Fact.unavailable(f"{path} does not exist on the node", Source(at(path))),
+        artefact=at(path),
+    )
+    entry = bundle.entry(at(path))
+    if px.corosync_local.known and entry is not None:
+        text = bundle.text(entry.path)
+        px.corosync_local_version = pve.pmxcfs_config_version(text)
+        shared = bundle.entry(pve_artefact("/etc/pve/corosync.conf"))
+        px.corosync_local_same = (
+            shared is not None and shared.status == "ok" and bundle.text(shared.path) == text
+        )
 
 
 def _add_node(
@@ -1474,6 +1511,7 @@ def _add_node(
         users=shared.users,
         cluster_firewall=shared.cluster_firewall,
         corosync=shared.corosync,
+        corosync_version=shared.corosync_version,
         vm_firewalls=shared.vm_firewalls,
         realms=shared.realms,
         tfa=shared.tfa,
@@ -1513,6 +1551,7 @@ def _add_node(
         lambda: Fact.of({}, Source(at("/etc/default/pveproxy"), "absent: defaults")),
         artefact=at("/etc/default/pveproxy"),
     )
+    _corosync_local(bundle, px, problems, hostname, at)
     cores, threads, mem, missing = _size(bundle)
     entry = bundle.entry(status)
     if entry is not None and entry.status == "ok" and not cores:
