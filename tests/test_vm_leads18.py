@@ -501,3 +501,53 @@ def test_mon_chardev_on_loopback_reached_by_its_own_user_mode_guest_fails(tmp_pa
         ), key
         for check in ("HVA-033", "HVA-210"):
             assert verdict(a, check, "hv1")[0] == "pass", (key, verdict(a, check, "hv1"))
+
+
+# --- VL18-6: a character device naming its service by name -----------------------------------
+
+
+def _named(service: str) -> str:
+    return (
+        "<devices><serial type='tcp'><source mode='connect' host='127.0.0.1' "
+        f"service='{service}'/><protocol type='raw'/><target port='0'/></serial></devices>"
+    )
+
+
+def test_character_device_naming_its_service_by_name_asks(host_scan) -> None:
+    """VL18-6, HVA-033 and HVA-210 (false passes). `<source mode='connect' host='127.0.0.1'
+    service='redis'/>` was skipped (VL18-3 matched numbers only), so an unapproved
+    redis-server on 127.0.0.1:6379 passed. libvirt hands the service to QEMU as the chardev's
+    port (qemuBuildChrChardevStr: `host=%s,port=%s` of data.tcp.service), and QEMU resolves it
+    when it connects (util/qemu-sockets.c inet_parse_connect_saddr: `getaddrinfo(saddr->host,
+    saddr->port, &ai, &res)`, SOCK_STREAM): the host's /etc/services decides the port.
+    hvaudit does not collect that file, so each check asks, naming the listener and the
+    device. Held: a named device with no loopback listener of its protocol keeps the pass."""
+    dial = "VM dial (<serial type='tcp'> connecting to 127.0.0.1:{s})"
+    a = host_scan(
+        {"listeners": _on_lo("127.0.0.1", 6379, "redis-server", 900)},
+        domains=[domain_xml("dial", body=_named("redis"))],
+    )
+    assert (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"]) == (
+        "manual",
+        "unapproved listeners on the loopback that a character device may reach by a service "
+        "name, which QEMU resolves with the host's /etc/services (not collected): redis-server "
+        f"(tcp/6379) on 127.0.0.1: {dial.format(s='redis')}",
+    )
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-033")
+    assert q is not None and q.startswith(
+        "Does /etc/services on hv1 map any of redis/tcp to tcp/6379? Evidence: `getent "
+        "services NAME/PROTOCOL` on the host"
+    )
+    b = host_scan(
+        {"listeners": _on_lo("127.0.0.1", 16509, "libvirtd", 700)},
+        domains=[domain_xml("dial", body=_named("libvirt-tcp"))],
+    )
+    assert (outcomes(b, "HVA-210")["hv1"], messages(b, "HVA-210")["hv1"]) == (
+        "manual",
+        "on the loopback, and a character device may reach them by a service name, which QEMU "
+        "resolves with the host's /etc/services (not collected): libvirtd (tcp/16509) on "
+        f"127.0.0.1 by {dial.format(s='libvirt-tcp')}",
+    )
+    held = host_scan(domains=[domain_xml("dial", body=_named("redis"))])
+    assert outcomes(held, "HVA-033")["hv1"] == "pass", messages(held, "HVA-033")
+    assert outcomes(held, "HVA-210")["hv1"] == "pass", messages(held, "HVA-210")

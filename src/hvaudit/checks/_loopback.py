@@ -38,6 +38,7 @@ __all__ = [
     "Dial",
     "LoopbackScope",
     "chardev_guests",
+    "chardev_named",
     "chardev_reaching",
     "guest_loopback",
     "guests_reaching",
@@ -46,6 +47,7 @@ __all__ = [
     "loopback_scope",
     "loopback_version",
     "monitor_ports",
+    "named_question",
     "reach_words",
 ]
 
@@ -304,8 +306,48 @@ def chardev_reaching(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:
         (d.vm, d.how)
         for d in chardevs
         if d.protocol == lst.protocol
-        and d.service.isdigit()
-        and int(d.service) == lst.port
+        and _port_number(d.service) == lst.port
         and _loopback_ips(d.host) & at
     ]
     return guests_reaching(mine, h, lst.pid)
+
+
+def _port_number(service: str) -> int | None:
+    """A service given as a port number (ASCII digits), else None: a name."""
+    return int(service) if re.fullmatch("[0-9]{1,5}", service) else None
+
+
+def chardev_named(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:
+    """How each character device of `chardevs` that names its service by name (service='redis',
+    port=ssh) may reach loopback listener `lst` (VL18-6): QEMU resolves the name when it
+    connects (util/qemu-sockets.c inet_parse_connect_saddr: `getaddrinfo(saddr->host,
+    saddr->port, &ai, &res)` with SOCK_STREAM, read with `find_string`; libvirt passes
+    <source service> on as the chardev's port), so the host's /etc/services decides the port,
+    and hvaudit does not collect that file: whether it is `lst`'s port is the question, never
+    a pass. Same protocol and loopback address, and guests_reaching's rule for the VM whose
+    QEMU holds it."""
+    at = _loopback_ips(lst.address)
+    if not at:
+        return []
+    mine = [
+        (d.vm, d.how)
+        for d in chardevs
+        if d.protocol == lst.protocol
+        and d.service
+        and _port_number(d.service) is None
+        and _loopback_ips(d.host) & at
+    ]
+    return guests_reaching(mine, h, lst.pid)
+
+
+def named_question(h: Host, dials: list[Dial], ports: Iterable[tuple[str, int]]) -> str:
+    """The question for character devices naming their service by name that may reach the
+    loopback listeners on `ports` (protocol, port) of host `h` (chardev_named, VL18-6)."""
+    names = sorted({f"{d.service}/{d.protocol}" for d in dials if _port_number(d.service) is None})
+    at = ", ".join(f"{p}/{n}" for p, n in sorted(set(ports)))
+    return (
+        f"Does /etc/services on {h.name} map any of {', '.join(names)} to {at}? Evidence: "
+        "`getent services NAME/PROTOCOL` on the host for each name (QEMU resolves the name "
+        f"with getaddrinfo when it connects). Pass: none maps to {at}; fail: one does, and "
+        "QEMU relays that VM's guest to the listener on that port."
+    )

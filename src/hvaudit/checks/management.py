@@ -31,6 +31,7 @@ from hvaudit.checks._libvirt import (
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
     chardev_guests,
+    chardev_named,
     chardev_reaching,
     guest_loopback,
     guests_reaching,
@@ -38,6 +39,7 @@ from hvaudit.checks._loopback import (
     loopback_guests,
     loopback_scope,
     monitor_ports,
+    named_question,
     reach_words,
 )
 from hvaudit.checks.base import (
@@ -914,6 +916,35 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 "/usr/sbin/sshd with no -f (its -p or -o Port naming that port); fail: another "
                 "binary named sshd, or an sshd with a configuration of its own (-f), which is "
                 "an unreviewed SSH service.",
+            )
+            continue
+        # a device naming its service by name reaches the port /etc/services gives it, which
+        # hvaudit does not read: a question (chardev_named, VL18-6)
+        by_name = {
+            id(lst): (lst, hows)
+            for lst in [*local4, *local6]
+            if unapproved(lst) and (hows := chardev_named(dials.get(h.name, []), h, lst))
+        }
+        if by_name:
+            yield manual(
+                s,
+                "unapproved listeners on the loopback that a character device may reach by a "
+                "service name, which QEMU resolves with the host's /etc/services (not "
+                "collected): "
+                + "; ".join(
+                    sorted(
+                        f"{lst.process} ({lst.protocol}/{lst.port}) on {lst.address}: "
+                        + ", ".join(hows)
+                        for lst, hows in by_name.values()
+                    )[:5]
+                ),
+                *f.sources,
+                *h.facts.qemu_processes.sources,
+                question=named_question(
+                    h,
+                    dials.get(h.name, []),
+                    [(lst.protocol, lst.port) for lst, _ in by_name.values()],
+                ),
             )
             continue
         hidden = sorted(

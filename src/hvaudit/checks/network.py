@@ -17,6 +17,7 @@ from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
     chardev_guests,
+    chardev_named,
     chardev_reaching,
     guest_loopback,
     guests_reaching,
@@ -24,6 +25,7 @@ from hvaudit.checks._loopback import (
     loopback_guests,
     loopback_scope,
     monitor_ports,
+    named_question,
     reach_words,
 )
 from hvaudit.checks.base import (
@@ -1405,6 +1407,24 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *(scope.sources if on_loop else ()),
                 *(h.facts.qemu_processes.sources if by_guest or dialled else ()),
+            )
+        elif named_at := {
+            (lst.protocol, lst.port): f"{name} on {lst.address} by {', '.join(hows)}"
+            for lst, name in named
+            if name is not None
+            and lst.loopback
+            and (hows := chardev_named(dials.get(h.name, []), h, lst))
+        }:
+            # a device naming its service by name reaches the port /etc/services gives it,
+            # which hvaudit does not read (chardev_named, VL18-6)
+            yield manual(
+                s,
+                "on the loopback, and a character device may reach them by a service name, "
+                "which QEMU resolves with the host's /etc/services (not collected): "
+                + "; ".join(sorted(named_at.values())[:5]),
+                *f.sources,
+                *h.facts.qemu_processes.sources,
+                question=named_question(h, dials.get(h.name, []), named_at),
             )
         elif local4 and scope.unread is not None:
             yield manual(
