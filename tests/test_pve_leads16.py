@@ -299,12 +299,14 @@ def test_l16_5_vm_policy_accept_without_a_drop(tmp_path: Path, rules: str) -> No
 
 @pytest.mark.parametrize(
     ("policy", "rules"),
-    [("ACCEPT", "IN DROP -p tcp -dport 23\n"), ("DROP", ""), ("REJECT", "")],
-    ids=["deny-list", "drop", "reject"],
+    [("ACCEPT", "IN DROP -source 0.0.0.0/0\nIN DROP -source ::/0\n"), ("DROP", ""), ("REJECT", "")],
+    ids=["drops-every-source", "drop", "reject"],
 )
 def test_l16_5_held_vm_firewall_that_filters(tmp_path: Path, policy: str, rules: str) -> None:
-    """Held twins: a deny-list (policy ACCEPT with a DROP rule), and the DROP or REJECT
-    policy without rules, filter inbound traffic."""
+    """Held twins: policy ACCEPT after DROPs of every IPv4 and every IPv6 source, and the DROP
+    or REJECT policy without rules, filter inbound traffic. (A deny-list, policy ACCEPT after
+    `IN DROP -p tcp -dport 23`, was held here; it admits every other packet and fails since
+    L18-7P: tests/test_pve_leads18.py.)"""
     fw = VM200_FW.replace("policy_in: DROP", f"policy_in: {policy}").replace(
         "GROUP webserver -i net0\n", rules
     )

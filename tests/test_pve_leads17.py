@@ -148,17 +148,19 @@ def test_l17_1_security_group_accept_first(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "rules",
     [
-        "IN DROP -p tcp -dport 23\nIN ACCEPT\n",
+        "IN DROP -p tcp\nIN ACCEPT -p tcp\n",
         "IN ACCEPT -i net1\n",
         "|IN ACCEPT\n",
         "IN ACCEPT -source 192.0.2.0/24\n",
         "IN ACCEPT -p tcp -dport 443\n",
         "IN HTTPS(ACCEPT)\n",
     ],
-    ids=["deny-list", "other-nic", "disabled", "narrow-source", "one-port", "macro"],
+    ids=["protocol-dropped-first", "other-nic", "disabled", "narrow-source", "one-port", "macro"],
 )
 def test_l17_1_held_vm_chain_that_filters(tmp_path: Path, rules: str) -> None:
-    """Held twins: a DROP before the ACCEPT (a deny-list, as L16-5's held twin), a rule of
+    """Held twins: a DROP of every tcp port before the ACCEPT of tcp (L18-6P's reading; a
+    deny-list, `IN DROP -p tcp -dport 23` before `IN ACCEPT`, was held here and fails since
+    L18-7P: tests/test_pve_leads18.py), a rule of
     another NIC (skipped for net0's chain), a disabled rule, and ACCEPTs narrowed by source,
     port or macro leave the DROP policy filtering the rest."""
     assert _vm(tmp_path, rules) == HELD_VM

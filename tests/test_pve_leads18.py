@@ -57,6 +57,24 @@ Findings:
   ports `_opens` asks): the class of L17-2 for "every port". A DROP or REJECT of every source
   restricted to a transport protocol and ports takes those ports, per IP version, from a later
   ACCEPT of the protocol.
+- L18-7P (false pass; wording and a wrong fail too): the VM chain (`_vm_opened`, HVA-303) took
+  any DROP or REJECT before an unrestricted ACCEPT as filtering its IP versions, however
+  narrow (`-source 0.0.0.0/1`, a /7, one host, telnet, an IP set of IPv4 entries), and
+  `_admits_everything` failed policy ACCEPT only with no DROP at all: `IN DROP -source
+  192.0.2.99` then `IN ACCEPT` (or `policy_in: ACCEPT`) passed "1 interface(s) behind the VM
+  firewall". pve-firewall ruleset_generate_vm_rules adds the VM's rules to the NIC's chain in
+  order, then the policy (generate_tap_rules_direction), first match; a set's rule matches
+  each version's packets against that version's part of the set, the VM's own set first
+  (ipt_gen_src_or_dst_match `$is_scope->('guest') && $fw_conf->{ipset}->{$name}`,
+  compute_ipset_chain_name($fw_conf->{vmid}, $name, $ipversion)). The VM chain now reads as
+  the host chain (L18-5P/6P's `_rule_versions`, with the VM's sets and aliases first): a DROP
+  closes a version only when it drops every address of it, one of a protocol's ports from
+  every source takes them from a later ACCEPT, and the ACCEPT policy ends the chain as an
+  unrestricted ACCEPT ("the input policy ACCEPT accepts every inbound packet no rule before it
+  drops or rejects"). An ACCEPT from a one-version set names that version (was "every inbound
+  packet"), and after a DROP of every IPv4 source it admits nothing (was a wrong fail). L16-5's
+  and L17-1's held deny-list (`IN DROP -p tcp -dport 23` before `IN ACCEPT` or the ACCEPT
+  policy) fails now; their held twins drop every source instead.
 
 Read, not pinned (lead 3, `expire`): parse_user_config drops a user whose `expire` is not
 ASCII digits (P17's reading), which hvaudit keeps as never expiring (`_expired`: int() fails):
@@ -81,7 +99,8 @@ Held (kept as tests): a bridged NIC's HVA-303/092 passes; pvedaemon on 127.0.0.1
 route_localnet 0 everywhere and no user-mode guest (HVA-210 passes); `serial0: socket` with
 `-serial chardev:serial0` (no host device); a DROP of another protocol or of a third of the
 ports before `IN ACCEPT -p tcp` (still fails); a DROP to the node's own gateway address
-(closes IPv4 by P14-2's premise).
+(closes IPv4 by P14-2's premise); the VM chain closed by DROPs of every IPv4 and IPv6 source
+(cluster set of both halves, the VM's own alias and set).
 
 Probed by script, not kept (the verdict was right): an ACCEPT of 8006 from a set of an IPv6
 /32 or from `2001:db8::/32` fails HVA-313 (L17-3's /32 is wide; no IPv6 /32 is read as
@@ -89,13 +108,12 @@ narrow); a DROP of 8006 from every source before an ACCEPT of it from an IPv4 se
 
 Tally: 8 cases for L18-1/2 (6 failed on main 65d4708, 2 held); L18-4P: 12 cases, 11 failed on
 main 4126833, 1 held; L18-5P/6P: 16 cases, 13 failed on main 4126833 (one of them the
-IPv4-only DROP's wording, kept in the held test), 3 held.
+IPv4-only DROP's wording, kept in the held test), 3 held; L18-7P: 16 cases, 13 failed on main 2ce2f9a, 3 held.
 
 Leads left (not settled in the time): the SPICE model (proxmox_model gives qxl a UNIX socket
 /var/run/qemu-server/<vmid>.spice that does not exist and virtio displays none; qemu-server
 starts a loopback TLS port with a spiceproxy ticket): the model and any wording built on it;
-the VM chain (`_vm_opened`) still takes any DROP as a deny-list and an ACCEPT from a set of
-one IP version as both versions'; a DROP to the node's own address (P14-2's premise) closes
+a DROP to the node's own address (P14-2's premise) closes
 its version though the node's other addresses stay open; a host device reached by another
 name (`/dev/char/10:224`, a /dev/serial/by-id link to the TPM or console) is the question,
 not HVA-056's fail; proxmox-firewall's per-version sets were not read (assumed as
@@ -523,3 +541,125 @@ def test_l18_5p_held_drop_to_the_nodes_own_address(tmp_path: Path) -> None:
     assert _chain(tmp_path, "IN DROP -dest 10.0.0.21\nIN ACCEPT") == _opened(
         10, "IN ACCEPT", "every inbound IPv6 packet"
     )
+
+
+# --- L18-7P: the VM chain, first match, by IP version ----------------------------------------------
+
+VM200_FW = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+
+
+def _vm_chain(tmp_path: Path, rules: str, policy: str = "DROP", extra: str = "") -> tuple[str, str]:
+    """HVA-303 of VM 200 (web-10, one NIC net0) on the live node, its 200.fw [RULES] (line 12
+    on, after `extra` sections) replaced by `rules`, its policy_in `policy`; cluster.fw holds
+    SETS. pve-firewall parses a rule when it reads it (generic_fw_config_parser ->
+    parse_fw_rule -> verify_rule), so a set or alias it names comes before [RULES]."""
+    from test_redteam15_pve_probes import CLUSTER_FW
+
+    fw = (
+        VM200_FW.replace("policy_in: DROP", f"policy_in: {policy}")
+        .replace("[RULES]", extra + "[RULES]")
+        .replace("GROUP webserver -i net0\n", rules + "\n")
+    )
+    cluster = CLUSTER_FW.replace("[IPSET management]", SETS + "[IPSET management]")
+    got = _node(tmp_path, {"etc/pve/firewall/200.fw": fw, "etc/pve/firewall/cluster.fw": cluster})
+    return got[("HVA-303", "web-10")]
+
+
+def _vm_open(what: str) -> tuple[str, str]:
+    head = "packet or every port of a protocol" if " port" in what.split("`")[-1] else "packet"
+    return ("fail", f"1 of 1 interface(s) admit every inbound {head}: net0: {what}")
+
+
+LEFT = "that no rule before it drops or rejects"
+VM_PASS = ("pass", "1 interface(s) behind the VM firewall")
+
+
+@pytest.mark.parametrize(
+    ("rules", "extra", "what"),
+    [
+        ("IN DROP -source 0.0.0.0/1\nIN ACCEPT", "", f"every inbound packet {LEFT}"),
+        ("IN DROP -source 10.0.0.0/7\nIN ACCEPT", "", f"every inbound packet {LEFT}"),
+        ("IN DROP -source 192.0.2.99\nIN ACCEPT", "", f"every inbound packet {LEFT}"),
+        ("IN DROP -source +all4\nIN ACCEPT", "", f"every inbound IPv6 packet {LEFT}"),
+        (
+            "IN DROP -source +all4\nIN ACCEPT",
+            "[IPSET all4] # the VM's own, one half\n0.0.0.0/1\n\n",
+            f"every inbound packet {LEFT}",
+        ),
+        ("IN DROP -p tcp -dport 23\nIN ACCEPT", "", f"every inbound packet {LEFT}"),
+        ("IN DROP -source 192.0.2.99\nIN ACCEPT -p tcp", "", f"every tcp port {LEFT}"),
+    ],
+    ids=["half", "ipv4-7", "one-host", "ipv4-set", "vm-set-first", "deny-list", "tcp"],
+)
+def test_l18_7p_vm_drop_of_some_packets_is_no_filter(
+    tmp_path: Path, rules: str, extra: str, what: str
+) -> None:
+    """Was pass "1 interface(s) behind the VM firewall": `_vm_opened` took any DROP or REJECT
+    before the ACCEPT, however narrow, as filtering its IP versions. pve-firewall
+    ruleset_generate_vm_rules adds the VM's rules to the NIC's chain in order and iptables
+    takes the first match, so `IN DROP -source 0.0.0.0/1` (a /7, one host, telnet) leaves every
+    other packet to `IN ACCEPT`, as the host chain reads it (L18-5P/6P). A set's rule matches
+    each IP version's packets against that version's part of the set (ipt_gen_src_or_dst_match
+    compute_ipset_chain_name($fw_conf->{vmid}, $name, $ipversion); generate_ipset_chains
+    `$nethash->{$ver}`; github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm): `+all4`
+    (cluster.fw: every IPv4 address) drops no IPv6 packet. And the VM's own set of that name
+    comes first (`if ($is_scope->('guest') && $fw_conf && $fw_conf->{ipset}->{$name})`): here
+    one half of IPv4."""
+    assert _vm_chain(tmp_path, rules, extra=extra) == _vm_open(
+        f"line {13 + extra.count(chr(10))} `{rules.rsplit(chr(10), 1)[1]}` accepts {what}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "what"),
+    [
+        ("IN DROP -p tcp -dport 23", "packet"),
+        ("IN DROP -source 192.0.2.99", "packet"),
+        ("IN DROP -source +all4", "IPv6 packet"),
+    ],
+    ids=["deny-list", "one-host", "ipv4-set"],
+)
+def test_l18_7p_vm_policy_accept_after_a_narrow_drop(tmp_path: Path, rules: str, what: str) -> None:
+    """Was pass (L16-5 held the deny-list): `_admits_everything` failed policy ACCEPT only
+    with no DROP or REJECT at all. The policy ends the NIC's chain (generate_tap_rules_direction
+    `$policy = $options->{policy_in} || 'DROP'`) and takes every packet the rules before it
+    leave: after a DROP of telnet, of one host, or of every IPv4 source, every other packet
+    (every IPv6 one)."""
+    assert _vm_chain(tmp_path, rules, policy="ACCEPT") == _vm_open(
+        f"the input policy ACCEPT accepts every inbound {what} no rule before it drops or rejects"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "what"),
+    [("IN ACCEPT -source +wide4", "IPv4"), ("IN ACCEPT -source +wide6", "IPv6")],
+    ids=["ipv4", "ipv6"],
+)
+def test_l18_7p_vm_accept_from_a_set_of_one_version(tmp_path: Path, rules: str, what: str) -> None:
+    """Was "accepts every inbound packet" (wording): `+wide4` (10.0.0.0/7) has no IPv6 entry, so
+    the rule's IPv6 chain matches the set's empty -v6 ipset: it admits IPv4 only."""
+    assert _vm_chain(tmp_path, rules) == _vm_open(
+        f"line 12 `IN ACCEPT` accepts every inbound {what} packet before any rule drops or rejects"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "extra", "policy"),
+    [
+        ("IN DROP -source 0.0.0.0/0\nIN DROP -source ::/0\nIN ACCEPT", "", "DROP"),
+        ("IN DROP -source +all4\nIN DROP -source ::/0\nIN ACCEPT", "", "DROP"),
+        ("IN DROP -source 0.0.0.0/0\nIN ACCEPT -source +wide4", "", "DROP"),
+        (
+            "IN DROP -source every4\nIN DROP -source +every6",
+            "[ALIASES]\nevery4 0.0.0.0/0\n\n[IPSET every6]\n::/1\n8000::/1\n\n",
+            "ACCEPT",
+        ),
+    ],
+    ids=["both-versions", "ipv4-set-and-ipv6", "accept-of-a-closed-version", "vm-alias-and-set"],
+)
+def test_l18_7p_held_vm_chain_closed(tmp_path: Path, rules: str, extra: str, policy: str) -> None:
+    """Held: DROPs of every IPv4 and every IPv6 source (a cluster set of both IPv4 halves; the
+    VM's own alias and set, resolve_alias and ipt_gen_src_or_dst_match reading its file first)
+    close the chain before the ACCEPT or the ACCEPT policy; an ACCEPT from an IPv4-only set
+    after every IPv4 source was dropped admits nothing."""
+    assert _vm_chain(tmp_path, rules, policy, extra) == VM_PASS

@@ -1074,7 +1074,10 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     a fail, not a NIC behind a firewall (`_admits_everything`, L16-5). Nor does one whose
     chain reaches an IN ACCEPT that restricts nothing before any rule that drops or rejects,
     whatever the policy after it: the NIC's chain holds the VM's rules in order, first match
-    (L17-1). A NIC without `bridge` is QEMU's user-mode network (`-netdev type=user`, no tap,
+    (L17-1). A DROP or REJECT before it closes an IP version only when it drops every address
+    of it, and the ACCEPT policy ends the chain as an unrestricted ACCEPT: a DROP of some
+    sources or ports leaves the rest to what follows (`_vm_opened`, the host chain's per-version
+    reading, L18-7P). A NIC without `bridge` is QEMU's user-mode network (`-netdev type=user`, no tap,
     so no firewall bridge and no VM chain): a fail, whatever `firewall=` says (L18-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -1163,91 +1166,117 @@ def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
 
 def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
     """Where the VM firewall's input chain of NIC `netid` accepts every inbound packet (of an IP
-    version) before any rule drops or rejects one (L17-1): pve-firewall ruleset_generate_vm_rules
-    adds the VM's rules in order (`next if $rule->{iface} && $rule->{iface} ne $netid`, a rule
-    of one IP version only to that version's chain, a `GROUP` rule jumping to its security
-    group's rules, ruleset_add_group_rule), then the policy (generate_tap_rules_direction);
-    iptables takes the first rule that matches. An IN ACCEPT restricting nothing (no option
-    but -log, a /7 (IPv6 /32) or wider -source or -dest: `_wide`) ahead of every DROP and REJECT of its IP
-    version admits every inbound packet of it whatever the policy; a DROP or REJECT before it,
-    however narrow, is a deny-list (L16-5's held twin). proxmox-firewall applies the rules it
-    alone takes (`pve_refused`)."""
+    version) or every port of a protocol (L17-1): pve-firewall ruleset_generate_vm_rules adds
+    the VM's rules in order (`next if $rule->{iface} && $rule->{iface} ne $netid`, a rule of
+    one IP version only to that version's chain, a `GROUP` rule jumping to its security
+    group's rules, ruleset_add_group_rule), then the policy (generate_tap_rules_direction
+    `$options->{policy_in} || 'DROP'`); iptables takes the first rule that matches. An IN
+    ACCEPT restricting nothing (no option but -log, a /7 (IPv6 /32) or wider -source or -dest:
+    `_rule_versions`) admits every inbound packet of each IP version no earlier rule closed,
+    and a policy_in ACCEPT ends the chain as such an ACCEPT. A DROP or REJECT closes a version
+    only when its -source and -dest hold every address of it and nothing else narrows it; one
+    of a transport protocol's ports from every source takes those ports from a later ACCEPT
+    of the protocol; a narrower one leaves the rest to the rules after it (the host chain's
+    reading, L18-5P/6P; `_rule_versions` with the VM's own sets and aliases first,
+    ipt_gen_src_or_dst_match: a set's rule matches each version's packets against that
+    version's part of it, L18-7P). proxmox-firewall applies the rules it alone takes
+    (`pve_refused`)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
-    filtered: set[int] = set()
+    if cluster is None:
+        return None
+    closed: set[int] = set()
+    taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    partial: set[int] = set()
+    rules: list[dict[str, object]] = []
     for r in fw.effective_rules():
         iface = r["options"].get("iface") if isinstance(r["options"], dict) else None
         if iface and iface != netid and (nft or iface != "0"):
             continue
         if r["type"] == "group":
-            if cluster is None:
-                return None
-            inner = [
+            rules += [
                 {**g, "line": f"{r['line']} (group {r['action']} line {g['line']})"}
                 for g in cluster.groups.get(str(r["action"]), [])
                 if g["enabled"] and not g.get("errors")
             ]
         else:
-            inner = [r]
-        for g in inner:
-            if g["type"] != "in" or (g.get("pve_refused") and not nft):
-                continue
-            version = g.get("ipversion")
-            versions = {version} if isinstance(version, int) else {4, 6}
-            if g["action"] in ("DROP", "REJECT"):
-                filtered |= versions
-                continue
-            shown = g["options"]
-            assert isinstance(shown, dict)
-            opts = {k: v for k, v in shown.items() if nft or k not in perl_false(shown)}
-            # the sender chooses its source port: an ACCEPT's -sport narrows nothing (P17-1)
-            narrowing = set(opts) - {"log", "source", "dest", "iface", "sport"}
-            if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
-                narrowing.discard("proto")
-            wide = cluster is not None and all(
-                any(_vm_wide(x, fw, cluster) for x in str(opts[key]).split(",") if x.strip())
-                for key in ("source", "dest")
-                if str(opts.get(key) or "").strip()
-            )
-            reached = versions - filtered
-            # every port of a transport protocol opens the NIC as it does the node (`_opens`,
-            # P17-6)
-            what = _opens(narrowing, str(opts.get("proto") or "").lower(), opts)
-            if g["macro"] or what is None or not wide or not reached:
-                continue
-            family = f"IPv{min(reached)} " if reached != {4, 6} else ""
-            if narrowing:
-                text = "IN ACCEPT" + "".join(
-                    f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
-                    for k in ("proto", "dport", "sport")
-                    if k in shown
-                )
-                return (
-                    f"{netid}: line {g['line']} `{text}` accepts {family}{what} before any "
-                    "rule drops or rejects"
-                )
-            return (
-                f"{netid}: line {g['line']} `IN ACCEPT` accepts every inbound {family}packet "
-                "before any rule drops or rejects"
-            )
-    return None
-
-
-def _vm_wide(item: str, fw: FirewallFile, cluster: FirewallFile) -> bool:
-    """`_wide` of a VM rule's -source/-dest element: pve-firewall ipt_gen_src_or_dst_match looks
-    a `+name` or alias up in the VM's own file first (scope `guest/` or none), then the
-    cluster's (`dc/` or none)."""
-    text = item.strip()
-    scope, _, name = text.lstrip("+").rpartition("/")
-    if scope != "dc" and text.startswith("+") and name in fw.ipsets:
-        return any(
-            not e.nomatch
-            and _is_wide(fw.aliases.get(e.cidr.lower()) or _resolve_alias(e.cidr, cluster))
-            for e in fw.usable(name)
+            rules.append(r)
+    if fw.options.get("policy_in", "DROP") == "ACCEPT":
+        rules.append(
+            {"type": "in", "action": "ACCEPT", "macro": None, "options": {}, "line": "policy"}
         )
-    if scope != "dc" and not text.startswith("+") and name.lower() in fw.aliases:
-        return _is_wide(fw.aliases[name.lower()])
-    return _wide(text, cluster)
+    for g in rules:
+        if g["type"] != "in" or (g.get("pve_refused") and not nft) or g["macro"]:
+            continue
+        version = g.get("ipversion")
+        reached = ({version} if isinstance(version, int) else {4, 6}) - closed
+        shown = g["options"]
+        assert isinstance(shown, dict)
+        opts = {k: v for k, v in shown.items() if nft or k not in perl_false(shown)}
+        accept = g["action"] == "ACCEPT"
+        narrowing = set(opts) - {"log", "source", "dest", "iface"}
+        # the sender chooses its source port: an ACCEPT's -sport narrows nothing (P17-1), a
+        # DROP's only when it is not every port
+        if "sport" in opts and (accept or _pve_ports(str(opts["sport"])) > 65535):
+            narrowing.discard("sport")
+        if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
+            narrowing.discard("proto")
+        if not accept:
+            # a DROP or REJECT reached, however narrow: the ACCEPT after it admits what it leaves
+            partial |= reached
+        reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=fw)
+        proto = str(opts.get("proto") or "").lower()
+        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
+        if not reached:
+            continue
+        if not accept:
+            if not narrowing:
+                closed |= reached
+            elif narrowing <= {"proto", "dport"} and key in (
+                "tcp",
+                "udp",
+                "sctp",
+                "dccp",
+                "udplite",
+            ):
+                dport = str(opts.get("dport") or "")
+                for v in reached:
+                    taken.setdefault((v, key), []).extend(
+                        _pve_port_intervals(dport) if dport else [(0, 65535)]
+                    )
+            continue
+        what = _opens(narrowing, proto, opts)
+        if what is None:
+            continue
+        if narrowing:
+            # the ports the DROPs before it left: still more than half of them? (L18-6P)
+            reached = {
+                v
+                for v in reached
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+            }
+            if not reached:
+                continue
+        family = f"IPv{min(reached)} " if reached != {4, 6} else ""
+        before = (
+            " that no rule before it drops or rejects"
+            if reached & partial
+            else " before any rule drops or rejects"
+        )
+        if g["line"] == "policy":
+            return (
+                f"{netid}: the input policy ACCEPT accepts every inbound {family}packet no rule "
+                "before it drops or rejects"
+            )
+        if narrowing:
+            text = "IN ACCEPT" + "".join(
+                f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
+                for k in ("proto", "dport", "sport")
+                if k in shown
+            )
+            return f"{netid}: line {g['line']} `{text}` accepts {family}{what}{before}"
+        return f"{netid}: line {g['line']} `IN ACCEPT` accepts every inbound {family}packet{before}"
+    return None
 
 
 @check(
@@ -2496,7 +2525,9 @@ def _is_wide(cidr: str) -> bool:
 IPV6_WIDE_PREFIX = 32
 
 
-def _item_versions(item: str, cluster: FirewallFile, every: bool) -> set[int]:
+def _item_versions(
+    item: str, cluster: FirewallFile, every: bool, fw: FirewallFile | None = None
+) -> set[int]:
     """The IP versions for which a rule's -source/-dest element admits a wide network (`_wide`),
     or, with `every`, every address of the version: a /0, a range from the first address to
     the last, an alias of one, or an IP set whose entries of the version together cover every
@@ -2505,19 +2536,31 @@ def _item_versions(item: str, cluster: FirewallFile, every: bool) -> set[int]:
     and one -v6 per set) and a rule naming a set matches each chain's packets against that
     version's set (ipt_gen_src_or_dst_match: compute_ipset_chain_name($vmid, $name,
     $ipversion); github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm): a set holding IPv4
-    entries only matches no IPv6 packet (L18-5P)."""
+    entries only matches no IPv6 packet (L18-5P). A VM's rule (`fw`, the VM's own file) names
+    its own set or alias first, then the cluster's (scopes `guest/` and `dc/`), and its set's
+    alias entries resolve the same way (ipt_gen_src_or_dst_match, resolve_alias)."""
     text = item.strip()
+    scope, _, bare = text.lstrip("+").rpartition("/")
+    own = fw if fw is not None and scope != "dc" else None
+
+    def resolve(entry: str) -> str:
+        mine = own.aliases.get(entry.strip().lower()) if own is not None else None
+        return mine or _resolve_alias(entry, cluster)
+
     if not text.startswith("+"):
-        target = _resolve_alias(text, cluster)
+        target = resolve(bare) if own is not None and bare.lower() in own.aliases else text
+        target = _resolve_alias(target, cluster)
         version = 6 if ":" in target else 4
         return {version} if (_is_every(target) if every else _is_wide(target)) else set()
-    name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
-    entries: list[tuple[IpsetEntry | None, str]] = [
-        (e, _resolve_alias(e.cidr, cluster)) for e in cluster.usable(name)
-    ]
-    local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
-    if name == "management" and local:
-        entries.append((None, local))
+    name = bare.lower()
+    entries: list[tuple[IpsetEntry | None, str]]
+    if own is not None and name in own.ipsets:
+        entries = [(e, resolve(e.cidr)) for e in own.usable(name)]
+    else:
+        entries = [(e, _resolve_alias(e.cidr, cluster)) for e in cluster.usable(name)]
+        local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
+        if name == "management" and local:
+            entries.append((None, local))
     out: set[int] = set()
     for version in (4, 6):
         mine = [(e, t) for e, t in entries if (":" in t) == (version == 6)]
@@ -2558,16 +2601,21 @@ def _is_every(cidr: str) -> bool:
 
 
 def _rule_versions(
-    opts: Mapping[str, object], versions: set[int], cluster: FirewallFile, every: bool
+    opts: Mapping[str, object],
+    versions: set[int],
+    cluster: FirewallFile,
+    every: bool,
+    fw: FirewallFile | None = None,
 ) -> set[int]:
     """The IP versions of `versions` for which a rule's -source and -dest (each a list, as
     wide as its widest element, P14-1) are wide, or with `every` cover every address of the
-    version (a DROP that leaves some sources to a later rule closes nothing for it: L18-5P)."""
+    version (a DROP that leaves some sources to a later rule closes nothing for it: L18-5P).
+    `fw`: a VM's own file, whose sets and aliases its rules name first (`_item_versions`)."""
     out = set(versions)
     for key in ("source", "dest"):
         items = [x for x in str(opts.get(key) or "").split(",") if x.strip()]
         if items:
-            out &= set().union(*(_item_versions(x, cluster, every) for x in items))
+            out &= set().union(*(_item_versions(x, cluster, every, fw) for x in items))
     return out
 
 
