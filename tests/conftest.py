@@ -543,6 +543,18 @@ HARDENED_HOST: dict[str, Any] = {
     ),
     "ip-addr": (IP_ADDR, 0),
     "ip-link": (IP_LINK, 0),
+    # `bridge -j vlan show` (iproute2 bridge/vlan.c): the uplink bond0 carries VLANs 10 and 20,
+    # web01's tap vnet0 only VLAN 10, untagged
+    "bridge-vlans": (
+        json.dumps(
+            [
+                {"ifname": "bond0", "vlans": [{"vlan": 10}, {"vlan": 20}]},
+                {"ifname": "br0", "vlans": [{"vlan": 1, "flags": ["PVID", "Egress Untagged"]}]},
+                {"ifname": "vnet0", "vlans": [{"vlan": 10, "flags": ["PVID", "Egress Untagged"]}]},
+            ]
+        ),
+        0,
+    ),
     # bond0's members in the slots of two root ports (sysfs-class-net symlinks)
     "net-devices": (
         "lrwxrwxrwx 1 root root 0 Nov 27 04:00 bond0 -> ../../devices/virtual/net/bond0\n"

@@ -49,12 +49,15 @@ not probed.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from conftest import IP_LINK, messages, outcomes
 from test_nwfilter_stock import STOCK
 from test_redteam3_vm_probes import dev, filtered_node, verdict
+from test_redteam8_host_probes import _scan_without
 
 
 def _nic(mac: str, filt: str, ip: str = "10.0.0.5") -> str:
@@ -264,3 +267,109 @@ def test_partial_masks_still_widen(tmp_path: Path, rule: str, kind: str) -> None
     assert msg.startswith("52:54:00:18:02:02: filter 'site-fast' accepts what the guest sends")
     assert f"{kind} spoofing is not stopped" in msg
     assert kind == "MAC" or "MAC spoofing" not in msg
+
+
+def manual_question(a: object, check_id: str, subject: str) -> str:
+    """The question of one check's outcome for one subject."""
+    (q,) = [
+        r.outcome.question
+        for r in a.results  # type: ignore[attr-defined]
+        if r.check.id == check_id and r.outcome.subject.name == subject
+    ]
+    return str(q)
+
+
+# --- R18N-3 HVA-195: a VLAN-filtering bridge's VM ports may be trunks ----------------------------
+
+
+def _port_vlans(vnet0: list[dict[str, object]]) -> tuple[str, int]:
+    """`bridge -j vlan show` of the hardened host with vnet0's VLAN entries replaced."""
+    return (
+        json.dumps(
+            [
+                {"ifname": "bond0", "vlans": [{"vlan": 10}, {"vlan": 20}, {"vlan": 30}]},
+                {"ifname": "br0", "vlans": [{"vlan": 1, "flags": ["PVID", "Egress Untagged"]}]},
+                {"ifname": "vnet0", "vlans": vnet0},
+            ]
+        ),
+        0,
+    )
+
+
+def test_hook_trunked_tap_on_a_filtering_bridge_is_asked(host_scan) -> None:
+    """R18N-3. br0 filters VLANs (vlan_filtering 1) and its uplink bond0 carries VLANs 10, 20
+    and 30; a libvirt hook script ran `bridge vlan add dev vnet0 vid 10-12` and `... vid 20`.
+    iproute2 bridge/vlan.c (read with `find_string`: open_vlan_port prints "ifname" and
+    "vlans", print_range "vlan" and "vlanEnd") shows vnet0 in 10-12 and 20: the bridge forwards
+    the guest's frames tagged 10 or 20 into those VLANs of the uplink (Linux br_vlan.c
+    __allowed_ingress admits a tagged frame whose VID the port is a member of). hvaudit read
+    vlan_filtering 1 and passed without reading the ports' VLANs. Right: a question naming the
+    port and its VLANs."""
+    a = host_scan(
+        {"bridge-vlans": _port_vlans([{"vlan": 10, "vlanEnd": 12}, {"vlan": 20, "flags": []}])}
+    )
+    assert outcomes(a, "HVA-195") == {"hv1": "manual"}, messages(a, "HVA-195")
+    assert messages(a, "HVA-195")["hv1"] == (
+        "VM port(s) in several VLANs of a VLAN-filtering bridge: vnet0 on br0 (VLANs 10-12, "
+        "20): each guest can send tagged frames into every VLAN listed"
+    )
+    assert manual_question(a, "HVA-195", "hv1").startswith(
+        "Is each listed VM approved to reach every VLAN its port is in"
+    )
+
+
+def test_port_vlans_not_collected_is_asked(tmp_path: Path) -> None:
+    """R18N-3, no evidence: a bundle without `bridge -j vlan show` (an older collector) cannot
+    tell an access port from a trunk: a question naming what to run, never the pass it had."""
+    a = _scan_without(tmp_path, "host/commands/bridge-vlans.txt")
+    assert outcomes(a, "HVA-195") == {"hv1": "manual"}, messages(a, "HVA-195")
+    assert messages(a, "HVA-195")["hv1"] == (
+        "VM bridge(s) br0 filter VLANs, but the VLANs of their VM ports were not read "
+        "(host/commands/bridge-vlans.txt was not collected)"
+    )
+    assert "`bridge -j vlan show` on the host" in manual_question(a, "HVA-195", "hv1")
+
+
+def test_port_vlans_old_iproute2_shape_is_asked(host_scan) -> None:
+    """R18N-3: iproute2 before 4.20 printed `{"br0": [...]}`, the lists keyed by port name
+    (bridge/vlan.c with jsonw_name of the port). Not the shape read: unread, a question."""
+    a = host_scan({"bridge-vlans": (json.dumps({"vnet0": [{"vlan": 10}, {"vlan": 20}]}), 0)})
+    assert outcomes(a, "HVA-195") == {"hv1": "manual"}, messages(a, "HVA-195")
+    assert messages(a, "HVA-195")["hv1"].startswith(
+        "VM bridge(s) br0 filter VLANs, but the VLANs of their VM ports were not read"
+    )
+
+
+def test_one_vlan_per_vm_port_passes(host_scan) -> None:
+    """Held (R18N-3's twin): vnet0 only in VLAN 10 (its PVID, untagged): pass."""
+    a = host_scan({"bridge-vlans": _port_vlans([{"vlan": 10, "flags": ["PVID"]}])})
+    assert outcomes(a, "HVA-195") == {"hv1": "pass"}, messages(a, "HVA-195")
+    assert messages(a, "HVA-195")["hv1"] == (
+        "every VM bridge with an uplink filters VLANs or carries one VLAN"
+    )
+
+
+def test_filtering_bridge_on_a_vlan_subinterface_needs_no_port_vlans(host_scan) -> None:
+    """Held (R18N-3's edge): br0's only uplink is bond0.20, a VLAN sub-interface: whatever VLANs
+    vnet0 is in, what leaves the bridge goes out in VLAN 20 alone (tagged frames inside it):
+    pass without `bridge vlan show`."""
+    links = json.loads(IP_LINK)
+    for d in links:
+        if d["ifname"] == "bond0":
+            del d["master"]
+            d["linkinfo"] = {"info_kind": "bond"}
+    links.append(
+        {
+            "ifindex": 8,
+            "ifname": "bond0.20",
+            "link": "bond0",
+            "master": "br0",
+            "linkinfo": {
+                "info_kind": "vlan",
+                "info_data": {"protocol": "802.1Q", "id": 20},
+                "info_slave_kind": "bridge",
+            },
+        }
+    )
+    a = host_scan({"ip-link": (json.dumps(links), 0), "bridge-vlans": ("", 1)})
+    assert outcomes(a, "HVA-195") == {"hv1": "pass"}, messages(a, "HVA-195")

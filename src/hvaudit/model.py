@@ -908,6 +908,9 @@ class HostFacts:
     it, tag and all, in its port's PVID)."""
     bridge_qinq: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Linux bridges with vlan_filtering on and vlan_protocol 802.1ad."""
+    bridge_port_vlans: Fact[dict[str, tuple[int, ...]]] = field(default_factory=_na)
+    """Bridge port -> the VLAN ids it is a member of (`bridge -j vlan show`; a range counts
+    each id), for the ports of VLAN-filtering bridges; a port not listed is in none."""
     link_info: Fact[dict[str, tuple[str, str, str]]] = field(default_factory=_na)
     """Interface -> (kind, parent device, lower link): ("", "0000:3b:00.0", "") for a PCI NIC,
     ("vlan", "", "bond0") for bond0.20."""

@@ -1282,7 +1282,16 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
     `vlan_protocol 802.1ad`) does not filter 802.1Q: Linux net/bridge/br_vlan.c
     __allowed_ingress takes a frame tagged with the other protocol as untagged ("Protocol-
     mismatch") and forwards it in the port's PVID with the guest's 802.1Q tag still in it, so
-    it counts as a bridge without vlan_filtering."""
+    it counts as a bridge without vlan_filtering.
+
+    A bridge that filters VLANs keeps a guest to its port's VLANs only: a tap the kernel adds
+    gets the bridge's default_pvid alone, but a hook script (/etc/libvirt/hooks/qemu, `bridge
+    vlan add dev vnet0 vid 10-20`) may make it a member of several, a trunk into each
+    (R18N-3). The ports' VLANs are `bridge -j vlan show`'s (iproute2 bridge/vlan.c: per port
+    "ifname" and "vlans", each {"vlan", "vlanEnd" for a range, "flags"}); not read, a
+    filtering bridge with a plain uplink and VM ports is a question, never a pass; a VM port
+    in several VLANs, a question whether its VM is approved to reach each. A filtering bridge
+    whose uplinks are all VLAN sub-interfaces carries one VLAN whatever its ports' VLANs are."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, vf, info = h.facts.bridges, h.facts.bridge_vlan_filtering, h.facts.link_info
@@ -1296,6 +1305,9 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
         unfiltered: list[str] = []
         trunks: list[str] = []
         ovs: list[str] = []
+        unread: list[str] = []  # filtering bridges whose VM ports' VLANs were not read
+        trunked: list[str] = []  # VM ports of filtering bridges in several VLANs
+        port_vlans = h.facts.bridge_port_vlans
         for br, members in sorted(bridges.get().items()):
             if not (br in defined or any(m.startswith(vm_ports) for m in members)):
                 continue
@@ -1303,9 +1315,22 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
                 ovs.append(br)  # its ports (uplinks, VM taps) show master ovs-system only
                 continue
             uplinks = [m for m in members if not m.startswith(vm_ports)]
-            if not uplinks or vf.get().get(br):
-                continue
             plain = [u for u in uplinks if info.get().get(u, ("", "", ""))[0] != "vlan"]
+            if vf.get().get(br):
+                guests = [m for m in members if m.startswith(vm_ports)]
+                if not plain or not guests:
+                    continue
+                if not port_vlans.known:
+                    unread.append(br)
+                    continue
+                refs.extend(port_vlans.sources)
+                for m in guests:
+                    ids = port_vlans.get().get(m, ())
+                    if len(ids) > 1:
+                        trunked.append(f"{m} on {br} (VLANs {_vlan_ranges(ids)})")
+                continue
+            if not uplinks:
+                continue
             for u in plain:
                 tagged = sorted(
                     n for n, (kind, _, lower) in info.get().items() if kind == "vlan" and lower == u
@@ -1326,7 +1351,18 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
                 f"{', '.join(trunks)}: VMs can send tagged frames into those VLANs",
                 *refs,
             )
-        elif ovs and not unfiltered:
+        elif unfiltered:
+            yield manual(
+                s,
+                f"VM bridge(s) without vlan_filtering on a plain uplink: {', '.join(unfiltered)}",
+                *refs,
+                question="Is the switch port of each listed uplink an access port (one untagged "
+                "VLAN)? Evidence: the physical switch's configuration of the port each uplink is "
+                "cabled to (`lldpctl` or `networkctl lldp` on the host names the switch and "
+                "port). Pass: yes for every one; fail: any is a trunk, so VMs on the bridge "
+                "can send tagged frames into other VLANs.",
+            )
+        elif ovs:
             yield manual(
                 s,
                 f"VMs are on Open vSwitch bridge(s) {', '.join(ovs)}, whose uplinks and VLAN "
@@ -1338,23 +1374,49 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
                 "Port PORT` (tag, trunks, vlan_mode) on the host. Pass: yes for every port; "
                 "fail: a port without tag or trunks forwards every VLAN (ovs-vswitchd.conf.db(5)).",
             )
-        elif not unfiltered:
+        elif unread:
+            names = ", ".join(unread)
+            yield manual(
+                s,
+                f"VM bridge(s) {names} filter VLANs, but the VLANs of their VM ports were not "
+                f"read ({port_vlans.reason or 'no `bridge vlan show`'})",
+                *refs,
+                *port_vlans.sources,
+                question=f"Is each VM port (vnet*, tap*) of bridge(s) {names} a member of one "
+                "VLAN only? Evidence: `bridge -j vlan show` on the host (each port's VLAN ids; "
+                "a hook script may add a VM's tap to more). Pass: every VM port is in one VLAN "
+                "(or in those its VM is approved to reach); fail: a VM port is in several "
+                "VLANs, a trunk that lets the guest send tagged frames into each of them.",
+            )
+        elif trunked:
+            yield manual(
+                s,
+                f"VM port(s) in several VLANs of a VLAN-filtering bridge: {', '.join(trunked)}: "
+                "each guest can send tagged frames into every VLAN listed",
+                *refs,
+                question="Is each listed VM approved to reach every VLAN its port is in (a "
+                "router or firewall VM)? Evidence: the port's VLANs (`bridge -j vlan show dev "
+                "PORT` on the host), the hook script or tool that added them (/etc/libvirt/hooks)"
+                " and the site's VLAN plan. Pass: yes for every listed port; fail: a port is a "
+                "member of a VLAN its VM must not reach.",
+            )
+        else:
             yield passed(
                 s,
                 "every VM bridge with an uplink filters VLANs or carries one VLAN",
                 *refs,
             )
+
+
+def _vlan_ranges(ids: tuple[int, ...]) -> str:
+    """VLAN ids as runs: (10, 11, 12, 20) -> "10-12, 20"."""
+    runs: list[list[int]] = []
+    for i in sorted(set(ids)):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
         else:
-            yield manual(
-                s,
-                f"VM bridge(s) without vlan_filtering on a plain uplink: {', '.join(unfiltered)}",
-                *refs,
-                question="Is the switch port of each listed uplink an access port (one untagged "
-                "VLAN)? Evidence: the physical switch's configuration of the port each uplink is "
-                "cabled to (`lldpctl` or `networkctl lldp` on the host names the switch and "
-                "port). Pass: yes for every one; fail: any is a trunk, so VMs on the bridge "
-                "can send tagged frames into other VLANs.",
-            )
+            runs.append([i, i])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _one_slot(chains: list[tuple[str, ...]], slots: Fact[dict[str, str]]) -> str | None:

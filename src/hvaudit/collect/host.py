@@ -530,6 +530,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("ip-addr", ("ip", "-j", "addr", "show")),
     CommandProbe("ip-link", ("ip", "-j", "-d", "link", "show")),
+    # Each bridge port's VLANs (iproute2 bridge/vlan.c: [{"ifname", "vlans": [{"vlan",
+    # "vlanEnd", "flags": ["PVID", "Egress Untagged"]}]}]): on a vlan_filtering bridge, a VM
+    # port a hook script added to several VLANs is a trunk into each of them (HVA-195)
+    CommandProbe("bridge-vlans", ("bridge", "-j", "vlan", "show")),
     # Which Open vSwitch bridge each port and interface is on (ip link shows them all under
     # the datapath ovs-system): bridge names and port lists, port names and interface lists,
     # interface names and types; no other column (options may hold keys). ovs-vsctl(8): list

@@ -619,6 +619,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         if qinq.known
         else qinq  # type: ignore[assignment]
     )
+    f.bridge_port_vlans = ev.fact(_cmd("bridge-vlans"), _bridge_port_vlans)
     f.link_info = _link_info(links)
     f.net_device_paths = ev.fact(_cmd("net-devices"), _net_device_paths)
     f.pci_slots = ev.fact(_cmd("pci-slots"), _pci_slots)
@@ -1401,6 +1402,32 @@ def _vlan_filtering(
             ad = str(data.get("vlan_protocol") or "802.1Q").lower() == "802.1ad"
             out[str(d.get("ifname"))] = bool(data.get("vlan_filtering")) and ad == qinq
     return Fact.of(out, *links.sources)
+
+
+def _bridge_port_vlans(g: Got) -> Fact[dict[str, tuple[int, ...]]]:
+    """`bridge -j vlan show`: port -> its VLAN ids. iproute2 bridge/vlan.c (open_vlan_port,
+    print_range) prints one object per port, {"ifname": ..., "vlans": [{"vlan": N, "vlanEnd": M,
+    "flags": [...]}]}, "vlanEnd" only for a range. An entry that is not of that shape (iproute2
+    before 4.20 keyed the lists by port name) leaves the fact unread rather than empty."""
+    rows = _json_list(g)
+    if not rows.known:
+        return rows  # type: ignore[return-value]
+    out: dict[str, tuple[int, ...]] = {}
+    for d in rows.get():
+        name, vlans = d.get("ifname"), d.get("vlans", [])
+        if not isinstance(name, str) or not isinstance(vlans, list):
+            return Fact.failed("unexpected `bridge -j vlan show` output", g.source)
+        ids: list[int] = []
+        for v in vlans:
+            start = v.get("vlan") if isinstance(v, dict) else None
+            end = v.get("vlanEnd", start) if isinstance(v, dict) else None
+            if not isinstance(start, int) or not isinstance(end, int):
+                return Fact.failed("unexpected `bridge -j vlan show` output", g.source)
+            ids.extend(range(start, min(end, 4094) + 1))
+        out[name] = tuple(ids)
+    if g.text.strip() and g.text.strip() != "[]" and not out:
+        return Fact.failed("unexpected `bridge -j vlan show` output", g.source)
+    return Fact.of(out, *rows.sources)
 
 
 def _route_localnet(g: Got) -> Fact[tuple[str, ...]]:
