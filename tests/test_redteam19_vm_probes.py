@@ -18,7 +18,34 @@ one by path) passed HVA-044 (now the question), and a memory device mapping anot
 logical-pool volume (its block device) passed HVA-057 (R18-1 counted file-pool volumes only;
 now a fail) (false passes). R19-3 HVA-064 failed `<emulator>/usr/bin//qemu-system-x86_64` and
 `/usr/bin/./...` as "custom emulator ... (not a distribution path)" (wrong fail; now
-same_file's spelling, a pass).
+same_file's spelling, a pass). R19-4 HVA-044 passed two VMs naming one UEFI variable store
+(<nvram>, which QEMU gets read-write) and a VM whose <loader readonly='no'> is the OVMF code
+another VM boots (false passes; now VL16-5's question, naming the file's role). R19-5 HVA-044
+passed a VM booting directly (<os><kernel>, <initrd>) from other VMs' disk images, which QEMU
+loads into its guest's memory (false pass; now the question). R19-4 and R19-5 read the new
+Vm.boot_files (kernel, initrd, dtb read; nvram written; loader written only with
+readonly='no').
+
+Held (kept as tests): a block copy into a file of its own (R19-1's edge); a pool volume no
+other VM names (R19-2's edge); VMs sharing the read-only OVMF code with stores of their own,
+and VMs booting one kernel and initrd no VM writes (R19-4/R19-5's edges).
+Probed by script, not kept (the verdict was right or is a lead): HVA-064 for
+`/usr/local/bin/../../bin/qemu-system-x86_64` (fail: same_file leaves `..` alone, as through
+a symbolic link it is not the lexical parent).
+
+Tally: 22 probe cases (12 test functions). 16 pin R19-1..R19-5 (each failed on main before
+its fix: R19-1 4, R19-2 5, R19-3 2, R19-4 3, R19-5 2); 6 held.
+
+Leads left (not settled in the time): the VL16-5 message says "are also other VMs' disks ...
+each of their guests reads and writes what the other wrote" also for a variable store, a
+firmware file and a read-only kernel/initrd reader (wording, as R17's lead for backing
+readers). A <loader type='pflash'> without a readonly attribute is not counted as written
+(whether QEMU then opens the code read-write was not read). HVA-057 does not compare memory
+devices with boot files (a virtio-pmem on another VM's nvram). <hostdev>/<interface> <rom
+file=...> from another VM's disk, <sysinfo type='fwcfg'> file entries that are another VM's
+disk, <blockio>, <geometry>, disk <driver> discard/detect_zeroes/copy_on_read and
+<seclabel relabel='no'> on single devices: not probed. `..` in an <emulator> path (HVA-064)
+left a fail.
 """
 
 from __future__ import annotations
@@ -256,3 +283,122 @@ def test_packaged_emulator_in_another_spelling_passes(tmp_path: Path, path: str)
     )
     a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
     assert verdict(a, "HVA-064", "emu") == ("pass", "emulator /usr/bin/qemu-system-x86_64")
+
+
+# --- R19-4, R19-5: firmware and direct-boot files two VMs open ---------------------------------
+
+NVRAM = "/var/lib/libvirt/qemu/nvram"
+CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+
+
+def _efi(name: str, nvram: str, readonly: str = "yes") -> str:
+    os_el = (
+        "<os><type arch='x86_64' machine='q35'>hvm</type>"
+        f"<loader readonly='{readonly}' type='pflash'>{CODE}</loader>"
+        f"<nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>{nvram}</nvram></os>"
+    )
+    return domain_xml(name, body=DYNAMIC).replace("<os><type arch='x86_64'>hvm</type></os>", os_el)
+
+
+def _direct(name: str, kernel: str, initrd: str) -> str:
+    os_el = (
+        f"<os><type arch='x86_64'>hvm</type><kernel>{kernel}</kernel><initrd>{initrd}</initrd>"
+        "<cmdline>console=ttyS0</cmdline></os>"
+    )
+    return domain_xml(name, body=DYNAMIC).replace("<os><type arch='x86_64'>hvm</type></os>", os_el)
+
+
+@pytest.fixture(scope="module")
+def firmware(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam_probes import SELINUX_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt19fw")
+    doms = [
+        _efi("nva", f"{NVRAM}/shared_VARS.fd"),
+        _efi("nvb", f"{NVRAM}/shared_VARS.fd"),
+        _efi("own1", f"{NVRAM}/own1_VARS.fd"),
+        _efi("own2", f"{NVRAM}/own2_VARS.fd"),
+        _direct("kern", f"{IMAGES}/victim.img", f"{IMAGES}/victim2.img"),
+        domain_xml("victim", body=DYNAMIC + _file_disk(f"{IMAGES}/victim.img")),
+        domain_xml("victim2", body=DYNAMIC + _file_disk(f"{IMAGES}/victim2.img")),
+        _direct("kern2", "/boot/vmlinuz-guest", "/boot/initrd-guest"),
+        _direct("kern3", "/boot/vmlinuz-guest", "/boot/initrd-guest"),
+    ]
+    uri = write_node(tmp / "n.xml", doms)
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+@pytest.mark.parametrize(("vm", "other"), [("nva", "nvb"), ("nvb", "nva")])
+def test_one_uefi_variable_store_two_vms_write_is_a_question(
+    firmware: Assessment, vm: str, other: str
+) -> None:
+    """R19-4 (false pass). VMs nva and nvb name one UEFI variable store (<nvram>). libvirt gives
+    QEMU the store read-write (qemu_cgroup.c: `qemuSetupImagePathCgroup(vm,
+    vm->def->os.loader->nvram, false)`, read with `find_string`) and labels it as a disk image
+    for whichever VM starts (security_selinux.c virSecuritySELinuxSetImageLabel on
+    def->os.loader->nvram, R13-4): each guest's firmware writes the variables (boot entries,
+    Secure Boot keys) the other boots with. Both passed "dynamic selinux label"; now VL16-5's
+    question, naming the file as the VM's UEFI variable store."""
+    assert verdict(firmware, "HVA-044", vm) == (
+        "manual",
+        "dynamic selinux label (generated at every start); but disk(s) "
+        f"{NVRAM}/shared_VARS.fd (its UEFI variable store) (VM(s) {other}) {TAIL}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "listed"),
+    [
+        (
+            "kern",
+            f"{IMAGES}/victim.img (its direct-boot kernel) (VM(s) victim); {IMAGES}/victim2.img "
+            "(its direct-boot initrd) (VM(s) victim2)",
+        ),
+        ("victim", f"{IMAGES}/victim.img (VM(s) kern)"),
+    ],
+)
+def test_direct_boot_from_another_vms_disk_is_a_question(
+    firmware: Assessment, vm: str, listed: str
+) -> None:
+    """R19-5 (false pass). VM kern boots directly (<os><kernel>, <initrd>) from VM victim's and
+    VM victim2's disk images: libvirt hands QEMU `-kernel def->os.kernel` and `-initrd
+    def->os.initrd` (qemu_command.c, read with `find_string`), and QEMU loads the initrd whole
+    into guest memory, so kern's guest reads the other VMs' data, as R17-1's backing reader
+    does. All passed "dynamic selinux label"; now VL16-5's question."""
+    assert verdict(firmware, "HVA-044", vm) == (
+        "manual",
+        f"dynamic selinux label (generated at every start); but disk(s) {listed} {TAIL}",
+    )
+
+
+@pytest.mark.parametrize("vm", ["own1", "own2", "kern2", "kern3"])
+def test_read_only_firmware_and_kernels_several_vms_read_keep_the_pass(
+    firmware: Assessment, vm: str
+) -> None:
+    """R19-4/R19-5 held: VMs sharing the read-only OVMF code with variable stores of their own,
+    and VMs booting one kernel and initrd no VM writes, share nothing writable."""
+    assert verdict(firmware, "HVA-044", vm) == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
+    )
+
+
+def test_writable_firmware_code_other_vms_boot_is_a_question(tmp_path: Path) -> None:
+    """R19-4 (false pass): <loader readonly='no' type='pflash'> on the OVMF code every other VM
+    boots: libvirt gives the QEMU process the loader read-write unless readonly is yes
+    (qemu_cgroup.c `qemuSetupImagePathCgroup(vm, vm->def->os.loader->path,
+    vm->def->os.loader->readonly == VIR_TRISTATE_BOOL_YES)`), so that guest's firmware may
+    rewrite the code the other VM runs. Both passed; now the question."""
+    from test_redteam_probes import SELINUX_HOST
+
+    uri = write_node(
+        tmp_path / "n.xml",
+        [_efi("rw", f"{NVRAM}/rw_VARS.fd", "no"), _efi("ro", f"{NVRAM}/ro_VARS.fd")],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, SELINUX_HOST, name="b"))
+    assert verdict(a, "HVA-044", "rw") == (
+        "manual",
+        f"dynamic selinux label (generated at every start); but disk(s) {CODE} (its firmware, "
+        f"writable) (VM(s) ro) {TAIL}",
+    )
+    assert verdict(a, "HVA-044", "ro")[1].endswith(f"{CODE} (its firmware) (VM(s) rw) {TAIL}")

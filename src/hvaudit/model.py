@@ -525,6 +525,11 @@ class Vm:
     shared_directories: tuple[SharedDirectory, ...] = ()
     direct_kernel: str | None = None
     """The kernel the VM boots directly from a host file (libvirt <os><kernel>), None if none."""
+    boot_files: tuple[tuple[str, str, bool], ...] = ()
+    """Host files the VM's QEMU opens for its firmware and direct boot, as (what, path, written
+    by the VM): the <os><kernel>, <initrd> and <dtb> it reads, the UEFI variable store
+    (<nvram>) it writes, and a <loader> it writes where the definition says readonly='no'
+    (R19-4, R19-5)."""
     fw_cfg: tuple[tuple[str, str], ...] = ()
     """The named firmware configuration entries the definition gives the guest (libvirt
     <sysinfo type='fwcfg'><entry name>), as (name, value); a file entry's value is

@@ -1091,7 +1091,7 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
     },
     remediation="Remove <seclabel type='none'/> from the domain (virsh edit) so the driver's dynamic "
     "label applies.",
-    peers=("security_labels", "running", "disks"),
+    peers=("security_labels", "running", "disks", "boot_files"),
 )
 def vm_confined(ctx: Context) -> Iterator[Outcome]:
     """A domain can opt out of sVirt with `<seclabel type='none'>`; its QEMU then runs unconfined
@@ -1207,6 +1207,11 @@ def _disk_twins(
                 continue
             writable = not (d.readonly or d.device in ("cdrom", "floppy"))
             users.setdefault((v.host, _norm(path)), []).append((v.name, writable, ""))
+        # firmware and direct-boot files (R19-4, R19-5): a shared variable store is written by
+        # both VMs, a kernel or initrd that is another VM's disk reads its data
+        for what, path, writes in v.boot_files:
+            kind = "firmware" if what == "loader" and not writes else what
+            users.setdefault((v.host, _norm(path)), []).append((v.name, writes, kind))
     out: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
     for (host, path), who in sorted(users.items()):
         names = sorted({n for n, _, _ in who})
@@ -1214,12 +1219,18 @@ def _disk_twins(
             continue
         for n in names:
             how = {k for m, _, k in who if m == n}
+            named = {
+                "backing": "its backing file",
+                "mirror": "its block copy destination",
+                "kernel": "its direct-boot kernel",
+                "initrd": "its direct-boot initrd",
+                "dtb": "its device tree",
+                "loader": "its firmware, writable",
+                "firmware": "its firmware",
+                "nvram": "its UEFI variable store",
+            }
             shown = (
-                f"{path} (its backing file)"
-                if how == {"backing"}
-                else f"{path} (its block copy destination)"
-                if how == {"mirror"}
-                else path
+                f"{path} ({named[next(iter(how))]})" if len(how) == 1 and "" not in how else path
             )
             out.setdefault((host, n), []).append((shown, [m for m in names if m != n]))
     return out

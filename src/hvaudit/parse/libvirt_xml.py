@@ -932,6 +932,7 @@ def parse_domain(
         private_memory_files=tuple(private_files),
         shared_directories=tuple(shared_dirs),
         device_selinux_overrides=tuple(chr_kept),
+        boot_files=tuple(_boot_files(os_el)),
         direct_kernel=((os_el.findtext("kernel") or "").strip() or None)
         if os_el is not None
         else None,
@@ -1392,6 +1393,41 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         backing=tuple(_backing_files(d)),
         mirror=_mirror_file(d),
     )
+
+
+def _boot_files(os_el: Element | None) -> list[tuple[str, str, bool]]:
+    """The host files of the VM's firmware and direct boot (Vm.boot_files, R19-4, R19-5).
+    libvirt hands QEMU `-kernel`, `-initrd` (and `-dtb`) from <os><kernel>, <initrd>, <dtb>
+    (qemu_command.c: `virCommandAddArgList(cmd, "-kernel", def->os.kernel, NULL)`, read with
+    `find_string`), files QEMU reads into guest memory; it gives the QEMU process the UEFI
+    variable store read-write (qemu_cgroup.c: `qemuSetupImagePathCgroup(vm,
+    vm->def->os.loader->nvram, false)`) and the loader read-write unless `readonly == YES`
+    (`qemuSetupImagePathCgroup(vm, vm->def->os.loader->path, vm->def->os.loader->readonly ==
+    VIR_TRISTATE_BOOL_YES)`), and labels the store as a disk image (security_selinux.c
+    virSecuritySELinuxSetImageLabel(mgr, def, def->os.loader->nvram, ...), R13-4). The store is
+    `<nvram>PATH</nvram>` or `<nvram type='file'><source file=.../>`. A loader counts as
+    written only where the definition says readonly='no'."""
+    if os_el is None:
+        return []
+    out: list[tuple[str, str, bool]] = [
+        (tag, path, False)
+        for tag in ("kernel", "initrd", "dtb")
+        if (path := (os_el.findtext(tag) or "").strip())
+    ]
+    loader = os_el.find("loader")
+    if loader is not None and (path := (loader.text or "").strip()):
+        out.append(("loader", path, (loader.get("readonly") or "").strip() == "no"))
+    nvram = os_el.find("nvram")
+    if nvram is not None:
+        src = nvram.find("source")
+        path = (
+            (src.get("file") or "")
+            if src is not None and (nvram.get("type") or "file") == "file"
+            else (nvram.text or "")
+        ).strip()
+        if path:
+            out.append(("nvram", path, True))
+    return out
 
 
 def _mirror_file(d: Element) -> str | None:
