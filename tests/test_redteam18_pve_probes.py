@@ -42,6 +42,14 @@ src/PVE/AccessControl.pm, read with `fetch`):
   collector reads /etc/corosync/corosync.conf now and HVA-309 judges the file corosync runs
   (both when pmxcfs is about to replace a differing local file; a question when /etc/pve's copy
   is not installed and the local file was not collected).
+- P18-6 (wrong fail): cluster.fw `enable: N` above 1 was read as off. pve-firewall 6f1311f
+  Firewall.pm parse_clusterfw_option keeps it on until 60 s after N (`if (($value > 1) &&
+  ((time() - $value) > 60)) { $value = 0; }`), a time in the future included;
+  API2/Firewall/Cluster.pm writes `time()` for an enable above 1 (its "double (anti-lockout)
+  API call"). `enable: 4102444800` (2100) failed HVA-301 ("cluster firewall off"), HVA-302
+  and HVA-313 where pve-firewall applies every rule. The model reads the stamp as at the
+  collection time (on, or off from 61 s), so the rule checks judge the rules; HVA-301 asks
+  whether the firewall is enabled for good while a stamp is in force (it turns itself off).
 
 Held (kept as tests): a member added to another group (webops) is no administrator; `/00`
 is a node of its own (Perl's true), not the root; a DROP of `gre`, `47` or `mptcp` (netbase
@@ -423,3 +431,71 @@ def test_p18_5_live_node_reads_its_corosync_conf(tmp_path: Path) -> None:
         KEPT_NEWER.format(new=4, old=7)
         + "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)",
     )
+
+
+# --- P18-6: cluster.fw `enable: N` above 1 is the anti-lockout time stamp ------------------------
+
+
+def test_p18_6_future_enable_stamp_is_on_until_it_expires(tmp_path: Path) -> None:
+    """Was fail "cluster firewall off (cluster.fw enable is not 1) ..." for a firewall
+    pve-firewall applies. github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm
+    parse_clusterfw_option: `$value = int($2); if (($value > 1) && ((time() - $value) > 60)) {
+    $value = 0; }`: a stamp in the future (4102444800, 2100-01-01) stays on until 60 s after
+    it. API2/Firewall/Cluster.pm writes `time()` for an enable above 1 (the first half of its
+    "double (anti-lockout) API call"): an unconfirmed enable that turns itself off, so the
+    question, not a pass."""
+    from test_redteam8_pve_probes import _fw_scan
+
+    got = _fw_scan(tmp_path, lambda t: t.replace("enable: 1", "enable: 4102444800"))
+    assert got == (
+        "manual",
+        "cluster.fw enable: 4102444800 is pve-firewall's anti-lockout time stamp "
+        "(parse_clusterfw_option: on until 60 s after it, then off): on when collected, off "
+        "from 2100-01-01 00:01:00 UTC",
+    )
+
+
+def test_p18_6_stamp_resolved_at_the_collection_time() -> None:
+    """The other checks read `enable` as pve-firewall did when the evidence was collected: on
+    up to 60 s after the stamp, off from 61 s (`(time() - $value) > 60`); `enable: 1` and `0`
+    are no stamps; without a collection time a stamp stays off (no check passes on it)."""
+    from hvaudit.parse.proxmox_firewall import FirewallFile
+    from hvaudit.parse.proxmox_model import resolve_enable_stamp
+
+    at = "2026-01-01T00:00:00Z"
+    t = 1767225600  # 2026-01-01T00:00:00Z
+
+    def resolved(value: str, collected: object = at) -> tuple[str, int | None]:
+        fw = FirewallFile(kind="cluster", options={"enable": value})
+        resolve_enable_stamp(fw, collected)
+        return fw.options["enable"], fw.enable_stamp
+
+    assert resolved(str(t - 60)) == ("1", t - 60)
+    assert resolved(str(t - 61)) == ("0", t - 61)
+    assert resolved(str(t + 3600)) == ("1", t + 3600)
+    assert resolved("1") == ("1", None)
+    assert resolved("0") == ("0", None)
+    assert resolved(str(t + 3600), "") == (str(t + 3600), t + 3600)
+
+
+def test_p18_6_future_stamp_firewall_rules_are_judged(tmp_path: Path) -> None:
+    """Was fail "off: the cluster firewall is off" (HVA-302) and "the cluster firewall is off:
+    the management IP set filters nothing" (HVA-313): with the stamp in force pve-firewall
+    applies the rules, which are judged as under `enable: 1` (both pass)."""
+    import shutil
+
+    from conftest import messages, outcomes
+    from test_redteam3_host_probes import PVE_PROCS, PVE_TREE, pve_scan
+    from test_redteam8_pve_probes import FW_RUNNING
+
+    def run(path: Path, enable: str) -> tuple[str, str]:
+        tree = Path(shutil.copytree(PVE_TREE, path / "tree"))
+        fw = tree / "etc/pve/firewall/cluster.fw"
+        fw.write_text(fw.read_text().replace("enable: 1", enable))
+        a = pve_scan(path, {"processes": (PVE_PROCS + FW_RUNNING, 0)}, tree)
+        return tuple((outcomes(a, c)["pve-h1"], messages(a, c)["pve-h1"]) for c in CHECKS)
+
+    CHECKS = ("HVA-302", "HVA-313")
+    got = run(tmp_path / "a", "enable: 4102444800")
+    assert got == run(tmp_path / "b", "enable: 1")
+    assert [status for status, _ in got] == ["pass", "pass"]

@@ -377,7 +377,9 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     `-p hopopt` (protocol number 0) restrict nothing under pve-firewall, which writes no
     protocol match for `0` and whose iptables reads protocol 0 as every protocol
     (IPTABLES_ALL_PROTOCOLS, P15-1); so does any option of value 0 (`-dport 0`, `-source 0`):
-    Perl's false, which pve-firewall neither checks nor writes (perl_false, P15-4)."""
+    Perl's false, which pve-firewall neither checks nor writes (perl_false, P15-4). `enable: N`
+    above 1 is the API's anti-lockout time stamp, on until 60 s after N (parse_clusterfw_option):
+    off once past, a question while in force (an enable that turns itself off; P18-6)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -389,6 +391,27 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
         opts = fw.get().options
         policy = opts.get("policy_in", "DROP")
         maybe: list[str] = []
+        stamp = fw.get().enable_stamp
+        if stamp is not None and opts.get("enable") != "0":
+            # on until 60 s after the stamp (P18-6, parse_clusterfw_option): an enable the
+            # API's anti-lockout call has not confirmed, which turns itself off
+            until = dt.datetime.fromtimestamp(min(stamp + 60, 253402300799), dt.UTC)
+            state = (
+                f"on when collected, off from {until:%Y-%m-%d %H:%M:%S} UTC"
+                if opts.get("enable") == "1"
+                else f"on until {until:%Y-%m-%d %H:%M:%S} UTC (the collection time is unknown)"
+            )
+            yield manual(
+                s,
+                f"cluster.fw enable: {stamp} is pve-firewall's anti-lockout time stamp "
+                f"(parse_clusterfw_option: on until 60 s after it, then off): {state}",
+                *fw.sources,
+                question=f"Is the cluster firewall enabled for good on node {h.name}? Evidence: "
+                "`pvesh get /cluster/firewall/options` (enable) and `pve-firewall status`. "
+                "Pass: enable 1 and the status enabled/running; fail: enable 0 or a time "
+                "stamp, or the status disabled.",
+            )
+            continue
         if opts.get("enable", "0") != "1":
             yield failed(
                 s,

@@ -180,6 +180,10 @@ class FirewallFile:
     group_comments: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """`file:line: reason` for every line pve-firewall ignores, or keeps but does not apply."""
+    enable_stamp: int | None = None
+    """cluster.fw only: `enable: N` with N above 1, pve-firewall's anti-lockout time stamp (epoch
+    seconds); `options["enable"]` then holds what pve-firewall made of it when the evidence was
+    collected (hvaudit.parse.proxmox_model.resolve_enable_stamp)."""
 
     def effective_rules(self) -> list[dict[str, object]]:
         """The rules pve-firewall turns into packet filter rules: enabled and without errors."""

@@ -9,6 +9,7 @@ addresses in `ipfilter-net<N>`); an untagged NIC on a VLAN-aware bridge receives
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import ipaddress
 import json
@@ -1432,6 +1433,7 @@ def _cluster_facts(
     )
     cluster_fw = px.cluster_firewall.get() if px.cluster_firewall.known else None
     if cluster_fw is not None:
+        resolve_enable_stamp(cluster_fw, bundle.manifest.get("collected_at"))
         notes += [f"pve-firewall: {w}" for w in cluster_fw.warnings]
     px.sdn_vnets = _file(
         bundle,
@@ -1459,6 +1461,30 @@ def _cluster_facts(
             px.vm_firewalls[vmid] = fw
             notes += [f"pve-firewall: {w}" for w in fw.warnings]
     return px
+
+
+def resolve_enable_stamp(fw: pve.FirewallFile, collected_at: object) -> None:
+    """cluster.fw `enable: N`, N above 1, as pve-firewall reads it when the evidence was
+    collected (P18-6). github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm
+    parse_clusterfw_option: `$value = int($2); if (($value > 1) && ((time() - $value) > 60))
+    { $value = 0; }`, so the firewall is on until 60 s after N (a time in the future included)
+    and off after; src/PVE/API2/Firewall/Cluster.pm set_options writes `time()` for an
+    `enable` above 1, the first half of its "double (anti-lockout) API call". `enable` becomes
+    "1" or "0" as at the collection time; without one it stays (read as off) and the stamp is
+    kept for the question (HVA-301)."""
+    try:
+        stamp = int(fw.options.get("enable", "0"))
+    except ValueError:
+        return
+    if stamp <= 1:
+        return
+    fw.enable_stamp = stamp
+    try:
+        when = dt.datetime.fromisoformat(str(collected_at or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return
+    now = (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+    fw.options["enable"] = "0" if now - stamp > 60 else "1"
 
 
 def _corosync_local(
