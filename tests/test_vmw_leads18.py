@@ -17,9 +17,21 @@ Findings:
   an attestation answering HVA-444 yes restores them (hvaudit.waivers._answer_host_settings,
   unchanged). Fails stand.
 
+- L18-4 (wrong n/a; session-14 leads helper, second VMware set): HVA-192 said "no network
+  interface" for a VM whose only NIC is an Ethernet function passed through with DirectPath I/O
+  (VirtualPCIPassthrough; vSphere Networking 8.0: it "allows virtual machine access to physical
+  PCI functions"): the collector rendered pciPassthru0 alone and read no device class. Now the
+  host record carries each function's HostPciDevice.classId (0x0200 Ethernet, the govmomi
+  simulator's ESXi 8.0.2 capture), a Dynamic DirectPath device is rendered with its assignedId,
+  and HVA-192 asks the VLAN question for a function of network or unknown class on every
+  platform (<hostdev type='pci'> too: network._whole_functions, as HVA-193 reads them). On the
+  simulator web-01's X710 function is not among the host's devices: asked (test_vsphere).
+
 Held (kept as tests): HVA-056 ("VM is not given the host's TPM") passes on vtpm.present =
 TRUE: ESXi has no host-TPM passthrough, so no host setting turns the pass; the fails stand
-(no vtpm.present, BIOS firmware, a floppy).
+(no vtpm.present, BIOS firmware, a floppy). L18-4: a GPU passed through (class 0x0300) stays "no network
+interface"; an SR-IOV passthrough adapter (VirtualSriovEthernetCard) takes its port group's VLAN
+and passes as its NIC, its VF not asked again.
 
 Probed by script, not kept: HVA-441's pass on migrate.encryptionMode was left as it is: the
 API's VirtualMachineConfigSpecEncryptedVMotionModes ("required: Allow only encrypted vMotion.
@@ -28,8 +40,9 @@ vMotion to occur") is applied to the migration by vCenter and the hosts from the
 configuration as hostd reports it; whether the vmx process's reading of the host file takes
 part was not found (a lead).
 
-Tally: 5 cases; 4 failed on main a43ab20 (the three withheld passes and the attestation that
-restores two of them), 1 held.
+Tally: 5 cases for L18-3; 4 failed on main a43ab20 (the three withheld passes and the
+attestation that restores two of them), 1 held. L18-4: 4 cases; 3 failed on main 3e0edd1 (the
+network-class and class-not-collected functions, the collector), 1 held.
 
 Leads left (not settled in the time): HVA-441 and /etc/vmware/settings (who reads
 migrate.encryptionMode); lead f (config.ptpConfig not collected; a disabled firewall's
@@ -127,3 +140,140 @@ def test_l18_3_attested_empty_restores_the_passes(tmp_path: Path) -> None:
             "uefi.secureBoot.enabled = TRUE",
         ),
     }
+
+
+# --- L18-4: HVA-192 and a NIC passed through whole (DirectPath I/O) ---------------------------------
+
+WHOLE_QUESTION = (
+    "Is the traffic of each PCI function 0000:04:00.0 of VM vm-1 held to one VLAN outside the "
+    "hypervisor? Evidence: on host esx1, the function's class and whether it is an SR-IOV VF "
+    "(vSphere Client: host > Configure > Hardware > PCI Devices; Linux: `lspci -nn -s ADDR`, "
+    "`readlink /sys/bus/pci/devices/ADDR/physfn`), then a VF's port VLAN on its physical "
+    "function, or the physical switch port a whole NIC is cabled to. Pass: no network function, "
+    "a VF with a port VLAN, or a NIC on an access port; fail: a VF without a port VLAN, or a NIC "
+    "on a trunk port, so the guest can tag its own frames onto any VLAN the port carries."
+)
+WHOLE = (
+    "passed through whole: a network function is the guest's own NIC, on no port group or "
+    "bridge, with every VLAN its physical port carries (a VF: unless its physical function "
+    "gives it a port VLAN)"
+)
+# the host's PCI functions as the collector records HostPciDevice.classId (base class and
+# subclass): the govmomi simulator's ESXi 8.0.2 capture gives its E810 Ethernet functions 512
+PCI_CLASSES = {"0000:04:00.0": 0x0200, "0000:3b:00.0": 0x0300, "0000:0b:10.0": 0x0200}
+
+
+def _devices() -> dict[str, object]:
+    from pyVmomi import vim
+
+    d = vim.vm.device
+    nic = d.VirtualPCIPassthrough(
+        key=13000,
+        backing=d.VirtualPCIPassthrough.DeviceBackingInfo(
+            id="0000:04:00.0", deviceId="4735", vendorId=-32634, systemId="s", deviceName="E810"
+        ),
+    )
+    gpu = d.VirtualPCIPassthrough(
+        key=13001,
+        backing=d.VirtualPCIPassthrough.DeviceBackingInfo(
+            id="0000:3b:00.0", deviceId="1", vendorId=1, systemId="s", deviceName="GPU"
+        ),
+    )
+    sriov = d.VirtualSriovEthernetCard(
+        key=4000,
+        macAddress="00:50:56:aa:bb:cc",
+        backing=d.VirtualEthernetCard.NetworkBackingInfo(deviceName="VM Network"),
+        sriovBacking=d.VirtualSriovEthernetCard.SriovBackingInfo(
+            virtualFunctionBacking=d.VirtualPCIPassthrough.DeviceBackingInfo(id="0000:0b:10.0")
+        ),
+    )
+    return {"nic": nic, "gpu": gpu, "sriov": sriov}
+
+
+def _hva192(tmp_path: Path, devices: list[object], host: dict[str, object]) -> tuple[str, ...]:
+    from hvaudit.collect.vsphere import render_vmx
+    from test_redteam13_vmw_probes import _vsphere as vsphere13
+
+    vmx = render_vmx({"name": "vm-1", "config.hardware.device": devices}, {})
+    a = vsphere13(tmp_path, {"product": "VMware ESXi 8.0.2", **host}, vmx=vmx)
+    (r,) = [x for x in a.results if x.check.id == "HVA-192"]
+    return (r.status.value, r.outcome.message, r.outcome.question or "")
+
+
+@pytest.mark.parametrize(
+    ("classes", "what"),
+    [
+        (PCI_CLASSES, "network class 0x020000"),
+        (None, "class not collected: hardware.pciDevice not reported"),
+    ],
+    ids=["network-class", "class-not-collected"],
+)
+def test_l18_4_nic_passed_through_whole_is_asked(
+    tmp_path: Path, classes: dict[str, int] | None, what: str
+) -> None:
+    """L18-4: vSphere Networking 8.0, "DirectPath I/O": it "allows virtual machine access to
+    physical PCI functions", "Enable Passthrough for a Network Device on a Host" (read with
+    `search`): a VirtualPCIPassthrough of an Ethernet function is the guest's own NIC, on no
+    port group, carrying what its physical port carries. The collector rendered it as
+    pciPassthru0 only and HVA-192 said "no network interface" (n/a). Right: the function's
+    class is read (HostPciDevice.classId, "The class of this PCI": 0x0200 Ethernet, the
+    govmomi simulator's ESXi 8.0.2 capture esx/host_hardware_info.go, read with `read_file`)
+    and a network function, or one whose class is not known, is the question of its VLAN."""
+    host = {"pci_classes": classes} if classes is not None else {}
+    assert _hva192(tmp_path, [_devices()["nic"]], host) == (
+        "manual",
+        f"PCI function(s) 0000:04:00.0 ({what}) {WHOLE}",
+        WHOLE_QUESTION,
+    )
+
+
+def test_l18_4_held_gpu_and_sriov_adapter(tmp_path: Path) -> None:
+    """Held: a GPU passed through (class 0x0300) is no network interface (n/a stands); an SR-IOV
+    passthrough adapter (VirtualSriovEthernetCard) takes its port group's VLAN (vSphere
+    Networking 6.5/6.7, "Networking Options for the Traffic Related to an SR-IOV Enabled Virtual
+    Machine": VLAN tagging mode is configured "in the standard or distributed switch"; "The host
+    validates all properties of the virtual machine adapter and the underlying virtual function
+    against the settings of the port group", read with `search`): its VF is not asked again."""
+    dev = _devices()
+    host = {
+        "pci_classes": PCI_CLASSES,
+        "portgroups": [{"name": "VM Network", "switch": "vSwitch0", "vlan": [10], "trunk": False}],
+    }
+    (tmp_path / "g").mkdir()
+    assert _hva192(tmp_path / "g", [dev["gpu"]], host) == (
+        "not_applicable",
+        "no network interface",
+        "",
+    )
+    assert _hva192(tmp_path, [dev["sriov"]], host) == ("pass", "1 interface(s), none trunked", "")
+
+
+def test_l18_4_collector_reads_classes_and_dynamic_directpath() -> None:
+    """L18-4, the collector: the host record carries each PCI function's classId (a negative
+    xsd:short is the unsigned value, as the API says of vendorId), and a Dynamic DirectPath I/O
+    device (VirtualPCIPassthroughDynamicBackingInfo, vSphere API 7.0: assignedId "The id of the
+    device assigned when the VM is powered on", no id) is rendered with the function it was
+    given, not "?"."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record, render_vmx
+
+    record = _host_record(
+        {
+            "hardware.pciDevice": [
+                vim.host.PciDevice(id="0000:04:00.0", classId=512),
+                vim.host.PciDevice(id="0000:AF:00.0", classId=-1),
+            ]
+        },
+        {},
+    )
+    assert record["pci_classes"] == {"0000:04:00.0": 0x0200, "0000:af:00.0": 0xFFFF}
+    d = vim.vm.device
+    dyn = d.VirtualPCIPassthrough(
+        key=13002,
+        backing=d.VirtualPCIPassthrough.DynamicBackingInfo(
+            assignedId="0000:04:00.1", deviceName=""
+        ),
+    )
+    vmx = render_vmx({"name": "vm-1", "config.hardware.device": [dyn]}, {})
+    assert 'pciPassthru0.id = "0000:04:00.1"\n' in vmx

@@ -782,13 +782,24 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     defaultPortConfig") the VM's own port, which is not read, decides: a question. A NIC raw
     QEMU arguments add is an interface too, never "no network interface" (_raw_vlans): a tap
     qemu-bridge-helper puts on a Linux bridge gets the bridge's default PVID only, a user-mode
-    NIC has no port, and any other's port VLANs are a question."""
+    NIC has no port, and any other's port VLANs are a question. So is a PCI function of network
+    class (0x02) or unknown class passed through whole (`<hostdev type='pci'>`, Proxmox hostpciN,
+    ESXi DirectPath I/O: "allows virtual machine access to physical PCI functions", vSphere
+    Networking 8.0): the guest's own NIC, on no port group or bridge, with whatever VLANs its
+    physical port carries (L18-4, was "no network interface"); an ESXi SR-IOV adapter takes its
+    port group's VLAN (vSphere Networking, "Networking Options for the Traffic Related to an
+    SR-IOV Enabled Virtual Machine") and is judged as its NIC."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         raw = raw_nics(v.raw_hypervisor_arguments)
-        if not v.interfaces and not raw:
+        # a network function passed through whole (<hostdev type='pci'>, ESXi DirectPath I/O)
+        # is a NIC of the guest's own, on no port group or bridge (L18-4); an ESXi SR-IOV
+        # adapter's function is its NIC's, which takes its port group's VLAN
+        own = {i.source_ref for i in v.interfaces}
+        whole = [f for f in _whole_functions(v, hosts[v.host]) if f[2] not in own]
+        if not v.interfaces and not raw and not whole:
             yield not_applicable(s, "no network interface")
             continue
         raw_fine, raw_ask = _raw_vlans(raw)
@@ -875,6 +886,24 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 "shows a vlan, each whole NIC is on an access port; fail: a VF shows none, or a "
                 "NIC's switch port is a trunk, so the guest can tag its own frames onto any VLAN "
                 "the port carries.",
+            )
+        elif whole:
+            yield manual(
+                s,
+                f"PCI function(s) {_functions_text(whole)} passed through whole: a network "
+                "function is the guest's own NIC, on no port group or bridge, with every VLAN "
+                "its physical port carries (a VF: unless its physical function gives it a port "
+                "VLAN)",
+                *[ref for _, _, ref in whole],
+                question=f"Is the traffic of each PCI function {', '.join(a for a, _, _ in whole)} "
+                f"of VM {v.name} held to one VLAN outside the hypervisor? Evidence: on host "
+                f"{v.host}, the function's class and whether it is an SR-IOV VF (vSphere Client: "
+                "host > Configure > Hardware > PCI Devices; Linux: `lspci -nn -s ADDR`, "
+                "`readlink /sys/bus/pci/devices/ADDR/physfn`), then a VF's port VLAN on its "
+                "physical function, or the physical switch port a whole NIC is cabled to. Pass: "
+                "no network function, a VF with a port VLAN, or a NIC on an access port; fail: a "
+                "VF without a port VLAN, or a NIC on a trunk port, so the guest can tag its own "
+                "frames onto any VLAN the port carries.",
             )
         elif unread and hosts.get(v.host) is not None and hosts[v.host].platform == "vmware-esxi":
             # a distributed port group that lets each port override its VLAN (vmx_model)

@@ -80,6 +80,7 @@ HOST_PATHS = (
     "config.virtualNicManagerInfo",
     "config.pciPassthruInfo",
     "capability",
+    "hardware.pciDevice",
 )
 # Retrieved on its own: a server whose answer pyVmomi cannot read (govmomi's simulator) costs
 # this item only, recorded as not reported, not the whole host retrieval.
@@ -803,6 +804,18 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         ]
         if props.get("config.pciPassthruInfo") is not None
         else None,
+        # HostPciDevice.classId, "The class of this PCI" (xsd:short): the base class and
+        # subclass, 0x0200 an Ethernet controller (govmomi simulator esx/host_hardware_info.go,
+        # captured from an ESXi 8.0.2 host with `govc object.collect ... hardware`: ClassId 512
+        # for "Ethernet Controller E810-XXV for SFP", 263 for a SAS RAID controller); a value
+        # above 32767 is sent as its two's complement, as vendorId is (vSphere API HostPciDevice)
+        "pci_classes": {
+            str(d.id).lower(): int(d.classId) & 0xFFFF
+            for d in props.get("hardware.pciDevice") or []
+            if getattr(d, "id", None) and getattr(d, "classId", None) is not None
+        }
+        if props.get("hardware.pciDevice") is not None
+        else None,
         "capability": {
             k: getattr(props["capability"], k, None)
             for k in ("uefiSecureBoot", "tpmSupported", "tpmVersion")
@@ -1025,7 +1038,12 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
         elif kind == "VirtualPCIPassthrough":
             n = next_id("pciPassthru")
             out[f"pciPassthru{n}.present"] = "TRUE"
-            out[f"pciPassthru{n}.id"] = getattr(backing, "id", "") or "?"
+            # a Dynamic DirectPath I/O device (VirtualPCIPassthroughDynamicBackingInfo, vSphere
+            # 7.0) names the host function it was given as assignedId ("The id of the device
+            # assigned when the VM is powered on"), not id
+            out[f"pciPassthru{n}.id"] = (
+                getattr(backing, "id", None) or getattr(backing, "assignedId", None) or "?"
+            )
         elif kind in ("VirtualSerialPort", "VirtualParallelPort", "VirtualFloppy"):
             name = {
                 "VirtualSerialPort": "serial",

@@ -332,6 +332,20 @@ def _passthrough_groups(record: dict[str, Any], src: Source) -> Fact[dict[str, s
     )
 
 
+def _pci_classes(record: dict[str, Any], src: Source) -> Fact[dict[str, int]]:
+    """The class of each of the host's PCI functions by address, as sysfs spells a class (base,
+    subclass, programming interface: 0x020000 an Ethernet controller), from the collector's
+    HostPciDevice.classId (base class and subclass, 0x0200; the interface is not reported,
+    taken as 0)."""
+    classes = _dict(record, "pci_classes")
+    if classes is None:
+        return Fact.unavailable("hardware.pciDevice not reported", src)
+    return Fact.of(
+        {str(a).lower(): int(c) << 8 for a, c in classes.items() if isinstance(c, int)},
+        Source(src.artefact, "hardware.pciDevice: classId"),
+    )
+
+
 def _portgroup_names(records: list[Any]) -> list[str]:
     """The name each port group of a host record takes as a Network: its own, or, for a
     distributed port group whose name another port group of the record also has, "NAME (KEY)".
@@ -382,6 +396,7 @@ def _host(
             # option iovDisableIR (Broadcom KB 317585 / 2149592: "ESXi boot option iovDisableIR
             # set to TRUE" disables it), which hvaudit does not read
             vfio_unsafe_interrupts=Fact.unavailable(ESXI_INTERRUPT_REMAPPING, src),
+            pci_classes=_pci_classes(record, src),
         ),
         source=src,
         vmware=VmwareHost(
