@@ -75,6 +75,15 @@ Findings:
   packet"), and after a DROP of every IPv4 source it admits nothing (was a wrong fail). L16-5's
   and L17-1's held deny-list (`IN DROP -p tcp -dport 23` before `IN ACCEPT` or the ACCEPT
   policy) fails now; their held twins drop every source instead.
+- L18-8P (false pass): a DROP or REJECT whose -dest held the node's address on the default
+  gateway's interface closed its IP version (P14-2's premise, which holds for an ACCEPT:
+  every host beyond the node's networks reaches that address), so `IN DROP -source ::/0`,
+  `IN DROP -dest 10.0.0.21`, `IN ACCEPT` passed HVA-301 and HVA-313 though the node also
+  holds 10.0.0.10 (eno3, `ip addr`). PVEFW-HOST-IN takes every packet for any of the node's
+  addresses (enable_host_firewall: `-i lo -j ACCEPT`, then the rules in order): packets to
+  10.0.0.10 reach the ACCEPT. A DROP's -dest closes a version only when it holds every
+  address of it or every non-loopback address the node has of it (from the interfaces file and
+  the node's report; without the report, none). Was L18-5P's held twin.
 
 Read, not pinned (lead 3, `expire`): parse_user_config drops a user whose `expire` is not
 ASCII digits (P17's reading), which hvaudit keeps as never expiring (`_expired`: int() fails):
@@ -98,23 +107,25 @@ below), as R17-9 does for libvirt. No verdict is wrong for the model; its wordin
 Held (kept as tests): a bridged NIC's HVA-303/092 passes; pvedaemon on 127.0.0.1 with
 route_localnet 0 everywhere and no user-mode guest (HVA-210 passes); `serial0: socket` with
 `-serial chardev:serial0` (no host device); a DROP of another protocol or of a third of the
-ports before `IN ACCEPT -p tcp` (still fails); a DROP to the node's own gateway address
-(closes IPv4 by P14-2's premise); the VM chain closed by DROPs of every IPv4 and IPv6 source
+ports before `IN ACCEPT -p tcp` (still fails); a DROP to each of the node's IPv4 addresses (or
+their /24) closes IPv4; the VM chain closed by DROPs of every IPv4 and IPv6 source
 (cluster set of both halves, the VM's own alias and set).
 
-Probed by script, not kept (the verdict was right): an ACCEPT of 8006 from a set of an IPv6
+Probed by script, not kept (the verdict was right): with `ip addr` not read, `IN DROP
+-source ::/0`, `IN DROP -dest 10.0.0.0/24`, `IN ACCEPT` fails for IPv4 (the node may hold an
+address the file does not name: a DHCP or script-added one; was pass); an ACCEPT of 8006 from a set of an IPv6
 /32 or from `2001:db8::/32` fails HVA-313 (L17-3's /32 is wide; no IPv6 /32 is read as
 narrow); a DROP of 8006 from every source before an ACCEPT of it from an IPv4 set passes.
 
 Tally: 8 cases for L18-1/2 (6 failed on main 65d4708, 2 held); L18-4P: 12 cases, 11 failed on
 main 4126833, 1 held; L18-5P/6P: 16 cases, 13 failed on main 4126833 (one of them the
-IPv4-only DROP's wording, kept in the held test), 3 held; L18-7P: 16 cases, 13 failed on main 2ce2f9a, 3 held.
+IPv4-only DROP's wording, kept in the held test), 3 held; L18-7P: 16 cases, 13 failed on main 2ce2f9a, 3 held; L18-8P: 5 cases, 3 failed on
+main b1a36c5, 2 held.
 
 Leads left (not settled in the time): the SPICE model (proxmox_model gives qxl a UNIX socket
 /var/run/qemu-server/<vmid>.spice that does not exist and virtio displays none; qemu-server
 starts a loopback TLS port with a spiceproxy ticket): the model and any wording built on it;
-a DROP to the node's own address (P14-2's premise) closes
-its version though the node's other addresses stay open; a host device reached by another
+a host device reached by another
 name (`/dev/char/10:224`, a /dev/serial/by-id link to the TPM or console) is the question,
 not HVA-056's fail; proxmox-firewall's per-version sets were not read (assumed as
 pve-firewall's).
@@ -534,13 +545,45 @@ def test_l18_6p_held_accept_still_open(tmp_path: Path, rules: str, what: str) ->
     assert _chain(tmp_path, rules) == _opened(10, rule, what)
 
 
-def test_l18_5p_held_drop_to_the_nodes_own_address(tmp_path: Path) -> None:
-    """Held (by the model's P14-2 premise, not changed): `IN DROP -dest 10.0.0.21` (the node's
-    address on vmbr1, the default gateway's interface) closes IPv4 as every packet to the node;
-    IPv6 stays open."""
-    assert _chain(tmp_path, "IN DROP -dest 10.0.0.21\nIN ACCEPT") == _opened(
-        10, "IN ACCEPT", "every inbound IPv6 packet"
-    )
+# --- L18-8P: a DROP to one of the node's addresses leaves the others ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "what"),
+    [
+        ("IN DROP -source ::/0\nIN DROP -dest 10.0.0.21\nIN ACCEPT", "every inbound IPv4 packet"),
+        ("IN DROP -dest 10.0.0.21\nIN ACCEPT", "every inbound packet"),
+        (
+            "IN DROP -source ::/0\nIN REJECT -dest 10.0.0.21\nIN ACCEPT -p tcp",
+            "IPv4 every tcp port",
+        ),
+    ],
+    ids=["gateway-address", "gateway-address-both-versions", "reject-then-tcp"],
+)
+def test_l18_8p_drop_to_the_gateway_address_leaves_the_others(
+    tmp_path: Path, rules: str, what: str
+) -> None:
+    """Was pass (first; the second "every inbound IPv6 packet", the third pass too): a DROP
+    whose -dest holds the node's address on the default gateway's interface (10.0.0.21 on
+    vmbr1) closed IPv4 by P14-2's premise, which holds for an ACCEPT (every host beyond the
+    node's networks reaches that address) but not for a DROP. PVEFW-HOST-IN is the input
+    chain of every packet for any of the node's addresses (enable_host_firewall: `-i lo -j
+    ACCEPT`, then the rules; github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm), and
+    the node also holds 10.0.0.10 (eno3, `ip addr`): `-d 10.0.0.21 -j DROP` leaves packets to
+    it to the ACCEPT after. A DROP's -dest closes a version only when it holds every address of
+    the version or every non-loopback address the node has of it."""
+    rule = rules.rsplit("\n", 1)[1]
+    line = 9 + rules.count("\n")
+    assert _chain(tmp_path, rules) == _opened(line, rule, what)
+
+
+@pytest.mark.parametrize(
+    "dest", ["10.0.0.21,10.0.0.10", "10.0.0.0/24"], ids=["both-addresses", "their-network"]
+)
+def test_l18_8p_held_drop_to_every_address_of_the_node(tmp_path: Path, dest: str) -> None:
+    """Held: a -dest holding each of the node's IPv4 addresses (10.0.0.21 in the file, 10.0.0.10
+    reported) closes IPv4: every packet to the node is one to them."""
+    assert _chain(tmp_path, f"IN DROP -source ::/0\nIN DROP -dest {dest}\nIN ACCEPT") == HELD_CHAIN
 
 
 # --- L18-7P: the VM chain, first match, by IP version ----------------------------------------------

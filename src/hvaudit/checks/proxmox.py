@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from hvaudit.checks._loopback import loopback_scope
@@ -442,7 +442,9 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *h.facts.programs.sources,
             )
-        elif opened := _accepts_everything(px, _addressed(h), maybe, _own_addresses(h, px)):
+        elif opened := _accepts_everything(
+            px, _addressed(h), maybe, _own_addresses(h, px), every_own=_every_address(h, px)
+        ):
             yield failed(
                 s,
                 f"cluster firewall on, input policy {policy}, but {opened[0]} before the policy",
@@ -485,6 +487,7 @@ def _accepts_everything(
     maybe: list[str] | None = None,
     own: Mapping[_Addr, str] | None = None,
     walked: list[tuple[str, dict[str, object]]] | None = None,
+    every_own: Sequence[_Addr] | None = None,
 ) -> list[str]:
     """The first IN rule of the node's input chain (host.fw's rules, then cluster.fw's:
     `_input_chain`) that opens the node broadly, when it accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
@@ -510,7 +513,11 @@ def _accepts_everything(
     `_own_addresses`) narrows nothing: the host's INPUT chain sees only packets for the node's
     own addresses, and every address beyond its networks reaches that one (P14-2); a -dest IP
     set holds it as the daemon's set lookup does (`_holds`: the most specific entry decides
-    under pve-firewall, P15-2)."""
+    under pve-firewall, P15-2). A DROP's or REJECT's -dest closes an IP version only when it
+    holds every address of it, or every address the node has of it (`every_own`, from the
+    addresses the node reported: None when not read): PVEFW-HOST-IN sees the packets for each
+    of the node's addresses, so a DROP to the gateway interface's address leaves those to the
+    others to the rules after it (L18-8P)."""
     out: list[str] = []
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     uplinks = _uplinks(px)
@@ -539,15 +546,26 @@ def _accepts_everything(
         opts = {k: v for k, v in shown.items() if k not in unset}
         # each list as wide as its widest element (P14-1); a -dest holding the node's
         # address on its gateway interface is every packet to the node (P14-2)
+        dests = [x.strip() for x in str(opts.get("dest") or "").split(",") if x.strip()]
         held = next(
             (
-                (x.strip(), a, i)
-                for x in str(opts.get("dest") or "").split(",")
+                (x, a, i)
+                for x in dests
                 for a, i in (own or {}).items()
-                if x.strip() and _holds(x, a, cluster, nft)
+                if _holds(x, a, cluster, nft)
             ),
             None,
         )
+        whole: set[int] = set()
+        if r["action"] != "ACCEPT":
+            # a DROP to the node's address on one interface leaves its others open (L18-8P)
+            held = None
+            whole = {
+                v
+                for v in versions
+                if (mine := [a for a in every_own or () if a.version == v])
+                and all(any(_holds(x, a, cluster, nft) for x in dests) for a in mine)
+            }
         # the IP versions for which -source and -dest are wide (an ACCEPT) or every address (a
         # DROP or REJECT: one of some sources leaves the rest to the rules after it); a set
         # holding one version's entries only matches no packet of the other (L18-5P)
@@ -556,6 +574,12 @@ def _accepts_everything(
             versions,
             cluster,
             every=r["action"] != "ACCEPT",
+        ) | (
+            _rule_versions(
+                {k: v for k, v in opts.items() if k != "dest"}, whole, cluster, every=True
+            )
+            if whole
+            else set()
         )
         wide = bool(eff - closed)
         narrowing = set(opts) - {"log", "source", "dest"}
@@ -909,6 +933,24 @@ def _own_addresses(h: Host, px: ProxmoxHost) -> dict[_Addr, str]:
     addresses, as HVA-301 reads `-i` (/etc/network/interfaces `address` lines, with the files
     it sources, and the addresses the node reported)."""
     uplinks = _uplinks(px)
+    addrs: dict[str, list[_Addr]] = {}
+    for iface, ips in _node_addresses(h, px).items():
+        if kept := [ip for ip in ips if not ip.is_link_local]:
+            addrs[iface] = kept
+    out: dict[_Addr, str] = {}
+    for iface, ips in addrs.items():
+        if iface in uplinks:
+            out.update((ip, f"{iface}, the default gateway's interface") for ip in ips)
+        elif not uplinks and len(addrs) == 1:
+            out.update((ip, f"{iface}, the only interface with the node's addresses") for ip in ips)
+    return out
+
+
+def _node_addresses(h: Host, px: ProxmoxHost) -> dict[str, list[_Addr]]:
+    """Every address of the node but its loopback ones, by interface: /etc/network/interfaces
+    `address` lines (with the files it sources) and the addresses the node reported (`ip
+    addr`). pve-firewall's PVEFW-HOST-IN accepts `-i lo` first (enable_host_firewall
+    `ruleset_addrule($ruleset, $chain, "-i lo", "-j ACCEPT")`)."""
     texts: dict[str, list[str]] = {}
     if px.interfaces.known:
         for iface, attrs in px.interfaces.get().values.items():
@@ -923,15 +965,17 @@ def _own_addresses(h: Host, px: ProxmoxHost) -> dict[_Addr, str]:
                 ip = ipaddress.ip_interface(text.strip()).ip
             except ValueError:
                 continue
-            if not (ip.is_loopback or ip.is_link_local):
+            if not ip.is_loopback:
                 addrs.setdefault(iface, []).append(ip)
-    out: dict[_Addr, str] = {}
-    for iface, ips in addrs.items():
-        if iface in uplinks:
-            out.update((ip, f"{iface}, the default gateway's interface") for ip in ips)
-        elif not uplinks and len(addrs) == 1:
-            out.update((ip, f"{iface}, the only interface with the node's addresses") for ip in ips)
-    return out
+    return addrs
+
+
+def _every_address(h: Host, px: ProxmoxHost) -> list[_Addr] | None:
+    """Every non-loopback address of the node (`_node_addresses`), None when the node's own
+    report of its addresses was not read (a DHCP or script-added address may be missing)."""
+    if not h.facts.addresses.known:
+        return None
+    return [a for ips in _node_addresses(h, px).values() for a in ips]
 
 
 def _holds(item: str, addr: _Addr, cluster: FirewallFile | None, nft: bool = False) -> bool:
@@ -2365,7 +2409,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         # the rules the input chain reaches, host.fw's first, up to an unrestricted DROP
         # (L16-1)
         walked: list[tuple[str, dict[str, object]]] = []
-        opened = _accepts_everything(px, _addressed(h), maybe, _own_addresses(h, px), walked)
+        opened = _accepts_everything(
+            px, _addressed(h), maybe, _own_addresses(h, px), walked, _every_address(h, px)
+        )
         # the management ports (IP version, protocol) -> port numbers a DROP or REJECT of
         # every source has taken before (L17-2)
         closed: dict[tuple[int, str], set[int]] = {}
