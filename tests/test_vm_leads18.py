@@ -551,3 +551,57 @@ def test_character_device_naming_its_service_by_name_asks(host_scan) -> None:
     held = host_scan(domains=[domain_xml("dial", body=_named("redis"))])
     assert outcomes(held, "HVA-033")["hv1"] == "pass", messages(held, "HVA-033")
     assert outcomes(held, "HVA-210")["hv1"] == "pass", messages(held, "HVA-210")
+
+
+# --- VL18-7: a random-number device reading a host source other than the kernel's pools ------
+
+
+def _rng(path: str, rate: str = "") -> str:
+    return (
+        f"<devices><rng model='virtio'>{rate}<backend model='random'>{path}</backend></rng>"
+        "</devices>"
+    )
+
+
+def test_rng_reading_a_host_device_asks(host_scan, tmp_path: Path) -> None:
+    """VL18-7, HVA-050 (wrong n/a). `<rng><backend model='random'>/dev/hwrng</backend>` said
+    "no device passthrough", but QEMU reads the host's hardware RNG for the guest, whose
+    virtio-rng is a hw_random device it reads raw; libvirt takes any path since 1.3.4
+    (formatdomain, "Random number generator device": "Since 1.3.4 any path is accepted. Before
+    that /dev/random and /dev/hwrng were the only accepted paths"), so `/dev/sda` hands the
+    guest a disk's bytes; virtio-rng reads as fast as the guest asks unless <rate> bounds it.
+    No DMA, so no IOMMU, but a host device: the question of what the source is and whether
+    <rate> bounds it (as R17-2's host lines), never "no device passthrough". The same for raw
+    `-object rng-random,filename=/dev/hwrng`. Held: /dev/urandom, /dev/random (in any
+    spelling) and no path (QEMU's default, one of them) are the kernel's shared pools and keep
+    the n/a."""
+    msg = (
+        "random-number device reading host source(s) {p} for the guest: no DMA, but the guest "
+        "reads a device or file of the host (only /dev/random and /dev/urandom are the "
+        "kernel's shared pools)"
+    )
+    for path in ("/dev/hwrng", "/dev/sda"):
+        a = host_scan(domains=[domain_xml("rng", body=_rng(path))])
+        assert verdict(a, "HVA-050", "rng") == ("manual", msg.format(p=path))
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-050")
+    assert q is not None and q.startswith(
+        "Is each source VM rng's random-number device reads on host hv1 (/dev/sda) the host's "
+        "hardware RNG, with the guest's reads bounded? Evidence:"
+    )
+    assert "fail: any other file or device (the guest reads its content)" in q
+    (tmp_path / "raw").mkdir()
+    raw = {
+        "raw": _raw_cpu_domain(
+            "raw",
+            "",
+            "-object",
+            "rng-random,id=r0,filename=/dev/hwrng",
+            "-device",
+            "virtio-rng-pci,rng=r0",
+        )
+    }
+    b = run_assessment(_replayed_on(tmp_path / "raw", HARDENED_HOST, raw))
+    assert verdict(b, "HVA-050", "raw") == ("manual", msg.format(p="/dev/hwrng"))
+    for path in ("/dev/urandom", "/dev//random", ""):
+        held = host_scan(domains=[domain_xml("rng", body=_rng(path))])
+        assert verdict(held, "HVA-050", "rng") == ("not_applicable", "no device passthrough")

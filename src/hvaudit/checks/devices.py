@@ -43,7 +43,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Fact, FactState, Host, Passthrough, Pool, SecurityLabel, Source, Vm
 from hvaudit.parse.libvirt_xml import NVME_DISK
-from hvaudit.parse.qemu_args import HOST_CHARDEV, qemu_options, raw_nics
+from hvaudit.parse.qemu_args import HOST_CHARDEV, HOST_RNG, qemu_options, raw_nics
 from hvaudit.textsafe import digits
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
@@ -2304,6 +2304,10 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
         if tty is not None and (tty.status is Status.FAIL or not (dma or pooled)):
             yield tty
             continue
+        rng = _host_rngs(s, v)
+        if rng is not None and not (dma or pooled):
+            yield rng
+            continue
         if not dma and not pooled:
             # a vDPA device does DMA into the guest, but only where vhost-vdpa maps it (VL16-6)
             vdpa = [i.source or "(no device named)" for i in v.interfaces if i.type == "vdpa"]
@@ -2401,6 +2405,38 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
 #: Nth, where logind's autovt starts a login getty; Documentation/admin-guide/devices.txt,
 #: "4 char ... tty0 Current virtual console, tty1 First virtual console").
 _HOST_CONSOLES = re.compile(r"/dev/(console|tty[0-9]+)")
+
+
+def _host_rngs(s: Subject, v: Vm) -> Outcome | None:
+    """The question on the host sources a VM's random-number device reads for the guest
+    (hvaudit.parse.qemu_args.HOST_RNG, VL18-7), None without any. No DMA, but a device of the
+    host handed to the guest: QEMU reads the path and the guest reads those bytes raw (its
+    virtio-rng is a hw_random device). libvirt takes any path since 1.3.4 (formatdomain,
+    "Random number generator device"); the host's hardware RNG (/dev/hwrng) is also read by the
+    host kernel's hwrng core, and virtio-rng reads as fast as the guest asks unless <rate
+    bytes period> bounds it (formatdomain: "The optional rate element allows limiting the rate
+    at which entropy can be consumed from the source"). Whether the source is the host's
+    hardware RNG, bounded, and not a file of other data is the question: the configuration
+    does not show what the path is."""
+    rngs = [p for p in v.passthrough if p.kind == HOST_RNG]
+    if not rngs:
+        return None
+    paths = ", ".join(dict.fromkeys(p.address for p in rngs))
+    return manual(
+        s,
+        f"random-number device reading host source(s) {paths} for the guest: no DMA, but the "
+        "guest reads a device or file of the host (only /dev/random and /dev/urandom are the "
+        "kernel's shared pools)",
+        *(p.source_ref for p in rngs),
+        question=f"Is each source VM {v.name}'s random-number device reads on host {v.host} "
+        f"({paths}) the host's hardware RNG, with the guest's reads bounded? Evidence: the VM's "
+        "<rng> <backend> and <rate bytes period> (raw arguments: -object rng-random and the "
+        "virtio-rng device's max-bytes and period), `cat "
+        f"/sys/class/misc/hw_random/rng_current` and `ls -lL {rngs[0].address}` on {v.host}. "
+        "Pass: /dev/hwrng with rng_current naming a hardware RNG and a <rate> on the device; "
+        "fail: any other file or device (the guest reads its content), or /dev/hwrng without a "
+        "<rate> (the guest drains the hardware RNG the host kernel reads too).",
+    )
 
 
 def _host_ttys(s: Subject, v: Vm, h: Host) -> Outcome | None:

@@ -31,9 +31,12 @@ from hvaudit.model import (
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
     HOST_INPUT,
+    HOST_RNG,
     raw_chardev_passthrough,
     raw_input_passthrough,
     raw_pci_passthrough,
+    raw_rng_passthrough,
+    rng_source,
 )
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
@@ -670,6 +673,12 @@ def parse_domain(
             if backend is not None and backend.get("model") == "egd":
                 loc = f"/domain/devices/rng[{i}]/backend"
                 chardevs.extend(_chardev(backend, "rng", Source(artefact, loc)))
+            elif backend is not None and backend.get("model") == "random":
+                # a host source other than the kernel's pools handed to the guest (VL18-7)
+                rng_path = rng_source(backend.text or "")
+                if rng_path:
+                    loc = f"/domain/devices/rng[{i}]/backend"
+                    passthrough.append(Passthrough(HOST_RNG, rng_path, Source(artefact, loc)))
         for i, fs in enumerate(devices.findall("filesystem"), 1):
             if (fs.get("type") or "mount") != "mount":
                 continue
@@ -787,6 +796,7 @@ def parse_domain(
     passthrough += raw_pci_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_input_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_chardev_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
+    passthrough += raw_rng_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
 
     os_el = root.find("os")
     nvram_src = os_el.find("nvram/source") if os_el is not None else None

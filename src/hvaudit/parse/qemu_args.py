@@ -409,6 +409,44 @@ def raw_input_passthrough(args: Iterable[str], source: Source) -> list[Passthrou
     return out
 
 
+#: The passthrough kind of a host file or device a random-number backend reads for the guest
+#: (VL18-7): libvirt `<rng><backend model='random'>PATH</backend>` (formatdomain, "Random
+#: number generator device": "This backend type expects a non-blocking character device as
+#: input ... Since 1.3.4 any path is accepted. Before that /dev/random and /dev/hwrng were the
+#: only accepted paths"; read with `read_file` in libvirt/libvirt docs/formatdomain.rst), QEMU's
+#: `-object rng-random,filename=PATH` ("-object rng-random,id=id,filename=/dev/random": "the
+#: filename parameter specifies which file to obtain entropy from", qemu-options.hx). QEMU
+#: reads PATH and hands its bytes to the guest's virtio-rng, whose hw_random device the guest
+#: reads raw. The host kernel's own pools (/dev/random, /dev/urandom) are not a device of
+#: the host's; any other path is (the host's hardware RNG /dev/hwrng, or a file).
+HOST_RNG = "host random-number source"
+#: The kernel's random pools: shared, not drained, nothing else in them.
+KERNEL_RANDOM = ("/dev/random", "/dev/urandom")
+
+
+def rng_source(path: str) -> str | None:
+    """The path a random-number backend reads, as the kernel resolves its spelling, when it is
+    a host source other than the kernel's pools (HOST_RNG), else None."""
+    path = path.strip()
+    if not path:
+        return None  # the hypervisor's default: /dev/random or /dev/urandom
+    if path.startswith("/"):
+        path = "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
+    return None if path in KERNEL_RANDOM else path
+
+
+def raw_rng_passthrough(args: Iterable[str], source: Source) -> list[Passthrough]:
+    """The host sources raw `-object rng-random,filename=PATH` options hand the guest
+    (HOST_RNG); rng-builtin and rng-egd read no host file."""
+    out = []
+    for o in qemu_options(args):
+        if o.name == "object" and o.kind == "rng-random":
+            path = rng_source(o.props.get("filename", ""))
+            if path:
+                out.append(Passthrough(HOST_RNG, path, source))
+    return out
+
+
 #: The -chardev backends that open a host character device (qapi/char.json ChardevBackend:
 #: serial and parallel, with the legacy aliases tty and parport).
 _HOST_CHARDEV_BACKENDS = ("serial", "tty", "parallel", "parport")
