@@ -23,28 +23,49 @@ checks that needs the guest's own address exactly, written with a mask of every 
 $MAC (`$MAC[@0]`), or with a mask on another attribute (`dstipmask='8'`; an IPv6 /32 also failed
 MAC): wrong fails, now pass; a mask with a zero bit still widens.
 
+Leads set (helper leads18net) probed HVA-195 on VLAN-filtering bridges and the depth of filter
+trees: R18N-3 HVA-195 passed a bridge with vlan_filtering 1 and a plain uplink without reading
+its ports' VLANs: a tap a libvirt hook script added to VLANs 10-12 and 20 is a trunk into
+each (false pass). hvaudit now runs `bridge -j vlan show` (probe bridge-vlans; iproute2
+bridge/vlan.c "ifname"/"vlans"/"vlan"/"vlanEnd"): a VM port in several VLANs is a question
+naming them, the VLANs not read (older bundle, old iproute2 shape) a question naming what to
+run; never a pass. R18N-4 HVA-191 stopped following <filterref>s at 64 levels and judged the
+rest: an IPv4 accept 70 filters down, ahead of clean-traffic, was unseen and passed (false
+pass). libvirt has no depth cap (nwfilter_gentech_driver.c virNWFilterDefToInst recurses into
+every include; virnwfilterobj.c _virNWFilterObjListDefLoopDetect refuses loops only): a tree
+deeper than 64 is now not judged, "evidence unavailable" with the filter-definition question.
+
 Held (kept as tests): a redefined no-ip-spoofing dumped with its nonzero priority (-710) still
 runs before clean-traffic's root accept at -650 (pass); masks with a zero bit (`srcipmask='24'`,
 `srcmacmask='ff:ff:ff:ff:ff:00'`, an IPv6 `srcipmask='32'`) still widen (fail).
+R18N-3: one VLAN per VM port passes; a filtering bridge whose only uplink is a VLAN
+sub-interface passes without `bridge vlan show`. R18N-4: the same accept 60 filters down is
+read and fails.
 
 Probed by script, not kept (the verdict was right): an own-IP, own-MAC IPv4 accept in an
 ipv4-fast chain at -750 with `srcipmask='32'` (now pass, in R18N-2's parametrisation by shape).
+An `<all/>` accept (an iptables-layer protocol) ahead of clean-traffic passes HVA-191: right,
+the ebtables MAC/IP checks still run (probed at depth 0, 1 and 60).
 Read in the code, not probed: HVA-197 takes an interface's explicit `<port isolated>` over its network's (as libvirt's
 networkAllocatePort fills an absent one from the network); HVA-192 takes a port group named but
 not defined as none (network_conf.c virPortGroupFindByName matches a given name only).
 
-Tally: 2 findings (R18N-1: 3 false passes, on a dump and in as-written definitions, and 1 wrong
-fail; R18N-2: wrong fails), 13 tests, 4 of them held.
+Tally: 4 findings (R18N-1: 3 false passes, on a dump and in as-written definitions, and 1 wrong
+fail; R18N-2: wrong fails; R18N-3, R18N-4: false passes), 20 tests, 7 of them held.
 
-Leads left (not settled in the time): HVA-195 without `bridge -j vlan show` evidence (a tap a
-hook script adds to several VLANs of a vlan_filtering bridge is a trunk); whether libvirt >= 9
-plugs `<interface type='bridge'>` on an Open vSwitch bridge without <virtualport> as an OVS port
-(then HVA-191's filter, HVA-197's isolation and HVA-192's VLAN are OVS's); the nwfilter
-instantiation depth limit (libvirt's own cap on filterref depth, confirm in
-nwfilter_gentech_driver.c; hvaudit cuts at 64); the iterator `$A[@1]` beside `$B[@1]` pairing
-values across two list variables (formatnwfilter "combinations"), not judged; ebtables rules of
-`<stp>`/`<vlan>` protocol elements inside a mac chain with srcportstart-like attributes were
-not probed.
+Leads left (not settled in the time): whether libvirt >= 9 plugs `<interface type='bridge'>`
+on an Open vSwitch bridge without <virtualport> as an OVS port: virnetdevtap.c
+virNetDevTapAttachBridge calls virNetDevOpenvswitchAddPort only with an openvswitch virtualport
+and virNetDevBridgeAddPort otherwise (read); an autodetection in domain_conf/qemu_interface.c
+of 9.x was not found in the time (the libvirt snapshot is too large to fetch), so HVA-191's,
+HVA-197's and HVA-192's reading of such an interface is unsettled (host evidence of an OVS
+bridge: `ovs-vsctl list-br`, ip link info_kind openvswitch); HVA-193/194/197 with a network
+<portgroup> setting <vlan>/<bandwidth>/nwfilter overridden per interface, and a named port
+group that is not defined (does libvirt refuse to start the VM?), not probed; R18N-3 asks one
+question per host (an OVS question and a VLAN-membership one do not both show); the iterator
+`$A[@1]` beside `$B[@1]` pairing values across two list variables (formatnwfilter
+"combinations"), not judged; ebtables rules of `<stp>`/`<vlan>` protocol elements inside a mac
+chain with srcportstart-like attributes were not probed.
 """
 
 from __future__ import annotations
@@ -373,3 +394,48 @@ def test_filtering_bridge_on_a_vlan_subinterface_needs_no_port_vlans(host_scan) 
     )
     a = host_scan({"ip-link": (json.dumps(links), 0), "bridge-vlans": ("", 1)})
     assert outcomes(a, "HVA-195") == {"hv1": "pass"}, messages(a, "HVA-195")
+
+
+# --- R18N-4 HVA-191: a filter tree nested deeper than hvaudit follows ----------------------------
+
+
+def _nested(depth: int) -> dict[str, str]:
+    """Stock clean-traffic under a site root filter whose first include leads through `depth`
+    nested filters to one that accepts every IPv4 frame the guest sends, ahead of the mac chain."""
+    filters = {
+        **STOCK,
+        "site": "<filter name='site' chain='root'><filterref filter='hop0'/>"
+        "<filterref filter='clean-traffic'/></filter>",
+        f"hop{depth}": f"<filter name='hop{depth}' chain='root'>"
+        "<rule action='accept' direction='out' priority='-900'><mac protocolid='ipv4'/></rule>"
+        "</filter>",
+    }
+    for n in range(depth):
+        filters[f"hop{n}"] = (
+            f"<filter name='hop{n}' chain='root'><filterref filter='hop{n + 1}'/></filter>"
+        )
+    return filters
+
+
+def test_tree_deeper_than_followed_is_asked(tmp_path: Path) -> None:
+    """R18N-4. libvirt follows every <filterref> however deep: nwfilter_gentech_driver.c
+    virNWFilterDefToInst / virNWFilterIncludeDefToRuleInst recurse with no depth bound, and
+    virnwfilterobj.c _virNWFilterObjListDefLoopDetect refuses only a loop (read with
+    `read_file` / `find_string`). hvaudit stopped at 64 includes and judged what it had read:
+    an accept of all IPv4 70 filters down, ahead of clean-traffic, was never seen and the
+    VM passed. Right: the tree is not judged, a question about the filters."""
+    a = filtered_node(tmp_path, [dev("deep", _nic("52:54:00:18:04:01", "site"))], _nested(70))
+    status, msg = verdict(a, "HVA-191", "deep")
+    assert status == "manual", msg
+    assert msg == (
+        "evidence unavailable: the definition of filter 'site' nests <filterref>s deeper than "
+        "64, beyond what hvaudit follows"
+    )
+
+
+def test_tree_within_the_depth_is_judged(tmp_path: Path) -> None:
+    """Held (R18N-4's twin): the same accept 60 filters down is read: fail, naming it."""
+    a = filtered_node(tmp_path, [dev("near", _nic("52:54:00:18:04:02", "site"))], _nested(60))
+    status, msg = verdict(a, "HVA-191", "near")
+    assert status == "fail", msg
+    assert msg.startswith("52:54:00:18:04:02: filter 'hop60' accepts what the guest sends")

@@ -34,7 +34,7 @@ from hvaudit.parse.libvirt_xml import (
     parse_pool,
     resolve_network_port,
 )
-from hvaudit.parse.nwfilter import SPOOF_FILTERS, spoof_coverage
+from hvaudit.parse.nwfilter import SPOOF_FILTERS, TREE_TOO_DEEP, spoof_coverage
 from hvaudit.safexml import parse_xml
 
 __all__ = ["ParseProblem", "build_deployment"]
@@ -256,6 +256,11 @@ def _spoofing(
             if coverage is not None:
                 coverage[itf.filter] = found
         covers, note = found
+        if note == TREE_TOO_DEEP:
+            # libvirt follows every include (R18N-4): the unread branch may accept anything
+            return Fact.unavailable(
+                f"the definition of filter {itf.filter!r} {note}", itf.source_ref, *defs.sources
+            )
         return Fact.of(SpoofProtection(covers, itf.filter, note), itf.source_ref, *defs.sources)
     if itf.filter in SPOOF_FILTERS:
         return Fact.of(

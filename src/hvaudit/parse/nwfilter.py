@@ -144,15 +144,30 @@ def _full_mask(key: str, value: str, frames: frozenset[str]) -> bool:
     return addr.max_prefixlen == bits and int(addr) == (1 << bits) - 1
 
 
-def _instantiate(name: str, defs: dict[str, NwFilter]) -> tuple[list[_Inst], set[str]]:
-    """The rules of the tree, in instantiation order, and the names of the filters reached
-    (libvirt refuses reference loops when a filter is defined; a loop here is cut)."""
+#: How deep hvaudit follows <filterref>s. libvirt has no cap of its own (nwfilter_gentech_driver.c
+#: virNWFilterDefToInst and virNWFilterIncludeDefToRuleInst recurse into every include;
+#: virnwfilterobj.c _virNWFilterObjListDefLoopDetect only refuses a loop when a filter is
+#: defined), so a tree nested deeper is not judged: spoof_coverage returns TREE_TOO_DEEP.
+MAX_FILTER_DEPTH = 64
+#: spoof_coverage's note for a tree nested deeper than MAX_FILTER_DEPTH (R18N-4).
+TREE_TOO_DEEP = f"nests <filterref>s deeper than {MAX_FILTER_DEPTH}, beyond what hvaudit follows"
+
+
+def _instantiate(name: str, defs: dict[str, NwFilter]) -> tuple[list[_Inst], set[str], bool]:
+    """The rules of the tree, in instantiation order, the names of the filters reached, and
+    whether a branch nested deeper than MAX_FILTER_DEPTH was left unread (libvirt refuses
+    reference loops when a filter is defined; a loop here is cut)."""
     out: list[_Inst] = []
     reached: set[str] = set()
+    cut = False
 
     def walk(n: str, path: tuple[str, ...]) -> None:
+        nonlocal cut
         f = defs.get(n)
-        if f is None or n in path or len(path) > 64:
+        if f is None or n in path:
+            return
+        if len(path) > MAX_FILTER_DEPTH:
+            cut = True
             return
         reached.add(n)
         for e in f.entries:
@@ -162,7 +177,7 @@ def _instantiate(name: str, defs: dict[str, NwFilter]) -> tuple[list[_Inst], set
                 out.append(_Inst(e, n, f.chain, len(out)))
 
     walk(name, ())
-    return out, reached
+    return out, reached, cut
 
 
 def _subtree(name: str, defs: dict[str, NwFilter]) -> set[str]:
@@ -223,7 +238,9 @@ def _ahead(r: _Inst, d: _Inst, rank: dict[int, int], chain_priority: dict[str, i
 def spoof_coverage(name: str, defs: dict[str, NwFilter]) -> tuple[frozenset[str], str]:
     """The spoofing kinds (mac, ip, arp) filter `name` stops at an interface, and why the others
     of its anti-spoofing filters do not ('' when every one it holds works)."""
-    insts, reached = _instantiate(name, defs)
+    insts, reached, cut = _instantiate(name, defs)
+    if cut:
+        return frozenset(), TREE_TOO_DEEP
     sent = [
         i
         for i in insts
