@@ -45,9 +45,22 @@ attestation that restores two of them), 1 held. L18-4: 4 cases; 3 failed on main
 network-class and class-not-collected functions, the collector), 1 held.
 
 Leads left (not settled in the time): HVA-441 and /etc/vmware/settings (who reads
-migrate.encryptionMode); lead f (config.ptpConfig not collected; a disabled firewall's
-defaultPolicy; passwdqc max=/random=; HVA-433/434 vlanOverrideAllowed) was not probed in this
-round.
+migrate.encryptionMode). From the second VMware leads set, items 2-8 were not probed:
+- HVA-436 and nested ESXi (hardware.systemInfo model "VMware Virtual Platform"/"VMware7,1",
+  vendor "VMware, Inc." not read; the collector does not retrieve hardware.systemInfo).
+- render_vmx and extraConfig: vhv.enable, uefi.secureBoot.enabled and migrate.encryptionMode
+  are rendered from the API only when set, so an extraConfig entry of the same key speaks
+  otherwise (HVA-049/HVA-066); which one hostd honours was not settled.
+- config.ptpConfig still not collected (HVA-419 asks; a host with a PTP port could pass).
+- a disabled ESXi firewall and HVA-419/420/421's reading of its rulesets (V17-2's lead).
+- passwdqc max= / random= in Security.PasswordQualityControl.
+- HVA-433/434 and vlanOverrideAllowed (vmware._alone).
+- HVA-416: a grant on a host inside a DRS cluster and the VMs of the cluster's resource pools.
+- L18-4's edges: a vGPU (VirtualPCIPassthroughVmiopBackingInfo) renders pciPassthruN.id "?",
+  so HVA-192 asks about it as a function of unknown class; a powered-off Dynamic DirectPath
+  device has no assignedId ("?", asked too); HVA-191 (spoofing) still says "no bridged or
+  virtual-network interface" for a VM whose only NIC is passed through whole, on every
+  platform.
 """
 
 from __future__ import annotations
