@@ -274,7 +274,8 @@ def test_polkit_administrators(host_scan, extra: str, status: str, fragment: str
 def test_pkla_file_is_not_read_as_javascript(host_scan) -> None:
     """A .pkla file mentioning libvirt is not a JavaScript rule: its text (a comment naming
     domain_name, here) must not make HVA-131 find a per-VM rule. Without the hardened per-VM
-    rule, HVA-131 fails."""
+    rule, HVA-131 fails, naming the .pkla's grant of every VM (R18H-5: a .pkla cannot test
+    the VM)."""
     pkla = _file(
         "/etc/polkit-1/localauthority/50-local.d/libvirt.pkla",
         '# action.lookup("domain_name") == "web1" is not possible here',
@@ -286,7 +287,10 @@ def test_pkla_file_is_not_read_as_javascript(host_scan) -> None:
     a = host_scan({"polkit-rules": (pkla, 0)})
     got, msg = verdict(a, "HVA-131")
     assert got == "fail", msg
-    assert msg.startswith("no polkit rule looks at domain_name"), msg
+    assert msg == (
+        "/etc/polkit-1/localauthority/50-local.d/libvirt.pkla grants libvirt domain actions on "
+        "every VM to group libvirt (no domain_name or domain_uuid test)"
+    ), msg
 
 
 @pytest.mark.parametrize(

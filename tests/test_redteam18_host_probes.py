@@ -51,9 +51,26 @@ Findings:
   rsyslog.conf (debian/rsyslog.conf: imuxsock, imklog, `$IncludeConfig /etc/rsyslog.d/*.conf`)
   as conftest.DEBIAN_RSYSLOG_MAIN, the drop-in as RSYSLOG_REMOTE, and the 40 older tests that
   gave rsyslog.d lines alone now give a main file too. Fixed.
+- R18H-5 (false pass) HVA-131 "per-VM rules" beside grants of domain actions on every VM it
+  did not weigh: (a) a .rules file that never names libvirt (hvaudit kept only files that
+  do), with a function testing no action id (polkit(8): it answers for every action); (b)
+  `action.id.endsWith(".write")`: only org.libvirt.api.domain.start was asked, now every
+  action of libvirt's src/access/viraccessperm.c virAccessPermDomain as
+  viraccessdriverpolkit.c virAccessDriverPolkitFormatAction names them ('_' -> '-'); (c) a
+  .pkla section with Action=org.libvirt.api.domain.* (pklocalauthority(8): no test of the VM;
+  HVA-131 read no .pkla): each now fails naming the file and group; (d) a grant behind an
+  action test hvaudit cannot read (substr, split) with no domain test: covers_domain_actions
+  took only a definite action_test; now the question naming the rule, as R18H-1 asks for
+  HVA-132/142. Twin (wrong question): the common `var actions = [...];
+  actions.indexOf(action.id) >= 0` (or an inline array, includes; ECMA-262 Array.prototype
+  compares with ===) was an unread test, so a grant of login1/udisks2 actions made HVA-132
+  and HVA-142 ask; list membership is now read (a variable set once to an array literal).
+  test_host_verdicts4's .pkla probe now fails naming the .pkla grant. Fixed.
 
 Held (kept as tests): Debian's main file with the drop-in, through the real grep and find
-(R18H-4's edge: pass); action tests that take other actions (`indexOf("org.freedesktop.
+(R18H-4's edge: pass); HVA-131's pass beside a .pkla granting org.libvirt.unix.manage only, a
+connect-only prefix, a list of other actions, an unread action test with a domain_name test
+(R18H-5's edges); action tests that take other actions (`indexOf("org.freedesktop.
 udisks2.") == 0`, `includes("udisks2")`, `match("org.freedesktop.login1.")`, `indexOf("libvirt")
 == -1`) and a libvirt substring test granting %sudo only: HVA-132 and HVA-142 keep the hardened
 verdicts (the substring grant to %sudo now fails HVA-131, rightly: domain actions on every VM).
@@ -71,8 +88,6 @@ negated-prefix wrong fail among them, R18H-2 1, R18H-3 3: run against an archive
 held cases passed before and after.
 
 Leads left (not settled in the time):
-- HVA-131 (per-VM rules) still counts a function whose action test hvaudit does not read as not
-  granting domain actions (covers_domain_actions takes only a definite action_test).
 - .pkla keys and results are read case-insensitively (GKeyFile keys are case-sensitive and
   polkit's result names exact): errs towards a grant (a wrong fail), not probed.
 - sudoers.d subdirectories: sudo's @includedir does not descend, hvaudit (now grep -R) reads
@@ -361,3 +376,126 @@ def test_rsyslog_idle_without_main_file_names_no_destination(host_scan) -> None:
     a = host_scan({"processes": (idle, 0), "rsyslog-config": (RSYSLOG_REMOTE, 2, "")})
     assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
     assert messages(a, "HVA-200") == {"hv1": "no remote log destination configured"}
+
+
+# --- HVA-131: grants of domain actions hvaudit did not weigh (R18H-5) --------------------------
+
+OPS = "/etc/polkit-1/rules.d/60-ops.rules"
+PKLA = "/etc/polkit-1/localauthority/50-local.d/ops.pkla"
+HARDENED_131 = "per-VM rules in /etc/polkit-1/rules.d/80-libvirt-acl.rules"
+
+
+def _pkla(action: str) -> str:
+    lines = ("[ops]", "Identity=unix-group:ops", f"Action={action}", "ResultActive=yes")
+    return "".join(f"{PKLA}:{line}\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("extra", "path"),
+    [
+        (_rule(OPS, _if('subject.isInGroup("ops")', "YES")), OPS),
+        (_rule(OPS, _if('action.id.endsWith(".write") && subject.isInGroup("ops")', "YES")), OPS),
+        (_pkla("org.libvirt.api.domain.*"), PKLA),
+    ],
+    ids=["no-action-test", "endswith-write", "pkla"],
+)
+def test_domain_grant_on_every_vm_fails(host_scan, extra: str, path: str) -> None:
+    """R18H-5 (false pass). Beside the hardened per-VM rule, group ops gets libvirt's domain
+    actions on every VM: by a function that tests no action id (polkit(8): it answers for every
+    action; the file never names libvirt, and hvaudit kept only files that do), by
+    `endsWith(".write")` (org.libvirt.api.domain.write: hvaudit asked about
+    org.libvirt.api.domain.start only; now each action of viraccessperm.c virAccessPermDomain,
+    as viraccessdriverpolkit.c virAccessDriverPolkitFormatAction names them, '_' -> '-'), or by
+    a .pkla section (pklocalauthority(8): Action globs, no test of the VM; HVA-131 read no
+    .pkla). HVA-131 passed "per-VM rules"; now the fail naming the file and group."""
+    a = host_scan({"polkit-rules": (POLKIT + extra, 0)})
+    assert outcomes(a, "HVA-131") == {"hv1": "fail"}, messages(a, "HVA-131")
+    assert messages(a, "HVA-131") == {
+        "hv1": f"{path} grants libvirt domain actions on every VM to group ops (no domain_name "
+        "or domain_uuid test)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("condition", "test"),
+    [
+        ('action.id.substr(0, 23) == "org.libvirt.api.domain."', "action.id.substr(0, 23)"),
+        ('action.id.split(".")[3] == "domain"', 'action.id.split(".")'),
+    ],
+)
+def test_domain_grant_behind_unread_action_test_asks(host_scan, condition: str, test: str) -> None:
+    """R18H-5 (false pass). A function granting group ops behind an action.id test hvaudit does
+    not read (each here takes every domain action) and with no domain_name test: HVA-131 took
+    it as granting no domain action (covers_domain_actions read only a definite action_test)
+    and passed on the per-VM rule beside it. Now the question naming the rule, as R18H-1 asks
+    for HVA-132 and HVA-142."""
+    a = host_scan(
+        {
+            "polkit-rules": (
+                POLKIT + _rule(OPS, _if(f'{condition} && subject.isInGroup("ops")', "YES")),
+                0,
+            )
+        }
+    )
+    assert outcomes(a, "HVA-131") == {"hv1": "manual"}, messages(a, "HVA-131")
+    assert messages(a, "HVA-131") == {
+        "hv1": f"{OPS} (action test {test} not read) may grant libvirt domain actions on every "
+        "VM (no domain_name or domain_uuid test) in a way hvaudit does not read"
+    }
+
+
+def test_action_list_membership_is_read(host_scan) -> None:
+    """R18H-5's twin (wrong question). The common polkit form granting a set of actions,
+    `var actions = [...]; actions.indexOf(action.id) >= 0` (ECMA-262 Array.prototype.indexOf:
+    === on each element), was an unread action test: a grant of two login1/udisks2 actions to
+    every account made HVA-132 and HVA-142 ask. Now read: libvirt's actions are no members."""
+    body = (
+        '  var actions = ["org.freedesktop.login1.reboot", '
+        '"org.freedesktop.udisks2.filesystem-mount"];\n'
+        + _if("actions.indexOf(action.id) >= 0", "YES")
+    )
+    a = host_scan(
+        {"polkit-rules": (POLKIT + _rule("/etc/polkit-1/rules.d/50-desk.rules", body), 0)}
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
+    assert messages(a, "HVA-132") == {"hv1": HARDENED_132}
+    assert messages(a, "HVA-142") == {"hv1": HARDENED_142}
+    assert messages(a, "HVA-131") == {"hv1": HARDENED_131}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        _pkla("org.libvirt.unix.manage"),
+        _rule(
+            OPS,
+            _if(
+                'action.id.indexOf("org.libvirt.api.connect.") == 0 && subject.isInGroup("ops")',
+                "YES",
+            ),
+        ),
+        _rule(
+            OPS,
+            _if(
+                '["org.freedesktop.login1.reboot"].includes(action.id) && subject.isInGroup("ops")',
+                "YES",
+            ),
+        ),
+        _rule(
+            OPS,
+            _if(
+                'action.id.substr(0, 23) == "org.libvirt.api.domain." && subject.isInGroup("ops") '
+                '&& action.lookup("domain_name") == "web-1"',
+                "YES",
+            ),
+        ),
+    ],
+    ids=["pkla-manage", "connect-prefix", "other-list", "unread-with-domain-test"],
+)
+def test_no_domain_grant_on_every_vm_held(host_scan, extra: str) -> None:
+    """Held (R18H-5's edges): a .pkla granting org.libvirt.unix.manage only, a connect-only
+    prefix, a list of other actions, and an unread action test beside a domain_name test grant
+    no domain action on every VM: HVA-131 keeps the hardened pass."""
+    a = host_scan({"polkit-rules": (POLKIT + extra, 0)})
+    assert outcomes(a, "HVA-131") == {"hv1": "pass"}, messages(a, "HVA-131")
+    assert messages(a, "HVA-131")["hv1"].startswith(HARDENED_131)

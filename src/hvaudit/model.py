@@ -986,7 +986,11 @@ class LibvirtHost:
     libvirtd_conf: Fact[dict[str, object]] = field(default_factory=_na)
     conf_sources: dict[str, Source] = field(default_factory=dict)
     polkit_rules: Fact[tuple[tuple[str, str], ...]] = field(default_factory=_na)
-    """(file, text) of every polkit rule file that mentions libvirt."""
+    """(file, text) of every polkit .rules file (one need not name libvirt to grant its actions:
+    a function with no action test answers for every action, R18H-5)."""
+    polkit_domain_pkla: Fact[tuple[tuple[str, str], ...]] = field(default_factory=_na)
+    """(file, "group:G" / "user:U" / ...) of every .pkla grant of an org.libvirt.api.domain.*
+    action (a .pkla cannot test which VM: every VM)."""
     polkit_manage: Fact[tuple[tuple[str, str], ...]] = field(default_factory=_na)
     """(file, "group:G" / "user:U" / "user:*" (every account) / "netgroup:N" / "unresolved:...")
     of every polkit grant of org.libvirt.unix.manage that needs no administrator."""

@@ -1468,7 +1468,11 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
     rules' code counts: a comment naming domain_name restricts nothing. Each polkit.addRule()
     function is judged on its own (polkit(8): the first function that returns a result decides
     for its subjects): one that grants domain actions (YES or AUTH_SELF) without a domain test
-    grants them on every VM to its subjects, whatever other functions narrow for others."""
+    grants them on every VM to its subjects, whatever other functions narrow for others. Every
+    .rules file counts, named libvirt or not (a function with no action test answers for every
+    action), and every domain action is asked (libvirt's virAccessPermDomain names); a .pkla
+    section granting a domain action grants it on every VM (pklocalauthority(8): no test of the
+    VM); a grant behind an action test hvaudit cannot read is a question (R18H-5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         if h.libvirt is None:
@@ -1496,15 +1500,24 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
         # VM, whatever other functions (for other subjects) narrow (one that reads it in a way
         # hvaudit cannot judge is the manual case below)
         blanket: dict[str, list[str]] = {}
+        unread: list[str] = []  # functions granting behind an action test hvaudit cannot read
         for f, code in codes:
             for rule in polkit.rule_functions(code):
                 reads_vm = "domain_name" in rule or "domain_uuid" in rule
-                if polkit.covers_domain_actions(rule) and not reads_vm:
+                covers = polkit.covers_domain_actions(rule)
+                if covers is None and not reads_vm and polkit.rule_grants(f, rule):
+                    unread.append(polkit.unread_test(f, rule).name)
+                if covers and not reads_vm:
                     for g in polkit.rule_grants(f, rule):
                         who = "every user" if g.name == polkit.EVERYONE else g.name
                         blanket.setdefault(f, []).append(
                             who if g.kind != "group" else f"group {who}"
                         )
+        pkla = h.libvirt.polkit_domain_pkla
+        for f, grant in pkla.get() if pkla.known else ():
+            kind, _, name = grant.partition(":")
+            who = "every user" if name == polkit.EVERYONE else name
+            blanket.setdefault(f, []).append(f"group {who}" if kind == "group" else who)
         if blanket:
             yield failed(
                 s,
@@ -1519,7 +1532,22 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
             continue
         granular = [f for f, code in codes if narrows_by_domain(code)]
         mention = [f for f, code in codes if "domain_name" in code or "domain_uuid" in code]
-        if granular:
+        if unread and (granular or mention):
+            # a grant behind an action test hvaudit cannot read may take domain actions on
+            # every VM: the per-VM rules beside it settle nothing (R18H-5)
+            names = ", ".join(dict.fromkeys(unread))
+            yield manual(
+                s,
+                f"{names} may grant libvirt domain actions on every VM (no domain_name or "
+                "domain_uuid test) in a way hvaudit does not read",
+                *rules.sources,
+                question=f"Does the action.id test of {names} on host {h.name} leave out every "
+                "org.libvirt.api.domain.* action? Evidence: the rule's code, and `pkcheck "
+                "--action-id org.libvirt.api.domain.start --process PID` for a process of a "
+                "subject it grants. Pass: yes, it grants no domain action; fail: it grants domain "
+                "actions, on every VM.",
+            )
+        elif granular:
             yield passed(s, f"per-VM rules in {', '.join(granular)}", *rules.sources)
         elif mention:
             yield manual(

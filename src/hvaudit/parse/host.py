@@ -5786,14 +5786,28 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
 
     def polkit_rules(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         files = _by_file(g.text)
+        # every .rules file: one that never names libvirt grants its actions too where a
+        # function tests no action id or tests it in a way that takes them (R18H-5)
         rules = tuple(
             (p, "\n".join(t))
             for p, t in files.items()
-            if "libvirt" in "\n".join(t)
-            and not polkit.is_local_authority(p)
+            if not polkit.is_local_authority(p)
             and p.endswith(".rules")  # polkit loads no other name (load_scripts)
         )
         return Fact.of(rules, g.source)
+
+    def domain_pkla(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
+        # pklocalauthority(8): a section grants the actions its Action globs match to its
+        # Identity, and cannot test the VM (no domain_name): a grant of any domain action
+        # is one on every VM (R18H-5)
+        files = _by_file(g.text)
+        found = {
+            (x.path, f"{x.kind}:{x.name}")
+            for action in polkit.DOMAIN_ACTIONS
+            for x in polkit.grants(files, action)
+            if polkit.is_local_authority(x.path)
+        }
+        return Fact.of(tuple(sorted(found)), g.source)
 
     def manage_grants(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         if g.state != "ok":
@@ -5803,6 +5817,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
 
     lh.polkit_rules = ev.fact(_cmd("polkit-rules"), polkit_rules)
     lh.polkit_manage = ev.fact(_cmd("polkit-rules"), manage_grants)
+    lh.polkit_domain_pkla = ev.fact(_cmd("polkit-rules"), domain_pkla)
     index = bundle.entry("libvirt/nwfilters/index.json")
     if index is None:
         lh.nwfilters = Fact.unavailable("network filters were not collected")

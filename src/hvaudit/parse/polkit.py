@@ -105,7 +105,7 @@ _METHOD = re.compile(
 )
 
 
-def action_test(rule: str, action: str) -> bool | None:
+def action_test(rule: str, action: str, scope: str = "") -> bool | None:
     """How the function's action.id tests answer for `action`: True when one takes it (or the
     function tests no action id: every action), False when every test is read and none takes
     it, None when a test is of a shape hvaudit does not read.
@@ -117,7 +117,8 @@ def action_test(rule: str, action: str) -> bool | None:
     position or -1; match and search turn a string argument into a RegExp (in the wild:
     `action.id.match("org.freedesktop.login1.")`); `/re/.test(action.id)`. A leading `!`
     negates. Any other use of action.id (substr, split, a variable, switch, ...) is unread:
-    such a rule may answer for the action, and its grants are unresolved (R18H-1)."""
+    such a rule may answer for the action, and its grants are unresolved (R18H-1). `scope` is
+    the whole function where `rule` is one statement of it (where a list variable is set)."""
     spots = list(_ID.finditer(rule))
     if not spots:
         return True
@@ -125,14 +126,14 @@ def action_test(rule: str, action: str) -> bool | None:
         return True  # the literal id itself (==, a list's indexOf/includes, switch case)
     unread = False
     for m in spots:
-        found = _one_action_test(rule[: m.start()], rule[m.end() :], action)
+        found = _one_action_test(rule[: m.start()], rule[m.end() :], action, scope)
         if found is True:
             return True
         unread = unread or found is None
     return None if unread else False
 
 
-def _one_action_test(before: str, after: str, action: str) -> bool | None:
+def _one_action_test(before: str, after: str, action: str, scope: str = "") -> bool | None:
     """One action.id test (see action_test): `before` and `after` are the code around it."""
     negated = re.search(r"(?<![!=])!\s*$", before) is not None
     if m := re.match(r"\s*(===?|!==?)\s*" + _STR, after):
@@ -148,6 +149,8 @@ def _one_action_test(before: str, after: str, action: str) -> bool | None:
             if re.search(r"(?<![!=])!\s*" + _REGEX + r"\s*\.\s*test\(\s*$", before)
             else hit
         )
+    if (member := _membership(before, after, action, scope)) is not None:
+        return (not member) if negated else member
     if (m := _METHOD.match(after)) is None:
         return None
     method, literal, pattern = m.group(1), m.group(2), m.group(3)
@@ -184,6 +187,43 @@ def _one_action_test(before: str, after: str, action: str) -> bool | None:
     elif compare:
         return None  # e.g. `match(...) == null`: not read
     return (not hit) if negated else hit
+
+
+_ARRAY = r"""\[\s*((?:["'][^"'\n]*["']\s*,?\s*)*)\]"""
+
+
+def _membership(before: str, after: str, action: str, scope: str = "") -> bool | None:
+    """`LIST.indexOf(action.id) >= 0` (or `> -1`, `!= -1`; `== -1` / `< 0` for not in it) and
+    `LIST.includes(action.id)`, LIST an array literal of strings or a variable a `var`/`let`/
+    `const` earlier in the function sets to one (ECMA-262 Array.prototype.indexOf and includes
+    compare each element with ===): whether `action` is a member as the test asks; None for
+    any other shape. The common form of polkit rules granting a set of actions (R18H-5). The
+    variable is looked up in `scope` (the whole function) when given, else in `before`."""
+    m = re.search(r"(" + _ARRAY + r"|([A-Za-z_$][\w$]*))\s*\.\s*(indexOf|includes)\(\s*$", before)
+    if m is None:
+        return None
+    items = m.group(2)
+    if m.group(3) is not None:
+        decl = re.findall(
+            r"\b(?:var|let|const)\s+" + re.escape(m.group(3)) + r"\s*=\s*" + _ARRAY + r"\s*;",
+            scope or before,
+        )
+        assigned = re.findall(r"(?<![\w$.])" + re.escape(m.group(3)) + r"\s*=[^=]", scope or before)
+        if len(decl) != 1 or len(assigned) != 1:
+            return None  # not set once to an array literal: not read
+        items = decl[0]
+    member = action in re.findall(r"""["']([^"'\n]*)["']""", items)
+    rest = re.match(r"\s*\)\s*((?:===?|!==?|>=?|<=?)\s*-?[0-9]+)?", after)
+    if rest is None:
+        return None
+    compare = re.sub(r"\s+", "", rest.group(1) or "")
+    if m.group(4) == "includes":
+        return member if not compare else None
+    if compare in (">=0", ">-1", "!=-1", "!==-1"):
+        return member
+    if compare in ("<0", "==-1", "===-1"):
+        return not member
+    return None
 
 
 def _js_regex_matches(pattern: str, text: str) -> bool:
@@ -362,34 +402,34 @@ def function_grants(path: str, rule: str, action: str) -> list[Grant]:
         ors = _disjuncts(stmt)
         if len(ors) > 1 and re.search(granting_stmt, stmt):
             open_to_all = [
-                action_test(d, action) for d in ors if not re.search(r"\bsubject\s*\.", d)
+                action_test(d, action, rule) for d in ors if not re.search(r"\bsubject\s*\.", d)
             ]
             if True in open_to_all:
                 out.append(Grant(path, "user", EVERYONE))
                 continue
             if None in open_to_all:
-                out.append(_unread_test(path, stmt))
+                out.append(unread_test(path, stmt))
                 continue
-        out += _tested(path, stmt, action)
+        out += _tested(path, stmt, action, rule)
     granting = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
     if re.search(granting, rest):
         out += _tested(path, rule, action)
     return out
 
 
-def _tested(path: str, code: str, action: str) -> list[Grant]:
+def _tested(path: str, code: str, action: str, scope: str = "") -> list[Grant]:
     """The grants of `code` (rule_grants) where its action tests take `action`; one unresolved
     grant where they are unread (action_test None) and it grants anything."""
-    test = action_test(code, action)
+    test = action_test(code, action, scope)
     if test is False:
         return []
     found = rule_grants(path, code)
     if test is None and found:
-        return [_unread_test(path, code)]
+        return [unread_test(path, code)]
     return found
 
 
-def _unread_test(path: str, code: str) -> Grant:
+def unread_test(path: str, code: str) -> Grant:
     """A grant behind an action.id test hvaudit does not read (R18H-1), named by the test."""
     m = re.search(r"\baction\s*\.\s*id\b(?:\s*\.\s*\w+\s*\([^()]*\))?", code)
     test = re.sub(r"\s+", " ", m.group(0)).strip() if m else "action.id"
@@ -632,14 +672,56 @@ def admin_identities(files: dict[str, list[str]]) -> list[Grant]:
     return [g for g in out if not (g.kind == "user" and g.name in ("0", "root"))]
 
 
-#: An action of libvirt's per-VM API (libvirt docs/acl.rst: org.libvirt.api.domain.<perm>),
-#: used to ask whether a rule's action test can take domain actions.
-SAMPLE_DOMAIN_ACTION = "org.libvirt.api.domain.start"
+#: The actions of libvirt's per-VM API: src/access/viraccessperm.c virAccessPermDomain's names,
+#: as viraccessdriverpolkit.c virAccessDriverPolkitFormatAction makes them polkit action ids
+#: ("org.libvirt.api" + "." + type + "." + permission, every '_' turned into '-'). Each is asked,
+#: since a test may take some and not others (`endsWith(".write")`, R18H-5).
+DOMAIN_ACTIONS = tuple(
+    f"org.libvirt.api.domain.{perm}"
+    for perm in [
+        "getattr",
+        "read",
+        "write",
+        "read-secure",
+        "start",
+        "stop",
+        "reset",
+        "save",
+        "delete",
+        "migrate",
+        "checkpoint",
+        "snapshot",
+        "suspend",
+        "hibernate",
+        "core-dump",
+        "pm-control",
+        "init-control",
+        "inject-nmi",
+        "send-input",
+        "send-signal",
+        "fs-trim",
+        "fs-freeze",
+        "block-read",
+        "block-write",
+        "mem-read",
+        "open-graphics",
+        "open-device",
+        "screenshot",
+        "open-namespace",
+        "set-time",
+        "set-password",
+    ]
+)
 
 
-def covers_domain_actions(rule: str) -> bool:
-    """Whether an addRule() function answers for some org.libvirt.api.domain.* action: no action
-    test, a literal domain action id, a prefix of one, or a regular expression matching one."""
-    if action_test(rule, SAMPLE_DOMAIN_ACTION) is True:
+def covers_domain_actions(rule: str) -> bool | None:
+    """Whether an addRule() function answers for some org.libvirt.api.domain.* action: True for
+    no action test, a literal domain action id, or a test taking one of DOMAIN_ACTIONS; None
+    when no test takes one but one is of a shape hvaudit does not read (action_test None: it
+    may take them, R18H-5); False when every test is read and none does."""
+    if re.search(r"""["']org\.libvirt\.api\.domain\.[\w-]+["']""", rule):
         return True
-    return bool(re.search(r"""["']org\.libvirt\.api\.domain\.[\w-]+["']""", rule))
+    answers = {action_test(rule, a) for a in DOMAIN_ACTIONS}
+    if True in answers:
+        return True
+    return None if None in answers else False
