@@ -1,5 +1,6 @@
 """Known leads on the KVM/libvirt host side (session 14), taken up by leads18host (HL18-1..4)
-and leads18h2 (HL18-5 on: the leads this file's first round left).
+leads18h2 (HL18-5..7: the leads this file's first round left) and leads18h4 (HL18-8 on: HL18-7's
+unknown release, `export` in environment files, HL18-5's edges, chrony's PHC reference clock).
 
 Same harness as tests/test_host_leads16.py: conftest's hardened Debian host replayed through the
 real collector, parser and engine, changed only where a test says so; each test asserts the
@@ -46,6 +47,19 @@ Findings:
   b5356f8, ChangeLog 2020-11-03). hvaudit took unset as "off" on every release and passed the
   hardened x509/name action. Now, where the package list shows such a release, the fail naming
   it (expired_by_default); an explicit "off" passes on every release.
+- HL18-8 (false pass) HVA-200, HL18-7's edge: with no package list, or none naming rsyslog
+  (built from source), an unset permitExpiredCerts on an x509/name action was judged "off" and
+  the pass stood on a guess. Now a question (`rsyslogd -v`; pass 8.2012.0 or later, before
+  8.1901.0, or "off" set; fail 8.1901.0 to 8.2010.0 unset), the manual item naming why the
+  release is unknown. conftest's hardened Debian 12 host carries the rsyslog package a real
+  collection lists (8.2302.0-1+deb12u1, packages.debian.org oldstable, found with `search`), so
+  its pass and the golden files are unchanged (regenerated: no diff).
+- HL18-9 (false pass) HVA-160 / HVA-213: env-file.c knows no `export`, so `export KEY=` is the
+  key "export KEY", which EnvironmentFile= drops as an invalid assignment (execute.c
+  strv_env_clean_with_callback, env-util.c env_name_is_valid_n); hvaudit read it as KEY, so an
+  `export SSHD_OPTS=` after `SSHD_OPTS=-o PermitRootLogin=yes` cleared the option and HVA-160
+  passed. Now only valid names are kept; `export SSHD_OPTS=-o PermitRootLogin=yes` alone no
+  longer fails (a wrong fail, the twin).
 
 Held (kept as tests): an /etc journald.conf, even empty, hides a vendor file's Storage=none; the
 vendor file with comments only keeps the journal; a drop-in ending in a backslash joins nothing
@@ -54,7 +68,8 @@ nothing (v254+); permitExpiredCerts "off", an unknown value (omfwd: "using 'off'
 x509/fingerprint keep HVA-200's pass; a socket group that may only read, group root, and a
 group-writable read-write socket under auth_unix_rw = polkit add no administrator (HL18-5); an
 /etc journal-upload.conf hides a /usr/lib one (HL18-6); rsyslog 8.2012.0 and later, releases
-before 8.1901.0, an explicit "off" and a pinned fingerprint keep HVA-200's pass (HL18-7).
+before 8.1901.0, an explicit "off" and a pinned fingerprint keep HVA-200's pass (HL18-7); with
+no package list, an explicit "off" and a pinned fingerprint keep it too (HL18-8).
 
 Probed or read, not kept (the verdict was right):
 - chrony (lead 1): HVA-202 asks for a synchronised clock, not for authenticated sources, so NTS
@@ -79,9 +94,9 @@ Probed or read, not kept (the verdict was right):
 - sshd configuration newer than the running sshd (lead 5): answered in tests/test_host_leads16.py
   (a pass certifies the files as sshd would load them now); not re-probed.
 
-Tally: 39 cases in 17 test functions; 22 failed on main before their fixes (HL18-1 3, HL18-2 3,
-HL18-3 2, HL18-4 2, HL18-5 6, HL18-6 3, HL18-7 3: each run with PYTHONPATH=/work/main/src
-before it landed); the 17 held cases passed before and after.
+Tally: 45 cases in 21 test functions; 26 failed on main before their fixes (HL18-1 3, HL18-2 3,
+HL18-3 2, HL18-4 2, HL18-5 6, HL18-6 3, HL18-7 3, HL18-8 2, HL18-9 2: each run with
+PYTHONPATH=/work/main/src before it landed); the 19 held cases passed before and after.
 
 Leads left (not settled in the time):
 - HVA-213's libvirt journal debug cap for libvirt 6.x (the 7.0 cutoff of HL16-1): the branch
@@ -90,18 +105,13 @@ Leads left (not settled in the time):
   (virAsprintf era, jason-cyun/libvirt, an Ubuntu 2.1 tree); the upstream release was not
   pinned (libvirt's repository is too large to `fetch`), so 6.x keeps the fail (log_level = 1
   is no hardened setting, so this errs towards a fail on unhardened hosts only).
-- HL18-7 with no package list (or no rsyslog package in it): an unset permitExpiredCerts is
-  judged as "off" (the current default); on an 8.1901-8.2010 host without a package list that
-  is a pass the evidence does not settle. A question would need rsyslog in the baseline
-  package lists (golden bundles change). Distribution backports of b5356f8 were not checked.
+- HL18-7: distribution backports of b5356f8 (an 8.2001.0 package patched) were not checked;
+  such a host fails HVA-200 though it denies expired certificates (errs towards a fail).
 - HL18-5: a socket whose owner (not its group) is a non-root account that may write (mode 0600
   owned by bob) does not count the owner; SocketUser= in a drop-in of a socket not yet created
   is not read either.
 - HVA-067's note "qemu.conf dump_guest_core = 1 (a core dump of its QEMU holds guest RAM)" also
   where qemu.conf max_core = 0 turns core dumps off (per-VM check, wording only).
-- `export KEY=` in environment files is read as KEY (as before); systemd's parser keeps the key
-  "export KEY", which is no valid name (merge_env_file_push) - errs towards reading it, except
-  that an `export KEY=` clearing an earlier KEY= would hide it (not probed).
 - chrony `refclock PHC` on a NIC clock no ptp4l steers (a free-running PHC chronyd calls a
   reference): not reached.
 """
@@ -553,3 +563,98 @@ def test_rsyslog_expired_certificates_denied_by_default_keeps_the_pass(
     a = host_scan(overrides)
     assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+# --- HVA-200: an unset permitExpiredCerts with no rsyslog release known (HL18-8) -----------------
+
+WITHOUT_RSYSLOG = "".join(
+    line + "\n" for line in PACKAGES.splitlines() if not line.startswith("rsyslog\t")
+)
+EXPIRY_UNKNOWN = (
+    "logs forwarded over TLS to logs.example.internal, but streamdriver.permitExpiredCerts is "
+    "unset and which rsyslog release runs is unknown (logs.example.internal; {why}): releases "
+    "8.1901.0 to 8.2010.0 take unset as 'on' and accept an expired server certificate"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "why"),
+    [
+        (
+            {"dpkg-packages": (WITHOUT_RSYSLOG, 0)},
+            "no rsyslog package among the installed ones (host/commands/dpkg-packages.txt)",
+        ),
+        (
+            {"dpkg-packages": None, "rpm-packages": None},
+            "the installed packages are unknown (neither dpkg nor rpm answered)",
+        ),
+    ],
+    ids=["no-rsyslog-package", "no-package-list"],
+)
+def test_rsyslog_release_unknown_with_expiry_unset_is_a_question(
+    host_scan, overrides: dict, why: str
+) -> None:
+    """HL18-8. HL18-7's edge: rsyslog 8.1901.0 to 8.2010.0 accept an expired server certificate
+    when streamdriver.permitExpiredCerts is unset (omfwd b5356f8, ChangeLog 2020-11-03), and
+    hvaudit judged an unset value "off" wherever the package list showed no rsyslog (none
+    collected, or rsyslog built from source): HVA-200 passed the x509/name action on a guess.
+    Right: the question (`rsyslogd -v`), the manual item naming why the release is unknown."""
+    a = host_scan(overrides)
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {"hv1": EXPIRY_UNKNOWN.format(why=why)}
+
+
+@pytest.mark.parametrize(
+    "config",
+    [_expired("off"), _expired("on", "x509/fingerprint")],
+    ids=["explicit-off", "pinned-fingerprint"],
+)
+def test_rsyslog_release_unknown_with_expiry_settled_keeps_the_pass(host_scan, config: str) -> None:
+    """HL18-8's held probes: with no package list, an explicit "off" denies on every release
+    and a pinned fingerprint is checked without validity: the pass stays (before and after)."""
+    a = host_scan({"dpkg-packages": None, "rpm-packages": None, "rsyslog-config": (config, 0)})
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+# --- HVA-160 / HVA-213: `export KEY=` in an EnvironmentFile= (HL18-9) ----------------------------
+
+
+def test_environment_file_export_line_clears_nothing(host_scan) -> None:
+    """HL18-9. systemd's env-file.c knows no `export`: parse_env_file_internal takes the key to
+    its `=` (trailing blanks stripped), so `export SSHD_OPTS=` is the key "export SSHD_OPTS",
+    and load_env_file_push stores it as is (src/basic/env-file.c, read with `read_file`);
+    EnvironmentFile= then drops it: exec_context_load_environment runs
+    strv_env_clean_with_callback(p, invalid_env, ...) (src/core/execute.c, found with
+    `find_string`), which frees every assignment env_assignment_is_valid rejects
+    (src/basic/env-util.c env_name_is_valid_n: only VALID_BASH_ENV_NAME_CHARS, DIGITS LETTERS
+    "_", no digit first). hvaudit dropped the `export ` and read the line as SSHD_OPTS, so an
+    `export SSHD_OPTS=` after `SSHD_OPTS=-o PermitRootLogin=yes` cleared it, and HVA-160 passed
+    "PermitRootLogin no" while Debian's ssh.service starts `sshd -D -o PermitRootLogin=yes`.
+    Right: R13H-5's fail. The same for libvirtd's environment (HVA-213)."""
+    from test_redteam13_host_probes import IDLE_PROCS, SOCKET_SSHD
+
+    text = "SSHD_OPTS='-o PermitRootLogin=yes'\nexport SSHD_OPTS=\n"
+    a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": text})
+    assert outcomes(a, "HVA-160") == {"hv1": "fail"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160") == {
+        "hv1": "PermitRootLogin yes (SSHD_OPTS in /etc/default/ssh: -o PermitRootLogin=yes)"
+    }
+    env = "LIBVIRT_LOG_OUTPUTS=3:file:/var/log/lv.log\nexport LIBVIRT_LOG_OUTPUTS=3:journald\n"
+    a = host_scan({"processes": IDLE_PROCS, "/etc/default/libvirtd": env})
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}, messages(a, "HVA-213")
+    assert messages(a, "HVA-213") == {
+        "hv1": DEBUG_FILE.format(where="/etc/default/libvirtd", outputs="3:file:/var/log/lv.log")
+    }
+
+
+def test_environment_file_export_line_sets_nothing(host_scan) -> None:
+    """HL18-9's twin (a wrong fail): `export SSHD_OPTS=-o PermitRootLogin=yes` alone is dropped
+    by systemd as an invalid assignment, so sshd starts without it: HVA-160 judges sshd's own
+    configuration (PermitRootLogin no: the pass). hvaudit failed it."""
+    from test_redteam13_host_probes import SOCKET_SSHD
+
+    text = "export SSHD_OPTS='-o PermitRootLogin=yes'\n"
+    a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": text})
+    assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
+    assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin no"}

@@ -3215,6 +3215,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             for x in f.sources
             if x.locator.startswith("filtered: ")
         ]
+        expiry = [
+            x.locator.removeprefix("expired certificates unknown: ")
+            for x in f.sources
+            if x.locator.startswith("expired certificates unknown: ")
+        ]
         if not targets and journal:
             yield manual(
                 s,
@@ -3253,6 +3258,21 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         elif plain:
             yield failed(
                 s, f"logs forwarded without authenticated TLS to {', '.join(plain)}", *f.sources
+            )
+        elif expiry:
+            yield manual(
+                s,
+                f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but "
+                "streamdriver.permitExpiredCerts is unset and which rsyslog release runs is "
+                f"unknown ({'; '.join(expiry)}): releases 8.1901.0 to 8.2010.0 take unset as "
+                "'on' and accept an expired server certificate",
+                *f.sources,
+                question=f"Does the rsyslog on host {h.name} deny an expired log server "
+                "certificate? Evidence: `rsyslogd -v` and the omfwd action's "
+                f"streamdriver.permitExpiredCerts on {h.name}. Pass: 8.2012.0 or later, a release "
+                'before 8.1901.0, or permitExpiredCerts="off" set on the action; fail: '
+                "8.1901.0 to 8.2010.0 with it unset (omfwd sets no default there and the TLS "
+                "driver permits expired certificates).",
             )
         else:
             yield passed(

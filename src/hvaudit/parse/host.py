@@ -3492,6 +3492,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     narrow: list[str] = []
     filtered: list[str] = []
     journal_note = ""
+    expiry_note = ""
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
@@ -3547,6 +3548,17 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             journal_note = f"journald forwarding unknown: {journal_where} ({names})"
             carried = [d for d in carried if not d.tls]
         found["rsyslog"].extend((d.name, d.tls) for d in carried)
+        # an unset permitExpiredCerts means "on" from 8.1901.0 to before 8.2012.0 (HL18-7): with
+        # no rsyslog release known, an x509/name destination's TLS is not settled (HL18-8)
+        expiry_unknown = [d.name for d in carried if d.tls and d.expiry_unknown]
+        if expiry_unknown:
+            why = (
+                f"no rsyslog package among the installed ones ({pk.sources[0].artefact})"
+                if pk.known and pk.sources
+                else f"the installed packages are unknown ({pk.reason or 'not read'})"
+            )
+            expiry_note = f"{', '.join(expiry_unknown)}; {why}"
+            sources.extend(pk.sources)
         narrow = [
             f"{d.name} ({d.why_not or d.selector})"
             for d in fwd.destinations
@@ -3624,6 +3636,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 f"selectors forward no daemon message (libvirt's): {', '.join(narrow)}",
             )
         )
+    if expiry_note and "rsyslog" not in idle:
+        sources.append(Source(rs.source.artefact, f"expired certificates unknown: {expiry_note}"))
     if journal_note and "rsyslog" not in idle:
         sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
@@ -5196,6 +5210,8 @@ def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]
 #: systemd src/basic/env-file.c: the characters a backslash unescapes inside double quotes
 #: (SHELL_NEED_ESCAPE, as the shell does); before any other character the backslash is kept.
 _SHELL_NEED_ESCAPE = '"\\`$'
+#: A name systemd keeps in an environment (env-util.c env_name_is_valid_n, ASCII only)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _environment_file(text: str) -> dict[str, str]:
@@ -5208,14 +5224,18 @@ def _environment_file(text: str) -> dict[str, str]:
     entirely"), so `SSHD_OPTS=\\` followed by `-o ...` on the next line is one value; single
     quotes keep everything, newlines too; in double quotes a backslash unescapes `"\\`$`, eats
     a newline ("continuation lines") and is kept before any other character. A line without
-    `=` sets nothing. An `export ` before the key is dropped (hvaudit's reading, as before)."""
+    `=` sets nothing. The key is taken whole, trailing blanks stripped: env-file.c knows no
+    `export`, so `export KEY=` is the key "export KEY", and EnvironmentFile= keeps only valid
+    names: exec_context_load_environment runs strv_env_clean_with_callback, which drops an
+    assignment env_assignment_is_valid rejects (env-util.c env_name_is_valid_n: letters, digits
+    and `_`, no digit first), so such a line neither sets nor clears KEY (HL18-9)."""
     out: dict[str, str] = {}
     state, key, value = "pre_key", "", ""
     chomp: int | None = None  # where an unquoted value's trailing blanks begin
 
     def push() -> None:
-        name = key.strip().removeprefix("export ").strip()
-        if name:
+        name = key.rstrip()
+        if _ENV_NAME.fullmatch(name):
             out[name] = value
 
     for c in text:

@@ -128,6 +128,10 @@ class RsyslogDestination:
     `if EXPR then` expression, a property-based filter (`:msg, contains, "x"`), the else branch
     of an `if`, a ruleset other than the default one. The action forwards only the messages
     they let through, which the configuration alone does not tell."""
+    expiry_unknown: bool = False
+    """TLS in x509/name mode with streamdriver.permitExpiredCerts unset, judged for no known
+    rsyslog release: whether an expired server certificate is accepted depends on the release
+    (EXPIRED_DEFAULT_ON), so the TLS the destination counts as is not settled (HL18-8)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,15 +327,20 @@ class _Filters:
         return out
 
 
-def expired_by_default(version: str | None) -> bool:
-    """Whether this rsyslog package version (Debian's `8.2001.0-1ubuntu1`, RPM's
-    `8.1911.0-3.el8`, an epoch dropped) is one whose omfwd accepts expired certificates when
-    permitExpiredCerts is unset (EXPIRED_DEFAULT_ON). Unknown: False (the current default)."""
+def _release(version: str | None) -> tuple[int, int] | None:
+    """(major, minor) of an rsyslog package version (Debian's `8.2001.0-1ubuntu1`, RPM's
+    `8.1911.0-3.el8`, an epoch dropped); None when unknown or not of that form."""
     upstream = (version or "").rpartition(":")[2].split("-")[0].split(".")
     if len(upstream) < 2 or not all(digits(x) for x in upstream[:2]):
-        return False
-    found = (int(upstream[0]), int(upstream[1]))
-    return EXPIRED_DEFAULT_ON[0] <= found < EXPIRED_DEFAULT_ON[1]
+        return None
+    return (int(upstream[0]), int(upstream[1]))
+
+
+def expired_by_default(version: str | None) -> bool:
+    """Whether this rsyslog package version is one whose omfwd accepts expired certificates when
+    permitExpiredCerts is unset (EXPIRED_DEFAULT_ON). Unknown: False (expiry_unknown asks)."""
+    found = _release(version)
+    return found is not None and EXPIRED_DEFAULT_ON[0] <= found < EXPIRED_DEFAULT_ON[1]
 
 
 def rsyslog_forwarding(
@@ -686,15 +695,29 @@ def _judge(
     for f in filters:
         if f.startswith("ruleset ") and not local.get(f[len("ruleset ") :].lower(), False):
             why = f"{f}, which no local input (imuxsock, imjournal, imklog) or call reaches"
-            return RsyslogDestination(dest.name, dest.tls, p.selector, False, why, filters)
+            return RsyslogDestination(
+                dest.name,
+                dest.tls,
+                p.selector,
+                False,
+                why,
+                filters,
+                expiry_unknown=dest.expiry_unknown,
+            )
     sel = p.selector if p.selector and p.selector != "*.*" else ""
     if selects(sel or "*.*", "daemon", "err") is False:
-        return RsyslogDestination(dest.name, dest.tls, sel, False, sel, filters)
+        return RsyslogDestination(
+            dest.name, dest.tls, sel, False, sel, filters, expiry_unknown=dest.expiry_unknown
+        )
     taken = next((st for st in p.stopped if selects(st, "daemon", "err") is True), None)
     if taken is not None:
         why = f"daemon messages stopped earlier by `{taken} stop`"
-        return RsyslogDestination(dest.name, dest.tls, sel, False, why, filters)
-    return RsyslogDestination(dest.name, dest.tls, sel, filters=filters)
+        return RsyslogDestination(
+            dest.name, dest.tls, sel, False, why, filters, expiry_unknown=dest.expiry_unknown
+        )
+    return RsyslogDestination(
+        dest.name, dest.tls, sel, filters=filters, expiry_unknown=dest.expiry_unknown
+    )
 
 
 def _judge_tls(
@@ -722,4 +745,6 @@ def _judge_tls(
     if not p.expired and p.auth in (None, "x509/name") and expired_by_default(version):
         why = EXPIRED_BY_DEFAULT.format((version or "").rpartition(":")[2])
         return RsyslogDestination(f"{p.name} ({why})", False)
-    return RsyslogDestination(p.name, True)
+    # no known release: an unset permitExpiredCerts is not taken as "off" (HL18-8)
+    unknown = not p.expired and p.auth in (None, "x509/name") and _release(version) is None
+    return RsyslogDestination(p.name, True, expiry_unknown=unknown)
