@@ -2,7 +2,11 @@ r"""Red team 18, Proxmox VE: user.cfg as pve-access-control builds its tree, fir
 
 Probed: repeated user.cfg lines (user, group, role, token, acl), ACL paths as
 find_acl_tree_node files them, Perl-truth fields, VM firewall rules pve-firewall refuses
-ahead of an unrestricted ACCEPT, repeated firewall sections, qm.conf device keys.
+ahead of an unrestricted ACCEPT, repeated firewall sections, qm.conf device keys. Leads 18
+(third batch, P18-5..7) settled the red team's leads: which corosync.conf corosync runs
+(pve-cluster's pmxcfs sync), cluster.fw's anti-lockout `enable` stamp, user.cfg lines
+parse_user_config ignores by their order, `rng0: source=/dev/hwrng`, proxmox-firewall and
+unknown `-p` names.
 
 Findings (each pinned below; sources from github:proxmox/pve-access-control 5ccd07d
 src/PVE/AccessControl.pm, read with `fetch`):
@@ -35,7 +39,7 @@ src/PVE/AccessControl.pm, read with `fetch`):
   (src/pmxcfs/dcdb.c dcdb_sync_corosync_conf, at its start, a cluster commit and a write of
   the file) only when it reads a non-zero config_version ("unable to parse cluster
   config_version") not below the local file's ("local corosync.conf is newer"); the version is
-  the first match of `config_version\\s*:\\s*(\\d+)` anywhere, a comment included
+  the first match of `config_version\s*:\s*(\d+)` anywhere, a comment included
   (cfs-utils.c cluster_config_version). A hardened /etc/pve copy passed beside a newer local
   file without crypto (or a copy whose first match is a lower number in a comment, or with no
   config_version); a weak /etc/pve copy failed beside a newer hardened local file. The
@@ -50,10 +54,23 @@ src/PVE/AccessControl.pm, read with `fetch`):
   and HVA-313 where pve-firewall applies every rule. The model reads the stamp as at the
   collection time (on, or off from 61 s), so the rule checks judge the rules; HVA-301 asks
   whether the firewall is enabled for good while a stamp is in force (it turns itself off).
+- P18-7 (false pass; wrong fails): parse_user_config (pve-access-control 5ccd07d) reads
+  user.cfg in order and ignores an ACL's role not defined yet (`if (!$cfg->{roles}->{$role})
+  { warn "... ignore invalid acl role" }`; built-in roles exist from
+  userconfig_force_defaults) and a token not defined yet (check_token_exist: "ignore invalid
+  acl token"), a token line before its user's ("user does not exist"), and a second `user:`
+  line replaces the entry with the tokens filed under it. hvaudit kept them all: mallory@pve's
+  own ACL of an empty role `Deny` on `/`, placed before `role:Deny::`, was read as replacing
+  @admins' Administrator there, and HVA-312 passed; a privsep 0 token of alice@corp before
+  her user line (or before her `user:` line given again) failed HVA-311. The parser drops
+  them as Proxmox does now.
 
 Held (kept as tests): a member added to another group (webops) is no administrator; `/00`
 is a node of its own (Perl's true), not the root; a DROP of `gre`, `47` or `mptcp` (netbase
-names and numbers) keeps the VM chain a deny-list.
+names and numbers) keeps the VM chain a deny-list. Leads 18: a local corosync.conf identical
+to /etc/pve's, and none in a copied tree with /etc/pve's config_version 4 (HVA-309 passes as
+before); a role defined before the ACL naming it (the user's own empty role on `/` replaces
+the group's Administrator there: HVA-312 passes).
 
 Probed by script, not kept (the verdict was right): VM firewall DROPs pve-firewall refuses
 for other reasons (an undefined alias or set, `-dport 99999`, `-icmp-type` or `-dport`
@@ -66,26 +83,42 @@ Python's int where pve-access-control drops the entry (same outcome: no such acc
 qm.conf `ivshmem:`, `audio0: device=AC97`, `virtiofs0:` judged by HVA-057/047/058; realm
 `tfa` enforcement (authenticate_2nd_new_do "missing required 2nd keys") as HVA-306 reads it.
 
-Tally: 15 cases; 10 failed on main before this round's fixes (cfaa631 for P18-1/2, d1e25ce
-for P18-3, a6063a5 for P18-4), 5 held.
+Probed by script, not kept (leads 18, third batch): `rng0: source=/dev/hwrng` (and with
+`max_bytes=0`) is HVA-050 "no device passthrough" (n/a). qemu-server e6352be
+src/PVE/QemuServer/RNG.pm: `source` is an enum of /dev/urandom, /dev/random and /dev/hwrng
+(no other file), check_rng_source refuses to start with /dev/hwrng while
+/sys/devices/virtual/misc/hw_random/rng_current is `none` (so it is a hardware RNG),
+print_rng_device_commandline writes `max-bytes=$max_bytes,period=$period` (default 1024 per
+1000 ms) unless `max_bytes` is 0 ("disable limiting (potentially dangerous!)"), and API2/Qemu.pm
+asks Mapping.Use on /mapping/hwrng to set it. By VL18-7's verdict for libvirt (leads18vm3
+57e3e08, not on main when probed: /dev/hwrng with a hardware RNG and a rate passes, without a
+rate fails), the default is the pass side and `max_bytes=0` a fail, which HVA-050's n/a hides.
 
-Leads left (not settled in the time): pmxcfs copies /etc/pve/corosync.conf to
-/etc/corosync/corosync.conf only when its config_version (the first `config_version\s*:\s*
-(\d+)` anywhere in the file, a comment included: pve-cluster cfs-utils.c
-cluster_config_version) is non-zero and not below the local file's (dcdb.c
-dcdb_sync_corosync_conf: "unable to parse cluster config_version", "local corosync.conf is
-newer"); HVA-309 reads only /etc/pve's copy, so a file without config_version or with a
-lower one is not what corosync runs (beside leads18pv's reload work, not touched);
-cluster.fw `enable: N` above 1 is the anti-lockout timestamp (parse_clusterfw_option: off
-once more than 60 s old, on while in the future), read as off (a wrong fail for a future
-one only); a second `user:` line replaces the first's entry and drops the tokens read
-between them, a token line before its user's line and an ACL before the role or token it
-names are ignored by parse_user_config, and so are privileges it does not know
-(case-sensitive `$valid_privs`): hvaudit keeps them all (wrong fails at worst); what
-proxmox-firewall (nft) does with a `-p` name /etc/protocols lacks was not settled (P18-4
-refuses it under pve-firewall only); the node's own /etc/protocols is not collected, so a
-protocol a site added there is refused (a wrong fail at worst); `rng0: source=/dev/hwrng`
-gives one VM the node's hardware RNG, judged by no check.
+Tally: 15 cases; 10 failed on main before this round's fixes (cfaa631 for P18-1/2, d1e25ce
+for P18-3, a6063a5 for P18-4), 5 held. Leads 18 (third batch, P18-5..7): 15 cases more; 13
+failed on main before their fixes (9036df3 for P18-5, 2041f94 for P18-6, P18-7's commit), 2
+held (the same corosync.conf or none collected; a role defined before its ACL), and a guard
+(the parser's built-in role names are the checks' BUILTIN_ROLES).
+
+Leads left (not settled in the time): `rng0: source=/dev/hwrng,max_bytes=0` (above: a wrong
+n/a to wire into VL18-7's HOST_RNG passthrough once that lands, with qemu-server's rate in
+place of libvirt's <rate>); proxmox-firewall (nftables): a `-p` name other than its own
+(dccp, sctp, tcp, udp, udplite, icmp, ipv6-icmp/icmpv6, or a number up to 255) becomes
+Protocol::Named and `meta l4proto "<name>"` (proxmox-ve-rs 840d1ed rule_match.rs
+from_options, proxmox-firewall a752659 rule.rs handle_protocol), which nft resolves through
+/etc/protocols; what a name it cannot resolve does to the whole batch (proxmox-firewall.rs
+run_firewall logs "error updating firewall rules" and keeps the ruleset loaded before) was
+not confirmed in nftables' sources, so P18-4 still refuses it under pve-firewall only; and
+under proxmox-firewall a cluster.fw `enable` that is not true/yes/on/1/false/no/off/0
+(proxmox-serde perl.rs deserialize_bool: a time stamp, `01`) fails the options'
+deserialisation (common.rs parse: `O::deserialize`), so the whole cluster.fw is refused and
+the ruleset loaded before stays (P18-6 reads the stamp as pve-firewall does); privileges
+`$valid_privs` does not list (case-sensitive) are still kept in a role (they match no
+privilege the checks look for, so a wrong fail at worst); the node's own /etc/protocols is
+not collected (a protocol a site added there is refused: a wrong fail at worst);
+pmxcfs's config_version regex as GLib compiles it (whether `\d` matches non-ASCII digits,
+then read as 0 by strtoull) is modelled with ASCII digits only; the API path cannot read a
+node's /etc/corosync/corosync.conf, so HVA-309 judges /etc/pve's copy there as before.
 """
 
 from __future__ import annotations
@@ -323,8 +356,8 @@ def test_p18_5_local_corosync_conf_newer_is_what_runs(
 def test_p18_5_pmxcfs_reads_the_first_config_version_a_comment_included(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Was pass. cfs-utils.c cluster_config_version: `g_regex_new("config_version\\\\s*:\\\\s*
-    (\\\\d+)", ...)` matched over the whole file and the first match's number taken: a comment
+    r"""Was pass. cfs-utils.c cluster_config_version: `g_regex_new("config_version\s*:\s*
+    (\d+)", ...)` matched over the whole file and the first match's number taken: a comment
     `# config_version: 2` ahead of the totem block's 6 makes pmxcfs read 2 (corosync would skip
     the comment), below the local file's 5."""
     shared = "# raised from config_version: 2\n" + _v(COROSYNC, "  config_version: 6\n")
@@ -499,3 +532,80 @@ def test_p18_6_future_stamp_firewall_rules_are_judged(tmp_path: Path) -> None:
     got = run(tmp_path / "a", "enable: 4102444800")
     assert got == run(tmp_path / "b", "enable: 1")
     assert [status for status, _ in got] == ["pass", "pass"]
+
+
+# --- P18-7: user.cfg lines parse_user_config ignores by their order ----------------------------
+
+ADMINS = "group:admins:alice@corp:"
+MALLORY_ADMIN = USER_CFG.replace("user:audit@pve", MALLORY).replace(
+    ADMINS, "group:admins:alice@corp,mallory@pve:"
+)
+
+
+def test_p18_7_acl_before_its_role_is_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "directory realm(s) corp; no privileged pam or pve user but root@pam"
+    (HVA-312; HVA-306 counts every member of an administering ACL and failed already):
+    mallory@pve's own ACL of the empty role Deny on `/` was read as replacing @admins'
+    Administrator there (a user's own grants over its groups', AccessControl.pm `roles`). parse_user_config's `acl` branch: `if
+    (!$cfg->{roles}->{$role}) { warn "user config - ignore invalid acl role '$role'\\n"; next;
+    }`, and `role:Deny::` comes after the ACL: the ACL is ignored, mallory@pve administers the
+    cluster through @admins, without a second factor."""
+    text = MALLORY_ADMIN + "acl:1:/:mallory@pve:Deny:\nrole:Deny::\n"
+    assert _users(text, tmp_path, capsys) == {
+        "HVA-306": ("fail", "administrators without a second factor: mallory@pve"),
+        "HVA-312": (
+            "fail",
+            "privileged users outside the directory: mallory@pve (directory realms: corp)",
+        ),
+    }
+
+
+def test_p18_7_held_role_before_its_acl_restricts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held twin: `role:Deny::` before the ACL; the ACL stands and mallory@pve's own empty role
+    on `/` replaces the group's Administrator there (HVA-312 passes as before)."""
+    text = MALLORY_ADMIN.replace("role:WebOperator", "role:Deny::\nrole:WebOperator") + (
+        "acl:1:/:mallory@pve:Deny:\n"
+    )
+    assert _users(text, tmp_path, capsys)["HVA-312"] == (
+        "pass",
+        "directory realm(s) corp; no privileged pam or pve user but root@pam",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token:alice@corp!ci:0:0::\n" + USER_CFG,
+        USER_CFG.replace(
+            "user:bob@corp",
+            "token:alice@corp!ci:0:0::\nuser:alice@corp:1:0:Alice:Admin:alice@example.org:"
+            "Platform team:x!oath:\nuser:bob@corp",
+        ),
+    ],
+    ids=["token-before-user", "user-line-again"],
+)
+def test_p18_7_token_proxmox_never_files_is_no_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Was fail naming alice@corp!ci (privsep 0 on an administrator). parse_user_config
+    `token` branch: `if (my $user_cfg = $cfg->{users}->{$user}) { ... } else { warn "... user
+    does not exist" }`: a token line before its user's is ignored; a second `user:` line
+    (`$cfg->{users}->{$user} = { enable => ... }`) replaces the entry and the tokens filed
+    under it. No such token exists: HVA-311 judges the fixture's two (a wrong fail before)."""
+    report = pve_scan(tmp_path, capsys, {"etc/pve/user.cfg": text})
+    status, message = pve_result(report, "HVA-311", "pve-h1")
+    assert status == "pass"
+    assert "alice@corp!ci" not in message
+
+
+def test_p18_7_builtin_role_names_are_the_checks_roles() -> None:
+    """The parser's names of the roles pve-access-control defines before user.cfg
+    (userconfig_force_defaults) are those whose privileges the checks hold."""
+    from hvaudit.checks.proxmox import BUILTIN_ROLES
+    from hvaudit.parse.proxmox import BUILTIN_ROLE_NAMES
+
+    assert set(BUILTIN_ROLES) == BUILTIN_ROLE_NAMES

@@ -397,6 +397,17 @@ def _list(text: str) -> list[str]:
     return [x for x in re.split(r"[,;\s]+", text, flags=re.A) if x]
 
 
+#: The roles pve-access-control defines before user.cfg's first line (AccessControl.pm
+#: userconfig_force_defaults installs $special_roles: NoAccess, Administrator, and create_roles'
+#: PVE<cat>Admin, PVE<cat>User for a category with user privileges, PVEAdmin, PVEAuditor,
+#: PVETemplateUser; the privileges are hvaudit.checks.proxmox.BUILTIN_ROLES').
+BUILTIN_ROLE_NAMES = frozenset(
+    {"NoAccess", "Administrator", "PVEAdmin", "PVEAuditor", "PVETemplateUser"}
+    | {f"PVE{c}Admin" for c in ("VM", "Sys", "Datastore", "SDN", "User", "Pool", "Mapping")}
+    | {f"PVE{c}User" for c in ("VM", "Datastore", "SDN", "Pool", "Mapping")}
+)
+
+
 def parse_user_config(text: str, name: str) -> UserConfig:
     r"""Parse /etc/pve/user.cfg.
 
@@ -412,6 +423,10 @@ def parse_user_config(text: str, name: str) -> UserConfig:
         kind = line.split(":", 1)[0]
         if kind == "user":
             _, uid, enable, expire, first, last, email, comment, _keys = _fields(line, 9)
+            # `$cfg->{users}->{$user} = { enable => $enable }` replaces an entry read before,
+            # and with it the tokens filed under it (`$user_cfg->{tokens}`) so far (P18-7)
+            for tid in [t for t in cfg.tokens if t.split("!", 1)[0] == uid]:
+                del cfg.tokens[tid]
             cfg.users[uid] = {
                 # pve-access-control parse_user_config: `$enable = $enable ? 1 : 0`, Perl's
                 # truth: every value but "" and "0" enables the user ("yes", "2", "00")
@@ -433,6 +448,10 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             members.extend(u for u in _list(users) if u not in members)
         elif kind == "token":
             _, tid, expire, privsep, comment = _fields(line, 5)
+            # filed under its user only `if (my $user_cfg = $cfg->{users}->{$user})`: a token
+            # line before its user's line is ignored ("user does not exist", P18-7)
+            if tid.split("!", 1)[0] not in cfg.users:
+                continue
             cfg.tokens[tid] = {
                 "expire": expire or "0",
                 "privsep": privsep or "0",
@@ -461,12 +480,19 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             # that is Perl's false (`next if !$p`: "" and "0"), so `/0` is the tree's root `/`
             # and `/0/vms` is `/vms` (P18-3), where `roles` walks the checked path's components
             path = "/" + "/".join(c for c in path.split("/") if c not in ("", "0"))
+            # a role not defined by this line ("ignore invalid acl role": built-in or an earlier
+            # `role:` line) and a token not defined yet (check_token_exist: "ignore invalid acl
+            # token") are ignored; an ACL left with neither creates no tree node (P18-7)
+            granted = [r for r in _list(roles) if r in BUILTIN_ROLE_NAMES or r in cfg.roles]
+            holders = [w for w in _list(who) if "!" not in w or w in cfg.tokens]
+            if not granted or not holders:
+                continue
             cfg.acls.append(
                 {
                     "propagate": propagate not in ("", "0"),
                     "path": path,
-                    "who": _list(who),
-                    "roles": _list(roles),
+                    "who": holders,
+                    "roles": granted,
                     "line": n,
                 }
             )
