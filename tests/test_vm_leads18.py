@@ -90,6 +90,8 @@ from conftest import HARDENED_HOST, domain_xml, messages, outcomes, run_assessme
 from test_loop17_probes import PROCS, USER_NIC, _beside, _migration_on
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+from test_redteam16_vm_probes import _result
+from test_vm_leads17 import _cgroups
 
 SLIRP = "VM slirp (<interface type='user'>)"
 TO_V6 = (
@@ -605,3 +607,35 @@ def test_rng_reading_a_host_device_asks(host_scan, tmp_path: Path) -> None:
     for path in ("/dev/urandom", "/dev//random", ""):
         held = host_scan(domains=[domain_xml("rng", body=_rng(path))])
         assert verdict(held, "HVA-050", "rng") == ("not_applicable", "no device passthrough")
+
+
+# --- VL18-8: HVA-070, no soft_limit on a host whose cgroup version is not known ---------------
+
+
+def test_no_soft_limit_on_a_host_of_unknown_cgroup_version_asks(tmp_path: Path) -> None:
+    """VL18-8, HVA-070 (wrong fail; test_vm_leads17's lead). A VM whose one gap is the
+    <memtune><soft_limit> failed "no memory priority" on a host whose cgroup version was not
+    read, though on cgroup v2 the priority is the VM cgroup's memory.low or memory.min, set
+    outside the definition (VL17-1: v2 hosts ask). One of the two versions could pass, so the
+    unknown version asks, with a pass only for v2 with memory.low/min (v1 without soft_limit
+    has no priority: the fail). Held: on cgroup v1 (conftest's hardened host) the fail stays,
+    and the known-v2 question keeps its words."""
+    (tmp_path / "unknown").mkdir()
+    a = _cgroups(tmp_path / "unknown", None)
+    assert verdict(a, "HVA-070", "nosoft") == (
+        "manual",
+        "backed by pre-reserved huge pages; memtune hard_limit 2097152 KiB; configured size "
+        "1.0 GiB; the cgroup version of host hv1 is not known (the cgroup mounts were not "
+        "read: command not found): no <memtune><soft_limit>: no priority on cgroup v1, and on "
+        "cgroup v2 the priority is the VM cgroup's memory.low or memory.min, which the "
+        "definition does not set",
+    )
+    q = _result(a, "HVA-070", "nosoft").outcome.question
+    assert q is not None and q.endswith(
+        "Pass: cgroup v2 with a memory.low or memory.min above 0; fail: cgroup v1 (no "
+        "soft_limit: no priority) or cgroup v2 with neither, so under contention the VM yields "
+        "like any other."
+    )
+    (tmp_path / "v1").mkdir()
+    held = _cgroups(tmp_path / "v1", HARDENED_HOST["cgroup-mounts"])
+    assert verdict(held, "HVA-070", "nosoft")[0] == "fail"

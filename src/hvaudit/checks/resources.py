@@ -330,9 +330,12 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             missing.append(f"priority ({SOFT_LIMIT_V2})")
         # on cgroup v2 the priority is the VM cgroup's memory.low or memory.min, set outside
         # the definition (a systemd MemoryLow= of its scope or slice): asked, not failed
+        # and where the version of a host read (not simulated) is not known, a VM with no
+        # soft_limit may be on v2 with one: asked too, not failed (VL18-8)
         asked = h is not None and (
             (cgroup == "v2" and len(missing) == 1 and missing[0].startswith("priority"))
             or (cgroup == "" and not missing and not (simulated and v.memory_locked))
+            or (cgroup == "" and not simulated and missing == ["priority"])
         )
         have = [x.description for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
         refs = [x.source for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
@@ -362,6 +365,20 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 if v.memory_priority is not None
                 else "no <memtune><soft_limit>, and there the priority is the VM cgroup's "
                 "memory.low or memory.min, which the definition does not set"
+                if cgroup == "v2"
+                else "no <memtune><soft_limit>: no priority on cgroup v1, and on cgroup v2 the "
+                "priority is the VM cgroup's memory.low or memory.min, which the definition "
+                "does not set"
+            )
+            passes = (
+                "cgroup v1, where <memtune><soft_limit> is memory.soft_limit_in_bytes, or a "
+                "memory.low or memory.min above 0; fail: cgroup v2 with neither, so its "
+                "soft_limit is memory.high, a throttle, and under contention the VM yields "
+                "like any other."
+                if v.memory_priority is not None
+                else "cgroup v2 with a memory.low or memory.min above 0; fail: cgroup v1 (no "
+                "soft_limit: no priority) or cgroup v2 with neither, so under contention the "
+                "VM yields like any other."
             )
             yield manual(
                 s,
@@ -373,10 +390,7 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 "options name memory is v1, else cgroup2 holds it) and, on cgroup v2, "
                 "memory.low and memory.min of the VM's cgroup (`systemctl show -p "
                 "MemoryLow,MemoryMin` of its machine-qemu scope, or of the slice its "
-                "<resource><partition> names). Pass: cgroup v1, where <memtune><soft_limit> is "
-                "memory.soft_limit_in_bytes, or a memory.low or memory.min above 0; fail: cgroup "
-                "v2 with neither, so its soft_limit is memory.high, a throttle, and under "
-                "contention the VM yields like any other.",
+                f"<resource><partition> names). Pass: {passes}",
             )
         elif missing:
             yield failed(
