@@ -40,7 +40,9 @@ runs before clean-traffic's root accept at -650 (pass); masks with a zero bit (`
 `srcmacmask='ff:ff:ff:ff:ff:00'`, an IPv6 `srcipmask='32'`) still widen (fail).
 R18N-3: one VLAN per VM port passes; a filtering bridge whose only uplink is a VLAN
 sub-interface passes without `bridge vlan show`. R18N-4: the same accept 60 filters down is
-read and fails.
+read and fails. leads18net2: an interface naming a port group the network does
+not define takes the network's level (HVA-192 untagged OVS port not passed, HVA-092 unlimited,
+HVA-193 untrusted), not the default='yes' group's.
 
 Probed by script, not kept (the verdict was right): an own-IP, own-MAC IPv4 accept in an
 ipv4-fast chain at -750 with `srcipmask='32'` (now pass, in R18N-2's parametrisation by shape).
@@ -50,18 +52,35 @@ Read in the code, not probed: HVA-197 takes an interface's explicit `<port isola
 networkAllocatePort fills an absent one from the network); HVA-192 takes a port group named but
 not defined as none (network_conf.c virPortGroupFindByName matches a given name only).
 
-Tally: 4 findings (R18N-1: 3 false passes, on a dump and in as-written definitions, and 1 wrong
-fail; R18N-2: wrong fails; R18N-3, R18N-4: false passes), 20 tests, 7 of them held.
+Leads set (helper leads18net2), settled, no finding: (1) libvirt up to 10.x does not plug an
+`<interface type='bridge'>` without <virtualport> into an Open vSwitch bridge as an OVS port:
+src/hypervisor/domain_interface.c virDomainInterfaceBridgeConnect (10.x; qemu_interface.c
+qemuInterfaceBridgeConnect before it) hands virNetDevTapCreateInBridgePort the interface's own
+virDomainNetGetActualVirtPortProfile, with no look at the bridge's kind; virnetdevtap.c
+virNetDevTapAttachBridge calls virNetDevOpenvswitchAddPort only for a virtualport of type
+openvswitch and otherwise virNetDevBridgeAddPort, the SIOCBRADDIF ioctl (virnetdevbridge.c,
+"Unable to add bridge %1$s port %2$s"), which an OVS bridge refuses: the VM does not start
+("Unable to add bridge ovs-br0 port vnet0: Operation not supported", hibiki31/virty#17,
+cobbler/koan#43, fixed there by adding `<virtualport type='openvswitch'/>`). The only OVS
+detection is virNetDevTapReattachBridge's (`master` "ovs-system", then `ovs-vsctl iface-to-br`),
+used to move an existing tap, not to choose how to plug a new one. So HVA-191/192/197 reading
+such an interface as a Linux bridge port is right: no change. (2) A port group named but not
+defined: libvirt does not refuse it (bridge_driver.c networkAllocatePort does not check
+virPortGroupFindByName's NULL), the network's VLAN, trust and virtualport apply and no
+<bandwidth> (held test below); a <portgroup> has no <filterref> (network_conf.c
+virNetworkPortGroupParseXML reads trustGuestRxFilters, virtualport, bandwidth, vlan only) and no
+<port isolated> (networkAllocatePort fills an absent isolatedPort from the network only), so
+HVA-191's and HVA-197's per-interface reading has no port-group level to miss.
 
-Leads left (not settled in the time): whether libvirt >= 9 plugs `<interface type='bridge'>`
-on an Open vSwitch bridge without <virtualport> as an OVS port: virnetdevtap.c
-virNetDevTapAttachBridge calls virNetDevOpenvswitchAddPort only with an openvswitch virtualport
-and virNetDevBridgeAddPort otherwise (read); an autodetection in domain_conf/qemu_interface.c
-of 9.x was not found in the time (the libvirt snapshot is too large to fetch), so HVA-191's,
-HVA-197's and HVA-192's reading of such an interface is unsettled (host evidence of an OVS
-bridge: `ovs-vsctl list-br`, ip link info_kind openvswitch); HVA-193/194/197 with a network
-<portgroup> setting <vlan>/<bandwidth>/nwfilter overridden per interface, and a named port
-group that is not defined (does libvirt refuse to start the VM?), not probed; R18N-3 asks one
+Tally: 4 findings (R18N-1: 3 false passes, on a dump and in as-written definitions, and 1 wrong
+fail; R18N-2: wrong fails; R18N-3, R18N-4: false passes), 21 tests, 8 of them held.
+
+Leads left (not settled in the time): an interface whose <source portgroup=''> is empty (the
+network driver re-parses the port's <group> with virXPathString, which returns NULL for an
+empty string, so the default group would apply; not measured); a port group's
+default='YES' in a hand-written network file (virNetworkPortGroupParseXML compares with
+STRCASEEQ with "yes" only; hvaudit's _yes also takes 'on', '1', 'true'; dumps write
+'yes'; not probed); R18N-3 asks one
 question per host (an OVS question and a VLAN-membership one do not both show); the iterator
 `$A[@1]` beside `$B[@1]` pairing values across two list variables (formatnwfilter
 "combinations"), not judged; ebtables rules of `<stp>`/`<vlan>` protocol elements inside a mac
@@ -76,6 +95,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IP_LINK, messages, outcomes
+from hvaudit.engine import Assessment
 from test_nwfilter_stock import STOCK
 from test_redteam3_vm_probes import dev, filtered_node, verdict
 from test_redteam8_host_probes import _scan_without
@@ -439,3 +459,70 @@ def test_tree_within_the_depth_is_judged(tmp_path: Path) -> None:
     status, msg = verdict(a, "HVA-191", "near")
     assert status == "fail", msg
     assert msg.startswith("52:54:00:18:04:02: filter 'hop60' accepts what the guest sends")
+
+
+# --- Leads (helper leads18net2): a port group named but not defined ----------------------------
+
+#: A network whose default='yes' port group sets a VLAN tag, receive-filter trust and a bandwidth
+#: limit, and which sets none of them itself (Open vSwitch, so an untagged port trunks).
+UNDEFINED_PG_NETWORKS = [
+    "<network><name>pgovs</name><forward mode='bridge'/><bridge name='ovsbr9'/>"
+    "<virtualport type='openvswitch'/>"
+    "<portgroup name='access10' default='yes' trustGuestRxFilters='no'>"
+    "<vlan><tag id='10'/></vlan><bandwidth><inbound average='1000'/><outbound average='1000'/>"
+    "</bandwidth></portgroup></network>",
+    "<network><name>pgtrustdef</name><forward mode='passthrough'><interface dev='eth7'/>"
+    "</forward><portgroup name='mon' default='yes' trustGuestRxFilters='yes'/></network>",
+]
+
+
+@pytest.fixture(scope="module")
+def undefined_pg(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
+    from test_checks_vm_inherited import nic
+
+    d = tmp_path_factory.mktemp("undefined_pg")
+    doms = [
+        domain_xml("pg_named", body=nic("pgovs", mac="52:54:00:18:05:01", pg="nosuch")),
+        domain_xml("pg_default", body=nic("pgovs", mac="52:54:00:18:05:02")),
+        domain_xml("pg_trust_named", body=nic("pgtrustdef", mac="52:54:00:18:05:03", pg="x")),
+        domain_xml("pg_trust_default", body=nic("pgtrustdef", mac="52:54:00:18:05:04")),
+    ]
+    uri = write_node(d / "pg.xml", doms, UNDEFINED_PG_NETWORKS)
+    return run_assessment(build_bundle(d, uri, HARDENED_HOST, name="undefined_pg"))
+
+
+def test_undefined_port_group_takes_the_network_level(undefined_pg: Assessment) -> None:
+    """Held (leads18net2). libvirt src/network/bridge_driver.c networkAllocatePort (master, read
+    with `read_file`): `portgroup = virPortGroupFindByName(netdef, port->group)` and nothing
+    checks the result: a port group the interface names but the network does not define is no
+    error, the VM starts with no port group; then VLAN, trustGuestRxFilters and the virtualport
+    come from the network (`else if (netdef->vlan.nTags > 0)`, `else if
+    (netdef->trustGuestRxFilters)`) and <bandwidth> from nowhere (`if (portgroup &&
+    portgroup->bandwidth ...)`: a network's own <bandwidth> is the bridge's aggregate).
+    network_conf.c virPortGroupFindByName falls back to the default='yes' group only when no
+    name is given. So an interface naming 'nosuch' on a network whose default group sets VLAN
+    10, a bandwidth limit and trust 'no' is an untagged Open vSwitch port (a trunk of every
+    VLAN), unlimited; one naming 'x' where the default group trusts the guest is not trusted.
+    hvaudit takes the same level (no check passes on the default group's setting); the
+    interface naming no group takes the default group's."""
+    o192, m192 = outcomes(undefined_pg, "HVA-192"), messages(undefined_pg, "HVA-192")
+    assert o192["pg_default"] == "pass", m192["pg_default"]
+    assert o192["pg_named"] != "pass", m192["pg_named"]
+    assert "Open vSwitch port(s) without <vlan>: 52:54:00:18:05:01" in m192["pg_named"]
+    o092, m092 = outcomes(undefined_pg, "HVA-092"), messages(undefined_pg, "HVA-092")
+    assert (o092["pg_named"], m092["pg_named"]) == (
+        "fail",
+        "1 of 1 interface(s) without <bandwidth>",
+    )
+    assert o092["pg_default"] == "pass", m092["pg_default"]
+    o193, m193 = outcomes(undefined_pg, "HVA-193"), messages(undefined_pg, "HVA-193")
+    assert (o193["pg_trust_named"], m193["pg_trust_named"]) == (
+        "pass",
+        "no interface trusts guest receive filters",
+    )
+    assert (o193["pg_trust_default"], m193["pg_trust_default"]) == (
+        "fail",
+        "guest-controlled receive filters on 52:54:00:18:05:04 (from portgroup mon of network "
+        "pgtrustdef)",
+    )
