@@ -27,13 +27,33 @@ Findings:
   platform (<hostdev type='pci'> too: network._whole_functions, as HVA-193 reads them). On the
   simulator web-01's X710 function is not among the host's devices: asked (test_vsphere).
 
+- L18-5 (false pass; session-14 third VMware leads helper): HVA-436 ("The hypervisor is
+  bare-metal (Type 1)") passed "VMware ESXi ...: bare-metal VMkernel, no host OS" on the product
+  name alone, for an ESXi that is itself a VM. VMware KB 2009916: "VMware does not support
+  running nested ESXi/ESX servers in production environments" (in Workstation/Fusion, in ESXi,
+  in third-party hypervisors); 2014 HY-SR-1 (reference/sp800-125a.md section 3: Type 1, no host
+  OS beneath). The collector now retrieves hardware.systemInfo (vim.host.SystemInfo vendor
+  "Hardware vendor identification", model "System model identification"); a virtual platform
+  (systemd virt.c's DMI prefixes VMware/VMW/QEMU/KVM/Xen/..., VirtualBox, Microsoft Corporation
+  Virtual Machine; govmomi's capture "VMware, Inc." / "VMware Virtual Platform") fails, a host
+  whose systemInfo was not read is asked, a server passes naming it. tests/vcsim's hardened
+  host is now a Dell PowerEdge R750; the weak one keeps the capture (test_vsphere).
+
 Held (kept as tests): HVA-056 ("VM is not given the host's TPM") passes on vtpm.present =
 TRUE: ESXi has no host-TPM passthrough, so no host setting turns the pass; the fails stand
 (no vtpm.present, BIOS firmware, a floppy). L18-4: a GPU passed through (class 0x0300) stays "no network
 interface"; an SR-IOV passthrough adapter (VirtualSriovEthernetCard) takes its port group's VLAN
 and passes as its NIC, its VF not asked again.
 
-Probed by script, not kept: HVA-441's pass on migrate.encryptionMode was left as it is: the
+L18-5: a server (Dell) and an Amazon EC2 metal
+instance pass; the collector records vendor and model.
+
+Probed by script, not kept (the verdict was right): a disabled ESXi firewall and HVA-419/420/421.
+HostFirewallInfo has defaultPolicy and ruleset only (no enabled flag; HVA-412's docstring), so an
+off firewall is HVA-412's question. With outgoing blocked and the syslog/ntpClient rulesets
+restricted to lists, HVA-419/420 pass only for targets inside the lists; a firewall that is
+off lets that traffic out too, so no pass rests on it being on. HVA-412 stayed manual ("whether
+the firewall is enabled is not in the vSphere API"). HVA-441's pass on migrate.encryptionMode was left as it is: the
 API's VirtualMachineConfigSpecEncryptedVMotionModes ("required: Allow only encrypted vMotion.
 If the source or destination host does not support vMotion encryption, do not allow the
 vMotion to occur") is applied to the migration by vCenter and the hosts from the VM's
@@ -42,12 +62,14 @@ part was not found (a lead).
 
 Tally: 5 cases for L18-3; 4 failed on main a43ab20 (the three withheld passes and the
 attestation that restores two of them), 1 held. L18-4: 4 cases; 3 failed on main 3e0edd1 (the
-network-class and class-not-collected functions, the collector), 1 held.
+network-class and class-not-collected functions, the collector), 1 held. L18-5: 7 cases; 7 failed on main
+b858d92 (five platforms, the machine not reported, the collector in the held case).
 
 Leads left (not settled in the time): HVA-441 and /etc/vmware/settings (who reads
-migrate.encryptionMode). From the second VMware leads set, items 2-8 were not probed:
-- HVA-436 and nested ESXi (hardware.systemInfo model "VMware Virtual Platform"/"VMware7,1",
-  vendor "VMware, Inc." not read; the collector does not retrieve hardware.systemInfo).
+migrate.encryptionMode). HVA-420/421's "blocked" fail assumes the firewall is on (a host whose
+firewall was disabled sends the logs; its HVA-412 asks). L18-5: a virtual platform outside the
+prefixes (Nutanix AHV, an unknown vendor) still passes HVA-436. From the second VMware leads
+set, not probed:
 - render_vmx and extraConfig: vhv.enable, uefi.secureBoot.enabled and migrate.encryptionMode
   are rendered from the API only when set, so an extraConfig entry of the same key speaks
   otherwise (HVA-049/HVA-066); which one hostd honours was not settled.
@@ -290,3 +312,86 @@ def test_l18_4_collector_reads_classes_and_dynamic_directpath() -> None:
     )
     vmx = render_vmx({"name": "vm-1", "config.hardware.device": [dyn]}, {})
     assert 'pciPassthru0.id = "0000:04:00.1"\n' in vmx
+
+
+# --- L18-5: HVA-436 and a nested ESXi (hardware.systemInfo) ------------------------------------------
+
+NESTED_FAIL = (
+    "VMware ESXi 8.0.2 build-22380479 runs in a virtual machine (hardware.systemInfo: {}): a "
+    "nested hypervisor on another hypervisor, not bare metal (VMware KB 2009916: not supported "
+    "in production)"
+)
+
+
+def _hva436(tmp_path: Path, system: dict[str, str] | None) -> tuple[str, str, str | None]:
+    from test_redteam13_vmw_probes import _vsphere
+
+    host: dict[str, object] = {"product": "VMware ESXi 8.0.2 build-22380479", "build": "22380479"}
+    if system is not None:
+        host["system"] = system
+    a = _vsphere(tmp_path, host)
+    (r,) = [r for r in a.results if r.check.id == "HVA-436"]
+    return r.status.value, r.outcome.message, r.outcome.question
+
+
+@pytest.mark.parametrize(
+    ("vendor", "model"),
+    [
+        ("VMware, Inc.", "VMware Virtual Platform"),
+        ("VMware, Inc.", "VMware7,1"),
+        ("VMware, Inc.", "VMware20,1"),
+        ("QEMU", "Standard PC (Q35 + ICH9, 2009)"),
+        ("Microsoft Corporation", "Virtual Machine"),
+    ],
+)
+def test_l18_5_nested_esxi_fails(tmp_path: Path, vendor: str, model: str) -> None:
+    """Was pass "VMware ESXi 8.0.2 build-22380479: bare-metal VMkernel, no host OS": HVA-436
+    read config.product alone. VMware KB 2009916: "VMware does not support running nested
+    ESXi/ESX servers in production environments" (in Workstation/Fusion, in ESXi, in
+    third-party hypervisors); SP 800-125A (2014) HY-SR-1 wants a Type 1 hypervisor with no
+    host OS beneath it, and a nested ESXi has a whole hypervisor beneath it. hardware.systemInfo
+    (vim.host.SystemInfo vendor/model) names the VM's virtual platform (govmomi's capture:
+    "VMware, Inc." / "VMware Virtual Platform"; systemd virt.c's DMI prefixes). Right: fail."""
+    got = _hva436(tmp_path, {"vendor": vendor, "model": model})
+    assert got == ("fail", NESTED_FAIL.format(f"{vendor} {model}"), None)
+
+
+def test_l18_5_machine_not_reported_is_asked(tmp_path: Path) -> None:
+    """Was the same pass with hardware.systemInfo not in the record (a bundle of an older
+    collector, or a server that did not answer): the product says nothing of the machine.
+    Right: the question of the machine, not a pass."""
+    status, message, question = _hva436(tmp_path, None)
+    assert (status, message) == (
+        "manual",
+        "VMware ESXi 8.0.2 build-22380479: VMkernel without a host OS; the machine it runs on "
+        "(hardware.systemInfo) was not reported",
+    )
+    assert question is not None
+    assert question.startswith(
+        "Does host esx1's ESXi run directly on server hardware, not in a virtual machine? "
+        "Evidence: the vSphere Client, host esx1 > Summary > Hardware (Manufacturer, Model), or "
+        "`esxcli hardware platform get`"
+    )
+
+
+def test_l18_5_held_server_passes_and_collector_reads_system_info(tmp_path: Path) -> None:
+    """Held: a server (Dell Inc. PowerEdge R750; Amazon EC2 metal, on which VMware Cloud on AWS
+    runs ESXi, is not taken for a VM) passes naming the machine. The collector records
+    hardware.systemInfo's vendor and model."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import HOST_PATHS, _host_record
+
+    (tmp_path / "d").mkdir()
+    assert _hva436(tmp_path / "d", {"vendor": "Dell Inc.", "model": "PowerEdge R750"}) == (
+        "pass",
+        "VMware ESXi 8.0.2 build-22380479: bare-metal VMkernel, no host OS, on Dell Inc. "
+        "PowerEdge R750",
+        None,
+    )
+    assert _hva436(tmp_path, {"vendor": "Amazon EC2", "model": "i4i.metal"})[0] == "pass"
+    assert "hardware.systemInfo" in HOST_PATHS
+    info = vim.host.SystemInfo(vendor="VMware, Inc.", model="VMware7,1", uuid="u")
+    record = _host_record({"hardware.systemInfo": info}, {})
+    assert record["system"] == {"vendor": "VMware, Inc.", "model": "VMware7,1"}
+    assert _host_record({}, {})["system"] is None

@@ -881,11 +881,16 @@ def test_host_items_the_simulator_cannot_answer(
         ("HVA-429", "DC0_H1"): ("fail", "TPM attestation not accepted: PCR mismatch"),
         ("HVA-436", "DC0_H0"): (
             "pass",
-            "VMware ESXi 6.5.0 build-5969303: bare-metal VMkernel, no host OS",
+            "VMware ESXi 6.5.0 build-5969303: bare-metal VMkernel, no host OS, on Dell Inc. "
+            "PowerEdge R750",
         ),
+        # the weak host keeps the simulator's capture of a nested ESXi (L18-5)
         ("HVA-436", "DC0_H1"): (
             "fail",
-            "VMware ESX 4.1.0 build-260247: classic ESX with a Linux service console",
+            "VMware ESX 4.1.0 build-260247: classic ESX with a Linux service console; VMware "
+            "ESX 4.1.0 build-260247 runs in a virtual machine (hardware.systemInfo: VMware, Inc. "
+            "VMware Virtual Platform): a nested hypervisor on another hypervisor, not bare metal "
+            "(VMware KB 2009916: not supported in production)",
         ),
     }
 

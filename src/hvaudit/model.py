@@ -1154,6 +1154,8 @@ class VmwareHost:
     """HostSnmpSystem.configuration without its secrets: {"enabled": ..., "communities": how
     many read-only communities, "trap_targets": [{"host", "port", "community": set or not}]},
     or {"error": ..., "privilege": ...}."""
+    system: dict[str, Any] | None = None
+    """hardware.systemInfo: {"vendor": ..., "model": ...}, the machine ESXi runs on."""
 
 
 @dataclass(slots=True)

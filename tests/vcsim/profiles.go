@@ -130,7 +130,7 @@ func imageLevel(h *simulator.HostSystem, level string) {
 // whose attestation vCenter accepted, every switch and port group rejecting promiscuous mode, MAC
 // changes and forged transmits, two uplinks per switch, management alone on VLAN 10, vMotion on its
 // own vmknic on VLAN 30, an unused port group (VLAN 40), DirectPath I/O active on one device, VIBs
-// at PartnerSupported.
+// at PartnerSupported, on a physical server.
 func hardened(h *simulator.HostSystem) {
 	h.Config.DateTimeInfo = &types.HostDateTimeInfo{
 		TimeZone:  types.HostDateTimeSystemTimeZone{Key: "UTC", Name: "UTC"},
@@ -178,6 +178,10 @@ func hardened(h *simulator.HostSystem) {
 		Id: "0000:3b:00.0", PassthruEnabled: true, PassthruCapable: true, PassthruActive: true,
 	}}
 	imageLevel(h, "partner")
+	// a server, not the simulator's captured "VMware, Inc." / "VMware Virtual Platform" (a
+	// nested ESXi, HVA-436 L18-5); the weak host keeps the capture
+	h.Hardware.SystemInfo.Vendor = "Dell Inc."
+	h.Hardware.SystemInfo.Model = "PowerEdge R750"
 }
 
 // weak: no NTP server and ntpd stopped, SLP/CIM/SNMP running, no directory, no TPM, a vSwitch

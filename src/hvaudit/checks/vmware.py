@@ -3192,18 +3192,95 @@ def type1(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-1 prefers a Type 1 hypervisor without a host OS. ESXi's VMkernel runs on the hardware
     and has no general-purpose operating system; classic ESX (4.1 and earlier) ran a Linux service
     console beside it, the host OS HY-SR-1 wants gone. The product name the host reports
-    (config.product.fullName) is the evidence."""
+    (config.product.fullName) is the evidence for the product.
+
+    Bare metal is the machine's: an ESXi installed in a VM (nested ESXi) runs on the virtual
+    hardware of another hypervisor, below which sits whatever that one is. VMware KB 2009916
+    ("Support for running ESXi/ESX as a nested virtualization solution", read with `search`):
+    "VMware does not support running nested ESXi/ESX servers in production environments",
+    naming ESXi in Workstation or Fusion, in ESXi, and "in other third-party hypervisor
+    solutions". The host's hardware.systemInfo (vendor "Hardware vendor identification", model
+    "System model identification": vSphere Web Services API vim.host.SystemInfo) names a VM's
+    virtual platform there: govmomi's simulator, captured from a nested ESXi, reports "VMware,
+    Inc." / "VMware Virtual Platform" (simulator/esx/host_hardware_info.go). Virtual platforms
+    are the DMI vendor prefixes systemd's detect_vm_dmi_vendor matches (src/basic/virt.c,
+    read with `find_string`: KVM, QEMU, VMware, VMW, innotek GmbH, Xen, Bochs, Parallels,
+    BHYVE; "Amazon EC2" left out, its bare-metal instances run ESXi on the machine) and the
+    models VirtualBox and Hyper-V's "Virtual Machine" by "Microsoft Corporation". A host whose
+    systemInfo was not read is asked (L18-5), never passed on the product alone."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         product = h.hypervisor.lower()
-        if "esxi" in product and h.hypervisor_version:
-            yield passed(s, f"{h.hypervisor}: bare-metal VMkernel, no host OS", esx.source)
-        elif product.startswith("vmware esx ") and h.hypervisor_version:
-            yield failed(s, f"{h.hypervisor}: classic ESX with a Linux service console", esx.source)
-        else:
+        esxi = "esxi" in product and bool(h.hypervisor_version)
+        classic = product.startswith("vmware esx ") and bool(h.hypervisor_version)
+        if not esxi and not classic:
             yield unknown(
                 s, _gap("config.product", esx.source), "the host runs VMware ESXi (bare-metal)"
             )
+            continue
+        system = esx.system
+        platform = _virtual_platform(system)
+        problems = []
+        if classic:
+            problems.append(f"{h.hypervisor}: classic ESX with a Linux service console")
+        if platform:
+            problems.append(
+                f"{h.hypervisor} runs in a virtual machine ({platform}): a nested hypervisor on "
+                "another hypervisor, not bare metal (VMware KB 2009916: not supported in "
+                "production)"
+            )
+        if problems:
+            yield failed(s, "; ".join(problems), esx.source)
+        elif not isinstance(system, dict) or not (system.get("vendor") or system.get("model")):
+            yield manual(
+                s,
+                f"{h.hypervisor}: VMkernel without a host OS; the machine it runs on "
+                "(hardware.systemInfo) was not reported",
+                esx.source,
+                question=f"Does host {h.name}'s ESXi run directly on server hardware, not in a "
+                "virtual machine? Evidence: the vSphere Client, host "
+                f"{h.name} > Summary > Hardware (Manufacturer, Model), or `esxcli hardware "
+                "platform get` on the host (Vendor Name, Product Name). Pass: a server "
+                "vendor's model; fail: a virtual platform (VMware, Inc. VMware Virtual "
+                "Platform or VMware7,1/VMware20,1, QEMU, Microsoft Corporation Virtual Machine, "
+                "VirtualBox): a nested ESXi.",
+            )
+        else:
+            machine = f"{system.get('vendor') or '?'} {system.get('model') or '?'}"
+            yield passed(
+                s,
+                f"{h.hypervisor}: bare-metal VMkernel, no host OS, on {machine[:80]}",
+                esx.source,
+            )
+
+
+#: DMI vendor prefixes of virtual platforms (systemd src/basic/virt.c dmi_vendor_table, less
+#: "Amazon EC2", whose metal instances are physical machines).
+VIRTUAL_VENDORS = (
+    "KVM",
+    "QEMU",
+    "VMware",
+    "VMW",
+    "innotek GmbH",
+    "Xen",
+    "Bochs",
+    "Parallels",
+    "BHYVE",
+)
+
+
+def _virtual_platform(system: object) -> str:
+    """The virtual platform a host's hardware.systemInfo names ("vendor model"), or ""."""
+    if not isinstance(system, dict):
+        return ""
+    vendor = str(system.get("vendor") or "").strip()
+    model = str(system.get("model") or "").strip()
+    virtual = (
+        any(x.startswith(VIRTUAL_VENDORS) for x in (vendor, model))
+        or model == "VirtualBox"
+        or (vendor == "Microsoft Corporation" and model == "Virtual Machine")
+    )
+    return f"hardware.systemInfo: {vendor} {model}"[:120] if virtual else ""
 
 
 def _manual_each(ctx: Context, message: str) -> Iterator[Outcome]:

@@ -81,6 +81,7 @@ HOST_PATHS = (
     "config.pciPassthruInfo",
     "capability",
     "hardware.pciDevice",
+    "hardware.systemInfo",
 )
 # Retrieved on its own: a server whose answer pyVmomi cannot read (govmomi's simulator) costs
 # this item only, recorded as not reported, not the whole host retrieval.
@@ -815,6 +816,16 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
             if getattr(d, "id", None) and getattr(d, "classId", None) is not None
         }
         if props.get("hardware.pciDevice") is not None
+        else None,
+        # HostSystemInfo (vSphere Web Services API 7.0U3 vim.host.SystemInfo): vendor "Hardware
+        # vendor identification", model "System model identification": the machine ESXi boots
+        # on, a VM's virtual platform for a nested ESXi (HVA-436; the govmomi simulator's
+        # capture, esx/host_hardware_info.go: "VMware, Inc." / "VMware Virtual Platform")
+        "system": {
+            "vendor": str(getattr(props["hardware.systemInfo"], "vendor", "") or ""),
+            "model": str(getattr(props["hardware.systemInfo"], "model", "") or ""),
+        }
+        if props.get("hardware.systemInfo") is not None
         else None,
         "capability": {
             k: getattr(props["capability"], k, None)

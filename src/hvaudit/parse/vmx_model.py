@@ -420,6 +420,7 @@ def _host(
             acceptance=_dict(record, "acceptance"),
             host_access=_dict(record, "host_access"),
             snmp=_dict(record, "snmp"),
+            system=_dict(record, "system"),
         ),
     )
     networks = []
