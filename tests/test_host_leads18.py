@@ -1,4 +1,4 @@
-"""Known leads on the KVM/libvirt host side (session 14), taken up by leads18host (HL18-1..4)
+"""Known leads on the KVM/libvirt host side (session 14), taken up by leads18host (HL18-1..4),
 leads18h2 (HL18-5..7: the leads this file's first round left) and leads18h4 (HL18-8 on: HL18-7's
 unknown release, `export` in environment files, HL18-5's edges, chrony's PHC reference clock).
 
@@ -60,6 +60,11 @@ Findings:
   `export SSHD_OPTS=` after `SSHD_OPTS=-o PermitRootLogin=yes` cleared the option and HVA-160
   passed. Now only valid names are kept; `export SSHD_OPTS=-o PermitRootLogin=yes` alone no
   longer fails (a wrong fail, the twin).
+- HL18-10 (false pass) HVA-142, HL18-5's edge: a libvirt socket that asks for no authorization
+  owned by a user other than root with the owner's write bit (mode 0600 owned by bob: a socket
+  unit's SocketUser=) lets that user connect (connect(2): write permission on the socket file
+  is what connecting needs); HVA-142 counted the socket's group only. Now the owner counts
+  (_socket_writers).
 
 Held (kept as tests): an /etc journald.conf, even empty, hides a vendor file's Storage=none; the
 vendor file with comments only keeps the journal; a drop-in ending in a backslash joins nothing
@@ -69,7 +74,9 @@ x509/fingerprint keep HVA-200's pass; a socket group that may only read, group r
 group-writable read-write socket under auth_unix_rw = polkit add no administrator (HL18-5); an
 /etc journal-upload.conf hides a /usr/lib one (HL18-6); rsyslog 8.2012.0 and later, releases
 before 8.1901.0, an explicit "off" and a pinned fingerprint keep HVA-200's pass (HL18-7); with
-no package list, an explicit "off" and a pinned fingerprint keep it too (HL18-8).
+no package list, an explicit "off" and a pinned fingerprint keep it too (HL18-8); a socket owner
+who may only read, owner root, and the read-write socket under polkit owned by a user add no
+administrator (HL18-10).
 
 Probed or read, not kept (the verdict was right):
 - chrony (lead 1): HVA-202 asks for a synchronised clock, not for authenticated sources, so NTS
@@ -94,9 +101,9 @@ Probed or read, not kept (the verdict was right):
 - sshd configuration newer than the running sshd (lead 5): answered in tests/test_host_leads16.py
   (a pass certifies the files as sshd would load them now); not re-probed.
 
-Tally: 45 cases in 21 test functions; 26 failed on main before their fixes (HL18-1 3, HL18-2 3,
-HL18-3 2, HL18-4 2, HL18-5 6, HL18-6 3, HL18-7 3, HL18-8 2, HL18-9 2: each run with
-PYTHONPATH=/work/main/src before it landed); the 19 held cases passed before and after.
+Tally: 49 cases in 23 test functions; 27 failed on main before their fixes (HL18-1 3, HL18-2 3,
+HL18-3 2, HL18-4 2, HL18-5 6, HL18-6 3, HL18-7 3, HL18-8 2, HL18-9 2, HL18-10 1: each run with
+PYTHONPATH=/work/main/src before it landed); the 22 held cases passed before and after.
 
 Leads left (not settled in the time):
 - HVA-213's libvirt journal debug cap for libvirt 6.x (the 7.0 cutoff of HL16-1): the branch
@@ -107,13 +114,16 @@ Leads left (not settled in the time):
   is no hardened setting, so this errs towards a fail on unhardened hosts only).
 - HL18-7: distribution backports of b5356f8 (an 8.2001.0 package patched) were not checked;
   such a host fails HVA-200 though it denies expired certificates (errs towards a fail).
-- HL18-5: a socket whose owner (not its group) is a non-root account that may write (mode 0600
-  owned by bob) does not count the owner; SocketUser= in a drop-in of a socket not yet created
-  is not read either.
+- HL18-5: where a socket is not there (its socket unit stopped), its next creation's owner,
+  group and mode come from the socket unit (SocketUser=/SocketGroup=/SocketMode=, drop-ins
+  included) under socket activation, but hvaudit reads libvirtd.conf's perms only: not settled
+  (the units are in `systemctl cat`; whether the unit is enabled decides which applies).
 - HVA-067's note "qemu.conf dump_guest_core = 1 (a core dump of its QEMU holds guest RAM)" also
   where qemu.conf max_core = 0 turns core dumps off (per-VM check, wording only).
-- chrony `refclock PHC` on a NIC clock no ptp4l steers (a free-running PHC chronyd calls a
-  reference): not reached.
+- chrony `refclock PHC` on a NIC clock no ptp4l/phc2sys steers: the check is HVA-202, whose
+  verdict comes from timedatectl's NTPSynchronized; a chronyd locked to a refclock reports the
+  kernel synchronised, so a free-running PHC would pass. Not settled: chrony's refclock.c sync
+  status path was not read, and chrony.conf and ptp4l are not collected (a new probe).
 """
 
 from __future__ import annotations
@@ -658,3 +668,44 @@ def test_environment_file_export_line_sets_nothing(host_scan) -> None:
     a = host_scan({**SOCKET_SSHD, "/etc/default/ssh": text})
     assert outcomes(a, "HVA-160") == {"hv1": "pass"}, messages(a, "HVA-160")
     assert messages(a, "HVA-160") == {"hv1": "PermitRootLogin no"}
+
+
+# --- HVA-142: the owner of a libvirt socket that asks for no authorization (HL18-10) -------------
+
+
+def test_socket_owner_writing_to_an_unauthenticated_socket_is_counted(host_scan) -> None:
+    """HL18-10. HL18-5's edge: connecting to a UNIX socket needs write permission on its file
+    (connect(2) EACCES: "Write permission is denied on the socket file"), and the owner's bits
+    grant it as the group's do. virtlogd's and virtlockd's sockets check no client identity
+    (HL18-5), so bob owning virtlogd-sock and carol virtlockd-sock with mode 0600 (a socket
+    unit's SocketUser=) may have root append to any file and hold every disk's lease; HVA-142
+    counted groups only (2 of 3: pass). Right: the owners counted (4: fail)."""
+    stat = SOCKETS + (
+        "600 bob root /run/libvirt/virtlogd-sock\n600 carol root /run/libvirt/virtlockd-sock\n"
+    )
+    a = host_scan({"/etc/group": LOGADM, "libvirt-sockets": (stat, 1)})
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
+    assert messages(a, "HVA-142") == {
+        "hv1": "4 administrative principal(s) (limit 3): alice, bob, carol, root"
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "400 bob root /run/libvirt/virtlogd-sock",
+        "600 root root /run/libvirt/virtlogd-sock",
+        "600 bob root /run/libvirt/libvirt-sock",
+    ],
+    ids=["owner-reads-only", "owner-root", "rw-socket-under-polkit"],
+)
+def test_socket_owner_without_unauthenticated_writes_is_not_counted(host_scan, line: str) -> None:
+    """HL18-10's held probes: an owner who may only read cannot connect, root adds no one, and
+    the read-write socket under auth_unix_rw = polkit asks polkit whoever connects: the pass
+    stays (2 principals), before and after."""
+    stat = SOCKETS + line + "\n"
+    if "libvirt-sock" in line:
+        stat = SOCKETS.replace("777 root root /run/libvirt/libvirt-sock\n", "") + line + "\n"
+    a = host_scan({"/etc/group": LOGADM, "libvirt-sockets": (stat, 1)})
+    assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}
+    assert outcomes(a, "HVA-142") == {"hv1": "pass"}

@@ -2214,6 +2214,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 granted -= {m for m in who if not m.endswith(UNRESOLVED)}
         principals |= granted
     principals.update(polkit_users)
+    principals.update(_socket_writers(ev)[1])
     for group in admin_groups:
         principals.update(groups.get(group, set()))
     # a group polkit or a socket names that /etc/group does not hold: where nsswitch's group
@@ -2404,7 +2405,12 @@ def _nss_database(ev: HostEvidence, text: str, database: str) -> tuple[list[str]
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
-    """Groups whose members may write to a libvirt socket that asks them for no authorization:
+    """The groups of _socket_writers."""
+    return _socket_writers(ev)[0]
+
+
+def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
+    """Groups whose members, and the owners who, may write to a libvirt socket that asks them for no authorization:
     connecting is then administering the hypervisor or root's files.
 
     - A read-write socket whose daemon's auth_unix_rw is "none": every VM. libvirtd.conf.in,
@@ -2423,22 +2429,28 @@ def _socket_groups(ev: HostEvidence) -> list[str]:
 
     The group is the socket's as stat reports it (the mode in effect, a socket unit's SocketMode=
     and SocketGroup= included), else, for libvirt's own sockets, the file's unix_sock_group with
-    its group-writable perms. Group root adds no one."""
-    stats: dict[str, tuple[str, str]] = {}
+    its group-writable perms. Group root adds no one. The socket's owner other than root who may
+    write to it (stat's mode 0600 owned by bob: a unit's SocketUser=) connects as well (connect(2)
+    EACCES "Write permission is denied on the socket file": write is what connecting needs)
+    (HL18-10)."""
+    stats: dict[str, tuple[str, str, str]] = {}
     st = ev.get(_cmd("libvirt-sockets"))
     for line in st.text.splitlines() if st.state == "ok" else []:
         parts = line.split()
         if len(parts) == 4 and digits(parts[0]):
-            stats[parts[3]] = (parts[0], parts[2])
+            stats[parts[3]] = (parts[0], parts[2], parts[1])
     out: list[str] = []
+    owners: list[str] = []
 
-    def add(mode: str, group: str) -> None:
+    def add(mode: str, group: str, owner: str = "") -> None:
         try:
-            writable = int(mode, 8) & 0o020 != 0
+            bits = int(mode, 8)
         except ValueError:
-            writable = False
-        if writable and group and group != "root":
+            bits = 0
+        if bits & 0o020 and group and group != "root":
             out.append(group)
+        if bits & 0o200 and owner and owner not in ("root", "0"):
+            owners.append(owner)
 
     for daemon in LIBVIRT_DAEMONS:
         conf = ev.get(_file(f"/etc/libvirt/{daemon}.conf"))
@@ -2464,7 +2476,7 @@ def _socket_groups(ev: HostEvidence) -> list[str]:
     for path in LOG_LOCK_SOCKETS:
         if path in stats:
             add(*stats[path])
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)), list(dict.fromkeys(owners))
 
 
 def _sshd(g: Got) -> Fact[dict[str, str]]:
