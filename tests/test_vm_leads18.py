@@ -26,12 +26,45 @@ QEMU dials the port and relays the guest to it both ways, with no user-mode netw
 chardev_guests / chardev_reaching, matched by protocol, port and loopback address);
 HVA-031's n/a said "no TCP or UDP character device" for such a VM (wording; now names the
 device connecting to this host only).
+VL18-4 (leads18vm3) HVA-033 and HVA-210 passed a loopback listener that raw QEMU arguments
+connect a guest-facing chardev to (VL18-3 read libvirt's chardevs only): `-chardev
+socket,host=127.0.0.1,port=N` without server, `-serial tcp:127.0.0.1:N` / `telnet:`, and
+`-netdev user,restrict=on,guestfwd=tcp:10.0.2.100:1234-tcp:127.0.0.1:N` (qemu-options.hx
+"guestfwd=[tcp]:server:port-dev"; net/slirp.c slirp_guestfwd opens dev with qemu_chr_new, the
+short form of chardev/char.c qemu_chr_parse_compat; restrict=on keeps forwarding rules) (false
+passes; now VL18-3's fails naming the VM and the QEMU argument:
+hvaudit.parse.qemu_args.raw_dials). VL18-5 (leads18vm3) a `-chardev socket,...,server=on`
+that `-mon chardev=ID` (or `chardev=ID,mode=control`) takes is QEMU's monitor
+(monitor/monitor.c qemu_mon_opts, implied key chardev), but HVA-031 judged it as a plain
+chardev: "loopback only" beside the VM's own user-mode networking (false pass; now VL18-2's
+fail, naming `-mon`); HVA-033 and HVA-210 left out every listener of the VM's own QEMU (R17-9),
+its monitors too (`-mon`, raw `-monitor`/`-qmp tcp:...,server`, `mon:`), though its guest
+reaches them through slirp and `migrate` runs `exec:` host commands (false passes; now fails
+naming the VM's own user-mode networking: _loopback.monitor_ports, guests_reaching(port,
+monitors)). VL18-6 (leads18vm3) a chardev naming its service by name (service='redis',
+port=ssh) was skipped, so the listener passed; libvirt passes the name on as QEMU's port and
+QEMU resolves it with getaddrinfo (util/qemu-sockets.c inet_parse_connect_saddr), i.e. the
+host's /etc/services, which hvaudit does not collect (false pass; now HVA-033's and HVA-210's
+question naming the listener and device: _loopback.chardev_named). VL18-7 (leads18vm3) HVA-050
+said "no device passthrough" for <rng><backend model='random'>/dev/hwrng</backend> (and raw
+`-object rng-random,filename=`): the guest reads a host source raw, libvirt takes any path
+since 1.3.4 (formatdomain, "Random number generator device", read with `read_file`), and
+virtio-rng reads unbounded without <rate> (wrong n/a; now a question, pass: /dev/hwrng with a
+hardware RNG and <rate>; fail: any other file or device, or /dev/hwrng without <rate>).
+VL18-8 (leads18vm3) HVA-070 failed a VM whose one gap is the soft_limit on a host whose cgroup
+version was not read, though on cgroup v2 memory.low/min (outside the definition) is the
+priority (wrong fail; now the VL17-1 question, whose pass names v2 with memory.low/min only).
 
 Held (kept as tests): each ::1 listener with no user-mode guest keeps its pass; a raw
 `-netdev user,ipv4=on` (IPv6 off) reaches no ::1; a VM's own raw `-serial tcp:127.0.0.1`
 console and a monitor beside `-netdev user,restrict=on` keep "loopback only" (VL18-2's edges). VL18-3: a
 device connecting to another port, or to 127.0.0.1 when the listener is on 127.0.0.2, keeps
-HVA-033's pass.
+HVA-033's pass. VL18-4: a `-chardev` client that `-mon` takes (the port gets QEMU's
+monitor, not the guest) keeps HVA-033's pass. VL18-5: the same server socket given to `-serial
+chardev:m0` (the guest's own console) keeps HVA-031, HVA-033 and HVA-210's passes, and the
+`-mon` socket without user-mode networking is loopback only. VL18-6: a named service with no
+loopback listener keeps both passes. VL18-7: /dev/urandom, /dev//random and no path (QEMU's
+default) keep "no device passthrough". VL18-8: on cgroup v1 the fail stays.
 
 Probed by script, not kept: a guestfwd <channel type='tcp'> connecting to 127.0.0.1:16509
 is kept by the test driver and parsed (Chardev tcp/connect/127.0.0.1); HVA-031's n/a for it is
@@ -53,33 +86,33 @@ src/socket.c, src/tcp_input.c, src/ip_input.c, tcp_subr.c tcp_fconnect, read wit
 `read_file` / `find_string`): a guest that sends raw frames to 127.0.0.2 reaches it (only
 the message's "into one to 127.0.0.1" is loose for it).
 
-Tally: 20 probe cases (8 test functions). 13 pin VL18-1..VL18-3 (each failed on main before
-its fix: VL18-1 7 (HVA-033, HVA-030, HVA-210, HVA-036 three spellings/raw, HVA-031), VL18-2 3,
-VL18-3 3 (HVA-033 serial, HVA-210 guestfwd channel to localhost, HVA-031 wording)); 6 held
-(no user-mode guest for ::1 listeners, `ipv4=on`, own serial console, restrict=on, another
-port, 127.0.0.2).
+Probed by script, not kept (leads18vm3): a raw `-chardev udp,port=N` (host localhost by
+default, qemu_chr_parse_udp) is read by raw_dials and matched like VL18-3's UDP devices; not
+kept as a test.
 
-Leads left (not settled in the time): VL18-3 reads libvirt chardevs only: a raw `-chardev
-socket,host=127.0.0.1,port=N` without server (or `-serial tcp:127.0.0.1:N`) and a raw
-`-netdev user,guestfwd=tcp:...-tcp:127.0.0.1:N` are not yet tied to the listener (HVA-046
-fails raw arguments); a chardev naming its service by name (not a number) is skipped; UDP
-connect chardevs are matched but not probed. HVA-030 (libvirtd's own TCP socket on 127.0.0.1
-with auth_tcp none, reached by such a device) names only its own reasons. -chardev socket
-servers backing `-mon chardev=` are not yet tied to the monitor (VL18-2 reads -monitor, -qmp
-and `mon:`); HVA-210 and HVA-033 still skip the VM's own QEMU listeners for monitors. A VM's
-own guest reaching its own QEMU's gdb stub or VNC on loopback (R17-5's "gains nothing"
-kept). With route_localnet = 1 and a ::1 guest listener HVA-033 names only the guest reason.
-Not settled: <rng><backend model='random'>/dev/hwrng</backend> (probed: no check names it,
-HVA-050 "no device passthrough"; formatdomain once listed /dev/random and /dev/hwrng as the
-only accepted paths; whether it is HVA-092's rate question (<rate period bytes>) or HVA-050's
-host-device question is undecided). Network disks (nbd, iscsi, rbd, http; probed: no check
-names them) without <auth> or TLS: sp800-125a.md puts storage subnets out of 125A's scope
-(deferred to 125B, which leaves VM data protection out too), so owning check and fail vs
-question are undecided; qemu.conf.in's nbd_tls / default_tls_x509_verify not read. Clipboard
-(<graphics type='spice'><clipboard copypaste='yes'/> with a spicevmc channel, <channel
-type='qemu-vdagent'><source><clipboard copypaste='yes'/>): probed, no check names them
-(HVA-031 passes the loopback console). HVA-070 with unknown cgroup version and no
-soft_limit, HVA-091 with CPUAffinity/nohz_full/isolcpus: not started.
+Tally: 20 probe cases (8 test functions) before leads18vm3: 13 pin VL18-1..VL18-3, 6 held (see
+above). leads18vm3: 5 test functions, 22 pinning cases, each failing on main before its fix:
+VL18-4 8 (4 spellings x HVA-033/HVA-210), VL18-5 8 (HVA-031 x2, HVA-033 x3, HVA-210 x3), VL18-6
+2, VL18-7 3 (/dev/hwrng, /dev/sda, raw -object), VL18-8 1; 9 held (-mon client, -serial
+chardev: and no user-mode networking, named service without a listener, urandom/random/no
+path, cgroup v1).
+
+Leads left (not settled in the time): VL18-3/4 read connects to 127/8, ::1 and `localhost`, but
+formatdomain's own TCP example connects to 0.0.0.0, which Linux routes to the local host (a
+connect to INADDR_ANY reaches 127.0.0.1; kernel source not yet read), and a short-form
+`tcp::N` client with an empty host is not read (getaddrinfo("") unconfirmed); a guestfwd
+`cmd:` runs a host command per guest connection (HVA-046 fails raw arguments; no check names
+it). HVA-070 still fails a simulated host's VM without soft_limit (VL18-8 asks only where a
+read host's version is unknown; the simulated case would move golden lines). HVA-050 gives one
+outcome: a VM with DMA passthrough or a host tty beside a host RNG source names only the first.
+HVA-091 with CPUAffinity (systemd system.conf), nohz_full or isolcpus: not started. HVA-030
+(libvirtd's own TCP socket with auth_tcp none reached by a device) names only its own reasons.
+UDP connect chardevs are matched but not probed against a UDP listener. A VM's own guest
+reaching its own QEMU's gdb stub or VNC on loopback (R17-5's "gains nothing" kept). With
+route_localnet = 1 and a ::1 guest listener HVA-033 names only the guest reason. Network disks
+(nbd, iscsi, rbd, http) without <auth> or TLS and clipboard sharing (spice/qemu-vdagent
+copypaste): probed earlier, no check names them, owner undecided. Proxmox `rng0:
+source=/dev/hwrng` is leads18pve3's (VL18-7's verdict, the question, would apply).
 """
 
 from __future__ import annotations
