@@ -26,26 +26,39 @@ loads into its guest's memory (false pass; now the question). R19-4 and R19-5 re
 Vm.boot_files (kernel, initrd, dtb read; nvram written; loader written only with
 readonly='no').
 
+Second batch (rt19vm2, the first batch's leads): R19-6 HVA-044 passed a VM whose <interface>
+or <hostdev> <rom file=...> is another VM's disk image (QEMU loads the file as the device's
+option ROM, which the guest reads) and that VM (false passes; now VL16-5's question, naming
+the file as its option ROM). R19-7 HVA-044 passed a VM whose disk image another VM's
+<sysinfo type='fwcfg'> file entry hands its guest (false pass; the reader already had
+R15-3's question). R19-8 HVA-044 passed a VM whose `<loader type='pflash'>` says no readonly
+(libvirt grants QEMU write access unless readonly='yes') on the OVMF code other VMs boot
+(false pass; now the question, as R19-4's readonly='no'). R19-9 HVA-057 did not compare
+memory devices with firmware, direct-boot and device files: a virtio-pmem mapping another
+VM's UEFI variable store passed for both VMs (false passes; now "inter-VM shared memory",
+naming the store). Vm.boot_files now also holds "rom" and "fwcfg" files (read).
+
 Held (kept as tests): a block copy into a file of its own (R19-1's edge); a pool volume no
 other VM names (R19-2's edge); VMs sharing the read-only OVMF code with stores of their own,
-and VMs booting one kernel and initrd no VM writes (R19-4/R19-5's edges).
-Probed by script, not kept (the verdict was right or is a lead): HVA-064 for
+and VMs booting one kernel and initrd no VM writes (R19-4/R19-5's edges); two VMs loading one
+packaged iPXE option ROM (R19-6's edge).
+Probed by script, not kept (the verdict was right or is a lead): `<rom enabled='no'
+file=...>` (libvirt refuses to define it: "ROM tuning is not supported when ROM is
+disabled"); HVA-064 for
 `/usr/local/bin/../../bin/qemu-system-x86_64` (fail: same_file leaves `..` alone, as through
 a symbolic link it is not the lexical parent).
 
-Tally: 22 probe cases (12 test functions). 16 pin R19-1..R19-5 (each failed on main before
-its fix: R19-1 4, R19-2 5, R19-3 2, R19-4 3, R19-5 2); 6 held.
+Tally: 32 probe cases (17 test functions). 24 pin R19-1..R19-9 (each failed on main before
+its fix: R19-1 4, R19-2 5, R19-3 2, R19-4 3, R19-5 2, R19-6 4, R19-7 1, R19-8 1, R19-9 2); 8
+held.
 
 Leads left (not settled in the time): the VL16-5 message says "are also other VMs' disks ...
 each of their guests reads and writes what the other wrote" also for a variable store, a
-firmware file and a read-only kernel/initrd reader (wording, as R17's lead for backing
-readers). A <loader type='pflash'> without a readonly attribute is not counted as written
-(whether QEMU then opens the code read-write was not read). HVA-057 does not compare memory
-devices with boot files (a virtio-pmem on another VM's nvram). <hostdev>/<interface> <rom
-file=...> from another VM's disk, <sysinfo type='fwcfg'> file entries that are another VM's
-disk, <blockio>, <geometry>, disk <driver> discard/detect_zeroes/copy_on_read and
-<seclabel relabel='no'> on single devices: not probed. `..` in an <emulator> path (HVA-064)
-left a fail.
+firmware file and a read-only kernel/initrd/option ROM/fw_cfg reader (wording, as R17's lead
+for backing readers). <blockio>, <geometry>, disk <driver> discard/detect_zeroes/copy_on_read
+and <seclabel relabel='no'> on single devices: not probed. `..` in an <emulator> path
+(HVA-064) left a fail. HVA-044 does not compare memory devices (a VM whose virtio-pmem maps
+another VM's disk passes HVA-044; HVA-057 fails it).
 """
 
 from __future__ import annotations
@@ -402,3 +415,158 @@ def test_writable_firmware_code_other_vms_boot_is_a_question(tmp_path: Path) -> 
         f"writable) (VM(s) ro) {TAIL}",
     )
     assert verdict(a, "HVA-044", "ro")[1].endswith(f"{CODE} (its firmware) (VM(s) rw) {TAIL}")
+
+
+# --- R19-6..R19-9: option ROMs, fw_cfg files, a pflash loader that says nothing ---------------
+
+
+def _nic_rom(path: str) -> str:
+    """A virtio NIC whose option ROM is `path` (formatdomain "Interface ROM BIOS
+    configuration")."""
+    return (
+        "<devices><interface type='network'><source network='default'/><model type='virtio'/>"
+        f"<rom bar='on' file='{path}'/></interface></devices>"
+    )
+
+
+def _hostdev_rom(path: str) -> str:
+    return (
+        "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address "
+        "domain='0x0000' bus='0x06' slot='0x02' function='0x0'/></source>"
+        f"<rom file='{path}'/></hostdev></devices>"
+    )
+
+
+def _efi_plain(name: str, nvram: str, loader_attrs: str = " type='pflash'", body: str = "") -> str:
+    """A UEFI VM whose <loader> carries `loader_attrs` (no readonly unless given)."""
+    os_el = (
+        "<os><type arch='x86_64' machine='q35'>hvm</type>"
+        f"<loader{loader_attrs}>{CODE}</loader><nvram>{nvram}</nvram></os>"
+    )
+    return domain_xml(name, body=DYNAMIC + body).replace(
+        "<os><type arch='x86_64'>hvm</type></os>", os_el
+    )
+
+
+@pytest.fixture(scope="module")
+def devfiles(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam_probes import SELINUX_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt19dev")
+    doms = [
+        domain_xml("nicrom", body=DYNAMIC + _nic_rom(f"{IMAGES}/romvictim.img")),
+        domain_xml("romvictim", body=DYNAMIC + _file_disk(f"{IMAGES}/romvictim.img")),
+        domain_xml("hdrom", body=DYNAMIC + _hostdev_rom(f"{IMAGES}/hdvictim.img")),
+        domain_xml("hdvictim", body=DYNAMIC + _file_disk(f"{IMAGES}/hdvictim.img")),
+        domain_xml("ipxe1", body=DYNAMIC + _nic_rom("/usr/share/ipxe/1af41000.rom")),
+        domain_xml("ipxe2", body=DYNAMIC + _nic_rom("/usr/share/ipxe/1af41000.rom")),
+        domain_xml(
+            "fwcfg",
+            body="<sysinfo type='fwcfg'><entry name='opt/com.example/cfg' "
+            f"file='{IMAGES}/cfgvictim.img'/></sysinfo>" + DYNAMIC,
+        ),
+        domain_xml("cfgvictim", body=DYNAMIC + _file_disk(f"{IMAGES}/cfgvictim.img")),
+        _efi_plain("pfdefault", f"{NVRAM}/pfdefault_VARS.fd"),
+        _efi_plain("pfro", f"{NVRAM}/pfro_VARS.fd", " readonly='yes' type='pflash'"),
+        _efi_plain(
+            "pmemnv",
+            f"{NVRAM}/pmemnv_VARS.fd",
+            " readonly='yes' type='pflash'",
+            _memdev("virtio-pmem", f"{NVRAM}/pfro_VARS.fd", "shared"),
+        ),
+    ]
+    uri = write_node(tmp / "n.xml", doms)
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+@pytest.mark.parametrize(
+    ("vm", "listed"),
+    [
+        ("nicrom", f"{IMAGES}/romvictim.img (its option ROM) (VM(s) romvictim)"),
+        ("romvictim", f"{IMAGES}/romvictim.img (VM(s) nicrom)"),
+        ("hdrom", f"{IMAGES}/hdvictim.img (its option ROM) (VM(s) hdvictim)"),
+        ("hdvictim", f"{IMAGES}/hdvictim.img (VM(s) hdrom)"),
+        ("cfgvictim", f"{IMAGES}/cfgvictim.img (VM(s) fwcfg)"),
+    ],
+)
+def test_option_rom_or_fw_cfg_file_from_another_vms_disk_is_a_question(
+    devfiles: Assessment, vm: str, listed: str
+) -> None:
+    """R19-6 (false pass; round 19's lead). VM nicrom's <interface> and VM hdrom's <hostdev>
+    name another VM's disk image as their option ROM (<rom file=...>). formatdomain: "The
+    optional file attribute is used to point to a binary file to be presented to the guest as
+    the device's ROM BIOS" (libvirt.org formatdomain, "Interface ROM BIOS configuration" and
+    the <hostdev> <rom> element; libvirt commit "add romfile" for both); libvirt hands it QEMU
+    as the device's `romfile` (qemu_command.c qemuBuildRomProps: `"S:romfile", romfile`, read
+    with `find_string`), and QEMU's pci_add_option_rom loads the whole file into the device's
+    ROM region the guest reads (hw/pci/pci.c: `load_image(path, ptr)`). So nicrom's guest
+    reads romvictim's data, as R19-5's direct-boot reader does. All four passed "dynamic
+    selinux label"; now VL16-5's question, naming the file as the VM's option ROM.
+
+    R19-7 (false pass; round 19's lead): VM fwcfg's `<sysinfo type='fwcfg'><entry
+    file=...>` names VM cfgvictim's disk image: QEMU gets `-fw_cfg name=...,file=PATH` and
+    hands the file's content to the guest (R15-3). fwcfg itself already had R15-3's question
+    (the file gets the read-only content label), but cfgvictim, whose disk another guest
+    reads, passed; now VL16-5's question."""
+    assert verdict(devfiles, "HVA-044", vm) == (
+        "manual",
+        f"dynamic selinux label (generated at every start); but disk(s) {listed} {TAIL}",
+    )
+
+
+@pytest.mark.parametrize("vm", ["ipxe1", "ipxe2"])
+def test_packaged_option_rom_several_vms_read_keeps_the_pass(devfiles: Assessment, vm: str) -> None:
+    """R19-6 held: two VMs loading one packaged iPXE ROM no VM writes share nothing writable.
+    (`<rom enabled='no' file=...>` cannot be defined: libvirt refuses it, "ROM tuning is not
+    supported when ROM is disabled", as its test driver answers; the parser skips such a ROM
+    anyway, qemuBuildRomProps handing QEMU `romfile = ""`.)"""
+    assert verdict(devfiles, "HVA-044", vm) == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
+    )
+
+
+def test_pflash_loader_without_readonly_counts_as_written(devfiles: Assessment) -> None:
+    """R19-8 (false pass; round 19's lead). VM pfdefault's `<loader type='pflash'>` says no
+    readonly, on the OVMF code VMs pfro and pmemnv boot read-only. libvirt grants the QEMU
+    process write access to a loader unless readonly is yes (qemu_cgroup.c
+    qemuSetupFirmwareCgroup: `qemuSetupImagePathCgroup(vm, vm->def->os.loader->path,
+    vm->def->os.loader->readonly == VIR_TRISTATE_BOOL_YES)`, read with `find_string`);
+    virt-aa-helper gives it "rwk" when "the flag readonly is set to no (or not set - no is
+    the default value)" (canonical/tdx pull request #279 on libvirt commit c019350a, read with
+    `search`), and formatdomain's readonly attribute is there "to reflect the fact that the
+    image should be writable or read-only". libvirt's test driver keeps the loader without
+    readonly. pfdefault passed "dynamic selinux label" (R19-4 counted readonly='no' only);
+    now VL16-5's question, naming the code as its writable firmware."""
+    assert verdict(devfiles, "HVA-044", "pfdefault") == (
+        "manual",
+        f"dynamic selinux label (generated at every start); but disk(s) {CODE} (its firmware, "
+        f"writable) (VM(s) pfro, pmemnv) {TAIL}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("vm", "msg"),
+    [
+        (
+            "pmemnv",
+            f"{NVRAM}/pfro_VARS.fd (the UEFI variable store of VM(s) pfro, whose data this VM "
+            "reads and writes)",
+        ),
+        (
+            "pfro",
+            f"UEFI variable store {NVRAM}/pfro_VARS.fd (mapped as memory by VM(s) pmemnv, "
+            "which read and write its data)",
+        ),
+    ],
+)
+def test_memory_device_on_another_vms_variable_store_fails(
+    devfiles: Assessment, vm: str, msg: str
+) -> None:
+    """R19-9 (false pass; round 19's lead). VM pmemnv's virtio-pmem maps, shared, VM pfro's
+    UEFI variable store, which pfro's QEMU opens read-write (qemu_cgroup.c
+    `qemuSetupImagePathCgroup(vm, vm->def->os.loader->nvram, false)`): R18-1's channel (QEMU
+    maps the file into pmemnv's guest, which writes the variables pfro's firmware boots with
+    and reads what it wrote). HVA-057 compared memory devices with disks only, and both
+    passed "no <shmem> device"; now "inter-VM shared memory", naming the store."""
+    assert verdict(devfiles, "HVA-057", vm) == ("fail", f"inter-VM shared memory: {msg}")

@@ -528,8 +528,10 @@ class Vm:
     boot_files: tuple[tuple[str, str, bool], ...] = ()
     """Host files the VM's QEMU opens for its firmware and direct boot, as (what, path, written
     by the VM): the <os><kernel>, <initrd> and <dtb> it reads, the UEFI variable store
-    (<nvram>) it writes, and a <loader> it writes where the definition says readonly='no'
-    (R19-4, R19-5)."""
+    (<nvram>) it writes, a <loader> it writes where the definition says readonly='no' or, for
+    a pflash loader, nothing (R19-4, R19-5, R19-8), and the files it reads into its guest for
+    devices: a PCI device's option ROM (<rom file>, "rom") and a <sysinfo type='fwcfg'> file
+    entry ("fwcfg") (R19-6, R19-7)."""
     fw_cfg: tuple[tuple[str, str], ...] = ()
     """The named firmware configuration entries the definition gives the guest (libvirt
     <sysinfo type='fwcfg'><entry name>), as (name, value); a file entry's value is

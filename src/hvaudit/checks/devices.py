@@ -1193,7 +1193,10 @@ def _disk_twins(
     `find_string`), so two VMs naming one volume, or one by its volume name and one by its
     path, open one file (R19-2). A running VM's block job writes into its <mirror>
     destination ("the mirror location ... will eventually have the same contents as the
-    source", formatdomain), the VM's disk after a pivot: a writable disk of this VM (R19-1)."""
+    source", formatdomain), the VM's disk after a pivot: a writable disk of this VM (R19-1). The VM's
+    firmware, direct-boot and device files (Vm.boot_files) count as its disks too: a UEFI
+    variable store and a loader it may write are written, a kernel, initrd, device tree,
+    option ROM (<rom file>) or fw_cfg file entry is read into the guest (R19-4..R19-8)."""
     # (host, file) -> (VM, writes it, how: "" its disk, "backing" a layer, "mirror" a copy)
     users: dict[tuple[str, str], list[tuple[str, bool, str]]] = {}
     for v in vms:
@@ -1208,7 +1211,8 @@ def _disk_twins(
             writable = not (d.readonly or d.device in ("cdrom", "floppy"))
             users.setdefault((v.host, _norm(path)), []).append((v.name, writable, ""))
         # firmware and direct-boot files (R19-4, R19-5): a shared variable store is written by
-        # both VMs, a kernel or initrd that is another VM's disk reads its data
+        # both VMs, a kernel or initrd that is another VM's disk reads its data, and so does a
+        # device's option ROM or a fw_cfg file entry (R19-6, R19-7)
         for what, path, writes in v.boot_files:
             kind = "firmware" if what == "loader" and not writes else what
             users.setdefault((v.host, _norm(path)), []).append((v.name, writes, kind))
@@ -1228,6 +1232,8 @@ def _disk_twins(
                 "loader": "its firmware, writable",
                 "firmware": "its firmware",
                 "nvram": "its UEFI variable store",
+                "rom": "its option ROM",
+                "fwcfg": "its fw_cfg file",
             }
             shown = (
                 f"{path} ({named[next(iter(how))]})" if len(how) == 1 and "" not in how else path

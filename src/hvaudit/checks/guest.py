@@ -786,7 +786,7 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
         "5.1 or later, where it has no effect.",
     },
     platforms=VM_PLATFORMS,
-    peers=("shared_memory_files", "raw_hypervisor_arguments", "disks"),
+    peers=("shared_memory_files", "raw_hypervisor_arguments", "disks", "boot_files"),
 )
 @qemu_config_unread("an ivshmem device (a [device] of driver ivshmem-plain or ivshmem-doorbell)")
 @raw_arguments_unseen(
@@ -840,18 +840,21 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     a read-only disk (a CD-ROM, <readonly/>, a <backingStore> layer) reads it as a private
     mapper does: a memory map of another VM's writable disk reads that VM's data (a shared
     one writes into it too), a shared map of a read-only disk writes what its VM reads; a
-    private map of a read-only disk is no channel. Both VMs fail, as for two mappings."""
+    private map of a read-only disk is no channel. Both VMs fail, as for two mappings. The
+    files of a VM's firmware, direct boot and devices count as its disks (R19-9): a UEFI
+    variable store is written, a kernel, initrd, option ROM or fw_cfg file read."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
     # (host, file) -> (VM, mapped by raw arguments, mapped shared) of each mapping
     users: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
-    # (host, file) -> (VM, writes it) of each disk image or backing layer (R18-1)
-    disks: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    # (host, file) -> (VM, writes it, what it is) of each disk image, backing layer (R18-1)
+    # and firmware, direct-boot or device file (R19-9)
+    disks: dict[tuple[str, str], list[tuple[str, bool, str]]] = {}
     for v in ctx.deployment.vms:
         for path, raw_arg, shared in _mapped_files(v):
             users.setdefault((v.host, same_file(path)), []).append((v.name, bool(raw_arg), shared))
-        for path, writes in _disk_images(v, pools):
-            disks.setdefault((v.host, same_file(path)), []).append((v.name, writes))
+        for path, writes, role in _disk_images(v, pools):
+            disks.setdefault((v.host, same_file(path)), []).append((v.name, writes, role))
         # an ivshmem-plain <shmem>'s own file: a peer for the VMs that map it otherwise (R14-1)
         for path in v.shmem_files:
             users.setdefault((v.host, same_file(path)), []).append((v.name, False, True))
@@ -900,26 +903,28 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         for path, raw_arg, shared in _mapped_files(v):
             # another VM's disk image mapped as this VM's memory (R18-1): a file, not a directory
             on_disk = [d for d in disks.get((v.host, same_file(path)), []) if d[0] != v.name]
-            writers = sorted({n for n, w in on_disk if w})
-            readers = sorted({n for n, w in on_disk if not w})
+            writers = sorted({n for n, w, _ in on_disk if w})
+            readers = sorted({n for n, w, _ in on_disk if not w})
             shown = f"QEMU argument {raw_arg}" if raw_arg else path
             if writers:
+                role = next(r for _, w, r in on_disk if w)
                 files.append(
                     (
                         path,
-                        f"{shown} (the disk image of VM(s) {', '.join(writers[:5])}, whose data "
+                        f"{shown} (the {role} of VM(s) {', '.join(writers[:5])}, whose data "
                         f"this VM {'reads and writes' if shared else 'reads'})",
                     )
                 )
             elif readers and shared:
+                role = on_disk[0][2]
                 files.append(
                     (
                         path,
-                        f"{shown} (a read-only disk image of VM(s) {', '.join(readers[:5])}, "
+                        f"{shown} (a read-only {role} of VM(s) {', '.join(readers[:5])}, "
                         "which read what this VM writes into it)",
                     )
                 )
-        for path, writes in _disk_images(v, pools):
+        for path, writes, role in _disk_images(v, pools):
             mappers = [
                 (n, sh)
                 for n, _, sh in users.get((v.host, same_file(path)), [])
@@ -932,9 +937,7 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                     if any(sh for _, sh in mappers)
                     else "which read its data"
                 )
-                files.append(
-                    (path, f"disk image {path} (mapped as memory by VM(s) {names}, {how})")
-                )
+                files.append((path, f"{role} {path} (mapped as memory by VM(s) {names}, {how})"))
         raw = [
             f"QEMU argument {o.shown()}"
             for o in qemu_options(v.raw_hypervisor_arguments)
@@ -972,20 +975,37 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     )
 
 
-def _disk_images(v: Vm, pools: dict[tuple[str, str], Pool]) -> list[tuple[str, bool]]:
-    """The host files the VM opens as disk images, each with whether it writes it (R18-1): a
-    local disk's source (_libvirt.disk_file) written unless read-only (<readonly/>, a CD-ROM or
-    floppy), and each layer of its <backingStore> chain, which QEMU opens read-only. A volume of
-    a logical or ZFS pool is its block device (volume_path; libvirt's storage translation:
-    `def->src->path = virStorageVolGetPath(vol)`, actual type block), and a running block
-    job's <mirror> destination is written (R19-1, hvaudit.checks.devices._disk_twins)."""
-    out: list[tuple[str, bool]] = []
+#: What each of Vm.boot_files' kinds is to the VM, as HVA-057 names it (R19-9).
+_BOOT_FILE_ROLES = {
+    "kernel": "direct-boot kernel",
+    "initrd": "direct-boot initrd",
+    "dtb": "device tree",
+    "loader": "firmware",
+    "nvram": "UEFI variable store",
+    "rom": "option ROM",
+    "fwcfg": "fw_cfg file",
+}
+
+
+def _disk_images(v: Vm, pools: dict[tuple[str, str], Pool]) -> list[tuple[str, bool, str]]:
+    """The host files the VM opens as disk images, each with whether it writes it and what it
+    is (R18-1): a local disk's source (_libvirt.disk_file) written unless read-only
+    (<readonly/>, a CD-ROM or floppy), and each layer of its <backingStore> chain, which QEMU
+    opens read-only. A volume of a logical or ZFS pool is its block device (volume_path;
+    libvirt's storage translation: `def->src->path = virStorageVolGetPath(vol)`, actual type
+    block), and a running block job's <mirror> destination is written (R19-1,
+    hvaudit.checks.devices._disk_twins). The files of its firmware, direct boot and devices
+    (Vm.boot_files) are opened as VL16-5 counts them: a UEFI variable store written, a
+    kernel, initrd, option ROM or fw_cfg file read into the guest, the loader written where
+    the VM may write it (R19-9)."""
+    out: list[tuple[str, bool, str]] = []
     for d in v.disks:
         if (path := disk_file(d, pools, v.host) or volume_path(d, pools, v.host)) is not None:
-            out.append((path, not (d.readonly or d.device in ("cdrom", "floppy"))))
-        out += [(layer, False) for layer in d.backing]
+            out.append((path, not (d.readonly or d.device in ("cdrom", "floppy")), "disk image"))
+        out += [(layer, False, "disk image") for layer in d.backing]
         if d.mirror:
-            out.append((d.mirror, True))
+            out.append((d.mirror, True, "disk image"))
+    out += [(path, writes, _BOOT_FILE_ROLES[what]) for what, path, writes in v.boot_files]
     return out
 
 

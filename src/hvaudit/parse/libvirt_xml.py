@@ -942,7 +942,7 @@ def parse_domain(
         private_memory_files=tuple(private_files),
         shared_directories=tuple(shared_dirs),
         device_selinux_overrides=tuple(chr_kept),
-        boot_files=tuple(_boot_files(os_el)),
+        boot_files=(*_boot_files(os_el), *_device_files(root)),
         direct_kernel=((os_el.findtext("kernel") or "").strip() or None)
         if os_el is not None
         else None,
@@ -1416,7 +1416,13 @@ def _boot_files(os_el: Element | None) -> list[tuple[str, str, bool]]:
     VIR_TRISTATE_BOOL_YES)`), and labels the store as a disk image (security_selinux.c
     virSecuritySELinuxSetImageLabel(mgr, def, def->os.loader->nvram, ...), R13-4). The store is
     `<nvram>PATH</nvram>` or `<nvram type='file'><source file=.../>`. A loader counts as
-    written only where the definition says readonly='no'."""
+    written where the definition says readonly='no', and a type='pflash' loader that says
+    nothing (R19-8): libvirt then grants the QEMU process write access (the cgroup call above,
+    `readonly == VIR_TRISTATE_BOOL_YES` false; virt-aa-helper adds it "rw" since libvirt
+    10.0, commit c019350a, canonical/tdx#279: "readonly is set to no (or not set - no is the
+    default value)"), and hands QEMU the pflash drive without read-only (formatdomain:
+    readonly "to reflect the fact that the image should be writable or read-only"), as for
+    the combined code-and-variables image edk2 ships as OVMF.fd."""
     if os_el is None:
         return []
     out: list[tuple[str, str, bool]] = [
@@ -1426,7 +1432,9 @@ def _boot_files(os_el: Element | None) -> list[tuple[str, str, bool]]:
     ]
     loader = os_el.find("loader")
     if loader is not None and (path := (loader.text or "").strip()):
-        out.append(("loader", path, (loader.get("readonly") or "").strip() == "no"))
+        ro = (loader.get("readonly") or "").strip()
+        pflash = (loader.get("type") or "").strip() == "pflash"
+        out.append(("loader", path, ro == "no" or (not ro and pflash)))
     nvram = os_el.find("nvram")
     if nvram is not None:
         src = nvram.find("source")
@@ -1438,6 +1446,29 @@ def _boot_files(os_el: Element | None) -> list[tuple[str, str, bool]]:
         if path:
             out.append(("nvram", path, True))
     return out
+
+
+def _device_files(root: Element) -> list[tuple[str, str, bool]]:
+    """Host files the VM's QEMU reads into its guest for devices (Vm.boot_files, R19-6, R19-7):
+    a PCI device's option ROM, `<rom file=PATH>` on a <hostdev> or <interface> (formatdomain:
+    "The optional file attribute is used to point to a binary file to be presented to the
+    guest as the device's ROM BIOS"; qemu_command.c qemuBuildRomProps hands it QEMU as
+    `romfile`, "" where `<rom enabled='no'/>`; QEMU's pci_add_option_rom loads the whole file
+    into the device's ROM, which the guest reads, or hands it through fw_cfg where bar='off'),
+    and a `<sysinfo type='fwcfg'><entry name=... file=PATH>` (QEMU `-fw_cfg
+    name=...,file=PATH`, whose content the guest reads from fw_cfg; R15-3)."""
+    roms = [
+        ("rom", path, False)
+        for rom in root.findall("devices/*/rom")
+        if (path := (rom.get("file") or "").strip()) and rom.get("enabled") != "no"
+    ]
+    return roms + [
+        ("fwcfg", path, False)
+        for si in root.findall("sysinfo")
+        if si.get("type") == "fwcfg"
+        for e in si.findall("entry")
+        if (path := (e.get("file") or "").strip())
+    ]
 
 
 def _mirror_file(d: Element) -> str | None:
