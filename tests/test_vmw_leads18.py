@@ -39,6 +39,16 @@ Findings:
   whose systemInfo was not read is asked, a server passes naming it. tests/vcsim's hardened
   host is now a Dell PowerEdge R750; the weak one keeps the capture (test_vsphere).
 
+- L18-6 (false pass): render_vmx copied an extraConfig entry of a key it renders from an API
+  property whenever the property did not render it, so HVA-441 passed "encrypted vMotion
+  required" on extraConfig migrate.encryptionMode = "required" for a VM whose
+  config.migrateEncryption was not reported; uefi.secureBoot.enabled = TRUE in extraConfig beside
+  the API's efiSecureBootEnabled false was HVA-066's withheld pass. Which of the two hostd honours
+  was not found in the sources (vSphere API: extraConfig is text "transferred directly to the
+  .vmx file"; the properties are hostd's report), so vhv.enable, uefi.secureBoot.enabled and
+  migrate.encryptionMode are now taken from the API only (collect.vsphere.API_OWNED): HVA-441
+  says the property was not reported, HVA-066 fails as the API says.
+
 Held (kept as tests): HVA-056 ("VM is not given the host's TPM") passes on vtpm.present =
 TRUE: ESXi has no host-TPM passthrough, so no host setting turns the pass; the fails stand
 (no vtpm.present, BIOS firmware, a floppy). L18-4: a GPU passed through (class 0x0300) stays "no network
@@ -63,12 +73,15 @@ part was not found (a lead).
 Tally: 5 cases for L18-3; 4 failed on main a43ab20 (the three withheld passes and the
 attestation that restores two of them), 1 held. L18-4: 4 cases; 3 failed on main 3e0edd1 (the
 network-class and class-not-collected functions, the collector), 1 held. L18-5: 7 cases; 7 failed on main
-b858d92 (five platforms, the machine not reported, the collector in the held case).
+b858d92 (five platforms, the machine not reported, the collector in the held case). L18-6: 1 case
+(three keys), failed on main c7a29d9.
 
 Leads left (not settled in the time): HVA-441 and /etc/vmware/settings (who reads
 migrate.encryptionMode). HVA-420/421's "blocked" fail assumes the firewall is on (a host whose
 firewall was disabled sends the logs; its HVA-412 asks). L18-5: a virtual platform outside the
-prefixes (Nutanix AHV, an unknown vendor) still passes HVA-436. From the second VMware leads
+prefixes (Nutanix AHV, an unknown vendor) still passes HVA-436. L18-6: other keys render_vmx
+takes from the API when set (firmware, monitor.virtual_exec, sched.*) still take an extraConfig
+entry when the property is unset. From the second VMware leads
 set, not probed:
 - render_vmx and extraConfig: vhv.enable, uefi.secureBoot.enabled and migrate.encryptionMode
   are rendered from the API only when set, so an extraConfig entry of the same key speaks
@@ -395,3 +408,51 @@ def test_l18_5_held_server_passes_and_collector_reads_system_info(tmp_path: Path
     record = _host_record({"hardware.systemInfo": info}, {})
     assert record["system"] == {"vendor": "VMware, Inc.", "model": "VMware7,1"}
     assert _host_record({}, {})["system"] is None
+
+
+# --- L18-6: API-owned keys in extraConfig -----------------------------------------------------------
+
+
+def test_l18_6_extra_config_does_not_speak_for_api_properties(tmp_path: Path) -> None:
+    """Was pass "encrypted vMotion required": config.migrateEncryption not reported, an
+    extraConfig entry migrate.encryptionMode = "required" rendered in its place; HVA-441 passed
+    on it alone. Which of the two hostd honours is not documented (the API's
+    VirtualMachineConfigSpecEncryptedVMotionModes is applied from the VM's configuration as
+    hostd reports it; extraConfig is text "transferred directly to the .vmx file"). Right: the
+    key is the API's only; HVA-441 says the property was not reported. The same for
+    uefi.secureBoot.enabled (API efiSecureBootEnabled false: HVA-066 fails as the API says,
+    was a withheld pass) and vhv.enable (never rendered from extraConfig)."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+    from test_redteam13_vmw_probes import _vsphere
+
+    ov = vim.option.OptionValue
+    extra = [
+        ov(key="migrate.encryptionMode", value="required"),
+        ov(key="uefi.secureBoot.enabled", value="TRUE"),
+        ov(key="vhv.enable", value="FALSE"),
+    ]
+    props = {
+        "name": "vm-1",
+        "config.firmware": "efi",
+        "config.bootOptions": vim.vm.BootOptions(efiSecureBootEnabled=False),
+        "config.extraConfig": extra,
+    }
+    vmx = render_vmx(props, {})
+    assert "migrate.encryptionMode" not in vmx and "uefi.secureBoot" not in vmx
+    assert "vhv.enable" not in vmx
+    a = _vsphere(tmp_path, {"product": "VMware ESXi 8.0.2 build-1", "build": "1"}, vmx=vmx)
+    got = {
+        r.check.id: (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id in ("HVA-441", "HVA-066")
+    }
+    assert got["HVA-441"] == (
+        "manual",
+        "evidence unavailable: config.migrateEncryption (migrate.encryptionMode) not reported",
+    )
+    assert got["HVA-066"][0] == "fail"
+    # the API's own values still render
+    vmx = render_vmx({**props, "config.migrateEncryption": "required"}, {})
+    assert 'migrate.encryptionMode = "required"\n' in vmx

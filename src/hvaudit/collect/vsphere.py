@@ -923,6 +923,10 @@ def _shares(alloc: Any) -> str | None:
     return str(getattr(shares, "shares", "")) if level == "custom" else level
 
 
+#: .vmx keys render_vmx takes from API properties only, never from extraConfig (L18-6).
+API_OWNED = frozenset(("vhv.enable", "uefi.secureboot.enabled", "migrate.encryptionmode"))
+
+
 def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
     """A .vmx from a VM's API properties (the keys hvaudit's parser reads, plus extraConfig)."""
     out: dict[str, object] = {
@@ -1109,6 +1113,14 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
         # config.keyId, snapshots); an advanced setting of that name is anyone's text, "transferred
         # directly to the .vmx file" (vSphere API, OptionValue extraConfig): never evidence
         if key.lower().startswith(OWN_PREFIX):
+            continue
+        # A key rendered above from its API property (nestedHVEnabled, bootOptions.
+        # efiSecureBootEnabled, migrateEncryption) is hostd's report of that setting; an
+        # extraConfig entry of the same name where the property is unset or not reported is a
+        # second, unreconciled word which one hostd honours is not documented, so it is never
+        # evidence (L18-6): migrate.encryptionMode = "required" in extraConfig passed HVA-441
+        # on a host that did not report config.migrateEncryption
+        if key.lower() in API_OWNED:
             continue
         if _KEY_OK.fullmatch(key) and key.lower() not in rendered:
             rendered.add(key.lower())
