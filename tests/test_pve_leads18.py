@@ -84,6 +84,20 @@ Findings:
   10.0.0.10 reach the ACCEPT. A DROP's -dest closes a version only when it holds every
   address of it or every non-loopback address the node has of it (from the interfaces file and
   the node's report; without the report, none). Was L18-5P's held twin.
+- L18-9P (false pass; a wrong question too): HVA-056 knew the host's TPM only as /dev/tpmN
+  and /dev/tpmrmN, so `serial0: /dev/char/10:224`, `/dev/../dev/tpm0` and `args: -serial
+  /dev/char/10:224` passed "tpmstate0: the VM's own swtpm", as did any link
+  (/dev/serial/by-id/..., /dev/char/253:65536, a udev SYMLINK). qemu-server takes any
+  `/dev/[^,]+` and checks `-c $path` (follows links); /dev/char/10:224 is the first TPM
+  (tpm-chip.c `MKDEV(MISC_MAJOR, TPM_MINOR)` for dev_num 0, tpm.h `TPM_MINOR 224 /* officially
+  assigned */`, devices.txt "224 = /dev/tpm"). hvaudit.parse.qemu_args.host_device_name now
+  gives the node a path reaches: `..` and doubled slashes dropped, the fixed /dev/char numbers
+  (10:224 tpm0, 5:1 console, 4:0..63 ttyN, 4:64..255 ttyS0..191), or None for a link the
+  evidence does not resolve. HVA-056 fails the TPM under any such name and asks of an
+  unresolved link ("Does any host device path ... lead to the host's TPM? Evidence:
+  `readlink -f ...`"); HVA-050 fails /dev/char/5:1 and 4:1 as the host's console (was its
+  line question) and its question asks `readlink -f` of a link. Libvirt's type='dev' chardevs
+  share the reading.
 
 Read, not pinned (lead 3, `expire`): parse_user_config drops a user whose `expire` is not
 ASCII digits (P17's reading), which hvaudit keeps as never expiring (`_expired`: int() fails):
@@ -108,7 +122,7 @@ Held (kept as tests): a bridged NIC's HVA-303/092 passes; pvedaemon on 127.0.0.1
 route_localnet 0 everywhere and no user-mode guest (HVA-210 passes); `serial0: socket` with
 `-serial chardev:serial0` (no host device); a DROP of another protocol or of a third of the
 ports before `IN ACCEPT -p tcp` (still fails); a DROP to each of the node's IPv4 addresses (or
-their /24) closes IPv4; the VM chain closed by DROPs of every IPv4 and IPv6 source
+their /24) closes IPv4; /dev/char/4:65 (ttyS1) is HVA-050's line question and no TPM; the VM chain closed by DROPs of every IPv4 and IPv6 source
 (cluster set of both halves, the VM's own alias and set).
 
 Probed by script, not kept (the verdict was right): with `ip addr` not read, `IN DROP
@@ -120,14 +134,12 @@ narrow); a DROP of 8006 from every source before an ACCEPT of it from an IPv4 se
 Tally: 8 cases for L18-1/2 (6 failed on main 65d4708, 2 held); L18-4P: 12 cases, 11 failed on
 main 4126833, 1 held; L18-5P/6P: 16 cases, 13 failed on main 4126833 (one of them the
 IPv4-only DROP's wording, kept in the held test), 3 held; L18-7P: 16 cases, 13 failed on main 2ce2f9a, 3 held; L18-8P: 5 cases, 3 failed on
-main b1a36c5, 2 held.
+main b1a36c5, 2 held; L18-9P: 9 cases, 8 failed on main cad6e33, 1 held.
 
 Leads left (not settled in the time): the SPICE model (proxmox_model gives qxl a UNIX socket
 /var/run/qemu-server/<vmid>.spice that does not exist and virtio displays none; qemu-server
 starts a loopback TLS port with a spiceproxy ticket): the model and any wording built on it;
-a host device reached by another
-name (`/dev/char/10:224`, a /dev/serial/by-id link to the TPM or console) is the question,
-not HVA-056's fail; proxmox-firewall's per-version sets were not read (assumed as
+proxmox-firewall's per-version sets were not read (assumed as
 pve-firewall's).
 """
 
@@ -405,6 +417,81 @@ def test_l18_4p_held_serial_socket(tmp_path: Path) -> None:
     (`-chardev socket,...,server=on`), no host device; `-serial chardev:serial0` neither."""
     got = _web10(tmp_path, "serial0: socket\nargs: -serial chardev:serial0\n")
     assert got["HVA-050"] == ("not_applicable", "no device passthrough")
+    assert got["HVA-056"] == OWN_SWTPM
+
+
+# --- L18-9P: a host device under another name ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "shown"),
+    [
+        ("serial0: /dev/char/10:224\n", "/dev/char/10:224 (/dev/tpm0)"),
+        ("serial1: /dev/../dev/tpm0\n", "/dev/../dev/tpm0 (/dev/tpm0)"),
+        ("args: -serial /dev/char/10:224\n", "/dev/char/10:224 (/dev/tpm0)"),
+    ],
+    ids=["char-link", "dot-dot", "args-char-link"],
+)
+def test_l18_9p_host_tpm_under_another_name(tmp_path: Path, lines: str, shown: str) -> None:
+    """Was pass "tpmstate0: the VM's own swtpm" (HVA-056): only the names /dev/tpmN and
+    /dev/tpmrmN were the host's TPM. qemu-server takes any `/dev/[^,]+` ($serialdesc) and checks
+    `-c $path`, which follows links; udev's /dev/char/10:224 is the first TPM (tpm-chip.c
+    `chip->dev.devt = MKDEV(MISC_MAJOR, TPM_MINOR)` for dev_num 0, tpm.h `TPM_MINOR 224 /*
+    officially assigned */`; devices.txt "224 = /dev/tpm TCPA TPM driver"), and the kernel's
+    path walk drops `..`."""
+    assert _web10(tmp_path, lines)["HVA-056"] == ("fail", HOST_TPM.format(shown))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/dev/serial/by-id/usb-FTDI_FT232R-if00-port0", "/dev/char/253:65536", "/dev/mytpm"],
+    ids=["by-id", "dynamic-number", "udev-symlink"],
+)
+def test_l18_9p_link_the_evidence_cannot_resolve_is_the_question(tmp_path: Path, path: str) -> None:
+    """Was pass "tpmstate0: the VM's own swtpm" (HVA-056). A link whose target the node's
+    evidence does not hold may be the TPM: /dev/char/253:65536 is a dynamic major (tpmrm0 is
+    `MKDEV(MAJOR(tpm_devt), chip->dev_num + TPM_NUM_DEVICES)`), a udev SYMLINK any name. Now
+    HVA-056's question, naming the VM, the node and `readlink -f`."""
+    got = _node(tmp_path, {"etc/pve/qemu-server/200.conf": C200 + f"serial0: {path}\n"})
+    assert got[("HVA-056", "web-10")] == (
+        "manual",
+        f"host character device(s) {path} given to the guest: a link whose target the evidence "
+        "does not hold, which may be the host's TPM",
+    )
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "q"))
+    (tree / "etc/pve/qemu-server/200.conf").write_text(C200 + f"serial0: {path}\n")
+    running = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}
+    a = pve_scan(tmp_path / "qa", running, tree)
+    q = {r.check.id: r.outcome.question for r in a.results if r.outcome.subject.name == "web-10"}
+    assert q["HVA-056"] == (
+        f"Does any host device path VM web-10 is given on host pve-h1 ({path}) lead to the "
+        f"host's TPM? Evidence: `readlink -f {path}` (each path) and `ls -l /dev/tpm* "
+        "/dev/char/` on pve-h1. Pass: each resolves to a device other than /dev/tpmN and "
+        "/dev/tpmrmN; fail: one resolves to either."
+    )
+    assert f"Evidence: `readlink -f {path}` (each link), the console=" in q["HVA-050"]
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [("/dev/char/5:1", "/dev/console"), ("/dev/char/4:1", "/dev/tty1")],
+    ids=["console", "tty1"],
+)
+def test_l18_9p_host_console_under_another_name(tmp_path: Path, path: str, shown: str) -> None:
+    """Was manual (HVA-050's question for a line): /dev/char/5:1 is /dev/console and 4:1 the
+    first virtual console (devices.txt "5 char ... 1 = /dev/console", "4 char ... 1 =
+    /dev/tty1"): the host's own console, a fail as its names are."""
+    got = _web10(tmp_path, f"serial0: {path}\n")
+    assert got["HVA-050"] == ("fail", HOST_CONSOLE.format(f"{path} ({shown})"))
+
+
+def test_l18_9p_held_serial_line_by_number(tmp_path: Path) -> None:
+    """Held: /dev/char/4:65 is /dev/ttyS1 (devices.txt "64 = /dev/ttyS0 First UART serial
+    port"), a line the command line does not name: HVA-050's question, and no TPM."""
+    got = _web10(tmp_path, "serial0: /dev/char/4:65\n")
+    assert got["HVA-050"] == ("manual", HOST_LINE.format("/dev/char/4:65"))
     assert got["HVA-056"] == OWN_SWTPM
 
 

@@ -43,7 +43,13 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Fact, FactState, Host, Passthrough, Pool, SecurityLabel, Source, Vm
 from hvaudit.parse.libvirt_xml import NVME_DISK
-from hvaudit.parse.qemu_args import HOST_CHARDEV, HOST_RNG, qemu_options, raw_nics
+from hvaudit.parse.qemu_args import (
+    HOST_CHARDEV,
+    HOST_RNG,
+    host_device_name,
+    qemu_options,
+    raw_nics,
+)
 from hvaudit.textsafe import digits
 
 #: Passthrough kinds that are PCI functions doing their own DMA.
@@ -2466,25 +2472,36 @@ def _host_ttys(s: Subject, v: Vm, h: Host) -> Outcome | None:
         for w in (kernel_params(cmdline.get()) if cmdline.known else ())
         if w.startswith("console=")
     }
-    consoles = [p for p in ttys if _HOST_CONSOLES.fullmatch(p.address) or p.address in named]
+    # a /dev/char link of a fixed number is its node (host_device_name: 5:1 the console, 4:N
+    # a virtual terminal or ttyS): the same device under another name (L18-9P)
+    names = {p.address: host_device_name(p.address) or p.address for p in ttys}
+    consoles = [
+        p for p in ttys if _HOST_CONSOLES.fullmatch(names[p.address]) or names[p.address] in named
+    ]
     if consoles:
         return failed(
             s,
             "host character device(s) "
-            + ", ".join(p.address for p in consoles)
+            + ", ".join(
+                p.address + ("" if names[p.address] == p.address else f" ({names[p.address]})")
+                for p in consoles
+            )
             + " given to the guest: the host's own console (kernel console or virtual terminal), "
             "whose kernel messages and login prompt the guest reads and answers",
             *(p.source_ref for p in consoles),
             *(cmdline.sources if named else ()),
         )
     paths = ", ".join(p.address for p in ttys)
+    links = [p.address for p in ttys if host_device_name(p.address) is None]
+    resolve = f"`readlink -f {links[0]}` (each link), " if links else ""
     return manual(
         s,
         f"host character device(s) {paths} given to the guest as character device(s): no DMA, "
         "but the guest reads and writes a line of the host",
         *(p.source_ref for p in ttys),
         question=f"Is each host device VM {v.name} is given on host {v.host} ({paths}) a line "
-        "the host does not use itself? Evidence: the console= parameters of /proc/cmdline, "
+        "the host does not use itself? Evidence: "
+        f"{resolve}the console= parameters of /proc/cmdline, "
         f"`systemctl list-units 'serial-getty@*' 'getty@*'` and `fuser -v {ttys[0].address}` on "
         f"{v.host}. Pass: a port wired only to the hardware the guest drives; fail: the host's "
         "console or a getty's line, a host session's pseudo-terminal (/dev/pts/N), or a port "

@@ -38,7 +38,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.network import _pci_functions
 from hvaudit.checks.vmware import host_default_questions, own_keys_pass
 from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Vm
-from hvaudit.parse.qemu_args import HOST_CHARDEV, parse_opts, qemu_options
+from hvaudit.parse.qemu_args import HOST_CHARDEV, host_device_name, parse_opts, qemu_options
 from hvaudit.parse.vmx import vmx_bool
 from hvaudit.redact import FW_CFG_TRUE_WORDS, REDACTED
 
@@ -695,7 +695,11 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
     R17-4), and Proxmox VE's `serialN: /dev/tpm0`: qemu-server's $serialdesc pattern is
     `(/dev/[^,]+|socket)` and config_to_command checks only `-c $path` before `-chardev
     serial,id=serialN,path=$path` (QemuServer.pm, qemu-server e6352be), and its QEMU runs as
-    root (L18-4P)."""
+    root (L18-4P). A path is judged by the node it reaches (`host_device_name`): `..` and
+    doubled slashes dropped, udev's /dev/char/10:224 the first TPM (tpm-chip.c MKDEV(MISC_MAJOR,
+    TPM_MINOR), TPM_MINOR 224); a link whose target the evidence does not hold
+    (/dev/serial/by-id/..., a dynamic /dev/char number such as a tpmrm's, a udev SYMLINK) is the
+    question whether it leads to the TPM, never a pass (L18-9P)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -725,15 +729,38 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
                 v.source,
             )
         elif host_tpm := [
-            p.address
+            p
             for p in v.passthrough
-            if p.kind == HOST_CHARDEV and _HOST_TPM.fullmatch(p.address)
+            if p.kind == HOST_CHARDEV and _HOST_TPM.fullmatch(host_device_name(p.address) or "")
         ]:
+            shown = [
+                p.address + ("" if name == p.address else f" ({name})")
+                for p in host_tpm
+                if (name := host_device_name(p.address))
+            ]
             yield failed(
                 s,
-                f"host TPM device {', '.join(host_tpm)} given to the guest as a character device: "
+                f"host TPM device {', '.join(shown)} given to the guest as a character device: "
                 "the guest sends the host's TPM its commands",
-                *(p.source_ref for p in v.passthrough if p.address in host_tpm),
+                *(p.source_ref for p in host_tpm),
+            )
+        elif links := [
+            p
+            for p in v.passthrough
+            if p.kind == HOST_CHARDEV and host_device_name(p.address) is None
+        ]:
+            # a link (/dev/serial/by-id/..., /dev/char/MAJ:MIN of a dynamic number, a udev
+            # SYMLINK) may be the host's TPM: QEMU opens what it points to (L18-9P)
+            paths = ", ".join(p.address for p in links)
+            yield manual(
+                s,
+                f"host character device(s) {paths} given to the guest: a link whose target the "
+                "evidence does not hold, which may be the host's TPM",
+                *(p.source_ref for p in links),
+                question=f"Does any host device path VM {v.name} is given on host {v.host} "
+                f"({paths}) lead to the host's TPM? Evidence: `readlink -f {links[0].address}` "
+                f"(each path) and `ls -l /dev/tpm* /dev/char/` on {v.host}. Pass: each resolves to "
+                "a device other than /dev/tpmN and /dev/tpmrmN; fail: one resolves to either.",
             )
         elif not v.tpm_backends and (emulated := _raw_tpm_emulators(v)):
             # an swtpm that raw arguments connect is a TPM, and not the host's (R10-11)

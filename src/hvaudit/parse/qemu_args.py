@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -393,6 +394,41 @@ HOST_INPUT = "evdev input"
 #: `serialN: /dev/...` and `parallelN: /dev/...` are the same (`-chardev serial|parallel,
 #: path=`, qemu-server config_to_command; L18-4P).
 HOST_CHARDEV = "host character device"
+
+#: A host device path that names its device node as the kernel does (drivers name their nodes
+#: `<name><number>`: tpm-chip.c "tpm%d" and "tpmrm%d", ttyS%d, ttyUSB%d, parport%d; devpts
+#: /dev/pts/N; /dev/console): no link between it and the device.
+_KERNEL_NODE = re.compile(r"/dev/(console|pts/[0-9]+|[A-Za-z]+[0-9]+)")
+#: udev's /dev/char/MAJOR:MINOR links (50-udev-default.rules) of the fixed numbers
+#: Documentation/admin-guide/devices.txt assigns: misc 10:224 "/dev/tpm TCPA TPM driver" (the
+#: first TPM: tpm-chip.c `if (chip->dev_num == 0) chip->dev.devt = MKDEV(MISC_MAJOR,
+#: TPM_MINOR)`, tpm.h `#define TPM_MINOR 224 /* officially assigned */`), 5:1 /dev/console,
+#: 4:0 /dev/tty0, 4:1..63 the virtual consoles /dev/ttyN, 4:64..255 /dev/ttyS0..191.
+_CHAR_LINK = re.compile(r"/dev/char/([0-9]+):([0-9]+)")
+
+
+def host_device_name(path: str) -> str | None:
+    """The kernel's name of the host device node a chardev path reaches: the path itself when it
+    names a node (`_KERNEL_NODE`, after `.`, `..` and doubled slashes, which the kernel's path
+    walk drops), the node a /dev/char/MAJOR:MINOR link of a fixed number stands for, or None:
+    a link (/dev/serial/by-id/..., /dev/char/<a dynamic number> such as a TPM resource
+    manager's, a udev SYMLINK) whose target the evidence does not hold."""
+    text = "/" + posixpath.normpath(path.strip()).lstrip("/") if path.startswith("/") else path
+    if _KERNEL_NODE.fullmatch(text) and text.isascii():
+        return text
+    m = _CHAR_LINK.fullmatch(text)
+    if m is None:
+        return None
+    major, minor = int(m.group(1)), int(m.group(2))
+    if (major, minor) == (10, 224):
+        return "/dev/tpm0"
+    if (major, minor) == (5, 1):
+        return "/dev/console"
+    if major == 4 and minor < 64:
+        return f"/dev/tty{minor}"
+    if major == 4 and minor < 256:
+        return f"/dev/ttyS{minor - 64}"
+    return None
 
 
 def raw_input_passthrough(args: Iterable[str], source: Source) -> list[Passthrough]:
