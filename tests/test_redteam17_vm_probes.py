@@ -115,15 +115,19 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
 
 TAIL = (
     "are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM that "
-    "starts with it, so each of their guests reads and writes what the other wrote"
+    "starts with it, so a guest that reads one reads what the guests that write it wrote"
 )
 
 
 @pytest.mark.parametrize(
     ("vm", "listed"),
     [
-        ("reader", f"{IMAGES}/writer.qcow2 (its backing file) (VM(s) writer)"),
-        ("writer", f"{IMAGES}/writer.qcow2 (VM(s) reader)"),
+        (
+            "reader",
+            f"{IMAGES}/writer.qcow2 (its backing file) (written by VM(s) writer; read only by "
+            "this VM)",
+        ),
+        ("writer", f"{IMAGES}/writer.qcow2 (written by this VM; read only by VM(s) reader)"),
     ],
 )
 def test_backing_file_that_is_another_vms_disk_is_a_question(
@@ -138,7 +142,8 @@ def test_backing_file_that_is_another_vms_disk_is_a_question(
     `find_string`), and the DAC driver chowns each layer to the QEMU user. So reader's guest
     reads what writer's guest writes (a clone left on its template's live disk), yet both
     passed HVA-044 "dynamic selinux label (generated at every start)". Now VL16-5's question
-    for both, the reader's entry naming the file as its backing file."""
+    for both, the reader's entry naming the file as its backing file, each entry saying which
+    VMs write the file and which only read it (R19-10)."""
     assert verdict(chains, "HVA-044", vm) == (
         "manual",
         f"dynamic selinux label (generated at every start); but disk(s) {listed} {TAIL}",

@@ -36,7 +36,12 @@ R15-3's question). R19-8 HVA-044 passed a VM whose `<loader type='pflash'>` says
 (false pass; now the question, as R19-4's readonly='no'). R19-9 HVA-057 did not compare
 memory devices with firmware, direct-boot and device files: a virtio-pmem mapping another
 VM's UEFI variable store passed for both VMs (false passes; now "inter-VM shared memory",
-naming the store). Vm.boot_files now also holds "rom" and "fwcfg" files (read).
+naming the store). Vm.boot_files now also holds "rom" and "fwcfg" files (read). R19-10
+(wording): VL16-5's message said "each of their guests reads and writes what the other
+wrote" also where a VM only reads the file (a backing file, kernel, initrd, firmware, option
+ROM, fw_cfg file); such an entry now says "(written by ...; read only by ...)" and the
+sentence "a guest that reads one reads what the guests that write it wrote"; a file every
+VM naming it writes keeps the old words.
 
 Held (kept as tests): a block copy into a file of its own (R19-1's edge); a pool volume no
 other VM names (R19-2's edge); VMs sharing the read-only OVMF code with stores of their own,
@@ -48,14 +53,14 @@ disabled"); HVA-064 for
 `/usr/local/bin/../../bin/qemu-system-x86_64` (fail: same_file leaves `..` alone, as through
 a symbolic link it is not the lexical parent).
 
-Tally: 32 probe cases (17 test functions). 24 pin R19-1..R19-9 (each failed on main before
-its fix: R19-1 4, R19-2 5, R19-3 2, R19-4 3, R19-5 2, R19-6 4, R19-7 1, R19-8 1, R19-9 2); 8
-held.
+Tally: 33 probe cases (18 test functions). 25 pin R19-1..R19-10 (each failed on main before
+its fix: R19-1 4, R19-2 5, R19-3 2, R19-4 3, R19-5 2, R19-6 4, R19-7 1, R19-8 1, R19-9 2,
+R19-10 1, and the 10 reader cases of R19-4..R19-8 here and R17-1's 2 in
+test_redteam17_vm_probes pin its words too); 8 held.
 
-Leads left (not settled in the time): the VL16-5 message says "are also other VMs' disks ...
-each of their guests reads and writes what the other wrote" also for a variable store, a
-firmware file and a read-only kernel/initrd/option ROM/fw_cfg reader (wording, as R17's lead
-for backing readers). <blockio>, <geometry>, disk <driver> discard/detect_zeroes/copy_on_read
+Leads left (not settled in the time): the VL16-5 question still asks whether each shared
+disk is "meant for both" ("may read and write this VM's data") also for a read-only reader
+(wording). <blockio>, <geometry>, disk <driver> discard/detect_zeroes/copy_on_read
 and <seclabel relabel='no'> on single devices: not probed. `..` in an <emulator> path
 (HVA-064) left a fail. HVA-044 does not compare memory devices (a VM whose virtio-pmem maps
 another VM's disk passes HVA-044; HVA-057 fails it).
@@ -79,6 +84,11 @@ IMAGES = "/var/lib/libvirt/images"
 TAIL = (
     "are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM that "
     "starts with it, so each of their guests reads and writes what the other wrote"
+)
+# a file some of its VMs only read (R19-10)
+RTAIL = (
+    "are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM that "
+    "starts with it, so a guest that reads one reads what the guests that write it wrote"
 )
 
 # --- R19-1: a running VM's block copy destination (<disk><mirror>) ----------------------------
@@ -364,10 +374,11 @@ def test_one_uefi_variable_store_two_vms_write_is_a_question(
     [
         (
             "kern",
-            f"{IMAGES}/victim.img (its direct-boot kernel) (VM(s) victim); {IMAGES}/victim2.img "
-            "(its direct-boot initrd) (VM(s) victim2)",
+            f"{IMAGES}/victim.img (its direct-boot kernel) (written by VM(s) victim; read only "
+            f"by this VM); {IMAGES}/victim2.img (its direct-boot initrd) (written by VM(s) "
+            "victim2; read only by this VM)",
         ),
-        ("victim", f"{IMAGES}/victim.img (VM(s) kern)"),
+        ("victim", f"{IMAGES}/victim.img (written by this VM; read only by VM(s) kern)"),
     ],
 )
 def test_direct_boot_from_another_vms_disk_is_a_question(
@@ -377,10 +388,11 @@ def test_direct_boot_from_another_vms_disk_is_a_question(
     VM victim2's disk images: libvirt hands QEMU `-kernel def->os.kernel` and `-initrd
     def->os.initrd` (qemu_command.c, read with `find_string`), and QEMU loads the initrd whole
     into guest memory, so kern's guest reads the other VMs' data, as R17-1's backing reader
-    does. All passed "dynamic selinux label"; now VL16-5's question."""
+    does. All passed "dynamic selinux label"; now VL16-5's question (R19-10: naming who
+    writes the file and who only reads it)."""
     assert verdict(firmware, "HVA-044", vm) == (
         "manual",
-        f"dynamic selinux label (generated at every start); but disk(s) {listed} {TAIL}",
+        f"dynamic selinux label (generated at every start); but disk(s) {listed} {RTAIL}",
     )
 
 
@@ -412,9 +424,11 @@ def test_writable_firmware_code_other_vms_boot_is_a_question(tmp_path: Path) -> 
     assert verdict(a, "HVA-044", "rw") == (
         "manual",
         f"dynamic selinux label (generated at every start); but disk(s) {CODE} (its firmware, "
-        f"writable) (VM(s) ro) {TAIL}",
+        f"writable) (written by this VM; read only by VM(s) ro) {RTAIL}",
     )
-    assert verdict(a, "HVA-044", "ro")[1].endswith(f"{CODE} (its firmware) (VM(s) rw) {TAIL}")
+    assert verdict(a, "HVA-044", "ro")[1].endswith(
+        f"{CODE} (its firmware) (written by VM(s) rw; read only by this VM) {RTAIL}"
+    )
 
 
 # --- R19-6..R19-9: option ROMs, fw_cfg files, a pflash loader that says nothing ---------------
@@ -482,11 +496,19 @@ def devfiles(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
 @pytest.mark.parametrize(
     ("vm", "listed"),
     [
-        ("nicrom", f"{IMAGES}/romvictim.img (its option ROM) (VM(s) romvictim)"),
-        ("romvictim", f"{IMAGES}/romvictim.img (VM(s) nicrom)"),
-        ("hdrom", f"{IMAGES}/hdvictim.img (its option ROM) (VM(s) hdvictim)"),
-        ("hdvictim", f"{IMAGES}/hdvictim.img (VM(s) hdrom)"),
-        ("cfgvictim", f"{IMAGES}/cfgvictim.img (VM(s) fwcfg)"),
+        (
+            "nicrom",
+            f"{IMAGES}/romvictim.img (its option ROM) (written by VM(s) romvictim; read only by "
+            "this VM)",
+        ),
+        ("romvictim", f"{IMAGES}/romvictim.img (written by this VM; read only by VM(s) nicrom)"),
+        (
+            "hdrom",
+            f"{IMAGES}/hdvictim.img (its option ROM) (written by VM(s) hdvictim; read only by "
+            "this VM)",
+        ),
+        ("hdvictim", f"{IMAGES}/hdvictim.img (written by this VM; read only by VM(s) hdrom)"),
+        ("cfgvictim", f"{IMAGES}/cfgvictim.img (written by this VM; read only by VM(s) fwcfg)"),
     ],
 )
 def test_option_rom_or_fw_cfg_file_from_another_vms_disk_is_a_question(
@@ -510,7 +532,7 @@ def test_option_rom_or_fw_cfg_file_from_another_vms_disk_is_a_question(
     reads, passed; now VL16-5's question."""
     assert verdict(devfiles, "HVA-044", vm) == (
         "manual",
-        f"dynamic selinux label (generated at every start); but disk(s) {listed} {TAIL}",
+        f"dynamic selinux label (generated at every start); but disk(s) {listed} {RTAIL}",
     )
 
 
@@ -541,7 +563,7 @@ def test_pflash_loader_without_readonly_counts_as_written(devfiles: Assessment) 
     assert verdict(devfiles, "HVA-044", "pfdefault") == (
         "manual",
         f"dynamic selinux label (generated at every start); but disk(s) {CODE} (its firmware, "
-        f"writable) (VM(s) pfro, pmemnv) {TAIL}",
+        f"writable) (written by this VM; read only by VM(s) pfro, pmemnv) {RTAIL}",
     )
 
 
@@ -570,3 +592,35 @@ def test_memory_device_on_another_vms_variable_store_fails(
     and reads what it wrote). HVA-057 compared memory devices with disks only, and both
     passed "no <shmem> device"; now "inter-VM shared memory", naming the store."""
     assert verdict(devfiles, "HVA-057", vm) == ("fail", f"inter-VM shared memory: {msg}")
+
+
+def test_who_writes_and_who_reads_a_disk_several_vms_open(tmp_path: Path) -> None:
+    """R19-10 (wording; round 19's lead). VMs wa and wb write one disk image, VM rk boots it as
+    its direct-boot kernel. VL16-5 said "each of their guests reads and writes what the other
+    wrote" for all three, though rk's guest only reads (QEMU reads `-kernel` into guest
+    memory, R19-5) and wa's and wb's guests never read what rk's wrote. Each entry now says
+    which VMs write the file and which only read it, and the sentence says a reader reads what
+    the writers wrote; where every VM naming a file writes it, the message is unchanged (the
+    R19-4 variable store above)."""
+    from test_redteam_probes import SELINUX_HOST
+
+    shared = f"{IMAGES}/both.img"
+    uri = write_node(
+        tmp_path / "n.xml",
+        [
+            domain_xml("wa", body=DYNAMIC + _file_disk(shared)),
+            domain_xml("wb", body=DYNAMIC + _file_disk(shared)),
+            _direct("rk", shared, "/boot/initrd-guest"),
+        ],
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, SELINUX_HOST, name="b"))
+    head = "dynamic selinux label (generated at every start); but disk(s) "
+    assert verdict(a, "HVA-044", "wa") == (
+        "manual",
+        f"{head}{shared} (written by this VM and VM(s) wb; read only by VM(s) rk) {RTAIL}",
+    )
+    assert verdict(a, "HVA-044", "rk") == (
+        "manual",
+        f"{head}{shared} (its direct-boot kernel) (written by VM(s) wa, wb; read only by this "
+        f"VM) {RTAIL}",
+    )

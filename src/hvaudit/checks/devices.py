@@ -1154,19 +1154,25 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     A label confines a VM to its own disks only while no other definition names them: a disk
     file two VMs open without <shareable/> is labelled for whichever starts (the DAC owner, the
     SELinux categories, the AppArmor rule are that VM's), so each guest reads and writes the
-    other's data; a VM that would pass is asked whether that is meant (_disk_twins, VL16-5)."""
+    other's data; a VM that would pass is asked whether that is meant (_disk_twins, VL16-5),
+    the message naming which VMs write a file some of them only read (R19-10)."""
     twins = _disk_twins(ctx.deployment.vms, {(p.host, p.name): p for p in ctx.deployment.pools})
     for o in _label_verdicts(ctx):
         got = twins.get((o.subject.host or "", o.subject.name))
         if o.status is not Status.PASS or not got:
             yield o
             continue
-        listed = "; ".join(f"{path} (VM(s) {', '.join(vms[:5])})" for path, vms in got)
+        listed = "; ".join(text for text, _ in got)
+        # who reads and who writes (R19-10): each guest writes a disk all its VMs write
+        so = (
+            "each of their guests reads and writes what the other wrote"
+            if all(mutual for _, mutual in got)
+            else "a guest that reads one reads what the guests that write it wrote"
+        )
         yield manual(
             o.subject,
             f"{o.message}; but disk(s) {listed} are also other VMs' disks, without "
-            "<shareable/>: libvirt labels a disk for each VM that starts with it, so each of "
-            "their guests reads and writes what the other wrote",
+            f"<shareable/>: libvirt labels a disk for each VM that starts with it, so {so}",
             *o.evidence,
             question=f"Is each disk VM {o.subject.name} shares with another VM on host "
             f"{o.subject.host} ({listed}) meant for both? Evidence: `virsh domblklist` of "
@@ -1179,9 +1185,10 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
 
 def _disk_twins(
     vms: Iterable[Vm], pools: dict[tuple[str, str], Pool]
-) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
+) -> dict[tuple[str, str], list[tuple[str, bool]]]:
     """(host, VM) -> each host file it opens as a disk that another VM on the host opens too,
-    neither with <shareable/>, with those VMs (VL16-5). A disk file read-only for both (a
+    neither with <shareable/>, shown with those VMs, and whether every VM naming it writes it
+    (VL16-5); where not, the entry says which VMs write it and which only read it (R19-10). A disk file read-only for both (a
     CD-ROM, <readonly/>: an ISO library) is not counted. libvirt's security drivers label a
     VM's disks for it at each start (virSecurityManagerSetAllLabel: the DAC driver chowns them
     to the QEMU user, SELinux gives them the VM's categories, AppArmor adds them to its
@@ -1222,7 +1229,7 @@ def _disk_twins(
         for what, path, writes in v.boot_files:
             kind = "firmware" if what == "loader" and not writes else what
             users.setdefault((v.host, _norm(path)), []).append((v.name, writes, kind))
-    out: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+    out: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     for (host, path), who in sorted(users.items()):
         names = sorted({n for n, _, _ in who})
         if len(names) < 2 or not any(w for _, w, _ in who):
@@ -1244,8 +1251,32 @@ def _disk_twins(
             shown = (
                 f"{path} ({named[next(iter(how))]})" if len(how) == 1 and "" not in how else path
             )
-            out.setdefault((host, n), []).append((shown, [m for m in names if m != n]))
+            writes = any(w for m, w, _ in who if m == n)
+            writers = sorted({m for m, w, _ in who if m != n and w})
+            readers = [m for m in names if m != n and m not in writers]
+            if writes and writers and not readers:
+                out.setdefault((host, n), []).append((f"{shown} (VM(s) {_few(writers)})", True))
+                continue
+            wrote = [
+                *(["this VM"] if writes else []),
+                *([f"VM(s) {_few(writers)}"] * bool(writers)),
+            ]
+            read = [
+                *(["this VM"] if not writes else []),
+                *([f"VM(s) {_few(readers)}"] * bool(readers)),
+            ]
+            out.setdefault((host, n), []).append(
+                (
+                    f"{shown} (written by {' and '.join(wrote)}; read only by {' and '.join(read)})",
+                    False,
+                )
+            )
     return out
+
+
+def _few(names: list[str]) -> str:
+    """At most five VM names, comma-separated."""
+    return ", ".join(names[:5])
 
 
 def _norm(path: str) -> str:
