@@ -122,7 +122,11 @@ Held (kept as tests): a bridged NIC's HVA-303/092 passes; pvedaemon on 127.0.0.1
 route_localnet 0 everywhere and no user-mode guest (HVA-210 passes); `serial0: socket` with
 `-serial chardev:serial0` (no host device); a DROP of another protocol or of a third of the
 ports before `IN ACCEPT -p tcp` (still fails); a DROP to each of the node's IPv4 addresses (or
-their /24) closes IPv4; /dev/char/4:65 (ttyS1) is HVA-050's line question and no TPM; the VM chain closed by DROPs of every IPv4 and IPv6 source
+their /24) closes IPv4; /dev/char/4:65 (ttyS1) is HVA-050's line question and no TPM;
+proxmox-firewall splits IP sets by family as pve-firewall does (lead 4: a752659 src/object.rs
+Ipset to_nft_objects one set per family, src/rule.rs handle_set one rule per family), so the
+L18-5P reading holds under `nftables: 1` (an IPv4 set's DROP leaves IPv6, its ACCEPT names
+IPv4); no change; the VM chain closed by DROPs of every IPv4 and IPv6 source
 (cluster set of both halves, the VM's own alias and set).
 
 Probed by script, not kept (the verdict was right): with `ip addr` not read, `IN DROP
@@ -134,13 +138,18 @@ narrow); a DROP of 8006 from every source before an ACCEPT of it from an IPv4 se
 Tally: 8 cases for L18-1/2 (6 failed on main 65d4708, 2 held); L18-4P: 12 cases, 11 failed on
 main 4126833, 1 held; L18-5P/6P: 16 cases, 13 failed on main 4126833 (one of them the
 IPv4-only DROP's wording, kept in the held test), 3 held; L18-7P: 16 cases, 13 failed on main 2ce2f9a, 3 held; L18-8P: 5 cases, 3 failed on
-main b1a36c5, 2 held; L18-9P: 9 cases, 8 failed on main cad6e33, 1 held.
+main b1a36c5, 2 held; L18-9P: 9 cases, 8 failed on main cad6e33, 1 held; lead 4 (proxmox-firewall
+sets): 2 held.
 
 Leads left (not settled in the time): the SPICE model (proxmox_model gives qxl a UNIX socket
 /var/run/qemu-server/<vmid>.spice that does not exist and virtio displays none; qemu-server
 starts a loopback TLS port with a spiceproxy ticket): the model and any wording built on it;
-proxmox-firewall's per-version sets were not read (assumed as
-pve-firewall's).
+a top-level udev SYMLINK named like a kernel node (`/dev/mytpm0`, `/dev/serial0`) is read as
+that node, not a link (host_device_name); HVA-056 asks of an unresolved link even on a node
+whose evidence shows no TPM (the tpm_version fact does not tell "none" from "not read"); with
+`ip addr` not read, a DROP to the node's addresses closes nothing (a fail where the file names
+every address); the VM chain's `-i` of another NIC and `-dest` of the VM's own address were
+not probed beyond L17-1.
 """
 
 from __future__ import annotations
@@ -793,3 +802,40 @@ def test_l18_7p_held_vm_chain_closed(tmp_path: Path, rules: str, extra: str, pol
     close the chain before the ACCEPT or the ACCEPT policy; an ACCEPT from an IPv4-only set
     after every IPv4 source was dropped admits nothing."""
     assert _vm_chain(tmp_path, rules, policy, extra) == VM_PASS
+
+
+@pytest.mark.parametrize(
+    ("rules", "what"),
+    [
+        ("IN DROP -source +all4\nIN ACCEPT", "every inbound IPv6 packet"),
+        ("IN ACCEPT -source +wide4", "every inbound IPv4 packet"),
+    ],
+    ids=["ipv4-set-drop", "ipv4-set-accept"],
+)
+def test_l18_5p_held_proxmox_firewall_splits_sets_by_version(
+    tmp_path: Path, rules: str, what: str
+) -> None:
+    """Held (lead 4): proxmox-firewall (host.fw `nftables: 1`) splits an IP set by family as
+    pve-firewall does. github:proxmox/proxmox-firewall a752659 src/object.rs Ipset
+    to_nft_objects: `for family in env.table.family().families()`, an entry of the other
+    family skipped (`if family != cidr.family() { continue; }`), one set (and one nomatch set)
+    per family; src/rule.rs handle_set: the rule becomes one rule per family, `ip saddr
+    @<v4 set>` and `ip6 saddr @<v6 set>`. So `+all4` drops no IPv6 packet and `+wide4`
+    admits IPv4 only, under either daemon."""
+    from test_redteam3_host_probes import PVE_PROCS
+    from test_redteam14_pve_probes import HOST_FW
+    from test_redteam15_pve_probes import CLUSTER_FW
+
+    host = HOST_FW.replace("enable: 1\n", "enable: 1\nnftables: 1\n") + rules + "\n"
+    cluster = CLUSTER_FW.replace("[IPSET management]", SETS + "[IPSET management]")
+    got = _node(
+        tmp_path,
+        {"etc/pve/nodes/pve-h1/host.fw": host, "etc/pve/firewall/cluster.fw": cluster},
+        {"processes": (PVE_PROCS + "  951 root     proxmox-firewall\n", 0)},
+    )
+    line = 10 + rules.count("\n")
+    assert got[("HVA-301", "pve-h1")] == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line {line} `IN ACCEPT` accepts "
+        f"{what} before the policy",
+    )
