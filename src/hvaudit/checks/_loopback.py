@@ -26,7 +26,7 @@ import functools
 import ipaddress
 import re
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -299,17 +299,7 @@ def chardev_reaching(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:
     listener `lst`: one of its protocol connecting to its port on its address (`localhost`
     names 127.0.0.1 and ::1), but for the VM whose QEMU holds the listener (its guest reaches
     its own QEMU's socket: guests_reaching's rule)."""
-    at = _loopback_ips(lst.address)
-    if not at:
-        return []
-    mine = [
-        (d.vm, d.how)
-        for d in chardevs
-        if d.protocol == lst.protocol
-        and _port_number(d.service) == lst.port
-        and _loopback_ips(d.host) & at
-    ]
-    return guests_reaching(mine, h, lst.pid)
+    return _dials_reaching(chardevs, h, lst, lambda port: port == lst.port)
 
 
 def _port_number(service: str) -> int | None:
@@ -326,6 +316,15 @@ def chardev_named(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:
     and hvaudit does not collect that file: whether it is `lst`'s port is the question, never
     a pass. Same protocol and loopback address, and guests_reaching's rule for the VM whose
     QEMU holds it."""
+    return _dials_reaching([d for d in chardevs if d.service], h, lst, lambda port: port is None)
+
+
+def _dials_reaching(
+    chardevs: list[Dial], h: Host, lst: Listener, port_matches: Callable[[int | None], bool]
+) -> list[str]:
+    """chardev_reaching's and chardev_named's common part: the devices of `lst`'s protocol
+    connecting to one of its loopback addresses whose port (a number, or None for a name)
+    `port_matches`, less the VM whose QEMU holds the listener (guests_reaching's rule)."""
     at = _loopback_ips(lst.address)
     if not at:
         return []
@@ -333,8 +332,7 @@ def chardev_named(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:
         (d.vm, d.how)
         for d in chardevs
         if d.protocol == lst.protocol
-        and d.service
-        and _port_number(d.service) is None
+        and port_matches(_port_number(d.service))
         and _loopback_ips(d.host) & at
     ]
     return guests_reaching(mine, h, lst.pid)

@@ -643,15 +643,9 @@ def _accepts_everything(
             r["action"] != "ACCEPT"
             and "proto" in narrowing
             and narrowing <= {"proto", "dport"}
-            and key in ("tcp", "udp", "sctp", "dccp", "udplite")
+            and key in PORT_PROTOCOLS
         ):
-            # a DROP or REJECT of these ports from every source: a later ACCEPT of them
-            # matches no packet of its versions (first match; L18-6P)
-            dport = str(opts.get("dport") or "")
-            for v in reached:
-                taken.setdefault((v, key), []).extend(
-                    _pve_port_intervals(dport) if dport else [(0, 65535)]
-                )
+            _take_ports(taken, reached, key, opts)
             continue
         what = _opens(narrowing, proto, opts)
         if what is None:
@@ -1027,6 +1021,24 @@ def _addressed(h: Host) -> frozenset[str]:
     return frozenset(i for i, a in f.get().items() if a) if f.known else frozenset()
 
 
+# the protocols whose rules take -dport / -sport (pve-firewall)
+PORT_PROTOCOLS = ("tcp", "udp", "sctp", "dccp", "udplite")
+
+
+def _take_ports(
+    taken: dict[tuple[int, str], list[tuple[int, int]]],
+    versions: set[int],
+    key: str,
+    opts: dict[str, Any],
+) -> None:
+    """A DROP or REJECT from every source of protocol `key`'s ports (its -dport, else all of
+    them): a later ACCEPT of those ports matches no packet of `versions` (first match;
+    L18-6P), so they are recorded in `taken` per IP version."""
+    dport = str(opts.get("dport") or "")
+    for v in versions:
+        taken.setdefault((v, key), []).extend(_pve_port_intervals(dport) if dport else [(0, 65535)])
+
+
 def _pve_port_intervals(spec: str) -> list[tuple[int, int]]:
     """The port intervals of a pve-firewall -dport/-sport list (`22,80,1000:2000`; a range
     `a:b`, a service name of /etc/services); a name hvaudit does not know adds nothing."""
@@ -1299,18 +1311,8 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
         if not accept:
             if not narrowing:
                 closed |= reached
-            elif narrowing <= {"proto", "dport"} and key in (
-                "tcp",
-                "udp",
-                "sctp",
-                "dccp",
-                "udplite",
-            ):
-                dport = str(opts.get("dport") or "")
-                for v in reached:
-                    taken.setdefault((v, key), []).extend(
-                        _pve_port_intervals(dport) if dport else [(0, 65535)]
-                    )
+            elif narrowing <= {"proto", "dport"} and key in PORT_PROTOCOLS:
+                _take_ports(taken, reached, key, opts)
             continue
         what = _opens(narrowing, proto, opts)
         if what is None:
