@@ -38,7 +38,13 @@ from hvaudit.checks.base import (
 from hvaudit.checks.network import _pci_functions
 from hvaudit.checks.vmware import host_default_questions, own_keys_pass
 from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Vm
-from hvaudit.parse.qemu_args import HOST_CHARDEV, host_device_name, parse_opts, qemu_options
+from hvaudit.parse.qemu_args import (
+    HOST_CHARDEV,
+    host_device_name,
+    parse_opts,
+    qemu_options,
+    same_file,
+)
 from hvaudit.parse.vmx import vmx_bool
 from hvaudit.redact import FW_CFG_TRUE_WORDS, REDACTED
 
@@ -86,18 +92,6 @@ FAMILY_ARCHES = {
     "riscv": frozenset({"riscv32", "riscv64"}),
 }
 SYSTEM_BINARY = re.compile(r"/usr/bin/qemu-system-([a-z0-9_]+?)(?:-microvm)?")
-
-
-def same_file(path: str) -> str:
-    """A host path as the kernel resolves it, as far as the spelling alone decides (R10-2): POSIX
-    (XBD Definitions, "Pathname") "Multiple successive slashes are considered to be the same as one
-    slash", and a `.` component names the directory it is in (glibc manual, "File Name
-    Resolution": "The file name component . ("dot") refers to the directory itself"). libvirt
-    keeps a <source><path> as written (its domain parser, the test driver's and the QEMU
-    driver's alike, returns /dev/shm//pm unchanged), so two VMs can name one file in two
-    spellings. `..` is left alone: through a symbolic link it is not the lexical parent."""
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    return ("/" if path.startswith("/") else "") + "/".join(parts)
 
 
 NESTING_MODES = ("host-passthrough", "maximum", "host-model", "custom match='minimum'")

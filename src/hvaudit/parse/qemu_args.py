@@ -407,6 +407,18 @@ _KERNEL_NODE = re.compile(r"/dev/(console|pts/[0-9]+|[A-Za-z]+[0-9]+)")
 _CHAR_LINK = re.compile(r"/dev/char/([0-9]+):([0-9]+)")
 
 
+def same_file(path: str) -> str:
+    """A host path as the kernel resolves it, as far as the spelling alone decides (R10-2): POSIX
+    (XBD Definitions, "Pathname") "Multiple successive slashes are considered to be the same as one
+    slash", and a `.` component names the directory it is in (glibc manual, "File Name
+    Resolution": "The file name component . ("dot") refers to the directory itself"). libvirt
+    keeps a <source><path> as written (its domain parser, the test driver's and the QEMU
+    driver's alike, returns /dev/shm//pm unchanged), so two VMs can name one file in two
+    spellings. `..` is left alone: through a symbolic link it is not the lexical parent."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    return ("/" if path.startswith("/") else "") + "/".join(parts)
+
+
 def host_device_name(path: str) -> str | None:
     """The kernel's name of the host device node a chardev path reaches: the path itself when it
     names a node (`_KERNEL_NODE`, after `.`, `..` and doubled slashes, which the kernel's path
@@ -466,8 +478,7 @@ def rng_source(path: str) -> str | None:
     path = path.strip()
     if not path:
         return None  # the hypervisor's default: /dev/random or /dev/urandom
-    if path.startswith("/"):
-        path = "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
+    path = same_file(path)
     return None if path in KERNEL_RANDOM else path
 
 
