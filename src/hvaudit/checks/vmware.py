@@ -1527,6 +1527,14 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
         if not targets:
             yield failed(s, "Syslog.global.logHost is empty: logs stay on the host", esx.source)
             continue
+        if own := _own_log_hosts(targets):
+            yield failed(
+                s,
+                f"no log host off the host: Syslog.global.logHost = {own} (loopback or "
+                "unspecified address: the host itself, not a remote log server)",
+                esx.source,
+            )
+            continue
         plain = [t for t in targets if not t.lower().startswith("ssl://")]
         if plain:
             yield failed(s, f"not over TLS: {', '.join(plain)[:200]}", esx.source)
@@ -1582,6 +1590,28 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
 #: any other form (spaces or semicolons between targets, no host) is not documented: vmsyslogd's
 #: reading of it is asked (L16-17), and a value naming no host at all forwards to no server.
 LOG_TARGET = re.compile(r"(?i)(?:tcp|udp|ssl)://(?:\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::[0-9]{1,5})?")
+
+
+def _own_log_hosts(targets: list[str]) -> str:
+    """The targets of Syslog.global.logHost, where every one is the host itself, or "" (V20-1).
+    vSphere 8 STIG ESXI-80-000114 (DISA's InSpec control, read with `find_string`): "Remote
+    logging to a central log host provides a secure, centralized store for ESXi logs. By
+    gathering host log files onto a central host ..."; check: "verify it is set to a
+    site-specific syslog server"; ESXi's option list: "Comma (,) separated list of remote
+    hosts". A loopback target (127/8 in any spelling, ::1, `localhost`: `_own_clock`, V16-2's
+    reading of NTP servers) is the host itself, and the unspecified address is no destination
+    (RFC 1122 3.2.1.3: 0.0.0.0 "This host on this network. MUST NOT be sent, except as a source
+    address"; read with `search`): where every target is one, no log leaves the host, and an
+    intruder who owns it erases them (HY-SR-20). One remote target among them still forwards."""
+    own = [t for t in targets if _own_clock(h := _target_host(t)) or _unspecified(h)]
+    return ", ".join(own)[:120] if own and len(own) == len(targets) else ""
+
+
+def _unspecified(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]").partition("%")[0]).is_unspecified
+    except ValueError:
+        return False
 
 
 def _log_filters(esx: VmwareHost) -> str:
@@ -1766,6 +1796,8 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             bad.append("audit records not forwarded")
         elif loghost is not None and not str(loghost).strip():
             bad.append("audit records not forwarded: Syslog.global.logHost is empty")
+        elif own := _own_log_hosts(log_targets):
+            bad.append(f"audit records not forwarded off the host: Syslog.global.logHost = {own}")
         elif reach[0] == "blocked":
             bad.append(f"audit records not forwarded: {reach[1]}")
         store = _audit_store(esx)
