@@ -90,9 +90,9 @@ def test_lanes_give_the_serial_bytes(bundle_path: Path, n: int) -> None:
     serial = _serial(bundle_path)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
     assert problems, "the malformed domain is an HVA-000 error"
-    scan = lanes.assess_json(deployment, problems, load_profile(), n, now=NOW)
-    assert scan.warnings == []
-    assert lanes.read_all(scan.write) == serial
+    with lanes.assess_json(deployment, problems, load_profile(), n, now=NOW) as scan:
+        assert scan.warnings == []
+        assert lanes.read_all(scan.write) == serial
     report = json.loads(serial)
     statuses = {r["status"] for r in report["results"]}
     assert statuses == {"pass", "fail", "manual", "not_applicable", "error"}
@@ -119,8 +119,8 @@ def test_a_check_that_crashes_in_a_lane_is_an_error_result(
     )
     serial = _serial(bundle_path)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
-    scan = lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW)
-    assert lanes.read_all(scan.write) == serial
+    with lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW) as scan:
+        assert lanes.read_all(scan.write) == serial
     results = [r for r in json.loads(serial)["results"] if r["check_id"] == "HVA-080"]
     assert [(r["status"], r["message"]) for r in results] == [
         ("error", "check crashed: RuntimeError: boom")
@@ -147,10 +147,10 @@ def test_a_worker_that_dies_loses_nothing(
 
     monkeypatch.setattr(lanes, "run_check", dying)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
-    scan = lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW)
-    assert lanes.read_all(scan.write) == serial
-    assert scan.warnings[0] == "warning: an assessment worker process exited with 9"
-    assert scan.warnings[1].endswith("check(s) a failed worker took were run again here")
+    with lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW) as scan:
+        assert lanes.read_all(scan.write) == serial
+        assert scan.warnings[0] == "warning: an assessment worker process exited with 9"
+        assert scan.warnings[1].endswith("check(s) a failed worker took were run again here")
 
 
 def test_a_worker_killed_by_a_signal_loses_nothing(
@@ -171,9 +171,9 @@ def test_a_worker_killed_by_a_signal_loses_nothing(
 
     monkeypatch.setattr(lanes, "run_check", killed)
     deployment, problems = build_deployment(Bundle.open(bundle_path))
-    scan = lanes.assess_json(deployment, problems, load_profile(), 3, now=NOW)
-    assert lanes.read_all(scan.write) == serial
-    assert "warning: an assessment worker process was killed by signal 9" in scan.warnings
+    with lanes.assess_json(deployment, problems, load_profile(), 3, now=NOW) as scan:
+        assert lanes.read_all(scan.write) == serial
+        assert "warning: an assessment worker process was killed by signal 9" in scan.warnings
 
 
 def _cli(bundle: Path, out: Path, workers: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -451,6 +451,19 @@ def test_dearer_checks_are_queued_first_and_workers_reaped_at_close(bundle_path:
     pids = list(scan.children)
     scan.close()
     assert scan.children == []
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_scan_used_with_with_reaps_its_workers(bundle_path: Path) -> None:
+    """`with` closes the lanes' files and reaps the workers (a caller that forgets `close`
+    left zombies until it exited)."""
+    deployment, problems = build_deployment(Bundle.open(bundle_path))
+    with lanes.assess_json(deployment, problems, load_profile(), 2, now=NOW) as scan:
+        pids = list(scan.children)
+        files = list(scan.files)
+    assert scan.children == [] and scan.files == [] and files
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)

@@ -173,8 +173,14 @@ class JsonScan:
             _copy(part.fd, part.offset, part.length, fd)
         _write_all(fd, RESULTS_END.encode())
 
+    def __enter__(self) -> JsonScan:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Close the lanes' files and reap the lane workers."""
+        """Close the lanes' files and reap the lane workers (`with` the scan does it)."""
         for fd in self.files:
             with contextlib.suppress(OSError):
                 os.close(fd)
