@@ -78,6 +78,15 @@ DEDICATED = {
     ): "test_checks_host.py::test_overcommit_ratio_uses_running_and_autostart_vms",
     ("HVA-081", "pass"): "test_checks_host.py::test_vcpu_allocation_against_cores",
     ("HVA-081", "fail"): "test_checks_host.py::test_vcpu_allocation_against_cores",
+    # network disks (VL19-1): the replayed host's test-driver domains
+    (
+        "HVA-238",
+        "pass",
+    ): "test_vm_leads19.py::test_network_disk_without_tls_or_authentication_fails",
+    (
+        "HVA-238",
+        "fail",
+    ): "test_vm_leads19.py::test_network_disk_without_tls_or_authentication_fails",
     ("HVA-100", "pass"): "test_cli.py::test_demo_findings_are_exact",
     ("HVA-100", "fail"): "test_cli.py::test_demo_findings_are_exact",
     ("HVA-133", "pass"): "test_checks_vm.py::test_secrets_must_be_private",

@@ -331,6 +331,16 @@ class Disk:
     """The local file (or block device) of a running block job's `<mirror>`, the destination
     QEMU copies this disk into (job='copy') or commits its top into (job='active-commit'):
     written by this VM's QEMU, and its disk after a pivot (R19-1)."""
+    tls: bool | None = None
+    """A network disk's `<source tls='yes'|'no'>` (nbd, vxhs); None when absent, where
+    qemu.conf's nbd_tls / vxhs_tls decides (formatdomain, "Hard drives ...": source, network)."""
+    ssl_verify: bool | None = None
+    """An https/ftps disk's `<source><ssl verify='yes'|'no'/>`; None when absent (QEMU's curl
+    driver verifies by default: block/curl.c CURL_BLOCK_OPT_SSLVERIFY_DEFAULT true)."""
+    auth: bool = False
+    """A network disk has `<auth>` (under <source> or <disk>): iSCSI CHAP or a Ceph user."""
+    servers: tuple[str, ...] = ()
+    """A network disk's `<host>` elements as `name:port` (or `unix:PATH` for a UNIX socket)."""
 
 
 @dataclass(frozen=True, slots=True)

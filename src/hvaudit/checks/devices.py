@@ -2758,3 +2758,154 @@ def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "no pcie_acs_override= on the kernel command line", *cmdline.sources)
+
+
+#: Network disk protocols whose QEMU client has no encryption (formatdomain's list, "Hard
+#: drives, floppy disks, CDROMs", source, network): plain HTTP, FTP and TFTP through QEMU's curl
+#: driver, and sheepdog.
+CLEARTEXT_DISK = ("http", "ftp", "tftp", "sheepdog")
+#: Protocols QEMU speaks over TLS when the disk (or qemu.conf's default) says so: formatdomain,
+#: "TLS transport for NBD can be enabled by setting the tls attribute to yes ... globally
+#: controlled on the host by the nbd_tls ... in /etc/libvirt/qemu.conf"; vxhs likewise with
+#: vxhs_tls ("If vxhs_tls is enabled, then unless the domain tls attribute is set to "no",
+#: libvirt will use the host configured TLS environment"); both commented out in qemu.conf.in.
+DISK_TLS_SETTING = {"nbd": "nbd_tls", "vxhs": "vxhs_tls"}
+#: Protocols whose QEMU client cannot encrypt: whether the path below it does (Ceph msgr2
+#: ms_mode=secure in ceph.conf, GlusterFS SSL, IPsec) is not in the definition.
+BELOW_QEMU_DISK = ("iscsi", "rbd", "gluster", "nfs")
+#: Raw QEMU arguments that open a network disk: `-drive file=PROTO:...` / `file.driver=PROTO`
+#: and `-blockdev driver=PROTO` (QEMU's block drivers of these protocols).
+RAW_DISK_PROTOCOLS = (
+    "nbd",
+    "http",
+    "https",
+    "ftp",
+    "ftps",
+    "iscsi",
+    "rbd",
+    "gluster",
+    "ssh",
+    "nfs",
+)
+
+
+def _raw_network_disks(v: Vm) -> list[str]:
+    """Raw `-drive` / `-blockdev` arguments of `v` that open a network disk."""
+    out = []
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name not in ("drive", "blockdev"):
+            continue
+        values = {o.props.get("driver", ""), o.props.get("file.driver", "")}
+        file = o.props.get("file", "")
+        values.add(file.partition(":")[0].lower() if ":" in file else "")
+        if values & set(RAW_DISK_PROTOCOLS):
+            out.append(f"-{o.name} {o.text}")
+    return out
+
+
+@check(
+    id="HVA-238",
+    title="VM disks served over the network travel encrypted and authenticated",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-r1": ["HY-SR-12"]},
+    interpretations={
+        "sp800-125a-r1:HY-SR-12": "a disk QEMU reads from a server while the VM runs (NBD, "
+        "HTTP, iSCSI, RBD) is an image fetched from an image server, block by block",
+    },
+    remediation="Give NBD disks <source tls='yes'> (or set nbd_tls = 1 in qemu.conf), serve "
+    "images over https/ftps with certificate verification, give iSCSI and RBD disks <auth> and "
+    "encrypt their path (Ceph ms_mode=secure, IPsec); replace http, ftp and tftp sources.",
+    per_vm=True,
+)
+@raw_arguments_unseen(
+    "a network disk (-drive or -blockdev over nbd, http, iscsi, rbd, gluster, ssh or nfs)"
+)
+def network_disks(ctx: Context) -> Iterator[Outcome]:
+    """Rev. 1 HY-SR-12 wants the image server reached only over a secure protocol such as TLS.
+    A `<disk type='network'>` is read from its server by QEMU for as long as the VM runs (the
+    guest's every block crosses the network), so its protocol is judged here, per disk, from
+    what the definition says (formatdomain, "Hard drives, floppy disks, CDROMs": source,
+    network, read with `read_file`): http, ftp, tftp and sheepdog are cleartext; https and ftps
+    are TLS, whose certificate QEMU's curl driver verifies unless `<ssl verify='no'/>` turns it
+    off (block/curl.c CURL_BLOCK_OPT_SSLVERIFY_DEFAULT true); ssh is encrypted by SSH; nbd (and
+    vxhs) use TLS where `<source tls='yes'>`, or where the attribute is absent and qemu.conf's
+    nbd_tls (vxhs_tls) is 1, off by default (qemu.conf.in `#nbd_tls = 1`); a source on a UNIX
+    socket (`<host transport='unix'>`) never leaves the host. iSCSI and RBD authenticate only
+    with `<auth>` (CHAP; a Ceph user): without it libvirt tells librados `auth_supported=none`
+    (qemu_command.c, read with `find_string`) and the iSCSI target sees an initiator name any
+    client can claim: fail. QEMU's iSCSI, RBD, Gluster and NFS clients have no TLS, so whether
+    the path beneath encrypts (Ceph msgr2 ms_mode=secure, GlusterFS SSL, IPsec) is one question
+    per disk. A VM without network disks is n/a (HVA-237 asks how a host's images arrive)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for v in ctx.deployment.vms:
+        s = vm_subject(v)
+        h = hosts[v.host]
+        fails: list[str] = []
+        asks: list[str] = []
+        goods: list[str] = []
+        refs: list[Source] = []
+        for d in v.disks:
+            if d.type != "network" or d.protocol is None:
+                continue
+            refs.append(d.source_ref)
+            proto = d.protocol.lower()
+            where = ", ".join(d.servers) or "its default server"
+            what = f"{proto} disk {d.source or ''} ({where})".replace("  ", " ")
+            if d.servers and all(x.startswith("unix:") for x in d.servers):
+                goods.append(f"{what}: a UNIX socket on the host")
+            elif proto in CLEARTEXT_DISK:
+                fails.append(f"{what}: cleartext, unauthenticated")
+            elif proto in ("https", "ftps"):
+                if d.ssl_verify is False:
+                    fails.append(
+                        f"{what}: TLS without certificate verification (<ssl verify='no'>)"
+                    )
+                else:
+                    goods.append(f"{what}: TLS, certificate verified")
+            elif proto == "ssh":
+                goods.append(f"{what}: SSH")
+            elif proto in DISK_TLS_SETTING:
+                key = DISK_TLS_SETTING[proto]
+                if d.tls is not None:
+                    (goods if d.tls else fails).append(f"{what}: tls='{'yes' if d.tls else 'no'}'")
+                    continue
+                qc = conf_fact(h, "qemu.conf")
+                if not qc.known:
+                    asks.append(f"{what}: no tls attribute, qemu.conf ({key}) not read")
+                    continue
+                value, vsrc = conf_value(h, "qemu.conf", key)
+                refs.append(vsrc)
+                (goods if value == 1 else fails).append(
+                    f"{what}: no tls attribute, qemu.conf {key} = {value}"
+                    + ("" if value == 1 else ": cleartext")
+                )
+            elif proto in ("iscsi", "rbd") and not d.auth:
+                fails.append(
+                    f"{what}: no <auth>"
+                    + (": libvirt passes auth_supported=none" if proto == "rbd" else " (no CHAP)")
+                )
+            elif proto in BELOW_QEMU_DISK:
+                asks.append(f"{what}: QEMU's {proto} client has no TLS")
+            else:
+                asks.append(f"{what}: protocol hvaudit does not know")
+        asks.extend(f"raw QEMU argument {raw}" for raw in _raw_network_disks(v))
+        if fails:
+            yield failed(s, "; ".join(fails + asks), *refs)
+        elif asks:
+            yield manual(
+                s,
+                "; ".join(asks + goods),
+                *refs,
+                question=f"Is the storage traffic of VM {v.name}'s network disk(s) ("
+                + "; ".join(asks)
+                + ") encrypted and authenticated between this host and the storage server? "
+                "Evidence: ceph.conf ms_mode / ms_client_mode, the GlusterFS volume's "
+                "client.ssl, IPsec policy (ip xfrm policy) for the server's address, the "
+                "raw argument's tls-creds. Pass: encrypted with the server authenticated; "
+                "fail: cleartext on any path.",
+            )
+        elif goods:
+            yield passed(s, "; ".join(goods), *refs)
+        else:
+            yield not_applicable(s, "no network disks", v.source)

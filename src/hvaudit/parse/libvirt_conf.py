@@ -75,6 +75,8 @@ QEMU_DEFAULTS: dict[str, ConfValue] = {
     "vnc_tls_x509_verify": 0,  # unless default_tls_x509_verify says otherwise
     "chardev_tls": 0,
     "chardev_tls_x509_verify": 1,  # unless default_tls_x509_verify says otherwise
+    "nbd_tls": 0,  # qemu.conf.in "#nbd_tls = 1": off unless set (formatdomain, network disks)
+    "vxhs_tls": 0,  # likewise "#vxhs_tls = 1"
     "default_tls_x509_verify": None,
     "migration_address": "0.0.0.0",
     "migrate_tls_force": 0,

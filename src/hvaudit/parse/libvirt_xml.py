@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from hvaudit.model import (
     Chardev,
@@ -1402,7 +1403,33 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         shareable=d.find("shareable") is not None,
         backing=tuple(_backing_files(d)),
         mirror=_mirror_file(d),
+        **(_network_source(d, source_el) if d.get("type") == "network" else {}),
     )
+
+
+def _network_source(d: Element, source_el: Element | None) -> dict[str, Any]:
+    """What a network disk's source says of its transport (formatdomain, "Hard drives, floppy
+    disks, CDROMs", source, network, read with `read_file`): `tls` (nbd, vxhs), `<ssl
+    verify>` (https, ftps), `<auth>` (rbd, iscsi; under <source>, or <disk> before 3.9.0) and
+    each `<host name port transport socket>` (transport "unix" is a local socket)."""
+    if source_el is None:
+        return {}
+    ssl = source_el.find("ssl")
+    servers = []
+    for h in source_el.findall("host"):
+        if h.get("transport") == "unix":
+            servers.append(f"unix:{h.get('socket') or ''}")
+        else:
+            port = h.get("port")
+            servers.append(f"{h.get('name') or ''}{':' + port if port else ''}")
+    tls = source_el.get("tls")
+    verify = ssl.get("verify") if ssl is not None else None
+    return {
+        "tls": None if tls is None else _yes(tls),
+        "ssl_verify": None if verify is None else _yes(verify),
+        "auth": source_el.find("auth") is not None or d.find("auth") is not None,
+        "servers": tuple(servers),
+    }
 
 
 def _boot_files(os_el: Element | None) -> list[tuple[str, str, bool]]:

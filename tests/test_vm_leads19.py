@@ -1,0 +1,151 @@
+"""Session 19 VM leads (vmleads19): the leads test_vm_leads18.py and earlier rounds left on
+KVM/libvirt VMs: network disks without TLS or authentication, clipboard sharing, guestfwd
+`cmd:`, chardevs connecting to 0.0.0.0 or an empty host, HVA-050's one outcome per VM, VL16-5's
+wording for readers, HVA-047's legacy list and HVA-092's iotune zero. Same harness as
+test_vm_leads18: libvirt's test driver serves the domains on conftest's replayed hardened host,
+assessed by the real collectors and engine; every fact a verdict rests on was read with the
+`search` / `find_string` / `read_file` tools and is cited in the code or the test's docstring.
+
+Findings (VL19-n): see each test's docstring; summarised at the end of this docstring when the
+round closes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import HARDENED_HOST, domain_xml, run_assessment
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+
+# --- VL19-1: HVA-238 (new), network disks without TLS or authentication -----------------------
+
+
+def _net_disk(proto: str, name: str, host: str, attrs: str = "", inner: str = "") -> str:
+    return (
+        "<devices><disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+        f"<source protocol='{proto}' name='{name}'{attrs}>{host}{inner}</source>"
+        "<target dev='vda' bus='virtio'/></disk></devices>"
+    )
+
+
+NBD = "<host name='10.0.0.5' port='10809'/>"
+WEB = "<host name='images.example' port='{port}'/>"
+SAN = "<host name='10.0.0.6' port='3260'/>"
+CEPH = "<host name='10.0.0.7' port='6789'/>"
+LUN = "iqn.2013-07.com.example:pool/1"
+CHAP = "<auth username='vm'><secret type='iscsi' usage='chap'/></auth>"
+
+
+def test_network_disk_without_tls_or_authentication_fails(host_scan) -> None:
+    """VL19-1, HVA-238 (false pass: no check owned it; round 15's and VL18's lead). A VM whose
+    disk QEMU reads from a server in cleartext (`<disk type='network'>` over nbd without TLS,
+    http, https with `<ssl verify='no'/>`, iSCSI without CHAP, RBD without a Ceph user) passed
+    every check: HVA-237 asks only, per host, how images arrive. Rev. 1 HY-SR-12 ("Access to
+    the image server only over a secure protocol such as TLS") is the recommendation: the disk
+    is an image fetched from a server block by block for as long as the VM runs (marked as
+    hvaudit's interpretation). Facts (read with `read_file` / `find_string`): formatdomain,
+    "Hard drives, floppy disks, CDROMs", source, network: "TLS transport for NBD can be enabled
+    by setting the tls attribute to yes. For the QEMU hypervisor, usage of a TLS environment
+    can also be globally controlled on the host by the nbd_tls ... in /etc/libvirt/qemu.conf",
+    whose qemu.conf.in line is commented (`#nbd_tls = 1`: off); `<ssl verify>` "allows to turn
+    on or off SSL certificate validation" for https and ftps, on by default in QEMU's curl
+    driver (block/curl.c CURL_BLOCK_OPT_SSLVERIFY_DEFAULT true); `<auth>` carries iSCSI CHAP
+    or the Ceph user, and without it libvirt passes RBD `auth_supported=none`
+    (qemu_command.c); `<host transport='unix'>` is a local socket. New check HVA-238: fails
+    naming the disk and why; QEMU's iSCSI/RBD/Gluster/NFS clients have no TLS, so an
+    authenticated one is one question (is the path encrypted beneath: Ceph ms_mode=secure,
+    GlusterFS SSL, IPsec). Held: nbd tls='yes', https (verified), an nbd UNIX socket pass; a
+    VM without network disks is n/a."""
+    cases = {
+        "nbd": (_net_disk("nbd", "exp", NBD), "fail"),
+        "nbdno": (_net_disk("nbd", "exp", NBD, " tls='no'"), "fail"),
+        "http": (_net_disk("http", "/img.iso", WEB.format(port=80)), "fail"),
+        "noverify": (
+            _net_disk("https", "/img.iso", WEB.format(port=443), inner="<ssl verify='no'/>"),
+            "fail",
+        ),
+        "iscsi": (_net_disk("iscsi", LUN, SAN), "fail"),
+        "rbd": (_net_disk("rbd", "pool/img", CEPH), "fail"),
+        "chap": (_net_disk("iscsi", LUN, SAN, inner=CHAP), "manual"),
+        "nbdtls": (_net_disk("nbd", "exp", NBD, " tls='yes'"), "pass"),
+        "https": (_net_disk("https", "/img.iso", WEB.format(port=443)), "pass"),
+        "nbdunix": (
+            _net_disk("nbd", "exp", "<host transport='unix' socket='/run/nbd.sock'/>"),
+            "pass",
+        ),
+        "local": ("", "not_applicable"),
+    }
+    a = host_scan(domains=[domain_xml(n, body=body) for n, (body, _) in cases.items()])
+    got = {n: verdict(a, "HVA-238", n) for n in cases}
+    assert {n: g[0] for n, g in got.items()} == {n: want for n, (_, want) in cases.items()}
+    assert got["nbd"][1] == (
+        "nbd disk exp (10.0.0.5:10809): no tls attribute, qemu.conf nbd_tls = 0: cleartext"
+    )
+    assert got["nbdno"][1] == "nbd disk exp (10.0.0.5:10809): tls='no'"
+    assert got["http"][1] == "http disk /img.iso (images.example:80): cleartext, unauthenticated"
+    assert got["noverify"][1] == (
+        "https disk /img.iso (images.example:443): TLS without certificate verification "
+        "(<ssl verify='no'>)"
+    )
+    assert got["iscsi"][1] == f"iscsi disk {LUN} (10.0.0.6:3260): no <auth> (no CHAP)"
+    assert got["rbd"][1] == (
+        "rbd disk pool/img (10.0.0.7:6789): no <auth>: libvirt passes auth_supported=none"
+    )
+    assert got["chap"][1] == f"iscsi disk {LUN} (10.0.0.6:3260): QEMU's iscsi client has no TLS"
+    q = next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == "HVA-238" and r.outcome.subject.name == "chap"
+    )
+    assert q is not None and q.startswith(
+        f"Is the storage traffic of VM chap's network disk(s) (iscsi disk {LUN} (10.0.0.6:3260): "
+        "QEMU's iscsi client has no TLS) encrypted and authenticated between this host and the "
+        "storage server? Evidence: "
+    )
+    assert q.endswith("Pass: encrypted with the server authenticated; fail: cleartext on any path.")
+    assert got["nbdtls"][1] == "nbd disk exp (10.0.0.5:10809): tls='yes'"
+    assert got["https"][1] == "https disk /img.iso (images.example:443): TLS, certificate verified"
+    assert got["nbdunix"][1] == "nbd disk exp (unix:/run/nbd.sock): a UNIX socket on the host"
+    assert got["local"][1] == "no network disks"
+
+
+def test_nbd_tls_from_qemu_conf_passes(host_scan) -> None:
+    """VL19-1 held edge: an nbd disk without a tls attribute takes qemu.conf's nbd_tls
+    (formatdomain: "globally controlled on the host by the nbd_tls"); nbd_tls = 1 passes, and
+    the disk's own tls='no' still fails beside it."""
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "\nnbd_tls = 1\n"
+    a = host_scan(
+        overrides={"/etc/libvirt/qemu.conf": conf},
+        domains=[
+            domain_xml("nbd", body=_net_disk("nbd", "exp", NBD)),
+            domain_xml("nbdno", body=_net_disk("nbd", "exp", NBD, " tls='no'")),
+        ],
+    )
+    assert verdict(a, "HVA-238", "nbd") == (
+        "pass",
+        "nbd disk exp (10.0.0.5:10809): no tls attribute, qemu.conf nbd_tls = 1",
+    )
+    assert verdict(a, "HVA-238", "nbdno")[0] == "fail"
+
+
+def test_raw_network_disk_asks(tmp_path: Path) -> None:
+    """VL19-1 edge: a network disk raw QEMU arguments open (`-drive file=nbd:H:P`,
+    `-blockdev driver=http`) is not in the definition's <disk> list: asked (its TLS is in
+    options hvaudit does not judge), never "no network disks"."""
+    raw = {
+        "raw": _raw_cpu_domain(
+            "raw",
+            "",
+            "-drive",
+            "file=nbd:10.0.0.5:10809,if=virtio",
+            "-blockdev",
+            "driver=http,node-name=h0,url=http://images.example/a.iso",
+        )
+    }
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, raw))
+    assert verdict(a, "HVA-238", "raw") == (
+        "manual",
+        "raw QEMU argument -drive file=nbd:10.0.0.5:10809,if=virtio; raw QEMU argument "
+        "-blockdev driver=http,node-name=h0,url=http://images.example/a.iso",
+    )
