@@ -158,9 +158,10 @@ def verdicts(report: dict) -> dict[tuple[str, str], str]:
 
 
 # Where the two paths rightly differ: the API reports the node's memory (a copied tree has no host
-# facts), and pveproxy's access settings exist only as a file.
+# facts), and pveproxy's access settings and the node's /etc/corosync/corosync.conf (the API's
+# totem is /etc/pve's, L19-7P) exist only as files.
 API_KNOWS_MORE = {("HVA-060", "pve1"): ("manual", "pass")}
-API_CANNOT_SEE = {("HVA-305", "pve1"): ("pass", "manual")}
+API_CANNOT_SEE = {("HVA-305", "pve1"): ("pass", "manual"), ("HVA-309", "pve1"): ("pass", "manual")}
 
 
 def test_api_path_reaches_the_files_path_verdicts(

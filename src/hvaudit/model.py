@@ -1071,6 +1071,10 @@ class ProxmoxHost:
     """pmxcfs's config_version of corosync_local; None when its text was not read."""
     corosync_local_same: bool = False
     """corosync_local holds the same bytes as /etc/pve/corosync.conf (pmxcfs leaves it then)."""
+    corosync_local_unread: bool = False
+    """corosync_local was neither read nor found missing: not collected (the API path, which
+    serves /etc/pve's totem only) or a read that failed. A node without the file (pmxcfs then
+    writes /etc/pve's copy) or a copied tree without it is not unread."""
     interfaces: Fact[pve.NetworkInterfaces] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )

@@ -1941,7 +1941,11 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     The file judged is the one corosync reads, the node's /etc/corosync/corosync.conf, where
     it was collected: pmxcfs copies /etc/pve's there only as its config_version allows
     (`_corosync_runs`, P18-5); a local file pmxcfs is about to replace is judged with the copy
-    that replaces it."""
+    that replaces it. A pass of /etc/pve's copy when the local file was not read (the API
+    path: pve-cluster API2/ClusterConfig.pm `totem` returns `cfs_read_file('corosync.conf')`,
+    /etc/pve's; or a read that failed) is the question of what corosync runs (L19-7P): pmxcfs
+    keeps a local file of a higher config_version. A copied tree without it is read as the
+    node's files (P18-5's held case)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1967,6 +1971,19 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, message, *sources)
         elif "refused" in statuses:
             yield manual(s, message, *sources, question=_corosync_question(h.name))
+        elif not local.known and px.corosync_local_unread:
+            # the node's own file was not read (the API serves /etc/pve's totem only: pve-cluster
+            # API2/ClusterConfig.pm `totem` returns cfs_read_file('corosync.conf')): pmxcfs
+            # keeps a local file of a higher config_version (dcdb.c "local corosync.conf is
+            # newer"), so /etc/pve's copy passing is not what runs
+            yield manual(
+                s,
+                f"{message} (/etc/pve/corosync.conf); the node's /etc/corosync/corosync.conf, "
+                f"which corosync reads, was not read ({local.reason}): pmxcfs keeps it instead "
+                "when its config_version is higher",
+                *sources,
+                question=_corosync_question(h.name),
+            )
         else:
             yield passed(s, message, *sources)
 

@@ -1511,6 +1511,10 @@ def _corosync_local(
         artefact=at(path),
     )
     entry = bundle.entry(at(path))
+    px.corosync_local_unread = entry is None or (
+        entry.status not in ("ok", "absent")
+        and not (entry.reason or "").startswith("the copied tree has no")
+    )
     if px.corosync_local.known and entry is not None:
         text = bundle.text(entry.path)
         px.corosync_local_version = pve.pmxcfs_config_version(text)
