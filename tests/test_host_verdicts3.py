@@ -649,7 +649,9 @@ def test_primary_group_members_count_as_group_members(host_scan) -> None:
         ("-a never,exit -F arch=b64 -S all", "fail"),
         ("-a exit,never -S all", "fail"),
         ("-a never,exit -F arch=b32 -S all", "pass"),  # 32-bit calls only
-        ("-a never,exit -F arch=b64 -S all -F auid=4294967295", "pass"),  # daemons' events only
+        # daemons' events only: libvirt's daemons (auid unset) rewrite /etc/libvirt/qemu on
+        # `virsh define`, so whether they are left unrecorded is a question (R20H-2)
+        ("-a never,exit -F arch=b64 -S all -F auid=4294967295", "manual"),
         ("-a never,exit -F arch=b64 -S mount", "pass"),  # one system call
     ],
     ids=["b64-all", "no-arch", "b32", "auid-unset", "one-syscall"],

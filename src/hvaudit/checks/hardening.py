@@ -929,9 +929,13 @@ def _watch_of_writes(opts: dict[str, list[str]], path: str) -> str | None:
         return None  # 32-bit syscalls only, or only failed / particular results
     if _writer_fields(opts):
         return None  # only some writers' changes (auid>=1000, exe=...): part of the writes
-    if "perm" in fields:
-        return "always" if "w" in fields["perm"] else None
-    # no perm: every syscall when no -S or -S all, else only the named ones (not all writes)
+    if "perm" in fields and "w" not in fields["perm"]:
+        return None
+    # every syscall only without -S or with -S all: a -S list limits the rule to the calls it
+    # names, perm= or not (kernel/auditsc.c audit_filter_syscall: a rule matches where
+    # `audit_in_mask(&e->rule, ctx->major) && audit_filter_rules(...)`, the syscall list ANDed
+    # with the fields, perm= among them), so `-S chmod -F perm=wa` records no open for writing
+    # (R20H-1)
     return "always" if opts.get("-S", ["all"]) == ["all"] else None
 
 
@@ -975,6 +979,50 @@ def _rule_dirs(opts: dict[str, list[str]]) -> list[str]:
     return opts.get("-w", []) + [f[4:] for f in opts.get("-F", []) if f.startswith("dir=")]
 
 
+def _suppressed(rules: tuple[str, ...], path: str) -> tuple[str, str, bool] | None:
+    """A `never` exit rule that drops the records of some writes under directory `path` which
+    its watch would record: (the rule, what it drops, whether it drops them for every process).
+    The exit list triggers on the first matching rule (auditctl(8) `never`), so a never rule for
+    a part of the tree (`-F dir=/etc/libvirt/qemu`, the VM definitions) listed before the watch
+    wins there; a `-F path=` rule is an inode rule (kernel/auditfilter.c audit_add_rule puts a
+    watch rule in audit_inode_hash), which audit_filter_inodes applies after the exit list
+    (kernel/auditsc.c audit_take_context / __audit_syscall_exit: audit_filter_syscall, then
+    audit_filter_inodes, each setting ctx->current_state), so it wins wherever it is listed. A
+    never rule with process fields and no tree (`-F subj_type=crond_t`, `-F exe=...`,
+    `-F auid=unset`) before the watch drops the writes of the processes it matches. Rules
+    limited to named syscalls, to 32-bit calls, to failed calls (success=, exit=) or to accesses
+    other than writes (perm= without w) are not taken as suppressing writes (R20H-2)."""
+    seen = False  # the watch of `path` listed already
+    for rule in rules:
+        opts = _audit_rule(rule)
+        if opts is None:
+            continue
+        if _watch_of_writes(opts, path) == "always":
+            seen = True
+            continue
+        lists = (opts.get("-a") or opts.get("-A") or [""])[0].split(",")
+        if "exit" not in lists or "never" not in lists:
+            continue
+        fields = dict(f.split("=", 1) for f in opts.get("-F", []) if "=" in f and "!" not in f)
+        if (
+            "success" in fields
+            or "exit" in fields
+            or fields.get("arch", "b64") not in _ARCH64
+            or opts.get("-S", ["all"]) != ["all"]
+            or ("perm" in fields and "w" not in fields["perm"])
+        ):
+            continue
+        procs = [f for f in _writer_fields(opts) if not f.startswith("path=")]
+        target = fields.get("dir") or fields.get("path")
+        if target is not None:
+            inside = target.rstrip("/") != path and _covers(path, target)
+            if inside and ("path" in fields or not seen):
+                return rule, f"writes to {target.rstrip('/')}", not procs
+        elif procs and not seen:
+            return rule, f"writes by the processes it matches ({' '.join(procs)})", False
+    return None
+
+
 def _watched(rules: tuple[str, ...], path: str) -> bool:
     """An audit rule records writes anywhere under directory `path`, and no earlier never-rule
     suppresses them (the exit list triggers on the first matching rule, auditctl(8) `never`)."""
@@ -1004,13 +1052,18 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     Rules are read as auditctl(8) defines them: `-w DIR` (or `-F dir=DIR`) watches the whole tree,
     so only a watch of the directory itself or of a parent covers it (`-w /etc/libvirt/qemu.conf`
     covers one file, `-F path=` one inode); `-p`/`-F perm=` say which accesses trigger it and
-    must include w (`-w` without -p means rwxa; an -F rule without perm records the -S syscalls,
-    all of them only without -S or with -S all); a b32-only or success/exit-limited rule records
+    must include w (`-w` without -p means rwxa); an -F rule records only the -S syscalls, all of
+    them only without -S or with -S all, perm= or not (kernel/auditsc.c audit_filter_syscall
+    ANDs the syscall list with the fields: `-S chmod -F perm=wa` records no write, R20H-1); a
+    b32-only or success/exit-limited rule records
     part of the writes, and so does one limited to some processes (auditctl(8) -F fields are
     ANDed: `-F auid>=1000 -F auid!=-1` misses root's logins and boot-started daemons, `-F exe=`
     every other program); the exit list triggers on the first matching rule, so an earlier
-    `never` rule for the tree suppresses the watch; an exclude rule matching the SYSCALL or PATH
-    record type drops what the watches write (kernel audit_log_start, R6-8).
+    `never` rule for the tree suppresses the watch, one for a part of it (a `-F dir=` below it,
+    or a `-F path=` inode rule wherever it is listed) fails naming it, and one before the
+    watch limited to some processes (`-F subj_type=crond_t`, `-F exe=`: the common "Cron jobs
+    fill the logs" rule) is a question (R20H-2, _suppressed); an exclude rule matching the
+    SYSCALL or PATH record type drops what the watches write (kernel audit_log_start, R6-8).
 
     The records must also be kept (R9H-1, the twin of HVA-201's R8H-12): with no auditd
     connected the kernel holds them in a queue bounded by the backlog limit and prints them via
@@ -1063,6 +1116,15 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 and _writer_fields(o)
                 and any(_covers(o_dir, p) for p in missing for o_dir in _rule_dirs(o))
             ]
+            # an always rule for the tree limited to named syscalls (R20H-1)
+            named = [
+                f"-S {','.join(o['-S'])}"
+                for rule in f.get()
+                if (o := _audit_rule(rule)) is not None
+                and o.get("-S", ["all"]) != ["all"]
+                and "always" in (o.get("-a") or o.get("-A") or [""])[0].split(",")
+                and any(_covers(o_dir, p) for p in missing for o_dir in _rule_dirs(o))
+            ]
             yield failed(
                 s,
                 f"no audit watch for writes to {', '.join(missing)} "
@@ -1071,7 +1133,28 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                     f"; the rules for it record only some writers ({'; '.join(limited[:3])})"
                     if limited
                     else ""
+                )
+                + (
+                    f"; the rules for it record only the system calls they name "
+                    f"({'; '.join(dict.fromkeys(named[:3]))})"
+                    if named
+                    else ""
                 ),
+                *f.sources,
+            )
+        elif dropping := [
+            (p, *x)
+            for p in ("/etc/libvirt", "/etc/polkit-1")
+            if (x := _suppressed(f.get(), p)) is not None and x[2]
+        ]:
+            yield failed(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1, but "
+                + "; ".join(
+                    f"`{rule}` drops the records of {what}" for _, rule, what, _ in dropping
+                )
+                + " (a never rule wins over the watch: the exit list stops at the first match, "
+                "an inode rule of -F path= is applied after it)",
                 *f.sources,
             )
         elif (kept := _audit_records_kept(h, f.sources)) is not None:
@@ -1095,6 +1178,24 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "/etc/libvirt and /etc/polkit-1 alone? Evidence: `auditctl -l` on the host and "
                 "the processes its other fields match. Pass: yes, no administrator's or "
                 "daemon's write is excluded; fail: it excludes writers of those trees.",
+            )
+        elif partial := [
+            (p, *x)
+            for p in ("/etc/libvirt", "/etc/polkit-1")
+            if (x := _suppressed(f.get(), p)) is not None
+        ]:
+            _, rule, what, _ = partial[0]
+            yield manual(
+                s,
+                f"audit rules watch /etc/libvirt and /etc/polkit-1, but the never rule `{rule}`, "
+                f"listed before the watch of {' and '.join(p for p, *_ in partial)}, drops the "
+                f"records of {what}",
+                *f.sources,
+                question=f"Does the never audit rule `{rule}` on host {h.name} leave the writes "
+                "to /etc/libvirt and /etc/polkit-1 recorded? Evidence: `auditctl -l` (the rules "
+                "listed before the watches) and the processes and files its fields match (cron "
+                "jobs, libvirt's daemons, configuration tools). Pass: nothing that changes those "
+                "trees matches it; fail: an administrator's, daemon's or job's writes there do.",
             )
         elif (boot := h.facts.audit_rules_persistent).known and (
             gone := [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(boot.get(), p)]
