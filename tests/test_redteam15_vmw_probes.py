@@ -121,11 +121,12 @@ def test_password_quality_loaded_from_a_file_is_asked(tmp_path: Path) -> None:
     )
     assert _question(a, "HVA-423") == (
         f"Do the options host esx1's Security.PasswordQualityControl loads from {CONFIG} keep "
-        "passwords to at least 15 characters, similar=deny and enforce=everyone? Evidence: that "
-        "file on the host (`cat` it in the ESXi Shell) and the option's value, read in order (a "
-        "later option overrides an earlier one). Pass: the last min= ends in 15 or more and no "
-        "similar=permit or enforce=none|users follows; fail: otherwise."
-    )
+        "passwords to at least 15 characters, with similar=deny, enforce=everyone and match= "
+        "from 1 to 4? Evidence: that file on the host (`cat` it in the ESXi Shell) and the "
+        "option's value, read in order (a later option overrides an earlier one). Pass: the last "
+        "min= ends in 15 or more and no similar=permit, enforce=none|users, match=0 or match= "
+        "above 4 follows; fail: otherwise."
+    )  # match= joined the question in V20-2 (tests/test_redteam20_vmw_probes.py)
 
 
 def test_password_quality_from_a_file_with_lockout_off_fails(tmp_path: Path) -> None:
@@ -143,7 +144,8 @@ def test_password_quality_from_a_file_with_lockout_off_fails(tmp_path: Path) -> 
         # min= values may not increase (passwdqc_parse.c), so 15 last bounds every kind
         STIG_QUALITY,
         # the file first, every judged option set again after it (V15-H1)
-        f"config={CONFIG} {STIG_QUALITY} enforce=everyone random=42",
+        # (match=4 since V20-2: the file may set match=0, which voids similar=deny)
+        f"config={CONFIG} {STIG_QUALITY} enforce=everyone random=42 match=4",
         # no offered passphrase at all (random=0)
         f"{STIG_QUALITY} random=0",
     ],

@@ -1981,7 +1981,9 @@ PASSWORD_LENGTH_MIN = 15
 RANDOM_BITS_DEFAULT = 42
 """passwdqc's random= default (passwdqc_parse.c defaults, passwdqc.conf(5) "default:
 random=42"), which the STIG's Security.PasswordQualityControl value keeps."""
-PASSWDQC_JUDGED = ("min=", "similar=", "enforce=", "random=")
+PASSWDQC_JUDGED = ("min=", "similar=", "enforce=", "random=", "match=")
+MATCH_DEFAULT = 4
+"""passwdqc's match= default (passwdqc.conf(5): "default: match=4"), which the STIG's value keeps."""
 
 
 @check(
@@ -2060,61 +2062,31 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         history = _int(values[keys[2]])
         if history is None or history < PASSWORD_HISTORY_MIN:
             bad.append(f"{keys[2]} = {str(values[keys[2]])[:12]} (want >= {PASSWORD_HISTORY_MIN})")
-        quality = str(values[keys[3]])
+        # the option's words as libpam hands them to pam_passwdqc (_pam_args, V20-2)
+        tokens = _pam_args(str(values[keys[3]]))
         # passwdqc config=FILE (V15-1): its options are parsed in place and override the ones
         # before it; the file is not in the evidence
-        loaded = [part[7:] for part in quality.split() if part.startswith("config=")]
+        loaded = [part[7:] for part in tokens if part.startswith("config=")]
         if loaded:
-            tail = quality.split()[_last_index(quality.split(), "config=") + 1 :]
+            tail = tokens[_last_index(tokens, "config=") + 1 :]
             if all(any(t.startswith(o) for t in tail) for o in PASSWDQC_JUDGED):
                 loaded = []  # every option judged here is set again after the file
         account_bad = list(bad)
         lengths = [
-            _int(x)
-            for part in quality.split()
-            if part.startswith("min=")
-            for x in part[4:].split(",")
+            _int(x) for part in tokens if part.startswith("min=") for x in part[4:].split(",")
         ]
-        refused = _passwdqc_refused_min(quality)
+        refused = _passwdqc_refused(tokens)
         if refused is not None:
             # a parse error ends the reading wherever it is, config= or not
             bad.append(
-                f"{keys[3]} has {refused[:40]}, which pam_passwdqc refuses (min= takes five "
-                "values, each at most the one before): it aborts every password change it "
-                "checks, so no length is enforced as set"
+                f"{keys[3]} has {refused[0][:80]}, which pam_passwdqc refuses ({refused[1]}): it "
+                "aborts every password change it checks, so no length is enforced as set"
             )
             account_bad.append(bad[-1])
-        elif not lengths or lengths[-1] is None or lengths[-1] < PASSWORD_LENGTH_MIN:
-            bad.append(f"{keys[3]} does not require {PASSWORD_LENGTH_MIN} characters")
-        # passwdqc similar=permit|deny ("whether a new password is allowed to be similar to the
-        # old one", default deny); the STIG's value has similar=deny
-        similar = [part[8:] for part in quality.split() if part.startswith("similar=")]
-        if similar and similar[-1].lower() == "permit":
-            bad.append(f"{keys[3]} lets a new password be similar to the old (similar=permit)")
-        # passwdqc enforce=none|users|everyone (V13-1): "The PAM module can be configured to warn
-        # of weak passwords only, but not actually enforce strong passwords. The users setting
-        # will enforce strong passwords for invocations by non-root users only" (default
-        # everyone); the last enforce= wins (passwdqc_parse.c clears the mode at each one)
-        enforce = [part[8:] for part in quality.split() if part.startswith("enforce=")]
-        if enforce and enforce[-1] != "everyone":
-            who = "anyone" if enforce[-1] == "none" else "root"
-            bad.append(
-                f"{keys[3]} has enforce={enforce[-1][:12]}: weak passwords are only warned "
-                f"about when {who} sets them"
-            )
-        # passwdqc random=N[,only] (V15-2): "Any passphrase that contains the offered
-        # randomly-generated string will be allowed regardless of other possible restrictions"
-        # (passwdqc.conf(5); pam_passwdqc.c skips _passwdqc_check when the new password contains
-        # it). N bits are words of 3 to 6 letters, 12 bits each (passwdqc_random.c,
-        # wordset_4k.c): random=24 offers two words, 7 characters and up. The STIG's value keeps
-        # the default, 42; fewer bits admit a shorter, weaker passphrase. 0 offers none.
-        random = [part[7:] for part in quality.split() if part.startswith("random=")]
-        bits = _int(random[-1].removesuffix(",only")) if random else None
-        if bits is not None and 0 < bits < RANDOM_BITS_DEFAULT:
-            bad.append(
-                f"{keys[3]} has random={bits}: the offered {bits}-bit passphrase is accepted "
-                "whatever its length"
-            )
+        else:
+            if not lengths or lengths[-1] is None or lengths[-1] < PASSWORD_LENGTH_MIN:
+                bad.append(f"{keys[3]} does not require {PASSWORD_LENGTH_MIN} characters")
+            bad.extend(_passwdqc_weak(tokens, keys[3]))
         locks = (
             f"locks after {failures} failures; {keys[1]} = 0 (PAM's unlock_time never)"
             if unlock == 0
@@ -2125,11 +2097,12 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         if loaded:
             asked.append(
                 f"Do the options host {h.name}'s {keys[3]} loads from {files} keep "
-                f"passwords to at least {PASSWORD_LENGTH_MIN} characters, similar=deny and "
-                "enforce=everyone? Evidence: that file on the host (`cat` it in the ESXi Shell) "
-                f"and the option's value, read in order (a later option overrides an earlier "
-                f"one). Pass: the last min= ends in {PASSWORD_LENGTH_MIN} or more and no "
-                "similar=permit or enforce=none|users follows; fail: otherwise."
+                f"passwords to at least {PASSWORD_LENGTH_MIN} characters, with similar=deny, "
+                f"enforce=everyone and match= from 1 to {MATCH_DEFAULT}? Evidence: that file on "
+                "the host (`cat` it in the ESXi Shell) and the option's value, read in order (a "
+                "later option overrides an earlier one). Pass: the last min= ends in "
+                f"{PASSWORD_LENGTH_MIN} or more and no similar=permit, enforce=none|users, "
+                f"match=0 or match= above {MATCH_DEFAULT} follows; fail: otherwise."
             )
         if unlock == 0:
             asked.append(UNLOCK_ZERO_QUESTION.format(host=h.name, key=keys[1]))
@@ -2169,41 +2142,190 @@ UNLOCK_ZERO_QUESTION = (
 )
 
 
-def _passwdqc_refused_min(value: str) -> str | None:
-    """The first min= option of a passwdqc option string that pam_passwdqc refuses, or None.
-    passwdqc_parse.c (github:openwall/passwdqc, read with `fetch`) reads min= as five values,
-    each "disabled" or a number (strtoul base 10), separated by commas, each no larger than the
-    one before (`if (i && (int)v > params->qc.min[i - 1]) goto parse_error`), nothing after the
-    fifth; any other text is a parse error, on which pam_sm_chauthtok says the module is
-    misconfigured and returns PAM_ABORT: no password is checked against a length at all
-    (L16-14: "min=15" and "min=8,8,8,8,15" passed on their last number)."""
-    int_max = 2**31 - 1
-    for token in value.split():
-        if not token.startswith("min="):
-            continue
-        rest = token[4:]
-        values: list[int] = []
-        for i in range(5):
-            if rest.startswith("disabled"):
-                v, rest = int_max, rest[8:]
-            else:
-                m = re.match(r"[+-]?[0-9]*", rest)
-                text = m.group(0) if m else ""
-                number = text.lstrip("+-")
-                v = int(number) if number else 0
-                if text.startswith("-") and v:
-                    v = int_max + 1  # strtoul negates: a value past INT_MAX
-                rest = rest[len(text) if number else 0 :]
-            if i < 4:
-                if not rest.startswith(","):
-                    return token
-                rest = rest[1:]
-            if v > int_max or (values and v > values[-1]):
-                return token
-            values.append(v)
-        if rest:
-            return token
+def _passwdqc_weak(tokens: list[str], key: str) -> list[str]:
+    """What a passwdqc option string pam_passwdqc accepts weakens beside its length: similar=,
+    enforce=, random= and match= (the STIG's value keeps their defaults)."""
+    weak: list[str] = []
+    # passwdqc similar=permit|deny ("whether a new password is allowed to be similar to the
+    # old one", default deny); the STIG's value has similar=deny
+    similar = [part[8:] for part in tokens if part.startswith("similar=")]
+    if similar and similar[-1].lower() == "permit":
+        weak.append(f"{key} lets a new password be similar to the old (similar=permit)")
+    # passwdqc enforce=none|users|everyone (V13-1): "The PAM module can be configured to warn
+    # of weak passwords only, but not actually enforce strong passwords. The users setting
+    # will enforce strong passwords for invocations by non-root users only" (default
+    # everyone); the last enforce= wins (passwdqc_parse.c clears the mode at each one)
+    enforce = [part[8:] for part in tokens if part.startswith("enforce=")]
+    if enforce and enforce[-1] != "everyone":
+        who = "anyone" if enforce[-1] == "none" else "root"
+        weak.append(
+            f"{key} has enforce={enforce[-1][:12]}: weak passwords are only warned "
+            f"about when {who} sets them"
+        )
+    # passwdqc random=N[,only] (V15-2): "Any passphrase that contains the offered
+    # randomly-generated string will be allowed regardless of other possible restrictions"
+    # (passwdqc.conf(5); pam_passwdqc.c skips _passwdqc_check when the new password contains
+    # it). N bits are words of 3 to 6 letters, 12 bits each (passwdqc_random.c,
+    # wordset_4k.c): random=24 offers two words, 7 characters and up. The STIG's value keeps
+    # the default, 42; fewer bits admit a shorter, weaker passphrase. 0 offers none.
+    random = [part[7:] for part in tokens if part.startswith("random=")]
+    bits = _int(random[-1].removesuffix(",only")) if random else None
+    if bits is not None and 0 < bits < RANDOM_BITS_DEFAULT:
+        weak.append(
+            f"{key} has random={bits}: the offered {bits}-bit passphrase is accepted "
+            "whatever its length"
+        )
+    # passwdqc match=N (V20-2): "The length of common substring required to conclude that a
+    # password is at least partially based on information found in a character string, or
+    # 0 to disable the substring search" (passwdqc.conf(5)); is_based() in passwdqc_check.c
+    # returns "not based" at once for 0, and similar=deny, the user-name and the word-list
+    # checks all rest on it: match=0 admits the old password with a character added. A
+    # longer N lets a longer reused part count as strength. The STIG's value keeps 4.
+    match = [part[6:] for part in tokens if part.startswith("match=")]
+    length = _strtoul(match[-1])[0] if match else None
+    if length is not None and not 0 < length <= MATCH_DEFAULT:
+        weak.append(
+            f"{key} has match={match[-1][:12]}: "
+            + (
+                "the substring search is off, so no new password is found similar to the "
+                "old or based on the user name"
+                if length == 0
+                else f"a reused part shorter than {min(length, 10**6)} characters counts "
+                f"as strength (want 1..{MATCH_DEFAULT})"
+            )
+        )
+    return weak
+
+
+def _pam_args(value: str) -> list[str]:
+    """A module's option string split as libpam splits a pam.d line's arguments
+    (linux-pam libpam/pam_misc.c, read with `read_file`: _pam_mkargv calls `_pam_StrTok(sbuf, "
+    \\n\\t", &tmp)`, so only space, tab and newline separate words, not the other characters
+    str.split() takes; "[...]" is one word with its brackets stripped and "\\]" read as "]").
+    ESXi writes Security.PasswordQualityControl onto the pam_passwdqc.so line of /etc/pam.d/passwd
+    (vSphere 8.0 Security, "Changing Default Password Restrictions": the option replaces editing
+    that file). A word joined to the next by another blank is one option to passwdqc (V20-2)."""
+    words: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        if value[i] in " \n\t":
+            i += 1
+        elif value[i] == "[":
+            word, i = [], i + 1
+            while i < n and value[i] != "]":
+                if value[i] == "\\" and value[i + 1 : i + 2] == "]":
+                    i += 1
+                word.append(value[i])
+                i += 1
+            words.append("".join(word))
+            i += 1
+        else:
+            j = i
+            while j < n and value[j] not in " \n\t":
+                j += 1
+            words.append(value[i:j])
+            i = j
+    return words
+
+
+_INT_MAX = 2**31 - 1
+_ULONG_MAX = 2**64 - 1
+
+
+def _strtoul(text: str) -> tuple[int, str]:
+    """strtoul(text, &end, 10) as passwdqc_parse.c calls it: leading C white space, a sign, ASCII
+    digits; a minus negates modulo 2**64 (a value past INT_MAX); no digits read 0 and leave the
+    text as it was. Returns the value and the text after it."""
+    rest = text.lstrip(" \t\n\v\f\r")
+    sign = rest[:1] if rest[:1] in "+-" else ""
+    m = re.match(r"[0-9]*", rest[len(sign) :])
+    digits = m.group(0) if m else ""
+    if not digits:
+        return 0, text
+    v = min(int(digits), _ULONG_MAX)
+    if sign == "-" and v:
+        v = _ULONG_MAX + 1 - v
+    return v, rest[len(sign) + len(digits) :]
+
+
+def _passwdqc_refused(tokens: list[str]) -> tuple[str, str] | None:
+    """The first option pam_passwdqc refuses, with why, or None. passwdqc_parse.c's parse_option
+    (github:openwall/passwdqc, read with `fetch`): min= takes five values, each "disabled" or a
+    number no larger than the one before (L16-14: "min=15" passed on its last number); max= a
+    number from 8; passphrase=, match= and retry= a number; similar= permit|deny, enforce=
+    none|users|everyone, exactly; random= 0 or 24..136, with an optional ",only"; wordlist=,
+    denylist=, filter= and config= a path; non-unix, ask_oldauthtok[=update], check_oldauthtok,
+    use_first_pass, use_authtok and noaudit bare (non-unix with check_oldauthtok, and
+    ask_oldauthtok with use_first_pass, refuse each other); any other word is "Invalid
+    parameter". On any of these pam_sm_chauthtok (pam_passwdqc.c) says the module is
+    misconfigured and returns PAM_ABORT: no password is checked at all (V20-2: "max=7",
+    "minlen=15" or "similar=Deny" passed)."""
+    number = "a number"
+    flags: set[str] = set()
+    for token in tokens:
+        name, eq, value = token.partition("=")
+        why = ""
+        if name == "min" and eq:
+            why = _min_refused(value)
+        elif name in ("max", "passphrase", "match", "retry") and eq:
+            v, rest = _strtoul(value)
+            if rest or v > _INT_MAX or (name == "max" and v < 8):
+                why = f"max= takes {number} from 8" if name == "max" else f"{name}= takes {number}"
+        elif name == "similar" and eq:
+            why = "" if value in ("permit", "deny") else "similar= takes permit or deny"
+        elif name == "enforce" and eq:
+            why = (
+                ""
+                if value in ("none", "users", "everyone")
+                else ("enforce= takes none, users or everyone")
+            )
+        elif name == "random" and eq:
+            v, rest = _strtoul(value)
+            if rest not in ("", ",only") or (v and v < 24) or v > 136:
+                why = "random= takes 0 or 24 to 136 bits"
+        elif name in ("wordlist", "denylist", "filter", "config") and eq:
+            why = ""
+        elif token in ("non-unix", "check_oldauthtok", "use_first_pass") or token.startswith(
+            "ask_oldauthtok"
+        ):
+            kind = "ask_oldauthtok" if token.startswith("ask_oldauthtok") else token
+            if kind == "ask_oldauthtok" and token not in (
+                "ask_oldauthtok",
+                "ask_oldauthtok=update",
+            ):
+                why = "ask_oldauthtok takes nothing or =update"
+            elif {kind, *flags} >= {"non-unix", "check_oldauthtok"} or {kind, *flags} >= {
+                "ask_oldauthtok",
+                "use_first_pass",
+            }:
+                why = f"{kind} with an option it excludes"
+            flags.add(kind)
+        elif token not in ("use_authtok", "noaudit"):
+            why = "not an option it knows"
+        if why:
+            return token, why
     return None
+
+
+def _min_refused(rest: str) -> str:
+    """Why passwdqc refuses the value of a min= option, or "" (L16-14): five values, each
+    "disabled" or strtoul base 10, separated by commas, each no larger than the one before
+    (`if (i && (int)v > params->qc.min[i - 1]) goto parse_error`), nothing after the fifth."""
+    why = "min= takes five values, each at most the one before"
+    values: list[int] = []
+    for i in range(5):
+        if rest.startswith("disabled"):
+            v, rest = _INT_MAX, rest[8:]
+        else:
+            v, rest = _strtoul(rest)
+        if i < 4:
+            if not rest.startswith(","):
+                return why
+            rest = rest[1:]
+        if v > _INT_MAX or (values and v > values[-1]):
+            return why
+        values.append(v)
+    return why if rest else ""
 
 
 def _last_index(tokens: list[str], prefix: str) -> int:
