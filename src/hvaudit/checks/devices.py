@@ -1097,7 +1097,14 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
     },
     remediation="Remove <seclabel type='none'/> from the domain (virsh edit) so the driver's dynamic "
     "label applies.",
-    peers=("security_labels", "running", "disks", "boot_files"),
+    peers=(
+        "security_labels",
+        "running",
+        "disks",
+        "boot_files",
+        "shared_memory_files",
+        "private_memory_files",
+    ),
 )
 def vm_confined(ctx: Context) -> Iterator[Outcome]:
     """A domain can opt out of sVirt with `<seclabel type='none'>`; its QEMU then runs unconfined
@@ -1209,7 +1216,13 @@ def _disk_twins(
     source", formatdomain), the VM's disk after a pivot: a writable disk of this VM (R19-1). The VM's
     firmware, direct-boot and device files (Vm.boot_files) count as its disks too: a UEFI
     variable store and a loader it may write are written, a kernel, initrd, device tree,
-    option ROM (<rom file>) or fw_cfg file entry is read into the guest (R19-4..R19-8)."""
+    option ROM (<rom file>) or fw_cfg file entry is read into the guest (R19-4..R19-8). So
+    does the backing file of an nvdimm or virtio-pmem memory device (R20-1): libvirt labels
+    it for the VM at each start as it labels a disk (security_selinux.c
+    virSecuritySELinuxSetMemoryLabel sets the VM's `seclabel->imagelabel` on the nvdimm and
+    virtio-pmem path; virt-aa-helper adds it "rw" to the VM's AppArmor profile, read with
+    `find_string`), and QEMU maps it into the guest: written where it is mapped shared, read
+    where private (a MAP_PRIVATE mapping's writes stay in the VM's own pages, mmap(2))."""
     # (host, file) -> (VM, writes it, how: "" its disk, "backing" a layer, "mirror" a copy)
     users: dict[tuple[str, str], list[tuple[str, bool, str]]] = {}
     for v in vms:
@@ -1229,6 +1242,12 @@ def _disk_twins(
         for what, path, writes in v.boot_files:
             kind = "firmware" if what == "loader" and not writes else what
             users.setdefault((v.host, _norm(path)), []).append((v.name, writes, kind))
+        # a memory device's backing file, labelled for the VM like a disk (R20-1): a shared
+        # mapping writes the file, a private one reads it
+        for path in v.shared_memory_files:
+            users.setdefault((v.host, _norm(path)), []).append((v.name, True, "memory"))
+        for path in v.private_memory_files:
+            users.setdefault((v.host, _norm(path)), []).append((v.name, False, "memory-private"))
     out: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     for (host, path), who in sorted(users.items()):
         names = sorted({n for n, _, _ in who})
@@ -1247,6 +1266,8 @@ def _disk_twins(
                 "nvram": "its UEFI variable store",
                 "rom": "its option ROM",
                 "fwcfg": "its fw_cfg file",
+                "memory": "its memory device's backing file, mapped shared",
+                "memory-private": "its memory device's backing file, mapped private",
             }
             shown = (
                 f"{path} ({named[next(iter(how))]})" if len(how) == 1 and "" not in how else path

@@ -1623,10 +1623,17 @@ def _memory_device_access(root: Element, m: Element) -> str | None:
     memAccess on a <cell> "can control whether the memory is to be mapped as shared or
     private"; libvirt's qemu_command.c qemuBuildMemoryBackendProps takes a device's mapping
     from its target node's cell (virDomainNumaGetNodeMemoryAccessMode(def->numa, targetNode)),
-    falling back to def->mem.access."""
-    own = m.get("access")
+    falling back to def->mem.access. A virtio-pmem device without its own access is shared
+    whatever the cell or <memoryBacking> say: domain_postparse.c virDomainMemoryDefPostParse,
+    "Virtio-pmem mandates shared access so that guest writes get reflected in the underlying
+    file" (`if (mem->access == VIR_DOMAIN_MEMORY_ACCESS_DEFAULT) mem->access =
+    VIR_DOMAIN_MEMORY_ACCESS_SHARED`, read with `find_string`), so a definition libvirt did not
+    format (without the access it writes) is read as libvirt runs it (R20-2)."""
+    own = (m.get("access") or "").strip()
     if own:
         return own
+    if (m.get("model") or "").strip() == "virtio-pmem":
+        return "shared"
     node = (m.findtext("target/node") or "").strip()
     if digits(node):
         cells = root.findall("cpu/numa/cell")

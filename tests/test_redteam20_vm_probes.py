@@ -1,0 +1,156 @@
+"""Twentieth red-team review, VM side (rt20vm): round 19's leads and definition elements no
+earlier round probed.
+
+Same harness as rounds 18 and 19 (tests/test_redteam19_vm_probes.py and the helpers of rounds
+3, 10, 13 and 18 it imports): libvirt's test driver serves the domains on conftest's replayed
+hardened host (or its SELinux twin); a definition the test driver would rewrite is replayed as
+written (`_replayed_on`). Every fact a probe rests on was read with the `search` /
+`find_string` / `read_file` tools and is cited in its docstring. None repeats a probe of the
+nineteen earlier rounds.
+
+Findings (R20-n): R20-1 HVA-044 did not compare memory devices with disks (round 19's lead): a
+VM whose virtio-pmem (or nvdimm) maps another VM's disk image, that VM, and two VMs whose
+virtio-pmem devices map one file all passed "dynamic selinux label", though libvirt labels a
+memory device's backing file for its VM at each start as it labels a disk (security_selinux.c
+virSecuritySELinuxSetMemoryLabel, the VM's imagelabel) (false passes; HVA-057 failed them; now
+VL16-5's question, naming the file as the memory device's backing file, mapped shared or
+private). R20-2 a virtio-pmem <memory> without its own access was read as a private mapping
+(the NUMA cell's or <memoryBacking>'s access, else private), though libvirt makes every such
+device shared (domain_postparse.c virDomainMemoryDefPostParse): two such devices on one file,
+replayed as written, passed HVA-057 "no <shmem> device" (false pass on a definition libvirt
+did not format: libvirt itself always writes access='shared'; now the fail).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import build_bundle, domain_xml, run_assessment, write_node
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _replayed_on
+from test_redteam13_vm_probes import DYNAMIC
+from test_redteam18_vm_probes import _memdev
+from test_redteam19_vm_probes import _file_disk, _running
+
+IMAGES = "/var/lib/libvirt/images"
+TAIL = (
+    "are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM that "
+    "starts with it, so each of their guests reads and writes what the other wrote"
+)
+# a file some of its VMs only read (R19-10)
+RTAIL = (
+    "are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM that "
+    "starts with it, so a guest that reads one reads what the guests that write it wrote"
+)
+SHARED = "its memory device's backing file, mapped shared"
+PRIVATE = "its memory device's backing file, mapped private"
+
+# --- R20-1: HVA-044, a memory device on another VM's disk or memory file ----------------------
+
+
+def _both(mem: str, disk: str) -> str:
+    """A memory device and a disk in one <devices>."""
+    return mem.replace("</devices>", disk[len("<devices>") :])
+
+
+@pytest.fixture(scope="module")
+def memlabels(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam_probes import SELINUX_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt20mem")
+    doms = {
+        "pmem": _memdev("virtio-pmem", f"{IMAGES}/victim.img"),
+        "victim": _file_disk(f"{IMAGES}/victim.img"),
+        "nvp": _memdev("nvdimm", f"{IMAGES}/db.img", "private"),
+        "db": _file_disk(f"{IMAGES}/db.img"),
+        "p1": _memdev("virtio-pmem", f"{IMAGES}/pm.img"),
+        "p2": _memdev("virtio-pmem", f"{IMAGES}//pm.img"),
+        "n1": _memdev("nvdimm", f"{IMAGES}/nv.img", "private"),
+        "n2": _memdev("nvdimm", f"{IMAGES}/nv.img", "private"),
+        "selfmap": _both(
+            _memdev("virtio-pmem", f"{IMAGES}/self.img"), _file_disk(f"{IMAGES}/self.img")
+        ),
+    }
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=DYNAMIC + v) for k, v in doms.items()])
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+@pytest.mark.parametrize(
+    ("vm", "listed", "tail"),
+    [
+        ("pmem", f"{IMAGES}/victim.img ({SHARED}) (VM(s) victim)", TAIL),
+        ("victim", f"{IMAGES}/victim.img (VM(s) pmem)", TAIL),
+        ("p1", f"{IMAGES}/pm.img ({SHARED}) (VM(s) p2)", TAIL),
+        ("p2", f"{IMAGES}/pm.img ({SHARED}) (VM(s) p1)", TAIL),
+        (
+            "nvp",
+            f"{IMAGES}/db.img ({PRIVATE}) (written by VM(s) db; read only by this VM)",
+            RTAIL,
+        ),
+        ("db", f"{IMAGES}/db.img (written by this VM; read only by VM(s) nvp)", RTAIL),
+    ],
+)
+def test_memory_device_file_another_vm_opens_is_a_question(
+    memlabels: Assessment, vm: str, listed: str, tail: str
+) -> None:
+    """R20-1 (false pass; round 19's lead "HVA-044 does not compare memory devices"). libvirt
+    labels an nvdimm's or virtio-pmem's backing file for its VM at each start as it labels a
+    disk: security_selinux.c virSecuritySELinuxSetMemoryLabel, `case
+    VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM: path = mem->source.virtio_pmem.path` (NVDIMM alike),
+    then virSecuritySELinuxSetFilecon(mgr, path, seclabel->imagelabel, true) (read with
+    `find_string`); QEMU maps the file into the guest (shared for virtio-pmem: libvirt's
+    virDomainMemoryDefPostParse). So VM pmem's guest reads and writes VM victim's disk, and
+    two VMs whose virtio-pmem devices name one file (in two spellings, same_file) write
+    into each other's memory; VL16-5 compared disks, backing layers and firmware files only
+    and all passed "dynamic selinux label" (HVA-057 failed them). Now VL16-5's question,
+    naming the file's role. A private nvdimm (MAP_PRIVATE: its writes stay in the VM's own
+    pages, mmap(2)) reads the file, as R19-10 words a reader."""
+    assert verdict(memlabels, "HVA-044", vm) == (
+        "manual",
+        f"dynamic selinux label (generated at every start); but disk(s) {listed} {tail}",
+    )
+
+
+@pytest.mark.parametrize("vm", ["n1", "n2", "selfmap"])
+def test_private_mappers_and_a_vms_own_disk_keep_the_pass(memlabels: Assessment, vm: str) -> None:
+    """R20-1 held: two VMs mapping one file private write nothing into it (VL16-5 counts a
+    file only where a VM writes it), and a VM mapping its own disk shares it with no VM."""
+    assert verdict(memlabels, "HVA-044", vm) == (
+        "pass",
+        "dynamic selinux label (generated at every start)",
+    )
+
+
+# --- R20-2: a virtio-pmem without access is shared ----------------------------------------------
+
+
+@pytest.mark.parametrize(("vm", "other"), [("q1", "q2"), ("q2", "q1")])
+def test_virtio_pmem_without_access_is_mapped_shared(tmp_path: Path, vm: str, other: str) -> None:
+    """R20-2 (false pass on a definition libvirt did not format). libvirt's
+    domain_postparse.c virDomainMemoryDefPostParse: `case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM:
+    /* Virtio-pmem mandates shared access so that guest writes get reflected in the
+    underlying file. */ if (mem->access == VIR_DOMAIN_MEMORY_ACCESS_DEFAULT) mem->access =
+    VIR_DOMAIN_MEMORY_ACCESS_SHARED;` (read with `find_string`): a virtio-pmem without its own
+    access is shared whatever its NUMA cell or <memoryBacking> say. The parser took such a
+    device's access from the cell, else <memoryBacking>, else private, so two VMs whose
+    virtio-pmem devices (without access, replayed as written) map one file passed HVA-057 "no
+    <shmem> device". Now "inter-VM shared memory" for both."""
+    from test_redteam_probes import SELINUX_HOST
+
+    a = run_assessment(
+        _replayed_on(
+            tmp_path,
+            SELINUX_HOST,
+            {
+                "q1": _running("q1", 11, _memdev("virtio-pmem", f"{IMAGES}/q.img")),
+                "q2": _running("q2", 12, _memdev("virtio-pmem", f"{IMAGES}/q.img")),
+            },
+        )
+    )
+    assert verdict(a, "HVA-057", vm) == (
+        "fail",
+        f"inter-VM shared memory: {IMAGES}/q.img (mapped shared by VM(s) {other} too)",
+    )
