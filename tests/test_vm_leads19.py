@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import HARDENED_HOST, domain_xml, run_assessment
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes, run_assessment
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+from test_vm_leads18 import _dial, _on_lo, _raw_on
 
 # --- VL19-1: HVA-238 (new), network disks without TLS or authentication -----------------------
 
@@ -148,4 +149,104 @@ def test_raw_network_disk_asks(tmp_path: Path) -> None:
         "manual",
         "raw QEMU argument -drive file=nbd:10.0.0.5:10809,if=virtio; raw QEMU argument "
         "-blockdev driver=http,node-name=h0,url=http://images.example/a.iso",
+    )
+
+
+# --- VL19-2: HVA-033 / HVA-210, a character device connecting to 0.0.0.0 or :: --------------
+
+
+def test_device_connecting_to_the_unspecified_address_reaches_loopback(
+    host_scan, tmp_path: Path
+) -> None:
+    """VL19-2, HVA-033 and HVA-210 (false passes; VL18's lead). VL18-3/4 counted a character
+    device connecting to 127/8, ::1 or localhost as reaching a loopback listener, but not one
+    connecting to 0.0.0.0 (formatdomain's own TCP chardev example's host) or ::. Linux routes
+    a connect to INADDR_ANY to the loopback device as 127.0.0.1 (net/ipv4/route.c
+    ip_route_output_key_hash_rcu: `if (!fl4->daddr) { fl4->daddr = fl4->saddr; if
+    (!fl4->daddr) fl4->daddr = fl4->saddr = htonl(INADDR_LOOPBACK); dev_out =
+    net->loopback_dev; ...}`, read with `find_string`), and a connect to :: arrives at ::1
+    (measured on this machine: sockets connected to ("0.0.0.0", P) and ("::", P) had the
+    peers 127.0.0.1 and ::1). The unapproved redis-server on 127.0.0.1 and libvirtd's TCP
+    socket passed as loopback only; now VL18-3's fails, for libvirt's chardevs and raw
+    `-chardev socket,host=0.0.0.0` alike. Held: an empty host (`-serial tcp::6379`) is no
+    dial: QEMU resolves it with getaddrinfo("", port) (util/qemu-sockets.c
+    inet_parse_connect_saddr, read with `find_string`), which glibc 2.36 refuses ("Name or
+    service not known", measured), so the device never connects; 0.0.0.0 reaches 127.0.0.1
+    only, not a listener on 127.0.0.2."""
+    a = host_scan(
+        {"listeners": _on_lo("127.0.0.1", 6379, "redis-server", 900)},
+        domains=[domain_xml("dial", body=_dial("serial", "0.0.0.0", 6379))],
+    )
+    assert verdict(a, "HVA-033", "hv1") == (
+        "fail",
+        "unapproved listeners: redis-server (tcp/6379) (reached from guests by character "
+        "devices: redis-server on 127.0.0.1:6379 by VM dial (<serial type='tcp'> connecting "
+        "to 0.0.0.0:6379))",
+    )
+    b = host_scan(
+        {"listeners": _on_lo("127.0.0.1", 16509, "libvirtd", 700)},
+        domains=[domain_xml("dial", body=_dial("channel", "0", 16509))],
+    )
+    assert verdict(b, "HVA-210", "hv1") == (
+        "fail",
+        "on the loopback, but relayed to a guest by its character device: libvirtd "
+        "(tcp/16509) on 127.0.0.1 by VM dial (<channel type='tcp'> connecting to 0:16509)",
+    )
+    c = _raw_on(
+        tmp_path,
+        "raw",
+        _on_lo("127.0.0.1", 6379, "redis-server", 900),
+        "-chardev",
+        "socket,id=c0,host=0.0.0.0,port=6379",
+        "-device",
+        "virtserialport,chardev=c0",
+    )
+    assert verdict(c, "HVA-033", "hv1")[0] == "fail"
+    assert "-chardev socket,id=c0,host=0.0.0.0,port=6379" in verdict(c, "HVA-033", "hv1")[1]
+    held = host_scan(
+        {"listeners": _on_lo("127.0.0.2", 6379, "redis-server", 900)},
+        domains=[domain_xml("dial", body=_dial("serial", "0.0.0.0", 6379))],
+    )
+    assert outcomes(held, "HVA-033")["hv1"] == "pass", messages(held, "HVA-033")
+    empty = _raw_on(
+        tmp_path,
+        "empty",
+        _on_lo("127.0.0.1", 6379, "redis-server", 900),
+        "-serial",
+        "tcp::6379",
+    )
+    assert outcomes(empty, "HVA-033")["hv1"] == "pass", messages(empty, "HVA-033")
+
+
+# --- VL19-3: HVA-046, a guestfwd `cmd:` runs a host command per guest connection -------------
+
+
+def test_guestfwd_command_is_named(tmp_path: Path) -> None:
+    """VL19-3, HVA-046 (wording; VL18's lead: "a guestfwd `cmd:` runs a host command per guest
+    connection; HVA-046 fails raw arguments; no check names it"). `-netdev
+    user,guestfwd=tcp:10.0.2.100:1234-cmd:nc 127.0.0.1 22` forwards each TCP connection the
+    guest opens to 10.0.2.100:1234 "to a program executed by cmd:command which gets spawned for
+    each connection" (qemu-options.hx, read with `find_string`): a host program, run as QEMU's
+    user, with the guest on its input and output. HVA-046 fails any raw argument, but showed
+    only the first six words, cut at 200 characters, so a `cmd:` later in the arguments was
+    never named; now its fail names the command and the forwarded address wherever it stands
+    (hvaudit.parse.qemu_args.raw_guestfwd_commands). The verdict (fail) was already right."""
+    filler = ("-device", "virtio-rng-pci", "-device", "virtio-balloon-pci", "-msg", "timestamp=on")
+    raw = {
+        "fwd": _raw_cpu_domain(
+            "fwd",
+            "",
+            *filler,
+            "-netdev",
+            "user,id=u0,restrict=on,guestfwd=tcp:10.0.2.100:1234-cmd:nc 127.0.0.1 22",
+            "-device",
+            "virtio-net-pci,netdev=u0",
+        )
+    }
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, raw))
+    status, message = verdict(a, "HVA-046", "fwd")
+    assert status == "fail"
+    assert message.endswith(
+        "; every connection the guest opens to 10.0.2.100:1234 runs host command `nc 127.0.0.1 "
+        "22` as QEMU's user (-netdev user,...,guestfwd=tcp:10.0.2.100:1234-cmd:nc 127.0.0.1 22)"
     )

@@ -250,6 +250,34 @@ def _loopback_ips(address: str) -> frozenset[str]:
         return frozenset({str(mapped.ipv4_mapped)})
 
 
+def _dialled_ips(address: str) -> frozenset[str]:
+    """The loopback addresses a connection QEMU opens to `address` arrives at: _loopback_ips,
+    and for the unspecified address 127.0.0.1 (0.0.0.0 in any inet_aton(3) spelling) or ::1
+    (::). Linux routes a connect to INADDR_ANY to the loopback device as 127.0.0.1 (net/ipv4/
+    route.c ip_route_output_key_hash_rcu: `if (!fl4->daddr) { fl4->daddr = fl4->saddr; if
+    (!fl4->daddr) fl4->daddr = fl4->saddr = htonl(INADDR_LOOPBACK); dev_out =
+    net->loopback_dev; ...}`, read with `find_string`), and a connect to :: reaches a listener
+    on ::1 (measured here: a socket connected to ("0.0.0.0", P) and ("::", P) had the peers
+    127.0.0.1 and ::1). formatdomain's own TCP chardev example connects to 0.0.0.0 (VL19-2).
+    An empty host is no dial: QEMU resolves it with getaddrinfo("", port), which glibc refuses
+    ("Name or service not known", measured), so the device does not start."""
+    a = (address or "").strip().strip("[]").lower().partition("%")[0]
+    try:
+        if socket.inet_aton(a) == bytes(4):
+            return frozenset({"127.0.0.1"})
+    except OSError:
+        try:
+            ip = ipaddress.ip_address(a)
+        except ValueError:
+            ip = None
+        if isinstance(ip, ipaddress.IPv6Address):
+            if ip.ipv4_mapped is not None and ip.ipv4_mapped.is_unspecified:
+                return frozenset({"127.0.0.1"})
+            if ip.is_unspecified:
+                return frozenset({"::1"})
+    return _loopback_ips(address)
+
+
 class Dial(NamedTuple):
     """A connection QEMU opens to a host port for a guest's character device (chardev_guests)."""
 
@@ -277,7 +305,7 @@ def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
     out: dict[str, list[Dial]] = {}
     for v in vms:
         for c in v.chardevs:
-            if c.mode == "connect" and _loopback_ips(c.host):
+            if c.mode == "connect" and _dialled_ips(c.host):
                 service = c.service.strip()
                 how = (
                     f"VM {v.name} (<{c.device} type='{c.protocol}'> connecting to "
@@ -286,7 +314,7 @@ def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
                 out.setdefault(v.host, []).append(Dial(v.name, how, c.protocol, c.host, service))
         if v.raw_hypervisor_arguments:
             for d in raw_dials(v.raw_hypervisor_arguments):
-                if _loopback_ips(d.host):
+                if _dialled_ips(d.host):
                     how = f"VM {v.name} (QEMU argument {d.shown})"
                     out.setdefault(v.host, []).append(
                         Dial(v.name, how, d.protocol, d.host, d.port.strip())
@@ -333,7 +361,7 @@ def _dials_reaching(
         for d in chardevs
         if d.protocol == lst.protocol
         and port_matches(_port_number(d.service))
-        and _loopback_ips(d.host) & at
+        and _dialled_ips(d.host) & at
     ]
     return guests_reaching(mine, h, lst.pid)
 

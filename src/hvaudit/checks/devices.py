@@ -48,6 +48,7 @@ from hvaudit.parse.qemu_args import (
     HOST_RNG,
     host_device_name,
     qemu_options,
+    raw_guestfwd_commands,
     raw_nics,
 )
 from hvaudit.textsafe import digits
@@ -1983,7 +1984,14 @@ def no_raw_qemu_arguments(ctx: Context) -> Iterator[Outcome]:
         seen = v.raw_arguments_visible
         if v.raw_hypervisor_arguments:
             shown = " ".join(v.raw_hypervisor_arguments[:6])[:200]
-            yield failed(s, f"raw QEMU arguments: {shown}", v.source)
+            # a guestfwd `cmd:` runs a host program per guest connection (VL19-3): named
+            # wherever it stands in the arguments
+            runs = [
+                f"every connection the guest opens to {where} runs host command `{cmd}` as "
+                f"QEMU's user ({what})"
+                for where, cmd, what in raw_guestfwd_commands(v.raw_hypervisor_arguments)
+            ]
+            yield failed(s, "; ".join([f"raw QEMU arguments: {shown}", *runs]), v.source)
         elif not seen.known:
             # A check that cannot see its evidence must not pass (libvirt's test driver parses
             # domain XML without the QEMU driver's namespace, so these elements vanish there).

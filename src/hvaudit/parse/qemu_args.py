@@ -763,6 +763,23 @@ def raw_dials(args: Iterable[str]) -> list[RawDial]:
     return out
 
 
+def raw_guestfwd_commands(args: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(forwarded address, command, option as shown) of each `guestfwd=[tcp]:server:port-cmd:
+    command` rule of a `-netdev user` (`-nic`, `-net`): "Forward guest TCP connections to the
+    IP address server on port port to ... a program executed by cmd:command which gets spawned
+    for each connection" (qemu-options.hx, read with `find_string`), a host program run as
+    QEMU's user with the guest's connection as its input and output (VL19-3)."""
+    out: list[tuple[str, str, str]] = []
+    for o in qemu_options(args):
+        if o.name in ("netdev", "nic", "net") and o.kind == "user":
+            for rule in o.values("guestfwd"):
+                where, _, dev = rule.partition("-")
+                if dev.startswith("cmd:"):
+                    shown = f"{o.spelled} {o.kind},...,guestfwd={rule}"
+                    out.append((where.removeprefix("tcp:"), dev.removeprefix("cmd:"), shown))
+    return out
+
+
 def raw_monitor_ports(args: Iterable[str]) -> frozenset[int]:
     """The TCP ports on which raw arguments have QEMU's monitor listen (VL18-5): `-monitor` and
     `-qmp` in the short form with `server`, `-serial`/`-parallel` `mon:tcp:...,server` (`mon:`
