@@ -228,8 +228,9 @@ def test_p12_4_intel_tdx_is_the_question_about_the_image(
     """Was fail "OVMF without efidisk0: a temporary variable store without keys" (no efidisk),
     or the question about an efidisk qemu-server ignores. get_ovmf_files `4m-tdx` ->
     OVMF_TDX_4M.ms.fd (pve-edk2-firmware debian/rules OVMF_TDX_PREENROLLED_IMAGES, the keys
-    enrolled at build), started with `-bios` (print_ovmf_commandline)."""
-    text = VM200 + "intel-tdx: type=tdx\n"
+    enrolled at build), started with `-bios` (print_ovmf_commandline). `attestation=1` as
+    pve-manager's TdxEdit.js writes it: CPUConfig.pm's $tdx_fmt requires the key (P20-1)."""
+    text = VM200 + "intel-tdx: type=tdx,attestation=1\n"
     if not efidisk:
         text = "".join(line for line in text.splitlines(True) if not line.startswith("efidisk0"))
     report = _vm(tmp_path, capsys, text)

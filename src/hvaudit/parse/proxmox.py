@@ -199,6 +199,186 @@ def parse_property_string(value: str, default_key: str | None = None) -> dict[st
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Prop:
+    """One key of a qemu-server property-string format, as pve-common's JSONSchema checks it."""
+
+    kind: str = "string"  # string, boolean, integer or number
+    enum: frozenset[str] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: re.Pattern[str] | None = None
+    max_length: int | None = None
+    optional: bool = True
+    default_key: bool = False
+    alias: str | None = None
+
+
+_DRIVE_FILE = _Prop(optional=False, default_key=True)
+#: pve-qm-image-format (Drive.pm): raw qcow qed qcow2 vmdk cloop, optional.
+_IMAGE_FORMAT = _Prop(enum=frozenset({"raw", "qcow", "qed", "qcow2", "vmdk", "cloop"}))
+
+#: The formats of the qm.conf keys whose presence the model takes for a setting in force
+#: (github:proxmox/qemu-server e6352be, read with `fetch`): QemuServer.pm $vga_fmt, Machine.pm
+#: $machine_fmt, CPUConfig.pm $sev_fmt and $tdx_fmt, Drive.pm $efidisk_fmt (%efitype_fmt) and
+#: $tpmstate_fmt (%tpmversion_fmt). A key of no `optional` is required (pve-common JSONSchema.pm
+#: check_prop: "property is missing and it is not optional").
+_QM_FORMATS: dict[str, dict[str, _Prop]] = {
+    "vga": {
+        "type": _Prop(
+            enum=frozenset(
+                {
+                    "cirrus",
+                    "qxl",
+                    "qxl2",
+                    "qxl3",
+                    "qxl4",
+                    "none",
+                    "serial0",
+                    "serial1",
+                    "serial2",
+                    "serial3",
+                    "std",
+                    "virtio",
+                    "virtio-gl",
+                    "vmware",
+                }
+            ),
+            default_key=True,
+        ),
+        "memory": _Prop("integer", minimum=4, maximum=512),
+        "clipboard": _Prop(enum=frozenset({"vnc"})),
+    },
+    "machine": {
+        "type": _Prop(
+            pattern=re.compile(
+                r"(pc|pc(-i440fx)?-[0-9]+(\.[0-9]+)+(\+pve[0-9]+)?(\.pxe)?|q35|pc-q35-[0-9]+"
+                r"(\.[0-9]+)+(\+pve[0-9]+)?(\.pxe)?|virt(?:-[0-9]+(\.[0-9]+)+)?(\+pve[0-9]+)?)"
+            ),
+            max_length=40,
+            default_key=True,
+        ),
+        "viommu": _Prop(enum=frozenset({"intel", "virtio"})),
+        "aw-bits": _Prop("number", minimum=32, maximum=64),
+        "enable-s3": _Prop("boolean"),
+        "enable-s4": _Prop("boolean"),
+    },
+    "amd-sev": {
+        "type": _Prop(
+            enum=frozenset({"std", "es", "snp"}), max_length=3, optional=False, default_key=True
+        ),
+        "no-debug": _Prop("boolean"),
+        "no-key-sharing": _Prop("boolean"),
+        "allow-smt": _Prop("boolean"),
+        "kernel-hashes": _Prop("boolean"),
+    },
+    "intel-tdx": {
+        "type": _Prop(enum=frozenset({"tdx"}), optional=False, default_key=True),
+        "attestation": _Prop("boolean", optional=False),
+        "vsock-cid": _Prop("integer", minimum=2),
+        "vsock-port": _Prop("integer", minimum=0),
+    },
+    "efidisk0": {
+        "volume": _Prop(alias="file"),
+        "file": _DRIVE_FILE,
+        "format": _IMAGE_FORMAT,
+        "size": _Prop(),
+        "efitype": _Prop(enum=frozenset({"2m", "4m"})),
+        "pre-enrolled-keys": _Prop("boolean"),
+        "ms-cert": _Prop(enum=frozenset({"2011", "2023", "2023w", "2023k"})),
+    },
+    "tpmstate0": {
+        "volume": _Prop(alias="file"),
+        "file": _DRIVE_FILE,
+        "format": _Prop(),
+        "size": _Prop(),
+        "version": _Prop(enum=frozenset({"v1.2", "v2.0"})),
+    },
+}
+
+_PERL_NUMBER = re.compile(r"[+-]?([0-9]+\.[0-9]+|[0-9]+\.|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _perl_boolean(value: str) -> str | None:
+    """pve-common parse_boolean: `m/^(1|on|yes|true)$/i` and `m/^(0|off|no|false)$/i`, the value
+    as written (no blanks trimmed)."""
+    low = value.encode().lower()  # Perl's /i on bytes folds ASCII letters only
+    if low in (b"1", b"on", b"yes", b"true"):
+        return "1"
+    return "0" if low in (b"0", b"off", b"no", b"false") else None
+
+
+def property_string_error(data: str, fmt: dict[str, _Prop]) -> str | None:
+    """Why pve-common's parse_property_string (JSONSchema.pm, github:proxmox/pve-common f665029,
+    read with `fetch`) refuses `data` in `fmt`, or None when it takes it. Parts split at `,`, a
+    blank part skipped; `key=value` (`m/^([^=]+)=(.+)$/`: the key is not trimmed, so ` no-debug`
+    is no key of the format) or a value of the default key; a key given twice, directly or
+    through its alias, a second value without a key, or a key the format lacks is refused; then
+    check_object: a required key missing, a boolean other than parse_boolean's words, an
+    integer or number not of its form or out of its range, a string outside its enum, longer
+    than its maxLength or not matching its pattern (anchored, case-sensitive)."""
+    res: dict[str, str] = {}
+    default_key = None
+    for part in data.split(","):
+        if re.fullmatch(r"\s*", part, re.A):
+            continue
+        if (m := re.fullmatch(r"([^=]+)=(.+)", part)) is not None:
+            key, value = m.group(1), m.group(2)
+            if key in res:
+                return f"duplicate key in comma-separated list property: {key}"
+            prop = fmt.get(key)
+            if prop is not None and prop.alias is not None:
+                key = prop.alias
+                if key in res:
+                    return f"key '{key}' is already defined (via alias)"
+                prop = fmt[key]
+            if prop is None:
+                return f"invalid key in comma-separated list property: {key}"
+            res[key] = (_perl_boolean(value) or value) if prop.kind == "boolean" else value
+        elif "=" not in part:
+            if default_key is not None:
+                return f"duplicate key in comma-separated list property: {default_key}"
+            default_key = next((k for k, p in fmt.items() if p.default_key), None)
+            if default_key is None:
+                return "value without key, but schema does not define a default key"
+            if res.get(default_key, "") not in ("", "0"):  # Perl's truth: `if (!$res->{...})`
+                return f"duplicate key in comma-separated list property: {default_key}"
+            res[default_key] = part
+        else:
+            return "missing key in comma-separated list property"
+    for key, prop in fmt.items():
+        if prop.alias is not None:
+            continue
+        value = res.get(key)
+        if value is None:
+            if not prop.optional:
+                return f"{key}: property is missing and it is not optional"
+            continue
+        if prop.kind == "boolean" and value not in ("0", "1"):
+            return f"{key}: type check ('boolean') failed - got '{value}'"
+        if prop.kind == "integer" and not re.fullmatch(r"[+-]?[0-9]+", value):
+            return f"{key}: type check ('integer') failed - got '{value}'"
+        if prop.kind == "number" and not _PERL_NUMBER.fullmatch(value):
+            return f"{key}: type check ('number') failed - got '{value}'"
+        if prop.pattern is not None and not prop.pattern.fullmatch(value):
+            return f"{key}: value does not match the regex pattern"
+        if prop.max_length is not None and len(value.encode()) > prop.max_length:
+            return f"{key}: value may only be {prop.max_length} characters long"
+        if _PERL_NUMBER.fullmatch(value) and (
+            (prop.maximum is not None and float(value) > prop.maximum)
+            or (prop.minimum is not None and float(value) < prop.minimum)
+        ):
+            return f"{key}: value must be within its range"
+        if prop.enum is not None and value not in prop.enum:
+            return f"{key}: value '{value}' does not have a value in the enumeration"
+    return None
+
+
+#: qm.conf keys of type string without a format (QemuServer.pm $confdesc, `pve-qm-cpu-arch`):
+#: check_type unquotes them (`$value =~ s/^\"(.*)\"$/$1/`) and checks no enum.
+_QM_PLAIN_STRINGS = frozenset({"arch", "bios", "hugepages", "ostype", "scsihw"})
+
+
 @dataclass(slots=True)
 class QemuConfig:
     """One VM's configuration: current values, pending changes, snapshots, unknown keys."""
@@ -216,6 +396,10 @@ class QemuConfig:
     qemu-server drops them."""
     skipped: list[tuple[int, str]] = field(default_factory=list)
     """(line, why) of the lines qemu-server warns about: skipped, or a key given again."""
+    refused: list[tuple[str, int, str, str]] = field(default_factory=list)
+    """(key, line, value, why) of property strings qemu-server's schema refuses: dropped, as
+    parse_vm_config drops them ("unable to parse value of '$key'"), so the key's default
+    applies."""
 
 
 # pct's container keys (pct.adoc / pve-container PVE::LXC::Config); `lxc.*` are raw LXC keys.
@@ -320,15 +504,19 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
     vmid = name.rsplit("/", 1)[-1].removesuffix(".conf")
     cfg = QemuConfig(vmid, {}, {})
     section: dict[str, str] | None = cfg.values
+    cloudinit = False  # `[special:cloudinit]` keys skip check_type ("informative purpose")
     description: list[str] = []
     for n, line in enumerate(text.split("\n"), 1):
         if re.fullmatch(r"\s*", line, re.A):
             continue
         if _QM_PENDING.fullmatch(line):
+            cloudinit = False
             section = cfg.pending = {}
             continue
         if (m := _QM_SPECIAL.fullmatch(line) or _QM_SNAPSHOT.fullmatch(line)) is not None:
-            section = cfg.snapshots[line.strip()[1:-1] if m.re is _QM_SPECIAL else m.group(1)] = {}
+            name = line.strip()[1:-1] if m.re is _QM_SPECIAL else m.group(1)
+            cloudinit = name.lower() == "special:cloudinit"
+            section = cfg.snapshots[name] = {}
             continue
         if _QM_SECTION.fullmatch(line):
             section = None  # "skipping unknown section": its lines are read into nothing
@@ -357,6 +545,15 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
                 cfg.invalid.append((key, n, value))
                 continue
             value = flag
+        elif key in _QM_PLAIN_STRINGS and not cloudinit:
+            value = re.sub(r'^"(.*)"$', r"\1", value)  # check_type unquotes a plain string
+        elif (
+            key in _QM_FORMATS
+            and not cloudinit
+            and (why := property_string_error(value, _QM_FORMATS[key])) is not None
+        ):
+            cfg.refused.append((key, n, value, why))
+            continue
         key = "ide2" if key == "cdrom" else key
         if key in section:
             cfg.skipped.append((n, f"{key} given again: qemu-server keeps this later value"))

@@ -1634,6 +1634,11 @@ def _add_node(
         dep.notes += [
             f"{vm_entry.path}:{n}: {why} (qemu-server parse_vm_config)" for n, why in cfg.skipped
         ]
+        dep.notes += [
+            f"{vm_entry.path}:{n}: {k}: {val!r} is refused by qemu-server's schema ({why}); "
+            "parse_vm_config drops it, so its default applies"
+            for k, n, val, why in cfg.refused
+        ]
         vm = _vm(cfg, vm_entry.path, hostname, px, run, facts.programs, node_arch)
         dep.vms.append(vm)
         if cfg.pending:
