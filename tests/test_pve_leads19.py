@@ -12,6 +12,16 @@ Findings:
   P18-5). A pass of /etc/pve's copy with the local file not collected (or its read failed) is
   now the question ("Which crypto does corosync run with on node ...? Evidence:
   `corosync-cmapctl -g totem.crypto_cipher` ..."); a weak copy still fails.
+- L19-9P (wrong n/a hiding a fail): `rng0: source=/dev/hwrng,max_bytes=0` was HVA-050
+  "no device passthrough"; the Proxmox model did not read rng0 (nor raw `-object
+  rng-random,filename=`). qemu-server e6352be src/PVE/QemuServer/RNG.pm: `source` is an enum of
+  /dev/urandom, /dev/random, /dev/hwrng; check_rng_source refuses to start while
+  hw_random/rng_current is `none`; print_rng_device_commandline writes `max-bytes,period`
+  (default 1024 per 1000 ms) only `if ($max_bytes)`, 0 being "disable limiting (potentially
+  dangerous!)". Now the model hands HOST_RNG (VL18-7's kind) with the rate: max_bytes=0 fails,
+  a bound passes (VL18-7's pass side: a hardware RNG, which qemu-server guarantees, read at a
+  rate), raw `-object rng-random` is VL18-7's question; a RNG fail is no longer hidden by a
+  PCI device's IOMMU verdict.
 
 Held (kept as tests): L19-7P: a weak /etc/pve copy without the local file fails; a copied tree
 without the local file passes (P18-5's held case: the copy is the node's files); a live node
@@ -113,3 +123,72 @@ def test_l19_7p_api_path_asks(
     )
     question = next(r for r in report["results"] if r["check_id"] == "HVA-309")["question"]
     assert question.startswith("Which crypto does corosync run with on node pve1? Evidence: ")
+
+
+# --- L19-9P: rng0 source=/dev/hwrng --------------------------------------------------------------
+
+
+def _web10(tmp_path: Path, lines: str) -> tuple[str, str]:
+    """HVA-050 of VM 200 (web-10) on the live node, `lines` added to 200.conf."""
+    from test_pve_leads18 import C200, _node
+
+    return _node(tmp_path, {"etc/pve/qemu-server/200.conf": C200 + lines})[("HVA-050", "web-10")]
+
+
+UNBOUNDED = (
+    "fail",
+    "random-number device reading the host's hardware RNG /dev/hwrng without a bound "
+    "(max_bytes=0): the guest drains the RNG the host kernel reads too",
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "want"),
+    [
+        ("rng0: source=/dev/hwrng,max_bytes=0\n", UNBOUNDED),
+        ("rng0: /dev/hwrng,period=500,max_bytes=0\n", UNBOUNDED),
+        (
+            "rng0: source=/dev/hwrng\n",
+            (
+                "pass",
+                "random-number device reading the host's hardware RNG /dev/hwrng at most 1024 "
+                "bytes per 1000 ms (qemu-server starts it only with a hardware RNG in "
+                "rng_current)",
+            ),
+        ),
+        (
+            "args: -object rng-random,id=r,filename=/dev/hwrng -device virtio-rng-pci,rng=r\n",
+            ("manual", None),
+        ),
+    ],
+    ids=["max-bytes-0", "default-key-max-bytes-0", "default-rate", "raw-args"],
+)
+def test_l19_9p_rng0_hardware_rng(tmp_path: Path, lines: str, want: tuple[str, str | None]) -> None:
+    """Were not_applicable "no device passthrough". qemu-server e6352be src/PVE/QemuServer/
+    RNG.pm: `source` (default_key) is an enum of /dev/urandom, /dev/random and /dev/hwrng
+    ("'/dev/hwrng' can be used to pass through a hardware RNG from the host"),
+    check_rng_source dies while /sys/devices/virtual/misc/hw_random/rng_current is `none`, and
+    print_rng_device_commandline adds `max-bytes=$max_bytes,period=$period` (default 1024 per
+    1000 ms) only `if ($max_bytes)`: `0` is "disable limiting (potentially dangerous!)". By
+    VL18-7's reading for libvirt (tests/test_vm_leads18.py: /dev/hwrng with a hardware RNG and a
+    rate is the pass side, without a rate the fail side), max_bytes=0 fails and the default
+    passes; raw `-object rng-random,filename=/dev/hwrng` (no rate read) is VL18-7's question."""
+    status, message = _web10(tmp_path, lines)
+    assert status == want[0], message
+    if want[1] is not None:
+        assert message == want[1]
+    else:
+        assert message.startswith("random-number device reading host source(s) /dev/hwrng")
+
+
+def test_l19_9p_held_kernel_pools_and_refused_rng0(tmp_path: Path) -> None:
+    """Held: /dev/urandom (the default) is the kernel's pool, no device of the host's; an rng0
+    the schema refuses (`source=/dev/hwrng0`, not in the enum: parse_rng warns and returns
+    nothing, so qemu-server adds no RNG) is no device either."""
+    for i, lines in enumerate(
+        ("rng0: source=/dev/urandom,max_bytes=0\n", "rng0: source=/dev/hwrng0,max_bytes=0\n")
+    ):
+        assert _web10(tmp_path / str(i), lines) == (
+            "not_applicable",
+            "no device passthrough",
+        )

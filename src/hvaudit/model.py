@@ -359,6 +359,10 @@ class Passthrough:
     backend: str | None = None
     """A PCI device's assignment backend as the definition names it (libvirt `<driver
     name='vfio'|'kvm'|'xen'/>`), None when not named."""
+    rate: str | None = None
+    """A random-number source's (HOST_RNG) bound on the guest's reads as the configuration
+    states it ("1024 bytes per 1000 ms"), "" when it states none (unbounded), None when the
+    model does not read it."""
 
 
 @dataclass(frozen=True, slots=True)

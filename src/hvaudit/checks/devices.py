@@ -2377,7 +2377,7 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
             yield tty
             continue
         rng = _host_rngs(s, v)
-        if rng is not None and not (dma or pooled):
+        if rng is not None and (rng.status is Status.FAIL or not (dma or pooled)):
             yield rng
             continue
         if not dma and not pooled:
@@ -2494,6 +2494,26 @@ def _host_rngs(s: Subject, v: Vm) -> Outcome | None:
     if not rngs:
         return None
     paths = ", ".join(dict.fromkeys(p.address for p in rngs))
+    if unbounded := [p for p in rngs if p.rate == ""]:
+        # Proxmox VE rng0 max_bytes=0 (qemu-server RNG.pm: "disable limiting (potentially
+        # dangerous!)"; no max-bytes on the virtio-rng device, L19-9P)
+        return failed(
+            s,
+            f"random-number device reading the host's hardware RNG {unbounded[0].address} "
+            "without a bound (max_bytes=0): the guest drains the RNG the host kernel reads too",
+            *(p.source_ref for p in unbounded),
+        )
+    if all(p.rate for p in rngs):
+        # Proxmox VE rng0 source=/dev/hwrng with a bound: qemu-server refuses to start the VM
+        # while rng_current is `none` (RNG.pm check_rng_source), so it is the host's hardware
+        # RNG, read at a bound: VL18-7's pass (L19-9P)
+        return passed(
+            s,
+            f"random-number device reading the host's hardware RNG {paths} at most "
+            + ", ".join(dict.fromkeys(p.rate or "" for p in rngs))
+            + " (qemu-server starts it only with a hardware RNG in rng_current)",
+            *(p.source_ref for p in rngs),
+        )
     return manual(
         s,
         f"random-number device reading host source(s) {paths} for the guest: no DMA, but the "

@@ -58,9 +58,11 @@ from hvaudit.parse.libvirt_xml import I440FX_MACHINES, parse_cpuset
 from hvaudit.parse.proxmox_firewall import IpsetEntry
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
+    HOST_RNG,
     raw_chardev_passthrough,
     raw_input_passthrough,
     raw_pci_passthrough,
+    raw_rng_passthrough,
 )
 from hvaudit.textsafe import digits
 
@@ -248,6 +250,26 @@ def _file(
     except InputError as exc:
         problems.append(ParseProblem("host", host, artefact, str(exc)))
         return Fact.failed(str(exc), Source(artefact))
+
+
+def _hwrng(value: str) -> str | None:
+    """The bound on the guest's reads of the node's hardware RNG `rng0` hands it (qemu-server
+    e6352be src/PVE/QemuServer/RNG.pm): "" for none, None when rng0 reads no hardware RNG.
+    `source` (the default key) is an enum of /dev/urandom, /dev/random and /dev/hwrng, and
+    parse_rng drops an rng0 the schema refuses (`eval { parse_property_string(...) }; warn $@`),
+    so only `/dev/hwrng` exactly is the node's device; check_rng_source refuses to start a VM
+    while /sys/devices/virtual/misc/hw_random/rng_current is `none` ("rng_current cannot be
+    changed to 'none' manually"), so a running one reads a hardware RNG.
+    print_rng_device_commandline writes `max-bytes=$max_bytes,period=$period` (defaults 1024
+    and 1000) only `if ($max_bytes)`: 0 is unbounded ("Use `0` to disable limiting
+    (potentially dangerous!)"); any other integer string is Perl-true, `00` included."""
+    rng = pve.parse_property_string(value, "source")
+    if rng.get("source") != "/dev/hwrng" or set(rng) - {"source", "max_bytes", "period"}:
+        return None
+    max_bytes, period = rng.get("max_bytes", "1024"), rng.get("period", "1000")
+    if not all(re.fullmatch(r"-?[0-9]+", n) for n in (max_bytes, period)):
+        return None  # the schema's integer (pve-common JSONSchema check_type): rng0 dropped
+    return "" if max_bytes == "0" else f"{max_bytes} bytes per {period} ms"
 
 
 def _flag(text: str | None, default: bool) -> bool:
@@ -876,6 +898,8 @@ def _vm(
             if path.startswith("/"):
                 path = "/" + "/".join(p for p in path.split("/") if p not in ("", "."))
             passthrough.append(Passthrough(HOST_CHARDEV, path, at(key)))
+        elif key == "rng0" and (rng := _hwrng(val)) is not None:
+            passthrough.append(Passthrough(HOST_RNG, "/dev/hwrng", at(key), rate=rng))
         elif (m := re.fullmatch(r"(scsi|virtio|sata|ide)[0-9]+", key)) is not None:
             d = pve.parse_property_string(val, "file")
             if d.get("file") == "cdrom":
@@ -1048,6 +1072,7 @@ def _vm(
             *raw_pci_passthrough(raw_args, at("args")),
             *raw_input_passthrough(raw_args, at("args")),
             *raw_chardev_passthrough(raw_args, at("args")),
+            *raw_rng_passthrough(raw_args, at("args")),
         ),
         emulated_legacy_devices=tuple(dict.fromkeys(legacy)),
         accelerated_3d=accel3d,
