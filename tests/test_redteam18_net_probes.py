@@ -153,12 +153,15 @@ def test_stp_chain_defaults_to_zero(tmp_path: Path) -> None:
     chain after clean-traffic: the jump to it (frames to the bridge group address) comes after
     the mac (-800), ipv4-ip (-710) and arp (-520, -510) checks, so it admits nothing they drop.
     hvaudit put it at formatnwfilter's -810, ahead of the mac chain, and failed ("MAC spoofing
-    is not stopped"). Right: pass."""
+    is not stopped"). Right: pass. (R20N-1: the accept names an STP field, `type='0x80'`, so
+    it takes BPDUs only; a bare `<stp/>` takes every frame sent to the bridge group address
+    and lets tagged and IPv6 frames past no-other-l2-traffic's drop, tests/
+    test_redteam20_net_probes.py.)"""
     filters = {
         **STOCK,
         "site-stp": "<filter name='site-stp' chain='stp'>"
         "<uuid>9a1c2b3d-0000-4000-8000-000000001802</uuid>"
-        "<rule action='accept' direction='out' priority='500'><stp/></rule></filter>",
+        "<rule action='accept' direction='out' priority='500'><stp type='0x80'/></rule></filter>",
         "site": "<filter name='site' chain='root'><filterref filter='clean-traffic'/>"
         "<filterref filter='site-stp'/></filter>",
     }

@@ -5630,6 +5630,12 @@ def _rule(rule: Any) -> NwFilterRule:
             for k, v in child.attrib.items()
             if k not in ("match", "comment") and not (negated and k == "protocolid")
         )
+    parts = _protocol_elements(rule)
+    if parts and parts[0].tag == "stp":
+        # libvirt writes every <stp> rule with `-d 01:80:c2:00:00:00`, the bridge group address
+        # (nwfilter_ebiptables_driver.c, VIR_NWFILTER_RULE_PROTOCOL_STP: `"-d", NWFILTER_MAC_BGA`),
+        # so it takes only frames sent there: a drop of it is no catch-all (R20N-1)
+        constraints |= {("dstmacaddr", _BRIDGE_GROUP_ADDRESS)}
     return NwFilterRule(
         action=rule.get("action") or "",
         direction=rule.get("direction") or "",
@@ -5663,6 +5669,11 @@ _EBTABLES = {
     "ip": frozenset({"ipv4"}),
     "ipv6": frozenset({"ipv6"}),
 }
+#: The destination libvirt gives every <stp> rule (nwfilter_conf.h NWFILTER_MAC_BGA).
+_BRIDGE_GROUP_ADDRESS = "01:80:c2:00:00:00"
+#: The attributes of an <stp> element that are no STP field (nwfilter_conf.c stpAttributes:
+#: srcmacaddr and srcmacmask, then type, flags, root-priority ... forward-delay-hi, comment).
+_STP_ETHERNET_ATTRS = frozenset({"srcmacaddr", "srcmacmask", "comment", "match"})
 _IPTABLES = frozenset(
     {"tcp", "udp", "icmp", "igmp", "udplite", "esp", "ah", "sctp", "all", "icmpv6"}
 )
@@ -5704,6 +5715,16 @@ def _frames(rule: Any) -> frozenset[str]:
         # writes the negation sign for every negated attribute, ENTRY_WANT_NEG_SIGN), so the rule
         # matches every frame but those (R41)
         return ALL_FRAMES - frames if (child.get("match") or "yes") == "no" else frames
+    if tag == "stp" and not any(k not in _STP_ETHERNET_ATTRS for c in parts for k in c.attrib):
+        # a bare <stp> (at most a source MAC) is `-d 01:80:c2:00:00:00` alone, no `-p` and no
+        # stp match: ebtables' stp match (net/bridge/netfilter/ebt_stp.c ebt_stp_mt: the LLC
+        # header 42 42 03 00 00 00 or no match) is added only for an STP field
+        # (nwfilter_ebiptables_driver.c INST_ITEM `--stp-type` ... `--stp-forward-delay`), so
+        # it takes every frame the guest sends to the bridge group address, IPv4 and ARP of any
+        # source too, which a bridge without STP forwards to every port and its own host
+        # (net/bridge/br_input.c br_handle_frame: "If STP is turned off, then must forward")
+        # (R20N-1)
+        return ALL_FRAMES
     if tag in _EBTABLES:
         return _EBTABLES[tag]
     if tag in _IPTABLES or tag.endswith("-ipv6"):

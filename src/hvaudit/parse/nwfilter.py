@@ -308,7 +308,9 @@ def _describe(r: _Inst, wheres: list[str], chain_priority: dict[str, int]) -> st
         if r.chain == "root"
         else f"in chain {r.chain} ({chain_priority[r.chain]}) at priority {r.rule.priority}"
     )
-    return f"filter {r.filter!r} {verb} what the guest sends {at}, ahead of {', '.join(wheres)}"
+    to = next((v for k, v in sorted(r.cons) if k == "dstmacaddr"), None)
+    sends = f"sends to {to}" if to else "sends"
+    return f"filter {r.filter!r} {verb} what the guest {sends} {at}, ahead of {', '.join(wheres)}"
 
 
 def _whole(i: _Inst) -> bool:
@@ -414,7 +416,7 @@ def _bypass(
             if _ahead(r, d, rank, chain_priority):
                 where = (
                     f"{d.filter}'s drop at priority {d.rule.priority}"
-                    if r.chain == d.chain
+                    if r.chain == d.chain or d.chain == "root"
                     else f"the {d.chain} chain ({chain_priority[d.chain]})"
                 )
                 hits.append((r, where))
