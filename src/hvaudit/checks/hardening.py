@@ -745,7 +745,16 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             problems += _debug_filters(h, file, filters_env, live, refs)
         drops = h.facts.journal_discards
         if journalled and not problems and drops.state in (FactState.UNAVAILABLE, FactState.FAILED):
-            yield unknown(s, drops, "libvirt's log reaches the system log")
+            yield unknown(
+                s,
+                drops,
+                "does systemd-journald keep or forward libvirt's messages? Evidence: "
+                "`systemd-analyze cat-config systemd/journald.conf` on the host (the main file in "
+                "use, the first found of /etc, /run, /usr/local/lib and /usr/lib/systemd/"
+                "journald.conf, then its drop-ins) and the syslog daemons running. Pass: "
+                "Storage= is not none, or ForwardToSyslog=yes to a running syslog daemon that "
+                "reads journald's socket; fail: Storage=none and nothing forwarded",
+            )
             continue
         if journalled and drops.known and drops.get():
             problems += [f"{entry}, but {drops.get()}" for entry in journalled]

@@ -463,7 +463,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.kernel_cmdline = ev.fact(
         _file("/proc/cmdline"),
         lambda g: (
-            Fact.of(tuple(_kernel_param(w) for w in g.text.split()), g.source)
+            Fact.of(tuple(_kernel_param(w) for w in _cmdline_words(g.text)), g.source)
             if g.state == "ok"
             else Fact.unavailable("/proc/cmdline could not be read", g.source)
         ),
@@ -625,6 +625,33 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.pci_slots = ev.fact(_cmd("pci-slots"), _pci_slots)
     f.route_localnet = ev.fact(_cmd("route-localnet"), _route_localnet)
     return f
+
+
+#: the kernel's isspace() on ASCII (lib/ctype.c _S: HT, LF, VT, FF, CR and the space)
+_KERNEL_SPACES = " \t\n\v\f\r"
+
+
+def _cmdline_words(text: str) -> list[str]:
+    """The kernel command line's words as the kernel splits them (HL19-2): kernel/params.c
+    next_arg ("You can use \" around spaces, but can't escape \"", merged from lib/cmdline.c;
+    read with `find_string`) breaks a word at a blank only outside double quotes, a `"`
+    toggling the quoting anywhere in the word, and parse_args skips the blanks between. So
+    `dyndbg="file x -- y"` is one word: neither its `--` nor an `audit=0` inside it is a
+    parameter of its own. The quotes stay for _kernel_param to drop as next_arg does."""
+    words: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in _KERNEL_SPACES:
+            i += 1
+        if i == n:
+            break
+        start, quoted = i, False
+        while i < n and (quoted or text[i] not in _KERNEL_SPACES):
+            if text[i] == '"':
+                quoted = not quoted
+            i += 1
+        words.append(text[start:i])
+    return words
 
 
 def _kernel_param(word: str) -> str:
@@ -812,7 +839,7 @@ def _apparmor_global_mode(ev: HostEvidence) -> tuple[str, str]:
         return _first(param).lower(), "/sys/module/apparmor/parameters/mode"
     cmdline = ev.get(_file("/proc/cmdline"))
     found = ""
-    for raw in cmdline.text.split() if cmdline.state == "ok" else ():
+    for raw in _cmdline_words(cmdline.text) if cmdline.state == "ok" else ():
         word = _kernel_param(raw)  # the kernel drops the quotes (R16H-8)
         if word.lower().startswith("apparmor.mode="):
             found = word.split("=", 1)[1].lower()
@@ -942,7 +969,7 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
                 where, settings, own = f"{path}:{no}", [], True
             elif key == "include" and depth < 8:
                 block = (criteria, where, settings) if criteria else None
-                for pattern in value.split():
+                for pattern in _sshd_args(value) or value.split():
                     full = pattern if pattern.startswith("/") else f"/etc/ssh/{pattern}"
                     if full in SSHD_INCLUDED_FILES:
                         extra = ev.get(_file(full))
@@ -991,14 +1018,55 @@ def _glob_matches(pattern: str, path: str) -> bool:
     return True
 
 
+def _sshd_args(value: str) -> list[str] | None:
+    """An sshd_config line's arguments as servconf.c splits them: `argv_split(str, &oac, &oav,
+    1)` (OpenSSH misc.c, read with `find_string`): words part at a space or tab outside
+    quotes, single and double quotes are dropped, a backslash escapes a quote, a backslash and
+    (outside quotes) a space, and with terminate_on_comment a `#` that begins a word ends the
+    line ("A '#' at the start of an argument ends the line when requested"). So
+    `PermitRootLogin no # was yes` is `no` (HL19-3); releases before argv_split stopped at
+    such a line (servconf.c: fatal "garbage at end of line"), so `sshd -T` fails there. None
+    for an unclosed quote (sshd: "invalid quotes")."""
+    args: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        if value[i] in " \t":
+            i += 1
+            continue
+        if value[i] == "#":
+            break
+        quote, arg = "", []
+        while i < n:
+            c = value[i]
+            if c == "\\" and value[i + 1 : i + 2] in ("'", '"', "\\") and i + 1 < n:
+                arg.append(value[i + 1])
+                i += 2
+                continue
+            if c == "\\" and not quote and value[i + 1 : i + 2] == " ":
+                arg.append(" ")
+                i += 2
+                continue
+            if not quote and c in " \t":
+                break
+            if not quote and c in "'\"":
+                quote = c
+            elif quote and c == quote:
+                quote = ""
+            else:
+                arg.append(c)
+            i += 1
+        if quote:
+            return None
+        args.append("".join(arg))
+    return args
+
+
 def _unquote_sshd(value: str) -> str:
     """sshd_config(5): "Arguments may optionally be enclosed in double quotes (") in order to
-    represent arguments containing spaces" (misc.c argv_split): `"yes"` is yes."""
-    try:
-        words = shlex.split(value, comments=False, posix=True)
-    except ValueError:
-        return value
-    return " ".join(words)
+    represent arguments containing spaces" (misc.c argv_split, _sshd_args): `"yes"` is yes,
+    `no # comment` is no."""
+    words = _sshd_args(value)
+    return value if words is None else " ".join(words)
 
 
 def _held(ev: HostEvidence) -> Fact[tuple[str, ...]]:
@@ -3129,13 +3197,34 @@ def _journald_main(ev: HostEvidence) -> tuple[str, Got]:
 
 def _first_main(ev: HostEvidence, mains: tuple[str, ...]) -> tuple[str, Got]:
     """The first of `mains` (/etc's first) that exists, as systemd's config_parse_standard_file_
-    with_dropins finds a daemon's main file; /etc's when none does or the bundle predates the
-    others' probes."""
+    with_dropins finds a daemon's main file; /etc's (absent) when none does, or /etc's
+    (uncollected) when the bundle has none of them (an older collector).
+
+    A bundle that holds /etc's probe but predates the later ones (/run, /usr/local/lib, /usr/lib)
+    settles the main file only where /etc's exists (it is looked up first). Where /etc's is
+    absent, the file journald or journal-upload reads may be a later one that was not collected
+    (newer systemd ships the vendor file only): the main file is unknown, a Got of state
+    "unseen" whose reason names the paths to confirm (HL19-1), never no file at all."""
     first = ev.get(_file(mains[0]))
-    for path in mains:
+    if first.state == "uncollected":
+        return mains[0], first
+    for i, path in enumerate(mains):
         got = ev.get(_file(path))
-        if got.state == "uncollected" and path != mains[0]:
-            break
+        if got.state == "uncollected":
+            unseen = []
+            for later in mains[i:]:
+                state = ev.get(_file(later)).state
+                if state not in ("uncollected", "absent"):
+                    break
+                unseen += [later] if state == "uncollected" else []
+            name = mains[0].rpartition("/")[2]
+            reason = (
+                f"the main {name} is unknown: {', '.join(mains[:i])} "
+                f"{'is' if i == 1 else 'are'} absent, and {', '.join(unseen)}, looked up next "
+                f"(the first found is read), {'was' if len(unseen) == 1 else 'were'} not "
+                "collected"
+            )
+            return mains[0], Got("unseen", "", None, reason, first.source)
         if got.state != "absent":
             return path, got
     return mains[0], first
@@ -3149,7 +3238,8 @@ def _systemd_cmdline(ev: HostEvidence) -> list[str]:
     `systemd.journald.forward-to-syslog=0` turns journald's forwarding off (R16H-4). Each word
     comes back with its name's dashes as underscores and its quotes dropped (_kernel_param)."""
     cmdline = ev.get(_file("/proc/cmdline"))
-    return [_kernel_param(w) for w in (cmdline.text.split() if cmdline.state == "ok" else [])]
+    words = _cmdline_words(cmdline.text) if cmdline.state == "ok" else []
+    return [_kernel_param(w) for w in words]
 
 
 def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
@@ -3170,7 +3260,10 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
                 return on, f"kernel command line {w}"
     files = _journald_files(ev)
     if files is None:
-        return None, f"{_journald_main(ev)[0]} and journald.conf.d were not read"
+        main_path, main = _journald_main(ev)
+        if main.state == "unseen":
+            return None, main.reason
+        return None, f"{main_path} and journald.conf.d were not read"
     found = _journald_last(files, "ForwardToSyslog", _systemd_bool)
     if found is not None:
         return found
@@ -3236,10 +3329,12 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
     drop = ev.get(_cmd("journald-conf-d"))
     if main.state == "uncollected" or drop.state == "uncollected":
         return Fact.of("", main.source)
-    if main.state == "failed" or drop.state == "failed":
+    if main.state in ("failed", "unseen") or drop.state == "failed":
+        unread = main.reason if main.state == "unseen" else f"{main_path} and journald.conf.d"
         return Fact.unavailable(
-            f"{main_path} and journald.conf.d were not read, so whether journald keeps "
-            "libvirt's messages is unknown",
+            f"{unread} were not read, so whether journald keeps libvirt's messages is unknown"
+            if main.state != "unseen"
+            else f"{unread}, so whether journald keeps libvirt's messages is unknown",
             main.source,
             drop.source,
         )
@@ -3303,7 +3398,7 @@ def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     were not read."""
     main_path, main = _journald_main(ev)
     drop = ev.get(_cmd("journald-conf-d"))
-    if main.state in ("uncollected", "failed") or drop.state in ("uncollected", "failed"):
+    if main.state in ("uncollected", "failed", "unseen") or drop.state in ("uncollected", "failed"):
         return None
     files = _by_file(drop.text if drop.state == "ok" else "")
     chosen = _systemd_dropins(files, JOURNALD_CONF_D)
@@ -3597,6 +3692,20 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     if ju_unread and running is not None and FORWARDERS["journal-upload"] in running:
         return Fact.unavailable(ju_unread, *sources)
     ju_stored = _journald_storage(ev) if ju_url else None
+    jd_path, jd_main = _journald_main(ev)
+    if (
+        ju_url
+        and jd_main.state in ("unseen", "failed")
+        and running is not None
+        and FORWARDERS["journal-upload"] in running
+    ):
+        # it uploads the journal, which an unread main file's Storage=none leaves empty (HL19-1)
+        why = jd_main.reason if jd_main.state == "unseen" else f"{jd_path} was not read"
+        return Fact.unavailable(
+            f"systemd-journal-upload ({ju_url[0]}) reads the journal, and whether journald keeps "
+            f"one is unknown: {why}",
+            *sources,
+        )
     if ju_url and ju_stored is not None:
         # systemd-journal-upload(8) "Upload journal entries": it reads the journal's files, which
         # Storage=none leaves empty ("all log data received will be dropped", journald.conf(5))
@@ -3668,7 +3777,7 @@ def _journal_upload_url(
     of /etc, /run, /usr/local/lib and /usr/lib found (HL18-6, as journald's: HL18-1)."""
     sources: list[Source] = []
     url = ""
-    main = _first_main(ev, JOURNAL_UPLOAD_MAINS)[1]
+    main_path, main = _first_main(ev, JOURNAL_UPLOAD_MAINS)
     texts: list[str] = []
     if main.state == "ok":
         sources.append(main.source)
@@ -3691,6 +3800,16 @@ def _journal_upload_url(
             key, eq, value = line.partition("=")
             if eq and key.strip() == "URL":
                 url = value.strip()
+    if main.state in ("unseen", "failed") and not url and not unread:
+        # the main file's URL= stands where no drop-in sets one, and it overrides --url: unknown
+        # (HL19-1)
+        sources.append(main.source)
+        return (
+            None,
+            sources,
+            (main.reason if main.state == "unseen" else f"{main_path} was not read ({main.reason})")
+            + ", and it sets systemd-journal-upload's URL where no drop-in does",
+        )
     trust_all = False
     if processes.state == "ok":
         for exe, words in _commands(processes.text):
