@@ -22,6 +22,15 @@ Findings:
   a bound passes (VL18-7's pass side: a hardware RNG, which qemu-server guarantees, read at a
   rate), raw `-object rng-random` is VL18-7's question; a RNG fail is no longer hidden by a
   PCI device's IOMMU verdict.
+- L19-8P (false pass): under proxmox-firewall (host.fw `nftables: 1`) a cluster.fw `enable`
+  that is no proxmox-serde boolean (the API's anti-lockout stamp `enable: 4102444800`, or
+  `01`) was read as pve-firewall reads it (P18-6: on while in force; int("01") = 1), and
+  HVA-302/313 passed (HVA-301 too for `01`). proxmox/proxmox-rs proxmox-serde/src/perl.rs
+  visit_str takes true/yes/on/"1", false/no/off/"0" only; proxmox-ve-rs 840d1ed cluster.rs
+  Options `enable` uses it and common.rs parse's `O::deserialize(...)?` fails the whole file;
+  proxmox-firewall a752659 handle_firewall returns before any nft command and run_firewall
+  only logs "error updating firewall rules". The node's cluster.fw fact is unavailable then
+  (with that reason): HVA-301/302/313 ask.
 
 Held (kept as tests): L19-7P: a weak /etc/pve copy without the local file fails; a copied tree
 without the local file passes (P18-5's held case: the copy is the node's files); a live node
@@ -192,3 +201,62 @@ def test_l19_9p_held_kernel_pools_and_refused_rng0(tmp_path: Path) -> None:
             "not_applicable",
             "no device passthrough",
         )
+
+
+# --- L19-8P: proxmox-firewall refuses a cluster.fw `enable` that is no boolean -------------------
+
+NFT_PROCS = "  950 root     pve-firewall\n  951 root     proxmox-firewall\n"
+FW_CHECKS = ("HVA-301", "HVA-302", "HVA-313")
+
+
+def _nft_node(tmp_path: Path, enable: str, nftables: bool = True) -> dict[str, tuple[str, str]]:
+    """HVA-301/302/313 of the live hardened node, both firewall daemons running, cluster.fw's
+    `enable: 1` replaced by `enable`, host.fw with `nftables: 1` (or without)."""
+    from test_pve_leads18 import _node
+    from test_redteam3_host_probes import PVE_PROCS
+
+    host = (PVE_HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
+    cluster = (PVE_HARDENED / "etc/pve/firewall/cluster.fw").read_text()
+    edits = {"etc/pve/firewall/cluster.fw": cluster.replace("enable: 1", enable, 1)}
+    if nftables:
+        edits["etc/pve/nodes/pve-h1/host.fw"] = host.replace(
+            "enable: 1\n", "enable: 1\nnftables: 1\n"
+        )
+    got = _node(tmp_path, edits, {"processes": (PVE_PROCS + NFT_PROCS, 0)})
+    return {c: got[(c, "pve-h1")] for c in FW_CHECKS}
+
+
+@pytest.mark.parametrize("enable", ["enable: 4102444800", "enable: 01"], ids=["stamp", "01"])
+def test_l19_8p_proxmox_firewall_refuses_a_non_boolean_enable(tmp_path: Path, enable: str) -> None:
+    """Were HVA-302/313 pass (and HVA-301 pass for `01`, the stamp question for the stamp)
+    judging cluster.fw's rules as applied. proxmox/proxmox-rs proxmox-serde/src/perl.rs
+    BoolVisitor visit_str takes true/yes/on/"1" and false/no/off/"0" only (else `invalid_value
+    ... "a boolean-like value"`); proxmox-ve-rs 840d1ed proxmox-ve-config/src/firewall/
+    cluster.rs Options `enable` is `deserialize_with = "proxmox_serde::perl::deserialize_bool"`
+    and common.rs parse ends `this.options = O::deserialize(...)?`: the whole cluster.fw fails;
+    proxmox-firewall a752659 src/bin/proxmox-firewall.rs handle_firewall returns the error from
+    create_firewall_instance before any nft command, and run_firewall logs "error updating
+    firewall rules": the ruleset loaded before (none after a boot) stays. With host.fw
+    `nftables: 1` the rules in cluster.fw are not what runs: each check asks."""
+    got = _nft_node(tmp_path, enable)
+    value = enable.split(": ")[1]
+    for check in FW_CHECKS:
+        status, message = got[check]
+        assert status == "manual", (check, message)
+        assert (
+            f"cluster.fw enable: {value} is no boolean proxmox-serde reads, which proxmox-firewall "
+            "(host.fw `nftables: 1`) refuses: it then applies no change and the ruleset it "
+            "loaded before (if any) stays" in message
+        ), (check, message)
+
+
+def test_l19_8p_held_pve_firewall_reads_the_stamp_and_nft_reads_yes(tmp_path: Path) -> None:
+    """Held: without `nftables: 1` pve-firewall applies cluster.fw and reads `01` as 1
+    (parse_clusterfw_option `int($2)`): HVA-302/313 judge the rules as under `enable: 1`;
+    under proxmox-firewall `enable: 1` is read (all three as without nftables)."""
+    a = _nft_node(tmp_path / "a", "enable: 01", nftables=False)
+    b = _nft_node(tmp_path / "b", "enable: 1", nftables=False)
+    assert a == b
+    assert [a[c][0] for c in FW_CHECKS] == ["pass", "pass", "pass"]
+    c = _nft_node(tmp_path / "c", "enable: 1")
+    assert [c[k][0] for k in FW_CHECKS] == ["pass", "pass", "pass"]

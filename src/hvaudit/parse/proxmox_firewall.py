@@ -180,6 +180,8 @@ class FirewallFile:
     group_comments: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """`file:line: reason` for every line pve-firewall ignores, or keeps but does not apply."""
+    option_texts: dict[str, str] = field(default_factory=dict)
+    """Each option's value as written (`01`, a time stamp), before pve-firewall's int()."""
     enable_stamp: int | None = None
     """cluster.fw only: `enable: N` with N above 1, pve-firewall's anti-lockout time stamp (epoch
     seconds); `options["enable"]` then holds what pve-firewall made of it when the evidence was
@@ -569,6 +571,7 @@ def parse_firewall(
             if section == "options":
                 key, value = _option(line, kind)
                 fw.options[key] = value
+                fw.option_texts[key] = line.split(":", 1)[1].strip()
             elif section == "aliases":
                 m = re.match(r"^(.*?)\s*#\s*(.*?)\s*$", line, re.A)
                 body = m.group(1) if m else line

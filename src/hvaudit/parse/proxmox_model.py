@@ -1512,6 +1512,29 @@ def resolve_enable_stamp(fw: pve.FirewallFile, collected_at: object) -> None:
     fw.options["enable"] = "0" if now - stamp > 60 else "1"
 
 
+#: The booleans proxmox-serde's perl::deserialize_bool takes from a string (proxmox/proxmox-rs
+#: proxmox-serde/src/perl.rs BoolVisitor visit_str: true, yes, on in any case or "1"; false,
+#: no, off in any case or "0"; anything else `invalid_value ... "a boolean-like value"`).
+_SERDE_BOOLEANS = ("true", "yes", "on", "1", "false", "no", "off", "0")
+
+
+def _nft_refused_options(fw: pve.FirewallFile) -> str:
+    """cluster.fw's boolean options proxmox-firewall cannot read, shown, or "" (L19-8P).
+    proxmox-ve-rs 840d1ed proxmox-ve-config/src/firewall/cluster.rs Options: `enable` and
+    `ebtables` are `deserialize_with = "proxmox_serde::perl::deserialize_bool"`, and common.rs
+    parse ends `this.options = O::deserialize(...)?`, so one such value fails the whole file;
+    proxmox-firewall a752659 src/bin/proxmox-firewall.rs handle_firewall returns the error
+    before any nft command and run_firewall only logs "error updating firewall rules". The
+    anti-lockout time stamp pve-firewall reads (`enable: N`, N above 1, P18-6) and `01` are such
+    values."""
+    shown = []
+    for key in ("enable", "ebtables"):
+        raw = fw.option_texts.get(key)
+        if raw is not None and raw.lower() not in _SERDE_BOOLEANS:
+            shown.append(f"{key}: {raw} is no boolean proxmox-serde reads")
+    return "; ".join(shown)
+
+
 def _corosync_local(
     bundle: Bundle,
     px: ProxmoxHost,
@@ -1583,6 +1606,17 @@ def _add_node(
         lambda: Fact.of(pve.FirewallFile(kind="host"), Source(at(host_fw), "absent: defaults")),
         artefact=at(host_fw),
     )
+    if (
+        cluster_fw is not None
+        and px.host_firewall.known
+        and px.host_firewall.get().options.get("nftables") == "1"
+        and (refused := _nft_refused_options(cluster_fw))
+    ):
+        px.cluster_firewall = Fact.unavailable(
+            f"cluster.fw {refused}, which proxmox-firewall (host.fw `nftables: 1`) refuses: it "
+            "then applies no change and the ruleset it loaded before (if any) stays",
+            *shared.cluster_firewall.sources,
+        )
     px.interfaces = _file(
         bundle,
         pve.INTERFACES,
