@@ -776,14 +776,17 @@ def test_sriov_passthrough_nic_is_passthrough(tmp_path: Path) -> None:
 # --- V10-12: HVA-419 and a host synchronised by PTP ---------------------------------------------------
 
 
-def _ptp_host(ptpd_running: bool) -> dict[str, Any]:
+def _ptp_host(ptpd_running: bool, ptp: Any = None) -> dict[str, Any]:
     """A host record from collect/vsphere.py's _host_record over a real vim.host.DateTimeInfo
-    (systemClockProtocol ptp, no NTP server) with ntpd stopped and ptpd as given."""
+    (systemClockProtocol ptp, no NTP server, ptpConfig `ptp`: a vim.host.PtpConfig or None) with
+    ntpd stopped and ptpd as given."""
     from pyVmomi import vim
 
     from hvaudit.collect.vsphere import _host_record
 
-    info = vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=[]), systemClockProtocol="ptp")
+    info = vim.host.DateTimeInfo(
+        ntpConfig=vim.host.NtpConfig(server=[]), systemClockProtocol="ptp", ptpConfig=ptp
+    )
     service = vim.host.ServiceInfo(
         service=[
             vim.host.Service(
@@ -808,10 +811,10 @@ def test_clock_synchronised_by_ptp(tmp_path: Path) -> None:
     server configured; ntpd stopped, policy off". Right: pass, naming PTP."""
     a = _vsphere(tmp_path, _ptp_host(ptpd_running=True))
     assert _verdicts(a, "HVA-419")["esx1"] == (
-        # V17-4: not a fail, and no pass either: ptpd's PTP port (config.ptpConfig) is not read
+        # V17-4: not a fail, and no pass either: ptpd's PTP port (ptpConfig) not reported
         "manual",
-        "clock protocol PTP, ptpd running, policy on; its PTP port (config.ptpConfig) is not "
-        "collected",
+        "clock protocol PTP, ptpd running, policy on; its PTP port (config.dateTimeInfo."
+        "ptpConfig) was not reported",
     )
 
 

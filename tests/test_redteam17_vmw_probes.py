@@ -232,8 +232,8 @@ def test_ptpd_running_without_a_known_port_is_asked(tmp_path: Path) -> None:
     (r,) = [x for x in a.results if x.check.id == "HVA-419"]
     assert (r.status.value, r.outcome.message, r.outcome.question) == (
         "manual",
-        "clock protocol PTP, ptpd running, policy on; its PTP port (config.ptpConfig) is not "
-        "collected",
+        "clock protocol PTP, ptpd running, policy on; its PTP port (config.dateTimeInfo."
+        "ptpConfig) was not reported",
         PTP_QUESTION,
     )
     b = _vsphere(tmp_path / "stopped", _ptp_host(ptpd_running=False))

@@ -336,10 +336,18 @@ NESTED_FAIL = (
 )
 
 
-def _hva436(tmp_path: Path, system: dict[str, str] | None) -> tuple[str, str, str | None]:
+def _hva436(
+    tmp_path: Path, system: dict[str, str] | None, cpuid: str | None = "0"
+) -> tuple[str, str, str | None]:
+    """HVA-436 on one host record; cpuid is hardware.cpuFeature's hypervisor-present bit
+    (L19-1V: a pass rests on it being clear)."""
     from test_redteam13_vmw_probes import _vsphere
 
-    host: dict[str, object] = {"product": "VMware ESXi 8.0.2 build-22380479", "build": "22380479"}
+    host: dict[str, object] = {
+        "product": "VMware ESXi 8.0.2 build-22380479",
+        "build": "22380479",
+        "cpuid_hypervisor": cpuid,
+    }
     if system is not None:
         host["system"] = system
     a = _vsphere(tmp_path, host)

@@ -1176,6 +1176,9 @@ class VmwareHost:
     or {"error": ..., "privilege": ...}."""
     system: dict[str, Any] | None = None
     """hardware.systemInfo: {"vendor": ..., "model": ...}, the machine ESXi runs on."""
+    cpuid_hypervisor: str | None = None
+    """hardware.cpuFeature's CPUID leaf 1 ECX bit 31 (hypervisor present): "1", "0", "-"
+    (unknown), or None when not reported."""
 
 
 @dataclass(slots=True)

@@ -182,6 +182,15 @@ func hardened(h *simulator.HostSystem) {
 	// nested ESXi, HVA-436 L18-5); the weak host keeps the capture
 	h.Hardware.SystemInfo.Vendor = "Dell Inc."
 	h.Hardware.SystemInfo.Model = "PowerEdge R750"
+	// and its CPU reports no hypervisor beneath: CPUID leaf 1 ECX bit 31 clear (the capture's
+	// "1001:..." is a nested ESXi's, HVA-436 L19-1V); a copy, the slice is the simulator's own
+	features := append([]types.HostCpuIdInfo(nil), h.Hardware.CpuFeature...)
+	for i := range features {
+		if features[i].Level == 1 {
+			features[i].Ecx = "0" + features[i].Ecx[1:]
+		}
+	}
+	h.Hardware.CpuFeature = features
 }
 
 // weak: no NTP server and ntpd stopped, SLP/CIM/SNMP running, no directory, no TPM, a vSwitch

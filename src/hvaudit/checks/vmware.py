@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import re
+import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -1409,7 +1410,10 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     "Reference Clock Drivers": it "can simulate a reference clock when no external
     synchronization sources are available", read with `find_string`), inside 127/8 as every
     127.127.t.u refclock address is. ESXI-80-000124 asks for "an authoritative time source":
-    where every server is the host itself, it fails (`_own_clock`)."""
+    where every server is the host itself, it fails (`_own_clock`), and so does one that is the
+    unspecified address 0.0.0.0 or :: (`_unspecified`, as V20-1 reads syslog targets: L19-2V).
+    A PTP host whose ptpConfig (HostDateTimeInfo.ptpConfig, API 7.0.3) has no active port
+    (deviceType none: "this port is inactive") fails; one with a port is asked (L19-2V)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1431,14 +1435,45 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 continue
             svc = ptp[0]["ptpd"]
             state = f"{'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
-            if svc.get("running") and svc.get("policy") == "on":
-                # V17-4: ptpd synchronises over the PTP port(s) of config.ptpConfig
-                # (HostPtpConfig.port: deviceType none, virtualNic or pciPassthruNic, API
-                # 7.0.3), which hvaudit does not collect: a ptpd with no port has no master
+            config = esx.ntp.get("ptp")
+            ports = config.get("ports") if isinstance(config, dict) else None
+            active = [
+                p
+                for p in ports or []
+                if isinstance(p, dict) and str(p.get("device_type") or "").lower() != "none"
+            ]
+            if (
+                svc.get("running")
+                and svc.get("policy") == "on"
+                and ports is not None
+                and not active
+            ):
+                # L19-2V: config.dateTimeInfo.ptpConfig (HostPtpConfig, API 7.0.3) reported
+                # with no port, or every port's deviceType none ("A device type of
+                # DeviceType#none indicates that this port is inactive"): ptpd has no network
+                # to its master and keeps no time
+                yield failed(
+                    s,
+                    f"clock protocol PTP, ptpd {state}, but no active PTP port "
+                    "(config.dateTimeInfo.ptpConfig: no port, or every port's device type "
+                    "none): no master reaches it",
+                    esx.source,
+                )
+            elif svc.get("running") and svc.get("policy") == "on":
+                # V17-4: ptpd synchronises over the PTP port(s) of ptpConfig (deviceType
+                # virtualNic or pciPassthruNic); whether the master answers there, and whether
+                # the firewall lets PTP through, is not in the API: asked, the ports named
+                where = (
+                    "its PTP port (config.dateTimeInfo.ptpConfig) was not reported"
+                    if ports is None
+                    else "PTP port(s) "
+                    + ", ".join(
+                        f"{p.get('device') or '?'} ({p.get('device_type') or '?'})" for p in active
+                    )[:120]
+                )
                 yield manual(
                     s,
-                    f"clock protocol PTP, ptpd {state}; its PTP port (config.ptpConfig) is not "
-                    "collected",
+                    f"clock protocol PTP, ptpd {state}; {where}",
                     esx.source,
                     question=f"Does host {h.name} synchronise its clock with the site's PTP "
                     "master? Evidence: the vSphere Client, host "
@@ -1457,10 +1492,18 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             continue
         svc = states[0]["ntpd"]
         servers = [str(x) for x in esx.ntp.get("servers") or []]
-        own = [x for x in servers if _own_clock(x)]
+        own = [x for x in servers if _own_clock(x) or _unspecified(x)]
         bad = []
         if not servers:
             bad.append("no NTP server configured")
+        elif len(own) == len(servers) and any(_unspecified(x) for x in own):
+            # L19-2V: the unspecified address is no time source (RFC 1122 3.2.1.3: 0.0.0.0
+            # "MUST NOT be sent, except as a source address"), as V20-1 reads it for syslog
+            bad.append(
+                f"no NTP server off the host: {', '.join(own)[:120]} (the unspecified address "
+                "0.0.0.0 or ::, loopback or ntpd's local clock 127.127.1.0: no time source but "
+                "the host's own clock)"
+            )
         elif len(own) == len(servers):
             bad.append(
                 f"no NTP server off the host: {', '.join(own)[:120]} (loopback or ntpd's local "
@@ -1470,7 +1513,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
-        remote = [x for x in servers if not _own_clock(x)]
+        remote = [x for x in servers if x not in own]
         reach, why = _outbound(esx, "ntpClient", remote) if remote else ("open", "")
         if reach == "blocked":
             bad.append(f"ntpd cannot reach its servers: {why}")
@@ -1608,10 +1651,20 @@ def _own_log_hosts(targets: list[str]) -> str:
 
 
 def _unspecified(host: str) -> bool:
+    """Whether a target is the unspecified address: 0.0.0.0 in any spelling inet_aton(3) reads
+    ("0", "0.0", "0x0": the resolvers' getaddrinfo takes them), ::, or ::ffff:0.0.0.0."""
+    a = host.strip().strip("[]").partition("%")[0]
+    if a and not any(c.isspace() for c in a):
+        try:
+            return socket.inet_aton(a) == bytes(4)
+        except OSError:
+            pass
     try:
-        return ipaddress.ip_address(host.strip("[]").partition("%")[0]).is_unspecified
+        ip = ipaddress.ip_address(a)
     except ValueError:
         return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return ip.is_unspecified or (mapped is not None and mapped.is_unspecified)
 
 
 def _log_filters(esx: VmwareHost) -> str:
@@ -3361,7 +3414,15 @@ def type1(ctx: Context) -> Iterator[Outcome]:
     read with `find_string`: KVM, QEMU, VMware, VMW, innotek GmbH, Xen, Bochs, Parallels,
     BHYVE; "Amazon EC2" left out, its bare-metal instances run ESXi on the machine) and the
     models VirtualBox and Hyper-V's "Virtual Machine" by "Microsoft Corporation". A host whose
-    systemInfo was not read is asked (L18-5), never passed on the product alone."""
+    systemInfo was not read is asked (L18-5), never passed on the product alone.
+
+    A list of names cannot know every virtual platform (Nutanix AHV, OpenStack Nova, Google
+    Compute Engine: L19-1V), so the pass also rests on the CPU: hardware.cpuFeature's CPUID leaf
+    1 ECX bit 31, the hypervisor-present bit (Linux arch/x86 cpufeatures.h X86_FEATURE_HYPERVISOR
+    "Running on a hypervisor"; systemd virt.c detect_vm_cpuid, `hypervisor = ecx & 0x80000000U`,
+    its first test). A set bit fails whatever the DMI says (govmomi's nested-ESXi capture reports
+    it set: level 1 ecx "1001:..."); a clear bit with a machine that is no known virtual platform
+    passes; a bit not reported ("-" or no cpuFeature) is asked, the machine named."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         product = h.hypervisor.lower()
@@ -3377,6 +3438,8 @@ def type1(ctx: Context) -> Iterator[Outcome]:
         problems = []
         if classic:
             problems.append(f"{h.hypervisor}: classic ESX with a Linux service console")
+        if not platform and esx.cpuid_hypervisor == "1":
+            platform = "hardware.cpuFeature: CPUID leaf 1 ECX bit 31, hypervisor present, is set"
         if platform:
             problems.append(
                 f"{h.hypervisor} runs in a virtual machine ({platform}): a nested hypervisor on "
@@ -3385,11 +3448,26 @@ def type1(ctx: Context) -> Iterator[Outcome]:
             )
         if problems:
             yield failed(s, "; ".join(problems), esx.source)
-        elif not isinstance(system, dict) or not (system.get("vendor") or system.get("model")):
+        elif (
+            not isinstance(system, dict)
+            or not (system.get("vendor") or system.get("model"))
+            or esx.cpuid_hypervisor != "0"
+        ):
+            if isinstance(system, dict) and (system.get("vendor") or system.get("model")):
+                machine = f"{system.get('vendor') or '?'} {system.get('model') or '?'}"[:80]
+                message = (
+                    f"{h.hypervisor}: VMkernel without a host OS on {machine}; whether a "
+                    "hypervisor lies beneath (hardware.cpuFeature, CPUID leaf 1 ECX bit 31) was "
+                    "not reported"
+                )
+            else:
+                message = (
+                    f"{h.hypervisor}: VMkernel without a host OS; the machine it runs on "
+                    "(hardware.systemInfo) was not reported"
+                )
             yield manual(
                 s,
-                f"{h.hypervisor}: VMkernel without a host OS; the machine it runs on "
-                "(hardware.systemInfo) was not reported",
+                message,
                 esx.source,
                 question=f"Does host {h.name}'s ESXi run directly on server hardware, not in a "
                 "virtual machine? Evidence: the vSphere Client, host "
@@ -3397,7 +3475,8 @@ def type1(ctx: Context) -> Iterator[Outcome]:
                 "platform get` on the host (Vendor Name, Product Name). Pass: a server "
                 "vendor's model; fail: a virtual platform (VMware, Inc. VMware Virtual "
                 "Platform or VMware7,1/VMware20,1, QEMU, Microsoft Corporation Virtual Machine, "
-                "VirtualBox): a nested ESXi.",
+                "VirtualBox, Nutanix AHV, OpenStack Nova, Google Compute Engine, or any other "
+                "hypervisor's virtual machine): a nested ESXi.",
             )
         else:
             machine = f"{system.get('vendor') or '?'} {system.get('model') or '?'}"
@@ -3409,9 +3488,12 @@ def type1(ctx: Context) -> Iterator[Outcome]:
 
 
 #: DMI vendor prefixes of virtual platforms (systemd src/basic/virt.c dmi_vendor_table, less
-#: "Amazon EC2", whose metal instances are physical machines).
+#: "Amazon EC2", whose metal instances are physical machines; "Google Compute Engine", GCE's
+#: product name, from VMAware's DMI table).
 VIRTUAL_VENDORS = (
     "KVM",
+    "OpenStack",
+    "KubeVirt",
     "QEMU",
     "VMware",
     "VMW",
@@ -3420,6 +3502,10 @@ VIRTUAL_VENDORS = (
     "Bochs",
     "Parallels",
     "BHYVE",
+    "Hyper-V",
+    "Apple Virtualization",
+    "VirtualBox",
+    "Google Compute Engine",
 )
 
 

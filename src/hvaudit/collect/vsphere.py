@@ -82,6 +82,7 @@ HOST_PATHS = (
     "capability",
     "hardware.pciDevice",
     "hardware.systemInfo",
+    "hardware.cpuFeature",
 )
 # Retrieved on its own: a server whose answer pyVmomi cannot read (govmomi's simulator) costs
 # this item only, recorded as not reported, not the whole host retrieval.
@@ -827,6 +828,17 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         }
         if props.get("hardware.systemInfo") is not None
         else None,
+        # HostHardwareInfo.cpuFeature, "CPU feature set that is supported by the hardware. This
+        # is the intersection of the feature sets supported by the individual CPU packages";
+        # HostCpuIdInfo: each register a bit mask "????:????:...", bit 31 first, each bit "'0'
+        # or '1', or '-' for unknown/unspecified" (vSphere Web Services API 7.0U3). CPUID leaf 1
+        # ECX bit 31 is the hypervisor-present bit (Linux cpufeatures.h X86_FEATURE_HYPERVISOR
+        # (4*32+31) "Running on a hypervisor"; systemd virt.c detect_vm_cpuid: ecx & 0x80000000):
+        # govmomi's simulator, captured from a nested ESXi (esx/host_hardware_info.go), reports
+        # level 1 ecx "1001:0111:..." (HVA-436)
+        "cpuid_hypervisor": _cpuid_hypervisor(props["hardware.cpuFeature"])
+        if props.get("hardware.cpuFeature") is not None
+        else None,
         "capability": {
             k: getattr(props["capability"], k, None)
             for k in ("uefiSecureBoot", "tpmSupported", "tpmVersion")
@@ -834,6 +846,19 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         if props.get("capability") is not None
         else None,
     }
+
+
+def _cpuid_hypervisor(features: Any) -> str | None:
+    """CPUID leaf 1 ECX bit 31 of a host's hardware.cpuFeature: "1", "0" or "-" (unknown); None
+    when no leaf-1 entry or no well-formed ECX mask (32 bits, bit 31 first) is reported."""
+    for f in features or []:
+        if getattr(f, "level", None) != 1:
+            continue
+        bits = str(getattr(f, "ecx", "") or "").replace(":", "")
+        if len(bits) == 32 and set(bits) <= {"0", "1", "-"}:
+            return bits[0]
+        return None
+    return None
 
 
 def _failover_order(switch: Any) -> list[str] | None:
@@ -884,9 +909,27 @@ def _ntp(info: Any) -> dict[str, Any] | None:
     # systemClockProtocol (HostDateTimeInfoProtocolEnum ntp | ptp; vSphere API 7.0.3): the
     # protocol the host's clock is synchronised by
     protocol = getattr(info, "systemClockProtocol", None)
+    # HostDateTimeInfo.ptpConfig (HostPtpConfig, vSphere API 7.0.3: domain, port[]); each
+    # HostPtpConfigPtpPort has index, deviceType ("A device type of DeviceType#none indicates
+    # that this port is inactive"; virtualNic, pciPassthruNic) and device (the vmknic or the
+    # PCI function): the network ptpd reaches its master over (HVA-419, L19-2V)
+    ptp = getattr(info, "ptpConfig", None)
     return {
         "servers": [str(s) for s in getattr(info.ntpConfig, "server", None) or []],
         "protocol": str(protocol) if protocol else None,
+        "ptp": {
+            "domain": getattr(ptp, "domain", None),
+            "ports": [
+                {
+                    "index": getattr(p, "index", None),
+                    "device_type": str(getattr(p, "deviceType", "") or "") or None,
+                    "device": str(getattr(p, "device", "") or "") or None,
+                }
+                for p in getattr(ptp, "port", None) or []
+            ],
+        }
+        if ptp is not None
+        else None,
     }
 
 

@@ -421,6 +421,11 @@ def _host(
             host_access=_dict(record, "host_access"),
             snmp=_dict(record, "snmp"),
             system=_dict(record, "system"),
+            cpuid_hypervisor=(
+                str(record["cpuid_hypervisor"])
+                if record.get("cpuid_hypervisor") in ("0", "1", "-")
+                else None
+            ),
         ),
     )
     networks = []
