@@ -1030,6 +1030,9 @@ class LibvirtHost:
     tls_key: Fact[dict[str, str]] = field(default_factory=_na)
     """The default TLS server key (/etc/pki/libvirt/private/serverkey.pem) and the directories
     above it: path -> "mode user group" as stat reports them; a path not there is absent."""
+    libvirtd_listen: Fact[str] = field(default_factory=lambda: Fact.of(""))
+    """Where libvirtd.service's next start passes --listen (LIBVIRTD_ARGS in /etc/default/libvirtd,
+    a drop-in's ExecStart=), "" where it does not or no libvirtd.service was read."""
     virtlogd_conf: Fact[dict[str, object]] = field(default_factory=_na)
     """virtlogd's settings for the QEMU log files it writes (/etc/libvirt/virtlogd.conf):
     max_size, with its default when the file or key is absent."""

@@ -140,7 +140,10 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     (libvirt docs/remote.rst: "most of the socket related config options ... will no longer
     have any effect"; the docs start the units with `systemctl start`, so an active unit may be
     disabled); a libvirt daemon holding a TCP port that neither its file nor the defaults name
-    is a listener whose transport only the unit shows: a question, never a pass. A relay onto
+    is a listener whose transport only the unit shows: a question, never a pass. With its socket
+    units masked a daemon opens listen_tcp / listen_tls itself at its next start (libvirtd only
+    with --listen, from its unit's ExecStart= and LIBVIRTD_ARGS; virtproxyd always): a fail
+    from the next start, as for an enabled -tcp unit (_traditional_listens, R20H-3). A relay onto
     127/8 is HVA-132's (every local user) unless route_localnet = 1 opens 127/8 to an
     interface's network (ip-sysctl.rst; CVE-2020-8558): then it is on the network here too, by
     the one rule of hvaudit.checks._loopback (unread, a question), and beside a VM with
@@ -186,6 +189,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         tcp_units = sorted(
             u for u, st in units.items() if u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES
         )
+        traditional, traditional_unread = _traditional_listens(h, files)
         problems = []
         sasl: list[str] = []  # TLS whose clients SASL authenticates, certificates unchecked
         sasl_unread: list[str] = []  # ... where who SASL admits was not read
@@ -213,8 +217,19 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                     f"{', '.join(tcp_units)} enabled: TCP {LIBVIRT_TCP} with auth_tcp = "
                     f"{auth_tcp!r}{where} {tcp} from the next start"
                 )
+            elif any(f == file and t == "tcp" for f, t, _ in traditional):
+                why = next(w for f, t, w in traditional if f == file and t == "tcp")
+                refs += [
+                    *(h.libvirt.libvirtd_listen.sources if h.libvirt else ()),
+                    conf_value(h, file, "listen_tcp")[1],
+                ]
+                port, _ = conf_value(h, file, "tcp_port")
+                problems.append(
+                    f"{why}: TCP {port or LIBVIRT_TCP} with listen_tcp = 1 and auth_tcp = "
+                    f"{auth_tcp!r}{where} {tcp} from the next start"
+                )
             priority, psrc = conf_value(h, file, "tls_priority")
-            if (tls_up or _tls_enabled(h)) and isinstance(priority, str):
+            if (tls_up or _tls_enabled(h, files)) and isinstance(priority, str):
                 refs.append(psrc)
                 weak, unread = tls_priority_weakness(priority)
                 if weak:
@@ -227,7 +242,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                         f"tls_priority = {priority!r}{where}: what {' '.join(unread)} enables "
                         "is not read"
                     )
-            if tls_up or _tls_enabled(h):
+            if tls_up or _tls_enabled(h, files):
                 key_file, ksrc = conf_value(h, file, "key_file")
                 readable, key_why = _tls_key_readable(h, key_file)
                 if readable:
@@ -236,7 +251,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 elif key_why:
                     refs.append(ksrc)
                     key_unread.append(key_why)
-            if (tls_up or _tls_enabled(h)) and noverify == 1 and auth_tls == "sasl":
+            if (tls_up or _tls_enabled(h, files)) and noverify == 1 and auth_tls == "sasl":
                 sc = sasl_clients(h, file)
                 refs += list(sc.sources)
                 if sc.anyone:
@@ -253,7 +268,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                     sasl.append(
                         f"auth_tls = sasl ({file}; tls_no_verify_certificate = 1; {sc.how})"
                     )
-            elif (tls_up or _tls_enabled(h)) and noverify == 1:
+            elif (tls_up or _tls_enabled(h, files)) and noverify == 1:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
         others = guests_reaching(guests.get(h.name, []), h)
         others6 = guests_reaching(guests6.get(h.name, []), h)
@@ -309,6 +324,17 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 *scope.sources,
                 question=LOCALNET_QUESTION,
             )
+        elif traditional_unread:
+            yield manual(
+                s,
+                f"libvirtd's socket units are masked and {traditional_unread}",
+                *refs,
+                question=f"Does libvirtd on host {h.name} start without --listen, or with "
+                "listen_tcp = 0? Evidence: `systemctl cat libvirtd.service` (ExecStart=, "
+                "Environment=, each EnvironmentFile=) and listen_tcp, auth_tcp in "
+                "libvirtd.conf. Pass: no --listen, or listen_tcp = 0, or auth_tcp = sasl over "
+                "an encrypting mechanism; fail: --listen with listen_tcp = 1 and auth_tcp = none.",
+            )
         elif moved:
             yield manual(
                 s,
@@ -332,6 +358,19 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s,
                 f"only TLS {', '.join(map(str, tls_up))} listening, "
+                + (
+                    f"clients authenticated by SASL: {'; '.join(sasl)}"
+                    if sasl
+                    else "client certificates verified"
+                )
+                + note,
+                *refs,
+            )
+        elif _tls_enabled(h, files):
+            yield passed(
+                s,
+                "no TCP listener; TLS from the next start (an enabled -tls socket unit or "
+                "listen_tls), "
                 + (
                     f"clients authenticated by SASL: {'; '.join(sasl)}"
                     if sasl
@@ -558,9 +597,54 @@ def _tls_key_readable(h: Host, key_file: object) -> tuple[str, str]:
     return "", ""
 
 
-def _tls_enabled(h: Host) -> bool:
+def _traditional_listens(h: Host, files: list[str]) -> tuple[list[tuple[str, str, str]], str]:
+    """The TCP listeners the remote daemon opens itself at its next start, outside socket
+    activation: (file, "tcp" or "tls", why), and why that cannot be told ("" when it can).
+    libvirtd(8), SYSTEM SOCKET ACTIVATION: "To revert to the traditional mode, all the socket
+    unit files must be masked"; in it "If the --listen parameter is given, it will also listen
+    on TCP/IP socket(s), according to the listen_tcp and listen_tls options". The units
+    Require their main socket (libvirtd.service.in, virtproxyd.service.in: Requires=
+    libvirtd.socket / virtproxyd.socket), so one not masked is started with the daemon and
+    handed to it, and then libvirtd refuses --listen and virtproxyd clears ipsock
+    (src/remote/remote_daemon.c daemonSetupNetworking: `if (act && ipsock)` "--listen
+    parameter not permitted with systemd activation sockets"; `if (act) ipsock = 0`). libvirtd
+    needs --listen (ipsock 0 by default), virtproxyd none ("ipsock == 1 by default with
+    virtproxyd", listen_tcp and listen_tls 0); `(ipsock && config->listen_tcp)` opens tcp_port,
+    `(ipsock && config->listen_tls)` tls_port. A libvirtd socket unit not installed at all (an
+    older libvirt) is the traditional mode too."""
+    lh = h.libvirt
+    if lh is None or not h.facts.socket_units.known:
+        return [], ""
+    units = h.facts.socket_units.get()
+    out: list[tuple[str, str, str]] = []
+    for file in files:
+        daemon = file.removesuffix(".conf")
+        state = units.get(f"{daemon}.socket")
+        if daemon == "libvirtd" and state in ("masked", None):
+            if not lh.libvirtd_listen.known:
+                return [], lh.libvirtd_listen.reason
+            where = lh.libvirtd_listen.get()
+            if not where:
+                continue
+            mode = "its socket units masked" if state else "no socket unit installed"
+            why = f"libvirtd starts with --listen ({where}), {mode}"
+        elif daemon == "virtproxyd" and state == "masked":
+            why = "virtproxyd.socket masked (virtproxyd listens itself)"
+        else:
+            continue
+        for key, transport in (("listen_tcp", "tcp"), ("listen_tls", "tls")):
+            if conf_value(h, file, key)[0] == 1:
+                out.append((file, transport, why))
+    return out, ""
+
+
+def _tls_enabled(h: Host, files: list[str]) -> bool:
+    """An enabled -tls socket unit, or a daemon that opens tls_port itself at its next start
+    (_traditional_listens)."""
     units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
-    return any(u.endswith("-tls.socket") and st in UNIT_ENABLED_STATES for u, st in units.items())
+    if any(u.endswith("-tls.socket") and st in UNIT_ENABLED_STATES for u, st in units.items()):
+        return True
+    return any(t == "tls" for _, t, _ in _traditional_listens(h, files)[0])
 
 
 @check(
@@ -605,7 +689,7 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "libvirt's TLS listener admits only listed certificate names")
             continue
-        tls = bool(_libvirt_listeners(h, remote_ports(h, files)[1])) or _tls_enabled(h)
+        tls = bool(_libvirt_listeners(h, remote_ports(h, files)[1])) or _tls_enabled(h, files)
         moved = [] if tls else moved_remote_listeners(h, files)
         if not tls and not moved:
             yield not_applicable(s, "no libvirt TLS listener", *h.facts.listeners.sources)

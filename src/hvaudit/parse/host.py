@@ -5338,6 +5338,128 @@ def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]
     return env, files
 
 
+#: libvirtd's options (src/remote/remote_daemon.c main, read with `find_string`/`read_file`:
+#: optstr "ldf:p:t:vVh", struct option opts[]): the long ones, and whether each takes a value.
+LIBVIRTD_LONG_OPTIONS = {
+    "verbose": False,
+    "daemon": False,
+    "listen": False,
+    "config": True,
+    "timeout": True,
+    "pid-file": True,
+    "version": False,
+    "help": False,
+}
+
+
+def _getopt_listen(args: list[str]) -> bool:
+    """Whether libvirtd's arguments hold --listen as getopt_long(3) reads them: `-l`, a short
+    option cluster with l before an option that takes a value (f, p, t: the rest of the word or
+    the next word is that value), `--listen` or an unambiguous abbreviation of it (`--lis`)."""
+    i = 0
+    while i < len(args):
+        w = args[i]
+        i += 1
+        if w == "--":
+            break
+        if w.startswith("--"):
+            name = w[2:].split("=", 1)[0]
+            exact = [n for n in LIBVIRTD_LONG_OPTIONS if n == name]
+            found = exact or [n for n in LIBVIRTD_LONG_OPTIONS if name and n.startswith(name)]
+            if len(found) != 1:
+                continue
+            if found[0] == "listen":
+                return True
+            if LIBVIRTD_LONG_OPTIONS[found[0]] and "=" not in w:
+                i += 1
+        elif w.startswith("-") and len(w) > 1:
+            for pos, c in enumerate(w[1:], 1):
+                if c == "l":
+                    return True
+                if c in "fpt":
+                    i += 0 if pos < len(w) - 1 else 1
+                    break
+    return False
+
+
+def _unit_exec_start(text: str, daemon: str) -> tuple[str, str]:
+    """The ExecStart= command line of `<daemon>.service` in `systemctl cat` output and the file
+    that sets it ("" when none does): a later assignment replaces an earlier one (a drop-in's
+    empty `ExecStart=` resets the list, and a Type=notify service takes one command:
+    systemd.service(5) ExecStart=)."""
+    cmd, origin = "", ""
+    unit, section, path = "", "", ""
+    for line in _unit_file_lines(text):
+        header = re.fullmatch(r"# (/\S+)", line)
+        if header:
+            path = header.group(1)
+            base = path.split(".service.d/", 1)[0] if ".service.d/" in path else path
+            unit, section = base.rsplit("/", 1)[-1].removesuffix(".service"), ""
+            continue
+        body = line.strip()
+        if unit != daemon or not body or body[0] in "#;":
+            continue
+        if body.startswith("["):
+            section = body
+            continue
+        key, eq, value = body.partition("=")
+        if section == "[Service]" and eq and key.strip() == "ExecStart":
+            cmd, origin = value.strip(), path
+    return cmd, origin
+
+
+def _libvirtd_listen(ev: HostEvidence) -> Fact[str]:
+    """Where libvirtd.service's next start passes `--listen` ("" where it does not, or no
+    libvirtd.service was read). libvirt's unit (src/remote/libvirtd.service.in) runs
+    `ExecStart=@sbindir@/libvirtd $LIBVIRTD_ARGS` with `EnvironmentFile=-@initconfdir@/libvirtd`,
+    whose shipped copy offers `#LIBVIRTD_ARGS="--listen"` ("Listen for TCP/IP connections",
+    src/remote/libvirtd.sysconf). systemd.service(5) command lines (the systemd man page history,
+    found with `search`): `$FOO` as a word of its own is replaced by the value split at
+    whitespace, `${FOO}` by the value as one word. With its socket units masked libvirtd runs in
+    the traditional mode and `--listen` opens listen_tcp and listen_tls (libvirtd(8), SYSTEM
+    SOCKET ACTIVATION); under socket activation `--listen` is a fatal error (remote_daemon.c
+    daemonSetupNetworking: "--listen parameter not permitted with systemd activation
+    sockets")."""
+    units = ev.get(_cmd("libvirt-units"))
+    if units.state in ("uncollected", "absent"):
+        return Fact.of("", units.source)
+    if units.state != "ok":
+        return Fact.unavailable(
+            f"libvirtd.service's command line was not read ({units.reason})", units.source
+        )
+    cmd, origin = _unit_exec_start(units.text, "libvirtd")
+    if not cmd:
+        return Fact.of("", units.source)
+    env, where, sources, unread = _daemon_unit_env(ev, units, "libvirtd")
+    try:
+        words = shlex.split(cmd.lstrip("-@:+!"))
+    except ValueError:
+        words = cmd.lstrip("-@:+!").split()
+    args: list[str] = []
+    from_var: list[str] = []
+    for w in words[1:]:
+        whole = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", w)
+        if whole:
+            name = whole.group(1)
+            if unread and name not in env:
+                return Fact.unavailable(unread, *sources)
+            args += env.get(name, "").split()
+            from_var.append(name)
+            continue
+        names = re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", w)
+        if unread and any(n not in env for n in names):
+            return Fact.unavailable(unread, *sources)
+        args.append(re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: env.get(m.group(1), ""), w))
+        from_var += names
+    if not _getopt_listen(args):
+        return Fact.of("", *sources)
+    for name in from_var:
+        value = env.get(name, "")
+        if _getopt_listen(value.split()):
+            return Fact.of(f"{name}={value!r} in {where.get(name, 'libvirtd.service')}", *sources)
+    return Fact.of(f"ExecStart= in {origin}", *sources)
+
+
 #: systemd src/basic/env-file.c: the characters a backslash unescapes inside double quotes
 #: (SHELL_NEED_ESCAPE, as the shell does); before any other character the backslash is kept.
 _SHELL_NEED_ESCAPE = '"\\`$'
@@ -5955,6 +6077,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_filters_env = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS")
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
     lh.tls_key = _tls_key(ev)
+    lh.libvirtd_listen = _libvirtd_listen(ev)
 
     def polkit_rules(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         files = _by_file(g.text)
