@@ -18,10 +18,16 @@ IPv4 and ARP from any source address included. In the mac chain (-800) or the ro
 of ipv4-ip (-710) and the ARP chains, it lets spoofed IPv4 and ARP past them; a bridge without
 STP forwards such frames to every port and to the host. hvaudit passed (false pass); now fail,
 naming the group address. A drop of a bare <stp> is no catch-all (it takes only frames to that
-address).
+address). R20N-2 HVA-195 asked one question per host, the first of: plain uplinks without
+vlan_filtering, Open vSwitch bridges, VM ports whose VLANs were not read, VM ports in several
+VLANs. An attestation answers a check's item per subject, so a "yes" about an uplink's switch
+port passed the host with a hook-trunked VM port or an OVS bridge never asked (false pass by
+attestation). Now every condition is named in the one item and its one question asks each
+(house form: pass only when each part passes).
 
 Held (kept as tests): an <stp> accept with an STP field (`type='0x80'`) takes BPDUs only and
 passes; a bare `<stp/>` drop is no catch-all drop of IPv6 or tagged frames (fail stays).
+R20N-2: a host with one condition keeps that question alone.
 
 Probed by script, not kept (the verdict was right): a `<vlan srcmacaddr='$MAC'>` accept in the
 root chain ahead of clean-traffic fails ("inside VLAN tags"). Measured, not kept: libvirt 9.0's
@@ -29,20 +35,23 @@ dump drops attributes a protocol element does not have (`<stp dstmacaddr=...>`, 
 srcipaddr=...>` dump without them), so an accept cannot look narrower in the evidence than the
 rule libvirt runs.
 
-Tally: 1 finding (R20N-1: false passes, in the mac, root and stp chains), 5 tests, 2 of them
-held.
+Tally: 2 findings (R20N-1: false passes, in the mac, root and stp chains; R20N-2: false pass
+by attestation), 8 tests, 3 of them held.
 
 Leads left (not settled in the time): none yet.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from conftest import IP_LINK, domain_xml, messages, outcomes
 from test_nwfilter_stock import STOCK
 from test_redteam3_vm_probes import dev, filtered_node, verdict
+from test_redteam18_net_probes import _port_vlans, manual_question
 
 
 def _nic(mac: str, filt: str, ip: str = "10.0.0.5") -> str:
@@ -183,4 +192,118 @@ def test_bare_stp_accept_in_an_stp_chain_passes_tagged_and_ipv6_frames(tmp_path:
     assert msg == (
         f"52:54:00:20:01:04: {ahead}: IPv6 spoofing is not stopped; {ahead}: IP/ARP spoofing is "
         "not stopped inside VLAN tags"
+    )
+
+
+# --- R20N-2 HVA-195: every question of a host in its one item -----------------------------------
+
+
+def _with_links(*extra: dict[str, object], filtering: int = 1) -> str:
+    """The hardened host's `ip -j -d link` with br0's vlan_filtering set and links added."""
+    links = json.loads(IP_LINK)
+    for link in links:
+        if link["ifname"] == "br0":
+            link["linkinfo"]["info_data"] = {"vlan_filtering": filtering}
+    return json.dumps([*links, *extra])
+
+
+def test_plain_uplink_and_trunked_vm_port_are_asked_together(host_scan) -> None:
+    """R20N-2 (round 18's lead: R18N-3 asks one HVA-195 question per host). br0 filters VLANs
+    and a hook script put vnet0 in VLANs 10-12 (R18N-3's trunk); br1 has no vlan_filtering and
+    a plain uplink eno4. hvaudit gave the host one manual item asking only whether eno4's switch
+    port is an access port. waivers.py: an attestation answers a manual item "for a subject",
+    per check and subject: a "yes" about eno4 passed HVA-195 with vnet0's trunk into VLANs
+    10-12 never asked (false pass by attestation). Right: one item naming both, its one
+    question asking both, passed only when both pass (the house form, as
+    base.raw_unseen_also joins two questions)."""
+    a = host_scan(
+        {
+            "ip-link": (
+                _with_links(
+                    {"ifindex": 20, "ifname": "eno4", "master": "br1"},
+                    {"ifindex": 21, "ifname": "br1", "linkinfo": {"info_kind": "bridge"}},
+                    {
+                        "ifindex": 22,
+                        "ifname": "vnet1",
+                        "master": "br1",
+                        "linkinfo": {"info_kind": "tun", "info_slave_kind": "bridge"},
+                    },
+                ),
+                0,
+            ),
+            "bridge-vlans": _port_vlans([{"vlan": 10, "vlanEnd": 12}]),
+        }
+    )
+    assert outcomes(a, "HVA-195") == {"hv1": "manual"}, messages(a, "HVA-195")
+    assert messages(a, "HVA-195")["hv1"] == (
+        "VM bridge(s) without vlan_filtering on a plain uplink: br1 (uplink eno4); VM port(s) in "
+        "several VLANs of a VLAN-filtering bridge: vnet0 on br0 (VLANs 10-12): each guest can "
+        "send tagged frames into every VLAN listed"
+    )
+    assert manual_question(a, "HVA-195", "hv1") == (
+        "Is the switch port of each listed uplink an access port (one untagged VLAN), and is "
+        "each listed VM approved to reach every VLAN its port is in (a router or firewall VM)? "
+        "Evidence: the physical switch's configuration of the port each uplink is cabled to "
+        "(`lldpctl` or `networkctl lldp` on the host names the switch and port); the port's "
+        "VLANs (`bridge -j vlan show dev PORT` on the host), the hook script or tool that added "
+        "them (/etc/libvirt/hooks) and the site's VLAN plan. Pass: every listed uplink's switch "
+        "port is an access port, and every listed port's VLANs are ones its VM is approved to "
+        "reach; fail: a listed uplink's switch port is a trunk, so VMs on its bridge can send "
+        "tagged frames into other VLANs, or a port is a member of a VLAN its VM must not reach."
+    )
+
+
+def test_plain_uplink_and_open_vswitch_are_asked_together(host_scan) -> None:
+    """R20N-2, the Open vSwitch twin: br0 without vlan_filtering on its plain uplink bond0, and
+    web02 on the Open vSwitch bridge vmbr1 (`<virtualport type='openvswitch'/>`; its ports show
+    `master ovs-system`, ovs-vsctl(8)). The item asked about bond0 only; a "yes" passed the
+    host with vmbr1's ports (ovs-vswitchd.conf.db(5): a port with neither tag nor trunks
+    "trunks all VLANs") never asked. Right: both in the one question."""
+    ovs = {"info_kind": "openvswitch"}
+    web02 = domain_xml(
+        "web02",
+        "<devices><interface type='bridge'><mac address='52:54:00:20:02:01'/>"
+        "<source bridge='vmbr1'/><virtualport type='openvswitch'/><model type='virtio'/>"
+        "</interface></devices>",
+    )
+    a = host_scan(
+        {
+            "ip-link": (
+                _with_links(
+                    {"ifindex": 30, "ifname": "ovs-system", "linkinfo": dict(ovs)},
+                    {"ifindex": 31, "ifname": "vmbr1", "master": "ovs-system", "linkinfo": ovs},
+                    filtering=0,
+                ),
+                0,
+            )
+        },
+        domains=[domain_xml("web01"), web02],
+    )
+    assert outcomes(a, "HVA-195") == {"hv1": "manual"}, messages(a, "HVA-195")
+    assert messages(a, "HVA-195")["hv1"] == (
+        "VM bridge(s) without vlan_filtering on a plain uplink: br0 (uplink bond0); VMs are on "
+        "Open vSwitch bridge(s) vmbr1, whose uplinks and VLAN tags only Open vSwitch lists"
+    )
+    question = manual_question(a, "HVA-195", "hv1")
+    assert question.startswith(
+        "Is the switch port of each listed uplink an access port (one untagged VLAN), and does "
+        "every port of Open vSwitch bridge(s) vmbr1 that carries VMs or leads to the physical "
+        "network have a VLAN tag or a list of approved trunks? Evidence: "
+    ), question
+    assert question.endswith(
+        "Pass: every listed uplink's switch port is an access port, and every such Open vSwitch "
+        "port has a tag or approved trunks; fail: a listed uplink's switch port is a trunk, so "
+        "VMs on its bridge can send tagged frames into other VLANs, or such a port has neither, "
+        "so it forwards every VLAN (ovs-vswitchd.conf.db(5))."
+    ), question
+
+
+def test_one_condition_keeps_its_own_question(host_scan) -> None:
+    """R20N-2, held: a host with one condition (vnet0 trunked, R18N-3's probe) keeps that
+    question alone."""
+    a = host_scan({"bridge-vlans": _port_vlans([{"vlan": 10, "vlanEnd": 12}, {"vlan": 20}])})
+    assert outcomes(a, "HVA-195") == {"hv1": "manual"}, messages(a, "HVA-195")
+    assert manual_question(a, "HVA-195", "hv1").startswith(
+        "Is each listed VM approved to reach every VLAN its port is in (a router or firewall VM)? "
+        "Evidence: the port's VLANs"
     )

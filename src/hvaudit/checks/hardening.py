@@ -1401,7 +1401,9 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
     "ifname" and "vlans", each {"vlan", "vlanEnd" for a range, "flags"}); not read, a
     filtering bridge with a plain uplink and VM ports is a question, never a pass; a VM port
     in several VLANs, a question whether its VM is approved to reach each. A filtering bridge
-    whose uplinks are all VLAN sub-interfaces carries one VLAN whatever its ports' VLANs are."""
+    whose uplinks are all VLAN sub-interfaces carries one VLAN whatever its ports' VLANs are.
+    A host with several of these questions gets them as one (R20N-2): an attestation answers
+    the host's item, and a "yes" to the first question alone would pass the others unasked."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, vf, info = h.facts.bridges, h.facts.bridge_vlan_filtering, h.facts.link_info
@@ -1461,61 +1463,91 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
                 f"{', '.join(trunks)}: VMs can send tagged frames into those VLANs",
                 *refs,
             )
-        elif unfiltered:
-            yield manual(
-                s,
-                f"VM bridge(s) without vlan_filtering on a plain uplink: {', '.join(unfiltered)}",
-                *refs,
-                question="Is the switch port of each listed uplink an access port (one untagged "
-                "VLAN)? Evidence: the physical switch's configuration of the port each uplink is "
-                "cabled to (`lldpctl` or `networkctl lldp` on the host names the switch and "
-                "port). Pass: yes for every one; fail: any is a trunk, so VMs on the bridge "
-                "can send tagged frames into other VLANs.",
-            )
-        elif ovs:
-            yield manual(
-                s,
-                f"VMs are on Open vSwitch bridge(s) {', '.join(ovs)}, whose uplinks and VLAN "
-                "tags only Open vSwitch lists",
-                *refs,
-                question=f"Does every port of Open vSwitch bridge(s) {', '.join(ovs)} that "
-                "carries VMs or leads to the physical network have a VLAN tag or a list of "
-                "approved trunks? Evidence: `ovs-vsctl list-ports BRIDGE` and `ovs-vsctl list "
-                "Port PORT` (tag, trunks, vlan_mode) on the host. Pass: yes for every port; "
-                "fail: a port without tag or trunks forwards every VLAN (ovs-vswitchd.conf.db(5)).",
-            )
-        elif unread:
-            names = ", ".join(unread)
-            yield manual(
-                s,
-                f"VM bridge(s) {names} filter VLANs, but the VLANs of their VM ports were not "
-                f"read ({port_vlans.reason or 'no `bridge vlan show`'})",
-                *refs,
-                *port_vlans.sources,
-                question=f"Is each VM port (vnet*, tap*) of bridge(s) {names} a member of one "
-                "VLAN only? Evidence: `bridge -j vlan show` on the host (each port's VLAN ids; "
-                "a hook script may add a VM's tap to more). Pass: every VM port is in one VLAN "
-                "(or in those its VM is approved to reach); fail: a VM port is in several "
-                "VLANs, a trunk that lets the guest send tagged frames into each of them.",
-            )
-        elif trunked:
-            yield manual(
-                s,
-                f"VM port(s) in several VLANs of a VLAN-filtering bridge: {', '.join(trunked)}: "
-                "each guest can send tagged frames into every VLAN listed",
-                *refs,
-                question="Is each listed VM approved to reach every VLAN its port is in (a "
-                "router or firewall VM)? Evidence: the port's VLANs (`bridge -j vlan show dev "
-                "PORT` on the host), the hook script or tool that added them (/etc/libvirt/hooks)"
-                " and the site's VLAN plan. Pass: yes for every listed port; fail: a port is a "
-                "member of a VLAN its VM must not reach.",
-            )
         else:
+            # every condition that is asked, in one item: an attestation answers the host's one
+            # item, so a "yes" to the first question alone would pass the others unasked (R20N-2)
+            asks: list[tuple[str, str, str, str, str]] = []  # message, asked, evidence, pass, fail
+            if unfiltered:
+                asks.append(
+                    (
+                        "VM bridge(s) without vlan_filtering on a plain uplink: "
+                        + ", ".join(unfiltered),
+                        "Is the switch port of each listed uplink an access port (one untagged "
+                        "VLAN)",
+                        "the physical switch's configuration of the port each uplink is cabled "
+                        "to (`lldpctl` or `networkctl lldp` on the host names the switch and port)",
+                        "every listed uplink's switch port is an access port",
+                        "a listed uplink's switch port is a trunk, so VMs on its bridge can send "
+                        "tagged frames into other VLANs",
+                    )
+                )
+            if ovs:
+                names = ", ".join(ovs)
+                asks.append(
+                    (
+                        f"VMs are on Open vSwitch bridge(s) {names}, whose uplinks and VLAN tags "
+                        "only Open vSwitch lists",
+                        f"Does every port of Open vSwitch bridge(s) {names} that carries VMs or "
+                        "leads to the physical network have a VLAN tag or a list of approved "
+                        "trunks",
+                        "`ovs-vsctl list-ports BRIDGE` and `ovs-vsctl list Port PORT` (tag, "
+                        "trunks, vlan_mode) on the host",
+                        "every such Open vSwitch port has a tag or approved trunks",
+                        "such a port has neither, so it forwards every VLAN "
+                        "(ovs-vswitchd.conf.db(5))",
+                    )
+                )
+            if unread:
+                names = ", ".join(unread)
+                asks.append(
+                    (
+                        f"VM bridge(s) {names} filter VLANs, but the VLANs of their VM ports were "
+                        f"not read ({port_vlans.reason or 'no `bridge vlan show`'})",
+                        f"Is each VM port (vnet*, tap*) of bridge(s) {names} a member of one "
+                        "VLAN only",
+                        "`bridge -j vlan show` on the host (each port's VLAN ids; a hook script "
+                        "may add a VM's tap to more)",
+                        "every VM port is in one VLAN (or in those its VM is approved to reach)",
+                        "a VM port is in several VLANs, a trunk that lets the guest send tagged "
+                        "frames into each of them",
+                    )
+                )
+                refs.extend(port_vlans.sources)
+            if trunked:
+                asks.append(
+                    (
+                        "VM port(s) in several VLANs of a VLAN-filtering bridge: "
+                        f"{', '.join(trunked)}: each guest can send tagged frames into every "
+                        "VLAN listed",
+                        "Is each listed VM approved to reach every VLAN its port is in (a router "
+                        "or firewall VM)",
+                        "the port's VLANs (`bridge -j vlan show dev PORT` on the host), the hook "
+                        "script or tool that added them (/etc/libvirt/hooks) and the site's VLAN "
+                        "plan",
+                        "every listed port's VLANs are ones its VM is approved to reach",
+                        "a port is a member of a VLAN its VM must not reach",
+                    )
+                )
+            if asks:
+                yield manual(s, "; ".join(a[0] for a in asks), *refs, question=_joint(asks))
+                continue
             yield passed(
                 s,
                 "every VM bridge with an uplink filters VLANs or carries one VLAN",
                 *refs,
             )
+
+
+def _joint(asks: list[tuple[str, str, str, str, str]]) -> str:
+    """One question in the house form ("A? Evidence: E. Pass: P; fail: F.") asking every one of
+    `asks` (message, asked, evidence, pass, fail): passed only when each part passes."""
+    asked = ", and ".join(
+        a[1] if n == 0 else a[1][0].lower() + a[1][1:] for n, a in enumerate(asks)
+    )
+    return (
+        f"{asked}? Evidence: {'; '.join(a[2] for a in asks)}. Pass: "
+        f"{', and '.join(a[3] for a in asks)}; fail: {', or '.join(a[4] for a in asks)}."
+    )
 
 
 def _vlan_ranges(ids: tuple[int, ...]) -> str:
