@@ -374,6 +374,57 @@ def property_string_error(data: str, fmt: dict[str, _Prop]) -> str | None:
     return None
 
 
+def pve_cpuset(text: str) -> frozenset[int] | None:
+    r"""A pve-cpuset value (qm.conf `affinity`) as pve-common's PVE::CpuSet parse_cpuset reads it
+    (github:proxmox/pve-common f665029 src/PVE/CpuSet.pm, read with `fetch`): `split(/,/, ...)`
+    (Perl drops trailing empty fields), each part `m/^\s*(\d+)(?:-(\d+))?\s*$/` (ASCII digits:
+    the file's bytes), a range whose end is below its start dies ("invalid range"). None where it
+    dies: qemu-server's pve_verify_cpuset then refuses the value ("unable to parse cpuset
+    option"). No `^` exclusion, sign, `_` or other digits, unlike libvirt's cpuset syntax."""
+    parts = text.split(",")
+    while parts and parts[-1] == "":
+        parts.pop()
+    cpus: set[int] = set()
+    for part in parts:
+        m = re.fullmatch(r"[ \t\n\r\f\v]*([0-9]+)(?:-([0-9]+))?[ \t\n\r\f\v]*", part)
+        if m is None:
+            return None
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        if last < first:
+            return None
+        if last - first > 65536:
+            return None  # a range no node has: read as unknown rather than built
+        cpus.update(range(first, last + 1))
+    return frozenset(cpus)
+
+
+def _qm_scalar_error(key: str, value: str) -> str | None:
+    r"""Why qemu-server's check_type refuses a qm.conf value of an integer, number or pve-cpuset
+    key (QemuServer.pm e6352be: `integer` `m/^(\d+)$/`, `number` `m/^(\d+)(\.\d+)?$/`, a
+    string of format pve-cpuset through pve_verify_cpuset), or None when it takes it."""
+    kind = _QM_SCALARS[key]
+    if kind == "integer" and not re.fullmatch(r"[0-9]+", value):
+        return f"type check ('integer') failed - got '{value}'"
+    if kind == "number" and not re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
+        return f"type check ('number') failed - got '{value}'"
+    if kind == "pve-cpuset" and pve_cpuset(value) is None:
+        return "unable to parse cpuset option"
+    return None
+
+
+#: qm.conf keys check_type reads as numbers, and `affinity` (format pve-cpuset): QemuServer.pm
+#: $confdesc (e6352be, read with `fetch`) types cpulimit and migrate_downtime `number`; cpuunits,
+#: balloon, shares, smp, sockets, cores, vcpus, migrate_speed and snaptime `integer`. check_type
+#: checks no minimum or maximum, and returns an integer as `int($1)` ("0010" is 10).
+_QM_INTEGERS = "cpuunits balloon shares smp sockets cores vcpus migrate_speed snaptime"
+_QM_SCALARS = {
+    "cpulimit": "number",
+    "migrate_downtime": "number",
+    **dict.fromkeys(_QM_INTEGERS.split(), "integer"),
+    "affinity": "pve-cpuset",
+}
+
+
 #: qm.conf keys of type string without a format (QemuServer.pm $confdesc, `pve-qm-cpu-arch`):
 #: check_type unquotes them (`$value =~ s/^\"(.*)\"$/$1/`) and checks no enum.
 _QM_PLAIN_STRINGS = frozenset({"arch", "bios", "hugepages", "ostype", "scsihw"})
@@ -554,6 +605,14 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
         ):
             cfg.refused.append((key, n, value, why))
             continue
+        elif key in _QM_SCALARS and not cloudinit:
+            # check_type: a number or cpuset it cannot read is dropped like a refused property
+            # string ("unable to parse value of '$key'"), so the key's default applies (P20-3)
+            if (why := _qm_scalar_error(key, value)) is not None:
+                cfg.refused.append((key, n, value, why))
+                continue
+            if _QM_SCALARS[key] == "integer":
+                value = str(int(value))  # check_type returns `int($1)`
         key = "ide2" if key == "cdrom" else key
         if key in section:
             cfg.skipped.append((n, f"{key} given again: qemu-server keeps this later value"))

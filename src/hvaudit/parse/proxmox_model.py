@@ -54,7 +54,7 @@ from hvaudit.model import (
 from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse import proxmox as pve
 from hvaudit.parse.host import parse_host_facts
-from hvaudit.parse.libvirt_xml import I440FX_MACHINES, parse_cpuset
+from hvaudit.parse.libvirt_xml import I440FX_MACHINES
 from hvaudit.parse.proxmox_firewall import IpsetEntry
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
@@ -1020,7 +1020,7 @@ def _vm(
     # qm.conf(5) affinity: "List of host cores used to execute guest processes": every thread
     # of the VM's QEMU, judged like libvirt pinning (HVA-090: cores no other VM may use)
     # `affinity: 0` pins nothing: qemu-server runs taskset only `if ($conf->{affinity})` (P13-5)
-    pinned = parse_cpuset(v.get("affinity")) if _perl_true(v.get("affinity")) else None
+    pinned = pve.pve_cpuset(v["affinity"]) if _perl_true(v.get("affinity")) else None
     affinity = (
         CpuAffinity((pinned,) * max(sockets * cores, 1), pinned, at("affinity"), (pinned,))
         if pinned
@@ -1047,9 +1047,9 @@ def _vm(
         memory_priority=_memory_priority(v, at),
         memory_locked=False,
         memory_dumps=_vmstates(cfg),
-        cpu_reservation=Setting(f"affinity {v['affinity']}", at("affinity"))
-        if _perl_true(v.get("affinity"))
-        else None,
+        # only a pin HVA-090 can weigh against its neighbours (`affinity` above): a value it
+        # cannot read is no reservation judged unchecked (P20-3)
+        cpu_reservation=Setting(f"affinity {v['affinity']}", at("affinity")) if affinity else None,
         # cpulimit is in host CPUs ("If the computer has 2 CPUs, it has total of '2' CPU time",
         # the PVE API schema's cpulimit description, found with `search`); at or above
         # the VM's active vCPUs (vcpus, else sockets x cores) it limits nothing.
