@@ -10,6 +10,7 @@ host's setting is read, and on a simulated or offline host it becomes one manual
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -1960,7 +1961,15 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     qemu-system-arm (packages.debian.org file lists), so a /usr/bin/qemu-system-aarch64 on a
     host whose only emulator package is qemu-system-x86 came from no package on its list: asked
     the same way (FAMILY_PACKAGE, R16-1; a catch-all package such as qemu-system-misc, qemu-kvm
-    or pve-qemu-kvm leaves it unjudged)."""
+    or pve-qemu-kvm leaves it unjudged). A `..` component is not the lexical parent: the kernel
+    looks each component up in the directory the walk has reached, resolving a symbolic link
+    component first (path_resolution(7), "Step 2: walk along the path": "this component is
+    looked up in the current lookup directory"; "If the component is found and is a symbolic
+    link (symlink), we first resolve this symbolic link"), and `..` is the entry that
+    directory has for its own parent, so `/usr/local/bin/../../bin/qemu-system-x86_64` is the
+    packaged binary only where /usr/local/bin is no link elsewhere: the running QEMU's
+    executable settles it, else a path whose lexical form is a distribution path is asked
+    (R20-4; one whose lexical form is not keeps the fail)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1972,6 +1981,27 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
         others = sorted(n for n in (packages.get() if packages.known else ()) if "qemu" in n)
         unproven = bool(others) and not any(EMULATOR_PACKAGES.fullmatch(n) for n in others)
         runs = _running_executable(hosts[v.host], v)
+        if emu is not None and ".." in emu.split("/"):
+            # `..` is the parent of the directory a lookup reached, through its symbolic links
+            # (R20-4): the running QEMU's executable settles the file, else a lexical
+            # distribution path is a question, not a fail
+            if runs is not None:
+                # what it executes (proc(5)): a distribution path passes as that path, any
+                # other fails below as the running QEMU's binary
+                emu = runs[1] if DISTRIBUTION_EMULATORS.fullmatch(runs[1]) else None
+            elif DISTRIBUTION_EMULATORS.fullmatch(posixpath.normpath(emu)):
+                lexical = posixpath.normpath(emu)
+                yield manual(
+                    s,
+                    f"emulator {emu}: its `..` components reach {lexical} only where no "
+                    "directory before them is a symbolic link",
+                    v.source,
+                    question=f"Does the <emulator> {emu} of VM {v.name} resolve to {lexical} "
+                    f"on host {v.host}? Evidence: `readlink -f {emu}` on {v.host}. Pass: it "
+                    f"prints {lexical}; fail: another path (a symbolic link on the way leads "
+                    "elsewhere).",
+                )
+                continue
         if emu is not None and not DISTRIBUTION_EMULATORS.fullmatch(emu):
             yield failed(s, f"custom emulator {emu} (not a distribution path)", v.source)
         elif runs is not None and not DISTRIBUTION_EMULATORS.fullmatch(runs[1]):
