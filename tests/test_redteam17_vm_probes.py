@@ -149,7 +149,9 @@ def test_backing_file_that_is_another_vms_disk_is_a_question(
         f"dynamic selinux label (generated at every start); but disk(s) {listed} {TAIL}",
     )
     assert _result(chains, "HVA-044", vm).outcome.question.startswith(
-        f"Is each disk VM {vm} shares with another VM on host hv1 ({listed}) meant for both?"
+        f"Is each disk VM {vm} shares with another VM on host hv1 ({listed}) meant to be "
+        "shared so, written by the VMs listed as writing it and read by those listed as "
+        "reading it?"
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from conftest import HARDENED_HOST, domain_xml, messages, outcomes, run_assessment
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+from test_redteam17_vm_probes import chains  # noqa: F401 (fixture)
 from test_vm_leads18 import _dial, _on_lo, _raw_on
 
 # --- VL19-1: HVA-238 (new), network disks without TLS or authentication -----------------------
@@ -250,3 +251,103 @@ def test_guestfwd_command_is_named(tmp_path: Path) -> None:
         "; every connection the guest opens to 10.0.2.100:1234 runs host command `nc 127.0.0.1 "
         "22` as QEMU's user (-netdev user,...,guestfwd=tcp:10.0.2.100:1234-cmd:nc 127.0.0.1 22)"
     )
+
+
+# --- VL19-4: HVA-050, one outcome per VM names every issue --------------------------------------
+
+
+def test_passthrough_verdict_names_the_rng_and_host_line_beside_it(host_scan) -> None:
+    """VL19-4, HVA-050 (false pass; VL18's lead "HVA-050 gives one outcome: a VM with DMA
+    passthrough or a host tty beside a host RNG source names only the first"). HVA-050 yields
+    one outcome per VM, and its branches returned the first they met: a VM whose PCI device is
+    isolated (IOMMU active, its group wholly the VM's: test_iommu_groups' "bridged") passed
+    although its `<rng><backend model='random'>/dev/sda</backend>` hands the guest a host
+    disk's bytes (VL18-7's question, skipped when the VM had DMA passthrough); and a host
+    console line (`<serial type='dev'><source path='/dev/tty2'>`, R17-2's fail) beside an
+    interface on a network whose definition the evidence lacks (R16-3's question) came out as
+    that question: the fail hidden behind a manual item. Now the passthrough verdict and the
+    host-line and RNG verdicts are one outcome of the worst status naming each part, fails
+    first, a question asking each part's question in turn (devices._with_extras). Held: a lone
+    part keeps its exact message (the pass, and the RNG question of a VM without
+    passthrough)."""
+    from test_iommu_groups import CLASSES, HOST, KEPT, PCI
+    from test_vm_leads18 import _rng
+
+    pci = PCI.format(bus="03", slot="00", fn="0")
+    rng = _rng("/dev/sda")
+    both = pci.replace("</devices>", rng.removeprefix("<devices>"))
+    tty = "<devices><serial type='dev'><source path='/dev/tty2'/><target port='0'/></serial>"
+    lost = tty + "<interface type='network'><source network='elsewhere'/></interface></devices>"
+    a = host_scan(
+        HOST | {"pci-classes": (CLASSES, 0)},
+        domains=[
+            domain_xml("bridged", pci),
+            domain_xml("both", both),
+            domain_xml("lost", lost),
+            domain_xml("rngonly", rng),
+        ],
+    )
+    passing = (
+        "IOMMU active; each IOMMU group of pci 0000:03:00.0 goes wholly to this VM or is "
+        f"unused; bridge(s) 0000:00:1c.0 (pcieport) {KEPT}"
+    )
+    rng_msg = (
+        "random-number device reading host source(s) /dev/sda for the guest: no DMA, but the "
+        "guest reads a device or file of the host (only /dev/random and /dev/urandom are the "
+        "kernel's shared pools)"
+    )
+    assert verdict(a, "HVA-050", "bridged") == ("pass", passing)
+    assert verdict(a, "HVA-050", "both") == ("manual", f"{rng_msg}; {passing}")
+    q = next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == "HVA-050" and r.outcome.subject.name == "both"
+    )
+    assert q is not None and q.startswith(
+        "Is each source VM both's random-number device reads on host hv1 (/dev/sda) the host's "
+        "hardware RNG, with the guest's reads bounded?"
+    )
+    status, message = verdict(a, "HVA-050", "lost")
+    assert status == "fail"
+    assert message.startswith(
+        "host character device(s) /dev/tty2 given to the guest: the host's own console"
+    )
+    assert "; interface(s) on network(s) elsewhere, whose definition is not in the evidence" in (
+        message
+    )
+    assert verdict(a, "HVA-050", "rngonly") == ("manual", rng_msg)
+
+
+# --- VL19-5: HVA-044, VL16-5's question for a VM that only reads the shared file ----------------
+
+
+def test_shared_disk_question_fits_a_reader(chains) -> None:  # noqa: F811 (the fixture)
+    """VL19-5, HVA-044 (wording; R19-10's lead). VL16-5's question asked whether a disk two VMs
+    share is "meant for both", its pass "a documented standby or rescue definition whose guest
+    may read and write this VM's data", also where one of them only reads the file (R17-1's
+    reader, whose qcow2 overlay has VM writer's live disk as its backing file; R19-10's message
+    already says who writes and who only reads). For a reader that pass and its fail ("that
+    VM's guest reads and writes this VM's disk") are wrong. Where some VM only reads the file,
+    the question now asks whether it is meant to be shared as listed (written by the writers,
+    read by the readers), its pass that each reader may see what the writers wrote, its fail
+    that a reader reads another VM's data. Held: two VMs that both write the file keep
+    VL16-5's question word for word (tests/test_vm_leads16.py)."""
+    from test_redteam17_vm_probes import IMAGES
+
+    q = next(
+        r.outcome.question
+        for r in chains.results
+        if r.check.id == "HVA-044" and r.outcome.subject.name == "reader"
+    )
+    assert q == (
+        f"Is each disk VM reader shares with another VM on host hv1 ({IMAGES}/writer.qcow2 (its "
+        "backing file) (written by VM(s) writer; read only by this VM)) meant to be shared so, "
+        "written by the VMs listed as writing it and read by those listed as reading it? "
+        "Evidence: `virsh domblklist` and `virsh dumpxml` of each VM named, and the purpose of "
+        "each definition (a clone still on its template's live disk, a rescue VM, a kernel or "
+        "firmware kept on another VM's disk). Pass: yes, documented: each VM that reads the "
+        "file may see what the VMs that write it wrote there; fail: no, so a guest that reads "
+        "the file reads another VM's data (and a guest that writes it hands its data to the "
+        "readers) whenever they start."
+    )
+    assert "meant for both" not in q

@@ -41,7 +41,17 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, FactState, Host, Passthrough, Pool, SecurityLabel, Source, Vm
+from hvaudit.model import (
+    Fact,
+    FactState,
+    Host,
+    Network,
+    Passthrough,
+    Pool,
+    SecurityLabel,
+    Source,
+    Vm,
+)
 from hvaudit.parse.libvirt_xml import NVME_DISK
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
@@ -1177,17 +1187,33 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             if all(mutual for _, mutual in got)
             else "a guest that reads one reads what the guests that write it wrote"
         )
+        head = (
+            f"Is each disk VM {o.subject.name} shares with another VM on host "
+            f"{o.subject.host} ({listed})"
+        )
+        # a file some VMs only read: "read and write this VM's data" is wrong for them (VL19-5)
+        question = (
+            f"{head} meant for both? Evidence: `virsh domblklist` of each VM named, and the "
+            "purpose of the second definition (a rescue or standby VM, a clone not yet given "
+            "its own copy). Pass: yes, a documented standby or rescue definition whose guest "
+            "may read and write this VM's data; fail: no, so that VM's guest reads and writes "
+            "this VM's disk whenever it runs."
+            if all(mutual for _, mutual in got)
+            else f"{head} meant to be shared so, written by the VMs listed as writing it and "
+            "read by those listed as reading it? Evidence: `virsh domblklist` and `virsh "
+            "dumpxml` of each VM named, and the purpose of each definition (a clone still on "
+            "its template's live disk, a rescue VM, a kernel or firmware kept on another VM's "
+            "disk). Pass: yes, documented: each VM that reads the file may see what the VMs "
+            "that write it wrote there; fail: no, so a guest that reads the file reads another "
+            "VM's data (and a guest that writes it hands its data to the readers) whenever "
+            "they start."
+        )
         yield manual(
             o.subject,
             f"{o.message}; but disk(s) {listed} are also other VMs' disks, without "
             f"<shareable/>: libvirt labels a disk for each VM that starts with it, so {so}",
             *o.evidence,
-            question=f"Is each disk VM {o.subject.name} shares with another VM on host "
-            f"{o.subject.host} ({listed}) meant for both? Evidence: `virsh domblklist` of "
-            "each VM named, and the purpose of the second definition (a rescue or standby VM, "
-            "a clone not yet given its own copy). Pass: yes, a documented standby or rescue "
-            "definition whose guest may read and write this VM's data; fail: no, so that VM's "
-            "guest reads and writes this VM's disk whenever it runs.",
+            question=question,
         )
 
 
@@ -2346,130 +2372,147 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
                     owners[(other.host, addr)] = other.name
     for v in ctx.deployment.vms:
         s = vm_subject(v)
-        dma = [p for p in v.passthrough if p.kind in DMA_KINDS]
-        pooled = [
-            i.source
-            for i in v.interfaces
-            if i.type == "network"
-            and (n := nets.get((v.host, i.source))) is not None
-            and n.forward_mode == "hostdev"
+        # the host lines and RNG sources a VM reads are judged beside its passthrough, each
+        # named in the one outcome (VL19-4)
+        extras = [o for o in (_host_ttys(s, v, hosts[v.host]), _host_rngs(s, v)) if o is not None]
+        yield _with_extras(s, _iommu_outcome(s, v, hosts, nets, owners), extras)
+
+
+def _with_extras(s: Subject, main: Outcome, extras: list[Outcome]) -> Outcome:
+    """HVA-050's one outcome for a VM: its passthrough verdict `main` and the verdicts on the
+    host lines and RNG sources it reads (`extras`), each named (VL19-4: the first used to hide
+    the others, an isolated passthrough's pass hid an RNG question, an unseen network's
+    question a host console's fail). An n/a `main` gives way to them; one part stands as it
+    is; several take the worst status (fail, then question, then pass), name every part, fails
+    first, and a question asks each part's question in turn."""
+    parts = [o for o in (main, *extras) if o.status is not Status.NOT_APPLICABLE or not extras]
+    if len(parts) == 1:
+        return parts[0]
+    order = (Status.FAIL, Status.MANUAL, Status.PASS)
+    parts.sort(key=lambda o: order.index(o.status) if o.status in order else len(order))
+    message = "; ".join(o.message for o in parts)
+    evidence = [e for o in parts for e in o.evidence]
+    if parts[0].status is Status.FAIL:
+        return failed(s, message, *evidence)
+    if parts[0].status is Status.MANUAL:
+        questions = [o.question for o in parts if o.question]
+        return manual(s, message, *evidence, question=" ".join(questions) or None)
+    return passed(s, message, *evidence)
+
+
+def _iommu_outcome(
+    s: Subject,
+    v: Vm,
+    hosts: dict[str, Host],
+    nets: dict[tuple[str, str], Network],
+    owners: dict[tuple[str, str], str],
+) -> Outcome:
+    """HVA-050's verdict on a VM's DMA-capable passthrough alone (the host lines and RNG
+    sources are _with_extras'); an n/a naming what the VM passes through without DMA."""
+    dma = [p for p in v.passthrough if p.kind in DMA_KINDS]
+    pooled = [
+        i.source
+        for i in v.interfaces
+        if i.type == "network"
+        and (n := nets.get((v.host, i.source))) is not None
+        and n.forward_mode == "hostdev"
+    ]
+    if not dma and not pooled and (unseen := unseen_networks(v, nets, hosts[v.host].platform)):
+        # a network whose definition the scan lacks may be a pool of SR-IOV VFs (R16-3)
+        nets_named = ", ".join(unseen)
+        return manual(
+            s,
+            f"interface(s) on network(s) {nets_named}, whose definition is not in the evidence: "
+            "a network of forward mode hostdev hands the VM an SR-IOV function (PCI "
+            "passthrough)",
+            *(i.source_ref for i in v.interfaces if i.type == "network"),
+            question=f"Is network(s) {nets_named} on host {v.host} other than a pool of SR-IOV "
+            f"functions, or are its functions isolated by an active IOMMU? Evidence: `virsh "
+            f"net-dumpxml NAME` on {v.host} (<forward mode='hostdev'> and its <pf> or "
+            "<address> list) and, for such a pool, /sys/kernel/iommu_groups on the host. "
+            "Pass: another forward mode, or hostdev with the IOMMU active and each function "
+            "alone in its IOMMU group; fail: hostdev without an active IOMMU, or a function "
+            "whose IOMMU group holds a device the host or another VM uses.",
+        )
+    if not dma and not pooled:
+        # a vDPA device does DMA into the guest, but only where vhost-vdpa maps it (VL16-6)
+        vdpa = [i.source or "(no device named)" for i in v.interfaces if i.type == "vdpa"]
+        vdpa += [
+            f"QEMU argument {n.shown}"
+            for n in raw_nics(v.raw_hypervisor_arguments)
+            if n.backend == "vhost-vdpa"
         ]
-        if not dma and not pooled and (unseen := unseen_networks(v, nets, hosts[v.host].platform)):
-            # a network whose definition the scan lacks may be a pool of SR-IOV VFs (R16-3)
-            nets_named = ", ".join(unseen)
-            yield manual(
+        mediated = (
+            f"; vDPA device(s) {', '.join(vdpa)} do DMA into the guest's memory, but only "
+            "through the mappings QEMU sets in vhost-vdpa (its IOTLB), on an IOMMU domain "
+            "of its own or by the parent's driver: not passed through"
+            if vdpa
+            else ""
+        )
+        if v.passthrough:
+            kinds = ", ".join(sorted({p.kind for p in v.passthrough}))
+            return not_applicable(
                 s,
-                f"interface(s) on network(s) {nets_named}, whose definition is not in the evidence: "
-                "a network of forward mode hostdev hands the VM an SR-IOV function (PCI "
-                "passthrough)",
-                *(i.source_ref for i in v.interfaces if i.type == "network"),
-                question=f"Is network(s) {nets_named} on host {v.host} other than a pool of SR-IOV "
-                f"functions, or are its functions isolated by an active IOMMU? Evidence: `virsh "
-                f"net-dumpxml NAME` on {v.host} (<forward mode='hostdev'> and its <pf> or "
-                "<address> list) and, for such a pool, /sys/kernel/iommu_groups on the host. "
-                "Pass: another forward mode, or hostdev with the IOMMU active and each function "
-                "alone in its IOMMU group; fail: hostdev without an active IOMMU, or a function "
-                "whose IOMMU group holds a device the host or another VM uses.",
+                f"no DMA-capable (PCI) passthrough: {kinds} devices stay host-mediated" + mediated,
             )
-            continue
-        tty = _host_ttys(s, v, hosts[v.host])
-        if tty is not None and (tty.status is Status.FAIL or not (dma or pooled)):
-            yield tty
-            continue
-        rng = _host_rngs(s, v)
-        if rng is not None and (rng.status is Status.FAIL or not (dma or pooled)):
-            yield rng
-            continue
-        if not dma and not pooled:
-            # a vDPA device does DMA into the guest, but only where vhost-vdpa maps it (VL16-6)
-            vdpa = [i.source or "(no device named)" for i in v.interfaces if i.type == "vdpa"]
-            vdpa += [
-                f"QEMU argument {n.shown}"
-                for n in raw_nics(v.raw_hypervisor_arguments)
-                if n.backend == "vhost-vdpa"
-            ]
-            mediated = (
-                f"; vDPA device(s) {', '.join(vdpa)} do DMA into the guest's memory, but only "
-                "through the mappings QEMU sets in vhost-vdpa (its IOTLB), on an IOMMU domain "
-                "of its own or by the parent's driver: not passed through"
-                if vdpa
-                else ""
-            )
-            if v.passthrough:
-                kinds = ", ".join(sorted({p.kind for p in v.passthrough}))
-                yield not_applicable(
-                    s,
-                    f"no DMA-capable (PCI) passthrough: {kinds} devices stay host-mediated"
-                    + mediated,
-                )
-            else:
-                yield not_applicable(
-                    s,
-                    "no DMA-capable (PCI) passthrough" + mediated
-                    if vdpa
-                    else "no device passthrough",
-                )
-            continue
-        names = [f"{p.kind} {p.address}" for p in dma] + [
-            f"an SR-IOV function of network {n}" for n in pooled
-        ]
-        devices = ", ".join(names)
-        refs = [p.source_ref for p in dma]
-        h = hosts[v.host]
-        iommu = h.facts.iommu_active
-        if not iommu.known:
-            yield host_settings_manual(
-                s, h, iommu, f"PCI passthrough of {devices}", _group_question(h, devices), *refs
-            )
-            continue
-        if not iommu.get():
-            yield failed(
-                s, f"passthrough of {devices} without an active IOMMU", *refs, *iommu.sources
-            )
-            continue
-        unsafe = h.facts.vfio_unsafe_interrupts
-        if unsafe.known and unsafe.get():
-            yield failed(
+        else:
+            return not_applicable(
                 s,
-                f"passthrough of {devices} with {unsafe.get()}: the device's interrupts (MSIs) "
-                "are not remapped, so it can inject interrupts into the host",
-                *refs,
-                *unsafe.sources,
+                "no DMA-capable (PCI) passthrough" + mediated if vdpa else "no device passthrough",
             )
-            continue
-        outcome = _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
-        if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
-            if h.platform == "vmware-esxi":
-                # no vfio on ESXi: its interrupt remapper is the boot option iovDisableIR
-                # (Broadcom KB 317585: "VT-d interrupt remapper disabled (ESXi boot option
-                # iovDisableIR set to TRUE)"; `esxcli system settings kernel list -o
-                # iovDisableIR`)
-                yield manual(
-                    s,
-                    f"{outcome.message}; but {unsafe.reason}",
-                    *outcome.evidence,
-                    *unsafe.sources,
-                    question=f"Does ESXi host {h.name} use the VT-d interrupt remapper? "
-                    "Evidence: `esxcli system settings kernel list -o iovDisableIR` there "
-                    "(Configured and Runtime). Pass: FALSE in both; fail: TRUE (interrupt "
-                    "remapping off: a passed-through device's interrupts are not remapped).",
-                )
-                continue
-            yield manual(
+    names = [f"{p.kind} {p.address}" for p in dma] + [
+        f"an SR-IOV function of network {n}" for n in pooled
+    ]
+    devices = ", ".join(names)
+    refs = [p.source_ref for p in dma]
+    h = hosts[v.host]
+    iommu = h.facts.iommu_active
+    if not iommu.known:
+        return host_settings_manual(
+            s, h, iommu, f"PCI passthrough of {devices}", _group_question(h, devices), *refs
+        )
+    if not iommu.get():
+        return failed(s, f"passthrough of {devices} without an active IOMMU", *refs, *iommu.sources)
+    unsafe = h.facts.vfio_unsafe_interrupts
+    if unsafe.known and unsafe.get():
+        return failed(
+            s,
+            f"passthrough of {devices} with {unsafe.get()}: the device's interrupts (MSIs) "
+            "are not remapped, so it can inject interrupts into the host",
+            *refs,
+            *unsafe.sources,
+        )
+    outcome = _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
+    if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
+        if h.platform == "vmware-esxi":
+            # no vfio on ESXi: its interrupt remapper is the boot option iovDisableIR
+            # (Broadcom KB 317585: "VT-d interrupt remapper disabled (ESXi boot option
+            # iovDisableIR set to TRUE)"; `esxcli system settings kernel list -o
+            # iovDisableIR`)
+            return manual(
                 s,
                 f"{outcome.message}; but {unsafe.reason}",
                 *outcome.evidence,
                 *unsafe.sources,
-                question=f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
-                "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
-                "allow_unsafe_interrupts` once the module is loaded, else the `options "
-                "vfio_iommu_type1` lines of /etc/modprobe.d, /run/modprobe.d, /usr/lib/modprobe.d "
-                "and /lib/modprobe.d (`modprobe -c | grep vfio_iommu_type1`) and "
-                "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y or "
-                "allow_unsafe_interrupts=1.",
+                question=f"Does ESXi host {h.name} use the VT-d interrupt remapper? "
+                "Evidence: `esxcli system settings kernel list -o iovDisableIR` there "
+                "(Configured and Runtime). Pass: FALSE in both; fail: TRUE (interrupt "
+                "remapping off: a passed-through device's interrupts are not remapped).",
             )
-            continue
-        yield tty if tty is not None and outcome.status is Status.PASS else outcome
+        return manual(
+            s,
+            f"{outcome.message}; but {unsafe.reason}",
+            *outcome.evidence,
+            *unsafe.sources,
+            question=f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
+            "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
+            "allow_unsafe_interrupts` once the module is loaded, else the `options "
+            "vfio_iommu_type1` lines of /etc/modprobe.d, /run/modprobe.d, /usr/lib/modprobe.d "
+            "and /lib/modprobe.d (`modprobe -c | grep vfio_iommu_type1`) and "
+            "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y or "
+            "allow_unsafe_interrupts=1.",
+        )
+    return outcome
 
 
 #: Host devices that are the host's own consoles whatever its command line says: the kernel
