@@ -1,5 +1,11 @@
 """Leads 19, Proxmox VE: the leads rounds 18 left (tests/test_pve_leads18.py and
-tests/test_redteam18_pve_probes.py, "Leads left").
+tests/test_redteam18_pve_probes.py, "Leads left"). Probed: HVA-309 when the node's own
+corosync.conf is not read (the API path), `rng0: source=/dev/hwrng` (with max_bytes=0),
+proxmox-firewall's reading of a cluster.fw `enable` that is no boolean, and the VM chain's `-i`
+of another NIC and `-dest` of the VM's own address. Sources read with `fetch`:
+github:proxmox/qemu-server e6352be, pve-cluster 7091d92, pve-firewall 6f1311f, proxmox-ve-rs
+840d1ed, proxmox-firewall a752659; proxmox/proxmox-rs proxmox-serde/src/perl.rs with
+`read_file`.
 
 Findings:
 
@@ -33,9 +39,41 @@ Findings:
   (with that reason): HVA-301/302/313 ask.
 
 Held (kept as tests): L19-7P: a weak /etc/pve copy without the local file fails; a copied tree
-without the local file passes (P18-5's held case: the copy is the node's files); a live node
-with no local file passes (dcdb.c: G_FILE_ERROR_NOENT leaves old_version 0 and pmxcfs writes
-/etc/pve's copy).
+without the local file passes (P18-5's held case: the copy is read as the node's files); a live
+node with no local file passes (dcdb.c: G_FILE_ERROR_NOENT leaves old_version 0 and pmxcfs
+writes /etc/pve's copy). L19-9P: /dev/urandom with max_bytes=0 and an rng0 the schema refuses
+(`source=/dev/hwrng0`) stay n/a. L19-8P: without `nftables: 1`, `enable: 01` is pve-firewall's 1
+(parse_clusterfw_option `int($2)`) and the rules are judged as under `enable: 1`; `enable: 1`
+under proxmox-firewall passes as before. Lead 5: the VM chain's `IN DROP -i net1` closes nothing
+of net0 (pve-firewall 6f1311f ruleset_generate_vm_rules `next if $rule->{iface} &&
+$rule->{iface} ne $netid`) and a DROP to the VM's own address (+ipfilter-net0) leaves the
+version open; both fail HVA-303 before and after (no change).
+
+Probed by script, not kept (the verdict was right): lead 5, `IN DROP -dest 0.0.0.0/0`, `IN
+DROP -dest ::/0` before `IN ACCEPT` passes (every address of both versions); `IN DROP -i net0`
+of both versions before `IN ACCEPT -i net1` passes (the ACCEPT is another NIC's).
+
+Tally: L19-7P: 4 cases, 1 failed on main 334ee42 (the API path), 3 held; L19-9P: 5 cases, 4
+failed on main 9e113dd, 1 held (two configurations); L19-8P: 3 cases, 2 failed on main e20502d,
+1 held (three configurations); lead 5: 2 held.
+
+Leads left (not settled in the time): lead 1, the SPICE model (qemu-server starts `-spice
+tls-port=N,addr=<localhost>` with a ticket spiceproxy sets; hvaudit models qxl as a UNIX socket
+that does not exist and virtio displays as none; P18's reading holds the verdicts, the wording
+and model are unchanged); lead 2, udev link names in usbN (`host=` takes IDs and bus-ports, not
+paths), hostpciN (PCI IDs) and scsiN/virtioN host block paths (`/dev/disk/by-id/...`): not
+probed beyond L18-9P's serial ports; lead 3, a node whose evidence shows no TPM (tpm_version
+"" also when the tpm-devices probe failed or was not collected: parse/host.py reads that as
+none) - HVA-056 still asks of an unresolved link there (right: a vtpm_proxy or a TPM at tpm1 is
+not tpm0), not pinned; lead 4, `ip addr` not read: a DROP to every address the interfaces file
+names closes nothing (a wrong fail at worst, as L18-8P left it); lead 6, the node's
+/etc/protocols and /etc/services are not collected (P18-4 refuses against netbase 6.4's list:
+a site-added protocol is a wrong fail at worst); the copied-tree HVA-309 pass without
+/etc/corosync/corosync.conf (P18-5's held reading; the same missing evidence as the API path);
+proxmox-firewall's other deserialize_bool options (cluster.fw `ebtables`: pve-firewall ignores
+a line that is not 0/1, so hvaudit never sees `ebtables: 2`, which proxmox-firewall refuses;
+host.fw and VM .fw booleans); lead 10, privileges $valid_privs does not list (kept in a role;
+they match nothing the checks look for: a wrong fail at worst).
 """
 
 from __future__ import annotations
@@ -260,3 +298,38 @@ def test_l19_8p_held_pve_firewall_reads_the_stamp_and_nft_reads_yes(tmp_path: Pa
     assert [a[c][0] for c in FW_CHECKS] == ["pass", "pass", "pass"]
     c = _nft_node(tmp_path / "c", "enable: 1")
     assert [c[k][0] for k in FW_CHECKS] == ["pass", "pass", "pass"]
+
+
+# --- lead 5 (held): the VM chain's `-i` of another NIC and `-dest` of the VM's own address -------
+
+
+@pytest.mark.parametrize(
+    ("rules", "want"),
+    [
+        (
+            "IN DROP -i net1\nIN ACCEPT\n",
+            "1 of 1 interface(s) admit every inbound packet: net0: line 13 `IN ACCEPT` accepts "
+            "every inbound packet before any rule drops or rejects",
+        ),
+        (
+            "IN DROP -dest +ipfilter-net0\nIN DROP -source ::/0\nIN ACCEPT\n",
+            "1 of 1 interface(s) admit every inbound packet: net0: line 14 `IN ACCEPT` accepts "
+            "every inbound IPv4 packet that no rule before it drops or rejects",
+        ),
+    ],
+    ids=["drop-other-nic", "drop-to-own-address"],
+)
+def test_lead5_held_vm_chain_other_nic_and_own_address(
+    tmp_path: Path, rules: str, want: str
+) -> None:
+    """Held (fail before and after). pve-firewall 6f1311f ruleset_generate_vm_rules builds one
+    chain per NIC and skips a rule of another (`next if $rule->{iface} && $rule->{iface} ne
+    $netid`): `IN DROP -i net1` drops nothing for net0. A DROP to the VM's own address (its
+    ipfilter set) leaves every packet to any other address it takes (broadcast, multicast, an
+    address the guest adds): ipfilter filters what the VM sends, not what it receives
+    (generate_tap_rules_direction: `-m set ! --match-set $ipfilter_ipset src -j DROP` only `if
+    ($direction eq 'OUT')`)."""
+    from test_pve_leads16 import VM200_FW, _vm
+
+    fw = VM200_FW.replace("GROUP webserver -i net0\n", rules)
+    assert _vm(tmp_path, fw) == ("fail", want)
