@@ -27,7 +27,14 @@ attestation). Now every condition is named in the one item and its one question 
 
 Held (kept as tests): an <stp> accept with an STP field (`type='0x80'`) takes BPDUs only and
 passes; a bare `<stp/>` drop is no catch-all drop of IPv6 or tagged frames (fail stays).
-R20N-2: a host with one condition keeps that question alone.
+R20N-2: a host with one condition keeps that question alone. leads18: an interface with
+`<source portgroup=''>` takes the network's default group, in libvirt (the port's empty <group>
+is re-read as none) and in hvaudit (HVA-193 fails on the default group's trust).
+
+Read in the code, not probed: a port group's default='on' / '1' / 'true' (hvaudit's _yes takes
+them, libvirt's virNetworkPortGroupParseXML only "yes") never reaches hvaudit: the collector
+reads networks with XMLDesc (collect/libvirt.py), and libvirt writes default='yes' only for a
+group it holds as default, so a hand-written 'on' dumps with no default at all.
 
 Probed by script, not kept (the verdict was right): a `<vlan srcmacaddr='$MAC'>` accept in the
 root chain ahead of clean-traffic fails ("inside VLAN tags"). Measured, not kept: libvirt 9.0's
@@ -36,9 +43,19 @@ srcipaddr=...>` dump without them), so an accept cannot look narrower in the evi
 rule libvirt runs.
 
 Tally: 2 findings (R20N-1: false passes, in the mac, root and stp chains; R20N-2: false pass
-by attestation), 8 tests, 3 of them held.
+by attestation), 9 tests, 4 of them held.
 
-Leads left (not settled in the time): none yet.
+Leads left (not settled in the time): the nwfilter iterator pairing (`$A[@1]` beside `$B[@1]`,
+formatnwfilter "combinations"; nwfilter_params.c refuses lists of unequal length, so a mismatch
+fails the VM's start rather than widening a rule; not probed); hvaudit keeps every attribute of
+a protocol element as a match, also ones libvirt ignores for that element (`<mac
+srcipaddr=...>`): harmless for API dumps (libvirt 9.0 drops them, measured) but a definition
+read as written would look narrower than libvirt's rule; an <stp> rule in an `inout` rule's
+reverse direction with a source MAC is refused by libvirt ("STP filtering in inout direction
+with source MAC address set is not supported"), so the interface gets no filter at all (the VM
+does not start): not probed; HVA-197 with `<port isolated>` on a network of forward mode 'open'
+or 'route', and the <bandwidth> floor/peak, <dns>/<dhcp> exposure and macvtap-mode leads of the
+brief were not reached.
 """
 
 from __future__ import annotations
@@ -306,4 +323,34 @@ def test_one_condition_keeps_its_own_question(host_scan) -> None:
     assert manual_question(a, "HVA-195", "hv1").startswith(
         "Is each listed VM approved to reach every VLAN its port is in (a router or firewall VM)? "
         "Evidence: the port's VLANs"
+    )
+
+
+# --- leads18: an empty <source portgroup=''> ------------------------------------------------------
+
+
+def test_empty_portgroup_takes_the_default_group(tmp_path: Path) -> None:
+    """Held (round 18's lead). The domain keeps `portgroup=''` as the empty string, which the
+    port handed to the network driver carries as its group; the driver re-reads the port XML
+    with `def->group = virXPathString("string(./group)", ctxt)` (src/conf/virnetworkportdef.c
+    virNetworkPortDefParseXML, read with `read_file`), and virXPathString returns NULL for an
+    empty string (src/util/virxml.c: `(obj->stringval[0] == 0)` -> NULL, read with
+    `find_string`); with no group networkAllocatePort takes the default='yes' one
+    (virPortGroupFindByName). hvaudit reads '' as no name too: the default group's
+    trustGuestRxFilters='yes' applies, HVA-193 fails naming it (right, as before)."""
+    net = (
+        "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/>"
+        "<portgroup name='guests' default='yes' trustGuestRxFilters='yes'/></network>"
+    )
+    nic = (
+        "<interface type='network'><mac address='52:54:00:20:03:01'/>"
+        "<source network='lan' portgroup=''/><model type='virtio'/>"
+        "<filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.5'/></filterref>"
+        "</interface>"
+    )
+    a = filtered_node(tmp_path, [dev("pg", nic)], STOCK, [net])
+    assert verdict(a, "HVA-193", "pg") == (
+        "fail",
+        "guest-controlled receive filters on 52:54:00:20:03:01 (from portgroup guests of "
+        "network lan)",
     )
