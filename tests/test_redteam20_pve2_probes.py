@@ -31,11 +31,34 @@ reservations; `cpuunits: 0100` is read as 100.
 
 Probed by script, not kept (the verdict was right): a refused `shares` (`0_0`, `1_0`) beside a
 balloon target was a priority as written where qemu-server's default 1000 applies (the same
-pass; the message now says the default).
+pass; the message now says the default). Read, not probed further (the verdict holds):
+pveproxy's PROXY_REAL_IP_HEADER only changes the logged address (pve-http-server 5c9e4ea
+AnyEvent.pm: `$reqstate->{log}->{real_ip}`), check_host_access judges the peer address, so
+HVA-305 needs no reading of it; user.cfg ACLs of a user or group not defined yet are kept by
+parse_user_config (it warns "ignore invalid acl member/group" but files them all the same:
+pve-access-control 5ccd07d AccessControl.pm), as hvaudit keeps them; a pool's ACL reaches its
+VMs whether propagated or not (RPCEnvironment.pm compile_acl_path: `roles($cfg, $user,
+"/pool/$pool")` at the pool's own node), which HVA-307 counts as granular either way.
 
-Tally: P20-3: 13 cases; 12 failed on main 609ada2 before the fix, 1 held.
+Tally: P20-3: 13 cases, all failing on main 609ada2 before the fix; the held one (its verdicts
+were right) only by its message, `cpuunits 0100` now being read as int($1), 100.
 
-Leads left (not settled in the time): see the end of this docstring as the round goes on.
+Leads left (not settled in the time): `cpu` is still read without its schema: CPUConfig.pm
+validate_vm_cpu_conf refuses a cputype the node's QEMU model list
+(/usr/share/kvm/cpu-models-x86_64.json) lacks, VM-specific flags outside CPUFlags.pm's set
+(nested-virt, md-clear, pcid, spec-ctrl, ssbd, ibpb, virt-ssbd, amd-ssbd, amd-no-ssb, pdpe1gb,
+hv-tlbflush, hv-evmcs, aes: `+vmx` is refused) and `reported-model`, and the VM then runs the
+default kvm64 (qemu64 with `kvm: 0`); for HVA-049 that is a wrong fail of `cpu: host,
+flags=+vmx` beside nested KVM, and a false pass only under TCG (`kvm: 0` with a refused
+Intel-named cpu: qemu64 keeps the svm TCG emulates); the model list is the node's, not in
+the evidence. rng0's integers are matched with `-?[0-9]+` where pve-common's property-string
+integer takes a `+` too (`max_bytes=+5` is read as no hardware RNG: n/a where a bound holds).
+A pve-cpuset that Proxmox takes but util-linux taskset may not (`0 , 1`, `0-1,`: the VM's
+start fails if taskset refuses it) was not checked against taskset's cpulist_parse. LXC
+`cpuunits`/`cores` are assigned by pve-container even when check_type refuses them (a warning
+only), so _QM_SCALARS is not applied to containers; what pve-container then does with such a
+value was not read. `features: mknod=1`/`force_rw_sys=1` of an unprivileged container are not
+named by HVA-314.
 """
 
 from __future__ import annotations
