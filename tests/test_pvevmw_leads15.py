@@ -348,6 +348,10 @@ def _pvlan_record(secondary: int, primary: int, kind: str) -> dict[str, Any]:
         "config.defaultPortConfig": port,
         "config.distributedVirtualSwitch": switch,
         "config.uplink": False,
+        # its ports may not override the VLAN (as vCenter reports it; not reported asks, L19-3V)
+        "config.policy": dvs.VMwarePortgroupPolicy(
+            vlanOverrideAllowed=False, securityPolicyOverrideAllowed=False
+        ),
     }
     entries = [
         vim.dvs.VmwareDistributedVirtualSwitch.PvlanMapEntry(

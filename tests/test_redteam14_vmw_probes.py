@@ -380,7 +380,7 @@ def _mgmt_beside_pvlan(tmp_path: Path, pvlan: int) -> tuple[str, str]:
         "uplink": False,
         "security": {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False},
         "vlan": {"kind": "pvlan", "id": pvlan},
-        "overrides": {},
+        "overrides": {"vlanOverrideAllowed": False},
     }
     a = _vsphere(tmp_path, host, dvs={"switches": [], "portgroups": [tenants]})
     return _verdict(a, "HVA-433")
@@ -416,7 +416,7 @@ def _tenants_on(tmp_path: Path, pvlan: int) -> tuple[str, str]:
         "uplink": False,
         "security": {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False},
         "vlan": {"kind": "pvlan", "id": pvlan},
-        "overrides": {},
+        "overrides": {"vlanOverrideAllowed": False},
     }
     a = _vsphere(tmp_path, {}, dvs={"switches": [], "portgroups": [tenants]})
     return _verdict(a, "HVA-418", "Tenants")

@@ -145,7 +145,7 @@ def test_password_quality_from_a_file_with_lockout_off_fails(tmp_path: Path) -> 
         STIG_QUALITY,
         # the file first, every judged option set again after it (V15-H1)
         # (match=4 since V20-2: the file may set match=0, which voids similar=deny)
-        f"config={CONFIG} {STIG_QUALITY} enforce=everyone random=42 match=4",
+        f"config={CONFIG} {STIG_QUALITY} enforce=everyone random=47 match=4",
         # no offered passphrase at all (random=0)
         f"{STIG_QUALITY} random=0",
     ],

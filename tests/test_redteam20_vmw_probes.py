@@ -212,7 +212,7 @@ def test_v20_2_file_without_match_after_it_is_asked(tmp_path: Path) -> None:
     other judged option set again after it but match=, HVA-423 passed. Right: the file's
     question (with match= joined to it); the held case with match=4 after the file is in
     tests/test_redteam15_vmw_probes.py (file-then-all-options)."""
-    got = _quality(tmp_path, f"config={CONFIG} {STIG_QUALITY} enforce=everyone random=42")
+    got = _quality(tmp_path, f"config={CONFIG} {STIG_QUALITY} enforce=everyone random=47")
     assert got == (
         "manual",
         "locks after 3 failures for 900 s; history 5; Security.PasswordQualityControl loads "

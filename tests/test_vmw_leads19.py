@@ -35,10 +35,31 @@ Findings:
   deviceType none ("A device type of DeviceType#none indicates that this port is inactive"),
   was asked; now it fails. A host with an active port is still asked (see Held).
 
+- L19-3V (false pass): HVA-417 ("rejects promiscuous mode, MAC address changes and forged
+  transmits"), HVA-418 ("is on VLAN 30") and HVA-433/434 ("management alone on vmk0 VLAN 20")
+  passed a distributed port group whose config.policy (VMwareDVSPortgroupPolicy) was not
+  reported, or reported without its override flags: the port group's setting holds for a port
+  only where the port may not override it (vlanOverrideAllowed, "Allow the setting of vlanId,
+  trunk vlanId, or pvlanId for an individual port to override the setting in
+  defaultPortConfig of a portgroup"; securityPolicyOverrideAllowed, "Deprecated. As of vSphere
+  API 6.7.1, use macManagementOverrideAllowed"), and a flag set already fails (V16-3). Now an
+  unreported flag turns the pass into the port group's question (`_override_unreported`), and
+  HVA-433/434 count the port group among those whose ports may override their VLAN, marked
+  "(vlanOverrideAllowed not reported)". vCenter sends the flags (securityPolicyOverrideAllowed
+  and vlanOverrideAllowed are required in the WSDL; govmomi's simulator sets them, dvs.go), so
+  a live scan is unchanged; two test fixtures that had left them out now set them false.
+
+- L19-8V (false pass): HVA-423 took 42 for passwdqc's random= default and passed random=42..46.
+  passwdqc 1.2.0 raised it to 47 (openwall/passwdqc b148e0a, 2010: "This expands their default
+  size to 47 bits"; passwdqc_parse.c "47, /* random_bits */"; passwdqc.conf(5) "(default:
+  random=47)"; each word now 13 bits, WORD_BITS). Fewer than 47 bits now fail, as V15-2 fails
+  fewer than the default; the two held tests that wrote random=42 out now write 47.
+
 Held (kept as tests): L19-1V a server with the CPUID bit clear passes naming the machine (the
 collector reads leaf 1 ECX bit 31, '-' as unknown). L19-2V a remote NTP server beside 0.0.0.0
 passes (V16-2's rule); a PTP port on a vmknic or a passthrough NIC is asked, the ports named
-(whether the master answers and the firewall's PTP ruleset are not in the API).
+(whether the master answers and the firewall's PTP ruleset are not in the API). L19-3V the
+flags reported false: the three pass; the question's house form. L19-8V random=47 and 64 pass.
 
 Probed by script, not kept (the verdict was right): HVA-436 with the capture's own CPU bits on
 the weak vcsim host (fails on the DMI, message unchanged).
@@ -46,11 +67,17 @@ the weak vcsim host (fails on the DMI, message unchanged).
 Tally: L19-1V 7 cases (4 functions), 7 failed on main 57fdc4e (2 hypervisor-bit platforms, 2
 DMI platforms, 2 machines without the bit, the collector in the held case). L19-2V 9 cases (4
 functions), 8 failed on main 57fdc4e (4 unspecified servers, 3 PTP configurations without an
-active port, the held port message); the held remote-beside-0.0.0.0 passed there too.
+active port, the held port message); the held remote-beside-0.0.0.0 passed there too. L19-3V
+4 cases (2 functions), 4 failed on main 4cf75e5 (3 unreported forms, the held case for the
+helper). L19-8V 3 cases (2 functions), 2 failed on main 4cf75e5 (random=42, 46,only), the held
+one passed there.
 
-Leads left (not settled in the time): the remaining leads of this set (HVA-433/434 port
-overrides, extraConfig keys, vGPU/Dynamic DirectPath, lockdown exceptions, HVA-416, passwdqc
-random=).
+Leads left (not settled in the time): HVA-417/418 and each distributed port's own
+config.setting (DistributedVirtualSwitch.FetchDVPorts) where overrides are allowed (already a
+fail) or were allowed and then disallowed (whether vCenter resets the ports' settings then was
+not found); which passwdqc ESXi ships (random=42..46 are a wrong fail only on passwdqc 1.1 or
+older); the remaining leads of this set (extraConfig keys, vGPU/Dynamic DirectPath, lockdown
+exceptions, HVA-416).
 """
 
 from pathlib import Path
@@ -239,3 +266,129 @@ def test_l19_2v_held_ptp_with_a_port_is_asked_naming_it(tmp_path: Path) -> None:
         "0000:3b:00.1 (pciPassthruNic)",
         PTP_QUESTION,
     )
+
+
+# --- L19-3V: HVA-417/418/433 and a port group whose override flags were not reported ----------------
+
+REJECTS = "distributed port group Tenants rejects promiscuous mode, MAC address changes and forged "
+
+
+def _tenants_unreported(tmp_path: Path, overrides: object) -> dict[str, tuple[str, str]]:
+    from test_redteam16_vmw_probes import _mgmt_host, _tenants
+
+    pg = _tenants(False)
+    pg["overrides"] = overrides
+    host = _mgmt_host("esx1", 20)
+    del host["name"]
+    a = _vsphere(tmp_path, host, dvs={"switches": [], "portgroups": [pg]})
+    return {
+        r.check.id: (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id in ("HVA-417", "HVA-418", "HVA-433")
+        and r.outcome.subject.name in ("Tenants", "esx1")
+    }
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [None, {}, {"vlanOverrideAllowed": None, "securityPolicyOverrideAllowed": None}],
+    ids=["policy-not-reported", "empty", "flags-null"],
+)
+def test_l19_3v_override_flags_not_reported_are_asked(tmp_path: Path, overrides: object) -> None:
+    """L19-3V: was pass on all three: HVA-417 "rejects promiscuous mode, ...", HVA-418 "is on
+    VLAN 30", HVA-433 "management alone on vmk0 VLAN 20", for a distributed port group whose
+    config.policy (VMwareDVSPortgroupPolicy) was not reported, or reported without its flags.
+    The port group's setting holds for a port only where the port may not override it:
+    vlanOverrideAllowed "Allow the setting of vlanId, trunk vlanId, or pvlanId for an
+    individual port to override the setting in defaultPortConfig of a portgroup" (vSphere API,
+    V16-3); securityPolicyOverrideAllowed, "Deprecated. As of vSphere API 6.7.1, use
+    macManagementOverrideAllowed", for the security policy. A flag set fails (V16-3, HVA-417's
+    "each port may override"), so a flag unknown is the question. Right: manual, naming the
+    flag."""
+    got = _tenants_unreported(tmp_path, overrides)
+    assert got == {
+        "HVA-417": (
+            "manual",
+            REJECTS + "transmits; whether each port may override its security policy "
+            "(config.policy.securityPolicyOverrideAllowed / macManagementOverrideAllowed) was "
+            "not reported",
+        ),
+        "HVA-418": (
+            "manual",
+            "distributed port group Tenants is on VLAN 30; whether each port may override its "
+            "VLAN (config.policy.vlanOverrideAllowed) was not reported",
+        ),
+        "HVA-433": (
+            "manual",
+            "management alone on vmk0 VLAN 20 by the port groups' VLANs; distributed port "
+            "group(s) Tenants (vlanOverrideAllowed not reported) let each port override its "
+            "VLAN (vlanOverrideAllowed), and their ports are not read",
+        ),
+    }
+
+
+def test_l19_3v_held_flags_false_pass_and_question_form(tmp_path: Path) -> None:
+    """Held: the flags reported false (as the collector records them from vCenter, and as
+    govmomi's simulator reports them): the three pass as before. The question of an unreported
+    flag is the house form."""
+    from hvaudit.checks.base import Subject, passed
+    from hvaudit.checks.vmware import _override_unreported
+    from hvaudit.model import Source
+
+    got = _tenants_unreported(
+        tmp_path, {"vlanOverrideAllowed": False, "securityPolicyOverrideAllowed": False}
+    )
+    assert got == {
+        "HVA-417": ("pass", REJECTS + "transmits"),
+        "HVA-418": ("pass", "distributed port group Tenants is on VLAN 30"),
+        "HVA-433": ("pass", "management alone on vmk0 VLAN 20"),
+    }
+    o = _override_unreported(
+        passed(Subject("network", "Tenants"), "x", Source("a")),
+        "Tenants",
+        "vlanOverrideAllowed",
+        "VLAN",
+        "VLAN",
+    )
+    assert o.question == (
+        "May the ports of distributed port group Tenants override its VLAN? Evidence: the "
+        "vSphere Client, the port group > Configure > Settings > Properties or Edit Settings > "
+        "Advanced (Override port policies: VLAN), or its config.policy.vlanOverrideAllowed. "
+        "Pass: not allowed, the port group's setting holds for every port; fail: allowed."
+    )
+
+
+# --- L19-8V: HVA-423 and passwdqc's random= default --------------------------------------------------
+
+
+@pytest.mark.parametrize("random", ["42", "46,only"])
+def test_l19_8v_random_below_47_fails(tmp_path: Path, random: str) -> None:
+    """L19-8V: was pass "locks after 3 failures for 900 s; history 5": HVA-423 took 42 for
+    passwdqc's random= default (V15-2, from passwdqc 1.1's passwdqc.conf(5)). passwdqc 1.2.0
+    raised it to 47 (openwall/passwdqc commit b148e0a, 2010: "Encode one additional bit per
+    word ... This expands their default size to 47 bits"; passwdqc_parse.c defaults
+    "47, /* random_bits */"; passwdqc.conf(5) "(default: random=47)"; read with `fetch`). The
+    STIG's value keeps the default, and a passphrase containing the offered one "will be
+    allowed regardless of other possible restrictions". Right: fewer than 47 bits fail, as
+    V15-2 fails fewer than the default."""
+    from test_redteam13_vmw_probes import STIG_QUALITY
+    from test_redteam15_vmw_probes import _quality
+
+    bits = random.removesuffix(",only")
+    assert _quality(tmp_path, f"{STIG_QUALITY} random={random}") == (
+        "fail",
+        f"Security.PasswordQualityControl has random={bits}: the offered {bits}-bit passphrase "
+        "is accepted whatever its length",
+    )
+
+
+def test_l19_8v_held_the_default_passes(tmp_path: Path) -> None:
+    """Held: random=47 (the default written out) and more pass."""
+    from test_redteam13_vmw_probes import STIG_QUALITY
+    from test_redteam15_vmw_probes import _quality
+
+    for random in ("47", "64"):
+        assert _quality(tmp_path / random, f"{STIG_QUALITY} random={random}") == (
+            "pass",
+            "locks after 3 failures for 900 s; history 5",
+        )

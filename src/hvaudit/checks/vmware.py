@@ -1203,7 +1203,11 @@ def switch_security(ctx: Context) -> Iterator[Outcome]:
         if pg.get("uplink"):
             continue
         overrides = pg.get("overrides") or {}
-        yield _policy_outcome(
+        flags = [
+            overrides.get(k)
+            for k in ("securityPolicyOverrideAllowed", "macManagementOverrideAllowed")
+        ]
+        outcome = _policy_outcome(
             Subject("network", str(pg.get("name")), str(pg.get("switch")), str(pg.get("key"))),
             pg.get("security"),
             f"distributed port group {pg.get('name')}",
@@ -1211,9 +1215,19 @@ def switch_security(ctx: Context) -> Iterator[Outcome]:
             # securityPolicyOverrideAllowed is "Deprecated. As of vSphere API 6.7.1, use
             # macManagementOverrideAllowed" (VMwareDVSPortgroupPolicy): either lets a port
             # override the port group's policy
-            overrides.get("securityPolicyOverrideAllowed") is True
-            or overrides.get("macManagementOverrideAllowed") is True,
+            True in flags,
         )
+        if outcome.status is Status.PASS and not any(isinstance(f, bool) for f in flags):
+            # L19-3V: the port group's policy holds for its ports only where they may not
+            # override it; neither flag reported (config.policy missing) is no pass
+            outcome = _override_unreported(
+                outcome,
+                str(pg.get("name")),
+                "securityPolicyOverrideAllowed / macManagementOverrideAllowed",
+                "security policy",
+                "Security (MAC management)",
+            )
+        yield outcome
 
 
 NATIVE_VLAN = 1
@@ -1330,16 +1344,44 @@ def portgroup_vlans(ctx: Context) -> Iterator[Outcome]:
         what = f"distributed port group {pg.get('name')}"
         vlan = pg.get("vlan") or {}
         ref = Source(src.artefact, f"dvportgroup {pg.get('name')}")
-        if (pg.get("overrides") or {}).get("vlanOverrideAllowed") is True:
+        loose = (pg.get("overrides") or {}).get("vlanOverrideAllowed")
+        if loose is True:
             yield failed(s, f"{what}: each port may override its VLAN", ref)
             continue
-        yield _vlan_outcome(
+        outcome = _vlan_outcome(
             s,
             what,
             vlan.get("kind"),
             vlan.get("ranges") if vlan.get("kind") == "trunk" else vlan.get("id"),
             ref,
         )
+        if outcome.status is Status.PASS and not isinstance(loose, bool):
+            outcome = _override_unreported(
+                outcome, str(pg.get("name")), "vlanOverrideAllowed", "VLAN", "VLAN"
+            )
+        yield outcome
+
+
+def _override_unreported(
+    outcome: Outcome, name: str, flags: str, policy: str, setting: str
+) -> Outcome:
+    """A distributed port group's pass turned into its question where config.policy did not
+    report whether its ports may override the port group's `policy` (L19-3V): the port group's
+    setting holds for a port only where the port may not override it (VMwareDVSPortgroupPolicy
+    vlanOverrideAllowed, "Allow the setting of vlanId, trunk vlanId, or pvlanId for an
+    individual port to override the setting in defaultPortConfig of a portgroup";
+    securityPolicyOverrideAllowed / macManagementOverrideAllowed for the security policy)."""
+    return dataclasses.replace(
+        outcome,
+        status=Status.MANUAL,
+        message=f"{outcome.message}; whether each port may override its {policy} "
+        f"(config.policy.{flags}) was not reported",
+        question=f"May the ports of distributed port group {name} override its {policy}? "
+        "Evidence: the vSphere Client, the port group > Configure > Settings > Properties or "
+        f"Edit Settings > Advanced (Override port policies: {setting}), or its config.policy."
+        f"{flags}. Pass: not allowed, the port group's setting holds for every port; fail: "
+        "allowed.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2031,9 +2073,12 @@ LOCK_FAILURES_MAX = 3
 UNLOCK_SECONDS_MIN = 900
 PASSWORD_HISTORY_MIN = 5
 PASSWORD_LENGTH_MIN = 15
-RANDOM_BITS_DEFAULT = 42
-"""passwdqc's random= default (passwdqc_parse.c defaults, passwdqc.conf(5) "default:
-random=42"), which the STIG's Security.PasswordQualityControl value keeps."""
+RANDOM_BITS_DEFAULT = 47
+"""passwdqc's random= default, which the STIG's Security.PasswordQualityControl value keeps:
+47 since passwdqc 1.2.0 (openwall/passwdqc b148e0a, 2010: "Encode one additional bit per word
+in randomly-generated "passphrases" by altering the case of the first character. This expands
+their default size to 47 bits"; passwdqc_parse.c's defaults "47, /* random_bits */",
+passwdqc.conf(5) "(default: random=47)"), 42 in 1.1 and earlier (L19-8V)."""
 PASSWDQC_JUDGED = ("min=", "similar=", "enforce=", "random=", "match=")
 MATCH_DEFAULT = 4
 """passwdqc's match= default (passwdqc.conf(5): "default: match=4"), which the STIG's value keeps."""
@@ -2077,7 +2122,7 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
     this manual"; passwdqc_parse.c parses it in place, so what it sets overrides the options
     before it): the length, similar= and enforce= then rest on a file the API does not show, and
     the password part is asked unless each option judged here is set again after it (V15-1: it
-    passed on the options around it). random=N below the default 42 fails (V15-2): the offered
+    passed on the options around it). random=N below the default 47 fails (V15-2): the offered
     random passphrase is accepted "regardless of other possible restrictions" (passwdqc.conf(5)),
     and 24 bits are two short words."""
     keys = [
@@ -2218,9 +2263,10 @@ def _passwdqc_weak(tokens: list[str], key: str) -> list[str]:
     # passwdqc random=N[,only] (V15-2): "Any passphrase that contains the offered
     # randomly-generated string will be allowed regardless of other possible restrictions"
     # (passwdqc.conf(5); pam_passwdqc.c skips _passwdqc_check when the new password contains
-    # it). N bits are words of 3 to 6 letters, 12 bits each (passwdqc_random.c,
-    # wordset_4k.c): random=24 offers two words, 7 characters and up. The STIG's value keeps
-    # the default, 42; fewer bits admit a shorter, weaker passphrase. 0 offers none.
+    # it). N bits are words of 3 to 6 letters, 13 bits each with the first letter's case
+    # (passwdqc_random.c WORD_BITS 13, wordset_4k.c): random=24 offers two words, 7
+    # characters and up. The STIG's value keeps the default, 47 (RANDOM_BITS_DEFAULT); fewer
+    # bits admit a shorter, weaker passphrase. 0 offers none.
     random = [part[7:] for part in tokens if part.startswith("random=")]
     bits = _int(random[-1].removesuffix(",only")) if random else None
     if bits is not None and 0 < bits < RANDOM_BITS_DEFAULT:
@@ -3094,13 +3140,17 @@ def _overridable(ctx: Context) -> list[str]:
     (vSphere API, read with `search`). Their ports (VMs' and VMkernel adapters') are not read, so
     the port group's VLAN does not say which VLAN, or trunk, each port is on (V16-3)."""
     dist = _distributed(ctx)
-    return sorted(
-        str(pg.get("name"))
-        for pg in (dist[0].get("portgroups") or [] if dist else [])
-        if isinstance(pg, dict)
-        and not pg.get("uplink")
-        and (pg.get("overrides") or {}).get("vlanOverrideAllowed") is True
-    )
+    out = []
+    for pg in dist[0].get("portgroups") or [] if dist else []:
+        if not isinstance(pg, dict) or pg.get("uplink"):
+            continue
+        loose = (pg.get("overrides") or {}).get("vlanOverrideAllowed")
+        if loose is True:
+            out.append(str(pg.get("name")))
+        elif not isinstance(loose, bool):
+            # L19-3V: not reported is no "may not"
+            out.append(f"{pg.get('name')} (vlanOverrideAllowed not reported)")
+    return sorted(out)
 
 
 def _alone(
