@@ -4,10 +4,61 @@ KVM/libvirt VMs: network disks without TLS or authentication, clipboard sharing,
 wording for readers, HVA-047's legacy list and HVA-092's iotune zero. Same harness as
 test_vm_leads18: libvirt's test driver serves the domains on conftest's replayed hardened host,
 assessed by the real collectors and engine; every fact a verdict rests on was read with the
-`search` / `find_string` / `read_file` tools and is cited in the code or the test's docstring.
+`search` / `find_string` / `read_file` tools (or measured on this machine) and is cited in the
+code or the test's docstring.
 
-Findings (VL19-n): see each test's docstring; summarised at the end of this docstring when the
-round closes.
+Findings (VL19-n): VL19-1 (false pass; no check owned it) a VM whose disk QEMU reads from a
+server in cleartext (`<disk type='network'>` nbd without TLS, http/ftp/tftp, https with
+`<ssl verify='no'/>`, iSCSI without CHAP, RBD without a Ceph user: libvirt then passes
+auth_supported=none) passed every check (HVA-237 only asks per host); new check HVA-238 (Rev. 1
+HY-SR-12, marked as interpretation: a network disk is an image fetched from a server block by
+block) fails each, asks for an authenticated iSCSI/RBD, Gluster, NFS or a raw `-drive` /
+`-blockdev` network disk (their clients have no TLS), passes nbd with tls='yes' or qemu.conf
+nbd_tls = 1, verified https/ftps, ssh and a UNIX socket; qemu.conf's nbd_tls/vxhs_tls default
+0 (qemu.conf.in commented). VL19-2 (false pass) HVA-033/HVA-210: a chardev connecting to
+0.0.0.0 (formatdomain's own TCP example) or :: reaches the loopback listener on 127.0.0.1 /
+::1 (Linux ip_route_output_key_hash_rcu; measured), but only 127/8, ::1 and localhost were
+matched: now VL18-3's fails (libvirt chardevs and raw `-chardev`). VL19-3 (wording) HVA-046
+showed only the first six raw words: a `-netdev user,guestfwd=...-cmd:COMMAND` later on was
+never named; now its fail names the command run per guest connection (qemu-options.hx: "a
+program executed by cmd:command which gets spawned for each connection"). VL19-4 (false pass)
+HVA-050 returned the first branch's verdict: an isolated PCI passthrough passed beside a host
+RNG source reading /dev/sda (VL18-7's question dropped), and a host console's fail behind an
+unseen network came out as that network's question; now one outcome of the worst status names
+every part (devices._with_extras). VL19-5 (wording) HVA-044: VL16-5's question ("meant for
+both", pass "may read and write this VM's data") for a file some VMs only read now asks
+whether it is meant to be shared as listed, pass/fail worded for readers (R17-1's prefix in
+test_redteam17_vm_probes updated).
+
+Held (kept as tests): VL19-1 nbd tls='yes', https (verified), an nbd UNIX socket pass, no
+network disk is n/a, nbd without tls on a host with nbd_tls = 1 passes while tls='no' beside it
+fails; VL19-2 a 0.0.0.0 dial does not reach a listener on 127.0.0.2, and an empty host
+(`-serial tcp::6379`) is no dial (QEMU's getaddrinfo("", port) fails: glibc 2.36 "Name or
+service not known", measured; util/qemu-sockets.c inet_parse_connect_saddr); VL19-4 a lone part
+keeps its exact message (the passthrough pass, the RNG question without passthrough); VL19-5
+two writers keep VL16-5's question (test_vm_leads16); HVA-092: an <iotune> of zeros is no limit
+(formatdomain: "given with a value of 0 implies no limit") and fails.
+
+Probed by script, not kept (the verdict was right): test_e2e_libvirtd's ssh-versus-local and
+open-console tests failed once in a run beside other helpers' daemons (domain e2e-hardened
+gone, listeners moved) and passed alone under the libvirtd lock, on old main and this branch.
+
+Tally: 8 test functions, 26 cases: VL19-1 12 (6 fails, 1 question and 1 raw question pinned,
+3 passes and 1 n/a held; plus nbd_tls 2 held), VL19-2 3 pinned (libvirt serial and channel,
+raw -chardev) + 2 held, VL19-3 1, VL19-4 2 pinned + 2 held, VL19-5 1, HVA-092 1 held; each
+pinned case failed on main before its fix (HVA-238 did not exist).
+
+Leads left (not settled in the time): clipboard sharing (SPICE <clipboard copypaste>,
+qemu-vdagent <clipboard copypaste='yes'/>, VNC clipboard through qemu-vdagent): formatdomain's
+defaults not read yet; the owner would be a KVM counterpart of HVA-401 (guest-to-host data
+channel), not started. HVA-047's list against QEMU's current "virtualization use case"
+(docs/system/security.rst; the 2025 qemu-devel series marking devices secure) and e1000 /
+usb-tablet on q35: not compared. HVA-092 "absurd" high iotune values (a rate of 10^15 B/s is a
+limit in name only): no threshold chosen. HVA-238 reads no Proxmox storage (rbd/iscsi in
+storage.cfg) and no <backingStore type='network'> layer; ssh disks pass on QEMU's default
+known_hosts check without reading libvirt's <knownHosts>. UDP chardevs to 0.0.0.0 are matched
+like TCP but not probed against a UDP listener; a VM's own gdb stub or VNC on loopback reached
+by its own guest (R17-5's "gains nothing") not revisited.
 """
 
 from __future__ import annotations
@@ -351,3 +402,23 @@ def test_shared_disk_question_fits_a_reader(chains) -> None:  # noqa: F811 (the 
         "readers) whenever they start."
     )
     assert "meant for both" not in q
+
+
+# --- held: HVA-092, an <iotune> of zeros limits nothing ------------------------------------------
+
+
+def test_iotune_of_zeros_is_no_limit(host_scan) -> None:
+    """Held (lead 7): formatdomain, iotune: "any sub-element not specified or given with a
+    value of 0 implies no limit" (read with `read_file`), so `<iotune>` whose rates are all 0
+    leaves the disk unlimited: HVA-092 must not count it as a limit, and it does not (the
+    parser counts rates above 0 only)."""
+    zeros = (
+        "<devices><disk type='file' device='disk'><source file='/var/lib/libvirt/images/z.qcow2'/>"
+        "<target dev='vda' bus='virtio'/><iotune><total_bytes_sec>0</total_bytes_sec>"
+        "<total_iops_sec>0</total_iops_sec></iotune></disk></devices>"
+    )
+    a = host_scan(domains=[domain_xml("zeros", body=zeros)])
+    assert verdict(a, "HVA-092", "zeros")[0] == "fail"
+    assert verdict(a, "HVA-092", "zeros")[1].startswith(
+        "1 of 1 disk(s) without <iotune> rate limits"
+    )
