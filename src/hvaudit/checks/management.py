@@ -3294,6 +3294,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             for x in f.sources
             if x.locator.startswith("journald forwarding unknown: ")
         ]
+        kept = [
+            x.locator.removeprefix("journal unknown: ")
+            for x in f.sources
+            if x.locator.startswith("journal unknown: ")
+        ]
         filtered = [
             x.locator.removeprefix("filtered: ")
             for x in f.sources
@@ -3315,6 +3320,21 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 f"systemd/journald.conf` and /proc/cmdline (systemd.journald.forward_to_syslog=) "
                 f"on {h.name}. Pass: yes, rsyslog's imuxsock then receives libvirt's messages "
                 "and forwards them; fail: no, rsyslog forwards the kernel's messages only.",
+            )
+        elif not targets and kept:
+            # imjournal reads the journal's files, which Storage=none leaves empty (R14H-1);
+            # journald's files unread do not settle Storage= (HL19-4)
+            yield manual(
+                s,
+                "rsyslog forwards over authenticated TLS and reads the journal (imjournal), but "
+                f"whether journald keeps one is open: {'; '.join(kept)}",
+                *f.sources,
+                question=f"Does systemd-journald on host {h.name} keep its journal (Storage= "
+                "other than none)? Evidence: `systemd-analyze cat-config systemd/journald.conf` "
+                f"and /proc/cmdline (systemd.journald.forward_to_syslog=) on {h.name}. Pass: "
+                "yes, rsyslog's imjournal reads libvirt's messages from it, or ForwardToSyslog=yes "
+                "where rsyslog's imuxsock reads the system socket; fail: Storage=none and no such "
+                "forwarding.",
             )
         elif not targets and filtered:
             yield manual(

@@ -3258,15 +3258,12 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
             on = _systemd_bool(value) if eq else True
             if on is not None:
                 return on, f"kernel command line {w}"
-    files = _journald_files(ev)
-    if files is None:
-        main_path, main = _journald_main(ev)
-        if main.state == "unseen":
-            return None, main.reason
-        return None, f"{main_path} and journald.conf.d were not read"
-    found = _journald_last(files, "ForwardToSyslog", _systemd_bool)
+    found, why = _journald_key(ev, "ForwardToSyslog", _systemd_bool)
     if found is not None:
         return found
+    if why:
+        return None, why
+    files = _journald_files(ev) or []
     main_path, main_lines = files[0]
     osr = ev.get(_file("/etc/os-release"))
     ids = set()
@@ -3296,15 +3293,15 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
 
 
 def _journald_storage(ev: HostEvidence) -> tuple[str, str] | None:
-    """("none", where it is set) when systemd-journald keeps no journal, else None (a journal is
-    kept, or the files were not read). journald.conf(5) Storage=: "volatile", "persistent",
-    "auto" (the default) and "none", which "turns off all storage, all log data received will be
-    dropped"; the last assignment across journald.conf and its drop-ins wins (read with
-    `search`)."""
+    """("none", where it is set) when systemd-journald keeps no journal, ("unknown", why) when
+    its files do not settle Storage= (HL19-4: never a kept journal), None when a journal is
+    kept. journald.conf(5) Storage=: "volatile", "persistent", "auto" (the default) and "none",
+    which "turns off all storage, all log data received will be dropped"; the last assignment
+    across journald.conf and its drop-ins wins (read with `search`)."""
     values = ("volatile", "persistent", "auto", "none")
-    found = _journald_last(
-        _journald_files(ev) or [], "Storage", lambda v: v if v in values else None
-    )
+    found, why = _journald_key(ev, "Storage", lambda v: v if v in values else None)
+    if why:
+        return "unknown", why
     if found is not None and found[0] == "none":
         return found
     return None
@@ -3323,25 +3320,29 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
     (the journal, stderr of a unit, and syslog(3) through /dev/log, which journald owns on a
     systemd host: systemd-journald.service(8)) survives only if ForwardToSyslog hands it to a
     syslog daemon that runs and reads that socket (rsyslog: imuxsock). The console and kernel
-    log buffer keep no log. A bundle without
-    journald's files (an older collector) leaves the journal as kept."""
-    main_path, main = _journald_main(ev)
+    log buffer keep no log. Where journald's files do not settle Storage= (a main file not read
+    or unseen, a bundle without journald's probes: an older collector) whether the journal is
+    kept is unknown, never taken as kept (HL19-4); a drop-in's Storage= settles it whatever
+    the main file says."""
+    _, main = _journald_main(ev)
     drop = ev.get(_cmd("journald-conf-d"))
-    if main.state == "uncollected" or drop.state == "uncollected":
-        return Fact.of("", main.source)
-    if main.state in ("failed", "unseen") or drop.state == "failed":
-        unread = main.reason if main.state == "unseen" else f"{main_path} and journald.conf.d"
-        return Fact.unavailable(
-            f"{unread} were not read, so whether journald keeps libvirt's messages is unknown"
-            if main.state != "unseen"
-            else f"{unread}, so whether journald keeps libvirt's messages is unknown",
-            main.source,
-            drop.source,
-        )
     stored = _journald_storage(ev)
     if stored is None:
         return Fact.of("", main.source, drop.source)
     on, where = _journald_forwards_to_syslog(ev)
+    if stored[0] == "unknown":
+        unknown: Fact[str] = Fact.unavailable(
+            f"{stored[1]}, so whether journald keeps libvirt's messages is unknown",
+            main.source,
+            drop.source,
+        )
+        # what journald forwards to a syslog daemon reading its socket survives whatever
+        # Storage= says (R14H-1): a drop-in's or the command line's ForwardToSyslog=yes with
+        # one running settles it (HL19-4)
+        if on is not True:
+            return unknown
+        kept = _journal_forwarded(ev, stored[1], where, main, drop)
+        return kept if kept.known and not kept.get() else unknown
     if on is None:
         return Fact.unavailable(
             f"journald keeps no journal ({stored[1]}) and whether it forwards to syslog is "
@@ -3355,6 +3356,15 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
             main.source,
             drop.source,
         )
+    return _journal_forwarded(ev, stored[1], where, main, drop)
+
+
+def _journal_forwarded(
+    ev: HostEvidence, where_none: str, where: str, main: Got, drop: Got
+) -> Fact[str]:
+    """_journal_discards for a journal that keeps nothing (`where_none`) and forwarding to
+    syslog on (`where`): "" when a running syslog daemon reads journald's socket."""
+    stored = ("none", where_none)
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     daemons = _running(processes, SYSLOG_DAEMONS, lambda names: names)
     if not daemons.known:
@@ -3397,15 +3407,56 @@ def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     name, a file in /etc hiding one of the same name in /run or /usr/lib), or None when they
     were not read."""
     main_path, main = _journald_main(ev)
+    dropins = _journald_dropins(ev)
+    if main.state in ("uncollected", "failed", "unseen") or dropins is None:
+        return None
+    main_lines = _systemd_lines(main.text.splitlines() if main.state == "ok" else [])
+    return [(main_path, main_lines), *dropins]
+
+
+def _journald_dropins(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
+    """journald.conf.d's drop-ins in the order journald reads them, or None when not read."""
     drop = ev.get(_cmd("journald-conf-d"))
-    if main.state in ("uncollected", "failed", "unseen") or drop.state in ("uncollected", "failed"):
+    if drop.state in ("uncollected", "failed"):
         return None
     files = _by_file(drop.text if drop.state == "ok" else "")
     chosen = _systemd_dropins(files, JOURNALD_CONF_D)
-    main_lines = _systemd_lines(main.text.splitlines() if main.state == "ok" else [])
-    return [(main_path, main_lines)] + [
-        (chosen[n], _systemd_lines(files[chosen[n]])) for n in sorted(chosen)
-    ]
+    return [(chosen[n], _systemd_lines(files[chosen[n]])) for n in sorted(chosen)]
+
+
+def _journald_unread(ev: HostEvidence) -> str:
+    """Why journald's files are not all read ("" when they are): the main file unseen (HL19-1),
+    not collected (a bundle of a collector older than 9d9eca3, which added both probes), or
+    not read."""
+    main_path, main = _journald_main(ev)
+    drop = ev.get(_cmd("journald-conf-d"))
+    if main.state == "unseen":
+        return main.reason
+    if main.state == "uncollected" or drop.state == "uncollected":
+        return f"{main_path} and journald.conf.d were not collected"
+    if main.state == "failed" or drop.state == "failed":
+        return f"{main_path} and journald.conf.d were not read"
+    return ""
+
+
+def _journald_key(
+    ev: HostEvidence, key: str, parse: Callable[[str], T | None]
+) -> tuple[tuple[T, str] | None, str]:
+    """(the last valid assignment of `key`, "") where journald's files settle it (None where no
+    file sets it), or (None, why) where they do not. journald.conf(5) "Configuration Directories
+    and Precedence": drop-ins "have higher precedence and override the main configuration file"
+    (journal-upload.conf(5) words it the same; read with `search`), so an assignment in a
+    drop-in settles the key whatever the main file says, even where that file was not read
+    (HL19-4). The drop-in probe has read all four directories since it was added (9d9eca3, with
+    /etc's journald.conf probe), so where it was collected the drop-ins' order is known."""
+    files = _journald_files(ev)
+    if files is not None:
+        return _journald_last(files, key, parse), ""
+    dropins = _journald_dropins(ev)
+    found = _journald_last(dropins, key, parse) if dropins is not None else None
+    if found is not None:
+        return found, ""
+    return None, _journald_unread(ev)
 
 
 def _systemd_lines(lines: Iterable[str]) -> list[str]:
@@ -3617,15 +3668,22 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         # journal's files (sd_journal), then reads nothing, and only the syslog socket is left
         # (R14H-1)
         stored = _journald_storage(ev) if "imjournal" in fwd.inputs else None
+        # imjournal's feed is unknown where journald's files do not settle Storage= (HL19-4):
+        # never a kept journal
+        unsure = stored is not None and stored[0] == "unknown"
         no_journal = "no imjournal" if stored is None else f"imjournal reads nothing: {stored[1]}"
         if carried and fwd.main_read and stored is not None and "imuxsock" not in fwd.inputs:
-            journal_on, journal_where = False, "rsyslog reads no system log socket (imuxsock)"
+            journal_on, journal_where = (
+                (None, stored[1])
+                if unsure
+                else (False, "rsyslog reads no system log socket (imuxsock)")
+            )
         elif (
             carried
             and fwd.main_read
             and "imuxsock" in fwd.inputs
             and ("imjournal" not in fwd.inputs or stored is not None)
-            and _journald_main(ev)[1].state != "absent"
+            and (_journald_main(ev)[1].state != "absent" or unsure)
         ):
             # On a systemd host journald owns /dev/log and hands a syslog daemon's socket
             # (imuxsock) only what it forwards (systemd-journald.service(8):
@@ -3635,6 +3693,9 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 if _journald_main(ev)[1].state != "uncollected"
                 else (None, f"{JOURNALD_CONF} was not collected")
             )
+            if unsure and journal_on is not True:
+                # imjournal may read a kept journal, or nothing (Storage=none)
+                journal_on, journal_where = None, stored[1] if stored else ""
         names = ", ".join(d.name for d in carried if d.tls)
         level, level_where = _journald_max_level_syslog(ev)
         dests = ", ".join(d.name for d in carried)
@@ -3651,6 +3712,9 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 "get(s) none of libvirt's errors"
             )
             carried = []
+        elif journal_on is None and names and unsure:
+            journal_note = f"journal unknown: {journal_where} ({names})"
+            carried = [d for d in carried if not d.tls]
         elif journal_on is None and names:
             journal_note = f"journald forwarding unknown: {journal_where} ({names})"
             carried = [d for d in carried if not d.tls]
@@ -3692,21 +3756,21 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     if ju_unread and running is not None and FORWARDERS["journal-upload"] in running:
         return Fact.unavailable(ju_unread, *sources)
     ju_stored = _journald_storage(ev) if ju_url else None
-    jd_path, jd_main = _journald_main(ev)
     if (
         ju_url
-        and jd_main.state in ("unseen", "failed")
+        and ju_stored is not None
+        and ju_stored[0] == "unknown"
         and running is not None
         and FORWARDERS["journal-upload"] in running
     ):
-        # it uploads the journal, which an unread main file's Storage=none leaves empty (HL19-1)
-        why = jd_main.reason if jd_main.state == "unseen" else f"{jd_path} was not read"
+        # it uploads the journal, which an unread main file's Storage=none leaves empty (HL19-1),
+        # unless a drop-in sets Storage= (HL19-4)
         return Fact.unavailable(
             f"systemd-journal-upload ({ju_url[0]}) reads the journal, and whether journald keeps "
-            f"one is unknown: {why}",
+            f"one is unknown: {ju_stored[1]}",
             *sources,
         )
-    if ju_url and ju_stored is not None:
+    if ju_url and ju_stored is not None and ju_stored[0] == "none":
         # systemd-journal-upload(8) "Upload journal entries": it reads the journal's files, which
         # Storage=none leaves empty ("all log data received will be dropped", journald.conf(5))
         sources.append(
