@@ -550,6 +550,10 @@ class Vm:
     """The named firmware configuration entries the definition gives the guest (libvirt
     <sysinfo type='fwcfg'><entry name>), as (name, value); a file entry's value is
     "file PATH"."""
+    smartcard_databases: tuple[str, ...] = ()
+    """The NSS database directories of the VM's host-certificates smartcards (libvirt
+    `<smartcard mode='host-certificates'><database>`, /etc/pki/nssdb when it names none:
+    domain_conf.h VIR_DOMAIN_SMARTCARD_DEFAULT_DATABASE), as written (R20-5)."""
     device_selinux_overrides: tuple[tuple[str, str, str, Source], ...] = ()
     """Character devices (R13-1), the UEFI variable store (`<os><nvram type='file'>`, R13-4)
     and local backing files of disks (element "backing file", R14-4)

@@ -1115,6 +1115,7 @@ def _apparmor_outcome(ctx: Context, h: Host) -> Outcome:
         "boot_files",
         "shared_memory_files",
         "private_memory_files",
+        "smartcard_databases",
     ),
 )
 def vm_confined(ctx: Context) -> Iterator[Outcome]:
@@ -1168,7 +1169,10 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     <shareable/> disk is labelled with the policy's shared context, no MCS category, so any VM
     may open it: a question (_shared_disk_labels, R12-3); so is a host file that the VM's
     <sysinfo type='fwcfg'> hands the guest, which libvirt labels with the read-only content
-    label (virSecuritySELinuxSetSysinfoLabel), readable by every VM (_fw_cfg_labels, R15-3).
+    label (virSecuritySELinuxSetSysinfoLabel), readable by every VM (_fw_cfg_labels, R15-3),
+    and so is the NSS database directory of a host-certificates smartcard, /etc/pki/nssdb
+    unless it names its own (virSecuritySELinuxSetSecuritySmartcardCallback,
+    _smartcard_labels, R20-5).
     A label confines a VM to its own disks only while no other definition names them: a disk
     file two VMs open without <shareable/> is labelled for whichever starts (the DAC owner, the
     SELinux categories, the AppArmor rule are that VM's), so each guest reads and writes the
@@ -1715,10 +1719,11 @@ def _fw_cfg_labels(v: Vm, what: str) -> Outcome | None:
     An Ignition or cloud-init config handed in this way is common and may hold this VM's
     credentials, so whether that reach is acceptable is a question, not a pass."""
     files = [val[len("file ") :] for _name, val in v.fw_cfg if val.startswith("file ")]
+    cards = _smartcard_labels(v, what)
     if not files:
-        return None
+        return cards
     paths = ", ".join(files)
-    return manual(
+    fw = manual(
         vm_subject(v),
         f"{what}, but fw_cfg file(s) {paths} (<sysinfo type='fwcfg'>) get libvirt's read-only "
         "content label, with no MCS category: every VM's label dominates it, so any VM on the "
@@ -1730,6 +1735,48 @@ def _fw_cfg_labels(v: Vm, what: str) -> Outcome | None:
         "each file holds. Pass: yes, none holds anything another VM must not read; fail: one "
         "is a host file (under /etc, /root, a home directory) or holds secrets meant for this "
         "VM alone (passwords, keys, tokens in an Ignition or cloud-init config).",
+    )
+    if cards is None:
+        return fw
+    return manual(
+        fw.subject,
+        f"{fw.message}; and {cards.message[len(what) + len(', but ') :]}",
+        *fw.evidence,
+        *cards.evidence,
+        question=f"{fw.question} {cards.question}",
+    )
+
+
+def _smartcard_labels(v: Vm, what: str) -> Outcome | None:
+    """The verdict of an SELinux-confined VM with a host-certificates smartcard, None without
+    one (R20-5). QEMU's emulated card (libcacard) reads its certificates, and the private keys
+    it signs with, from an NSS database directory on the host, `<database>` or
+    /etc/pki/nssdb, the host's system-wide one, when the definition names none (domain_conf.h
+    VIR_DOMAIN_SMARTCARD_DEFAULT_DATABASE). libvirt labels that directory with the read-only
+    content label at each start: security_selinux.c
+    virSecuritySELinuxSetSecuritySmartcardCallback, `case
+    VIR_DOMAIN_SMARTCARD_TYPE_HOST_CERTIFICATES: ... return virSecuritySELinuxSetFilecon(mgr,
+    database, data->content_context, true);` (read with `find_string`), virt_content_t:s0 with
+    no MCS category, which every VM's label dominates: any confined VM on the host may read the
+    directory, and the host's own NSS database is relabelled away from the host services that
+    use it. What the database holds decides, so a question (R15-3's kind), not a pass."""
+    dbs = sorted(set(v.smartcard_databases))
+    if not dbs:
+        return None
+    paths = ", ".join(dbs)
+    return manual(
+        vm_subject(v),
+        f"{what}, but the NSS database(s) {paths} of its host-certificates smartcard get "
+        "libvirt's read-only content label, with no MCS category: every VM's label dominates "
+        "it, so any VM on the host may read them",
+        v.source,
+        question=f"May every VM on host {v.host} read the NSS database(s) {paths} that VM "
+        f"{v.name}'s host-certificates smartcard reads? Evidence: `ls -Zd DIR` and `ls -Z DIR` "
+        f"on {v.host} (the directory is virt_content_t:s0 once the VM has started) and "
+        "`certutil -K -d sql:DIR` (the private keys it holds). Pass: yes, a directory kept "
+        "for this VM's card alone, holding nothing another VM must not read; fail: it holds "
+        "keys another VM must not read, or it is the host's shared /etc/pki/nssdb (the "
+        "default where the card names no <database>), which host services use.",
     )
 
 

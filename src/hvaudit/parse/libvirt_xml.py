@@ -102,6 +102,10 @@ SOCKET_TUNNELS = ("server", "client", "mcast", "udp")
 #: Character devices whose backend may be a network socket.
 CHARDEV_TAGS = ("serial", "console", "parallel", "channel", "redirdev")
 
+#: The NSS database a host-certificates smartcard reads when its definition names none
+#: (libvirt domain_conf.h: `#define VIR_DOMAIN_SMARTCARD_DEFAULT_DATABASE "/etc/pki/nssdb"`).
+SMARTCARD_DEFAULT_DATABASE = "/etc/pki/nssdb"
+
 #: Real-time scheduler policies of libvirt's <vcpusched>/<emulatorsched>/<iothreadsched>.
 REALTIME = ("fifo", "rr")
 
@@ -955,6 +959,11 @@ def parse_domain(
             for si in root.findall("sysinfo")
             if si.get("type") == "fwcfg"
             for e in si.findall("entry")
+        ),
+        smartcard_databases=tuple(
+            (sc.findtext("database") or "").strip() or SMARTCARD_DEFAULT_DATABASE
+            for sc in (devices.findall("smartcard") if devices is not None else [])
+            if sc.get("mode") == "host-certificates"
         ),
         emulator=emulator,
     )
