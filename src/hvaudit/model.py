@@ -754,6 +754,9 @@ class HostFacts:
     iommu_active: Fact[bool] = field(default_factory=_na)
     nested_virtualization: Fact[bool] = field(default_factory=_na)
     """KVM offers nested virtualization to guests (kvm_intel/kvm_amd parameter `nested`)."""
+    nested_next_load: Fact[str] = field(default_factory=lambda: Fact.of(""))
+    """Where the KVM module's next load turns nested on while it is off now (modprobe.d
+    `options kvm_intel nested=1`, `kvm_amd.nested=1` on the kernel command line); "" if not."""
     iommu_groups: Fact[dict[str, str]] = field(default_factory=_na)
     """PCI address (0000:65:00.0) -> its IOMMU group (/sys/kernel/iommu_groups/N/devices)."""
     pci_drivers: Fact[dict[str, str]] = field(default_factory=_na)

@@ -493,6 +493,16 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
         )
     elif nested.get():
         yield failed(s, f"{what}, and the host's KVM has nested on", v.source, *nested.sources)
+    elif h.facts.nested_next_load.known and h.facts.nested_next_load.get():
+        # R20H-4: the parameter is read-only at run time; the files set the next load's
+        yield failed(
+            s,
+            f"{what}; the host's KVM has nested off now, but {h.facts.nested_next_load.get()} "
+            "turns it on at the module's next load (every boot)",
+            v.source,
+            *nested.sources,
+            *h.facts.nested_next_load.sources,
+        )
     else:
         yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
 

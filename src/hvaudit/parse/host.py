@@ -327,6 +327,9 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
                 f"{on[0].source.artefact} reads {value[:20]!r}, neither Y/N nor a number",
                 on[0].source,
             )
+        if f.nested_virtualization.known and not f.nested_virtualization.get():
+            module = on[0].source.artefact.split("/sys/module/", 1)[-1].split("/", 1)[0]
+            f.nested_next_load = _nested_next_load(ev, module)
     elif all(g.state == "absent" for g in nested):
         f.nested_virtualization = Fact.unavailable(
             "no kvm_intel or kvm_amd `nested` parameter: the KVM module is not loaded",
@@ -841,6 +844,11 @@ def _apparmor_global_mode(ev: HostEvidence) -> tuple[str, str]:
     found = ""
     for raw in _cmdline_words(cmdline.text) if cmdline.state == "ok" else ():
         word = _kernel_param(raw)  # the kernel drops the quotes (R16H-8)
+        if word == "--":
+            # AppArmor is built in: kernel/params.c parse_args stops at "--", and init/main.c
+            # start_kernel hands the rest to init (parse_args("Setting init args",
+            # after_dashes, ..., set_init_arg), read with `find_string`; R20H-5)
+            break
         if word.lower().startswith("apparmor.mode="):
             found = word.split("=", 1)[1].lower()
     return (found, f"apparmor.mode={found} on the kernel command line") if found else ("", "")
@@ -4955,6 +4963,44 @@ def _modprobe_options(ev: HostEvidence, module: str) -> Fact[tuple[tuple[str, st
             if words[1].replace("-", "_") == module:
                 out.extend((path, w) for w in words[2:])
     return Fact.of(tuple(out), got.source)
+
+
+def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
+    """Where the next load of `module` (kvm_intel or kvm_amd, loaded now with nested off) turns
+    nested on: its modprobe.d `options` (modprobe.d(5): "every time it is inserted"), then the
+    kernel command line's `module.nested=` (libkmod-config.c kmod_config_new parses /proc/cmdline
+    after the files, kmod_config_parse_kcmdline taking every `modname.param=value` word), the
+    last one winning (kernel/params.c parse_args sets each in turn); "" when it stays off. The
+    parameter is read-only at run time (arch/x86/kvm/vmx/vmx.c `module_param(nested, bool,
+    0444)`; svm.c an int), so sysfs shows the load now and these files the next one (every
+    boot). kvm_intel's is a bool (a bare name sets it: param_set_bool), kvm_amd's an int."""
+    options = _modprobe_options(ev, module)
+    if not options.known:
+        return Fact.of("", *options.sources)  # an older bundle: sysfs alone, as before
+    given = [
+        (f"options {module} {word} ({path})", value)
+        for path, word in options.get()
+        for name, _, value in [word.partition("=")]
+        if name.replace("-", "_") == "nested"
+    ]
+    cmdline = ev.get(_file("/proc/cmdline"))
+    srcs = [*options.sources]
+    if cmdline.state == "ok":
+        srcs.append(cmdline.source)
+        for raw in _cmdline_words(cmdline.text):
+            word = _kernel_param(raw)
+            name, _, value = word.partition("=")
+            if name == f"{module}.nested":
+                given.append((f"{word} on the kernel command line", value))
+    if not given:
+        return Fact.of("", *srcs)
+    where, value = given[-1]
+    value = value.strip('"')
+    if module == "kvm_amd":
+        on = bool(re.fullmatch(r"-?[0-9]+", value)) and int(value) != 0
+    else:
+        on = _kernel_bool(value or "1")
+    return Fact.of(where if on else "", *srcs)
 
 
 def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) -> Fact[str]:
