@@ -113,6 +113,7 @@ def test_firewall_off_untagged_vlan_and_open_ui(
     dc = tree / "etc/pve/datacenter.cfg"
     dc.write_text(dc.read_text().replace("migration: secure", "migration: insecure"))
     (tree / "etc/pve/corosync.conf").unlink()
+    (tree / "etc/corosync/corosync.conf").unlink()  # no cluster: neither file (L19-11P)
     _, report = scan(tree, capsys)
     g = got(report)
     assert (g[("HVA-301", "pve1")], g[("HVA-302", "pve1")], g[("HVA-303", "web-01")]) == (
@@ -186,8 +187,9 @@ def test_tfa_acl_granularity_and_corosync_variants(
             '{"users":{"alice@pve":{"webauthn":[{"id":"wa-1","created":1,"entry":{}}]},',
         )
     )
-    coro = tree / "etc/pve/corosync.conf"
-    coro.write_text(coro.read_text().replace("crypto_cipher: aes256", "crypto_cipher: none"))
+    # the node's own copy too, the file corosync reads (L19-11P)
+    for coro in (tree / "etc/pve/corosync.conf", tree / "etc/corosync/corosync.conf"):
+        coro.write_text(coro.read_text().replace("crypto_cipher: aes256", "crypto_cipher: none"))
     _, report = scan(tree, capsys)
     g = got(report)
     assert g[("HVA-306", "pve1")] == "pass"

@@ -405,11 +405,12 @@ def test_running_vms_are_counted_and_unknown_run_state_is_never_stopped(
 def test_corosync_explicit_crypto_wins_over_secauth(
     weak: Path, capsys: pytest.CaptureFixture[str], totem: str, status: str, message: str
 ) -> None:
-    edit(
-        weak / "etc/pve/corosync.conf",
-        "  crypto_cipher: aes256\n  crypto_hash: sha256\n  secauth: on",
-        "  " + totem,
-    )
+    for path in ("etc/pve/corosync.conf", "etc/corosync/corosync.conf"):  # both (L19-11P)
+        edit(
+            weak / path,
+            "  crypto_cipher: aes256\n  crypto_hash: sha256\n  secauth: on",
+            "  " + totem,
+        )
     _, report = scan(weak, capsys)
     assert (got(report)[("HVA-309", "pve1")], msg(report, "HVA-309", "pve1")) == (status, message)
 

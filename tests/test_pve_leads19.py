@@ -39,7 +39,8 @@ Findings:
   (with that reason): HVA-301/302/313 ask.
 
 Held (kept as tests): L19-7P: a weak /etc/pve copy without the local file fails; a copied tree
-without the local file passes (P18-5's held case: the copy is read as the node's files); a live
+with the local file passes (without it, it passed as P18-5's held case until L19-11P, in
+tests/test_pve_leads19b.py, made it the question); a live
 node with no local file passes (dcdb.c: G_FILE_ERROR_NOENT leaves old_version 0 and pmxcfs
 writes /etc/pve's copy). L19-9P: /dev/urandom with max_bytes=0 and an rng0 the schema refuses
 (`source=/dev/hwrng0`) stay n/a. L19-8P: without `nftables: 1`, `enable: 01` is pve-firewall's 1
@@ -95,12 +96,17 @@ WEAK = COROSYNC.replace(
 LOCAL = "etc/corosync/corosync.conf"
 
 
-def _dir_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], edits: dict[str, str]) -> dict:
-    """The hardened node copied (pve+dir://) with files written (path -> text)."""
+def _dir_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edits: dict[str, str | None]
+) -> dict:
+    """The hardened node copied (pve+dir://) with files written (path -> text; None removes)."""
     from hvaudit.cli import main
 
     tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
     for rel, text in edits.items():
+        if text is None:
+            (tree / rel).unlink()
+            continue
         (tree / rel).parent.mkdir(parents=True, exist_ok=True)
         (tree / rel).write_text(text)
     main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
@@ -122,9 +128,10 @@ def test_l19_7p_held_weak_shared_copy_still_fails_and_same_local_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Held: a weak /etc/pve copy without the local file still fails (the cluster's file, which
-    pmxcfs installs on every node whose own is not newer); a copied tree without the local file
-    passes (P18-5's held case: the copy is read as the node's files)."""
-    report = _dir_scan(tmp_path / "a", capsys, {"etc/pve/corosync.conf": WEAK})
+    pmxcfs installs on every node whose own is not newer); the copied tree with the local file
+    (the fixture's, the same bytes) passes. A copied tree without it passed here until L19-11P
+    (tests/test_pve_leads19b.py), which asks then."""
+    report = _dir_scan(tmp_path / "a", capsys, {"etc/pve/corosync.conf": WEAK, LOCAL: None})
     assert pve_result(report, "HVA-309", "pve-h1") == (
         "fail",
         "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash none)",
@@ -143,6 +150,7 @@ def test_l19_7p_live_node_without_local_file_passes(tmp_path: Path) -> None:
     from test_redteam3_host_probes import pve_scan as live_scan
 
     tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / LOCAL).unlink()  # the fixture carries the node's copy (L19-11P)
     a = live_scan(tmp_path, {}, tree)
     got = next(
         (r.status.value, r.outcome.message)

@@ -179,6 +179,12 @@ COROSYNC = (PVE_HARDENED / "etc/pve/corosync.conf").read_text()
 CRYPTO = "  crypto_cipher: aes256\n  crypto_hash: sha256\n"
 
 
+def _both(conf: str) -> dict[str, str]:
+    """The node's files with `conf` as corosync.conf: /etc/pve's and the node's own, which
+    corosync reads (a copy without it asks, L19-11P)."""
+    return {"etc/pve/corosync.conf": conf, "etc/corosync/corosync.conf": conf}
+
+
 def test_p17_2_second_totem_section_adds_to_the_first(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -189,7 +195,7 @@ def test_p17_2_second_totem_section_adds_to_the_first(
     sets the parser state again: the blocks merge."""
     conf = COROSYNC.replace(CRYPTO, "").replace("  secauth: on\n", "")
     conf += "\ntotem {\n" + CRYPTO + "}\n"
-    report = pve_scan(tmp_path, capsys, {"etc/pve/corosync.conf": conf})
+    report = pve_scan(tmp_path, capsys, _both(conf))
     assert pve_result(report, "HVA-309", "pve-h1") == (
         "pass",
         "crypto_cipher aes256, crypto_hash sha256",
@@ -203,14 +209,14 @@ def test_p17_2_held_later_totem_none_wins_and_refused_value_stays(
     and a value corosync refuses in the first block stays refused though a later block sets a
     good one (coroparse.c stops at "Invalid cipher type"): a question."""
     later = COROSYNC + "\ntotem {\n  crypto_cipher: none\n}\n"
-    report = pve_scan(tmp_path / "a", capsys, {"etc/pve/corosync.conf": later})
+    report = pve_scan(tmp_path / "a", capsys, _both(later))
     assert pve_result(report, "HVA-309", "pve-h1") == (
         "fail",
         "corosync unencrypted or unauthenticated (crypto_cipher none, crypto_hash sha256)",
     )
     bad = COROSYNC.replace("crypto_cipher: aes256", "crypto_cipher: aes512")
     bad += "\ntotem {\n  crypto_cipher: aes256\n}\n"
-    report = pve_scan(tmp_path / "b", capsys, {"etc/pve/corosync.conf": bad})
+    report = pve_scan(tmp_path / "b", capsys, _both(bad))
     status, message = pve_result(report, "HVA-309", "pve-h1")
     assert (status, message.split(",")[0]) == (
         "manual",

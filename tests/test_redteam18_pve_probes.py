@@ -68,8 +68,8 @@ src/PVE/AccessControl.pm, read with `fetch`):
 Held (kept as tests): a member added to another group (webops) is no administrator; `/00`
 is a node of its own (Perl's true), not the root; a DROP of `gre`, `47` or `mptcp` (netbase
 names and numbers) keeps the VM chain a deny-list. Leads 18: a local corosync.conf identical
-to /etc/pve's, and none in a copied tree with /etc/pve's config_version 4 (HVA-309 passes as
-before); a role defined before the ACL naming it (the user's own empty role on `/` replaces
+to /etc/pve's passes as before (none in a copied tree with /etc/pve's config_version 4
+passed too, until L19-11P made it the question: tests/test_pve_leads19b.py); a role defined before the ACL naming it (the user's own empty role on `/` replaces
 the group's Administrator there: HVA-312 passes).
 
 Probed by script, not kept (the verdict was right): VM firewall DROPs pve-firewall refuses
@@ -319,8 +319,9 @@ def _coro(
 
     tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
     (tree / "etc/pve/corosync.conf").write_text(shared)
-    if local is not None:
-        (tree / LOCAL).parent.mkdir(parents=True)
+    if local is None:
+        (tree / LOCAL).unlink()  # the fixture carries the node's copy (L19-11P)
+    else:
         (tree / LOCAL).write_text(local)
     main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
     out, err = capsys.readouterr()
@@ -430,16 +431,19 @@ def test_p18_5_shared_copy_pmxcfs_does_not_install_without_the_local_file(
 def test_p18_5_held_same_file_and_no_local_copy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Held: the local file identical to /etc/pve's (pmxcfs's steady state) and a copy without
-    the local file (/etc/pve's copy with config_version 4, which pmxcfs installs) both pass as
-    before."""
+    """Held: the local file identical to /etc/pve's (pmxcfs's steady state) passes as before.
+    A copy without the local file (/etc/pve's copy with config_version 4) passed here until
+    L19-11P (tests/test_pve_leads19b.py): the copy's gap observes nothing of the node, whose
+    own file pmxcfs keeps when it is newer, so the pass is now the question (as on the API
+    path, L19-7P)."""
     assert _coro(tmp_path / "a", capsys, COROSYNC, COROSYNC) == (
         "pass",
         "crypto_cipher aes256, crypto_hash sha256",
     )
-    assert _coro(tmp_path / "b", capsys, COROSYNC, None) == (
-        "pass",
-        "crypto_cipher aes256, crypto_hash sha256",
+    status, message = _coro(tmp_path / "b", capsys, COROSYNC, None)
+    assert (status, message.split(";")[0]) == (
+        "manual",
+        "crypto_cipher aes256, crypto_hash sha256 (/etc/pve/corosync.conf)",
     )
 
 
@@ -451,7 +455,6 @@ def test_p18_5_live_node_reads_its_corosync_conf(tmp_path: Path) -> None:
     from test_redteam3_host_probes import pve_scan as live_scan
 
     tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
-    (tree / LOCAL).parent.mkdir(parents=True)
     (tree / LOCAL).write_text(_v(WEAK, "  config_version: 7\n"))
     a = live_scan(tmp_path, {}, tree)
     got = next(

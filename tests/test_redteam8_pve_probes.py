@@ -655,7 +655,9 @@ def test_p8_11_corosync_values_as_corosync_reads_them(
     conf = conf.replace("  crypto_cipher: aes256\n  crypto_hash: sha256\n", totem).replace(
         "  secauth: on\n", ""
     )
-    report = dir_scan(tmp_path, capsys, {"etc/pve/corosync.conf": conf})
+    # /etc/pve's copy and the node's own, which corosync reads (a copy without it asks, L19-11P)
+    files = {"etc/pve/corosync.conf": conf, "etc/corosync/corosync.conf": conf}
+    report = dir_scan(tmp_path, capsys, files)
     assert pve_result(report, "HVA-309", "pve-h1") == (status, message)
 
 

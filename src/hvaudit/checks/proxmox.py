@@ -1944,8 +1944,9 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     that replaces it. A pass of /etc/pve's copy when the local file was not read (the API
     path: pve-cluster API2/ClusterConfig.pm `totem` returns `cfs_read_file('corosync.conf')`,
     /etc/pve's; or a read that failed) is the question of what corosync runs (L19-7P): pmxcfs
-    keeps a local file of a higher config_version. A copied tree without it is read as the
-    node's files (P18-5's held case)."""
+    keeps a local file of a higher config_version. A copied tree without it is the same
+    question (L19-11P): the copy's gap observes nothing of the node; only a live node's read
+    finding no file lets /etc/pve's copy be what runs."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:

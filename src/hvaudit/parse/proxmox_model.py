@@ -1547,7 +1547,10 @@ def _corosync_local(
     dcdb_sync_corosync_conf, at pmxcfs's start, a cluster commit and each write of the file)
     only when pmxcfs reads a non-zero config_version from it and not a lower one than from the
     local file; the local file is kept otherwise. Its text is read only through a node's files
-    (the API serves /etc/pve's totem only)."""
+    (the API serves /etc/pve's totem only); a copied tree without it is unread, as on the API
+    path (L19-11P): the copy is not the node, and a cluster node has it (pve-cluster 7091d92
+    Setup.pm finish_join `file_set_contents($localclusterconf, ...)`, dcdb.c
+    `atomic_write_file(HOST_CLUSTER_CONF_FN, ...)`)."""
     path = COROSYNC_LOCAL
     px.corosync_local = _file(
         bundle,
@@ -1559,10 +1562,9 @@ def _corosync_local(
         artefact=at(path),
     )
     entry = bundle.entry(at(path))
-    px.corosync_local_unread = entry is None or (
-        entry.status not in ("ok", "absent")
-        and not (entry.reason or "").startswith("the copied tree has no")
-    )
+    # a copied tree without the file observes nothing of the node (the collector records it
+    # unavailable, "the copied tree has no ..."): only a live read's `absent` is the node's
+    px.corosync_local_unread = entry is None or entry.status not in ("ok", "absent")
     if px.corosync_local.known and entry is not None:
         text = bundle.text(entry.path)
         px.corosync_local_version = pve.pmxcfs_config_version(text)
