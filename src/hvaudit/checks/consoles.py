@@ -949,7 +949,10 @@ def _chardev_role(opt: str, value: str) -> str:
     what = {
         "-monitor": "QEMU's monitor",
         "-qmp": "QEMU's monitor",
-        "-gdb": "QEMU's gdb stub (the guest's memory and registers)",
+        # gdbstub/system.c gdbserver_start gives the stub a human monitor (monitor_init_hmp),
+        # which gdb's `monitor` command drives (gdb_handle_query_rcmd, VL19-6)
+        "-gdb": "QEMU's gdb stub (the guest's memory and registers, and QEMU's monitor through "
+        "gdb's `monitor` command)",
     }.get(opt, "the guest's console")
     if value.startswith("mon:") and opt in ("-serial", "-parallel"):
         what += " and QEMU's monitor (mon:)"

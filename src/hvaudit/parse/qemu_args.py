@@ -783,14 +783,23 @@ def raw_guestfwd_commands(args: Iterable[str]) -> list[tuple[str, str, str]]:
 def raw_monitor_ports(args: Iterable[str]) -> frozenset[int]:
     """The TCP ports on which raw arguments have QEMU's monitor listen (VL18-5): `-monitor` and
     `-qmp` in the short form with `server`, `-serial`/`-parallel` `mon:tcp:...,server` (`mon:`
-    multiplexes the monitor onto the device: qemu_chr_parse_compat `mux=on`), and a `-chardev
-    socket,...,server=on` that `-mon chardev=ID` takes (monitor_chardevs). A port QEMU would
-    look up by name is left out (the listener shows a number)."""
+    multiplexes the monitor onto the device: qemu_chr_parse_compat `mux=on`), a `-chardev
+    socket,...,server=on` that `-mon chardev=ID` takes (monitor_chardevs), and QEMU's gdb stub
+    (`-gdb tcp:...`, always a server: gdbstub/system.c gdbserver_start appends
+    ",wait=off,nodelay=on,server=on"; `-s` is "Shorthand for -gdb tcp::1234",
+    qemu-options.hx), which runs the human monitor behind gdb's `monitor` command
+    (gdbserver_start: "Initialize a monitor terminal for gdb", monitor_init_hmp(mon_chr);
+    gdb_handle_query_rcmd writes each qRcmd packet to that mon_chr; read with `read_file`,
+    VL19-6). A port QEMU would look up by name is left out (the listener shows a number)."""
     options = qemu_options(args)
     monitors = monitor_chardevs(options)
     ports: set[str] = set()
     for o in options:
-        if o.name == "chardev" and o.kind == "socket" and o.props.get("id", "") in monitors:
+        if o.name == "s":
+            ports.add("1234")
+        elif o.name == "gdb" and o.text.startswith(TCP_COMPAT):
+            ports.add(o.text.partition(",")[0].split(":", 1)[1].partition(":")[2])
+        elif o.name == "chardev" and o.kind == "socket" and o.props.get("id", "") in monitors:
             if o.flag("server") and "path" not in o.props:
                 ports.add(o.props.get("port", ""))
         elif o.name in ("monitor", "qmp") or (
