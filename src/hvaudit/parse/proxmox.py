@@ -664,6 +664,17 @@ BUILTIN_ROLE_NAMES = frozenset(
 )
 
 
+def _pve_expire(expire: str) -> bool:
+    """A user.cfg `expire` field parse_user_config takes (pve-access-control 5ccd07d
+    AccessControl.pm: `$expire = 0 if !$expire; if ($expire !~ m/^\\d+$/) { warn "user config -
+    ignore user '$user' - (illegal characters in expire '$expire')"; next; }`, the same for a
+    `token:` line, "ignore token"; Perl on the file's bytes, so ASCII digits). A refused line is
+    skipped whole: it neither files the user or token nor replaces one read before (P20-4:
+    `user:ops@pve:0:2026-01-01:` leaves an earlier enabled `ops@pve` as it was, and a token's
+    `+1` its earlier never-expiring line)."""
+    return expire in ("", "0") or re.fullmatch(r"[0-9]+", expire, re.A) is not None
+
+
 def parse_user_config(text: str, name: str) -> UserConfig:
     r"""Parse /etc/pve/user.cfg.
 
@@ -679,6 +690,8 @@ def parse_user_config(text: str, name: str) -> UserConfig:
         kind = line.split(":", 1)[0]
         if kind == "user":
             _, uid, enable, expire, first, last, email, comment, _keys = _fields(line, 9)
+            if not _pve_expire(expire):
+                continue
             # `$cfg->{users}->{$user} = { enable => $enable }` replaces an entry read before,
             # and with it the tokens filed under it (`$user_cfg->{tokens}`) so far (P18-7)
             for tid in [t for t in cfg.tokens if t.split("!", 1)[0] == uid]:
@@ -706,7 +719,7 @@ def parse_user_config(text: str, name: str) -> UserConfig:
             _, tid, expire, privsep, comment = _fields(line, 5)
             # filed under its user only `if (my $user_cfg = $cfg->{users}->{$user})`: a token
             # line before its user's line is ignored ("user does not exist", P18-7)
-            if tid.split("!", 1)[0] not in cfg.users:
+            if tid.split("!", 1)[0] not in cfg.users or not _pve_expire(expire):
                 continue
             cfg.tokens[tid] = {
                 "expire": expire or "0",
