@@ -217,6 +217,10 @@ class Interface:
     limit has no direction (then `bandwidth_limited` covers both)."""
     portgroup: str | None = None
     """The port group the interface names on its network (libvirt `<source portgroup=>`)."""
+    bandwidth_unset: bool = False
+    """The interface has a `<bandwidth>` of its own that sets no rate: libvirt's dump of one whose
+    averages are all 0 (virNetDevBandwidthRateFormat writes a rate only when average or floor is
+    set). It limits nothing and keeps its port group's `<bandwidth>` away (R20N-3)."""
     trust_guest_rx_filters_set: bool = False
     """The interface sets trustGuestRxFilters itself (yes or no), overriding its network's."""
     inherited: tuple[tuple[str, str], ...] = ()

@@ -1035,9 +1035,13 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         # (R16-3's class: unseen_networks)
         unseen = unseen_networks(v, nets, platforms.get(v.host, ""))
         net_ask: list[str] = []
+        unset: list[str] = []
         for i in nics:
             dirs = i.bandwidth_directions
-            if not i.bandwidth_limited and i.type == "network" and i.source in unseen:
+            if i.bandwidth_unset:
+                # its own <bandwidth>, every rate 0: no limit, and no port group's (R20N-3)
+                unset.append(i.mac or i.source)
+            elif not i.bandwidth_limited and i.type == "network" and i.source in unseen:
                 net_ask.append(
                     f"{i.mac or i.source} on network {i.source}, whose definition is not in the "
                     "evidence: its port group's <bandwidth> would apply"
@@ -1049,6 +1053,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 (inbound_only if "inbound" in dirs else open_nics).append(i.mac or i.source)
         if open_nics:
             bad.append(f"{len(open_nics)} of {len(nics)} interface(s) without <bandwidth>")
+        if unset:
+            bad.append(
+                f"{', '.join(unset)}: <bandwidth> without a rate (every average 0) limits "
+                "nothing, and as the interface's own it keeps any port group's <bandwidth> away"
+            )
         if inbound_only:
             bad.append(
                 f"{', '.join(inbound_only)}: inbound limit only, what the guest sends is unlimited"

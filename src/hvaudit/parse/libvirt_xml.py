@@ -1224,6 +1224,11 @@ def _interface(itf: Element, src: Source) -> Interface:
         bandwidth_limited=bandwidth is not None and len(bandwidth) > 0,
         source_ref=src,
         bandwidth_directions=_bandwidth_directions(bandwidth),
+        # libvirt's dump has a <bandwidth> only for one the interface holds, with in or out set
+        # (netdev_bandwidth_conf.c virNetDevBandwidthParse keeps it `if (def->in || def->out)`;
+        # virNetDevBandwidthFormat writes nothing for none), and leaves out an <inbound> or
+        # <outbound> whose average and floor are 0: an empty one is held, rate 0 (R20N-3)
+        bandwidth_unset=bandwidth is not None and len(bandwidth) == 0,
         tunnel_local=tunnel_local,
         port_forwards=_port_forwards(itf) if itype == "user" else (),
         tap_placed_outside=_tap_placed_outside(itf) if itype == "ethernet" else None,
@@ -1330,7 +1335,14 @@ def resolve_network_port(itf: Interface, net: Network) -> Interface:
         elif net.trust_guest_rx_filters_set:
             trust = net.trust_guest_rx_filters
             inherited.append(("trust", f"network {net.name}"))
-    if not limited and pg is not None and pg.bandwidth_directions is not None:
+    # only an interface without a <bandwidth> of its own takes the port group's: `if
+    # (!port->bandwidth)`; one whose rates are all 0 is its own (R20N-3)
+    if (
+        not limited
+        and not itf.bandwidth_unset
+        and pg is not None
+        and pg.bandwidth_directions is not None
+    ):
         limited, directions = True, pg.bandwidth_directions
         inherited.append(("bandwidth", where))
     vport = itf.virtualport
