@@ -14,6 +14,7 @@ import itertools
 import json
 import re
 import shlex
+import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -4036,7 +4037,8 @@ def _ntp_own_clock(ev: HostEvidence) -> Fact[str]:
     ntpsec writes it `refclock local`, "We recommend against using this driver"). ntpd selects
     it, reports itself synchronised and keeps the kernel's maximum error low (ntp_loopfilter.c
     local_clock), so timedatectl says NTPSynchronized=yes while nothing outside steers the
-    clock. A loopback address is the host itself. Judged only where every collected ntp.conf
+    clock. A loopback or unspecified address is the host itself (`_this_host`: Linux routes
+    0.0.0.0 and :: to loopback). Judged only where every collected ntp.conf
     that exists gives only such sources and includes no other file (`includefile`)."""
     found: list[str] = []
     sources: list[Source] = []
@@ -4061,17 +4063,46 @@ def _ntp_own_clock(ev: HostEvidence) -> Fact[str]:
                     return Fact.of("", *sources)
                 found.append(f"{path}: {' '.join(words[:2])}")
             elif key in ("server", "pool", "peer") and len(words) > 1:
-                addr = words[1].lower().strip("[]")
+                # ntpd's ntp_parser.y: "address : ip_address | address_fam T_String", address_fam
+                # T_Ipv4_flag / T_Ipv6_flag (-4, -6): a family flag may come before the address
+                named = [w for w in words[1:] if not w.startswith("-")][:1]
+                addr = named[0].lower().strip("[]") if named else ""
                 local = addr.startswith("127.127.1.")
-                loopback = not addr.startswith("127.127.") and (
-                    addr.startswith("127.") or addr in ("::1", "localhost")
-                )
-                if not (local or loopback):
+                if not (local or (not addr.startswith("127.127.") and _this_host(addr))):
                     return Fact.of("", *sources)
-                found.append(f"{path}: {' '.join(words[:2])}")
+                found.append(f"{path}: {words[0]} {named[0]}")
     if not sources:
         return Fact.unavailable("no ntp.conf was read", ev.get(_file(NTP_CONFS[0])).source)
     return Fact.of("; ".join(found[:4]), *sources)
+
+
+def _this_host(addr: str) -> bool:
+    """Whether an NTP server address is the host itself: `localhost`, loopback (127/8 in any
+    spelling inet_aton(3) reads, as glibc's getaddrinfo does for a numeric name: "127.1",
+    "0x7f000001"; ::1; IPv4-mapped), or the unspecified address (0.0.0.0 in any such spelling:
+    "0", "0x0"; ::; ::ffff:0.0.0.0). Linux sends a datagram for an unspecified destination to
+    the host itself: net/ipv4/route.c ip_route_output_key_hash_rcu, `if (!fl4->daddr)` ...
+    `fl4->daddr = fl4->saddr = htonl(INADDR_LOOPBACK); dev_out = net->loopback_dev`, and
+    net/ipv6/udp.c udpv6_sendmsg "/* :: means loopback (BSD'ism) */" (read with
+    `find_string`); RFC 1122 3.2.1.3: 0.0.0.0 "MUST NOT be sent, except as a source address"
+    (L19-9V, the Linux side of VMware's L19-2V)."""
+    a = addr.strip().strip("[]").lower().partition("%")[0]
+    if a.rstrip(".") in ("localhost", "localhost.localdomain"):
+        return True
+    if a and not any(c.isspace() for c in a):
+        try:
+            first = socket.inet_aton(a)
+            return first[0] == 127 or first == bytes(4)
+        except OSError:
+            pass
+    try:
+        ip = ipaddress.ip_address(a)
+    except ValueError:
+        return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    if mapped is not None:
+        return mapped.is_loopback or mapped.is_unspecified
+    return ip.is_loopback or ip.is_unspecified
 
 
 def _time_sync(processes: Fact[str]) -> Fact[str]:
