@@ -91,6 +91,21 @@ RTAIL = (
     "starts with it, so a guest that reads one reads what the guests that write it wrote"
 )
 
+
+def ftail(roles: str, reader: bool = False) -> str:
+    """TAIL (RTAIL with `reader`) where the file is no disk of every VM naming it, `roles` what
+    it is to the others (R20-6, tests/test_redteam20_vm2_probes.py)."""
+    so = (
+        "a guest that reads one reads what the guests that write it wrote"
+        if reader
+        else "each of their guests reads and writes what the other wrote"
+    )
+    return (
+        f"are also files other VMs open (as their {roles}): libvirt labels such a file for "
+        f"each VM that starts with it, so {so}"
+    )
+
+
 # --- R19-1: a running VM's block copy destination (<disk><mirror>) ----------------------------
 
 
@@ -364,25 +379,31 @@ def test_one_uefi_variable_store_two_vms_write_is_a_question(
     question, naming the file as the VM's UEFI variable store."""
     assert verdict(firmware, "HVA-044", vm) == (
         "manual",
-        "dynamic selinux label (generated at every start); but disk(s) "
-        f"{NVRAM}/shared_VARS.fd (its UEFI variable store) (VM(s) {other}) {TAIL}",
+        "dynamic selinux label (generated at every start); but file(s) "
+        f"{NVRAM}/shared_VARS.fd (its UEFI variable store) (VM(s) {other}) "
+        f"{ftail('UEFI variable store')}",
     )
 
 
 @pytest.mark.parametrize(
-    ("vm", "listed"),
+    ("vm", "listed", "roles"),
     [
         (
             "kern",
             f"{IMAGES}/victim.img (its direct-boot kernel) (written by VM(s) victim; read only "
             f"by this VM); {IMAGES}/victim2.img (its direct-boot initrd) (written by VM(s) "
             "victim2; read only by this VM)",
+            "disk",
         ),
-        ("victim", f"{IMAGES}/victim.img (written by this VM; read only by VM(s) kern)"),
+        (
+            "victim",
+            f"{IMAGES}/victim.img (written by this VM; read only by VM(s) kern)",
+            "direct-boot kernel",
+        ),
     ],
 )
 def test_direct_boot_from_another_vms_disk_is_a_question(
-    firmware: Assessment, vm: str, listed: str
+    firmware: Assessment, vm: str, listed: str, roles: str
 ) -> None:
     """R19-5 (false pass). VM kern boots directly (<os><kernel>, <initrd>) from VM victim's and
     VM victim2's disk images: libvirt hands QEMU `-kernel def->os.kernel` and `-initrd
@@ -392,7 +413,8 @@ def test_direct_boot_from_another_vms_disk_is_a_question(
     writes the file and who only reads it)."""
     assert verdict(firmware, "HVA-044", vm) == (
         "manual",
-        f"dynamic selinux label (generated at every start); but disk(s) {listed} {RTAIL}",
+        "dynamic selinux label (generated at every start); but file(s) "
+        f"{listed} {ftail(roles, True)}",
     )
 
 
@@ -423,11 +445,12 @@ def test_writable_firmware_code_other_vms_boot_is_a_question(tmp_path: Path) -> 
     a = run_assessment(build_bundle(tmp_path, uri, SELINUX_HOST, name="b"))
     assert verdict(a, "HVA-044", "rw") == (
         "manual",
-        f"dynamic selinux label (generated at every start); but disk(s) {CODE} (its firmware, "
-        f"writable) (written by this VM; read only by VM(s) ro) {RTAIL}",
+        f"dynamic selinux label (generated at every start); but file(s) {CODE} (its firmware, "
+        f"writable) (written by this VM; read only by VM(s) ro) {ftail('firmware', True)}",
     )
     assert verdict(a, "HVA-044", "ro")[1].endswith(
-        f"{CODE} (its firmware) (written by VM(s) rw; read only by this VM) {RTAIL}"
+        f"{CODE} (its firmware) (written by VM(s) rw; read only by this VM) "
+        f"{ftail('firmware', True)}"
     )
 
 
@@ -494,25 +517,39 @@ def devfiles(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
 
 
 @pytest.mark.parametrize(
-    ("vm", "listed"),
+    ("vm", "listed", "roles"),
     [
         (
             "nicrom",
             f"{IMAGES}/romvictim.img (its option ROM) (written by VM(s) romvictim; read only by "
             "this VM)",
+            "disk",
         ),
-        ("romvictim", f"{IMAGES}/romvictim.img (written by this VM; read only by VM(s) nicrom)"),
+        (
+            "romvictim",
+            f"{IMAGES}/romvictim.img (written by this VM; read only by VM(s) nicrom)",
+            "option ROM",
+        ),
         (
             "hdrom",
             f"{IMAGES}/hdvictim.img (its option ROM) (written by VM(s) hdvictim; read only by "
             "this VM)",
+            "disk",
         ),
-        ("hdvictim", f"{IMAGES}/hdvictim.img (written by this VM; read only by VM(s) hdrom)"),
-        ("cfgvictim", f"{IMAGES}/cfgvictim.img (written by this VM; read only by VM(s) fwcfg)"),
+        (
+            "hdvictim",
+            f"{IMAGES}/hdvictim.img (written by this VM; read only by VM(s) hdrom)",
+            "option ROM",
+        ),
+        (
+            "cfgvictim",
+            f"{IMAGES}/cfgvictim.img (written by this VM; read only by VM(s) fwcfg)",
+            "fw_cfg file",
+        ),
     ],
 )
 def test_option_rom_or_fw_cfg_file_from_another_vms_disk_is_a_question(
-    devfiles: Assessment, vm: str, listed: str
+    devfiles: Assessment, vm: str, listed: str, roles: str
 ) -> None:
     """R19-6 (false pass; round 19's lead). VM nicrom's <interface> and VM hdrom's <hostdev>
     name another VM's disk image as their option ROM (<rom file=...>). formatdomain: "The
@@ -532,7 +569,8 @@ def test_option_rom_or_fw_cfg_file_from_another_vms_disk_is_a_question(
     reads, passed; now VL16-5's question."""
     assert verdict(devfiles, "HVA-044", vm) == (
         "manual",
-        f"dynamic selinux label (generated at every start); but disk(s) {listed} {RTAIL}",
+        "dynamic selinux label (generated at every start); but file(s) "
+        f"{listed} {ftail(roles, True)}",
     )
 
 
@@ -562,8 +600,9 @@ def test_pflash_loader_without_readonly_counts_as_written(devfiles: Assessment) 
     now VL16-5's question, naming the code as its writable firmware."""
     assert verdict(devfiles, "HVA-044", "pfdefault") == (
         "manual",
-        f"dynamic selinux label (generated at every start); but disk(s) {CODE} (its firmware, "
-        f"writable) (written by this VM; read only by VM(s) pfro, pmemnv) {RTAIL}",
+        f"dynamic selinux label (generated at every start); but file(s) {CODE} (its firmware, "
+        f"writable) (written by this VM; read only by VM(s) pfro, pmemnv) "
+        f"{ftail('firmware', True)}",
     )
 
 
@@ -614,13 +653,14 @@ def test_who_writes_and_who_reads_a_disk_several_vms_open(tmp_path: Path) -> Non
         ],
     )
     a = run_assessment(build_bundle(tmp_path, uri, SELINUX_HOST, name="b"))
-    head = "dynamic selinux label (generated at every start); but disk(s) "
+    head = "dynamic selinux label (generated at every start); but file(s) "
     assert verdict(a, "HVA-044", "wa") == (
         "manual",
-        f"{head}{shared} (written by this VM and VM(s) wb; read only by VM(s) rk) {RTAIL}",
+        f"{head}{shared} (written by this VM and VM(s) wb; read only by VM(s) rk) "
+        f"{ftail('direct-boot kernel or disk', True)}",
     )
     assert verdict(a, "HVA-044", "rk") == (
         "manual",
         f"{head}{shared} (its direct-boot kernel) (written by VM(s) wa, wb; read only by this "
-        f"VM) {RTAIL}",
+        f"VM) {ftail('disk', True)}",
     )

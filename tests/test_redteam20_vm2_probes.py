@@ -12,9 +12,16 @@ Findings (R20-n): R20-5 HVA-044 passed a VM with a host-certificates <smartcard>
 selinux label", though libvirt labels the card's NSS database directory (its <database>, else
 the host's /etc/pki/nssdb) with the read-only content label at each start
 (security_selinux.c virSecuritySELinuxSetSecuritySmartcardCallback), readable by every VM
-(false pass; now R15-3's kind of question, naming the directory).
+(false pass; now R15-3's kind of question, naming the directory). R20-6 VL16-5's sentence
+said "disk(s) ... are also other VMs' disks, without <shareable/>" and its question "Is each
+disk ..." with `virsh domblklist` where the shared file is a memory device's backing file
+(R20-1), firmware, a UEFI variable store, a direct-boot kernel, an option ROM or a fw_cfg file
+(R19-4..R19-7) of some VM naming it (wording; now "file(s) ... are also files other VMs open
+(as their <role>)", the question about each file with `virsh dumpxml`; the expectations of
+tests/test_redteam19_vm_probes.py and tests/test_redteam20_vm_probes.py follow, ftail).
 
-Held (kept as tests): a smartcard of mode 'host' (no database libvirt labels) keeps the pass.
+Held (kept as tests): a smartcard of mode 'host' (no database libvirt labels) keeps the pass;
+two VMs opening one disk image keep VL16-5's disk sentence and question word for word.
 
 Probed by script, not kept (the verdict was right): `<vcpu placement='auto' cpuset='2-3'>`:
 libvirt drops the cpuset (the test driver's XMLDesc shows `<vcpu placement='auto'>`; numad
@@ -24,11 +31,28 @@ value"); `<hard_limit unit='P'>1</hard_limit>` and a soft_limit of 9007199254740
 formatted in KiB, the unlimited one not at all (virMemoryLimitIsSet), so hvaudit, which reads
 libvirt's own XMLDesc only, never sees the written units or spellings.
 
-Tally: 4 probe cases (3 test functions): 3 pin R20-5, each failing on main before its fix; 1
-held.
+Tally: 6 probe cases (5 test functions): 4 pin R20-5 and R20-6, each failing on main before
+its fix (R20-5 3, R20-6 1, a wording change); 2 held.
 
-Leads left (not settled in the time): mdev host devices (HVA-050) and VL16-5's wording for
-memory devices: not yet settled.
+Leads left (not settled in the time): mdev host devices stay n/a in HVA-050 ("stay
+host-mediated"). The kernel's mdev.h says of mdev_set_iommu_device "By default, the iommu
+device is NULL, that indicates using vendor defined isolation": the in-tree types (i915
+GVT-g, vfio-ccw, vfio-ap, the samples) pin and translate the guest's buffers in their parent
+driver, but a parent that sets an IOMMU device relies on the IOMMU (Intel's out-of-tree idxd
+Scalable IOV mdev: `mdev_set_iommu_device(dev, parent)` after enabling IOMMU_DEV_FEAT_AUX;
+NVIDIA's vGPU driver where NV_MDEV_SET_IOMMU_DEVICE_PRESENT, its SR-IOV GPUs), all read with
+`find_string`/`search`. Proposed verdict: where the host's IOMMU is not known active, one
+question naming the mdev type (`readlink /sys/bus/mdev/devices/UUID/mdev_type`; pass: an
+in-tree vendor-isolated type or an active IOMMU; fail: an IOMMU-backed type without one);
+not implemented. <features> (hyperv passthrough, kvm hidden, pmu, ioapic, async-teardown)
+and <cpu><feature policy='disable'> of spec-ctrl/ssbd/md-clear/arch-capabilities: no check
+reads them (the parser does not read <features>; HVA-181 judges the host's mitigations), so
+a guest kept from its own mitigations is unjudged: whether a recommendation owns it is open.
+libvirt refuses a secure <loader> with <smm state='off'> ("Secure boot requires SMM feature
+enabled", qemu_validate), not probed with the QEMU driver. shares=0 is kept by libvirt's
+parser (the test driver's XMLDesc keeps `<shares>0</shares>`; the kernel clamps cpu.shares to
+2 on cgroup v1, cgroup v2's cpu.weight refuses 0) and counts as HVA-090's priority: not
+settled.
 """
 
 from __future__ import annotations
@@ -41,6 +65,8 @@ from conftest import build_bundle, domain_xml, run_assessment, write_node
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import verdict
 from test_redteam13_vm_probes import DYNAMIC
+from test_redteam18_vm_probes import _memdev
+from test_redteam19_vm_probes import _file_disk
 
 # --- R20-5: HVA-044, a host-certificates smartcard's NSS database ------------------------------
 
@@ -135,3 +161,63 @@ def test_host_smartcard_keeps_the_pass(cards: Assessment) -> None:
     without a database libvirt labels (virSecuritySELinuxSetSecuritySmartcardCallback: `case
     VIR_DOMAIN_SMARTCARD_TYPE_HOST: break;`)."""
     assert verdict(cards, "HVA-044", "schost") == ("pass", LABEL)
+
+
+# --- R20-6: HVA-044, VL16-5's sentence names files that are no disks ---------------------------
+
+IMAGES = "/var/lib/libvirt/images"
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    from test_redteam_probes import SELINUX_HOST
+
+    tmp: Path = tmp_path_factory.mktemp("rt20tw")
+    doms = {
+        "m1": _memdev("virtio-pmem", f"{IMAGES}/pm.img"),
+        "m2": _memdev("virtio-pmem", f"{IMAGES}/pm.img"),
+        "d1": _file_disk(f"{IMAGES}/app.img"),
+        "d2": _file_disk(f"{IMAGES}/app.img"),
+    }
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=DYNAMIC + v) for k, v in doms.items()])
+    return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
+
+
+def test_shared_memory_device_file_is_named_as_a_file(twins: Assessment) -> None:
+    """R20-6 (wording; round 20's lead). VMs m1 and m2 map one file with their virtio-pmem
+    devices (R20-1: libvirt labels a memory device's backing file for its VM at each start,
+    security_selinux.c virSecuritySELinuxSetMemoryLabel). VL16-5's sentence said "disk(s)
+    ... are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM",
+    and its question asked about "each disk" with `virsh domblklist`, which lists no memory
+    device: neither VM has the file as a disk. Where a VM naming the file has it as no disk
+    (a memory device's backing file, firmware, a UEFI variable store, a direct-boot kernel,
+    an option ROM or fw_cfg file), the sentence names file(s), says what the file is to the
+    other VMs, and the question asks about each file with `virsh dumpxml`."""
+    listed = f"{IMAGES}/pm.img (its memory device's backing file, mapped shared) (VM(s) m2)"
+    assert verdict(twins, "HVA-044", "m1") == (
+        "manual",
+        f"{LABEL}; but file(s) {listed} are also files other VMs open (as their memory "
+        "device's backing file): libvirt labels such a file for each VM that starts with it, "
+        "so each of their guests reads and writes what the other wrote",
+    )
+    assert _question(twins, "HVA-044", "m1") == (
+        f"Is each file VM m1 shares with another VM on host hv1 ({listed}) meant for both? "
+        "Evidence: `virsh dumpxml` of each VM named, and the purpose of the second definition "
+        "(a rescue or standby VM, a clone not yet given its own copy). Pass: yes, a "
+        "documented standby or rescue definition whose guest may read and write this VM's "
+        "data; fail: no, so that VM's guest reads and writes this VM's file whenever it runs."
+    )
+
+
+def test_two_vms_sharing_a_disk_keep_the_disk_wording(twins: Assessment) -> None:
+    """R20-6 held: two VMs opening one disk image keep VL16-5's sentence and question word for
+    word (tests/test_vm_leads16.py)."""
+    assert verdict(twins, "HVA-044", "d1") == (
+        "manual",
+        f"{LABEL}; but disk(s) {IMAGES}/app.img (VM(s) d2) are also other VMs' disks, without "
+        "<shareable/>: libvirt labels a disk for each VM that starts with it, so each of their "
+        "guests reads and writes what the other wrote",
+    )
+    q = _question(twins, "HVA-044", "d1") or ""
+    assert q.startswith("Is each disk VM d1 shares with another VM on host hv1")
+    assert "Evidence: `virsh domblklist` of each VM named" in q

@@ -73,18 +73,9 @@ from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _replayed_on
 from test_redteam13_vm_probes import DYNAMIC
 from test_redteam18_vm_probes import _memdev
-from test_redteam19_vm_probes import _file_disk, _running
+from test_redteam19_vm_probes import _file_disk, _running, ftail
 
 IMAGES = "/var/lib/libvirt/images"
-TAIL = (
-    "are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM that "
-    "starts with it, so each of their guests reads and writes what the other wrote"
-)
-# a file some of its VMs only read (R19-10)
-RTAIL = (
-    "are also other VMs' disks, without <shareable/>: libvirt labels a disk for each VM that "
-    "starts with it, so a guest that reads one reads what the guests that write it wrote"
-)
 SHARED = "its memory device's backing file, mapped shared"
 PRIVATE = "its memory device's backing file, mapped private"
 
@@ -118,19 +109,26 @@ def memlabels(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
     return run_assessment(build_bundle(tmp, uri, SELINUX_HOST, name="b"))
 
 
+MEMORY = "memory device's backing file"
+
+
 @pytest.mark.parametrize(
     ("vm", "listed", "tail"),
     [
-        ("pmem", f"{IMAGES}/victim.img ({SHARED}) (VM(s) victim)", TAIL),
-        ("victim", f"{IMAGES}/victim.img (VM(s) pmem)", TAIL),
-        ("p1", f"{IMAGES}/pm.img ({SHARED}) (VM(s) p2)", TAIL),
-        ("p2", f"{IMAGES}/pm.img ({SHARED}) (VM(s) p1)", TAIL),
+        ("pmem", f"{IMAGES}/victim.img ({SHARED}) (VM(s) victim)", ftail("disk")),
+        ("victim", f"{IMAGES}/victim.img (VM(s) pmem)", ftail(MEMORY)),
+        ("p1", f"{IMAGES}/pm.img ({SHARED}) (VM(s) p2)", ftail(MEMORY)),
+        ("p2", f"{IMAGES}/pm.img ({SHARED}) (VM(s) p1)", ftail(MEMORY)),
         (
             "nvp",
             f"{IMAGES}/db.img ({PRIVATE}) (written by VM(s) db; read only by this VM)",
-            RTAIL,
+            ftail("disk", True),
         ),
-        ("db", f"{IMAGES}/db.img (written by this VM; read only by VM(s) nvp)", RTAIL),
+        (
+            "db",
+            f"{IMAGES}/db.img (written by this VM; read only by VM(s) nvp)",
+            ftail(MEMORY, True),
+        ),
     ],
 )
 def test_memory_device_file_another_vm_opens_is_a_question(
@@ -147,10 +145,11 @@ def test_memory_device_file_another_vm_opens_is_a_question(
     into each other's memory; VL16-5 compared disks, backing layers and firmware files only
     and all passed "dynamic selinux label" (HVA-057 failed them). Now VL16-5's question,
     naming the file's role. A private nvdimm (MAP_PRIVATE: its writes stay in the VM's own
-    pages, mmap(2)) reads the file, as R19-10 words a reader."""
+    pages, mmap(2)) reads the file, as R19-10 words a reader. (R20-6: the sentence names
+    files, and what they are to the other VMs, tests/test_redteam20_vm2_probes.py.)"""
     assert verdict(memlabels, "HVA-044", vm) == (
         "manual",
-        f"dynamic selinux label (generated at every start); but disk(s) {listed} {tail}",
+        f"dynamic selinux label (generated at every start); but file(s) {listed} {tail}",
     )
 
 

@@ -1177,32 +1177,49 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     file two VMs open without <shareable/> is labelled for whichever starts (the DAC owner, the
     SELinux categories, the AppArmor rule are that VM's), so each guest reads and writes the
     other's data; a VM that would pass is asked whether that is meant (_disk_twins, VL16-5),
-    the message naming which VMs write a file some of them only read (R19-10)."""
+    the message naming which VMs write a file some of them only read (R19-10), and naming a
+    file that some VM has as no disk (a memory device's backing file, firmware, boot or device
+    file) as a file, with what it is to the other VMs, asked with `virsh dumpxml` rather than
+    `virsh domblklist`, which lists disks only (R20-6)."""
     twins = _disk_twins(ctx.deployment.vms, {(p.host, p.name): p for p in ctx.deployment.pools})
     for o in _label_verdicts(ctx):
         got = twins.get((o.subject.host or "", o.subject.name))
         if o.status is not Status.PASS or not got:
             yield o
             continue
-        listed = "; ".join(text for text, _ in got)
+        listed = "; ".join(text for text, *_ in got)
+        mutual = all(m for _, m, _ in got)
         # who reads and who writes (R19-10): each guest writes a disk all its VMs write
         so = (
             "each of their guests reads and writes what the other wrote"
-            if all(mutual for _, mutual in got)
+            if mutual
             else "a guest that reads one reads what the guests that write it wrote"
         )
+        # a file that is no disk of this VM's or of another's (firmware, boot, memory device)
+        # is named as the file it is (R20-6; was "disk(s) ... are also other VMs' disks")
+        roles = sorted(set().union(*(r for *_, r in got)) - {""})
+        disks = roles == ["disk"] and all("" not in r for *_, r in got)
+        what = "disk" if disks else "file"
+        shared = (
+            f"disk(s) {listed} are also other VMs' disks, without <shareable/>: libvirt labels "
+            "a disk for each VM that starts with it"
+            if disks
+            else f"file(s) {listed} are also files other VMs open (as their "
+            f"{' or '.join(roles)}): libvirt labels such a file for each VM that starts with it"
+        )
         head = (
-            f"Is each disk VM {o.subject.name} shares with another VM on host "
+            f"Is each {what} VM {o.subject.name} shares with another VM on host "
             f"{o.subject.host} ({listed})"
         )
+        listing = "`virsh domblklist`" if disks else "`virsh dumpxml`"
         # a file some VMs only read: "read and write this VM's data" is wrong for them (VL19-5)
         question = (
-            f"{head} meant for both? Evidence: `virsh domblklist` of each VM named, and the "
+            f"{head} meant for both? Evidence: {listing} of each VM named, and the "
             "purpose of the second definition (a rescue or standby VM, a clone not yet given "
             "its own copy). Pass: yes, a documented standby or rescue definition whose guest "
             "may read and write this VM's data; fail: no, so that VM's guest reads and writes "
-            "this VM's disk whenever it runs."
-            if all(mutual for _, mutual in got)
+            f"this VM's {what} whenever it runs."
+            if mutual
             else f"{head} meant to be shared so, written by the VMs listed as writing it and "
             "read by those listed as reading it? Evidence: `virsh domblklist` and `virsh "
             "dumpxml` of each VM named, and the purpose of each definition (a clone still on "
@@ -1214,8 +1231,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
         )
         yield manual(
             o.subject,
-            f"{o.message}; but disk(s) {listed} are also other VMs' disks, without "
-            f"<shareable/>: libvirt labels a disk for each VM that starts with it, so {so}",
+            f"{o.message}; but {shared}, so {so}",
             *o.evidence,
             question=question,
         )
@@ -1223,7 +1239,7 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
 
 def _disk_twins(
     vms: Iterable[Vm], pools: dict[tuple[str, str], Pool]
-) -> dict[tuple[str, str], list[tuple[str, bool]]]:
+) -> dict[tuple[str, str], list[tuple[str, bool, frozenset[str]]]]:
     """(host, VM) -> each host file it opens as a disk that another VM on the host opens too,
     neither with <shareable/>, shown with those VMs, and whether every VM naming it writes it
     (VL16-5); where not, the entry says which VMs write it and which only read it (R19-10). A disk file read-only for both (a
@@ -1279,7 +1295,7 @@ def _disk_twins(
             users.setdefault((v.host, _norm(path)), []).append((v.name, True, "memory"))
         for path in v.private_memory_files:
             users.setdefault((v.host, _norm(path)), []).append((v.name, False, "memory-private"))
-    out: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    out: dict[tuple[str, str], list[tuple[str, bool, frozenset[str]]]] = {}
     for (host, path), who in sorted(users.items()):
         names = sorted({n for n, _, _ in who})
         if len(names) < 2 or not any(w for _, w, _ in who):
@@ -1303,11 +1319,18 @@ def _disk_twins(
             shown = (
                 f"{path} ({named[next(iter(how))]})" if len(how) == 1 and "" not in how else path
             )
+            # the roles the file has for the other VMs (R20-6): their disk, or a file of
+            # their firmware, boot or memory devices
+            theirs = frozenset(_TWIN_ROLES[k] for m, _, k in who if m != n)
+            if not how <= _DISK_ROLES:
+                theirs |= {""}  # this VM's file is no disk: the sentence names files
             writes = any(w for m, w, _ in who if m == n)
             writers = sorted({m for m, w, _ in who if m != n and w})
             readers = [m for m in names if m != n and m not in writers]
             if writes and writers and not readers:
-                out.setdefault((host, n), []).append((f"{shown} (VM(s) {_few(writers)})", True))
+                out.setdefault((host, n), []).append(
+                    (f"{shown} (VM(s) {_few(writers)})", True, theirs)
+                )
                 continue
             wrote = [
                 *(["this VM"] if writes else []),
@@ -1321,9 +1344,33 @@ def _disk_twins(
                 (
                     f"{shown} (written by {' and '.join(wrote)}; read only by {' and '.join(read)})",
                     False,
+                    theirs,
                 )
             )
     return out
+
+
+#: The kinds of _disk_twins' users that are disks: a disk, a layer of its backing chain, a
+#: block copy's destination.
+_DISK_ROLES = frozenset({"", "backing", "mirror"})
+
+#: What a shared file is to the other VMs, by _disk_twins' kind ("disk" for the disk kinds;
+#: R20-6).
+_TWIN_ROLES = {
+    "": "disk",
+    "backing": "disk",
+    "mirror": "disk",
+    "kernel": "direct-boot kernel",
+    "initrd": "direct-boot initrd",
+    "dtb": "device tree",
+    "loader": "firmware",
+    "firmware": "firmware",
+    "nvram": "UEFI variable store",
+    "rom": "option ROM",
+    "fwcfg": "fw_cfg file",
+    "memory": "memory device's backing file",
+    "memory-private": "memory device's backing file",
+}
 
 
 def _few(names: list[str]) -> str:
