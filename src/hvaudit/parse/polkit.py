@@ -262,22 +262,13 @@ def rule_grants(path: str, rule: str) -> list[Grant]:
 
 
 def pkla_sections(lines: list[str]) -> Iterator[tuple[str, list[str], bool]]:
-    """(Identity, Action patterns, granted) of every section of a .pkla file
+    """(Identity, Action patterns, granted) of every entry of a .pkla file polkit loads
     (pklocalauthority(8): key=value sections; Identity and Action take `;`-separated globs;
     ResultAny / ResultInactive / ResultActive each apply to a kind of session, so yes or
-    auth_self for any of them lets some session of the identity through)."""
-    section: dict[str, str] = {}
-    keys = ("resultany", "resultinactive", "resultactive")
-    for line in [*lines, "[end]"]:
-        text = line.strip()
-        if text.startswith("[") and section:
-            granted = any(section.get(k, "").lower() in _PKLA_GRANTING for k in keys)
-            actions = [a.strip() for a in section.get("action", "").split(";") if a.strip()]
-            yield section.get("identity", ""), actions, granted
-            section = {}
-        elif "=" in text and not text.startswith("#"):
-            key, _, value = text.partition("=")
-            section[key.strip().lower()] = value.strip()
+    auth_self for any of them lets some session of the identity through). The entries are
+    read as polkit reads them (_pkla_entries): an invalid one is none."""
+    for ident, actions, results in _pkla_entries(lines):
+        yield ident, actions, any(v in _PKLA_GRANTING for v in results.values())
 
 
 def _identities(path: str, text: str) -> list[Grant]:
@@ -478,20 +469,52 @@ def _pkla_everyone(files: dict[str, list[str]], action: str, roots: tuple[str, .
     return granted[0] if granted else ""
 
 
+#: polkit's result names: src/polkit/polkitimplicitauthorization.c
+#: polkit_implicit_authorization_from_string compares with strcmp ("no", "auth_self",
+#: "auth_admin", "auth_self_keep", "auth_admin_keep", "yes"; any other string: "Unknown
+#: PolkitImplicitAuthorization string" and FALSE; read with `find_string`).
+_PKLA_RESULTS = ("no", "auth_self", "auth_admin", "auth_self_keep", "auth_admin_keep", "yes")
+_PKLA_KEYS = {
+    "ResultAny": "resultany",
+    "ResultInactive": "resultinactive",
+    "ResultActive": "resultactive",
+}
+
+
 def _pkla_entries(lines: list[str]) -> Iterator[tuple[str, list[str], dict[str, str]]]:
     """(Identity, Action patterns, {resultany/resultinactive/resultactive: value}) of every
-    section of a .pkla file, values lower case ("" unset)."""
-    section: dict[str, str] = {}
+    entry of a .pkla file that polkit loads ("" unset), as polkit 0.105
+    src/polkitbackend/polkitbackendlocalauthorizationstore.c reads it (read with `find_string`
+    and `read_file`): each group of the GKeyFile is one entry (local_authorization_new), its
+    keys looked up by their exact names, "Identity", "Action", "ResultAny", "ResultInactive",
+    "ResultActive" (g_key_file_get_string_list / g_key_file_get_string: GKeyFile keys are
+    case-sensitive), each result string parsed by polkit_implicit_authorization_from_string
+    (exact lower-case names, _PKLA_RESULTS). An entry without Identity or Action, with none of
+    the three results, or with a result polkit cannot parse (`ResultActive=YES`, "Cannot parse
+    ResultActive string") is dropped whole: "Error parsing group ... in file ..." and the store
+    goes on without it (polkit_backend_local_authorization_store_ensure). So such an entry
+    neither grants nor takes a grant back (HL19-5). GKeyFile drops a value's leading blanks
+    ("chugging leading whitespace"), not its trailing ones, so `ResultActive=no ` is no name
+    polkit knows."""
+    section: dict[str, str] | None = None
     for line in [*lines, "[end]"]:
-        text = line.strip()
-        if text.startswith("[") and section:
-            actions = [a.strip() for a in section.get("action", "").split(";") if a.strip()]
-            results = {k: section.get(k, "").lower() for k in _PKLA_KINDS}
-            yield section.get("identity", ""), actions, results
+        text = line.lstrip()
+        if text.startswith("[") and section is not None:
+            results = {low: section.get(key, "") for key, low in _PKLA_KEYS.items()}
+            valid = (
+                "Identity" in section
+                and "Action" in section
+                and any(k in section for k in _PKLA_KEYS)
+                and all(section[k] in _PKLA_RESULTS for k in _PKLA_KEYS if k in section)
+            )
+            if valid:
+                actions = [a.strip() for a in section["Action"].split(";") if a.strip()]
+                yield section["Identity"], actions, results
+        if text.startswith("["):
             section = {}
-        elif "=" in text and not text.startswith("#"):
+        elif section is not None and "=" in text and not text.startswith("#"):
             key, _, value = text.partition("=")
-            section[key.strip().lower()] = value.strip()
+            section[key.rstrip()] = value.lstrip()
 
 
 _PKLA_ROOTS = ("/var/lib/polkit-1/localauthority/", "/etc/polkit-1/localauthority/")
