@@ -24,6 +24,40 @@ Findings (each pinned below):
 
 Held (kept as tests): a later line parse_user_config takes still replaces the earlier one
 (`00` is a valid expire, never).
+
+Probed by script, not kept (the verdict was right): HVA-307, `acl:0:/vms:@webops:PVEVMUser`
+passes (AccessControl.pm `roles`: a role applies below its path only `if ($final ||
+$propagate)`, so an unpropagated grant on /vms reaches no VM); HVA-313, a `management` entry
+`0.0.0.0/0` is left out of the set as pve-firewall leaves it (parse_fw_file: "a zero prefix is
+not allowed in ipset entries", generate_ipset_chains `next if $entry->{errors}`). Read, not
+probed further (the verdict holds): pveproxy's POLICY defaults to allow when unset
+(pve-http-server AnyEvent.pm new: `$self->{policy} = 'allow' if !$self->{policy}`), as HVA-305
+reads it; pve-container's features mknod (seccomp notify of block and char mknod to
+pve-lxc-syscalld) and force_rw_sys (no `lxc.mount.auto = sys:mixed`) are named in HVA-314's
+pass message ("features: ..."), and an unparsable `features` value stops the container's start
+(update_lxc_config -> parse_features -> parse_property_string dies), so it confines nothing
+less than it reads.
+
+Tally: P20-4: 4 cases, all failing on main 2fb129f before the fix; 1 held (two
+configurations). 5 further probes by script, verdicts right or leads.
+
+Leads left (not settled in the time): HVA-307 fails a `/vms` grant to a group whose every
+member's own ACL on /vms replaces it (`roles`: "user privs always override group privs"; the
+walk's deeper node replaces what `/` gave, so a user's PVEAuditor on /vms also narrows a group
+VM role on `/`): a wrong fail, as is HVA-307's "whatever is granted elsewhere"; corosync
+refuses a file with crypto_cipher set and crypto_hash none (totemconfig.c totem_get_crypto:
+"crypto_cipher requires crypto_hash with value other than none"), which HVA-309 fails as
+unencrypted rather than asking what corosync runs (the fail side); pveproxy's LISTEN_IP (a
+loopback-only pveproxy behind a reverse proxy) and /etc/default/spiceproxy (read_proxy_config
+"ALLOW/DENY/POLICY is also used by spiceproxy", port 3128) are not read; a user.cfg user whose
+name verify_username refuses (Auth/Plugin.pm: shorter than 3 or longer than 64 characters) is
+kept by hvaudit where pve-access-control ignores the line ("invalid user name"; every line of
+that name is refused, so only the fail side); a user.cfg user named by an ACL but defined by
+no line is counted as enabled (the fail side; only an OpenID realm's autocreate files it at
+login); a privsep 1 token's administration below `/` (Sys.Console on /nodes/<node>,
+Permissions.Modify on /vms) is outside HVA-311's `/`-only test; storage.cfg network storages
+(nfs/cifs without options, iscsi without CHAP) are only HVA-237's manual question; datacenter.cfg
+`crs`, `tag-style`, `console` were not probed.
 """
 
 from __future__ import annotations
