@@ -1422,7 +1422,13 @@ POLKIT_WATCH = "-w /etc/polkit-1/ -p wa -k polkit\n"
     [
         ("-w /etc/libvirt/ -p wa -k lv\n", "pass"),  # trailing slash: the same directory
         ("-w /etc -p wa -k etc\n", "pass"),  # a parent directory's watch is recursive
-        ("-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n", "pass"),
+        # b64 alone misses 32-bit programs' calls (R20H-7); with its b32 twin it watches all
+        ("-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n", "fail"),
+        (
+            "-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n"
+            "-a always,exit -F arch=b32 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n",
+            "pass",
+        ),
         ("-a exit,always -F dir=/etc/libvirt -F key=lv\n", "pass"),  # no -S, no perm: all
         ("-a always,exit -F arch=b32 -S all -F dir=/etc/libvirt -F perm=wa\n", "fail"),
         ("-a always,exit -F arch=b64 -S openat -F dir=/etc/libvirt -F key=lv\n", "fail"),
@@ -1440,7 +1446,10 @@ def test_audit_rule_grammar(host_scan, rules: str, status: str) -> None:
     assert outcomes(a, "HVA-214") == {"hv1": status}
     if status == "fail":
         assert messages(a, "HVA-214")["hv1"].startswith(
-            "no audit watch for writes to /etc/libvirt ("
+            "audit rules watch /etc/libvirt for 64-bit system calls only"
+            if "arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key" in rules
+            and "b32" not in rules
+            else "no audit watch for writes to /etc/libvirt ("
         )
 
 

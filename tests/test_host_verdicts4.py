@@ -440,7 +440,7 @@ def test_quoted_user_list_in_match(host_scan) -> None:
         ),
         # the key field limits nothing
         (
-            "-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key=libvirt\n"
+            "-a always,exit -S all -F dir=/etc/libvirt -F perm=wa -F key=libvirt\n"
             "-w /etc/polkit-1 -p wa -k polkit\n",
             "pass",
             "audit rules watch",

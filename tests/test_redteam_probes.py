@@ -778,6 +778,7 @@ def test_audit_read_only_rule_does_not_watch_writes(host_scan) -> None:
 def test_audit_dir_rule_with_write_perm_passes(host_scan) -> None:
     rules = (
         "-a always,exit -F arch=b64 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n"
+        "-a always,exit -F arch=b32 -S all -F dir=/etc/libvirt -F perm=wa -F key=lv\n"
         "-w /etc/polkit-1 -p wa -k polkit\n"
     )
     a = host_scan({"audit-rules": (rules, 0)})

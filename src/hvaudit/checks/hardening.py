@@ -28,6 +28,7 @@ from hvaudit.checks._libvirt import (
     is_every_address,
     is_local_address,
     kernel_audit_off,
+    kernel_params,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -58,7 +59,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import UNIT_ENABLED_STATES, Fact, FactState, Host, Source, Vm
-from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS
+from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS, X86_VENDORS
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
 from hvaudit.textsafe import digits
@@ -896,6 +897,91 @@ def log_destinations(value: str) -> list[str] | None:
 #: 64-bit syscalls every native program makes.
 _ARCH64 = ("b64", "x86_64", "aarch64", "ppc64", "ppc64le", "s390x", "riscv64")
 
+#: System calls that change a file or a directory entry, the ones a watch with perm=wa records:
+#: the kernel's write, directory-write and attribute classes (include/asm-generic/
+#: audit_write.h, audit_dir_write.h, audit_change_attr.h, read with `read_file`: rename, mkdir,
+#: rmdir, creat, link, unlink, symlink, mknod and their *at forms, truncate, chmod, chown,
+#: *xattr ...) and the opens that a perm= rule judges by their flags (audit_classify_syscall:
+#: open, openat, openat2). A never rule naming none of them (`-S adjtimex`, `-S mount`) drops
+#: no record of a write (R20H-6).
+_FILE_WRITE_SYSCALLS = frozenset(
+    [
+        "open",
+        "openat",
+        "openat2",
+        "open_by_handle_at",
+        "creat",
+        "truncate",
+        "truncate64",
+        "ftruncate",
+        "ftruncate64",
+        "rename",
+        "renameat",
+        "renameat2",
+        "mkdir",
+        "mkdirat",
+        "rmdir",
+        "link",
+        "linkat",
+        "unlink",
+        "unlinkat",
+        "symlink",
+        "symlinkat",
+        "mknod",
+        "mknodat",
+        "chmod",
+        "fchmod",
+        "fchmodat",
+        "fchmodat2",
+        "chown",
+        "fchown",
+        "lchown",
+        "fchownat",
+        "chown32",
+        "fchown32",
+        "lchown32",
+        "setxattr",
+        "lsetxattr",
+        "fsetxattr",
+        "setxattrat",
+        "removexattr",
+        "lremovexattr",
+        "fremovexattr",
+        "removexattrat",
+        "utime",
+        "utimes",
+        "utimensat",
+        "futimesat",
+    ]
+)
+
+
+def _rule_arches(opts: dict[str, list[str]]) -> frozenset[str]:
+    """The system-call ABIs an exit rule applies to: "64" (native) and "32" (compat). Without an
+    arch field a rule matches every ABI; `-F arch=b64` only the native calls: the kernel
+    compares the field with the call's own arch (kernel/auditsc.c audit_filter_rules,
+    `case AUDIT_ARCH: result = audit_comparator(ctx->arch, f->op, f->val)`), and a 32-bit
+    program's calls on a 64-bit kernel carry the 32-bit arch (ausyscall(8): "If they are
+    different, you will have to write two auditctl rules to get complete coverage", b32 and
+    b64; DISA's RHEL STIG: "On dual-architecture systems, two separate rules must exist - one
+    for each architecture supported"; both found with `search`). A -w watch has no arch."""
+    for field in opts.get("-F", []):
+        if field.startswith("arch="):
+            return frozenset({"64" if field[5:] in _ARCH64 else "32"})
+        if field.startswith("arch!="):
+            return frozenset({"32" if field[6:] in _ARCH64 else "64"})
+    return frozenset({"64", "32"})
+
+
+def _only_failures(fields: dict[str, str]) -> bool:
+    """The rule matches failed system calls only: `success=0`, or `exit=` a negative errno
+    (auditctl(8) -F success, exit). `success=1` or `exit=0` match the successful calls, the
+    changes themselves (R20H-6)."""
+    if fields.get("success") == "0":
+        return True
+    value = fields.get("exit")
+    return value is not None and value.startswith("-")
+
 
 def _audit_rule(rule: str) -> dict[str, list[str]] | None:
     """The options of one `auditctl -l` line: -w/-p/-a/-S values and -F fields (as "name=value",
@@ -917,25 +1003,28 @@ def _covers(watched: str, path: str) -> bool:
     return path == w or path.startswith(w.rstrip("/") + "/")
 
 
-def _watch_of_writes(opts: dict[str, list[str]], path: str) -> str | None:
-    """ "always" when the rule records writes anywhere under directory `path`, "never" when it is
-    a suppression (never action) of such events, None when it does neither."""
+def _watch_of_writes(opts: dict[str, list[str]], path: str, arch: str = "64") -> str | None:
+    """ "always" when the rule records writes anywhere under directory `path` made with system
+    calls of ABI `arch` ("64" native, "32" compat, _rule_arches), "never" when it is a
+    suppression (never action) of such events, None when it does neither."""
     fields = dict(f.split("=", 1) for f in opts.get("-F", []) if "=" in f and "!" not in f)
     if "-w" in opts:  # a watch: -w DIR is a dir= rule, perms default to rwxa (auditctl(8) -w, -p)
         if not any(_covers(w, path) for w in opts["-w"]):
             return None
         return "always" if "w" in (opts.get("-p") or ["rwxa"])[0] else None
+    if arch not in _rule_arches(opts):
+        return None  # another ABI's calls (a b32 rule records no 64-bit call, and the reverse)
     lists = (opts.get("-a") or opts.get("-A") or [""])[0].split(",")
     if "exit" in lists and "never" in lists and _matches_every_syscall(opts, fields):
         return "never"  # `-a never,exit -F arch=b64 -S all`: the first match of every call
     if "exit" not in lists or not _covers(fields.get("dir", "\0"), path):
         return None  # path= is one inode: a file watch, not the tree (auditctl(8) dir, path)
     if "never" in lists:
-        return "never"
+        return "never" if _drops_writes(opts, fields) else None
     if "always" not in lists:
         return None
-    if fields.get("arch", "b64") not in _ARCH64 or "success" in fields or "exit" in fields:
-        return None  # 32-bit syscalls only, or only failed / particular results
+    if "success" in fields or "exit" in fields:
+        return None  # only failed / particular results
     if _writer_fields(opts):
         return None  # only some writers' changes (auid>=1000, exe=...): part of the writes
     if "perm" in fields and "w" not in fields["perm"]:
@@ -978,8 +1067,6 @@ def _matches_every_syscall(opts: dict[str, list[str]], fields: dict[str, str]) -
     others = [f for f in raw if not f.startswith("arch=")]
     if others or "-w" in opts:
         return False
-    if fields.get("arch", "b64") not in _ARCH64:
-        return False
     return opts.get("-S", ["all"]) == ["all"]
 
 
@@ -1013,31 +1100,54 @@ def _suppressed(rules: tuple[str, ...], path: str) -> tuple[str, str, bool] | No
         if "exit" not in lists or "never" not in lists:
             continue
         fields = dict(f.split("=", 1) for f in opts.get("-F", []) if "=" in f and "!" not in f)
-        if (
-            "success" in fields
-            or "exit" in fields
-            or fields.get("arch", "b64") not in _ARCH64
-            or opts.get("-S", ["all"]) != ["all"]
-            or ("perm" in fields and "w" not in fields["perm"])
-        ):
+        if "64" not in _rule_arches(opts) or not _drops_writes(opts, fields):
             continue
         procs = [f for f in _writer_fields(opts) if not f.startswith("path=")]
+        calls = "" if (named := _named_syscalls(opts)) is None else f" ({','.join(named)})"
         target = fields.get("dir") or fields.get("path")
         if target is not None:
+            if "path" in fields and target.rstrip("/") == path:
+                # an inode rule on the watched directory itself: fs/namei.c filename_parentat
+                # and open_last_lookups (O_CREAT) record the parent directory's inode
+                # (audit_inode(..., AUDIT_INODE_PARENT)) for every create, unlink, rename,
+                # mkdir in it, and audit_filter_inodes matches any name of the call (R20H-6)
+                what = f"files created, renamed or removed in {path}{calls}"
+                return rule, what, not procs
             inside = target.rstrip("/") != path and _covers(path, target)
             if inside and ("path" in fields or not seen):
-                return rule, f"writes to {target.rstrip('/')}", not procs
+                return rule, f"writes to {target.rstrip('/')}{calls}", not procs
         elif procs and not seen:
-            return rule, f"writes by the processes it matches ({' '.join(procs)})", False
+            return rule, f"writes by the processes it matches ({' '.join(procs)}){calls}", False
     return None
 
 
-def _watched(rules: tuple[str, ...], path: str) -> bool:
-    """An audit rule records writes anywhere under directory `path`, and no earlier never-rule
-    suppresses them (the exit list triggers on the first matching rule, auditctl(8) `never`)."""
+def _named_syscalls(opts: dict[str, list[str]]) -> list[str] | None:
+    """The system calls a rule's -S options name (`-S unlink,rename -S chmod`), None for every
+    call (no -S, or -S all)."""
+    names = [n for v in opts.get("-S", []) for n in v.split(",") if n]
+    return None if not names or "all" in names else names
+
+
+def _drops_writes(opts: dict[str, list[str]], fields: dict[str, str]) -> bool:
+    """A never exit rule can drop the record of a successful write: it is not limited to failed
+    calls (_only_failures), its -S list (if any) names a call that changes files
+    (_FILE_WRITE_SYSCALLS: `-S unlink,rename` drops the removal and rename records the watch
+    makes, R20H-6), and its perm= (if any) has w or a."""
+    named = _named_syscalls(opts)
+    if _only_failures(fields):
+        return False
+    if named is not None and not _FILE_WRITE_SYSCALLS.intersection(named):
+        return False
+    return not ("perm" in fields and "w" not in fields["perm"])
+
+
+def _watched(rules: tuple[str, ...], path: str, arch: str = "64") -> bool:
+    """An audit rule records writes anywhere under directory `path` made with system calls of
+    ABI `arch`, and no earlier never-rule suppresses them (the exit list triggers on the first
+    matching rule, auditctl(8) `never`)."""
     for rule in rules:
         opts = _audit_rule(rule)
-        verdict = _watch_of_writes(opts, path) if opts is not None else None
+        verdict = _watch_of_writes(opts, path, arch) if opts is not None else None
         if verdict is not None:
             return verdict == "always"
     return False
@@ -1071,7 +1181,12 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     `never` rule for the tree suppresses the watch, one for a part of it (a `-F dir=` below it,
     or a `-F path=` inode rule wherever it is listed) fails naming it, and one before the
     watch limited to some processes (`-F subj_type=crond_t`, `-F exe=`: the common "Cron jobs
-    fill the logs" rule) is a question (R20H-2, _suppressed); an exclude rule matching the
+    fill the logs" rule) is a question (R20H-2, _suppressed); a never rule drops writes unless
+    it matches failed calls only (success=0, exit=-E...) or names no call that changes a file
+    (`-S unlink,rename` or `success=1` do, and a `-F path=` rule on the watched directory itself
+    drops every create, rename and removal in it, R20H-6); a rule of one ABI (`-F arch=b64`)
+    misses a 32-bit program's calls, a fail on x86 unless ia32_emulation=0, a question
+    elsewhere (R20H-7, _compat_unwatched); an exclude rule matching the
     SYSCALL or PATH record type drops what the watches write (kernel audit_log_start, R6-8).
 
     The records must also be kept (R9H-1, the twin of HVA-201's R8H-12): with no auditd
@@ -1151,6 +1266,8 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 ),
                 *f.sources,
             )
+        elif (compat := _compat_unwatched(h, f.get())) is not None:
+            yield compat
         elif dropping := [
             (p, *x)
             for p in ("/etc/libvirt", "/etc/polkit-1")
@@ -1263,6 +1380,59 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 *h.facts.audit_daemon.sources,
                 *h.facts.audit_sink.sources,
             )
+
+
+def _ia32_emulation_off(host: Host) -> bool:
+    """The running x86 kernel refuses 32-bit system calls: `ia32_emulation=` false on its command
+    line (arch/x86/entry/common.c, Linux 6.7+, read with `find_string`: `early_param(
+    "ia32_emulation", ...)` setting __ia32_enabled with kstrtobool, whose false spellings start
+    with n, N, f, F, 0 or are off)."""
+    cmdline = host.facts.kernel_cmdline
+    if not cmdline.known:
+        return False
+    off = False
+    for word in kernel_params(cmdline.get()):
+        name, eq, value = word.partition("=")
+        if name == "ia32_emulation" and eq:
+            low = value.strip('"').lower()
+            if low[:1] in ("n", "f", "0") or low.startswith("of"):
+                off = True
+            elif low[:1] in ("y", "t", "1") or low.startswith("on"):
+                off = False
+    return off
+
+
+def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
+    """HVA-214's outcome when the trees are watched for native (64-bit) system calls only: a
+    rule with `-F arch=b64` matches no call of a 32-bit program, whose calls carry the compat
+    arch (_rule_arches), so `-a always,exit -F arch=b64 -F dir=/etc/libvirt -F perm=wa` alone
+    lets a 32-bit program (a static i386 binary) rewrite the tree unrecorded (R20H-7). An x86
+    kernel runs them (IA32 emulation) unless `ia32_emulation=0` is on its command line: a fail;
+    on another CPU (arm64 runs AArch32 programs only where the CPU and CONFIG_COMPAT allow) a
+    question. None when both ABIs are watched."""
+    compat = [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(rules, p, "32")]
+    if not compat:
+        return None
+    f = host.facts.audit_rules
+    s = host_subject(host)
+    what = (
+        f"audit rules watch {' and '.join(compat)} for 64-bit system calls only (-F arch=b64): "
+        "the writes of a 32-bit program (its calls are audited as arch=b32) are not recorded"
+    )
+    vendor = host.facts.cpu_vendor
+    if vendor.known and vendor.get() in X86_VENDORS:
+        if _ia32_emulation_off(host):
+            return None
+        return failed(s, what, *f.sources, *vendor.sources)
+    return manual(
+        s,
+        what,
+        *f.sources,
+        question=f"Can host {host.name} run 32-bit programs? Evidence: `uname -m`, "
+        "CONFIG_COMPAT / CONFIG_IA32_EMULATION in /boot/config-$(uname -r) and the kernel "
+        "command line (ia32_emulation=). Pass: no, the kernel has no 32-bit system calls; "
+        "fail: yes, add the same audit rules with -F arch=b32.",
+    )
 
 
 def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome | None:
