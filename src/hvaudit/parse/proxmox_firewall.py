@@ -30,7 +30,15 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["FirewallFile", "IpsetEntry", "firewall_kind", "net_ip", "parse_firewall", "perl_false"]
+__all__ = [
+    "FirewallFile",
+    "IpsetEntry",
+    "firewall_kind",
+    "net_ip",
+    "nft_options",
+    "parse_firewall",
+    "perl_false",
+]
 
 NAME = r"[A-Za-z][A-Za-z0-9\-_]+"
 """pve-firewall's $ipset_name_pattern, $security_group_name_pattern and $ip_alias_pattern."""
@@ -182,6 +190,9 @@ class FirewallFile:
     """`file:line: reason` for every line pve-firewall ignores, or keeps but does not apply."""
     option_texts: dict[str, str] = field(default_factory=dict)
     """Each option's value as written (`01`, a time stamp), before pve-firewall's int()."""
+    option_lines: list[tuple[int, str]] = field(default_factory=list)
+    """(line number, line) of every line of the [OPTIONS] section, those pve-firewall skips
+    included: proxmox-firewall reads them otherwise (`nft_options`)."""
     enable_stamp: int | None = None
     """cluster.fw only: `enable: N` with N above 1, pve-firewall's anti-lockout time stamp (epoch
     seconds); `options["enable"]` then holds what pve-firewall made of it when the evidence was
@@ -569,6 +580,7 @@ def parse_firewall(
             continue
         try:
             if section == "options":
+                fw.option_lines.append((n, line))
                 key, value = _option(line, kind)
                 fw.options[key] = value
                 fw.option_texts[key] = line.split(":", 1)[1].strip()
@@ -611,3 +623,133 @@ def parse_firewall(
         )
     fw.warnings = [f"{name}:{n}: {why}" for n, why in sorted(notes, key=lambda x: x[0])]
     return fw
+
+
+#: The booleans proxmox-serde's perl::deserialize_bool takes from a string (proxmox/proxmox-rs
+#: proxmox-serde/src/perl.rs BoolVisitor visit_str: true, yes, on in any case or "1"; false,
+#: no, off in any case or "0"; anything else `invalid_value ... "a boolean-like value"`).
+SERDE_TRUE = ("true", "yes", "on")
+SERDE_FALSE = ("false", "no", "off")
+#: proxmox-ve-rs 840d1ed proxmox-ve-config/src/firewall/types/log.rs LogLevel::from_str: exact
+#: (lower-case) names, `warn` and `warning` both, anything else "invalid log level".
+NFT_LOG_LEVELS = frozenset(
+    ("nolog", "emerg", "alert", "crit", "err", "warn", "warning", "notice", "info", "debug")
+)
+_NFT_BOOL = "bool"
+_NFT_LOG = "log level"
+_NFT_VERDICT = "verdict"
+_NFT_INT = "integer"
+_NFT_KEEP = "kept"
+#: The option fields of proxmox-ve-rs 840d1ed proxmox-ve-config/src/firewall/{cluster,host,
+#: guest}.rs `Options` (serde field names: exact, case-sensitive; no deny_unknown_fields, so
+#: another key is ignored). Booleans `deserialize_with = "proxmox_serde::perl::deserialize_bool"`,
+#: integers `deserialize_i64`, LogLevel and Verdict `forward_deserialize_to_from_str`.
+NFT_FIELDS: dict[str, dict[str, str]] = {
+    "cluster": {
+        "enable": _NFT_BOOL,
+        "ebtables": _NFT_BOOL,
+        "log_ratelimit": _NFT_KEEP,
+        "policy_in": _NFT_VERDICT,
+        "policy_out": _NFT_VERDICT,
+        "policy_forward": _NFT_VERDICT,
+    },
+    "host": {
+        **dict.fromkeys(
+            (
+                "enable",
+                "nftables",
+                "log_nf_conntrack",
+                "ndp",
+                "nf_conntrack_allow_invalid",
+                "nosmurfs",
+                "protection_synflood",
+                "tcpflags",
+            ),
+            _NFT_BOOL,
+        ),
+        **dict.fromkeys(
+            (
+                "log_level_in",
+                "log_level_out",
+                "log_level_forward",
+                "smurf_log_level",
+                "tcp_flags_log_level",
+            ),
+            _NFT_LOG,
+        ),
+        **dict.fromkeys(
+            (
+                "nf_conntrack_max",
+                "nf_conntrack_tcp_timeout_established",
+                "nf_conntrack_tcp_timeout_syn_recv",
+                "protection_synflood_burst",
+                "protection_synflood_rate",
+            ),
+            _NFT_INT,
+        ),
+        "nf_conntrack_helpers": _NFT_KEEP,
+    },
+    "vm": {
+        **dict.fromkeys(("dhcp", "enable", "ipfilter", "ndp", "radv", "macfilter"), _NFT_BOOL),
+        "log_level_in": _NFT_LOG,
+        "log_level_out": _NFT_LOG,
+        "policy_in": _NFT_VERDICT,
+        "policy_out": _NFT_VERDICT,
+        "policy_forward": _NFT_VERDICT,
+    },
+}
+
+
+def nft_options(fw: FirewallFile, name: str) -> tuple[dict[str, str], list[str]]:
+    """The [OPTIONS] of a firewall file as proxmox-firewall reads them: (options with booleans
+    as "1"/"0", what it refuses, each naming the file `name`). proxmox-ve-rs 840d1ed
+    proxmox-ve-config/src/firewall/common.rs: each option line is split at its first `:` and
+    both sides trimmed (parse.rs split_key_value; no colon: "expected colon separated key and
+    value"), a key given twice is "duplicate option", and `O::deserialize(...)?` reads the map
+    into the kind's Options: one refused value fails the whole file, and proxmox-firewall
+    a752659 then applies nothing (FirewallConfig::new `?`, handle_firewall returns the error,
+    run_firewall logs "error updating firewall rules"). pve-firewall reads the same lines
+    otherwise (Firewall.pm parse_*fw_option: keys in any case, booleans `0|1` only, a line it
+    cannot parse skipped with a warning)."""
+    fields = NFT_FIELDS.get(fw.kind, {})
+    options: dict[str, str] = {}
+    refused: list[str] = []
+    seen: set[str] = set()
+    for n, line in fw.option_lines:
+        if ":" not in line:
+            refused.append(f"{name} line {n} `{line}` is no `key: value` option")
+            continue
+        key, value = (part.strip() for part in line.split(":", 1))
+        if key in seen:
+            refused.append(f"{name} sets option {key} twice")
+            continue
+        seen.add(key)
+        what = fields.get(key)
+        if what == _NFT_BOOL:
+            lowered = value.lower()
+            if value == "1" or lowered in SERDE_TRUE:
+                options[key] = "1"
+            elif value == "0" or lowered in SERDE_FALSE:
+                options[key] = "0"
+            else:
+                refused.append(f"{name} {key}: {value} is no boolean proxmox-serde reads")
+        elif what == _NFT_LOG:
+            if value in NFT_LOG_LEVELS:
+                options[key] = "warning" if value == "warn" else value
+            else:
+                refused.append(f"{name} {key}: {value} is no log level proxmox-firewall reads")
+        elif what == _NFT_VERDICT:
+            if value.upper() in ("ACCEPT", "DROP", "REJECT"):
+                options[key] = value.upper()
+            else:
+                refused.append(f"{name} {key}: {value} is no verdict proxmox-firewall reads")
+        elif what == _NFT_INT:
+            # deserialize_i64's visit_str: Rust's i64 from_str (an optional sign, ASCII digits)
+            ok = re.fullmatch(r"[+-]?[0-9]+", value) and -(2**63) <= int(value) < 2**63
+            if ok:
+                options[key] = str(int(value))
+            else:
+                refused.append(f"{name} {key}: {value} is no integer proxmox-firewall reads")
+        elif what == _NFT_KEEP and key in fw.options:
+            options[key] = fw.options[key]
+    return options, refused

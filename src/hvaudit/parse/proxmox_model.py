@@ -55,7 +55,7 @@ from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse import proxmox as pve
 from hvaudit.parse.host import parse_host_facts
 from hvaudit.parse.libvirt_xml import I440FX_MACHINES
-from hvaudit.parse.proxmox_firewall import IpsetEntry
+from hvaudit.parse.proxmox_firewall import IpsetEntry, nft_options
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
     HOST_RNG,
@@ -1512,27 +1512,50 @@ def resolve_enable_stamp(fw: pve.FirewallFile, collected_at: object) -> None:
     fw.options["enable"] = "0" if now - stamp > 60 else "1"
 
 
-#: The booleans proxmox-serde's perl::deserialize_bool takes from a string (proxmox/proxmox-rs
-#: proxmox-serde/src/perl.rs BoolVisitor visit_str: true, yes, on in any case or "1"; false,
-#: no, off in any case or "0"; anything else `invalid_value ... "a boolean-like value"`).
-_SERDE_BOOLEANS = ("true", "yes", "on", "1", "false", "no", "off", "0")
-
-
-def _nft_refused_options(fw: pve.FirewallFile) -> str:
-    """cluster.fw's boolean options proxmox-firewall cannot read, shown, or "" (L19-8P).
-    proxmox-ve-rs 840d1ed proxmox-ve-config/src/firewall/cluster.rs Options: `enable` and
-    `ebtables` are `deserialize_with = "proxmox_serde::perl::deserialize_bool"`, and common.rs
-    parse ends `this.options = O::deserialize(...)?`, so one such value fails the whole file;
-    proxmox-firewall a752659 src/bin/proxmox-firewall.rs handle_firewall returns the error
-    before any nft command and run_firewall only logs "error updating firewall rules". The
-    anti-lockout time stamp pve-firewall reads (`enable: N`, N above 1, P18-6) and `01` are such
-    values."""
-    shown = []
-    for key in ("enable", "ebtables"):
-        raw = fw.option_texts.get(key)
-        if raw is not None and raw.lower() not in _SERDE_BOOLEANS:
-            shown.append(f"{key}: {raw} is no boolean proxmox-serde reads")
-    return "; ".join(shown)
+def _nft_reading(bundle: Bundle, px: ProxmoxHost, shared: ProxmoxHost, vm_dir: str) -> None:
+    """Under proxmox-firewall (host.fw `nftables: 1`) the node's firewall files as it reads
+    them (`nft_options`, L19-8P, L19-12P): it parses cluster.fw, host.fw and the .fw of each
+    guest on the node (proxmox-firewall a752659 src/config.rs FirewallConfig::new:
+    parse_cluster, parse_host, parse_guests for `entry.is_local()` guests, each `?`), so one
+    option it refuses in any of them fails the whole update: handle_firewall returns before any
+    nft command and run_firewall only logs "error updating firewall rules", the ruleset it
+    loaded before (if any) staying. The node's cluster.fw fact is unavailable then (each
+    firewall verdict asks). Otherwise its options are read as proxmox-serde reads them
+    (`enable: yes` is on, pve-firewall skips the line), for this node only."""
+    if not px.host_firewall.known or px.host_firewall.get().options.get("nftables") != "1":
+        return
+    guests: dict[str, pve.FirewallFile] = {}
+    for where in (vm_dir, vm_dir.replace("/qemu-server/", "/lxc/")):
+        for entry in bundle.under(where):
+            vmid = entry.path.removeprefix(where).removesuffix(".conf")
+            if entry.status == "ok" and digits(vmid) and vmid in shared.vm_firewalls:
+                guests[vmid] = shared.vm_firewalls[vmid]
+    host = px.host_firewall.get()
+    cluster = shared.cluster_firewall.get() if shared.cluster_firewall.known else None
+    files = [("host.fw", host)] + [(f"{vmid}.fw", fw) for vmid, fw in sorted(guests.items())]
+    if cluster is not None:
+        files.insert(0, ("cluster.fw", cluster))
+    read = {name: nft_options(fw, name) for name, fw in files}
+    refused = [why for _, whys in read.values() for why in whys]
+    if refused:
+        px.cluster_firewall = Fact.unavailable(
+            f"{'; '.join(refused)}, which proxmox-firewall (host.fw `nftables: 1`) refuses: it "
+            "then applies no change and the ruleset it loaded before (if any) stays",
+            *shared.cluster_firewall.sources,
+            *px.host_firewall.sources,
+        )
+        return
+    if cluster is not None:
+        px.cluster_firewall = Fact.of(
+            dataclasses.replace(cluster, options=read["cluster.fw"][0]),
+            *shared.cluster_firewall.sources,
+        )
+    px.host_firewall = Fact.of(
+        dataclasses.replace(host, options=read["host.fw"][0]), *px.host_firewall.sources
+    )
+    px.vm_firewalls = dict(shared.vm_firewalls) | {
+        vmid: dataclasses.replace(fw, options=read[f"{vmid}.fw"][0]) for vmid, fw in guests.items()
+    }
 
 
 def _corosync_local(
@@ -1608,17 +1631,7 @@ def _add_node(
         lambda: Fact.of(pve.FirewallFile(kind="host"), Source(at(host_fw), "absent: defaults")),
         artefact=at(host_fw),
     )
-    if (
-        cluster_fw is not None
-        and px.host_firewall.known
-        and px.host_firewall.get().options.get("nftables") == "1"
-        and (refused := _nft_refused_options(cluster_fw))
-    ):
-        px.cluster_firewall = Fact.unavailable(
-            f"cluster.fw {refused}, which proxmox-firewall (host.fw `nftables: 1`) refuses: it "
-            "then applies no change and the ruleset it loaded before (if any) stays",
-            *shared.cluster_firewall.sources,
-        )
+    _nft_reading(bundle, px, shared, vm_dir)
     px.interfaces = _file(
         bundle,
         pve.INTERFACES,
