@@ -1,16 +1,67 @@
 """Leads 19b, VMware (and one Linux host lead): the leads tests/test_vmw_leads19.py (L19-1V..8V)
-and tests/test_redteam20_vmw_probes.py (V20-1/2) left. Sources read with `search`,
-`find_string`, `read_file` and `fetch`; each finding's test failed on main before its fix.
+and tests/test_redteam20_vmw_probes.py (V20-1/2) left: VM extraConfig keys and value
+spellings, vGPU and Dynamic DirectPath devices, lockdown exception users and DCUI.Access,
+HVA-416 and a grant on a host inside a DRS cluster, and HVA-202's reading of an ntp.conf server
+that is the unspecified address. Sources read with `search`, `find_string`, `read_file`; each
+finding's test failed on main 68e446d before its fix.
 
 Findings:
 
 - L19-9V (false pass): HVA-202 (Linux) passed "ntpd running" for an ntp.conf whose only
   sources were the unspecified address (server 0.0.0.0, pool ::, server 0) or loopback in
-  another inet_aton spelling (0x7f000001), beside or without the LOCAL driver; a family flag
-  (`server -4 ADDR`) was read as the address. Linux sends to 0.0.0.0 / :: over loopback
-  (net/ipv4/route.c, net/ipv6/udp.c). Now R17H-5's own-clock fail (parse.host._this_host).
+  another inet_aton(3) spelling (0x7f000001, ::ffff:0.0.0.0), alone or beside the LOCAL
+  driver (ntpd then calls itself synchronised, NTPSynchronized=yes). R17H-5 read only 127.*
+  written out and ::1. Linux sends a datagram for an unspecified destination to the host
+  itself (net/ipv4/route.c ip_route_output_key_hash_rcu: `if (!fl4->daddr)` ... `fl4->daddr
+  = fl4->saddr = htonl(INADDR_LOOPBACK); dev_out = net->loopback_dev`; net/ipv6/udp.c "::
+  means loopback (BSD'ism)"); RFC 1122 3.2.1.3. And a family flag before the address (ntpd's
+  ntp_parser.y "address : ip_address | address_fam T_String", T_Ipv4_flag/T_Ipv6_flag) was
+  read as the address. Now R17H-5's own-clock fail naming the lines (parse.host._this_host),
+  as L19-2V does for ESXi.
 
-(In progress: the rest of this round's docstring follows as findings land.)
+Held (kept as tests): L19-9V a remote server beside 0.0.0.0, a remote address after -6, and a
+pool name beginning "0." keep ntpd's pass. Lead 2: a vGPU (VmiopBackingInfo, no id) and a
+powered-off VM's Dynamic DirectPath device (DynamicBackingInfo, no assignedId) render
+pciPassthru0.id "?" and are asked by HVA-050 ("? is in no IOMMU group on this host") and
+HVA-192 (class unknown), never n/a, even with the host's pciPassthruInfo active for others.
+
+Probed by script, not kept (the verdict was right): lead 1, through render_vmx and the engine:
+extraConfig keys in upper or mixed case (ISOLATION.TOOLS.COPY.DISABLE, TOOLS.SETINFO.SIZELIMIT,
+remotedisplay.MAXCONNECTIONS) are read case-folded as VMware's dictionary does (HASH_ISTRING_KEY,
+parse.vmx); values yes/1/Y/on/t/TRUE are TRUE and "True " (a trailing space) is FALSE
+(Dictionary_StringToBool, parse.vmx.VMX_TRUE): HVA-401 fails it; enableHostInfo "yes" fails
+HVA-402; maxConnections "01" is read 1 (strtol). Passes stay withheld by HVA-444. Lead 3:
+HVA-425 asks a host with exception users within the limit (ESXI-80-000201: the list "should
+remain" empty except site-specific service accounts), fails over the limit, counts an
+exception user who is also an admin once (L14-5); HVA-424 fails any DCUI.Access name but root.
+
+Tally: L19-9V 8 cases (2 functions), 5 failed on main 68e446d (0.0.0.0, pool ::, "0", LOCAL +
+-4 0.0.0.0, hex loopback + mapped unspecified); the 3 held passed there too. Lead 2 held: 2
+cases, passed on main too (no change).
+
+Leads left (not settled in the time):
+- HVA-416: a grant on a HostSystem inside a DRS cluster still fails "every VM it runs". vSphere
+  Security "Hierarchical Inheritance of Permissions" (5.5-8.0, read with `search`): "Virtual
+  machines inherit permissions from both the parent virtual machine folder and the parent
+  host, cluster, or resource pool simultaneously"; in the API a VM's parents are its folder
+  and its resource pool, whose parent is the (Cluster)ComputeResource, a sibling of the
+  HostSystem (ComputeResource: "A ComputeResource always has a root ResourcePool"), so a
+  clustered host may reach no VM; govmomi's simulator walks the Parent chain only (not
+  authority). No VMware text says either way for a clustered host; the collector does not
+  record a host's parent type. A manual for clustered hosts would need that (possible wrong
+  fail, not a false pass).
+- extraConfig with the same key twice in different case (isolation.tools.copy.disable=TRUE
+  then ISOLATION...=FALSE): render_vmx keeps the first, as VMware's dictionary keeps the first
+  line; whether hostd writes extraConfig in that order, or refuses the second, was not found.
+- HVA-401's message says "set to FALSE" for "True " (a trailing space): right verdict, the
+  wording could name the value.
+- vGPU: HVA-050's question asks whether "?" is marked Active for passthrough; a vGPU's GPU is
+  in Shared Direct mode, not passthrough, so the question may mislead; render the vgpu
+  profile name and ask about the GPU's mode instead (wording).
+- Linux chronyd with `local` and a server 0.0.0.0: chrony's local reference mode and the
+  kernel's sync status (reference.c) not read; only ntpd's own-clock sources are judged.
+- log.keepOld / log.rotateSize, tools.guest.desktop.autolock, monitor.virtual_exec, svga.*:
+  no check reads them (coverage.md class c), not added in the time.
 """
 
 from __future__ import annotations
@@ -81,4 +132,58 @@ def test_l19_9v_held_a_remote_source_keeps_the_pass(host_scan, conf: str) -> Non
     assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
         {"hv1": "pass"},
         {"hv1": "ntpd running"},
+    )
+
+
+# --- Lead 2 (held): a vGPU and a powered-off Dynamic DirectPath device are assessed, never n/a -----
+
+
+@pytest.mark.parametrize("kind", ["vgpu", "dynamic-powered-off"])
+def test_l19_held_vgpu_and_unassigned_dynamic_directpath_are_asked(tmp_path, kind: str) -> None:
+    """Held: a vGPU (VirtualPCIPassthroughVmiopBackingInfo: a profile name, `vgpu`, no id) and a
+    Dynamic DirectPath I/O device of a powered-off VM (VirtualPCIPassthroughDynamicBackingInfo:
+    assignedId "The id of the device assigned when the VM is powered on", unset until then; the
+    vSphere API reference, read with `search`) render pciPassthru0.id "?"; HVA-050 and HVA-192
+    still assess the device (manual, naming it "?"), never n/a, with the host's
+    pciPassthruInfo reported and active for other functions."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+    from test_redteam13_vmw_probes import _vsphere
+
+    d = vim.vm.device.VirtualPCIPassthrough
+    backing = (
+        d.VmiopBackingInfo(vgpu="grid_a100-8c")
+        if kind == "vgpu"
+        else d.DynamicBackingInfo(
+            deviceName="", allowedDevice=[d.AllowedDevice(vendorId=-32634, deviceId=4735)]
+        )
+    )
+    power = "poweredOn" if kind == "vgpu" else "poweredOff"
+    vmx = render_vmx(
+        {
+            "name": "vm-1",
+            "runtime.powerState": power,
+            "config.hardware.device": [d(key=13000, backing=backing)],
+        },
+        {},
+    )
+    host = {
+        "product": "VMware ESXi 8.0.2",
+        "pci_classes": {"0000:04:00.0": 0x200},
+        "pci_passthrough": [{"id": "0000:04:00.0", "active": True, "dependent": "0000:04:00.0"}],
+    }
+    a = _vsphere(tmp_path, host, vmx=vmx)
+    got = {
+        r.check.id: (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id in ("HVA-050", "HVA-192")
+    }
+    assert got["HVA-050"] == (
+        "manual",
+        "IOMMU active for pci ?; ? is in no IOMMU group on this host",
+    )
+    assert got["HVA-192"][0] == "manual"
+    assert got["HVA-192"][1].startswith(
+        "PCI function(s) ? (not among the host's PCI devices: class unknown) passed through whole"
     )
