@@ -15,8 +15,19 @@ so it gave it its port group's limits and passed. libvirt keeps it as the interf
 (virNetDevBandwidthParse keeps a <bandwidth> with an <inbound> or <outbound>), so
 networkAllocatePort copies the port group's only `if (!port->bandwidth)`, and virNetDevBandwidthSet
 shapes nothing for an average of 0: the VM is unlimited (false pass). Now fail, naming it.
+R20N-4 HVA-197 passed isolated ports (`<port isolated='yes'/>`, libvirt honours it for every
+forward mode with a bridge) on a libvirt network of forward mode nat, route, open or none whose
+bridge holds the host's address. Port isolation stops frames between isolated ports only; a
+guest sends a packet for another guest's address to the host's MAC and the host routes it back
+into the same bridge: libvirt turns IP forwarding on for nat, route and open and accepts `-i BR
+-o BR` for every mode but open. The VMs still exchange packets (false pass). Now the east-west
+question naming the routing, when another VM shares the bridge (test_rawargs_unseen's hardened
+VMs on the NAT default network are now asked too).
 
-Tally: 1 finding.
+Held (kept as tests): R20N-3: an interface without <bandwidth> takes its port group's (pass).
+R20N-4: a VM alone on the NAT network, and two VMs on a network without an <ip>, pass.
+
+Tally: 2 findings (R20N-3, R20N-4: false passes), 9 tests, 3 of them held.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ import pytest
 
 from test_nwfilter_stock import STOCK
 from test_redteam3_vm_probes import dev, filtered_node, verdict
+from test_redteam18_net_probes import manual_question
 
 
 def _nic(mac: str, extra: str = "", source: str = "<source network='lan' portgroup='pg'/>") -> str:
@@ -85,4 +97,102 @@ def test_interface_without_bandwidth_takes_the_port_group_limit(tmp_path: Path) 
         "pass",
         "0 disk(s) and 1 interface(s) limited (outbound) (52:54:00:20:09:02 limited by portgroup "
         "pg of network lan)",
+    )
+
+
+# --- R20N-4 HVA-197: the host routes between isolated ports of a network with its address ------
+
+
+def _routed_net(mode: str | None, ip: bool = True) -> str:
+    fwd = f"<forward mode='{mode}'/>" if mode else ""
+    addr = "<ip address='192.168.100.1' netmask='255.255.255.0'/>" if ip else ""
+    return (
+        f"<network><name>lan</name>{fwd}<bridge name='virbr1'/><port isolated='yes'/>{addr}"
+        "</network>"
+    )
+
+
+_NAT_WHY = (
+    "libvirt turns IP forwarding on and accepts what is routed from the bridge back into it "
+    "(-i virbr1 -o virbr1 -j ACCEPT)"
+)
+
+
+@pytest.mark.parametrize(
+    ("mode", "why"),
+    [
+        ("nat", _NAT_WHY),
+        ("route", _NAT_WHY),
+        (
+            "open",
+            "libvirt turns IP forwarding on and adds no firewall rule: only the host's own "
+            "firewall can stop it",
+        ),
+        (
+            None,
+            "libvirt accepts what is routed from the bridge back into it (-i virbr1 -o virbr1 -j "
+            "ACCEPT), which the host does when IP forwarding is on (another network, sysctl)",
+        ),
+    ],
+    ids=["nat", "route", "open", "isolated"],
+)
+def test_isolated_ports_of_a_routed_network_still_reach_each_other(
+    tmp_path: Path, mode: str | None, why: str
+) -> None:
+    """R20N-4. Two VMs on network lan, whose <port isolated='yes'/> every port takes
+    (bridge_driver.c networkAllocatePort: `if (port->isolatedPort == VIR_TRISTATE_BOOL_ABSENT)
+    port->isolatedPort = netdef->isolatedPort`, before the switch on the forward mode, so for
+    nat, route, open and none alike) and whose bridge virbr1 holds the host's address
+    192.168.100.1. The isolated flag stops frames between isolated ports only (Linux
+    net/bridge/br_forward.c should_deliver, `br_skb_isolated`): VM a sends a packet for b's
+    address to the host's MAC, the host's IP stack forwards it out of virbr1 to b, from the
+    bridge itself, no isolated port. libvirt's bridge_driver.c networkStartNetworkVirtual
+    (read with `find_string`): "If forward.type != NONE, turn on global IP forwarding"
+    (networkEnableIPForwarding); `if (def->forward.type != VIR_NETWORK_FORWARD_OPEN &&
+    networkAddFirewallRules(def) < 0)`, whose general IPv4 rules end with "Allow traffic between
+    guests on the same bridge" (iptablesAddForwardAllowCross: `-i virbr1 -o virbr1 -j
+    ACCEPT`). hvaudit passed "1 bridge port(s) isolated". Right: the east-west question, naming
+    the routing and what to look at (the host's forwarding sysctls and forward rules)."""
+    doms = [
+        dev(n, _nic(m, source="<source network='lan'/>"))
+        for n, m in (("a", "52:54:00:20:0a:01"), ("b", "52:54:00:20:0a:02"))
+    ]
+    a = filtered_node(tmp_path, doms, STOCK, [_routed_net(mode)])
+    status, msg = verdict(a, "HVA-197", "a")
+    assert status == "manual", msg
+    assert msg == (
+        "1 bridge port(s) isolated, but the host has an address on bridge virbr1 of network lan "
+        f"(forward mode {mode or 'isolated'}, 192.168.100.1): {why}: isolated ports stop frames "
+        "between the VMs, not packets the host routes back into the same bridge"
+    )
+    q = manual_question(a, "HVA-197", "a")
+    assert q.startswith(
+        "Does host hv1 keep VM a from reaching the other VMs of bridge(s) virbr1 by routing, or "
+        "does VM a have a documented flow to each of them? Evidence: on host hv1, `sysctl "
+        "net.ipv4.ip_forward net.ipv6.conf.all.forwarding`"
+    ), q
+    assert q.endswith(
+        "Pass: the host forwards no IP, or drops what is routed from each listed bridge back "
+        "into it, or the VM has a documented flow to each peer there; fail: the host routes "
+        "between the bridge's guests, so the isolated VMs still exchange packets through it."
+    ), q
+
+
+@pytest.mark.parametrize(
+    ("net", "vms"),
+    [(_routed_net("nat"), ("a",)), (_routed_net(None, ip=False), ("a", "b"))],
+    ids=["alone-on-nat", "two-on-isolated-without-address"],
+)
+def test_isolated_ports_without_routing_between_them_pass(
+    tmp_path: Path, net: str, vms: tuple[str, ...]
+) -> None:
+    """R20N-4, held: a VM alone on the NAT network has no peer to be routed to; on a network
+    without an <ip> the host has no address on virbr1 and routes nothing into it (libvirt gives
+    the bridge only the <ip> addresses, networkAddAddrToBridge). Pass (as before)."""
+    macs = {"a": "52:54:00:20:0a:03", "b": "52:54:00:20:0a:04"}
+    doms = [dev(n, _nic(macs[n], source="<source network='lan'/>")) for n in vms]
+    a = filtered_node(tmp_path, doms, STOCK, [net])
+    assert verdict(a, "HVA-197", "a") == (
+        "pass",
+        "1 bridge port(s) isolated (<port isolated='yes'/>)",
     )

@@ -1974,6 +1974,64 @@ EAST_WEST_NEED = (
 )
 
 
+#: What libvirt does about routing between the guests of a network with its own bridge and an
+#: address on it, by forward mode (R20N-4).
+_ROUTED_BY = {
+    "nat": "libvirt turns IP forwarding on and accepts what is routed from the bridge back "
+    "into it (-i {br} -o {br} -j ACCEPT)",
+    "route": "libvirt turns IP forwarding on and accepts what is routed from the bridge back "
+    "into it (-i {br} -o {br} -j ACCEPT)",
+    "open": "libvirt turns IP forwarding on and adds no firewall rule: only the host's own "
+    "firewall can stop it",
+    "isolated": "libvirt accepts what is routed from the bridge back into it (-i {br} -o {br} "
+    "-j ACCEPT), which the host does when IP forwarding is on (another network, sysctl)",
+}
+
+
+def _routed_networks(
+    ports: list[tuple[Interface, Network | None, bool, str]],
+) -> list[tuple[str, str]]:
+    """The bridges (with why) of a VM's isolated ports on a libvirt network of forward mode nat,
+    route, open or none whose bridge has an address of the host (<ip address>): the host routes
+    one guest's packets to another through it. A bridge port's isolated flag stops frames
+    between isolated ports only (Linux br_forward.c should_deliver, `br_skb_isolated`); the
+    packet VM A sends to the host's MAC for VM B's address enters the host's stack, and the host
+    forwards it out of the same bridge to B, from no isolated port. libvirt's bridge_driver.c
+    networkStartNetworkVirtual: "If forward.type != NONE, turn on global IP forwarding"
+    (networkEnableIPForwarding, for nat, route and open); its firewall (network_iptables.c
+    iptablesAddGeneralIPv4FirewallRules, "Allow traffic between guests on the same bridge":
+    iptablesAddForwardAllowCross, `-i BR -o BR -j ACCEPT`) is added for every mode but open."""
+    out: dict[str, str] = {}
+    for _, n, iso, _ in ports:
+        if not iso or n is None or n.macvtap or not n.host_addresses:
+            continue
+        how = _ROUTED_BY.get(n.forward_mode)
+        if how is None:
+            continue
+        br = n.bridge or n.name
+        out[br] = (
+            f"bridge {br} of network {n.name} (forward mode {n.forward_mode}, "
+            f"{', '.join(n.host_addresses)}): {how.format(br=br)}"
+        )
+    return sorted(out.items())
+
+
+def _routed_question(vm: str, host: str, routed: list[tuple[str, str]]) -> str:
+    bridges = ", ".join(br for br, _ in routed)
+    return (
+        f"Does host {host} keep VM {vm} from reaching the other VMs of bridge(s) {bridges} by "
+        "routing, or does VM "
+        f"{vm} have a documented flow to each of them? Evidence: on host {host}, `sysctl "
+        "net.ipv4.ip_forward net.ipv6.conf.all.forwarding` and the forward rules (`iptables -S "
+        "FORWARD`, `iptables -S LIBVIRT_FWX`, `ip6tables -S ...`, or `nft list ruleset`) for a "
+        "drop of what enters and leaves the same bridge, ahead of libvirt's accept; the "
+        "VM's nwfilter; the application's data-flow design. Pass: the host forwards no IP, or "
+        "drops what is routed from each listed bridge back into it, or the VM has a documented "
+        "flow to each peer there; fail: the host routes between the bridge's guests, so the "
+        "isolated VMs still exchange packets through it."
+    )
+
+
 @check(
     id="HVA-197",
     title="VM ports on a host bridge are isolated from each other where VMs need no east-west traffic",
@@ -2030,11 +2088,17 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     question (VL16-4). Where the host's links were not read, the definitions cannot show such
     a port: the same question, never a pass (lead VL16-4). An interface on a libvirt network whose definition the
     evidence lacks is a port of that network's bridge, if it has one, whose isolation is not
-    known (unseen_networks, R16-3; was "no interface on a Linux host bridge")."""
+    known (unseen_networks, R16-3; was "no interface on a Linux host bridge"). Isolated ports
+    of a libvirt network of forward mode nat, route, open or none whose bridge holds the host's
+    address, shared with other VMs, still reach them through the host's routing, which libvirt
+    turns on and accepts (_routed_networks): the east-west question naming it, never a pass
+    (R20N-4)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
+    # (host, bridge) -> the VMs with a port there, isolated or not (R20N-4)
+    every_on: dict[tuple[str, str], set[str]] = {}
     ports_of: dict[str, list[tuple[Interface, Network | None, bool, str]]] = {}
     for v in ctx.deployment.vms:
         ports = []
@@ -2060,6 +2124,7 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                     else i.source
                 )
                 ports.append((i, net, isolated, bridge))
+                every_on.setdefault((v.host, bridge), set()).add(v.name)
                 if not isolated:
                     open_on.setdefault((v.host, bridge), set()).add(v.name)
         ports_of[v.name + "\0" + v.host] = ports
@@ -2207,6 +2272,22 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 "DEV`). Pass: every port of no VM there shows `isolated on`, or belongs to a "
                 f"documented peer of VM {v.name}; fail: one does not, so VM {v.name}'s isolated "
                 "port still exchanges frames with it.",
+            )
+        elif not open_ and (
+            routed := [
+                (br, why)
+                for br, why in _routed_networks(ports)
+                if every_on.get((v.host, br), set()) - {v.name}
+            ]
+        ):
+            yield manual(
+                s,
+                f"{len(ports)} bridge port(s) isolated, but the host has an address on "
+                + "; ".join(why for _, why in routed)
+                + ": isolated ports stop frames between the VMs, not packets the host routes "
+                "back into the same bridge",
+                *refs,
+                question=_routed_question(v.name, v.host, routed),
             )
         elif not open_:
             pve = any(h.name == v.host and h.proxmox for h in ctx.deployment.hosts)
