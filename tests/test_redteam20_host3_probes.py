@@ -5,7 +5,7 @@ and host evidence comes from `ReplayRunner` (conftest's hardened Debian host on 
 changed only where a probe says so), through the real collector, parser and engine. This team
 took the leads rt20host and rt20host2 left: HVA-214's never rules limited to some system calls
 or to successful calls, an inode rule on the watched directory itself, and watches of one
-system-call ABI (`-F arch=b64` alone).
+system-call ABI (`-F arch=b64` alone); then modprobe.d's file names (HVA-050/HVA-049).
 
 Findings (ID-n):
 - R20H-6 (false pass) HVA-214 passed "audit rules watch /etc/libvirt and /etc/polkit-1" beside
@@ -30,26 +30,46 @@ Findings (ID-n):
   (arch/x86/entry/common.c, kstrtobool), a question on another CPU. test_checks_host,
   test_host_verdicts3/4 and test_redteam_probes took b64-only watches as watches (their pass
   now needs the b32 twin, or is a fail).
+- R20H-8 (false pass) HVA-050 passed a VFIO passthrough VM with `options vfio_iommu_type1
+  allow_unsafe_interrupts=1` in /etc/modprobe.d/vfio.alias: libkmod takes *.alias files as
+  well as *.conf (libkmod-config.c conf_files_filter_out; kmod dropped .alias only with its
+  2024 "rm-alias" patch), but the collector grepped `--include=*.conf` only and the parser took
+  .conf names only. Now both suffixes are collected and read (HVA-049's nested options too).
 
 Held (kept as tests): never rules below the tree for failed calls only or for calls that
 change no file (`-S mount,umount2`) keep the pass (R20H-6); a b32 twin, a rule without arch, and
-`ia32_emulation=0` / `=off` keep the pass (R20H-7).
+`ia32_emulation=0` / `=off` keep the pass (R20H-7); a `vfio.conf.bak` stays unread (R20H-8).
 
 Probed by script, not kept (the verdict was right): none yet.
 
-Tally: 18 cases in 9 test functions; 13 failed on main d1e47ac before the fix (R20H-6 9,
-R20H-7 4: run with PYTHONPATH=/work/main/src), the 5 held cases passed before and after.
+Tally: 21 cases in 12 test functions; 15 failed on main before the fixes (R20H-6 9, R20H-7 4
+on d1e47ac; R20H-8 2 on 0cd420f: run with PYTHONPATH=/work/main/src), the 6 held cases passed
+before and after. Four earlier tests' b64-only watches changed (R20H-7); no golden verdict
+changed (the SARIF golden carries HVA-214's docstring).
 
 Leads left (not settled in the time):
-- HVA-050/049/030, sysctl.d precedence and sshd Include/Match (the brief's leads 2-5) not
-  reached yet.
+- HVA-050/HVA-049: modprobe.d `install vfio_iommu_type1 /sbin/modprobe --ignore-install
+  vfio_iommu_type1 allow_unsafe_interrupts=1` (modprobe runs the command instead of loading
+  the module, so its words are the options) and `softdep ... post: ` chains are not read; an
+  unreadable modprobe.d keeps HVA-049's sysfs pass (_nested_next_load returns "" when the
+  options are unknown, "an older bundle") rather than asking.
+- HVA-214: a never rule for a part of the tree limited to 32-bit calls is ignored (errs to a
+  pass only for 32-bit writers); `-F arch!=` and comparison operators on success/exit are read
+  loosely (towards a fail).
+- HVA-030: `--config FILE` in LIBVIRTD_ARGS while libvirtd is stopped, and virtproxyd.service's
+  VIRTPROXYD_ARGS, not collected (not reached).
+- sysctl.d precedence (/etc, /run, /usr/local/lib, /usr/lib, same-name masking, `-` prefix,
+  glob keys) against the live value, and sshd_config Include globs / Match first-value-wins
+  beside `sshd -T`: not reached.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from test_redteam10_host_probes import PCI_GPU as GPU10
+from test_redteam10_host_probes import _modprobe as _modprobe10
 
 # --- HVA-214: never rules that drop part of the writes (R20H-6) ----------------------------------
 
@@ -243,3 +263,41 @@ def test_ia32_emulation_after_dashes_is_inits(host_scan) -> None:
     a = _audit(host_scan, B64_LIBVIRT + POLKIT_WATCH, **{"/proc/cmdline": cmdline})
     assert outcomes(a, "HVA-214") == {"hv1": "fail"}
     assert messages(a, "HVA-214") == {"hv1": COMPAT}
+
+
+# --- HVA-050 / HVA-049: modprobe.d's *.alias files (R20H-8) ---------------------------------------
+
+
+def test_an_alias_file_in_modprobe_d_gives_options(host_scan) -> None:
+    """R20H-8 (false pass) HVA-050: libkmod reads modprobe.d files ending in .alias as well as
+    .conf (libkmod-config.c conf_files_filter_out: `if (len < 6 || (!streq(&fn[len - 5],
+    ".conf") && !streq(&fn[len - 6], ".alias"))) return true;`, read with `find_string`; only
+    kmod's 2024 "rm-alias" patch by Emil Velikov drops .alias), so `options vfio_iommu_type1
+    allow_unsafe_interrupts=1` in /etc/modprobe.d/vfio.alias is given at the module's next load
+    (the VM's start). hvaudit collected `--include=*.conf` only and passed."""
+    line = "/etc/modprobe.d/vfio.alias:options vfio_iommu_type1 allow_unsafe_interrupts=1"
+    a = host_scan(_modprobe10(line), domains=[domain_xml("gpu", body=GPU10)])
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050")["gpu"] == (
+        "passthrough of pci 0000:65:00.0 with options vfio_iommu_type1 "
+        "allow_unsafe_interrupts=1 (/etc/modprobe.d/vfio.alias, applied when a VM loads the "
+        "module): the device's interrupts (MSIs) are not remapped, so it can inject interrupts "
+        "into the host"
+    )
+
+
+def test_the_probe_lists_alias_files() -> None:
+    """R20H-8: the collector's grep takes *.alias beside *.conf (without it a real host's .alias
+    files never reach the parser)."""
+    from hvaudit.collect.host import COMMANDS
+
+    argv = next(p.argv for p in COMMANDS if p.name == "modprobe-d")
+    assert "--include=*.alias" in argv and "--include=*.conf" in argv
+
+
+def test_other_suffixes_stay_unread(host_scan) -> None:
+    """Held (R20H-8's edge): a file ending in neither .conf nor .alias (`vfio.conf.bak`) is not
+    read by libkmod: the pass stands."""
+    line = "/etc/modprobe.d/vfio.conf.bak:options vfio_iommu_type1 allow_unsafe_interrupts=1"
+    a = host_scan(_modprobe10(line), domains=[domain_xml("gpu", body=GPU10)])
+    assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")

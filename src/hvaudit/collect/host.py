@@ -340,7 +340,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe("sudoers", ("grep", *CONFIG_GREP, "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
     # modprobe.d(5): the options modprobe gives a module each time it loads it (a module not
-    # loaded now takes them at its next load: vfio_iommu_type1's allow_unsafe_interrupts, R10H-2)
+    # loaded now takes them at its next load: vfio_iommu_type1's allow_unsafe_interrupts, R10H-2);
+    # libkmod reads *.alias files there too (R20H-8, _modprobe_options)
     CommandProbe(
         "modprobe-d",
         (
@@ -348,6 +349,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             *CONFIG_GREP,
             "-H",
             "--include=*.conf",
+            "--include=*.alias",
             "",
             *MODPROBE_D,
         ),

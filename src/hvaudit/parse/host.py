@@ -4966,7 +4966,11 @@ def _modprobe_options(ev: HostEvidence, module: str) -> Fact[tuple[tuple[str, st
     the same name in subsequent directories will be ignored. All configuration files are
     sorted in lexicographic order, regardless of the directory they reside in" (kmod
     conf_files_list). The kernel command line's `module.option` words come after them
-    (libkmod-config.c kmod_config_new parses /proc/cmdline last)."""
+    (libkmod-config.c kmod_config_new parses /proc/cmdline last). libkmod takes a file ending in
+    .alias as well as .conf (libkmod-config.c conf_files_filter_out: `!streq(&fn[len - 5],
+    ".conf") && !streq(&fn[len - 6], ".alias")` filters out the rest, read with `find_string`;
+    kmod dropped .alias only in 2024, Emil Velikov's "rm-alias" patch), so an `options` line in
+    /etc/modprobe.d/vfio.alias applies on every kmod a stable distribution ships (R20H-8)."""
     got = ev.get(_cmd("modprobe-d"))
     if got.state == "uncollected":
         return Fact.unavailable(f"{_cmd('modprobe-d')} was not collected")
@@ -4981,7 +4985,11 @@ def _modprobe_options(ev: HostEvidence, module: str) -> Fact[tuple[tuple[str, st
     for root in MODPROBE_D:
         for path, lines in files.items():
             name = path.rsplit("/", 1)[-1]
-            if path == f"{root}/{name}" and name.endswith(".conf") and name not in chosen:
+            if (
+                path == f"{root}/{name}"
+                and name.endswith((".conf", ".alias"))
+                and name not in chosen
+            ):
                 chosen[name] = (path, lines)
     out: list[tuple[str, str]] = []
     for name in sorted(chosen):
