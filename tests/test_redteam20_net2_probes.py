@@ -24,10 +24,40 @@ into the same bridge: libvirt turns IP forwarding on for nat, route and open and
 question naming the routing, when another VM shares the bridge (test_rawargs_unseen's hardened
 VMs on the NAT default network are now asked too).
 
+R20N-5 HVA-197 left Open vSwitch ports out: a VM whose NICs are all OVS ports was "no interface
+on a Linux host bridge" (wrong n/a), and one with an isolated Linux bridge port beside an OVS
+port passed (false pass). libvirt isolates no OVS port; only the Port's `protected` column or
+OpenFlow rules set outside it do. Now a question naming the OVS port(s) and what to read
+(`ovs-vsctl get Port PORT protected`, `ovs-ofctl dump-flows`); with a port not isolated on a
+Linux bridge too, the OVS ports join that item's list.
+
 Held (kept as tests): R20N-3: an interface without <bandwidth> takes its port group's (pass).
 R20N-4: a VM alone on the NAT network, and two VMs on a network without an <ip>, pass.
 
-Tally: 2 findings (R20N-3, R20N-4: false passes), 9 tests, 3 of them held.
+Probed by script, not kept (the verdict was right): HVA-092 on a NAT network whose port group
+limits outbound: an interface with only `<inbound floor='100'/>` fails (its own <bandwidth>, so
+no port group's; a floor guarantees, it does not limit), one with only an inbound average fails
+"inbound limit only" (libvirt does not merge the port group's outbound into it). HVA-191, 192
+and 194 on two OVS-attached VMs: OVS questions (right). Read in the code, not probed: HVA-194
+passes macvtap vepa, private and passthrough and fails bridge, for `type='direct'` and for
+networks whose forward mode is macvtap (bridge_driver.c networkAllocatePort: bridge without
+<bridge>, private, vepa, passthrough are VIR_NETWORK_PORT_PLUG_TYPE_DIRECT); libvirt's
+virNetDevBandwidthSet direction swap (tap vs macvtap) matches HVA-092's reading of <outbound>
+as what the guest sends.
+
+Tally: 3 findings (R20N-3, R20N-4: false passes; R20N-5: wrong n/a and false pass), 11 tests, 3
+of them held.
+
+Leads left (not settled in the time): HVA-092's "N of M interface(s) without <bandwidth>" for an
+interface whose <bandwidth> has only a floor (wording: it has one, with no limit); the host's
+weak-host routing also lets VMs of a NAT network reach any host address (sshd bound to a
+management IP) through the bridge, which only HVA-212's firewall reading covers (not probed
+against libvirt's LIBVIRT_INP accepts); <dns>/<dhcp> exposure (dnsmasq on the bridge, `<dns
+enable='no'>`, <forwarder>) not reached; nwfilter leads of the brief (clean-traffic-gateway,
+CTRL_IP_LEARNING spellings and case, priority ties and libvirt's sort, statematch='false', an
+inout <stp> with a source MAC, iterator pairing) not reached; OVS `protected` ports are asked,
+not read (no probe collects `ovs-vsctl list Port`); an OVS VLAN trunk with nativeMode on a port
+group (R5-1's reading) not re-probed.
 """
 
 from __future__ import annotations
@@ -195,4 +225,56 @@ def test_isolated_ports_without_routing_between_them_pass(
     assert verdict(a, "HVA-197", "a") == (
         "pass",
         "1 bridge port(s) isolated (<port isolated='yes'/>)",
+    )
+
+
+# --- R20N-5 HVA-197: an Open vSwitch port is isolated by nothing libvirt sets -------------------
+
+
+def _ovs_nic(mac: str) -> str:
+    return (
+        f"<interface type='bridge'><mac address='{mac}'/><source bridge='ovsbr2'/>"
+        "<virtualport type='openvswitch'/><model type='virtio'/></interface>"
+    )
+
+
+def test_open_vswitch_ports_are_asked_not_na(tmp_path: Path) -> None:
+    """R20N-5. Two VMs on Open vSwitch bridge ovsbr2 (`<virtualport type='openvswitch'/>`).
+    libvirt's <port isolated> sets the Linux bridge port flag only (virnetdevtap.c
+    virNetDevTapAttachBridge calls virNetDevBridgePortSetIsolated in the non-OVS branch; the
+    OVS branch runs virNetDevOpenvswitchAddPort, which sets no isolation). Open vSwitch isolates
+    a port only by its Port `protected` column (vswitchd/vswitch.xml, read with `find_string`:
+    "Traffic between protected ports is blocked ... Default is false") or by OpenFlow rules, both
+    set outside libvirt; with neither, the NORMAL action switches frames between the two VMs.
+    hvaudit said "no interface on a Linux host bridge" (n/a), hiding the east-west question.
+    Right: a question naming the OVS port and what to look at."""
+    doms = [dev("a", _ovs_nic("52:54:00:20:0b:01")), dev("b", _ovs_nic("52:54:00:20:0b:02"))]
+    a = filtered_node(tmp_path, doms, STOCK)
+    assert verdict(a, "HVA-197", "a") == (
+        "manual",
+        "Open vSwitch port(s) 52:54:00:20:0b:01 on ovsbr2: libvirt isolates no Open vSwitch "
+        "port (only the Port's `protected` flag or OpenFlow rules set outside it do)",
+    )
+    q = manual_question(a, "HVA-197", "a")
+    assert q.startswith(
+        "Is each Open vSwitch port of VM a on bridge(s) ovsbr2 kept from the other VMs' ports "
+        "there, or does the VM need layer-2 traffic with them? Evidence: on host hv1, "
+        "`ovs-vsctl get Port PORT protected`"
+    ), q
+
+
+def test_open_vswitch_port_beside_an_isolated_linux_port_is_not_passed(tmp_path: Path) -> None:
+    """R20N-5, the mixed case: VM a's Linux bridge port is isolated and its other NIC is an OVS
+    port. hvaudit passed "1 bridge port(s) isolated", leaving the OVS port out. Right: the OVS
+    question (the isolated port alone does not settle the VM)."""
+    iso = (
+        "<interface type='bridge'><mac address='52:54:00:20:0b:03'/><source bridge='br0'/>"
+        "<model type='virtio'/><port isolated='yes'/></interface>"
+    )
+    doms = [dev("a", iso + _ovs_nic("52:54:00:20:0b:04")), dev("b", _ovs_nic("52:54:00:20:0b:05"))]
+    a = filtered_node(tmp_path, doms, STOCK)
+    assert verdict(a, "HVA-197", "a") == (
+        "manual",
+        "Open vSwitch port(s) 52:54:00:20:0b:04 on ovsbr2: libvirt isolates no Open vSwitch "
+        "port (only the Port's `protected` flag or OpenFlow rules set outside it do)",
     )

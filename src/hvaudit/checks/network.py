@@ -2092,11 +2092,16 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     of a libvirt network of forward mode nat, route, open or none whose bridge holds the host's
     address, shared with other VMs, still reach them through the host's routing, which libvirt
     turns on and accepts (_routed_networks): the east-west question naming it, never a pass
-    (R20N-4)."""
+    (R20N-4). libvirt isolates no Open vSwitch port (virnetdevtap.c virNetDevTapAttachBridge
+    sets the isolated flag on Linux bridge ports only); OVS isolates a port by its Port
+    `protected` column (ovs-vswitchd.conf.db(5): "Traffic between protected ports is blocked",
+    default false) or OpenFlow rules, both outside libvirt: a question, not n/a (R20N-5)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
     open_on: dict[tuple[str, str], set[str]] = {}
+    # VM -> its Open vSwitch ports and their bridges (R20N-5)
+    ovs_of: dict[str, list[tuple[Interface, str]]] = {}
     # (host, bridge) -> the VMs with a port there, isolated or not (R20N-4)
     every_on: dict[tuple[str, str], set[str]] = {}
     ports_of: dict[str, list[tuple[Interface, Network | None, bool, str]]] = {}
@@ -2104,7 +2109,15 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         ports = []
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
-            if i.virtualport == "openvswitch" or (net is not None and net.virtualport):
+            if i.virtualport == "openvswitch" or (
+                net is not None and net.virtualport == "openvswitch" and not net.macvtap
+            ):
+                # libvirt isolates no Open vSwitch port; only the Port's `protected` flag or
+                # OpenFlow rules set outside it do (R20N-5)
+                br = (net.bridge or net.name) if net is not None else i.source
+                ovs_of.setdefault(v.name + "\0" + v.host, []).append((i, br))
+                continue
+            if net is not None and net.virtualport:
                 continue
             # a network whose definition the scan lacks may be a Linux bridge (R16-3)
             unseen = i.type == "network" and net is None and hosts[v.host].platform == "kvm-libvirt"
@@ -2157,7 +2170,8 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         placed = [str(i.tap_placed_outside) for i in outside] + [
             f"QEMU argument {n.shown}: a tap {n.setup} sets up" for n in set_up
         ]
-        if not ports and not raw_ports and placed:
+        ovs = ovs_of.get(v.name + "\0" + v.host, [])
+        if not ports and not raw_ports and placed and not ovs:
             taps = [i.source or "(named at start)" for i in outside] + [
                 f"the one QEMU argument {n.shown} opens" for n in set_up
             ]
@@ -2182,17 +2196,38 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
             (f"QEMU argument {n.shown}", f"the host bridge, if any, {n.setup} puts it on")
             for n in set_up
         ]
-        if not ports and not raw_ports:
+        if not ports and not raw_ports and not ovs:
             yield not_applicable(s, "no interface on a Linux host bridge")
             continue
         refs = [i.source_ref for i, _, _, _ in ports] + [n.source for _, n, _, _ in ports if n]
+        refs += [i.source_ref for i, _ in ovs]
         refs = refs or [v.source]
         open_ = [
             (i.mac or i.source, n.bridge if n else b if i.type == "network" else i.source)
             for i, n, iso, b in ports
             if not iso
         ] + raw_ports
+        if ovs and open_:
+            open_ += [(i.mac or i.source, f"Open vSwitch bridge {br}") for i, br in ovs]
         peers: list[str] = []
+        if ovs and not open_:
+            where = ", ".join(f"{i.mac or i.source} on {br}" for i, br in ovs)
+            bridges = ", ".join(sorted({br for _, br in ovs}))
+            yield manual(
+                s,
+                f"Open vSwitch port(s) {where}: libvirt isolates no Open vSwitch port (only "
+                "the Port's `protected` flag or OpenFlow rules set outside it do)",
+                *refs,
+                question=f"Is each Open vSwitch port of VM {v.name} on bridge(s) {bridges} "
+                "kept from the other VMs' ports there, or does the VM need layer-2 traffic "
+                f"with them? Evidence: on host {v.host}, `ovs-vsctl get Port PORT protected` for "
+                f"the VM's port and each other VM port of the bridge (`ovs-vsctl list-ports "
+                "BRIDGE`), `ovs-ofctl dump-flows BRIDGE`, and the application's data-flow "
+                "design. Pass: the VM's port and the other VM ports there are protected, or "
+                "flows drop traffic between them, or the VM has a documented flow to each VM "
+                "there; fail: the ports exchange frames and the VM needs no east-west traffic.",
+            )
+            continue
         if not open_:
             # the first names of each bridge's sorted list are enough for the six named here
             # (sorting every bridge's list once, not once per VM: thousands of VMs share one)
