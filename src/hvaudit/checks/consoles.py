@@ -1227,6 +1227,7 @@ def _udp_exposure(
     network peer is anyone on the path who sends as its address. None when it failed, else
     what it is."""
     before = len(r.fails)
+    carried, sender = _carries(what)
     unspecified = peer[0] in WILDCARD and all(h in WILDCARD or _local(r, h) for h, _ in binds)
     if unspecified and peer[0] not in ("::", "[::]"):
         # connect() to 0.0.0.0 is 127.0.0.1, which route_localnet lets the network send as
@@ -1249,15 +1250,36 @@ def _udp_exposure(
         if not _local(r, host):
             r.fails.append(
                 f"{what} over UDP on {_where(host)} port {port}: no TLS or "
-                "authentication, whoever can send to it types into the VM"
+                f"authentication, whoever can send to it {sender}"
             )
     if not binds:
         r.fails.append(
             f"{what} over UDP to {peer[0]} port {peer[1]}: "
-            "the console travels in cleartext, and QEMU takes input on 0.0.0.0 from anyone "
+            f"{carried} travels in cleartext, and QEMU takes input on 0.0.0.0 from anyone "
             "sending as that address"
         )
     return None if len(r.fails) > before else _UDP_LOOPBACK
+
+
+#: What a libvirt character device's socket carries and what whoever reaches it does, by the
+#: device's element (R20-7; a console otherwise). formatdomain, "Redirected devices": "USB
+#: device redirection through a character device", its type describing "the host side of the
+#: tunnel; type='tcp' or type='spicevmc' (which uses the usbredir channel of a SPICE graphics
+#: device) are typical", "the consumer of the character device is the hypervisor itself"
+#: (virt-install --usbredir: "a USB redirected device provided by the TCP server"): the peer
+#: exports USB devices into the guest and carries their traffic. A <channel> carries the
+#: protocol of its target, the QEMU guest agent's for org.qemu.guest_agent.0, which "allows
+#: the hypervisor host to perform various operations in the guest, such as ... read/write a
+#: file ... set user's password" (QEMU docs/interop/qemu-ga.rst).
+_CARRIES = {
+    "redirdev": ("the traffic of the USB devices it redirects", "plugs USB devices into the VM"),
+    "channel": ("the channel's traffic", "writes into the VM's channel"),
+}
+
+
+def _carries(device: str) -> tuple[str, str]:
+    """What a character device named `device` carries, and what a sender does (R20-7)."""
+    return _CARRIES.get(device, ("the console", "types into the VM"))
 
 
 def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
@@ -1265,8 +1287,9 @@ def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
     cleartext unless TLS (tls='yes', else qemu.conf chardev_tls)."""
     r.refs.append(c.source)
     what = f"{c.device} to {c.host or '?'} port {c.service}"
+    carried = _carries(c.device)[0]
     if c.tls is False:
-        r.fails.append(f"{what} without TLS (tls='no'): the console travels in cleartext")
+        r.fails.append(f"{what} without TLS (tls='no'): {carried} travels in cleartext")
         return
     if c.tls:
         r.proven.append(f"{what} with tls='yes'")
@@ -1279,8 +1302,6 @@ def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
     tls, tsrc = conf_value(h, "qemu.conf", "chardev_tls")
     r.refs.append(tsrc)
     if tls != 1:
-        r.fails.append(
-            f"{what} without TLS (chardev_tls = {tls}): the console travels in cleartext"
-        )
+        r.fails.append(f"{what} without TLS (chardev_tls = {tls}): {carried} travels in cleartext")
     else:
         r.proven.append(f"{what} over TLS (chardev_tls = 1)")
