@@ -337,8 +337,8 @@ def test_qemu_outside_libvirt_on_selinux(host_scan, label: str, status: str, mes
 
 TERRAFORM_ACL = "acl:1:/pool/web:alice@corp!terraform:PVEVMAdmin:"
 TOKENS_PASS = (
-    "2 API token(s): none with a privileged user's full rights (privsep 0, or an administering "
-    "role on / for both token and user)"
+    "2 API token(s): none with a privileged user's full rights (privsep 0, or administration on "
+    "/ or below it for both token and user)"
 )
 
 
@@ -387,8 +387,16 @@ def _pve_users(tmp_path: Path, old: str, new: str) -> Assessment:
         ),
         # PVEAdmin on / itself only: no Permissions.Modify, none of the nodes, VMs or storage
         (TERRAFORM_ACL, "acl:0:/:alice@corp!terraform:PVEAdmin:", "pass", TOKENS_PASS),
-        # Administrator below /: the intersection stays below it
-        (TERRAFORM_ACL, "acl:1:/vms:alice@corp!terraform:Administrator:", "pass", TOKENS_PASS),
+        # Administrator on /vms: its Permissions.Modify there grants any role on every VM, to
+        # the token too (API2/ACL.pm update_acl; L19-30P, tests/test_pve_leads19c.py, was pass)
+        (
+            TERRAFORM_ACL,
+            "acl:1:/vms:alice@corp!terraform:Administrator:",
+            "fail",
+            "tokens with their user's full rights: alice@corp!terraform (privsep 1, but its own "
+            "ACLs and its user's both give Permissions.Modify on /vms: Permissions.Modify grants "
+            "any role there, to the token too)",
+        ),
         # a VM role on /: it operates every VM, it does not administer the cluster
         (TERRAFORM_ACL, "acl:1:/:alice@corp!terraform:PVEVMAdmin:", "pass", TOKENS_PASS),
         (TERRAFORM_ACL, TERRAFORM_ACL, "pass", TOKENS_PASS),

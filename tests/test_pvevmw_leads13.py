@@ -431,8 +431,8 @@ def test_token_whose_user_is_not_an_administrator_on_root_passes(
     report = pve_scan(tmp_path, capsys, {"etc/pve/user.cfg": text})
     assert pve_result(report, "HVA-311", "pve-h1") == (
         "pass",
-        "2 API token(s): none with a privileged user's full rights (privsep 0, or an "
-        "administering role on / for both token and user)",
+        "2 API token(s): none with a privileged user's full rights (privsep 0, or "
+        "administration on / or below it for both token and user)",
     )
 
 

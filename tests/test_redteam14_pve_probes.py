@@ -339,8 +339,8 @@ def test_p14_4_held_unpropagated_grants_without_acl_rights(
     report = dir_scan(tmp_path, capsys, {"etc/pve/user.cfg": USER_CFG + acl})
     assert pve_result(report, "HVA-311", "pve-h1") == (
         "pass",
-        "2 API token(s): none with a privileged user's full rights (privsep 0, or an "
-        "administering role on / for both token and user)",
+        "2 API token(s): none with a privileged user's full rights (privsep 0, or "
+        "administration on / or below it for both token and user)",
     )
 
 

@@ -164,6 +164,77 @@ def _roles_on(cfg: UserConfig, who: str, path: str, final: bool) -> dict[str, bo
     return merged or None
 
 
+def _privileges_at(cfg: UserConfig, who: str, path: str) -> frozenset[str]:
+    """The privileges a user or a token's own ACLs (a privsep 1 token: `roles` matches it by its
+    token id, never through a group) give on `path`, as pve-access-control AccessControl.pm
+    `roles` walks `/` down to it (`_roles_on` at each node: a node that gives something replaces
+    what came from above, the last node only with what is not propagated; NoAccess at the end
+    leaves nothing) and RPCEnvironment.pm compile_acl_path turns the roles into privileges.
+    root@pam holds every privilege (`permissions`: "root can do anything"). Pool-derived roles
+    (/vms/<id>, /storage/<id> of a pool's members) are not added: no path judged here is one."""
+    if who == "root@pam":
+        return BUILTIN_ROLES["Administrator"]
+    roles: dict[str, bool] = {}
+    parts = [p for p in path.split("/") if p]
+    for depth in range(len(parts) + 1):
+        node = "/" + "/".join(parts[:depth])
+        here = _roles_on(cfg, who, node, final=depth == len(parts))
+        if here is not None:
+            roles = here
+    if "NoAccess" in roles:
+        return frozenset()
+    return frozenset().union(*(_privileges(r, cfg.roles) or () for r in roles))
+
+
+#: Where a privsep 1 token's intersection with its user administers the cluster or a node below
+#: `/` (HVA-311; `/` itself is judged by role, `_root_admin_roles`, `_acl_modifiers_on_root`):
+#: Permissions.Modify on a path lets its holder grant any role there to anyone, itself and its
+#: user too (API2/ACL.pm update_acl skips its "superset of privileges" filter when
+#: `$auth_user_privs->{'Permissions.Modify'}` is defined), so on a top-level path it is
+#: Administrator of that whole part of the cluster (every VM, storage, node, pool, SDN zone,
+#: mapping, account) at will; Sys.Modify on /nodes/<node> administers that node (pve-manager
+#: 14a22df3 `['perm', '/nodes/{node}', ['Sys.Modify']]` on API2/Network.pm's interface edits,
+#: API2/Services.pm's start/stop/restart of its services, API2/APT.pm's repositories); the
+#: account paths of ACCOUNT_ADMIN_PATHS (User.Modify on /access/groups, Realm.Allocate on
+#: /access/realm). Sys.Console on a node is not: every node shell (API2/Nodes.pm vncshell,
+#: termproxy, spiceshell) first calls verify_username on the caller, whose realm_regex
+#: (Auth/Plugin.pm: letters, digits, `.`, `-`, `_`) refuses a token id's `!`: it dies. A scoped
+#: path (/vms/<id>, /pool/<pool>, /storage/<id>) is the least-privilege grant the remediation
+#: asks for: never judged here.
+TOKEN_ADMIN_PATHS = (
+    *(
+        (top, "Permissions.Modify")
+        for top in ("/vms", "/storage", "/nodes", "/pool", "/sdn", "/mapping", "/access")
+    ),
+    ("/access/groups", "Permissions.Modify"),
+    ("/access/realm", "Permissions.Modify"),
+    ("/access/groups", "User.Modify"),
+    ("/access/realm", "Realm.Allocate"),
+)
+
+
+def _token_admin_below_root(cfg: UserConfig, tid: str, nodes: Iterable[str]) -> list[str]:
+    """What a privsep 1 token administers below `/` (TOKEN_ADMIN_PATHS, and Sys.Modify or
+    Permissions.Modify on each node's path): the privileges its own ACLs and its user's both
+    give there, as RPCEnvironment.pm compile_acl_path intersects them (`grep {
+    defined($user_privs->{$_}) } keys %$privs`; a root@pam token is not intersected, root@pam
+    holding everything anyway)."""
+    user = tid.split("!", 1)[0]
+    named = {str(a["path"]).split("/")[2] for a in cfg.acls if str(a["path"]).startswith("/nodes/")}
+    # a node no ACL names gets what `/` and `/nodes` propagate, as any such node does
+    checks = [*TOKEN_ADMIN_PATHS]
+    for node in [*sorted({*named, *nodes}), chr(0)]:
+        checks += [(f"/nodes/{node}", "Sys.Modify"), (f"/nodes/{node}", "Permissions.Modify")]
+    found: list[str] = []
+    for path, priv in checks:
+        if priv in _privileges_at(cfg, tid, path) and priv in _privileges_at(cfg, user, path):
+            found.append(f"{priv} on {'/nodes/<every node>' if path.endswith(chr(0)) else path}")
+    # a privilege every node gets is named once, not again for each named node
+    every = {x.split(" on ")[0] for x in found if x.endswith("<every node>")}
+    named_again = tuple(f"{priv} on /nodes/" for priv in every)
+    return [x for x in found if x.endswith("<every node>") or not x.startswith(named_again)]
+
+
 def _root_admin_roles(cfg: UserConfig, who: str) -> list[str]:
     """The administering roles (FULL_ADMIN_ROLES, or a role holding an ADMIN_PRIVILEGES
     privilege: `_privileges`) a user (directly or through a group) or a token holds on `/`,
@@ -2176,7 +2247,12 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
     intersection with its user holds Permissions.Modify on `/` itself, even unpropagated
     (`acl:0:/:user!token:Administrator:`): API2/ACL.pm update_acl checks it on the ACL's path
     (RPCEnvironment check_perm_modify) and then lets the token grant any role there, to itself
-    too, so it makes itself an administrator of the cluster at will (P14-4)."""
+    too, so it makes itself an administrator of the cluster at will (P14-4). Below `/` the
+    intersection is taken privilege by privilege on every path where it administers
+    (`_token_admin_below_root`, TOKEN_ADMIN_PATHS: Permissions.Modify on a top-level path or a
+    node, Sys.Modify on a node, the account privileges where pve-access-control checks them;
+    L19-30P): a privsep 1 token's scoped grants (/vms/<id>, /pool/<pool>, /storage/<id>), what
+    the remediation asks for, stay a pass, Administrator there included."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -2188,6 +2264,7 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
         cfg = f.get()
         now = _collected(ctx)
         privileged = _privileged_users(cfg, now)
+        nodes = {n.name for n in ctx.deployment.hosts} | {h.name}
         bad = []
         for tid, tok in sorted(cfg.tokens.items()):
             user = tid.split("!", 1)[0]
@@ -2215,13 +2292,30 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
                     "Permissions.Modify on /, with which the token grants itself any role, "
                     "Administrator propagated included)"
                 )
+                continue
+            # below `/`: what the intersection administers of a node, of a whole part of the
+            # cluster, or of its accounts (TOKEN_ADMIN_PATHS)
+            held = _token_admin_below_root(cfg, tid, nodes)
+            if held:
+                why = []
+                if any(x.startswith("Sys.Modify") for x in held):
+                    why.append("Sys.Modify changes a node's network, services and packages")
+                if any(x.startswith("Permissions.Modify") for x in held):
+                    why.append("Permissions.Modify grants any role there, to the token too")
+                if any(x.startswith(("User.", "Realm.")) for x in held):
+                    why.append("the account privileges change other users' logins")
+                bad.append(
+                    f"{tid} (privsep 1, but its own ACLs and its user's both give "
+                    f"{', '.join(held[:4])}{' ...' if len(held) > 4 else ''}: "
+                    f"{'; '.join(why)})"
+                )
         if bad:
             yield failed(s, "tokens with their user's full rights: " + ", ".join(bad), *f.sources)
         elif cfg.tokens:
             yield passed(
                 s,
                 f"{len(cfg.tokens)} API token(s): none with a privileged user's full rights "
-                "(privsep 0, or an administering role on / for both token and user)",
+                "(privsep 0, or administration on / or below it for both token and user)",
                 *f.sources,
             )
         else:
