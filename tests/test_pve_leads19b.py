@@ -36,12 +36,25 @@ Findings:
   was the "filters not resolved" question; the VM's firewall is off under proxmox-firewall: the
   fail.
 
+- L19-15P (model, the verdict's reason): a qxl display was modelled as a UNIX socket
+  /var/run/qemu-server/<vmid>.spice that does not exist, a virtio one as VNC alone; qemu-server
+  e6352be config_to_command starts `-spice tls-port=N,addr=<localhost>,tls-ciphers=HIGH` for
+  qxl* and virtio* (`$is_spice`) beside every display's `-vnc unix:/var/run/qemu-server/
+  <vmid>.vnc,password=on`, and API2/Qemu.pm spiceproxy sets the ticket (`set_password`,
+  `expire_password ... "+30"`). The model is that now (Graphics.tls: TLS set on the command
+  line); beside a user-mode guest (which reaches 127.0.0.1) HVA-031 judges the port as a
+  network console with TLS and a password: pass "spice on localhost with TLS and a password"
+  (was pass "console(s) reachable only from the host", for a socket that is not there).
+
 Held (kept as tests): L19-11P: the copied tree with the local file passes
 (test_pve_leads19's L19-7P held twin); L19-12P: without `nftables: 1` pve-firewall skips the
-same lines and the verdicts are the unedited node's.
+same lines and the verdicts are the unedited node's. L19-15P: `vga: std` (VNC socket only)
+and a qxl display with no user-mode guest stay "console(s) reachable only from the host".
 
 Tally: L19-11P: 1 case failed on main 6f9276e (test_redteam18's held twin changed deliberately);
-L19-12P: 7 cases failed on main 7eeb231, 1 held (3 edits); L19-13P: 1 failed; L19-14P: 2 failed.
+L19-12P: 7 cases failed on main 7eeb231, 1 held (3 edits); L19-13P: 1 failed; L19-14P: 2 failed;
+L19-15P: 4 cases, 3 failed on main 661dba3 (plain qxl kept the same message there, for the
+socket), 1 held (two configurations).
 """
 
 from __future__ import annotations
@@ -239,3 +252,42 @@ def test_l19_12p_held_pve_firewall_skips_what_proxmox_firewall_refuses(tmp_path:
     }
     assert _nft(tmp_path / "b", edits, nftables=False) == base
     assert [base[(c, "pve-h1")][0] for c in FW_CHECKS] == ["pass", "pass", "pass"]
+
+
+# --- L19-15P: the SPICE console qemu-server starts -------------------------------------------------
+
+
+@pytest.mark.parametrize("vga", ["qxl", "virtio", "qxl2,memory=32", "virtio-gl"])
+def test_l19_15p_spice_on_loopback_with_tls_and_a_ticket(tmp_path: Path, vga: str) -> None:
+    """Was pass "console(s) reachable only from the host" on a model of a UNIX socket
+    /var/run/qemu-server/<vmid>.spice (qxl) or a VNC socket alone (virtio), beside VM 201 with
+    a user-mode NIC (QEMU's slirp turns the guest's connection to its host address into one to
+    127.0.0.1). qemu-server e6352be src/PVE/QemuServer.pm config_to_command: `$is_spice =
+    $qxlnum || $vga->{type} =~ /^virtio/` adds `-spice tls-port=${spice_port},addr=$localhost,
+    tls-ciphers=HIGH` (the node's localhost; a TLS port only), every display but serialN/none
+    `-vnc unix:$socket,password=on` (Helpers.pm vnc_socket /var/run/qemu-server/<vmid>.vnc);
+    src/PVE/API2/Qemu.pm spiceproxy sets the ticket (`set_password`, protocol spice) and
+    `expire_password ... time => "+30"`. The model is that now: the loopback SPICE port a
+    guest reaches is judged as a network console, with TLS and a password (the verdict stays
+    a pass, for the true reason)."""
+    from test_pve_leads18 import C200, C201, NET201, USER201, _node
+
+    edits = {
+        "etc/pve/qemu-server/200.conf": C200.replace("vga: std", f"vga: {vga}"),
+        "etc/pve/qemu-server/201.conf": C201.replace(NET201, USER201),
+    }
+    got = _node(tmp_path, edits)
+    assert got[("HVA-031", "web-10")] == ("pass", "spice on localhost with TLS and a password")
+
+
+def test_l19_15p_held_vnc_only_display_and_no_user_mode_guest(tmp_path: Path) -> None:
+    """Held: `vga: std` is the VNC UNIX socket only (no `-spice`: `$is_spice` is false), and a
+    qxl display without a guest reaching the loopback is reachable only from the host."""
+    from test_pve_leads18 import C200, C201, NET201, USER201, _node
+
+    edits = {"etc/pve/qemu-server/201.conf": C201.replace(NET201, USER201)}
+    got = _node(tmp_path / "a", edits)
+    assert got[("HVA-031", "web-10")] == ("pass", "console(s) reachable only from the host")
+    edits = {"etc/pve/qemu-server/200.conf": C200.replace("vga: std", "vga: qxl")}
+    got = _node(tmp_path / "b", edits)
+    assert got[("HVA-031", "web-10")] == ("pass", "console(s) reachable only from the host")

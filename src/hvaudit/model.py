@@ -151,6 +151,8 @@ class Graphics:
     """SPICE: (channel, mode) overrides of `default_mode`."""
     empty_password: bool = False
     """The XML sets passwd='' (libvirt hands QEMU that empty password, not qemu.conf's)."""
+    tls: bool | None = None
+    """TLS as the command line sets it (Proxmox VE's SPICE `tls-port`); None: qemu.conf's."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,7 +254,10 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     loopback they travel without "integrity or confidentiality protection" (dbus-daemon(1)): a
     fail (_dbus_display, R11-2). A SPICE console with passwd='' admits no one ("SPICE access
     is disabled", formatdomain; spice-server refuses a link while its ticket is empty) unless
-    spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail (R11-3)."""
+    spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail (R11-3).
+    Proxmox VE's qxl and virtio displays add a SPICE TLS port on the node's localhost whose
+    ticket spiceproxy sets (qemu-server `-spice tls-port=...,tls-ciphers=HIGH`): judged with
+    TLS and a password where a guest reaches the loopback (L19-15P)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     relying: dict[str, list[Vm]] = {}
     guests = loopback_guests(ctx.deployment.vms)
@@ -1102,6 +1105,12 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             )
             r.fails.append(f"spice on {where} admits plaintext channels ({why})")
             return
+    if g.tls and g.password.known and g.password.get():
+        # a console whose TLS and password its manager sets on QEMU's command line and monitor
+        # (Proxmox VE's SPICE: qemu-server `-spice tls-port=...` and spiceproxy's ticket,
+        # L19-15P): no qemu.conf setting applies
+        r.proven.append(f"{t} on {where} with TLS and a password")
+        return
     if t == "vnc" and g.empty_password:
         r.fails.append(
             f"vnc on {where} with an empty password (passwd=''): QEMU accepts an empty one, so "

@@ -976,17 +976,33 @@ def _vm(
     no_tablet = vga.startswith(("qxl", "serial"))
     if _flag(v.get("tablet"), not no_tablet):
         legacy.append("USB tablet")
+    # qemu-server e6352be QemuServer.pm config_to_command: every display but serialN/none gets
+    # `-vnc unix:<Helpers.pm vnc_socket: /var/run/qemu-server/<vmid>.vnc>,password=on`; qxl*
+    # and virtio* (`$is_spice = $qxlnum || $vga->{type} =~ /^virtio/`) add `-spice
+    # tls-port=<next_spice_port>,addr=<localhost of the node's address family>,tls-ciphers=HIGH`
+    # (a TLS port only: every channel secure), its ticket set by API2/Qemu.pm spiceproxy
+    # (`set_password` then `expire_password ... "+30"`) and reached through spiceproxy (L19-15P)
     graphics = []
     if vga != "none" and not vga.startswith("serial"):
-        kind = "spice" if vga.startswith("qxl") else "vnc"
         graphics.append(
             Graphics(
-                kind,
-                (Listen("socket", f"/var/run/qemu-server/{cfg.vmid}.{kind}"),),
+                "vnc",
+                (Listen("socket", f"/var/run/qemu-server/{cfg.vmid}.vnc"),),
                 Fact.not_applicable("reached through pveproxy with a ticket"),
                 at("vga"),
             )
         )
+        if vga.startswith(("qxl", "virtio")):
+            graphics.append(
+                Graphics(
+                    "spice",
+                    (Listen("address", "localhost"),),
+                    Fact.of(True, at("vga")),
+                    at("vga"),
+                    default_mode="secure",
+                    tls=True,
+                )
+            )
     efi = pve.parse_property_string(v.get("efidisk0", ""), "file")
     firmware = _pve_firmware(v, efi, arch)
     # CPUConfig.pm get_default_cpu_type($arch, $kvm): kvm64 with KVM, qemu64 without; on aarch64
