@@ -867,6 +867,10 @@ class HostFacts:
     ntp_own_clock: Fact[str] = field(default_factory=_na)
     """Where ntpd's only time sources are the host's own clock (the LOCAL driver or a loopback
     address), the lines that say so; "" where it has another source."""
+    chrony_sources: Fact[tuple[str, str]] = field(default_factory=_na)
+    """chronyd's configured time sources as (kind, lines): kind "" where one is an outside
+    source (or none is configured), "own" where every selectable one is the host's RTC, "ask"
+    where none is outside: the host's own address, or a refclock another program feeds."""
     clock_synchronized: Fact[bool] = field(default_factory=_na)
     """Whether the kernel reports the clock synchronised (`timedatectl show -p NTPSynchronized`:
     adjtimex()'s maximum error below 16 s)."""

@@ -3572,7 +3572,10 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     not collected (a bundle older than the probe), the daemon decides as before. An ntpd whose
     only sources in ntp.conf are the host's own clock (the LOCAL driver 127.127.1.0, a loopback
     address) reports itself synchronised to it, so NTPSynchronized=yes proves nothing there: a
-    fail (R17H-5)."""
+    fail (R17H-5). A chronyd whose only selectable source is the RTC refclock fails the same
+    way; one whose sources are all on the host itself (its own address, which another daemon
+    must answer as chronyd never takes itself, or a PHC, SOCK, SHM or PPS refclock another
+    program or device feeds) is asked what steers them (L19-1D)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -3624,6 +3627,35 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *own.sources,
             )
+        elif f.get() == "chronyd" and (cs := h.facts.chrony_sources).known and cs.get()[0]:
+            kind, lines = cs.get()
+            if kind == "own":
+                # refclock RTC only: chronyd synchronises to the host's own hardware clock
+                yield failed(
+                    s,
+                    f"chronyd running, but its only time source is the host's own clock "
+                    f"({lines}): the clock runs free, steered by nothing outside the host",
+                    *f.sources,
+                    *cs.sources,
+                )
+            else:
+                # an NTP server at the host's own address (chronyd never takes itself, so
+                # another daemon answers), or a refclock a local program or device feeds (L19-1D)
+                yield manual(
+                    s,
+                    f"chronyd running, but every time source it is given is on host {h.name} "
+                    f"itself ({lines})",
+                    *f.sources,
+                    *cs.sources,
+                    question=f"Does a source outside host {h.name} steer the time sources "
+                    f"chronyd reads there? Evidence: `chronyc -n sources -v` and `chronyc "
+                    f"tracking` on {h.name}, and what feeds each source: the program answering "
+                    "NTP on the host's own address (`ss -ulpn 'sport = :123'`), ptp4l and "
+                    "phc2sys for a PHC refclock, gpsd for SOCK or SHM, the receiver for PPS. "
+                    "Pass: a PTP grandmaster, a GNSS receiver or a remote NTP server steers "
+                    "them; fail: nothing outside the host does (a free-running PHC, a local NTP "
+                    "server with no upstream, the host's own clock).",
+                )
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)
         else:

@@ -636,6 +636,26 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe(
         "time-synchronized", ("timedatectl", "show", "--property=NTPSynchronized", "--value")
     ),
+    # chronyd's time sources (L19-1D): its main file (chrony's configure: DEFAULT_CONF_FILE
+    # "$SYSCONFDIR/chrony.conf", /etc on Fedora, /etc/chrony on Debian) and the directories the
+    # shipped files name in confdir (*.conf) and sourcedir (*.sources): /etc/chrony.d,
+    # /etc/chrony/conf.d, /etc/chrony/sources.d, /run/chrony-dhcp (chrony.conf(5)). Only those
+    # suffixes: chrony.keys holds the NTP keys.
+    CommandProbe(
+        "chrony-conf",
+        (
+            "grep",
+            *CONFIG_GREP,
+            "-H",
+            "--include=*.conf",
+            "--include=*.sources",
+            "",
+            "/etc/chrony.conf",
+            "/etc/chrony",
+            "/etc/chrony.d",
+            "/run/chrony-dhcp",
+        ),
+    ),
 )
 
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).

@@ -497,6 +497,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.time_sync = _time_sync(processes)
     f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
     f.ntp_own_clock = _ntp_own_clock(ev)
+    f.chrony_sources = _chrony_sources(ev, processes)
     f.libvirt_sasl_mechanisms = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_mechanisms)
     f.libvirt_sasl_options = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_options)
     f.vfio_unsafe_interrupts = _vfio_unsafe_interrupts(ev, f.kernel_cmdline)
@@ -4074,6 +4075,164 @@ def _ntp_own_clock(ev: HostEvidence) -> Fact[str]:
     if not sources:
         return Fact.unavailable("no ntp.conf was read", ev.get(_file(NTP_CONFS[0])).source)
     return Fact.of("; ".join(found[:4]), *sources)
+
+
+#: The files and directories the chrony-conf probe reads (collect.host: chrony's default main
+#: files and the directories the shipped ones name); /var/run is /run.
+CHRONY_MAIN = ("/etc/chrony.conf", "/etc/chrony/chrony.conf")
+CHRONY_DIRS = ("/etc/chrony/", "/etc/chrony.d/", "/run/chrony-dhcp/")
+
+
+def _chronyd_conf_file(processes: Fact[str]) -> str:
+    """The -f FILE of the running chronyd ("" where none is given or none runs): chronyd(8) "-f
+    file: This option can be used to specify an alternate location for the configuration file"
+    (main.c getopt; a cluster such as -dfFILE carries the file after the letter)."""
+    if not processes.known:
+        return ""
+    for exe, words in _commands(processes.get()):
+        if exe != "chronyd":
+            continue
+        for i, arg in enumerate(words[1:], 1):
+            if arg == "--" or not arg.startswith("-") or arg.startswith("--"):
+                continue
+            for j, letter in enumerate(arg[1:], 1):
+                if letter == "f":
+                    rest = arg[j + 1 :]
+                    return rest or (words[i + 1] if i + 1 < len(words) else "")
+                if letter in _CHRONYD_ARG_OPTS:
+                    break
+        return ""
+    return ""
+
+
+def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, str]]:
+    """chronyd's time sources as its configuration gives them (L19-1D): ("", "") where one is
+    an outside NTP server (or none is configured: `chronyc add` sources are not in the files),
+    ("own", lines) where every selectable source is the host's real-time clock, ("ask", lines)
+    where none is outside: an NTP address that is the host itself (`_this_host`; chrony takes a
+    numeric address as given, UTI_StringToIP/inet_pton accepting 0.0.0.0 and ::, and resolves
+    other names with getaddrinfo, nameserv.c DNS_Name2IPAddress, which reads "127.1" and "0" as
+    inet_aton does; Linux sends 0.0.0.0 and :: to the host itself), or a refclock another
+    program or device feeds.
+
+    chrony conf.c, read with `fetch` (mlichvar/chrony 8f2db83): CNF_ParseLine matches
+    directives with strcasecmp; CPS_NormalizeLine drops lines whose first character is one of
+    "!;#%"; `server`, `pool` and `peer` take the name first (parse_source,
+    CPS_ParseNTPSourceAdd); `include` reads every file its glob matches (parse_include),
+    `confdir` every *.conf and `sourcedir` every *.sources of its directories, the first file
+    of a base name in directive order (search_dirs; load_source_file reads each line as a
+    server/pool/peer directive). `noselect` "Never select this source" (chrony.conf(5)): such a
+    source steers nothing. Refclocks (chrony.conf(5)): RTC "Driver for using the Real Time
+    Clock (RTC) as a reference clock", the host's own clock; PHC a NIC's PTP clock, "for the
+    time to be useful ... synchronised by a PTP daemon"; SOCK and SHM receive samples "from
+    another application running on the system" (gpsd); PPS "do not supply full time, another
+    time source ... is needed", or the `local` directive's "unknown but constant offset".
+    chronyd never counts itself (ntp_core.c check_sync_loop: "Source %s is me"), and its
+    `local` reference leaves it unsynchronised (reference.c REF_GetReferenceParams:
+    `*is_synchronised = 0` in the local branch), so an own-address source that keeps the clock
+    synchronised is another daemon on the host: asked."""
+    got = ev.get(_cmd("chrony-conf"))
+    if got.state in ("absent", "uncollected"):
+        return Fact.unavailable("chrony's configuration was not collected", got.source)
+    errors = [ln for ln in got.reason.splitlines() if ln.strip()] if got.rc == 2 else []
+    if (
+        got.state != "ok"
+        or got.rc not in (0, 1, 2)
+        or any("No such file" not in ln for ln in errors)
+    ):
+        return Fact.unavailable(
+            f"chrony's configuration could not be read ({got.reason})", got.source
+        )
+    files = {k.replace("/var/run/", "/run/", 1): v for k, v in _by_file(got.text).items()}
+    main = _chronyd_conf_file(processes).replace("/var/run/", "/run/", 1)
+    if not main:
+        present = [m for m in CHRONY_MAIN if m in files]
+        if len(present) > 1:
+            return Fact.unavailable(
+                "both /etc/chrony.conf and /etc/chrony/chrony.conf exist; which one chronyd reads "
+                "depends on its build",
+                got.source,
+            )
+        main = present[0] if present else ""
+    if not main:
+        return Fact.of(("", ""), got.source)
+    if main not in CHRONY_MAIN and not main.startswith(CHRONY_DIRS):
+        return Fact.unavailable(f"chronyd reads {main}, which was not collected", got.source)
+    real: list[str] = []
+    own: list[str] = []
+    ask: list[str] = []
+    unread: list[str] = []
+
+    def collected(path: str) -> bool:
+        return (path in CHRONY_MAIN or path.startswith(CHRONY_DIRS)) and path.endswith(
+            (".conf", ".sources")
+        )
+
+    def in_dirs(value: str, suffix: str) -> list[str]:
+        dirs = [d.rstrip("/").replace("/var/run/", "/run/", 1) for d in value.split()]
+        if any(not f"{d}/".startswith(CHRONY_DIRS) for d in dirs):
+            unread.append(value)
+            return []
+        chosen: dict[str, str] = {}
+        for d in dirs:
+            for path in sorted(files):
+                base = path[len(d) + 1 :]
+                if path.startswith(f"{d}/") and "/" not in base and base.endswith(suffix):
+                    chosen.setdefault(base, path)
+        return [chosen[b] for b in sorted(chosen)]
+
+    def source(path: str, key: str, words: list[str]) -> None:
+        shown = f"{path}: {key} {' '.join(words[:2])}".rstrip()
+        if key.lower() == "refclock":
+            if any(w.lower() == "noselect" for w in words[2:]):
+                return
+            (own if words[:1] and words[0].upper() == "RTC" else ask).append(shown)
+            return
+        if not words or any(w.lower() == "noselect" for w in words[1:]):
+            return
+        shown = f"{path}: {key} {words[0]}"
+        (ask if _this_host(words[0]) else real).append(shown)
+
+    def read(path: str, depth: int, sources_only: bool = False) -> None:
+        if depth > 10:  # conf.c MAX_INCLUDE_LEVEL
+            unread.append(path)
+            return
+        for raw in files.get(path, []):
+            words = raw.split()
+            if not words or words[0][0] in "!;#%":
+                continue
+            key = words[0].lower()
+            if key in ("server", "pool", "peer") or (key == "refclock" and not sources_only):
+                source(path, words[0], words[1:])
+            elif sources_only:
+                continue
+            elif key == "include" and len(words) > 1:
+                pattern = words[1].replace("/var/run/", "/run/", 1)
+                if not collected(pattern):
+                    unread.append(pattern)
+                    continue
+                for match in sorted(files):
+                    if fnmatch.fnmatchcase(match, pattern) and match.count("/") == pattern.count(
+                        "/"
+                    ):
+                        read(match, depth + 1)
+            elif key in ("confdir", "sourcedir"):
+                suffix = ".conf" if key == "confdir" else ".sources"
+                for match in in_dirs(" ".join(words[1:]), suffix):
+                    read(match, depth + 1, sources_only=key == "sourcedir")
+
+    read(main, 1)
+    if real or not (own or ask):
+        if not real and unread:
+            return Fact.unavailable(
+                f"chrony's configuration names {unread[0]}, not collected", got.source
+            )
+        return Fact.of(("", ""), got.source)
+    if unread:
+        return Fact.unavailable(
+            f"chrony's configuration names {unread[0]}, not collected", got.source
+        )
+    return Fact.of(("ask" if ask else "own", "; ".join((ask or own)[:4])), got.source)
 
 
 def _this_host(addr: str) -> bool:

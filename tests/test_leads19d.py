@@ -1,0 +1,231 @@
+"""Leads 19d: HVA-202 (Linux host time sync) with chronyd's sources (the ntpd side was L19-9V,
+tests/test_vmw_leads19b.py: `server 0.0.0.0`/`::`/`0` are the host itself, parse.host._this_host),
+and two VMware wordings (HVA-401 for "True ", HVA-050/HVA-192 for a vGPU). Sources read with
+`fetch` (mlichvar/chrony 8f2db83: conf.c, cmdparse.c, ntp_sources.c, nameserv.c, util.c,
+ntp_core.c, reference.c, doc/chrony.conf.adoc); each finding's test failed on main 0763977.
+
+Findings:
+
+- L19-1D (false pass): HVA-202 (Linux) passed "chronyd running" whatever chrony.conf said:
+  hvaudit never read it. Sources that are all on the host itself passed: `server 0.0.0.0`,
+  `pool ::`, `server 0`, `server 127.1`, `peer ::1`, `pool localhost` (in chrony.conf, a
+  sourcedir's *.sources, a confdir's *.conf, an `include`d file, or chronyd -f's file), a
+  remote server marked `noselect` ("Never select this source") beside one, and refclocks
+  another program or device feeds (PHC, SHM, SOCK, PPS with `local`); the RTC refclock alone
+  (the host's own hardware clock). chrony takes a numeric address as given
+  (ntp_sources.c NSR_AddSourceByName -> UTI_StringToIP, inet_pton: 0.0.0.0 and :: accepted,
+  add_source rejects no address) and resolves other names with getaddrinfo (nameserv.c
+  DNS_Name2IPAddress: "127.1", "0" as inet_aton reads them); Linux sends 0.0.0.0 and :: to the
+  host (L19-9V). chronyd never takes itself as a source (ntp_core.c check_sync_loop, "Source
+  %s is me"), and `local` leaves it unsynchronised (reference.c REF_GetReferenceParams,
+  `*is_synchronised = 0` in the local branch), so with NTPSynchronized=yes (or not collected)
+  an own-address source is another local daemon, a PHC needs ptp4l ("synchronised by a PTP
+  daemon"), SOCK/SHM take samples "from another application running on the system" (gpsd),
+  PPS does "not supply full time": all asked ("Does a source outside host hv1 steer the time
+  sources chronyd reads there? ..."). RTC alone: fail as R17H-5's LOCAL driver. A new probe
+  (`chrony-conf`: grep -R over /etc/chrony.conf, /etc/chrony, /etc/chrony.d, /run/chrony-dhcp,
+  *.conf and *.sources only, chrony.keys left out) feeds parse.host._chrony_sources, which
+  follows conf.c: strcasecmp directives, CPS_NormalizeLine's "!;#%" comments, search_dirs
+  (first file of a base name in directive order), load_source_file (server/pool/peer only).
+
+Held (kept as tests): L19-1D an outside server anywhere chronyd reads it keeps the pass
+(Ubuntu's sources.d pools with /run/chrony-dhcp absent: grep rc 2, "No such file"; a remote
+server beside 0.0.0.0; a PHC beside a remote server; DHCP's /var/run/chrony-dhcp source;
+commented lines); no source in the files, an include outside the collected paths, chronyd -f
+naming an uncollected file: the daemon decides as before; NTPSynchronized=no still fails first.
+
+Leads left (not settled in the time): see the end of the report.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.collect.host import COMMANDS
+
+#: the probe's argv (on a main without the probe: the same grep, which old main never runs)
+CHRONY_ARGV = next(
+    (p.argv for p in COMMANDS if p.name == "chrony-conf"),
+    (
+        *("grep", "-R", "-D", "skip", "-H", "--include=*.conf", "--include=*.sources", ""),
+        *("/etc/chrony.conf", "/etc/chrony", "/etc/chrony.d", "/run/chrony-dhcp"),
+    ),
+)
+DEBIAN = "/etc/chrony/chrony.conf"
+FEDORA = "/etc/chrony.conf"
+ASK = "chronyd running, but every time source it is given is on host hv1 itself ({})"
+OWN = (
+    "chronyd running, but its only time source is the host's own clock ({}): the clock runs "
+    "free, steered by nothing outside the host"
+)
+
+
+def chrony_probe(tmp_path: Path, files: dict[str, str]) -> tuple[str, int, str]:
+    """The chrony-conf probe as the real grep answers it over these files (written under a
+    scratch root, whose prefix is then taken off the paths grep prints)."""
+    root = tmp_path / "root"
+    for path, text in files.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_text(text)
+    argv = [a if not a.startswith("/") else f"{root}{a}" for a in CHRONY_ARGV]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+    return done.stdout.replace(str(root), ""), done.returncode, done.stderr.replace(str(root), "")
+
+
+def scan(host_scan, tmp_path: Path, files: dict[str, str], **more):
+    return host_scan({"chrony-conf": chrony_probe(tmp_path, files), **more})
+
+
+# --- L19-1D: chronyd whose every source is on the host itself -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "shown"),
+    [
+        ({DEBIAN: "server 0.0.0.0 iburst\n"}, f"{DEBIAN}: server 0.0.0.0"),
+        ({FEDORA: "pool :: iburst maxsources 4\n"}, f"{FEDORA}: pool ::"),
+        ({DEBIAN: "SERVER 0\n"}, f"{DEBIAN}: SERVER 0"),
+        ({DEBIAN: "server 127.1 port 11123\n"}, f"{DEBIAN}: server 127.1"),
+        ({DEBIAN: "peer ::1\n"}, f"{DEBIAN}: peer ::1"),
+        (
+            {
+                DEBIAN: "confdir /etc/chrony/conf.d\nsourcedir /etc/chrony/sources.d\n",
+                "/etc/chrony/sources.d/site.sources": "server 0.0.0.0 iburst\n",
+            },
+            "/etc/chrony/sources.d/site.sources: server 0.0.0.0",
+        ),
+        (
+            {
+                DEBIAN: "confdir /etc/chrony/conf.d\n",
+                "/etc/chrony/conf.d/10-site.conf": "include /etc/chrony/site/*.conf\n",
+                "/etc/chrony/site/a.conf": "pool localhost\n",
+            },
+            "/etc/chrony/site/a.conf: pool localhost",
+        ),
+        (
+            {DEBIAN: "server ntp1.example.org iburst noselect\nserver ::\n"},
+            f"{DEBIAN}: server ::",
+        ),
+        (
+            {DEBIAN: "refclock PHC /dev/ptp0 poll 3 dpoll -2 offset -37\n"},
+            f"{DEBIAN}: refclock PHC /dev/ptp0",
+        ),
+        ({DEBIAN: "refclock SHM 0 refid GPS\n"}, f"{DEBIAN}: refclock SHM 0"),
+        (
+            {DEBIAN: "refclock SOCK /run/chrony.ttyS0.sock\n"},
+            f"{DEBIAN}: refclock SOCK /run/chrony.ttyS0.sock",
+        ),
+        (
+            {DEBIAN: "refclock PPS /dev/pps0\nlocal stratum 10\n"},
+            f"{DEBIAN}: refclock PPS /dev/pps0",
+        ),
+    ],
+    ids=[
+        "0.0.0.0",
+        "pool-::",
+        "0-upper-case",
+        "127.1-port",
+        "peer-::1",
+        "sourcedir",
+        "confdir-include",
+        "remote-noselect",
+        "phc",
+        "shm",
+        "sock",
+        "pps-local",
+    ],
+)
+def test_l19_1d_chronyd_sources_on_the_host_are_asked(host_scan, tmp_path, files, shown) -> None:
+    """L19-1D: was pass "chronyd running" (chrony.conf was never read)."""
+    a = scan(host_scan, tmp_path, files)
+    assert outcomes(a, "HVA-202") == {"hv1": "manual"}, messages(a, "HVA-202")
+    assert messages(a, "HVA-202") == {"hv1": ASK.format(shown)}
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-202")
+    assert q.startswith("Does a source outside host hv1 steer the time sources chronyd reads")
+    assert "Evidence: `chronyc -n sources -v`" in q and "; fail: nothing outside the host" in q
+
+
+def test_l19_1d_chronyd_on_the_rtc_alone_fails(host_scan, tmp_path) -> None:
+    """L19-1D: refclock RTC is the host's own hardware clock: a fail as R17H-5's ntpd LOCAL."""
+    files = {FEDORA: "refclock RTC /dev/rtc0 utc\nrefclock PHC /dev/ptp1 noselect\n"}
+    a = scan(host_scan, tmp_path, files)
+    assert outcomes(a, "HVA-202") == {"hv1": "fail"}
+    assert messages(a, "HVA-202") == {"hv1": OWN.format(f"{FEDORA}: refclock RTC /dev/rtc0")}
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {  # Ubuntu's layout: the pools in sources.d, /run/chrony-dhcp absent
+            DEBIAN: "confdir /etc/chrony/conf.d\nsourcedir /run/chrony-dhcp\n"
+            "sourcedir /etc/chrony/sources.d\nkeyfile /etc/chrony/chrony.keys\n",
+            "/etc/chrony/sources.d/ubuntu-ntp-pools.sources": "pool ntp.ubuntu.com iburst maxsources 4\n",
+            "/etc/chrony/chrony.keys": "1 SHA256 HEX:00\n",
+        },
+        {FEDORA: "server 0.0.0.0\npool 2.fedora.pool.ntp.org iburst\n"},
+        {DEBIAN: "refclock PHC /dev/ptp0\nserver 10.0.0.1 iburst\n"},
+        {
+            DEBIAN: "sourcedir /var/run/chrony-dhcp\n",
+            "/run/chrony-dhcp/eth0.sources": "server 192.0.2.1 iburst\n",
+        },
+        {DEBIAN: "# server 0.0.0.0\n! pool ::\nserver ntp.example.org\n"},
+        {DEBIAN: "driftfile /var/lib/chrony/chrony.drift\n"},  # no source in the files: as before
+    ],
+    ids=[
+        "ubuntu-sources.d",
+        "remote-beside-0.0.0.0",
+        "remote-beside-phc",
+        "dhcp",
+        "comments",
+        "none",
+    ],
+)
+def test_l19_1d_held_an_outside_source_keeps_the_pass(host_scan, tmp_path, files) -> None:
+    """Held: an outside NTP server anywhere chronyd reads it keeps the pass."""
+    a = scan(host_scan, tmp_path, files)
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
+        {"hv1": "pass"},
+        {"hv1": "chronyd running"},
+    )
+
+
+def test_l19_1d_held_unsynchronised_still_fails(host_scan, tmp_path) -> None:
+    """Held: NTPSynchronized=no fails before the sources are judged (R10H-7)."""
+    a = scan(
+        host_scan, tmp_path, {DEBIAN: "server 0.0.0.0\n"}, **{"time-synchronized": ("no\n", 0)}
+    )
+    assert outcomes(a, "HVA-202") == {"hv1": "fail"}
+    assert "NTPSynchronized=no" in messages(a, "HVA-202")["hv1"]
+
+
+def test_l19_1d_held_an_unread_include_or_other_file_keeps_the_old_verdict(
+    host_scan, tmp_path
+) -> None:
+    """Held: an include outside the collected paths, or chronyd -f naming another file, leaves
+    the sources unknown: the daemon decides as before (no new fail)."""
+    a = scan(host_scan, tmp_path, {DEBIAN: "server 0.0.0.0\ninclude /srv/chrony/extra.inc\n"})
+    assert outcomes(a, "HVA-202") == {"hv1": "pass"}
+    ps = str(HARDENED_HOST["processes"][0]).replace(
+        "/usr/sbin/chronyd -F 1", "/usr/sbin/chronyd -F 1 -f /srv/c.conf"
+    )
+    a = scan(host_scan, tmp_path, {DEBIAN: "server 0.0.0.0\n"}, processes=(ps, 0))
+    assert outcomes(a, "HVA-202") == {"hv1": "pass"}
+
+
+def test_l19_1d_chronyd_reads_its_dash_f_file(host_scan, tmp_path) -> None:
+    """L19-1D: chronyd -f FILE (chronyd(8), here in the -fFILE spelling) reads that file, not the
+    default one: its own-address source is asked although the default file names a remote one."""
+    ps = str(HARDENED_HOST["processes"][0]).replace(
+        "/usr/sbin/chronyd -F 1", "/usr/sbin/chronyd -F 1 -f/etc/chrony.d/x.conf"
+    )
+    a = scan(
+        host_scan,
+        tmp_path,
+        {DEBIAN: "server a.example\n", "/etc/chrony.d/x.conf": "server ::1\n"},
+        processes=(ps, 0),
+    )
+    assert messages(a, "HVA-202") == {"hv1": ASK.format("/etc/chrony.d/x.conf: server ::1")}
