@@ -2099,9 +2099,24 @@ def _sudoers_includes_outside(text: str) -> list[str]:
     """The files and directories sudoers includes that the collector does not read. sudoers(5),
     "Including other files from within sudoers": `@include`/`#include FILE` and
     `@includedir`/`#includedir DIR` are directives, not comments; a relative path is relative to
-    the including file's directory, and %h stands for the host name (not expanded here)."""
+    the including file's directory, and %h stands for the host name (not expanded here). Only
+    the files sudo loads count (_sudoers_loaded)."""
     out = []
-    for path, lines in _by_file(text).items():
+    for _, target in _sudoers_directives(_sudoers_loaded(_by_file(text))):
+        norm = target.rstrip("/")
+        inside = "%" not in norm and (
+            norm in ("/etc/sudoers", SUDOERS_D) or norm.startswith(SUDOERS_D + "/")
+        )
+        if not inside:
+            out.append(target)
+    return list(dict.fromkeys(out))
+
+
+def _sudoers_directives(files: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+    """(kind, path) of each `@include`/`#include` ("include") and `@includedir`/`#includedir`
+    ("includedir") line of `files`, a relative path made relative to the including file's
+    directory (sudoers(5))."""
+    for path, lines in files.items():
         for line in lines:
             m = _SUDOERS_INCLUDE.match(line)
             if m is None:
@@ -2109,13 +2124,39 @@ def _sudoers_includes_outside(text: str) -> list[str]:
             target = m.group(2).strip('"')
             if not target.startswith("/"):
                 target = path.rsplit("/", 1)[0] + "/" + target
-            norm = target.rstrip("/")
-            inside = "%" not in norm and (
-                norm in ("/etc/sudoers", SUDOERS_D) or norm.startswith(SUDOERS_D + "/")
+            yield m.group(1), target
+
+
+def _sudoers_loaded(files: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The files of the sudoers probe (grep -R over /etc/sudoers and /etc/sudoers.d, which
+    descends into subdirectories) that sudo loads: /etc/sudoers, the files an include names,
+    and the files directly in /etc/sudoers.d or a directory an includedir names whose names
+    have no '.' and do not end in '~'. sudo's plugins/sudoers/toke.l read_dir_files (sudo tree
+    fetched at 2e18923c2) reads the directory with readdir, no recursion: "Ignore files that end
+    in '~' or have a '.' in them", and a name whose stat is no regular file (S_ISREG: a
+    subdirectory) is skipped. So a file in a subdirectory of /etc/sudoers.d is never read
+    unless an include or includedir names it or its directory (HL19-10). /etc/sudoers.d counts
+    as included (Debian's and RHEL's sudoers include it; read whether or not it is)."""
+    dirs = {SUDOERS_D}
+    named: set[str] = {"/etc/sudoers"}
+    while True:
+        loaded = {
+            p: lines
+            for p, lines in files.items()
+            if p in named
+            or (
+                p.rsplit("/", 1)[0] in dirs
+                and "." not in p.rsplit("/", 1)[-1]
+                and not p.endswith("~")
             )
-            if not inside:
-                out.append(target)
-    return list(dict.fromkeys(out))
+        }
+        found = list(_sudoers_directives(loaded))
+        more_dirs = {t.rstrip("/") for k, t in found if k == "includedir"} - dirs
+        more_named = {t for k, t in found if k == "include"} - named
+        if not more_dirs and not more_named:
+            return loaded
+        dirs |= more_dirs
+        named |= more_named
 
 
 def _sudoers_statements(text: str) -> Iterator[str]:
@@ -2123,18 +2164,7 @@ def _sudoers_statements(text: str) -> Iterator[str]:
     comments dropped (a '#' followed by digits starts a uid, not a comment), and lines ending in a
     backslash joined with the next line of the same file (sudoers(5): "Long lines can be continued
     with a backslash")."""
-    files = _by_file(text)
-    named = {
-        m.group(2).strip('"')
-        for lines in files.values()
-        for line in lines
-        if (m := _SUDOERS_INCLUDE.match(line)) and m.group(1) == "include"
-    }
-    for path, lines in files.items():
-        name = path.rsplit("/", 1)[-1]
-        skipped = "." in name or name.endswith("~")
-        if path.startswith(SUDOERS_D + "/") and skipped and path not in named:
-            continue  # sudoers(5) includedir: names with a '.' or ending in '~' are skipped
+    for lines in _sudoers_loaded(_by_file(text)).values():
         pending = ""
         for line in lines:
             body = line.strip()

@@ -316,13 +316,19 @@ def branches(rule: str) -> tuple[list[str], str]:
     `if (A && B) return polkit.Result.YES;` grants only where both hold: two such statements in
     one function grant two things to two subjects, and must be read apart (else branches stay in
     the rest)."""
+    parts = _body_parts(rule)
+    return [t for k, t in parts if k == "if"], "".join(t for k, t in parts if k == "rest")
+
+
+def _body_parts(rule: str) -> list[tuple[str, str]]:
+    """The addRule() function's body in order: ("if", statement) for each top-level `if`
+    statement without an else (branches), ("rest", code) for the code between them."""
     start = rule.find("{")
     if start < 0:
-        return [], rule
+        return [("rest", rule)]
     end = _balanced(rule, start, "{", "}")
     body = rule[start + 1 : end - 1]
-    found: list[str] = []
-    rest: list[str] = []
+    parts: list[tuple[str, str]] = []
     i = 0
     for m in re.finditer(r"\bif\s*\(", body):
         if m.start() < i:
@@ -341,77 +347,210 @@ def branches(rule: str) -> tuple[list[str], str]:
             stmt_end = len(body) if semi < 0 else semi + 1
         if re.match(r"\s*else\b", body[stmt_end:]):
             continue  # an if/else: its branches decide together, read as one
-        rest.append(before)
-        found.append(body[m.start() : stmt_end])
+        parts += [("rest", before), ("if", body[m.start() : stmt_end])]
         i = stmt_end
-    rest.append(body[i:])
-    return found, "".join(rest)
+    parts.append(("rest", body[i:]))
+    return parts
 
 
-def _disjuncts(stmt: str) -> list[str]:
-    """The top-level `||` operands of an `if (...)` statement's condition (strings and
-    brackets skipped); [the whole condition] when it has none."""
+def _condition(stmt: str) -> tuple[str, str]:
+    """An `if (...) ...` statement's condition and consequent."""
     start = stmt.find("(")
     if start < 0:
-        return [stmt]
+        return stmt, ""
     end = _balanced(stmt, start, "(", ")")
-    cond = stmt[start + 1 : end - 1]
+    return stmt[start + 1 : end - 1], stmt[end:]
+
+
+def _split_top(expr: str, op: str) -> list[str]:
+    """The operands of `expr` at its top-level `op` ("||" or "&&"; strings and brackets
+    skipped); [expr] when it has none."""
     parts: list[str] = []
     depth, i, last = 0, 0, 0
-    while i < len(cond):
-        c = cond[i]
+    while i < len(expr):
+        c = expr[i]
         if c in "\"'`":
             j = i + 1
-            while j < len(cond) and cond[j] != c:
-                j += 2 if cond[j] == "\\" else 1
+            while j < len(expr) and expr[j] != c:
+                j += 2 if expr[j] == "\\" else 1
             i = j + 1
             continue
         if c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
-        elif depth == 0 and cond.startswith("||", i):
-            parts.append(cond[last:i])
+        elif depth == 0 and expr.startswith(op, i):
+            parts.append(expr[last:i])
             last = i + 2
             i += 2
             continue
         i += 1
-    parts.append(cond[last:])
+    parts.append(expr[last:])
     return parts
+
+
+def _disjuncts(stmt: str) -> list[str]:
+    """The top-level `||` operands of an `if (...)` statement's condition (strings and
+    brackets skipped); [the whole condition] when it has none."""
+    return _split_top(_condition(stmt)[0], "||")
+
+
+_SP_ID = r"action\s*\.\s*id"
+#: The action tests action_test reads, each as a whole operand of a condition: a comparison
+#: with a literal, a String.prototype method (_METHOD), `/re/.test(action.id)`, a list's
+#: indexOf/includes (_membership), each optionally behind a `!`.
+_WHOLE_TESTS = tuple(
+    re.compile(p)
+    for p in (
+        _SP_ID + r"\s*(?:===?|!==?)\s*" + _STR,
+        _STR + r"\s*(?:===?|!==?)\s*" + _SP_ID,
+        _REGEX + r"\s*\.\s*test\(\s*" + _SP_ID + r"\s*\)",
+        _SP_ID + _METHOD.pattern,
+        r"(?:"
+        + _ARRAY
+        + r"|[A-Za-z_$][\w$]*)\s*\.\s*(?:indexOf|includes)\(\s*"
+        + _SP_ID
+        + r"\s*\)\s*(?:(?:===?|!==?|>=?|<=?)\s*-?[0-9]+)?",
+    )
+)
+
+
+def _whole_test(atom: str, action: str, scope: str) -> bool | None:
+    """An operand that is one action test read whole (_WHOLE_TESTS): whether it holds for
+    `action`; None for any other operand that uses action.id (unread)."""
+    text = atom.strip()
+    bare = re.sub(r"^!\s*", "", text)
+    spots = list(_ID.finditer(bare))
+    if len(spots) != 1 or not any(p.fullmatch(bare) for p in _WHOLE_TESTS):
+        return None
+    m = spots[0]
+    found = _one_action_test(bare[: m.start()], bare[m.end() :], action, scope)
+    if bare == text or found is None:
+        return found
+    if re.search(r"[=<>]", re.sub(r"""(["'])[^"']*\1""", "", bare)):
+        return None  # `!a == b` is `(!a) == b` (ECMA-262 precedence): not read
+    return not found
+
+
+def _values(expr: str, action: str, scope: str, unread: list[str], fix: bool | None) -> set[bool]:
+    """The values a condition can take for `action` (JavaScript's ||, && and ! over its
+    operands): an action test read whole has one value, any other operand (a subject test)
+    either; an unread action test (appended to `unread`) either, or `fix` when given."""
+    e = expr.strip()
+    for op in ("||", "&&"):
+        parts = _split_top(e, op)
+        if len(parts) > 1:  # the operands taken as independent: sound, exact for read ones
+            vals = [_values(x, action, scope, unread, fix) for x in parts]
+            some, every = any, all
+            if op == "&&":
+                some, every = all, any
+            out = set()
+            if some(True in v for v in vals):
+                out.add(True)
+            if every(False in v for v in vals):
+                out.add(False)
+            return out
+    if e.startswith("(") and _balanced(e, 0, "(", ")") == len(e):
+        return _values(e[1:-1], action, scope, unread, fix)
+    if re.match(r"!\s*\(", e) and _balanced(e, e.index("("), "(", ")") == len(e):
+        return {not v for v in _values(e[e.index("(") :], action, scope, unread, fix)}
+    if not _ID.search(e):
+        return {False, True}  # a subject test (or any other): either
+    found = _whole_test(e, action, scope)
+    if found is None:
+        unread.append(e)
+        return {False, True} if fix is None else {fix}
+    return {found}
+
+
+def _applies(cond: str, action: str, scope: str) -> bool | None:
+    """Whether an `if` condition can hold for `action` (for some subject): False when its
+    action tests, read whole, make it false whatever the subject; None when that hinges on an
+    action test hvaudit does not read; True otherwise. A test counts only where it decides:
+    `subject.isInGroup("wheel") || action.id == "Y"` holds for every action (wheel's
+    members), `LIST.indexOf(action.id) == -1 && ...` never for a listed action (HL19-6/7)."""
+    unread: list[str] = []
+    if True not in _values(cond, action, scope, unread, None):
+        return False
+    if not unread:
+        return True
+    sure = all(True in _values(cond, action, scope, [], fix) for fix in (False, True))
+    return True if sure else None
+
+
+def _exits(stmt: str, action: str, scope: str) -> bool:
+    """Whether a top-level `if` statement returns for `action` whatever the subject: its
+    condition is true by action tests read whole and its consequent a bare `return`. The
+    function's later statements are then never reached for it (JavaScript; polkit(8):
+    returning null, polkit.Result.NOT_HANDLED, "will continue checking other rules", i.e. the
+    next function)."""
+    cond, consequent = _condition(stmt)
+    if not re.fullmatch(r"\s*(?:\{\s*)?return\b[^;{}]*;?\s*\}?\s*", consequent):
+        return False
+    unread: list[str] = []
+    return _values(cond, action, scope, unread, None) == {True} and not unread
+
+
+_GRANTING = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
 
 
 def function_grants(path: str, rule: str, action: str) -> list[Grant]:
     """Who an addRule() function lets through for `action`: each top-level `if` statement read
-    on its own (its condition's action and subject tests), and the function as a whole for a
-    granting return outside them. A condition is JavaScript (polkit(8), AUTHORIZATION RULES):
-    `A || B` holds when either does, so an operand that takes the action and tests no subject
-    (`action.id == "..." || subject.isInGroup("g")`) lets every account through (R11H-7)."""
-    found, rest = branches(rule)
+    on its own, in order, and the rest of the function for a granting return outside them. A
+    condition is JavaScript (polkit(8), AUTHORIZATION RULES): `A || B` holds when either does,
+    so each operand is read apart: one that takes the action and tests no subject
+    (`action.id == "..." || subject.isInGroup("g")`) lets every account through (R11H-7), one
+    that tests a subject and no action (`subject.isInGroup("wheel") || action.id == "Y"`) lets
+    that subject through for every action (HL19-6). An operand is skipped only where its action
+    tests, read whole, make it false (_applies): a list's `indexOf(action.id) == -1` with the
+    action listed is "every other action" (HL19-7). A statement that returns for the action
+    whatever the subject (`if (action.id != "X") return polkit.Result.NOT_HANDLED;` for any
+    other action) ends the function: nothing after it is reached (_exits)."""
     out: list[Grant] = []
-    granting_stmt = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
-    for stmt in found:
-        ors = _disjuncts(stmt)
-        if len(ors) > 1 and re.search(granting_stmt, stmt):
-            open_to_all = [
-                action_test(d, action, rule) for d in ors if not re.search(r"\bsubject\s*\.", d)
-            ]
-            if True in open_to_all:
-                out.append(Grant(path, "user", EVERYONE))
-                continue
-            if None in open_to_all:
-                out.append(unread_test(path, stmt))
-                continue
-        out += _tested(path, stmt, action, rule)
-    granting = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
-    if re.search(granting, rest):
-        out += _tested(path, rule, action)
+    rest: list[str] = []
+    for kind, text in _body_parts(rule):
+        if kind == "rest":
+            rest.append(text)
+            continue
+        if re.search(_GRANTING, text):
+            out += _statement_grants(path, text, action, rule)
+        if _exits(text, action, rule):
+            break
+    reached = "".join(rest)
+    if re.search(_GRANTING, reached):
+        out += _tested(path, rule, action, rule, reached)
+    return list(dict.fromkeys(out))
+
+
+def _statement_grants(path: str, stmt: str, action: str, scope: str) -> list[Grant]:
+    """The grants of one top-level `if` statement for `action`, each `||` operand of its
+    condition read apart (function_grants)."""
+    cond, consequent = _condition(stmt)
+    inner = action_test(consequent, action, scope)
+    if inner is False:
+        return []
+    out: list[Grant] = []
+    for d in _split_top(cond, "||"):
+        applies = _applies(d, action, scope)
+        if applies is False:
+            continue
+        code = f"if ({d}){consequent}"
+        found = rule_grants(path, code)
+        if found and (applies is None or inner is None):
+            out.append(unread_test(path, code))
+        else:
+            out += found
     return out
 
 
-def _tested(path: str, code: str, action: str, scope: str = "") -> list[Grant]:
+def _tested(
+    path: str, code: str, action: str, scope: str = "", reached: str | None = None
+) -> list[Grant]:
     """The grants of `code` (rule_grants) where its action tests take `action`; one unresolved
-    grant where they are unread (action_test None) and it grants anything."""
-    test = action_test(code, action, scope)
+    grant where they are unread (action_test None) and it grants anything. `reached`, when
+    given, is the code whose action tests decide (the function's rest up to where it returns
+    for the action, function_grants); the subject tests are read over `code`."""
+    test = action_test(code if reached is None else reached, action, scope)
     if test is False:
         return []
     found = rule_grants(path, code)
@@ -424,7 +563,10 @@ def unread_test(path: str, code: str) -> Grant:
     """A grant behind an action.id test hvaudit does not read (R18H-1), named by the test."""
     m = re.search(r"\baction\s*\.\s*id\b(?:\s*\.\s*\w+\s*\([^()]*\))?", code)
     test = re.sub(r"\s+", " ", m.group(0)).strip() if m else "action.id"
-    return Grant(path, "unresolved", f"{path} (action test {test[:60]} not read)")
+    return Grant(path, "unresolved", f"{path} ({_UNREAD_MARK}{test[:60]} not read)")
+
+
+_UNREAD_MARK = "action test "
 
 
 _PKLA_KINDS = ("resultany", "resultinactive", "resultactive")
@@ -742,9 +884,11 @@ def covers_domain_actions(rule: str) -> bool | None:
     no action test, a literal domain action id, or a test taking one of DOMAIN_ACTIONS; None
     when no test takes one but one is of a shape hvaudit does not read (action_test None: it
     may take them, R18H-5); False when every test is read and none does."""
-    if re.search(r"""["']org\.libvirt\.api\.domain\.[\w-]+["']""", rule):
-        return True
-    answers = {action_test(rule, a) for a in DOMAIN_ACTIONS}
+    answers = set()
+    for a in DOMAIN_ACTIONS:
+        found = function_grants("", rule, a)
+        unread = [g for g in found if _UNREAD_MARK in g.name]
+        answers.add(True if len(unread) < len(found) else (None if found else False))
     if True in answers:
         return True
     return None if None in answers else False
