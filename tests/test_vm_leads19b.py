@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import HARDENED_HOST, run_assessment
+from conftest import HARDENED_HOST, domain_xml, run_assessment
 from test_loop17_probes import USER_NIC
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+from test_redteam19_vm_probes import _running
 from test_vm_leads18 import _on_lo
 
 # --- VL19-6: a VM's own gdb stub on loopback, reached by its own user-mode guest ---------------
@@ -87,3 +88,100 @@ def test_own_gdb_stub_on_loopback_reached_by_its_own_user_mode_guest_fails(
     )
     for check in ("HVA-033", "HVA-210"):
         assert verdict(held, check, "hv1")[0] == "pass", (check, verdict(held, check, "hv1"))
+
+
+# --- VL19-7: HVA-238, a network layer of a disk's backing chain or mirror ----------------------
+
+IMG = "/var/lib/libvirt/images/top.qcow2"
+
+
+def _layered(layer: str) -> str:
+    return (
+        "<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        f"<source file='{IMG}'/>{layer}<target dev='vda' bus='virtio'/></disk></devices>"
+    )
+
+
+def _net(tag: str, proto: str, name: str, host: str, attrs: str = "", inner: str = "") -> str:
+    job = " job='copy'" if tag == "mirror" else ""
+    return (
+        f"<{tag} type='network'{job}><format type='raw'/>"
+        f"<source protocol='{proto}' name='{name}'{attrs}>{host}{inner}</source></{tag}>"
+    )
+
+
+NBD = "<host name='10.0.0.5' port='10809'/>"
+SSH = "<host name='store.example' port='22'/>"
+
+
+def test_network_layer_of_a_backing_chain_or_mirror_fails(host_scan, tmp_path: Path) -> None:
+    """VL19-7, HVA-238 (false pass; VL19-1's lead "reads no <backingStore type='network'>
+    layer"). HVA-238 judged a disk's own `<source>` only: a local qcow2 overlay whose backing
+    layer QEMU reads from an NBD server without TLS or from plain HTTP (the chain libvirt's
+    live XML records, formatdomain "Hard drives": backingStore "describes the backing store
+    used by the disk specified by sibling source element"), and a running block copy into an
+    NBD server (`<mirror type='network' job='copy'>`, whose source "will eventually have the
+    same contents as the source": QEMU writes the whole disk to it, and it is the VM's disk
+    after a pivot) were "no network disks". libvirt's schema gives both the disk's network
+    source (domaincommon.rng: diskBackingStore and diskMirror's preferred form hold
+    `<ref name="diskSource"/>`, read on this machine's libvirt 9.0 schemas). Now each network
+    layer is judged as a network disk, named by its role and the disk above it. libvirt's
+    test driver drops <mirror> ("only valid in output"), so that case is replayed as a
+    running VM's live XML (test_redteam19_vm_probes._running). Held: an ssh backing layer
+    passes: QEMU's ssh driver checks the server's key against known_hosts and refuses an
+    unknown or changed one (block/ssh.c check_host_key_knownhosts: SSH_KNOWN_HOSTS_UNKNOWN
+    "no host key was found in known_hosts", -EINVAL; read with `find_string`), and libvirt
+    turns that off (host-key-check mode none, qemu_block.c
+    qemuBlockStorageSourceGetSshProps) only for `ssh_host_key_check_disabled`, set from a
+    `json:` backing name's "host_key_check": "no" ("ssh config passthrough for libguestfs",
+    storage_source_conf.c / virStorageSourceParseBackingJSONSSH), never from the domain XML;
+    an nbd layer without a tls attribute on a host with nbd_tls = 1 is asked (libvirt's
+    applying the host default below the top was not confirmed)."""
+    cases = {
+        "bnbd": _layered(_net("backingStore", "nbd", "base", NBD)),
+        "bhttp": _layered(
+            _net("backingStore", "http", "/base.qcow2", "<host name='img.example' port='80'/>")
+        ),
+        "bssh": _layered(_net("backingStore", "ssh", "/srv/base.qcow2", SSH)),
+        "btls": _layered(_net("backingStore", "nbd", "base", NBD, " tls='yes'")),
+    }
+    a = host_scan(domains=[domain_xml(n, body=b) for n, b in cases.items()])
+    layer = f"backing file of disk {IMG}: "
+    assert verdict(a, "HVA-238", "bnbd") == (
+        "fail",
+        layer + "nbd disk base (10.0.0.5:10809): no tls attribute, qemu.conf nbd_tls = 0: "
+        "cleartext",
+    )
+    assert verdict(a, "HVA-238", "bhttp") == (
+        "fail",
+        layer + "http disk /base.qcow2 (img.example:80): cleartext, unauthenticated",
+    )
+    assert verdict(a, "HVA-238", "bssh") == (
+        "pass",
+        layer + "ssh disk /srv/base.qcow2 (store.example:22): SSH",
+    )
+    assert verdict(a, "HVA-238", "btls") == (
+        "pass",
+        layer + "nbd disk base (10.0.0.5:10809): tls='yes'",
+    )
+    live = run_assessment(
+        _replayed_on(
+            tmp_path,
+            HARDENED_HOST,
+            {"copier": _running("copier", 11, _layered(_net("mirror", "nbd", "dst", NBD)))},
+        )
+    )
+    assert verdict(live, "HVA-238", "copier") == (
+        "fail",
+        f"mirror of disk {IMG}: nbd disk dst (10.0.0.5:10809): no tls attribute, qemu.conf "
+        "nbd_tls = 0: cleartext",
+    )
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + "\nnbd_tls = 1\n"
+    b = host_scan(
+        overrides={"/etc/libvirt/qemu.conf": conf},
+        domains=[domain_xml("bnbd", body=cases["bnbd"])],
+    )
+    assert verdict(b, "HVA-238", "bnbd") == (
+        "manual",
+        layer + "nbd disk base (10.0.0.5:10809): no tls attribute (qemu.conf nbd_tls = 1)",
+    )

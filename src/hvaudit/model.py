@@ -298,6 +298,22 @@ class SharedDirectory:
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkLayer:
+    """A network source below or beside a disk's own: a `<backingStore type='network'>` layer
+    of its chain or a block job's `<mirror type='network'>` destination (VL19-7), with what
+    its `<source>` says of its transport, as for a `<disk type='network'>`."""
+
+    role: str
+    """"backing file" or "mirror"."""
+    protocol: str
+    name: str | None
+    tls: bool | None = None
+    ssl_verify: bool | None = None
+    auth: bool = False
+    servers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Disk:
     """A VM disk or removable medium."""
 
@@ -347,6 +363,9 @@ class Disk:
     """A network disk has `<auth>` (under <source> or <disk>): iSCSI CHAP or a Ceph user."""
     servers: tuple[str, ...] = ()
     """A network disk's `<host>` elements as `name:port` (or `unix:PATH` for a UNIX socket)."""
+    network_layers: tuple[NetworkLayer, ...] = ()
+    """The network layers of the disk's `<backingStore>` chain and a `<mirror type='network'>`
+    (VL19-7): QEMU reads (and, for a mirror, writes) them from their servers as for the disk."""
 
 
 @dataclass(frozen=True, slots=True)

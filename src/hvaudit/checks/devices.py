@@ -42,10 +42,12 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import (
+    Disk,
     Fact,
     FactState,
     Host,
     Network,
+    NetworkLayer,
     Passthrough,
     Pool,
     SecurityLabel,
@@ -2989,6 +2991,55 @@ def _raw_network_disks(v: Vm) -> list[str]:
     return out
 
 
+def _network_source_verdict(
+    h: Host,
+    protocol: str,
+    name: str | None,
+    servers: tuple[str, ...],
+    tls: bool | None,
+    ssl_verify: bool | None,
+    auth: bool,
+    *,
+    layer: bool = False,
+) -> tuple[str, str, Source | None]:
+    """HVA-238's verdict on one network source ("fail", "ask" or "good", the text, a qemu.conf
+    reference): a disk's own, or a network layer of its chain or mirror (`layer`, VL19-7),
+    for which an nbd source without a tls attribute on a host with nbd_tls = 1 is asked, not
+    passed (libvirt's applying the host default to a layer below the top is not confirmed;
+    with nbd_tls = 0 the layer has no TLS either way)."""
+    proto = protocol.lower()
+    where = ", ".join(servers) or "its default server"
+    what = f"{proto} disk {name or ''} ({where})".replace("  ", " ")
+    if servers and all(x.startswith("unix:") for x in servers):
+        return "good", f"{what}: a UNIX socket on the host", None
+    if proto in CLEARTEXT_DISK:
+        return "fail", f"{what}: cleartext, unauthenticated", None
+    if proto in ("https", "ftps"):
+        if ssl_verify is False:
+            return "fail", f"{what}: TLS without certificate verification (<ssl verify='no'>)", None
+        return "good", f"{what}: TLS, certificate verified", None
+    if proto == "ssh":
+        return "good", f"{what}: SSH", None
+    if proto in DISK_TLS_SETTING:
+        key = DISK_TLS_SETTING[proto]
+        if tls is not None:
+            return ("good" if tls else "fail"), f"{what}: tls='{'yes' if tls else 'no'}'", None
+        if not conf_fact(h, "qemu.conf").known:
+            return "ask", f"{what}: no tls attribute, qemu.conf ({key}) not read", None
+        value, vsrc = conf_value(h, "qemu.conf", key)
+        if value != 1:
+            return "fail", f"{what}: no tls attribute, qemu.conf {key} = {value}: cleartext", vsrc
+        if layer:
+            return "ask", f"{what}: no tls attribute (qemu.conf {key} = 1)", vsrc
+        return "good", f"{what}: no tls attribute, qemu.conf {key} = {value}", vsrc
+    if proto in ("iscsi", "rbd") and not auth:
+        why = ": libvirt passes auth_supported=none" if proto == "rbd" else " (no CHAP)"
+        return "fail", f"{what}: no <auth>{why}", None
+    if proto in BELOW_QEMU_DISK:
+        return "ask", f"{what}: QEMU's {proto} client has no TLS", None
+    return "ask", f"{what}: protocol hvaudit does not know", None
+
+
 @check(
     id="HVA-238",
     title="VM disks served over the network travel encrypted and authenticated",
@@ -3022,7 +3073,10 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     (qemu_command.c, read with `find_string`) and the iSCSI target sees an initiator name any
     client can claim: fail. QEMU's iSCSI, RBD, Gluster and NFS clients have no TLS, so whether
     the path beneath encrypts (Ceph msgr2 ms_mode=secure, GlusterFS SSL, IPsec) is one question
-    per disk. A VM without network disks is n/a (HVA-237 asks how a host's images arrive)."""
+    per disk. The network layers of a disk's `<backingStore>` chain and a block job's
+    `<mirror type='network'>` are judged the same way, named by role (VL19-7; an nbd layer
+    without a tls attribute on a host with nbd_tls = 1 is asked). A VM without network disks
+    is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -3031,50 +3085,30 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
         asks: list[str] = []
         goods: list[str] = []
         refs: list[Source] = []
+        buckets = {"fail": fails, "ask": asks, "good": goods}
         for d in v.disks:
-            if d.type != "network" or d.protocol is None:
-                continue
-            refs.append(d.source_ref)
-            proto = d.protocol.lower()
-            where = ", ".join(d.servers) or "its default server"
-            what = f"{proto} disk {d.source or ''} ({where})".replace("  ", " ")
-            if d.servers and all(x.startswith("unix:") for x in d.servers):
-                goods.append(f"{what}: a UNIX socket on the host")
-            elif proto in CLEARTEXT_DISK:
-                fails.append(f"{what}: cleartext, unauthenticated")
-            elif proto in ("https", "ftps"):
-                if d.ssl_verify is False:
-                    fails.append(
-                        f"{what}: TLS without certificate verification (<ssl verify='no'>)"
-                    )
-                else:
-                    goods.append(f"{what}: TLS, certificate verified")
-            elif proto == "ssh":
-                goods.append(f"{what}: SSH")
-            elif proto in DISK_TLS_SETTING:
-                key = DISK_TLS_SETTING[proto]
-                if d.tls is not None:
-                    (goods if d.tls else fails).append(f"{what}: tls='{'yes' if d.tls else 'no'}'")
-                    continue
-                qc = conf_fact(h, "qemu.conf")
-                if not qc.known:
-                    asks.append(f"{what}: no tls attribute, qemu.conf ({key}) not read")
-                    continue
-                value, vsrc = conf_value(h, "qemu.conf", key)
-                refs.append(vsrc)
-                (goods if value == 1 else fails).append(
-                    f"{what}: no tls attribute, qemu.conf {key} = {value}"
-                    + ("" if value == 1 else ": cleartext")
+            sources: list[tuple[str, Disk | NetworkLayer]] = [
+                (f"{x.role} of disk {d.source or '?'}: ", x) for x in d.network_layers
+            ]
+            if d.type == "network" and d.protocol is not None:
+                sources.insert(0, ("", d))
+            if sources:
+                refs.append(d.source_ref)
+            for prefix, x in sources:
+                name = x.name if isinstance(x, NetworkLayer) else x.source
+                kind, text, ref = _network_source_verdict(
+                    h,
+                    x.protocol or "",
+                    name,
+                    x.servers,
+                    x.tls,
+                    x.ssl_verify,
+                    x.auth,
+                    layer=bool(prefix),
                 )
-            elif proto in ("iscsi", "rbd") and not d.auth:
-                fails.append(
-                    f"{what}: no <auth>"
-                    + (": libvirt passes auth_supported=none" if proto == "rbd" else " (no CHAP)")
-                )
-            elif proto in BELOW_QEMU_DISK:
-                asks.append(f"{what}: QEMU's {proto} client has no TLS")
-            else:
-                asks.append(f"{what}: protocol hvaudit does not know")
+                buckets[kind].append(prefix + text)
+                if ref is not None:
+                    refs.append(ref)
         asks.extend(f"raw QEMU argument {raw}" for raw in _raw_network_disks(v))
         if fails:
             yield failed(s, "; ".join(fails + asks), *refs)

@@ -20,6 +20,7 @@ from hvaudit.model import (
     Interface,
     Listen,
     Network,
+    NetworkLayer,
     Passthrough,
     Pool,
     PortGroup,
@@ -1424,8 +1425,33 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         shareable=d.find("shareable") is not None,
         backing=tuple(_backing_files(d)),
         mirror=_mirror_file(d),
+        network_layers=tuple(_network_layers(d)),
         **(_network_source(d, source_el) if d.get("type") == "network" else {}),
     )
+
+
+def _network_layers(d: Element) -> list[NetworkLayer]:
+    """A disk's network layers below or beside its own source (VL19-7): each
+    `<backingStore type='network'>` of its chain and a `<mirror type='network'>`. libvirt's
+    schema gives both the disk's own source (domaincommon.rng: diskBackingStore and the
+    preferred diskMirror form hold `<ref name="diskSource"/>`, the network source with its
+    protocol, hosts, tls, ssl and auth); formatdomain, "Hard drives": backingStore "describes
+    the backing store used by the disk specified by sibling source element", and the mirror's
+    source "will eventually have the same contents as the source" (a block copy QEMU writes,
+    the VM's disk after a pivot)."""
+    out = []
+    elements = [("backing file", bs) for bs in d.iter("backingStore")]
+    mirror = d.find("mirror")
+    if mirror is not None:
+        elements.append(("mirror", mirror))
+    for role, el in elements:
+        src = el.find("source")
+        if (el.get("type") or "") != "network" or src is None or not src.get("protocol"):
+            continue
+        layer = _network_source(el, src)
+        layer["auth"] = src.find("auth") is not None  # <auth> under the layer's <source> only
+        out.append(NetworkLayer(role, src.get("protocol") or "", src.get("name"), **layer))
+    return out
 
 
 def _network_source(d: Element, source_el: Element | None) -> dict[str, Any]:
