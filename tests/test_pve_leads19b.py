@@ -2,7 +2,7 @@
 a copied tree without the node's /etc/corosync/corosync.conf; proxmox-firewall's reading of
 every [OPTIONS] line of cluster.fw, host.fw and the node's guests' .fw; the SPICE model; udev
 link names in passthrough keys; `ip addr`. Sources read with `fetch`: github:proxmox/pve-cluster
-7091d92, pve-firewall 6f1311f, proxmox-firewall a752659, proxmox-ve-rs 840d1ed, qemu-server;
+7091d92, pve-firewall 6f1311f, proxmox-firewall a752659, proxmox-ve-rs 840d1ed, qemu-server e6352be;
 proxmox/proxmox-rs proxmox-serde/src/perl.rs with `read_file`.
 
 Findings:
@@ -53,8 +53,26 @@ and a qxl display with no user-mode guest stay "console(s) reachable only from t
 
 Tally: L19-11P: 1 case failed on main 6f9276e (test_redteam18's held twin changed deliberately);
 L19-12P: 7 cases failed on main 7eeb231, 1 held (3 edits); L19-13P: 1 failed; L19-14P: 2 failed;
-L19-15P: 4 cases, 3 failed on main 661dba3 (plain qxl kept the same message there, for the
-socket), 1 held (two configurations).
+L19-15P: 4 cases, 4 failed on main 661dba3, 1 held (two configurations).
+
+Probed by script, not kept (the verdict was right): lead 4, `scsi1: /dev/sdb` and `scsi1:
+/dev/disk/by-id/ata-...` are HVA-050 "no device passthrough" (a host block device is no
+DMA-capable passthrough, as libvirt's <disk type='block'>); `usb0: host=046d:c52b` and
+`host=1-2` are HVA-050 "usb devices stay host-mediated" (IDs and bus ports, not paths: no
+link to resolve there).
+
+Leads left (not settled in the time): lead 4, which check judges a whole host disk a Proxmox
+VM is given (`scsiN: /dev/...`, udev by-id links unresolved) was not traced, nor hostpciN
+`mapping=` against /etc/pve/mapping/pci.cfg; lead 5, `ip addr` is not collected (a DROP to
+every address the interfaces file names closes nothing: a wrong fail at worst); under
+proxmox-firewall, the other lines pve-firewall skips but proxmox-firewall refuses the whole
+update for (a rule line it cannot parse, a line before any section, an unknown section
+header, an ipset entry; common.rs bails on each) are not modelled, nor log_ratelimit /
+nf_conntrack_helpers values, nor a guest .conf proxmox-firewall cannot read (config.rs
+"could not load guest config"); host.fw `nftables: yes` (pve-firewall reads off and applies
+iptables, proxmox-firewall reads on and applies nftables too) is judged as pve-firewall's;
+HVA-302 says "host.fw sets enable: 0" for `enable: off` under proxmox-firewall (wording); a
+container's .fw is in L19-12P's set (the node's lxc directory) but not tested.
 """
 
 from __future__ import annotations
