@@ -10,9 +10,17 @@ Findings (each pinned below):
   on /access/groups administers that part of the cluster while its user holds the same there;
   it passed. Now the intersection is taken privilege by privilege on those paths (fail, naming
   them); test_host_verdicts5's `Administrator on /vms` case follows (was pass).
+- L19-31P (wrong fail): HVA-305 ignored LISTEN_IP, the address pveproxy and spiceproxy bind
+  (pveproxy.pm and spiceproxy.pm init, `create_reusable_socket(8006 / 3128, $listen_ip)`): an
+  IPv4 address (a management address, 0.0.0.0) takes no IPv6 client, yet an IPv4-only
+  DENY_FROM failed for IPv6; a loopback LISTEN_IP (behind a reverse proxy) failed "pveproxy
+  accepts connections from any address". Now only the family it listens on is judged, and a
+  loopback pveproxy that ALLOW_FROM leaves open is the question of what forwards to it.
 
 Held (kept as tests): L19-30P: Sys.Console on a node (no node shell for a token id), Administrator
-on a pool, and a user's own narrower ACL on the path stay a pass.
+on a pool, and a user's own narrower ACL on the path stay a pass. L19-31P: LISTEN_IP `::`, a name,
+and none judge both families (the IPv6 gap fails); a loopback pveproxy whose ALLOW_FROM refuses
+loopback peers passes.
 """
 
 from __future__ import annotations
@@ -118,3 +126,102 @@ def test_l19_30p_held_scoped_or_narrowed_token_passes(
         "2 API token(s): none with a privileged user's full rights (privsep 0, or administration "
         "on / or below it for both token and user)",
     )
+
+
+# --- L19-31P: HVA-305 reads LISTEN_IP, the address pveproxy and spiceproxy bind -----------------------
+
+PROXY = "etc/default/pveproxy"
+RESTRICTED4 = 'ALLOW_FROM="10.0.0.0/24"\nDENY_FROM="0.0.0.0/0"\n'
+
+
+@pytest.mark.parametrize("listen", ["10.0.0.5", "0.0.0.0", "::ffff:10.0.0.5"])
+def test_l19_31p_ipv4_listen_address_takes_no_ipv6_client(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], listen: str
+) -> None:
+    """pve-manager 14a22df3 PVE/Service/pveproxy.pm init: `my $listen_ip =
+    $proxyconf->{LISTEN_IP}; my $socket = $self->create_reusable_socket(8006, $listen_ip);`,
+    and pve-common Daemon.pm create_reusable_socket binds `IO::Socket::IP->new(LocalAddr =>
+    $host, LocalPort => $port, ...)` (read with `find_string`): an IPv4 address (0.0.0.0, or an
+    IPv4-mapped IPv6 one) is an IPv4 socket that no IPv6 client connects to. hvaudit ignored
+    LISTEN_IP and failed `IPv6 addresses outside ALLOW_FROM and DENY_FROM are admitted` for an
+    IPv4-only DENY_FROM; now only the family pveproxy listens on is judged (pass)."""
+    text = f'LISTEN_IP="{listen}"\n{RESTRICTED4}'
+    report = pve_scan(tmp_path, capsys, {PROXY: text})
+    assert pve_result(report, "HVA-305", "pve-h1") == (
+        "pass",
+        f"ALLOW_FROM 10.0.0.0/24, everything else denied (LISTEN_IP {listen}: IPv4 only)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        ('LISTEN_IP="127.0.0.1"\n', "IPv4 addresses outside ALLOW_FROM and DENY_FROM are admitted"),
+        (
+            'LISTEN_IP="::1"\nALLOW_FROM="10.0.0.0/24"\n',
+            "IPv6 addresses outside ALLOW_FROM and DENY_FROM are admitted",
+        ),
+    ],
+    ids=["v4-no-allow", "v6-allow-only"],
+)
+def test_l19_31p_loopback_pveproxy_asks_for_the_reverse_proxy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, gap: str
+) -> None:
+    """Same code: LISTEN_IP 127.0.0.1 or ::1 (the reverse-proxy setup) binds pveproxy, and
+    spiceproxy with it (PVE/Service/spiceproxy.pm init reads `read_proxy_config('pveproxy')`,
+    "we use same ALLOW/DENY/POLICY as pveproxy", and binds `create_reusable_socket(3128,
+    $listen_ip)`), to loopback: no remote client connects to them, so "pveproxy accepts
+    connections from any address" (the old fail) is not what the node does. Who reaches the API
+    is decided by what forwards to that address (pve-http-server 5c9e4ea AnyEvent.pm: the host
+    check runs on the socket's peer, `check_host_access($reqstate->{peer_host})`, a forwarder's
+    own loopback address), not in the evidence: the question."""
+    report = pve_scan(tmp_path, capsys, {PROXY: text})
+    listen = text.split('"')[1]
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-305", "pve-h1")
+    )
+    assert (r["status"], r["message"]) == (
+        "manual",
+        f"/etc/default/pveproxy: LISTEN_IP {listen}: pveproxy and spiceproxy listen on the "
+        "loopback address only, so who reaches them is decided by what forwards to them on the "
+        f"node (a reverse proxy); ALLOW_FROM and DENY_FROM leave it open ({gap})",
+    )
+    assert r["question"].startswith(
+        "Which networks reach the Proxmox VE API through what forwards to pveproxy's loopback "
+        f"address {listen} on node pve-h1? Evidence: "
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        (
+            f'LISTEN_IP="::"\n{RESTRICTED4}',
+            ("fail", "IPv6 addresses outside ALLOW_FROM and DENY_FROM are admitted"),
+        ),
+        ('LISTEN_IP="localhost"\n', ("fail", "pveproxy accepts connections from any address")),
+        (
+            f"{RESTRICTED4}",
+            ("fail", "IPv6 addresses outside ALLOW_FROM and DENY_FROM are admitted"),
+        ),
+        (
+            'LISTEN_IP="127.0.0.1"\nALLOW_FROM="10.0.0.0/24"\nDENY_FROM="all"\n',
+            (
+                "pass",
+                "ALLOW_FROM 10.0.0.0/24, everything else denied (LISTEN_IP 127.0.0.1: IPv4 only)",
+            ),
+        ),
+    ],
+    ids=["any6", "name", "unset", "loopback-restricted"],
+)
+def test_l19_31p_held_listen_addresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, verdict: tuple[str, str]
+) -> None:
+    """Held: `::` is every address of both families (a dual-stack socket), a name is not resolved
+    by hvaudit (both families, not loopback), and without LISTEN_IP pveproxy binds every
+    address: the IPv6 gap still fails. A loopback pveproxy whose ALLOW_FROM refuses loopback
+    peers serves no one: pass, as before (now naming LISTEN_IP)."""
+    report = pve_scan(tmp_path, capsys, {PROXY: text})
+    assert pve_result(report, "HVA-305", "pve-h1") == verdict

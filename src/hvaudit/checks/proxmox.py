@@ -1441,7 +1441,13 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
     file is evaluated by bash, so `#` starts a comment only at a word's start
     (`ALLOW_FROM=a#,b` is `a#,b`: hvaudit.parse.proxmox._bash_uncomment).
     Pass only when, in both address families, what is admitted lies within ALLOW_FROM and
-    ALLOW_FROM is not the whole family (ALLOW_FROM="all" or "0.0.0.0/0" designates nothing)."""
+    ALLOW_FROM is not the whole family (ALLOW_FROM="all" or "0.0.0.0/0" designates nothing).
+    spiceproxy (port 3128) reads the same file and binds the same LISTEN_IP
+    (PVE/Service/spiceproxy.pm `read_proxy_config('pveproxy')`), so one verdict is both
+    daemons'. A LISTEN_IP address literal narrows the families judged to its own (`_listen_families`:
+    an IPv4 address takes no IPv6 client); a loopback one (the reverse-proxy setup) leaves the
+    exposure to what forwards to it on the node: a question unless ALLOW_FROM already refuses
+    every other address (L19-31P)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -1469,21 +1475,62 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
                 "Pass: yes, other addresses are refused; fail: they are served.",
             )
             continue
-        if not allow:
+        families, loopback = _listen_families(f.get().get("LISTEN_IP", "").strip(" \t"))
+        if not allow and not loopback:
             yield failed(s, "pveproxy accepts connections from any address", *f.sources)
             continue
         gaps = []
         for family, everything in ((4, _ALL4), (6, _ALL6)):
+            if family not in families:
+                continue  # LISTEN_IP binds the other family's address: none of these connect
             a = [n for n in nets_allow if n.version == family]
             d = [n for n in nets_deny if n.version == family]
             if _covers(a, everything):
                 gaps.append(f"ALLOW_FROM {allow} admits every IPv{family} address")
             elif policy != "deny" and not _covers(a + d, everything):
                 gaps.append(f"IPv{family} addresses outside ALLOW_FROM and DENY_FROM are admitted")
-        if gaps:
+        listen = f.get().get("LISTEN_IP", "").strip(" \t")
+        if loopback and (gaps or not allow):
+            yield manual(
+                s,
+                f"/etc/default/pveproxy: LISTEN_IP {listen}: pveproxy and spiceproxy listen on "
+                "the loopback address only, so who reaches them is decided by what forwards to "
+                "them on the node (a reverse proxy)"
+                + (f"; ALLOW_FROM and DENY_FROM leave it open ({'; '.join(gaps)})" if gaps else ""),
+                *f.sources,
+                question=f"Which networks reach the Proxmox VE API through what forwards to "
+                f"pveproxy's loopback address {listen} on node {h.name}? Evidence: the reverse "
+                "proxy's configuration on the node (`ss -tlnp` for what listens, its allow/deny "
+                "or firewall rules) and, from an address outside the management networks, "
+                "`curl -k https://HOST/` on its port. Pass: only the management networks; fail: "
+                "other addresses are served.",
+            )
+        elif gaps:
             yield failed(s, "; ".join(gaps), *f.sources)
         else:
-            yield passed(s, f"ALLOW_FROM {allow}, everything else denied", *f.sources)
+            only = f" (LISTEN_IP {listen}: IPv{families[0]} only)" if len(families) == 1 else ""
+            yield passed(s, f"ALLOW_FROM {allow}, everything else denied{only}", *f.sources)
+
+
+def _listen_families(listen: str) -> tuple[tuple[int, ...], bool]:
+    """The address families pveproxy (and spiceproxy, which reads the same file: pve-manager
+    14a22df3 PVE/Service/spiceproxy.pm init, "we use same ALLOW/DENY/POLICY as pveproxy",
+    `read_proxy_config('pveproxy')`) accepts connections of, and whether it listens on loopback
+    only. Both bind `create_reusable_socket(8006 or 3128, $proxyconf->{LISTEN_IP})` (pveproxy.pm
+    init; pve-common Daemon.pm: `IO::Socket::IP->new(LocalAddr => $host, ...)`): unset binds
+    every address of both families; an IPv4 address (0.0.0.0 included) takes IPv4 connections
+    only; an IPv6 address other than `::` IPv6 ones only (an IPv4-mapped one, IPv4 ones); `::`
+    both. A name or anything else not an address literal: both, not loopback (hvaudit does not
+    resolve it)."""
+    try:
+        addr = ipaddress.ip_address(listen)
+    except ValueError:
+        return (4, 6), False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if addr == ipaddress.IPv6Address("::"):
+        return (4, 6), False
+    return (addr.version,), addr.is_loopback
 
 
 _ALL4 = ipaddress.ip_network("0.0.0.0/0")
