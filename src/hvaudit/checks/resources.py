@@ -1036,11 +1036,17 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         unseen = unseen_networks(v, nets, platforms.get(v.host, ""))
         net_ask: list[str] = []
         unset: list[str] = []
+        floor_only: list[str] = []
         for i in nics:
             dirs = i.bandwidth_directions
             if i.bandwidth_unset:
                 # its own <bandwidth>, every rate 0: no limit, and no port group's (R20N-3)
                 unset.append(i.mac or i.source)
+            elif dirs is not None and not dirs and i.bandwidth_limited:
+                # a <bandwidth> with no average, an inbound floor only (netdev_bandwidth_conf.c
+                # virNetDevBandwidthParseRate takes `floor` without `average`, inbound only):
+                # a guarantee, not a limit (R20N-6)
+                floor_only.append(i.mac or i.source)
             elif not i.bandwidth_limited and i.type == "network" and i.source in unseen:
                 net_ask.append(
                     f"{i.mac or i.source} on network {i.source}, whose definition is not in the "
@@ -1053,6 +1059,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 (inbound_only if "inbound" in dirs else open_nics).append(i.mac or i.source)
         if open_nics:
             bad.append(f"{len(open_nics)} of {len(nics)} interface(s) without <bandwidth>")
+        if floor_only:
+            bad.append(
+                f"{', '.join(floor_only)}: <bandwidth> with no average rate (an inbound floor "
+                "guarantees a minimum, it limits nothing): what the guest sends is unlimited"
+            )
         if unset:
             bad.append(
                 f"{', '.join(unset)}: <bandwidth> without a rate (every average 0) limits "
