@@ -229,3 +229,44 @@ def test_l19_1d_chronyd_reads_its_dash_f_file(host_scan, tmp_path) -> None:
         processes=(ps, 0),
     )
     assert messages(a, "HVA-202") == {"hv1": ASK.format("/etc/chrony.d/x.conf: server ::1")}
+
+
+# --- L19-2D: HVA-401 names the value VMware reads as FALSE ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("True ", 'isolation.tools.copy.disable = "True " (VMware reads it as FALSE)'),
+        ("2", 'isolation.tools.copy.disable = "2" (VMware reads it as FALSE)'),
+        ("off", 'isolation.tools.copy.disable = "off" (VMware reads it as FALSE)'),
+    ],
+    ids=["true-trailing-blank", "2", "off"],
+)
+def test_l19_2d_hva401_names_the_value_read_as_false(tmp_path, capsys, value, shown) -> None:
+    """L19-2D (wording): HVA-401 failed `isolation.tools.copy.disable = "True "` (right:
+    Dictionary_StringToBool, lib/dict/dictionary.c of VMware View Open Client 2.1.1, reads only
+    "", true, t, yes, y, on and 1 as TRUE, and a quoted value keeps its blanks, parse.vmx
+    VMX_TRUE; L19 lead 1 probed it) with "set to FALSE: isolation.tools.copy.disable", which
+    reads as though the file said FALSE. Now the value is named where it is not "false"."""
+    from test_redteam10_vmw_probes import WEB01, _vmx_scan
+
+    vmx = WEB01.replace('copy.disable = "TRUE"', f'copy.disable = "{value}"')
+    got = _vmx_scan(tmp_path, capsys, vmx)
+    assert got[("HVA-401", "web-01")] == ("fail", f"set to FALSE: {shown}")
+
+
+def test_l19_2d_held_false_written_out_is_named_plainly(tmp_path, capsys) -> None:
+    """Held: a key written "FALSE" (any case) keeps the plain "set to FALSE: <key>"."""
+    from test_redteam10_vmw_probes import WEB01, _vmx_scan
+
+    vmx = WEB01.replace(
+        'copy.disable = "TRUE"',
+        'copy.disable = "False"\nisolation.tools.paste.disable = "True "',
+    )
+    got = _vmx_scan(tmp_path, capsys, vmx)
+    assert got[("HVA-401", "web-01")] == (
+        "fail",
+        "set to FALSE: isolation.tools.copy.disable, "
+        'isolation.tools.paste.disable = "True " (VMware reads it as FALSE)',
+    )

@@ -120,7 +120,10 @@ def test_isolation_key_set_to_f_opens_the_clipboard(
     VMCH-80-000189 wants TRUE or absent). hvaudit's _false knew "false", "no", "0", "off" only and
     HVA-401 passed "every isolation key is TRUE or absent". Right: fail."""
     got = _vmx_scan(tmp_path, capsys, WEB01.replace('copy.disable = "TRUE"', 'copy.disable = "f"'))
-    assert got[("HVA-401", "web-01")] == ("fail", "set to FALSE: isolation.tools.copy.disable")
+    assert got[("HVA-401", "web-01")] == (
+        "fail",
+        'set to FALSE: isolation.tools.copy.disable = "f" (VMware reads it as FALSE)',
+    )
 
 
 def test_isolation_key_with_unknown_text_is_false(
@@ -131,7 +134,10 @@ def test_isolation_key_with_unknown_text_is_false(
     got = _vmx_scan(
         tmp_path, capsys, WEB01.replace('copy.disable = "TRUE"', 'copy.disable = "disabled"')
     )
-    assert got[("HVA-401", "web-01")] == ("fail", "set to FALSE: isolation.tools.copy.disable")
+    assert got[("HVA-401", "web-01")] == (
+        "fail",
+        'set to FALSE: isolation.tools.copy.disable = "disabled" (VMware reads it as FALSE)',
+    )
 
 
 def test_serial_port_present_yes_is_a_legacy_device(

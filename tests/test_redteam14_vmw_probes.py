@@ -146,7 +146,14 @@ def test_unquoted_value_ends_at_a_space_or_tab_only(
     `TRUE<form feed>` is the value "TRUE\\f", no boolean, which VMware reads as FALSE
     (Dictionary_StringToBool, V10-1). str.strip() made it "TRUE": pass. Right: fail."""
     data = b'displayName = "v1"\nisolation.tools.copy.disable = TRUE\x0c\n'
-    assert _offline(tmp_path, capsys, data, "HVA-401") == [OPEN_CLIPBOARD]
+    # the value named, its form feed escaped (L19-2D)
+    assert _offline(tmp_path, capsys, data, "HVA-401") == [
+        (
+            "v1",
+            "fail",
+            'set to FALSE: isolation.tools.copy.disable = "TRUE\\f" (VMware reads it as FALSE)',
+        )
+    ]
 
 
 # --- V14-2: keys folded to lower case beyond ASCII ---------------------------------------------------
@@ -207,7 +214,12 @@ def test_key_with_other_characters_keeps_the_vm(
         # `|22` decodes to `"` inside a value: "TRUE" in quotes is no boolean, FALSE
         (
             b'displayName = "v1"\nisolation.tools.copy.disable = "|22TRUE|22"\n',
-            OPEN_CLIPBOARD,
+            (
+                "v1",
+                "fail",
+                "set to FALSE: isolation.tools.copy.disable = "
+                '"\\"TRUE\\"" (VMware reads it as FALSE)',  # the value named (L19-2D)
+            ),
         ),
         # a tab around `=` and before a comment is white space to VMware
         (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import ipaddress
+import json
 import re
 import socket
 from collections.abc import Iterable, Iterator
@@ -145,6 +146,16 @@ def host_default_questions(
         )
 
 
+def _read_false(key: str, value: str) -> str:
+    """A key VMware reads as FALSE, with its value where that is not written "false" (L19-2D:
+    "True " with a trailing blank, "disabled", "2" are FALSE to Dictionary_StringToBool, vmx_bool,
+    but a message saying only "set to FALSE" hid what the file says)."""
+    if value.lower() == "false":
+        return key
+    # JSON quoting: a control character or quote in the value is shown escaped (`"TRUE\f"`)
+    return f"{key} = {json.dumps(value)} (VMware reads it as FALSE)"
+
+
 def _on(value: str | None) -> bool:
     """A key that is set and reads TRUE to VMware (vmx_bool: "", "true", "t", "yes", "y", "on",
     "1")."""
@@ -183,7 +194,8 @@ def tools_isolation(ctx: Context) -> Iterator[Outcome]:
         s = vm_subject(v)
         opened = [k for k in ISOLATION_KEYS if _false(vm.settings.get(k.lower()))]
         if opened:
-            yield failed(s, f"set to FALSE: {', '.join(opened)}", *(vm.at(k) for k in opened))
+            shown = ", ".join(_read_false(k, vm.settings[k.lower()]) for k in opened)
+            yield failed(s, f"set to FALSE: {shown}", *(vm.at(k) for k in opened))
         elif all(k.lower() in vm.settings for k in ISOLATION_KEYS):
             yield own_keys_pass(
                 passed(
