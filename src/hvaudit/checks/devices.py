@@ -2603,8 +2603,9 @@ def _iommu_outcome(
             question=f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
             "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
             "allow_unsafe_interrupts` once the module is loaded, else the `options "
-            "vfio_iommu_type1` lines of /etc/modprobe.d, /run/modprobe.d, /usr/lib/modprobe.d "
-            "and /lib/modprobe.d (`modprobe -c | grep vfio_iommu_type1`) and "
+            "vfio_iommu_type1` and `install vfio_iommu_type1` lines of /etc/modprobe.d, "
+            "/run/modprobe.d, /usr/lib/modprobe.d and /lib/modprobe.d (`modprobe -c | grep "
+            "vfio_iommu_type1`; an install command runs instead of loading the module) and "
             "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y or "
             "allow_unsafe_interrupts=1.",
         )

@@ -503,6 +503,21 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
             *nested.sources,
             *h.facts.nested_next_load.sources,
         )
+    elif not (later := h.facts.nested_next_load).known:
+        # R20H-9: modprobe.d unreadable, or an install command that runs something else
+        yield manual(
+            s,
+            f"{what}; the host's KVM has nested off now, but what its next load (every boot) "
+            f"sets is not known: {later.reason}",
+            v.source,
+            *nested.sources,
+            *later.sources,
+            question=f"Does the KVM module of host {h.name} keep nested off at its next load? "
+            f"Evidence: `modprobe -c | grep -E '^(options|install) kvm[-_](intel|amd) '` and "
+            f"/proc/cmdline on {h.name}. Pass: yes, no nested=1, Y or bare `nested` in an "
+            "options line, a kvm_intel.nested= or kvm_amd.nested= word, or the modprobe of an "
+            "install command; fail: one of them turns nested on.",
+        )
     else:
         yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
 

@@ -5147,19 +5147,16 @@ def _kernel_bool(value: str) -> bool:
     return v[:1] in ("y", "Y", "1", "t", "T") or v.lower() == "on"
 
 
-def _modprobe_options(ev: HostEvidence, module: str) -> Fact[tuple[tuple[str, str], ...]]:
-    """The (file, option word) pairs modprobe.d gives `module` at each load, in the order modprobe
-    passes them. modprobe.d(5): "options modulename option..." adds options "every time it is
-    inserted into the kernel"; module names take - or _ alike; '#' starts a comment line and a
-    '\\' at a line's end continues it; "Once a file of a given filename is loaded, any file of
-    the same name in subsequent directories will be ignored. All configuration files are
+def _modprobe_files(ev: HostEvidence) -> Fact[tuple[tuple[str, tuple[str, ...]], ...]]:
+    """modprobe.d's files in the order libkmod reads them, each (path, its lines with a '\\'
+    continuation joined). modprobe.d(5): "Once a file of a given filename is loaded, any file
+    of the same name in subsequent directories will be ignored. All configuration files are
     sorted in lexicographic order, regardless of the directory they reside in" (kmod
-    conf_files_list). The kernel command line's `module.option` words come after them
-    (libkmod-config.c kmod_config_new parses /proc/cmdline last). libkmod takes a file ending in
-    .alias as well as .conf (libkmod-config.c conf_files_filter_out: `!streq(&fn[len - 5],
-    ".conf") && !streq(&fn[len - 6], ".alias")` filters out the rest, read with `find_string`;
-    kmod dropped .alias only in 2024, Emil Velikov's "rm-alias" patch), so an `options` line in
-    /etc/modprobe.d/vfio.alias applies on every kmod a stable distribution ships (R20H-8)."""
+    conf_files_list). libkmod takes a file ending in .alias as well as .conf
+    (libkmod-config.c conf_files_filter_out: `!streq(&fn[len - 5], ".conf") && !streq(&fn[len
+    - 6], ".alias")` filters out the rest, read with `find_string`; kmod dropped .alias only in
+    2024, Emil Velikov's "rm-alias" patch), so /etc/modprobe.d/vfio.alias applies on every kmod
+    a stable distribution ships (R20H-8)."""
     got = ev.get(_cmd("modprobe-d"))
     if got.state == "uncollected":
         return Fact.unavailable(f"{_cmd('modprobe-d')} was not collected")
@@ -5180,63 +5177,203 @@ def _modprobe_options(ev: HostEvidence, module: str) -> Fact[tuple[tuple[str, st
                 and name not in chosen
             ):
                 chosen[name] = (path, lines)
-    out: list[tuple[str, str]] = []
+    out = []
     for name in sorted(chosen):
         path, lines = chosen[name]
         text = "\n".join(lines).replace("\\\n", " ")
-        for line in text.splitlines():
+        out.append((path, tuple(text.splitlines())))
+    return Fact.of(tuple(out), got.source)
+
+
+def _modprobe_options(ev: HostEvidence, module: str) -> Fact[tuple[tuple[str, str], ...]]:
+    """The (file, option word) pairs modprobe.d's `options` lines give `module` at each load, in
+    the order modprobe passes them (the files in `_modprobe_files`' order). modprobe.d(5):
+    "options modulename option..." adds options "every time it is inserted into the kernel";
+    module names take - or _ alike; '#' starts a comment line. The kernel command line's
+    `module.option` words come after them (libkmod-config.c kmod_config_new parses /proc/cmdline
+    last), an `install` command's own words after both (`_next_load_setting`)."""
+    files = _modprobe_files(ev)
+    if not files.known:
+        return Fact.unavailable(files.reason, *files.sources)
+    out: list[tuple[str, str]] = []
+    for path, lines in files.get():
+        for line in lines:
             words = line.split()
             if len(words) < 3 or words[0] != "options" or line.lstrip().startswith("#"):
                 continue
             if words[1].replace("-", "_") == module:
                 out.extend((path, w) for w in words[2:])
-    return Fact.of(tuple(out), got.source)
+    return Fact.of(tuple(out), *files.sources)
 
 
-def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
-    """Where the next load of `module` (kvm_intel or kvm_amd, loaded now with nested off) turns
-    nested on: its modprobe.d `options` (modprobe.d(5): "every time it is inserted"), then the
-    kernel command line's `module.nested=` (libkmod-config.c kmod_config_new parses /proc/cmdline
-    after the files, kmod_config_parse_kcmdline taking every `modname.param=value` word), the
-    last one winning (kernel/params.c parse_args sets each in turn); "" when it stays off. The
-    parameter is read-only at run time (arch/x86/kvm/vmx/vmx.c `module_param(nested, bool,
-    0444)`; svm.c an int), so sysfs shows the load now and these files the next one (every
-    boot). kvm_intel's is a bool (a bare name sets it: param_set_bool), kvm_amd's an int."""
+#: modprobe's options that load the modules it names (kmod tools/modprobe.c cmdopts: -i
+#: --ignore-install, -b --use-blacklist, -f --force, -q --quiet, -v --verbose, -s --syslog,
+#: --first-time, --force-modversion, --force-vermagic); any other (-r, -n, -C DIR ...) leaves what
+#: it does unread.
+_MODPROBE_LOADING = frozenset(
+    [
+        "-i",
+        "--ignore-install",
+        "-b",
+        "--use-blacklist",
+        "-f",
+        "--force",
+        "-q",
+        "--quiet",
+        "-v",
+        "--verbose",
+        "-s",
+        "--syslog",
+        "--first-time",
+        "--force-modversion",
+        "--force-vermagic",
+    ]
+)
+#: Commands that load nothing: `install MODULE /bin/true` (or false) is how a module is kept out.
+_NO_LOAD = frozenset(
+    ["true", "false", "/bin/true", "/bin/false", "/usr/bin/true", "/usr/bin/false", ":"]
+)
+
+
+def _modprobe_install(
+    ev: HostEvidence, module: str
+) -> Fact[tuple[str, str, tuple[str, ...] | None] | None]:
+    """The `install` command modprobe runs instead of loading `module` (modprobe.d(5): "This
+    command instructs modprobe to run your command instead of inserting the module in the kernel
+    as normal. The command can be any shell command"; libkmod-module.c
+    kmod_module_get_install_commands takes the first line whose name fnmatch()es the module's,
+    "find only the first command, as modprobe from module-init-tools does"): (file, command,
+    words) where words are what the command's own `modprobe [-i] MODULE WORDS...` gives the
+    module after the options of modprobe.d and the kernel command line (the inner modprobe adds
+    its command-line options to the configured ones, kmod_module_probe_insert_module
+    module_options_concat), "$CMDLINE_OPTS" standing for those again (module_do_install_commands
+    replaces it with them); words None when the command does not load the module (`/bin/true`,
+    how a module is kept out). None when no install line names the module. Unavailable when the
+    command does something else (a script, insmod, a sysfs write): what the module gets is not
+    in the evidence. The common form is `install vfio_iommu_type1 /sbin/modprobe
+    --ignore-install vfio_iommu_type1 allow_unsafe_interrupts=1`."""
+    files = _modprobe_files(ev)
+    if not files.known:
+        return Fact.unavailable(files.reason, *files.sources)
+    for path, lines in files.get():
+        for line in lines:
+            words = line.split(None, 2)
+            if len(words) < 3 or words[0] != "install":
+                continue
+            if not fnmatch.fnmatchcase(module, words[1].replace("-", "_")):
+                continue
+            command = words[2].strip()
+            what = f"install {words[1]} {command} ({path})"
+            try:
+                lex = shlex.shlex(command, posix=True, punctuation_chars=True)
+                lex.whitespace_split = True
+                tokens = list(lex)
+            except ValueError:
+                return Fact.unavailable(f"{what} could not be read", *files.sources)
+            simple: list[list[str]] = [[]]
+            for t in tokens:
+                if t and all(c in ";&|()<>" for c in t):
+                    simple.append([])
+                else:
+                    simple[-1].append(t)
+            loaded: tuple[str, ...] | None = None
+            for argv in (a for a in simple if a):
+                if argv[0] in _NO_LOAD and len(argv) == 1:
+                    continue
+                if argv[0].rsplit("/", 1)[-1] != "modprobe":
+                    return Fact.unavailable(
+                        f"{what} runs instead of loading the module, and what it gives the "
+                        "module is not read",
+                        *files.sources,
+                    )
+                flags = [w for w in argv[1:] if w.startswith("-")]
+                rest = [w for w in argv[1:] if not w.startswith("-")]
+                if any(f not in _MODPROBE_LOADING for f in flags) or not rest:
+                    return Fact.unavailable(
+                        f"{what} runs modprobe with options not read", *files.sources
+                    )
+                if rest[0].replace("-", "_") != module:
+                    continue  # another module (a softdep-like chain): its options are its own
+                if loaded is None:  # a second modprobe finds it loaded
+                    loaded = tuple(rest[1:])
+            return Fact.of((path, what, loaded), *files.sources)
+    return Fact.of(None, *files.sources)
+
+
+def _next_load_setting(ev: HostEvidence, module: str, param: str) -> Fact[tuple[str, str] | None]:
+    """(where, value) of the last `param` the next load of `module` by modprobe (the kernel's
+    request_module, udev's kmod builtin, a VM's start) gets, None when none sets it: modprobe.d's
+    `options` lines, then the kernel command line's `module.param=` words (libkmod-config.c
+    kmod_config_new parses /proc/cmdline after the files, kmod_config_parse_kcmdline taking
+    every `modname.param=value` word), then the words an `install` command's modprobe adds
+    (`_modprobe_install`); the last one wins (kernel/params.c parse_args sets each in turn).
+    Unavailable when modprobe.d or the install command could not be read."""
     options = _modprobe_options(ev, module)
     if not options.known:
-        return Fact.of("", *options.sources)  # an older bundle: sysfs alone, as before
-    given = [
-        (f"options {module} {word} ({path})", value)
-        for path, word in options.get()
-        for name, _, value in [word.partition("=")]
-        if name.replace("-", "_") == "nested"
-    ]
-    cmdline = ev.get(_file("/proc/cmdline"))
+        return Fact.unavailable(options.reason, *options.sources)
+    configured = [(f"options {module} {word} ({path})", word) for path, word in options.get()]
     srcs = [*options.sources]
+    cmdline = ev.get(_file("/proc/cmdline"))
     if cmdline.state == "ok":
         srcs.append(cmdline.source)
         for raw in _cmdline_words(cmdline.text):
             word = _kernel_param(raw)
-            name, _, value = word.partition("=")
-            if name == f"{module}.nested":
-                given.append((f"{word} on the kernel command line", value))
-    if not given:
-        return Fact.of("", *srcs)
-    where, value = given[-1]
-    value = value.strip('"')
+            name, _, value = word.partition(".")
+            if name.replace("-", "_") == module and value:
+                configured.append((f"{module}.{value} on the kernel command line", value))
+    install = _modprobe_install(ev, module)
+    if not install.known:
+        return Fact.unavailable(install.reason, *srcs)
+    given = configured
+    if (ran := install.get()) is not None:
+        _, what, words = ran
+        # its modprobe reads the configured options again and adds its own after them
+        given = [] if words is None else [*configured]
+        for word in words or ():
+            given += configured if word == "$CMDLINE_OPTS" else [(what, word)]
+    found = [
+        (where, value)
+        for where, word in given
+        for name, eq, value in [word.partition("=")]
+        if name.replace("-", "_") == param
+    ]
+    if not found:
+        return Fact.of(None, *srcs)
+    where, value = found[-1]
+    return Fact.of((where, value.strip('"')), *srcs)
+
+
+def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
+    """Where the next load of `module` (kvm_intel or kvm_amd, loaded now with nested off) turns
+    nested on (`_next_load_setting`: modprobe.d's `options` (modprobe.d(5): "every time it is
+    inserted"), the kernel command line's `module.nested=`, an `install` command's modprobe);
+    "" when it stays off. The parameter is read-only at run time (arch/x86/kvm/vmx/vmx.c
+    `module_param(nested, bool, 0444)`; svm.c an int), so sysfs shows the load now and these
+    files the next one (every boot). kvm_intel's is a bool (a bare name sets it:
+    param_set_bool), kvm_amd's an int. Unavailable when modprobe.d could not be read or an
+    install command runs something else (R20H-9): the next load's setting is not known."""
+    if ev.get(_cmd("modprobe-d")).state == "uncollected":
+        return Fact.of("")  # an older bundle: sysfs alone, as before
+    setting = _next_load_setting(ev, module, "nested")
+    if not setting.known:
+        return Fact.unavailable(setting.reason, *setting.sources)
+    if (found := setting.get()) is None:
+        return Fact.of("", *setting.sources)
+    where, value = found
     if module == "kvm_amd":
         on = bool(re.fullmatch(r"-?[0-9]+", value)) and int(value) != 0
     else:
         on = _kernel_bool(value or "1")
-    return Fact.of(where if on else "", *srcs)
+    return Fact.of(where if on else "", *setting.sources)
 
 
 def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) -> Fact[str]:
     """Whether vfio_iommu_type1 lets devices be passed through without interrupt remapping: its
     module parameter as sysfs shows it (set by modprobe.d or the command line) while the module
-    is loaded; before its next load, what modprobe will give it: modprobe.d's `options` lines,
-    then the kernel command line (`_modprobe_options`), the last value of the parameter winning
-    (kernel/params.c parse_args sets each in turn). vfio_iommu_type1.c: allow_unsafe_interrupts
+    is loaded; before its next load, what modprobe will give it (`_next_load_setting`:
+    modprobe.d's `options` lines, then the kernel command line, then the words of an `install`
+    command's modprobe, R20H-9), the last value of the parameter winning (kernel/params.c
+    parse_args sets each in turn). vfio_iommu_type1.c: allow_unsafe_interrupts
     "Enable VFIO IOMMU support for on platforms without interrupt remapping support"; the common
     Proxmox VE GPU passthrough write-ups set it with `echo "options vfio_iommu_type1
     allow_unsafe_interrupts=1" > /etc/modprobe.d/iommu_unsafe_interrupts.conf`, which sysfs
@@ -5250,33 +5387,25 @@ def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) ->
         words = [w for w in cmdline.get() if w.startswith(param + "=")]
         if words and _kernel_bool(words[-1].split("=", 1)[1]):
             return Fact.of(words[-1], *cmdline.sources)
-        if got.state == "absent" and words:  # the command line's word comes last
-            return Fact.of("", *cmdline.sources, got.source)
-        if got.state == "absent":  # module not loaded: modprobe.d gives it its options
-            options = _modprobe_options(ev, "vfio_iommu_type1")
-            if not options.known:
+        if got.state == "absent" and words and ev.get(_cmd("modprobe-d")).state == "uncollected":
+            return Fact.of("", *cmdline.sources, got.source)  # an older bundle, as before
+        if got.state == "absent":  # module not loaded: modprobe gives it its options
+            setting = _next_load_setting(ev, "vfio_iommu_type1", "allow_unsafe_interrupts")
+            if not setting.known:
                 return Fact.unavailable(
-                    f"vfio_iommu_type1 is not loaded and {options.reason}: the "
+                    f"vfio_iommu_type1 is not loaded and {setting.reason}: the "
                     "allow_unsafe_interrupts it will load with is not known",
-                    *options.sources,
+                    *setting.sources,
                     got.source,
                 )
-            given = [
-                (path, word, value)
-                for path, word in options.get()
-                for name, _, value in [word.partition("=")]
-                if name.replace("-", "_") == "allow_unsafe_interrupts"
-            ]
             # a bare name sets a bool parameter (kernel/params.c param_set_bool: "No equals
             # means "set"")
-            if given and _kernel_bool(given[-1][2].strip('"') or "1"):
-                path, word, _ = given[-1]
-                return Fact.of(
-                    f"options vfio_iommu_type1 {word} ({path}, applied when a VM loads the module)",
-                    *options.sources,
-                    got.source,
-                )
-            return Fact.of("", *cmdline.sources, *options.sources, got.source)
+            if (found := setting.get()) is not None and _kernel_bool(found[1] or "1"):
+                where = found[0]
+                if where.endswith(")"):
+                    where = where[:-1] + ", applied when a VM loads the module)"
+                return Fact.of(where, *cmdline.sources, *setting.sources, got.source)
+            return Fact.of("", *cmdline.sources, *setting.sources, got.source)
     return Fact.unavailable(
         f"{param} could not be read ({got.reason or got.state})", got.source, *cmdline.sources
     )
