@@ -361,6 +361,9 @@ HARDENED_HOST: dict[str, Any] = {
         'users:(("chronyd",pid=402,fd=5))\n',
         0,
     ),
+    # no AF_VSOCK listener; the kernel answered ss (vsock_diag loaded; VL19-20)
+    "vsock-listeners": ("", 0),
+    "vsock-diag": ("vsock_diag 12288 0 - Live 0x0000000000000000\n", 0),
     # cgroup v1 holds the memory controller (a hybrid hierarchy): <memtune><soft_limit> is
     # memory.soft_limit_in_bytes, a reclaim priority (HVA-070, VL17-1)
     "cgroup-mounts": (

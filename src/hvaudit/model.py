@@ -454,6 +454,11 @@ class Vm:
     """What writes the guest's memory to the host's disk (libvirt <watchdog action='dump'>,
     <on_crash>coredump-*), or holds it there (Proxmox VE vmstate volumes), as the definition
     names it."""
+    vsock: tuple[str, ...] = ()
+    """The VM's vsock devices as its definition names them (libvirt `<vsock model=...>`,
+    formatdomain "Vsock": "A vsock host/guest interface. The model attribute defaults to
+    virtio"): its guest connects to the host as CID 2 on any port a host process listens on
+    with AF_VSOCK (vsock(7); HVA-033, VL19-20)."""
     dump_core: bool | None = None
     """<memory dumpCore='on'|'off'>: guest RAM in a core dump of its QEMU; None when unset
     (qemu.conf dump_guest_core decides)."""
@@ -896,6 +901,10 @@ class HostFacts:
     firewall_input_policy: Fact[str] = field(default_factory=_na)
     """"drop" when inbound traffic is denied by default, "accept" when not."""
     listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)
+    vsock_listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)
+    """The host's AF_VSOCK sockets in state LISTEN (`ss -H --vsock -l -n -p`): protocol
+    "vsock", address the CID they are bound to as ss prints it ("*" for VMADDR_CID_ANY), port
+    the vsock port (VL19-20)."""
     socket_relays: Fact[tuple[tuple[int, str, str, str], ...]] = field(default_factory=_na)
     """(pid, program, libvirt socket path, command line) of each process other than libvirt's
     own daemons whose command line names a libvirt read-write socket (socat, ssh -R ...)."""

@@ -49,6 +49,7 @@ __all__ = [
     "monitor_ports",
     "named_question",
     "reach_words",
+    "vsock_guests",
 ]
 
 LOCALNET_QUESTION = (
@@ -191,6 +192,27 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
             if o.name in ("netdev", "nic", "net") and o.kind == "user" and not o.flag("restrict"):
                 if not _slirp_families(o)[version == 6]:
                     continue
+                out.setdefault(v.host, []).append(
+                    (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
+                )
+    return out
+
+
+def vsock_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
+    """host -> the VMs there with a vsock device, as (VM, how) (VL19-20): a libvirt <vsock>
+    (Vm.vsock) or a raw `-device vhost-vsock-*` (vhost-vsock-pci, -ccw, -device: QEMU's
+    vhost-vsock devices). Their guests connect to the host as CID 2, VMADDR_CID_HOST ("the
+    well-known address of the host", vsock(7)), on any port a host socket bound to CID 2 or
+    to VMADDR_CID_ANY ("any address for binding") listens on: af_vsock.c
+    __vsock_find_bound_socket takes a socket whose local CID is VMADDR_CID_ANY for any
+    address with its port (read with `find_string`). A vhost-user-vsock device is served by
+    a user-space daemon, not the host's AF_VSOCK, and is not counted."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for v in vms:
+        for dev in dict.fromkeys(v.vsock):
+            out.setdefault(v.host, []).append((v.name, f"VM {v.name} ({dev})"))
+        for o in qemu_options(v.raw_hypervisor_arguments):
+            if o.name == "device" and o.kind.startswith("vhost-vsock"):
                 out.setdefault(v.host, []).append(
                     (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
                 )

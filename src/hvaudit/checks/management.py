@@ -41,6 +41,7 @@ from hvaudit.checks._loopback import (
     monitor_ports,
     named_question,
     reach_words,
+    vsock_guests,
 )
 from hvaudit.checks.base import (
     ANY,
@@ -837,6 +838,45 @@ def _socket_services(process: str, port: int, ssh_ports: set[int]) -> tuple[str,
     return ()
 
 
+def _vsock_exposure(
+    h: Host, guests: list[tuple[str, str]], allowed: set[str], ssh_ports: set[int]
+) -> tuple[str, str | None, str]:
+    """(the fail's words for the unapproved AF_VSOCK listeners the host's vsock guests reach, or
+    "" for none; why the host's vsock listeners are not known where a vsock guest needs them,
+    or None; the vsock guests named) for host `h` (HVA-033, VL19-20). A listener bound to "*"
+    (VMADDR_CID_ANY) or 2 (VMADDR_CID_HOST) is reached (vsock_guests); approved is a process
+    of the profile's allowed_listeners, sshd (or systemd holding the socket) on an `sshd -T`
+    port where sshd is approved."""
+    if not guests:
+        return "", None, ""
+    hows = sorted({how for _, how in guests})
+    named = ", ".join(hows[:5]) + (f" and {len(hows) - 5} more" if len(hows) > 5 else "")
+    vf = h.facts.vsock_listeners
+    if not vf.known:
+        return "", vf.reason or str(vf.state.value), named
+
+    def approved(lst: Listener) -> bool:
+        if lst.process in allowed and lst.process != "sshd":
+            return True
+        return lst.process in ("sshd", "systemd") and "sshd" in allowed and lst.port in ssh_ports
+
+    bad = sorted(
+        {
+            f"{lst.process} (vsock/{lst.port})"
+            for lst in vf.get()
+            if lst.address in ("*", "2") and not approved(lst)
+        }
+    )
+    if not bad:
+        return "", None, named
+    return (
+        f"; on AF_VSOCK: {', '.join(bad[:12])} (reachable from guests: the vsock device of "
+        f"{named} connects its guest to the host, CID 2, on any port)",
+        None,
+        named,
+    )
+
+
 @check(
     id="HVA-033",
     title="Only approved services listen on the network",
@@ -873,8 +913,20 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     A process name is what `ss -p` shows (the task's name, which any program can take), so a
     listener named "sshd" counts as the approved SSH server only on a port `sshd -T` lists
     (sshd_ports): on another it may be another program, or an sshd run with a configuration of
-    its own that no SSH check read; that is the question (HL15-3, was a pass)."""
+    its own that no SSH check read; that is the question (HL15-3, was a pass).
+
+    AF_VSOCK (VL19-20, was a pass): a VM with a vsock device (vsock_guests) connects to the host
+    as CID 2 on any port a host socket bound to CID 2 or VMADDR_CID_ANY ("*" in `ss`) listens
+    on (vsock(7); a systemd socket of `ListenStream=vsock::PORT`, "vsock:x:y ... Specifying the
+    CID is optional", systemd.socket(5); socat VSOCK-LISTEN); one bound to CID 1
+    (VMADDR_CID_LOCAL, loopback) is not reached. An unapproved one beside such a VM fails,
+    naming the VM; where the host's vsock listeners are not known (a collector older than the
+    probe, or `ss` without the kernel's vsock_diag, which prints nothing) the check asks instead
+    of passing. A VM without a vsock device changes nothing. A systemd-held vsock socket, or
+    one named "sshd", counts as the SSH server only on an `sshd -T` port (systemd-ssh-generator
+    binds SSH to AF_VSOCK port 22, systemd-ssh-generator(8))."""
     allowed = set(ctx.profile.allowed_listeners)
+    vsocks = vsock_guests(ctx.deployment.vms)
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
@@ -893,6 +945,9 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 and not set(_socket_services(lst.process, lst.port, ssh_ports)) & allowed
             )
 
+        vsock_tail, vsock_unknown, vsock_vms = _vsock_exposure(
+            h, vsocks.get(h.name, []), allowed, ssh_ports
+        )
         scope = loopback_scope(h)
         local4 = [lst for lst in f.get() if lst.loopback and is_ipv4_loopback(lst.address)]
         local6 = [lst for lst in f.get() if lst.loopback and guest_loopback(lst.address) == 6]
@@ -947,30 +1002,46 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"unapproved listeners: {', '.join(extra[:12])} ({nets} {are} reachable from "
                 f"guests: the user-mode networking of {', '.join(via[:5])} turns a guest's "
-                f"connection to its host address into one to {to}{devs})",
+                f"connection to its host address into one to {to}{devs}){vsock_tail}",
                 *f.sources,
                 *h.facts.qemu_processes.sources,
+                *(h.facts.vsock_listeners.sources if vsock_tail else ()),
             )
             continue
         if extra and dev_lst:
             yield failed(
                 s,
-                f"unapproved listeners: {', '.join(extra[:12])} ({devs[2:]})",
+                f"unapproved listeners: {', '.join(extra[:12])} ({devs[2:]}){vsock_tail}",
                 *f.sources,
                 *h.facts.qemu_processes.sources,
+                *(h.facts.vsock_listeners.sources if vsock_tail else ()),
             )
             continue
         if extra and routed:
             yield failed(
                 s,
                 f"unapproved listeners: {', '.join(extra[:12])} (route_localnet = 1 on "
-                f"{', '.join(routed)}: 127/8 is reachable from the network)",
+                f"{', '.join(routed)}: 127/8 is reachable from the network){vsock_tail}",
                 *f.sources,
                 *scope.sources,
+                *(h.facts.vsock_listeners.sources if vsock_tail else ()),
             )
             continue
         if extra:
-            yield failed(s, f"unapproved listeners: {', '.join(extra[:12])}", *f.sources)
+            yield failed(
+                s,
+                f"unapproved listeners: {', '.join(extra[:12])}{vsock_tail}",
+                *f.sources,
+                *(h.facts.vsock_listeners.sources if vsock_tail else ()),
+            )
+            continue
+        if vsock_tail:
+            yield failed(
+                s,
+                f"unapproved listeners{vsock_tail[1:]}",
+                *f.sources,
+                *h.facts.vsock_listeners.sources,
+            )
             continue
         doubtful = sorted(
             {
@@ -1029,6 +1100,23 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                     dials.get(h.name, []),
                     [(lst.protocol, lst.port) for lst, _ in by_name.values()],
                 ),
+            )
+            continue
+        if vsock_unknown is not None:
+            vf = h.facts.vsock_listeners
+            yield manual(
+                s,
+                f"{len(exposed)} non-loopback listener(s), all approved; the host's AF_VSOCK "
+                f"listeners, which the vsock device of {vsock_vms} reaches, are not known "
+                f"({vsock_unknown})",
+                *f.sources,
+                *vf.sources,
+                question=f"Does any process on host {h.name} other than an approved service "
+                "listen on AF_VSOCK, bound to any CID (*) or to the host's CID 2? Evidence: "
+                "`modprobe vsock_diag; ss --vsock -l -n -p` on the host (without vsock_diag ss "
+                "prints nothing). Pass: none, or approved services only; fail: another "
+                f"listener, which the guest of {vsock_vms} reaches by connecting to CID 2 on "
+                "its port.",
             )
             continue
         hidden = sorted(

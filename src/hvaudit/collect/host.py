@@ -387,6 +387,16 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ("systemctl", "is-active", "ssh.service", "sshd.service", "ssh.socket", "sshd.socket"),
     ),
     CommandProbe("listeners", ("ss", "-H", "-t", "-u", "-l", "-n", "-p")),
+    # AF_VSOCK listeners: every VM with a vsock device connects to the host (CID 2) on any port
+    # a host socket bound to it or to VMADDR_CID_ANY listens on (vsock(7); VL19-20). ss asks
+    # the kernel's vsock_diag (iproute2 ss.c vsock_show) and prints nothing, exiting 0, when
+    # the kernel cannot answer (libnetlink.c rtnl_dump_error returns quietly on ENOENT for
+    # NETLINK_SOCK_DIAG; main() ignores vsock_show's result); the kernel loads vsock_diag on
+    # that request (net/vmw_vsock/diag.c MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_NETLINK,
+    # NETLINK_SOCK_DIAG, 40 /* AF_VSOCK */)), so /proc/modules read after it says whether the
+    # empty answer was the kernel's.
+    CommandProbe("vsock-listeners", ("ss", "-H", "--vsock", "-l", "-n", "-p")),
+    CommandProbe("vsock-diag", ("grep", "-E", "^vsock_diag ", "/proc/modules")),
     # net.ipv4.conf.*.route_localnet (ip-sysctl.rst: "Do not consider loopback addresses as
     # martian source or destination while routing"): on an interface, its neighbours reach
     # 127/8 listeners (R9H-6, CVE-2020-8558)

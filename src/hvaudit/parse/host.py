@@ -506,6 +506,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     )
     f.firewall_input_policy = _firewall(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
+    f.vsock_listeners = _vsock_listeners(ev)
     f.qemu_processes = _qemu(ev, processes)
     f.vm_helpers = _vm_helpers(ev, processes, f.qemu_processes)
     f.ceph_osd = _running(processes, ("ceph-osd",), lambda names: bool(names))
@@ -4667,6 +4668,69 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
         except ValueError:
             continue
     return Fact.of(tuple(out), g.source)
+
+
+#: One listening AF_VSOCK socket as `ss -H --vsock -l -n -p` prints it: netid (v_str for
+#: SOCK_STREAM, ??? for SOCK_SEQPACKET: iproute2 ss.c vsock_netid_name), state, the two queues,
+#: then CID:port, "*" for VMADDR_CID_ANY (ss.c vsock_addr_print prints ~0 as "*", any other CID
+#: in decimal; the netid column shows when more than one socket table is asked for, as --vsock
+#: asks for stream and datagram: ss.c main). `-l` shows LISTEN and UNCONN sockets (ss.c: `state_filter = (1 << SS_LISTEN) |
+#: (1 << SS_CLOSE)`); only a listening one takes a guest's connection.
+_VSOCK_LINE = re.compile(
+    r"(?:(?P<netid>[a-z_?]+)[ \t]+)?LISTEN[ \t]+[0-9]+[ \t]+[0-9]+[ \t]+"
+    r"(?P<cid>\*|[0-9]{1,10}):(?P<port>[0-9]{1,10})[ \t]"
+)
+
+
+def _vsock_listeners(ev: HostEvidence) -> Fact[tuple[Listener, ...]]:
+    """The host's listening AF_VSOCK sockets (VL19-20). ss prints nothing and exits 0 when the
+    kernel has no vsock_diag to answer it (iproute2 lib/libnetlink.c rtnl_dump_error: "if
+    (rth->proto == NETLINK_SOCK_DIAG && (errno == ENOENT || errno == EOPNOTSUPP)) return -1",
+    no message; misc/ss.c main ignores vsock_show's result): an empty answer counts only where
+    /proc/modules, read after it, shows vsock_diag loaded (the request loads it:
+    net/vmw_vsock/diag.c MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_NETLINK, NETLINK_SOCK_DIAG, 40));
+    any socket printed shows the kernel answered."""
+    g = ev.get(_cmd("vsock-listeners"))
+    if g.state == "uncollected":
+        return Fact.unavailable("`ss --vsock` was not collected: a collector older than the probe")
+    if g.state == "absent":
+        return Fact.unavailable("ss is not installed", g.source)
+    if g.state != "ok" or g.rc not in (0, None):
+        return Fact.failed(f"`ss --vsock` did not answer ({g.reason or g.state})", g.source)
+    out = []
+    for line in g.text.splitlines():
+        m = _VSOCK_LINE.match(line.strip())
+        if m is None:
+            if "LISTEN" in line.split()[:2]:  # a listener not read is not no listener
+                return Fact.failed(f"`ss --vsock` line not read: {line.strip()[:80]}", g.source)
+            continue
+        owners = re.findall(r'\("([^"]+)",pid=([0-9]+)', line.partition("users:")[2])
+        held = any(name == "systemd" and pid == "1" for name, pid in owners)
+        daemons = [
+            (name, int(pid)) for name, pid in owners if not (name == "systemd" and pid == "1")
+        ]
+        process = daemons[0][0] if daemons else "systemd" if held else "unknown"
+        out.append(
+            Listener(
+                "vsock",
+                m.group("cid"),
+                int(m.group("port")),
+                process,
+                held,
+                daemons[0][1] if daemons else None,
+            )
+        )
+    if out or g.text.strip():
+        return Fact.of(tuple(out), g.source)
+    diag = ev.get(_cmd("vsock-diag"))
+    if diag.state == "ok" and diag.rc == 0 and diag.text.startswith("vsock_diag "):
+        return Fact.of((), g.source, diag.source)
+    return Fact.unavailable(
+        "`ss --vsock` printed no socket and vsock_diag is not shown loaded in /proc/modules: "
+        "ss prints nothing where the kernel cannot list vsock sockets",
+        g.source,
+        diag.source,
+    )
 
 
 #: libvirt's read-write sockets (libvirtd, the modular daemons, virtproxyd's admin-less socket),

@@ -903,6 +903,7 @@ def parse_domain(
         machine=_machine(root),
         accelerated_3d=tuple(accel3d),
         memory_dumps=tuple(_memory_dumps(root)),
+        vsock=tuple(_vsock(root)),
         dump_core=_dump_core(root),
         gl_displays=tuple(gl_displays),
         confinement=confinement,
@@ -1696,6 +1697,17 @@ def _memory_device_access(root: Element, m: Element) -> str | None:
 def _machine(root: Element) -> str | None:
     os_type = _first(root, "os", "type")
     return (os_type.get("machine") or None) if os_type is not None else None
+
+
+def _vsock(root: Element) -> list[str]:
+    """The VM's vsock devices as shown in a message. formatdomain, "Vsock": "A vsock
+    host/guest interface. The ``model`` attribute defaults to ``virtio``" (virtio-transitional
+    and virtio-non-transitional since 5.2.0), read with `read_file`."""
+    devices = root.find("devices")
+    return [
+        f"<vsock model='{v.get('model') or 'virtio'}'>"
+        for v in (devices.findall("vsock") if devices is not None else ())
+    ]
 
 
 def _memory_dumps(root: Element) -> list[str]:
