@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from conftest import HARDENED_HOST, domain_xml, run_assessment
@@ -9,7 +10,7 @@ from test_loop17_probes import USER_NIC
 from test_redteam3_vm_probes import verdict
 from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
 from test_redteam19_vm_probes import _running
-from test_vm_leads18 import _on_lo
+from test_vm_leads18 import LISTENERS, _on_lo
 
 # --- VL19-6: a VM's own gdb stub on loopback, reached by its own user-mode guest ---------------
 
@@ -185,3 +186,86 @@ def test_network_layer_of_a_backing_chain_or_mirror_fails(host_scan, tmp_path: P
         "manual",
         layer + "nbd disk base (10.0.0.5:10809): no tls attribute (qemu.conf nbd_tls = 1)",
     )
+
+
+# --- VL19-8: UDP character devices sending to the unspecified address ---------------------------
+
+
+def _udp_on(address: str, port: int, program: str) -> tuple[str, int]:
+    return (
+        LISTENERS + f"udp   UNCONN 0      0          {address}:{port}      0.0.0.0:*    "
+        f'users:(("{program}",pid=900,fd=6))\n',
+        0,
+    )
+
+
+def _udp(host: str, port: int, bind: str = "") -> str:
+    local = f"<source mode='bind' host='{bind}' service='{port + 1}'/>" if bind else ""
+    return (
+        f"<devices><serial type='udp'>{local}<source mode='connect' host='{host}' "
+        f"service='{port}'/><target port='0'/></serial></devices>"
+    )
+
+
+def _sent_to(any_address: str, listener: str) -> tuple[str, int] | None:
+    """Where a datagram sent to `any_address` arrives: a UDP socket bound to `listener` on this
+    machine's loopback receives it, or not (None)."""
+    family = socket.AF_INET6 if ":" in listener else socket.AF_INET
+    with (
+        socket.socket(family, socket.SOCK_DGRAM) as rx,
+        socket.socket(family, socket.SOCK_DGRAM) as tx,
+    ):
+        rx.bind((listener, 0))
+        rx.settimeout(1)
+        tx.sendto(b"vl19-8", (any_address, rx.getsockname()[1]))
+        try:
+            return rx.recvfrom(16)[1][:2]
+        except TimeoutError:
+            return None
+
+
+def test_udp_device_sending_to_the_unspecified_address_reaches_loopback(host_scan) -> None:
+    """VL19-8 (VL19-2's lead "UDP chardevs to 0.0.0.0 are matched like TCP but not probed
+    against a UDP listener"), HVA-033, held, and a wording fix. formatdomain's "UDP network
+    console" example (`<serial type="udp"><source mode="bind" host="0.0.0.0" .../><source
+    mode="connect" host="0.0.0.0" service="2445"/>`) sends the guest's serial output to
+    0.0.0.0. Measured here against real UDP sockets (_sent_to): a datagram sent to 0.0.0.0
+    arrives at a socket bound to 127.0.0.1 (from 127.0.0.1), one sent to :: at one bound to
+    ::1, and none reaches a socket on 127.0.0.2 (the same route as TCP's:
+    ip_route_output_key_hash_rcu, VL19-2). HVA-033 already fails an unapproved UDP listener
+    (memcached, udp/11211) on 127.0.0.1 or ::1 that such a device sends to, with or without a
+    bind source, and keeps a listener on 127.0.0.2 and a TCP listener on the same port
+    passing (the protocol is matched). Wording (VL19-8): the device's IPv6 peer was shown
+    `:::11211`; now `[::]:11211`, as listeners are shown."""
+    v4, v6 = _sent_to("0.0.0.0", "127.0.0.1"), _sent_to("::", "::1")
+    assert v4 is not None and v4[0] == "127.0.0.1"
+    assert v6 is not None and v6[0] == "::1"
+    assert _sent_to("0.0.0.0", "127.0.0.2") is None
+    reached = (
+        "unapproved listeners: memcached (udp/11211) (reached from guests by character "
+        "devices: memcached on {lst}:11211 by VM dial (<serial type='udp'> connecting to "
+        "{peer}:11211))"
+    )
+    cases = {
+        "v4": ("127.0.0.1", _udp("0.0.0.0", 11211), "0.0.0.0"),
+        "bound": ("127.0.0.1", _udp("0.0.0.0", 11211, bind="0.0.0.0"), "0.0.0.0"),
+        "v6": ("[::1]", _udp("::", 11211), "[::]"),
+    }
+    for key, (address, body, peer) in cases.items():
+        a = host_scan(
+            {"listeners": _udp_on(address, 11211, "memcached")},
+            domains=[domain_xml("dial", body=body)],
+        )
+        assert verdict(a, "HVA-033", "hv1") == (
+            "fail",
+            reached.format(lst=address, peer=peer),
+        ), key
+    held = {
+        "lo2": _udp_on("127.0.0.2", 11211, "memcached"),
+        "tcp": _on_lo("127.0.0.1", 11211, "memcached", 900),
+    }
+    for key, listeners in held.items():
+        a = host_scan(
+            {"listeners": listeners}, domains=[domain_xml("dial", body=_udp("0.0.0.0", 11211))]
+        )
+        assert verdict(a, "HVA-033", "hv1")[0] == "pass", (key, verdict(a, "HVA-033", "hv1"))

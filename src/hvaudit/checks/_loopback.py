@@ -329,9 +329,10 @@ def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
         for c in v.chardevs:
             if c.mode == "connect" and _dialled_ips(c.host):
                 service = c.service.strip()
+                # an IPv6 address in brackets, as the listener is shown (VL19-8: ":::11211")
+                host = f"[{c.host.strip('[]')}]" if ":" in c.host else c.host
                 how = (
-                    f"VM {v.name} (<{c.device} type='{c.protocol}'> connecting to "
-                    f"{c.host}:{service})"
+                    f"VM {v.name} (<{c.device} type='{c.protocol}'> connecting to {host}:{service})"
                 )
                 out.setdefault(v.host, []).append(Dial(v.name, how, c.protocol, c.host, service))
         if v.raw_hypervisor_arguments:
