@@ -233,15 +233,21 @@ def _js_regex_matches(pattern: str, text: str) -> bool:
         return True  # a pattern hvaudit cannot read may match
 
 
-def rule_grants(path: str, rule: str) -> list[Grant]:
+def rule_grants(path: str, rule: str, spots: list[int] | None = None) -> list[Grant]:
     """Who an addRule() function that returns a granting result lets through: the groups and
     users its subject tests name, EVERYONE when it tests no subject (or only subject.local /
     subject.active, which every account with a session has), a negated group test in a function
     that refuses nothing (`!subject.isInGroup(...)` guarding the grant: everyone else; guarding a
     `Result.NO`, it is the usual "refuse everyone outside the group"), and "unresolved" for
-    subject tests of other shapes. [] when the function never returns YES or AUTH_SELF(_KEEP)."""
+    subject tests of other shapes. [] when the function never returns YES or AUTH_SELF(_KEEP).
+    A granting return no subject test guards, behind statements that test subjects only
+    positively (`if (subject.isInGroup("admins")) return AUTH_ADMIN; return YES;`), lets every
+    OTHER account through: EVERYONE (_everyone_else, HL19-12). `spots` are the positions of the
+    granting returns to read (default: every one in `rule`)."""
     if not re.search(r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b", rule):
         return []
+    if _everyone_else(rule, spots):
+        return [Grant(path, "user", EVERYONE)]
     negated = re.search(r"!\s*subject\s*\.\s*isIn(?:Net)?Group\(", rule)
     if negated and not re.search(r"polkit\s*\.\s*Result\s*\.\s*NO\b", rule):
         # `!subject.isInGroup("x")` guarding a grant, not a refusal: everyone but x
@@ -259,6 +265,93 @@ def rule_grants(path: str, rule: str) -> list[Grant]:
     if tests <= {"local", "active"}:
         return [Grant(path, "user", EVERYONE)]
     return [Grant(path, "unresolved", f"{path} ({', '.join(sorted(tests))})")]
+
+
+def _code_only(code: str) -> str:
+    """`code` with each string literal's contents blanked (positions kept)."""
+    out = list(code)
+    i = 0
+    while i < len(code):
+        if code[i] in "\"'`":
+            j = i + 1
+            while j < len(code) and code[j] != code[i]:
+                j += 2 if code[j] == "\\" else 1
+            for k in range(i + 1, min(j, len(code))):
+                out[k] = " "
+            i = j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+def _guards(code: str, at: int) -> list[tuple[int, int]] | None:
+    """The (start, end) spans of the conditions of the `if` (and `switch`) statements that
+    enclose the statement at `at` in `code` (strings blanked, _code_only), innermost first;
+    None when the statement's place is not read (a loop, a nested function, ...). An `else`
+    branch has no guard of its own: the condition it follows stands before it (_everyone_else)."""
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, c in enumerate(code[:at]):
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            stack.pop()
+    heads = [code[:at]] + [code[:b] for b in stack[::-1]]
+    for k, head in enumerate(heads):
+        text = head.rstrip()
+        if k == 0:
+            # the statement itself: after `{`, `;`, `}` or `:` no guard; `)` of an if; else
+            start = stack[-1] + 1 if stack else 0
+            text = code[start:at].rstrip()
+            if not text or text[-1] in ";}{:" or re.search(r"\belse$", text):
+                continue
+            text = code[:at].rstrip()
+        elif re.search(r"\belse$", text) or re.search(r"\bfunction\s*\([^()]*\)$", text):
+            continue
+        if not text.endswith(")"):
+            return None
+        close = len(text) - 1
+        depth, j = 0, close
+        while j >= 0:
+            depth += {")": 1, "(": -1}.get(text[j], 0)
+            if depth == 0:
+                break
+            j -= 1
+        keyword = re.search(r"\b(\w+)\s*$", text[:j])
+        if keyword is None or keyword.group(1) not in ("if", "switch"):
+            return None
+        spans.append((j + 1, close))
+    return spans
+
+
+_SUBJECT = re.compile(r"\bsubject\s*\.\s*(\w+)")
+
+
+def _everyone_else(rule: str, spots: list[int] | None = None) -> bool:
+    """Whether a granting return of `rule` (at `spots`, default every one) is reached by every
+    account outside the subjects its earlier statements name: no enclosing `if` condition
+    (_guards) tests a subject other than subject.local / subject.active, and every subject test
+    before it is positive (isInGroup, isInNetGroup, `subject.user ==`; no `!` but action.id's
+    `!=`), so they can only take subjects away: `if (subject.isInGroup("admins")) return
+    AUTH_ADMIN; return YES;` grants everyone but admins (JavaScript: polkit(8), AUTHORIZATION
+    RULES, addRule functions are plain ECMA-262 code run until one returns a value). HL19-12."""
+    code = _code_only(rule)
+    found = [m.start() for m in re.finditer(r"\breturn\s+" + _GRANTING, rule)]
+    for at in found if spots is None else [p for p in found if p in spots]:
+        spans = _guards(code, at)
+        if spans is None:
+            continue
+        if any(set(_SUBJECT.findall(code[a:b])) - {"local", "active"} for a, b in spans):
+            continue
+        before = code[:at]
+        for a, b in spans:
+            before = before[:a] + " " * (b - a) + before[b:]
+        for pattern in _WHOLE_TESTS:  # action tests, negated or not, take no subject away
+            before = re.sub(r"(?:!\s*)?" + pattern.pattern, " ", before)
+        tests = set(_SUBJECT.findall(before)) - {"local", "active"}
+        if tests and "!" not in before and tests <= {"isInGroup", "isInNetGroup", "user"}:
+            return True
+    return False
 
 
 def pkla_sections(lines: list[str]) -> Iterator[tuple[str, list[str], bool]]:
@@ -432,15 +525,18 @@ def _whole_test(atom: str, action: str, scope: str) -> bool | None:
     return not found
 
 
-def _values(expr: str, action: str, scope: str, unread: list[str], fix: bool | None) -> set[bool]:
+def _values(
+    expr: str, action: str, scope: str, unread: list[str], fix: bool | None, outsider: bool = False
+) -> set[bool]:
     """The values a condition can take for `action` (JavaScript's ||, && and ! over its
     operands): an action test read whole has one value, any other operand (a subject test)
-    either; an unread action test (appended to `unread`) either, or `fix` when given."""
+    either; an unread action test (appended to `unread`) either, or `fix` when given. With
+    `outsider`, subject tests are those of an account no test names (_outsider)."""
     e = expr.strip()
     for op in ("||", "&&"):
         parts = _split_top(e, op)
         if len(parts) > 1:  # the operands taken as independent: sound, exact for read ones
-            vals = [_values(x, action, scope, unread, fix) for x in parts]
+            vals = [_values(x, action, scope, unread, fix, outsider) for x in parts]
             some, every = any, all
             if op == "&&":
                 some, every = all, any
@@ -451,16 +547,34 @@ def _values(expr: str, action: str, scope: str, unread: list[str], fix: bool | N
                 out.add(False)
             return out
     if e.startswith("(") and _balanced(e, 0, "(", ")") == len(e):
-        return _values(e[1:-1], action, scope, unread, fix)
+        return _values(e[1:-1], action, scope, unread, fix, outsider)
     if re.match(r"!\s*\(", e) and _balanced(e, e.index("("), "(", ")") == len(e):
-        return {not v for v in _values(e[e.index("(") :], action, scope, unread, fix)}
+        return {not v for v in _values(e[e.index("(") :], action, scope, unread, fix, outsider)}
     if not _ID.search(e):
-        return {False, True}  # a subject test (or any other): either
+        return _outsider(e) if outsider else {False, True}  # a subject test: either
     found = _whole_test(e, action, scope)
     if found is None:
         unread.append(e)
         return {False, True} if fix is None else {fix}
     return {found}
+
+
+def _outsider(atom: str) -> set[bool]:
+    """A condition operand without action.id for an account no subject test names:
+    subject.local / subject.active hold (a local session), a positive group or user test is
+    false, `!` negates; anything else either value."""
+    text = atom.strip()
+    if re.match(r"!\s*[^=]", text):
+        return {not v for v in _outsider(text[1:])}
+    if re.fullmatch(r"subject\s*\.\s*(?:local|active)(?:\s*===?\s*true)?", text):
+        return {True}
+    if re.fullmatch(r"subject\s*\.\s*isIn(?:Net)?Group\(\s*" + _STR + r"\s*\)", text):
+        return {False}
+    if re.fullmatch(r"subject\s*\.\s*user\s*===?\s*" + _STR, text) or re.fullmatch(
+        _STR + r"\s*===?\s*subject\s*\.\s*user", text
+    ):
+        return {False}
+    return {False, True}
 
 
 def _applies(cond: str, action: str, scope: str) -> bool | None:
@@ -475,6 +589,12 @@ def _applies(cond: str, action: str, scope: str) -> bool | None:
     if not unread:
         return True
     sure = all(True in _values(cond, action, scope, [], fix) for fix in (False, True))
+    if True in _values(cond, action, scope, [], True, True) - _values(
+        cond, action, scope, [], False, True
+    ):
+        # `(<unread> || subject.isInGroup("g")) && subject.local`: where the unread test holds,
+        # an account outside g passes too: not a grant to g alone (HL19-13)
+        return None
     return True if sure else None
 
 
@@ -508,9 +628,13 @@ def function_grants(path: str, rule: str, action: str) -> list[Grant]:
     other action) ends the function: nothing after it is reached (_exits)."""
     out: list[Grant] = []
     rest: list[str] = []
+    spots: list[int] = []
+    at = rule.find("{") + 1
     for kind, text in _body_parts(rule):
+        at += len(text)
         if kind == "rest":
             rest.append(text)
+            spots += [at - len(text) + m.start() for m in re.finditer(r"\breturn\b", text)]
             continue
         if re.search(_GRANTING, text):
             out += _statement_grants(path, text, action, rule)
@@ -518,7 +642,7 @@ def function_grants(path: str, rule: str, action: str) -> list[Grant]:
             break
     reached = "".join(rest)
     if re.search(_GRANTING, reached):
-        out += _tested(path, rule, action, rule, reached)
+        out += _tested(path, rule, action, rule, reached, spots)
     return list(dict.fromkeys(out))
 
 
@@ -544,7 +668,12 @@ def _statement_grants(path: str, stmt: str, action: str, scope: str) -> list[Gra
 
 
 def _tested(
-    path: str, code: str, action: str, scope: str = "", reached: str | None = None
+    path: str,
+    code: str,
+    action: str,
+    scope: str = "",
+    reached: str | None = None,
+    spots: list[int] | None = None,
 ) -> list[Grant]:
     """The grants of `code` (rule_grants) where its action tests take `action`; one unresolved
     grant where they are unread (action_test None) and it grants anything. `reached`, when
@@ -553,7 +682,7 @@ def _tested(
     test = action_test(code if reached is None else reached, action, scope)
     if test is False:
         return []
-    found = rule_grants(path, code)
+    found = rule_grants(path, code, spots)
     if test is None and found:
         return [unread_test(path, code)]
     return found
