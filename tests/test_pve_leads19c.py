@@ -16,11 +16,18 @@ Findings (each pinned below):
   DENY_FROM failed for IPv6; a loopback LISTEN_IP (behind a reverse proxy) failed "pveproxy
   accepts connections from any address". Now only the family it listens on is judged, and a
   loopback pveproxy that ALLOW_FROM leaves open is the question of what forwards to it.
+- L19-32P (wrong fail): HVA-307 failed a group's VM role on /vms (or `/`) even when every
+  member's own ACL on /vms replaces it (AccessControl.pm `roles`: "user privs always override
+  group privs", and a deeper node replaces what came from above), so it reaches no VM. Now a
+  grant counts when some holder still has its role at a VM (or pool) no ACL names; a group
+  without members still counts. The check's text "whatever is granted elsewhere" now says what
+  narrows it and what does not.
 
 Held (kept as tests): L19-30P: Sys.Console on a node (no node shell for a token id), Administrator
 on a pool, and a user's own narrower ACL on the path stay a pass. L19-31P: LISTEN_IP `::`, a name,
 and none judge both families (the IPv6 gap fails); a loopback pveproxy whose ALLOW_FROM refuses
-loopback peers passes.
+loopback peers passes. L19-32P: a member's own ACL on one VM, a member without his own
+ACL, an empty group and a member's own grant of the same role keep the fail.
 """
 
 from __future__ import annotations
@@ -225,3 +232,61 @@ def test_l19_31p_held_listen_addresses(
     peers serves no one: pass, as before (now naming LISTEN_IP)."""
     report = pve_scan(tmp_path, capsys, {PROXY: text})
     assert pve_result(report, "HVA-305", "pve-h1") == verdict
+
+
+# --- L19-32P: HVA-307, a group's VM role that every member's own ACL replaces ----------------------
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("acl:1:/vms:@webops:PVEVMUser:", "acl:1:/vms:bob@corp:PVEAuditor:"),
+        ("acl:1:/:@webops:PVEVMUser:", "acl:1:/vms:bob@corp:PVEAuditor:"),
+    ],
+    ids=["same-path", "deeper-path"],
+)
+def test_l19_32p_group_grant_replaced_by_every_members_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: tuple[str, ...]
+) -> None:
+    """pve-access-control 5ccd07d AccessControl.pm `roles`: at each node of the walk the user's
+    own ACL, when it applies, replaces the roles and skips the groups' (`$roles = $new; #
+    overwrite previous settings` then `next; # user privs always override group privs`), and
+    a node that gives something replaces what `/` gave. @webops's only member bob@corp holds his
+    own PVEAuditor on /vms, so @webops's PVEVMUser on /vms (or on `/`) reaches no VM of his:
+    no VM is operated through it. HVA-307 failed "VM roles granted cluster-wide: PVEVMUser for
+    @webops on ..." (a wrong fail on a hardened system); now it passes."""
+    report = pve_scan(tmp_path, capsys, {USERS: _with(*lines)})
+    assert pve_result(report, "HVA-307", "pve-h1") == (
+        "pass",
+        "no VM role on '/', '/vms' or '/pool'; 3 ACL(s) on VM or pool paths: /pool/web, /vms/201",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "who"),
+    [
+        (("acl:1:/vms:@webops:PVEVMUser:", "acl:1:/vms/200:bob@corp:PVEAuditor:"), "@webops"),
+        (
+            (
+                "group:ops:bob@corp,alice@corp::",
+                "acl:1:/vms:@ops:PVEVMUser:",
+                "acl:1:/vms:bob@corp:PVEAuditor:",
+            ),
+            "@ops",
+        ),
+        (("group:empty:::", "acl:1:/vms:@empty:PVEVMUser:"), "@empty"),
+        (("acl:1:/vms:@webops,bob@corp:PVEVMUser:",), "@webops, bob@corp"),
+    ],
+    ids=["own-acl-on-one-vm", "one-member-kept", "empty-group", "own-same-role"],
+)
+def test_l19_32p_held_group_grant_still_reaching_vms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: tuple[str, ...], who: str
+) -> None:
+    """Held: the group's grant still reaches VMs, so the fail stays: a member's own ACL on one VM
+    replaces it on that VM only; a member without his own ACL on the path (alice@corp) keeps
+    it; a group without members gets it for whoever joins later (still counted); a member's
+    own grant of the same role on /vms is cluster-wide itself."""
+    report = pve_scan(tmp_path, capsys, {USERS: _with(*lines)})
+    status, message = pve_result(report, "HVA-307", "pve-h1")
+    assert status == "fail"
+    assert message.startswith(f"VM roles granted cluster-wide: PVEVMUser for {who} on /vms")

@@ -174,6 +174,16 @@ def _privileges_at(cfg: UserConfig, who: str, path: str) -> frozenset[str]:
     (/vms/<id>, /storage/<id> of a pool's members) are not added: no path judged here is one."""
     if who == "root@pam":
         return BUILTIN_ROLES["Administrator"]
+    roles = _roles_walk(cfg, who, path)
+    if "NoAccess" in roles:
+        return frozenset()
+    return frozenset().union(*(_privileges(r, cfg.roles) or () for r in roles))
+
+
+def _roles_walk(cfg: UserConfig, who: str, path: str) -> dict[str, bool]:
+    """The roles a user or token holds on `path` (role -> propagate), as AccessControl.pm `roles`
+    walks `/` down to it: each node that gives something (`_roles_on`) replaces what came from
+    above, the last node with its unpropagated grants too."""
     roles: dict[str, bool] = {}
     parts = [p for p in path.split("/") if p]
     for depth in range(len(parts) + 1):
@@ -181,9 +191,7 @@ def _privileges_at(cfg: UserConfig, who: str, path: str) -> frozenset[str]:
         here = _roles_on(cfg, who, node, final=depth == len(parts))
         if here is not None:
             roles = here
-    if "NoAccess" in roles:
-        return frozenset()
-    return frozenset().union(*(_privileges(r, cfg.roles) or () for r in roles))
+    return roles
 
 
 #: Where a privsep 1 token's intersection with its user administers the cluster or a node below
@@ -1848,8 +1856,11 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
     """The 2014 draft's granular access control: permissions on single VMs or groups of VMs, with
     deny for specific VMs. In Proxmox, ACLs on /vms/<id> or /pool/<name> paths. One such ACL is not
     enough: a role that operates VMs (VM.* privileges beyond VM.Audit) granted on `/` or `/vms`
-    reaches every VM of the cluster, whatever is granted elsewhere; on `/pool` it reaches every
-    VM of every pool (pve-access-control RPCEnvironment.pm: a VM in a pool gets the roles
+    reaches every VM of the cluster, whatever other principals are granted on single VMs, unless
+    its holder's own grants replace it on the way down (AccessControl.pm `roles`: a user's own
+    ACL on a node replaces its groups' there, and a node that gives something replaces what came
+    from above, so a group's VM role reaches no VM of a member whose own ACL on /vms replaces it;
+    L19-32P); on `/pool` it reaches every VM of every pool (pve-access-control RPCEnvironment.pm: a VM in a pool gets the roles
     AccessControl::roles computes for /pool/<pool>, walking `/` and `/pool` first). Full
     administration roles
     (Administrator, PVEAdmin) are the administrators' own and are judged by HVA-306 and HVA-311."""
@@ -1868,6 +1879,28 @@ def granular_acls(ctx: Context) -> Iterator[Outcome]:
             if path not in ("/", "/vms", "/pool") or not a["propagate"]:
                 continue
             roles = [r for r in a["roles"] if _operates_vms(r, cfg.roles)]  # type: ignore[attr-defined]
+            # a VM (or pool) no ACL names gets what the walk leaves each holder there: a group's
+            # grant that every member's own ACL on the path or below replaces ("user privs
+            # always override group privs"; a deeper node replaces what came from above)
+            # reaches no VM through this line (L19-32P); a group without members still counts
+            some = f"{'/pool' if path == '/pool' else '/vms'}/{chr(0)}"
+            holders = [
+                m
+                for w in a["who"]  # type: ignore[attr-defined]
+                for m in ((cfg.groups.get(w[1:]) or [w]) if w.startswith("@") else [w])
+            ]
+            roles = [
+                r
+                for r in roles
+                if any(
+                    m.startswith("@")
+                    or (
+                        r in _roles_walk(cfg, m, some)
+                        and "NoAccess" not in _roles_walk(cfg, m, some)
+                    )
+                    for m in holders
+                )
+            ]
             if roles:
                 who = ", ".join(a["who"])  # type: ignore[arg-type]
                 broad.append(f"{'/'.join(roles)} for {who} on {path}")
