@@ -2,7 +2,8 @@
 tests/test_vmw_leads19b.py: `server 0.0.0.0`/`::`/`0` are the host itself, parse.host._this_host),
 and two VMware wordings (HVA-401 for "True ", HVA-050/HVA-192 for a vGPU). Sources read with
 `fetch` (mlichvar/chrony 8f2db83: conf.c, cmdparse.c, ntp_sources.c, nameserv.c, util.c,
-ntp_core.c, reference.c, doc/chrony.conf.adoc); each finding's test failed on main 0763977.
+ntp_core.c, reference.c, doc/chrony.conf.adoc); each finding's test failed on main before its fix (L19-1D on 0763977, L19-2D and L19-3D
+on 22254e4).
 
 Findings:
 
@@ -28,13 +29,54 @@ Findings:
   follows conf.c: strcasecmp directives, CPS_NormalizeLine's "!;#%" comments, search_dirs
   (first file of a base name in directive order), load_source_file (server/pool/peer only).
 
+- L19-2D (wording): HVA-401 failed `isolation.tools.copy.disable = "True "` (right: VMware's
+  Dictionary_StringToBool reads only "", true, t, yes, y, on, 1 as TRUE, parse.vmx VMX_TRUE) as
+  "set to FALSE: isolation.tools.copy.disable", as if the file said FALSE. Now a value not
+  written "false" is named, JSON-escaped (`= "True " (VMware reads it as FALSE)`; "f",
+  "disabled", "TRUE\f" in redteam10/14 too). Verdicts unchanged.
+- L19-3D (wording): a vGPU (VirtualPCIPassthroughVmiopBackingInfo, vSphere API reference read
+  with `search`: "At present, this interface is only used to implement vGPU"; vgpu "The vGPU
+  configuration type exposed by a VMIOP plugin") rendered pciPassthru0.id "?": HVA-050 said
+  "? is in no IOMMU group" and asked whether "?" is "marked Active for passthrough"; HVA-192
+  said "? (not among the host's PCI devices)". A vGPU's card runs in Shared Direct mode
+  (HostGraphicsInfoGraphicsType "sharedDirect: Shared direct graphics (ex. vGPU shared
+  passthrough)" vs "direct: ... (ex. passthrough)"; vSphere Resource Management 6.7
+  "Configuring Graphics Devices": "Select Shared Direct for Vendor shared passthrough
+  graphics"). Now the collector renders pciPassthruN.vgpu, vmx_model names it "vGPU
+  <profile>" (model.VGPU), HVA-050 says it is a GPU share and, where every device is a vGPU,
+  asks whether the card is in Shared Direct mode and not Active for DirectPath (`esxcli
+  graphics device list`, `esxcli graphics vm list`); HVA-192 names it "a share of a physical
+  GPU". Both stay manual.
+
 Held (kept as tests): L19-1D an outside server anywhere chronyd reads it keeps the pass
 (Ubuntu's sources.d pools with /run/chrony-dhcp absent: grep rc 2, "No such file"; a remote
 server beside 0.0.0.0; a PHC beside a remote server; DHCP's /var/run/chrony-dhcp source;
 commented lines); no source in the files, an include outside the collected paths, chronyd -f
 naming an uncollected file: the daemon decides as before; NTPSynchronized=no still fails first.
+L19-2D a value written "False" keeps the plain key. L19-3D a vGPU beside a DirectPath function
+keeps the passthrough question, naming both.
 
-Leads left (not settled in the time): see the end of the report.
+Probed by script, not kept (the verdict was right): the L19-1D cases through a fixed grep
+output before the real-grep harness (same verdicts).
+
+Tally: L19-1D 13 cases (3 functions), all failed on main 0763977 (pass "chronyd running");
+11 held cases passed there too. L19-2D 3 cases failed on main (message), 1 held. L19-3D 1 case
+failed on main, 1 held (failed on main only by naming).
+
+Leads left (not settled in the time):
+- systemd-timesyncd NTP=/FallbackNTP= with 0.0.0.0, ::, 127.x: not read (timesyncd.conf and
+  its drop-in directories are not collected; networkd's per-link servers join at run time).
+  Only NTPSynchronized=no catches a timesyncd with no reachable server.
+- chrony: `chronyc add server` sources (run time, not in the files) are not seen; a config with
+  no source in the files keeps the pass. confdir/sourcedir/include outside /etc/chrony*,
+  /run/chrony-dhcp leave the sources unknown (old verdict). chronyd -f read from the ps line only.
+- chrony `server 127.0.0.1` is asked, not failed: chronyd never takes itself (check_sync_loop),
+  so a synchronised clock means another local daemon answers; whether ntpd's R17H-5 should ask
+  the same for a loopback server (another daemon on the host) was not re-examined.
+- HVA-192 still says a vGPU is "passed through whole" (the sentence is the NIC one); a vGPU is
+  a display function and could be left out of HVA-192 entirely (display class 0x03), not done
+  (the brief kept it manual).
+- HVA-050: a VM with a vGPU and other DirectPath devices gets the passthrough question only.
 """
 
 from __future__ import annotations
@@ -270,3 +312,82 @@ def test_l19_2d_held_false_written_out_is_named_plainly(tmp_path, capsys) -> Non
         "set to FALSE: isolation.tools.copy.disable, "
         'isolation.tools.paste.disable = "True " (VMware reads it as FALSE)',
     )
+
+
+# --- L19-3D: a vGPU is shown by its profile and asked about its card's mode ------------------------
+
+
+def _vgpu_scan(tmp_path, devices):
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+    from test_redteam13_vmw_probes import _vsphere
+
+    vmx = render_vmx(
+        {"name": "vm-1", "runtime.powerState": "poweredOn", "config.hardware.device": devices},
+        {},
+    )
+    host = {
+        "product": "VMware ESXi 8.0.2",
+        "pci_classes": {"0000:04:00.0": 0x200, "0000:3b:00.0": 0x30200},
+        "pci_passthrough": [{"id": "0000:04:00.0", "active": True, "dependent": "0000:04:00.0"}],
+    }
+    a = _vsphere(tmp_path, host, vmx=vmx)
+    assert vim  # pyVmomi is the device model the collector reads
+    return {
+        r.check.id: (r.status.value, r.outcome.message, r.outcome.question)
+        for r in a.results
+        if r.check.id in ("HVA-050", "HVA-192")
+    }
+
+
+def test_l19_3d_vgpu_is_named_by_profile_and_its_card_asked(tmp_path) -> None:
+    """L19-3D (wording): a vGPU (VirtualPCIPassthroughVmiopBackingInfo, vSphere API reference
+    read with `search`: "At present, this interface is only used to implement vGPU"; vgpu "The
+    vGPU configuration type exposed by a VMIOP plugin") rendered pciPassthru0.id "?", and
+    HVA-050 asked whether "?" is "marked Active for passthrough": a vGPU's card is in Shared
+    Direct mode (HostGraphicsInfoGraphicsType: "sharedDirect: Shared direct graphics (ex. vGPU
+    shared passthrough)", "direct: Direct graphics (ex. passthrough)"; vSphere Resource
+    Management 6.7, "Configuring Graphics Devices": "Select Shared Direct for Vendor shared
+    passthrough graphics"), not Active for DirectPath. Now the profile is rendered
+    (pciPassthru0.vgpu), named ("vGPU grid_a100-8c"), and the question asks the card's mode
+    (esxcli graphics device list / vm list); HVA-192 names it a GPU share. Both stay manual."""
+    from pyVmomi import vim
+
+    d = vim.vm.device.VirtualPCIPassthrough
+    got = _vgpu_scan(tmp_path, [d(key=13000, backing=d.VmiopBackingInfo(vgpu="grid_a100-8c"))])
+    status, message, question = got["HVA-050"]
+    assert (status, message) == (
+        "manual",
+        "IOMMU active for pci vGPU grid_a100-8c; vGPU grid_a100-8c is a share of a physical "
+        "GPU (Shared Direct), not a host function passed through",
+    )
+    assert question.startswith(
+        "Is the physical GPU behind pci vGPU grid_a100-8c on ESXi host esx1 in Shared Direct "
+        "mode and not marked Active for DirectPath passthrough? Evidence:"
+    )
+    assert "`esxcli graphics device list`" in question and "Active for passthrough" in question
+    assert got["HVA-192"][0] == "manual"
+    assert got["HVA-192"][1].startswith(
+        "PCI function(s) vGPU grid_a100-8c (a share of a physical GPU: the card's PCI function "
+        "is not named)"
+    )
+
+
+def test_l19_3d_held_vgpu_beside_directpath_keeps_the_passthrough_question(tmp_path) -> None:
+    """Held: a vGPU beside a DirectPath function (id 0000:04:00.0, Active) keeps the
+    passthrough question for the whole VM and names both devices."""
+    from pyVmomi import vim
+
+    d = vim.vm.device.VirtualPCIPassthrough
+    got = _vgpu_scan(
+        tmp_path,
+        [
+            d(key=13000, backing=d.VmiopBackingInfo(vgpu="grid_a100-8c")),
+            d(key=13001, backing=d.DeviceBackingInfo(id="0000:04:00.0", deviceName="nic")),
+        ],
+    )
+    status, message, question = got["HVA-050"]
+    assert status == "manual"
+    assert "vGPU grid_a100-8c is a share of a physical GPU (Shared Direct)" in message
+    assert question.startswith("Is each of pci vGPU grid_a100-8c, pci 0000:04:00.0 marked Active")

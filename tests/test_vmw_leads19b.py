@@ -179,11 +179,13 @@ def test_l19_held_vgpu_and_unassigned_dynamic_directpath_are_asked(tmp_path, kin
         for r in a.results
         if r.check.id in ("HVA-050", "HVA-192")
     }
-    assert got["HVA-050"] == (
-        "manual",
-        "IOMMU active for pci ?; ? is in no IOMMU group on this host",
+    # a vGPU is named by its profile since L19-3D (tests/test_leads19d.py)
+    shown = "vGPU grid_a100-8c" if kind == "vgpu" else "?"
+    gap = (
+        "is a share of a physical GPU (Shared Direct), not a host function passed through"
+        if kind == "vgpu"
+        else "is in no IOMMU group on this host"
     )
+    assert got["HVA-050"] == ("manual", f"IOMMU active for pci {shown}; {shown} {gap}")
     assert got["HVA-192"][0] == "manual"
-    assert got["HVA-192"][1].startswith(
-        "PCI function(s) ? (not among the host's PCI devices: class unknown) passed through whole"
-    )
+    assert got["HVA-192"][1].startswith(f"PCI function(s) {shown} (")

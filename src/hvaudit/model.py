@@ -368,6 +368,11 @@ class Disk:
     (VL19-7): QEMU reads (and, for a mirror, writes) them from their servers as for the disk."""
 
 
+VGPU = "vGPU "
+"""The start of a Passthrough address that is an ESXi vGPU's profile (`vGPU grid_a100-8c`): a
+share of a physical GPU, not a host function the VM is given (L19-3D)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Passthrough:
     """A host device given directly to the VM (PCI, USB, SCSI, mediated device, SR-IOV function)."""

@@ -42,6 +42,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import (
+    VGPU,
     Disk,
     Fact,
     FactState,
@@ -2750,9 +2751,18 @@ def _group_outcome(
             _group_question(h, devices),
             *refs,
         )
-    mine = {a for p in dma for a in _pci_ids(p.address, groups.get())}
+    vgpus = [p.address for p in dma if p.address.startswith(VGPU)]
+    mine = {
+        a for p in dma if not p.address.startswith(VGPU) for a in _pci_ids(p.address, groups.get())
+    }
     bad: list[str] = []
-    unsure: list[str] = []
+    # a vGPU is a share of a GPU ESXi keeps in Shared Direct mode ("vGPU shared passthrough",
+    # HostGraphicsInfoGraphicsType sharedDirect; "direct: Direct graphics (ex. passthrough)"),
+    # not a function marked Active for DirectPath: its card is asked about (L19-3D)
+    unsure: list[str] = [
+        f"{a} is a share of a physical GPU (Shared Direct), not a host function passed through"
+        for a in vgpus
+    ]
     bridges: list[str] = []
     for addr in sorted(mine):
         group = groups.get().get(addr)
@@ -2816,6 +2826,21 @@ def _group_outcome(
 
 def _group_question(h: Host, devices: str) -> str:
     """The one question of a VM whose PCI devices' IOMMU groups the scan could not judge."""
+    if h.platform == "vmware-esxi" and all(
+        d.startswith(f"pci {VGPU}") for d in devices.split(", ")
+    ):
+        # vSphere Resource Management, "Configuring Graphics Devices": "Select Shared Direct for
+        # Vendor shared passthrough graphics"; esxcli graphics device list / vm list (L19-3D)
+        return (
+            f"Is the physical GPU behind {devices} on ESXi host {h.name} in Shared Direct mode "
+            "and not marked Active for DirectPath passthrough? Evidence: the vSphere Client, "
+            f"host {h.name} > Configure > Hardware > Graphics > Graphics Devices (Configured "
+            "Type) and PCI Devices (Passthrough), or `esxcli graphics device list` and "
+            "`esxcli graphics vm list` (which VMs share each card). Pass: Shared Direct "
+            '("Vendor shared passthrough graphics"), the card shared only by vGPUs through the '
+            "vendor's vGPU manager; fail: the card is also Active for passthrough or given "
+            "whole to a VM."
+        )
     if h.platform == "vmware-esxi":
         return (
             f"Is each of {devices} marked Active for passthrough on ESXi host {h.name}, with "

@@ -47,6 +47,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import (
+    VGPU,
     Fact,
     FactState,
     Host,
@@ -1784,6 +1785,16 @@ def _whole_functions(v: Vm, h: Host) -> list[tuple[str, str, Source]]:
                 (
                     f"cluster mapping {m[1]}",
                     "its function is in /etc/pve/mapping/pci.cfg, not read",
+                    p.source_ref,
+                )
+            )
+            continue
+        if p.address.startswith(VGPU):
+            # a vGPU names its profile, not the card's function (L19-3D): a GPU share, asked
+            out.append(
+                (
+                    p.address,
+                    "a share of a physical GPU: the card's PCI function is not named",
                     p.source_ref,
                 )
             )

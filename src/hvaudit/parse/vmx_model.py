@@ -24,6 +24,7 @@ from typing import Any
 from hvaudit.bundle import Bundle
 from hvaudit.errors import InputError
 from hvaudit.model import (
+    VGPU,
     Deployment,
     Disk,
     Fact,
@@ -160,7 +161,11 @@ def vmx_to_vm(
             )
     for pci_id, pci in sorted(vmx.prefixed(r"pcipassthru[0-9]+").items()):
         if vmx_bool(pci.get("present", "FALSE")):
+            # a vGPU names its profile (pciPassthruN.vgpu), no host function (L19-3D)
+            vgpu = pci.get("vgpu")
             address = pci.get("id") or pci.get("deviceid") or "?"
+            if vgpu and address == "?":
+                address = f"{VGPU}{vgpu}"
             passthrough.append(Passthrough("pci", address, at(f"{pci_id}.present")))
     for kind, pattern, label in (
         ("serial", r"serial[0-9]+", "serial port"),
