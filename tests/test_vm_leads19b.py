@@ -1,4 +1,64 @@
-"""DOCSTRING-PLACEHOLDER"""
+"""Session 19 VM leads, second set (vmleads19b): the leads tests/test_vm_leads19.py left on
+KVM/libvirt VMs: HVA-238's backing-chain and mirror layers and ssh disks, a VM's own gdb stub
+or console on loopback reached by its own user-mode guest, UDP character devices sending to
+0.0.0.0 / ::, HVA-047's legacy list against QEMU's security guide, and clipboard sharing. Same
+harness as test_vm_leads18/19: libvirt's test driver serves the domains on conftest's replayed
+hardened host (a running VM's live XML replayed where the test driver drops it), assessed by
+the real collectors and engine; every fact was read with `read_file` / `find_string` (or
+measured on this machine) and is cited in the code or the test's docstring.
+
+Findings (VL19-n): VL19-6 (false pass) HVA-031, HVA-033 and HVA-210: a VM's raw `-gdb
+tcp:127.0.0.1:1234` (or `-s`) beside its own user-mode networking passed "loopback only" and
+its listener passed (R17-9 leaves the VM's own QEMU out; VL18-2/5 brought back monitors only),
+but QEMU's gdb stub runs a human monitor behind gdb's `monitor` command (gdbstub/system.c
+gdbserver_start monitor_init_hmp, gdb_handle_query_rcmd), whose `migrate` runs `exec:` host
+commands; now it counts as a monitor: VL18-2's fails, the role naming the monitor
+(qemu_args.raw_monitor_ports, consoles._chardev_role). VL19-7 (false pass) HVA-238: a network
+layer of a disk's `<backingStore>` chain (nbd without TLS, http) and a running block copy's
+`<mirror type='network'>` were "no network disks"; now each is judged as a network disk, named
+by role and disk (libvirt_xml._network_layers, Disk.network_layers; an nbd layer without a tls
+attribute where nbd_tls = 1 is asked). VL19-8 (wording) HVA-033/HVA-210: a character device's
+IPv6 peer was shown `:::11211`; now `[::]:11211`. VL19-9 (wording, no test: docstring only)
+HVA-047 said QEMU's security documentation "counts only virtio and a few modern devices in its
+virtualization use case"; docs/system/security.rst names machine types (x86: microvm, xenfv,
+xenpv, xenpvh, pc, q35), no devices, so the check's docstring and LEGACY_MODELS comment now
+say the legacy devices are in that use case and are failed as guest-reachable emulation.
+
+Held (kept as tests): VL19-6 the gdb stub beside `-netdev user,restrict=on` keeps "loopback
+only" and the listener its passes. VL19-7 an ssh backing layer passes (QEMU's ssh driver
+refuses a host not in known_hosts, block/ssh.c; libvirt disables the check only for a `json:`
+backing name's host_key_check "no", never from the XML), an nbd layer with tls='yes' passes.
+VL19-8 UDP: measured with real sockets, a datagram to 0.0.0.0 reaches 127.0.0.1, to :: reaches
+::1, none reaches 127.0.0.2; HVA-033 already failed an unapproved UDP listener so reached (with
+and without a bind source, IPv4 and IPv6) and keeps a 127.0.0.2 listener and a TCP listener on
+the same port passing.
+
+Probed by script, not kept (the verdict was right or the lead was decided): a VM's own VNC or
+SPICE on 127.0.0.1 (libvirt <graphics> and raw `-vnc`) beside its own user-mode guest passes:
+the guest reaches its own screen and keyboard, which R17-5 counts as gaining it nothing (kept as
+R17-5's rule; see the leads for a monitor console behind a raw `-vnc`). A UDP serial
+device sending to chronyd's udp/323 on 127.0.0.1 (the hardened host's listener) keeps HVA-033's
+pass: chronyd is approved there. ssh disks: libvirt 9.0's schema has no <knownHosts> (the
+nbdkit path of later libvirt passes it to nbdkit); the pass stands. HVA-047's list against
+security.rst: the guide lists no devices, so there is no QEMU list to compare omissions with.
+
+Tally: 3 test functions, 15 cases plus 4 socket measurements: VL19-6 3 pinned (2 spellings
+on HVA-031/033/210 with exact messages, `-s` on HVA-033) + 1 held (3 checks); VL19-7 4 pinned
+(backing nbd, backing http, mirror nbd, backing nbd asked with nbd_tls = 1) + 2 held (ssh,
+tls='yes'); VL19-8 1 pinned (IPv6 wording) + 2 UDP fails held + 2 passes held; each pinned
+case failed on main before its fix.
+
+Leads left (not settled in the time): clipboard sharing (SPICE `<graphics><clipboard
+copypaste>`, qemu-vdagent `<source><clipboard copypaste='yes'/>`, VNC clipboard through
+qemu-vdagent): defaults not read, no check owns it (the KVM counterpart of HVA-401 is not
+started). Whether libvirt applies qemu.conf nbd_tls to a backing layer or a block copy
+destination (VL19-7 asks instead of passing). A `json:` backing name with host_key_check "no"
+is in the image header, not the XML: an ssh layer so opened passes unseen (would need
+`qemu-img info --backing-chain`). `-gdb chardev:ID` / `-gdb` on a `-chardev` id is not read
+as a monitor. HVA-047 legacy devices beyond the list (ib700, ISA panic, lsi SCSI, e1000 on q35)
+and machine types outside security.rst's list (isapc, none) are not judged. A raw `-vnc`
+beside a VM's own user-mode guest: whether QEMU adds its default `vc` monitor console behind
+it (libvirt's -nodefaults not confirmed in qemu_command.c) was not read."""
 
 from __future__ import annotations
 
@@ -226,10 +286,9 @@ def _sent_to(any_address: str, listener: str) -> tuple[str, int] | None:
 
 def test_udp_device_sending_to_the_unspecified_address_reaches_loopback(host_scan) -> None:
     """VL19-8 (VL19-2's lead "UDP chardevs to 0.0.0.0 are matched like TCP but not probed
-    against a UDP listener"), HVA-033, held, and a wording fix. formatdomain's "UDP network
-    console" example (`<serial type="udp"><source mode="bind" host="0.0.0.0" .../><source
-    mode="connect" host="0.0.0.0" service="2445"/>`) sends the guest's serial output to
-    0.0.0.0. Measured here against real UDP sockets (_sent_to): a datagram sent to 0.0.0.0
+    against a UDP listener"), HVA-033, held, and a wording fix. A `<serial type='udp'>`
+    whose connect source is 0.0.0.0 (optionally beside a bind source) sends the guest's serial
+    output there. Measured here against real UDP sockets (_sent_to): a datagram sent to 0.0.0.0
     arrives at a socket bound to 127.0.0.1 (from 127.0.0.1), one sent to :: at one bound to
     ::1, and none reaches a socket on 127.0.0.2 (the same route as TCP's:
     ip_route_output_key_hash_rcu, VL19-2). HVA-033 already fails an unapproved UDP listener
