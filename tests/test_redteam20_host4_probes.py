@@ -4,8 +4,8 @@ Same harness as tests/test_redteam20_host_probes.py: libvirt's test driver serve
 host evidence comes from `ReplayRunner` (conftest's hardened Debian host on an Intel CPU,
 changed only where a probe says so), through the real collector, parser and engine. This team
 took the leads the three earlier host teams left: modprobe.d `install` commands and an
-unreadable modprobe.d (HVA-050/HVA-049), sysctl.d precedence against the live values, HVA-030's
-`--config` and virtproxyd's arguments, and HVA-214's never rules limited to 32-bit calls.
+unreadable modprobe.d (HVA-050/HVA-049), then HVA-214's never rules limited to 32-bit calls
+(sysctl.d precedence and HVA-030's `--config` were not reached: see the leads left).
 
 Findings (ID-n):
 - R20H-9 (false pass) HVA-050 passed the IOMMU groups of a VFIO passthrough VM (vfio_iommu_type1
@@ -28,24 +28,50 @@ Findings (ID-n):
   older bundle"), though the files set the next load (R20H-4). Now the question (only a
   bundle without the modprobe-d probe keeps sysfs alone).
 
+- R20H-11 (false pass) HVA-214 passed "audit rules watch /etc/libvirt and /etc/polkit-1" beside
+  `-a never,exit -F arch=b32 -S all -F dir=/etc/libvirt/qemu` (or a b32 never rule for some
+  processes, `-F exe=`) before the -w watches: the exit list stops at the first match
+  (auditctl(8) `never`) and audit_filter_rules compares arch= with the call's own ABI
+  (kernel/auditsc.c, R20H-7), so a 32-bit program's writes to the VM definitions go unrecorded.
+  _suppressed took only rules matching 64-bit calls. Now, on an x86 host that runs 32-bit
+  programs (ia32_emulation not off), the first fails naming the rule ("... made with 32-bit
+  system calls (-F arch=b32)"), the second is R20H-2's question; on a CPU not read as x86 both
+  ask.
+
 Held (kept as tests): `install kvm-intel /sbin/modprobe -i kvm_intel $CMDLINE_OPTS; /bin/true`
-keeps the `options kvm_intel nested=1` fail (R20H-9's edge).
+keeps the `options kvm_intel nested=1` fail (R20H-9's edge); the b32 never rule on an x86 host
+booted with ia32_emulation=0 keeps the pass (R20H-11's edge).
 
 Probed by script, not kept (the verdict was right): softdep (modprobe.d(5): "module parameters
 only apply to module c", so a softdep chain gives the chained module its own options only).
 
-Tally: 8 cases in 7 test functions; 7 failed on main 02676be before the fix (R20H-9 6, R20H-10
-1: run with PYTHONPATH=/work/main/src), the held case passed before and after. No golden verdict
-changed.
+Tally: 11 cases in 10 test functions; 9 failed before their fixes (R20H-9 6 and R20H-10 1 on
+main 02676be, R20H-11 2 on 82997ca: run with PYTHONPATH=/work/main/src), the 2 held cases
+passed before and after. No golden verdict changed (the SARIF golden carries HVA-214's
+docstring).
 
-Leads left (not settled in the time): LEADS
+Leads left (not settled in the time):
+- sysctl.d precedence was not reached: hvaudit collects no sysctl.d at all. Candidates: HVA-062
+  (vm.overcommit_memory live 0, `vm.overcommit_memory = 1` in /etc/sysctl.d/*.conf sets it from
+  the next boot), net.ipv4.conf.*.route_localnet (live 0, persisted 1) behind the loopback
+  rule of several checks, and kernel.modules_disabled = 1's pass "until the next boot" when no
+  sysctl.d file sets it. Needs a probe of /etc, /run, /usr/local/lib, /usr/lib sysctl.d (same
+  name masks, lexical order across dirs, later wins, `-` prefix, glob keys) and the
+  /etc/sysctl.conf question (systemd-sysctl reads it only through Debian's 99-sysctl.conf link).
+- HVA-030: `--config FILE` in LIBVIRTD_ARGS while libvirtd is stopped, and virtproxyd.service's
+  VIRTPROXYD_ARGS, still not collected (not reached).
+- HVA-050/HVA-049: an install command that runs insmod, a script or modprobe with -C/-r asks
+  (not read); `options ALIAS ...` for an alias of the module (modprobe.d(5): "aliases can have
+  options") is not read; _vfio_unsafe_interrupts' early command-line check reads
+  f.kernel_cmdline while _next_load_setting reads every /proc/cmdline word (libkmod has no `--`
+  stop); kvm_amd `nested=Y` (the int parameter refuses it) not probed.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import domain_xml, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from test_redteam10_host_probes import PCI_GPU as GPU10
 from test_redteam10_host_probes import _modprobe as _modprobe10
 from test_redteam20_host2_probes import NESTED_OFF, PT, PT_WHAT
@@ -194,3 +220,55 @@ def test_an_unreadable_modprobe_d_asks_about_the_next_load(host_scan) -> None:
         "boot) sets is not known: modprobe.d could not be read (grep: /etc/modprobe.d/kvm.conf: "
         "Permission denied)"
     }
+
+
+# --- HVA-214: never rules for part of the tree limited to 32-bit calls (R20H-11) ------------------
+
+WATCHES = HARDENED_HOST["audit-rules"][0]
+HARDENED_214 = "audit rules watch /etc/libvirt and /etc/polkit-1"
+B32 = " made with 32-bit system calls (-F arch=b32)"
+
+
+def test_a_32_bit_never_rule_for_part_of_the_tree_drops_writes(host_scan) -> None:
+    """R20H-11 (false pass) HVA-214: `-a never,exit -F arch=b32 -S all -F dir=/etc/libvirt/qemu`
+    before the watches drops the records of a 32-bit program's writes to the VM definitions
+    (the exit list stops at the first match, auditctl(8) `never`; kernel/auditsc.c
+    audit_filter_rules compares arch= with the call's own ABI, R20H-7). hvaudit's _suppressed
+    took only rules matching 64-bit calls and passed; on an x86 host that runs 32-bit programs
+    (ia32_emulation not off) the writes are as unrecorded as with a b64-only watch: a fail
+    naming the rule."""
+    never = "-a never,exit -F arch=b32 -S all -F dir=/etc/libvirt/qemu"
+    a = host_scan({"audit-rules": (never + "\n" + WATCHES, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214") == {
+        "hv1": f"{HARDENED_214}, but `{never}` drops the records of writes to "
+        f"/etc/libvirt/qemu{B32} (a never rule wins over the watch: the exit list stops at the "
+        "first match, an inode rule of -F path= is applied after it)"
+    }
+
+
+def test_a_32_bit_never_rule_for_some_processes_is_a_question(host_scan) -> None:
+    """R20H-11 (false pass) HVA-214: a process never rule limited to 32-bit calls, before the
+    watches, drops those processes' 32-bit writes: R20H-2's question, not the pass."""
+    never = "-a never,exit -F arch=b32 -S all -F exe=/usr/bin/foo"
+    a = host_scan({"audit-rules": (never + "\n" + WATCHES, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}
+    assert messages(a, "HVA-214") == {
+        "hv1": f"{HARDENED_214}, but the never rule `{never}`, listed before the watch of "
+        "/etc/libvirt and /etc/polkit-1, drops the records of writes by the processes it "
+        f"matches (exe=/usr/bin/foo){B32}"
+    }
+
+
+def test_a_32_bit_never_rule_without_ia32_emulation_keeps_the_pass(host_scan) -> None:
+    """Held (R20H-11's edge): an x86 kernel booted with ia32_emulation=0 makes no 32-bit call
+    (arch/x86/entry/common.c, R20H-7), so the b32 never rule drops nothing: the pass stays."""
+    never = "-a never,exit -F arch=b32 -S all -F dir=/etc/libvirt/qemu"
+    a = host_scan(
+        {
+            "audit-rules": (never + "\n" + WATCHES, 0),
+            "/proc/cmdline": "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro ia32_emulation=0\n",
+        }
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+    assert messages(a, "HVA-214") == {"hv1": HARDENED_214}

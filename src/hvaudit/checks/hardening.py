@@ -1075,7 +1075,9 @@ def _rule_dirs(opts: dict[str, list[str]]) -> list[str]:
     return opts.get("-w", []) + [f[4:] for f in opts.get("-F", []) if f.startswith("dir=")]
 
 
-def _suppressed(rules: tuple[str, ...], path: str) -> tuple[str, str, bool] | None:
+def _suppressed(
+    rules: tuple[str, ...], path: str, arch: str = "64"
+) -> tuple[str, str, bool] | None:
     """A `never` exit rule that drops the records of some writes under directory `path` which
     its watch would record: (the rule, what it drops, whether it drops them for every process).
     The exit list triggers on the first matching rule (auditctl(8) `never`), so a never rule for
@@ -1086,21 +1088,23 @@ def _suppressed(rules: tuple[str, ...], path: str) -> tuple[str, str, bool] | No
     audit_filter_inodes, each setting ctx->current_state), so it wins wherever it is listed. A
     never rule with process fields and no tree (`-F subj_type=crond_t`, `-F exe=...`,
     `-F auid=unset`) before the watch drops the writes of the processes it matches. Rules
-    limited to named syscalls, to 32-bit calls, to failed calls (success=, exit=) or to accesses
-    other than writes (perm= without w) are not taken as suppressing writes (R20H-2)."""
+    limited to failed calls (success=, exit=), to accesses other than writes (perm= without w)
+    or to calls that change no file are not taken as suppressing writes (R20H-2, R20H-6). Only
+    the rules matching system calls of ABI `arch` ("64", "32": _rule_arches) count, so a never
+    rule limited to `-F arch=b32` drops 32-bit programs' writes only (R20H-11)."""
     seen = False  # the watch of `path` listed already
     for rule in rules:
         opts = _audit_rule(rule)
         if opts is None:
             continue
-        if _watch_of_writes(opts, path) == "always":
+        if _watch_of_writes(opts, path, arch) == "always":
             seen = True
             continue
         lists = (opts.get("-a") or opts.get("-A") or [""])[0].split(",")
         if "exit" not in lists or "never" not in lists:
             continue
         fields = dict(f.split("=", 1) for f in opts.get("-F", []) if "=" in f and "!" not in f)
-        if "64" not in _rule_arches(opts) or not _drops_writes(opts, fields):
+        if arch not in _rule_arches(opts) or not _drops_writes(opts, fields):
             continue
         procs = [f for f in _writer_fields(opts) if not f.startswith("path=")]
         calls = "" if (named := _named_syscalls(opts)) is None else f" ({','.join(named)})"
@@ -1186,7 +1190,8 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     (`-S unlink,rename` or `success=1` do, and a `-F path=` rule on the watched directory itself
     drops every create, rename and removal in it, R20H-6); a rule of one ABI (`-F arch=b64`)
     misses a 32-bit program's calls, a fail on x86 unless ia32_emulation=0, a question
-    elsewhere (R20H-7, _compat_unwatched); an exclude rule matching the
+    elsewhere (R20H-7, _compat_unwatched), and a never rule limited to `-F arch=b32` drops a
+    32-bit program's writes where the host runs them (R20H-11, _drops); an exclude rule matching the
     SYSCALL or PATH record type drops what the watches write (kernel audit_log_start, R6-8).
 
     The records must also be kept (R9H-1, the twin of HVA-201's R8H-12): with no auditd
@@ -1268,11 +1273,7 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
             )
         elif (compat := _compat_unwatched(h, f.get())) is not None:
             yield compat
-        elif dropping := [
-            (p, *x)
-            for p in ("/etc/libvirt", "/etc/polkit-1")
-            if (x := _suppressed(f.get(), p)) is not None and x[2]
-        ]:
+        elif dropping := _drops(h, f.get(), every=True):
             yield failed(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1, but "
@@ -1305,11 +1306,7 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "the processes its other fields match. Pass: yes, no administrator's or "
                 "daemon's write is excluded; fail: it excludes writers of those trees.",
             )
-        elif partial := [
-            (p, *x)
-            for p in ("/etc/libvirt", "/etc/polkit-1")
-            if (x := _suppressed(f.get(), p)) is not None
-        ]:
+        elif partial := _drops(h, f.get(), every=False):
             _, rule, what, _ = partial[0]
             yield manual(
                 s,
@@ -1400,6 +1397,35 @@ def _ia32_emulation_off(host: Host) -> bool:
             elif low[:1] in ("y", "t", "1") or low.startswith("on"):
                 off = False
     return off
+
+
+def _abis(host: Host, asked: bool = False) -> list[tuple[str, str]]:
+    """The system-call ABIs whose writes HVA-214 judges on `host`, each with the words naming it
+    in a message: the native one, and the 32-bit one on an x86 host that runs 32-bit programs
+    (ia32_emulation not off, _compat_unwatched's rule); with `asked`, also on a host whose CPU
+    was not read as x86 (the question asks which programs the never rule matches)."""
+    out = [("64", "")]
+    vendor = host.facts.cpu_vendor
+    if vendor.known and vendor.get() in X86_VENDORS:
+        if not _ia32_emulation_off(host):
+            out.append(("32", " made with 32-bit system calls (-F arch=b32)"))
+    elif asked:
+        out.append(("32", " made with 32-bit system calls (-F arch=b32)"))
+    return out
+
+
+def _drops(host: Host, rules: tuple[str, ...], every: bool) -> list[tuple[str, str, str, bool]]:
+    """The never rules that drop writes to /etc/libvirt or /etc/polkit-1 (_suppressed): (tree,
+    rule, what it drops, whether for every process), those of every process only with `every`;
+    a rule limited to 32-bit calls counts where the host runs 32-bit programs (_abis, R20H-11),
+    each rule once (its native reading first)."""
+    out: dict[tuple[str, str], tuple[str, str, str, bool]] = {}
+    for p in ("/etc/libvirt", "/etc/polkit-1"):
+        for arch, bits in _abis(host, asked=not every):
+            x = _suppressed(rules, p, arch)
+            if x is not None and (x[2] or not every) and (p, x[0]) not in out:
+                out[p, x[0]] = (p, x[0], x[1] + bits, x[2])
+    return list(out.values())
 
 
 def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
