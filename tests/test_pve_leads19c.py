@@ -28,6 +28,34 @@ on a pool, and a user's own narrower ACL on the path stay a pass. L19-31P: LISTE
 and none judge both families (the IPv6 gap fails); a loopback pveproxy whose ALLOW_FROM refuses
 loopback peers passes. L19-32P: a member's own ACL on one VM, a member without his own
 ACL, an empty group and a member's own grant of the same role keep the fail.
+
+Probed by script, not kept (the verdict was right): lead 1's privsep 0 side, a token without
+privilege separation of a user privileged on any path already fails HVA-311
+(RPCEnvironment.pm permissions: `return $user_perms if !$token_info->{privsep}`). Read, not
+probed further (the verdict holds): there is no /etc/default/spiceproxy to read: spiceproxy
+takes pveproxy's file (pve-manager 14a22df3 PVE/Service/spiceproxy.pm init, "we use same
+ALLOW/DENY/POLICY as pveproxy", `read_proxy_config('pveproxy')`), so a spiceproxy open while
+pveproxy is restricted cannot be configured; PROXY_REAL_IP_HEADER does not widen ALLOW_FROM
+(pve-http-server 5c9e4ea AnyEvent.pm: the real IP only goes to the access log,
+`$reqstate->{log}->{real_ip}`; check_host_access runs on the socket's peer_host).
+
+Tally: L19-30P: 7 cases, 4 failing on main fc98eed by verdict, 3 held (two configurations
+each side, failing on main only by the pass message); L19-31P: 9 cases, 5 failing on main
+21a0f7f by verdict, 4 held (one failing on main only by its message); L19-32P: 6 cases, 2
+failing on main 6f5a40f, 4 held.
+
+Leads left (not settled in the time): lead 4, HVA-309 with crypto_cipher set and crypto_hash
+none (corosync exec/totemconfig.c totem_get_crypto: "crypto_cipher requires crypto_hash with
+value other than none", corosync refuses the file) still fails as unencrypted rather than
+asking what corosync runs (the fail side); HVA-311 still counts Sys.Console on `/` as
+administering for a token, though no node shell accepts a token id (verify_username dies on
+`!`; a wrong fail at worst); an ALLOW_FROM that admits loopback (127.0.0.1) while a reverse
+proxy on the node forwards to pveproxy passes HVA-305 although the forwarder decides who is
+served (a possible false pass, no evidence of the forwarder is collected); a LISTEN_IP name
+(`localhost`) is not resolved (judged as every address: the fail side); `::` is judged as
+dual-stack whatever net.ipv6.bindv6only says (the fail side); Permissions.Modify on
+/pool/<pool> or /vms/<id> in a token's intersection is left as the scoped grant (pass);
+pool-derived roles are not added by the HVA-311 walk (no path it judges is a pool member).
 """
 
 from __future__ import annotations
