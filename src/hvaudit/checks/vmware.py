@@ -12,7 +12,6 @@ import datetime as dt
 import ipaddress
 import json
 import re
-import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -36,6 +35,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.devices import raw_3d
 from hvaudit.model import Fact, Host, Source, Vm, VmwareHost, VmwareVm
+from hvaudit.parse.host import unspecified_address
 from hvaudit.parse.vmx import vmx_bool, vmx_long
 from hvaudit.textsafe import digits
 
@@ -1465,7 +1465,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     synchronization sources are available", read with `find_string`), inside 127/8 as every
     127.127.t.u refclock address is. ESXI-80-000124 asks for "an authoritative time source":
     where every server is the host itself, it fails (`_own_clock`), and so does one that is the
-    unspecified address 0.0.0.0 or :: (`_unspecified`, as V20-1 reads syslog targets: L19-2V).
+    unspecified address 0.0.0.0 or :: (`unspecified_address`, as V20-1 reads syslog targets: L19-2V).
     A PTP host whose ptpConfig (HostDateTimeInfo.ptpConfig, API 7.0.3) has no active port
     (deviceType none: "this port is inactive") fails; one with a port is asked (L19-2V)."""
     for h, esx in _esx_hosts(ctx):
@@ -1546,11 +1546,11 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             continue
         svc = states[0]["ntpd"]
         servers = [str(x) for x in esx.ntp.get("servers") or []]
-        own = [x for x in servers if _own_clock(x) or _unspecified(x)]
+        own = [x for x in servers if _own_clock(x) or unspecified_address(x)]
         bad = []
         if not servers:
             bad.append("no NTP server configured")
-        elif len(own) == len(servers) and any(_unspecified(x) for x in own):
+        elif len(own) == len(servers) and any(unspecified_address(x) for x in own):
             # L19-2V: the unspecified address is no time source (RFC 1122 3.2.1.3: 0.0.0.0
             # "MUST NOT be sent, except as a source address"), as V20-1 reads it for syslog
             bad.append(
@@ -1700,25 +1700,8 @@ def _own_log_hosts(targets: list[str]) -> str:
     (RFC 1122 3.2.1.3: 0.0.0.0 "This host on this network. MUST NOT be sent, except as a source
     address"; read with `search`): where every target is one, no log leaves the host, and an
     intruder who owns it erases them (HY-SR-20). One remote target among them still forwards."""
-    own = [t for t in targets if _own_clock(h := _target_host(t)) or _unspecified(h)]
+    own = [t for t in targets if _own_clock(h := _target_host(t)) or unspecified_address(h)]
     return ", ".join(own)[:120] if own and len(own) == len(targets) else ""
-
-
-def _unspecified(host: str) -> bool:
-    """Whether a target is the unspecified address: 0.0.0.0 in any spelling inet_aton(3) reads
-    ("0", "0.0", "0x0": the resolvers' getaddrinfo takes them), ::, or ::ffff:0.0.0.0."""
-    a = host.strip().strip("[]").partition("%")[0]
-    if a and not any(c.isspace() for c in a):
-        try:
-            return socket.inet_aton(a) == bytes(4)
-        except OSError:
-            pass
-    try:
-        ip = ipaddress.ip_address(a)
-    except ValueError:
-        return False
-    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-    return ip.is_unspecified or (mapped is not None and mapped.is_unspecified)
 
 
 def _log_filters(esx: VmwareHost) -> str:

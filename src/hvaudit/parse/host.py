@@ -4279,10 +4279,11 @@ def _this_host(addr: str) -> bool:
     a = addr.strip().strip("[]").lower().partition("%")[0]
     if a.rstrip(".") in ("localhost", "localhost.localdomain"):
         return True
+    if unspecified_address(a):
+        return True
     if a and not any(c.isspace() for c in a):
         try:
-            first = socket.inet_aton(a)
-            return first[0] == 127 or first == bytes(4)
+            return socket.inet_aton(a)[0] == 127
         except OSError:
             pass
     try:
@@ -4290,9 +4291,25 @@ def _this_host(addr: str) -> bool:
     except ValueError:
         return False
     mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-    if mapped is not None:
-        return mapped.is_loopback or mapped.is_unspecified
-    return ip.is_loopback or ip.is_unspecified
+    return (mapped or ip).is_loopback
+
+
+def unspecified_address(addr: str) -> bool:
+    """Whether an address is the unspecified one: 0.0.0.0 in any spelling inet_aton(3) reads
+    ("0", "0.0", "0x0": glibc's getaddrinfo takes a numeric name so), ::, or ::ffff:0.0.0.0;
+    `[...]` and a `%zone` are dropped, blanks inside refuse the IPv4 reading."""
+    a = addr.strip().strip("[]").partition("%")[0]
+    if a and not any(c.isspace() for c in a):
+        try:
+            return socket.inet_aton(a) == bytes(4)
+        except OSError:
+            pass
+    try:
+        ip = ipaddress.ip_address(a)
+    except ValueError:
+        return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return ip.is_unspecified or (mapped is not None and mapped.is_unspecified)
 
 
 def _time_sync(processes: Fact[str]) -> Fact[str]:
@@ -5829,16 +5846,12 @@ def _unit_file_lines(text: str) -> list[str]:
     return out + _systemd_lines(chunk)
 
 
-def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]]:
-    """The Environment= variables and EnvironmentFile= paths of `<daemon>.service` in `systemctl
-    cat` output (each file after a "# PATH" line, the unit file first, then its drop-ins in the
-    order systemd applies them). systemd.exec(5) (read with `search`): Environment= may be given
-    more than once, quoted words hold blanks, the empty string resets the list, a later
-    assignment of a variable wins; EnvironmentFile= accumulates (empty resets), a "-" prefix
-    ignores a missing file."""
-    env: dict[str, str] = {}
-    files: list[str] = []
-    unit, section = "", ""
+def _service_settings(text: str, daemon: str) -> Iterator[tuple[str, str, str]]:
+    """The `[Service]` settings of `<daemon>.service` in `systemctl cat` output, in the order
+    systemd applies them (each file after a "# PATH" line, the unit file first, then its
+    drop-ins): (the file, the key, the value), both stripped; comments and other sections
+    skipped."""
+    unit, section, path = "", "", ""
     for line in _unit_file_lines(text):
         header = re.fullmatch(r"# (/\S+)", line)
         if header:
@@ -5853,9 +5866,20 @@ def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]
             section = body
             continue
         key, eq, value = body.partition("=")
-        if section != "[Service]" or not eq:
-            continue
-        key, value = key.strip(), value.strip()
+        if section == "[Service]" and eq:
+            yield path, key.strip(), value.strip()
+
+
+def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]]:
+    """The Environment= variables and EnvironmentFile= paths of `<daemon>.service` in `systemctl
+    cat` output (each file after a "# PATH" line, the unit file first, then its drop-ins in the
+    order systemd applies them). systemd.exec(5) (read with `search`): Environment= may be given
+    more than once, quoted words hold blanks, the empty string resets the list, a later
+    assignment of a variable wins; EnvironmentFile= accumulates (empty resets), a "-" prefix
+    ignores a missing file."""
+    env: dict[str, str] = {}
+    files: list[str] = []
+    for _, key, value in _service_settings(text, daemon):
         if key == "Environment" and not value:
             env.clear()
         elif key == "Environment":
@@ -5919,23 +5943,9 @@ def _unit_exec_start(text: str, daemon: str) -> tuple[str, str]:
     empty `ExecStart=` resets the list, and a Type=notify service takes one command:
     systemd.service(5) ExecStart=)."""
     cmd, origin = "", ""
-    unit, section, path = "", "", ""
-    for line in _unit_file_lines(text):
-        header = re.fullmatch(r"# (/\S+)", line)
-        if header:
-            path = header.group(1)
-            base = path.split(".service.d/", 1)[0] if ".service.d/" in path else path
-            unit, section = base.rsplit("/", 1)[-1].removesuffix(".service"), ""
-            continue
-        body = line.strip()
-        if unit != daemon or not body or body[0] in "#;":
-            continue
-        if body.startswith("["):
-            section = body
-            continue
-        key, eq, value = body.partition("=")
-        if section == "[Service]" and eq and key.strip() == "ExecStart":
-            cmd, origin = value.strip(), path
+    for path, key, value in _service_settings(text, daemon):
+        if key == "ExecStart":
+            cmd, origin = value, path
     return cmd, origin
 
 
