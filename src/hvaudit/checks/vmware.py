@@ -36,6 +36,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.devices import raw_3d
 from hvaudit.model import Fact, Host, Source, Vm, VmwareHost, VmwareVm
 from hvaudit.parse.host import unspecified_address
+from hvaudit.parse.pam import pam_tokens
 from hvaudit.parse.vmx import vmx_bool, vmx_long
 from hvaudit.textsafe import digits
 
@@ -2299,27 +2300,7 @@ def _pam_args(value: str) -> list[str]:
     ESXi writes Security.PasswordQualityControl onto the pam_passwdqc.so line of /etc/pam.d/passwd
     (vSphere 8.0 Security, "Changing Default Password Restrictions": the option replaces editing
     that file). A word joined to the next by another blank is one option to passwdqc (V20-2)."""
-    words: list[str] = []
-    i, n = 0, len(value)
-    while i < n:
-        if value[i] in " \n\t":
-            i += 1
-        elif value[i] == "[":
-            word, i = [], i + 1
-            while i < n and value[i] != "]":
-                if value[i] == "\\" and value[i + 1 : i + 2] == "]":
-                    i += 1
-                word.append(value[i])
-                i += 1
-            words.append("".join(word))
-            i += 1
-        else:
-            j = i
-            while j < n and value[j] not in " \n\t":
-                j += 1
-            words.append(value[i:j])
-            i = j
-    return words
+    return pam_tokens(value)
 
 
 _INT_MAX = 2**31 - 1
