@@ -680,12 +680,24 @@ TCP_COMPAT = ("tcp:", "telnet:", "tn3270:", "websocket:")
 
 
 def monitor_chardevs(options: Iterable[QemuOption]) -> dict[str, str]:
-    """The -chardev ids raw `-mon` options give QEMU's monitor, each with its `-mon` as
-    written: `-mon chardev=ID[,mode=readline|control]` (monitor/monitor.c qemu_mon_opts, whose
-    implied key is chardev: `-mon ID` too) runs the human monitor or QMP on that chardev."""
-    return {
-        o.props["chardev"]: o.shown() for o in options if o.name == "mon" and o.props.get("chardev")
-    }
+    """The -chardev ids raw options give QEMU's monitor, each with its option as written:
+    `-mon chardev=ID[,mode=readline|control]` (monitor/monitor.c qemu_mon_opts, whose implied
+    key is chardev: `-mon ID` too) runs the human monitor or QMP on that chardev; so do
+    `-monitor chardev:ID`, `-qmp chardev:ID` and `-qmp-pretty chardev:ID` (system/vl.c
+    monitor_parse: `if (strstart(str, "chardev:", &p))` takes the id as the monitor's chardev,
+    R21V-1); and `-gdb chardev:ID` puts QEMU's gdb stub, with the human monitor behind gdb's
+    `monitor` command, on that chardev (gdbstub/system.c gdbserver_start passes the device to
+    qemu_chr_new_noreplay, whose chardev/char.c qemu_chr_new_from_name returns
+    `qemu_chr_find(p)` for "chardev:"; gdbserver_start's monitor_init_hmp, VL19-6; read with
+    `find_string`)."""
+    out: dict[str, str] = {}
+    for o in options:
+        if o.name == "mon" and o.props.get("chardev"):
+            out.setdefault(o.props["chardev"], o.shown())
+        elif o.name in ("monitor", "qmp", "qmp-pretty", "gdb") and o.text.startswith("chardev:"):
+            through = ", through the gdb stub's `monitor` command" if o.name == "gdb" else ""
+            out.setdefault(o.text.removeprefix("chardev:"), o.shown() + through)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
