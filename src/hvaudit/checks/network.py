@@ -27,6 +27,7 @@ from hvaudit.checks._loopback import (
     monitor_ports,
     named_question,
     reach_words,
+    vsock_guests,
 )
 from hvaudit.checks.base import (
     ANY,
@@ -112,6 +113,11 @@ def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
     if lst.process == "systemd" and lst.port in ssh_ports:
         return f"sshd socket held by systemd ({lst.protocol}/{lst.port})"
     return None
+
+
+def _first(hows: list[str]) -> str:
+    """The first five of `hows`, and how many more."""
+    return ", ".join(hows[:5]) + (f" and {len(hows) - 5} more" if len(hows) > 5 else "")
 
 
 def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
@@ -1343,11 +1349,22 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     IPv6 host address to (VL18-1). A VM's TCP or UDP character device that connects to the
     port of a management service on the loopback (a <serial type='tcp' mode='connect'>, a
     guestfwd <channel>) relays its guest to that service: a fail naming the VM and the device
-    (chardev_guests, VL18-3)."""
+    (chardev_guests, VL18-3).
+
+    AF_VSOCK (R21V-2, was a pass): a VM with a vsock device connects its guest to the host as
+    CID 2 on any port a host socket bound to CID 2 or VMADDR_CID_ANY listens on (vsock(7);
+    vsock_guests, VL19-20), so a management service there (sshd on a systemd socket of
+    `ListenStream=vsock::22`, as systemd-ssh-generator(8) binds it where told to by
+    systemd.ssh_listen=) faces that guest: a fail naming the VM. Where the host's vsock
+    listeners are not known beside such a VM (an older collector, or `ss` without vsock_diag)
+    the check asks instead of passing. Datagram sockets are not reached: the virtio transport
+    vhost-vsock serves has no datagrams (net/vmw_vsock/virtio_transport_common.c
+    virtio_transport_dgram_bind returns -EOPNOTSUPP)."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
     monitors = monitor_ports(ctx.deployment.vms)
+    vsocks = vsock_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
@@ -1406,7 +1423,23 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             }
         )
         by_guest = sorted(reached)
-        if wild or on_vm_net or on_loop or by_guest or dialled:
+        # a vsock guest reaches the host's AF_VSOCK listeners bound to * or CID 2 (R21V-2)
+        near_v = sorted({how for _, how in vsocks.get(h.name, [])})
+        vf = h.facts.vsock_listeners
+        on_vsock = (
+            sorted(
+                {
+                    name
+                    for lst in vf.get()
+                    if lst.address in ("*", "2")
+                    and lst.protocol == "vsock"
+                    and (name := _management_listener(lst, ssh_ports)) is not None
+                }
+            )
+            if near_v and vf.known
+            else []
+        )
+        if wild or on_vm_net or on_loop or by_guest or dialled or on_vsock:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
             if on_loop:
                 parts.append(
@@ -1431,12 +1464,19 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     "listening on a VM network's host address (every guest on it reaches it): "
                     + ", ".join(on_vm_net)
                 )
+            if on_vsock:
+                parts.append(
+                    f"listening on AF_VSOCK, which the vsock device of {_first(near_v)} "
+                    f"connects its guest to (the host is CID 2 to it, on any port): "
+                    + ", ".join(on_vsock)
+                )
             yield failed(
                 s,
                 "; ".join(parts),
                 *f.sources,
                 *(scope.sources if on_loop else ()),
                 *(h.facts.qemu_processes.sources if by_guest or dialled else ()),
+                *(vf.sources if on_vsock else ()),
             )
         elif named_at := {
             (lst.protocol, lst.port): f"{name} on {lst.address} by {', '.join(hows)}"
@@ -1463,6 +1503,22 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *scope.sources,
                 question=LOCALNET_QUESTION,
+            )
+        elif near_v and not vf.known:
+            # the listeners a vsock guest reaches are not known (R21V-2)
+            mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
+            yield manual(
+                s,
+                f"{len(mgmt)} management listener(s), none on a wildcard address; the host's "
+                f"AF_VSOCK listeners, which the vsock device of {_first(near_v)} reaches, are not known "
+                f"({vf.reason or vf.state.value})",
+                *f.sources,
+                *vf.sources,
+                question=f"Does a management service (sshd, libvirt's daemons, a web console) "
+                f"on host {h.name} listen on AF_VSOCK, bound to any CID (*) or to the host's "
+                "CID 2? Evidence: `modprobe vsock_diag; ss --vsock -l -n -p` on the host "
+                "(without vsock_diag ss prints nothing). Pass: none; fail: one, which the guest "
+                f"of {_first(near_v)} reaches by connecting to CID 2 on its port.",
             )
         else:
             mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
