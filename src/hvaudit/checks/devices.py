@@ -3031,12 +3031,20 @@ def _network_source_verdict(
     auth: bool,
     *,
     layer: bool = False,
+    backing: bool = False,
 ) -> tuple[str, str, Source | None]:
     """HVA-238's verdict on one network source ("fail", "ask" or "good", the text, a qemu.conf
     reference): a disk's own, or a network layer of its chain or mirror (`layer`, VL19-7),
     for which an nbd source without a tls attribute on a host with nbd_tls = 1 is asked, not
     passed (libvirt's applying the host default to a layer below the top is not confirmed;
-    with nbd_tls = 0 the layer has no TLS either way)."""
+    with nbd_tls = 0 the layer has no TLS either way). An ssh layer of a backing chain
+    (`backing`) is asked too (R21V-3): libvirt reads a backing file name `json:{"driver":
+    "ssh", ..., "host_key_check": "no"}` from the image above it into
+    ssh_host_key_check_disabled ("these two are parsed just to be passed back as we don't
+    model them yet", src/storage_file/storage_source_backingstore.c
+    virStorageSourceParseBackingJSONSSH) and hands QEMU `host-key-check` mode none
+    (qemu_block.c qemuBlockStorageSourceGetSshProps; nbdkit's verify-remote-host=false), which
+    the domain XML never shows (read with `find_string`)."""
     proto = protocol.lower()
     where = ", ".join(servers) or "its default server"
     what = f"{proto} disk {name or ''} ({where})".replace("  ", " ")
@@ -3048,6 +3056,14 @@ def _network_source_verdict(
         if ssl_verify is False:
             return "fail", f"{what}: TLS without certificate verification (<ssl verify='no'>)", None
         return "good", f"{what}: TLS, certificate verified", None
+    if proto == "ssh" and backing:
+        return (
+            "ask",
+            f"{what}: SSH, but whether QEMU checks the server's host key is set by the backing "
+            "file name in the image above it, which the definition does not show (a `json:` "
+            'name with "host_key_check": "no" turns the check off)',
+            None,
+        )
     if proto == "ssh":
         return "good", f"{what}: SSH", None
     if proto in DISK_TLS_SETTING:
@@ -3105,7 +3121,8 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     the path beneath encrypts (Ceph msgr2 ms_mode=secure, GlusterFS SSL, IPsec) is one question
     per disk. The network layers of a disk's `<backingStore>` chain and a block job's
     `<mirror type='network'>` are judged the same way, named by role (VL19-7; an nbd layer
-    without a tls attribute on a host with nbd_tls = 1 is asked). A VM without network disks
+    without a tls attribute on a host with nbd_tls = 1 is asked, and so is an ssh backing
+    layer, whose host key check the image's backing file name may turn off unseen: R21V-3). A VM without network disks
     is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -3135,6 +3152,7 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                     x.ssl_verify,
                     x.auth,
                     layer=bool(prefix),
+                    backing=isinstance(x, NetworkLayer) and x.role == "backing file",
                 )
                 buckets[kind].append(prefix + text)
                 if ref is not None:
@@ -3152,7 +3170,15 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                 + ") encrypted and authenticated between this host and the storage server? "
                 "Evidence: ceph.conf ms_mode / ms_client_mode, the GlusterFS volume's "
                 "client.ssl, IPsec policy (ip xfrm policy) for the server's address, the "
-                "raw argument's tls-creds. Pass: encrypted with the server authenticated; "
+                "raw argument's tls-creds"
+                + (
+                    "; for an ssh backing file, `qemu-img info --backing-chain` on the image "
+                    'above it (a backing file name json:{...} with "host_key_check": "no" '
+                    "turns the server's key check off)"
+                    if any(": SSH, but" in a for a in asks)
+                    else ""
+                )
+                + ". Pass: encrypted with the server authenticated; "
                 "fail: cleartext on any path.",
             )
         elif goods:
