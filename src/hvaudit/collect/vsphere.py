@@ -966,8 +966,41 @@ def _shares(alloc: Any) -> str | None:
     return str(getattr(shares, "shares", "")) if level == "custom" else level
 
 
-#: .vmx keys render_vmx takes from API properties only, never from extraConfig (L18-6).
-API_OWNED = frozenset(("vhv.enable", "uefi.secureboot.enabled", "migrate.encryptionmode"))
+#: .vmx keys render_vmx takes from API properties only, never from extraConfig (L18-6): the
+#: properties' own keys (nestedHVEnabled, bootOptions.efiSecureBootEnabled, migrateEncryption),
+#: and (V21-1) those of the resource allocations (config.cpuAllocation, config.memoryAllocation:
+#: reservation, limit "-1 ... no fixed limit", shares; memoryReservationLockedToMax, whose
+#: reservation the allocation reports), of config.firmware and config.flags.virtualExecUsage, and
+#: of the devices (config.hardware.device: vTPM, sound, USB controllers). extraConfig is text
+#: "transferred directly to the .vmx file" that "cannot set values that could otherwise be set
+#: with other properties in the VirtualMachineConfigSpec" (vSphere Automation API, Ovf
+#: ExtraConfig, on the extraConfig property); an entry of one of these names is not hostd's
+#: report of the VM.
+API_OWNED = frozenset(
+    (
+        "vhv.enable",
+        "uefi.secureboot.enabled",
+        "migrate.encryptionmode",
+        *(f"sched.{r}.{k}" for r in ("cpu", "mem") for k in ("min", "max", "shares")),
+        "sched.mem.pin",
+        "firmware",
+        "monitor.virtual_exec",
+        "vtpm.present",
+        "sound.present",
+        "usb.present",
+        "ehci.present",
+        "usb_xhci.present",
+    )
+)
+#: The .vmx names of the devices render_vmx writes from config.hardware.device (NICs, disks and
+#: CD-ROMs on each bus, PCI passthrough, serial and parallel ports, floppies, USB devices): an
+#: extraConfig entry under one (`ethernet0.dvs.portgroupId` naming another port group, V21-1) is
+#: never evidence of the VM's devices.
+API_DEVICE_KEY = re.compile(
+    r"(?:ethernet[0-9]+|(?:scsi|ide|sata|nvme)[0-9]+:[0-9]+|pcipassthru[0-9]+|serial[0-9]+"
+    r"|parallel[0-9]+|floppy[0-9]+|usb:[0-9]+)\..*",
+    re.S,
+)
 
 
 def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
@@ -1169,7 +1202,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
         # second, unreconciled word which one hostd honours is not documented, so it is never
         # evidence (L18-6): migrate.encryptionMode = "required" in extraConfig passed HVA-441
         # on a host that did not report config.migrateEncryption
-        if key.lower() in API_OWNED:
+        if key.lower() in API_OWNED or API_DEVICE_KEY.fullmatch(key.lower()):
             continue
         if _KEY_OK.fullmatch(key) and key.lower() not in rendered:
             rendered.add(key.lower())
