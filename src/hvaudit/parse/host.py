@@ -2091,21 +2091,64 @@ _USER_LIST = re.compile(r"\s*((?:[^\s,=]+\s*,\s*)*[^\s,=]+)\s+\S.*=")
 """A user specification: its User_List (comma-separated, blanks allowed around the commas), then
 a Host_List and '=' (sudoers(5): User_Spec ::= User_List Host_List '=' Cmnd_Spec_List)."""
 
+#: One User_List entry as sudo's lexer reads it (plugins/sudoers/toke.l, sudo tree 2e18923c2):
+#: '!'s, then a double-quoted string (INSTR: `\"` a quote) or a WORD
+#: `([^#>!=:,\(\) \t\r\n\\\"]|\\[^\t\n])+` after an optional `%`, `%:` or `+` prefix (a `#uid`,
+#: `%#gid` too), and the blanks around it.
+_SUDOERS_ITEM = re.compile(
+    r'[ \t]*((?:![ \t]*)*)("(?:[^"\\\n]|\\.)*"|(?:%:?|\+)?(?:#-?[0-9]+|(?:[^#>!=:,() \t\r\n\\"]|\\[^\t\n])+))'
+)
+
+
+def _sudoers_unescape(word: str) -> str:
+    """A sudoers name as sudo stores it: a quoted string without its quotes and with `\\"` a
+    quote (toke.l INSTR appends the rest as written); a word with `\\xHH` decoded and `\\c` read
+    as c (toke_util.c copy_string). sudoers(5): a name "may be enclosed in double quotes to
+    avoid the need for escaping special characters. Alternately, special characters may be
+    specified in escaped hex mode, e.g., \\x20 for space. When using double quotes, any prefix
+    characters must be included inside the quotes" (R21A-1)."""
+    if len(word) > 1 and word.startswith('"') and word.endswith('"'):
+        return word[1:-1].replace('\\"', '"')
+    return re.sub(
+        r"\\(x[0-9A-Fa-f]{2}|.)",
+        lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 3 else m.group(1)[0],
+        word,
+    )
+
+
+def _sudoers_names(text: str) -> tuple[list[str], int] | None:
+    """The entries of a comma-separated sudoers name list at the start of `text` (a User_List,
+    or a User_Alias's members), each unescaped (_sudoers_unescape) with its '!' kept, and where
+    the list ends; None when `text` does not start with one."""
+    items: list[str] = []
+    pos = 0
+    while True:
+        m = _SUDOERS_ITEM.match(text, pos)
+        if m is None:
+            return None
+        items.append("!" * m.group(1).count("!") + _sudoers_unescape(m.group(2)))
+        pos = m.end()
+        comma = re.match(r"[ \t]*,", text[pos:])
+        if comma is None:
+            return items, pos
+        pos += comma.end()
+
 
 _SUDOERS_INCLUDE = re.compile(r"\s*[#@](include|includedir)\s+(\S.*?)\s*$")
 SUDOERS_D = "/etc/sudoers.d"
 
 
-def _sudoers_includes_outside(text: str) -> list[str]:
+def _sudoers_includes_outside(text: str, shost: str | None = None) -> list[str]:
     """The files and directories sudoers includes that the collector does not read. sudoers(5),
     "Including other files from within sudoers": `@include`/`#include FILE` and
     `@includedir`/`#includedir DIR` are directives, not comments; a relative path is relative to
-    the including file's directory, and %h stands for the host name (not expanded here). Only
-    the files sudo loads count (_sudoers_loaded)."""
+    the including file's directory, and %h stands for the short host name (`shost`; a path
+    with an %h left unexpanded is taken as outside). Only the files sudo loads count
+    (_sudoers_loaded)."""
     out = []
-    for _, target in _sudoers_directives(_sudoers_loaded(_by_file(text))):
+    for _, target in _sudoers_directives(_sudoers_loaded(_by_file(text), shost), shost):
         norm = target.rstrip("/")
-        inside = "%" not in norm and (
+        inside = "%h" not in norm and (
             norm in ("/etc/sudoers", SUDOERS_D) or norm.startswith(SUDOERS_D + "/")
         )
         if not inside:
@@ -2113,32 +2156,41 @@ def _sudoers_includes_outside(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _sudoers_directives(files: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+def _sudoers_directives(
+    files: dict[str, list[str]], shost: str | None = None
+) -> Iterator[tuple[str, str]]:
     """(kind, path) of each `@include`/`#include` ("include") and `@includedir`/`#includedir`
     ("includedir") line of `files`, a relative path made relative to the including file's
-    directory (sudoers(5))."""
+    directory (sudoers(5)), each `%h` replaced by the short host name `shost` where it is
+    known: sudo's toke.l expand_include (sudo tree 2e18923c2) expands "%h" with the parser's
+    user.shost, a '/' in it written '_' (R21A-3)."""
     for path, lines in files.items():
         for line in lines:
             m = _SUDOERS_INCLUDE.match(line)
             if m is None:
                 continue
             target = m.group(2).strip('"')
+            if shost:
+                target = target.replace("%h", shost.replace("/", "_"))
             if not target.startswith("/"):
                 target = path.rsplit("/", 1)[0] + "/" + target
             yield m.group(1), target
 
 
-def _sudoers_loaded(files: dict[str, list[str]]) -> dict[str, list[str]]:
+def _sudoers_loaded(files: dict[str, list[str]], shost: str | None = None) -> dict[str, list[str]]:
     """The files of the sudoers probe (grep -R over /etc/sudoers and /etc/sudoers.d, which
     descends into subdirectories) that sudo loads: /etc/sudoers, the files an include names,
-    and the files directly in /etc/sudoers.d or a directory an includedir names whose names
-    have no '.' and do not end in '~'. sudo's plugins/sudoers/toke.l read_dir_files (sudo tree
-    fetched at 2e18923c2) reads the directory with readdir, no recursion: "Ignore files that end
-    in '~' or have a '.' in them", and a name whose stat is no regular file (S_ISREG: a
-    subdirectory) is skipped. So a file in a subdirectory of /etc/sudoers.d is never read
-    unless an include or includedir names it or its directory (HL19-10). /etc/sudoers.d counts
-    as included (Debian's and RHEL's sudoers include it; read whether or not it is)."""
-    dirs = {SUDOERS_D}
+    and the files directly in a directory an includedir names whose names have no '.' and do
+    not end in '~'. sudo's plugins/sudoers/toke.l read_dir_files (sudo tree fetched at
+    2e18923c2) reads the directory with readdir, no recursion: "Ignore files that end in '~' or
+    have a '.' in them", and a name whose stat is no regular file (S_ISREG: a subdirectory) is
+    skipped. So a file in a subdirectory of /etc/sudoers.d is never read unless an include or
+    includedir names it or its directory (HL19-10). /etc/sudoers.d is read only where a loaded
+    file includes it (gram.y: only the include and includedir entries push a file; Debian's and
+    RHEL's sudoers carry the includedir line, a hardened one may not, R21A-2); where the probe
+    holds no line of /etc/sudoers (unread, or empty) it is taken as included, erring towards
+    counting its grants."""
+    dirs = set() if "/etc/sudoers" in files else {SUDOERS_D}
     named: set[str] = {"/etc/sudoers"}
     while True:
         loaded = {
@@ -2151,7 +2203,7 @@ def _sudoers_loaded(files: dict[str, list[str]]) -> dict[str, list[str]]:
                 and not p.endswith("~")
             )
         }
-        found = list(_sudoers_directives(loaded))
+        found = list(_sudoers_directives(loaded, shost))
         more_dirs = {t.rstrip("/") for k, t in found if k == "includedir"} - dirs
         more_named = {t for k, t in found if k == "include"} - named
         if not more_dirs and not more_named:
@@ -2160,12 +2212,12 @@ def _sudoers_loaded(files: dict[str, list[str]]) -> dict[str, list[str]]:
         named |= more_named
 
 
-def _sudoers_statements(text: str) -> Iterator[str]:
+def _sudoers_statements(text: str, shost: str | None = None) -> Iterator[str]:
     """The statements of `grep -r -H "" /etc/sudoers /etc/sudoers.d` output: the file prefix cut,
     comments dropped (a '#' followed by digits starts a uid, not a comment), and lines ending in a
     backslash joined with the next line of the same file (sudoers(5): "Long lines can be continued
     with a backslash")."""
-    for lines in _sudoers_loaded(_by_file(text)).values():
+    for lines in _sudoers_loaded(_by_file(text), shost).values():
         pending = ""
         for line in lines:
             body = line.strip()
@@ -2219,7 +2271,8 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             got.source,
             nss.source,
         )
-    outside = _sudoers_includes_outside(got.text)
+    shost = _short_hostname(ev)
+    outside = _sudoers_includes_outside(got.text, shost)
     if outside:
         return Fact.unavailable(
             f"sudoers includes {', '.join(outside[:4])}, which the collector does not read "
@@ -2238,31 +2291,40 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     aliases: dict[str, list[str]] = {}
     lists: list[list[str]] = []
     chained: list[tuple[list[str], set[str]]] = []
-    for stmt in _sudoers_statements(got.text):
+    for stmt in _sudoers_statements(got.text, shost):
         if (
             stmt.startswith(("@include", "#include", "Defaults"))
             or stmt.split()[0] in _SUDOERS_SKIP
         ):
             continue
         if stmt.startswith("User_Alias"):
-            for definition in stmt[len("User_Alias") :].split(":"):
-                name, eq, members = definition.partition("=")
-                if eq:
-                    aliases[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
+            rest = stmt[len("User_Alias") :]
+            while (d := re.match(r"\s*([A-Z][A-Z0-9_]*)\s*=", rest)) is not None:
+                read = _sudoers_names(rest[d.end() :])
+                members = read[0] if read else []
+                end = d.end() + (read[1] if read else 0)
+                aliases[d.group(1)] = members
+                nxt = re.match(r"\s*:", rest[end:])
+                if nxt is None:
+                    break
+                rest = rest[end + nxt.end() :]
             continue
-        m = _USER_LIST.match(stmt)
-        if not m:
+        # the User_List as sudo's lexer reads it (quoted and escaped names, R21A-1); the loose
+        # split where it does not read
+        read = _sudoers_names(stmt)
+        if read is not None and re.match(r"[ \t]+\S.*=", stmt[read[1] :]):
+            users, end = read
+        elif (m := _USER_LIST.match(stmt)) is not None:
+            users, end = [u.strip() for u in m.group(1).split(",") if u.strip()], m.end(1)
+        else:
             continue
         # a rule for other hosts (sudoers(5): "who where = (as_whom) what") counts nowhere;
         # each `:`-joined Host_List section is its own (User_Spec grammar)
         here = [
-            cmnds
-            for hosts, cmnds in _host_sections(stmt[m.end(1) :])
-            if _sudo_host_applies(hosts, ev)
+            cmnds for hosts, cmnds in _host_sections(stmt[end:]) if _sudo_host_applies(hosts, ev)
         ]
         if not here:
             continue
-        users = [u.strip() for u in m.group(1).split(",") if u.strip()]
         runas_sets = [_sudo_runas(cmnds, ev, groups, admin_groups) for cmnds in here]
         if any(r is None for r in runas_sets):
             lists.append(users)
@@ -2354,6 +2416,13 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         *doas_src,
         *polkit_src,
     )
+
+
+def _short_hostname(ev: HostEvidence) -> str | None:
+    """The kernel's host name up to its first '.' (sudo's user.shost), None when unread."""
+    got = ev.get(_file("/proc/sys/kernel/hostname"))
+    name = _first(got) if got.state == "ok" else ""
+    return name.split(".", 1)[0] or None
 
 
 def _doas_identity(
