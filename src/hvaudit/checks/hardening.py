@@ -1208,7 +1208,10 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     a question too (R13H-4). A watch in /etc/audit/audit.rules that no rules.d/*.rules file
     holds, where rules.d has such files, is a question as well: augenrules (audit-userspace
     init.d/augenrules) rebuilds audit.rules from rules.d and replaces it whenever the two
-    differ, and audit-rules.service runs `augenrules --load` at boot (R14H-4)."""
+    differ, and audit-rules.service runs `augenrules --load` at boot (R14H-4). A never rule in
+    the rules the next boot loads that drops the watched writes (_drops over the rules.d files
+    in `ls -1v` order, and over audit.rules) fails where every such set holds it, and is a
+    question where one does (R21A-4, _boot_drops)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
@@ -1360,6 +1363,8 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 f"change; fail: augenrules --load runs, so the watch of {' and '.join(rebuilt)} "
                 "is gone after the next boot.",
             )
+        elif (later := _boot_drops(h)) is not None:
+            yield later
         elif (next_boot := audit_off_at_next_boot(h)) is not None:
             yield manual(
                 s,
@@ -1377,6 +1382,61 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 *h.facts.audit_daemon.sources,
                 *h.facts.audit_sink.sources,
             )
+
+
+def _boot_drops(host: Host) -> Outcome | None:
+    """HVA-214's outcome when the rules the next boot loads hold a never rule that drops writes
+    the watches record (_drops over the boot's rule set, R21A-4): augenrules (audit-userspace
+    init.d/augenrules) cats /etc/audit/rules.d/*.rules in `ls -1v` order into audit.rules, and
+    `augenrules --load` (audit-rules.service, older auditd.service units' ExecStartPost) loads
+    it at boot; a host loading /etc/audit/audit.rules itself (`auditctl -R`) loads that file as
+    it is. A never rule listed before the watch in each set the boot may load fails; one in a
+    single set (a rules.d file not yet compiled into audit.rules, or an audit.rules line that
+    augenrules would replace) is a question. None when no boot set drops writes."""
+    boot, rules_d = host.facts.audit_rules_persistent, host.facts.audit_rules_d
+    if not boot.known:
+        return None
+    from_d = (
+        tuple(r for rs in rules_d.get().values() for r in rs)
+        if rules_d.known and rules_d.get()
+        else ()
+    )
+    # audit_rules_persistent holds audit.rules' lines, then the rules.d files' (_audit_rules_files)
+    sets = [("/etc/audit/audit.rules", boot.get()[: len(boot.get()) - len(from_d)])]
+    if from_d:
+        sets.append(("/etc/audit/rules.d/*.rules", from_d))
+    found = [(name, d) for name, rules in sets if (d := _drops(host, rules, every=True))]
+    if not found:
+        return None
+    _, rule, what, _ = found[0][1][0]
+    s = host_subject(host)
+    refs = (*host.facts.audit_rules.sources, *boot.sources, *rules_d.sources)
+    tail = (
+        f"hold `{rule}`, which drops the records of {what} (a never rule wins over the watch: the "
+        "exit list stops at the first match, an inode rule of -F path= is applied after it)"
+    )
+    if len(found) == len(sets):
+        names = " and ".join(name for name, _ in sets)
+        return failed(
+            s,
+            "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
+            f"{names}, which the boot loads, {tail}",
+            *refs,
+        )
+    name = found[0][0]
+    how = "`augenrules --load` loads" if name.endswith("*.rules") else "`auditctl -R` loads"
+    return manual(
+        s,
+        f"audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but {name}, which "
+        f"{how} at boot, {tail}",
+        *refs,
+        question=f"Does host {host.name} load the never audit rule `{rule}` at boot? Evidence: "
+        "`systemctl cat audit-rules.service auditd.service` (`augenrules --load` compiles "
+        "/etc/audit/rules.d/*.rules into audit.rules and loads it; `auditctl -R "
+        "/etc/audit/audit.rules` loads that file as it is) and `augenrules --check`. Pass: the "
+        f"boot loads the rule set without it; fail: it loads {name}, so after the next boot "
+        f"the records of {what} are dropped.",
+    )
 
 
 def _ia32_emulation_off(host: Host) -> bool:
